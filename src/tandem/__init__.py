@@ -1,0 +1,1 @@
+"""Tandem: mentorship programs end to end."""

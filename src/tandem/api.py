@@ -1,0 +1,43 @@
+"""The JSON API: one NinjaAPI, one router per app, one handler mapping domain errors to HTTP."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tandem.core.exceptions import ApplicationError
+from tandem.people.auth import api_auth
+from tandem.mentorships.api import router as mentorships_router
+from tandem.notify.api import router as notify_router
+from tandem.people.api import router as people_router
+from tandem.programs.api import router as programs_router
+from tandem.programs.matchruns.api import router as matchruns_router
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description="Mentorship programs end to end. Authenticate with a session cookie or a "
+    "personal API token sent as `Authorization: Bearer <token>`.",
+    auth=api_auth,
+)
+api.add_router("/people/", people_router)
+api.add_router("/programs/", programs_router)
+api.add_router("/mentorships/", mentorships_router)
+api.add_router("/notifications/", notify_router)
+api.add_router("/match-runs/", matchruns_router)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_validation_error(request: HttpRequest, exc: NinjaValidationError):
+    """Report schema errors as ``{field: message}`` like every other 4xx."""
+    fields = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        fields[".".join(location) or "__all__"] = error.get("msg", "Invalid value.")
+    return api.create_response(
+        request, {"detail": "Some fields are invalid.", "fields": fields}, status=422
+    )

@@ -1,0 +1,183 @@
+"""The ``tandem`` command: run the server, generate demo data, match from CSV, manage.
+
+``tandem match`` stays free of Django so it works on plain CSV files anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEMO_PEOPLE = 200
+DEMO_SEED = 7
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    import django
+
+    django.setup()
+
+
+def prepare_database(verbosity: int = 0) -> None:
+    """Migrate and create the cache table; safe to repeat."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)
+
+
+def print_logins(logins) -> None:
+    print("\nDemo logins (password for all: {}):".format(logins[0].password if logins else "-"))
+    for login in logins:
+        print(f"  {login.role:<14} {login.email}")
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """Everything a laptop needs in one process tree: migrate, seed, worker, ASGI server."""
+    setup_django()
+    print("Preparing the database…")
+    prepare_database()
+    if not args.no_demo:
+        from tandem.programs.demo import load_demo_program
+
+        print_logins(load_demo_program(people=args.demo_people, seed=DEMO_SEED))
+    worker = None if args.no_worker else start_worker()
+    url = f"http://{args.host}:{args.port}"
+    print(f"\nTandem is serving on {url}  (Ctrl+C to stop)\n", flush=True)
+    try:
+        serve(args.host, args.port, workers=1)
+    finally:
+        if worker is not None:
+            worker.terminate()
+    return 0
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run("tandem.asgi:application", host=host, port=port, workers=workers,
+                log_level="warning", lifespan="off")
+
+
+def start_worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Production serving: no demo, no embedded worker, several ASGI workers."""
+    setup_django()
+    serve(args.host, args.port, workers=args.workers)
+    return 0
+
+
+def command_worker(args: argparse.Namespace) -> int:
+    """Run queued background tasks and the periodic jobs (reminders, expiry, digests)."""
+    setup_django()
+    from django.core.management import call_command
+
+    stop = threading.Event()
+    ticker = threading.Thread(target=tick_forever, args=(args.tick_seconds, stop), daemon=True)
+    ticker.start()
+    try:
+        call_command("db_worker", interval=1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+    return 0
+
+
+def tick_forever(seconds: float, stop: threading.Event) -> None:
+    from django.core.management import call_command
+
+    while not stop.wait(seconds):
+        call_command("tandem_tick")
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    if args.csv:
+        from tandem.programs.demo import write_demo_csv
+
+        paths = write_demo_csv(args.csv, people=args.people, seed=args.seed)
+        for path in paths:
+            print(f"wrote {path}")
+        return 0
+    setup_django()
+    prepare_database()
+    from tandem.programs.demo import load_demo_program
+
+    print_logins(load_demo_program(people=args.people, seed=args.seed))
+    return 0
+
+
+def command_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tandem manage", *args.rest])
+    return 0
+
+
+def command_match(args: argparse.Namespace) -> int:
+    from tandem.matching.command import main as match_main
+
+    return match_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tandem", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="migrate, seed the demo, and serve on one machine")
+    run.add_argument("--host", default=DEFAULT_HOST)
+    run.add_argument("--port", type=int, default=DEFAULT_PORT)
+    run.add_argument("--no-demo", action="store_true", help="do not load the demo program")
+    run.add_argument("--demo-people", type=int, default=DEMO_PEOPLE)
+    run.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+    run.set_defaults(handler=command_run)
+
+    serve_parser = commands.add_parser("serve", help="serve HTTP and websockets (production)")
+    serve_parser.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server's job
+    serve_parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve_parser.add_argument("--workers", type=int, default=2)
+    serve_parser.set_defaults(handler=command_serve)
+
+    worker = commands.add_parser("worker", help="run background tasks and periodic jobs")
+    worker.add_argument("--tick-seconds", type=float, default=60.0)
+    worker.set_defaults(handler=command_worker)
+
+    demo = commands.add_parser("demo", help="generate a realistic demo program")
+    demo.add_argument("--people", type=int, default=DEMO_PEOPLE)
+    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    demo.add_argument("--csv", metavar="DIR", help="write mentees.csv and mentors.csv to DIR "
+                      "instead of loading into the database")
+    demo.set_defaults(handler=command_demo)
+
+    match = commands.add_parser("match", help="match mentees to mentors from CSV files",
+                                add_help=False)
+    match.add_argument("rest", nargs=argparse.REMAINDER)
+    match.set_defaults(handler=command_match)
+
+    manage = commands.add_parser("manage", help="run a Django management command",
+                                 add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=command_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

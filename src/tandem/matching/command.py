@@ -1,0 +1,222 @@
+"""``tandem match``: match participant files (or a score table) from the command line.
+
+Outputs are written only when the whole run succeeded: each goes to a temporary file that is
+renamed into place at the end. Input errors are printed one per line as
+``file:row:column: message`` and no output file is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from tandem.matching.candidates import DEFAULT_TOP_K
+from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES
+from tandem.matching.io import InputError, read_inputs, read_participants, read_score_table
+from tandem.matching.pipeline import OBJECTIVES, MatchResult, match_participants, match_score_table
+
+PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
+BAD_PAIR = "expected mentee:mentor, got {value!r}"
+BAD_WEIGHTS = "expected --weights name=number,..., got {value!r}"
+NEED_INPUT = "give --mentees and --mentors, or --participants, or --scores and --capacities"
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+
+def _pair(value: str) -> tuple[str, str]:
+    mentee, sep, mentor = value.partition(":")
+    if not sep or not mentee or not mentor:
+        raise argparse.ArgumentTypeError(BAD_PAIR.format(value=value))
+    return mentee, mentor
+
+
+def _weights(value: str) -> dict[str, float]:
+    weights = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, sep, number = part.partition("=")
+        try:
+            weights[name.strip()] = float(number)
+        except ValueError:
+            raise argparse.ArgumentTypeError(BAD_WEIGHTS.format(value=value)) from None
+        if not sep:
+            raise argparse.ArgumentTypeError(BAD_WEIGHTS.format(value=value))
+    return weights
+
+
+def _rules(value: str) -> tuple[str, ...]:
+    rules = tuple(filter(None, (p.strip() for p in value.split(","))))
+    for rule in rules:
+        if rule not in CONFLICT_RULES:
+            raise argparse.ArgumentTypeError(f"unknown conflict rule {rule!r}")
+    return rules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tandem match", description=__doc__.splitlines()[0])
+    source = parser.add_argument_group("input")
+    source.add_argument("--mentees", help="mentee CSV or XLSX")
+    source.add_argument("--mentors", help="mentor CSV or XLSX")
+    source.add_argument("--participants", help="one file with a role column (mentee|mentor)")
+    source.add_argument("--scores", help="score table: mentee_id,mentor_id,score[,mentor_score]")
+    source.add_argument("--capacities", help="mentor capacities: id,capacity")
+    parser.add_argument("--objective", choices=OBJECTIVES, default="optimal")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", help="pairs CSV (default: standard output)")
+    parser.add_argument("--report", help="report JSON")
+    parser.add_argument("--reverse", action="store_true", help="reverse mentoring")
+    parser.add_argument("--weights", type=_weights, default={}, help="e.g. goals=3,skills=1")
+    parser.add_argument("--pin", type=_pair, nargs="+", action="extend", default=[],
+                        metavar="MENTEE:MENTOR")
+    parser.add_argument("--forbid", type=_pair, nargs="+", action="extend", default=[],
+                        metavar="MENTEE:MENTOR")
+    parser.add_argument("--conflict-rules", type=_rules, default=DEFAULT_CONFLICT_RULES,
+                        help="comma-separated: manager, department (default: manager)")
+    parser.add_argument("--top-k", type=int, default=DEFAULT_TOP_K)
+    parser.add_argument("--no-progress", action="store_true")
+    return parser
+
+
+def _progress_bar(args, total: int):
+    if args.no_progress or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="mentee", desc="scoring", file=sys.stderr)
+
+
+def _run(args, parser) -> MatchResult:
+    started = time.perf_counter()
+    if args.scores or args.capacities:
+        if not (args.scores and args.capacities):
+            parser.error(NEED_INPUT)
+        table = read_score_table(args.scores, args.capacities)
+        read_seconds = time.perf_counter() - started
+        _warn(table.warnings)
+        forbidden = set(args.forbid)
+        if forbidden:
+            table = _drop_pairs(table, forbidden)
+        result = match_score_table(table, objective=args.objective, pinned=args.pin,
+                                   seed=args.seed, warnings=table.warnings)
+    else:
+        if args.participants:
+            people = read_participants(args.participants)
+        elif args.mentees and args.mentors:
+            people = read_inputs(args.mentees, args.mentors)
+        else:
+            parser.error(NEED_INPUT)
+        read_seconds = time.perf_counter() - started
+        _warn(people.warnings)
+        bar = _progress_bar(args, len(people.mentees))
+        try:
+            result = match_participants(
+                people.mentees, people.mentors, objective=args.objective, weights=args.weights,
+                reverse=args.reverse, conflict_rules=args.conflict_rules, pinned=args.pin,
+                forbidden=args.forbid, seed=args.seed, top_k=args.top_k,
+                progress=bar.update if bar else None, warnings=people.warnings)
+        finally:
+            if bar:
+                bar.close()
+    result.report["phase_seconds"] = {"read": round(read_seconds, 4),
+                                      **result.report["phase_seconds"]}
+    return result
+
+
+def _drop_pairs(table, forbidden):
+    from tandem.matching.graph import CandidateGraph
+
+    graph = table.graph
+    keep = [(table.mentee_ids[a], table.mentor_ids[b]) not in forbidden
+            for a, b in zip(graph.mentee.tolist(), graph.mentor.tolist(), strict=True)]
+
+    def pick(values):
+        return None if values is None else values[keep]
+
+    table.graph = CandidateGraph.from_edges(
+        graph.n_mentees, graph.n_mentors, graph.mentee[keep], graph.mentor[keep],
+        graph.score[keep], graph.capacity, pick(graph.mentee_pref), pick(graph.mentor_pref))
+    return table
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) -> str:
+    """The pairs file: one row per mentee; unmatched rows have an empty mentor and the reason.
+
+    >>> print(pairs_csv(MatchResult(pairs=[{"mentee_id": "a", "mentor_id": "m", "score": 0.5,
+    ...     "reasons": "both prefer weekly"}], unmatched=[{"mentee_id": "b",
+    ...     "reason": "no mentor shares a language"}])).strip())
+    mentee_id,mentor_id,score,reasons
+    a,m,0.5,both prefer weekly
+    b,,,no mentor shares a language
+    """
+    rows = {p["mentee_id"]: [p["mentee_id"], p["mentor_id"], f"{p['score']:.4f}".rstrip("0")
+                             .rstrip("."), p["reasons"]] for p in result.pairs}
+    rows.update({u["mentee_id"]: [u["mentee_id"], "", "", u["reason"]]
+                 for u in result.unmatched})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PAIR_COLUMNS)
+    writer.writerows(rows[k] for k in (mentee_order or rows))
+    return buffer.getvalue()
+
+
+def _write_outputs(args, result: MatchResult) -> None:
+    import json
+
+    staged = []
+    try:
+        if args.out:
+            staged.append((args.out, pairs_csv(result)))
+        if args.report:
+            staged.append((args.report, json.dumps(result.report, indent=2) + "\n"))
+        temporaries = []
+        for path, text in staged:
+            temporary = f"{path}.tmp{os.getpid()}"
+            with open(temporary, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            temporaries.append((temporary, path))
+        for temporary, path in temporaries:
+            os.replace(temporary, path)
+    finally:
+        for path, _ in staged:
+            temporary = f"{path}.tmp{os.getpid()}"
+            if os.path.exists(temporary):
+                os.remove(temporary)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``tandem match``; returns the exit status (0 ok, 1 input error, 2 usage error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["match"]:
+        argv = argv[1:]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = _run(args, parser)
+    except InputError as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        return EXIT_INPUT
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    _write_outputs(args, result)
+    if not args.out:
+        sys.stdout.write(pairs_csv(result))
+    report = result.report
+    mean = report["mean_score"]
+    print(f"matched {report['matched']} of {report['mentees']} mentees"
+          + (f", mean score {mean:.3f}" if mean is not None else ""), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,334 @@
+"""Vectorised pair features and hard constraints.
+
+Every feature is a number in [0, 1] for a (mentee, mentor) pair. Feature functions take index
+arrays ``i`` (mentees) and ``j`` (mentors) that broadcast against each other: two 1-d arrays
+of equal length score a list of edges, ``i[:, None]`` against ``j[None, :]`` scores a dense
+block. A value a person left empty counts as "no preference" and scores ``NEUTRAL`` (goals:
+``NEUTRAL_GOALS``, close to a typical similarity, so that an empty profile is no advantage).
+
+Hard constraints never lower a score: they say whether the pair may exist at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy as sp
+
+from tandem.matching.profiles import (
+    CADENCES,
+    WORDS_PER_WEEK,
+    Mentee,
+    Mentor,
+    availability_bits,
+    normalise_tag,
+)
+from tandem.matching.text import Embedder, default_embedder
+
+CRITERIA = (
+    "goals",
+    "skills",
+    "availability",
+    "cadence",
+    "format",
+    "seniority",
+    "working_style",
+    "identity",
+)
+DEFAULT_WEIGHTS = {
+    "goals": 3.0,
+    "skills": 2.0,
+    "availability": 2.0,
+    "cadence": 0.5,
+    "format": 1.0,
+    "seniority": 1.0,
+    "working_style": 0.5,
+    "identity": 1.0,
+}
+CONSTRAINTS = ("language", "exclude", "manager", "department", "city", "capacity")
+CONFLICT_RULES = ("manager", "department")
+DEFAULT_CONFLICT_RULES = ("manager",)
+NEUTRAL = 0.5
+NEUTRAL_GOALS = 0.25
+AVAILABILITY_FULL_HOURS = 4.0  # this much weekly overlap scores 1
+SENIORITY_FULL_GAP = 3.0  # the mentor this many levels above scores 1; equal scores 0.25
+
+UNKNOWN_CRITERION = "unknown criterion {name!r}: choose from " + ", ".join(CRITERIA)
+BAD_WEIGHT = "weight of {name!r} must be a number >= 0 (got {value!r})"
+ZERO_WEIGHTS = "at least one criterion needs a weight above 0"
+UNKNOWN_RULE = "unknown conflict rule {name!r}: choose from " + ", ".join(CONFLICT_RULES)
+
+_FORMAT_CODES = {"virtual": 0, "in_person": 1, "any": 2, "": 2}
+
+
+def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Defaults overridden by ``weights``; raises ``ValueError`` on unknown names or bad values.
+
+    >>> resolve_weights({"goals": 5})["goals"]
+    5.0
+    """
+    merged = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in CRITERIA:
+            raise ValueError(UNKNOWN_CRITERION.format(name=name))
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(BAD_WEIGHT.format(name=name, value=value)) from None
+        if not number >= 0 or not np.isfinite(number):
+            raise ValueError(BAD_WEIGHT.format(name=name, value=value))
+        merged[name] = number
+    if sum(merged.values()) <= 0:
+        raise ValueError(ZERO_WEIGHTS)
+    return {name: float(merged[name]) for name in CRITERIA}
+
+
+def check_rules(rules: Iterable[str]) -> tuple[str, ...]:
+    """Validate conflict rule names.
+
+    >>> check_rules(["department"])
+    ('department',)
+    """
+    rules = tuple(rules)
+    for rule in rules:
+        if rule not in CONFLICT_RULES:
+            raise ValueError(UNKNOWN_RULE.format(name=rule))
+    return rules
+
+
+def _codes(values: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
+    """Integer code per value; '' is -1. Extends ``vocabulary``."""
+    return np.array(
+        [vocabulary.setdefault(v, len(vocabulary)) if v else -1 for v in values], dtype=np.int32
+    )
+
+
+def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int]) -> sp.sparse.csr_array:
+    indptr, indices = [0], []
+    for row in rows:
+        indices.extend(sorted({vocabulary.setdefault(t, len(vocabulary)) for t in row}))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.sparse.csr_array((data, indices, indptr), shape=(len(rows), 1 << 20))
+
+
+def _fix_width(matrix: sp.sparse.csr_array, width: int) -> sp.sparse.csr_array:
+    return sp.sparse.csr_array(
+        (matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], max(width, 1))
+    )
+
+
+@dataclass
+class Side:
+    """One side's profile fields as arrays (rows follow the input order)."""
+
+    ids: list[str]
+    text: np.ndarray  # (n, D) float32, zero rows for empty text
+    skills: sp.sparse.csr_array  # (n, S) 0/1
+    languages: sp.sparse.csr_array
+    identity: sp.sparse.csr_array
+    availability: np.ndarray  # (n, WORDS_PER_WEEK) uint64, UTC bitsets
+    has_availability: np.ndarray
+    cadence: np.ndarray  # int8 index into CADENCES, -1 unknown
+    format: np.ndarray  # 0 virtual, 1 in_person, 2 any / unknown
+    city: np.ndarray  # int32 code, -1 unknown
+    department: np.ndarray
+    seniority: np.ndarray  # float, nan unknown
+    style: np.ndarray  # (n, K) float, nan where not answered
+    prefer_identity: np.ndarray
+
+
+class FeatureSpace:
+    """Both sides as arrays over shared vocabularies; the input of every feature function.
+
+    Parameters
+    ----------
+    mentees, mentors : sequences of Mentee and Mentor
+    embedder : Embedder, optional
+        Defaults to :class:`~tandem.matching.text.BuiltinEmbedder`.
+    reverse : bool
+        Reverse mentoring: the junior mentors the senior, so the seniority feature flips.
+
+    Examples
+    --------
+    >>> space = FeatureSpace([Mentee(id="a", cadence="weekly")],
+    ...                      [Mentor(id="m", cadence="monthly")])
+    >>> round(float(cadence_fit(space, np.array([0]), np.array([0]))[0]), 3)
+    0.333
+    """
+
+    def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
+                 embedder: Embedder | None = None, reverse: bool = False):
+        self.mentees, self.mentors, self.reverse = list(mentees), list(mentors), reverse
+        self.embedder = embedder or default_embedder()
+        vocab: dict[str, dict[str, int]] = {k: {} for k in ("skill", "lang", "id", "city",
+                                                             "dept", "style")}
+        self.mentee = self._side(self.mentees, [p.goals for p in self.mentees], vocab)
+        self.mentor = self._side(self.mentors, [p.expertise for p in self.mentors], vocab)
+        for side in (self.mentee, self.mentor):
+            side.skills = _fix_width(side.skills, len(vocab["skill"]))
+            side.languages = _fix_width(side.languages, len(vocab["lang"]))
+            side.identity = _fix_width(side.identity, len(vocab["id"]))
+            width = len(vocab["style"])
+            side.style = np.pad(side.style, ((0, 0), (0, width - side.style.shape[1])),
+                                constant_values=np.nan)
+        self.capacity = np.array([p.capacity for p in self.mentors], dtype=np.int64)
+        self.mentee_index = {p.id: k for k, p in enumerate(self.mentees)}
+        self.mentor_index = {p.id: k for k, p in enumerate(self.mentors)}
+
+    def _side(self, people: list, texts: list[str], vocab: dict) -> Side:
+        text = self.embedder.embed(texts) if people else np.zeros((0, 1), dtype=np.float32)
+        text = np.asarray(text, dtype=np.float32)
+        extra: list[tuple[int, int, int]] = []
+        for row, person in enumerate(people):
+            for key, value in person.working_style.items():
+                extra.append((row, vocab["style"].setdefault(key, len(vocab["style"])), value))
+        style = np.full((len(people), len(vocab["style"])), np.nan)
+        for row, col, value in extra:
+            style[row, col] = value
+        bits = [availability_bits(p.availability, p.timezone) for p in people]
+        return Side(
+            ids=[p.id for p in people],
+            text=text,
+            skills=_incidence([map(normalise_tag, p.skills) for p in people], vocab["skill"]),
+            languages=_incidence([p.languages for p in people], vocab["lang"]),
+            identity=_incidence([map(normalise_tag, p.identity) for p in people], vocab["id"]),
+            availability=np.array(bits, dtype=np.uint64).reshape(len(people), WORDS_PER_WEEK),
+            has_availability=np.array([bool(p.availability) for p in people], dtype=bool),
+            cadence=np.array([CADENCES.index(p.cadence) if p.cadence else -1 for p in people],
+                             dtype=np.int8),
+            format=np.array([_FORMAT_CODES[p.format] for p in people], dtype=np.int8),
+            city=_codes([normalise_tag(p.city) for p in people], vocab["city"]),
+            department=_codes([normalise_tag(p.department) for p in people], vocab["dept"]),
+            seniority=np.array([np.nan if p.seniority is None else p.seniority
+                                for p in people], dtype=np.float64),
+            style=style,
+            prefer_identity=np.array([p.prefer_shared_identity for p in people], dtype=bool),
+        )
+
+
+def _is_dense(i: np.ndarray) -> bool:
+    return i.ndim == 2
+
+
+def _overlap(a: sp.sparse.csr_array, b: sp.sparse.csr_array, i, j) -> np.ndarray:
+    """Count of shared tags per pair, dense block or edge list."""
+    if _is_dense(i):
+        return (a[i[:, 0]] @ b[j[0]].T).toarray()
+    return np.asarray(a[i].multiply(b[j]).sum(axis=1)).reshape(-1)
+
+
+def _counts(matrix: sp.sparse.csr_array) -> np.ndarray:
+    return np.diff(matrix.indptr)
+
+
+def goals_similarity(space: FeatureSpace, i, j) -> np.ndarray:
+    """Cosine of goals and expertise embeddings, clipped to [0, 1]."""
+    a, b = space.mentee.text, space.mentor.text
+    cos = a[i[:, 0]] @ b[j[0]].T if _is_dense(i) else np.einsum("ij,ij->i", a[i], b[j])
+    known = (np.abs(a[i]).sum(-1) > 0) & (np.abs(b[j]).sum(-1) > 0) if not _is_dense(i) else (
+        (np.abs(a[i[:, 0]]).sum(-1) > 0)[:, None] & (np.abs(b[j[0]]).sum(-1) > 0)[None, :])
+    return np.where(known, np.clip(cos, 0.0, 1.0), NEUTRAL_GOALS)
+
+
+def skills_overlap(space: FeatureSpace, i, j) -> np.ndarray:
+    """Share of the mentee's wanted skills that the mentor offers."""
+    shared = _overlap(space.mentee.skills, space.mentor.skills, i, j)
+    wanted, offered = _counts(space.mentee.skills)[i], _counts(space.mentor.skills)[j]
+    known = (wanted > 0) & (offered > 0)
+    return np.where(known, shared / np.maximum(wanted, 1), NEUTRAL)
+
+
+def overlap_hours(space: FeatureSpace, i, j) -> np.ndarray:
+    """Weekly hours both are available, in UTC (edge lists only)."""
+    common = space.mentee.availability[i] & space.mentor.availability[j]
+    return np.bitwise_count(common).sum(axis=-1) * 0.25
+
+
+def availability_fit(space: FeatureSpace, i, j) -> np.ndarray:
+    """Weekly overlap in hours over ``AVAILABILITY_FULL_HOURS``, capped at 1."""
+    hours = overlap_hours(space, i, j)
+    known = space.mentee.has_availability[i] & space.mentor.has_availability[j]
+    return np.where(known, np.minimum(hours / AVAILABILITY_FULL_HOURS, 1.0), NEUTRAL)
+
+
+def cadence_fit(space: FeatureSpace, i, j) -> np.ndarray:
+    """1 for the same cadence, minus a third per step apart on weekly..quarterly."""
+    a, b = space.mentee.cadence[i].astype(float), space.mentor.cadence[j].astype(float)
+    return np.where((a >= 0) & (b >= 0), 1.0 - np.abs(a - b) / 3.0, NEUTRAL)
+
+
+def format_fit(space: FeatureSpace, i, j) -> np.ndarray:
+    """Meeting format (and city for in-person): 1 compatible, 0 virtual vs in-person."""
+    a, b = space.mentee.format[i], space.mentor.format[j]
+    ca, cb = space.mentee.city[i], space.mentor.city[j]
+    city = np.where((ca >= 0) & (cb >= 0), (ca == cb).astype(float), NEUTRAL)
+    in_person = (a == 1) | (b == 1)
+    clash = ((a == 0) & (b == 1)) | ((a == 1) & (b == 0))
+    return np.where(clash, 0.0, np.where(in_person, city, 1.0))
+
+
+def seniority_fit(space: FeatureSpace, i, j) -> np.ndarray:
+    """Mentor more senior (mentee more senior for reverse programs) scores higher."""
+    gap = space.mentor.seniority[j] - space.mentee.seniority[i]
+    if space.reverse:
+        gap = -gap
+    value = np.clip((1.0 + gap) / (1.0 + SENIORITY_FULL_GAP), 0.0, 1.0)
+    return np.where(np.isnan(gap), NEUTRAL, value)
+
+
+def style_fit(space: FeatureSpace, i, j) -> np.ndarray:
+    """1 minus the mean gap (out of 4) on working-style questions both answered."""
+    diff = np.abs(space.mentee.style[i] - space.mentor.style[j])
+    answered = ~np.isnan(diff)
+    shared = answered.sum(axis=-1)
+    mean = np.where(answered, diff, 0.0).sum(axis=-1) / np.maximum(shared, 1)
+    return np.where(shared > 0, 1.0 - mean / 4.0, NEUTRAL)
+
+
+def identity_fit(space: FeatureSpace, i, j) -> np.ndarray:
+    """Only for mentees who opted in: 1 if the mentor shares an identity, else 0."""
+    shared = _overlap(space.mentee.identity, space.mentor.identity, i, j) > 0
+    asked = space.mentee.prefer_identity[i]
+    return np.where(asked, shared.astype(float), NEUTRAL)
+
+
+FEATURES = {
+    "goals": goals_similarity,
+    "skills": skills_overlap,
+    "availability": availability_fit,
+    "cadence": cadence_fit,
+    "format": format_fit,
+    "seniority": seniority_fit,
+    "working_style": style_fit,
+    "identity": identity_fit,
+}
+# Criteria whose dense blocks are cheap; the others are bounded by 1 during candidate search.
+CHEAP_CRITERIA = ("goals", "skills", "cadence", "format", "seniority", "identity")
+
+
+def pair_features(space: FeatureSpace, i, j, criteria: Iterable[str] = CRITERIA) -> dict:
+    """Feature values for edges ``(i[e], j[e])`` (or a dense block), each in [0, 1].
+
+    >>> space = FeatureSpace([Mentee(id="a", skills_wanted=("sql", "python"))],
+    ...                      [Mentor(id="m", skills_offered=("SQL",))])
+    >>> float(pair_features(space, np.array([0]), np.array([0]))["skills"][0])
+    0.5
+    """
+    i, j = np.asarray(i), np.asarray(j)
+    return {name: np.asarray(FEATURES[name](space, i, j), dtype=np.float64) for name in criteria}
+
+
+def combine(features: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
+    """Weighted sum of the features over the sum of all weights, so a partial sum is a
+    partial score (weights from :func:`resolve_weights`).
+
+    >>> combine({"goals": np.array([1.0]), "skills": np.array([0.0])},
+    ...         {"goals": 3.0, "skills": 1.0}).tolist()
+    [0.75]
+    """
+    total = sum(weights.values())
+    score = sum(weights[name] * values for name, values in features.items())
+    return np.asarray(score, dtype=np.float64) / total

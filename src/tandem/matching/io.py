@@ -1,0 +1,487 @@
+"""Participant files (CSV or XLSX) in and out, with errors that name file, row and column.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1. Every problem in the input
+is collected, then one :class:`InputError` carries them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from tandem.matching import profiles as pf
+from tandem.matching.graph import CandidateGraph
+
+COMMON_COLUMNS = (
+    "id", "name", "seniority", "languages", "timezone", "availability", "format", "city",
+    "cadence", "department", "identity", "prefer_shared_identity", "exclude", "prefer",
+    "email", "role", "working_style", "manager",
+)
+MENTEE_COLUMNS = (*COMMON_COLUMNS, "goals", "skills_wanted")
+MENTOR_COLUMNS = (*COMMON_COLUMNS, "expertise", "skills_offered", "capacity")
+QUIET_COLUMNS = ("name", "email", "role")  # missing these says nothing about matching
+SCORE_COLUMNS = ("mentee_id", "mentor_id", "score", "mentor_score")
+
+BAD_ENCODING = "cannot read the file as UTF-8 text: save it as 'CSV UTF-8' and try again"
+UNREADABLE = "cannot open the file: {reason}"
+EMPTY_FILE = "the file is empty: it needs a header row and at least one data row"
+NO_ROWS = "the file has a header but no data rows"
+MISSING_COLUMN = "required column {column!r} is missing"
+REPEATED_COLUMN = "column {column!r} appears more than once"
+EMPTY_ID = "id is empty"
+DUPLICATE_ID = "duplicate id {value!r} (first on row {first})"
+BAD_ROLE = "role must be mentee or mentor (got {value!r})"
+BAD_SCORE = "score must be a number (got {value!r})"
+DUPLICATE_PAIR = "pair {mentee!r}, {mentor!r} appears twice (first on row {first})"
+UNKNOWN_MENTOR = "mentor {value!r} is not in the capacities file"
+MISSING_WARNING = "{file}: no {columns} column{s}: treated as no preference"
+UNKNOWN_WARNING = "{file}: ignoring unknown column{s} {columns}"
+UNKNOWN_ID_WARNING = "{file}:{row}:{column}: {value!r} is not a participant in this run"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an input file; ``row``/``column`` are None for file-wide problems."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = ":".join(str(p) for p in (self.file, self.row, self.column) if p is not None)
+        return f"{place}: {self.message}"
+
+
+class InputError(ValueError):
+    """Raised once with every :class:`RowError` found."""
+
+    def __init__(self, errors: Sequence[RowError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(map(str, self.errors)))
+
+
+@dataclass
+class Participants:
+    """What was read: both sides plus warnings for the person running the import."""
+
+    mentees: list[pf.Mentee] = field(default_factory=list)
+    mentors: list[pf.Mentor] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header (normalised names) and ``(row number, {column: text})`` for non-blank rows.
+
+    Raises
+    ------
+    InputError
+        Unreadable file or encoding, no header, no data rows, repeated columns.
+    """
+    name = str(path)
+    try:
+        raw = _xlsx_rows(path) if name.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(path)
+    except UnicodeDecodeError:
+        raise InputError([RowError(name, None, None, BAD_ENCODING)]) from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError([RowError(name, None, None, UNREADABLE.format(reason=exc))]) from None
+    if not raw or not any(cell.strip() for cell in raw[0]):
+        raise InputError([RowError(name, None, None, EMPTY_FILE)])
+    header = [cell.strip().lower().replace(" ", "_") for cell in raw[0]]
+    errors = [RowError(name, 1, col, REPEATED_COLUMN.format(column=col))
+              for k, col in enumerate(header) if col and col in header[:k]]
+    rows = []
+    for number, cells in enumerate(raw[1:], start=2):
+        if any(cell.strip() for cell in cells):
+            rows.append((number, {col: (cells[k].strip() if k < len(cells) else "")
+                                  for k, col in enumerate(header) if col}))
+    if not rows:
+        errors.append(RowError(name, None, None, NO_ROWS))
+    if errors:
+        raise InputError(errors)
+    return [col for col in header if col], rows
+
+
+def _csv_rows(path) -> list[list[str]]:
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _xlsx_rows(path) -> list[list[str]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_PARSERS = {
+    "seniority": pf.parse_seniority,
+    "languages": pf.parse_languages,
+    "availability": pf.split_list,
+    "format": lambda v: pf.parse_choice(v, pf.FORMATS, pf.BAD_FORMAT),
+    "cadence": lambda v: pf.parse_choice(v, pf.CADENCES, pf.BAD_CADENCE),
+    "identity": pf.split_list,
+    "prefer_shared_identity": pf.parse_bool,
+    "exclude": pf.split_list,
+    "prefer": pf.split_list,
+    "working_style": pf.parse_working_style,
+    "skills_wanted": pf.split_list,
+    "skills_offered": pf.split_list,
+    "capacity": pf.parse_capacity,
+}
+
+
+def _parse_row(file: str, number: int, values: dict[str, str], errors: list) -> dict:
+    """Typed field values for one row, appending a RowError per bad cell."""
+    parsed: dict = {}
+    for column, text in values.items():
+        try:
+            parsed[column] = _PARSERS.get(column, str)(text)
+        except ValueError as exc:
+            errors.append(RowError(file, number, column, str(exc)))
+    timezone = parsed.get("timezone", "")
+    if timezone:
+        try:
+            pf.check_timezone(timezone)
+        except ValueError as exc:
+            errors.append(RowError(file, number, "timezone", str(exc)))
+    for window in parsed.get("availability", ()):
+        try:
+            pf.parse_window(window)
+        except ValueError as exc:
+            errors.append(RowError(file, number, "availability", str(exc)))
+    return parsed
+
+
+def _build(kind: type, parsed: dict) -> pf.Person:
+    names = {f.name for f in fields(kind)}
+    return kind(**{key: value for key, value in parsed.items() if key in names})
+
+
+def _column_warnings(file: str, header: list[str], expected: Iterable[str]) -> list[str]:
+    expected = tuple(expected)
+    warnings = []
+    missing = [c for c in expected if c not in header and c not in QUIET_COLUMNS]
+    unknown = [c for c in header if c not in expected]
+    for columns, template in ((missing, MISSING_WARNING), (unknown, UNKNOWN_WARNING)):
+        if columns:
+            s = "s" if len(columns) > 1 else ""
+            warnings.append(template.format(file=file, columns=", ".join(columns), s=s))
+    return warnings
+
+
+def _read_people(path, roles: tuple[str, ...]) -> tuple[Participants, list[RowError]]:
+    """Shared reader; ``roles`` is ('mentee',), ('mentor',) or both (role column decides)."""
+    file = str(path)
+    header, rows = read_table(path)
+    combined = len(roles) == 2
+    required = ["id", *(["role"] if combined else []),
+                *(["capacity"] if roles == ("mentor",) else [])]
+    errors = [RowError(file, 1, col, MISSING_COLUMN.format(column=col))
+              for col in required if col not in header]
+    if errors:
+        return Participants(), errors
+    expected = set(MENTEE_COLUMNS if roles == ("mentee",) else MENTOR_COLUMNS)
+    if combined:
+        expected |= set(MENTEE_COLUMNS)
+    ordered = [c for c in (*MENTEE_COLUMNS, "expertise", "skills_offered", "capacity")
+               if c in expected]
+    result = Participants(warnings=_column_warnings(file, header, ordered))
+    first_row: dict[str, int] = {}
+    for number, values in rows:
+        role = values.get("role", "").lower() if combined else roles[0]
+        if role not in ("mentee", "mentor"):
+            errors.append(RowError(file, number, "role", BAD_ROLE.format(value=values["role"])))
+            continue
+        if role == "mentor" and combined and "capacity" not in header:
+            errors.append(RowError(file, number, "capacity",
+                                   MISSING_COLUMN.format(column="capacity")))
+        person_id = values["id"]
+        if not person_id:
+            errors.append(RowError(file, number, "id", EMPTY_ID))
+        elif person_id in first_row:
+            errors.append(RowError(file, number, "id", DUPLICATE_ID.format(
+                value=person_id, first=first_row[person_id])))
+        first_row.setdefault(person_id, number)
+        count = len(errors)
+        own = MENTEE_COLUMNS if role == "mentee" else MENTOR_COLUMNS
+        parsed = _parse_row(file, number, {k: v for k, v in values.items() if k in own}, errors)
+        if len(errors) == count and person_id:
+            kind = pf.Mentee if role == "mentee" else pf.Mentor
+            (result.mentees if role == "mentee" else result.mentors).append(_build(kind, parsed))
+    return result, errors
+
+
+def read_mentees(path: str | os.PathLike) -> Participants:
+    """Read a mentee file (CSV or XLSX).
+
+    Raises
+    ------
+    InputError
+        With every problem found.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "mentees.csv"
+    >>> _ = f.write_text("id,goals,languages\\na,learn SQL,en;de\\n")
+    >>> read_mentees(f).mentees[0].languages
+    ('en', 'de')
+    """
+    result, errors = _read_people(path, ("mentee",))
+    if errors:
+        raise InputError(errors)
+    return result
+
+
+def read_mentors(path: str | os.PathLike) -> Participants:
+    """Read a mentor file (``id`` and ``capacity`` required). Raises InputError.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "mentors.csv"
+    >>> _ = f.write_text("id,capacity\\nm,two\\n")
+    >>> try:
+    ...     read_mentors(f)
+    ... except InputError as e:
+    ...     print(e.errors[0].row, e.errors[0].column)
+    2 capacity
+    """
+    result, errors = _read_people(path, ("mentor",))
+    if errors:
+        raise InputError(errors)
+    return result
+
+
+def read_participants(path: str | os.PathLike) -> Participants:
+    """Read one file holding both sides, told apart by a ``role`` column (bulk import)."""
+    result, errors = _read_people(path, ("mentee", "mentor"))
+    if errors:
+        raise InputError(errors)
+    return result
+
+
+def read_inputs(mentees_path, mentors_path) -> Participants:
+    """Read both files, collecting the errors of both before raising.
+
+    Also warns about ``exclude``/``prefer``/``manager`` ids that are in neither file.
+    """
+    errors, result = [], Participants()
+    for path, role in ((mentees_path, "mentee"), (mentors_path, "mentor")):
+        try:
+            part, found = _read_people(path, (role,))
+        except InputError as exc:
+            errors += exc.errors
+            continue
+        errors += found
+        result.mentees += part.mentees
+        result.mentors += part.mentors
+        result.warnings += part.warnings
+    if errors:
+        raise InputError(errors)
+    result.warnings += _unknown_ids(result, str(mentees_path), str(mentors_path))
+    return result
+
+
+def _unknown_ids(result: Participants, mentee_file: str, mentor_file: str) -> list[str]:
+    known = {p.id for p in result.mentees} | {p.id for p in result.mentors}
+    warnings = []
+    for people, file in ((result.mentees, mentee_file), (result.mentors, mentor_file)):
+        for row, person in enumerate(people, start=2):
+            for column in ("exclude", "prefer"):
+                warnings += [UNKNOWN_ID_WARNING.format(file=file, row=row, column=column, value=x)
+                             for x in getattr(person, column) if x not in known]
+    return warnings
+
+
+def _person_row(person: pf.Person, role: str | None) -> dict[str, str]:
+    row = {}
+    for f in fields(person):
+        value = getattr(person, f.name)
+        if isinstance(value, tuple):
+            value = ";".join(value)
+        elif isinstance(value, dict):
+            value = ";".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        row[f.name] = "" if value is None else str(value)
+    if role:
+        row["role"] = role
+    return row
+
+
+def write_participants_csv(target, mentees: Sequence[pf.Mentee] = (),
+                           mentors: Sequence[pf.Mentor] = ()) -> None:
+    """Write participants so that reading the file gives the same records back.
+
+    With both sides, writes one file with a ``role`` column (read it with
+    :func:`read_participants`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "people.csv"
+    >>> people = [pf.Mentee(id="a", goals="SQL", availability=("Mon 09:00-10:00",))]
+    >>> write_participants_csv(f, mentees=people)
+    >>> read_mentees(f).mentees == people
+    True
+    """
+    combined = bool(mentees) and bool(mentors)
+    columns = list(MENTEE_COLUMNS if not mentors else MENTOR_COLUMNS)
+    if combined:
+        columns += ["goals", "skills_wanted"]
+    rows = [_person_row(p, "mentee" if combined else None) for p in mentees]
+    rows += [_person_row(p, "mentor" if combined else None) for p in mentors]
+    if not combined:
+        columns.remove("role")
+    handle = open(target, "w", newline="", encoding="utf-8") if isinstance(
+        target, str | os.PathLike) else target
+    try:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if handle is not target:
+            handle.close()
+
+
+@dataclass
+class ScoreTable:
+    """A precomputed score table as a graph; ``mentee_ids``/``mentor_ids`` index it."""
+
+    graph: CandidateGraph
+    mentee_ids: list[str]
+    mentor_ids: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_score_table(scores_path, capacities_path) -> ScoreTable:
+    """Read ``mentee_id,mentor_id,score[,mentor_score]`` rows and an ``id,capacity`` file.
+
+    A pair without a row is forbidden. ``mentor_score`` is how the mentor ranks that mentee
+    (for ``stable``); without it both sides rank by ``score``.
+
+    Raises
+    ------
+    InputError
+        With every problem in both files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "s.csv").write_text("mentee_id,mentor_id,score\\na,m,0.5\\nb,m,0.7\\n")
+    >>> _ = (d / "c.csv").write_text("id,capacity,name\\nm,1,Mo\\n")
+    >>> table = read_score_table(d / "s.csv", d / "c.csv")
+    >>> table.mentee_ids, table.graph.score.tolist()
+    (['a', 'b'], [0.5, 0.7])
+    """
+    errors: list[RowError] = []
+    capacity = _read_capacities(capacities_path, errors)
+    file = str(scores_path)
+    try:
+        header, rows = read_table(scores_path)
+    except InputError as exc:
+        raise InputError(errors + exc.errors) from None
+    missing = [c for c in SCORE_COLUMNS[:3] if c not in header]
+    errors += [RowError(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
+    if missing:
+        raise InputError(errors)
+    mentee_ids: dict[str, int] = {}
+    mentor_ids = {mentor_id: k for k, mentor_id in enumerate(capacity)}
+    edges: dict[tuple[int, int], tuple[float, float]] = {}
+    first: dict[tuple[int, int], int] = {}
+    for number, values in rows:
+        pair = _score_row(file, number, values, mentor_ids, errors)
+        if pair is None:
+            continue
+        (mentee, mentor), scores = pair
+        key = (mentee_ids.setdefault(mentee, len(mentee_ids)), mentor_ids[mentor])
+        if key in first:
+            errors.append(RowError(file, number, "mentor_id", DUPLICATE_PAIR.format(
+                mentee=mentee, mentor=mentor, first=first[key])))
+            continue
+        first[key], edges[key] = number, scores
+    if errors:
+        raise InputError(errors)
+    pairs = list(edges)
+    graph = CandidateGraph.from_edges(
+        len(mentee_ids), len(mentor_ids), [p[0] for p in pairs], [p[1] for p in pairs],
+        [edges[p][0] for p in pairs], list(capacity.values()),
+        mentor_pref=[edges[p][1] for p in pairs])
+    unknown = [c for c in header if c not in SCORE_COLUMNS]
+    warnings = [UNKNOWN_WARNING.format(file=file, columns=", ".join(unknown),
+                                       s="s" if len(unknown) > 1 else "")] if unknown else []
+    return ScoreTable(graph, list(mentee_ids), list(mentor_ids), warnings)
+
+
+def _read_capacities(path, errors: list[RowError]) -> dict[str, int]:
+    file = str(path)
+    try:
+        header, rows = read_table(path)
+    except InputError as exc:
+        errors += exc.errors
+        return {}
+    missing = [c for c in ("id", "capacity") if c not in header]
+    errors += [RowError(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
+    capacity: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for number, values in rows if not missing else ():
+        person = values["id"]
+        if not person:
+            errors.append(RowError(file, number, "id", EMPTY_ID))
+            continue
+        if person in first:
+            errors.append(RowError(file, number, "id",
+                                   DUPLICATE_ID.format(value=person, first=first[person])))
+            continue
+        first[person] = number
+        try:
+            capacity[person] = pf.parse_capacity(values["capacity"])
+        except ValueError as exc:
+            errors.append(RowError(file, number, "capacity", str(exc)))
+            capacity[person] = 0  # still a known mentor, so score rows are checked properly
+    return capacity
+
+
+def _score_row(file, number, values, mentor_ids, errors):
+    mentee, mentor = values["mentee_id"], values["mentor_id"]
+    problems = len(errors)
+    if not mentee:
+        errors.append(RowError(file, number, "mentee_id", EMPTY_ID))
+    if mentor not in mentor_ids:
+        errors.append(RowError(file, number, "mentor_id", UNKNOWN_MENTOR.format(value=mentor)))
+    scores = []
+    for column in ("score", "mentor_score"):
+        text = values.get(column, "")
+        if column == "mentor_score" and not text:
+            scores.append(scores[0] if scores else 0.0)
+            continue
+        try:
+            value = float(text)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(text)
+            scores.append(value)
+        except ValueError:
+            errors.append(RowError(file, number, column, BAD_SCORE.format(value=text)))
+            scores.append(0.0)
+    if len(errors) > problems:
+        return None
+    return (mentee, mentor), tuple(scores)

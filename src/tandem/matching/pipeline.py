@@ -1,0 +1,289 @@
+"""The Python API the Django side calls: records in, pairs with reasons and a report out.
+
+:func:`match_participants` runs a cohort match; :func:`rank_mentors_for` recommends mentors
+to one mentee (self-serve programs); :func:`match_score_table` matches a precomputed table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tandem.matching.candidates import DEFAULT_TOP_K, CandidateSet, build_candidates
+from tandem.matching.explain import UNMATCHED, explain_pairs, unmatched_reason
+from tandem.matching.features import (
+    DEFAULT_CONFLICT_RULES,
+    FeatureSpace,
+    check_rules,
+    resolve_weights,
+)
+from tandem.matching.graph import CandidateGraph
+from tandem.matching.io import ScoreTable
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.report import build_report
+from tandem.matching.text import Embedder
+
+OBJECTIVES = ("optimal", "fair", "stable")
+UNKNOWN_OBJECTIVE = "objective must be one of optimal, fair, stable (got {value!r})"
+DUPLICATE_PARTICIPANT = "duplicate {side} id {value!r}"
+TABLE_REASON = "score from the table"
+
+
+@dataclass
+class MatchResult:
+    """Pairs (``mentee_id``, ``mentor_id``, ``score``, ``reasons``, ``criteria``), the
+    unmatched (``mentee_id``, ``reason``) in input order, and the report dictionary."""
+
+    pairs: list[dict] = field(default_factory=list)
+    unmatched: list[dict] = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+def _check_ids(people: Sequence, side: str) -> None:
+    seen: set[str] = set()
+    for person in people:
+        if person.id in seen:
+            raise ValueError(DUPLICATE_PARTICIPANT.format(side=side, value=person.id))
+        seen.add(person.id)
+
+
+def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_bound):
+    # Imported here so the feature half works, and is testable, without the solver half.
+    from tandem.matching import solve as solver
+
+    assignment = solver.solve(graph, objective=objective, pinned=pinned, seed=seed,
+                              progress=progress, outside_bound=outside_bound)
+    causes = getattr(assignment, "unmatched_cause", None)
+    if causes is None:
+        causes = solver.unmatched_causes(graph, assignment.mentor_of)
+    return assignment, list(causes)
+
+
+def _index_pairs(pairs: Iterable[tuple[str, str]], mentee_index, mentor_index) -> list:
+    return [(mentee_index[a], mentor_index[b]) for a, b in pairs]
+
+
+def match_participants(
+    mentees: Sequence[Mentee],
+    mentors: Sequence[Mentor],
+    *,
+    objective: str = "optimal",
+    weights: Mapping[str, float] | None = None,
+    reverse: bool = False,
+    conflict_rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
+    pinned: Iterable[tuple[str, str]] = (),
+    forbidden: Iterable[tuple[str, str]] = (),
+    seed: int = 0,
+    top_k: int = DEFAULT_TOP_K,
+    embedder: Embedder | None = None,
+    progress: Callable[[int], None] | None = None,
+    warnings: Sequence[str] = (),
+) -> MatchResult:
+    """Match a cohort.
+
+    Parameters
+    ----------
+    mentees, mentors : sequences of Mentee and Mentor
+    objective : {"optimal", "fair", "stable"}
+    weights : mapping of criterion to weight, optional
+        Overrides :data:`~tandem.matching.features.DEFAULT_WEIGHTS`.
+    reverse : bool
+        Reverse mentoring (the junior mentors the senior).
+    conflict_rules : iterable of {"manager", "department"}
+    pinned, forbidden : iterables of (mentee id, mentor id)
+    seed : int
+        The same inputs and seed always give the same result.
+    top_k : int
+        Candidates per person when the input is too large for all pairs.
+
+    Returns
+    -------
+    MatchResult
+
+    Raises
+    ------
+    ValueError
+        Unknown objective, criterion or rule; duplicate ids; a pin that breaks a hard rule.
+
+    Notes
+    -----
+    Features are computed for every allowed pair while ``n * m`` is at most
+    :data:`~tandem.matching.candidates.DENSE_LIMIT`, else for top-k candidates; the solver
+    gets ``outside_bound`` so its reported upper bound covers all pairs.
+
+    Examples
+    --------
+    >>> result = match_participants(
+    ...     [Mentee(id="a", goals="speed up slow SQL queries", cadence="weekly"),
+    ...      Mentee(id="b", goals="present to the board", languages=("de",))],
+    ...     [Mentor(id="m", expertise="database performance", cadence="weekly",
+    ...             languages=("en",))])
+    >>> [(p["mentee_id"], p["mentor_id"], p["reasons"]) for p in result.pairs]
+    [('a', 'm', 'shares goals in databases and SQL, performance optimisation; both prefer weekly')]
+    >>> result.unmatched
+    [{'mentee_id': 'b', 'reason': 'no mentor shares a language'}]
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(UNKNOWN_OBJECTIVE.format(value=objective))
+    _check_ids(mentees, "mentee")
+    _check_ids(mentors, "mentor")
+    resolved, rules = resolve_weights(weights), check_rules(conflict_rules)
+    pinned, clock = list(pinned), _Clock()
+    space = FeatureSpace(mentees, mentors, embedder=embedder, reverse=reverse)
+    clock.lap("embed")
+    found = build_candidates(space, resolved, rules=rules, forbidden=forbidden, pinned=pinned,
+                             top_k=top_k, progress=progress)
+    clock.lap("candidates")
+    assignment, causes = _solve(
+        found.graph, objective=objective, seed=seed, progress=None,
+        pinned=_index_pairs(pinned, space.mentee_index, space.mentor_index),
+        outside_bound=found.outside_bound)
+    clock.lap("solve")
+    result = _result(space, resolved, found, assignment, causes)
+    clock.lap("explain")
+    seconds = {**clock.seconds, **{f"solve.{k}": v for k, v in
+                                   (getattr(assignment, "phase_seconds", None) or {}).items()}}
+    result.report = _report(objective, seed, found.graph, assignment, result, seconds,
+                            [p.identity for p in mentees],
+                            "all allowed pairs" if found.dense else f"top {top_k} per person",
+                            warnings)
+    return result
+
+
+def _result(space, weights, found: CandidateSet, assignment, causes) -> MatchResult:
+    mentor_of = np.asarray(assignment.mentor_of)
+    matched = np.flatnonzero(mentor_of >= 0)
+    score = _scores(found.graph, mentor_of)
+    explained = explain_pairs(space, weights, matched, mentor_of[matched])
+    result = MatchResult()
+    for k, i in enumerate(matched):
+        result.pairs.append({
+            "mentee_id": space.mentee.ids[i],
+            "mentor_id": space.mentor.ids[mentor_of[i]],
+            "score": round(float(score[i]), 6),
+            "reasons": explained[k]["summary"],
+            "criteria": explained[k]["criteria"],
+        })
+    for i in np.flatnonzero(mentor_of < 0):
+        reason = unmatched_reason(causes[i], found.removed[i], len(space.mentors))
+        result.unmatched.append({"mentee_id": space.mentee.ids[i], "reason": reason})
+    return result
+
+
+def _scores(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
+    """Score of each mentee's assigned edge (nan when unmatched)."""
+    m = max(graph.n_mentors, 1)
+    keys = graph.mentee.astype(np.int64) * m + graph.mentor
+    order = np.argsort(keys, kind="stable")
+    wanted = np.arange(len(mentor_of), dtype=np.int64) * m + np.maximum(mentor_of, 0)
+    at = np.minimum(np.searchsorted(keys, wanted, sorter=order), max(len(keys) - 1, 0))
+    found = (mentor_of >= 0) & (len(keys) > 0)
+    if len(keys):
+        found &= keys[order[at]] == wanted
+        return np.where(found, graph.score[order[at]], np.nan)
+    return np.full(len(mentor_of), np.nan)
+
+
+def _report(objective, seed, graph, assignment, result, seconds, identities, candidates,
+            warnings) -> dict:
+    score_of: list[float | None] = [None] * graph.n_mentees
+    matched = np.flatnonzero(np.asarray(assignment.mentor_of) >= 0)
+    for k, i in enumerate(matched):  # pairs are listed in mentee order
+        score_of[i] = result.pairs[k]["score"]
+    blocking = getattr(assignment, "blocking_pairs", None)
+    if blocking is not None and not isinstance(blocking, int | np.integer):
+        blocking = len(blocking)
+    return build_report(
+        objective=objective, seed=seed, n_mentors=graph.n_mentors, score_of=score_of,
+        unmatched_reasons=[u["reason"] for u in result.unmatched], identities=identities,
+        n_edges=graph.n_edges, candidates=candidates,
+        upper_bound=getattr(assignment, "upper_bound", None),
+        blocking_pairs=None if blocking is None else int(blocking),
+        phase_seconds=seconds, warnings=warnings)
+
+
+def match_score_table(table: ScoreTable, *, objective: str = "optimal",
+                      pinned: Iterable[tuple[str, str]] = (), seed: int = 0,
+                      warnings: Sequence[str] = ()) -> MatchResult:
+    """Match a precomputed score table (reasons say the score came from the table)."""
+    if objective not in OBJECTIVES:
+        raise ValueError(UNKNOWN_OBJECTIVE.format(value=objective))
+    clock = _Clock()
+    mentee_index = {x: k for k, x in enumerate(table.mentee_ids)}
+    mentor_index = {x: k for k, x in enumerate(table.mentor_ids)}
+    assignment, causes = _solve(table.graph, objective=objective, seed=seed, progress=None,
+                                pinned=_index_pairs(pinned, mentee_index, mentor_index),
+                                outside_bound=None)
+    clock.lap("solve")
+    mentor_of = np.asarray(assignment.mentor_of)
+    score = _scores(table.graph, mentor_of)
+    result = MatchResult()
+    for i, j in enumerate(mentor_of.tolist()):
+        if j >= 0:
+            result.pairs.append({"mentee_id": table.mentee_ids[i],
+                                 "mentor_id": table.mentor_ids[j],
+                                 "score": round(float(score[i]), 6), "reasons": TABLE_REASON,
+                                 "criteria": {}})
+        else:
+            reason = (UNMATCHED["no_mentors"] if not table.mentor_ids
+                      else unmatched_reason(causes[i]))
+            result.unmatched.append({"mentee_id": table.mentee_ids[i], "reason": reason})
+    seconds = {**clock.seconds, **{f"solve.{k}": v for k, v in
+                                   (getattr(assignment, "phase_seconds", None) or {}).items()}}
+    result.report = _report(objective, seed, table.graph, assignment, result, seconds, [],
+                            "score table", warnings)
+    return result
+
+
+def rank_mentors_for(
+    mentee: Mentee,
+    mentors: Sequence[Mentor],
+    *,
+    weights: Mapping[str, float] | None = None,
+    reverse: bool = False,
+    limit: int = 10,
+    conflict_rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
+    embedder: Embedder | None = None,
+) -> list[tuple[str, float, str]]:
+    """The best ``limit`` allowed mentors for one mentee, best first (ties by id).
+
+    Hard constraints apply: excluded, language-incompatible or full (capacity 0) mentors
+    are never recommended.
+
+    Returns
+    -------
+    list of (mentor id, score, reasons)
+
+    Examples
+    --------
+    >>> mentors = [Mentor(id="viz", expertise="data visualisation and dashboards"),
+    ...            Mentor(id="pm", expertise="user story mapping")]
+    >>> ranked = rank_mentors_for(
+    ...     Mentee(id="a", goals="my charts should tell a clear story to executives"), mentors)
+    >>> [mentor_id for mentor_id, _, _ in ranked]
+    ['viz', 'pm']
+    """
+    resolved = resolve_weights(weights)
+    space = FeatureSpace([mentee], mentors, embedder=embedder, reverse=reverse)
+    found = build_candidates(space, resolved, rules=check_rules(conflict_rules))
+    graph = found.graph
+    order = sorted(range(graph.n_edges),
+                   key=lambda e: (-graph.score[e], space.mentor.ids[graph.mentor[e]]))[:limit]
+    chosen = graph.mentor[order]
+    explained = explain_pairs(space, resolved, np.zeros(len(order), dtype=np.int64), chosen)
+    return [(space.mentor.ids[j], round(float(graph.score[e]), 6), explained[k]["summary"])
+            for k, (e, j) in enumerate(zip(order, chosen, strict=True))]

@@ -1,0 +1,187 @@
+"""Mentee-proposing deferred acceptance (hospitals/residents with capacities).
+
+Preferences are strict: a mentee ranks its allowed mentors by ``mentee_pref`` descending,
+ties to the lower mentor index; a mentor ranks mentees by ``mentor_pref`` descending, ties to
+the lower mentee index. Deferred acceptance does not depend on the order in which proposals
+are processed (McVitie and Wilson, 1970), so proposals are handled in vectorised rounds (every
+free mentee proposes to its next choice; each mentor keeps its best ``capacity``) while many
+mentees are free, and one at a time with a heap per mentor for the long tail of rejection
+chains. Both give the mentee-optimal stable matching.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from tandem.matching.graph import CandidateGraph
+
+# Below this many proposals per round, a Python loop beats a vectorised round.
+SEQUENTIAL_BELOW = 256
+
+
+# Edges are keyed in chunks so that no temporary as large as the edge list is allocated.
+CHUNK = 1 << 20
+
+
+def preferences(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray]:
+    """The (mentee_pref, mentor_pref) arrays, defaulting to the score."""
+    mentee_pref = graph.score if graph.mentee_pref is None else graph.mentee_pref
+    mentor_pref = graph.score if graph.mentor_pref is None else graph.mentor_pref
+    return mentee_pref, mentor_pref
+
+
+def _descending_key(pref: np.ndarray, mentee: np.ndarray, bits: int) -> np.ndarray:
+    """``mentee << bits`` plus the leading bits of ``pref``'s rank, descending."""
+    key = pref.view(np.int64).copy()
+    key ^= (key >> 63) & np.int64(0x7FFFFFFFFFFFFFFF)  # float order == signed int order
+    key += (key >> 63) & 1  # -0.0 joins +0.0
+    key >>= 64 - bits
+    np.subtract(np.int64((1 << (bits - 1)) - 1), key, out=key)  # descending, >= 0
+    key |= mentee.astype(np.int64) << bits
+    return key
+
+
+def mentee_order(graph: CandidateGraph, mentee_pref: np.ndarray) -> np.ndarray:
+    """Edge ids sorted by (mentee, preference descending, mentor): each mentee's list.
+
+    One int64 sort on (mentee, leading bits of the preference); edges whose keys collide
+    (equal or nearly equal preferences) are then re-sorted exactly.
+    """
+    bits = 62 - max(1, int(graph.n_mentees).bit_length())
+    key = np.empty(graph.n_edges, dtype=np.int64)
+    for lo in range(0, graph.n_edges, CHUNK):
+        part = slice(lo, lo + CHUNK)
+        key[part] = _descending_key(mentee_pref[part], graph.mentee[part], bits)
+    order = np.argsort(key)
+    ties = []
+    for lo in range(0, graph.n_edges, CHUNK):
+        sorted_key = key[order[max(lo - 1, 0) : lo + CHUNK]]
+        ties.append(np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + max(lo - 1, 0))
+    tie = np.concatenate(ties) if ties else np.empty(0, np.int64)
+    if len(tie):
+        slots = np.union1d(tie, tie + 1)
+        tied = order[slots]
+        exact = np.lexsort((graph.mentor[tied], -mentee_pref[tied], key[tied]))
+        order[slots] = tied[exact]
+    return order
+
+
+def _list_starts(graph: CandidateGraph) -> np.ndarray:
+    counts = np.zeros(graph.n_mentees, dtype=np.int64)
+    for lo in range(0, graph.n_edges, CHUNK):
+        counts += np.bincount(graph.mentee[lo : lo + CHUNK], minlength=graph.n_mentees)
+    return np.r_[0, np.cumsum(counts)]
+
+
+class _State:
+    """Deferred-acceptance state shared by the vectorised rounds and the sequential tail."""
+
+    def __init__(self, graph: CandidateGraph):
+        self.graph = graph
+        self.mentee_pref, self.mentor_pref = preferences(graph)
+        self.order = mentee_order(graph, self.mentee_pref)
+        starts = _list_starts(graph)
+        self.next, self.end = starts[:-1].copy(), starts[1:]
+        self.held = np.full(graph.n_mentees, -1, dtype=np.int64)  # edge held per mentee
+        self.count = np.zeros(graph.n_mentors, dtype=np.int64)
+        self.worst_pref = np.where(graph.capacity > 0, -np.inf, np.inf)
+        self.worst_mentee = np.zeros(graph.n_mentors, dtype=np.int64)
+
+    def free(self) -> np.ndarray:
+        return np.flatnonzero((self.held < 0) & (self.next < self.end))
+
+
+def _propose(state: _State, free: np.ndarray):
+    """Each free mentee proposes to its next choice; drop proposals that surely fail."""
+    g = state.graph
+    edges = state.order[state.next[free]]
+    state.next[free] += 1
+    mentor, pref = g.mentor[edges], state.mentor_pref[edges]
+    worst = state.worst_pref[mentor]
+    room = state.count[mentor] < g.capacity[mentor]
+    beats = room | (pref > worst) | ((pref == worst) & (free < state.worst_mentee[mentor]))
+    return free[beats], edges[beats]
+
+
+def _round(state: _State, free: np.ndarray) -> None:
+    """One vectorised round: mentors keep their best ``capacity`` of held plus proposals."""
+    g = state.graph
+    mentees, edges = _propose(state, free)
+    if len(edges) == 0:
+        return
+    touched = np.zeros(g.n_mentors, dtype=bool)
+    touched[g.mentor[edges]] = True
+    holders = np.flatnonzero((state.held >= 0) & touched[g.mentor[np.maximum(state.held, 0)]])
+    mentees = np.concatenate([holders, mentees])
+    edges = np.concatenate([state.held[holders], edges])
+    mentor = g.mentor[edges]
+    ranked = np.lexsort((mentees, -state.mentor_pref[edges], mentor))
+    mentees, edges, mentor = mentees[ranked], edges[ranked], mentor[ranked]
+    first = np.r_[True, mentor[1:] != mentor[:-1]]
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(mentor)) - np.repeat(starts, np.diff(np.r_[starts, len(mentor)]))
+    keep = rank < g.capacity[mentor]
+    state.held[mentees[~keep]] = -1
+    state.held[mentees[keep]] = edges[keep]
+    group = mentor[starts]
+    state.count[group] = np.minimum(np.diff(np.r_[starts, len(mentor)]), g.capacity[group])
+    full = state.count[group] >= g.capacity[group]
+    last = starts + state.count[group] - 1
+    state.worst_pref[group] = np.where(full, state.mentor_pref[edges[last]], -np.inf)
+    state.worst_mentee[group] = mentees[last]
+
+
+def _sequential(state: _State, free: np.ndarray) -> None:
+    """Finish with one proposal at a time, a min-heap of held mentees per mentor."""
+    g, pref, order = state.graph, state.mentor_pref, state.order
+    heaps: dict[int, list] = {}
+    holders = np.flatnonzero(state.held >= 0)
+    by_mentor = g.mentor[state.held[holders]]
+    sort = np.argsort(by_mentor, kind="stable")
+    bounds = np.searchsorted(by_mentor[sort], np.arange(g.n_mentors + 1))
+
+    def heap_of(j: int) -> list:
+        if j not in heaps:
+            held = holders[sort[bounds[j] : bounds[j + 1]]].tolist()
+            heaps[j] = [(float(pref[state.held[i]]), -i, i) for i in held]
+            heapq.heapify(heaps[j])
+        return heaps[j]
+
+    stack = free.tolist()[::-1]
+    while stack:
+        i = stack.pop()
+        while state.next[i] < state.end[i]:
+            e = int(order[state.next[i]])
+            state.next[i] += 1
+            j, entry = int(g.mentor[e]), (float(pref[e]), -i, i)
+            heap = heap_of(j)
+            if len(heap) < g.capacity[j]:
+                heapq.heappush(heap, entry)
+            elif heap and entry > heap[0]:
+                loser = heapq.heapreplace(heap, entry)[2]
+                state.held[loser] = -1
+                stack.append(loser)
+            else:
+                continue
+            state.held[i] = e
+            break
+
+
+def deferred_acceptance(graph: CandidateGraph) -> np.ndarray:
+    """Mentee-optimal stable matching: the held edge id per mentee, or -1.
+
+    Examples
+    --------
+    >>> g = CandidateGraph.from_edges(2, 1, [0, 1], [0, 0], [0.2, 0.9], [1])
+    >>> deferred_acceptance(g).tolist()
+    [-1, 1]
+    """
+    state = _State(graph)
+    free = state.free()
+    while len(free) >= SEQUENTIAL_BELOW:
+        _round(state, free)
+        free = state.free()
+    _sequential(state, free)
+    return state.held

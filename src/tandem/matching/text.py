@@ -1,0 +1,301 @@
+"""Text embedders: goals and expertise become L2-normalised vectors whose dot product is their
+similarity.
+
+:class:`BuiltinEmbedder` needs no model download. It maps words and phrases to concepts with a
+hand-written lexicon of general domain knowledge (``concepts.json``: engineering, data, design,
+product, leadership, communication, career, business), so "charts that tell a story to
+executives" lands near "data visualisation" even though they share no word, and phrases beat the
+words inside them ("user story" is about requirements, "tell a story" about narrative). A small
+hashed bag of words keeps exact shared words as a weaker signal. Each text is embedded on its
+own (no corpus statistics), so a text always gets the same vector, whoever else is in the run.
+
+:class:`SentenceTransformerEmbedder` wraps a locally installed sentence-transformers model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zlib
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DIMENSION = 256
+CONCEPT_WEIGHT = 0.9  # share of the vector's norm given to concepts; the rest to plain words
+DOMAIN_SHARE = 0.35  # how strongly a concept also lights up its whole domain
+RELATED_SHARE = 0.3  # and each concept the lexicon lists as related to it
+MODEL_NOT_INSTALLED = (
+    "the sentence-transformers model needs the optional extra: pip install 'tandem[embeddings]'"
+)
+
+_SPECIAL = (
+    (r"c\+\+", " cplusplus "),
+    (r"c#", " csharp "),
+    (r"\bci\s*/\s*cd\b", " cicd "),
+    (r"\ba\s*/\s*b\b", " ab "),
+    (r"\b1\s*:\s*1s?\b", " one on one "),
+    (r"\b1\s*-\s*on\s*-\s*1s?\b", " one on one "),
+    (r"\bp\s*&\s*l\b", " p l "),
+    (r"\.net\b", " dotnet "),
+    (r"\bnode\.js\b", " nodejs "),
+    (r"\bk8s\b", " k8 "),
+)
+_SPECIAL_RE = [(re.compile(pattern), repl) for pattern, repl in _SPECIAL]
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "better", "both", "but", "by", "can", "could", "do", "does", "doing", "for", "from", "get", "getting", "good", "great", "had", "has", "have", "having", "help", "how", "i", "i'd", "i'm", "if", "in", "into", "is", "it", "its", "just", "like", "ll", "me", "more", "most", "much", "my", "myself", "need", "needs", "new", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "really", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "up", "us", "very", "want", "wanting", "was", "we", "well", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you", "your", "able", "improve", "improving", "learn", "learning", "become", "becoming", "someone", "somebody", "looking", "interested", "skill", "skills", "work", "working", "way", "ways", "etc", "lot", "lots", "things", "thing", "make", "making", "day", "better", "best", "gain", "ve", "re", "s", "t", "m", "d"]
+)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised rows (an all-zero row for empty text)."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words with British spellings and plurals folded.
+
+    >>> tokenize("Visualising dashboards for execs; CI/CD & C++")
+    ['visualizing', 'dashboard', 'for', 'exec', 'cicd', 'cplusplus']
+    """
+    lowered = text.lower()
+    for pattern, repl in _SPECIAL_RE:
+        lowered = pattern.sub(repl, lowered)
+    return [_fold(word) for word in _WORD_RE.findall(lowered)]
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    if len(word) > 5:
+        word = re.sub(r"is(ation|ations|e|ed|es|ing|er|ers)$", r"iz\1", word)
+        word = re.sub(r"our$", "or", word)
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+class _Lexicon:
+    """Phrase matcher over the concept lexicon; longest phrase at each position wins."""
+
+    def __init__(self, data: dict):
+        self.names = [name for name in data if not name.startswith("_")]
+        self.labels = [data[name]["label"] for name in self.names]
+        self.domains = sorted({data[name]["domain"] for name in self.names})
+        self.domain_of = [self.domains.index(data[name]["domain"]) for name in self.names]
+        self.related = [[self.names.index(r) for r in data[name].get("related", ())]
+                        for name in self.names]
+        patterns: dict[tuple[str, ...], list[tuple[int, float]]] = {}
+        for index, name in enumerate(self.names):
+            for term in data[name]["terms"]:
+                phrase, _, weight = term.partition(":")
+                key = tuple(_fold(w) if not w.endswith("*") else w for w in tokenize_raw(phrase))
+                patterns.setdefault(key, []).append((index, float(weight or 1.0)))
+        self.exact: dict[str, list] = {}
+        self.prefix: list[tuple[str, tuple, list]] = []
+        for key, hits in patterns.items():
+            if key[0].endswith("*"):
+                self.prefix.append((key[0][:-1], key, hits))
+            else:
+                self.exact.setdefault(key[0], []).append((key, hits))
+        self._cache: dict[str, list] = {}
+        self._pair_cache: dict[tuple[str, str], list] = {}
+
+    def _candidates(self, token: str) -> list:
+        found = self._cache.get(token)
+        if found is None:
+            found = list(self.exact.get(token, []))
+            found += [(key, hits) for head, key, hits in self.prefix if token.startswith(head)]
+            found.sort(key=lambda item: -len(item[0]))
+            found = [(len(key), key, hits, not any(w.endswith("*") for w in key))
+                     for key, hits in found]
+            self._cache[token] = found
+        return found
+
+    def _viable(self, token: str, following: str) -> list:
+        # Candidates whose first two words already match; cached per word pair.
+        key = (token, following)
+        found = self._pair_cache.get(key)
+        if found is None:
+            found = [
+                (length, pattern, hits)
+                for length, pattern, hits, _ in self._candidates(token)
+                if length == 1 or (following and _matches(pattern[1], following))
+            ]
+            self._pair_cache[key] = found
+        return found
+
+    def match(self, tokens: list[str]) -> list[tuple[int, float]]:
+        """Concept hits ``(concept index, weight)`` for a token list."""
+        hits: list[tuple[int, float]] = []
+        position, n_tokens = 0, len(tokens)
+        while position < n_tokens:
+            step = 1
+            following = tokens[position + 1] if position + 1 < n_tokens else ""
+            for length, key, key_hits in self._viable(tokens[position], following):
+                if length > 2:
+                    window = tokens[position + 2 : position + length]
+                    if len(window) < length - 2 or not all(map(_matches, key[2:], window)):
+                        continue
+                hits.extend(key_hits)
+                step = length
+                break
+            position += step
+        return hits
+
+
+def tokenize_raw(phrase: str) -> list[str]:
+    """Split a lexicon phrase, keeping a trailing ``*`` on prefix words."""
+    return [word for word in re.split(r"[^a-z0-9*]+", phrase.lower()) if word]
+
+
+@lru_cache(maxsize=65536)
+def _bucket(token: str, n_buckets: int) -> int:
+    if token in _STOPWORDS or len(token) < 2:
+        return -1
+    return zlib.crc32(token.encode()) % n_buckets
+
+
+def _matches(pattern: str, token: str) -> bool:
+    return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    source = resources.files("tandem.matching").joinpath("concepts.json").read_text("utf-8")
+    return _Lexicon(json.loads(source))
+
+
+class BuiltinEmbedder:
+    """Concept lexicon plus hashed words; deterministic, no download, a few µs per text.
+
+    Notes
+    -----
+    The first ``len(concepts) + len(domains)`` dimensions hold concept and domain activations;
+    the remaining ones a hashed bag of non-stop words (CRC32, so stable across processes).
+    The two parts are normalised separately and weighted ``CONCEPT_WEIGHT`` to the rest.
+    Texts are de-duplicated before embedding.
+
+    Examples
+    --------
+    >>> e = BuiltinEmbedder()
+    >>> goal, viz, stories = e.embed([
+    ...     "I want my charts to tell a clear story to executives",
+    ...     "data visualisation and dashboard design",
+    ...     "user story mapping"])
+    >>> bool(goal @ viz > goal @ stories)
+    True
+    """
+
+    def __init__(self, dimension: int = DIMENSION):
+        self.lexicon = _lexicon()
+        self.n_concept = len(self.lexicon.names) + len(self.lexicon.domains)
+        if dimension < self.n_concept + 16:
+            raise ValueError(f"dimension must be at least {self.n_concept + 16}")
+        self.dimension = dimension
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        unique, inverse = np.unique(np.asarray(list(texts), dtype=object), return_inverse=True)
+        rows, cols, values = [], [], []
+        n_names, n_words = len(self.lexicon.names), self.dimension - self.n_concept
+        for row, text in enumerate(unique):
+            tokens = tokenize(str(text))
+            for index, weight in self.lexicon.match(tokens):
+                rows += (row, row)
+                cols += (index, n_names + self.lexicon.domain_of[index])
+                values += (weight, DOMAIN_SHARE * weight)
+                for other in self.lexicon.related[index]:
+                    rows.append(row)
+                    cols.append(other)
+                    values.append(RELATED_SHARE * weight)
+            for token in tokens:
+                bucket = _bucket(token, n_words)
+                if bucket >= 0:
+                    rows.append(row)
+                    cols.append(self.n_concept + bucket)
+                    values.append(1.0)
+        out = np.zeros((len(unique), self.dimension), dtype=np.float64)
+        np.add.at(out, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)), values)
+        self._normalise(out)
+        return out.astype(np.float32)[inverse.reshape(-1)]
+
+    def _normalise(self, out: np.ndarray) -> None:
+        concepts, words = out[:, : self.n_concept], out[:, self.n_concept :]
+        np.sqrt(words, out=words)  # sublinear term frequency
+        concept_norm = np.linalg.norm(concepts, axis=1, keepdims=True)
+        word_norm = np.linalg.norm(words, axis=1, keepdims=True)
+        both = (concept_norm > 0) & (word_norm > 0)
+        concept_share = np.where(both, CONCEPT_WEIGHT, 1.0)
+        word_share = np.where(both, np.sqrt(1 - CONCEPT_WEIGHT**2), 1.0)
+        concepts *= np.divide(concept_share, concept_norm, where=concept_norm > 0,
+                              out=np.zeros_like(concept_norm))
+        words *= np.divide(word_share, word_norm, where=word_norm > 0,
+                           out=np.zeros_like(word_norm))
+
+    def concepts(self, text: str) -> dict[str, float]:
+        """Concept labels found in ``text`` with their weights.
+
+        >>> sorted(BuiltinEmbedder().concepts("dashboards in Tableau"))
+        ['data visualisation']
+        """
+        found: dict[str, float] = {}
+        for index, weight in self.lexicon.match(tokenize(text)):
+            label = self.lexicon.labels[index]
+            found[label] = found.get(label, 0.0) + weight
+        return found
+
+    def shared_concepts(self, a: str, b: str, limit: int = 2) -> list[str]:
+        """Labels of concepts both texts mention, strongest first.
+
+        >>> BuiltinEmbedder().shared_concepts("charts for execs", "dashboard design")
+        ['data visualisation']
+        """
+        left, right = self.concepts(a), self.concepts(b)
+        common = sorted(set(left) & set(right), key=lambda c: (-left[c] * right[c], c))
+        return common[:limit]
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from local files only (never downloads).
+
+    Parameters
+    ----------
+    model : str
+        Model name or path; default ``"all-MiniLM-L6-v2"``.
+
+    Raises
+    ------
+    ImportError
+        With ``MODEL_NOT_INSTALLED`` when sentence-transformers is not installed.
+    """
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 256):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ImportError(MODEL_NOT_INSTALLED) from None
+        self.model = SentenceTransformer(model, local_files_only=True)
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True
+        )
+        vectors = np.asarray(vectors, dtype=np.float32)
+        vectors[[not t.strip() for t in texts]] = 0.0
+        return vectors
+
+
+def default_embedder() -> Embedder:
+    """The built-in embedder (the model one is opt-in only).
+
+    >>> isinstance(default_embedder(), Embedder)
+    True
+    """
+    return BuiltinEmbedder()

@@ -1,0 +1,154 @@
+"""Time arithmetic for meetings: recurrence rules (RFC 5545) and suggested times inside both
+people's weekly availability, computed on real dates with zoneinfo so DST is right.
+
+Pure functions over plain data, apart from ``zone_of``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil.rrule import rrulestr
+
+from tandem.people.availability import MINUTES_PER_DAY, Window, merge_windows
+
+RRULE_BY_CADENCE = {
+    "weekly": "FREQ=WEEKLY",
+    "biweekly": "FREQ=WEEKLY;INTERVAL=2",
+    "monthly": "FREQ=MONTHLY",
+    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
+}
+MAX_OCCURRENCES = 52
+SLOT_STEP_MINUTES = 30
+
+Interval = tuple[datetime, datetime]
+
+
+def zone_of(user) -> zoneinfo.ZoneInfo:
+    profile = getattr(user, "profile", None) if user is not None else None
+    try:
+        return zoneinfo.ZoneInfo(getattr(profile, "timezone", None) or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def rrule_for(cadence: str, *, count: int | None = None, until: datetime | None = None) -> str:
+    """The RRULE value for a cadence, bounded by ``COUNT`` or ``UNTIL`` (UTC).
+
+    >>> rrule_for("biweekly", count=6)
+    'FREQ=WEEKLY;INTERVAL=2;COUNT=6'
+    >>> rrule_for("quarterly", until=datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
+    'FREQ=MONTHLY;INTERVAL=3;UNTIL=20261231T235959Z'
+    """
+    rule = RRULE_BY_CADENCE[cadence]
+    if count is not None:
+        return f"{rule};COUNT={count}"
+    if until is not None:
+        return f"{rule};UNTIL={until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return rule
+
+
+def expand(rule: str, *, starts_at: datetime, zone: zoneinfo.ZoneInfo,
+           limit: int = MAX_OCCURRENCES) -> list[datetime]:
+    """Occurrences (UTC) of ``rule`` starting at ``starts_at``, repeating at the same wall-clock
+    time in ``zone`` (so a 09:00 London meeting stays at 09:00 across the clock change).
+
+    >>> zone = zoneinfo.ZoneInfo("Europe/London")
+    >>> start = datetime(2026, 3, 23, 9, 0, tzinfo=zone).astimezone(UTC)
+    >>> [d.strftime("%m-%d %H:%M") for d in expand("FREQ=WEEKLY;COUNT=2", starts_at=start,
+    ...                                             zone=zone)]
+    ['03-23 09:00', '03-30 08:00']
+    """
+    local_start = starts_at.astimezone(zone)
+    occurrences = []
+    for occurrence in rrulestr(rule, dtstart=local_start):
+        # dateutil steps in wall-clock time; re-attach the zone for the offset in force then.
+        occurrences.append(occurrence.replace(tzinfo=zone).astimezone(UTC))
+        if len(occurrences) >= limit:
+            break
+    return occurrences
+
+
+def availability_on_dates(windows: Iterable[tuple[int, int, int]], zone: zoneinfo.ZoneInfo,
+                          start: datetime, end: datetime) -> list[Interval]:
+    """The weekly local windows as concrete UTC intervals between ``start`` and ``end``."""
+    merged = merge_windows(Window(*w) for w in windows)
+    if not merged:
+        return []
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date() + timedelta(days=1)
+    intervals: list[Interval] = []
+    day = first
+    while day <= last:
+        for window in merged:
+            if window.weekday != day.weekday():
+                continue
+            low = _local(day, window.start, zone)
+            high = _local(day, window.end, zone)
+            low, high = max(low, start), min(high, end)
+            if high > low:
+                intervals.append((low, high))
+        day += timedelta(days=1)
+    return _merge(intervals)
+
+
+def _local(day: date, minute: int, zone: zoneinfo.ZoneInfo) -> datetime:
+    if minute >= MINUTES_PER_DAY:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone).astimezone(UTC)
+
+
+def _merge(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for low, high in sorted(intervals):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    i = j = 0
+    common: list[Interval] = []
+    while i < len(a) and j < len(b):
+        low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if high > low:
+            common.append((low, high))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return common
+
+
+def _round_up(moment: datetime, step: int) -> datetime:
+    moment = moment.replace(second=0, microsecond=0) + (
+        timedelta(minutes=1) if moment.second or moment.microsecond else timedelta(0))
+    remainder = moment.minute % step
+    return moment + timedelta(minutes=(step - remainder) % step)
+
+
+def suggest_times(*, windows_a: Iterable[tuple[int, int, int]], zone_a: zoneinfo.ZoneInfo,
+                  windows_b: Iterable[tuple[int, int, int]], zone_b: zoneinfo.ZoneInfo,
+                  now: datetime, duration_minutes: int, weeks: int = 3, limit: int = 8,
+                  per_overlap: int = 2) -> list[datetime]:
+    """Start times (UTC) in the coming ``weeks`` when both people are available for
+    ``duration_minutes``; at most ``per_overlap`` per shared window, earliest first."""
+    end = now + timedelta(weeks=weeks)
+    common = intersect(availability_on_dates(windows_a, zone_a, now, end),
+                       availability_on_dates(windows_b, zone_b, now, end))
+    length = timedelta(minutes=duration_minutes)
+    suggestions: list[datetime] = []
+    for low, high in common:
+        slot = _round_up(low, SLOT_STEP_MINUTES)
+        taken = 0
+        while slot + length <= high and taken < per_overlap:
+            suggestions.append(slot)
+            taken += 1
+            slot += max(length, timedelta(minutes=60))
+        if len(suggestions) >= limit:
+            break
+    return suggestions[:limit]

@@ -1,0 +1,357 @@
+"""Reads about mentorships, scoped to what the caller may see, and the ``access_*`` helpers
+every view, API handler and service uses to fetch-and-authorise.
+
+Who sees what: the two participants see everything of their mentorship except each other's
+private notes; active program admins see the non-private parts (not private notes) and the
+ended-early reason; nobody else sees anything, and "missing" and "forbidden" look the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tandem.core.exceptions import NotFound
+from tandem.mentorships.models import (
+    OPEN_STATES,
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    AgreementVersion,
+    CalendarFeed,
+    Goal,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipRequest,
+    PrivateNote,
+    RequestState,
+)
+from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+
+MENTORSHIP_NOT_FOUND = "That mentorship does not exist, or you are not part of it."
+REQUEST_NOT_FOUND = "That request does not exist, or it is not yours."
+MEETING_NOT_FOUND = "That meeting does not exist, or you are not part of it."
+GOAL_NOT_FOUND = "That goal does not exist, or you are not part of its mentorship."
+ACTION_ITEM_NOT_FOUND = "That action item does not exist, or you are not part of it."
+
+MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
+
+
+def is_program_admin(*, user, program_id: int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Enrolment.objects.filter(
+        program_id=program_id, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE,
+    ).exists()
+
+
+def _mentorship_qs() -> QuerySet[Mentorship]:
+    return Mentorship.objects.select_related("program", "mentor", "mentee", "mentor__profile",
+                                             "mentee__profile", "ended_by")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """How the caller relates to a mentorship."""
+
+    is_participant: bool
+    is_admin: bool
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_participant
+
+
+def access_mentorship(*, user, mentorship_id: int, for_update: bool = False) -> Mentorship:
+    """The mentorship, if ``user`` is one of its two participants."""
+    if user is None or not user.is_authenticated:
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    qs = Mentorship.objects.select_for_update() if for_update else _mentorship_qs()
+    mentorship = qs.filter(pk=mentorship_id).filter(Q(mentor=user) | Q(mentee=user)).first()
+    if mentorship is None:
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    return mentorship
+
+
+def access_mentorship_for_viewer(*, user, mentorship_id: int) -> tuple[Mentorship, Viewer]:
+    """The mentorship, if ``user`` is a participant or an active admin of its program."""
+    if user is None or not user.is_authenticated:
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    mentorship = _mentorship_qs().filter(pk=mentorship_id).first()
+    if mentorship is None:
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    if mentorship.is_participant(user):
+        return mentorship, Viewer(is_participant=True, is_admin=False)
+    if is_program_admin(user=user, program_id=mentorship.program_id):
+        return mentorship, Viewer(is_participant=False, is_admin=True)
+    raise NotFound(MENTORSHIP_NOT_FOUND)
+
+
+def access_request(*, user, request_id: int, for_update: bool = False) -> MentorshipRequest:
+    """The request, if ``user`` sent or received it."""
+    if user is None or not user.is_authenticated:
+        raise NotFound(REQUEST_NOT_FOUND)
+    qs = (MentorshipRequest.objects.select_for_update() if for_update
+          else MentorshipRequest.objects.select_related("program", "sender", "recipient"))
+    found = qs.filter(pk=request_id).filter(Q(sender=user) | Q(recipient=user)).first()
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return found
+
+
+def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meeting:
+    """The meeting, if ``user`` is a participant of its mentorship."""
+    if user is None or not user.is_authenticated:
+        raise NotFound(MEETING_NOT_FOUND)
+    qs = Meeting.objects.select_for_update() if for_update else Meeting.objects
+    meeting = (qs.select_related("mentorship", "mentorship__program", "mentorship__mentor",
+                                 "mentorship__mentee", "series")
+               .filter(pk=meeting_id)
+               .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user)).first())
+    if meeting is None:
+        raise NotFound(MEETING_NOT_FOUND)
+    return meeting
+
+
+def access_meeting_for_viewer(*, user, meeting_id: int) -> tuple[Meeting, Viewer]:
+    if user is None or not user.is_authenticated:
+        raise NotFound(MEETING_NOT_FOUND)
+    meeting = (Meeting.objects.select_related("mentorship", "mentorship__program",
+                                              "mentorship__mentor", "mentorship__mentee",
+                                              "series")
+               .filter(pk=meeting_id).first())
+    if meeting is None:
+        raise NotFound(MEETING_NOT_FOUND)
+    if meeting.mentorship.is_participant(user):
+        return meeting, Viewer(is_participant=True, is_admin=False)
+    if is_program_admin(user=user, program_id=meeting.mentorship.program_id):
+        return meeting, Viewer(is_participant=False, is_admin=True)
+    raise NotFound(MEETING_NOT_FOUND)
+
+
+def access_goal(*, user, goal_id: int) -> Goal:
+    if user is None or not user.is_authenticated:
+        raise NotFound(GOAL_NOT_FOUND)
+    goal = (Goal.objects.select_for_update().select_related("mentorship").filter(pk=goal_id)
+            .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user)).first())
+    if goal is None:
+        raise NotFound(GOAL_NOT_FOUND)
+    return goal
+
+
+def access_action_item(*, user, action_item_id: int) -> ActionItem:
+    if user is None or not user.is_authenticated:
+        raise NotFound(ACTION_ITEM_NOT_FOUND)
+    item = (ActionItem.objects.select_for_update().select_related("mentorship")
+            .filter(pk=action_item_id)
+            .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user)).first())
+    if item is None:
+        raise NotFound(ACTION_ITEM_NOT_FOUND)
+    return item
+
+
+# Lists -----------------------------------------------------------------------------------
+
+def mentorship_list_for(*, user, open_only: bool = False) -> QuerySet[Mentorship]:
+    qs = _mentorship_qs().filter(Q(mentor=user) | Q(mentee=user))
+    if open_only:
+        qs = qs.filter(state__in=OPEN_STATES)
+    return qs.order_by("-created_at", "-pk")
+
+
+def request_list_received(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
+    qs = MentorshipRequest.objects.filter(recipient=user).select_related(
+        "program", "sender", "recipient", "sender__profile")
+    if pending_only:
+        qs = qs.filter(state=RequestState.PENDING)
+    return qs.order_by("-created_at", "-pk")
+
+
+def request_list_sent(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
+    qs = MentorshipRequest.objects.filter(sender=user).select_related(
+        "program", "sender", "recipient", "recipient__profile")
+    if pending_only:
+        qs = qs.filter(state=RequestState.PENDING)
+    return qs.order_by("-created_at", "-pk")
+
+
+def agreement_versions(*, mentorship: Mentorship) -> list[AgreementVersion]:
+    return list(mentorship.agreement_versions.select_related("proposed_by").order_by("-number"))
+
+
+def agreement_in_effect(versions: list[AgreementVersion]) -> AgreementVersion | None:
+    """The newest version both have signed (versions sorted newest first)."""
+    return next((version for version in versions if version.fully_signed), None)
+
+
+def meeting_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Meeting]:
+    return (Meeting.objects.filter(mentorship=mentorship).select_related("series")
+            .prefetch_related(Prefetch("agenda_items",
+                                       queryset=AgendaItem.objects.select_related("author")))
+            .order_by("starts_at", "pk"))
+
+
+def meeting_next(*, mentorship: Mentorship, now: datetime | None = None) -> Meeting | None:
+    now = now or timezone.now()
+    return (Meeting.objects.filter(mentorship=mentorship, status=MeetingStatus.SCHEDULED,
+                                   starts_at__gte=now - timedelta(hours=1))
+            .order_by("starts_at").first())
+
+
+def meetings_upcoming_for(*, user, now: datetime | None = None, days: int = 14
+                          ) -> QuerySet[Meeting]:
+    now = now or timezone.now()
+    return (Meeting.objects.filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+                                   mentorship__state__in=OPEN_STATES,
+                                   status=MeetingStatus.SCHEDULED,
+                                   starts_at__gte=now - timedelta(hours=1),
+                                   starts_at__lte=now + timedelta(days=days))
+            .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+            .order_by("starts_at"))
+
+
+def private_note_for(*, user, meeting: Meeting) -> PrivateNote | None:
+    return PrivateNote.objects.filter(meeting=meeting, author=user).first()
+
+
+def goal_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Goal]:
+    return (Goal.objects.filter(mentorship=mentorship)
+            .prefetch_related("milestones", "updates", "updates__author"))
+
+
+def action_item_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[ActionItem]:
+    return (ActionItem.objects.filter(mentorship=mentorship)
+            .select_related("owner", "meeting").order_by("status", "due_on", "pk"))
+
+
+def action_items_overdue_for(*, user, today: date | None = None) -> QuerySet[ActionItem]:
+    """Open, past-due items in the person's open mentorships (theirs or their partner's)."""
+    today = today or timezone.localdate()
+    return (ActionItem.objects.filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+                                      mentorship__state__in=OPEN_STATES,
+                                      status=ActionItemStatus.OPEN, due_on__lt=today)
+            .select_related("owner", "mentorship", "mentorship__mentor", "mentorship__mentee")
+            .order_by("due_on", "pk"))
+
+
+def event_list_for_mentorship(*, mentorship: Mentorship, limit: int = 50
+                              ) -> list[MentorshipEvent]:
+    return list(MentorshipEvent.objects.filter(mentorship=mentorship).select_related("actor")
+                .order_by("-created_at", "-pk")[:limit])
+
+
+def calendar_feed_user(*, token: str):
+    """The owner of a calendar feed token, or None (revoked tokens simply no longer exist)."""
+    if not token or len(token) < 32:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(token=token,
+                                                              user__is_active=True).first()
+    return feed.user if feed else None
+
+
+def calendar_meetings_for(*, user) -> tuple[list[MeetingSeries], list[Meeting]]:
+    """Everything a person's calendar shows: their series and all their meetings."""
+    participant = Q(mentorship__mentor=user) | Q(mentorship__mentee=user)
+    series = list(MeetingSeries.objects.filter(participant)
+                  .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+                  .prefetch_related("occurrences").order_by("pk"))
+    meetings = list(Meeting.objects.filter(participant)
+                    .select_related("mentorship", "mentorship__mentor", "mentorship__mentee",
+                                    "series").order_by("starts_at", "pk"))
+    return series, meetings
+
+
+def request_programs_for(*, user):
+    """Programs where ``user`` may send requests (active, non-admin membership)."""
+    from tandem.programs.models import Program
+
+    return (Program.objects.filter(enrolments__person=user,
+                                   enrolments__status=EnrolmentStatus.ACTIVE,
+                                   archived_at__isnull=True)
+            .exclude(enrolments__person=user, enrolments__role=Role.ADMIN,
+                     enrolments__status=EnrolmentStatus.ACTIVE)
+            .distinct().order_by("name"))
+
+
+def request_recipients_for(*, user, program) -> list:
+    """Who ``user`` may ask in ``program``: its active mentors (any member in peer programs;
+    in reverse programs a mentor may also ask a mentee)."""
+    from tandem.people.models import User
+
+    roles = set(Enrolment.objects.filter(program=program, person=user,
+                                         status=EnrolmentStatus.ACTIVE)
+                .values_list("role", flat=True))
+    if not roles:
+        return []
+    if program.program_type == "peer":
+        wanted = [Role.MENTEE, Role.MENTOR]
+    else:
+        wanted = []
+        if Role.MENTEE in roles:
+            wanted.append(Role.MENTOR)
+        if program.program_type == "reverse" and Role.MENTOR in roles:
+            wanted.append(Role.MENTEE)
+    return list(User.objects.filter(enrolments__program=program, enrolments__role__in=wanted,
+                                    enrolments__status=EnrolmentStatus.ACTIVE, is_active=True)
+                .exclude(pk=user.pk).distinct().order_by("first_name", "last_name", "email"))
+
+
+@dataclass
+class MentorshipPage:
+    versions: list
+    in_effect: AgreementVersion | None
+    latest: AgreementVersion | None
+    goals: list
+    meetings: list
+    next_meeting: Meeting | None
+    action_items: list
+    overdue: list
+    events: list
+
+
+def mentorship_page(*, mentorship: Mentorship, viewer: Viewer) -> MentorshipPage:
+    versions = agreement_versions(mentorship=mentorship)
+    today = timezone.localdate()
+    action_items = list(action_item_list_for_mentorship(mentorship=mentorship))
+    return MentorshipPage(
+        versions=versions, in_effect=agreement_in_effect(versions),
+        latest=versions[0] if versions else None,
+        goals=list(goal_list_for_mentorship(mentorship=mentorship)),
+        meetings=list(meeting_list_for_mentorship(mentorship=mentorship)),
+        next_meeting=meeting_next(mentorship=mentorship),
+        action_items=action_items,
+        overdue=[i for i in action_items if i.status == ActionItemStatus.OPEN and i.due_on
+                 and i.due_on < today],
+        events=event_list_for_mentorship(mentorship=mentorship),
+    )
+
+
+def meeting_suggestions_for(*, mentorship: Mentorship, duration_minutes: int,
+                            now: datetime | None = None) -> list[datetime]:
+    """Start times in the coming weeks inside both people's weekly availability."""
+    from tandem.mentorships.scheduling import suggest_times, zone_of
+    from tandem.people.models import AvailabilityWindow
+
+    rows = AvailabilityWindow.objects.filter(
+        profile__user_id__in=[mentorship.mentor_id, mentorship.mentee_id]).values_list(
+        "profile__user_id", "weekday", "start_minute", "end_minute")
+    windows: dict[int, list[tuple[int, int, int]]] = {mentorship.mentor_id: [],
+                                                      mentorship.mentee_id: []}
+    for user_id, weekday, start, end in rows:
+        windows[user_id].append((weekday, start, end))
+    return suggest_times(windows_a=windows[mentorship.mentor_id], zone_a=zone_of(mentorship.mentor),
+                         windows_b=windows[mentorship.mentee_id], zone_b=zone_of(mentorship.mentee),
+                         now=(now or timezone.now()) + timedelta(hours=12),
+                         duration_minutes=duration_minutes)
+
+
+def private_notes_for(*, user, mentorship: Mentorship) -> list[PrivateNote]:
+    """The caller's own private notes in a mentorship (never anyone else's)."""
+    return list(PrivateNote.objects.filter(author=user, meeting__mentorship=mentorship)
+                .exclude(body="").select_related("meeting").order_by("-meeting__starts_at"))

@@ -1,0 +1,52 @@
+"""Every write about mentorships. Split by sub-domain; import from here."""
+
+from tandem.mentorships.services.lifecycle import (
+    TRANSITIONS,
+    agreement_propose,
+    agreement_sign,
+    mentorship_complete,
+    mentorship_confirm_midpoint,
+    mentorship_create_from_match,
+    mentorship_end_early,
+    mentorships_midpoint_review,
+)
+from tandem.mentorships.services.meetings import (
+    agenda_item_add,
+    calendar_feed_ensure,
+    calendar_feed_regenerate,
+    meeting_cancel,
+    meeting_notes_update,
+    meeting_reschedule,
+    meeting_schedule,
+    meeting_series_cancel,
+    private_note_save,
+)
+from tandem.mentorships.services.reminders import action_items_remind_overdue, meetings_remind
+from tandem.mentorships.services.requests import (
+    request_accept,
+    request_create,
+    request_decline,
+    request_withdraw,
+    requests_expire,
+    requests_remind_expiring,
+)
+from tandem.mentorships.services.work import (
+    action_item_create,
+    action_item_set_status,
+    goal_create,
+    goal_update_progress,
+    milestone_add,
+    milestone_toggle,
+)
+
+__all__ = [
+    "TRANSITIONS", "action_item_create", "action_item_set_status", "action_items_remind_overdue",
+    "agenda_item_add", "agreement_propose", "agreement_sign", "calendar_feed_ensure",
+    "calendar_feed_regenerate", "goal_create", "goal_update_progress", "meeting_cancel",
+    "meeting_notes_update", "meeting_reschedule", "meeting_schedule", "meeting_series_cancel",
+    "meetings_remind", "mentorship_complete", "mentorship_confirm_midpoint",
+    "mentorship_create_from_match", "mentorship_end_early", "mentorships_midpoint_review",
+    "milestone_add", "milestone_toggle", "private_note_save", "request_accept",
+    "request_create", "request_decline", "request_withdraw", "requests_expire",
+    "requests_remind_expiring",
+]

@@ -1,0 +1,129 @@
+"""What an agreement says: program defaults, examples, and the validation of a version."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from tandem.core.exceptions import ApplicationError
+from tandem.mentorships.models import MeetingFormat
+from tandem.people.choices import Cadence
+
+DEFAULT_CONFIDENTIALITY = ("What we share stays between us unless we both agree otherwise, "
+                           "or someone's safety is at risk.")
+DEFAULT_NO_FAULT_EXIT = ("Either of us may end this mentorship at any time, for any reason, "
+                         "without blame; we will say so openly rather than let it fade.")
+
+OBJECTIVES_REQUIRED = "Add at least one objective: a goal you want to reach together."
+OBJECTIVE_GOAL_REQUIRED = "Objective {n} needs a goal."
+BAD_DATE = "Use a date like 2026-03-31."
+ENDS_BEFORE_START = "The end date must be after the start date."
+BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
+BAD_FORMAT = "Choose video, call, in person or chat."
+BAD_MINUTES = "A typical meeting lasts between 15 and 240 minutes."
+REQUIRED = "This is required."
+TOO_LONG = "Keep this under {limit} characters."
+MAX_OBJECTIVES = 10
+
+TEXT_FIELDS = {
+    "mentor_expectations": 2000, "mentee_expectations": 2000, "focus_areas": 1000,
+    "desired_outcomes": 2000, "confidentiality": 2000, "no_fault_exit": 2000,
+}
+REQUIRED_TEXT = ("confidentiality", "no_fault_exit")
+
+EXAMPLES = {
+    "goal": "e.g. Lead a design review on my own",
+    "measure": "e.g. I run two reviews this quarter and get feedback from both",
+    "mentor_expectations": "e.g. Come prepared with one question; tell me early if you're stuck",
+    "mentee_expectations": "e.g. Be candid, share your own mistakes, answer messages within 2 days",
+    "focus_areas": "e.g. system design, stakeholder communication",
+    "desired_outcomes": "e.g. Confidence to take on a tech-lead role by the end of the year",
+}
+
+
+def agreement_defaults(*, program, today: date) -> dict[str, Any]:
+    """A first version pre-filled from the program's defaults."""
+    return {
+        "objectives": [],
+        "mentor_expectations": "",
+        "mentee_expectations": "",
+        "cadence": program.default_cadence or Cadence.BIWEEKLY,
+        "meeting_format": MeetingFormat.VIDEO,
+        "meeting_minutes": 45,
+        "focus_areas": "",
+        "desired_outcomes": "",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(weeks=program.default_duration_weeks)).isoformat(),
+        "confidentiality": DEFAULT_CONFIDENTIALITY,
+        "no_fault_exit": DEFAULT_NO_FAULT_EXIT,
+    }
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    return date.fromisoformat(str(value))
+
+
+def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise a version's content; raises with a message per field."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    objectives = []
+    for index, raw in enumerate((content.get("objectives") or [])[:MAX_OBJECTIVES], start=1):
+        goal = str(raw.get("goal") or "").strip()
+        measure = str(raw.get("measure") or "").strip()
+        if not goal and not measure and not raw.get("target_date"):
+            continue
+        if not goal:
+            errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
+        try:
+            target = _date(raw.get("target_date"))
+        except ValueError:
+            errors[f"objectives.{index}.target_date"] = BAD_DATE
+            target = None
+        objectives.append({"goal": goal[:200], "measure": measure[:300],
+                           "target_date": target.isoformat() if target else ""})
+    if not objectives:
+        errors["objectives"] = OBJECTIVES_REQUIRED
+    clean["objectives"] = objectives
+    for name, limit in TEXT_FIELDS.items():
+        value = str(content.get(name) or "").strip()
+        if len(value) > limit:
+            errors[name] = TOO_LONG.format(limit=limit)
+        elif name in REQUIRED_TEXT and not value:
+            errors[name] = REQUIRED
+        clean[name] = value
+    cadence = content.get("cadence")
+    if cadence not in Cadence.values:
+        errors["cadence"] = BAD_CADENCE
+    clean["cadence"] = cadence
+    meeting_format = content.get("meeting_format")
+    if meeting_format not in MeetingFormat.values:
+        errors["meeting_format"] = BAD_FORMAT
+    clean["meeting_format"] = meeting_format
+    try:
+        minutes = int(content.get("meeting_minutes"))
+        if not 15 <= minutes <= 240:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["meeting_minutes"] = BAD_MINUTES
+        minutes = None
+    clean["meeting_minutes"] = minutes
+    dates = {}
+    for name in ("starts_on", "ends_on"):
+        try:
+            dates[name] = _date(content.get(name))
+            if dates[name] is None:
+                errors[name] = REQUIRED
+        except ValueError:
+            errors[name] = BAD_DATE
+            dates[name] = None
+        clean[name] = dates[name].isoformat() if dates[name] else ""
+    if dates["starts_on"] and dates["ends_on"] and dates["ends_on"] <= dates["starts_on"]:
+        errors["ends_on"] = ENDS_BEFORE_START
+    if errors:
+        raise ApplicationError("Some parts of the agreement need attention.", fields=errors)
+    return clean

@@ -1,0 +1,67 @@
+"""Pieces every mentorship service shares: the timeline, notifications, membership checks."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tandem.mentorships.models import Mentorship, MentorshipEvent
+from tandem.notify.services import notify_send
+from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+
+NOT_A_PARTICIPANT = "Only the two people in this mentorship can do that."
+MENTORSHIP_CLOSED = "This mentorship has ended; it can no longer be changed."
+
+
+def event_add(*, mentorship: Mentorship, actor, kind: str, summary: str) -> MentorshipEvent:
+    return MentorshipEvent.objects.create(mentorship=mentorship, actor=actor, kind=kind,
+                                          summary=summary[:300])
+
+
+def mentorship_url(mentorship: Mentorship | int) -> str:
+    pk = mentorship if isinstance(mentorship, int) else mentorship.pk
+    return reverse("mentorship_detail", args=[pk])
+
+
+def notify_other(*, mentorship: Mentorship, actor, kind: str, title: str, body: str = "",
+                 url: str | None = None) -> None:
+    notify_send(recipient=mentorship.other(actor), kind=kind, title=title, body=body,
+                url=url if url is not None else mentorship_url(mentorship))
+
+
+def notify_both(*, mentorship: Mentorship, kind: str, title: str, body: str = "",
+                url: str | None = None) -> None:
+    for person in (mentorship.mentor, mentorship.mentee):
+        notify_send(recipient=person, kind=kind, title=title, body=body,
+                    url=url if url is not None else mentorship_url(mentorship))
+
+
+def active_enrolments(*, program_id: int, person_id: int) -> list[Enrolment]:
+    return list(Enrolment.objects.filter(program_id=program_id, person_id=person_id,
+                                         status=EnrolmentStatus.ACTIVE))
+
+
+def roles_of(enrolments: list[Enrolment]) -> set[str]:
+    return {enrolment.role for enrolment in enrolments}
+
+
+def lock_mentor_enrolment(*, program, mentor_id: int) -> Enrolment | None:
+    """Lock the mentor's enrolment row so capacity checks by concurrent accepts serialise.
+
+    In peer programs any active member may mentor, so fall back to their other enrolment.
+    """
+    qs = (Enrolment.objects.select_for_update()
+          .filter(program=program, person_id=mentor_id, status=EnrolmentStatus.ACTIVE))
+    return (qs.filter(role=Role.MENTOR).order_by("pk").first()
+            or (qs.exclude(role=Role.ADMIN).order_by("pk").first()
+                if program.program_type == "peer" else None))
+
+
+def capacity_of(*, program, enrolment: Enrolment) -> int:
+    return enrolment.capacity if enrolment.capacity is not None else program.default_capacity
+
+
+def notify_send_owner(*, item, actor) -> None:
+    due = f" (due {item.due_on:%d %B})" if item.due_on else ""
+    notify_send(recipient=item.owner, kind="action_item",
+                title=f"{actor.display_name} gave you an action item{due}",
+                body=item.description, url=mentorship_url(item.mentorship_id))

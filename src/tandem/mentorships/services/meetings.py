@@ -1,0 +1,272 @@
+"""Meetings: schedule one or a series on the agreed cadence, move, cancel, agenda and notes."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError
+from tandem.mentorships.models import (
+    AgendaItem,
+    CalendarFeed,
+    Meeting,
+    MeetingFormat,
+    MeetingSeries,
+    MeetingStatus,
+    Mentorship,
+    PrivateNote,
+)
+from tandem.mentorships.scheduling import MAX_OCCURRENCES, expand, rrule_for, zone_of
+from tandem.mentorships.selectors import access_meeting, access_mentorship
+from tandem.mentorships.services.common import event_add, notify_other
+from tandem.mentorships.services.lifecycle import check_open
+from tandem.notify.kinds import Kind
+
+IN_THE_PAST = "That time has already passed; pick a time in the future."
+ENDS_BEFORE_START = "The meeting must end after it starts."
+TOO_LONG = "A meeting can last at most 8 hours."
+BAD_FORMAT = "Choose video, call, in person or chat."
+BAD_URL = "Paste a full meeting link starting with https:// (Zoom, Meet, Teams, Jitsi...)."
+BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
+BAD_COUNT = f"A series has between 2 and {MAX_OCCURRENCES} meetings."
+UNTIL_BEFORE_START = "The series must end after its first meeting."
+NO_END_FOR_SERIES = ("Say how many meetings, or an end date: the agreement has no end date "
+                     "to stop at.")
+ALREADY_CANCELLED = "This meeting is already cancelled."
+ALREADY_HAPPENED = "This meeting has already taken place; it cannot be changed."
+NOT_IN_SERIES = "This meeting is not part of a series."
+TEXT_REQUIRED = "Write something first."
+TEXT_TOO_LONG = "Keep this under {limit} characters."
+
+MAX_MINUTES = 480
+
+
+def video_room_url() -> str:
+    base = getattr(settings, "TANDEM_VIDEO_BASE_URL", "https://meet.jit.si").rstrip("/")
+    return f"{base}/tandem-{secrets.token_urlsafe(12).replace('_', 'x').replace('-', 'y')}"
+
+
+def _check_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+    except ValidationError:
+        raise ApplicationError(BAD_URL, fields={"video_url": BAD_URL}) from None
+    return url
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> int:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise ValueError("meeting times must be timezone-aware")
+    if starts_at <= timezone.now():
+        raise ApplicationError(IN_THE_PAST, fields={"starts_at": IN_THE_PAST})
+    if ends_at <= starts_at:
+        raise ApplicationError(ENDS_BEFORE_START, fields={"ends_at": ENDS_BEFORE_START})
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    if minutes > MAX_MINUTES:
+        raise ApplicationError(TOO_LONG, fields={"ends_at": TOO_LONG})
+    return max(minutes, 5)
+
+
+def _local_text(moment: datetime, user) -> str:
+    local = moment.astimezone(zone_of(user))
+    return f"{local:%A %d %B %Y, %H:%M} ({local.tzname()})"
+
+
+def meeting_schedule(*, user, mentorship_id: int, starts_at: datetime, ends_at: datetime,
+                     format: str, video_url: str = "", location: str = "",
+                     repeat: str = "", count: int | None = None, until: date | None = None
+                     ) -> Meeting:
+    """One meeting, or with ``repeat`` (a cadence) a series: an RRULE plus one row per
+    occurrence. Returns the first meeting."""
+    minutes = _check_times(starts_at, ends_at)
+    if format not in MeetingFormat.values:
+        raise ApplicationError(BAD_FORMAT, fields={"format": BAD_FORMAT})
+    video_url = _check_url(video_url)
+    if format == MeetingFormat.VIDEO and not video_url:
+        video_url = video_room_url()
+    if repeat and repeat not in ("weekly", "biweekly", "monthly", "quarterly"):
+        raise ApplicationError(BAD_CADENCE, fields={"repeat": BAD_CADENCE})
+    if repeat and count is not None and not 2 <= count <= MAX_OCCURRENCES:
+        raise ApplicationError(BAD_COUNT, fields={"count": BAD_COUNT})
+    with transaction.atomic():
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
+        check_open(mentorship)
+        common = {"mentorship": mentorship, "duration_minutes": minutes, "format": format,
+                  "video_url": video_url, "location": location.strip()[:200],
+                  "created_by": user}
+        if not repeat:
+            meeting = Meeting.objects.create(starts_at=starts_at, **common)
+            summary = f"{user.display_name} scheduled a meeting."
+            body = _local_text(starts_at, mentorship.other(user))
+        else:
+            meeting = _schedule_series(user=user, mentorship=mentorship, starts_at=starts_at,
+                                       repeat=repeat, count=count, until=until, common=common)
+            summary = f"{user.display_name} scheduled a {repeat} series of meetings."
+            body = (f"{meeting.series.occurrences.count()} meetings, the first on "
+                    f"{_local_text(starts_at, mentorship.other(user))}")
+        event_add(mentorship=mentorship, actor=user, kind="meeting_scheduled", summary=summary)
+        notify_other(mentorship=mentorship, actor=user, kind=Kind.MEETING,
+                     title=f"{user.display_name} scheduled "
+                           f"{'a meeting' if not repeat else 'a series of meetings'}",
+                     body=body)
+    return meeting
+
+
+def _schedule_series(*, user, mentorship: Mentorship, starts_at: datetime, repeat: str,
+                     count: int | None, until: date | None, common: dict) -> Meeting:
+    zone = zone_of(user)
+    until_at = None
+    if count is None:
+        until = until or mentorship.ends_on
+        if until is None:
+            raise ApplicationError(NO_END_FOR_SERIES, fields={"count": NO_END_FOR_SERIES})
+        until_at = datetime.combine(until, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+        if until_at <= starts_at:
+            raise ApplicationError(UNTIL_BEFORE_START, fields={"until": UNTIL_BEFORE_START})
+    rule = rrule_for(repeat, count=count, until=until_at)
+    starts = expand(rule, starts_at=starts_at, zone=zone)
+    series = MeetingSeries.objects.create(rrule=rule, starts_at=starts_at,
+                                          timezone=str(zone.key), **common)
+    Meeting.objects.bulk_create([
+        Meeting(series=series, original_start=start, starts_at=start, **common)
+        for start in starts])
+    return series.occurrences.order_by("starts_at").first()
+
+
+def _changeable(meeting: Meeting) -> None:
+    check_open(meeting.mentorship)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError(ALREADY_CANCELLED, status=409)
+    if meeting.starts_at <= timezone.now():
+        raise ApplicationError(ALREADY_HAPPENED, status=409)
+
+
+def _bump_series(meeting: Meeting) -> None:
+    if meeting.series_id:
+        MeetingSeries.objects.filter(pk=meeting.series_id).update(sequence=F("sequence") + 1)
+
+
+def meeting_cancel(*, user, meeting_id: int) -> Meeting:
+    with transaction.atomic():
+        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
+        _changeable(meeting)
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "sequence", "updated_at"])
+        _bump_series(meeting)
+        other = meeting.mentorship.other(user)
+        event_add(mentorship=meeting.mentorship, actor=user, kind="meeting_cancelled",
+                  summary=f"{user.display_name} cancelled a meeting.")
+        notify_other(mentorship=meeting.mentorship, actor=user, kind=Kind.MEETING,
+                     title=f"{user.display_name} cancelled your meeting",
+                     body=f"The meeting on {_local_text(meeting.starts_at, other)} is off.")
+    return meeting
+
+
+def meeting_series_cancel(*, user, meeting_id: int) -> MeetingSeries:
+    """Cancel every future meeting of the series this meeting belongs to."""
+    with transaction.atomic():
+        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
+        check_open(meeting.mentorship)
+        if not meeting.series_id:
+            raise ApplicationError(NOT_IN_SERIES, status=409)
+        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        if series.cancelled_at:
+            raise ApplicationError(ALREADY_CANCELLED, status=409)
+        now = timezone.now()
+        for occurrence in Meeting.objects.select_for_update().filter(
+                series=series, status=MeetingStatus.SCHEDULED, starts_at__gt=now):
+            occurrence.status = MeetingStatus.CANCELLED
+            occurrence.sequence += 1
+            occurrence.save(update_fields=["status", "sequence", "updated_at"])
+        series.cancelled_at = now
+        series.sequence += 1
+        series.save(update_fields=["cancelled_at", "sequence"])
+        event_add(mentorship=meeting.mentorship, actor=user, kind="series_cancelled",
+                  summary=f"{user.display_name} cancelled the rest of a meeting series.")
+        notify_other(mentorship=meeting.mentorship, actor=user, kind=Kind.MEETING,
+                     title=f"{user.display_name} cancelled your remaining series meetings")
+    return series
+
+
+def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: datetime
+                       ) -> Meeting:
+    minutes = _check_times(starts_at, ends_at)
+    with transaction.atomic():
+        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
+        _changeable(meeting)
+        old = meeting.starts_at
+        meeting.starts_at = starts_at
+        meeting.duration_minutes = minutes
+        meeting.sequence += 1
+        meeting.save(update_fields=["starts_at", "duration_minutes", "sequence", "updated_at"])
+        _bump_series(meeting)
+        other = meeting.mentorship.other(user)
+        event_add(mentorship=meeting.mentorship, actor=user, kind="meeting_moved",
+                  summary=f"{user.display_name} moved a meeting.")
+        notify_other(mentorship=meeting.mentorship, actor=user, kind=Kind.MEETING,
+                     title=f"{user.display_name} moved your meeting",
+                     body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.")
+    return meeting
+
+
+def _text(value: str, limit: int, field: str, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ApplicationError(TEXT_REQUIRED, fields={field: TEXT_REQUIRED})
+    if len(value) > limit:
+        message = TEXT_TOO_LONG.format(limit=limit)
+        raise ApplicationError(message, fields={field: message})
+    return value
+
+
+def agenda_item_add(*, user, meeting_id: int, text: str) -> AgendaItem:
+    text = _text(text, 300, "text")
+    with transaction.atomic():
+        meeting = access_meeting(user=user, meeting_id=meeting_id)
+        check_open(meeting.mentorship)
+        item = AgendaItem.objects.create(meeting=meeting, author=user, text=text)
+    return item
+
+
+def meeting_notes_update(*, user, meeting_id: int, shared_notes: str) -> Meeting:
+    shared_notes = _text(shared_notes, 20000, "shared_notes", required=False)
+    with transaction.atomic():
+        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
+        check_open(meeting.mentorship)
+        meeting.shared_notes = shared_notes
+        meeting.save(update_fields=["shared_notes", "updated_at"])
+    return meeting
+
+
+def private_note_save(*, user, meeting_id: int, body: str) -> PrivateNote:
+    body = _text(body, 20000, "body", required=False)
+    with transaction.atomic():
+        meeting = access_meeting(user=user, meeting_id=meeting_id)
+        note, _ = PrivateNote.objects.update_or_create(meeting=meeting, author=user,
+                                                       defaults={"body": body})
+    return note
+
+
+def calendar_feed_regenerate(*, user) -> CalendarFeed:
+    """A new private feed URL; the previous one stops working immediately."""
+    with transaction.atomic():
+        feed, _ = CalendarFeed.objects.update_or_create(
+            user=user, defaults={"token": secrets.token_urlsafe(32)})
+    return feed
+
+
+def calendar_feed_ensure(*, user) -> CalendarFeed:
+    feed = CalendarFeed.objects.filter(user=user).first()
+    return feed or calendar_feed_regenerate(user=user)
+

@@ -1,0 +1,147 @@
+"""Goals (with milestones and progress history) and action items."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.mentorships.models import (
+    ActionItem,
+    ActionItemStatus,
+    Goal,
+    GoalState,
+    GoalUpdate,
+    Meeting,
+    Milestone,
+)
+from tandem.mentorships.selectors import (
+    access_action_item,
+    access_goal,
+    access_mentorship,
+)
+from tandem.mentorships.services.common import event_add, notify_send_owner
+from tandem.mentorships.services.lifecycle import check_open
+
+TITLE_REQUIRED = "Give the goal a short title."
+TEXT_TOO_LONG = "Keep this under {limit} characters."
+BAD_STATE = "Choose not started, in progress, achieved or dropped."
+BAD_PERCENT = "Progress is a whole number from 0 to 100."
+DESCRIPTION_REQUIRED = "Describe what needs doing."
+OWNER_NOT_PARTICIPANT = "The owner must be one of you two."
+MEETING_NOT_IN_MENTORSHIP = "That meeting is not part of this mentorship."
+BAD_STATUS = "Choose open or done."
+MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
+
+
+def _limit(value: str, limit: int, field: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        message = TEXT_TOO_LONG.format(limit=limit)
+        raise ApplicationError(message, fields={field: message})
+    return value
+
+
+def goal_create(*, user, mentorship_id: int, title: str, measure: str = "",
+                target_date: date | None = None) -> Goal:
+    title = _limit(title, 200, "title")
+    if not title:
+        raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
+    measure = _limit(measure, 300, "measure")
+    with transaction.atomic():
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
+        check_open(mentorship)
+        goal = Goal.objects.create(mentorship=mentorship, title=title, measure=measure,
+                                   target_date=target_date, created_by=user)
+        event_add(mentorship=mentorship, actor=user, kind="goal_added",
+                  summary=f"{user.display_name} added the goal “{title[:120]}”.")
+    return goal
+
+
+def goal_update_progress(*, user, goal_id: int, state: str, percent: int, note: str = ""
+                         ) -> GoalUpdate:
+    if state not in GoalState.values:
+        raise ApplicationError(BAD_STATE, fields={"state": BAD_STATE})
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ApplicationError(BAD_PERCENT, fields={"percent": BAD_PERCENT})
+    note = _limit(note, 500, "note")
+    if state == GoalState.ACHIEVED:
+        percent = 100
+    with transaction.atomic():
+        goal = access_goal(user=user, goal_id=goal_id)
+        check_open(goal.mentorship)
+        goal.state, goal.percent = state, percent
+        goal.save(update_fields=["state", "percent"])
+        update = GoalUpdate.objects.create(goal=goal, author=user, state=state, percent=percent,
+                                           note=note)
+        event_add(mentorship=goal.mentorship, actor=user, kind="goal_progress",
+                  summary=f"“{goal.title[:100]}”: {GoalState(state).label.lower()}, {percent}%.")
+    return update
+
+
+def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None) -> Milestone:
+    title = _limit(title, 200, "title")
+    if not title:
+        raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
+    with transaction.atomic():
+        goal = access_goal(user=user, goal_id=goal_id)
+        check_open(goal.mentorship)
+        milestone = Milestone.objects.create(goal=goal, title=title, due_on=due_on)
+    return milestone
+
+
+def milestone_toggle(*, user, milestone_id: int) -> Milestone:
+    with transaction.atomic():
+        milestone = (Milestone.objects.select_for_update().select_related("goal__mentorship")
+                     .filter(pk=milestone_id).first())
+        if milestone is None or not milestone.goal.mentorship.is_participant(user):
+            raise NotFound(MILESTONE_NOT_FOUND)
+        check_open(milestone.goal.mentorship)
+        milestone.done_at = None if milestone.done_at else timezone.now()
+        milestone.save(update_fields=["done_at"])
+    return milestone
+
+
+def action_item_create(*, user, mentorship_id: int, description: str, owner_id: int,
+                       due_on: date | None = None, meeting_id: int | None = None) -> ActionItem:
+    description = _limit(description, 300, "description")
+    if not description:
+        raise ApplicationError(DESCRIPTION_REQUIRED, fields={"description": DESCRIPTION_REQUIRED})
+    with transaction.atomic():
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
+        check_open(mentorship)
+        if owner_id not in (mentorship.mentor_id, mentorship.mentee_id):
+            raise ApplicationError(OWNER_NOT_PARTICIPANT, fields={"owner": OWNER_NOT_PARTICIPANT})
+        meeting = None
+        if meeting_id is not None:
+            meeting = Meeting.objects.filter(pk=meeting_id, mentorship=mentorship).first()
+            if meeting is None:
+                raise ApplicationError(MEETING_NOT_IN_MENTORSHIP,
+                                       fields={"meeting": MEETING_NOT_IN_MENTORSHIP})
+        owner = mentorship.mentor if owner_id == mentorship.mentor_id else mentorship.mentee
+        item = ActionItem.objects.create(mentorship=mentorship, meeting=meeting,
+                                         description=description, owner=owner, due_on=due_on,
+                                         created_by=user)
+        event_add(mentorship=mentorship, actor=user, kind="action_item_added",
+                  summary=f"Action item for {owner.display_name}: “{description[:120]}”.")
+        if owner.pk != user.pk:
+            notify_send_owner(item=item, actor=user)
+    return item
+
+
+def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionItem:
+    if status not in ActionItemStatus.values:
+        raise ApplicationError(BAD_STATUS, fields={"status": BAD_STATUS})
+    with transaction.atomic():
+        item = access_action_item(user=user, action_item_id=action_item_id)
+        check_open(item.mentorship)
+        if item.status != status:
+            item.status = status
+            item.done_at = timezone.now() if status == ActionItemStatus.DONE else None
+            item.save(update_fields=["status", "done_at"])
+            if status == ActionItemStatus.DONE:
+                event_add(mentorship=item.mentorship, actor=user, kind="action_item_done",
+                          summary=f"Done: “{item.description[:150]}”.")
+    return item

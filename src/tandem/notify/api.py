@@ -1,0 +1,78 @@
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.notify import services
+from tandem.notify.kinds import ALL_KINDS
+from tandem.notify.selectors import (
+    notification_list_for,
+    notification_unread_count,
+    preference_for,
+)
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class UnreadOut(Schema):
+    unread: int
+
+
+class PreferenceSchema(Schema):
+    email_kinds: list[str]
+    daily_digest: bool
+
+
+class PreferenceOut(PreferenceSchema):
+    available_kinds: list[str]
+
+
+class CountOut(Schema):
+    marked: int
+
+
+@router.get("/", response=list[NotificationOut])
+@paginate(PageNumberPagination, page_size=25)
+def list_notifications(request: HttpRequest, unread: bool = False):
+    return notification_list_for(user=request.auth, unread_only=unread)
+
+
+@router.get("/unread-count", response=UnreadOut)
+def unread_count(request: HttpRequest):
+    return {"unread": notification_unread_count(user=request.auth)}
+
+
+@router.post("/{notification_id}/read", response=NotificationOut)
+def mark_read(request: HttpRequest, notification_id: int):
+    return services.notification_mark_read(user=request.auth, notification_id=notification_id)
+
+
+@router.post("/read-all", response=CountOut)
+def mark_all_read(request: HttpRequest):
+    return {"marked": services.notification_mark_all_read(user=request.auth)}
+
+
+@router.get("/preferences", response=PreferenceOut)
+def get_preferences(request: HttpRequest):
+    preference = preference_for(user=request.auth)
+    return {"email_kinds": preference.email_kinds, "daily_digest": preference.daily_digest,
+            "available_kinds": ALL_KINDS}
+
+
+@router.put("/preferences", response=PreferenceOut)
+def put_preferences(request: HttpRequest, payload: PreferenceSchema):
+    preference = services.preference_update(user=request.auth, email_kinds=payload.email_kinds,
+                                             daily_digest=payload.daily_digest)
+    return {"email_kinds": preference.email_kinds, "daily_digest": preference.daily_digest,
+            "available_kinds": ALL_KINDS}

@@ -1,0 +1,153 @@
+"""Writes about notifications. ``notify_send`` is what other apps call, inside their
+transaction: the row is written with their changes and delivered only after they commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.notify.kinds import ALL_KINDS
+from tandem.notify.models import Notification, NotificationPreference, SentReminder
+from tandem.notify.selectors import preference_for
+
+logger = logging.getLogger(__name__)
+
+NOTIFICATION_NOT_FOUND = "That notification does not exist."
+UNKNOWN_KIND = "Unknown notification kind: {kind}."
+
+
+def person_group(user_id: int) -> str:
+    return f"person.{user_id}"
+
+
+def _push_live(notification: Notification) -> None:
+    """Tell the person's open pages; a missing or failing channel layer never breaks a write."""
+    try:
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        async_to_sync(layer.group_send)(person_group(notification.recipient_id), {
+            "type": "person.event",
+            "payload": {"event": "notification", "id": notification.pk,
+                        "kind": notification.kind, "title": notification.title,
+                        "url": notification.url},
+        })
+    except Exception:  # noqa: BLE001 - live delivery is best effort
+        logger.warning("Could not push notification %s live", notification.pk, exc_info=True)
+
+
+def absolute_url(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
+def _email(notification: Notification) -> None:
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{absolute_url(notification.url)}".strip()
+    try:
+        send_mail(notification.title, body, None, [notification.recipient.email])
+    except Exception:  # noqa: BLE001 - the in-app copy stays; the digest can retry
+        logger.warning("Could not email notification %s", notification.pk, exc_info=True)
+        return
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def notify_send(*, recipient, kind: str, title: str, body: str = "", url: str = "",
+                email: bool = True) -> Notification:
+    if kind not in ALL_KINDS:
+        raise ValueError(UNKNOWN_KIND.format(kind=kind))
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, title=title[:200], body=body, url=url)
+    preference = preference_for(user=recipient)
+    wants_now = email and kind in preference.email_kinds and not preference.daily_digest
+
+    def deliver() -> None:
+        _push_live(notification)
+        if wants_now:
+            _email(notification)
+
+    transaction.on_commit(deliver)
+    return notification
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    with transaction.atomic():
+        notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+        if notification is None:
+            raise NotFound(NOTIFICATION_NOT_FOUND)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    with transaction.atomic():
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now())
+
+
+def preference_update(*, user, email_kinds: list[str], daily_digest: bool
+                      ) -> NotificationPreference:
+    unknown = sorted(set(email_kinds) - set(ALL_KINDS))
+    if unknown:
+        raise ApplicationError("Some kinds are unknown.", fields={
+            "email_kinds": UNKNOWN_KIND.format(kind=", ".join(unknown))})
+    with transaction.atomic():
+        preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+            user=user, defaults={"email_kinds": ALL_KINDS})
+        preference.email_kinds = [kind for kind in ALL_KINDS if kind in set(email_kinds)]
+        preference.daily_digest = daily_digest
+        preference.save()
+    return preference
+
+
+def reminder_claim(*, kind: str, object_id: int, recipient, slot: str) -> bool:
+    """Claim the right to send one reminder; False when it was already claimed.
+
+    Call inside the caller's transaction so the claim commits with the notification it
+    guards. The savepoint keeps the caller's transaction usable after a duplicate.
+    """
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(kind=kind, object_id=object_id, recipient=recipient,
+                                        slot=slot)
+    except IntegrityError:
+        return False
+    return True
+
+
+def digest_send(*, user, now: datetime) -> int:
+    """Email one day's unemailed notifications as one message; 0 when nothing to send."""
+    slot = now.astimezone(UTC).date().isoformat()
+    with transaction.atomic():
+        pending = list(Notification.objects.select_for_update().filter(
+            recipient=user, emailed_at__isnull=True,
+            kind__in=preference_for(user=user).email_kinds).order_by("created_at", "pk"))
+        if not pending:
+            return 0
+        if not reminder_claim(kind="digest", object_id=user.pk, recipient=user, slot=slot):
+            return 0
+        lines = []
+        for notification in pending:
+            lines.append(f"• {notification.title}")
+            if notification.body:
+                lines.append(f"  {notification.body}")
+            if notification.url:
+                lines.append(f"  {absolute_url(notification.url)}")
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+        count = len(pending)
+        subject = f"Tandem: {count} update{'s' if count != 1 else ''} today"
+        transaction.on_commit(lambda: send_mail(subject, "\n".join(lines), None, [user.email]))
+    return count

@@ -1,0 +1,34 @@
+"""Background jobs of notify: the daily digest."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from tandem.notify.models import NotificationPreference
+from tandem.notify.services import digest_send
+
+DIGEST_HOUR_UTC = 7
+
+
+def _parse(now: str | None) -> datetime:
+    return datetime.fromisoformat(now) if now else timezone.now()
+
+
+def digests_run(now: datetime, *, force: bool = False) -> int:
+    """Send each digest subscriber one email a day, from ``DIGEST_HOUR_UTC`` on."""
+    if not force and now.astimezone(UTC).hour < DIGEST_HOUR_UTC:
+        return 0
+    sent = 0
+    for preference in NotificationPreference.objects.filter(daily_digest=True).select_related(
+            "user"):
+        if digest_send(user=preference.user, now=now):
+            sent += 1
+    return sent
+
+
+@task()
+def send_digests(now: str | None = None, force: bool = False) -> int:
+    return digests_run(_parse(now), force=force)

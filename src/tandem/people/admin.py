@@ -1,0 +1,139 @@
+"""Django admin for people.
+
+``Identity`` is deliberately NOT registered: the opt-in background is readable only by its
+owner, so no admin page lists or shows it per person (aggregates live in insights reports,
+with small groups suppressed). Token secrets are never stored, and the hash is not shown.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+
+from tandem.people.models import ApiToken, AvailabilityWindow, Profile, Skill, User
+from tandem.people.services import api_token_revoke, profile_refresh_availability
+
+
+class EmailVerifiedFilter(admin.SimpleListFilter):
+    title = "email verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Verified"), ("no", "Not verified")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(email_verified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(email_verified_at__isnull=True)
+        return queryset
+
+
+class UserCreationByEmailForm(forms.ModelForm):
+    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return email
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.username = user.email  # kept equal to the email (see EmailUserManager)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email"):
+            data["email"] = data["email"].strip().lower()
+            self.instance.username = data["email"]
+        return data
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationByEmailForm
+    list_display = ("email", "first_name", "last_name", "is_staff", "is_active",
+                    "email_verified_at", "last_login")
+    list_filter = ("is_staff", "is_superuser", "is_active", EmailVerifiedFilter)
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Status", {"fields": ("is_active", "email_verified_at", "last_login", "date_joined")}),
+        ("Permissions", {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",),
+                             "fields": ("email", "first_name", "last_name", "password1")}),)
+
+
+class AvailabilityWindowInline(admin.TabularInline):
+    model = AvailabilityWindow
+    extra = 0
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "headline", "seniority", "department", "timezone", "meeting_format",
+                    "cadence", "updated_at")
+    list_filter = ("seniority", "meeting_format", "cadence", "timezone")
+    search_fields = ("user__email", "user__first_name", "user__last_name", "headline",
+                     "department", "city")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "manager")
+    filter_horizontal = ("skills_offered", "skills_wanted")
+    readonly_fields = ("availability_utc", "updated_at")
+    inlines = [AvailabilityWindowInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Window rows edited inline: keep the derived UTC intervals in step.
+        profile_refresh_availability(profile=form.instance)
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only list for auditing and revoking; tokens are created by their owners."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__email", "prefix")
+    list_select_related = ("user",)
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset.select_related("user"):
+            api_token_revoke(user=token.user, token_id=token.pk)
+        self.message_user(request, "Revoked.")
+
+    def has_add_permission(self, request):
+        return False

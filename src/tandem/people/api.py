@@ -1,0 +1,261 @@
+"""People API (mounted at ``/api/people/``): your profile, your private background, your API
+tokens, the skill vocabulary, and the profiles of people you share a program with.
+
+Every operation needs authentication (session + CSRF, or ``Authorization: Bearer <token>``).
+Errors are ``{"detail": ..., "fields": {field: message}}`` with status 400/404/409 (domain
+rules) or 422 (wrong types).
+"""
+
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.core.exceptions import NotFound
+from tandem.people import selectors, services
+from tandem.people.availability import format_window
+
+router = Router(tags=["people"])
+
+IDENTITY_NOT_FOUND = "You have not saved any background information."
+
+
+class ErrorOut(Schema):
+    detail: str
+    fields: dict[str, str] = {}
+
+
+# --- schemas -------------------------------------------------------------------------------
+class ProfileOut(Schema):
+    """A profile as people in a shared program see it (never the private background)."""
+
+    user_id: int
+    display_name: str
+    headline: str
+    bio: str
+    goals: str
+    expertise: str
+    skills_offered: list[str]
+    skills_wanted: list[str]
+    seniority: int | None = Field(None, description="0 (student) .. 10 (executive).")
+    department: str
+    city: str
+    timezone: str = Field(description="IANA time zone name, e.g. Europe/London.")
+    availability: list[str] = Field(
+        description='Weekly windows in the person\'s time zone, e.g. "Mon 09:00-12:00".')
+    availability_utc: list[list[int]] = Field(
+        description="The same windows as merged [start, end) UTC minute-of-week intervals "
+                    "(0 = Monday 00:00 UTC) for the current week.")
+    languages: list[str] = Field(description="ISO 639-1 codes.")
+    meeting_format: str = Field(description="virtual | in_person | any")
+    cadence: str = Field(description="weekly | biweekly | monthly | quarterly, or empty.")
+    working_style: dict[str, int] = Field(
+        description="Answers 1..5 to the working-style questions, by question key.")
+
+    @staticmethod
+    def resolve_user_id(obj) -> int:
+        return obj.user_id
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:
+        return obj.user.display_name
+
+    @staticmethod
+    def resolve_skills_offered(obj) -> list[str]:
+        return [skill.name for skill in obj.skills_offered.all()]
+
+    @staticmethod
+    def resolve_skills_wanted(obj) -> list[str]:
+        return [skill.name for skill in obj.skills_wanted.all()]
+
+    @staticmethod
+    def resolve_availability(obj) -> list[str]:
+        return [format_window(w.weekday, w.start_minute, w.end_minute) for w in obj.windows.all()]
+
+
+class MyProfileOut(ProfileOut):
+    """Your own profile, with the account fields only you see."""
+
+    email: str
+    email_verified: bool
+    first_name: str
+    last_name: str
+    manager_email: str | None = Field(None, description="Your manager's account email.")
+    completeness: int = Field(description="Percent of what matching needs that is filled in.")
+    missing: list[str] = Field(description="What is still missing, in words.")
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_email_verified(obj) -> bool:
+        return obj.user.email_verified_at is not None
+
+    @staticmethod
+    def resolve_first_name(obj) -> str:
+        return obj.user.first_name
+
+    @staticmethod
+    def resolve_last_name(obj) -> str:
+        return obj.user.last_name
+
+    @staticmethod
+    def resolve_manager_email(obj) -> str | None:
+        return obj.manager.email if obj.manager_id else None
+
+    @staticmethod
+    def resolve_completeness(obj) -> int:
+        return selectors.profile_completeness(profile=obj).percent
+
+    @staticmethod
+    def resolve_missing(obj) -> list[str]:
+        return selectors.profile_completeness(profile=obj).missing
+
+
+class ProfilePatch(Schema):
+    """Only the fields you send are changed; all are validated before anything is saved."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    headline: str | None = Field(None, description="At most 140 characters.")
+    bio: str | None = None
+    goals: str | None = None
+    expertise: str | None = None
+    skills_offered: list[str] | None = Field(
+        None, description="Skill names; matched case-insensitively to the shared vocabulary.")
+    skills_wanted: list[str] | None = None
+    seniority: int | None = Field(None, description="0..10, or null to clear.")
+    department: str | None = None
+    manager_email: str | None = Field(None, description='An account\'s email; "" clears.')
+    city: str | None = None
+    timezone: str | None = Field(None, description="IANA name, e.g. America/New_York.")
+    availability: list[str] | None = Field(
+        None, description='Windows in your time zone, e.g. ["Mon 09:00-12:00", '
+                          '"Fri 22:00-01:00"]; overlapping windows are merged.')
+    languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
+    meeting_format: str | None = Field(None, description="virtual | in_person | any")
+    cadence: str | None = Field(None, description='weekly | biweekly | monthly | quarterly | ""')
+    working_style: dict[str, int] | None = Field(None, description="{question_key: 1..5}")
+
+
+class IdentityOut(Schema):
+    attributes: list[str]
+    prefer_shared: bool
+    consented_at: datetime
+
+
+class IdentityIn(Schema):
+    """Your self-described background. Only you can read it; it is used only for matching
+    (if ``prefer_shared``) and in aggregated reports that hide groups under 5 people."""
+
+    attributes: list[str] = Field(description="Up to 10 items in your own words.")
+    prefer_shared: bool = False
+    consent: bool = Field(description="Must be true: you agree to storing and this use.")
+
+
+class SkillOut(Schema):
+    id: int
+    name: str
+    slug: str
+
+
+class TokenIn(Schema):
+    name: str = Field(description="What will use the token, e.g. 'laptop script'.")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters of the secret, to recognise it.")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    secret: str = Field(description="The token itself. Shown only in this response.")
+
+
+# --- operations ----------------------------------------------------------------------------
+@router.get("/me", response=MyProfileOut, summary="Your profile")
+def me_get(request: HttpRequest):
+    """Your own profile, including account fields and what is still missing for matching."""
+    return selectors.profile_get_own(user=request.auth)
+
+
+@router.patch("/me", response={200: MyProfileOut, 400: ErrorOut}, summary="Change your profile")
+def me_patch(request: HttpRequest, payload: ProfilePatch):
+    """Change some fields of your profile. Either every field is saved or none is: a 400 lists
+    each invalid field in ``fields``."""
+    profile = selectors.profile_get_own(user=request.auth)
+    services.profile_update(profile=profile, actor=request.auth,
+                            **payload.dict(exclude_unset=True))
+    return selectors.profile_get_own(user=request.auth)
+
+
+@router.get("/me/identity", response={200: IdentityOut, 404: ErrorOut},
+            summary="Your private background")
+def identity_get(request: HttpRequest):
+    """Readable only by you; 404 when you have not saved any."""
+    identity = selectors.identity_get_own(user=request.auth)
+    if identity is None:
+        raise NotFound(IDENTITY_NOT_FOUND)
+    return identity
+
+
+@router.put("/me/identity", response={200: IdentityOut, 400: ErrorOut},
+            summary="Save your private background")
+def identity_put(request: HttpRequest, payload: IdentityIn):
+    """Replace your background record. ``consent`` must be true."""
+    return services.identity_set(user=request.auth, attributes=payload.attributes,
+                                 prefer_shared=payload.prefer_shared, consent=payload.consent)
+
+
+@router.delete("/me/identity", response={204: None}, summary="Withdraw your private background")
+def identity_delete(request: HttpRequest):
+    """Delete the record completely (idempotent)."""
+    services.identity_withdraw(user=request.auth)
+    return 204, None
+
+
+@router.get("/me/tokens", response=list[TokenOut], summary="Your API tokens")
+@paginate(PageNumberPagination, page_size=20)
+def tokens_list(request: HttpRequest):
+    """Active tokens first, newest first. Secrets are never returned here."""
+    return selectors.api_token_list(user=request.auth)
+
+
+@router.post("/me/tokens", response={201: TokenCreatedOut, 400: ErrorOut, 409: ErrorOut},
+             summary="Create an API token")
+def tokens_create(request: HttpRequest, payload: TokenIn):
+    """The response holds the secret once; only its hash is stored."""
+    token, secret = services.api_token_create(user=request.auth, name=payload.name)
+    token.secret = secret
+    return 201, token
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, 404: ErrorOut},
+               summary="Revoke an API token")
+def tokens_revoke(request: HttpRequest, token_id: int):
+    """The token stops working immediately. Other people's tokens are 404."""
+    services.api_token_revoke(user=request.auth, token_id=token_id)
+    return 204, None
+
+
+@router.get("/skills", response=list[SkillOut], summary="Search the skill vocabulary")
+@paginate(PageNumberPagination, page_size=20)
+def skills_search(request: HttpRequest, q: str = ""):
+    """Autocomplete: skill names containing ``q`` (case-insensitive), names starting with it
+    first, then alphabetical. An empty ``q`` lists the whole vocabulary."""
+    return selectors.skill_search(prefix=q[:80])
+
+
+@router.get("/{user_id}", response={200: ProfileOut, 404: ErrorOut},
+            summary="A person's profile")
+def profile_get(request: HttpRequest, user_id: int):
+    """Visible to the person and to people who share a program with them (active or paused
+    enrolments); otherwise 404. Never includes the private background."""
+    return selectors.profile_get_visible_to(viewer=request.auth, user_id=user_id)

@@ -1,0 +1,161 @@
+"""People: accounts, profiles, skills, weekly availability, opt-in identity, API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
+
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+
+
+class EmailUserManager(UserManager):
+    """Accounts are keyed by email; ``username`` is kept equal to it for Django's admin."""
+
+    def _create_user(self, email, password, **extra_fields):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, username=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, username):
+        """Log-in is case-insensitive on the email (sign-up stores it lower-cased)."""
+        return self.get(email__iexact=(username or "").strip())
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address", unique=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = EmailUserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Skill(models.Model):
+    """A tag in the shared vocabulary; ``slug`` is the normalised key that deduplicates."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="profile")
+    headline = models.CharField(max_length=140, blank=True)
+    bio = models.TextField(blank=True, max_length=4000)
+    goals = models.TextField(blank=True, max_length=4000,
+                             help_text="What you want to learn or achieve.")
+    expertise = models.TextField(blank=True, max_length=4000,
+                                 help_text="What you can help others with.")
+    skills_offered = models.ManyToManyField(Skill, blank=True, related_name="offered_by")
+    skills_wanted = models.ManyToManyField(Skill, blank=True, related_name="wanted_by")
+    seniority = models.PositiveSmallIntegerField(
+        choices=SENIORITY_LEVELS, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)])
+    department = models.CharField(max_length=120, blank=True)
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="reports")
+    city = models.CharField(max_length=120, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    languages = models.JSONField(default=list, blank=True,
+                                 help_text="ISO 639-1 codes, most fluent first.")
+    meeting_format = models.CharField(max_length=16, choices=MeetingFormat.choices,
+                                      default=MeetingFormat.ANY)
+    cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    working_style = models.JSONField(default=dict, blank=True)
+    # Weekly availability as [start, end) minute-of-week intervals in UTC, derived from the
+    # local windows for the current week's offset, so overlap between two people is a merge.
+    availability_utc = models.JSONField(default=list, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["department"])]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly window in the person's own time zone (Monday = 0)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    start_minute = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MINUTES_PER_DAY)])
+    end_minute = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MINUTES_PER_DAY)])
+
+    class Meta:
+        ordering = ["weekday", "start_minute"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_minute__gt=models.F("start_minute")),
+                                   name="window_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        from tandem.people.availability import format_window
+
+        return format_window(self.weekday, self.start_minute, self.end_minute)
+
+
+class Identity(models.Model):
+    """Opt-in, self-described background. Readable by its owner only; used in matching and
+    in suppressed aggregates, never shown per person to anyone else (admins included)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="identity")
+    attributes = models.JSONField(default=list, blank=True)
+    prefer_shared = models.BooleanField(default=False)
+    consented_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Identity #{self.pk}"
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored, the secret is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,136 @@
+"""Reads about people, scoped to what the caller may see.
+
+``people`` sits below ``programs`` (it imports nothing from it), so the "shares a program"
+rule below follows the ``User.enrolments`` reverse relation by name and uses the enrolment
+status/role values as plain strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from tandem.core.exceptions import NotFound
+from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
+
+PROFILE_NOT_FOUND = "Profile not found."
+
+# Enrolment values (tandem.programs.models.EnrolmentStatus / Role), kept as strings here.
+MEMBER_STATUSES = ("active", "paused")
+PENDING_STATUS = "pending"
+ADMIN_ROLE = "admin"
+
+
+def _prefilled(profile: Profile, relation: str):
+    """Use prefetched rows when the caller prefetched them (no extra query)."""
+    cache = getattr(profile, "_prefetched_objects_cache", {})
+    return list(cache[relation]) if relation in cache else None
+
+
+def _has_skills(profile: Profile) -> bool:
+    offered, wanted = _prefilled(profile, "skills_offered"), _prefilled(profile, "skills_wanted")
+    if offered is not None and wanted is not None:
+        return bool(offered or wanted)
+    return profile.skills_offered.exists() or profile.skills_wanted.exists()
+
+
+# What a profile needs for good matching, with the words shown to the person.
+COMPLETENESS_CHECKS = (
+    ("goals or expertise", lambda p: bool(p.goals.strip() or p.expertise.strip())),
+    ("skills", _has_skills),
+    ("seniority", lambda p: p.seniority is not None),
+    ("languages", lambda p: bool(p.languages)),
+    ("weekly availability", lambda p: bool(p.availability_utc)),
+    ("preferred cadence", lambda p: bool(p.cadence)),
+    ("working style", lambda p: bool(p.working_style)),
+    ("headline", lambda p: bool(p.headline.strip())),
+)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: list[str]
+
+
+def profile_completeness(*, profile: Profile) -> Completeness:
+    missing = [label for label, check in COMPLETENESS_CHECKS if not check(profile)]
+    done = len(COMPLETENESS_CHECKS) - len(missing)
+    return Completeness(percent=round(100 * done / len(COMPLETENESS_CHECKS)), missing=missing)
+
+
+def profile_queryset() -> QuerySet[Profile]:
+    """Profiles with everything a page or the API shows, in a fixed number of queries."""
+    return Profile.objects.select_related("user", "manager").prefetch_related(
+        Prefetch("skills_offered", queryset=Skill.objects.order_by("name")),
+        Prefetch("skills_wanted", queryset=Skill.objects.order_by("name")),
+        Prefetch("windows", queryset=AvailabilityWindow.objects.order_by("weekday",
+                                                                         "start_minute")),
+    )
+
+
+def profile_get_own(*, user: User) -> Profile:
+    """The viewer's own profile, created empty on first need, fully prefetched."""
+    profile = profile_queryset().filter(user=user).first()
+    if profile is None:
+        Profile.objects.get_or_create(user=user)
+        profile = profile_queryset().get(user=user)
+    return profile
+
+
+def people_share_program(*, viewer: User, user_id: int) -> bool:
+    """Whether ``viewer`` may see the profile of ``user_id``.
+
+    True for the owner; for two people with active/paused enrolments in one program; and for
+    an active program admin looking at someone whose enrolment in that program is pending
+    (reviewing an application).
+    """
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == user_id:
+        return True
+    shared = Q(pk=user_id,
+               enrolments__status__in=MEMBER_STATUSES,
+               enrolments__program__enrolments__person=viewer,
+               enrolments__program__enrolments__status__in=MEMBER_STATUSES)
+    applicant = Q(pk=user_id,
+                  enrolments__status=PENDING_STATUS,
+                  enrolments__program__enrolments__person=viewer,
+                  enrolments__program__enrolments__role=ADMIN_ROLE,
+                  enrolments__program__enrolments__status="active")
+    return User.objects.filter(shared | applicant, is_active=True).exists()
+
+
+def profile_get_visible_to(*, viewer: User, user_id: int) -> Profile:
+    """access_* for profiles: the same ``NotFound`` for missing and not allowed."""
+    if not people_share_program(viewer=viewer, user_id=user_id):
+        raise NotFound(PROFILE_NOT_FOUND)
+    profile = profile_queryset().filter(user_id=user_id, user__is_active=True).first()
+    if profile is None:
+        if viewer.pk != user_id:
+            raise NotFound(PROFILE_NOT_FOUND)
+        profile = profile_get_own(user=viewer)
+    return profile
+
+
+def identity_get_own(*, user: User) -> Identity | None:
+    """The caller's own identity record. There is deliberately no selector for anyone else's."""
+    if not user.is_authenticated:
+        return None
+    return Identity.objects.filter(user=user).first()
+
+
+def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
+    """Vocabulary entries containing ``prefix`` (case-insensitive), those starting with it
+    first, then alphabetical. An empty prefix lists everything."""
+    prefix = " ".join((prefix or "").split())
+    if not prefix:
+        return Skill.objects.order_by("name")
+    starts_first = Case(When(name__istartswith=prefix, then=Value(0)), default=Value(1),
+                        output_field=IntegerField())
+    return Skill.objects.filter(name__icontains=prefix).order_by(starts_first, "name")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")

@@ -1,0 +1,526 @@
+"""Writes about people: every change to accounts, profiles, identity and tokens goes through here.
+
+Services take keyword-only arguments, validate everything before writing, run inside
+``transaction.atomic`` and send email only on commit. Errors a person can cause are raised as
+``ApplicationError`` with a ``fields`` map; the messages are the constants below.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+from django.utils.text import slugify
+
+from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
+from tandem.people.auth import TOKEN_PREFIX_LENGTH, hash_token
+from tandem.people.availability import (
+    AvailabilityError,
+    Window,
+    make_windows,
+    merge_windows,
+    parse_windows,
+    to_utc_intervals,
+)
+from tandem.people.choices import (
+    SENIORITY_LEVELS,
+    WORKING_STYLE_QUESTIONS,
+    WORKING_STYLE_SCALE,
+    Cadence,
+    MeetingFormat,
+)
+from tandem.people.languages import LANGUAGES
+from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
+
+# --- messages ------------------------------------------------------------------------------
+EMAIL_INVALID = "Enter a valid email address, like name@example.org."
+EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
+VERIFY_TOKEN_INVALID = "This verification link is not valid. Request a new one from your account page."
+VERIFY_TOKEN_EXPIRED = "This verification link has expired. Request a new one from your account page."
+PROFILE_INVALID = "Some profile fields need changing."
+PROFILE_FORBIDDEN = "You can only change your own profile."
+TIMEZONE_INVALID = "“{value}” is not a time zone; pick one from the list, e.g. Europe/London."
+LANGUAGE_INVALID = "Unknown language code(s): {codes}. Use ISO 639-1 codes such as en, de, es."
+SENIORITY_INVALID = "Choose a seniority level from 0 to 10."
+MEETING_FORMAT_INVALID = "Choose virtual, in person or either."
+CADENCE_INVALID = "Choose weekly, every two weeks, monthly or quarterly (or leave it empty)."
+WORKING_STYLE_UNKNOWN = "Unknown working-style question(s): {keys}."
+WORKING_STYLE_INVALID = "Answer with a number from 1 to 5."
+MANAGER_NOT_FOUND = "No one with the email {email} has an account here."
+MANAGER_SELF = "You cannot be your own manager."
+SKILL_INVALID = "“{value}” is not a usable skill name; use letters or digits."
+SKILL_TOO_LONG = "Skill names can be at most 80 characters."
+TOO_MANY_SKILLS = "List at most {limit} skills."
+TOO_LONG = "Use at most {limit} characters."
+IDENTITY_CONSENT_REQUIRED = "Tick the consent box to save this information."
+IDENTITY_TOO_MANY = "List at most {limit} items."
+IDENTITY_ITEM_TOO_LONG = "Keep each item under {limit} characters."
+TOKEN_NAME_REQUIRED = "Give the token a name so you can recognise it later."
+TOKEN_LIMIT = "You have {limit} active tokens; revoke one before creating another."
+TOKEN_NOT_FOUND = "Token not found."
+AVAILABILITY_SHAPE = "Each window needs a weekday, a start and an end."
+
+VERIFY_SALT = "tandem.people.verify-email"
+VERIFY_MAX_AGE = getattr(settings, "EMAIL_VERIFY_MAX_AGE_SECONDS", 3 * 24 * 3600)
+MAX_SKILLS = 30
+MAX_IDENTITY_ITEMS = 10
+MAX_IDENTITY_ITEM_LENGTH = 60
+MAX_ACTIVE_TOKENS = 20
+TOKEN_SECRET_PREFIX = "tdm_"
+
+UNSET: object = object()  # "not given": profile_update leaves such fields alone (PATCH)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def profile_ensure(*, user) -> Profile:
+    """Every account has a profile; create the empty one on first need."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+# --- accounts ------------------------------------------------------------------------------
+def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """Create an account (and its profile) and email a verification link on commit."""
+    email = (email or "").strip().lower()
+    first_name, last_name = _clean_text(first_name), _clean_text(last_name)
+    errors: dict[str, str] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = EMAIL_INVALID
+    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = EMAIL_TAKEN
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value) > 150:
+            errors[field] = TOO_LONG.format(limit=150)
+    candidate = User(email=email, username=email, first_name=first_name, last_name=last_name)
+    try:
+        password_validation.validate_password(password or "", user=candidate)
+    except ValidationError as error:
+        errors["password"] = " ".join(error.messages)
+    if errors:
+        raise ApplicationError("Please correct the errors below.", fields=errors)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password,
+                                            first_name=first_name, last_name=last_name)
+            Profile.objects.create(user=user)
+    except IntegrityError:  # a concurrent sign-up won the unique email
+        raise ApplicationError(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN}) from None
+    transaction.on_commit(lambda: _send_verification_email(user))
+    return user
+
+
+def user_verification_token(*, user: User) -> str:
+    """A signed, timestamped token naming the account and the email it verifies."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT, compress=True)
+
+
+def user_verification_url(*, user: User) -> str:
+    return settings.SITE_URL + reverse("verify_email", args=[user_verification_token(user=user)])
+
+
+def _send_verification_email(user: User) -> None:
+    context = {"user": user, "verify_url": user_verification_url(user=user),
+               "max_age_days": VERIFY_MAX_AGE // 86400}
+    send_mail(
+        subject="Confirm your email address for Tandem",
+        message=render_to_string("people/email/verify_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def user_send_verification(*, user: User) -> None:
+    """Send (again) the verification link, unless the address is already verified."""
+    if user.email_verified_at is None:
+        transaction.on_commit(lambda: _send_verification_email(user))
+
+
+@transaction.atomic
+def user_verify_email(*, token: str, max_age: int | None = None) -> User:
+    """Mark the address in ``token`` verified. Idempotent; tampered, expired or stale (email
+    changed since) tokens raise ``ApplicationError``."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT,
+                             max_age=VERIFY_MAX_AGE if max_age is None else max_age)
+    except signing.SignatureExpired:
+        raise ApplicationError(VERIFY_TOKEN_EXPIRED) from None
+    except signing.BadSignature:
+        raise ApplicationError(VERIFY_TOKEN_INVALID) from None
+    user = (User.objects.select_for_update()
+            .filter(pk=data.get("u"), email=data.get("e"), is_active=True).first())
+    if user is None:
+        raise ApplicationError(VERIFY_TOKEN_INVALID)
+    if user.email_verified_at is None:
+        user.email_verified_at = dj_timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+# --- skills --------------------------------------------------------------------------------
+def skill_slug(name: str) -> str:
+    """The dedupe key: case-insensitive, and keeps C, C++ and C# apart."""
+    text = name.casefold().replace("++", " plus plus ").replace("+", " plus ")
+    text = text.replace("#", " sharp ")
+    return slugify(text, allow_unicode=True)[:80]
+
+
+def skill_normalise(name: str) -> str:
+    """Trim and collapse whitespace; raises ``ApplicationError`` for unusable names."""
+    cleaned = _WHITESPACE.sub(" ", name or "").strip()
+    if len(cleaned) > 80:
+        raise ApplicationError(SKILL_TOO_LONG, fields={"skills": SKILL_TOO_LONG})
+    if not skill_slug(cleaned):
+        message = SKILL_INVALID.format(value=cleaned)
+        raise ApplicationError(message, fields={"skills": message})
+    return cleaned
+
+
+def skill_split(text: str) -> list[str]:
+    """``"Python, data  science;SQL"`` → ``["Python", "data  science", "SQL"]`` (unnormalised)."""
+    return [part for part in re.split(r"[,;\n]", text or "") if part.strip()]
+
+
+def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
+    """Skills for ``names`` in the given order, deduplicated by slug, creating missing ones.
+
+    Existing vocabulary keeps its canonical capitalisation ("python" → "Python"). Safe under
+    concurrency: the unique slug decides, and losers re-read. At most 2 queries when all exist,
+    3 otherwise.
+    """
+    wanted: dict[str, str] = {}
+    for name in names:
+        cleaned = skill_normalise(name)
+        wanted.setdefault(skill_slug(cleaned), cleaned)
+    if not wanted:
+        return []
+    existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
+    missing = [Skill(name=name, slug=slug) for slug, name in wanted.items() if slug not in existing]
+    if missing:
+        Skill.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
+    return [existing[slug] for slug in wanted]
+
+
+# --- profile -------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_timezone(value: str) -> str:
+    value = (value or "").strip()
+    if value not in _timezones() and value != "UTC":
+        raise ApplicationError(TIMEZONE_INVALID.format(value=value),
+                               fields={"timezone": TIMEZONE_INVALID.format(value=value)})
+    return value
+
+
+def _clean_text(value) -> str:
+    return (value or "").strip()
+
+
+def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors[field] = TOO_LONG.format(limit=limit)
+
+
+def _check_skills(errors: dict, field: str, names) -> list[str] | None:
+    if isinstance(names, str):
+        names = skill_split(names)
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for name in names or []:
+        if not str(name).strip():
+            continue
+        try:
+            value = skill_normalise(str(name))
+        except ApplicationError as error:
+            errors[field] = error.message
+            return None
+        if skill_slug(value) not in seen:
+            seen.add(skill_slug(value))
+            cleaned.append(value)
+    if len(cleaned) > MAX_SKILLS:
+        errors[field] = TOO_MANY_SKILLS.format(limit=MAX_SKILLS)
+        return None
+    return cleaned
+
+
+def _check_availability(errors: dict, value) -> list[Window] | None:
+    """Accept "Mon 09:00-12:00" strings (or one multi-line string) or (weekday, start, end)."""
+    items = value.splitlines() if isinstance(value, str) else list(value or [])
+    windows: list[Window] = []
+    try:
+        for item in items:
+            if isinstance(item, str):
+                windows.extend(parse_windows([item]))
+            else:
+                windows.extend(make_windows(*(int(part) for part in item)))
+    except AvailabilityError as error:
+        errors["availability"] = str(error)
+        return None
+    except (TypeError, ValueError):
+        errors["availability"] = AVAILABILITY_SHAPE
+        return None
+    return merge_windows(windows)
+
+
+def _check_working_style(errors: dict, value: Mapping | None) -> dict[str, int] | None:
+    value = dict(value or {})
+    unknown = sorted(set(value) - set(WORKING_STYLE_QUESTIONS))
+    if unknown:
+        errors["working_style"] = WORKING_STYLE_UNKNOWN.format(keys=", ".join(unknown))
+        return None
+    answers: dict[str, int] = {}
+    for key, answer in value.items():
+        if answer in (None, ""):
+            continue
+        try:
+            number = int(answer)
+        except (TypeError, ValueError):
+            number = 0
+        if number not in WORKING_STYLE_SCALE:
+            errors[f"working_style.{key}"] = WORKING_STYLE_INVALID
+            return None
+        answers[key] = number
+    return answers
+
+
+def _check_manager(errors: dict, profile: Profile, email) -> User | None | object:
+    email = _clean_text(email).lower()
+    if not email:
+        return None
+    manager = User.objects.filter(email__iexact=email, is_active=True).first()
+    if manager is None:
+        errors["manager_email"] = MANAGER_NOT_FOUND.format(email=email)
+        return UNSET
+    if manager.pk == profile.user_id:
+        errors["manager_email"] = MANAGER_SELF
+        return UNSET
+    return manager
+
+
+def profile_update(
+    *,
+    profile: Profile,
+    actor: User | None,
+    first_name=UNSET, last_name=UNSET,
+    headline=UNSET, bio=UNSET, goals=UNSET, expertise=UNSET,
+    skills_offered=UNSET, skills_wanted=UNSET,
+    seniority=UNSET, department=UNSET, manager_email=UNSET, city=UNSET, timezone=UNSET,
+    availability=UNSET, languages=UNSET, meeting_format=UNSET, cadence=UNSET,
+    working_style=UNSET,
+    reference_date: date | None = None,
+) -> Profile:
+    """Validate every given field, then write them all in one transaction (or nothing).
+
+    Arguments left ``UNSET`` are not changed. ``actor`` must be the profile's owner or staff;
+    ``None`` means trusted system code (CSV import, demo, CLI) that checked permission itself.
+    Skills are lists of names (or one comma-separated string), availability a list of
+    "Mon 09:00-12:00" strings or ``(weekday, start, end)`` tuples in the profile's time zone,
+    ``manager_email`` an account's email ("" clears), ``working_style`` ``{question: 1..5}``.
+    Raises ``ApplicationError`` (status 400) whose ``fields`` name every invalid field.
+    """
+    if actor is not None and actor.pk != profile.user_id and not actor.is_staff:
+        raise NotFound(PROFILE_FORBIDDEN)
+    errors: dict[str, str] = {}
+    simple: dict[str, object] = {}
+    user_fields: dict[str, str] = {}
+
+    for field, value, limit in (("first_name", first_name, 150), ("last_name", last_name, 150)):
+        if value is not UNSET:
+            user_fields[field] = _clean_text(value)
+            _check_length(errors, field, user_fields[field], limit)
+    for field, value, limit in (("headline", headline, 140), ("bio", bio, 4000),
+                                ("goals", goals, 4000), ("expertise", expertise, 4000),
+                                ("department", department, 120), ("city", city, 120)):
+        if value is not UNSET:
+            simple[field] = _clean_text(value)
+            if field in {"headline", "department", "city"}:
+                simple[field] = _WHITESPACE.sub(" ", simple[field])
+            _check_length(errors, field, simple[field], limit)
+    if seniority is not UNSET:
+        if seniority in (None, ""):
+            simple["seniority"] = None
+        else:
+            try:
+                simple["seniority"] = int(seniority)
+            except (TypeError, ValueError):
+                simple["seniority"] = -1
+            if simple["seniority"] not in dict(SENIORITY_LEVELS):
+                errors["seniority"] = SENIORITY_INVALID
+    if timezone is not UNSET:
+        try:
+            simple["timezone"] = check_timezone(timezone)
+        except ApplicationError as error:
+            errors["timezone"] = error.fields["timezone"]
+    if languages is not UNSET:
+        codes = [str(code).strip().lower() for code in (languages or []) if str(code).strip()]
+        codes = list(dict.fromkeys(codes))
+        unknown = [code for code in codes if code not in LANGUAGES]
+        if unknown:
+            errors["languages"] = LANGUAGE_INVALID.format(codes=", ".join(unknown))
+        simple["languages"] = codes
+    if meeting_format is not UNSET:
+        if meeting_format not in MeetingFormat.values:
+            errors["meeting_format"] = MEETING_FORMAT_INVALID
+        simple["meeting_format"] = meeting_format
+    if cadence is not UNSET:
+        cadence = cadence or ""
+        if cadence and cadence not in Cadence.values:
+            errors["cadence"] = CADENCE_INVALID
+        simple["cadence"] = cadence
+    if working_style is not UNSET:
+        simple["working_style"] = _check_working_style(errors, working_style)
+    manager = UNSET if manager_email is UNSET else _check_manager(errors, profile, manager_email)
+    offered = UNSET if skills_offered is UNSET else _check_skills(errors, "skills_offered",
+                                                                   skills_offered)
+    wanted = UNSET if skills_wanted is UNSET else _check_skills(errors, "skills_wanted",
+                                                                 skills_wanted)
+    windows = UNSET if availability is UNSET else _check_availability(errors, availability)
+    if errors:
+        raise ApplicationError(PROFILE_INVALID, fields=errors)
+
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+        for field, value in simple.items():
+            setattr(profile, field, value)
+        if manager is not UNSET:
+            profile.manager = manager
+        try:
+            profile.full_clean(exclude=["user", "manager"])
+        except ValidationError as error:
+            raise ApplicationError(PROFILE_INVALID, fields=validation_error_fields(error)) from None
+        if user_fields:
+            for field, value in user_fields.items():
+                setattr(profile.user, field, value)
+            profile.user.save(update_fields=[*user_fields])
+        if offered is not UNSET:
+            profile.skills_offered.set(skill_get_or_create_bulk(names=offered))
+        if wanted is not UNSET:
+            profile.skills_wanted.set(skill_get_or_create_bulk(names=wanted))
+        if windows is not UNSET:
+            _replace_windows(profile, windows)
+        if windows is not UNSET or "timezone" in simple:
+            _refresh_availability_utc(profile, reference_date)
+        profile.save()
+    return profile
+
+
+def _replace_windows(profile: Profile, windows: list[Window]) -> None:
+    AvailabilityWindow.objects.filter(profile=profile).delete()
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(profile=profile, weekday=w.weekday, start_minute=w.start,
+                           end_minute=w.end) for w in windows)
+
+
+def _refresh_availability_utc(profile: Profile, reference_date: date | None) -> None:
+    windows = profile.windows.values_list("weekday", "start_minute", "end_minute")
+    profile.availability_utc = to_utc_intervals(
+        list(windows), profile.timezone, reference_date or timezone_today())
+
+
+def timezone_today() -> date:
+    return dj_timezone.now().date()
+
+
+def profile_set_availability(*, profile: Profile, actor: User | None,
+                             windows: Iterable[str] | Iterable[tuple[int, int, int]],
+                             reference_date: date | None = None) -> Profile:
+    """Replace the weekly windows (merged) and recompute ``availability_utc``."""
+    return profile_update(profile=profile, actor=actor, availability=list(windows),
+                          reference_date=reference_date)
+
+
+@transaction.atomic
+def profile_refresh_availability(*, profile: Profile, reference_date: date | None = None) -> Profile:
+    """Recompute ``availability_utc`` from the stored windows (after admin edits, or weekly so
+    the UTC offsets follow DST)."""
+    profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    _refresh_availability_utc(profile, reference_date)
+    profile.save(update_fields=["availability_utc", "updated_at"])
+    return profile
+
+
+# --- identity (opt-in, owner only) ---------------------------------------------------------
+def identity_set(*, user: User, attributes: Iterable[str], prefer_shared: bool,
+                 consent: bool) -> Identity:
+    """Save the person's self-described background; requires explicit consent each time."""
+    errors: dict[str, str] = {}
+    if not consent:
+        errors["consent"] = IDENTITY_CONSENT_REQUIRED
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for item in attributes or []:
+        value = _WHITESPACE.sub(" ", str(item)).strip()
+        if not value or value.casefold() in seen:
+            continue
+        if len(value) > MAX_IDENTITY_ITEM_LENGTH:
+            errors["attributes"] = IDENTITY_ITEM_TOO_LONG.format(limit=MAX_IDENTITY_ITEM_LENGTH)
+        seen.add(value.casefold())
+        cleaned.append(value)
+    if len(cleaned) > MAX_IDENTITY_ITEMS:
+        errors["attributes"] = IDENTITY_TOO_MANY.format(limit=MAX_IDENTITY_ITEMS)
+    if errors:
+        raise ApplicationError("Please correct the errors below.", fields=errors)
+    with transaction.atomic():
+        identity, _ = Identity.objects.update_or_create(
+            user=user, defaults={"attributes": cleaned, "prefer_shared": bool(prefer_shared),
+                                 "consented_at": dj_timezone.now()})
+    return identity
+
+
+@transaction.atomic
+def identity_withdraw(*, user: User) -> bool:
+    """Delete the record entirely (withdrawing consent). Returns whether one existed."""
+    deleted, _ = Identity.objects.filter(user=user).delete()
+    return deleted > 0
+
+
+# --- personal API tokens -------------------------------------------------------------------
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; returns it with the secret, which is never stored or shown again."""
+    name = _WHITESPACE.sub(" ", name or "").strip()
+    if not name:
+        raise ApplicationError(TOKEN_NAME_REQUIRED, fields={"name": TOKEN_NAME_REQUIRED})
+    if len(name) > 80:
+        raise ApplicationError(TOO_LONG.format(limit=80), fields={"name": TOO_LONG.format(limit=80)})
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per person
+        if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+            message = TOKEN_LIMIT.format(limit=MAX_ACTIVE_TOKENS)
+            raise ApplicationError(message, fields={"name": message}, status=409)
+        secret = TOKEN_SECRET_PREFIX + secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(user=user, name=name,
+                                        prefix=secret[:TOKEN_PREFIX_LENGTH + 4],
+                                        key_hash=hash_token(secret))
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the person's own tokens (idempotent); others' tokens are 404."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound(TOKEN_NOT_FOUND)
+    if token.revoked_at is None:
+        token.revoked_at = dj_timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,48 @@
+"""Site-admin screens. Changes made here bypass the services' permission checks by design
+(site staff only); identity is never shown here either."""
+
+from django.contrib import admin
+
+from tandem.programs.models import Enrolment, EnrolmentQuestion, ImportBatch, Invitation, Program
+
+
+class EnrolmentQuestionInline(admin.TabularInline):
+    model = EnrolmentQuestion
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "program_type", "matching_mode", "starts_on", "ends_on")
+    list_filter = ("program_type", "matching_mode")
+    search_fields = ("name", "slug", "description")
+    readonly_fields = ("created_by", "created_at")
+    inlines = [EnrolmentQuestionInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ("person", "program", "role", "status", "capacity", "created_at")
+    list_filter = ("program", "role", "status")
+    search_fields = ("person__email", "person__first_name", "person__last_name")
+    list_select_related = ("person", "program")
+    raw_id_fields = ("person", "exclude")
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("program", "role", "state", "uses", "max_uses", "expires_at", "revoked_at")
+    list_filter = ("role", "program")
+    list_select_related = ("program",)
+    readonly_fields = ("token", "uses", "created_by", "created_at")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("filename", "program", "status", "uploaded_by", "created_at", "applied_at")
+    list_filter = ("status", "program")
+    list_select_related = ("program", "uploaded_by")
+    exclude = ("content",)
+    readonly_fields = ("program", "uploaded_by", "filename", "status", "report", "created_at",
+                      "applied_at")

@@ -1,0 +1,296 @@
+"""Programs API (mounted at ``/api/programs/``): programs, participants, invitation links,
+joining, and participant import/export.
+
+Every operation needs authentication. Programs you may not see answer 404 exactly like missing
+ones; admin operations answer 404 to participants too. Errors are
+``{"detail": ..., "fields": {field: message}}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import reverse
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.core.exceptions import NotFound
+from tandem.programs import selectors, services
+from tandem.programs.exporting import export_csv_lines
+from tandem.programs.importing import MAX_UPLOAD_BYTES
+from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
+
+router = Router(tags=["programs"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    fields: dict[str, str] = {}
+
+
+class ProgramOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    program_type: str = Field(description="classic | reverse | peer")
+    matching_mode: str = Field(description="cohort | self_serve")
+    starts_on: date | None
+    ends_on: date | None
+    default_duration_weeks: int
+    default_cadence: str
+    default_capacity: int
+    weights: dict[str, float] = Field(description=f"0..10 per criterion: "
+                                      f"{', '.join(DEFAULT_WEIGHTS)}.")
+    avoid_manager: bool
+    avoid_same_department: bool
+    max_open_requests: int
+    request_expiry_days: int
+
+
+class ProgramPatch(Schema):
+    name: str | None = None
+    description: str | None = None
+    program_type: str | None = None
+    matching_mode: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    default_duration_weeks: int | None = None
+    default_cadence: str | None = None
+    default_capacity: int | None = None
+    weights: dict[str, float] | None = None
+    avoid_manager: bool | None = None
+    avoid_same_department: bool | None = None
+    max_open_requests: int | None = None
+    request_expiry_days: int | None = None
+
+
+class ProgramIn(ProgramPatch):
+    name: str
+
+
+class EnrolmentOut(Schema):
+    id: int
+    person_id: int
+    email: str
+    name: str
+    role: str
+    status: str
+    capacity: int | None
+    answers: dict[str, str]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.person.email
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.person.display_name
+
+
+class ParticipantFilter(Schema):
+    role: Role | None = None
+    status: EnrolmentStatus | None = None
+    q: str = Field("", description="Search in name and email.")
+
+
+class StatusIn(Schema):
+    action: str = Field(description="approve | pause | remove | reactivate")
+
+
+class CapacityIn(Schema):
+    capacity: int
+
+
+class InvitationIn(Schema):
+    role: str = Field(description="mentee | mentor | admin")
+    expires_at: datetime | None = None
+    max_uses: int | None = None
+    auto_approve: bool = False
+
+
+class InvitationOut(Schema):
+    id: int
+    role: str
+    token: str
+    url: str
+    auto_approve: bool
+    max_uses: int | None
+    uses: int
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    state: str = Field(description="usable | revoked | expired | used up")
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return context["request"].build_absolute_uri(reverse("program_join", args=[obj.token]))
+
+
+class JoinIn(Schema):
+    answers: dict[str, str] = Field(default_factory=dict,
+                                    description="Answers by question key `q<question id>`.")
+
+
+class ImportRowError(Schema):
+    row: int = Field(description="Spreadsheet row number; the header is row 1.")
+    column: str
+    message: str
+
+
+class ImportSummary(Schema):
+    rows: int
+    new_people: int
+    updated_people: int
+    unchanged_people: int
+    new_enrolments: int
+    updated_enrolments: int
+    changes: int
+
+
+class ImportOut(Schema):
+    batch_id: int
+    status: str = Field(description="previewed | invalid | applied")
+    ok: bool
+    errors: list[ImportRowError]
+    warnings: list[str]
+    summary: ImportSummary
+
+    @staticmethod
+    def from_batch(batch) -> ImportOut:
+        report = batch.report
+        return ImportOut(batch_id=batch.pk, status=batch.status, ok=report["ok"],
+                         errors=report["errors"], warnings=report["warnings"],
+                         summary=report["summary"])
+
+
+def _fields(payload: Schema) -> dict:
+    return payload.dict(exclude_unset=True)
+
+
+@router.get("/", response=list[ProgramOut])
+@paginate(PageNumberPagination, page_size=20)
+def program_list(request: HttpRequest):
+    """Programs you take part in (site staff: every program)."""
+    return selectors.program_list_for_user(user=request.user)
+
+
+@router.post("/", response={201: ProgramOut, 400: ErrorOut, 403: ErrorOut})
+def program_create(request: HttpRequest, payload: ProgramIn):
+    """Site staff only; you become the program's first admin."""
+    fields = {k: v for k, v in _fields(payload).items() if v is not None}
+    return 201, services.program_create(user=request.user, **fields)
+
+
+@router.get("/{slug}", response={200: ProgramOut, 404: ErrorOut})
+def program_detail(request: HttpRequest, slug: str):
+    return selectors.access_program_for_member(user=request.user, slug=slug, allow_pending=True)
+
+
+@router.patch("/{slug}", response={200: ProgramOut, 400: ErrorOut, 404: ErrorOut})
+def program_update(request: HttpRequest, slug: str, payload: ProgramPatch):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    return services.program_update(user=request.user, program_id=program.pk,
+                                   **_fields(payload))
+
+
+@router.get("/{slug}/participants", response=list[EnrolmentOut])
+@paginate(PageNumberPagination, page_size=50)
+def participant_list(request: HttpRequest, slug: str, filters: Query[ParticipantFilter]):
+    """Program admins: every enrolment, filtered by role, status and a search term."""
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    return selectors.participant_list(program=program, role=filters.role or "",
+                                      status=filters.status or "", search=filters.q)
+
+
+def _admin_enrolment(request, slug: str, enrolment_id: int):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    if not selectors.participant_list(program=program).filter(pk=enrolment_id).exists():
+        raise NotFound(services.ENROLMENT_NOT_FOUND)
+    return program
+
+
+@router.post("/{slug}/participants/{enrolment_id}/status",
+             response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def enrolment_set_status(request: HttpRequest, slug: str, enrolment_id: int, payload: StatusIn):
+    _admin_enrolment(request, slug, enrolment_id)
+    return services.enrolment_set_status(user=request.user, enrolment_id=enrolment_id,
+                                         action=payload.action)
+
+
+@router.post("/{slug}/participants/{enrolment_id}/capacity",
+             response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut})
+def enrolment_update_capacity(request: HttpRequest, slug: str, enrolment_id: int,
+                              payload: CapacityIn):
+    """Program admins, or the mentor themself."""
+    selectors.access_program_for_member(user=request.user, slug=slug)
+    enrolment = services.enrolment_update_capacity(user=request.user, enrolment_id=enrolment_id,
+                                                   capacity=payload.capacity)
+    if enrolment.program.slug != slug:
+        raise NotFound(services.ENROLMENT_NOT_FOUND)
+    return enrolment
+
+
+@router.get("/{slug}/invitations", response=list[InvitationOut])
+@paginate(PageNumberPagination, page_size=50)
+def invitation_list(request: HttpRequest, slug: str):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    return selectors.invitation_list(program=program)
+
+
+@router.post("/{slug}/invitations", response={201: InvitationOut, 400: ErrorOut, 404: ErrorOut})
+def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    return 201, services.invitation_create(user=request.user, program_id=program.pk,
+                                           **payload.dict())
+
+
+@router.post("/{slug}/invitations/{invitation_id}/revoke",
+             response={200: InvitationOut, 404: ErrorOut})
+def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    if not selectors.invitation_list(program=program).filter(pk=invitation_id).exists():
+        raise NotFound("No such invitation.")
+    return services.invitation_revoke(user=request.user, invitation_id=invitation_id)
+
+
+@router.post("/join/{token}", response={201: EnrolmentOut, 400: ErrorOut, 404: ErrorOut,
+                                        409: ErrorOut})
+def program_join(request: HttpRequest, token: str, payload: JoinIn):
+    """Join with an invitation token: pending, or active when the link auto-approves."""
+    return 201, services.enrolment_join_by_invitation(user=request.user, token=token,
+                                                      answers=payload.answers)
+
+
+@router.post("/{slug}/import", response={201: ImportOut, 400: ErrorOut, 404: ErrorOut})
+def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
+    """Upload a CSV or XLSX: checks every row, stores the file, writes no participant.
+
+    Row problems come back in ``errors`` (status ``invalid``); an unreadable file is a 400.
+    """
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    content = file.read(MAX_UPLOAD_BYTES + 1)
+    batch = services.import_preview(user=request.user, program_id=program.pk,
+                                    filename=file.name or "upload.csv", content=content)
+    return 201, ImportOut.from_batch(batch)
+
+
+@router.post("/{slug}/import/{batch_id}/confirm",
+             response={200: ImportOut, 404: ErrorOut, 409: ErrorOut})
+def import_confirm(request: HttpRequest, slug: str, batch_id: int):
+    """Write a checked upload in one transaction (all or nothing)."""
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    batch = services.import_confirm(user=request.user, program_id=program.pk, batch_id=batch_id)
+    return ImportOut.from_batch(batch)
+
+
+@router.get("/{slug}/export", response={200: None, 404: ErrorOut})
+def export(request: HttpRequest, slug: str):
+    """Participants as CSV in the import's columns (identity is never exported)."""
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    response = StreamingHttpResponse(export_csv_lines(program=program),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}.csv"'
+    return response

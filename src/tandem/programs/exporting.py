@@ -1,0 +1,103 @@
+"""Export a program's participants in the import's columns, so export → import changes nothing.
+
+Privacy: ``identity`` and ``prefer_shared_identity`` are import-only. They are written as
+empty cells (an empty cell leaves stored identity unchanged on re-import), because a person's
+identity is never shown to anyone but themselves, admins included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+
+from tandem.people.availability import format_window
+from tandem.people.models import Skill, User
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+
+EXPORT_COLUMNS = (
+    "id", "email", "name", "role", "goals", "expertise", "skills_offered", "skills_wanted",
+    "seniority", "languages", "timezone", "availability", "format", "city", "cadence",
+    "department", "capacity", "identity", "prefer_shared_identity", "exclude", "manager",
+)
+CHUNK = 1000
+
+
+def export_enrolments(*, program: Program):
+    """Mentee and mentor enrolments that are not removed, with everything prefetched."""
+    skills = Skill.objects.only("name", "slug").order_by("name")
+    return (
+        Enrolment.objects.filter(program=program, role__in=[Role.MENTEE, Role.MENTOR])
+        .exclude(status=EnrolmentStatus.REMOVED)
+        .select_related("person", "person__profile", "person__profile__manager")
+        .prefetch_related(
+            Prefetch("person__profile__skills_offered", queryset=skills),
+            Prefetch("person__profile__skills_wanted", queryset=skills),
+            "person__profile__windows",
+            Prefetch("exclude", queryset=User.objects.only("email").order_by("email")),
+        )
+        .order_by("person__email", "role")
+    )
+
+
+def _row(enrolment: Enrolment) -> list[str]:
+    person = enrolment.person
+    profile = getattr(person, "profile", None)
+    name = " ".join(f"{person.first_name} {person.last_name}".split())
+    values = {"id": enrolment.external_id, "email": person.email, "name": name,
+              "role": enrolment.role,
+              "capacity": "" if enrolment.capacity is None or enrolment.role != Role.MENTOR
+              else str(enrolment.capacity),
+              "exclude": ";".join(user.email for user in enrolment.exclude.all())}
+    if profile is not None:
+        values.update({
+            "goals": profile.goals, "expertise": profile.expertise,
+            "skills_offered": "; ".join(s.name for s in profile.skills_offered.all()),
+            "skills_wanted": "; ".join(s.name for s in profile.skills_wanted.all()),
+            "seniority": "" if profile.seniority is None else str(profile.seniority),
+            "languages": ";".join(profile.languages or []),
+            "timezone": profile.timezone,
+            "availability": "; ".join(format_window(w.weekday, w.start_minute, w.end_minute)
+                                      for w in profile.windows.all()),
+            "format": profile.meeting_format, "city": profile.city, "cadence": profile.cadence,
+            "department": profile.department,
+            "manager": profile.manager.email if profile.manager_id else "",
+        })
+    return [values.get(column, "") for column in EXPORT_COLUMNS]
+
+
+def export_rows(*, program: Program) -> Iterator[list[str]]:
+    yield list(EXPORT_COLUMNS)
+    for enrolment in export_enrolments(program=program).iterator(chunk_size=CHUNK):
+        yield _row(enrolment)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv_lines(*, program: Program) -> Iterator[str]:
+    """CSV text line by line (UTF-8 with BOM so Excel reads accents), for streaming."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in export_rows(program=program):
+        yield writer.writerow(row)
+
+
+def export_csv(*, program: Program) -> bytes:
+    return "".join(export_csv_lines(program=program)).encode("utf-8")
+
+
+def export_xlsx(*, program: Program) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("participants")
+    for row in export_rows(program=program):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

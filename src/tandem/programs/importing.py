@@ -1,0 +1,430 @@
+"""Reading and checking participant files (CSV or XLSX) before anything is written.
+
+``read_table`` turns the upload into rows of strings (or raises ``ApplicationError`` for a file
+that cannot be read at all); ``check_rows`` validates every cell, collecting EVERY problem as a
+``RowError`` (spreadsheet numbering: the header is row 1), and returns ``ParsedRow`` records in
+which ``None`` means "cell empty: leave the stored value unchanged".
+
+Cell syntax follows the matching core's CSV columns; the values are validated with the same
+rules as the profile form (``tandem.people``), so an import can never store what a person could
+not type themselves.
+
+Identity is import-only: importing the ``identity`` column means the program admin asserts that
+each person consented to share it; it is stored with ``consented_at`` = the import time and is
+never exported per person.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from tandem.core.exceptions import ApplicationError
+from tandem.people.availability import AvailabilityError, Window, parse_windows
+from tandem.people.choices import Cadence, MeetingFormat
+from tandem.people.languages import LANGUAGES
+from tandem.people.services import (
+    MAX_IDENTITY_ITEM_LENGTH,
+    MAX_IDENTITY_ITEMS,
+    MAX_SKILLS,
+    check_timezone,
+    skill_normalise,
+    skill_slug,
+)
+from tandem.programs.models import CAPACITY_MAX
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ("email", "role")
+COLUMNS = (
+    "id", "email", "name", "role", "goals", "expertise", "skills", "skills_offered",
+    "skills_wanted", "seniority", "languages", "timezone", "availability", "format", "city",
+    "cadence", "department", "capacity", "identity", "prefer_shared_identity", "exclude",
+    "manager",
+)
+IMPORT_ROLES = ("mentee", "mentor")
+TEXT_LIMITS = {"name": 300, "goals": 4000, "expertise": 4000, "city": 120, "department": 120,
+               "id": 120}
+
+# --- file-level messages ---
+FILE_TOO_LARGE = ("The file is {size:.1f} MB; the limit is {limit} MB. Split it into smaller "
+                  "files and import them one after another.")
+FILE_EMPTY = "The file is empty. Export your sheet again and upload the result."
+FILE_TYPE = "Upload a .csv (UTF-8) or .xlsx file."
+FILE_OLD_EXCEL = ("Old .xls workbooks are not supported. In your spreadsheet program choose "
+                  "Save As → Excel Workbook (.xlsx) or CSV UTF-8, then upload that.")
+BAD_ENCODING = ("The file is not UTF-8 text. In Excel choose File → Save As → "
+                "'CSV UTF-8 (Comma delimited) (*.csv)' (or in LibreOffice tick 'Unicode "
+                "(UTF-8)'), then upload the new file.")
+NOT_A_WORKBOOK = ("This file could not be opened as an Excel workbook (.xlsx). Save it again "
+                  "from your spreadsheet program as .xlsx or as CSV UTF-8.")
+BAD_CSV = "The CSV could not be read ({error}). Save it again as CSV UTF-8."
+MISSING_COLUMNS = ("The header row (row 1) lacks the required column(s): {columns}. Add them "
+                   "and upload again.")
+DUPLICATE_COLUMN = "The header row (row 1) has the column {column!r} twice; keep one."
+NO_ROWS = ("The file has a header row but no participants. Add one row per person below the "
+           "header.")
+UNKNOWN_COLUMN = "Column {column!r} is not used and will be ignored."
+
+# --- cell messages (each says what to change) ---
+EMAIL_REQUIRED = "Every row needs an email address."
+EMAIL_INVALID = "{value!r} is not an email address; write it like name@example.org."
+ROLE_INVALID = "Role must be mentee or mentor (got {value!r})."
+DUPLICATE_ROW = "Row {other} already has {email} as {role}; keep only one of the two rows."
+SENIORITY_INVALID = "Seniority must be a whole number from 0 (student) to 10 (executive), got {value!r}."
+LANGUAGE_INVALID = ("Unknown language code(s): {codes}. Use two-letter ISO 639-1 codes separated "
+                    "by ';', e.g. en;pt.")
+TIMEZONE_INVALID = "{value!r} is not a time zone; use an IANA name such as Europe/Berlin."
+AVAILABILITY_INVALID = "{error} Separate several windows with ';', e.g. Mon 09:00-12:00; Thu 18:00-20:00."
+FORMAT_INVALID = "Format must be virtual, in_person or any (got {value!r})."
+CADENCE_INVALID = "Cadence must be weekly, biweekly, monthly or quarterly (got {value!r})."
+CAPACITY_INVALID = ("Capacity must be a whole number from 1 to {max} (how many mentees at once), "
+                    "got {value!r}.")
+CAPACITY_MENTEE = "Only mentors have a capacity; leave this cell empty on mentee rows."
+BOOL_INVALID = "Write yes or no (got {value!r})."
+TOO_LONG = "Use at most {limit} characters (this cell has {length})."
+TOO_MANY_SKILLS = "List at most {limit} skills."
+SKILL_INVALID = "{error}"
+IDENTITY_TOO_MANY = "List at most {limit} identity items."
+IDENTITY_TOO_LONG = "Keep each identity item under {limit} characters."
+EXCLUDE_UNKNOWN = ("No participant with email or id {value!r} in this file or program; fix the "
+                   "spelling or remove it.")
+EXCLUDE_SELF = "A person cannot exclude themselves; remove {value!r}."
+MANAGER_INVALID = "{value!r} is not an email address; write the manager's email."
+MANAGER_UNKNOWN = ("No account or row has the email {value!r}; add the manager as a row, or "
+                   "leave the cell empty.")
+MANAGER_SELF = "A person cannot be their own manager; clear this cell."
+ID_CONFLICT = "The id {value!r} is also used by {other} (row {row}); ids must be unique."
+ID_TAKEN = "The id {value!r} already belongs to {other} in this program; use another id."
+
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+_HEADER_SEP = re.compile(r"[\s\-]+")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by column)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedRow:
+    """One valid row; ``None`` means the cell was empty (keep what is stored)."""
+
+    row: int
+    email: str
+    role: str
+    external_id: str | None = None
+    name: str | None = None
+    goals: str | None = None
+    expertise: str | None = None
+    skills_offered: list[str] | None = None
+    skills_wanted: list[str] | None = None
+    seniority: int | None = None
+    languages: list[str] | None = None
+    timezone: str | None = None
+    availability: list[Window] | None = None
+    meeting_format: str | None = None
+    city: str | None = None
+    cadence: str | None = None
+    department: str | None = None
+    capacity: int | None = None
+    identity: list[str] | None = None
+    prefer_shared_identity: bool | None = None
+    exclude: list[str] | None = None  # raw tokens (emails or ids)
+    exclude_emails: set[str] | None = None  # the tokens resolved by import_plan
+    manager: str | None = None
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def normalise_header(name: str) -> str:
+    return _HEADER_SEP.sub("_", (name or "").strip().lower())
+
+
+def read_table(*, filename: str, content: bytes) -> Table:
+    """The sheet as rows of stripped strings; raises ``ApplicationError`` (field ``file``)."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        _file_error(FILE_TOO_LARGE.format(size=len(content) / 1024 / 1024,
+                                          limit=MAX_UPLOAD_BYTES // 1024 // 1024))
+    if not content.strip():
+        _file_error(FILE_EMPTY)
+    lower = (filename or "").lower()
+    if lower.endswith(".xls"):
+        _file_error(FILE_OLD_EXCEL)
+    if lower.endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04":
+        raw_rows = _xlsx_rows(content)
+    elif lower.endswith((".csv", ".txt")) or not lower or "." not in lower:
+        raw_rows = _csv_rows(content)
+    else:
+        _file_error(FILE_TYPE)
+    return _table(raw_rows)
+
+
+def _file_error(message: str):
+    raise ApplicationError(message, fields={"file": message})
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _file_error(BAD_ENCODING)
+    try:
+        sample = text[:4096]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:
+        _file_error(BAD_CSV.format(error=error))
+    return []
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
+        _file_error(NOT_A_WORKBOOK)
+    except Exception:  # openpyxl raises its own types for broken parts
+        _file_error(NOT_A_WORKBOOK)
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _table(raw_rows: list[list[str]]) -> Table:
+    while raw_rows and not any(cell.strip() for cell in raw_rows[0]):
+        raw_rows = raw_rows[1:]  # tolerate blank lines above the header only if none before
+    if not raw_rows:
+        _file_error(FILE_EMPTY)
+    header = [normalise_header(name) for name in raw_rows[0]]
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            _file_error(DUPLICATE_COLUMN.format(column=name))
+        seen.add(name)
+    missing = [column for column in REQUIRED_COLUMNS if column not in seen]
+    if missing:
+        _file_error(MISSING_COLUMNS.format(columns=", ".join(missing)))
+    warnings = [UNKNOWN_COLUMN.format(column=name) for name in header
+                if name and name not in COLUMNS]
+    rows = []
+    for index, raw in enumerate(raw_rows[1:], start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        cells = {name: (raw[i].strip() if i < len(raw) else "")
+                 for i, name in enumerate(header) if name in COLUMNS}
+        rows.append((index, cells))
+    if not rows:
+        _file_error(NO_ROWS)
+    return Table(header=header, rows=rows, warnings=warnings)
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+def check_rows(table: Table) -> tuple[list[ParsedRow], list[RowError]]:
+    """Validate every cell of every row; return the parsed rows and ALL errors found.
+
+    Rows whose email and role are usable are returned even when other cells are wrong (those
+    fields are ``None``), so later checks can still report their problems.
+    """
+    parsed: list[ParsedRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str], int] = {}
+    ids: dict[str, tuple[str, int]] = {}
+    for number, cells in table.rows:
+        row_errors: list[RowError] = []
+        row = _check_row(number, cells, row_errors)
+        if row is not None:
+            key = (row.email, row.role)
+            if key in seen:
+                row_errors.append(RowError(number, "email", DUPLICATE_ROW.format(
+                    other=seen[key], email=row.email, role=row.role)))
+            else:
+                seen[key] = number
+            if row.external_id:
+                owner = ids.get(row.external_id)
+                if owner and owner[0] != row.email:
+                    row_errors.append(RowError(number, "id", ID_CONFLICT.format(
+                        value=row.external_id, other=owner[0], row=owner[1])))
+                ids.setdefault(row.external_id, (row.email, number))
+        errors.extend(row_errors)
+        if row is not None:
+            # Rows with cell errors are still planned, so reference problems (manager,
+            # exclude, id) are reported in the same pass; nothing is written while any
+            # error exists.
+            parsed.append(row)
+    return parsed, errors
+
+
+def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> ParsedRow | None:
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(number, column, message))
+
+    email = cells.get("email", "").lower()
+    if not email:
+        fail("email", EMAIL_REQUIRED)
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            fail("email", EMAIL_INVALID.format(value=cells["email"]))
+    role = cells.get("role", "").lower()
+    if role not in IMPORT_ROLES:
+        fail("role", ROLE_INVALID.format(value=cells.get("role", "")))
+    row = ParsedRow(row=number, email=email, role=role)
+
+    for column, limit in TEXT_LIMITS.items():
+        value = cells.get(column, "")
+        if len(value) > limit:
+            fail(column, TOO_LONG.format(limit=limit, length=len(value)))
+    row.external_id = cells.get("id") or None
+    row.name = " ".join(cells.get("name", "").split()) or None
+    row.goals = cells.get("goals") or None
+    row.expertise = cells.get("expertise") or None
+    row.city = " ".join(cells.get("city", "").split()) or None
+    row.department = " ".join(cells.get("department", "").split()) or None
+
+    skills = _skills(cells, "skills", fail)
+    row.skills_offered = _skills(cells, "skills_offered", fail)
+    row.skills_wanted = _skills(cells, "skills_wanted", fail)
+    if skills is not None:
+        if role == "mentor" and row.skills_offered is None:
+            row.skills_offered = skills
+        elif role == "mentee" and row.skills_wanted is None:
+            row.skills_wanted = skills
+
+    if value := cells.get("seniority"):
+        try:
+            number_value = float(value)
+        except ValueError:
+            number_value = -1.0
+        if not number_value.is_integer() or not 0 <= number_value <= 10:
+            fail("seniority", SENIORITY_INVALID.format(value=value))
+        else:
+            row.seniority = int(number_value)
+    if value := cells.get("languages"):
+        codes = list(dict.fromkeys(code.strip().lower() for code in value.split(";")
+                                   if code.strip()))
+        unknown = [code for code in codes if code not in LANGUAGES]
+        if unknown:
+            fail("languages", LANGUAGE_INVALID.format(codes=", ".join(unknown)))
+        row.languages = codes
+    if value := cells.get("timezone"):
+        try:
+            row.timezone = check_timezone(value)
+        except ApplicationError:
+            fail("timezone", TIMEZONE_INVALID.format(value=value))
+    if value := cells.get("availability"):
+        try:
+            row.availability = parse_windows(value.split(";"))
+        except AvailabilityError as error:
+            fail("availability", AVAILABILITY_INVALID.format(error=error))
+    if value := cells.get("format"):
+        choice = value.lower().replace("-", "_").replace(" ", "_")
+        if choice not in MeetingFormat.values:
+            fail("format", FORMAT_INVALID.format(value=value))
+        row.meeting_format = choice
+    if value := cells.get("cadence"):
+        if value.lower() not in Cadence.values:
+            fail("cadence", CADENCE_INVALID.format(value=value))
+        row.cadence = value.lower()
+    if value := cells.get("capacity"):
+        if role == "mentee":
+            fail("capacity", CAPACITY_MENTEE)
+        else:
+            try:
+                capacity = float(value)
+            except ValueError:
+                capacity = 0.0
+            if not capacity.is_integer() or not 1 <= capacity <= CAPACITY_MAX:
+                fail("capacity", CAPACITY_INVALID.format(max=CAPACITY_MAX, value=value))
+            else:
+                row.capacity = int(capacity)
+    if value := cells.get("identity"):
+        items = list(dict.fromkeys(" ".join(item.split()) for item in value.split(";")
+                                   if item.strip()))
+        if len(items) > MAX_IDENTITY_ITEMS:
+            fail("identity", IDENTITY_TOO_MANY.format(limit=MAX_IDENTITY_ITEMS))
+        elif any(len(item) > MAX_IDENTITY_ITEM_LENGTH for item in items):
+            fail("identity", IDENTITY_TOO_LONG.format(limit=MAX_IDENTITY_ITEM_LENGTH))
+        row.identity = items
+    if value := cells.get("prefer_shared_identity"):
+        if value.lower() in _TRUE:
+            row.prefer_shared_identity = True
+        elif value.lower() in _FALSE:
+            row.prefer_shared_identity = False
+        else:
+            fail("prefer_shared_identity", BOOL_INVALID.format(value=value))
+    if value := cells.get("exclude"):
+        row.exclude = list(dict.fromkeys(token.strip().lower() if "@" in token else token.strip()
+                                         for token in value.split(";") if token.strip()))
+        if email and email in row.exclude:
+            fail("exclude", EXCLUDE_SELF.format(value=email))
+    if value := cells.get("manager"):
+        manager = value.lower()
+        try:
+            validate_email(manager)
+        except ValidationError:
+            fail("manager", MANAGER_INVALID.format(value=value))
+        if manager == email:
+            fail("manager", MANAGER_SELF)
+        row.manager = manager
+    return row if email and role in IMPORT_ROLES else None
+
+
+def _skills(cells: dict[str, str], column: str, fail) -> list[str] | None:
+    value = cells.get(column, "")
+    if not value:
+        return None
+    names: list[str] = []
+    slugs: set[str] = set()
+    for part in value.split(";"):
+        if not part.strip():
+            continue
+        try:
+            name = skill_normalise(part)
+        except ApplicationError as error:
+            fail(column, SKILL_INVALID.format(error=error.message))
+            return None
+        if skill_slug(name) not in slugs:
+            slugs.add(skill_slug(name))
+            names.append(name)
+    if len(names) > MAX_SKILLS:
+        fail(column, TOO_MANY_SKILLS.format(limit=MAX_SKILLS))
+    return names

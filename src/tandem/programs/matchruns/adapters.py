@@ -1,0 +1,233 @@
+"""The one place where Profiles + Enrolments become the matching core's participant records.
+
+Both cohort match runs and self-serve recommendations go through :func:`participants_for_program`
+so the two can never disagree about what a person looks like to the core. Identity attributes
+are passed to the core as input only; nothing built here is ever rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from tandem.matching.features import CRITERIA
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.people.models import AvailabilityWindow
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Programs store weights under the product's names; the core has its own for one criterion.
+WEIGHT_ALIASES = {"text": "goals"}
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Everything the core needs for one program, as plain records."""
+
+    mentees: list[Mentee]
+    mentors: list[Mentor]
+    weights: dict[str, float]
+    reverse: bool
+    conflict_rules: tuple[str, ...]
+    # Mentors' open mentorships in the program, by mentor id (not part of the core input).
+    loads: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def mentor(self, mentor_id: str) -> Mentor | None:
+        return next((m for m in self.mentors if m.id == mentor_id), None)
+
+    def mentee(self, mentee_id: str) -> Mentee | None:
+        return next((m for m in self.mentees if m.id == mentee_id), None)
+
+
+def program_weights(program: Program) -> dict[str, float]:
+    """The program's weights under the core's criterion names (unknown names are dropped)."""
+    weights: dict[str, float] = {}
+    for name, value in (program.weights or {}).items():
+        name = WEIGHT_ALIASES.get(name, name)
+        if name in CRITERIA:
+            weights[name] = float(value)
+    return weights
+
+
+def program_conflict_rules(program: Program) -> tuple[str, ...]:
+    rules = []
+    if program.avoid_manager:
+        rules.append("manager")
+    if program.avoid_same_department:
+        rules.append("department")
+    return tuple(rules)
+
+
+def mentor_loads(*, program: Program, mentor_ids: Iterable[int] | None = None) -> Counter:
+    """Open (proposed or active) mentorships per mentor user id in ``program``."""
+    from tandem.mentorships.models import OPEN_STATES, Mentorship
+
+    qs = Mentorship.objects.filter(program=program, state__in=OPEN_STATES)
+    if mentor_ids is not None:
+        qs = qs.filter(mentor_id__in=list(mentor_ids))
+    return Counter(qs.values_list("mentor_id", flat=True))
+
+
+def mentees_with_open_mentorship(*, program: Program) -> set[int]:
+    from tandem.mentorships.models import OPEN_STATES, Mentorship
+
+    return set(Mentorship.objects.filter(program=program, state__in=OPEN_STATES)
+               .values_list("mentee_id", flat=True))
+
+
+def _enrolments(program: Program, mentee_ids: Iterable[int] | None):
+    qs = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE,
+                                  role__in=(Role.MENTEE, Role.MENTOR))
+    if mentee_ids is not None:
+        qs = qs.filter(Q(role=Role.MENTOR) | Q(role=Role.MENTEE, person_id__in=list(mentee_ids)))
+    return (
+        qs
+        .select_related("person", "person__profile", "person__identity")
+        .prefetch_related(
+            "exclude",
+            "person__profile__skills_offered",
+            "person__profile__skills_wanted",
+            Prefetch("person__profile__windows", queryset=AvailabilityWindow.objects.order_by(
+                "weekday", "start_minute")),
+        )
+        .order_by("person_id")
+    )
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _window(window: AvailabilityWindow) -> str:
+    return f"{DAY_NAMES[window.weekday]} {_clock(window.start_minute)}-{_clock(window.end_minute)}"
+
+
+def _related(obj, name: str):
+    try:
+        return getattr(obj, name)
+    except Exception:  # RelatedObjectDoesNotExist: an account without a profile or identity
+        return None
+
+
+def _common(enrolment: Enrolment, *, both_roles: set[int]) -> dict:
+    person = enrolment.person
+    profile = _related(person, "profile")
+    identity = _related(person, "identity")
+    exclude = [str(user.pk) for user in enrolment.exclude.all()]
+    if person.pk in both_roles:  # peer programs: never pair a person with themself
+        exclude.append(str(person.pk))
+    common = {
+        "id": str(person.pk),
+        "name": person.display_name,
+        "exclude": tuple(sorted(set(exclude))),
+    }
+    if identity is not None:
+        common["identity"] = tuple(str(a) for a in identity.attributes or ())
+        common["prefer_shared_identity"] = bool(identity.prefer_shared)
+    if profile is None:
+        return common
+    style = {str(k): int(v) for k, v in (profile.working_style or {}).items()
+             if isinstance(v, int) and 1 <= v <= 5}
+    common.update(
+        seniority=float(profile.seniority) if profile.seniority is not None else None,
+        languages=tuple(profile.languages or ()),
+        timezone=profile.timezone or "",
+        availability=tuple(_window(w) for w in profile.windows.all()),
+        format=profile.meeting_format or "",
+        city=profile.city,
+        cadence=profile.cadence or "",
+        department=profile.department,
+        manager=str(profile.manager_id) if profile.manager_id else "",
+        working_style=style,
+    )
+    return common
+
+
+def _mentee(enrolment: Enrolment, *, both_roles: set[int]) -> Mentee:
+    profile = _related(enrolment.person, "profile")
+    extra = {}
+    if profile is not None:
+        extra = {"goals": profile.goals,
+                 "skills_wanted": tuple(s.name for s in profile.skills_wanted.all())}
+    return Mentee(**_common(enrolment, both_roles=both_roles), **extra)
+
+
+def _mentor(enrolment: Enrolment, *, both_roles: set[int], capacity: int) -> Mentor:
+    profile = _related(enrolment.person, "profile")
+    extra = {}
+    if profile is not None:
+        extra = {"expertise": profile.expertise,
+                 "skills_offered": tuple(s.name for s in profile.skills_offered.all())}
+    return Mentor(**_common(enrolment, both_roles=both_roles), capacity=capacity, **extra)
+
+
+def participants_for_program(*, program: Program, mentee_ids: Iterable[int] | None = None,
+                             skip_matched_mentees: bool = True) -> Cohort:
+    """The program's active mentees and mentors as core records.
+
+    A mentor's capacity is their enrolment's capacity (or the program default) minus their
+    open mentorships in the program, never below 0. Mentees who already have an open
+    mentorship in the program are left out when ``skip_matched_mentees``. ``mentee_ids``
+    limits the mentee side (recommendations for one person).
+    """
+    enrolments = list(_enrolments(program, mentee_ids))
+    roles = Counter(e.person_id for e in enrolments)
+    both_roles = {person_id for person_id, n in roles.items() if n > 1}
+    loads = mentor_loads(program=program)
+    matched = mentees_with_open_mentorship(program=program) if skip_matched_mentees else set()
+    mentees, mentors = [], []
+    for enrolment in enrolments:
+        if enrolment.role == Role.MENTEE:
+            if enrolment.person_id not in matched:
+                mentees.append(_mentee(enrolment, both_roles=both_roles))
+            continue
+        limit = enrolment.capacity if enrolment.capacity is not None else program.default_capacity
+        free = max(0, limit - loads.get(enrolment.person_id, 0))
+        mentors.append(_mentor(enrolment, both_roles=both_roles, capacity=free))
+    return Cohort(
+        mentees=mentees,
+        mentors=mentors,
+        weights=program_weights(program),
+        reverse=program.program_type == ProgramType.REVERSE,
+        conflict_rules=program_conflict_rules(program),
+        loads={str(k): v for k, v in loads.items()},
+    )
+
+
+def _jsonable(record) -> dict:
+    return {key: list(value) if isinstance(value, tuple) else value
+            for key, value in dataclasses.asdict(record).items()}
+
+
+def cohort_to_json(cohort: Cohort) -> dict:
+    """The snapshot stored on a run (identity included: never render it)."""
+    return {
+        "mentees": [_jsonable(m) for m in cohort.mentees],
+        "mentors": [_jsonable(m) for m in cohort.mentors],
+        "weights": cohort.weights,
+        "reverse": cohort.reverse,
+        "conflict_rules": list(cohort.conflict_rules),
+    }
+
+
+def _record(cls, data: dict):
+    names = {f.name for f in dataclasses.fields(cls)}
+    values = {}
+    for key, value in data.items():
+        if key in names:
+            values[key] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
+def cohort_from_json(data: dict) -> Cohort:
+    return Cohort(
+        mentees=[_record(Mentee, m) for m in data.get("mentees", ())],
+        mentors=[_record(Mentor, m) for m in data.get("mentors", ())],
+        weights=dict(data.get("weights", {})),
+        reverse=bool(data.get("reverse", False)),
+        conflict_rules=tuple(data.get("conflict_rules", ())),
+    )

@@ -1,0 +1,51 @@
+"""Forms of the match-run pages; they only parse input, the services validate the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tandem.people.choices import MeetingFormat
+from tandem.people.languages import LANGUAGES
+from tandem.programs.matchruns.models import ConstraintKind, Objective
+from tandem.programs.matchruns.services import MAX_SEED
+
+
+class RunStartForm(forms.Form):
+    objective = forms.ChoiceField(
+        choices=Objective.choices, initial=Objective.OPTIMAL,
+        help_text="Optimal matches the most people with the best total; fair lifts the "
+                  "worst-off mentee; stable leaves no pair who would both rather swap.")
+    seed = forms.IntegerField(
+        min_value=0, max_value=MAX_SEED, initial=0,
+        help_text="The same seed and inputs always give the same result.")
+
+
+class ConstraintForm(forms.Form):
+    mentee_id = forms.TypedChoiceField(label="Mentee", coerce=int)
+    mentor_id = forms.TypedChoiceField(label="Mentor", coerce=int)
+    kind = forms.ChoiceField(label="Decision", choices=ConstraintKind.choices,
+                             widget=forms.RadioSelect, initial=ConstraintKind.PIN)
+
+    def __init__(self, *args, mentees=(), mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentee_id"].choices = [(p.id, p.name) for p in mentees]
+        self.fields["mentor_id"].choices = [(p.id, p.name) for p in mentors]
+
+
+class MentorFilterForm(forms.Form):
+    skill = forms.ChoiceField(required=False)
+    language = forms.ChoiceField(required=False)
+    timezone = forms.ChoiceField(required=False, label="Time zone")
+    format = forms.ChoiceField(required=False, label="Meeting format", choices=[
+        ("", "Any format"), (MeetingFormat.VIRTUAL, "Virtual"),
+        (MeetingFormat.IN_PERSON, "In person")])
+
+    def __init__(self, *args, options=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if options is None:
+            return
+        self.fields["skill"].choices = [("", "Any skill")] + [(s, s) for s in options.skills]
+        self.fields["language"].choices = [("", "Any language")] + [
+            (code, LANGUAGES.get(code, code)) for code in options.languages]
+        self.fields["timezone"].choices = [("", "Any time zone")] + [
+            (tz, tz.replace("_", " ")) for tz in options.timezones]

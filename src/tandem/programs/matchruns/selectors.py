@@ -1,0 +1,252 @@
+"""Reads about match runs and mentor recommendations, scoped to what the caller may see.
+
+Nothing here returns identity attributes: pages and the API get names, scores, reason texts
+and aggregate figures only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Min, QuerySet
+
+from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from tandem.matching.profiles import normalise_tag
+from tandem.people.models import Profile
+from tandem.programs.matchruns import engine
+from tandem.programs.matchruns.adapters import participants_for_program
+from tandem.programs.matchruns.models import (
+    MatchConstraint,
+    MatchPair,
+    MatchRun,
+    MatchUnmatched,
+)
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    MatchingMode,
+    Program,
+    Role,
+)
+from tandem.programs.selectors import access_program_for_admin, access_program_for_member
+
+RUN_NOT_FOUND = "No such match run."
+ONLY_MENTEES = "Only active mentees of this program can browse its mentors."
+NOT_SELF_SERVE = ("This program matches people in admin-run cohorts; your program admin will "
+                  "propose a mentor.")
+RECOMMENDATION_LIMIT = 200
+
+
+def access_match_run_for_admin(*, user, slug: str, run_id: int) -> MatchRun:
+    """The run if ``user`` administers its program; missing and forbidden look the same."""
+    program = access_program_for_admin(user=user, slug=slug)
+    run = MatchRun.objects.select_related("program", "created_by", "parent").filter(
+        program=program, pk=run_id).first()
+    if run is None:
+        raise NotFound(RUN_NOT_FOUND)
+    return run
+
+
+def match_run_list(*, program: Program) -> QuerySet[MatchRun]:
+    return (MatchRun.objects.filter(program=program).select_related("program", "created_by")
+            .annotate(pair_count=Count("pairs")).order_by("-created_at", "-pk"))
+
+
+def match_pair_list(*, run: MatchRun) -> QuerySet[MatchPair]:
+    return (MatchPair.objects.filter(run=run).select_related("mentee", "mentor")
+            .order_by("-score", "pk"))
+
+
+def match_unmatched_list(*, run: MatchRun) -> QuerySet[MatchUnmatched]:
+    return MatchUnmatched.objects.filter(run=run).select_related("person").order_by("side", "pk")
+
+
+def match_constraint_list(*, run: MatchRun) -> QuerySet[MatchConstraint]:
+    return (MatchConstraint.objects.filter(run=run).select_related("mentee", "mentor")
+            .order_by("kind", "pk"))
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+def match_run_people(*, run: MatchRun) -> tuple[list[Person], list[Person]]:
+    """Mentees and mentors of the run's snapshot, by name (for pin/forbid pickers)."""
+    def people(side: str) -> list[Person]:
+        found = [Person(id=int(r["id"]), name=r.get("name") or f"#{r['id']}")
+                 for r in run.inputs.get(side, ())]
+        return sorted(found, key=lambda p: p.name.lower())
+
+    return people("mentees"), people("mentors")
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    mentees: int
+    mentors: int
+    matched: int
+    unmatched: int
+    mean_score: float | None
+    min_score: float | None
+    match_rate: float | None
+    groups: list[dict]
+
+
+def match_run_summary(*, run: MatchRun) -> RunSummary:
+    """Quality figures; group match rates only for groups of ``MIN_GROUP_SIZE`` or more."""
+    figures = MatchPair.objects.filter(run=run).aggregate(
+        matched=Count("pk"), mean=Avg("score"), low=Min("score"))
+    mentees = len(run.inputs.get("mentees", ()))
+    groups = [g for g in (run.report or {}).get("groups", ())
+              if g.get("size", 0) >= engine.MIN_GROUP_SIZE]
+    return RunSummary(
+        mentees=mentees,
+        mentors=len(run.inputs.get("mentors", ())),
+        matched=figures["matched"],
+        unmatched=mentees - figures["matched"],
+        mean_score=figures["mean"],
+        min_score=figures["low"],
+        match_rate=(figures["matched"] / mentees) if mentees else None,
+        groups=groups,
+    )
+
+
+@dataclass(frozen=True)
+class PairChange:
+    mentee: str
+    mentee_id: int
+    mentor_a: str | None
+    score_a: float | None
+    mentor_b: str | None
+    score_b: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.score_a is None or self.score_b is None:
+            return None
+        return self.score_b - self.score_a
+
+
+@dataclass(frozen=True)
+class Comparison:
+    run_a: MatchRun
+    run_b: MatchRun
+    summary_a: RunSummary
+    summary_b: RunSummary
+    changes: list[PairChange]
+    same: int
+
+
+def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> Comparison:
+    """Side by side: the mentees whose mentor differs, with score deltas, and the totals."""
+    pairs_a = {p.mentee_id: p for p in match_pair_list(run=run_a)}
+    pairs_b = {p.mentee_id: p for p in match_pair_list(run=run_b)}
+    names = {int(r["id"]): r.get("name", "") for run in (run_a, run_b)
+             for r in run.inputs.get("mentees", ())}
+    changes, same = [], 0
+    for mentee_id in sorted(set(pairs_a) | set(pairs_b) | set(names),
+                            key=lambda i: names.get(i, "").lower()):
+        a, b = pairs_a.get(mentee_id), pairs_b.get(mentee_id)
+        if a is None and b is None:
+            continue
+        if a is not None and b is not None and a.mentor_id == b.mentor_id:
+            same += 1
+            continue
+        mentee = (a or b).mentee.display_name
+        changes.append(PairChange(
+            mentee=mentee, mentee_id=mentee_id,
+            mentor_a=a.mentor.display_name if a else None, score_a=a.score if a else None,
+            mentor_b=b.mentor.display_name if b else None, score_b=b.score if b else None))
+    return Comparison(run_a=run_a, run_b=run_b, summary_a=match_run_summary(run=run_a),
+                      summary_b=match_run_summary(run=run_b), changes=changes, same=same)
+
+
+# --- Self-serve recommendations -------------------------------------------------------------
+
+
+def access_program_for_mentee(*, user, slug: str) -> Program:
+    """A self-serve program in which ``user`` is an active mentee.
+
+    Not a member: 404 like a missing program. A member in another role: 403.
+    """
+    program = access_program_for_member(user=user, slug=slug)
+    is_mentee = Enrolment.objects.filter(program=program, person=user, role=Role.MENTEE,
+                                         status=EnrolmentStatus.ACTIVE).exists()
+    if not is_mentee:
+        raise PermissionDenied(ONLY_MENTEES)
+    if program.matching_mode != MatchingMode.SELF_SERVE:
+        raise ApplicationError(NOT_SELF_SERVE, status=403)
+    return program
+
+
+@dataclass(frozen=True)
+class MentorFilters:
+    skill: str = ""
+    language: str = ""
+    timezone: str = ""
+    format: str = ""
+
+    def keep(self, mentor) -> bool:
+        if self.skill and normalise_tag(self.skill) not in {
+                normalise_tag(s) for s in mentor.skills_offered}:
+            return False
+        if self.language and self.language.lower() not in mentor.languages:
+            return False
+        if self.timezone and mentor.timezone != self.timezone:
+            return False
+        if self.format and mentor.format not in (self.format, "any", ""):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    skills: list[str]
+    languages: list[str]
+    timezones: list[str]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    mentor_id: int
+    name: str
+    score: float
+    reasons: list[str]
+    free_places: int
+    headline: str = ""
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    items: list[Recommendation]
+    options: FilterOptions
+
+
+def mentor_recommendations(*, user, program: Program,
+                           filters: MentorFilters = MentorFilters()) -> Recommendations:
+    """Mentors with a free place, filtered first, then ranked for ``user`` by the core."""
+    cohort = participants_for_program(program=program, mentee_ids=[user.pk],
+                                      skip_matched_mentees=False)
+    me = cohort.mentee(str(user.pk))
+    open_mentors = [m for m in cohort.mentors if m.capacity > 0 and m.id != str(user.pk)]
+    options = FilterOptions(
+        skills=sorted({s for m in open_mentors for s in m.skills_offered}, key=str.lower),
+        languages=sorted({code for m in open_mentors for code in m.languages}),
+        timezones=sorted({m.timezone for m in open_mentors if m.timezone}),
+    )
+    candidates = [m for m in open_mentors if filters.keep(m)]
+    if me is None or not candidates:
+        return Recommendations(items=[], options=options)
+    ranked = engine.rank(cohort, mentee=me, mentors=candidates, limit=RECOMMENDATION_LIMIT)
+    by_id = {m.id: m for m in candidates}
+    headlines = dict(Profile.objects.filter(user_id__in=[int(i) for i, _, _ in ranked])
+                     .values_list("user_id", "headline"))
+    items = [
+        Recommendation(mentor_id=int(mentor_id), name=by_id[mentor_id].name, score=score,
+                       reasons=reasons, free_places=by_id[mentor_id].capacity,
+                       headline=headlines.get(int(mentor_id), ""))
+        for mentor_id, score, reasons in ranked
+    ]
+    return Recommendations(items=items, options=options)

@@ -1,0 +1,337 @@
+"""Writes about match runs: start, execute (the task body), constrain, re-run, publish, discard."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.programs.matchruns import engine
+from tandem.programs.matchruns.adapters import (
+    cohort_from_json,
+    cohort_to_json,
+    mentees_with_open_mentorship,
+    mentor_loads,
+    participants_for_program,
+)
+from tandem.programs.matchruns.models import (
+    IN_PROGRESS,
+    ConstraintKind,
+    MatchConstraint,
+    MatchPair,
+    MatchRun,
+    MatchUnmatched,
+    Objective,
+    RunStatus,
+    Side,
+)
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
+
+logger = logging.getLogger(__name__)
+
+MAX_SEED = 2**31 - 1
+BAD_OBJECTIVE = "Choose one of: " + ", ".join(Objective.values) + "."
+BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
+EMPTY_COHORT = ("This program has no active {side} to match yet. Approve enrolments first.")
+RUN_NOT_FOUND = "No such match run."
+NOT_A_DRAFT = "Only a finished draft run can be changed; this one is {status}."
+NOT_PUBLISHABLE = "Only a finished draft run can be published; this one is {status}."
+NOT_DISCARDABLE = "A published run cannot be discarded."
+ALREADY_PUBLISHED = ("Another run of this program (#{run_id}) is already published. Only one "
+                     "published run per cohort is allowed.")
+NOTHING_TO_PUBLISH = "This run matched nobody, so there is nothing to publish."
+PAIRS_INVALID = "Nothing was published: some pairs are no longer valid. Re-run to refresh."
+NOT_IN_RUN_MENTEE = "This person is not a mentee in this run."
+NOT_IN_RUN_MENTOR = "This person is not a mentor in this run."
+BAD_KIND = "Choose pin or forbid."
+PIN_TAKEN = "{mentee} is already pinned to {mentor}. Remove that pin first."
+PIN_FULL = "{mentor} has {capacity} free place(s), all already pinned. Remove a pin first."
+PIN_EXCLUDED = "{mentee} and {mentor} asked never to be paired, so they cannot be pinned."
+CONSTRAINT_NOT_FOUND = "No such pin or forbid on this run."
+LEFT_PROGRAM = "{name} is no longer an active {role} of the program."
+MENTOR_FULL = "{name} is now full ({taken} of {limit} places taken, {wanted} more proposed)."
+ALREADY_MATCHED = "{name} already has a mentorship in this program."
+RUN_FAILED = "The matching engine could not finish: {error}"
+
+
+def _check_admin(*, user, program: Program) -> None:
+    if not is_program_admin(user=user, program=program):
+        raise NotFound(PROGRAM_NOT_FOUND)
+
+
+def _check_draft(run: MatchRun, message: str = NOT_A_DRAFT) -> None:
+    if run.status != RunStatus.DONE:
+        raise ApplicationError(message.format(status=run.get_status_display().lower()),
+                               status=409)
+
+
+def _validate_options(objective: str, seed: int) -> None:
+    fields = {}
+    if objective not in Objective.values:
+        fields["objective"] = BAD_OBJECTIVE
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        fields["seed"] = BAD_SEED
+    if fields:
+        raise ApplicationError(next(iter(fields.values())), fields=fields)
+
+
+def _enqueue(run: MatchRun) -> None:
+    from tandem.programs.matchruns.tasks import match_run_task
+
+    transaction.on_commit(lambda: match_run_task.enqueue(run_id=run.pk))
+
+
+def match_run_start(*, user, program: Program, objective: str = Objective.OPTIMAL,
+                    seed: int = 0, parent: MatchRun | None = None) -> MatchRun:
+    """Snapshot the cohort and queue the matching task; the run starts ``queued``."""
+    _check_admin(user=user, program=program)
+    _validate_options(objective, seed)
+    cohort = participants_for_program(program=program)
+    for side, records in (("mentees", cohort.mentees), ("mentors", cohort.mentors)):
+        if not records:
+            raise ApplicationError(EMPTY_COHORT.format(side=side), status=409)
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            program=program, objective=objective, seed=seed, parent=parent, created_by=user,
+            inputs=cohort_to_json(cohort), status=RunStatus.QUEUED)
+        if parent is not None:
+            mentee_ids = {m.id for m in cohort.mentees}
+            mentor_ids = {m.id for m in cohort.mentors}
+            MatchConstraint.objects.bulk_create([
+                MatchConstraint(run=run, mentee_id=c.mentee_id, mentor_id=c.mentor_id,
+                                kind=c.kind, created_by=c.created_by)
+                for c in parent.constraints.all()
+                # Someone who left since cannot be constrained; the new snapshot lacks them.
+                if str(c.mentee_id) in mentee_ids and str(c.mentor_id) in mentor_ids
+            ])
+        _enqueue(run)
+    return run
+
+
+def match_run_rerun(*, user, run: MatchRun, objective: str | None = None,
+                    seed: int | None = None) -> MatchRun:
+    """A what-if: a new run of the current cohort carrying over this run's pins and forbids."""
+    if run.status == RunStatus.DISCARDED:
+        raise ApplicationError(NOT_A_DRAFT.format(status="discarded"), status=409)
+    return match_run_start(
+        user=user, program=run.program, parent=run,
+        objective=run.objective if objective is None else objective,
+        seed=run.seed if seed is None else seed)
+
+
+def _set_progress(run_id: int, **values) -> None:
+    MatchRun.objects.filter(pk=run_id).update(**values)
+
+
+def _progress_writer(run_id: int):
+    """Map the core's 0-100 over scoring onto 20-80 of the run, writing every 10 points."""
+    last = [20]
+
+    def write(percent: int) -> None:
+        value = 20 + 60 * percent // 100
+        if value - last[0] >= 10:
+            last[0] = value
+            _set_progress(run_id, progress=value)
+    return write
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    """The task body: solve the run's snapshot with its constraints and store the result.
+
+    Progress and status are written in their own small transactions so a polling page sees
+    them; the result is stored all at once.
+    """
+    run = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).first()
+    if run is None:  # discarded before a worker got to it, or already executed
+        return MatchRun.objects.get(pk=run_id)
+    _set_progress(run.pk, status=RunStatus.RUNNING, progress=5, started_at=timezone.now())
+    try:
+        cohort = cohort_from_json(run.inputs)
+        constraints = list(run.constraints.all())
+        pinned = [(str(c.mentee_id), str(c.mentor_id)) for c in constraints
+                  if c.kind == ConstraintKind.PIN]
+        forbidden = [(str(c.mentee_id), str(c.mentor_id)) for c in constraints
+                     if c.kind == ConstraintKind.FORBID]
+        _set_progress(run.pk, progress=20)
+        outcome = engine.solve(cohort, objective=run.objective, seed=run.seed, pinned=pinned,
+                               forbidden=forbidden, progress=_progress_writer(run.pk))
+        _set_progress(run.pk, progress=85)
+        pins = set(pinned)
+        with transaction.atomic():
+            MatchPair.objects.bulk_create([
+                MatchPair(run=run, mentee_id=int(p.mentee_id), mentor_id=int(p.mentor_id),
+                          score=p.score, reasons=p.reasons,
+                          pinned=(p.mentee_id, p.mentor_id) in pins)
+                for p in outcome.pairs
+            ])
+            MatchUnmatched.objects.bulk_create([
+                MatchUnmatched(run=run, person_id=int(u.person_id), side=u.side,
+                               reasons=u.reasons)
+                for u in outcome.unmatched
+            ])
+            updated = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.DONE, progress=100, report=outcome.report,
+                finished_at=timezone.now())
+            if not updated:  # discarded while running: keep nothing
+                transaction.set_rollback(True)
+    except Exception as error:  # the run records why it failed; the worker stays healthy
+        logger.exception("match run %s failed", run.pk)
+        _set_progress(run.pk, status=RunStatus.FAILED, error=RUN_FAILED.format(error=error),
+                      finished_at=timezone.now())
+    return MatchRun.objects.get(pk=run.pk)
+
+
+def _snapshot_ids(run: MatchRun, side: str) -> set[str]:
+    return {record["id"] for record in run.inputs.get(side, ())}
+
+
+def _name(run: MatchRun, side: str, person_id: int) -> str:
+    for record in run.inputs.get(side, ()):
+        if record["id"] == str(person_id):
+            return record.get("name") or f"#{person_id}"
+    return f"#{person_id}"
+
+
+def match_run_constrain(*, user, run: MatchRun, mentee_id: int, mentor_id: int,
+                        kind: str) -> MatchConstraint:
+    """Pin or forbid one pair on a draft run (replacing an earlier decision on that pair)."""
+    _check_admin(user=user, program=run.program)
+    _check_draft(run)
+    fields = {}
+    if kind not in ConstraintKind.values:
+        fields["kind"] = BAD_KIND
+    if str(mentee_id) not in _snapshot_ids(run, "mentees"):
+        fields["mentee_id"] = NOT_IN_RUN_MENTEE
+    if str(mentor_id) not in _snapshot_ids(run, "mentors"):
+        fields["mentor_id"] = NOT_IN_RUN_MENTOR
+    if fields:
+        raise ApplicationError(next(iter(fields.values())), fields=fields)
+    mentee, mentor = _name(run, "mentees", mentee_id), _name(run, "mentors", mentor_id)
+    with transaction.atomic():
+        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        _check_draft(locked)
+        others = MatchConstraint.objects.filter(run=run, kind=ConstraintKind.PIN).exclude(
+            mentee_id=mentee_id, mentor_id=mentor_id)
+        if kind == ConstraintKind.PIN:
+            _check_pin(run, others, mentee_id=mentee_id, mentor_id=mentor_id, mentee=mentee,
+                       mentor=mentor)
+        constraint, _ = MatchConstraint.objects.update_or_create(
+            run=run, mentee_id=mentee_id, mentor_id=mentor_id,
+            defaults={"kind": kind, "created_by": user})
+    return constraint
+
+
+def _check_pin(run, others, *, mentee_id, mentor_id, mentee, mentor) -> None:
+    taken = others.filter(mentee_id=mentee_id).select_related("mentor").first()
+    if taken is not None:
+        message = PIN_TAKEN.format(mentee=mentee, mentor=_name(run, "mentors", taken.mentor_id))
+        raise ApplicationError(message, fields={"mentee_id": message}, status=409)
+    record = next(r for r in run.inputs["mentors"] if r["id"] == str(mentor_id))
+    if others.filter(mentor_id=mentor_id).count() >= record.get("capacity", 0):
+        message = PIN_FULL.format(mentor=mentor, capacity=record.get("capacity", 0))
+        raise ApplicationError(message, fields={"mentor_id": message}, status=409)
+    mentee_record = next(r for r in run.inputs["mentees"] if r["id"] == str(mentee_id))
+    if (str(mentor_id) in mentee_record.get("exclude", ())
+            or str(mentee_id) in record.get("exclude", ())):
+        message = PIN_EXCLUDED.format(mentee=mentee, mentor=mentor)
+        raise ApplicationError(message, fields={"mentor_id": message}, status=409)
+
+
+def match_run_unconstrain(*, user, run: MatchRun, constraint_id: int) -> None:
+    _check_admin(user=user, program=run.program)
+    _check_draft(run)
+    with transaction.atomic():
+        deleted, _ = MatchConstraint.objects.filter(run=run, pk=constraint_id).delete()
+    if not deleted:
+        raise NotFound(CONSTRAINT_NOT_FOUND)
+
+
+def match_run_discard(*, user, run: MatchRun) -> MatchRun:
+    """Drop a draft (or a queued, running or failed run); its pairs stay for comparison."""
+    _check_admin(user=user, program=run.program)
+    with transaction.atomic():
+        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == RunStatus.PUBLISHED:
+            raise ApplicationError(NOT_DISCARDABLE, status=409)
+        locked.status = RunStatus.DISCARDED
+        locked.finished_at = locked.finished_at or timezone.now()
+        locked.save(update_fields=["status", "finished_at"])
+    return locked
+
+
+def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
+    """Every reason a pair can no longer be created, with the person it concerns."""
+    program = run.program
+    people = {p.mentee_id for p in pairs} | {p.mentor_id for p in pairs}
+    enrolments = {
+        (e.person_id, e.role): e
+        for e in Enrolment.objects.select_for_update().filter(
+            program=program, person_id__in=people, role__in=(Role.MENTEE, Role.MENTOR),
+            status=EnrolmentStatus.ACTIVE)
+    }
+    names = {p.mentee_id: p.mentee.display_name for p in pairs}
+    names.update({p.mentor_id: p.mentor.display_name for p in pairs})
+    loads = mentor_loads(program=program, mentor_ids={p.mentor_id for p in pairs})
+    matched = mentees_with_open_mentorship(program=program)
+    wanted = Counter(p.mentor_id for p in pairs)
+    problems: list[str] = []
+    for mentee_id in sorted({p.mentee_id for p in pairs}, key=names.get):
+        if (mentee_id, Role.MENTEE) not in enrolments:
+            problems.append(LEFT_PROGRAM.format(name=names[mentee_id], role="mentee"))
+        elif mentee_id in matched:
+            problems.append(ALREADY_MATCHED.format(name=names[mentee_id]))
+    for mentor_id in sorted(wanted, key=names.get):
+        enrolment = enrolments.get((mentor_id, Role.MENTOR))
+        if enrolment is None:
+            problems.append(LEFT_PROGRAM.format(name=names[mentor_id], role="mentor"))
+            continue
+        limit = enrolment.capacity if enrolment.capacity is not None else program.default_capacity
+        if loads.get(mentor_id, 0) + wanted[mentor_id] > limit:
+            problems.append(MENTOR_FULL.format(name=names[mentor_id], taken=loads.get(mentor_id, 0),
+                                               limit=limit, wanted=wanted[mentor_id]))
+    return problems
+
+
+def match_run_publish(*, user, run: MatchRun) -> MatchRun:
+    """Create every proposed mentorship of the run, or none, and mark the run published."""
+    _check_admin(user=user, program=run.program)
+    try:
+        with transaction.atomic():
+            locked = (MatchRun.objects.select_for_update().select_related("program")
+                      .get(pk=run.pk))
+            _check_draft(locked, NOT_PUBLISHABLE)
+            other = MatchRun.objects.filter(program=locked.program,
+                                            status=RunStatus.PUBLISHED).first()
+            if other is not None:
+                raise ApplicationError(ALREADY_PUBLISHED.format(run_id=other.pk), status=409)
+            pairs = list(locked.pairs.select_related("mentee", "mentor").order_by("pk"))
+            if not pairs:
+                raise ApplicationError(NOTHING_TO_PUBLISH, status=409)
+            problems = _publish_problems(locked, pairs)
+            if problems:
+                raise ApplicationError(PAIRS_INVALID, fields={"pairs": " ".join(problems)},
+                                       status=409)
+            engine.create_mentorships(run=locked, pairs=pairs, user=user)
+            locked.status = RunStatus.PUBLISHED
+            locked.published_at = timezone.now()
+            locked.published_by = user
+            locked.save(update_fields=["status", "published_at", "published_by"])
+    except IntegrityError:  # a concurrent publish of another run won the unique constraint
+        raise ApplicationError(ALREADY_PUBLISHED.format(run_id="?"), status=409) from None
+    return locked
+
+
+__all__ = [
+    "IN_PROGRESS",
+    "match_run_constrain",
+    "match_run_discard",
+    "match_run_execute",
+    "match_run_publish",
+    "match_run_rerun",
+    "match_run_start",
+    "match_run_unconstrain",
+]

@@ -1,0 +1,266 @@
+"""Pages of cohort match runs (program admins) and the self-serve mentor list (mentees)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.programs.matchruns import selectors, services
+from tandem.programs.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
+from tandem.programs.matchruns.models import RunStatus
+from tandem.programs.selectors import access_program_for_admin
+
+PAIRS_PER_PAGE = 25
+RUNS_PER_PAGE = 20
+MENTORS_PER_PAGE = 12
+
+
+def domain_errors(view):
+    """Missing or forbidden objects become the 404/403 pages (never a stack trace)."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+        except ApplicationError as error:
+            if error.status == 403:
+                raise DjangoPermissionDenied(error.message) from None
+            raise
+    return wrapper
+
+
+def _run_url(run) -> str:
+    return reverse("match_run_detail", args=[run.program.slug, run.pk])
+
+
+def _report_error(request, error: ApplicationError) -> None:
+    messages.error(request, error.message)
+    for field, message in error.fields.items():
+        if message != error.message:
+            messages.error(request, message)
+
+
+@login_required
+@require_GET
+@domain_errors
+def match_run_list(request, slug: str):
+    program = access_program_for_admin(user=request.user, slug=slug)
+    runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "matchruns/run_list.html", {
+        "program": program, "page_obj": runs, "runs": runs.object_list,
+        "form": RunStartForm(),
+    })
+
+
+@login_required
+@require_POST
+@domain_errors
+def match_run_start(request, slug: str):
+    program = access_program_for_admin(user=request.user, slug=slug)
+    form = RunStartForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.match_run_start(user=request.user, program=program,
+                                           **form.cleaned_data)
+        except ApplicationError as error:
+            for field, message in error.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Match run #{run.pk} started.")
+            return redirect(_run_url(run))
+    runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(1)
+    return render(request, "matchruns/run_list.html", {
+        "program": program, "page_obj": runs, "runs": runs.object_list, "form": form,
+    }, status=400)
+
+
+def _detail_context(request, run, constraint_form=None) -> dict:
+    pairs = Paginator(selectors.match_pair_list(run=run), PAIRS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    mentees, mentors = selectors.match_run_people(run=run)
+    return {
+        "program": run.program,
+        "run": run,
+        "summary": selectors.match_run_summary(run=run) if run.status in (
+            RunStatus.DONE, RunStatus.PUBLISHED, RunStatus.DISCARDED) else None,
+        "page_obj": pairs,
+        "pairs": pairs.object_list,
+        "unmatched": selectors.match_unmatched_list(run=run),
+        "constraints": selectors.match_constraint_list(run=run),
+        "constraint_form": constraint_form or ConstraintForm(mentees=mentees, mentors=mentors),
+        "rerun_form": RunStartForm(initial={"objective": run.objective, "seed": run.seed}),
+        "other_runs": selectors.match_run_list(program=run.program).exclude(pk=run.pk)[:20],
+    }
+
+
+@login_required
+@require_GET
+@domain_errors
+def match_run_detail(request, slug: str, run_id: int):
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    return render(request, "matchruns/run_detail.html", _detail_context(request, run))
+
+
+@login_required
+@require_GET
+@domain_errors
+def match_run_status(request, slug: str, run_id: int):
+    """The polled progress partial; once the run stops, htmx reloads the page for results."""
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    response = render(request, "matchruns/_status.html", {"run": run, "program": run.program})
+    if not run.in_progress and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+@domain_errors
+def match_run_constrain(request, slug: str, run_id: int):
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    mentees, mentors = selectors.match_run_people(run=run)
+    form = ConstraintForm(request.POST, mentees=mentees, mentors=mentors)
+    if form.is_valid():
+        try:
+            constraint = services.match_run_constrain(user=request.user, run=run,
+                                                      **form.cleaned_data)
+        except ApplicationError as error:
+            for field, message in error.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{constraint.get_kind_display()}: "
+                                      f"{constraint.mentee.display_name} ↔ "
+                                      f"{constraint.mentor.display_name}. Re-run to apply it.")
+            return redirect(_run_url(run))
+    return render(request, "matchruns/run_detail.html",
+                  _detail_context(request, run, constraint_form=form), status=400)
+
+
+@login_required
+@require_POST
+@domain_errors
+def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    try:
+        services.match_run_unconstrain(user=request.user, run=run, constraint_id=constraint_id)
+    except ApplicationError as error:
+        _report_error(request, error)
+    else:
+        messages.success(request, "Removed. Re-run to apply the change.")
+    return redirect(_run_url(run))
+
+
+@login_required
+@require_POST
+@domain_errors
+def match_run_rerun(request, slug: str, run_id: int):
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    form = RunStartForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect(_run_url(run))
+    try:
+        new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
+    except ApplicationError as error:
+        _report_error(request, error)
+        return redirect(_run_url(run))
+    messages.success(request, f"Match run #{new.pk} started with the pins and forbids of "
+                              f"run #{run.pk}.")
+    return redirect(_run_url(new))
+
+
+@login_required
+@require_POST
+@domain_errors
+def match_run_publish(request, slug: str, run_id: int):
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    try:
+        services.match_run_publish(user=request.user, run=run)
+    except ApplicationError as error:
+        _report_error(request, error)
+    else:
+        messages.success(request, "Published: every pair now has a proposed mentorship.")
+    return redirect(_run_url(run))
+
+
+@login_required
+@require_POST
+@domain_errors
+def match_run_discard(request, slug: str, run_id: int):
+    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    try:
+        services.match_run_discard(user=request.user, run=run)
+    except ApplicationError as error:
+        _report_error(request, error)
+    else:
+        messages.success(request, f"Run #{run.pk} discarded.")
+    return redirect(_run_url(run))
+
+
+@login_required
+@require_GET
+@domain_errors
+def match_run_compare(request, slug: str):
+    program = access_program_for_admin(user=request.user, slug=slug)
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        messages.error(request, "Choose two runs to compare.")
+        return redirect("match_run_list", slug=program.slug)
+    run_a = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=a)
+    run_b = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=b)
+    comparison = selectors.match_run_compare(run_a=run_a, run_b=run_b)
+    return render(request, "matchruns/compare.html", {"program": program, "cmp": comparison})
+
+
+def _optional_url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_GET
+@domain_errors
+def program_mentors(request, slug: str):
+    program = selectors.access_program_for_mentee(user=request.user, slug=slug)
+    filters = selectors.MentorFilters(**{
+        name: request.GET.get(name, "").strip()[:64]
+        for name in ("skill", "language", "timezone", "format")})
+    result = selectors.mentor_recommendations(user=request.user, program=program,
+                                              filters=filters)
+    form = MentorFilterForm(request.GET or None, options=result.options)
+    page = Paginator(result.items, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
+    cards = [{
+        "mentor": item,
+        "profile_url": _optional_url("profile_detail", item.mentor_id),
+        "request_url": _request_url(program, item.mentor_id),
+    } for item in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "matchruns/mentors.html", {
+        "program": program, "form": form, "page_obj": page, "cards": cards,
+        "query_string": query.urlencode(), "filtered": any(vars(filters).values()),
+    })
+
+
+def _request_url(program, mentor_id: int) -> str | None:
+    base = _optional_url("mentorship_request_create", program.slug, mentor_id)
+    return base

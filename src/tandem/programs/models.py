@@ -1,0 +1,206 @@
+"""Programs, their participants (enrolments), invitations and enrolment questions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.people.choices import Cadence
+
+DEFAULT_WEIGHTS = {
+    "text": 3.0,
+    "skills": 3.0,
+    "availability": 2.0,
+    "cadence": 1.0,
+    "format": 1.0,
+    "seniority": 1.5,
+    "working_style": 1.0,
+    "identity": 1.0,
+}
+CAPACITY_MAX = 20  # most mentees one mentor may take at once
+
+
+def default_weights() -> dict:
+    return dict(DEFAULT_WEIGHTS)
+
+
+class ProgramType(models.TextChoices):
+    CLASSIC = "classic", "Classic (senior mentors junior)"
+    REVERSE = "reverse", "Reverse (junior mentors senior on a skill)"
+    PEER = "peer", "Peer"
+
+
+class MatchingMode(models.TextChoices):
+    COHORT = "cohort", "Admin-run cohort matching"
+    SELF_SERVE = "self_serve", "Self-serve (mentees choose)"
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True, max_length=4000)
+    program_type = models.CharField(max_length=16, choices=ProgramType.choices,
+                                    default=ProgramType.CLASSIC)
+    matching_mode = models.CharField(max_length=16, choices=MatchingMode.choices,
+                                     default=MatchingMode.COHORT)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    default_duration_weeks = models.PositiveSmallIntegerField(
+        default=26, validators=[MinValueValidator(1)])
+    default_cadence = models.CharField(max_length=16, choices=Cadence.choices,
+                                       default=Cadence.BIWEEKLY)
+    default_capacity = models.PositiveSmallIntegerField(default=2,
+                                                        validators=[MinValueValidator(1)])
+    weights = models.JSONField(default=default_weights, blank=True)
+    avoid_manager = models.BooleanField(
+        default=True, help_text="Never pair a person with their own manager.")
+    avoid_same_department = models.BooleanField(
+        default=False, help_text="Never pair two people from the same department.")
+    max_open_requests = models.PositiveSmallIntegerField(default=3,
+                                                         validators=[MinValueValidator(1)])
+    request_expiry_days = models.PositiveSmallIntegerField(default=14,
+                                                           validators=[MinValueValidator(1)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="program_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    MENTEE = "mentee", "Mentee"
+    MENTOR = "mentor", "Mentor"
+    ADMIN = "admin", "Program admin"
+
+
+class EnrolmentStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting approval"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    REMOVED = "removed", "Removed"
+
+
+class Enrolment(models.Model):
+    """A person's role in a program; one person may hold several roles in one program."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="enrolments")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    status = models.CharField(max_length=8, choices=EnrolmentStatus.choices,
+                              default=EnrolmentStatus.PENDING)
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                help_text="Mentors only: most mentees at once.")
+    answers = models.JSONField(default=dict, blank=True)
+    external_id = models.CharField(max_length=120, blank=True,
+                                   help_text="The id this person has in an imported file.")
+    exclude = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                     help_text="People never to be paired with.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "role", "person__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "person", "role"],
+                                    name="one_enrolment_per_role"),
+        ]
+        indexes = [models.Index(fields=["program", "role", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.role} in {self.program}"
+
+
+class Invitation(models.Model):
+    """A shareable link that lets anyone holding it join a program in one role."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    token = models.CharField(max_length=43, unique=True)
+    auto_approve = models.BooleanField(default=False)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} invitation to {self.program}"
+
+    @property
+    def state(self) -> str:
+        """``usable``, ``revoked``, ``expired`` or ``used up`` (for display)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return "used up"
+        return "usable"
+
+
+class EnrolmentQuestion(models.Model):
+    """A role-specific question asked when someone joins the program."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    prompt = models.CharField(max_length=300)
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "role", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Checked, waiting for confirmation"
+    INVALID = "invalid", "Has problems to fix"
+    APPLIED = "applied", "Imported"
+
+
+class ImportBatch(models.Model):
+    """An uploaded participant file kept between the dry run and the confirmation.
+
+    The bytes live in the database (not on a local disk) so the preview and the confirm
+    request may be served by different workers.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="import_batches")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.PREVIEWED)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.program}"

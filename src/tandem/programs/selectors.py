@@ -1,0 +1,154 @@
+"""Reads about programs, scoped to what the caller may see.
+
+Membership rule used everywhere: a person is a *member* of a program when they hold an
+enrolment in it whose status is active or paused. A pending enrolment only lets its holder see
+the program's overview page. Program admins are members holding an active ``admin`` enrolment;
+site staff (``is_staff``) may administer every program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.core.exceptions import NotFound
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    ImportBatch,
+    Invitation,
+    Program,
+    Role,
+)
+
+MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
+PROGRAM_NOT_FOUND = "No such program, or you are not part of it."
+
+
+def program_list_administered_by(*, user) -> QuerySet[Program]:
+    return Program.objects.filter(
+        enrolments__person=user,
+        enrolments__role=Role.ADMIN,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+    ).distinct()
+
+
+def enrolment_list_for_person(*, user) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(person=user)
+        .exclude(status=EnrolmentStatus.REMOVED)
+        .select_related("program")
+        .order_by("program__name", "role")
+    )
+
+
+def program_list_for_user(*, user) -> QuerySet[Program]:
+    """Programs the user is enrolled in (not removed); site staff see every program."""
+    if user.is_staff:
+        return Program.objects.all().order_by("name")
+    ids = Enrolment.objects.filter(person=user).exclude(
+        status=EnrolmentStatus.REMOVED).values("program_id")
+    return Program.objects.filter(pk__in=ids).order_by("name")
+
+
+def is_program_admin(*, user, program: Program) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    return Enrolment.objects.filter(
+        program=program, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
+    ).exists()
+
+
+def _program_by(*, slug: str | None, program_id: int | None) -> Program:
+    lookup = {"slug": slug} if slug is not None else {"pk": program_id}
+    program = Program.objects.filter(**lookup).first()
+    if program is None:
+        raise NotFound(PROGRAM_NOT_FOUND)
+    return program
+
+
+def access_program_for_admin(*, user, slug: str | None = None,
+                             program_id: int | None = None) -> Program:
+    """The program if ``user`` administers it; otherwise the same 404 as a missing one."""
+    if not user.is_authenticated:
+        raise NotFound(PROGRAM_NOT_FOUND)
+    program = _program_by(slug=slug, program_id=program_id)
+    if not is_program_admin(user=user, program=program):
+        raise NotFound(PROGRAM_NOT_FOUND)
+    return program
+
+
+def access_program_for_member(*, user, slug: str | None = None, program_id: int | None = None,
+                              allow_pending: bool = False) -> Program:
+    """The program if ``user`` is a member (active or paused; pending when allowed).
+
+    Missing and forbidden raise the same ``NotFound``.
+    """
+    if not user.is_authenticated:
+        raise NotFound(PROGRAM_NOT_FOUND)
+    program = _program_by(slug=slug, program_id=program_id)
+    if user.is_staff:
+        return program
+    statuses = [*MEMBER_STATUSES, EnrolmentStatus.PENDING] if allow_pending else MEMBER_STATUSES
+    enrolled = Enrolment.objects.filter(program=program, person=user, status__in=statuses)
+    if not enrolled.exists():
+        raise NotFound(PROGRAM_NOT_FOUND)
+    return program
+
+
+def enrolment_list_for_user_in_program(*, user, program: Program) -> list[Enrolment]:
+    return list(Enrolment.objects.filter(program=program, person=user).order_by("role"))
+
+
+@dataclass(frozen=True)
+class ProgramCounts:
+    by_role: dict[str, dict[str, int]]
+    total: int
+
+
+def program_counts(*, program: Program) -> ProgramCounts:
+    """Enrolments by role and status in one query."""
+    rows = (Enrolment.objects.filter(program=program).values("role", "status")
+            .annotate(n=Count("pk")).order_by())
+    by_role: dict[str, dict[str, int]] = {
+        role: {status: 0 for status in EnrolmentStatus.values} for role in Role.values}
+    total = 0
+    for row in rows:
+        by_role[row["role"]][row["status"]] = row["n"]
+        total += row["n"]
+    return ProgramCounts(by_role=by_role, total=total)
+
+
+def participant_list(*, program: Program, role: str = "", status: str = "",
+                     search: str = "") -> QuerySet[Enrolment]:
+    """Enrolments of a program for its admins, with the person and profile joined."""
+    qs = Enrolment.objects.filter(program=program).select_related("person", "person__profile")
+    if role:
+        qs = qs.filter(role=role)
+    if status:
+        qs = qs.filter(status=status)
+    term = search.strip()
+    if term:
+        qs = qs.filter(Q(person__email__icontains=term) | Q(person__first_name__icontains=term)
+                       | Q(person__last_name__icontains=term))
+    return qs.order_by("person__email", "role")
+
+
+def invitation_list(*, program: Program) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(program=program).order_by("-created_at")
+
+
+def invitation_get_by_token(*, token: str) -> Invitation:
+    invitation = (Invitation.objects.select_related("program")
+                  .filter(token=token).first())
+    if invitation is None:
+        raise NotFound("This invitation link is not valid. Check you copied all of it.")
+    return invitation
+
+
+def import_batch_list(*, program: Program) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(program=program).defer("content").select_related(
+        "uploaded_by")

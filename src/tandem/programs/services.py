@@ -1,0 +1,400 @@
+"""Writes about programs, invitations and enrolments; each checks permission itself."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tandem.core.exceptions import (
+    ApplicationError,
+    NotFound,
+    PermissionDenied,
+    validation_error_fields,
+)
+from tandem.programs.import_writer import ImportPlan, import_apply, import_plan
+from tandem.programs.importing import COLUMNS, Table, check_rows, read_table
+from tandem.programs.models import (
+    CAPACITY_MAX,
+    DEFAULT_WEIGHTS,
+    Enrolment,
+    EnrolmentQuestion,
+    EnrolmentStatus,
+    ImportBatch,
+    ImportStatus,
+    Invitation,
+    Program,
+    Role,
+)
+from tandem.programs.selectors import access_program_for_admin, is_program_admin
+
+ONLY_STAFF_CREATE = "Only site staff can create programs."
+ENDS_BEFORE_START = "The end date must be on or after the start date."
+BAD_WEIGHT = "Give a number from 0 to 10."
+UNKNOWN_WEIGHT = "Unknown matching criterion {key!r}."
+UNKNOWN_FIELD = "{key!r} cannot be changed here."
+INVITATION_REVOKED = "This invitation link was revoked. Ask the program admin for a new one."
+INVITATION_EXPIRED = "This invitation link has expired. Ask the program admin for a new one."
+INVITATION_USED_UP = ("This invitation link has been used as many times as allowed. "
+                      "Ask the program admin for a new one.")
+ALREADY_JOINED = ("You are already in {program} as {role} (status: {status}). "
+                  "There is nothing more to do.")
+ANSWER_REQUIRED = "Please answer this question."
+ANSWER_TOO_LONG = "Keep the answer under 2000 characters."
+BAD_TRANSITION = "You cannot {action} someone whose enrolment is {status}."
+UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove or reactivate."
+LAST_ADMIN = "This is the program's last active admin; add another admin first."
+CAPACITY_MENTORS_ONLY = "Only mentors have a capacity."
+BAD_CAPACITY = "Capacity must be a whole number from 1 to {max}."
+BAD_MAX_USES = "Give a whole number of uses of at least 1, or leave it empty for no limit."
+EXPIRY_IN_PAST = "The expiry must be in the future."
+BAD_ROLE = "Choose mentee, mentor or admin."
+QUESTION_TOO_LONG = "Keep each question under 300 characters."
+ENROLMENT_NOT_FOUND = "No such participant in a program you administer."
+
+MAX_ANSWER = 2000
+PROGRAM_FIELDS = (
+    "name", "description", "program_type", "matching_mode", "starts_on", "ends_on",
+    "default_duration_weeks", "default_cadence", "default_capacity", "weights",
+    "avoid_manager", "avoid_same_department", "max_open_requests", "request_expiry_days",
+)
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "approve": ((EnrolmentStatus.PENDING,), EnrolmentStatus.ACTIVE),
+    "pause": ((EnrolmentStatus.ACTIVE,), EnrolmentStatus.PAUSED),
+    "reactivate": ((EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED), EnrolmentStatus.ACTIVE),
+    "remove": ((EnrolmentStatus.PENDING, EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED),
+               EnrolmentStatus.REMOVED),
+}
+
+
+# --- programs -------------------------------------------------------------------------------
+
+def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
+    """Every criterion gets a weight from 0 to 10; missing ones keep their defaults."""
+    result = dict(DEFAULT_WEIGHTS)
+    errors: dict[str, str] = {}
+    for key, value in (weights or {}).items():
+        if key not in DEFAULT_WEIGHTS:
+            errors[f"weights.{key}"] = UNKNOWN_WEIGHT.format(key=key)
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            errors[f"weights.{key}"] = BAD_WEIGHT
+            continue
+        if isinstance(value, bool) or not 0 <= number <= 10:
+            errors[f"weights.{key}"] = BAD_WEIGHT
+            continue
+        result[key] = number
+    if errors:
+        raise ApplicationError("Some matching weights are invalid.", fields=errors)
+    return result
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = (slugify(name) or "program")[:120]
+    taken = set(Program.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
+                .values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _validate_program(program: Program) -> None:
+    if program.starts_on and program.ends_on and program.ends_on < program.starts_on:
+        raise ApplicationError(ENDS_BEFORE_START, fields={"ends_on": ENDS_BEFORE_START})
+    try:
+        program.full_clean(exclude=["created_by", "slug"])
+    except ValidationError as error:
+        raise ApplicationError("Some fields are invalid.",
+                               fields=validation_error_fields(error)) from None
+
+
+def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
+    unknown = [key for key in fields if key not in PROGRAM_FIELDS]
+    if unknown:
+        raise ApplicationError("Some fields cannot be changed.",
+                               fields={key: UNKNOWN_FIELD.format(key=key) for key in unknown})
+    for key, value in fields.items():
+        if key == "weights":
+            value = check_weights(value)
+        elif key == "description" and value is None:
+            value = ""
+        setattr(program, key, value)
+
+
+@transaction.atomic
+def program_create(*, user, name: str, questions: dict[str, list[tuple[str, bool]]] | None = None,
+                   **fields: Any) -> Program:
+    """Site staff create a program and become its first admin."""
+    if not (user.is_authenticated and user.is_staff):
+        raise PermissionDenied(ONLY_STAFF_CREATE)
+    program = Program(name=(name or "").strip(), created_by=user)
+    _apply_fields(program, fields)
+    program.slug = _unique_slug(program.name)
+    _validate_program(program)
+    try:
+        with transaction.atomic():
+            program.save()
+    except IntegrityError:
+        raise ApplicationError("A program with this name was just created; try again.",
+                               status=409) from None
+    Enrolment.objects.create(program=program, person=user, role=Role.ADMIN,
+                             status=EnrolmentStatus.ACTIVE)
+    for role, prompts in (questions or {}).items():
+        _questions_replace(program=program, role=role, prompts=prompts)
+    return program
+
+
+@transaction.atomic
+def program_update(*, user, program_id: int,
+                   questions: dict[str, list[tuple[str, bool]]] | None = None,
+                   **fields: Any) -> Program:
+    """Program admins change settings; the slug stays so shared links keep working."""
+    program = access_program_for_admin(user=user, program_id=program_id)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+    _apply_fields(program, fields)
+    _validate_program(program)
+    program.save()
+    for role, prompts in (questions or {}).items():
+        _questions_replace(program=program, role=role, prompts=prompts)
+    return program
+
+
+def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, bool]]) -> None:
+    if role not in Role.values:
+        raise ApplicationError(BAD_ROLE, fields={"role": BAD_ROLE})
+    cleaned = [(prompt.strip(), bool(required)) for prompt, required in prompts
+               if prompt and prompt.strip()]
+    if any(len(prompt) > 300 for prompt, _ in cleaned):
+        raise ApplicationError(QUESTION_TOO_LONG, fields={f"questions_{role}": QUESTION_TOO_LONG})
+    existing = {q.prompt: q for q in EnrolmentQuestion.objects.filter(program=program, role=role)}
+    keep = set()
+    for position, (prompt, required) in enumerate(cleaned):
+        question = existing.get(prompt)
+        if question is None:
+            EnrolmentQuestion.objects.create(program=program, role=role, prompt=prompt,
+                                             required=required, position=position)
+        else:
+            keep.add(question.pk)
+            if (question.required, question.position) != (required, position):
+                question.required, question.position = required, position
+                question.save(update_fields=["required", "position"])
+    EnrolmentQuestion.objects.filter(program=program, role=role).exclude(pk__in=keep).exclude(
+        prompt__in=[p for p, _ in cleaned]).delete()
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+@transaction.atomic
+def invitation_create(*, user, program_id: int, role: str, expires_at: datetime | None = None,
+                      max_uses: int | None = None, auto_approve: bool = False) -> Invitation:
+    program = access_program_for_admin(user=user, program_id=program_id)
+    errors = {}
+    if role not in Role.values:
+        errors["role"] = BAD_ROLE
+    if max_uses is not None and (isinstance(max_uses, bool) or max_uses < 1):
+        errors["max_uses"] = BAD_MAX_USES
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = EXPIRY_IN_PAST
+    if errors:
+        raise ApplicationError("The invitation could not be created.", fields=errors)
+    return Invitation.objects.create(
+        program=program, role=role, token=secrets.token_urlsafe(32), auto_approve=auto_approve,
+        max_uses=max_uses, expires_at=expires_at, created_by=user)
+
+
+@transaction.atomic
+def invitation_revoke(*, user, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.select_related("program").filter(pk=invitation_id).first()
+    if invitation is None or not is_program_admin(user=user, program=invitation.program):
+        raise NotFound("No such invitation.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_problem(invitation: Invitation) -> str | None:
+    """Why the link cannot be used now, in words for the visitor; ``None`` when it can."""
+    return {"revoked": INVITATION_REVOKED, "expired": INVITATION_EXPIRED,
+            "used up": INVITATION_USED_UP}.get(invitation.state)
+
+
+def _check_answers(questions: list[EnrolmentQuestion], answers: dict[str, str]) -> dict[str, str]:
+    errors, kept = {}, {}
+    for question in questions:
+        key = f"q{question.pk}"
+        value = str(answers.get(key) or "").strip()
+        if question.required and not value:
+            errors[key] = ANSWER_REQUIRED
+        elif len(value) > MAX_ANSWER:
+            errors[key] = ANSWER_TOO_LONG
+        elif value:
+            kept[question.prompt] = value
+    if errors:
+        raise ApplicationError("Some answers are missing.", fields=errors)
+    return kept
+
+
+@transaction.atomic
+def enrolment_join_by_invitation(*, user, token: str,
+                                 answers: dict[str, str] | None = None) -> Enrolment:
+    """Join the invitation's program in its role: pending, or active when it auto-approves.
+
+    ``answers`` maps ``q<question id>`` to the text; they are stored by question prompt.
+    """
+    invitation = (Invitation.objects.select_for_update().select_related("program")
+                  .filter(token=token).first())
+    if invitation is None:
+        raise NotFound("This invitation link is not valid. Check you copied all of it.")
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ApplicationError(problem, status=409)
+    program = invitation.program
+    existing = Enrolment.objects.filter(program=program, person=user, role=invitation.role).first()
+    if existing is not None:
+        raise ApplicationError(ALREADY_JOINED.format(
+            program=program.name, role=existing.get_role_display().lower(),
+            status=existing.get_status_display().lower()), status=409)
+    questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
+    kept = _check_answers(questions, answers or {})
+    enrolment = Enrolment.objects.create(
+        program=program, person=user, role=invitation.role, answers=kept,
+        status=EnrolmentStatus.ACTIVE if invitation.auto_approve else EnrolmentStatus.PENDING,
+        capacity=program.default_capacity if invitation.role == Role.MENTOR else None,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    return enrolment
+
+
+# --- enrolments -----------------------------------------------------------------------------
+
+def _enrolment_for_admin(*, user, enrolment_id: int) -> Enrolment:
+    enrolment = (Enrolment.objects.select_for_update().select_related("program", "person")
+                 .filter(pk=enrolment_id).first())
+    if enrolment is None or not is_program_admin(user=user, program=enrolment.program):
+        raise NotFound(ENROLMENT_NOT_FOUND)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_set_status(*, user, enrolment_id: int, action: str) -> Enrolment:
+    """approve (pending→active), pause (active→paused), reactivate (paused|removed→active),
+    remove (pending|active|paused→removed)."""
+    if action not in TRANSITIONS:
+        raise ApplicationError(UNKNOWN_ACTION.format(action=action), fields={"action":
+                               UNKNOWN_ACTION.format(action=action)})
+    enrolment = _enrolment_for_admin(user=user, enrolment_id=enrolment_id)
+    sources, target = TRANSITIONS[action]
+    if enrolment.status not in sources:
+        raise ApplicationError(BAD_TRANSITION.format(
+            action=action, status=enrolment.get_status_display().lower()), status=409)
+    if (enrolment.role == Role.ADMIN and enrolment.status == EnrolmentStatus.ACTIVE
+            and target != EnrolmentStatus.ACTIVE):
+        other_admins = (Enrolment.objects.select_for_update()
+                        .filter(program=enrolment.program, role=Role.ADMIN,
+                                status=EnrolmentStatus.ACTIVE).exclude(pk=enrolment.pk))
+        if not other_admins.exists():
+            raise ApplicationError(LAST_ADMIN, status=409)
+    enrolment.status = target
+    enrolment.save(update_fields=["status", "updated_at"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_update_capacity(*, user, enrolment_id: int, capacity: int) -> Enrolment:
+    """A program admin, or the mentor themself, sets how many mentees they take at once."""
+    enrolment = (Enrolment.objects.select_for_update().select_related("program")
+                 .filter(pk=enrolment_id).first())
+    if enrolment is None or not (enrolment.person_id == user.pk
+                                 or is_program_admin(user=user, program=enrolment.program)):
+        raise NotFound(ENROLMENT_NOT_FOUND)
+    if enrolment.role != Role.MENTOR:
+        raise ApplicationError(CAPACITY_MENTORS_ONLY, fields={"capacity": CAPACITY_MENTORS_ONLY})
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not (
+            1 <= capacity <= CAPACITY_MAX):
+        message = BAD_CAPACITY.format(max=CAPACITY_MAX)
+        raise ApplicationError(message, fields={"capacity": message})
+    enrolment.capacity = capacity
+    enrolment.save(update_fields=["capacity", "updated_at"])
+    return enrolment
+
+
+
+# --- imports --------------------------------------------------------------------------------
+
+IMPORT_NOT_FOUND = "No such import for this program."
+IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
+IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothing was written."
+
+
+def _import_check(*, program: Program, table: Table, create_only: bool = False
+                  ) -> tuple[ImportPlan, dict]:
+    rows, errors = check_rows(table)
+    plan = import_plan(program=program, rows=rows, create_only=create_only)
+    errors = sorted([*errors, *plan.errors], key=lambda e: (e.row, COLUMNS.index(e.column)
+                                                            if e.column in COLUMNS else 99))
+    report = {
+        "ok": not errors,
+        "errors": [error.as_dict() for error in errors],
+        "warnings": table.warnings,
+        "summary": plan.summary(rows=len(table.rows)),
+        "details": plan.details() if not errors else [],
+    }
+    return plan, report
+
+
+@transaction.atomic
+def import_preview(*, user, program_id: int, filename: str, content: bytes) -> ImportBatch:
+    """Dry run: read and check the file, store it with the report; write no participant.
+
+    A file that cannot be read at all raises ``ApplicationError`` (field ``file``) and is not
+    stored; a readable file with row problems is stored with status ``invalid``.
+    """
+    program = access_program_for_admin(user=user, program_id=program_id)
+    table = read_table(filename=filename, content=content)
+    _, report = _import_check(program=program, table=table)
+    return ImportBatch.objects.create(
+        program=program, uploaded_by=user, filename=(filename or "upload.csv")[:255],
+        content=content, report=report,
+        status=ImportStatus.PREVIEWED if report["ok"] else ImportStatus.INVALID)
+
+
+def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
+    """Write a previewed file in one transaction (all or nothing).
+
+    The file is checked again against the current data; if anything is now wrong the batch
+    becomes ``invalid``, nothing is written and ``ApplicationError`` (409) is raised.
+    """
+    program = access_program_for_admin(user=user, program_id=program_id)
+    with transaction.atomic():
+        batch = (ImportBatch.objects.select_for_update()
+                 .filter(pk=batch_id, program=program).first())
+        if batch is None:
+            raise NotFound(IMPORT_NOT_FOUND)
+        if batch.status == ImportStatus.APPLIED:
+            raise ApplicationError(IMPORT_ALREADY_APPLIED, status=409)
+        table = read_table(filename=batch.filename, content=bytes(batch.content))
+        plan, report = _import_check(program=program, table=table)
+        if report["ok"] and batch.status == ImportStatus.PREVIEWED:
+            import_apply(program=program, plan=plan)
+            batch.status = ImportStatus.APPLIED
+            batch.applied_at = timezone.now()
+            batch.report = {**report, "applied": report["summary"]}
+            batch.save(update_fields=["status", "applied_at", "report"])
+            return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.INVALID, report=report)
+    raise ApplicationError(IMPORT_HAS_ERRORS, status=409)

@@ -1,0 +1,288 @@
+"""Program pages: thin views over the selectors and services (htmx partials for row actions)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.programs import selectors, services
+from tandem.programs.exporting import export_csv_lines, export_xlsx
+from tandem.programs.forms import (
+    ImportForm,
+    InvitationForm,
+    JoinForm,
+    ParticipantFilterForm,
+    ProgramForm,
+)
+from tandem.programs.importing import MAX_UPLOAD_BYTES
+from tandem.programs.models import EnrolmentQuestion, ImportBatch
+
+PAGE_SIZE = 25
+
+
+def not_found_as_404(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+    return wrapper
+
+
+def _add_errors(form, error: ApplicationError) -> None:
+    placed = False
+    for field, message in error.fields.items():
+        name = field.replace("weights.", "weight_")
+        if name in form.fields:
+            form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@login_required
+def program_list(request):
+    page = _page(request, selectors.program_list_for_user(user=request.user), 20)
+    return render(request, "programs/program_list.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request):
+    if not request.user.is_staff:
+        raise DjangoPermissionDenied(services.ONLY_STAFF_CREATE)
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(user=request.user, **form.service_kwargs())
+        except ApplicationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Created {program.name}. Invite people next.")
+            return redirect("program_detail", slug=program.slug)
+    return render(request, "programs/program_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@not_found_as_404
+def program_detail(request, slug):
+    program = selectors.access_program_for_member(user=request.user, slug=slug,
+                                                  allow_pending=True)
+    is_admin = selectors.is_program_admin(user=request.user, program=program)
+    context = {
+        "program": program, "is_admin": is_admin,
+        "my_enrolments": selectors.enrolment_list_for_user_in_program(user=request.user,
+                                                                      program=program),
+    }
+    if is_admin:
+        context["counts"] = selectors.program_counts(program=program)
+        context["invitations"] = selectors.invitation_list(program=program)[:10]
+        context["weights"] = program.weights
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_edit(request, slug):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    form = ProgramForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(user=request.user, program_id=program.pk,
+                                    **form.service_kwargs())
+        except ApplicationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Saved the program settings.")
+            return redirect("program_detail", slug=program.slug)
+    return render(request, "programs/program_form.html", {"form": form, "program": program})
+
+
+@login_required
+@not_found_as_404
+def program_participants(request, slug):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    filters = ParticipantFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    queryset = selectors.participant_list(program=program, role=data.get("role", ""),
+                                          status=data.get("status", ""),
+                                          search=data.get("q", ""))
+    page = _page(request, queryset)
+    query = {key: value for key, value in data.items() if value}
+    return render(request, "programs/participants.html", {
+        "program": program, "page_obj": page, "filters": filters,
+        "query_string": urlencode(query),
+    })
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def participant_action(request, slug, enrolment_id, action):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    error = None
+    try:
+        enrolment = services.enrolment_set_status(user=request.user, enrolment_id=enrolment_id,
+                                                  action=action)
+    except NotFound:
+        raise
+    except ApplicationError as exc:
+        error = exc.message
+        enrolment = selectors.participant_list(program=program).filter(pk=enrolment_id).first()
+        if enrolment is None:
+            raise Http404 from None
+    if enrolment.program_id != program.pk:
+        raise Http404
+    context = {"program": program, "enrolment": enrolment, "error": error}
+    if request.headers.get("HX-Request"):
+        return render(request, "programs/_participant_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("program_participants", slug=program.slug)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_invitations(request, slug):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(user=request.user, program_id=program.pk,
+                                       **form.cleaned_data)
+        except ApplicationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Created the invitation link. Copy it and share it.")
+            return redirect("program_invitations", slug=program.slug)
+    page = _page(request, selectors.invitation_list(program=program))
+    return render(request, "programs/invitations.html", {
+        "program": program, "form": form, "page_obj": page,
+        "join_base": request.build_absolute_uri(reverse("program_join", args=["TOKEN"])),
+    })
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def invitation_revoke(request, slug, invitation_id):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    invitation = services.invitation_revoke(user=request.user, invitation_id=invitation_id)
+    if invitation.program_id != program.pk:
+        raise Http404
+    messages.success(request, "Revoked the link; it no longer lets anyone join.")
+    return redirect("program_invitations", slug=program.slug)
+
+
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_join(request, token):
+    invitation = selectors.invitation_get_by_token(token=token)
+    program = invitation.program
+    problem = services.invitation_problem(invitation)
+    if not request.user.is_authenticated:
+        return render(request, "programs/join.html", {
+            "invitation": invitation, "program": program, "problem": problem,
+            "next": request.get_full_path()})
+    existing = [e for e in selectors.enrolment_list_for_user_in_program(
+        user=request.user, program=program) if e.role == invitation.role]
+    questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
+    form = JoinForm(request.POST or None, questions=questions)
+    if request.method == "POST" and not problem and not existing and form.is_valid():
+        try:
+            enrolment = services.enrolment_join_by_invitation(
+                user=request.user, token=token, answers=form.cleaned_data)
+        except ApplicationError as error:
+            _add_errors(form, error)
+        else:
+            if enrolment.status == "active":
+                messages.success(request, f"Welcome to {program.name}!")
+            else:
+                messages.success(request, f"Thanks! A program admin of {program.name} will "
+                                 "approve your request soon.")
+            return redirect("program_detail", slug=program.slug)
+    return render(request, "programs/join.html", {
+        "invitation": invitation, "program": program, "problem": problem, "form": form,
+        "existing": existing[0] if existing else None})
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_import(request, slug):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            content = upload.read(MAX_UPLOAD_BYTES + 1)
+        else:
+            content = upload.read()
+        try:
+            batch = services.import_preview(user=request.user, program_id=program.pk,
+                                            filename=upload.name, content=content)
+        except ApplicationError as error:
+            form.add_error("file", error.fields.get("file", error.message))
+        else:
+            return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
+    recent = selectors.import_batch_list(program=program)[:5]
+    return render(request, "programs/import.html", {"program": program, "form": form,
+                                                    "recent": recent})
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_import_preview(request, slug, batch_id):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    batch = (ImportBatch.objects.defer("content").filter(pk=batch_id, program=program).first())
+    if batch is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            batch = services.import_confirm(user=request.user, program_id=program.pk,
+                                            batch_id=batch.pk)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
+        summary = batch.report["applied"]
+        messages.success(request, f"Imported: {summary['new_people']} new people, "
+                         f"{summary['updated_people']} updated, {summary['new_enrolments']} "
+                         "new enrolments.")
+        return redirect("program_participants", slug=program.slug)
+    return render(request, "programs/import_preview.html", {
+        "program": program, "batch": batch, "report": batch.report})
+
+
+@login_required
+@not_found_as_404
+def program_export(request, slug):
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            export_xlsx(program=program),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{program.slug}.xlsx"'
+        return response
+    response = StreamingHttpResponse(export_csv_lines(program=program),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}.csv"'
+    return response
+

@@ -1,0 +1,115 @@
+"""Suite-wide switches: which services this run must use, and what it skips without them.
+
+``make test`` runs the suite on SQLite, then the database-facing tests again on PostgreSQL.
+``TANDEM_REQUIRE_POSTGRES`` / ``_REDIS`` / ``_BROWSER`` (set by CI) turn a missing service from
+a skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+REDIS_URL = os.environ.get("TANDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def required(service: str) -> bool:
+    return os.environ.get(f"TANDEM_REQUIRE_{service.upper()}", "").lower() in {"1", "true", "yes"}
+
+
+def reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def skip_or_fail(service: str, why: str) -> None:
+    if required(service):
+        pytest.fail(f"{service} is required in this run but {why}", pytrace=False)
+    pytest.skip(f"{service} not available: {why}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass keep only the tests that touch the database."""
+    if os.environ.get("TANDEM_DB_TESTS_ONLY") != "1":
+        return
+    selected, deselected = [], []
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        uses_db = item.get_closest_marker("django_db") or {"db", "transactional_db",
+                                                            "live_server"} & set(fixtures)
+        (selected if uses_db and not item.get_closest_marker("browser") else deselected).append(
+            item)
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = selected
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not reachable(REDIS_URL):
+        skip_or_fail("redis", f"nothing answers at {REDIS_URL}")
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database also gets the cache table (login rate limits live there)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def postgres_only():
+    """For tests of PostgreSQL behaviour (row locks under real concurrency).
+
+    They are skipped on the SQLite pass because ``make test`` runs them on the PostgreSQL pass,
+    where a non-PostgreSQL connection is an error.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("TANDEM_DB_TESTS_ONLY") == "1":
+        pytest.fail(f"the PostgreSQL pass is running on {connection.vendor}", pytrace=False)
+    pytest.skip("PostgreSQL-only: runs in the PostgreSQL pass of make test")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by Playwright (no browser download needed)."""
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        skip_or_fail("browser", f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("browser", "playwright is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-quic",
+                  "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280,
+                                                                      "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

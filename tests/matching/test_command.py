@@ -1,0 +1,117 @@
+import csv
+import json
+
+import pytest
+
+from tandem.matching.command import main
+
+MENTEES = """id,goals,languages,timezone,availability,cadence
+a,I want my charts to tell a clear story to executives,en,Europe/Berlin,Mon 09:00-12:00,biweekly
+b,write clear user stories,en,UTC,,weekly
+c,learn German business writing,de,UTC,,
+"""
+MENTORS = """id,expertise,capacity,languages,timezone,availability,cadence
+dash,data visualisation and dashboard design,1,en,Europe/London,Mon 08:00-12:00,biweekly
+story,user story mapping,1,en,UTC,,weekly
+"""
+
+
+@pytest.fixture(autouse=True)
+def _solver(solver):
+    return solver
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "mentees.csv").write_text(MENTEES)
+    (tmp_path / "mentors.csv").write_text(MENTORS)
+    return tmp_path
+
+
+def run(files, *extra):
+    return main(["--mentees", str(files / "mentees.csv"), "--mentors",
+                 str(files / "mentors.csv"), "--no-progress", *extra])
+
+
+def read_pairs(path):
+    with open(path, newline="") as handle:
+        return {row["mentee_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_end_to_end(files, capsys):
+    code = run(files, "--out", str(files / "pairs.csv"), "--report", str(files / "r.json"))
+    assert code == 0
+    pairs = read_pairs(files / "pairs.csv")
+    assert list(pairs) == ["a", "b", "c"]
+    assert pairs["a"]["mentor_id"] == "dash"
+    assert "shares goals in data visualisation" in pairs["a"]["reasons"]
+    assert "3 h/week overlap" in pairs["a"]["reasons"]
+    assert pairs["c"]["mentor_id"] == "" and pairs["c"]["reasons"] == (
+        "no mentor shares a language")
+    report = json.loads((files / "r.json").read_text())
+    assert report["matched"] == 2 and report["unmatched"] == 1
+    assert report["objective"] == "optimal" and "read" in report["phase_seconds"]
+    assert {"total_score", "mean_score", "min_score", "upper_bound", "gap",
+            "blocking_pairs", "groups"} <= set(report)
+    assert "matched 2 of 3 mentees" in capsys.readouterr().err
+
+
+def test_pairs_go_to_stdout_without_out(files, capsys):
+    assert main(["match", "--mentees", str(files / "mentees.csv"), "--mentors",
+                 str(files / "mentors.csv"), "--objective", "stable"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("mentee_id,mentor_id,score,reasons")
+
+
+def test_input_errors_create_no_files(files, capsys):
+    (files / "mentors.csv").write_text("id,capacity,timezone\ndash,1.5,Mars/Base\n")
+    code = run(files, "--out", str(files / "pairs.csv"), "--report", str(files / "r.json"))
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{files}/mentors.csv:2:capacity: capacity must be a whole number >= 0 " \
+           "(got '1.5')" in err
+    assert any(line.startswith(f"{files}/mentors.csv:2:timezone:") for line in err)
+    assert sorted(p.name for p in files.iterdir()) == ["mentees.csv", "mentors.csv"]
+
+
+def test_pin_forbid_weights_and_determinism(files):
+    args = ["--pin", "a:story", "--forbid", "b:dash", "--weights", "goals=5,skills=0",
+            "--seed", "7"]
+    assert run(files, "--out", str(files / "one.csv"), *args) == 0
+    assert run(files, "--out", str(files / "two.csv"), *args) == 0
+    assert (files / "one.csv").read_text() == (files / "two.csv").read_text()
+    assert read_pairs(files / "one.csv")["a"]["mentor_id"] == "story"
+
+
+def test_bad_pin_is_reported(files, capsys):
+    assert run(files, "--pin", "c:dash") == 1
+    assert "breaks a hard constraint (language)" in capsys.readouterr().err
+
+
+def test_usage_errors(files):
+    with pytest.raises(SystemExit) as caught:
+        run(files, "--weights", "goals=lots")
+    assert caught.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["--mentees", str(files / "mentees.csv")])
+    assert run(files, "--weights", "charm=1") == 1
+
+
+def test_score_table_mode(tmp_path):
+    (tmp_path / "s.csv").write_text("mentee_id,mentor_id,score\na,m,0.5\nb,m,0.9\nc,n,0.2\n")
+    (tmp_path / "c.csv").write_text("id,capacity\nm,1\nn,0\n")
+    code = main(["--scores", str(tmp_path / "s.csv"), "--capacities", str(tmp_path / "c.csv"),
+                 "--out", str(tmp_path / "p.csv"), "--report", str(tmp_path / "r.json")])
+    assert code == 0
+    pairs = read_pairs(tmp_path / "p.csv")
+    assert pairs["b"]["mentor_id"] == "m" and pairs["b"]["reasons"] == "score from the table"
+    assert pairs["a"]["reasons"] == "every compatible mentor was full"
+    assert pairs["c"]["mentor_id"] == ""
+
+
+def test_one_participants_file(tmp_path):
+    (tmp_path / "p.csv").write_text("id,role,capacity,goals,expertise\n"
+                                    "a,mentee,,SQL,\nm,mentor,1,,SQL databases\n")
+    assert main(["--participants", str(tmp_path / "p.csv"), "--out",
+                 str(tmp_path / "o.csv")]) == 0
+    assert read_pairs(tmp_path / "o.csv")["a"]["mentor_id"] == "m"

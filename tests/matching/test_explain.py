@@ -1,0 +1,63 @@
+import pytest
+
+from tandem.matching import explain as ex
+from tandem.matching.candidates import CONSTRAINTS
+from tandem.matching.features import FeatureSpace, resolve_weights
+from tandem.matching.profiles import Mentee, Mentor
+
+W = resolve_weights()
+
+
+def explain_one(mentee, mentor, reverse=False):
+    space = FeatureSpace([mentee], [mentor], reverse=reverse)
+    return ex.explain_pairs(space, W, [0], [0])[0]
+
+
+def test_reasons_in_plain_words():
+    result = explain_one(
+        Mentee(id="a", goals="make my dashboards clearer", skills_wanted=("Tableau",),
+               timezone="Europe/Berlin", availability=("Mon 09:00-15:00",), cadence="biweekly",
+               seniority=2),
+        Mentor(id="m", expertise="data visualisation", skills_offered=("tableau", "sql"),
+               timezone="UTC", availability=("Mon 08:00-14:00",), cadence="biweekly",
+               seniority=6))
+    assert result["summary"] == ("shares goals in data visualisation; offers tableau; "
+                                 "6 h/week overlap")
+    criteria = result["criteria"]
+    assert criteria["cadence"]["reason"] == "both prefer biweekly"
+    assert criteria["seniority"]["reason"] == "mentor is 4 levels more senior"
+    assert criteria["format"]["reason"] == ex.NO_PREFERENCE
+    assert set(criteria) == set(W)
+
+
+def test_reverse_mentoring_words():
+    result = explain_one(Mentee(id="a", seniority=8), Mentor(id="m", seniority=3), reverse=True)
+    assert result["criteria"]["seniority"]["reason"] == (
+        "mentee is 5 levels more senior (reverse mentoring)")
+
+
+def test_identity_is_never_named():
+    result = explain_one(Mentee(id="a", identity=("lgbtq",), prefer_shared_identity=True),
+                         Mentor(id="m", identity=("LGBTQ",)))
+    assert result["criteria"]["identity"]["reason"] == ex.IDENTITY_SHARED
+    assert "lgbtq" not in str(result).lower()
+
+
+def test_negative_reasons_stay_out_of_the_summary():
+    result = explain_one(Mentee(id="a", format="virtual", cadence="weekly"),
+                         Mentor(id="m", format="in_person", cadence="quarterly"))
+    assert result["criteria"]["format"]["reason"] == ex.FORMAT_CLASH
+    assert result["summary"] == ""
+
+
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+def test_unmatched_names_the_constraint_that_removed_most(constraint):
+    removed = [0] * len(CONSTRAINTS)
+    removed[CONSTRAINTS.index(constraint)] = 3
+    assert ex.unmatched_reason("no_edges", removed, n_mentors=3) == ex.UNMATCHED[constraint]
+
+
+def test_other_unmatched_causes():
+    assert ex.unmatched_reason("no_edges", None, n_mentors=0) == "there are no mentors"
+    assert ex.unmatched_reason("all_compatible_full") == "every compatible mentor was full"
+    assert ex.unmatched_reason(None) == ex.UNMATCHED["solver"]

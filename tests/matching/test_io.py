@@ -1,0 +1,180 @@
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tandem.matching import io as mio
+from tandem.matching.io import InputError, RowError
+from tandem.matching.profiles import Mentee, Mentor
+
+MENTEES = """id,name,goals,skills_wanted,seniority,languages,timezone,availability,format,city,cadence,department,identity,prefer_shared_identity,exclude,prefer
+a,Ann,learn SQL tuning,sql;python,2,en;de,Europe/Berlin,Mon 09:00-12:00;Wed 18:00-20:00,virtual,Berlin,biweekly,data,woman,true,m2,m1
+b,Bo,public speaking,,3,en,America/New_York,,any,,weekly,,,false,,
+"""
+MENTORS = """id,expertise,skills_offered,capacity,languages,timezone,working_style,manager
+m1,databases,sql,2,en,Europe/London,structure=4;pace=2,
+m2,speaking,,1,en,UTC,,a
+"""
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def errors_of(call, *args):
+    with pytest.raises(InputError) as caught:
+        call(*args)
+    return [(e.row, e.column, e.message) for e in caught.value.errors]
+
+
+class TestReadValid:
+    def test_mentees_parse_into_typed_records(self, tmp_path):
+        result = mio.read_mentees(write(tmp_path, "mentees.csv", MENTEES))
+        a = result.mentees[0]
+        assert a.skills_wanted == ("sql", "python") and a.languages == ("en", "de")
+        assert a.availability == ("Mon 09:00-12:00", "Wed 18:00-20:00")
+        assert a.prefer_shared_identity and a.exclude == ("m2",) and a.prefer == ("m1",)
+        assert a.seniority == 2.0 and result.mentees[1].format == "any"
+
+    def test_mentors_and_optional_columns(self, tmp_path):
+        result = mio.read_mentors(write(tmp_path, "mentors.csv", MENTORS))
+        assert [m.capacity for m in result.mentors] == [2, 1]
+        assert result.mentors[0].working_style == {"structure": 4, "pace": 2}
+        assert result.mentors[1].manager == "a"
+
+    def test_missing_optional_columns_warn_and_mean_no_preference(self, tmp_path):
+        result = mio.read_mentees(write(tmp_path, "e.csv", "id,goals,shoe_size\na,SQL,42\n"))
+        assert result.mentees == [Mentee(id="a", goals="SQL")]
+        missing, unknown = result.warnings
+        assert "no skills_wanted" not in missing and "skills_wanted" in missing
+        assert "treated as no preference" in missing
+        assert unknown.endswith("e.csv: ignoring unknown column shoe_size")
+
+    def test_bom_header_case_and_blank_lines(self, tmp_path):
+        text = "\ufeffID , Goals\r\n\r\na,x\r\n"
+        result = mio.read_mentees(write(tmp_path, "e.csv", text))
+        assert result.mentees[0].id == "a"
+
+    def test_xlsx(self, tmp_path):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["id", "capacity", "seniority", "languages"])
+        sheet.append(["m1", 2, 7.0, "en"])
+        book.save(tmp_path / "mentors.xlsx")
+        mentor = mio.read_mentors(tmp_path / "mentors.xlsx").mentors[0]
+        assert (mentor.capacity, mentor.seniority) == (2, 7.0)
+
+    def test_one_file_with_role_column(self, tmp_path):
+        text = "id,role,capacity,goals,expertise\na,mentee,,SQL,\nm,Mentor,3,,databases\n"
+        result = mio.read_participants(write(tmp_path, "people.csv", text))
+        assert [p.id for p in result.mentees] == ["a"]
+        assert result.mentors == [Mentor(id="m", capacity=3, expertise="databases")]
+
+    def test_both_files_warn_about_unknown_ids(self, tmp_path):
+        result = mio.read_inputs(write(tmp_path, "e.csv", "id,exclude\na,ghost\n"),
+                                 write(tmp_path, "r.csv", "id,capacity\nm,1\n"))
+        assert any("'ghost' is not a participant" in w for w in result.warnings)
+
+
+class TestRoundTrip:
+    def test_export_reads_back(self, tmp_path):
+        people = mio.read_mentees(write(tmp_path, "e.csv", MENTEES)).mentees
+        mio.write_participants_csv(tmp_path / "out.csv", mentees=people)
+        assert mio.read_mentees(tmp_path / "out.csv").mentees == people
+
+    def test_both_sides_read_back_from_one_file(self, tmp_path):
+        mentees = [Mentee(id="a", goals="x, with a comma", identity=("q",))]
+        mentors = [Mentor(id="m", capacity=2, working_style={"pace": 3}, seniority=7.5)]
+        mio.write_participants_csv(tmp_path / "all.csv", mentees=mentees, mentors=mentors)
+        back = mio.read_participants(tmp_path / "all.csv")
+        assert (back.mentees, back.mentors) == (mentees, mentors)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[
+        HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+                            min_size=1, max_size=20).map(str.strip).filter(bool),
+                    min_size=1, max_size=4, unique=True))
+    def test_free_text_round_trips(self, tmp_path, goals):
+        people = [Mentee(id=f"p{k}", goals=g) for k, g in enumerate(goals)]
+        mio.write_participants_csv(tmp_path / "r.csv", mentees=people)
+        assert mio.read_mentees(tmp_path / "r.csv").mentees == people
+
+
+class TestErrors:
+    def test_missing_required_columns(self, tmp_path):
+        assert errors_of(mio.read_mentees, write(tmp_path, "e.csv", "name\nx\n")) == [
+            (1, "id", "required column 'id' is missing")]
+        assert errors_of(mio.read_mentors, write(tmp_path, "r.csv", "id\nm\n")) == [
+            (1, "capacity", "required column 'capacity' is missing")]
+
+    def test_every_row_error_is_collected(self, tmp_path):
+        text = ("id,capacity,timezone,availability,format\n"
+                "m1,2,Europe/Berlin,Mon 09:00-10:00,virtual\n"
+                "m1,1.5,Mars/Olympus,Mon 9-10,hologram\n"
+                ",x,,,\n")
+        found = errors_of(mio.read_mentors, write(tmp_path, "r.csv", text))
+        assert [(row, column) for row, column, _ in found] == [
+            (3, "id"), (3, "capacity"), (3, "format"), (3, "timezone"), (3, "availability"),
+            (4, "id"), (4, "capacity")]
+        assert found[0][2] == "duplicate id 'm1' (first on row 2)"
+
+    def test_errors_of_both_files_come_together(self, tmp_path):
+        with pytest.raises(InputError) as caught:
+            mio.read_inputs(write(tmp_path, "e.csv", "id,timezone\na,Nowhere\n"),
+                            write(tmp_path, "r.csv", "id,capacity\nm,many\n"))
+        assert [str(e) for e in caught.value.errors] == [
+            f"{tmp_path}/e.csv:2:timezone: unknown time zone 'Nowhere': use an IANA name "
+            "such as Europe/Berlin",
+            f"{tmp_path}/r.csv:2:capacity: capacity must be a whole number >= 0 (got 'many')"]
+
+    @pytest.mark.parametrize("text, message", [
+        ("", mio.EMPTY_FILE), ("id,goals\n", mio.NO_ROWS), ("id,goals\n,\n", mio.NO_ROWS)])
+    def test_empty_files(self, tmp_path, text, message):
+        assert errors_of(mio.read_mentees, write(tmp_path, "e.csv", text)) == [
+            (None, None, message)]
+
+    def test_bad_encoding(self, tmp_path):
+        path = write(tmp_path, "e.csv", "id,goals\na,Führung\n", encoding="latin-1")
+        assert errors_of(mio.read_mentees, path) == [(None, None, mio.BAD_ENCODING)]
+
+    def test_missing_file(self, tmp_path):
+        [(row, column, message)] = errors_of(mio.read_mentees, tmp_path / "nope.csv")
+        assert message.startswith("cannot open the file")
+
+    def test_repeated_column_and_bad_role(self, tmp_path):
+        assert errors_of(mio.read_mentees, write(tmp_path, "e.csv", "id,id\na,b\n")) == [
+            (1, "id", "column 'id' appears more than once")]
+        found = errors_of(mio.read_participants,
+                          write(tmp_path, "p.csv", "id,role,capacity\na,boss,1\n"))
+        assert found == [(2, "role", "role must be mentee or mentor (got 'boss')")]
+
+    def test_row_error_text(self):
+        assert str(RowError("f.csv", 3, "capacity", "bad")) == "f.csv:3:capacity: bad"
+        assert str(RowError("f.csv", None, None, "bad")) == "f.csv: bad"
+
+
+class TestScoreTable:
+    def test_table_with_mentor_scores(self, tmp_path):
+        scores = write(tmp_path, "s.csv", "mentee_id,mentor_id,score,mentor_score\n"
+                                          "a,m,0.5,0.9\nb,n,0.7,\n")
+        caps = write(tmp_path, "c.csv", "id,capacity,email\nm,1,x@y\nn,2,\n")
+        table = mio.read_score_table(scores, caps)
+        assert table.mentee_ids == ["a", "b"] and table.mentor_ids == ["m", "n"]
+        assert table.graph.mentor_pref.tolist() == [0.9, 0.7]
+        assert table.graph.capacity.tolist() == [1, 2]
+
+    def test_table_errors(self, tmp_path):
+        scores = write(tmp_path, "s.csv", "mentee_id,mentor_id,score\n"
+                                          "a,m,high\na,zz,0.1\na,m,0.2\na,m,0.3\n")
+        caps = write(tmp_path, "c.csv", "id,capacity\nm,x\n")
+        found = errors_of(mio.read_score_table, scores, caps)
+        assert [(r, c) for r, c, _ in found] == [
+            (2, "capacity"), (2, "score"), (3, "mentor_id"), (5, "mentor_id")]
+        assert found[-1][2] == "pair 'a', 'm' appears twice (first on row 4)"
+
+    def test_table_missing_columns(self, tmp_path):
+        found = errors_of(mio.read_score_table, write(tmp_path, "s.csv", "mentee_id\na\n"),
+                          write(tmp_path, "c.csv", "id\nm\n"))
+        assert [c for _, c, _ in found] == ["capacity", "mentor_id", "score"]

@@ -1,0 +1,76 @@
+import pytest
+
+from tandem.matching.pipeline import match_participants, rank_mentors_for
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.report import MIN_GROUP_SIZE
+from tandem.matching.synthetic import people
+
+
+@pytest.fixture(autouse=True)
+def _solver(solver):
+    return solver
+
+
+def test_known_optimal_answer():
+    mentees = [Mentee(id="viz", goals="my charts should tell a clear story to executives"),
+               Mentee(id="pm", goals="write better user stories and acceptance criteria")]
+    mentors = [Mentor(id="story", expertise="user story mapping and requirements"),
+               Mentor(id="dash", expertise="data visualisation and dashboard design")]
+    result = match_participants(mentees, mentors)
+    assert {(p["mentee_id"], p["mentor_id"]) for p in result.pairs} == {
+        ("viz", "dash"), ("pm", "story")}
+    assert result.report["matched"] == 2 and result.report["unmatched"] == 0
+    assert set(result.pairs[0]["criteria"]) >= {"goals", "skills", "availability"}
+
+
+def test_unmatched_get_reasons_and_constraints_hold():
+    mentees = [Mentee(id="a", languages=("de",)), Mentee(id="b"), Mentee(id="c"),
+               Mentee(id="d", manager="m")]
+    mentors = [Mentor(id="m", languages=("en",), capacity=1)]
+    result = match_participants(mentees, mentors)
+    reasons = {u["mentee_id"]: u["reason"] for u in result.unmatched}
+    assert reasons["a"] == "no mentor shares a language"
+    assert reasons["d"] == "excluded by conflict rules (manager line)"
+    assert sorted(reasons.values()).count("every compatible mentor was full") == 1
+    assert result.report["unmatched_reasons"]["no mentor shares a language"] == 1
+
+
+def test_pins_forbids_and_determinism():
+    mentees, mentors = people(40, 15, seed=9)
+    first = match_participants(mentees, mentors, seed=3,
+                               pinned=[("e0", "r1")], forbidden=[("e1", "r2")])
+    again = match_participants(mentees, mentors, seed=3,
+                               pinned=[("e0", "r1")], forbidden=[("e1", "r2")])
+    assert first.pairs == again.pairs
+    pairs = {(p["mentee_id"], p["mentor_id"]) for p in first.pairs}
+    assert ("e0", "r1") in pairs and ("e1", "r2") not in pairs
+
+
+def test_group_figures_suppress_small_groups():
+    mentees = [Mentee(id=f"w{k}", identity=("woman",)) for k in range(MIN_GROUP_SIZE)]
+    mentees += [Mentee(id="x", identity=("rare",))]
+    result = match_participants(mentees, [Mentor(id="m", capacity=10)])
+    assert list(result.report["groups"]) == ["woman"]
+    assert result.report["groups"]["woman"]["match_rate"] == 1.0
+    assert result.report["suppressed_groups"] == 1
+    assert "rare" not in str(result.report)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="objective must be one of"):
+        match_participants([], [], objective="best")
+    with pytest.raises(ValueError, match="duplicate mentee id 'a'"):
+        match_participants([Mentee(id="a"), Mentee(id="a")], [])
+    with pytest.raises(ValueError, match="unknown conflict rule"):
+        match_participants([], [], conflict_rules=["family"])
+
+
+def test_rank_mentors_for_respects_constraints_and_direction():
+    mentee = Mentee(id="a", goals="lead a team", seniority=8, exclude=("x",))
+    mentors = [Mentor(id="x", expertise="people management"),
+               Mentor(id="junior", expertise="people management", seniority=2),
+               Mentor(id="senior", expertise="people management", seniority=9),
+               Mentor(id="full", expertise="people management", capacity=0)]
+    assert [m for m, _, _ in rank_mentors_for(mentee, mentors)] == ["senior", "junior"]
+    reverse = rank_mentors_for(mentee, mentors, reverse=True, limit=1)
+    assert reverse[0][0] == "junior" and "reverse mentoring" in reverse[0][2]

@@ -1,0 +1,79 @@
+"""The one Profile+Enrolment → participant record mapping, and its JSON round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.programs.matchruns.adapters import (
+    cohort_from_json,
+    cohort_to_json,
+    participants_for_program,
+)
+from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramType, Role
+from tests.matchruns.factories import EnrolmentFactory, ProgramFactory, mentee, mentor, person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_queries):
+    program = ProgramFactory(program_type=ProgramType.REVERSE, avoid_manager=True,
+                             avoid_same_department=True, weights={"text": 4, "skills": 2,
+                                                                  "unknown": 9})
+    boss = person()
+    learner = mentee(program, goals="Learn Rust", wanted=["Rust", "Go"], seniority=6,
+                     languages=["en", "de"], timezone="Europe/Berlin", city="Berlin",
+                     meeting_format="in_person", cadence="weekly", department="Sales",
+                     manager=boss, working_style={"pace": 4, "bad": 9},
+                     windows=[(0, 540, 720), (4, 1320, 1440)],
+                     identity=["Zorblaxian"], prefer_shared=True)
+    teacher = mentor(program, capacity=3, expertise="Systems programming", offered=["Rust"],
+                     seniority=2)
+    Enrolment.objects.get(person=learner, role=Role.MENTEE).exclude.add(teacher)
+    mentee(program, first_name="Pending").enrolments.update(status=EnrolmentStatus.PENDING)
+
+    with django_assert_max_num_queries(12):
+        cohort = participants_for_program(program=program)
+
+    assert [m.id for m in cohort.mentees] == [str(learner.pk)]
+    record = cohort.mentees[0]
+    assert record.goals == "Learn Rust"
+    assert set(record.skills_wanted) == {"Rust", "Go"}
+    assert record.seniority == 6.0
+    assert record.languages == ("en", "de")
+    assert (record.timezone, record.city, record.format, record.cadence) == (
+        "Europe/Berlin", "Berlin", "in_person", "weekly")
+    assert record.availability == ("Mon 09:00-12:00", "Fri 22:00-24:00")
+    assert (record.department, record.manager) == ("Sales", str(boss.pk))
+    assert record.working_style == {"pace": 4}
+    assert record.identity == ("Zorblaxian",) and record.prefer_shared_identity
+    assert record.exclude == (str(teacher.pk),)
+    (mentor_record,) = cohort.mentors
+    assert mentor_record.capacity == 3
+    assert mentor_record.skills_offered == ("Rust",)
+    assert cohort.reverse is True
+    assert cohort.conflict_rules == ("manager", "department")
+    assert cohort.weights == {"goals": 4.0, "skills": 2.0}
+
+
+def test_a_person_in_both_roles_is_never_paired_with_themself():
+    program = ProgramFactory(program_type=ProgramType.PEER)
+    peer = mentee(program)
+    EnrolmentFactory(program=program, person=peer, role=Role.MENTOR, capacity=1)
+    cohort = participants_for_program(program=program)
+    assert str(peer.pk) in cohort.mentees[0].exclude
+    assert str(peer.pk) in cohort.mentors[0].exclude
+
+
+def test_accounts_without_a_profile_still_take_part():
+    program = ProgramFactory()
+    EnrolmentFactory(program=program, role=Role.MENTEE)
+    cohort = participants_for_program(program=program)
+    assert cohort.mentees[0].goals == ""
+
+
+def test_snapshot_round_trip_is_lossless():
+    program = ProgramFactory()
+    mentee(program, wanted=["SQL"], windows=[(1, 60, 120)], identity=["x"])
+    mentor(program, offered=["SQL"], capacity=2)
+    cohort = participants_for_program(program=program)
+    assert cohort_from_json(cohort_to_json(cohort)) == cohort

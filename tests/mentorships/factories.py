@@ -1,0 +1,138 @@
+"""Factories and small builders for mentorship tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from faker import Faker
+
+from tandem.mentorships.models import (
+    ActionItem,
+    AgreementVersion,
+    Meeting,
+    MeetingFormat,
+    Mentorship,
+    MentorshipRequest,
+    MentorshipState,
+)
+from tandem.mentorships.services.agreement_content import agreement_defaults
+from tandem.people.models import AvailabilityWindow, Profile, User
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+
+faker = Faker()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"mentoring{n}@example.org")
+    username = factory.LazyAttribute(lambda o: o.email)
+    first_name = factory.LazyFunction(faker.first_name)
+    last_name = factory.LazyFunction(faker.last_name)
+    password = "!unusable"
+
+    @factory.post_generation
+    def timezone(obj, create, extracted, **kwargs):
+        if create:
+            Profile.objects.update_or_create(user=obj, defaults={"timezone": extracted or "UTC"})
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"Mentoring program {n}")
+    slug = factory.Sequence(lambda n: f"mentoring-program-{n}")
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    program = factory.SubFactory(ProgramFactory)
+    person = factory.SubFactory(UserFactory)
+    role = Role.MENTEE
+    status = EnrolmentStatus.ACTIVE
+
+
+def member(program: Program, role: str = Role.MENTEE, **kwargs) -> User:
+    tz = kwargs.pop("timezone", None)
+    person = UserFactory(timezone=tz) if tz else UserFactory()
+    EnrolmentFactory(program=program, person=person, role=role, **kwargs)
+    return person
+
+
+def admin_of(program: Program) -> User:
+    return member(program, Role.ADMIN)
+
+
+class RequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorshipRequest
+
+    program = factory.SubFactory(ProgramFactory)
+    sender = factory.SubFactory(UserFactory)
+    recipient = factory.SubFactory(UserFactory)
+    mentor = factory.LazyAttribute(lambda o: o.recipient)
+    mentee = factory.LazyAttribute(lambda o: o.sender)
+    message = "I would love help with public speaking."
+    expires_at = factory.LazyFunction(lambda: _now() + timedelta(days=14))
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def valid_content(program: Program | None = None, **overrides) -> dict:
+    content = agreement_defaults(program=program or ProgramFactory.build(),
+                                 today=date.today())
+    content["objectives"] = [{"goal": "Give a conference talk", "measure": "Talk accepted",
+                              "target_date": ""}]
+    content.update(overrides)
+    return content
+
+
+def mentorship(*, state: str = MentorshipState.ACTIVE, program: Program | None = None,
+               mentor: User | None = None, mentee: User | None = None,
+               ends_on: date | None = None) -> Mentorship:
+    """A mentorship between two active members, with an agreement signed when active."""
+    program = program or ProgramFactory()
+    mentor = mentor or member(program, Role.MENTOR)
+    mentee = mentee or member(program, Role.MENTEE)
+    today = date.today()
+    signed = state != MentorshipState.PROPOSED
+    found = Mentorship.objects.create(
+        program=program, mentor=mentor, mentee=mentee, state=state,
+        starts_on=today if signed else None,
+        ends_on=(ends_on or today + timedelta(weeks=12)) if signed else None)
+    content = valid_content(program, starts_on=today.isoformat(),
+                            ends_on=(ends_on or today + timedelta(weeks=12)).isoformat())
+    AgreementVersion.objects.create(
+        mentorship=found, number=1, content=content,
+        signed_by_mentor_at=_now() if signed else None,
+        signed_by_mentee_at=_now() if signed else None)
+    return found
+
+
+def meeting(m: Mentorship, *, in_hours: float = 48, **kwargs) -> Meeting:
+    return Meeting.objects.create(mentorship=m, starts_at=_now() + timedelta(hours=in_hours),
+                                  duration_minutes=kwargs.pop("duration_minutes", 45),
+                                  format=kwargs.pop("format", MeetingFormat.VIDEO), **kwargs)
+
+
+def action_item(m: Mentorship, **kwargs) -> ActionItem:
+    kwargs.setdefault("owner", m.mentee)
+    kwargs.setdefault("description", "Draft the talk outline")
+    return ActionItem.objects.create(mentorship=m, **kwargs)
+
+
+def availability(user: User, *windows: tuple[int, int, int]) -> None:
+    profile = Profile.objects.get(user=user)
+    for weekday, start, end in windows:
+        AvailabilityWindow.objects.create(profile=profile, weekday=weekday, start_minute=start,
+                                          end_minute=end)

@@ -1,0 +1,379 @@
+"""Pages: sign-up → verify → log in, rate limiting, password reset, profile, identity, tokens."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tandem.people.models import ApiToken, Identity, Profile, User
+from tandem.people.ratelimit import login_throttle_message
+from tandem.people.services import api_token_create, identity_set
+from tests.people.factories import (
+    PASSWORD,
+    ProfileFactory,
+    ProgramFactory,
+    SkillFactory,
+    UserFactory,
+    enrol,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _link(body: str) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
+
+
+class TestSignUpVerifyLogin:
+    def test_full_journey(self, client, mailoutbox, django_capture_on_commit_callbacks):
+        assert client.get(reverse("signup")).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("signup"), {
+                "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
+                "password": PASSWORD, "password_again": PASSWORD})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("profile_edit")
+        page = client.get(reverse("profile_edit"))
+        assert b"Please confirm your email address" in page.content
+        # Verify from the emailed link.
+        response = client.get(_link(mailoutbox[0].body))
+        assert response.status_code == 200
+        assert b"Email confirmed" in response.content
+        assert User.objects.get(email="ada@example.org").email_verified_at is not None
+        assert b"Please confirm your email" not in client.get(reverse("profile_edit")).content
+        # Log out (POST only) and back in.
+        assert client.get(reverse("logout")).status_code == 405
+        client.post(reverse("logout"))
+        assert client.get(reverse("profile_edit")).status_code == 302
+        response = client.post(reverse("login"), {"username": "ADA@example.org",
+                                                   "password": PASSWORD})
+        assert response.status_code == 302
+        assert client.get(reverse("profile_edit")).status_code == 200
+
+    def test_signup_errors_are_on_fields_and_create_nothing(self, client):
+        UserFactory(email="taken@example.org")
+        response = client.post(reverse("signup"), {
+            "email": "Taken@example.org", "password": "123", "password_again": "123"})
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert "email" in form.errors and "password" in form.errors
+        assert User.objects.count() == 1
+
+    def test_signup_password_mismatch(self, client):
+        response = client.post(reverse("signup"), {
+            "email": "x@example.org", "password": PASSWORD, "password_again": PASSWORD + "!"})
+        assert "password_again" in response.context["form"].errors
+        assert not User.objects.filter(email="x@example.org").exists()
+
+    def test_bad_verification_link(self, client):
+        response = client.get(reverse("verify_email", args=["nonsense"]))
+        assert response.status_code == 400
+        assert b"not valid" in response.content
+
+    def test_resend_verification(self, client, mailoutbox, django_capture_on_commit_callbacks):
+        user = UserFactory()
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("verify_email_resend"))
+        assert response.status_code == 302
+        assert len(mailoutbox) == 1
+        assert client.post(reverse("verify_email_resend")).status_code == 302
+
+    def test_resend_requires_login(self, client):
+        assert client.post(reverse("verify_email_resend")).status_code == 302
+
+
+class TestLogin:
+    def test_wrong_password_message(self, client):
+        UserFactory(email="a@example.org")
+        response = client.post(reverse("login"), {"username": "a@example.org",
+                                                  "password": "wrong"})
+        assert response.status_code == 200
+        assert "do not match" in response.content.decode()
+
+    def test_next_is_followed_only_when_safe(self, client):
+        UserFactory(email="a@example.org")
+        response = client.post(reverse("login") + "?next=/account/", {
+            "username": "a@example.org", "password": PASSWORD, "next": "/account/"})
+        assert response["Location"] == "/account/"
+        client.post(reverse("logout"))
+        response = client.post(reverse("login"), {
+            "username": "a@example.org", "password": PASSWORD, "next": "https://evil.example/"})
+        assert response["Location"] == reverse("dashboard")
+
+    def test_rate_limit_blocks_after_n_failures_and_spares_other_emails(self, client, settings):
+        settings.LOGIN_RATE_LIMIT = 3
+        UserFactory(email="a@example.org")
+        UserFactory(email="b@example.org")
+        for _ in range(3):
+            client.post(reverse("login"), {"username": "a@example.org", "password": "bad"})
+        # Even the right password is refused now.
+        response = client.post(reverse("login"), {"username": "a@example.org",
+                                                  "password": PASSWORD})
+        assert response.status_code == 200
+        assert login_throttle_message() in response.content.decode().replace("&#x27;", "'")
+        assert "_auth_user_id" not in client.session
+        # Another email from the same address is unaffected.
+        response = client.post(reverse("login"), {"username": "b@example.org",
+                                                  "password": PASSWORD})
+        assert response.status_code == 302
+
+    def test_success_clears_failures(self, client, settings):
+        settings.LOGIN_RATE_LIMIT = 2
+        UserFactory(email="a@example.org")
+        client.post(reverse("login"), {"username": "a@example.org", "password": "bad"})
+        assert client.post(reverse("login"), {"username": "a@example.org",
+                                              "password": PASSWORD}).status_code == 302
+        client.post(reverse("logout"))
+        client.post(reverse("login"), {"username": "a@example.org", "password": "bad"})
+        assert client.post(reverse("login"), {"username": "a@example.org",
+                                              "password": PASSWORD}).status_code == 302
+
+
+class TestPasswordReset:
+    def test_reset_flow_sends_working_link(self, client, mailoutbox):
+        UserFactory(email="a@example.org")
+        response = client.post(reverse("password_reset"), {"email": "a@example.org"})
+        assert response["Location"] == reverse("password_reset_done")
+        assert client.get(reverse("password_reset_done")).status_code == 200
+        assert len(mailoutbox) == 1
+        assert mailoutbox[0].subject == "Reset your Tandem password"
+        link = _link(mailoutbox[0].body)
+        response = client.get(link, follow=True)
+        assert response.context["validlink"] is True
+        set_url = response.redirect_chain[-1][0]
+        new = "a brand new passphrase 42"
+        response = client.post(set_url, {"new_password1": new, "new_password2": new})
+        assert response["Location"] == reverse("password_reset_complete")
+        assert client.get(reverse("password_reset_complete")).status_code == 200
+        assert User.objects.get(email="a@example.org").check_password(new)
+        # The link is single-use.
+        assert client.get(link, follow=True).context["validlink"] is False
+
+    def test_unknown_email_sends_nothing_but_looks_the_same(self, client, mailoutbox):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+        assert response["Location"] == reverse("password_reset_done")
+        assert mailoutbox == []
+
+
+def _profile_post(**overrides):
+    data = {
+        "first_name": "Ada", "last_name": "Lovelace", "headline": "Analyst",
+        "bio": "About me", "goals": "Learn Rust", "expertise": "Maths",
+        "skills_offered": "python, Data  science", "skills_wanted": "Rust",
+        "seniority": "5", "department": "Research", "manager_email": "boss@example.org",
+        "city": "London", "timezone": "Europe/Berlin", "languages": ["en", "de"],
+        "meeting_format": "virtual", "cadence": "monthly",
+        "ws_structure": "1", "ws_directness": "5", "ws_pace": "3", "ws_focus": "2",
+        "avail_day": ["Mon", "Mon", "Fri", ""], "avail_start": ["09:00", "11:30", "22:00", ""],
+        "avail_end": ["12:00", "13:00", "01:00", ""],
+    }
+    data.update(overrides)
+    return data
+
+
+class TestProfileEdit:
+    def test_requires_login(self, client):
+        response = client.get(reverse("profile_edit"))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+    def test_saves_every_field(self, client, django_assert_max_num_queries):
+        SkillFactory(name="Python", slug="python")
+        boss = UserFactory(email="boss@example.org")
+        user = UserFactory()
+        client.force_login(user)
+        response = client.post(reverse("profile_edit"), _profile_post())
+        assert response.status_code == 302, response.context["form"].errors
+        profile = Profile.objects.get(user=user)
+        user.refresh_from_db()
+        assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
+        assert (profile.headline, profile.bio, profile.goals, profile.expertise) == (
+            "Analyst", "About me", "Learn Rust", "Maths")
+        assert sorted(s.name for s in profile.skills_offered.all()) == ["Data science", "Python"]
+        assert [s.name for s in profile.skills_wanted.all()] == ["Rust"]
+        assert (profile.seniority, profile.department, profile.manager, profile.city) == (
+            5, "Research", boss, "London")
+        assert profile.timezone == "Europe/Berlin"
+        assert profile.languages == ["en", "de"]
+        assert (profile.meeting_format, profile.cadence) == ("virtual", "monthly")
+        assert profile.working_style == {"structure": 1, "directness": 5, "pace": 3, "focus": 2}
+        assert [str(w) for w in profile.windows.all()] == [
+            "Mon 09:00-13:00", "Fri 22:00-24:00", "Sat 00:00-01:00"]
+        assert profile.availability_utc
+        # The page shows it all back, in a bounded number of queries.
+        with django_assert_max_num_queries(12):
+            page = client.get(reverse("profile_edit"))
+        html = page.content.decode()
+        assert 'value="Python, Data science"' in html or 'value="Data science, Python"' in html
+        assert html.count('name="avail_day"') == 4  # three windows + one empty row
+        assert 'value="00:00"' in html  # Fri 22:00-24:00 shows its end as midnight
+
+    def test_bad_time_zone_gives_field_error_and_writes_nothing(self, client):
+        profile = ProfileFactory(headline="Before", timezone="UTC")
+        client.force_login(profile.user)
+        response = client.post(reverse("profile_edit"), _profile_post(timezone="Mars/Base"))
+        assert response.status_code == 400
+        assert "timezone" in response.context["form"].errors
+        assert "Nothing was saved" in response.content.decode()
+        profile.refresh_from_db()
+        assert (profile.headline, profile.timezone) == ("Before", "UTC")
+        assert not profile.windows.exists()
+
+    def test_incomplete_availability_row(self, client):
+        profile = ProfileFactory(headline="Before")
+        client.force_login(profile.user)
+        response = client.post(reverse("profile_edit"), _profile_post(
+            avail_day=["Mon"], avail_start=["09:00"], avail_end=[""]))
+        assert response.status_code == 400
+        assert "Row 1" in response.context["availability_error"]
+        profile.refresh_from_db()
+        assert profile.headline == "Before"
+
+    def test_equal_start_and_end_is_an_error(self, client):
+        profile = ProfileFactory()
+        client.force_login(profile.user)
+        response = client.post(reverse("profile_edit"), _profile_post(
+            avail_day=["Mon"], avail_start=["09:00"], avail_end=["09:00"]))
+        assert response.status_code == 400
+        assert "empty" in response.context["availability_error"]
+
+    def test_htmx_partials(self, client):
+        SkillFactory(name="Python", slug="python")
+        SkillFactory(name="Pytest", slug="pytest")
+        SkillFactory(name="Rust", slug="rust")
+        client.force_login(UserFactory())
+        html = client.get(reverse("skill_suggest"), {"field": "skills_offered",
+                                                     "skills_offered": "Rust, py"}).content.decode()
+        assert '<option value="Rust, Pytest"' in html and '<option value="Rust, Python"' in html
+        html = client.get(reverse("skill_suggest"), {"field": "skills_offered",
+                                                     "skills_offered": "Python, py"}).content
+        assert b"Python, Python" not in html
+        row = client.get(reverse("availability_row")).content.decode()
+        assert 'name="avail_day"' in row
+
+    @pytest.mark.parametrize("name", ["skill_suggest", "availability_row", "account",
+                                      "identity_edit"])
+    def test_pages_require_login(self, client, name):
+        assert client.get(reverse(name)).status_code == 302
+
+
+class TestProfileDetail:
+    def _setup(self):
+        owner = ProfileFactory(headline="Owner headline").user
+        identity_set(user=owner, attributes=["Secret attribute"], prefer_shared=True,
+                     consent=True)
+        program, other_program = ProgramFactory(), ProgramFactory()
+        enrol(owner, program, "mentee")
+        peer = UserFactory()
+        enrol(peer, program, "mentor")
+        stranger = UserFactory()
+        enrol(stranger, other_program, "mentor")
+        return owner, peer, stranger, program
+
+    def test_anonymous_redirected(self, client):
+        owner, *_ = self._setup()
+        assert client.get(reverse("profile_detail", args=[owner.pk])).status_code == 302
+
+    def test_other_program_member_gets_404(self, client):
+        owner, _, stranger, _ = self._setup()
+        client.force_login(stranger)
+        assert client.get(reverse("profile_detail", args=[owner.pk])).status_code == 404
+
+    def test_same_program_member_sees_profile_without_identity(self, client,
+                                                              django_assert_max_num_queries):
+        owner, peer, *_ = self._setup()
+        client.force_login(peer)
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("profile_detail", args=[owner.pk]))
+        assert response.status_code == 200
+        assert b"Owner headline" in response.content
+        assert b"Secret attribute" not in response.content
+
+    def test_removed_or_pending_member_gets_404(self, client):
+        owner, peer, _, program = self._setup()
+        peer.enrolments.update(status="removed")
+        client.force_login(peer)
+        assert client.get(reverse("profile_detail", args=[owner.pk])).status_code == 404
+        peer.enrolments.update(status="pending")
+        assert client.get(reverse("profile_detail", args=[owner.pk])).status_code == 404
+
+    def test_program_admin_sees_pending_applicant(self, client):
+        owner, _, _, program = self._setup()
+        owner.enrolments.update(status="pending")
+        admin = UserFactory()
+        enrol(admin, program, "admin")
+        client.force_login(admin)
+        assert client.get(reverse("profile_detail", args=[owner.pk])).status_code == 200
+
+    def test_owner_sees_own(self, client):
+        owner, *_ = self._setup()
+        client.force_login(owner)
+        response = client.get(reverse("profile_detail", args=[owner.pk]))
+        assert response.status_code == 200
+        assert b"Secret attribute" not in response.content
+
+    def test_missing_user_is_404(self, client):
+        client.force_login(UserFactory())
+        assert client.get(reverse("profile_detail", args=[999999])).status_code == 404
+
+
+class TestIdentityPages:
+    def test_set_and_withdraw(self, client):
+        user = UserFactory()
+        client.force_login(user)
+        page = client.get(reverse("identity_edit")).content.decode()
+        assert "Who sees it" in page and "smaller than 5" in page
+        response = client.post(reverse("identity_edit"), {"attributes": "Parent\nFirst-gen",
+                                                          "prefer_shared": "on"})
+        assert response.status_code == 400
+        assert "consent" in response.context["form"].errors
+        assert not Identity.objects.exists()
+        response = client.post(reverse("identity_edit"), {
+            "attributes": "Parent\nFirst-gen", "prefer_shared": "on", "consent": "on"})
+        assert response.status_code == 302
+        assert Identity.objects.get(user=user).attributes == ["Parent", "First-gen"]
+        assert "First-gen" in client.get(reverse("identity_edit")).content.decode()
+        assert client.post(reverse("identity_withdraw")).status_code == 302
+        assert not Identity.objects.exists()
+
+    def test_page_shows_only_own_identity(self, client):
+        other = UserFactory()
+        identity_set(user=other, attributes=["Theirs"], prefer_shared=False, consent=True)
+        client.force_login(UserFactory())
+        assert b"Theirs" not in client.get(reverse("identity_edit")).content
+
+    def test_withdraw_requires_post(self, client):
+        client.force_login(UserFactory())
+        assert client.get(reverse("identity_withdraw")).status_code == 405
+
+
+class TestAccountTokens:
+    def test_create_shows_secret_once_then_revoke(self, client, django_assert_max_num_queries):
+        user = UserFactory()
+        client.force_login(user)
+        response = client.post(reverse("account"), {"name": "script"})
+        secret = response.context["new_secret"]
+        assert secret in response.content.decode()
+        token = ApiToken.objects.get(user=user)
+        with django_assert_max_num_queries(8):
+            page = client.get(reverse("account")).content.decode()
+        assert secret not in page and token.prefix in page
+        response = client.post(reverse("api_token_revoke", args=[token.pk]))
+        assert response.status_code == 302
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+
+    def test_cannot_revoke_someone_elses_token(self, client):
+        token, _ = api_token_create(user=UserFactory(), name="theirs")
+        client.force_login(UserFactory())
+        assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
+        token.refresh_from_db()
+        assert token.revoked_at is None
+
+    def test_empty_name_is_a_field_error(self, client):
+        client.force_login(UserFactory())
+        response = client.post(reverse("account"), {"name": ""})
+        assert "name" in response.context["form"].errors
+        assert not ApiToken.objects.exists()

@@ -1,0 +1,89 @@
+import csv
+
+import pytest
+
+from tandem.people.models import Profile, User
+from tandem.programs import demo_data
+from tandem.programs.demo import (
+    DEMO_PASSWORD,
+    DEMO_PROGRAM_SLUG,
+    MENTEE_COLUMNS,
+    MENTOR_COLUMNS,
+    generate_demo,
+    load_demo_program,
+    write_demo_csv,
+)
+from tandem.programs.models import Enrolment, Invitation, Program
+
+
+def test_vocabulary_is_broad():
+    skills = {skill.casefold() for skill in demo_data.ALL_SKILLS}
+    assert len(skills) == len(demo_data.ALL_SKILLS) >= 150
+    assert set(demo_data.SKILLS) >= {"engineering", "data", "design", "product", "leadership",
+                                     "communication"}
+
+
+def test_generated_people_are_varied_and_deterministic():
+    people = generate_demo(300, seed=3)
+    assert len(people) == 300
+    assert people == generate_demo(300, seed=3)
+    assert people != generate_demo(300, seed=4)
+    mentees = [p for p in people if p["role"] == "mentee"]
+    mentors = [p for p in people if p["role"] == "mentor"]
+    assert 0.3 < len(mentors) / 300 < 0.45
+    goals = [p["text"] for p in mentees]
+    assert len(set(goals)) / len(goals) > 0.9
+    assert len({p["timezone"] for p in people}) >= 6
+    assert len({code for p in people for code in p["languages"]}) >= 5
+    assert len({p["department"] for p in people}) >= 10
+    assert len({p["seniority"] for p in people}) >= 7
+    assert {p["format"] for p in people} == {"virtual", "in_person", "any"}
+    assert len({p["cadence"] for p in people}) == 4
+    identity_share = sum(bool(p["identity"]) for p in people) / len(people)
+    assert 0.1 < identity_share < 0.3
+    assert sum(p["capacity"] for p in mentors) >= len(mentees)
+    evenings = [p for p in people if any(w.split()[1] >= "18:00" for w in p["availability"])]
+    assert evenings
+
+
+def test_csv_files(tmp_path):
+    mentees_path, mentors_path = write_demo_csv(tmp_path, people=500, seed=1)
+    with open(mentees_path, encoding="utf-8") as handle:
+        mentees = list(csv.DictReader(handle))
+    with open(mentors_path, encoding="utf-8") as handle:
+        mentors = list(csv.DictReader(handle))
+    assert tuple(mentees[0]) == MENTEE_COLUMNS and tuple(mentors[0]) == MENTOR_COLUMNS
+    assert len(mentees) + len(mentors) == 500
+    assert all(int(row["capacity"]) >= 1 for row in mentors)
+    assert all(row["goals"] and row["skills_wanted"] for row in mentees)
+
+
+@pytest.mark.django_db
+def test_load_is_idempotent_and_keeps_user_edits(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    logins = load_demo_program(people=40, seed=5)
+    assert [login.email for login in logins] == [
+        "admin@demo.tandem.test", "mentor001@demo.tandem.test", "mentee001@demo.tandem.test"]
+    assert {login.password for login in logins} == {DEMO_PASSWORD}
+    program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
+    assert Enrolment.objects.filter(program=program).count() == 41  # + the admin
+    assert User.objects.get(email="mentee001@demo.tandem.test").check_password(DEMO_PASSWORD)
+    assert User.objects.get(email="admin@demo.tandem.test").is_staff
+    assert Invitation.objects.filter(program=program).count() == 2
+
+    profile = Profile.objects.get(user__email="mentee001@demo.tandem.test")
+    profile.goals = "My own words"
+    profile.save()
+    Enrolment.objects.filter(person__email="mentor002@demo.tandem.test").update(capacity=9)
+
+    load_demo_program(people=40, seed=5)
+    assert User.objects.filter(email__endswith="demo.tandem.test").count() == 41
+    assert Enrolment.objects.filter(program=program).count() == 41
+    profile.refresh_from_db()
+    assert profile.goals == "My own words"
+    assert Enrolment.objects.get(person__email="mentor002@demo.tandem.test").capacity == 9
+    assert Invitation.objects.filter(program=program).count() == 2
+
+    Enrolment.objects.filter(person__email="mentee003@demo.tandem.test").delete()
+    load_demo_program(people=40, seed=5)
+    assert Enrolment.objects.filter(program=program).count() == 41

@@ -1,0 +1,70 @@
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tandem.people.models import Identity
+from tandem.programs import services
+from tandem.programs.exporting import EXPORT_COLUMNS, export_csv, export_xlsx
+from tests.programs.factories import EnrolmentFactory
+from tests.programs.test_import import ANA, BO, csv_bytes, preview
+
+pytestmark = pytest.mark.django_db
+
+CY = ("cy@example.org,Cy Li Wen,mentor,,Public speaking and storytelling,"
+      "Storytelling;Public speaking,8,zh;en,Asia/Singapore,Mon-Fri 09:00-10:00,in_person,"
+      "Singapore,monthly,Marketing,1,parent;immigrant,no,e1,,c1")
+
+
+@pytest.fixture
+def imported(program, admin):
+    batch = preview(program, admin, csv_bytes(ANA, BO, CY.replace("Mon-Fri", "Mon")))
+    assert batch.report["ok"], batch.report["errors"]
+    services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+    return program
+
+
+def test_csv_round_trip_changes_nothing(imported, admin):
+    content = export_csv(program=imported)
+    batch = preview(imported, admin, content)
+    assert batch.report["ok"], batch.report["errors"]
+    assert batch.report["summary"]["changes"] == 0
+    assert batch.report["summary"]["unchanged_people"] == 3
+
+
+def test_xlsx_round_trip_changes_nothing(imported, admin):
+    batch = preview(imported, admin, export_xlsx(program=imported), "people.xlsx")
+    assert batch.report["ok"], batch.report["errors"]
+    assert batch.report["summary"]["changes"] == 0
+
+
+def test_identity_is_never_exported(imported):
+    """Identity is import-only (privacy): the cells are empty, and an empty cell leaves the
+    stored identity unchanged on re-import, so the round trip still changes nothing."""
+    assert Identity.objects.count() == 2
+    rows = list(csv.DictReader(io.StringIO(export_csv(program=imported).decode("utf-8-sig"))))
+    assert [row["email"] for row in rows] == ["ana@example.org", "bo@example.org",
+                                              "cy@example.org"]
+    assert all(row["identity"] == "" and row["prefer_shared_identity"] == "" for row in rows)
+    assert rows[0]["exclude"] == "bo@example.org" and rows[0]["manager"] == "bo@example.org"
+    assert rows[2]["exclude"] == "ana@example.org"
+
+
+def test_columns_and_admins_left_out(imported):
+    workbook = load_workbook(io.BytesIO(export_xlsx(program=imported)), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == EXPORT_COLUMNS
+    assert {row[3] for row in rows[1:]} == {"mentee", "mentor"}
+
+
+def test_removed_participants_are_not_exported(imported):
+    EnrolmentFactory(program=imported, status="removed")
+    assert export_csv(program=imported).count(b"\n") == 4
+
+
+def test_export_queries_are_bounded(imported, django_assert_max_num_queries):
+    for _ in range(10):
+        EnrolmentFactory(program=imported)
+    with django_assert_max_num_queries(8):
+        export_csv(program=imported)

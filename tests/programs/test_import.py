@@ -1,0 +1,241 @@
+import io
+from unittest import mock
+
+import pytest
+from openpyxl import Workbook
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.people.models import Identity, Profile, User
+from tandem.programs import import_writer, importing, services
+from tandem.programs.models import Enrolment, ImportBatch, ImportStatus
+from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("email,name,role,goals,expertise,skills,seniority,languages,timezone,availability,"
+          "format,city,cadence,department,capacity,identity,prefer_shared_identity,exclude,"
+          "manager,id")
+ANA = ("ana@example.org,Ana Silva,mentee,Learn SQL,,SQL;Python,2,en;pt,America/Sao_Paulo,"
+       "Mon 09:00-12:00; Fri 22:00-01:00,virtual,São Paulo,weekly,Data,,woman,yes,m1,"
+       "bo@example.org,e1")
+BO = ("bo@example.org,Bo Chen,mentor,,Data modelling,SQL;dbt,7,en,Europe/Berlin,"
+      "Tue 10:00-12:00,any,Berlin,biweekly,Data,3,,,,,m1")
+
+
+def csv_bytes(*rows, header=HEADER) -> bytes:
+    return "\n".join([header, *rows]).encode("utf-8")
+
+
+def preview(program, admin, content, filename="people.csv"):
+    return services.import_preview(user=admin, program_id=program.pk, filename=filename,
+                                   content=content)
+
+
+def file_error(program, admin, content, filename="people.csv") -> str:
+    with pytest.raises(ApplicationError) as error:
+        preview(program, admin, content, filename)
+    assert not ImportBatch.objects.exists()
+    return error.value.fields["file"]
+
+
+class TestUnreadableFiles:
+    def test_bad_encoding_says_save_as_csv_utf8(self, program, admin):
+        content = csv_bytes(ANA.replace("São", "S\u00e3o"), BO).decode().encode("latin-1")
+        assert file_error(program, admin, content) == importing.BAD_ENCODING
+        assert "CSV UTF-8" in importing.BAD_ENCODING
+
+    def test_utf8_bom_is_fine(self, program, admin):
+        batch = preview(program, admin, b"\xef\xbb\xbf" + csv_bytes(ANA, BO))
+        assert batch.status == ImportStatus.PREVIEWED
+
+    def test_missing_required_columns(self, program, admin):
+        message = file_error(program, admin, b"email,name\nx@example.org,X\n")
+        assert message == importing.MISSING_COLUMNS.format(columns="role")
+
+    def test_no_data_rows(self, program, admin):
+        assert file_error(program, admin, (HEADER + "\n\n,,,\n").encode()) == importing.NO_ROWS
+
+    def test_empty(self, program, admin):
+        assert file_error(program, admin, b"  \n") == importing.FILE_EMPTY
+
+    def test_xlsx_that_is_not_a_workbook(self, program, admin):
+        assert file_error(program, admin, b"PK\x03\x04garbage", "people.xlsx") == \
+            importing.NOT_A_WORKBOOK
+        assert file_error(program, admin, b"hello,world", "people.xlsx") == \
+            importing.NOT_A_WORKBOOK
+
+    def test_too_large(self, program, admin):
+        content = csv_bytes(ANA) + b"\n" + b"x" * importing.MAX_UPLOAD_BYTES
+        assert "limit is 5 MB" in file_error(program, admin, content)
+
+    def test_duplicate_header(self, program, admin):
+        assert "twice" in file_error(program, admin, b"email,role,email\na@b.org,mentee,x\n")
+
+
+class TestRowErrors:
+    def test_every_problem_is_reported_with_row_and_column(self, program, admin):
+        rows = [
+            "not-an-email,X,boss,,,,11,en;xx,Mars/Olympus,Someday 9-5,bus,,often,,,,,,,",
+            "c@example.org,C,mentor,,,,3,en,UTC,Mon 09:00-10:00,virtual,,weekly,,0,,maybe,,,",
+            "d@example.org,D,mentee,,,,,,,,,,,,2,,,nobody@example.org,ghost@example.org,",
+        ]
+        batch = preview(program, admin, csv_bytes(*rows))
+        assert batch.status == ImportStatus.INVALID
+        found = {(e["row"], e["column"]) for e in batch.report["errors"]}
+        assert found == {
+            (2, "email"), (2, "role"), (2, "seniority"), (2, "languages"), (2, "timezone"),
+            (2, "availability"), (2, "format"), (2, "cadence"),
+            (3, "capacity"), (3, "prefer_shared_identity"),
+            (4, "capacity"), (4, "exclude"), (4, "manager"),
+        }
+        messages = {(e["row"], e["column"]): e["message"] for e in batch.report["errors"]}
+        assert messages[(4, "capacity")] == importing.CAPACITY_MENTEE
+        assert "Europe/Berlin" in messages[(2, "timezone")]
+        assert "xx" in messages[(2, "languages")]
+        assert not User.objects.filter(email__in=["c@example.org", "d@example.org"]).exists()
+
+    def test_confirm_refuses_and_writes_nothing(self, program, admin):
+        batch = preview(program, admin, csv_bytes(ANA, BO, "bad,X,mentee"))
+        with pytest.raises(ApplicationError) as error:
+            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        assert error.value.status == 409
+        assert not User.objects.filter(email__endswith="example.org").exclude(
+            pk=admin.pk).exists()
+        assert Enrolment.objects.filter(program=program).count() == 1  # the admin
+
+    def test_duplicate_email_and_role(self, program, admin):
+        batch = preview(program, admin, csv_bytes(BO, BO.replace("Bo Chen", "Bo C")))
+        assert batch.report["errors"] == [{"row": 3, "column": "email", "message":
+                                           importing.DUPLICATE_ROW.format(
+                                               other=2, email="bo@example.org",
+                                               role="mentor")}]
+
+    def test_id_taken_by_someone_else(self, program, admin):
+        services.import_confirm(user=admin, program_id=program.pk,
+                                batch_id=preview(program, admin, csv_bytes(BO)).pk)
+        other = BO.replace("bo@example.org", "cy@example.org")
+        batch = preview(program, admin, csv_bytes(other))
+        assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(2, "id")]
+
+
+class TestWriting:
+    def test_confirm_writes_everything(self, program, admin, mailoutbox,
+                                       django_capture_on_commit_callbacks):
+        batch = preview(program, admin, csv_bytes(ANA, BO))
+        assert batch.report["summary"] == {"rows": 2, "new_people": 2, "updated_people": 0,
+                                           "unchanged_people": 0, "new_enrolments": 2,
+                                           "updated_enrolments": 0, "changes": 4}
+        assert not User.objects.filter(email="ana@example.org").exists()  # dry run
+        with django_capture_on_commit_callbacks(execute=True):
+            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        ana = User.objects.get(email="ana@example.org")
+        assert not ana.has_usable_password()
+        assert (ana.first_name, ana.last_name) == ("Ana", "Silva")
+        profile = Profile.objects.get(user=ana)
+        assert profile.timezone == "America/Sao_Paulo" and profile.languages == ["en", "pt"]
+        assert sorted(s.name for s in profile.skills_wanted.all()) == ["Python", "SQL"]
+        assert [str(w) for w in profile.windows.all()] == [
+            "Mon 09:00-12:00", "Fri 22:00-24:00", "Sat 00:00-01:00"]
+        assert profile.availability_utc  # derived for matching
+        assert profile.manager.email == "bo@example.org"
+        identity = Identity.objects.get(user=ana)
+        assert identity.attributes == ["woman"] and identity.prefer_shared
+        assert identity.consented_at is not None
+        bo_enrolment = Enrolment.objects.get(person__email="bo@example.org")
+        assert (bo_enrolment.role, bo_enrolment.status, bo_enrolment.capacity) == (
+            "mentor", "active", 3)
+        ana_enrolment = Enrolment.objects.get(person=ana)
+        assert [u.email for u in ana_enrolment.exclude.all()] == ["bo@example.org"]
+        assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "bo@example.org"]
+        assert "/password-reset/" in mailoutbox[0].body
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.APPLIED
+
+    def test_reimport_updates_by_email_and_keeps_unset_fields(self, program, admin):
+        services.import_confirm(user=admin, program_id=program.pk,
+                                batch_id=preview(program, admin, csv_bytes(ANA, BO)).pk)
+        changed = "ana@example.org,,mentee,Learn SQL and dbt,,,,,,,,,,,,,,,,"
+        batch = preview(program, admin, csv_bytes(changed))
+        assert batch.report["summary"]["updated_people"] == 1
+        assert batch.report["summary"]["new_people"] == 0
+        assert batch.report["details"][0]["fields"] == ["goals"]
+        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        assert User.objects.filter(email="ana@example.org").count() == 1
+        profile = Profile.objects.get(user__email="ana@example.org")
+        assert profile.goals == "Learn SQL and dbt"
+        assert profile.timezone == "America/Sao_Paulo"  # empty cell: unchanged
+        assert profile.skills_wanted.count() == 2
+        assert Identity.objects.get(user__email="ana@example.org").attributes == ["woman"]
+
+    def test_existing_account_is_enrolled_not_duplicated(self, program, admin):
+        user = UserFactory(email="bo@example.org")
+        services.import_confirm(user=admin, program_id=program.pk,
+                                batch_id=preview(program, admin, csv_bytes(BO)).pk)
+        assert Enrolment.objects.get(program=program, role="mentor").person == user
+        user.refresh_from_db()
+        assert user.has_usable_password()
+
+    def test_all_or_nothing(self, program, admin):
+        batch = preview(program, admin, csv_bytes(ANA, BO))
+        with mock.patch.object(import_writer, "_write_enrolments",
+                               side_effect=RuntimeError("disk full")), \
+                pytest.raises(RuntimeError):
+            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        assert not User.objects.filter(email__in=["ana@example.org", "bo@example.org"]).exists()
+        assert not Profile.objects.exclude(user=admin).exists()
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.PREVIEWED
+
+    def test_confirm_twice_is_refused(self, program, admin):
+        batch = preview(program, admin, csv_bytes(BO))
+        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        with pytest.raises(ApplicationError) as error:
+            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        assert error.value.status == 409
+
+    def test_xlsx(self, program, admin):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["Email", "Role", "Seniority", "Capacity", "Timezone"])
+        sheet.append(["ed@example.org", "mentor", 6, 2.0, "Asia/Kolkata"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        batch = preview(program, admin, buffer.getvalue(), "people.xlsx")
+        assert batch.report["ok"], batch.report["errors"]
+        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        enrolment = Enrolment.objects.get(person__email="ed@example.org")
+        assert enrolment.capacity == 2
+        assert enrolment.person.profile.seniority == 6
+
+    def test_mentor_without_capacity_gets_program_default(self, program, admin):
+        program.default_capacity = 4
+        program.save()
+        services.import_confirm(user=admin, program_id=program.pk, batch_id=preview(
+            program, admin, b"email,role\nfi@example.org,mentor\n").pk)
+        assert Enrolment.objects.get(person__email="fi@example.org").capacity == 4
+
+
+class TestPermissions:
+    def test_participant_cannot_preview_or_confirm(self, program, admin):
+        participant = member_of(program)
+        with pytest.raises(NotFound):
+            preview(program, participant, csv_bytes(BO))
+        batch = preview(program, admin, csv_bytes(BO))
+        with pytest.raises(NotFound):
+            services.import_confirm(user=participant, program_id=program.pk, batch_id=batch.pk)
+
+    def test_batch_of_another_program(self, program, admin):
+        other = ProgramFactory()
+        batch = preview(other, admin_of(other), csv_bytes(BO))
+        with pytest.raises(NotFound):
+            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+
+
+def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_num_queries):
+    def rows(n):
+        return [f"p{i}@example.org,P {i},mentee,,,SQL,3,en,UTC,Mon 09:00-10:00,,,,,,,,,,"
+                for i in range(n)]
+    table = importing.read_table(filename="a.csv", content=csv_bytes(*rows(40)))
+    parsed, _ = importing.check_rows(table)
+    with django_assert_max_num_queries(6):
+        import_writer.import_plan(program=program, rows=parsed)

@@ -1,0 +1,62 @@
+"""The per-person websocket: only signed-in people connect, and events reach only their owner."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers, get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from tandem.people.models import User
+from tandem.web.consumers import NotificationConsumer, person_group
+
+pytestmark = pytest.mark.django_db
+
+
+def connect(user):
+    communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def deliver_to_owner_only(alice, bob):
+    alice_socket, bob_socket = connect(alice), connect(bob)
+    assert (await alice_socket.connect())[0]
+    assert (await bob_socket.connect())[0]
+    layer = get_channel_layer()
+    await layer.group_send(person_group(alice.pk),
+                           {"type": "person.event", "payload": {"kind": "ping", "n": 1}})
+    assert await alice_socket.receive_json_from(timeout=2) == {"kind": "ping", "n": 1}
+    assert await bob_socket.receive_nothing(timeout=0.2)
+    await alice_socket.disconnect()
+    await bob_socket.disconnect()
+
+
+async def refuse_anonymous():
+    socket = connect(AnonymousUser())
+    connected, code = await socket.connect()
+    assert not connected
+    assert code == 4401
+
+
+@pytest.fixture
+def two_people():
+    return (User.objects.create_user("alice@example.com", "pw-long-enough-1"),
+            User.objects.create_user("bob@example.com", "pw-long-enough-2"))
+
+
+def test_anonymous_socket_is_refused():
+    async_to_sync(refuse_anonymous)()
+
+
+def test_event_reaches_only_its_owner_in_memory(two_people):
+    async_to_sync(deliver_to_owner_only)(*two_people)
+
+
+def test_event_reaches_only_its_owner_over_redis(two_people, redis_url, settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                           "CONFIG": {"hosts": [redis_url]}}}
+    channel_layers.backends.clear()
+    try:
+        async_to_sync(deliver_to_owner_only)(*two_people)
+    finally:
+        channel_layers.backends.clear()

@@ -1,0 +1,64 @@
+"""Run the whole suite: SQLite first, then the database-facing tests on PostgreSQL.
+
+A service that is not reachable is skipped with a line saying so, unless the matching
+``TANDEM_REQUIRE_*`` variable is set (CI sets them all), in which case the run fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+PYTEST = [sys.executable, "-m", "pytest", "-q"]
+NO_TESTS_COLLECTED = 5
+
+
+def reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def required(service: str) -> bool:
+    return os.environ.get(f"TANDEM_REQUIRE_{service}", "").lower() in {"1", "true", "yes"}
+
+
+def run(label: str, args: list[str], env: dict[str, str]) -> int:
+    print(f"\n==== {label} ====", flush=True)
+    code = subprocess.call(PYTEST + args, env=env)
+    return 0 if code == NO_TESTS_COLLECTED else code
+
+
+def main() -> int:
+    extra = sys.argv[1:]
+    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    failures = []
+    if run("SQLite: the whole suite", extra, base_env):
+        failures.append("SQLite pass")
+    if reachable(POSTGRES_URL):
+        pg_env = {**base_env, "DATABASE_URL": POSTGRES_URL, "TANDEM_DB_TESTS_ONLY": "1",
+                  "TANDEM_REQUIRE_POSTGRES": "1"}
+        if run(f"PostgreSQL ({POSTGRES_URL}): database-facing tests", extra, pg_env):
+            failures.append("PostgreSQL pass")
+    elif required("POSTGRES"):
+        print(f"PostgreSQL is required but nothing answers at {POSTGRES_URL}.")
+        failures.append("PostgreSQL unreachable")
+    else:
+        print(f"\nSKIPPED: the PostgreSQL pass (nothing answers at {POSTGRES_URL}; "
+              "set TANDEM_TEST_DATABASE_URL to point at a server).")
+    if failures:
+        print("\nFAILED: " + ", ".join(failures))
+        return 1
+    print("\nAll passes green.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
