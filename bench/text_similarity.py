@@ -30,7 +30,8 @@ def load(path: Path = DATA) -> list[dict]:
         rows = list(csv.DictReader(handle))
     for row in rows:
         row["candidates"] = [row["correct"]] + [
-            row[k] for k in ("decoy1", "decoy2", "decoy3") if row.get(k)]
+            row[k] for k in ("decoy1", "decoy2", "decoy3") if row.get(k)
+        ]
     return rows
 
 
@@ -38,8 +39,9 @@ class TfidfBaseline:
     """Plain word TF-IDF fitted on every text of the benchmark (an optimistic baseline)."""
 
     def __init__(self, corpus: list[str], analyzer: str = "word", ngram_range=(1, 1)):
-        self.vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range,
-                                          sublinear_tf=True).fit(corpus)
+        self.vectorizer = TfidfVectorizer(
+            analyzer=analyzer, ngram_range=ngram_range, sublinear_tf=True
+        ).fit(corpus)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return self.vectorizer.transform(texts).toarray().astype(np.float32)
@@ -55,8 +57,10 @@ def evaluate(embedder, rows: list[dict]) -> dict[str, tuple[float, float, int]]:
         rank = 1 + int(np.sum(scores[1:] >= scores[0]))
         for split in (row["split"], "all"):
             results.setdefault(split, []).append(rank)
-    return {split: (float(np.mean(np.array(r) == 1)), float(np.mean(1 / np.array(r))), len(r))
-            for split, r in results.items()}
+    return {
+        split: (float(np.mean(np.array(r) == 1)), float(np.mean(1 / np.array(r))), len(r))
+        for split, r in results.items()
+    }
 
 
 def failures(embedder, rows: list[dict], split: str) -> list[str]:
@@ -92,17 +96,23 @@ def main(argv: list[str]) -> int:
     print(f"{'embedder':30}" + "".join(f"{s + ' top1':>11}{s + ' MRR':>10}" for s in splits))
     for name, embedder in embedders.items():
         figures = evaluate(embedder, rows)
-        print(f"{name:30}" + "".join(f"{figures[s][0]:>11.3f}{figures[s][1]:>10.3f}"
-                                     for s in splits))
+        print(
+            f"{name:30}" + "".join(f"{figures[s][0]:>11.3f}{figures[s][1]:>10.3f}" for s in splits)
+        )
     if "--failures" in argv:
-        print("builtin failures (dev):", *failures(embedders["builtin (concepts + words)"],
-                                                   rows, "dev"), sep="\n")
+        print(
+            "builtin failures (dev):",
+            *failures(embedders["builtin (concepts + words)"], rows, "dev"),
+            sep="\n",
+        )
     texts = [f"{row['goal']} {k}" for row in rows for k in range(1300)]
     start = time.perf_counter()
     BuiltinEmbedder().embed(texts)
     seconds = time.perf_counter() - start
-    print(f"builtin speed: {len(texts)} distinct texts in {seconds:.2f} s "
-          f"({len(texts) / seconds:,.0f} texts/s)")
+    print(
+        f"builtin speed: {len(texts)} distinct texts in {seconds:.2f} s "
+        f"({len(texts) / seconds:,.0f} texts/s)"
+    )
     return 0
 
 

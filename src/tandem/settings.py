@@ -177,3 +177,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Mentorships: generated video rooms are <base>/tandem-<random> (any Jitsi-compatible server).
+TANDEM_VIDEO_BASE_URL = os.environ.get("TANDEM_VIDEO_BASE_URL", "https://meet.jit.si").rstrip("/")

@@ -21,8 +21,18 @@ class _Assignment:
     phase_seconds: dict = field(default_factory=dict)
 
 
-def _greedy_solve(graph, *, objective, pinned=(), forbidden=(), group_of_mentee=None,
-                  group_floor=None, seed=0, progress=None, outside_bound=None):
+def _greedy_solve(
+    graph,
+    *,
+    objective,
+    pinned=(),
+    forbidden=(),
+    group_of_mentee=None,
+    group_floor=None,
+    seed=0,
+    progress=None,
+    outside_bound=None,
+):
     """Stand-in used only while ``tandem.matching.solve`` does not exist yet."""
     mentor_of = np.full(graph.n_mentees, -1)
     score_of = np.full(graph.n_mentees, np.nan)
@@ -42,8 +52,10 @@ def _greedy_solve(graph, *, objective, pinned=(), forbidden=(), group_of_mentee=
 
 def _greedy_causes(graph, mentor_of):
     has_edges = np.bincount(graph.mentee, minlength=graph.n_mentees) > 0
-    return [None if j >= 0 else ("all_compatible_full" if has_edges[i] else "no_edges")
-            for i, j in enumerate(mentor_of)]
+    return [
+        None if j >= 0 else ("all_compatible_full" if has_edges[i] else "no_edges")
+        for i, j in enumerate(mentor_of)
+    ]
 
 
 @pytest.fixture

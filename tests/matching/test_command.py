@@ -29,8 +29,16 @@ def files(tmp_path):
 
 
 def run(files, *extra):
-    return main(["--mentees", str(files / "mentees.csv"), "--mentors",
-                 str(files / "mentors.csv"), "--no-progress", *extra])
+    return main(
+        [
+            "--mentees",
+            str(files / "mentees.csv"),
+            "--mentors",
+            str(files / "mentors.csv"),
+            "--no-progress",
+            *extra,
+        ]
+    )
 
 
 def read_pairs(path):
@@ -47,18 +55,38 @@ def test_end_to_end(files, capsys):
     assert "shares goals in data visualisation" in pairs["a"]["reasons"]
     assert "3 h/week overlap" in pairs["a"]["reasons"]
     assert pairs["c"]["mentor_id"] == "" and pairs["c"]["reasons"] == (
-        "no mentor shares a language")
+        "no mentor shares a language"
+    )
     report = json.loads((files / "r.json").read_text())
     assert report["matched"] == 2 and report["unmatched"] == 1
     assert report["objective"] == "optimal" and "read" in report["phase_seconds"]
-    assert {"total_score", "mean_score", "min_score", "upper_bound", "gap",
-            "blocking_pairs", "groups"} <= set(report)
+    assert {
+        "total_score",
+        "mean_score",
+        "min_score",
+        "upper_bound",
+        "gap",
+        "blocking_pairs",
+        "groups",
+    } <= set(report)
     assert "matched 2 of 3 mentees" in capsys.readouterr().err
 
 
 def test_pairs_go_to_stdout_without_out(files, capsys):
-    assert main(["match", "--mentees", str(files / "mentees.csv"), "--mentors",
-                 str(files / "mentors.csv"), "--objective", "stable"]) == 0
+    assert (
+        main(
+            [
+                "match",
+                "--mentees",
+                str(files / "mentees.csv"),
+                "--mentors",
+                str(files / "mentors.csv"),
+                "--objective",
+                "stable",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("mentee_id,mentor_id,score,reasons")
 
@@ -68,15 +96,24 @@ def test_input_errors_create_no_files(files, capsys):
     code = run(files, "--out", str(files / "pairs.csv"), "--report", str(files / "r.json"))
     assert code == 1
     err = capsys.readouterr().err.splitlines()
-    assert f"{files}/mentors.csv:2:capacity: capacity must be a whole number >= 0 " \
-           "(got '1.5')" in err
+    assert (
+        f"{files}/mentors.csv:2:capacity: capacity must be a whole number >= 0 (got '1.5')" in err
+    )
     assert any(line.startswith(f"{files}/mentors.csv:2:timezone:") for line in err)
     assert sorted(p.name for p in files.iterdir()) == ["mentees.csv", "mentors.csv"]
 
 
 def test_pin_forbid_weights_and_determinism(files):
-    args = ["--pin", "a:story", "--forbid", "b:dash", "--weights", "goals=5,skills=0",
-            "--seed", "7"]
+    args = [
+        "--pin",
+        "a:story",
+        "--forbid",
+        "b:dash",
+        "--weights",
+        "goals=5,skills=0",
+        "--seed",
+        "7",
+    ]
     assert run(files, "--out", str(files / "one.csv"), *args) == 0
     assert run(files, "--out", str(files / "two.csv"), *args) == 0
     assert (files / "one.csv").read_text() == (files / "two.csv").read_text()
@@ -100,8 +137,18 @@ def test_usage_errors(files):
 def test_score_table_mode(tmp_path):
     (tmp_path / "s.csv").write_text("mentee_id,mentor_id,score\na,m,0.5\nb,m,0.9\nc,n,0.2\n")
     (tmp_path / "c.csv").write_text("id,capacity\nm,1\nn,0\n")
-    code = main(["--scores", str(tmp_path / "s.csv"), "--capacities", str(tmp_path / "c.csv"),
-                 "--out", str(tmp_path / "p.csv"), "--report", str(tmp_path / "r.json")])
+    code = main(
+        [
+            "--scores",
+            str(tmp_path / "s.csv"),
+            "--capacities",
+            str(tmp_path / "c.csv"),
+            "--out",
+            str(tmp_path / "p.csv"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ]
+    )
     assert code == 0
     pairs = read_pairs(tmp_path / "p.csv")
     assert pairs["b"]["mentor_id"] == "m" and pairs["b"]["reasons"] == "score from the table"
@@ -110,8 +157,8 @@ def test_score_table_mode(tmp_path):
 
 
 def test_one_participants_file(tmp_path):
-    (tmp_path / "p.csv").write_text("id,role,capacity,goals,expertise\n"
-                                    "a,mentee,,SQL,\nm,mentor,1,,SQL databases\n")
-    assert main(["--participants", str(tmp_path / "p.csv"), "--out",
-                 str(tmp_path / "o.csv")]) == 0
+    (tmp_path / "p.csv").write_text(
+        "id,role,capacity,goals,expertise\na,mentee,,SQL,\nm,mentor,1,,SQL databases\n"
+    )
+    assert main(["--participants", str(tmp_path / "p.csv"), "--out", str(tmp_path / "o.csv")]) == 0
     assert read_pairs(tmp_path / "o.csv")["a"]["mentor_id"] == "m"

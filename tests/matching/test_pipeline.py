@@ -12,20 +12,30 @@ def _solver(solver):
 
 
 def test_known_optimal_answer():
-    mentees = [Mentee(id="viz", goals="my charts should tell a clear story to executives"),
-               Mentee(id="pm", goals="write better user stories and acceptance criteria")]
-    mentors = [Mentor(id="story", expertise="user story mapping and requirements"),
-               Mentor(id="dash", expertise="data visualisation and dashboard design")]
+    mentees = [
+        Mentee(id="viz", goals="my charts should tell a clear story to executives"),
+        Mentee(id="pm", goals="write better user stories and acceptance criteria"),
+    ]
+    mentors = [
+        Mentor(id="story", expertise="user story mapping and requirements"),
+        Mentor(id="dash", expertise="data visualisation and dashboard design"),
+    ]
     result = match_participants(mentees, mentors)
     assert {(p["mentee_id"], p["mentor_id"]) for p in result.pairs} == {
-        ("viz", "dash"), ("pm", "story")}
+        ("viz", "dash"),
+        ("pm", "story"),
+    }
     assert result.report["matched"] == 2 and result.report["unmatched"] == 0
     assert set(result.pairs[0]["criteria"]) >= {"goals", "skills", "availability"}
 
 
 def test_unmatched_get_reasons_and_constraints_hold():
-    mentees = [Mentee(id="a", languages=("de",)), Mentee(id="b"), Mentee(id="c"),
-               Mentee(id="d", manager="m")]
+    mentees = [
+        Mentee(id="a", languages=("de",)),
+        Mentee(id="b"),
+        Mentee(id="c"),
+        Mentee(id="d", manager="m"),
+    ]
     mentors = [Mentor(id="m", languages=("en",), capacity=1)]
     result = match_participants(mentees, mentors)
     reasons = {u["mentee_id"]: u["reason"] for u in result.unmatched}
@@ -37,10 +47,12 @@ def test_unmatched_get_reasons_and_constraints_hold():
 
 def test_pins_forbids_and_determinism():
     mentees, mentors = people(40, 15, seed=9)
-    first = match_participants(mentees, mentors, seed=3,
-                               pinned=[("e0", "r1")], forbidden=[("e1", "r2")])
-    again = match_participants(mentees, mentors, seed=3,
-                               pinned=[("e0", "r1")], forbidden=[("e1", "r2")])
+    first = match_participants(
+        mentees, mentors, seed=3, pinned=[("e0", "r1")], forbidden=[("e1", "r2")]
+    )
+    again = match_participants(
+        mentees, mentors, seed=3, pinned=[("e0", "r1")], forbidden=[("e1", "r2")]
+    )
     assert first.pairs == again.pairs
     pairs = {(p["mentee_id"], p["mentor_id"]) for p in first.pairs}
     assert ("e0", "r1") in pairs and ("e1", "r2") not in pairs
@@ -67,10 +79,24 @@ def test_bad_arguments():
 
 def test_rank_mentors_for_respects_constraints_and_direction():
     mentee = Mentee(id="a", goals="lead a team", seniority=8, exclude=("x",))
-    mentors = [Mentor(id="x", expertise="people management"),
-               Mentor(id="junior", expertise="people management", seniority=2),
-               Mentor(id="senior", expertise="people management", seniority=9),
-               Mentor(id="full", expertise="people management", capacity=0)]
+    mentors = [
+        Mentor(id="x", expertise="people management"),
+        Mentor(id="junior", expertise="people management", seniority=2),
+        Mentor(id="senior", expertise="people management", seniority=9),
+        Mentor(id="full", expertise="people management", capacity=0),
+    ]
     assert [m for m, _, _ in rank_mentors_for(mentee, mentors)] == ["senior", "junior"]
     reverse = rank_mentors_for(mentee, mentors, reverse=True, limit=1)
     assert reverse[0][0] == "junior" and "reverse mentoring" in reverse[0][2]
+
+
+def test_top_k_mode_reports_a_bound_over_all_pairs():
+    mentees, mentors = people(150, 60, seed=4)
+    dense = match_participants(mentees, mentors)
+    sparse = match_participants(mentees, mentors, top_k=5, dense_limit=0)
+    assert sparse.report["candidates"] == "top 5 per person"
+    assert sparse.report["candidate_pairs"] < dense.report["candidate_pairs"]
+    assert sparse.report["matched"] == dense.report["matched"]
+    # The bound of the top-k run covers every pair, so it bounds the dense optimum too.
+    assert sparse.report["upper_bound"] >= dense.report["total_score"] - 1e-6
+    assert sparse.report["total_score"] <= dense.report["total_score"] + 1e-6

@@ -9,8 +9,9 @@ from tandem.matching.profiles import Mentee, Mentor
 
 def utc_slots(windows, zone):
     """Set of UTC 15-minute slot numbers (0 = Monday 00:00 UTC)."""
-    bits = np.unpackbits(pf.availability_bits(tuple(windows), zone).view(np.uint8),
-                         bitorder="little")
+    bits = np.unpackbits(
+        pf.availability_bits(tuple(windows), zone).view(np.uint8), bitorder="little"
+    )
     return set(np.flatnonzero(bits).tolist())
 
 
@@ -30,8 +31,18 @@ class TestParseWindow:
     def test_end_before_start_wraps_past_midnight(self):
         assert pf.parse_window("Sun 23:00-01:00") == [(6, 1380, 1500)]
 
-    @pytest.mark.parametrize("text", ["Mon", "Funday 09:00-10:00", "Mon 9-10",
-                                      "Mon 09:00-25:00", "Mon 09:61-10:00", "", "Mo 09:00-10:00"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Mon",
+            "Funday 09:00-10:00",
+            "Mon 9-10",
+            "Mon 09:00-25:00",
+            "Mon 09:61-10:00",
+            "",
+            "Mo 09:00-10:00",
+        ],
+    )
     def test_bad_windows_raise(self, text):
         with pytest.raises(ValueError, match="bad availability window"):
             pf.parse_window(text)
@@ -66,8 +77,10 @@ class TestAvailabilityInUtc:
         end = (start + length) % 96
         if end == start:
             return
-        text = f"{pf._FULL_DAYS[day][:3]} {start // 4:02d}:{start % 4 * 15:02d}-" \
-               f"{end // 4:02d}:{end % 4 * 15:02d}"
+        text = (
+            f"{pf._FULL_DAYS[day][:3]} {start // 4:02d}:{start % 4 * 15:02d}-"
+            f"{end // 4:02d}:{end % 4 * 15:02d}"
+        )
         assert len(utc_slots([text], "Asia/Kolkata")) == length
 
 

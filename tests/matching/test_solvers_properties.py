@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import count_blocking_pairs, solve
-from tandem.matching.solvers import stable
+from tandem.matching.solvers import repair, stable
+from tandem.matching.solvers.bounds import lagrangian_bound
+from tandem.matching.solvers.flow import optimal_edges
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -263,3 +271,32 @@ def test_fair_floor_is_proven_best_on_random_instances():
         assert result.total_score == pytest.approx(fair[2], abs=1e-9)
         trade_offs += fair[1] > optimal[1] if fair[0] else 0
     assert trade_offs >= 10
+
+
+@FAST
+@given(graphs(max_mentees=7, max_mentors=4), st.integers(1, 2), st.sampled_from(["optimal", "fair"]))
+def test_repair_pass_finds_the_whole_graph_optimum(monkeypatch_module, graph, k, objective):
+    # With 1-2 candidates per mentee the repair loop, not the first solve, must prove optimality.
+    monkeypatch_module.setattr(repair, "CANDIDATES_PER_MENTEE", k)
+    result = solve(graph, objective=objective)
+    count, worst, total = _brute(graph, objective)
+    assert (result.n_matched, result.total_score) == (count, pytest.approx(total, abs=1e-6))
+    if objective == "fair" and count:
+        assert result.min_score == worst
+    assert total - 1e-9 <= result.upper_bound <= _brute(graph, "optimal")[2] + 1e-6 + (
+        0 if objective == "optimal" else math.inf)
+
+
+def test_repair_pass_on_a_dense_random_graph():
+    rng = np.random.default_rng(11)
+    n, m = 300, 40
+    graph = CandidateGraph.from_edges(n, m, np.repeat(np.arange(n), m), np.tile(np.arange(m), n),
+                                      rng.random(n * m), rng.integers(5, 9, m))
+    proven = repair.proven_optimal(graph, k=2)
+    direct = optimal_edges(graph)
+    assert proven.repairs >= 1
+    totals = [math.fsum(graph.score[e[e >= 0]].tolist()) for e in (proven.edge_of, direct)]
+    assert (proven.edge_of >= 0).sum() == (direct >= 0).sum()
+    assert totals[0] == pytest.approx(totals[1], rel=1e-9)
+    bound = lagrangian_bound(graph, proven.prices, int((direct >= 0).sum()), exact_cardinality=True)
+    assert totals[1] <= bound <= totals[1] + 1e-6

@@ -27,18 +27,35 @@ def ranking(embedder, query, candidates):
 
 class TestBuiltinEmbedder:
     def test_meaning_beats_shared_words(self, embedder):
-        assert ranking(embedder, "I want my charts to tell a clear story to executives",
-                       ["user story mapping", "data visualisation and dashboard design"]
-                       )[0] == "data visualisation and dashboard design"
+        assert (
+            ranking(
+                embedder,
+                "I want my charts to tell a clear story to executives",
+                ["user story mapping", "data visualisation and dashboard design"],
+            )[0]
+            == "data visualisation and dashboard design"
+        )
 
-    @pytest.mark.parametrize("query, right, decoy", [
-        ("speak up in meetings without freezing", "building confidence and assertiveness",
-         "running effective meetings"),
-        ("set up CI/CD so we release every day", "continuous delivery and deployment automation",
-         "release notes writing"),
-        ("become a first-time manager", "managing people and one-on-ones",
-         "project management tools"),
-    ])
+    @pytest.mark.parametrize(
+        "query, right, decoy",
+        [
+            (
+                "speak up in meetings without freezing",
+                "building confidence and assertiveness",
+                "running effective meetings",
+            ),
+            (
+                "set up CI/CD so we release every day",
+                "continuous delivery and deployment automation",
+                "release notes writing",
+            ),
+            (
+                "become a first-time manager",
+                "managing people and one-on-ones",
+                "project management tools",
+            ),
+        ],
+    )
     def test_other_known_answers(self, embedder, query, right, decoy):
         assert ranking(embedder, query, [decoy, right])[0] == right
 
@@ -63,7 +80,13 @@ class TestBuiltinEmbedder:
         a, b = embedder.embed(["visualisation", "visualizations"])
         assert float(a @ b) == pytest.approx(1.0, abs=1e-6)
         assert tokenize("C++ and CI/CD for A/B tests") == [
-            "cplusplus", "and", "cicd", "for", "ab", "test"]
+            "cplusplus",
+            "and",
+            "cicd",
+            "for",
+            "ab",
+            "test",
+        ]
 
     def test_protocol(self, embedder):
         assert isinstance(embedder, Embedder)

@@ -110,3 +110,10 @@ def test_cohort_programs_do_not_offer_self_serve_browsing(client):
     me = mentee(program)
     client.force_login(me)
     assert client.get(reverse("program_mentors", args=[program.slug])).status_code == 403
+
+
+def test_a_mentor_already_working_with_the_mentee_is_not_offered_again(market):
+    Mentorship.objects.create(program=market["program"], mentor=market["eli"],
+                              mentee=market["me"], state=MentorshipState.PROPOSED)
+    result = mentor_recommendations(user=market["me"], program=market["program"])
+    assert ids(result) == [market["dana"].pk]

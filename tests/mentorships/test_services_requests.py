@@ -43,7 +43,8 @@ def send(program, sender, recipient, message="Help me grow as a speaker."):
 
 
 class TestCreate:
-    def test_mentee_sends_to_mentor(self, program, mentor, mentee, django_capture_on_commit_callbacks):
+    def test_mentee_sends_to_mentor(self, program, mentor, mentee,
+                                    django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             request = send(program, mentee, mentor)
         assert request.state == RequestState.PENDING

@@ -261,3 +261,12 @@ def test_openapi_schema_of_people_router_builds():
                 assert model.model_json_schema()
     profile_op = router.path_operations["/{user_id}"].operations[0]
     assert "attributes" not in str(profile_op.response_models)
+
+
+def test_openapi_document_lists_people_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    paths = {path for path in schema["paths"] if path.startswith("/api/people/")}
+    assert {"/api/people/me", "/api/people/me/identity", "/api/people/me/tokens",
+            "/api/people/me/tokens/{token_id}", "/api/people/skills",
+            "/api/people/{user_id}"} <= paths
+    assert "Identity" not in str(schema["paths"]["/api/people/{user_id}"])

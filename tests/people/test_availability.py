@@ -15,6 +15,7 @@ from tandem.people.availability import (
     Window,
     format_window,
     format_windows,
+    format_windows_joined,
     from_utc_intervals,
     merge_intervals,
     merge_windows,
@@ -192,3 +193,25 @@ class TestProperties:
             assert a[1] < b[0]
         # A DST change moves at most one hour.
         assert abs(_total(intervals) - sum(w.end - w.start for w in merge_windows(windows))) <= 60
+
+
+class TestJoinedFormat:
+    def test_overnight_windows_are_joined(self):
+        windows = parse_windows(["Fri 22:00-01:00", "Sun 23:00-00:30", "Tue 00:00-24:00",
+                                 "Wed 00:00-03:00"])
+        assert format_windows_joined(windows) == [
+            "Tue 00:00-24:00", "Wed 00:00-03:00", "Fri 22:00-01:00", "Sun 23:00-00:30"]
+
+    @given(windows_strategy)
+    def test_joined_text_parses_back_to_the_same_windows(self, windows):
+        merged = merge_windows(windows)
+        assert parse_windows(format_windows_joined(merged)) == merged
+
+
+def test_docstring_examples():
+    import doctest
+
+    from tandem.people import availability
+
+    result = doctest.testmod(availability)
+    assert result.attempted >= 8 and result.failed == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from django.core import signing
@@ -32,6 +32,12 @@ class TestSignUp:
         assert len(mailoutbox) == 1
         assert mailoutbox[0].to == ["ada@example.org"]
         assert "/verify-email/" in mailoutbox[0].body
+
+    @pytest.mark.parametrize("hint, stored", [("America/Chicago", "America/Chicago"),
+                                              ("Nowhere/Land", "UTC"), ("", "UTC")])
+    def test_browser_time_zone_hint(self, hint, stored):
+        user = services.user_sign_up(email="tz@example.org", password=PASSWORD, timezone=hint)
+        assert Profile.objects.get(user=user).timezone == stored
 
     def test_duplicate_email_is_case_insensitive(self):
         UserFactory(email="grace@example.org")
@@ -122,15 +128,15 @@ class TestSkills:
             assert services.skill_get_or_create_bulk(names=["python"])[0].name == "Python"
 
 
-FULL_UPDATE = dict(
-    first_name="Ada", last_name="Lovelace", headline="  Analyst   engine  fan ",
-    bio="Bio text", goals="Learn Rust", expertise="Mathematics",
-    skills_offered=["python", " Data   Science"], skills_wanted="Rust, rust, Go",
-    seniority=5, department="Research", city="London", timezone="Europe/London",
-    availability=["Mon 09:00-12:00", "Mon 11:00-13:00", "Fri 22:00-01:00"],
-    languages=["en", "FR", "en"], meeting_format="virtual", cadence="biweekly",
-    working_style={"structure": 2, "pace": "4"},
-)
+FULL_UPDATE = {
+    "first_name": "Ada", "last_name": "Lovelace", "headline": "  Analyst   engine  fan ",
+    "bio": "Bio text", "goals": "Learn Rust", "expertise": "Mathematics",
+    "skills_offered": ["python", " Data   Science"], "skills_wanted": "Rust, rust, Go",
+    "seniority": 5, "department": "Research", "city": "London", "timezone": "Europe/London",
+    "availability": ["Mon 09:00-12:00", "Mon 11:00-13:00", "Fri 22:00-01:00"],
+    "languages": ["en", "FR", "en"], "meeting_format": "virtual", "cadence": "biweekly",
+    "working_style": {"structure": 2, "pace": "4"},
+}
 
 
 class TestProfileUpdate:
@@ -307,3 +313,25 @@ class TestApiTokens:
         again = services.api_token_revoke(user=owner, token_id=token.pk)
         assert again.revoked_at == revoked.revoked_at
         assert re.fullmatch(r"[0-9a-f]{64}", revoked.key_hash)
+
+
+class TestBulkRefresh:
+    def test_only_changed_profiles_are_saved(self, django_assert_max_num_queries):
+        from datetime import datetime
+
+        from tandem.people.tasks import refresh_availability_run
+
+        london = ProfileFactory(timezone="Europe/London")
+        tokyo = ProfileFactory(timezone="Asia/Tokyo")
+        for profile in (london, tokyo):
+            services.profile_set_availability(profile=profile, actor=None,
+                                              windows=["Mon 09:00-10:00"],
+                                              reference_date=date(2026, 1, 14))
+        ProfileFactory()  # no windows at all
+        with django_assert_max_num_queries(6):
+            changed = services.profiles_refresh_availability_bulk(
+                reference_date=date(2026, 7, 15))
+        assert changed == 1  # Tokyo has no DST
+        assert Profile.objects.get(pk=london.pk).availability_utc == [[480, 540]]
+        assert refresh_availability_run(datetime(2026, 1, 14, tzinfo=UTC)) == 1
+        assert Profile.objects.get(pk=london.pk).availability_utc == [[540, 600]]

@@ -67,6 +67,22 @@ class TestSignUpVerifyLogin:
         assert "password_again" in response.context["form"].errors
         assert not User.objects.filter(email="x@example.org").exists()
 
+    @pytest.mark.parametrize("target, expected", [
+        ("/programs/join/abc/", "/programs/join/abc/"),
+        ("https://evil.example/", "/profile/"),
+        ("//evil.example/x", "/profile/"),
+    ])
+    def test_signup_follows_only_safe_next(self, client, target, expected):
+        response = client.post(reverse("signup") + f"?next={target}", {
+            "email": "n@example.org", "password": PASSWORD, "password_again": PASSWORD,
+            "next": target})
+        assert response["Location"] == expected
+
+    def test_signed_in_people_are_sent_on_from_signup_and_login(self, client):
+        client.force_login(UserFactory())
+        assert client.get(reverse("signup"))["Location"] == reverse("dashboard")
+        assert client.get(reverse("login"))["Location"] == reverse("dashboard")
+
     def test_bad_verification_link(self, client):
         response = client.get(reverse("verify_email", args=["nonsense"]))
         assert response.status_code == 400
@@ -148,7 +164,9 @@ class TestPasswordReset:
         response = client.post(set_url, {"new_password1": new, "new_password2": new})
         assert response["Location"] == reverse("password_reset_complete")
         assert client.get(reverse("password_reset_complete")).status_code == 200
-        assert User.objects.get(email="a@example.org").check_password(new)
+        user = User.objects.get(email="a@example.org")
+        assert user.check_password(new)
+        assert user.email_verified_at is not None  # the link proved the address
         # The link is single-use.
         assert client.get(link, follow=True).context["validlink"] is False
 
@@ -203,12 +221,23 @@ class TestProfileEdit:
             "Mon 09:00-13:00", "Fri 22:00-24:00", "Sat 00:00-01:00"]
         assert profile.availability_utc
         # The page shows it all back, in a bounded number of queries.
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(9):
             page = client.get(reverse("profile_edit"))
         html = page.content.decode()
         assert 'value="Python, Data science"' in html or 'value="Data science, Python"' in html
-        assert html.count('name="avail_day"') == 4  # three windows + one empty row
-        assert 'value="00:00"' in html  # Fri 22:00-24:00 shows its end as midnight
+        # Mon 09:00-13:00 and the overnight Fri 22:00-01:00 (joined again) + one empty row.
+        assert html.count('name="avail_day"') == 3
+        assert 'value="22:00"' in html and 'value="01:00"' in html
+        assert "English, German" in html
+
+    def test_window_ending_at_midnight_shows_00_00(self, client):
+        profile = ProfileFactory()
+        client.force_login(profile.user)
+        client.post(reverse("profile_edit"), _profile_post(
+            manager_email="", avail_day=["Sat"], avail_start=["20:00"], avail_end=["00:00"]))
+        assert [str(w) for w in profile.windows.all()] == ["Sat 20:00-24:00"]
+        html = client.get(reverse("profile_edit")).content.decode()
+        assert 'value="00:00"' in html
 
     def test_bad_time_zone_gives_field_error_and_writes_nothing(self, client):
         profile = ProfileFactory(headline="Before", timezone="UTC")
@@ -216,7 +245,9 @@ class TestProfileEdit:
         response = client.post(reverse("profile_edit"), _profile_post(timezone="Mars/Base"))
         assert response.status_code == 400
         assert "timezone" in response.context["form"].errors
-        assert "Nothing was saved" in response.content.decode()
+        html = response.content.decode()
+        assert "Nothing was saved" in html and 'href="#id_timezone"' in html
+        assert "[" not in html.split("error-summary-heading")[1].split("</ul>")[0]
         profile.refresh_from_db()
         assert (profile.headline, profile.timezone) == ("Before", "UTC")
         assert not profile.windows.exists()

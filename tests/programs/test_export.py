@@ -4,7 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tandem.people.models import Identity
+from tandem.people.models import Identity, Profile
 from tandem.programs import services
 from tandem.programs.exporting import EXPORT_COLUMNS, export_csv, export_xlsx
 from tests.programs.factories import EnrolmentFactory
@@ -26,6 +26,8 @@ def imported(program, admin):
 
 
 def test_csv_round_trip_changes_nothing(imported, admin):
+    Profile.objects.filter(user__email="bo@example.org").update(
+        working_style={"pace": 2, "focus": 5})
     content = export_csv(program=imported)
     batch = preview(imported, admin, content)
     assert batch.report["ok"], batch.report["errors"]

@@ -239,3 +239,14 @@ def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_nu
     parsed, _ = importing.check_rows(table)
     with django_assert_max_num_queries(6):
         import_writer.import_plan(program=program, rows=parsed)
+
+
+def test_working_style_column(program, admin):
+    content = (b"email,role,working_style\ngi@example.org,mentee,Structure=4; pace=2\n"
+               b"hu@example.org,mentee,speed=9\n")
+    batch = preview(program, admin, content)
+    assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(3, "working_style")]
+    batch = preview(program, admin, content.split(b"\nhu")[0])
+    services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+    assert Profile.objects.get(user__email="gi@example.org").working_style == {
+        "structure": 4, "pace": 2}

@@ -2,8 +2,9 @@
 :class:`~tandem.matching.graph.CandidateGraph`.
 
 Small inputs (``n * m <= dense_limit``) keep every allowed pair. Large ones keep, per mentee,
-the ``top_k`` mentors by a cheap score (the criteria in ``CHEAP_CRITERIA``, computed on dense
-blocks of mentees) and, per mentor, its ``top_k`` mentees, so memory grows with ``(n + m) k``.
+the ``top_k`` mentors by a cheap upper bound on the score (:mod:`tandem.matching.topk`, computed
+on dense blocks of mentees) and, per mentor, its ``top_k`` mentees, so memory grows with
+``(n + m) k``.
 The full score of a pair outside the graph is at most its cheap score plus the largest possible
 contribution of the other criteria; ``outside_bound`` records that bound per mentee, so a solver
 can prove how far its answer can be from the optimum over all pairs.
@@ -17,8 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from tandem.matching.features import (
-    CHEAP_CRITERIA,
-    CRITERIA,
     DEFAULT_CONFLICT_RULES,
     FeatureSpace,
     _overlap,
@@ -26,6 +25,7 @@ from tandem.matching.features import (
     pair_features,
 )
 from tandem.matching.graph import CandidateGraph
+from tandem.matching.topk import CheapBound, MentorBest, jitter, top_per_row
 
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
 DENSE_LIMIT = 20_000_000
@@ -43,13 +43,15 @@ class CandidateSet:
     """A candidate graph plus what candidate generation learned on the way.
 
     ``removed[i, c]`` counts the mentors that constraint ``CONSTRAINTS[c]`` ruled out for
-    mentee ``i`` (a pair broken by two constraints counts for both).
+    mentee ``i`` (a pair broken by two constraints counts for both); it is filled only for
+    mentees left with no allowed pair, the ones whose reason names a constraint.
     """
 
     graph: CandidateGraph
     outside_bound: np.ndarray | None
     removed: np.ndarray
     dense: bool
+    cheap: CheapBound | None = None
 
 
 def pair_keys(space: FeatureSpace, pairs: Iterable[tuple[str, str]], kind: str) -> np.ndarray:
@@ -58,8 +60,9 @@ def pair_keys(space: FeatureSpace, pairs: Iterable[tuple[str, str]], kind: str) 
     for mentee, mentor in pairs:
         for index, person in ((space.mentee_index, mentee), (space.mentor_index, mentor)):
             if person not in index:
-                raise ValueError(UNKNOWN_PAIR_ID.format(kind=kind, pair=(mentee, mentor),
-                                                        id=person))
+                raise ValueError(
+                    UNKNOWN_PAIR_ID.format(kind=kind, pair=(mentee, mentor), id=person)
+                )
         keys.append(space.mentee_index[mentee] * len(space.mentors) + space.mentor_index[mentor])
     return np.unique(np.asarray(keys, dtype=np.int64))
 
@@ -86,7 +89,8 @@ def blocked_pairs(space: FeatureSpace, forbidden=()) -> dict[str, np.ndarray]:
 
 
 def _in_keys(keys: np.ndarray, m: int, i, j) -> np.ndarray:
-    if i.ndim == 2:  # dense block of consecutive rows i[0, 0]..i[-1, 0]
+    consecutive = i.ndim == 2 and i[-1, 0] - i[0, 0] == i.shape[0] - 1
+    if consecutive:  # a dense block of rows i[0, 0]..i[-1, 0]
         mask = np.zeros((i.shape[0], j.shape[1]), dtype=bool)
         lo, hi = np.searchsorted(keys, [i[0, 0] * m, (i[-1, 0] + 1) * m])
         rows, cols = np.divmod(keys[lo:hi], m)
@@ -99,8 +103,13 @@ def violations(space: FeatureSpace, i, j, rules: Iterable[str], blocked: Mapping
     """Per constraint, which pairs it forbids (same broadcasting as the feature functions)."""
     a, b = space.mentee, space.mentor
     m = len(space.mentors)
-    shared = _overlap(a.languages, b.languages, i, j) > 0
-    speaks_a, speaks_b = np.diff(a.languages.indptr)[i] > 0, np.diff(b.languages.indptr)[j] > 0
+    if a.language_bits is not None:
+        bits_a, bits_b = a.language_bits[i], b.language_bits[j]
+        shared, speaks_a, speaks_b = (bits_a & bits_b) != 0, bits_a != 0, bits_b != 0
+    else:
+        shared = _overlap(a.languages, b.languages, i, j) > 0
+        speaks_a = np.diff(a.languages.indptr)[i] > 0
+        speaks_b = np.diff(b.languages.indptr)[j] > 0
     both_in_person = (a.format[i] == 1) & (b.format[j] == 1)
     cities_known = (a.city[i] >= 0) & (b.city[j] >= 0)
     found = {
@@ -108,14 +117,19 @@ def violations(space: FeatureSpace, i, j, rules: Iterable[str], blocked: Mapping
         "exclude": _in_keys(blocked["exclude"], m, i, j),
         "forbidden": _in_keys(blocked["forbidden"], m, i, j),
         "manager": _in_keys(blocked["manager"], m, i, j) if "manager" in rules else None,
-        "department": ((a.department[i] == b.department[j]) & (a.department[i] >= 0)
-                       if "department" in rules else None),
+        "department": (
+            (a.department[i] == b.department[j]) & (a.department[i] >= 0)
+            if "department" in rules
+            else None
+        ),
         "city": both_in_person & cities_known & (a.city[i] != b.city[j]),
         "capacity": space.capacity[j] <= 0,
     }
     shape = np.broadcast_shapes(np.shape(i), np.shape(j))
-    return {name: np.broadcast_to(value if value is not None else False, shape)
-            for name, value in found.items()}
+    return {
+        name: np.broadcast_to(value if value is not None else False, shape)
+        for name, value in found.items()
+    }
 
 
 def build_candidates(
@@ -157,18 +171,19 @@ def build_candidates(
 
     Notes
     -----
-    Dense: O(n m) time, memory O(allowed pairs). Top-k: O(n m d) time for the text dot
-    products, done in blocks, and O((n + m) k) memory.
+    Dense: O(n m) time, memory O(allowed pairs). Top-k: O(n m d) time for the matrix
+    products of :class:`~tandem.matching.topk.CheapBound`, done in blocks of mentees, and
+    O((n + m) k) memory for the result.
 
     Examples
     --------
     >>> from tandem.matching.profiles import Mentee, Mentor
     >>> from tandem.matching.features import FeatureSpace, resolve_weights
     >>> space = FeatureSpace([Mentee(id="a", languages=("de",))],
-    ...                      [Mentor(id="m", languages=("en",)), Mentor(id="n")])
+    ...                      [Mentor(id="m", languages=("en",)), Mentor(id="n", capacity=0)])
     >>> found = build_candidates(space, resolve_weights())
-    >>> found.graph.mentor.tolist(), found.removed[0, CONSTRAINTS.index("language")].item()
-    ([1], 1)
+    >>> found.graph.n_edges, dict(zip(CONSTRAINTS, found.removed[0].tolist()))["language"]
+    (0, 1)
     """
     rules = tuple(rules)
     blocked = blocked_pairs(space, forbidden)
@@ -176,90 +191,165 @@ def build_candidates(
     n, m = len(space.mentees), len(space.mentors)
     removed = np.zeros((n, len(CONSTRAINTS)), dtype=np.int64)
     dense = n * m <= dense_limit
-    per_block = EDGE_CHUNK if dense else dense_limit
-    rows = max(1, min(block, per_block // max(m, 1)))
-    keys, bounds = [], np.zeros(n)
-    best = _MentorBest(m, top_k)
+    rows = max(1, min(block, (EDGE_CHUNK if dense else dense_limit) // max(m, 1)))
+    keys, bounds = [], np.full(n, -np.inf)
+    pair_rules = PairRules(space, rules, blocked)
+    cheap = None if dense else CheapBound(space, weights)
+    noise = None if dense else jitter(rows, m)
+    best = MentorBest(m, top_k, -(-n // rows))
     for start in range(0, n, rows):
-        i = np.arange(start, min(start + rows, n))[:, None]
-        j = np.arange(m)[None, :]
-        found = violations(space, i, j, rules, blocked)
-        allowed = np.ones((i.shape[0], m), dtype=bool)
-        for c, name in enumerate(CONSTRAINTS):
-            removed[start : start + i.shape[0], c] = found[name].sum(axis=1)
-            allowed &= ~found[name]
+        stop = min(start + rows, n)
+        allowed = _allowed_block(pair_rules, start, stop, removed)
         if dense:
             ei, ej = np.nonzero(allowed)
             keys.append((ei + start).astype(np.int64) * m + ej)
         else:
-            block_keys, block_bounds = _top_k(space, weights, i, allowed, top_k, best)
-            keys.append(block_keys)
-            bounds[start : start + i.shape[0]] = block_bounds
+            values = cheap.block(start, stop)
+            values += noise[: stop - start]
+            values[~allowed] = -np.inf
+            best.update(values, start)
+            ei, ej, bounds[start:stop] = top_per_row(values, top_k)
+            keys.append((ei + start).astype(np.int64) * m + ej)
         if progress:
-            progress(i.shape[0])
+            progress(stop - start)
     keys.append(best.keys())
     _check_pins(space, pins, rules, blocked)
-    all_keys = np.unique(np.concatenate([*keys, pins]))
-    graph = _graph(space, weights, all_keys)
-    outside = None if dense else bounds + _rest_max(weights) + BOUND_SLACK
-    return CandidateSet(graph=graph, outside_bound=outside, removed=removed, dense=dense)
+    graph = _graph(space, weights, np.unique(np.concatenate([*keys, pins])))
+    outside = None
+    if not dense:
+        # No allowed pair outside the graph for this mentee: any bound holds; 0 is the floor.
+        outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK
+    return CandidateSet(
+        graph=graph, outside_bound=outside, removed=removed, dense=dense, cheap=cheap
+    )
 
 
-class _MentorBest:
-    """Running top-k mentees per mentor across mentee blocks."""
+def repair(
+    space: FeatureSpace,
+    weights: Mapping[str, float],
+    found: CandidateSet,
+    mentees: np.ndarray,
+    mentors: np.ndarray,
+    *,
+    rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
+    forbidden: Iterable[tuple[str, str]] = (),
+    top_k: int = DEFAULT_TOP_K,
+) -> int:
+    """Add, for each of ``mentees`` (left unmatched), its ``top_k`` best allowed pairs among
+    ``mentors`` (those with room) to ``found.graph``; returns how many edges were added.
 
-    def __init__(self, m: int, k: int):
-        self.k = k
-        self.values = np.full((0, m), -np.inf, dtype=np.float32)
-        self.rows = np.zeros((0, m), dtype=np.int64)
-        self.m = m
-
-    def update(self, cheap: np.ndarray, start: int) -> None:
-        values = np.concatenate([self.values, cheap])
-        rows = np.concatenate([self.rows, np.broadcast_to(
-            np.arange(start, start + cheap.shape[0])[:, None], cheap.shape)])
-        if values.shape[0] > self.k:
-            keep = np.argpartition(-values, self.k - 1, axis=0)[: self.k]
-            values = np.take_along_axis(values, keep, axis=0)
-            rows = np.take_along_axis(rows, keep, axis=0)
-        self.values, self.rows = values, rows
-
-    def keys(self) -> np.ndarray:
-        valid = np.isfinite(self.values)
-        cols = np.broadcast_to(np.arange(self.m)[None, :], self.values.shape)
-        return self.rows[valid] * self.m + cols[valid]
-
-
-def _top_k(space, weights, i, allowed, k, best) -> tuple[np.ndarray, np.ndarray]:
+    The repair pass of top-k candidate generation: a mentee whose candidates all filled up
+    gets a second chance with the mentors who still have room. ``outside_bound`` stays valid
+    (fewer pairs are outside the graph).
+    """
     m = len(space.mentors)
-    cheap = np.zeros(allowed.shape, dtype=np.float32)
-    j = np.arange(m)[None, :]
-    for name in CHEAP_CRITERIA:
-        if weights[name]:
-            cheap += (weights[name] / sum(weights.values())) * _feature_block(space, name, i, j)
-    cheap[~allowed] = -np.inf
-    best.update(cheap, int(i[0, 0]))
-    take = min(k, m)
-    if m > take:
-        order = np.argpartition(-cheap, take, axis=1)
-        bound = np.take_along_axis(cheap, order[:, take : take + 1], axis=1)[:, 0]
-    else:
-        order = np.tile(np.arange(m), (cheap.shape[0], 1))
-        bound = np.full(cheap.shape[0], -np.inf, dtype=np.float32)
-    cols = order[:, :take]
-    ok = np.isfinite(np.take_along_axis(cheap, cols, axis=1))
-    rows = np.broadcast_to(i, cols.shape)
-    keys = rows[ok].astype(np.int64) * m + cols[ok]
-    return keys, np.where(np.isfinite(bound), bound, 0.0).astype(np.float64)
+    if not (len(mentees) and len(mentors)) or found.cheap is None:
+        return 0
+    rules, blocked = tuple(rules), blocked_pairs(space, forbidden)
+    mentees, mentors = np.asarray(mentees), np.asarray(mentors)
+    keys = []
+    for chunk in np.array_split(mentees, -(-len(mentees) * m // DENSE_LIMIT)):
+        values = found.cheap.take(chunk)[:, mentors]
+        broken = violations(space, chunk[:, None], mentors[None, :], rules, blocked)
+        values[np.logical_or.reduce(list(broken.values()))] = -np.inf
+        rows, cols, _ = top_per_row(values, top_k)
+        keys.append(chunk[rows].astype(np.int64) * m + mentors[cols])
+    graph = found.graph
+    old = graph.mentee.astype(np.int64) * m + graph.mentor
+    new = np.setdiff1d(np.concatenate(keys), old)
+    if len(new):
+        found.graph = _merge(graph, _graph(space, weights, new))
+    return len(new)
 
 
-def _feature_block(space, name, i, j) -> np.ndarray:
-    return pair_features(space, i, j, (name,))[name].astype(np.float32)
+def _merge(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
+    def join(x, y):
+        return None if x is None else np.concatenate([x, y])
+
+    return CandidateGraph.from_edges(
+        a.n_mentees,
+        a.n_mentors,
+        np.concatenate([a.mentee, b.mentee]),
+        np.concatenate([a.mentor, b.mentor]),
+        np.concatenate([a.score, b.score]),
+        a.capacity,
+        join(a.mentee_pref, b.mentee_pref),
+        join(a.mentor_pref, b.mentor_pref),
+    )
 
 
-def _rest_max(weights: Mapping[str, float]) -> float:
-    rest = [name for name in CRITERIA if name not in CHEAP_CRITERIA]
-    return sum(weights[name] for name in rest) / sum(weights.values())
+def _group_codes(rows_a: list[tuple], rows_b: list[tuple]) -> tuple[np.ndarray, np.ndarray, list]:
+    """Code each side's values (hashable) so that equal values share a code."""
+    table: dict[tuple, int] = {}
+    codes = [
+        np.array([table.setdefault(v, len(table)) for v in rows], dtype=np.int64)
+        for rows in (rows_a, rows_b)
+    ]
+    return codes[0], codes[1], list(table)
+
+
+class PairRules:
+    """The hard constraints of a run as small lookup tables over value groups.
+
+    A block's allowed matrix is then a few table gathers (languages, in-person city,
+    department), a column mask (capacity) and scattered id pairs (exclude, manager,
+    forbidden), instead of one full pass per constraint.
+    """
+
+    def __init__(self, space: FeatureSpace, rules: Iterable[str], blocked: Mapping):
+        a, b = space.mentee, space.mentor
+        self.space, self.rules, self.blocked = space, tuple(rules), blocked
+        langs = (
+            [tuple(p.languages) for p in space.mentees],
+            [tuple(p.languages) for p in space.mentors],
+        )
+        self.lang_a, self.lang_b, values = _group_codes(*langs)
+        self.lang_ok = np.array(
+            [[not (x and y) or bool(set(x) & set(y)) for y in values] for x in values], dtype=bool
+        ).reshape(len(values), len(values))
+        self.city_a = np.where(a.format == 1, a.city, -1)
+        self.city_b = np.where(b.format == 1, b.city, -1)
+        self.check_city = (self.city_a >= 0).any() and (self.city_b >= 0).any()
+        self.check_department = "department" in self.rules
+        self.full = space.capacity <= 0
+        self.keys = [
+            blocked[name]
+            for name in ("exclude", "forbidden", "manager")
+            if name != "manager" or "manager" in self.rules
+        ]
+
+    def allowed(self, start: int, stop: int) -> np.ndarray:
+        """Allowed pairs of mentees ``start:stop`` against every mentor."""
+        m = len(self.space.mentors)
+        ok = self.lang_ok[self.lang_a[start:stop]][:, self.lang_b]
+        if self.check_city:
+            ca = self.city_a[start:stop, None]
+            ok &= (ca < 0) | (self.city_b[None, :] < 0) | (ca == self.city_b[None, :])
+        if self.check_department:
+            da = self.space.mentee.department[start:stop, None]
+            ok &= (da < 0) | (da != self.space.mentor.department[None, :])
+        ok[:, self.full] = False
+        for keys in self.keys:
+            lo, hi = np.searchsorted(keys, [start * m, stop * m])
+            rows, cols = np.divmod(keys[lo:hi], m)
+            ok[rows - start, cols] = False
+        return ok
+
+    def removed(self, mentees: np.ndarray) -> np.ndarray:
+        """Per mentee in ``mentees``, how many mentors each constraint rules out."""
+        i = np.asarray(mentees)[:, None]
+        j = np.arange(len(self.space.mentors))[None, :]
+        found = violations(self.space, i, j, self.rules, self.blocked)
+        return np.stack([found[name].sum(axis=1) for name in CONSTRAINTS], axis=1)
+
+
+def _allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
+    """Allowed pairs of mentees ``start:stop``; fills ``removed`` for those with none."""
+    allowed = pair_rules.allowed(start, stop)
+    empty = np.flatnonzero(~allowed.any(axis=1))
+    if len(empty):
+        removed[start + empty] = pair_rules.removed(start + empty)
+    return allowed
 
 
 def _check_pins(space, pins, rules, blocked) -> None:
@@ -270,8 +360,11 @@ def _check_pins(space, pins, rules, blocked) -> None:
     for name, broken in violations(space, i, j, rules, blocked).items():
         if broken.any():
             e = int(np.flatnonzero(broken)[0])
-            raise ValueError(PIN_NOT_ALLOWED.format(
-                mentee=space.mentee.ids[i[e]], mentor=space.mentor.ids[j[e]], constraint=name))
+            raise ValueError(
+                PIN_NOT_ALLOWED.format(
+                    mentee=space.mentee.ids[i[e]], mentor=space.mentor.ids[j[e]], constraint=name
+                )
+            )
 
 
 def _graph(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
@@ -283,8 +376,9 @@ def _graph(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
         score[part] = combine(pair_features(space, i[part], j[part]), weights)
     mentee_pref = _preference(score, i, j, space.mentees, space.mentor_index)
     mentor_pref = _preference(score, j, i, space.mentors, space.mentee_index)
-    return CandidateGraph.from_edges(len(space.mentees), m, i, j, score, space.capacity,
-                                     mentee_pref, mentor_pref)
+    return CandidateGraph.from_edges(
+        len(space.mentees), m, i, j, score, space.capacity, mentee_pref, mentor_pref
+    )
 
 
 def _preference(score, own, other, people, other_index) -> np.ndarray | None:
@@ -302,5 +396,6 @@ def _preference(score, own, other, people, other_index) -> np.ndarray | None:
         pairs = np.fromiter((a * (1 << 32) + b for a, b in bonus), dtype=np.int64)
         edge = own.astype(np.int64) * (1 << 32) + other
         where = np.isin(edge, pairs)
-        lifted[where] += [bonus[(int(a), int(b))] for a, b in zip(own[where], other[where], strict=False)]
+        pairs_here = zip(own[where].tolist(), other[where].tolist(), strict=True)
+        lifted[where] += [bonus[pair] for pair in pairs_here]
     return lifted

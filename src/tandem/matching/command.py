@@ -17,8 +17,9 @@ from collections.abc import Sequence
 
 from tandem.matching.candidates import DEFAULT_TOP_K
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES
-from tandem.matching.io import InputError, read_inputs, read_participants, read_score_table
+from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, MatchResult, match_participants, match_score_table
+from tandem.matching.scoretable import read_score_table
 
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
 BAD_PAIR = "expected mentee:mentor, got {value!r}"
@@ -70,12 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--report", help="report JSON")
     parser.add_argument("--reverse", action="store_true", help="reverse mentoring")
     parser.add_argument("--weights", type=_weights, default={}, help="e.g. goals=3,skills=1")
-    parser.add_argument("--pin", type=_pair, nargs="+", action="extend", default=[],
-                        metavar="MENTEE:MENTOR")
-    parser.add_argument("--forbid", type=_pair, nargs="+", action="extend", default=[],
-                        metavar="MENTEE:MENTOR")
-    parser.add_argument("--conflict-rules", type=_rules, default=DEFAULT_CONFLICT_RULES,
-                        help="comma-separated: manager, department (default: manager)")
+    parser.add_argument(
+        "--pin", type=_pair, nargs="+", action="extend", default=[], metavar="MENTEE:MENTOR"
+    )
+    parser.add_argument(
+        "--forbid", type=_pair, nargs="+", action="extend", default=[], metavar="MENTEE:MENTOR"
+    )
+    parser.add_argument(
+        "--conflict-rules",
+        type=_rules,
+        default=DEFAULT_CONFLICT_RULES,
+        help="comma-separated: manager, department (default: manager)",
+    )
     parser.add_argument("--top-k", type=int, default=DEFAULT_TOP_K)
     parser.add_argument("--no-progress", action="store_true")
     return parser
@@ -100,8 +107,13 @@ def _run(args, parser) -> MatchResult:
         forbidden = set(args.forbid)
         if forbidden:
             table = _drop_pairs(table, forbidden)
-        result = match_score_table(table, objective=args.objective, pinned=args.pin,
-                                   seed=args.seed, warnings=table.warnings)
+        result = match_score_table(
+            table,
+            objective=args.objective,
+            pinned=args.pin,
+            seed=args.seed,
+            warnings=table.warnings,
+        )
     else:
         if args.participants:
             people = read_participants(args.participants)
@@ -114,15 +126,26 @@ def _run(args, parser) -> MatchResult:
         bar = _progress_bar(args, len(people.mentees))
         try:
             result = match_participants(
-                people.mentees, people.mentors, objective=args.objective, weights=args.weights,
-                reverse=args.reverse, conflict_rules=args.conflict_rules, pinned=args.pin,
-                forbidden=args.forbid, seed=args.seed, top_k=args.top_k,
-                progress=bar.update if bar else None, warnings=people.warnings)
+                people.mentees,
+                people.mentors,
+                objective=args.objective,
+                weights=args.weights,
+                reverse=args.reverse,
+                conflict_rules=args.conflict_rules,
+                pinned=args.pin,
+                forbidden=args.forbid,
+                seed=args.seed,
+                top_k=args.top_k,
+                progress=bar.update if bar else None,
+                warnings=people.warnings,
+            )
         finally:
             if bar:
                 bar.close()
-    result.report["phase_seconds"] = {"read": round(read_seconds, 4),
-                                      **result.report["phase_seconds"]}
+    result.report["phase_seconds"] = {
+        "read": round(read_seconds, 4),
+        **result.report["phase_seconds"],
+    }
     return result
 
 
@@ -130,15 +153,24 @@ def _drop_pairs(table, forbidden):
     from tandem.matching.graph import CandidateGraph
 
     graph = table.graph
-    keep = [(table.mentee_ids[a], table.mentor_ids[b]) not in forbidden
-            for a, b in zip(graph.mentee.tolist(), graph.mentor.tolist(), strict=True)]
+    keep = [
+        (table.mentee_ids[a], table.mentor_ids[b]) not in forbidden
+        for a, b in zip(graph.mentee.tolist(), graph.mentor.tolist(), strict=True)
+    ]
 
     def pick(values):
         return None if values is None else values[keep]
 
     table.graph = CandidateGraph.from_edges(
-        graph.n_mentees, graph.n_mentors, graph.mentee[keep], graph.mentor[keep],
-        graph.score[keep], graph.capacity, pick(graph.mentee_pref), pick(graph.mentor_pref))
+        graph.n_mentees,
+        graph.n_mentors,
+        graph.mentee[keep],
+        graph.mentor[keep],
+        graph.score[keep],
+        graph.capacity,
+        pick(graph.mentee_pref),
+        pick(graph.mentor_pref),
+    )
     return table
 
 
@@ -157,10 +189,16 @@ def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) ->
     a,m,0.5,both prefer weekly
     b,,,no mentor shares a language
     """
-    rows = {p["mentee_id"]: [p["mentee_id"], p["mentor_id"], f"{p['score']:.4f}".rstrip("0")
-                             .rstrip("."), p["reasons"]] for p in result.pairs}
-    rows.update({u["mentee_id"]: [u["mentee_id"], "", "", u["reason"]]
-                 for u in result.unmatched})
+    rows = {
+        p["mentee_id"]: [
+            p["mentee_id"],
+            p["mentor_id"],
+            f"{p['score']:.4f}".rstrip("0").rstrip("."),
+            p["reasons"],
+        ]
+        for p in result.pairs
+    }
+    rows.update({u["mentee_id"]: [u["mentee_id"], "", "", u["reason"]] for u in result.unmatched})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PAIR_COLUMNS)
@@ -213,8 +251,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(pairs_csv(result))
     report = result.report
     mean = report["mean_score"]
-    print(f"matched {report['matched']} of {report['mentees']} mentees"
-          + (f", mean score {mean:.3f}" if mean is not None else ""), file=sys.stderr)
+    print(
+        f"matched {report['matched']} of {report['mentees']} mentees"
+        + (f", mean score {mean:.3f}" if mean is not None else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

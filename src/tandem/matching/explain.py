@@ -87,8 +87,7 @@ def explain_pairs(space: FeatureSpace, weights: Mapping[str, float], i, j) -> li
         for name in CRITERIA:
             value = float(values[name][e])
             reason = _reason(space, name, value, int(i[e]), int(j[e]), float(hours[e]))
-            criteria[name] = {"value": round(value, 4), "weight": weights[name],
-                              "reason": reason}
+            criteria[name] = {"value": round(value, 4), "weight": weights[name], "reason": reason}
         out.append({"criteria": criteria, "summary": summary(criteria)})
     return out
 
@@ -101,9 +100,14 @@ def summary(criteria: Mapping[str, Mapping]) -> str:
     'shares goals in SQL'
     """
     ranked = sorted(
-        (name for name, c in criteria.items()
-         if c["weight"] and c["value"] >= GOOD_ENOUGH.get(name, 0.5) and c["reason"]
-         and c["reason"] != NO_PREFERENCE),
+        (
+            name
+            for name, c in criteria.items()
+            if c["weight"]
+            and c["value"] >= GOOD_ENOUGH.get(name, 0.5)
+            and c["reason"]
+            and c["reason"] != NO_PREFERENCE
+        ),
         key=lambda name: -criteria[name]["value"] * criteria[name]["weight"],
     )
     return "; ".join(criteria[name]["reason"] for name in ranked[:TOP_REASONS])
@@ -115,8 +119,11 @@ def _reason(space: FeatureSpace, name: str, value: float, i: int, j: int, hours:
         return _goals_reason(space, mentee.goals, mentor.expertise, value)
     if name == "skills":
         wanted = {normalise_tag(s) for s in mentee.skills_wanted}
-        shared = list(dict.fromkeys(
-            normalise_tag(s) for s in mentor.skills_offered if normalise_tag(s) in wanted))
+        shared = list(
+            dict.fromkeys(
+                normalise_tag(s) for s in mentor.skills_offered if normalise_tag(s) in wanted
+            )
+        )
         if not (wanted and mentor.skills_offered):
             return NO_PREFERENCE
         return SKILLS_SHARED.format(skills=", ".join(shared)) if shared else SKILLS_NONE
@@ -177,8 +184,9 @@ def _seniority_reason(space: FeatureSpace, mentee, mentor) -> str:
     return template.format(gap=gap, s="" if gap == 1 else "s")
 
 
-def unmatched_reason(cause: str | None, removed: Sequence[int] | None = None,
-                     n_mentors: int = 1) -> str:
+def unmatched_reason(
+    cause: str | None, removed: Sequence[int] | None = None, n_mentors: int = 1
+) -> str:
     """Words for an unmatched mentee.
 
     ``cause`` is the solver's (``"no_edges"``, ``"all_compatible_full"``, None); for

@@ -52,6 +52,7 @@ CONFLICT_RULES = ("manager", "department")
 DEFAULT_CONFLICT_RULES = ("manager",)
 NEUTRAL = 0.5
 NEUTRAL_GOALS = 0.25
+TEXT_CHUNK = 65_536
 AVAILABILITY_FULL_HOURS = 4.0  # this much weekly overlap scores 1
 SENIORITY_FULL_GAP = 3.0  # the mentor this many levels above scores 1; equal scores 0.25
 
@@ -126,6 +127,7 @@ class Side:
 
     ids: list[str]
     text: np.ndarray  # (n, D) float32, zero rows for empty text
+    has_text: np.ndarray
     skills: sp.sparse.csr_array  # (n, S) 0/1
     languages: sp.sparse.csr_array
     identity: sp.sparse.csr_array
@@ -138,6 +140,15 @@ class Side:
     seniority: np.ndarray  # float, nan unknown
     style: np.ndarray  # (n, K) float, nan where not answered
     prefer_identity: np.ndarray
+    language_bits: np.ndarray | None = None  # uint64 per person while <= 64 languages
+
+
+def _bits(matrix: sp.sparse.csr_array) -> np.ndarray:
+    """Each row's columns as bits of one uint64 (matrix has at most 64 columns)."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    bits = np.zeros(matrix.shape[0], dtype=np.uint64)
+    np.bitwise_or.at(bits, rows, np.left_shift(np.uint64(1), matrix.indices.astype(np.uint64)))
+    return bits
 
 
 class FeatureSpace:
@@ -159,21 +170,30 @@ class FeatureSpace:
     0.333
     """
 
-    def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
-                 embedder: Embedder | None = None, reverse: bool = False):
+    def __init__(
+        self,
+        mentees: Sequence[Mentee],
+        mentors: Sequence[Mentor],
+        *,
+        embedder: Embedder | None = None,
+        reverse: bool = False,
+    ):
         self.mentees, self.mentors, self.reverse = list(mentees), list(mentors), reverse
         self.embedder = embedder or default_embedder()
-        vocab: dict[str, dict[str, int]] = {k: {} for k in ("skill", "lang", "id", "city",
-                                                             "dept", "style")}
+        vocab: dict[str, dict[str, int]] = {
+            k: {} for k in ("skill", "lang", "id", "city", "dept", "style")
+        }
         self.mentee = self._side(self.mentees, [p.goals for p in self.mentees], vocab)
         self.mentor = self._side(self.mentors, [p.expertise for p in self.mentors], vocab)
         for side in (self.mentee, self.mentor):
             side.skills = _fix_width(side.skills, len(vocab["skill"]))
             side.languages = _fix_width(side.languages, len(vocab["lang"]))
+            side.language_bits = _bits(side.languages) if len(vocab["lang"]) <= 64 else None
             side.identity = _fix_width(side.identity, len(vocab["id"]))
             width = len(vocab["style"])
-            side.style = np.pad(side.style, ((0, 0), (0, width - side.style.shape[1])),
-                                constant_values=np.nan)
+            side.style = np.pad(
+                side.style, ((0, 0), (0, width - side.style.shape[1])), constant_values=np.nan
+            )
         self.capacity = np.array([p.capacity for p in self.mentors], dtype=np.int64)
         self.mentee_index = {p.id: k for k, p in enumerate(self.mentees)}
         self.mentor_index = {p.id: k for k, p in enumerate(self.mentors)}
@@ -192,18 +212,21 @@ class FeatureSpace:
         return Side(
             ids=[p.id for p in people],
             text=text,
+            has_text=np.abs(text).sum(axis=1) > 0 if len(people) else np.zeros(0, dtype=bool),
             skills=_incidence([map(normalise_tag, p.skills) for p in people], vocab["skill"]),
             languages=_incidence([p.languages for p in people], vocab["lang"]),
             identity=_incidence([map(normalise_tag, p.identity) for p in people], vocab["id"]),
             availability=np.array(bits, dtype=np.uint64).reshape(len(people), WORDS_PER_WEEK),
             has_availability=np.array([bool(p.availability) for p in people], dtype=bool),
-            cadence=np.array([CADENCES.index(p.cadence) if p.cadence else -1 for p in people],
-                             dtype=np.int8),
+            cadence=np.array(
+                [CADENCES.index(p.cadence) if p.cadence else -1 for p in people], dtype=np.int8
+            ),
             format=np.array([_FORMAT_CODES[p.format] for p in people], dtype=np.int8),
             city=_codes([normalise_tag(p.city) for p in people], vocab["city"]),
             department=_codes([normalise_tag(p.department) for p in people], vocab["dept"]),
-            seniority=np.array([np.nan if p.seniority is None else p.seniority
-                                for p in people], dtype=np.float64),
+            seniority=np.array(
+                [np.nan if p.seniority is None else p.seniority for p in people], dtype=np.float64
+            ),
             style=style,
             prefer_identity=np.array([p.prefer_shared_identity for p in people], dtype=bool),
         )
@@ -216,7 +239,8 @@ def _is_dense(i: np.ndarray) -> bool:
 def _overlap(a: sp.sparse.csr_array, b: sp.sparse.csr_array, i, j) -> np.ndarray:
     """Count of shared tags per pair, dense block or edge list."""
     if _is_dense(i):
-        return (a[i[:, 0]] @ b[j[0]].T).toarray()
+        # Dense rows times the sparse side: no sparse result to convert, whatever its density.
+        return np.asarray(b[j[0]] @ a[i[:, 0]].toarray().T).T
     return np.asarray(a[i].multiply(b[j]).sum(axis=1)).reshape(-1)
 
 
@@ -227,9 +251,14 @@ def _counts(matrix: sp.sparse.csr_array) -> np.ndarray:
 def goals_similarity(space: FeatureSpace, i, j) -> np.ndarray:
     """Cosine of goals and expertise embeddings, clipped to [0, 1]."""
     a, b = space.mentee.text, space.mentor.text
-    cos = a[i[:, 0]] @ b[j[0]].T if _is_dense(i) else np.einsum("ij,ij->i", a[i], b[j])
-    known = (np.abs(a[i]).sum(-1) > 0) & (np.abs(b[j]).sum(-1) > 0) if not _is_dense(i) else (
-        (np.abs(a[i[:, 0]]).sum(-1) > 0)[:, None] & (np.abs(b[j[0]]).sum(-1) > 0)[None, :])
+    if _is_dense(i):
+        cos = a[i[:, 0]] @ b[j[0]].T
+    else:  # in chunks: gathering both sides' rows costs 2 * d floats per edge
+        cos = np.empty(len(i), dtype=np.float32)
+        for lo in range(0, len(i), TEXT_CHUNK):
+            part = slice(lo, lo + TEXT_CHUNK)
+            cos[part] = np.einsum("ij,ij->i", a[i[part]], b[j[part]])
+    known = space.mentee.has_text[i] & space.mentor.has_text[j]
     return np.where(known, np.clip(cos, 0.0, 1.0), NEUTRAL_GOALS)
 
 
@@ -305,8 +334,6 @@ FEATURES = {
     "working_style": style_fit,
     "identity": identity_fit,
 }
-# Criteria whose dense blocks are cheap; the others are bounded by 1 during candidate search.
-CHEAP_CRITERIA = ("goals", "skills", "cadence", "format", "seniority", "identity")
 
 
 def pair_features(space: FeatureSpace, i, j, criteria: Iterable[str] = CRITERIA) -> dict:

@@ -6,6 +6,7 @@ is collected, then one :class:`InputError` carries them all.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -14,17 +15,30 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from tandem.matching import profiles as pf
-from tandem.matching.graph import CandidateGraph
 
 COMMON_COLUMNS = (
-    "id", "name", "seniority", "languages", "timezone", "availability", "format", "city",
-    "cadence", "department", "identity", "prefer_shared_identity", "exclude", "prefer",
-    "email", "role", "working_style", "manager",
+    "id",
+    "name",
+    "seniority",
+    "languages",
+    "timezone",
+    "availability",
+    "format",
+    "city",
+    "cadence",
+    "department",
+    "identity",
+    "prefer_shared_identity",
+    "exclude",
+    "prefer",
+    "email",
+    "role",
+    "working_style",
+    "manager",
 )
 MENTEE_COLUMNS = (*COMMON_COLUMNS, "goals", "skills_wanted")
 MENTOR_COLUMNS = (*COMMON_COLUMNS, "expertise", "skills_offered", "capacity")
 QUIET_COLUMNS = ("name", "email", "role")  # missing these says nothing about matching
-SCORE_COLUMNS = ("mentee_id", "mentor_id", "score", "mentor_score")
 
 BAD_ENCODING = "cannot read the file as UTF-8 text: save it as 'CSV UTF-8' and try again"
 UNREADABLE = "cannot open the file: {reason}"
@@ -35,9 +49,6 @@ REPEATED_COLUMN = "column {column!r} appears more than once"
 EMPTY_ID = "id is empty"
 DUPLICATE_ID = "duplicate id {value!r} (first on row {first})"
 BAD_ROLE = "role must be mentee or mentor (got {value!r})"
-BAD_SCORE = "score must be a number (got {value!r})"
-DUPLICATE_PAIR = "pair {mentee!r}, {mentor!r} appears twice (first on row {first})"
-UNKNOWN_MENTOR = "mentor {value!r} is not in the capacities file"
 MISSING_WARNING = "{file}: no {columns} column{s}: treated as no preference"
 UNKNOWN_WARNING = "{file}: ignoring unknown column{s} {columns}"
 UNKNOWN_ID_WARNING = "{file}:{row}:{column}: {value!r} is not a participant in this run"
@@ -92,13 +103,24 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     if not raw or not any(cell.strip() for cell in raw[0]):
         raise InputError([RowError(name, None, None, EMPTY_FILE)])
     header = [cell.strip().lower().replace(" ", "_") for cell in raw[0]]
-    errors = [RowError(name, 1, col, REPEATED_COLUMN.format(column=col))
-              for k, col in enumerate(header) if col and col in header[:k]]
+    errors = [
+        RowError(name, 1, col, REPEATED_COLUMN.format(column=col))
+        for k, col in enumerate(header)
+        if col and col in header[:k]
+    ]
     rows = []
     for number, cells in enumerate(raw[1:], start=2):
         if any(cell.strip() for cell in cells):
-            rows.append((number, {col: (cells[k].strip() if k < len(cells) else "")
-                                  for k, col in enumerate(header) if col}))
+            rows.append(
+                (
+                    number,
+                    {
+                        col: (cells[k].strip() if k < len(cells) else "")
+                        for k, col in enumerate(header)
+                        if col
+                    },
+                )
+            )
     if not rows:
         errors.append(RowError(name, None, None, NO_ROWS))
     if errors:
@@ -191,17 +213,24 @@ def _read_people(path, roles: tuple[str, ...]) -> tuple[Participants, list[RowEr
     file = str(path)
     header, rows = read_table(path)
     combined = len(roles) == 2
-    required = ["id", *(["role"] if combined else []),
-                *(["capacity"] if roles == ("mentor",) else [])]
-    errors = [RowError(file, 1, col, MISSING_COLUMN.format(column=col))
-              for col in required if col not in header]
+    required = [
+        "id",
+        *(["role"] if combined else []),
+        *(["capacity"] if roles == ("mentor",) else []),
+    ]
+    errors = [
+        RowError(file, 1, col, MISSING_COLUMN.format(column=col))
+        for col in required
+        if col not in header
+    ]
     if errors:
         return Participants(), errors
     expected = set(MENTEE_COLUMNS if roles == ("mentee",) else MENTOR_COLUMNS)
     if combined:
         expected |= set(MENTEE_COLUMNS)
-    ordered = [c for c in (*MENTEE_COLUMNS, "expertise", "skills_offered", "capacity")
-               if c in expected]
+    ordered = [
+        c for c in (*MENTEE_COLUMNS, "expertise", "skills_offered", "capacity") if c in expected
+    ]
     result = Participants(warnings=_column_warnings(file, header, ordered))
     first_row: dict[str, int] = {}
     for number, values in rows:
@@ -210,14 +239,21 @@ def _read_people(path, roles: tuple[str, ...]) -> tuple[Participants, list[RowEr
             errors.append(RowError(file, number, "role", BAD_ROLE.format(value=values["role"])))
             continue
         if role == "mentor" and combined and "capacity" not in header:
-            errors.append(RowError(file, number, "capacity",
-                                   MISSING_COLUMN.format(column="capacity")))
+            errors.append(
+                RowError(file, number, "capacity", MISSING_COLUMN.format(column="capacity"))
+            )
         person_id = values["id"]
         if not person_id:
             errors.append(RowError(file, number, "id", EMPTY_ID))
         elif person_id in first_row:
-            errors.append(RowError(file, number, "id", DUPLICATE_ID.format(
-                value=person_id, first=first_row[person_id])))
+            errors.append(
+                RowError(
+                    file,
+                    number,
+                    "id",
+                    DUPLICATE_ID.format(value=person_id, first=first_row[person_id]),
+                )
+            )
         first_row.setdefault(person_id, number)
         count = len(errors)
         own = MENTEE_COLUMNS if role == "mentee" else MENTOR_COLUMNS
@@ -304,8 +340,11 @@ def _unknown_ids(result: Participants, mentee_file: str, mentor_file: str) -> li
     for people, file in ((result.mentees, mentee_file), (result.mentors, mentor_file)):
         for row, person in enumerate(people, start=2):
             for column in ("exclude", "prefer"):
-                warnings += [UNKNOWN_ID_WARNING.format(file=file, row=row, column=column, value=x)
-                             for x in getattr(person, column) if x not in known]
+                warnings += [
+                    UNKNOWN_ID_WARNING.format(file=file, row=row, column=column, value=x)
+                    for x in getattr(person, column)
+                    if x not in known
+                ]
     return warnings
 
 
@@ -327,8 +366,9 @@ def _person_row(person: pf.Person, role: str | None) -> dict[str, str]:
     return row
 
 
-def write_participants_csv(target, mentees: Sequence[pf.Mentee] = (),
-                           mentors: Sequence[pf.Mentor] = ()) -> None:
+def write_participants_csv(
+    target, mentees: Sequence[pf.Mentee] = (), mentors: Sequence[pf.Mentor] = ()
+) -> None:
     """Write participants so that reading the file gives the same records back.
 
     With both sides, writes one file with a ``role`` column (read it with
@@ -351,137 +391,10 @@ def write_participants_csv(target, mentees: Sequence[pf.Mentee] = (),
     rows += [_person_row(p, "mentor" if combined else None) for p in mentors]
     if not combined:
         columns.remove("role")
-    handle = open(target, "w", newline="", encoding="utf-8") if isinstance(
-        target, str | os.PathLike) else target
-    try:
+    with contextlib.ExitStack() as stack:
+        handle = target
+        if isinstance(target, str | os.PathLike):
+            handle = stack.enter_context(open(target, "w", newline="", encoding="utf-8"))
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-    finally:
-        if handle is not target:
-            handle.close()
-
-
-@dataclass
-class ScoreTable:
-    """A precomputed score table as a graph; ``mentee_ids``/``mentor_ids`` index it."""
-
-    graph: CandidateGraph
-    mentee_ids: list[str]
-    mentor_ids: list[str]
-    warnings: list[str] = field(default_factory=list)
-
-
-def read_score_table(scores_path, capacities_path) -> ScoreTable:
-    """Read ``mentee_id,mentor_id,score[,mentor_score]`` rows and an ``id,capacity`` file.
-
-    A pair without a row is forbidden. ``mentor_score`` is how the mentor ranks that mentee
-    (for ``stable``); without it both sides rank by ``score``.
-
-    Raises
-    ------
-    InputError
-        With every problem in both files.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "s.csv").write_text("mentee_id,mentor_id,score\\na,m,0.5\\nb,m,0.7\\n")
-    >>> _ = (d / "c.csv").write_text("id,capacity,name\\nm,1,Mo\\n")
-    >>> table = read_score_table(d / "s.csv", d / "c.csv")
-    >>> table.mentee_ids, table.graph.score.tolist()
-    (['a', 'b'], [0.5, 0.7])
-    """
-    errors: list[RowError] = []
-    capacity = _read_capacities(capacities_path, errors)
-    file = str(scores_path)
-    try:
-        header, rows = read_table(scores_path)
-    except InputError as exc:
-        raise InputError(errors + exc.errors) from None
-    missing = [c for c in SCORE_COLUMNS[:3] if c not in header]
-    errors += [RowError(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
-    if missing:
-        raise InputError(errors)
-    mentee_ids: dict[str, int] = {}
-    mentor_ids = {mentor_id: k for k, mentor_id in enumerate(capacity)}
-    edges: dict[tuple[int, int], tuple[float, float]] = {}
-    first: dict[tuple[int, int], int] = {}
-    for number, values in rows:
-        pair = _score_row(file, number, values, mentor_ids, errors)
-        if pair is None:
-            continue
-        (mentee, mentor), scores = pair
-        key = (mentee_ids.setdefault(mentee, len(mentee_ids)), mentor_ids[mentor])
-        if key in first:
-            errors.append(RowError(file, number, "mentor_id", DUPLICATE_PAIR.format(
-                mentee=mentee, mentor=mentor, first=first[key])))
-            continue
-        first[key], edges[key] = number, scores
-    if errors:
-        raise InputError(errors)
-    pairs = list(edges)
-    graph = CandidateGraph.from_edges(
-        len(mentee_ids), len(mentor_ids), [p[0] for p in pairs], [p[1] for p in pairs],
-        [edges[p][0] for p in pairs], list(capacity.values()),
-        mentor_pref=[edges[p][1] for p in pairs])
-    unknown = [c for c in header if c not in SCORE_COLUMNS]
-    warnings = [UNKNOWN_WARNING.format(file=file, columns=", ".join(unknown),
-                                       s="s" if len(unknown) > 1 else "")] if unknown else []
-    return ScoreTable(graph, list(mentee_ids), list(mentor_ids), warnings)
-
-
-def _read_capacities(path, errors: list[RowError]) -> dict[str, int]:
-    file = str(path)
-    try:
-        header, rows = read_table(path)
-    except InputError as exc:
-        errors += exc.errors
-        return {}
-    missing = [c for c in ("id", "capacity") if c not in header]
-    errors += [RowError(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
-    capacity: dict[str, int] = {}
-    first: dict[str, int] = {}
-    for number, values in rows if not missing else ():
-        person = values["id"]
-        if not person:
-            errors.append(RowError(file, number, "id", EMPTY_ID))
-            continue
-        if person in first:
-            errors.append(RowError(file, number, "id",
-                                   DUPLICATE_ID.format(value=person, first=first[person])))
-            continue
-        first[person] = number
-        try:
-            capacity[person] = pf.parse_capacity(values["capacity"])
-        except ValueError as exc:
-            errors.append(RowError(file, number, "capacity", str(exc)))
-            capacity[person] = 0  # still a known mentor, so score rows are checked properly
-    return capacity
-
-
-def _score_row(file, number, values, mentor_ids, errors):
-    mentee, mentor = values["mentee_id"], values["mentor_id"]
-    problems = len(errors)
-    if not mentee:
-        errors.append(RowError(file, number, "mentee_id", EMPTY_ID))
-    if mentor not in mentor_ids:
-        errors.append(RowError(file, number, "mentor_id", UNKNOWN_MENTOR.format(value=mentor)))
-    scores = []
-    for column in ("score", "mentor_score"):
-        text = values.get(column, "")
-        if column == "mentor_score" and not text:
-            scores.append(scores[0] if scores else 0.0)
-            continue
-        try:
-            value = float(text)
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(text)
-            scores.append(value)
-        except ValueError:
-            errors.append(RowError(file, number, column, BAD_SCORE.format(value=text)))
-            scores.append(0.0)
-    if len(errors) > problems:
-        return None
-    return (mentee, mentor), tuple(scores)

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.candidates import DEFAULT_TOP_K, CandidateSet, build_candidates
+from tandem.matching.candidates import (
+    DEFAULT_TOP_K,
+    DENSE_LIMIT,
+    CandidateSet,
+    build_candidates,
+    repair,
+)
 from tandem.matching.explain import UNMATCHED, explain_pairs, unmatched_reason
 from tandem.matching.features import (
     DEFAULT_CONFLICT_RULES,
@@ -21,9 +27,9 @@ from tandem.matching.features import (
     resolve_weights,
 )
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.io import ScoreTable
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.report import build_report
+from tandem.matching.scoretable import ScoreTable
 from tandem.matching.text import Embedder
 
 OBJECTIVES = ("optimal", "fair", "stable")
@@ -65,8 +71,14 @@ def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_
     # Imported here so the feature half works, and is testable, without the solver half.
     from tandem.matching import solve as solver
 
-    assignment = solver.solve(graph, objective=objective, pinned=pinned, seed=seed,
-                              progress=progress, outside_bound=outside_bound)
+    assignment = solver.solve(
+        graph,
+        objective=objective,
+        pinned=pinned,
+        seed=seed,
+        progress=progress,
+        outside_bound=outside_bound,
+    )
     causes = getattr(assignment, "unmatched_cause", None)
     if causes is None:
         causes = solver.unmatched_causes(graph, assignment.mentor_of)
@@ -89,6 +101,7 @@ def match_participants(
     forbidden: Iterable[tuple[str, str]] = (),
     seed: int = 0,
     top_k: int = DEFAULT_TOP_K,
+    dense_limit: int = DENSE_LIMIT,
     embedder: Embedder | None = None,
     progress: Callable[[int], None] | None = None,
     warnings: Sequence[str] = (),
@@ -108,7 +121,13 @@ def match_participants(
     seed : int
         The same inputs and seed always give the same result.
     top_k : int
-        Candidates per person when the input is too large for all pairs.
+        Candidates per person when ``n * m > dense_limit`` (too large for all pairs).
+    embedder : Embedder, optional
+        Defaults to the built-in embedder.
+    progress : callable, optional
+        Called with the number of mentees scored so far in each step.
+    warnings : sequence of str
+        Carried into the report (e.g. from reading the files).
 
     Returns
     -------
@@ -145,23 +164,68 @@ def match_participants(
     pinned, clock = list(pinned), _Clock()
     space = FeatureSpace(mentees, mentors, embedder=embedder, reverse=reverse)
     clock.lap("embed")
-    found = build_candidates(space, resolved, rules=rules, forbidden=forbidden, pinned=pinned,
-                             top_k=top_k, progress=progress)
+    found = build_candidates(
+        space,
+        resolved,
+        rules=rules,
+        forbidden=forbidden,
+        pinned=pinned,
+        top_k=top_k,
+        dense_limit=dense_limit,
+        progress=progress,
+    )
     clock.lap("candidates")
+    pins = _index_pairs(pinned, space.mentee_index, space.mentor_index)
     assignment, causes = _solve(
-        found.graph, objective=objective, seed=seed, progress=None,
-        pinned=_index_pairs(pinned, space.mentee_index, space.mentor_index),
-        outside_bound=found.outside_bound)
+        found.graph,
+        objective=objective,
+        seed=seed,
+        progress=None,
+        pinned=pins,
+        outside_bound=found.outside_bound,
+    )
     clock.lap("solve")
+    if not found.dense and _repair(
+        space, resolved, found, assignment, causes, rules, forbidden, top_k
+    ):
+        assignment, causes = _solve(
+            found.graph,
+            objective=objective,
+            seed=seed,
+            progress=None,
+            pinned=pins,
+            outside_bound=found.outside_bound,
+        )
+        clock.lap("repair")
     result = _result(space, resolved, found, assignment, causes)
     clock.lap("explain")
-    seconds = {**clock.seconds, **{f"solve.{k}": v for k, v in
-                                   (getattr(assignment, "phase_seconds", None) or {}).items()}}
-    result.report = _report(objective, seed, found.graph, assignment, result, seconds,
-                            [p.identity for p in mentees],
-                            "all allowed pairs" if found.dense else f"top {top_k} per person",
-                            warnings)
+    seconds = {
+        **clock.seconds,
+        **{f"solve.{k}": v for k, v in (getattr(assignment, "phase_seconds", None) or {}).items()},
+    }
+    result.report = _report(
+        objective,
+        seed,
+        found.graph,
+        assignment,
+        result,
+        seconds,
+        [p.identity for p in mentees],
+        "all allowed pairs" if found.dense else f"top {top_k} per person",
+        warnings,
+    )
     return result
+
+
+def _repair(space, weights, found, assignment, causes, rules, forbidden, top_k) -> int:
+    """Second chance for mentees whose candidates all filled up (top-k mode only)."""
+    mentor_of = np.asarray(assignment.mentor_of)
+    waiting = np.flatnonzero(np.array([c == "all_compatible_full" for c in causes], dtype=bool))
+    load = np.bincount(mentor_of[mentor_of >= 0], minlength=found.graph.n_mentors)
+    room = np.flatnonzero(load < found.graph.capacity)
+    return repair(
+        space, weights, found, waiting, room, rules=rules, forbidden=forbidden, top_k=top_k
+    )
 
 
 def _result(space, weights, found: CandidateSet, assignment, causes) -> MatchResult:
@@ -171,13 +235,15 @@ def _result(space, weights, found: CandidateSet, assignment, causes) -> MatchRes
     explained = explain_pairs(space, weights, matched, mentor_of[matched])
     result = MatchResult()
     for k, i in enumerate(matched):
-        result.pairs.append({
-            "mentee_id": space.mentee.ids[i],
-            "mentor_id": space.mentor.ids[mentor_of[i]],
-            "score": round(float(score[i]), 6),
-            "reasons": explained[k]["summary"],
-            "criteria": explained[k]["criteria"],
-        })
+        result.pairs.append(
+            {
+                "mentee_id": space.mentee.ids[i],
+                "mentor_id": space.mentor.ids[mentor_of[i]],
+                "score": round(float(score[i]), 6),
+                "reasons": explained[k]["summary"],
+                "criteria": explained[k]["criteria"],
+            }
+        )
     for i in np.flatnonzero(mentor_of < 0):
         reason = unmatched_reason(causes[i], found.removed[i], len(space.mentors))
         result.unmatched.append({"mentee_id": space.mentee.ids[i], "reason": reason})
@@ -198,8 +264,9 @@ def _scores(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
     return np.full(len(mentor_of), np.nan)
 
 
-def _report(objective, seed, graph, assignment, result, seconds, identities, candidates,
-            warnings) -> dict:
+def _report(
+    objective, seed, graph, assignment, result, seconds, identities, candidates, warnings
+) -> dict:
     score_of: list[float | None] = [None] * graph.n_mentees
     matched = np.flatnonzero(np.asarray(assignment.mentor_of) >= 0)
     for k, i in enumerate(matched):  # pairs are listed in mentee order
@@ -208,44 +275,70 @@ def _report(objective, seed, graph, assignment, result, seconds, identities, can
     if blocking is not None and not isinstance(blocking, int | np.integer):
         blocking = len(blocking)
     return build_report(
-        objective=objective, seed=seed, n_mentors=graph.n_mentors, score_of=score_of,
-        unmatched_reasons=[u["reason"] for u in result.unmatched], identities=identities,
-        n_edges=graph.n_edges, candidates=candidates,
+        objective=objective,
+        seed=seed,
+        n_mentors=graph.n_mentors,
+        score_of=score_of,
+        unmatched_reasons=[u["reason"] for u in result.unmatched],
+        identities=identities,
+        n_edges=graph.n_edges,
+        candidates=candidates,
         upper_bound=getattr(assignment, "upper_bound", None),
         blocking_pairs=None if blocking is None else int(blocking),
-        phase_seconds=seconds, warnings=warnings)
+        phase_seconds=seconds,
+        warnings=warnings,
+    )
 
 
-def match_score_table(table: ScoreTable, *, objective: str = "optimal",
-                      pinned: Iterable[tuple[str, str]] = (), seed: int = 0,
-                      warnings: Sequence[str] = ()) -> MatchResult:
+def match_score_table(
+    table: ScoreTable,
+    *,
+    objective: str = "optimal",
+    pinned: Iterable[tuple[str, str]] = (),
+    seed: int = 0,
+    warnings: Sequence[str] = (),
+) -> MatchResult:
     """Match a precomputed score table (reasons say the score came from the table)."""
     if objective not in OBJECTIVES:
         raise ValueError(UNKNOWN_OBJECTIVE.format(value=objective))
     clock = _Clock()
     mentee_index = {x: k for k, x in enumerate(table.mentee_ids)}
     mentor_index = {x: k for k, x in enumerate(table.mentor_ids)}
-    assignment, causes = _solve(table.graph, objective=objective, seed=seed, progress=None,
-                                pinned=_index_pairs(pinned, mentee_index, mentor_index),
-                                outside_bound=None)
+    assignment, causes = _solve(
+        table.graph,
+        objective=objective,
+        seed=seed,
+        progress=None,
+        pinned=_index_pairs(pinned, mentee_index, mentor_index),
+        outside_bound=None,
+    )
     clock.lap("solve")
     mentor_of = np.asarray(assignment.mentor_of)
     score = _scores(table.graph, mentor_of)
     result = MatchResult()
     for i, j in enumerate(mentor_of.tolist()):
         if j >= 0:
-            result.pairs.append({"mentee_id": table.mentee_ids[i],
-                                 "mentor_id": table.mentor_ids[j],
-                                 "score": round(float(score[i]), 6), "reasons": TABLE_REASON,
-                                 "criteria": {}})
+            result.pairs.append(
+                {
+                    "mentee_id": table.mentee_ids[i],
+                    "mentor_id": table.mentor_ids[j],
+                    "score": round(float(score[i]), 6),
+                    "reasons": TABLE_REASON,
+                    "criteria": {},
+                }
+            )
         else:
-            reason = (UNMATCHED["no_mentors"] if not table.mentor_ids
-                      else unmatched_reason(causes[i]))
+            reason = (
+                UNMATCHED["no_mentors"] if not table.mentor_ids else unmatched_reason(causes[i])
+            )
             result.unmatched.append({"mentee_id": table.mentee_ids[i], "reason": reason})
-    seconds = {**clock.seconds, **{f"solve.{k}": v for k, v in
-                                   (getattr(assignment, "phase_seconds", None) or {}).items()}}
-    result.report = _report(objective, seed, table.graph, assignment, result, seconds, [],
-                            "score table", warnings)
+    seconds = {
+        **clock.seconds,
+        **{f"solve.{k}": v for k, v in (getattr(assignment, "phase_seconds", None) or {}).items()},
+    }
+    result.report = _report(
+        objective, seed, table.graph, assignment, result, seconds, [], "score table", warnings
+    )
     return result
 
 
@@ -281,9 +374,12 @@ def rank_mentors_for(
     space = FeatureSpace([mentee], mentors, embedder=embedder, reverse=reverse)
     found = build_candidates(space, resolved, rules=check_rules(conflict_rules))
     graph = found.graph
-    order = sorted(range(graph.n_edges),
-                   key=lambda e: (-graph.score[e], space.mentor.ids[graph.mentor[e]]))[:limit]
+    order = sorted(
+        range(graph.n_edges), key=lambda e: (-graph.score[e], space.mentor.ids[graph.mentor[e]])
+    )[:limit]
     chosen = graph.mentor[order]
     explained = explain_pairs(space, resolved, np.zeros(len(order), dtype=np.int64), chosen)
-    return [(space.mentor.ids[j], round(float(graph.score[e]), 6), explained[k]["summary"])
-            for k, (e, j) in enumerate(zip(order, chosen, strict=True))]
+    return [
+        (space.mentor.ids[j], round(float(graph.score[e]), 6), explained[k]["summary"])
+        for k, (e, j) in enumerate(zip(order, chosen, strict=True))
+    ]

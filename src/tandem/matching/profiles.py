@@ -24,7 +24,7 @@ SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES  # 672
 WORDS_PER_WEEK = -(-SLOTS_PER_WEEK // 64)  # 11 uint64 words
 # Local windows are converted to UTC on the dates of this fixed Monday-to-Sunday week, so the
 # same input always gives the same overlap (daylight saving time follows these dates).
-REFERENCE_MONDAY = datetime(2026, 1, 5)
+REFERENCE_MONDAY = datetime(2026, 1, 5)  # noqa: DTZ001 - a wall-clock date, zoned per person
 
 BAD_TIMEZONE = "unknown time zone {value!r}: use an IANA name such as Europe/Berlin"
 BAD_WINDOW = (
@@ -230,6 +230,11 @@ def availability_bits(windows: tuple[str, ...], timezone: str) -> np.ndarray:
     >>> int(np.bitwise_count(bits).sum()) * 15
     60
     """
+    return _availability_bits(tuple(windows), timezone).copy()
+
+
+@lru_cache(maxsize=65536)
+def _availability_bits(windows: tuple[str, ...], timezone: str) -> np.ndarray:
     slots = np.zeros(SLOTS_PER_WEEK, dtype=bool)
     zone = check_timezone(timezone) if timezone else UTC
     for text in windows:

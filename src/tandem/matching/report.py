@@ -94,8 +94,7 @@ def build_report(
         **stats,
         "upper_bound": None if upper_bound is None else round(float(upper_bound), 6),
         "gap": gap,
-        "relative_gap": (round(gap / upper_bound, 6) if gap is not None and upper_bound
-                         else None),
+        "relative_gap": (round(gap / upper_bound, 6) if gap is not None and upper_bound else None),
         "blocking_pairs": blocking_pairs,
         "unmatched_reasons": dict(Counter(unmatched_reasons).most_common()),
         **group_figures(identities, score_of),

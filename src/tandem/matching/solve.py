@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.solvers.bounds import flow_prices, lagrangian_bound
+from tandem.matching.solvers.bounds import lagrangian_bound
 from tandem.matching.solvers.constraints import Residual, apply_constraints, lift
 from tandem.matching.solvers.fair import fair_edges
-from tandem.matching.solvers.flow import integer_weights, optimal_edges
 from tandem.matching.solvers.groups import floor_edges
 from tandem.matching.solvers.quality import (
     ALL_COMPATIBLE_FULL,
@@ -30,6 +29,7 @@ from tandem.matching.solvers.quality import (
     count_blocking_pairs,
     unmatched_causes,
 )
+from tandem.matching.solvers.repair import proven_optimal
 from tandem.matching.solvers.stable import deferred_acceptance
 
 __all__ = [
@@ -128,8 +128,8 @@ class _Phases:
 @dataclass
 class _Solved:
     edge_of: np.ndarray  # residual edge id per mentee
-    optimal: np.ndarray | None = None  # an optimal flow, whose potentials give the bound
-    weights: object = None
+    optimal: np.ndarray | None = None  # a proven optimal assignment...
+    prices: np.ndarray | None = None  # ...and the mentor prices (LP duals) that prove it
 
 
 def _check_arguments(graph, objective, group_of_mentee, group_floor, outside_bound) -> None:
@@ -152,8 +152,8 @@ def _run(residual: Residual, objective: str, group_of_mentee, group_floor, seed)
     graph = residual.graph
     if objective == "stable":
         return _Solved(deferred_acceptance(graph))
-    weights = integer_weights(graph.score, graph.n_mentees + graph.n_mentors)
-    optimal = optimal_edges(graph, weights)
+    proven = proven_optimal(graph)
+    optimal = proven.edge_of
     if group_floor is not None:
         pinned = np.zeros(graph.n_mentees, dtype=bool)
         pinned[residual.pinned_mentees] = True
@@ -163,7 +163,7 @@ def _run(residual: Residual, objective: str, group_of_mentee, group_floor, seed)
         edge_of = fair_edges(graph, optimal)
     else:
         edge_of = optimal
-    return _Solved(edge_of, optimal, weights)
+    return _Solved(edge_of, optimal, proven.prices)
 
 
 def _upper_bound(residual: Residual, solved: _Solved, outside_bound, pinned_total: float):
@@ -172,8 +172,7 @@ def _upper_bound(residual: Residual, solved: _Solved, outside_bound, pinned_tota
     if solved.optimal is None:
         prices, method = np.zeros(graph.n_mentors), BOUND_ZERO_PRICES
     else:
-        prices = flow_prices(graph, solved.weights, solved.optimal)
-        method = BOUND_LP_DUAL
+        prices, method = solved.prices, BOUND_LP_DUAL
     free = np.ones(graph.n_mentees, dtype=bool)
     free[residual.pinned_mentees] = False
     seats = int(graph.capacity.clip(min=0).sum())

@@ -34,8 +34,20 @@ EXPERTISE = (
     "wellbeing, burnout and sustainable pace",
     "accessibility and inclusive design",
 )
-SKILLS = ("sql", "python", "tableau", "leadership", "public speaking", "airflow", "figma",
-          "roadmapping", "mlops", "negotiation", "wellbeing", "accessibility")
+SKILLS = (
+    "sql",
+    "python",
+    "tableau",
+    "leadership",
+    "public speaking",
+    "airflow",
+    "figma",
+    "roadmapping",
+    "mlops",
+    "negotiation",
+    "wellbeing",
+    "accessibility",
+)
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "Europe/London", "UTC")
 CITIES = ("Berlin", "London", "New York", "Pune")
 DEPARTMENTS = ("eng", "data", "design", "product", "sales")
@@ -71,13 +83,25 @@ def people(n_mentees: int, n_mentors: int, seed: int = 0) -> tuple[list[Mentee],
     mentees = []
     for k in range(n_mentees):
         topic = int(rng.integers(0, len(GOALS)))
-        mentees.append(Mentee(
-            id=f"e{k}", goals=GOALS[topic], skills_wanted=(SKILLS[topic],),
-            prefer_shared_identity=bool(rng.random() < 0.2), **_common(rng, k)))
+        mentees.append(
+            Mentee(
+                id=f"e{k}",
+                goals=GOALS[topic],
+                skills_wanted=(SKILLS[topic],),
+                prefer_shared_identity=bool(rng.random() < 0.2),
+                **_common(rng, k),
+            )
+        )
     mentors = []
     for k in range(n_mentors):
         topic = int(rng.integers(0, len(EXPERTISE)))
-        mentors.append(Mentor(
-            id=f"r{k}", expertise=EXPERTISE[topic], skills_offered=tuple(dict.fromkeys((SKILLS[topic], "python"))),
-            capacity=int(rng.integers(1, 4)), **_common(rng, k)))
+        mentors.append(
+            Mentor(
+                id=f"r{k}",
+                expertise=EXPERTISE[topic],
+                skills_offered=tuple(dict.fromkeys((SKILLS[topic], "python"))),
+                capacity=int(rng.integers(1, 4)),
+                **_common(rng, k),
+            )
+        )
     return mentees, mentors

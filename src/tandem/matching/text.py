@@ -47,7 +47,17 @@ _SPECIAL = (
 _SPECIAL_RE = [(re.compile(pattern), repl) for pattern, repl in _SPECIAL]
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "better", "both", "but", "by", "can", "could", "do", "does", "doing", "for", "from", "get", "getting", "good", "great", "had", "has", "have", "having", "help", "how", "i", "i'd", "i'm", "if", "in", "into", "is", "it", "its", "just", "like", "ll", "me", "more", "most", "much", "my", "myself", "need", "needs", "new", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "really", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "up", "us", "very", "want", "wanting", "was", "we", "well", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you", "your", "able", "improve", "improving", "learn", "learning", "become", "becoming", "someone", "somebody", "looking", "interested", "skill", "skills", "work", "working", "way", "ways", "etc", "lot", "lots", "things", "thing", "make", "making", "day", "better", "best", "gain", "ve", "re", "s", "t", "m", "d"]
+    """
+    a about above after again all also am an and any are as at be been being better both but
+    by can could do does doing for from get getting good great had has have having help how i
+    i'd i'm if in into is it its just like ll me more most much my myself need needs new no
+    nor not of off on once only or other our out over own really so some such than that the
+    their them then there these they this those through to too up us very want wanting was we
+    well were what when where which while who why will with would you your able improve
+    improving learn learning become becoming someone somebody looking interested skill skills
+    work working way ways etc lot lots things thing make making day better best gain ve re s t
+    m d
+    """.split()  # noqa: SIM905 - a word list reads best as prose
 )
 
 
@@ -88,8 +98,9 @@ class _Lexicon:
         self.labels = [data[name]["label"] for name in self.names]
         self.domains = sorted({data[name]["domain"] for name in self.names})
         self.domain_of = [self.domains.index(data[name]["domain"]) for name in self.names]
-        self.related = [[self.names.index(r) for r in data[name].get("related", ())]
-                        for name in self.names]
+        self.related = [
+            [self.names.index(r) for r in data[name].get("related", ())] for name in self.names
+        ]
         patterns: dict[tuple[str, ...], list[tuple[int, float]]] = {}
         for index, name in enumerate(self.names):
             for term in data[name]["terms"]:
@@ -112,8 +123,9 @@ class _Lexicon:
             found = list(self.exact.get(token, []))
             found += [(key, hits) for head, key, hits in self.prefix if token.startswith(head)]
             found.sort(key=lambda item: -len(item[0]))
-            found = [(len(key), key, hits, not any(w.endswith("*") for w in key))
-                     for key, hits in found]
+            found = [
+                (len(key), key, hits, not any(w.endswith("*") for w in key)) for key, hits in found
+            ]
             self._cache[token] = found
         return found
 
@@ -232,10 +244,10 @@ class BuiltinEmbedder:
         both = (concept_norm > 0) & (word_norm > 0)
         concept_share = np.where(both, CONCEPT_WEIGHT, 1.0)
         word_share = np.where(both, np.sqrt(1 - CONCEPT_WEIGHT**2), 1.0)
-        concepts *= np.divide(concept_share, concept_norm, where=concept_norm > 0,
-                              out=np.zeros_like(concept_norm))
-        words *= np.divide(word_share, word_norm, where=word_norm > 0,
-                           out=np.zeros_like(word_norm))
+        concepts *= np.divide(
+            concept_share, concept_norm, where=concept_norm > 0, out=np.zeros_like(concept_norm)
+        )
+        words *= np.divide(word_share, word_norm, where=word_norm > 0, out=np.zeros_like(word_norm))
 
     def concepts(self, text: str) -> dict[str, float]:
         """Concept labels found in ``text`` with their weights.

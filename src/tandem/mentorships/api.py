@@ -32,7 +32,11 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 class PersonOut(Schema):
     id: int
-    name: str = Field(alias="display_name")
+    name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj["name"] if isinstance(obj, dict) else obj.display_name
 
 
 class RequestIn(Schema):
@@ -331,6 +335,14 @@ def list_mentorships(request: HttpRequest, open_only: bool = False):
     user = request.auth
     return [_mentorship_out(m, user, False)
             for m in selectors.mentorship_list_for(user=user, open_only=open_only)]
+
+
+@router.get("/programs/{program_id}", response={200: list[MentorshipOut], **ERRORS})
+@paginate(PageNumberPagination, page_size=50)
+def list_program_mentorships(request: HttpRequest, program_id: int):
+    """Program admins: every mentorship of the program, with how it ended (and why)."""
+    qs = selectors.mentorship_list_for_program_admin(user=request.auth, program_id=program_id)
+    return [_mentorship_out(m, request.auth, True) for m in qs]
 
 
 @router.get("/{mentorship_id}", response={200: MentorshipOut, **ERRORS})

@@ -49,8 +49,9 @@ class AgreementForm(forms.Form):
         help_text=EXAMPLES["mentor_expectations"])
     cadence = forms.ChoiceField(choices=Cadence.choices, label="How often you meet")
     meeting_format = forms.ChoiceField(choices=MeetingFormat.choices, label="Usual format")
-    meeting_minutes = forms.IntegerField(min_value=15, max_value=240, label="Typical length "
-                                         "(minutes)", help_text="Most pairs meet for 30-60 minutes.")
+    meeting_minutes = forms.IntegerField(min_value=15, max_value=240,
+                                         label="Typical length (minutes)",
+                                         help_text="Most pairs meet for 30-60 minutes.")
     focus_areas = forms.CharField(required=False, max_length=1000, label="Focus areas",
                                   help_text=EXAMPLES["focus_areas"])
     desired_outcomes = forms.CharField(
@@ -159,13 +160,13 @@ class AgendaForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    shared_notes = forms.CharField(required=False, max_length=20000, label="Shared notes",
+    shared_notes = forms.CharField(required=False, max_length=20000, label="Notes for both of you",
                                    widget=forms.Textarea(attrs={"rows": 6}),
                                    help_text="Both of you can read and edit these.")
 
 
 class PrivateNoteForm(forms.Form):
-    body = forms.CharField(required=False, max_length=20000, label="Private note",
+    body = forms.CharField(required=False, max_length=20000, label="Note for yourself",
                            widget=forms.Textarea(attrs={"rows": 4}),
                            help_text="Only you can ever see this.")
 
@@ -199,8 +200,10 @@ class ActionItemForm(forms.Form):
     meeting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
                                      label="From meeting (optional)")
 
-    def __init__(self, *args, mentorship=None, meetings=(), **kwargs):
+    def __init__(self, *args, mentorship=None, meetings=(), fixed_meeting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if fixed_meeting:
+            self.fields["meeting"].widget = forms.HiddenInput()
         if mentorship is not None:
             self.fields["owner"].choices = [
                 (mentorship.mentee_id, f"{mentorship.mentee.display_name} (mentee)"),

@@ -109,7 +109,7 @@ def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meetin
     """The meeting, if ``user`` is a participant of its mentorship."""
     if user is None or not user.is_authenticated:
         raise NotFound(MEETING_NOT_FOUND)
-    qs = Meeting.objects.select_for_update() if for_update else Meeting.objects
+    qs = Meeting.objects.select_for_update(of=("self",)) if for_update else Meeting.objects
     meeting = (qs.select_related("mentorship", "mentorship__program", "mentorship__mentor",
                                  "mentorship__mentee", "series")
                .filter(pk=meeting_id)
@@ -355,3 +355,10 @@ def private_notes_for(*, user, mentorship: Mentorship) -> list[PrivateNote]:
     """The caller's own private notes in a mentorship (never anyone else's)."""
     return list(PrivateNote.objects.filter(author=user, meeting__mentorship=mentorship)
                 .exclude(body="").select_related("meeting").order_by("-meeting__starts_at"))
+
+
+def mentorship_list_for_program_admin(*, user, program_id: int) -> QuerySet[Mentorship]:
+    """All mentorships of a program, for its active admins only."""
+    if not is_program_admin(user=user, program_id=program_id):
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    return _mentorship_qs().filter(program_id=program_id).order_by("state", "-created_at", "-pk")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("calendar/", views.calendar_settings, name="calendar_settings"),
     path("calendar/regenerate/", views.calendar_regenerate, name="calendar_regenerate"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("program/<int:program_id>/", views.program_mentorships, name="program_mentorships"),
     path("<int:mentorship_id>/", views.mentorship_detail, name="mentorship_detail"),
     path("<int:mentorship_id>/agreement/", views.agreement_edit, name="agreement_edit"),
     path("<int:mentorship_id>/agreement/v<int:number>/", views.agreement_version,

@@ -165,6 +165,16 @@ def mentorship_list(request):
 
 @login_required
 @friendly_errors
+def program_mentorships(request, program_id: int):
+    qs = selectors.mentorship_list_for_program_admin(user=request.user, program_id=program_id)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "mentorships/program_mentorships.html", {
+        "page_obj": page_obj, "program": page_obj.object_list[0].program if page_obj.object_list
+        else None})
+
+
+@login_required
+@friendly_errors
 def mentorship_detail(request, mentorship_id: int):
     mentorship, viewer = selectors.access_mentorship_for_viewer(user=request.user,
                                                                 mentorship_id=mentorship_id)
@@ -382,7 +392,8 @@ def meeting_new(request, mentorship_id: int):
     agreed = (selectors.agreement_in_effect(versions) or (versions[0] if versions else None))
     content = agreed.content if agreed else {}
     duration = int(content.get("meeting_minutes") or 45)
-    suggestions = selectors.meeting_suggestions_for(mentorship=mentorship, duration_minutes=duration)
+    suggestions = selectors.meeting_suggestions_for(mentorship=mentorship,
+                                                    duration_minutes=duration)
     initial = {"duration_minutes": duration, "format": content.get("meeting_format", "video"),
                "repeat": content.get("cadence", "")}
     if request.GET.get("at"):
@@ -437,7 +448,8 @@ def meeting_detail(request, meeting_id: int):
             agenda_form=AgendaForm(), notes_form=NotesForm(initial={
                 "shared_notes": meeting.shared_notes}),
             private_form=PrivateNoteForm(initial={"body": note.body if note else ""}),
-            action_form=ActionItemForm(mentorship=mentorship, meetings=[meeting], initial={
+            action_form=ActionItemForm(mentorship=mentorship, meetings=[meeting],
+                                       fixed_meeting=True, initial={
                 "owner": mentorship.mentee_id, "meeting": meeting.pk}),
             other_zone=zone_of(mentorship.other(request.user)))
     return render(request, "mentorships/meeting_detail.html", context)
@@ -530,7 +542,8 @@ def meeting_reschedule(request, meeting_id: int):
 @friendly_errors
 def meeting_ics(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
-    response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ics.meeting_ics(meeting),
+                            content_type="text/calendar; charset=utf-8")
     name = f"tandem-series-{meeting.series_id}" if meeting.series_id and \
         not meeting.is_moved_occurrence else f"tandem-meeting-{meeting.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.ics"'

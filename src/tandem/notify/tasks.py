@@ -32,3 +32,11 @@ def digests_run(now: datetime, *, force: bool = False) -> int:
 @task()
 def send_digests(now: str | None = None, force: bool = False) -> int:
     return digests_run(_parse(now), force=force)
+
+
+@task()
+def periodic_tick(now: str | None = None) -> dict:
+    """Every periodic job once (what ``manage.py tandem_tick`` runs)."""
+    from tandem.notify.periodic import run_periodic_jobs
+
+    return {name: str(result) for name, result in run_periodic_jobs(_parse(now)).items()}

@@ -15,7 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.exceptions import NotFound
 from tandem.people import selectors, services
-from tandem.people.availability import format_window
+from tandem.people.availability import format_windows_joined
 
 router = Router(tags=["people"])
 
@@ -44,7 +44,8 @@ class ProfileOut(Schema):
     city: str
     timezone: str = Field(description="IANA time zone name, e.g. Europe/London.")
     availability: list[str] = Field(
-        description='Weekly windows in the person\'s time zone, e.g. "Mon 09:00-12:00".')
+        description='Weekly windows in the person\'s time zone, e.g. "Mon 09:00-12:00"; '
+                    'an overnight window is written "Fri 22:00-01:00".')
     availability_utc: list[list[int]] = Field(
         description="The same windows as merged [start, end) UTC minute-of-week intervals "
                     "(0 = Monday 00:00 UTC) for the current week.")
@@ -72,7 +73,8 @@ class ProfileOut(Schema):
 
     @staticmethod
     def resolve_availability(obj) -> list[str]:
-        return [format_window(w.weekday, w.start_minute, w.end_minute) for w in obj.windows.all()]
+        return format_windows_joined(
+            (w.weekday, w.start_minute, w.end_minute) for w in obj.windows.all())
 
 
 class MyProfileOut(ProfileOut):

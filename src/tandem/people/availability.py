@@ -80,7 +80,7 @@ def make_windows(weekday: int, start: int, end: int) -> list[Window]:
 
     ``end == 1440`` is midnight at the end of the day; ``end == 0`` is treated the same.
     """
-    if not 0 <= weekday <= 6 or not 0 <= start <= MINUTES_PER_DAY or not 0 <= end <= MINUTES_PER_DAY:
+    if not (0 <= weekday <= 6 and 0 <= start <= MINUTES_PER_DAY and 0 <= end <= MINUTES_PER_DAY):
         raise AvailabilityError(INVALID_WINDOW)
     if end == 0:
         end = MINUTES_PER_DAY
@@ -158,6 +158,32 @@ def format_window(weekday: int, start: int, end: int) -> str:
 
 def format_windows(windows: Iterable[Window | tuple[int, int, int]]) -> list[str]:
     return [format_window(*w) for w in windows]
+
+
+def format_windows_joined(windows: Iterable[Window | tuple[int, int, int]]) -> list[str]:
+    """Like ``format_windows`` but a window ending at midnight and the next day's window
+    starting at midnight are written as one overnight window, as a person would type it.
+    ``parse_windows`` reads the result back to the same windows.
+
+    >>> format_windows_joined([(4, 1320, 1440), (5, 0, 60), (6, 1380, 1440), (0, 0, 30)])
+    ['Fri 22:00-01:00', 'Sun 23:00-00:30']
+    """
+    merged = merge_windows(windows)
+    by_start = {(w.weekday, w.start): i for i, w in enumerate(merged)}
+    joined_into: dict[int, int] = {}  # index of a morning piece -> index of its evening
+    for i, w in enumerate(merged):
+        j = by_start.get(((w.weekday + 1) % 7, 0))
+        if (w.end == MINUTES_PER_DAY and j is not None and j != i and j not in joined_into
+                and i not in joined_into and merged[j].end < w.start):
+            joined_into[j] = i
+    evenings = {i: j for j, i in joined_into.items()}
+    texts = []
+    for i, w in enumerate(merged):
+        if i in joined_into:
+            continue
+        end = merged[evenings[i]].end if i in evenings else w.end
+        texts.append(format_window(w.weekday, w.start, end))
+    return texts
 
 
 def merge_intervals(intervals: Iterable[tuple[int, int] | list[int]]) -> list[list[int]]:

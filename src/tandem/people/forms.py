@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from tandem.people.availability import WEEKDAYS, WEEKDAY_NAMES, AvailabilityError, parse_time
+from tandem.people.availability import WEEKDAY_NAMES, WEEKDAYS, AvailabilityError, parse_time
 from tandem.people.choices import SENIORITY_LEVELS, WORKING_STYLE_QUESTIONS, Cadence, MeetingFormat
 from tandem.people.languages import LANGUAGES
 from tandem.people.ratelimit import (
@@ -36,6 +36,8 @@ class SignUpForm(forms.Form):
     password_again = forms.CharField(
         label="Password again", strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    # Filled in by the page from the browser (Intl API) so availability starts in local time.
+    timezone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -93,8 +95,10 @@ class ProfileForm(forms.Form):
     headline = forms.CharField(max_length=140, required=False,
                                help_text="One line about you, e.g. “Backend engineer, 6 years "
                                          "in payments”.")
-    bio = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    goals = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+    bio = forms.CharField(required=False, max_length=4000,
+                          widget=forms.Textarea(attrs={"rows": 4}))
+    goals = forms.CharField(required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="What you want to learn or achieve.")
     expertise = forms.CharField(required=False, max_length=4000,
                                 widget=forms.Textarea(attrs={"rows": 3}),

@@ -11,6 +11,8 @@ import re
 import secrets
 import zoneinfo
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from functools import lru_cache
 
@@ -49,8 +51,10 @@ from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile
 # --- messages ------------------------------------------------------------------------------
 EMAIL_INVALID = "Enter a valid email address, like name@example.org."
 EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
-VERIFY_TOKEN_INVALID = "This verification link is not valid. Request a new one from your account page."
-VERIFY_TOKEN_EXPIRED = "This verification link has expired. Request a new one from your account page."
+VERIFY_TOKEN_INVALID = ("This verification link is not valid. Request a new one from your "
+                        "account page.")
+VERIFY_TOKEN_EXPIRED = ("This verification link has expired. Request a new one from your "
+                        "account page.")
 PROFILE_INVALID = "Some profile fields need changing."
 PROFILE_FORBIDDEN = "You can only change your own profile."
 TIMEZONE_INVALID = "“{value}” is not a time zone; pick one from the list, e.g. Europe/London."
@@ -94,8 +98,12 @@ def profile_ensure(*, user) -> Profile:
 
 
 # --- accounts ------------------------------------------------------------------------------
-def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
-    """Create an account (and its profile) and email a verification link on commit."""
+def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "",
+                 timezone: str = "") -> User:
+    """Create an account (and its profile) and email a verification link on commit.
+
+    ``timezone`` is a hint (the browser's zone); an unknown value is ignored, not an error.
+    """
     email = (email or "").strip().lower()
     first_name, last_name = _clean_text(first_name), _clean_text(last_name)
     errors: dict[str, str] = {}
@@ -119,11 +127,16 @@ def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: 
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password,
                                             first_name=first_name, last_name=last_name)
-            Profile.objects.create(user=user)
+            Profile.objects.create(user=user, timezone=_timezone_or_utc(timezone))
     except IntegrityError:  # a concurrent sign-up won the unique email
         raise ApplicationError(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN}) from None
     transaction.on_commit(lambda: _send_verification_email(user))
     return user
+
+
+def _timezone_or_utc(value: str) -> str:
+    value = (value or "").strip()
+    return value if value in _timezones() else "UTC"
 
 
 def user_verification_token(*, user: User) -> str:
@@ -144,6 +157,16 @@ def _send_verification_email(user: User) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+@transaction.atomic
+def user_mark_email_verified(*, user: User) -> User:
+    """For flows that prove control of the address another way (a used password-reset link)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = dj_timezone.now()
+        User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+            email_verified_at=user.email_verified_at)
+    return user
 
 
 def user_send_verification(*, user: User) -> None:
@@ -303,18 +326,90 @@ def _check_working_style(errors: dict, value: Mapping | None) -> dict[str, int] 
     return answers
 
 
-def _check_manager(errors: dict, profile: Profile, email) -> User | None | object:
+def _check_manager(errors: dict, profile: Profile, email) -> User | None:
     email = _clean_text(email).lower()
     if not email:
         return None
     manager = User.objects.filter(email__iexact=email, is_active=True).first()
     if manager is None:
         errors["manager_email"] = MANAGER_NOT_FOUND.format(email=email)
-        return UNSET
+        return None
     if manager.pk == profile.user_id:
         errors["manager_email"] = MANAGER_SELF
-        return UNSET
+        return None
     return manager
+
+
+TEXT_LIMITS = {"first_name": 150, "last_name": 150, "headline": 140, "bio": 4000,
+               "goals": 4000, "expertise": 4000, "department": 120, "city": 120}
+ONE_LINE_FIELDS = {"first_name", "last_name", "headline", "department", "city"}
+
+
+@dataclass
+class _ProfileChanges:
+    """Validated values, ready to write; ``errors`` maps field → message."""
+
+    profile_fields: dict = dc_field(default_factory=dict)
+    user_fields: dict = dc_field(default_factory=dict)
+    relations: dict = dc_field(default_factory=dict)  # manager, skills, availability
+    errors: dict = dc_field(default_factory=dict)
+
+
+def _check_choices(changes: _ProfileChanges, given: dict) -> None:
+    errors, fields = changes.errors, changes.profile_fields
+    if "seniority" in given:
+        value = given["seniority"]
+        try:
+            fields["seniority"] = None if value in (None, "") else int(value)
+        except (TypeError, ValueError):
+            fields["seniority"] = -1
+        if fields["seniority"] is not None and fields["seniority"] not in dict(SENIORITY_LEVELS):
+            errors["seniority"] = SENIORITY_INVALID
+    if "timezone" in given:
+        try:
+            fields["timezone"] = check_timezone(given["timezone"])
+        except ApplicationError as error:
+            errors["timezone"] = error.fields["timezone"]
+    if "languages" in given:
+        codes = [str(code).strip().lower() for code in given["languages"] or []
+                 if str(code).strip()]
+        fields["languages"] = list(dict.fromkeys(codes))
+        unknown = [code for code in fields["languages"] if code not in LANGUAGES]
+        if unknown:
+            errors["languages"] = LANGUAGE_INVALID.format(codes=", ".join(unknown))
+    if "meeting_format" in given:
+        fields["meeting_format"] = given["meeting_format"]
+        if given["meeting_format"] not in MeetingFormat.values:
+            errors["meeting_format"] = MEETING_FORMAT_INVALID
+    if "cadence" in given:
+        fields["cadence"] = given["cadence"] or ""
+        if fields["cadence"] and fields["cadence"] not in Cadence.values:
+            errors["cadence"] = CADENCE_INVALID
+    if "working_style" in given:
+        fields["working_style"] = _check_working_style(errors, given["working_style"])
+
+
+def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
+    changes = _ProfileChanges()
+    for field, limit in TEXT_LIMITS.items():
+        if field in given:
+            value = _clean_text(given[field])
+            if field in ONE_LINE_FIELDS:
+                value = _WHITESPACE.sub(" ", value)
+            target = changes.user_fields if field.endswith("_name") else changes.profile_fields
+            target[field] = value
+            _check_length(changes.errors, field, value, limit)
+    _check_choices(changes, given)
+    if "manager_email" in given:
+        changes.relations["manager"] = _check_manager(changes.errors, profile,
+                                                      given["manager_email"])
+    for field in ("skills_offered", "skills_wanted"):
+        if field in given:
+            changes.relations[field] = _check_skills(changes.errors, field, given[field])
+    if "availability" in given:
+        changes.relations["availability"] = _check_availability(changes.errors,
+                                                                given["availability"])
+    return changes
 
 
 def profile_update(
@@ -340,88 +435,47 @@ def profile_update(
     """
     if actor is not None and actor.pk != profile.user_id and not actor.is_staff:
         raise NotFound(PROFILE_FORBIDDEN)
-    errors: dict[str, str] = {}
-    simple: dict[str, object] = {}
-    user_fields: dict[str, str] = {}
-
-    for field, value, limit in (("first_name", first_name, 150), ("last_name", last_name, 150)):
-        if value is not UNSET:
-            user_fields[field] = _clean_text(value)
-            _check_length(errors, field, user_fields[field], limit)
-    for field, value, limit in (("headline", headline, 140), ("bio", bio, 4000),
-                                ("goals", goals, 4000), ("expertise", expertise, 4000),
-                                ("department", department, 120), ("city", city, 120)):
-        if value is not UNSET:
-            simple[field] = _clean_text(value)
-            if field in {"headline", "department", "city"}:
-                simple[field] = _WHITESPACE.sub(" ", simple[field])
-            _check_length(errors, field, simple[field], limit)
-    if seniority is not UNSET:
-        if seniority in (None, ""):
-            simple["seniority"] = None
-        else:
-            try:
-                simple["seniority"] = int(seniority)
-            except (TypeError, ValueError):
-                simple["seniority"] = -1
-            if simple["seniority"] not in dict(SENIORITY_LEVELS):
-                errors["seniority"] = SENIORITY_INVALID
-    if timezone is not UNSET:
-        try:
-            simple["timezone"] = check_timezone(timezone)
-        except ApplicationError as error:
-            errors["timezone"] = error.fields["timezone"]
-    if languages is not UNSET:
-        codes = [str(code).strip().lower() for code in (languages or []) if str(code).strip()]
-        codes = list(dict.fromkeys(codes))
-        unknown = [code for code in codes if code not in LANGUAGES]
-        if unknown:
-            errors["languages"] = LANGUAGE_INVALID.format(codes=", ".join(unknown))
-        simple["languages"] = codes
-    if meeting_format is not UNSET:
-        if meeting_format not in MeetingFormat.values:
-            errors["meeting_format"] = MEETING_FORMAT_INVALID
-        simple["meeting_format"] = meeting_format
-    if cadence is not UNSET:
-        cadence = cadence or ""
-        if cadence and cadence not in Cadence.values:
-            errors["cadence"] = CADENCE_INVALID
-        simple["cadence"] = cadence
-    if working_style is not UNSET:
-        simple["working_style"] = _check_working_style(errors, working_style)
-    manager = UNSET if manager_email is UNSET else _check_manager(errors, profile, manager_email)
-    offered = UNSET if skills_offered is UNSET else _check_skills(errors, "skills_offered",
-                                                                   skills_offered)
-    wanted = UNSET if skills_wanted is UNSET else _check_skills(errors, "skills_wanted",
-                                                                 skills_wanted)
-    windows = UNSET if availability is UNSET else _check_availability(errors, availability)
-    if errors:
-        raise ApplicationError(PROFILE_INVALID, fields=errors)
-
+    given = {name: value for name, value in {
+        "first_name": first_name, "last_name": last_name, "headline": headline, "bio": bio,
+        "goals": goals, "expertise": expertise, "skills_offered": skills_offered,
+        "skills_wanted": skills_wanted, "seniority": seniority, "department": department,
+        "manager_email": manager_email, "city": city, "timezone": timezone,
+        "availability": availability, "languages": languages, "meeting_format": meeting_format,
+        "cadence": cadence, "working_style": working_style,
+    }.items() if value is not UNSET}
+    changes = _profile_changes(profile, given)
+    if changes.errors:
+        raise ApplicationError(PROFILE_INVALID, fields=changes.errors)
     with transaction.atomic():
         profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
-        for field, value in simple.items():
-            setattr(profile, field, value)
-        if manager is not UNSET:
-            profile.manager = manager
-        try:
-            profile.full_clean(exclude=["user", "manager"])
-        except ValidationError as error:
-            raise ApplicationError(PROFILE_INVALID, fields=validation_error_fields(error)) from None
-        if user_fields:
-            for field, value in user_fields.items():
-                setattr(profile.user, field, value)
-            profile.user.save(update_fields=[*user_fields])
-        if offered is not UNSET:
-            profile.skills_offered.set(skill_get_or_create_bulk(names=offered))
-        if wanted is not UNSET:
-            profile.skills_wanted.set(skill_get_or_create_bulk(names=wanted))
-        if windows is not UNSET:
-            _replace_windows(profile, windows)
-        if windows is not UNSET or "timezone" in simple:
-            _refresh_availability_utc(profile, reference_date)
-        profile.save()
+        _profile_write(profile, changes, reference_date)
     return profile
+
+
+def _profile_write(profile: Profile, changes: _ProfileChanges,
+                   reference_date: date | None) -> None:
+    for field, value in changes.profile_fields.items():
+        setattr(profile, field, value)
+    relations = changes.relations
+    if "manager" in relations:
+        profile.manager = relations["manager"]
+    try:
+        profile.full_clean(exclude=["user", "manager"])
+    except ValidationError as error:
+        raise ApplicationError(PROFILE_INVALID, fields=validation_error_fields(error)) from None
+    if changes.user_fields:
+        for field, value in changes.user_fields.items():
+            setattr(profile.user, field, value)
+        profile.user.save(update_fields=[*changes.user_fields])
+    if "skills_offered" in relations:
+        profile.skills_offered.set(skill_get_or_create_bulk(names=relations["skills_offered"]))
+    if "skills_wanted" in relations:
+        profile.skills_wanted.set(skill_get_or_create_bulk(names=relations["skills_wanted"]))
+    if "availability" in relations:
+        _replace_windows(profile, relations["availability"])
+    if "availability" in relations or "timezone" in changes.profile_fields:
+        _refresh_availability_utc(profile, reference_date)
+    profile.save()
 
 
 def _replace_windows(profile: Profile, windows: list[Window]) -> None:
@@ -450,13 +504,37 @@ def profile_set_availability(*, profile: Profile, actor: User | None,
 
 
 @transaction.atomic
-def profile_refresh_availability(*, profile: Profile, reference_date: date | None = None) -> Profile:
+def profile_refresh_availability(*, profile: Profile,
+                                 reference_date: date | None = None) -> Profile:
     """Recompute ``availability_utc`` from the stored windows (after admin edits, or weekly so
     the UTC offsets follow DST)."""
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     _refresh_availability_utc(profile, reference_date)
     profile.save(update_fields=["availability_utc", "updated_at"])
     return profile
+
+
+def profiles_refresh_availability_bulk(*, reference_date: date | None = None,
+                                       batch_size: int = 500) -> int:
+    """Recompute ``availability_utc`` of every profile for the week of ``reference_date`` and
+    save those that changed (a DST change moved their offset). Run weekly and around DST
+    changes; returns how many profiles changed. Queries: 2 per batch plus the updates."""
+    reference_date = reference_date or timezone_today()
+    changed: list[Profile] = []
+    queryset = (Profile.objects.only("pk", "timezone", "availability_utc")
+                .prefetch_related("windows").order_by("pk"))
+    for profile in queryset.iterator(chunk_size=batch_size):
+        windows = [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()]
+        try:
+            fresh = to_utc_intervals(windows, profile.timezone, reference_date)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        if fresh != profile.availability_utc:
+            profile.availability_utc = fresh
+            changed.append(profile)
+    with transaction.atomic():
+        Profile.objects.bulk_update(changed, ["availability_utc"], batch_size=batch_size)
+    return len(changed)
 
 
 # --- identity (opt-in, owner only) ---------------------------------------------------------
@@ -501,7 +579,8 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ApplicationError(TOKEN_NAME_REQUIRED, fields={"name": TOKEN_NAME_REQUIRED})
     if len(name) > 80:
-        raise ApplicationError(TOO_LONG.format(limit=80), fields={"name": TOO_LONG.format(limit=80)})
+        message = TOO_LONG.format(limit=80)
+        raise ApplicationError(message, fields={"name": message})
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per person
         if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people import selectors, services
-from tandem.people.availability import format_window
+from tandem.people.availability import format_windows_joined
 from tandem.people.forms import (
     WEEKDAY_CHOICES,
     ApiTokenForm,
@@ -32,6 +32,7 @@ from tandem.people.forms import (
     SignUpForm,
     availability_rows_from_post,
 )
+from tandem.people.languages import LANGUAGES
 
 SKILL_SUGGESTIONS = 10
 
@@ -64,7 +65,8 @@ def signup(request):
             user = services.user_sign_up(
                 email=form.cleaned_data["email"], password=form.cleaned_data["password"],
                 first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"])
+                last_name=form.cleaned_data["last_name"],
+                timezone=form.cleaned_data["timezone"])
         except ApplicationError as error:
             _apply_errors(form, error)
         else:
@@ -121,6 +123,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 
+    def form_valid(self, form):
+        # Opening the emailed link proves the address, so it counts as verified too.
+        services.user_mark_email_verified(user=form.user)
+        return super().form_valid(form)
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
@@ -175,10 +182,14 @@ def _profile_initial(profile) -> dict:
     return initial
 
 
+def _windows(profile) -> list[str]:
+    return format_windows_joined(
+        (w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all())
+
+
 def _window_rows(profile) -> list[dict]:
     rows = []
-    for window in profile.windows.all():
-        text = format_window(window.weekday, window.start_minute, window.end_minute)
+    for text in _windows(profile):
         day, times = text.split(" ")
         start, end = times.split("-")
         rows.append({"day": day, "start": start, "end": "00:00" if end == "24:00" else end})
@@ -227,7 +238,19 @@ def profile_edit(request):
         "completeness": selectors.profile_completeness(profile=profile),
         "timezones": _timezone_names(),
         "skill_fields": [form["skills_offered"], form["skills_wanted"]],
+        "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
+        "error_summary": _error_summary(form, availability_error),
     }, status=status)
+
+
+def _error_summary(form, availability_error) -> list[dict]:
+    """Every error with a link to its field, shown at the top of a long form."""
+    items = [{"label": form[name].label, "message": errors[0], "anchor": form[name].auto_id}
+             for name, errors in form.errors.items() if name in form.fields and errors]
+    if availability_error:
+        items.append({"label": "Weekly availability", "message": availability_error,
+                      "anchor": "availability-label"})
+    return items
 
 
 @login_required
@@ -271,7 +294,8 @@ def profile_detail(request, user_id: int):
         raise Http404 from None
     return render(request, "people/profile_detail.html", {
         "profile": profile, "is_owner": profile.user_id == request.user.pk,
-        "windows": [str(w) for w in profile.windows.all()],
+        "windows": _windows(profile),
+        "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
         "working_style": _working_style_rows(profile),
         "completeness": selectors.profile_completeness(profile=profile),
     })

@@ -6,7 +6,6 @@ ones; admin operations answer 404 to participants too. Errors are
 ``{"detail": ..., "fields": {field: message}}``.
 """
 
-from __future__ import annotations
 
 from datetime import date, datetime
 
@@ -159,7 +158,7 @@ class ImportOut(Schema):
     summary: ImportSummary
 
     @staticmethod
-    def from_batch(batch) -> ImportOut:
+    def from_batch(batch) -> "ImportOut":
         report = batch.report
         return ImportOut(batch_id=batch.pk, status=batch.status, ok=report["ok"],
                          errors=report["errors"], warnings=report["warnings"],

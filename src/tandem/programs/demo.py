@@ -34,12 +34,15 @@ MENTOR_SHARE = 0.38
 CHUNK = 8192
 IDENTITY_SHARE = 0.2
 
-MENTEE_COLUMNS = ("id", "name", "goals", "skills_wanted", "seniority", "languages", "timezone",
-                  "availability", "format", "city", "cadence", "department", "identity",
-                  "prefer_shared_identity", "exclude", "prefer")
-MENTOR_COLUMNS = ("id", "name", "expertise", "skills_offered", "seniority", "languages",
+MENTEE_COLUMNS = ("id", "email", "name", "goals", "skills_wanted", "seniority", "languages",
                   "timezone", "availability", "format", "city", "cadence", "department",
-                  "identity", "prefer_shared_identity", "exclude", "prefer", "capacity")
+                  "working_style", "manager", "identity", "prefer_shared_identity", "exclude",
+                  "prefer")
+MENTOR_COLUMNS = ("id", "email", "name", "expertise", "skills_offered", "seniority",
+                  "languages", "timezone", "availability", "format", "city", "cadence",
+                  "department", "working_style", "manager", "identity",
+                  "prefer_shared_identity", "exclude", "prefer", "capacity")
+_STYLE_KEYS = ("structure", "directness", "pace", "focus")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _AREAS = tuple(vocab.SKILLS)
 _DEPARTMENTS = tuple(vocab.DEPARTMENTS)
@@ -92,7 +95,7 @@ def _chunk(rng: np.random.Generator, role: str, start: int, size: int, width: in
     mentor = role == "mentor"
     region = rng.choice(len(vocab.REGIONS), size=size, p=vocab.REGION_WEIGHTS)
     picks = rng.integers(0, 1 << 30, size=(size, 24))
-    uniform = rng.random((size, 12))
+    uniform = rng.random((size, 13))
     seniority = np.clip(np.rint(rng.normal(6.3 if mentor else 2.8, 1.7, size)), 0, 10)
     fmt = rng.choice(len(vocab.FORMATS), size=size, p=vocab.FORMAT_WEIGHTS)
     cadence = rng.choice(len(vocab.CADENCES), size=size, p=vocab.CADENCE_WEIGHTS)
@@ -123,6 +126,8 @@ def _chunk(rng: np.random.Generator, role: str, start: int, size: int, width: in
             "capacity": int(capacity[i]) if mentor else None,
             "identity": [], "prefer_shared_identity": False, "exclude": [], "prefer": [],
             "manager": "",
+            "working_style": {} if u[12] < 0.2 else {
+                key: int(1 + (p[22] >> (8 + 3 * k)) % 5) for k, key in enumerate(_STYLE_KEYS)},
         }
         person["text"] = (_expertise if mentor else _goals)(person, p, u)
         if u[6] < IDENTITY_SHARE:
@@ -135,7 +140,7 @@ def _chunk(rng: np.random.Generator, role: str, start: int, size: int, width: in
         if others and not mentor and u[10] < 0.05:
             person["prefer"] = [person_id(other_role, p[19] % others + 1, width)]
         if mentors and not mentor and u[11] < 0.1:
-            person["manager"] = f"{person_id('mentor', p[20] % mentors + 1, width)}@{DEMO_DOMAIN}"
+            person["manager"] = person_id("mentor", p[20] % mentors + 1, width)
         yield person
 
 
@@ -217,8 +222,10 @@ def matching_row(person: dict) -> list[str]:
     """A person in the matching core's CSV columns (``MENTEE_COLUMNS`` / ``MENTOR_COLUMNS``)."""
     mentor = person["role"] == "mentor"
     values = {
-        "id": person["id"], "name": person["name"],
+        "id": person["id"], "email": person["email"], "name": person["name"],
         "goals": "" if mentor else person["text"], "expertise": person["text"] if mentor else "",
+        "working_style": ";".join(f"{k}={v}" for k, v in person["working_style"].items()),
+        "manager": person["manager"],
         "skills_wanted": "" if mentor else ";".join(person["skills"]),
         "skills_offered": ";".join(person["skills"]) if mentor else "",
         "seniority": str(person["seniority"]), "languages": ";".join(person["languages"]),
@@ -264,7 +271,9 @@ def import_cells(person: dict) -> dict[str, str]:
         "department": person["department"], "identity": ";".join(person["identity"]),
         "prefer_shared_identity": "yes" if person["prefer_shared_identity"] else "",
         "capacity": "" if person["capacity"] is None else str(person["capacity"]),
-        "exclude": ";".join(person["exclude"]), "manager": person["manager"],
+        "exclude": ";".join(person["exclude"]),
+        "working_style": ";".join(f"{k}={v}" for k, v in person["working_style"].items()),
+        "manager": f"{person['manager']}@{DEMO_DOMAIN}" if person["manager"] else "",
     }
 
 

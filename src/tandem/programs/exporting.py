@@ -20,7 +20,8 @@ from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 EXPORT_COLUMNS = (
     "id", "email", "name", "role", "goals", "expertise", "skills_offered", "skills_wanted",
     "seniority", "languages", "timezone", "availability", "format", "city", "cadence",
-    "department", "capacity", "identity", "prefer_shared_identity", "exclude", "manager",
+    "department", "working_style", "capacity", "identity", "prefer_shared_identity",
+    "exclude", "manager",
 )
 CHUNK = 1000
 
@@ -63,6 +64,8 @@ def _row(enrolment: Enrolment) -> list[str]:
                                       for w in profile.windows.all()),
             "format": profile.meeting_format, "city": profile.city, "cadence": profile.cadence,
             "department": profile.department,
+            "working_style": ";".join(f"{key}={value}" for key, value
+                                      in sorted((profile.working_style or {}).items())),
             "manager": profile.manager.email if profile.manager_id else "",
         })
     return [values.get(column, "") for column in EXPORT_COLUMNS]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -23,7 +24,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from tandem.people.availability import Window, to_utc_intervals
 from tandem.people.models import AvailabilityWindow, Identity, Profile, User
-from tandem.people.services import skill_get_or_create_bulk, skill_slug
+from tandem.people.services import skill_get_or_create_bulk
+from tandem.people.services import skill_slug as _skill_slug
 from tandem.programs.importing import (
     EXCLUDE_UNKNOWN,
     ID_TAKEN,
@@ -34,8 +36,9 @@ from tandem.programs.importing import (
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 CHUNK = 2000
+skill_slug = lru_cache(maxsize=8192)(_skill_slug)
 PROFILE_FIELDS = ("goals", "expertise", "seniority", "languages", "timezone", "meeting_format",
-                  "city", "cadence", "department")
+                  "city", "cadence", "department", "working_style")
 DETAIL_LIMIT = 500
 
 
@@ -127,7 +130,8 @@ def _differs(name: str, new, old) -> bool:
     return new != old
 
 
-def import_plan(*, program: Program, rows: list[ParsedRow], create_only: bool = False) -> ImportPlan:
+def import_plan(*, program: Program, rows: list[ParsedRow],
+                create_only: bool = False) -> ImportPlan:
     """What writing ``rows`` would change. ``create_only`` leaves existing people and
     enrolments exactly as they are (the demo loader's "keep what users changed")."""
     emails = list(dict.fromkeys(row.email for row in rows))
@@ -232,9 +236,9 @@ def import_apply(*, program: Program, plan: ImportPlan, password_hash: str | Non
     users = {person.email: person.user for person in plan.people.values() if person.user}
     users.update({user.email: user for user in new_users})
     _write_names(plan, users)
-    profiles = _ensure_profiles(users, new={user.email for user in new_users})
+    profiles, unsaved = _ensure_profiles(users, new={user.email for user in new_users})
     changed = [p for p in plan.people.values() if p.changed]
-    _write_profiles(changed, users, profiles, reference_date)
+    _write_profiles(changed, profiles, unsaved, reference_date)
     _write_skills(changed, profiles)
     _write_identity(changed, users)
     _write_enrolments(program, plan, users)
@@ -259,17 +263,19 @@ def _write_names(plan: ImportPlan, users: dict[str, User]) -> None:
     User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
 
 
-def _ensure_profiles(users: dict[str, User], *, new: set[str]) -> dict[str, Profile]:
+def _ensure_profiles(users: dict[str, User], *, new: set[str]
+                     ) -> tuple[dict[str, Profile], set[str]]:
+    """Every person's profile object; those not in the database yet are unsaved (their
+    fields are filled before one bulk insert, which is far cheaper than insert + update)."""
     profiles: dict[str, Profile] = {}
-    missing = []
+    unsaved: set[str] = set()
     for email, user in users.items():
-        profile = user.profile if email not in new and _has_profile(user) else None
-        if profile is None:
-            profile = Profile(user=user)
-            missing.append(profile)
-        profiles[email] = profile
-    Profile.objects.bulk_create(missing, batch_size=500)
-    return profiles
+        if email not in new and _has_profile(user):
+            profiles[email] = user.profile
+        else:
+            profiles[email] = Profile(user=user)
+            unsaved.add(email)
+    return profiles, unsaved
 
 
 def _has_profile(user: User) -> bool:
@@ -279,9 +285,15 @@ def _has_profile(user: User) -> bool:
         return False
 
 
-def _write_profiles(changed: list[PersonPlan], users, profiles, reference_date) -> None:
+def _write_profiles(changed: list[PersonPlan], profiles: dict[str, Profile], unsaved: set[str],
+                    reference_date) -> None:
     fields: set[str] = set()
     to_update, window_rows, replaced = [], [], []
+    managers = {p.values["manager"] for p in changed if "manager" in p.changed}
+    manager_ids = {}
+    for chunk in _chunks(managers):
+        manager_ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+    now = timezone.now()
     for person in changed:
         profile = profiles[person.email]
         for name in PROFILE_FIELDS:
@@ -289,30 +301,30 @@ def _write_profiles(changed: list[PersonPlan], users, profiles, reference_date) 
                 setattr(profile, name, person.values[name])
                 fields.add(name)
         if "manager" in person.changed:
-            profile.manager_id = None  # resolved below in one query
+            profile.manager_id = manager_ids.get(person.values["manager"])
             fields.add("manager")
         if "availability" in person.changed:
-            replaced.append(profile.pk)
+            if person.email not in unsaved:
+                replaced.append(profile.pk)
             window_rows += [AvailabilityWindow(profile=profile, weekday=w.weekday,
                                                start_minute=w.start, end_minute=w.end)
                             for w in person.values["availability"]]
         if "availability" in person.changed or "timezone" in person.changed:
-            windows = person.values.get("availability")
-            if windows is None or "availability" not in person.changed:
+            if "availability" in person.changed:
+                windows = person.values["availability"]
+            elif person.email in unsaved:
+                windows = []
+            else:
                 windows = [Window(w.weekday, w.start_minute, w.end_minute)
                            for w in profile.windows.all()]
             profile.availability_utc = to_utc_intervals(windows, profile.timezone,
                                                         reference_date)
             fields.add("availability_utc")
-        to_update.append(profile)
-    managers = {p.values["manager"] for p in changed if "manager" in p.changed}
-    manager_ids = {}
-    for chunk in _chunks(managers):
-        manager_ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
-    for person in changed:
-        if "manager" in person.changed:
-            profiles[person.email].manager_id = manager_ids.get(person.values["manager"])
-    if fields:
+        if person.email not in unsaved:
+            profile.updated_at = now
+            to_update.append(profile)
+    Profile.objects.bulk_create([profiles[email] for email in unsaved], batch_size=500)
+    if fields and to_update:
         Profile.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
     for chunk in _chunks(replaced):
         AvailabilityWindow.objects.filter(profile_id__in=chunk).delete()

@@ -21,13 +21,19 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from tandem.core.exceptions import ApplicationError
 from tandem.people.availability import AvailabilityError, Window, parse_windows
-from tandem.people.choices import Cadence, MeetingFormat
+from tandem.people.choices import (
+    WORKING_STYLE_QUESTIONS,
+    WORKING_STYLE_SCALE,
+    Cadence,
+    MeetingFormat,
+)
 from tandem.people.languages import LANGUAGES
 from tandem.people.services import (
     MAX_IDENTITY_ITEM_LENGTH,
@@ -35,7 +41,9 @@ from tandem.people.services import (
     MAX_SKILLS,
     check_timezone,
     skill_normalise,
-    skill_slug,
+)
+from tandem.people.services import (
+    skill_slug as _skill_slug,
 )
 from tandem.programs.models import CAPACITY_MAX
 
@@ -44,8 +52,8 @@ REQUIRED_COLUMNS = ("email", "role")
 COLUMNS = (
     "id", "email", "name", "role", "goals", "expertise", "skills", "skills_offered",
     "skills_wanted", "seniority", "languages", "timezone", "availability", "format", "city",
-    "cadence", "department", "capacity", "identity", "prefer_shared_identity", "exclude",
-    "manager",
+    "cadence", "department", "working_style", "capacity", "identity", "prefer_shared_identity",
+    "exclude", "manager",
 )
 IMPORT_ROLES = ("mentee", "mentor")
 TEXT_LIMITS = {"name": 300, "goals": 4000, "expertise": 4000, "city": 120, "department": 120,
@@ -76,16 +84,20 @@ EMAIL_REQUIRED = "Every row needs an email address."
 EMAIL_INVALID = "{value!r} is not an email address; write it like name@example.org."
 ROLE_INVALID = "Role must be mentee or mentor (got {value!r})."
 DUPLICATE_ROW = "Row {other} already has {email} as {role}; keep only one of the two rows."
-SENIORITY_INVALID = "Seniority must be a whole number from 0 (student) to 10 (executive), got {value!r}."
+SENIORITY_INVALID = ("Seniority must be a whole number from 0 (student) to 10 (executive), "
+                     "got {value!r}.")
 LANGUAGE_INVALID = ("Unknown language code(s): {codes}. Use two-letter ISO 639-1 codes separated "
                     "by ';', e.g. en;pt.")
 TIMEZONE_INVALID = "{value!r} is not a time zone; use an IANA name such as Europe/Berlin."
-AVAILABILITY_INVALID = "{error} Separate several windows with ';', e.g. Mon 09:00-12:00; Thu 18:00-20:00."
+AVAILABILITY_INVALID = ("{error} Separate several windows with ';', e.g. "
+                        "Mon 09:00-12:00; Thu 18:00-20:00.")
 FORMAT_INVALID = "Format must be virtual, in_person or any (got {value!r})."
 CADENCE_INVALID = "Cadence must be weekly, biweekly, monthly or quarterly (got {value!r})."
 CAPACITY_INVALID = ("Capacity must be a whole number from 1 to {max} (how many mentees at once), "
                     "got {value!r}.")
 CAPACITY_MENTEE = "Only mentors have a capacity; leave this cell empty on mentee rows."
+WORKING_STYLE_INVALID = ("Write working_style like structure=4;pace=2 with answers 1-5 to: "
+                         "{keys} (got {value!r}).")
 BOOL_INVALID = "Write yes or no (got {value!r})."
 TOO_LONG = "Use at most {limit} characters (this cell has {length})."
 TOO_MANY_SKILLS = "List at most {limit} skills."
@@ -105,6 +117,7 @@ ID_TAKEN = "The id {value!r} already belongs to {other} in this program; use ano
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 _HEADER_SEP = re.compile(r"[\s\-]+")
+skill_slug = lru_cache(maxsize=8192)(_skill_slug)  # the same few hundred skills repeat
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,7 @@ class ParsedRow:
     city: str | None = None
     cadence: str | None = None
     department: str | None = None
+    working_style: dict[str, int] | None = None
     capacity: int | None = None
     identity: list[str] | None = None
     prefer_shared_identity: bool | None = None
@@ -364,6 +378,8 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
         if value.lower() not in Cadence.values:
             fail("cadence", CADENCE_INVALID.format(value=value))
         row.cadence = value.lower()
+    if value := cells.get("working_style"):
+        row.working_style = _working_style(value, fail)
     if value := cells.get("capacity"):
         if role == "mentee":
             fail("capacity", CAPACITY_MENTEE)
@@ -428,3 +444,19 @@ def _skills(cells: dict[str, str], column: str, fail) -> list[str] | None:
     if len(names) > MAX_SKILLS:
         fail(column, TOO_MANY_SKILLS.format(limit=MAX_SKILLS))
     return names
+
+
+def _working_style(value: str, fail) -> dict[str, int] | None:
+    answers: dict[str, int] = {}
+    for part in value.split(";"):
+        if not part.strip():
+            continue
+        key, _, number = part.partition("=")
+        key = key.strip().lower()
+        if (key not in WORKING_STYLE_QUESTIONS or not number.strip().isdigit()
+                or int(number) not in WORKING_STYLE_SCALE):
+            fail("working_style", WORKING_STYLE_INVALID.format(
+                keys=", ".join(WORKING_STYLE_QUESTIONS), value=value))
+            return None
+        answers[key] = int(number)
+    return answers

@@ -94,6 +94,16 @@ class EnrolmentStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+ADMIN_ACTIONS = {
+    EnrolmentStatus.PENDING: (("approve", "Approve", ""), ("remove", "Remove", "button-danger")),
+    EnrolmentStatus.ACTIVE: (("pause", "Pause", "button-secondary"),
+                             ("remove", "Remove", "button-danger")),
+    EnrolmentStatus.PAUSED: (("reactivate", "Reactivate", ""),
+                             ("remove", "Remove", "button-danger")),
+    EnrolmentStatus.REMOVED: (("reactivate", "Reactivate", ""),),
+}
+
+
 class Enrolment(models.Model):
     """A person's role in a program; one person may hold several roles in one program."""
 
@@ -123,6 +133,11 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} as {self.role} in {self.program}"
+
+    @property
+    def admin_actions(self) -> tuple[tuple[str, str, str], ...]:
+        """(action, label, button style) an admin may take now; services enforce the rules."""
+        return ADMIN_ACTIONS.get(self.status, ())
 
 
 class Invitation(models.Model):

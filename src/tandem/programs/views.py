@@ -123,7 +123,8 @@ def program_participants(request, slug):
     queryset = selectors.participant_list(program=program, role=data.get("role", ""),
                                           status=data.get("status", ""),
                                           search=data.get("q", ""))
-    page = _page(request, queryset)
+    page = _page(request, queryset.values_list("pk", flat=True))
+    page.object_list = selectors.participant_rows(ids=list(page.object_list))
     query = {key: value for key, value in data.items() if value}
     return render(request, "programs/participants.html", {
         "program": program, "page_obj": page, "filters": filters,

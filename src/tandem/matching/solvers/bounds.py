@@ -21,12 +21,13 @@ valid for the dense problem (every mentor, every pair), since ``-p_j <= -min p``
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.flow import IntegerWeights
-from tandem.matching.solvers.stable import CHUNK
+from tandem.matching.solvers.order import CHUNK
 
 # Label-correcting rounds before giving up on exact potentials (the bound stays valid).
 MAX_POTENTIAL_ROUNDS = 2_000
@@ -53,11 +54,12 @@ def _residual_arcs(graph: CandidateGraph, weight: np.ndarray, edge_of: np.ndarra
     return np.concatenate(tails), np.concatenate(heads), np.concatenate(costs)
 
 
-def _potentials(n_nodes: int, tail, head, cost, max_rounds: int) -> np.ndarray:
+def _potentials(n_nodes: int, tail, head, cost, max_rounds: int):
     """Shortest distances from a virtual root joined to every node at cost 0.
 
     Label-correcting in vectorised rounds: only arcs leaving a node whose label changed in
-    the previous round are scanned. Returns the labels reached after ``max_rounds``.
+    the previous round are scanned. Returns the labels and whether they converged (they do
+    unless there is a negative cycle or ``max_rounds`` is too small).
     """
     order = np.argsort(tail, kind="stable")
     tail, head, cost = tail[order], head[order], cost[order]
@@ -67,17 +69,51 @@ def _potentials(n_nodes: int, tail, head, cost, max_rounds: int) -> np.ndarray:
     for _ in range(max_rounds):
         counts = start[active + 1] - start[active]
         total = int(counts.sum())
-        if total == 0:
-            break
         shift = np.repeat(start[active] - (np.cumsum(counts) - counts), counts)
         arcs = shift + np.arange(total)
         cand = dist[tail[arcs]] + cost[arcs]
         better = cand < dist[head[arcs]]
         if not better.any():
-            break
+            return dist, True
         np.minimum.at(dist, head[arcs][better], cand[better])
         active = np.unique(head[arcs][better])
-    return dist
+    return dist, False
+
+
+@dataclass(frozen=True)
+class Duals:
+    """Integer LP duals of an optimal flow: ``weight_ij <= mentee[i] + mentor[j] + shift``.
+
+    ``mentee`` and ``mentor`` are >= 0 and zero where complementary slackness needs it
+    (unmatched mentee, mentor with a free seat); ``shift`` prices the fixed cardinality.
+    ``converged`` is False if the potentials could not be computed exactly.
+    """
+
+    mentee: np.ndarray
+    mentor: np.ndarray
+    shift: int
+    converged: bool
+
+
+def flow_duals(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndarray) -> Duals:
+    """Duals from the node potentials of an optimal flow's residual graph.
+
+    With ``d`` the potentials: mentor ``max(d[t] - d[j], 0)``, shift ``d[s] - d[t]``, and a
+    matched mentee takes the slack of its own edge (0 if unmatched). The residual arcs
+    (i->j unused, j->i used, i->s, s->i, j->t, t->j) give feasibility on every edge of
+    ``graph``, non-negativity, and complementary slackness: a proof ``edge_of`` is optimal.
+    """
+    n, m = graph.n_mentees, graph.n_mentors
+    if graph.n_edges == 0:
+        return Duals(np.zeros(n, np.int64), np.zeros(m, np.int64), 0, True)
+    tail, head, cost = _residual_arcs(graph, weights.weight, edge_of)
+    dist, converged = _potentials(n + m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS)
+    shift = int(dist[n + m] - dist[n + m + 1])
+    mentor = np.maximum(dist[n + m + 1] - dist[n : n + m], 0)
+    used = np.maximum(edge_of, 0)
+    tight = weights.weight[used] - mentor[graph.mentor[used]] - shift
+    mentee = np.where(edge_of >= 0, tight, 0)
+    return Duals(mentee, mentor, shift, converged)
 
 
 def flow_prices(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndarray):
@@ -87,13 +123,7 @@ def flow_prices(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndar
     :func:`~tandem.matching.solvers.flow.optimal_edges`); then the residual graph has no
     negative cycle and the potentials are LP duals. Any prices give a valid bound anyway.
     """
-    n, m = graph.n_mentees, graph.n_mentors
-    if graph.n_edges == 0:
-        return np.zeros(m)
-    tail, head, cost = _residual_arcs(graph, weights.weight, edge_of)
-    dist = _potentials(n + m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS)
-    sink = n + m + 1
-    return np.maximum(dist[sink] - dist[n : n + m], 0).astype(np.float64) * weights.step
+    return flow_duals(graph, weights, edge_of).mentor.astype(np.float64) * weights.step
 
 
 def lagrangian_bound(

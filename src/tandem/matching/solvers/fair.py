@@ -12,7 +12,8 @@ import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.constraints import subgraph
-from tandem.matching.solvers.flow import max_cardinality, optimal_edges
+from tandem.matching.solvers.flow import max_cardinality
+from tandem.matching.solvers.repair import proven_optimal
 
 
 def _floor_ceiling(graph: CandidateGraph, k: int) -> float:
@@ -65,12 +66,12 @@ def fair_edges(graph: CandidateGraph, optimal: np.ndarray | None = None) -> np.n
     [1, 2]
     """
     if optimal is None:
-        optimal = optimal_edges(graph)
+        optimal = proven_optimal(graph).edge_of
     used = optimal[optimal >= 0]
     if len(used) == 0:
         return optimal
     floor = best_floor(graph, len(used), float(graph.score[used].min()))
     keep = graph.score >= floor
     ids = np.flatnonzero(keep)
-    edge_of = optimal_edges(subgraph(graph, keep))
+    edge_of = proven_optimal(subgraph(graph, keep)).edge_of
     return np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)

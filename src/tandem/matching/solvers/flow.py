@@ -30,16 +30,17 @@ class IntegerWeights:
     step: float
 
 
-def integer_weights(score: np.ndarray, n_nodes: int) -> IntegerWeights:
+def integer_weights(score: np.ndarray, n_nodes: int, span=None) -> IntegerWeights:
     """Rescale float scores to integers, as finely as OR-Tools' cost range allows.
 
     The rounding error per edge is at most ``step / 2``, so an assignment that is optimal for
     the integer weights is within ``n_matched * step`` of the float optimum; with
     ``COST_RANGE = 2**31`` that is ~5e-10 of the score range per matched mentee.
+    ``span`` = (low, high) reuses the scale of a larger graph that ``score`` is part of.
     """
-    if len(score) == 0:
+    if span is None and len(score) == 0:
         return IntegerWeights(np.zeros(0, np.int64), 0.0, 1.0)
-    low, high = float(score.min()), float(score.max())
+    low, high = span or (float(score.min()), float(score.max()))
     limit = min(COST_RANGE, np.iinfo(np.int64).max // (64 * (n_nodes + 2)))
     step = (high - low) / limit if high > low else 1.0
     weight = np.rint((score - low) / step).astype(np.int64)

@@ -8,7 +8,8 @@ import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.constraints import allowed_edges, find_edges
-from tandem.matching.solvers.stable import CHUNK, preferences
+from tandem.matching.solvers.order import CHUNK
+from tandem.matching.solvers.stable import preferences
 
 NO_EDGES = "no_edges"
 ALL_COMPATIBLE_FULL = "all_compatible_full"

@@ -61,7 +61,7 @@ def capacity_of(*, program, enrolment: Enrolment) -> int:
 
 
 def notify_send_owner(*, item, actor) -> None:
-    due = f" (due {item.due_on:%d %B})" if item.due_on else ""
+    due = f" (due {item.due_on.day} {item.due_on:%B})" if item.due_on else ""
     notify_send(recipient=item.owner, kind="action_item",
                 title=f"{actor.display_name} gave you an action item{due}",
                 body=item.description, url=mentorship_url(item.mentorship_id))

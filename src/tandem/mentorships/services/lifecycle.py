@@ -58,6 +58,7 @@ PAIR_EXISTS = "{mentor} and {mentee} already have a mentorship in this program."
 MATCH_NOT_MEMBER = "{person} is not an active {role} in this program."
 MATCH_AT_CAPACITY = "{mentor} has no room for another mentee in this program."
 MATCH_SAME_PERSON = "A person cannot mentor themselves."
+MATCH_UNKNOWN_PERSON = "A matched person no longer has an account."
 OLD_VERSION = ("Version {number} has been replaced by version {latest}. Read version {latest} "
                "and sign that one instead.")
 ALREADY_SIGNED_BY_YOU = "You have already signed version {number}."
@@ -115,11 +116,20 @@ def _has_role(program: Program, person_id: int, role: str) -> bool:
 
 
 def mentorship_create_from_match(*, program: Program, pairs, match_run_ref) -> list[Mentorship]:
-    """Create one proposed mentorship per ``(mentor, mentee)`` pair of a published match run,
-    all or nothing: any pair that breaks a rule rolls the whole batch back."""
+    """Create one proposed mentorship per ``(mentor, mentee)`` pair (users or user ids) of a
+    published match run, all or nothing: any pair that breaks a rule (not an active member in
+    that role, mentor at capacity, pair already together) rolls the whole batch back."""
+    from tandem.people.models import User
+
+    ids = {getattr(p, "pk", p) for pair in pairs for p in pair}
+    people = User.objects.in_bulk(ids)
     created = []
     with transaction.atomic():
-        for mentor, mentee in pairs:
+        for raw_mentor, raw_mentee in pairs:
+            mentor = people.get(getattr(raw_mentor, "pk", raw_mentor))
+            mentee = people.get(getattr(raw_mentee, "pk", raw_mentee))
+            if mentor is None or mentee is None:
+                raise ApplicationError(MATCH_UNKNOWN_PERSON, status=409)
             if mentor.pk == mentee.pk:
                 raise ApplicationError(MATCH_SAME_PERSON, status=409)
             if not _has_role(program, mentor.pk, Role.MENTOR):

@@ -57,7 +57,8 @@ def _roles_for(*, program: Program, sender_roles: set[str], recipient_roles: set
     """Who mentors whom: ``("recipient"|"sender", ...)`` or the error to raise."""
     if program.program_type == ProgramType.PEER:
         if not recipient_roles - {Role.ADMIN}:
-            return ApplicationError(RECIPIENT_NOT_MEMBER, fields={"recipient": RECIPIENT_NOT_MEMBER})
+            return ApplicationError(RECIPIENT_NOT_MEMBER,
+                                    fields={"recipient": RECIPIENT_NOT_MEMBER})
         return ("recipient", "sender")
     if Role.MENTEE in sender_roles and Role.MENTOR in recipient_roles:
         return ("recipient", "sender")

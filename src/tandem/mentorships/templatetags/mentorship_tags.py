@@ -15,7 +15,22 @@ def in_zone(value, zone):
         return value
     if isinstance(zone, str):
         zone = zoneinfo.ZoneInfo(zone)
-    return value.astimezone(zone)
+    # Naive on purpose: Django's ``date`` filter would convert an aware value back into the
+    # viewer's zone.
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+@register.filter
+def choice_label(value, kind):
+    """The words for a stored choice: ``{{ content.cadence|choice_label:"cadence" }}``."""
+    from tandem.mentorships.models import MeetingFormat
+    from tandem.people.choices import Cadence
+
+    choices = {"cadence": Cadence, "format": MeetingFormat}[kind]
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 @register.inclusion_tag("mentorships/_dashboard_section.html", takes_context=True)
@@ -34,3 +49,18 @@ def mentorship_dashboard(context):
                                                             pending_only=True).count(),
         "today": timezone.localdate(),
     }
+
+
+@register.filter
+def rrule_text(rule: str) -> str:
+    """``FREQ=WEEKLY;INTERVAL=2;COUNT=4`` → ``every 2 weeks, 4 meetings``."""
+    parts = dict(part.split("=", 1) for part in (rule or "").split(";") if "=" in part)
+    unit = {"WEEKLY": "week", "MONTHLY": "month", "DAILY": "day"}.get(parts.get("FREQ"), "time")
+    interval = int(parts.get("INTERVAL", 1))
+    text = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} meetings"
+    elif "UNTIL" in parts:
+        until = parts["UNTIL"]
+        text += f", until {until[6:8]}/{until[4:6]}/{until[:4]}"
+    return text

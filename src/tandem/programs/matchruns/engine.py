@@ -106,4 +106,4 @@ def create_mentorships(*, run, pairs, user) -> list:
 
     return mentorship_create_from_match(
         program=run.program, pairs=[(p.mentor, p.mentee) for p in pairs],
-        match_run_ref=f"matchrun:{run.pk}")
+        match_run_ref=run.pk)

@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from tandem.matching.profiles import normalise_tag
+from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import Profile
 from tandem.programs.matchruns import engine
 from tandem.programs.matchruns.adapters import participants_for_program
@@ -196,9 +197,7 @@ class MentorFilters:
             return False
         if self.timezone and mentor.timezone != self.timezone:
             return False
-        if self.format and mentor.format not in (self.format, "any", ""):
-            return False
-        return True
+        return not (self.format and mentor.format not in (self.format, "any", ""))
 
 
 @dataclass(frozen=True)
@@ -230,7 +229,10 @@ def mentor_recommendations(*, user, program: Program,
     cohort = participants_for_program(program=program, mentee_ids=[user.pk],
                                       skip_matched_mentees=False)
     me = cohort.mentee(str(user.pk))
-    open_mentors = [m for m in cohort.mentors if m.capacity > 0 and m.id != str(user.pk)]
+    taken = {str(i) for i in Mentorship.objects.filter(
+        program=program, mentee=user, state__in=OPEN_STATES).values_list("mentor_id", flat=True)}
+    open_mentors = [m for m in cohort.mentors
+                    if m.capacity > 0 and m.id != str(user.pk) and m.id not in taken]
     options = FilterOptions(
         skills=sorted({s for m in open_mentors for s in m.skills_offered}, key=str.lower),
         languages=sorted({code for m in open_mentors for code in m.languages}),

@@ -18,7 +18,6 @@ from tandem.programs.matchruns.adapters import (
     participants_for_program,
 )
 from tandem.programs.matchruns.models import (
-    IN_PROGRESS,
     ConstraintKind,
     MatchConstraint,
     MatchPair,
@@ -26,7 +25,6 @@ from tandem.programs.matchruns.models import (
     MatchUnmatched,
     Objective,
     RunStatus,
-    Side,
 )
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
@@ -37,7 +35,6 @@ MAX_SEED = 2**31 - 1
 BAD_OBJECTIVE = "Choose one of: " + ", ".join(Objective.values) + "."
 BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
 EMPTY_COHORT = ("This program has no active {side} to match yet. Approve enrolments first.")
-RUN_NOT_FOUND = "No such match run."
 NOT_A_DRAFT = "Only a finished draft run can be changed; this one is {status}."
 NOT_PUBLISHABLE = "Only a finished draft run can be published; this one is {status}."
 NOT_DISCARDABLE = "A published run cannot be discarded."
@@ -145,10 +142,12 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     Progress and status are written in their own small transactions so a polling page sees
     them; the result is stored all at once.
     """
-    run = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).first()
-    if run is None:  # discarded before a worker got to it, or already executed
-        return MatchRun.objects.get(pk=run_id)
-    _set_progress(run.pk, status=RunStatus.RUNNING, progress=5, started_at=timezone.now())
+    # Claim the run with one conditional UPDATE, so two workers can never both solve it.
+    claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, progress=5, started_at=timezone.now())
+    run = MatchRun.objects.get(pk=run_id)
+    if not claimed:  # discarded before a worker got to it, or already executed
+        return run
     try:
         cohort = cohort_from_json(run.inputs)
         constraints = list(run.constraints.all())
@@ -321,17 +320,8 @@ def match_run_publish(*, user, run: MatchRun) -> MatchRun:
             locked.published_by = user
             locked.save(update_fields=["status", "published_at", "published_by"])
     except IntegrityError:  # a concurrent publish of another run won the unique constraint
-        raise ApplicationError(ALREADY_PUBLISHED.format(run_id="?"), status=409) from None
+        other = MatchRun.objects.filter(program=run.program, status=RunStatus.PUBLISHED).first()
+        raise ApplicationError(ALREADY_PUBLISHED.format(run_id=other.pk if other else run.pk),
+                               status=409) from None
     return locked
 
-
-__all__ = [
-    "IN_PROGRESS",
-    "match_run_constrain",
-    "match_run_discard",
-    "match_run_execute",
-    "match_run_publish",
-    "match_run_rerun",
-    "match_run_start",
-    "match_run_unconstrain",
-]

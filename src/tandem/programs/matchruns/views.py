@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from tandem.programs.selectors import access_program_for_admin
 PAIRS_PER_PAGE = 25
 RUNS_PER_PAGE = 20
 MENTORS_PER_PAGE = 12
+CHANGES_PER_PAGE = 50
 
 
 def domain_errors(view):
@@ -45,7 +47,7 @@ def _run_url(run) -> str:
 
 def _report_error(request, error: ApplicationError) -> None:
     messages.error(request, error.message)
-    for field, message in error.fields.items():
+    for _field, message in error.fields.items():
         if message != error.message:
             messages.error(request, message)
 
@@ -226,7 +228,10 @@ def match_run_compare(request, slug: str):
     run_a = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=a)
     run_b = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=b)
     comparison = selectors.match_run_compare(run_a=run_a, run_b=run_b)
-    return render(request, "matchruns/compare.html", {"program": program, "cmp": comparison})
+    changes = Paginator(comparison.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "matchruns/compare.html", {
+        "program": program, "cmp": comparison, "page_obj": changes,
+        "changes": changes.object_list, "query_string": f"a={run_a.pk}&b={run_b.pk}"})
 
 
 def _optional_url(name: str, *args) -> str | None:
@@ -262,5 +267,6 @@ def program_mentors(request, slug: str):
 
 
 def _request_url(program, mentor_id: int) -> str | None:
-    base = _optional_url("mentorship_request_create", program.slug, mentor_id)
-    return base
+    """Mentorships' request form, preset to this program and mentor (if that app has one)."""
+    base = _optional_url("request_new")
+    return f"{base}?{urlencode({'program': program.pk, 'to': mentor_id})}" if base else None

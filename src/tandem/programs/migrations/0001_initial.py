@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import tandem.programs.models
 from django.conf import settings
 from django.db import migrations, models
+
+import tandem.programs.models
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,283 @@
+"""Benchmark Tandem's matching solvers against their baselines, in one run.
+
+Usage::
+
+    .venv/bin/python bench/match.py --size small|medium|large [--seed 0] [--skip-slow-baselines]
+
+Sizes: ``small`` dense 1,000 x 200 (capacity 5, < 1 min with every baseline); ``medium``
+dense 10,000 x 2,000 (capacity 5: 20M pairs, as many seats as mentees); ``large`` a sparse
+candidate graph, 100,000 mentees x 20,000 mentors, ~50 random candidates each, capacity 6
+(dense baselines cannot run there). Scores are uniform on [0, 1); for `stable` the mentee's
+preference is ``0.7 score + 0.3 noise`` and the mentor's ``0.5 score + 0.5 noise``.
+
+Baselines: SciPy ``linear_sum_assignment`` on the capacity-expanded dense matrix (each
+mentor repeated ``capacity`` times); OR-Tools ``SimpleMinCostFlow`` on the dense graph
+(costs ``-round(score * 1e6)``, supply ``min(n, seats)``); the `matching` package's
+``HospitalResident`` (resident-optimal) for stable, timed from its preference dictionaries.
+
+Memory: every method runs in a fresh ``spawn`` child process that rebuilds the (seeded)
+instance, then reports ``VmHWM - VmRSS`` from /proc/self/status: the peak resident memory
+the method added on top of the loaded instance, C++ allocations included (tracemalloc
+would miss OR-Tools' own memory). Wall time is measured in the child around the call only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import sys
+import threading
+import time
+import warnings
+from pathlib import Path
+from queue import Empty
+
+import numpy as np
+import scipy as sp
+from ortools.graph.python import min_cost_flow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from tandem.matching.graph import CandidateGraph  # noqa: E402
+from tandem.matching.solve import count_blocking_pairs, solve  # noqa: E402
+
+SIZES = {
+    "small": {"kind": "dense", "n": 1_000, "m": 200, "capacity": 5},
+    "medium": {"kind": "dense", "n": 10_000, "m": 2_000, "capacity": 5},
+    "large": {"kind": "sparse", "n": 100_000, "m": 20_000, "k": 50, "capacity": 6},
+}
+SLOW = {"ortools-dense", "matching-hr"}
+TANDEM = ("tandem-optimal", "tandem-fair", "tandem-stable")
+BASELINES = ("scipy-lsa", "ortools-dense", "matching-hr")
+COMPARE = {
+    "tandem-optimal": ("scipy-lsa", "ortools-dense"),
+    "tandem-fair": ("scipy-lsa",),
+    "tandem-stable": ("matching-hr",),
+}
+
+
+def make_instance(size: str, seed: int) -> tuple[CandidateGraph, np.ndarray | None]:
+    """The seeded instance of ``size``: the graph, and the dense score matrix if dense."""
+    spec, rng = SIZES[size], np.random.default_rng(seed)
+    n, m = spec["n"], spec["m"]
+    if spec["kind"] == "dense":
+        dense = rng.random((n, m))
+        mentee, mentor = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+    else:
+        dense = None
+        picks = np.sort(rng.integers(0, m, (n, spec["k"])), axis=1)
+        fresh = np.ones(picks.shape, dtype=bool)
+        fresh[:, 1:] = picks[:, 1:] != picks[:, :-1]
+        mentee, mentor = np.nonzero(fresh)[0], picks[fresh]
+    score = dense.ravel() if dense is not None else rng.random(len(mentee))
+    mentee_pref = 0.7 * score + 0.3 * rng.random(len(score))
+    mentor_pref = 0.5 * score + 0.5 * rng.random(len(score))
+    capacity = np.full(m, spec["capacity"])
+    graph = CandidateGraph.from_edges(n, m, mentee, mentor, score, capacity, mentee_pref,
+                                      mentor_pref)
+    return graph, dense
+
+
+def run_tandem(graph: CandidateGraph, objective: str, outside_bound=None) -> dict:
+    """Hook for end-to-end runs (e.g. ``--size huge`` from CSV): one Tandem solve."""
+    result = solve(graph, objective=objective, outside_bound=outside_bound)
+    return {
+        "mentor_of": np.asarray(result.mentor_of),
+        "upper_bound": result.upper_bound,
+        "phases": result.phase_seconds,
+    }
+
+
+def _scipy_lsa(graph: CandidateGraph, dense: np.ndarray) -> dict:
+    columns = np.repeat(np.arange(graph.n_mentors), graph.capacity)
+    rows, cols = sp.optimize.linear_sum_assignment(dense[:, columns], maximize=True)
+    mentor_of = np.full(graph.n_mentees, -1)
+    mentor_of[rows] = columns[cols]
+    return {"mentor_of": mentor_of}
+
+
+def _ortools_dense(graph: CandidateGraph, dense: np.ndarray) -> dict:
+    n, m = dense.shape
+    source, sink = n + m, n + m + 1
+    mentee, mentor = np.repeat(np.arange(n), m), np.tile(np.arange(m), n) + n
+    tails = np.concatenate([mentee, np.full(n, source), np.arange(m) + n])
+    heads = np.concatenate([mentor, np.arange(n), np.full(m, sink)])
+    caps = np.concatenate([np.ones(n * m + n, np.int64), graph.capacity])
+    costs = np.concatenate([-np.rint(dense.ravel() * 1e6), np.zeros(n + m)]).astype(np.int64)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    supply = int(min(n, graph.capacity.sum()))
+    flow.set_node_supply(source, supply)
+    flow.set_node_supply(sink, -supply)
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("OR-Tools baseline did not solve")
+    used = np.flatnonzero(flow.flows(np.arange(n * m)) > 0)
+    mentor_of = np.full(n, -1)
+    mentor_of[used // m] = used % m
+    return {"mentor_of": mentor_of}
+
+
+def _hr_dictionaries(graph: CandidateGraph):
+    n, m = graph.n_mentees, graph.n_mentors
+    mentee_pref = graph.mentee_pref.reshape(n, m)
+    mentor_pref = graph.mentor_pref.reshape(n, m).T
+    mentee_rank = np.argsort(-mentee_pref, axis=1, kind="stable")  # ties: lower index first
+    mentor_rank = np.argsort(-mentor_pref, axis=1, kind="stable")
+    mentors, mentees = [f"h{j}" for j in range(m)], [f"r{i}" for i in range(n)]
+    residents = {mentees[i]: [mentors[j] for j in row] for i, row in enumerate(mentee_rank.tolist())}
+    hospitals = {mentors[j]: [mentees[i] for i in row] for j, row in enumerate(mentor_rank.tolist())}
+    capacities = {mentors[j]: int(c) for j, c in enumerate(graph.capacity)}
+    return residents, hospitals, capacities
+
+
+def _matching_hr(graph: CandidateGraph, prepared) -> dict:
+    from matching.games import HospitalResident
+
+    # The game deep-copies its players, which recurses once per linked player: give it room.
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1 << 30)
+    found = {}
+
+    def play():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            game = HospitalResident.create_from_dictionaries(*prepared)
+            found["solution"] = game.solve(optimal="resident")
+
+    worker = threading.Thread(target=play)
+    worker.start()
+    worker.join()
+    solution = found["solution"]
+    mentor_of = np.full(graph.n_mentees, -1)
+    for hospital, residents in solution.items():
+        for resident in residents:
+            mentor_of[int(resident.name[1:])] = int(hospital.name[1:])
+    return {"mentor_of": mentor_of}
+
+
+def _memory_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _child(size: str, seed: int, method: str, queue) -> None:
+    graph, dense = make_instance(size, seed)
+    prepared = _hr_dictionaries(graph) if method == "matching-hr" else None
+    before = _memory_kb("VmRSS")
+    start = time.perf_counter()
+    if method.startswith("tandem-"):
+        out = run_tandem(graph, method.removeprefix("tandem-"))
+    elif method == "scipy-lsa":
+        out = _scipy_lsa(graph, dense)
+    elif method == "ortools-dense":
+        out = _ortools_dense(graph, dense)
+    else:
+        out = _matching_hr(graph, prepared)
+    out["seconds"] = time.perf_counter() - start
+    out["peak_mb"] = (_memory_kb("VmHWM") - before) / 1024
+    queue.put(out)
+
+
+def run_method(size: str, seed: int, method: str) -> dict:
+    """Run one method in a fresh process; returns its assignment, time and peak memory."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(size, seed, method, queue))
+    process.start()
+    while True:
+        try:
+            out = queue.get(timeout=1.0)
+            break
+        except Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"{method} crashed (exit code {process.exitcode})") from None
+    process.join()
+    return out
+
+
+def _measure(graph: CandidateGraph, out: dict) -> dict:
+    mentor_of = out["mentor_of"]
+    matched = np.flatnonzero(mentor_of >= 0)
+    key = graph.mentee.astype(np.int64) * graph.n_mentors + graph.mentor
+    wanted = matched * graph.n_mentors + mentor_of[matched]
+    order = np.argsort(key)
+    scores = graph.score[order[np.searchsorted(key, wanted, sorter=order)]]
+    return {
+        **out,
+        "matched": len(matched),
+        "total": math.fsum(scores.tolist()),
+        "min": float(scores.min()) if len(scores) else math.nan,
+        "blocking": count_blocking_pairs(graph, mentor_of),
+    }
+
+
+def _print_tables(rows: dict) -> None:
+    head = "| method | wall s | solve s | peak MB | matched | total score | min score | blocking |"
+    print(head + " upper bound |")
+    print("|" + "---|" * 9)
+    for name, r in rows.items():
+        solve_s = f"{r['phases']['solve']:.2f}" if "phases" in r else ""
+        bound = f"{r['upper_bound']:.6f}" if "upper_bound" in r else ""
+        print(f"| {name} | {r['seconds']:.2f} | {solve_s} | {r['peak_mb']:.0f} | {r['matched']} | "
+              f"{r['total']:.6f} | {r['min']:.6f} | {r['blocking']} | {bound} |")
+    print("\n| tandem vs baseline | speed-up (baseline s / tandem s) | memory ratio | total ratio |")
+    print("|---|---|---|---|")
+    for name, against in COMPARE.items():
+        for base in against:
+            if name in rows and base in rows:
+                t, b = rows[name], rows[base]
+                print(f"| {name} vs {base} | {b['seconds'] / t['seconds']:.1f}x | "
+                      f"{t['peak_mb'] / max(b['peak_mb'], 1):.2f} | {t['total'] / b['total']:.9f} |")
+
+
+def _verify(rows: dict) -> bool:
+    ok = True
+    if "tandem-optimal" in rows and "scipy-lsa" in rows:
+        mine, theirs = rows["tandem-optimal"]["total"], rows["scipy-lsa"]["total"]
+        same = abs(mine - theirs) <= 1e-6 * abs(theirs) and (
+            rows["tandem-optimal"]["matched"] == rows["scipy-lsa"]["matched"])
+        print(f"optimal total == scipy total (1e-6 relative): {'PASS' if same else 'FAIL'} "
+              f"({mine:.9f} vs {theirs:.9f})")
+        ok &= same
+    if "tandem-stable" in rows and "matching-hr" in rows:
+        same = np.array_equal(rows["tandem-stable"]["mentor_of"], rows["matching-hr"]["mentor_of"])
+        print(f"stable identical to matching's HospitalResident: {'PASS' if same else 'FAIL'}")
+        ok &= same
+    if "tandem-optimal" in rows:
+        r = rows["tandem-optimal"]
+        print(f"optimal proven gap (upper bound - total): {r['upper_bound'] - r['total']:.3e}")
+    return ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-slow-baselines", action="store_true",
+                        help="skip the OR-Tools dense flow and matching's HospitalResident")
+    args = parser.parse_args(argv)
+    graph, dense = make_instance(args.size, args.seed)
+    methods = list(TANDEM)
+    if dense is not None:
+        methods += [b for b in BASELINES if not (args.skip_slow_baselines and b in SLOW)]
+    print(f"instance: {args.size} seed {args.seed}: {graph.n_mentees} mentees x "
+          f"{graph.n_mentors} mentors, {graph.n_edges} pairs, {int(graph.capacity.sum())} seats")
+    rows = {}
+    for method in methods:
+        try:
+            rows[method] = _measure(graph, run_method(args.size, args.seed, method))
+        except RuntimeError as error:
+            print(f"  {method}: {error}", flush=True)
+            continue
+        print(f"  {method}: {rows[method]['seconds']:.2f} s", flush=True)
+    print()
+    _print_tables(rows)
+    print()
+    return 0 if _verify(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

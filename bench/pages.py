@@ -1,0 +1,119 @@
+"""Page latency at scale: a 10,000-person program served through Django's full stack.
+
+Usage::
+
+    .venv/bin/python bench/pages.py [--people 10000] [--seed 7] [--requests 60]
+
+Builds a fresh SQLite database under a temporary ``TANDEM_VAR_DIR`` (migrate, then the demo
+loader: bulk inserts through the participant-import code path), then times requests made with
+Django's test client as the demo program admin (every middleware, template and query runs; no
+network or server process): the participant list (first page, a deep page, a role + status
+filter, a search), the program overview, and a participant's profile page. Prints median and
+p95 per page against the 100 ms median target, plus the number of SQL queries per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+TARGET_MS = 100.0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def counting(queries: list[str]):
+    def wrapper(execute, sql, *rest):
+        queries.append(sql)
+        return execute(sql, *rest)
+    return wrapper
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=60, help="timed requests per page")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args(argv)
+
+    var_dir = tempfile.mkdtemp(prefix="tandem-bench-pages-")
+    os.environ["TANDEM_VAR_DIR"] = var_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DEBUG"] = "0"
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from tandem.people.models import User
+    from tandem.programs.demo import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, load_demo_program
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    migrated = time.perf_counter()
+    load_demo_program(people=args.people, seed=args.seed)
+    loaded = time.perf_counter()
+    print(f"database: {var_dir}/tandem.sqlite3")
+    print(f"migrate {migrated - started:.1f} s; demo load of {args.people:,} people "
+          f"{loaded - migrated:.1f} s")
+
+    client = Client()
+    client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
+    mentee = User.objects.filter(email__startswith="mentee").order_by("email").first()
+    base = f"/programs/{DEMO_PROGRAM_SLUG}"
+    pages = [
+        ("participants, page 1", f"{base}/participants/"),
+        ("participants, page 200", f"{base}/participants/?page=200"),
+        ("participants, mentors active", f"{base}/participants/?role=mentor&status=active"),
+        ("participants, search", f"{base}/participants/?q=silva"),
+        ("program overview", f"{base}/"),
+        ("profile page", f"/people/{mentee.pk}/"),
+    ]
+    print(f"\n{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  target < "
+          f"{TARGET_MS:.0f} ms median")
+    worst = 0.0
+    for label, url in pages:
+        for _ in range(3):  # warm caches and connections
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        queries: list[str] = []
+        with connection.execute_wrapper(counting(queries)):
+            client.get(url)
+        timings = []
+        for _ in range(args.requests):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        median = statistics.median(timings)
+        worst = max(worst, median)
+        verdict = "ok" if median < TARGET_MS else "SLOW"
+        print(f"{label:<30} {median:>10.1f} {percentile(timings, 0.95):>8.1f} "
+              f"{len(queries):>8}  {verdict} ({median / TARGET_MS:.2f}x target)")
+    connection.close()
+    if not args.keep:
+        shutil.rmtree(var_dir, ignore_errors=True)
+    print(f"\nworst median {worst:.1f} ms = {worst / TARGET_MS:.2f} of the {TARGET_MS:.0f} ms "
+          "target")
+    return 0 if worst < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

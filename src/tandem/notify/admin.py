@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from tandem.notify.models import Notification, NotificationPreference, SentReminder
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "daily_digest", "updated_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "object_id", "recipient", "slot", "created_at"]
+    raw_id_fields = ["recipient"]

@@ -1,0 +1,41 @@
+// Live notification count: listens on the person's websocket and bumps the nav badge.
+(function () {
+  "use strict";
+  var link = document.getElementById("nav-notifications");
+  if (!link || !("WebSocket" in window)) { return; }
+  var delay = 1000;
+  function badge() {
+    var el = document.getElementById("nav-unread-count");
+    if (!el) {
+      el = document.createElement("span");
+      el.id = "nav-unread-count";
+      el.className = "badge badge-warn";
+      el.dataset.count = "0";
+      link.appendChild(document.createTextNode(" "));
+      link.appendChild(el);
+    }
+    return el;
+  }
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/ws/notifications/");
+    socket.onopen = function () { delay = 1000; };
+    socket.onmessage = function (message) {
+      var data;
+      try { data = JSON.parse(message.data); } catch (e) { return; }
+      if (data.event !== "notification") { return; }
+      var el = badge();
+      var count = parseInt(el.dataset.count || "0", 10) + 1;
+      el.dataset.count = String(count);
+      el.textContent = count + " new";
+      var live = document.getElementById("nav-live");
+      if (live) { live.textContent = data.title; }
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4401) { return; }
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 60000);
+    };
+  }
+  connect();
+})();

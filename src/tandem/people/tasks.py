@@ -1,0 +1,22 @@
+"""Background jobs of people. ``people`` imports no app above it, so the periodic-jobs registry
+(``tandem.notify.periodic``) is where this gets registered, by an app that may import people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from tandem.people.services import profiles_refresh_availability_bulk
+
+
+def refresh_availability_run(now: datetime) -> int:
+    """Keep every profile's UTC availability in step with this week's DST offsets."""
+    day = now.astimezone(UTC).date() if timezone.is_aware(now) else now.date()
+    return profiles_refresh_availability_bulk(reference_date=day)
+
+
+@task()
+def refresh_availability(now: str | None = None) -> int:
+    return refresh_availability_run(datetime.fromisoformat(now) if now else timezone.now())

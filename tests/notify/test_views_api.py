@@ -1,0 +1,112 @@
+"""Notification pages and API: own notifications only, pagination, preferences."""
+
+import pytest
+from django.urls import reverse
+
+from tandem.notify import services
+from tandem.notify.kinds import Kind
+from tandem.notify.models import Notification, NotificationPreference
+from tests.mentorships.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(user, n=3):
+    return [services.notify_send(recipient=user, kind=Kind.MEETING, title=f"Note {i}",
+                                 url="/mentorships/") for i in range(n)]
+
+
+def test_pages_require_login(client):
+    for url in (reverse("notification_list"), reverse("notification_preferences")):
+        assert client.get(url).status_code == 302
+    assert client.post(reverse("notification_read_all")).status_code == 302
+
+
+def test_list_shows_only_mine_paginated(client, django_assert_max_num_queries):
+    me, other = UserFactory(), UserFactory()
+    seed(me, 30)
+    seed(other, 1)
+    client.force_login(me)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("notification_list"))
+    html = response.content.decode()
+    assert "Page 1 of 2" in html and html.count('id="notification-') == 25
+    assert client.get(reverse("notification_list") + "?show=unread").status_code == 200
+
+
+def test_mark_read_permissions_and_htmx(client):
+    me, other = UserFactory(), UserFactory()
+    mine, = seed(me, 1)
+    theirs, = seed(other, 1)
+    client.force_login(me)
+    assert client.post(reverse("notification_read", args=[theirs.pk])).status_code == 404
+    partial = client.post(reverse("notification_read", args=[mine.pk]), HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and b"notification-" in partial.content
+    go = client.post(reverse("notification_read", args=[mine.pk]), {"go": "1"})
+    assert go["Location"] == "/mentorships/"
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_read_all(client):
+    me = UserFactory()
+    seed(me, 2)
+    client.force_login(me)
+    client.post(reverse("notification_read_all"))
+    assert not Notification.objects.filter(recipient=me, read_at__isnull=True).exists()
+
+
+def test_preferences_page(client):
+    me = UserFactory()
+    client.force_login(me)
+    response = client.post(reverse("notification_preferences"),
+                           {"email_kinds": [Kind.MEETING], "daily_digest": "on"})
+    assert response.status_code == 302
+    pref = NotificationPreference.objects.get(user=me)
+    assert pref.email_kinds == [Kind.MEETING] and pref.daily_digest
+
+
+def test_nav_include_renders_count(client):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    me = UserFactory()
+    seed(me, 2)
+    request = RequestFactory().get("/")
+    request.user = me
+    html = Template('{% include "notify/_nav_item.html" %}').render(Context({"request": request}))
+    assert "2 new" in html and 'href="/notifications/"' in html
+
+
+class TestApi:
+    def test_anonymous(self, client):
+        for url in ("/api/notifications/", "/api/notifications/unread-count",
+                    "/api/notifications/preferences"):
+            assert client.get(url).status_code == 401
+
+    def test_list_count_read(self, client, django_assert_max_num_queries):
+        me, other = UserFactory(), UserFactory()
+        notes = seed(me, 3)
+        theirs, = seed(other, 1)
+        client.force_login(me)
+        with django_assert_max_num_queries(6):
+            body = client.get("/api/notifications/").json()
+        assert body["count"] == 3
+        assert client.get("/api/notifications/unread-count").json() == {"unread": 3}
+        assert client.post(f"/api/notifications/{theirs.pk}/read").status_code == 404
+        assert client.post(f"/api/notifications/{notes[0].pk}/read").json()["read_at"]
+        assert client.get("/api/notifications/?unread=true").json()["count"] == 2
+        assert client.post("/api/notifications/read-all").json() == {"marked": 2}
+
+    def test_preferences(self, client):
+        me = UserFactory()
+        client.force_login(me)
+        assert client.get("/api/notifications/preferences").json()["daily_digest"] is False
+        response = client.put("/api/notifications/preferences",
+                              data={"email_kinds": ["meeting"], "daily_digest": True},
+                              content_type="application/json")
+        assert response.json()["email_kinds"] == ["meeting"]
+        bad = client.put("/api/notifications/preferences",
+                         data={"email_kinds": ["junk"], "daily_digest": True},
+                         content_type="application/json")
+        assert bad.status_code == 400 and "email_kinds" in bad.json()["fields"]

@@ -1,0 +1,273 @@
+import pytest
+from django.urls import reverse
+
+from tandem.people.models import Profile
+from tandem.programs.models import Enrolment, EnrolmentQuestion, ImportBatch, Invitation, Program
+from tests.programs.factories import (
+    EnrolmentFactory,
+    InvitationFactory,
+    ProgramFactory,
+    UserFactory,
+    member_of,
+)
+from tests.programs.test_import import ANA, BO, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PAGES = ["program_edit", "program_participants", "program_invitations", "program_import",
+               "program_export"]
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def other_program_member():
+    return member_of(ProgramFactory())
+
+
+class TestPermissions:
+    @pytest.mark.parametrize("name", ["program_detail", *ADMIN_PAGES])
+    def test_anonymous_goes_to_login(self, client, program, name):
+        response = client.get(reverse(name, args=[program.slug]))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+    @pytest.mark.parametrize("name", ["program_detail", *ADMIN_PAGES])
+    def test_member_of_another_program_gets_404(self, client, program, other_program_member,
+                                                 name):
+        login(client, other_program_member)
+        assert client.get(reverse(name, args=[program.slug])).status_code == 404
+
+    @pytest.mark.parametrize("name", ADMIN_PAGES)
+    def test_participant_gets_404_on_admin_pages(self, client, program, name):
+        login(client, member_of(program))
+        assert client.get(reverse(name, args=[program.slug])).status_code == 404
+
+    @pytest.mark.parametrize("name", ["program_detail", *ADMIN_PAGES])
+    def test_admin_sees_everything(self, client, program, admin, name):
+        login(client, admin)
+        assert client.get(reverse(name, args=[program.slug])).status_code == 200
+
+    def test_missing_program_same_404(self, client, admin):
+        login(client, admin)
+        assert client.get(reverse("program_detail", args=["no-such"])).status_code == 404
+
+    @pytest.mark.parametrize("status, code", [("pending", 200), ("paused", 200),
+                                              ("removed", 404)])
+    def test_participant_detail_by_status(self, client, program, status, code):
+        login(client, member_of(program, status=status))
+        assert client.get(reverse("program_detail", args=[program.slug])).status_code == code
+
+    def test_participant_detail_hides_admin_tools(self, client, program):
+        login(client, member_of(program))
+        response = client.get(reverse("program_detail", args=[program.slug]))
+        assert b"Invitation links" not in response.content
+
+    def test_create_is_for_staff(self, client):
+        login(client, UserFactory())
+        assert client.get(reverse("program_create")).status_code == 403
+
+
+def test_list_shows_my_programs_only(client, program, django_assert_max_num_queries):
+    user = member_of(program)
+    ProgramFactory(name="Secret")
+    login(client, user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("program_list"))
+    assert program.name.encode() in response.content and b"Secret" not in response.content
+
+
+def test_staff_list_shows_all(client, program):
+    ProgramFactory(name="Secret")
+    login(client, UserFactory(is_staff=True))
+    assert b"Secret" in client.get(reverse("program_list")).content
+
+
+def test_create_and_edit(client):
+    staff = UserFactory(is_staff=True)
+    login(client, staff)
+    data = {"name": "Data mentoring", "description": "", "program_type": "classic",
+            "matching_mode": "cohort", "starts_on": "2027-01-10", "ends_on": "2026-01-01",
+            "default_duration_weeks": 26, "default_cadence": "biweekly", "default_capacity": 2,
+            "avoid_manager": "on", "max_open_requests": 3, "request_expiry_days": 14,
+            "questions_mentee": "What do you want to learn? *\nAnything else?",
+            "questions_mentor": "",
+            **{f"weight_{key}": 2 for key in ("text", "skills", "availability", "cadence",
+                                              "format", "seniority", "working_style",
+                                              "identity")}}
+    response = client.post(reverse("program_create"), data)
+    assert response.status_code == 200 and b"on or after the start date" in response.content
+    assert not Program.objects.exists()
+    data["ends_on"] = "2027-12-01"
+    response = client.post(reverse("program_create"), data)
+    program = Program.objects.get()
+    assert response["Location"] == reverse("program_detail", args=[program.slug])
+    assert list(program.questions.values_list("prompt", "required")) == [
+        ("What do you want to learn?", True), ("Anything else?", False)]
+    data.update(name="Renamed", weight_text=11)
+    response = client.post(reverse("program_edit", args=[program.slug]), data)
+    assert response.status_code == 200  # weight out of range: form error
+    data.update(weight_text=9.5)
+    client.post(reverse("program_edit", args=[program.slug]), data)
+    program.refresh_from_db()
+    assert (program.name, program.weights["text"]) == ("Renamed", 9.5)
+
+
+class TestParticipants:
+    def test_query_count_does_not_grow_with_rows(self, client, program, admin,
+                                                 django_assert_max_num_queries):
+        login(client, admin)
+        url = reverse("program_participants", args=[program.slug])
+        for _ in range(5):
+            Profile.objects.create(user=EnrolmentFactory(program=program).person)
+        with django_assert_max_num_queries(12) as few:
+            client.get(url)
+        for _ in range(25):
+            Profile.objects.create(user=EnrolmentFactory(program=program, role="mentor",
+                                                         capacity=2).person)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            response = client.get(url)
+        assert response.content.count(b'id="enrolment-') == 25  # page size
+
+    def test_filters_and_search(self, client, program, admin):
+        EnrolmentFactory(program=program, person=UserFactory(email="zed@example.org"),
+                         status="pending")
+        EnrolmentFactory(program=program, role="mentor")
+        login(client, admin)
+        url = reverse("program_participants", args=[program.slug])
+        content = client.get(url, {"status": "pending"}).content
+        assert b"zed@example.org" in content and content.count(b'id="enrolment-') == 1
+        content = client.get(url, {"q": "ZED"}).content
+        assert content.count(b'id="enrolment-') == 1
+        content = client.get(url, {"role": "mentor"}).content
+        assert content.count(b'id="enrolment-') == 1
+
+    def test_htmx_approve_returns_row(self, client, program, admin):
+        enrolment = EnrolmentFactory(program=program, status="pending")
+        login(client, admin)
+        url = reverse("program_participant_action", args=[program.slug, enrolment.pk, "approve"])
+        response = client.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b"<tr" in response.content
+        assert b"Pause" in response.content
+        enrolment.refresh_from_db()
+        assert enrolment.status == "active"
+        response = client.post(url, HTTP_HX_REQUEST="true")
+        assert b"cannot approve" in response.content
+
+    def test_participant_cannot_act(self, client, program):
+        enrolment = EnrolmentFactory(program=program, status="pending")
+        login(client, member_of(program))
+        url = reverse("program_participant_action", args=[program.slug, enrolment.pk, "approve"])
+        assert client.post(url).status_code == 404
+        enrolment.refresh_from_db()
+        assert enrolment.status == "pending"
+
+    def test_enrolment_of_other_program_is_404(self, client, program, admin):
+        enrolment = EnrolmentFactory(status="pending")
+        login(client, admin)
+        url = reverse("program_participant_action", args=[program.slug, enrolment.pk, "approve"])
+        assert client.post(url).status_code == 404
+
+
+class TestInvitationsAndJoin:
+    def test_create_and_revoke(self, client, program, admin):
+        login(client, admin)
+        url = reverse("program_invitations", args=[program.slug])
+        client.post(url, {"role": "mentor", "max_uses": 3, "auto_approve": "on"})
+        invitation = Invitation.objects.get()
+        assert (invitation.role, invitation.max_uses, invitation.auto_approve) == (
+            "mentor", 3, True)
+        page = client.get(url).content.decode()
+        assert reverse("program_join", args=[invitation.token]) in page
+        client.post(reverse("program_invitation_revoke", args=[program.slug, invitation.pk]))
+        invitation.refresh_from_db()
+        assert invitation.revoked_at is not None
+
+    def test_participant_cannot_revoke(self, client, program):
+        invitation = InvitationFactory(program=program)
+        login(client, member_of(program))
+        url = reverse("program_invitation_revoke", args=[program.slug, invitation.pk])
+        assert client.post(url).status_code == 404
+
+    def test_logged_out_visitor_is_sent_to_sign_up_and_back(self, client, program):
+        invitation = InvitationFactory(program=program)
+        url = reverse("program_join", args=[invitation.token])
+        content = client.get(url).content.decode()
+        assert program.name in content and "mentee" in content
+        assert f"/signup/?next={url}" in content and f"/login/?next={url}" in content
+        assert client.post(url).status_code == 200
+        assert not Enrolment.objects.exists()
+
+    def test_join_with_questions(self, client, program):
+        question = EnrolmentQuestion.objects.create(program=program, role="mentee",
+                                                    prompt="Why?", required=True)
+        invitation = InvitationFactory(program=program)
+        user = UserFactory()
+        login(client, user)
+        url = reverse("program_join", args=[invitation.token])
+        assert b"Why?" in client.get(url).content
+        response = client.post(url, {})
+        assert response.status_code == 200 and not Enrolment.objects.exists()
+        response = client.post(url, {f"q{question.pk}": "Grow"})
+        assert response["Location"] == reverse("program_detail", args=[program.slug])
+        assert Enrolment.objects.get(person=user).status == "pending"
+        again = client.get(url).content
+        assert b"already in this program" in again
+
+    def test_expired_link_says_so(self, client, program):
+        from django.utils import timezone
+        invitation = InvitationFactory(program=program, revoked_at=timezone.now())
+        login(client, UserFactory())
+        response = client.post(reverse("program_join", args=[invitation.token]))
+        assert b"was revoked" in response.content
+        assert not Enrolment.objects.exists()
+
+    def test_unknown_token_404(self, client):
+        assert client.get(reverse("program_join", args=["nope"])).status_code == 404
+
+
+class TestImportPages:
+    def test_upload_preview_confirm(self, client, program, admin):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        login(client, admin)
+        upload = SimpleUploadedFile("people.csv", csv_bytes(ANA, BO), content_type="text/csv")
+        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        batch = ImportBatch.objects.get()
+        assert response["Location"] == reverse("program_import_preview",
+                                               args=[program.slug, batch.pk])
+        page = client.get(response["Location"]).content.decode()
+        assert "2</strong> new people" in page and "Import 2 rows" in page
+        assert Enrolment.objects.filter(program=program).count() == 1
+        client.post(response["Location"])
+        assert Enrolment.objects.filter(program=program).count() == 3
+
+    def test_bad_file_shows_error_on_form(self, client, program, admin):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        login(client, admin)
+        upload = SimpleUploadedFile("people.csv", "email,role\nä,mentee".encode("latin-1"))
+        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        assert response.status_code == 200 and b"CSV UTF-8" in response.content
+
+    def test_row_errors_listed(self, client, program, admin):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        login(client, admin)
+        upload = SimpleUploadedFile("people.csv", b"email,role,timezone\nx@y.org,mentee,Mars\n")
+        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload},
+                               follow=True)
+        content = response.content.decode()
+        assert "1 problem to fix" in content and "<code>timezone</code>" in content
+
+    def test_participant_cannot_see_preview(self, client, program, admin):
+        batch = ImportBatch.objects.create(program=program, uploaded_by=admin, filename="a.csv",
+                                           content=b"", report={})
+        login(client, member_of(program))
+        url = reverse("program_import_preview", args=[program.slug, batch.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+
+    def test_export_xlsx(self, client, program, admin):
+        login(client, admin)
+        response = client.get(reverse("program_export", args=[program.slug]), {"format": "xlsx"})
+        assert response.content[:2] == b"PK"
