@@ -174,7 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PASSTHROUGH = {"match": command_match, "manage": command_manage}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Sub-commands that own their options get every argument untouched (argparse's REMAINDER
+    # would swallow options such as --mentees as its own).
+    if argv and argv[0] in PASSTHROUGH:
+        return PASSTHROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     return args.handler(args)
 

@@ -85,6 +85,16 @@ def test_mentorship_journey(page, live_server, tmp_path):
     page.click("#meeting-actions button:has-text('Add action item')")
     page.wait_for_selector("#meeting-actions >> text=Send the talk abstract")
 
+    # htmx in place, by keyboard: add an agenda item, then tick the action item off.
+    page.fill("#agenda input[name=text]", "Feedback on my abstract")
+    page.press("#agenda input[name=text]", "Enter")
+    page.wait_for_selector("#agenda-list >> text=Feedback on my abstract")
+    assert page.input_value("#agenda input[name=text]") == ""
+    done = page.locator("#meeting-actions button", has_text="Mark done")
+    done.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#meeting-actions button:has-text('Reopen')")
+
     # The .ics download carries the series rule.
     with page.expect_download() as info:
         page.click("text=Download .ics")

@@ -16,11 +16,6 @@ story,user story mapping,1,en,UTC,,weekly
 """
 
 
-@pytest.fixture(autouse=True)
-def _solver(solver):
-    return solver
-
-
 @pytest.fixture
 def files(tmp_path):
     (tmp_path / "mentees.csv").write_text(MENTEES)
@@ -162,3 +157,47 @@ def test_one_participants_file(tmp_path):
     )
     assert main(["--participants", str(tmp_path / "p.csv"), "--out", str(tmp_path / "o.csv")]) == 0
     assert read_pairs(tmp_path / "o.csv")["a"]["mentor_id"] == "m"
+
+
+def test_options_reach_the_matcher(files):
+    (files / "mentees.csv").write_text("id,seniority,department\na,8,x\nb,2,y\n")
+    (files / "mentors.csv").write_text("id,capacity,seniority,department\njr,1,1,x\nsr,1,9,y\n")
+    out = str(files / "p.csv")
+    assert run(files, "--out", out, "--reverse") == 0
+    assert read_pairs(out)["a"]["mentor_id"] == "jr"
+    assert run(files, "--out", out, "--conflict-rules", "manager,department") == 0
+    assert read_pairs(out)["a"]["mentor_id"] == "sr"
+    assert run(files, "--out", out, "--top-k", "1") == 0
+
+
+def test_progress_bar_only_on_a_terminal(files, capsys, monkeypatch):
+    assert run(files) == 0
+    assert "scoring" not in capsys.readouterr().err
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert (
+        main(["--mentees", str(files / "mentees.csv"), "--mentors", str(files / "mentors.csv")])
+        == 0
+    )
+    assert "scoring" in capsys.readouterr().err
+
+
+def test_score_table_pins_and_forbids(tmp_path, capsys):
+    (tmp_path / "s.csv").write_text("mentee_id,mentor_id,score\na,m,0.9\nb,m,0.5\nb,n,0.4\n")
+    (tmp_path / "c.csv").write_text("id,capacity\nm,1\nn,1\n")
+    base = [
+        "--scores",
+        str(tmp_path / "s.csv"),
+        "--capacities",
+        str(tmp_path / "c.csv"),
+        "--out",
+        str(tmp_path / "p.csv"),
+    ]
+    assert main([*base, "--pin", "b:m"]) == 0
+    pairs = read_pairs(tmp_path / "p.csv")
+    assert pairs["b"]["mentor_id"] == "m" and pairs["a"]["mentor_id"] == ""
+    assert main([*base, "--forbid", "a:m"]) == 0
+    assert read_pairs(tmp_path / "p.csv")["a"]["reasons"] == (
+        "the score table has no row for this mentee"
+    )
+    assert main([*base, "--pin", "zz:m"]) == 1
+    assert "unknown id 'zz'" in capsys.readouterr().err

@@ -6,11 +6,6 @@ from tandem.matching.report import MIN_GROUP_SIZE
 from tandem.matching.synthetic import people
 
 
-@pytest.fixture(autouse=True)
-def _solver(solver):
-    return solver
-
-
 def test_known_optimal_answer():
     mentees = [
         Mentee(id="viz", goals="my charts should tell a clear story to executives"),

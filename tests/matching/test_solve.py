@@ -26,9 +26,7 @@ def _graph(n, m, edges, capacity, **prefs):
 
 # Two mentors with one seat each. Optimal takes 0-0 and 1-1 (total 1.1, worst 0.1);
 # fair takes 0-1 and 1-0 (total 1.0, worst 0.5); mentee 2 only fits mentor 1.
-TRADE_OFF = _graph(
-    3, 2, [(0, 0, 1.0), (0, 1, 0.5), (1, 0, 0.5), (1, 1, 0.1), (2, 1, 0.05)], [1, 1]
-)
+TRADE_OFF = _graph(3, 2, [(0, 0, 1.0), (0, 1, 0.5), (1, 0, 0.5), (1, 1, 0.1), (2, 1, 0.05)], [1, 1])
 
 
 class TestSolveObjective:
@@ -122,7 +120,11 @@ class TestSolveConstraint:
             ([(2, 0)], [], constraints.PIN_NOT_ALLOWED.format(mentee=2, mentor=0)),
             ([(0, 0)], [(0, 0)], constraints.PIN_NOT_ALLOWED.format(mentee=0, mentor=0)),
             ([(0, 0), (0, 1)], [], constraints.PIN_MENTEE_TWICE.format(mentee=0, mentors=[0, 1])),
-            ([(0, 0), (1, 0)], [], constraints.PIN_OVER_CAPACITY.format(mentor=0, pins=2, capacity=1)),
+            (
+                [(0, 0), (1, 0)],
+                [],
+                constraints.PIN_OVER_CAPACITY.format(mentor=0, pins=2, capacity=1),
+            ),
         ],
     )
     def test_bad_pins_are_rejected_with_a_clear_message(self, pinned, forbidden, message):
@@ -161,8 +163,9 @@ class TestSolveGroupFloor:
         assert floored.unmatched_cause == (NOT_SELECTED, NO_EDGES)
 
     def test_floor_already_met_changes_nothing(self):
-        result = solve(TRADE_OFF, objective="fair", group_of_mentee=["a", None, None],
-                       group_floor=1.0)
+        result = solve(
+            TRADE_OFF, objective="fair", group_of_mentee=["a", None, None], group_floor=1.0
+        )
         assert result.mentor_of == (1, 0, -1)
 
     def test_floor_impossible_with_pins(self):
@@ -216,8 +219,12 @@ class TestSolveReport:
     def test_same_inputs_same_result(self):
         rng = np.random.default_rng(3)
         graph = CandidateGraph.from_edges(
-            30, 6, np.repeat(np.arange(30), 6), np.tile(np.arange(6), 30),
-            rng.integers(0, 4, 180) / 4, np.full(6, 4),
+            30,
+            6,
+            np.repeat(np.arange(30), 6),
+            np.tile(np.arange(6), 30),
+            rng.integers(0, 4, 180) / 4,
+            np.full(6, 4),
         )
         for objective in solve_module.OBJECTIVES:
             first = solve(graph, objective=objective, seed=5)

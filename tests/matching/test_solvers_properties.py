@@ -19,6 +19,7 @@ from tandem.matching.solvers import repair, stable
 from tandem.matching.solvers.bounds import lagrangian_bound
 from tandem.matching.solvers.flow import optimal_edges
 
+
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
@@ -32,10 +33,16 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 def graphs(draw, max_mentees=5, max_mentors=3, complete=False, ties=False):
     n = draw(st.integers(1, max_mentees))
     m = draw(st.integers(1, max_mentors))
-    present = [True] * (n * m) if complete else draw(st.lists(st.booleans(), min_size=n * m,
-                                                              max_size=n * m))
-    pairs = [(i, j) for (i, j), p in zip(itertools.product(range(n), range(m)), present,
-                                         strict=True) if p]
+    present = (
+        [True] * (n * m)
+        if complete
+        else draw(st.lists(st.booleans(), min_size=n * m, max_size=n * m))
+    )
+    pairs = [
+        (i, j)
+        for (i, j), p in zip(itertools.product(range(n), range(m)), present, strict=True)
+        if p
+    ]
     value = st.integers(0, 3).map(lambda v: v / 4) if ties else st.floats(-1, 1, width=32)
     scores = draw(st.lists(value, min_size=len(pairs), max_size=len(pairs)))
     prefs = [draw(st.lists(value, min_size=len(pairs), max_size=len(pairs))) for _ in range(2)]
@@ -49,8 +56,11 @@ def _assignments(graph, pinned=(), forbidden=()):
     pinned, forbidden = dict(pinned), set(forbidden)
     options = []
     for i in range(graph.n_mentees):
-        edges = [int(e) for e in np.flatnonzero(graph.mentee == i)
-                 if (i, int(graph.mentor[e])) not in forbidden]
+        edges = [
+            int(e)
+            for e in np.flatnonzero(graph.mentee == i)
+            if (i, int(graph.mentor[e])) not in forbidden
+        ]
         if i in pinned:
             edges = [e for e in edges if graph.mentor[e] == pinned[i]]
         options.append(edges if i in pinned else [-1, *edges])
@@ -139,22 +149,33 @@ def test_constraints_are_honoured(case, objective):
     if objective != "stable":
         count, worst, total = _brute(graph, objective, pinned=pinned, forbidden=forbidden)
         assert (result.n_matched, result.total_score) == (count, pytest.approx(total, abs=1e-6))
-    assert result.upper_bound >= _brute(graph, "optimal", pinned=pinned,
-                                        forbidden=forbidden)[2] - 1e-9
+    assert (
+        result.upper_bound >= _brute(graph, "optimal", pinned=pinned, forbidden=forbidden)[2] - 1e-9
+    )
 
 
 @FAST
 @given(graphs(max_mentees=5, max_mentors=3), st.data())
 def test_outside_bound_bounds_the_dense_problem(graph, data):
-    full = data.draw(st.lists(st.floats(-1, 1, width=32), min_size=graph.n_mentees
-                              * graph.n_mentors, max_size=graph.n_mentees * graph.n_mentors))
+    full = data.draw(
+        st.lists(
+            st.floats(-1, 1, width=32),
+            min_size=graph.n_mentees * graph.n_mentors,
+            max_size=graph.n_mentees * graph.n_mentors,
+        )
+    )
     dense = np.asarray(full).reshape(graph.n_mentees, graph.n_mentors)
     outside = dense.copy()
     outside[graph.mentee, graph.mentor] = -np.inf
     dense[graph.mentee, graph.mentor] = graph.score
     everything = CandidateGraph.from_edges(
-        graph.n_mentees, graph.n_mentors, np.repeat(np.arange(graph.n_mentees), graph.n_mentors),
-        np.tile(np.arange(graph.n_mentors), graph.n_mentees), dense.ravel(), graph.capacity)
+        graph.n_mentees,
+        graph.n_mentors,
+        np.repeat(np.arange(graph.n_mentees), graph.n_mentors),
+        np.tile(np.arange(graph.n_mentors), graph.n_mentees),
+        dense.ravel(),
+        graph.capacity,
+    )
     best = max(_summary(everything, c)[2] for c in _assignments(everything))
     for objective in ("optimal", "stable"):
         result = solve(graph, objective=objective, outside_bound=outside.max(axis=1))
@@ -209,8 +230,9 @@ def test_vectorised_rounds_equal_hospital_resident(monkeypatch, seed):
     mask = rng.random((n, m)) < 0.5
     mentee, mentor = np.nonzero(mask)
     prefs = [rng.integers(0, 5, len(mentee)) / 5 for _ in range(3)]
-    graph = CandidateGraph.from_edges(n, m, mentee, mentor, prefs[0], rng.integers(0, 9, m),
-                                      prefs[1], prefs[2])
+    graph = CandidateGraph.from_edges(
+        n, m, mentee, mentor, prefs[0], rng.integers(0, 9, m), prefs[1], prefs[2]
+    )
     assert list(solve(graph, objective="stable").mentor_of) == _hospital_resident(graph)
 
 
@@ -233,11 +255,15 @@ def _floor_holds(graph, combo, groups, floor, pinned_mentees=()):
 @settings(max_examples=25, deadline=None)
 @given(graphs(max_mentees=5, max_mentors=2), st.data(), st.sampled_from(["optimal", "fair"]))
 def test_group_floor_matches_brute_force(graph, data, objective):
-    groups = data.draw(st.lists(st.sampled_from([None, "a", "b"]), min_size=graph.n_mentees,
-                                max_size=graph.n_mentees))
+    groups = data.draw(
+        st.lists(
+            st.sampled_from([None, "a", "b"]), min_size=graph.n_mentees, max_size=graph.n_mentees
+        )
+    )
     floor = data.draw(st.sampled_from([0.5, 0.8, 1.0]))
-    rows = [_summary(graph, c) for c in _assignments(graph)
-            if _floor_holds(graph, c, groups, floor)]
+    rows = [
+        _summary(graph, c) for c in _assignments(graph) if _floor_holds(graph, c, groups, floor)
+    ]
     count = max(r[0] for r in rows)
     rows = [r for r in rows if r[0] == count]
     if objective == "fair":
@@ -261,8 +287,9 @@ def test_fair_floor_is_proven_best_on_random_instances():
         rng = np.random.default_rng(seed)
         n, m = 5, 3
         mentee, mentor = np.nonzero(rng.random((n, m)) < 0.7)
-        graph = CandidateGraph.from_edges(n, m, mentee, mentor, rng.integers(0, 10, len(mentee))
-                                          / 10, rng.integers(1, 3, m))
+        graph = CandidateGraph.from_edges(
+            n, m, mentee, mentor, rng.integers(0, 10, len(mentee)) / 10, rng.integers(1, 3, m)
+        )
         optimal, fair = _brute(graph, "optimal"), _brute(graph, "fair")
         result = solve(graph, objective="fair")
         assert result.n_matched == fair[0]
@@ -274,7 +301,9 @@ def test_fair_floor_is_proven_best_on_random_instances():
 
 
 @FAST
-@given(graphs(max_mentees=7, max_mentors=4), st.integers(1, 2), st.sampled_from(["optimal", "fair"]))
+@given(
+    graphs(max_mentees=7, max_mentors=4), st.integers(1, 2), st.sampled_from(["optimal", "fair"])
+)
 def test_repair_pass_finds_the_whole_graph_optimum(monkeypatch_module, graph, k, objective):
     # With 1-2 candidates per mentee the repair loop, not the first solve, must prove optimality.
     monkeypatch_module.setattr(repair, "CANDIDATES_PER_MENTEE", k)
@@ -283,15 +312,24 @@ def test_repair_pass_finds_the_whole_graph_optimum(monkeypatch_module, graph, k,
     assert (result.n_matched, result.total_score) == (count, pytest.approx(total, abs=1e-6))
     if objective == "fair" and count:
         assert result.min_score == worst
-    assert total - 1e-9 <= result.upper_bound <= _brute(graph, "optimal")[2] + 1e-6 + (
-        0 if objective == "optimal" else math.inf)
+    assert (
+        total - 1e-9
+        <= result.upper_bound
+        <= _brute(graph, "optimal")[2] + 1e-6 + (0 if objective == "optimal" else math.inf)
+    )
 
 
 def test_repair_pass_on_a_dense_random_graph():
     rng = np.random.default_rng(11)
     n, m = 300, 40
-    graph = CandidateGraph.from_edges(n, m, np.repeat(np.arange(n), m), np.tile(np.arange(m), n),
-                                      rng.random(n * m), rng.integers(5, 9, m))
+    graph = CandidateGraph.from_edges(
+        n,
+        m,
+        np.repeat(np.arange(n), m),
+        np.tile(np.arange(m), n),
+        rng.random(n * m),
+        rng.integers(5, 9, m),
+    )
     proven = repair.proven_optimal(graph, k=2)
     direct = optimal_edges(graph)
     assert proven.repairs >= 1

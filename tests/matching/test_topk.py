@@ -40,8 +40,9 @@ person = st.fixed_dictionaries(
         "cadence": st.sampled_from(["", *CADENCES]),
         "format": st.sampled_from(["", *FORMATS]),
         "city": st.sampled_from(["", "A", "B"]),
-        "availability": st.lists(st.sampled_from(["Mon 09:10-10:20", "Mon 10:00-11:00",
-                                                  "Tue 23:00-01:00"]), max_size=2),
+        "availability": st.lists(
+            st.sampled_from(["Mon 09:10-10:20", "Mon 10:00-11:00", "Tue 23:00-01:00"]), max_size=2
+        ),
         "timezone": st.sampled_from(["", "Asia/Kolkata", "America/New_York"]),
         "identity": st.lists(st.sampled_from(["x", "y"]), max_size=2, unique=True),
         "asks": st.booleans(),
@@ -50,22 +51,41 @@ person = st.fixed_dictionaries(
 
 
 def build(kind, k, p):
-    common = dict(seniority=p["seniority"], cadence=p["cadence"], format=p["format"],
-                  city=p["city"], availability=tuple(p["availability"]),
-                  timezone=p["timezone"], identity=tuple(p["identity"]))
+    common = {
+        "seniority": p["seniority"],
+        "cadence": p["cadence"],
+        "format": p["format"],
+        "city": p["city"],
+        "availability": tuple(p["availability"]),
+        "timezone": p["timezone"],
+        "identity": tuple(p["identity"]),
+    }
     if kind is Mentee:
-        return Mentee(id=f"e{k}", goals=p["goals"], skills_wanted=tuple(p["skills"]),
-                      prefer_shared_identity=p["asks"], **common)
+        return Mentee(
+            id=f"e{k}",
+            goals=p["goals"],
+            skills_wanted=tuple(p["skills"]),
+            prefer_shared_identity=p["asks"],
+            **common,
+        )
     return Mentor(id=f"r{k}", expertise=p["goals"], skills_offered=tuple(p["skills"]), **common)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(person, min_size=1, max_size=5), st.lists(person, min_size=1, max_size=5),
-       st.booleans(), st.booleans(), st.booleans())
+@given(
+    st.lists(person, min_size=1, max_size=5),
+    st.lists(person, min_size=1, max_size=5),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
 def test_cheap_score_bounds_the_exact_one(mentees, mentors, reverse, signed, sparse):
-    space = FeatureSpace([build(Mentee, k, p) for k, p in enumerate(mentees)],
-                         [build(Mentor, k, p) for k, p in enumerate(mentors)],
-                         reverse=reverse, embedder=SignedEmbedder() if signed else None)
+    space = FeatureSpace(
+        [build(Mentee, k, p) for k, p in enumerate(mentees)],
+        [build(Mentor, k, p) for k, p in enumerate(mentors)],
+        reverse=reverse,
+        embedder=SignedEmbedder() if signed else None,
+    )
     bound = CheapBound(space, W, dense_vocabulary=0 if sparse else 256)
     assert bound.text_linear is not signed or not any(p["goals"] for p in mentees + mentors)
     cheap = bound.block(0, len(mentees))
@@ -85,7 +105,12 @@ def test_cheap_score_is_exact_on_half_levels_without_availability():
 def test_top_per_row_and_bound():
     values = np.array([[0.1, 0.9, 0.5, -np.inf], [0.3, 0.2, 0.1, 0.0]], dtype=np.float32)
     rows, cols, bound = top_per_row(values, 2)
-    assert sorted(zip(rows.tolist(), cols.tolist())) == [(0, 1), (0, 2), (1, 0), (1, 1)]
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=False)) == [
+        (0, 1),
+        (0, 2),
+        (1, 0),
+        (1, 1),
+    ]
     assert bound.tolist() == pytest.approx([0.1, 0.1])
 
 

@@ -308,7 +308,14 @@ def test_program_mentorships_api_admin_only(client, world):
         assert call(client, "get", url, world[who]).status_code == 404
     assert call(client, "get", url, world["m"].mentor).status_code == 404
     body = call(client, "get", url, world["admin"]).json()
-    assert body["count"] == 1
+    assert body["count"] == 1 and body["items"][0]["end_reason"] == ""
+    m = world["m"]
+    services.mentorship_end_early(user=m.mentee, mentorship_id=m.pk, reason="Family")
+    assert call(client, "get", url, world["admin"]).json()["items"][0]["end_reason"] == "Family"
+    assert call(client, "get", "/api/mentorships/", m.mentor).json()["items"][0][
+        "end_reason"] is None
+    assert call(client, "get", "/api/mentorships/", m.mentee).json()["items"][0][
+        "end_reason"] == "Family"
 
 
 def test_create_from_match_accepts_ids():

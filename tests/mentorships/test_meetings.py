@@ -310,3 +310,11 @@ def test_calendar_feed_token_regenerate_revokes():
     services.calendar_feed_regenerate(user=m.mentee)
     assert selectors.calendar_feed_user(token=old) is None
     assert services.calendar_feed_ensure(user=m.mentee).token != old
+
+
+def test_scheduling_doctests():
+    import doctest
+
+    from tandem.mentorships import scheduling as module
+
+    assert doctest.testmod(module).failed == 0

@@ -230,7 +230,9 @@ def test_agreement_form_missing_objective(client):
 class TestRequestPages:
     def test_send_accept_flow(self, client):
         program = ProgramFactory()
+        member(program, Role.ADMIN)  # regression: a program with an admin was hidden
         mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
+        member(ProgramFactory(), Role.ADMIN)
         client.force_login(mentee)
         form = client.get(reverse("request_new"))
         assert mentor.display_name in form.content.decode()
@@ -334,3 +336,22 @@ def test_program_mentorships_page_admin_only(client, django_assert_max_num_queri
     with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200 and b"Relocating" in response.content
+
+
+def test_admin_only_member_cannot_send(client):
+    program = ProgramFactory()
+    admin = member(program, Role.ADMIN)
+    client.force_login(admin)
+    assert b"once you are an active member" in client.get(reverse("request_new")).content
+
+
+def test_next_parameter_is_not_an_open_redirect(client):
+    m = mentorship()
+    client.force_login(m.mentee)
+    response = client.post(reverse("action_item_add", args=[m.pk]),
+                           {"description": "x", "owner": m.mentee_id,
+                            "next": "https://evil.example/"})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    response = client.post(reverse("agenda_add", args=[meeting(m).pk]), {"text": ""},
+                           HTTP_REFERER="https://evil.example/")
+    assert "evil" not in response["Location"]

@@ -55,7 +55,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     role = Role.MENTEE
-    token = factory.Sequence(lambda n: f"token-{n:040d}")
+    token = factory.Sequence(lambda n: f"tok{n:040d}")
 
 
 def admin_of(program: Program) -> User:

@@ -69,6 +69,7 @@ def test_load_is_idempotent_and_keeps_user_edits(settings):
     assert Enrolment.objects.filter(program=program).count() == 41  # + the admin
     assert User.objects.get(email="mentee001@demo.tandem.test").check_password(DEMO_PASSWORD)
     assert User.objects.get(email="admin@demo.tandem.test").is_staff
+    assert User.objects.get(email="mentor001@demo.tandem.test").email_verified_at is not None
     assert Invitation.objects.filter(program=program).count() == 2
 
     profile = Profile.objects.get(user__email="mentee001@demo.tandem.test")

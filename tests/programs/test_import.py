@@ -250,3 +250,15 @@ def test_working_style_column(program, admin):
     services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
     assert Profile.objects.get(user__email="gi@example.org").working_style == {
         "structure": 4, "pace": 2}
+
+
+def test_concurrent_change_is_a_conflict_not_a_crash(program, admin):
+    from django.db import IntegrityError
+
+    batch = preview(program, admin, csv_bytes(BO))
+    with mock.patch.object(services, "import_apply", side_effect=IntegrityError("dup")), \
+            pytest.raises(ApplicationError) as error:
+        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+    assert error.value.message == services.IMPORT_RACE
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED

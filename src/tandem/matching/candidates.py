@@ -64,7 +64,13 @@ def pair_keys(space: FeatureSpace, pairs: Iterable[tuple[str, str]], kind: str) 
                     UNKNOWN_PAIR_ID.format(kind=kind, pair=(mentee, mentor), id=person)
                 )
         keys.append(space.mentee_index[mentee] * len(space.mentors) + space.mentor_index[mentor])
-    return np.unique(np.asarray(keys, dtype=np.int64))
+    return _unique(np.asarray(keys, dtype=np.int64))
+
+
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct keys (a sort is faster than np.unique's hashing for millions)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def blocked_pairs(space: FeatureSpace, forbidden=()) -> dict[str, np.ndarray]:
@@ -188,40 +194,54 @@ def build_candidates(
     rules = tuple(rules)
     blocked = blocked_pairs(space, forbidden)
     pins = pair_keys(space, pinned, "pin")
+    _check_pins(space, pins, rules, blocked)
+    pair_rules = PairRules(space, rules, blocked)
     n, m = len(space.mentees), len(space.mentors)
     removed = np.zeros((n, len(CONSTRAINTS)), dtype=np.int64)
-    dense = n * m <= dense_limit
-    rows = max(1, min(block, (EDGE_CHUNK if dense else dense_limit) // max(m, 1)))
+    if n * m <= dense_limit:
+        graph = _dense_pass(space, weights, pair_rules, removed, block, progress)
+        return CandidateSet(graph=graph, outside_bound=None, removed=removed, dense=True)
+    cheap = CheapBound(space, weights)
+    rows = max(1, min(block, dense_limit // max(m, 1)))
     keys, bounds = [], np.full(n, -np.inf)
-    pair_rules = PairRules(space, rules, blocked)
-    cheap = None if dense else CheapBound(space, weights)
-    noise = None if dense else jitter(rows, m)
-    best = MentorBest(m, top_k, -(-n // rows))
+    noise, best = jitter(rows, m), MentorBest(m, top_k, -(-n // rows))
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        values = cheap.block(start, stop)
+        values += noise[: stop - start]
+        values[~_allowed_block(pair_rules, start, stop, removed)] = -np.inf
+        best.update(values, start)
+        ei, ej, bounds[start:stop] = top_per_row(values, top_k)
+        keys.append((ei + start).astype(np.int64) * m + ej)
+        if progress:
+            progress(stop - start)
+    graph = _graph(space, weights, _unique(np.concatenate([*keys, best.keys(), pins])))
+    # A mentee with no allowed pair left outside: any bound holds, and 0 is the floor.
+    outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK
+    return CandidateSet(
+        graph=graph, outside_bound=outside, removed=removed, dense=False, cheap=cheap
+    )
+
+
+def _dense_pass(space, weights, pair_rules, removed, block, progress) -> CandidateGraph:
+    """Every allowed pair, scored on dense blocks of mentees (matrix products, no gathers)."""
+    n, m = len(space.mentees), len(space.mentors)
+    rows = max(1, min(block, EDGE_CHUNK // max(m, 1)))
+    mentees, mentors, scores = [], [], []
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         allowed = _allowed_block(pair_rules, start, stop, removed)
-        if dense:
-            ei, ej = np.nonzero(allowed)
-            keys.append((ei + start).astype(np.int64) * m + ej)
-        else:
-            values = cheap.block(start, stop)
-            values += noise[: stop - start]
-            values[~allowed] = -np.inf
-            best.update(values, start)
-            ei, ej, bounds[start:stop] = top_per_row(values, top_k)
-            keys.append((ei + start).astype(np.int64) * m + ej)
+        ei, ej = np.nonzero(allowed)
+        features = pair_features(space, np.arange(start, stop)[:, None], np.arange(m)[None, :])
+        scores.append(combine(features, weights)[ei, ej])
+        mentees.append(ei + start)
+        mentors.append(ej)
         if progress:
             progress(stop - start)
-    keys.append(best.keys())
-    _check_pins(space, pins, rules, blocked)
-    graph = _graph(space, weights, np.unique(np.concatenate([*keys, pins])))
-    outside = None
-    if not dense:
-        # No allowed pair outside the graph for this mentee: any bound holds; 0 is the floor.
-        outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK
-    return CandidateSet(
-        graph=graph, outside_bound=outside, removed=removed, dense=dense, cheap=cheap
-    )
+    i = np.concatenate(mentees) if mentees else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(mentors) if mentors else np.zeros(0, dtype=np.int64)
+    score = np.concatenate(scores) if scores else np.zeros(0)
+    return _graph_from(space, i, j, score)
 
 
 def repair(
@@ -368,16 +388,28 @@ def _check_pins(space, pins, rules, blocked) -> None:
 
 
 def _graph(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
+    """Score the pairs ``keys`` (``i * m + j``) edge by edge and build the graph."""
     m = len(space.mentors)
     i, j = np.divmod(keys, m) if m else (keys, keys)
     score = np.empty(len(keys))
     for lo in range(0, len(keys), EDGE_CHUNK):
         part = slice(lo, lo + EDGE_CHUNK)
         score[part] = combine(pair_features(space, i[part], j[part]), weights)
+    return _graph_from(space, i, j, score)
+
+
+def _graph_from(space: FeatureSpace, i, j, score) -> CandidateGraph:
     mentee_pref = _preference(score, i, j, space.mentees, space.mentor_index)
     mentor_pref = _preference(score, j, i, space.mentors, space.mentee_index)
     return CandidateGraph.from_edges(
-        len(space.mentees), m, i, j, score, space.capacity, mentee_pref, mentor_pref
+        len(space.mentees),
+        len(space.mentors),
+        i,
+        j,
+        score,
+        space.capacity,
+        mentee_pref,
+        mentor_pref,
     )
 
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 
 from tandem.matching.candidates import DEFAULT_TOP_K
-from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES
+from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, MatchResult, match_participants, match_score_table
 from tandem.matching.scoretable import read_score_table
@@ -53,7 +53,7 @@ def _rules(value: str) -> tuple[str, ...]:
     rules = tuple(filter(None, (p.strip() for p in value.split(","))))
     for rule in rules:
         if rule not in CONFLICT_RULES:
-            raise argparse.ArgumentTypeError(f"unknown conflict rule {rule!r}")
+            raise argparse.ArgumentTypeError(UNKNOWN_RULE.format(name=rule))
     return rules
 
 
@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated: manager, department (default: manager)",
     )
     parser.add_argument("--top-k", type=int, default=DEFAULT_TOP_K)
+    parser.add_argument(
+        "--embedder",
+        choices=("builtin", "sentence-transformers"),
+        default="builtin",
+        help="text similarity: built-in (default) or the optional local model",
+    )
     parser.add_argument("--no-progress", action="store_true")
     return parser
 
@@ -137,6 +143,7 @@ def _run(args, parser) -> MatchResult:
                 seed=args.seed,
                 top_k=args.top_k,
                 progress=bar.update if bar else None,
+                embedder=_embedder(args.embedder),
                 warnings=people.warnings,
             )
         finally:
@@ -147,6 +154,17 @@ def _run(args, parser) -> MatchResult:
         **result.report["phase_seconds"],
     }
     return result
+
+
+def _embedder(name: str):
+    if name == "builtin":
+        return None
+    from tandem.matching.text import SentenceTransformerEmbedder
+
+    try:
+        return SentenceTransformerEmbedder()
+    except ImportError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _drop_pairs(table, forbidden):

@@ -15,6 +15,7 @@ import numpy as np
 from tandem.matching.candidates import (
     DEFAULT_TOP_K,
     DENSE_LIMIT,
+    UNKNOWN_PAIR_ID,
     CandidateSet,
     build_candidates,
     repair,
@@ -86,7 +87,15 @@ def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_
 
 
 def _index_pairs(pairs: Iterable[tuple[str, str]], mentee_index, mentor_index) -> list:
-    return [(mentee_index[a], mentor_index[b]) for a, b in pairs]
+    out = []
+    for mentee, mentor in pairs:
+        for index, person in ((mentee_index, mentee), (mentor_index, mentor)):
+            if person not in index:
+                raise ValueError(
+                    UNKNOWN_PAIR_ID.format(kind="pin", pair=(mentee, mentor), id=person)
+                )
+        out.append((mentee_index[mentee], mentor_index[mentor]))
+    return out
 
 
 def match_participants(

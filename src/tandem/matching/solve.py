@@ -158,7 +158,9 @@ def _run(residual: Residual, objective: str, group_of_mentee, group_floor, seed)
         pinned = np.zeros(graph.n_mentees, dtype=bool)
         pinned[residual.pinned_mentees] = True
         fair = objective == "fair"
-        edge_of = floor_edges(graph, group_of_mentee, group_floor, fair=fair, pinned=pinned, seed=seed)
+        edge_of = floor_edges(
+            graph, group_of_mentee, group_floor, fair=fair, pinned=pinned, seed=seed
+        )
     elif objective == "fair":
         edge_of = fair_edges(graph, optimal)
     else:

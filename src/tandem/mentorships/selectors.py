@@ -271,11 +271,11 @@ def request_programs_for(*, user):
     """Programs where ``user`` may send requests (active, non-admin membership)."""
     from tandem.programs.models import Program
 
+    # One filter() call, so all three conditions hold for the same enrolment row.
     return (Program.objects.filter(enrolments__person=user,
                                    enrolments__status=EnrolmentStatus.ACTIVE,
+                                   enrolments__role__in=[Role.MENTEE, Role.MENTOR],
                                    archived_at__isnull=True)
-            .exclude(enrolments__person=user, enrolments__role=Role.ADMIN,
-                     enrolments__status=EnrolmentStatus.ACTIVE)
             .distinct().order_by("name"))
 
 

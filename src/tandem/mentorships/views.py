@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -59,12 +60,21 @@ def friendly_errors(view):
             if request.method == "POST" and not _is_htmx(request):
                 messages.error(request, " ".join([error.message, *[
                     m for m in error.fields.values() if m != error.message]]))
-                return redirect(request.POST.get("next") or request.META.get(
-                    "HTTP_REFERER") or reverse("mentorship_list"))
+                return redirect(_safe_next(request, reverse("mentorship_list")))
             return render(request, "mentorships/error.html", {"error": error},
                           status=error.status)
 
     return wrapper
+
+
+def _safe_next(request, fallback: str) -> str:
+    """A same-site URL to go back to (never an open redirect)."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+                candidate, allowed_hosts={request.get_host()},
+                require_https=request.is_secure()):
+            return candidate
+    return fallback
 
 
 def _form_errors(form, error: ApplicationError) -> None:
@@ -326,8 +336,9 @@ def action_item_add(request, mentorship_id: int):
                                 description=data["description"], owner_id=data["owner"],
                                 due_on=data["due_on"], meeting_id=data["meeting"])
     messages.success(request, "Action item added.")
-    return redirect(request.POST.get("next") or
-                    reverse("mentorship_detail", args=[mentorship_id]) + "#action-items")
+    return redirect(_safe_next(request, reverse("mentorship_detail", args=[mentorship_id])
+                               + "#action-items") if request.POST.get("next")
+                    else reverse("mentorship_detail", args=[mentorship_id]) + "#action-items")
 
 
 @login_required

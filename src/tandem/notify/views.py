@@ -31,7 +31,8 @@ def notification_read(request, notification_id: int):
                                                        notification_id=notification_id)
     except ApplicationError as error:
         return render(request, "notify/error.html", {"error": error}, status=error.status)
-    if request.POST.get("go") and notification.url.startswith("/"):
+    if request.POST.get("go") and notification.url.startswith("/") \
+            and not notification.url.startswith("//"):
         return redirect(notification.url)
     if request.headers.get("HX-Request"):
         return render(request, "notify/_notification.html", {"notification": notification})

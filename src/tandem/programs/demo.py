@@ -300,7 +300,8 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
         errors += plan.errors
         if errors:
             raise RuntimeError(f"demo data failed its own checks: {errors[:3]}")
-        import_apply(program=program, plan=plan, password_hash=password_hash, welcome=False)
+        import_apply(program=program, plan=plan, password_hash=password_hash, welcome=False,
+                     email_verified=True)
         _ensure_invitations(program, admin)
     width = _width(people)
     logins = [DemoLogin("site/program admin", DEMO_ADMIN_EMAIL, DEMO_PASSWORD)]
@@ -315,13 +316,16 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
 
 
 def _ensure_admin(password_hash: str):
+    from django.utils import timezone
+
     from tandem.people.models import Profile, User
 
     admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
     if admin is None:
         admin = User.objects.create(email=DEMO_ADMIN_EMAIL, username=DEMO_ADMIN_EMAIL,
                                     first_name="Ada", last_name="Admin", is_staff=True,
-                                    is_superuser=True, password=password_hash)
+                                    is_superuser=True, password=password_hash,
+                                    email_verified_at=timezone.now())
         Profile.objects.create(user=admin, timezone="Europe/London", languages=["en"])
     return admin
 

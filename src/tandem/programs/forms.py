@@ -114,7 +114,10 @@ class ProgramForm(forms.Form):
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     expires_at = forms.DateTimeField(required=False, label="Expires",
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                     widget=forms.DateTimeInput(attrs={
+                                         "type": "datetime-local",
+                                         "style": "width: 100%; max-width: 20rem; "
+                                                  "padding: .5rem .6rem"}),
                                      help_text="Leave empty for a link that does not expire.")
     max_uses = forms.IntegerField(required=False, min_value=1, label="Most uses",
                                   help_text="Leave empty for no limit.")

@@ -223,15 +223,20 @@ def _resolve_references(*, program: Program, rows: list[ParsedRow],
 # --- writing ----------------------------------------------------------------------------------
 
 def import_apply(*, program: Program, plan: ImportPlan, password_hash: str | None = None,
-                 welcome: bool = True, reference_date=None) -> list[User]:
+                 welcome: bool = True, reference_date=None,
+                 email_verified: bool = False) -> list[User]:
     """Write ``plan`` with bulk queries; return the accounts created. Call inside a transaction.
 
     New accounts get ``password_hash`` (the demo) or an unusable password and, when
-    ``welcome``, an email with a link to set a password (sent after commit).
+    ``welcome``, an email with a link to set a password (sent after commit). Imported
+    addresses stay unverified unless ``email_verified``.
     """
     reference_date = reference_date or timezone.now().date()
     new_users = [_new_user(person, password_hash) for person in plan.people.values()
                  if person.is_new]
+    if email_verified:  # the demo's made-up addresses
+        for user in new_users:
+            user.email_verified_at = timezone.now()
     User.objects.bulk_create(new_users, batch_size=500)
     users = {person.email: person.user for person in plan.people.values() if person.user}
     users.update({user.email: user for user in new_users})

@@ -271,11 +271,18 @@ def enrolment_join_by_invitation(*, user, token: str,
             status=existing.get_status_display().lower()), status=409)
     questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
     kept = _check_answers(questions, answers or {})
-    enrolment = Enrolment.objects.create(
-        program=program, person=user, role=invitation.role, answers=kept,
-        status=EnrolmentStatus.ACTIVE if invitation.auto_approve else EnrolmentStatus.PENDING,
-        capacity=program.default_capacity if invitation.role == Role.MENTOR else None,
-    )
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                program=program, person=user, role=invitation.role, answers=kept,
+                status=(EnrolmentStatus.ACTIVE if invitation.auto_approve
+                        else EnrolmentStatus.PENDING),
+                capacity=program.default_capacity if invitation.role == Role.MENTOR else None,
+            )
+    except IntegrityError:  # a double submit won the race: same answer as joining twice
+        raise ApplicationError(ALREADY_JOINED.format(
+            program=program.name, role=invitation.get_role_display().lower(),
+            status="just joined"), status=409) from None
     Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
     return enrolment
 
@@ -338,6 +345,8 @@ def enrolment_update_capacity(*, user, enrolment_id: int, capacity: int) -> Enro
 
 IMPORT_NOT_FOUND = "No such import for this program."
 IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
+IMPORT_RACE = ("Someone changed these participants while the file was being imported; "
+               "nothing was written. Confirm again to re-check the file.")
 IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothing was written."
 
 
@@ -390,7 +399,11 @@ def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
         table = read_table(filename=batch.filename, content=bytes(batch.content))
         plan, report = _import_check(program=program, table=table)
         if report["ok"] and batch.status == ImportStatus.PREVIEWED:
-            import_apply(program=program, plan=plan)
+            try:
+                with transaction.atomic():
+                    import_apply(program=program, plan=plan)
+            except IntegrityError:
+                raise ApplicationError(IMPORT_RACE, status=409) from None
             batch.status = ImportStatus.APPLIED
             batch.applied_at = timezone.now()
             batch.report = {**report, "applied": report["summary"]}

@@ -53,7 +53,9 @@ def _network(graph: CandidateGraph):
     mentees = np.unique(graph.mentee).astype(np.int64)
     mentors = np.flatnonzero(graph.capacity > 0).astype(np.int64)
     tails = np.concatenate([graph.mentee, np.full(len(mentees), source), mentors + n])
-    heads = np.concatenate([graph.mentor.astype(np.int64) + n, mentees, np.full(len(mentors), sink)])
+    heads = np.concatenate(
+        [graph.mentor.astype(np.int64) + n, mentees, np.full(len(mentors), sink)]
+    )
     caps = np.concatenate(
         [np.ones(graph.n_edges + len(mentees), np.int64), graph.capacity[mentors]]
     )

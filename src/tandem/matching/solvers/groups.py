@@ -108,7 +108,9 @@ def floor_edges(
         model.add(worst >= round(solver.objective_value))
     low, span = (float(graph.score.min()), float(np.ptp(graph.score))) if graph.n_edges else (0, 0)
     weight = np.rint((graph.score - low) / (span or 1.0) * SCORE_STEPS).astype(int).tolist()
-    solver = _solve(_with_objective(model, sum(w * v for w, v in zip(weight, x, strict=True))), seed)
+    solver = _solve(
+        _with_objective(model, sum(w * v for w, v in zip(weight, x, strict=True))), seed
+    )
     edge_of = np.full(graph.n_mentees, -1, dtype=np.int64)
     for e, lit in enumerate(x):
         if solver.boolean_value(lit):

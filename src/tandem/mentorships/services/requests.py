@@ -257,6 +257,9 @@ def requests_remind_expiring(*, now: datetime) -> int:
                                              expires_at__lte=now + EXPIRY_REMINDER_BEFORE)
             .select_related("sender", "recipient", "program"))
     for request in soon:
+        # Short expiry windows get their reminder at half-time, not at creation.
+        if request.expires_at - now > timedelta(days=request.program.request_expiry_days) / 2:
+            continue
         with transaction.atomic():
             if not reminder_claim(kind=Kind.REQUEST_EXPIRING, object_id=request.pk,
                                   recipient=request.recipient, slot="before-expiry"):
