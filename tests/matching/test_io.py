@@ -174,6 +174,12 @@ class TestErrors:
         path = write(tmp_path, "e.csv", "id,goals\na,Führung\n", encoding="latin-1")
         assert errors_of(mio.read_mentees, path) == [(None, None, mio.BAD_ENCODING)]
 
+    def test_broken_workbook(self, tmp_path):
+        [(row, column, message)] = errors_of(
+            mio.read_mentors, write(tmp_path, "m.xlsx", "id,capacity\nm,1\n")
+        )
+        assert message.startswith("cannot open the file: not a readable XLSX workbook")
+
     def test_missing_file(self, tmp_path):
         [(row, column, message)] = errors_of(mio.read_mentees, tmp_path / "nope.csv")
         assert message.startswith("cannot open the file")

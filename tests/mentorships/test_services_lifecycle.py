@@ -116,6 +116,16 @@ class TestAgreement:
         assert m.state == MentorshipState.ACTIVE
         assert AgreementVersion.objects.filter(mentorship=m).count() == 2
 
+    def test_error_words(self):
+        with pytest.raises(ApplicationError) as error:
+            services.agreement_propose(
+                user=(m := mentorship(state=MentorshipState.PROPOSED)).mentee,
+                mentorship_id=m.pk,
+                content=valid_content(objectives=[], starts_on="2030-02-01",
+                                      ends_on="2030-01-01"))
+        assert error.value.fields["objectives"] == OBJECTIVES_REQUIRED
+        assert error.value.fields["ends_on"] == ENDS_BEFORE_START
+
     @pytest.mark.parametrize("overrides,field", [
         ({"objectives": []}, "objectives"),
         ({"ends_on": "2020-01-01", "starts_on": "2020-02-01"}, "ends_on"),
@@ -131,9 +141,6 @@ class TestAgreement:
                                        content=valid_content(m.program, **overrides))
         assert field in error.value.fields
         assert AgreementVersion.objects.filter(mentorship=m).count() == 1
-
-    def test_messages(self):
-        assert OBJECTIVES_REQUIRED and ENDS_BEFORE_START
 
     def test_cannot_propose_on_ended_mentorship(self):
         m = mentorship(state=MentorshipState.ENDED_EARLY)

@@ -335,3 +335,22 @@ class TestBulkRefresh:
         assert Profile.objects.get(pk=london.pk).availability_utc == [[480, 540]]
         assert refresh_availability_run(datetime(2026, 1, 14, tzinfo=UTC)) == 1
         assert Profile.objects.get(pk=london.pk).availability_utc == [[540, 600]]
+
+    def test_periodic_refresh_runs_once_a_day_across_workers(self):
+        from datetime import datetime
+
+        from django.core.cache import cache
+
+        from tandem.notify.periodic import run_periodic_jobs
+        from tandem.people.tasks import refresh_availability_daily
+
+        cache.clear()
+        london = ProfileFactory(timezone="Europe/London")
+        services.profile_set_availability(profile=london, actor=None,
+                                          windows=["Mon 09:00-10:00"],
+                                          reference_date=date(2026, 1, 14))
+        summer = datetime(2026, 7, 15, 6, tzinfo=UTC)
+        results = run_periodic_jobs(summer)
+        assert results["people.refresh_availability"] == 1
+        assert refresh_availability_daily(summer.replace(hour=7)) == 0  # already claimed today
+        assert Profile.objects.get(pk=london.pk).availability_utc == [[480, 540]]

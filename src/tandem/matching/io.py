@@ -136,7 +136,10 @@ def _csv_rows(path) -> list[list[str]]:
 def _xlsx_rows(path) -> list[list[str]]:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl and zipfile raise their own exception types
+        raise ValueError(f"not a readable XLSX workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
         return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]

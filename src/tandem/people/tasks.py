@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
@@ -15,6 +16,17 @@ def refresh_availability_run(now: datetime) -> int:
     """Keep every profile's UTC availability in step with this week's DST offsets."""
     day = now.astimezone(UTC).date() if timezone.is_aware(now) else now.date()
     return profiles_refresh_availability_bulk(reference_date=day)
+
+
+def refresh_availability_daily(now: datetime) -> int:
+    """The periodic-tick entry: refresh once a day however many workers tick.
+
+    Offsets change at most once a day, so a daily claim in the shared cache is enough.
+    """
+    day = now.astimezone(UTC).date().isoformat()
+    if not cache.add(f"people:availability-refresh:{day}", True, timeout=2 * 24 * 3600):
+        return 0
+    return refresh_availability_run(now)
 
 
 @task()
