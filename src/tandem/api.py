@@ -5,10 +5,10 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tandem.core.exceptions import ApplicationError
-from tandem.people.auth import api_auth
 from tandem.mentorships.api import router as mentorships_router
 from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
+from tandem.people.auth import api_auth
 from tandem.programs.api import router as programs_router
 from tandem.programs.matchruns.api import router as matchruns_router
 

@@ -38,7 +38,7 @@ def prepare_database(verbosity: int = 0) -> None:
 def print_logins(logins) -> None:
     print("\nDemo logins (password for all: {}):".format(logins[0].password if logins else "-"))
     for login in logins:
-        print(f"  {login.role:<14} {login.email}")
+        print(f"  {login.role:<20} {login.email}")
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -46,6 +46,9 @@ def command_run(args: argparse.Namespace) -> int:
     setup_django()
     print("Preparing the database…")
     prepare_database()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not args.no_demo:
         from tandem.programs.demo import load_demo_program
 

@@ -95,3 +95,15 @@ def test_top_k_mode_reports_a_bound_over_all_pairs():
     # The bound of the top-k run covers every pair, so it bounds the dense optimum too.
     assert sparse.report["upper_bound"] >= dense.report["total_score"] - 1e-6
     assert sparse.report["total_score"] <= dense.report["total_score"] + 1e-6
+
+
+def test_stable_honours_explicit_rankings_above_scores():
+    mentees = [Mentee(id="a", goals="SQL query tuning", prefer=("far",))]
+    mentors = [
+        Mentor(id="near", expertise="database performance and SQL"),
+        Mentor(id="far", expertise="ceramics"),
+    ]
+    assert match_participants(mentees, mentors).pairs[0]["mentor_id"] == "near"
+    stable = match_participants(mentees, mentors, objective="stable")
+    assert stable.pairs[0]["mentor_id"] == "far"
+    assert stable.report["blocking_pairs"] == 0

@@ -45,7 +45,10 @@ _SPECIAL = (
     (r"\bnode\.js\b", " nodejs "),
     (r"\bk8s\b", " k8 "),
 )
-_SPECIAL_RE = [(re.compile(pattern), repl) for pattern, repl in _SPECIAL]
+# One pass for all special tokens: each alternative is a named group whose replacement is
+# looked up by name.
+_SPECIAL_RE = re.compile("|".join(f"(?P<s{k}>{p})" for k, (p, _) in enumerate(_SPECIAL)))
+_SPECIAL_REPL = {f"s{k}": repl for k, (_, repl) in enumerate(_SPECIAL)}
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
     """
@@ -76,8 +79,7 @@ def tokenize(text: str) -> list[str]:
     ['visualizing', 'dashboard', 'for', 'exec', 'cicd', 'cplusplus']
     """
     lowered = text.lower()
-    for pattern, repl in _SPECIAL_RE:
-        lowered = pattern.sub(repl, lowered)
+    lowered = _SPECIAL_RE.sub(lambda match: _SPECIAL_REPL[match.lastgroup], lowered)
     return [_fold(word) for word in _WORD_RE.findall(lowered)]
 
 
@@ -241,8 +243,10 @@ class BuiltinEmbedder:
                     rows.append(row)
                     cols.append(self.n_concept + bucket)
                     values.append(1.0)
-        out = np.zeros((len(unique), self.dimension), dtype=np.float64)
-        np.add.at(out, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)), values)
+        flat = np.asarray(rows, dtype=np.int64) * self.dimension + np.asarray(cols, np.int64)
+        weights = np.asarray(values, dtype=np.float64)
+        out = np.bincount(flat, weights=weights, minlength=len(unique) * self.dimension)
+        out = out.reshape(len(unique), self.dimension)
         self._normalise(out)
         return out.astype(np.float32)[inverse.reshape(-1)]
 
