@@ -126,6 +126,8 @@ def test_usage_errors(files):
     assert caught.value.code == 2
     with pytest.raises(SystemExit):
         main(["--mentees", str(files / "mentees.csv")])
+    with pytest.raises(SystemExit):
+        run(files, "--top-k", "0")
     assert run(files, "--weights", "charm=1") == 1
 
 

@@ -4,59 +4,25 @@ from __future__ import annotations
 
 import factory
 from django.utils import timezone
-from faker import Faker
 
-from tandem.people.models import AvailabilityWindow, Identity, Profile, Skill, User
-from tandem.programs.models import Enrolment, EnrolmentStatus, MatchingMode, Program, Role
+from tandem.people.models import AvailabilityWindow, Identity, User
+from tandem.programs.models import Program, Role
+from tests.people import factories as people
+from tests.people.factories import PASSWORD, SkillFactory
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
-faker = Faker()
-PASSWORD = "correct horse battery staple"
+__all__ = ["PASSWORD", "EnrolmentFactory", "ProfileFactory", "ProgramFactory", "UserFactory",
+           "admin", "mentee", "mentor", "person"]
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
+class UserFactory(people.UserFactory):
     email = factory.Sequence(lambda n: f"matchrun{n}@example.org")
-    username = factory.LazyAttribute(lambda o: o.email)
     first_name = factory.Sequence(lambda n: f"Person{n}")
-    last_name = factory.LazyFunction(faker.last_name)
-    password = factory.django.Password(PASSWORD)
 
 
-class ProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Profile
-
+class ProfileFactory(people.ProfileFactory):
     user = factory.SubFactory(UserFactory)
-    timezone = "Europe/London"
     languages = factory.LazyFunction(lambda: ["en"])
-    headline = factory.LazyFunction(lambda: faker.job())
-
-
-class ProgramFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Program
-
-    name = factory.Sequence(lambda n: f"Cohort {n}")
-    slug = factory.Sequence(lambda n: f"cohort-{n}")
-    matching_mode = MatchingMode.COHORT
-
-
-class EnrolmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enrolment
-
-    program = factory.SubFactory(ProgramFactory)
-    person = factory.SubFactory(UserFactory)
-    role = Role.MENTEE
-    status = EnrolmentStatus.ACTIVE
-
-
-def skills(*names: str) -> list[Skill]:
-    return [Skill.objects.get_or_create(slug=n.lower().replace(" ", "-"), defaults={"name": n})[0]
-            for n in names]
 
 
 def person(*, first_name: str | None = None, offered=(), wanted=(), windows=(),
@@ -64,8 +30,8 @@ def person(*, first_name: str | None = None, offered=(), wanted=(), windows=(),
     """A user with a profile; ``windows`` are (weekday, start minute, end minute) local."""
     user = UserFactory(**({"first_name": first_name} if first_name else {}))
     record = ProfileFactory(user=user, **profile)
-    record.skills_offered.set(skills(*offered))
-    record.skills_wanted.set(skills(*wanted))
+    record.skills_offered.set(SkillFactory(name=name) for name in offered)
+    record.skills_wanted.set(SkillFactory(name=name) for name in wanted)
     for weekday, start, end in windows:
         AvailabilityWindow.objects.create(profile=record, weekday=weekday, start_minute=start,
                                           end_minute=end)

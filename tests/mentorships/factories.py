@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import factory
-from faker import Faker
 
 from tandem.mentorships.models import (
     ActionItem,
@@ -18,20 +17,15 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.services.agreement_content import agreement_defaults
 from tandem.people.models import AvailabilityWindow, Profile, User
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.models import Program, Role
+from tests.people import factories as people
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
-faker = Faker()
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
+class UserFactory(people.UserFactory):
+    """A member who never logs in with a password and always has a profile."""
 
     email = factory.Sequence(lambda n: f"mentoring{n}@example.org")
-    username = factory.LazyAttribute(lambda o: o.email)
-    first_name = factory.LazyFunction(faker.first_name)
-    last_name = factory.LazyFunction(faker.last_name)
     password = "!unusable"
 
     @factory.post_generation
@@ -40,33 +34,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             Profile.objects.update_or_create(user=obj, defaults={"timezone": extracted or "UTC"})
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Program
-
-    name = factory.Sequence(lambda n: f"Mentoring program {n}")
-    slug = factory.Sequence(lambda n: f"mentoring-program-{n}")
-
-
-class EnrolmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enrolment
-
-    program = factory.SubFactory(ProgramFactory)
-    person = factory.SubFactory(UserFactory)
-    role = Role.MENTEE
-    status = EnrolmentStatus.ACTIVE
-
-
 def member(program: Program, role: str = Role.MENTEE, **kwargs) -> User:
     tz = kwargs.pop("timezone", None)
     person = UserFactory(timezone=tz) if tz else UserFactory()
     EnrolmentFactory(program=program, person=person, role=role, **kwargs)
     return person
-
-
-def admin_of(program: Program) -> User:
-    return member(program, Role.ADMIN)
 
 
 class RequestFactory(factory.django.DjangoModelFactory):

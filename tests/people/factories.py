@@ -1,12 +1,15 @@
-"""Factories for people (and the minimal program rows the visibility rules need)."""
+"""The canonical factories for people: users, profiles and skills.
+
+Other test packages import these (or subclass them with only what genuinely differs).
+Program and enrolment factories live in ``tests.programs.factories``.
+"""
 
 from __future__ import annotations
 
 import factory
 from faker import Faker
 
-from tandem.people.models import ApiToken, Profile, Skill, User
-from tandem.programs.models import Enrolment, Program
+from tandem.people.models import Profile, Skill, User
 
 faker = Faker()
 PASSWORD = "correct horse battery staple"
@@ -40,29 +43,3 @@ class SkillFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Skill {n}")
     slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
-
-
-class ProgramFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Program
-
-    name = factory.Sequence(lambda n: f"Program {n}")
-    slug = factory.Sequence(lambda n: f"program-{n}")
-
-
-class EnrolmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enrolment
-
-    program = factory.SubFactory(ProgramFactory)
-    person = factory.SubFactory(UserFactory)
-    role = "mentee"
-    status = "active"
-
-
-def enrol(person, program, role="mentee", status="active"):
-    return EnrolmentFactory(person=person, program=program, role=role, status=status)
-
-
-__all__ = ["ApiToken", "EnrolmentFactory", "PASSWORD", "ProfileFactory", "ProgramFactory",
-           "SkillFactory", "UserFactory", "enrol"]

@@ -7,7 +7,8 @@ from django.test import Client
 
 from tandem.people.models import ApiToken, Identity, Profile
 from tandem.people.services import api_token_create, identity_set
-from tests.people.factories import ProfileFactory, ProgramFactory, SkillFactory, UserFactory, enrol
+from tests.people.factories import ProfileFactory, SkillFactory, UserFactory
+from tests.programs.factories import ProgramFactory, enrol
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,8 @@ from django.urls import reverse
 from tandem.people.models import ApiToken, Identity, Profile, User
 from tandem.people.ratelimit import login_throttle_message
 from tandem.people.services import api_token_create, identity_set
-from tests.people.factories import (
-    PASSWORD,
-    ProfileFactory,
-    ProgramFactory,
-    SkillFactory,
-    UserFactory,
-    enrol,
-)
+from tests.people.factories import PASSWORD, ProfileFactory, SkillFactory, UserFactory
+from tests.programs.factories import ProgramFactory, enrol
 
 pytestmark = pytest.mark.django_db
 

@@ -1,34 +1,15 @@
-"""Factories for programs tests (people factories live here until tests/people has its own)."""
+"""The canonical factories for programs, enrolments and invitations."""
 
 from __future__ import annotations
 
 import factory
-from faker import Faker
 
-from tandem.people.models import Profile, User
+from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
+from tests.people.factories import ProfileFactory, UserFactory
 
-faker = Faker()
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    username = factory.LazyAttribute(lambda o: o.email)
-    first_name = factory.LazyFunction(faker.first_name)
-    last_name = factory.LazyFunction(faker.last_name)
-    password = factory.django.Password("pw-for-tests-1")
-
-
-class ProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Profile
-
-    user = factory.SubFactory(UserFactory)
-    timezone = "Europe/London"
+__all__ = ["EnrolmentFactory", "InvitationFactory", "ProfileFactory", "ProgramFactory",
+           "UserFactory", "admin_of", "enrol", "member_of"]
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -56,6 +37,11 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     role = Role.MENTEE
     token = factory.Sequence(lambda n: f"tok{n:040d}")
+
+
+def enrol(person: User, program: Program, role: str = Role.MENTEE,
+          status: str = EnrolmentStatus.ACTIVE) -> Enrolment:
+    return EnrolmentFactory(person=person, program=program, role=role, status=status)
 
 
 def admin_of(program: Program) -> User:

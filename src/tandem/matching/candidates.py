@@ -25,7 +25,7 @@ from tandem.matching.features import (
     pair_features,
 )
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.topk import CheapBound, MentorBest, jitter, top_per_row
+from tandem.matching.topk import CheapBound, MentorBest, top_per_row
 
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
 DENSE_LIMIT = 20_000_000
@@ -204,11 +204,10 @@ def build_candidates(
     cheap = CheapBound(space, weights)
     rows = max(1, min(block, dense_limit // max(m, 1)))
     keys, bounds = [], np.full(n, -np.inf)
-    noise, best = jitter(rows, m), MentorBest(m, top_k, -(-n // rows))
+    best = MentorBest(m, top_k, -(-n // rows))
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         values = cheap.block(start, stop)
-        values += noise[: stop - start]
         values[~_allowed_block(pair_rules, start, stop, removed)] = -np.inf
         best.update(values, start)
         ei, ej, bounds[start:stop] = top_per_row(values, top_k)

@@ -21,7 +21,9 @@ from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, MatchResult, match_participants, match_score_table
 from tandem.matching.scoretable import read_score_table
 
+DESCRIPTION = "Match mentees with mentors, from participant files or a score table."
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
+BAD_TOP_K = "expected a whole number >= 1, got {value!r}"
 BAD_PAIR = "expected mentee:mentor, got {value!r}"
 BAD_WEIGHTS = "expected --weights name=number,..., got {value!r}"
 NEED_INPUT = "give --mentees and --mentors, or --participants, or --scores and --capacities"
@@ -34,6 +36,12 @@ def _pair(value: str) -> tuple[str, str]:
     if not sep or not mentee or not mentor:
         raise argparse.ArgumentTypeError(BAD_PAIR.format(value=value))
     return mentee, mentor
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(BAD_TOP_K.format(value=value))
+    return int(value)
 
 
 def _weights(value: str) -> dict[str, float]:
@@ -58,7 +66,7 @@ def _rules(value: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tandem match", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="tandem match", description=DESCRIPTION)
     source = parser.add_argument_group("input")
     source.add_argument("--mentees", help="mentee CSV or XLSX")
     source.add_argument("--mentors", help="mentor CSV or XLSX")
@@ -83,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_CONFLICT_RULES,
         help="comma-separated: manager, department (default: manager)",
     )
-    parser.add_argument("--top-k", type=int, default=DEFAULT_TOP_K)
+    parser.add_argument(
+        "--top-k",
+        type=_positive,
+        default=DEFAULT_TOP_K,
+        help="candidates per person for large inputs (default: 50)",
+    )
     parser.add_argument(
         "--embedder",
         choices=("builtin", "sentence-transformers"),

@@ -39,6 +39,7 @@ COMMON_COLUMNS = (
 MENTEE_COLUMNS = (*COMMON_COLUMNS, "goals", "skills_wanted")
 MENTOR_COLUMNS = (*COMMON_COLUMNS, "expertise", "skills_offered", "capacity")
 QUIET_COLUMNS = ("name", "email", "role")  # missing these says nothing about matching
+MENTEE_ONLY = ("prefer_shared_identity",)  # only a mentee asks for a shared identity
 
 BAD_ENCODING = "cannot read the file as UTF-8 text: save it as 'CSV UTF-8' and try again"
 UNREADABLE = "cannot open the file: {reason}"
@@ -49,7 +50,7 @@ REPEATED_COLUMN = "column {column!r} appears more than once"
 EMPTY_ID = "id is empty"
 DUPLICATE_ID = "duplicate id {value!r} (first on row {first})"
 BAD_ROLE = "role must be mentee or mentor (got {value!r})"
-MISSING_WARNING = "{file}: no {columns} column{s}: treated as no preference"
+MISSING_WARNING = "{file}: missing column{s} {columns}: treated as no preference"
 UNKNOWN_WARNING = "{file}: ignoring unknown column{s} {columns}"
 UNKNOWN_ID_WARNING = "{file}:{row}:{column}: {value!r} is not a participant in this run"
 
@@ -202,7 +203,8 @@ def _build(kind: type, parsed: dict) -> pf.Person:
 def _column_warnings(file: str, header: list[str], expected: Iterable[str]) -> list[str]:
     expected = tuple(expected)
     warnings = []
-    missing = [c for c in expected if c not in header and c not in QUIET_COLUMNS]
+    quiet = QUIET_COLUMNS if "goals" in expected else (*QUIET_COLUMNS, *MENTEE_ONLY)
+    missing = [c for c in expected if c not in header and c not in quiet]
     unknown = [c for c in header if c not in expected]
     for columns, template in ((missing, MISSING_WARNING), (unknown, UNKNOWN_WARNING)):
         if columns:

@@ -69,7 +69,7 @@ def _check_ids(people: Sequence, side: str) -> None:
 
 
 def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_bound):
-    # Imported here so the feature half works, and is testable, without the solver half.
+    # Imported on first use: OR-Tools takes a second to load and rank_mentors_for never needs it.
     from tandem.matching import solve as solver
 
     assignment = solver.solve(

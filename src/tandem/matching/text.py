@@ -49,6 +49,7 @@ _SPECIAL = (
 # looked up by name.
 _SPECIAL_RE = re.compile("|".join(f"(?P<s{k}>{p})" for k, (p, _) in enumerate(_SPECIAL)))
 _SPECIAL_REPL = {f"s{k}": repl for k, (_, repl) in enumerate(_SPECIAL)}
+_SPECIAL_HINT = re.compile(r"[+#/:&.]|-on-|k8s")  # cheap test: most texts have none
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
     """
@@ -79,7 +80,8 @@ def tokenize(text: str) -> list[str]:
     ['visualizing', 'dashboard', 'for', 'exec', 'cicd', 'cplusplus']
     """
     lowered = text.lower()
-    lowered = _SPECIAL_RE.sub(lambda match: _SPECIAL_REPL[match.lastgroup], lowered)
+    if _SPECIAL_HINT.search(lowered):
+        lowered = _SPECIAL_RE.sub(lambda match: _SPECIAL_REPL[match.lastgroup], lowered)
     return [_fold(word) for word in _WORD_RE.findall(lowered)]
 
 
@@ -246,7 +248,7 @@ class BuiltinEmbedder:
         flat = np.asarray(rows, dtype=np.int64) * self.dimension + np.asarray(cols, np.int64)
         weights = np.asarray(values, dtype=np.float64)
         out = np.bincount(flat, weights=weights, minlength=len(unique) * self.dimension)
-        out = out.reshape(len(unique), self.dimension)
+        out = out.astype(np.float64, copy=False).reshape(len(unique), self.dimension)
         self._normalise(out)
         return out.astype(np.float32)[inverse.reshape(-1)]
 

@@ -11,8 +11,10 @@ a few BLAS calls:
 - seniority: levels rounded to half steps in the pair's favour;
 - identity: the number of shared identities (>= "shares one").
 
-Selection adds a deterministic jitter below ``JITTER`` (ties would otherwise make "the k-th
-best" ill-defined); a mentee's non-candidates then have jittered cheap scores at most the
+The bound includes a deterministic jitter ``a_i + b_j`` below ``JITTER`` (ties would otherwise
+make "the k-th best" ill-defined; per-mentor terms break ties within a mentee's row, per-mentee
+terms within a mentor's column, and both ride along in the matrix product for free); a
+mentee's non-candidates then have jittered cheap scores at most the
 (k+1)-th best, which bounds their full score once ``working_style`` is added at its maximum.
 """
 
@@ -121,6 +123,9 @@ class CheapBound:
             right.append(tags_b.toarray().T)
         else:
             self.sparse_a, self.sparse_bt = tags_a.tocsr(), tags_b.tocsr().astype(np.float32)
+        left.append(np.ones((len(a.ids), 1)))
+        right.append(_jitter(len(b.ids), 1)[None, :])
+        self.const_a += _jitter(len(a.ids), 2)
         self.left = np.ascontiguousarray(np.hstack(left), dtype=np.float32)
         self.right = np.ascontiguousarray(np.vstack(right), dtype=np.float32)
         self.hours_a, self.hours_b = _hours(a.availability), _hours(b.availability).T.copy()
@@ -197,9 +202,9 @@ def _fill_unknown(values: np.ndarray, known_rows, known_cols, neutral: float) ->
     values[:, ~known_cols] = neutral
 
 
-def jitter(rows: int, m: int) -> np.ndarray:
-    """Fixed pseudo-random values in [0, JITTER), to break ties (same for every block)."""
-    return np.random.default_rng(0).random((rows, m), dtype=np.float32) * np.float32(JITTER)
+def _jitter(size: int, seed: int) -> np.ndarray:
+    """Fixed pseudo-random values in [0, JITTER / 2): the same input, the same candidates."""
+    return np.random.default_rng(seed).random(size) * (JITTER / 2)
 
 
 def top_per_row(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
