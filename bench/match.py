@@ -74,13 +74,14 @@ def make_instance(size: str, seed: int) -> tuple[CandidateGraph, np.ndarray | No
     mentee_pref = 0.7 * score + 0.3 * rng.random(len(score))
     mentor_pref = 0.5 * score + 0.5 * rng.random(len(score))
     capacity = np.full(m, spec["capacity"])
-    graph = CandidateGraph.from_edges(n, m, mentee, mentor, score, capacity, mentee_pref,
-                                      mentor_pref)
+    graph = CandidateGraph.from_edges(
+        n, m, mentee, mentor, score, capacity, mentee_pref, mentor_pref
+    )
     return graph, dense
 
 
 def run_tandem(graph: CandidateGraph, objective: str, outside_bound=None) -> dict:
-    """Hook for end-to-end runs (e.g. ``--size huge`` from CSV): one Tandem solve."""
+    """One Tandem solve; see :func:`run_graph` for the end-to-end (``--size huge``) hook."""
     result = solve(graph, objective=objective, outside_bound=outside_bound)
     return {
         "mentor_of": np.asarray(result.mentor_of),
@@ -125,8 +126,12 @@ def _hr_dictionaries(graph: CandidateGraph):
     mentee_rank = np.argsort(-mentee_pref, axis=1, kind="stable")  # ties: lower index first
     mentor_rank = np.argsort(-mentor_pref, axis=1, kind="stable")
     mentors, mentees = [f"h{j}" for j in range(m)], [f"r{i}" for i in range(n)]
-    residents = {mentees[i]: [mentors[j] for j in row] for i, row in enumerate(mentee_rank.tolist())}
-    hospitals = {mentors[j]: [mentees[i] for i in row] for j, row in enumerate(mentor_rank.tolist())}
+    residents = {
+        mentees[i]: [mentors[j] for j in row] for i, row in enumerate(mentee_rank.tolist())
+    }
+    hospitals = {
+        mentors[j]: [mentees[i] for i in row] for j, row in enumerate(mentor_rank.tolist())
+    }
     capacities = {mentors[j]: int(c) for j, c in enumerate(graph.capacity)}
     return residents, hospitals, capacities
 
@@ -221,16 +226,22 @@ def _print_tables(rows: dict) -> None:
     for name, r in rows.items():
         solve_s = f"{r['phases']['solve']:.2f}" if "phases" in r else ""
         bound = f"{r['upper_bound']:.6f}" if "upper_bound" in r else ""
-        print(f"| {name} | {r['seconds']:.2f} | {solve_s} | {r['peak_mb']:.0f} | {r['matched']} | "
-              f"{r['total']:.6f} | {r['min']:.6f} | {r['blocking']} | {bound} |")
-    print("\n| tandem vs baseline | speed-up (baseline s / tandem s) | memory ratio | total ratio |")
+        print(
+            f"| {name} | {r['seconds']:.2f} | {solve_s} | {r['peak_mb']:.0f} | {r['matched']} | "
+            f"{r['total']:.6f} | {r['min']:.6f} | {r['blocking']} | {bound} |"
+        )
+    print(
+        "\n| tandem vs baseline | speed-up (baseline s / tandem s) | memory ratio | total ratio |"
+    )
     print("|---|---|---|---|")
     for name, against in COMPARE.items():
         for base in against:
             if name in rows and base in rows:
                 t, b = rows[name], rows[base]
-                print(f"| {name} vs {base} | {b['seconds'] / t['seconds']:.1f}x | "
-                      f"{t['peak_mb'] / max(b['peak_mb'], 1):.2f} | {t['total'] / b['total']:.9f} |")
+                print(
+                    f"| {name} vs {base} | {b['seconds'] / t['seconds']:.1f}x | "
+                    f"{t['peak_mb'] / max(b['peak_mb'], 1):.2f} | {t['total'] / b['total']:.9f} |"
+                )
 
 
 def _verify(rows: dict) -> bool:
@@ -238,9 +249,12 @@ def _verify(rows: dict) -> bool:
     if "tandem-optimal" in rows and "scipy-lsa" in rows:
         mine, theirs = rows["tandem-optimal"]["total"], rows["scipy-lsa"]["total"]
         same = abs(mine - theirs) <= 1e-6 * abs(theirs) and (
-            rows["tandem-optimal"]["matched"] == rows["scipy-lsa"]["matched"])
-        print(f"optimal total == scipy total (1e-6 relative): {'PASS' if same else 'FAIL'} "
-              f"({mine:.9f} vs {theirs:.9f})")
+            rows["tandem-optimal"]["matched"] == rows["scipy-lsa"]["matched"]
+        )
+        print(
+            f"optimal total == scipy total (1e-6 relative): {'PASS' if same else 'FAIL'} "
+            f"({mine:.9f} vs {theirs:.9f})"
+        )
         ok &= same
     if "tandem-stable" in rows and "matching-hr" in rows:
         same = np.array_equal(rows["tandem-stable"]["mentor_of"], rows["matching-hr"]["mentor_of"])
@@ -252,19 +266,58 @@ def _verify(rows: dict) -> bool:
     return ok
 
 
+def _reset_peak() -> bool:
+    """Reset VmHWM (Linux >= 4.0) so the next peak belongs to the next phase alone."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def run_graph(graph: CandidateGraph, *, outside_bound=None, objectives=TANDEM) -> dict:
+    """In-process hook for end-to-end runs (the lead's ``--size huge`` from CSV).
+
+    Runs the Tandem objectives on a ready ``graph`` (e.g. from the feature engineer's
+    candidate generation, with its ``outside_bound``) and returns rows for
+    ``_print_tables``. Peak memory is VmHWM after a reset (see ``_reset_peak``) minus VmRSS
+    before the call; if the reset is not allowed it is the process peak so far.
+
+    Examples
+    --------
+    >>> graph, _ = make_instance("small", 0)  # doctest: +SKIP
+    >>> _print_tables(run_graph(graph))  # doctest: +SKIP
+    """
+    rows = {}
+    for method in objectives:
+        _reset_peak()
+        before = _memory_kb("VmRSS")
+        start = time.perf_counter()
+        out = run_tandem(graph, method.removeprefix("tandem-"), outside_bound)
+        out["seconds"] = time.perf_counter() - start
+        out["peak_mb"] = (_memory_kb("VmHWM") - before) / 1024
+        rows[method] = _measure(graph, out)
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--skip-slow-baselines", action="store_true",
-                        help="skip the OR-Tools dense flow and matching's HospitalResident")
+    parser.add_argument(
+        "--skip-slow-baselines",
+        action="store_true",
+        help="skip the OR-Tools dense flow and matching's HospitalResident",
+    )
     args = parser.parse_args(argv)
     graph, dense = make_instance(args.size, args.seed)
     methods = list(TANDEM)
     if dense is not None:
         methods += [b for b in BASELINES if not (args.skip_slow_baselines and b in SLOW)]
-    print(f"instance: {args.size} seed {args.seed}: {graph.n_mentees} mentees x "
-          f"{graph.n_mentors} mentors, {graph.n_edges} pairs, {int(graph.capacity.sum())} seats")
+    print(
+        f"instance: {args.size} seed {args.seed}: {graph.n_mentees} mentees x "
+        f"{graph.n_mentors} mentors, {graph.n_edges} pairs, {int(graph.capacity.sum())} seats"
+    )
     rows = {}
     for method in methods:
         try:

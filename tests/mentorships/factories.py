@@ -91,6 +91,14 @@ def mentorship(*, state: str = MentorshipState.ACTIVE, program: Program | None =
     return found
 
 
+def non_participants(m: Mentorship) -> dict[str, User]:
+    """The permission-matrix cast: the program's admin, a stranger and a member of the same
+    program, none of them in ``m``."""
+    return {"admin": member(m.program, Role.ADMIN),
+            "stranger": member(ProgramFactory(), Role.MENTOR),
+            "same_program": member(m.program, Role.MENTOR)}
+
+
 def meeting(m: Mentorship, *, in_hours: float = 48, **kwargs) -> Meeting:
     return Meeting.objects.create(mentorship=m, starts_at=_now() + timedelta(hours=in_hours),
                                   duration_minutes=kwargs.pop("duration_minutes", 45),

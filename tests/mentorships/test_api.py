@@ -25,6 +25,7 @@ from tests.mentorships.factories import (
     meeting,
     member,
     mentorship,
+    non_participants,
     valid_content,
 )
 
@@ -47,12 +48,7 @@ def world():
     item = action_item(m)
     goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Speak")
     services.private_note_save(user=m.mentee, meeting_id=mt.pk, body="secret")
-    return {
-        "m": m, "meeting": mt, "item": item, "goal": goal,
-        "admin": member(m.program, Role.ADMIN),
-        "stranger": member(ProgramFactory(), Role.MENTOR),
-        "same_program": member(m.program, Role.MENTOR),
-    }
+    return {"m": m, "meeting": mt, "item": item, "goal": goal, **non_participants(m)}
 
 
 def future(hours=30):

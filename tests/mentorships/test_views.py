@@ -24,6 +24,7 @@ from tests.mentorships.factories import (
     meeting,
     member,
     mentorship,
+    non_participants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,7 @@ def world():
     item = action_item(m, due_on=timezone.localdate() - timedelta(days=1))
     services.private_note_save(user=m.mentee, meeting_id=mt.pk, body="my secret worry")
     services.meeting_notes_update(user=m.mentor, meeting_id=mt.pk, shared_notes="shared words")
-    return {"m": m, "meeting": mt, "item": item, "admin": member(m.program, Role.ADMIN),
-            "stranger": member(ProgramFactory(), Role.MENTOR),
-            "same_program": member(m.program, Role.MENTOR)}
+    return {"m": m, "meeting": mt, "item": item, **non_participants(m)}
 
 
 def read_pages(w):

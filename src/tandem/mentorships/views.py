@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import (
@@ -39,6 +39,7 @@ from tandem.mentorships.forms import (
 from tandem.mentorships.models import ActionItemStatus, GoalState, MentorshipState
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.agreement_content import EXAMPLES
+from tandem.web.errors import form_add_error, not_found_as_404
 
 PAGE_SIZE = 20
 
@@ -49,13 +50,12 @@ def _is_htmx(request) -> bool:
 
 def friendly_errors(view):
     """Domain errors become a page that says what went wrong (404s stay 404s)."""
+    view = not_found_as_404(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
         except ApplicationError as error:
             if request.method == "POST" and not _is_htmx(request):
                 messages.error(request, " ".join([error.message, *[
@@ -75,13 +75,6 @@ def _safe_next(request, fallback: str) -> str:
                 require_https=request.is_secure()):
             return candidate
     return fallback
-
-
-def _form_errors(form, error: ApplicationError) -> None:
-    if not error.fields:
-        form.add_error(None, error.message)
-    for field, message in error.fields.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 # Requests -------------------------------------------------------------------------------
@@ -120,7 +113,7 @@ def request_new(request):
                                     recipient_id=form.cleaned_data["recipient"],
                                     message=form.cleaned_data["message"])
         except ApplicationError as error:
-            _form_errors(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, "Request sent. We'll let you know when they answer.")
             return redirect(f"{reverse('request_inbox')}?box=sent")
@@ -366,7 +359,7 @@ def mentorship_end(request, mentorship_id: int):
             services.mentorship_end_early(user=request.user, mentorship_id=mentorship_id,
                                           reason=form.cleaned_data["reason"])
         except ApplicationError as error:
-            _form_errors(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, "The mentorship has ended. Thank you for the time you "
                                       "gave it.")
@@ -385,7 +378,7 @@ def mentorship_complete(request, mentorship_id: int):
             services.mentorship_complete(user=request.user, mentorship_id=mentorship_id,
                                          reflection=form.cleaned_data["reflection"])
         except ApplicationError as error:
-            _form_errors(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, "Completed. Well done, both of you.")
             return redirect("mentorship_detail", mentorship_id)
@@ -432,7 +425,7 @@ def meeting_new(request, mentorship_id: int):
                 error.fields["duration_minutes"] = error.fields.pop("ends_at")
             if "until" in error.fields:
                 error.fields["count"] = error.fields.pop("until")
-            _form_errors(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, "Scheduled. Your partner has been told.")
             return redirect("meeting_detail", meeting.pk)
@@ -541,7 +534,7 @@ def meeting_reschedule(request, meeting_id: int):
                 error.fields["date"] = error.fields.pop("starts_at")
             if "ends_at" in error.fields:
                 error.fields["duration_minutes"] = error.fields.pop("ends_at")
-            _form_errors(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, "Meeting moved; your partner has been told.")
             return redirect("meeting_detail", meeting_id)

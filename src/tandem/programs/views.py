@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,18 +25,9 @@ from tandem.programs.forms import (
 )
 from tandem.programs.importing import MAX_UPLOAD_BYTES
 from tandem.programs.models import EnrolmentQuestion, ImportBatch
+from tandem.web.errors import not_found_as_404
 
 PAGE_SIZE = 25
-
-
-def not_found_as_404(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-    return wrapper
 
 
 def _add_errors(form, error: ApplicationError) -> None:

@@ -9,16 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.programs.matchruns import selectors, services
 from tandem.programs.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
 from tandem.programs.matchruns.models import RunStatus
 from tandem.programs.selectors import access_program_for_admin
+from tandem.web.errors import form_add_error, not_found_as_404
 
 PAIRS_PER_PAGE = 25
 RUNS_PER_PAGE = 20
@@ -28,12 +28,12 @@ CHANGES_PER_PAGE = 50
 
 def domain_errors(view):
     """Missing or forbidden objects become the 404/403 pages (never a stack trace)."""
+    view = not_found_as_404(view)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
         except ApplicationError as error:
             if error.status == 403:
                 raise DjangoPermissionDenied(error.message) from None
@@ -50,6 +50,17 @@ def _report_error(request, error: ApplicationError) -> None:
     for _field, message in error.fields.items():
         if message != error.message:
             messages.error(request, message)
+
+
+def _act_on_run(request, run, service, success: str, **kwargs):
+    """A button on the run page: call the service, say how it went, go back to the run."""
+    try:
+        service(user=request.user, run=run, **kwargs)
+    except ApplicationError as error:
+        _report_error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(_run_url(run))
 
 
 @login_required
@@ -76,10 +87,7 @@ def match_run_start(request, slug: str):
             run = services.match_run_start(user=request.user, program=program,
                                            **form.cleaned_data)
         except ApplicationError as error:
-            for field, message in error.fields.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not error.fields:
-                form.add_error(None, error.message)
+            form_add_error(form, error)
         else:
             messages.success(request, f"Match run #{run.pk} started.")
             return redirect(_run_url(run))
@@ -140,10 +148,7 @@ def match_run_constrain(request, slug: str, run_id: int):
             constraint = services.match_run_constrain(user=request.user, run=run,
                                                       **form.cleaned_data)
         except ApplicationError as error:
-            for field, message in error.fields.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not error.fields:
-                form.add_error(None, error.message)
+            form_add_error(form, error)
         else:
             messages.success(request, f"{constraint.get_kind_display()}: "
                                       f"{constraint.mentee.display_name} ↔ "
@@ -158,13 +163,8 @@ def match_run_constrain(request, slug: str, run_id: int):
 @domain_errors
 def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
     run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
-    try:
-        services.match_run_unconstrain(user=request.user, run=run, constraint_id=constraint_id)
-    except ApplicationError as error:
-        _report_error(request, error)
-    else:
-        messages.success(request, "Removed. Re-run to apply the change.")
-    return redirect(_run_url(run))
+    return _act_on_run(request, run, services.match_run_unconstrain,
+                       "Removed. Re-run to apply the change.", constraint_id=constraint_id)
 
 
 @login_required
@@ -192,13 +192,8 @@ def match_run_rerun(request, slug: str, run_id: int):
 @domain_errors
 def match_run_publish(request, slug: str, run_id: int):
     run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
-    try:
-        services.match_run_publish(user=request.user, run=run)
-    except ApplicationError as error:
-        _report_error(request, error)
-    else:
-        messages.success(request, "Published: every pair now has a proposed mentorship.")
-    return redirect(_run_url(run))
+    return _act_on_run(request, run, services.match_run_publish,
+                       "Published: every pair now has a proposed mentorship.")
 
 
 @login_required
@@ -206,13 +201,7 @@ def match_run_publish(request, slug: str, run_id: int):
 @domain_errors
 def match_run_discard(request, slug: str, run_id: int):
     run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
-    try:
-        services.match_run_discard(user=request.user, run=run)
-    except ApplicationError as error:
-        _report_error(request, error)
-    else:
-        messages.success(request, f"Run #{run.pk} discarded.")
-    return redirect(_run_url(run))
+    return _act_on_run(request, run, services.match_run_discard, f"Run #{run.pk} discarded.")
 
 
 @login_required
