@@ -50,9 +50,9 @@ def command_run(args: argparse.Namespace) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     if not args.no_demo:
-        from tandem.programs.demo import load_demo_program
+        from tandem.demo import seed_demo
 
-        print_logins(load_demo_program(people=args.demo_people, seed=DEMO_SEED))
+        print_logins(seed_demo(people=args.demo_people, seed=DEMO_SEED))
     worker = None if args.no_worker else start_worker()
     url = f"http://{args.host}:{args.port}"
     print(f"\nTandem is serving on {url}  (Ctrl+C to stop)\n", flush=True)
@@ -116,9 +116,9 @@ def command_demo(args: argparse.Namespace) -> int:
         return 0
     setup_django()
     prepare_database()
-    from tandem.programs.demo import load_demo_program
+    from tandem.demo import seed_demo
 
-    print_logins(load_demo_program(people=args.people, seed=args.seed))
+    print_logins(seed_demo(people=args.people, seed=args.seed))
     return 0
 
 

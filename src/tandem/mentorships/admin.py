@@ -1,22 +1,219 @@
 """Read-mostly admin: state changes go through services, so the state fields are read-only.
-Private notes are deliberately not registered."""
+
+Private notes are deliberately not registered (nor shown inline): they are their author's
+alone. A calendar feed's token is a secret URL, so it is never shown; staff can only replace
+it (through the service), which kills a leaked URL at once.
+"""
+
+import json
 
 from django.contrib import admin
+from django.utils.html import format_html
 
-from tandem.mentorships.models import Mentorship, MentorshipRequest
+from tandem.mentorships.models import (
+    ActionItem,
+    AgendaItem,
+    AgreementVersion,
+    CalendarFeed,
+    Goal,
+    GoalUpdate,
+    Meeting,
+    MeetingSeries,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipRequest,
+    Milestone,
+)
+from tandem.mentorships.services.meetings import calendar_feed_regenerate
+
+# ``Mentorship.__str__`` names the mentor, the mentee and the program: a changelist showing a
+# mentorship column must join all three, or it costs three queries a row.
+MENTORSHIP_JOINS = ("mentorship__mentor", "mentorship__mentee", "mentorship__program")
+MENTORSHIP_SEARCH = ("mentorship__mentor__email", "mentorship__mentee__email",
+                     "mentorship__program__name")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History rows: listed and inspected, never written from here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MentorshipRequest)
 class MentorshipRequestAdmin(admin.ModelAdmin):
     list_display = ["pk", "program", "sender", "recipient", "state", "created_at", "expires_at"]
-    list_filter = ["state"]
+    list_filter = ["state", "program"]
+    search_fields = ["sender__email", "recipient__email", "program__name", "message"]
+    list_select_related = ["program", "sender", "recipient"]
+    date_hierarchy = "created_at"
     readonly_fields = ["state", "decided_at"]
     raw_id_fields = ["program", "sender", "recipient", "mentor", "mentee"]
+
+
+class AgreementVersionInline(admin.StackedInline):
+    """Versions are never edited: an amendment is a new version the pair proposes."""
+
+    model = AgreementVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "proposed_by", "created_at", "signed_by_mentor_at",
+              "signed_by_mentee_at", "terms"]
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposed_by")
+
+    @admin.display(description="Terms")
+    def terms(self, obj):
+        return format_html("<pre>{}</pre>",
+                           json.dumps(obj.content, indent=2, ensure_ascii=False))
 
 
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin):
     list_display = ["pk", "program", "mentor", "mentee", "state", "starts_on", "ends_on"]
-    list_filter = ["state"]
+    list_filter = ["state", "program"]
+    search_fields = ["mentor__email", "mentor__first_name", "mentor__last_name",
+                     "mentee__email", "mentee__first_name", "mentee__last_name",
+                     "program__name"]
+    list_select_related = ["program", "mentor", "mentee"]
     readonly_fields = ["state", "activated_at", "ended_at", "ended_by"]
     raw_id_fields = ["program", "mentor", "mentee", "origin_request", "ended_by"]
+    inlines = [AgreementVersionInline]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_on", "done_at"]
+
+
+class GoalUpdateInline(ReadOnlyInline):
+    model = GoalUpdate
+    fields = ["created_at", "author", "state", "percent", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "mentorship", "state", "percent", "target_date", "created_at"]
+    list_filter = ["state", "mentorship__program"]
+    search_fields = ["title", "measure", *MENTORSHIP_SEARCH]
+    list_select_related = MENTORSHIP_JOINS
+    raw_id_fields = ["mentorship", "created_by"]
+    # Progress moves through goal updates, which keep the history below.
+    readonly_fields = ["state", "percent", "created_by", "created_at"]
+    inlines = [MilestoneInline, GoalUpdateInline]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["pk", "mentorship", "rrule", "starts_at", "timezone", "duration_minutes",
+                    "format", "cancelled_at"]
+    list_filter = ["format", ("cancelled_at", admin.EmptyFieldListFilter),
+                   "mentorship__program"]
+    search_fields = ["rrule", *MENTORSHIP_SEARCH]
+    list_select_related = MENTORSHIP_JOINS
+    raw_id_fields = ["mentorship", "created_by"]
+    readonly_fields = ["sequence", "cancelled_at", "created_by", "created_at"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mentorship", "starts_at", "duration_minutes", "format",
+                    "status", "series"]
+    list_filter = ["status", "format", "mentorship__program"]
+    search_fields = ["location", *MENTORSHIP_SEARCH]
+    list_select_related = [*MENTORSHIP_JOINS, "series"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["mentorship", "series", "created_by"]
+    # Cancelling and moving go through services (they bump the calendar sequence and notify).
+    readonly_fields = ["status", "sequence", "series", "original_start", "created_by",
+                       "created_at", "updated_at"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["description", "owner", "mentorship", "due_on", "status", "done_at"]
+    list_filter = ["status", "mentorship__program"]
+    search_fields = ["description", "owner__email", *MENTORSHIP_SEARCH]
+    list_select_related = ["owner", *MENTORSHIP_JOINS]
+    raw_id_fields = ["mentorship", "meeting", "owner", "created_by"]
+    readonly_fields = ["status", "done_at", "created_by", "created_at"]
+
+
+@admin.register(MentorshipEvent)
+class MentorshipEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "mentorship", "kind", "actor", "summary"]
+    list_filter = ["kind", "mentorship__program"]
+    search_fields = ["summary", "kind", "actor__email", *MENTORSHIP_SEARCH]
+    list_select_related = ["actor", *MENTORSHIP_JOINS]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    list_filter = [("created_at", admin.DateFieldListFilter)]
+    # Never the token: not listed, not shown, not searchable.
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = fields
+    actions = ["regenerate"]
+
+    @admin.action(description="Replace the feed URL (the old one stops working)",
+                  permissions=["regenerate"])
+    def regenerate(self, request, queryset):
+        for feed in queryset.select_related("user"):
+            calendar_feed_regenerate(user=feed.user)
+        self.message_user(request, "Replaced.")
+
+    def has_regenerate_permission(self, request):
+        return request.user.has_perm("mentorships.change_calendarfeed")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -34,6 +34,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("program", "role", "state", "uses", "max_uses", "expires_at", "revoked_at")
     list_filter = ("role", "program")
+    search_fields = ("program__name", "program__slug")
     list_select_related = ("program",)
     readonly_fields = ("token", "uses", "created_by", "created_at")
 
@@ -42,6 +43,7 @@ class InvitationAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("filename", "program", "status", "uploaded_by", "created_at", "applied_at")
     list_filter = ("status", "program")
+    search_fields = ("filename", "program__name", "uploaded_by__email")
     list_select_related = ("program", "uploaded_by")
     exclude = ("content",)
     readonly_fields = ("program", "uploaded_by", "filename", "status", "report", "created_at",
