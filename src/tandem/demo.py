@@ -27,7 +27,8 @@ SELF_SERVE_SHARE = 0.5
 DEMO_AGREEMENT = {
     "objectives": [
         {"goal": "Tell a clear story with data to executives",
-         "measure": "Present one quarterly review built around a single message", "target_date": ""},
+         "measure": "Present one quarterly review built around a single message",
+         "target_date": ""},
         {"goal": "Get faster feedback on dashboards",
          "measure": "Two dashboards reviewed by a stakeholder before release", "target_date": ""},
     ],
