@@ -3,16 +3,18 @@
 Usage::
 
     .venv/bin/python bench/match_scale.py [--mentees 100000] [--mentors 20000] [--seed 0]
-        [--data DIR] [--top-k 50]
+        [--data DIR] [--top-k 20] [--kind synthetic|demo]
 
-Writes realistic participants with the demo generator (``tandem.programs.demo``: the same
-people, fields and distributions as the demo data, but with the requested split between the
-sides) to ``DIR`` (default: a temporary directory; files already there are reused), then runs
+Writes participants to ``DIR`` (default: a temporary directory; files already there are
+reused) with ``--kind synthetic`` (the default: ``tandem.matching.synthetic``, small fixed
+pools of texts and tags) or ``--kind demo`` (``tandem.programs.demo``: realistic, every text
+different, with the requested split between the sides), then runs
 ``tandem match`` in this process exactly as the command line does, with ``--report``. Prints
 wall time per phase (from ``report.json``), peak RSS of the process (``getrusage``), matched
-vs matchable (maximum cardinality over *all* allowed pairs is not computed here; the report's
-``unmatched_reasons`` say why each mentee is unmatched), total score, the proven upper bound
-and the relative gap. Leave ``OPENBLAS_NUM_THREADS`` unset to measure the default.
+vs ``matchable_at_most`` (a proven upper bound on the maximum cardinality over *all* allowed
+pairs: when equal, the most mentees possible are matched), total score, the proven upper bound
+over all pairs and the relative gap. Leave ``OPENBLAS_NUM_THREADS`` unset to measure the
+default.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ def write_split_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) 
     paths = [directory / "mentees.csv", directory / "mentors.csv"]
     rng = np.random.default_rng(seed)
     width = demo._width(n_mentees + n_mentors)
-    with open(paths[0], "w", newline="", encoding="utf-8") as mentees_file, open(
-        paths[1], "w", newline="", encoding="utf-8"
-    ) as mentors_file:
+    with (
+        open(paths[0], "w", newline="", encoding="utf-8") as mentees_file,
+        open(paths[1], "w", newline="", encoding="utf-8") as mentors_file,
+    ):
         writers = {"mentee": csv.writer(mentees_file), "mentor": csv.writer(mentors_file)}
         writers["mentee"].writerow(demo.MENTEE_COLUMNS)
         writers["mentor"].writerow(demo.MENTOR_COLUMNS)
@@ -57,6 +60,17 @@ def write_split_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) 
     return paths
 
 
+def write_synthetic_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) -> None:
+    """Participants from :func:`tandem.matching.synthetic.people`, one file per side."""
+    from tandem.matching.io import write_participants_csv
+    from tandem.matching.synthetic import people
+
+    directory.mkdir(parents=True, exist_ok=True)
+    mentees, mentors = people(n_mentees, n_mentors, seed=seed)
+    write_participants_csv(directory / "mentees.csv", mentees=mentees)
+    write_participants_csv(directory / "mentors.csv", mentors=mentors)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentees", type=int, default=100_000)
@@ -65,12 +79,14 @@ def main(argv=None) -> int:
     parser.add_argument("--top-k", type=int, default=None)
     parser.add_argument("--data", help="directory for the CSV files (reused if present)")
     parser.add_argument("--objective", default="optimal")
+    parser.add_argument("--kind", choices=("synthetic", "demo"), default="synthetic")
     args = parser.parse_args(argv)
     directory = Path(args.data or tempfile.mkdtemp(prefix="tandem-scale-"))
     mentees, mentors = directory / "mentees.csv", directory / "mentors.csv"
     if not (mentees.exists() and mentors.exists()):
         start = time.perf_counter()
-        write_split_csv(directory, args.mentees, args.mentors, args.seed)
+        write = write_synthetic_csv if args.kind == "synthetic" else write_split_csv
+        write(directory, args.mentees, args.mentors, args.seed)
         print(f"wrote {directory} in {time.perf_counter() - start:.1f} s", flush=True)
     report_path, out_path = directory / "report.json", directory / "pairs.csv"
     argv = ["--mentees", str(mentees), "--mentors", str(mentors), "--objective", args.objective]
@@ -90,7 +106,8 @@ def main(argv=None) -> int:
         f"mentees {report['mentees']}, mentors {report['mentors']}, "
         f"candidate pairs {report['candidate_pairs']} ({report['candidates']})"
     )
-    print(f"matched {report['matched']} (matchable: {report.get('matchable', 'n/a')})")
+    at_most = report.get("bound", {}).get("matchable_at_most", "n/a")
+    print(f"matched {report['matched']} (at most {at_most} matchable)")
     print(f"unmatched reasons {report['unmatched_reasons']}")
     print(
         f"total {report['total_score']}, upper bound {report['upper_bound']}, "

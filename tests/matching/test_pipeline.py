@@ -94,7 +94,9 @@ def test_top_k_mode_reports_a_bound_over_all_pairs():
     assert sparse.report["matched"] == dense.report["matched"]
     # The bound of the top-k run covers every pair, so it bounds the dense optimum too.
     assert sparse.report["upper_bound"] >= dense.report["total_score"] - 1e-6
-    assert sparse.report["total_score"] <= dense.report["total_score"] + 1e-6
+    # Scores of the same pair differ in the last float32 digits between dense blocks and edge
+    # lists, so the two optima agree to that precision only.
+    assert sparse.report["total_score"] <= dense.report["total_score"] * (1 + 1e-6) + 1e-6
 
 
 def test_stable_honours_explicit_rankings_above_scores():

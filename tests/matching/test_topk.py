@@ -7,7 +7,7 @@ from tandem.matching.candidates import PairRules, blocked_pairs, build_candidate
 from tandem.matching.features import FeatureSpace, combine, pair_features, resolve_weights
 from tandem.matching.profiles import CADENCES, FORMATS, Mentee, Mentor
 from tandem.matching.synthetic import people
-from tandem.matching.topk import UNCOUNTED, CheapBound, MentorBest, top_per_row
+from tandem.matching.topk import UNCOUNTED, CheapBound, top_per_row
 
 W = resolve_weights()
 COUNTED = [name for name in W if name not in UNCOUNTED]
@@ -114,14 +114,6 @@ def test_top_per_row_and_bound():
     assert bound.tolist() == pytest.approx([0.1, 0.1])
 
 
-def test_every_mentor_gets_candidates():
-    best = MentorBest(3, 2, n_blocks=2)
-    best.update(np.array([[0.1, 0.9, 0.2], [0.8, 0.1, -np.inf]], dtype=np.float32), 0)
-    best.update(np.array([[0.5, 0.4, 0.3]], dtype=np.float32), 2)
-    keys = sorted(best.keys().tolist())
-    assert keys == sorted([1 * 3 + 0, 2 * 3 + 0, 0 * 3 + 1, 2 * 3 + 1, 0 * 3 + 2, 2 * 3 + 2])
-
-
 def test_top_k_graph_is_sparse_and_bounded_at_scale():
     mentees, mentors = people(600, 300, seed=11)
     space = FeatureSpace(mentees, mentors)
@@ -131,9 +123,73 @@ def test_top_k_graph_is_sparse_and_bounded_at_scale():
     assert per_mentee.max() <= 8 + per_mentor.size and per_mentee.min() >= 1
     assert per_mentor[space.capacity > 0].min() >= 1
     assert found.graph.n_edges < 600 * 300 / 10
-    dense = exact_partial(space, W) + W["working_style"] / sum(W.values())
+    dense = exact_partial(space, W) + sum(W[name] for name in UNCOUNTED) / sum(W.values())
     in_graph = np.zeros((600, 300), dtype=bool)
     in_graph[found.graph.mentee, found.graph.mentor] = True
     allowed = PairRules(space, ("manager",), blocked_pairs(space)).allowed(0, 600)
     outside = np.where(in_graph | ~allowed, -np.inf, dense).max(axis=1)
     assert np.all(outside <= found.outside_bound + 1e-9)
+
+
+def test_low_rank_factoring_keeps_an_upper_bound():
+    from tandem.matching.topk import _low_rank
+
+    rng = np.random.default_rng(5)
+    left = (rng.random((3000, 6)) @ rng.random((6, 40))).astype(np.float32)  # rank 6
+    left[:, 0] += rng.random(3000).astype(np.float32) * 1e-3  # a little beyond rank 6
+    right = rng.random((40, 2000)).astype(np.float32)
+    factor, rest = _low_rank(left, right)
+    assert factor.shape[1] < 20
+    exact = left.astype(np.float64) @ right.astype(np.float64)
+    approx = factor.astype(np.float64) @ rest.astype(np.float64)
+    assert (approx >= exact - 1e-4).all() and np.abs(approx - exact).max() < 0.05
+
+
+def test_top_per_row_matches_a_full_sort():
+    rng = np.random.default_rng(8)
+    values = rng.random((50, 3000)).astype(np.float32)
+    values[rng.random(values.shape) < 0.3] = -np.inf
+    values[7] = -np.inf
+    values[8, 5:] = -np.inf
+    rows, cols, left_out = top_per_row(values, 10)
+    for r in range(50):
+        finite = np.sort(values[r][np.isfinite(values[r])])[::-1]
+        assert sorted(values[r, cols[rows == r]].tolist(), reverse=True) == finite[:10].tolist()
+        assert left_out[r] == (finite[10] if len(finite) > 10 else -np.inf)
+
+
+def test_allowed_columns_agree_with_allowed_rows():
+    mentees, mentors = people(80, 40, seed=2)
+    mentees[3] = Mentee(**{**mentees[3].__dict__, "exclude": ("r5",)})
+    space = FeatureSpace(mentees, mentors)
+    for rules in (("manager",), ("manager", "department")):
+        pair_rules = PairRules(space, rules, blocked_pairs(space, [("e7", "r9")]))
+        cols = np.array([0, 5, 9, 17, 39])
+        rows = pair_rules.allowed(0, 80)
+        assert (pair_rules.allowed_columns(cols) == rows[:, cols].T).all()
+        assert not rows[3, 5] and not rows[7, 9]
+        pair_rules.rows = None  # the path without the row table
+        assert (pair_rules.allowed(0, 80) == rows).all()
+        assert (pair_rules.allowed_columns(cols) == rows[:, cols].T).all()
+
+
+@pytest.mark.parametrize("table_bytes", [0, 10**9])
+def test_every_availability_path_bounds_the_exact_score(monkeypatch, table_bytes):
+    import tandem.matching.topk as topk
+
+    monkeypatch.setattr(topk, "HOURS_TABLE_BYTES", table_bytes)
+    mentees, mentors = people(40, 25, seed=6)
+    long_week = ("Mon-Fri 08:00-17:00",)
+    mentees[0] = Mentee(**{**mentees[0].__dict__, "availability": long_week})
+    mentees[1] = Mentee(**{**mentees[1].__dict__, "availability": ()})
+    space = FeatureSpace(mentees, mentors)
+    bound = CheapBound(space, W)
+    cheap = bound.block(0, 40)
+    assert np.all(cheap >= exact_partial(space, W) - 1e-5)
+    assert np.median(cheap - exact_partial(space, W)) < 1e-5
+    cols = np.array([1, 4, 20])
+    assert np.allclose(bound.take(np.arange(5, 9), cols), cheap[5:9][:, cols], atol=1e-6)
+    assert np.allclose(bound.take_columns(cols), cheap[:, cols].T, atol=1e-6)
+    # Without the long week no pair overlaps more than 4 hours: availability goes linear.
+    short = CheapBound(FeatureSpace(mentees[1:], mentors), W)
+    assert short.hours_linear is (table_bytes == 0)

@@ -152,6 +152,11 @@ def _changelist(name: str) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def superuser_client(client, db):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -193,5 +198,5 @@ def test_changelist_search_and_filters_work(superuser_client, name):
         # Skip "All" and keep it quick: the first few choices show the filter works.
         for choice in list(spec.choices(changelist))[1:4]:
             response = superuser_client.get(url + choice["query_string"])
+            # A broken filter redirects to "?e=1" instead.
             assert response.status_code == 200, (name, spec.title, choice["query_string"])
-            assert "e=1" not in response.url if hasattr(response, "url") else True

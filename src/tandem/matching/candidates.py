@@ -25,12 +25,13 @@ from tandem.matching.features import (
     pair_features,
 )
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.topk import CheapBound, MentorBest, top_per_row
+from tandem.matching.topk import CheapBound, top_per_row
 
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
 DENSE_LIMIT = 20_000_000
-DEFAULT_TOP_K = 50
+DEFAULT_TOP_K = 20  # enough with the all-pairs bound: missed pairs are added back
 EDGE_CHUNK = 1_000_000
+ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 BOUND_SLACK = 1e-5  # float32 rounding between the dense and the edge computations
 PREFERENCE_STEP = 2.0  # explicit rankings sit above every score (scores are <= 1)
 
@@ -52,6 +53,7 @@ class CandidateSet:
     removed: np.ndarray
     dense: bool
     cheap: CheapBound | None = None
+    rules: PairRules | None = None
 
 
 def pair_keys(space: FeatureSpace, pairs: Iterable[tuple[str, str]], kind: str) -> np.ndarray:
@@ -204,22 +206,72 @@ def build_candidates(
     cheap = CheapBound(space, weights)
     rows = max(1, min(block, dense_limit // max(m, 1)))
     keys, bounds = [], np.full(n, -np.inf)
-    best = MentorBest(m, top_k, -(-n // rows))
+    buffer = np.empty((min(rows, n), m), dtype=np.float32)
     for start in range(0, n, rows):
         stop = min(start + rows, n)
-        values = cheap.block(start, stop)
-        values[~_allowed_block(pair_rules, start, stop, removed)] = -np.inf
-        best.update(values, start)
-        ei, ej, bounds[start:stop] = top_per_row(values, top_k)
+        values = cheap.block(start, stop, out=buffer[: stop - start])
+        allowed = _allowed_block(pair_rules, start, stop, removed)
+        ei, ej, bounds[start:stop] = top_per_row(values, top_k, allowed)
         keys.append((ei + start).astype(np.int64) * m + ej)
         if progress:
             progress(stop - start)
-    graph = _graph(space, weights, _unique(np.concatenate([*keys, best.keys(), pins])))
+    keys = np.concatenate(keys)
+    more = _mentor_side(cheap, pair_rules, keys, top_k, max(dense_limit, EDGE_CHUNK))
+    graph = _graph(space, weights, _unique(np.concatenate([keys, more, pins])))
     # A mentee with no allowed pair left outside: any bound holds, and 0 is the floor.
     outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK
     return CandidateSet(
-        graph=graph, outside_bound=outside, removed=removed, dense=False, cheap=cheap
+        graph=graph,
+        outside_bound=outside,
+        removed=removed,
+        dense=False,
+        cheap=cheap,
+        rules=pair_rules,
     )
+
+
+def _mentor_side(cheap: CheapBound, pair_rules: PairRules, keys, top_k: int, pairs: int):
+    """Keys of the ``top_k`` best allowed mentees of every open mentor that fewer than
+    ``top_k`` mentees listed (the others already have enough candidates), by columns."""
+    n, m = len(pair_rules.space.mentees), len(pair_rules.space.mentors)
+    degree = np.bincount(keys % max(m, 1), minlength=m)
+    short = np.flatnonzero((degree < top_k) & ~pair_rules.full)
+    found = [np.zeros(0, dtype=np.int64)]
+    step = max(1, pairs // max(n, 1))
+    for lo in range(0, len(short), step):
+        cols = short[lo : lo + step]
+        values = cheap.take_columns(cols)
+        at, mentee, _ = top_per_row(values, top_k, pair_rules.allowed_columns(cols))
+        found.append(mentee.astype(np.int64) * m + cols[at])
+    return np.concatenate(found)
+
+
+def cheap_blocks(found: CandidateSet, block: int = 2048):
+    """Yield ``(start, values, allowed)`` over all mentees (top-k mode only): the cheap
+    upper bound of every pair in float32, and which pairs the hard constraints allow."""
+    n, m = found.graph.n_mentees, found.graph.n_mentors
+    rows = max(1, min(block, DENSE_LIMIT // max(m, 1)))
+    buffer = np.empty((min(rows, n), m), dtype=np.float32)  # each block overwrites the last
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        values = found.cheap.block(start, stop, out=buffer[: stop - start])
+        yield start, values, found.rules.allowed(start, stop)
+
+
+def edge_scores(space: FeatureSpace, weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Exact scores of the pairs ``(i[e], j[e])``, in chunks of ``EDGE_CHUNK``."""
+    score = np.empty(len(i))
+    for lo in range(0, len(i), EDGE_CHUNK):
+        part = slice(lo, lo + EDGE_CHUNK)
+        score[part] = combine(pair_features(space, i[part], j[part]), weights)
+    return score
+
+
+def add_pairs(space: FeatureSpace, weights, found: CandidateSet, keys: np.ndarray) -> int:
+    """Add the allowed pairs ``keys`` (``i * m + j``, not yet in the graph) to ``found``."""
+    if len(keys):
+        found.graph = _merge(found.graph, _graph(space, weights, np.sort(keys)))
+    return len(keys)
 
 
 def _dense_pass(space, weights, pair_rules, removed, block, progress) -> CandidateGraph:
@@ -336,22 +388,77 @@ class PairRules:
             for name in ("exclude", "forbidden", "manager")
             if name != "manager" or "manager" in self.rules
         ]
+        self.rows = self._row_table()
+
+    def _row_table(self):
+        """Mentees with the same language group and in-person city share one row of allowed
+        mentors (capacity included): a block is then one row gather. None if too large."""
+        pairs = np.stack([self.lang_a, self.city_a if self.check_city else 0 * self.lang_a])
+        if not pairs.shape[1]:
+            return None
+        combos, code = np.unique(pairs, axis=1, return_inverse=True)
+        if combos.shape[1] * len(self.lang_b) > ROW_TABLE_LIMIT:
+            return None
+        table = self.lang_ok[combos[0]][:, self.lang_b]
+        if self.check_city:
+            ca, cb = combos[1][:, None], self.city_b[None, :]
+            table &= (ca < 0) | (cb < 0) | (ca == cb)
+        table[:, self.full] = False
+        return table, code.reshape(-1)
 
     def allowed(self, start: int, stop: int) -> np.ndarray:
         """Allowed pairs of mentees ``start:stop`` against every mentor."""
         m = len(self.space.mentors)
-        ok = self.lang_ok[self.lang_a[start:stop]][:, self.lang_b]
-        if self.check_city:
+        if self.rows is not None:
+            table, code = self.rows
+            ok = table[code[start:stop]]
+        else:
+            ok = self.lang_ok[self.lang_a[start:stop]][:, self.lang_b]
+        if self.check_city and self.rows is None:
             ca = self.city_a[start:stop, None]
             ok &= (ca < 0) | (self.city_b[None, :] < 0) | (ca == self.city_b[None, :])
         if self.check_department:
             da = self.space.mentee.department[start:stop, None]
             ok &= (da < 0) | (da != self.space.mentor.department[None, :])
-        ok[:, self.full] = False
+        if self.rows is None:
+            ok[:, self.full] = False
         for keys in self.keys:
             lo, hi = np.searchsorted(keys, [start * m, stop * m])
             rows, cols = np.divmod(keys[lo:hi], m)
             ok[rows - start, cols] = False
+        return ok
+
+    def counts(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Upper bounds on which mentees have an allowed mentor and on each mentor's number
+        of allowed mentees, from the row table (pairs ruled out by id or department are not
+        subtracted); None without the table."""
+        if self.rows is None:
+            return None
+        table, code = self.rows
+        per_row = np.bincount(code, minlength=len(table)).astype(np.int64)
+        return table.any(axis=1)[code], per_row @ table.astype(np.int64)
+
+    def allowed_columns(self, cols: np.ndarray) -> np.ndarray:
+        """Allowed pairs of the mentors ``cols`` (sorted indices) against every mentee, one
+        row per mentor: ``allowed_columns(cols) == allowed(0, n)[:, cols].T``."""
+        space, m = self.space, len(self.space.mentors)
+        if self.rows is not None:
+            table, code = self.rows
+            ok = table[:, cols].T[:, code]
+        else:
+            ok = self.lang_ok[self.lang_a][:, self.lang_b[cols]].T.copy()
+            if self.check_city:
+                ca, cb = self.city_a[None, :], self.city_b[cols][:, None]
+                ok &= (ca < 0) | (cb < 0) | (ca == cb)
+            ok[self.full[cols], :] = False
+        if self.check_department:
+            da, db = space.mentee.department[None, :], space.mentor.department[cols][:, None]
+            ok &= (da < 0) | (da != db)
+        for keys in self.keys:
+            i, j = np.divmod(keys, m)
+            at = np.minimum(np.searchsorted(cols, j), max(len(cols) - 1, 0))
+            hit = cols[at] == j if len(cols) else np.zeros(len(j), dtype=bool)
+            ok[at[hit], i[hit]] = False
         return ok
 
     def removed(self, mentees: np.ndarray) -> np.ndarray:
@@ -390,11 +497,7 @@ def _graph(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
     """Score the pairs ``keys`` (``i * m + j``) edge by edge and build the graph."""
     m = len(space.mentors)
     i, j = np.divmod(keys, m) if m else (keys, keys)
-    score = np.empty(len(keys))
-    for lo in range(0, len(keys), EDGE_CHUNK):
-        part = slice(lo, lo + EDGE_CHUNK)
-        score[part] = combine(pair_features(space, i[part], j[part]), weights)
-    return _graph_from(space, i, j, score)
+    return _graph_from(space, i, j, edge_scores(space, weights, i, j))
 
 
 def _graph_from(space: FeatureSpace, i, j, score) -> CandidateGraph:

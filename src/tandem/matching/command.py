@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--top-k",
         type=_positive,
         default=DEFAULT_TOP_K,
-        help="candidates per person for large inputs (default: 50)",
+        help=f"candidates per person for large inputs (default: {DEFAULT_TOP_K})",
     )
     parser.add_argument(
         "--embedder",

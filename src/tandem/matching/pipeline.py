@@ -6,6 +6,7 @@ to one mentee (self-serve programs); :func:`match_score_table` matches a precomp
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +18,13 @@ from tandem.matching.candidates import (
     DENSE_LIMIT,
     UNKNOWN_PAIR_ID,
     CandidateSet,
+    add_pairs,
     build_candidates,
+    cheap_blocks,
+    edge_scores,
     repair,
 )
+from tandem.matching.dual import check_all_pairs, mentor_prices
 from tandem.matching.explain import UNMATCHED, explain_pairs, unmatched_reason
 from tandem.matching.features import (
     DEFAULT_CONFLICT_RULES,
@@ -37,6 +42,8 @@ OBJECTIVES = ("optimal", "fair", "stable")
 UNKNOWN_OBJECTIVE = "objective must be one of optimal, fair, stable (got {value!r})"
 DUPLICATE_PARTICIPANT = "duplicate {side} id {value!r}"
 TABLE_REASON = "score from the table"
+GAP_TARGET = 1e-3  # top-k mode: add missed pairs until the proven relative gap is this small
+MAX_BOUND_ROUNDS = 6
 
 
 @dataclass
@@ -114,6 +121,7 @@ def match_participants(
     embedder: Embedder | None = None,
     progress: Callable[[int], None] | None = None,
     warnings: Sequence[str] = (),
+    gap_target: float = GAP_TARGET,
 ) -> MatchResult:
     """Match a cohort.
 
@@ -137,6 +145,10 @@ def match_participants(
         Called with the number of mentees scored so far in each step.
     warnings : sequence of str
         Carried into the report (e.g. from reading the files).
+    gap_target : float
+        Top-k mode, ``optimal``: pairs the candidates missed are added (and the problem solved
+        again) until the proven relative gap over all pairs is at most this, or nothing is
+        missed any more, or after ``MAX_BOUND_ROUNDS`` rounds (see :mod:`tandem.matching.dual`).
 
     Returns
     -------
@@ -151,7 +163,9 @@ def match_participants(
     -----
     Features are computed for every allowed pair while ``n * m`` is at most
     :data:`~tandem.matching.candidates.DENSE_LIMIT`, else for top-k candidates; the solver
-    gets ``outside_bound`` so its reported upper bound covers all pairs.
+    gets ``outside_bound`` so its reported upper bound covers all pairs. In top-k mode
+    ``optimal`` then proves a Lagrangian bound over every allowed pair with the flow's mentor
+    prices and repairs the candidate graph (report: ``upper_bound``, ``gap``, ``bound``).
 
     Examples
     --------
@@ -194,10 +208,9 @@ def match_participants(
         outside_bound=found.outside_bound,
     )
     clock.lap("solve")
-    if not found.dense and _repair(
-        space, resolved, found, assignment, causes, rules, forbidden, top_k
-    ):
-        assignment, causes = _solve(
+
+    def solve_again():
+        return _solve(
             found.graph,
             objective=objective,
             seed=seed,
@@ -205,7 +218,18 @@ def match_participants(
             pinned=pins,
             outside_bound=found.outside_bound,
         )
+
+    if not found.dense and _repair(
+        space, resolved, found, assignment, causes, rules, forbidden, top_k
+    ):
+        assignment, causes = solve_again()
         clock.lap("repair")
+    proof = None
+    if not found.dense and objective == "optimal":
+        assignment, causes, proof = _close_gap(
+            space, resolved, found, (assignment, causes), solve_again, gap_target, pins
+        )
+        clock.lap("bound")
     result = _result(space, resolved, found, assignment, causes)
     clock.lap("explain")
     seconds = {
@@ -222,8 +246,81 @@ def match_participants(
         [p.identity for p in mentees],
         "all allowed pairs" if found.dense else f"top {top_k} per person",
         warnings,
+        proof,
     )
     return result
+
+
+def _close_gap(space, weights, found: CandidateSet, solved, solve_again, gap_target, pins):
+    """Prove a bound over all pairs; while it leaves a gap, add the missed pairs and re-solve.
+
+    Each round is one pass of the cheap bound over all pairs (:func:`~tandem.matching.dual.
+    check_all_pairs`) with the optimal flow's mentor prices, then a solve on the grown graph.
+    Pinned mentees and their seats are taken out first (their scores are fixed), so the
+    prices are those of the problem the solver really solved.
+    Returns the final assignment, its unmatched causes and a summary for the report.
+    """
+    (assignment, causes), added, rounds = solved, 0, 0
+    pinned = np.array(sorted({i for i, _ in pins}), dtype=np.int64)
+    while True:
+        graph, mentor_of, pinned_total = _without_pins(found.graph, assignment.mentor_of, pins)
+        check = check_all_pairs(
+            graph,
+            mentor_prices(graph, mentor_of),
+            _skip_rows(cheap_blocks(found), pinned),
+            lambda i, j: edge_scores(space, weights, i, j),
+            uncounted=found.cheap.uncounted(),
+            counts=found.rules.counts(),
+        )
+        bound = min(pinned_total + check.upper_bound, assignment.upper_bound)
+        gap = (bound - assignment.total_score) / max(abs(bound), 1e-12)
+        done = gap <= gap_target or not len(check.missed) or rounds >= MAX_BOUND_ROUNDS
+        if done:
+            break
+        added += add_pairs(space, weights, found, check.missed)
+        assignment, causes = solve_again()
+        rounds += 1
+    proof = {
+        "upper_bound": float(bound),
+        "method": "lagrangian over all allowed pairs (mentor prices from the optimal flow)",
+        "rounds": rounds,
+        "added_pairs": added,
+        "checked_pairs": check.checked,
+        "missed_pairs_left": int(check.stats["missed_pairs"]),
+        "matchable_at_most": check.matchable + len(pinned),
+    }
+    return assignment, causes, proof
+
+
+def _without_pins(graph: CandidateGraph, mentor_of, pins):
+    """The graph without the pinned mentees' edges and seats, the assignment on it, and the
+    pinned pairs' total score."""
+    mentor_of = np.asarray(mentor_of)
+    if not pins:
+        return graph, mentor_of, 0.0
+    mentees, mentors = (np.array(side, dtype=np.int64) for side in zip(*pins, strict=True))
+    keep = ~np.isin(graph.mentee, mentees)
+    seats = graph.capacity - np.bincount(mentors, minlength=graph.n_mentors)
+    rest = CandidateGraph.from_edges(
+        graph.n_mentees,
+        graph.n_mentors,
+        graph.mentee[keep],
+        graph.mentor[keep],
+        graph.score[keep],
+        np.maximum(seats, 0),
+    )
+    pinned_total = math.fsum(_scores(graph, mentor_of)[mentees].tolist())
+    mentor_of = mentor_of.copy()
+    mentor_of[mentees] = -1
+    return rest, mentor_of, pinned_total
+
+
+def _skip_rows(blocks, rows: np.ndarray):
+    """The blocks with the mentees ``rows`` (sorted) allowed no pair."""
+    for start, values, allowed in blocks:
+        lo, hi = np.searchsorted(rows, [start, start + len(values)])
+        allowed[rows[lo:hi] - start] = False
+        yield start, values, allowed
 
 
 def _repair(space, weights, found, assignment, causes, rules, forbidden, top_k) -> int:
@@ -274,7 +371,16 @@ def _scores(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
 
 
 def _report(
-    objective, seed, graph, assignment, result, seconds, identities, candidates, warnings
+    objective,
+    seed,
+    graph,
+    assignment,
+    result,
+    seconds,
+    identities,
+    candidates,
+    warnings,
+    proof=None,
 ) -> dict:
     score_of: list[float | None] = [None] * graph.n_mentees
     matched = np.flatnonzero(np.asarray(assignment.mentor_of) >= 0)
@@ -283,7 +389,10 @@ def _report(
     blocking = getattr(assignment, "blocking_pairs", None)
     if blocking is not None and not isinstance(blocking, int | np.integer):
         blocking = len(blocking)
-    return build_report(
+    upper_bound = getattr(assignment, "upper_bound", None)
+    if proof is not None:
+        upper_bound = proof["upper_bound"]
+    report = build_report(
         objective=objective,
         seed=seed,
         n_mentors=graph.n_mentors,
@@ -292,11 +401,14 @@ def _report(
         identities=identities,
         n_edges=graph.n_edges,
         candidates=candidates,
-        upper_bound=getattr(assignment, "upper_bound", None),
+        upper_bound=upper_bound,
         blocking_pairs=None if blocking is None else int(blocking),
         phase_seconds=seconds,
         warnings=warnings,
     )
+    if proof is not None:
+        report["bound"] = {k: v for k, v in proof.items() if k != "upper_bound"}
+    return report
 
 
 def match_score_table(

@@ -7,8 +7,11 @@ a few BLAS calls:
 - goals: the exact clipped cosine;
 - availability: overlap counted in whole UTC hours (>= the overlap in 15-minute slots);
 - skills, cadence: exact, as products of one-hot rows and lookup columns;
-- format: ignores the city (a same-city requirement can only lower it);
+- format: exact, city included, as products of (format, city) one-hot rows (with more than
+  ``MAX_CITIES`` cities the city is ignored, which can only raise it);
 - seniority: levels rounded to half steps in the pair's favour;
+- working style: exact when both answered every question (``|a - b|`` of answers 1-5 as a
+  product of one-hot rows), 1 when one answered only some, neutral when one answered none;
 - identity: the number of shared identities (>= "shares one").
 
 The bound includes a deterministic jitter ``a_i + b_j`` below ``JITTER`` (ties would otherwise
@@ -34,7 +37,16 @@ from tandem.matching.features import (
 )
 
 JITTER = 1e-6
-UNCOUNTED = ("working_style",)  # criteria the cheap score leaves out (bounded by 1)
+ALL = slice(None)
+UNCOUNTED: tuple[str, ...] = ()  # criteria the cheap score leaves out (bounded by 1)
+MAX_CITIES = 64  # more cities: the format bound ignores the city (fewer columns)
+_STYLE_LEVELS = 5  # working-style answers are 1..5
+LOW_RANK_TOLERANCE = 1e-10  # eigenvalues of left^T left below this share count as zero
+SAMPLE_STEP = 8  # top-k threshold from the (k+1)-th best of every 8th column
+LOW_RANK_WORTH = 0.7  # factor only when the rank is below this share of the width
+HOURS_TABLE_BYTES = 1_000_000_000  # larger: availability is a matrix product per block
+LOW_RANK_SAMPLE = 16_384  # rows used to find the basis
+LOW_RANK_MIN_PAIRS = 5_000_000  # fewer pairs: the factoring costs more than it saves
 _SENIORITY_STEPS = 21  # 0, 0.5, ..., 10; index 21 is "unknown"
 
 
@@ -123,13 +135,32 @@ class CheapBound:
             right.append(tags_b.toarray().T)
         else:
             self.sparse_a, self.sparse_bt = tags_a.tocsr(), tags_b.tocsr().astype(np.float32)
+        hours_a, hours_b = _hours(a.availability), _hours(b.availability)
+        self.avail_known_a, self.avail_known_b = a.has_availability, b.has_availability
+        self.hours_table = _hours_table(hours_a, hours_b, space, w["availability"])
+        self.hours_linear = self.hours_table is None and _cap_never_binds(hours_a, hours_b)
+        if self.hours_table is not None:
+            self.hours_code = self.hours_table[1]
+            self.hours_table = self.hours_table[0]
+        elif self.hours_linear:
+            known_a, known_b = a.has_availability, b.has_availability
+            left += [w["availability"] / AVAILABILITY_FULL_HOURS * hours_a, known_a[:, None]]
+            right += [hours_b.T, w["availability"] * NEUTRAL * ~known_b[None, :]]
+            self.const_a += w["availability"] * NEUTRAL * ~known_a
+        else:
+            self.hours_a, self.hours_b = hours_a, hours_b.T.copy()
         left.append(np.ones((len(a.ids), 1)))
         right.append(_jitter(len(b.ids), 1)[None, :])
         self.const_a += _jitter(len(a.ids), 2)
-        self.left = np.ascontiguousarray(np.hstack(left), dtype=np.float32)
-        self.right = np.ascontiguousarray(np.vstack(right), dtype=np.float32)
-        self.hours_a, self.hours_b = _hours(a.availability), _hours(b.availability).T.copy()
-        self.avail_known_a, self.avail_known_b = a.has_availability, b.has_availability
+        factor, rest = _low_rank(
+            np.ascontiguousarray(np.hstack(left), dtype=np.float32),
+            np.ascontiguousarray(np.vstack(right), dtype=np.float32),
+        )
+        # The per-mentee constant rides along in the product as one more column.
+        self.left = np.ascontiguousarray(np.hstack([factor, self.const_a[:, None]]))
+        ones = np.ones((1, len(b.ids)), dtype=np.float32)
+        self.right = np.ascontiguousarray(np.vstack([rest, ones]))
+        self._buffer = np.zeros(0, dtype=np.float32)
 
     @staticmethod
     def _categories(space: FeatureSpace, w) -> tuple[list, list]:
@@ -137,12 +168,14 @@ class CheapBound:
         cad_a, cad_b = np.where(a.cadence < 0, 4, a.cadence), np.where(b.cadence < 0, 4, b.cadence)
         sen_a = _seniority_codes(a.seniority, round_up=space.reverse)
         sen_b = _seniority_codes(b.seniority, round_up=not space.reverse)
-        left = [_one_hot(cad_a, 5), _one_hot(a.format, 3), _one_hot(sen_a, _SENIORITY_STEPS + 1)]
+        left = [_one_hot(cad_a, 5), _one_hot(sen_a, _SENIORITY_STEPS + 1)]
         right = [
             w["cadence"] * _cadence_table()[:, cad_b],
-            w["format"] * _FORMAT_TABLE[:, b.format],
             w["seniority"] * _seniority_table(space.reverse)[:, sen_b],
         ]
+        for extra_left, extra_right in (_format_terms(space), _style_terms(space)):
+            left += extra_left
+            right += [w[name] * part for name, part in extra_right]
         return left, right
 
     def _tags(self, space: FeatureSpace, w):
@@ -166,34 +199,178 @@ class CheapBound:
         )
         return tags_a, tags_b
 
-    def block(self, start: int, stop: int) -> np.ndarray:
-        """Cheap bound for mentees ``start:stop`` against every mentor, float32."""
-        return self.take(slice(start, stop))
+    def block(self, start: int, stop: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Cheap bound for mentees ``start:stop`` against every mentor, float32 (written to
+        ``out``, C-contiguous of that shape, when given: reusing it saves page faults)."""
+        return self.take(slice(start, stop), out=out)
 
-    def take(self, rows: slice | np.ndarray) -> np.ndarray:
-        """Cheap bound for the mentees ``rows`` (a slice or indices) against every mentor."""
-        cheap = self.left[rows] @ self.right
-        cheap += self.const_a[rows, None]
+    def take(
+        self, rows: slice | np.ndarray, cols: slice | np.ndarray = ALL, out=None
+    ) -> np.ndarray:
+        """Cheap bound for the mentees ``rows`` against the mentors ``cols`` (slices or
+        indices; default every mentor)."""
+        cheap = np.matmul(self.left[rows], self.right[:, cols], out=out)
         if not self.text_linear:
-            text = self.text_a[rows] @ self.text_b
+            text = self.text_a[rows] @ self.text_b[:, cols]
             np.clip(text, 0.0, 1.0, out=text)
-            _fill_unknown(text, self.text_known_a[rows], self.text_known_b, NEUTRAL_GOALS)
+            _fill_unknown(text, self.text_known_a[rows], self.text_known_b[cols], NEUTRAL_GOALS)
             text *= np.float32(self.w["goals"])
             cheap += text
         if self.sparse_a is not None:
-            tags = self.sparse_bt @ self.sparse_a[rows].toarray().T
+            tags = self.sparse_bt[cols] @ self.sparse_a[rows].toarray().T
             cheap += np.ascontiguousarray(np.asarray(tags).T)
-        hours = self.hours_a[rows] @ self.hours_b
-        hours *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)
-        np.minimum(hours, np.float32(1.0), out=hours)
-        _fill_unknown(hours, self.avail_known_a[rows], self.avail_known_b, NEUTRAL)
-        hours *= np.float32(self.w["availability"])
-        cheap += hours
+        if self.hours_table is not None and cols is ALL:
+            size = cheap.size
+            if len(self._buffer) < size:
+                self._buffer = np.empty(size, dtype=np.float32)
+            scratch = self._buffer[:size].reshape(cheap.shape)
+            np.take(self.hours_table, self.hours_code[rows], axis=0, out=scratch, mode="clip")
+            cheap += scratch
+        elif self.hours_table is not None:
+            cheap += self.hours_table[:, cols][self.hours_code[rows]]
+        elif not self.hours_linear:
+            hours = self.hours_a[rows] @ self.hours_b[:, cols]
+            hours *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)
+            np.minimum(hours, np.float32(1.0), out=hours)
+            _fill_unknown(hours, self.avail_known_a[rows], self.avail_known_b[cols], NEUTRAL)
+            hours *= np.float32(self.w["availability"])
+            cheap += hours
+        return cheap
+
+    def take_columns(self, cols: np.ndarray) -> np.ndarray:
+        """Cheap bound of every mentee against the mentors ``cols``, one row per mentor
+        (``take(ALL, cols).T``, computed in that orientation when the terms allow it)."""
+        plain = self.text_linear and self.sparse_a is None
+        if not plain or (self.hours_table is None and not self.hours_linear):
+            return np.ascontiguousarray(self.take(ALL, cols).T)
+        cheap = self.right[:, cols].T @ self.left.T
+        if self.hours_table is not None:
+            cheap += self.hours_table[:, cols].T[:, self.hours_code]
         return cheap
 
     def uncounted(self) -> float:
         """Largest score share the cheap bound leaves out."""
         return float(sum(self.w[name] for name in UNCOUNTED))
+
+
+def _hours_table(hours_a, hours_b, space: FeatureSpace, weight: float):
+    """Availability term per (distinct mentee hour pattern, mentor), or None if too large.
+
+    Mentees share a handful of weekly patterns, so a block's availability term is a row
+    gather from this table instead of a matrix product (exact: the cap and the neutral value
+    for empty availability are applied once, in the table).
+    """
+    known_a = space.mentee.has_availability
+    packed = np.packbits(hours_a > 0, axis=1)
+    packed = np.column_stack([packed, known_a.astype(np.uint8)])
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))[:, 0]
+    _, first, code = np.unique(keys, return_index=True, return_inverse=True)
+    if len(first) * hours_b.shape[0] * 4 > HOURS_TABLE_BYTES:
+        return None
+    table = hours_a[first] @ hours_b.T
+    table *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)
+    np.minimum(table, np.float32(1.0), out=table)
+    _fill_unknown(table, known_a[first], space.mentor.has_availability, NEUTRAL)
+    table *= np.float32(weight)
+    return np.ascontiguousarray(table, dtype=np.float32), code.reshape(-1)
+
+
+def _cap_never_binds(hours_a: np.ndarray, hours_b: np.ndarray) -> bool:
+    """True if no pair can overlap more than ``AVAILABILITY_FULL_HOURS`` whole hours: then
+    availability is linear (no cap) and joins the main matrix product."""
+    most_a = hours_a.sum(axis=1).max(initial=0)
+    most_b = hours_b.sum(axis=1).max(initial=0)
+    return bool(min(most_a, most_b) <= AVAILABILITY_FULL_HOURS)
+
+
+def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
+    """``left @ right`` as ``A @ B`` with fewer columns when ``left`` has low rank.
+
+    ``left = A_r V_r^T + E`` (``V_r``: eigenvectors of ``left^T left`` above a relative
+    tolerance), so ``left @ right <= A_r @ (V_r^T right) + |E_i| |right_j|`` by
+    Cauchy-Schwarz: one more column keeps the product an upper bound whatever is dropped.
+    Texts from a few templates and small tag vocabularies make the rank a fraction of the
+    width, and the cost of every block shrinks with it.
+    """
+    n, d = left.shape
+    if n * right.shape[1] < LOW_RANK_MIN_PAIRS:
+        return left, right
+    # The basis may come from a sample of rows: a row outside its span only gets a larger
+    # residual column, and the bound stays valid.
+    sample = left[:: max(1, n // LOW_RANK_SAMPLE)].astype(np.float64)
+    gram = sample.T @ sample
+    values, vectors = np.linalg.eigh(gram)
+    keep = values > LOW_RANK_TOLERANCE * max(values.max(initial=0.0), 1e-300)
+    if keep.sum() + 1 > LOW_RANK_WORTH * d:
+        return left, right
+    basis = vectors[:, keep]
+    factor = np.empty((n, basis.shape[1] + 1), dtype=np.float32)
+    for lo in range(0, n, chunk):
+        part = left[lo : lo + chunk].astype(np.float64)
+        reduced = part @ basis
+        factor[lo : lo + chunk, :-1] = reduced
+        factor[lo : lo + chunk, -1] = np.linalg.norm(part - reduced @ basis.T, axis=1)
+    right64 = right.astype(np.float64)
+    rest = np.linalg.norm(right64, axis=0)[None, :]
+    return factor, np.ascontiguousarray(np.vstack([basis.T @ right64, rest]), dtype=np.float32)
+
+
+def _format_terms(space: FeatureSpace) -> tuple[list, list]:
+    """``format_fit`` as ``L @ R``: a table over (format, city known) plus same-city terms."""
+    a, b = space.mentee, space.mentor
+    cities = int(max(a.city.max(initial=-1), b.city.max(initial=-1))) + 1
+    if cities > MAX_CITIES:
+        return [_one_hot(a.format, 3)], [("format", _FORMAT_TABLE[:, b.format])]
+    table = np.zeros((6, 6))  # code = format * 2 + city known
+    for fa, ka, fb, kb in np.ndindex(3, 2, 3, 2):
+        clash = {fa, fb} == {0, 1}
+        in_person = 1 in (fa, fb)
+        value = 0.0 if clash else (1.0 if not in_person else (0.0 if ka and kb else NEUTRAL))
+        table[fa * 2 + ka, fb * 2 + kb] = value
+    code_a = a.format.astype(np.int64) * 2 + (a.city >= 0)
+    code_b = b.format.astype(np.int64) * 2 + (b.city >= 0)
+    city_a, city_b = _one_hot_known(a.city, cities), _one_hot_known(b.city, cities)
+    left = [
+        _one_hot(code_a, 6),
+        city_a * (a.format == 1)[:, None],
+        city_a * (a.format == 2)[:, None],
+    ]
+    right = [
+        ("format", table[:, code_b]),
+        ("format", (city_b * (b.format >= 1)[:, None]).T),
+        ("format", (city_b * (b.format == 1)[:, None]).T),
+    ]
+    return left, right
+
+
+def _one_hot_known(codes: np.ndarray, width: int) -> np.ndarray:
+    """One-hot rows of codes >= 0; all-zero rows for -1 (unknown)."""
+    out = np.zeros((len(codes), max(width, 1)), dtype=np.float32)
+    known = np.flatnonzero(codes >= 0)
+    out[known, codes[known]] = 1.0
+    return out
+
+
+def _style_terms(space: FeatureSpace) -> tuple[list, list]:
+    """``style_fit`` bounded as ``L @ R``: exact when both answered every question."""
+    a, b = space.mentee, space.mentor
+    width = a.style.shape[1]
+    kinds = []
+    for side in (a, b):
+        answered = (~np.isnan(side.style)).sum(axis=1)
+        # 0: answered every question, 1: some, 2: none
+        kinds.append(np.where(answered == 0, 2, np.where(answered == width, 0, 1)))
+    table = np.ones((3, 3))
+    table[2, :] = table[:, 2] = NEUTRAL
+    left, right = [_one_hot(kinds[0], 3)], [("working_style", table[:, kinds[1]])]
+    levels = np.arange(1, _STYLE_LEVELS + 1, dtype=np.float64)
+    for key in range(width):
+        full_a, full_b = kinds[0] == 0, kinds[1] == 0
+        answers_a = np.where(full_a, a.style[:, key], 0).astype(np.int64)
+        left.append(_one_hot(answers_a, _STYLE_LEVELS + 1)[:, 1:])  # 0 (not full): no term
+        gap = -np.abs(levels[:, None] - np.nan_to_num(b.style[:, key])[None, :]) / (4.0 * width)
+        right.append(("working_style", gap * full_b[None, :]))
+    return left, right
 
 
 def _fill_unknown(values: np.ndarray, known_rows, known_cols, neutral: float) -> None:
@@ -207,51 +384,50 @@ def _jitter(size: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).random(size) * (JITTER / 2)
 
 
-def top_per_row(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns of each row's k largest finite values, and per row the (k+1)-th value
-    (an upper bound on every value left out; -inf if none was left out)."""
+def top_per_row(
+    values: np.ndarray, k: int, allowed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns of each row's k largest finite values (among ``allowed``, if given),
+    and per row an upper bound on every value left out (-inf if none was left out).
+
+    A row's (k+1)-th largest value among a sample of its columns is at most its (k+1)-th
+    largest overall, so that threshold keeps every top-(k+1) entry in one pass over the block;
+    only the survivors are sorted. Ties go to the lower column. With ``allowed`` the block
+    itself is never masked: only the sample and the survivors are.
+    """
     n, m = values.shape
     if m <= k:
-        rows, cols = np.nonzero(np.isfinite(values))
+        ok = np.isfinite(values) if allowed is None else allowed & np.isfinite(values)
+        rows, cols = np.nonzero(ok)
         return rows, cols, np.full(n, -np.inf)
-    part = np.partition(values, (m - k - 1, m - k), axis=1)
-    kth, next_value = part[:, m - k], part[:, m - k - 1]
-    rows, cols = np.nonzero((values >= kth[:, None]) & np.isfinite(values))
-    return rows, cols, next_value.astype(np.float64)
+    step = max(1, min(SAMPLE_STEP, m // (4 * (k + 1))))
+    sample = values[:, ::step]
+    if allowed is not None:
+        sample = np.where(allowed[:, ::step], sample, np.float32(-np.inf))
+    width = sample.shape[1]
+    if width > k + 1:  # the (k+1)-th best of the sample: at least k+1 survive
+        threshold = np.partition(sample, width - k - 1, axis=1)[:, width - k - 1]
+    else:
+        threshold = sample.min(axis=1)
+    threshold = np.maximum(threshold, np.finfo(np.float32).min)  # -inf rows: finite only
+    rows, cols = np.nonzero(values >= threshold[:, None])
+    if allowed is not None:
+        ok = allowed[rows, cols]
+        rows, cols = rows[ok], cols[ok]
+    found = values[rows, cols]
+    order = np.argsort(_descending(found) | (rows.astype(np.int64) << 32), kind="stable")
+    rows, cols, found = rows[order], cols[order], found[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    # Every finite value below the threshold is at most the (k+1)-th survivor.
+    left_out = np.full(n, -np.inf)
+    beyond = rank == k
+    left_out[rows[beyond]] = found[beyond]
+    keep = rank < k
+    return rows[keep], cols[keep], left_out
 
 
-class MentorBest:
-    """Good mentees for every mentor: the best of each block, then each mentor's k best.
-
-    Taking ``ceil(k / blocks)`` per block (one, for large inputs) costs one pass over the
-    block instead of a per-column selection; with at least ``k`` blocks every mentor still
-    gets ``k`` candidates, from different blocks.
-    """
-
-    def __init__(self, m: int, k: int, n_blocks: int):
-        self.k, self.m = k, m
-        self.per_block = max(1, -(-k // max(n_blocks, 1)))
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def update(self, values: np.ndarray, start: int) -> None:
-        if values.shape[0] <= self.per_block:
-            rows, cols = np.nonzero(np.isfinite(values))
-        elif self.per_block == 1:
-            rows, cols = np.nonzero(values == values.max(axis=0)[None, :])
-        else:
-            columns = np.ascontiguousarray(values.T)
-            kth = np.partition(columns, columns.shape[1] - self.per_block, axis=1)
-            rows, cols = np.nonzero(values >= kth[:, -self.per_block][None, :])
-        found = values[rows, cols]
-        keep = np.isfinite(found)
-        self.parts.append((rows[keep] + start, cols[keep], found[keep]))
-
-    def keys(self) -> np.ndarray:
-        if not self.parts:
-            return np.zeros(0, dtype=np.int64)
-        rows, cols, vals = (np.concatenate(p) for p in zip(*self.parts, strict=True))
-        order = np.argsort(cols * 4.0 - vals, kind="stable")  # by mentor, best first
-        rows, cols = rows[order], cols[order]
-        rank = np.arange(len(cols)) - np.searchsorted(cols, cols)
-        chosen = rank < self.k
-        return rows[chosen].astype(np.int64) * self.m + cols[chosen]
+def _descending(values: np.ndarray) -> np.ndarray:
+    """float32 -> int64 in [0, 2**32) whose ascending order is the values' descending order."""
+    bits = values.astype(np.float32).view(np.int32).astype(np.int64)
+    bits ^= (bits >> 31) & 0x7FFFFFFF  # float order == signed int order
+    return np.int64(0x7FFFFFFF) - bits

@@ -8,6 +8,7 @@ it (through the service), which kills a leaked URL at once.
 import json
 
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from tandem.mentorships.models import (
@@ -29,6 +30,8 @@ from tandem.mentorships.services.meetings import calendar_feed_regenerate
 # ``Mentorship.__str__`` names the mentor, the mentee and the program: a changelist showing a
 # mentorship column must join all three, or it costs three queries a row.
 MENTORSHIP_JOINS = ("mentorship__mentor", "mentorship__mentee", "mentorship__program")
+# Video links are https (and Django 6 defaults to it); say so now to keep forms quiet.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 MENTORSHIP_SEARCH = ("mentorship__mentor__email", "mentorship__mentee__email",
                      "mentorship__program__name")
 
@@ -90,7 +93,7 @@ class AgreementVersionInline(admin.StackedInline):
 
     @admin.display(description="Terms")
     def terms(self, obj):
-        return format_html("<pre>{}</pre>",
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>',
                            json.dumps(obj.content, indent=2, ensure_ascii=False))
 
 
@@ -143,6 +146,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
     search_fields = ["rrule", *MENTORSHIP_SEARCH]
     list_select_related = MENTORSHIP_JOINS
     raw_id_fields = ["mentorship", "created_by"]
+    formfield_overrides = HTTPS_URLS
     readonly_fields = ["sequence", "cancelled_at", "created_by", "created_at"]
 
 
@@ -163,6 +167,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = [*MENTORSHIP_JOINS, "series"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["mentorship", "series", "created_by"]
+    formfield_overrides = HTTPS_URLS
     # Cancelling and moving go through services (they bump the calendar sequence and notify).
     readonly_fields = ["status", "sequence", "series", "original_start", "created_by",
                        "created_at", "updated_at"]

@@ -14,8 +14,9 @@ from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.models import Mentorship

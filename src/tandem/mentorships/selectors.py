@@ -46,8 +46,10 @@ MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 def is_program_admin(*, user, program_id: int) -> bool:
     if user is None or not user.is_authenticated:
         return False
+    # ``program__pk`` (not ``program_id``): an id past 64 bits then matches nothing instead of
+    # overflowing the database parameter (a 500).
     return Enrolment.objects.filter(
-        program_id=program_id, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE,
+        program__pk=program_id, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE,
     ).exists()
 
 

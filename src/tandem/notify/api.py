@@ -2,8 +2,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.core.pagination import PageNumberPagination
 from tandem.notify import services
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.selectors import (

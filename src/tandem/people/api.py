@@ -11,9 +11,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tandem.core.exceptions import NotFound
+from tandem.core.pagination import PageNumberPagination
 from tandem.people import selectors, services
 from tandem.people.availability import format_windows_joined
 

@@ -13,9 +13,10 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tandem.core.exceptions import NotFound
+from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
 from tandem.programs.exporting import export_csv_lines
 from tandem.programs.importing import MAX_UPLOAD_BYTES

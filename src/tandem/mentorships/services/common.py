@@ -36,7 +36,8 @@ def notify_both(*, mentorship: Mentorship, kind: str, title: str, body: str = ""
 
 
 def active_enrolments(*, program_id: int, person_id: int) -> list[Enrolment]:
-    return list(Enrolment.objects.filter(program_id=program_id, person_id=person_id,
+    # ``__pk`` lookups: an id past 64 bits matches nothing instead of overflowing (a 500).
+    return list(Enrolment.objects.filter(program__pk=program_id, person__pk=person_id,
                                          status=EnrolmentStatus.ACTIVE))
 
 

@@ -88,7 +88,7 @@ def request_create(*, sender, program_id: int, recipient_id: int, message: str
         program = Program.objects.filter(pk=program_id, archived_at__isnull=True).first()
         # Lock the sender's enrolments so two sends at once cannot both pass the limit.
         sender_enrolments = list(Enrolment.objects.select_for_update().filter(
-            program_id=program_id, person=sender, status=EnrolmentStatus.ACTIVE))
+            program__pk=program_id, person=sender, status=EnrolmentStatus.ACTIVE))
         if program is None or not sender_enrolments:
             raise NotFound(PROGRAM_NOT_FOUND)
         recipient_enrolments = active_enrolments(program_id=program.pk, person_id=recipient_id)

@@ -1,0 +1,319 @@
+"""A proven upper bound over *every* allowed pair, and the repair that closes the gap.
+
+Top-k candidate generation solves on a small graph; this module proves how far the answer can
+be from the best assignment over all ``n * m`` pairs, and finds the pairs the graph missed.
+
+For any mentor prices ``lam >= 0`` and any ``ub[i, j] >= s[i, j]`` (the exact score on a
+candidate edge, the cheap upper bound of :mod:`tandem.matching.topk` elsewhere), every
+assignment ``M`` (each mentee at most once, mentor ``j`` at most ``c[j]`` times) satisfies::
+
+    sum_{(i,j) in M} s[i, j] = sum_M (s[i, j] - lam[j]) + sum_M lam[j]
+                             <= sum_i max(0, max_j (ub[i, j] - lam[j])) + sum_j c[j] lam[j]
+
+(weak duality of the assignment LP, whose optimum is integral). The bound holds whatever the
+prices; the optimal flow's node potentials make it tight on the candidate graph, and it stays
+tight over all pairs exactly when no pair outside the graph has a positive reduced score
+``s[i, j] - lam[j] - u[i]`` (``u[i]`` the mentee's best reduced score inside the graph). Those
+pairs are found in one blockwise pass of the cheap bound, scored exactly, added to the graph,
+and the problem is solved again: column generation, until the gap is small enough.
+
+What is bounded: the total of the best assignment of *any* cardinality. ``optimal`` first
+matches the most mentees and then maximises the total; since scores are >= 0, the best total
+among maximum-cardinality assignments is at most the best total overall, so the bound (and the
+reported gap) holds for it too. Whether the answer matches the most mentees possible is proven
+separately (``matchable``: an upper bound on the maximum cardinality over all allowed pairs).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tandem.matching.graph import CandidateGraph
+from tandem.matching.solvers.bounds import flow_duals
+from tandem.matching.solvers.flow import integer_weights
+
+FLOAT32_SLACK = 1e-5  # |cheap bound computed in float32 - the same in exact arithmetic|
+TIE = 1e-6  # reduced scores within this of a mentee's own are not checked pair by pair
+MAX_NEW_PER_MENTEE = 10  # missed pairs added per mentee and round, best first
+MAX_PRICE_ROUNDS = 5_000  # label-correcting rounds for the prices (any prices stay valid)
+PRICE_WORK = 30  # arc scans per arc before the label-correcting rounds give up
+PRICE_TOLERANCE = 1e-12  # smaller label improvements are float noise, not a negative cycle
+
+
+@dataclass
+class PairCheck:
+    """The outcome of one pass over all pairs (see :func:`check_all_pairs`).
+
+    ``value[i]`` bounds ``max(0, max_j s[i, j] - lam[j])`` over every allowed pair of mentee
+    ``i``; ``upper_bound`` is ``sum(value) + sum(c * lam)``. ``missed`` are keys ``i * m + j``
+    of pairs outside the graph whose exact reduced score beats the mentee's value inside it
+    (best first per mentee, at most ``MAX_NEW_PER_MENTEE`` each), ``missed_score`` their
+    exact scores. ``matchable`` bounds how many mentees any assignment can match.
+    """
+
+    upper_bound: float
+    value: np.ndarray
+    prices: np.ndarray
+    missed: np.ndarray
+    missed_score: np.ndarray
+    checked: int
+    matchable: int
+    stats: dict = field(default_factory=dict)
+
+
+def edge_ids(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
+    """Per mentee, the id of the edge to its mentor in ``graph`` (-1 if unmatched)."""
+    m = max(graph.n_mentors, 1)
+    keys = graph.mentee.astype(np.int64) * m + graph.mentor
+    order = np.argsort(keys, kind="stable")
+    mentor_of = np.asarray(mentor_of, dtype=np.int64)
+    wanted = np.arange(len(mentor_of), dtype=np.int64) * m + np.maximum(mentor_of, 0)
+    at = np.minimum(np.searchsorted(keys, wanted, sorter=order), max(len(keys) - 1, 0))
+    found = (mentor_of >= 0) & (len(keys) > 0)
+    if len(keys):
+        found &= keys[order[at]] == wanted
+    return np.where(found, order[at] if len(keys) else -1, -1)
+
+
+def _residual(graph: CandidateGraph, edge_of: np.ndarray):
+    """Residual arcs of the max-weight assignment ``edge_of`` as a min-cost flow.
+
+    Nodes: mentees ``0..n-1``, mentors ``n..n+m-1``, the sink ``n+m``. Each mentee sends one
+    unit to a mentor (cost ``-s``) or straight to the sink (cost 0: staying unmatched), so
+    no cardinality is forced.
+    """
+    n, m = graph.n_mentees, graph.n_mentors
+    sink = n + m
+    used = np.zeros(graph.n_edges, dtype=bool)
+    used[edge_of[edge_of >= 0]] = True
+    mentee, mentor = graph.mentee.astype(np.int64), graph.mentor.astype(np.int64) + n
+    load = np.bincount(graph.mentor[used], minlength=m)
+    matched = edge_of >= 0
+    room = np.flatnonzero(load < graph.capacity) + n
+    busy = np.flatnonzero(load > 0) + n
+    tails = [np.where(used, mentor, mentee), np.flatnonzero(matched), np.full(n, sink)[~matched]]
+    heads = [np.where(used, mentee, mentor), np.full(int(matched.sum()), sink)]
+    heads.append(np.flatnonzero(~matched))
+    tails += [room, np.full(len(busy), sink)]
+    heads += [np.full(len(room), sink), busy]
+    costs = [np.where(used, graph.score, -graph.score)]
+    costs += [np.zeros(len(t)) for t in tails[1:]]
+    return np.concatenate(tails), np.concatenate(heads), np.concatenate(costs)
+
+
+def _distances(n_nodes: int, tail, head, cost, max_rounds: int) -> tuple[np.ndarray, bool]:
+    """Shortest distances from a virtual root joined to every node at cost 0 (vectorised
+    label-correcting rounds; only arcs leaving a node whose label changed are scanned)."""
+    order = np.argsort(tail, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    start = np.searchsorted(tail, np.arange(n_nodes + 1))
+    dist = np.zeros(n_nodes)
+    active = np.arange(n_nodes)
+    budget = PRICE_WORK * max(len(tail), 1)  # a negative cycle would scan arcs forever
+    for _ in range(max_rounds):
+        counts = start[active + 1] - start[active]
+        total = int(counts.sum())
+        budget -= total
+        if budget < 0:
+            break
+        arcs = np.repeat(start[active] - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        cand = dist[tail[arcs]] + cost[arcs]
+        better = cand < dist[head[arcs]] - PRICE_TOLERANCE
+        if not better.any():
+            return dist, True
+        np.minimum.at(dist, head[arcs][better], cand[better])
+        active = np.unique(head[arcs][better])
+    return dist, False
+
+
+def mentor_prices(graph: CandidateGraph, mentor_of) -> np.ndarray:
+    """Mentor prices (>= 0) that prove ``mentor_of`` optimal on ``graph``, when it is.
+
+    Two candidates, and the one with the lower bound on ``graph`` wins: the node potentials
+    of ``mentor_of`` as a max-weight assignment (exact LP duals when it is one), and the
+    duals of the solver's cardinality-first flow with the cardinality price folded into the
+    mentors. Any prices give a valid bound; only its tightness depends on them.
+
+    Examples
+    --------
+    >>> g = CandidateGraph.from_edges(2, 1, [0, 1], [0, 0], [0.9, 0.5], [1])
+    >>> mentor_prices(g, [0, -1]).round(6).tolist()
+    [0.5]
+    """
+    if graph.n_edges == 0:
+        return np.zeros(graph.n_mentors)
+    n, m = graph.n_mentees, graph.n_mentors
+    edge_of = edge_ids(graph, mentor_of)
+    dist, _ = _distances(n + m + 1, *_residual(graph, edge_of), MAX_PRICE_ROUNDS)
+    own = np.maximum(dist[n + m] - dist[n : n + m], 0.0)
+    weights = integer_weights(graph.score, n + m)
+    duals = flow_duals(graph, weights, edge_of)
+    shift = weights.offset + weights.step * duals.shift
+    folded = duals.mentor.astype(np.float64) * weights.step + max(shift, 0.0)
+    # A mentor without seats costs nothing at any price: price it out of every bound.
+    closed = max(float(graph.score.max()), 0.0) + 1.0
+    candidates = [np.where(graph.capacity > 0, p, closed) for p in (own, folded)]
+    return min(candidates, key=lambda p: graph_bound(graph, p))
+
+
+def graph_values(graph: CandidateGraph, prices: np.ndarray) -> np.ndarray:
+    """``u[i] = max(0, max_j s[i, j] - lam[j])`` over the mentee's edges in ``graph``."""
+    value = np.zeros(graph.n_mentees)
+    np.maximum.at(value, graph.mentee, graph.score - prices[graph.mentor])
+    return value
+
+
+def dual_total(value: np.ndarray, prices: np.ndarray, capacity: np.ndarray) -> float:
+    """``sum(value) + sum(c * lam)``, rounded upwards so that it stays a proven bound."""
+    terms = np.concatenate([np.maximum(value, 0.0), np.maximum(capacity, 0) * prices])
+    total = math.fsum(terms.tolist())
+    return float(total + 4 * np.finfo(float).eps * math.fsum(np.abs(terms).tolist()))
+
+
+def graph_bound(graph: CandidateGraph, prices) -> float:
+    """The Lagrangian bound of ``graph`` alone (pairs outside it are forbidden).
+
+    >>> g = CandidateGraph.from_edges(2, 1, [0, 1], [0, 0], [0.9, 0.5], [1])
+    >>> round(graph_bound(g, [0.5]), 6)
+    0.9
+    """
+    prices = np.maximum(np.asarray(prices, dtype=np.float64), 0.0)
+    return dual_total(graph_values(graph, prices), prices, graph.capacity)
+
+
+def _sorted_keys(graph: CandidateGraph) -> np.ndarray:
+    return np.sort(graph.mentee.astype(np.int64) * graph.n_mentors + graph.mentor)
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    at = np.searchsorted(sorted_keys, keys)
+    at = np.minimum(at, max(len(sorted_keys) - 1, 0))
+    return sorted_keys[at] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+
+
+def _best_per_row(rows: np.ndarray, gain: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of each row's ``limit`` largest gains."""
+    order = np.lexsort((-gain, rows))
+    rows = rows[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    return order[rank < limit]
+
+
+def check_all_pairs(
+    graph: CandidateGraph,
+    prices: np.ndarray,
+    blocks,
+    score_pairs,
+    *,
+    uncounted: float = 0.0,
+    counts: tuple[np.ndarray, np.ndarray] | None = None,
+) -> PairCheck:
+    """One pass over every allowed pair: the bound of the module notes, and missed pairs.
+
+    Parameters
+    ----------
+    graph : CandidateGraph
+        The candidate graph the assignment was solved on (exact scores).
+    prices : array of float, shape (n_mentors,)
+        Mentor prices (any values; negative ones are raised to 0).
+    blocks : iterable of (start, values, allowed)
+        ``values`` (float32, rows ``start:start + len(values)``, one column per mentor) is an
+        upper bound on the score of each allowed pair, up to ``FLOAT32_SLACK + uncounted``;
+        ``allowed`` (bool, same shape) says which pairs the hard constraints allow, or is None
+        when ``values`` is ``-inf`` exactly there. Consumed once; blocks may be rewritten.
+    score_pairs : callable
+        ``score_pairs(i, j)`` gives exact scores of pairs (arrays of mentee, mentor indices).
+    uncounted : float
+        Largest score share the block values leave out.
+    counts : (array of bool, array of int), optional
+        Upper bounds on which mentees have an allowed pair and on each mentor's number of
+        allowed pairs (for ``matchable``); counted from the blocks when not given.
+
+    Returns
+    -------
+    PairCheck
+
+    Notes
+    -----
+    O(n m) for the pass plus the exact scores of the pairs whose bound beats the mentee's
+    value by more than ``TIE``; memory O(block + n + m). A pair within ``TIE`` of the value
+    is not scored: its bound is taken instead, which adds at most ``TIE + FLOAT32_SLACK`` per
+    mentee to the bound.
+
+    Examples
+    --------
+    >>> g = CandidateGraph.from_edges(2, 2, [0, 1], [0, 0], [0.9, 0.5], [1, 1])
+    >>> ub = np.array([[0.9, 0.1], [0.5, 0.8]], dtype=np.float32)
+    >>> exact = np.array([[0.9, 0.1], [0.5, 0.7]])
+    >>> found = check_all_pairs(g, np.array([0.5, 0.0]), [(0, ub, None)],
+    ...                         lambda i, j: exact[i, j])
+    >>> found.missed.tolist(), round(found.upper_bound, 4)
+    ([3], 1.6)
+    """
+    n, m = graph.n_mentees, graph.n_mentors
+    prices = np.maximum(np.asarray(prices, dtype=np.float64), 0.0)
+    own = graph_values(graph, prices)
+    has_edges = np.zeros(n, dtype=bool)
+    value, known = own.copy(), _sorted_keys(graph)
+    lam32 = prices.astype(np.float32)
+    slack = FLOAT32_SLACK + uncounted
+    degree = np.zeros(m, dtype=np.int64)
+    missed, missed_gain, missed_score, checked = [], [], [], 0
+    for start, values, allowed in blocks:
+        stop = start + len(values)
+        if allowed is None:
+            allowed = values > -np.inf
+        if counts is None:
+            degree += allowed.sum(axis=0)
+            has_edges[start:stop] = allowed.any(axis=1)
+        else:
+            has_edges[start:stop] = counts[0][start:stop]
+        values -= lam32[None, :]
+        base = own[start:stop]
+        limit = base + TIE - slack
+        # Pairs not looked at one by one are bounded by min(top, limit) + slack, where top
+        # (the row's best, forbidden pairs included) is at least the best allowed one.
+        top = np.where(has_edges[start:stop], values.max(axis=1), -np.inf)
+        value[start:stop] = np.maximum(base, np.minimum(top, limit) + slack)
+        limit32 = limit.astype(np.float32)
+        hot = np.flatnonzero(top > limit32)  # only these rows hold pairs above the limit
+        rows, cols = np.nonzero(values[hot] > limit32[hot, None])
+        rows = hot[rows]
+        keep = allowed[rows, cols]
+        rows, cols = rows[keep], cols[keep]
+        if not len(rows):
+            continue
+        keys = (rows + start).astype(np.int64) * m + cols
+        outside = ~_contains(known, keys)
+        rows, cols, keys = rows[outside] + start, cols[outside], keys[outside]
+        if not len(rows):
+            continue
+        exact = np.asarray(score_pairs(rows, cols), dtype=np.float64)
+        checked += len(rows)
+        reduced = exact - prices[cols]
+        np.maximum.at(value, rows, reduced)
+        gain = reduced - own[rows]
+        beats = gain > TIE
+        missed.append(keys[beats])
+        missed_gain.append(gain[beats])
+        missed_score.append(exact[beats])
+    keys = np.concatenate(missed) if missed else np.zeros(0, np.int64)
+    gain = np.concatenate(missed_gain) if missed else np.zeros(0)
+    scores = np.concatenate(missed_score) if missed else np.zeros(0)
+    keep = np.sort(_best_per_row(keys // max(m, 1), gain, MAX_NEW_PER_MENTEE))
+    if counts is not None:
+        degree = counts[1]
+    matchable = int(min(has_edges.sum(), np.minimum(graph.capacity, degree).sum()))
+    return PairCheck(
+        upper_bound=dual_total(value, prices, graph.capacity),
+        value=value,
+        prices=prices,
+        missed=keys[keep],
+        missed_score=scores[keep],
+        checked=checked,
+        matchable=matchable,
+        stats={"missed_pairs": len(keys), "checked_pairs": checked},
+    )
