@@ -199,15 +199,6 @@ def match_participants(
     )
     clock.lap("candidates")
     pins = _index_pairs(pinned, space.mentee_index, space.mentor_index)
-    assignment, causes = _solve(
-        found.graph,
-        objective=objective,
-        seed=seed,
-        progress=None,
-        pinned=pins,
-        outside_bound=found.outside_bound,
-    )
-    clock.lap("solve")
 
     def solve_again():
         return _solve(
@@ -218,6 +209,9 @@ def match_participants(
             pinned=pins,
             outside_bound=found.outside_bound,
         )
+
+    assignment, causes = solve_again()
+    clock.lap("solve")
 
     if not found.dense and _repair(
         space, resolved, found, assignment, causes, rules, forbidden, top_k
