@@ -338,3 +338,18 @@ def test_repair_pass_on_a_dense_random_graph():
     assert totals[0] == pytest.approx(totals[1], rel=1e-9)
     bound = lagrangian_bound(graph, proven.prices, int((direct >= 0).sum()), exact_cardinality=True)
     assert totals[1] <= bound <= totals[1] + 1e-6
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_best_edges_keeps_each_mentees_k_best(dense):
+    rng = np.random.default_rng(3)
+    n, m, k = 50, 12, 4
+    keep_pair = np.ones(n * m, dtype=bool) if dense else rng.random(n * m) < 0.6
+    mentee, mentor = np.repeat(np.arange(n), m)[keep_pair], np.tile(np.arange(m), n)[keep_pair]
+    score = rng.random(len(mentee))
+    graph = CandidateGraph.from_edges(n, m, mentee, mentor, score, np.ones(m))
+    kept = repair.best_edges(graph, k)
+    for i in range(n):
+        mine = np.flatnonzero(graph.mentee == i)
+        expected = mine[np.argsort(-score[mine])[:k]]
+        assert sorted(np.flatnonzero(kept & (graph.mentee == i))) == sorted(expected)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tandem.matching.blocks import BLOCK_PAIRS, ScratchBuffers, block_ranges, map_blocks
 from tandem.matching.features import (
     DEFAULT_CONFLICT_RULES,
     FeatureSpace,
@@ -33,6 +34,7 @@ DEFAULT_TOP_K = 20  # enough with the all-pairs bound: missed pairs are added ba
 EDGE_CHUNK = 1_000_000
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 BOUND_SLACK = 1e-5  # float32 rounding between the dense and the edge computations
+NO_ROWS = np.zeros(0, dtype=np.int64)
 PREFERENCE_STEP = 2.0  # explicit rankings sit above every score (scores are <= 1)
 
 UNKNOWN_PAIR_ID = "{kind} {pair!r}: unknown id {id!r}"
@@ -204,19 +206,22 @@ def build_candidates(
         graph = _dense_pass(space, weights, pair_rules, removed, block, progress)
         return CandidateSet(graph=graph, outside_bound=None, removed=removed, dense=True)
     cheap = CheapBound(space, weights)
-    rows = max(1, min(block, dense_limit // max(m, 1)))
-    keys, bounds = [], np.full(n, -np.inf)
-    buffer = np.empty((min(rows, n), m), dtype=np.float32)
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        values = cheap.block(start, stop, out=buffer[: stop - start])
+    values = ScratchBuffers()
+
+    def top_of_block(start: int, stop: int):
+        scores = cheap.block(start, stop, out=values.get((stop - start, m)))
         allowed = _allowed_block(pair_rules, start, stop, removed)
-        ei, ej, bounds[start:stop] = top_per_row(values, top_k, allowed)
-        keys.append((ei + start).astype(np.int64) * m + ej)
+        rows, cols, left_out = top_per_row(scores, top_k, allowed)
+        return start, stop, (rows + start).astype(np.int64) * m + cols, left_out
+
+    keys, bounds = [], np.full(n, -np.inf)
+    for start, stop, found, left_out in map_blocks(top_of_block, _ranges(n, m, block)):
+        keys.append(found)
+        bounds[start:stop] = left_out
         if progress:
             progress(stop - start)
     keys = np.concatenate(keys)
-    more = _mentor_side(cheap, pair_rules, keys, top_k, max(dense_limit, EDGE_CHUNK))
+    more = _mentor_side(cheap, pair_rules, keys, top_k, BLOCK_PAIRS)
     graph = _graph(space, weights, _unique(np.concatenate([keys, more, pins])))
     # A mentee with no allowed pair left outside: any bound holds, and 0 is the floor.
     outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK
@@ -236,26 +241,38 @@ def _mentor_side(cheap: CheapBound, pair_rules: PairRules, keys, top_k: int, pai
     n, m = len(pair_rules.space.mentees), len(pair_rules.space.mentors)
     degree = np.bincount(keys % max(m, 1), minlength=m)
     short = np.flatnonzero((degree < top_k) & ~pair_rules.full)
-    found = [np.zeros(0, dtype=np.int64)]
-    step = max(1, pairs // max(n, 1))
-    for lo in range(0, len(short), step):
-        cols = short[lo : lo + step]
+
+    def top_of_columns(lo: int, hi: int) -> np.ndarray:
+        cols = short[lo:hi]
         values = cheap.take_columns(cols)
         at, mentee, _ = top_per_row(values, top_k, pair_rules.allowed_columns(cols))
-        found.append(mentee.astype(np.int64) * m + cols[at])
-    return np.concatenate(found)
+        return mentee.astype(np.int64) * m + cols[at]
+
+    found = map_blocks(top_of_columns, block_ranges(len(short), n, pairs))
+    return np.concatenate([np.zeros(0, dtype=np.int64), *found])
 
 
-def cheap_blocks(found: CandidateSet, block: int = 2048):
-    """Yield ``(start, values, allowed)`` over all mentees (top-k mode only): the cheap
-    upper bound of every pair in float32, and which pairs the hard constraints allow."""
-    n, m = found.graph.n_mentees, found.graph.n_mentors
-    rows = max(1, min(block, DENSE_LIMIT // max(m, 1)))
-    buffer = np.empty((min(rows, n), m), dtype=np.float32)  # each block overwrites the last
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        values = found.cheap.block(start, stop, out=buffer[: stop - start])
-        yield start, values, found.rules.allowed(start, stop)
+def _ranges(n: int, m: int, block: int) -> list[tuple[int, int]]:
+    """Blocks of at most ``block`` mentees and about ``BLOCK_PAIRS`` pairs."""
+    return block_ranges(n, m, pairs=min(BLOCK_PAIRS, block * max(m, 1)))
+
+
+def cheap_block_loader(found: CandidateSet, skip: np.ndarray = NO_ROWS):
+    """``load(start, stop) -> (values, allowed)`` for mentees ``start:stop`` (top-k mode
+    only): the cheap upper bound of every pair in float32 (in a per-thread buffer, valid
+    until that thread's next call) and which pairs the hard constraints allow; the mentees
+    ``skip`` (sorted) are allowed no pair. Safe to call from several threads at once."""
+    m = found.graph.n_mentors
+    values = ScratchBuffers()
+
+    def load(start: int, stop: int):
+        block = found.cheap.block(start, stop, out=values.get((stop - start, m)))
+        allowed = found.rules.allowed(start, stop)
+        lo, hi = np.searchsorted(skip, [start, stop])
+        allowed[skip[lo:hi] - start] = False
+        return block, allowed
+
+    return load
 
 
 def edge_scores(space: FeatureSpace, weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:

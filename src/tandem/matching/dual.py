@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tandem.matching.blocks import block_ranges, map_blocks
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import flow_duals
 from tandem.matching.solvers.flow import integer_weights
@@ -205,11 +206,12 @@ def _best_per_row(rows: np.ndarray, gain: np.ndarray, limit: int) -> np.ndarray:
 def check_all_pairs(
     graph: CandidateGraph,
     prices: np.ndarray,
-    blocks,
+    load,
     score_pairs,
     *,
     uncounted: float = 0.0,
     counts: tuple[np.ndarray, np.ndarray] | None = None,
+    ranges: list[tuple[int, int]] | None = None,
 ) -> PairCheck:
     """One pass over every allowed pair: the bound of the module notes, and missed pairs.
 
@@ -219,18 +221,23 @@ def check_all_pairs(
         The candidate graph the assignment was solved on (exact scores).
     prices : array of float, shape (n_mentors,)
         Mentor prices (any values; negative ones are raised to 0).
-    blocks : iterable of (start, values, allowed)
-        ``values`` (float32, rows ``start:start + len(values)``, one column per mentor) is an
-        upper bound on the score of each allowed pair, up to ``FLOAT32_SLACK + uncounted``;
-        ``allowed`` (bool, same shape) says which pairs the hard constraints allow, or is None
-        when ``values`` is ``-inf`` exactly there. Consumed once; blocks may be rewritten.
+    load : callable
+        ``load(start, stop) -> (values, allowed)`` for mentees ``start:stop``: ``values``
+        (float32, one column per mentor; it may be overwritten) is an upper bound on the score
+        of each allowed pair, up to ``FLOAT32_SLACK + uncounted``; ``allowed`` (bool, same
+        shape) says which pairs the hard constraints allow, or is None when ``values`` is
+        ``-inf`` exactly there. Called from several threads at once (see
+        :func:`~tandem.matching.blocks.map_blocks`).
     score_pairs : callable
-        ``score_pairs(i, j)`` gives exact scores of pairs (arrays of mentee, mentor indices).
+        ``score_pairs(i, j)`` gives exact scores of pairs (arrays of mentee, mentor indices);
+        also called from several threads.
     uncounted : float
         Largest score share the block values leave out.
     counts : (array of bool, array of int), optional
         Upper bounds on which mentees have an allowed pair and on each mentor's number of
         allowed pairs (for ``matchable``); counted from the blocks when not given.
+    ranges : list of (start, stop), optional
+        The blocks; by default :func:`~tandem.matching.blocks.block_ranges`.
 
     Returns
     -------
@@ -239,70 +246,36 @@ def check_all_pairs(
     Notes
     -----
     O(n m) for the pass plus the exact scores of the pairs whose bound beats the mentee's
-    value by more than ``TIE``; memory O(block + n + m). A pair within ``TIE`` of the value
-    is not scored: its bound is taken instead, which adds at most ``TIE + FLOAT32_SLACK`` per
-    mentee to the bound.
+    value by more than ``TIE``; memory O(blocks in flight + n + m). A pair within ``TIE`` of
+    the value is not scored: its bound is taken instead, which adds at most
+    ``TIE + FLOAT32_SLACK`` per mentee to the bound.
 
     Examples
     --------
     >>> g = CandidateGraph.from_edges(2, 2, [0, 1], [0, 0], [0.9, 0.5], [1, 1])
     >>> ub = np.array([[0.9, 0.1], [0.5, 0.8]], dtype=np.float32)
     >>> exact = np.array([[0.9, 0.1], [0.5, 0.7]])
-    >>> found = check_all_pairs(g, np.array([0.5, 0.0]), [(0, ub, None)],
+    >>> found = check_all_pairs(g, np.array([0.5, 0.0]), lambda a, b: (ub[a:b].copy(), None),
     ...                         lambda i, j: exact[i, j])
     >>> found.missed.tolist(), round(found.upper_bound, 4)
     ([3], 1.6)
     """
     n, m = graph.n_mentees, graph.n_mentors
     prices = np.maximum(np.asarray(prices, dtype=np.float64), 0.0)
-    own = graph_values(graph, prices)
-    has_edges = np.zeros(n, dtype=bool)
-    value, known = own.copy(), _sorted_keys(graph)
-    lam32 = prices.astype(np.float32)
-    slack = FLOAT32_SLACK + uncounted
+    check = _BlockCheck(graph, prices, load, score_pairs, uncounted, counts)
+    value, has_edges = check.own.copy(), np.zeros(n, dtype=bool)
     degree = np.zeros(m, dtype=np.int64)
-    missed, missed_gain, missed_score, checked = [], [], [], 0
-    for start, values, allowed in blocks:
-        stop = start + len(values)
-        if allowed is None:
-            allowed = values > -np.inf
-        if counts is None:
-            degree += allowed.sum(axis=0)
-            has_edges[start:stop] = allowed.any(axis=1)
-        else:
-            has_edges[start:stop] = counts[0][start:stop]
-        values -= lam32[None, :]
-        base = own[start:stop]
-        limit = base + TIE - slack
-        # Pairs not looked at one by one are bounded by min(top, limit) + slack, where top
-        # (the row's best, forbidden pairs included) is at least the best allowed one.
-        top = np.where(has_edges[start:stop], values.max(axis=1), -np.inf)
-        value[start:stop] = np.maximum(base, np.minimum(top, limit) + slack)
-        limit32 = limit.astype(np.float32)
-        hot = np.flatnonzero(top > limit32)  # only these rows hold pairs above the limit
-        rows, cols = np.nonzero(values[hot] > limit32[hot, None])
-        rows = hot[rows]
-        keep = allowed[rows, cols]
-        rows, cols = rows[keep], cols[keep]
-        if not len(rows):
-            continue
-        keys = (rows + start).astype(np.int64) * m + cols
-        outside = ~_contains(known, keys)
-        rows, cols, keys = rows[outside] + start, cols[outside], keys[outside]
-        if not len(rows):
-            continue
-        exact = np.asarray(score_pairs(rows, cols), dtype=np.float64)
-        checked += len(rows)
-        reduced = exact - prices[cols]
-        np.maximum.at(value, rows, reduced)
-        gain = reduced - own[rows]
-        beats = gain > TIE
-        missed.append(keys[beats])
-        missed_gain.append(gain[beats])
-        missed_score.append(exact[beats])
-    keys = np.concatenate(missed) if missed else np.zeros(0, np.int64)
-    gain = np.concatenate(missed_gain) if missed else np.zeros(0)
-    scores = np.concatenate(missed_score) if missed else np.zeros(0)
+    found = []
+    for block in map_blocks(check, ranges if ranges is not None else block_ranges(n, m)):
+        value[block.start : block.stop] = block.value
+        has_edges[block.start : block.stop] = block.has_edges
+        if block.degree is not None:
+            degree += block.degree
+        found.append(block)
+    keys = np.concatenate([b.keys for b in found] or [np.zeros(0, np.int64)])
+    gain = np.concatenate([b.gain for b in found] or [np.zeros(0)])
+    scores = np.concatenate([b.scores for b in found] or [np.zeros(0)])
+    checked = sum(b.checked for b in found)
     keep = np.sort(_best_per_row(keys // max(m, 1), gain, MAX_NEW_PER_MENTEE))
     if counts is not None:
         degree = counts[1]
@@ -317,3 +290,71 @@ def check_all_pairs(
         matchable=matchable,
         stats={"missed_pairs": len(keys), "checked_pairs": checked},
     )
+
+
+@dataclass
+class _CheckedBlock:
+    """What one block of mentees contributes to a :class:`PairCheck`."""
+
+    start: int
+    stop: int
+    value: np.ndarray
+    has_edges: np.ndarray
+    degree: np.ndarray | None
+    keys: np.ndarray
+    gain: np.ndarray
+    scores: np.ndarray
+    checked: int
+
+
+class _BlockCheck:
+    """The per-block work of :func:`check_all_pairs`; reads shared state, writes none."""
+
+    def __init__(self, graph, prices, load, score_pairs, uncounted, counts):
+        self.m, self.prices, self.load, self.score_pairs = (
+            graph.n_mentors,
+            prices,
+            load,
+            score_pairs,
+        )
+        self.own, self.known = graph_values(graph, prices), _sorted_keys(graph)
+        self.lam32 = prices.astype(np.float32)
+        self.slack, self.counts = FLOAT32_SLACK + uncounted, counts
+
+    def __call__(self, start: int, stop: int) -> _CheckedBlock:
+        values, allowed = self.load(start, stop)
+        if allowed is None:
+            allowed = values > -np.inf
+        if self.counts is None:
+            degree, has_edges = allowed.sum(axis=0), allowed.any(axis=1)
+        else:
+            degree, has_edges = None, self.counts[0][start:stop]
+        values -= self.lam32[None, :]
+        base = self.own[start:stop]
+        limit = base + TIE - self.slack
+        # Pairs not looked at one by one are bounded by min(top, limit) + slack, where top
+        # (the row's best, forbidden pairs included) is at least the best allowed one.
+        top = np.where(has_edges, values.max(axis=1), -np.inf)
+        value = np.maximum(base, np.minimum(top, limit) + self.slack)
+        rows, cols = np.nonzero(values > limit.astype(np.float32)[:, None])
+        keep = allowed[rows, cols]
+        rows, cols = rows[keep], cols[keep]
+        keys = (rows + start).astype(np.int64) * self.m + cols
+        outside = ~_contains(self.known, keys)
+        rows, cols, keys = rows[outside], cols[outside], keys[outside]
+        exact = np.asarray(self.score_pairs(rows + start, cols), dtype=np.float64)
+        reduced = exact - self.prices[cols]
+        np.maximum.at(value, rows, reduced)
+        gain = reduced - self.own[rows + start]
+        beats = gain > TIE
+        return _CheckedBlock(
+            start,
+            stop,
+            value,
+            has_edges,
+            degree,
+            keys[beats],
+            gain[beats],
+            exact[beats],
+            len(rows),
+        )

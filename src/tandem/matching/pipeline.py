@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tandem.matching.blocks import one_blas_thread
 from tandem.matching.candidates import (
     DEFAULT_TOP_K,
     DENSE_LIMIT,
@@ -20,7 +21,7 @@ from tandem.matching.candidates import (
     CandidateSet,
     add_pairs,
     build_candidates,
-    cheap_blocks,
+    cheap_block_loader,
     edge_scores,
     repair,
 )
@@ -105,6 +106,7 @@ def _index_pairs(pairs: Iterable[tuple[str, str]], mentee_index, mentor_index) -
     return out
 
 
+@one_blas_thread
 def match_participants(
     mentees: Sequence[Mentee],
     mentors: Sequence[Mentor],
@@ -165,7 +167,8 @@ def match_participants(
     :data:`~tandem.matching.candidates.DENSE_LIMIT`, else for top-k candidates; the solver
     gets ``outside_bound`` so its reported upper bound covers all pairs. In top-k mode
     ``optimal`` then proves a Lagrangian bound over every allowed pair with the flow's mentor
-    prices and repairs the candidate graph (report: ``upper_bound``, ``gap``, ``bound``).
+    prices and repairs the candidate graph (report: ``upper_bound``, ``gap``, ``bound``);
+    ``fair`` and ``stable`` get the same bound on the best total, without the repair.
 
     Examples
     --------
@@ -219,9 +222,9 @@ def match_participants(
         assignment, causes = solve_again()
         clock.lap("repair")
     proof = None
-    if not found.dense and objective == "optimal":
+    if not found.dense:
         assignment, causes, proof = _close_gap(
-            space, resolved, found, (assignment, causes), solve_again, gap_target, pins
+            space, resolved, found, (assignment, causes), solve_again, gap_target, pins, objective
         )
         clock.lap("bound")
     result = _result(space, resolved, found, assignment, causes)
@@ -245,23 +248,32 @@ def match_participants(
     return result
 
 
-def _close_gap(space, weights, found: CandidateSet, solved, solve_again, gap_target, pins):
-    """Prove a bound over all pairs; while it leaves a gap, add the missed pairs and re-solve.
+def _close_gap(
+    space, weights, found: CandidateSet, solved, solve_again, gap_target, pins, objective
+):
+    """Prove a bound over all pairs; for ``optimal``, while it leaves a gap, add the missed
+    pairs and re-solve.
 
     Each round is one pass of the cheap bound over all pairs (:func:`~tandem.matching.dual.
     check_all_pairs`) with the optimal flow's mentor prices, then a solve on the grown graph.
-    Pinned mentees and their seats are taken out first (their scores are fixed), so the
-    prices are those of the problem the solver really solved.
-    Returns the final assignment, its unmatched causes and a summary for the report.
+    ``fair`` and ``stable`` get one pass, priced by the optimal assignment of their candidate
+    graph: the bound on the best total over all pairs, against which their own total shows
+    what fairness or stability costs. Pinned mentees and their seats are taken out first
+    (their scores are fixed), so the prices are those of the problem the solver really
+    solved. Returns the final assignment, its unmatched causes and a summary for the report.
     """
     (assignment, causes), added, rounds = solved, 0, 0
     pinned = np.array(sorted({i for i, _ in pins}), dtype=np.int64)
     while True:
         graph, mentor_of, pinned_total = _without_pins(found.graph, assignment.mentor_of, pins)
+        if objective != "optimal":
+            mentor_of = _solve(
+                graph, objective="optimal", pinned=[], seed=0, progress=None, outside_bound=None
+            )[0].mentor_of
         check = check_all_pairs(
             graph,
             mentor_prices(graph, mentor_of),
-            _skip_rows(cheap_blocks(found), pinned),
+            cheap_block_loader(found, skip=pinned),
             lambda i, j: edge_scores(space, weights, i, j),
             uncounted=found.cheap.uncounted(),
             counts=found.rules.counts(),
@@ -269,7 +281,7 @@ def _close_gap(space, weights, found: CandidateSet, solved, solve_again, gap_tar
         bound = min(pinned_total + check.upper_bound, assignment.upper_bound)
         gap = (bound - assignment.total_score) / max(abs(bound), 1e-12)
         done = gap <= gap_target or not len(check.missed) or rounds >= MAX_BOUND_ROUNDS
-        if done:
+        if done or objective != "optimal":
             break
         added += add_pairs(space, weights, found, check.missed)
         assignment, causes = solve_again()
@@ -307,14 +319,6 @@ def _without_pins(graph: CandidateGraph, mentor_of, pins):
     mentor_of = mentor_of.copy()
     mentor_of[mentees] = -1
     return rest, mentor_of, pinned_total
-
-
-def _skip_rows(blocks, rows: np.ndarray):
-    """The blocks with the mentees ``rows`` (sorted) allowed no pair."""
-    for start, values, allowed in blocks:
-        lo, hi = np.searchsorted(rows, [start, start + len(values)])
-        allowed[rows[lo:hi] - start] = False
-        yield start, values, allowed
 
 
 def _repair(space, weights, found, assignment, causes, rules, forbidden, top_k) -> int:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import scipy as sp
 
+from tandem.matching.blocks import ScratchBuffers
 from tandem.matching.features import (
     AVAILABILITY_FULL_HOURS,
     NEUTRAL,
@@ -160,7 +161,7 @@ class CheapBound:
         self.left = np.ascontiguousarray(np.hstack([factor, self.const_a[:, None]]))
         ones = np.ones((1, len(b.ids)), dtype=np.float32)
         self.right = np.ascontiguousarray(np.vstack([rest, ones]))
-        self._buffer = np.zeros(0, dtype=np.float32)
+        self._scratch = ScratchBuffers()
 
     @staticmethod
     def _categories(space: FeatureSpace, w) -> tuple[list, list]:
@@ -220,10 +221,7 @@ class CheapBound:
             tags = self.sparse_bt[cols] @ self.sparse_a[rows].toarray().T
             cheap += np.ascontiguousarray(np.asarray(tags).T)
         if self.hours_table is not None and cols is ALL:
-            size = cheap.size
-            if len(self._buffer) < size:
-                self._buffer = np.empty(size, dtype=np.float32)
-            scratch = self._buffer[:size].reshape(cheap.shape)
+            scratch = self._scratch.get(cheap.shape)
             np.take(self.hours_table, self.hours_code[rows], axis=0, out=scratch, mode="clip")
             cheap += scratch
         elif self.hours_table is not None:
