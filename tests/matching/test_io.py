@@ -149,6 +149,19 @@ class TestErrors:
         ]
         assert found[0][2] == "duplicate id 'm1' (first on row 2)"
 
+    def test_a_repeated_bad_cell_is_reported_on_every_row(self, tmp_path):
+        """The parsers are cached, so this checks that failures are not cached away."""
+        text = "id,capacity,availability,working_style\n" + "".join(
+            f"m{row},1,Mon 9-10,pace=9\n" for row in (1, 2)
+        )
+        found = errors_of(mio.read_mentors, write(tmp_path, "r.csv", text))
+        assert [(row, column) for row, column, _ in found] == [
+            (2, "working_style"),
+            (2, "availability"),
+            (3, "working_style"),
+            (3, "availability"),
+        ]
+
     def test_errors_of_both_files_come_together(self, tmp_path):
         with pytest.raises(InputError) as caught:
             mio.read_inputs(

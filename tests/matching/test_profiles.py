@@ -115,6 +115,42 @@ class TestFieldParsers:
             pf.parse_languages("english")
 
 
+class TestParseCaches:
+    """The cell parsers are memoised; a cache hit must look exactly like a fresh parse."""
+
+    def test_hits_equal_the_uncached_parse(self):
+        cells = ["sql; Python ;;", "", "en;DE", "Mon 09:00-10:00"]
+        pf.split_list.cache_clear()
+        for cell in cells:
+            assert pf.split_list(cell) == pf.split_list.__wrapped__(cell)
+            assert pf.split_list(cell) == pf.split_list.__wrapped__(cell)
+        assert pf.split_list.cache_info().hits == len(cells)
+
+    def test_callers_get_their_own_mutable_results(self):
+        window = pf.parse_window("Mon-Tue 09:00-10:00")
+        window.clear()
+        assert pf.parse_window("Mon-Tue 09:00-10:00") == [(0, 540, 600), (1, 540, 600)]
+        style = pf.parse_working_style("Structure=4; pace=3")
+        style["pace"] = 5
+        assert pf.parse_working_style("Structure=4; pace=3") == {"structure": 4, "pace": 3}
+
+    def test_bad_cells_raise_on_every_call(self):
+        for _ in range(2):
+            with pytest.raises(ValueError, match="bad availability window 'Mon 9-10'"):
+                pf.parse_window("Mon 9-10")
+            with pytest.raises(ValueError, match="bad availability window 'Mon 9-10'"):
+                pf.check_window("Mon 9-10")
+            with pytest.raises(ValueError, match="working_style"):
+                pf.parse_working_style("pace=9")
+
+    def test_caches_are_bounded(self):
+        for index in range(pf.PARSE_CACHE_SIZE + 10):
+            pf.split_list(f"tag{index};other")
+        info = pf.split_list.cache_info()
+        assert info.maxsize == pf.PARSE_CACHE_SIZE
+        assert info.currsize == pf.PARSE_CACHE_SIZE
+
+
 class TestRecords:
     def test_records_validate(self):
         with pytest.raises(ValueError, match="format must be"):

@@ -421,7 +421,9 @@ class PairRules:
             ca, cb = combos[1][:, None], self.city_b[None, :]
             table &= (ca < 0) | (cb < 0) | (ca == cb)
         table[:, self.full] = False
-        return table, code.reshape(-1)
+        # Row gathers from a C-ordered table copy whole rows; the fancy index above leaves
+        # it column-ordered, which made each block's gather some twenty times slower.
+        return np.ascontiguousarray(table), code.reshape(-1)
 
     def allowed(self, start: int, stop: int) -> np.ndarray:
         """Allowed pairs of mentees ``start:stop`` against every mentor."""

@@ -38,6 +38,9 @@ BAD_CAPACITY = "capacity must be a whole number >= 0 (got {value!r})"
 BAD_BOOL = "expected true or false (got {value!r})"
 BAD_STYLE = "working_style must look like 'structure=4;pace=3' with values 1-5 (got {value!r})"
 BAD_LANGUAGE = "language {value!r} is not a two-letter ISO 639-1 code"
+# Bound for the caches of the cell parsers below: a large file repeats a few thousand distinct
+# cells (windows, language lists, style strings) across its rows, so hits dominate.
+PARSE_CACHE_SIZE = 4096
 
 _WINDOW_RE = re.compile(
     r"^\s*(?P<d1>[A-Za-z]+)(?:\s*-\s*(?P<d2>[A-Za-z]+))?\s+"
@@ -130,7 +133,7 @@ def check_person(person: Person) -> None:
     if person.timezone:
         check_timezone(person.timezone)
     for window in person.availability:
-        parse_window(window)
+        check_window(window)
     if person.format and person.format not in FORMATS:
         raise ValueError(BAD_FORMAT.format(value=person.format))
     if person.cadence and person.cadence not in CADENCES:
@@ -142,15 +145,17 @@ def check_person(person: Person) -> None:
             raise ValueError(BAD_STYLE.format(value=person.working_style))
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def split_list(value: str) -> tuple[str, ...]:
     """Split a ``;``-separated cell, dropping blanks.
 
     >>> split_list(" sql; Python ;;")
     ('sql', 'Python')
     """
-    return tuple(part.strip() for part in (value or "").split(";") if part.strip())
+    return tuple(filter(None, map(str.strip, (value or "").split(";"))))
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def normalise_tag(tag: str) -> str:
     """Skills and identity tags compare case- and space-insensitively.
 
@@ -190,6 +195,21 @@ def parse_window(text: str) -> list[tuple[int, int, int]]:
     >>> parse_window("mon-tue 9:00-10:30")
     [(0, 540, 630), (1, 540, 630)]
     """
+    return list(_window_parts(text))
+
+
+def check_window(text: str) -> None:
+    """Raise what :func:`parse_window` raises for a bad window, without building its list.
+
+    ``io`` checks each window of a row and the record checks them again when built; both are
+    cache lookups after the first sight of a window.
+    """
+    _window_parts(text)
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _window_parts(text: str) -> tuple[tuple[int, int, int], ...]:
+    """Cached body of :func:`parse_window` (a tuple, so hits cannot be changed by callers)."""
     match = _WINDOW_RE.match(text or "")
     if not match:
         raise ValueError(BAD_WINDOW.format(value=text))
@@ -201,7 +221,7 @@ def parse_window(text: str) -> list[tuple[int, int, int]]:
     if end < start:
         end += 24 * 60
     days = range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)]
-    return [(day, start, end) for day in days]
+    return tuple((day, start, end) for day in days)
 
 
 def _day(token: str, text: str) -> int:
@@ -250,6 +270,7 @@ def _availability_bits(windows: tuple[str, ...], timezone: str) -> np.ndarray:
     return np.packbits(padded, bitorder="little").view(np.uint64)
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_seniority(value: str) -> float | None:
     """``''`` is no preference; otherwise a number from 0 to 10.
 
@@ -267,6 +288,7 @@ def parse_seniority(value: str) -> float | None:
     return number
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_capacity(value: str) -> int:
     """A whole number >= 0 (``'2'``, ``'2.0'``); anything else raises.
 
@@ -283,6 +305,7 @@ def parse_capacity(value: str) -> int:
     return int(number)
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_bool(value: str) -> bool:
     """``true/false/yes/no/1/0``, case-insensitive; empty is false.
 
@@ -303,6 +326,12 @@ def parse_working_style(value: str) -> dict[str, int]:
     >>> parse_working_style("Structure=4; pace=3")
     {'structure': 4, 'pace': 3}
     """
+    return _style(value).copy()
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _style(value: str) -> dict[str, int]:
+    """Cached body of :func:`parse_working_style`, which hands each caller its own copy."""
     style: dict[str, int] = {}
     for part in split_list(value):
         key, sep, number = part.partition("=")
@@ -314,6 +343,7 @@ def parse_working_style(value: str) -> dict[str, int]:
     return style
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_languages(value: str) -> tuple[str, ...]:
     """Lower-cased two-letter codes.
 
@@ -327,6 +357,7 @@ def parse_languages(value: str) -> tuple[str, ...]:
     return codes
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_choice(value: str, choices: tuple[str, ...], message: str) -> str:
     """Lower-case ``value`` and check it is one of ``choices`` (empty is allowed).
 
