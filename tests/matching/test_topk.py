@@ -140,6 +140,7 @@ def test_low_rank_factoring_keeps_an_upper_bound():
     right = rng.random((40, 2000)).astype(np.float32)
     factor, rest = _low_rank(left, right)
     assert factor.shape[1] < 20
+    assert np.array_equal(factor[:, -1], left[:, -1])  # the per-mentee constant, unfactored
     exact = left.astype(np.float64) @ right.astype(np.float64)
     approx = factor.astype(np.float64) @ rest.astype(np.float64)
     assert (approx >= exact - 1e-4).all() and np.abs(approx - exact).max() < 0.05

@@ -89,6 +89,16 @@ def map_blocks(
             yield pending.popleft().result()
 
 
+def for_each_block(
+    work: Callable[[int, int], object],
+    ranges: Sequence[tuple[int, int]],
+    workers: int | None = None,
+) -> None:
+    """:func:`map_blocks` for work done for its effect (each block writes its own rows)."""
+    for _ in map_blocks(work, ranges, workers):
+        pass
+
+
 class ScratchBuffers(threading.local):
     """One reusable float32 buffer per thread: a block written into memory that is already
     mapped costs no page faults."""

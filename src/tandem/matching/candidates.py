@@ -35,6 +35,7 @@ EDGE_CHUNK = 1_000_000
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 BOUND_SLACK = 1e-5  # float32 rounding between the dense and the edge computations
 NO_ROWS = np.zeros(0, dtype=np.int64)
+MENTOR_SIDE_PAIRS = 16_000_000  # per block of mentor columns: a wider product, run less often
 PREFERENCE_STEP = 2.0  # explicit rankings sit above every score (scores are <= 1)
 
 UNKNOWN_PAIR_ID = "{kind} {pair!r}: unknown id {id!r}"
@@ -221,7 +222,7 @@ def build_candidates(
         if progress:
             progress(stop - start)
     keys = np.concatenate(keys)
-    more = _mentor_side(cheap, pair_rules, keys, top_k, BLOCK_PAIRS)
+    more = _mentor_side(cheap, pair_rules, keys, top_k, MENTOR_SIDE_PAIRS)
     graph = _graph(space, weights, _unique(np.concatenate([keys, more, pins])))
     # A mentee with no allowed pair left outside: any bound holds, and 0 is the floor.
     outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import scipy as sp
 
-from tandem.matching.blocks import ScratchBuffers
+from tandem.matching.blocks import ScratchBuffers, block_ranges, for_each_block
 from tandem.matching.features import (
     AVAILABILITY_FULL_HOURS,
     NEUTRAL,
@@ -153,14 +153,10 @@ class CheapBound:
         left.append(np.ones((len(a.ids), 1)))
         right.append(_jitter(len(b.ids), 1)[None, :])
         self.const_a += _jitter(len(a.ids), 2)
-        factor, rest = _low_rank(
-            np.ascontiguousarray(np.hstack(left), dtype=np.float32),
-            np.ascontiguousarray(np.vstack(right), dtype=np.float32),
-        )
         # The per-mentee constant rides along in the product as one more column.
-        self.left = np.ascontiguousarray(np.hstack([factor, self.const_a[:, None]]))
-        ones = np.ones((1, len(b.ids)), dtype=np.float32)
-        self.right = np.ascontiguousarray(np.vstack([rest, ones]))
+        left.append(self.const_a[:, None])
+        right.append(np.ones((1, len(b.ids))))
+        self.left, self.right = _low_rank(_float32(left, axis=1), _float32(right, axis=0))
         self._scratch = ScratchBuffers()
 
     @staticmethod
@@ -265,12 +261,20 @@ def _hours_table(hours_a, hours_b, space: FeatureSpace, weight: float):
     _, first, code = np.unique(keys, return_index=True, return_inverse=True)
     if len(first) * hours_b.shape[0] * 4 > HOURS_TABLE_BYTES:
         return None
-    table = hours_a[first] @ hours_b.T
-    table *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)
-    np.minimum(table, np.float32(1.0), out=table)
-    _fill_unknown(table, known_a[first], space.mentor.has_availability, NEUTRAL)
-    table *= np.float32(weight)
-    return np.ascontiguousarray(table, dtype=np.float32), code.reshape(-1)
+    patterns, known_patterns = hours_a[first], known_a[first]
+    hours_bt, known_b = np.ascontiguousarray(hours_b.T), space.mentor.has_availability
+    table = np.empty((len(first), hours_b.shape[0]), dtype=np.float32)
+
+    def fill(lo: int, hi: int) -> None:
+        rows = table[lo:hi]
+        np.matmul(patterns[lo:hi], hours_bt, out=rows)
+        rows *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)
+        np.minimum(rows, np.float32(1.0), out=rows)
+        _fill_unknown(rows, known_patterns[lo:hi], known_b, NEUTRAL)
+        rows *= np.float32(weight)
+
+    for_each_block(fill, block_ranges(*table.shape))
+    return table, code.reshape(-1)
 
 
 def _cap_never_binds(hours_a: np.ndarray, hours_b: np.ndarray) -> bool:
@@ -281,6 +285,12 @@ def _cap_never_binds(hours_a: np.ndarray, hours_b: np.ndarray) -> bool:
     return bool(min(most_a, most_b) <= AVAILABILITY_FULL_HOURS)
 
 
+def _float32(pieces: list, axis: int) -> np.ndarray:
+    """The pieces joined along ``axis`` into one C-ordered float32 array, each converted on
+    its way in (no float64 copy of the whole, which is hundreds of MB at scale)."""
+    return np.concatenate(pieces, axis=axis, dtype=np.float32, casting="same_kind")
+
+
 def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
     """``left @ right`` as ``A @ B`` with fewer columns when ``left`` has low rank.
 
@@ -288,29 +298,32 @@ def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
     tolerance), so ``left @ right <= A_r @ (V_r^T right) + |E_i| |right_j|`` by
     Cauchy-Schwarz: one more column keeps the product an upper bound whatever is dropped.
     Texts from a few templates and small tag vocabularies make the rank a fraction of the
-    width, and the cost of every block shrinks with it.
+    width, and the cost of every block shrinks with it. The last column of ``left`` (and
+    row of ``right``: the per-mentee constant) is passed through as it is.
     """
-    n, d = left.shape
+    n, d = left.shape[0], left.shape[1] - 1
     if n * right.shape[1] < LOW_RANK_MIN_PAIRS:
         return left, right
     # The basis may come from a sample of rows: a row outside its span only gets a larger
     # residual column, and the bound stays valid.
-    sample = left[:: max(1, n // LOW_RANK_SAMPLE)].astype(np.float64)
+    sample = left[:: max(1, n // LOW_RANK_SAMPLE), :d].astype(np.float64)
     gram = sample.T @ sample
     values, vectors = np.linalg.eigh(gram)
     keep = values > LOW_RANK_TOLERANCE * max(values.max(initial=0.0), 1e-300)
     if keep.sum() + 1 > LOW_RANK_WORTH * d:
         return left, right
     basis = vectors[:, keep]
-    factor = np.empty((n, basis.shape[1] + 1), dtype=np.float32)
+    rank = basis.shape[1]
+    factor = np.empty((n, rank + 2), dtype=np.float32)
     for lo in range(0, n, chunk):
-        part = left[lo : lo + chunk].astype(np.float64)
+        part = left[lo : lo + chunk, :d].astype(np.float64)
         reduced = part @ basis
-        factor[lo : lo + chunk, :-1] = reduced
-        factor[lo : lo + chunk, -1] = np.linalg.norm(part - reduced @ basis.T, axis=1)
-    right64 = right.astype(np.float64)
+        factor[lo : lo + chunk, :rank] = reduced
+        factor[lo : lo + chunk, rank] = np.linalg.norm(part - reduced @ basis.T, axis=1)
+        factor[lo : lo + chunk, rank + 1] = left[lo : lo + chunk, d]
+    right64 = right[:d].astype(np.float64)
     rest = np.linalg.norm(right64, axis=0)[None, :]
-    return factor, np.ascontiguousarray(np.vstack([basis.T @ right64, rest]), dtype=np.float32)
+    return factor, _float32([basis.T @ right64, rest, right[d:]], axis=0)
 
 
 def _format_terms(space: FeatureSpace) -> tuple[list, list]:
