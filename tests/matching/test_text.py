@@ -3,6 +3,7 @@ import importlib.util
 import numpy as np
 import pytest
 
+import tandem.matching.text as text_module
 from tandem.matching.text import (
     MODEL_NOT_INSTALLED,
     BuiltinEmbedder,
@@ -88,6 +89,11 @@ class TestBuiltinEmbedder:
             "test",
         ]
 
+    @pytest.mark.parametrize("written", ["1:1s", "1-on-1", "1 - on - 1", "1 : 1"])
+    def test_one_on_one_however_written(self, written):
+        words = ["weekly", "one", "on", "one", "with", "a", "coach"]
+        assert tokenize(f"weekly {written} with a coach") == words
+
     def test_protocol(self, embedder):
         assert isinstance(embedder, Embedder)
 
@@ -103,3 +109,15 @@ def test_model_embedder_explains_the_missing_extra():
 def test_model_embedder_is_normalised():
     vectors = SentenceTransformerEmbedder().embed(["data visualisation", ""])
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), [1, 0], atol=1e-5)
+
+
+def test_remembered_hits_are_bounded_and_change_nothing(monkeypatch):
+    texts = ["dashboards in Tableau", "user story mapping", "tell a story", "SQL and Python"]
+    fresh = [BuiltinEmbedder().concepts(text) for text in texts]
+    monkeypatch.setattr(text_module, "RECENT_TEXTS", 2)
+    embedder = BuiltinEmbedder()
+    first = embedder.embed(texts)
+    again = embedder.embed(texts[:1])  # its hits were forgotten: the bound is 2
+    assert len(embedder._recent_hits) == 2
+    np.testing.assert_array_equal(again[0], first[0])
+    assert [embedder.concepts(text) for text in texts] == fresh

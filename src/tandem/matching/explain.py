@@ -79,14 +79,15 @@ def explain_pairs(space: FeatureSpace, weights: Mapping[str, float], i, j) -> li
     'shares goals in data visualisation; both prefer biweekly'
     """
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
-    values = pair_features(space, i, j)
-    hours = overlap_hours(space, i, j)
+    # Plain lists: reading numpy arrays one element at a time is slow on large runs.
+    values = {name: column.tolist() for name, column in pair_features(space, i, j).items()}
+    hours = overlap_hours(space, i, j).tolist()
     out = []
-    for e in range(len(i)):
+    for e, (mentee, mentor) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
         criteria = {}
         for name in CRITERIA:
-            value = float(values[name][e])
-            reason = _reason(space, name, value, int(i[e]), int(j[e]), float(hours[e]))
+            value = values[name][e]
+            reason = _reason(space, name, value, mentee, mentor, hours[e])
             criteria[name] = {"value": round(value, 4), "weight": weights[name], "reason": reason}
         out.append({"criteria": criteria, "summary": summary(criteria)})
     return out

@@ -18,8 +18,10 @@ import json
 import os
 import re
 import zlib
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -28,6 +30,8 @@ DIMENSION = 256
 CONCEPT_WEIGHT = 0.9  # share of the vector's norm given to concepts; the rest to plain words
 DOMAIN_SHARE = 0.35  # how strongly a concept also lights up its whole domain
 RELATED_SHARE = 0.3  # and each concept the lexicon lists as related to it
+WORD_CACHE = 65536  # distinct words (and word pairs) whose lookups are remembered
+RECENT_TEXTS = 1 << 18  # texts an embedder remembers the concept hits of, for explanations
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_NOT_INSTALLED = (
     "the sentence-transformers model needs the optional extra: pip install 'tandem[embeddings]'"
@@ -49,7 +53,11 @@ _SPECIAL = (
 # looked up by name.
 _SPECIAL_RE = re.compile("|".join(f"(?P<s{k}>{p})" for k, (p, _) in enumerate(_SPECIAL)))
 _SPECIAL_REPL = {f"s{k}": repl for k, (_, repl) in enumerate(_SPECIAL)}
-_SPECIAL_HINT = re.compile(r"[+#/:&.]|-on-|k8s")  # cheap test: most texts have none
+# Every special but 1-on-1 contains one of _SPECIAL_MARKS, which are far cheaper to look for
+# than the specials themselves and absent from most texts (a full stop is not); 1-on-1 needs
+# a 1 before a dash.
+_SPECIAL_MARKS = ("+", "#", "/", ":", "&", ".net", ".js", "k8s")
+_ONE_DASH = re.compile(r"1\s*-")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
     """
@@ -80,12 +88,14 @@ def tokenize(text: str) -> list[str]:
     ['visualizing', 'dashboard', 'for', 'exec', 'cicd', 'cplusplus']
     """
     lowered = text.lower()
-    if _SPECIAL_HINT.search(lowered):
+    if any(mark in lowered for mark in _SPECIAL_MARKS) or (
+        "-" in lowered and _ONE_DASH.search(lowered)
+    ):
         lowered = _SPECIAL_RE.sub(lambda match: _SPECIAL_REPL[match.lastgroup], lowered)
-    return [_fold(word) for word in _WORD_RE.findall(lowered)]
+    return list(map(_fold, _WORD_RE.findall(lowered)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _fold(word: str) -> str:
     if len(word) > 5:
         word = re.sub(r"is(ation|ations|e|ed|es|ing|er|ers)$", r"iz\1", word)
@@ -119,50 +129,40 @@ class _Lexicon:
                 self.prefix.append((key[0][:-1], key, hits))
             else:
                 self.exact.setdefault(key[0], []).append((key, hits))
-        self._cache: dict[str, list] = {}
-        self._pair_cache: dict[tuple[str, str], list] = {}
+        # Bounded, as the lexicon lives as long as the process and sees every run's words.
+        self._candidates = lru_cache(maxsize=WORD_CACHE)(self._find_candidates)
+        self._viable = lru_cache(maxsize=WORD_CACHE)(self._find_viable)
 
-    def _candidates(self, token: str) -> list:
-        found = self._cache.get(token)
-        if found is None:
-            found = list(self.exact.get(token, []))
-            found += [(key, hits) for head, key, hits in self.prefix if token.startswith(head)]
-            found.sort(key=lambda item: -len(item[0]))
-            found = [
-                (len(key), key, hits, not any(w.endswith("*") for w in key)) for key, hits in found
-            ]
-            self._cache[token] = found
-        return found
+    def _find_candidates(self, token: str) -> tuple:
+        """Phrases that can start at ``token``, longest first; empty for most words."""
+        found = list(self.exact.get(token, []))
+        found += [(key, hits) for head, key, hits in self.prefix if token.startswith(head)]
+        found.sort(key=lambda item: -len(item[0]))
+        return tuple((len(key), key, hits) for key, hits in found)
 
-    def _viable(self, token: str, following: str) -> list:
-        # Candidates whose first two words already match; cached per word pair.
-        key = (token, following)
-        found = self._pair_cache.get(key)
-        if found is None:
-            found = [
-                (length, pattern, hits)
-                for length, pattern, hits, _ in self._candidates(token)
-                if length == 1 or (following and _matches(pattern[1], following))
-            ]
-            self._pair_cache[key] = found
-        return found
+    def _find_viable(self, token: str, following: str) -> tuple:
+        """Candidates whose first two words already match."""
+        return tuple(
+            (length, pattern, hits)
+            for length, pattern, hits in self._candidates(token)
+            if length == 1 or (following and _matches(pattern[1], following))
+        )
 
     def match(self, tokens: list[str]) -> list[tuple[int, float]]:
         """Concept hits ``(concept index, weight)`` for a token list."""
         hits: list[tuple[int, float]] = []
-        position, n_tokens = 0, len(tokens)
-        while position < n_tokens:
-            step = 1
-            following = tokens[position + 1] if position + 1 < n_tokens else ""
-            for length, key, key_hits in self._viable(tokens[position], following):
+        matched_until, following = 0, [*tokens[1:], ""]
+        for position, viable in enumerate(map(self._viable, tokens, following)):
+            if not viable or position < matched_until:
+                continue
+            for length, key, key_hits in viable:
                 if length > 2:
                     window = tokens[position + 2 : position + length]
                     if len(window) < length - 2 or not all(map(_matches, key[2:], window)):
                         continue
                 hits.extend(key_hits)
-                step = length
+                matched_until = position + length
                 break
-            position += step
         return hits
 
 
@@ -171,11 +171,11 @@ def tokenize_raw(phrase: str) -> list[str]:
     return [word for word in re.split(r"[^a-z0-9*]+", phrase.lower()) if word]
 
 
-@lru_cache(maxsize=65536)
-def _bucket(token: str, n_buckets: int) -> int:
+def _word_hash(token: str) -> int:
+    """CRC32 of a word worth hashing, -1 for stop words and single characters."""
     if token in _STOPWORDS or len(token) < 2:
         return -1
-    return zlib.crc32(token.encode()) % n_buckets
+    return zlib.crc32(token.encode())
 
 
 def _matches(pattern: str, token: str) -> bool:
@@ -188,15 +188,6 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(json.loads(source))
 
 
-@lru_cache(maxsize=65536)
-def _concepts(text: str) -> tuple[tuple[str, float], ...]:
-    lexicon, found = _lexicon(), {}
-    for index, weight in lexicon.match(tokenize(text)):
-        label = lexicon.labels[index]
-        found[label] = found.get(label, 0.0) + weight
-    return tuple(found.items())
-
-
 class BuiltinEmbedder:
     """Concept lexicon plus hashed words; deterministic, no download, a few µs per text.
 
@@ -205,7 +196,8 @@ class BuiltinEmbedder:
     The first ``len(concepts) + len(domains)`` dimensions hold concept and domain activations;
     the remaining ones a hashed bag of non-stop words (CRC32, so stable across processes).
     The two parts are normalised separately and weighted ``CONCEPT_WEIGHT`` to the rest.
-    Texts are de-duplicated before embedding.
+    Texts are de-duplicated before embedding. The concept hits of the last ``RECENT_TEXTS``
+    texts embedded are kept, so :meth:`concepts` (explanations of a run's pairs) reuses them.
 
     Examples
     --------
@@ -224,33 +216,68 @@ class BuiltinEmbedder:
         if dimension < self.n_concept + 16:
             raise ValueError(f"dimension must be at least {self.n_concept + 16}")
         self.dimension = dimension
+        # What one hit on concept c adds, as (column, share of the hit's weight): itself, its
+        # domain and its related concepts. Laid flat (c's entries start at spread_start[c]) so
+        # embed spreads a whole batch of hits at once.
+        lexicon = self.lexicon
+        n_names = len(lexicon.names)
+        spread = [
+            [(c, 1.0), (n_names + lexicon.domain_of[c], DOMAIN_SHARE)]
+            + [(other, RELATED_SHARE) for other in lexicon.related[c]]
+            for c in range(n_names)
+        ]
+        self.spread_length = np.array(list(map(len, spread)), dtype=np.int64)
+        self.spread_start = np.cumsum(self.spread_length) - self.spread_length
+        entries = np.array(list(chain.from_iterable(spread)), dtype=np.float64)
+        self.spread_column, self.spread_share = entries[:, 0].astype(np.int64), entries[:, 1]
+        self._recent_hits: OrderedDict[str, list[tuple[int, float]]] = OrderedDict()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         unique, inverse = np.unique(np.asarray(list(texts), dtype=object), return_inverse=True)
-        rows, cols, values = [], [], []
-        n_names, n_words = len(self.lexicon.names), self.dimension - self.n_concept
-        for row, text in enumerate(unique):
-            tokens = tokenize(str(text))
-            for index, weight in self.lexicon.match(tokens):
-                rows += (row, row)
-                cols += (index, n_names + self.lexicon.domain_of[index])
-                values += (weight, DOMAIN_SHARE * weight)
-                for other in self.lexicon.related[index]:
-                    rows.append(row)
-                    cols.append(other)
-                    values.append(RELATED_SHARE * weight)
-            for token in tokens:
-                bucket = _bucket(token, n_words)
-                if bucket >= 0:
-                    rows.append(row)
-                    cols.append(self.n_concept + bucket)
-                    values.append(1.0)
-        flat = np.asarray(rows, dtype=np.int64) * self.dimension + np.asarray(cols, np.int64)
-        weights = np.asarray(values, dtype=np.float64)
-        out = np.bincount(flat, weights=weights, minlength=len(unique) * self.dimension)
+        tokens = list(map(tokenize, map(str, unique)))
+        hits = list(map(self.lexicon.match, tokens))
+        self._remember(unique, hits)
+        concept_cells, concept_values = self._concept_entries(hits)
+        word_cells = self._word_cells(tokens)
+        # bincount adds in order, and each cell's entries keep the order they were found in,
+        # so a vector is the same bits as when it was built text by text.
+        out = np.bincount(
+            np.concatenate([concept_cells, word_cells]),
+            weights=np.concatenate([concept_values, np.ones(len(word_cells))]),
+            minlength=len(unique) * self.dimension,
+        )
         out = out.astype(np.float64, copy=False).reshape(len(unique), self.dimension)
         self._normalise(out)
         return out.astype(np.float32)[inverse.reshape(-1)]
+
+    def _remember(self, texts: np.ndarray, hits: list[list[tuple[int, float]]]) -> None:
+        """Keep the latest texts' hits, so explaining a run's pairs need not match them again."""
+        self._recent_hits.update(zip(texts, hits, strict=True))
+        while len(self._recent_hits) > RECENT_TEXTS:
+            self._recent_hits.popitem(last=False)
+
+    def _concept_entries(self, hits: list[list[tuple[int, float]]]) -> tuple[np.ndarray, ...]:
+        """Flat cell indices and values for every text's concept hits, spread to domains and
+        related concepts."""
+        found = np.array(list(chain.from_iterable(hits)), dtype=np.float64).reshape(-1, 2)
+        concept, weight = found[:, 0].astype(np.int64), found[:, 1]
+        row = np.repeat(np.arange(len(hits)), list(map(len, hits)))
+        length = self.spread_length[concept]
+        hit = np.repeat(np.arange(len(found)), length)  # the hit behind each entry
+        offset = self.spread_start[concept] - (np.cumsum(length) - length)
+        entry = offset[hit] + np.arange(len(hit))
+        cells = row[hit] * self.dimension + self.spread_column[entry]
+        return cells, weight[hit] * self.spread_share[entry]
+
+    def _word_cells(self, tokens: list[list[str]]) -> np.ndarray:
+        """Flat cell indices of the hashed buckets of every text's words worth hashing."""
+        words = list(chain.from_iterable(tokens))
+        hash_of = {word: _word_hash(word) for word in set(words)}  # texts share most words
+        hashes = np.fromiter(map(hash_of.__getitem__, words), dtype=np.int64, count=len(words))
+        row = np.repeat(np.arange(len(tokens)), list(map(len, tokens)))
+        kept = hashes >= 0
+        bucket = hashes[kept] % (self.dimension - self.n_concept)
+        return row[kept] * self.dimension + self.n_concept + bucket
 
     def _normalise(self, out: np.ndarray) -> None:
         concepts, words = out[:, : self.n_concept], out[:, self.n_concept :]
@@ -271,7 +298,14 @@ class BuiltinEmbedder:
         >>> sorted(BuiltinEmbedder().concepts("dashboards in Tableau"))
         ['data visualisation']
         """
-        return dict(_concepts(text))
+        hits = self._recent_hits.get(text)
+        if hits is None:
+            hits = self.lexicon.match(tokenize(text))
+        found: dict[str, float] = {}
+        for index, weight in hits:
+            label = self.lexicon.labels[index]
+            found[label] = found.get(label, 0.0) + weight
+        return found
 
     def shared_concepts(self, a: str, b: str, limit: int = 2) -> list[str]:
         """Labels of concepts both texts mention, strongest first.
@@ -280,7 +314,7 @@ class BuiltinEmbedder:
         ['data visualisation']
         """
         left, right = self.concepts(a), self.concepts(b)
-        common = sorted(set(left) & set(right), key=lambda c: (-left[c] * right[c], c))
+        common = sorted(left.keys() & right.keys(), key=lambda c: (-left[c] * right[c], c))
         return common[:limit]
 
 
