@@ -194,3 +194,20 @@ def test_every_availability_path_bounds_the_exact_score(monkeypatch, table_bytes
     # Without the long week no pair overlaps more than 4 hours: availability goes linear.
     short = CheapBound(FeatureSpace(mentees[1:], mentors), W)
     assert short.hours_linear is (table_bytes == 0)
+
+
+def test_compact_drops_idle_columns_and_keeps_the_product():
+    from tandem.matching.topk import _compact
+
+    rng = np.random.default_rng(4)
+    left = rng.random((50, 8)).astype(np.float32)
+    right = rng.random((8, 30)).astype(np.float32)
+    left[:, 1] = 0  # nobody on the left has it
+    right[2] = 0  # nobody on the right has it
+    right[3] = 0.25  # the same for every mentor: joins the constant
+    right[-1] = 1.0  # the per-mentee constant's row
+    before = left.astype(np.float64) @ right.astype(np.float64)
+    small_left, small_right = _compact(left.copy(), right.copy())
+    assert small_left.shape[1] == small_right.shape[0] == 5
+    after = small_left.astype(np.float64) @ small_right.astype(np.float64)
+    np.testing.assert_allclose(after, before, rtol=1e-6)

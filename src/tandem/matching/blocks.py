@@ -99,6 +99,16 @@ def for_each_block(
         pass
 
 
+def nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of a C-ordered 2-D mask, several times faster on a block: flat
+    positions first, then rows and columns by division (survivors are few).
+
+    >>> [a.tolist() for a in nonzero_2d(np.array([[False, True], [True, True]]))]
+    [[0, 1, 1], [1, 0, 1]]
+    """
+    return np.divmod(np.flatnonzero(mask), mask.shape[1])
+
+
 class ScratchBuffers(threading.local):
     """One reusable float32 buffer per thread: a block written into memory that is already
     mapped costs no page faults."""

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem.matching.blocks import BLOCK_PAIRS, ScratchBuffers, block_ranges, map_blocks
+from tandem.matching.blocks import (
+    BLOCK_PAIRS,
+    ScratchBuffers,
+    block_ranges,
+    for_each_block,
+    map_blocks,
+    nonzero_2d,
+)
 from tandem.matching.features import (
     DEFAULT_CONFLICT_RULES,
     FeatureSpace,
@@ -32,6 +39,7 @@ CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "cit
 DENSE_LIMIT = 20_000_000
 DEFAULT_TOP_K = 20  # enough with the all-pairs bound: missed pairs are added back
 EDGE_CHUNK = 1_000_000
+SCORE_CHUNK = 131_072  # pairs scored at once: their gathered features stay in cache
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 BOUND_SLACK = 1e-5  # float32 rounding between the dense and the edge computations
 NO_ROWS = np.zeros(0, dtype=np.int64)
@@ -276,12 +284,17 @@ def cheap_block_loader(found: CandidateSet, skip: np.ndarray = NO_ROWS):
     return load
 
 
-def edge_scores(space: FeatureSpace, weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Exact scores of the pairs ``(i[e], j[e])``, in chunks of ``EDGE_CHUNK``."""
+def edge_scores(
+    space: FeatureSpace, weights, i: np.ndarray, j: np.ndarray, workers: int | None = None
+) -> np.ndarray:
+    """Exact scores of the pairs ``(i[e], j[e])``, in chunks of ``SCORE_CHUNK`` on
+    ``workers`` threads (by default every core; 1 from inside another pass's worker)."""
     score = np.empty(len(i))
-    for lo in range(0, len(i), EDGE_CHUNK):
-        part = slice(lo, lo + EDGE_CHUNK)
-        score[part] = combine(pair_features(space, i[part], j[part]), weights)
+
+    def score_chunk(lo: int, hi: int) -> None:
+        score[lo:hi] = combine(pair_features(space, i[lo:hi], j[lo:hi]), weights)
+
+    for_each_block(score_chunk, block_ranges(len(i), 1, SCORE_CHUNK), workers)
     return score
 
 
@@ -300,7 +313,7 @@ def _dense_pass(space, weights, pair_rules, removed, block, progress) -> Candida
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         allowed = _allowed_block(pair_rules, start, stop, removed)
-        ei, ej = np.nonzero(allowed)
+        ei, ej = nonzero_2d(allowed)
         features = pair_features(space, np.arange(start, stop)[:, None], np.arange(m)[None, :])
         scores.append(combine(features, weights)[ei, ej])
         mentees.append(ei + start)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.blocks import block_ranges, map_blocks
+from tandem.matching.blocks import block_ranges, map_blocks, nonzero_2d
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import flow_duals
 from tandem.matching.solvers.flow import integer_weights
@@ -336,7 +336,7 @@ class _BlockCheck:
         # (the row's best, forbidden pairs included) is at least the best allowed one.
         top = np.where(has_edges, values.max(axis=1), -np.inf)
         value = np.maximum(base, np.minimum(top, limit) + self.slack)
-        rows, cols = np.nonzero(values > limit.astype(np.float32)[:, None])
+        rows, cols = nonzero_2d(values > limit.astype(np.float32)[:, None])
         keep = allowed[rows, cols]
         rows, cols = rows[keep], cols[keep]
         keys = (rows + start).astype(np.int64) * self.m + cols

@@ -274,7 +274,7 @@ def _close_gap(
             graph,
             mentor_prices(graph, mentor_of),
             cheap_block_loader(found, skip=pinned),
-            lambda i, j: edge_scores(space, weights, i, j),
+            lambda i, j: edge_scores(space, weights, i, j, workers=1),
             uncounted=found.cheap.uncounted(),
             counts=found.rules.counts(),
         )

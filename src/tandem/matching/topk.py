@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import scipy as sp
 
-from tandem.matching.blocks import ScratchBuffers, block_ranges, for_each_block
+from tandem.matching.blocks import ScratchBuffers, block_ranges, for_each_block, nonzero_2d
 from tandem.matching.features import (
     AVAILABILITY_FULL_HOURS,
     NEUTRAL,
@@ -156,7 +156,9 @@ class CheapBound:
         # The per-mentee constant rides along in the product as one more column.
         left.append(self.const_a[:, None])
         right.append(np.ones((1, len(b.ids))))
-        self.left, self.right = _low_rank(_float32(left, axis=1), _float32(right, axis=0))
+        self.left, self.right = _low_rank(
+            *_compact(_float32(left, axis=1), _float32(right, axis=0))
+        )
         self._scratch = ScratchBuffers()
 
     @staticmethod
@@ -291,6 +293,24 @@ def _float32(pieces: list, axis: int) -> np.ndarray:
     return np.concatenate(pieces, axis=axis, dtype=np.float32, casting="same_kind")
 
 
+def _compact(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same product with fewer columns: a column that is zero on either side adds
+    nothing, and one whose right row is the same for every mentor joins the per-mentee
+    constant (the last column, whose right row is all ones). One-hot codes nobody on the
+    other side has, and skills no mentor offers, are typically a tenth of the width.
+    """
+    if not right.shape[1]:
+        return left, right
+    same = np.all(right == right[:, :1], axis=1)
+    same[-1] = False
+    left[:, -1] += (left[:, same].astype(np.float64) @ right[same, 0]).astype(np.float32)
+    keep = (left != 0).any(axis=0) & (right != 0).any(axis=1) & ~same
+    keep[-1] = True
+    if keep.all():
+        return left, right
+    return np.ascontiguousarray(left[:, keep]), np.ascontiguousarray(right[keep])
+
+
 def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
     """``left @ right`` as ``A @ B`` with fewer columns when ``left`` has low rank.
 
@@ -421,7 +441,7 @@ def top_per_row(
     else:
         threshold = sample.min(axis=1)
     threshold = np.maximum(threshold, np.finfo(np.float32).min)  # -inf rows: finite only
-    rows, cols = np.nonzero(values >= threshold[:, None])
+    rows, cols = nonzero_2d(values >= threshold[:, None])
     if allowed is not None:
         ok = allowed[rows, cols]
         rows, cols = rows[ok], cols[ok]
