@@ -200,14 +200,16 @@ def test_compact_drops_idle_columns_and_keeps_the_product():
     from tandem.matching.topk import _compact
 
     rng = np.random.default_rng(4)
-    left = rng.random((50, 8)).astype(np.float32)
-    right = rng.random((8, 30)).astype(np.float32)
-    left[:, 1] = 0  # nobody on the left has it
-    right[2] = 0  # nobody on the right has it
-    right[3] = 0.25  # the same for every mentor: joins the constant
-    right[-1] = 1.0  # the per-mentee constant's row
-    before = left.astype(np.float64) @ right.astype(np.float64)
-    small_left, small_right = _compact(left.copy(), right.copy())
-    assert small_left.shape[1] == small_right.shape[0] == 5
-    after = small_left.astype(np.float64) @ small_right.astype(np.float64)
-    np.testing.assert_allclose(after, before, rtol=1e-6)
+    left = [rng.random((50, 4)).astype(np.float32), rng.random((50, 3)) > 0.5]
+    right = [rng.random((4, 30)).astype(np.float32), rng.random((3, 30))]
+    left[0][:, 1] = 0  # nobody on the left has it
+    right[0][2] = 0  # nobody on the right has it
+    right[1][0] = 0.25  # the same for every mentor: joins the constant
+    const = rng.random(50).astype(np.float32)
+    before = (
+        sum(a.astype(np.float64) @ b for a, b in zip(left, right, strict=True)) + const[:, None]
+    )
+    small_left, small_right = _compact(left, right, const)
+    assert sum(a.shape[1] for a in small_left) == sum(b.shape[0] for b in small_right) == 4
+    after = sum(a.astype(np.float64) @ b for a, b in zip(small_left, small_right, strict=True))
+    np.testing.assert_allclose(after + const[:, None], before, rtol=1e-6)

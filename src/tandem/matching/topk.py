@@ -153,12 +153,11 @@ class CheapBound:
         left.append(np.ones((len(a.ids), 1)))
         right.append(_jitter(len(b.ids), 1)[None, :])
         self.const_a += _jitter(len(a.ids), 2)
+        left, right = _compact(left, right, self.const_a)
         # The per-mentee constant rides along in the product as one more column.
         left.append(self.const_a[:, None])
         right.append(np.ones((1, len(b.ids))))
-        self.left, self.right = _low_rank(
-            *_compact(_float32(left, axis=1), _float32(right, axis=0))
-        )
+        self.left, self.right = _low_rank(_float32(left, axis=1), _float32(right, axis=0))
         self._scratch = ScratchBuffers()
 
     @staticmethod
@@ -293,22 +292,26 @@ def _float32(pieces: list, axis: int) -> np.ndarray:
     return np.concatenate(pieces, axis=axis, dtype=np.float32, casting="same_kind")
 
 
-def _compact(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The same product with fewer columns: a column that is zero on either side adds
-    nothing, and one whose right row is the same for every mentor joins the per-mentee
-    constant (the last column, whose right row is all ones). One-hot codes nobody on the
-    other side has, and skills no mentor offers, are typically a tenth of the width.
+def _compact(left: list, right: list, const: np.ndarray) -> tuple[list, list]:
+    """The same product with fewer columns, piece by piece: a column that is zero on either
+    side adds nothing, and one whose right row is the same for every mentor is added to the
+    per-mentee ``const`` (in place). One-hot codes nobody on the other side has and skills
+    no mentor offers are typically a tenth of the width.
     """
-    if not right.shape[1]:
+    if not (len(const) and right and np.shape(right[0])[1]):
         return left, right
-    same = np.all(right == right[:, :1], axis=1)
-    same[-1] = False
-    left[:, -1] += (left[:, same].astype(np.float64) @ right[same, 0]).astype(np.float32)
-    keep = (left != 0).any(axis=0) & (right != 0).any(axis=1) & ~same
-    keep[-1] = True
-    if keep.all():
-        return left, right
-    return np.ascontiguousarray(left[:, keep]), np.ascontiguousarray(right[keep])
+    kept_left, kept_right = [], []
+    for piece_a, piece_b in zip(left, right, strict=True):
+        piece_a, piece_b = np.asarray(piece_a), np.asarray(piece_b)
+        high_b, low_b = piece_b.max(axis=1), piece_b.min(axis=1)
+        same = high_b == low_b
+        if same.any():
+            const += (piece_a[:, same] @ piece_b[same, 0].astype(np.float64)).astype(np.float32)
+        used_a = (piece_a.max(axis=0) > 0) | (piece_a.min(axis=0) < 0)
+        keep = used_a & ((high_b > 0) | (low_b < 0)) & ~same
+        kept_left.append(piece_a[:, keep])
+        kept_right.append(piece_b[keep])
+    return kept_left, kept_right
 
 
 def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
