@@ -32,6 +32,7 @@ test-fast: $(STAMP) ## Run the suite on SQLite only, without the browser tests
 
 lint: $(STAMP) ## Lint and check formatting with ruff
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/python -m django check --settings=tandem.settings
 
 format: $(STAMP) ## Fix lint and formatting where ruff can

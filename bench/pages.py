@@ -38,6 +38,7 @@ def counting(queries: list[str]):
     def wrapper(execute, sql, *rest):
         queries.append(sql)
         return execute(sql, *rest)
+
     return wrapper
 
 
@@ -72,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     load_demo_program(people=args.people, seed=args.seed)
     loaded = time.perf_counter()
     print(f"database: {var_dir}/tandem.sqlite3")
-    print(f"migrate {migrated - started:.1f} s; demo load of {args.people:,} people "
-          f"{loaded - migrated:.1f} s")
+    print(
+        f"migrate {migrated - started:.1f} s; demo load of {args.people:,} people "
+        f"{loaded - migrated:.1f} s"
+    )
 
     client = Client()
     client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
@@ -87,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         ("program overview", f"{base}/"),
         ("profile page", f"/people/{mentee.pk}/"),
     ]
-    print(f"\n{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  target < "
-          f"{TARGET_MS:.0f} ms median")
+    print(
+        f"\n{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  target < "
+        f"{TARGET_MS:.0f} ms median"
+    )
     worst = 0.0
     for label, url in pages:
         for _ in range(3):  # warm caches and connections
@@ -105,13 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         median = statistics.median(timings)
         worst = max(worst, median)
         verdict = "ok" if median < TARGET_MS else "SLOW"
-        print(f"{label:<30} {median:>10.1f} {percentile(timings, 0.95):>8.1f} "
-              f"{len(queries):>8}  {verdict} ({median / TARGET_MS:.2f}x target)")
+        print(
+            f"{label:<30} {median:>10.1f} {percentile(timings, 0.95):>8.1f} "
+            f"{len(queries):>8}  {verdict} ({median / TARGET_MS:.2f}x target)"
+        )
     connection.close()
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
-    print(f"\nworst median {worst:.1f} ms = {worst / TARGET_MS:.2f} of the {TARGET_MS:.0f} ms "
-          "target")
+    print(
+        f"\nworst median {worst:.1f} ms = {worst / TARGET_MS:.2f} of the {TARGET_MS:.0f} ms target"
+    )
     return 0 if worst < TARGET_MS else 1
 
 

@@ -44,10 +44,14 @@ def pytest_collection_modifyitems(config, items):
     selected, deselected = [], []
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        uses_db = item.get_closest_marker("django_db") or {"db", "transactional_db",
-                                                            "live_server"} & set(fixtures)
+        uses_db = item.get_closest_marker("django_db") or {
+            "db",
+            "transactional_db",
+            "live_server",
+        } & set(fixtures)
         (selected if uses_db and not item.get_closest_marker("browser") else deselected).append(
-            item)
+            item
+        )
     config.hook.pytest_deselected(items=deselected)
     items[:] = selected
 
@@ -97,9 +101,15 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-quic",
-                  "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -107,8 +117,9 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280,
-                                                                      "height": 900})
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

@@ -12,9 +12,24 @@ def test_demo_csv_feeds_match_end_to_end(tmp_path, capsys):
     assert mentees.exists() and mentors.exists()
 
     out, report = tmp_path / "pairs.csv", tmp_path / "report.json"
-    code = main(["match", "--mentees", str(mentees), "--mentors", str(mentors),
-                 "--objective", "optimal", "--seed", "1", "--out", str(out),
-                 "--report", str(report), "--no-progress"])
+    code = main(
+        [
+            "match",
+            "--mentees",
+            str(mentees),
+            "--mentors",
+            str(mentors),
+            "--objective",
+            "optimal",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
@@ -30,8 +45,18 @@ def test_match_errors_leave_no_output(tmp_path, capsys):
     (tmp_path / "mentees.csv").write_text("id,timezone\na,Mars/Olympus\n")
     (tmp_path / "mentors.csv").write_text("id,capacity\nm,two\n")
     out = tmp_path / "pairs.csv"
-    code = main(["match", "--mentees", str(tmp_path / "mentees.csv"),
-                 "--mentors", str(tmp_path / "mentors.csv"), "--out", str(out), "--no-progress"])
+    code = main(
+        [
+            "match",
+            "--mentees",
+            str(tmp_path / "mentees.csv"),
+            "--mentors",
+            str(tmp_path / "mentors.csv"),
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert code != 0
     assert not out.exists()
     errors = capsys.readouterr().err

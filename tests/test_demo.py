@@ -13,13 +13,17 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_a_mentorship_under_way_and_a_self_serve_program():
     logins = seed_demo(people=40, seed=3)
     emails = {login.role: login.email for login in logins}
-    mentorship = Mentorship.objects.get(mentor__email=emails["mentor"],
-                                        mentee__email=emails["mentee"])
+    mentorship = Mentorship.objects.get(
+        mentor__email=emails["mentor"], mentee__email=emails["mentee"]
+    )
     assert mentorship.state == "active"
     meetings = Meeting.objects.filter(mentorship=mentorship)
     assert meetings.count() == 6 and meetings.first().series is not None
-    assert mentorship.goals.count() == len(mentorship.agreement_versions.latest("number")
-                                           .content["objectives"]) == 2
+    assert (
+        mentorship.goals.count()
+        == len(mentorship.agreement_versions.latest("number").content["objectives"])
+        == 2
+    )
     assert mentorship.action_items.get().owner.email == emails["mentee"]
 
     circle = Program.objects.get(name=SELF_SERVE_NAME)
@@ -33,9 +37,17 @@ def test_seeding_again_keeps_changes_and_duplicates_nothing():
     logins = seed_demo(people=40, seed=3)
     mentee = next(login.email for login in logins if login.role == "mentee")
     Profile.objects.filter(user__email=mentee).update(headline="Edited by me")
-    counts = (Mentorship.objects.count(), Meeting.objects.count(), Enrolment.objects.count(),
-              Program.objects.count())
+    counts = (
+        Mentorship.objects.count(),
+        Meeting.objects.count(),
+        Enrolment.objects.count(),
+        Program.objects.count(),
+    )
     seed_demo(people=40, seed=3)
-    assert (Mentorship.objects.count(), Meeting.objects.count(), Enrolment.objects.count(),
-            Program.objects.count()) == counts
+    assert (
+        Mentorship.objects.count(),
+        Meeting.objects.count(),
+        Enrolment.objects.count(),
+        Program.objects.count(),
+    ) == counts
     assert Profile.objects.get(user__email=mentee).headline == "Edited by me"

@@ -43,16 +43,22 @@ def main() -> int:
     if run("SQLite: the whole suite", extra, base_env):
         failures.append("SQLite pass")
     if reachable(POSTGRES_URL):
-        pg_env = {**base_env, "DATABASE_URL": POSTGRES_URL, "TANDEM_DB_TESTS_ONLY": "1",
-                  "TANDEM_REQUIRE_POSTGRES": "1"}
+        pg_env = {
+            **base_env,
+            "DATABASE_URL": POSTGRES_URL,
+            "TANDEM_DB_TESTS_ONLY": "1",
+            "TANDEM_REQUIRE_POSTGRES": "1",
+        }
         if run(f"PostgreSQL ({POSTGRES_URL}): database-facing tests", extra, pg_env):
             failures.append("PostgreSQL pass")
     elif required("POSTGRES"):
         print(f"PostgreSQL is required but nothing answers at {POSTGRES_URL}.")
         failures.append("PostgreSQL unreachable")
     else:
-        print(f"\nSKIPPED: the PostgreSQL pass (nothing answers at {POSTGRES_URL}; "
-              "set TANDEM_TEST_DATABASE_URL to point at a server).")
+        print(
+            f"\nSKIPPED: the PostgreSQL pass (nothing answers at {POSTGRES_URL}; "
+            "set TANDEM_TEST_DATABASE_URL to point at a server)."
+        )
     if failures:
         print("\nFAILED: " + ", ".join(failures))
         return 1

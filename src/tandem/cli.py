@@ -67,8 +67,14 @@ def command_run(args: argparse.Namespace) -> int:
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
-    uvicorn.run("tandem.asgi:application", host=host, port=port, workers=workers,
-                log_level="warning", lifespan="off")
+    uvicorn.run(
+        "tandem.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        lifespan="off",
+    )
 
 
 def start_worker() -> subprocess.Popen:
@@ -161,17 +167,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="generate a realistic demo program")
     demo.add_argument("--people", type=int, default=DEMO_PEOPLE)
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
-    demo.add_argument("--csv", metavar="DIR", help="write mentees.csv and mentors.csv to DIR "
-                      "instead of loading into the database")
+    demo.add_argument(
+        "--csv",
+        metavar="DIR",
+        help="write mentees.csv and mentors.csv to DIR instead of loading into the database",
+    )
     demo.set_defaults(handler=command_demo)
 
-    match = commands.add_parser("match", help="match mentees to mentors from CSV files",
-                                add_help=False)
+    match = commands.add_parser(
+        "match", help="match mentees to mentors from CSV files", add_help=False
+    )
     match.add_argument("rest", nargs=argparse.REMAINDER)
     match.set_defaults(handler=command_match)
 
-    manage = commands.add_parser("manage", help="run a Django management command",
-                                 add_help=False)
+    manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=command_manage)
     return parser

@@ -26,11 +26,16 @@ SELF_SERVE_NAME = "Demo Self-Serve Circle"
 SELF_SERVE_SHARE = 0.5
 DEMO_AGREEMENT = {
     "objectives": [
-        {"goal": "Tell a clear story with data to executives",
-         "measure": "Present one quarterly review built around a single message",
-         "target_date": ""},
-        {"goal": "Get faster feedback on dashboards",
-         "measure": "Two dashboards reviewed by a stakeholder before release", "target_date": ""},
+        {
+            "goal": "Tell a clear story with data to executives",
+            "measure": "Present one quarterly review built around a single message",
+            "target_date": "",
+        },
+        {
+            "goal": "Get faster feedback on dashboards",
+            "measure": "Two dashboards reviewed by a stakeholder before release",
+            "target_date": "",
+        },
     ],
     "mentor_expectations": "Come with one concrete artefact to discuss; say early when stuck.",
     "mentee_expectations": "Candid feedback, examples from real reviews, replies within 2 days.",
@@ -58,16 +63,33 @@ def seed_self_serve_program(*, first_mentee: User) -> Program:
     admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
     with transaction.atomic():
         program = program_create(
-            user=admin, name=SELF_SERVE_NAME, matching_mode=MatchingMode.SELF_SERVE,
-            description="Mentees pick a mentor from a ranked list with the reasons for each.")
-        source = (Enrolment.objects.filter(program__slug=DEMO_PROGRAM_SLUG,
-                                           status=EnrolmentStatus.ACTIVE)
-                  .exclude(role=Role.ADMIN).order_by("person__email"))
-        chosen = [e for k, e in enumerate(source) if k % round(1 / SELF_SERVE_SHARE) == 0
-                  or e.person_id == first_mentee.pk]
-        Enrolment.objects.bulk_create([
-            Enrolment(program=program, person_id=e.person_id, role=e.role, capacity=e.capacity,
-                      status=EnrolmentStatus.ACTIVE) for e in chosen])
+            user=admin,
+            name=SELF_SERVE_NAME,
+            matching_mode=MatchingMode.SELF_SERVE,
+            description="Mentees pick a mentor from a ranked list with the reasons for each.",
+        )
+        source = (
+            Enrolment.objects.filter(program__slug=DEMO_PROGRAM_SLUG, status=EnrolmentStatus.ACTIVE)
+            .exclude(role=Role.ADMIN)
+            .order_by("person__email")
+        )
+        chosen = [
+            e
+            for k, e in enumerate(source)
+            if k % round(1 / SELF_SERVE_SHARE) == 0 or e.person_id == first_mentee.pk
+        ]
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    program=program,
+                    person_id=e.person_id,
+                    role=e.role,
+                    capacity=e.capacity,
+                    status=EnrolmentStatus.ACTIVE,
+                )
+                for e in chosen
+            ]
+        )
     return program
 
 
@@ -78,23 +100,37 @@ def seed_mentorship_under_way(*, mentor: User, mentee: User) -> Mentorship | Non
         return None
     with transaction.atomic():
         request = mentorship_services.request_create(
-            sender=mentee, program_id=program.pk, recipient_id=mentor.pk,
-            message="I'd love help turning my analyses into stories that executives act on.")
+            sender=mentee,
+            program_id=program.pk,
+            recipient_id=mentor.pk,
+            message="I'd love help turning my analyses into stories that executives act on.",
+        )
         mentorship = mentorship_services.request_accept(user=mentor, request_id=request.pk)
         draft = mentorship.agreement_versions.latest("number").content
         version = mentorship_services.agreement_propose(
-            user=mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT})
+            user=mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT}
+        )
         for person in (mentor, mentee):
-            mentorship_services.agreement_sign(user=person, mentorship_id=mentorship.pk,
-                                               number=version.number)
+            mentorship_services.agreement_sign(
+                user=person, mentorship_id=mentorship.pk, number=version.number
+            )
         first = next_weekday_at(mentor, weekday=1, hour=16)
         mentorship_services.meeting_schedule(
-            user=mentor, mentorship_id=mentorship.pk, starts_at=first,
-            ends_at=first + timedelta(minutes=45), format="video", repeat="biweekly", count=6)
+            user=mentor,
+            mentorship_id=mentorship.pk,
+            starts_at=first,
+            ends_at=first + timedelta(minutes=45),
+            format="video",
+            repeat="biweekly",
+            count=6,
+        )
         mentorship_services.action_item_create(
-            user=mentor, mentorship_id=mentorship.pk, owner_id=mentee.pk,
+            user=mentor,
+            mentorship_id=mentorship.pk,
+            owner_id=mentee.pk,
             description="Bring one chart you are unhappy with to our first meeting",
-            due_on=first.date())
+            due_on=first.date(),
+        )
     return mentorship
 
 

@@ -71,8 +71,9 @@ def test_admin_import_reports_bad_row_then_imports_fixed_file(page, tmp_path):
     log_in(page, admin.email, PASSWORD)
 
     broken = tmp_path / "people.csv"
-    broken.write_text(HEADER + GOOD_ROWS
-                      + "cy@example.org,Cy Park,mentee,Lead a team,en,Mars/Olympus,,\n")
+    broken.write_text(
+        HEADER + GOOD_ROWS + "cy@example.org,Cy Park,mentee,Lead a team,en,Mars/Olympus,,\n"
+    )
     page.goto(f"/programs/{program.slug}/import/")
     page.locator("input[type=file]").set_input_files(str(broken))
     page.get_by_role("button", name="Check the file").click()
@@ -82,8 +83,9 @@ def test_admin_import_reports_bad_row_then_imports_fixed_file(page, tmp_path):
     assert not User.objects.filter(email__in=["ana@example.org", "cy@example.org"]).exists()
 
     fixed = tmp_path / "people-fixed.csv"
-    fixed.write_text(HEADER + GOOD_ROWS
-                     + "cy@example.org,Cy Park,mentee,Lead a team,en,Asia/Seoul,,\n")
+    fixed.write_text(
+        HEADER + GOOD_ROWS + "cy@example.org,Cy Park,mentee,Lead a team,en,Asia/Seoul,,\n"
+    )
     page.get_by_role("link", name="Upload a corrected file").click()
     page.locator("input[type=file]").set_input_files(str(fixed))
     page.get_by_role("button", name="Check the file").click()
@@ -93,5 +95,8 @@ def test_admin_import_reports_bad_row_then_imports_fixed_file(page, tmp_path):
 
     imported = Enrolment.objects.filter(program=program).exclude(role=Role.ADMIN)
     assert sorted(imported.values_list("person__email", flat=True)) == [
-        "ana@example.org", "ben@example.org", "cy@example.org"]
+        "ana@example.org",
+        "ben@example.org",
+        "cy@example.org",
+    ]
     assert Profile.objects.get(user__email="cy@example.org").timezone == "Asia/Seoul"

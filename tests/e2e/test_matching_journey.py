@@ -35,16 +35,37 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
 
     program = ProgramFactory(name="Spring cohort")
     boss = admin(program)
-    cem = mentee(program, first_name="Cem", goals="become a better engineering manager",
-                 wanted=["Leadership"], seniority=3)
-    mentee(program, first_name="Ada", goals="learn SQL query tuning", wanted=["SQL"],
-           seniority=2)
-    mentee(program, first_name="Bea", goals="improve UX design and user research",
-           wanted=["UX design"], seniority=2)
-    dana = mentor(program, first_name="Dana", capacity=1, offered=["SQL"], seniority=6,
-                  expertise="SQL performance and query tuning")
-    mentor(program, first_name="Eli", capacity=2, offered=["UX design", "Leadership"],
-           seniority=7, expertise="UX design, user research and engineering management")
+    cem = mentee(
+        program,
+        first_name="Cem",
+        goals="become a better engineering manager",
+        wanted=["Leadership"],
+        seniority=3,
+    )
+    mentee(program, first_name="Ada", goals="learn SQL query tuning", wanted=["SQL"], seniority=2)
+    mentee(
+        program,
+        first_name="Bea",
+        goals="improve UX design and user research",
+        wanted=["UX design"],
+        seniority=2,
+    )
+    dana = mentor(
+        program,
+        first_name="Dana",
+        capacity=1,
+        offered=["SQL"],
+        seniority=6,
+        expertise="SQL performance and query tuning",
+    )
+    mentor(
+        program,
+        first_name="Eli",
+        capacity=2,
+        offered=["UX design", "Leadership"],
+        seniority=7,
+        expertise="UX design, user research and engineering management",
+    )
 
     log_in(page, boss)
     page.goto(reverse("match_run_list", args=[program.slug]))
@@ -73,8 +94,9 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
 
     # Compare with the first run, then publish.
     page.get_by_role("button", name="Compare side by side").click()
-    expect(page.get_by_role("table", name="Mentees whose mentor differs between the runs")
-           ).to_contain_text(cem.display_name)
+    expect(
+        page.get_by_role("table", name="Mentees whose mentor differs between the runs")
+    ).to_contain_text(cem.display_name)
     page.go_back()
     page.get_by_role("button", name=re.compile(r"Publish \d+ pairs")).click()
     expect(page.locator("[data-status]")).to_have_text("Published")
@@ -85,12 +107,29 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
 
     # A mentee of a self-serve program sees ranked mentors with reasons.
     market = ProgramFactory(name="Open mentoring", matching_mode=MatchingMode.SELF_SERVE)
-    learner = mentee(market, first_name="Ivy", goals="get better at SQL query tuning",
-                     wanted=["SQL"], seniority=2)
-    mentor(market, first_name="Sam", capacity=2, offered=["SQL"], seniority=6,
-           expertise="SQL query tuning and databases")
-    mentor(market, first_name="Kim", capacity=1, offered=["Public speaking"], seniority=5,
-           expertise="presentations")
+    learner = mentee(
+        market,
+        first_name="Ivy",
+        goals="get better at SQL query tuning",
+        wanted=["SQL"],
+        seniority=2,
+    )
+    mentor(
+        market,
+        first_name="Sam",
+        capacity=2,
+        offered=["SQL"],
+        seniority=6,
+        expertise="SQL query tuning and databases",
+    )
+    mentor(
+        market,
+        first_name="Kim",
+        capacity=1,
+        offered=["Public speaking"],
+        seniority=5,
+        expertise="presentations",
+    )
     log_in(page, learner)
     page.goto(reverse("program_mentors", args=[market.slug]))
     cards = page.locator(".mentor-card")

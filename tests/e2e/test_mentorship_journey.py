@@ -14,8 +14,9 @@ PASSWORD = "journey-pass-2931"
 
 
 def person(email: str, first: str, tz: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, first_name=first,
-                                    last_name="Example")
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, first_name=first, last_name="Example"
+    )
     Profile.objects.update_or_create(user=user, defaults={"timezone": tz})
     return user
 
@@ -31,14 +32,17 @@ def log_in(page, email: str) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_mentorship_journey(page, live_server, tmp_path):
-    program = Program.objects.create(name="Speakers' Circle", slug="speakers-circle",
-                                     default_cadence="biweekly")
+    program = Program.objects.create(
+        name="Speakers' Circle", slug="speakers-circle", default_cadence="biweekly"
+    )
     mentor = person("mira.mentor@example.org", "Mira", "Europe/London")
     mentee = person("theo.mentee@example.org", "Theo", "America/New_York")
-    Enrolment.objects.create(program=program, person=mentor, role=Role.MENTOR,
-                             status=EnrolmentStatus.ACTIVE, capacity=2)
-    Enrolment.objects.create(program=program, person=mentee, role=Role.MENTEE,
-                             status=EnrolmentStatus.ACTIVE)
+    Enrolment.objects.create(
+        program=program, person=mentor, role=Role.MENTOR, status=EnrolmentStatus.ACTIVE, capacity=2
+    )
+    Enrolment.objects.create(
+        program=program, person=mentee, role=Role.MENTEE, status=EnrolmentStatus.ACTIVE
+    )
 
     # The mentee asks.
     log_in(page, mentee.email)

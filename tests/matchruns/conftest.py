@@ -30,16 +30,41 @@ def program_admin(program):
 @pytest.fixture
 def cohort(program):
     """Three mentees and two mentors (capacity 1 and 2) with clear best partners."""
-    data = mentee(program, first_name="Ada", goals="learn SQL query tuning and databases",
-                  wanted=["SQL"], seniority=2)
-    design = mentee(program, first_name="Bea", goals="improve UX design and user research",
-                    wanted=["UX design"], seniority=2)
-    lead = mentee(program, first_name="Cem", goals="become a better engineering manager",
-                  wanted=["Leadership"], seniority=3)
-    dba = mentor(program, first_name="Dana", capacity=1,
-                 expertise="SQL performance, query tuning, database administration",
-                 offered=["SQL"], seniority=6)
-    ux = mentor(program, first_name="Eli", capacity=2,
-                expertise="UX design, user research and engineering management",
-                offered=["UX design", "Leadership"], seniority=7)
+    data = mentee(
+        program,
+        first_name="Ada",
+        goals="learn SQL query tuning and databases",
+        wanted=["SQL"],
+        seniority=2,
+    )
+    design = mentee(
+        program,
+        first_name="Bea",
+        goals="improve UX design and user research",
+        wanted=["UX design"],
+        seniority=2,
+    )
+    lead = mentee(
+        program,
+        first_name="Cem",
+        goals="become a better engineering manager",
+        wanted=["Leadership"],
+        seniority=3,
+    )
+    dba = mentor(
+        program,
+        first_name="Dana",
+        capacity=1,
+        expertise="SQL performance, query tuning, database administration",
+        offered=["SQL"],
+        seniority=6,
+    )
+    ux = mentor(
+        program,
+        first_name="Eli",
+        capacity=2,
+        expertise="UX design, user research and engineering management",
+        offered=["UX design", "Leadership"],
+        seniority=7,
+    )
     return {"ada": data, "bea": design, "cem": lead, "dana": dba, "eli": ux}

@@ -11,8 +11,17 @@ from tests.people import factories as people
 from tests.people.factories import PASSWORD, SkillFactory
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
-__all__ = ["PASSWORD", "EnrolmentFactory", "ProfileFactory", "ProgramFactory", "UserFactory",
-           "admin", "mentee", "mentor", "person"]
+__all__ = [
+    "PASSWORD",
+    "EnrolmentFactory",
+    "ProfileFactory",
+    "ProgramFactory",
+    "UserFactory",
+    "admin",
+    "mentee",
+    "mentor",
+    "person",
+]
 
 
 class UserFactory(people.UserFactory):
@@ -25,19 +34,32 @@ class ProfileFactory(people.ProfileFactory):
     languages = factory.LazyFunction(lambda: ["en"])
 
 
-def person(*, first_name: str | None = None, offered=(), wanted=(), windows=(),
-           identity=None, prefer_shared=False, **profile) -> User:
+def person(
+    *,
+    first_name: str | None = None,
+    offered=(),
+    wanted=(),
+    windows=(),
+    identity=None,
+    prefer_shared=False,
+    **profile,
+) -> User:
     """A user with a profile; ``windows`` are (weekday, start minute, end minute) local."""
     user = UserFactory(**({"first_name": first_name} if first_name else {}))
     record = ProfileFactory(user=user, **profile)
     record.skills_offered.set(SkillFactory(name=name) for name in offered)
     record.skills_wanted.set(SkillFactory(name=name) for name in wanted)
     for weekday, start, end in windows:
-        AvailabilityWindow.objects.create(profile=record, weekday=weekday, start_minute=start,
-                                          end_minute=end)
+        AvailabilityWindow.objects.create(
+            profile=record, weekday=weekday, start_minute=start, end_minute=end
+        )
     if identity is not None:
-        Identity.objects.create(user=user, attributes=list(identity),
-                                prefer_shared=prefer_shared, consented_at=timezone.now())
+        Identity.objects.create(
+            user=user,
+            attributes=list(identity),
+            prefer_shared=prefer_shared,
+            consented_at=timezone.now(),
+        )
     return user
 
 

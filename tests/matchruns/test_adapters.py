@@ -16,18 +16,33 @@ pytestmark = pytest.mark.django_db
 
 
 def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_queries):
-    program = ProgramFactory(program_type=ProgramType.REVERSE, avoid_manager=True,
-                             avoid_same_department=True, weights={"text": 4, "skills": 2,
-                                                                  "unknown": 9})
+    program = ProgramFactory(
+        program_type=ProgramType.REVERSE,
+        avoid_manager=True,
+        avoid_same_department=True,
+        weights={"text": 4, "skills": 2, "unknown": 9},
+    )
     boss = person()
-    learner = mentee(program, goals="Learn Rust", wanted=["Rust", "Go"], seniority=6,
-                     languages=["en", "de"], timezone="Europe/Berlin", city="Berlin",
-                     meeting_format="in_person", cadence="weekly", department="Sales",
-                     manager=boss, working_style={"pace": 4, "bad": 9},
-                     windows=[(0, 540, 720), (4, 1320, 1440)],
-                     identity=["Zorblaxian"], prefer_shared=True)
-    teacher = mentor(program, capacity=3, expertise="Systems programming", offered=["Rust"],
-                     seniority=2)
+    learner = mentee(
+        program,
+        goals="Learn Rust",
+        wanted=["Rust", "Go"],
+        seniority=6,
+        languages=["en", "de"],
+        timezone="Europe/Berlin",
+        city="Berlin",
+        meeting_format="in_person",
+        cadence="weekly",
+        department="Sales",
+        manager=boss,
+        working_style={"pace": 4, "bad": 9},
+        windows=[(0, 540, 720), (4, 1320, 1440)],
+        identity=["Zorblaxian"],
+        prefer_shared=True,
+    )
+    teacher = mentor(
+        program, capacity=3, expertise="Systems programming", offered=["Rust"], seniority=2
+    )
     Enrolment.objects.get(person=learner, role=Role.MENTEE).exclude.add(teacher)
     mentee(program, first_name="Pending").enrolments.update(status=EnrolmentStatus.PENDING)
 
@@ -41,7 +56,11 @@ def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_quer
     assert record.seniority == 6.0
     assert record.languages == ("en", "de")
     assert (record.timezone, record.city, record.format, record.cadence) == (
-        "Europe/Berlin", "Berlin", "in_person", "weekly")
+        "Europe/Berlin",
+        "Berlin",
+        "in_person",
+        "weekly",
+    )
     assert record.availability == ("Mon 09:00-12:00", "Fri 22:00-24:00")
     assert (record.department, record.manager) == ("Sales", str(boss.pk))
     assert record.working_style == {"pace": 4}

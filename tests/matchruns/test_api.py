@@ -35,8 +35,9 @@ def other_run(run_tasks, program, program_admin, run) -> MatchRun:
 def call(client, method: str, url: str, body: dict | None = None):
     if method == "get":
         return client.get(url)
-    return getattr(client, method)(url, data=json.dumps(body or {}),
-                                   content_type="application/json")
+    return getattr(client, method)(
+        url, data=json.dumps(body or {}), content_type="application/json"
+    )
 
 
 def endpoints(program, run, other_run, cohort):
@@ -67,10 +68,14 @@ class TestPermissions:
         assert client.get(url).status_code == 401
 
     @pytest.mark.parametrize("who", ["other_admin", "mentee", "mentor"])
-    def test_non_admins_get_404_and_change_nothing(self, client, program, run, other_run,
-                                                   cohort, who):
-        user = admin(ProgramFactory()) if who == "other_admin" else cohort[
-            "ada" if who == "mentee" else "dana"]
+    def test_non_admins_get_404_and_change_nothing(
+        self, client, program, run, other_run, cohort, who
+    ):
+        user = (
+            admin(ProgramFactory())
+            if who == "other_admin"
+            else cohort["ada" if who == "mentee" else "dana"]
+        )
         client.force_login(user)
         for method, url, body in endpoints(program, run, other_run, cohort):
             response = call(client, method, url, body)
@@ -79,8 +84,9 @@ class TestPermissions:
         assert not MatchConstraint.objects.exists()
         assert not Mentorship.objects.exists()
 
-    def test_a_run_of_another_program_is_404_for_this_programs_admin(self, client,
-                                                                     program_admin, run):
+    def test_a_run_of_another_program_is_404_for_this_programs_admin(
+        self, client, program_admin, run
+    ):
         elsewhere = ProgramFactory()
         client.force_login(admin(elsewhere))
         assert client.get(f"{BASE}/{elsewhere.slug}/runs/{run.pk}").status_code == 404
@@ -104,19 +110,24 @@ class TestPermissions:
 
 
 class TestAdminFlow:
-    def test_start_then_poll_then_list_pairs(self, client, run_tasks, program, program_admin,
-                                             cohort):
+    def test_start_then_poll_then_list_pairs(
+        self, client, run_tasks, program, program_admin, cohort
+    ):
         client.force_login(program_admin)
         with run_tasks():
-            response = call(client, "post", f"{BASE}/{program.slug}/runs",
-                            {"objective": "stable", "seed": 4})
+            response = call(
+                client, "post", f"{BASE}/{program.slug}/runs", {"objective": "stable", "seed": 4}
+            )
         assert response.status_code == 202
         run_id = response.json()["id"]
         assert response.json()["status"] == "queued"
 
         status = client.get(f"{BASE}/{program.slug}/runs/{run_id}").json()
         assert (status["status"], status["progress"], status["objective"]) == (
-            "done", 100, "stable")
+            "done",
+            100,
+            "stable",
+        )
         assert status["summary"]["matched"] == 3
         assert "inputs" not in status
 
@@ -128,17 +139,18 @@ class TestAdminFlow:
 
     def test_bad_start_input_is_a_field_error(self, client, program, program_admin, cohort):
         client.force_login(program_admin)
-        response = call(client, "post", f"{BASE}/{program.slug}/runs",
-                        {"objective": "best", "seed": 1})
+        response = call(
+            client, "post", f"{BASE}/{program.slug}/runs", {"objective": "best", "seed": 1}
+        )
         assert response.status_code == 400
         assert "objective" in response.json()["fields"]
         response = call(client, "post", f"{BASE}/{program.slug}/runs", {"seed": "x"})
         assert response.status_code == 422
         assert not MatchRun.objects.exists()
 
-    def test_pairs_are_paginated_with_bounded_queries(self, client, run_tasks, program,
-                                                      program_admin, monkeypatch,
-                                                      django_assert_max_num_queries):
+    def test_pairs_are_paginated_with_bounded_queries(
+        self, client, run_tasks, program, program_admin, monkeypatch, django_assert_max_num_queries
+    ):
         from tandem.programs.matchruns import api
 
         monkeypatch.setattr(api, "PAGE_SIZE", 10)
@@ -158,8 +170,9 @@ class TestAdminFlow:
             seen += [item["mentee"]["id"] for item in data["items"]]
         assert len(seen) == len(set(seen)) == 25
 
-    def test_pin_rerun_compare_publish(self, client, run_tasks, program, program_admin, cohort,
-                                       run):
+    def test_pin_rerun_compare_publish(
+        self, client, run_tasks, program, program_admin, cohort, run
+    ):
         client.force_login(program_admin)
         root = f"{BASE}/{program.slug}/runs"
         pin = {"mentee_id": cohort["cem"].pk, "mentor_id": cohort["dana"].pk, "kind": "pin"}
@@ -187,8 +200,7 @@ class TestAdminFlow:
         again = call(client, "post", f"{root}/{run.pk}/publish")
         assert again.status_code == 409
 
-    def test_publish_refusal_names_the_people(self, client, program, program_admin, cohort,
-                                              run):
+    def test_publish_refusal_names_the_people(self, client, program, program_admin, cohort, run):
         cohort["dana"].enrolments.update(status="removed")
         client.force_login(program_admin)
         response = call(client, "post", f"{BASE}/{program.slug}/runs/{run.pk}/publish")
@@ -199,18 +211,29 @@ class TestAdminFlow:
     def test_remove_constraint_and_discard(self, client, program, program_admin, cohort, run):
         client.force_login(program_admin)
         root = f"{BASE}/{program.slug}/runs/{run.pk}"
-        made = call(client, "post", f"{root}/constraints", {
-            "mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk, "kind": "forbid"})
+        made = call(
+            client,
+            "post",
+            f"{root}/constraints",
+            {"mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk, "kind": "forbid"},
+        )
         assert client.delete(f"{root}/constraints/{made.json()['id']}").status_code == 204
         assert client.delete(f"{root}/constraints/{made.json()['id']}").status_code == 404
         response = call(client, "post", f"{root}/discard")
         assert response.json()["status"] == "discarded"
-        assert call(client, "post", f"{root}/constraints", {
-            "mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk,
-            "kind": "forbid"}).status_code == 409
+        assert (
+            call(
+                client,
+                "post",
+                f"{root}/constraints",
+                {"mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk, "kind": "forbid"},
+            ).status_code
+            == 409
+        )
 
-    def test_run_list_is_paginated(self, client, program, program_admin, run, other_run,
-                                   django_assert_max_num_queries):
+    def test_run_list_is_paginated(
+        self, client, program, program_admin, run, other_run, django_assert_max_num_queries
+    ):
         client.force_login(program_admin)
         with django_assert_max_num_queries(7):
             data = client.get(f"{BASE}/{program.slug}/runs").json()

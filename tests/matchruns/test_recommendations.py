@@ -16,19 +16,49 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def market(db):
     program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
-    me = mentee(program, first_name="Ada", goals="get better at SQL query tuning",
-                wanted=["SQL"], seniority=2, languages=["en"])
-    dana = mentor(program, first_name="Dana", capacity=1, offered=["SQL"], seniority=6,
-                  expertise="SQL query tuning and database performance",
-                  languages=["en"], timezone="Europe/London", meeting_format="virtual")
-    full = mentor(program, first_name="Full", capacity=1, offered=["SQL"], seniority=6,
-                  expertise="SQL query tuning", languages=["en"])
+    me = mentee(
+        program,
+        first_name="Ada",
+        goals="get better at SQL query tuning",
+        wanted=["SQL"],
+        seniority=2,
+        languages=["en"],
+    )
+    dana = mentor(
+        program,
+        first_name="Dana",
+        capacity=1,
+        offered=["SQL"],
+        seniority=6,
+        expertise="SQL query tuning and database performance",
+        languages=["en"],
+        timezone="Europe/London",
+        meeting_format="virtual",
+    )
+    full = mentor(
+        program,
+        first_name="Full",
+        capacity=1,
+        offered=["SQL"],
+        seniority=6,
+        expertise="SQL query tuning",
+        languages=["en"],
+    )
     busy = mentee(program, first_name="Busy")
-    Mentorship.objects.create(program=program, mentor=full, mentee=busy,
-                              state=MentorshipState.ACTIVE)
-    eli = mentor(program, first_name="Eli", capacity=2, offered=["UX design"], seniority=5,
-                 expertise="user research", languages=["de", "en"],
-                 timezone="America/New_York", meeting_format="in_person")
+    Mentorship.objects.create(
+        program=program, mentor=full, mentee=busy, state=MentorshipState.ACTIVE
+    )
+    eli = mentor(
+        program,
+        first_name="Eli",
+        capacity=2,
+        offered=["UX design"],
+        seniority=5,
+        expertise="user research",
+        languages=["de", "en"],
+        timezone="America/New_York",
+        meeting_format="in_person",
+    )
     fin = mentor(program, first_name="Fin", capacity=2, offered=["SQL"], languages=["fi"])
     return {"program": program, "me": me, "dana": dana, "full": full, "eli": eli, "fin": fin}
 
@@ -46,18 +76,22 @@ def test_ranks_open_mentors_with_reasons_and_skips_full_and_incompatible(market)
     assert 0 < result.items[1].score < top.score <= 1
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({"skill": "sql"}, ["dana"]),
-    ({"skill": "UX design"}, ["eli"]),
-    ({"language": "de"}, ["eli"]),
-    ({"timezone": "America/New_York"}, ["eli"]),
-    ({"format": "in_person"}, ["eli"]),
-    ({"format": "virtual"}, ["dana"]),
-    ({"skill": "Cooking"}, []),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"skill": "sql"}, ["dana"]),
+        ({"skill": "UX design"}, ["eli"]),
+        ({"language": "de"}, ["eli"]),
+        ({"timezone": "America/New_York"}, ["eli"]),
+        ({"format": "in_person"}, ["eli"]),
+        ({"format": "virtual"}, ["dana"]),
+        ({"skill": "Cooking"}, []),
+    ],
+)
 def test_filters_apply_before_ranking(market, filters, expected):
-    result = mentor_recommendations(user=market["me"], program=market["program"],
-                                    filters=MentorFilters(**filters))
+    result = mentor_recommendations(
+        user=market["me"], program=market["program"], filters=MentorFilters(**filters)
+    )
     assert ids(result) == [market[name].pk for name in expected]
 
 
@@ -81,8 +115,7 @@ def test_page_shows_cards_with_reasons_profile_link_and_filters(client, market):
     assert "Clear filters" in filtered
 
 
-def test_page_is_paginated_with_bounded_queries(client, market,
-                                                django_assert_max_num_queries):
+def test_page_is_paginated_with_bounded_queries(client, market, django_assert_max_num_queries):
     for _ in range(20):
         mentor(market["program"], capacity=1, offered=["SQL"], languages=["en"])
     client.force_login(market["me"])
@@ -97,8 +130,9 @@ def test_page_is_paginated_with_bounded_queries(client, market,
 
 def test_api_returns_ranked_page(client, market):
     client.force_login(market["me"])
-    data = client.get(f"/api/match-runs/{market['program'].slug}/recommendations",
-                      {"skill": "SQL"}).json()
+    data = client.get(
+        f"/api/match-runs/{market['program'].slug}/recommendations", {"skill": "SQL"}
+    ).json()
     assert data["count"] == 1
     (item,) = data["items"]
     assert item["mentor"] == {"id": market["dana"].pk, "name": market["dana"].display_name}
@@ -113,7 +147,11 @@ def test_cohort_programs_do_not_offer_self_serve_browsing(client):
 
 
 def test_a_mentor_already_working_with_the_mentee_is_not_offered_again(market):
-    Mentorship.objects.create(program=market["program"], mentor=market["eli"],
-                              mentee=market["me"], state=MentorshipState.PROPOSED)
+    Mentorship.objects.create(
+        program=market["program"],
+        mentor=market["eli"],
+        mentee=market["me"],
+        state=MentorshipState.PROPOSED,
+    )
     result = mentor_recommendations(user=market["me"], program=market["program"])
     assert ids(result) == [market["dana"].pk]

@@ -32,8 +32,7 @@ def pages(program, run, cohort):
         ("get", reverse("match_run_status", args=[slug, run.pk]), None),
         ("post", reverse("match_run_constrain", args=[slug, run.pk]), pin),
         ("post", reverse("match_run_unconstrain", args=[slug, run.pk, 1]), {}),
-        ("post", reverse("match_run_rerun", args=[slug, run.pk]), {"objective": "fair",
-                                                                   "seed": 1}),
+        ("post", reverse("match_run_rerun", args=[slug, run.pk]), {"objective": "fair", "seed": 1}),
         ("post", reverse("match_run_publish", args=[slug, run.pk]), {}),
         ("post", reverse("match_run_discard", args=[slug, run.pk]), {}),
         ("get", reverse("match_run_compare", args=[slug]) + f"?a={run.pk}&b={run.pk}", None),
@@ -49,8 +48,11 @@ class TestPermissions:
 
     @pytest.mark.parametrize("who", ["other_admin", "mentee", "mentor"])
     def test_non_admins_get_404_and_change_nothing(self, client, program, run, cohort, who):
-        user = admin(ProgramFactory()) if who == "other_admin" else cohort[
-            "bea" if who == "mentee" else "eli"]
+        user = (
+            admin(ProgramFactory())
+            if who == "other_admin"
+            else cohort["bea" if who == "mentee" else "eli"]
+        )
         client.force_login(user)
         for method, url, data in pages(program, run, cohort):
             assert getattr(client, method)(url, data or {}).status_code == 404, url
@@ -74,29 +76,33 @@ class TestPermissions:
 
 
 class TestReviewFlow:
-    def test_list_page_starts_a_run_and_redirects_to_it(self, client, run_tasks, program,
-                                                        program_admin, cohort):
+    def test_list_page_starts_a_run_and_redirects_to_it(
+        self, client, run_tasks, program, program_admin, cohort
+    ):
         client.force_login(program_admin)
-        assert b"Start match run" in client.get(reverse("match_run_list",
-                                                        args=[program.slug])).content
+        assert (
+            b"Start match run" in client.get(reverse("match_run_list", args=[program.slug])).content
+        )
         with run_tasks():
-            response = client.post(reverse("match_run_start", args=[program.slug]),
-                                   {"objective": "fair", "seed": 3})
+            response = client.post(
+                reverse("match_run_start", args=[program.slug]), {"objective": "fair", "seed": 3}
+            )
         run = MatchRun.objects.get()
         assert response["Location"] == reverse("match_run_detail", args=[program.slug, run.pk])
         assert (run.objective, run.seed) == ("fair", 3)
 
-    def test_bad_start_input_shows_the_field_error(self, client, program, program_admin,
-                                                   cohort):
+    def test_bad_start_input_shows_the_field_error(self, client, program, program_admin, cohort):
         client.force_login(program_admin)
-        response = client.post(reverse("match_run_start", args=[program.slug]),
-                               {"objective": "best", "seed": -4})
+        response = client.post(
+            reverse("match_run_start", args=[program.slug]), {"objective": "best", "seed": -4}
+        )
         assert response.status_code == 400
         assert b"Select a valid choice" in response.content
         assert not MatchRun.objects.exists()
 
-    def test_detail_shows_pairs_reasons_and_quality(self, client, program, program_admin,
-                                                    cohort, run):
+    def test_detail_shows_pairs_reasons_and_quality(
+        self, client, program, program_admin, cohort, run
+    ):
         client.force_login(program_admin)
         response = client.get(reverse("match_run_detail", args=[program.slug, run.pk]))
         html = response.content.decode()
@@ -106,7 +112,8 @@ class TestReviewFlow:
         assert "Publish 3 pairs" in html
 
     def test_status_partial_polls_while_running_and_refreshes_when_done(
-            self, client, program, program_admin, cohort, run):
+        self, client, program, program_admin, cohort, run
+    ):
         client.force_login(program_admin)
         url = reverse("match_run_status", args=[program.slug, run.pk])
         MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=40)
@@ -119,46 +126,52 @@ class TestReviewFlow:
         assert done["HX-Refresh"] == "true"
         assert b"every 1s" not in done.content
 
-    def test_pin_button_then_rerun_then_publish(self, client, run_tasks, program,
-                                                program_admin, cohort, run):
+    def test_pin_button_then_rerun_then_publish(
+        self, client, run_tasks, program, program_admin, cohort, run
+    ):
         client.force_login(program_admin)
         slug = program.slug
-        response = client.post(reverse("match_run_constrain", args=[slug, run.pk]), {
-            "mentee_id": cohort["cem"].pk, "mentor_id": cohort["dana"].pk, "kind": "pin"})
+        response = client.post(
+            reverse("match_run_constrain", args=[slug, run.pk]),
+            {"mentee_id": cohort["cem"].pk, "mentor_id": cohort["dana"].pk, "kind": "pin"},
+        )
         assert response.status_code == 302
         assert run.constraints.get().kind == "pin"
         with run_tasks():
-            response = client.post(reverse("match_run_rerun", args=[slug, run.pk]),
-                                   {"objective": "optimal", "seed": 0})
+            response = client.post(
+                reverse("match_run_rerun", args=[slug, run.pk]), {"objective": "optimal", "seed": 0}
+            )
         new = MatchRun.objects.exclude(pk=run.pk).get()
         assert response["Location"] == reverse("match_run_detail", args=[slug, new.pk])
         assert new.pairs.get(mentee=cohort["cem"]).mentor == cohort["dana"]
-        compare = client.get(reverse("match_run_compare", args=[slug]),
-                             {"a": run.pk, "b": new.pk})
+        compare = client.get(reverse("match_run_compare", args=[slug]), {"a": run.pk, "b": new.pk})
         assert cohort["cem"].display_name in compare.content.decode()
         client.post(reverse("match_run_publish", args=[slug, new.pk]))
         new.refresh_from_db()
         assert new.status == RunStatus.PUBLISHED
         assert Mentorship.objects.count() == 3
 
-    def test_constraint_errors_are_shown_on_the_form(self, client, program, program_admin,
-                                                     cohort, run):
+    def test_constraint_errors_are_shown_on_the_form(
+        self, client, program, program_admin, cohort, run
+    ):
         client.force_login(program_admin)
         url = reverse("match_run_constrain", args=[program.slug, run.pk])
-        client.post(url, {"mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk,
-                          "kind": "pin"})
-        response = client.post(url, {"mentee_id": cohort["bea"].pk,
-                                     "mentor_id": cohort["dana"].pk, "kind": "pin"})
+        client.post(
+            url, {"mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk, "kind": "pin"}
+        )
+        response = client.post(
+            url, {"mentee_id": cohort["bea"].pk, "mentor_id": cohort["dana"].pk, "kind": "pin"}
+        )
         assert response.status_code == 400
         assert b"all already pinned" in response.content
         assert run.constraints.count() == 1
 
-    def test_publish_refusal_is_shown_with_names(self, client, program, program_admin, cohort,
-                                                 run):
+    def test_publish_refusal_is_shown_with_names(self, client, program, program_admin, cohort, run):
         cohort["eli"].enrolments.update(status="removed")
         client.force_login(program_admin)
-        response = client.post(reverse("match_run_publish", args=[program.slug, run.pk]),
-                               follow=True)
+        response = client.post(
+            reverse("match_run_publish", args=[program.slug, run.pk]), follow=True
+        )
         html = response.content.decode()
         assert services.PAIRS_INVALID in html
         assert cohort["eli"].display_name in html
@@ -177,9 +190,9 @@ class TestReviewFlow:
 
 
 class TestQueryBounds:
-    def test_detail_page_queries_do_not_grow_with_pairs(self, client, run_tasks, program,
-                                                        program_admin,
-                                                        django_assert_max_num_queries):
+    def test_detail_page_queries_do_not_grow_with_pairs(
+        self, client, run_tasks, program, program_admin, django_assert_max_num_queries
+    ):
         for k in range(40):
             mentee(program, goals=f"topic {k}")
         for _ in range(15):
@@ -195,8 +208,9 @@ class TestQueryBounds:
         assert first.content.count(b'name="kind" value="pin" class') == 25
         assert second.content.count(b'name="kind" value="pin" class') == 15
 
-    def test_run_list_queries_are_bounded(self, client, run_tasks, program, program_admin,
-                                          cohort, django_assert_max_num_queries):
+    def test_run_list_queries_are_bounded(
+        self, client, run_tasks, program, program_admin, cohort, django_assert_max_num_queries
+    ):
         for _ in range(4):
             with run_tasks():
                 services.match_run_start(user=program_admin, program=program)

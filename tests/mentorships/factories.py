@@ -61,17 +61,22 @@ def _now():
 
 
 def valid_content(program: Program | None = None, **overrides) -> dict:
-    content = agreement_defaults(program=program or ProgramFactory.build(),
-                                 today=date.today())
-    content["objectives"] = [{"goal": "Give a conference talk", "measure": "Talk accepted",
-                              "target_date": ""}]
+    content = agreement_defaults(program=program or ProgramFactory.build(), today=date.today())
+    content["objectives"] = [
+        {"goal": "Give a conference talk", "measure": "Talk accepted", "target_date": ""}
+    ]
     content.update(overrides)
     return content
 
 
-def mentorship(*, state: str = MentorshipState.ACTIVE, program: Program | None = None,
-               mentor: User | None = None, mentee: User | None = None,
-               ends_on: date | None = None) -> Mentorship:
+def mentorship(
+    *,
+    state: str = MentorshipState.ACTIVE,
+    program: Program | None = None,
+    mentor: User | None = None,
+    mentee: User | None = None,
+    ends_on: date | None = None,
+) -> Mentorship:
     """A mentorship between two active members, with an agreement signed when active."""
     program = program or ProgramFactory()
     mentor = mentor or member(program, Role.MENTOR)
@@ -79,30 +84,46 @@ def mentorship(*, state: str = MentorshipState.ACTIVE, program: Program | None =
     today = date.today()
     signed = state != MentorshipState.PROPOSED
     found = Mentorship.objects.create(
-        program=program, mentor=mentor, mentee=mentee, state=state,
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        state=state,
         starts_on=today if signed else None,
-        ends_on=(ends_on or today + timedelta(weeks=12)) if signed else None)
-    content = valid_content(program, starts_on=today.isoformat(),
-                            ends_on=(ends_on or today + timedelta(weeks=12)).isoformat())
+        ends_on=(ends_on or today + timedelta(weeks=12)) if signed else None,
+    )
+    content = valid_content(
+        program,
+        starts_on=today.isoformat(),
+        ends_on=(ends_on or today + timedelta(weeks=12)).isoformat(),
+    )
     AgreementVersion.objects.create(
-        mentorship=found, number=1, content=content,
+        mentorship=found,
+        number=1,
+        content=content,
         signed_by_mentor_at=_now() if signed else None,
-        signed_by_mentee_at=_now() if signed else None)
+        signed_by_mentee_at=_now() if signed else None,
+    )
     return found
 
 
 def non_participants(m: Mentorship) -> dict[str, User]:
     """The permission-matrix cast: the program's admin, a stranger and a member of the same
     program, none of them in ``m``."""
-    return {"admin": member(m.program, Role.ADMIN),
-            "stranger": member(ProgramFactory(), Role.MENTOR),
-            "same_program": member(m.program, Role.MENTOR)}
+    return {
+        "admin": member(m.program, Role.ADMIN),
+        "stranger": member(ProgramFactory(), Role.MENTOR),
+        "same_program": member(m.program, Role.MENTOR),
+    }
 
 
 def meeting(m: Mentorship, *, in_hours: float = 48, **kwargs) -> Meeting:
-    return Meeting.objects.create(mentorship=m, starts_at=_now() + timedelta(hours=in_hours),
-                                  duration_minutes=kwargs.pop("duration_minutes", 45),
-                                  format=kwargs.pop("format", MeetingFormat.VIDEO), **kwargs)
+    return Meeting.objects.create(
+        mentorship=m,
+        starts_at=_now() + timedelta(hours=in_hours),
+        duration_minutes=kwargs.pop("duration_minutes", 45),
+        format=kwargs.pop("format", MeetingFormat.VIDEO),
+        **kwargs,
+    )
 
 
 def action_item(m: Mentorship, **kwargs) -> ActionItem:
@@ -114,5 +135,6 @@ def action_item(m: Mentorship, **kwargs) -> ActionItem:
 def availability(user: User, *windows: tuple[int, int, int]) -> None:
     profile = Profile.objects.get(user=user)
     for weekday, start, end in windows:
-        AvailabilityWindow.objects.create(profile=profile, weekday=weekday, start_minute=start,
-                                          end_minute=end)
+        AvailabilityWindow.objects.create(
+            profile=profile, weekday=weekday, start_minute=start, end_minute=end
+        )

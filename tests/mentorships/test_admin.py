@@ -21,8 +21,10 @@ def staff_client(client):
 def test_calendar_feed_token_is_never_shown_nor_searchable(staff_client):
     feed = calendar_feed_regenerate(user=UserFactory())
     changelist = reverse("admin:mentorships_calendarfeed_changelist")
-    pages = [staff_client.get(changelist),
-             staff_client.get(reverse("admin:mentorships_calendarfeed_change", args=[feed.pk]))]
+    pages = [
+        staff_client.get(changelist),
+        staff_client.get(reverse("admin:mentorships_calendarfeed_change", args=[feed.pk])),
+    ]
     for page in pages:
         assert page.status_code == 200
         assert feed.token.encode() not in page.content
@@ -31,8 +33,10 @@ def test_calendar_feed_token_is_never_shown_nor_searchable(staff_client):
 
 def test_calendar_feed_action_replaces_the_token_through_the_service(staff_client):
     feed = calendar_feed_regenerate(user=UserFactory())
-    response = staff_client.post(reverse("admin:mentorships_calendarfeed_changelist"),
-                                 {"action": "regenerate", "_selected_action": [feed.pk]})
+    response = staff_client.post(
+        reverse("admin:mentorships_calendarfeed_changelist"),
+        {"action": "regenerate", "_selected_action": [feed.pk]},
+    )
     assert response.status_code == 302
     assert CalendarFeed.objects.get(pk=feed.pk).token != feed.token
 
@@ -42,15 +46,17 @@ def test_meeting_page_shows_shared_notes_and_agenda_but_no_private_note(staff_cl
     found = meeting(pair, shared_notes="Shared: talk outline")
     found.agenda_items.create(author=pair.mentee, text="Review the abstract")
     PrivateNote.objects.create(meeting=found, author=pair.mentor, body="Private: worried")
-    html = staff_client.get(reverse("admin:mentorships_meeting_change",
-                                    args=[found.pk])).content.decode()
+    html = staff_client.get(
+        reverse("admin:mentorships_meeting_change", args=[found.pk])
+    ).content.decode()
     assert "Shared: talk outline" in html and "Review the abstract" in html
     assert "Private: worried" not in html
 
 
 def test_mentorship_page_shows_agreement_versions_read_only(staff_client):
     pair = mentorship()
-    html = staff_client.get(reverse("admin:mentorships_mentorship_change",
-                                    args=[pair.pk])).content.decode()
+    html = staff_client.get(
+        reverse("admin:mentorships_mentorship_change", args=[pair.pk])
+    ).content.decode()
     assert "Give a conference talk" in html  # the agreement's terms, from the factory
     assert 'name="agreement_versions-0-number"' not in html  # displayed, not editable

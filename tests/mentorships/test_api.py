@@ -72,19 +72,38 @@ def endpoints(w):
         ("get", f"/api/mentorships/{m.pk}/meetings/suggestions", None, False),
         ("post", f"/api/mentorships/{m.pk}/agreement/versions", valid_content(m.program), False),
         ("post", f"/api/mentorships/{m.pk}/goals", {"title": "New goal"}, False),
-        ("post", f"/api/mentorships/goals/{goal.pk}/progress",
-         {"state": "in_progress", "percent": 10}, False),
+        (
+            "post",
+            f"/api/mentorships/goals/{goal.pk}/progress",
+            {"state": "in_progress", "percent": 10},
+            False,
+        ),
         ("post", f"/api/mentorships/goals/{goal.pk}/milestones", {"title": "Step"}, False),
-        ("post", f"/api/mentorships/{m.pk}/meetings",
-         {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
-          "format": "call"}, False),
+        (
+            "post",
+            f"/api/mentorships/{m.pk}/meetings",
+            {
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+                "format": "call",
+            },
+            False,
+        ),
         ("post", f"/api/mentorships/meetings/{mt.pk}/agenda", {"text": "Topic"}, False),
         ("put", f"/api/mentorships/meetings/{mt.pk}/notes", {"shared_notes": "n"}, False),
         ("put", f"/api/mentorships/meetings/{mt.pk}/private-note", {"body": "mine"}, False),
-        ("post", f"/api/mentorships/meetings/{mt.pk}/reschedule",
-         {"starts_at": future(50).isoformat(), "ends_at": future(51).isoformat()}, False),
-        ("post", f"/api/mentorships/{m.pk}/action-items",
-         {"description": "Do it", "owner_id": m.mentor_id}, False),
+        (
+            "post",
+            f"/api/mentorships/meetings/{mt.pk}/reschedule",
+            {"starts_at": future(50).isoformat(), "ends_at": future(51).isoformat()},
+            False,
+        ),
+        (
+            "post",
+            f"/api/mentorships/{m.pk}/action-items",
+            {"description": "Do it", "owner_id": m.mentor_id},
+            False,
+        ),
         ("post", f"/api/mentorships/action-items/{item.pk}/status", {"status": "done"}, False),
         ("post", f"/api/mentorships/{m.pk}/midpoint/confirm", None, False),
         ("post", f"/api/mentorships/meetings/{mt.pk}/cancel", None, False),
@@ -126,15 +145,17 @@ def test_end_reason_visible_to_admin_not_partner(client, world):
     m = world["m"]
     call(client, "post", f"/api/mentorships/{m.pk}/end", m.mentee, {"reason": "Too busy"})
     assert call(client, "get", f"/api/mentorships/{m.pk}", m.mentor).json()["end_reason"] is None
-    assert call(client, "get", f"/api/mentorships/{m.pk}", m.mentee).json()["end_reason"] == \
-        "Too busy"
+    assert (
+        call(client, "get", f"/api/mentorships/{m.pk}", m.mentee).json()["end_reason"] == "Too busy"
+    )
     admin_view = call(client, "get", f"/api/mentorships/{m.pk}", world["admin"]).json()
     assert admin_view["end_reason"] == "Too busy" and admin_view["state"] == "ended_early"
 
 
 def test_ics_download(client, world):
-    response = call(client, "get", f"/api/mentorships/meetings/{world['meeting'].pk}/ics",
-                    world["m"].mentee)
+    response = call(
+        client, "get", f"/api/mentorships/meetings/{world['meeting'].pk}/ics", world["m"].mentee
+    )
     assert response["Content-Type"].startswith("text/calendar")
     assert Calendar.from_ical(response.content).walk("VEVENT")
 
@@ -143,32 +164,49 @@ class TestRequests:
     def test_full_request_flow(self, client):
         program = ProgramFactory()
         mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
-        response = call(client, "post", "/api/mentorships/requests", mentee,
-                        {"program_id": program.pk, "recipient_id": mentor.pk,
-                         "message": "Help me lead"})
+        response = call(
+            client,
+            "post",
+            "/api/mentorships/requests",
+            mentee,
+            {"program_id": program.pk, "recipient_id": mentor.pk, "message": "Help me lead"},
+        )
         assert response.status_code == 201
         request_id = response.json()["id"]
-        assert call(client, "get", f"/api/mentorships/requests/{request_id}",
-                    member(program)).status_code == 404
-        assert call(client, "post", f"/api/mentorships/requests/{request_id}/accept",
-                    mentee).status_code == 403
+        assert (
+            call(
+                client, "get", f"/api/mentorships/requests/{request_id}", member(program)
+            ).status_code
+            == 404
+        )
+        assert (
+            call(
+                client, "post", f"/api/mentorships/requests/{request_id}/accept", mentee
+            ).status_code
+            == 403
+        )
         accepted = call(client, "post", f"/api/mentorships/requests/{request_id}/accept", mentor)
         assert accepted.status_code == 201 and accepted.json()["state"] == "proposed"
         again = call(client, "post", f"/api/mentorships/requests/{request_id}/accept", mentor)
         assert again.status_code == 409
         m_id = accepted.json()["id"]
         for user in (mentee, mentor):
-            signed = call(client, "post", f"/api/mentorships/{m_id}/agreement/versions/1/sign",
-                          user, {})
+            signed = call(
+                client, "post", f"/api/mentorships/{m_id}/agreement/versions/1/sign", user, {}
+            )
             assert signed.status_code == 200
-        assert call(client, "get", f"/api/mentorships/{m_id}", mentee).json()["state"] == \
-            "active"
+        assert call(client, "get", f"/api/mentorships/{m_id}", mentee).json()["state"] == "active"
 
     def test_bad_input_is_field_error_and_writes_nothing(self, client):
         program = ProgramFactory()
         mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
-        response = call(client, "post", "/api/mentorships/requests", mentee,
-                        {"program_id": program.pk, "recipient_id": mentor.pk, "message": ""})
+        response = call(
+            client,
+            "post",
+            "/api/mentorships/requests",
+            mentee,
+            {"program_id": program.pk, "recipient_id": mentor.pk, "message": ""},
+        )
         assert response.status_code == 400 and "message" in response.json()["fields"]
         assert not MentorshipRequest.objects.exists()
 
@@ -176,14 +214,30 @@ class TestRequests:
         program = ProgramFactory()
         mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
         r1 = RequestFactory(program=program, sender=mentee, recipient=mentor)
-        assert call(client, "post", f"/api/mentorships/requests/{r1.pk}/decline", mentee,
-                    {"reason": ""}).status_code == 403
-        assert call(client, "post", f"/api/mentorships/requests/{r1.pk}/withdraw",
-                    mentor).status_code == 403
-        assert call(client, "post", f"/api/mentorships/requests/{r1.pk}/decline", mentor,
-                    {"reason": "Full"}).json()["state"] == "declined"
-        assert call(client, "post", f"/api/mentorships/requests/{r1.pk}/withdraw",
-                    mentee).status_code == 409
+        assert (
+            call(
+                client, "post", f"/api/mentorships/requests/{r1.pk}/decline", mentee, {"reason": ""}
+            ).status_code
+            == 403
+        )
+        assert (
+            call(client, "post", f"/api/mentorships/requests/{r1.pk}/withdraw", mentor).status_code
+            == 403
+        )
+        assert (
+            call(
+                client,
+                "post",
+                f"/api/mentorships/requests/{r1.pk}/decline",
+                mentor,
+                {"reason": "Full"},
+            ).json()["state"]
+            == "declined"
+        )
+        assert (
+            call(client, "post", f"/api/mentorships/requests/{r1.pk}/withdraw", mentee).status_code
+            == 409
+        )
         r1.refresh_from_db()
         assert r1.state == RequestState.DECLINED
 
@@ -197,8 +251,9 @@ class TestRequests:
             response = client.get("/api/mentorships/requests?box=received")
         body = response.json()
         assert body["count"] == 25 and len(body["items"]) == 20
-        assert call(client, "get", "/api/mentorships/requests?box=sent",
-                    mentor).json()["count"] == 0
+        assert (
+            call(client, "get", "/api/mentorships/requests?box=sent", mentor).json()["count"] == 0
+        )
         assert client.get("/api/mentorships/requests").status_code == 200
 
 
@@ -216,51 +271,96 @@ def test_mentorship_list_is_mine_only(client, django_assert_max_num_queries):
 def test_invalid_transitions_via_api(client):
     m = mentorship()
     past = timezone.now() - timedelta(hours=1)
-    response = call(client, "post", f"/api/mentorships/{m.pk}/meetings", m.mentee,
-                    {"starts_at": past.isoformat(),
-                     "ends_at": (past + timedelta(hours=1)).isoformat(), "format": "call"})
+    response = call(
+        client,
+        "post",
+        f"/api/mentorships/{m.pk}/meetings",
+        m.mentee,
+        {
+            "starts_at": past.isoformat(),
+            "ends_at": (past + timedelta(hours=1)).isoformat(),
+            "format": "call",
+        },
+    )
     assert response.status_code == 400 and "starts_at" in response.json()["fields"]
     start = future()
-    response = call(client, "post", f"/api/mentorships/{m.pk}/meetings", m.mentee,
-                    {"starts_at": start.isoformat(),
-                     "ends_at": (start - timedelta(minutes=5)).isoformat(), "format": "call"})
+    response = call(
+        client,
+        "post",
+        f"/api/mentorships/{m.pk}/meetings",
+        m.mentee,
+        {
+            "starts_at": start.isoformat(),
+            "ends_at": (start - timedelta(minutes=5)).isoformat(),
+            "format": "call",
+        },
+    )
     assert response.status_code == 400 and "ends_at" in response.json()["fields"]
     assert not Meeting.objects.exists()
     services.agreement_propose(user=m.mentee, mentorship_id=m.pk, content=valid_content())
-    response = call(client, "post", f"/api/mentorships/{m.pk}/agreement/versions/1/sign",
-                    m.mentee, {})
+    response = call(
+        client, "post", f"/api/mentorships/{m.pk}/agreement/versions/1/sign", m.mentee, {}
+    )
     assert response.status_code == 409 and "version 2" in response.json()["detail"]
-    response = call(client, "post", f"/api/mentorships/{m.pk}/complete", m.mentee,
-                    {"reflection": "ok"})
+    response = call(
+        client, "post", f"/api/mentorships/{m.pk}/complete", m.mentee, {"reflection": "ok"}
+    )
     assert response.status_code == 409
 
 
 def test_series_and_cancel_series(client):
     m = mentorship()
     start = future()
-    created = call(client, "post", f"/api/mentorships/{m.pk}/meetings", m.mentee,
-                   {"starts_at": start.isoformat(),
-                    "ends_at": (start + timedelta(hours=1)).isoformat(), "format": "video",
-                    "repeat": "biweekly", "count": 3}).json()
+    created = call(
+        client,
+        "post",
+        f"/api/mentorships/{m.pk}/meetings",
+        m.mentee,
+        {
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "format": "video",
+            "repeat": "biweekly",
+            "count": 3,
+        },
+    ).json()
     assert created["series_id"] and created["video_url"].startswith("https://meet.example.org/")
-    response = call(client, "post", f"/api/mentorships/meetings/{created['id']}/cancel-series",
-                    m.mentor)
+    response = call(
+        client, "post", f"/api/mentorships/meetings/{created['id']}/cancel-series", m.mentor
+    )
     assert response.status_code == 200 and response.json()["cancelled_at"]
-    assert call(client, "post", f"/api/mentorships/meetings/{created['id']}/cancel-series",
-                member(m.program, Role.ADMIN)).status_code == 404
+    assert (
+        call(
+            client,
+            "post",
+            f"/api/mentorships/meetings/{created['id']}/cancel-series",
+            member(m.program, Role.ADMIN),
+        ).status_code
+        == 404
+    )
 
 
 def test_milestone_toggle_and_writes_on_closed(client, world):
     m = world["m"]
     ms = services.milestone_add(user=m.mentee, goal_id=world["goal"].pk, title="x")
-    assert call(client, "post", f"/api/mentorships/milestones/{ms.pk}/toggle",
-                world["admin"]).status_code == 404
-    assert call(client, "post", f"/api/mentorships/milestones/{ms.pk}/toggle",
-                m.mentor).json()["done_at"]
+    assert (
+        call(
+            client, "post", f"/api/mentorships/milestones/{ms.pk}/toggle", world["admin"]
+        ).status_code
+        == 404
+    )
+    assert call(client, "post", f"/api/mentorships/milestones/{ms.pk}/toggle", m.mentor).json()[
+        "done_at"
+    ]
     call(client, "post", f"/api/mentorships/{m.pk}/end", m.mentor, {"reason": "x"})
     before = AgendaItem.objects.count()
-    response = call(client, "post", f"/api/mentorships/meetings/{world['meeting'].pk}/agenda",
-                    m.mentor, {"text": "late"})
+    response = call(
+        client,
+        "post",
+        f"/api/mentorships/meetings/{world['meeting'].pk}/agenda",
+        m.mentor,
+        {"text": "late"},
+    )
     assert response.status_code == 409 and AgendaItem.objects.count() == before
 
 
@@ -285,11 +385,13 @@ def test_token_auth_works(client):
 
     m = mentorship(state=MentorshipState.ACTIVE)
     secret = secrets.token_urlsafe(24)
-    ApiToken.objects.create(user=m.mentee, name="t", prefix=secret[:8],
-                            key_hash=hash_token(secret))
-    response = client.post(f"/api/mentorships/{m.pk}/goals", data={"title": "via token"},
-                           content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {secret}")
+    ApiToken.objects.create(user=m.mentee, name="t", prefix=secret[:8], key_hash=hash_token(secret))
+    response = client.post(
+        f"/api/mentorships/{m.pk}/goals",
+        data={"title": "via token"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
     assert response.status_code == 201
 
 
@@ -308,16 +410,19 @@ def test_program_mentorships_api_admin_only(client, world):
     m = world["m"]
     services.mentorship_end_early(user=m.mentee, mentorship_id=m.pk, reason="Family")
     assert call(client, "get", url, world["admin"]).json()["items"][0]["end_reason"] == "Family"
-    assert call(client, "get", "/api/mentorships/", m.mentor).json()["items"][0][
-        "end_reason"] is None
-    assert call(client, "get", "/api/mentorships/", m.mentee).json()["items"][0][
-        "end_reason"] == "Family"
+    assert (
+        call(client, "get", "/api/mentorships/", m.mentor).json()["items"][0]["end_reason"] is None
+    )
+    assert (
+        call(client, "get", "/api/mentorships/", m.mentee).json()["items"][0]["end_reason"]
+        == "Family"
+    )
 
 
 def test_create_from_match_accepts_ids():
     program = ProgramFactory()
     mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
-    created = services.mentorship_create_from_match(program=program,
-                                                    pairs=[(mentor.pk, mentee.pk)],
-                                                    match_run_ref=7)
+    created = services.mentorship_create_from_match(
+        program=program, pairs=[(mentor.pk, mentee.pk)], match_run_ref=7
+    )
     assert created[0].mentor == mentor and created[0].state == MentorshipState.PROPOSED

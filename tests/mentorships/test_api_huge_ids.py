@@ -29,7 +29,8 @@ def test_request_with_a_huge_id_is_refused_and_writes_nothing(client, field):
     sender, mentor = member(program, Role.MENTEE), member(program, Role.MENTOR)
     client.force_login(sender)
     body = {"program_id": program.pk, "recipient_id": mentor.pk, "message": "Hello", field: HUGE}
-    response = client.post("/api/mentorships/requests", json.dumps(body),
-                           content_type="application/json")
+    response = client.post(
+        "/api/mentorships/requests", json.dumps(body), content_type="application/json"
+    )
     assert 400 <= response.status_code < 500
     assert not MentorshipRequest.objects.exists()

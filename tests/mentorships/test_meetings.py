@@ -31,9 +31,13 @@ def soon(hours=24):
 def schedule(m, user=None, starts_at=None, minutes=45, **kwargs):
     starts_at = starts_at or soon()
     kwargs.setdefault("format", "video")
-    return services.meeting_schedule(user=user or m.mentee, mentorship_id=m.pk,
-                                     starts_at=starts_at,
-                                     ends_at=starts_at + timedelta(minutes=minutes), **kwargs)
+    return services.meeting_schedule(
+        user=user or m.mentee,
+        mentorship_id=m.pk,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        **kwargs,
+    )
 
 
 class TestSchedule:
@@ -90,8 +94,11 @@ class TestSchedule:
         starts = list(series.occurrences.order_by("starts_at").values_list("starts_at", flat=True))
         assert len(starts) == 4
         gaps = {b - a for a, b in zip(starts, starts[1:], strict=False)}
-        assert gaps <= {timedelta(days=14), timedelta(days=14, hours=1),
-                        timedelta(days=14, hours=-1)}
+        assert gaps <= {
+            timedelta(days=14),
+            timedelta(days=14, hours=1),
+            timedelta(days=14, hours=-1),
+        }
 
     def test_series_until_agreement_end(self):
         m = mentorship(ends_on=date.today() + timedelta(weeks=9))
@@ -99,9 +106,15 @@ class TestSchedule:
         assert "UNTIL=" in first.series.rrule
         assert 8 <= first.series.occurrences.count() <= 10
 
-    @pytest.mark.parametrize("cadence,rule", [
-        ("weekly", "FREQ=WEEKLY"), ("biweekly", "FREQ=WEEKLY;INTERVAL=2"),
-        ("monthly", "FREQ=MONTHLY"), ("quarterly", "FREQ=MONTHLY;INTERVAL=3")])
+    @pytest.mark.parametrize(
+        "cadence,rule",
+        [
+            ("weekly", "FREQ=WEEKLY"),
+            ("biweekly", "FREQ=WEEKLY;INTERVAL=2"),
+            ("monthly", "FREQ=MONTHLY"),
+            ("quarterly", "FREQ=MONTHLY;INTERVAL=3"),
+        ],
+    )
     def test_cadence_rules(self, cadence, rule):
         assert scheduling.rrule_for(cadence, count=3) == f"{rule};COUNT=3"
 
@@ -118,9 +131,12 @@ class TestChanges:
         meeting = schedule(m)
         new_start = soon(48)
         with django_capture_on_commit_callbacks(execute=True):
-            moved = services.meeting_reschedule(user=m.mentor, meeting_id=meeting.pk,
-                                                starts_at=new_start,
-                                                ends_at=new_start + timedelta(hours=1))
+            moved = services.meeting_reschedule(
+                user=m.mentor,
+                meeting_id=meeting.pk,
+                starts_at=new_start,
+                ends_at=new_start + timedelta(hours=1),
+            )
         assert (moved.starts_at, moved.duration_minutes, moved.sequence) == (new_start, 60, 1)
         assert Notification.objects.filter(recipient=m.mentee, title__contains="moved").exists()
 
@@ -129,8 +145,12 @@ class TestChanges:
         meeting = schedule(m)
         past = timezone.now() - timedelta(hours=1)
         with pytest.raises(ApplicationError):
-            services.meeting_reschedule(user=m.mentor, meeting_id=meeting.pk, starts_at=past,
-                                        ends_at=past + timedelta(hours=1))
+            services.meeting_reschedule(
+                user=m.mentor,
+                meeting_id=meeting.pk,
+                starts_at=past,
+                ends_at=past + timedelta(hours=1),
+            )
         meeting.refresh_from_db()
         assert meeting.sequence == 0
 
@@ -179,12 +199,13 @@ class TestNotes:
         m = mentorship()
         meeting = schedule(m)
         admin = member(m.program, Role.ADMIN)
-        for call in (lambda: services.private_note_save(user=admin, meeting_id=meeting.pk,
-                                                        body="x"),
-                     lambda: services.meeting_notes_update(user=admin, meeting_id=meeting.pk,
-                                                           shared_notes="x"),
-                     lambda: services.agenda_item_add(user=admin, meeting_id=meeting.pk,
-                                                      text="x")):
+        for call in (
+            lambda: services.private_note_save(user=admin, meeting_id=meeting.pk, body="x"),
+            lambda: services.meeting_notes_update(
+                user=admin, meeting_id=meeting.pk, shared_notes="x"
+            ),
+            lambda: services.agenda_item_add(user=admin, meeting_id=meeting.pk, text="x"),
+        ):
             with pytest.raises(ApplicationError) as error:
                 call()
             assert error.value.status == 404
@@ -195,34 +216,58 @@ class TestSuggestions:
         # Mentor in London free Mon 14:00-18:00; mentee in New York free Mon 09:00-12:00.
         # In January: London = UTC, New York = UTC-5 → overlap 14:00-17:00 UTC.
         now = datetime(2030, 1, 6, 12, 0, tzinfo=UTC)  # a Sunday
-        found = scheduling.suggest_times(windows_a=[(0, 14 * 60, 18 * 60)], zone_a=LONDON,
-                                         windows_b=[(0, 9 * 60, 12 * 60)], zone_b=NEW_YORK,
-                                         now=now, duration_minutes=60, weeks=1)
+        found = scheduling.suggest_times(
+            windows_a=[(0, 14 * 60, 18 * 60)],
+            zone_a=LONDON,
+            windows_b=[(0, 9 * 60, 12 * 60)],
+            zone_b=NEW_YORK,
+            now=now,
+            duration_minutes=60,
+            weeks=1,
+        )
         assert found[0] == datetime(2030, 1, 7, 14, 0, tzinfo=UTC)
-        assert all(s + timedelta(minutes=60) <= datetime(2030, 1, 7, 17, 0, tzinfo=UTC)
-                   for s in found)
+        assert all(
+            s + timedelta(minutes=60) <= datetime(2030, 1, 7, 17, 0, tzinfo=UTC) for s in found
+        )
 
     def test_dst_gap_between_us_and_uk_changes(self):
         # 2030: US clocks go forward 10 March, UK on 31 March. In between the overlap moves.
         windows_ny, windows_ldn = [(0, 9 * 60, 10 * 60)], [(0, 13 * 60, 15 * 60)]
-        before = scheduling.suggest_times(windows_a=windows_ldn, zone_a=LONDON,
-                                          windows_b=windows_ny, zone_b=NEW_YORK,
-                                          now=datetime(2030, 3, 3, tzinfo=UTC),
-                                          duration_minutes=60, weeks=1)
-        between = scheduling.suggest_times(windows_a=windows_ldn, zone_a=LONDON,
-                                           windows_b=windows_ny, zone_b=NEW_YORK,
-                                           now=datetime(2030, 3, 10, 12, tzinfo=UTC),
-                                           duration_minutes=60, weeks=1)
+        before = scheduling.suggest_times(
+            windows_a=windows_ldn,
+            zone_a=LONDON,
+            windows_b=windows_ny,
+            zone_b=NEW_YORK,
+            now=datetime(2030, 3, 3, tzinfo=UTC),
+            duration_minutes=60,
+            weeks=1,
+        )
+        between = scheduling.suggest_times(
+            windows_a=windows_ldn,
+            zone_a=LONDON,
+            windows_b=windows_ny,
+            zone_b=NEW_YORK,
+            now=datetime(2030, 3, 10, 12, tzinfo=UTC),
+            duration_minutes=60,
+            weeks=1,
+        )
         assert before == [datetime(2030, 3, 4, 14, 0, tzinfo=UTC)]  # 09:00 EST = 14:00 UTC
         assert between == [datetime(2030, 3, 11, 13, 0, tzinfo=UTC)]  # 09:00 EDT = 13:00 UTC
         assert between[0].astimezone(LONDON).hour == 13
         assert between[0].astimezone(NEW_YORK).hour == 9
 
     def test_no_overlap(self):
-        assert scheduling.suggest_times(windows_a=[(0, 60, 120)], zone_a=LONDON,
-                                        windows_b=[(3, 60, 120)], zone_b=LONDON,
-                                        now=datetime(2030, 1, 1, tzinfo=UTC),
-                                        duration_minutes=30) == []
+        assert (
+            scheduling.suggest_times(
+                windows_a=[(0, 60, 120)],
+                zone_a=LONDON,
+                windows_b=[(3, 60, 120)],
+                zone_b=LONDON,
+                now=datetime(2030, 1, 1, tzinfo=UTC),
+                duration_minutes=30,
+            )
+            == []
+        )
 
     def test_selector_reads_profile_windows(self):
         m = mentorship()
@@ -264,9 +309,11 @@ class TestIcs:
         assert event["RRULE"]["FREQ"] == ["WEEKLY"] and event["RRULE"]["INTERVAL"] == [2]
         dtstart = event.decoded("DTSTART")
         rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dtstart)
-        excluded = {d.dt.astimezone(UTC) for d in event["EXDATE"].dts} if not isinstance(
-            event["EXDATE"], list) else {d.dt.astimezone(UTC) for x in event["EXDATE"]
-                                         for d in x.dts}
+        excluded = (
+            {d.dt.astimezone(UTC) for d in event["EXDATE"].dts}
+            if not isinstance(event["EXDATE"], list)
+            else {d.dt.astimezone(UTC) for x in event["EXDATE"] for d in x.dts}
+        )
         expanded = [d.replace(tzinfo=dtstart.tzinfo).astimezone(UTC) for d in rule]
         kept = [d for d in expanded if d not in excluded]
         assert expanded == [o.starts_at for o in occurrences]
@@ -279,11 +326,17 @@ class TestIcs:
         first = schedule(m, repeat="weekly", count=3)
         second = first.series.occurrences.order_by("starts_at")[1]
         new_start = second.starts_at + timedelta(hours=2)
-        services.meeting_reschedule(user=m.mentor, meeting_id=second.pk, starts_at=new_start,
-                                    ends_at=new_start + timedelta(minutes=30))
+        services.meeting_reschedule(
+            user=m.mentor,
+            meeting_id=second.pk,
+            starts_at=new_start,
+            ends_at=new_start + timedelta(minutes=30),
+        )
         events = self.parse(ics.meeting_ics(first)).walk("VEVENT")
-        assert {str(e["UID"]) for e in events} == {f"series-{first.series_id}@tandem",
-                                                   f"meeting-{second.pk}@tandem"}
+        assert {str(e["UID"]) for e in events} == {
+            f"series-{first.series_id}@tandem",
+            f"meeting-{second.pk}@tandem",
+        }
         moved = next(e for e in events if str(e["UID"]).startswith("meeting-"))
         assert moved.decoded("DTSTART") == new_start and int(moved["SEQUENCE"]) == 1
         second.refresh_from_db()

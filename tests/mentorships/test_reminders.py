@@ -58,8 +58,12 @@ def test_moved_meeting_is_reminded_again():
     mt = meeting(m, in_hours=10)
     assert services.meetings_remind(now=timezone.now()) == 2
     new_start = mt.starts_at + timedelta(hours=2)
-    services.meeting_reschedule(user=m.mentor, meeting_id=mt.pk, starts_at=new_start,
-                                ends_at=new_start + timedelta(minutes=30))
+    services.meeting_reschedule(
+        user=m.mentor,
+        meeting_id=mt.pk,
+        starts_at=new_start,
+        ends_at=new_start + timedelta(minutes=30),
+    )
     assert services.meetings_remind(now=timezone.now()) == 2
 
 
@@ -92,6 +96,7 @@ def test_run_periodic_jobs_twice_sends_one_email(django_capture_on_commit_callba
 
 
 # PostgreSQL: real concurrency ---------------------------------------------------------------
+
 
 def _in_threads(target, n=2):
     barrier = threading.Barrier(n)
@@ -129,11 +134,18 @@ def test_concurrent_reminder_jobs_send_one_email(postgres_only):
 def test_concurrent_accepts_never_exceed_capacity(postgres_only):
     program = ProgramFactory()
     mentor = member(program, Role.MENTOR, capacity=1)
-    requests = [services.request_create(sender=member(program, Role.MENTEE), program_id=program.pk,
-                                        recipient_id=mentor.pk, message="Please")
-                for _ in range(3)]
+    requests = [
+        services.request_create(
+            sender=member(program, Role.MENTEE),
+            program_id=program.pk,
+            recipient_id=mentor.pk,
+            message="Please",
+        )
+        for _ in range(3)
+    ]
     results, errors = _in_threads(
-        lambda i: services.request_accept(user=mentor, request_id=requests[i].pk), n=3)
+        lambda i: services.request_accept(user=mentor, request_id=requests[i].pk), n=3
+    )
     assert len(results) == 1
     assert len(errors) == 2 and all("capacity" in str(e.message) for e in errors)
     assert Mentorship.objects.filter(mentor=mentor).count() == 1

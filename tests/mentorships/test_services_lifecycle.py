@@ -58,8 +58,9 @@ def test_closed_mentorship_does_not_block_a_new_one():
 class TestAgreement:
     def test_both_sign_makes_active_and_creates_goals(self, django_capture_on_commit_callbacks):
         m = mentorship(state=MentorshipState.PROPOSED)
-        version = services.agreement_propose(user=m.mentee, mentorship_id=m.pk,
-                                             content=valid_content(m.program))
+        version = services.agreement_propose(
+            user=m.mentee, mentorship_id=m.pk, content=valid_content(m.program)
+        )
         assert version.number == 2
         services.agreement_sign(user=m.mentee, mentorship_id=m.pk, number=2)
         m.refresh_from_db()
@@ -70,13 +71,15 @@ class TestAgreement:
         assert m.state == MentorshipState.ACTIVE and m.activated_at
         assert m.ends_on == date.fromisoformat(version.content["ends_on"])
         assert list(Goal.objects.filter(mentorship=m).values_list("title", flat=True)) == [
-            "Give a conference talk"]
+            "Give a conference talk"
+        ]
         assert Notification.objects.filter(kind="mentorship", recipient=m.mentor).exists()
 
     def test_signing_old_version_is_refused_and_changes_nothing(self):
         m = mentorship(state=MentorshipState.PROPOSED)
-        services.agreement_propose(user=m.mentee, mentorship_id=m.pk,
-                                   content=valid_content(m.program))
+        services.agreement_propose(
+            user=m.mentee, mentorship_id=m.pk, content=valid_content(m.program)
+        )
         with pytest.raises(ApplicationError) as error:
             services.agreement_sign(user=m.mentor, mentorship_id=m.pk, number=1)
         assert error.value.status == 409
@@ -105,8 +108,9 @@ class TestAgreement:
     def test_amendment_takes_effect_when_both_sign(self):
         m = mentorship()
         new_end = (date.today() + timedelta(weeks=30)).isoformat()
-        amendment = services.agreement_propose(user=m.mentor, mentorship_id=m.pk,
-                                               content=valid_content(m.program, ends_on=new_end))
+        amendment = services.agreement_propose(
+            user=m.mentor, mentorship_id=m.pk, content=valid_content(m.program, ends_on=new_end)
+        )
         services.agreement_sign(user=m.mentor, mentorship_id=m.pk, number=amendment.number)
         m.refresh_from_db()
         assert m.ends_on != date.fromisoformat(new_end)  # not both yet
@@ -121,32 +125,37 @@ class TestAgreement:
             services.agreement_propose(
                 user=(m := mentorship(state=MentorshipState.PROPOSED)).mentee,
                 mentorship_id=m.pk,
-                content=valid_content(objectives=[], starts_on="2030-02-01",
-                                      ends_on="2030-01-01"))
+                content=valid_content(objectives=[], starts_on="2030-02-01", ends_on="2030-01-01"),
+            )
         assert error.value.fields["objectives"] == OBJECTIVES_REQUIRED
         assert error.value.fields["ends_on"] == ENDS_BEFORE_START
 
-    @pytest.mark.parametrize("overrides,field", [
-        ({"objectives": []}, "objectives"),
-        ({"ends_on": "2020-01-01", "starts_on": "2020-02-01"}, "ends_on"),
-        ({"cadence": "daily"}, "cadence"),
-        ({"meeting_minutes": 5}, "meeting_minutes"),
-        ({"confidentiality": ""}, "confidentiality"),
-        ({"starts_on": "not a date"}, "starts_on"),
-    ])
+    @pytest.mark.parametrize(
+        "overrides,field",
+        [
+            ({"objectives": []}, "objectives"),
+            ({"ends_on": "2020-01-01", "starts_on": "2020-02-01"}, "ends_on"),
+            ({"cadence": "daily"}, "cadence"),
+            ({"meeting_minutes": 5}, "meeting_minutes"),
+            ({"confidentiality": ""}, "confidentiality"),
+            ({"starts_on": "not a date"}, "starts_on"),
+        ],
+    )
     def test_invalid_content_gets_field_errors_and_writes_nothing(self, overrides, field):
         m = mentorship(state=MentorshipState.PROPOSED)
         with pytest.raises(ApplicationError) as error:
-            services.agreement_propose(user=m.mentee, mentorship_id=m.pk,
-                                       content=valid_content(m.program, **overrides))
+            services.agreement_propose(
+                user=m.mentee, mentorship_id=m.pk, content=valid_content(m.program, **overrides)
+            )
         assert field in error.value.fields
         assert AgreementVersion.objects.filter(mentorship=m).count() == 1
 
     def test_cannot_propose_on_ended_mentorship(self):
         m = mentorship(state=MentorshipState.ENDED_EARLY)
         with pytest.raises(ApplicationError) as error:
-            services.agreement_propose(user=m.mentee, mentorship_id=m.pk,
-                                       content=valid_content(m.program))
+            services.agreement_propose(
+                user=m.mentee, mentorship_id=m.pk, content=valid_content(m.program)
+            )
         assert error.value.status == 409
 
 
@@ -154,8 +163,9 @@ class TestCreateFromMatch:
     def test_all_pairs_created_proposed(self):
         program = ProgramFactory()
         pairs = [(member(program, Role.MENTOR), member(program, Role.MENTEE)) for _ in range(2)]
-        created = services.mentorship_create_from_match(program=program, pairs=pairs,
-                                                        match_run_ref=42)
+        created = services.mentorship_create_from_match(
+            program=program, pairs=pairs, match_run_ref=42
+        )
         assert [m.state for m in created] == [MentorshipState.PROPOSED] * 2
         assert all(m.match_run_ref == "42" and m.origin_request is None for m in created)
         assert AgreementVersion.objects.count() == 2
@@ -165,8 +175,9 @@ class TestCreateFromMatch:
         good = (member(program, Role.MENTOR), member(program, Role.MENTEE))
         bad = (member(program, Role.MENTEE), member(program, Role.MENTEE))
         with pytest.raises(ApplicationError):
-            services.mentorship_create_from_match(program=program, pairs=[good, bad],
-                                                  match_run_ref="run-1")
+            services.mentorship_create_from_match(
+                program=program, pairs=[good, bad], match_run_ref="run-1"
+            )
         assert not Mentorship.objects.exists()
 
     def test_capacity_respected(self):
@@ -179,16 +190,21 @@ class TestCreateFromMatch:
 
 
 class TestEnding:
-    def test_end_early_reason_private_and_meetings_cancelled(self,
-                                                             django_capture_on_commit_callbacks):
+    def test_end_early_reason_private_and_meetings_cancelled(
+        self, django_capture_on_commit_callbacks
+    ):
         m = mentorship()
         future = meeting(m)
         with django_capture_on_commit_callbacks(execute=True):
-            services.mentorship_end_early(user=m.mentee, mentorship_id=m.pk,
-                                          reason="Personal circumstances")
+            services.mentorship_end_early(
+                user=m.mentee, mentorship_id=m.pk, reason="Personal circumstances"
+            )
         m.refresh_from_db()
-        assert (m.state, m.ended_by, m.end_reason) == (MentorshipState.ENDED_EARLY, m.mentee,
-                                                       "Personal circumstances")
+        assert (m.state, m.ended_by, m.end_reason) == (
+            MentorshipState.ENDED_EARLY,
+            m.mentee,
+            "Personal circumstances",
+        )
         future.refresh_from_db()
         assert future.status == MeetingStatus.CANCELLED and future.sequence == 1
         note = Notification.objects.get(recipient=m.mentor, kind="mentorship")
@@ -219,8 +235,9 @@ class TestEnding:
             services.mentorship_complete(user=m.mentee, mentorship_id=m.pk, reflection="Good")
         assert error.value.status == 409
         Mentorship.objects.filter(pk=m.pk).update(ends_on=timezone.localdate())
-        done = services.mentorship_complete(user=m.mentee, mentorship_id=m.pk,
-                                            reflection="I gave the talk!")
+        done = services.mentorship_complete(
+            user=m.mentee, mentorship_id=m.pk, reflection="I gave the talk!"
+        )
         assert done.state == MentorshipState.COMPLETED and done.closing_reflection
 
     def test_complete_needs_reflection_and_active(self):
@@ -237,10 +254,12 @@ class TestGoalsAndActionItems:
     def test_goal_progress_history(self):
         m = mentorship()
         goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Write a blog post")
-        services.goal_update_progress(user=m.mentor, goal_id=goal.pk,
-                                      state=GoalState.IN_PROGRESS, percent=40, note="Drafted")
-        services.goal_update_progress(user=m.mentee, goal_id=goal.pk, state=GoalState.ACHIEVED,
-                                      percent=90)
+        services.goal_update_progress(
+            user=m.mentor, goal_id=goal.pk, state=GoalState.IN_PROGRESS, percent=40, note="Drafted"
+        )
+        services.goal_update_progress(
+            user=m.mentee, goal_id=goal.pk, state=GoalState.ACHIEVED, percent=90
+        )
         goal.refresh_from_db()
         assert (goal.state, goal.percent) == (GoalState.ACHIEVED, 100)
         assert goal.updates.count() == 2
@@ -250,16 +269,18 @@ class TestGoalsAndActionItems:
         m = mentorship()
         goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="x")
         with pytest.raises(ApplicationError) as error:
-            services.goal_update_progress(user=m.mentee, goal_id=goal.pk, state="in_progress",
-                                          percent=percent)
+            services.goal_update_progress(
+                user=m.mentee, goal_id=goal.pk, state="in_progress", percent=percent
+            )
         assert error.value.fields == {"percent": W.BAD_PERCENT}
 
     def test_outsider_cannot_touch_goal(self):
         m = mentorship()
         goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="x")
         with pytest.raises(ApplicationError) as error:
-            services.goal_update_progress(user=member(m.program, Role.ADMIN), goal_id=goal.pk,
-                                          state="in_progress", percent=5)
+            services.goal_update_progress(
+                user=member(m.program, Role.ADMIN), goal_id=goal.pk, state="in_progress", percent=5
+            )
         assert error.value.status == 404
 
     def test_milestones(self):
@@ -274,36 +295,48 @@ class TestGoalsAndActionItems:
         m = mentorship()
         outsider = member(m.program)
         with pytest.raises(ApplicationError) as error:
-            services.action_item_create(user=m.mentor, mentorship_id=m.pk, description="x",
-                                        owner_id=outsider.pk)
+            services.action_item_create(
+                user=m.mentor, mentorship_id=m.pk, description="x", owner_id=outsider.pk
+            )
         assert error.value.fields == {"owner": W.OWNER_NOT_PARTICIPANT}
 
     def test_action_item_from_meeting_and_notifies_owner(self):
         m = mentorship()
         mt = meeting(m)
-        item = services.action_item_create(user=m.mentor, mentorship_id=m.pk,
-                                           description="Send slides", owner_id=m.mentee_id,
-                                           meeting_id=mt.pk, due_on=date.today())
+        item = services.action_item_create(
+            user=m.mentor,
+            mentorship_id=m.pk,
+            description="Send slides",
+            owner_id=m.mentee_id,
+            meeting_id=mt.pk,
+            due_on=date.today(),
+        )
         assert item.meeting == mt
         assert Notification.objects.filter(recipient=m.mentee, kind="action_item").exists()
         other = meeting(mentorship())
         with pytest.raises(ApplicationError) as error:
-            services.action_item_create(user=m.mentor, mentorship_id=m.pk, description="x",
-                                        owner_id=m.mentee_id, meeting_id=other.pk)
+            services.action_item_create(
+                user=m.mentor,
+                mentorship_id=m.pk,
+                description="x",
+                owner_id=m.mentee_id,
+                meeting_id=other.pk,
+            )
         assert "meeting" in error.value.fields
 
     def test_toggle_status(self):
         m = mentorship()
         item = action_item(m)
-        done = services.action_item_set_status(user=m.mentor, action_item_id=item.pk,
-                                               status=ActionItemStatus.DONE)
+        done = services.action_item_set_status(
+            user=m.mentor, action_item_id=item.pk, status=ActionItemStatus.DONE
+        )
         assert done.done_at
-        reopened = services.action_item_set_status(user=m.mentor, action_item_id=item.pk,
-                                                   status=ActionItemStatus.OPEN)
+        reopened = services.action_item_set_status(
+            user=m.mentor, action_item_id=item.pk, status=ActionItemStatus.OPEN
+        )
         assert reopened.done_at is None
         with pytest.raises(ApplicationError):
-            services.action_item_set_status(user=m.mentor, action_item_id=item.pk,
-                                            status="later")
+            services.action_item_set_status(user=m.mentor, action_item_id=item.pk, status="later")
 
 
 def test_midpoint_review_once():

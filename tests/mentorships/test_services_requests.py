@@ -38,13 +38,15 @@ def mentee(program):
 
 
 def send(program, sender, recipient, message="Help me grow as a speaker."):
-    return services.request_create(sender=sender, program_id=program.pk,
-                                   recipient_id=recipient.pk, message=message)
+    return services.request_create(
+        sender=sender, program_id=program.pk, recipient_id=recipient.pk, message=message
+    )
 
 
 class TestCreate:
-    def test_mentee_sends_to_mentor(self, program, mentor, mentee,
-                                    django_capture_on_commit_callbacks):
+    def test_mentee_sends_to_mentor(
+        self, program, mentor, mentee, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             request = send(program, mentee, mentor)
         assert request.state == RequestState.PENDING
@@ -119,8 +121,9 @@ class TestCreate:
 
 
 class TestAccept:
-    def test_accept_creates_proposed_mentorship_with_draft(self, program, mentor, mentee,
-                                                           django_capture_on_commit_callbacks):
+    def test_accept_creates_proposed_mentorship_with_draft(
+        self, program, mentor, mentee, django_capture_on_commit_callbacks
+    ):
         request = send(program, mentee, mentor)
         with django_capture_on_commit_callbacks(execute=True):
             mentorship = services.request_accept(user=mentor, request_id=request.pk)
@@ -153,8 +156,15 @@ class TestAccept:
         assert error.value.status == 404
         assert not Mentorship.objects.exists()
 
-    @pytest.mark.parametrize("state", [RequestState.WITHDRAWN, RequestState.DECLINED,
-                                       RequestState.EXPIRED, RequestState.ACCEPTED])
+    @pytest.mark.parametrize(
+        "state",
+        [
+            RequestState.WITHDRAWN,
+            RequestState.DECLINED,
+            RequestState.EXPIRED,
+            RequestState.ACCEPTED,
+        ],
+    )
     def test_cannot_accept_closed_request(self, program, mentor, mentee, state):
         request = RequestFactory(program=program, sender=mentee, recipient=mentor, state=state)
         with pytest.raises(ApplicationError) as error:
@@ -164,8 +174,12 @@ class TestAccept:
         assert not Mentorship.objects.exists()
 
     def test_cannot_accept_past_expiry(self, program, mentor, mentee):
-        request = RequestFactory(program=program, sender=mentee, recipient=mentor,
-                                 expires_at=timezone.now() - timedelta(minutes=1))
+        request = RequestFactory(
+            program=program,
+            sender=mentee,
+            recipient=mentor,
+            expires_at=timezone.now() - timedelta(minutes=1),
+        )
         with pytest.raises(ApplicationError) as error:
             services.request_accept(user=mentor, request_id=request.pk)
         assert error.value.message == R.REQUEST_EXPIRED

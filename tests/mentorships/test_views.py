@@ -42,16 +42,23 @@ def world():
 
 def read_pages(w):
     m, mt = w["m"], w["meeting"]
-    return [reverse("mentorship_detail", args=[m.pk]),
-            reverse("agreement_version", args=[m.pk, 1]),
-            reverse("meeting_detail", args=[mt.pk])]
+    return [
+        reverse("mentorship_detail", args=[m.pk]),
+        reverse("agreement_version", args=[m.pk, 1]),
+        reverse("meeting_detail", args=[mt.pk]),
+    ]
 
 
 def participant_pages(w):
     m, mt = w["m"], w["meeting"]
-    return [reverse("agreement_edit", args=[m.pk]), reverse("meeting_new", args=[m.pk]),
-            reverse("meeting_reschedule", args=[mt.pk]), reverse("meeting_ics", args=[mt.pk]),
-            reverse("mentorship_end", args=[m.pk]), reverse("mentorship_complete", args=[m.pk])]
+    return [
+        reverse("agreement_edit", args=[m.pk]),
+        reverse("meeting_new", args=[m.pk]),
+        reverse("meeting_reschedule", args=[mt.pk]),
+        reverse("meeting_ics", args=[mt.pk]),
+        reverse("mentorship_end", args=[m.pk]),
+        reverse("mentorship_complete", args=[m.pk]),
+    ]
 
 
 def posts(w):
@@ -70,9 +77,16 @@ def posts(w):
 
 
 def test_anonymous_redirected_to_login(client, world):
-    for url in read_pages(world) + participant_pages(world) + [
-            reverse("mentorship_list"), reverse("request_inbox"), reverse("request_new"),
-            reverse("calendar_settings")]:
+    for url in (
+        read_pages(world)
+        + participant_pages(world)
+        + [
+            reverse("mentorship_list"),
+            reverse("request_inbox"),
+            reverse("request_new"),
+            reverse("calendar_settings"),
+        ]
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response["Location"], url
     for url, data in posts(world):
@@ -111,8 +125,9 @@ def test_private_note_only_for_author(client, world):
     assert b"my secret worry" in client.get(read_pages(world)[0]).content
 
 
-def test_detail_page_shows_overdue_and_queries_bounded(client, world,
-                                                       django_assert_max_num_queries):
+def test_detail_page_shows_overdue_and_queries_bounded(
+    client, world, django_assert_max_num_queries
+):
     m = world["m"]
     for _ in range(5):
         meeting(m)
@@ -162,9 +177,10 @@ def test_schedule_form_past_time_shows_field_error(client, world):
     client.force_login(m.mentee)
     yesterday = timezone.localdate() - timedelta(days=1)
     before = Meeting.objects.count()
-    response = client.post(reverse("meeting_new", args=[m.pk]), {
-        "date": yesterday.isoformat(), "time": "10:00", "duration_minutes": 30,
-        "format": "call"})
+    response = client.post(
+        reverse("meeting_new", args=[m.pk]),
+        {"date": yesterday.isoformat(), "time": "10:00", "duration_minutes": 30, "format": "call"},
+    )
     assert response.status_code == 200
     assert "already passed" in response.content.decode()
     assert Meeting.objects.count() == before
@@ -174,9 +190,17 @@ def test_schedule_series_via_form(client, world):
     m = world["m"]
     client.force_login(m.mentee)
     day = timezone.localdate() + timedelta(days=3)
-    response = client.post(reverse("meeting_new", args=[m.pk]), {
-        "date": day.isoformat(), "time": "10:00", "duration_minutes": 30, "format": "video",
-        "repeat": "biweekly", "count": 3})
+    response = client.post(
+        reverse("meeting_new", args=[m.pk]),
+        {
+            "date": day.isoformat(),
+            "time": "10:00",
+            "duration_minutes": 30,
+            "format": "video",
+            "repeat": "biweekly",
+            "count": 3,
+        },
+    )
     assert response.status_code == 302
     created = Meeting.objects.filter(series__isnull=False).order_by("starts_at").first()
     ics = client.get(reverse("meeting_ics", args=[created.pk]))
@@ -202,10 +226,17 @@ def test_agreement_form_proposes_and_both_sign(client):
     page = client.get(reverse("agreement_edit", args=[m.pk]))
     assert b"e.g. Lead a design review" in page.content
     today = timezone.localdate()
-    data = {"objective_1_goal": "Ship a feature", "objective_1_measure": "Live by June",
-            "cadence": "biweekly", "meeting_format": "video", "meeting_minutes": 45,
-            "starts_on": today.isoformat(), "ends_on": (today + timedelta(weeks=10)).isoformat(),
-            "confidentiality": "Private", "no_fault_exit": "Either can leave"}
+    data = {
+        "objective_1_goal": "Ship a feature",
+        "objective_1_measure": "Live by June",
+        "cadence": "biweekly",
+        "meeting_format": "video",
+        "meeting_minutes": 45,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(weeks=10)).isoformat(),
+        "confidentiality": "Private",
+        "no_fault_exit": "Either can leave",
+    }
     response = client.post(reverse("agreement_edit", args=[m.pk]), data)
     assert response.status_code == 302
     for user in (m.mentee, m.mentor):
@@ -219,10 +250,18 @@ def test_agreement_form_missing_objective(client):
     m = mentorship(state=MentorshipState.PROPOSED)
     client.force_login(m.mentee)
     today = timezone.localdate()
-    response = client.post(reverse("agreement_edit", args=[m.pk]), {
-        "cadence": "biweekly", "meeting_format": "video", "meeting_minutes": 45,
-        "starts_on": today.isoformat(), "ends_on": (today + timedelta(weeks=10)).isoformat(),
-        "confidentiality": "Private", "no_fault_exit": "Either can leave"})
+    response = client.post(
+        reverse("agreement_edit", args=[m.pk]),
+        {
+            "cadence": "biweekly",
+            "meeting_format": "video",
+            "meeting_minutes": 45,
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(weeks=10)).isoformat(),
+            "confidentiality": "Private",
+            "no_fault_exit": "Either can leave",
+        },
+    )
     assert response.status_code == 200 and "at least one objective" in response.content.decode()
 
 
@@ -235,8 +274,10 @@ class TestRequestPages:
         client.force_login(mentee)
         form = client.get(reverse("request_new"))
         assert mentor.display_name in form.content.decode()
-        response = client.post(reverse("request_new"), {
-            "program": program.pk, "recipient": mentor.pk, "message": "Teach me"})
+        response = client.post(
+            reverse("request_new"),
+            {"program": program.pk, "recipient": mentor.pk, "message": "Teach me"},
+        )
         assert response.status_code == 302
         request = MentorshipRequest.objects.get()
         client.force_login(mentor)
@@ -248,8 +289,9 @@ class TestRequestPages:
     def test_accepting_withdrawn_shows_clear_error(self, client):
         program = ProgramFactory()
         mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
-        request = RequestFactory(program=program, sender=mentee, recipient=mentor,
-                                 state=RequestState.WITHDRAWN)
+        request = RequestFactory(
+            program=program, sender=mentee, recipient=mentor, state=RequestState.WITHDRAWN
+        )
         client.force_login(mentor)
         response = client.post(reverse("request_accept", args=[request.pk]), follow=True)
         assert "already withdrawn" in response.content.decode()
@@ -262,8 +304,7 @@ class TestRequestPages:
         assert client.get(reverse("request_decline", args=[request.pk])).status_code == 404
         assert client.post(reverse("request_withdraw", args=[request.pk])).status_code == 404
         client.force_login(mentor)
-        response = client.post(reverse("request_decline", args=[request.pk]),
-                               {"reason": "Busy"})
+        response = client.post(reverse("request_decline", args=[request.pk]), {"reason": "Busy"})
         assert response.status_code == 302
         request.refresh_from_db()
         assert request.state == RequestState.DECLINED
@@ -313,8 +354,9 @@ def test_end_and_complete_pages(client, world):
     m = world["m"]
     client.force_login(m.mentee)
     response = client.post(reverse("mentorship_complete", args=[m.pk]), {"reflection": "Good"})
-    assert response.status_code == 200 and "you can complete it from then" in \
-        response.content.decode()
+    assert (
+        response.status_code == 200 and "you can complete it from then" in response.content.decode()
+    )
     response = client.post(reverse("mentorship_end", args=[m.pk]), {"reason": "Moving teams"})
     assert response.status_code == 302
     m.refresh_from_db()
@@ -347,10 +389,14 @@ def test_admin_only_member_cannot_send(client):
 def test_next_parameter_is_not_an_open_redirect(client):
     m = mentorship()
     client.force_login(m.mentee)
-    response = client.post(reverse("action_item_add", args=[m.pk]),
-                           {"description": "x", "owner": m.mentee_id,
-                            "next": "https://evil.example/"})
+    response = client.post(
+        reverse("action_item_add", args=[m.pk]),
+        {"description": "x", "owner": m.mentee_id, "next": "https://evil.example/"},
+    )
     assert response.status_code == 302 and "evil" not in response["Location"]
-    response = client.post(reverse("agenda_add", args=[meeting(m).pk]), {"text": ""},
-                           HTTP_REFERER="https://evil.example/")
+    response = client.post(
+        reverse("agenda_add", args=[meeting(m).pk]),
+        {"text": ""},
+        HTTP_REFERER="https://evil.example/",
+    )
     assert "evil" not in response["Location"]

@@ -24,8 +24,13 @@ pytestmark = pytest.mark.django_db
 def test_send_emails_after_commit_only(django_capture_on_commit_callbacks):
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        note = services.notify_send(recipient=user, kind=Kind.AGREEMENT, title="Signed",
-                                    body="Version 2", url="/mentorships/1/")
+        note = services.notify_send(
+            recipient=user,
+            kind=Kind.AGREEMENT,
+            title="Signed",
+            body="Version 2",
+            url="/mentorships/1/",
+        )
         assert mail.outbox == []
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Signed"
@@ -36,8 +41,11 @@ def test_send_emails_after_commit_only(django_capture_on_commit_callbacks):
 
 def test_rolled_back_write_sends_nothing(django_capture_on_commit_callbacks):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), \
-            transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         services.notify_send(recipient=user, kind=Kind.MEETING, title="x")
         raise RuntimeError
     assert mail.outbox == [] and not Notification.objects.exists()
@@ -66,8 +74,9 @@ def test_preferences_reject_unknown_kinds():
 
 def test_digest_bundles_once_a_day(django_capture_on_commit_callbacks):
     user = UserFactory()
-    services.preference_update(user=user, email_kinds=[Kind.MEETING, Kind.AGREEMENT],
-                               daily_digest=True)
+    services.preference_update(
+        user=user, email_kinds=[Kind.MEETING, Kind.AGREEMENT], daily_digest=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.notify_send(recipient=user, kind=Kind.MEETING, title="One")
         services.notify_send(recipient=user, kind=Kind.AGREEMENT, title="Two")
@@ -104,9 +113,11 @@ def test_reminder_claim_once():
 def test_live_event_pushed_to_person_group(django_capture_on_commit_callbacks):
     user = UserFactory()
     layer = mock.Mock()
-    with mock.patch("channels.layers.get_channel_layer", return_value=layer), \
-            mock.patch("tandem.notify.services.async_to_sync", side_effect=lambda f: f), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("channels.layers.get_channel_layer", return_value=layer),
+        mock.patch("tandem.notify.services.async_to_sync", side_effect=lambda f: f),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.notify_send(recipient=user, kind=Kind.MEETING, title="Live")
     group, message = layer.group_send.call_args.args
     assert group == f"person.{user.pk}"
@@ -115,8 +126,10 @@ def test_live_event_pushed_to_person_group(django_capture_on_commit_callbacks):
 
 def test_layer_errors_are_swallowed(django_capture_on_commit_callbacks):
     user = UserFactory()
-    with mock.patch("channels.layers.get_channel_layer", side_effect=RuntimeError("down")), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("channels.layers.get_channel_layer", side_effect=RuntimeError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.notify_send(recipient=user, kind=Kind.MEETING, title="Still saved")
     assert Notification.objects.filter(title="Still saved").exists()
 
@@ -126,14 +139,18 @@ def test_default_preference_emails_everything():
 
 
 def test_periodic_registry_includes_every_job():
-    assert {"notify.send_digests", "mentorships.expire_requests",
-            "mentorships.send_due_reminders",
-            "mentorships.midpoint_reviews"} <= set(periodic.registered_jobs())
+    assert {
+        "notify.send_digests",
+        "mentorships.expire_requests",
+        "mentorships.send_due_reminders",
+        "mentorships.midpoint_reviews",
+    } <= set(periodic.registered_jobs())
 
 
 def test_tandem_tick_runs_all_jobs():
     out = StringIO()
-    call_command("tandem_tick", "--now", (timezone.now() + timedelta(days=1)).isoformat(),
-                 stdout=out)
+    call_command(
+        "tandem_tick", "--now", (timezone.now() + timedelta(days=1)).isoformat(), stdout=out
+    )
     assert "mentorships.send_due_reminders" in out.getvalue()
     assert "failed" not in out.getvalue()

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(user, n=3):
-    return [services.notify_send(recipient=user, kind=Kind.MEETING, title=f"Note {i}",
-                                 url="/mentorships/") for i in range(n)]
+    return [
+        services.notify_send(
+            recipient=user, kind=Kind.MEETING, title=f"Note {i}", url="/mentorships/"
+        )
+        for i in range(n)
+    ]
 
 
 def test_pages_require_login(client):
@@ -36,8 +40,8 @@ def test_list_shows_only_mine_paginated(client, django_assert_max_num_queries):
 
 def test_mark_read_permissions_and_htmx(client):
     me, other = UserFactory(), UserFactory()
-    mine, = seed(me, 1)
-    theirs, = seed(other, 1)
+    (mine,) = seed(me, 1)
+    (theirs,) = seed(other, 1)
     client.force_login(me)
     assert client.post(reverse("notification_read", args=[theirs.pk])).status_code == 404
     partial = client.post(reverse("notification_read", args=[mine.pk]), HTTP_HX_REQUEST="true")
@@ -59,8 +63,9 @@ def test_read_all(client):
 def test_preferences_page(client):
     me = UserFactory()
     client.force_login(me)
-    response = client.post(reverse("notification_preferences"),
-                           {"email_kinds": [Kind.MEETING], "daily_digest": "on"})
+    response = client.post(
+        reverse("notification_preferences"), {"email_kinds": [Kind.MEETING], "daily_digest": "on"}
+    )
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=me)
     assert pref.email_kinds == [Kind.MEETING] and pref.daily_digest
@@ -80,14 +85,17 @@ def test_nav_include_renders_count(client):
 
 class TestApi:
     def test_anonymous(self, client):
-        for url in ("/api/notifications/", "/api/notifications/unread-count",
-                    "/api/notifications/preferences"):
+        for url in (
+            "/api/notifications/",
+            "/api/notifications/unread-count",
+            "/api/notifications/preferences",
+        ):
             assert client.get(url).status_code == 401
 
     def test_list_count_read(self, client, django_assert_max_num_queries):
         me, other = UserFactory(), UserFactory()
         notes = seed(me, 3)
-        theirs, = seed(other, 1)
+        (theirs,) = seed(other, 1)
         client.force_login(me)
         with django_assert_max_num_queries(6):
             body = client.get("/api/notifications/").json()
@@ -102,11 +110,15 @@ class TestApi:
         me = UserFactory()
         client.force_login(me)
         assert client.get("/api/notifications/preferences").json()["daily_digest"] is False
-        response = client.put("/api/notifications/preferences",
-                              data={"email_kinds": ["meeting"], "daily_digest": True},
-                              content_type="application/json")
+        response = client.put(
+            "/api/notifications/preferences",
+            data={"email_kinds": ["meeting"], "daily_digest": True},
+            content_type="application/json",
+        )
         assert response.json()["email_kinds"] == ["meeting"]
-        bad = client.put("/api/notifications/preferences",
-                         data={"email_kinds": ["junk"], "daily_digest": True},
-                         content_type="application/json")
+        bad = client.put(
+            "/api/notifications/preferences",
+            data={"email_kinds": ["junk"], "daily_digest": True},
+            content_type="application/json",
+        )
         assert bad.status_code == 400 and "email_kinds" in bad.json()["fields"]

@@ -26,11 +26,16 @@ def test_identity_is_not_registered():
             assert inline.model is not Identity
 
 
-@pytest.mark.parametrize("url", [
-    "admin:people_user_changelist", "admin:people_profile_changelist",
-    "admin:people_skill_changelist", "admin:people_apitoken_changelist",
-    "admin:people_user_add",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:people_user_changelist",
+        "admin:people_profile_changelist",
+        "admin:people_skill_changelist",
+        "admin:people_apitoken_changelist",
+        "admin:people_user_add",
+    ],
+)
 def test_changelists_load(staff_client, url):
     ProfileFactory()
     assert staff_client.get(reverse(url)).status_code == 200
@@ -46,9 +51,15 @@ def test_user_filters_and_search(staff_client):
 
 
 def test_admin_add_user_sets_username_to_email(staff_client):
-    response = staff_client.post(reverse("admin:people_user_add"), {
-        "email": "New@Example.org", "first_name": "N", "last_name": "U",
-        "password1": "a long enough pass 1"})
+    response = staff_client.post(
+        reverse("admin:people_user_add"),
+        {
+            "email": "New@Example.org",
+            "first_name": "N",
+            "last_name": "U",
+            "password1": "a long enough pass 1",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert user.username == "new@example.org"
@@ -56,10 +67,13 @@ def test_admin_add_user_sets_username_to_email(staff_client):
 
 def test_profile_pages_show_no_identity(staff_client):
     profile = ProfileFactory()
-    identity_set(user=profile.user, attributes=["Secret attribute"], prefer_shared=True,
-                 consent=True)
-    for url in [reverse("admin:people_profile_change", args=[profile.pk]),
-                reverse("admin:people_user_change", args=[profile.user.pk])]:
+    identity_set(
+        user=profile.user, attributes=["Secret attribute"], prefer_shared=True, consent=True
+    )
+    for url in [
+        reverse("admin:people_profile_change", args=[profile.pk]),
+        reverse("admin:people_user_change", args=[profile.user.pk]),
+    ]:
         response = staff_client.get(url)
         assert response.status_code == 200
         assert b"Secret attribute" not in response.content
@@ -69,12 +83,25 @@ def test_profile_inline_windows_refresh_utc(staff_client):
     profile = ProfileFactory(timezone="UTC")
     url = reverse("admin:people_profile_change", args=[profile.pk])
     data = {
-        "user": profile.user.pk, "timezone": "UTC", "meeting_format": "any", "languages": "[]",
-        "working_style": "{}", "headline": "", "bio": "", "goals": "", "expertise": "",
-        "department": "", "city": "", "cadence": "",
-        "windows-TOTAL_FORMS": "1", "windows-INITIAL_FORMS": "0",
-        "windows-MIN_NUM_FORMS": "0", "windows-MAX_NUM_FORMS": "1000",
-        "windows-0-weekday": "0", "windows-0-start_minute": "540", "windows-0-end_minute": "600",
+        "user": profile.user.pk,
+        "timezone": "UTC",
+        "meeting_format": "any",
+        "languages": "[]",
+        "working_style": "{}",
+        "headline": "",
+        "bio": "",
+        "goals": "",
+        "expertise": "",
+        "department": "",
+        "city": "",
+        "cadence": "",
+        "windows-TOTAL_FORMS": "1",
+        "windows-INITIAL_FORMS": "0",
+        "windows-MIN_NUM_FORMS": "0",
+        "windows-MAX_NUM_FORMS": "1000",
+        "windows-0-weekday": "0",
+        "windows-0-start_minute": "540",
+        "windows-0-end_minute": "600",
     }
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -85,6 +112,8 @@ def test_token_admin_hides_hash_and_revokes_via_service(staff_client):
     token, secret = api_token_create(user=UserFactory(), name="t")
     html = staff_client.get(reverse("admin:people_apitoken_change", args=[token.pk])).content
     assert token.key_hash.encode() not in html and secret.encode() not in html
-    staff_client.post(reverse("admin:people_apitoken_changelist"),
-                      {"action": "revoke", "_selected_action": [token.pk]})
+    staff_client.post(
+        reverse("admin:people_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

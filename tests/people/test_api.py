@@ -36,10 +36,16 @@ def world():
 
 
 ENDPOINTS = [
-    ("get", "/me", None), ("patch", "/me", {"city": "X"}), ("get", "/me/identity", None),
-    ("put", "/me/identity", {"attributes": [], "consent": True}), ("delete", "/me/identity", None),
-    ("get", "/me/tokens", None), ("post", "/me/tokens", {"name": "x"}),
-    ("delete", "/me/tokens/1", None), ("get", "/skills?q=py", None), ("get", "/1", None),
+    ("get", "/me", None),
+    ("patch", "/me", {"city": "X"}),
+    ("get", "/me/identity", None),
+    ("put", "/me/identity", {"attributes": [], "consent": True}),
+    ("delete", "/me/identity", None),
+    ("get", "/me/tokens", None),
+    ("post", "/me/tokens", {"name": "x"}),
+    ("delete", "/me/tokens/1", None),
+    ("get", "/skills?q=py", None),
+    ("get", "/1", None),
 ]
 
 
@@ -73,8 +79,7 @@ def test_session_writes_need_csrf():
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(user)
     assert csrf_client.get(BASE + "/me").status_code == 200
-    response = csrf_client.patch(BASE + "/me", data={"city": "X"},
-                                 content_type="application/json")
+    response = csrf_client.patch(BASE + "/me", data={"city": "X"}, content_type="application/json")
     assert response.status_code == 403
 
 
@@ -83,9 +88,11 @@ class TestMe:
         SkillFactory(name="Python", slug="python")
         user = ProfileFactory(timezone="UTC").user
         client.force_login(user)
-        client.patch(BASE + "/me", data={"skills_offered": ["python"],
-                                          "availability": ["Mon 09:00-10:00"]},
-                     content_type="application/json")
+        client.patch(
+            BASE + "/me",
+            data={"skills_offered": ["python"], "availability": ["Mon 09:00-10:00"]},
+            content_type="application/json",
+        )
         with django_assert_max_num_queries(8):
             data = client.get(BASE + "/me").json()
         assert data["email"] == user.email
@@ -105,12 +112,22 @@ class TestMe:
     def test_patch_saves_given_fields_only(self, client):
         user = ProfileFactory(headline="Keep", city="Paris").user
         manager = UserFactory(email="boss@example.org")
-        response = client.patch(BASE + "/me", data={
-            "city": "Lyon", "timezone": "America/New_York", "languages": ["es"],
-            "availability": ["Tue 18:00-20:00", "Tue 19:00-21:00"], "cadence": "weekly",
-            "working_style": {"pace": 2}, "manager_email": "boss@example.org",
-            "seniority": 3, "skills_wanted": ["Go"]},
-            content_type="application/json", **bearer(user))
+        response = client.patch(
+            BASE + "/me",
+            data={
+                "city": "Lyon",
+                "timezone": "America/New_York",
+                "languages": ["es"],
+                "availability": ["Tue 18:00-20:00", "Tue 19:00-21:00"],
+                "cadence": "weekly",
+                "working_style": {"pace": 2},
+                "manager_email": "boss@example.org",
+                "seniority": 3,
+                "skills_wanted": ["Go"],
+            },
+            content_type="application/json",
+            **bearer(user),
+        )
         assert response.status_code == 200, response.json()
         data = response.json()
         assert data["headline"] == "Keep"
@@ -121,17 +138,29 @@ class TestMe:
 
     def test_patch_invalid_fields_400_and_nothing_written(self, client):
         user = ProfileFactory(city="Paris").user
-        response = client.patch(BASE + "/me", data={
-            "city": "Lyon", "timezone": "Nowhere/City", "availability": ["Mon 9"],
-            "languages": ["xx"]}, content_type="application/json", **bearer(user))
+        response = client.patch(
+            BASE + "/me",
+            data={
+                "city": "Lyon",
+                "timezone": "Nowhere/City",
+                "availability": ["Mon 9"],
+                "languages": ["xx"],
+            },
+            content_type="application/json",
+            **bearer(user),
+        )
         assert response.status_code == 400
         assert set(response.json()["fields"]) == {"timezone", "availability", "languages"}
         assert Profile.objects.get(user=user).city == "Paris"
 
     def test_patch_wrong_types_422_with_fields(self, client):
         user = ProfileFactory().user
-        response = client.patch(BASE + "/me", data={"seniority": "senior", "languages": "en"},
-                                content_type="application/json", **bearer(user))
+        response = client.patch(
+            BASE + "/me",
+            data={"seniority": "senior", "languages": "en"},
+            content_type="application/json",
+            **bearer(user),
+        )
         assert response.status_code == 422
         assert {"seniority", "languages"} <= set(response.json()["fields"])
 
@@ -141,9 +170,12 @@ class TestIdentity:
         user = UserFactory()
         headers = bearer(user)
         assert client.get(BASE + "/me/identity", **headers).status_code == 404
-        response = client.put(BASE + "/me/identity", data={
-            "attributes": ["Parent"], "prefer_shared": True, "consent": True},
-            content_type="application/json", **headers)
+        response = client.put(
+            BASE + "/me/identity",
+            data={"attributes": ["Parent"], "prefer_shared": True, "consent": True},
+            content_type="application/json",
+            **headers,
+        )
         assert response.status_code == 200
         data = client.get(BASE + "/me/identity", **headers).json()
         assert data["attributes"] == ["Parent"] and data["prefer_shared"] is True
@@ -153,9 +185,12 @@ class TestIdentity:
 
     def test_put_without_consent_is_400(self, client):
         user = UserFactory()
-        response = client.put(BASE + "/me/identity", data={"attributes": ["Parent"],
-                                                            "consent": False},
-                              content_type="application/json", **bearer(user))
+        response = client.put(
+            BASE + "/me/identity",
+            data={"attributes": ["Parent"], "consent": False},
+            content_type="application/json",
+            **bearer(user),
+        )
         assert response.status_code == 400
         assert "consent" in response.json()["fields"]
         assert not Identity.objects.exists()
@@ -172,8 +207,7 @@ class TestProfileOfOthers:
         assert response.status_code == 404
 
     @pytest.mark.parametrize("viewer", ["peer", "admin", "owner"])
-    def test_visible_without_identity(self, client, world, viewer,
-                                      django_assert_max_num_queries):
+    def test_visible_without_identity(self, client, world, viewer, django_assert_max_num_queries):
         headers = bearer(world[viewer])
         with django_assert_max_num_queries(9):
             response = client.get(f"{BASE}/{world['owner'].pk}", **headers)
@@ -185,11 +219,9 @@ class TestProfileOfOthers:
 
     def test_paused_counts_removed_does_not(self, client, world):
         world["peer"].enrolments.update(status="paused")
-        assert client.get(f"{BASE}/{world['owner'].pk}",
-                          **bearer(world["peer"])).status_code == 200
+        assert client.get(f"{BASE}/{world['owner'].pk}", **bearer(world["peer"])).status_code == 200
         world["peer"].enrolments.update(status="removed")
-        assert client.get(f"{BASE}/{world['owner'].pk}",
-                          **bearer(world["peer"])).status_code == 404
+        assert client.get(f"{BASE}/{world['owner'].pk}", **bearer(world["peer"])).status_code == 404
 
     def test_missing_is_404(self, client, world):
         assert client.get(f"{BASE}/987654", **bearer(world["peer"])).status_code == 404
@@ -215,8 +247,9 @@ class TestTokens:
     def test_create_list_revoke(self, client, django_assert_max_num_queries):
         user = UserFactory()
         client.force_login(user)
-        response = client.post(BASE + "/me/tokens", data={"name": "ci"},
-                               content_type="application/json")
+        response = client.post(
+            BASE + "/me/tokens", data={"name": "ci"}, content_type="application/json"
+        )
         assert response.status_code == 201
         created = response.json()
         assert created["secret"].startswith(created["prefix"])
@@ -244,8 +277,12 @@ class TestTokens:
         assert ApiToken.objects.get(pk=other_token.pk).revoked_at is None
 
     def test_blank_name_400(self, client):
-        response = client.post(BASE + "/me/tokens", data={"name": " "},
-                               content_type="application/json", **bearer(UserFactory()))
+        response = client.post(
+            BASE + "/me/tokens",
+            data={"name": " "},
+            content_type="application/json",
+            **bearer(UserFactory()),
+        )
         assert response.status_code == 400
         assert "name" in response.json()["fields"]
 
@@ -267,7 +304,12 @@ def test_openapi_schema_of_people_router_builds():
 def test_openapi_document_lists_people_endpoints(client):
     schema = client.get("/api/openapi.json").json()
     paths = {path for path in schema["paths"] if path.startswith("/api/people/")}
-    assert {"/api/people/me", "/api/people/me/identity", "/api/people/me/tokens",
-            "/api/people/me/tokens/{token_id}", "/api/people/skills",
-            "/api/people/{user_id}"} <= paths
+    assert {
+        "/api/people/me",
+        "/api/people/me/identity",
+        "/api/people/me/tokens",
+        "/api/people/me/tokens/{token_id}",
+        "/api/people/skills",
+        "/api/people/{user_id}",
+    } <= paths
     assert "Identity" not in str(schema["paths"]["/api/people/{user_id}"])

@@ -31,22 +31,35 @@ SUMMER = date(2026, 7, 15)
 
 
 class TestParse:
-    @pytest.mark.parametrize("text, expected", [
-        ("Mon 09:00-12:00", [Window(0, 540, 720)]),
-        ("monday 9-12", [Window(0, 540, 720)]),
-        ("Tue, 13:30 - 14:15", [Window(1, 810, 855)]),
-        ("Wed 18:00–24:00", [Window(2, 1080, 1440)]),
-        ("Thu 08:00 to 09:00", [Window(3, 480, 540)]),
-        ("Fri 22:00-01:00", [Window(4, 1320, 1440), Window(5, 0, 60)]),
-        ("Sun 23:00-02:00", [Window(6, 1380, 1440), Window(0, 0, 120)]),
-        ("Sat 20:00-00:00", [Window(5, 1200, 1440)]),
-    ])
+    @pytest.mark.parametrize(
+        "text, expected",
+        [
+            ("Mon 09:00-12:00", [Window(0, 540, 720)]),
+            ("monday 9-12", [Window(0, 540, 720)]),
+            ("Tue, 13:30 - 14:15", [Window(1, 810, 855)]),
+            ("Wed 18:00–24:00", [Window(2, 1080, 1440)]),
+            ("Thu 08:00 to 09:00", [Window(3, 480, 540)]),
+            ("Fri 22:00-01:00", [Window(4, 1320, 1440), Window(5, 0, 60)]),
+            ("Sun 23:00-02:00", [Window(6, 1380, 1440), Window(0, 0, 120)]),
+            ("Sat 20:00-00:00", [Window(5, 1200, 1440)]),
+        ],
+    )
     def test_valid(self, text, expected):
         assert parse_window(text) == expected
 
-    @pytest.mark.parametrize("text", ["", "Mon", "Mon 09:00", "Funday 09:00-10:00",
-                                      "Mon 25:00-26:00", "Mon 09:60-10:00", "Mon 10:00-10:00",
-                                      "Mon 24:30-01:00"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "Mon",
+            "Mon 09:00",
+            "Funday 09:00-10:00",
+            "Mon 25:00-26:00",
+            "Mon 09:60-10:00",
+            "Mon 10:00-10:00",
+            "Mon 24:30-01:00",
+        ],
+    )
     def test_invalid(self, text):
         with pytest.raises(AvailabilityError):
             parse_window(text)
@@ -64,10 +77,22 @@ class TestParse:
 
 class TestMergeAndFormat:
     def test_merges_overlapping_and_adjacent_same_day_only(self):
-        merged = merge_windows([(0, 600, 720), (0, 540, 610), (0, 720, 780), (0, 800, 900),
-                                (1, 0, 60), (0, 1380, 1440)])
-        assert merged == [Window(0, 540, 780), Window(0, 800, 900), Window(0, 1380, 1440),
-                          Window(1, 0, 60)]
+        merged = merge_windows(
+            [
+                (0, 600, 720),
+                (0, 540, 610),
+                (0, 720, 780),
+                (0, 800, 900),
+                (1, 0, 60),
+                (0, 1380, 1440),
+            ]
+        )
+        assert merged == [
+            Window(0, 540, 780),
+            Window(0, 800, 900),
+            Window(0, 1380, 1440),
+            Window(1, 0, 60),
+        ]
 
     def test_contained_window_disappears(self):
         assert merge_windows([(2, 0, 1440), (2, 60, 120)]) == [Window(2, 0, 1440)]
@@ -79,7 +104,9 @@ class TestMergeAndFormat:
 
     def test_merge_intervals(self):
         assert merge_intervals([[10, 20], (15, 30), [30, 40], [50, 50], [60, 70]]) == [
-            [10, 40], [60, 70]]
+            [10, 40],
+            [60, 70],
+        ]
 
     def test_overlap_minutes(self):
         assert overlap_minutes([[0, 100], [200, 300]], [[50, 250]]) == 100
@@ -93,12 +120,13 @@ class TestToUtc:
     def test_positive_offset_wraps_monday_morning_to_sunday(self):
         # Tokyo is UTC+9: Monday 05:00-10:00 local is Sunday 20:00-24:00 + Monday 00:00-01:00.
         assert to_utc_intervals([(0, 300, 600)], "Asia/Tokyo", WINTER) == [
-            [0, 60], [MINUTES_PER_WEEK - 240, MINUTES_PER_WEEK]]
+            [0, 60],
+            [MINUTES_PER_WEEK - 240, MINUTES_PER_WEEK],
+        ]
 
     def test_negative_offset_wraps_sunday_night_to_monday(self):
         # Los Angeles in winter is UTC-8: Sunday 20:00-23:00 local is Monday 04:00-07:00 UTC.
-        assert to_utc_intervals([(6, 1200, 1380)], "America/Los_Angeles", WINTER) == [
-            [240, 420]]
+        assert to_utc_intervals([(6, 1200, 1380)], "America/Los_Angeles", WINTER) == [[240, 420]]
 
     def test_midnight_split_windows_join_in_utc(self):
         windows = parse_windows(["Fri 22:00-01:00"])
@@ -108,12 +136,15 @@ class TestToUtc:
         windows = parse_windows(["Sun 23:00-01:00"])
         assert to_utc_intervals(windows, "UTC", WINTER) == [[0, 60], [10020, MINUTES_PER_WEEK]]
 
-    @pytest.mark.parametrize("tz, winter_hour, summer_hour", [
-        ("Europe/London", 9, 8),
-        ("America/New_York", 14, 13),
-        ("Europe/Berlin", 8, 7),
-        ("Australia/Sydney", -2, -1),  # southern hemisphere: DST in January
-    ])
+    @pytest.mark.parametrize(
+        "tz, winter_hour, summer_hour",
+        [
+            ("Europe/London", 9, 8),
+            ("America/New_York", 14, 13),
+            ("Europe/Berlin", 8, 7),
+            ("Australia/Sydney", -2, -1),  # southern hemisphere: DST in January
+        ],
+    )
     def test_dst_changes_offset_between_seasons(self, tz, winter_hour, summer_hour):
         def monday_nine(reference):
             return to_utc_intervals([(0, 540, 600)], tz, reference)
@@ -130,30 +161,41 @@ class TestToUtc:
         week = date(2026, 3, 25)
         windows = parse_windows(["Mon 09:00-10:00", "Sun 09:00-10:00"])
         assert to_utc_intervals(windows, "Europe/London", week) == [
-            [540, 600], [6 * 1440 + 480, 6 * 1440 + 540]]
+            [540, 600],
+            [6 * 1440 + 480, 6 * 1440 + 540],
+        ]
 
     def test_new_york_fall_back_week(self):
         # 1 November 2026: 02:00 EDT becomes 01:00 EST. Sunday 00:00-04:00 local lasts 5 hours.
         week = date(2026, 10, 28)
-        intervals = to_utc_intervals(parse_windows(["Sun 00:00-04:00"]), "America/New_York",
-                                     week)
+        intervals = to_utc_intervals(parse_windows(["Sun 00:00-04:00"]), "America/New_York", week)
         assert intervals == [[6 * 1440 + 240, 6 * 1440 + 540]]
 
     def test_new_york_spring_forward_gap_window_is_skipped_not_negative(self):
         # 8 March 2026: 02:00-03:00 local does not exist.
         week = date(2026, 3, 4)
-        intervals = to_utc_intervals(parse_windows(["Sun 01:00-04:00"]), "America/New_York",
-                                     week)
+        intervals = to_utc_intervals(parse_windows(["Sun 01:00-04:00"]), "America/New_York", week)
         assert intervals == [[6 * 1440 + 360, 6 * 1440 + 480]]  # 06:00-08:00 UTC: two real hours
 
 
-ZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
-         "Asia/Tokyo", "Asia/Kolkata", "Australia/Sydney", "Pacific/Auckland",
-         "America/St_Johns", "Asia/Kathmandu"]
+ZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/St_Johns",
+    "Asia/Kathmandu",
+]
 
 windows_strategy = st.lists(
-    st.tuples(st.integers(0, 6), st.integers(0, MINUTES_PER_DAY - 1),
-              st.integers(1, MINUTES_PER_DAY)).filter(lambda w: w[2] > w[1]),
+    st.tuples(
+        st.integers(0, 6), st.integers(0, MINUTES_PER_DAY - 1), st.integers(1, MINUTES_PER_DAY)
+    ).filter(lambda w: w[2] > w[1]),
     max_size=12,
 )
 
@@ -184,8 +226,11 @@ class TestProperties:
         assert from_utc_intervals(intervals, tz, reference) == merged
 
     @settings(max_examples=40, deadline=None)
-    @given(windows_strategy, st.sampled_from(ZONES),
-           st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)))
+    @given(
+        windows_strategy,
+        st.sampled_from(ZONES),
+        st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
+    )
     def test_any_week_gives_disjoint_in_range_intervals(self, windows, tz, reference):
         intervals = to_utc_intervals(windows, tz, reference)
         assert all(0 <= s < e <= MINUTES_PER_WEEK for s, e in intervals)
@@ -197,10 +242,15 @@ class TestProperties:
 
 class TestJoinedFormat:
     def test_overnight_windows_are_joined(self):
-        windows = parse_windows(["Fri 22:00-01:00", "Sun 23:00-00:30", "Tue 00:00-24:00",
-                                 "Wed 00:00-03:00"])
+        windows = parse_windows(
+            ["Fri 22:00-01:00", "Sun 23:00-00:30", "Tue 00:00-24:00", "Wed 00:00-03:00"]
+        )
         assert format_windows_joined(windows) == [
-            "Tue 00:00-24:00", "Wed 00:00-03:00", "Fri 22:00-01:00", "Sun 23:00-00:30"]
+            "Tue 00:00-24:00",
+            "Wed 00:00-03:00",
+            "Fri 22:00-01:00",
+            "Sun 23:00-00:30",
+        ]
 
     @given(windows_strategy)
     def test_joined_text_parses_back_to_the_same_windows(self, windows):

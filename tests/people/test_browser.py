@@ -28,7 +28,8 @@ def test_sign_up_and_edit_profile_with_htmx(page, live_server, mailoutbox):
     page.get_by_label("Headline").fill("Backend engineer")
     page.get_by_label("Skills you can offer").press_sequentially("Rust, py", delay=30)
     page.wait_for_function(
-        "document.querySelector('#skills_offered-options option[value=\"Rust, Python\"]')")
+        "document.querySelector('#skills_offered-options option[value=\"Rust, Python\"]')"
+    )
     page.get_by_label("Skills you can offer").fill("Rust, Python")
     page.get_by_role("combobox", name="Time zone").fill("America/New_York")
     page.locator("select[name=avail_day]").first.select_option("Mon")
@@ -48,5 +49,8 @@ def test_sign_up_and_edit_profile_with_htmx(page, live_server, mailoutbox):
     assert profile.headline == "Backend engineer"
     assert sorted(s.name for s in profile.skills_offered.all()) == ["Python", "Rust"]
     assert [str(w) for w in profile.windows.all()] == [
-        "Mon 00:00-01:00", "Mon 09:00-11:00", "Sun 22:00-24:00"]
+        "Mon 00:00-01:00",
+        "Mon 09:00-11:00",
+        "Sun 22:00-24:00",
+    ]
     assert profile.availability_utc

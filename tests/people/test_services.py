@@ -18,11 +18,16 @@ pytestmark = pytest.mark.django_db
 
 
 class TestSignUp:
-    def test_creates_user_profile_and_sends_verification(self, mailoutbox, argon2,
-                                                         django_capture_on_commit_callbacks):
+    def test_creates_user_profile_and_sends_verification(
+        self, mailoutbox, argon2, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
-            user = services.user_sign_up(email=" Ada@Example.ORG ", password=PASSWORD,
-                                         first_name=" Ada ", last_name="Lovelace")
+            user = services.user_sign_up(
+                email=" Ada@Example.ORG ",
+                password=PASSWORD,
+                first_name=" Ada ",
+                last_name="Lovelace",
+            )
         assert user.email == "ada@example.org"
         assert user.first_name == "Ada"
         assert user.check_password(PASSWORD)
@@ -33,8 +38,10 @@ class TestSignUp:
         assert mailoutbox[0].to == ["ada@example.org"]
         assert "/verify-email/" in mailoutbox[0].body
 
-    @pytest.mark.parametrize("hint, stored", [("America/Chicago", "America/Chicago"),
-                                              ("Nowhere/Land", "UTC"), ("", "UTC")])
+    @pytest.mark.parametrize(
+        "hint, stored",
+        [("America/Chicago", "America/Chicago"), ("Nowhere/Land", "UTC"), ("", "UTC")],
+    )
     def test_browser_time_zone_hint(self, hint, stored):
         user = services.user_sign_up(email="tz@example.org", password=PASSWORD, timezone=hint)
         assert Profile.objects.get(user=user).timezone == stored
@@ -45,16 +52,20 @@ class TestSignUp:
             services.user_sign_up(email="GRACE@example.org", password=PASSWORD)
         assert error.value.fields == {"email": services.EMAIL_TAKEN}
 
-    @pytest.mark.parametrize("password, fragment", [
-        ("short", "too short"),
-        ("12345678901", "entirely numeric"),
-        ("password123", "too common"),
-        ("linuslinus1", "too similar"),
-    ])
+    @pytest.mark.parametrize(
+        "password, fragment",
+        [
+            ("short", "too short"),
+            ("12345678901", "entirely numeric"),
+            ("password123", "too common"),
+            ("linuslinus1", "too similar"),
+        ],
+    )
     def test_password_validators(self, password, fragment):
         with pytest.raises(ApplicationError) as error:
-            services.user_sign_up(email="linuslinus1@example.org", password=password,
-                                  first_name="Linus")
+            services.user_sign_up(
+                email="linuslinus1@example.org", password=password, first_name="Linus"
+            )
         assert fragment in error.value.fields["password"]
         assert not User.objects.exists()
 
@@ -100,8 +111,10 @@ class TestVerifyEmail:
 
 
 class TestSkills:
-    @pytest.mark.parametrize("raw, cleaned", [("  machine   learning ", "machine learning"),
-                                              ("C++", "C++"), ("Go\tlang", "Go lang")])
+    @pytest.mark.parametrize(
+        "raw, cleaned",
+        [("  machine   learning ", "machine learning"), ("C++", "C++"), ("Go\tlang", "Go lang")],
+    )
     def test_normalise(self, raw, cleaned):
         assert services.skill_normalise(raw) == cleaned
 
@@ -118,7 +131,8 @@ class TestSkills:
         SkillFactory(name="Python", slug="python")
         with django_assert_max_num_queries(3):
             skills = services.skill_get_or_create_bulk(
-                names=["python", "Data  Science", "PYTHON", "data science", "SQL"])
+                names=["python", "Data  Science", "PYTHON", "data science", "SQL"]
+            )
         assert [s.name for s in skills] == ["Python", "Data Science", "SQL"]
         assert Skill.objects.count() == 3
 
@@ -129,12 +143,22 @@ class TestSkills:
 
 
 FULL_UPDATE = {
-    "first_name": "Ada", "last_name": "Lovelace", "headline": "  Analyst   engine  fan ",
-    "bio": "Bio text", "goals": "Learn Rust", "expertise": "Mathematics",
-    "skills_offered": ["python", " Data   Science"], "skills_wanted": "Rust, rust, Go",
-    "seniority": 5, "department": "Research", "city": "London", "timezone": "Europe/London",
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "headline": "  Analyst   engine  fan ",
+    "bio": "Bio text",
+    "goals": "Learn Rust",
+    "expertise": "Mathematics",
+    "skills_offered": ["python", " Data   Science"],
+    "skills_wanted": "Rust, rust, Go",
+    "seniority": 5,
+    "department": "Research",
+    "city": "London",
+    "timezone": "Europe/London",
     "availability": ["Mon 09:00-12:00", "Mon 11:00-13:00", "Fri 22:00-01:00"],
-    "languages": ["en", "FR", "en"], "meeting_format": "virtual", "cadence": "biweekly",
+    "languages": ["en", "FR", "en"],
+    "meeting_format": "virtual",
+    "cadence": "biweekly",
     "working_style": {"structure": 2, "pace": "4"},
 }
 
@@ -144,9 +168,13 @@ class TestProfileUpdate:
         SkillFactory(name="Python", slug="python")
         manager = UserFactory(email="boss@example.org")
         profile = ProfileFactory()
-        services.profile_update(profile=profile, actor=profile.user,
-                                manager_email="BOSS@example.org", reference_date=date(2026, 1, 14),
-                                **FULL_UPDATE)
+        services.profile_update(
+            profile=profile,
+            actor=profile.user,
+            manager_email="BOSS@example.org",
+            reference_date=date(2026, 1, 14),
+            **FULL_UPDATE,
+        )
         profile = Profile.objects.get(pk=profile.pk)
         assert profile.user.first_name == "Ada"
         assert profile.headline == "Analyst engine fan"
@@ -156,24 +184,36 @@ class TestProfileUpdate:
         assert profile.languages == ["en", "fr"]
         assert profile.working_style == {"structure": 2, "pace": 4}
         assert [str(w) for w in profile.windows.all()] == [
-            "Mon 09:00-13:00", "Fri 22:00-24:00", "Sat 00:00-01:00"]
+            "Mon 09:00-13:00",
+            "Fri 22:00-24:00",
+            "Sat 00:00-01:00",
+        ]
         assert profile.availability_utc == [[540, 780], [5760 + 1320, 7200 + 60]]
 
-    @pytest.mark.parametrize("field, value", [
-        ("timezone", "Mars/Olympus"), ("languages", ["xx"]), ("seniority", 11),
-        ("meeting_format", "carrier pigeon"), ("cadence", "daily"),
-        ("working_style", {"structure": 9}), ("working_style", {"unknown": 1}),
-        ("availability", ["Mon 9-9"]), ("availability", ["Someday 09:00-10:00"]),
-        ("manager_email", "nobody@example.org"), ("headline", "x" * 141),
-        ("skills_offered", ["!!!"]),
-    ])
+    @pytest.mark.parametrize(
+        "field, value",
+        [
+            ("timezone", "Mars/Olympus"),
+            ("languages", ["xx"]),
+            ("seniority", 11),
+            ("meeting_format", "carrier pigeon"),
+            ("cadence", "daily"),
+            ("working_style", {"structure": 9}),
+            ("working_style", {"unknown": 1}),
+            ("availability", ["Mon 9-9"]),
+            ("availability", ["Someday 09:00-10:00"]),
+            ("manager_email", "nobody@example.org"),
+            ("headline", "x" * 141),
+            ("skills_offered", ["!!!"]),
+        ],
+    )
     def test_bad_field_writes_nothing(self, field, value):
         profile = ProfileFactory(headline="Before")
-        AvailabilityWindow.objects.create(profile=profile, weekday=0, start_minute=0,
-                                          end_minute=60)
+        AvailabilityWindow.objects.create(profile=profile, weekday=0, start_minute=0, end_minute=60)
         with pytest.raises(ApplicationError) as error:
-            services.profile_update(profile=profile, actor=profile.user,
-                                    **{**FULL_UPDATE, field: value})
+            services.profile_update(
+                profile=profile, actor=profile.user, **{**FULL_UPDATE, field: value}
+            )
         assert error.value.status == 400
         assert any(key.split(".")[0] == field for key in error.value.fields)
         profile = Profile.objects.get(pk=profile.pk)
@@ -185,8 +225,13 @@ class TestProfileUpdate:
     def test_reports_every_invalid_field_at_once(self):
         profile = ProfileFactory()
         with pytest.raises(ApplicationError) as error:
-            services.profile_update(profile=profile, actor=profile.user, timezone="Nowhere",
-                                    languages=["zz"], seniority=-1)
+            services.profile_update(
+                profile=profile,
+                actor=profile.user,
+                timezone="Nowhere",
+                languages=["zz"],
+                seniority=-1,
+            )
         assert set(error.value.fields) == {"timezone", "languages", "seniority"}
 
     def test_unset_fields_are_left_alone(self):
@@ -198,8 +243,9 @@ class TestProfileUpdate:
     def test_cannot_be_own_manager(self):
         profile = ProfileFactory()
         with pytest.raises(ApplicationError) as error:
-            services.profile_update(profile=profile, actor=profile.user,
-                                    manager_email=profile.user.email)
+            services.profile_update(
+                profile=profile, actor=profile.user, manager_email=profile.user.email
+            )
         assert error.value.fields["manager_email"] == services.MANAGER_SELF
 
     def test_other_people_cannot_update(self):
@@ -216,24 +262,33 @@ class TestProfileUpdate:
 
     def test_timezone_change_recomputes_utc(self):
         profile = ProfileFactory(timezone="UTC")
-        services.profile_set_availability(profile=profile, actor=profile.user,
-                                          windows=["Mon 09:00-10:00"],
-                                          reference_date=date(2026, 1, 14))
+        services.profile_set_availability(
+            profile=profile,
+            actor=profile.user,
+            windows=["Mon 09:00-10:00"],
+            reference_date=date(2026, 1, 14),
+        )
         assert Profile.objects.get(pk=profile.pk).availability_utc == [[540, 600]]
-        services.profile_update(profile=profile, actor=profile.user, timezone="Asia/Tokyo",
-                                reference_date=date(2026, 1, 14))
+        services.profile_update(
+            profile=profile,
+            actor=profile.user,
+            timezone="Asia/Tokyo",
+            reference_date=date(2026, 1, 14),
+        )
         assert Profile.objects.get(pk=profile.pk).availability_utc == [[0, 60]]
 
     def test_availability_accepts_tuples(self):
         profile = ProfileFactory(timezone="UTC")
-        services.profile_set_availability(profile=profile, actor=None,
-                                          windows=[(0, 540, 600), (0, 600, 660)])
+        services.profile_set_availability(
+            profile=profile, actor=None, windows=[(0, 540, 600), (0, 600, 660)]
+        )
         assert [str(w) for w in profile.windows.all()] == ["Mon 09:00-11:00"]
 
     def test_refresh_availability(self):
         profile = ProfileFactory(timezone="America/New_York")
-        AvailabilityWindow.objects.create(profile=profile, weekday=0, start_minute=540,
-                                          end_minute=600)
+        AvailabilityWindow.objects.create(
+            profile=profile, weekday=0, start_minute=540, end_minute=600
+        )
         services.profile_refresh_availability(profile=profile, reference_date=date(2026, 7, 15))
         assert Profile.objects.get(pk=profile.pk).availability_utc == [[780, 840]]
 
@@ -242,17 +297,23 @@ class TestIdentity:
     def test_set_requires_consent(self):
         user = UserFactory()
         with pytest.raises(ApplicationError) as error:
-            services.identity_set(user=user, attributes=["Parent"], prefer_shared=True,
-                                  consent=False)
+            services.identity_set(
+                user=user, attributes=["Parent"], prefer_shared=True, consent=False
+            )
         assert error.value.fields == {"consent": services.IDENTITY_CONSENT_REQUIRED}
         assert not Identity.objects.exists()
 
     def test_set_normalises_and_replaces(self):
         user = UserFactory()
-        services.identity_set(user=user, attributes=[" First-gen  graduate", "parent", "Parent",
-                                                     ""], prefer_shared=True, consent=True)
-        identity = services.identity_set(user=user, attributes=["Parent"], prefer_shared=False,
-                                         consent=True)
+        services.identity_set(
+            user=user,
+            attributes=[" First-gen  graduate", "parent", "Parent", ""],
+            prefer_shared=True,
+            consent=True,
+        )
+        identity = services.identity_set(
+            user=user, attributes=["Parent"], prefer_shared=False, consent=True
+        )
         assert Identity.objects.get(user=user).attributes == ["Parent"]
         assert identity.prefer_shared is False
         assert Identity.objects.count() == 1
@@ -260,16 +321,20 @@ class TestIdentity:
     def test_limits(self):
         user = UserFactory()
         with pytest.raises(ApplicationError):
-            services.identity_set(user=user, attributes=[f"item {i}" for i in range(11)],
-                                  prefer_shared=False, consent=True)
+            services.identity_set(
+                user=user,
+                attributes=[f"item {i}" for i in range(11)],
+                prefer_shared=False,
+                consent=True,
+            )
         with pytest.raises(ApplicationError):
-            services.identity_set(user=user, attributes=["x" * 61], prefer_shared=False,
-                                  consent=True)
+            services.identity_set(
+                user=user, attributes=["x" * 61], prefer_shared=False, consent=True
+            )
 
     def test_withdraw_deletes(self):
         user = UserFactory()
-        services.identity_set(user=user, attributes=["Parent"], prefer_shared=False,
-                              consent=True)
+        services.identity_set(user=user, attributes=["Parent"], prefer_shared=False, consent=True)
         assert services.identity_withdraw(user=user) is True
         assert services.identity_withdraw(user=user) is False
         assert not Identity.objects.exists()
@@ -324,13 +389,15 @@ class TestBulkRefresh:
         london = ProfileFactory(timezone="Europe/London")
         tokyo = ProfileFactory(timezone="Asia/Tokyo")
         for profile in (london, tokyo):
-            services.profile_set_availability(profile=profile, actor=None,
-                                              windows=["Mon 09:00-10:00"],
-                                              reference_date=date(2026, 1, 14))
+            services.profile_set_availability(
+                profile=profile,
+                actor=None,
+                windows=["Mon 09:00-10:00"],
+                reference_date=date(2026, 1, 14),
+            )
         ProfileFactory()  # no windows at all
         with django_assert_max_num_queries(6):
-            changed = services.profiles_refresh_availability_bulk(
-                reference_date=date(2026, 7, 15))
+            changed = services.profiles_refresh_availability_bulk(reference_date=date(2026, 7, 15))
         assert changed == 1  # Tokyo has no DST
         assert Profile.objects.get(pk=london.pk).availability_utc == [[480, 540]]
         assert refresh_availability_run(datetime(2026, 1, 14, tzinfo=UTC)) == 1
@@ -346,9 +413,12 @@ class TestBulkRefresh:
 
         cache.clear()
         london = ProfileFactory(timezone="Europe/London")
-        services.profile_set_availability(profile=london, actor=None,
-                                          windows=["Mon 09:00-10:00"],
-                                          reference_date=date(2026, 1, 14))
+        services.profile_set_availability(
+            profile=london,
+            actor=None,
+            windows=["Mon 09:00-10:00"],
+            reference_date=date(2026, 1, 14),
+        )
         summer = datetime(2026, 7, 15, 6, tzinfo=UTC)
         results = run_periodic_jobs(summer)
         assert results["people.refresh_availability"] == 1

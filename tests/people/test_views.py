@@ -24,9 +24,16 @@ class TestSignUpVerifyLogin:
     def test_full_journey(self, client, mailoutbox, django_capture_on_commit_callbacks):
         assert client.get(reverse("signup")).status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("signup"), {
-                "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-                "password": PASSWORD, "password_again": PASSWORD})
+            response = client.post(
+                reverse("signup"),
+                {
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "email": "ada@example.org",
+                    "password": PASSWORD,
+                    "password_again": PASSWORD,
+                },
+            )
         assert response.status_code == 302
         assert response["Location"] == reverse("profile_edit")
         page = client.get(reverse("profile_edit"))
@@ -41,35 +48,49 @@ class TestSignUpVerifyLogin:
         assert client.get(reverse("logout")).status_code == 405
         client.post(reverse("logout"))
         assert client.get(reverse("profile_edit")).status_code == 302
-        response = client.post(reverse("login"), {"username": "ADA@example.org",
-                                                   "password": PASSWORD})
+        response = client.post(
+            reverse("login"), {"username": "ADA@example.org", "password": PASSWORD}
+        )
         assert response.status_code == 302
         assert client.get(reverse("profile_edit")).status_code == 200
 
     def test_signup_errors_are_on_fields_and_create_nothing(self, client):
         UserFactory(email="taken@example.org")
-        response = client.post(reverse("signup"), {
-            "email": "Taken@example.org", "password": "123", "password_again": "123"})
+        response = client.post(
+            reverse("signup"),
+            {"email": "Taken@example.org", "password": "123", "password_again": "123"},
+        )
         assert response.status_code == 200
         form = response.context["form"]
         assert "email" in form.errors and "password" in form.errors
         assert User.objects.count() == 1
 
     def test_signup_password_mismatch(self, client):
-        response = client.post(reverse("signup"), {
-            "email": "x@example.org", "password": PASSWORD, "password_again": PASSWORD + "!"})
+        response = client.post(
+            reverse("signup"),
+            {"email": "x@example.org", "password": PASSWORD, "password_again": PASSWORD + "!"},
+        )
         assert "password_again" in response.context["form"].errors
         assert not User.objects.filter(email="x@example.org").exists()
 
-    @pytest.mark.parametrize("target, expected", [
-        ("/programs/join/abc/", "/programs/join/abc/"),
-        ("https://evil.example/", "/profile/"),
-        ("//evil.example/x", "/profile/"),
-    ])
+    @pytest.mark.parametrize(
+        "target, expected",
+        [
+            ("/programs/join/abc/", "/programs/join/abc/"),
+            ("https://evil.example/", "/profile/"),
+            ("//evil.example/x", "/profile/"),
+        ],
+    )
     def test_signup_follows_only_safe_next(self, client, target, expected):
-        response = client.post(reverse("signup") + f"?next={target}", {
-            "email": "n@example.org", "password": PASSWORD, "password_again": PASSWORD,
-            "next": target})
+        response = client.post(
+            reverse("signup") + f"?next={target}",
+            {
+                "email": "n@example.org",
+                "password": PASSWORD,
+                "password_again": PASSWORD,
+                "next": target,
+            },
+        )
         assert response["Location"] == expected
 
     def test_signed_in_people_are_sent_on_from_signup_and_login(self, client):
@@ -98,19 +119,22 @@ class TestSignUpVerifyLogin:
 class TestLogin:
     def test_wrong_password_message(self, client):
         UserFactory(email="a@example.org")
-        response = client.post(reverse("login"), {"username": "a@example.org",
-                                                  "password": "wrong"})
+        response = client.post(reverse("login"), {"username": "a@example.org", "password": "wrong"})
         assert response.status_code == 200
         assert "do not match" in response.content.decode()
 
     def test_next_is_followed_only_when_safe(self, client):
         UserFactory(email="a@example.org")
-        response = client.post(reverse("login") + "?next=/account/", {
-            "username": "a@example.org", "password": PASSWORD, "next": "/account/"})
+        response = client.post(
+            reverse("login") + "?next=/account/",
+            {"username": "a@example.org", "password": PASSWORD, "next": "/account/"},
+        )
         assert response["Location"] == "/account/"
         client.post(reverse("logout"))
-        response = client.post(reverse("login"), {
-            "username": "a@example.org", "password": PASSWORD, "next": "https://evil.example/"})
+        response = client.post(
+            reverse("login"),
+            {"username": "a@example.org", "password": PASSWORD, "next": "https://evil.example/"},
+        )
         assert response["Location"] == reverse("dashboard")
 
     def test_rate_limit_blocks_after_n_failures_and_spares_other_emails(self, client, settings):
@@ -120,26 +144,36 @@ class TestLogin:
         for _ in range(3):
             client.post(reverse("login"), {"username": "a@example.org", "password": "bad"})
         # Even the right password is refused now.
-        response = client.post(reverse("login"), {"username": "a@example.org",
-                                                  "password": PASSWORD})
+        response = client.post(
+            reverse("login"), {"username": "a@example.org", "password": PASSWORD}
+        )
         assert response.status_code == 200
         assert login_throttle_message() in response.content.decode().replace("&#x27;", "'")
         assert "_auth_user_id" not in client.session
         # Another email from the same address is unaffected.
-        response = client.post(reverse("login"), {"username": "b@example.org",
-                                                  "password": PASSWORD})
+        response = client.post(
+            reverse("login"), {"username": "b@example.org", "password": PASSWORD}
+        )
         assert response.status_code == 302
 
     def test_success_clears_failures(self, client, settings):
         settings.LOGIN_RATE_LIMIT = 2
         UserFactory(email="a@example.org")
         client.post(reverse("login"), {"username": "a@example.org", "password": "bad"})
-        assert client.post(reverse("login"), {"username": "a@example.org",
-                                              "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(
+                reverse("login"), {"username": "a@example.org", "password": PASSWORD}
+            ).status_code
+            == 302
+        )
         client.post(reverse("logout"))
         client.post(reverse("login"), {"username": "a@example.org", "password": "bad"})
-        assert client.post(reverse("login"), {"username": "a@example.org",
-                                              "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(
+                reverse("login"), {"username": "a@example.org", "password": PASSWORD}
+            ).status_code
+            == 302
+        )
 
 
 class TestPasswordReset:
@@ -172,14 +206,28 @@ class TestPasswordReset:
 
 def _profile_post(**overrides):
     data = {
-        "first_name": "Ada", "last_name": "Lovelace", "headline": "Analyst",
-        "bio": "About me", "goals": "Learn Rust", "expertise": "Maths",
-        "skills_offered": "python, Data  science", "skills_wanted": "Rust",
-        "seniority": "5", "department": "Research", "manager_email": "boss@example.org",
-        "city": "London", "timezone": "Europe/Berlin", "languages": ["en", "de"],
-        "meeting_format": "virtual", "cadence": "monthly",
-        "ws_structure": "1", "ws_directness": "5", "ws_pace": "3", "ws_focus": "2",
-        "avail_day": ["Mon", "Mon", "Fri", ""], "avail_start": ["09:00", "11:30", "22:00", ""],
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "headline": "Analyst",
+        "bio": "About me",
+        "goals": "Learn Rust",
+        "expertise": "Maths",
+        "skills_offered": "python, Data  science",
+        "skills_wanted": "Rust",
+        "seniority": "5",
+        "department": "Research",
+        "manager_email": "boss@example.org",
+        "city": "London",
+        "timezone": "Europe/Berlin",
+        "languages": ["en", "de"],
+        "meeting_format": "virtual",
+        "cadence": "monthly",
+        "ws_structure": "1",
+        "ws_directness": "5",
+        "ws_pace": "3",
+        "ws_focus": "2",
+        "avail_day": ["Mon", "Mon", "Fri", ""],
+        "avail_start": ["09:00", "11:30", "22:00", ""],
         "avail_end": ["12:00", "13:00", "01:00", ""],
     }
     data.update(overrides)
@@ -202,17 +250,28 @@ class TestProfileEdit:
         user.refresh_from_db()
         assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
         assert (profile.headline, profile.bio, profile.goals, profile.expertise) == (
-            "Analyst", "About me", "Learn Rust", "Maths")
+            "Analyst",
+            "About me",
+            "Learn Rust",
+            "Maths",
+        )
         assert sorted(s.name for s in profile.skills_offered.all()) == ["Data science", "Python"]
         assert [s.name for s in profile.skills_wanted.all()] == ["Rust"]
         assert (profile.seniority, profile.department, profile.manager, profile.city) == (
-            5, "Research", boss, "London")
+            5,
+            "Research",
+            boss,
+            "London",
+        )
         assert profile.timezone == "Europe/Berlin"
         assert profile.languages == ["en", "de"]
         assert (profile.meeting_format, profile.cadence) == ("virtual", "monthly")
         assert profile.working_style == {"structure": 1, "directness": 5, "pace": 3, "focus": 2}
         assert [str(w) for w in profile.windows.all()] == [
-            "Mon 09:00-13:00", "Fri 22:00-24:00", "Sat 00:00-01:00"]
+            "Mon 09:00-13:00",
+            "Fri 22:00-24:00",
+            "Sat 00:00-01:00",
+        ]
         assert profile.availability_utc
         # The page shows it all back, in a bounded number of queries.
         with django_assert_max_num_queries(9):
@@ -227,8 +286,12 @@ class TestProfileEdit:
     def test_window_ending_at_midnight_shows_00_00(self, client):
         profile = ProfileFactory()
         client.force_login(profile.user)
-        client.post(reverse("profile_edit"), _profile_post(
-            manager_email="", avail_day=["Sat"], avail_start=["20:00"], avail_end=["00:00"]))
+        client.post(
+            reverse("profile_edit"),
+            _profile_post(
+                manager_email="", avail_day=["Sat"], avail_start=["20:00"], avail_end=["00:00"]
+            ),
+        )
         assert [str(w) for w in profile.windows.all()] == ["Sat 20:00-24:00"]
         html = client.get(reverse("profile_edit")).content.decode()
         assert 'value="00:00"' in html
@@ -249,8 +312,10 @@ class TestProfileEdit:
     def test_incomplete_availability_row(self, client):
         profile = ProfileFactory(headline="Before")
         client.force_login(profile.user)
-        response = client.post(reverse("profile_edit"), _profile_post(
-            avail_day=["Mon"], avail_start=["09:00"], avail_end=[""]))
+        response = client.post(
+            reverse("profile_edit"),
+            _profile_post(avail_day=["Mon"], avail_start=["09:00"], avail_end=[""]),
+        )
         assert response.status_code == 400
         assert "Row 1" in response.context["availability_error"]
         profile.refresh_from_db()
@@ -259,8 +324,10 @@ class TestProfileEdit:
     def test_equal_start_and_end_is_an_error(self, client):
         profile = ProfileFactory()
         client.force_login(profile.user)
-        response = client.post(reverse("profile_edit"), _profile_post(
-            avail_day=["Mon"], avail_start=["09:00"], avail_end=["09:00"]))
+        response = client.post(
+            reverse("profile_edit"),
+            _profile_post(avail_day=["Mon"], avail_start=["09:00"], avail_end=["09:00"]),
+        )
         assert response.status_code == 400
         assert "empty" in response.context["availability_error"]
 
@@ -269,17 +336,20 @@ class TestProfileEdit:
         SkillFactory(name="Pytest", slug="pytest")
         SkillFactory(name="Rust", slug="rust")
         client.force_login(UserFactory())
-        html = client.get(reverse("skill_suggest"), {"field": "skills_offered",
-                                                     "skills_offered": "Rust, py"}).content.decode()
+        html = client.get(
+            reverse("skill_suggest"), {"field": "skills_offered", "skills_offered": "Rust, py"}
+        ).content.decode()
         assert '<option value="Rust, Pytest"' in html and '<option value="Rust, Python"' in html
-        html = client.get(reverse("skill_suggest"), {"field": "skills_offered",
-                                                     "skills_offered": "Python, py"}).content
+        html = client.get(
+            reverse("skill_suggest"), {"field": "skills_offered", "skills_offered": "Python, py"}
+        ).content
         assert b"Python, Python" not in html
         row = client.get(reverse("availability_row")).content.decode()
         assert 'name="avail_day"' in row
 
-    @pytest.mark.parametrize("name", ["skill_suggest", "availability_row", "account",
-                                      "identity_edit"])
+    @pytest.mark.parametrize(
+        "name", ["skill_suggest", "availability_row", "account", "identity_edit"]
+    )
     def test_pages_require_login(self, client, name):
         assert client.get(reverse(name)).status_code == 302
 
@@ -287,8 +357,7 @@ class TestProfileEdit:
 class TestProfileDetail:
     def _setup(self):
         owner = ProfileFactory(headline="Owner headline").user
-        identity_set(user=owner, attributes=["Secret attribute"], prefer_shared=True,
-                     consent=True)
+        identity_set(user=owner, attributes=["Secret attribute"], prefer_shared=True, consent=True)
         program, other_program = ProgramFactory(), ProgramFactory()
         enrol(owner, program, "mentee")
         peer = UserFactory()
@@ -306,8 +375,9 @@ class TestProfileDetail:
         client.force_login(stranger)
         assert client.get(reverse("profile_detail", args=[owner.pk])).status_code == 404
 
-    def test_same_program_member_sees_profile_without_identity(self, client,
-                                                              django_assert_max_num_queries):
+    def test_same_program_member_sees_profile_without_identity(
+        self, client, django_assert_max_num_queries
+    ):
         owner, peer, *_ = self._setup()
         client.force_login(peer)
         with django_assert_max_num_queries(10):
@@ -350,13 +420,16 @@ class TestIdentityPages:
         client.force_login(user)
         page = client.get(reverse("identity_edit")).content.decode()
         assert "Who sees it" in page and "smaller than 5" in page
-        response = client.post(reverse("identity_edit"), {"attributes": "Parent\nFirst-gen",
-                                                          "prefer_shared": "on"})
+        response = client.post(
+            reverse("identity_edit"), {"attributes": "Parent\nFirst-gen", "prefer_shared": "on"}
+        )
         assert response.status_code == 400
         assert "consent" in response.context["form"].errors
         assert not Identity.objects.exists()
-        response = client.post(reverse("identity_edit"), {
-            "attributes": "Parent\nFirst-gen", "prefer_shared": "on", "consent": "on"})
+        response = client.post(
+            reverse("identity_edit"),
+            {"attributes": "Parent\nFirst-gen", "prefer_shared": "on", "consent": "on"},
+        )
         assert response.status_code == 302
         assert Identity.objects.get(user=user).attributes == ["Parent", "First-gen"]
         assert "First-gen" in client.get(reverse("identity_edit")).content.decode()

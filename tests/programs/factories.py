@@ -8,8 +8,16 @@ from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
 from tests.people.factories import ProfileFactory, UserFactory
 
-__all__ = ["EnrolmentFactory", "InvitationFactory", "ProfileFactory", "ProgramFactory",
-           "UserFactory", "admin_of", "enrol", "member_of"]
+__all__ = [
+    "EnrolmentFactory",
+    "InvitationFactory",
+    "ProfileFactory",
+    "ProgramFactory",
+    "UserFactory",
+    "admin_of",
+    "enrol",
+    "member_of",
+]
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -39,8 +47,9 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.Sequence(lambda n: f"tok{n:040d}")
 
 
-def enrol(person: User, program: Program, role: str = Role.MENTEE,
-          status: str = EnrolmentStatus.ACTIVE) -> Enrolment:
+def enrol(
+    person: User, program: Program, role: str = Role.MENTEE, status: str = EnrolmentStatus.ACTIVE
+) -> Enrolment:
     return EnrolmentFactory(person=person, program=program, role=role, status=status)
 
 

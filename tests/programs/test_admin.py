@@ -9,11 +9,16 @@ from tests.programs.factories import EnrolmentFactory, InvitationFactory, UserFa
 def test_admin_screens(client, program, admin, model):
     EnrolmentFactory(program=program)
     invitation = InvitationFactory(program=program)
-    batch = ImportBatch.objects.create(program=program, uploaded_by=admin, filename="a.csv",
-                                       content=b"x", report={"ok": True})
+    batch = ImportBatch.objects.create(
+        program=program, uploaded_by=admin, filename="a.csv", content=b"x", report={"ok": True}
+    )
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    objects = {"program": program, "enrolment": program.enrolments.first(),
-               "invitation": invitation, "importbatch": batch}
+    objects = {
+        "program": program,
+        "enrolment": program.enrolments.first(),
+        "invitation": invitation,
+        "importbatch": batch,
+    }
     assert client.get(f"/admin/programs/{model}/").status_code == 200
     assert client.get(f"/admin/programs/{model}/?q=example").status_code == 200
     assert client.get(f"/admin/programs/{model}/{objects[model].pk}/change/").status_code == 200

@@ -31,24 +31,26 @@ class Api:
         return self.client.get(BASE + path, params, **self.headers)
 
     def post(self, path, data=None):
-        return self.client.post(BASE + path, data or {}, content_type="application/json",
-                                 **self.headers)
+        return self.client.post(
+            BASE + path, data or {}, content_type="application/json", **self.headers
+        )
 
     def patch(self, path, data):
-        return self.client.patch(BASE + path, data, content_type="application/json",
-                                 **self.headers)
+        return self.client.patch(BASE + path, data, content_type="application/json", **self.headers)
 
     def upload(self, path, content, name="people.csv"):
-        return self.client.post(BASE + path, {"file": SimpleUploadedFile(name, content)},
-                                **self.headers)
+        return self.client.post(
+            BASE + path, {"file": SimpleUploadedFile(name, content)}, **self.headers
+        )
 
 
 @pytest.fixture
 def setup(program, admin):
     enrolment = EnrolmentFactory(program=program, status="pending")
     invitation = InvitationFactory(program=program)
-    batch = ImportBatch.objects.create(program=program, uploaded_by=admin, filename="a.csv",
-                                       content=csv_bytes(BO), report={})
+    batch = ImportBatch.objects.create(
+        program=program, uploaded_by=admin, filename="a.csv", content=csv_bytes(BO), report={}
+    )
     return {"enrolment": enrolment, "invitation": invitation, "batch": batch}
 
 
@@ -82,8 +84,12 @@ ADMIN_ONLY = slice(1, None)
 
 def test_anonymous_gets_401_everywhere(client, program, setup):
     api = Api(client)
-    for method, path, data in [("get", "", None), ("post", "", {"name": "X"}),
-                               ("post", "join/abc", {}), *endpoints(program, setup)]:
+    for method, path, data in [
+        ("get", "", None),
+        ("post", "", {"name": "X"}),
+        ("post", "join/abc", {}),
+        *endpoints(program, setup),
+    ]:
         assert call(api, method, path, data).status_code == 401, path
 
 
@@ -108,8 +114,10 @@ def test_program_admin_can_do_everything(client, program, admin, setup):
     setup["enrolment"].role = "mentor"
     setup["enrolment"].save()
     expected = [200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200]
-    got = [call(api, method, path, data).status_code
-           for method, path, data in endpoints(program, setup)]
+    got = [
+        call(api, method, path, data).status_code
+        for method, path, data in endpoints(program, setup)
+    ]
     assert got == expected
     assert Enrolment.objects.filter(program=program, person__email="bo@example.org").exists()
 
@@ -128,25 +136,32 @@ def test_list_is_paginated_and_scoped(client, program, django_assert_max_num_que
 def test_create_is_staff_only(client):
     assert Api(client, UserFactory()).post("", {"name": "X"}).status_code == 403
     response = Api(client, UserFactory(is_staff=True)).post(
-        "", {"name": "New one", "weights": {"text": 5}, "program_type": "reverse"})
+        "", {"name": "New one", "weights": {"text": 5}, "program_type": "reverse"}
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["slug"], body["weights"]["text"], body["program_type"]) == (
-        "new-one", 5, "reverse")
+        "new-one",
+        5,
+        "reverse",
+    )
 
 
 def test_update_validates(client, program, admin):
-    response = Api(client, admin).patch(program.slug, {"starts_on": "2027-02-01",
-                                                       "ends_on": "2027-01-01"})
+    response = Api(client, admin).patch(
+        program.slug, {"starts_on": "2027-02-01", "ends_on": "2027-01-01"}
+    )
     assert response.status_code == 400 and "ends_on" in response.json()["fields"]
 
 
-def test_participants_filters_and_query_bound(client, program, admin,
-                                              django_assert_max_num_queries):
+def test_participants_filters_and_query_bound(
+    client, program, admin, django_assert_max_num_queries
+):
     for _ in range(30):
         EnrolmentFactory(program=program, role="mentor")
-    EnrolmentFactory(program=program, status="pending",
-                     person=UserFactory(email="findme@example.org"))
+    EnrolmentFactory(
+        program=program, status="pending", person=UserFactory(email="findme@example.org")
+    )
     api = Api(client, admin)
     with django_assert_max_num_queries(8):
         body = api.get(f"{program.slug}/participants").json()
@@ -173,8 +188,11 @@ def test_mentor_sets_own_capacity(client, program):
 
 
 def test_invitation_create_returns_link(client, program, admin):
-    body = Api(client, admin).post(f"{program.slug}/invitations",
-                                   {"role": "mentor", "max_uses": 2}).json()
+    body = (
+        Api(client, admin)
+        .post(f"{program.slug}/invitations", {"role": "mentor", "max_uses": 2})
+        .json()
+    )
     assert body["url"].endswith(f"/programs/join/{body['token']}/")
     assert body["state"] == "usable"
 

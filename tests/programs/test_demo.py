@@ -19,8 +19,14 @@ from tandem.programs.models import Enrolment, Invitation, Program
 def test_vocabulary_is_broad():
     skills = {skill.casefold() for skill in demo_data.ALL_SKILLS}
     assert len(skills) == len(demo_data.ALL_SKILLS) >= 150
-    assert set(demo_data.SKILLS) >= {"engineering", "data", "design", "product", "leadership",
-                                     "communication"}
+    assert set(demo_data.SKILLS) >= {
+        "engineering",
+        "data",
+        "design",
+        "product",
+        "leadership",
+        "communication",
+    }
 
 
 def test_generated_people_are_varied_and_deterministic():
@@ -63,7 +69,10 @@ def test_load_is_idempotent_and_keeps_user_edits(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     logins = load_demo_program(people=40, seed=5)
     assert [login.email for login in logins] == [
-        "admin@demo.tandem.test", "mentor001@demo.tandem.test", "mentee001@demo.tandem.test"]
+        "admin@demo.tandem.test",
+        "mentor001@demo.tandem.test",
+        "mentee001@demo.tandem.test",
+    ]
     assert {login.password for login in logins} == {DEMO_PASSWORD}
     program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
     assert Enrolment.objects.filter(program=program).count() == 41  # + the admin

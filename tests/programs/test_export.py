@@ -12,9 +12,11 @@ from tests.programs.test_import import ANA, BO, csv_bytes, preview
 
 pytestmark = pytest.mark.django_db
 
-CY = ("cy@example.org,Cy Li Wen,mentor,,Public speaking and storytelling,"
-      "Storytelling;Public speaking,8,zh;en,Asia/Singapore,Mon-Fri 09:00-10:00,in_person,"
-      "Singapore,monthly,Marketing,1,parent;immigrant,no,e1,,c1")
+CY = (
+    "cy@example.org,Cy Li Wen,mentor,,Public speaking and storytelling,"
+    "Storytelling;Public speaking,8,zh;en,Asia/Singapore,Mon-Fri 09:00-10:00,in_person,"
+    "Singapore,monthly,Marketing,1,parent;immigrant,no,e1,,c1"
+)
 
 
 @pytest.fixture
@@ -27,7 +29,8 @@ def imported(program, admin):
 
 def test_csv_round_trip_changes_nothing(imported, admin):
     Profile.objects.filter(user__email="bo@example.org").update(
-        working_style={"pace": 2, "focus": 5})
+        working_style={"pace": 2, "focus": 5}
+    )
     content = export_csv(program=imported)
     batch = preview(imported, admin, content)
     assert batch.report["ok"], batch.report["errors"]
@@ -46,8 +49,7 @@ def test_identity_is_never_exported(imported):
     stored identity unchanged on re-import, so the round trip still changes nothing."""
     assert Identity.objects.count() == 2
     rows = list(csv.DictReader(io.StringIO(export_csv(program=imported).decode("utf-8-sig"))))
-    assert [row["email"] for row in rows] == ["ana@example.org", "bo@example.org",
-                                              "cy@example.org"]
+    assert [row["email"] for row in rows] == ["ana@example.org", "bo@example.org", "cy@example.org"]
     assert all(row["identity"] == "" and row["prefer_shared_identity"] == "" for row in rows)
     assert rows[0]["exclude"] == "bo@example.org" and rows[0]["manager"] == "bo@example.org"
     assert rows[2]["exclude"] == "ana@example.org"

@@ -12,14 +12,20 @@ from tests.programs.factories import ProgramFactory, UserFactory, admin_of, memb
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("email,name,role,goals,expertise,skills,seniority,languages,timezone,availability,"
-          "format,city,cadence,department,capacity,identity,prefer_shared_identity,exclude,"
-          "manager,id")
-ANA = ("ana@example.org,Ana Silva,mentee,Learn SQL,,SQL;Python,2,en;pt,America/Sao_Paulo,"
-       "Mon 09:00-12:00; Fri 22:00-01:00,virtual,São Paulo,weekly,Data,,woman,yes,m1,"
-       "bo@example.org,e1")
-BO = ("bo@example.org,Bo Chen,mentor,,Data modelling,SQL;dbt,7,en,Europe/Berlin,"
-      "Tue 10:00-12:00,any,Berlin,biweekly,Data,3,,,,,m1")
+HEADER = (
+    "email,name,role,goals,expertise,skills,seniority,languages,timezone,availability,"
+    "format,city,cadence,department,capacity,identity,prefer_shared_identity,exclude,"
+    "manager,id"
+)
+ANA = (
+    "ana@example.org,Ana Silva,mentee,Learn SQL,,SQL;Python,2,en;pt,America/Sao_Paulo,"
+    "Mon 09:00-12:00; Fri 22:00-01:00,virtual,São Paulo,weekly,Data,,woman,yes,m1,"
+    "bo@example.org,e1"
+)
+BO = (
+    "bo@example.org,Bo Chen,mentor,,Data modelling,SQL;dbt,7,en,Europe/Berlin,"
+    "Tue 10:00-12:00,any,Berlin,biweekly,Data,3,,,,,m1"
+)
 
 
 def csv_bytes(*rows, header=HEADER) -> bytes:
@@ -27,8 +33,9 @@ def csv_bytes(*rows, header=HEADER) -> bytes:
 
 
 def preview(program, admin, content, filename="people.csv"):
-    return services.import_preview(user=admin, program_id=program.pk, filename=filename,
-                                   content=content)
+    return services.import_preview(
+        user=admin, program_id=program.pk, filename=filename, content=content
+    )
 
 
 def file_error(program, admin, content, filename="people.csv") -> str:
@@ -59,10 +66,11 @@ class TestUnreadableFiles:
         assert file_error(program, admin, b"  \n") == importing.FILE_EMPTY
 
     def test_xlsx_that_is_not_a_workbook(self, program, admin):
-        assert file_error(program, admin, b"PK\x03\x04garbage", "people.xlsx") == \
-            importing.NOT_A_WORKBOOK
-        assert file_error(program, admin, b"hello,world", "people.xlsx") == \
-            importing.NOT_A_WORKBOOK
+        assert (
+            file_error(program, admin, b"PK\x03\x04garbage", "people.xlsx")
+            == importing.NOT_A_WORKBOOK
+        )
+        assert file_error(program, admin, b"hello,world", "people.xlsx") == importing.NOT_A_WORKBOOK
 
     def test_too_large(self, program, admin):
         content = csv_bytes(ANA) + b"\n" + b"x" * importing.MAX_UPLOAD_BYTES
@@ -83,10 +91,19 @@ class TestRowErrors:
         assert batch.status == ImportStatus.INVALID
         found = {(e["row"], e["column"]) for e in batch.report["errors"]}
         assert found == {
-            (2, "email"), (2, "role"), (2, "seniority"), (2, "languages"), (2, "timezone"),
-            (2, "availability"), (2, "format"), (2, "cadence"),
-            (3, "capacity"), (3, "prefer_shared_identity"),
-            (4, "capacity"), (4, "exclude"), (4, "manager"),
+            (2, "email"),
+            (2, "role"),
+            (2, "seniority"),
+            (2, "languages"),
+            (2, "timezone"),
+            (2, "availability"),
+            (2, "format"),
+            (2, "cadence"),
+            (3, "capacity"),
+            (3, "prefer_shared_identity"),
+            (4, "capacity"),
+            (4, "exclude"),
+            (4, "manager"),
         }
         messages = {(e["row"], e["column"]): e["message"] for e in batch.report["errors"]}
         assert messages[(4, "capacity")] == importing.CAPACITY_MENTEE
@@ -99,32 +116,44 @@ class TestRowErrors:
         with pytest.raises(ApplicationError) as error:
             services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
         assert error.value.status == 409
-        assert not User.objects.filter(email__endswith="example.org").exclude(
-            pk=admin.pk).exists()
+        assert not User.objects.filter(email__endswith="example.org").exclude(pk=admin.pk).exists()
         assert Enrolment.objects.filter(program=program).count() == 1  # the admin
 
     def test_duplicate_email_and_role(self, program, admin):
         batch = preview(program, admin, csv_bytes(BO, BO.replace("Bo Chen", "Bo C")))
-        assert batch.report["errors"] == [{"row": 3, "column": "email", "message":
-                                           importing.DUPLICATE_ROW.format(
-                                               other=2, email="bo@example.org",
-                                               role="mentor")}]
+        assert batch.report["errors"] == [
+            {
+                "row": 3,
+                "column": "email",
+                "message": importing.DUPLICATE_ROW.format(
+                    other=2, email="bo@example.org", role="mentor"
+                ),
+            }
+        ]
 
     def test_id_taken_by_someone_else(self, program, admin):
-        services.import_confirm(user=admin, program_id=program.pk,
-                                batch_id=preview(program, admin, csv_bytes(BO)).pk)
+        services.import_confirm(
+            user=admin, program_id=program.pk, batch_id=preview(program, admin, csv_bytes(BO)).pk
+        )
         other = BO.replace("bo@example.org", "cy@example.org")
         batch = preview(program, admin, csv_bytes(other))
         assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(2, "id")]
 
 
 class TestWriting:
-    def test_confirm_writes_everything(self, program, admin, mailoutbox,
-                                       django_capture_on_commit_callbacks):
+    def test_confirm_writes_everything(
+        self, program, admin, mailoutbox, django_capture_on_commit_callbacks
+    ):
         batch = preview(program, admin, csv_bytes(ANA, BO))
-        assert batch.report["summary"] == {"rows": 2, "new_people": 2, "updated_people": 0,
-                                           "unchanged_people": 0, "new_enrolments": 2,
-                                           "updated_enrolments": 0, "changes": 4}
+        assert batch.report["summary"] == {
+            "rows": 2,
+            "new_people": 2,
+            "updated_people": 0,
+            "unchanged_people": 0,
+            "new_enrolments": 2,
+            "updated_enrolments": 0,
+            "changes": 4,
+        }
         assert not User.objects.filter(email="ana@example.org").exists()  # dry run
         with django_capture_on_commit_callbacks(execute=True):
             services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
@@ -135,7 +164,10 @@ class TestWriting:
         assert profile.timezone == "America/Sao_Paulo" and profile.languages == ["en", "pt"]
         assert sorted(s.name for s in profile.skills_wanted.all()) == ["Python", "SQL"]
         assert [str(w) for w in profile.windows.all()] == [
-            "Mon 09:00-12:00", "Fri 22:00-24:00", "Sat 00:00-01:00"]
+            "Mon 09:00-12:00",
+            "Fri 22:00-24:00",
+            "Sat 00:00-01:00",
+        ]
         assert profile.availability_utc  # derived for matching
         assert profile.manager.email == "bo@example.org"
         identity = Identity.objects.get(user=ana)
@@ -143,7 +175,10 @@ class TestWriting:
         assert identity.consented_at is not None
         bo_enrolment = Enrolment.objects.get(person__email="bo@example.org")
         assert (bo_enrolment.role, bo_enrolment.status, bo_enrolment.capacity) == (
-            "mentor", "active", 3)
+            "mentor",
+            "active",
+            3,
+        )
         ana_enrolment = Enrolment.objects.get(person=ana)
         assert [u.email for u in ana_enrolment.exclude.all()] == ["bo@example.org"]
         assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "bo@example.org"]
@@ -152,8 +187,11 @@ class TestWriting:
         assert batch.status == ImportStatus.APPLIED
 
     def test_reimport_updates_by_email_and_keeps_unset_fields(self, program, admin):
-        services.import_confirm(user=admin, program_id=program.pk,
-                                batch_id=preview(program, admin, csv_bytes(ANA, BO)).pk)
+        services.import_confirm(
+            user=admin,
+            program_id=program.pk,
+            batch_id=preview(program, admin, csv_bytes(ANA, BO)).pk,
+        )
         changed = "ana@example.org,,mentee,Learn SQL and dbt,,,,,,,,,,,,,,,,"
         batch = preview(program, admin, csv_bytes(changed))
         assert batch.report["summary"]["updated_people"] == 1
@@ -169,17 +207,21 @@ class TestWriting:
 
     def test_existing_account_is_enrolled_not_duplicated(self, program, admin):
         user = UserFactory(email="bo@example.org")
-        services.import_confirm(user=admin, program_id=program.pk,
-                                batch_id=preview(program, admin, csv_bytes(BO)).pk)
+        services.import_confirm(
+            user=admin, program_id=program.pk, batch_id=preview(program, admin, csv_bytes(BO)).pk
+        )
         assert Enrolment.objects.get(program=program, role="mentor").person == user
         user.refresh_from_db()
         assert user.has_usable_password()
 
     def test_all_or_nothing(self, program, admin):
         batch = preview(program, admin, csv_bytes(ANA, BO))
-        with mock.patch.object(import_writer, "_write_enrolments",
-                               side_effect=RuntimeError("disk full")), \
-                pytest.raises(RuntimeError):
+        with (
+            mock.patch.object(
+                import_writer, "_write_enrolments", side_effect=RuntimeError("disk full")
+            ),
+            pytest.raises(RuntimeError),
+        ):
             services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
         assert not User.objects.filter(email__in=["ana@example.org", "bo@example.org"]).exists()
         assert not Profile.objects.exclude(user=admin).exists()
@@ -210,8 +252,11 @@ class TestWriting:
     def test_mentor_without_capacity_gets_program_default(self, program, admin):
         program.default_capacity = 4
         program.save()
-        services.import_confirm(user=admin, program_id=program.pk, batch_id=preview(
-            program, admin, b"email,role\nfi@example.org,mentor\n").pk)
+        services.import_confirm(
+            user=admin,
+            program_id=program.pk,
+            batch_id=preview(program, admin, b"email,role\nfi@example.org,mentor\n").pk,
+        )
         assert Enrolment.objects.get(person__email="fi@example.org").capacity == 4
 
 
@@ -233,8 +278,11 @@ class TestPermissions:
 
 def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_num_queries):
     def rows(n):
-        return [f"p{i}@example.org,P {i},mentee,,,SQL,3,en,UTC,Mon 09:00-10:00,,,,,,,,,,"
-                for i in range(n)]
+        return [
+            f"p{i}@example.org,P {i},mentee,,,SQL,3,en,UTC,Mon 09:00-10:00,,,,,,,,,,"
+            for i in range(n)
+        ]
+
     table = importing.read_table(filename="a.csv", content=csv_bytes(*rows(40)))
     parsed, _ = importing.check_rows(table)
     with django_assert_max_num_queries(6):
@@ -242,22 +290,28 @@ def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_nu
 
 
 def test_working_style_column(program, admin):
-    content = (b"email,role,working_style\ngi@example.org,mentee,Structure=4; pace=2\n"
-               b"hu@example.org,mentee,speed=9\n")
+    content = (
+        b"email,role,working_style\ngi@example.org,mentee,Structure=4; pace=2\n"
+        b"hu@example.org,mentee,speed=9\n"
+    )
     batch = preview(program, admin, content)
     assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(3, "working_style")]
     batch = preview(program, admin, content.split(b"\nhu")[0])
     services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
     assert Profile.objects.get(user__email="gi@example.org").working_style == {
-        "structure": 4, "pace": 2}
+        "structure": 4,
+        "pace": 2,
+    }
 
 
 def test_concurrent_change_is_a_conflict_not_a_crash(program, admin):
     from django.db import IntegrityError
 
     batch = preview(program, admin, csv_bytes(BO))
-    with mock.patch.object(services, "import_apply", side_effect=IntegrityError("dup")), \
-            pytest.raises(ApplicationError) as error:
+    with (
+        mock.patch.object(services, "import_apply", side_effect=IntegrityError("dup")),
+        pytest.raises(ApplicationError) as error,
+    ):
         services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
     assert error.value.message == services.IMPORT_RACE
     batch.refresh_from_db()

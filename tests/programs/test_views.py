@@ -14,8 +14,13 @@ from tests.programs.test_import import ANA, BO, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_PAGES = ["program_edit", "program_participants", "program_invitations", "program_import",
-               "program_export"]
+ADMIN_PAGES = [
+    "program_edit",
+    "program_participants",
+    "program_invitations",
+    "program_import",
+    "program_export",
+]
 
 
 def login(client, user):
@@ -35,8 +40,7 @@ class TestPermissions:
         assert response.status_code == 302 and "/login/" in response["Location"]
 
     @pytest.mark.parametrize("name", ["program_detail", *ADMIN_PAGES])
-    def test_member_of_another_program_gets_404(self, client, program, other_program_member,
-                                                 name):
+    def test_member_of_another_program_gets_404(self, client, program, other_program_member, name):
         login(client, other_program_member)
         assert client.get(reverse(name, args=[program.slug])).status_code == 404
 
@@ -54,8 +58,7 @@ class TestPermissions:
         login(client, admin)
         assert client.get(reverse("program_detail", args=["no-such"])).status_code == 404
 
-    @pytest.mark.parametrize("status, code", [("pending", 200), ("paused", 200),
-                                              ("removed", 404)])
+    @pytest.mark.parametrize("status, code", [("pending", 200), ("paused", 200), ("removed", 404)])
     def test_participant_detail_by_status(self, client, program, status, code):
         login(client, member_of(program, status=status))
         assert client.get(reverse("program_detail", args=[program.slug])).status_code == code
@@ -88,15 +91,35 @@ def test_staff_list_shows_all(client, program):
 def test_create_and_edit(client):
     staff = UserFactory(is_staff=True)
     login(client, staff)
-    data = {"name": "Data mentoring", "description": "", "program_type": "classic",
-            "matching_mode": "cohort", "starts_on": "2027-01-10", "ends_on": "2026-01-01",
-            "default_duration_weeks": 26, "default_cadence": "biweekly", "default_capacity": 2,
-            "avoid_manager": "on", "max_open_requests": 3, "request_expiry_days": 14,
-            "questions_mentee": "What do you want to learn? *\nAnything else?",
-            "questions_mentor": "",
-            **{f"weight_{key}": 2 for key in ("text", "skills", "availability", "cadence",
-                                              "format", "seniority", "working_style",
-                                              "identity")}}
+    data = {
+        "name": "Data mentoring",
+        "description": "",
+        "program_type": "classic",
+        "matching_mode": "cohort",
+        "starts_on": "2027-01-10",
+        "ends_on": "2026-01-01",
+        "default_duration_weeks": 26,
+        "default_cadence": "biweekly",
+        "default_capacity": 2,
+        "avoid_manager": "on",
+        "max_open_requests": 3,
+        "request_expiry_days": 14,
+        "questions_mentee": "What do you want to learn? *\nAnything else?",
+        "questions_mentor": "",
+        **{
+            f"weight_{key}": 2
+            for key in (
+                "text",
+                "skills",
+                "availability",
+                "cadence",
+                "format",
+                "seniority",
+                "working_style",
+                "identity",
+            )
+        },
+    }
     response = client.post(reverse("program_create"), data)
     assert response.status_code == 200 and b"on or after the start date" in response.content
     assert not Program.objects.exists()
@@ -105,7 +128,9 @@ def test_create_and_edit(client):
     program = Program.objects.get()
     assert response["Location"] == reverse("program_detail", args=[program.slug])
     assert list(program.questions.values_list("prompt", "required")) == [
-        ("What do you want to learn?", True), ("Anything else?", False)]
+        ("What do you want to learn?", True),
+        ("Anything else?", False),
+    ]
     data.update(name="Renamed", weight_text=11)
     response = client.post(reverse("program_edit", args=[program.slug]), data)
     assert response.status_code == 200  # weight out of range: form error
@@ -116,8 +141,9 @@ def test_create_and_edit(client):
 
 
 class TestParticipants:
-    def test_query_count_does_not_grow_with_rows(self, client, program, admin,
-                                                 django_assert_max_num_queries):
+    def test_query_count_does_not_grow_with_rows(
+        self, client, program, admin, django_assert_max_num_queries
+    ):
         login(client, admin)
         url = reverse("program_participants", args=[program.slug])
         for _ in range(5):
@@ -125,15 +151,17 @@ class TestParticipants:
         with django_assert_max_num_queries(12) as few:
             client.get(url)
         for _ in range(25):
-            Profile.objects.create(user=EnrolmentFactory(program=program, role="mentor",
-                                                         capacity=2).person)
+            Profile.objects.create(
+                user=EnrolmentFactory(program=program, role="mentor", capacity=2).person
+            )
         with django_assert_max_num_queries(len(few.captured_queries)):
             response = client.get(url)
         assert response.content.count(b'id="enrolment-') == 25  # page size
 
     def test_filters_and_search(self, client, program, admin):
-        EnrolmentFactory(program=program, person=UserFactory(email="zed@example.org"),
-                         status="pending")
+        EnrolmentFactory(
+            program=program, person=UserFactory(email="zed@example.org"), status="pending"
+        )
         EnrolmentFactory(program=program, role="mentor")
         login(client, admin)
         url = reverse("program_participants", args=[program.slug])
@@ -178,7 +206,10 @@ class TestInvitationsAndJoin:
         client.post(url, {"role": "mentor", "max_uses": 3, "auto_approve": "on"})
         invitation = Invitation.objects.get()
         assert (invitation.role, invitation.max_uses, invitation.auto_approve) == (
-            "mentor", 3, True)
+            "mentor",
+            3,
+            True,
+        )
         page = client.get(url).content.decode()
         assert reverse("program_join", args=[invitation.token]) in page
         client.post(reverse("program_invitation_revoke", args=[program.slug, invitation.pk]))
@@ -201,8 +232,9 @@ class TestInvitationsAndJoin:
         assert not Enrolment.objects.exists()
 
     def test_join_with_questions(self, client, program):
-        question = EnrolmentQuestion.objects.create(program=program, role="mentee",
-                                                    prompt="Why?", required=True)
+        question = EnrolmentQuestion.objects.create(
+            program=program, role="mentee", prompt="Why?", required=True
+        )
         invitation = InvitationFactory(program=program)
         user = UserFactory()
         login(client, user)
@@ -218,6 +250,7 @@ class TestInvitationsAndJoin:
 
     def test_expired_link_says_so(self, client, program):
         from django.utils import timezone
+
         invitation = InvitationFactory(program=program, revoked_at=timezone.now())
         login(client, UserFactory())
         response = client.post(reverse("program_join", args=[invitation.token]))
@@ -231,12 +264,14 @@ class TestInvitationsAndJoin:
 class TestImportPages:
     def test_upload_preview_confirm(self, client, program, admin):
         from django.core.files.uploadedfile import SimpleUploadedFile
+
         login(client, admin)
         upload = SimpleUploadedFile("people.csv", csv_bytes(ANA, BO), content_type="text/csv")
         response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
         batch = ImportBatch.objects.get()
-        assert response["Location"] == reverse("program_import_preview",
-                                               args=[program.slug, batch.pk])
+        assert response["Location"] == reverse(
+            "program_import_preview", args=[program.slug, batch.pk]
+        )
         page = client.get(response["Location"]).content.decode()
         assert "2</strong> new people" in page and "Import 2 rows" in page
         assert Enrolment.objects.filter(program=program).count() == 1
@@ -245,6 +280,7 @@ class TestImportPages:
 
     def test_bad_file_shows_error_on_form(self, client, program, admin):
         from django.core.files.uploadedfile import SimpleUploadedFile
+
         login(client, admin)
         upload = SimpleUploadedFile("people.csv", "email,role\nä,mentee".encode("latin-1"))
         response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
@@ -252,16 +288,19 @@ class TestImportPages:
 
     def test_row_errors_listed(self, client, program, admin):
         from django.core.files.uploadedfile import SimpleUploadedFile
+
         login(client, admin)
         upload = SimpleUploadedFile("people.csv", b"email,role,timezone\nx@y.org,mentee,Mars\n")
-        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload},
-                               follow=True)
+        response = client.post(
+            reverse("program_import", args=[program.slug]), {"file": upload}, follow=True
+        )
         content = response.content.decode()
         assert "1 problem to fix" in content and "<code>timezone</code>" in content
 
     def test_participant_cannot_see_preview(self, client, program, admin):
-        batch = ImportBatch.objects.create(program=program, uploaded_by=admin, filename="a.csv",
-                                           content=b"", report={})
+        batch = ImportBatch.objects.create(
+            program=program, uploaded_by=admin, filename="a.csv", content=b"", report={}
+        )
         login(client, member_of(program))
         url = reverse("program_import_preview", args=[program.slug, batch.pk])
         assert client.get(url).status_code == 404

@@ -29,9 +29,9 @@ PROJECT_APPS = ("people", "programs", "mentorships", "notify", "matchruns")
 
 DELIBERATELY_UNREGISTERED = {
     "people.Identity": "Opt-in background is visible only to its owner, never per person "
-                       "to admins (aggregates live in insights reports).",
+    "to admins (aggregates live in insights reports).",
     "mentorships.PrivateNote": "A private meeting note is its author's alone: not the other "
-                               "participant's, not an admin's.",
+    "participant's, not an admin's.",
 }
 
 # Admins where a list filter would add nothing (a name and a slug; one row per person).
@@ -47,8 +47,11 @@ def project_models():
 
 
 def inline_models() -> set:
-    return {inline.model for model_admin in admin.site._registry.values()
-            for inline in model_admin.inlines}
+    return {
+        inline.model
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+    }
 
 
 REGISTERED = sorted(label(model) for model in project_models() if model in admin.site._registry)
@@ -56,9 +59,13 @@ REGISTERED = sorted(label(model) for model in project_models() if model in admin
 
 def test_every_model_is_registered_inline_or_deliberately_left_out():
     inlined = inline_models()
-    missing = [label(model) for model in project_models()
-               if model not in admin.site._registry and model not in inlined
-               and label(model) not in DELIBERATELY_UNREGISTERED]
+    missing = [
+        label(model)
+        for model in project_models()
+        if model not in admin.site._registry
+        and model not in inlined
+        and label(model) not in DELIBERATELY_UNREGISTERED
+    ]
     assert missing == []
 
 
@@ -82,16 +89,24 @@ def _now():
 
 def _meeting():
     pair = mentoring.mentorship()
-    series = MeetingSeries.objects.create(mentorship=pair, rrule="FREQ=WEEKLY;COUNT=4",
-                                          starts_at=_now() + timedelta(days=1),
-                                          duration_minutes=30, format="video")
+    series = MeetingSeries.objects.create(
+        mentorship=pair,
+        rrule="FREQ=WEEKLY;COUNT=4",
+        starts_at=_now() + timedelta(days=1),
+        duration_minutes=30,
+        format="video",
+    )
     return mentoring.meeting(pair, series=series, original_start=series.starts_at)
 
 
 def _series():
-    return MeetingSeries.objects.create(mentorship=mentoring.mentorship(),
-                                        rrule="FREQ=WEEKLY;COUNT=4", starts_at=_now(),
-                                        duration_minutes=30, format="video")
+    return MeetingSeries.objects.create(
+        mentorship=mentoring.mentorship(),
+        rrule="FREQ=WEEKLY;COUNT=4",
+        starts_at=_now(),
+        duration_minutes=30,
+        format="video",
+    )
 
 
 def _goal():
@@ -104,8 +119,7 @@ def _goal():
 
 def _event():
     pair = mentoring.mentorship()
-    return event_add(mentorship=pair, actor=pair.mentor, kind="goal_added",
-                     summary="Added a goal")
+    return event_add(mentorship=pair, actor=pair.mentor, kind="goal_added", summary="Added a goal")
 
 
 def _run():
@@ -123,8 +137,12 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "programs.Enrolment": EnrolmentFactory,
     "programs.Invitation": InvitationFactory,
     "programs.ImportBatch": lambda: ImportBatch.objects.create(
-        program=ProgramFactory(), uploaded_by=UserFactory(), filename="people.csv",
-        content=b"email\n", report={}),
+        program=ProgramFactory(),
+        uploaded_by=UserFactory(),
+        filename="people.csv",
+        content=b"email\n",
+        report={},
+    ),
     "mentorships.MentorshipRequest": mentoring.RequestFactory,
     "mentorships.Mentorship": mentoring.mentorship,
     "mentorships.Goal": _goal,
@@ -134,11 +152,14 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "mentorships.MentorshipEvent": _event,
     "mentorships.CalendarFeed": lambda: calendar_feed_regenerate(user=UserFactory()),
     "notify.Notification": lambda: Notification.objects.create(
-        recipient=UserFactory(), kind="meeting_reminder", title="Meeting tomorrow"),
+        recipient=UserFactory(), kind="meeting_reminder", title="Meeting tomorrow"
+    ),
     "notify.NotificationPreference": lambda: NotificationPreference.objects.create(
-        user=UserFactory()),
+        user=UserFactory()
+    ),
     "notify.SentReminder": lambda: SentReminder.objects.create(
-        kind="meeting", object_id=1, recipient=UserFactory(), slot="24h"),
+        kind="meeting", object_id=1, recipient=UserFactory(), slot="24h"
+    ),
     "matchruns.MatchRun": _run,
 }
 

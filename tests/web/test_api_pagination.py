@@ -14,15 +14,20 @@ from tests.people.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 LISTS = sorted(
-    path for path, methods in api.get_openapi_schema()["paths"].items()
-    if "{" not in path and any(p["name"] == "page" for p in methods.get("get", {}).get(
-        "parameters", ()))
+    path
+    for path, methods in api.get_openapi_schema()["paths"].items()
+    if "{" not in path
+    and any(p["name"] == "page" for p in methods.get("get", {}).get("parameters", ()))
 )
 
 
 def test_the_lists_are_found():
-    assert {"/api/people/skills", "/api/programs/", "/api/mentorships/",
-            "/api/notifications/"} <= set(LISTS)
+    assert {
+        "/api/people/skills",
+        "/api/programs/",
+        "/api/mentorships/",
+        "/api/notifications/",
+    } <= set(LISTS)
 
 
 @pytest.fixture

@@ -29,15 +29,21 @@ from tests.mentorships import factories as mentoring
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory
 
 # Writes that only touch the caller's own rows, so any input is safe to throw at them.
-SAFE_WRITES = {("PATCH", "/api/people/me"), ("PUT", "/api/people/me/identity"),
-               ("POST", "/api/people/me/tokens"), ("PUT", "/api/notifications/preferences")}
+SAFE_WRITES = {
+    ("PATCH", "/api/people/me"),
+    ("PUT", "/api/people/me/identity"),
+    ("POST", "/api/people/me/tokens"),
+    ("PUT", "/api/notifications/preferences"),
+}
 # The suite runs the same examples every time (a flaky test is a bug); to hunt for new
 # failures, run with TANDEM_FUZZ_EXPLORE=20: random examples, 20 times as many.
 EXPLORE = int(os.environ.get("TANDEM_FUZZ_EXPLORE", "1"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 # GETs that rightly refuse the seeded caller (a mentor and program admin).
-NOT_200 = {"/api/people/me/identity": 404,  # no background saved
-           "/api/match-runs/{slug}/recommendations": 403}  # recommendations are for mentees
+NOT_200 = {
+    "/api/people/me/identity": 404,  # no background saved
+    "/api/match-runs/{slug}/recommendations": 403,
+}  # recommendations are for mentees
 
 
 @pytest.fixture(autouse=True)
@@ -69,19 +75,28 @@ def world(db):
     meeting.agenda_items.create(author=pair.mentor, text="Abstract")
     Goal.objects.create(mentorship=pair, title="Give a talk", created_by=pair.mentee)
     mentoring.action_item(pair)
-    request = mentoring.RequestFactory(program=program, sender=mentoring.member(program),
-                                       recipient=pair.mentor)
+    request = mentoring.RequestFactory(
+        program=program, sender=mentoring.member(program), recipient=pair.mentor
+    )
     Notification.objects.create(recipient=pair.mentor, kind="meeting_reminder", title="Soon")
     invitation = InvitationFactory(program=program)
-    runs = [MatchRun.objects.create(program=program, status=RunStatus.DONE, report={})
-            for _ in range(2)]
+    runs = [
+        MatchRun.objects.create(program=program, status=RunStatus.DONE, report={}) for _ in range(2)
+    ]
     _, secret = api_token_create(user=pair.mentor, name="schemathesis")
     return {
         "headers": {"Authorization": f"Bearer {secret}"},
-        "ids": {"slug": program.slug, "program_id": program.pk, "user_id": pair.mentee.pk,
-                "mentorship_id": pair.pk, "meeting_id": meeting.pk,
-                "request_id": request.pk, "invitation_id": invitation.pk,
-                "run_id": runs[0].pk, "other_id": runs[1].pk},
+        "ids": {
+            "slug": program.slug,
+            "program_id": program.pk,
+            "user_id": pair.mentee.pk,
+            "mentorship_id": pair.pk,
+            "meeting_id": meeting.pk,
+            "request_id": request.pk,
+            "invitation_id": invitation.pk,
+            "run_id": runs[0].pk,
+            "other_id": runs[1].pk,
+        },
     }
 
 
@@ -89,23 +104,31 @@ def _operations(*wanted: str) -> list[tuple[str, str]]:
     # Collected from the same NinjaAPI the WSGI app serves, so ids name each operation.
     # (schemathesis' lazy ``from_fixture`` needs pytest internals that pytest 9 removed.)
     paths = api.get_openapi_schema()["paths"]
-    return [(method.upper(), path) for path, methods in paths.items() for method in methods
-            if method.upper() in wanted or (method.upper(), path) in SAFE_WRITES]
+    return [
+        (method.upper(), path)
+        for path, methods in paths.items()
+        for method in methods
+        if method.upper() in wanted or (method.upper(), path) in SAFE_WRITES
+    ]
 
 
 def _fuzz(operation, headers: dict[str, str], max_examples: int) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=max_examples * EXPLORE, deadline=None, database=None,
-              derandomize=EXPLORE == 1, suppress_health_check=list(HealthCheck),
-              phases=[Phase.explicit, Phase.generate, Phase.shrink])
+    @settings(
+        max_examples=max_examples * EXPLORE,
+        deadline=None,
+        database=None,
+        derandomize=EXPLORE == 1,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    )
     def run(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
 
 
-@pytest.mark.parametrize(("method", "path"), _operations("GET"),
-                         ids=lambda value: value)
+@pytest.mark.parametrize(("method", "path"), _operations("GET"), ids=lambda value: value)
 def test_operation_never_fails_and_matches_the_schema(api_schema, world, method, path):
     examples = 10 if (method, path) in SAFE_WRITES else 5
     _fuzz(api_schema[path][method], world["headers"], examples)
@@ -123,4 +146,3 @@ def test_get_operations_with_real_ids_match_the_schema(api_schema, world):
     # The seeded ids really reach the handlers: everything else answers 200, not 404.
     assert len(checked) > 30
     assert {path: status for path, status in checked if status != 200} == NOT_200
-

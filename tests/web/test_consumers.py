@@ -23,8 +23,9 @@ async def deliver_to_owner_only(alice, bob):
     assert (await alice_socket.connect())[0]
     assert (await bob_socket.connect())[0]
     layer = get_channel_layer()
-    await layer.group_send(person_group(alice.pk),
-                           {"type": "person.event", "payload": {"kind": "ping", "n": 1}})
+    await layer.group_send(
+        person_group(alice.pk), {"type": "person.event", "payload": {"kind": "ping", "n": 1}}
+    )
     assert await alice_socket.receive_json_from(timeout=2) == {"kind": "ping", "n": 1}
     assert await bob_socket.receive_nothing(timeout=0.2)
     await alice_socket.disconnect()
@@ -40,8 +41,10 @@ async def refuse_anonymous():
 
 @pytest.fixture
 def two_people():
-    return (User.objects.create_user("alice@example.com", "pw-long-enough-1"),
-            User.objects.create_user("bob@example.com", "pw-long-enough-2"))
+    return (
+        User.objects.create_user("alice@example.com", "pw-long-enough-1"),
+        User.objects.create_user("bob@example.com", "pw-long-enough-2"),
+    )
 
 
 def test_anonymous_socket_is_refused():
@@ -53,8 +56,12 @@ def test_event_reaches_only_its_owner_in_memory(two_people):
 
 
 def test_event_reaches_only_its_owner_over_redis(two_people, redis_url, settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                           "CONFIG": {"hosts": [redis_url]}}}
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url]},
+        }
+    }
     channel_layers.backends.clear()
     try:
         async_to_sync(deliver_to_owner_only)(*two_people)

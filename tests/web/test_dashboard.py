@@ -12,8 +12,9 @@ def test_dashboard_requires_login(client):
     assert "/login" in response["Location"]
 
 
-def test_dashboard_shows_my_programs_and_what_my_profile_lacks(client,
-                                                                django_assert_max_num_queries):
+def test_dashboard_shows_my_programs_and_what_my_profile_lacks(
+    client, django_assert_max_num_queries
+):
     profile = ProfileFactory(headline="Analyst", languages=["en"])
     mine = EnrolmentFactory(person=profile.user)
     EnrolmentFactory(program__name="Someone else's program")

@@ -21,24 +21,32 @@ def auth(settings):
     return token.user, {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
-@pytest.mark.parametrize("url", ["/api/people/skills?q=%00", "/api/programs/a%00b",
-                                 "/api/people/skills?a%00=1"])
+@pytest.mark.parametrize(
+    "url", ["/api/people/skills?q=%00", "/api/programs/a%00b", "/api/people/skills?a%00=1"]
+)
 def test_api_read_with_nul_is_a_json_400(client, auth, url):
     response = client.get(url, **auth[1])
     assert response.status_code == 400
     assert response.json() == {"detail": NUL_NOT_ALLOWED, "fields": {}}
 
 
-@pytest.mark.parametrize(("method", "url", "body"), [
-    ("patch", "/api/people/me", {"headline": "a\u0000b"}),
-    ("put", "/api/people/me/identity",
-     {"attributes": ["\u0000"], "consent": True, "prefer_shared": False}),
-    ("post", "/api/people/me/tokens", {"name": "x", "nested": [{"\u0000": 1}]}),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("patch", "/api/people/me", {"headline": "a\u0000b"}),
+        (
+            "put",
+            "/api/people/me/identity",
+            {"attributes": ["\u0000"], "consent": True, "prefer_shared": False},
+        ),
+        ("post", "/api/people/me/tokens", {"name": "x", "nested": [{"\u0000": 1}]}),
+    ],
+)
 def test_api_write_with_nul_is_refused_and_writes_nothing(client, auth, method, url, body):
     user, headers = auth
-    response = getattr(client, method)(url, json.dumps(body), content_type="application/json",
-                                       **headers)
+    response = getattr(client, method)(
+        url, json.dumps(body), content_type="application/json", **headers
+    )
     assert response.status_code == 400
     assert not Profile.objects.filter(user=user, headline__contains="a").exists()
     assert not Identity.objects.exists()
@@ -48,8 +56,7 @@ def test_api_write_with_nul_is_refused_and_writes_nothing(client, auth, method, 
 def test_an_escaped_backslash_u0000_is_ordinary_text(client, auth):
     user, headers = auth
     body = json.dumps({"headline": "\\u0000 is how JSON writes NUL"})
-    response = client.patch("/api/people/me", body, content_type="application/json",
-                            **headers)
+    response = client.patch("/api/people/me", body, content_type="application/json", **headers)
     assert response.status_code == 200
     assert Profile.objects.get(user=user).headline == "\\u0000 is how JSON writes NUL"
 

@@ -8,8 +8,14 @@ from tandem import settings as tandem_settings
 
 def test_sqlite_file_database_uses_write_ahead_log(tmp_path, django_db_blocker):
     config = dj_database_url.parse(f"sqlite:///{tmp_path / 'tandem.sqlite3'}")
-    config.update(OPTIONS=tandem_settings.DATABASES["default"]["OPTIONS"], TIME_ZONE=None,
-                  CONN_HEALTH_CHECKS=False, CONN_MAX_AGE=0, AUTOCOMMIT=True, ATOMIC_REQUESTS=False)
+    config.update(
+        OPTIONS=tandem_settings.DATABASES["default"]["OPTIONS"],
+        TIME_ZONE=None,
+        CONN_HEALTH_CHECKS=False,
+        CONN_MAX_AGE=0,
+        AUTOCOMMIT=True,
+        ATOMIC_REQUESTS=False,
+    )
     wrapper = DatabaseWrapper(config)
     with django_db_blocker.unblock():
         try:

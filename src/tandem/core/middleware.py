@@ -40,8 +40,11 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if ("\x00" in request.path or _has_nul(dict(request.GET.lists()))
-                or _json_body_has_nul(request)):
+        if (
+            "\x00" in request.path
+            or _has_nul(dict(request.GET.lists()))
+            or _json_body_has_nul(request)
+        ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_NOT_ALLOWED, "fields": {}}, status=400)
             return HttpResponseBadRequest(NUL_NOT_ALLOWED)

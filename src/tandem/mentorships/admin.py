@@ -32,8 +32,11 @@ from tandem.mentorships.services.meetings import calendar_feed_regenerate
 MENTORSHIP_JOINS = ("mentorship__mentor", "mentorship__mentee", "mentorship__program")
 # Video links are https (and Django 6 defaults to it); say so now to keep forms quiet.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-MENTORSHIP_SEARCH = ("mentorship__mentor__email", "mentorship__mentee__email",
-                     "mentorship__program__name")
+MENTORSHIP_SEARCH = (
+    "mentorship__mentor__email",
+    "mentorship__mentee__email",
+    "mentorship__program__name",
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -77,8 +80,14 @@ class AgreementVersionInline(admin.StackedInline):
     model = AgreementVersion
     extra = 0
     can_delete = False
-    fields = ["number", "proposed_by", "created_at", "signed_by_mentor_at",
-              "signed_by_mentee_at", "terms"]
+    fields = [
+        "number",
+        "proposed_by",
+        "created_at",
+        "signed_by_mentor_at",
+        "signed_by_mentee_at",
+        "terms",
+    ]
     readonly_fields = fields
     ordering = ["-number"]
 
@@ -93,17 +102,25 @@ class AgreementVersionInline(admin.StackedInline):
 
     @admin.display(description="Terms")
     def terms(self, obj):
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>',
-                           json.dumps(obj.content, indent=2, ensure_ascii=False))
+        return format_html(
+            '<pre style="white-space: pre-wrap">{}</pre>',
+            json.dumps(obj.content, indent=2, ensure_ascii=False),
+        )
 
 
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin):
     list_display = ["pk", "program", "mentor", "mentee", "state", "starts_on", "ends_on"]
     list_filter = ["state", "program"]
-    search_fields = ["mentor__email", "mentor__first_name", "mentor__last_name",
-                     "mentee__email", "mentee__first_name", "mentee__last_name",
-                     "program__name"]
+    search_fields = [
+        "mentor__email",
+        "mentor__first_name",
+        "mentor__last_name",
+        "mentee__email",
+        "mentee__first_name",
+        "mentee__last_name",
+        "program__name",
+    ]
     list_select_related = ["program", "mentor", "mentee"]
     readonly_fields = ["state", "activated_at", "ended_at", "ended_by"]
     raw_id_fields = ["program", "mentor", "mentee", "origin_request", "ended_by"]
@@ -139,10 +156,17 @@ class GoalAdmin(admin.ModelAdmin):
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(admin.ModelAdmin):
-    list_display = ["pk", "mentorship", "rrule", "starts_at", "timezone", "duration_minutes",
-                    "format", "cancelled_at"]
-    list_filter = ["format", ("cancelled_at", admin.EmptyFieldListFilter),
-                   "mentorship__program"]
+    list_display = [
+        "pk",
+        "mentorship",
+        "rrule",
+        "starts_at",
+        "timezone",
+        "duration_minutes",
+        "format",
+        "cancelled_at",
+    ]
+    list_filter = ["format", ("cancelled_at", admin.EmptyFieldListFilter), "mentorship__program"]
     search_fields = ["rrule", *MENTORSHIP_SEARCH]
     list_select_related = MENTORSHIP_JOINS
     raw_id_fields = ["mentorship", "created_by"]
@@ -160,8 +184,15 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "mentorship", "starts_at", "duration_minutes", "format",
-                    "status", "series"]
+    list_display = [
+        "__str__",
+        "mentorship",
+        "starts_at",
+        "duration_minutes",
+        "format",
+        "status",
+        "series",
+    ]
     list_filter = ["status", "format", "mentorship__program"]
     search_fields = ["location", *MENTORSHIP_SEARCH]
     list_select_related = [*MENTORSHIP_JOINS, "series"]
@@ -169,8 +200,15 @@ class MeetingAdmin(admin.ModelAdmin):
     raw_id_fields = ["mentorship", "series", "created_by"]
     formfield_overrides = HTTPS_URLS
     # Cancelling and moving go through services (they bump the calendar sequence and notify).
-    readonly_fields = ["status", "sequence", "series", "original_start", "created_by",
-                       "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "sequence",
+        "series",
+        "original_start",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AgendaItemInline]
 
 
@@ -204,8 +242,9 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["regenerate"]
 
-    @admin.action(description="Replace the feed URL (the old one stops working)",
-                  permissions=["regenerate"])
+    @admin.action(
+        description="Replace the feed URL (the old one stops working)", permissions=["regenerate"]
+    )
     def regenerate(self, request, queryset):
         for feed in queryset.select_related("user"):
             calendar_feed_regenerate(user=feed.user)

@@ -6,7 +6,6 @@ non-private parts (never private notes); anyone else gets 404, exactly as for a 
 Errors are ``{"detail": ..., "fields": {field: message}}`` with 400/403/404/409.
 """
 
-
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -80,8 +79,9 @@ class MentorshipOut(Schema):
     activated_at: datetime | None
     ended_at: datetime | None
     ended_by_id: int | None
-    end_reason: str | None = Field(None, description="Only for program admins and the person "
-                                                     "who ended it.")
+    end_reason: str | None = Field(
+        None, description="Only for program admins and the person who ended it."
+    )
     closing_reflection: str
 
     @staticmethod
@@ -176,8 +176,9 @@ class MeetingIn(Schema):
     location: str = ""
     repeat: Literal["", "weekly", "biweekly", "monthly", "quarterly"] = ""
     count: int | None = Field(None, description="Meetings in the series (COUNT).")
-    until: date | None = Field(None, description="Last day of the series (UNTIL); default: "
-                                                 "the agreement end.")
+    until: date | None = Field(
+        None, description="Last day of the series (UNTIL); default: the agreement end."
+    )
 
 
 class MeetingOut(Schema):
@@ -277,14 +278,28 @@ def _as_viewer(mentorship: Mentorship, is_admin: bool) -> Mentorship:
 
 
 def _meeting_out(meeting) -> dict:
-    data = {field: getattr(meeting, field) for field in (
-        "id", "mentorship_id", "series_id", "starts_at", "duration_minutes", "format",
-        "video_url", "location", "status", "sequence", "shared_notes")}
+    data = {
+        field: getattr(meeting, field)
+        for field in (
+            "id",
+            "mentorship_id",
+            "series_id",
+            "starts_at",
+            "duration_minutes",
+            "format",
+            "video_url",
+            "location",
+            "status",
+            "sequence",
+            "shared_notes",
+        )
+    }
     data["ics_url"] = reverse("meeting_ics", args=[meeting.pk])
     return data
 
 
 # Requests -------------------------------------------------------------------------------
+
 
 @router.post("/requests", response={201: RequestOut, **ERRORS})
 def create_request(request: HttpRequest, payload: RequestIn):
@@ -293,8 +308,9 @@ def create_request(request: HttpRequest, payload: RequestIn):
 
 @router.get("/requests", response=list[RequestOut])
 @paginate(PageNumberPagination, page_size=20)
-def list_requests(request: HttpRequest, box: Literal["received", "sent"] = "received",
-                  pending: bool = False):
+def list_requests(
+    request: HttpRequest, box: Literal["received", "sent"] = "received", pending: bool = False
+):
     if box == "sent":
         return selectors.request_list_sent(user=request.auth, pending_only=pending)
     return selectors.request_list_received(user=request.auth, pending_only=pending)
@@ -312,8 +328,7 @@ def accept_request(request: HttpRequest, request_id: int):
 
 @router.post("/requests/{request_id}/decline", response={200: RequestOut, **ERRORS})
 def decline_request(request: HttpRequest, request_id: int, payload: DeclineIn):
-    return services.request_decline(user=request.auth, request_id=request_id,
-                                    reason=payload.reason)
+    return services.request_decline(user=request.auth, request_id=request_id, reason=payload.reason)
 
 
 @router.post("/requests/{request_id}/withdraw", response={200: RequestOut, **ERRORS})
@@ -322,6 +337,7 @@ def withdraw_request(request: HttpRequest, request_id: int):
 
 
 # Calendar feed --------------------------------------------------------------------------
+
 
 @router.get("/calendar-feed", response=FeedOut)
 def get_calendar_feed(request: HttpRequest):
@@ -337,6 +353,7 @@ def regenerate_calendar_feed(request: HttpRequest):
 
 # Mentorships ----------------------------------------------------------------------------
 
+
 @router.get("/", response=list[MentorshipOut])
 @paginate(PageNumberPagination, page_size=20)
 def list_mentorships(request: HttpRequest, open_only: bool = False):
@@ -348,39 +365,48 @@ def list_mentorships(request: HttpRequest, open_only: bool = False):
 def list_program_mentorships(request: HttpRequest, program_id: int):
     """Program admins: every mentorship of the program, with how it ended (and why)."""
     return selectors.mentorship_list_for_program_admin(
-        user=request.auth, program_id=program_id).annotate(viewer_is_admin=Value(True))
+        user=request.auth, program_id=program_id
+    ).annotate(viewer_is_admin=Value(True))
 
 
 @router.get("/{mentorship_id}", response={200: MentorshipOut, **ERRORS})
 def get_mentorship(request: HttpRequest, mentorship_id: int):
-    mentorship, viewer = selectors.access_mentorship_for_viewer(user=request.auth,
-                                                                mentorship_id=mentorship_id)
+    mentorship, viewer = selectors.access_mentorship_for_viewer(
+        user=request.auth, mentorship_id=mentorship_id
+    )
     return _as_viewer(mentorship, viewer.is_admin)
 
 
 @router.get("/{mentorship_id}/agreement/versions", response={200: list[VersionOut], **ERRORS})
 def list_versions(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(user=request.auth,
-                                                           mentorship_id=mentorship_id)
+    mentorship, _ = selectors.access_mentorship_for_viewer(
+        user=request.auth, mentorship_id=mentorship_id
+    )
     versions = selectors.agreement_versions(mentorship=mentorship)
     effective = selectors.agreement_in_effect(versions)
-    return [{**VersionOut.from_orm(v).dict(), "in_effect": effective is not None
-             and v.pk == effective.pk} for v in versions]
+    return [
+        {
+            **VersionOut.from_orm(v).dict(),
+            "in_effect": effective is not None and v.pk == effective.pk,
+        }
+        for v in versions
+    ]
 
 
 @router.post("/{mentorship_id}/agreement/versions", response={201: VersionOut, **ERRORS})
 def propose_version(request: HttpRequest, mentorship_id: int, payload: AgreementContent):
     content = payload.dict()
     content["objectives"] = [dict(o) for o in content["objectives"]]
-    return 201, services.agreement_propose(user=request.auth, mentorship_id=mentorship_id,
-                                           content=content)
+    return 201, services.agreement_propose(
+        user=request.auth, mentorship_id=mentorship_id, content=content
+    )
 
 
-@router.post("/{mentorship_id}/agreement/versions/{number}/sign",
-             response={200: VersionOut, **ERRORS})
+@router.post(
+    "/{mentorship_id}/agreement/versions/{number}/sign", response={200: VersionOut, **ERRORS}
+)
 def sign_version(request: HttpRequest, mentorship_id: int, number: int):
-    version = services.agreement_sign(user=request.auth, mentorship_id=mentorship_id,
-                                      number=number)
+    version = services.agreement_sign(user=request.auth, mentorship_id=mentorship_id, number=number)
     return {**VersionOut.from_orm(version).dict(), "in_effect": version.fully_signed}
 
 
@@ -391,35 +417,39 @@ def confirm_midpoint(request: HttpRequest, mentorship_id: int):
 
 @router.post("/{mentorship_id}/end", response={200: MentorshipOut, **ERRORS})
 def end_early(request: HttpRequest, mentorship_id: int, payload: EndIn):
-    return services.mentorship_end_early(user=request.auth, mentorship_id=mentorship_id,
-                                         reason=payload.reason)
+    return services.mentorship_end_early(
+        user=request.auth, mentorship_id=mentorship_id, reason=payload.reason
+    )
 
 
 @router.post("/{mentorship_id}/complete", response={200: MentorshipOut, **ERRORS})
 def complete(request: HttpRequest, mentorship_id: int, payload: CompleteIn):
-    return services.mentorship_complete(user=request.auth, mentorship_id=mentorship_id,
-                                        reflection=payload.reflection)
+    return services.mentorship_complete(
+        user=request.auth, mentorship_id=mentorship_id, reflection=payload.reflection
+    )
 
 
 # Goals ----------------------------------------------------------------------------------
 
+
 @router.get("/{mentorship_id}/goals", response={200: list[GoalOut], **ERRORS})
 def list_goals(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(user=request.auth,
-                                                           mentorship_id=mentorship_id)
+    mentorship, _ = selectors.access_mentorship_for_viewer(
+        user=request.auth, mentorship_id=mentorship_id
+    )
     return list(selectors.goal_list_for_mentorship(mentorship=mentorship))
 
 
 @router.post("/{mentorship_id}/goals", response={201: GoalOut, **ERRORS})
 def create_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn):
-    return 201, services.goal_create(user=request.auth, mentorship_id=mentorship_id,
-                                     **payload.dict())
+    return 201, services.goal_create(
+        user=request.auth, mentorship_id=mentorship_id, **payload.dict()
+    )
 
 
 @router.post("/goals/{goal_id}/progress", response={201: ProgressOut, **ERRORS})
 def goal_progress(request: HttpRequest, goal_id: int, payload: ProgressIn):
-    return 201, services.goal_update_progress(user=request.auth, goal_id=goal_id,
-                                              **payload.dict())
+    return 201, services.goal_update_progress(user=request.auth, goal_id=goal_id, **payload.dict())
 
 
 @router.post("/goals/{goal_id}/milestones", response={201: MilestoneOut, **ERRORS})
@@ -434,26 +464,31 @@ def toggle_milestone(request: HttpRequest, milestone_id: int):
 
 # Meetings -------------------------------------------------------------------------------
 
+
 @router.get("/{mentorship_id}/meetings", response={200: list[MeetingOut], **ERRORS})
 def list_meetings(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(user=request.auth,
-                                                           mentorship_id=mentorship_id)
-    return [_meeting_out(m) for m in selectors.meeting_list_for_mentorship(
-        mentorship=mentorship)]
+    mentorship, _ = selectors.access_mentorship_for_viewer(
+        user=request.auth, mentorship_id=mentorship_id
+    )
+    return [_meeting_out(m) for m in selectors.meeting_list_for_mentorship(mentorship=mentorship)]
 
 
-@router.get("/{mentorship_id}/meetings/suggestions", response={200: list[SuggestionOut],
-                                                                **ERRORS})
+@router.get("/{mentorship_id}/meetings/suggestions", response={200: list[SuggestionOut], **ERRORS})
 def meeting_suggestions(request: HttpRequest, mentorship_id: int, duration_minutes: int = 45):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
-    return [{"starts_at": s} for s in selectors.meeting_suggestions_for(
-        mentorship=mentorship, duration_minutes=max(5, min(duration_minutes, 480)))]
+    return [
+        {"starts_at": s}
+        for s in selectors.meeting_suggestions_for(
+            mentorship=mentorship, duration_minutes=max(5, min(duration_minutes, 480))
+        )
+    ]
 
 
 @router.post("/{mentorship_id}/meetings", response={201: MeetingOut, **ERRORS})
 def schedule_meeting(request: HttpRequest, mentorship_id: int, payload: MeetingIn):
-    meeting = services.meeting_schedule(user=request.auth, mentorship_id=mentorship_id,
-                                        **payload.dict())
+    meeting = services.meeting_schedule(
+        user=request.auth, mentorship_id=mentorship_id, **payload.dict()
+    )
     return 201, _meeting_out(meeting)
 
 
@@ -473,8 +508,9 @@ def meeting_ics(request: HttpRequest, meeting_id: int):
 
 @router.post("/meetings/{meeting_id}/reschedule", response={200: MeetingOut, **ERRORS})
 def reschedule_meeting(request: HttpRequest, meeting_id: int, payload: RescheduleIn):
-    return _meeting_out(services.meeting_reschedule(user=request.auth, meeting_id=meeting_id,
-                                                    **payload.dict()))
+    return _meeting_out(
+        services.meeting_reschedule(user=request.auth, meeting_id=meeting_id, **payload.dict())
+    )
 
 
 @router.post("/meetings/{meeting_id}/cancel", response={200: MeetingOut, **ERRORS})
@@ -495,47 +531,57 @@ def list_agenda(request: HttpRequest, meeting_id: int):
 
 @router.post("/meetings/{meeting_id}/agenda", response={201: AgendaOut, **ERRORS})
 def add_agenda_item(request: HttpRequest, meeting_id: int, payload: TextIn):
-    return 201, services.agenda_item_add(user=request.auth, meeting_id=meeting_id,
-                                         text=payload.text)
+    return 201, services.agenda_item_add(
+        user=request.auth, meeting_id=meeting_id, text=payload.text
+    )
 
 
 @router.put("/meetings/{meeting_id}/notes", response={200: MeetingOut, **ERRORS})
 def update_notes(request: HttpRequest, meeting_id: int, payload: NotesIn):
-    return _meeting_out(services.meeting_notes_update(user=request.auth, meeting_id=meeting_id,
-                                                      shared_notes=payload.shared_notes))
+    return _meeting_out(
+        services.meeting_notes_update(
+            user=request.auth, meeting_id=meeting_id, shared_notes=payload.shared_notes
+        )
+    )
 
 
 @router.get("/meetings/{meeting_id}/private-note", response={200: PrivateNoteOut, **ERRORS})
 def get_private_note(request: HttpRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     note = selectors.private_note_for(user=request.auth, meeting=meeting)
-    return {"meeting_id": meeting.pk, "body": note.body if note else "",
-            "updated_at": note.updated_at if note else None}
+    return {
+        "meeting_id": meeting.pk,
+        "body": note.body if note else "",
+        "updated_at": note.updated_at if note else None,
+    }
 
 
 @router.put("/meetings/{meeting_id}/private-note", response={200: PrivateNoteOut, **ERRORS})
 def put_private_note(request: HttpRequest, meeting_id: int, payload: PrivateNoteIn):
-    note = services.private_note_save(user=request.auth, meeting_id=meeting_id,
-                                      body=payload.body)
+    note = services.private_note_save(user=request.auth, meeting_id=meeting_id, body=payload.body)
     return {"meeting_id": note.meeting_id, "body": note.body, "updated_at": note.updated_at}
 
 
 # Action items ---------------------------------------------------------------------------
 
+
 @router.get("/{mentorship_id}/action-items", response={200: list[ActionItemOut], **ERRORS})
 def list_action_items(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(user=request.auth,
-                                                           mentorship_id=mentorship_id)
+    mentorship, _ = selectors.access_mentorship_for_viewer(
+        user=request.auth, mentorship_id=mentorship_id
+    )
     return list(selectors.action_item_list_for_mentorship(mentorship=mentorship))
 
 
 @router.post("/{mentorship_id}/action-items", response={201: ActionItemOut, **ERRORS})
 def create_action_item(request: HttpRequest, mentorship_id: int, payload: ActionItemIn):
-    return 201, services.action_item_create(user=request.auth, mentorship_id=mentorship_id,
-                                            **payload.dict())
+    return 201, services.action_item_create(
+        user=request.auth, mentorship_id=mentorship_id, **payload.dict()
+    )
 
 
 @router.post("/action-items/{action_item_id}/status", response={200: ActionItemOut, **ERRORS})
 def set_action_item_status(request: HttpRequest, action_item_id: int, payload: StatusIn):
-    return services.action_item_set_status(user=request.auth, action_item_id=action_item_id,
-                                           status=payload.status)
+    return services.action_item_set_status(
+        user=request.auth, action_item_id=action_item_id, status=payload.status
+    )

@@ -58,10 +58,10 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("dtstart", meeting.starts_at.astimezone(zoneinfo.ZoneInfo("UTC")))
     event.add("dtend", meeting.ends_at.astimezone(zoneinfo.ZoneInfo("UTC")))
     event.add("sequence", meeting.sequence)
-    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED
-              else "CONFIRMED")
-    _describe(event, mentorship=meeting.mentorship, video_url=meeting.video_url,
-              location=meeting.location)
+    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+    _describe(
+        event, mentorship=meeting.mentorship, video_url=meeting.video_url, location=meeting.location
+    )
     return event
 
 
@@ -75,17 +75,22 @@ def series_event(series: MeetingSeries, occurrences: Iterable[Meeting]) -> Event
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=series.duration_minutes))
     event.add("rrule", vRecur.from_ical(series.rrule))
-    excluded = sorted(m.original_start.astimezone(zone) for m in occurrences
-                      if m.original_start and (m.status == MeetingStatus.CANCELLED
-                                               or m.starts_at != m.original_start))
+    excluded = sorted(
+        m.original_start.astimezone(zone)
+        for m in occurrences
+        if m.original_start
+        and (m.status == MeetingStatus.CANCELLED or m.starts_at != m.original_start)
+    )
     for moment in excluded:
         event.add("exdate", moment)
     everything_cancelled = bool(occurrences) and all(
-        m.status == MeetingStatus.CANCELLED for m in occurrences)
+        m.status == MeetingStatus.CANCELLED for m in occurrences
+    )
     event.add("sequence", series.sequence)
     event.add("status", "CANCELLED" if everything_cancelled else "CONFIRMED")
-    _describe(event, mentorship=series.mentorship, video_url=series.video_url,
-              location=series.location)
+    _describe(
+        event, mentorship=series.mentorship, video_url=series.video_url, location=series.location
+    )
     return event
 
 

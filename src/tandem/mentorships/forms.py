@@ -18,69 +18,108 @@ class RequestForm(forms.Form):
     program = forms.TypedChoiceField(coerce=int, label="Program")
     recipient = forms.TypedChoiceField(coerce=int, label="Mentor")
     message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, label="Your goals",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        label="Your goals",
         help_text="A few sentences: what you want to work on, and why this person. "
-                  "e.g. “I'm moving into product management and would value your view on "
-                  "prioritisation and stakeholder conversations.”")
+        "e.g. “I'm moving into product management and would value your view on "
+        "prioritisation and stakeholder conversations.”",
+    )
 
     def __init__(self, *args, programs=(), recipients=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [(p.pk, p.name) for p in programs]
         self.fields["recipient"].choices = [("", "Choose a person")] + [
-            (u.pk, u.display_name) for u in recipients]
+            (u.pk, u.display_name) for u in recipients
+        ]
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         label="A kind note (optional)",
         help_text="They will see this. e.g. “I'm fully booked until spring — please ask "
-                  "again then.”")
+        "again then.”",
+    )
 
 
 class AgreementForm(forms.Form):
     mentor_expectations = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         label="What the mentee can expect from the mentor",
-        help_text=EXAMPLES["mentee_expectations"])
+        help_text=EXAMPLES["mentee_expectations"],
+    )
     mentee_expectations = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         label="What the mentor can expect from the mentee",
-        help_text=EXAMPLES["mentor_expectations"])
+        help_text=EXAMPLES["mentor_expectations"],
+    )
     cadence = forms.ChoiceField(choices=Cadence.choices, label="How often you meet")
     meeting_format = forms.ChoiceField(choices=MeetingFormat.choices, label="Usual format")
-    meeting_minutes = forms.IntegerField(min_value=15, max_value=240,
-                                         label="Typical length (minutes)",
-                                         help_text="Most pairs meet for 30-60 minutes.")
-    focus_areas = forms.CharField(required=False, max_length=1000, label="Focus areas",
-                                  help_text=EXAMPLES["focus_areas"])
+    meeting_minutes = forms.IntegerField(
+        min_value=15,
+        max_value=240,
+        label="Typical length (minutes)",
+        help_text="Most pairs meet for 30-60 minutes.",
+    )
+    focus_areas = forms.CharField(
+        required=False, max_length=1000, label="Focus areas", help_text=EXAMPLES["focus_areas"]
+    )
     desired_outcomes = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        label="Desired outcomes", help_text=EXAMPLES["desired_outcomes"])
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Desired outcomes",
+        help_text=EXAMPLES["desired_outcomes"],
+    )
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Start date")
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="End date")
-    confidentiality = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                                      label="Confidentiality")
-    no_fault_exit = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                                    label="No-fault exit",
-                                    help_text="Either of you can end it, without blame.")
+    confidentiality = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Confidentiality"
+    )
+    no_fault_exit = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="No-fault exit",
+        help_text="Either of you can end it, without blame.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, OBJECTIVE_ROWS + 1):
             self.fields[f"objective_{n}_goal"] = forms.CharField(
-                required=False, max_length=200, label=f"Goal {n}",
-                widget=forms.TextInput(attrs={"placeholder": EXAMPLES["goal"]}))
+                required=False,
+                max_length=200,
+                label=f"Goal {n}",
+                widget=forms.TextInput(attrs={"placeholder": EXAMPLES["goal"]}),
+            )
             self.fields[f"objective_{n}_measure"] = forms.CharField(
-                required=False, max_length=300, label="Measurable outcome",
-                widget=forms.TextInput(attrs={"placeholder": EXAMPLES["measure"]}))
+                required=False,
+                max_length=300,
+                label="Measurable outcome",
+                widget=forms.TextInput(attrs={"placeholder": EXAMPLES["measure"]}),
+            )
             self.fields[f"objective_{n}_target_date"] = forms.DateField(
-                required=False, label="Target date (optional)",
-                widget=forms.DateInput(attrs={"type": "date"}))
+                required=False,
+                label="Target date (optional)",
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
 
     def objective_rows(self):
-        return [(self[f"objective_{n}_goal"], self[f"objective_{n}_measure"],
-                 self[f"objective_{n}_target_date"]) for n in range(1, OBJECTIVE_ROWS + 1)]
+        return [
+            (
+                self[f"objective_{n}_goal"],
+                self[f"objective_{n}_measure"],
+                self[f"objective_{n}_target_date"],
+            )
+            for n in range(1, OBJECTIVE_ROWS + 1)
+        ]
 
     def other_fields(self):
         return [self[name] for name in self.fields if not name.startswith("objective_")]
@@ -100,10 +139,17 @@ class AgreementForm(forms.Form):
         content["starts_on"] = data["starts_on"].isoformat()
         content["ends_on"] = data["ends_on"].isoformat()
         content["objectives"] = [
-            {"goal": data[f"objective_{n}_goal"], "measure": data[f"objective_{n}_measure"],
-             "target_date": (data[f"objective_{n}_target_date"].isoformat()
-                             if data[f"objective_{n}_target_date"] else "")}
-            for n in range(1, OBJECTIVE_ROWS + 1)]
+            {
+                "goal": data[f"objective_{n}_goal"],
+                "measure": data[f"objective_{n}_measure"],
+                "target_date": (
+                    data[f"objective_{n}_target_date"].isoformat()
+                    if data[f"objective_{n}_target_date"]
+                    else ""
+                ),
+            }
+            for n in range(1, OBJECTIVE_ROWS + 1)
+        ]
         return content
 
     def add_service_errors(self, fields: dict[str, str]) -> None:
@@ -119,63 +165,91 @@ class AgreementForm(forms.Form):
 
 class MeetingForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
-    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                           label="Start time", help_text="In your time zone.")
-    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=45,
-                                          label="Length (minutes)")
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label="Start time",
+        help_text="In your time zone.",
+    )
+    duration_minutes = forms.IntegerField(
+        min_value=5, max_value=480, initial=45, label="Length (minutes)"
+    )
     format = forms.ChoiceField(choices=MeetingFormat.choices, label="Format")
     video_url = forms.CharField(
-        required=False, max_length=300, label="Video link (optional)",
+        required=False,
+        max_length=300,
+        label="Video link (optional)",
         widget=forms.URLInput(attrs={"placeholder": "https://zoom.us/j/…"}),
-        help_text="Leave empty for a video call and we create a private room for you.")
+        help_text="Leave empty for a video call and we create a private room for you.",
+    )
     location = forms.CharField(required=False, max_length=200, label="Place (in person)")
-    repeat = forms.ChoiceField(choices=[("", "Just once")] + list(Cadence.choices),
-                               required=False, label="Repeat")
-    count = forms.IntegerField(required=False, min_value=2, max_value=52,
-                               label="Number of meetings",
-                               help_text="Leave empty to repeat until the agreement ends.")
+    repeat = forms.ChoiceField(
+        choices=[("", "Just once")] + list(Cadence.choices), required=False, label="Repeat"
+    )
+    count = forms.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=52,
+        label="Number of meetings",
+        help_text="Leave empty to repeat until the agreement ends.",
+    )
 
     def starts_at(self) -> datetime:
         data = self.cleaned_data
-        return timezone.make_aware(datetime.combine(data["date"], data["time"]),
-                                   timezone.get_current_timezone())
+        return timezone.make_aware(
+            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
+        )
 
 
 class RescheduleForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="New date")
-    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                           label="New start time", help_text="In your time zone.")
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label="New start time",
+        help_text="In your time zone.",
+    )
     duration_minutes = forms.IntegerField(min_value=5, max_value=480, label="Length (minutes)")
 
     def starts_at(self) -> datetime:
         data = self.cleaned_data
-        return timezone.make_aware(datetime.combine(data["date"], data["time"]),
-                                   timezone.get_current_timezone())
+        return timezone.make_aware(
+            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
+        )
 
 
 class AgendaForm(forms.Form):
-    text = forms.CharField(max_length=300, label="Add to the agenda",
-                           widget=forms.TextInput(attrs={"placeholder": "e.g. Feedback on my "
-                                                                        "draft slides"}))
+    text = forms.CharField(
+        max_length=300,
+        label="Add to the agenda",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Feedback on my draft slides"}),
+    )
 
 
 class NotesForm(forms.Form):
-    shared_notes = forms.CharField(required=False, max_length=20000, label="Notes for both of you",
-                                   widget=forms.Textarea(attrs={"rows": 6}),
-                                   help_text="Both of you can read and edit these.")
+    shared_notes = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Notes for both of you",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Both of you can read and edit these.",
+    )
 
 
 class PrivateNoteForm(forms.Form):
-    body = forms.CharField(required=False, max_length=20000, label="Note for yourself",
-                           widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text="Only you can ever see this.")
+    body = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Note for yourself",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only you can ever see this.",
+    )
 
 
 class GoalForm(forms.Form):
     title = forms.CharField(max_length=200, label="Goal")
     measure = forms.CharField(required=False, max_length=300, label="Measurable outcome")
-    target_date = forms.DateField(required=False, label="Target date",
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(
+        required=False, label="Target date", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class GoalProgressForm(forms.Form):
@@ -186,19 +260,24 @@ class GoalProgressForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(max_length=200, label="Milestone")
-    due_on = forms.DateField(required=False, label="Due",
-                             widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ActionItemForm(forms.Form):
-    description = forms.CharField(max_length=300, label="Action item",
-                                  widget=forms.TextInput(attrs={"placeholder": "e.g. Send the "
-                                                                               "outline"}))
+    description = forms.CharField(
+        max_length=300,
+        label="Action item",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Send the outline"}),
+    )
     owner = forms.TypedChoiceField(coerce=int, label="Owner")
-    due_on = forms.DateField(required=False, label="Due date",
-                             widget=forms.DateInput(attrs={"type": "date"}))
-    meeting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
-                                     label="From meeting (optional)")
+    due_on = forms.DateField(
+        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meeting = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="From meeting (optional)"
+    )
 
     def __init__(self, *args, mentorship=None, meetings=(), fixed_meeting=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,9 +286,11 @@ class ActionItemForm(forms.Form):
         if mentorship is not None:
             self.fields["owner"].choices = [
                 (mentorship.mentee_id, f"{mentorship.mentee.display_name} (mentee)"),
-                (mentorship.mentor_id, f"{mentorship.mentor.display_name} (mentor)")]
+                (mentorship.mentor_id, f"{mentorship.mentor.display_name} (mentor)"),
+            ]
         self.fields["meeting"].choices = [("", "None")] + [
-            (m.pk, timezone.localtime(m.starts_at).strftime("%d %b %Y %H:%M")) for m in meetings]
+            (m.pk, timezone.localtime(m.starts_at).strftime("%d %b %Y %H:%M")) for m in meetings
+        ]
 
 
 class ActionItemStatusForm(forms.Form):
@@ -217,14 +298,19 @@ class ActionItemStatusForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
-                             label="Why are you ending it?",
-                             help_text="Only the program admins see this. Your partner is "
-                                       "told only that the mentorship ended.")
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why are you ending it?",
+        help_text="Only the program admins see this. Your partner is "
+        "told only that the mentorship ended.",
+    )
 
 
 class CompleteForm(forms.Form):
-    reflection = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
-                                 label="Closing reflection",
-                                 help_text="What did you achieve, and what will you take with "
-                                           "you?")
+    reflection = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Closing reflection",
+        help_text="What did you achieve, and what will you take with you?",
+    )

@@ -25,16 +25,17 @@ class RequestState(models.TextChoices):
 
 
 class MentorshipRequest(models.Model):
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE,
-                                related_name="mentorship_requests")
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="mentorship_requests"
+    )
     sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="requests_sent")
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE,
-                                  related_name="requests_received")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="requests_received")
     mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     message = models.TextField(max_length=2000)
-    state = models.CharField(max_length=10, choices=RequestState.choices,
-                             default=RequestState.PENDING)
+    state = models.CharField(
+        max_length=10, choices=RequestState.choices, default=RequestState.PENDING
+    )
     decline_reason = models.TextField(blank=True, max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -43,11 +44,12 @@ class MentorshipRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(sender=F("recipient")),
-                                   name="request_not_to_self"),
-            models.UniqueConstraint(fields=["program", "sender", "recipient"],
-                                    condition=Q(state="pending"),
-                                    name="one_pending_request_per_pair"),
+            models.CheckConstraint(condition=~Q(sender=F("recipient")), name="request_not_to_self"),
+            models.UniqueConstraint(
+                fields=["program", "sender", "recipient"],
+                condition=Q(state="pending"),
+                name="one_pending_request_per_pair",
+            ),
         ]
         indexes = [models.Index(fields=["state", "expires_at"])]
 
@@ -66,14 +68,21 @@ OPEN_STATES = (MentorshipState.PROPOSED, MentorshipState.ACTIVE)
 
 
 class Mentorship(models.Model):
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE,
-                                related_name="mentorships")
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="mentorships"
+    )
     mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
     mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
-    state = models.CharField(max_length=12, choices=MentorshipState.choices,
-                             default=MentorshipState.PROPOSED)
-    origin_request = models.OneToOneField(MentorshipRequest, null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="mentorship")
+    state = models.CharField(
+        max_length=12, choices=MentorshipState.choices, default=MentorshipState.PROPOSED
+    )
+    origin_request = models.OneToOneField(
+        MentorshipRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentorship",
+    )
     # The match run model lives in programs and arrives later; keep a plain reference.
     match_run_ref = models.CharField(max_length=64, blank=True)
     starts_on = models.DateField(null=True, blank=True)
@@ -81,8 +90,9 @@ class Mentorship(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Private to program admins (and the person who wrote it).
     end_reason = models.TextField(blank=True, max_length=2000)
     closing_reflection = models.TextField(blank=True, max_length=4000)
@@ -91,14 +101,18 @@ class Mentorship(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(mentor=F("mentee")),
-                                   name="mentorship_two_people"),
-            models.UniqueConstraint(fields=["program", "mentor", "mentee"],
-                                    condition=Q(state__in=["proposed", "active"]),
-                                    name="one_open_mentorship_per_pair"),
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="mentorship_two_people"),
+            models.UniqueConstraint(
+                fields=["program", "mentor", "mentee"],
+                condition=Q(state__in=["proposed", "active"]),
+                name="one_open_mentorship_per_pair",
+            ),
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)
-                | Q(ends_on__gte=F("starts_on")), name="mentorship_ends_after_start"),
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="mentorship_ends_after_start",
+            ),
         ]
         indexes = [models.Index(fields=["program", "mentor", "state"])]
 
@@ -120,12 +134,14 @@ class AgreementVersion(models.Model):
     """One version of the pair's agreement; it takes effect when both have signed it.
     Versions are never edited: an amendment is a new version."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="agreement_versions")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement_versions"
+    )
     number = models.PositiveIntegerField()
     content = models.JSONField()
-    proposed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    proposed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     signed_by_mentor_at = models.DateTimeField(null=True, blank=True)
     signed_by_mentee_at = models.DateTimeField(null=True, blank=True)
@@ -133,8 +149,9 @@ class AgreementVersion(models.Model):
     class Meta:
         ordering = ["mentorship", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["mentorship", "number"],
-                                    name="agreement_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["mentorship", "number"], name="agreement_version_number_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,13 +172,16 @@ class GoalState(models.TextChoices):
 class Goal(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200)
-    measure = models.CharField(max_length=300, blank=True,
-                               help_text="How you will know it is achieved.")
+    measure = models.CharField(
+        max_length=300, blank=True, help_text="How you will know it is achieved."
+    )
     target_date = models.DateField(null=True, blank=True)
-    state = models.CharField(max_length=12, choices=GoalState.choices,
-                             default=GoalState.NOT_STARTED)
+    state = models.CharField(
+        max_length=12, choices=GoalState.choices, default=GoalState.NOT_STARTED
+    )
     percent = models.PositiveSmallIntegerField(
-        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -214,13 +234,16 @@ class MeetingSeries(models.Model):
     """A recurring meeting: one RFC 5545 RRULE; each occurrence is also a ``Meeting`` row
     (so it can carry its own agenda and notes)."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="meeting_series")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="meeting_series"
+    )
     rrule = models.CharField(max_length=200)
     starts_at = models.DateTimeField()
-    timezone = models.CharField(max_length=64, default="UTC",
-                                help_text="Organiser's zone: the series repeats at this wall "
-                                          "clock time.")
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="Organiser's zone: the series repeats at this wall clock time.",
+    )
     duration_minutes = models.PositiveSmallIntegerField()
     format = models.CharField(max_length=12, choices=MeetingFormat.choices)
     video_url = models.URLField(max_length=300, blank=True)
@@ -244,19 +267,22 @@ class MeetingStatus(models.TextChoices):
 
 class Meeting(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
-    series = models.ForeignKey(MeetingSeries, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="occurrences")
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="occurrences"
+    )
     # For a series occurrence: the start the rule gave it (its RECURRENCE-ID); a moved
     # occurrence keeps it so the series can exclude the original date.
     original_start = models.DateTimeField(null=True, blank=True)
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(5), MaxValueValidator(480)])
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
     format = models.CharField(max_length=12, choices=MeetingFormat.choices)
     video_url = models.URLField(max_length=300, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=MeetingStatus.choices,
-                              default=MeetingStatus.SCHEDULED)
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
     sequence = models.PositiveIntegerField(default=0)
     shared_notes = models.TextField(blank=True, max_length=20000)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -266,11 +292,14 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gte=5),
-                                   name="meeting_has_duration"),
-            models.UniqueConstraint(fields=["series", "original_start"],
-                                    condition=Q(series__isnull=False),
-                                    name="one_meeting_per_occurrence"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5), name="meeting_has_duration"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "original_start"],
+                condition=Q(series__isnull=False),
+                name="one_meeting_per_occurrence",
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
@@ -285,8 +314,9 @@ class Meeting(models.Model):
 
     @property
     def is_moved_occurrence(self) -> bool:
-        return bool(self.series_id and self.original_start
-                    and self.original_start != self.starts_at)
+        return bool(
+            self.series_id and self.original_start and self.original_start != self.starts_at
+        )
 
 
 class AgendaItem(models.Model):
@@ -312,8 +342,9 @@ class PrivateNote(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "author"],
-                                    name="one_private_note_per_author"),
+            models.UniqueConstraint(
+                fields=["meeting", "author"], name="one_private_note_per_author"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -326,15 +357,18 @@ class ActionItemStatus(models.TextChoices):
 
 
 class ActionItem(models.Model):
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="action_items")
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="action_items")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="action_items"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
     description = models.CharField(max_length=300)
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="action_items")
     due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=6, choices=ActionItemStatus.choices,
-                              default=ActionItemStatus.OPEN)
+    status = models.CharField(
+        max_length=6, choices=ActionItemStatus.choices, default=ActionItemStatus.OPEN
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -351,8 +385,9 @@ class MentorshipEvent(models.Model):
     """The history timeline; summaries never carry private text (end reasons, notes)."""
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)

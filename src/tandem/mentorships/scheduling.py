@@ -50,8 +50,9 @@ def rrule_for(cadence: str, *, count: int | None = None, until: datetime | None 
     return rule
 
 
-def expand(rule: str, *, starts_at: datetime, zone: zoneinfo.ZoneInfo,
-           limit: int = MAX_OCCURRENCES) -> list[datetime]:
+def expand(
+    rule: str, *, starts_at: datetime, zone: zoneinfo.ZoneInfo, limit: int = MAX_OCCURRENCES
+) -> list[datetime]:
     """Occurrences (UTC) of ``rule`` starting at ``starts_at``, repeating at the same wall-clock
     time in ``zone`` (so a 09:00 London meeting stays at 09:00 across the clock change).
 
@@ -71,8 +72,9 @@ def expand(rule: str, *, starts_at: datetime, zone: zoneinfo.ZoneInfo,
     return occurrences
 
 
-def availability_on_dates(windows: Iterable[tuple[int, int, int]], zone: zoneinfo.ZoneInfo,
-                          start: datetime, end: datetime) -> list[Interval]:
+def availability_on_dates(
+    windows: Iterable[tuple[int, int, int]], zone: zoneinfo.ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
     """The weekly local windows as concrete UTC intervals between ``start`` and ``end``."""
     merged = merge_windows(Window(*w) for w in windows)
     if not merged:
@@ -126,20 +128,31 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
 
 def _round_up(moment: datetime, step: int) -> datetime:
     moment = moment.replace(second=0, microsecond=0) + (
-        timedelta(minutes=1) if moment.second or moment.microsecond else timedelta(0))
+        timedelta(minutes=1) if moment.second or moment.microsecond else timedelta(0)
+    )
     remainder = moment.minute % step
     return moment + timedelta(minutes=(step - remainder) % step)
 
 
-def suggest_times(*, windows_a: Iterable[tuple[int, int, int]], zone_a: zoneinfo.ZoneInfo,
-                  windows_b: Iterable[tuple[int, int, int]], zone_b: zoneinfo.ZoneInfo,
-                  now: datetime, duration_minutes: int, weeks: int = 3, limit: int = 8,
-                  per_overlap: int = 2) -> list[datetime]:
+def suggest_times(
+    *,
+    windows_a: Iterable[tuple[int, int, int]],
+    zone_a: zoneinfo.ZoneInfo,
+    windows_b: Iterable[tuple[int, int, int]],
+    zone_b: zoneinfo.ZoneInfo,
+    now: datetime,
+    duration_minutes: int,
+    weeks: int = 3,
+    limit: int = 8,
+    per_overlap: int = 2,
+) -> list[datetime]:
     """Start times (UTC) in the coming ``weeks`` when both people are available for
     ``duration_minutes``; at most ``per_overlap`` per shared window, earliest first."""
     end = now + timedelta(weeks=weeks)
-    common = intersect(availability_on_dates(windows_a, zone_a, now, end),
-                       availability_on_dates(windows_b, zone_b, now, end))
+    common = intersect(
+        availability_on_dates(windows_a, zone_a, now, end),
+        availability_on_dates(windows_b, zone_b, now, end),
+    )
     length = timedelta(minutes=duration_minutes)
     suggestions: list[datetime] = []
     for low, high in common:

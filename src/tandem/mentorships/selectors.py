@@ -49,13 +49,17 @@ def is_program_admin(*, user, program_id: int) -> bool:
     # ``program__pk`` (not ``program_id``): an id past 64 bits then matches nothing instead of
     # overflowing the database parameter (a 500).
     return Enrolment.objects.filter(
-        program__pk=program_id, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE,
+        program__pk=program_id,
+        person=user,
+        role=Role.ADMIN,
+        status=EnrolmentStatus.ACTIVE,
     ).exists()
 
 
 def _mentorship_qs() -> QuerySet[Mentorship]:
-    return Mentorship.objects.select_related("program", "mentor", "mentee", "mentor__profile",
-                                             "mentee__profile", "ended_by")
+    return Mentorship.objects.select_related(
+        "program", "mentor", "mentee", "mentor__profile", "mentee__profile", "ended_by"
+    )
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,11 @@ def access_request(*, user, request_id: int, for_update: bool = False) -> Mentor
     """The request, if ``user`` sent or received it."""
     if user is None or not user.is_authenticated:
         raise NotFound(REQUEST_NOT_FOUND)
-    qs = (MentorshipRequest.objects.select_for_update() if for_update
-          else MentorshipRequest.objects.select_related("program", "sender", "recipient"))
+    qs = (
+        MentorshipRequest.objects.select_for_update()
+        if for_update
+        else MentorshipRequest.objects.select_related("program", "sender", "recipient")
+    )
     found = qs.filter(pk=request_id).filter(Q(sender=user) | Q(recipient=user)).first()
     if found is None:
         raise NotFound(REQUEST_NOT_FOUND)
@@ -112,10 +119,18 @@ def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meetin
     if user is None or not user.is_authenticated:
         raise NotFound(MEETING_NOT_FOUND)
     qs = Meeting.objects.select_for_update(of=("self",)) if for_update else Meeting.objects
-    meeting = (qs.select_related("mentorship", "mentorship__program", "mentorship__mentor",
-                                 "mentorship__mentee", "series")
-               .filter(pk=meeting_id)
-               .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user)).first())
+    meeting = (
+        qs.select_related(
+            "mentorship",
+            "mentorship__program",
+            "mentorship__mentor",
+            "mentorship__mentee",
+            "series",
+        )
+        .filter(pk=meeting_id)
+        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .first()
+    )
     if meeting is None:
         raise NotFound(MEETING_NOT_FOUND)
     return meeting
@@ -124,10 +139,17 @@ def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meetin
 def access_meeting_for_viewer(*, user, meeting_id: int) -> tuple[Meeting, Viewer]:
     if user is None or not user.is_authenticated:
         raise NotFound(MEETING_NOT_FOUND)
-    meeting = (Meeting.objects.select_related("mentorship", "mentorship__program",
-                                              "mentorship__mentor", "mentorship__mentee",
-                                              "series")
-               .filter(pk=meeting_id).first())
+    meeting = (
+        Meeting.objects.select_related(
+            "mentorship",
+            "mentorship__program",
+            "mentorship__mentor",
+            "mentorship__mentee",
+            "series",
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
     if meeting is None:
         raise NotFound(MEETING_NOT_FOUND)
     if meeting.mentorship.is_participant(user):
@@ -140,8 +162,13 @@ def access_meeting_for_viewer(*, user, meeting_id: int) -> tuple[Meeting, Viewer
 def access_goal(*, user, goal_id: int) -> Goal:
     if user is None or not user.is_authenticated:
         raise NotFound(GOAL_NOT_FOUND)
-    goal = (Goal.objects.select_for_update().select_related("mentorship").filter(pk=goal_id)
-            .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user)).first())
+    goal = (
+        Goal.objects.select_for_update()
+        .select_related("mentorship")
+        .filter(pk=goal_id)
+        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .first()
+    )
     if goal is None:
         raise NotFound(GOAL_NOT_FOUND)
     return goal
@@ -150,15 +177,20 @@ def access_goal(*, user, goal_id: int) -> Goal:
 def access_action_item(*, user, action_item_id: int) -> ActionItem:
     if user is None or not user.is_authenticated:
         raise NotFound(ACTION_ITEM_NOT_FOUND)
-    item = (ActionItem.objects.select_for_update().select_related("mentorship")
-            .filter(pk=action_item_id)
-            .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user)).first())
+    item = (
+        ActionItem.objects.select_for_update()
+        .select_related("mentorship")
+        .filter(pk=action_item_id)
+        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .first()
+    )
     if item is None:
         raise NotFound(ACTION_ITEM_NOT_FOUND)
     return item
 
 
 # Lists -----------------------------------------------------------------------------------
+
 
 def mentorship_list_for(*, user, open_only: bool = False) -> QuerySet[Mentorship]:
     qs = _mentorship_qs().filter(Q(mentor=user) | Q(mentee=user))
@@ -169,7 +201,8 @@ def mentorship_list_for(*, user, open_only: bool = False) -> QuerySet[Mentorship
 
 def request_list_received(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
     qs = MentorshipRequest.objects.filter(recipient=user).select_related(
-        "program", "sender", "recipient", "sender__profile")
+        "program", "sender", "recipient", "sender__profile"
+    )
     if pending_only:
         qs = qs.filter(state=RequestState.PENDING)
     return qs.order_by("-created_at", "-pk")
@@ -177,7 +210,8 @@ def request_list_received(*, user, pending_only: bool = False) -> QuerySet[Mento
 
 def request_list_sent(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
     qs = MentorshipRequest.objects.filter(sender=user).select_related(
-        "program", "sender", "recipient", "recipient__profile")
+        "program", "sender", "recipient", "recipient__profile"
+    )
     if pending_only:
         qs = qs.filter(state=RequestState.PENDING)
     return qs.order_by("-created_at", "-pk")
@@ -193,29 +227,44 @@ def agreement_in_effect(versions: list[AgreementVersion]) -> AgreementVersion | 
 
 
 def meeting_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Meeting]:
-    return (Meeting.objects.filter(mentorship=mentorship).select_related("series")
-            .prefetch_related(Prefetch("agenda_items",
-                                       queryset=AgendaItem.objects.select_related("author")))
-            .order_by("starts_at", "pk"))
+    return (
+        Meeting.objects.filter(mentorship=mentorship)
+        .select_related("series")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("author"))
+        )
+        .order_by("starts_at", "pk")
+    )
 
 
 def meeting_next(*, mentorship: Mentorship, now: datetime | None = None) -> Meeting | None:
     now = now or timezone.now()
-    return (Meeting.objects.filter(mentorship=mentorship, status=MeetingStatus.SCHEDULED,
-                                   starts_at__gte=now - timedelta(hours=1))
-            .order_by("starts_at").first())
+    return (
+        Meeting.objects.filter(
+            mentorship=mentorship,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now - timedelta(hours=1),
+        )
+        .order_by("starts_at")
+        .first()
+    )
 
 
-def meetings_upcoming_for(*, user, now: datetime | None = None, days: int = 14
-                          ) -> QuerySet[Meeting]:
+def meetings_upcoming_for(
+    *, user, now: datetime | None = None, days: int = 14
+) -> QuerySet[Meeting]:
     now = now or timezone.now()
-    return (Meeting.objects.filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
-                                   mentorship__state__in=OPEN_STATES,
-                                   status=MeetingStatus.SCHEDULED,
-                                   starts_at__gte=now - timedelta(hours=1),
-                                   starts_at__lte=now + timedelta(days=days))
-            .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
-            .order_by("starts_at"))
+    return (
+        Meeting.objects.filter(
+            Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+            mentorship__state__in=OPEN_STATES,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now - timedelta(hours=1),
+            starts_at__lte=now + timedelta(days=days),
+        )
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .order_by("starts_at")
+    )
 
 
 def private_note_for(*, user, meeting: Meeting) -> PrivateNote | None:
@@ -223,49 +272,68 @@ def private_note_for(*, user, meeting: Meeting) -> PrivateNote | None:
 
 
 def goal_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Goal]:
-    return (Goal.objects.filter(mentorship=mentorship)
-            .prefetch_related("milestones", "updates", "updates__author"))
+    return Goal.objects.filter(mentorship=mentorship).prefetch_related(
+        "milestones", "updates", "updates__author"
+    )
 
 
 def action_item_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[ActionItem]:
-    return (ActionItem.objects.filter(mentorship=mentorship)
-            .select_related("owner", "meeting").order_by("status", "due_on", "pk"))
+    return (
+        ActionItem.objects.filter(mentorship=mentorship)
+        .select_related("owner", "meeting")
+        .order_by("status", "due_on", "pk")
+    )
 
 
 def action_items_overdue_for(*, user, today: date | None = None) -> QuerySet[ActionItem]:
     """Open, past-due items in the person's open mentorships (theirs or their partner's)."""
     today = today or timezone.localdate()
-    return (ActionItem.objects.filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
-                                      mentorship__state__in=OPEN_STATES,
-                                      status=ActionItemStatus.OPEN, due_on__lt=today)
-            .select_related("owner", "mentorship", "mentorship__mentor", "mentorship__mentee")
-            .order_by("due_on", "pk"))
+    return (
+        ActionItem.objects.filter(
+            Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+            mentorship__state__in=OPEN_STATES,
+            status=ActionItemStatus.OPEN,
+            due_on__lt=today,
+        )
+        .select_related("owner", "mentorship", "mentorship__mentor", "mentorship__mentee")
+        .order_by("due_on", "pk")
+    )
 
 
-def event_list_for_mentorship(*, mentorship: Mentorship, limit: int = 50
-                              ) -> list[MentorshipEvent]:
-    return list(MentorshipEvent.objects.filter(mentorship=mentorship).select_related("actor")
-                .order_by("-created_at", "-pk")[:limit])
+def event_list_for_mentorship(*, mentorship: Mentorship, limit: int = 50) -> list[MentorshipEvent]:
+    return list(
+        MentorshipEvent.objects.filter(mentorship=mentorship)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def calendar_feed_user(*, token: str):
     """The owner of a calendar feed token, or None (revoked tokens simply no longer exist)."""
     if not token or len(token) < 32:
         return None
-    feed = CalendarFeed.objects.select_related("user").filter(token=token,
-                                                              user__is_active=True).first()
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
     return feed.user if feed else None
 
 
 def calendar_meetings_for(*, user) -> tuple[list[MeetingSeries], list[Meeting]]:
     """Everything a person's calendar shows: their series and all their meetings."""
     participant = Q(mentorship__mentor=user) | Q(mentorship__mentee=user)
-    series = list(MeetingSeries.objects.filter(participant)
-                  .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
-                  .prefetch_related("occurrences").order_by("pk"))
-    meetings = list(Meeting.objects.filter(participant)
-                    .select_related("mentorship", "mentorship__mentor", "mentorship__mentee",
-                                    "series").order_by("starts_at", "pk"))
+    series = list(
+        MeetingSeries.objects.filter(participant)
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .prefetch_related("occurrences")
+        .order_by("pk")
+    )
+    meetings = list(
+        Meeting.objects.filter(participant)
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee", "series")
+        .order_by("starts_at", "pk")
+    )
     return series, meetings
 
 
@@ -274,11 +342,16 @@ def request_programs_for(*, user):
     from tandem.programs.models import Program
 
     # One filter() call, so all three conditions hold for the same enrolment row.
-    return (Program.objects.filter(enrolments__person=user,
-                                   enrolments__status=EnrolmentStatus.ACTIVE,
-                                   enrolments__role__in=[Role.MENTEE, Role.MENTOR],
-                                   archived_at__isnull=True)
-            .distinct().order_by("name"))
+    return (
+        Program.objects.filter(
+            enrolments__person=user,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+            enrolments__role__in=[Role.MENTEE, Role.MENTOR],
+            archived_at__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def request_recipients_for(*, user, program) -> list:
@@ -286,9 +359,11 @@ def request_recipients_for(*, user, program) -> list:
     in reverse programs a mentor may also ask a mentee)."""
     from tandem.people.models import User
 
-    roles = set(Enrolment.objects.filter(program=program, person=user,
-                                         status=EnrolmentStatus.ACTIVE)
-                .values_list("role", flat=True))
+    roles = set(
+        Enrolment.objects.filter(
+            program=program, person=user, status=EnrolmentStatus.ACTIVE
+        ).values_list("role", flat=True)
+    )
     if not roles:
         return []
     if program.program_type == "peer":
@@ -299,9 +374,17 @@ def request_recipients_for(*, user, program) -> list:
             wanted.append(Role.MENTOR)
         if program.program_type == "reverse" and Role.MENTOR in roles:
             wanted.append(Role.MENTEE)
-    return list(User.objects.filter(enrolments__program=program, enrolments__role__in=wanted,
-                                    enrolments__status=EnrolmentStatus.ACTIVE, is_active=True)
-                .exclude(pk=user.pk).distinct().order_by("first_name", "last_name", "email"))
+    return list(
+        User.objects.filter(
+            enrolments__program=program,
+            enrolments__role__in=wanted,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
 
 
 @dataclass
@@ -322,41 +405,56 @@ def mentorship_page(*, mentorship: Mentorship, viewer: Viewer) -> MentorshipPage
     today = timezone.localdate()
     action_items = list(action_item_list_for_mentorship(mentorship=mentorship))
     return MentorshipPage(
-        versions=versions, in_effect=agreement_in_effect(versions),
+        versions=versions,
+        in_effect=agreement_in_effect(versions),
         latest=versions[0] if versions else None,
         goals=list(goal_list_for_mentorship(mentorship=mentorship)),
         meetings=list(meeting_list_for_mentorship(mentorship=mentorship)),
         next_meeting=meeting_next(mentorship=mentorship),
         action_items=action_items,
-        overdue=[i for i in action_items if i.status == ActionItemStatus.OPEN and i.due_on
-                 and i.due_on < today],
+        overdue=[
+            i
+            for i in action_items
+            if i.status == ActionItemStatus.OPEN and i.due_on and i.due_on < today
+        ],
         events=event_list_for_mentorship(mentorship=mentorship),
     )
 
 
-def meeting_suggestions_for(*, mentorship: Mentorship, duration_minutes: int,
-                            now: datetime | None = None) -> list[datetime]:
+def meeting_suggestions_for(
+    *, mentorship: Mentorship, duration_minutes: int, now: datetime | None = None
+) -> list[datetime]:
     """Start times in the coming weeks inside both people's weekly availability."""
     from tandem.mentorships.scheduling import suggest_times, zone_of
     from tandem.people.models import AvailabilityWindow
 
     rows = AvailabilityWindow.objects.filter(
-        profile__user_id__in=[mentorship.mentor_id, mentorship.mentee_id]).values_list(
-        "profile__user_id", "weekday", "start_minute", "end_minute")
-    windows: dict[int, list[tuple[int, int, int]]] = {mentorship.mentor_id: [],
-                                                      mentorship.mentee_id: []}
+        profile__user_id__in=[mentorship.mentor_id, mentorship.mentee_id]
+    ).values_list("profile__user_id", "weekday", "start_minute", "end_minute")
+    windows: dict[int, list[tuple[int, int, int]]] = {
+        mentorship.mentor_id: [],
+        mentorship.mentee_id: [],
+    }
     for user_id, weekday, start, end in rows:
         windows[user_id].append((weekday, start, end))
-    return suggest_times(windows_a=windows[mentorship.mentor_id], zone_a=zone_of(mentorship.mentor),
-                         windows_b=windows[mentorship.mentee_id], zone_b=zone_of(mentorship.mentee),
-                         now=(now or timezone.now()) + timedelta(hours=12),
-                         duration_minutes=duration_minutes)
+    return suggest_times(
+        windows_a=windows[mentorship.mentor_id],
+        zone_a=zone_of(mentorship.mentor),
+        windows_b=windows[mentorship.mentee_id],
+        zone_b=zone_of(mentorship.mentee),
+        now=(now or timezone.now()) + timedelta(hours=12),
+        duration_minutes=duration_minutes,
+    )
 
 
 def private_notes_for(*, user, mentorship: Mentorship) -> list[PrivateNote]:
     """The caller's own private notes in a mentorship (never anyone else's)."""
-    return list(PrivateNote.objects.filter(author=user, meeting__mentorship=mentorship)
-                .exclude(body="").select_related("meeting").order_by("-meeting__starts_at"))
+    return list(
+        PrivateNote.objects.filter(author=user, meeting__mentorship=mentorship)
+        .exclude(body="")
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+    )
 
 
 def mentorship_list_for_program_admin(*, user, program_id: int) -> QuerySet[Mentorship]:

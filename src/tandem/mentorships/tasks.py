@@ -16,13 +16,17 @@ def _parse(now: str | None) -> datetime:
 
 
 def expire_requests_run(now: datetime) -> dict[str, int]:
-    return {"reminded": services.requests_remind_expiring(now=now),
-            "expired": services.requests_expire(now=now)}
+    return {
+        "reminded": services.requests_remind_expiring(now=now),
+        "expired": services.requests_expire(now=now),
+    }
 
 
 def send_due_reminders_run(now: datetime) -> dict[str, int]:
-    return {"meetings": services.meetings_remind(now=now),
-            "overdue_action_items": services.action_items_remind_overdue(now=now)}
+    return {
+        "meetings": services.meetings_remind(now=now),
+        "overdue_action_items": services.action_items_remind_overdue(now=now),
+    }
 
 
 def midpoint_reviews_run(now: datetime) -> int:

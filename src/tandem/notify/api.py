@@ -67,13 +67,20 @@ def mark_all_read(request: HttpRequest):
 @router.get("/preferences", response=PreferenceOut)
 def get_preferences(request: HttpRequest):
     preference = preference_for(user=request.auth)
-    return {"email_kinds": preference.email_kinds, "daily_digest": preference.daily_digest,
-            "available_kinds": ALL_KINDS}
+    return {
+        "email_kinds": preference.email_kinds,
+        "daily_digest": preference.daily_digest,
+        "available_kinds": ALL_KINDS,
+    }
 
 
 @router.put("/preferences", response=PreferenceOut)
 def put_preferences(request: HttpRequest, payload: PreferenceSchema):
-    preference = services.preference_update(user=request.auth, email_kinds=payload.email_kinds,
-                                             daily_digest=payload.daily_digest)
-    return {"email_kinds": preference.email_kinds, "daily_digest": preference.daily_digest,
-            "available_kinds": ALL_KINDS}
+    preference = services.preference_update(
+        user=request.auth, email_kinds=payload.email_kinds, daily_digest=payload.daily_digest
+    )
+    return {
+        "email_kinds": preference.email_kinds,
+        "daily_digest": preference.daily_digest,
+        "available_kinds": ALL_KINDS,
+    }

@@ -7,8 +7,9 @@ from django.db import models
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, max_length=4000)
@@ -19,8 +20,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"]),
-                   models.Index(fields=["recipient", "emailed_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "emailed_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -29,8 +32,9 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """Which kinds a person wants by email, and whether to bundle them in a daily digest."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     email_kinds = models.JSONField(default=list, blank=True)
     daily_digest = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -45,15 +49,17 @@ class SentReminder(models.Model):
 
     kind = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     slot = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "recipient", "slot"],
-                                    name="reminder_sent_once"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient", "slot"], name="reminder_sent_once"
+            ),
         ]
 
     def __str__(self) -> str:

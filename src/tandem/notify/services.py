@@ -35,12 +35,19 @@ def _push_live(notification: Notification) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        async_to_sync(layer.group_send)(person_group(notification.recipient_id), {
-            "type": "person.event",
-            "payload": {"event": "notification", "id": notification.pk,
-                        "kind": notification.kind, "title": notification.title,
-                        "url": notification.url},
-        })
+        async_to_sync(layer.group_send)(
+            person_group(notification.recipient_id),
+            {
+                "type": "person.event",
+                "payload": {
+                    "event": "notification",
+                    "id": notification.pk,
+                    "kind": notification.kind,
+                    "title": notification.title,
+                    "url": notification.url,
+                },
+            },
+        )
     except Exception:  # noqa: BLE001 - live delivery is best effort
         logger.warning("Could not push notification %s live", notification.pk, exc_info=True)
 
@@ -63,12 +70,14 @@ def _email(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
-def notify_send(*, recipient, kind: str, title: str, body: str = "", url: str = "",
-                email: bool = True) -> Notification:
+def notify_send(
+    *, recipient, kind: str, title: str, body: str = "", url: str = "", email: bool = True
+) -> Notification:
     if kind not in ALL_KINDS:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, url=url)
+        recipient=recipient, kind=kind, title=title[:200], body=body, url=url
+    )
     preference = preference_for(user=recipient)
     wants_now = email and kind in preference.email_kinds and not preference.daily_digest
 
@@ -95,18 +104,23 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 def notification_mark_all_read(*, user) -> int:
     with transaction.atomic():
         return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-            read_at=timezone.now())
+            read_at=timezone.now()
+        )
 
 
-def preference_update(*, user, email_kinds: list[str], daily_digest: bool
-                      ) -> NotificationPreference:
+def preference_update(
+    *, user, email_kinds: list[str], daily_digest: bool
+) -> NotificationPreference:
     unknown = sorted(set(email_kinds) - set(ALL_KINDS))
     if unknown:
-        raise ApplicationError("Some kinds are unknown.", fields={
-            "email_kinds": UNKNOWN_KIND.format(kind=", ".join(unknown))})
+        raise ApplicationError(
+            "Some kinds are unknown.",
+            fields={"email_kinds": UNKNOWN_KIND.format(kind=", ".join(unknown))},
+        )
     with transaction.atomic():
         preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
-            user=user, defaults={"email_kinds": ALL_KINDS})
+            user=user, defaults={"email_kinds": ALL_KINDS}
+        )
         preference.email_kinds = [kind for kind in ALL_KINDS if kind in set(email_kinds)]
         preference.daily_digest = daily_digest
         preference.save()
@@ -121,8 +135,9 @@ def reminder_claim(*, kind: str, object_id: int, recipient, slot: str) -> bool:
     """
     try:
         with transaction.atomic():
-            SentReminder.objects.create(kind=kind, object_id=object_id, recipient=recipient,
-                                        slot=slot)
+            SentReminder.objects.create(
+                kind=kind, object_id=object_id, recipient=recipient, slot=slot
+            )
     except IntegrityError:
         return False
     return True
@@ -132,9 +147,15 @@ def digest_send(*, user, now: datetime) -> int:
     """Email one day's unemailed notifications as one message; 0 when nothing to send."""
     slot = now.astimezone(UTC).date().isoformat()
     with transaction.atomic():
-        pending = list(Notification.objects.select_for_update().filter(
-            recipient=user, emailed_at__isnull=True,
-            kind__in=preference_for(user=user).email_kinds).order_by("created_at", "pk"))
+        pending = list(
+            Notification.objects.select_for_update()
+            .filter(
+                recipient=user,
+                emailed_at__isnull=True,
+                kind__in=preference_for(user=user).email_kinds,
+            )
+            .order_by("created_at", "pk")
+        )
         if not pending:
             return 0
         if not reminder_claim(kind="digest", object_id=user.pk, recipient=user, slot=slot):

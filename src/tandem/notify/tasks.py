@@ -23,7 +23,8 @@ def digests_run(now: datetime, *, force: bool = False) -> int:
         return 0
     sent = 0
     for preference in NotificationPreference.objects.filter(daily_digest=True).select_related(
-            "user"):
+        "user"
+    ):
         if digest_send(user=preference.user, now=now):
             sent += 1
     return sent

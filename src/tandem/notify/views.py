@@ -15,24 +15,34 @@ PAGE_SIZE = 25
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("show") == "unread"
-    page_obj = Paginator(notification_list_for(user=request.user, unread_only=unread_only),
-                         PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notify/notification_list.html", {
-        "page_obj": page_obj, "unread_only": unread_only,
-        "query_string": "show=unread" if unread_only else "",
-    })
+    page_obj = Paginator(
+        notification_list_for(user=request.user, unread_only=unread_only), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notify/notification_list.html",
+        {
+            "page_obj": page_obj,
+            "unread_only": unread_only,
+            "query_string": "show=unread" if unread_only else "",
+        },
+    )
 
 
 @login_required
 @require_POST
 def notification_read(request, notification_id: int):
     try:
-        notification = services.notification_mark_read(user=request.user,
-                                                       notification_id=notification_id)
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
     except ApplicationError as error:
         return render(request, "notify/error.html", {"error": error}, status=error.status)
-    if request.POST.get("go") and notification.url.startswith("/") \
-            and not notification.url.startswith("//"):
+    if (
+        request.POST.get("go")
+        and notification.url.startswith("/")
+        and not notification.url.startswith("//")
+    ):
         return redirect(notification.url)
     if request.headers.get("HX-Request"):
         return render(request, "notify/_notification.html", {"notification": notification})
@@ -50,8 +60,10 @@ def notification_read_all(request):
 @login_required
 def notification_preferences(request):
     current = preference_for(user=request.user)
-    form = PreferenceForm(request.POST or None, initial={
-        "email_kinds": current.email_kinds, "daily_digest": current.daily_digest})
+    form = PreferenceForm(
+        request.POST or None,
+        initial={"email_kinds": current.email_kinds, "daily_digest": current.daily_digest},
+    )
     if request.method == "POST" and form.is_valid():
         services.preference_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Saved your notification settings.")

@@ -70,8 +70,15 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationByEmailForm
-    list_display = ("email", "first_name", "last_name", "is_staff", "is_active",
-                    "email_verified_at", "last_login")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "email_verified_at",
+        "last_login",
+    )
     list_filter = ("is_staff", "is_superuser", "is_active", EmailVerifiedFilter)
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
@@ -82,8 +89,9 @@ class UserAdmin(DjangoUserAdmin):
         ("Status", {"fields": ("is_active", "email_verified_at", "last_login", "date_joined")}),
         ("Permissions", {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "first_name", "last_name", "password1")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1")}),
+    )
 
 
 class AvailabilityWindowInline(admin.TabularInline):
@@ -93,11 +101,25 @@ class AvailabilityWindowInline(admin.TabularInline):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "headline", "seniority", "department", "timezone", "meeting_format",
-                    "cadence", "updated_at")
+    list_display = (
+        "user",
+        "headline",
+        "seniority",
+        "department",
+        "timezone",
+        "meeting_format",
+        "cadence",
+        "updated_at",
+    )
     list_filter = ("seniority", "meeting_format", "cadence", "timezone")
-    search_fields = ("user__email", "user__first_name", "user__last_name", "headline",
-                     "department", "city")
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "headline",
+        "department",
+        "city",
+    )
     list_select_related = ("user",)
     raw_id_fields = ("user", "manager")
     filter_horizontal = ("skills_offered", "skills_wanted")

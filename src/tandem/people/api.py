@@ -6,7 +6,6 @@ Errors are ``{"detail": ..., "fields": {field: message}}`` with status 400/404/4
 rules) or 422 (wrong types).
 """
 
-
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -46,15 +45,18 @@ class ProfileOut(Schema):
     timezone: str = Field(description="IANA time zone name, e.g. Europe/London.")
     availability: list[str] = Field(
         description='Weekly windows in the person\'s time zone, e.g. "Mon 09:00-12:00"; '
-                    'an overnight window is written "Fri 22:00-01:00".')
+        'an overnight window is written "Fri 22:00-01:00".'
+    )
     availability_utc: list[list[int]] = Field(
         description="The same windows as merged [start, end) UTC minute-of-week intervals "
-                    "(0 = Monday 00:00 UTC) for the current week.")
+        "(0 = Monday 00:00 UTC) for the current week."
+    )
     languages: list[str] = Field(description="ISO 639-1 codes.")
     meeting_format: str = Field(description="virtual | in_person | any")
     cadence: str = Field(description="weekly | biweekly | monthly | quarterly, or empty.")
     working_style: dict[str, int] = Field(
-        description="Answers 1..5 to the working-style questions, by question key.")
+        description="Answers 1..5 to the working-style questions, by question key."
+    )
 
     @staticmethod
     def resolve_user_id(obj) -> int:
@@ -75,7 +77,8 @@ class ProfileOut(Schema):
     @staticmethod
     def resolve_availability(obj) -> list[str]:
         return format_windows_joined(
-            (w.weekday, w.start_minute, w.end_minute) for w in obj.windows.all())
+            (w.weekday, w.start_minute, w.end_minute) for w in obj.windows.all()
+        )
 
 
 class MyProfileOut(ProfileOut):
@@ -128,7 +131,8 @@ class ProfilePatch(Schema):
     goals: str | None = None
     expertise: str | None = None
     skills_offered: list[str] | None = Field(
-        None, description="Skill names; matched case-insensitively to the shared vocabulary.")
+        None, description="Skill names; matched case-insensitively to the shared vocabulary."
+    )
     skills_wanted: list[str] | None = None
     seniority: int | None = Field(None, description="0..10, or null to clear.")
     department: str | None = None
@@ -136,8 +140,10 @@ class ProfilePatch(Schema):
     city: str | None = None
     timezone: str | None = Field(None, description="IANA name, e.g. America/New_York.")
     availability: list[str] | None = Field(
-        None, description='Windows in your time zone, e.g. ["Mon 09:00-12:00", '
-                          '"Fri 22:00-01:00"]; overlapping windows are merged.')
+        None,
+        description='Windows in your time zone, e.g. ["Mon 09:00-12:00", '
+        '"Fri 22:00-01:00"]; overlapping windows are merged.',
+    )
     languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
     meeting_format: str | None = Field(None, description="virtual | in_person | any")
     cadence: str | None = Field(None, description='weekly | biweekly | monthly | quarterly | ""')
@@ -194,13 +200,13 @@ def me_patch(request: HttpRequest, payload: ProfilePatch):
     """Change some fields of your profile. Either every field is saved or none is: a 400 lists
     each invalid field in ``fields``."""
     profile = selectors.profile_get_own(user=request.auth)
-    services.profile_update(profile=profile, actor=request.auth,
-                            **payload.dict(exclude_unset=True))
+    services.profile_update(profile=profile, actor=request.auth, **payload.dict(exclude_unset=True))
     return selectors.profile_get_own(user=request.auth)
 
 
-@router.get("/me/identity", response={200: IdentityOut, 404: ErrorOut},
-            summary="Your private background")
+@router.get(
+    "/me/identity", response={200: IdentityOut, 404: ErrorOut}, summary="Your private background"
+)
 def identity_get(request: HttpRequest):
     """Readable only by you; 404 when you have not saved any."""
     identity = selectors.identity_get_own(user=request.auth)
@@ -209,12 +215,19 @@ def identity_get(request: HttpRequest):
     return identity
 
 
-@router.put("/me/identity", response={200: IdentityOut, 400: ErrorOut},
-            summary="Save your private background")
+@router.put(
+    "/me/identity",
+    response={200: IdentityOut, 400: ErrorOut},
+    summary="Save your private background",
+)
 def identity_put(request: HttpRequest, payload: IdentityIn):
     """Replace your background record. ``consent`` must be true."""
-    return services.identity_set(user=request.auth, attributes=payload.attributes,
-                                 prefer_shared=payload.prefer_shared, consent=payload.consent)
+    return services.identity_set(
+        user=request.auth,
+        attributes=payload.attributes,
+        prefer_shared=payload.prefer_shared,
+        consent=payload.consent,
+    )
 
 
 @router.delete("/me/identity", response={204: None}, summary="Withdraw your private background")
@@ -231,8 +244,11 @@ def tokens_list(request: HttpRequest):
     return selectors.api_token_list(user=request.auth)
 
 
-@router.post("/me/tokens", response={201: TokenCreatedOut, 400: ErrorOut, 409: ErrorOut},
-             summary="Create an API token")
+@router.post(
+    "/me/tokens",
+    response={201: TokenCreatedOut, 400: ErrorOut, 409: ErrorOut},
+    summary="Create an API token",
+)
 def tokens_create(request: HttpRequest, payload: TokenIn):
     """The response holds the secret once; only its hash is stored."""
     token, secret = services.api_token_create(user=request.auth, name=payload.name)
@@ -240,8 +256,9 @@ def tokens_create(request: HttpRequest, payload: TokenIn):
     return 201, token
 
 
-@router.delete("/me/tokens/{token_id}", response={204: None, 404: ErrorOut},
-               summary="Revoke an API token")
+@router.delete(
+    "/me/tokens/{token_id}", response={204: None, 404: ErrorOut}, summary="Revoke an API token"
+)
 def tokens_revoke(request: HttpRequest, token_id: int):
     """The token stops working immediately. Other people's tokens are 404."""
     services.api_token_revoke(user=request.auth, token_id=token_id)
@@ -256,8 +273,7 @@ def skills_search(request: HttpRequest, q: str = ""):
     return selectors.skill_search(prefix=q[:80])
 
 
-@router.get("/{user_id}", response={200: ProfileOut, 404: ErrorOut},
-            summary="A person's profile")
+@router.get("/{user_id}", response={200: ProfileOut, 404: ErrorOut}, summary="A person's profile")
 def profile_get(request: HttpRequest, user_id: int):
     """Visible to the person and to people who share a program with them (active or paused
     enrolments); otherwise 404. Never includes the private background."""

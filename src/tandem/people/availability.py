@@ -29,7 +29,10 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 _WEEKDAY_LOOKUP = {
     **{name.lower(): index for index, name in enumerate(WEEKDAYS)},
     **{name.lower(): index for index, name in enumerate(WEEKDAY_NAMES)},
-    "tues": 1, "wednes": 2, "thur": 3, "thurs": 3,
+    "tues": 1,
+    "wednes": 2,
+    "thur": 3,
+    "thurs": 3,
 }
 
 INVALID_WINDOW = "Write availability like “Mon 09:00-12:00” (weekday, start, end)."
@@ -173,8 +176,14 @@ def format_windows_joined(windows: Iterable[Window | tuple[int, int, int]]) -> l
     joined_into: dict[int, int] = {}  # index of a morning piece -> index of its evening
     for i, w in enumerate(merged):
         j = by_start.get(((w.weekday + 1) % 7, 0))
-        if (w.end == MINUTES_PER_DAY and j is not None and j != i and j not in joined_into
-                and i not in joined_into and merged[j].end < w.start):
+        if (
+            w.end == MINUTES_PER_DAY
+            and j is not None
+            and j != i
+            and j not in joined_into
+            and i not in joined_into
+            and merged[j].end < w.start
+        ):
             joined_into[j] = i
     evenings = {i: j for j, i in joined_into.items()}
     texts = []
@@ -204,18 +213,23 @@ def week_start(reference_date: date) -> date:
     return reference_date - timedelta(days=reference_date.weekday())
 
 
-def _local_to_utc_minute(monday: date, weekday: int, minute: int, tz: zoneinfo.ZoneInfo,
-                         utc_monday: datetime) -> int:
+def _local_to_utc_minute(
+    monday: date, weekday: int, minute: int, tz: zoneinfo.ZoneInfo, utc_monday: datetime
+) -> int:
     local = datetime.combine(monday + timedelta(days=weekday), time(0), tzinfo=tz) + timedelta(
-        minutes=minute)
+        minutes=minute
+    )
     # Wall-clock arithmetic above keeps tzinfo; re-attach so the offset is the one in force at
     # that local time (zoneinfo resolves gaps with fold=0, i.e. the pre-transition offset).
     local = local.replace(tzinfo=tz)
     return int((local.astimezone(UTC) - utc_monday).total_seconds() // 60)
 
 
-def to_utc_intervals(windows: Iterable[Window | tuple[int, int, int]], tz: str | zoneinfo.ZoneInfo,
-                     reference_date: date) -> list[list[int]]:
+def to_utc_intervals(
+    windows: Iterable[Window | tuple[int, int, int]],
+    tz: str | zoneinfo.ZoneInfo,
+    reference_date: date,
+) -> list[list[int]]:
     """Local weekly windows → merged ``[start, end)`` UTC minute-of-week intervals.
 
     The offsets are those in force on each day of the week (Monday..Sunday) that contains
@@ -246,8 +260,11 @@ def to_utc_intervals(windows: Iterable[Window | tuple[int, int, int]], tz: str |
     return merge_intervals(pieces)
 
 
-def from_utc_intervals(intervals: Iterable[tuple[int, int] | list[int]],
-                       tz: str | zoneinfo.ZoneInfo, reference_date: date) -> list[Window]:
+def from_utc_intervals(
+    intervals: Iterable[tuple[int, int] | list[int]],
+    tz: str | zoneinfo.ZoneInfo,
+    reference_date: date,
+) -> list[Window]:
     """UTC minute-of-week intervals → local windows in ``tz`` (e.g. to show someone's
     availability in the viewer's time zone). Inverse of ``to_utc_intervals`` for weeks
     without a DST change.
@@ -264,8 +281,9 @@ def from_utc_intervals(intervals: Iterable[tuple[int, int] | list[int]],
         stop = utc_monday + timedelta(minutes=end)
         while cursor < stop:
             local = cursor.astimezone(zone)
-            next_midnight = datetime.combine(local.date() + timedelta(days=1), time(0),
-                                             tzinfo=zone).astimezone(UTC)
+            next_midnight = datetime.combine(
+                local.date() + timedelta(days=1), time(0), tzinfo=zone
+            ).astimezone(UTC)
             piece_end = min(stop, next_midnight)
             local_start = local.hour * 60 + local.minute
             length = int((piece_end - cursor).total_seconds() // 60)
@@ -278,8 +296,9 @@ def from_utc_intervals(intervals: Iterable[tuple[int, int] | list[int]],
     return merge_windows(windows)
 
 
-def overlap_minutes(a: Iterable[list[int] | tuple[int, int]],
-                    b: Iterable[list[int] | tuple[int, int]]) -> int:
+def overlap_minutes(
+    a: Iterable[list[int] | tuple[int, int]], b: Iterable[list[int] | tuple[int, int]]
+) -> int:
     """Minutes two merged UTC interval lists have in common (linear merge)."""
     a_list, b_list = merge_intervals(a), merge_intervals(b)
     i = j = total = 0

@@ -24,18 +24,26 @@ ROW_BAD_TIME = "Row {row}: {error}"
 
 
 class SignUpForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters; not only digits, not a common password, "
-                  "not like your name or email.")
+        "not like your name or email.",
+    )
     password_again = forms.CharField(
-        label="Password again", strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     # Filled in by the page from the browser (Intl API) so availability starts in local time.
     timezone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
@@ -49,12 +57,13 @@ class SignUpForm(forms.Form):
 class EmailAuthenticationForm(AuthenticationForm):
     """Log in with email; refuses further tries after too many failures (see ``ratelimit``)."""
 
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(
-        attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "That email and password do not match an account. Check both, or "
-                         "reset your password.",
+        "reset your password.",
     }
 
     def clean(self):
@@ -75,74 +84,116 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class TimezoneInput(forms.TextInput):
     def __init__(self):
-        super().__init__(attrs={"list": "timezone-options", "autocomplete": "off",
-                                "spellcheck": "false"})
+        super().__init__(
+            attrs={"list": "timezone-options", "autocomplete": "off", "spellcheck": "false"}
+        )
 
 
 def _skills_widget(field: str) -> forms.TextInput:
     """A text input whose ``<datalist>`` is refilled by htmx as the person types."""
-    return forms.TextInput(attrs={
-        "list": f"{field}-options", "autocomplete": "off",
-        "hx-get": reverse_lazy("skill_suggest"), "hx-vals": f'{{"field": "{field}"}}',
-        "hx-trigger": "input changed delay:200ms", "hx-target": f"#{field}-options",
-        "hx-swap": "innerHTML", "hx-sync": "this:replace",
-    })
+    return forms.TextInput(
+        attrs={
+            "list": f"{field}-options",
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("skill_suggest"),
+            "hx-vals": f'{{"field": "{field}"}}',
+            "hx-trigger": "input changed delay:200ms",
+            "hx-target": f"#{field}-options",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+    )
 
 
 class ProfileForm(forms.Form):
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
-    headline = forms.CharField(max_length=140, required=False,
-                               help_text="One line about you, e.g. “Backend engineer, 6 years "
-                                         "in payments”.")
-    bio = forms.CharField(required=False, max_length=4000,
-                          widget=forms.Textarea(attrs={"rows": 4}))
-    goals = forms.CharField(required=False, max_length=4000,
-                            widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="What you want to learn or achieve.")
-    expertise = forms.CharField(required=False, max_length=4000,
-                                widget=forms.Textarea(attrs={"rows": 3}),
-                                help_text="What you can help others with.")
+    headline = forms.CharField(
+        max_length=140,
+        required=False,
+        help_text="One line about you, e.g. “Backend engineer, 6 years in payments”.",
+    )
+    bio = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    goals = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you want to learn or achieve.",
+    )
+    expertise = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you can help others with.",
+    )
     skills_offered = forms.CharField(
-        label="Skills you can offer", required=False, widget=_skills_widget("skills_offered"),
-        help_text="Separate skills with commas; suggestions come from skills others use.")
+        label="Skills you can offer",
+        required=False,
+        widget=_skills_widget("skills_offered"),
+        help_text="Separate skills with commas; suggestions come from skills others use.",
+    )
     skills_wanted = forms.CharField(
-        label="Skills you want to grow", required=False, widget=_skills_widget("skills_wanted"),
-        help_text="Separate skills with commas.")
-    seniority = forms.TypedChoiceField(choices=[("", "— not set —"), *SENIORITY_LEVELS],
-                                       coerce=int, empty_value=None, required=False)
+        label="Skills you want to grow",
+        required=False,
+        widget=_skills_widget("skills_wanted"),
+        help_text="Separate skills with commas.",
+    )
+    seniority = forms.TypedChoiceField(
+        choices=[("", "— not set —"), *SENIORITY_LEVELS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     department = forms.CharField(max_length=120, required=False)
     manager_email = forms.CharField(
-        label="Your manager’s email", required=False,
+        label="Your manager’s email",
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        help_text="Used only so you are never matched with your own manager.")
+        help_text="Used only so you are never matched with your own manager.",
+    )
     city = forms.CharField(max_length=120, required=False)
-    timezone = forms.CharField(label="Time zone", max_length=64, widget=TimezoneInput(),
-                               help_text="Start typing a city or region, e.g. Europe/London.")
+    timezone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        widget=TimezoneInput(),
+        help_text="Start typing a city or region, e.g. Europe/London.",
+    )
     languages = forms.MultipleChoiceField(
-        choices=sorted(LANGUAGES.items(), key=lambda item: item[1]), required=False,
+        choices=sorted(LANGUAGES.items(), key=lambda item: item[1]),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Languages you can hold a mentoring conversation in. Hold Ctrl (⌘ on a Mac) "
-                  "to choose several.")
-    meeting_format = forms.ChoiceField(label="Meeting format", choices=MeetingFormat.choices,
-                                       widget=forms.RadioSelect)
-    cadence = forms.ChoiceField(label="Preferred cadence",
-                                choices=[("", "No preference"), *Cadence.choices], required=False)
+        "to choose several.",
+    )
+    meeting_format = forms.ChoiceField(
+        label="Meeting format", choices=MeetingFormat.choices, widget=forms.RadioSelect
+    )
+    cadence = forms.ChoiceField(
+        label="Preferred cadence", choices=[("", "No preference"), *Cadence.choices], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, (left, right) in WORKING_STYLE_QUESTIONS.items():
             self.fields[f"ws_{key}"] = forms.TypedChoiceField(
-                label=f"{left} … {right}", required=False, coerce=int, empty_value=None,
-                choices=[(n, str(n)) for n in range(1, 6)], widget=forms.RadioSelect)
+                label=f"{left} … {right}",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[(n, str(n)) for n in range(1, 6)],
+                widget=forms.RadioSelect,
+            )
 
     def working_style_fields(self):
         for key, (left, right) in WORKING_STYLE_QUESTIONS.items():
             yield {"field": self[f"ws_{key}"], "left": left, "right": right, "key": key}
 
     def working_style(self) -> dict[str, int]:
-        return {key: self.cleaned_data[f"ws_{key}"] for key in WORKING_STYLE_QUESTIONS
-                if self.cleaned_data.get(f"ws_{key}") is not None}
+        return {
+            key: self.cleaned_data[f"ws_{key}"]
+            for key in WORKING_STYLE_QUESTIONS
+            if self.cleaned_data.get(f"ws_{key}") is not None
+        }
 
 
 WEEKDAY_CHOICES = list(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True))
@@ -178,23 +229,31 @@ def availability_rows_from_post(data) -> tuple[list[dict], list[str], str | None
 
 class IdentityForm(forms.Form):
     attributes = forms.CharField(
-        label="How you describe yourself", required=False,
+        label="How you describe yourself",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One item per line, in your own words (for example a gender identity, an "
-                  "ethnicity, being a parent, a first-generation graduate, a disability). "
-                  "Up to 10 items.")
+        "ethnicity, being a parent, a first-generation graduate, a disability). "
+        "Up to 10 items.",
+    )
     prefer_shared = forms.BooleanField(
         label="When I ask for a mentor, prefer people who share at least one of these",
-        required=False)
+        required=False,
+    )
     consent = forms.BooleanField(
         label="I agree that Tandem stores this information and uses it only as described above.",
-        required=False)
+        required=False,
+    )
 
     def attribute_list(self) -> list[str]:
-        return [line for line in self.cleaned_data.get("attributes", "").splitlines()
-                if line.strip()]
+        return [
+            line for line in self.cleaned_data.get("attributes", "").splitlines() if line.strip()
+        ]
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="Token name", max_length=80,
-                           help_text="What will use it, e.g. “laptop script” or “HR sync”.")
+    name = forms.CharField(
+        label="Token name",
+        max_length=80,
+        help_text="What will use it, e.g. “laptop script” or “HR sync”.",
+    )

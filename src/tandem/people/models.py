@@ -71,28 +71,41 @@ class Skill(models.Model):
 
 
 class Profile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     headline = models.CharField(max_length=140, blank=True)
     bio = models.TextField(blank=True, max_length=4000)
-    goals = models.TextField(blank=True, max_length=4000,
-                             help_text="What you want to learn or achieve.")
-    expertise = models.TextField(blank=True, max_length=4000,
-                                 help_text="What you can help others with.")
+    goals = models.TextField(
+        blank=True, max_length=4000, help_text="What you want to learn or achieve."
+    )
+    expertise = models.TextField(
+        blank=True, max_length=4000, help_text="What you can help others with."
+    )
     skills_offered = models.ManyToManyField(Skill, blank=True, related_name="offered_by")
     skills_wanted = models.ManyToManyField(Skill, blank=True, related_name="wanted_by")
     seniority = models.PositiveSmallIntegerField(
-        choices=SENIORITY_LEVELS, null=True, blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(10)])
+        choices=SENIORITY_LEVELS,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
     department = models.CharField(max_length=120, blank=True)
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="reports")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
     city = models.CharField(max_length=120, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
-    languages = models.JSONField(default=list, blank=True,
-                                 help_text="ISO 639-1 codes, most fluent first.")
-    meeting_format = models.CharField(max_length=16, choices=MeetingFormat.choices,
-                                      default=MeetingFormat.ANY)
+    languages = models.JSONField(
+        default=list, blank=True, help_text="ISO 639-1 codes, most fluent first."
+    )
+    meeting_format = models.CharField(
+        max_length=16, choices=MeetingFormat.choices, default=MeetingFormat.ANY
+    )
     cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
     working_style = models.JSONField(default=dict, blank=True)
     # Weekly availability as [start, end) minute-of-week intervals in UTC, derived from the
@@ -118,8 +131,9 @@ class AvailabilityWindow(models.Model):
     class Meta:
         ordering = ["weekday", "start_minute"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_minute__gt=models.F("start_minute")),
-                                   name="window_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_minute__gt=models.F("start_minute")), name="window_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,8 +146,9 @@ class Identity(models.Model):
     """Opt-in, self-described background. Readable by its owner only; used in matching and
     in suppressed aggregates, never shown per person to anyone else (admins included)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="identity")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity"
+    )
     attributes = models.JSONField(default=list, blank=True)
     prefer_shared = models.BooleanField(default=False)
     consented_at = models.DateTimeField()
@@ -145,8 +160,9 @@ class Identity(models.Model):
 class ApiToken(models.Model):
     """A personal API token; only its SHA-256 is stored, the secret is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -14,8 +14,10 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-LOGIN_THROTTLED = ("Too many failed log-in attempts for this email. Wait {minutes} minutes "
-                   "and try again, or reset your password.")
+LOGIN_THROTTLED = (
+    "Too many failed log-in attempts for this email. Wait {minutes} minutes "
+    "and try again, or reset your password."
+)
 
 
 def _key(email: str, ip: str) -> str:

@@ -65,8 +65,9 @@ def profile_queryset() -> QuerySet[Profile]:
     return Profile.objects.select_related("user", "manager").prefetch_related(
         Prefetch("skills_offered", queryset=Skill.objects.order_by("name")),
         Prefetch("skills_wanted", queryset=Skill.objects.order_by("name")),
-        Prefetch("windows", queryset=AvailabilityWindow.objects.order_by("weekday",
-                                                                         "start_minute")),
+        Prefetch(
+            "windows", queryset=AvailabilityWindow.objects.order_by("weekday", "start_minute")
+        ),
     )
 
 
@@ -90,15 +91,19 @@ def people_share_program(*, viewer: User, user_id: int) -> bool:
         return False
     if viewer.pk == user_id:
         return True
-    shared = Q(pk=user_id,
-               enrolments__status__in=MEMBER_STATUSES,
-               enrolments__program__enrolments__person=viewer,
-               enrolments__program__enrolments__status__in=MEMBER_STATUSES)
-    applicant = Q(pk=user_id,
-                  enrolments__status=PENDING_STATUS,
-                  enrolments__program__enrolments__person=viewer,
-                  enrolments__program__enrolments__role=ADMIN_ROLE,
-                  enrolments__program__enrolments__status="active")
+    shared = Q(
+        pk=user_id,
+        enrolments__status__in=MEMBER_STATUSES,
+        enrolments__program__enrolments__person=viewer,
+        enrolments__program__enrolments__status__in=MEMBER_STATUSES,
+    )
+    applicant = Q(
+        pk=user_id,
+        enrolments__status=PENDING_STATUS,
+        enrolments__program__enrolments__person=viewer,
+        enrolments__program__enrolments__role=ADMIN_ROLE,
+        enrolments__program__enrolments__status="active",
+    )
     return User.objects.filter(shared | applicant, is_active=True).exists()
 
 
@@ -127,8 +132,9 @@ def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
     prefix = " ".join((prefix or "").split())
     if not prefix:
         return Skill.objects.order_by("name")
-    starts_first = Case(When(name__istartswith=prefix, then=Value(0)), default=Value(1),
-                        output_field=IntegerField())
+    starts_first = Case(
+        When(name__istartswith=prefix, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return Skill.objects.filter(name__icontains=prefix).order_by(starts_first, "name")
 
 

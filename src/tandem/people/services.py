@@ -51,10 +51,12 @@ from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile
 # --- messages ------------------------------------------------------------------------------
 EMAIL_INVALID = "Enter a valid email address, like name@example.org."
 EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
-VERIFY_TOKEN_INVALID = ("This verification link is not valid. Request a new one from your "
-                        "account page.")
-VERIFY_TOKEN_EXPIRED = ("This verification link has expired. Request a new one from your "
-                        "account page.")
+VERIFY_TOKEN_INVALID = (
+    "This verification link is not valid. Request a new one from your account page."
+)
+VERIFY_TOKEN_EXPIRED = (
+    "This verification link has expired. Request a new one from your account page."
+)
 PROFILE_INVALID = "Some profile fields need changing."
 PROFILE_FORBIDDEN = "You can only change your own profile."
 TIMEZONE_INVALID = "“{value}” is not a time zone; pick one from the list, e.g. Europe/London."
@@ -98,8 +100,9 @@ def profile_ensure(*, user) -> Profile:
 
 
 # --- accounts ------------------------------------------------------------------------------
-def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "",
-                 timezone: str = "") -> User:
+def user_sign_up(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", timezone: str = ""
+) -> User:
     """Create an account (and its profile) and email a verification link on commit.
 
     ``timezone`` is a hint (the browser's zone); an unknown value is ignored, not an error.
@@ -125,8 +128,9 @@ def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: 
         raise ApplicationError("Please correct the errors below.", fields=errors)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password,
-                                            first_name=first_name, last_name=last_name)
+            user = User.objects.create_user(
+                email=email, password=password, first_name=first_name, last_name=last_name
+            )
             Profile.objects.create(user=user, timezone=_timezone_or_utc(timezone))
     except IntegrityError:  # a concurrent sign-up won the unique email
         raise ApplicationError(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN}) from None
@@ -149,8 +153,11 @@ def user_verification_url(*, user: User) -> str:
 
 
 def _send_verification_email(user: User) -> None:
-    context = {"user": user, "verify_url": user_verification_url(user=user),
-               "max_age_days": VERIFY_MAX_AGE // 86400}
+    context = {
+        "user": user,
+        "verify_url": user_verification_url(user=user),
+        "max_age_days": VERIFY_MAX_AGE // 86400,
+    }
     send_mail(
         subject="Confirm your email address for Tandem",
         message=render_to_string("people/email/verify_email.txt", context),
@@ -165,7 +172,8 @@ def user_mark_email_verified(*, user: User) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = dj_timezone.now()
         User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
-            email_verified_at=user.email_verified_at)
+            email_verified_at=user.email_verified_at
+        )
     return user
 
 
@@ -180,14 +188,18 @@ def user_verify_email(*, token: str, max_age: int | None = None) -> User:
     """Mark the address in ``token`` verified. Idempotent; tampered, expired or stale (email
     changed since) tokens raise ``ApplicationError``."""
     try:
-        data = signing.loads(token, salt=VERIFY_SALT,
-                             max_age=VERIFY_MAX_AGE if max_age is None else max_age)
+        data = signing.loads(
+            token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE if max_age is None else max_age
+        )
     except signing.SignatureExpired:
         raise ApplicationError(VERIFY_TOKEN_EXPIRED) from None
     except signing.BadSignature:
         raise ApplicationError(VERIFY_TOKEN_INVALID) from None
-    user = (User.objects.select_for_update()
-            .filter(pk=data.get("u"), email=data.get("e"), is_active=True).first())
+    user = (
+        User.objects.select_for_update()
+        .filter(pk=data.get("u"), email=data.get("e"), is_active=True)
+        .first()
+    )
     if user is None:
         raise ApplicationError(VERIFY_TOKEN_INVALID)
     if user.email_verified_at is None:
@@ -250,8 +262,10 @@ def _timezones() -> frozenset[str]:
 def check_timezone(value: str) -> str:
     value = (value or "").strip()
     if value not in _timezones() and value != "UTC":
-        raise ApplicationError(TIMEZONE_INVALID.format(value=value),
-                               fields={"timezone": TIMEZONE_INVALID.format(value=value)})
+        raise ApplicationError(
+            TIMEZONE_INVALID.format(value=value),
+            fields={"timezone": TIMEZONE_INVALID.format(value=value)},
+        )
     return value
 
 
@@ -340,8 +354,16 @@ def _check_manager(errors: dict, profile: Profile, email) -> User | None:
     return manager
 
 
-TEXT_LIMITS = {"first_name": 150, "last_name": 150, "headline": 140, "bio": 4000,
-               "goals": 4000, "expertise": 4000, "department": 120, "city": 120}
+TEXT_LIMITS = {
+    "first_name": 150,
+    "last_name": 150,
+    "headline": 140,
+    "bio": 4000,
+    "goals": 4000,
+    "expertise": 4000,
+    "department": 120,
+    "city": 120,
+}
 ONE_LINE_FIELDS = {"first_name", "last_name", "headline", "department", "city"}
 
 
@@ -371,8 +393,9 @@ def _check_choices(changes: _ProfileChanges, given: dict) -> None:
         except ApplicationError as error:
             errors["timezone"] = error.fields["timezone"]
     if "languages" in given:
-        codes = [str(code).strip().lower() for code in given["languages"] or []
-                 if str(code).strip()]
+        codes = [
+            str(code).strip().lower() for code in given["languages"] or [] if str(code).strip()
+        ]
         fields["languages"] = list(dict.fromkeys(codes))
         unknown = [code for code in fields["languages"] if code not in LANGUAGES]
         if unknown:
@@ -401,14 +424,16 @@ def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
             _check_length(changes.errors, field, value, limit)
     _check_choices(changes, given)
     if "manager_email" in given:
-        changes.relations["manager"] = _check_manager(changes.errors, profile,
-                                                      given["manager_email"])
+        changes.relations["manager"] = _check_manager(
+            changes.errors, profile, given["manager_email"]
+        )
     for field in ("skills_offered", "skills_wanted"):
         if field in given:
             changes.relations[field] = _check_skills(changes.errors, field, given[field])
     if "availability" in given:
-        changes.relations["availability"] = _check_availability(changes.errors,
-                                                                given["availability"])
+        changes.relations["availability"] = _check_availability(
+            changes.errors, given["availability"]
+        )
     return changes
 
 
@@ -416,11 +441,23 @@ def profile_update(
     *,
     profile: Profile,
     actor: User | None,
-    first_name=UNSET, last_name=UNSET,
-    headline=UNSET, bio=UNSET, goals=UNSET, expertise=UNSET,
-    skills_offered=UNSET, skills_wanted=UNSET,
-    seniority=UNSET, department=UNSET, manager_email=UNSET, city=UNSET, timezone=UNSET,
-    availability=UNSET, languages=UNSET, meeting_format=UNSET, cadence=UNSET,
+    first_name=UNSET,
+    last_name=UNSET,
+    headline=UNSET,
+    bio=UNSET,
+    goals=UNSET,
+    expertise=UNSET,
+    skills_offered=UNSET,
+    skills_wanted=UNSET,
+    seniority=UNSET,
+    department=UNSET,
+    manager_email=UNSET,
+    city=UNSET,
+    timezone=UNSET,
+    availability=UNSET,
+    languages=UNSET,
+    meeting_format=UNSET,
+    cadence=UNSET,
     working_style=UNSET,
     reference_date: date | None = None,
 ) -> Profile:
@@ -435,14 +472,30 @@ def profile_update(
     """
     if actor is not None and actor.pk != profile.user_id and not actor.is_staff:
         raise NotFound(PROFILE_FORBIDDEN)
-    given = {name: value for name, value in {
-        "first_name": first_name, "last_name": last_name, "headline": headline, "bio": bio,
-        "goals": goals, "expertise": expertise, "skills_offered": skills_offered,
-        "skills_wanted": skills_wanted, "seniority": seniority, "department": department,
-        "manager_email": manager_email, "city": city, "timezone": timezone,
-        "availability": availability, "languages": languages, "meeting_format": meeting_format,
-        "cadence": cadence, "working_style": working_style,
-    }.items() if value is not UNSET}
+    given = {
+        name: value
+        for name, value in {
+            "first_name": first_name,
+            "last_name": last_name,
+            "headline": headline,
+            "bio": bio,
+            "goals": goals,
+            "expertise": expertise,
+            "skills_offered": skills_offered,
+            "skills_wanted": skills_wanted,
+            "seniority": seniority,
+            "department": department,
+            "manager_email": manager_email,
+            "city": city,
+            "timezone": timezone,
+            "availability": availability,
+            "languages": languages,
+            "meeting_format": meeting_format,
+            "cadence": cadence,
+            "working_style": working_style,
+        }.items()
+        if value is not UNSET
+    }
     changes = _profile_changes(profile, given)
     if changes.errors:
         raise ApplicationError(PROFILE_INVALID, fields=changes.errors)
@@ -452,8 +505,7 @@ def profile_update(
     return profile
 
 
-def _profile_write(profile: Profile, changes: _ProfileChanges,
-                   reference_date: date | None) -> None:
+def _profile_write(profile: Profile, changes: _ProfileChanges, reference_date: date | None) -> None:
     for field, value in changes.profile_fields.items():
         setattr(profile, field, value)
     relations = changes.relations
@@ -481,31 +533,41 @@ def _profile_write(profile: Profile, changes: _ProfileChanges,
 def _replace_windows(profile: Profile, windows: list[Window]) -> None:
     AvailabilityWindow.objects.filter(profile=profile).delete()
     AvailabilityWindow.objects.bulk_create(
-        AvailabilityWindow(profile=profile, weekday=w.weekday, start_minute=w.start,
-                           end_minute=w.end) for w in windows)
+        AvailabilityWindow(
+            profile=profile, weekday=w.weekday, start_minute=w.start, end_minute=w.end
+        )
+        for w in windows
+    )
 
 
 def _refresh_availability_utc(profile: Profile, reference_date: date | None) -> None:
     windows = profile.windows.values_list("weekday", "start_minute", "end_minute")
     profile.availability_utc = to_utc_intervals(
-        list(windows), profile.timezone, reference_date or timezone_today())
+        list(windows), profile.timezone, reference_date or timezone_today()
+    )
 
 
 def timezone_today() -> date:
     return dj_timezone.now().date()
 
 
-def profile_set_availability(*, profile: Profile, actor: User | None,
-                             windows: Iterable[str] | Iterable[tuple[int, int, int]],
-                             reference_date: date | None = None) -> Profile:
+def profile_set_availability(
+    *,
+    profile: Profile,
+    actor: User | None,
+    windows: Iterable[str] | Iterable[tuple[int, int, int]],
+    reference_date: date | None = None,
+) -> Profile:
     """Replace the weekly windows (merged) and recompute ``availability_utc``."""
-    return profile_update(profile=profile, actor=actor, availability=list(windows),
-                          reference_date=reference_date)
+    return profile_update(
+        profile=profile, actor=actor, availability=list(windows), reference_date=reference_date
+    )
 
 
 @transaction.atomic
-def profile_refresh_availability(*, profile: Profile,
-                                 reference_date: date | None = None) -> Profile:
+def profile_refresh_availability(
+    *, profile: Profile, reference_date: date | None = None
+) -> Profile:
     """Recompute ``availability_utc`` from the stored windows (after admin edits, or weekly so
     the UTC offsets follow DST)."""
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
@@ -514,15 +576,19 @@ def profile_refresh_availability(*, profile: Profile,
     return profile
 
 
-def profiles_refresh_availability_bulk(*, reference_date: date | None = None,
-                                       batch_size: int = 500) -> int:
+def profiles_refresh_availability_bulk(
+    *, reference_date: date | None = None, batch_size: int = 500
+) -> int:
     """Recompute ``availability_utc`` of every profile for the week of ``reference_date`` and
     save those that changed (a DST change moved their offset). Run weekly and around DST
     changes; returns how many profiles changed. Queries: 2 per batch plus the updates."""
     reference_date = reference_date or timezone_today()
     changed: list[Profile] = []
-    queryset = (Profile.objects.only("pk", "timezone", "availability_utc")
-                .prefetch_related("windows").order_by("pk"))
+    queryset = (
+        Profile.objects.only("pk", "timezone", "availability_utc")
+        .prefetch_related("windows")
+        .order_by("pk")
+    )
     for profile in queryset.iterator(chunk_size=batch_size):
         windows = [(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()]
         try:
@@ -538,8 +604,9 @@ def profiles_refresh_availability_bulk(*, reference_date: date | None = None,
 
 
 # --- identity (opt-in, owner only) ---------------------------------------------------------
-def identity_set(*, user: User, attributes: Iterable[str], prefer_shared: bool,
-                 consent: bool) -> Identity:
+def identity_set(
+    *, user: User, attributes: Iterable[str], prefer_shared: bool, consent: bool
+) -> Identity:
     """Save the person's self-described background; requires explicit consent each time."""
     errors: dict[str, str] = {}
     if not consent:
@@ -560,8 +627,13 @@ def identity_set(*, user: User, attributes: Iterable[str], prefer_shared: bool,
         raise ApplicationError("Please correct the errors below.", fields=errors)
     with transaction.atomic():
         identity, _ = Identity.objects.update_or_create(
-            user=user, defaults={"attributes": cleaned, "prefer_shared": bool(prefer_shared),
-                                 "consented_at": dj_timezone.now()})
+            user=user,
+            defaults={
+                "attributes": cleaned,
+                "prefer_shared": bool(prefer_shared),
+                "consented_at": dj_timezone.now(),
+            },
+        )
     return identity
 
 
@@ -587,9 +659,12 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
             message = TOKEN_LIMIT.format(limit=MAX_ACTIVE_TOKENS)
             raise ApplicationError(message, fields={"name": message}, status=409)
         secret = TOKEN_SECRET_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(user=user, name=name,
-                                        prefix=secret[:TOKEN_PREFIX_LENGTH + 4],
-                                        key_hash=hash_token(secret))
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=secret[: TOKEN_PREFIX_LENGTH + 4],
+            key_hash=hash_token(secret),
+        )
     return token, secret
 
 

@@ -39,8 +39,9 @@ SKILL_SUGGESTIONS = 10
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -63,19 +64,24 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_sign_up(
-                email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
-                timezone=form.cleaned_data["timezone"])
+                timezone=form.cleaned_data["timezone"],
+            )
         except ApplicationError as error:
             _apply_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to Tandem! We sent a link to {user.email} to "
-                                      "confirm your address.")
+            messages.success(
+                request,
+                f"Welcome to Tandem! We sent a link to {user.email} to confirm your address.",
+            )
             return redirect(_safe_next(request, reverse_lazy("profile_edit")))
-    return render(request, "registration/signup.html",
-                  {"form": form, "next": _safe_next(request, "")})
+    return render(
+        request, "registration/signup.html", {"form": form, "next": _safe_next(request, "")}
+    )
 
 
 @require_GET
@@ -139,18 +145,25 @@ def account(request):
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, new_secret = services.api_token_create(user=request.user,
-                                                          name=form.cleaned_data["name"])
+            token, new_secret = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
         except ApplicationError as error:
             _apply_errors(form, error)
         else:
             form = ApiTokenForm()
-            messages.success(request, f"Token “{token.name}” created. Copy it now: it will not "
-                                      "be shown again.")
-    return render(request, "people/account.html", {
-        "form": form, "new_secret": new_secret,
-        "tokens": selectors.api_token_list(user=request.user)[:50],
-    })
+            messages.success(
+                request, f"Token “{token.name}” created. Copy it now: it will not be shown again."
+            )
+    return render(
+        request,
+        "people/account.html",
+        {
+            "form": form,
+            "new_secret": new_secret,
+            "tokens": selectors.api_token_list(user=request.user)[:50],
+        },
+    )
 
 
 @login_required
@@ -167,15 +180,22 @@ def api_token_revoke(request, token_id: int):
 # --- profile -------------------------------------------------------------------------------
 def _profile_initial(profile) -> dict:
     initial = {
-        "first_name": profile.user.first_name, "last_name": profile.user.last_name,
-        "headline": profile.headline, "bio": profile.bio, "goals": profile.goals,
+        "first_name": profile.user.first_name,
+        "last_name": profile.user.last_name,
+        "headline": profile.headline,
+        "bio": profile.bio,
+        "goals": profile.goals,
         "expertise": profile.expertise,
         "skills_offered": ", ".join(s.name for s in profile.skills_offered.all()),
         "skills_wanted": ", ".join(s.name for s in profile.skills_wanted.all()),
-        "seniority": profile.seniority, "department": profile.department,
+        "seniority": profile.seniority,
+        "department": profile.department,
         "manager_email": profile.manager.email if profile.manager else "",
-        "city": profile.city, "timezone": profile.timezone, "languages": profile.languages,
-        "meeting_format": profile.meeting_format, "cadence": profile.cadence,
+        "city": profile.city,
+        "timezone": profile.timezone,
+        "languages": profile.languages,
+        "meeting_format": profile.meeting_format,
+        "cadence": profile.cadence,
     }
     for key, value in (profile.working_style or {}).items():
         initial[f"ws_{key}"] = value
@@ -184,7 +204,8 @@ def _profile_initial(profile) -> dict:
 
 def _windows(profile) -> list[str]:
     return format_windows_joined(
-        (w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all())
+        (w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
+    )
 
 
 def _window_rows(profile) -> list[dict]:
@@ -212,15 +233,27 @@ def profile_edit(request):
             data = form.cleaned_data
             try:
                 services.profile_update(
-                    profile=profile, actor=request.user,
-                    first_name=data["first_name"], last_name=data["last_name"],
-                    headline=data["headline"], bio=data["bio"], goals=data["goals"],
-                    expertise=data["expertise"], skills_offered=data["skills_offered"],
-                    skills_wanted=data["skills_wanted"], seniority=data["seniority"],
-                    department=data["department"], manager_email=data["manager_email"],
-                    city=data["city"], timezone=data["timezone"], availability=windows,
-                    languages=data["languages"], meeting_format=data["meeting_format"],
-                    cadence=data["cadence"], working_style=form.working_style())
+                    profile=profile,
+                    actor=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    headline=data["headline"],
+                    bio=data["bio"],
+                    goals=data["goals"],
+                    expertise=data["expertise"],
+                    skills_offered=data["skills_offered"],
+                    skills_wanted=data["skills_wanted"],
+                    seniority=data["seniority"],
+                    department=data["department"],
+                    manager_email=data["manager_email"],
+                    city=data["city"],
+                    timezone=data["timezone"],
+                    availability=windows,
+                    languages=data["languages"],
+                    meeting_format=data["meeting_format"],
+                    cadence=data["cadence"],
+                    working_style=form.working_style(),
+                )
             except ApplicationError as error:
                 availability_error = error.fields.get("availability")
                 _apply_errors(form, error)
@@ -232,24 +265,40 @@ def profile_edit(request):
         form = ProfileForm(initial=_profile_initial(profile))
         rows, availability_error, status = _window_rows(profile), None, 200
     rows = rows + [{"day": "", "start": "", "end": ""}]
-    return render(request, "people/profile_edit.html", {
-        "form": form, "profile": profile, "rows": rows, "weekday_choices": WEEKDAY_CHOICES,
-        "availability_error": availability_error,
-        "completeness": selectors.profile_completeness(profile=profile),
-        "timezones": _timezone_names(),
-        "skill_fields": [form["skills_offered"], form["skills_wanted"]],
-        "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
-        "error_summary": _error_summary(form, availability_error),
-    }, status=status)
+    return render(
+        request,
+        "people/profile_edit.html",
+        {
+            "form": form,
+            "profile": profile,
+            "rows": rows,
+            "weekday_choices": WEEKDAY_CHOICES,
+            "availability_error": availability_error,
+            "completeness": selectors.profile_completeness(profile=profile),
+            "timezones": _timezone_names(),
+            "skill_fields": [form["skills_offered"], form["skills_wanted"]],
+            "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
+            "error_summary": _error_summary(form, availability_error),
+        },
+        status=status,
+    )
 
 
 def _error_summary(form, availability_error) -> list[dict]:
     """Every error with a link to its field, shown at the top of a long form."""
-    items = [{"label": form[name].label, "message": errors[0], "anchor": form[name].auto_id}
-             for name, errors in form.errors.items() if name in form.fields and errors]
+    items = [
+        {"label": form[name].label, "message": errors[0], "anchor": form[name].auto_id}
+        for name, errors in form.errors.items()
+        if name in form.fields and errors
+    ]
     if availability_error:
-        items.append({"label": "Weekly availability", "message": availability_error,
-                      "anchor": "availability-label"})
+        items.append(
+            {
+                "label": "Weekly availability",
+                "message": availability_error,
+                "anchor": "availability-label",
+            }
+        )
     return items
 
 
@@ -257,8 +306,11 @@ def _error_summary(form, availability_error) -> list[dict]:
 @require_GET
 def availability_row(request):
     """htmx: one more empty availability row."""
-    return render(request, "people/_availability_row.html", {
-        "row": {"day": "", "start": "", "end": ""}, "weekday_choices": WEEKDAY_CHOICES})
+    return render(
+        request,
+        "people/_availability_row.html",
+        {"row": {"day": "", "start": "", "end": ""}, "weekday_choices": WEEKDAY_CHOICES},
+    )
 
 
 @login_required
@@ -276,11 +328,15 @@ def skill_suggest(request):
     already = {services.skill_slug(name) for name in head.split(",") if name.strip()}
     options = []
     if prefix:
-        for skill in selectors.skill_search(prefix=prefix)[:SKILL_SUGGESTIONS + len(already)]:
+        for skill in selectors.skill_search(prefix=prefix)[: SKILL_SUGGESTIONS + len(already)]:
             if skill.slug in already:
                 continue
-            options.append({"value": (head.strip() + ", " if head.strip() else "") + skill.name,
-                            "label": skill.name})
+            options.append(
+                {
+                    "value": (head.strip() + ", " if head.strip() else "") + skill.name,
+                    "label": skill.name,
+                }
+            )
             if len(options) == SKILL_SUGGESTIONS:
                 break
     return render(request, "people/_skill_options.html", {"options": options})
@@ -292,21 +348,28 @@ def profile_detail(request, user_id: int):
         profile = selectors.profile_get_visible_to(viewer=request.user, user_id=user_id)
     except NotFound:
         raise Http404 from None
-    return render(request, "people/profile_detail.html", {
-        "profile": profile, "is_owner": profile.user_id == request.user.pk,
-        "windows": _windows(profile),
-        "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
-        "working_style": _working_style_rows(profile),
-        "completeness": selectors.profile_completeness(profile=profile),
-    })
+    return render(
+        request,
+        "people/profile_detail.html",
+        {
+            "profile": profile,
+            "is_owner": profile.user_id == request.user.pk,
+            "windows": _windows(profile),
+            "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
+            "working_style": _working_style_rows(profile),
+            "completeness": selectors.profile_completeness(profile=profile),
+        },
+    )
 
 
 def _working_style_rows(profile) -> list[dict]:
     from tandem.people.choices import WORKING_STYLE_QUESTIONS
 
-    return [{"left": left, "right": right, "value": profile.working_style.get(key)}
-            for key, (left, right) in WORKING_STYLE_QUESTIONS.items()
-            if profile.working_style.get(key)]
+    return [
+        {"left": left, "right": right, "value": profile.working_style.get(key)}
+        for key, (left, right) in WORKING_STYLE_QUESTIONS.items()
+        if profile.working_style.get(key)
+    ]
 
 
 # --- identity (owner only) -----------------------------------------------------------------
@@ -317,9 +380,12 @@ def identity_edit(request):
         form = IdentityForm(request.POST)
         if form.is_valid():
             try:
-                services.identity_set(user=request.user, attributes=form.attribute_list(),
-                                      prefer_shared=form.cleaned_data["prefer_shared"],
-                                      consent=form.cleaned_data["consent"])
+                services.identity_set(
+                    user=request.user,
+                    attributes=form.attribute_list(),
+                    prefer_shared=form.cleaned_data["prefer_shared"],
+                    consent=form.cleaned_data["consent"],
+                )
             except ApplicationError as error:
                 _apply_errors(form, error)
             else:
@@ -329,11 +395,14 @@ def identity_edit(request):
     else:
         initial = {}
         if identity:
-            initial = {"attributes": "\n".join(identity.attributes),
-                       "prefer_shared": identity.prefer_shared}
+            initial = {
+                "attributes": "\n".join(identity.attributes),
+                "prefer_shared": identity.prefer_shared,
+            }
         form, status = IdentityForm(initial=initial), 200
-    return render(request, "people/identity.html", {"form": form, "identity": identity},
-                  status=status)
+    return render(
+        request, "people/identity.html", {"form": form, "identity": identity}, status=status
+    )
 
 
 @login_required

@@ -46,5 +46,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ("filename", "program__name", "uploaded_by__email")
     list_select_related = ("program", "uploaded_by")
     exclude = ("content",)
-    readonly_fields = ("program", "uploaded_by", "filename", "status", "report", "created_at",
-                      "applied_at")
+    readonly_fields = (
+        "program",
+        "uploaded_by",
+        "filename",
+        "status",
+        "report",
+        "created_at",
+        "applied_at",
+    )

@@ -6,7 +6,6 @@ ones; admin operations answer 404 to participants too. Errors are
 ``{"detail": ..., "fields": {field: message}}``.
 """
 
-
 from datetime import date, datetime
 
 from django.http import HttpRequest, StreamingHttpResponse
@@ -42,8 +41,9 @@ class ProgramOut(Schema):
     default_duration_weeks: int
     default_cadence: str
     default_capacity: int
-    weights: dict[str, float] = Field(description=f"0..10 per criterion: "
-                                      f"{', '.join(DEFAULT_WEIGHTS)}.")
+    weights: dict[str, float] = Field(
+        description=f"0..10 per criterion: {', '.join(DEFAULT_WEIGHTS)}."
+    )
     avoid_manager: bool
     avoid_same_department: bool
     max_open_requests: int
@@ -130,8 +130,9 @@ class InvitationOut(Schema):
 
 
 class JoinIn(Schema):
-    answers: dict[str, str] = Field(default_factory=dict,
-                                    description="Answers by question key `q<question id>`.")
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="Answers by question key `q<question id>`."
+    )
 
 
 class ImportRowError(Schema):
@@ -161,9 +162,14 @@ class ImportOut(Schema):
     @staticmethod
     def from_batch(batch) -> "ImportOut":
         report = batch.report
-        return ImportOut(batch_id=batch.pk, status=batch.status, ok=report["ok"],
-                         errors=report["errors"], warnings=report["warnings"],
-                         summary=report["summary"])
+        return ImportOut(
+            batch_id=batch.pk,
+            status=batch.status,
+            ok=report["ok"],
+            errors=report["errors"],
+            warnings=report["warnings"],
+            summary=report["summary"],
+        )
 
 
 def _fields(payload: Schema) -> dict:
@@ -192,8 +198,7 @@ def program_detail(request: HttpRequest, slug: str):
 @router.patch("/{slug}", response={200: ProgramOut, 400: ErrorOut, 404: ErrorOut})
 def program_update(request: HttpRequest, slug: str, payload: ProgramPatch):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    return services.program_update(user=request.user, program_id=program.pk,
-                                   **_fields(payload))
+    return services.program_update(user=request.user, program_id=program.pk, **_fields(payload))
 
 
 @router.get("/{slug}/participants", response=list[EnrolmentOut])
@@ -201,8 +206,9 @@ def program_update(request: HttpRequest, slug: str, payload: ProgramPatch):
 def participant_list(request: HttpRequest, slug: str, filters: Query[ParticipantFilter]):
     """Program admins: every enrolment, filtered by role, status and a search term."""
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    return selectors.participant_list(program=program, role=filters.role or "",
-                                      status=filters.status or "", search=filters.q)
+    return selectors.participant_list(
+        program=program, role=filters.role or "", status=filters.status or "", search=filters.q
+    )
 
 
 def _admin_enrolment(request, slug: str, enrolment_id: int):
@@ -212,22 +218,29 @@ def _admin_enrolment(request, slug: str, enrolment_id: int):
     return program
 
 
-@router.post("/{slug}/participants/{enrolment_id}/status",
-             response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/{slug}/participants/{enrolment_id}/status",
+    response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def enrolment_set_status(request: HttpRequest, slug: str, enrolment_id: int, payload: StatusIn):
     _admin_enrolment(request, slug, enrolment_id)
-    return services.enrolment_set_status(user=request.user, enrolment_id=enrolment_id,
-                                         action=payload.action)
+    return services.enrolment_set_status(
+        user=request.user, enrolment_id=enrolment_id, action=payload.action
+    )
 
 
-@router.post("/{slug}/participants/{enrolment_id}/capacity",
-             response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut})
-def enrolment_update_capacity(request: HttpRequest, slug: str, enrolment_id: int,
-                              payload: CapacityIn):
+@router.post(
+    "/{slug}/participants/{enrolment_id}/capacity",
+    response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut},
+)
+def enrolment_update_capacity(
+    request: HttpRequest, slug: str, enrolment_id: int, payload: CapacityIn
+):
     """Program admins, or the mentor themself."""
     selectors.access_program_for_member(user=request.user, slug=slug)
-    enrolment = services.enrolment_update_capacity(user=request.user, enrolment_id=enrolment_id,
-                                                   capacity=payload.capacity)
+    enrolment = services.enrolment_update_capacity(
+        user=request.user, enrolment_id=enrolment_id, capacity=payload.capacity
+    )
     if enrolment.program.slug != slug:
         raise NotFound(services.ENROLMENT_NOT_FOUND)
     return enrolment
@@ -243,12 +256,14 @@ def invitation_list(request: HttpRequest, slug: str):
 @router.post("/{slug}/invitations", response={201: InvitationOut, 400: ErrorOut, 404: ErrorOut})
 def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    return 201, services.invitation_create(user=request.user, program_id=program.pk,
-                                           **payload.dict())
+    return 201, services.invitation_create(
+        user=request.user, program_id=program.pk, **payload.dict()
+    )
 
 
-@router.post("/{slug}/invitations/{invitation_id}/revoke",
-             response={200: InvitationOut, 404: ErrorOut})
+@router.post(
+    "/{slug}/invitations/{invitation_id}/revoke", response={200: InvitationOut, 404: ErrorOut}
+)
 def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     if not selectors.invitation_list(program=program).filter(pk=invitation_id).exists():
@@ -256,12 +271,14 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
     return services.invitation_revoke(user=request.user, invitation_id=invitation_id)
 
 
-@router.post("/join/{token}", response={201: EnrolmentOut, 400: ErrorOut, 404: ErrorOut,
-                                        409: ErrorOut})
+@router.post(
+    "/join/{token}", response={201: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def program_join(request: HttpRequest, token: str, payload: JoinIn):
     """Join with an invitation token: pending, or active when the link auto-approves."""
-    return 201, services.enrolment_join_by_invitation(user=request.user, token=token,
-                                                      answers=payload.answers)
+    return 201, services.enrolment_join_by_invitation(
+        user=request.user, token=token, answers=payload.answers
+    )
 
 
 @router.post("/{slug}/import", response={201: ImportOut, 400: ErrorOut, 404: ErrorOut})
@@ -272,13 +289,18 @@ def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
     """
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     content = file.read(MAX_UPLOAD_BYTES + 1)
-    batch = services.import_preview(user=request.user, program_id=program.pk,
-                                    filename=file.name or "upload.csv", content=content)
+    batch = services.import_preview(
+        user=request.user,
+        program_id=program.pk,
+        filename=file.name or "upload.csv",
+        content=content,
+    )
     return 201, ImportOut.from_batch(batch)
 
 
-@router.post("/{slug}/import/{batch_id}/confirm",
-             response={200: ImportOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/{slug}/import/{batch_id}/confirm", response={200: ImportOut, 404: ErrorOut, 409: ErrorOut}
+)
 def import_confirm(request: HttpRequest, slug: str, batch_id: int):
     """Write a checked upload in one transaction (all or nothing)."""
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
@@ -290,7 +312,8 @@ def import_confirm(request: HttpRequest, slug: str, batch_id: int):
 def export(request: HttpRequest, slug: str):
     """Participants as CSV in the import's columns (identity is never exported)."""
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    response = StreamingHttpResponse(export_csv_lines(program=program),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{program.slug}.csv"'
     return response

@@ -34,14 +34,49 @@ MENTOR_SHARE = 0.38
 CHUNK = 8192
 IDENTITY_SHARE = 0.2
 
-MENTEE_COLUMNS = ("id", "email", "name", "goals", "skills_wanted", "seniority", "languages",
-                  "timezone", "availability", "format", "city", "cadence", "department",
-                  "working_style", "manager", "identity", "prefer_shared_identity", "exclude",
-                  "prefer")
-MENTOR_COLUMNS = ("id", "email", "name", "expertise", "skills_offered", "seniority",
-                  "languages", "timezone", "availability", "format", "city", "cadence",
-                  "department", "working_style", "manager", "identity",
-                  "prefer_shared_identity", "exclude", "prefer", "capacity")
+MENTEE_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "goals",
+    "skills_wanted",
+    "seniority",
+    "languages",
+    "timezone",
+    "availability",
+    "format",
+    "city",
+    "cadence",
+    "department",
+    "working_style",
+    "manager",
+    "identity",
+    "prefer_shared_identity",
+    "exclude",
+    "prefer",
+)
+MENTOR_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "expertise",
+    "skills_offered",
+    "seniority",
+    "languages",
+    "timezone",
+    "availability",
+    "format",
+    "city",
+    "cadence",
+    "department",
+    "working_style",
+    "manager",
+    "identity",
+    "prefer_shared_identity",
+    "exclude",
+    "prefer",
+    "capacity",
+)
 _STYLE_KEYS = ("structure", "directness", "pace", "focus")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _AREAS = tuple(vocab.SKILLS)
@@ -71,6 +106,7 @@ def _width(people: int) -> int:
 
 # --- generation -------------------------------------------------------------------------------
 
+
 def iter_demo_people(people: int, seed: int) -> Iterator[dict]:
     """Yield ``people`` participants (mentors first) as plain dicts; memory stays O(chunk)."""
     if people < 0:
@@ -78,8 +114,10 @@ def iter_demo_people(people: int, seed: int) -> Iterator[dict]:
     rng = np.random.default_rng(seed)
     mentors, mentees = role_counts(people)
     width = _width(people)
-    for role, count, others, other_role in (("mentor", mentors, mentees, "mentee"),
-                                             ("mentee", mentees, mentors, "mentor")):
+    for role, count, others, other_role in (
+        ("mentor", mentors, mentees, "mentee"),
+        ("mentee", mentees, mentors, "mentor"),
+    ):
         for start in range(0, count, CHUNK):
             size = min(CHUNK, count - start)
             yield from _chunk(rng, role, start, size, width, others, other_role, mentors)
@@ -90,8 +128,16 @@ def generate_demo(people: int, seed: int) -> list[dict]:
     return list(iter_demo_people(people, seed))
 
 
-def _chunk(rng: np.random.Generator, role: str, start: int, size: int, width: int,
-           others: int, other_role: str, mentors: int) -> Iterator[dict]:
+def _chunk(
+    rng: np.random.Generator,
+    role: str,
+    start: int,
+    size: int,
+    width: int,
+    others: int,
+    other_role: str,
+    mentors: int,
+) -> Iterator[dict]:
     mentor = role == "mentor"
     region = rng.choice(len(vocab.REGIONS), size=size, p=vocab.REGION_WEIGHTS)
     picks = rng.integers(0, 1 << 30, size=(size, 24))
@@ -113,7 +159,7 @@ def _chunk(rng: np.random.Generator, role: str, start: int, size: int, width: in
             "email": f"{person_id(role, number, width)}@{DEMO_DOMAIN}",
             "role": role,
             "name": f"{vocab.FIRST_NAMES[p[2] % len(vocab.FIRST_NAMES)]} "
-                    f"{vocab.LAST_NAMES[p[3] % len(vocab.LAST_NAMES)]}",
+            f"{vocab.LAST_NAMES[p[3] % len(vocab.LAST_NAMES)]}",
             "skills": skills,
             "seniority": int(seniority[i]),
             "languages": _languages(languages, u),
@@ -124,10 +170,14 @@ def _chunk(rng: np.random.Generator, role: str, start: int, size: int, width: in
             "cadence": vocab.CADENCES[cadence[i]],
             "department": department,
             "capacity": int(capacity[i]) if mentor else None,
-            "identity": [], "prefer_shared_identity": False, "exclude": [], "prefer": [],
+            "identity": [],
+            "prefer_shared_identity": False,
+            "exclude": [],
+            "prefer": [],
             "manager": "",
-            "working_style": {} if u[12] < 0.2 else {
-                key: int(1 + (p[22] >> (8 + 3 * k)) % 5) for k, key in enumerate(_STYLE_KEYS)},
+            "working_style": {}
+            if u[12] < 0.2
+            else {key: int(1 + (p[22] >> (8 + 3 * k)) % 5) for k, key in enumerate(_STYLE_KEYS)},
         }
         person["text"] = (_expertise if mentor else _goals)(person, p, u)
         if u[6] < IDENTITY_SHARE:
@@ -178,8 +228,11 @@ def _availability(pattern: str, p: np.ndarray) -> list[str]:
     if pattern == "mornings":
         return [_window(d, 7 * 60 + half, 90) for d in days]
     if pattern == "split":
-        return [_window(days[0], 8 * 60 + half, 60), _window(days[-1], 12 * 60, 60),
-                _window(days[-1], 17 * 60 + 30, 90)]
+        return [
+            _window(days[0], 8 * 60 + half, 60),
+            _window(days[-1], 12 * 60, 60),
+            _window(days[-1], 17 * 60 + 30, 90),
+        ]
     return [_window(5, 10 * 60 + half, 120), _window(6, 16 * 60, 120)]
 
 
@@ -192,10 +245,10 @@ def _goals(person: dict, p: np.ndarray, u: np.ndarray) -> str:
     parts = [_pick(vocab.GOAL_OPENERS, p[12]).format(skill=skills[0])]
     if len(skills) > 1 and u[2] < 0.7:
         parts.append(_pick(vocab.GOAL_FOLLOWUPS, p[13]).format(skill2=skills[1]))
-    parts.append(_pick(vocab.GOAL_OUTCOMES, p[14]).format(
-        outcome=_pick(vocab.OUTCOMES, p[15])))
-    context = _pick(vocab.CONTEXTS, p[23]).format(department=person["department"],
-                                                  city=person["city"])
+    parts.append(_pick(vocab.GOAL_OUTCOMES, p[14]).format(outcome=_pick(vocab.OUTCOMES, p[15])))
+    context = _pick(vocab.CONTEXTS, p[23]).format(
+        department=person["department"], city=person["city"]
+    )
     if context:
         parts.insert(0 if u[3] < 0.4 else len(parts), context)
     return " ".join(parts)
@@ -218,22 +271,32 @@ def _expertise(person: dict, p: np.ndarray, u: np.ndarray) -> str:
 
 # --- CSV for the matching core ----------------------------------------------------------------
 
+
 def matching_row(person: dict) -> list[str]:
     """A person in the matching core's CSV columns (``MENTEE_COLUMNS`` / ``MENTOR_COLUMNS``)."""
     mentor = person["role"] == "mentor"
     values = {
-        "id": person["id"], "email": person["email"], "name": person["name"],
-        "goals": "" if mentor else person["text"], "expertise": person["text"] if mentor else "",
+        "id": person["id"],
+        "email": person["email"],
+        "name": person["name"],
+        "goals": "" if mentor else person["text"],
+        "expertise": person["text"] if mentor else "",
         "working_style": ";".join(f"{k}={v}" for k, v in person["working_style"].items()),
         "manager": person["manager"],
         "skills_wanted": "" if mentor else ";".join(person["skills"]),
         "skills_offered": ";".join(person["skills"]) if mentor else "",
-        "seniority": str(person["seniority"]), "languages": ";".join(person["languages"]),
-        "timezone": person["timezone"], "availability": ";".join(person["availability"]),
-        "format": person["format"], "city": person["city"], "cadence": person["cadence"],
-        "department": person["department"], "identity": ";".join(person["identity"]),
+        "seniority": str(person["seniority"]),
+        "languages": ";".join(person["languages"]),
+        "timezone": person["timezone"],
+        "availability": ";".join(person["availability"]),
+        "format": person["format"],
+        "city": person["city"],
+        "cadence": person["cadence"],
+        "department": person["department"],
+        "identity": ";".join(person["identity"]),
         "prefer_shared_identity": "yes" if person["prefer_shared_identity"] else "",
-        "exclude": ";".join(person["exclude"]), "prefer": ";".join(person["prefer"]),
+        "exclude": ";".join(person["exclude"]),
+        "prefer": ";".join(person["prefer"]),
         "capacity": "" if person["capacity"] is None else str(person["capacity"]),
     }
     return [values[column] for column in (MENTOR_COLUMNS if mentor else MENTEE_COLUMNS)]
@@ -244,8 +307,10 @@ def write_demo_csv(out_dir: str | Path, people: int, seed: int) -> list[Path]:
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     mentees_path, mentors_path = directory / "mentees.csv", directory / "mentors.csv"
-    with open(mentees_path, "w", newline="", encoding="utf-8") as mentees_file, \
-            open(mentors_path, "w", newline="", encoding="utf-8") as mentors_file:
+    with (
+        open(mentees_path, "w", newline="", encoding="utf-8") as mentees_file,
+        open(mentors_path, "w", newline="", encoding="utf-8") as mentors_file,
+    ):
         mentees, mentors = csv.writer(mentees_file), csv.writer(mentors_file)
         mentees.writerow(MENTEE_COLUMNS)
         mentors.writerow(MENTOR_COLUMNS)
@@ -256,19 +321,28 @@ def write_demo_csv(out_dir: str | Path, people: int, seed: int) -> list[Path]:
 
 # --- the database demo ------------------------------------------------------------------------
 
+
 def import_cells(person: dict) -> dict[str, str]:
     """A person as the cells of a participant-import row."""
     mentor = person["role"] == "mentor"
     return {
-        "id": person["id"], "email": person["email"], "name": person["name"],
+        "id": person["id"],
+        "email": person["email"],
+        "name": person["name"],
         "role": person["role"],
-        "goals": "" if mentor else person["text"], "expertise": person["text"] if mentor else "",
+        "goals": "" if mentor else person["text"],
+        "expertise": person["text"] if mentor else "",
         "skills_offered": "; ".join(person["skills"]) if mentor else "",
         "skills_wanted": "" if mentor else "; ".join(person["skills"]),
-        "seniority": str(person["seniority"]), "languages": ";".join(person["languages"]),
-        "timezone": person["timezone"], "availability": "; ".join(person["availability"]),
-        "format": person["format"], "city": person["city"], "cadence": person["cadence"],
-        "department": person["department"], "identity": ";".join(person["identity"]),
+        "seniority": str(person["seniority"]),
+        "languages": ";".join(person["languages"]),
+        "timezone": person["timezone"],
+        "availability": "; ".join(person["availability"]),
+        "format": person["format"],
+        "city": person["city"],
+        "cadence": person["cadence"],
+        "department": person["department"],
+        "identity": ";".join(person["identity"]),
         "prefer_shared_identity": "yes" if person["prefer_shared_identity"] else "",
         "capacity": "" if person["capacity"] is None else str(person["capacity"]),
         "exclude": ";".join(person["exclude"]),
@@ -293,25 +367,34 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
     with transaction.atomic():
         admin = _ensure_admin(password_hash)
         program = _ensure_program(admin)
-        rows = [(number, import_cells(person)) for number, person
-                in enumerate(iter_demo_people(people, seed), start=2)]
+        rows = [
+            (number, import_cells(person))
+            for number, person in enumerate(iter_demo_people(people, seed), start=2)
+        ]
         parsed, errors = check_rows(Table(header=list(COLUMNS), rows=rows))
         plan = import_plan(program=program, rows=parsed, create_only=True)
         errors += plan.errors
         if errors:
             raise RuntimeError(f"demo data failed its own checks: {errors[:3]}")
-        import_apply(program=program, plan=plan, password_hash=password_hash, welcome=False,
-                     email_verified=True)
+        import_apply(
+            program=program,
+            plan=plan,
+            password_hash=password_hash,
+            welcome=False,
+            email_verified=True,
+        )
         _ensure_invitations(program, admin)
     width = _width(people)
     logins = [DemoLogin("site/program admin", DEMO_ADMIN_EMAIL, DEMO_PASSWORD)]
     mentors, mentees = role_counts(people)
     if mentors:
-        logins.append(DemoLogin("mentor", f"{person_id('mentor', 1, width)}@{DEMO_DOMAIN}",
-                                DEMO_PASSWORD))
+        logins.append(
+            DemoLogin("mentor", f"{person_id('mentor', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
+        )
     if mentees:
-        logins.append(DemoLogin("mentee", f"{person_id('mentee', 1, width)}@{DEMO_DOMAIN}",
-                                DEMO_PASSWORD))
+        logins.append(
+            DemoLogin("mentee", f"{person_id('mentee', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
+        )
     return logins
 
 
@@ -322,10 +405,16 @@ def _ensure_admin(password_hash: str):
 
     admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
     if admin is None:
-        admin = User.objects.create(email=DEMO_ADMIN_EMAIL, username=DEMO_ADMIN_EMAIL,
-                                    first_name="Ada", last_name="Admin", is_staff=True,
-                                    is_superuser=True, password=password_hash,
-                                    email_verified_at=timezone.now())
+        admin = User.objects.create(
+            email=DEMO_ADMIN_EMAIL,
+            username=DEMO_ADMIN_EMAIL,
+            first_name="Ada",
+            last_name="Admin",
+            is_staff=True,
+            is_superuser=True,
+            password=password_hash,
+            email_verified_at=timezone.now(),
+        )
         Profile.objects.create(user=admin, timezone="Europe/London", languages=["en"])
     return admin
 
@@ -338,11 +427,15 @@ def _ensure_program(admin):
     if program is not None:
         return program
     program = program_create(
-        user=admin, name=DEMO_PROGRAM_NAME,
+        user=admin,
+        name=DEMO_PROGRAM_NAME,
         description="A sample program with generated people across ten time zones. "
-                    "Everyone in it is fictional.",
-        questions={"mentee": [("What would make this mentorship a success for you?", True)],
-                   "mentor": [("How many hours a month can you give?", False)]})
+        "Everyone in it is fictional.",
+        questions={
+            "mentee": [("What would make this mentorship a success for you?", True)],
+            "mentor": [("How many hours a month can you give?", False)],
+        },
+    )
     if program.slug != DEMO_PROGRAM_SLUG:
         program.slug = DEMO_PROGRAM_SLUG
         program.save(update_fields=["slug"])
@@ -354,8 +447,17 @@ def _ensure_invitations(program, admin) -> None:
 
     from tandem.programs.models import Invitation
 
-    have = set(Invitation.objects.filter(program=program, revoked_at__isnull=True)
-               .values_list("role", flat=True))
-    Invitation.objects.bulk_create([
-        Invitation(program=program, role=role, token=secrets.token_urlsafe(32),
-                   created_by=admin) for role in ("mentee", "mentor") if role not in have])
+    have = set(
+        Invitation.objects.filter(program=program, revoked_at__isnull=True).values_list(
+            "role", flat=True
+        )
+    )
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                program=program, role=role, token=secrets.token_urlsafe(32), created_by=admin
+            )
+            for role in ("mentee", "mentor")
+            if role not in have
+        ]
+    )

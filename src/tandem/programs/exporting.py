@@ -18,10 +18,28 @@ from tandem.people.models import Skill, User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 EXPORT_COLUMNS = (
-    "id", "email", "name", "role", "goals", "expertise", "skills_offered", "skills_wanted",
-    "seniority", "languages", "timezone", "availability", "format", "city", "cadence",
-    "department", "working_style", "capacity", "identity", "prefer_shared_identity",
-    "exclude", "manager",
+    "id",
+    "email",
+    "name",
+    "role",
+    "goals",
+    "expertise",
+    "skills_offered",
+    "skills_wanted",
+    "seniority",
+    "languages",
+    "timezone",
+    "availability",
+    "format",
+    "city",
+    "cadence",
+    "department",
+    "working_style",
+    "capacity",
+    "identity",
+    "prefer_shared_identity",
+    "exclude",
+    "manager",
 )
 CHUNK = 1000
 
@@ -47,27 +65,40 @@ def _row(enrolment: Enrolment) -> list[str]:
     person = enrolment.person
     profile = getattr(person, "profile", None)
     name = " ".join(f"{person.first_name} {person.last_name}".split())
-    values = {"id": enrolment.external_id, "email": person.email, "name": name,
-              "role": enrolment.role,
-              "capacity": "" if enrolment.capacity is None or enrolment.role != Role.MENTOR
-              else str(enrolment.capacity),
-              "exclude": ";".join(user.email for user in enrolment.exclude.all())}
+    values = {
+        "id": enrolment.external_id,
+        "email": person.email,
+        "name": name,
+        "role": enrolment.role,
+        "capacity": ""
+        if enrolment.capacity is None or enrolment.role != Role.MENTOR
+        else str(enrolment.capacity),
+        "exclude": ";".join(user.email for user in enrolment.exclude.all()),
+    }
     if profile is not None:
-        values.update({
-            "goals": profile.goals, "expertise": profile.expertise,
-            "skills_offered": "; ".join(s.name for s in profile.skills_offered.all()),
-            "skills_wanted": "; ".join(s.name for s in profile.skills_wanted.all()),
-            "seniority": "" if profile.seniority is None else str(profile.seniority),
-            "languages": ";".join(profile.languages or []),
-            "timezone": profile.timezone,
-            "availability": "; ".join(format_window(w.weekday, w.start_minute, w.end_minute)
-                                      for w in profile.windows.all()),
-            "format": profile.meeting_format, "city": profile.city, "cadence": profile.cadence,
-            "department": profile.department,
-            "working_style": ";".join(f"{key}={value}" for key, value
-                                      in sorted((profile.working_style or {}).items())),
-            "manager": profile.manager.email if profile.manager_id else "",
-        })
+        values.update(
+            {
+                "goals": profile.goals,
+                "expertise": profile.expertise,
+                "skills_offered": "; ".join(s.name for s in profile.skills_offered.all()),
+                "skills_wanted": "; ".join(s.name for s in profile.skills_wanted.all()),
+                "seniority": "" if profile.seniority is None else str(profile.seniority),
+                "languages": ";".join(profile.languages or []),
+                "timezone": profile.timezone,
+                "availability": "; ".join(
+                    format_window(w.weekday, w.start_minute, w.end_minute)
+                    for w in profile.windows.all()
+                ),
+                "format": profile.meeting_format,
+                "city": profile.city,
+                "cadence": profile.cadence,
+                "department": profile.department,
+                "working_style": ";".join(
+                    f"{key}={value}" for key, value in sorted((profile.working_style or {}).items())
+                ),
+                "manager": profile.manager.email if profile.manager_id else "",
+            }
+        )
     return [values.get(column, "") for column in EXPORT_COLUMNS]
 
 

@@ -26,8 +26,10 @@ WEIGHT_LABELS = {
     "identity": "Shared background (opt-in only)",
 }
 QUESTION_ROLES = (Role.MENTEE, Role.MENTOR)
-QUESTIONS_HELP = ("One question per line. End a line with * to make the answer required, "
-                  "e.g. “What do you hope to learn? *”.")
+QUESTIONS_HELP = (
+    "One question per line. End a line with * to make the answer required, "
+    "e.g. “What do you hope to learn? *”."
+)
 
 
 class ProgramForm(forms.Form):
@@ -36,37 +38,64 @@ class ProgramForm(forms.Form):
     program_type = forms.ChoiceField(label="Type", choices=ProgramType.choices)
     matching_mode = forms.ChoiceField(label="Matching", choices=MatchingMode.choices)
     starts_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              help_text="On or after the start date.")
-    default_duration_weeks = forms.IntegerField(label="Default mentorship length (weeks)",
-                                                min_value=1, max_value=260)
+    ends_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="On or after the start date.",
+    )
+    default_duration_weeks = forms.IntegerField(
+        label="Default mentorship length (weeks)", min_value=1, max_value=260
+    )
     default_cadence = forms.ChoiceField(label="Default meeting cadence", choices=Cadence.choices)
-    default_capacity = forms.IntegerField(label="Default mentor capacity", min_value=1,
-                                          max_value=CAPACITY_MAX,
-                                          help_text="Mentees one mentor takes at once.")
-    avoid_manager = forms.BooleanField(required=False, label="Never pair someone with their "
-                                       "own manager")
-    avoid_same_department = forms.BooleanField(required=False, label="Never pair two people "
-                                               "from the same department")
-    max_open_requests = forms.IntegerField(label="Open requests per mentee", min_value=1,
-                                           max_value=50)
-    request_expiry_days = forms.IntegerField(label="Requests expire after (days)", min_value=1,
-                                             max_value=365)
+    default_capacity = forms.IntegerField(
+        label="Default mentor capacity",
+        min_value=1,
+        max_value=CAPACITY_MAX,
+        help_text="Mentees one mentor takes at once.",
+    )
+    avoid_manager = forms.BooleanField(
+        required=False, label="Never pair someone with their own manager"
+    )
+    avoid_same_department = forms.BooleanField(
+        required=False, label="Never pair two people from the same department"
+    )
+    max_open_requests = forms.IntegerField(
+        label="Open requests per mentee", min_value=1, max_value=50
+    )
+    request_expiry_days = forms.IntegerField(
+        label="Requests expire after (days)", min_value=1, max_value=365
+    )
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
         if program is not None:
-            initial.update({name: getattr(program, name) for name in (
-                "name", "description", "program_type", "matching_mode", "starts_on", "ends_on",
-                "default_duration_weeks", "default_cadence", "default_capacity",
-                "avoid_manager", "avoid_same_department", "max_open_requests",
-                "request_expiry_days")})
+            initial.update(
+                {
+                    name: getattr(program, name)
+                    for name in (
+                        "name",
+                        "description",
+                        "program_type",
+                        "matching_mode",
+                        "starts_on",
+                        "ends_on",
+                        "default_duration_weeks",
+                        "default_cadence",
+                        "default_capacity",
+                        "avoid_manager",
+                        "avoid_same_department",
+                        "max_open_requests",
+                        "request_expiry_days",
+                    )
+                }
+            )
             weights = {**DEFAULT_WEIGHTS, **(program.weights or {})}
             questions = {role: [] for role in QUESTION_ROLES}
             for question in program.questions.all():
                 if question.role in questions:
                     questions[question.role].append(
-                        question.prompt + (" *" if question.required else ""))
+                        question.prompt + (" *" if question.required else "")
+                    )
             for role, lines in questions.items():
                 initial[f"questions_{role}"] = "\n".join(lines)
         else:
@@ -82,12 +111,18 @@ class ProgramForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for key in DEFAULT_WEIGHTS:
             self.fields[f"weight_{key}"] = forms.FloatField(
-                label=WEIGHT_LABELS.get(key, key), min_value=0, max_value=10,
-                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": 10}))
+                label=WEIGHT_LABELS.get(key, key),
+                min_value=0,
+                max_value=10,
+                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": 10}),
+            )
         for role in QUESTION_ROLES:
             self.fields[f"questions_{role}"] = forms.CharField(
-                label=f"Questions for {Role(role).label.lower()}s", required=False,
-                widget=forms.Textarea(attrs={"rows": 3}), help_text=QUESTIONS_HELP)
+                label=f"Questions for {Role(role).label.lower()}s",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=QUESTIONS_HELP,
+            )
 
     def weight_fields(self):
         return [self[f"weight_{key}"] for key in DEFAULT_WEIGHTS]
@@ -97,7 +132,8 @@ class ProgramForm(forms.Form):
 
     def setting_fields(self):
         skip = {f"weight_{key}" for key in DEFAULT_WEIGHTS} | {
-            f"questions_{role}" for role in QUESTION_ROLES}
+            f"questions_{role}" for role in QUESTION_ROLES
+        }
         return [self[name] for name in self.fields if name not in skip]
 
     def service_kwargs(self) -> dict:
@@ -106,23 +142,31 @@ class ProgramForm(forms.Form):
         questions = {}
         for role in QUESTION_ROLES:
             lines = (data.pop(f"questions_{role}") or "").splitlines()
-            questions[role] = [(line.strip().rstrip("*").strip(), line.strip().endswith("*"))
-                               for line in lines if line.strip().rstrip("*").strip()]
+            questions[role] = [
+                (line.strip().rstrip("*").strip(), line.strip().endswith("*"))
+                for line in lines
+                if line.strip().rstrip("*").strip()
+            ]
         return {**data, "weights": weights, "questions": questions}
 
 
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
-    expires_at = forms.DateTimeField(required=False, label="Expires",
-                                     widget=forms.DateTimeInput(attrs={
-                                         "type": "datetime-local",
-                                         "style": "width: 100%; max-width: 20rem; "
-                                                  "padding: .5rem .6rem"}),
-                                     help_text="Leave empty for a link that does not expire.")
-    max_uses = forms.IntegerField(required=False, min_value=1, label="Most uses",
-                                  help_text="Leave empty for no limit.")
-    auto_approve = forms.BooleanField(required=False, label="Approve people who join "
-                                      "automatically")
+    expires_at = forms.DateTimeField(
+        required=False,
+        label="Expires",
+        widget=forms.DateTimeInput(
+            attrs={
+                "type": "datetime-local",
+                "style": "width: 100%; max-width: 20rem; padding: .5rem .6rem",
+            }
+        ),
+        help_text="Leave empty for a link that does not expire.",
+    )
+    max_uses = forms.IntegerField(
+        required=False, min_value=1, label="Most uses", help_text="Leave empty for no limit."
+    )
+    auto_approve = forms.BooleanField(required=False, label="Approve people who join automatically")
 
 
 class JoinForm(forms.Form):
@@ -130,8 +174,11 @@ class JoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in questions:
             self.fields[f"q{question.pk}"] = forms.CharField(
-                label=question.prompt, required=question.required, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 3}))
+                label=question.prompt,
+                required=question.required,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
 
 
 class ImportForm(forms.Form):
@@ -139,12 +186,17 @@ class ImportForm(forms.Form):
         label="Participant file (.csv or .xlsx)",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
         help_text="Save spreadsheets as “CSV UTF-8” or .xlsx; at most 5 MB. Nothing is "
-                  "written until you confirm on the next page.")
+        "written until you confirm on the next page.",
+    )
 
 
 class ParticipantFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search name or email",
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        required=False,
+        label="Search name or email",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     role = forms.ChoiceField(required=False, choices=[("", "Any role"), *Role.choices])
-    status = forms.ChoiceField(required=False,
-                               choices=[("", "Any status"), *EnrolmentStatus.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *EnrolmentStatus.choices]
+    )

@@ -37,8 +37,18 @@ from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 CHUNK = 2000
 skill_slug = lru_cache(maxsize=8192)(_skill_slug)
-PROFILE_FIELDS = ("goals", "expertise", "seniority", "languages", "timezone", "meeting_format",
-                  "city", "cadence", "department", "working_style")
+PROFILE_FIELDS = (
+    "goals",
+    "expertise",
+    "seniority",
+    "languages",
+    "timezone",
+    "meeting_format",
+    "city",
+    "cadence",
+    "department",
+    "working_style",
+)
 DETAIL_LIMIT = 500
 
 
@@ -74,9 +84,12 @@ class ImportPlan:
         new_enrolments = sum(1 for e in self.enrolments if e.enrolment is None)
         updated_enrolments = sum(1 for e in self.enrolments if e.enrolment and e.changed)
         return {
-            "rows": rows, "new_people": new, "updated_people": updated,
+            "rows": rows,
+            "new_people": new,
+            "updated_people": updated,
             "unchanged_people": len(self.people) - new - updated,
-            "new_enrolments": new_enrolments, "updated_enrolments": updated_enrolments,
+            "new_enrolments": new_enrolments,
+            "updated_enrolments": updated_enrolments,
             "changes": new + updated + new_enrolments + updated_enrolments,
         }
 
@@ -84,19 +97,29 @@ class ImportPlan:
         out = []
         for person in self.people.values():
             if person.is_new or person.changed:
-                out.append({"email": person.email, "action": "new" if person.is_new else
-                            "update", "fields": person.changed})
+                out.append(
+                    {
+                        "email": person.email,
+                        "action": "new" if person.is_new else "update",
+                        "fields": person.changed,
+                    }
+                )
         for item in self.enrolments:
             if item.enrolment is None or item.changed:
-                out.append({"email": item.row.email, "action": f"{item.row.role} enrolment",
-                            "fields": item.changed if item.enrolment else ["new"]})
+                out.append(
+                    {
+                        "email": item.row.email,
+                        "action": f"{item.row.role} enrolment",
+                        "fields": item.changed if item.enrolment else ["new"],
+                    }
+                )
         return out[:DETAIL_LIMIT]
 
 
 def _chunks(values: Iterable, size: int = CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _full_name(user: User) -> str:
@@ -113,8 +136,9 @@ def _stored(user: User) -> dict:
             values[name] = getattr(profile, name)
         values["skills_offered"] = {s.slug for s in profile.skills_offered.all()}
         values["skills_wanted"] = {s.slug for s in profile.skills_wanted.all()}
-        values["availability"] = [Window(w.weekday, w.start_minute, w.end_minute)
-                                  for w in profile.windows.all()]
+        values["availability"] = [
+            Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
+        ]
         values["manager"] = profile.manager.email if profile.manager_id else None
     if identity is not None:
         values["identity"] = list(identity.attributes)
@@ -130,24 +154,37 @@ def _differs(name: str, new, old) -> bool:
     return new != old
 
 
-def import_plan(*, program: Program, rows: list[ParsedRow],
-                create_only: bool = False) -> ImportPlan:
+def import_plan(
+    *, program: Program, rows: list[ParsedRow], create_only: bool = False
+) -> ImportPlan:
     """What writing ``rows`` would change. ``create_only`` leaves existing people and
     enrolments exactly as they are (the demo loader's "keep what users changed")."""
     emails = list(dict.fromkeys(row.email for row in rows))
     users: dict[str, User] = {}
     for chunk in _chunks(emails):
-        for user in (User.objects.filter(email__in=chunk)
-                     .select_related("profile", "profile__manager", "identity")
-                     .prefetch_related("profile__skills_offered", "profile__skills_wanted",
-                                       "profile__windows")):
+        for user in (
+            User.objects.filter(email__in=chunk)
+            .select_related("profile", "profile__manager", "identity")
+            .prefetch_related(
+                "profile__skills_offered", "profile__skills_wanted", "profile__windows"
+            )
+        ):
             users[user.email] = user
     people: dict[str, PersonPlan] = {}
     for row in rows:
-        person = people.setdefault(row.email, PersonPlan(email=row.email,
-                                                         user=users.get(row.email)))
-        for name in ("name", *PROFILE_FIELDS, "skills_offered", "skills_wanted", "availability",
-                     "identity", "prefer_shared_identity", "manager"):
+        person = people.setdefault(
+            row.email, PersonPlan(email=row.email, user=users.get(row.email))
+        )
+        for name in (
+            "name",
+            *PROFILE_FIELDS,
+            "skills_offered",
+            "skills_wanted",
+            "availability",
+            "identity",
+            "prefer_shared_identity",
+            "manager",
+        ):
             value = getattr(row, name)
             if value is not None:
                 person.values[name] = value
@@ -156,14 +193,20 @@ def import_plan(*, program: Program, rows: list[ParsedRow],
             person.changed = sorted(person.values)
         elif not create_only:
             stored = _stored(person.user)
-            person.changed = [name for name, value in person.values.items()
-                              if _differs(name, value, stored.get(name))]
+            person.changed = [
+                name
+                for name, value in person.values.items()
+                if _differs(name, value, stored.get(name))
+            ]
 
     errors = _resolve_references(program=program, rows=rows, people=people)
     existing = {}
     for chunk in _chunks(emails):
-        for enrolment in (Enrolment.objects.filter(program=program, person__email__in=chunk)
-                          .select_related("person").prefetch_related("exclude")):
+        for enrolment in (
+            Enrolment.objects.filter(program=program, person__email__in=chunk)
+            .select_related("person")
+            .prefetch_related("exclude")
+        ):
             existing[(enrolment.person.email, enrolment.role)] = enrolment
     enrolments = []
     for row in rows:
@@ -175,43 +218,57 @@ def import_plan(*, program: Program, rows: list[ParsedRow],
             if row.external_id is not None and row.external_id != enrolment.external_id:
                 item.changed.append("id")
             if item.exclude_emails is not None and item.exclude_emails != {
-                    user.email for user in enrolment.exclude.all()}:
+                user.email for user in enrolment.exclude.all()
+            }:
                 item.changed.append("exclude")
         enrolments.append(item)
     return ImportPlan(people=people, enrolments=enrolments, errors=errors)
 
 
-def _resolve_references(*, program: Program, rows: list[ParsedRow],
-                        people: dict[str, PersonPlan]) -> list[RowError]:
+def _resolve_references(
+    *, program: Program, rows: list[ParsedRow], people: dict[str, PersonPlan]
+) -> list[RowError]:
     """Manager emails and exclude tokens must name someone; ids must not be taken."""
     errors: list[RowError] = []
     file_ids = {row.external_id: row.email for row in rows if row.external_id}
     outside_emails = {row.manager for row in rows if row.manager and row.manager not in people}
-    outside_tokens = {token for row in rows for token in (row.exclude or [])
-                      if token not in people and token not in file_ids}
+    outside_tokens = {
+        token
+        for row in rows
+        for token in (row.exclude or [])
+        if token not in people and token not in file_ids
+    }
     outside_emails |= {token for token in outside_tokens if "@" in token}
     known_emails = set()
     for chunk in _chunks(outside_emails):
         known_emails |= set(User.objects.filter(email__in=chunk).values_list("email", flat=True))
     ids_in_program: dict[str, str] = {}
     for chunk in _chunks(set(file_ids) | {t for t in outside_tokens if "@" not in t}):
-        for external_id, email in (Enrolment.objects.filter(program=program,
-                                                            external_id__in=chunk)
-                                   .values_list("external_id", "person__email")):
+        for external_id, email in Enrolment.objects.filter(
+            program=program, external_id__in=chunk
+        ).values_list("external_id", "person__email"):
             ids_in_program.setdefault(external_id, email)
     for row in rows:
         if row.manager and row.manager not in people and row.manager not in known_emails:
             errors.append(RowError(row.row, "manager", MANAGER_UNKNOWN.format(value=row.manager)))
         if row.external_id and ids_in_program.get(row.external_id, row.email) != row.email:
-            errors.append(RowError(row.row, "id", ID_TAKEN.format(
-                value=row.external_id, other=ids_in_program[row.external_id])))
+            errors.append(
+                RowError(
+                    row.row,
+                    "id",
+                    ID_TAKEN.format(value=row.external_id, other=ids_in_program[row.external_id]),
+                )
+            )
         if row.exclude is None:
             row.exclude_emails = None
             continue
         resolved = set()
         for token in row.exclude:
-            email = (token if token in people or token in known_emails else
-                     file_ids.get(token) or ids_in_program.get(token))
+            email = (
+                token
+                if token in people or token in known_emails
+                else file_ids.get(token) or ids_in_program.get(token)
+            )
             if email is None:
                 errors.append(RowError(row.row, "exclude", EXCLUDE_UNKNOWN.format(value=token)))
             else:
@@ -222,9 +279,16 @@ def _resolve_references(*, program: Program, rows: list[ParsedRow],
 
 # --- writing ----------------------------------------------------------------------------------
 
-def import_apply(*, program: Program, plan: ImportPlan, password_hash: str | None = None,
-                 welcome: bool = True, reference_date=None,
-                 email_verified: bool = False) -> list[User]:
+
+def import_apply(
+    *,
+    program: Program,
+    plan: ImportPlan,
+    password_hash: str | None = None,
+    welcome: bool = True,
+    reference_date=None,
+    email_verified: bool = False,
+) -> list[User]:
     """Write ``plan`` with bulk queries; return the accounts created. Call inside a transaction.
 
     New accounts get ``password_hash`` (the demo) or an unusable password and, when
@@ -232,8 +296,9 @@ def import_apply(*, program: Program, plan: ImportPlan, password_hash: str | Non
     addresses stay unverified unless ``email_verified``.
     """
     reference_date = reference_date or timezone.now().date()
-    new_users = [_new_user(person, password_hash) for person in plan.people.values()
-                 if person.is_new]
+    new_users = [
+        _new_user(person, password_hash) for person in plan.people.values() if person.is_new
+    ]
     if email_verified:  # the demo's made-up addresses
         for user in new_users:
             user.email_verified_at = timezone.now()
@@ -254,8 +319,13 @@ def import_apply(*, program: Program, plan: ImportPlan, password_hash: str | Non
 
 def _new_user(person: PersonPlan, password_hash: str | None) -> User:
     first, _, last = (person.values.get("name") or "").partition(" ")
-    return User(email=person.email, username=person.email, first_name=first[:150],
-                last_name=last[:150], password=password_hash or make_password(None))
+    return User(
+        email=person.email,
+        username=person.email,
+        first_name=first[:150],
+        last_name=last[:150],
+        password=password_hash or make_password(None),
+    )
 
 
 def _write_names(plan: ImportPlan, users: dict[str, User]) -> None:
@@ -268,8 +338,9 @@ def _write_names(plan: ImportPlan, users: dict[str, User]) -> None:
     User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
 
 
-def _ensure_profiles(users: dict[str, User], *, new: set[str]
-                     ) -> tuple[dict[str, Profile], set[str]]:
+def _ensure_profiles(
+    users: dict[str, User], *, new: set[str]
+) -> tuple[dict[str, Profile], set[str]]:
     """Every person's profile object; those not in the database yet are unsaved (their
     fields are filled before one bulk insert, which is far cheaper than insert + update)."""
     profiles: dict[str, Profile] = {}
@@ -290,8 +361,9 @@ def _has_profile(user: User) -> bool:
         return False
 
 
-def _write_profiles(changed: list[PersonPlan], profiles: dict[str, Profile], unsaved: set[str],
-                    reference_date) -> None:
+def _write_profiles(
+    changed: list[PersonPlan], profiles: dict[str, Profile], unsaved: set[str], reference_date
+) -> None:
     fields: set[str] = set()
     to_update, window_rows, replaced = [], [], []
     managers = {p.values["manager"] for p in changed if "manager" in p.changed}
@@ -311,19 +383,22 @@ def _write_profiles(changed: list[PersonPlan], profiles: dict[str, Profile], uns
         if "availability" in person.changed:
             if person.email not in unsaved:
                 replaced.append(profile.pk)
-            window_rows += [AvailabilityWindow(profile=profile, weekday=w.weekday,
-                                               start_minute=w.start, end_minute=w.end)
-                            for w in person.values["availability"]]
+            window_rows += [
+                AvailabilityWindow(
+                    profile=profile, weekday=w.weekday, start_minute=w.start, end_minute=w.end
+                )
+                for w in person.values["availability"]
+            ]
         if "availability" in person.changed or "timezone" in person.changed:
             if "availability" in person.changed:
                 windows = person.values["availability"]
             elif person.email in unsaved:
                 windows = []
             else:
-                windows = [Window(w.weekday, w.start_minute, w.end_minute)
-                           for w in profile.windows.all()]
-            profile.availability_utc = to_utc_intervals(windows, profile.timezone,
-                                                        reference_date)
+                windows = [
+                    Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
+                ]
+            profile.availability_utc = to_utc_intervals(windows, profile.timezone, reference_date)
             fields.add("availability_utc")
         if person.email not in unsaved:
             profile.updated_at = now
@@ -337,30 +412,43 @@ def _write_profiles(changed: list[PersonPlan], profiles: dict[str, Profile], uns
 
 
 def _write_skills(changed: list[PersonPlan], profiles: dict[str, Profile]) -> None:
-    names = [name for p in changed for side in ("skills_offered", "skills_wanted")
-             if side in p.changed for name in p.values[side]]
-    by_slug = {skill.slug: skill for skill in skill_get_or_create_bulk(names=names)} if names \
-        else {}
+    names = [
+        name
+        for p in changed
+        for side in ("skills_offered", "skills_wanted")
+        if side in p.changed
+        for name in p.values[side]
+    ]
+    by_slug = (
+        {skill.slug: skill for skill in skill_get_or_create_bulk(names=names)} if names else {}
+    )
     for side in ("skills_offered", "skills_wanted"):
         through = getattr(Profile, side).through
         people = [p for p in changed if side in p.changed]
         ids = [profiles[p.email].pk for p in people]
         for chunk in _chunks(ids):
             through.objects.filter(profile_id__in=chunk).delete()
-        links = {(profiles[p.email].pk, by_slug[skill_slug(name)].pk)
-                 for p in people for name in p.values[side]}
-        through.objects.bulk_create([through(profile_id=profile_id, skill_id=skill_id)
-                                     for profile_id, skill_id in links], batch_size=1000)
+        links = {
+            (profiles[p.email].pk, by_slug[skill_slug(name)].pk)
+            for p in people
+            for name in p.values[side]
+        }
+        through.objects.bulk_create(
+            [through(profile_id=profile_id, skill_id=skill_id) for profile_id, skill_id in links],
+            batch_size=1000,
+        )
 
 
 def _write_identity(changed: list[PersonPlan], users: dict[str, User]) -> None:
     """Importing identity asserts the admin collected consent: consented_at = now."""
     now = timezone.now()
-    people = [p for p in changed
-              if {"identity", "prefer_shared_identity"} & set(p.changed)]
+    people = [p for p in changed if {"identity", "prefer_shared_identity"} & set(p.changed)]
     user_ids = [users[p.email].pk for p in people]
-    stored = {i.user_id: i for chunk in _chunks(user_ids)
-              for i in Identity.objects.filter(user_id__in=chunk)}
+    stored = {
+        i.user_id: i
+        for chunk in _chunks(user_ids)
+        for i in Identity.objects.filter(user_id__in=chunk)
+    }
     create, update = [], []
     for person in people:
         user = users[person.email]
@@ -376,8 +464,9 @@ def _write_identity(changed: list[PersonPlan], users: dict[str, User]) -> None:
             identity.prefer_shared = person.values["prefer_shared_identity"]
         identity.consented_at = now
     Identity.objects.bulk_create(create, batch_size=500)
-    Identity.objects.bulk_update(update, ["attributes", "prefer_shared", "consented_at"],
-                                 batch_size=500)
+    Identity.objects.bulk_update(
+        update, ["attributes", "prefer_shared", "consented_at"], batch_size=500
+    )
 
 
 def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]) -> None:
@@ -388,9 +477,14 @@ def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]
             capacity = row.capacity if row.role == Role.MENTOR else None
             if row.role == Role.MENTOR and capacity is None:
                 capacity = program.default_capacity
-            item.enrolment = Enrolment(program=program, person=users[row.email], role=row.role,
-                                       status=EnrolmentStatus.ACTIVE, capacity=capacity,
-                                       external_id=row.external_id or "")
+            item.enrolment = Enrolment(
+                program=program,
+                person=users[row.email],
+                role=row.role,
+                status=EnrolmentStatus.ACTIVE,
+                capacity=capacity,
+                external_id=row.external_id or "",
+            )
             new.append(item.enrolment)
         elif item.changed:
             if "capacity" in item.changed:
@@ -399,10 +493,14 @@ def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]
                 item.enrolment.external_id = row.external_id
             updated.append(item.enrolment)
     Enrolment.objects.bulk_create(new, batch_size=500)
-    Enrolment.objects.bulk_update(updated, ["capacity", "external_id", "updated_at"],
-                                  batch_size=500)
-    targets = [item for item in plan.enrolments if item.exclude_emails is not None
-               and (item.enrolment in new or "exclude" in item.changed)]
+    Enrolment.objects.bulk_update(
+        updated, ["capacity", "external_id", "updated_at"], batch_size=500
+    )
+    targets = [
+        item
+        for item in plan.enrolments
+        if item.exclude_emails is not None and (item.enrolment in new or "exclude" in item.changed)
+    ]
     if not targets:
         return
     through = Enrolment.exclude.through
@@ -413,8 +511,14 @@ def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]
     for chunk in _chunks(emails):
         ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
     through.objects.bulk_create(
-        [through(enrolment_id=item.enrolment.pk, user_id=ids[email])
-         for item in targets for email in item.exclude_emails if email in ids], batch_size=1000)
+        [
+            through(enrolment_id=item.enrolment.pk, user_id=ids[email])
+            for item in targets
+            for email in item.exclude_emails
+            if email in ids
+        ],
+        batch_size=1000,
+    )
 
 
 WELCOME_SUBJECT = "You have been added to {program} on Tandem"
@@ -440,10 +544,17 @@ def _password_link(user: User) -> str:
 
 
 def _send_welcome(program: Program, users: list[User]) -> None:
-    messages = [EmailMessage(
-        subject=WELCOME_SUBJECT.format(program=program.name),
-        body=WELCOME_BODY.format(name=f" {user.first_name}" if user.first_name else "",
-                                 program=program.name, link=_password_link(user)),
-        to=[user.email]) for user in users]
+    messages = [
+        EmailMessage(
+            subject=WELCOME_SUBJECT.format(program=program.name),
+            body=WELCOME_BODY.format(
+                name=f" {user.first_name}" if user.first_name else "",
+                program=program.name,
+                link=_password_link(user),
+            ),
+            to=[user.email],
+        )
+        for user in users
+    ]
     with get_connection() as connection:
         connection.send_messages(messages)

@@ -50,33 +50,66 @@ from tandem.programs.models import CAPACITY_MAX
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("email", "role")
 COLUMNS = (
-    "id", "email", "name", "role", "goals", "expertise", "skills", "skills_offered",
-    "skills_wanted", "seniority", "languages", "timezone", "availability", "format", "city",
-    "cadence", "department", "working_style", "capacity", "identity", "prefer_shared_identity",
-    "exclude", "manager",
+    "id",
+    "email",
+    "name",
+    "role",
+    "goals",
+    "expertise",
+    "skills",
+    "skills_offered",
+    "skills_wanted",
+    "seniority",
+    "languages",
+    "timezone",
+    "availability",
+    "format",
+    "city",
+    "cadence",
+    "department",
+    "working_style",
+    "capacity",
+    "identity",
+    "prefer_shared_identity",
+    "exclude",
+    "manager",
 )
 IMPORT_ROLES = ("mentee", "mentor")
-TEXT_LIMITS = {"name": 300, "goals": 4000, "expertise": 4000, "city": 120, "department": 120,
-               "id": 120}
+TEXT_LIMITS = {
+    "name": 300,
+    "goals": 4000,
+    "expertise": 4000,
+    "city": 120,
+    "department": 120,
+    "id": 120,
+}
 
 # --- file-level messages ---
-FILE_TOO_LARGE = ("The file is {size:.1f} MB; the limit is {limit} MB. Split it into smaller "
-                  "files and import them one after another.")
+FILE_TOO_LARGE = (
+    "The file is {size:.1f} MB; the limit is {limit} MB. Split it into smaller "
+    "files and import them one after another."
+)
 FILE_EMPTY = "The file is empty. Export your sheet again and upload the result."
 FILE_TYPE = "Upload a .csv (UTF-8) or .xlsx file."
-FILE_OLD_EXCEL = ("Old .xls workbooks are not supported. In your spreadsheet program choose "
-                  "Save As → Excel Workbook (.xlsx) or CSV UTF-8, then upload that.")
-BAD_ENCODING = ("The file is not UTF-8 text. In Excel choose File → Save As → "
-                "'CSV UTF-8 (Comma delimited) (*.csv)' (or in LibreOffice tick 'Unicode "
-                "(UTF-8)'), then upload the new file.")
-NOT_A_WORKBOOK = ("This file could not be opened as an Excel workbook (.xlsx). Save it again "
-                  "from your spreadsheet program as .xlsx or as CSV UTF-8.")
+FILE_OLD_EXCEL = (
+    "Old .xls workbooks are not supported. In your spreadsheet program choose "
+    "Save As → Excel Workbook (.xlsx) or CSV UTF-8, then upload that."
+)
+BAD_ENCODING = (
+    "The file is not UTF-8 text. In Excel choose File → Save As → "
+    "'CSV UTF-8 (Comma delimited) (*.csv)' (or in LibreOffice tick 'Unicode "
+    "(UTF-8)'), then upload the new file."
+)
+NOT_A_WORKBOOK = (
+    "This file could not be opened as an Excel workbook (.xlsx). Save it again "
+    "from your spreadsheet program as .xlsx or as CSV UTF-8."
+)
 BAD_CSV = "The CSV could not be read ({error}). Save it again as CSV UTF-8."
-MISSING_COLUMNS = ("The header row (row 1) lacks the required column(s): {columns}. Add them "
-                   "and upload again.")
+MISSING_COLUMNS = (
+    "The header row (row 1) lacks the required column(s): {columns}. Add them and upload again."
+)
 DUPLICATE_COLUMN = "The header row (row 1) has the column {column!r} twice; keep one."
-NO_ROWS = ("The file has a header row but no participants. Add one row per person below the "
-           "header.")
+NO_ROWS = "The file has a header row but no participants. Add one row per person below the header."
 UNKNOWN_COLUMN = "Column {column!r} is not used and will be ignored."
 
 # --- cell messages (each says what to change) ---
@@ -84,32 +117,41 @@ EMAIL_REQUIRED = "Every row needs an email address."
 EMAIL_INVALID = "{value!r} is not an email address; write it like name@example.org."
 ROLE_INVALID = "Role must be mentee or mentor (got {value!r})."
 DUPLICATE_ROW = "Row {other} already has {email} as {role}; keep only one of the two rows."
-SENIORITY_INVALID = ("Seniority must be a whole number from 0 (student) to 10 (executive), "
-                     "got {value!r}.")
-LANGUAGE_INVALID = ("Unknown language code(s): {codes}. Use two-letter ISO 639-1 codes separated "
-                    "by ';', e.g. en;pt.")
+SENIORITY_INVALID = (
+    "Seniority must be a whole number from 0 (student) to 10 (executive), got {value!r}."
+)
+LANGUAGE_INVALID = (
+    "Unknown language code(s): {codes}. Use two-letter ISO 639-1 codes separated "
+    "by ';', e.g. en;pt."
+)
 TIMEZONE_INVALID = "{value!r} is not a time zone; use an IANA name such as Europe/Berlin."
-AVAILABILITY_INVALID = ("{error} Separate several windows with ';', e.g. "
-                        "Mon 09:00-12:00; Thu 18:00-20:00.")
+AVAILABILITY_INVALID = (
+    "{error} Separate several windows with ';', e.g. Mon 09:00-12:00; Thu 18:00-20:00."
+)
 FORMAT_INVALID = "Format must be virtual, in_person or any (got {value!r})."
 CADENCE_INVALID = "Cadence must be weekly, biweekly, monthly or quarterly (got {value!r})."
-CAPACITY_INVALID = ("Capacity must be a whole number from 1 to {max} (how many mentees at once), "
-                    "got {value!r}.")
+CAPACITY_INVALID = (
+    "Capacity must be a whole number from 1 to {max} (how many mentees at once), got {value!r}."
+)
 CAPACITY_MENTEE = "Only mentors have a capacity; leave this cell empty on mentee rows."
-WORKING_STYLE_INVALID = ("Write working_style like structure=4;pace=2 with answers 1-5 to: "
-                         "{keys} (got {value!r}).")
+WORKING_STYLE_INVALID = (
+    "Write working_style like structure=4;pace=2 with answers 1-5 to: {keys} (got {value!r})."
+)
 BOOL_INVALID = "Write yes or no (got {value!r})."
 TOO_LONG = "Use at most {limit} characters (this cell has {length})."
 TOO_MANY_SKILLS = "List at most {limit} skills."
 SKILL_INVALID = "{error}"
 IDENTITY_TOO_MANY = "List at most {limit} identity items."
 IDENTITY_TOO_LONG = "Keep each identity item under {limit} characters."
-EXCLUDE_UNKNOWN = ("No participant with email or id {value!r} in this file or program; fix the "
-                   "spelling or remove it.")
+EXCLUDE_UNKNOWN = (
+    "No participant with email or id {value!r} in this file or program; fix the "
+    "spelling or remove it."
+)
 EXCLUDE_SELF = "A person cannot exclude themselves; remove {value!r}."
 MANAGER_INVALID = "{value!r} is not an email address; write the manager's email."
-MANAGER_UNKNOWN = ("No account or row has the email {value!r}; add the manager as a row, or "
-                   "leave the cell empty.")
+MANAGER_UNKNOWN = (
+    "No account or row has the email {value!r}; add the manager as a row, or leave the cell empty."
+)
 MANAGER_SELF = "A person cannot be their own manager; clear this cell."
 ID_CONFLICT = "The id {value!r} is also used by {other} (row {row}); ids must be unique."
 ID_TAKEN = "The id {value!r} already belongs to {other} in this program; use another id."
@@ -169,6 +211,7 @@ class ParsedRow:
 
 # --- reading ----------------------------------------------------------------------------------
 
+
 def normalise_header(name: str) -> str:
     return _HEADER_SEP.sub("_", (name or "").strip().lower())
 
@@ -176,8 +219,11 @@ def normalise_header(name: str) -> str:
 def read_table(*, filename: str, content: bytes) -> Table:
     """The sheet as rows of stripped strings; raises ``ApplicationError`` (field ``file``)."""
     if len(content) > MAX_UPLOAD_BYTES:
-        _file_error(FILE_TOO_LARGE.format(size=len(content) / 1024 / 1024,
-                                          limit=MAX_UPLOAD_BYTES // 1024 // 1024))
+        _file_error(
+            FILE_TOO_LARGE.format(
+                size=len(content) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024
+            )
+        )
     if not content.strip():
         _file_error(FILE_EMPTY)
     lower = (filename or "").lower()
@@ -255,14 +301,18 @@ def _table(raw_rows: list[list[str]]) -> Table:
     missing = [column for column in REQUIRED_COLUMNS if column not in seen]
     if missing:
         _file_error(MISSING_COLUMNS.format(columns=", ".join(missing)))
-    warnings = [UNKNOWN_COLUMN.format(column=name) for name in header
-                if name and name not in COLUMNS]
+    warnings = [
+        UNKNOWN_COLUMN.format(column=name) for name in header if name and name not in COLUMNS
+    ]
     rows = []
     for index, raw in enumerate(raw_rows[1:], start=2):
         if not any(cell.strip() for cell in raw):
             continue
-        cells = {name: (raw[i].strip() if i < len(raw) else "")
-                 for i, name in enumerate(header) if name in COLUMNS}
+        cells = {
+            name: (raw[i].strip() if i < len(raw) else "")
+            for i, name in enumerate(header)
+            if name in COLUMNS
+        }
         rows.append((index, cells))
     if not rows:
         _file_error(NO_ROWS)
@@ -270,6 +320,7 @@ def _table(raw_rows: list[list[str]]) -> Table:
 
 
 # --- checking ---------------------------------------------------------------------------------
+
 
 def check_rows(table: Table) -> tuple[list[ParsedRow], list[RowError]]:
     """Validate every cell of every row; return the parsed rows and ALL errors found.
@@ -287,15 +338,25 @@ def check_rows(table: Table) -> tuple[list[ParsedRow], list[RowError]]:
         if row is not None:
             key = (row.email, row.role)
             if key in seen:
-                row_errors.append(RowError(number, "email", DUPLICATE_ROW.format(
-                    other=seen[key], email=row.email, role=row.role)))
+                row_errors.append(
+                    RowError(
+                        number,
+                        "email",
+                        DUPLICATE_ROW.format(other=seen[key], email=row.email, role=row.role),
+                    )
+                )
             else:
                 seen[key] = number
             if row.external_id:
                 owner = ids.get(row.external_id)
                 if owner and owner[0] != row.email:
-                    row_errors.append(RowError(number, "id", ID_CONFLICT.format(
-                        value=row.external_id, other=owner[0], row=owner[1])))
+                    row_errors.append(
+                        RowError(
+                            number,
+                            "id",
+                            ID_CONFLICT.format(value=row.external_id, other=owner[0], row=owner[1]),
+                        )
+                    )
                 ids.setdefault(row.external_id, (row.email, number))
         errors.extend(row_errors)
         if row is not None:
@@ -353,8 +414,9 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
         else:
             row.seniority = int(number_value)
     if value := cells.get("languages"):
-        codes = list(dict.fromkeys(code.strip().lower() for code in value.split(";")
-                                   if code.strip()))
+        codes = list(
+            dict.fromkeys(code.strip().lower() for code in value.split(";") if code.strip())
+        )
         unknown = [code for code in codes if code not in LANGUAGES]
         if unknown:
             fail("languages", LANGUAGE_INVALID.format(codes=", ".join(unknown)))
@@ -393,8 +455,9 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
             else:
                 row.capacity = int(capacity)
     if value := cells.get("identity"):
-        items = list(dict.fromkeys(" ".join(item.split()) for item in value.split(";")
-                                   if item.strip()))
+        items = list(
+            dict.fromkeys(" ".join(item.split()) for item in value.split(";") if item.strip())
+        )
         if len(items) > MAX_IDENTITY_ITEMS:
             fail("identity", IDENTITY_TOO_MANY.format(limit=MAX_IDENTITY_ITEMS))
         elif any(len(item) > MAX_IDENTITY_ITEM_LENGTH for item in items):
@@ -408,8 +471,13 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
         else:
             fail("prefer_shared_identity", BOOL_INVALID.format(value=value))
     if value := cells.get("exclude"):
-        row.exclude = list(dict.fromkeys(token.strip().lower() if "@" in token else token.strip()
-                                         for token in value.split(";") if token.strip()))
+        row.exclude = list(
+            dict.fromkeys(
+                token.strip().lower() if "@" in token else token.strip()
+                for token in value.split(";")
+                if token.strip()
+            )
+        )
         if email and email in row.exclude:
             fail("exclude", EXCLUDE_SELF.format(value=email))
     if value := cells.get("manager"):
@@ -453,10 +521,15 @@ def _working_style(value: str, fail) -> dict[str, int] | None:
             continue
         key, _, number = part.partition("=")
         key = key.strip().lower()
-        if (key not in WORKING_STYLE_QUESTIONS or not number.strip().isdigit()
-                or int(number) not in WORKING_STYLE_SCALE):
-            fail("working_style", WORKING_STYLE_INVALID.format(
-                keys=", ".join(WORKING_STYLE_QUESTIONS), value=value))
+        if (
+            key not in WORKING_STYLE_QUESTIONS
+            or not number.strip().isdigit()
+            or int(number) not in WORKING_STYLE_SCALE
+        ):
+            fail(
+                "working_style",
+                WORKING_STYLE_INVALID.format(keys=", ".join(WORKING_STYLE_QUESTIONS), value=value),
+            )
             return None
         answers[key] = int(number)
     return answers

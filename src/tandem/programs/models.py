@@ -42,29 +42,39 @@ class Program(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True, max_length=4000)
-    program_type = models.CharField(max_length=16, choices=ProgramType.choices,
-                                    default=ProgramType.CLASSIC)
-    matching_mode = models.CharField(max_length=16, choices=MatchingMode.choices,
-                                     default=MatchingMode.COHORT)
+    program_type = models.CharField(
+        max_length=16, choices=ProgramType.choices, default=ProgramType.CLASSIC
+    )
+    matching_mode = models.CharField(
+        max_length=16, choices=MatchingMode.choices, default=MatchingMode.COHORT
+    )
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     default_duration_weeks = models.PositiveSmallIntegerField(
-        default=26, validators=[MinValueValidator(1)])
-    default_cadence = models.CharField(max_length=16, choices=Cadence.choices,
-                                       default=Cadence.BIWEEKLY)
-    default_capacity = models.PositiveSmallIntegerField(default=2,
-                                                        validators=[MinValueValidator(1)])
+        default=26, validators=[MinValueValidator(1)]
+    )
+    default_cadence = models.CharField(
+        max_length=16, choices=Cadence.choices, default=Cadence.BIWEEKLY
+    )
+    default_capacity = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)]
+    )
     weights = models.JSONField(default=default_weights, blank=True)
     avoid_manager = models.BooleanField(
-        default=True, help_text="Never pair a person with their own manager.")
+        default=True, help_text="Never pair a person with their own manager."
+    )
     avoid_same_department = models.BooleanField(
-        default=False, help_text="Never pair two people from the same department.")
-    max_open_requests = models.PositiveSmallIntegerField(default=3,
-                                                         validators=[MinValueValidator(1)])
-    request_expiry_days = models.PositiveSmallIntegerField(default=14,
-                                                           validators=[MinValueValidator(1)])
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+        default=False, help_text="Never pair two people from the same department."
+    )
+    max_open_requests = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)]
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,9 +82,11 @@ class Program(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
-                name="program_ends_after_start"),
+                name="program_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,10 +108,14 @@ class EnrolmentStatus(models.TextChoices):
 
 ADMIN_ACTIONS = {
     EnrolmentStatus.PENDING: (("approve", "Approve", ""), ("remove", "Remove", "button-danger")),
-    EnrolmentStatus.ACTIVE: (("pause", "Pause", "button-secondary"),
-                             ("remove", "Remove", "button-danger")),
-    EnrolmentStatus.PAUSED: (("reactivate", "Reactivate", ""),
-                             ("remove", "Remove", "button-danger")),
+    EnrolmentStatus.ACTIVE: (
+        ("pause", "Pause", "button-secondary"),
+        ("remove", "Remove", "button-danger"),
+    ),
+    EnrolmentStatus.PAUSED: (
+        ("reactivate", "Reactivate", ""),
+        ("remove", "Remove", "button-danger"),
+    ),
     EnrolmentStatus.REMOVED: (("reactivate", "Reactivate", ""),),
 }
 
@@ -108,26 +124,35 @@ class Enrolment(models.Model):
     """A person's role in a program; one person may hold several roles in one program."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrolments")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="enrolments")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
     role = models.CharField(max_length=8, choices=Role.choices)
-    status = models.CharField(max_length=8, choices=EnrolmentStatus.choices,
-                              default=EnrolmentStatus.PENDING)
-    capacity = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                help_text="Mentors only: most mentees at once.")
+    status = models.CharField(
+        max_length=8, choices=EnrolmentStatus.choices, default=EnrolmentStatus.PENDING
+    )
+    capacity = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Mentors only: most mentees at once."
+    )
     answers = models.JSONField(default=dict, blank=True)
-    external_id = models.CharField(max_length=120, blank=True,
-                                   help_text="The id this person has in an imported file.")
-    exclude = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
-                                     help_text="People never to be paired with.")
+    external_id = models.CharField(
+        max_length=120, blank=True, help_text="The id this person has in an imported file."
+    )
+    exclude = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="People never to be paired with.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["program", "role", "person__email"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "person", "role"],
-                                    name="one_enrolment_per_role"),
+            models.UniqueConstraint(
+                fields=["program", "person", "role"], name="one_enrolment_per_role"
+            ),
         ]
         indexes = [models.Index(fields=["program", "role", "status"])]
 
@@ -151,8 +176,9 @@ class Invitation(models.Model):
     uses = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -203,12 +229,14 @@ class ImportBatch(models.Model):
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="import_batches")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
-    status = models.CharField(max_length=12, choices=ImportStatus.choices,
-                              default=ImportStatus.PREVIEWED)
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

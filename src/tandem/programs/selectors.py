@@ -47,8 +47,11 @@ def program_list_for_user(*, user) -> QuerySet[Program]:
     """Programs the user is enrolled in (not removed); site staff see every program."""
     if user.is_staff:
         return Program.objects.all().order_by("name")
-    ids = Enrolment.objects.filter(person=user).exclude(
-        status=EnrolmentStatus.REMOVED).values("program_id")
+    ids = (
+        Enrolment.objects.filter(person=user)
+        .exclude(status=EnrolmentStatus.REMOVED)
+        .values("program_id")
+    )
     return Program.objects.filter(pk__in=ids).order_by("name")
 
 
@@ -70,8 +73,9 @@ def _program_by(*, slug: str | None, program_id: int | None) -> Program:
     return program
 
 
-def access_program_for_admin(*, user, slug: str | None = None,
-                             program_id: int | None = None) -> Program:
+def access_program_for_admin(
+    *, user, slug: str | None = None, program_id: int | None = None
+) -> Program:
     """The program if ``user`` administers it; otherwise the same 404 as a missing one."""
     if not user.is_authenticated:
         raise NotFound(PROGRAM_NOT_FOUND)
@@ -81,8 +85,9 @@ def access_program_for_admin(*, user, slug: str | None = None,
     return program
 
 
-def access_program_for_member(*, user, slug: str | None = None, program_id: int | None = None,
-                              allow_pending: bool = False) -> Program:
+def access_program_for_member(
+    *, user, slug: str | None = None, program_id: int | None = None, allow_pending: bool = False
+) -> Program:
     """The program if ``user`` is a member (active or paused; pending when allowed).
 
     Missing and forbidden raise the same ``NotFound``.
@@ -111,10 +116,15 @@ class ProgramCounts:
 
 def program_counts(*, program: Program) -> ProgramCounts:
     """Enrolments by role and status in one query."""
-    rows = (Enrolment.objects.filter(program=program).values("role", "status")
-            .annotate(n=Count("pk")).order_by())
+    rows = (
+        Enrolment.objects.filter(program=program)
+        .values("role", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     by_role: dict[str, dict[str, int]] = {
-        role: dict.fromkeys(EnrolmentStatus.values, 0) for role in Role.values}
+        role: dict.fromkeys(EnrolmentStatus.values, 0) for role in Role.values
+    }
     total = 0
     for row in rows:
         by_role[row["role"]][row["status"]] = row["n"]
@@ -122,8 +132,9 @@ def program_counts(*, program: Program) -> ProgramCounts:
     return ProgramCounts(by_role=by_role, total=total)
 
 
-def participant_list(*, program: Program, role: str = "", status: str = "",
-                     search: str = "") -> QuerySet[Enrolment]:
+def participant_list(
+    *, program: Program, role: str = "", status: str = "", search: str = ""
+) -> QuerySet[Enrolment]:
     """Enrolments of a program for its admins, with the person and profile joined."""
     qs = Enrolment.objects.filter(program=program).select_related("person", "person__profile")
     if role:
@@ -132,15 +143,26 @@ def participant_list(*, program: Program, role: str = "", status: str = "",
         qs = qs.filter(status=status)
     term = search.strip()
     if term:
-        qs = qs.filter(Q(person__email__icontains=term) | Q(person__first_name__icontains=term)
-                       | Q(person__last_name__icontains=term))
+        qs = qs.filter(
+            Q(person__email__icontains=term)
+            | Q(person__first_name__icontains=term)
+            | Q(person__last_name__icontains=term)
+        )
     return qs.order_by("person__email", "role")
 
 
 PARTICIPANT_ROW_FIELDS = (
-    "program_id", "person_id", "role", "status", "capacity", "created_at",
-    "person__email", "person__first_name", "person__last_name",
-    "person__profile__department", "person__profile__timezone",
+    "program_id",
+    "person_id",
+    "role",
+    "status",
+    "capacity",
+    "created_at",
+    "person__email",
+    "person__first_name",
+    "person__last_name",
+    "person__profile__department",
+    "person__profile__timezone",
 )
 
 
@@ -150,8 +172,12 @@ def participant_rows(*, ids: list[int]) -> list[Enrolment]:
     Pages are cut from a narrow id query first, so a deep page never makes the database sort
     and skip over wide rows.
     """
-    rows = {e.pk: e for e in Enrolment.objects.filter(pk__in=ids)
-            .select_related("person", "person__profile").only(*PARTICIPANT_ROW_FIELDS)}
+    rows = {
+        e.pk: e
+        for e in Enrolment.objects.filter(pk__in=ids)
+        .select_related("person", "person__profile")
+        .only(*PARTICIPANT_ROW_FIELDS)
+    }
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -160,13 +186,13 @@ def invitation_list(*, program: Program) -> QuerySet[Invitation]:
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:
-    invitation = (Invitation.objects.select_related("program")
-                  .filter(token=token).first())
+    invitation = Invitation.objects.select_related("program").filter(token=token).first()
     if invitation is None:
         raise NotFound("This invitation link is not valid. Check you copied all of it.")
     return invitation
 
 
 def import_batch_list(*, program: Program) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(program=program).defer("content").select_related(
-        "uploaded_by")
+    return (
+        ImportBatch.objects.filter(program=program).defer("content").select_related("uploaded_by")
+    )

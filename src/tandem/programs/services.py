@@ -41,10 +41,13 @@ UNKNOWN_WEIGHT = "Unknown matching criterion {key!r}."
 UNKNOWN_FIELD = "{key!r} cannot be changed here."
 INVITATION_REVOKED = "This invitation link was revoked. Ask the program admin for a new one."
 INVITATION_EXPIRED = "This invitation link has expired. Ask the program admin for a new one."
-INVITATION_USED_UP = ("This invitation link has been used as many times as allowed. "
-                      "Ask the program admin for a new one.")
-ALREADY_JOINED = ("You are already in {program} as {role} (status: {status}). "
-                  "There is nothing more to do.")
+INVITATION_USED_UP = (
+    "This invitation link has been used as many times as allowed. "
+    "Ask the program admin for a new one."
+)
+ALREADY_JOINED = (
+    "You are already in {program} as {role} (status: {status}). There is nothing more to do."
+)
 ANSWER_REQUIRED = "Please answer this question."
 ANSWER_TOO_LONG = "Keep the answer under 2000 characters."
 BAD_TRANSITION = "You cannot {action} someone whose enrolment is {status}."
@@ -60,21 +63,35 @@ ENROLMENT_NOT_FOUND = "No such participant in a program you administer."
 
 MAX_ANSWER = 2000
 PROGRAM_FIELDS = (
-    "name", "description", "program_type", "matching_mode", "starts_on", "ends_on",
-    "default_duration_weeks", "default_cadence", "default_capacity", "weights",
-    "avoid_manager", "avoid_same_department", "max_open_requests", "request_expiry_days",
+    "name",
+    "description",
+    "program_type",
+    "matching_mode",
+    "starts_on",
+    "ends_on",
+    "default_duration_weeks",
+    "default_cadence",
+    "default_capacity",
+    "weights",
+    "avoid_manager",
+    "avoid_same_department",
+    "max_open_requests",
+    "request_expiry_days",
 )
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
     "approve": ((EnrolmentStatus.PENDING,), EnrolmentStatus.ACTIVE),
     "pause": ((EnrolmentStatus.ACTIVE,), EnrolmentStatus.PAUSED),
     "reactivate": ((EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED), EnrolmentStatus.ACTIVE),
-    "remove": ((EnrolmentStatus.PENDING, EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED),
-               EnrolmentStatus.REMOVED),
+    "remove": (
+        (EnrolmentStatus.PENDING, EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED),
+        EnrolmentStatus.REMOVED,
+    ),
 }
 
 
 # --- programs -------------------------------------------------------------------------------
+
 
 def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
     """Every criterion gets a weight from 0 to 10; missing ones keep their defaults."""
@@ -100,8 +117,11 @@ def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = (slugify(name) or "program")[:120]
-    taken = set(Program.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
-                .values_list("slug", flat=True))
+    taken = set(
+        Program.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
     if base not in taken:
         return base
     number = 2
@@ -116,15 +136,18 @@ def _validate_program(program: Program) -> None:
     try:
         program.full_clean(exclude=["created_by", "slug"])
     except ValidationError as error:
-        raise ApplicationError("Some fields are invalid.",
-                               fields=validation_error_fields(error)) from None
+        raise ApplicationError(
+            "Some fields are invalid.", fields=validation_error_fields(error)
+        ) from None
 
 
 def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
     unknown = [key for key in fields if key not in PROGRAM_FIELDS]
     if unknown:
-        raise ApplicationError("Some fields cannot be changed.",
-                               fields={key: UNKNOWN_FIELD.format(key=key) for key in unknown})
+        raise ApplicationError(
+            "Some fields cannot be changed.",
+            fields={key: UNKNOWN_FIELD.format(key=key) for key in unknown},
+        )
     for key, value in fields.items():
         if key == "weights":
             value = check_weights(value)
@@ -134,8 +157,9 @@ def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def program_create(*, user, name: str, questions: dict[str, list[tuple[str, bool]]] | None = None,
-                   **fields: Any) -> Program:
+def program_create(
+    *, user, name: str, questions: dict[str, list[tuple[str, bool]]] | None = None, **fields: Any
+) -> Program:
     """Site staff create a program and become its first admin."""
     if not (user.is_authenticated and user.is_staff):
         raise PermissionDenied(ONLY_STAFF_CREATE)
@@ -147,19 +171,25 @@ def program_create(*, user, name: str, questions: dict[str, list[tuple[str, bool
         with transaction.atomic():
             program.save()
     except IntegrityError:
-        raise ApplicationError("A program with this name was just created; try again.",
-                               status=409) from None
-    Enrolment.objects.create(program=program, person=user, role=Role.ADMIN,
-                             status=EnrolmentStatus.ACTIVE)
+        raise ApplicationError(
+            "A program with this name was just created; try again.", status=409
+        ) from None
+    Enrolment.objects.create(
+        program=program, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
+    )
     for role, prompts in (questions or {}).items():
         _questions_replace(program=program, role=role, prompts=prompts)
     return program
 
 
 @transaction.atomic
-def program_update(*, user, program_id: int,
-                   questions: dict[str, list[tuple[str, bool]]] | None = None,
-                   **fields: Any) -> Program:
+def program_update(
+    *,
+    user,
+    program_id: int,
+    questions: dict[str, list[tuple[str, bool]]] | None = None,
+    **fields: Any,
+) -> Program:
     """Program admins change settings; the slug stays so shared links keep working."""
     program = access_program_for_admin(user=user, program_id=program_id)
     program = Program.objects.select_for_update().get(pk=program.pk)
@@ -176,8 +206,11 @@ def program_update(*, user, program_id: int,
 def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, bool]]) -> None:
     if role not in Role.values:
         raise ApplicationError(BAD_ROLE, fields={"role": BAD_ROLE})
-    cleaned = [(prompt.strip(), bool(required)) for prompt, required in prompts
-               if prompt and prompt.strip()]
+    cleaned = [
+        (prompt.strip(), bool(required))
+        for prompt, required in prompts
+        if prompt and prompt.strip()
+    ]
     if any(len(prompt) > 300 for prompt, _ in cleaned):
         raise ApplicationError(QUESTION_TOO_LONG, fields={f"questions_{role}": QUESTION_TOO_LONG})
     existing = {q.prompt: q for q in EnrolmentQuestion.objects.filter(program=program, role=role)}
@@ -185,22 +218,32 @@ def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, 
     for position, (prompt, required) in enumerate(cleaned):
         question = existing.get(prompt)
         if question is None:
-            EnrolmentQuestion.objects.create(program=program, role=role, prompt=prompt,
-                                             required=required, position=position)
+            EnrolmentQuestion.objects.create(
+                program=program, role=role, prompt=prompt, required=required, position=position
+            )
         else:
             keep.add(question.pk)
             if (question.required, question.position) != (required, position):
                 question.required, question.position = required, position
                 question.save(update_fields=["required", "position"])
     EnrolmentQuestion.objects.filter(program=program, role=role).exclude(pk__in=keep).exclude(
-        prompt__in=[p for p, _ in cleaned]).delete()
+        prompt__in=[p for p, _ in cleaned]
+    ).delete()
 
 
 # --- invitations ----------------------------------------------------------------------------
 
+
 @transaction.atomic
-def invitation_create(*, user, program_id: int, role: str, expires_at: datetime | None = None,
-                      max_uses: int | None = None, auto_approve: bool = False) -> Invitation:
+def invitation_create(
+    *,
+    user,
+    program_id: int,
+    role: str,
+    expires_at: datetime | None = None,
+    max_uses: int | None = None,
+    auto_approve: bool = False,
+) -> Invitation:
     program = access_program_for_admin(user=user, program_id=program_id)
     errors = {}
     if role not in Role.values:
@@ -212,8 +255,14 @@ def invitation_create(*, user, program_id: int, role: str, expires_at: datetime 
     if errors:
         raise ApplicationError("The invitation could not be created.", fields=errors)
     return Invitation.objects.create(
-        program=program, role=role, token=secrets.token_urlsafe(32), auto_approve=auto_approve,
-        max_uses=max_uses, expires_at=expires_at, created_by=user)
+        program=program,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        auto_approve=auto_approve,
+        max_uses=max_uses,
+        expires_at=expires_at,
+        created_by=user,
+    )
 
 
 @transaction.atomic
@@ -229,8 +278,11 @@ def invitation_revoke(*, user, invitation_id: int) -> Invitation:
 
 def invitation_problem(invitation: Invitation) -> str | None:
     """Why the link cannot be used now, in words for the visitor; ``None`` when it can."""
-    return {"revoked": INVITATION_REVOKED, "expired": INVITATION_EXPIRED,
-            "used up": INVITATION_USED_UP}.get(invitation.state)
+    return {
+        "revoked": INVITATION_REVOKED,
+        "expired": INVITATION_EXPIRED,
+        "used up": INVITATION_USED_UP,
+    }.get(invitation.state)
 
 
 def _check_answers(questions: list[EnrolmentQuestion], answers: dict[str, str]) -> dict[str, str]:
@@ -250,14 +302,16 @@ def _check_answers(questions: list[EnrolmentQuestion], answers: dict[str, str]) 
 
 
 @transaction.atomic
-def enrolment_join_by_invitation(*, user, token: str,
-                                 answers: dict[str, str] | None = None) -> Enrolment:
+def enrolment_join_by_invitation(
+    *, user, token: str, answers: dict[str, str] | None = None
+) -> Enrolment:
     """Join the invitation's program in its role: pending, or active when it auto-approves.
 
     ``answers`` maps ``q<question id>`` to the text; they are stored by question prompt.
     """
-    invitation = (Invitation.objects.select_for_update().select_related("program")
-                  .filter(token=token).first())
+    invitation = (
+        Invitation.objects.select_for_update().select_related("program").filter(token=token).first()
+    )
     if invitation is None:
         raise NotFound("This invitation link is not valid. Check you copied all of it.")
     problem = invitation_problem(invitation)
@@ -266,32 +320,51 @@ def enrolment_join_by_invitation(*, user, token: str,
     program = invitation.program
     existing = Enrolment.objects.filter(program=program, person=user, role=invitation.role).first()
     if existing is not None:
-        raise ApplicationError(ALREADY_JOINED.format(
-            program=program.name, role=existing.get_role_display().lower(),
-            status=existing.get_status_display().lower()), status=409)
+        raise ApplicationError(
+            ALREADY_JOINED.format(
+                program=program.name,
+                role=existing.get_role_display().lower(),
+                status=existing.get_status_display().lower(),
+            ),
+            status=409,
+        )
     questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
     kept = _check_answers(questions, answers or {})
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
-                program=program, person=user, role=invitation.role, answers=kept,
-                status=(EnrolmentStatus.ACTIVE if invitation.auto_approve
-                        else EnrolmentStatus.PENDING),
+                program=program,
+                person=user,
+                role=invitation.role,
+                answers=kept,
+                status=(
+                    EnrolmentStatus.ACTIVE if invitation.auto_approve else EnrolmentStatus.PENDING
+                ),
                 capacity=program.default_capacity if invitation.role == Role.MENTOR else None,
             )
     except IntegrityError:  # a double submit won the race: same answer as joining twice
-        raise ApplicationError(ALREADY_JOINED.format(
-            program=program.name, role=invitation.get_role_display().lower(),
-            status="just joined"), status=409) from None
+        raise ApplicationError(
+            ALREADY_JOINED.format(
+                program=program.name,
+                role=invitation.get_role_display().lower(),
+                status="just joined",
+            ),
+            status=409,
+        ) from None
     Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
     return enrolment
 
 
 # --- enrolments -----------------------------------------------------------------------------
 
+
 def _enrolment_for_admin(*, user, enrolment_id: int) -> Enrolment:
-    enrolment = (Enrolment.objects.select_for_update().select_related("program", "person")
-                 .filter(pk=enrolment_id).first())
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("program", "person")
+        .filter(pk=enrolment_id)
+        .first()
+    )
     if enrolment is None or not is_program_admin(user=user, program=enrolment.program):
         raise NotFound(ENROLMENT_NOT_FOUND)
     return enrolment
@@ -302,18 +375,27 @@ def enrolment_set_status(*, user, enrolment_id: int, action: str) -> Enrolment:
     """approve (pending→active), pause (active→paused), reactivate (paused|removed→active),
     remove (pending|active|paused→removed)."""
     if action not in TRANSITIONS:
-        raise ApplicationError(UNKNOWN_ACTION.format(action=action), fields={"action":
-                               UNKNOWN_ACTION.format(action=action)})
+        raise ApplicationError(
+            UNKNOWN_ACTION.format(action=action),
+            fields={"action": UNKNOWN_ACTION.format(action=action)},
+        )
     enrolment = _enrolment_for_admin(user=user, enrolment_id=enrolment_id)
     sources, target = TRANSITIONS[action]
     if enrolment.status not in sources:
-        raise ApplicationError(BAD_TRANSITION.format(
-            action=action, status=enrolment.get_status_display().lower()), status=409)
-    if (enrolment.role == Role.ADMIN and enrolment.status == EnrolmentStatus.ACTIVE
-            and target != EnrolmentStatus.ACTIVE):
-        other_admins = (Enrolment.objects.select_for_update()
-                        .filter(program=enrolment.program, role=Role.ADMIN,
-                                status=EnrolmentStatus.ACTIVE).exclude(pk=enrolment.pk))
+        raise ApplicationError(
+            BAD_TRANSITION.format(action=action, status=enrolment.get_status_display().lower()),
+            status=409,
+        )
+    if (
+        enrolment.role == Role.ADMIN
+        and enrolment.status == EnrolmentStatus.ACTIVE
+        and target != EnrolmentStatus.ACTIVE
+    ):
+        other_admins = (
+            Enrolment.objects.select_for_update()
+            .filter(program=enrolment.program, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE)
+            .exclude(pk=enrolment.pk)
+        )
         if not other_admins.exists():
             raise ApplicationError(LAST_ADMIN, status=409)
     enrolment.status = target
@@ -324,15 +406,23 @@ def enrolment_set_status(*, user, enrolment_id: int, action: str) -> Enrolment:
 @transaction.atomic
 def enrolment_update_capacity(*, user, enrolment_id: int, capacity: int) -> Enrolment:
     """A program admin, or the mentor themself, sets how many mentees they take at once."""
-    enrolment = (Enrolment.objects.select_for_update().select_related("program")
-                 .filter(pk=enrolment_id).first())
-    if enrolment is None or not (enrolment.person_id == user.pk
-                                 or is_program_admin(user=user, program=enrolment.program)):
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("program")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None or not (
+        enrolment.person_id == user.pk or is_program_admin(user=user, program=enrolment.program)
+    ):
         raise NotFound(ENROLMENT_NOT_FOUND)
     if enrolment.role != Role.MENTOR:
         raise ApplicationError(CAPACITY_MENTORS_ONLY, fields={"capacity": CAPACITY_MENTORS_ONLY})
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or not (
-            1 <= capacity <= CAPACITY_MAX):
+    if (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int)
+        or not (1 <= capacity <= CAPACITY_MAX)
+    ):
         message = BAD_CAPACITY.format(max=CAPACITY_MAX)
         raise ApplicationError(message, fields={"capacity": message})
     enrolment.capacity = capacity
@@ -340,22 +430,26 @@ def enrolment_update_capacity(*, user, enrolment_id: int, capacity: int) -> Enro
     return enrolment
 
 
-
 # --- imports --------------------------------------------------------------------------------
 
 IMPORT_NOT_FOUND = "No such import for this program."
 IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
-IMPORT_RACE = ("Someone changed these participants while the file was being imported; "
-               "nothing was written. Confirm again to re-check the file.")
+IMPORT_RACE = (
+    "Someone changed these participants while the file was being imported; "
+    "nothing was written. Confirm again to re-check the file."
+)
 IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothing was written."
 
 
-def _import_check(*, program: Program, table: Table, create_only: bool = False
-                  ) -> tuple[ImportPlan, dict]:
+def _import_check(
+    *, program: Program, table: Table, create_only: bool = False
+) -> tuple[ImportPlan, dict]:
     rows, errors = check_rows(table)
     plan = import_plan(program=program, rows=rows, create_only=create_only)
-    errors = sorted([*errors, *plan.errors], key=lambda e: (e.row, COLUMNS.index(e.column)
-                                                            if e.column in COLUMNS else 99))
+    errors = sorted(
+        [*errors, *plan.errors],
+        key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99),
+    )
     report = {
         "ok": not errors,
         "errors": [error.as_dict() for error in errors],
@@ -377,9 +471,13 @@ def import_preview(*, user, program_id: int, filename: str, content: bytes) -> I
     table = read_table(filename=filename, content=content)
     _, report = _import_check(program=program, table=table)
     return ImportBatch.objects.create(
-        program=program, uploaded_by=user, filename=(filename or "upload.csv")[:255],
-        content=content, report=report,
-        status=ImportStatus.PREVIEWED if report["ok"] else ImportStatus.INVALID)
+        program=program,
+        uploaded_by=user,
+        filename=(filename or "upload.csv")[:255],
+        content=content,
+        report=report,
+        status=ImportStatus.PREVIEWED if report["ok"] else ImportStatus.INVALID,
+    )
 
 
 def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
@@ -390,8 +488,7 @@ def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
     """
     program = access_program_for_admin(user=user, program_id=program_id)
     with transaction.atomic():
-        batch = (ImportBatch.objects.select_for_update()
-                 .filter(pk=batch_id, program=program).first())
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, program=program).first()
         if batch is None:
             raise NotFound(IMPORT_NOT_FOUND)
         if batch.status == ImportStatus.APPLIED:

@@ -9,13 +9,22 @@ urlpatterns = [
     path("<slug:slug>/", views.program_detail, name="program_detail"),
     path("<slug:slug>/edit/", views.program_edit, name="program_edit"),
     path("<slug:slug>/participants/", views.program_participants, name="program_participants"),
-    path("<slug:slug>/participants/<int:enrolment_id>/<str:action>/", views.participant_action,
-         name="program_participant_action"),
+    path(
+        "<slug:slug>/participants/<int:enrolment_id>/<str:action>/",
+        views.participant_action,
+        name="program_participant_action",
+    ),
     path("<slug:slug>/invitations/", views.program_invitations, name="program_invitations"),
-    path("<slug:slug>/invitations/<int:invitation_id>/revoke/", views.invitation_revoke,
-         name="program_invitation_revoke"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="program_invitation_revoke",
+    ),
     path("<slug:slug>/import/", views.program_import, name="program_import"),
-    path("<slug:slug>/import/<int:batch_id>/", views.program_import_preview,
-         name="program_import_preview"),
+    path(
+        "<slug:slug>/import/<int:batch_id>/",
+        views.program_import_preview,
+        name="program_import_preview",
+    ),
     path("<slug:slug>/export/", views.program_export, name="program_export"),
 ]

@@ -71,13 +71,14 @@ def program_create(request):
 @login_required
 @not_found_as_404
 def program_detail(request, slug):
-    program = selectors.access_program_for_member(user=request.user, slug=slug,
-                                                  allow_pending=True)
+    program = selectors.access_program_for_member(user=request.user, slug=slug, allow_pending=True)
     is_admin = selectors.is_program_admin(user=request.user, program=program)
     context = {
-        "program": program, "is_admin": is_admin,
-        "my_enrolments": selectors.enrolment_list_for_user_in_program(user=request.user,
-                                                                      program=program),
+        "program": program,
+        "is_admin": is_admin,
+        "my_enrolments": selectors.enrolment_list_for_user_in_program(
+            user=request.user, program=program
+        ),
     }
     if is_admin:
         context["counts"] = selectors.program_counts(program=program)
@@ -94,8 +95,9 @@ def program_edit(request, slug):
     form = ProgramForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(user=request.user, program_id=program.pk,
-                                    **form.service_kwargs())
+            services.program_update(
+                user=request.user, program_id=program.pk, **form.service_kwargs()
+            )
         except ApplicationError as error:
             _add_errors(form, error)
         else:
@@ -110,16 +112,25 @@ def program_participants(request, slug):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     filters = ParticipantFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
-    queryset = selectors.participant_list(program=program, role=data.get("role", ""),
-                                          status=data.get("status", ""),
-                                          search=data.get("q", ""))
+    queryset = selectors.participant_list(
+        program=program,
+        role=data.get("role", ""),
+        status=data.get("status", ""),
+        search=data.get("q", ""),
+    )
     page = _page(request, queryset.values_list("pk", flat=True))
     page.object_list = selectors.participant_rows(ids=list(page.object_list))
     query = {key: value for key, value in data.items() if value}
-    return render(request, "programs/participants.html", {
-        "program": program, "page_obj": page, "filters": filters,
-        "query_string": urlencode(query),
-    })
+    return render(
+        request,
+        "programs/participants.html",
+        {
+            "program": program,
+            "page_obj": page,
+            "filters": filters,
+            "query_string": urlencode(query),
+        },
+    )
 
 
 @login_required
@@ -129,8 +140,9 @@ def participant_action(request, slug, enrolment_id, action):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     error = None
     try:
-        enrolment = services.enrolment_set_status(user=request.user, enrolment_id=enrolment_id,
-                                                  action=action)
+        enrolment = services.enrolment_set_status(
+            user=request.user, enrolment_id=enrolment_id, action=action
+        )
     except NotFound:
         raise
     except ApplicationError as exc:
@@ -156,18 +168,25 @@ def program_invitations(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create(user=request.user, program_id=program.pk,
-                                       **form.cleaned_data)
+            services.invitation_create(
+                user=request.user, program_id=program.pk, **form.cleaned_data
+            )
         except ApplicationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Created the invitation link. Copy it and share it.")
             return redirect("program_invitations", slug=program.slug)
     page = _page(request, selectors.invitation_list(program=program))
-    return render(request, "programs/invitations.html", {
-        "program": program, "form": form, "page_obj": page,
-        "join_base": request.build_absolute_uri(reverse("program_join", args=["TOKEN"])),
-    })
+    return render(
+        request,
+        "programs/invitations.html",
+        {
+            "program": program,
+            "form": form,
+            "page_obj": page,
+            "join_base": request.build_absolute_uri(reverse("program_join", args=["TOKEN"])),
+        },
+    )
 
 
 @login_required
@@ -189,29 +208,50 @@ def program_join(request, token):
     program = invitation.program
     problem = services.invitation_problem(invitation)
     if not request.user.is_authenticated:
-        return render(request, "programs/join.html", {
-            "invitation": invitation, "program": program, "problem": problem,
-            "next": request.get_full_path()})
-    existing = [e for e in selectors.enrolment_list_for_user_in_program(
-        user=request.user, program=program) if e.role == invitation.role]
+        return render(
+            request,
+            "programs/join.html",
+            {
+                "invitation": invitation,
+                "program": program,
+                "problem": problem,
+                "next": request.get_full_path(),
+            },
+        )
+    existing = [
+        e
+        for e in selectors.enrolment_list_for_user_in_program(user=request.user, program=program)
+        if e.role == invitation.role
+    ]
     questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
     form = JoinForm(request.POST or None, questions=questions)
     if request.method == "POST" and not problem and not existing and form.is_valid():
         try:
             enrolment = services.enrolment_join_by_invitation(
-                user=request.user, token=token, answers=form.cleaned_data)
+                user=request.user, token=token, answers=form.cleaned_data
+            )
         except ApplicationError as error:
             _add_errors(form, error)
         else:
             if enrolment.status == "active":
                 messages.success(request, f"Welcome to {program.name}!")
             else:
-                messages.success(request, f"Thanks! A program admin of {program.name} will "
-                                 "approve your request soon.")
+                messages.success(
+                    request,
+                    f"Thanks! A program admin of {program.name} will approve your request soon.",
+                )
             return redirect("program_detail", slug=program.slug)
-    return render(request, "programs/join.html", {
-        "invitation": invitation, "program": program, "problem": problem, "form": form,
-        "existing": existing[0] if existing else None})
+    return render(
+        request,
+        "programs/join.html",
+        {
+            "invitation": invitation,
+            "program": program,
+            "problem": problem,
+            "form": form,
+            "existing": existing[0] if existing else None,
+        },
+    )
 
 
 @login_required
@@ -227,15 +267,17 @@ def program_import(request, slug):
         else:
             content = upload.read()
         try:
-            batch = services.import_preview(user=request.user, program_id=program.pk,
-                                            filename=upload.name, content=content)
+            batch = services.import_preview(
+                user=request.user, program_id=program.pk, filename=upload.name, content=content
+            )
         except ApplicationError as error:
             form.add_error("file", error.fields.get("file", error.message))
         else:
             return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
     recent = selectors.import_batch_list(program=program)[:5]
-    return render(request, "programs/import.html", {"program": program, "form": form,
-                                                    "recent": recent})
+    return render(
+        request, "programs/import.html", {"program": program, "form": form, "recent": recent}
+    )
 
 
 @login_required
@@ -243,23 +285,30 @@ def program_import(request, slug):
 @require_http_methods(["GET", "POST"])
 def program_import_preview(request, slug, batch_id):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    batch = (ImportBatch.objects.defer("content").filter(pk=batch_id, program=program).first())
+    batch = ImportBatch.objects.defer("content").filter(pk=batch_id, program=program).first()
     if batch is None:
         raise Http404
     if request.method == "POST":
         try:
-            batch = services.import_confirm(user=request.user, program_id=program.pk,
-                                            batch_id=batch.pk)
+            batch = services.import_confirm(
+                user=request.user, program_id=program.pk, batch_id=batch.pk
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
             return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
         summary = batch.report["applied"]
-        messages.success(request, f"Imported: {summary['new_people']} new people, "
-                         f"{summary['updated_people']} updated, {summary['new_enrolments']} "
-                         "new enrolments.")
+        messages.success(
+            request,
+            f"Imported: {summary['new_people']} new people, "
+            f"{summary['updated_people']} updated, {summary['new_enrolments']} "
+            "new enrolments.",
+        )
         return redirect("program_participants", slug=program.slug)
-    return render(request, "programs/import_preview.html", {
-        "program": program, "batch": batch, "report": batch.report})
+    return render(
+        request,
+        "programs/import_preview.html",
+        {"program": program, "batch": batch, "report": batch.report},
+    )
 
 
 @login_required
@@ -269,11 +318,12 @@ def program_export(request, slug):
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             export_xlsx(program=program),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="{program.slug}.xlsx"'
         return response
-    response = StreamingHttpResponse(export_csv_lines(program=program),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{program.slug}.csv"'
     return response
-

@@ -9,7 +9,11 @@ from tandem.programs.selectors import enrolment_list_for_person
 @login_required
 def dashboard(request):
     profile = profile_ensure(user=request.user)
-    return render(request, "web/dashboard.html", {
-        "completeness": profile_completeness(profile=profile),
-        "enrolments": enrolment_list_for_person(user=request.user),
-    })
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "completeness": profile_completeness(profile=profile),
+            "enrolments": enrolment_list_for_person(user=request.user),
+        },
+    )

@@ -9,10 +9,13 @@ from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import MeetingFormat
 from tandem.people.choices import Cadence
 
-DEFAULT_CONFIDENTIALITY = ("What we share stays between us unless we both agree otherwise, "
-                           "or someone's safety is at risk.")
-DEFAULT_NO_FAULT_EXIT = ("Either of us may end this mentorship at any time, for any reason, "
-                         "without blame; we will say so openly rather than let it fade.")
+DEFAULT_CONFIDENTIALITY = (
+    "What we share stays between us unless we both agree otherwise, or someone's safety is at risk."
+)
+DEFAULT_NO_FAULT_EXIT = (
+    "Either of us may end this mentorship at any time, for any reason, "
+    "without blame; we will say so openly rather than let it fade."
+)
 
 OBJECTIVES_REQUIRED = "Add at least one objective: a goal you want to reach together."
 OBJECTIVE_GOAL_REQUIRED = "Objective {n} needs a goal."
@@ -26,8 +29,12 @@ TOO_LONG = "Keep this under {limit} characters."
 MAX_OBJECTIVES = 10
 
 TEXT_FIELDS = {
-    "mentor_expectations": 2000, "mentee_expectations": 2000, "focus_areas": 1000,
-    "desired_outcomes": 2000, "confidentiality": 2000, "no_fault_exit": 2000,
+    "mentor_expectations": 2000,
+    "mentee_expectations": 2000,
+    "focus_areas": 1000,
+    "desired_outcomes": 2000,
+    "confidentiality": 2000,
+    "no_fault_exit": 2000,
 }
 REQUIRED_TEXT = ("confidentiality", "no_fault_exit")
 
@@ -84,8 +91,13 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
         except ValueError:
             errors[f"objectives.{index}.target_date"] = BAD_DATE
             target = None
-        objectives.append({"goal": goal[:200], "measure": measure[:300],
-                           "target_date": target.isoformat() if target else ""})
+        objectives.append(
+            {
+                "goal": goal[:200],
+                "measure": measure[:300],
+                "target_date": target.isoformat() if target else "",
+            }
+        )
     if not objectives:
         errors["objectives"] = OBJECTIVES_REQUIRED
     clean["objectives"] = objectives

@@ -13,8 +13,9 @@ MENTORSHIP_CLOSED = "This mentorship has ended; it can no longer be changed."
 
 
 def event_add(*, mentorship: Mentorship, actor, kind: str, summary: str) -> MentorshipEvent:
-    return MentorshipEvent.objects.create(mentorship=mentorship, actor=actor, kind=kind,
-                                          summary=summary[:300])
+    return MentorshipEvent.objects.create(
+        mentorship=mentorship, actor=actor, kind=kind, summary=summary[:300]
+    )
 
 
 def mentorship_url(mentorship: Mentorship | int) -> str:
@@ -22,23 +23,38 @@ def mentorship_url(mentorship: Mentorship | int) -> str:
     return reverse("mentorship_detail", args=[pk])
 
 
-def notify_other(*, mentorship: Mentorship, actor, kind: str, title: str, body: str = "",
-                 url: str | None = None) -> None:
-    notify_send(recipient=mentorship.other(actor), kind=kind, title=title, body=body,
-                url=url if url is not None else mentorship_url(mentorship))
+def notify_other(
+    *, mentorship: Mentorship, actor, kind: str, title: str, body: str = "", url: str | None = None
+) -> None:
+    notify_send(
+        recipient=mentorship.other(actor),
+        kind=kind,
+        title=title,
+        body=body,
+        url=url if url is not None else mentorship_url(mentorship),
+    )
 
 
-def notify_both(*, mentorship: Mentorship, kind: str, title: str, body: str = "",
-                url: str | None = None) -> None:
+def notify_both(
+    *, mentorship: Mentorship, kind: str, title: str, body: str = "", url: str | None = None
+) -> None:
     for person in (mentorship.mentor, mentorship.mentee):
-        notify_send(recipient=person, kind=kind, title=title, body=body,
-                    url=url if url is not None else mentorship_url(mentorship))
+        notify_send(
+            recipient=person,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url if url is not None else mentorship_url(mentorship),
+        )
 
 
 def active_enrolments(*, program_id: int, person_id: int) -> list[Enrolment]:
     # ``__pk`` lookups: an id past 64 bits matches nothing instead of overflowing (a 500).
-    return list(Enrolment.objects.filter(program__pk=program_id, person__pk=person_id,
-                                         status=EnrolmentStatus.ACTIVE))
+    return list(
+        Enrolment.objects.filter(
+            program__pk=program_id, person__pk=person_id, status=EnrolmentStatus.ACTIVE
+        )
+    )
 
 
 def roles_of(enrolments: list[Enrolment]) -> set[str]:
@@ -50,11 +66,14 @@ def lock_mentor_enrolment(*, program, mentor_id: int) -> Enrolment | None:
 
     In peer programs any active member may mentor, so fall back to their other enrolment.
     """
-    qs = (Enrolment.objects.select_for_update()
-          .filter(program=program, person_id=mentor_id, status=EnrolmentStatus.ACTIVE))
-    return (qs.filter(role=Role.MENTOR).order_by("pk").first()
-            or (qs.exclude(role=Role.ADMIN).order_by("pk").first()
-                if program.program_type == "peer" else None))
+    qs = Enrolment.objects.select_for_update().filter(
+        program=program, person_id=mentor_id, status=EnrolmentStatus.ACTIVE
+    )
+    return qs.filter(role=Role.MENTOR).order_by("pk").first() or (
+        qs.exclude(role=Role.ADMIN).order_by("pk").first()
+        if program.program_type == "peer"
+        else None
+    )
 
 
 def capacity_of(*, program, enrolment: Enrolment) -> int:
@@ -63,6 +82,10 @@ def capacity_of(*, program, enrolment: Enrolment) -> int:
 
 def notify_send_owner(*, item, actor) -> None:
     due = f" (due {item.due_on.day} {item.due_on:%B})" if item.due_on else ""
-    notify_send(recipient=item.owner, kind="action_item",
-                title=f"{actor.display_name} gave you an action item{due}",
-                body=item.description, url=mentorship_url(item.mentorship_id))
+    notify_send(
+        recipient=item.owner,
+        kind="action_item",
+        title=f"{actor.display_name} gave you an action item{due}",
+        body=item.description,
+        url=mentorship_url(item.mentorship_id),
+    )

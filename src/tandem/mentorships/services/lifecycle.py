@@ -59,23 +59,31 @@ MATCH_NOT_MEMBER = "{person} is not an active {role} in this program."
 MATCH_AT_CAPACITY = "{mentor} has no room for another mentee in this program."
 MATCH_SAME_PERSON = "A person cannot mentor themselves."
 MATCH_UNKNOWN_PERSON = "A matched person no longer has an account."
-OLD_VERSION = ("Version {number} has been replaced by version {latest}. Read version {latest} "
-               "and sign that one instead.")
+OLD_VERSION = (
+    "Version {number} has been replaced by version {latest}. Read version {latest} "
+    "and sign that one instead."
+)
 ALREADY_SIGNED_BY_YOU = "You have already signed version {number}."
 VERSION_NOT_FOUND = "That agreement version does not exist."
 END_REASON_REQUIRED = "Please give a reason; only the program admins will see it."
 REFLECTION_REQUIRED = "Write a short closing reflection: what did you take from it?"
-TOO_EARLY_TO_COMPLETE = ("This mentorship runs until {ends_on}; you can complete it from then. "
-                         "To stop sooner, end it early instead.")
+TOO_EARLY_TO_COMPLETE = (
+    "This mentorship runs until {ends_on}; you can complete it from then. "
+    "To stop sooner, end it early instead."
+)
 NOT_ACTIVE_YET = "This mentorship is not active yet: sign the agreement first."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 
 
 def _transition(mentorship: Mentorship, target: str) -> None:
     if target not in TRANSITIONS[mentorship.state]:
-        raise ApplicationError(INVALID_TRANSITION.format(
-            current=mentorship.get_state_display().lower(),
-            target=MentorshipState(target).label.lower()), status=409)
+        raise ApplicationError(
+            INVALID_TRANSITION.format(
+                current=mentorship.get_state_display().lower(),
+                target=MentorshipState(target).label.lower(),
+            ),
+            status=409,
+        )
     mentorship.state = target
 
 
@@ -84,32 +92,50 @@ def check_open(mentorship: Mentorship) -> None:
         raise ApplicationError(MENTORSHIP_CLOSED, status=409)
 
 
-def mentorship_open(*, program: Program, mentor, mentee, actor=None,
-                    origin_request: MentorshipRequest | None = None,
-                    match_run_ref: str = "") -> Mentorship:
+def mentorship_open(
+    *,
+    program: Program,
+    mentor,
+    mentee,
+    actor=None,
+    origin_request: MentorshipRequest | None = None,
+    match_run_ref: str = "",
+) -> Mentorship:
     """A new mentorship in the proposed state with a first agreement draft from the
     program's defaults. Callers hold the locks and have checked the rules."""
     try:
         with transaction.atomic():
             mentorship = Mentorship.objects.create(
-                program=program, mentor=mentor, mentee=mentee, origin_request=origin_request,
-                match_run_ref=match_run_ref)
+                program=program,
+                mentor=mentor,
+                mentee=mentee,
+                origin_request=origin_request,
+                match_run_ref=match_run_ref,
+            )
     except IntegrityError:
-        raise ApplicationError(PAIR_EXISTS.format(mentor=mentor.display_name,
-                                                  mentee=mentee.display_name),
-                               status=409) from None
+        raise ApplicationError(
+            PAIR_EXISTS.format(mentor=mentor.display_name, mentee=mentee.display_name), status=409
+        ) from None
     AgreementVersion.objects.create(
-        mentorship=mentorship, number=1, proposed_by=None,
-        content=agreement_defaults(program=program, today=timezone.localdate()))
+        mentorship=mentorship,
+        number=1,
+        proposed_by=None,
+        content=agreement_defaults(program=program, today=timezone.localdate()),
+    )
     origin = "a request" if origin_request else "a program match"
-    event_add(mentorship=mentorship, actor=actor, kind="created",
-              summary=f"Mentorship proposed from {origin}.")
+    event_add(
+        mentorship=mentorship,
+        actor=actor,
+        kind="created",
+        summary=f"Mentorship proposed from {origin}.",
+    )
     return mentorship
 
 
 def _has_role(program: Program, person_id: int, role: str) -> bool:
-    qs = Enrolment.objects.filter(program=program, person_id=person_id,
-                                  status=EnrolmentStatus.ACTIVE)
+    qs = Enrolment.objects.filter(
+        program=program, person_id=person_id, status=EnrolmentStatus.ACTIVE
+    )
     if program.program_type == ProgramType.PEER:
         return qs.exclude(role=Role.ADMIN).exists()
     return qs.filter(role=role).exists()
@@ -133,33 +159,44 @@ def mentorship_create_from_match(*, program: Program, pairs, match_run_ref) -> l
             if mentor.pk == mentee.pk:
                 raise ApplicationError(MATCH_SAME_PERSON, status=409)
             if not _has_role(program, mentor.pk, Role.MENTOR):
-                raise ApplicationError(MATCH_NOT_MEMBER.format(person=mentor.display_name,
-                                                               role="mentor"), status=409)
+                raise ApplicationError(
+                    MATCH_NOT_MEMBER.format(person=mentor.display_name, role="mentor"), status=409
+                )
             if not _has_role(program, mentee.pk, Role.MENTEE):
-                raise ApplicationError(MATCH_NOT_MEMBER.format(person=mentee.display_name,
-                                                               role="mentee"), status=409)
+                raise ApplicationError(
+                    MATCH_NOT_MEMBER.format(person=mentee.display_name, role="mentee"), status=409
+                )
             enrolment = lock_mentor_enrolment(program=program, mentor_id=mentor.pk)
-            taken = Mentorship.objects.filter(program=program, mentor=mentor,
-                                              state__in=OPEN_STATES).count()
+            taken = Mentorship.objects.filter(
+                program=program, mentor=mentor, state__in=OPEN_STATES
+            ).count()
             if enrolment is None or taken >= capacity_of(program=program, enrolment=enrolment):
-                raise ApplicationError(MATCH_AT_CAPACITY.format(mentor=mentor.display_name),
-                                       status=409)
+                raise ApplicationError(
+                    MATCH_AT_CAPACITY.format(mentor=mentor.display_name), status=409
+                )
             if Mentorship.objects.filter(
-                    Q(mentor=mentee, mentee=mentor), program=program,
-                    state__in=OPEN_STATES).exists():
-                raise ApplicationError(PAIR_EXISTS.format(mentor=mentor.display_name,
-                                                          mentee=mentee.display_name), status=409)
-            mentorship = mentorship_open(program=program, mentor=mentor, mentee=mentee,
-                                         match_run_ref=str(match_run_ref))
-            notify_both(mentorship=mentorship, kind=Kind.MENTORSHIP,
-                        title=f"You have been matched in {program.name}",
-                        body=f"{mentor.display_name} (mentor) and {mentee.display_name} "
-                             "(mentee): agree how you will work together and sign.")
+                Q(mentor=mentee, mentee=mentor), program=program, state__in=OPEN_STATES
+            ).exists():
+                raise ApplicationError(
+                    PAIR_EXISTS.format(mentor=mentor.display_name, mentee=mentee.display_name),
+                    status=409,
+                )
+            mentorship = mentorship_open(
+                program=program, mentor=mentor, mentee=mentee, match_run_ref=str(match_run_ref)
+            )
+            notify_both(
+                mentorship=mentorship,
+                kind=Kind.MENTORSHIP,
+                title=f"You have been matched in {program.name}",
+                body=f"{mentor.display_name} (mentor) and {mentee.display_name} "
+                "(mentee): agree how you will work together and sign.",
+            )
             created.append(mentorship)
     return created
 
 
 # Agreement ------------------------------------------------------------------------------
+
 
 def agreement_propose(*, user, mentorship_id: int, content: dict[str, Any]) -> AgreementVersion:
     """A new version (the first draft's replacement, or an amendment); nobody has signed it."""
@@ -168,14 +205,23 @@ def agreement_propose(*, user, mentorship_id: int, content: dict[str, Any]) -> A
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
         latest = mentorship.agreement_versions.aggregate(n=Max("number"))["n"] or 0
-        version = AgreementVersion.objects.create(mentorship=mentorship, number=latest + 1,
-                                                  content=clean, proposed_by=user)
+        version = AgreementVersion.objects.create(
+            mentorship=mentorship, number=latest + 1, content=clean, proposed_by=user
+        )
         word = "an amendment" if mentorship.state == MentorshipState.ACTIVE else "an agreement"
-        event_add(mentorship=mentorship, actor=user, kind="agreement_proposed",
-                  summary=f"{user.display_name} proposed {word} (version {version.number}).")
-        notify_other(mentorship=mentorship, actor=user, kind=Kind.AGREEMENT,
-                     title=f"{user.display_name} proposed {word}",
-                     body=f"Read version {version.number} and sign it if you agree.")
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="agreement_proposed",
+            summary=f"{user.display_name} proposed {word} (version {version.number}).",
+        )
+        notify_other(
+            mentorship=mentorship,
+            actor=user,
+            kind=Kind.AGREEMENT,
+            title=f"{user.display_name} proposed {word}",
+            body=f"Read version {version.number} and sign it if you agree.",
+        )
     return version
 
 
@@ -183,28 +229,39 @@ def agreement_sign(*, user, mentorship_id: int, number: int) -> AgreementVersion
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
-        versions = list(AgreementVersion.objects.select_for_update()
-                        .filter(mentorship=mentorship).order_by("-number"))
+        versions = list(
+            AgreementVersion.objects.select_for_update()
+            .filter(mentorship=mentorship)
+            .order_by("-number")
+        )
         version = next((v for v in versions if v.number == number), None)
         if version is None:
             raise ApplicationError(VERSION_NOT_FOUND, status=404)
         if version.number != versions[0].number:
-            raise ApplicationError(OLD_VERSION.format(number=number, latest=versions[0].number),
-                                   status=409)
-        field = ("signed_by_mentor_at" if user.pk == mentorship.mentor_id
-                 else "signed_by_mentee_at")
+            raise ApplicationError(
+                OLD_VERSION.format(number=number, latest=versions[0].number), status=409
+            )
+        field = "signed_by_mentor_at" if user.pk == mentorship.mentor_id else "signed_by_mentee_at"
         if getattr(version, field):
             raise ApplicationError(ALREADY_SIGNED_BY_YOU.format(number=number), status=409)
         setattr(version, field, timezone.now())
         version.save(update_fields=[field])
-        event_add(mentorship=mentorship, actor=user, kind="agreement_signed",
-                  summary=f"{user.display_name} signed version {number}.")
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="agreement_signed",
+            summary=f"{user.display_name} signed version {number}.",
+        )
         if version.fully_signed:
             _agreement_takes_effect(mentorship=mentorship, version=version, actor=user)
         else:
-            notify_other(mentorship=mentorship, actor=user, kind=Kind.AGREEMENT,
-                         title=f"{user.display_name} signed the agreement",
-                         body=f"Version {number} takes effect when you sign it too.")
+            notify_other(
+                mentorship=mentorship,
+                actor=user,
+                kind=Kind.AGREEMENT,
+                title=f"{user.display_name} signed the agreement",
+                body=f"Version {number} takes effect when you sign it too.",
+            )
     return version
 
 
@@ -216,20 +273,43 @@ def _agreement_takes_effect(*, mentorship: Mentorship, version: AgreementVersion
         _transition(mentorship, MentorshipState.ACTIVE)
         mentorship.activated_at = timezone.now()
         existing = set(mentorship.goals.values_list("title", flat=True))
-        Goal.objects.bulk_create([
-            Goal(mentorship=mentorship, title=objective["goal"], measure=objective["measure"],
-                 target_date=objective["target_date"] or None, created_by=actor)
-            for objective in content["objectives"] if objective["goal"] not in existing])
-        event_add(mentorship=mentorship, actor=actor, kind="activated",
-                  summary=f"Both signed version {version.number}; the mentorship is active.")
-        notify_both(mentorship=mentorship, kind=Kind.MENTORSHIP,
-                    title="Your mentorship is active",
-                    body="You both signed the agreement. Schedule your first meeting.")
+        Goal.objects.bulk_create(
+            [
+                Goal(
+                    mentorship=mentorship,
+                    title=objective["goal"],
+                    measure=objective["measure"],
+                    target_date=objective["target_date"] or None,
+                    created_by=actor,
+                )
+                for objective in content["objectives"]
+                if objective["goal"] not in existing
+            ]
+        )
+        event_add(
+            mentorship=mentorship,
+            actor=actor,
+            kind="activated",
+            summary=f"Both signed version {version.number}; the mentorship is active.",
+        )
+        notify_both(
+            mentorship=mentorship,
+            kind=Kind.MENTORSHIP,
+            title="Your mentorship is active",
+            body="You both signed the agreement. Schedule your first meeting.",
+        )
     else:
-        event_add(mentorship=mentorship, actor=actor, kind="amended",
-                  summary=f"Version {version.number} took effect.")
-        notify_both(mentorship=mentorship, kind=Kind.AGREEMENT,
-                    title=f"Agreement version {version.number} is in effect")
+        event_add(
+            mentorship=mentorship,
+            actor=actor,
+            kind="amended",
+            summary=f"Version {version.number} took effect.",
+        )
+        notify_both(
+            mentorship=mentorship,
+            kind=Kind.AGREEMENT,
+            title=f"Agreement version {version.number} is in effect",
+        )
     mentorship.save(update_fields=["state", "starts_on", "ends_on", "activated_at"])
 
 
@@ -240,24 +320,35 @@ def mentorship_confirm_midpoint(*, user, mentorship_id: int) -> Mentorship:
             raise ApplicationError(NOT_ACTIVE_YET, status=409)
         mentorship.midpoint_confirmed_at = timezone.now()
         mentorship.save(update_fields=["midpoint_confirmed_at"])
-        event_add(mentorship=mentorship, actor=user, kind="midpoint_confirmed",
-                  summary=f"{user.display_name} confirmed the agreement at the mid-point.")
-        notify_other(mentorship=mentorship, actor=user, kind=Kind.MENTORSHIP,
-                     title=f"{user.display_name} confirmed your agreement at the mid-point")
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="midpoint_confirmed",
+            summary=f"{user.display_name} confirmed the agreement at the mid-point.",
+        )
+        notify_other(
+            mentorship=mentorship,
+            actor=user,
+            kind=Kind.MENTORSHIP,
+            title=f"{user.display_name} confirmed your agreement at the mid-point",
+        )
     return mentorship
 
 
 # Ending ---------------------------------------------------------------------------------
 
+
 def _cancel_future_meetings(mentorship: Mentorship) -> None:
     now = timezone.now()
     for meeting in Meeting.objects.select_for_update().filter(
-            mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=now):
+        mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=now
+    ):
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence", "updated_at"])
-    for series in MeetingSeries.objects.select_for_update().filter(mentorship=mentorship,
-                                                                   cancelled_at__isnull=True):
+    for series in MeetingSeries.objects.select_for_update().filter(
+        mentorship=mentorship, cancelled_at__isnull=True
+    ):
         series.cancelled_at = now
         series.sequence += 1
         series.save(update_fields=["cancelled_at", "sequence"])
@@ -282,13 +373,20 @@ def mentorship_end_early(*, user, mentorship_id: int, reason: str) -> Mentorship
         _end(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
         mentorship.end_reason = reason
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason"])
-        event_add(mentorship=mentorship, actor=user, kind="ended_early",
-                  summary=f"{user.display_name} ended the mentorship early.")
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="ended_early",
+            summary=f"{user.display_name} ended the mentorship early.",
+        )
         # The other side learns that it ended, never why.
-        notify_other(mentorship=mentorship, actor=user, kind=Kind.MENTORSHIP,
-                     title=f"{user.display_name} ended your mentorship",
-                     body="It ended under the no-fault exit clause. Thank you for the time "
-                          "you gave it.")
+        notify_other(
+            mentorship=mentorship,
+            actor=user,
+            kind=Kind.MENTORSHIP,
+            title=f"{user.display_name} ended your mentorship",
+            body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
+        )
     return mentorship
 
 
@@ -303,19 +401,31 @@ def mentorship_complete(*, user, mentorship_id: int, reflection: str) -> Mentors
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         if mentorship.state == MentorshipState.PROPOSED:
             raise ApplicationError(NOT_ACTIVE_YET, status=409)
-        if (mentorship.state == MentorshipState.ACTIVE and mentorship.ends_on
-                and timezone.localdate() < mentorship.ends_on):
-            raise ApplicationError(TOO_EARLY_TO_COMPLETE.format(ends_on=mentorship.ends_on),
-                                   status=409)
+        if (
+            mentorship.state == MentorshipState.ACTIVE
+            and mentorship.ends_on
+            and timezone.localdate() < mentorship.ends_on
+        ):
+            raise ApplicationError(
+                TOO_EARLY_TO_COMPLETE.format(ends_on=mentorship.ends_on), status=409
+            )
         _end(user=user, mentorship=mentorship, target=MentorshipState.COMPLETED)
         mentorship.closing_reflection = reflection
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "closing_reflection"])
-        event_add(mentorship=mentorship, actor=user, kind="completed",
-                  summary=f"{user.display_name} marked the mentorship complete.")
-        notify_other(mentorship=mentorship, actor=user, kind=Kind.MENTORSHIP,
-                     title="Your mentorship is complete",
-                     body=f"{user.display_name} closed it with a reflection. Well done, both.",
-                     url=mentorship_url(mentorship))
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="completed",
+            summary=f"{user.display_name} marked the mentorship complete.",
+        )
+        notify_other(
+            mentorship=mentorship,
+            actor=user,
+            kind=Kind.MENTORSHIP,
+            title="Your mentorship is complete",
+            body=f"{user.display_name} closed it with a reflection. Well done, both.",
+            url=mentorship_url(mentorship),
+        )
     return mentorship
 
 
@@ -325,23 +435,29 @@ def mentorships_midpoint_review(*, now) -> int:
 
     sent = 0
     today = now.date()
-    for mentorship in (Mentorship.objects.filter(state=MentorshipState.ACTIVE,
-                                                 starts_on__isnull=False, ends_on__isnull=False,
-                                                 midpoint_confirmed_at__isnull=True)
-                       .select_related("mentor", "mentee")):
+    for mentorship in Mentorship.objects.filter(
+        state=MentorshipState.ACTIVE,
+        starts_on__isnull=False,
+        ends_on__isnull=False,
+        midpoint_confirmed_at__isnull=True,
+    ).select_related("mentor", "mentee"):
         midpoint = mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
         if midpoint > today:
             continue
         slot = f"{mentorship.starts_on}/{mentorship.ends_on}"
         for person in (mentorship.mentor, mentorship.mentee):
             with transaction.atomic():
-                if not reminder_claim(kind="midpoint_review", object_id=mentorship.pk,
-                                      recipient=person, slot=slot):
+                if not reminder_claim(
+                    kind="midpoint_review", object_id=mentorship.pk, recipient=person, slot=slot
+                ):
                     continue
-                notify_send(recipient=person, kind=Kind.MENTORSHIP,
-                            title="Halfway there: is your agreement still right?",
-                            body="Take five minutes together: confirm the agreement as it is, "
-                                 "or propose an amendment.",
-                            url=mentorship_url(mentorship))
+                notify_send(
+                    recipient=person,
+                    kind=Kind.MENTORSHIP,
+                    title="Halfway there: is your agreement still right?",
+                    body="Take five minutes together: confirm the agreement as it is, "
+                    "or propose an amendment.",
+                    url=mentorship_url(mentorship),
+                )
                 sent += 1
     return sent

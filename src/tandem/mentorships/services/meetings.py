@@ -37,8 +37,9 @@ BAD_URL = "Paste a full meeting link starting with https:// (Zoom, Meet, Teams, 
 BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
 BAD_COUNT = f"A series has between 2 and {MAX_OCCURRENCES} meetings."
 UNTIL_BEFORE_START = "The series must end after its first meeting."
-NO_END_FOR_SERIES = ("Say how many meetings, or an end date: the agreement has no end date "
-                     "to stop at.")
+NO_END_FOR_SERIES = (
+    "Say how many meetings, or an end date: the agreement has no end date to stop at."
+)
 ALREADY_CANCELLED = "This meeting is already cancelled."
 ALREADY_HAPPENED = "This meeting has already taken place; it cannot be changed."
 NOT_IN_SERIES = "This meeting is not part of a series."
@@ -82,10 +83,19 @@ def _local_text(moment: datetime, user) -> str:
     return f"{local:%A %d %B %Y, %H:%M} ({local.tzname()})"
 
 
-def meeting_schedule(*, user, mentorship_id: int, starts_at: datetime, ends_at: datetime,
-                     format: str, video_url: str = "", location: str = "",
-                     repeat: str = "", count: int | None = None, until: date | None = None
-                     ) -> Meeting:
+def meeting_schedule(
+    *,
+    user,
+    mentorship_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    format: str,
+    video_url: str = "",
+    location: str = "",
+    repeat: str = "",
+    count: int | None = None,
+    until: date | None = None,
+) -> Meeting:
     """One meeting, or with ``repeat`` (a cadence) a series: an RRULE plus one row per
     occurrence. Returns the first meeting."""
     minutes = _check_times(starts_at, ends_at)
@@ -101,29 +111,55 @@ def meeting_schedule(*, user, mentorship_id: int, starts_at: datetime, ends_at: 
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
-        common = {"mentorship": mentorship, "duration_minutes": minutes, "format": format,
-                  "video_url": video_url, "location": location.strip()[:200],
-                  "created_by": user}
+        common = {
+            "mentorship": mentorship,
+            "duration_minutes": minutes,
+            "format": format,
+            "video_url": video_url,
+            "location": location.strip()[:200],
+            "created_by": user,
+        }
         if not repeat:
             meeting = Meeting.objects.create(starts_at=starts_at, **common)
             summary = f"{user.display_name} scheduled a meeting."
             body = _local_text(starts_at, mentorship.other(user))
         else:
-            meeting = _schedule_series(user=user, mentorship=mentorship, starts_at=starts_at,
-                                       repeat=repeat, count=count, until=until, common=common)
+            meeting = _schedule_series(
+                user=user,
+                mentorship=mentorship,
+                starts_at=starts_at,
+                repeat=repeat,
+                count=count,
+                until=until,
+                common=common,
+            )
             summary = f"{user.display_name} scheduled a {repeat} series of meetings."
-            body = (f"{meeting.series.occurrences.count()} meetings, the first on "
-                    f"{_local_text(starts_at, mentorship.other(user))}")
+            body = (
+                f"{meeting.series.occurrences.count()} meetings, the first on "
+                f"{_local_text(starts_at, mentorship.other(user))}"
+            )
         event_add(mentorship=mentorship, actor=user, kind="meeting_scheduled", summary=summary)
-        notify_other(mentorship=mentorship, actor=user, kind=Kind.MEETING,
-                     title=f"{user.display_name} scheduled "
-                           f"{'a meeting' if not repeat else 'a series of meetings'}",
-                     body=body)
+        notify_other(
+            mentorship=mentorship,
+            actor=user,
+            kind=Kind.MEETING,
+            title=f"{user.display_name} scheduled "
+            f"{'a meeting' if not repeat else 'a series of meetings'}",
+            body=body,
+        )
     return meeting
 
 
-def _schedule_series(*, user, mentorship: Mentorship, starts_at: datetime, repeat: str,
-                     count: int | None, until: date | None, common: dict) -> Meeting:
+def _schedule_series(
+    *,
+    user,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    repeat: str,
+    count: int | None,
+    until: date | None,
+    common: dict,
+) -> Meeting:
     zone = zone_of(user)
     until_at = None
     if count is None:
@@ -135,11 +171,15 @@ def _schedule_series(*, user, mentorship: Mentorship, starts_at: datetime, repea
             raise ApplicationError(UNTIL_BEFORE_START, fields={"until": UNTIL_BEFORE_START})
     rule = rrule_for(repeat, count=count, until=until_at)
     starts = expand(rule, starts_at=starts_at, zone=zone)
-    series = MeetingSeries.objects.create(rrule=rule, starts_at=starts_at,
-                                          timezone=str(zone.key), **common)
-    Meeting.objects.bulk_create([
-        Meeting(series=series, original_start=start, starts_at=start, **common)
-        for start in starts])
+    series = MeetingSeries.objects.create(
+        rrule=rule, starts_at=starts_at, timezone=str(zone.key), **common
+    )
+    Meeting.objects.bulk_create(
+        [
+            Meeting(series=series, original_start=start, starts_at=start, **common)
+            for start in starts
+        ]
+    )
     return series.occurrences.order_by("starts_at").first()
 
 
@@ -165,11 +205,19 @@ def meeting_cancel(*, user, meeting_id: int) -> Meeting:
         meeting.save(update_fields=["status", "sequence", "updated_at"])
         _bump_series(meeting)
         other = meeting.mentorship.other(user)
-        event_add(mentorship=meeting.mentorship, actor=user, kind="meeting_cancelled",
-                  summary=f"{user.display_name} cancelled a meeting.")
-        notify_other(mentorship=meeting.mentorship, actor=user, kind=Kind.MEETING,
-                     title=f"{user.display_name} cancelled your meeting",
-                     body=f"The meeting on {_local_text(meeting.starts_at, other)} is off.")
+        event_add(
+            mentorship=meeting.mentorship,
+            actor=user,
+            kind="meeting_cancelled",
+            summary=f"{user.display_name} cancelled a meeting.",
+        )
+        notify_other(
+            mentorship=meeting.mentorship,
+            actor=user,
+            kind=Kind.MEETING,
+            title=f"{user.display_name} cancelled your meeting",
+            body=f"The meeting on {_local_text(meeting.starts_at, other)} is off.",
+        )
     return meeting
 
 
@@ -185,22 +233,30 @@ def meeting_series_cancel(*, user, meeting_id: int) -> MeetingSeries:
             raise ApplicationError(ALREADY_CANCELLED, status=409)
         now = timezone.now()
         for occurrence in Meeting.objects.select_for_update().filter(
-                series=series, status=MeetingStatus.SCHEDULED, starts_at__gt=now):
+            series=series, status=MeetingStatus.SCHEDULED, starts_at__gt=now
+        ):
             occurrence.status = MeetingStatus.CANCELLED
             occurrence.sequence += 1
             occurrence.save(update_fields=["status", "sequence", "updated_at"])
         series.cancelled_at = now
         series.sequence += 1
         series.save(update_fields=["cancelled_at", "sequence"])
-        event_add(mentorship=meeting.mentorship, actor=user, kind="series_cancelled",
-                  summary=f"{user.display_name} cancelled the rest of a meeting series.")
-        notify_other(mentorship=meeting.mentorship, actor=user, kind=Kind.MEETING,
-                     title=f"{user.display_name} cancelled your remaining series meetings")
+        event_add(
+            mentorship=meeting.mentorship,
+            actor=user,
+            kind="series_cancelled",
+            summary=f"{user.display_name} cancelled the rest of a meeting series.",
+        )
+        notify_other(
+            mentorship=meeting.mentorship,
+            actor=user,
+            kind=Kind.MEETING,
+            title=f"{user.display_name} cancelled your remaining series meetings",
+        )
     return series
 
 
-def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: datetime
-                       ) -> Meeting:
+def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: datetime) -> Meeting:
     minutes = _check_times(starts_at, ends_at)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
@@ -212,11 +268,19 @@ def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: d
         meeting.save(update_fields=["starts_at", "duration_minutes", "sequence", "updated_at"])
         _bump_series(meeting)
         other = meeting.mentorship.other(user)
-        event_add(mentorship=meeting.mentorship, actor=user, kind="meeting_moved",
-                  summary=f"{user.display_name} moved a meeting.")
-        notify_other(mentorship=meeting.mentorship, actor=user, kind=Kind.MEETING,
-                     title=f"{user.display_name} moved your meeting",
-                     body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.")
+        event_add(
+            mentorship=meeting.mentorship,
+            actor=user,
+            kind="meeting_moved",
+            summary=f"{user.display_name} moved a meeting.",
+        )
+        notify_other(
+            mentorship=meeting.mentorship,
+            actor=user,
+            kind=Kind.MEETING,
+            title=f"{user.display_name} moved your meeting",
+            body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.",
+        )
     return meeting
 
 
@@ -253,8 +317,9 @@ def private_note_save(*, user, meeting_id: int, body: str) -> PrivateNote:
     body = _text(body, 20000, "body", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
-        note, _ = PrivateNote.objects.update_or_create(meeting=meeting, author=user,
-                                                       defaults={"body": body})
+        note, _ = PrivateNote.objects.update_or_create(
+            meeting=meeting, author=user, defaults={"body": body}
+        )
     return note
 
 
@@ -262,11 +327,11 @@ def calendar_feed_regenerate(*, user) -> CalendarFeed:
     """A new private feed URL; the previous one stops working immediately."""
     with transaction.atomic():
         feed, _ = CalendarFeed.objects.update_or_create(
-            user=user, defaults={"token": secrets.token_urlsafe(32)})
+            user=user, defaults={"token": secrets.token_urlsafe(32)}
+        )
     return feed
 
 
 def calendar_feed_ensure(*, user) -> CalendarFeed:
     feed = CalendarFeed.objects.filter(user=user).first()
     return feed or calendar_feed_regenerate(user=user)
-

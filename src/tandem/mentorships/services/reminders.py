@@ -36,11 +36,18 @@ def meetings_remind(*, now: datetime) -> int:
     the start time, so a moved meeting is reminded afresh.
     """
     sent = 0
-    meetings = (Meeting.objects.filter(status=MeetingStatus.SCHEDULED,
-                                       mentorship__state__in=OPEN_STATES,
-                                       starts_at__gt=now, starts_at__lte=now + DAY_BEFORE)
-                .select_related("mentorship", "mentorship__mentor", "mentorship__mentee",
-                                "mentorship__mentor__profile", "mentorship__mentee__profile"))
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED,
+        mentorship__state__in=OPEN_STATES,
+        starts_at__gt=now,
+        starts_at__lte=now + DAY_BEFORE,
+    ).select_related(
+        "mentorship",
+        "mentorship__mentor",
+        "mentorship__mentee",
+        "mentorship__mentor__profile",
+        "mentorship__mentee__profile",
+    )
     for meeting in meetings:
         label = "hour" if meeting.starts_at - now <= HOUR_BEFORE else "day"
         slot = f"{label}:{meeting.starts_at.isoformat()}"
@@ -48,16 +55,21 @@ def meetings_remind(*, now: datetime) -> int:
         for person in (mentorship.mentor, mentorship.mentee):
             other = mentorship.other(person)
             with transaction.atomic():
-                if not reminder_claim(kind=Kind.MEETING_REMINDER, object_id=meeting.pk,
-                                      recipient=person, slot=slot):
+                if not reminder_claim(
+                    kind=Kind.MEETING_REMINDER, object_id=meeting.pk, recipient=person, slot=slot
+                ):
                     continue
                 soon = "in an hour" if label == "hour" else "tomorrow"
                 body = f"With {other.display_name} on {_when(meeting.starts_at, person)}."
                 if meeting.video_url:
                     body += f"\nJoin: {meeting.video_url}"
-                notify_send(recipient=person, kind=Kind.MEETING_REMINDER,
-                            title=f"Meeting with {other.display_name} {soon}", body=body,
-                            url=mentorship_url(mentorship))
+                notify_send(
+                    recipient=person,
+                    kind=Kind.MEETING_REMINDER,
+                    title=f"Meeting with {other.display_name} {soon}",
+                    body=body,
+                    url=mentorship_url(mentorship),
+                )
                 sent += 1
     return sent
 
@@ -65,26 +77,42 @@ def meetings_remind(*, now: datetime) -> int:
 def action_items_remind_overdue(*, now: datetime) -> int:
     """Tell both people once when an open action item passes its due date (in their zone)."""
     sent = 0
-    candidates = (ActionItem.objects.filter(status=ActionItemStatus.OPEN,
-                                            mentorship__state__in=OPEN_STATES,
-                                            due_on__lt=(now + timedelta(days=1)).date())
-                  .filter(~Q(due_on=None))
-                  .select_related("owner", "mentorship", "mentorship__mentor",
-                                  "mentorship__mentee", "mentorship__mentor__profile",
-                                  "mentorship__mentee__profile"))
+    candidates = (
+        ActionItem.objects.filter(
+            status=ActionItemStatus.OPEN,
+            mentorship__state__in=OPEN_STATES,
+            due_on__lt=(now + timedelta(days=1)).date(),
+        )
+        .filter(~Q(due_on=None))
+        .select_related(
+            "owner",
+            "mentorship",
+            "mentorship__mentor",
+            "mentorship__mentee",
+            "mentorship__mentor__profile",
+            "mentorship__mentee__profile",
+        )
+    )
     for item in candidates:
         mentorship = item.mentorship
         for person in (mentorship.mentor, mentorship.mentee):
             if item.due_on >= now.astimezone(zone_of(person)).date():
                 continue
             with transaction.atomic():
-                if not reminder_claim(kind=Kind.ACTION_ITEM_OVERDUE, object_id=item.pk,
-                                      recipient=person, slot=item.due_on.isoformat()):
+                if not reminder_claim(
+                    kind=Kind.ACTION_ITEM_OVERDUE,
+                    object_id=item.pk,
+                    recipient=person,
+                    slot=item.due_on.isoformat(),
+                ):
                     continue
                 whose = "Yours" if person.pk == item.owner_id else item.owner.display_name + "'s"
-                notify_send(recipient=person, kind=Kind.ACTION_ITEM_OVERDUE,
-                            title=f"Overdue since {item.due_on:%d %B}: {item.description[:80]}",
-                            body=f"{whose}. Mark it done, or agree a new date together.",
-                            url=mentorship_url(mentorship))
+                notify_send(
+                    recipient=person,
+                    kind=Kind.ACTION_ITEM_OVERDUE,
+                    title=f"Overdue since {item.due_on:%d %B}: {item.description[:80]}",
+                    body=f"{whose}. Mark it done, or agree a new date together.",
+                    url=mentorship_url(mentorship),
+                )
                 sent += 1
     return sent

@@ -35,8 +35,10 @@ SENDER_NOT_MENTEE = "Only mentees can send requests in this program."
 NOT_TO_SELF = "You cannot send a request to yourself."
 MESSAGE_REQUIRED = "Say a few words about your goals, so they can decide."
 MESSAGE_TOO_LONG = "Keep the message under {limit} characters."
-TOO_MANY_OPEN = ("You already have {count} open requests in this program (the most allowed). "
-                 "Wait for an answer or withdraw one first.")
+TOO_MANY_OPEN = (
+    "You already have {count} open requests in this program (the most allowed). "
+    "Wait for an answer or withdraw one first."
+)
 ALREADY_PENDING = "There is already an open request between you two in this program."
 ALREADY_PAIRED = "You two already have a mentorship in this program."
 NOT_PENDING = "This request is already {state}; it can no longer be {action}."
@@ -44,26 +46,33 @@ REQUEST_EXPIRED = "This request has expired; it can no longer be accepted."
 ONLY_RECIPIENT = "Only the person who received this request can answer it."
 ONLY_SENDER = "Only the person who sent this request can withdraw it."
 MENTOR_NOT_ACTIVE = "You are no longer an active mentor in this program."
-AT_CAPACITY = ("You are at capacity ({capacity} mentorships in this program). End or complete "
-               "one, or ask the program admin to raise your capacity, before accepting.")
+AT_CAPACITY = (
+    "You are at capacity ({capacity} mentorships in this program). End or complete "
+    "one, or ask the program admin to raise your capacity, before accepting."
+)
 REASON_TOO_LONG = "Keep the reason under 1000 characters."
 
 MESSAGE_LIMIT = 2000
 EXPIRY_REMINDER_BEFORE = timedelta(days=2)
 
 
-def _roles_for(*, program: Program, sender_roles: set[str], recipient_roles: set[str]
-               ) -> tuple[str, str] | ApplicationError:
+def _roles_for(
+    *, program: Program, sender_roles: set[str], recipient_roles: set[str]
+) -> tuple[str, str] | ApplicationError:
     """Who mentors whom: ``("recipient"|"sender", ...)`` or the error to raise."""
     if program.program_type == ProgramType.PEER:
         if not recipient_roles - {Role.ADMIN}:
-            return ApplicationError(RECIPIENT_NOT_MEMBER,
-                                    fields={"recipient": RECIPIENT_NOT_MEMBER})
+            return ApplicationError(
+                RECIPIENT_NOT_MEMBER, fields={"recipient": RECIPIENT_NOT_MEMBER}
+            )
         return ("recipient", "sender")
     if Role.MENTEE in sender_roles and Role.MENTOR in recipient_roles:
         return ("recipient", "sender")
-    if (program.program_type == ProgramType.REVERSE and Role.MENTOR in sender_roles
-            and Role.MENTEE in recipient_roles):
+    if (
+        program.program_type == ProgramType.REVERSE
+        and Role.MENTOR in sender_roles
+        and Role.MENTEE in recipient_roles
+    ):
         return ("sender", "recipient")
     if Role.MENTEE not in sender_roles and program.program_type == ProgramType.CLASSIC:
         return ApplicationError(SENDER_NOT_MENTEE, status=403)
@@ -74,8 +83,9 @@ def _pair_q(a_id: int, b_id: int) -> Q:
     return Q(mentor_id=a_id, mentee_id=b_id) | Q(mentor_id=b_id, mentee_id=a_id)
 
 
-def request_create(*, sender, program_id: int, recipient_id: int, message: str
-                   ) -> MentorshipRequest:
+def request_create(
+    *, sender, program_id: int, recipient_id: int, message: str
+) -> MentorshipRequest:
     message = (message or "").strip()
     if not message:
         raise ApplicationError(MESSAGE_REQUIRED, fields={"message": MESSAGE_REQUIRED})
@@ -87,48 +97,67 @@ def request_create(*, sender, program_id: int, recipient_id: int, message: str
     with transaction.atomic():
         program = Program.objects.filter(pk=program_id, archived_at__isnull=True).first()
         # Lock the sender's enrolments so two sends at once cannot both pass the limit.
-        sender_enrolments = list(Enrolment.objects.select_for_update().filter(
-            program__pk=program_id, person=sender, status=EnrolmentStatus.ACTIVE))
+        sender_enrolments = list(
+            Enrolment.objects.select_for_update().filter(
+                program__pk=program_id, person=sender, status=EnrolmentStatus.ACTIVE
+            )
+        )
         if program is None or not sender_enrolments:
             raise NotFound(PROGRAM_NOT_FOUND)
         recipient_enrolments = active_enrolments(program_id=program.pk, person_id=recipient_id)
-        roles = _roles_for(program=program, sender_roles=roles_of(sender_enrolments),
-                           recipient_roles=roles_of(recipient_enrolments))
+        roles = _roles_for(
+            program=program,
+            sender_roles=roles_of(sender_enrolments),
+            recipient_roles=roles_of(recipient_enrolments),
+        )
         if isinstance(roles, ApplicationError):
             raise roles
         recipient = recipient_enrolments[0].person
         mentor, mentee = (recipient, sender) if roles[0] == "recipient" else (sender, recipient)
         open_count = MentorshipRequest.objects.filter(
-            program=program, sender=sender, state=RequestState.PENDING).count()
+            program=program, sender=sender, state=RequestState.PENDING
+        ).count()
         if open_count >= program.max_open_requests:
             raise ApplicationError(TOO_MANY_OPEN.format(count=open_count), status=409)
         if MentorshipRequest.objects.filter(
-                Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
-                program=program, state=RequestState.PENDING).exists():
+            Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
+            program=program,
+            state=RequestState.PENDING,
+        ).exists():
             raise ApplicationError(ALREADY_PENDING, status=409)
-        if Mentorship.objects.filter(_pair_q(sender.pk, recipient.pk), program=program,
-                                     state__in=OPEN_STATES).exists():
+        if Mentorship.objects.filter(
+            _pair_q(sender.pk, recipient.pk), program=program, state__in=OPEN_STATES
+        ).exists():
             raise ApplicationError(ALREADY_PAIRED, status=409)
         try:
             with transaction.atomic():
                 request = MentorshipRequest.objects.create(
-                    program=program, sender=sender, recipient=recipient, mentor=mentor,
-                    mentee=mentee, message=message,
-                    expires_at=timezone.now() + timedelta(days=program.request_expiry_days))
+                    program=program,
+                    sender=sender,
+                    recipient=recipient,
+                    mentor=mentor,
+                    mentee=mentee,
+                    message=message,
+                    expires_at=timezone.now() + timedelta(days=program.request_expiry_days),
+                )
         except IntegrityError:
             raise ApplicationError(ALREADY_PENDING, status=409) from None
         notify_send(
-            recipient=recipient, kind=Kind.REQUEST_RECEIVED,
+            recipient=recipient,
+            kind=Kind.REQUEST_RECEIVED,
             title=f"{sender.display_name} asks you to "
-                  f"{'mentor them' if mentor == recipient else 'be their mentee'}",
-            body=f"In {program.name}: “{message[:300]}”", url=reverse("request_inbox"))
+            f"{'mentor them' if mentor == recipient else 'be their mentee'}",
+            body=f"In {program.name}: “{message[:300]}”",
+            url=reverse("request_inbox"),
+        )
     return request
 
 
 def _check_pending(request: MentorshipRequest, action: str) -> None:
     if request.state != RequestState.PENDING:
-        raise ApplicationError(NOT_PENDING.format(state=request.get_state_display().lower(),
-                                                  action=action), status=409)
+        raise ApplicationError(
+            NOT_PENDING.format(state=request.get_state_display().lower(), action=action), status=409
+        )
 
 
 def request_accept(*, user, request_id: int) -> Mentorship:
@@ -145,46 +174,71 @@ def request_accept(*, user, request_id: int) -> Mentorship:
         if enrolment is None:
             raise ApplicationError(MENTOR_NOT_ACTIVE, status=409)
         capacity = capacity_of(program=program, enrolment=enrolment)
-        taken = Mentorship.objects.filter(program=program, mentor_id=request.mentor_id,
-                                          state__in=OPEN_STATES).count()
+        taken = Mentorship.objects.filter(
+            program=program, mentor_id=request.mentor_id, state__in=OPEN_STATES
+        ).count()
         if taken >= capacity:
             raise ApplicationError(AT_CAPACITY.format(capacity=capacity), status=409)
-        if Mentorship.objects.filter(_pair_q(request.mentor_id, request.mentee_id),
-                                     program=program, state__in=OPEN_STATES).exists():
+        if Mentorship.objects.filter(
+            _pair_q(request.mentor_id, request.mentee_id), program=program, state__in=OPEN_STATES
+        ).exists():
             raise ApplicationError(ALREADY_PAIRED, status=409)
         request.state = RequestState.ACCEPTED
         request.decided_at = now
         request.save(update_fields=["state", "decided_at"])
-        mentorship = mentorship_open(program=program, mentor=request.mentor, mentee=request.mentee,
-                                     actor=user, origin_request=request)
+        mentorship = mentorship_open(
+            program=program,
+            mentor=request.mentor,
+            mentee=request.mentee,
+            actor=user,
+            origin_request=request,
+        )
         _withdraw_others(request=request, program=program, now=now)
-        notify_send(recipient=request.sender, kind=Kind.REQUEST_ANSWERED,
-                    title=f"{user.display_name} accepted your request",
-                    body="Next: agree how you will work together, and both sign the agreement.",
-                    url=reverse("mentorship_detail", args=[mentorship.pk]))
+        notify_send(
+            recipient=request.sender,
+            kind=Kind.REQUEST_ANSWERED,
+            title=f"{user.display_name} accepted your request",
+            body="Next: agree how you will work together, and both sign the agreement.",
+            url=reverse("mentorship_detail", args=[mentorship.pk]),
+        )
     return mentorship
 
 
 def _withdraw_others(*, request: MentorshipRequest, program: Program, now: datetime) -> None:
     """A mentee who is now matched does not keep other mentors waiting."""
-    others = list(MentorshipRequest.objects.select_for_update().select_related("recipient")
-                  .filter(program=program, sender_id=request.mentee_id, mentee_id=request.mentee_id,
-                          state=RequestState.PENDING).exclude(pk=request.pk))
+    others = list(
+        MentorshipRequest.objects.select_for_update()
+        .select_related("recipient")
+        .filter(
+            program=program,
+            sender_id=request.mentee_id,
+            mentee_id=request.mentee_id,
+            state=RequestState.PENDING,
+        )
+        .exclude(pk=request.pk)
+    )
     if not others:
         return
     MentorshipRequest.objects.filter(pk__in=[o.pk for o in others]).update(
-        state=RequestState.WITHDRAWN, decided_at=now)
+        state=RequestState.WITHDRAWN, decided_at=now
+    )
     mentee = request.mentee
     for other in others:
-        notify_send(recipient=other.recipient, kind=Kind.REQUEST_CLOSED,
-                    title=f"{mentee.display_name} withdrew their request",
-                    body="They have found a mentor in this program. Thank you for considering it.",
-                    url=reverse("request_inbox"))
+        notify_send(
+            recipient=other.recipient,
+            kind=Kind.REQUEST_CLOSED,
+            title=f"{mentee.display_name} withdrew their request",
+            body="They have found a mentor in this program. Thank you for considering it.",
+            url=reverse("request_inbox"),
+        )
     names = ", ".join(other.recipient.display_name for other in others)
-    notify_send(recipient=mentee, kind=Kind.REQUEST_CLOSED,
-                title=f"Your other open request{'s' if len(others) > 1 else ''} were withdrawn",
-                body=f"Now that you have a mentor, we withdrew your requests to {names}.",
-                url=reverse("request_inbox"))
+    notify_send(
+        recipient=mentee,
+        kind=Kind.REQUEST_CLOSED,
+        title=f"Your other open request{'s' if len(others) > 1 else ''} were withdrawn",
+        body=f"Now that you have a mentor, we withdrew your requests to {names}.",
+        url=reverse("request_inbox"),
+    )
 
 
 def request_decline(*, user, request_id: int, reason: str = "") -> MentorshipRequest:
@@ -200,13 +254,19 @@ def request_decline(*, user, request_id: int, reason: str = "") -> MentorshipReq
         request.decline_reason = reason
         request.decided_at = timezone.now()
         request.save(update_fields=["state", "decline_reason", "decided_at"])
-        body = ("They can't take this on right now. That says nothing about you — "
-                "another mentor may be a great fit.")
+        body = (
+            "They can't take this on right now. That says nothing about you — "
+            "another mentor may be a great fit."
+        )
         if reason:
             body = f"Their note: “{reason}”\n\n{body}"
-        notify_send(recipient=request.sender, kind=Kind.REQUEST_ANSWERED,
-                    title=f"{user.display_name} can't take on your request", body=body,
-                    url=reverse("request_inbox"))
+        notify_send(
+            recipient=request.sender,
+            kind=Kind.REQUEST_ANSWERED,
+            title=f"{user.display_name} can't take on your request",
+            body=body,
+            url=reverse("request_inbox"),
+        )
     return request
 
 
@@ -219,33 +279,46 @@ def request_withdraw(*, user, request_id: int) -> MentorshipRequest:
         request.state = RequestState.WITHDRAWN
         request.decided_at = timezone.now()
         request.save(update_fields=["state", "decided_at"])
-        notify_send(recipient=request.recipient, kind=Kind.REQUEST_CLOSED,
-                    title=f"{user.display_name} withdrew their request",
-                    url=reverse("request_inbox"))
+        notify_send(
+            recipient=request.recipient,
+            kind=Kind.REQUEST_CLOSED,
+            title=f"{user.display_name} withdrew their request",
+            url=reverse("request_inbox"),
+        )
     return request
 
 
 def requests_expire(*, now: datetime) -> int:
     """Expire every pending request past its date; safe to run twice or concurrently."""
     expired = 0
-    due = list(MentorshipRequest.objects.filter(state=RequestState.PENDING, expires_at__lte=now)
-               .values_list("pk", flat=True))
+    due = list(
+        MentorshipRequest.objects.filter(
+            state=RequestState.PENDING, expires_at__lte=now
+        ).values_list("pk", flat=True)
+    )
     for pk in due:
         with transaction.atomic():
             # The conditional update is the claim: a concurrent run or accept gets 0 rows.
-            if not MentorshipRequest.objects.filter(pk=pk, state=RequestState.PENDING,
-                                                    expires_at__lte=now).update(
-                    state=RequestState.EXPIRED, decided_at=now):
+            if not MentorshipRequest.objects.filter(
+                pk=pk, state=RequestState.PENDING, expires_at__lte=now
+            ).update(state=RequestState.EXPIRED, decided_at=now):
                 continue
-            request = MentorshipRequest.objects.select_related("sender", "recipient",
-                                                               "program").get(pk=pk)
-            notify_send(recipient=request.sender, kind=Kind.REQUEST_CLOSED,
-                        title=f"Your request to {request.recipient.display_name} expired",
-                        body="It had no answer in time. You can send a request to someone else.",
-                        url=reverse("request_inbox"))
-            notify_send(recipient=request.recipient, kind=Kind.REQUEST_CLOSED,
-                        title=f"The request from {request.sender.display_name} expired",
-                        url=reverse("request_inbox"))
+            request = MentorshipRequest.objects.select_related(
+                "sender", "recipient", "program"
+            ).get(pk=pk)
+            notify_send(
+                recipient=request.sender,
+                kind=Kind.REQUEST_CLOSED,
+                title=f"Your request to {request.recipient.display_name} expired",
+                body="It had no answer in time. You can send a request to someone else.",
+                url=reverse("request_inbox"),
+            )
+            notify_send(
+                recipient=request.recipient,
+                kind=Kind.REQUEST_CLOSED,
+                title=f"The request from {request.sender.display_name} expired",
+                url=reverse("request_inbox"),
+            )
             expired += 1
     return expired
 
@@ -253,22 +326,30 @@ def requests_expire(*, now: datetime) -> int:
 def requests_remind_expiring(*, now: datetime) -> int:
     """Remind recipients once, shortly before a request expires."""
     sent = 0
-    soon = (MentorshipRequest.objects.filter(state=RequestState.PENDING, expires_at__gt=now,
-                                             expires_at__lte=now + EXPIRY_REMINDER_BEFORE)
-            .select_related("sender", "recipient", "program"))
+    soon = MentorshipRequest.objects.filter(
+        state=RequestState.PENDING, expires_at__gt=now, expires_at__lte=now + EXPIRY_REMINDER_BEFORE
+    ).select_related("sender", "recipient", "program")
     for request in soon:
         # Short expiry windows get their reminder at half-time, not at creation.
         if request.expires_at - now > timedelta(days=request.program.request_expiry_days) / 2:
             continue
         with transaction.atomic():
-            if not reminder_claim(kind=Kind.REQUEST_EXPIRING, object_id=request.pk,
-                                  recipient=request.recipient, slot="before-expiry"):
+            if not reminder_claim(
+                kind=Kind.REQUEST_EXPIRING,
+                object_id=request.pk,
+                recipient=request.recipient,
+                slot="before-expiry",
+            ):
                 continue
             local = timezone.localtime(request.expires_at, _zone_of(request.recipient))
-            notify_send(recipient=request.recipient, kind=Kind.REQUEST_EXPIRING,
-                        title=f"{request.sender.display_name}'s request expires soon",
-                        body=f"Please accept or decline it before {local:%A %d %B, %H:%M} "
-                             f"({local.tzname()}).", url=reverse("request_inbox"))
+            notify_send(
+                recipient=request.recipient,
+                kind=Kind.REQUEST_EXPIRING,
+                title=f"{request.sender.display_name}'s request expires soon",
+                body=f"Please accept or decline it before {local:%A %d %B, %H:%M} "
+                f"({local.tzname()}).",
+                url=reverse("request_inbox"),
+            )
             sent += 1
     return sent
 

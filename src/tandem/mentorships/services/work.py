@@ -44,8 +44,9 @@ def _limit(value: str, limit: int, field: str) -> str:
     return value
 
 
-def goal_create(*, user, mentorship_id: int, title: str, measure: str = "",
-                target_date: date | None = None) -> Goal:
+def goal_create(
+    *, user, mentorship_id: int, title: str, measure: str = "", target_date: date | None = None
+) -> Goal:
     title = _limit(title, 200, "title")
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
@@ -53,15 +54,25 @@ def goal_create(*, user, mentorship_id: int, title: str, measure: str = "",
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         check_open(mentorship)
-        goal = Goal.objects.create(mentorship=mentorship, title=title, measure=measure,
-                                   target_date=target_date, created_by=user)
-        event_add(mentorship=mentorship, actor=user, kind="goal_added",
-                  summary=f"{user.display_name} added the goal “{title[:120]}”.")
+        goal = Goal.objects.create(
+            mentorship=mentorship,
+            title=title,
+            measure=measure,
+            target_date=target_date,
+            created_by=user,
+        )
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="goal_added",
+            summary=f"{user.display_name} added the goal “{title[:120]}”.",
+        )
     return goal
 
 
-def goal_update_progress(*, user, goal_id: int, state: str, percent: int, note: str = ""
-                         ) -> GoalUpdate:
+def goal_update_progress(
+    *, user, goal_id: int, state: str, percent: int, note: str = ""
+) -> GoalUpdate:
     if state not in GoalState.values:
         raise ApplicationError(BAD_STATE, fields={"state": BAD_STATE})
     if not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -74,10 +85,15 @@ def goal_update_progress(*, user, goal_id: int, state: str, percent: int, note: 
         check_open(goal.mentorship)
         goal.state, goal.percent = state, percent
         goal.save(update_fields=["state", "percent"])
-        update = GoalUpdate.objects.create(goal=goal, author=user, state=state, percent=percent,
-                                           note=note)
-        event_add(mentorship=goal.mentorship, actor=user, kind="goal_progress",
-                  summary=f"“{goal.title[:100]}”: {GoalState(state).label.lower()}, {percent}%.")
+        update = GoalUpdate.objects.create(
+            goal=goal, author=user, state=state, percent=percent, note=note
+        )
+        event_add(
+            mentorship=goal.mentorship,
+            actor=user,
+            kind="goal_progress",
+            summary=f"“{goal.title[:100]}”: {GoalState(state).label.lower()}, {percent}%.",
+        )
     return update
 
 
@@ -94,8 +110,12 @@ def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None)
 
 def milestone_toggle(*, user, milestone_id: int) -> Milestone:
     with transaction.atomic():
-        milestone = (Milestone.objects.select_for_update().select_related("goal__mentorship")
-                     .filter(pk=milestone_id).first())
+        milestone = (
+            Milestone.objects.select_for_update()
+            .select_related("goal__mentorship")
+            .filter(pk=milestone_id)
+            .first()
+        )
         if milestone is None or not milestone.goal.mentorship.is_participant(user):
             raise NotFound(MILESTONE_NOT_FOUND)
         check_open(milestone.goal.mentorship)
@@ -104,8 +124,15 @@ def milestone_toggle(*, user, milestone_id: int) -> Milestone:
     return milestone
 
 
-def action_item_create(*, user, mentorship_id: int, description: str, owner_id: int,
-                       due_on: date | None = None, meeting_id: int | None = None) -> ActionItem:
+def action_item_create(
+    *,
+    user,
+    mentorship_id: int,
+    description: str,
+    owner_id: int,
+    due_on: date | None = None,
+    meeting_id: int | None = None,
+) -> ActionItem:
     description = _limit(description, 300, "description")
     if not description:
         raise ApplicationError(DESCRIPTION_REQUIRED, fields={"description": DESCRIPTION_REQUIRED})
@@ -118,14 +145,24 @@ def action_item_create(*, user, mentorship_id: int, description: str, owner_id: 
         if meeting_id is not None:
             meeting = Meeting.objects.filter(pk=meeting_id, mentorship=mentorship).first()
             if meeting is None:
-                raise ApplicationError(MEETING_NOT_IN_MENTORSHIP,
-                                       fields={"meeting": MEETING_NOT_IN_MENTORSHIP})
+                raise ApplicationError(
+                    MEETING_NOT_IN_MENTORSHIP, fields={"meeting": MEETING_NOT_IN_MENTORSHIP}
+                )
         owner = mentorship.mentor if owner_id == mentorship.mentor_id else mentorship.mentee
-        item = ActionItem.objects.create(mentorship=mentorship, meeting=meeting,
-                                         description=description, owner=owner, due_on=due_on,
-                                         created_by=user)
-        event_add(mentorship=mentorship, actor=user, kind="action_item_added",
-                  summary=f"Action item for {owner.display_name}: “{description[:120]}”.")
+        item = ActionItem.objects.create(
+            mentorship=mentorship,
+            meeting=meeting,
+            description=description,
+            owner=owner,
+            due_on=due_on,
+            created_by=user,
+        )
+        event_add(
+            mentorship=mentorship,
+            actor=user,
+            kind="action_item_added",
+            summary=f"Action item for {owner.display_name}: “{description[:120]}”.",
+        )
         if owner.pk != user.pk:
             notify_send_owner(item=item, actor=user)
     return item
@@ -142,6 +179,10 @@ def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionI
             item.done_at = timezone.now() if status == ActionItemStatus.DONE else None
             item.save(update_fields=["status", "done_at"])
             if status == ActionItemStatus.DONE:
-                event_add(mentorship=item.mentorship, actor=user, kind="action_item_done",
-                          summary=f"Done: “{item.description[:150]}”.")
+                event_add(
+                    mentorship=item.mentorship,
+                    actor=user,
+                    kind="action_item_done",
+                    summary=f"Done: “{item.description[:150]}”.",
+                )
     return item

@@ -41,12 +41,12 @@ def mentorship_dashboard(context):
     if user is None or not user.is_authenticated:
         return {"show": False}
     return {
-        "show": True, "user": user,
+        "show": True,
+        "user": user,
         "mentorships": list(selectors.mentorship_list_for(user=user, open_only=True)[:10]),
         "overdue": list(selectors.action_items_overdue_for(user=user)[:10]),
         "upcoming": list(selectors.meetings_upcoming_for(user=user)[:5]),
-        "pending_received": selectors.request_list_received(user=user,
-                                                            pending_only=True).count(),
+        "pending_received": selectors.request_list_received(user=user, pending_only=True).count(),
         "today": timezone.localdate(),
     }
 

@@ -75,24 +75,29 @@ def mentor_loads(*, program: Program, mentor_ids: Iterable[int] | None = None) -
 def mentees_with_open_mentorship(*, program: Program) -> set[int]:
     from tandem.mentorships.models import OPEN_STATES, Mentorship
 
-    return set(Mentorship.objects.filter(program=program, state__in=OPEN_STATES)
-               .values_list("mentee_id", flat=True))
+    return set(
+        Mentorship.objects.filter(program=program, state__in=OPEN_STATES).values_list(
+            "mentee_id", flat=True
+        )
+    )
 
 
 def _enrolments(program: Program, mentee_ids: Iterable[int] | None):
-    qs = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE,
-                                  role__in=(Role.MENTEE, Role.MENTOR))
+    qs = Enrolment.objects.filter(
+        program=program, status=EnrolmentStatus.ACTIVE, role__in=(Role.MENTEE, Role.MENTOR)
+    )
     if mentee_ids is not None:
         qs = qs.filter(Q(role=Role.MENTOR) | Q(role=Role.MENTEE, person_id__in=list(mentee_ids)))
     return (
-        qs
-        .select_related("person", "person__profile", "person__identity")
+        qs.select_related("person", "person__profile", "person__identity")
         .prefetch_related(
             "exclude",
             "person__profile__skills_offered",
             "person__profile__skills_wanted",
-            Prefetch("person__profile__windows", queryset=AvailabilityWindow.objects.order_by(
-                "weekday", "start_minute")),
+            Prefetch(
+                "person__profile__windows",
+                queryset=AvailabilityWindow.objects.order_by("weekday", "start_minute"),
+            ),
         )
         .order_by("person_id")
     )
@@ -130,8 +135,11 @@ def _common(enrolment: Enrolment, *, both_roles: set[int]) -> dict:
         common["prefer_shared_identity"] = bool(identity.prefer_shared)
     if profile is None:
         return common
-    style = {str(k): int(v) for k, v in (profile.working_style or {}).items()
-             if isinstance(v, int) and 1 <= v <= 5}
+    style = {
+        str(k): int(v)
+        for k, v in (profile.working_style or {}).items()
+        if isinstance(v, int) and 1 <= v <= 5
+    }
     common.update(
         seniority=float(profile.seniority) if profile.seniority is not None else None,
         languages=tuple(profile.languages or ()),
@@ -151,8 +159,10 @@ def _mentee(enrolment: Enrolment, *, both_roles: set[int]) -> Mentee:
     profile = _related(enrolment.person, "profile")
     extra = {}
     if profile is not None:
-        extra = {"goals": profile.goals,
-                 "skills_wanted": tuple(s.name for s in profile.skills_wanted.all())}
+        extra = {
+            "goals": profile.goals,
+            "skills_wanted": tuple(s.name for s in profile.skills_wanted.all()),
+        }
     return Mentee(**_common(enrolment, both_roles=both_roles), **extra)
 
 
@@ -160,13 +170,16 @@ def _mentor(enrolment: Enrolment, *, both_roles: set[int], capacity: int) -> Men
     profile = _related(enrolment.person, "profile")
     extra = {}
     if profile is not None:
-        extra = {"expertise": profile.expertise,
-                 "skills_offered": tuple(s.name for s in profile.skills_offered.all())}
+        extra = {
+            "expertise": profile.expertise,
+            "skills_offered": tuple(s.name for s in profile.skills_offered.all()),
+        }
     return Mentor(**_common(enrolment, both_roles=both_roles), capacity=capacity, **extra)
 
 
-def participants_for_program(*, program: Program, mentee_ids: Iterable[int] | None = None,
-                             skip_matched_mentees: bool = True) -> Cohort:
+def participants_for_program(
+    *, program: Program, mentee_ids: Iterable[int] | None = None, skip_matched_mentees: bool = True
+) -> Cohort:
     """The program's active mentees and mentors as core records.
 
     A mentor's capacity is their enrolment's capacity (or the program default) minus their
@@ -199,8 +212,10 @@ def participants_for_program(*, program: Program, mentee_ids: Iterable[int] | No
 
 
 def _jsonable(record) -> dict:
-    return {key: list(value) if isinstance(value, tuple) else value
-            for key, value in dataclasses.asdict(record).items()}
+    return {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in dataclasses.asdict(record).items()
+    }
 
 
 def cohort_to_json(cohort: Cohort) -> dict:

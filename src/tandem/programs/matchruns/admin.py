@@ -55,9 +55,22 @@ class MatchRunAdmin(admin.ModelAdmin):
     search_fields = ("program__name", "program__slug")
     list_select_related = ("program",)
     exclude = ("inputs",)
-    readonly_fields = ("program", "objective", "seed", "status", "progress", "error", "report",
-                       "parent", "created_by", "created_at", "started_at", "finished_at",
-                       "published_at", "published_by")
+    readonly_fields = (
+        "program",
+        "objective",
+        "seed",
+        "status",
+        "progress",
+        "error",
+        "report",
+        "parent",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "published_at",
+        "published_by",
+    )
     inlines = (ConstraintInline, PairInline, UnmatchedInline)
 
     def has_add_permission(self, request):

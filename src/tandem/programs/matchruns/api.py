@@ -153,22 +153,35 @@ def _person(user) -> dict:
 
 def _run(run: MatchRun, *, summary: bool = False) -> dict:
     data = {
-        "id": run.pk, "program": run.program.slug, "objective": run.objective,
-        "seed": run.seed, "status": run.status, "progress": run.progress, "error": run.error,
-        "parent_id": run.parent_id, "created_at": run.created_at,
-        "finished_at": run.finished_at, "published_at": run.published_at,
+        "id": run.pk,
+        "program": run.program.slug,
+        "objective": run.objective,
+        "seed": run.seed,
+        "status": run.status,
+        "progress": run.progress,
+        "error": run.error,
+        "parent_id": run.parent_id,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "published_at": run.published_at,
     }
     if summary:
-        figures = (selectors.match_run_summary(run=run)
-                   if not run.in_progress and run.status != "failed" else None)
+        figures = (
+            selectors.match_run_summary(run=run)
+            if not run.in_progress and run.status != "failed"
+            else None
+        )
         data["summary"] = vars(figures) if figures else None
     return data
 
 
 def _page(items, number: int, *, size: int | None = None):
     page = Paginator(items, size or PAGE_SIZE).get_page(number)
-    return page, {"count": page.paginator.count, "page": page.number,
-                  "pages": page.paginator.num_pages}
+    return page, {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+    }
 
 
 def _access(request: HttpRequest, slug: str, run_id: int) -> MatchRun:
@@ -185,8 +198,9 @@ def run_list(request: HttpRequest, slug: str, page: int = 1):
 @router.post("/{slug}/runs", response={202: RunDetailOut}, summary="Start a match run")
 def run_start(request: HttpRequest, slug: str, payload: StartIn):
     program = access_program_for_admin(user=request.user, slug=slug)
-    run = services.match_run_start(user=request.user, program=program,
-                                   objective=payload.objective, seed=payload.seed)
+    run = services.match_run_start(
+        user=request.user, program=program, objective=payload.objective, seed=payload.seed
+    )
     run.refresh_from_db()
     return 202, _run(run, summary=True)
 
@@ -200,59 +214,87 @@ def run_detail(request: HttpRequest, slug: str, run_id: int):
 def run_pairs(request: HttpRequest, slug: str, run_id: int, page: int = 1):
     run = _access(request, slug, run_id)
     found, meta = _page(selectors.match_pair_list(run=run), page)
-    return {**meta, "items": [
-        {"mentee": _person(p.mentee), "mentor": _person(p.mentor), "score": p.score,
-         "reasons": p.reasons, "pinned": p.pinned} for p in found.object_list]}
+    return {
+        **meta,
+        "items": [
+            {
+                "mentee": _person(p.mentee),
+                "mentor": _person(p.mentor),
+                "score": p.score,
+                "reasons": p.reasons,
+                "pinned": p.pinned,
+            }
+            for p in found.object_list
+        ],
+    }
 
 
-@router.get("/{slug}/runs/{run_id}/unmatched", response=list[UnmatchedOut],
-            summary="People the run could not match, and why")
+@router.get(
+    "/{slug}/runs/{run_id}/unmatched",
+    response=list[UnmatchedOut],
+    summary="People the run could not match, and why",
+)
 def run_unmatched(request: HttpRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
-    return [{"person": _person(u.person), "side": u.side, "reasons": u.reasons}
-            for u in selectors.match_unmatched_list(run=run)]
+    return [
+        {"person": _person(u.person), "side": u.side, "reasons": u.reasons}
+        for u in selectors.match_unmatched_list(run=run)
+    ]
 
 
 def _constraint(c) -> dict:
-    return {"id": c.pk, "mentee": _person(c.mentee), "mentor": _person(c.mentor),
-            "kind": c.kind}
+    return {"id": c.pk, "mentee": _person(c.mentee), "mentor": _person(c.mentor), "kind": c.kind}
 
 
-@router.get("/{slug}/runs/{run_id}/constraints", response=list[ConstraintOut],
-            summary="Pins and forbids of a run")
+@router.get(
+    "/{slug}/runs/{run_id}/constraints",
+    response=list[ConstraintOut],
+    summary="Pins and forbids of a run",
+)
 def constraint_list(request: HttpRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
     return [_constraint(c) for c in selectors.match_constraint_list(run=run)]
 
 
-@router.post("/{slug}/runs/{run_id}/constraints", response={201: ConstraintOut},
-             summary="Pin or forbid a pair")
+@router.post(
+    "/{slug}/runs/{run_id}/constraints",
+    response={201: ConstraintOut},
+    summary="Pin or forbid a pair",
+)
 def constraint_create(request: HttpRequest, slug: str, run_id: int, payload: ConstraintIn):
     run = _access(request, slug, run_id)
     constraint = services.match_run_constrain(user=request.user, run=run, **payload.dict())
     return 201, _constraint(constraint)
 
 
-@router.delete("/{slug}/runs/{run_id}/constraints/{constraint_id}", response={204: None},
-               summary="Remove a pin or forbid")
+@router.delete(
+    "/{slug}/runs/{run_id}/constraints/{constraint_id}",
+    response={204: None},
+    summary="Remove a pin or forbid",
+)
 def constraint_delete(request: HttpRequest, slug: str, run_id: int, constraint_id: int):
     run = _access(request, slug, run_id)
     services.match_run_unconstrain(user=request.user, run=run, constraint_id=constraint_id)
     return 204, None
 
 
-@router.post("/{slug}/runs/{run_id}/rerun", response={202: RunDetailOut},
-             summary="Re-run with this run's pins and forbids")
+@router.post(
+    "/{slug}/runs/{run_id}/rerun",
+    response={202: RunDetailOut},
+    summary="Re-run with this run's pins and forbids",
+)
 def run_rerun(request: HttpRequest, slug: str, run_id: int, payload: RerunIn):
     run = _access(request, slug, run_id)
-    new = services.match_run_rerun(user=request.user, run=run, objective=payload.objective,
-                                   seed=payload.seed)
+    new = services.match_run_rerun(
+        user=request.user, run=run, objective=payload.objective, seed=payload.seed
+    )
     new.refresh_from_db()
     return 202, _run(new, summary=True)
 
 
-@router.get("/{slug}/runs/{run_id}/compare/{other_id}", response=CompareOut,
-            summary="Compare two runs")
+@router.get(
+    "/{slug}/runs/{run_id}/compare/{other_id}", response=CompareOut, summary="Compare two runs"
+)
 def run_compare(request: HttpRequest, slug: str, run_id: int, other_id: int):
     run_a, run_b = _access(request, slug, run_id), _access(request, slug, other_id)
     cmp = selectors.match_run_compare(run_a=run_a, run_b=run_b)
@@ -260,14 +302,25 @@ def run_compare(request: HttpRequest, slug: str, run_id: int, other_id: int):
         "run_a": {**_run(run_a), "summary": vars(cmp.summary_a)},
         "run_b": {**_run(run_b), "summary": vars(cmp.summary_b)},
         "same": cmp.same,
-        "changes": [{"mentee": {"id": c.mentee_id, "name": c.mentee}, "mentor_a": c.mentor_a,
-                     "score_a": c.score_a, "mentor_b": c.mentor_b, "score_b": c.score_b,
-                     "delta": c.delta} for c in cmp.changes],
+        "changes": [
+            {
+                "mentee": {"id": c.mentee_id, "name": c.mentee},
+                "mentor_a": c.mentor_a,
+                "score_a": c.score_a,
+                "mentor_b": c.mentor_b,
+                "score_b": c.score_b,
+                "delta": c.delta,
+            }
+            for c in cmp.changes
+        ],
     }
 
 
-@router.post("/{slug}/runs/{run_id}/publish", response=RunDetailOut,
-             summary="Publish: create every proposed mentorship, or none")
+@router.post(
+    "/{slug}/runs/{run_id}/publish",
+    response=RunDetailOut,
+    summary="Publish: create every proposed mentorship, or none",
+)
 def run_publish(request: HttpRequest, slug: str, run_id: int):
     run = services.match_run_publish(user=request.user, run=_access(request, slug, run_id))
     return _run(run, summary=True)
@@ -279,16 +332,34 @@ def run_discard(request: HttpRequest, slug: str, run_id: int):
     return _run(run, summary=True)
 
 
-@router.get("/{slug}/recommendations", response=RecommendationPage,
-            summary="Mentors with a free place, ranked for the current mentee")
+@router.get(
+    "/{slug}/recommendations",
+    response=RecommendationPage,
+    summary="Mentors with a free place, ranked for the current mentee",
+)
 def recommendations(request: HttpRequest, slug: str, filters: Query[RecommendationFilters]):
     program = selectors.access_program_for_mentee(user=request.user, slug=slug)
     result = selectors.mentor_recommendations(
-        user=request.user, program=program,
-        filters=selectors.MentorFilters(skill=filters.skill, language=filters.language,
-                                        timezone=filters.timezone, format=filters.format))
+        user=request.user,
+        program=program,
+        filters=selectors.MentorFilters(
+            skill=filters.skill,
+            language=filters.language,
+            timezone=filters.timezone,
+            format=filters.format,
+        ),
+    )
     found, meta = _page(result.items, filters.page, size=20)
-    return {**meta, "items": [
-        {"mentor": {"id": r.mentor_id, "name": r.name}, "headline": r.headline,
-         "score": r.score, "reasons": r.reasons, "free_places": r.free_places}
-        for r in found.object_list]}
+    return {
+        **meta,
+        "items": [
+            {
+                "mentor": {"id": r.mentor_id, "name": r.name},
+                "headline": r.headline,
+                "score": r.score,
+                "reasons": r.reasons,
+                "free_places": r.free_places,
+            }
+            for r in found.object_list
+        ],
+    }

@@ -12,19 +12,28 @@ from tandem.programs.matchruns.services import MAX_SEED
 
 class RunStartForm(forms.Form):
     objective = forms.ChoiceField(
-        choices=Objective.choices, initial=Objective.OPTIMAL,
+        choices=Objective.choices,
+        initial=Objective.OPTIMAL,
         help_text="Optimal matches the most people with the best total; fair lifts the "
-                  "worst-off mentee; stable leaves no pair who would both rather swap.")
+        "worst-off mentee; stable leaves no pair who would both rather swap.",
+    )
     seed = forms.IntegerField(
-        min_value=0, max_value=MAX_SEED, initial=0,
-        help_text="The same seed and inputs always give the same result.")
+        min_value=0,
+        max_value=MAX_SEED,
+        initial=0,
+        help_text="The same seed and inputs always give the same result.",
+    )
 
 
 class ConstraintForm(forms.Form):
     mentee_id = forms.TypedChoiceField(label="Mentee", coerce=int)
     mentor_id = forms.TypedChoiceField(label="Mentor", coerce=int)
-    kind = forms.ChoiceField(label="Decision", choices=ConstraintKind.choices,
-                             widget=forms.RadioSelect, initial=ConstraintKind.PIN)
+    kind = forms.ChoiceField(
+        label="Decision",
+        choices=ConstraintKind.choices,
+        widget=forms.RadioSelect,
+        initial=ConstraintKind.PIN,
+    )
 
     def __init__(self, *args, mentees=(), mentors=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,9 +45,15 @@ class MentorFilterForm(forms.Form):
     skill = forms.ChoiceField(required=False)
     language = forms.ChoiceField(required=False)
     timezone = forms.ChoiceField(required=False, label="Time zone")
-    format = forms.ChoiceField(required=False, label="Meeting format", choices=[
-        ("", "Any format"), (MeetingFormat.VIRTUAL, "Virtual"),
-        (MeetingFormat.IN_PERSON, "In person")])
+    format = forms.ChoiceField(
+        required=False,
+        label="Meeting format",
+        choices=[
+            ("", "Any format"),
+            (MeetingFormat.VIRTUAL, "Virtual"),
+            (MeetingFormat.IN_PERSON, "In person"),
+        ],
+    )
 
     def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +61,8 @@ class MentorFilterForm(forms.Form):
             return
         self.fields["skill"].choices = [("", "Any skill")] + [(s, s) for s in options.skills]
         self.fields["language"].choices = [("", "Any language")] + [
-            (code, LANGUAGES.get(code, code)) for code in options.languages]
+            (code, LANGUAGES.get(code, code)) for code in options.languages
+        ]
         self.fields["timezone"].choices = [("", "Any time zone")] + [
-            (tz, tz.replace("_", " ")) for tz in options.timezones]
+            (tz, tz.replace("_", " ")) for tz in options.timezones
+        ]

@@ -31,10 +31,10 @@ IN_PROGRESS = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class MatchRun(models.Model):
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE,
-                                related_name="match_runs")
-    objective = models.CharField(max_length=8, choices=Objective.choices,
-                                 default=Objective.OPTIMAL)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="match_runs"
+    )
+    objective = models.CharField(max_length=8, choices=Objective.choices, default=Objective.OPTIMAL)
     seed = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
@@ -43,22 +43,33 @@ class MatchRun(models.Model):
     inputs = models.JSONField(default=dict, blank=True)
     # The core's quality report, with group rates already suppressed below the minimum size.
     report = models.JSONField(default=dict, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="reruns", help_text="The run this one re-ran.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reruns",
+        help_text="The run this one re-ran.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["program"], condition=Q(status="published"),
-                                    name="one_published_run_per_program"),
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(status="published"),
+                name="one_published_run_per_program",
+            ),
         ]
         indexes = [models.Index(fields=["program", "status"])]
 
@@ -76,10 +87,8 @@ class MatchRun(models.Model):
 
 class MatchPair(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="pairs")
-    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
     # [{"criterion": ..., "text": ...}] as the core explained the pair (no identity details).
     reasons = models.JSONField(default=list, blank=True)
@@ -102,8 +111,7 @@ class Side(models.TextChoices):
 
 class MatchUnmatched(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=6, choices=Side.choices)
     reasons = models.JSONField(default=list, blank=True)
 
@@ -123,22 +131,23 @@ class MatchConstraint(models.Model):
     """An admin's decision about one pair, applied when the run (or its re-run) is solved."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="constraints")
-    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=6, choices=ConstraintKind.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "mentee", "mentor"],
-                                    name="one_constraint_per_pair"),
-            models.UniqueConstraint(fields=["run", "mentee"], condition=Q(kind="pin"),
-                                    name="one_pin_per_mentee"),
+            models.UniqueConstraint(
+                fields=["run", "mentee", "mentor"], name="one_constraint_per_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "mentee"], condition=Q(kind="pin"), name="one_pin_per_mentee"
+            ),
         ]
 
     def __str__(self) -> str:

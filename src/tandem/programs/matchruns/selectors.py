@@ -33,29 +33,40 @@ from tandem.programs.selectors import access_program_for_admin, access_program_f
 
 RUN_NOT_FOUND = "No such match run."
 ONLY_MENTEES = "Only active mentees of this program can browse its mentors."
-NOT_SELF_SERVE = ("This program matches people in admin-run cohorts; your program admin will "
-                  "propose a mentor.")
+NOT_SELF_SERVE = (
+    "This program matches people in admin-run cohorts; your program admin will propose a mentor."
+)
 RECOMMENDATION_LIMIT = 200
 
 
 def access_match_run_for_admin(*, user, slug: str, run_id: int) -> MatchRun:
     """The run if ``user`` administers its program; missing and forbidden look the same."""
     program = access_program_for_admin(user=user, slug=slug)
-    run = MatchRun.objects.select_related("program", "created_by", "parent").filter(
-        program=program, pk=run_id).first()
+    run = (
+        MatchRun.objects.select_related("program", "created_by", "parent")
+        .filter(program=program, pk=run_id)
+        .first()
+    )
     if run is None:
         raise NotFound(RUN_NOT_FOUND)
     return run
 
 
 def match_run_list(*, program: Program) -> QuerySet[MatchRun]:
-    return (MatchRun.objects.filter(program=program).select_related("program", "created_by")
-            .annotate(pair_count=Count("pairs")).order_by("-created_at", "-pk"))
+    return (
+        MatchRun.objects.filter(program=program)
+        .select_related("program", "created_by")
+        .annotate(pair_count=Count("pairs"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def match_pair_list(*, run: MatchRun) -> QuerySet[MatchPair]:
-    return (MatchPair.objects.filter(run=run).select_related("mentee", "mentor")
-            .order_by("-score", "pk"))
+    return (
+        MatchPair.objects.filter(run=run)
+        .select_related("mentee", "mentor")
+        .order_by("-score", "pk")
+    )
 
 
 def match_unmatched_list(*, run: MatchRun) -> QuerySet[MatchUnmatched]:
@@ -63,8 +74,11 @@ def match_unmatched_list(*, run: MatchRun) -> QuerySet[MatchUnmatched]:
 
 
 def match_constraint_list(*, run: MatchRun) -> QuerySet[MatchConstraint]:
-    return (MatchConstraint.objects.filter(run=run).select_related("mentee", "mentor")
-            .order_by("kind", "pk"))
+    return (
+        MatchConstraint.objects.filter(run=run)
+        .select_related("mentee", "mentor")
+        .order_by("kind", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -75,9 +89,12 @@ class Person:
 
 def match_run_people(*, run: MatchRun) -> tuple[list[Person], list[Person]]:
     """Mentees and mentors of the run's snapshot, by name (for pin/forbid pickers)."""
+
     def people(side: str) -> list[Person]:
-        found = [Person(id=int(r["id"]), name=r.get("name") or f"#{r['id']}")
-                 for r in run.inputs.get(side, ())]
+        found = [
+            Person(id=int(r["id"]), name=r.get("name") or f"#{r['id']}")
+            for r in run.inputs.get(side, ())
+        ]
         return sorted(found, key=lambda p: p.name.lower())
 
     return people("mentees"), people("mentors")
@@ -98,10 +115,12 @@ class RunSummary:
 def match_run_summary(*, run: MatchRun) -> RunSummary:
     """Quality figures; group match rates only for groups of ``MIN_GROUP_SIZE`` or more."""
     figures = MatchPair.objects.filter(run=run).aggregate(
-        matched=Count("pk"), mean=Avg("score"), low=Min("score"))
+        matched=Count("pk"), mean=Avg("score"), low=Min("score")
+    )
     mentees = len(run.inputs.get("mentees", ()))
-    groups = [g for g in (run.report or {}).get("groups", ())
-              if g.get("size", 0) >= engine.MIN_GROUP_SIZE]
+    groups = [
+        g for g in (run.report or {}).get("groups", ()) if g.get("size", 0) >= engine.MIN_GROUP_SIZE
+    ]
     return RunSummary(
         mentees=mentees,
         mentors=len(run.inputs.get("mentors", ())),
@@ -144,11 +163,15 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> Comparison:
     """Side by side: the mentees whose mentor differs, with score deltas, and the totals."""
     pairs_a = {p.mentee_id: p for p in match_pair_list(run=run_a)}
     pairs_b = {p.mentee_id: p for p in match_pair_list(run=run_b)}
-    names = {int(r["id"]): r.get("name", "") for run in (run_a, run_b)
-             for r in run.inputs.get("mentees", ())}
+    names = {
+        int(r["id"]): r.get("name", "")
+        for run in (run_a, run_b)
+        for r in run.inputs.get("mentees", ())
+    }
     changes, same = [], 0
-    for mentee_id in sorted(set(pairs_a) | set(pairs_b) | set(names),
-                            key=lambda i: names.get(i, "").lower()):
+    for mentee_id in sorted(
+        set(pairs_a) | set(pairs_b) | set(names), key=lambda i: names.get(i, "").lower()
+    ):
         a, b = pairs_a.get(mentee_id), pairs_b.get(mentee_id)
         if a is None and b is None:
             continue
@@ -156,12 +179,24 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> Comparison:
             same += 1
             continue
         mentee = (a or b).mentee.display_name
-        changes.append(PairChange(
-            mentee=mentee, mentee_id=mentee_id,
-            mentor_a=a.mentor.display_name if a else None, score_a=a.score if a else None,
-            mentor_b=b.mentor.display_name if b else None, score_b=b.score if b else None))
-    return Comparison(run_a=run_a, run_b=run_b, summary_a=match_run_summary(run=run_a),
-                      summary_b=match_run_summary(run=run_b), changes=changes, same=same)
+        changes.append(
+            PairChange(
+                mentee=mentee,
+                mentee_id=mentee_id,
+                mentor_a=a.mentor.display_name if a else None,
+                score_a=a.score if a else None,
+                mentor_b=b.mentor.display_name if b else None,
+                score_b=b.score if b else None,
+            )
+        )
+    return Comparison(
+        run_a=run_a,
+        run_b=run_b,
+        summary_a=match_run_summary(run=run_a),
+        summary_b=match_run_summary(run=run_b),
+        changes=changes,
+        same=same,
+    )
 
 
 # --- Self-serve recommendations -------------------------------------------------------------
@@ -173,8 +208,9 @@ def access_program_for_mentee(*, user, slug: str) -> Program:
     Not a member: 404 like a missing program. A member in another role: 403.
     """
     program = access_program_for_member(user=user, slug=slug)
-    is_mentee = Enrolment.objects.filter(program=program, person=user, role=Role.MENTEE,
-                                         status=EnrolmentStatus.ACTIVE).exists()
+    is_mentee = Enrolment.objects.filter(
+        program=program, person=user, role=Role.MENTEE, status=EnrolmentStatus.ACTIVE
+    ).exists()
     if not is_mentee:
         raise PermissionDenied(ONLY_MENTEES)
     if program.matching_mode != MatchingMode.SELF_SERVE:
@@ -191,7 +227,8 @@ class MentorFilters:
 
     def keep(self, mentor) -> bool:
         if self.skill and normalise_tag(self.skill) not in {
-                normalise_tag(s) for s in mentor.skills_offered}:
+            normalise_tag(s) for s in mentor.skills_offered
+        }:
             return False
         if self.language and self.language.lower() not in mentor.languages:
             return False
@@ -223,16 +260,23 @@ class Recommendations:
     options: FilterOptions
 
 
-def mentor_recommendations(*, user, program: Program,
-                           filters: MentorFilters = MentorFilters()) -> Recommendations:
+def mentor_recommendations(
+    *, user, program: Program, filters: MentorFilters = MentorFilters()
+) -> Recommendations:
     """Mentors with a free place, filtered first, then ranked for ``user`` by the core."""
-    cohort = participants_for_program(program=program, mentee_ids=[user.pk],
-                                      skip_matched_mentees=False)
+    cohort = participants_for_program(
+        program=program, mentee_ids=[user.pk], skip_matched_mentees=False
+    )
     me = cohort.mentee(str(user.pk))
-    taken = {str(i) for i in Mentorship.objects.filter(
-        program=program, mentee=user, state__in=OPEN_STATES).values_list("mentor_id", flat=True)}
-    open_mentors = [m for m in cohort.mentors
-                    if m.capacity > 0 and m.id != str(user.pk) and m.id not in taken]
+    taken = {
+        str(i)
+        for i in Mentorship.objects.filter(
+            program=program, mentee=user, state__in=OPEN_STATES
+        ).values_list("mentor_id", flat=True)
+    }
+    open_mentors = [
+        m for m in cohort.mentors if m.capacity > 0 and m.id != str(user.pk) and m.id not in taken
+    ]
     options = FilterOptions(
         skills=sorted({s for m in open_mentors for s in m.skills_offered}, key=str.lower),
         languages=sorted({code for m in open_mentors for code in m.languages}),
@@ -243,12 +287,20 @@ def mentor_recommendations(*, user, program: Program,
         return Recommendations(items=[], options=options)
     ranked = engine.rank(cohort, mentee=me, mentors=candidates, limit=RECOMMENDATION_LIMIT)
     by_id = {m.id: m for m in candidates}
-    headlines = dict(Profile.objects.filter(user_id__in=[int(i) for i, _, _ in ranked])
-                     .values_list("user_id", "headline"))
+    headlines = dict(
+        Profile.objects.filter(user_id__in=[int(i) for i, _, _ in ranked]).values_list(
+            "user_id", "headline"
+        )
+    )
     items = [
-        Recommendation(mentor_id=int(mentor_id), name=by_id[mentor_id].name, score=score,
-                       reasons=reasons, free_places=by_id[mentor_id].capacity,
-                       headline=headlines.get(int(mentor_id), ""))
+        Recommendation(
+            mentor_id=int(mentor_id),
+            name=by_id[mentor_id].name,
+            score=score,
+            reasons=reasons,
+            free_places=by_id[mentor_id].capacity,
+            headline=headlines.get(int(mentor_id), ""),
+        )
         for mentor_id, score, reasons in ranked
     ]
     return Recommendations(items=items, options=options)

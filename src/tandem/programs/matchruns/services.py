@@ -34,12 +34,14 @@ logger = logging.getLogger(__name__)
 MAX_SEED = 2**31 - 1
 BAD_OBJECTIVE = "Choose one of: " + ", ".join(Objective.values) + "."
 BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
-EMPTY_COHORT = ("This program has no active {side} to match yet. Approve enrolments first.")
+EMPTY_COHORT = "This program has no active {side} to match yet. Approve enrolments first."
 NOT_A_DRAFT = "Only a finished draft run can be changed; this one is {status}."
 NOT_PUBLISHABLE = "Only a finished draft run can be published; this one is {status}."
 NOT_DISCARDABLE = "A published run cannot be discarded."
-ALREADY_PUBLISHED = ("Another run of this program (#{run_id}) is already published. Only one "
-                     "published run per cohort is allowed.")
+ALREADY_PUBLISHED = (
+    "Another run of this program (#{run_id}) is already published. Only one "
+    "published run per cohort is allowed."
+)
 NOTHING_TO_PUBLISH = "This run matched nobody, so there is nothing to publish."
 PAIRS_INVALID = "Nothing was published: some pairs are no longer valid. Re-run to refresh."
 NOT_IN_RUN_MENTEE = "This person is not a mentee in this run."
@@ -62,8 +64,7 @@ def _check_admin(*, user, program: Program) -> None:
 
 def _check_draft(run: MatchRun, message: str = NOT_A_DRAFT) -> None:
     if run.status != RunStatus.DONE:
-        raise ApplicationError(message.format(status=run.get_status_display().lower()),
-                               status=409)
+        raise ApplicationError(message.format(status=run.get_status_display().lower()), status=409)
 
 
 def _validate_options(objective: str, seed: int) -> None:
@@ -82,8 +83,14 @@ def _enqueue(run: MatchRun) -> None:
     transaction.on_commit(lambda: match_run_task.enqueue(run_id=run.pk))
 
 
-def match_run_start(*, user, program: Program, objective: str = Objective.OPTIMAL,
-                    seed: int = 0, parent: MatchRun | None = None) -> MatchRun:
+def match_run_start(
+    *,
+    user,
+    program: Program,
+    objective: str = Objective.OPTIMAL,
+    seed: int = 0,
+    parent: MatchRun | None = None,
+) -> MatchRun:
     """Snapshot the cohort and queue the matching task; the run starts ``queued``."""
     _check_admin(user=user, program=program)
     _validate_options(objective, seed)
@@ -93,31 +100,48 @@ def match_run_start(*, user, program: Program, objective: str = Objective.OPTIMA
             raise ApplicationError(EMPTY_COHORT.format(side=side), status=409)
     with transaction.atomic():
         run = MatchRun.objects.create(
-            program=program, objective=objective, seed=seed, parent=parent, created_by=user,
-            inputs=cohort_to_json(cohort), status=RunStatus.QUEUED)
+            program=program,
+            objective=objective,
+            seed=seed,
+            parent=parent,
+            created_by=user,
+            inputs=cohort_to_json(cohort),
+            status=RunStatus.QUEUED,
+        )
         if parent is not None:
             mentee_ids = {m.id for m in cohort.mentees}
             mentor_ids = {m.id for m in cohort.mentors}
-            MatchConstraint.objects.bulk_create([
-                MatchConstraint(run=run, mentee_id=c.mentee_id, mentor_id=c.mentor_id,
-                                kind=c.kind, created_by=c.created_by)
-                for c in parent.constraints.all()
-                # Someone who left since cannot be constrained; the new snapshot lacks them.
-                if str(c.mentee_id) in mentee_ids and str(c.mentor_id) in mentor_ids
-            ])
+            MatchConstraint.objects.bulk_create(
+                [
+                    MatchConstraint(
+                        run=run,
+                        mentee_id=c.mentee_id,
+                        mentor_id=c.mentor_id,
+                        kind=c.kind,
+                        created_by=c.created_by,
+                    )
+                    for c in parent.constraints.all()
+                    # Someone who left since cannot be constrained; the new snapshot lacks them.
+                    if str(c.mentee_id) in mentee_ids and str(c.mentor_id) in mentor_ids
+                ]
+            )
         _enqueue(run)
     return run
 
 
-def match_run_rerun(*, user, run: MatchRun, objective: str | None = None,
-                    seed: int | None = None) -> MatchRun:
+def match_run_rerun(
+    *, user, run: MatchRun, objective: str | None = None, seed: int | None = None
+) -> MatchRun:
     """A what-if: a new run of the current cohort carrying over this run's pins and forbids."""
     if run.status == RunStatus.DISCARDED:
         raise ApplicationError(NOT_A_DRAFT.format(status="discarded"), status=409)
     return match_run_start(
-        user=user, program=run.program, parent=run,
+        user=user,
+        program=run.program,
+        parent=run,
         objective=run.objective if objective is None else objective,
-        seed=run.seed if seed is None else seed)
+        seed=run.seed if seed is None else seed,
+    )
 
 
 def _set_progress(run_id: int, **values) -> None:
@@ -133,6 +157,7 @@ def _progress_writer(run_id: int):
         if value - last[0] >= 10:
             last[0] = value
             _set_progress(run_id, progress=value)
+
     return write
 
 
@@ -144,43 +169,73 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     """
     # Claim the run with one conditional UPDATE, so two workers can never both solve it.
     claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=5, started_at=timezone.now())
+        status=RunStatus.RUNNING, progress=5, started_at=timezone.now()
+    )
     run = MatchRun.objects.get(pk=run_id)
     if not claimed:  # discarded before a worker got to it, or already executed
         return run
     try:
         cohort = cohort_from_json(run.inputs)
         constraints = list(run.constraints.all())
-        pinned = [(str(c.mentee_id), str(c.mentor_id)) for c in constraints
-                  if c.kind == ConstraintKind.PIN]
-        forbidden = [(str(c.mentee_id), str(c.mentor_id)) for c in constraints
-                     if c.kind == ConstraintKind.FORBID]
+        pinned = [
+            (str(c.mentee_id), str(c.mentor_id))
+            for c in constraints
+            if c.kind == ConstraintKind.PIN
+        ]
+        forbidden = [
+            (str(c.mentee_id), str(c.mentor_id))
+            for c in constraints
+            if c.kind == ConstraintKind.FORBID
+        ]
         _set_progress(run.pk, progress=20)
-        outcome = engine.solve(cohort, objective=run.objective, seed=run.seed, pinned=pinned,
-                               forbidden=forbidden, progress=_progress_writer(run.pk))
+        outcome = engine.solve(
+            cohort,
+            objective=run.objective,
+            seed=run.seed,
+            pinned=pinned,
+            forbidden=forbidden,
+            progress=_progress_writer(run.pk),
+        )
         _set_progress(run.pk, progress=85)
         pins = set(pinned)
         with transaction.atomic():
-            MatchPair.objects.bulk_create([
-                MatchPair(run=run, mentee_id=int(p.mentee_id), mentor_id=int(p.mentor_id),
-                          score=p.score, reasons=p.reasons,
-                          pinned=(p.mentee_id, p.mentor_id) in pins)
-                for p in outcome.pairs
-            ])
-            MatchUnmatched.objects.bulk_create([
-                MatchUnmatched(run=run, person_id=int(u.person_id), side=u.side,
-                               reasons=u.reasons)
-                for u in outcome.unmatched
-            ])
+            MatchPair.objects.bulk_create(
+                [
+                    MatchPair(
+                        run=run,
+                        mentee_id=int(p.mentee_id),
+                        mentor_id=int(p.mentor_id),
+                        score=p.score,
+                        reasons=p.reasons,
+                        pinned=(p.mentee_id, p.mentor_id) in pins,
+                    )
+                    for p in outcome.pairs
+                ]
+            )
+            MatchUnmatched.objects.bulk_create(
+                [
+                    MatchUnmatched(
+                        run=run, person_id=int(u.person_id), side=u.side, reasons=u.reasons
+                    )
+                    for u in outcome.unmatched
+                ]
+            )
             updated = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                status=RunStatus.DONE, progress=100, report=outcome.report,
-                finished_at=timezone.now())
+                status=RunStatus.DONE,
+                progress=100,
+                report=outcome.report,
+                finished_at=timezone.now(),
+            )
             if not updated:  # discarded while running: keep nothing
                 transaction.set_rollback(True)
     except Exception as error:  # the run records why it failed; the worker stays healthy
         logger.exception("match run %s failed", run.pk)
-        _set_progress(run.pk, status=RunStatus.FAILED, error=RUN_FAILED.format(error=error),
-                      finished_at=timezone.now())
+        _set_progress(
+            run.pk,
+            status=RunStatus.FAILED,
+            error=RUN_FAILED.format(error=error),
+            finished_at=timezone.now(),
+        )
     return MatchRun.objects.get(pk=run.pk)
 
 
@@ -195,8 +250,9 @@ def _name(run: MatchRun, side: str, person_id: int) -> str:
     return f"#{person_id}"
 
 
-def match_run_constrain(*, user, run: MatchRun, mentee_id: int, mentor_id: int,
-                        kind: str) -> MatchConstraint:
+def match_run_constrain(
+    *, user, run: MatchRun, mentee_id: int, mentor_id: int, kind: str
+) -> MatchConstraint:
     """Pin or forbid one pair on a draft run (replacing an earlier decision on that pair)."""
     _check_admin(user=user, program=run.program)
     _check_draft(run)
@@ -214,13 +270,18 @@ def match_run_constrain(*, user, run: MatchRun, mentee_id: int, mentor_id: int,
         locked = MatchRun.objects.select_for_update().get(pk=run.pk)
         _check_draft(locked)
         others = MatchConstraint.objects.filter(run=run, kind=ConstraintKind.PIN).exclude(
-            mentee_id=mentee_id, mentor_id=mentor_id)
+            mentee_id=mentee_id, mentor_id=mentor_id
+        )
         if kind == ConstraintKind.PIN:
-            _check_pin(run, others, mentee_id=mentee_id, mentor_id=mentor_id, mentee=mentee,
-                       mentor=mentor)
+            _check_pin(
+                run, others, mentee_id=mentee_id, mentor_id=mentor_id, mentee=mentee, mentor=mentor
+            )
         constraint, _ = MatchConstraint.objects.update_or_create(
-            run=run, mentee_id=mentee_id, mentor_id=mentor_id,
-            defaults={"kind": kind, "created_by": user})
+            run=run,
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            defaults={"kind": kind, "created_by": user},
+        )
     return constraint
 
 
@@ -234,8 +295,9 @@ def _check_pin(run, others, *, mentee_id, mentor_id, mentee, mentor) -> None:
         message = PIN_FULL.format(mentor=mentor, capacity=record.get("capacity", 0))
         raise ApplicationError(message, fields={"mentor_id": message}, status=409)
     mentee_record = next(r for r in run.inputs["mentees"] if r["id"] == str(mentee_id))
-    if (str(mentor_id) in mentee_record.get("exclude", ())
-            or str(mentee_id) in record.get("exclude", ())):
+    if str(mentor_id) in mentee_record.get("exclude", ()) or str(mentee_id) in record.get(
+        "exclude", ()
+    ):
         message = PIN_EXCLUDED.format(mentee=mentee, mentor=mentor)
         raise ApplicationError(message, fields={"mentor_id": message}, status=409)
 
@@ -269,8 +331,11 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
     enrolments = {
         (e.person_id, e.role): e
         for e in Enrolment.objects.select_for_update().filter(
-            program=program, person_id__in=people, role__in=(Role.MENTEE, Role.MENTOR),
-            status=EnrolmentStatus.ACTIVE)
+            program=program,
+            person_id__in=people,
+            role__in=(Role.MENTEE, Role.MENTOR),
+            status=EnrolmentStatus.ACTIVE,
+        )
     }
     names = {p.mentee_id: p.mentee.display_name for p in pairs}
     names.update({p.mentor_id: p.mentor.display_name for p in pairs})
@@ -290,8 +355,14 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
             continue
         limit = enrolment.capacity if enrolment.capacity is not None else program.default_capacity
         if loads.get(mentor_id, 0) + wanted[mentor_id] > limit:
-            problems.append(MENTOR_FULL.format(name=names[mentor_id], taken=loads.get(mentor_id, 0),
-                                               limit=limit, wanted=wanted[mentor_id]))
+            problems.append(
+                MENTOR_FULL.format(
+                    name=names[mentor_id],
+                    taken=loads.get(mentor_id, 0),
+                    limit=limit,
+                    wanted=wanted[mentor_id],
+                )
+            )
     return problems
 
 
@@ -300,11 +371,11 @@ def match_run_publish(*, user, run: MatchRun) -> MatchRun:
     _check_admin(user=user, program=run.program)
     try:
         with transaction.atomic():
-            locked = (MatchRun.objects.select_for_update().select_related("program")
-                      .get(pk=run.pk))
+            locked = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
             _check_draft(locked, NOT_PUBLISHABLE)
-            other = MatchRun.objects.filter(program=locked.program,
-                                            status=RunStatus.PUBLISHED).first()
+            other = MatchRun.objects.filter(
+                program=locked.program, status=RunStatus.PUBLISHED
+            ).first()
             if other is not None:
                 raise ApplicationError(ALREADY_PUBLISHED.format(run_id=other.pk), status=409)
             pairs = list(locked.pairs.select_related("mentee", "mentor").order_by("pk"))
@@ -312,8 +383,9 @@ def match_run_publish(*, user, run: MatchRun) -> MatchRun:
                 raise ApplicationError(NOTHING_TO_PUBLISH, status=409)
             problems = _publish_problems(locked, pairs)
             if problems:
-                raise ApplicationError(PAIRS_INVALID, fields={"pairs": " ".join(problems)},
-                                       status=409)
+                raise ApplicationError(
+                    PAIRS_INVALID, fields={"pairs": " ".join(problems)}, status=409
+                )
             engine.create_mentorships(run=locked, pairs=pairs, user=user)
             locked.status = RunStatus.PUBLISHED
             locked.published_at = timezone.now()
@@ -321,7 +393,7 @@ def match_run_publish(*, user, run: MatchRun) -> MatchRun:
             locked.save(update_fields=["status", "published_at", "published_by"])
     except IntegrityError:  # a concurrent publish of another run won the unique constraint
         other = MatchRun.objects.filter(program=run.program, status=RunStatus.PUBLISHED).first()
-        raise ApplicationError(ALREADY_PUBLISHED.format(run_id=other.pk if other else run.pk),
-                               status=409) from None
+        raise ApplicationError(
+            ALREADY_PUBLISHED.format(run_id=other.pk if other else run.pk), status=409
+        ) from None
     return locked
-

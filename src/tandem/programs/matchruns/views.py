@@ -38,6 +38,7 @@ def domain_errors(view):
             if error.status == 403:
                 raise DjangoPermissionDenied(error.message) from None
             raise
+
     return wrapper
 
 
@@ -69,11 +70,18 @@ def _act_on_run(request, run, service, success: str, **kwargs):
 def match_run_list(request, slug: str):
     program = access_program_for_admin(user=request.user, slug=slug)
     runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    return render(request, "matchruns/run_list.html", {
-        "program": program, "page_obj": runs, "runs": runs.object_list,
-        "form": RunStartForm(),
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "matchruns/run_list.html",
+        {
+            "program": program,
+            "page_obj": runs,
+            "runs": runs.object_list,
+            "form": RunStartForm(),
+        },
+    )
 
 
 @login_required
@@ -84,28 +92,37 @@ def match_run_start(request, slug: str):
     form = RunStartForm(request.POST)
     if form.is_valid():
         try:
-            run = services.match_run_start(user=request.user, program=program,
-                                           **form.cleaned_data)
+            run = services.match_run_start(user=request.user, program=program, **form.cleaned_data)
         except ApplicationError as error:
             form_add_error(form, error)
         else:
             messages.success(request, f"Match run #{run.pk} started.")
             return redirect(_run_url(run))
     runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(1)
-    return render(request, "matchruns/run_list.html", {
-        "program": program, "page_obj": runs, "runs": runs.object_list, "form": form,
-    }, status=400)
+    return render(
+        request,
+        "matchruns/run_list.html",
+        {
+            "program": program,
+            "page_obj": runs,
+            "runs": runs.object_list,
+            "form": form,
+        },
+        status=400,
+    )
 
 
 def _detail_context(request, run, constraint_form=None) -> dict:
     pairs = Paginator(selectors.match_pair_list(run=run), PAIRS_PER_PAGE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     mentees, mentors = selectors.match_run_people(run=run)
     return {
         "program": run.program,
         "run": run,
-        "summary": selectors.match_run_summary(run=run) if run.status in (
-            RunStatus.DONE, RunStatus.PUBLISHED, RunStatus.DISCARDED) else None,
+        "summary": selectors.match_run_summary(run=run)
+        if run.status in (RunStatus.DONE, RunStatus.PUBLISHED, RunStatus.DISCARDED)
+        else None,
         "page_obj": pairs,
         "pairs": pairs.object_list,
         "unmatched": selectors.match_unmatched_list(run=run),
@@ -145,17 +162,25 @@ def match_run_constrain(request, slug: str, run_id: int):
     form = ConstraintForm(request.POST, mentees=mentees, mentors=mentors)
     if form.is_valid():
         try:
-            constraint = services.match_run_constrain(user=request.user, run=run,
-                                                      **form.cleaned_data)
+            constraint = services.match_run_constrain(
+                user=request.user, run=run, **form.cleaned_data
+            )
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            messages.success(request, f"{constraint.get_kind_display()}: "
-                                      f"{constraint.mentee.display_name} ↔ "
-                                      f"{constraint.mentor.display_name}. Re-run to apply it.")
+            messages.success(
+                request,
+                f"{constraint.get_kind_display()}: "
+                f"{constraint.mentee.display_name} ↔ "
+                f"{constraint.mentor.display_name}. Re-run to apply it.",
+            )
             return redirect(_run_url(run))
-    return render(request, "matchruns/run_detail.html",
-                  _detail_context(request, run, constraint_form=form), status=400)
+    return render(
+        request,
+        "matchruns/run_detail.html",
+        _detail_context(request, run, constraint_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -163,8 +188,13 @@ def match_run_constrain(request, slug: str, run_id: int):
 @domain_errors
 def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
     run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
-    return _act_on_run(request, run, services.match_run_unconstrain,
-                       "Removed. Re-run to apply the change.", constraint_id=constraint_id)
+    return _act_on_run(
+        request,
+        run,
+        services.match_run_unconstrain,
+        "Removed. Re-run to apply the change.",
+        constraint_id=constraint_id,
+    )
 
 
 @login_required
@@ -182,8 +212,9 @@ def match_run_rerun(request, slug: str, run_id: int):
     except ApplicationError as error:
         _report_error(request, error)
         return redirect(_run_url(run))
-    messages.success(request, f"Match run #{new.pk} started with the pins and forbids of "
-                              f"run #{run.pk}.")
+    messages.success(
+        request, f"Match run #{new.pk} started with the pins and forbids of run #{run.pk}."
+    )
     return redirect(_run_url(new))
 
 
@@ -192,8 +223,12 @@ def match_run_rerun(request, slug: str, run_id: int):
 @domain_errors
 def match_run_publish(request, slug: str, run_id: int):
     run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
-    return _act_on_run(request, run, services.match_run_publish,
-                       "Published: every pair now has a proposed mentorship.")
+    return _act_on_run(
+        request,
+        run,
+        services.match_run_publish,
+        "Published: every pair now has a proposed mentorship.",
+    )
 
 
 @login_required
@@ -218,9 +253,17 @@ def match_run_compare(request, slug: str):
     run_b = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=b)
     comparison = selectors.match_run_compare(run_a=run_a, run_b=run_b)
     changes = Paginator(comparison.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "matchruns/compare.html", {
-        "program": program, "cmp": comparison, "page_obj": changes,
-        "changes": changes.object_list, "query_string": f"a={run_a.pk}&b={run_b.pk}"})
+    return render(
+        request,
+        "matchruns/compare.html",
+        {
+            "program": program,
+            "cmp": comparison,
+            "page_obj": changes,
+            "changes": changes.object_list,
+            "query_string": f"a={run_a.pk}&b={run_b.pk}",
+        },
+    )
 
 
 def _optional_url(name: str, *args) -> str | None:
@@ -235,24 +278,37 @@ def _optional_url(name: str, *args) -> str | None:
 @domain_errors
 def program_mentors(request, slug: str):
     program = selectors.access_program_for_mentee(user=request.user, slug=slug)
-    filters = selectors.MentorFilters(**{
-        name: request.GET.get(name, "").strip()[:64]
-        for name in ("skill", "language", "timezone", "format")})
-    result = selectors.mentor_recommendations(user=request.user, program=program,
-                                              filters=filters)
+    filters = selectors.MentorFilters(
+        **{
+            name: request.GET.get(name, "").strip()[:64]
+            for name in ("skill", "language", "timezone", "format")
+        }
+    )
+    result = selectors.mentor_recommendations(user=request.user, program=program, filters=filters)
     form = MentorFilterForm(request.GET or None, options=result.options)
     page = Paginator(result.items, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
-    cards = [{
-        "mentor": item,
-        "profile_url": _optional_url("profile_detail", item.mentor_id),
-        "request_url": _request_url(program, item.mentor_id),
-    } for item in page.object_list]
+    cards = [
+        {
+            "mentor": item,
+            "profile_url": _optional_url("profile_detail", item.mentor_id),
+            "request_url": _request_url(program, item.mentor_id),
+        }
+        for item in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "matchruns/mentors.html", {
-        "program": program, "form": form, "page_obj": page, "cards": cards,
-        "query_string": query.urlencode(), "filtered": any(vars(filters).values()),
-    })
+    return render(
+        request,
+        "matchruns/mentors.html",
+        {
+            "program": program,
+            "form": form,
+            "page_obj": page,
+            "cards": cards,
+            "query_string": query.urlencode(),
+            "filtered": any(vars(filters).values()),
+        },
+    )
 
 
 def _request_url(program, mentor_id: int) -> str | None:
