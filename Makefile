@@ -39,7 +39,8 @@ format: $(STAMP) ## Fix lint and formatting where ruff can
 	$(BIN)/ruff check --fix src tests bench tools
 
 bench: $(STAMP) ## Run the benchmarks (matching, text similarity, page speed)
-	$(BIN)/python bench/match.py --size medium
+	$(BIN)/python bench/match.py --size small
+	$(BIN)/python bench/match.py --size medium --skip-slow-baselines
 	$(BIN)/python bench/text_similarity.py
 	$(BIN)/python bench/pages.py
 
