@@ -72,3 +72,25 @@ def test_export_queries_are_bounded(imported, django_assert_max_num_queries):
         EnrolmentFactory(program=imported)
     with django_assert_max_num_queries(8):
         export_csv(program=imported)
+
+
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+def test_formulas_are_exported_as_text_and_round_trip(imported, admin):
+    Profile.objects.filter(user__email="ana@example.org").update(goals=FORMULA)
+    Profile.objects.filter(user__email="bo@example.org").update(goals="'-already quoted")
+    text = export_csv(program=imported).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["goals"] == "'" + FORMULA  # a spreadsheet shows it, never runs it
+    assert rows[1]["goals"] == "''-already quoted"
+    sheet = load_workbook(io.BytesIO(export_xlsx(program=imported))).worksheets[0]
+    goals = sheet.cell(row=2, column=EXPORT_COLUMNS.index("goals") + 1)
+    assert goals.value == FORMULA and goals.data_type == "s"
+    for content, name in (
+        (export_csv(program=imported), "people.csv"),
+        (export_xlsx(program=imported), "people.xlsx"),
+    ):
+        batch = preview(imported, admin, content, name)
+        assert batch.report["ok"], batch.report["errors"]
+        assert batch.report["summary"]["changes"] == 0

@@ -1,5 +1,10 @@
 """Export a program's participants in the import's columns, so export → import changes nothing.
 
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, so text a
+participant typed (their goals, say) could run in the admin's spreadsheet. CSV cells that start
+so get a leading apostrophe (the import takes it off again: see ``importing.unescape_cell``);
+XLSX cells are written as explicit text.
+
 Privacy: ``identity`` and ``prefer_shared_identity`` are import-only. They are written as
 empty cells (an empty cell leaves stored identity unchanged on re-import), because a person's
 identity is never shown to anyone but themselves, admins included.
@@ -15,6 +20,7 @@ from django.db.models import Prefetch
 
 from tandem.people.availability import format_window
 from tandem.people.models import Skill, User
+from tandem.programs.importing import escape_cell
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 EXPORT_COLUMNS = (
@@ -118,11 +124,20 @@ def export_csv_lines(*, program: Program) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"
     for row in export_rows(program=program):
-        yield writer.writerow(row)
+        yield writer.writerow([escape_cell(value) for value in row])
 
 
 def export_csv(*, program: Program) -> bytes:
     return "".join(export_csv_lines(program=program)).encode("utf-8")
+
+
+def _text_cell(sheet, value: str):
+    """A cell that holds ``value`` as text even when it looks like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_xlsx(*, program: Program) -> bytes:
@@ -131,7 +146,7 @@ def export_xlsx(*, program: Program) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("participants")
     for row in export_rows(program=program):
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

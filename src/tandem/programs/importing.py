@@ -253,7 +253,8 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        return [[unescape_cell(cell.strip()) for cell in row] for row in reader]
     except csv.Error as error:
         _file_error(BAD_CSV.format(error=error))
     return []
@@ -285,6 +286,32 @@ def _cell_text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def escape_cell(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs as a formula: an apostrophe goes in front
+    of a leading ``=``, ``+``, ``-`` or ``@`` (and of an apostrophe already there, so that
+    :func:`unescape_cell` gives back exactly ``text``).
+
+    >>> escape_cell("=HYPERLINK(1)"), escape_cell("'=x"), escape_cell("plain")
+    ("'=HYPERLINK(1)", "''=x", 'plain')
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """The text :func:`escape_cell` protected: one leading apostrophe before a formula start
+    (or before more apostrophes and one) is taken off. CSV only: XLSX cells are typed.
+
+    >>> unescape_cell("'=HYPERLINK(1)"), unescape_cell("''=x"), unescape_cell("'quoted'")
+    ('=HYPERLINK(1)', "'=x", "'quoted'")
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _table(raw_rows: list[list[str]]) -> Table:
