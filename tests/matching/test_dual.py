@@ -167,3 +167,19 @@ def test_top_k_fair_and_stable_bound_the_optimum_over_all_pairs(objective):
     assert best - 1e-5 <= report["upper_bound"] <= best * 1.01
     assert report["bound"]["rounds"] == 0 and report["bound"]["added_pairs"] == 0
     assert report["total_score"] <= report["upper_bound"]
+
+
+@pytest.mark.parametrize("objective", ["optimal", "fair", "stable"])
+def test_second_chance_for_mentees_whose_candidates_filled_up(objective):
+    # Top-1 candidates: every mentee lists only mentor A (one seat); B (two seats) lists its
+    # own best mentee. The mentee left over gets B through the repair pass.
+    from tandem.matching.profiles import Mentee, Mentor
+
+    mentees = [Mentee(id=f"e{k}", goals="charts and dashboards for executives") for k in range(3)]
+    mentors = [
+        Mentor(id="A", expertise="data visualisation and dashboard design", capacity=1),
+        Mentor(id="B", expertise="public speaking", capacity=2),
+    ]
+    result = match_participants(mentees, mentors, objective=objective, top_k=1, dense_limit=0)
+    assert sorted(p["mentor_id"] for p in result.pairs) == ["A", "B", "B"]
+    assert "repair" in result.report["phase_seconds"]

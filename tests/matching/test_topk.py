@@ -166,11 +166,15 @@ def test_allowed_columns_agree_with_allowed_rows():
     for rules in (("manager",), ("manager", "department")):
         pair_rules = PairRules(space, rules, blocked_pairs(space, [("e7", "r9")]))
         cols = np.array([0, 5, 9, 17, 39])
+        some = np.array([1, 3, 7, 50, 79])
         rows = pair_rules.allowed(0, 80)
         assert (pair_rules.allowed_columns(cols) == rows[:, cols].T).all()
+        assert (pair_rules.allowed_rows(some) == rows[some]).all()
+        assert (pair_rules.allowed(3, 8) == rows[3:8]).all()
         assert not rows[3, 5] and not rows[7, 9]
         pair_rules.rows = None  # the path without the row table
         assert (pair_rules.allowed(0, 80) == rows).all()
+        assert (pair_rules.allowed_rows(some) == rows[some]).all()
         assert (pair_rules.allowed_columns(cols) == rows[:, cols].T).all()
 
 

@@ -333,8 +333,6 @@ def repair(
     mentees: np.ndarray,
     mentors: np.ndarray,
     *,
-    rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
-    forbidden: Iterable[tuple[str, str]] = (),
     top_k: int = DEFAULT_TOP_K,
 ) -> int:
     """Add, for each of ``mentees`` (left unmatched), its ``top_k`` best allowed pairs among
@@ -347,18 +345,19 @@ def repair(
     m = len(space.mentors)
     if not (len(mentees) and len(mentors)) or found.cheap is None:
         return 0
-    rules, blocked = tuple(rules), blocked_pairs(space, forbidden)
-    mentees, mentors = np.asarray(mentees), np.asarray(mentors)
-    keys = []
-    for chunk in np.array_split(mentees, -(-len(mentees) * m // DENSE_LIMIT)):
+    mentees, mentors = np.sort(np.asarray(mentees)), np.asarray(mentors)
+
+    def best_of(lo: int, hi: int) -> np.ndarray:
+        chunk = mentees[lo:hi]
         values = found.cheap.take(chunk)[:, mentors]
-        broken = violations(space, chunk[:, None], mentors[None, :], rules, blocked)
-        values[np.logical_or.reduce(list(broken.values()))] = -np.inf
+        values[~found.rules.allowed_rows(chunk)[:, mentors]] = -np.inf
         rows, cols, _ = top_per_row(values, top_k)
-        keys.append(chunk[rows].astype(np.int64) * m + mentors[cols])
+        return chunk[rows].astype(np.int64) * m + mentors[cols]
+
+    keys = map_blocks(best_of, block_ranges(len(mentees), m))
     graph = found.graph
     old = graph.mentee.astype(np.int64) * m + graph.mentor
-    new = np.setdiff1d(np.concatenate(keys), old)
+    new = np.setdiff1d(np.concatenate([np.zeros(0, dtype=np.int64), *keys]), old)
     if len(new):
         found.graph = _merge(graph, _graph(space, weights, new))
     return len(new)
@@ -442,23 +441,43 @@ class PairRules:
     def allowed(self, start: int, stop: int) -> np.ndarray:
         """Allowed pairs of mentees ``start:stop`` against every mentor."""
         m = len(self.space.mentors)
-        if self.rows is not None:
-            table, code = self.rows
-            ok = table[code[start:stop]]
-        else:
-            ok = self.lang_ok[self.lang_a[start:stop]][:, self.lang_b]
-        if self.check_city and self.rows is None:
-            ca = self.city_a[start:stop, None]
-            ok &= (ca < 0) | (self.city_b[None, :] < 0) | (ca == self.city_b[None, :])
-        if self.check_department:
-            da = self.space.mentee.department[start:stop, None]
-            ok &= (da < 0) | (da != self.space.mentor.department[None, :])
-        if self.rows is None:
-            ok[:, self.full] = False
+        hits = []
         for keys in self.keys:
             lo, hi = np.searchsorted(keys, [start * m, stop * m])
             rows, cols = np.divmod(keys[lo:hi], m)
-            ok[rows - start, cols] = False
+            hits.append((rows - start, cols))
+        return self._allowed(slice(start, stop), hits)
+
+    def allowed_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Allowed pairs of the mentees ``rows`` (sorted indices) against every mentor:
+        ``allowed_rows(rows) == allowed(0, n)[rows]``."""
+        m = len(self.space.mentors)
+        hits = []
+        for keys in self.keys:
+            i, j = np.divmod(keys, m)
+            at = np.minimum(np.searchsorted(rows, i), max(len(rows) - 1, 0))
+            found = rows[at] == i if len(rows) else np.zeros(len(i), dtype=bool)
+            hits.append((at[found], j[found]))
+        return self._allowed(rows, hits)
+
+    def _allowed(self, rows, hits) -> np.ndarray:
+        """The allowed matrix of ``rows`` (a slice or indices); ``hits`` are the (row in
+        the block, mentor) pairs ruled out by id."""
+        if self.rows is not None:
+            table, code = self.rows
+            ok = table[code[rows]]
+        else:
+            ok = self.lang_ok[self.lang_a[rows]][:, self.lang_b]
+        if self.check_city and self.rows is None:
+            ca = self.city_a[rows, None]
+            ok &= (ca < 0) | (self.city_b[None, :] < 0) | (ca == self.city_b[None, :])
+        if self.check_department:
+            da = self.space.mentee.department[rows, None]
+            ok &= (da < 0) | (da != self.space.mentor.department[None, :])
+        if self.rows is None:
+            ok[:, self.full] = False
+        for block_rows, cols in hits:
+            ok[block_rows, cols] = False
         return ok
 
     def counts(self) -> tuple[np.ndarray, np.ndarray] | None:

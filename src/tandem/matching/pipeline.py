@@ -216,9 +216,7 @@ def match_participants(
     assignment, causes = solve_again()
     clock.lap("solve")
 
-    if not found.dense and _repair(
-        space, resolved, found, assignment, causes, rules, forbidden, top_k
-    ):
+    if not found.dense and _repair(space, resolved, found, assignment, causes, top_k):
         assignment, causes = solve_again()
         clock.lap("repair")
     proof = None
@@ -321,15 +319,13 @@ def _without_pins(graph: CandidateGraph, mentor_of, pins):
     return rest, mentor_of, pinned_total
 
 
-def _repair(space, weights, found, assignment, causes, rules, forbidden, top_k) -> int:
+def _repair(space, weights, found, assignment, causes, top_k) -> int:
     """Second chance for mentees whose candidates all filled up (top-k mode only)."""
     mentor_of = np.asarray(assignment.mentor_of)
     waiting = np.flatnonzero(np.array([c == "all_compatible_full" for c in causes], dtype=bool))
     load = np.bincount(mentor_of[mentor_of >= 0], minlength=found.graph.n_mentors)
     room = np.flatnonzero(load < found.graph.capacity)
-    return repair(
-        space, weights, found, waiting, room, rules=rules, forbidden=forbidden, top_k=top_k
-    )
+    return repair(space, weights, found, waiting, room, top_k=top_k)
 
 
 def _result(space, weights, found: CandidateSet, assignment, causes) -> MatchResult:
