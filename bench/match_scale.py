@@ -15,6 +15,10 @@ vs ``matchable_at_most`` (a proven upper bound on the maximum cardinality over *
 pairs: when equal, the most mentees possible are matched), total score, the proven upper bound
 over all pairs and the relative gap. Leave ``OPENBLAS_NUM_THREADS`` unset to measure the
 default.
+
+It also prints a machine reference measured just before the run (a fixed pure-Python loop and a
+fixed one-thread float32 matrix product): the speed of a shared virtual machine drifts, by a
+third within an hour here, and the reference tells a slow run from a slow machine.
 """
 
 from __future__ import annotations
@@ -71,6 +75,25 @@ def write_synthetic_csv(directory: Path, n_mentees: int, n_mentors: int, seed: i
     write_participants_csv(directory / "mentors.csv", mentors=mentors)
 
 
+def machine_reference() -> str:
+    """Seconds for a fixed pure-Python loop and one-thread float32 GFLOP/s, best of three."""
+    from threadpoolctl import threadpool_limits
+
+    loop, gemm = [], []
+    left = np.ones((1000, 512), dtype=np.float32)
+    right = np.ones((512, 20_000), dtype=np.float32)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(3):
+            start = time.perf_counter()
+            sum(i * i for i in range(3_000_000))
+            loop.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            left @ right
+            gemm.append(time.perf_counter() - start)
+    flops = 2 * left.shape[0] * left.shape[1] * right.shape[1]
+    return f"python loop {min(loop):.3f} s, float32 GEMM {flops / min(gemm) / 1e9:.0f} GFLOP/s"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentees", type=int, default=100_000)
@@ -93,6 +116,7 @@ def main(argv=None) -> int:
     argv += ["--report", str(report_path), "--out", str(out_path), "--no-progress"]
     if args.top_k:
         argv += ["--top-k", str(args.top_k)]
+    print(f"machine reference: {machine_reference()}", flush=True)
     print("tandem match " + " ".join(argv), flush=True)
     start = time.perf_counter()
     status = command.main(argv)

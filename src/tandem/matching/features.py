@@ -108,11 +108,31 @@ def _codes(values: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
 
 def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int]) -> sp.sparse.csr_array:
     indptr, indices = [0], []
+    known: dict[tuple, list[int]] = {}  # most people share their languages and tag sets
     for row in rows:
-        indices.extend(sorted({vocabulary.setdefault(t, len(vocabulary)) for t in row}))
+        key = tuple(row)
+        codes = known.get(key)
+        if codes is None:
+            codes = known[key] = sorted({vocabulary.setdefault(t, len(vocabulary)) for t in key})
+        indices.extend(codes)
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float32)
     return sp.sparse.csr_array((data, indices, indptr), shape=(len(rows), 1 << 20))
+
+
+def _availability_matrix(people: Sequence) -> np.ndarray:
+    """Everyone's UTC bitsets, ``(n, WORDS_PER_WEEK)``: each distinct (windows, time zone)
+    is converted once, then spread by row gather (people share a few weekly patterns)."""
+    codes: dict[tuple, int] = {}
+    index = np.fromiter(
+        (codes.setdefault((tuple(p.availability), p.timezone), len(codes)) for p in people),
+        dtype=np.int64,
+        count=len(people),
+    )
+    patterns = np.zeros((len(codes), WORDS_PER_WEEK), dtype=np.uint64)
+    for row, (windows, timezone) in enumerate(codes):
+        patterns[row] = availability_bits(windows, timezone)
+    return patterns[index]
 
 
 def _fix_width(matrix: sp.sparse.csr_array, width: int) -> sp.sparse.csr_array:
@@ -208,7 +228,6 @@ class FeatureSpace:
         style = np.full((len(people), len(vocab["style"])), np.nan)
         for row, col, value in extra:
             style[row, col] = value
-        bits = [availability_bits(p.availability, p.timezone) for p in people]
         return Side(
             ids=[p.id for p in people],
             text=text,
@@ -216,7 +235,7 @@ class FeatureSpace:
             skills=_incidence([map(normalise_tag, p.skills) for p in people], vocab["skill"]),
             languages=_incidence([p.languages for p in people], vocab["lang"]),
             identity=_incidence([map(normalise_tag, p.identity) for p in people], vocab["id"]),
-            availability=np.array(bits, dtype=np.uint64).reshape(len(people), WORDS_PER_WEEK),
+            availability=_availability_matrix(people),
             has_availability=np.array([bool(p.availability) for p in people], dtype=bool),
             cadence=np.array(
                 [CADENCES.index(p.cadence) if p.cadence else -1 for p in people], dtype=np.int8
