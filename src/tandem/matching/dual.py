@@ -311,12 +311,8 @@ class _BlockCheck:
     """The per-block work of :func:`check_all_pairs`; reads shared state, writes none."""
 
     def __init__(self, graph, prices, load, score_pairs, uncounted, counts):
-        self.m, self.prices, self.load, self.score_pairs = (
-            graph.n_mentors,
-            prices,
-            load,
-            score_pairs,
-        )
+        self.m = graph.n_mentors
+        self.prices, self.load, self.score_pairs = prices, load, score_pairs
         self.own, self.known = graph_values(graph, prices), _sorted_keys(graph)
         self.lam32 = prices.astype(np.float32)
         self.slack, self.counts = FLOAT32_SLACK + uncounted, counts
@@ -348,13 +344,13 @@ class _BlockCheck:
         gain = reduced - self.own[rows + start]
         beats = gain > TIE
         return _CheckedBlock(
-            start,
-            stop,
-            value,
-            has_edges,
-            degree,
-            keys[beats],
-            gain[beats],
-            exact[beats],
-            len(rows),
+            start=start,
+            stop=stop,
+            value=value,
+            has_edges=has_edges,
+            degree=degree,
+            keys=keys[beats],
+            gain=gain[beats],
+            scores=exact[beats],
+            checked=len(rows),
         )
