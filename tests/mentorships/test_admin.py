@@ -60,3 +60,8 @@ def test_mentorship_page_shows_agreement_versions_read_only(staff_client):
     ).content.decode()
     assert "Give a conference talk" in html  # the agreement's terms, from the factory
     assert 'name="agreement_versions-0-number"' not in html  # displayed, not editable
+
+
+def test_admin_index_names_every_model_in_plain_english(staff_client):
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Meeting series" in page and "seriess" not in page

@@ -255,6 +255,7 @@ class MeetingSeries(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        verbose_name_plural = "meeting series"
 
     def __str__(self) -> str:
         return f"Series #{self.pk} ({self.rrule})"
