@@ -455,9 +455,8 @@ class PairRules:
         hits = []
         for keys in self.keys:
             i, j = np.divmod(keys, m)
-            at = np.minimum(np.searchsorted(rows, i), max(len(rows) - 1, 0))
-            found = rows[at] == i if len(rows) else np.zeros(len(i), dtype=bool)
-            hits.append((at[found], j[found]))
+            at, hit = _positions(rows, i)
+            hits.append((at[hit], j[hit]))
         return self._allowed(rows, hits)
 
     def _allowed(self, rows, hits) -> np.ndarray:
@@ -508,8 +507,7 @@ class PairRules:
             ok &= (da < 0) | (da != db)
         for keys in self.keys:
             i, j = np.divmod(keys, m)
-            at = np.minimum(np.searchsorted(cols, j), max(len(cols) - 1, 0))
-            hit = cols[at] == j if len(cols) else np.zeros(len(j), dtype=bool)
+            at, hit = _positions(cols, j)
             ok[at[hit], i[hit]] = False
         return ok
 
@@ -519,6 +517,14 @@ class PairRules:
         j = np.arange(len(self.space.mentors))[None, :]
         found = violations(self.space, i, j, self.rules, self.blocked)
         return np.stack([found[name].sum(axis=1) for name in CONSTRAINTS], axis=1)
+
+
+def _positions(sorted_values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``wanted`` stands in ``sorted_values``, and whether it is there at all."""
+    if not len(sorted_values):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
+    return at, sorted_values[at] == wanted
 
 
 def _allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:

@@ -76,10 +76,16 @@ def _check_ids(people: Sequence, side: str) -> None:
         seen.add(person.id)
 
 
-def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_bound):
-    # Imported on first use: OR-Tools takes a second to load and rank_mentors_for never needs it.
-    from tandem.matching import solve as solver
+def _solver():
+    """The solver module, imported on first use: OR-Tools takes a second to load and
+    rank_mentors_for never needs it."""
+    from tandem.matching import solve
 
+    return solve
+
+
+def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_bound):
+    solver = _solver()
     assignment = solver.solve(
         graph,
         objective=objective,
@@ -265,9 +271,7 @@ def _close_gap(
     while True:
         graph, mentor_of, pinned_total = _without_pins(found.graph, assignment.mentor_of, pins)
         if objective != "optimal":
-            mentor_of = _solve(
-                graph, objective="optimal", pinned=[], seed=0, progress=None, outside_bound=None
-            )[0].mentor_of
+            mentor_of = _solver().solve(graph, objective="optimal").mentor_of
         check = check_all_pairs(
             graph,
             mentor_prices(graph, mentor_of),

@@ -20,33 +20,11 @@ from django.db.models import Prefetch
 
 from tandem.people.availability import format_window
 from tandem.people.models import Skill, User
-from tandem.programs.importing import escape_cell
+from tandem.programs.importing import COLUMNS, escape_cell
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
-EXPORT_COLUMNS = (
-    "id",
-    "email",
-    "name",
-    "role",
-    "goals",
-    "expertise",
-    "skills_offered",
-    "skills_wanted",
-    "seniority",
-    "languages",
-    "timezone",
-    "availability",
-    "format",
-    "city",
-    "cadence",
-    "department",
-    "working_style",
-    "capacity",
-    "identity",
-    "prefer_shared_identity",
-    "exclude",
-    "manager",
-)
+# The import's columns, but for "skills", its shorthand for both skill columns.
+EXPORT_COLUMNS = tuple(column for column in COLUMNS if column != "skills")
 CHUNK = 1000
 
 
