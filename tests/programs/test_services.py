@@ -312,13 +312,16 @@ class TestCapacity:
         enrolment = EnrolmentFactory(program=program, role="mentor", capacity=2)
         assert (
             services.enrolment_update_capacity(
-                user=admin, enrolment_id=enrolment.pk, capacity=4
+                program_id=enrolment.program_id, user=admin, enrolment_id=enrolment.pk, capacity=4
             ).capacity
             == 4
         )
         assert (
             services.enrolment_update_capacity(
-                user=enrolment.person, enrolment_id=enrolment.pk, capacity=1
+                program_id=enrolment.program_id,
+                user=enrolment.person,
+                enrolment_id=enrolment.pk,
+                capacity=1,
             ).capacity
             == 1
         )
@@ -328,20 +331,28 @@ class TestCapacity:
         enrolment = EnrolmentFactory(program=program, role="mentor", capacity=2)
         with pytest.raises(ApplicationError) as error:
             services.enrolment_update_capacity(
-                user=admin, enrolment_id=enrolment.pk, capacity=capacity
+                program_id=enrolment.program_id,
+                user=admin,
+                enrolment_id=enrolment.pk,
+                capacity=capacity,
             )
         assert "capacity" in error.value.fields
 
     def test_mentees_have_none(self, program, admin):
         enrolment = EnrolmentFactory(program=program, role="mentee")
         with pytest.raises(ApplicationError):
-            services.enrolment_update_capacity(user=admin, enrolment_id=enrolment.pk, capacity=2)
+            services.enrolment_update_capacity(
+                program_id=enrolment.program_id, user=admin, enrolment_id=enrolment.pk, capacity=2
+            )
 
     def test_other_participant_refused(self, program):
         enrolment = EnrolmentFactory(program=program, role="mentor", capacity=2)
         with pytest.raises(NotFound):
             services.enrolment_update_capacity(
-                user=member_of(program), enrolment_id=enrolment.pk, capacity=5
+                program_id=enrolment.program_id,
+                user=member_of(program),
+                enrolment_id=enrolment.pk,
+                capacity=5,
             )
 
 

@@ -237,13 +237,13 @@ def enrolment_update_capacity(
     request: HttpRequest, slug: str, enrolment_id: int, payload: CapacityIn
 ):
     """Program admins, or the mentor themself."""
-    selectors.access_program_for_member(user=request.user, slug=slug)
-    enrolment = services.enrolment_update_capacity(
-        user=request.user, enrolment_id=enrolment_id, capacity=payload.capacity
+    program = selectors.access_program_for_member(user=request.user, slug=slug)
+    return services.enrolment_update_capacity(
+        user=request.user,
+        program_id=program.pk,
+        enrolment_id=enrolment_id,
+        capacity=payload.capacity,
     )
-    if enrolment.program.slug != slug:
-        raise NotFound(services.ENROLMENT_NOT_FOUND)
-    return enrolment
 
 
 @router.get("/{slug}/invitations", response=list[InvitationOut])

@@ -404,12 +404,17 @@ def enrolment_set_status(*, user, enrolment_id: int, action: str) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_update_capacity(*, user, enrolment_id: int, capacity: int) -> Enrolment:
-    """A program admin, or the mentor themself, sets how many mentees they take at once."""
+def enrolment_update_capacity(
+    *, user, program_id: int, enrolment_id: int, capacity: int
+) -> Enrolment:
+    """A program admin, or the mentor themself, sets how many mentees they take at once.
+
+    The enrolment must belong to ``program_id``: every check runs before the write.
+    """
     enrolment = (
         Enrolment.objects.select_for_update()
         .select_related("program")
-        .filter(pk=enrolment_id)
+        .filter(pk=enrolment_id, program_id=program_id)
         .first()
     )
     if enrolment is None or not (
