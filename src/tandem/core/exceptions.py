@@ -14,11 +14,19 @@ class ApplicationError(Exception):
     def __init__(self, message: str, *, fields: dict[str, str] | None = None, status: int = 400):
         super().__init__(message)
         self.message = message
-        self.fields = fields or {}
+        # Always ``{field: str}``: a form's ErrorList passed here broke every " ".join of the
+        # messages (a 500 on an empty "add goal" form).
+        self.fields = {str(k): _as_text(v) for k, v in (fields or {}).items()}
         self.status = status
 
     def as_dict(self) -> dict:
         return {"detail": self.message, "fields": self.fields}
+
+
+def _as_text(messages) -> str:
+    if isinstance(messages, str):
+        return messages
+    return "; ".join(str(message) for message in messages)
 
 
 class NotFound(ApplicationError):
@@ -29,6 +37,11 @@ class NotFound(ApplicationError):
 class PermissionDenied(ApplicationError):
     def __init__(self, message: str = "You do not have permission to do that."):
         super().__init__(message, status=403)
+
+
+def form_error_fields(form) -> dict[str, str]:
+    """A bound, invalid form's errors as ``{field: message}`` for an ``ApplicationError``."""
+    return {field: "; ".join(messages) for field, messages in form.errors.items()}
 
 
 def validation_error_fields(error) -> dict[str, str]:

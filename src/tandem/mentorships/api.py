@@ -1,20 +1,25 @@
 """Mentorships API (mounted at ``/api/mentorships/``): requests, mentorships, agreement
 versions, goals, meetings (with ``.ics``), action items, ending, calendar feed.
 
-Participants may do everything on their mentorship; active program admins may read the
-non-private parts (never private notes); anyone else gets 404, exactly as for a missing id.
-Errors are ``{"detail": ..., "fields": {field: message}}`` with 400/403/404/409.
+Participants may do everything on their mentorship. Active program admins read only the
+mentorship itself (state, dates, how it ended and why); the pair's content (agreement
+versions, goals, meetings, agenda, notes, action items, closing reflection) is 404 for them, as
+for anyone else. Errors are ``{"detail": ..., "fields": {field: message}}`` with
+400/403/404/409, and 422 for a body that does not fit its schema (a date-time without a UTC
+offset, a date outside 1900-2100, a number out of range).
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from tandem.core.dates import ApiDate, ApiDateTime
+from tandem.core.forms import INT32_MAX, INT64_MAX
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
@@ -28,7 +33,9 @@ class ErrorOut(Schema):
     fields: dict[str, str] = {}
 
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Ids and counts bounded to what their columns hold: past that, 422 instead of an overflow.
+Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 
 
 class PersonOut(Schema):
@@ -41,8 +48,8 @@ class PersonOut(Schema):
 
 
 class RequestIn(Schema):
-    program_id: int
-    recipient_id: int
+    program_id: Id
+    recipient_id: Id
     message: str = Field(description="A few sentences about your goals.")
 
 
@@ -82,7 +89,13 @@ class MentorshipOut(Schema):
     end_reason: str | None = Field(
         None, description="Only for program admins and the person who ended it."
     )
-    closing_reflection: str
+    closing_reflection: str | None = Field(None, description="Only for the two participants.")
+
+    @staticmethod
+    def resolve_closing_reflection(obj) -> str | None:
+        if isinstance(obj, dict):
+            return obj.get("closing_reflection")
+        return None if getattr(obj, "viewer_is_admin", False) else obj.closing_reflection
 
     @staticmethod
     def resolve_end_reason(obj, context) -> str | None:
@@ -106,11 +119,11 @@ class AgreementContent(Schema):
     mentee_expectations: str = ""
     cadence: str = Field(description="weekly | biweekly | monthly | quarterly")
     meeting_format: str = Field(description="video | call | in_person | chat")
-    meeting_minutes: int
+    meeting_minutes: int = Field(..., ge=0, le=INT32_MAX)
     focus_areas: str = ""
     desired_outcomes: str = ""
-    starts_on: date
-    ends_on: date
+    starts_on: ApiDate
+    ends_on: ApiDate
     confidentiality: str
     no_fault_exit: str
 
@@ -128,7 +141,7 @@ class VersionOut(Schema):
 class GoalIn(Schema):
     title: str
     measure: str = ""
-    target_date: date | None = None
+    target_date: ApiDate | None = None
 
 
 class GoalOut(Schema):
@@ -142,7 +155,7 @@ class GoalOut(Schema):
 
 class ProgressIn(Schema):
     state: str = Field(description="not_started | in_progress | achieved | dropped")
-    percent: int
+    percent: int = Field(..., ge=0, le=100)
     note: str = ""
 
 
@@ -157,7 +170,7 @@ class ProgressOut(Schema):
 
 class MilestoneIn(Schema):
     title: str
-    due_on: date | None = None
+    due_on: ApiDate | None = None
 
 
 class MilestoneOut(Schema):
@@ -169,14 +182,16 @@ class MilestoneOut(Schema):
 
 
 class MeetingIn(Schema):
-    starts_at: datetime = Field(description="With an offset, e.g. 2026-05-04T09:00:00+02:00.")
-    ends_at: datetime
+    starts_at: ApiDateTime = Field(
+        description="With a UTC offset, e.g. 2026-05-04T09:00:00+02:00 (without one: 422)."
+    )
+    ends_at: ApiDateTime
     format: str = Field(description="video | call | in_person | chat")
     video_url: str = Field("", description="Empty for video: a private room is generated.")
     location: str = ""
     repeat: Literal["", "weekly", "biweekly", "monthly", "quarterly"] = ""
-    count: int | None = Field(None, description="Meetings in the series (COUNT).")
-    until: date | None = Field(
+    count: int | None = Field(None, ge=0, le=INT32_MAX, description="Meetings in the series.")
+    until: ApiDate | None = Field(
         None, description="Last day of the series (UNTIL); default: the agreement end."
     )
 
@@ -197,8 +212,8 @@ class MeetingOut(Schema):
 
 
 class RescheduleIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
 
 
 class TextIn(Schema):
@@ -233,9 +248,9 @@ class SuggestionOut(Schema):
 
 class ActionItemIn(Schema):
     description: str
-    owner_id: int
-    due_on: date | None = None
-    meeting_id: int | None = None
+    owner_id: Id
+    due_on: ApiDate | None = None
+    meeting_id: Id | None = None
 
 
 class ActionItemOut(Schema):
@@ -371,7 +386,7 @@ def list_program_mentorships(request: HttpRequest, program_id: int):
 
 @router.get("/{mentorship_id}", response={200: MentorshipOut, **ERRORS})
 def get_mentorship(request: HttpRequest, mentorship_id: int):
-    mentorship, viewer = selectors.access_mentorship_for_viewer(
+    mentorship, viewer = selectors.access_mentorship_overview(
         user=request.auth, mentorship_id=mentorship_id
     )
     return _as_viewer(mentorship, viewer.is_admin)
@@ -379,9 +394,7 @@ def get_mentorship(request: HttpRequest, mentorship_id: int):
 
 @router.get("/{mentorship_id}/agreement/versions", response={200: list[VersionOut], **ERRORS})
 def list_versions(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(
-        user=request.auth, mentorship_id=mentorship_id
-    )
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     versions = selectors.agreement_versions(mentorship=mentorship)
     effective = selectors.agreement_in_effect(versions)
     return [
@@ -434,9 +447,7 @@ def complete(request: HttpRequest, mentorship_id: int, payload: CompleteIn):
 
 @router.get("/{mentorship_id}/goals", response={200: list[GoalOut], **ERRORS})
 def list_goals(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(
-        user=request.auth, mentorship_id=mentorship_id
-    )
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return list(selectors.goal_list_for_mentorship(mentorship=mentorship))
 
 
@@ -467,19 +478,19 @@ def toggle_milestone(request: HttpRequest, milestone_id: int):
 
 @router.get("/{mentorship_id}/meetings", response={200: list[MeetingOut], **ERRORS})
 def list_meetings(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(
-        user=request.auth, mentorship_id=mentorship_id
-    )
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return [_meeting_out(m) for m in selectors.meeting_list_for_mentorship(mentorship=mentorship)]
 
 
 @router.get("/{mentorship_id}/meetings/suggestions", response={200: list[SuggestionOut], **ERRORS})
-def meeting_suggestions(request: HttpRequest, mentorship_id: int, duration_minutes: int = 45):
+def meeting_suggestions(
+    request: HttpRequest, mentorship_id: int, duration_minutes: int = Query(45, ge=5, le=480)
+):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return [
         {"starts_at": s}
         for s in selectors.meeting_suggestions_for(
-            mentorship=mentorship, duration_minutes=max(5, min(duration_minutes, 480))
+            mentorship=mentorship, duration_minutes=duration_minutes
         )
     ]
 
@@ -494,7 +505,7 @@ def schedule_meeting(request: HttpRequest, mentorship_id: int, payload: MeetingI
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS})
 def get_meeting(request: HttpRequest, meeting_id: int):
-    meeting, _ = selectors.access_meeting_for_viewer(user=request.auth, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     return _meeting_out(meeting)
 
 
@@ -525,7 +536,7 @@ def cancel_series(request: HttpRequest, meeting_id: int):
 
 @router.get("/meetings/{meeting_id}/agenda", response={200: list[AgendaOut], **ERRORS})
 def list_agenda(request: HttpRequest, meeting_id: int):
-    meeting, _ = selectors.access_meeting_for_viewer(user=request.auth, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     return list(meeting.agenda_items.all())
 
 
@@ -567,9 +578,7 @@ def put_private_note(request: HttpRequest, meeting_id: int, payload: PrivateNote
 
 @router.get("/{mentorship_id}/action-items", response={200: list[ActionItemOut], **ERRORS})
 def list_action_items(request: HttpRequest, mentorship_id: int):
-    mentorship, _ = selectors.access_mentorship_for_viewer(
-        user=request.auth, mentorship_id=mentorship_id
-    )
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return list(selectors.action_item_list_for_mentorship(mentorship=mentorship))
 
 

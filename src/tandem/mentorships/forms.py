@@ -7,6 +7,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from tandem.core.forms import DateField, TimeField
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
 from tandem.mentorships.services.agreement_content import EXAMPLES
 from tandem.people.choices import Cadence
@@ -78,8 +79,8 @@ class AgreementForm(forms.Form):
         label="Desired outcomes",
         help_text=EXAMPLES["desired_outcomes"],
     )
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Start date")
-    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="End date")
+    starts_on = DateField(label="Start date")
+    ends_on = DateField(label="End date")
     confidentiality = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Confidentiality"
     )
@@ -105,10 +106,9 @@ class AgreementForm(forms.Form):
                 label="Measurable outcome",
                 widget=forms.TextInput(attrs={"placeholder": EXAMPLES["measure"]}),
             )
-            self.fields[f"objective_{n}_target_date"] = forms.DateField(
+            self.fields[f"objective_{n}_target_date"] = DateField(
                 required=False,
                 label="Target date (optional)",
-                widget=forms.DateInput(attrs={"type": "date"}),
             )
 
     def objective_rows(self):
@@ -164,9 +164,8 @@ class AgreementForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
-    time = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    date = DateField(label="Date")
+    time = TimeField(
         label="Start time",
         help_text="In your time zone.",
     )
@@ -201,9 +200,8 @@ class MeetingForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="New date")
-    time = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    date = DateField(label="New date")
+    time = TimeField(
         label="New start time",
         help_text="In your time zone.",
     )
@@ -247,9 +245,7 @@ class PrivateNoteForm(forms.Form):
 class GoalForm(forms.Form):
     title = forms.CharField(max_length=200, label="Goal")
     measure = forms.CharField(required=False, max_length=300, label="Measurable outcome")
-    target_date = forms.DateField(
-        required=False, label="Target date", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = DateField(required=False, label="Target date")
 
 
 class GoalProgressForm(forms.Form):
@@ -260,9 +256,7 @@ class GoalProgressForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(max_length=200, label="Milestone")
-    due_on = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = DateField(required=False, label="Due")
 
 
 class ActionItemForm(forms.Form):
@@ -272,9 +266,7 @@ class ActionItemForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "e.g. Send the outline"}),
     )
     owner = forms.TypedChoiceField(coerce=int, label="Owner")
-    due_on = forms.DateField(
-        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = DateField(required=False, label="Due date")
     meeting = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label="From meeting (optional)"
     )

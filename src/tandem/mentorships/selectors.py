@@ -1,9 +1,20 @@
 """Reads about mentorships, scoped to what the caller may see, and the ``access_*`` helpers
 every view, API handler and service uses to fetch-and-authorise.
 
-Who sees what: the two participants see everything of their mentorship except each other's
-private notes; active program admins see the non-private parts (not private notes) and the
-ended-early reason; nobody else sees anything, and "missing" and "forbidden" look the same.
+Who reads what (DESIGN.md "Who may read what"), one rule here for every page and endpoint:
+
+- the pair's shared content (agreement versions, goals and milestones, meetings with their
+  agenda and shared notes, action items, the timeline, the closing reflection) is read only
+  by the two people of the mentorship: ``access_mentorship``, ``access_meeting``,
+  ``access_goal``, ``access_action_item``, ``access_milestone``;
+- a private note is read only by its author (``private_note_for``, ``private_notes_for``);
+- an active admin of the program sees the overview only (``access_mentorship_overview``:
+  state, dates, counts; and the early-end reason), never content;
+- nobody else sees anything, site staff included, and "missing" and "forbidden" look the same.
+
+Locking is explicit: ``for_update=True`` locks the row and must be called inside
+``transaction.atomic`` (checked on every database, so a path that would fail only on
+PostgreSQL fails in every test run).
 """
 
 from __future__ import annotations
@@ -11,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
@@ -23,12 +35,14 @@ from tandem.mentorships.models import (
     AgreementVersion,
     CalendarFeed,
     Goal,
+    GoalState,
     Meeting,
     MeetingSeries,
     MeetingStatus,
     Mentorship,
     MentorshipEvent,
     MentorshipRequest,
+    Milestone,
     PrivateNote,
     RequestState,
 )
@@ -39,6 +53,8 @@ REQUEST_NOT_FOUND = "That request does not exist, or it is not yours."
 MEETING_NOT_FOUND = "That meeting does not exist, or you are not part of it."
 GOAL_NOT_FOUND = "That goal does not exist, or you are not part of its mentorship."
 ACTION_ITEM_NOT_FOUND = "That action item does not exist, or you are not part of it."
+MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
+LOCK_OUTSIDE_TRANSACTION = "for_update=True must be called inside transaction.atomic()."
 
 MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 
@@ -64,7 +80,8 @@ def _mentorship_qs() -> QuerySet[Mentorship]:
 
 @dataclass(frozen=True)
 class Viewer:
-    """How the caller relates to a mentorship."""
+    """How the caller relates to a mentorship: a participant reads its content, an admin of
+    its program only its overview."""
 
     is_participant: bool
     is_admin: bool
@@ -73,21 +90,47 @@ class Viewer:
     def can_write(self) -> bool:
         return self.is_participant
 
+    @property
+    def can_read_content(self) -> bool:
+        return self.is_participant
+
+
+def _authenticated(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def _lockable(qs: QuerySet, *, for_update: bool) -> QuerySet:
+    """Lock the fetched row only when asked, and only inside a transaction.
+
+    PostgreSQL refuses ``SELECT ... FOR UPDATE`` outside one (SQLite ignores it), so the check
+    is ours: a path that locks outside ``transaction.atomic`` fails on every database.
+    """
+    if not for_update:
+        return qs
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(LOCK_OUTSIDE_TRANSACTION)
+    return qs.select_for_update(of=("self",))
+
+
+def _of_participant(user, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}mentor": user}) | Q(**{f"{prefix}mentee": user})
+
 
 def access_mentorship(*, user, mentorship_id: int, for_update: bool = False) -> Mentorship:
-    """The mentorship, if ``user`` is one of its two participants."""
-    if user is None or not user.is_authenticated:
+    """The mentorship and its content, if ``user`` is one of its two participants."""
+    if not _authenticated(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
-    qs = Mentorship.objects.select_for_update() if for_update else _mentorship_qs()
-    mentorship = qs.filter(pk=mentorship_id).filter(Q(mentor=user) | Q(mentee=user)).first()
+    qs = _lockable(_mentorship_qs(), for_update=for_update)
+    mentorship = qs.filter(pk=mentorship_id).filter(_of_participant(user)).first()
     if mentorship is None:
         raise NotFound(MENTORSHIP_NOT_FOUND)
     return mentorship
 
 
-def access_mentorship_for_viewer(*, user, mentorship_id: int) -> tuple[Mentorship, Viewer]:
-    """The mentorship, if ``user`` is a participant or an active admin of its program."""
-    if user is None or not user.is_authenticated:
+def access_mentorship_overview(*, user, mentorship_id: int) -> tuple[Mentorship, Viewer]:
+    """The mentorship for its participants, or its overview (state, dates, counts) for an
+    active admin of its program. Callers show content only when ``viewer.can_read_content``."""
+    if not _authenticated(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
     mentorship = _mentorship_qs().filter(pk=mentorship_id).first()
     if mentorship is None:
@@ -101,12 +144,11 @@ def access_mentorship_for_viewer(*, user, mentorship_id: int) -> tuple[Mentorshi
 
 def access_request(*, user, request_id: int, for_update: bool = False) -> MentorshipRequest:
     """The request, if ``user`` sent or received it."""
-    if user is None or not user.is_authenticated:
+    if not _authenticated(user):
         raise NotFound(REQUEST_NOT_FOUND)
-    qs = (
-        MentorshipRequest.objects.select_for_update()
-        if for_update
-        else MentorshipRequest.objects.select_related("program", "sender", "recipient")
+    qs = _lockable(
+        MentorshipRequest.objects.select_related("program", "sender", "recipient"),
+        for_update=for_update,
     )
     found = qs.filter(pk=request_id).filter(Q(sender=user) | Q(recipient=user)).first()
     if found is None:
@@ -115,20 +157,20 @@ def access_request(*, user, request_id: int, for_update: bool = False) -> Mentor
 
 
 def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meeting:
-    """The meeting, if ``user`` is a participant of its mentorship."""
-    if user is None or not user.is_authenticated:
+    """The meeting (agenda, shared notes), if ``user`` is a participant of its mentorship."""
+    if not _authenticated(user):
         raise NotFound(MEETING_NOT_FOUND)
-    qs = Meeting.objects.select_for_update(of=("self",)) if for_update else Meeting.objects
+    qs = Meeting.objects.select_related(
+        "mentorship",
+        "mentorship__program",
+        "mentorship__mentor",
+        "mentorship__mentee",
+        "series",
+    )
     meeting = (
-        qs.select_related(
-            "mentorship",
-            "mentorship__program",
-            "mentorship__mentor",
-            "mentorship__mentee",
-            "series",
-        )
+        _lockable(qs, for_update=for_update)
         .filter(pk=meeting_id)
-        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .filter(_of_participant(user, "mentorship__"))
         .first()
     )
     if meeting is None:
@@ -136,37 +178,14 @@ def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meetin
     return meeting
 
 
-def access_meeting_for_viewer(*, user, meeting_id: int) -> tuple[Meeting, Viewer]:
-    if user is None or not user.is_authenticated:
-        raise NotFound(MEETING_NOT_FOUND)
-    meeting = (
-        Meeting.objects.select_related(
-            "mentorship",
-            "mentorship__program",
-            "mentorship__mentor",
-            "mentorship__mentee",
-            "series",
-        )
-        .filter(pk=meeting_id)
-        .first()
-    )
-    if meeting is None:
-        raise NotFound(MEETING_NOT_FOUND)
-    if meeting.mentorship.is_participant(user):
-        return meeting, Viewer(is_participant=True, is_admin=False)
-    if is_program_admin(user=user, program_id=meeting.mentorship.program_id):
-        return meeting, Viewer(is_participant=False, is_admin=True)
-    raise NotFound(MEETING_NOT_FOUND)
-
-
-def access_goal(*, user, goal_id: int) -> Goal:
-    if user is None or not user.is_authenticated:
+def access_goal(*, user, goal_id: int, for_update: bool = False) -> Goal:
+    if not _authenticated(user):
         raise NotFound(GOAL_NOT_FOUND)
+    qs = Goal.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
     goal = (
-        Goal.objects.select_for_update()
-        .select_related("mentorship")
+        _lockable(qs, for_update=for_update)
         .filter(pk=goal_id)
-        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .filter(_of_participant(user, "mentorship__"))
         .first()
     )
     if goal is None:
@@ -174,14 +193,29 @@ def access_goal(*, user, goal_id: int) -> Goal:
     return goal
 
 
-def access_action_item(*, user, action_item_id: int) -> ActionItem:
-    if user is None or not user.is_authenticated:
+def access_milestone(*, user, milestone_id: int, for_update: bool = False) -> Milestone:
+    if not _authenticated(user):
+        raise NotFound(MILESTONE_NOT_FOUND)
+    qs = Milestone.objects.select_related("goal", "goal__mentorship")
+    milestone = (
+        _lockable(qs, for_update=for_update)
+        .filter(pk=milestone_id)
+        .filter(_of_participant(user, "goal__mentorship__"))
+        .first()
+    )
+    if milestone is None:
+        raise NotFound(MILESTONE_NOT_FOUND)
+    return milestone
+
+
+def access_action_item(*, user, action_item_id: int, for_update: bool = False) -> ActionItem:
+    if not _authenticated(user):
         raise NotFound(ACTION_ITEM_NOT_FOUND)
+    qs = ActionItem.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
     item = (
-        ActionItem.objects.select_for_update()
-        .select_related("mentorship")
+        _lockable(qs, for_update=for_update)
         .filter(pk=action_item_id)
-        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .filter(_of_participant(user, "mentorship__"))
         .first()
     )
     if item is None:
@@ -401,6 +435,9 @@ class MentorshipPage:
 
 
 def mentorship_page(*, mentorship: Mentorship, viewer: Viewer) -> MentorshipPage:
+    """Everything the pair sees on the mentorship page (content: participants only)."""
+    if not viewer.can_read_content:
+        raise NotFound(MENTORSHIP_NOT_FOUND)
     versions = agreement_versions(mentorship=mentorship)
     today = timezone.localdate()
     action_items = list(action_item_list_for_mentorship(mentorship=mentorship))
@@ -418,6 +455,64 @@ def mentorship_page(*, mentorship: Mentorship, viewer: Viewer) -> MentorshipPage
             if i.status == ActionItemStatus.OPEN and i.due_on and i.due_on < today
         ],
         events=event_list_for_mentorship(mentorship=mentorship),
+    )
+
+
+@dataclass(frozen=True)
+class MentorshipOverview:
+    """What a program admin sees of a mentorship: status, dates and counts, no content."""
+
+    agreement_versions: int
+    agreement_in_effect: int | None
+    agreement_signed_at: datetime | None
+    goals: int
+    goals_achieved: int
+    meetings_held: int
+    meetings_scheduled: int
+    meetings_cancelled: int
+    next_meeting_at: datetime | None
+    action_items_open: int
+    action_items_overdue: int
+    action_items_done: int
+
+
+def mentorship_overview(
+    *, mentorship: Mentorship, now: datetime | None = None
+) -> MentorshipOverview:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    versions = agreement_versions(mentorship=mentorship)
+    effective = agreement_in_effect(versions)
+    meetings = Meeting.objects.filter(mentorship=mentorship).aggregate(
+        held=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__lt=now)),
+        scheduled=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__gte=now)),
+        cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
+    )
+    goals = Goal.objects.filter(mentorship=mentorship).aggregate(
+        total=Count("pk"), achieved=Count("pk", filter=Q(state=GoalState.ACHIEVED))
+    )
+    open_items = Q(status=ActionItemStatus.OPEN)
+    items = ActionItem.objects.filter(mentorship=mentorship).aggregate(
+        open=Count("pk", filter=open_items),
+        overdue=Count("pk", filter=open_items & Q(due_on__lt=today)),
+        done=Count("pk", filter=Q(status=ActionItemStatus.DONE)),
+    )
+    upcoming = meeting_next(mentorship=mentorship, now=now)
+    return MentorshipOverview(
+        agreement_versions=len(versions),
+        agreement_in_effect=effective.number if effective else None,
+        agreement_signed_at=(
+            max(effective.signed_by_mentor_at, effective.signed_by_mentee_at) if effective else None
+        ),
+        goals=goals["total"],
+        goals_achieved=goals["achieved"],
+        meetings_held=meetings["held"],
+        meetings_scheduled=meetings["scheduled"],
+        meetings_cancelled=meetings["cancelled"],
+        next_meeting_at=upcoming.starts_at if upcoming else None,
+        action_items_open=items["open"],
+        action_items_overdue=items["overdue"],
+        action_items_done=items["done"],
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, form_error_fields
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import (
@@ -36,12 +36,17 @@ from tandem.mentorships.forms import (
     RequestForm,
     RescheduleForm,
 )
-from tandem.mentorships.models import ActionItemStatus, GoalState, MentorshipState
+from tandem.mentorships.models import GoalState, MentorshipState
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.agreement_content import EXAMPLES
 from tandem.web.errors import form_add_error, not_found_as_404
 
 PAGE_SIZE = 20
+GOAL_FORM_INVALID = "Check the goal: it needs a short title."
+PROGRESS_FORM_INVALID = "Progress is a whole number from 0 to 100."
+MILESTONE_FORM_INVALID = "Give the milestone a title."
+ACTION_ITEM_FORM_INVALID = "Describe the action item and choose its owner."
+NOTES_FORM_INVALID = "The notes were not saved."
 
 
 def _is_htmx(request) -> bool:
@@ -213,26 +218,28 @@ def program_mentorships(request, program_id: int):
 @login_required
 @friendly_errors
 def mentorship_detail(request, mentorship_id: int):
-    mentorship, viewer = selectors.access_mentorship_for_viewer(
+    mentorship, viewer = selectors.access_mentorship_overview(
         user=request.user, mentorship_id=mentorship_id
     )
-    page = selectors.mentorship_page(mentorship=mentorship, viewer=viewer)
     context = {
         "mentorship": mentorship,
         "viewer": viewer,
-        "page": page,
-        "other": mentorship.other(request.user) if viewer.is_participant else None,
         "can_see_end_reason": viewer.is_admin or mentorship.ended_by_id == request.user.pk,
-        "today": timezone.localdate(),
-        "goal_states": GoalState.choices,
-        "shared_notes": [m for m in page.meetings if m.shared_notes],
-        "private_notes": (
-            selectors.private_notes_for(user=request.user, mentorship=mentorship)
-            if viewer.is_participant
-            else []
-        ),
     }
-    if viewer.is_participant and mentorship.is_open:
+    if not viewer.can_read_content:
+        # Program admins: status, dates and counts; the pair's content stays theirs.
+        context["overview"] = selectors.mentorship_overview(mentorship=mentorship)
+        return render(request, "mentorships/mentorship_detail.html", context)
+    page = selectors.mentorship_page(mentorship=mentorship, viewer=viewer)
+    context.update(
+        page=page,
+        other=mentorship.other(request.user),
+        today=timezone.localdate(),
+        goal_states=GoalState.choices,
+        shared_notes=[m for m in page.meetings if m.shared_notes],
+        private_notes=selectors.private_notes_for(user=request.user, mentorship=mentorship),
+    )
+    if mentorship.is_open:
         context.update(
             goal_form=GoalForm(),
             action_form=ActionItemForm(
@@ -293,20 +300,17 @@ def agreement_edit(request, mentorship_id: int):
 @login_required
 @friendly_errors
 def agreement_version(request, mentorship_id: int, number: int):
-    mentorship, viewer = selectors.access_mentorship_for_viewer(
-        user=request.user, mentorship_id=mentorship_id
-    )
+    mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+    viewer = selectors.Viewer(is_participant=True, is_admin=False)
     versions = selectors.agreement_versions(mentorship=mentorship)
     version = next((v for v in versions if v.number == number), None)
     if version is None:
         raise Http404("No such version.")
-    signed_by_me = None
-    if viewer.is_participant:
-        signed_by_me = (
-            version.signed_by_mentor_at
-            if request.user.pk == mentorship.mentor_id
-            else version.signed_by_mentee_at
-        )
+    signed_by_me = (
+        version.signed_by_mentor_at
+        if request.user.pk == mentorship.mentor_id
+        else version.signed_by_mentee_at
+    )
     return render(
         request,
         "mentorships/agreement_version.html",
@@ -351,7 +355,7 @@ def midpoint_confirm(request, mentorship_id: int):
 def goal_add(request, mentorship_id: int):
     form = GoalForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("Give the goal a short title.", fields=dict(form.errors))
+        raise ApplicationError(GOAL_FORM_INVALID, fields=form_error_fields(form))
     services.goal_create(user=request.user, mentorship_id=mentorship_id, **form.cleaned_data)
     messages.success(request, "Goal added.")
     return redirect(reverse("mentorship_detail", args=[mentorship_id]) + "#goals")
@@ -363,7 +367,7 @@ def goal_add(request, mentorship_id: int):
 def goal_progress(request, goal_id: int):
     form = GoalProgressForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("Progress is a whole number from 0 to 100.")
+        raise ApplicationError(PROGRESS_FORM_INVALID, fields=form_error_fields(form))
     update = services.goal_update_progress(user=request.user, goal_id=goal_id, **form.cleaned_data)
     messages.success(request, "Progress saved.")
     return redirect(reverse("mentorship_detail", args=[update.goal.mentorship_id]) + "#goals")
@@ -375,7 +379,7 @@ def goal_progress(request, goal_id: int):
 def milestone_add(request, goal_id: int):
     form = MilestoneForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("Give the milestone a title.")
+        raise ApplicationError(MILESTONE_FORM_INVALID, fields=form_error_fields(form))
     milestone = services.milestone_add(user=request.user, goal_id=goal_id, **form.cleaned_data)
     return redirect(reverse("mentorship_detail", args=[milestone.goal.mentorship_id]) + "#goals")
 
@@ -399,7 +403,7 @@ def action_item_add(request, mentorship_id: int):
         meetings=selectors.meeting_list_for_mentorship(mentorship=mentorship),
     )
     if not form.is_valid():
-        raise ApplicationError("Describe the action item and choose its owner.")
+        raise ApplicationError(ACTION_ITEM_FORM_INVALID, fields=form_error_fields(form))
     data = form.cleaned_data
     services.action_item_create(
         user=request.user,
@@ -421,13 +425,7 @@ def action_item_add(request, mentorship_id: int):
 @require_POST
 @friendly_errors
 def action_item_toggle(request, action_item_id: int):
-    item = selectors.access_action_item(user=request.user, action_item_id=action_item_id)
-    status = (
-        ActionItemStatus.OPEN if item.status == ActionItemStatus.DONE else ActionItemStatus.DONE
-    )
-    item = services.action_item_set_status(
-        user=request.user, action_item_id=action_item_id, status=status
-    )
+    item = services.action_item_toggle(user=request.user, action_item_id=action_item_id)
     if _is_htmx(request):
         return render(
             request,
@@ -552,31 +550,28 @@ def meeting_new(request, mentorship_id: int):
 @login_required
 @friendly_errors
 def meeting_detail(request, meeting_id: int):
-    meeting, viewer = selectors.access_meeting_for_viewer(user=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     mentorship = meeting.mentorship
+    note = selectors.private_note_for(user=request.user, meeting=meeting)
     context = {
         "meeting": meeting,
         "mentorship": mentorship,
-        "viewer": viewer,
+        "viewer": selectors.Viewer(is_participant=True, is_admin=False),
         "agenda": list(meeting.agenda_items.select_related("author")),
         "action_items": list(meeting.action_items.select_related("owner")),
         "today": timezone.localdate(),
         "is_future": meeting.starts_at > timezone.now(),
+        "agenda_form": AgendaForm(),
+        "notes_form": NotesForm(initial={"shared_notes": meeting.shared_notes}),
+        "private_form": PrivateNoteForm(initial={"body": note.body if note else ""}),
+        "action_form": ActionItemForm(
+            mentorship=mentorship,
+            meetings=[meeting],
+            fixed_meeting=True,
+            initial={"owner": mentorship.mentee_id, "meeting": meeting.pk},
+        ),
+        "other_zone": zone_of(mentorship.other(request.user)),
     }
-    if viewer.is_participant:
-        note = selectors.private_note_for(user=request.user, meeting=meeting)
-        context.update(
-            agenda_form=AgendaForm(),
-            notes_form=NotesForm(initial={"shared_notes": meeting.shared_notes}),
-            private_form=PrivateNoteForm(initial={"body": note.body if note else ""}),
-            action_form=ActionItemForm(
-                mentorship=mentorship,
-                meetings=[meeting],
-                fixed_meeting=True,
-                initial={"owner": mentorship.mentee_id, "meeting": meeting.pk},
-            ),
-            other_zone=zone_of(mentorship.other(request.user)),
-        )
     return render(request, "mentorships/meeting_detail.html", context)
 
 
@@ -600,11 +595,10 @@ def agenda_add(request, meeting_id: int):
 @friendly_errors
 def meeting_notes(request, meeting_id: int):
     form = NotesForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # never save "" in place of notes that were too long
+        raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
     services.meeting_notes_update(
-        user=request.user,
-        meeting_id=meeting_id,
-        shared_notes=form.cleaned_data.get("shared_notes", ""),
+        user=request.user, meeting_id=meeting_id, shared_notes=form.cleaned_data["shared_notes"]
     )
     messages.success(request, "Shared notes saved.")
     return redirect(reverse("meeting_detail", args=[meeting_id]) + "#notes")
@@ -615,9 +609,10 @@ def meeting_notes(request, meeting_id: int):
 @friendly_errors
 def meeting_private_note(request, meeting_id: int):
     form = PrivateNoteForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
     services.private_note_save(
-        user=request.user, meeting_id=meeting_id, body=form.cleaned_data.get("body", "")
+        user=request.user, meeting_id=meeting_id, body=form.cleaned_data["body"]
     )
     messages.success(request, "Private note saved. Only you can see it.")
     return redirect(reverse("meeting_detail", args=[meeting_id]) + "#private-note")

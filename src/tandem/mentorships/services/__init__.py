@@ -33,6 +33,7 @@ from tandem.mentorships.services.requests import (
 from tandem.mentorships.services.work import (
     action_item_create,
     action_item_set_status,
+    action_item_toggle,
     goal_create,
     goal_update_progress,
     milestone_add,
@@ -43,6 +44,7 @@ __all__ = [
     "TRANSITIONS",
     "action_item_create",
     "action_item_set_status",
+    "action_item_toggle",
     "action_items_remind_overdue",
     "agenda_item_add",
     "agreement_propose",

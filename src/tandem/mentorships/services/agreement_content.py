@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import MeetingFormat
 from tandem.people.choices import Cadence
@@ -66,12 +67,17 @@ def agreement_defaults(*, program, today: date) -> dict[str, Any]:
     }
 
 
+class _OutOfRange(ValueError):
+    pass
+
+
 def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
     if not value:
         return None
-    return date.fromisoformat(str(value))
+    found = value if isinstance(value, date) else date.fromisoformat(str(value))
+    if not date_in_range(found):
+        raise _OutOfRange(DATE_OUT_OF_RANGE)
+    return found
 
 
 def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
@@ -88,8 +94,10 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
             errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
         try:
             target = _date(raw.get("target_date"))
-        except ValueError:
-            errors[f"objectives.{index}.target_date"] = BAD_DATE
+        except ValueError as error:
+            errors[f"objectives.{index}.target_date"] = (
+                DATE_OUT_OF_RANGE if isinstance(error, _OutOfRange) else BAD_DATE
+            )
             target = None
         objectives.append(
             {
@@ -130,8 +138,8 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
             dates[name] = _date(content.get(name))
             if dates[name] is None:
                 errors[name] = REQUIRED
-        except ValueError:
-            errors[name] = BAD_DATE
+        except ValueError as error:
+            errors[name] = DATE_OUT_OF_RANGE if isinstance(error, _OutOfRange) else BAD_DATE
             dates[name] = None
         clean[name] = dates[name].isoformat() if dates[name] else ""
     if dates["starts_on"] and dates["ends_on"] and dates["ends_on"] <= dates["starts_on"]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import (
     AgendaItem,
@@ -31,6 +32,7 @@ from tandem.notify.kinds import Kind
 
 IN_THE_PAST = "That time has already passed; pick a time in the future."
 ENDS_BEFORE_START = "The meeting must end after it starts."
+NO_OFFSET = "Give the time with its UTC offset, e.g. 2027-01-15T14:30:00+01:00."
 TOO_LONG = "A meeting can last at most 8 hours."
 BAD_FORMAT = "Choose video, call, in person or chat."
 BAD_URL = "Paste a full meeting link starting with https:// (Zoom, Meet, Teams, Jitsi...)."
@@ -66,8 +68,11 @@ def _check_url(url: str) -> str:
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> int:
-    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise ValueError("meeting times must be timezone-aware")
+    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if timezone.is_naive(value):
+            raise ApplicationError(NO_OFFSET, fields={field: NO_OFFSET})
+        if not date_in_range(value):
+            raise ApplicationError(DATE_OUT_OF_RANGE, fields={field: DATE_OUT_OF_RANGE})
     if starts_at <= timezone.now():
         raise ApplicationError(IN_THE_PAST, fields={"starts_at": IN_THE_PAST})
     if ends_at <= starts_at:
@@ -99,6 +104,8 @@ def meeting_schedule(
     """One meeting, or with ``repeat`` (a cadence) a series: an RRULE plus one row per
     occurrence. Returns the first meeting."""
     minutes = _check_times(starts_at, ends_at)
+    if not date_in_range(until):
+        raise ApplicationError(DATE_OUT_OF_RANGE, fields={"until": DATE_OUT_OF_RANGE})
     if format not in MeetingFormat.values:
         raise ApplicationError(BAD_FORMAT, fields={"format": BAD_FORMAT})
     video_url = _check_url(video_url)

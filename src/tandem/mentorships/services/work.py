@@ -7,7 +7,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
+from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import (
     ActionItem,
     ActionItemStatus,
@@ -21,6 +22,7 @@ from tandem.mentorships.selectors import (
     access_action_item,
     access_goal,
     access_mentorship,
+    access_milestone,
 )
 from tandem.mentorships.services.common import event_add, notify_send_owner
 from tandem.mentorships.services.lifecycle import check_open
@@ -33,7 +35,6 @@ DESCRIPTION_REQUIRED = "Describe what needs doing."
 OWNER_NOT_PARTICIPANT = "The owner must be one of you two."
 MEETING_NOT_IN_MENTORSHIP = "That meeting is not part of this mentorship."
 BAD_STATUS = "Choose open or done."
-MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
 
 
 def _limit(value: str, limit: int, field: str) -> str:
@@ -44,6 +45,11 @@ def _limit(value: str, limit: int, field: str) -> str:
     return value
 
 
+def _check_date(value: date | None, field: str) -> None:
+    if not date_in_range(value):
+        raise ApplicationError(DATE_OUT_OF_RANGE, fields={field: DATE_OUT_OF_RANGE})
+
+
 def goal_create(
     *, user, mentorship_id: int, title: str, measure: str = "", target_date: date | None = None
 ) -> Goal:
@@ -51,6 +57,7 @@ def goal_create(
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
     measure = _limit(measure, 300, "measure")
+    _check_date(target_date, "target_date")
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         check_open(mentorship)
@@ -81,7 +88,7 @@ def goal_update_progress(
     if state == GoalState.ACHIEVED:
         percent = 100
     with transaction.atomic():
-        goal = access_goal(user=user, goal_id=goal_id)
+        goal = access_goal(user=user, goal_id=goal_id, for_update=True)
         check_open(goal.mentorship)
         goal.state, goal.percent = state, percent
         goal.save(update_fields=["state", "percent"])
@@ -101,8 +108,9 @@ def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None)
     title = _limit(title, 200, "title")
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
+    _check_date(due_on, "due_on")
     with transaction.atomic():
-        goal = access_goal(user=user, goal_id=goal_id)
+        goal = access_goal(user=user, goal_id=goal_id, for_update=True)
         check_open(goal.mentorship)
         milestone = Milestone.objects.create(goal=goal, title=title, due_on=due_on)
     return milestone
@@ -110,14 +118,7 @@ def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None)
 
 def milestone_toggle(*, user, milestone_id: int) -> Milestone:
     with transaction.atomic():
-        milestone = (
-            Milestone.objects.select_for_update()
-            .select_related("goal__mentorship")
-            .filter(pk=milestone_id)
-            .first()
-        )
-        if milestone is None or not milestone.goal.mentorship.is_participant(user):
-            raise NotFound(MILESTONE_NOT_FOUND)
+        milestone = access_milestone(user=user, milestone_id=milestone_id, for_update=True)
         check_open(milestone.goal.mentorship)
         milestone.done_at = None if milestone.done_at else timezone.now()
         milestone.save(update_fields=["done_at"])
@@ -136,6 +137,7 @@ def action_item_create(
     description = _limit(description, 300, "description")
     if not description:
         raise ApplicationError(DESCRIPTION_REQUIRED, fields={"description": DESCRIPTION_REQUIRED})
+    _check_date(due_on, "due_on")
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         check_open(mentorship)
@@ -172,7 +174,7 @@ def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionI
     if status not in ActionItemStatus.values:
         raise ApplicationError(BAD_STATUS, fields={"status": BAD_STATUS})
     with transaction.atomic():
-        item = access_action_item(user=user, action_item_id=action_item_id)
+        item = access_action_item(user=user, action_item_id=action_item_id, for_update=True)
         check_open(item.mentorship)
         if item.status != status:
             item.status = status
@@ -186,3 +188,13 @@ def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionI
                     summary=f"Done: “{item.description[:150]}”.",
                 )
     return item
+
+
+def action_item_toggle(*, user, action_item_id: int) -> ActionItem:
+    """Done becomes open, open becomes done, decided under the row lock."""
+    with transaction.atomic():
+        item = access_action_item(user=user, action_item_id=action_item_id, for_update=True)
+        status = (
+            ActionItemStatus.OPEN if item.status == ActionItemStatus.DONE else ActionItemStatus.DONE
+        )
+        return action_item_set_status(user=user, action_item_id=action_item_id, status=status)

@@ -1,0 +1,109 @@
+"""Form fields and widgets every app uses for dates, times and whole numbers.
+
+Browsers accept only the ISO form in ``<input type="date|time|datetime-local">``: under the
+``en-gb`` locale Django's own widgets render ``15/01/2027``, which the browser rejects and shows
+as an empty field, so a form saved untouched erased the date. These widgets always render
+``2027-01-15``, ``14:30`` (``14:30:27`` when there are seconds, with ``step="1"`` so the browser
+keeps them) and ``2027-01-15T14:30``; the fields accept what the widgets send and keep dates in
+the range of ``tandem.core.dates``. A test walks every form of the project and fails on a date or
+time input without them, and on an integer field without bounds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
+
+ISO_DATE = "%Y-%m-%d"
+ISO_TIME = "%H:%M"
+ISO_TIME_SECONDS = "%H:%M:%S"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+ISO_DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
+
+# What the database columns hold: PostgreSQL ``integer`` (Django's IntegerField and
+# PositiveIntegerField) and ``bigint``.
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def _has_seconds(value) -> bool:
+    return isinstance(value, time | datetime) and bool(value.second or value.microsecond)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        attrs = {"min": f"{MIN_YEAR}-01-01", "max": f"{MAX_YEAR}-12-31", **(attrs or {})}
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_TIME)
+
+    def format_value(self, value):
+        if _has_seconds(value):
+            return value.strftime(ISO_TIME_SECONDS)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if _has_seconds(value):
+            context["widget"]["attrs"].setdefault("step", "1")
+        return context
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATETIME)
+
+    def format_value(self, value):
+        if _has_seconds(value):
+            return value.strftime(ISO_DATETIME_SECONDS)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if _has_seconds(value):
+            context["widget"]["attrs"].setdefault("step", "1")
+        return context
+
+
+def _check_range(value):
+    if not date_in_range(value):
+        raise ValidationError(DATE_OUT_OF_RANGE, code="out_of_range")
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+    input_formats = [ISO_DATE, "%d/%m/%Y"]  # what browsers send; a typed UK date
+    default_validators = [_check_range]
+
+
+class TimeField(forms.TimeField):
+    widget = TimeInput
+    input_formats = [ISO_TIME, ISO_TIME_SECONDS, "%H:%M:%S.%f"]
+
+
+class DateTimeField(forms.DateTimeField):
+    """Reads what ``datetime-local`` sends, in the current (the viewer's) time zone."""
+
+    widget = DateTimeInput
+    input_formats = [ISO_DATETIME, ISO_DATETIME_SECONDS, "%Y-%m-%dT%H:%M:%S.%f"]
+    default_validators = [_check_range]
+
+
+class IntegerField(forms.IntegerField):
+    """An integer the database column can hold: bounded to ``integer`` unless told otherwise."""
+
+    def __init__(self, *, min_value=-INT32_MAX - 1, max_value=INT32_MAX, **kwargs):
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
