@@ -62,3 +62,17 @@ def test_match_errors_leave_no_output(tmp_path, capsys):
     errors = capsys.readouterr().err
     assert "mentees.csv:2:timezone" in errors
     assert "mentors.csv:2:capacity" in errors
+
+
+def test_server_does_not_trust_forwarded_headers(monkeypatch):
+    """Issue 8: uvicorn believes X-Forwarded-For from 127.0.0.1 unless told not to."""
+    import uvicorn
+    from uvicorn.config import Config
+
+    from tandem import cli
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    cli.serve("127.0.0.1", 8104, workers=1)
+    assert seen["proxy_headers"] is False
+    assert Config("tandem.asgi:application", **seen).proxy_headers is False

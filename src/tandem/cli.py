@@ -74,6 +74,9 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         lifespan="off",
+        # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (any local process).
+        # Tandem reads the header itself, only from TANDEM_TRUSTED_PROXIES (people.ratelimit).
+        proxy_headers=False,
     )
 
 

@@ -4,6 +4,7 @@ SQLite (WAL) and an in-memory channel layer by default; ``DATABASE_URL`` and ``R
 switch to PostgreSQL and Redis for multi-process deployments.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -142,8 +143,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = ["tandem.people.backends.ThrottledModelBackend"]
+# Log-in throttle (see tandem.people.ratelimit): failures per email and address, and per address.
 LOGIN_RATE_LIMIT = int(os.environ.get("TANDEM_LOGIN_RATE_LIMIT", "5"))
+LOGIN_IP_RATE_LIMIT = int(os.environ.get("TANDEM_LOGIN_IP_RATE_LIMIT", "50"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("TANDEM_LOGIN_RATE_WINDOW", "900"))
+# Emails anyone may trigger (password reset, sign-up notice): per email address and per client.
+EMAIL_RATE_LIMIT = int(os.environ.get("TANDEM_EMAIL_RATE_LIMIT", "3"))
+EMAIL_IP_RATE_LIMIT = int(os.environ.get("TANDEM_EMAIL_IP_RATE_LIMIT", "20"))
+EMAIL_RATE_WINDOW_SECONDS = int(os.environ.get("TANDEM_EMAIL_RATE_WINDOW", "3600"))
+# Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: none.
+TRUSTED_PROXIES = env_list("TANDEM_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not a log-in later
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

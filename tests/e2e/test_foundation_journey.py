@@ -39,6 +39,11 @@ def test_newcomer_signs_up_fills_profile_and_joins_by_invite(page):
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r"/signup/sent/"))
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill("nia@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/programs/join/"))
 
     page.goto("/profile/")

@@ -46,11 +46,22 @@ class TestSignUp:
         user = services.user_sign_up(email="tz@example.org", password=PASSWORD, timezone=hint)
         assert Profile.objects.get(user=user).timezone == stored
 
-    def test_duplicate_email_is_case_insensitive(self):
-        UserFactory(email="grace@example.org")
-        with pytest.raises(ApplicationError) as error:
-            services.user_sign_up(email="GRACE@example.org", password=PASSWORD)
-        assert error.value.fields == {"email": services.EMAIL_TAKEN}
+    def test_existing_email_changes_nothing_and_emails_its_owner(
+        self, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        """Issue 8: sign-up must not reveal accounts; the owner hears about the attempt."""
+        grace = UserFactory(email="grace@example.org", first_name="Grace")
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.user_sign_up(
+                email="GRACE@example.org", password="another passphrase 9", first_name="Eve"
+            )
+        assert result is None
+        grace.refresh_from_db()
+        assert grace.first_name == "Grace" and grace.check_password(PASSWORD)
+        assert User.objects.count() == 1
+        assert [m.to for m in mailoutbox] == [["grace@example.org"]]
+        assert mailoutbox[0].subject == "You already have a Tandem account"
+        assert "/password-reset/" in mailoutbox[0].body
 
     @pytest.mark.parametrize(
         "password, fragment",

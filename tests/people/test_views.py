@@ -8,12 +8,19 @@ import pytest
 from django.urls import reverse
 
 from tandem.people.models import ApiToken, Identity, Profile, User
-from tandem.people.ratelimit import login_throttle_message
+from tandem.people.ratelimit import email_throttle_message, login_throttle_message
 from tandem.people.services import api_token_create, identity_set
 from tests.people.factories import PASSWORD, ProfileFactory, SkillFactory, UserFactory
 from tests.programs.factories import ProgramFactory, enrol
 
 pytestmark = pytest.mark.django_db
+
+
+def _without_csrf(html: str) -> str:
+    """CSRF tokens are masked afresh on every page; the rest must match byte for byte."""
+    return re.sub(
+        r'(csrf-token" content="|X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', r"\1", html
+    )
 
 
 def _link(body: str) -> str:
@@ -35,7 +42,11 @@ class TestSignUpVerifyLogin:
                 },
             )
         assert response.status_code == 302
-        assert response["Location"] == reverse("profile_edit")
+        assert response["Location"] == reverse("signup_sent")
+        assert b"Check your email" in client.get(response["Location"]).content
+        # Not logged in yet: logging in shows the notice until the address is confirmed.
+        assert "_auth_user_id" not in client.session
+        client.post(reverse("login"), {"username": "ada@example.org", "password": PASSWORD})
         page = client.get(reverse("profile_edit"))
         assert b"Please confirm your email address" in page.content
         # Verify from the emailed link.
@@ -55,15 +66,51 @@ class TestSignUpVerifyLogin:
         assert client.get(reverse("profile_edit")).status_code == 200
 
     def test_signup_errors_are_on_fields_and_create_nothing(self, client):
-        UserFactory(email="taken@example.org")
         response = client.post(
             reverse("signup"),
-            {"email": "Taken@example.org", "password": "123", "password_again": "123"},
+            {"email": "new@example.org", "password": "123", "password_again": "123"},
         )
         assert response.status_code == 200
-        form = response.context["form"]
-        assert "email" in form.errors and "password" in form.errors
-        assert User.objects.count() == 1
+        assert "password" in response.context["form"].errors
+        assert User.objects.count() == 0
+
+    def test_signup_does_not_reveal_whether_an_email_has_an_account(
+        self, client, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        """Issue 8: the same answer for a taken and a free email; the owner gets a note."""
+        owner = UserFactory(email="taken@example.org")
+
+        def sign_up(email):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(
+                    reverse("signup") + "?next=/programs/join/abc/",
+                    {
+                        "email": email,
+                        "password": "a fresh passphrase 7",
+                        "password_again": "a fresh passphrase 7",
+                        "next": "/programs/join/abc/",
+                    },
+                )
+
+        taken, free = sign_up("Taken@example.org"), sign_up("free@example.org")
+        assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"])
+        pages = [_without_csrf(client.get(r["Location"]).text) for r in (taken, free)]
+        assert pages[0] == pages[1]
+        assert "_auth_user_id" not in client.session
+        owner.refresh_from_db()
+        assert owner.check_password(PASSWORD)
+        subjects = {m.to[0]: m.subject for m in mailoutbox}
+        assert subjects["taken@example.org"] == "You already have a Tandem account"
+        assert subjects["free@example.org"] == "Confirm your email address for Tandem"
+
+    def test_signup_emails_are_rate_limited(self, client, settings, mailoutbox):
+        settings.EMAIL_RATE_LIMIT = 1
+        UserFactory(email="taken@example.org")
+        data = {"password": PASSWORD, "password_again": PASSWORD}
+        assert client.post(reverse("signup"), {"email": "taken@example.org", **data}).status_code
+        response = client.post(reverse("signup"), {"email": "taken@example.org", **data})
+        assert response.status_code == 429
+        assert response.context["form"].non_field_errors() == [email_throttle_message()]
 
     def test_signup_password_mismatch(self, client):
         response = client.post(
@@ -77,11 +124,11 @@ class TestSignUpVerifyLogin:
         "target, expected",
         [
             ("/programs/join/abc/", "/programs/join/abc/"),
-            ("https://evil.example/", "/profile/"),
-            ("//evil.example/x", "/profile/"),
+            ("https://evil.example/", None),
+            ("//evil.example/x", None),
         ],
     )
-    def test_signup_follows_only_safe_next(self, client, target, expected):
+    def test_signup_carries_only_safe_next(self, client, target, expected):
         response = client.post(
             reverse("signup") + f"?next={target}",
             {
@@ -91,7 +138,11 @@ class TestSignUpVerifyLogin:
                 "next": target,
             },
         )
-        assert response["Location"] == expected
+        assert response["Location"].startswith(reverse("signup_sent"))
+        log_in_link = re.search(
+            r'class="button" href="(/login/[^"]*)"', client.get(response["Location"]).text
+        )
+        assert log_in_link.group(1) == reverse("login") + (f"?next={expected}" if expected else "")
 
     def test_signed_in_people_are_sent_on_from_signup_and_login(self, client):
         client.force_login(UserFactory())
@@ -156,6 +207,69 @@ class TestLogin:
         )
         assert response.status_code == 302
 
+    def test_address_limit_stops_a_spray_across_many_accounts(self, client, settings):
+        """Issue 8: one failure each on many emails from one address trips the address limit."""
+        settings.LOGIN_RATE_LIMIT, settings.LOGIN_IP_RATE_LIMIT = 5, 3
+        victim = UserFactory(email="victim@example.org")
+        for n in range(3):
+            client.post(reverse("login"), {"username": f"u{n}@example.org", "password": "guess"})
+        response = client.post(reverse("login"), {"username": victim.email, "password": PASSWORD})
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        assert login_throttle_message() in response.content.decode().replace("&#x27;", "'")
+        # Another address is unaffected.
+        other = client.post(
+            reverse("login"),
+            {"username": victim.email, "password": PASSWORD},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assert other.status_code == 302
+
+    def test_a_success_does_not_reset_the_address_count(self, client, settings):
+        settings.LOGIN_RATE_LIMIT, settings.LOGIN_IP_RATE_LIMIT = 5, 3
+        mine = UserFactory(email="mine@example.org")
+        victim = UserFactory(email="victim@example.org")
+        for n in range(3):
+            client.post(reverse("login"), {"username": f"u{n}@example.org", "password": "guess"})
+            if n < 2:  # the attacker logs in with their own account between guesses
+                client.post(reverse("login"), {"username": mine.email, "password": PASSWORD})
+                client.post(reverse("logout"))
+        response = client.post(reverse("login"), {"username": victim.email, "password": PASSWORD})
+        assert "_auth_user_id" not in client.session and response.status_code == 200
+
+    def test_forged_forwarded_for_does_not_escape_the_limit(self, client, settings):
+        """Without TANDEM_TRUSTED_PROXIES, X-Forwarded-For is the client's word: ignored."""
+        settings.LOGIN_RATE_LIMIT, settings.TRUSTED_PROXIES = 2, []
+        user = UserFactory(email="a@example.org")
+        for n in range(2):
+            client.post(
+                reverse("login"),
+                {"username": user.email, "password": "bad"},
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            )
+        response = client.post(
+            reverse("login"),
+            {"username": user.email, "password": PASSWORD},
+            HTTP_X_FORWARDED_FOR="198.51.100.77",
+        )
+        assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+    def test_admin_log_in_obeys_the_same_throttle(self, client, settings):
+        settings.LOGIN_RATE_LIMIT = 2
+        staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+        for _ in range(2):
+            client.post(reverse("admin:login"), {"username": staff.email, "password": "bad"})
+        response = client.post(
+            reverse("admin:login"), {"username": staff.email, "password": PASSWORD}
+        )
+        assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+    def test_unknown_and_known_emails_get_the_same_error(self, client):
+        UserFactory(email="known@example.org")
+        known = client.post(reverse("login"), {"username": "known@example.org", "password": "x"})
+        unknown = client.post(reverse("login"), {"username": "nobody@example.org", "password": "x"})
+        assert known.context["form"].errors == unknown.context["form"].errors
+
     def test_success_clears_failures(self, client, settings):
         settings.LOGIN_RATE_LIMIT = 2
         UserFactory(email="a@example.org")
@@ -197,6 +311,33 @@ class TestPasswordReset:
         assert user.email_verified_at is not None  # the link proved the address
         # The link is single-use.
         assert client.get(link, follow=True).context["validlink"] is False
+
+    def test_reset_emails_are_limited_per_email(self, client, settings, mailoutbox):
+        """Issue 8: reset emails cannot be used to flood one inbox."""
+        settings.EMAIL_RATE_LIMIT, settings.EMAIL_IP_RATE_LIMIT = 2, 100
+        UserFactory(email="a@example.org")
+        for n in range(2):
+            response = client.post(
+                reverse("password_reset"), {"email": "a@example.org"}, REMOTE_ADDR=f"10.0.0.{n}"
+            )
+            assert response["Location"] == reverse("password_reset_done")
+        response = client.post(
+            reverse("password_reset"), {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.9"
+        )
+        assert response.status_code == 429
+        assert response.context["form"].non_field_errors() == [email_throttle_message()]
+        assert len(mailoutbox) == 2
+
+    def test_reset_emails_are_limited_per_address_whether_or_not_accounts_exist(
+        self, client, settings, mailoutbox
+    ):
+        settings.EMAIL_RATE_LIMIT, settings.EMAIL_IP_RATE_LIMIT = 100, 2
+        UserFactory(email="a@example.org")
+        for email in ("nobody@example.org", "a@example.org"):
+            assert client.post(reverse("password_reset"), {"email": email}).status_code == 302
+        response = client.post(reverse("password_reset"), {"email": "a@example.org"})
+        assert response.status_code == 429
+        assert len(mailoutbox) == 1
 
     def test_unknown_email_sends_nothing_but_looks_the_same(self, client, mailoutbox):
         response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})

@@ -10,13 +10,7 @@ from django.urls import reverse_lazy
 from tandem.people.availability import WEEKDAY_NAMES, WEEKDAYS, AvailabilityError, parse_time
 from tandem.people.choices import SENIORITY_LEVELS, WORKING_STYLE_QUESTIONS, Cadence, MeetingFormat
 from tandem.people.languages import LANGUAGES
-from tandem.people.ratelimit import (
-    client_ip,
-    login_clear_failures,
-    login_is_throttled,
-    login_record_failure,
-    login_throttle_message,
-)
+from tandem.people.ratelimit import client_ip, login_is_throttled, login_throttle_message
 
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."
 ROW_INCOMPLETE = "Row {row}: choose a weekday and fill in both times, or clear the row."
@@ -67,19 +61,12 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        email = (self.cleaned_data.get("username") or "").lower()
-        ip = client_ip(self.request) if self.request else ""
-        if email and login_is_throttled(email=email, ip=ip):
+        # The backend enforces the throttle (and counts failures) for every log-in form; this
+        # check only words the refusal, whatever the password.
+        email = self.cleaned_data.get("username") or ""
+        if self.request is not None and login_is_throttled(email=email, ip=client_ip(self.request)):
             raise ValidationError(login_throttle_message(), code="throttled")
-        try:
-            data = super().clean()
-        except ValidationError:
-            if email:
-                login_record_failure(email=email, ip=ip)
-            raise
-        if email:
-            login_clear_failures(email=email, ip=ip)
-        return data
+        return super().clean()
 
 
 class TimezoneInput(forms.TextInput):

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -50,7 +51,6 @@ from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile
 
 # --- messages ------------------------------------------------------------------------------
 EMAIL_INVALID = "Enter a valid email address, like name@example.org."
-EMAIL_TAKEN = "An account with this email already exists. Log in or reset your password."
 VERIFY_TOKEN_INVALID = (
     "This verification link is not valid. Request a new one from your account page."
 )
@@ -102,10 +102,13 @@ def profile_ensure(*, user) -> Profile:
 # --- accounts ------------------------------------------------------------------------------
 def user_sign_up(
     *, email: str, password: str, first_name: str = "", last_name: str = "", timezone: str = ""
-) -> User:
+) -> User | None:
     """Create an account (and its profile) and email a verification link on commit.
 
-    ``timezone`` is a hint (the browser's zone); an unknown value is ignored, not an error.
+    When the email already has an account nothing changes: its owner is emailed a note instead
+    and ``None`` is returned. Callers answer the same either way (with the same hashing work),
+    so sign-up reveals no accounts. ``timezone`` is a hint (the browser's zone); an unknown
+    value is ignored, not an error.
     """
     email = (email or "").strip().lower()
     first_name, last_name = _clean_text(first_name), _clean_text(last_name)
@@ -114,8 +117,6 @@ def user_sign_up(
         validate_email(email)
     except ValidationError:
         errors["email"] = EMAIL_INVALID
-    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = EMAIL_TAKEN
     for field, value in (("first_name", first_name), ("last_name", last_name)):
         if len(value) > 150:
             errors[field] = TOO_LONG.format(limit=150)
@@ -126,16 +127,37 @@ def user_sign_up(
         errors["password"] = " ".join(error.messages)
     if errors:
         raise ApplicationError("Please correct the errors below.", fields=errors)
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email, password=password, first_name=first_name, last_name=last_name
-            )
-            Profile.objects.create(user=user, timezone=_timezone_or_utc(timezone))
-    except IntegrityError:  # a concurrent sign-up won the unique email
-        raise ApplicationError(EMAIL_TAKEN, fields={"email": EMAIL_TAKEN}) from None
-    transaction.on_commit(lambda: _send_verification_email(user))
-    return user
+    if not User.objects.filter(email__iexact=email).exists():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, first_name=first_name, last_name=last_name
+                )
+                Profile.objects.create(user=user, timezone=_timezone_or_utc(timezone))
+        except IntegrityError:  # a concurrent sign-up won the unique email
+            pass
+        else:
+            transaction.on_commit(lambda: _send_verification_email(user))
+            return user
+    make_password(password)  # the work creating an account would have cost
+    existing = User.objects.filter(email__iexact=email, is_active=True).first()
+    if existing is not None:
+        transaction.on_commit(lambda: _send_account_exists_email(existing))
+    return None
+
+
+def _send_account_exists_email(user: User) -> None:
+    context = {
+        "user": user,
+        "login_url": settings.SITE_URL + reverse("login"),
+        "reset_url": settings.SITE_URL + reverse("password_reset"),
+    }
+    send_mail(
+        subject="You already have a Tandem account",
+        message=render_to_string("people/email/account_exists.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def _timezone_or_utc(value: str) -> str:

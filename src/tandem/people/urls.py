@@ -4,6 +4,7 @@ from tandem.people import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("verify-email/resend/", views.verify_email_resend, name="verify_email_resend"),

@@ -11,13 +11,12 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -33,6 +32,7 @@ from tandem.people.forms import (
     availability_rows_from_post,
 )
 from tandem.people.languages import LANGUAGES
+from tandem.people.ratelimit import client_ip, email_send_allowed, email_throttle_message
 
 SKILL_SUGGESTIONS = 10
 
@@ -58,30 +58,44 @@ def _apply_errors(form, error: ApplicationError, *, aliases: dict[str, str] | No
 
 # --- accounts ------------------------------------------------------------------------------
 def signup(request):
+    """Whether or not the email already has an account, a valid form leads to the same "check
+    your email" page: the new account's owner gets a confirmation link, an existing one a note
+    (see ``services.user_sign_up``)."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_sign_up(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                timezone=form.cleaned_data["timezone"],
-            )
-        except ApplicationError as error:
-            _apply_errors(form, error)
+        email = form.cleaned_data["email"]
+        if not email_send_allowed(purpose="signup", email=email, ip=client_ip(request)):
+            form.add_error(None, email_throttle_message())
+            status = 429
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                f"Welcome to Tandem! We sent a link to {user.email} to confirm your address.",
-            )
-            return redirect(_safe_next(request, reverse_lazy("profile_edit")))
+            try:
+                services.user_sign_up(
+                    email=email,
+                    password=form.cleaned_data["password"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    timezone=form.cleaned_data["timezone"],
+                )
+            except ApplicationError as error:
+                _apply_errors(form, error)
+            else:
+                target = reverse("signup_sent")
+                next_url = _safe_next(request, "")
+                return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
     return render(
-        request, "registration/signup.html", {"form": form, "next": _safe_next(request, "")}
+        request,
+        "registration/signup.html",
+        {"form": form, "next": _safe_next(request, "")},
+        status=status,
     )
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "registration/signup_sent.html", {"next": _safe_next(request, "")})
 
 
 @require_GET
@@ -115,10 +129,21 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Counted per email address and per client address, whether or not an account exists."""
+
     template_name = "people/password_reset_form.html"
     email_template_name = "people/email/password_reset.txt"
     subject_template_name = "people/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        email, ip = form.cleaned_data["email"], client_ip(self.request)
+        if not email_send_allowed(purpose="password-reset", email=email, ip=ip):
+            form.add_error(None, email_throttle_message())
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
