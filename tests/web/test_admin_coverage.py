@@ -32,6 +32,8 @@ DELIBERATELY_UNREGISTERED = {
     "to admins (aggregates live in insights reports).",
     "mentorships.PrivateNote": "A private meeting note is its author's alone: not the other "
     "participant's, not an admin's.",
+    "mentorships.AgendaItem": "A meeting's agenda is the pair's shared content: only the two "
+    "people of the mentorship read it.",
 }
 
 # Admins where a list filter would add nothing (a name and a slug; one row per person).

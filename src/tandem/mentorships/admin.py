@@ -1,19 +1,19 @@
 """Read-mostly admin: state changes go through services, so the state fields are read-only.
 
 Private notes are deliberately not registered (nor shown inline): they are their author's
-alone. A calendar feed's token is a secret URL, so it is never shown; staff can only replace
+alone. What the pair write together is theirs too (DESIGN.md "Who may read what"): the
+agreement's terms, shared meeting notes, agenda items, progress notes and the closing
+reflection are neither shown nor editable here; staff see states, dates and who is involved.
+
+A calendar feed's token is a secret URL, so it is never shown; staff can only replace
 it (through the service), which kills a leaked URL at once.
 """
 
-import json
-
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html
 
 from tandem.mentorships.models import (
     ActionItem,
-    AgendaItem,
     AgreementVersion,
     CalendarFeed,
     Goal,
@@ -86,7 +86,6 @@ class AgreementVersionInline(admin.StackedInline):
         "created_at",
         "signed_by_mentor_at",
         "signed_by_mentee_at",
-        "terms",
     ]
     readonly_fields = fields
     ordering = ["-number"]
@@ -99,13 +98,6 @@ class AgreementVersionInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposed_by")
-
-    @admin.display(description="Terms")
-    def terms(self, obj):
-        return format_html(
-            '<pre style="white-space: pre-wrap">{}</pre>',
-            json.dumps(obj.content, indent=2, ensure_ascii=False),
-        )
 
 
 @admin.register(Mentorship)
@@ -123,6 +115,7 @@ class MentorshipAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["program", "mentor", "mentee"]
     readonly_fields = ["state", "activated_at", "ended_at", "ended_by"]
+    exclude = ["closing_reflection"]
     raw_id_fields = ["program", "mentor", "mentee", "origin_request", "ended_by"]
     inlines = [AgreementVersionInline]
 
@@ -135,7 +128,7 @@ class MilestoneInline(admin.TabularInline):
 
 class GoalUpdateInline(ReadOnlyInline):
     model = GoalUpdate
-    fields = ["created_at", "author", "state", "percent", "note"]
+    fields = ["created_at", "author", "state", "percent"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -174,14 +167,6 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
     readonly_fields = ["sequence", "cancelled_at", "created_by", "created_at"]
 
 
-class AgendaItemInline(admin.TabularInline):
-    model = AgendaItem
-    extra = 0
-    fields = ["text", "author", "created_at"]
-    readonly_fields = ["created_at"]
-    raw_id_fields = ["author"]
-
-
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = [
@@ -209,7 +194,7 @@ class MeetingAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [AgendaItemInline]
+    exclude = ["shared_notes"]
 
 
 @admin.register(ActionItem)
