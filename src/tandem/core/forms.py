@@ -16,6 +16,7 @@ from datetime import datetime, time
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tandem.core.api_types import INT32_MAX
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
 
 ISO_DATE = "%Y-%m-%d"
@@ -23,11 +24,6 @@ ISO_TIME = "%H:%M"
 ISO_TIME_SECONDS = "%H:%M:%S"
 ISO_DATETIME = "%Y-%m-%dT%H:%M"
 ISO_DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
-
-# What the database columns hold: PostgreSQL ``integer`` (Django's IntegerField and
-# PositiveIntegerField) and ``bigint``.
-INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
 
 
 def _has_seconds(value) -> bool:

@@ -10,7 +10,7 @@ offset, a date outside 1900-2100, a number out of range).
 """
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +18,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.dates import ApiDate, ApiDateTime
-from tandem.core.forms import INT32_MAX, INT64_MAX
+from tandem.core.api_types import ApiDate, ApiDateTime, ApiId, ApiInt
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
@@ -34,8 +33,6 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-# Ids and counts bounded to what their columns hold: past that, 422 instead of an overflow.
-Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 
 
 class PersonOut(Schema):
@@ -48,8 +45,8 @@ class PersonOut(Schema):
 
 
 class RequestIn(Schema):
-    program_id: Id
-    recipient_id: Id
+    program_id: ApiId
+    recipient_id: ApiId
     message: str = Field(description="A few sentences about your goals.")
 
 
@@ -119,7 +116,7 @@ class AgreementContent(Schema):
     mentee_expectations: str = ""
     cadence: str = Field(description="weekly | biweekly | monthly | quarterly")
     meeting_format: str = Field(description="video | call | in_person | chat")
-    meeting_minutes: int = Field(..., ge=0, le=INT32_MAX)
+    meeting_minutes: ApiInt
     focus_areas: str = ""
     desired_outcomes: str = ""
     starts_on: ApiDate
@@ -190,7 +187,7 @@ class MeetingIn(Schema):
     video_url: str = Field("", description="Empty for video: a private room is generated.")
     location: str = ""
     repeat: Literal["", "weekly", "biweekly", "monthly", "quarterly"] = ""
-    count: int | None = Field(None, ge=0, le=INT32_MAX, description="Meetings in the series.")
+    count: ApiInt | None = Field(None, description="Meetings in the series (COUNT).")
     until: ApiDate | None = Field(
         None, description="Last day of the series (UNTIL); default: the agreement end."
     )
@@ -248,9 +245,9 @@ class SuggestionOut(Schema):
 
 class ActionItemIn(Schema):
     description: str
-    owner_id: Id
+    owner_id: ApiId
     due_on: ApiDate | None = None
-    meeting_id: Id | None = None
+    meeting_id: ApiId | None = None
 
 
 class ActionItemOut(Schema):

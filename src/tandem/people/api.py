@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from tandem.core.api_types import ApiInt
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.people import selectors, services
@@ -134,7 +135,7 @@ class ProfilePatch(Schema):
         None, description="Skill names; matched case-insensitively to the shared vocabulary."
     )
     skills_wanted: list[str] | None = None
-    seniority: int | None = Field(None, description="0..10, or null to clear.")
+    seniority: ApiInt | None = Field(None, description="0..10, or null to clear.")
     department: str | None = None
     manager_email: str | None = Field(None, description='An account\'s email; "" clears.')
     city: str | None = None

@@ -14,6 +14,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
@@ -55,16 +56,16 @@ class ProgramPatch(Schema):
     description: str | None = None
     program_type: str | None = None
     matching_mode: str | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-    default_duration_weeks: int | None = None
+    starts_on: ApiDate | None = None
+    ends_on: ApiDate | None = None
+    default_duration_weeks: ApiInt | None = None
     default_cadence: str | None = None
-    default_capacity: int | None = None
+    default_capacity: ApiInt | None = None
     weights: dict[str, float] | None = None
     avoid_manager: bool | None = None
     avoid_same_department: bool | None = None
-    max_open_requests: int | None = None
-    request_expiry_days: int | None = None
+    max_open_requests: ApiInt | None = None
+    request_expiry_days: ApiInt | None = None
 
 
 class ProgramIn(ProgramPatch):
@@ -102,13 +103,13 @@ class StatusIn(Schema):
 
 
 class CapacityIn(Schema):
-    capacity: int
+    capacity: ApiInt
 
 
 class InvitationIn(Schema):
     role: str = Field(description="mentee | mentor | admin")
-    expires_at: datetime | None = None
-    max_uses: int | None = None
+    expires_at: ApiDateTime | None = None
+    max_uses: ApiInt | None = None
     auto_approve: bool = False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tandem.core.forms import DateField, DateTimeField, DateTimeInput, IntegerField
 from tandem.people.choices import Cadence
 from tandem.programs.models import (
     CAPACITY_MAX,
@@ -37,12 +38,8 @@ class ProgramForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea, required=False, max_length=4000)
     program_type = forms.ChoiceField(label="Type", choices=ProgramType.choices)
     matching_mode = forms.ChoiceField(label="Matching", choices=MatchingMode.choices)
-    starts_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="On or after the start date.",
-    )
+    starts_on = DateField(required=False)
+    ends_on = DateField(required=False, help_text="On or after the start date.")
     default_duration_weeks = forms.IntegerField(
         label="Default mentorship length (weeks)", min_value=1, max_value=260
     )
@@ -152,18 +149,15 @@ class ProgramForm(forms.Form):
 
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
-    expires_at = forms.DateTimeField(
+    expires_at = DateTimeField(
         required=False,
         label="Expires",
-        widget=forms.DateTimeInput(
-            attrs={
-                "type": "datetime-local",
-                "style": "width: 100%; max-width: 20rem; padding: .5rem .6rem",
-            }
+        widget=DateTimeInput(
+            attrs={"style": "width: 100%; max-width: 20rem; padding: .5rem .6rem"}
         ),
         help_text="Leave empty for a link that does not expire.",
     )
-    max_uses = forms.IntegerField(
+    max_uses = IntegerField(
         required=False, min_value=1, label="Most uses", help_text="Leave empty for no limit."
     )
     auto_approve = forms.BooleanField(required=False, label="Approve people who join automatically")

@@ -55,7 +55,11 @@ UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove or react
 LAST_ADMIN = "This is the program's last active admin; add another admin first."
 CAPACITY_MENTORS_ONLY = "Only mentors have a capacity."
 BAD_CAPACITY = "Capacity must be a whole number from 1 to {max}."
-BAD_MAX_USES = "Give a whole number of uses of at least 1, or leave it empty for no limit."
+MAX_INVITATION_USES = 1_000_000  # far below the column's limit: 10**20 was a 500
+BAD_MAX_USES = (
+    f"Give a whole number of uses from 1 to {MAX_INVITATION_USES:,}, "
+    "or leave it empty for no limit."
+)
 EXPIRY_IN_PAST = "The expiry must be in the future."
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
@@ -248,7 +252,9 @@ def invitation_create(
     errors = {}
     if role not in Role.values:
         errors["role"] = BAD_ROLE
-    if max_uses is not None and (isinstance(max_uses, bool) or max_uses < 1):
+    if max_uses is not None and (
+        isinstance(max_uses, bool) or not 1 <= max_uses <= MAX_INVITATION_USES
+    ):
         errors["max_uses"] = BAD_MAX_USES
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = EXPIRY_IN_PAST

@@ -1,0 +1,33 @@
+"""Input types for the API's schemas: every number fits its database column, every date-time
+carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
+
+A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
+never guessed: the same string means different moments to the two people of a mentorship.
+A test walks every operation of the API and fails on an input that does not use these.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
+
+INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, PositiveIntegerField
+INT64_MAX = 2**63 - 1  # PostgreSQL ``bigint``: ids
+
+
+def _check_range(value):
+    if not date_in_range(value):
+        raise ValueError(DATE_OUT_OF_RANGE)
+    return value
+
+
+ApiDate = Annotated[date, AfterValidator(_check_range)]
+ApiDateTime = Annotated[AwareDatetime, AfterValidator(_check_range)]
+# A whole number an ``integer`` column holds; services check the domain's own range.
+ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
+# A row id (``bigint``).
+ApiId = Annotated[int, Field(ge=1, le=INT64_MAX)]
