@@ -268,6 +268,8 @@ def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: d
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         _changeable(meeting)
+        if starts_at == meeting.starts_at and minutes == meeting.duration_minutes:
+            return meeting  # saved untouched: no new sequence, no "moved" notice
         old = meeting.starts_at
         meeting.starts_at = starts_at
         meeting.duration_minutes = minutes

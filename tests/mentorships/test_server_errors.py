@@ -1,0 +1,222 @@
+"""Issue 8, item 9: each server error seen on the mentorship pages and API is now a clear 4xx
+that names the field and the reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core.dates import DATE_OUT_OF_RANGE
+from tandem.mentorships import selectors, services
+from tandem.mentorships.models import ActionItem, Goal, Meeting
+from tandem.mentorships.selectors import LOCK_OUTSIDE_TRANSACTION
+from tests.mentorships.factories import action_item, meeting, mentorship, non_participants
+from tests.mentorships.test_api import endpoints
+from tests.mentorships.test_views import posts
+
+
+def _api(client, method, url, body):
+    return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+
+
+def _world():
+    m = mentorship()
+    mt = meeting(m)
+    item = action_item(m)
+    goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Speak")
+    return {"m": m, "meeting": mt, "item": item, "goal": goal, **non_participants(m)}
+
+
+# select_for_update outside a transaction --------------------------------------------------
+# These run outside a test transaction (transactional_db), as a live server does: PostgreSQL
+# refuses FOR UPDATE in autocommit, and the access helpers refuse it on every database.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_api_write_locks_inside_a_transaction(client):
+    world = _world()
+    client.force_login(world["m"].mentor)
+    for method, url, body, _ in endpoints(world):
+        response = _api(client, method, url, body) if body is not None else None
+        if response is None:
+            response = getattr(client, method)(url, content_type="application/json")
+        assert response.status_code in (200, 201), (url, response.content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_page_write_locks_inside_a_transaction(client):
+    world = _world()
+    client.force_login(world["m"].mentor)
+    for url, data in posts(world):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), (url, response.content)
+    assert ActionItem.objects.get(pk=world["item"].pk).status == "done"
+    assert Goal.objects.filter(mentorship=world["m"], title="x").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_locking_outside_a_transaction_is_refused_on_every_database():
+    world = _world()
+    with pytest.raises(RuntimeError, match=LOCK_OUTSIDE_TRANSACTION.split(" ")[0]):
+        selectors.access_action_item(
+            user=world["m"].mentor, action_item_id=world["item"].pk, for_update=True
+        )
+    with transaction.atomic():
+        found = selectors.access_action_item(
+            user=world["m"].mentor, action_item_id=world["item"].pk, for_update=True
+        )
+    assert found.pk == world["item"].pk
+    # Without for_update nothing is locked, so reading outside a transaction is fine.
+    assert selectors.access_goal(user=world["m"].mentee, goal_id=world["goal"].pk)
+
+
+# Empty "add goal" form --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_empty_add_goal_form_says_which_field_and_adds_nothing(client):
+    m = mentorship()
+    client.force_login(m.mentor)
+    response = client.post(reverse("goal_add", args=[m.pk]), {"title": ""})
+    assert response.status_code == 302
+    text = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert "title" in text.lower() and "required" in text.lower()
+    assert not Goal.objects.filter(mentorship=m).exists()
+
+
+# Time zones: starts_at without an offset ---------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["starts_at", "ends_at"])
+def test_meeting_time_without_offset_is_a_422_naming_the_field(client, field):
+    m = mentorship()
+    client.force_login(m.mentor)
+    start = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    body = {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=1)).isoformat(),
+        "format": "call",
+    }
+    body[field] = body[field][:19]  # 2026-12-04T09:00:00, no offset
+    response = _api(client, "post", f"/api/mentorships/{m.pk}/meetings", body)
+    assert response.status_code == 422, response.content
+    assert field in response.json()["fields"]
+    found = meeting(m)
+    moved = {
+        "starts_at": start.isoformat()[:19],
+        "ends_at": (start + timedelta(hours=1)).isoformat(),
+    }
+    response = _api(client, "post", f"/api/mentorships/meetings/{found.pk}/reschedule", moved)
+    assert response.status_code == 422 and "starts_at" in response.json()["fields"]
+    assert Meeting.objects.filter(mentorship=m).count() == 1
+
+
+@pytest.mark.django_db
+def test_service_refuses_a_naive_time_with_the_field():
+    from tandem.core.exceptions import ApplicationError
+
+    m = mentorship()
+    naive = (timezone.now() + timedelta(days=2)).replace(tzinfo=None)
+    with pytest.raises(ApplicationError) as error:
+        services.meeting_schedule(
+            user=m.mentor,
+            mentorship_id=m.pk,
+            starts_at=naive,
+            ends_at=naive + timedelta(hours=1),
+            format="call",
+        )
+    assert "starts_at" in error.value.fields
+
+
+# Dates near year 9999 ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_meeting_near_year_9999_is_a_field_error_on_the_pages(client):
+    m = mentorship()
+    found = meeting(m)
+    client.force_login(m.mentor)
+    data = {"date": "9999-12-31", "time": "23:30", "duration_minutes": 60, "format": "call"}
+    for url in (
+        reverse("meeting_new", args=[m.pk]),
+        reverse("meeting_reschedule", args=[found.pk]),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert DATE_OUT_OF_RANGE in response.context["form"].errors["date"]
+    assert Meeting.objects.filter(mentorship=m).count() == 1
+
+
+@pytest.mark.django_db
+def test_dates_near_year_9999_are_422_in_the_api(client):
+    m = mentorship()
+    found = meeting(m)
+    goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Speak")
+    client.force_login(m.mentor)
+    late = "9999-12-31T23:30:00+00:00"
+    cases = [
+        (
+            f"/api/mentorships/{m.pk}/meetings",
+            {"starts_at": late, "ends_at": late, "format": "call"},
+        ),
+        (f"/api/mentorships/meetings/{found.pk}/reschedule", {"starts_at": late, "ends_at": late}),
+        (f"/api/mentorships/{m.pk}/goals", {"title": "t", "target_date": "9999-12-31"}),
+        (f"/api/mentorships/goals/{goal.pk}/milestones", {"title": "t", "due_on": "9999-12-31"}),
+        (
+            f"/api/mentorships/{m.pk}/action-items",
+            {"description": "d", "owner_id": m.mentee_id, "due_on": "9999-12-31"},
+        ),
+    ]
+    for url, body in cases:
+        response = _api(client, "post", url, body)
+        assert response.status_code == 422, (url, response.content)
+        fields = response.json()["fields"]
+        assert any(DATE_OUT_OF_RANGE in message for message in fields.values()), fields
+
+
+@pytest.mark.django_db
+def test_agreement_and_goal_dates_near_year_9999_are_field_errors_on_the_pages(client):
+    m = mentorship()
+    client.force_login(m.mentor)
+    response = client.post(
+        reverse("goal_add", args=[m.pk]), {"title": "Speak", "target_date": "9999-12-31"}
+    )
+    text = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert DATE_OUT_OF_RANGE in text
+    assert not Goal.objects.filter(mentorship=m, title="Speak").exists()
+
+
+@pytest.mark.django_db
+def test_agreement_service_refuses_dates_out_of_range():
+    from tandem.core.exceptions import ApplicationError
+    from tests.mentorships.factories import valid_content
+
+    m = mentorship()
+    with pytest.raises(ApplicationError) as error:
+        services.agreement_propose(
+            user=m.mentor,
+            mentorship_id=m.pk,
+            content=valid_content(m.program, ends_on="9999-12-31"),
+        )
+    assert error.value.fields == {"ends_on": DATE_OUT_OF_RANGE}
+
+
+# Notes that were too long were saved as "" -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_notes_too_long_are_refused_not_erased(client):
+    m = mentorship()
+    found = meeting(m, shared_notes="keep me")
+    client.force_login(m.mentor)
+    response = client.post(reverse("meeting_notes", args=[found.pk]), {"shared_notes": "x" * 20001})
+    assert response.status_code == 302
+    found.refresh_from_db()
+    assert found.shared_notes == "keep me"
