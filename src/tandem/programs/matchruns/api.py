@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from tandem.core.api_types import ApiId, ApiInt
+from tandem.core.pagination import MAX_PAGE
 from tandem.programs.matchruns import selectors, services
 from tandem.programs.matchruns.models import MatchRun, Objective
 from tandem.programs.selectors import access_program_for_admin
@@ -86,8 +88,8 @@ class UnmatchedOut(Schema):
 
 
 class ConstraintIn(Schema):
-    mentee_id: int
-    mentor_id: int
+    mentee_id: ApiId
+    mentor_id: ApiId
     kind: str
 
 
@@ -100,12 +102,12 @@ class ConstraintOut(Schema):
 
 class StartIn(Schema):
     objective: str = Objective.OPTIMAL
-    seed: int = 0
+    seed: ApiInt = 0
 
 
 class RerunIn(Schema):
     objective: str | None = None
-    seed: int | None = None
+    seed: ApiInt | None = None
 
 
 class ChangeOut(Schema):
@@ -144,7 +146,7 @@ class RecommendationFilters(Schema):
     language: str = ""
     timezone: str = ""
     format: str = ""
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 def _person(user) -> dict:
@@ -189,7 +191,7 @@ def _access(request: HttpRequest, slug: str, run_id: int) -> MatchRun:
 
 
 @router.get("/{slug}/runs", response=RunPage, summary="List a program's match runs")
-def run_list(request: HttpRequest, slug: str, page: int = 1):
+def run_list(request: HttpRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
     program = access_program_for_admin(user=request.user, slug=slug)
     found, meta = _page(selectors.match_run_list(program=program), page)
     return {**meta, "items": [_run(run) for run in found.object_list]}
@@ -211,7 +213,9 @@ def run_detail(request: HttpRequest, slug: str, run_id: int):
 
 
 @router.get("/{slug}/runs/{run_id}/pairs", response=PairPage, summary="Proposed pairs")
-def run_pairs(request: HttpRequest, slug: str, run_id: int, page: int = 1):
+def run_pairs(
+    request: HttpRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
+):
     run = _access(request, slug, run_id)
     found, meta = _page(selectors.match_pair_list(run=run), page)
     return {
