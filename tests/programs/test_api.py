@@ -5,7 +5,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.people.services import api_token_create
-from tandem.programs.models import Enrolment, ImportBatch, Invitation, Program
+from tandem.programs.models import (
+    Enrolment,
+    ImportBatch,
+    Invitation,
+    ParticipantInvitation,
+    Program,
+)
 from tests.programs.factories import (
     EnrolmentFactory,
     InvitationFactory,
@@ -66,6 +72,7 @@ def endpoints(program, setup):
         ("post", f"{slug}/invitations", {"role": "mentee"}),
         ("post", f"{slug}/invitations/{i}/revoke", None),
         ("upload", f"{slug}/import", csv_bytes(BO)),
+        ("get", f"{slug}/import/{b}", None),
         ("post", f"{slug}/import/{b}/confirm", None),
         ("get", f"{slug}/export", None),
     ]
@@ -109,17 +116,22 @@ def test_participant_gets_404_on_admin_actions(client, program, setup):
     assert Invitation.objects.get(pk=setup["invitation"].pk).revoked_at is None
 
 
-def test_program_admin_can_do_everything(client, program, admin, setup):
+def test_program_admin_can_do_everything(
+    client, program, admin, setup, django_capture_on_commit_callbacks
+):
     api = Api(client, admin)
     setup["enrolment"].role = "mentor"
     setup["enrolment"].save()
-    expected = [200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200]
-    got = [
-        call(api, method, path, data).status_code
-        for method, path, data in endpoints(program, setup)
-    ]
+    expected = [200, 200, 200, 200, 200, 200, 201, 200, 202, 200, 202, 200]
+    with django_capture_on_commit_callbacks(execute=True):
+        got = [
+            call(api, method, path, data).status_code
+            for method, path, data in endpoints(program, setup)
+        ]
     assert got == expected
-    assert Enrolment.objects.filter(program=program, person__email="bo@example.org").exists()
+    # bo is not in the program: invited, not enrolled
+    assert ParticipantInvitation.objects.filter(program=program, email="bo@example.org").exists()
+    assert not Enrolment.objects.filter(program=program, person__email="bo@example.org").exists()
 
 
 def test_list_is_paginated_and_scoped(client, program, django_assert_max_num_queries):
@@ -206,25 +218,36 @@ def test_join(client, program):
     assert api.post("join/unknown", {}).status_code == 404
 
 
-def test_import_dry_run_and_confirm(client, program, admin):
+def test_import_dry_run_and_confirm(client, program, admin, django_capture_on_commit_callbacks):
     api = Api(client, admin)
-    response = api.upload(f"{program.slug}/import", csv_bytes(BO, "x@y,X,boss"))
-    body = response.json()
-    assert response.status_code == 201 and not body["ok"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.upload(f"{program.slug}/import", csv_bytes(BO, "x@y,X,boss"))
+    assert response.status_code == 202 and response.json()["status"] == "checking"
+    body = api.get(f"{program.slug}/import/{response.json()['batch_id']}").json()
+    assert body["status"] == "invalid" and not body["ok"]
     assert {(e["row"], e["column"]) for e in body["errors"]} == {(3, "email"), (3, "role")}
     assert api.post(f"{program.slug}/import/{body['batch_id']}/confirm").status_code == 409
     assert not Enrolment.objects.filter(role="mentee").exists()
 
-    body = api.upload(f"{program.slug}/import", csv_bytes(ANA, BO)).json()
-    assert body["ok"] and body["summary"]["new_people"] == 2
-    response = api.post(f"{program.slug}/import/{body['batch_id']}/confirm")
-    assert response.status_code == 200 and response.json()["status"] == "applied"
-    assert Enrolment.objects.filter(program=program).count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_id = api.upload(f"{program.slug}/import", csv_bytes(ANA, BO)).json()["batch_id"]
+    body = api.get(f"{program.slug}/import/{batch_id}").json()
+    assert body["ok"] and body["summary"]["invited"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"{program.slug}/import/{batch_id}/confirm")
+    assert response.status_code == 202 and response.json()["status"] == "applying"
+    assert api.get(f"{program.slug}/import/{batch_id}").json()["status"] == "applied"
+    assert Enrolment.objects.filter(program=program).count() == 1  # both invited
 
 
-def test_import_unreadable_file(client, program, admin):
-    response = Api(client, admin).upload(f"{program.slug}/import", b"email\nx@y.org\n")
-    assert response.status_code == 400 and "role" in response.json()["fields"]["file"]
+def test_import_unreadable_file(client, program, admin, django_capture_on_commit_callbacks):
+    api = Api(client, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.upload(f"{program.slug}/import", b"email\nx@y.org\n")
+    body = api.get(f"{program.slug}/import/{response.json()['batch_id']}").json()
+    assert body["status"] == "invalid" and "role" in body["file_error"]
+    response = api.upload(f"{program.slug}/import", b"x", name="people.xls")
+    assert response.status_code == 400 and ".xlsx" in response.json()["fields"]["file"]
 
 
 def test_export_csv(client, program, admin):

@@ -5,10 +5,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tandem.people.models import Identity, Profile
-from tandem.programs import services
 from tandem.programs.exporting import EXPORT_COLUMNS, export_csv, export_xlsx
 from tests.programs.factories import EnrolmentFactory
-from tests.programs.test_import import ANA, BO, csv_bytes, preview
+from tests.programs.test_import import ANA, BO, confirm, csv_bytes, import_and_join, preview
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +20,12 @@ CY = (
 
 @pytest.fixture
 def imported(program, admin):
-    batch = preview(program, admin, csv_bytes(ANA, BO, CY.replace("Mon-Fri", "Mon")))
-    assert batch.report["ok"], batch.report["errors"]
-    services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+    """Three participants: invited by a first import, joined, then completed by a second
+    (exclusions are written for members only)."""
+    content = csv_bytes(ANA, BO, CY.replace("Mon-Fri", "Mon"))
+    import_and_join(program, admin, content)
+    batch = confirm(program, admin, preview(program, admin, content))
+    assert batch.status == "applied", batch.report
     return program
 
 
@@ -44,13 +46,13 @@ def test_xlsx_round_trip_changes_nothing(imported, admin):
     assert batch.report["summary"]["changes"] == 0
 
 
-def test_identity_is_never_exported(imported):
-    """Identity is import-only (privacy): the cells are empty, and an empty cell leaves the
-    stored identity unchanged on re-import, so the round trip still changes nothing."""
-    assert Identity.objects.count() == 2
+def test_identity_is_never_imported_nor_exported(imported):
+    """Identity is the person's own (privacy): the file's identity cells were not stored, and
+    the export has no identity columns at all."""
+    assert Identity.objects.count() == 0
     rows = list(csv.DictReader(io.StringIO(export_csv(program=imported).decode("utf-8-sig"))))
     assert [row["email"] for row in rows] == ["ana@example.org", "bo@example.org", "cy@example.org"]
-    assert all(row["identity"] == "" and row["prefer_shared_identity"] == "" for row in rows)
+    assert all("identity" not in row and "prefer_shared_identity" not in row for row in rows)
     assert rows[0]["exclude"] == "bo@example.org" and rows[0]["manager"] == "bo@example.org"
     assert rows[2]["exclude"] == "ana@example.org"
 

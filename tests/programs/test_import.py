@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import Identity, Profile, User
 from tandem.programs import import_writer, importing, services
-from tandem.programs.models import Enrolment, ImportBatch, ImportStatus
+from tandem.programs.models import Enrolment, ImportBatch, ImportStatus, ParticipantInvitation
 from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +32,66 @@ def csv_bytes(*rows, header=HEADER) -> bytes:
     return "\n".join([header, *rows]).encode("utf-8")
 
 
+def run_on_commit(function, **kwargs):
+    """Call ``function`` and run what it queued on commit (the import tasks, the emails)."""
+    from django.db import connection
+
+    start = len(connection.run_on_commit)
+    result = function(**kwargs)
+    while len(connection.run_on_commit) > start:  # tasks may queue more (emails)
+        _, callback, _ = connection.run_on_commit.pop(start)
+        callback()
+    return result
+
+
 def preview(program, admin, content, filename="people.csv"):
-    return services.import_preview(
-        user=admin, program_id=program.pk, filename=filename, content=content
+    """Upload and run the dry run's background task; the batch as the admin then sees it."""
+    batch = run_on_commit(
+        services.import_preview,
+        user=admin,
+        program_id=program.pk,
+        filename=filename,
+        content=content,
     )
+    batch.refresh_from_db()
+    return batch
+
+
+def confirm(program, admin, batch):
+    """Confirm and run the write's background task; the batch afterwards."""
+    run_on_commit(services.import_confirm, user=admin, program_id=program.pk, batch_id=batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def accept(email):
+    """The invited person accepts every pending invitation sent to ``email``."""
+    user = User.objects.get(email=email)
+    for invitation in ParticipantInvitation.objects.filter(email=email, accepted_at=None):
+        services.participant_invitation_answer(user=user, token=invitation.token, accept=True)
+    return user
+
+
+def import_and_join(program, admin, content, filename="people.csv"):
+    """Import a file and let everyone invited accept: the old "import enrols" in two steps."""
+    batch = confirm(program, admin, preview(program, admin, content, filename))
+    assert batch.status == ImportStatus.APPLIED, batch.report
+    for email in set(ParticipantInvitation.objects.values_list("email", flat=True)):
+        accept(email)
+    return batch
 
 
 def file_error(program, admin, content, filename="people.csv") -> str:
-    with pytest.raises(ApplicationError) as error:
-        preview(program, admin, content, filename)
-    assert not ImportBatch.objects.exists()
-    return error.value.fields["file"]
+    """The file-level message: refused at upload (nothing stored) or by the check (the batch
+    is invalid and its bytes are gone)."""
+    try:
+        batch = preview(program, admin, content, filename)
+    except ApplicationError as error:
+        assert not ImportBatch.objects.exists()
+        return error.fields["file"]
+    assert batch.status == ImportStatus.INVALID
+    assert bytes(ImportBatch.objects.get(pk=batch.pk).content) == b""
+    return batch.report["file_error"]
 
 
 class TestUnreadableFiles:
@@ -99,8 +148,7 @@ class TestRowErrors:
             (2, "availability"),
             (2, "format"),
             (2, "cadence"),
-            (3, "capacity"),
-            (3, "prefer_shared_identity"),
+            (3, "capacity"),  # "maybe" in prefer_shared_identity: ignored, not read
             (4, "capacity"),
             (4, "exclude"),
             (4, "manager"),
@@ -132,31 +180,27 @@ class TestRowErrors:
         ]
 
     def test_id_taken_by_someone_else(self, program, admin):
-        services.import_confirm(
-            user=admin, program_id=program.pk, batch_id=preview(program, admin, csv_bytes(BO)).pk
-        )
+        import_and_join(program, admin, csv_bytes(BO))
         other = BO.replace("bo@example.org", "cy@example.org")
         batch = preview(program, admin, csv_bytes(other))
         assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(2, "id")]
 
 
 class TestWriting:
-    def test_confirm_writes_everything(
-        self, program, admin, mailoutbox, django_capture_on_commit_callbacks
-    ):
+    def test_new_people_are_invited_then_join_when_they_accept(self, program, admin, mailoutbox):
         batch = preview(program, admin, csv_bytes(ANA, BO))
         assert batch.report["summary"] == {
             "rows": 2,
-            "new_people": 2,
+            "invited": 2,
             "updated_people": 0,
             "unchanged_people": 0,
-            "new_enrolments": 2,
+            "new_enrolments": 0,
             "updated_enrolments": 0,
-            "changes": 4,
+            "changes": 2,
         }
         assert not User.objects.filter(email="ana@example.org").exists()  # dry run
-        with django_capture_on_commit_callbacks(execute=True):
-            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        batch = confirm(program, admin, batch)
+        assert batch.status == ImportStatus.APPLIED
         ana = User.objects.get(email="ana@example.org")
         assert not ana.has_usable_password()
         assert (ana.first_name, ana.last_name) == ("Ana", "Silva")
@@ -169,68 +213,51 @@ class TestWriting:
             "Sat 00:00-01:00",
         ]
         assert profile.availability_utc  # derived for matching
-        assert profile.manager.email == "bo@example.org"
-        identity = Identity.objects.get(user=ana)
-        assert identity.attributes == ["woman"] and identity.prefer_shared
-        assert identity.consented_at is not None
+        assert profile.manager.email == "bo@example.org"  # made by the same import
+        assert not Identity.objects.filter(user=ana).exists()  # identity is never imported
+        assert Enrolment.objects.filter(program=program).count() == 1  # only the admin
+        assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "bo@example.org"]
+        body = next(m.body for m in mailoutbox if m.to == ["ana@example.org"])
+        assert "/password-reset/" in body and "/programs/invited/" in body
+
+        accept("bo@example.org")
         bo_enrolment = Enrolment.objects.get(person__email="bo@example.org")
         assert (bo_enrolment.role, bo_enrolment.status, bo_enrolment.capacity) == (
             "mentor",
             "active",
             3,
         )
-        ana_enrolment = Enrolment.objects.get(person=ana)
-        assert [u.email for u in ana_enrolment.exclude.all()] == ["bo@example.org"]
-        assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "bo@example.org"]
-        assert "/password-reset/" in mailoutbox[0].body
-        batch.refresh_from_db()
-        assert batch.status == ImportStatus.APPLIED
+        assert bo_enrolment.external_id == "m1"
 
-    def test_reimport_updates_by_email_and_keeps_unset_fields(self, program, admin):
-        services.import_confirm(
-            user=admin,
-            program_id=program.pk,
-            batch_id=preview(program, admin, csv_bytes(ANA, BO)).pk,
-        )
+    def test_reimport_updates_members_by_email_and_keeps_unset_fields(self, program, admin):
+        import_and_join(program, admin, csv_bytes(ANA, BO))
         changed = "ana@example.org,,mentee,Learn SQL and dbt,,,,,,,,,,,,,,,,"
         batch = preview(program, admin, csv_bytes(changed))
         assert batch.report["summary"]["updated_people"] == 1
-        assert batch.report["summary"]["new_people"] == 0
+        assert batch.report["summary"]["invited"] == 0
         assert batch.report["details"][0]["fields"] == ["goals"]
-        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        confirm(program, admin, batch)
         assert User.objects.filter(email="ana@example.org").count() == 1
         profile = Profile.objects.get(user__email="ana@example.org")
         assert profile.goals == "Learn SQL and dbt"
         assert profile.timezone == "America/Sao_Paulo"  # empty cell: unchanged
         assert profile.skills_wanted.count() == 2
-        assert Identity.objects.get(user__email="ana@example.org").attributes == ["woman"]
-
-    def test_existing_account_is_enrolled_not_duplicated(self, program, admin):
-        user = UserFactory(email="bo@example.org")
-        services.import_confirm(
-            user=admin, program_id=program.pk, batch_id=preview(program, admin, csv_bytes(BO)).pk
-        )
-        assert Enrolment.objects.get(program=program, role="mentor").person == user
-        user.refresh_from_db()
-        assert user.has_usable_password()
 
     def test_all_or_nothing(self, program, admin):
-        batch = preview(program, admin, csv_bytes(ANA, BO))
-        with (
-            mock.patch.object(
-                import_writer, "_write_enrolments", side_effect=RuntimeError("disk full")
-            ),
-            pytest.raises(RuntimeError),
+        import_and_join(program, admin, csv_bytes(BO))
+        batch = preview(program, admin, csv_bytes(ANA, BO.replace("Bo Chen", "Bo Renamed")))
+        with mock.patch.object(
+            import_writer, "_write_invitations", side_effect=RuntimeError("disk full")
         ):
-            services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
-        assert not User.objects.filter(email__in=["ana@example.org", "bo@example.org"]).exists()
-        assert not Profile.objects.exclude(user=admin).exists()
+            confirm(program, admin, batch)  # the task fails (logged by the worker)
+        assert not User.objects.filter(email="ana@example.org").exists()
+        assert User.objects.get(email="bo@example.org").first_name == "Bo"
         batch.refresh_from_db()
         assert batch.status == ImportStatus.PREVIEWED
+        assert batch.report["failure"] == services.IMPORT_FAILED
 
     def test_confirm_twice_is_refused(self, program, admin):
-        batch = preview(program, admin, csv_bytes(BO))
-        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        batch = confirm(program, admin, preview(program, admin, csv_bytes(BO)))
         with pytest.raises(ApplicationError) as error:
             services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
         assert error.value.status == 409
@@ -244,7 +271,7 @@ class TestWriting:
         workbook.save(buffer)
         batch = preview(program, admin, buffer.getvalue(), "people.xlsx")
         assert batch.report["ok"], batch.report["errors"]
-        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+        import_and_join(program, admin, buffer.getvalue(), "people.xlsx")
         enrolment = Enrolment.objects.get(person__email="ed@example.org")
         assert enrolment.capacity == 2
         assert enrolment.person.profile.seniority == 6
@@ -252,12 +279,16 @@ class TestWriting:
     def test_mentor_without_capacity_gets_program_default(self, program, admin):
         program.default_capacity = 4
         program.save()
-        services.import_confirm(
-            user=admin,
-            program_id=program.pk,
-            batch_id=preview(program, admin, b"email,role\nfi@example.org,mentor\n").pk,
-        )
+        import_and_join(program, admin, b"email,role\nfi@example.org,mentor\n")
         assert Enrolment.objects.get(person__email="fi@example.org").capacity == 4
+
+    def test_member_gets_a_new_role_directly(self, program, admin):
+        member = member_of(program, person=UserFactory(email="gil@example.org"))
+        batch = preview(program, admin, b"email,role,capacity\ngil@example.org,mentor,2\n")
+        assert batch.report["summary"]["new_enrolments"] == 1
+        assert batch.report["summary"]["invited"] == 0
+        confirm(program, admin, batch)
+        assert Enrolment.objects.get(person=member, role="mentor").status == "active"
 
 
 class TestPermissions:
@@ -274,6 +305,15 @@ class TestPermissions:
         batch = preview(other, admin_of(other), csv_bytes(BO))
         with pytest.raises(NotFound):
             services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+
+    def test_only_the_invited_address_can_accept(self, program, admin):
+        confirm(program, admin, preview(program, admin, csv_bytes(BO)))
+        invitation = ParticipantInvitation.objects.get()
+        with pytest.raises(NotFound):
+            services.participant_invitation_answer(
+                user=UserFactory(), token=invitation.token, accept=True
+            )
+        assert not Enrolment.objects.filter(role="mentor").exists()
 
 
 def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_num_queries):
@@ -296,8 +336,7 @@ def test_working_style_column(program, admin):
     )
     batch = preview(program, admin, content)
     assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(3, "working_style")]
-    batch = preview(program, admin, content.split(b"\nhu")[0])
-    services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
+    import_and_join(program, admin, content.split(b"\nhu")[0])
     assert Profile.objects.get(user__email="gi@example.org").working_style == {
         "structure": 4,
         "pace": 2,
@@ -308,11 +347,7 @@ def test_concurrent_change_is_a_conflict_not_a_crash(program, admin):
     from django.db import IntegrityError
 
     batch = preview(program, admin, csv_bytes(BO))
-    with (
-        mock.patch.object(services, "import_apply", side_effect=IntegrityError("dup")),
-        pytest.raises(ApplicationError) as error,
-    ):
-        services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
-    assert error.value.message == services.IMPORT_RACE
-    batch.refresh_from_db()
+    with mock.patch.object(services, "import_apply", side_effect=IntegrityError("dup")):
+        batch = confirm(program, admin, batch)
+    assert batch.report["failure"] == services.IMPORT_RACE
     assert batch.status == ImportStatus.PREVIEWED

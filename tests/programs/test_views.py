@@ -262,39 +262,72 @@ class TestInvitationsAndJoin:
 
 
 class TestImportPages:
-    def test_upload_preview_confirm(self, client, program, admin):
+    def test_upload_preview_confirm(
+        self, client, program, admin, django_capture_on_commit_callbacks
+    ):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         login(client, admin)
         upload = SimpleUploadedFile("people.csv", csv_bytes(ANA, BO), content_type="text/csv")
-        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        with django_capture_on_commit_callbacks() as queued:
+            response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
         batch = ImportBatch.objects.get()
         assert response["Location"] == reverse(
             "program_import_preview", args=[program.slug, batch.pk]
         )
+        # The request only stored the file: the check waits for the worker, and the page
+        # says so and polls.
+        assert batch.status == "checking"
         page = client.get(response["Location"]).content.decode()
-        assert "2</strong> new people" in page and "Import 2 rows" in page
-        assert Enrolment.objects.filter(program=program).count() == 1
-        client.post(response["Location"])
-        assert Enrolment.objects.filter(program=program).count() == 3
+        assert 'hx-trigger="every 1s"' in page and "updates by itself" in page
+        status_url = reverse("program_import_status", args=[program.slug, batch.pk])
+        assert client.get(status_url, HTTP_HX_REQUEST="true").get("HX-Refresh") is None
+        for callback in queued:
+            callback()
+        assert client.get(status_url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+        page = client.get(response["Location"]).content.decode()
+        assert "2</strong> invitations" in page and "Import 2 rows" in page
+        assert "Identity columns are ignored" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(response["Location"])
+        batch.refresh_from_db()
+        assert batch.status == "applied" and bytes(batch.content) == b""
+        assert Enrolment.objects.filter(program=program).count() == 1  # invited, not enrolled
 
-    def test_bad_file_shows_error_on_form(self, client, program, admin):
+    def test_bad_file_shows_error(self, client, program, admin, django_capture_on_commit_callbacks):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         login(client, admin)
         upload = SimpleUploadedFile("people.csv", "email,role\nä,mentee".encode("latin-1"))
-        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        response = client.get(response["Location"])
         assert response.status_code == 200 and b"CSV UTF-8" in response.content
+        assert b"could not be read" in response.content
 
-    def test_row_errors_listed(self, client, program, admin):
+    def test_oversize_upload_refused_by_its_length_before_the_body_is_read(
+        self, client, program, admin
+    ):
+        from tandem.programs.importing import MAX_UPLOAD_BYTES
+
+        login(client, admin)
+        response = client.post(
+            reverse("program_import", args=[program.slug]),
+            {"file": "x"},
+            CONTENT_LENGTH=str(MAX_UPLOAD_BYTES * 4),
+        )
+        assert response.status_code == 413
+        assert b"the limit is 5 MB" in response.content
+        assert not ImportBatch.objects.exists()
+
+    def test_row_errors_listed(self, client, program, admin, django_capture_on_commit_callbacks):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         login(client, admin)
         upload = SimpleUploadedFile("people.csv", b"email,role,timezone\nx@y.org,mentee,Mars\n")
-        response = client.post(
-            reverse("program_import", args=[program.slug]), {"file": upload}, follow=True
-        )
-        content = response.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        content = client.get(response["Location"]).content.decode()
         assert "1 problem to fix" in content and "<code>timezone</code>" in content
 
     def test_participant_cannot_see_preview(self, client, program, admin):
@@ -305,6 +338,8 @@ class TestImportPages:
         url = reverse("program_import_preview", args=[program.slug, batch.pk])
         assert client.get(url).status_code == 404
         assert client.post(url).status_code == 404
+        status_url = reverse("program_import_status", args=[program.slug, batch.pk])
+        assert client.get(status_url).status_code == 404
 
     def test_export_xlsx(self, client, program, admin):
         login(client, admin)

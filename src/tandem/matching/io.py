@@ -104,16 +104,16 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
         raise InputError([RowError(name, None, None, BAD_ENCODING)]) from None
     except (OSError, ValueError, KeyError) as exc:
         raise InputError([RowError(name, None, None, UNREADABLE.format(reason=exc))]) from None
-    if not raw or not any(cell.strip() for cell in raw[0]):
+    if not raw or not any(cell.strip() for cell in raw[0][1]):
         raise InputError([RowError(name, None, None, EMPTY_FILE)])
-    header = [cell.strip().lower().replace(" ", "_") for cell in raw[0]]
+    header = [cell.strip().lower().replace(" ", "_") for cell in raw[0][1]]
     errors = [
         RowError(name, 1, col, REPEATED_COLUMN.format(column=col))
         for k, col in enumerate(header)
         if col and col in header[:k]
     ]
     rows = []
-    for number, cells in enumerate(raw[1:], start=2):
+    for number, cells in raw[1:]:
         texts = [cell.strip() for cell in cells]
         if any(texts):
             if len(texts) < len(header):
@@ -128,23 +128,24 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     return [col for col in header if col], rows
 
 
-def _csv_rows(path) -> list[list[str]]:
+def _csv_rows(path) -> list[tuple[int, list[str]]]:
     text = Path(path).read_bytes().decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text, newline="")))
+    return list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
 
 
-def _xlsx_rows(path) -> list[list[str]]:
-    import openpyxl
+def _xlsx_rows(path) -> list[tuple[int, list[str]]]:
+    """Numbered non-blank rows, read by the shared bounded reader (``SheetTooLarge`` is a
+    ``ValueError``, reported as unreadable with the limit that was hit)."""
+    from tandem.matching.sheets import SheetTooLarge, iter_xlsx_rows
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return [
+            (number, [_cell_text(value) for value in row]) for number, row in iter_xlsx_rows(path)
+        ]
+    except SheetTooLarge:
+        raise
     except Exception as exc:  # openpyxl and zipfile raise their own exception types
         raise ValueError(f"not a readable XLSX workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 def _cell_text(value) -> str:

@@ -144,7 +144,7 @@ class ImportRowError(Schema):
 
 class ImportSummary(Schema):
     rows: int
-    new_people: int
+    invited: int = Field(description="Rows of people not in the program: they are invited.")
     updated_people: int
     unchanged_people: int
     new_enrolments: int
@@ -154,22 +154,28 @@ class ImportSummary(Schema):
 
 class ImportOut(Schema):
     batch_id: int
-    status: str = Field(description="previewed | invalid | applied")
-    ok: bool
+    status: str = Field(description="checking | previewed | invalid | applying | applied")
+    progress: str = Field(description="What the background task is doing now.")
+    ok: bool | None = Field(description="Null while the file is being checked.")
+    file_error: str | None = Field(None, description="Why the file could not be read at all.")
+    failure: str | None = Field(None, description="Why the last confirm wrote nothing.")
     errors: list[ImportRowError]
     warnings: list[str]
-    summary: ImportSummary
+    summary: ImportSummary | None
 
     @staticmethod
     def from_batch(batch) -> "ImportOut":
-        report = batch.report
+        report = batch.report or {}
         return ImportOut(
             batch_id=batch.pk,
             status=batch.status,
-            ok=report["ok"],
-            errors=report["errors"],
-            warnings=report["warnings"],
-            summary=report["summary"],
+            progress=batch.progress,
+            ok=report.get("ok"),
+            file_error=report.get("file_error"),
+            failure=report.get("failure"),
+            errors=report.get("errors", []),
+            warnings=report.get("warnings", []),
+            summary=report.get("summary"),
         )
 
 
@@ -282,11 +288,12 @@ def program_join(request: HttpRequest, token: str, payload: JoinIn):
     )
 
 
-@router.post("/{slug}/import", response={201: ImportOut, 400: ErrorOut, 404: ErrorOut})
+@router.post("/{slug}/import", response={202: ImportOut, 400: ErrorOut, 404: ErrorOut})
 def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
-    """Upload a CSV or XLSX: checks every row, stores the file, writes no participant.
+    """Upload a CSV or XLSX: stores the file and queues its check; writes no participant.
 
-    Row problems come back in ``errors`` (status ``invalid``); an unreadable file is a 400.
+    Poll ``GET /{slug}/import/{batch_id}`` until ``status`` is ``previewed`` or ``invalid``.
+    A file too large or of the wrong type is a 400 at once. Identity columns are ignored.
     """
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     content = file.read(MAX_UPLOAD_BYTES + 1)
@@ -296,17 +303,24 @@ def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
         filename=file.name or "upload.csv",
         content=content,
     )
-    return 201, ImportOut.from_batch(batch)
+    return 202, ImportOut.from_batch(batch)
+
+
+@router.get("/{slug}/import/{batch_id}", response={200: ImportOut, 404: ErrorOut})
+def import_status(request: HttpRequest, slug: str, batch_id: int):
+    """Where an upload is: being checked, its report, being written, or imported."""
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    return ImportOut.from_batch(selectors.access_import_batch(program=program, batch_id=batch_id))
 
 
 @router.post(
-    "/{slug}/import/{batch_id}/confirm", response={200: ImportOut, 404: ErrorOut, 409: ErrorOut}
+    "/{slug}/import/{batch_id}/confirm", response={202: ImportOut, 404: ErrorOut, 409: ErrorOut}
 )
 def import_confirm(request: HttpRequest, slug: str, batch_id: int):
-    """Write a checked upload in one transaction (all or nothing)."""
+    """Queue the write of a checked upload (one transaction, all or nothing); poll as above."""
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     batch = services.import_confirm(user=request.user, program_id=program.pk, batch_id=batch_id)
-    return ImportOut.from_batch(batch)
+    return 202, ImportOut.from_batch(batch)
 
 
 @router.get("/{slug}/export", response={200: None, 404: ErrorOut})

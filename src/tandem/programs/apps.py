@@ -5,3 +5,9 @@ class ProgramsConfig(AppConfig):
     name = "tandem.programs"
     label = "programs"
     verbose_name = "Programs"
+
+    def ready(self) -> None:
+        from tandem.notify import periodic
+        from tandem.programs import services
+
+        periodic.register("programs.import_purge", lambda now: services.import_batch_purge(now=now))

@@ -5,9 +5,9 @@ participant typed (their goals, say) could run in the admin's spreadsheet. CSV c
 so get a leading apostrophe (the import takes it off again: see ``importing.unescape_cell``);
 XLSX cells are written as explicit text.
 
-Privacy: ``identity`` and ``prefer_shared_identity`` are import-only. They are written as
-empty cells (an empty cell leaves stored identity unchanged on re-import), because a person's
-identity is never shown to anyone but themselves, admins included.
+Privacy: ``identity`` and ``prefer_shared_identity`` are neither imported nor exported (a
+person's identity is never shown to anyone but themselves, admins included), so the export has
+no such columns.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from django.db.models import Prefetch
 
 from tandem.people.availability import format_window
 from tandem.people.models import Skill, User
-from tandem.programs.importing import COLUMNS, escape_cell
+from tandem.programs.importing import COLUMNS, IDENTITY_COLUMNS, escape_cell
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
-# The import's columns, but for "skills", its shorthand for both skill columns.
-EXPORT_COLUMNS = tuple(column for column in COLUMNS if column != "skills")
+# The import's columns, but for "skills" (its shorthand for both skill columns) and identity.
+EXPORT_COLUMNS = tuple(
+    column for column in COLUMNS if column != "skills" and column not in IDENTITY_COLUMNS
+)
 CHUNK = 1000
 
 

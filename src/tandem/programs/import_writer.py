@@ -1,13 +1,25 @@
 """Turning checked import rows into a plan (what would change) and writing it in bulk.
 
+Who an import may touch: it may create people and update the people already in THIS program
+(an active, paused or pending enrolment). Anyone else, whether or not Tandem has an account for
+the address, is *invited*: a ``ParticipantInvitation`` and an email with a link to accept; the
+enrolment is made when they accept, and an existing account is never edited. Identity is never
+written by an import.
+
+What an admin can learn: the plan and its report depend only on the file and on what the admin
+may already read (this program's enrolments and its participants' profiles). An address with an
+account outside the program and an address nobody has both appear as "invite", with the same
+counts and details; references (manager, exclude) resolve only within the file and the program.
+
 ``import_plan`` compares the rows with what is stored (a bounded number of queries whatever the
-row count), resolves ``manager`` and ``exclude`` references, and reports every problem.
-``import_apply`` writes a plan with bulk queries; callers wrap it in one transaction, so an
-import is all or nothing. Empty cells never clear stored values. People are matched by email.
+row count) and reports every problem. ``import_apply`` writes a plan with bulk queries; callers
+wrap it in one transaction, so an import is all or nothing. Empty cells never clear stored
+values. People are matched by email.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +45,13 @@ from tandem.programs.importing import (
     ParsedRow,
     RowError,
 )
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    ParticipantInvitation,
+    Program,
+    Role,
+)
 
 CHUNK = 2000
 skill_slug = lru_cache(maxsize=8192)(_skill_slug)
@@ -49,19 +67,24 @@ PROFILE_FIELDS = (
     "department",
     "working_style",
 )
+IDENTITY_FIELDS = ("identity", "prefer_shared_identity")
 DETAIL_LIMIT = 500
+# Who counts as "in the program" for an import: whoever the admin manages there now.
+MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED, EnrolmentStatus.PENDING)
 
 
 @dataclass
 class PersonPlan:
     email: str
-    user: User | None
+    user: User | None  # loaded for members only (and for everyone when ``trusted``)
+    member: bool
     values: dict = field(default_factory=dict)  # merged non-empty values from the rows
     changed: list[str] = field(default_factory=list)
 
     @property
     def is_new(self) -> bool:
-        return self.user is None
+        """A new account (the trusted demo loader only; an import invites instead)."""
+        return self.member and self.user is None
 
 
 @dataclass
@@ -75,28 +98,35 @@ class EnrolmentPlan:
 @dataclass
 class ImportPlan:
     people: dict[str, PersonPlan]
-    enrolments: list[EnrolmentPlan]
+    enrolments: list[EnrolmentPlan]  # of members
+    invitations: list[ParsedRow]  # rows of people not in the program
     errors: list[RowError]
+    trusted: bool = False
 
     def summary(self, rows: int) -> dict:
-        new = sum(1 for p in self.people.values() if p.is_new)
-        updated = sum(1 for p in self.people.values() if not p.is_new and p.changed)
+        members = [p for p in self.people.values() if p.member]
+        new = sum(1 for p in members if p.is_new)
+        updated = sum(1 for p in members if not p.is_new and p.changed)
         new_enrolments = sum(1 for e in self.enrolments if e.enrolment is None)
         updated_enrolments = sum(1 for e in self.enrolments if e.enrolment and e.changed)
+        invited = len(self.invitations)
         return {
             "rows": rows,
-            "new_people": new,
+            "invited": invited,
             "updated_people": updated,
-            "unchanged_people": len(self.people) - new - updated,
+            "unchanged_people": len(members) - new - updated,
             "new_enrolments": new_enrolments,
             "updated_enrolments": updated_enrolments,
-            "changes": new + updated + new_enrolments + updated_enrolments,
+            "changes": invited + new + updated + new_enrolments + updated_enrolments,
         }
 
     def details(self) -> list[dict]:
-        out = []
+        out = [
+            {"email": row.email, "action": f"invite as {row.role}", "fields": []}
+            for row in self.invitations
+        ]
         for person in self.people.values():
-            if person.is_new or person.changed:
+            if person.member and (person.is_new or person.changed):
                 out.append(
                     {
                         "email": person.email,
@@ -127,9 +157,8 @@ def _full_name(user: User) -> str:
 
 
 def _stored(user: User) -> dict:
-    """The comparable current values of a person."""
+    """The comparable current values of a person (never their identity)."""
     profile = getattr(user, "profile", None)
-    identity = getattr(user, "identity", None) if hasattr(user, "identity") else None
     values: dict = {"name": _full_name(user)}
     if profile is not None:
         for name in PROFILE_FIELDS:
@@ -140,55 +169,66 @@ def _stored(user: User) -> dict:
             Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
         ]
         values["manager"] = profile.manager.email if profile.manager_id else None
-    if identity is not None:
-        values["identity"] = list(identity.attributes)
-        values["prefer_shared_identity"] = identity.prefer_shared
     return values
 
 
 def _differs(name: str, new, old) -> bool:
     if name in ("skills_offered", "skills_wanted"):
         return {skill_slug(n) for n in new} != (old or set())
-    if name == "identity":
-        return sorted(new) != sorted(old or [])
     return new != old
 
 
-def import_plan(
-    *, program: Program, rows: list[ParsedRow], create_only: bool = False
-) -> ImportPlan:
-    """What writing ``rows`` would change. ``create_only`` leaves existing people and
-    enrolments exactly as they are (the demo loader's "keep what users changed")."""
-    emails = list(dict.fromkeys(row.email for row in rows))
-    users: dict[str, User] = {}
+def _member_emails(program: Program, emails: list[str]) -> set[str]:
+    members: set[str] = set()
     for chunk in _chunks(emails):
+        members |= set(
+            Enrolment.objects.filter(
+                program=program, person__email__in=chunk, status__in=MEMBER_STATUSES
+            ).values_list("person__email", flat=True)
+        )
+    return members
+
+
+def import_plan(
+    *,
+    program: Program,
+    rows: list[ParsedRow],
+    create_only: bool = False,
+    trusted: bool = False,
+) -> ImportPlan:
+    """What writing ``rows`` would change.
+
+    ``create_only`` leaves existing people and enrolments exactly as they are. ``trusted`` is
+    for the demo loader's made-up people only: everyone in the file is enrolled directly (new
+    accounts created) and identity is written; no admin-facing path passes it.
+    """
+    emails = list(dict.fromkeys(row.email for row in rows))
+    members = set(emails) if trusted else _member_emails(program, emails)
+    users: dict[str, User] = {}
+    for chunk in _chunks([email for email in emails if email in members]):
         for user in (
             User.objects.filter(email__in=chunk)
-            .select_related("profile", "profile__manager", "identity")
+            .select_related("profile", "profile__manager")
             .prefetch_related(
                 "profile__skills_offered", "profile__skills_wanted", "profile__windows"
             )
         ):
             users[user.email] = user
+    fields = ("name", *PROFILE_FIELDS, "skills_offered", "skills_wanted", "availability")
+    fields += ("manager", *IDENTITY_FIELDS) if trusted else ("manager",)
     people: dict[str, PersonPlan] = {}
     for row in rows:
         person = people.setdefault(
-            row.email, PersonPlan(email=row.email, user=users.get(row.email))
+            row.email,
+            PersonPlan(email=row.email, user=users.get(row.email), member=row.email in members),
         )
-        for name in (
-            "name",
-            *PROFILE_FIELDS,
-            "skills_offered",
-            "skills_wanted",
-            "availability",
-            "identity",
-            "prefer_shared_identity",
-            "manager",
-        ):
+        for name in fields:
             value = getattr(row, name)
             if value is not None:
                 person.values[name] = value
     for person in people.values():
+        if not person.member:
+            continue  # invited: nothing of theirs is read, compared or shown
         if person.is_new:
             person.changed = sorted(person.values)
         elif not create_only:
@@ -196,20 +236,23 @@ def import_plan(
             person.changed = [
                 name
                 for name, value in person.values.items()
-                if _differs(name, value, stored.get(name))
+                if name not in IDENTITY_FIELDS and _differs(name, value, stored.get(name))
             ]
 
     errors = _resolve_references(program=program, rows=rows, people=people)
     existing = {}
-    for chunk in _chunks(emails):
+    for chunk in _chunks([email for email in emails if email in members]):
         for enrolment in (
             Enrolment.objects.filter(program=program, person__email__in=chunk)
             .select_related("person")
             .prefetch_related("exclude")
         ):
             existing[(enrolment.person.email, enrolment.role)] = enrolment
-    enrolments = []
+    enrolments, invitations = [], []
     for row in rows:
+        if row.email not in members:
+            invitations.append(row)
+            continue
         enrolment = existing.get((row.email, row.role))
         item = EnrolmentPlan(row=row, enrolment=enrolment, exclude_emails=row.exclude_emails)
         if enrolment is not None and not create_only:
@@ -222,13 +265,21 @@ def import_plan(
             }:
                 item.changed.append("exclude")
         enrolments.append(item)
-    return ImportPlan(people=people, enrolments=enrolments, errors=errors)
+    return ImportPlan(
+        people=people,
+        enrolments=enrolments,
+        invitations=invitations,
+        errors=errors,
+        trusted=trusted,
+    )
 
 
 def _resolve_references(
     *, program: Program, rows: list[ParsedRow], people: dict[str, PersonPlan]
 ) -> list[RowError]:
-    """Manager emails and exclude tokens must name someone; ids must not be taken."""
+    """Manager emails and exclude tokens must name someone in the file or the program (never
+    "some account somewhere": that would tell the admin which addresses have accounts); ids
+    must not be taken in the program."""
     errors: list[RowError] = []
     file_ids = {row.external_id: row.email for row in rows if row.external_id}
     outside_emails = {row.manager for row in rows if row.manager and row.manager not in people}
@@ -241,7 +292,11 @@ def _resolve_references(
     outside_emails |= {token for token in outside_tokens if "@" in token}
     known_emails = set()
     for chunk in _chunks(outside_emails):
-        known_emails |= set(User.objects.filter(email__in=chunk).values_list("email", flat=True))
+        known_emails |= set(
+            Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
+                "person__email", flat=True
+            )
+        )
     ids_in_program: dict[str, str] = {}
     for chunk in _chunks(set(file_ids) | {t for t in outside_tokens if "@" not in t}):
         for external_id, email in Enrolment.objects.filter(
@@ -288,33 +343,73 @@ def import_apply(
     welcome: bool = True,
     reference_date=None,
     email_verified: bool = False,
+    invited_by: User | None = None,
 ) -> list[User]:
     """Write ``plan`` with bulk queries; return the accounts created. Call inside a transaction.
 
-    New accounts get ``password_hash`` (the demo) or an unusable password and, when
-    ``welcome``, an email with a link to set a password (sent after commit). Imported
-    addresses stay unverified unless ``email_verified``.
+    Members are updated and enrolled; everyone else gets a ``ParticipantInvitation`` (an
+    address without an account also gets a new account holding the file's profile values) and,
+    when ``welcome``, an email with the link to accept (and to set a password), sent after
+    commit. An existing account outside the program is never written. New accounts get
+    ``password_hash`` (the demo) or an unusable password; addresses stay unverified unless
+    ``email_verified``.
     """
     reference_date = reference_date or timezone.now().date()
-    new_users = [
-        _new_user(person, password_hash) for person in plan.people.values() if person.is_new
+    invited = {row.email for row in plan.invitations}
+    have_account: set[str] = set()
+    for chunk in _chunks(invited):
+        have_account |= set(User.objects.filter(email__in=chunk).values_list("email", flat=True))
+    creating = [
+        person
+        for person in plan.people.values()
+        if person.is_new or (not person.member and person.email not in have_account)
     ]
+    for person in creating:
+        person.changed = sorted(name for name in person.values if name not in IDENTITY_FIELDS)
+    new_users = [_new_user(person, password_hash) for person in creating]
     if email_verified:  # the demo's made-up addresses
         for user in new_users:
             user.email_verified_at = timezone.now()
     User.objects.bulk_create(new_users, batch_size=500)
-    users = {person.email: person.user for person in plan.people.values() if person.user}
+    users = {
+        person.email: person.user
+        for person in plan.people.values()
+        if person.member and person.user
+    }
     users.update({user.email: user for user in new_users})
     _write_names(plan, users)
     profiles, unsaved = _ensure_profiles(users, new={user.email for user in new_users})
-    changed = [p for p in plan.people.values() if p.changed]
-    _write_profiles(changed, profiles, unsaved, reference_date)
+    changed = [p for p in plan.people.values() if p.changed and p.email in users]
+    reachable = _reachable_ids(program, users)
+    _write_profiles(changed, profiles, unsaved, reference_date, reachable)
     _write_skills(changed, profiles)
-    _write_identity(changed, users)
-    _write_enrolments(program, plan, users)
-    if welcome and new_users:
-        transaction.on_commit(lambda: _send_welcome(program, new_users))
+    if plan.trusted:
+        _write_identity(changed, users)
+    _write_enrolments(program, plan, users, reachable)
+    to_send = _write_invitations(program, plan, invited_by)
+    if welcome and to_send:
+        created = {user.email for user in new_users}
+        accounts = {user.email: user for user in new_users}
+        transaction.on_commit(lambda: _send_invitations(program, to_send, accounts, created))
     return new_users
+
+
+def _reachable_ids(program: Program, users: dict[str, User]):
+    """``email -> user id`` lookup for manager and exclude references: only people of this
+    import's own accounts (members and new) or enrolled in the program, never another
+    account found by its address."""
+
+    def lookup(emails: Iterable[str]) -> dict[str, int]:
+        ids = {email: users[email].pk for email in emails if email in users}
+        for chunk in _chunks([email for email in emails if email not in ids]):
+            ids.update(
+                Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
+                    "person__email", "person_id"
+                )
+            )
+        return ids
+
+    return lookup
 
 
 def _new_user(person: PersonPlan, password_hash: str | None) -> User:
@@ -331,7 +426,7 @@ def _new_user(person: PersonPlan, password_hash: str | None) -> User:
 def _write_names(plan: ImportPlan, users: dict[str, User]) -> None:
     renamed = []
     for person in plan.people.values():
-        if not person.is_new and "name" in person.changed:
+        if person.member and not person.is_new and "name" in person.changed:
             user = users[person.email]
             user.first_name, _, user.last_name = person.values["name"].partition(" ")
             renamed.append(user)
@@ -362,14 +457,15 @@ def _has_profile(user: User) -> bool:
 
 
 def _write_profiles(
-    changed: list[PersonPlan], profiles: dict[str, Profile], unsaved: set[str], reference_date
+    changed: list[PersonPlan],
+    profiles: dict[str, Profile],
+    unsaved: set[str],
+    reference_date,
+    reachable,
 ) -> None:
     fields: set[str] = set()
     to_update, window_rows, replaced = [], [], []
-    managers = {p.values["manager"] for p in changed if "manager" in p.changed}
-    manager_ids = {}
-    for chunk in _chunks(managers):
-        manager_ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+    manager_ids = reachable({p.values["manager"] for p in changed if "manager" in p.changed})
     now = timezone.now()
     for person in changed:
         profile = profiles[person.email]
@@ -377,8 +473,9 @@ def _write_profiles(
             if name in person.changed:
                 setattr(profile, name, person.values[name])
                 fields.add(name)
-        if "manager" in person.changed:
-            profile.manager_id = manager_ids.get(person.values["manager"])
+        if "manager" in person.changed and person.values["manager"] in manager_ids:
+            # a manager who is only invited is linked once they are in the program
+            profile.manager_id = manager_ids[person.values["manager"]]
             fields.add("manager")
         if "availability" in person.changed:
             if person.email not in unsaved:
@@ -469,7 +566,9 @@ def _write_identity(changed: list[PersonPlan], users: dict[str, User]) -> None:
     )
 
 
-def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]) -> None:
+def _write_enrolments(
+    program: Program, plan: ImportPlan, users: dict[str, User], reachable
+) -> None:
     new, updated = [], []
     for item in plan.enrolments:
         row = item.row
@@ -506,10 +605,7 @@ def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]
     through = Enrolment.exclude.through
     for chunk in _chunks([item.enrolment.pk for item in targets]):
         through.objects.filter(enrolment_id__in=chunk).delete()
-    emails = {email for item in targets for email in item.exclude_emails}
-    ids = {}
-    for chunk in _chunks(emails):
-        ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+    ids = reachable({email for item in targets for email in item.exclude_emails})
     through.objects.bulk_create(
         [
             through(enrolment_id=item.enrolment.pk, user_id=ids[email])
@@ -521,15 +617,65 @@ def _write_enrolments(program: Program, plan: ImportPlan, users: dict[str, User]
     )
 
 
-WELCOME_SUBJECT = "You have been added to {program} on Tandem"
-WELCOME_BODY = """Hello{name},
+def _write_invitations(
+    program: Program, plan: ImportPlan, invited_by: User | None
+) -> list[ParticipantInvitation]:
+    """Create or renew one invitation per invited row; return those to email (new ones and
+    ones renewed after a decline or an earlier acceptance; a pending one is not re-sent)."""
+    if not plan.invitations:
+        return []
+    stored = {}
+    for chunk in _chunks({row.email for row in plan.invitations}):
+        for invitation in ParticipantInvitation.objects.filter(program=program, email__in=chunk):
+            stored[(invitation.email, invitation.role)] = invitation
+    create, update, send = [], [], []
+    for row in plan.invitations:
+        invitation = stored.get((row.email, row.role))
+        capacity = row.capacity if row.role == Role.MENTOR else None
+        if invitation is None:
+            invitation = ParticipantInvitation(
+                program=program,
+                email=row.email,
+                role=row.role,
+                token=secrets.token_urlsafe(32),
+                invited_by=invited_by,
+            )
+            create.append(invitation)
+            send.append(invitation)
+        else:
+            if invitation.state != "pending":
+                invitation.token = secrets.token_urlsafe(32)
+                invitation.accepted_at = invitation.declined_at = None
+                invitation.invited_by = invited_by
+                send.append(invitation)
+            update.append(invitation)
+        if capacity is not None:
+            invitation.capacity = capacity
+        if row.external_id is not None:
+            invitation.external_id = row.external_id
+    ParticipantInvitation.objects.bulk_create(create, batch_size=500)
+    ParticipantInvitation.objects.bulk_update(
+        update,
+        ["capacity", "external_id", "token", "accepted_at", "declined_at", "invited_by"],
+        batch_size=500,
+    )
+    return send
 
-{program} uses Tandem to run its mentoring program, and you have been added as a participant.
 
-Set a password to log in:
+INVITE_SUBJECT = "You are invited to join {program} on Tandem"
+INVITE_BODY = """Hello,
+
+{program} uses Tandem to run its mentoring program, and its admin invited you to join as a {role}.
+Nothing changes until you accept; you can also decline.
+{password}
+Accept or decline:
 {link}
 
 If you did not expect this email you can ignore it.
+"""
+INVITE_PASSWORD = """
+Tandem made an account for this address. Set a password first:
+{link}
 """
 
 
@@ -543,18 +689,29 @@ def _password_link(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _send_welcome(program: Program, users: list[User]) -> None:
+def _send_invitations(
+    program: Program,
+    invitations: list[ParticipantInvitation],
+    accounts: dict[str, User],
+    created: set[str],
+) -> None:
     messages = [
         EmailMessage(
-            subject=WELCOME_SUBJECT.format(program=program.name),
-            body=WELCOME_BODY.format(
-                name=f" {user.first_name}" if user.first_name else "",
+            subject=INVITE_SUBJECT.format(program=program.name),
+            body=INVITE_BODY.format(
                 program=program.name,
-                link=_password_link(user),
+                role=invitation.role,
+                password=(
+                    INVITE_PASSWORD.format(link=_password_link(accounts[invitation.email]))
+                    if invitation.email in created
+                    else ""
+                ),
+                link=settings.SITE_URL
+                + reverse("participant_invitation", kwargs={"token": invitation.token}),
             ),
-            to=[user.email],
+            to=[invitation.email],
         )
-        for user in users
+        for invitation in invitations
     ]
     with get_connection() as connection:
         connection.send_messages(messages)

@@ -9,9 +9,14 @@ Cell syntax follows the matching core's CSV columns; the values are validated wi
 rules as the profile form (``tandem.people``), so an import can never store what a person could
 not type themselves.
 
-Identity is import-only: importing the ``identity`` column means the program admin asserts that
-each person consented to share it; it is stored with ``consented_at`` = the import time and is
-never exported per person.
+Identity is never imported: people state it themselves in the product. The ``identity`` and
+``prefer_shared_identity`` columns are dropped when the file is read (a warning says so), so
+their values reach neither the checks, the report nor the database.
+
+Limits: the upload size (``MAX_UPLOAD_BYTES``), then rows, columns and filled cells (the
+shared bounded reader of ``tandem.matching.sheets``; CSV files get the same limits). Cells with
+control characters (NUL and the other C0 codes but tab and newlines, lone surrogates), which
+PostgreSQL rejects or which no one types on purpose, are row errors, never stored.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from tandem.core.exceptions import ApplicationError
+from tandem.matching.sheets import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetTooLarge, iter_xlsx_rows
 from tandem.people.availability import AvailabilityError, Window, parse_windows
 from tandem.people.choices import (
     WORKING_STYLE_QUESTIONS,
@@ -48,6 +53,7 @@ from tandem.people.services import (
 from tandem.programs.models import CAPACITY_MAX
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_OVERHEAD_BYTES = 64 * 1024  # multipart headers and the form's other fields
 REQUIRED_COLUMNS = ("email", "role")
 COLUMNS = (
     "id",
@@ -74,6 +80,7 @@ COLUMNS = (
     "exclude",
     "manager",
 )
+IDENTITY_COLUMNS = ("identity", "prefer_shared_identity")
 IMPORT_ROLES = ("mentee", "mentor")
 TEXT_LIMITS = {
     "name": 300,
@@ -111,6 +118,21 @@ MISSING_COLUMNS = (
 DUPLICATE_COLUMN = "The header row (row 1) has the column {column!r} twice; keep one."
 NO_ROWS = "The file has a header row but no participants. Add one row per person below the header."
 UNKNOWN_COLUMN = "Column {column!r} is not used and will be ignored."
+IDENTITY_IGNORED = (
+    "Identity columns are ignored: people state their identity themselves in Tandem, "
+    "so the values in {columns} were not read and are not kept."
+)
+TOO_MANY_ROWS = "The file has more than {limit:,} participant rows; split it into several files."
+TOO_MANY_COLUMNS = (
+    "Row {row} has content to the right of column {limit}; at most {limit} columns are read. "
+    "Delete the columns on the right that are not participant data."
+)
+TOO_MANY_CELLS = "The file has more than {limit:,} filled cells; split it into several files."
+HEADER_CONTROL = "The header row (row 1) contains control characters; type the column names again."
+CONTROL_CHARACTER = (
+    "This cell contains a control character (such as NUL, {code}) that cannot be stored; "
+    "retype the cell or save the file again as CSV UTF-8."
+)
 
 # --- cell messages (each says what to change) ---
 EMAIL_REQUIRED = "Every row needs an email address."
@@ -150,7 +172,8 @@ EXCLUDE_UNKNOWN = (
 EXCLUDE_SELF = "A person cannot exclude themselves; remove {value!r}."
 MANAGER_INVALID = "{value!r} is not an email address; write the manager's email."
 MANAGER_UNKNOWN = (
-    "No account or row has the email {value!r}; add the manager as a row, or leave the cell empty."
+    "No row of this file or participant of this program has the email {value!r}; add the "
+    "manager as a row, or leave the cell empty."
 )
 MANAGER_SELF = "A person cannot be their own manager; clear this cell."
 ID_CONFLICT = "The id {value!r} is also used by {other} (row {row}); ids must be unique."
@@ -177,6 +200,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by column)
     warnings: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # cells refused while reading
 
 
 @dataclass
@@ -216,25 +240,31 @@ def normalise_header(name: str) -> str:
     return _HEADER_SEP.sub("_", (name or "").strip().lower())
 
 
-def read_table(*, filename: str, content: bytes) -> Table:
-    """The sheet as rows of stripped strings; raises ``ApplicationError`` (field ``file``)."""
-    if len(content) > MAX_UPLOAD_BYTES:
+def check_upload(*, filename: str, size: int) -> None:
+    """What can be refused before the file is read: its size and its type."""
+    if size > MAX_UPLOAD_BYTES:
         _file_error(
-            FILE_TOO_LARGE.format(
-                size=len(content) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024
-            )
+            FILE_TOO_LARGE.format(size=size / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
         )
-    if not content.strip():
+    if not size:
         _file_error(FILE_EMPTY)
     lower = (filename or "").lower()
     if lower.endswith(".xls"):
         _file_error(FILE_OLD_EXCEL)
+    if "." in lower and not lower.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
+        _file_error(FILE_TYPE)
+
+
+def read_table(*, filename: str, content: bytes) -> Table:
+    """The sheet as rows of stripped strings; raises ``ApplicationError`` (field ``file``)."""
+    check_upload(filename=filename, size=len(content))
+    if not content.strip():
+        _file_error(FILE_EMPTY)
+    lower = (filename or "").lower()
     if lower.endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04":
         raw_rows = _xlsx_rows(content)
-    elif lower.endswith((".csv", ".txt")) or not lower or "." not in lower:
-        raw_rows = _csv_rows(content)
     else:
-        _file_error(FILE_TYPE)
+        raw_rows = _csv_rows(content)
     return _table(raw_rows)
 
 
@@ -242,7 +272,7 @@ def _file_error(message: str):
     raise ApplicationError(message, fields={"file": message})
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -252,28 +282,39 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
     except csv.Error:
         dialect = csv.excel
+    rows: list[tuple[int, list[str]]] = []
+    cells = 0
     try:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        return [[unescape_cell(cell.strip()) for cell in row] for row in reader]
+        for number, row in enumerate(reader, start=1):
+            texts = [unescape_cell(cell.strip()) for cell in row[: MAX_COLUMNS + 1]]
+            filled = sum(1 for cell in texts if cell)
+            if not filled:
+                continue
+            if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+                _file_error(TOO_MANY_COLUMNS.format(row=number, limit=MAX_COLUMNS))
+            if len(rows) > MAX_ROWS:  # the header plus MAX_ROWS participants already read
+                _file_error(TOO_MANY_ROWS.format(limit=MAX_ROWS))
+            cells += filled
+            if cells > MAX_CELLS:
+                _file_error(TOO_MANY_CELLS.format(limit=MAX_CELLS))
+            rows.append((number, texts[:MAX_COLUMNS]))
     except csv.Error as error:
         _file_error(BAD_CSV.format(error=error))
+    return rows
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        return [
+            (number, [_cell_text(value) for value in row])
+            for number, row in iter_xlsx_rows(io.BytesIO(content))
+        ]
+    except SheetTooLarge as error:
+        _file_error(str(error))
+    except Exception:  # zipfile and openpyxl raise many types for broken parts
+        _file_error(NOT_A_WORKBOOK)
     return []
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
-        _file_error(NOT_A_WORKBOOK)
-    except Exception:  # openpyxl raises its own types for broken parts
-        _file_error(NOT_A_WORKBOOK)
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _cell_text(value) -> str:
@@ -314,12 +355,16 @@ def unescape_cell(text: str) -> str:
     return text
 
 
-def _table(raw_rows: list[list[str]]) -> Table:
-    while raw_rows and not any(cell.strip() for cell in raw_rows[0]):
-        raw_rows = raw_rows[1:]  # tolerate blank lines above the header only if none before
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _table(raw_rows: list[tuple[int, list[str]]]) -> Table:
+    """``raw_rows`` are the non-blank rows with their spreadsheet numbers."""
     if not raw_rows:
         _file_error(FILE_EMPTY)
-    header = [normalise_header(name) for name in raw_rows[0]]
+    if any(_CONTROL.search(name) for name in raw_rows[0][1]):
+        _file_error(HEADER_CONTROL)
+    header = [normalise_header(name) for name in raw_rows[0][1]]
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
@@ -331,19 +376,23 @@ def _table(raw_rows: list[list[str]]) -> Table:
     warnings = [
         UNKNOWN_COLUMN.format(column=name) for name in header if name and name not in COLUMNS
     ]
-    rows = []
-    for index, raw in enumerate(raw_rows[1:], start=2):
-        if not any(cell.strip() for cell in raw):
-            continue
-        cells = {
-            name: (raw[i].strip() if i < len(raw) else "")
-            for i, name in enumerate(header)
-            if name in COLUMNS
-        }
-        rows.append((index, cells))
+    ignored = [name for name in header if name in IDENTITY_COLUMNS]
+    if ignored:
+        warnings.insert(0, IDENTITY_IGNORED.format(columns=", ".join(ignored)))
+    read = [(i, name) for i, name in enumerate(header) if name in COLUMNS and name not in ignored]
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[RowError] = []
+    for number, raw in raw_rows[1:]:
+        cells = {name: (raw[i].strip() if i < len(raw) else "") for i, name in read}
+        for name, value in cells.items():
+            if match := _CONTROL.search(value):
+                code = f"U+{ord(match.group()):04X}"
+                errors.append(RowError(number, name, CONTROL_CHARACTER.format(code=code)))
+                cells[name] = ""  # the value goes no further than this check
+        rows.append((number, cells))
     if not rows:
         _file_error(NO_ROWS)
-    return Table(header=header, rows=rows, warnings=warnings)
+    return Table(header=header, rows=rows, warnings=warnings, errors=errors)
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -356,7 +405,7 @@ def check_rows(table: Table) -> tuple[list[ParsedRow], list[RowError]]:
     fields are ``None``), so later checks can still report their problems.
     """
     parsed: list[ParsedRow] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.errors)
     seen: dict[tuple[str, str], int] = {}
     ids: dict[str, tuple[str, int]] = {}
     for number, cells in table.rows:

@@ -216,16 +216,23 @@ class EnrolmentQuestion(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Being checked"
     PREVIEWED = "previewed", "Checked, waiting for confirmation"
     INVALID = "invalid", "Has problems to fix"
+    APPLYING = "applying", "Being imported"
     APPLIED = "applied", "Imported"
+
+
+IMPORT_RETENTION_HOURS = 24  # an unconfirmed upload (and its report) is deleted after this
 
 
 class ImportBatch(models.Model):
     """An uploaded participant file kept between the dry run and the confirmation.
 
-    The bytes live in the database (not on a local disk) so the preview and the confirm
-    request may be served by different workers.
+    The bytes live in the database (not on a local disk) so the preview, the confirm and the
+    background task may run in different processes. They are emptied as soon as the file is
+    imported or found invalid; a batch never confirmed is deleted after
+    ``IMPORT_RETENTION_HOURS`` by the periodic job ``programs.import_purge``.
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="import_batches")
@@ -238,6 +245,7 @@ class ImportBatch(models.Model):
         max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
     )
     report = models.JSONField(default=dict, blank=True)
+    progress = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -247,3 +255,50 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} for {self.program}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+
+class ParticipantInvitation(models.Model):
+    """A personal offer, sent by an import, to join a program in one role.
+
+    An import never enrols or edits someone who is not already in the program: it invites them
+    by email, and the enrolment exists only once they accept. Nothing from the file but the
+    role, capacity and id is kept here.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="participant_invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=8, choices=Role.choices)
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    external_id = models.CharField(max_length=120, blank=True)
+    token = models.CharField(max_length=43, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "email", "role"], name="one_participant_invitation_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited as {self.role} to {self.program}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.declined_at is not None:
+            return "declined"
+        return "pending"

@@ -18,6 +18,7 @@ from tandem.programs.models import (
     EnrolmentStatus,
     ImportBatch,
     Invitation,
+    ParticipantInvitation,
     Program,
     Role,
 )
@@ -196,3 +197,33 @@ def import_batch_list(*, program: Program) -> QuerySet[ImportBatch]:
     return (
         ImportBatch.objects.filter(program=program).defer("content").select_related("uploaded_by")
     )
+
+
+IMPORT_BATCH_NOT_FOUND = "No such import for this program."
+
+
+def access_import_batch(*, program: Program, batch_id: int) -> ImportBatch:
+    """One upload of ``program`` (the caller has checked the admin), without its bytes."""
+    batch = ImportBatch.objects.defer("content").filter(pk=batch_id, program=program).first()
+    if batch is None:
+        raise NotFound(IMPORT_BATCH_NOT_FOUND)
+    return batch
+
+
+def participant_invitation_list(*, program: Program) -> QuerySet[ParticipantInvitation]:
+    return ParticipantInvitation.objects.filter(program=program).order_by("-created_at")
+
+
+PARTICIPANT_INVITATION_NOT_FOUND = (
+    "This invitation does not exist or is for another email address. Log in with the address "
+    "the invitation was sent to."
+)
+
+
+def access_participant_invitation(*, user, token: str) -> ParticipantInvitation:
+    """The import invitation behind ``token``, only for the account it was sent to (the same
+    error for a wrong token and someone else's invitation)."""
+    invitation = ParticipantInvitation.objects.select_related("program").filter(token=token).first()
+    if invitation is None or invitation.email.lower() != (user.email or "").lower():
+        raise NotFound(PARTICIPANT_INVITATION_NOT_FOUND)
+    return invitation

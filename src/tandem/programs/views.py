@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -23,8 +24,13 @@ from tandem.programs.forms import (
     ParticipantFilterForm,
     ProgramForm,
 )
-from tandem.programs.importing import MAX_UPLOAD_BYTES
-from tandem.programs.models import EnrolmentQuestion, ImportBatch
+from tandem.programs.importing import (
+    FILE_TOO_LARGE,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    UPLOAD_OVERHEAD_BYTES,
+)
+from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion
 from tandem.web.errors import not_found_as_404
 
 PAGE_SIZE = 25
@@ -254,18 +260,39 @@ def program_join(request, token):
     )
 
 
+def _upload_too_large(request) -> str | None:
+    """Refuse an upload by its declared length, before anything parses the body."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES:
+        return FILE_TOO_LARGE.format(
+            size=length / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024
+        )
+    return None
+
+
 @login_required
 @not_found_as_404
+@csrf_exempt  # CSRF is checked below, after the size check: checking it reads the body
 @require_http_methods(["GET", "POST"])
 def program_import(request, slug):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    if request.method == "POST" and (message := _upload_too_large(request)):
+        form = ImportForm({}, {})
+        form.is_valid()  # bound to nothing: only the size error below is shown
+        form.errors["file"] = form.error_class([message])
+        return _import_page(request, program, form, status=413)
+    return _program_import_form(request, program)
+
+
+@csrf_protect
+def _program_import_form(request, program):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            content = upload.read(MAX_UPLOAD_BYTES + 1)
-        else:
-            content = upload.read()
+        content = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
             batch = services.import_preview(
                 user=request.user, program_id=program.pk, filename=upload.name, content=content
@@ -274,10 +301,20 @@ def program_import(request, slug):
             form.add_error("file", error.fields.get("file", error.message))
         else:
             return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
-    recent = selectors.import_batch_list(program=program)[:5]
-    return render(
-        request, "programs/import.html", {"program": program, "form": form, "recent": recent}
-    )
+    return _import_page(request, program, form)
+
+
+def _import_page(request, program, form, status: int = 200):
+    context = {
+        "program": program,
+        "form": form,
+        "recent": selectors.import_batch_list(program=program)[:5],
+        "invitations": selectors.participant_invitation_list(program=program)[:20],
+        "retention_hours": IMPORT_RETENTION_HOURS,
+        "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
+        "max_rows": MAX_ROWS,
+    }
+    return render(request, "programs/import.html", context, status=status)
 
 
 @login_required
@@ -285,30 +322,56 @@ def program_import(request, slug):
 @require_http_methods(["GET", "POST"])
 def program_import_preview(request, slug, batch_id):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    batch = ImportBatch.objects.defer("content").filter(pk=batch_id, program=program).first()
-    if batch is None:
-        raise Http404
+    batch = selectors.access_import_batch(program=program, batch_id=batch_id)
     if request.method == "POST":
         try:
-            batch = services.import_confirm(
-                user=request.user, program_id=program.pk, batch_id=batch.pk
-            )
+            services.import_confirm(user=request.user, program_id=program.pk, batch_id=batch.pk)
         except ApplicationError as error:
             messages.error(request, error.message)
-            return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
-        summary = batch.report["applied"]
-        messages.success(
-            request,
-            f"Imported: {summary['new_people']} new people, "
-            f"{summary['updated_people']} updated, {summary['new_enrolments']} "
-            "new enrolments.",
-        )
-        return redirect("program_participants", slug=program.slug)
+        return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
     return render(
         request,
         "programs/import_preview.html",
-        {"program": program, "batch": batch, "report": batch.report},
+        {
+            "program": program,
+            "batch": batch,
+            "report": batch.report,
+            "retention_hours": IMPORT_RETENTION_HOURS,
+        },
     )
+
+
+@login_required
+@not_found_as_404
+def program_import_status(request, slug, batch_id):
+    """The polled progress partial; once the work stops, htmx reloads the page."""
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    batch = selectors.access_import_batch(program=program, batch_id=batch_id)
+    response = render(request, "programs/_import_status.html", {"program": program, "batch": batch})
+    if not batch.in_progress and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def participant_invitation(request, token):
+    """An import's personal invitation: the invited person accepts or declines it."""
+    invitation = selectors.access_participant_invitation(user=request.user, token=token)
+    if request.method == "POST":
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.participant_invitation_answer(user=request.user, token=token, accept=accept)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            if accept:
+                messages.success(request, f"You joined {invitation.program.name}.")
+                return redirect("program_detail", slug=invitation.program.slug)
+            messages.success(request, "You declined the invitation. Nothing was changed.")
+        return redirect("participant_invitation", token=token)
+    return render(request, "programs/participant_invitation.html", {"invitation": invitation})
 
 
 @login_required
