@@ -155,6 +155,18 @@ def test_meeting_near_year_9999_is_a_field_error_on_the_pages(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "2027-13-01", "x"]
+)
+def test_a_hand_edited_suggestion_link_opens_an_empty_form(client, at):
+    m = mentorship()
+    client.force_login(m.mentor)
+    response = client.get(reverse("meeting_new", args=[m.pk]), {"at": at})
+    assert response.status_code == 200
+    assert response.context["form"]["date"].value() is None
+
+
+@pytest.mark.django_db
 def test_dates_near_year_9999_are_422_in_the_api(client):
     m = mentorship()
     found = meeting(m)

@@ -4,7 +4,7 @@ redirect); with htmx the partial is swapped in place."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError, form_error_fields
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
@@ -500,12 +501,12 @@ def meeting_new(request, mentorship_id: int):
     }
     if request.GET.get("at"):
         try:
-            from datetime import datetime
-
             chosen = timezone.localtime(datetime.fromisoformat(request.GET["at"]))
-            initial.update(date=chosen.date(), time=chosen.time().replace(second=0))
-        except ValueError:
-            pass
+        except (ValueError, OverflowError):
+            pass  # a hand-edited link: the form simply starts empty
+        else:
+            if date_in_range(chosen):
+                initial.update(date=chosen.date(), time=chosen.time().replace(second=0))
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
