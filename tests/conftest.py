@@ -38,22 +38,26 @@ def skip_or_fail(service: str, why: str) -> None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL pass keep only the tests that touch the database."""
+    """On the PostgreSQL pass keep only the tests that touch the database.
+
+    The browser journeys and the crawl are among them: they drive a live server whose requests
+    run outside any test transaction, so a page that works only on SQLite fails this pass.
+    """
     if os.environ.get("TANDEM_DB_TESTS_ONLY") != "1":
         return
     selected, deselected = [], []
     for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        uses_db = item.get_closest_marker("django_db") or {
-            "db",
-            "transactional_db",
-            "live_server",
-        } & set(fixtures)
-        (selected if uses_db and not item.get_closest_marker("browser") else deselected).append(
-            item
-        )
+        (selected if uses_database(item) else deselected).append(item)
     config.hook.pytest_deselected(items=deselected)
     items[:] = selected
+
+
+def uses_database(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & fixtures
+    )
 
 
 @pytest.fixture
