@@ -295,3 +295,16 @@ class TestSpreadsheetLimits:
         path.write_bytes(workbook_bomb(far_value="x"))
         with pytest.raises(matching_io.InputError, match="to the right of column"):
             matching_io.read_table(path)
+
+
+def test_a_plan_made_stale_by_a_membership_change_is_not_written(program, admin):
+    """The write checks the plan outside its transaction; one query inside notices that
+    someone left the program in between, so they are not edited as a member."""
+    from tandem.programs import import_writer
+
+    member = member_of(program)
+    table = importing.read_table(filename="a.csv", content=(HEADER + row(member.email)).encode())
+    plan = import_writer.import_plan(program=program, rows=importing.check_rows(table)[0])
+    assert not import_writer.import_plan_is_stale(program=program, plan=plan)
+    Enrolment.objects.filter(person=member).update(status="removed")
+    assert import_writer.import_plan_is_stale(program=program, plan=plan)

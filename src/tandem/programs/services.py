@@ -19,7 +19,12 @@ from tandem.core.exceptions import (
     validation_error_fields,
 )
 from tandem.people.models import User
-from tandem.programs.import_writer import ImportPlan, import_apply, import_plan
+from tandem.programs.import_writer import (
+    ImportPlan,
+    import_apply,
+    import_plan,
+    import_plan_is_stale,
+)
 from tandem.programs.importing import COLUMNS, Table, check_rows, check_upload, read_table
 from tandem.programs.models import (
     CAPACITY_MAX,
@@ -597,23 +602,31 @@ def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
 
 
 def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
-    """The confirmed write (run by the task): re-check, then write everything or nothing."""
+    """The confirmed write (run by the task): re-check, then write everything or nothing.
+
+    Reading and checking the file happen before the transaction, which then only confirms that
+    the plan is still current (who is in the program, which roles they hold) and writes: on
+    SQLite the write lock is held for the write alone, not for the minutes a large check takes.
+    """
     batch = ImportBatch.objects.select_related("program").filter(pk=batch_id).first()
     if batch is None or batch.status != ImportStatus.APPLYING:
         return batch
     program = batch.program
     invited_by = User.objects.filter(pk=batch.report.get("confirmed_by")).first()
-    _progress(batch.pk, "Checking the file again")
     try:
+        _progress(batch.pk, "Checking the file again")
+        table = read_table(filename=batch.filename, content=bytes(batch.content))
+        plan, report = _import_check(program=program, table=table)
+        _progress(batch.pk, f"Writing {len(table.rows):,} rows")
         with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            locked = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)
             if locked.status != ImportStatus.APPLYING:
                 return locked
-            table = read_table(filename=locked.filename, content=bytes(locked.content))
-            plan, report = _import_check(program=program, table=table)
             if not report["ok"]:
                 fields = {"status": ImportStatus.INVALID, "report": report}
             else:
+                if import_plan_is_stale(program=program, plan=plan):
+                    raise ApplicationError(IMPORT_RACE, status=409)
                 import_apply(program=program, plan=plan, invited_by=invited_by)
                 fields = {
                     "status": ImportStatus.APPLIED,
