@@ -37,6 +37,18 @@ def skip_or_fail(service: str, why: str) -> None:
     pytest.skip(f"{service} not available: {why}")
 
 
+# Tandem keeps no key in the repository and refuses to serve without one; tests sign with this
+# (exported too, so a server or worker a test starts inherits it).
+TEST_SECRET_KEY = "tests-only-" + "k3y-" * 12
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
+    settings.SECRET_KEY = os.environ["SECRET_KEY"]
+
+
 def pytest_collection_modifyitems(config, items):
     """On the PostgreSQL pass keep only the tests that touch the database.
 
@@ -55,8 +67,7 @@ def pytest_collection_modifyitems(config, items):
 def uses_database(item) -> bool:
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(
-        item.get_closest_marker("django_db")
-        or {"db", "transactional_db", "live_server"} & fixtures
+        item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & fixtures
     )
 
 

@@ -76,3 +76,35 @@ def test_server_does_not_trust_forwarded_headers(monkeypatch):
     cli.serve("127.0.0.1", 8104, workers=1)
     assert seen["proxy_headers"] is False
     assert Config("tandem.asgi:application", **seen).proxy_headers is False
+
+
+def test_demo_key_is_made_once_and_kept_private(tmp_path, monkeypatch):
+    """`tandem run` needs no configuration: a random key in var/, the same on every start."""
+    import os
+    import stat
+
+    from tandem import cli
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("TANDEM_VAR_DIR", str(tmp_path / "var"))
+    cli.ensure_demo_secret_key()
+    key = os.environ["SECRET_KEY"]
+    path = tmp_path / "var" / "secret_key"
+    assert path.read_text() == key and len(key) >= 50
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+    monkeypatch.delenv("SECRET_KEY")
+    cli.ensure_demo_secret_key()
+    assert os.environ["SECRET_KEY"] == key
+
+
+def test_demo_key_never_overrides_a_configured_one(tmp_path, monkeypatch):
+    import os
+
+    from tandem import cli
+
+    monkeypatch.setenv("SECRET_KEY", "configured-by-the-admin")
+    monkeypatch.setenv("TANDEM_VAR_DIR", str(tmp_path))
+    cli.ensure_demo_secret_key()
+    assert os.environ["SECRET_KEY"] == "configured-by-the-admin"
+    assert not (tmp_path / "secret_key").exists()

@@ -11,7 +11,11 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from tandem.core.startup import require_secret_key  # noqa: E402
 from tandem.routing import websocket_urlpatterns  # noqa: E402
+
+# Any ASGI server (uvicorn, daphne, ...) loads this module: refuse here, not on the first request.
+require_secret_key()
 
 application = ProtocolTypeRouter(
     {

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -22,6 +24,42 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+def var_dir() -> Path:
+    """Where Tandem keeps local state; the same rule as ``settings.VAR_DIR``."""
+    return Path(os.environ.get("TANDEM_VAR_DIR", Path.cwd() / "var"))
+
+
+def ensure_demo_secret_key() -> None:
+    """The local demo needs no configuration: without SECRET_KEY in the environment, use the
+    random key kept in var/secret_key (created once, readable by its owner only)."""
+    if os.environ.get("SECRET_KEY"):
+        return
+    path = var_dir() / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    os.environ["SECRET_KEY"] = path.read_text().strip()
+
+
+def refuse_without_secret_key() -> bool:
+    """True (after saying why on stderr) when serving must not start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tandem.core.startup import require_secret_key
+
+    try:
+        require_secret_key()
+    except ImproperlyConfigured as error:
+        print(f"tandem: {error}", file=sys.stderr)
+        return True
+    return False
 
 
 def prepare_database(verbosity: int = 0) -> None:
@@ -43,6 +81,7 @@ def print_logins(logins) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     """Everything a laptop needs in one process tree: migrate, seed, worker, ASGI server."""
+    ensure_demo_secret_key()  # before settings load; the worker inherits it
     setup_django()
     print("Preparing the database…")
     prepare_database()
@@ -87,6 +126,8 @@ def start_worker() -> subprocess.Popen:
 def command_serve(args: argparse.Namespace) -> int:
     """Production serving: no demo, no embedded worker, several ASGI workers."""
     setup_django()
+    if refuse_without_secret_key():
+        return 2
     serve(args.host, args.port, workers=args.workers)
     return 0
 
@@ -94,6 +135,8 @@ def command_serve(args: argparse.Namespace) -> int:
 def command_worker(args: argparse.Namespace) -> int:
     """Run queued background tasks and the periodic jobs (reminders, expiry, digests)."""
     setup_django()
+    if refuse_without_secret_key():  # it signs the links in the emails it sends
+        return 2
     from django.core.management import call_command
 
     stop = threading.Event()

@@ -6,6 +6,7 @@ switch to PostgreSQL and Redis for multi-process deployments.
 
 import ipaddress
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -23,11 +24,12 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# No key from the repository: production must set one. Without it, serving refuses to start
+# (tandem.core.startup); management commands that sign nothing (migrate, ...) still run.
+# `tandem run` (the local demo) keeps a random key in var/secret_key; DEBUG gets a random one.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("TANDEM_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = secrets.token_urlsafe(50)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tandem.core.middleware.ContentSecurityPolicyMiddleware",
     "tandem.people.middleware.TimezoneMiddleware",
 ]
 
@@ -162,9 +165,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("TANDEM_HTTPS"):
+SECURE_REFERRER_POLICY = "same-origin"
+# Behind HTTPS (README, Configuration): secure cookies, redirect http to https, and HSTS.
+HTTPS = env_bool("TANDEM_HTTPS")
+if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("TANDEM_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("TANDEM_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANDEM_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", False)
+# Every script, style, font and image is served by Tandem itself (htmx included), so pages
+# allow no inline code and nothing from elsewhere (tandem.core.middleware).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

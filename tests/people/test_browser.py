@@ -33,9 +33,7 @@ def test_sign_up_and_edit_profile_with_htmx(page, live_server, mailoutbox):
 
     page.get_by_label("Headline").fill("Backend engineer")
     page.get_by_label("Skills you can offer").press_sequentially("Rust, py", delay=30)
-    page.wait_for_function(
-        "document.querySelector('#skills_offered-options option[value=\"Rust, Python\"]')"
-    )
+    page.locator('#skills_offered-options option[value="Rust, Python"]').wait_for(state="attached")
     page.get_by_label("Skills you can offer").fill("Rust, Python")
     page.get_by_role("combobox", name="Time zone").fill("America/New_York")
     page.locator("select[name=avail_day]").first.select_option("Mon")

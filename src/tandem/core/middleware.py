@@ -1,6 +1,6 @@
-"""Refuse NUL characters in any request, before they reach a query.
+"""Request and response guards: refuse NUL characters; send the Content-Security-Policy.
 
-PostgreSQL cannot store or compare text (or jsonb) holding U+0000: the driver raises, and the
+NUL: PostgreSQL cannot store or compare text (or jsonb) holding U+0000: the driver raises, and the
 request would end as a 500. No Tandem field has a use for it (Django's form fields already
 refuse it), so a request carrying one in its path, query string or JSON body is a 400.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 
 NUL_NOT_ALLOWED = "Text cannot contain NUL (U+0000) characters."
@@ -102,3 +103,17 @@ class RejectNulMiddleware:
                 )
             return HttpResponseBadRequest(f"{field}: {SURROGATE_NOT_ALLOWED}")
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` with every response that does not set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

@@ -152,9 +152,7 @@ class InvitationForm(forms.Form):
     expires_at = DateTimeField(
         required=False,
         label="Expires",
-        widget=DateTimeInput(
-            attrs={"style": "width: 100%; max-width: 20rem; padding: .5rem .6rem"}
-        ),
+        widget=DateTimeInput(attrs={"class": "input-datetime"}),
         help_text="Leave empty for a link that does not expire.",
     )
     max_uses = IntegerField(
