@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.openapi import document_errors
 from tandem.mentorships.api import router as mentorships_router
 from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
@@ -12,7 +13,13 @@ from tandem.people.auth import api_auth
 from tandem.programs.api import router as programs_router
 from tandem.programs.matchruns.api import router as matchruns_router
 
-api = NinjaAPI(
+
+class TandemAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = TandemAPI(
     title="Tandem API",
     version="1",
     description="Mentorship programs end to end. Authenticate with a session cookie or a "
