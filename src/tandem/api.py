@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tandem.core.exceptions import ApplicationError
@@ -9,7 +10,7 @@ from tandem.core.openapi import document_errors
 from tandem.mentorships.api import router as mentorships_router
 from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
-from tandem.people.auth import api_auth
+from tandem.people.auth import NOT_AUTHENTICATED, api_auth
 from tandem.programs.api import router as programs_router
 from tandem.programs.matchruns.api import router as matchruns_router
 
@@ -36,6 +37,15 @@ api.add_router("/match-runs/", matchruns_router)
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError):
+    """401 in the shared error body; the header names the scheme to use."""
+    detail = exc.message if exc.message != AuthenticationError().message else NOT_AUTHENTICATED
+    response = api.create_response(request, {"detail": detail, "fields": {}}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="Tandem API"'
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tandem.core.middleware import BODY_TOO_LARGE
+from tandem.people.auth import NOT_AUTHENTICATED, TOKEN_INVALID
 from tandem.people.models import ApiToken, Identity, Profile
 from tandem.people.services import api_token_create, identity_set
 from tests.people.factories import ProfileFactory, SkillFactory, UserFactory
@@ -72,6 +74,59 @@ def test_inactive_user_token_is_401(client):
     user.is_active = False
     user.save()
     assert client.get(BASE + "/me", **headers).status_code == 401
+
+
+def test_invalid_token_on_a_write_is_401_not_a_csrf_403():
+    """Issue 8: a bad token used to fall through to the cookie check and fail CSRF (403)."""
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.patch(
+        BASE + "/me",
+        data={"city": "X"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer tdm_not-a-token",
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": TOKEN_INVALID, "fields": {}}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_invalid_token_is_401_even_beside_a_valid_session(client):
+    """A request that presents a token is judged by it, never by a cookie it also carries."""
+    user = ProfileFactory(city="Before").user
+    client.force_login(user)
+    response = client.patch(
+        BASE + "/me",
+        data={"city": "After"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer tdm_not-a-token",
+    )
+    assert response.status_code == 401
+    assert Profile.objects.get(user=user).city == "Before"
+
+
+def test_no_credentials_is_401_in_the_shared_error_body(client):
+    response = client.get(BASE + "/me")
+    assert response.status_code == 401
+    assert response.json() == {"detail": NOT_AUTHENTICATED, "fields": {}}
+
+
+def test_oversized_json_body_is_a_json_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    user = ProfileFactory(bio="Before").user
+    response = client.patch(
+        BASE + "/me", data={"bio": "x" * 2_000}, content_type="application/json", **bearer(user)
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": BODY_TOO_LARGE.format(limit=1_000), "fields": {}}
+    assert Profile.objects.get(user=user).bio == "Before"
+
+
+def test_errors_these_endpoints_answer_are_in_the_schema(client):
+    schema = client.get("/api/openapi.json").json()
+    for path, method in [("/api/people/me", "patch"), ("/api/people/me/tokens", "post")]:
+        documented = set(schema["paths"][path][method]["responses"])
+        assert {"401", "413", "422"} <= documented, (path, method, documented)
 
 
 def test_session_writes_need_csrf():

@@ -1,4 +1,5 @@
-"""Request and response guards: refuse NUL characters; send the Content-Security-Policy.
+"""Request and response guards: refuse NUL characters and oversized API bodies; send the
+Content-Security-Policy.
 
 NUL: PostgreSQL cannot store or compare text (or jsonb) holding U+0000: the driver raises, and the
 request would end as a 500. No Tandem field has a use for it (Django's form fields already
@@ -16,6 +17,7 @@ import json
 import re
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 
 NUL_NOT_ALLOWED = "Text cannot contain NUL (U+0000) characters."
@@ -102,6 +104,32 @@ class RejectNulMiddleware:
                     status=400,
                 )
             return HttpResponseBadRequest(f"{field}: {SURROGATE_NOT_ALLOWED}")
+        return self.get_response(request)
+
+
+BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less at once."
+
+
+class ApiBodyLimitMiddleware:
+    """An API request whose body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` gets a JSON 413.
+
+    Django would refuse it too, but deep inside (``RequestDataTooBig``) and as an HTML 400.
+    File uploads (multipart) are left to the views that take them: they have their own limits
+    and must not be read into memory here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path.startswith("/api/") and request.content_type != "multipart/form-data":
+            try:
+                request.body  # noqa: B018 - reading it enforces the limit
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                return JsonResponse(
+                    {"detail": BODY_TOO_LARGE.format(limit=limit), "fields": {}}, status=413
+                )
         return self.get_response(request)
 
 

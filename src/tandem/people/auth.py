@@ -6,11 +6,17 @@ import hashlib
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.people.models import ApiToken
 
 TOKEN_PREFIX_LENGTH = 8
+NOT_AUTHENTICATED = "Log in, or send a personal API token as `Authorization: Bearer <token>`."
+TOKEN_INVALID = (
+    "This API token is not valid: it is mistyped, revoked, or its account is closed. "
+    "Create a new one on your account page."
+)
 
 
 def hash_token(secret: str) -> str:
@@ -18,6 +24,9 @@ def hash_token(secret: str) -> str:
 
 
 class TokenAuth(HttpBearer):
+    """A bearer token that is sent but not valid is a 401 at once: the request never falls
+    through to the session (which would answer as someone else, or fail CSRF with a 403)."""
+
     def authenticate(self, request: HttpRequest, token: str):
         found = (
             ApiToken.objects.select_related("user")
@@ -25,7 +34,7 @@ class TokenAuth(HttpBearer):
             .first()
         )
         if found is None:
-            return None
+            raise AuthenticationError(message=TOKEN_INVALID)
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
         return found.user
