@@ -308,3 +308,15 @@ def test_a_plan_made_stale_by_a_membership_change_is_not_written(program, admin)
     assert not import_writer.import_plan_is_stale(program=program, plan=plan)
     Enrolment.objects.filter(person=member).update(status="removed")
     assert import_writer.import_plan_is_stale(program=program, plan=plan)
+
+
+def test_upload_page_still_checks_csrf_after_the_size_check(program, admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    upload = SimpleUploadedFile("people.csv", (HEADER + row("a@example.org")).encode())
+    response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()

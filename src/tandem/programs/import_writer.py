@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -438,7 +438,8 @@ def _new_user(person: PersonPlan, password_hash: str | None) -> User:
         username=person.email,
         first_name=first[:150],
         last_name=last[:150],
-        password=password_hash or make_password(None),
+        # what make_password(None) gives, at a fraction of its cost for thousands of rows
+        password=password_hash or UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
     )
 
 
