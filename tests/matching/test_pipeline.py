@@ -1,4 +1,8 @@
+from dataclasses import replace
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
@@ -54,12 +58,11 @@ def test_pins_forbids_and_determinism():
 
 
 def test_group_figures_suppress_small_groups():
-    mentees = [Mentee(id=f"w{k}", identity=("woman",)) for k in range(MIN_GROUP_SIZE)]
+    mentees = [Mentee(id=f"w{k}", identity=("woman",)) for k in range(MIN_GROUP_SIZE + 1)]
     mentees += [Mentee(id="x", identity=("rare",))]
-    result = match_participants(mentees, [Mentor(id="m", capacity=10)])
-    assert list(result.report["groups"]) == ["woman"]
-    assert result.report["groups"]["woman"]["match_rate"] == 1.0
-    assert result.report["suppressed_groups"] == 1
+    result = match_participants(mentees, [Mentor(id="m", capacity=20)])
+    assert result.report["groups"] == {"woman": {"size": 10, "match_rate": 1.0}}
+    assert "suppressed_groups" not in result.report
     assert "rare" not in str(result.report)
 
 
@@ -109,3 +112,39 @@ def test_stable_honours_explicit_rankings_above_scores():
     stable = match_participants(mentees, mentors, objective="stable")
     assert stable.pairs[0]["mentor_id"] == "far"
     assert stable.report["blocking_pairs"] == 0
+
+
+IDENTITIES = st.lists(st.sampled_from(("x", "y", "z")), max_size=2).map(tuple)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_private_identity_appears_in_no_score_reason_or_figure(data):
+    """Issue 8, item 3: with identity private, a pair's score and reasons are those of the
+    same pair without identity (what a self-serve recommendation shows), whoever's identity."""
+    base_mentees, mentors = people(6, 4, seed=data.draw(st.integers(0, 50)))
+    mentees = [
+        replace(m, identity=data.draw(IDENTITIES), prefer_shared_identity=data.draw(st.booleans()))
+        for m in base_mentees
+    ]
+    mentors = [replace(m, identity=data.draw(IDENTITIES), capacity=2) for m in mentors]
+    objective = data.draw(st.sampled_from(["optimal", "fair", "stable"]))
+    result = match_participants(
+        mentees, mentors, objective=objective, private_criteria=("identity",)
+    )
+    plain = {m.id: replace(m, identity=(), prefer_shared_identity=False) for m in mentees}
+    by_id = {m.id: replace(m, identity=()) for m in mentors}
+    for pair in result.pairs:
+        [(_, score, reasons)] = rank_mentors_for(
+            plain[pair["mentee_id"]], [by_id[pair["mentor_id"]]], weights={"identity": 0}
+        )
+        assert (pair["score"], pair["reasons"]) == (score, reasons)
+        assert "identity" not in pair["criteria"]
+    for key in ("upper_bound", "gap", "relative_gap", "blocking_pairs", "candidate_pairs"):
+        assert result.report[key] is None
+    assert "bound" not in result.report
+
+
+def test_private_criteria_must_be_known():
+    with pytest.raises(ValueError, match="unknown private criterion"):
+        match_participants([], [], private_criteria=["faith"])

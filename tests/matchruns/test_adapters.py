@@ -7,6 +7,7 @@ import pytest
 from tandem.programs.matchruns.adapters import (
     cohort_from_json,
     cohort_to_json,
+    cohort_with_identity,
     participants_for_program,
 )
 from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramType, Role
@@ -64,7 +65,13 @@ def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_quer
     assert record.availability == ("Mon 09:00-12:00", "Fri 22:00-24:00")
     assert (record.department, record.manager) == ("Sales", str(boss.pk))
     assert record.working_style == {"pace": 4}
-    assert record.identity == ("Zorblaxian",) and record.prefer_shared_identity
+    # Identity is never part of the records (recommendations, snapshots) ...
+    assert record.identity == () and not record.prefer_shared_identity
+    # ... only a cohort run adds it, read live at solve time.
+    with django_assert_max_num_queries(1):
+        live = cohort_with_identity(cohort)
+    assert live.mentees[0].identity == ("Zorblaxian",) and live.mentees[0].prefer_shared_identity
+    assert live.mentors[0].identity == ()
     assert record.exclude == (str(teacher.pk),)
     (mentor_record,) = cohort.mentors
     assert mentor_record.capacity == 3
@@ -96,3 +103,17 @@ def test_snapshot_round_trip_is_lossless():
     mentor(program, offered=["SQL"], capacity=2)
     cohort = participants_for_program(program=program)
     assert cohort_from_json(cohort_to_json(cohort)) == cohort
+
+
+def test_snapshot_never_holds_identity_fields():
+    """Issue 8, item 5: withdrawing identity left copies in saved match-run inputs."""
+    program = ProgramFactory()
+    mentee(program, identity=["Zorblaxian"], prefer_shared=True)
+    mentor(program, identity=["Zorblaxian"])
+    snapshot = cohort_to_json(cohort_with_identity(participants_for_program(program=program)))
+    for record in (*snapshot["mentees"], *snapshot["mentors"]):
+        assert not {"identity", "prefer_shared_identity"} & set(record)
+    assert "Zorblaxian" not in str(snapshot)
+    # An old snapshot that still has the fields is read without them.
+    snapshot["mentees"][0].update(identity=["Zorblaxian"], prefer_shared_identity=True)
+    assert cohort_from_json(snapshot).mentees[0].identity == ()

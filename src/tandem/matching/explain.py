@@ -1,6 +1,8 @@
 """Reasons in plain words: why a pair was made, why a person was left unmatched.
 
-Identity attributes are never named in a reason: they are private to their owner.
+Identity attributes are never named in a reason: they are private to their owner. Callers
+that must not reveal even whether identity played a part (Tandem's pages) leave the
+criterion out altogether (``criteria=``), so it cannot take a place among the top reasons.
 """
 
 from __future__ import annotations
@@ -60,8 +62,17 @@ UNMATCHED = {
 }
 
 
-def explain_pairs(space: FeatureSpace, weights: Mapping[str, float], i, j) -> list[dict]:
-    """Per pair, every criterion with value, weight and words, and a short summary.
+def explain_pairs(
+    space: FeatureSpace,
+    weights: Mapping[str, float],
+    i,
+    j,
+    criteria: Sequence[str] = CRITERIA,
+) -> list[dict]:
+    """Per pair, each of ``criteria`` with value, weight and words, and a short summary.
+
+    The summary is drawn from ``criteria`` only: a criterion left out is never a reason, and
+    never pushes another reason out of the top ``TOP_REASONS``.
 
     Returns
     -------
@@ -80,16 +91,18 @@ def explain_pairs(space: FeatureSpace, weights: Mapping[str, float], i, j) -> li
     """
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     # Plain lists: reading numpy arrays one element at a time is slow on large runs.
-    values = {name: column.tolist() for name, column in pair_features(space, i, j).items()}
+    values = {
+        name: column.tolist() for name, column in pair_features(space, i, j, criteria).items()
+    }
     hours = overlap_hours(space, i, j).tolist()
     out = []
     for e, (mentee, mentor) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        criteria = {}
-        for name in CRITERIA:
+        explained = {}
+        for name in criteria:
             value = values[name][e]
             reason = _reason(space, name, value, mentee, mentor, hours[e])
-            criteria[name] = {"value": round(value, 4), "weight": weights[name], "reason": reason}
-        out.append({"criteria": criteria, "summary": summary(criteria)})
+            explained[name] = {"value": round(value, 4), "weight": weights[name], "reason": reason}
+        out.append({"criteria": explained, "summary": summary(explained)})
     return out
 
 

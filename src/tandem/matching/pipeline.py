@@ -28,9 +28,12 @@ from tandem.matching.candidates import (
 from tandem.matching.dual import check_all_pairs, mentor_prices
 from tandem.matching.explain import UNMATCHED, explain_pairs, unmatched_reason
 from tandem.matching.features import (
+    CRITERIA,
     DEFAULT_CONFLICT_RULES,
     FeatureSpace,
     check_rules,
+    combine,
+    pair_features,
     resolve_weights,
 )
 from tandem.matching.graph import CandidateGraph
@@ -42,6 +45,9 @@ from tandem.matching.text import Embedder
 OBJECTIVES = ("optimal", "fair", "stable")
 UNKNOWN_OBJECTIVE = "objective must be one of optimal, fair, stable (got {value!r})"
 DUPLICATE_PARTICIPANT = "duplicate {side} id {value!r}"
+UNKNOWN_PRIVATE = "unknown private criterion {name!r}: choose from " + ", ".join(CRITERIA)
+# Report figures computed on the solver's scores: with a private criterion they would carry it.
+SOLVER_FIGURES = ("upper_bound", "gap", "relative_gap", "blocking_pairs", "candidate_pairs")
 TABLE_REASON = "score from the table"
 GAP_TARGET = 1e-3  # top-k mode: add missed pairs until the proven relative gap is this small
 MAX_BOUND_ROUNDS = 6
@@ -130,6 +136,7 @@ def match_participants(
     progress: Callable[[int], None] | None = None,
     warnings: Sequence[str] = (),
     gap_target: float = GAP_TARGET,
+    private_criteria: Iterable[str] = (),
 ) -> MatchResult:
     """Match a cohort.
 
@@ -157,6 +164,12 @@ def match_participants(
         Top-k mode, ``optimal``: pairs the candidates missed are added (and the problem solved
         again) until the proven relative gap over all pairs is at most this, or nothing is
         missed any more, or after ``MAX_BOUND_ROUNDS`` rounds (see :mod:`tandem.matching.dual`).
+    private_criteria : iterable of criterion names
+        Criteria that steer which pairs the solver chooses but appear in no output: each
+        pair's ``score`` is the weighted mean of the other criteria only, its ``reasons`` and
+        ``criteria`` leave them out, and the report gives no figure computed on the solver's
+        scores (``upper_bound``, ``gap``, ``relative_gap``, ``bound``, ``blocking_pairs``,
+        ``candidate_pairs`` are None or absent). Tandem passes ``("identity",)``.
 
     Returns
     -------
@@ -190,6 +203,7 @@ def match_participants(
     """
     if objective not in OBJECTIVES:
         raise ValueError(UNKNOWN_OBJECTIVE.format(value=objective))
+    public = _public_criteria(private_criteria)
     _check_ids(mentees, "mentee")
     _check_ids(mentors, "mentor")
     resolved, rules = resolve_weights(weights), check_rules(conflict_rules)
@@ -231,7 +245,7 @@ def match_participants(
             space, resolved, found, (assignment, causes), solve_again, gap_target, pins, objective
         )
         clock.lap("bound")
-    result = _result(space, resolved, found, assignment, causes)
+    result = _result(space, resolved, found, assignment, causes, public)
     clock.lap("explain")
     seconds = {
         **clock.seconds,
@@ -249,7 +263,35 @@ def match_participants(
         warnings,
         proof,
     )
+    if public != CRITERIA:
+        result.report.pop("bound", None)
+        result.report.update(dict.fromkeys(SOLVER_FIGURES))
     return result
+
+
+def _public_criteria(private: Iterable[str]) -> tuple[str, ...]:
+    private = set(private)
+    for name in private:
+        if name not in CRITERIA:
+            raise ValueError(UNKNOWN_PRIVATE.format(name=name))
+    return tuple(name for name in CRITERIA if name not in private)
+
+
+def public_scores(space: FeatureSpace, weights, public: Sequence[str], i, j) -> np.ndarray:
+    """Pair scores over the ``public`` criteria alone (their weighted mean; 0 if they weigh 0).
+
+    >>> space = FeatureSpace([Mentee(id="a", identity=("x",), prefer_shared_identity=True)],
+    ...                      [Mentor(id="m", identity=("x",))])
+    >>> public = [c for c in CRITERIA if c != "identity"]
+    >>> w = resolve_weights()
+    >>> float(public_scores(space, w, public, [0], [0])[0]) < float(
+    ...     public_scores(space, w, CRITERIA, [0], [0])[0])
+    True
+    """
+    chosen = {name: weights[name] for name in public}
+    if not sum(chosen.values()):
+        return np.zeros(np.broadcast_shapes(np.shape(i), np.shape(j)))
+    return combine(pair_features(space, i, j, public), chosen)
 
 
 def _close_gap(
@@ -332,18 +374,23 @@ def _repair(space, weights, found, assignment, causes, top_k) -> int:
     return repair(space, weights, found, waiting, room, top_k=top_k)
 
 
-def _result(space, weights, found: CandidateSet, assignment, causes) -> MatchResult:
+def _result(
+    space, weights, found: CandidateSet, assignment, causes, public=CRITERIA
+) -> MatchResult:
     mentor_of = np.asarray(assignment.mentor_of)
     matched = np.flatnonzero(mentor_of >= 0)
-    score = _scores(found.graph, mentor_of)
-    explained = explain_pairs(space, weights, matched, mentor_of[matched])
+    if public == CRITERIA:
+        score = _scores(found.graph, mentor_of)[matched]
+    else:
+        score = public_scores(space, weights, public, matched, mentor_of[matched])
+    explained = explain_pairs(space, weights, matched, mentor_of[matched], public)
     result = MatchResult()
     for k, i in enumerate(matched):
         result.pairs.append(
             {
                 "mentee_id": space.mentee.ids[i],
                 "mentor_id": space.mentor.ids[mentor_of[i]],
-                "score": round(float(score[i]), 6),
+                "score": round(float(score[k]), 6),
                 "reasons": explained[k]["summary"],
                 "criteria": explained[k]["criteria"],
             }

@@ -1,7 +1,10 @@
-"""The quality report of a match run (``report.json``).
+"""The quality report of a match run (``report.json``), and the one rule for group figures.
 
-Group figures are given only for opt-in identity groups of at least ``MIN_GROUP_SIZE`` mentees;
-smaller groups are counted as suppressed, never named.
+Per-group figures follow :func:`public_group_rows` everywhere they appear (this report, the
+``tandem match`` report, match-run pages, the API): a group is named only with at least
+``MIN_GROUP_SIZE`` mentees, its size is rounded to a multiple of ``SIZE_BASE`` and its match
+rate to the nearest ``RATE_STEP``; no exact group count, no mean score and no count of hidden
+groups is ever given.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from tandem.matching.profiles import normalise_tag
 
-MIN_GROUP_SIZE = 5
+MIN_GROUP_SIZE = 10
+SIZE_BASE = 5
+RATE_STEPS = 10  # rates are shown in tenths: to the nearest 10 percentage points
 
 
 def _stats(scores: Sequence[float]) -> dict:
@@ -27,33 +32,66 @@ def _stats(scores: Sequence[float]) -> dict:
     }
 
 
+def public_group_rows(counts: Mapping[str, tuple[int, int]]) -> dict[str, dict]:
+    """The only figures per group that may be shown: coarse, and only for large groups.
+
+    Parameters
+    ----------
+    counts : mapping of group label to (size, matched)
+        Exact counts; they never leave this function.
+
+    Returns
+    -------
+    dict
+        ``{label: {"size": int, "match_rate": float}}`` for groups of at least
+        ``MIN_GROUP_SIZE``: the size rounded half up to a multiple of ``SIZE_BASE``, the match
+        rate rounded half up to a multiple of ``1 / RATE_STEPS``.
+
+    Notes
+    -----
+    The output depends on a group only if it has ``MIN_GROUP_SIZE`` or more members, and
+    nothing in it (no hidden-group count, no "everyone else" row, no exact count) depends on
+    the groups left out. So a person whose groups are all small leaves every figure unchanged
+    when they join or leave a run, and the total of the shown groups is no route to a hidden
+    one: labels overlap, not every mentee has one, and every shown size is rounded. This is
+    why the classic complementary suppression ("when exactly one cell is hidden, hide another")
+    is not used: its trigger depends on how many small groups exist, so pausing one person
+    could make a second row vanish or reappear. A change of one person in a large group shows
+    only where it crosses a rounding step (see ``docs/matching.md``).
+
+    Examples
+    --------
+    >>> public_group_rows({"a": (12, 7), "b": (13, 13), "c": (9, 9)})
+    {'a': {'size': 10, 'match_rate': 0.6}, 'b': {'size': 15, 'match_rate': 1.0}}
+    """
+    rows = {}
+    for label in sorted(counts):
+        size, matched = counts[label]
+        if size < MIN_GROUP_SIZE:
+            continue
+        # Integer arithmetic: round half up, with no float ties.
+        rounded = SIZE_BASE * ((2 * size + SIZE_BASE) // (2 * SIZE_BASE))
+        tenths = (2 * RATE_STEPS * matched + size) // (2 * size)
+        rows[label] = {"size": rounded, "match_rate": tenths / RATE_STEPS}
+    return rows
+
+
 def group_figures(identities: Sequence[Iterable[str]], score_of: Sequence[float | None]) -> dict:
-    """Match rate and mean score per identity group of at least ``MIN_GROUP_SIZE`` mentees.
+    """Public figures per opt-in identity group (see :func:`public_group_rows`).
 
     ``score_of[i]`` is None for an unmatched mentee.
 
-    >>> figures = group_figures([("a",)] * 5 + [("b",)], [0.5, 0.7, None, 0.6, 0.6, 0.9])
-    >>> figures["groups"]["a"]["match_rate"], figures["suppressed_groups"]
-    (0.8, 1)
+    >>> figures = group_figures([("a",)] * 10 + [("b",)], [0.5] * 7 + [None] * 3 + [0.9])
+    >>> figures["groups"]
+    {'a': {'size': 10, 'match_rate': 0.7}}
     """
-    members: dict[str, list[int]] = {}
+    counts: dict[str, list[int]] = {}
     for k, tags in enumerate(identities):
         for tag in {normalise_tag(t) for t in tags}:
-            members.setdefault(tag, []).append(k)
-    groups, suppressed = {}, 0
-    for tag in sorted(members):
-        rows = members[tag]
-        if len(rows) < MIN_GROUP_SIZE:
-            suppressed += 1
-            continue
-        scores = [score_of[k] for k in rows if score_of[k] is not None]
-        groups[tag] = {
-            "size": len(rows),
-            "matched": len(scores),
-            "match_rate": round(len(scores) / len(rows), 6),
-            "mean_score": _stats(scores)["mean_score"],
-        }
-    return {"groups": groups, "suppressed_groups": suppressed}
+            tally = counts.setdefault(tag, [0, 0])
+            tally[0] += 1
+            tally[1] += score_of[k] is not None
+    return {"groups": public_group_rows({tag: (n, m) for tag, (n, m) in counts.items()})}
 
 
 def build_report(

@@ -158,8 +158,9 @@ class IdentityOut(Schema):
 
 
 class IdentityIn(Schema):
-    """Your self-described background. Only you can read it; it is used only for matching
-    (if ``prefer_shared``) and in aggregated reports that hide groups under 5 people."""
+    """Your self-described background. Only you can read it; it is used only in program-run
+    cohort matching (if ``prefer_shared``: it steers the choice of pairs, never a score or
+    reason) and in aggregated reports that hide groups under 10 people and round the rest."""
 
     attributes: list[str] = Field(description="Up to 10 items in your own words.")
     prefer_shared: bool = False

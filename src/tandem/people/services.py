@@ -661,7 +661,10 @@ def identity_set(
 
 @transaction.atomic
 def identity_withdraw(*, user: User) -> bool:
-    """Delete the record entirely (withdrawing consent). Returns whether one existed."""
+    """Delete the record entirely (withdrawing consent). Returns whether one existed.
+
+    Match runs hold no copy to clean up: they read this row live when they are solved and store
+    none of it (tests/matchruns/test_identity.py holds them to that)."""
     deleted, _ = Identity.objects.filter(user=user).delete()
     return deleted > 0
 

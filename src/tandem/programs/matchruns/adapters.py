@@ -1,8 +1,10 @@
 """The one place where Profiles + Enrolments become the matching core's participant records.
 
 Both cohort match runs and self-serve recommendations go through :func:`participants_for_program`
-so the two can never disagree about what a person looks like to the core. Identity attributes
-are passed to the core as input only; nothing built here is ever rendered.
+so the two can never disagree about what a person looks like to the core. Those records carry
+no identity: recommendations never use it, and a run's stored snapshot never holds it. Only a
+cohort run, at solve time, adds the live opt-in identity with :func:`cohort_with_identity`
+(withdrawn means gone: there is no other copy to forget). Nothing built here is rendered.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from django.db.models import Prefetch, Q
 
 from tandem.matching.features import CRITERIA
 from tandem.matching.profiles import Mentee, Mentor
-from tandem.people.models import AvailabilityWindow
+from tandem.people.models import AvailabilityWindow, Identity
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Programs store weights under the product's names; the core has its own for one criterion.
 WEIGHT_ALIASES = {"text": "goals"}
+# Record fields that hold identity: filled at solve time only, never stored in a snapshot.
+IDENTITY_FIELDS = ("identity", "prefer_shared_identity")
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def _enrolments(program: Program, mentee_ids: Iterable[int] | None):
     if mentee_ids is not None:
         qs = qs.filter(Q(role=Role.MENTOR) | Q(role=Role.MENTEE, person_id__in=list(mentee_ids)))
     return (
-        qs.select_related("person", "person__profile", "person__identity")
+        qs.select_related("person", "person__profile")
         .prefetch_related(
             "exclude",
             "person__profile__skills_offered",
@@ -114,14 +118,13 @@ def _window(window: AvailabilityWindow) -> str:
 def _related(obj, name: str):
     try:
         return getattr(obj, name)
-    except Exception:  # RelatedObjectDoesNotExist: an account without a profile or identity
+    except Exception:  # RelatedObjectDoesNotExist: an account without a profile
         return None
 
 
 def _common(enrolment: Enrolment, *, both_roles: set[int]) -> dict:
     person = enrolment.person
     profile = _related(person, "profile")
-    identity = _related(person, "identity")
     exclude = [str(user.pk) for user in enrolment.exclude.all()]
     if person.pk in both_roles:  # peer programs: never pair a person with themself
         exclude.append(str(person.pk))
@@ -130,9 +133,6 @@ def _common(enrolment: Enrolment, *, both_roles: set[int]) -> dict:
         "name": person.display_name,
         "exclude": tuple(sorted(set(exclude))),
     }
-    if identity is not None:
-        common["identity"] = tuple(str(a) for a in identity.attributes or ())
-        common["prefer_shared_identity"] = bool(identity.prefer_shared)
     if profile is None:
         return common
     style = {
@@ -211,15 +211,35 @@ def participants_for_program(
     )
 
 
+def cohort_with_identity(cohort: Cohort) -> Cohort:
+    """The cohort with everyone's live opt-in identity, read now (cohort runs, at solve time)."""
+    ids = {int(p.id) for p in (*cohort.mentees, *cohort.mentors)}
+    live = {
+        str(user_id): {
+            "identity": tuple(str(a) for a in attributes or ()),
+            "prefer_shared_identity": bool(prefer),
+        }
+        for user_id, attributes, prefer in Identity.objects.filter(user_id__in=ids).values_list(
+            "user_id", "attributes", "prefer_shared"
+        )
+    }
+    return dataclasses.replace(
+        cohort,
+        mentees=[dataclasses.replace(m, **live.get(m.id, {})) for m in cohort.mentees],
+        mentors=[dataclasses.replace(m, **live.get(m.id, {})) for m in cohort.mentors],
+    )
+
+
 def _jsonable(record) -> dict:
     return {
         key: list(value) if isinstance(value, tuple) else value
         for key, value in dataclasses.asdict(record).items()
+        if key not in IDENTITY_FIELDS
     }
 
 
 def cohort_to_json(cohort: Cohort) -> dict:
-    """The snapshot stored on a run (identity included: never render it)."""
+    """The snapshot stored on a run: the records without any identity field."""
     return {
         "mentees": [_jsonable(m) for m in cohort.mentees],
         "mentors": [_jsonable(m) for m in cohort.mentors],
@@ -233,7 +253,7 @@ def _record(cls, data: dict):
     names = {f.name for f in dataclasses.fields(cls)}
     values = {}
     for key, value in data.items():
-        if key in names:
+        if key in names and key not in IDENTITY_FIELDS:
             values[key] = tuple(value) if isinstance(value, list) else value
     return cls(**values)
 

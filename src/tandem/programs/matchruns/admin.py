@@ -1,6 +1,7 @@
 """Django admin for match runs: read-only views of runs and their results.
 
-The inputs snapshot holds opt-in identity attributes, so it is never shown here.
+The inputs snapshot holds no identity, but it is participant data the pages never show in
+bulk, so it is left out here too.
 """
 
 from django.contrib import admin

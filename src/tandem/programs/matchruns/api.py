@@ -24,9 +24,10 @@ class PersonOut(Schema):
 
 
 class GroupOut(Schema):
+    """An opt-in group of 10 or more mentees: size to the nearest 5, rate to the nearest 0.1."""
+
     label: str
     size: int
-    matched: int
     rate: float
 
 

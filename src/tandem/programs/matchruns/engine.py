@@ -2,6 +2,10 @@
 
 Everything the core returns is turned into plain, display-safe values here (ids as strings,
 floats, reason texts), so the rest of the app never touches core types.
+
+Where identity may act (docs/matching.md, "Identity and privacy"): in a cohort run, a mentee's
+opt-in preference steers which pairs the solver chooses (``PRIVATE``), but every score, reason
+and figure the run keeps is computed without it; self-serve recommendations never use it.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tandem.matching.explain import IDENTITY_NOT, IDENTITY_SHARED
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
-from tandem.matching.report import MIN_GROUP_SIZE
 from tandem.programs.matchruns.adapters import Cohort
+
+# Steers the solver in cohort runs; in no score, reason, ranking or figure anyone sees.
+PRIVATE = ("identity",)
 
 
 @dataclass(frozen=True)
@@ -39,34 +44,20 @@ class Outcome:
 
 
 def display_reasons(summary: str) -> list[str]:
-    """The core's reason summary as a list, without identity reasons.
-
-    Saying that a mentor shares (or lacks) an identity the mentee asked for would tell the
-    reader something about a person's identity, so those reasons are never shown.
-    """
-    hidden = {IDENTITY_SHARED, IDENTITY_NOT}
-    return [
-        part.strip()
-        for part in (summary or "").split(";")
-        if part.strip() and part.strip() not in hidden
-    ]
+    """The core's reason summary as a list (identity is never among them: see ``PRIVATE``)."""
+    return [part.strip() for part in (summary or "").split(";") if part.strip()]
 
 
 def _group_rows(report: dict) -> list[dict]:
+    """The core's public group rows (tandem.matching.report.public_group_rows), as a list."""
     return [
-        {
-            "label": label,
-            "size": int(g["size"]),
-            "matched": int(g["matched"]),
-            "rate": float(g["match_rate"]),
-        }
+        {"label": label, "size": int(g["size"]), "rate": float(g["match_rate"])}
         for label, g in sorted((report.get("groups") or {}).items())
-        if int(g["size"]) >= MIN_GROUP_SIZE
     ]
 
 
 def _safe_report(report: dict) -> dict:
-    """The figures of the core's report worth keeping (groups already size-suppressed)."""
+    """The figures of the core's report worth keeping: none is computed with identity."""
     keep = (
         "objective",
         "seed",
@@ -77,11 +68,7 @@ def _safe_report(report: dict) -> dict:
         "total_score",
         "mean_score",
         "min_score",
-        "upper_bound",
-        "gap",
-        "blocking_pairs",
         "unmatched_reasons",
-        "suppressed_groups",
         "candidates",
         "warnings",
     )
@@ -99,7 +86,11 @@ def solve(
     forbidden,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Run the core on a cohort; ``progress`` gets 0-100 while candidates are scored."""
+    """Run the core on a cohort; ``progress`` gets 0-100 while candidates are scored.
+
+    Identity in ``cohort`` only steers the choice of pairs: scores, reasons and the report
+    come back without it.
+    """
     total = max(len(cohort.mentees), 1)
     done = [0]
 
@@ -119,6 +110,7 @@ def solve(
         forbidden=forbidden,
         seed=seed,
         progress=on_block,
+        private_criteria=PRIVATE,
     )
     pairs = [
         PairOut(
@@ -143,11 +135,15 @@ def solve(
 def rank(
     cohort: Cohort, *, mentee: Mentee, mentors: Sequence[Mentor], limit: int
 ) -> list[tuple[str, float, list[str]]]:
-    """Mentors for one mentee, best first, with display-safe reasons."""
+    """Mentors for one mentee, best first, with display-safe reasons.
+
+    Identity never takes part (its weight is 0), whatever the records hold: nothing a mentee
+    sees may vary with a mentor's identity, nor with their own preference.
+    """
     ranked = rank_mentors_for(
         mentee,
         mentors,
-        weights=cohort.weights or None,
+        weights={**cohort.weights, **dict.fromkeys(PRIVATE, 0.0)},
         reverse=cohort.reverse,
         limit=limit,
         conflict_rules=cohort.conflict_rules,

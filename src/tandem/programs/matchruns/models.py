@@ -1,7 +1,8 @@
 """Cohort match runs: inputs snapshot, constraints (pins, forbids), result pairs, unmatched.
 
-A run's ``inputs`` holds the participant records exactly as the matching core received them
-(identity attributes included), so a run can be reproduced; it is never shown to anyone.
+A run's ``inputs`` holds the participant records as the matching core received them, except
+identity: that is never stored here, only read live when the run is solved, so withdrawing it
+leaves no copy behind. The inputs are never shown to anyone.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ class MatchRun(models.Model):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     error = models.TextField(blank=True)
-    # Participant records + weights + conflict rules, as handed to the core (reproducible).
+    # Participant records (without identity) + weights + conflict rules, as handed to the core.
     inputs = models.JSONField(default=dict, blank=True)
-    # The core's quality report, with group rates already suppressed below the minimum size.
+    # The core's quality report: no figure computed with identity; group rows only as
+    # tandem.matching.report.public_group_rows gives them (large groups, rounded).
     report = models.JSONField(default=dict, blank=True)
     parent = models.ForeignKey(
         "self",

@@ -113,14 +113,13 @@ class RunSummary:
 
 
 def match_run_summary(*, run: MatchRun) -> RunSummary:
-    """Quality figures; group match rates only for groups of ``MIN_GROUP_SIZE`` or more."""
+    """Quality figures. Group rows are the core's public ones (large groups, rounded figures:
+    ``tandem.matching.report.public_group_rows``), stored with the run."""
     figures = MatchPair.objects.filter(run=run).aggregate(
         matched=Count("pk"), mean=Avg("score"), low=Min("score")
     )
     mentees = len(run.inputs.get("mentees", ()))
-    groups = [
-        g for g in (run.report or {}).get("groups", ()) if g.get("size", 0) >= engine.MIN_GROUP_SIZE
-    ]
+    groups = list((run.report or {}).get("groups", ()))
     return RunSummary(
         mentees=mentees,
         mentors=len(run.inputs.get("mentors", ())),

@@ -13,6 +13,7 @@ from tandem.programs.matchruns import engine
 from tandem.programs.matchruns.adapters import (
     cohort_from_json,
     cohort_to_json,
+    cohort_with_identity,
     mentees_with_open_mentorship,
     mentor_loads,
     participants_for_program,
@@ -175,7 +176,9 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     if not claimed:  # discarded before a worker got to it, or already executed
         return run
     try:
-        cohort = cohort_from_json(run.inputs)
+        # Identity is read live, now: the snapshot never holds it, so a withdrawal before
+        # this point is honoured and nothing is left to delete after it.
+        cohort = cohort_with_identity(cohort_from_json(run.inputs))
         constraints = list(run.constraints.all())
         pinned = [
             (str(c.mentee_id), str(c.mentor_id))

@@ -1,0 +1,87 @@
+"""The one rule for group figures (issue 8, item 4: suppression beaten by differencing)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tandem.matching.report import (
+    MIN_GROUP_SIZE,
+    RATE_STEPS,
+    SIZE_BASE,
+    build_report,
+    group_figures,
+    public_group_rows,
+)
+
+LABELS = ("a", "b", "c", "d", "e")
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def cohorts(draw):
+    """Mentees (labels, matched) with groups around the threshold, and one person to remove."""
+    n = draw(st.integers(1, 3 * MIN_GROUP_SIZE))
+    labels = draw(
+        st.lists(st.frozensets(st.sampled_from(LABELS), max_size=2), min_size=n, max_size=n)
+    )
+    matched = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return labels, matched, draw(st.integers(0, n - 1))
+
+
+def figures(labels, matched, key="groups"):
+    shown = group_figures(labels, [0.5 if m else None for m in matched])
+    return shown[key] if key else shown
+
+
+def without(values, k):
+    return values[:k] + values[k + 1 :]
+
+
+@FAST
+@given(cohorts())
+def test_one_person_in_small_groups_changes_nothing_shown(cohort):
+    """Two runs differing by one person whose groups are all small show the same figures."""
+    labels, matched, k = cohort
+    before = figures(labels, matched)
+    after = figures(without(labels, k), without(matched, k))
+    sizes = {label: sum(label in row for row in labels) for label in LABELS}
+    small = {label for label in labels[k] if sizes[label] < MIN_GROUP_SIZE}
+    assert not small & (set(before) | set(after))  # a small group is never named
+    if small == set(labels[k]):  # nothing at all (no count of hidden groups) may differ
+        assert figures(labels, matched, None) == figures(
+            without(labels, k), without(matched, k), None
+        )
+    # Groups the person is not in show exactly the same figures in both runs.
+    for label in set(before) - labels[k]:
+        assert after[label] == before[label]
+
+
+@FAST
+@given(cohorts())
+def test_shown_figures_are_coarse(cohort):
+    labels, matched, _ = cohort
+    for row in figures(labels, matched).values():
+        assert set(row) == {"size", "match_rate"}
+        assert row["size"] >= MIN_GROUP_SIZE and row["size"] % SIZE_BASE == 0
+        assert round(row["match_rate"] * RATE_STEPS, 9) == round(row["match_rate"] * RATE_STEPS)
+
+
+def test_a_group_going_from_7_to_6_is_shown_in_neither_run():
+    """The issue's reproduction: pausing one person took a shown group from 7 to 6."""
+    assert figures([("g",)] * 7, [True] * 7) == figures([("g",)] * 6, [True] * 6) == {}
+
+
+def test_exact_counts_are_never_given():
+    rows = public_group_rows({"big": (13, 8), "edge": (MIN_GROUP_SIZE, 5)})
+    assert rows == {"big": {"size": 15, "match_rate": 0.6}, "edge": {"size": 10, "match_rate": 0.5}}
+    report = build_report(
+        objective="optimal",
+        seed=0,
+        n_mentors=1,
+        score_of=[0.5] * 8 + [None] * 5 + [0.7],
+        unmatched_reasons=["every compatible mentor was full"] * 5,
+        identities=[("big",)] * 13 + [("rare",)],
+    )
+    assert report["groups"] == {"big": {"size": 15, "match_rate": 0.6}}
+    assert "suppressed_groups" not in report and "rare" not in str(report)
