@@ -1,0 +1,110 @@
+"""Peak memory of reading a workbook "bomb": 5 KB on disk, declaring a sheet of A1:XFD1048576.
+
+Usage::
+
+    .venv/bin/python bench/import_memory.py [--naive-limit-mb 2048]
+
+Builds the bomb (a two-row sheet whose ``<dimension>`` says A1:XFD1048576, with one styled
+empty cell at XFD1048576), then in a fresh process each: reads it with the import's reader
+(``tandem.programs.importing.read_table`` and ``check_rows``, i.e. ``tandem.matching.sheets``),
+and, for comparison, the way the import read it before (openpyxl ``read_only`` rows, every row
+kept) under an address-space cap of ``--naive-limit-mb``. Prints Python's peak allocation
+(tracemalloc), the process's peak RSS growth, and the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import io, resource, sys, time, tracemalloc
+sys.path.insert(0, {src!r})
+content = open({path!r}, "rb").read()
+mode = {mode!r}
+if mode == "naive":
+    resource.setrlimit(resource.RLIMIT_AS, ({limit} * 1024 * 1024,) * 2)
+import openpyxl
+if mode == "tandem":
+    import os
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    import django
+    django.setup()
+    from tandem.programs.importing import check_rows, read_table
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
+started = time.perf_counter()
+try:
+    if mode == "tandem":
+        rows = len(check_rows(read_table(filename="bomb.xlsx", content=content))[0])
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        rows = len([[v for v in row] for row in book.worksheets[0].iter_rows(values_only=True)])
+    outcome = f"{{rows}} participant row(s)" if mode == "tandem" else f"{{rows:,}} rows"
+except MemoryError:
+    outcome = "MemoryError"
+elapsed = time.perf_counter() - started
+peak = tracemalloc.get_traced_memory()[1]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(f"{{mode:<7}} {{outcome:<22}} python peak {{peak / 1e6:9.1f}} MB   "
+      f"RSS growth {{rss / 1024:8.1f}} MB   {{elapsed:6.1f}} s")
+"""
+
+
+def workbook_bomb() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["email", "role"])
+    book.active.append(["a@example.org", "mentee"])
+    plain = io.BytesIO()
+    book.save(plain)
+    source, out = zipfile.ZipFile(io.BytesIO(plain.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = (
+                    data.decode()
+                    .replace('<dimension ref="A1:B2" />', '<dimension ref="A1:XFD1048576"/>')
+                    .replace(
+                        "</sheetData>",
+                        '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>',
+                    )
+                    .encode()
+                )
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--naive-limit-mb", type=int, default=2048)
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per reader")
+    args = parser.parse_args(argv)
+    path = Path("/tmp") / "tandem-bench-bomb.xlsx"
+    path.write_bytes(workbook_bomb())
+    print(f"bomb: {path.stat().st_size:,} bytes, declares A1:XFD1048576")
+    for mode in ("tandem", "naive"):
+        code = CHILD.format(
+            src=str(ROOT / "src"), path=str(path), mode=mode, limit=args.naive_limit_mb
+        )
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, timeout=args.timeout
+            )
+            print(result.stdout.strip() or result.stderr.strip().splitlines()[-1])
+        except subprocess.TimeoutExpired:
+            print(f"{mode:<7} did not finish within {args.timeout} s")
+    path.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
