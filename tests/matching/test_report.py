@@ -85,3 +85,18 @@ def test_exact_counts_are_never_given():
     )
     assert report["groups"] == {"big": {"size": 15, "match_rate": 0.6}}
     assert "suppressed_groups" not in report and "rare" not in str(report)
+
+
+def test_identity_tags_leave_no_copy_in_the_process_cache():
+    """Issue 8, item 5: a worker's tag cache kept identity values after a run."""
+    from tandem.matching.pipeline import match_participants
+    from tandem.matching.profiles import Mentee, Mentor, normalise_tag
+
+    mentees = [Mentee(id="a", identity=("Zorblaxian",), prefer_shared_identity=True)]
+    match_participants(mentees, [Mentor(id="m", identity=("Zorblaxian",))])
+    group_figures([("Quenyan",)] * MIN_GROUP_SIZE, [0.5] * MIN_GROUP_SIZE)
+    for tag in ("Zorblaxian", "Quenyan"):  # a cache hit would mean the tag was kept
+        hits = normalise_tag.cache_info().hits
+        normalise_tag(tag)
+        assert normalise_tag.cache_info().hits == hits
+        normalise_tag.cache_clear()

@@ -62,6 +62,9 @@ ZERO_WEIGHTS = "at least one criterion needs a weight above 0"
 UNKNOWN_RULE = "unknown conflict rule {name!r}: choose from " + ", ".join(CONFLICT_RULES)
 
 _FORMAT_CODES = {"virtual": 0, "in_person": 1, "any": 2, "": 2}
+# Identity tags are normalised without the process-wide cache, so that a long-running worker
+# keeps no copy of them after a run (withdrawn identity must leave nothing behind).
+uncached_tag = normalise_tag.__wrapped__
 
 
 def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -234,7 +237,7 @@ class FeatureSpace:
             has_text=np.abs(text).sum(axis=1) > 0 if len(people) else np.zeros(0, dtype=bool),
             skills=_incidence([map(normalise_tag, p.skills) for p in people], vocab["skill"]),
             languages=_incidence([p.languages for p in people], vocab["lang"]),
-            identity=_incidence([map(normalise_tag, p.identity) for p in people], vocab["id"]),
+            identity=_incidence([map(uncached_tag, p.identity) for p in people], vocab["id"]),
             availability=_availability_matrix(people),
             has_availability=np.array([bool(p.availability) for p in people], dtype=bool),
             cadence=np.array(

@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from tandem.matching.profiles import normalise_tag
+from tandem.matching.features import uncached_tag
 
 MIN_GROUP_SIZE = 10
 SIZE_BASE = 5
@@ -87,7 +87,7 @@ def group_figures(identities: Sequence[Iterable[str]], score_of: Sequence[float 
     """
     counts: dict[str, list[int]] = {}
     for k, tags in enumerate(identities):
-        for tag in {normalise_tag(t) for t in tags}:
+        for tag in {uncached_tag(t) for t in tags}:
             tally = counts.setdefault(tag, [0, 0])
             tally[0] += 1
             tally[1] += score_of[k] is not None
