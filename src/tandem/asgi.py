@@ -10,7 +10,9 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from tandem.core.body_limit import limit_request_body  # noqa: E402
 from tandem.core.startup import require_secret_key  # noqa: E402
 from tandem.routing import websocket_urlpatterns  # noqa: E402
 
@@ -19,7 +21,7 @@ require_secret_key()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": limit_request_body(django_asgi_app, max_bytes=settings.MAX_REQUEST_BYTES),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

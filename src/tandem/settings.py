@@ -104,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Any request body over this is refused (413) before it is read (tandem.core.body_limit); the
+# largest legitimate one is a 5 MB participant file with its form.
+MAX_REQUEST_BYTES = int(os.environ.get("TANDEM_MAX_REQUEST_BYTES", str(6 * 1024 * 1024)))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -320,3 +320,49 @@ def test_upload_page_still_checks_csrf_after_the_size_check(program, admin):
     response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+class TestRequestBodyLimit:
+    """The ASGI guard in front of Django: an oversized upload is refused unread."""
+
+    @staticmethod
+    def run(headers, chunks, max_bytes=100):
+        import asyncio
+
+        from tandem.core.body_limit import limit_request_body
+
+        sent, got, pulled = [], [], []
+
+        async def app(scope, receive, send):
+            while True:
+                message = await receive()
+                got.append(message["type"])
+                if message["type"] == "http.disconnect" or not message.get("more_body"):
+                    break
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+
+        async def receive():
+            pulled.append(1)
+            body, more = chunks.pop(0)
+            return {"type": "http.request", "body": body, "more_body": more}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "path": "/api/programs/x/import", "headers": headers}
+        asyncio.run(limit_request_body(app, max_bytes=max_bytes)(scope, receive, send))
+        return sent, got, pulled
+
+    def test_declared_length_over_the_limit_is_refused_before_reading(self):
+        sent, got, pulled = self.run([(b"content-length", b"5000")], [(b"x" * 5000, False)])
+        assert sent[0]["status"] == 413 and not got and not pulled
+        assert json.loads(sent[1]["body"])["detail"].startswith("The request is")
+
+    def test_body_without_length_is_cut_off_at_the_limit(self):
+        chunks = [(b"x" * 60, True), (b"x" * 60, True), (b"x" * 60, False)]
+        _, got, pulled = self.run([], chunks)
+        assert got == ["http.request", "http.disconnect"] and len(pulled) == 2
+
+    def test_small_body_passes(self):
+        sent, got, _ = self.run([(b"content-length", b"10")], [(b"x" * 10, False)])
+        assert sent[0]["status"] == 200 and got == ["http.request"]
