@@ -13,3 +13,9 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def argon2(settings):
     settings.PASSWORD_HASHERS = [ARGON2]
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background jobs (the password-reset email) run inside the request in these tests."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

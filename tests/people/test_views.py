@@ -339,6 +339,29 @@ class TestPasswordReset:
         assert response.status_code == 429
         assert len(mailoutbox) == 1
 
+    def test_known_and_unknown_emails_cost_the_request_the_same(self, client, settings, mailoutbox):
+        """Issue 8: sending mail only for real accounts made their answers slower (an oracle);
+        the page now only enqueues, for every address, and the worker sends."""
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        from django_tasks import default_task_backend
+
+        from tandem.people.tasks import password_reset_send
+
+        UserFactory(email="known@example.org")
+        answers = [
+            client.post(reverse("password_reset"), {"email": email})
+            for email in ("known@example.org", "unknown@example.org")
+        ]
+        assert [(a.status_code, a["Location"]) for a in answers] == [
+            (302, reverse("password_reset_done"))
+        ] * 2
+        assert mailoutbox == []
+        queued = [result.args for result in default_task_backend.results]
+        assert queued == [["known@example.org"], ["unknown@example.org"]]
+        assert [password_reset_send.call(*args) for args in queued] == [1, 0]
+        assert [m.to for m in mailoutbox] == [["known@example.org"]]
+        assert settings.SITE_URL + "/password-reset/" in mailoutbox[0].body
+
     def test_unknown_email_sends_nothing_but_looks_the_same(self, client, mailoutbox):
         response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
         assert response["Location"] == reverse("password_reset_done")

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
@@ -32,3 +35,28 @@ def refresh_availability_daily(now: datetime) -> int:
 @task()
 def refresh_availability(now: str | None = None) -> int:
     return refresh_availability_run(datetime.fromisoformat(now) if now else timezone.now())
+
+
+PASSWORD_RESET_SUBJECT = "people/email/password_reset_subject.txt"
+PASSWORD_RESET_BODY = "people/email/password_reset.txt"
+
+
+@task()
+def password_reset_send(email: str) -> int:
+    """Email a reset link to each active account with ``email``; returns how many.
+
+    The reset page only enqueues this, so it answers in the same time whether or not the
+    address has an account (sending mail is the slow part). Links point at ``SITE_URL``.
+    """
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    accounts = len(list(form.get_users(form.cleaned_data["email"])))
+    site = urlsplit(settings.SITE_URL)
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name=PASSWORD_RESET_SUBJECT,
+        email_template_name=PASSWORD_RESET_BODY,
+    )
+    return accounts

@@ -33,6 +33,7 @@ from tandem.people.forms import (
 )
 from tandem.people.languages import LANGUAGES
 from tandem.people.ratelimit import client_ip, email_send_allowed, email_throttle_message
+from tandem.people.tasks import password_reset_send
 
 SKILL_SUGGESTIONS = 10
 
@@ -129,11 +130,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Counted per email address and per client address, whether or not an account exists."""
+    """Counted per email address and per client address, and sent by the worker, the same
+    way whether or not an account exists (``tasks.password_reset_send``)."""
 
     template_name = "people/password_reset_form.html"
-    email_template_name = "people/email/password_reset.txt"
-    subject_template_name = "people/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
@@ -143,7 +143,8 @@ class PasswordResetView(auth_views.PasswordResetView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        return super().form_valid(form)
+        password_reset_send.enqueue(email)
+        return redirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
