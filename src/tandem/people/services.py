@@ -445,6 +445,11 @@ def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
             target[field] = value
             _check_length(changes.errors, field, value, limit)
     _check_choices(changes, given)
+    # Languages are a set: the form lists them in its own order, so the same set in another
+    # order is no change (an untouched save must not rewrite the person's list).
+    languages = changes.profile_fields.get("languages")
+    if languages is not None and set(languages) == set(profile.languages or []):
+        changes.profile_fields["languages"] = list(profile.languages)
     if "manager_email" in given:
         changes.relations["manager"] = _check_manager(
             changes.errors, profile, given["manager_email"]
