@@ -1,0 +1,138 @@
+"""The crawl's own checks: what a browser does with a rendered form, and what counts as data
+changed, on hand-written pages whose answer is known."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.crawl.crawler import diff, url_pattern
+from tests.crawl.html import browser_accepts, parse_page
+
+EDIT_PAGE = """
+<form method="post" action="/programs/p/edit/">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok">
+  <input type="text" name="name" value="Guild
+">
+  <input type="date" name="starts_on" value="15/01/2027">
+  <input type="date" name="ends_on" value="2027-06-30">
+  <input type="checkbox" name="open" checked>
+  <input type="checkbox" name="archived" value="yes">
+  <input type="radio" name="mode" value="cohort" checked>
+  <input type="radio" name="mode" value="self">
+  <select name="cadence">
+    <option value="weekly">Weekly</option><option selected>monthly</option>
+  </select>
+  <select name="format">
+    <option value="video">Video</option><option value="person">In person</option>
+  </select>
+  <select name="langs" multiple>
+    <option value="en" selected>en</option><option value="pt">pt</option>
+  </select>
+  <textarea name="description">
+first line
+second line</textarea>
+  <input type="text" name="locked" value="x" disabled>
+  <input type="file" name="logo">
+  <button type="submit" name="action" value="save">Save</button>
+  <button type="submit" name="action" value="delete">Delete</button>
+</form>
+<a href="/people/3/#top">Pat</a> <div hx-get="/profile/availability-row/"></div>
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "accepted"),
+    [
+        ("date", "2027-01-15", True),
+        ("date", "", True),
+        ("date", "15/01/2027", False),  # en-gb's rendering: the browser shows an empty field
+        ("date", "2027-02-30", False),
+        ("date", "2027-1-5", False),
+        ("time", "09:30", True),
+        ("time", "09:30:15", True),
+        ("time", "9:30", False),
+        ("time", "09:30 AM", False),
+        ("datetime-local", "2027-01-15T09:30", True),
+        ("datetime-local", "2027-01-15 09:30:00+00:00", False),
+        ("datetime-local", "15/01/2027 09:30", False),
+        ("number", "1.5", True),
+        ("number", "1,5", False),
+        ("text", "anything at all", True),
+    ],
+)
+def test_browser_accepts_only_the_values_html_parses(kind, value, accepted):
+    assert browser_accepts(kind, value) is accepted
+
+
+def test_page_reports_the_date_a_browser_would_empty():
+    page = parse_page("http://t/programs/p/edit/", EDIT_PAGE)
+    assert [(bad.name, bad.value) for bad in page.bad_values] == [("starts_on", "15/01/2027")]
+    assert page.links == ["http://t/people/3/#top"]
+    assert page.htmx_links == ["http://t/profile/availability-row/"]
+
+
+def test_untouched_form_sends_exactly_what_a_browser_sends():
+    (form,) = parse_page("http://t/programs/p/edit/", EDIT_PAGE).forms
+    save, delete = form.submitters
+    assert (form.action, form.method, form.is_edit) == ("http://t/programs/p/edit/", "post", True)
+    assert form.data(save) == [
+        ("csrfmiddlewaretoken", "tok"),
+        ("name", "Guild"),  # line breaks stripped from a text input
+        ("starts_on", ""),  # the rejected date is submitted empty: the data loss
+        ("ends_on", "2027-06-30"),
+        ("open", "on"),
+        ("mode", "cohort"),
+        ("cadence", "monthly"),  # an option's text is its value
+        ("format", "video"),  # nothing selected: the first option
+        ("langs", "en"),
+        ("description", "first line\r\nsecond line"),  # leading newline dropped, CRLF sent
+        ("action", "save"),
+    ]
+    assert form.data(delete)[-1] == ("action", "delete")
+    assert form.files() == [("logo", ("", b"", "application/octet-stream"))]
+
+
+def test_a_form_of_buttons_only_is_not_an_edit_form():
+    html = '<form method="post" action="/x/1/toggle/"><input type="hidden" name="a" value="1">'
+    html += "<button>Mark done</button></form>"
+    (form,) = parse_page("http://t/", html).forms
+    assert not form.is_edit
+    assert form.submitters[0].label == "Mark done"
+
+
+def test_htmx_form_posts_to_its_hx_post_address():
+    html = '<form method="post" action="/a/" hx-post="/b/"><button>Go</button></form>'
+    (form,) = parse_page("http://t/", html).forms
+    assert (form.action, form.method, form.htmx) == ("http://t/b/", "post", True)
+
+
+def test_diff_sees_updates_and_deletions_but_not_rows_rewritten_identically():
+    before = {
+        "program": {1: {"id": 1, "starts_on": "2027-01-15", "updated_at": 1}},
+        "window": {1: {"id": 1, "day": "Mon"}, 2: {"id": 2, "day": "Tue"}},
+        "version": {1: {"id": 1, "number": 1}},
+    }
+    rewritten = {
+        "program": {1: {"id": 1, "starts_on": "2027-01-15", "updated_at": 2}},
+        "window": {3: {"id": 3, "day": "Mon"}, 4: {"id": 4, "day": "Tue"}},
+        "version": {1: {"id": 1, "number": 1}},
+    }
+    assert diff(before, rewritten, frozenset({"updated_at"})) == []
+    erased = {**rewritten, "program": {1: {"id": 1, "starts_on": None, "updated_at": 2}}}
+    assert diff(before, erased, frozenset({"updated_at"})) == [
+        "program #1 starts_on: '2027-01-15' -> None"
+    ]
+    lost = {**rewritten, "window": {3: {"id": 3, "day": "Mon"}}}
+    assert diff(before, lost, frozenset({"updated_at"})) == ["window: 1 row(s) deleted"]
+    added = {**before, "version": {1: {"id": 1, "number": 1}, 2: {"id": 2, "number": 2}}}
+    assert diff(before, added, frozenset()) == ["version: 1 row(s) added"]
+    assert diff(before, added, frozenset(), inserts=False) == []
+
+
+def test_url_pattern_blanks_ids_tokens_and_query_values():
+    assert url_pattern("http://t/people/12/?page=3&q=x") == "/people/{n}/?page&q"
+    token = "AbCdEfGhIjKlMnOpQrStUv_12"
+    assert url_pattern(f"http://t/programs/join/{token}/") == "/programs/join/{token}/"
+    assert url_pattern("http://t/programs/demo-mentoring-program/") == (
+        "/programs/demo-mentoring-program/"
+    )
