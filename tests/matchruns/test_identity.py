@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from tandem.people import services as people_services
 from tandem.programs.matchruns import engine, services
+from tandem.programs.matchruns.adapters import cohort_with_identity, participants_for_program
 from tandem.programs.matchruns.models import MatchPair, MatchRun, MatchUnmatched
 from tandem.programs.matchruns.selectors import mentor_recommendations
 from tandem.programs.models import MatchingMode
@@ -112,18 +114,45 @@ def test_migration_removes_copies_saved_before_the_fix():
     forget = importlib.import_module(
         "tandem.programs.matchruns.migrations.0002_forget_identity_copies"
     ).forget
-    program = ProgramFactory()
-    record = {"id": "1", "name": "A", "identity": [SECRET], "prefer_shared_identity": True}
+    program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
+    me, shares, _ = _twins(program, identity=[SECRET], prefer_shared=True)
+    cohort = cohort_with_identity(participants_for_program(program=program))
+    old_inputs = {  # as runs stored it before: identity in every record
+        "mentees": [dataclasses.asdict(m) for m in cohort.mentees],
+        "mentors": [dataclasses.asdict(m) for m in cohort.mentors],
+        "weights": cohort.weights,
+        "reverse": False,
+    }
+    assert old_inputs["mentees"][0]["identity"] == (SECRET,)
     old_groups = [
         {"label": "big", "size": 13, "matched": 8, "rate": 0.615385},
         {"label": "seven", "size": 7, "matched": 7, "rate": 1.0},
     ]
     run = MatchRun.objects.create(
         program=program,
-        inputs={"mentees": [record], "mentors": []},
-        report={"groups": old_groups, "suppressed_groups": 2, "upper_bound": 3.2, "matched": 15},
+        inputs=json.loads(json.dumps(old_inputs)),
+        report={"groups": old_groups, "suppressed_groups": 2, "upper_bound": 3.2, "mean_score": 1},
+    )
+    pair = MatchPair.objects.create(
+        run=run,
+        mentee=me,
+        mentor=shares,
+        score=0.99,
+        reasons=["shares an identity the mentee asked for"],
     )
     forget(django_apps, None)
     run.refresh_from_db()
-    assert run.inputs["mentees"] == [{"id": "1", "name": "A"}]
-    assert run.report == {"groups": [{"label": "big", "size": 15, "rate": 0.6}], "matched": 15}
+    pair.refresh_from_db()
+    assert SECRET not in _stored(run) and "prefer_shared_identity" not in _stored(run)
+    [shown] = [
+        r
+        for r in mentor_recommendations(user=me, program=program).items
+        if r.mentor_id == shares.pk
+    ]
+    assert (pair.score, pair.reasons) == (shown.score, shown.reasons)
+    assert run.report == {
+        "groups": [{"label": "big", "size": 15, "rate": 0.6}],
+        "total_score": shown.score,
+        "mean_score": shown.score,
+        "min_score": shown.score,
+    }
