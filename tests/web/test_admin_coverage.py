@@ -3,6 +3,7 @@ changelist loads, searches, filters, and costs the same number of queries for 1 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from tandem.mentorships.services.meetings import calendar_feed_regenerate
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 from tandem.people.services import api_token_create
 from tandem.programs.matchruns.models import MatchRun
-from tandem.programs.models import ImportBatch
+from tandem.programs.models import ImportBatch, ParticipantInvitation
 from tests.mentorships import factories as mentoring
 from tests.people.factories import ProfileFactory, SkillFactory, UserFactory
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory
@@ -144,6 +145,12 @@ BUILDERS: dict[str, Callable[[], object]] = {
         filename="people.csv",
         content=b"email\n",
         report={},
+    ),
+    "programs.ParticipantInvitation": lambda: ParticipantInvitation.objects.create(
+        program=ProgramFactory(),
+        email="invited@example.org",
+        role="mentee",
+        token=secrets.token_urlsafe(32),
     ),
     "mentorships.MentorshipRequest": mentoring.RequestFactory,
     "mentorships.Mentorship": mentoring.mentorship,

@@ -3,7 +3,14 @@
 
 from django.contrib import admin
 
-from tandem.programs.models import Enrolment, EnrolmentQuestion, ImportBatch, Invitation, Program
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentQuestion,
+    ImportBatch,
+    Invitation,
+    ParticipantInvitation,
+    Program,
+)
 
 
 class EnrolmentQuestionInline(admin.TabularInline):
@@ -52,6 +59,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "filename",
         "status",
         "report",
+        "progress",
         "created_at",
         "applied_at",
     )
+
+
+@admin.register(ParticipantInvitation)
+class ParticipantInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "program", "role", "state", "created_at")
+    list_filter = ("role", "program")
+    search_fields = ("email", "program__name")
+    list_select_related = ("program",)
+    readonly_fields = ("token", "invited_by", "created_at", "accepted_at", "declined_at")
