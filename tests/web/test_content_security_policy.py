@@ -168,4 +168,5 @@ def test_no_policy_violation_on_the_pages_of_any_role(chromium, live_server):
         expect(rows).to_have_count(before)  # the Remove button works without hx-on
         context.close()
         assert len(visited) > 5, f"{login.role} reached only {sorted(visited)}"
+        print(f"CSP walk: {login.role}: {len(visited)} pages")
     assert not violations, "\n".join(violations)
