@@ -6,10 +6,18 @@ import re
 import pytest
 
 from tandem.people.models import Profile, User
-from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Role
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """The import's check and write run as tasks: here, at once, when each request commits."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
 
 PASSWORD = "correct-horse-battery-9"
 GOOD_ROWS = (
@@ -95,13 +103,15 @@ def test_admin_import_reports_bad_row_then_imports_fixed_file(page, tmp_path):
     page.locator("input[type=file]").set_input_files(str(fixed))
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Import 3 rows").click()
-    page.wait_for_url(re.compile(r"/participants/"))
-    assert page.get_by_text("Imported: 3 new people").is_visible()
+    page.get_by_text("See the participants").wait_for()  # checked and written by the worker
+    assert page.get_by_role("heading", name="Imported").is_visible()
 
-    imported = Enrolment.objects.filter(program=program).exclude(role=Role.ADMIN)
-    assert sorted(imported.values_list("person__email", flat=True)) == [
+    # Nobody is enrolled by an import: all three are invited, and join when they accept.
+    invited = ParticipantInvitation.objects.filter(program=program)
+    assert sorted(invited.values_list("email", flat=True)) == [
         "ana@example.org",
         "ben@example.org",
         "cy@example.org",
     ]
+    assert not Enrolment.objects.filter(program=program).exclude(role=Role.ADMIN).exists()
     assert Profile.objects.get(user__email="cy@example.org").timezone == "Asia/Seoul"
