@@ -231,8 +231,10 @@ class Crawler:
         if response.status_code >= 500:
             self._problem("server error", url, f"GET answered {response.status_code}")
             return None
-        if response.status_code >= 400 and first:
-            self.result.broken_links.append(f"{response.status_code} {urlsplit(url).path}")
+        if response.status_code >= 400:
+            if first:
+                self.result.broken_links.append(f"{response.status_code} {urlsplit(url).path}")
+            return None
         if "text/html" not in response.headers.get("Content-Type", ""):
             self.result.downloads += first
             return None
@@ -300,7 +302,9 @@ class Crawler:
     def _problem(self, kind: str, url: str, detail: str) -> None:
         path = urlsplit(url)
         where = path.path + (f"?{path.query}" if path.query else "")
-        self.result.problems.append(Problem(self.result.role, kind, where, detail))
+        problem = Problem(self.result.role, kind, where, detail)
+        if problem not in self.result.problems:  # the second walk sees the same pages
+            self.result.problems.append(problem)
 
 
 def _is_token(segment: str) -> bool:

@@ -136,3 +136,81 @@ def test_url_pattern_blanks_ids_tokens_and_query_values():
     assert url_pattern("http://t/programs/demo-mentoring-program/") == (
         "/programs/demo-mentoring-program/"
     )
+
+
+class FakeSite:
+    """A two-page site with the three bugs the crawl hunts: a page that fails, a date the
+    browser rejects, and an edit form whose untouched save erases that date."""
+
+    def __init__(self):
+        self.db = {"program": {1: {"id": 1, "name": "Guild", "starts_on": "2027-01-15"}}}
+
+    def page(self, path: str) -> tuple[int, str]:
+        program = self.db["program"][1]
+        shown = "15/01/2027" if program["starts_on"] else ""
+        pages = {
+            "/login/": '<form method="post"><input type="email" name="username">'
+            '<input type="password" name="password"><button>Log in</button></form>',
+            "/": '<a href="/broken/">b</a> <a href="/edit/">e</a> <a href="/missing/">m</a>'
+            '<form method="post" action="/logout/"><button>Log out</button></form>',
+            "/edit/": f'<form method="post"><input name="name" value="{program["name"]}">'
+            f'<input type="date" name="starts_on" value="{shown}"><button>Save</button></form>',
+        }
+        if path == "/broken/":
+            return 500, "boom"
+        return (200, pages[path]) if path in pages else (404, "not here")
+
+    def post(self, path: str, form: dict[str, str]) -> None:
+        if path == "/edit/":
+            self.db["program"][1]["starts_on"] = form.get("starts_on") or None
+        assert path != "/logout/", "the crawl must never log out"
+
+
+def test_crawler_reports_server_errors_rejected_dates_and_erasing_edits():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qsl
+
+    from tests.crawl.crawler import Crawler
+
+    site = FakeSite()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            status, body = site.page(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def do_POST(self):  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            site.post(self.path, dict(parse_qsl(self.rfile.read(length).decode())))
+            self.send_response(302)
+            self.send_header("Location", "/")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        crawler = Crawler(
+            f"http://127.0.0.1:{server.server_address[1]}",
+            role="tester",
+            snapshot=lambda: {
+                t: {k: dict(r) for k, r in rows.items()} for t, rows in site.db.items()
+            },
+        )
+        result = crawler.run("a@example.org", "pw")
+    finally:
+        server.shutdown()
+    found = sorted((p.kind, p.url) for p in result.problems)
+    assert found == [
+        ("edit form changed data", "/edit/"),
+        ("rejected value", "/edit/"),
+        ("server error", "/broken/"),
+    ]
+    assert (result.pages, result.forms, result.broken_links) == (2, 1, ["404 /missing/"])
+    assert site.db["program"][1]["starts_on"] is None  # what a browser would have done
