@@ -143,7 +143,9 @@ class TestInvitations:
             user=admin, program_id=program.pk, role="mentor", max_uses=5, auto_approve=True
         )
         assert len(invitation.token) >= 40 and invitation.state == "usable"
-        revoked = services.invitation_revoke(user=admin, invitation_id=invitation.pk)
+        revoked = services.invitation_revoke(
+            user=admin, program_id=invitation.program_id, invitation_id=invitation.pk
+        )
         assert revoked.revoked_at is not None and revoked.state == "revoked"
 
     def test_create_validates(self, program, admin):
@@ -163,7 +165,9 @@ class TestInvitations:
             services.invitation_create(user=participant, program_id=program.pk, role="mentee")
         invitation = InvitationFactory(program=program)
         with pytest.raises(NotFound):
-            services.invitation_revoke(user=participant, invitation_id=invitation.pk)
+            services.invitation_revoke(
+                user=participant, program_id=invitation.program_id, invitation_id=invitation.pk
+            )
 
 
 class TestJoin:
@@ -254,7 +258,9 @@ class TestSetStatus:
     )
     def test_allowed(self, program, admin, start, action, end):
         enrolment = EnrolmentFactory(program=program, status=start)
-        result = services.enrolment_set_status(user=admin, enrolment_id=enrolment.pk, action=action)
+        result = services.enrolment_set_status(
+            user=admin, program_id=enrolment.program_id, enrolment_id=enrolment.pk, action=action
+        )
         assert result.status == end
 
     @pytest.mark.parametrize(
@@ -274,7 +280,12 @@ class TestSetStatus:
     def test_refused(self, program, admin, start, action):
         enrolment = EnrolmentFactory(program=program, status=start)
         with pytest.raises(ApplicationError) as error:
-            services.enrolment_set_status(user=admin, enrolment_id=enrolment.pk, action=action)
+            services.enrolment_set_status(
+                user=admin,
+                program_id=enrolment.program_id,
+                enrolment_id=enrolment.pk,
+                action=action,
+            )
         assert error.value.status == 409
         enrolment.refresh_from_db()
         assert enrolment.status == start
@@ -282,16 +293,22 @@ class TestSetStatus:
     def test_unknown_action(self, program, admin):
         enrolment = EnrolmentFactory(program=program)
         with pytest.raises(ApplicationError) as error:
-            services.enrolment_set_status(user=admin, enrolment_id=enrolment.pk, action="ban")
+            services.enrolment_set_status(
+                user=admin, program_id=enrolment.program_id, enrolment_id=enrolment.pk, action="ban"
+            )
         assert "action" in error.value.fields
 
     def test_last_admin_cannot_leave(self, program, admin):
         mine = Enrolment.objects.get(person=admin)
         with pytest.raises(ApplicationError) as error:
-            services.enrolment_set_status(user=admin, enrolment_id=mine.pk, action="remove")
+            services.enrolment_set_status(
+                user=admin, program_id=mine.program_id, enrolment_id=mine.pk, action="remove"
+            )
         assert error.value.message == services.LAST_ADMIN
         second = admin_of(program)
-        services.enrolment_set_status(user=second, enrolment_id=mine.pk, action="pause")
+        services.enrolment_set_status(
+            user=second, program_id=mine.program_id, enrolment_id=mine.pk, action="pause"
+        )
 
     @pytest.mark.parametrize("who", ["participant", "self", "other_admin"])
     def test_permissions(self, program, who):
@@ -302,7 +319,12 @@ class TestSetStatus:
             "other_admin": lambda: admin_of(ProgramFactory()),
         }[who]()
         with pytest.raises(NotFound):
-            services.enrolment_set_status(user=user, enrolment_id=enrolment.pk, action="approve")
+            services.enrolment_set_status(
+                user=user,
+                program_id=enrolment.program_id,
+                enrolment_id=enrolment.pk,
+                action="approve",
+            )
         enrolment.refresh_from_db()
         assert enrolment.status == "pending"
 

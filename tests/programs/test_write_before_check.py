@@ -4,12 +4,23 @@ A refused call must leave every row as it was, not only answer 4xx: the capacity
 used to save the new capacity and only then notice the enrolment belonged to another program.
 """
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.urls import reverse
 
+import tandem
 from tandem.people.models import ApiToken
-from tandem.programs.models import Enrolment
-from tests.programs.factories import EnrolmentFactory, ProgramFactory, UserFactory, member_of
+from tandem.programs.models import Enrolment, Invitation
+from tests.programs.factories import (
+    EnrolmentFactory,
+    InvitationFactory,
+    ProgramFactory,
+    UserFactory,
+    member_of,
+)
 from tests.programs.test_api import Api, call, endpoints, setup  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +73,93 @@ def test_refused_program_writes_change_no_row(client, program, setup, who):  # n
         assert response.status_code == 404, (method, path, response.content)
     assert database_snapshot() == before
     assert Enrolment.objects.get(pk=setup["enrolment"].pk).status == "pending"
+
+
+@pytest.fixture
+def admin_of_two(client):
+    """An admin of two programs, on the pages of the first, aiming at rows of the second."""
+    mine, other = ProgramFactory(), ProgramFactory()
+    admin = EnrolmentFactory(program=mine, role="admin").person
+    EnrolmentFactory(program=other, person=admin, role="admin")
+    client.force_login(admin)
+    return mine, other
+
+
+def test_participant_action_through_another_programs_page_changes_nothing(client, admin_of_two):
+    mine, other = admin_of_two
+    pending = EnrolmentFactory(program=other, status="pending")
+    url = reverse("program_participant_action", args=[mine.slug, pending.pk, "approve"])
+    assert client.post(url).status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+
+
+def test_invitation_revoke_through_another_programs_page_changes_nothing(client, admin_of_two):
+    mine, other = admin_of_two
+    invitation = InvitationFactory(program=other)
+    url = reverse("program_invitation_revoke", args=[mine.slug, invitation.pk])
+    assert client.post(url).status_code == 404
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
+
+
+def checks_after_a_write(source: str) -> list[tuple[str, int]]:
+    """(handler, line) of each ``raise`` or ``access_*`` call that follows a ``services.`` call
+    in the same page or API handler (exception translation in ``except`` blocks aside)."""
+    found = []
+    for func in ast.walk(ast.parse(source)):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        handled = {
+            id(node)
+            for handler in ast.walk(func)
+            if isinstance(handler, ast.ExceptHandler)
+            for node in ast.walk(handler)
+        }
+        writes = [
+            node.lineno
+            for node in ast.walk(func)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "services"
+        ]
+        for node in ast.walk(func):
+            if not writes or id(node) in handled or getattr(node, "lineno", 0) <= min(writes):
+                continue
+            called = getattr(getattr(node, "func", None), "attr", None) or getattr(
+                getattr(node, "func", None), "id", ""
+            )
+            if isinstance(node, ast.Raise) or (
+                isinstance(node, ast.Call) and str(called).startswith("access_")
+            ):
+                found.append((func.name, node.lineno))
+    return found
+
+
+def test_the_scan_finds_a_check_after_a_write():
+    handler = (
+        "def capacity(request, slug):\n"
+        "    enrolment = services.enrolment_update_capacity(user=request.user)\n"
+        "    if enrolment.program.slug != slug:\n"
+        "        raise NotFound('x')\n"
+    )
+    assert checks_after_a_write(handler) == [("capacity", 4)]
+
+
+def test_no_handler_checks_permission_after_writing():
+    """The class of item 7: every page and API handler checks before its service writes."""
+    root = Path(tandem.__file__).parent
+    handlers = sorted({*root.rglob("api.py"), *root.rglob("views.py"), *root.rglob("views/*.py")})
+    found = [
+        f"{path.relative_to(root)}:{line} {name}"
+        for path in handlers
+        for name, line in checks_after_a_write(path.read_text())
+    ]
+    assert handlers and not found, found
+
+
+def test_unknown_action_on_another_programs_enrolment_is_404(client, admin_of_two):
+    mine, other = admin_of_two
+    pending = EnrolmentFactory(program=other, status="pending")
+    url = reverse("program_participant_action", args=[mine.slug, pending.pk, "ban"])
+    assert client.post(url).status_code == 404

@@ -15,7 +15,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
-from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
 from tandem.programs.exporting import export_csv_lines
@@ -218,21 +217,14 @@ def participant_list(request: HttpRequest, slug: str, filters: Query[Participant
     )
 
 
-def _admin_enrolment(request, slug: str, enrolment_id: int):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    if not selectors.participant_list(program=program).filter(pk=enrolment_id).exists():
-        raise NotFound(services.ENROLMENT_NOT_FOUND)
-    return program
-
-
 @router.post(
     "/{slug}/participants/{enrolment_id}/status",
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def enrolment_set_status(request: HttpRequest, slug: str, enrolment_id: int, payload: StatusIn):
-    _admin_enrolment(request, slug, enrolment_id)
+    program = selectors.access_program_for_admin(user=request.user, slug=slug)
     return services.enrolment_set_status(
-        user=request.user, enrolment_id=enrolment_id, action=payload.action
+        user=request.user, program_id=program.pk, enrolment_id=enrolment_id, action=payload.action
     )
 
 
@@ -273,9 +265,9 @@ def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
 )
 def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    if not selectors.invitation_list(program=program).filter(pk=invitation_id).exists():
-        raise NotFound("No such invitation.")
-    return services.invitation_revoke(user=request.user, invitation_id=invitation_id)
+    return services.invitation_revoke(
+        user=request.user, program_id=program.pk, invitation_id=invitation_id
+    )
 
 
 @router.post(

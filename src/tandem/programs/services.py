@@ -284,8 +284,12 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, user, invitation_id: int) -> Invitation:
-    invitation = Invitation.objects.select_related("program").filter(pk=invitation_id).first()
+def invitation_revoke(*, user, program_id: int, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("program")
+        .filter(pk=invitation_id, program_id=program_id)
+        .first()
+    )
     if invitation is None or not is_program_admin(user=user, program=invitation.program):
         raise NotFound("No such invitation.")
     if invitation.revoked_at is None:
@@ -376,11 +380,11 @@ def enrolment_join_by_invitation(
 # --- enrolments -----------------------------------------------------------------------------
 
 
-def _enrolment_for_admin(*, user, enrolment_id: int) -> Enrolment:
+def _enrolment_for_admin(*, user, program_id: int, enrolment_id: int) -> Enrolment:
     enrolment = (
         Enrolment.objects.select_for_update()
         .select_related("program", "person")
-        .filter(pk=enrolment_id)
+        .filter(pk=enrolment_id, program_id=program_id)
         .first()
     )
     if enrolment is None or not is_program_admin(user=user, program=enrolment.program):
@@ -389,7 +393,7 @@ def _enrolment_for_admin(*, user, enrolment_id: int) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_set_status(*, user, enrolment_id: int, action: str) -> Enrolment:
+def enrolment_set_status(*, user, program_id: int, enrolment_id: int, action: str) -> Enrolment:
     """approve (pending→active), pause (active→paused), reactivate (paused|removed→active),
     remove (pending|active|paused→removed)."""
     if action not in TRANSITIONS:
@@ -397,7 +401,7 @@ def enrolment_set_status(*, user, enrolment_id: int, action: str) -> Enrolment:
             UNKNOWN_ACTION.format(action=action),
             fields={"action": UNKNOWN_ACTION.format(action=action)},
         )
-    enrolment = _enrolment_for_admin(user=user, enrolment_id=enrolment_id)
+    enrolment = _enrolment_for_admin(user=user, program_id=program_id, enrolment_id=enrolment_id)
     sources, target = TRANSITIONS[action]
     if enrolment.status not in sources:
         raise ApplicationError(

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -147,17 +147,15 @@ def participant_action(request, slug, enrolment_id, action):
     error = None
     try:
         enrolment = services.enrolment_set_status(
-            user=request.user, enrolment_id=enrolment_id, action=action
+            user=request.user, program_id=program.pk, enrolment_id=enrolment_id, action=action
         )
     except NotFound:
         raise
     except ApplicationError as exc:
         error = exc.message
         enrolment = selectors.participant_list(program=program).filter(pk=enrolment_id).first()
-        if enrolment is None:
-            raise Http404 from None
-    if enrolment.program_id != program.pk:
-        raise Http404
+        if enrolment is None:  # an unknown action is refused before the enrolment is looked up
+            raise NotFound(services.ENROLMENT_NOT_FOUND) from None
     context = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
         return render(request, "programs/_participant_row.html", context)
@@ -200,9 +198,9 @@ def program_invitations(request, slug):
 @require_POST
 def invitation_revoke(request, slug, invitation_id):
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    invitation = services.invitation_revoke(user=request.user, invitation_id=invitation_id)
-    if invitation.program_id != program.pk:
-        raise Http404
+    services.invitation_revoke(
+        user=request.user, program_id=program.pk, invitation_id=invitation_id
+    )
     messages.success(request, "Revoked the link; it no longer lets anyone join.")
     return redirect("program_invitations", slug=program.slug)
 
