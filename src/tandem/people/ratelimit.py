@@ -99,14 +99,10 @@ def email_send_allowed(*, purpose: str, email: str, ip: str) -> bool:
     window = settings.EMAIL_RATE_WINDOW_SECONDS
     per_email = _key(f"email-{purpose}", _normal_email(email))
     per_address = _key(f"email-{purpose}-ip", ip or "")
-    if (
-        _count(per_email) >= settings.EMAIL_RATE_LIMIT
-        or _count(per_address) >= settings.EMAIL_IP_RATE_LIMIT
-    ):
-        return False
-    _hit(per_email, window)
-    _hit(per_address, window)
-    return True
+    # Count first, then compare: two requests at once cannot both take the last place.
+    within_email = _hit(per_email, window) <= settings.EMAIL_RATE_LIMIT
+    within_address = _hit(per_address, window) <= settings.EMAIL_IP_RATE_LIMIT
+    return within_email and within_address
 
 
 # --- client address --------------------------------------------------------------------------
