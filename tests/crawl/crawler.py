@@ -115,6 +115,7 @@ class Crawler:
         self._pending: list[tuple[Form, Control | None, bool]] = []  # form, submitter, htmx
         self._known: set[str] = set()  # every URL queued, for the bound
         self._visited: set[str] = set()
+        self._queue: deque[tuple[str, bool]] = deque()
         self._shapes: Counter = Counter()
         self._form_shapes: Counter = Counter()
 
@@ -132,12 +133,12 @@ class Crawler:
 
     # -- the whole visit ---------------------------------------------------------------------
     def run(self, email: str, password: str) -> CrawlResult:
-        """Pages, then the forms that keep things, then the pages those forms made, then their
-        forms, and the forms that remove or end something last of all."""
+        """Pages, then the forms that keep things, then the new pages those forms led to and
+        their forms, and the forms that remove or end something last of all."""
         self.log_in(email, password)
         self.crawl()
         destructive = self.submit_forms(destructive=False)
-        self.crawl()
+        self._walk()
         destructive += self.submit_forms(destructive=False)
         for form, submitter, htmx in destructive:
             self._reopen_and_submit(form, submitter, htmx)
@@ -145,42 +146,45 @@ class Crawler:
 
     # -- pages --------------------------------------------------------------------------------
     def crawl(self, start: str = "/") -> None:
-        """Breadth first from ``start``. A second call walks the same pages again to reach
-        what the forms created since; every page is checked each time it is visited."""
-        queue: deque[tuple[str, bool]] = deque([(self.base + start, False)])
-        seen = {self.base + start}
-        while queue:
-            url, htmx = queue.popleft()
+        """Breadth first from ``start``, each URL once."""
+        self._known.add(self.base + start)
+        self._queue.append((self.base + start, False))
+        self._walk()
+
+    def _walk(self) -> None:
+        while self._queue:
+            url, htmx = self._queue.popleft()
             page = self._visit(url, htmx=htmx)
-            if page is None:
+            if page is not None:
+                self._collect(page, htmx)
+
+    def _collect(self, page: Page, htmx: bool) -> None:
+        """Queue the page's new links and its forms (a page a form led to included)."""
+        links = [(u, False) for u in page.links] + [(u, True) for u in page.htmx_links]
+        for link, is_htmx in links:
+            link = urldefrag(link).url
+            if link in self._known or not self._follows(link):
                 continue
-            links = [(u, False) for u in page.links] + [(u, True) for u in page.htmx_links]
-            for link, is_htmx in links:
-                link = urldefrag(link).url
-                if link in seen or not self._follows(link):
+            shape = url_pattern(link)
+            if self._shapes[shape] >= PER_PATTERN or len(self._known) >= self.max_pages:
+                continue
+            self._shapes[shape] += 1
+            self._known.add(link)
+            self._queue.append((link, is_htmx))
+        for form in page.forms:
+            if not self._follows(form.action):
+                continue  # logout, or another site
+            for submitter in form.submitters or [None]:
+                key = (
+                    url_pattern(form.action),
+                    form.method,
+                    form.signature()[2],
+                    submitter and (submitter.name, submitter.value),
+                )
+                if self._form_shapes[key] >= FORMS_PER_PATTERN:
                     continue
-                if link not in self._known:
-                    shape = url_pattern(link)
-                    if self._shapes[shape] >= PER_PATTERN or len(self._known) >= self.max_pages:
-                        continue
-                    self._shapes[shape] += 1
-                    self._known.add(link)
-                seen.add(link)
-                queue.append((link, is_htmx))
-            for form in page.forms:
-                if not self._follows(form.action):
-                    continue  # logout, or another site
-                for submitter in form.submitters or [None]:
-                    key = (
-                        url_pattern(form.action),
-                        form.method,
-                        form.signature()[2],
-                        submitter and (submitter.name, submitter.value),
-                    )
-                    if self._form_shapes[key] >= FORMS_PER_PATTERN:
-                        continue
-                    self._form_shapes[key] += 1
-                    self._pending.append((form, submitter, htmx))
+                self._form_shapes[key] += 1
+                self._pending.append((form, submitter, htmx))
 
     # -- forms --------------------------------------------------------------------------------
     def submit_forms(self, *, destructive: bool) -> list[tuple[Form, Control | None, bool]]:
@@ -282,7 +286,10 @@ class Crawler:
         if response.status_code >= 500:
             self._problem("server error", form.action, f"{what} answered {response.status_code}")
         elif "text/html" in response.headers.get("Content-Type", ""):
-            self._check_values(parse_page(response.url, response.text), f"after {what}")
+            page = parse_page(response.url, response.text)
+            self._check_values(page, f"after {what}")
+            if response.status_code < 400 and self._follows(response.url):
+                self._collect(page, form.htmx)
         if before is not None:
             creates = bool(CREATES.search(f"{urlsplit(form.action).path} {_label(submitter)}"))
             changes = diff(before, self.snapshot(), self.ignore_columns, inserts=not creates)
