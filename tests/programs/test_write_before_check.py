@@ -163,3 +163,14 @@ def test_unknown_action_on_another_programs_enrolment_is_404(client, admin_of_tw
     pending = EnrolmentFactory(program=other, status="pending")
     url = reverse("program_participant_action", args=[mine.slug, pending.pk, "ban"])
     assert client.post(url).status_code == 404
+
+
+def test_the_changed_endpoints_document_their_errors(client):
+    schema = client.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/programs/{slug}/participants/{enrolment_id}/capacity",
+        "/api/programs/{slug}/participants/{enrolment_id}/status",
+        "/api/programs/{slug}/invitations/{invitation_id}/revoke",
+    ):
+        documented = set(schema[path]["post"]["responses"])
+        assert {"200", "401", "404", "413", "422"} <= documented, (path, documented)
