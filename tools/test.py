@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from urllib.parse import urlparse
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -32,7 +33,9 @@ def required(service: str) -> bool:
 
 def run(label: str, args: list[str], env: dict[str, str]) -> int:
     print(f"\n==== {label} ====", flush=True)
+    started = time.monotonic()
     code = subprocess.call(PYTEST + args, env=env)
+    print(f"==== {label}: {time.monotonic() - started:.0f} s ====", flush=True)
     return 0 if code == NO_TESTS_COLLECTED else code
 
 
@@ -49,7 +52,8 @@ def main() -> int:
             "TANDEM_DB_TESTS_ONLY": "1",
             "TANDEM_REQUIRE_POSTGRES": "1",
         }
-        if run(f"PostgreSQL ({POSTGRES_URL}): database-facing tests", extra, pg_env):
+        label = f"PostgreSQL ({POSTGRES_URL}): database-facing tests, browser journeys, crawl"
+        if run(label, extra, pg_env):
             failures.append("PostgreSQL pass")
     elif required("POSTGRES"):
         print(f"PostgreSQL is required but nothing answers at {POSTGRES_URL}.")
