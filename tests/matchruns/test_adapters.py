@@ -16,6 +16,17 @@ from tests.matchruns.factories import EnrolmentFactory, ProgramFactory, mentee, 
 pytestmark = pytest.mark.django_db
 
 
+def test_manager_named_by_email_is_found_among_the_participants():
+    """A manager named before they had an account is still kept apart from their report."""
+    program = ProgramFactory(avoid_manager=True)
+    teacher = mentor(program)
+    learner = mentee(program)
+    learner.profile.manager_email = teacher.email.upper()
+    learner.profile.save()
+    cohort = participants_for_program(program=program)
+    assert cohort.mentees[0].manager == str(teacher.pk)
+
+
 def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_queries):
     program = ProgramFactory(
         program_type=ProgramType.REVERSE,

@@ -213,7 +213,7 @@ class TestProfileUpdate:
             ("working_style", {"unknown": 1}),
             ("availability", ["Mon 9-9"]),
             ("availability", ["Someday 09:00-10:00"]),
-            ("manager_email", "nobody@example.org"),
+            ("manager_email", "not an email"),
             ("headline", "x" * 141),
             ("skills_offered", ["!!!"]),
         ],
@@ -250,6 +250,26 @@ class TestProfileUpdate:
         services.profile_update(profile=profile, actor=profile.user, city="Lyon")
         profile.refresh_from_db()
         assert (profile.headline, profile.city) == ("Keep", "Lyon")
+
+    def test_manager_email_reveals_no_account(self):
+        """Regression: naming a manager told the person whether the email had an account."""
+        boss = UserFactory(email="boss@example.org")
+        with_account, without_account = ProfileFactory(), ProfileFactory()
+        for profile, email in ((with_account, "boss@example.org"), (without_account, "x@y.org")):
+            services.profile_update(profile=profile, actor=profile.user, manager_email=email)
+        with_account.refresh_from_db()
+        without_account.refresh_from_db()
+        assert (with_account.manager_contact, with_account.manager) == ("boss@example.org", boss)
+        assert (without_account.manager_contact, without_account.manager) == ("x@y.org", None)
+
+    def test_unchanged_manager_keeps_an_imported_link(self):
+        boss = UserFactory(email="boss@example.org")
+        profile = ProfileFactory(manager=boss)
+        services.profile_update(
+            profile=profile, actor=profile.user, manager_email="Boss@example.org"
+        )
+        profile.refresh_from_db()
+        assert (profile.manager_email, profile.manager) == ("", boss)
 
     def test_cannot_be_own_manager(self):
         profile = ProfileFactory()

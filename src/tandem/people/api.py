@@ -89,7 +89,7 @@ class MyProfileOut(ProfileOut):
     email_verified: bool
     first_name: str
     last_name: str
-    manager_email: str | None = Field(None, description="Your manager's account email.")
+    manager_email: str | None = Field(None, description="Your manager's email, as you gave it.")
     completeness: int = Field(description="Percent of what matching needs that is filled in.")
     missing: list[str] = Field(description="What is still missing, in words.")
 
@@ -111,7 +111,7 @@ class MyProfileOut(ProfileOut):
 
     @staticmethod
     def resolve_manager_email(obj) -> str | None:
-        return obj.manager.email if obj.manager_id else None
+        return obj.manager_contact or None
 
     @staticmethod
     def resolve_completeness(obj) -> int:
@@ -137,7 +137,9 @@ class ProfilePatch(Schema):
     skills_wanted: list[str] | None = None
     seniority: ApiInt | None = Field(None, description="0..10, or null to clear.")
     department: str | None = None
-    manager_email: str | None = Field(None, description='An account\'s email; "" clears.')
+    manager_email: str | None = Field(
+        None, description='Your manager\'s email (they need no account here); "" clears.'
+    )
     city: str | None = None
     timezone: str | None = Field(None, description="IANA name, e.g. America/New_York.")
     availability: list[str] | None = Field(

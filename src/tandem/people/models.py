@@ -91,6 +91,10 @@ class Profile(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     department = models.CharField(max_length=120, blank=True)
+    # The email the person gave for their manager, kept as typed: whether it belongs to an
+    # account is never shown to them (that would tell anyone who has an account here).
+    manager_email = models.EmailField(blank=True)
+    # The manager's account, linked silently when one exists (conflict rules in matching).
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -118,6 +122,11 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    @property
+    def manager_contact(self) -> str:
+        """The manager's email as the person gave it (an import links the account only)."""
+        return self.manager_email or (self.manager.email if self.manager_id else "")
 
 
 class AvailabilityWindow(models.Model):

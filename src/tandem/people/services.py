@@ -66,7 +66,6 @@ MEETING_FORMAT_INVALID = "Choose virtual, in person or either."
 CADENCE_INVALID = "Choose weekly, every two weeks, monthly or quarterly (or leave it empty)."
 WORKING_STYLE_UNKNOWN = "Unknown working-style question(s): {keys}."
 WORKING_STYLE_INVALID = "Answer with a number from 1 to 5."
-MANAGER_NOT_FOUND = "No one with the email {email} has an account here."
 MANAGER_SELF = "You cannot be your own manager."
 SKILL_INVALID = "“{value}” is not a usable skill name; use letters or digits."
 SKILL_TOO_LONG = "Skill names can be at most 80 characters."
@@ -362,18 +361,18 @@ def _check_working_style(errors: dict, value: Mapping | None) -> dict[str, int] 
     return answers
 
 
-def _check_manager(errors: dict, profile: Profile, email) -> User | None:
+def _check_manager(changes: _ProfileChanges, profile: Profile, email) -> None:
+    """Keep the email as given; link the account behind it, if any, without saying so."""
     email = _clean_text(email).lower()
-    if not email:
-        return None
-    manager = User.objects.filter(email__iexact=email, is_active=True).first()
-    if manager is None:
-        errors["manager_email"] = MANAGER_NOT_FOUND.format(email=email)
-        return None
-    if manager.pk == profile.user_id:
-        errors["manager_email"] = MANAGER_SELF
-        return None
-    return manager
+    if email == profile.manager_contact.lower():
+        return  # unchanged (an untouched save keeps an import's link as it is)
+    if email and email == profile.user.email.lower():
+        changes.errors["manager_email"] = MANAGER_SELF
+        return
+    changes.profile_fields["manager_email"] = email
+    changes.relations["manager"] = (
+        User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+    )
 
 
 TEXT_LIMITS = {
@@ -451,9 +450,7 @@ def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
     if languages is not None and set(languages) == set(profile.languages or []):
         changes.profile_fields["languages"] = list(profile.languages)
     if "manager_email" in given:
-        changes.relations["manager"] = _check_manager(
-            changes.errors, profile, given["manager_email"]
-        )
+        _check_manager(changes, profile, given["manager_email"])
     for field in ("skills_offered", "skills_wanted"):
         if field in given:
             changes.relations[field] = _check_skills(changes.errors, field, given[field])

@@ -223,7 +223,7 @@ def _profile_initial(profile) -> dict:
         "skills_wanted": ", ".join(s.name for s in profile.skills_wanted.all()),
         "seniority": profile.seniority,
         "department": profile.department,
-        "manager_email": profile.manager.email if profile.manager else "",
+        "manager_email": profile.manager_contact,
         "city": profile.city,
         "timezone": profile.timezone,
         "languages": profile.languages,

@@ -122,7 +122,7 @@ def _related(obj, name: str):
         return None
 
 
-def _common(enrolment: Enrolment, *, both_roles: set[int]) -> dict:
+def _common(enrolment: Enrolment, *, both_roles: set[int], by_email: dict[str, int]) -> dict:
     person = enrolment.person
     profile = _related(person, "profile")
     exclude = [str(user.pk) for user in enrolment.exclude.all()]
@@ -149,13 +149,20 @@ def _common(enrolment: Enrolment, *, both_roles: set[int]) -> dict:
         city=profile.city,
         cadence=profile.cadence or "",
         department=profile.department,
-        manager=str(profile.manager_id) if profile.manager_id else "",
+        manager=_manager_key(profile, by_email),
         working_style=style,
     )
     return common
 
 
-def _mentee(enrolment: Enrolment, *, both_roles: set[int]) -> Mentee:
+def _manager_key(profile, by_email: dict[str, int]) -> str:
+    """The manager's id in this run: the linked account, or a participant with that email
+    (a manager who made an account after being named)."""
+    manager_id = profile.manager_id or by_email.get(profile.manager_email.lower())
+    return str(manager_id) if manager_id else ""
+
+
+def _mentee(enrolment: Enrolment, **people) -> Mentee:
     profile = _related(enrolment.person, "profile")
     extra = {}
     if profile is not None:
@@ -163,10 +170,10 @@ def _mentee(enrolment: Enrolment, *, both_roles: set[int]) -> Mentee:
             "goals": profile.goals,
             "skills_wanted": tuple(s.name for s in profile.skills_wanted.all()),
         }
-    return Mentee(**_common(enrolment, both_roles=both_roles), **extra)
+    return Mentee(**_common(enrolment, **people), **extra)
 
 
-def _mentor(enrolment: Enrolment, *, both_roles: set[int], capacity: int) -> Mentor:
+def _mentor(enrolment: Enrolment, *, capacity: int, **people) -> Mentor:
     profile = _related(enrolment.person, "profile")
     extra = {}
     if profile is not None:
@@ -174,7 +181,7 @@ def _mentor(enrolment: Enrolment, *, both_roles: set[int], capacity: int) -> Men
             "expertise": profile.expertise,
             "skills_offered": tuple(s.name for s in profile.skills_offered.all()),
         }
-    return Mentor(**_common(enrolment, both_roles=both_roles), capacity=capacity, **extra)
+    return Mentor(**_common(enrolment, **people), capacity=capacity, **extra)
 
 
 def participants_for_program(
@@ -189,18 +196,21 @@ def participants_for_program(
     """
     enrolments = list(_enrolments(program, mentee_ids))
     roles = Counter(e.person_id for e in enrolments)
-    both_roles = {person_id for person_id, n in roles.items() if n > 1}
+    people = {
+        "both_roles": {person_id for person_id, n in roles.items() if n > 1},
+        "by_email": {e.person.email.lower(): e.person_id for e in enrolments},
+    }
     loads = mentor_loads(program=program)
     matched = mentees_with_open_mentorship(program=program) if skip_matched_mentees else set()
     mentees, mentors = [], []
     for enrolment in enrolments:
         if enrolment.role == Role.MENTEE:
             if enrolment.person_id not in matched:
-                mentees.append(_mentee(enrolment, both_roles=both_roles))
+                mentees.append(_mentee(enrolment, **people))
             continue
         limit = enrolment.capacity if enrolment.capacity is not None else program.default_capacity
         free = max(0, limit - loads.get(enrolment.person_id, 0))
-        mentors.append(_mentor(enrolment, both_roles=both_roles, capacity=free))
+        mentors.append(_mentor(enrolment, capacity=free, **people))
     return Cohort(
         mentees=mentees,
         mentors=mentors,
