@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError
@@ -12,6 +14,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 from tandem.people.models import ApiToken
 
 TOKEN_PREFIX_LENGTH = 8
+# ``last_used_at`` is kept to this precision: a token used all day writes a few times an hour,
+# not once per request (on SQLite every write waits for the database's one write lock).
+LAST_USED_PRECISION = timedelta(minutes=5)
 NOT_AUTHENTICATED = "Log in, or send a personal API token as `Authorization: Bearer <token>`."
 TOKEN_INVALID = (
     "This API token is not valid: it is mistyped, revoked, or its account is closed. "
@@ -35,9 +40,24 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             raise AuthenticationError(message=TOKEN_INVALID)
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        token_mark_used(found)
         request.user = found.user
         return found.user
+
+
+def token_mark_used(token: ApiToken) -> bool:
+    """Stamp ``token.last_used_at`` unless it is within ``LAST_USED_PRECISION`` of now; returns
+    whether it wrote. A recent stamp costs no query; a stale one one conditional UPDATE, so of
+    concurrent requests with the same token only the first writes."""
+    now = timezone.now()
+    cutoff = now - LAST_USED_PRECISION
+    if token.last_used_at is not None and token.last_used_at >= cutoff:
+        return False
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=cutoff)
+    if not ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now):
+        return False
+    token.last_used_at = now
+    return True
 
 
 class SessionAuth(APIKeyCookie):
