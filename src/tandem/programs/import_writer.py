@@ -24,20 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from tandem.people.availability import Window, to_utc_intervals
 from tandem.people.models import AvailabilityWindow, Identity, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services import skill_slug as _skill_slug
+from tandem.programs.import_email import invitation_emails_queue
+from tandem.programs.import_insert import bulk_insert, bulk_insert_ids
 from tandem.programs.importing import (
     EXCLUDE_UNKNOWN,
     ID_TAKEN,
@@ -363,15 +359,19 @@ def import_apply(
     reference_date=None,
     email_verified: bool = False,
     invited_by: User | None = None,
-) -> list[User]:
-    """Write ``plan`` with bulk queries; return the accounts created. Call inside a transaction.
+) -> dict[str, int]:
+    """Write ``plan`` with bulk queries; return the ids of the accounts created, by email.
+    Call inside a transaction.
 
     Members are updated and enrolled; everyone else gets a ``ParticipantInvitation`` (an
     address without an account also gets a new account holding the file's profile values) and,
-    when ``welcome``, an email with the link to accept (and to set a password), sent after
-    commit. An existing account outside the program is never written. New accounts get
-    ``password_hash`` (the demo) or an unusable password; addresses stay unverified unless
-    ``email_verified``.
+    when ``welcome``, an email with the link to accept (and to set a password), queued after
+    commit as a few background tasks. An existing account outside the program is never written.
+    New accounts get ``password_hash`` (the demo) or an unusable password; addresses stay
+    unverified unless ``email_verified``.
+
+    New rows go in with ``bulk_insert`` (no model instances) and the queries are bounded per
+    2,000 rows, so that the transaction (on SQLite: the database's write lock) is short.
     """
     reference_date = reference_date or timezone.now().date()
     invited = {row.email for row in plan.invitations}
@@ -385,88 +385,71 @@ def import_apply(
     ]
     for person in creating:
         person.changed = sorted(name for name in person.values if name not in IDENTITY_FIELDS)
-    new_users = [_new_user(person, password_hash) for person in creating]
-    if email_verified:  # the demo's made-up addresses
-        for user in new_users:
-            user.email_verified_at = timezone.now()
-    User.objects.bulk_create(new_users, batch_size=500)
-    users = {
-        person.email: person.user
-        for person in plan.people.values()
-        if person.member and person.user
+    created = _create_accounts(creating, password_hash, email_verified)
+    ids = {
+        email: person.user.pk
+        for email, person in plan.people.items()
+        if person.member and person.user is not None
     }
-    users.update({user.email: user for user in new_users})
-    _write_names(plan, users)
-    profiles, unsaved = _ensure_profiles(users, new={user.email for user in new_users})
-    changed = [p for p in plan.people.values() if p.changed and p.email in users]
-    reachable = _reachable_ids(program, users)
-    _write_profiles(changed, profiles, unsaved, reference_date, reachable)
-    _write_skills(changed, profiles)
+    ids.update(created)
+    _write_names(plan)
+    changed = [p for p in plan.people.values() if p.changed and p.email in ids]
+    reachable = _reachable_ids(program, ids)
+    profile_ids, fresh = _write_profiles(changed, ids, reference_date, reachable)
+    _write_skills(changed, profile_ids, fresh)
     if plan.trusted:
-        _write_identity(changed, users)
-    _write_enrolments(program, plan, users, reachable)
+        _write_identity(changed, ids)
+    _write_enrolments(program, plan, ids, reachable)
     to_send = _write_invitations(program, plan, invited_by)
     if welcome and to_send:
-        created = {user.email for user in new_users}
-        accounts = {user.email: user for user in new_users}
-        transaction.on_commit(lambda: _send_invitations(program, to_send, accounts, created))
-    return new_users
+        new_accounts = set(created)
+        transaction.on_commit(
+            lambda: invitation_emails_queue(tokens=to_send, new_accounts=new_accounts)
+        )
+    return created
 
 
-def _reachable_ids(program: Program, users: dict[str, User]):
+def _reachable_ids(program: Program, ids: dict[str, int]):
     """``email -> user id`` lookup for manager and exclude references: only people of this
     import's own accounts (members and new) or enrolled in the program, never another
     account found by its address."""
 
     def lookup(emails: Iterable[str]) -> dict[str, int]:
-        ids = {email: users[email].pk for email in emails if email in users}
-        for chunk in _chunks([email for email in emails if email not in ids]):
-            ids.update(
+        found = {email: ids[email] for email in emails if email in ids}
+        for chunk in _chunks([email for email in emails if email not in found]):
+            found.update(
                 Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
                     "person__email", "person_id"
                 )
             )
-        return ids
+        return found
 
     return lookup
 
 
-def _new_user(person: PersonPlan, password_hash: str | None) -> User:
-    first, _, last = (person.values.get("name") or "").partition(" ")
-    return User(
-        email=person.email,
-        username=person.email,
-        first_name=first[:150],
-        last_name=last[:150],
+def _create_accounts(
+    people: list[PersonPlan], password_hash: str | None, email_verified: bool
+) -> dict[str, int]:
+    now = timezone.now()
+    rows = []
+    for person in people:
+        first, _, last = (person.values.get("name") or "").partition(" ")
         # what make_password(None) gives, at a fraction of its cost for thousands of rows
-        password=password_hash or UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
-    )
+        password = password_hash or UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+        verified = now if email_verified else None  # the demo's made-up addresses
+        rows.append((person.email, person.email, first[:150], last[:150], password, now, verified))
+    fields = ("email", "username", "first_name", "last_name", "password", "date_joined")
+    return bulk_insert_ids(User, fields=(*fields, "email_verified_at"), rows=rows, key="email")
 
 
-def _write_names(plan: ImportPlan, users: dict[str, User]) -> None:
+def _write_names(plan: ImportPlan) -> None:
     renamed = []
     for person in plan.people.values():
         if person.member and not person.is_new and "name" in person.changed:
-            user = users[person.email]
+            user = person.user
             user.first_name, _, user.last_name = person.values["name"].partition(" ")
             renamed.append(user)
     User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
-
-
-def _ensure_profiles(
-    users: dict[str, User], *, new: set[str]
-) -> tuple[dict[str, Profile], set[str]]:
-    """Every person's profile object; those not in the database yet are unsaved (their
-    fields are filled before one bulk insert, which is far cheaper than insert + update)."""
-    profiles: dict[str, Profile] = {}
-    unsaved: set[str] = set()
-    for email, user in users.items():
-        if email not in new and _has_profile(user):
-            profiles[email] = user.profile
-        else:
-            profiles[email] = Profile(user=user)
-            unsaved.add(email)
-    return profiles, unsaved
 
 
 def _has_profile(user: User) -> bool:
@@ -476,91 +459,121 @@ def _has_profile(user: User) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def _profile_defaults() -> dict:
+    return {name: Profile._meta.get_field(name).get_default() for name in PROFILE_FIELDS}
+
+
 def _write_profiles(
-    changed: list[PersonPlan],
-    profiles: dict[str, Profile],
-    unsaved: set[str],
-    reference_date,
-    reachable,
+    changed: list[PersonPlan], ids: dict[str, int], reference_date, reachable
+) -> tuple[dict[str, int], set[str]]:
+    """Write the changed profile fields (one insert for people without a profile yet, an update
+    for the others) and replace changed availability. Returns the changed people's profile ids
+    by email, and the emails whose profile is new."""
+    stored = {
+        p.email: p.user.profile for p in changed if p.user is not None and _has_profile(p.user)
+    }
+    fresh = [p for p in changed if p.email not in stored]
+    manager_ids = reachable({p.values["manager"] for p in changed if "manager" in p.changed})
+    new_ids = bulk_insert_ids(
+        Profile,
+        fields=("user_id", *PROFILE_FIELDS, "manager_id", "availability_utc"),
+        rows=[_new_profile_row(p, ids[p.email], manager_ids, reference_date) for p in fresh],
+        key="user_id",
+    )
+    profile_ids = {email: profile.pk for email, profile in stored.items()}
+    profile_ids.update((p.email, new_ids[ids[p.email]]) for p in fresh)
+    _update_profiles([p for p in changed if p.email in stored], stored, manager_ids, reference_date)
+    moved = [p for p in changed if "availability" in p.changed]
+    for chunk in _chunks([profile_ids[p.email] for p in moved if p.email in stored]):
+        AvailabilityWindow.objects.filter(profile_id__in=chunk).delete()
+    bulk_insert(
+        AvailabilityWindow,
+        fields=("profile_id", "weekday", "start_minute", "end_minute"),
+        rows=[
+            (profile_ids[p.email], w.weekday, w.start, w.end)
+            for p in moved
+            for w in p.values["availability"]
+        ],
+    )
+    return profile_ids, {p.email for p in fresh}
+
+
+def _new_profile_row(person: PersonPlan, user_id: int, manager_ids, reference_date) -> tuple:
+    defaults = _profile_defaults()
+    values = {
+        name: person.values[name] if name in person.changed else defaults[name]
+        for name in PROFILE_FIELDS
+    }
+    manager = person.values["manager"] if "manager" in person.changed else None
+    # a manager who is only invited is linked once they are in the program
+    manager_id = manager_ids.get(manager) if manager else None
+    availability_utc: list = []
+    if "availability" in person.changed or "timezone" in person.changed:
+        windows = person.values["availability"] if "availability" in person.changed else []
+        availability_utc = to_utc_intervals(windows, values["timezone"], reference_date)
+    return (user_id, *values.values(), manager_id, availability_utc)
+
+
+def _update_profiles(
+    people: list[PersonPlan], stored: dict[str, Profile], manager_ids, reference_date
 ) -> None:
     fields: set[str] = set()
-    to_update, window_rows, replaced = [], [], []
-    manager_ids = reachable({p.values["manager"] for p in changed if "manager" in p.changed})
     now = timezone.now()
-    for person in changed:
-        profile = profiles[person.email]
+    for person in people:
+        profile = stored[person.email]
         for name in PROFILE_FIELDS:
             if name in person.changed:
                 setattr(profile, name, person.values[name])
                 fields.add(name)
         if "manager" in person.changed and person.values["manager"] in manager_ids:
-            # a manager who is only invited is linked once they are in the program
             profile.manager_id = manager_ids[person.values["manager"]]
             fields.add("manager")
-        if "availability" in person.changed:
-            if person.email not in unsaved:
-                replaced.append(profile.pk)
-            window_rows += [
-                AvailabilityWindow(
-                    profile=profile, weekday=w.weekday, start_minute=w.start, end_minute=w.end
-                )
-                for w in person.values["availability"]
-            ]
         if "availability" in person.changed or "timezone" in person.changed:
             if "availability" in person.changed:
                 windows = person.values["availability"]
-            elif person.email in unsaved:
-                windows = []
             else:
                 windows = [
                     Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
                 ]
             profile.availability_utc = to_utc_intervals(windows, profile.timezone, reference_date)
             fields.add("availability_utc")
-        if person.email not in unsaved:
-            profile.updated_at = now
-            to_update.append(profile)
-    Profile.objects.bulk_create([profiles[email] for email in unsaved], batch_size=500)
-    if fields and to_update:
-        Profile.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
-    for chunk in _chunks(replaced):
-        AvailabilityWindow.objects.filter(profile_id__in=chunk).delete()
-    AvailabilityWindow.objects.bulk_create(window_rows, batch_size=1000)
+        profile.updated_at = now
+    if fields and people:
+        Profile.objects.bulk_update(
+            [stored[p.email] for p in people], [*fields, "updated_at"], batch_size=500
+        )
 
 
-def _write_skills(changed: list[PersonPlan], profiles: dict[str, Profile]) -> None:
-    names = [
+def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh: set[str]) -> None:
+    names = dict.fromkeys(
         name
         for p in changed
         for side in ("skills_offered", "skills_wanted")
         if side in p.changed
         for name in p.values[side]
-    ]
+    )
     by_slug = (
-        {skill.slug: skill for skill in skill_get_or_create_bulk(names=names)} if names else {}
+        {skill.slug: skill.pk for skill in skill_get_or_create_bulk(names=names)} if names else {}
     )
     for side in ("skills_offered", "skills_wanted"):
         through = getattr(Profile, side).through
         people = [p for p in changed if side in p.changed]
-        ids = [profiles[p.email].pk for p in people]
-        for chunk in _chunks(ids):
+        for chunk in _chunks([profile_ids[p.email] for p in people if p.email not in fresh]):
             through.objects.filter(profile_id__in=chunk).delete()
         links = {
-            (profiles[p.email].pk, by_slug[skill_slug(name)].pk)
+            (profile_ids[p.email], by_slug[skill_slug(name)])
             for p in people
             for name in p.values[side]
         }
-        through.objects.bulk_create(
-            [through(profile_id=profile_id, skill_id=skill_id) for profile_id, skill_id in links],
-            batch_size=1000,
-        )
+        bulk_insert(through, fields=("profile_id", "skill_id"), rows=links)
 
 
-def _write_identity(changed: list[PersonPlan], users: dict[str, User]) -> None:
+def _write_identity(changed: list[PersonPlan], ids: dict[str, int]) -> None:
     """Importing identity asserts the admin collected consent: consented_at = now."""
     now = timezone.now()
     people = [p for p in changed if {"identity", "prefer_shared_identity"} & set(p.changed)]
-    user_ids = [users[p.email].pk for p in people]
+    user_ids = [ids[p.email] for p in people]
     stored = {
         i.user_id: i
         for chunk in _chunks(user_ids)
@@ -568,10 +581,10 @@ def _write_identity(changed: list[PersonPlan], users: dict[str, User]) -> None:
     }
     create, update = [], []
     for person in people:
-        user = users[person.email]
-        identity = stored.get(user.pk)
+        user_id = ids[person.email]
+        identity = stored.get(user_id)
         if identity is None:
-            identity = Identity(user=user, attributes=[], consented_at=now)
+            identity = Identity(user_id=user_id, attributes=[], consented_at=now)
             create.append(identity)
         else:
             update.append(identity)
@@ -586,9 +599,7 @@ def _write_identity(changed: list[PersonPlan], users: dict[str, User]) -> None:
     )
 
 
-def _write_enrolments(
-    program: Program, plan: ImportPlan, users: dict[str, User], reachable
-) -> None:
+def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], reachable) -> None:
     new, updated = [], []
     for item in plan.enrolments:
         row = item.row
@@ -598,7 +609,7 @@ def _write_enrolments(
                 capacity = program.default_capacity
             item.enrolment = Enrolment(
                 program=program,
-                person=users[row.email],
+                person_id=ids[row.email],
                 role=row.role,
                 status=EnrolmentStatus.ACTIVE,
                 capacity=capacity,
@@ -625,23 +636,23 @@ def _write_enrolments(
     through = Enrolment.exclude.through
     for chunk in _chunks([item.enrolment.pk for item in targets]):
         through.objects.filter(enrolment_id__in=chunk).delete()
-    ids = reachable({email for item in targets for email in item.exclude_emails})
-    through.objects.bulk_create(
-        [
-            through(enrolment_id=item.enrolment.pk, user_id=ids[email])
+    user_ids = reachable({email for item in targets for email in item.exclude_emails})
+    bulk_insert(
+        through,
+        fields=("enrolment_id", "user_id"),
+        rows=[
+            (item.enrolment.pk, user_ids[email])
             for item in targets
             for email in item.exclude_emails
-            if email in ids
+            if email in user_ids
         ],
-        batch_size=1000,
     )
 
 
-def _write_invitations(
-    program: Program, plan: ImportPlan, invited_by: User | None
-) -> list[ParticipantInvitation]:
-    """Create or renew one invitation per invited row; return those to email (new ones and
-    ones renewed after a decline or an earlier acceptance; a pending one is not re-sent)."""
+def _write_invitations(program: Program, plan: ImportPlan, invited_by: User | None) -> list[str]:
+    """Create or renew one invitation per invited row; return the tokens of those to email
+    (new ones and ones renewed after a decline or an earlier acceptance; a pending one is not
+    re-sent)."""
     if not plan.invitations:
         return []
     stored = {}
@@ -653,85 +664,28 @@ def _write_invitations(
         invitation = stored.get((row.email, row.role))
         capacity = row.capacity if row.role == Role.MENTOR else None
         if invitation is None:
-            invitation = ParticipantInvitation(
-                program=program,
-                email=row.email,
-                role=row.role,
-                token=secrets.token_urlsafe(32),
-                invited_by=invited_by,
-            )
-            create.append(invitation)
-            send.append(invitation)
-        else:
-            if invitation.state != "pending":
-                invitation.token = secrets.token_urlsafe(32)
-                invitation.accepted_at = invitation.declined_at = None
-                invitation.invited_by = invited_by
-                send.append(invitation)
-            update.append(invitation)
+            token = secrets.token_urlsafe(32)
+            create.append((row.email, row.role, capacity, row.external_id or "", token))
+            send.append(token)
+            continue
+        if invitation.state != "pending":
+            invitation.token = secrets.token_urlsafe(32)
+            invitation.accepted_at = invitation.declined_at = None
+            invitation.invited_by = invited_by
+            send.append(invitation.token)
         if capacity is not None:
             invitation.capacity = capacity
         if row.external_id is not None:
             invitation.external_id = row.external_id
-    ParticipantInvitation.objects.bulk_create(create, batch_size=500)
+        update.append(invitation)
+    bulk_insert(
+        ParticipantInvitation,
+        fields=("program_id", "invited_by_id", "email", "role", "capacity", "external_id", "token"),
+        rows=[(program.pk, invited_by.pk if invited_by else None, *row) for row in create],
+    )
     ParticipantInvitation.objects.bulk_update(
         update,
         ["capacity", "external_id", "token", "accepted_at", "declined_at", "invited_by"],
         batch_size=500,
     )
     return send
-
-
-INVITE_SUBJECT = "You are invited to join {program} on Tandem"
-INVITE_BODY = """Hello,
-
-{program} uses Tandem to run its mentoring program, and its admin invited you to join as a {role}.
-Nothing changes until you accept; you can also decline.
-{password}
-Accept or decline:
-{link}
-
-If you did not expect this email you can ignore it.
-"""
-INVITE_PASSWORD = """
-Tandem made an account for this address. Set a password first:
-{link}
-"""
-
-
-def _password_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    try:
-        path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    except NoReverseMatch:
-        path = reverse("login")
-    return f"{settings.SITE_URL}{path}"
-
-
-def _send_invitations(
-    program: Program,
-    invitations: list[ParticipantInvitation],
-    accounts: dict[str, User],
-    created: set[str],
-) -> None:
-    messages = [
-        EmailMessage(
-            subject=INVITE_SUBJECT.format(program=program.name),
-            body=INVITE_BODY.format(
-                program=program.name,
-                role=invitation.role,
-                password=(
-                    INVITE_PASSWORD.format(link=_password_link(accounts[invitation.email]))
-                    if invitation.email in created
-                    else ""
-                ),
-                link=settings.SITE_URL
-                + reverse("participant_invitation", kwargs={"token": invitation.token}),
-            ),
-            to=[invitation.email],
-        )
-        for invitation in invitations
-    ]
-    with get_connection() as connection:
-        connection.send_messages(messages)

@@ -45,7 +45,9 @@ from tandem.people.services import (
     MAX_IDENTITY_ITEMS,
     MAX_SKILLS,
     check_timezone,
-    skill_normalise,
+)
+from tandem.people.services import (
+    skill_normalise as _skill_normalise,
 )
 from tandem.people.services import (
     skill_slug as _skill_slug,
@@ -183,6 +185,9 @@ _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 _HEADER_SEP = re.compile(r"[\s\-]+")
 skill_slug = lru_cache(maxsize=8192)(_skill_slug)  # the same few hundred skills repeat
+skill_normalise = lru_cache(maxsize=8192)(_skill_normalise)
+_FORMATS = frozenset(MeetingFormat.values)
+_CADENCES = frozenset(Cadence.values)
 
 
 @dataclass(frozen=True)
@@ -509,11 +514,11 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
             fail("availability", AVAILABILITY_INVALID.format(error=error))
     if value := cells.get("format"):
         choice = value.lower().replace("-", "_").replace(" ", "_")
-        if choice not in MeetingFormat.values:
+        if choice not in _FORMATS:
             fail("format", FORMAT_INVALID.format(value=value))
         row.meeting_format = choice
     if value := cells.get("cadence"):
-        if value.lower() not in Cadence.values:
+        if value.lower() not in _CADENCES:
             fail("cadence", CADENCE_INVALID.format(value=value))
         row.cadence = value.lower()
     if value := cells.get("working_style"):

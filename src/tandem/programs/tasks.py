@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from tandem.programs.import_email import invitation_emails_send
 from tandem.programs.services import import_batch_apply, import_batch_check
 
 
@@ -20,3 +21,9 @@ def import_apply_task(batch_id: int) -> str:
     """The confirmed write of one checked file; returns the batch's status afterwards."""
     batch = import_batch_apply(batch_id=batch_id)
     return batch.status if batch else "gone"
+
+
+@task()
+def import_invitations_send_task(invitation_ids: list[int], set_password_ids: list[int]) -> int:
+    """Email one share of an import's invitations (queued on commit); returns how many."""
+    return invitation_emails_send(invitation_ids=invitation_ids, set_password_ids=set_password_ids)
