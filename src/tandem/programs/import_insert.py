@@ -26,13 +26,7 @@ from django.utils import timezone
 
 CHUNK = 2000
 # Values of these field types go to both drivers as they are (str, int, bool, None).
-_AS_IS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-)
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 # Callable defaults that always give the same (empty) value, so one call serves every row.
 _CONSTANT_DEFAULTS = (dict, list, str)
 
@@ -46,7 +40,11 @@ def _default(field: models.Field, now) -> Any:
 
 
 def _preparer(field: models.Field):
-    if isinstance(field, _AS_IS) and not isinstance(field, models.JSONField):
+    if isinstance(field, models.ForeignKey):
+        as_is = isinstance(field.target_field, models.IntegerField)  # an integer id
+    else:
+        as_is = isinstance(field, _AS_IS)
+    if as_is:
         return None
     return lambda value: field.get_db_prep_save(value, connection)
 
@@ -111,7 +109,7 @@ def bulk_insert_ids(
     index = list(fields).index(key)
     keys = {row[index] for row in rows}
     pk = model._meta.pk.attname
-    before = model.objects.aggregate(last=Max(pk))["last"] or 0
+    before = _last_pk(model)
     bulk_insert(model, fields=fields, rows=rows)
     found = {
         value: id_
@@ -123,3 +121,7 @@ def bulk_insert_ids(
         chunk = missing[start : start + CHUNK]
         found.update(model.objects.filter(**{f"{key}__in": chunk}).values_list(key, pk))
     return found
+
+
+def _last_pk(model: type[models.Model]) -> int:
+    return model.objects.aggregate(last=Max(model._meta.pk.attname))["last"] or 0
