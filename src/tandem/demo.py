@@ -107,7 +107,7 @@ def seed_mentorship_under_way(*, mentor: User, mentee: User) -> Mentorship | Non
         )
         mentorship = mentorship_services.request_accept(user=mentor, request_id=request.pk)
         draft = mentorship.agreement_versions.latest("number").content
-        version = mentorship_services.agreement_propose(
+        version, _created = mentorship_services.agreement_propose(
             user=mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT}
         )
         for person in (mentor, mentee):

@@ -58,10 +58,10 @@ def test_closed_mentorship_does_not_block_a_new_one():
 class TestAgreement:
     def test_both_sign_makes_active_and_creates_goals(self, django_capture_on_commit_callbacks):
         m = mentorship(state=MentorshipState.PROPOSED)
-        version = services.agreement_propose(
+        version, created = services.agreement_propose(
             user=m.mentee, mentorship_id=m.pk, content=valid_content(m.program)
         )
-        assert version.number == 2
+        assert created and version.number == 2
         services.agreement_sign(user=m.mentee, mentorship_id=m.pk, number=2)
         m.refresh_from_db()
         assert m.state == MentorshipState.PROPOSED
@@ -108,7 +108,7 @@ class TestAgreement:
     def test_amendment_takes_effect_when_both_sign(self):
         m = mentorship()
         new_end = (date.today() + timedelta(weeks=30)).isoformat()
-        amendment = services.agreement_propose(
+        amendment, _created = services.agreement_propose(
             user=m.mentor, mentorship_id=m.pk, content=valid_content(m.program, ends_on=new_end)
         )
         services.agreement_sign(user=m.mentor, mentorship_id=m.pk, number=amendment.number)

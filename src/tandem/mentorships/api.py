@@ -403,13 +403,21 @@ def list_versions(request: HttpRequest, mentorship_id: int):
     ]
 
 
-@router.post("/{mentorship_id}/agreement/versions", response={201: VersionOut, **ERRORS})
+@router.post(
+    "/{mentorship_id}/agreement/versions",
+    response={201: VersionOut, 200: VersionOut, **ERRORS},
+    description="201 with the new version; 200 with the latest version, unchanged, when the "
+    "content says what it already says (no version is made and nobody is asked to sign).",
+)
 def propose_version(request: HttpRequest, mentorship_id: int, payload: AgreementContent):
     content = payload.dict()
     content["objectives"] = [dict(o) for o in content["objectives"]]
-    return 201, services.agreement_propose(
+    version, created = services.agreement_propose(
         user=request.auth, mentorship_id=mentorship_id, content=content
     )
+    if created:
+        return 201, version
+    return 200, {**VersionOut.from_orm(version).dict(), "in_effect": version.fully_signed}
 
 
 @router.post(
@@ -455,9 +463,19 @@ def create_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn):
     )
 
 
-@router.post("/goals/{goal_id}/progress", response={201: ProgressOut, **ERRORS})
+@router.post(
+    "/goals/{goal_id}/progress",
+    response={201: ProgressOut, 200: GoalOut, **ERRORS},
+    description="201 with the recorded update; 200 with the goal, unchanged, when state and "
+    "percent are what it already has and no note is given (nothing is recorded).",
+)
 def goal_progress(request: HttpRequest, goal_id: int, payload: ProgressIn):
-    return 201, services.goal_update_progress(user=request.auth, goal_id=goal_id, **payload.dict())
+    goal, update = services.goal_update_progress(
+        user=request.auth, goal_id=goal_id, **payload.dict()
+    )
+    if update is None:
+        return 200, goal
+    return 201, update
 
 
 @router.post("/goals/{goal_id}/milestones", response={201: MilestoneOut, **ERRORS})

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tandem.core.forms import DateField, TimeField
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
-from tandem.mentorships.services.agreement_content import EXAMPLES
+from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
 
 OBJECTIVE_ROWS = 5
@@ -91,9 +91,12 @@ class AgreementForm(forms.Form):
         help_text="Either of you can end it, without blame.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, objectives: int = 0, **kwargs):
+        """``objectives``: how many the version shown has; every one gets a row (a version
+        made through the API may have more than the usual rows), so none is lost on save."""
         super().__init__(*args, **kwargs)
-        for n in range(1, OBJECTIVE_ROWS + 1):
+        self.rows = min(max(OBJECTIVE_ROWS, objectives), MAX_OBJECTIVES)
+        for n in range(1, self.rows + 1):
             self.fields[f"objective_{n}_goal"] = forms.CharField(
                 required=False,
                 max_length=200,
@@ -118,7 +121,7 @@ class AgreementForm(forms.Form):
                 self[f"objective_{n}_measure"],
                 self[f"objective_{n}_target_date"],
             )
-            for n in range(1, OBJECTIVE_ROWS + 1)
+            for n in range(1, self.rows + 1)
         ]
 
     def other_fields(self):
@@ -127,7 +130,7 @@ class AgreementForm(forms.Form):
     @classmethod
     def initial_from(cls, content: dict) -> dict:
         initial = {k: v for k, v in content.items() if k != "objectives"}
-        for n, objective in enumerate(content.get("objectives", [])[:OBJECTIVE_ROWS], start=1):
+        for n, objective in enumerate(content.get("objectives", [])[:MAX_OBJECTIVES], start=1):
             initial[f"objective_{n}_goal"] = objective.get("goal", "")
             initial[f"objective_{n}_measure"] = objective.get("measure", "")
             initial[f"objective_{n}_target_date"] = objective.get("target_date") or None
@@ -148,7 +151,7 @@ class AgreementForm(forms.Form):
                     else ""
                 ),
             }
-            for n in range(1, OBJECTIVE_ROWS + 1)
+            for n in range(1, self.rows + 1)
         ]
         return content
 

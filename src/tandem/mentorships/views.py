@@ -48,6 +48,14 @@ PROGRESS_FORM_INVALID = "Progress is a whole number from 0 to 100."
 MILESTONE_FORM_INVALID = "Give the milestone a title."
 ACTION_ITEM_FORM_INVALID = "Describe the action item and choose its owner."
 NOTES_FORM_INVALID = "The notes were not saved."
+AGREEMENT_UNCHANGED = (
+    "Nothing changed: this is version {number} as it stands, so no new version was made. "
+    "Change something to propose one, or sign this one if it reads right."
+)
+PROGRESS_UNCHANGED = (
+    "Nothing changed: the goal already has that state and progress. Change one, "
+    "or add a note, to record an update."
+)
 
 
 def _is_htmx(request) -> bool:
@@ -273,11 +281,13 @@ def agreement_edit(request, mentorship_id: int):
     versions = selectors.agreement_versions(mentorship=mentorship)
     latest = versions[0] if versions else None
     form = AgreementForm(
-        request.POST or None, initial=AgreementForm.initial_from(latest.content) if latest else None
+        request.POST or None,
+        initial=AgreementForm.initial_from(latest.content) if latest else None,
+        objectives=len(latest.content.get("objectives") or []) if latest else 0,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.agreement_propose(
+            version, created = services.agreement_propose(
                 user=request.user, mentorship_id=mentorship_id, content=form.content()
             )
         except ApplicationError as error:
@@ -285,6 +295,9 @@ def agreement_edit(request, mentorship_id: int):
             if not error.fields:
                 form.add_error(None, error.message)
         else:
+            if not created:
+                messages.info(request, AGREEMENT_UNCHANGED.format(number=version.number))
+                return redirect("agreement_version", mentorship.pk, version.number)
             messages.success(
                 request,
                 f"Saved as version {version.number}. Sign it when it "
@@ -369,9 +382,14 @@ def goal_progress(request, goal_id: int):
     form = GoalProgressForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(PROGRESS_FORM_INVALID, fields=form_error_fields(form))
-    update = services.goal_update_progress(user=request.user, goal_id=goal_id, **form.cleaned_data)
-    messages.success(request, "Progress saved.")
-    return redirect(reverse("mentorship_detail", args=[update.goal.mentorship_id]) + "#goals")
+    goal, update = services.goal_update_progress(
+        user=request.user, goal_id=goal_id, **form.cleaned_data
+    )
+    if update is None:
+        messages.info(request, PROGRESS_UNCHANGED)
+    else:
+        messages.success(request, "Progress saved.")
+    return redirect(reverse("mentorship_detail", args=[goal.mentorship_id]) + "#goals")
 
 
 @login_required

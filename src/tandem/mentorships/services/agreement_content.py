@@ -28,6 +28,7 @@ BAD_MINUTES = "A typical meeting lasts between 15 and 240 minutes."
 REQUIRED = "This is required."
 TOO_LONG = "Keep this under {limit} characters."
 MAX_OBJECTIVES = 10
+TOO_MANY_OBJECTIVES = "An agreement has at most {limit} objectives."
 
 TEXT_FIELDS = {
     "mentor_expectations": 2000,
@@ -82,16 +83,39 @@ def _date(value: Any) -> date | None:
 
 def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise a version's content; raises with a message per field."""
+    clean, errors = _normalise(content)
+    if errors:
+        raise ApplicationError("Some parts of the agreement need attention.", fields=errors)
+    return clean
+
+
+def agreement_content_same(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Whether two contents say the same once normalised as a saved version is (surrounding
+    blanks, line endings, empty objective rows, date and number forms): a form sent back
+    untouched says the same as the version it shows."""
+    return _normalise(first)[0] == _normalise(second)[0]
+
+
+def _text(value: Any) -> str:
+    # Browsers send a textarea's line breaks as CRLF whatever it was given.
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     objectives = []
-    for index, raw in enumerate((content.get("objectives") or [])[:MAX_OBJECTIVES], start=1):
-        goal = str(raw.get("goal") or "").strip()
-        measure = str(raw.get("measure") or "").strip()
-        if not goal and not measure and not raw.get("target_date"):
-            continue
+    rows = [raw for raw in content.get("objectives") or [] if _objective_given(raw)]
+    if len(rows) > MAX_OBJECTIVES:
+        errors["objectives"] = TOO_MANY_OBJECTIVES.format(limit=MAX_OBJECTIVES)
+    for index, raw in enumerate(rows, start=1):
+        goal = _text(raw.get("goal"))
+        measure = _text(raw.get("measure"))
         if not goal:
             errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
+        for part, value, limit in (("goal", goal, 200), ("measure", measure, 300)):
+            if len(value) > limit:
+                errors[f"objectives.{index}.{part}"] = TOO_LONG.format(limit=limit)
         try:
             target = _date(raw.get("target_date"))
         except ValueError as error:
@@ -101,8 +125,8 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
             target = None
         objectives.append(
             {
-                "goal": goal[:200],
-                "measure": measure[:300],
+                "goal": goal,
+                "measure": measure,
                 "target_date": target.isoformat() if target else "",
             }
         )
@@ -110,7 +134,7 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
         errors["objectives"] = OBJECTIVES_REQUIRED
     clean["objectives"] = objectives
     for name, limit in TEXT_FIELDS.items():
-        value = str(content.get(name) or "").strip()
+        value = _text(content.get(name))
         if len(value) > limit:
             errors[name] = TOO_LONG.format(limit=limit)
         elif name in REQUIRED_TEXT and not value:
@@ -144,6 +168,8 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
         clean[name] = dates[name].isoformat() if dates[name] else ""
     if dates["starts_on"] and dates["ends_on"] and dates["ends_on"] <= dates["starts_on"]:
         errors["ends_on"] = ENDS_BEFORE_START
-    if errors:
-        raise ApplicationError("Some parts of the agreement need attention.", fields=errors)
-    return clean
+    return clean, errors
+
+
+def _objective_given(raw: dict[str, Any]) -> bool:
+    return any(_text(raw.get(part)) for part in ("goal", "measure", "target_date"))

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
@@ -30,6 +30,7 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.selectors import access_mentorship
 from tandem.mentorships.services.agreement_content import (
+    agreement_content_same,
     agreement_defaults,
     check_agreement_content,
 )
@@ -198,15 +199,24 @@ def mentorship_create_from_match(*, program: Program, pairs, match_run_ref) -> l
 # Agreement ------------------------------------------------------------------------------
 
 
-def agreement_propose(*, user, mentorship_id: int, content: dict[str, Any]) -> AgreementVersion:
-    """A new version (the first draft's replacement, or an amendment); nobody has signed it."""
+def agreement_propose(
+    *, user, mentorship_id: int, content: dict[str, Any]
+) -> tuple[AgreementVersion, bool]:
+    """A new version (the first draft's replacement, or an amendment) that nobody has signed,
+    as ``(version, True)``; or ``(latest, False)`` when the content says what the latest
+    version already says: nothing new to read, so no version and nobody asked to sign."""
     clean = check_agreement_content(content)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
-        latest = mentorship.agreement_versions.aggregate(n=Max("number"))["n"] or 0
+        latest = mentorship.agreement_versions.order_by("-number").first()
+        if latest is not None and agreement_content_same(clean, latest.content):
+            return latest, False
         version = AgreementVersion.objects.create(
-            mentorship=mentorship, number=latest + 1, content=clean, proposed_by=user
+            mentorship=mentorship,
+            number=(latest.number if latest else 0) + 1,
+            content=clean,
+            proposed_by=user,
         )
         word = "an amendment" if mentorship.state == MentorshipState.ACTIVE else "an agreement"
         event_add(
@@ -222,7 +232,7 @@ def agreement_propose(*, user, mentorship_id: int, content: dict[str, Any]) -> A
             title=f"{user.display_name} proposed {word}",
             body=f"Read version {version.number} and sign it if you agree.",
         )
-    return version
+    return version, True
 
 
 def agreement_sign(*, user, mentorship_id: int, number: int) -> AgreementVersion:

@@ -79,7 +79,9 @@ def goal_create(
 
 def goal_update_progress(
     *, user, goal_id: int, state: str, percent: int, note: str = ""
-) -> GoalUpdate:
+) -> tuple[Goal, GoalUpdate | None]:
+    """Record progress as ``(goal, update)``; ``(goal, None)`` when state and percent are
+    what the goal already has and no note is given: an update that says nothing is not one."""
     if state not in GoalState.values:
         raise ApplicationError(BAD_STATE, fields={"state": BAD_STATE})
     if not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -90,6 +92,8 @@ def goal_update_progress(
     with transaction.atomic():
         goal = access_goal(user=user, goal_id=goal_id, for_update=True)
         check_open(goal.mentorship)
+        if (goal.state, goal.percent, note) == (state, percent, ""):
+            return goal, None
         goal.state, goal.percent = state, percent
         goal.save(update_fields=["state", "percent"])
         update = GoalUpdate.objects.create(
@@ -101,7 +105,7 @@ def goal_update_progress(
             kind="goal_progress",
             summary=f"“{goal.title[:100]}”: {GoalState(state).label.lower()}, {percent}%.",
         )
-    return update
+    return goal, update
 
 
 def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None) -> Milestone:
