@@ -7,6 +7,7 @@ status/role values as plain strings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -91,20 +92,36 @@ def people_share_program(*, viewer: User, user_id: int) -> bool:
         return False
     if viewer.pk == user_id:
         return True
+    return User.objects.filter(_shares_program_with(viewer), pk=user_id, is_active=True).exists()
+
+
+def _shares_program_with(viewer: User) -> Q:
     shared = Q(
-        pk=user_id,
         enrolments__status__in=MEMBER_STATUSES,
         enrolments__program__enrolments__person=viewer,
         enrolments__program__enrolments__status__in=MEMBER_STATUSES,
     )
     applicant = Q(
-        pk=user_id,
         enrolments__status=PENDING_STATUS,
         enrolments__program__enrolments__person=viewer,
         enrolments__program__enrolments__role=ADMIN_ROLE,
         enrolments__program__enrolments__status="active",
     )
-    return User.objects.filter(shared | applicant, is_active=True).exists()
+    return shared | applicant
+
+
+def profiles_visible_to(*, viewer: User, user_ids: Iterable[int]) -> set[int]:
+    """The ids among ``user_ids`` whose profile ``profile_get_visible_to`` shows ``viewer``
+    (the same rule, for a whole list in one query), so a page links only those."""
+    ids = set(user_ids)
+    if not viewer.is_authenticated or not ids:
+        return set()
+    visible = set(
+        User.objects.filter(
+            _shares_program_with(viewer), pk__in=ids, is_active=True, profile__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    return visible | ({viewer.pk} & ids)
 
 
 def profile_get_visible_to(*, viewer: User, user_id: int) -> Profile:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from tandem.core.exceptions import NotFound
+from tandem.people.selectors import profiles_visible_to
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -167,8 +168,9 @@ PARTICIPANT_ROW_FIELDS = (
 )
 
 
-def participant_rows(*, ids: list[int]) -> list[Enrolment]:
-    """The enrolments ``ids`` (one page, in that order) with only what the list shows.
+def participant_rows(*, ids: list[int], viewer) -> list[Enrolment]:
+    """The enrolments ``ids`` (one page, in that order) with only what the list shows, each
+    with ``profile_visible``: whether ``viewer`` may open the person's profile.
 
     Pages are cut from a narrow id query first, so a deep page never makes the database sort
     and skip over wide rows.
@@ -179,7 +181,18 @@ def participant_rows(*, ids: list[int]) -> list[Enrolment]:
         .select_related("person", "person__profile")
         .only(*PARTICIPANT_ROW_FIELDS)
     }
-    return [rows[pk] for pk in ids if pk in rows]
+    return participants_mark_profile_visible(
+        enrolments=[rows[pk] for pk in ids if pk in rows], viewer=viewer
+    )
+
+
+def participants_mark_profile_visible(*, enrolments: list[Enrolment], viewer) -> list[Enrolment]:
+    """Set ``profile_visible`` on each enrolment by the profile page's own rule (a removed
+    participant's profile is not the admin's to open, so the list names them without a link)."""
+    visible = profiles_visible_to(viewer=viewer, user_ids=[e.person_id for e in enrolments])
+    for enrolment in enrolments:
+        enrolment.profile_visible = enrolment.person_id in visible
+    return enrolments
 
 
 def invitation_list(*, program: Program) -> QuerySet[Invitation]:

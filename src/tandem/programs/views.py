@@ -125,7 +125,7 @@ def program_participants(request, slug):
         search=data.get("q", ""),
     )
     page = _page(request, queryset.values_list("pk", flat=True))
-    page.object_list = selectors.participant_rows(ids=list(page.object_list))
+    page.object_list = selectors.participant_rows(ids=list(page.object_list), viewer=request.user)
     query = {key: value for key, value in data.items() if value}
     return render(
         request,
@@ -158,6 +158,7 @@ def participant_action(request, slug, enrolment_id, action):
             raise NotFound(services.ENROLMENT_NOT_FOUND) from None
     context = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
+        selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
         return render(request, "programs/_participant_row.html", context)
     if error:
         messages.error(request, error)
