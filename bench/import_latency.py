@@ -1,4 +1,4 @@
-"""Does a large participant import stall everyone else? Latency of an unrelated page during one.
+"""Does a large participant import stall everyone else? Latency of unrelated requests during one.
 
 Usage::
 
@@ -8,10 +8,15 @@ Usage::
 Builds a fresh database (a temporary SQLite file unless ``--database-url`` names another, which
 it migrates and adds to), creates a program admin and a participant, then starts a real server
 (``tandem serve``, one uvicorn process) and a task worker (``tandem worker``) on a free port.
-It times the participant's dashboard page (``/``, through their session) ``--samples`` times
-with nothing else running, then uploads a ``--size-mb`` CSV as the admin through the API and,
-until the background check has finished, keeps timing the same page. Prints median / p95 / max
-of both series, the upload request's own time and how long the check took.
+It times two unrelated requests of the participant ``--samples`` times with nothing else
+running: a read (their dashboard ``/``, through their session) and a write (``PATCH
+/api/people/me`` with their API token, changing their city). It then uploads a ``--size-mb`` CSV
+as the admin through the API and keeps timing both until the background check has finished,
+then confirms it and times both until the background write has finished. A write that fails
+(on SQLite: "database is locked" once the 20 s busy timeout passes) is counted, not timed.
+Prints median / p95 / max of each series, the upload request's own time, how long the check
+and the write took, and how long the write's transaction held the database (the worker's log
+line "write transaction"; on SQLite every other write waits for it).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -77,8 +83,9 @@ def make_csv(size_bytes: int) -> bytes:
     return "".join(parts).encode()
 
 
-def prepare() -> tuple[str, str, str]:
-    """Migrate; create the admin (API token), a participant (session) and the program."""
+def prepare() -> tuple[str, str, str, str]:
+    """Migrate; create the admin (API token), a participant (session and API token) and the
+    program."""
     import django
 
     django.setup()
@@ -97,9 +104,10 @@ def prepare() -> tuple[str, str, str]:
     Enrolment.objects.create(program=program, person=admin, role="admin", status="active")
     Enrolment.objects.create(program=program, person=person, role="mentee", status="active")
     _, token = api_token_create(user=admin, name="bench")
+    _, person_token = api_token_create(user=person, name="bench")
     client = Client()
     client.force_login(person)
-    return program.slug, token, client.cookies["sessionid"].value
+    return program.slug, token, client.cookies["sessionid"].value, person_token
 
 
 def timed_get(url: str, cookie: str) -> float:
@@ -108,6 +116,20 @@ def timed_get(url: str, cookie: str) -> float:
     with urllib.request.urlopen(request, timeout=120) as response:
         response.read()
         assert response.status == 200, response.status
+    return (time.perf_counter() - started) * 1000
+
+
+def timed_write(url: str, token: str, city: str) -> float | None:
+    """A small write of the participant's own profile; ``None`` when it failed."""
+    body = json.dumps({"city": city}).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=body, headers=headers, method="PATCH")
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+    except (urllib.error.HTTPError, TimeoutError, urllib.error.URLError):
+        return None
     return (time.perf_counter() - started) * 1000
 
 
@@ -146,10 +168,12 @@ def wait_until_up(url: str, server: subprocess.Popen) -> None:
     raise SystemExit("the server did not start")
 
 
-def summary(name: str, values: list[float]) -> str:
+def summary(name: str, values: list[float | None]) -> str:
+    done = [value for value in values if value is not None]
+    failed = len(values) - len(done)
     return (
-        f"{name:<22} n={len(values):>3}  median {statistics.median(values):7.1f} ms  "
-        f"p95 {percentile(values, 0.95):7.1f} ms  max {max(values):7.1f} ms"
+        f"{name:<22} n={len(values):>3}  median {statistics.median(done):7.1f} ms  "
+        f"p95 {percentile(done, 0.95):7.1f} ms  max {max(done):7.1f} ms  failed {failed}"
     )
 
 
@@ -177,19 +201,25 @@ def main(argv: list[str] | None = None) -> int:
         env.pop("DATABASE_URL", None)
     os.environ.clear()
     os.environ.update(env)
-    slug, token, cookie = prepare()
+    slug, token, cookie, person_token = prepare()
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "tandem.cli"]
     server = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port),
                                "--workers", "1"], env=env)  # fmt: skip
-    worker = subprocess.Popen([*command, "worker", "--tick-seconds", "3600"], env=env)
+    worker_log = Path(var_dir) / "worker.log"
+    with worker_log.open("w") as log:  # INFO: the import's "write transaction" line
+        worker = subprocess.Popen([*command, "worker", "--tick-seconds", "3600"],
+                                  env={**env, "LOG_LEVEL": "INFO"}, stderr=log)  # fmt: skip
     try:
         wait_until_up(f"{base}/login/", server)
-        page = f"{base}/"
+        page, me = f"{base}/", f"{base}/api/people/me"
+        cities = iter(["Lisbon", "Porto"] * 100_000)  # each write changes the stored city
         for _ in range(3):
             timed_get(page, cookie)  # warm up
+            timed_write(me, person_token, next(cities))
         baseline = [timed_get(page, cookie) for _ in range(args.samples)]
+        baseline_writes = [timed_write(me, person_token, next(cities)) for _ in range(args.samples)]
 
         content = make_csv(int(args.size_mb * 1024 * 1024))
         body, content_type = multipart("bench.csv", content)
@@ -209,49 +239,62 @@ def main(argv: list[str] | None = None) -> int:
                 state["poll_errors"] = state.get("poll_errors", 0) + 1
                 return f"unknown ({error.code})"
 
-        def time_page_until_done(started: float) -> tuple[list[float], float, str]:
-            """Time the page until the batch leaves checking/applying (polled every 5th)."""
+        def time_page_until_done(started: float) -> tuple[list[float], list, float, str]:
+            """Time the page and the write until the batch leaves checking/applying (polled
+            every 5th round)."""
             times: list[float] = []
+            writes: list[float | None] = []
             while True:
                 times.append(timed_get(page, cookie))
+                writes.append(timed_write(me, person_token, next(cities)))
                 if "batch" in state and len(times) % 5 == 0:
                     now = status()
                     if now not in ("checking", "applying") and not now.startswith("unknown"):
-                        return times, time.perf_counter() - started, now
+                        return times, writes, time.perf_counter() - started, now
                 if time.perf_counter() - started > 900:
                     raise SystemExit("the import did not finish within 15 minutes")
 
         thread = threading.Thread(target=upload)
         started = time.perf_counter()
         thread.start()
-        during_check, check_s, checked = time_page_until_done(started)
+        during_check, writes_check, check_s, checked = time_page_until_done(started)
         thread.join()
         started = time.perf_counter()
         api(f"{base}/api/programs/{slug}/import/{state['batch']['batch_id']}/confirm", token, b"")
-        during_apply, apply_s, applied = time_page_until_done(started)
+        during_apply, writes_apply, apply_s, applied = time_page_until_done(started)
     finally:
         for process in (server, worker):
             process.terminate()
         for process in (server, worker):
             process.wait(timeout=30)
+        held = re.findall(r"write transaction ([0-9.]+) s", worker_log.read_text())
         shutil.rmtree(var_dir, ignore_errors=True)
 
     database = "PostgreSQL" if "postgres" in args.database_url else "SQLite"
     print(f"\nImport latency ({database}, one uvicorn process + one task worker, {os.cpu_count()} "
           f"CPUs): {len(content) / 1024 / 1024:.2f} MB CSV, {rows:,} rows; "
-          f"unrelated request: GET / as a participant")  # fmt: skip
-    print(summary("no import running", baseline))
-    for name, during in (("during the check", during_check), ("during the write", during_apply)):
-        print(summary(name, during))
-        print(
-            f"{'  ratio to baseline':<22}        median x"
-            f"{statistics.median(during) / statistics.median(baseline):.2f}"
-            f"          p95 x{percentile(during, 0.95) / percentile(baseline, 0.95):.2f}"
-            f"          max x{max(during) / max(baseline):.2f}"
-        )
+          f"unrelated requests of a participant")  # fmt: skip
+    for title, base_series, check_series, apply_series in (
+        ("read: GET / (session)", baseline, during_check, during_apply),
+        ("write: PATCH /api/people/me (token)", baseline_writes, writes_check, writes_apply),
+    ):
+        print(title)
+        print(summary("  no import running", base_series))
+        for name, during in (("  during the check", check_series),
+                             ("  during the write", apply_series)):  # fmt: skip
+            print(summary(name, during))
+            done = [v for v in during if v is not None]
+            base_done = [v for v in base_series if v is not None]
+            print(
+                f"{'    ratio to no import':<24}  median x"
+                f"{statistics.median(done) / statistics.median(base_done):.2f}"
+                f"     p95 x{percentile(done, 0.95) / percentile(base_done, 0.95):.2f}"
+                f"     max x{max(done) / max(base_done):.2f}"
+            )
     print(f"upload request {state['upload_ms']:.0f} ms; check done after {check_s:.1f} s "
           f"({checked}); write done after {apply_s:.1f} s ({applied}); "
-          f"{state.get('poll_errors', 0)} status polls failed")  # fmt: skip
+          f"{state.get('poll_errors', 0)} status polls failed; the write's transaction held "
+          f"the database {held[-1] + ' s' if held else '(not logged)'}")  # fmt: skip
     return 0
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tandem.people.availability import to_utc_intervals
 from tandem.people.models import Profile, User
 from tandem.programs import import_email, import_insert, services
 from tandem.programs.models import ImportStatus, ParticipantInvitation
@@ -152,3 +153,27 @@ class TestBulkInsert:
                 User, fields=("email", "username", "date_joined"), rows=rows, key="email"
             )
         assert ids == dict(User.objects.filter(email__startswith="m").values_list("email", "pk"))
+
+
+def test_availability_is_converted_in_the_time_zone_the_profile_ends_with(program, admin):
+    """``import_prepare`` converts availability before the transaction: in the file's time
+    zone, else the member's stored one, else UTC, as the write itself would."""
+    member = member_of(program)
+    Profile.objects.update_or_create(user=member, defaults={"timezone": "Asia/Tokyo"})
+    content = (
+        "email,role,timezone,availability\n"
+        f"{member.email},mentee,,Mon 09:00-12:00\n"
+        "new@example.org,mentee,Europe/Berlin,Mon 09:00-12:00\n"
+        "utc@example.org,mentee,,Mon 09:00-12:00\n"
+    ).encode()
+    batch = checked(program, admin, content)
+    assert services.import_batch_apply(batch_id=batch.pk).status == ImportStatus.APPLIED
+    today = timezone.now().date()
+    for email, tz in (
+        (member.email, "Asia/Tokyo"),
+        ("new@example.org", "Europe/Berlin"),
+        ("utc@example.org", "UTC"),
+    ):
+        profile = Profile.objects.get(user__email=email)
+        assert profile.timezone == tz
+        assert profile.availability_utc == to_utc_intervals([(0, 540, 720)], tz, today), email

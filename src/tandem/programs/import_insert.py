@@ -16,7 +16,7 @@ table's sequence) and, should any be missing from that range, by the key itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -40,6 +40,8 @@ def _default(field: models.Field, now) -> Any:
 
 
 def _preparer(field: models.Field):
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return lambda value: connection.ops.adapt_json_value(value, None)  # what Django does
     if isinstance(field, models.ForeignKey):
         as_is = isinstance(field.target_field, models.IntegerField)  # an integer id
     else:
@@ -49,24 +51,37 @@ def _preparer(field: models.Field):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def bulk_insert(model: type[models.Model], *, fields: Sequence[str], rows: Iterable[Sequence]):
+def bulk_insert(
+    model: type[models.Model],
+    *,
+    fields: Sequence[str],
+    rows: Iterable[Sequence],
+    same: Mapping[str, Any] | None = None,
+) -> int:
     """Insert ``rows`` (tuples of the values of ``fields``, named by attname such as
-    ``user_id``) into ``model``'s table; every other column gets its default (``auto_now`` and
+    ``user_id``) into ``model``'s table, each with the values of ``same`` (one value for every
+    row, prepared once); every other column gets its default (``auto_now`` and
     ``auto_now_add`` columns: now). Returns how many rows were inserted.
 
     The auto primary key is left to the database. A field with a per-row callable default
     (``timezone.now``, ``uuid4``) must be given, else ``ValueError``.
     """
     meta = model._meta
+    same = same or {}
     given = [meta.get_field(name) for name in fields]
-    given_columns = {field.column for field in given}
+    shared = [meta.get_field(name) for name in same]  # attnames, as in ``fields``
+    named = {field.column for field in (*given, *shared)}
     now = timezone.now()
     rest = [
         field
         for field in meta.concrete_fields
-        if field.column not in given_columns and not field.primary_key
+        if field.column not in named and not field.primary_key
     ]
-    constants = tuple(_default(field, now) for field in rest)
+    constants = (
+        *(field.get_db_prep_save(same[field.attname], connection) for field in shared),
+        *(_default(field, now) for field in rest),
+    )
+    rest = [*shared, *rest]
     preparers = [(index, _preparer(field)) for index, field in enumerate(given)]
     preparers = [(index, prepare) for index, prepare in preparers if prepare is not None]
     quote = connection.ops.quote_name
@@ -99,7 +114,12 @@ def _prepared(row: Sequence, preparers) -> Sequence:
 
 
 def bulk_insert_ids(
-    model: type[models.Model], *, fields: Sequence[str], rows: Iterable[Sequence], key: str
+    model: type[models.Model],
+    *,
+    fields: Sequence[str],
+    rows: Iterable[Sequence],
+    key: str,
+    same: Mapping[str, Any] | None = None,
 ) -> dict:
     """``bulk_insert``, then ``key value -> primary key`` of the rows inserted; ``key`` is one
     of ``fields`` and unique in the table."""
@@ -110,7 +130,7 @@ def bulk_insert_ids(
     keys = {row[index] for row in rows}
     pk = model._meta.pk.attname
     before = _last_pk(model)
-    bulk_insert(model, fields=fields, rows=rows)
+    bulk_insert(model, fields=fields, rows=rows, same=same)
     found = {
         value: id_
         for value, id_ in model.objects.filter(**{f"{pk}__gt": before}).values_list(key, pk)

@@ -76,6 +76,8 @@ class PersonPlan:
     member: bool
     values: dict = field(default_factory=dict)  # merged non-empty values from the rows
     changed: list[str] = field(default_factory=list)
+    # (reference date, time zone) -> the file's availability in UTC (see import_prepare)
+    availability_utc: dict = field(default_factory=dict)
 
     @property
     def is_new(self) -> bool:
@@ -350,6 +352,33 @@ def _resolve_references(
 # --- writing ----------------------------------------------------------------------------------
 
 
+def import_prepare(*, plan: ImportPlan, reference_date=None) -> None:
+    """Work out before the writing transaction what needs no database: the file's availability
+    in UTC (on SQLite the transaction holds the one write lock, so the less it computes the
+    better). ``import_apply`` computes whatever this did not."""
+    reference_date = reference_date or timezone.now().date()
+    for person in plan.people.values():
+        if "availability" in person.values:
+            _availability_utc(person, _timezone(person), reference_date)
+
+
+def _timezone(person: PersonPlan) -> str:
+    """The time zone the person's profile will have after the import."""
+    if person.values.get("timezone"):
+        return person.values["timezone"]
+    if person.member and person.user is not None and _has_profile(person.user):
+        return person.user.profile.timezone
+    return _profile_defaults()["timezone"]
+
+
+def _availability_utc(person: PersonPlan, tz: str, reference_date) -> list:
+    key = (reference_date, tz)
+    if key not in person.availability_utc:
+        windows = person.values["availability"]
+        person.availability_utc[key] = to_utc_intervals(windows, tz, reference_date)
+    return person.availability_utc[key]
+
+
 def import_apply(
     *,
     program: Program,
@@ -430,16 +459,21 @@ def _reachable_ids(program: Program, ids: dict[str, int]):
 def _create_accounts(
     people: list[PersonPlan], password_hash: str | None, email_verified: bool
 ) -> dict[str, int]:
-    now = timezone.now()
     rows = []
     for person in people:
         first, _, last = (person.values.get("name") or "").partition(" ")
         # what make_password(None) gives, at a fraction of its cost for thousands of rows
         password = password_hash or UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-        verified = now if email_verified else None  # the demo's made-up addresses
-        rows.append((person.email, person.email, first[:150], last[:150], password, now, verified))
-    fields = ("email", "username", "first_name", "last_name", "password", "date_joined")
-    return bulk_insert_ids(User, fields=(*fields, "email_verified_at"), rows=rows, key="email")
+        rows.append((person.email, person.email, first[:150], last[:150], password))
+    now = timezone.now()
+    return bulk_insert_ids(
+        User,
+        fields=("email", "username", "first_name", "last_name", "password"),
+        rows=rows,
+        key="email",
+        # verified: the demo's made-up addresses
+        same={"date_joined": now, "email_verified_at": now if email_verified else None},
+    )
 
 
 def _write_names(plan: ImportPlan) -> None:
@@ -509,9 +543,8 @@ def _new_profile_row(person: PersonPlan, user_id: int, manager_ids, reference_da
     # a manager who is only invited is linked once they are in the program
     manager_id = manager_ids.get(manager) if manager else None
     availability_utc: list = []
-    if "availability" in person.changed or "timezone" in person.changed:
-        windows = person.values["availability"] if "availability" in person.changed else []
-        availability_utc = to_utc_intervals(windows, values["timezone"], reference_date)
+    if "availability" in person.changed:
+        availability_utc = _availability_utc(person, values["timezone"], reference_date)
     return (user_id, *values.values(), manager_id, availability_utc)
 
 
@@ -529,13 +562,13 @@ def _update_profiles(
         if "manager" in person.changed and person.values["manager"] in manager_ids:
             profile.manager_id = manager_ids[person.values["manager"]]
             fields.add("manager")
-        if "availability" in person.changed or "timezone" in person.changed:
-            if "availability" in person.changed:
-                windows = person.values["availability"]
-            else:
-                windows = [
-                    Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
-                ]
+        if "availability" in person.changed:
+            profile.availability_utc = _availability_utc(person, profile.timezone, reference_date)
+            fields.add("availability_utc")
+        elif "timezone" in person.changed:
+            windows = [
+                Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
+            ]
             profile.availability_utc = to_utc_intervals(windows, profile.timezone, reference_date)
             fields.add("availability_utc")
         profile.updated_at = now
@@ -680,8 +713,9 @@ def _write_invitations(program: Program, plan: ImportPlan, invited_by: User | No
         update.append(invitation)
     bulk_insert(
         ParticipantInvitation,
-        fields=("program_id", "invited_by_id", "email", "role", "capacity", "external_id", "token"),
-        rows=[(program.pk, invited_by.pk if invited_by else None, *row) for row in create],
+        fields=("email", "role", "capacity", "external_id", "token"),
+        rows=create,
+        same={"program_id": program.pk, "invited_by_id": invited_by.pk if invited_by else None},
     )
     ParticipantInvitation.objects.bulk_update(
         update,

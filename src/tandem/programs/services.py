@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +26,7 @@ from tandem.programs.import_writer import (
     import_apply,
     import_plan,
     import_plan_is_stale,
+    import_prepare,
 )
 from tandem.programs.importing import COLUMNS, Table, check_rows, check_upload, read_table
 from tandem.programs.models import (
@@ -45,6 +48,8 @@ from tandem.programs.selectors import (
     access_program_for_admin,
     is_program_admin,
 )
+
+logger = logging.getLogger(__name__)
 
 ONLY_STAFF_CREATE = "Only site staff can create programs."
 ENDS_BEFORE_START = "The end date must be on or after the start date."
@@ -621,7 +626,9 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
         _progress(batch.pk, "Checking the file again")
         table = read_table(filename=batch.filename, content=bytes(batch.content))
         plan, report = _import_check(program=program, table=table)
+        import_prepare(plan=plan)
         _progress(batch.pk, f"Writing {len(table.rows):,} rows")
+        started = time.perf_counter()
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)
             if locked.status != ImportStatus.APPLYING:
@@ -638,6 +645,12 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
                     "report": {**report, "applied": report["summary"]},
                 }
             ImportBatch.objects.filter(pk=batch.pk).update(content=b"", progress="", **fields)
+        logger.info(
+            "import batch %s: %s rows, write transaction %.2f s",
+            batch.pk,
+            len(table.rows),
+            time.perf_counter() - started,
+        )
     except (IntegrityError, ApplicationError) as error:
         message = IMPORT_RACE if isinstance(error, IntegrityError) else error.message
         ImportBatch.objects.filter(pk=batch.pk).update(
