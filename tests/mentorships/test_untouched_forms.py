@@ -71,6 +71,21 @@ class TestAgreementSavedUnchanged:
         )
         assert (again.pk, created) == (version.pk, False)
 
+    def test_one_line_fields_keep_no_line_break(self, client):
+        m = mentorship()
+        content = valid_content(
+            m.program,
+            focus_areas="design\r\nreviews",
+            objectives=[{"goal": "Lead\na review", "measure": "two\n", "target_date": ""}],
+        )
+        version, _ = services.agreement_propose(user=m.mentor, mentorship_id=m.pk, content=content)
+        assert version.content["focus_areas"] == "design reviews"
+        assert version.content["objectives"][0]["goal"] == "Lead a review"
+        client.force_login(m.mentee)
+        url = reverse("agreement_edit", args=[m.pk])
+        submit_untouched(client, url, url)
+        assert m.agreement_versions.count() == 2
+
     def test_a_change_still_makes_a_version(self):
         m = mentorship()
         current = m.agreement_versions.get().content

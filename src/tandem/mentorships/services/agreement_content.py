@@ -39,6 +39,7 @@ TEXT_FIELDS = {
     "no_fault_exit": 2000,
 }
 REQUIRED_TEXT = ("confidentiality", "no_fault_exit")
+ONE_LINE_TEXT = ("focus_areas",)  # the form shows it as a single-line input
 
 EXAMPLES = {
     "goal": "e.g. Lead a design review on my own",
@@ -101,6 +102,12 @@ def _text(value: Any) -> str:
     return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _line(value: Any) -> str:
+    # A one-line field keeps no line break: a browser would drop it from the input's value,
+    # so the page could not send back what was saved.
+    return " ".join(part.strip() for part in _text(value).split("\n") if part.strip())
+
+
 def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
@@ -109,8 +116,8 @@ def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
     if len(rows) > MAX_OBJECTIVES:
         errors["objectives"] = TOO_MANY_OBJECTIVES.format(limit=MAX_OBJECTIVES)
     for index, raw in enumerate(rows, start=1):
-        goal = _text(raw.get("goal"))
-        measure = _text(raw.get("measure"))
+        goal = _line(raw.get("goal"))
+        measure = _line(raw.get("measure"))
         if not goal:
             errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
         for part, value, limit in (("goal", goal, 200), ("measure", measure, 300)):
@@ -134,7 +141,7 @@ def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
         errors["objectives"] = OBJECTIVES_REQUIRED
     clean["objectives"] = objectives
     for name, limit in TEXT_FIELDS.items():
-        value = _text(content.get(name))
+        value = (_line if name in ONE_LINE_TEXT else _text)(content.get(name))
         if len(value) > limit:
             errors[name] = TOO_LONG.format(limit=limit)
         elif name in REQUIRED_TEXT and not value:
