@@ -18,7 +18,7 @@ from tandem.mentorships.services.agreement_content import (
 from tandem.mentorships.views import AGREEMENT_UNCHANGED, PROGRESS_UNCHANGED
 from tandem.notify.models import Notification
 from tests.crawl.html import parse_page
-from tests.mentorships.factories import mentorship, valid_content
+from tests.mentorships.factories import meeting, mentorship, valid_content
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +209,14 @@ class TestGoalProgressSavedUnchanged:
         }
         assert GoalUpdate.objects.filter(goal=goal).count() == 1
         assert api(client, goal.mentorship.mentee, url, {**body, "percent": 45}).status_code == 201
+
+
+def test_shared_notes_saved_untouched_keep_their_line_breaks(client):
+    m = mentorship()
+    mt = meeting(m)
+    services.meeting_notes_update(user=m.mentor, meeting_id=mt.pk, shared_notes="One\nTwo")
+    client.force_login(m.mentee)
+    page = reverse("meeting_detail", args=[mt.pk])
+    submit_untouched(client, page, reverse("meeting_notes", args=[mt.pk]))
+    mt.refresh_from_db()
+    assert mt.shared_notes == "One\nTwo"

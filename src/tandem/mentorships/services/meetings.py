@@ -294,7 +294,9 @@ def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: d
 
 
 def _text(value: str, limit: int, field: str, required: bool = True) -> str:
-    value = (value or "").strip()
+    # Browsers send a textarea's line breaks as CRLF: stored as LF, a page saved untouched
+    # writes back what the API wrote.
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not value:
         raise ApplicationError(TEXT_REQUIRED, fields={field: TEXT_REQUIRED})
     if len(value) > limit:
