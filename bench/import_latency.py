@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-ROW = (
+ROW = (  # the address "b" + a tag of 4 + n: new people in every run, the same file size
     "{email},Person {n},{role},Learn data engineering and SQL tuning {n},,SQL;Python;dbt,{sen},"
     "en;pt,Europe/Berlin,Mon 09:00-12:00; Thu 18:00-20:00,virtual,Berlin,biweekly,Data,{cap},,,,"
     ",p{n}\n"
@@ -64,12 +64,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_csv(size_bytes: int) -> bytes:
+def make_csv(size_bytes: int, tag: str = "ench") -> bytes:
     parts, total, n = [HEADER], len(HEADER), 0
     while True:
         mentor = n % 5 == 0
         line = ROW.format(
-            email=f"bench{n}@example.org",
+            email=f"b{tag}{n}@example.org",
             n=n,
             role="mentor" if mentor else "mentee",
             sen=7 if mentor else 2,
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         baseline = [timed_get(page, cookie) for _ in range(args.samples)]
         baseline_writes = [timed_write(me, person_token, next(cities)) for _ in range(args.samples)]
 
-        content = make_csv(int(args.size_mb * 1024 * 1024))
+        content = make_csv(int(args.size_mb * 1024 * 1024), tag=secrets.token_hex(2))
         body, content_type = multipart("bench.csv", content)
         rows = content.count(b"\n") - 1
         state: dict = {}

@@ -86,6 +86,7 @@ def test_invitation_emails_are_sent_by_tasks_queued_after_commit(
     assert mailoutbox == []
     queued = [r for r in default_task_backend.results if r.task == import_invitations_send_task]
     assert [len(r.kwargs["invitation_ids"]) for r in queued] == [2, 2, 2]
+    assert all(r.task.priority < 0 for r in queued)  # behind the checks and writes queued later
     invited = ParticipantInvitation.objects.filter(program=program)
     assert sorted(i for r in queued for i in r.kwargs["invitation_ids"]) == sorted(
         invited.values_list("pk", flat=True)

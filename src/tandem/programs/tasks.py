@@ -23,7 +23,9 @@ def import_apply_task(batch_id: int) -> str:
     return batch.status if batch else "gone"
 
 
-@task()
+# Below the default: 26,000 emails must not hold up the checks and writes (or a password reset)
+# queued after them.
+@task(priority=-10)
 def import_invitations_send_task(invitation_ids: list[int], set_password_ids: list[int]) -> int:
     """Email one share of an import's invitations (queued on commit); returns how many."""
     return invitation_emails_send(invitation_ids=invitation_ids, set_password_ids=set_password_ids)
