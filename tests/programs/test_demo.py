@@ -2,7 +2,8 @@ import csv
 
 import pytest
 
-from tandem.people.models import Profile, User
+from tandem.people.models import Identity, Profile, User
+from tandem.people.services import identity_withdraw
 from tandem.programs import demo_data
 from tandem.programs.demo import (
     DEMO_PASSWORD,
@@ -97,3 +98,18 @@ def test_load_is_idempotent_and_keeps_user_edits(settings):
     Enrolment.objects.filter(person__email="mentee003@demo.tandem.test").delete()
     load_demo_program(people=40, seed=5)
     assert Enrolment.objects.filter(program=program).count() == 41
+
+
+@pytest.mark.django_db
+def test_demo_people_self_identify_once_and_withdrawals_stay(settings):
+    """Regression: once imports stopped writing identity, the demo had no identity at all."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo_program(people=60, seed=5)
+    expected = {p["email"] for p in generate_demo(60, seed=5) if p["identity"]}
+    assert set(Identity.objects.values_list("user__email", flat=True)) == expected
+    withdrawn = User.objects.get(email=sorted(expected)[0])
+    identity_withdraw(user=withdrawn)
+
+    load_demo_program(people=60, seed=5)
+    assert not Identity.objects.filter(user=withdrawn).exists()
+    assert Identity.objects.count() == len(expected) - 1

@@ -322,6 +322,24 @@ def write_demo_csv(out_dir: str | Path, people: int, seed: int) -> list[Path]:
 # --- the database demo ------------------------------------------------------------------------
 
 
+def _self_identify(people: list[dict]) -> None:
+    """The made-up people who opt in describe themselves, as a person does on the identity
+    page (an import never writes identity). Only newly created people: a demo person who
+    withdrew keeps it withdrawn on the next run."""
+    from tandem.people.models import User
+    from tandem.people.services import identity_set
+
+    opted_in = {person["email"]: person for person in people if person["identity"]}
+    for user in User.objects.filter(email__in=list(opted_in)):
+        person = opted_in[user.email]
+        identity_set(
+            user=user,
+            attributes=person["identity"],
+            prefer_shared=person["prefer_shared_identity"],
+            consent=True,
+        )
+
+
 def import_cells(person: dict) -> dict[str, str]:
     """A person as the cells of a participant-import row."""
     mentor = person["role"] == "mentor"
@@ -342,8 +360,6 @@ def import_cells(person: dict) -> dict[str, str]:
         "city": person["city"],
         "cadence": person["cadence"],
         "department": person["department"],
-        "identity": ";".join(person["identity"]),
-        "prefer_shared_identity": "yes" if person["prefer_shared_identity"] else "",
         "capacity": "" if person["capacity"] is None else str(person["capacity"]),
         "exclude": ";".join(person["exclude"]),
         "working_style": ";".join(f"{k}={v}" for k, v in person["working_style"].items()),
@@ -367,15 +383,14 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
     with transaction.atomic():
         admin = _ensure_admin(password_hash)
         program = _ensure_program(admin)
-        rows = [
-            (number, import_cells(person))
-            for number, person in enumerate(iter_demo_people(people, seed), start=2)
-        ]
+        generated = list(iter_demo_people(people, seed))
+        rows = [(number, import_cells(person)) for number, person in enumerate(generated, start=2)]
         parsed, errors = check_rows(Table(header=list(COLUMNS), rows=rows))
         plan = import_plan(program=program, rows=parsed, create_only=True, trusted=True)
         errors += plan.errors
         if errors:
             raise RuntimeError(f"demo data failed its own checks: {errors[:3]}")
+        new_emails = {email for email, person in plan.people.items() if person.is_new}
         import_apply(
             program=program,
             plan=plan,
@@ -383,6 +398,7 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
             welcome=False,
             email_verified=True,
         )
+        _self_identify([person for person in generated if person["email"] in new_emails])
         _ensure_invitations(program, admin)
     width = _width(people)
     logins = [DemoLogin("site/program admin", DEMO_ADMIN_EMAIL, DEMO_PASSWORD)]

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.people.availability import Window, to_utc_intervals
-from tandem.people.models import AvailabilityWindow, Identity, Profile, User
+from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services import skill_slug as _skill_slug
 from tandem.programs.import_email import invitation_emails_queue
@@ -63,7 +63,6 @@ PROFILE_FIELDS = (
     "department",
     "working_style",
 )
-IDENTITY_FIELDS = ("identity", "prefer_shared_identity")
 DETAIL_LIMIT = 500
 # Who counts as "in the program" for an import: whoever the admin manages there now.
 MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED, EnrolmentStatus.PENDING)
@@ -198,7 +197,7 @@ def import_plan(
 
     ``create_only`` leaves existing people and enrolments exactly as they are. ``trusted`` is
     for the demo loader's made-up people only: everyone in the file is enrolled directly (new
-    accounts created) and identity is written; no admin-facing path passes it.
+    accounts created); no admin-facing path passes it. Identity is never written here.
     """
     emails = list(dict.fromkeys(row.email for row in rows))
     members = set(emails) if trusted else _member_emails(program, emails)
@@ -212,8 +211,7 @@ def import_plan(
             )
         ):
             users[user.email] = user
-    fields = ("name", *PROFILE_FIELDS, "skills_offered", "skills_wanted", "availability")
-    fields += ("manager", *IDENTITY_FIELDS) if trusted else ("manager",)
+    fields = ("name", *PROFILE_FIELDS, "skills_offered", "skills_wanted", "availability", "manager")
     people: dict[str, PersonPlan] = {}
     for row in rows:
         person = people.setdefault(
@@ -234,7 +232,7 @@ def import_plan(
             person.changed = [
                 name
                 for name, value in person.values.items()
-                if name not in IDENTITY_FIELDS and _differs(name, value, stored.get(name))
+                if _differs(name, value, stored.get(name))
             ]
 
     errors = _resolve_references(program=program, rows=rows, people=people)
@@ -413,7 +411,7 @@ def import_apply(
         if person.is_new or (not person.member and person.email not in have_account)
     ]
     for person in creating:
-        person.changed = sorted(name for name in person.values if name not in IDENTITY_FIELDS)
+        person.changed = sorted(person.values)
     created = _create_accounts(creating, password_hash, email_verified)
     ids = {
         email: person.user.pk
@@ -426,8 +424,6 @@ def import_apply(
     reachable = _reachable_ids(program, ids)
     profile_ids, fresh = _write_profiles(changed, ids, reference_date, reachable)
     _write_skills(changed, profile_ids, fresh)
-    if plan.trusted:
-        _write_identity(changed, ids)
     _write_enrolments(program, plan, ids, reachable)
     to_send = _write_invitations(program, plan, invited_by)
     if welcome and to_send:
@@ -600,36 +596,6 @@ def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh:
             for name in p.values[side]
         }
         bulk_insert(through, fields=("profile_id", "skill_id"), rows=links)
-
-
-def _write_identity(changed: list[PersonPlan], ids: dict[str, int]) -> None:
-    """Importing identity asserts the admin collected consent: consented_at = now."""
-    now = timezone.now()
-    people = [p for p in changed if {"identity", "prefer_shared_identity"} & set(p.changed)]
-    user_ids = [ids[p.email] for p in people]
-    stored = {
-        i.user_id: i
-        for chunk in _chunks(user_ids)
-        for i in Identity.objects.filter(user_id__in=chunk)
-    }
-    create, update = [], []
-    for person in people:
-        user_id = ids[person.email]
-        identity = stored.get(user_id)
-        if identity is None:
-            identity = Identity(user_id=user_id, attributes=[], consented_at=now)
-            create.append(identity)
-        else:
-            update.append(identity)
-        if "identity" in person.values:
-            identity.attributes = person.values["identity"]
-        if "prefer_shared_identity" in person.values:
-            identity.prefer_shared = person.values["prefer_shared_identity"]
-        identity.consented_at = now
-    Identity.objects.bulk_create(create, batch_size=500)
-    Identity.objects.bulk_update(
-        update, ["attributes", "prefer_shared", "consented_at"], batch_size=500
-    )
 
 
 def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], reachable) -> None:

@@ -41,8 +41,6 @@ from tandem.people.choices import (
 )
 from tandem.people.languages import LANGUAGES
 from tandem.people.services import (
-    MAX_IDENTITY_ITEM_LENGTH,
-    MAX_IDENTITY_ITEMS,
     MAX_SKILLS,
     check_timezone,
 )
@@ -165,8 +163,6 @@ BOOL_INVALID = "Write yes or no (got {value!r})."
 TOO_LONG = "Use at most {limit} characters (this cell has {length})."
 TOO_MANY_SKILLS = "List at most {limit} skills."
 SKILL_INVALID = "{error}"
-IDENTITY_TOO_MANY = "List at most {limit} identity items."
-IDENTITY_TOO_LONG = "Keep each identity item under {limit} characters."
 EXCLUDE_UNKNOWN = (
     "No participant with email or id {value!r} in this file or program; fix the "
     "spelling or remove it."
@@ -231,8 +227,6 @@ class ParsedRow:
     department: str | None = None
     working_style: dict[str, int] | None = None
     capacity: int | None = None
-    identity: list[str] | None = None
-    prefer_shared_identity: bool | None = None
     exclude: list[str] | None = None  # raw tokens (emails or ids)
     exclude_emails: set[str] | None = None  # the tokens resolved by import_plan
     manager: str | None = None
@@ -535,22 +529,6 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
                 fail("capacity", CAPACITY_INVALID.format(max=CAPACITY_MAX, value=value))
             else:
                 row.capacity = int(capacity)
-    if value := cells.get("identity"):
-        items = list(
-            dict.fromkeys(" ".join(item.split()) for item in value.split(";") if item.strip())
-        )
-        if len(items) > MAX_IDENTITY_ITEMS:
-            fail("identity", IDENTITY_TOO_MANY.format(limit=MAX_IDENTITY_ITEMS))
-        elif any(len(item) > MAX_IDENTITY_ITEM_LENGTH for item in items):
-            fail("identity", IDENTITY_TOO_LONG.format(limit=MAX_IDENTITY_ITEM_LENGTH))
-        row.identity = items
-    if value := cells.get("prefer_shared_identity"):
-        if value.lower() in _TRUE:
-            row.prefer_shared_identity = True
-        elif value.lower() in _FALSE:
-            row.prefer_shared_identity = False
-        else:
-            fail("prefer_shared_identity", BOOL_INVALID.format(value=value))
     if value := cells.get("exclude"):
         row.exclude = list(
             dict.fromkeys(
