@@ -14,7 +14,8 @@ import time
 from urllib.parse import urlparse
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-PYTEST = [sys.executable, "-m", "pytest", "-q"]
+# Every core (pytest-xdist), and the slowest tests named at the end so creeping cost shows.
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-n", "auto", "--durations=15"]
 NO_TESTS_COLLECTED = 5
 
 
