@@ -32,8 +32,8 @@ from tandem.people.availability import Window, to_utc_intervals
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services import skill_slug as _skill_slug
+from tandem.programs.import_bulk import bulk_insert, bulk_insert_ids, bulk_update
 from tandem.programs.import_email import invitation_emails_queue
-from tandem.programs.import_insert import bulk_insert, bulk_insert_ids
 from tandem.programs.importing import (
     EXCLUDE_UNKNOWN,
     ID_TAKEN,
@@ -165,7 +165,7 @@ def _stored(user: User) -> dict:
         values["availability"] = [
             Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
         ]
-        values["manager"] = profile.manager.email if profile.manager_id else None
+        values["manager"] = profile.manager_contact or None
     return values
 
 
@@ -434,6 +434,16 @@ def import_apply(
     return created
 
 
+def _update(model, objects: list, fields: Iterable[str]) -> None:
+    """Write ``fields`` of loaded ``objects`` (their current attribute values)."""
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    bulk_update(
+        model,
+        fields=attnames,
+        rows=[(obj.pk, *(getattr(obj, name) for name in attnames)) for obj in objects],
+    )
+
+
 def _reachable_ids(program: Program, ids: dict[str, int]):
     """``email -> user id`` lookup for manager and exclude references: only people of this
     import's own accounts (members and new) or enrolled in the program, never another
@@ -479,7 +489,7 @@ def _write_names(plan: ImportPlan) -> None:
             user = person.user
             user.first_name, _, user.last_name = person.values["name"].partition(" ")
             renamed.append(user)
-    User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
+    _update(User, renamed, ["first_name", "last_name"])
 
 
 def _has_profile(user: User) -> bool:
@@ -507,7 +517,7 @@ def _write_profiles(
     manager_ids = reachable({p.values["manager"] for p in changed if "manager" in p.changed})
     new_ids = bulk_insert_ids(
         Profile,
-        fields=("user_id", *PROFILE_FIELDS, "manager_id", "availability_utc"),
+        fields=("user_id", *PROFILE_FIELDS, "manager_email", "manager_id", "availability_utc"),
         rows=[_new_profile_row(p, ids[p.email], manager_ids, reference_date) for p in fresh],
         key="user_id",
     )
@@ -535,13 +545,13 @@ def _new_profile_row(person: PersonPlan, user_id: int, manager_ids, reference_da
         name: person.values[name] if name in person.changed else defaults[name]
         for name in PROFILE_FIELDS
     }
-    manager = person.values["manager"] if "manager" in person.changed else None
-    # a manager who is only invited is linked once they are in the program
+    manager = person.values["manager"] if "manager" in person.changed else ""
+    # a manager who is only invited is kept by email: match runs find them once they join
     manager_id = manager_ids.get(manager) if manager else None
     availability_utc: list = []
     if "availability" in person.changed:
         availability_utc = _availability_utc(person, values["timezone"], reference_date)
-    return (user_id, *values.values(), manager_id, availability_utc)
+    return (user_id, *values.values(), manager, manager_id, availability_utc)
 
 
 def _update_profiles(
@@ -555,9 +565,10 @@ def _update_profiles(
             if name in person.changed:
                 setattr(profile, name, person.values[name])
                 fields.add(name)
-        if "manager" in person.changed and person.values["manager"] in manager_ids:
-            profile.manager_id = manager_ids[person.values["manager"]]
-            fields.add("manager")
+        if "manager" in person.changed:
+            profile.manager_email = person.values["manager"] or ""
+            profile.manager_id = manager_ids.get(person.values["manager"])
+            fields |= {"manager_email", "manager"}
         if "availability" in person.changed:
             profile.availability_utc = _availability_utc(person, profile.timezone, reference_date)
             fields.add("availability_utc")
@@ -569,9 +580,7 @@ def _update_profiles(
             fields.add("availability_utc")
         profile.updated_at = now
     if fields and people:
-        Profile.objects.bulk_update(
-            [stored[p.email] for p in people], [*fields, "updated_at"], batch_size=500
-        )
+        _update(Profile, [stored[p.email] for p in people], [*fields, "updated_at"])
 
 
 def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh: set[str]) -> None:
@@ -622,9 +631,7 @@ def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], r
                 item.enrolment.external_id = row.external_id
             updated.append(item.enrolment)
     Enrolment.objects.bulk_create(new, batch_size=500)
-    Enrolment.objects.bulk_update(
-        updated, ["capacity", "external_id", "updated_at"], batch_size=500
-    )
+    _update(Enrolment, updated, ["capacity", "external_id", "updated_at"])
     targets = [
         item
         for item in plan.enrolments
@@ -683,9 +690,9 @@ def _write_invitations(program: Program, plan: ImportPlan, invited_by: User | No
         rows=create,
         same={"program_id": program.pk, "invited_by_id": invited_by.pk if invited_by else None},
     )
-    ParticipantInvitation.objects.bulk_update(
+    _update(
+        ParticipantInvitation,
         update,
         ["capacity", "external_id", "token", "accepted_at", "declined_at", "invited_by"],
-        batch_size=500,
     )
     return send

@@ -1,4 +1,4 @@
-"""Inserting many new rows cheaply, for the write of a large participant import.
+"""Inserting and updating many rows cheaply, for the write of a large participant import.
 
 ``QuerySet.bulk_create`` spends 20-100 µs of Python per object (building a model instance, then
 preparing every field of it for the database and assembling the SQL); for the ~200,000 rows a
@@ -8,7 +8,11 @@ takes plain values, prepares only the columns whose database form differs from t
 (JSON, dates and times), fills every column not given with its default once, and sends the rows
 with ``COPY`` on PostgreSQL, or one ``executemany`` (one prepared statement) per chunk on SQLite.
 
-Like ``bulk_create`` it sends no signals and calls no ``save()``. ``bulk_insert_ids`` also
+``bulk_update`` does the same for ``QuerySet.bulk_update``, which builds one ``CASE WHEN`` per
+field and row (17 s of Python for 26,000 profiles): one ``UPDATE ... WHERE pk = %s`` sent with
+``executemany``.
+
+Like ``bulk_create`` they send no signals and call no ``save()``. ``bulk_insert_ids`` also
 returns the new primary keys by a unique key, read back in one range query on the primary key
 (ids are handed out in increasing order: on SQLite under the write lock, on PostgreSQL by the
 table's sequence) and, should any be missing from that range, by the key itself.
@@ -145,3 +149,24 @@ def bulk_insert_ids(
 
 def _last_pk(model: type[models.Model]) -> int:
     return model.objects.aggregate(last=Max(model._meta.pk.attname))["last"] or 0
+
+
+def bulk_update(
+    model: type[models.Model], *, fields: Sequence[str], rows: Iterable[Sequence]
+) -> int:
+    """Set ``fields`` (attnames) of each row given as ``(pk, *values)``; returns how many rows
+    were sent. Like ``QuerySet.bulk_update``, ``auto_now`` fields change only when given."""
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    preparers = [(index, _preparer(field)) for index, field in enumerate(given)]
+    preparers = [(index, prepare) for index, prepare in preparers if prepare is not None]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in given)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    count = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(iterator, CHUNK)):
+            cursor.executemany(sql, [(*_prepared(row[1:], preparers), row[0]) for row in chunk])
+            count += len(chunk)
+    return count
