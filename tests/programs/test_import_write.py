@@ -18,7 +18,7 @@ from django.utils import timezone
 from tandem.people.availability import to_utc_intervals
 from tandem.people.models import Profile, User
 from tandem.programs import import_bulk, import_email, services
-from tandem.programs.models import ImportStatus, ParticipantInvitation
+from tandem.programs.models import Enrolment, ImportStatus, ParticipantInvitation
 from tandem.programs.tasks import import_invitations_send_task
 from tests.programs.factories import UserFactory, member_of
 
@@ -178,3 +178,34 @@ def test_availability_is_converted_in_the_time_zone_the_profile_ends_with(progra
         profile = Profile.objects.get(user__email=email)
         assert profile.timezone == tz
         assert profile.availability_utc == to_utc_intervals([(0, 540, 720)], tz, today), email
+
+
+def members(program, count: int, start: int) -> list[str]:
+    emails = [f"m{n}@example.org" for n in range(start, start + count)]
+    users = User.objects.bulk_create([User(email=e, username=e) for e in emails])
+    Profile.objects.bulk_create([Profile(user=u, goals="old") for u in users])
+    Enrolment.objects.bulk_create(
+        [Enrolment(program=program, person=u, role="mentee", status="active") for u in users]
+    )
+    return emails
+
+
+def test_updating_members_takes_the_same_queries_for_5_or_600(program, admin):
+    """Django's bulk_update sent one CASE WHEN statement per 500 objects (17 s of Python in
+    the transaction for 26,000 profiles); the import now sends one executemany."""
+    header = "email,name,role,goals,availability\n"
+
+    def update(emails):
+        rows = "".join(f"{e},New Name,mentee,new goals,Tue 09:00-10:00\n" for e in emails)
+        return write_queries(program, admin, (header + rows).encode())
+
+    few = update(members(program, 5, start=0))
+    many = update(members(program, 600, start=5))
+    assert many == few
+    profile = Profile.objects.select_related("user").get(user__email="m604@example.org")
+    assert (profile.goals, profile.user.first_name, profile.user.last_name) == (
+        "new goals",
+        "New",
+        "Name",
+    )
+    assert list(profile.windows.values_list("weekday", "start_minute")) == [(1, 540)]
