@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import character_code, unwanted_character
 from tandem.matching.sheets import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetTooLarge, iter_xlsx_rows
 from tandem.people.availability import AvailabilityError, Window, parse_windows
 from tandem.people.choices import (
@@ -354,14 +355,11 @@ def unescape_cell(text: str) -> str:
     return text
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
 def _table(raw_rows: list[tuple[int, list[str]]]) -> Table:
     """``raw_rows`` are the non-blank rows with their spreadsheet numbers."""
     if not raw_rows:
         _file_error(FILE_EMPTY)
-    if any(_CONTROL.search(name) for name in raw_rows[0][1]):
+    if any(unwanted_character(name) for name in raw_rows[0][1]):
         _file_error(HEADER_CONTROL)
     header = [normalise_header(name) for name in raw_rows[0][1]]
     seen: set[str] = set()
@@ -384,8 +382,8 @@ def _table(raw_rows: list[tuple[int, list[str]]]) -> Table:
     for number, raw in raw_rows[1:]:
         cells = {name: (raw[i].strip() if i < len(raw) else "") for i, name in read}
         for name, value in cells.items():
-            if match := _CONTROL.search(value):
-                code = f"U+{ord(match.group()):04X}"
+            if character := unwanted_character(value):
+                code = character_code(character)
                 errors.append(RowError(number, name, CONTROL_CHARACTER.format(code=code)))
                 cells[name] = ""  # the value goes no further than this check
         rows.append((number, cells))

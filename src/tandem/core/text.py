@@ -1,0 +1,42 @@
+"""The one rule for characters Tandem never stores.
+
+NUL (U+0000) and lone surrogates (U+D800..U+DFFF without their pair) cannot be stored at all:
+PostgreSQL refuses NUL in text and jsonb, and a lone surrogate cannot be encoded as UTF-8, so
+either one ended as a 500. The other C0 control characters (except tab and line breaks) and DEL
+are stored fine but no one types them on purpose. The request guard
+(``tandem.core.middleware``) and the participant import refuse text holding any of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def unwanted_character(text: str) -> str | None:
+    """The first character of ``text`` that Tandem refuses to store, or None.
+
+    >>> unwanted_character("tab\\tand\\nnewline are fine"), unwanted_character("a\\x00b")
+    (None, '\\x00')
+    """
+    match = _UNWANTED.search(text)
+    return match.group() if match else None
+
+
+def is_lone_surrogate(character: str) -> bool:
+    return "\ud800" <= character <= "\udfff"
+
+
+def character_code(character: str) -> str:
+    """``U+0000``: how messages name a character that cannot be shown."""
+    return f"U+{ord(character):04X}"
+
+
+def printable(text: str, *, limit: int = 100) -> str:
+    """``text`` shortened and made encodable as UTF-8, to quote it back in a message.
+
+    A lone surrogate becomes its escape (``\\ud800``) instead of failing to encode.
+    """
+    shortened = text if len(text) <= limit else text[: limit - 1] + "…"
+    return shortened.encode("utf-8", "backslashreplace").decode("utf-8")
