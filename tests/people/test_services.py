@@ -191,7 +191,7 @@ class TestProfileUpdate:
         assert profile.headline == "Analyst engine fan"
         assert sorted(s.name for s in profile.skills_offered.all()) == ["Data Science", "Python"]
         assert sorted(s.name for s in profile.skills_wanted.all()) == ["Go", "Rust"]
-        assert profile.manager == manager
+        assert (profile.manager_email, profile.manager) == (manager.email, None)
         assert profile.languages == ["en", "fr"]
         assert profile.working_style == {"structure": 2, "pace": 4}
         assert [str(w) for w in profile.windows.all()] == [
@@ -253,13 +253,14 @@ class TestProfileUpdate:
 
     def test_manager_email_reveals_no_account(self):
         """Regression: naming a manager told the person whether the email had an account."""
-        boss = UserFactory(email="boss@example.org")
+        UserFactory(email="boss@example.org")
         with_account, without_account = ProfileFactory(), ProfileFactory()
         for profile, email in ((with_account, "boss@example.org"), (without_account, "x@y.org")):
             services.profile_update(profile=profile, actor=profile.user, manager_email=email)
         with_account.refresh_from_db()
         without_account.refresh_from_db()
-        assert (with_account.manager_contact, with_account.manager) == ("boss@example.org", boss)
+        # kept as typed, no account looked up or linked either way
+        assert (with_account.manager_contact, with_account.manager) == ("boss@example.org", None)
         assert (without_account.manager_contact, without_account.manager) == ("x@y.org", None)
 
     def test_unchanged_manager_keeps_an_imported_link(self):

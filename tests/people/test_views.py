@@ -421,10 +421,10 @@ class TestProfileEdit:
         )
         assert sorted(s.name for s in profile.skills_offered.all()) == ["Data science", "Python"]
         assert [s.name for s in profile.skills_wanted.all()] == ["Rust"]
-        assert (profile.seniority, profile.department, profile.manager, profile.city) == (
+        assert (profile.seniority, profile.department, profile.manager_contact, profile.city) == (
             5,
             "Research",
-            boss,
+            boss.email,
             "London",
         )
         assert profile.timezone == "Europe/Berlin"

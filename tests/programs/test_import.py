@@ -214,6 +214,7 @@ class TestWriting:
         ]
         assert profile.availability_utc  # derived for matching
         assert profile.manager.email == "bo@example.org"  # made by the same import
+        assert profile.manager_email == "bo@example.org"  # as the file says, shown on the profile
         assert not Identity.objects.filter(user=ana).exists()  # identity is never imported
         assert Enrolment.objects.filter(program=program).count() == 1  # only the admin
         assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "bo@example.org"]
@@ -242,6 +243,25 @@ class TestWriting:
         assert profile.goals == "Learn SQL and dbt"
         assert profile.timezone == "America/Sao_Paulo"  # empty cell: unchanged
         assert profile.skills_wanted.count() == 2
+
+    def test_manager_the_member_typed_is_the_one_compared_and_replaced(self, program, admin):
+        """Regression: the import compared and wrote only the linked account, so a manager
+        typed on the profile was shown while matching used the import's."""
+        import_and_join(program, admin, csv_bytes(ANA, BO))
+        profile = Profile.objects.get(user__email="ana@example.org")
+        profile.manager_email, profile.manager = "bo@example.org", None  # as typed by Ana
+        profile.save()
+        row = ANA.replace("e1", "")
+        assert "manager" not in preview(program, admin, csv_bytes(row)).report["details"][0].get(
+            "fields", []
+        )
+        profile.manager_email = "typed@example.org"
+        profile.save()
+        batch = preview(program, admin, csv_bytes(row))
+        assert batch.report["details"][0]["fields"] == ["manager"]
+        confirm(program, admin, batch)
+        profile.refresh_from_db()
+        assert (profile.manager_email, profile.manager.email) == ("bo@example.org",) * 2
 
     def test_all_or_nothing(self, program, admin):
         import_and_join(program, admin, csv_bytes(BO))

@@ -362,7 +362,8 @@ def _check_working_style(errors: dict, value: Mapping | None) -> dict[str, int] 
 
 
 def _check_manager(changes: _ProfileChanges, profile: Profile, email) -> None:
-    """Keep the email as given; link the account behind it, if any, without saying so."""
+    """Keep the email as given, with no account lookup: whether an address has an account here
+    is never shown, and match runs find the manager among their participants by email."""
     email = _clean_text(email).lower()
     if email == profile.manager_contact.lower():
         return  # unchanged (an untouched save keeps an import's link as it is)
@@ -370,9 +371,7 @@ def _check_manager(changes: _ProfileChanges, profile: Profile, email) -> None:
         changes.errors["manager_email"] = MANAGER_SELF
         return
     changes.profile_fields["manager_email"] = email
-    changes.relations["manager"] = (
-        User.objects.filter(email__iexact=email, is_active=True).first() if email else None
-    )
+    changes.relations["manager"] = None
 
 
 TEXT_LIMITS = {

@@ -156,9 +156,9 @@ def _common(enrolment: Enrolment, *, both_roles: set[int], by_email: dict[str, i
 
 
 def _manager_key(profile, by_email: dict[str, int]) -> str:
-    """The manager's id in this run: the linked account, or a participant with that email
-    (a manager who made an account after being named)."""
-    manager_id = profile.manager_id or by_email.get(profile.manager_email.lower())
+    """The manager's id in this run: the participant with the email the person gave (whenever
+    they joined), else the account an import linked."""
+    manager_id = by_email.get(profile.manager_email.lower()) or profile.manager_id
     return str(manager_id) if manager_id else ""
 
 
