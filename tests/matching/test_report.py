@@ -67,6 +67,23 @@ def test_shown_figures_are_coarse(cohort):
         assert round(row["match_rate"] * RATE_STEPS, 9) == round(row["match_rate"] * RATE_STEPS)
 
 
+@FAST
+@given(st.integers(MIN_GROUP_SIZE, 4 * MIN_GROUP_SIZE), st.data())
+def test_one_person_leaving_a_shown_group_moves_it_at_most_one_step(size, data):
+    """The residual the docs and the run page state: removing one member of a shown group
+    moves its figures by at most one rounding step, or hides it at the threshold; never by an
+    exact count."""
+    matched = data.draw(st.lists(st.booleans(), min_size=size, max_size=size))
+    k = data.draw(st.integers(0, size - 1))
+    before = figures([("g",)] * size, matched)["g"]
+    after = figures([("g",)] * (size - 1), without(matched, k)).get("g")
+    if after is None:
+        assert size == MIN_GROUP_SIZE
+        return
+    assert before["size"] - after["size"] in (0, SIZE_BASE)
+    assert abs(before["match_rate"] - after["match_rate"]) <= 1 / RATE_STEPS + 1e-9
+
+
 def test_a_group_going_from_7_to_6_is_shown_in_neither_run():
     """The issue's reproduction: pausing one person took a shown group from 7 to 6."""
     assert figures([("g",)] * 7, [True] * 7) == figures([("g",)] * 6, [True] * 6) == {}
