@@ -260,7 +260,7 @@ class TestSpreadsheetLimits:
         batch = preview(program, admin, workbook_bomb(far_value="x"), "bomb.xlsx")
         assert batch.status == ImportStatus.INVALID
         assert batch.report["file_error"] == sheets.TOO_MANY_COLUMNS.format(
-            limit=sheets.MAX_COLUMNS
+            row=1048576, limit=sheets.MAX_COLUMNS
         )
 
     def test_row_cell_and_unzipped_limits_name_the_limit(self):
@@ -269,23 +269,35 @@ class TestSpreadsheetLimits:
             book.active.append([f"p{number}@example.org", "mentee"])
         buffer = io.BytesIO()
         book.save(buffer)
-        with pytest.raises(SheetTooLarge, match="more than 3 rows"):
+        with pytest.raises(SheetTooLarge, match="more than 3 participant rows"):
             list(iter_xlsx_rows(io.BytesIO(buffer.getvalue()), max_rows=3))
-        with pytest.raises(SheetTooLarge, match="more than 7 filled cells"):
+        with pytest.raises(SheetTooLarge, match="more than 7 cells"):
             list(iter_xlsx_rows(io.BytesIO(buffer.getvalue()), max_cells=7))
         with pytest.raises(SheetTooLarge, match="unpacks to more than"):
             list(iter_xlsx_rows(io.BytesIO(buffer.getvalue()), max_uncompressed=1000))
 
-    def test_csv_rows_and_columns_are_limited(self, program, admin, monkeypatch):
-        monkeypatch.setattr(importing, "MAX_ROWS", 2)
-        lines = "".join(f"p{n}@example.org,mentee\n" for n in range(3))
+    def test_csv_rows_and_columns_are_limited(self, program, admin):
+        lines = "".join(f"p{n}@x.org,mentee\n" for n in range(sheets.MAX_ROWS + 1))
         with pytest.raises(ApplicationError) as error:
             importing.read_table(filename="a.csv", content=f"email,role\n{lines}".encode())
-        assert error.value.fields["file"] == importing.TOO_MANY_ROWS.format(limit=2)
+        assert error.value.fields["file"] == sheets.TOO_MANY_ROWS.format(limit=sheets.MAX_ROWS)
         wide = "email,role" + "," * 100 + "x\na@example.org,mentee\n"
         with pytest.raises(ApplicationError) as error:
             importing.read_table(filename="a.csv", content=wide.encode())
-        assert "to the right of column 64" in error.value.fields["file"]
+        assert error.value.fields["file"] == sheets.TOO_MANY_COLUMNS.format(row=1, limit=64)
+
+    def test_a_row_of_a_million_empty_cells_is_refused_in_bounded_memory(self):
+        from tests.matching.test_sheets import one_row_of_empty_cells
+
+        tracemalloc.start()
+        try:
+            with pytest.raises(ApplicationError) as error:
+                importing.read_table(filename="bomb.xlsx", content=one_row_of_empty_cells())
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert error.value.fields["file"] == sheets.TOO_MANY_ROW_CELLS.format(row=3, limit=64)
+        assert peak < 50 * 1024 * 1024
 
     def test_tandem_match_reader_shares_the_bounded_reader(self, tmp_path):
         path = tmp_path / "bomb.xlsx"

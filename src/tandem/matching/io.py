@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
-import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tandem.matching import profiles as pf
+from tandem.matching import sheets
 
 COMMON_COLUMNS = (
     "id",
@@ -99,11 +99,17 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     """
     name = str(path)
     try:
-        raw = _xlsx_rows(path) if name.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(path)
+        content = Path(path).read_bytes()
+        raw = sheets.text_rows(sheets.iter_rows(filename=name, content=content))
     except UnicodeDecodeError:
         raise InputError([RowError(name, None, None, BAD_ENCODING)]) from None
-    except (OSError, ValueError, KeyError) as exc:
+    except sheets.SheetTooLarge as exc:
+        raise InputError([RowError(name, None, None, str(exc))]) from None
+    except (OSError, csv.Error) as exc:
         raise InputError([RowError(name, None, None, UNREADABLE.format(reason=exc))]) from None
+    except Exception as exc:  # zipfile and expat raise their own exception types
+        reason = f"not a readable XLSX workbook ({exc})"
+        raise InputError([RowError(name, None, None, UNREADABLE.format(reason=reason))]) from None
     if not raw or not any(cell.strip() for cell in raw[0][1]):
         raise InputError([RowError(name, None, None, EMPTY_FILE)])
     header = [cell.strip().lower().replace(" ", "_") for cell in raw[0][1]]
@@ -126,34 +132,6 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     if errors:
         raise InputError(errors)
     return [col for col in header if col], rows
-
-
-def _csv_rows(path) -> list[tuple[int, list[str]]]:
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    return list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
-
-
-def _xlsx_rows(path) -> list[tuple[int, list[str]]]:
-    """Numbered non-blank rows, read by the shared bounded reader (``SheetTooLarge`` is a
-    ``ValueError``, reported as unreadable with the limit that was hit)."""
-    from tandem.matching.sheets import SheetTooLarge, iter_xlsx_rows
-
-    try:
-        return [
-            (number, [_cell_text(value) for value in row]) for number, row in iter_xlsx_rows(path)
-        ]
-    except SheetTooLarge:
-        raise
-    except Exception as exc:  # openpyxl and zipfile raise their own exception types
-        raise ValueError(f"not a readable XLSX workbook ({exc})") from None
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 _PARSERS = {

@@ -13,16 +13,16 @@ Identity is never imported: people state it themselves in the product. The ``ide
 ``prefer_shared_identity`` columns are dropped when the file is read (a warning says so), so
 their values reach neither the checks, the report nor the database.
 
-Limits: the upload size (``MAX_UPLOAD_BYTES``), then rows, columns and filled cells (the
-shared bounded reader of ``tandem.matching.sheets``; CSV files get the same limits). Cells with
-control characters (NUL and the other C0 codes but tab and newlines, lone surrogates), which
-PostgreSQL rejects or which no one types on purpose, are row errors, never stored.
+Limits: the upload size (``MAX_UPLOAD_BYTES``), then rows, columns, cells and a workbook's
+unpacked size: the bounded row reader of ``tandem.matching.sheets`` that ``tandem match`` uses
+too, with its messages. Cells with control characters (NUL and the other C0 codes but tab and
+newlines, lone surrogates), which PostgreSQL rejects or which no one types on purpose, are row
+errors, never stored.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +32,8 @@ from django.core.validators import validate_email
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.text import character_code, unwanted_character
-from tandem.matching.sheets import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetTooLarge, iter_xlsx_rows
+from tandem.matching.sheets import MAX_ROWS as MAX_ROWS  # the upload page states it
+from tandem.matching.sheets import SheetTooLarge, is_workbook, iter_rows, text_rows
 from tandem.people.availability import AvailabilityError, Window, parse_windows
 from tandem.people.choices import (
     WORKING_STYLE_QUESTIONS,
@@ -123,12 +124,6 @@ IDENTITY_IGNORED = (
     "Identity columns are ignored: people state their identity themselves in Tandem, "
     "so the values in {columns} were not read and are not kept."
 )
-TOO_MANY_ROWS = "The file has more than {limit:,} participant rows; split it into several files."
-TOO_MANY_COLUMNS = (
-    "Row {row} has content to the right of column {limit}; at most {limit} columns are read. "
-    "Delete the columns on the right that are not participant data."
-)
-TOO_MANY_CELLS = "The file has more than {limit:,} filled cells; split it into several files."
 HEADER_CONTROL = "The header row (row 1) contains control characters; type the column names again."
 CONTROL_CHARACTER = (
     "This cell contains a control character (such as NUL, {code}) that cannot be stored; "
@@ -260,73 +255,23 @@ def read_table(*, filename: str, content: bytes) -> Table:
     check_upload(filename=filename, size=len(content))
     if not content.strip():
         _file_error(FILE_EMPTY)
-    lower = (filename or "").lower()
-    if lower.endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04":
-        raw_rows = _xlsx_rows(content)
-    else:
-        raw_rows = _csv_rows(content)
+    try:
+        raw_rows = text_rows(iter_rows(filename=filename or "", content=content, sniff=True))
+    except SheetTooLarge as error:
+        _file_error(str(error))
+    except UnicodeDecodeError:
+        _file_error(BAD_ENCODING)
+    except csv.Error as error:
+        _file_error(BAD_CSV.format(error=error))
+    except Exception:  # zipfile and expat raise many types for broken parts
+        _file_error(NOT_A_WORKBOOK)
+    if not is_workbook(filename, content):  # typed XLSX cells need no formula escape
+        raw_rows = [(number, [unescape_cell(cell) for cell in cells]) for number, cells in raw_rows]
     return _table(raw_rows)
 
 
 def _file_error(message: str):
     raise ApplicationError(message, fields={"file": message})
-
-
-def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _file_error(BAD_ENCODING)
-    try:
-        sample = text[:4096]
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    rows: list[tuple[int, list[str]]] = []
-    cells = 0
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        for number, row in enumerate(reader, start=1):
-            texts = [unescape_cell(cell.strip()) for cell in row[: MAX_COLUMNS + 1]]
-            filled = sum(1 for cell in texts if cell)
-            if not filled:
-                continue
-            if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
-                _file_error(TOO_MANY_COLUMNS.format(row=number, limit=MAX_COLUMNS))
-            if len(rows) > MAX_ROWS:  # the header plus MAX_ROWS participants already read
-                _file_error(TOO_MANY_ROWS.format(limit=MAX_ROWS))
-            cells += filled
-            if cells > MAX_CELLS:
-                _file_error(TOO_MANY_CELLS.format(limit=MAX_CELLS))
-            rows.append((number, texts[:MAX_COLUMNS]))
-    except csv.Error as error:
-        _file_error(BAD_CSV.format(error=error))
-    return rows
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        return [
-            (number, [_cell_text(value) for value in row])
-            for number, row in iter_xlsx_rows(io.BytesIO(content))
-        ]
-    except SheetTooLarge as error:
-        _file_error(str(error))
-    except Exception:  # zipfile and openpyxl raise many types for broken parts
-        _file_error(NOT_A_WORKBOOK)
-    return []
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
