@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -39,6 +40,20 @@ DELIBERATELY_UNREGISTERED = {
 
 # Admins where a list filter would add nothing (a name and a slug; one row per person).
 NO_USEFUL_FILTER = {"people.Skill"}
+
+# The pair's content (DESIGN.md "Who may read what": the two people of the mentorship only,
+# site staff included): no admin lists, shows, edits, filters or searches these fields.
+PAIR_CONTENT = {
+    "mentorships.Mentorship": {"closing_reflection"},
+    "mentorships.AgreementVersion": {"content"},
+    "mentorships.Goal": {"title", "measure"},
+    "mentorships.Milestone": {"title"},
+    "mentorships.GoalUpdate": {"note"},
+    "mentorships.Meeting": {"shared_notes"},
+    "mentorships.AgendaItem": {"text"},
+    "mentorships.PrivateNote": {"body"},
+    "mentorships.ActionItem": {"description"},
+}
 
 
 def label(model) -> str:
@@ -84,6 +99,68 @@ def test_changelist_has_search_and_filters(name):
     model_admin = admin.site._registry[apps.get_model(name)]
     assert model_admin.search_fields, f"{name} has no search box"
     assert model_admin.list_filter or name in NO_USEFUL_FILTER, f"{name} has no filters"
+
+
+def _content_fields_reached(model, lookup: str) -> list[str]:
+    """The pair-content fields a lookup such as ``goals__title`` or ``^title`` reaches."""
+    reached = []
+    for part in lookup.lstrip("^=@").split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if part in PAIR_CONTENT.get(label(model), ()):
+            reached.append(f"{label(model)}.{part}")
+        if not field.is_relation:
+            break
+        model = field.related_model
+    return reached
+
+
+def _admin_field_names(model_admin, request) -> set[str]:
+    names = {name for name in getattr(model_admin, "list_display", ()) if isinstance(name, str)}
+    for spec in getattr(model_admin, "list_filter", ()):
+        if isinstance(spec, str | tuple):
+            names.add(spec if isinstance(spec, str) else spec[0])
+    names |= set(model_admin.get_fields(request)) | set(model_admin.get_readonly_fields(request))
+    return names
+
+
+def _admins_and_inlines():
+    """``(id, model, admin instance)`` for every registered admin and each of its inlines."""
+    for name in REGISTERED:
+        model_admin = admin.site._registry[apps.get_model(name)]
+        yield name, model_admin.model, model_admin
+        for inline in model_admin.inlines:
+            yield f"{name}-{inline.__name__}", inline.model, inline(model_admin.model, admin.site)
+
+
+ADMINS_AND_INLINES = {
+    key: (model, model_admin) for key, model, model_admin in _admins_and_inlines()
+}
+
+
+def test_pair_content_fields_exist():
+    """The list above names real fields, so a rename cannot make the next test vacuous."""
+    for name, fields in PAIR_CONTENT.items():
+        model = apps.get_model(name)
+        for field in fields:
+            assert model._meta.get_field(field), (name, field)
+
+
+@pytest.mark.parametrize("key", sorted(ADMINS_AND_INLINES))
+def test_no_pair_content_is_shown_edited_or_searched_in_the_admin(rf, key):
+    """Issue 8 review: the goal, milestone and action-item admins showed, edited and searched
+    the pair's text."""
+    model, model_admin = ADMINS_AND_INLINES[key]
+    request = rf.get("/")
+    request.user = UserFactory.build(is_staff=True, is_superuser=True)
+    lookups = [
+        *_admin_field_names(model_admin, request),
+        *getattr(model_admin, "search_fields", ()),
+    ]
+    leaks = [reached for lookup in lookups for reached in _content_fields_reached(model, lookup)]
+    assert leaks == []
 
 
 def _now():

@@ -2,8 +2,11 @@
 
 Private notes are deliberately not registered (nor shown inline): they are their author's
 alone. What the pair write together is theirs too (DESIGN.md "Who may read what"): the
-agreement's terms, shared meeting notes, agenda items, progress notes and the closing
-reflection are neither shown nor editable here; staff see states, dates and who is involved.
+agreement's terms, goal titles and measures, milestone titles, progress notes, action items'
+descriptions, shared meeting notes, agenda items and the closing reflection are neither shown,
+searchable nor editable here (nor in the objects' names, which say "Goal #12"); staff see
+states, dates, counts and who is involved. Goals and action items are the pair's to write, so
+they are read-only here. Timeline summaries carry no content either (``MentorshipEvent``).
 
 A calendar feed's token is a secret URL, so it is never shown; staff can only replace
 it (through the service), which kills a leaked URL at once.
@@ -51,7 +54,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """History rows: listed and inspected, never written from here."""
+    """Listed and inspected, never written from here (history rows, the pair's own work)."""
 
     def has_add_permission(self, request):
         return False
@@ -120,10 +123,10 @@ class MentorshipAdmin(admin.ModelAdmin):
     inlines = [AgreementVersionInline]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
-    fields = ["title", "due_on", "done_at"]
+    fields = ["due_on", "done_at"]
+    readonly_fields = fields
 
 
 class GoalUpdateInline(ReadOnlyInline):
@@ -136,14 +139,13 @@ class GoalUpdateInline(ReadOnlyInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    list_display = ["title", "mentorship", "state", "percent", "target_date", "created_at"]
+class GoalAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "mentorship", "state", "percent", "target_date", "created_at"]
     list_filter = ["state", "mentorship__program"]
-    search_fields = ["title", "measure", *MENTORSHIP_SEARCH]
+    search_fields = MENTORSHIP_SEARCH
     list_select_related = MENTORSHIP_JOINS
-    raw_id_fields = ["mentorship", "created_by"]
-    # Progress moves through goal updates, which keep the history below.
-    readonly_fields = ["state", "percent", "created_by", "created_at"]
+    fields = ["mentorship", "state", "percent", "target_date", "created_by", "created_at"]
+    readonly_fields = fields
     inlines = [MilestoneInline, GoalUpdateInline]
 
 
@@ -198,17 +200,27 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
-    list_display = ["description", "owner", "mentorship", "due_on", "status", "done_at"]
+class ActionItemAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "owner", "mentorship", "due_on", "status", "done_at"]
     list_filter = ["status", "mentorship__program"]
-    search_fields = ["description", "owner__email", *MENTORSHIP_SEARCH]
+    search_fields = ["owner__email", *MENTORSHIP_SEARCH]
     list_select_related = ["owner", *MENTORSHIP_JOINS]
-    raw_id_fields = ["mentorship", "meeting", "owner", "created_by"]
-    readonly_fields = ["status", "done_at", "created_by", "created_at"]
+    fields = [
+        "mentorship",
+        "meeting",
+        "owner",
+        "due_on",
+        "status",
+        "done_at",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = fields
 
 
 @admin.register(MentorshipEvent)
 class MentorshipEventAdmin(ReadOnlyAdmin):
+    # Summaries name who did what, never the pair's text (see ``services/work.py``).
     list_display = ["created_at", "mentorship", "kind", "actor", "summary"]
     list_filter = ["kind", "mentorship__program"]
     search_fields = ["summary", "kind", "actor__email", *MENTORSHIP_SEARCH]

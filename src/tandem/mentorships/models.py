@@ -191,8 +191,10 @@ class Goal(models.Model):
             models.CheckConstraint(condition=Q(percent__lte=100), name="goal_percent_max_100"),
         ]
 
+    # Never the title: a goal's text is the pair's, and ``str()`` shows up in the site admin
+    # (breadcrumbs, history, delete pages) and in logs.
     def __str__(self) -> str:
-        return self.title
+        return f"Goal #{self.pk}"
 
 
 class Milestone(models.Model):
@@ -205,7 +207,7 @@ class Milestone(models.Model):
         ordering = ["goal", "due_on", "pk"]
 
     def __str__(self) -> str:
-        return self.title
+        return f"Milestone #{self.pk}"
 
 
 class GoalUpdate(models.Model):
@@ -330,7 +332,7 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.text
+        return f"Agenda item #{self.pk}"
 
 
 class PrivateNote(models.Model):
@@ -379,11 +381,12 @@ class ActionItem(models.Model):
         indexes = [models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
-        return self.description
+        return f"Action item #{self.pk}"
 
 
 class MentorshipEvent(models.Model):
-    """The history timeline; summaries never carry private text (end reasons, notes)."""
+    """The history timeline. A summary says who did what, never any text the pair wrote (goal
+    titles, action items, notes, end reasons): events are listed in the site admin too."""
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -36,6 +36,13 @@ OWNER_NOT_PARTICIPANT = "The owner must be one of you two."
 MEETING_NOT_IN_MENTORSHIP = "That meeting is not part of this mentorship."
 BAD_STATUS = "Choose open or done."
 
+# Timeline summaries say who did what, never the goal's or the action item's text: the timeline
+# is the pair's, but events are also listed in the site admin (DESIGN.md "Who may read what").
+EVENT_GOAL_ADDED = "{actor} added a goal."
+EVENT_GOAL_PROGRESS = "{actor} updated a goal: {state}, {percent}%."
+EVENT_ACTION_ITEM_ADDED = "{actor} added an action item for {owner}."
+EVENT_ACTION_ITEM_DONE = "{actor} completed an action item."
+
 
 def _limit(value: str, limit: int, field: str) -> str:
     value = (value or "").strip()
@@ -72,7 +79,7 @@ def goal_create(
             mentorship=mentorship,
             actor=user,
             kind="goal_added",
-            summary=f"{user.display_name} added the goal “{title[:120]}”.",
+            summary=EVENT_GOAL_ADDED.format(actor=user.display_name),
         )
     return goal
 
@@ -103,7 +110,9 @@ def goal_update_progress(
             mentorship=goal.mentorship,
             actor=user,
             kind="goal_progress",
-            summary=f"“{goal.title[:100]}”: {GoalState(state).label.lower()}, {percent}%.",
+            summary=EVENT_GOAL_PROGRESS.format(
+                actor=user.display_name, state=GoalState(state).label.lower(), percent=percent
+            ),
         )
     return goal, update
 
@@ -167,7 +176,9 @@ def action_item_create(
             mentorship=mentorship,
             actor=user,
             kind="action_item_added",
-            summary=f"Action item for {owner.display_name}: “{description[:120]}”.",
+            summary=EVENT_ACTION_ITEM_ADDED.format(
+                actor=user.display_name, owner=owner.display_name
+            ),
         )
         if owner.pk != user.pk:
             notify_send_owner(item=item, actor=user)
@@ -189,7 +200,7 @@ def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionI
                     mentorship=item.mentorship,
                     actor=user,
                     kind="action_item_done",
-                    summary=f"Done: “{item.description[:150]}”.",
+                    summary=EVENT_ACTION_ITEM_DONE.format(actor=user.display_name),
                 )
     return item
 
