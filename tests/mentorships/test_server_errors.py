@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE
+from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.mentorships import selectors, services
 from tandem.mentorships.models import ActionItem, Goal, Meeting
-from tandem.mentorships.selectors import LOCK_OUTSIDE_TRANSACTION
 from tests.mentorships.factories import action_item, meeting, mentorship, non_participants
 from tests.mentorships.test_api import endpoints
 from tests.mentorships.test_views import posts

@@ -22,11 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
+from tandem.core.locking import lockable
 from tandem.mentorships.models import (
     OPEN_STATES,
     ActionItem,
@@ -54,7 +54,6 @@ MEETING_NOT_FOUND = "That meeting does not exist, or you are not part of it."
 GOAL_NOT_FOUND = "That goal does not exist, or you are not part of its mentorship."
 ACTION_ITEM_NOT_FOUND = "That action item does not exist, or you are not part of it."
 MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
-LOCK_OUTSIDE_TRANSACTION = "for_update=True must be called inside transaction.atomic()."
 
 MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 
@@ -99,19 +98,6 @@ def _authenticated(user) -> bool:
     return user is not None and user.is_authenticated
 
 
-def _lockable(qs: QuerySet, *, for_update: bool) -> QuerySet:
-    """Lock the fetched row only when asked, and only inside a transaction.
-
-    PostgreSQL refuses ``SELECT ... FOR UPDATE`` outside one (SQLite ignores it), so the check
-    is ours: a path that locks outside ``transaction.atomic`` fails on every database.
-    """
-    if not for_update:
-        return qs
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(LOCK_OUTSIDE_TRANSACTION)
-    return qs.select_for_update(of=("self",))
-
-
 def _of_participant(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}mentor": user}) | Q(**{f"{prefix}mentee": user})
 
@@ -120,7 +106,7 @@ def access_mentorship(*, user, mentorship_id: int, for_update: bool = False) -> 
     """The mentorship and its content, if ``user`` is one of its two participants."""
     if not _authenticated(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
-    qs = _lockable(_mentorship_qs(), for_update=for_update)
+    qs = lockable(_mentorship_qs(), for_update=for_update)
     mentorship = qs.filter(pk=mentorship_id).filter(_of_participant(user)).first()
     if mentorship is None:
         raise NotFound(MENTORSHIP_NOT_FOUND)
@@ -146,7 +132,7 @@ def access_request(*, user, request_id: int, for_update: bool = False) -> Mentor
     """The request, if ``user`` sent or received it."""
     if not _authenticated(user):
         raise NotFound(REQUEST_NOT_FOUND)
-    qs = _lockable(
+    qs = lockable(
         MentorshipRequest.objects.select_related("program", "sender", "recipient"),
         for_update=for_update,
     )
@@ -168,7 +154,7 @@ def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meetin
         "series",
     )
     meeting = (
-        _lockable(qs, for_update=for_update)
+        lockable(qs, for_update=for_update)
         .filter(pk=meeting_id)
         .filter(_of_participant(user, "mentorship__"))
         .first()
@@ -183,7 +169,7 @@ def access_goal(*, user, goal_id: int, for_update: bool = False) -> Goal:
         raise NotFound(GOAL_NOT_FOUND)
     qs = Goal.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
     goal = (
-        _lockable(qs, for_update=for_update)
+        lockable(qs, for_update=for_update)
         .filter(pk=goal_id)
         .filter(_of_participant(user, "mentorship__"))
         .first()
@@ -198,7 +184,7 @@ def access_milestone(*, user, milestone_id: int, for_update: bool = False) -> Mi
         raise NotFound(MILESTONE_NOT_FOUND)
     qs = Milestone.objects.select_related("goal", "goal__mentorship")
     milestone = (
-        _lockable(qs, for_update=for_update)
+        lockable(qs, for_update=for_update)
         .filter(pk=milestone_id)
         .filter(_of_participant(user, "goal__mentorship__"))
         .first()
@@ -213,7 +199,7 @@ def access_action_item(*, user, action_item_id: int, for_update: bool = False) -
         raise NotFound(ACTION_ITEM_NOT_FOUND)
     qs = ActionItem.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
     item = (
-        _lockable(qs, for_update=for_update)
+        lockable(qs, for_update=for_update)
         .filter(pk=action_item_id)
         .filter(_of_participant(user, "mentorship__"))
         .first()

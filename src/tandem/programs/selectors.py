@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from tandem.core.exceptions import NotFound
+from tandem.core.locking import lockable
 from tandem.people.selectors import profiles_visible_to
 from tandem.programs.models import (
     Enrolment,
@@ -233,10 +234,16 @@ PARTICIPANT_INVITATION_NOT_FOUND = (
 )
 
 
-def access_participant_invitation(*, user, token: str) -> ParticipantInvitation:
+def access_participant_invitation(
+    *, user, token: str, for_update: bool = False
+) -> ParticipantInvitation:
     """The import invitation behind ``token``, only for the account it was sent to (the same
-    error for a wrong token and someone else's invitation)."""
-    invitation = ParticipantInvitation.objects.select_related("program").filter(token=token).first()
-    if invitation is None or invitation.email.lower() != (user.email or "").lower():
+    error for a wrong token and someone else's invitation). ``for_update`` locks it (inside
+    ``transaction.atomic`` only), so two answers cannot both go through."""
+    qs = lockable(ParticipantInvitation.objects.select_related("program"), for_update=for_update)
+    invitation = qs.filter(token=token).first()
+    if invitation is None:
+        raise NotFound(PARTICIPANT_INVITATION_NOT_FOUND)
+    if invitation.email.lower() != (user.email or "").lower():
         raise NotFound(PARTICIPANT_INVITATION_NOT_FOUND)
     return invitation

@@ -45,6 +45,7 @@ from tandem.programs.models import (
 )
 from tandem.programs.selectors import (
     PARTICIPANT_INVITATION_NOT_FOUND,
+    access_participant_invitation,
     access_program_for_admin,
     is_program_admin,
 )
@@ -478,6 +479,15 @@ IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothin
 IMPORT_FAILED = "The import stopped with an unexpected error; nothing was written. Try again."
 INVITATION_NOT_FOUND = PARTICIPANT_INVITATION_NOT_FOUND
 INVITATION_ANSWERED = "You already {state} this invitation."
+RETURN_AWAITS_APPROVAL = (
+    "An admin of {program} had removed you from it, so your return waits for an admin's "
+    "approval; the program's page shows when they have approved it."
+)
+# What accepting an import's invitation makes of an enrolment the person already holds.
+ACCEPTED_STATUS = {
+    EnrolmentStatus.PENDING: EnrolmentStatus.ACTIVE,
+    EnrolmentStatus.REMOVED: EnrolmentStatus.PENDING,
+}
 
 
 def _import_check(
@@ -682,28 +692,32 @@ def import_batch_purge(*, now: datetime) -> int:
     return deleted
 
 
-@transaction.atomic
-def participant_invitation_answer(*, user, token: str, accept: bool) -> ParticipantInvitation:
-    """The invited person accepts (enrolled, active) or declines an import's invitation.
+def participant_invitation_answer(*, user, token: str, accept: bool) -> Enrolment | None:
+    """The invited person accepts or declines an import's invitation; the enrolment it leaves
+    (None when declined).
 
     Only the account with the invited address may answer; any other gets the same "not
-    found" as a wrong token.
+    found" as a wrong token. Accepting gives the enrolment the invitation's role, capacity and
+    id. It never undoes an admin's decision: someone an admin removed comes back *awaiting
+    approval* (``RETURN_AWAITS_APPROVAL``), a paused enrolment stays paused; a pending one
+    (they had asked to join through a link) becomes active, as the admins invited them.
     """
-    invitation = (
-        ParticipantInvitation.objects.select_for_update()
-        .select_related("program")
-        .filter(token=token)
-        .first()
-    )
-    if invitation is None or invitation.email.lower() != (user.email or "").lower():
-        raise NotFound(INVITATION_NOT_FOUND)
-    if invitation.state != "pending":
-        raise ApplicationError(INVITATION_ANSWERED.format(state=invitation.state), status=409)
-    now = timezone.now()
-    if not accept:
-        invitation.declined_at = now
-        invitation.save(update_fields=["declined_at"])
-        return invitation
+    with transaction.atomic():
+        invitation = access_participant_invitation(user=user, token=token, for_update=True)
+        if invitation.state != "pending":
+            raise ApplicationError(INVITATION_ANSWERED.format(state=invitation.state), status=409)
+        now = timezone.now()
+        if not accept:
+            invitation.declined_at = now
+            invitation.save(update_fields=["declined_at"])
+            return None
+        enrolment = _enrolment_from_invitation(user=user, invitation=invitation)
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+    return enrolment
+
+
+def _enrolment_from_invitation(*, user, invitation: ParticipantInvitation) -> Enrolment:
     program = invitation.program
     capacity = None
     if invitation.role == Role.MENTOR:
@@ -718,9 +732,19 @@ def participant_invitation_answer(*, user, token: str, accept: bool) -> Particip
             "external_id": invitation.external_id,
         },
     )
-    if not created and enrolment.status != EnrolmentStatus.ACTIVE:
-        enrolment.status = EnrolmentStatus.ACTIVE
-        enrolment.save(update_fields=["status", "updated_at"])
-    invitation.accepted_at = now
-    invitation.save(update_fields=["accepted_at"])
-    return invitation
+    if created:
+        return enrolment
+    changed = []
+    status = ACCEPTED_STATUS.get(enrolment.status, enrolment.status)
+    if status != enrolment.status:
+        enrolment.status = status
+        changed.append("status")
+    if invitation.role == Role.MENTOR and invitation.capacity:
+        enrolment.capacity = invitation.capacity
+        changed.append("capacity")
+    if invitation.external_id:
+        enrolment.external_id = invitation.external_id
+        changed.append("external_id")
+    if changed:
+        enrolment.save(update_fields=[*changed, "updated_at"])
+    return enrolment

@@ -30,7 +30,7 @@ from tandem.programs.importing import (
     MAX_UPLOAD_BYTES,
     UPLOAD_OVERHEAD_BYTES,
 )
-from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion
+from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion, EnrolmentStatus
 from tandem.web.errors import not_found_as_404
 
 PAGE_SIZE = 25
@@ -361,13 +361,19 @@ def participant_invitation(request, token):
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
         try:
-            services.participant_invitation_answer(user=request.user, token=token, accept=accept)
+            enrolment = services.participant_invitation_answer(
+                user=request.user, token=token, accept=accept
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            if accept:
-                messages.success(request, f"You joined {invitation.program.name}.")
-                return redirect("program_detail", slug=invitation.program.slug)
+            program = invitation.program
+            if enrolment is not None and enrolment.status == EnrolmentStatus.PENDING:
+                messages.info(request, services.RETURN_AWAITS_APPROVAL.format(program=program))
+                return redirect("program_detail", slug=program.slug)
+            if enrolment is not None:
+                messages.success(request, f"You joined {program.name}.")
+                return redirect("program_detail", slug=program.slug)
             messages.success(request, "You declined the invitation. Nothing was changed.")
         return redirect("participant_invitation", token=token)
     return render(request, "programs/participant_invitation.html", {"invitation": invitation})
