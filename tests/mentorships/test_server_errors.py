@@ -4,19 +4,35 @@ that names the field and the reason."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.db import transaction
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE
 from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.mentorships import selectors, services
-from tandem.mentorships.models import ActionItem, Goal, Meeting
-from tests.mentorships.factories import action_item, meeting, mentorship, non_participants
+from tandem.mentorships.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgreementVersion,
+    Goal,
+    Meeting,
+    MeetingStatus,
+    Mentorship,
+    PrivateNote,
+)
+from tests.mentorships.factories import (
+    action_item,
+    meeting,
+    mentorship,
+    non_participants,
+    valid_content,
+)
 from tests.mentorships.test_api import endpoints
 from tests.mentorships.test_views import posts
 
@@ -49,15 +65,90 @@ def test_every_api_write_locks_inside_a_transaction(client):
         assert response.status_code in (200, 201), (url, response.content)
 
 
+def _page_writes(world):
+    """Each page write of ``posts`` with where it must land and the change it must make:
+    a refused write also answers 302 (``friendly_errors``), so the status proves nothing."""
+    m, mt, item = world["m"], world["meeting"], world["item"]
+    detail = reverse("mentorship_detail", args=[m.pk])
+    meeting_page = reverse("meeting_detail", args=[mt.pk])
+    # Version 1 is signed by both: signing it again is refused, so the mentee proposes a
+    # version 2 for the mentor to sign.
+    ends_on = date.today() + timedelta(weeks=10)
+    services.agreement_propose(
+        user=m.mentee,
+        mentorship_id=m.pk,
+        content=valid_content(
+            m.program, starts_on=date.today().isoformat(), ends_on=ends_on.isoformat()
+        ),
+    )
+    return {
+        "agenda_add": (
+            meeting_page + "#agenda",
+            lambda: mt.agenda_items.filter(text="x", author=m.mentor).exists(),
+        ),
+        "meeting_notes": (
+            meeting_page + "#notes",
+            lambda: Meeting.objects.get(pk=mt.pk).shared_notes == "x",
+        ),
+        "meeting_private_note": (
+            meeting_page + "#private-note",
+            lambda: PrivateNote.objects.filter(meeting=mt, author=m.mentor, body="x").exists(),
+        ),
+        "meeting_cancel": (
+            detail,
+            lambda: Meeting.objects.get(pk=mt.pk).status == MeetingStatus.CANCELLED,
+        ),
+        "action_item_toggle": (
+            detail + "#action-items",
+            lambda: ActionItem.objects.get(pk=item.pk).status == ActionItemStatus.DONE,
+        ),
+        "action_item_add": (
+            detail + "#action-items",
+            lambda: ActionItem.objects.filter(
+                mentorship=m, description="x", owner=m.mentee
+            ).exists(),
+        ),
+        "goal_add": (
+            detail + "#goals",
+            lambda: Goal.objects.filter(mentorship=m, title="x").exists(),
+        ),
+        "agreement_sign": (
+            detail,
+            lambda: (
+                AgreementVersion.objects.get(mentorship=m, number=2).signed_by_mentor_at is not None
+            ),
+        ),
+        "midpoint_confirm": (
+            detail,
+            lambda: Mentorship.objects.get(pk=m.pk).midpoint_confirmed_at is not None,
+        ),
+    }
+
+
 @pytest.mark.django_db(transaction=True)
-def test_every_page_write_locks_inside_a_transaction(client):
+def test_every_page_write_locks_inside_a_transaction_and_takes_effect(client):
+    """Review of issue 8: this test accepted any 302, and a refused write is one too."""
     world = _world()
+    expected = _page_writes(world)
     client.force_login(world["m"].mentor)
+    sent = []
     for url, data in posts(world):
+        name = resolve(url).url_name
+        if name == "agreement_sign":  # the version the mentor has not signed yet
+            url = reverse(name, args=[world["m"].pk, 2])
+        location, took_effect = expected[name]
         response = client.post(url, data)
-        assert response.status_code in (200, 302), (url, response.content)
-    assert ActionItem.objects.get(pk=world["item"].pk).status == "done"
-    assert Goal.objects.filter(mentorship=world["m"], title="x").exists()
+        assert response.status_code == 302, (name, response.content)
+        assert response["Location"] == location, name
+        errors = [
+            str(message)
+            for message in get_messages(response.wsgi_request)
+            if message.level >= messages.WARNING
+        ]
+        assert errors == [], name
+        assert took_effect(), name
+        sent.append(name)
+    assert sorted(sent) == sorted(expected)
 
 
 @pytest.mark.django_db(transaction=True)
