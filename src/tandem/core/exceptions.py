@@ -16,17 +16,11 @@ class ApplicationError(Exception):
         self.message = message
         # Always ``{field: str}``: a form's ErrorList passed here broke every " ".join of the
         # messages (a 500 on an empty "add goal" form).
-        self.fields = {str(k): _as_text(v) for k, v in (fields or {}).items()}
+        self.fields = messages_by_field(fields or {})
         self.status = status
 
     def as_dict(self) -> dict:
         return {"detail": self.message, "fields": self.fields}
-
-
-def _as_text(messages) -> str:
-    if isinstance(messages, str):
-        return messages
-    return "; ".join(str(message) for message in messages)
 
 
 class NotFound(ApplicationError):
@@ -39,13 +33,24 @@ class PermissionDenied(ApplicationError):
         super().__init__(message, status=403)
 
 
+def messages_by_field(errors) -> dict[str, str]:
+    """The one flattener: ``{field: message or messages}`` as ``{field: "all; messages"}``.
+
+    Takes a form's ``errors``, a ``ValidationError.message_dict`` or a plain mapping.
+    """
+    return {
+        str(field): messages if isinstance(messages, str) else "; ".join(map(str, messages))
+        for field, messages in errors.items()
+    }
+
+
 def form_error_fields(form) -> dict[str, str]:
-    """A bound, invalid form's errors as ``{field: message}`` for an ``ApplicationError``."""
-    return {field: "; ".join(messages) for field, messages in form.errors.items()}
+    """A bound, invalid form's errors as ``{field: all its messages}``."""
+    return messages_by_field(form.errors)
 
 
 def validation_error_fields(error) -> dict[str, str]:
-    """Flatten a Django ``ValidationError`` into ``{field: first message}``."""
+    """A ``ValidationError`` as ``{field: all its messages}`` (``__all__`` if it has no fields)."""
     if hasattr(error, "message_dict"):
-        return {field: "; ".join(messages) for field, messages in error.message_dict.items()}
-    return {"__all__": "; ".join(error.messages)}
+        return messages_by_field(error.message_dict)
+    return messages_by_field({"__all__": error.messages})

@@ -38,40 +38,40 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=ISO_DATE)
 
 
-class TimeInput(forms.TimeInput):
+class _KeepSeconds:
+    """A time or date-time input that renders seconds when the value has them.
+
+    ``step="1"`` makes the browser keep them; without seconds the minute form is rendered.
+    """
+
+    iso_format: str
+    iso_format_seconds: str
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=self.iso_format)
+
+    def format_value(self, value):
+        if _has_seconds(value):
+            return value.strftime(self.iso_format_seconds)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if _has_seconds(value):
+            context["widget"]["attrs"].setdefault("step", "1")
+        return context
+
+
+class TimeInput(_KeepSeconds, forms.TimeInput):
     input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=ISO_TIME)
-
-    def format_value(self, value):
-        if _has_seconds(value):
-            return value.strftime(ISO_TIME_SECONDS)
-        return super().format_value(value)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if _has_seconds(value):
-            context["widget"]["attrs"].setdefault("step", "1")
-        return context
+    iso_format = ISO_TIME
+    iso_format_seconds = ISO_TIME_SECONDS
 
 
-class DateTimeInput(forms.DateTimeInput):
+class DateTimeInput(_KeepSeconds, forms.DateTimeInput):
     input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=ISO_DATETIME)
-
-    def format_value(self, value):
-        if _has_seconds(value):
-            return value.strftime(ISO_DATETIME_SECONDS)
-        return super().format_value(value)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if _has_seconds(value):
-            context["widget"]["attrs"].setdefault("step", "1")
-        return context
+    iso_format = ISO_DATETIME
+    iso_format_seconds = ISO_DATETIME_SECONDS
 
 
 def _check_range(value):
