@@ -56,17 +56,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response made below it (redirects, 400, 413, the 500 page) has it.
+    "tandem.core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "tandem.core.middleware.ApiBodyLimitMiddleware",
-    "tandem.core.middleware.RejectNulMiddleware",
+    "tandem.core.middleware.RequestSizeLimitMiddleware",
+    "tandem.core.middleware.RejectUnwantedCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tandem.core.middleware.ContentSecurityPolicyMiddleware",
     "tandem.people.middleware.TimezoneMiddleware",
 ]
 
@@ -104,9 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Any request body over this is refused (413) before it is read (tandem.core.body_limit); the
-# largest legitimate one is a 5 MB participant file with its form.
+# The one request size limit: a body over it is refused (413) before it is read
+# (tandem.core.body_limit); the largest legitimate one is a 5 MB participant file with its form.
 MAX_REQUEST_BYTES = int(os.environ.get("TANDEM_MAX_REQUEST_BYTES", str(6 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # Django's own check: the same figure
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tandem.core.middleware import BODY_TOO_LARGE
+from tandem.core.body_limit import request_too_large_message
 from tandem.people.auth import NOT_AUTHENTICATED, TOKEN_INVALID
 from tandem.people.models import ApiToken, Identity, Profile
 from tandem.people.services import api_token_create, identity_set
@@ -111,14 +111,14 @@ def test_no_credentials_is_401_in_the_shared_error_body(client):
 
 
 def test_oversized_json_body_is_a_json_413(client, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    settings.MAX_REQUEST_BYTES = 1_000
     user = ProfileFactory(bio="Before").user
     response = client.patch(
         BASE + "/me", data={"bio": "x" * 2_000}, content_type="application/json", **bearer(user)
     )
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": BODY_TOO_LARGE.format(limit=1_000), "fields": {}}
+    assert response.json() == {"detail": request_too_large_message(1_000), "fields": {}}
     assert Profile.objects.get(user=user).bio == "Before"
 
 

@@ -308,6 +308,9 @@ class TestImportPages:
     def test_oversize_upload_refused_by_its_length_before_the_body_is_read(
         self, client, program, admin
     ):
+        from django.conf import settings
+
+        from tandem.core.body_limit import request_too_large_message
         from tandem.programs.importing import MAX_UPLOAD_BYTES
 
         login(client, admin)
@@ -317,7 +320,7 @@ class TestImportPages:
             CONTENT_LENGTH=str(MAX_UPLOAD_BYTES * 4),
         )
         assert response.status_code == 413
-        assert b"the limit is 5 MB" in response.content
+        assert response.content.decode() == request_too_large_message(settings.MAX_REQUEST_BYTES)
         assert not ImportBatch.objects.exists()
 
     def test_row_errors_listed(self, client, program, admin, django_capture_on_commit_callbacks):

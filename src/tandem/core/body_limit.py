@@ -1,21 +1,47 @@
-"""Refuse an oversized HTTP request before its body is read.
+"""The one request size limit: ``settings.MAX_REQUEST_BYTES``, refused with one message.
 
 Django's ASGI handler reads the whole body (into a temporary file) before any middleware or
-view runs, so a limit checked there comes after the bytes have arrived. This ASGI wrapper runs
-first: a request whose ``Content-Length`` is over ``settings.MAX_REQUEST_BYTES`` gets a 413 at
-once, naming the limit (JSON under ``/api/``), and a body sent without a length (chunked) is
-cut off as soon as it passes the limit. The largest legitimate body is a participant file
-(``programs.importing.MAX_UPLOAD_BYTES``, 5 MB) plus its form fields.
+view runs, so a limit checked there comes after the bytes have arrived. ``limit_request_body``
+is an ASGI wrapper that runs first: a request whose ``Content-Length`` is over the limit gets a
+413 at once, and a body sent without a length (chunked) gets the same 413 as soon as it passes
+the limit, while Django is told the client went away (so it stops reading and answers nothing
+itself). ``RequestSizeLimitMiddleware`` (``tandem.core.middleware``) applies the same check by
+the declared length inside Django, for servers and test clients that do not go through this
+wrapper; Django's own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is set to the same figure. The largest
+legitimate body is a participant file (5 MB) with its form fields.
+
+Under ``/api/`` the answer is the shared error body ``{"detail": ..., "fields": {}}``; elsewhere
+it is plain text.
 """
 
 from __future__ import annotations
 
 import json
 
+from django.conf import settings
+
 REQUEST_TOO_LARGE = (
-    "The request is {size:.1f} MB; the limit is {limit:.0f} MB. Send a smaller file "
-    "(participant files: at most 5 MB; split larger ones)."
+    "The request is larger than the limit of {limit}. Send less at once: split a large file "
+    "into several smaller ones."
 )
+
+
+def _size(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{limit / 1024 / 1024:.3g} MB"
+    return f"{limit:,} bytes"
+
+
+def request_too_large_message(limit: int) -> str:
+    return REQUEST_TOO_LARGE.format(limit=_size(limit))
+
+
+def request_too_large(*, path: str, limit: int) -> tuple[str, bytes]:
+    """The content type and body of the 413 answer for a request to ``path``."""
+    message = request_too_large_message(limit)
+    if path.startswith("/api/"):
+        return "application/json", json.dumps({"detail": message, "fields": {}}).encode()
+    return "text/plain; charset=utf-8", message.encode()
 
 
 def limit_request_body(app, *, max_bytes: int):
@@ -28,40 +54,47 @@ def limit_request_body(app, *, max_bytes: int):
         except ValueError:
             declared = None
         if declared is not None and declared > max_bytes:
-            return await _refuse(scope, send, declared, max_bytes)
+            return await _refuse(scope, send, max_bytes)
         seen = 0
+        started = answered = False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > max_bytes:  # no or a false Content-Length: stop reading
+                    if not started:
+                        await _refuse(scope, send, max_bytes)
+                        answered = True
                     return {"type": "http.disconnect"}
             return message
 
-        return await app(scope, counted, send)
+        async def tracked(message):
+            nonlocal started
+            if answered:
+                return  # the 413 went out instead
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        return await app(scope, counted, tracked)
 
     return guarded
 
 
-async def _refuse(scope, send, size: int, limit: int) -> None:
-    message = REQUEST_TOO_LARGE.format(size=size / 1024 / 1024, limit=limit / 1024 / 1024)
-    if scope.get("path", "").startswith("/api/"):
-        body = json.dumps({"detail": message, "fields": {}}).encode()
-        content_type = b"application/json"
-    else:
-        body = message.encode()
-        content_type = b"text/plain; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", content_type),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+async def _refuse(scope, send, limit: int) -> None:
+    content_type, body = request_too_large(path=scope.get("path", ""), limit=limit)
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"connection", b"close"),
+    ]
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+    if policy:
+        headers.append((b"content-security-policy", policy.encode()))
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

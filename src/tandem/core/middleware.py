@@ -1,14 +1,17 @@
-"""Request and response guards: refuse NUL characters and oversized API bodies; send the
+"""Request and response guards: refuse unwanted characters and oversized bodies; send the
 Content-Security-Policy.
 
-NUL: PostgreSQL cannot store or compare text (or jsonb) holding U+0000: the driver raises, and the
-request would end as a 500. No Tandem field has a use for it (Django's form fields already
-refuse it), so a request carrying one in its path, query string or JSON body is a 400.
+Characters: the rule is ``tandem.core.text.unwanted_character`` (NUL, lone surrogates, the other
+C0 controls but tab and line breaks, DEL). NUL and lone surrogates cannot be stored at all (the
+request ended as a 500 on PostgreSQL). A path, a query string, a JSON body (``"\\u0000"``,
+``"\\ud800"``) or a multipart form post in another charset than UTF-8 (UTF-7 decodes ``+2AA-`` to
+U+D800) carrying one is a 400 that names the field: under ``/api/`` the shared error body
+``{"detail": ..., "fields": {"shared_notes": ...}}``, elsewhere plain text. Field names come from
+the client, so they are quoted only in encodable form and never as HTML.
 
-Lone surrogates (U+D800..U+DFFF without their pair) cannot be encoded as UTF-8 at all, so
-PostgreSQL never receives them and the request ended as a 500. A JSON body can carry one as
-``"\\ud800"``, and a multipart form post in another charset (``charset=utf-7``) too; such a
-request is a 400 that names the field (``{"detail": ..., "fields": {"shared_notes": ...}}``).
+Size: ``RequestSizeLimitMiddleware`` refuses a declared ``Content-Length`` over
+``settings.MAX_REQUEST_BYTES`` with the 413 of ``tandem.core.body_limit`` (the same limit and
+message as the ASGI guard in front of Django).
 """
 
 from __future__ import annotations
@@ -17,52 +20,63 @@ import json
 import re
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+from tandem.core.body_limit import request_too_large
+from tandem.core.text import character_code, is_lone_surrogate, printable, unwanted_character
 
 NUL_NOT_ALLOWED = "Text cannot contain NUL (U+0000) characters."
-_ESCAPED_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 SURROGATE_NOT_ALLOWED = "Text cannot contain lone surrogates (U+D800 to U+DFFF): paste it again."
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+CONTROL_NOT_ALLOWED = "Text cannot contain the control character {code}; remove it and send again."
+# A JSON body can only carry an unwanted character as an escape (or DEL as itself): look for
+# one before parsing the body.
+_ESCAPED_UNWANTED = re.compile(
+    rb"\\u00[01][0-9a-f]|\\u007f|\\ud[89a-f][0-9a-f]{2}|\x7f", re.IGNORECASE
+)
 
 
-def _has_nul(value) -> bool:
+def unwanted_character_message(character: str) -> str:
+    if character == "\x00":
+        return NUL_NOT_ALLOWED
+    if is_lone_surrogate(character):
+        return SURROGATE_NOT_ALLOWED
+    return CONTROL_NOT_ALLOWED.format(code=character_code(character))
+
+
+def _unwanted_at(value, path: str = "") -> tuple[str, str] | None:
+    """``(dotted path, character)`` of the first unwanted character in keys or texts."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-def _lone_surrogate_at(value, path: str = "") -> str | None:
-    """The dotted path of the first text holding a lone surrogate, or None."""
-    if isinstance(value, str):
-        return (path or "__all__") if _SURROGATE.search(value) else None
+        character = unwanted_character(value)
+        return (path or "__all__", character) if character else None
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if _SURROGATE.search(str(key)):
-                return where
-            found = _lone_surrogate_at(item, where)
-            if found:
+            if character := unwanted_character(str(key)):
+                return where, character
+            if found := _unwanted_at(item, where):
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _lone_surrogate_at(item, f"{path}.{index}" if path else str(index))
-            if found:
+            if found := _unwanted_at(item, f"{path}.{index}" if path else str(index)):
                 return found
     return None
 
 
-def _lone_surrogate_in(request: HttpRequest) -> str | None:
+def _joined(data) -> dict[str, str]:
+    """A QueryDict's values, one text per field name (so the field is named as sent)."""
+    return {key: " ".join(values) for key, values in data.lists()}
+
+
+def _unwanted_in(request: HttpRequest) -> tuple[str, str] | None:
+    if character := unwanted_character(request.path):
+        return "", character
+    if found := _unwanted_at(_joined(request.GET)):
+        return found
     if request.content_type == "application/json":
-        if not _ESCAPED_SURROGATE.search(request.body):
+        if not _ESCAPED_UNWANTED.search(request.body):
             return None
         try:
-            return _lone_surrogate_at(json.loads(request.body))
+            return _unwanted_at(json.loads(request.body))
         except ValueError:
             return None  # not JSON: the view reports that
     if request.method == "POST" and request.content_type == "multipart/form-data":
@@ -70,71 +84,56 @@ def _lone_surrogate_in(request: HttpRequest) -> str | None:
         # url-encoded form in any other charset; a multipart one in UTF-7 yields surrogates.
         charset = request.content_params.get("charset", "utf-8").lower().replace("_", "-")
         if charset not in ("utf-8", "utf8"):
-            return _lone_surrogate_at({k: " ".join(v) for k, v in request.POST.lists()})
+            return _unwanted_at(_joined(request.POST))
     return None
 
 
-def _json_body_has_nul(request: HttpRequest) -> bool:
-    if request.content_type != "application/json" or not _ESCAPED_NUL.search(request.body):
-        return False
-    try:
-        return _has_nul(json.loads(request.body))
-    except ValueError:
-        return False  # not JSON: the view reports that
-
-
-class RejectNulMiddleware:
+class RejectUnwantedCharactersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if (
-            "\x00" in request.path
-            or _has_nul(dict(request.GET.lists()))
-            or _json_body_has_nul(request)
-        ):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_NOT_ALLOWED, "fields": {}}, status=400)
-            return HttpResponseBadRequest(NUL_NOT_ALLOWED)
-        field = _lone_surrogate_in(request)
-        if field is not None:
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": SURROGATE_NOT_ALLOWED, "fields": {field: SURROGATE_NOT_ALLOWED}},
-                    status=400,
-                )
-            return HttpResponseBadRequest(f"{field}: {SURROGATE_NOT_ALLOWED}")
-        return self.get_response(request)
+        found = _unwanted_in(request)
+        if found is None:
+            return self.get_response(request)
+        field, character = found
+        message = unwanted_character_message(character)
+        # The field name is the client's: quote it encodable, and never as HTML.
+        field = printable(field)
+        if request.path.startswith("/api/"):
+            fields = {field: message} if field else {}
+            return JsonResponse({"detail": message, "fields": fields}, status=400)
+        text = f"{field}: {message}" if field else message
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
-BODY_TOO_LARGE = "The request body is larger than {limit} bytes; send less at once."
+class RequestSizeLimitMiddleware:
+    """A request whose declared body is over ``settings.MAX_REQUEST_BYTES`` gets the one 413.
 
-
-class ApiBodyLimitMiddleware:
-    """An API request whose body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` gets a JSON 413.
-
-    Django would refuse it too, but deep inside (``RequestDataTooBig``) and as an HTML 400.
-    File uploads (multipart) are left to the views that take them: they have their own limits
-    and must not be read into memory here.
+    Checked by the ``Content-Length`` alone, before anything (CSRF, a form) reads the body.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if request.path.startswith("/api/") and request.content_type != "multipart/form-data":
-            try:
-                request.body  # noqa: B018 - reading it enforces the limit
-            except RequestDataTooBig:
-                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-                return JsonResponse(
-                    {"detail": BODY_TOO_LARGE.format(limit=limit), "fields": {}}, status=413
-                )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.MAX_REQUEST_BYTES
+        if length > limit:
+            content_type, body = request_too_large(path=request.path, limit=limit)
+            return HttpResponse(body, content_type=content_type, status=413)
         return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send ``settings.CONTENT_SECURITY_POLICY`` with every response that does not set its own."""
+    """Send ``settings.CONTENT_SECURITY_POLICY`` with every response that does not set its own.
+
+    It is the outermost middleware, so redirects, 400s, 413s and the 500 page made by the
+    middleware below it carry the policy too.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
