@@ -6,8 +6,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tandem.people.admin import UserEditForm
 from tandem.people.models import ApiToken, Identity, Profile, User
-from tandem.people.services import api_token_create, identity_set
+from tandem.people.services import EMAIL_TOO_LONG, api_token_create, identity_set
 from tests.people.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,24 @@ def test_admin_add_user_sets_username_to_email(staff_client):
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert user.username == "new@example.org"
+
+
+def test_admin_refuses_an_email_longer_than_the_username_column(staff_client):
+    """Issue 8 review: the email is the username too (150 characters, not 254)."""
+    email = "a" * 64 + "@" + "b" * 60 + "." + "c" * 30 + ".org"  # valid, 160 characters
+    response = staff_client.post(
+        reverse("admin:people_user_add"),
+        {"email": email, "first_name": "N", "last_name": "U", "password1": "a long pass 1!"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [EMAIL_TOO_LONG.format(limit=150)]
+    assert not User.objects.filter(email=email).exists()
+    user = UserFactory()
+    form = UserEditForm(
+        data={"email": email, "password": user.password, "date_joined": user.date_joined},
+        instance=user,
+    )
+    assert form.errors["email"] == [EMAIL_TOO_LONG.format(limit=150)]
 
 
 def test_profile_pages_show_no_identity(staff_client):

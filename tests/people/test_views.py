@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tandem.people.models import ApiToken, Identity, Profile, User
 from tandem.people.ratelimit import email_throttle_message, login_throttle_message
-from tandem.people.services import api_token_create, identity_set
+from tandem.people.services import EMAIL_TOO_LONG, api_token_create, identity_set
 from tests.people.factories import PASSWORD, ProfileFactory, SkillFactory, UserFactory
 from tests.programs.factories import ProgramFactory, enrol
 
@@ -72,6 +72,18 @@ class TestSignUpVerifyLogin:
         )
         assert response.status_code == 200
         assert "password" in response.context["form"].errors
+        assert User.objects.count() == 0
+
+    def test_signup_refuses_an_email_longer_than_the_username_column(self, client):
+        """Issue 8 review: the email is the username too, varchar(150); a longer valid address
+        was a 500 on PostgreSQL (DataError) and stored on SQLite."""
+        email = "a" * 64 + "@" + "b" * 60 + "." + "c" * 30 + ".org"  # valid, 160 characters
+        response = client.post(
+            reverse("signup"),
+            {"email": email, "password": PASSWORD, "password_again": PASSWORD},
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["email"] == [EMAIL_TOO_LONG.format(limit=150)]
         assert User.objects.count() == 0
 
     def test_signup_does_not_reveal_whether_an_email_has_an_account(

@@ -186,6 +186,48 @@ class TestRowErrors:
         assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(2, "id")]
 
 
+LONG_EMAIL = "a" * 64 + "@" + "b" * 60 + "." + "c" * 30 + ".org"  # valid, 160 characters
+
+
+class TestValuesLongerThanTheirColumns:
+    """Issue 8 review: names may be 300 characters but first and last name are varchar(150),
+    and the email is the username (varchar(150)): PostgreSQL refused the write (the task
+    failed with no row error) and SQLite kept them whole or cut."""
+
+    def test_are_row_errors_naming_the_column(self, program, admin):
+        header = "email,name,role,manager"
+        rows = [
+            f"ana@example.org,{'A' * 151} Silva,mentee,",
+            f"bo@example.org,Bo {'C' * 151},mentee,",
+            f"{LONG_EMAIL},Cy,mentee,",
+            f"di@example.org,Di,mentee,{'m' * 64}@{'d' * 63}.{'e' * 63}.{'f' * 63}.{'g' * 50}.org",
+        ]
+        batch = preview(program, admin, csv_bytes(*rows, header=header))
+        assert batch.status == ImportStatus.INVALID
+        found = {(e["row"], e["column"], e["message"]) for e in batch.report["errors"]}
+        assert {
+            (2, "name", importing.NAME_PART_TOO_LONG.format(limit=150, part="first", length=151)),
+            (3, "name", importing.NAME_PART_TOO_LONG.format(limit=150, part="last", length=151)),
+            (4, "email", importing.EMAIL_TOO_LONG.format(limit=150, length=160)),
+            (5, "manager", importing.MANAGER_TOO_LONG.format(limit=254, length=311)),
+        } <= found
+        assert {(row, column) for row, column, _ in found} == {
+            (2, "name"),
+            (3, "name"),
+            (4, "email"),
+            (5, "manager"),
+        }
+        assert list(User.objects.all()) == [admin]  # no one new
+
+    def test_the_longest_names_that_fit_are_stored_whole(self, program, admin):
+        first, last = "F" * 150, "L" * 139 + " " + "M" * 9  # 300 characters in all
+        content = csv_bytes(f"ana@example.org,{first} {last},mentee", header="email,name,role")
+        batch = confirm(program, admin, preview(program, admin, content))
+        assert batch.status == ImportStatus.APPLIED, batch.report
+        ana = User.objects.get(email="ana@example.org")
+        assert (ana.first_name, ana.last_name) == (first, last)
+
+
 class TestWriting:
     def test_new_people_are_invited_then_join_when_they_accept(self, program, admin, mailoutbox):
         batch = preview(program, admin, csv_bytes(ANA, BO))

@@ -13,7 +13,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
 from tandem.people.models import ApiToken, AvailabilityWindow, Profile, Skill, User
-from tandem.people.services import api_token_revoke, profile_refresh_availability
+from tandem.people.services import (
+    ACCOUNT_EMAIL_MAX_LENGTH,
+    EMAIL_TOO_LONG,
+    api_token_revoke,
+    profile_refresh_availability,
+)
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -40,6 +45,8 @@ class UserCreationByEmailForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
+        if len(email) > ACCOUNT_EMAIL_MAX_LENGTH:  # it is the username too
+            raise forms.ValidationError(EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH))
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email already exists.")
         return email
@@ -62,6 +69,10 @@ class UserEditForm(UserChangeForm):
         data = super().clean()
         if data.get("email"):
             data["email"] = data["email"].strip().lower()
+            if len(data["email"]) > ACCOUNT_EMAIL_MAX_LENGTH:  # it is the username too
+                limit = ACCOUNT_EMAIL_MAX_LENGTH
+                self.add_error("email", EMAIL_TOO_LONG.format(limit=limit))
+                return data
             self.instance.username = data["email"]
         return data
 

@@ -51,6 +51,7 @@ from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile
 
 # --- messages ------------------------------------------------------------------------------
 EMAIL_INVALID = "Enter a valid email address, like name@example.org."
+EMAIL_TOO_LONG = "Use an email address of at most {limit} characters."
 VERIFY_TOKEN_INVALID = (
     "This verification link is not valid. Request a new one from your account page."
 )
@@ -85,6 +86,11 @@ MAX_SKILLS = 30
 MAX_IDENTITY_ITEMS = 10
 MAX_IDENTITY_ITEM_LENGTH = 60
 MAX_ACTIVE_TOKENS = 20
+# An account's email is also its username (Django's column: 150 characters, not the 254 an
+# email may have); its first and last names are 150 each. Longer values are a field error,
+# never a database error.
+ACCOUNT_EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
+NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
 TOKEN_SECRET_PREFIX = "tdm_"
 
 UNSET: object = object()  # "not given": profile_update leaves such fields alone (PATCH)
@@ -116,9 +122,11 @@ def user_sign_up(
         validate_email(email)
     except ValidationError:
         errors["email"] = EMAIL_INVALID
+    if len(email) > ACCOUNT_EMAIL_MAX_LENGTH:
+        errors["email"] = EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH)
     for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if len(value) > 150:
-            errors[field] = TOO_LONG.format(limit=150)
+        if len(value) > NAME_MAX_LENGTH:
+            errors[field] = TOO_LONG.format(limit=NAME_MAX_LENGTH)
     candidate = User(email=email, username=email, first_name=first_name, last_name=last_name)
     try:
         password_validation.validate_password(password or "", user=candidate)

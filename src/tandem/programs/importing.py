@@ -42,8 +42,11 @@ from tandem.people.choices import (
     MeetingFormat,
 )
 from tandem.people.languages import LANGUAGES
+from tandem.people.models import Profile
 from tandem.people.services import (
+    ACCOUNT_EMAIL_MAX_LENGTH,
     MAX_SKILLS,
+    NAME_MAX_LENGTH,
     check_timezone,
 )
 from tandem.people.services import (
@@ -133,6 +136,16 @@ CONTROL_CHARACTER = (
 # --- cell messages (each says what to change) ---
 EMAIL_REQUIRED = "Every row needs an email address."
 EMAIL_INVALID = "{value!r} is not an email address; write it like name@example.org."
+EMAIL_TOO_LONG = (
+    "Use an email address of at most {limit} characters (this one has {length}): it is the "
+    "person's log-in name too."
+)
+NAME_PART_TOO_LONG = (
+    "A name is kept as a first name (up to the first space) and a last name (the rest), each "
+    "of at most {limit} characters; the {part} name here has {length}. Shorten it."
+)
+MANAGER_EMAIL_MAX_LENGTH = Profile._meta.get_field("manager_email").max_length
+MANAGER_TOO_LONG = "Use an email address of at most {limit} characters (this one has {length})."
 ROLE_INVALID = "Role must be mentee or mentor (got {value!r})."
 DUPLICATE_ROW = "Row {other} already has {email} as {role}; keep only one of the two rows."
 SENIORITY_INVALID = (
@@ -397,6 +410,8 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
             validate_email(email)
         except ValidationError:
             fail("email", EMAIL_INVALID.format(value=cells["email"]))
+        if len(email) > ACCOUNT_EMAIL_MAX_LENGTH:
+            fail("email", EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH, length=len(email)))
     role = cells.get("role", "").lower()
     if role not in IMPORT_ROLES:
         fail("role", ROLE_INVALID.format(value=cells.get("role", "")))
@@ -408,6 +423,13 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
             fail(column, TOO_LONG.format(limit=limit, length=len(value)))
     row.external_id = cells.get("id") or None
     row.name = " ".join(cells.get("name", "").split()) or None
+    if row.name:
+        for part, text in zip(("first", "last"), row.name.partition(" ")[::2], strict=True):
+            if len(text) > NAME_MAX_LENGTH:
+                fail(
+                    "name",
+                    NAME_PART_TOO_LONG.format(limit=NAME_MAX_LENGTH, part=part, length=len(text)),
+                )
     row.goals = cells.get("goals") or None
     row.expertise = cells.get("expertise") or None
     row.city = " ".join(cells.get("city", "").split()) or None
@@ -488,6 +510,9 @@ def _check_row(number: int, cells: dict[str, str], errors: list[RowError]) -> Pa
             validate_email(manager)
         except ValidationError:
             fail("manager", MANAGER_INVALID.format(value=value))
+        if len(manager) > MANAGER_EMAIL_MAX_LENGTH:
+            limit = MANAGER_EMAIL_MAX_LENGTH
+            fail("manager", MANAGER_TOO_LONG.format(limit=limit, length=len(manager)))
         if manager == email:
             fail("manager", MANAGER_SELF)
         row.manager = manager
