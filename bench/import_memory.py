@@ -1,15 +1,19 @@
-"""Peak memory of reading a workbook "bomb": 5 KB on disk, declaring a sheet of A1:XFD1048576.
+"""Peak memory of reading workbook "bombs": small files built to exhaust a sheet reader.
 
 Usage::
 
     .venv/bin/python bench/import_memory.py [--naive-limit-mb 2048]
 
-Builds the bomb (a two-row sheet whose ``<dimension>`` says A1:XFD1048576, with one styled
-empty cell at XFD1048576), then in a fresh process each: reads it with the import's reader
-(``tandem.programs.importing.read_table`` and ``check_rows``, i.e. ``tandem.matching.sheets``),
-and, for comparison, the way the import read it before (openpyxl ``read_only`` rows, every row
-kept) under an address-space cap of ``--naive-limit-mb``. Prints Python's peak allocation
-(tracemalloc), the process's peak RSS growth, and the time.
+Builds two bombs: ``declared``, 5 KB, a two-row sheet whose ``<dimension>`` says
+A1:XFD1048576, with one styled empty cell at XFD1048576 (openpyxl pads every row to it); and
+``empty-cells``, 26 KB zipped (11 MB unpacked), whose third row holds 1,000,000 empty
+``<c r="B3"/>`` elements (openpyxl's parser builds that row before anything can count it).
+Then, in a fresh process each, it reads every bomb with the import's reader
+(``tandem.programs.importing.read_table`` and ``check_rows``, i.e. ``tandem.matching.sheets``)
+and, for comparison, with openpyxl ``read_only`` rows (every row kept), as the import read
+them before, under an address-space cap of ``--naive-limit-mb``. Prints Python's peak
+allocation (tracemalloc), the process's peak RSS growth, the time and the outcome (the limit
+the reader named, if any).
 """
 
 from __future__ import annotations
@@ -49,11 +53,13 @@ try:
     outcome = f"{{rows}} participant row(s)" if mode == "tandem" else f"{{rows:,}} rows"
 except MemoryError:
     outcome = "MemoryError"
+except Exception as error:  # the import's refusal, naming the limit
+    outcome = "refused: " + str(error)[:60]
 elapsed = time.perf_counter() - started
 peak = tracemalloc.get_traced_memory()[1]
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-print(f"{{mode:<7}} {{outcome:<22}} python peak {{peak / 1e6:9.1f}} MB   "
-      f"RSS growth {{rss / 1024:8.1f}} MB   {{elapsed:6.1f}} s")
+print(f"  {{mode:<7}} python peak {{peak / 1e6:7.1f}} MB   RSS growth {{rss / 1024:7.1f}} MB   "
+      f"{{elapsed:6.1f}} s   {{outcome}}")
 """
 
 
@@ -83,26 +89,54 @@ def workbook_bomb() -> bytes:
     return out.getvalue()
 
 
+def empty_cells_bomb(count: int = 1_000_000) -> bytes:
+    """Row 3 holds ``count`` empty cell elements; 26 KB zipped, 11 MB unpacked."""
+    source, out = zipfile.ZipFile(io.BytesIO(workbook_bomb())), io.BytesIO()
+    row = '<row r="3">' + '<c r="B3"/>' * count + "</row>"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = (
+                    data.decode()
+                    .replace('<dimension ref="A1:XFD1048576"/>', '<dimension ref="A1:B2"/>')
+                    .replace('<row r="1048576"><c r="XFD1048576" s="0"/></row>', row)
+                    .encode()
+                )
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--naive-limit-mb", type=int, default=2048)
     parser.add_argument("--timeout", type=int, default=300, help="seconds per reader")
     args = parser.parse_args(argv)
-    path = Path("/tmp") / "tandem-bench-bomb.xlsx"
-    path.write_bytes(workbook_bomb())
-    print(f"bomb: {path.stat().st_size:,} bytes, declares A1:XFD1048576")
-    for mode in ("tandem", "naive"):
-        code = CHILD.format(
-            src=str(ROOT / "src"), path=str(path), mode=mode, limit=args.naive_limit_mb
-        )
-        try:
-            result = subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, timeout=args.timeout
+    bombs = {
+        "declared": (workbook_bomb(), "declares A1:XFD1048576"),
+        "empty-cells": (empty_cells_bomb(), "1,000,000 empty cells in one row"),
+    }
+    for name, (content, what) in bombs.items():
+        path = Path("/tmp") / f"tandem-bench-bomb-{name}.xlsx"
+        path.write_bytes(content)
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        print(f"{name}: {len(content):,} bytes ({unpacked / 1e6:.1f} MB unpacked), {what}")
+        for mode in ("tandem", "naive"):
+            code = CHILD.format(
+                src=str(ROOT / "src"), path=str(path), mode=mode, limit=args.naive_limit_mb
             )
-            print(result.stdout.strip() or result.stderr.strip().splitlines()[-1])
-        except subprocess.TimeoutExpired:
-            print(f"{mode:<7} did not finish within {args.timeout} s")
-    path.unlink()
+            try:
+                result = subprocess.run(
+                    [sys.executable, "-c", code],
+                    capture_output=True,
+                    text=True,
+                    timeout=args.timeout,
+                )
+                print("  " + (result.stdout.strip() or result.stderr.strip().splitlines()[-1]))
+            except subprocess.TimeoutExpired:
+                print(f"  {mode:<7} did not finish within {args.timeout} s")
+        path.unlink()
     return 0
 
 
