@@ -40,6 +40,8 @@ MAX_COLUMNS = 64
 MAX_CELLS = 1_500_000
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_XML_DEPTH = 64  # a worksheet nests 7 deep; deeper is not a spreadsheet
+# per part: a cell is at most 3 elements (<c><is><t>), plus one <row> per row Excel allows
+MAX_XML_ELEMENTS = 3 * MAX_CELLS + 1_048_576
 MAX_RELATIONSHIPS = 10_000
 CHUNK_BYTES = 64 * 1024
 
@@ -53,6 +55,10 @@ TOO_MANY_ROW_CELLS = (
     "read. Delete the columns on the right that are not participant data."
 )
 TOO_MANY_CELLS = "The file has more than {limit:,} cells; split it into several files."
+TOO_MANY_ELEMENTS = (
+    "The workbook holds more than {limit:,} XML elements in one part, far more than its cells "
+    "need; save it again as CSV UTF-8 or split it."
+)
 TOO_LARGE_UNZIPPED = (
     "The workbook unpacks to more than {limit} MB; save it again as CSV UTF-8 or split it."
 )
@@ -218,25 +224,30 @@ class _Parts:
 
 def _parse(xml: IO[bytes], start=None, end=None, text=None) -> Iterator[None]:
     """Feed ``xml`` to expat in chunks, yielding after each so callers can hand on results.
-    Refuses a DOCTYPE (no spreadsheet has one; entities would be a bomb of their own) and
-    nesting deeper than ``MAX_XML_DEPTH``."""
+    Refuses a DOCTYPE (no spreadsheet has one; entities would be a bomb of their own), nesting
+    deeper than ``MAX_XML_DEPTH`` and more than ``MAX_XML_ELEMENTS`` elements (what the
+    largest sheet within the cell limit needs: a bomb of empty elements costs no more time)."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
-    depth = 0
+    depth = elements = 0
+    local: dict[str, str] = {}  # "{namespace}name" -> "name"
 
     def on_start(name, attrs):
-        nonlocal depth
+        nonlocal depth, elements
         depth += 1
+        elements += 1
         if depth > MAX_XML_DEPTH:
             raise NotAWorkbook("XML nested too deep")
+        if elements > MAX_XML_ELEMENTS:
+            raise SheetTooLarge(TOO_MANY_ELEMENTS.format(limit=MAX_XML_ELEMENTS))
         if start:
-            start(name.rpartition("}")[2], attrs)
+            start(local.get(name) or local.setdefault(name, name.rpartition("}")[2]), attrs)
 
     def on_end(name):
         nonlocal depth
         depth -= 1
         if end:
-            end(name.rpartition("}")[2])
+            end(local.get(name) or local.setdefault(name, name.rpartition("}")[2]))
 
     def refuse(*_args):
         raise NotAWorkbook("a DOCTYPE in a workbook part")
