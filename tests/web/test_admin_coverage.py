@@ -53,6 +53,8 @@ PAIR_CONTENT = {
     "mentorships.AgendaItem": {"text"},
     "mentorships.PrivateNote": {"body"},
     "mentorships.ActionItem": {"description"},
+    # Its recipient's alone, and it may quote the above (an overdue action item's description).
+    "notify.Notification": {"title", "body"},
 }
 
 

@@ -5,11 +5,21 @@ from tandem.notify.models import Notification, NotificationPreference, SentRemin
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    """Who was told what kind of thing, and when; never the words, which may quote what a
+    pair wrote (an overdue action item, a request's message) and are the recipient's alone."""
+
+    list_display = ["__str__", "recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
-    search_fields = ["title", "recipient__email"]
+    search_fields = ["kind", "recipient__email"]
     list_select_related = ["recipient"]
-    raw_id_fields = ["recipient"]
+    fields = ["recipient", "kind", "url", "created_at", "read_at", "emailed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(NotificationPreference)

@@ -25,8 +25,10 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "emailed_at"]),
         ]
 
+    # Never the title: it may quote the pair's content (an overdue action item, a request's
+    # message), and ``str()`` shows up in the site admin.
     def __str__(self) -> str:
-        return self.title
+        return f"Notification #{self.pk} ({self.kind})"
 
 
 class NotificationPreference(models.Model):
