@@ -22,7 +22,7 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.services.common import event_add
 from tandem.mentorships.services.meetings import calendar_feed_regenerate
-from tests.mentorships.factories import UserFactory, meeting, mentorship
+from tests.mentorships.factories import RequestFactory, UserFactory, meeting, mentorship
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,8 @@ SECRETS = {
     "shared notes": "Zqsharednotes",
     "agenda item": "Zqagenda",
     "private note": "Zqprivatenote",
+    "request message": "Zqrequest",
+    "decline reason": "Zqdecline",
 }
 
 
@@ -126,6 +128,13 @@ def _pair_with_content():
     found = meeting(pair, shared_notes=SECRETS["shared notes"])
     found.agenda_items.create(author=pair.mentee, text=SECRETS["agenda item"])
     PrivateNote.objects.create(meeting=found, author=pair.mentor, body=SECRETS["private note"])
+    RequestFactory(
+        program=pair.program,
+        sender=pair.mentee,
+        recipient=pair.mentor,
+        message=SECRETS["request message"],
+        decline_reason=SECRETS["decline reason"],
+    )
     return pair
 
 

@@ -44,6 +44,7 @@ NO_USEFUL_FILTER = {"people.Skill"}
 # The pair's content (DESIGN.md "Who may read what": the two people of the mentorship only,
 # site staff included): no admin lists, shows, edits, filters or searches these fields.
 PAIR_CONTENT = {
+    "mentorships.MentorshipRequest": {"message", "decline_reason"},
     "mentorships.Mentorship": {"closing_reflection"},
     "mentorships.AgreementVersion": {"content"},
     "mentorships.Goal": {"title", "measure"},

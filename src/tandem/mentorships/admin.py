@@ -70,10 +70,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class MentorshipRequestAdmin(admin.ModelAdmin):
     list_display = ["pk", "program", "sender", "recipient", "state", "created_at", "expires_at"]
     list_filter = ["state", "program"]
-    search_fields = ["sender__email", "recipient__email", "program__name", "message"]
+    search_fields = ["sender__email", "recipient__email", "program__name"]
     list_select_related = ["program", "sender", "recipient"]
     date_hierarchy = "created_at"
     readonly_fields = ["state", "decided_at"]
+    # What one person wrote to the other (the request, a decline's reason) is theirs.
+    exclude = ["message", "decline_reason"]
     raw_id_fields = ["program", "sender", "recipient", "mentor", "mentee"]
 
 
