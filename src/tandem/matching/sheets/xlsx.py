@@ -1,158 +1,38 @@
-"""Reading participant sheets (CSV or the first sheet of an XLSX workbook) within limits.
-
-One bounded row reader for every entry point (the import and ``tandem match``), with one set of
-limit messages. A workbook is a zip of XML whose ``<dimension>``, cell positions and number of
-cells are chosen by whoever wrote the file: a 26 KB file can hold a million empty cells in one
-row. So the workbook is never handed to a library that builds a row (or a sheet) before a limit
-is checked: :func:`iter_xlsx_rows` checks the zip's unpacked size, then stream-parses the
-worksheet XML with expat, counts EVERY ``<c>`` element (filled or not) as it arrives and keeps
-no element: memory is one row of at most ``max_columns`` values plus the shared-string table.
-
-Limits (each message names the limit it hit):
-
-- ``MAX_ROWS`` participant rows (the header is not counted; blank rows are skipped);
-- ``MAX_COLUMNS`` columns: content further right is refused, and so is a row holding more than
-  ``MAX_COLUMNS`` cell elements (an XLSX row writes one element per filled or formatted cell);
-- ``MAX_CELLS`` cells in all (XLSX: cell elements, filled or not, and shared strings; CSV:
-  filled cells);
-- ``MAX_UNCOMPRESSED_BYTES``, the sum of a workbook's unpacked parts. A cell costs about 40
-  bytes of sheet XML (``<c r="W50001" s="3" t="s"><v>123456</v></c>``): the 1,500,000 cells
-  allowed come to ~60 MB, with their texts in the shared strings on top. The limit, 64 MB,
-  keeps the sheet's cells within reach of ``MAX_CELLS`` (a participant row has ~20 columns:
-  50,000 of them are ~45 MB unpacked, about 6 MB zipped, over the import's 5 MB upload limit
-  anyway) while bounding the parse time of a hostile file to a few seconds.
-"""
+"""The first worksheet of an XLSX workbook, stream-parsed with expat (see the package)."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import posixpath
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from os import PathLike
 from typing import IO
 from xml.parsers import expat
 
-MAX_ROWS = 50_000
-MAX_COLUMNS = 64
-MAX_CELLS = 1_500_000
-MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+from tandem.matching.sheets.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNCOMPRESSED_BYTES,
+    TOO_LARGE_UNZIPPED,
+    TOO_MANY_COLUMNS,
+    TOO_MANY_ELEMENTS,
+    TOO_MANY_ROW_CELLS,
+    NotAWorkbook,
+    SheetTooLarge,
+    _Limits,
+)
+
 MAX_XML_DEPTH = 64  # a worksheet nests 7 deep; deeper is not a spreadsheet
 # per part: a cell is at most 3 elements (<c><is><t>), plus one <row> per row Excel allows
 MAX_XML_ELEMENTS = 3 * MAX_CELLS + 1_048_576
 MAX_RELATIONSHIPS = 10_000
 CHUNK_BYTES = 64 * 1024
 
-TOO_MANY_ROWS = "The file has more than {limit:,} participant rows; split it into several files."
-TOO_MANY_COLUMNS = (
-    "Row {row} has content to the right of column {limit}; at most {limit} columns are read. "
-    "Delete the columns on the right that are not participant data."
-)
-TOO_MANY_ROW_CELLS = (
-    "Row {row} has more than {limit} cells (filled or formatted); at most {limit} columns are "
-    "read. Delete the columns on the right that are not participant data."
-)
-TOO_MANY_CELLS = "The file has more than {limit:,} cells; split it into several files."
-TOO_MANY_ELEMENTS = (
-    "The workbook holds more than {limit:,} XML elements in one part, far more than its cells "
-    "need; save it again as CSV UTF-8 or split it."
-)
-TOO_LARGE_UNZIPPED = (
-    "The workbook unpacks to more than {limit} MB; save it again as CSV UTF-8 or split it."
-)
-
 _SHEET = "/officeDocument/2006/relationships/worksheet"
 _STRINGS = "/officeDocument/2006/relationships/sharedStrings"
 _STYLES = "/officeDocument/2006/relationships/styles"
 _DOCUMENT = "/officeDocument/2006/relationships/officeDocument"
-
-
-class SheetTooLarge(ValueError):
-    """A file crossed one of the reader's limits; ``str()`` says which."""
-
-
-class NotAWorkbook(ValueError):
-    """The file is not a workbook this reader understands."""
-
-
-# --- CSV ----------------------------------------------------------------------------------------
-
-
-def iter_csv_rows(
-    text: str,
-    *,
-    sniff: bool = False,
-    max_rows: int = MAX_ROWS,
-    max_columns: int = MAX_COLUMNS,
-    max_cells: int = MAX_CELLS,
-) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(record number, stripped cells)`` for the non-blank records of CSV ``text``.
-
-    Parameters
-    ----------
-    text : str
-        The decoded file.
-    sniff : bool
-        Guess the delimiter (``,``, ``;`` or tab) from the first 4 KB instead of using ``,``.
-    max_rows, max_columns, max_cells : int
-        Limits on participant rows (after the header), the column of any filled cell and the
-        filled cells in all.
-
-    Returns
-    -------
-    iterator of (int, list of str)
-        Record number (from 1, as a spreadsheet numbers rows) and at most ``max_columns``
-        stripped cells; records whose cells are all blank are skipped.
-
-    Raises
-    ------
-    SheetTooLarge
-        As soon as a limit is crossed.
-    csv.Error
-        When the text is not CSV.
-
-    Examples
-    --------
-    >>> list(iter_csv_rows("email, role\\n\\na@example.org,mentee\\n"))
-    [(1, ['email', 'role']), (3, ['a@example.org', 'mentee'])]
-    """
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    if sniff and text:
-        with contextlib.suppress(csv.Error):
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    limits = _Limits(max_rows, max_columns, max_cells)
-    for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
-        cells = [cell.strip() for cell in row[:max_columns]]
-        filled = sum(1 for cell in cells if cell)
-        if any(cell.strip() for cell in row[max_columns:]):
-            raise SheetTooLarge(TOO_MANY_COLUMNS.format(row=number, limit=max_columns))
-        if filled:
-            limits.count_cells(filled)
-            limits.count_row()
-            while cells and not cells[-1]:
-                cells.pop()
-            yield number, cells
-
-
-class _Limits:
-    def __init__(self, max_rows: int, max_columns: int, max_cells: int):
-        self.max_rows, self.max_columns, self.max_cells = max_rows, max_columns, max_cells
-        self.rows = self.cells = 0
-
-    def count_row(self) -> None:
-        self.rows += 1
-        if self.rows > self.max_rows + 1:  # the header is not a participant
-            raise SheetTooLarge(TOO_MANY_ROWS.format(limit=self.max_rows))
-
-    def count_cells(self, number: int = 1) -> None:
-        self.cells += number
-        if self.cells > self.max_cells:
-            raise SheetTooLarge(TOO_MANY_CELLS.format(limit=self.max_cells))
-
-
-# --- XLSX ---------------------------------------------------------------------------------------
 
 
 def iter_xlsx_rows(
@@ -552,61 +432,3 @@ class _SheetReader:
         if kind == "d":
             return from_ISO8601(value)
         return value  # "str" (a formula's text), "e" (an error such as #N/A)
-
-
-def iter_rows(
-    *,
-    filename: str,
-    content: bytes,
-    sniff: bool = False,
-    max_rows: int = MAX_ROWS,
-    max_columns: int = MAX_COLUMNS,
-    max_cells: int = MAX_CELLS,
-) -> Iterator[tuple[int, list]]:
-    """The bounded rows of a participant file: XLSX when the name or the content says so
-    (values typed as :func:`iter_xlsx_rows` gives them), else UTF-8 CSV (strings).
-
-    Raises
-    ------
-    SheetTooLarge
-        A limit was crossed.
-    UnicodeDecodeError, csv.Error
-        A CSV that is not UTF-8 or not CSV.
-    NotAWorkbook, zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError
-        An XLSX that cannot be read.
-
-    >>> list(iter_rows(filename="a.csv", content=b"\\xef\\xbb\\xbfid\\na\\n"))
-    [(1, ['id']), (2, ['a'])]
-    """
-    limits = {"max_rows": max_rows, "max_columns": max_columns, "max_cells": max_cells}
-    if is_workbook(filename, content):
-        return iter_xlsx_rows(io.BytesIO(content), **limits)
-    return iter_csv_rows(content.decode("utf-8-sig"), sniff=sniff, **limits)
-
-
-def is_workbook(filename: str, content: bytes) -> bool:
-    """Whether :func:`iter_rows` reads ``content`` as XLSX (by its name or its zip header)."""
-    return (filename or "").lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04"
-
-
-def cell_text(value) -> str:
-    """A cell value as the text a person would have typed: ``yes``/``no`` for booleans,
-    whole numbers without ``.0``, ISO dates.
-
-    >>> [cell_text(v) for v in (None, True, 7.0, 7.5, "x")]
-    ['', 'yes', '7', '7.5', 'x']
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def text_rows(rows: Iterable[tuple[int, list]]) -> list[tuple[int, list[str]]]:
-    """Every row's values through :func:`cell_text`."""
-    return [(number, [cell_text(value) for value in values]) for number, values in rows]
