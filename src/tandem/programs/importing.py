@@ -58,7 +58,6 @@ from tandem.people.services import (
 from tandem.programs.models import CAPACITY_MAX
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-UPLOAD_OVERHEAD_BYTES = 64 * 1024  # multipart headers and the form's other fields
 REQUIRED_COLUMNS = ("email", "role")
 COLUMNS = (
     "id",
