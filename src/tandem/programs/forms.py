@@ -15,6 +15,7 @@ from tandem.programs.models import (
     ProgramType,
     Role,
 )
+from tandem.programs.services import PROGRAM_FIELDS
 
 WEIGHT_LABELS = {
     "text": "Goals ↔ expertise text similarity",
@@ -69,21 +70,8 @@ class ProgramForm(forms.Form):
             initial.update(
                 {
                     name: getattr(program, name)
-                    for name in (
-                        "name",
-                        "description",
-                        "program_type",
-                        "matching_mode",
-                        "starts_on",
-                        "ends_on",
-                        "default_duration_weeks",
-                        "default_cadence",
-                        "default_capacity",
-                        "avoid_manager",
-                        "avoid_same_department",
-                        "max_open_requests",
-                        "request_expiry_days",
-                    )
+                    for name in PROGRAM_FIELDS
+                    if name != "weights"  # its own fields, below
                 }
             )
             weights = {**DEFAULT_WEIGHTS, **(program.weights or {})}
