@@ -63,7 +63,20 @@ print(f"  {{mode:<7}} python peak {{peak / 1e6:7.1f}} MB   RSS growth {{rss / 10
 """
 
 
+def _with_sheet(workbook: bytes, edit) -> bytes:
+    """``workbook`` with its first sheet's XML passed through ``edit`` (str -> str)."""
+    source, out = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
 def workbook_bomb() -> bytes:
+    """Declares A1:XFD1048576 and has a styled empty cell at XFD1048576."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -71,40 +84,23 @@ def workbook_bomb() -> bytes:
     book.active.append(["a@example.org", "mentee"])
     plain = io.BytesIO()
     book.save(plain)
-    source, out = zipfile.ZipFile(io.BytesIO(plain.getvalue())), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = (
-                    data.decode()
-                    .replace('<dimension ref="A1:B2" />', '<dimension ref="A1:XFD1048576"/>')
-                    .replace(
-                        "</sheetData>",
-                        '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>',
-                    )
-                    .encode()
-                )
-            target.writestr(info.filename, data)
-    return out.getvalue()
+    return _with_sheet(
+        plain.getvalue(),
+        lambda xml: xml.replace(
+            '<dimension ref="A1:B2" />', '<dimension ref="A1:XFD1048576"/>'
+        ).replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'),
+    )
 
 
 def empty_cells_bomb(count: int = 1_000_000) -> bytes:
     """Row 3 holds ``count`` empty cell elements; 26 KB zipped, 11 MB unpacked."""
-    source, out = zipfile.ZipFile(io.BytesIO(workbook_bomb())), io.BytesIO()
     row = '<row r="3">' + '<c r="B3"/>' * count + "</row>"
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = (
-                    data.decode()
-                    .replace('<dimension ref="A1:XFD1048576"/>', '<dimension ref="A1:B2"/>')
-                    .replace('<row r="1048576"><c r="XFD1048576" s="0"/></row>', row)
-                    .encode()
-                )
-            target.writestr(info.filename, data)
-    return out.getvalue()
+    return _with_sheet(
+        workbook_bomb(),
+        lambda xml: xml.replace(
+            '<dimension ref="A1:XFD1048576"/>', '<dimension ref="A1:B2"/>'
+        ).replace('<row r="1048576"><c r="XFD1048576" s="0"/></row>', row),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
