@@ -7,12 +7,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.openapi import document_errors
+from tandem.matchruns.api import router as matchruns_router
 from tandem.mentorships.api import router as mentorships_router
 from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
 from tandem.people.auth import NOT_AUTHENTICATED, api_auth
 from tandem.programs.api import router as programs_router
-from tandem.programs.matchruns.api import router as matchruns_router
 
 
 class TandemAPI(NinjaAPI):

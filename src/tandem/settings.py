@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.mentorships",
     "tandem.notify",
-    "tandem.programs.matchruns",
+    "tandem.matchruns",
     "tandem.web",
 ]
 

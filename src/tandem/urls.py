@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("tandem.people.urls")),
-    path("programs/", include("tandem.programs.matchruns.urls")),
+    path("programs/", include("tandem.matchruns.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("mentorships/", include("tandem.mentorships.urls")),
     path("notifications/", include("tandem.notify.urls")),

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.mentorships.models import Mentorship
-from tandem.programs.matchruns.models import MatchRun, RunStatus
 from tandem.programs.models import MatchingMode
 from tests.matchruns.factories import PASSWORD, ProgramFactory, admin, mentee, mentor
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.programs.matchruns.adapters import (
+from tandem.matchruns.adapters import (
     cohort_from_json,
     cohort_to_json,
     cohort_with_identity,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from tandem.matchruns import services
+from tandem.matchruns.models import MatchConstraint, MatchRun
 from tandem.mentorships.models import Mentorship
-from tandem.programs.matchruns import services
-from tandem.programs.matchruns.models import MatchConstraint, MatchRun
 from tandem.programs.models import MatchingMode
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
 
@@ -151,7 +151,7 @@ class TestAdminFlow:
     def test_pairs_are_paginated_with_bounded_queries(
         self, client, run_tasks, program, program_admin, monkeypatch, django_assert_max_num_queries
     ):
-        from tandem.programs.matchruns import api
+        from tandem.matchruns import api
 
         monkeypatch.setattr(api, "PAGE_SIZE", 10)
         for k in range(25):

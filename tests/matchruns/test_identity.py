@@ -10,11 +10,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
+from tandem.matchruns import engine, execution, services
+from tandem.matchruns.adapters import cohort_with_identity, participants_for_program
+from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched
+from tandem.matchruns.selectors import mentor_recommendations
 from tandem.people import services as people_services
-from tandem.programs.matchruns import engine, services
-from tandem.programs.matchruns.adapters import cohort_with_identity, participants_for_program
-from tandem.programs.matchruns.models import MatchPair, MatchRun, MatchUnmatched
-from tandem.programs.matchruns.selectors import mentor_recommendations
 from tandem.programs.models import MatchingMode
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
 
@@ -95,7 +95,7 @@ def test_a_withdrawal_before_the_run_is_solved_is_honoured(monkeypatch, run_task
     monkeypatch.setattr(
         engine, "solve", lambda cohort, **kw: seen.append(cohort) or solve(cohort, **kw)
     )
-    services.match_run_execute(run_id=run.pk)
+    execution.match_run_execute(run_id=run.pk)
     assert [m.identity for m in seen[0].mentees] == [()]
     assert sorted(m.identity for m in seen[0].mentors) == [("Something else",), (SECRET,)]
 
@@ -112,7 +112,7 @@ def test_identity_page_says_what_is_true(client):
 
 def test_migration_removes_copies_saved_before_the_fix():
     forget = importlib.import_module(
-        "tandem.programs.matchruns.migrations.0002_forget_identity_copies"
+        "tandem.matchruns.migrations.0002_forget_identity_copies"
     ).forget
     program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
     me, shares, _ = _twins(program, identity=[SECRET], prefer_shared=True)

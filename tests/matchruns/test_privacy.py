@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tandem.matching.explain import IDENTITY_NOT, IDENTITY_SHARED
-from tandem.programs.matchruns import services
+from tandem.matchruns import services
 from tandem.programs.models import EnrolmentStatus, MatchingMode
 from tests.matchruns.factories import ProgramFactory, UserFactory, admin, mentee, mentor
 

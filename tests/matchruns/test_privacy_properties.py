@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tandem.matching.report import MIN_GROUP_SIZE
+from tandem.matchruns import services
+from tandem.matchruns.models import MatchPair
+from tandem.matchruns.selectors import mentor_recommendations
 from tandem.people.models import Identity
-from tandem.programs.matchruns import services
-from tandem.programs.matchruns.models import MatchPair
-from tandem.programs.matchruns.selectors import mentor_recommendations
 from tandem.programs.models import MatchingMode
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
 

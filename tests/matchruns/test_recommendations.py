@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tandem.matchruns.selectors import MentorFilters, mentor_recommendations
 from tandem.mentorships.models import Mentorship, MentorshipState
-from tandem.programs.matchruns.selectors import MentorFilters, mentor_recommendations
 from tandem.programs.models import MatchingMode
 from tests.matchruns.factories import ProgramFactory, mentee, mentor
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.matchruns import engine, execution, services
+from tandem.matchruns.models import MatchConstraint, MatchRun, RunStatus
 from tandem.mentorships.models import Mentorship, MentorshipState
-from tandem.programs.matchruns import engine, services
-from tandem.programs.matchruns.models import MatchConstraint, MatchRun, RunStatus
 from tandem.programs.models import Enrolment, EnrolmentStatus, Role
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
 
@@ -63,7 +63,7 @@ class TestMatchRunStart:
         }
         # Executing the same snapshot again gives the same pairs and scores.
         copy = MatchRun.objects.create(program=program, seed=3, inputs=first.inputs)
-        services.match_run_execute(run_id=copy.pk)
+        execution.match_run_execute(run_id=copy.pk)
 
         def as_set(run):
             return {(p.mentee_id, p.mentor_id, p.score) for p in run.pairs.all()}
@@ -123,7 +123,7 @@ class TestMatchRunStart:
         self, run_tasks, program, program_admin, cohort
     ):
         run = start(run_tasks, program_admin, program)
-        again = services.match_run_execute(run_id=run.pk)
+        again = execution.match_run_execute(run_id=run.pk)
         assert again.status == RunStatus.DONE
         assert run.pairs.count() == 3
 
@@ -427,7 +427,7 @@ class TestDiscard:
         with django_capture_on_commit_callbacks(execute=False):
             run = services.match_run_start(user=program_admin, program=program)
         services.match_run_discard(user=program_admin, run=run)
-        assert services.match_run_execute(run_id=run.pk).status == RunStatus.DISCARDED
+        assert execution.match_run_execute(run_id=run.pk).status == RunStatus.DISCARDED
         assert not run.pairs.exists()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tandem.matchruns import services
+from tandem.matchruns.models import MatchConstraint, MatchRun, RunStatus
 from tandem.mentorships.models import Mentorship
-from tandem.programs.matchruns import services
-from tandem.programs.matchruns.models import MatchConstraint, MatchRun, RunStatus
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
 
 pytestmark = pytest.mark.django_db

@@ -16,12 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.matchruns.models import MatchRun
 from tandem.mentorships.models import Goal, MeetingSeries
 from tandem.mentorships.services.common import event_add
 from tandem.mentorships.services.meetings import calendar_feed_regenerate
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 from tandem.people.services import api_token_create
-from tandem.programs.matchruns.models import MatchRun
 from tandem.programs.models import ImportBatch, ParticipantInvitation
 from tests.mentorships import factories as mentoring
 from tests.people.factories import ProfileFactory, SkillFactory, UserFactory

@@ -26,10 +26,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tandem.api import api
+from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.mentorships.models import Goal
 from tandem.notify.models import Notification
 from tandem.people.services import api_token_create
-from tandem.programs.matchruns.models import MatchRun, RunStatus
 from tandem.programs.models import ImportBatch, Role
 from tests.mentorships import factories as mentoring
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory

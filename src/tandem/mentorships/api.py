@@ -19,17 +19,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from tandem.core.api_types import ApiDate, ApiDateTime, ApiId, ApiInt
+from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.models import Mentorship
 
 router = Router(tags=["mentorships"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    fields: dict[str, str] = {}
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError, form_error_fields
+from tandem.core.web import form_add_error, not_found_as_404
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import (
@@ -40,7 +41,6 @@ from tandem.mentorships.forms import (
 from tandem.mentorships.models import GoalState, MentorshipState
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.agreement_content import EXAMPLES
-from tandem.web.errors import form_add_error, not_found_as_404
 
 PAGE_SIZE = 20
 GOAL_FORM_INVALID = "Check the goal: it needs a short title."

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from tandem.core.api_types import ApiInt
 from tandem.core.exceptions import NotFound
+from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.people import selectors, services
 from tandem.people.availability import format_windows_joined
@@ -21,11 +22,6 @@ from tandem.people.availability import format_windows_joined
 router = Router(tags=["people"])
 
 IDENTITY_NOT_FOUND = "You have not saved any background information."
-
-
-class ErrorOut(Schema):
-    detail: str
-    fields: dict[str, str] = {}
 
 
 # --- schemas -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.web import form_add_error
 from tandem.people import selectors, services
 from tandem.people.availability import format_windows_joined
 from tandem.people.forms import (
@@ -36,6 +37,9 @@ from tandem.people.languages import LANGUAGES
 from tandem.people.ratelimit import client_ip, email_send_allowed, email_throttle_message
 from tandem.people.tasks import password_reset_send
 
+# Working-style answers are ``working_style.<key>`` in the service, ``ws_<key>`` on the form.
+FORM_PREFIXES = {"working_style.": "ws_"}
+
 SKILL_SUGGESTIONS = 10
 
 
@@ -46,16 +50,6 @@ def _safe_next(request, fallback: str) -> str:
     ):
         return target
     return fallback
-
-
-def _apply_errors(form, error: ApplicationError, *, aliases: dict[str, str] | None = None):
-    """Show service field errors on the form fields (``__all__`` and unknown → top of form)."""
-    aliases = aliases or {}
-    for field, message in (error.fields or {"__all__": error.message}).items():
-        name = aliases.get(field, field)
-        if name.startswith("working_style."):
-            name = "ws_" + name.split(".", 1)[1]
-        form.add_error(name if name in form.fields else None, message)
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -82,7 +76,7 @@ def signup(request):
                     timezone=form.cleaned_data["timezone"],
                 )
             except ApplicationError as error:
-                _apply_errors(form, error)
+                form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
                 target = reverse("signup_sent")
                 next_url = _safe_next(request, "")
@@ -182,7 +176,7 @@ def account(request):
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ApplicationError as error:
-            _apply_errors(form, error)
+            form_add_error(form, error, prefixes=FORM_PREFIXES)
         else:
             form = ApiTokenForm()
             messages.success(
@@ -289,7 +283,7 @@ def profile_edit(request):
                 )
             except ApplicationError as error:
                 availability_error = error.fields.get("availability")
-                _apply_errors(form, error)
+                form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile_edit")
@@ -420,7 +414,7 @@ def identity_edit(request):
                     consent=form.cleaned_data["consent"],
                 )
             except ApplicationError as error:
-                _apply_errors(form, error)
+                form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
                 messages.success(request, "Saved. Only you can see this.")
                 return redirect("identity_edit")

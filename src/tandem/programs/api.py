@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
+from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
 from tandem.programs.exporting import export_csv_lines
@@ -22,11 +23,6 @@ from tandem.programs.importing import MAX_UPLOAD_BYTES
 from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
 
 router = Router(tags=["programs"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    fields: dict[str, str] = {}
 
 
 class ProgramOut(Schema):

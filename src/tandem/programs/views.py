@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.web import form_add_error, not_found_as_404
 from tandem.matching.sheets import MAX_ROWS
 from tandem.programs import selectors, services
 from tandem.programs.exporting import export_csv_lines, export_xlsx
@@ -26,20 +27,8 @@ from tandem.programs.forms import (
 )
 from tandem.programs.importing import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion, EnrolmentStatus
-from tandem.web.errors import not_found_as_404
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ApplicationError) -> None:
-    placed = False
-    for field, message in error.fields.items():
-        name = field.replace("weights.", "weight_")
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
@@ -62,7 +51,7 @@ def program_create(request):
         try:
             program = services.program_create(user=request.user, **form.service_kwargs())
         except ApplicationError as error:
-            _add_errors(form, error)
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
             messages.success(request, f"Created {program.name}. Invite people next.")
             return redirect("program_detail", slug=program.slug)
@@ -100,7 +89,7 @@ def program_edit(request, slug):
                 user=request.user, program_id=program.pk, **form.service_kwargs()
             )
         except ApplicationError as error:
-            _add_errors(form, error)
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
             messages.success(request, "Saved the program settings.")
             return redirect("program_detail", slug=program.slug)
@@ -172,7 +161,7 @@ def program_invitations(request, slug):
                 user=request.user, program_id=program.pk, **form.cleaned_data
             )
         except ApplicationError as error:
-            _add_errors(form, error)
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
             messages.success(request, "Created the invitation link. Copy it and share it.")
             return redirect("program_invitations", slug=program.slug)
@@ -231,7 +220,7 @@ def program_join(request, token):
                 user=request.user, token=token, answers=form.cleaned_data
             )
         except ApplicationError as error:
-            _add_errors(form, error)
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
             if enrolment.status == "active":
                 messages.success(request, f"Welcome to {program.name}!")

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class MatchRunsConfig(AppConfig):
-    name = "tandem.programs.matchruns"
+    name = "tandem.matchruns"
     label = "matchruns"
     verbose_name = "Match runs"

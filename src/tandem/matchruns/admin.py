@@ -6,7 +6,7 @@ bulk, so it is left out here too.
 
 from django.contrib import admin
 
-from tandem.programs.matchruns.models import MatchConstraint, MatchPair, MatchRun, MatchUnmatched
+from tandem.matchruns.models import MatchConstraint, MatchPair, MatchRun, MatchUnmatched
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
-from tandem.programs.matchruns.adapters import Cohort
+from tandem.matchruns.adapters import Cohort
 
 # Steers the solver in cohort runs; in no score, reason, ranking or figure anyone sees.
 PRIVATE = ("identity",)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programs.matchruns import views
+from tandem.matchruns import views
 
 urlpatterns = [
     path("<slug:slug>/match-runs/", views.match_run_list, name="match_run_list"),

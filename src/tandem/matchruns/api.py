@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema
 
 from tandem.core.api_types import ApiId, ApiInt
 from tandem.core.pagination import MAX_PAGE
-from tandem.programs.matchruns import selectors, services
-from tandem.programs.matchruns.models import MatchRun, Objective
+from tandem.matchruns import selectors, services
+from tandem.matchruns.models import MatchRun, Objective
 from tandem.programs.selectors import access_program_for_admin
 
 router = Router(tags=["match runs"])

@@ -14,11 +14,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError
-from tandem.programs.matchruns import selectors, services
-from tandem.programs.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
-from tandem.programs.matchruns.models import RunStatus
+from tandem.core.web import form_add_error, not_found_as_404
+from tandem.matchruns import selectors, services
+from tandem.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
+from tandem.matchruns.models import RunStatus
 from tandem.programs.selectors import access_program_for_admin
-from tandem.web.errors import form_add_error, not_found_as_404
 
 PAIRS_PER_PAGE = 25
 RUNS_PER_PAGE = 20

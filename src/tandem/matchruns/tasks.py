@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tandem.programs.matchruns.services import match_run_execute
+from tandem.matchruns.execution import match_run_execute
 
 
 @task()

@@ -12,16 +12,16 @@ from django.db.models import Avg, Count, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from tandem.matching.profiles import normalise_tag
-from tandem.mentorships.models import OPEN_STATES, Mentorship
-from tandem.people.models import Profile
-from tandem.programs.matchruns import engine
-from tandem.programs.matchruns.adapters import participants_for_program
-from tandem.programs.matchruns.models import (
+from tandem.matchruns import engine
+from tandem.matchruns.adapters import participants_for_program
+from tandem.matchruns.models import (
     MatchConstraint,
     MatchPair,
     MatchRun,
     MatchUnmatched,
 )
+from tandem.mentorships.models import OPEN_STATES, Mentorship
+from tandem.people.models import Profile
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,

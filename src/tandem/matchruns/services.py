@@ -9,24 +9,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.programs.matchruns import engine
-from tandem.programs.matchruns.adapters import (
-    cohort_from_json,
+from tandem.matchruns import engine
+from tandem.matchruns.adapters import (
     cohort_to_json,
-    cohort_with_identity,
     mentees_with_open_mentorship,
     mentor_loads,
     participants_for_program,
 )
-from tandem.programs.matchruns.models import (
+from tandem.matchruns.models import (
     ConstraintKind,
     MatchConstraint,
     MatchPair,
     MatchRun,
-    MatchUnmatched,
     Objective,
     RunStatus,
 )
+from tandem.matchruns.tasks import match_run_task
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
 
@@ -55,7 +53,6 @@ CONSTRAINT_NOT_FOUND = "No such pin or forbid on this run."
 LEFT_PROGRAM = "{name} is no longer an active {role} of the program."
 MENTOR_FULL = "{name} is now full ({taken} of {limit} places taken, {wanted} more proposed)."
 ALREADY_MATCHED = "{name} already has a mentorship in this program."
-RUN_FAILED = "The matching engine could not finish: {error}"
 
 
 def _check_admin(*, user, program: Program) -> None:
@@ -79,8 +76,6 @@ def _validate_options(objective: str, seed: int) -> None:
 
 
 def _enqueue(run: MatchRun) -> None:
-    from tandem.programs.matchruns.tasks import match_run_task
-
     transaction.on_commit(lambda: match_run_task.enqueue(run_id=run.pk))
 
 
@@ -143,103 +138,6 @@ def match_run_rerun(
         objective=run.objective if objective is None else objective,
         seed=run.seed if seed is None else seed,
     )
-
-
-def _set_progress(run_id: int, **values) -> None:
-    MatchRun.objects.filter(pk=run_id).update(**values)
-
-
-def _progress_writer(run_id: int):
-    """Map the core's 0-100 over scoring onto 20-80 of the run, writing every 10 points."""
-    last = [20]
-
-    def write(percent: int) -> None:
-        value = 20 + 60 * percent // 100
-        if value - last[0] >= 10:
-            last[0] = value
-            _set_progress(run_id, progress=value)
-
-    return write
-
-
-def match_run_execute(*, run_id: int) -> MatchRun:
-    """The task body: solve the run's snapshot with its constraints and store the result.
-
-    Progress and status are written in their own small transactions so a polling page sees
-    them; the result is stored all at once.
-    """
-    # Claim the run with one conditional UPDATE, so two workers can never both solve it.
-    claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=5, started_at=timezone.now()
-    )
-    run = MatchRun.objects.get(pk=run_id)
-    if not claimed:  # discarded before a worker got to it, or already executed
-        return run
-    try:
-        # Identity is read live, now: the snapshot never holds it, so a withdrawal before
-        # this point is honoured and nothing is left to delete after it.
-        cohort = cohort_with_identity(cohort_from_json(run.inputs))
-        constraints = list(run.constraints.all())
-        pinned = [
-            (str(c.mentee_id), str(c.mentor_id))
-            for c in constraints
-            if c.kind == ConstraintKind.PIN
-        ]
-        forbidden = [
-            (str(c.mentee_id), str(c.mentor_id))
-            for c in constraints
-            if c.kind == ConstraintKind.FORBID
-        ]
-        _set_progress(run.pk, progress=20)
-        outcome = engine.solve(
-            cohort,
-            objective=run.objective,
-            seed=run.seed,
-            pinned=pinned,
-            forbidden=forbidden,
-            progress=_progress_writer(run.pk),
-        )
-        _set_progress(run.pk, progress=85)
-        pins = set(pinned)
-        with transaction.atomic():
-            MatchPair.objects.bulk_create(
-                [
-                    MatchPair(
-                        run=run,
-                        mentee_id=int(p.mentee_id),
-                        mentor_id=int(p.mentor_id),
-                        score=p.score,
-                        reasons=p.reasons,
-                        pinned=(p.mentee_id, p.mentor_id) in pins,
-                    )
-                    for p in outcome.pairs
-                ]
-            )
-            MatchUnmatched.objects.bulk_create(
-                [
-                    MatchUnmatched(
-                        run=run, person_id=int(u.person_id), side=u.side, reasons=u.reasons
-                    )
-                    for u in outcome.unmatched
-                ]
-            )
-            updated = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                status=RunStatus.DONE,
-                progress=100,
-                report=outcome.report,
-                finished_at=timezone.now(),
-            )
-            if not updated:  # discarded while running: keep nothing
-                transaction.set_rollback(True)
-    except Exception as error:  # the run records why it failed; the worker stays healthy
-        logger.exception("match run %s failed", run.pk)
-        _set_progress(
-            run.pk,
-            status=RunStatus.FAILED,
-            error=RUN_FAILED.format(error=error),
-            finished_at=timezone.now(),
-        )
-    return MatchRun.objects.get(pk=run.pk)
 
 
 def _snapshot_ids(run: MatchRun, side: str) -> set[str]:
