@@ -9,7 +9,7 @@ A1:XFD1048576, with one styled empty cell at XFD1048576 (openpyxl pads every row
 ``empty-cells``, 26 KB zipped (11 MB unpacked), whose third row holds 1,000,000 empty
 ``<c r="B3"/>`` elements (openpyxl's parser builds that row before anything can count it).
 Then, in a fresh process each, it reads every bomb with the import's reader
-(``tandem.programs.importing.read_table`` and ``check_rows``, i.e. ``tandem.matching.sheets``)
+(``tandem.programs.imports.reading.read_table`` and ``check_rows``, i.e. ``tandem.matching.sheets``)
 and, for comparison, with openpyxl ``read_only`` rows (every row kept), as the import read
 them before, under an address-space cap of ``--naive-limit-mb``. Prints Python's peak
 allocation (tracemalloc), the process's peak RSS growth, the time and the outcome (the limit
@@ -40,7 +40,7 @@ if mode == "tandem":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     import django
     django.setup()
-    from tandem.programs.importing import check_rows, read_table
+    from tandem.programs.imports.reading import check_rows, read_table
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 started = time.perf_counter()

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tandem.people.models import Identity, Profile
-from tandem.programs.exporting import EXPORT_COLUMNS, export_csv, export_xlsx
+from tandem.programs.exports import EXPORT_COLUMNS, export_csv, export_xlsx
 from tests.programs.factories import EnrolmentFactory
 from tests.programs.test_import import ANA, BO, confirm, csv_bytes, import_and_join, preview
 

@@ -6,7 +6,8 @@ from openpyxl import Workbook
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import Identity, Profile, User
-from tandem.programs import import_writer, importing, services
+from tandem.programs import services
+from tandem.programs.imports import reading, writer
 from tandem.programs.models import Enrolment, ImportBatch, ImportStatus, ParticipantInvitation
 from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
 
@@ -97,8 +98,8 @@ def file_error(program, admin, content, filename="people.csv") -> str:
 class TestUnreadableFiles:
     def test_bad_encoding_says_save_as_csv_utf8(self, program, admin):
         content = csv_bytes(ANA.replace("São", "S\u00e3o"), BO).decode().encode("latin-1")
-        assert file_error(program, admin, content) == importing.BAD_ENCODING
-        assert "CSV UTF-8" in importing.BAD_ENCODING
+        assert file_error(program, admin, content) == reading.BAD_ENCODING
+        assert "CSV UTF-8" in reading.BAD_ENCODING
 
     def test_utf8_bom_is_fine(self, program, admin):
         batch = preview(program, admin, b"\xef\xbb\xbf" + csv_bytes(ANA, BO))
@@ -106,23 +107,23 @@ class TestUnreadableFiles:
 
     def test_missing_required_columns(self, program, admin):
         message = file_error(program, admin, b"email,name\nx@example.org,X\n")
-        assert message == importing.MISSING_COLUMNS.format(columns="role")
+        assert message == reading.MISSING_COLUMNS.format(columns="role")
 
     def test_no_data_rows(self, program, admin):
-        assert file_error(program, admin, (HEADER + "\n\n,,,\n").encode()) == importing.NO_ROWS
+        assert file_error(program, admin, (HEADER + "\n\n,,,\n").encode()) == reading.NO_ROWS
 
     def test_empty(self, program, admin):
-        assert file_error(program, admin, b"  \n") == importing.FILE_EMPTY
+        assert file_error(program, admin, b"  \n") == reading.FILE_EMPTY
 
     def test_xlsx_that_is_not_a_workbook(self, program, admin):
         assert (
             file_error(program, admin, b"PK\x03\x04garbage", "people.xlsx")
-            == importing.NOT_A_WORKBOOK
+            == reading.NOT_A_WORKBOOK
         )
-        assert file_error(program, admin, b"hello,world", "people.xlsx") == importing.NOT_A_WORKBOOK
+        assert file_error(program, admin, b"hello,world", "people.xlsx") == reading.NOT_A_WORKBOOK
 
     def test_too_large(self, program, admin):
-        content = csv_bytes(ANA) + b"\n" + b"x" * importing.MAX_UPLOAD_BYTES
+        content = csv_bytes(ANA) + b"\n" + b"x" * reading.MAX_UPLOAD_BYTES
         assert "limit is 5 MB" in file_error(program, admin, content)
 
     def test_duplicate_header(self, program, admin):
@@ -154,7 +155,7 @@ class TestRowErrors:
             (4, "manager"),
         }
         messages = {(e["row"], e["column"]): e["message"] for e in batch.report["errors"]}
-        assert messages[(4, "capacity")] == importing.CAPACITY_MENTEE
+        assert messages[(4, "capacity")] == reading.CAPACITY_MENTEE
         assert "Europe/Berlin" in messages[(2, "timezone")]
         assert "xx" in messages[(2, "languages")]
         assert not User.objects.filter(email__in=["c@example.org", "d@example.org"]).exists()
@@ -173,7 +174,7 @@ class TestRowErrors:
             {
                 "row": 3,
                 "column": "email",
-                "message": importing.DUPLICATE_ROW.format(
+                "message": reading.DUPLICATE_ROW.format(
                     other=2, email="bo@example.org", role="mentor"
                 ),
             }
@@ -206,10 +207,10 @@ class TestValuesLongerThanTheirColumns:
         assert batch.status == ImportStatus.INVALID
         found = {(e["row"], e["column"], e["message"]) for e in batch.report["errors"]}
         assert {
-            (2, "name", importing.NAME_PART_TOO_LONG.format(limit=150, part="first", length=151)),
-            (3, "name", importing.NAME_PART_TOO_LONG.format(limit=150, part="last", length=151)),
-            (4, "email", importing.EMAIL_TOO_LONG.format(limit=150, length=160)),
-            (5, "manager", importing.MANAGER_TOO_LONG.format(limit=254, length=311)),
+            (2, "name", reading.NAME_PART_TOO_LONG.format(limit=150, part="first", length=151)),
+            (3, "name", reading.NAME_PART_TOO_LONG.format(limit=150, part="last", length=151)),
+            (4, "email", reading.EMAIL_TOO_LONG.format(limit=150, length=160)),
+            (5, "manager", reading.MANAGER_TOO_LONG.format(limit=254, length=311)),
         } <= found
         assert {(row, column) for row, column, _ in found} == {
             (2, "name"),
@@ -308,9 +309,7 @@ class TestWriting:
     def test_all_or_nothing(self, program, admin):
         import_and_join(program, admin, csv_bytes(BO))
         batch = preview(program, admin, csv_bytes(ANA, BO.replace("Bo Chen", "Bo Renamed")))
-        with mock.patch.object(
-            import_writer, "_write_invitations", side_effect=RuntimeError("disk full")
-        ):
+        with mock.patch.object(writer, "_write_invitations", side_effect=RuntimeError("disk full")):
             confirm(program, admin, batch)  # the task fails (logged by the worker)
         assert not User.objects.filter(email="ana@example.org").exists()
         assert User.objects.get(email="bo@example.org").first_name == "Bo"
@@ -385,10 +384,10 @@ def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_nu
             for i in range(n)
         ]
 
-    table = importing.read_table(filename="a.csv", content=csv_bytes(*rows(40)))
-    parsed, _ = importing.check_rows(table)
+    table = reading.read_table(filename="a.csv", content=csv_bytes(*rows(40)))
+    parsed, _ = reading.check_rows(table)
     with django_assert_max_num_queries(6):
-        import_writer.import_plan(program=program, rows=parsed)
+        writer.import_plan(program=program, rows=parsed)
 
 
 def test_working_style_column(program, admin):

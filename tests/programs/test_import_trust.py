@@ -19,7 +19,8 @@ from tandem.matching import sheets
 from tandem.matching.sheets import SheetTooLarge, iter_xlsx_rows
 from tandem.notify import periodic
 from tandem.people.models import AvailabilityWindow, Identity, Profile, User
-from tandem.programs import importing, services
+from tandem.programs import services
+from tandem.programs.imports import reading
 from tandem.programs.models import (
     IMPORT_RETENTION_HOURS,
     Enrolment,
@@ -123,7 +124,7 @@ class TestImportNeverWritesPeopleOutsideTheProgram:
             program, admin, (HEADER + row("new@example.org", identity="secret-x")).encode()
         )
         assert "secret-x" not in json.dumps(batch.report)
-        assert importing.IDENTITY_IGNORED.split(":")[0] in batch.report["warnings"][0]
+        assert reading.IDENTITY_IGNORED.split(":")[0] in batch.report["warnings"][0]
 
 
 class TestDryRunIsNoOracle:
@@ -178,7 +179,7 @@ class TestControlCharacters:
 
     def test_control_character_in_header_is_a_file_error(self, program, admin):
         batch = preview(program, admin, b"email,ro\x00le\nx@example.org,mentee\n")
-        assert batch.report["file_error"] == importing.HEADER_CONTROL
+        assert batch.report["file_error"] == reading.HEADER_CONTROL
 
 
 class TestRetention:
@@ -248,7 +249,7 @@ class TestSpreadsheetLimits:
         tracemalloc.start()
         started = time.perf_counter()
         try:
-            table = importing.read_table(filename="bomb.xlsx", content=content)
+            table = reading.read_table(filename="bomb.xlsx", content=content)
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -279,11 +280,11 @@ class TestSpreadsheetLimits:
     def test_csv_rows_and_columns_are_limited(self, program, admin):
         lines = "".join(f"p{n}@x.org,mentee\n" for n in range(sheets.MAX_ROWS + 1))
         with pytest.raises(ApplicationError) as error:
-            importing.read_table(filename="a.csv", content=f"email,role\n{lines}".encode())
+            reading.read_table(filename="a.csv", content=f"email,role\n{lines}".encode())
         assert error.value.fields["file"] == sheets.TOO_MANY_ROWS.format(limit=sheets.MAX_ROWS)
         wide = "email,role" + "," * 100 + "x\na@example.org,mentee\n"
         with pytest.raises(ApplicationError) as error:
-            importing.read_table(filename="a.csv", content=wide.encode())
+            reading.read_table(filename="a.csv", content=wide.encode())
         assert error.value.fields["file"] == sheets.TOO_MANY_COLUMNS.format(row=1, limit=64)
 
     def test_a_row_of_a_million_empty_cells_is_refused_in_bounded_memory(self):
@@ -292,7 +293,7 @@ class TestSpreadsheetLimits:
         tracemalloc.start()
         try:
             with pytest.raises(ApplicationError) as error:
-                importing.read_table(filename="bomb.xlsx", content=one_row_of_empty_cells())
+                reading.read_table(filename="bomb.xlsx", content=one_row_of_empty_cells())
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -312,14 +313,14 @@ class TestSpreadsheetLimits:
 def test_a_plan_made_stale_by_a_membership_change_is_not_written(program, admin):
     """The write checks the plan outside its transaction; one query inside notices that
     someone left the program in between, so they are not edited as a member."""
-    from tandem.programs import import_writer
+    from tandem.programs.imports import writer
 
     member = member_of(program)
-    table = importing.read_table(filename="a.csv", content=(HEADER + row(member.email)).encode())
-    plan = import_writer.import_plan(program=program, rows=importing.check_rows(table)[0])
-    assert not import_writer.import_plan_is_stale(program=program, plan=plan)
+    table = reading.read_table(filename="a.csv", content=(HEADER + row(member.email)).encode())
+    plan = writer.import_plan(program=program, rows=reading.check_rows(table)[0])
+    assert not writer.import_plan_is_stale(program=program, plan=plan)
     Enrolment.objects.filter(person=member).update(status="removed")
-    assert import_writer.import_plan_is_stale(program=program, plan=plan)
+    assert writer.import_plan_is_stale(program=program, plan=plan)
 
 
 def test_upload_page_still_checks_csrf_after_the_size_check(program, admin):

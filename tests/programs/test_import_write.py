@@ -1,6 +1,6 @@
 """Issue 8 item 11: a large import's write is short (on SQLite it holds the one write lock).
 
-It inserts its new rows in bulk without model instances (``import_bulk``), its queries do not
+It inserts its new rows in bulk without model instances (``imports.bulk``), its queries do not
 grow with the number of rows, and its invitation emails go out from background tasks of
 ``EMAILS_PER_TASK`` queued after commit, not from the import's own task.
 """
@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from tandem.people.availability import to_utc_intervals
 from tandem.people.models import Profile, User
-from tandem.programs import import_bulk, import_email, services
+from tandem.programs import services
+from tandem.programs.imports import bulk, emails
+from tandem.programs.imports.tasks import import_invitations_send_task
 from tandem.programs.models import Enrolment, ImportStatus, ParticipantInvitation
-from tandem.programs.tasks import import_invitations_send_task
 from tests.programs.factories import UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ def test_invitation_emails_are_sent_by_tasks_queued_after_commit(
     content = people_csv(5) + f"{member.email},,mentee\n{outsider.email},,mentor\n".encode()
     batch = checked(program, admin, content)
     with (
-        mock.patch.object(import_email, "EMAILS_PER_TASK", 2),
+        mock.patch.object(emails, "EMAILS_PER_TASK", 2),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert services.import_batch_apply(batch_id=batch.pk).status == ImportStatus.APPLIED
@@ -107,9 +108,7 @@ def test_an_invitation_answered_before_its_task_runs_is_not_emailed(program, adm
     first, second = ParticipantInvitation.objects.order_by("email")
     first.declined_at = timezone.now()
     first.save()
-    sent = import_email.invitation_emails_send(
-        invitation_ids=[first.pk, second.pk], set_password_ids=[]
-    )
+    sent = emails.invitation_emails_send(invitation_ids=[first.pk, second.pk], set_password_ids=[])
     assert sent == 1
     assert [m.to[0] for m in mailoutbox] == [second.email]
 
@@ -118,7 +117,7 @@ class TestBulkInsert:
     def test_columns_not_given_get_their_defaults_and_json_is_stored_as_json(self):
         user = UserFactory()
         before = timezone.now() - timedelta(seconds=1)
-        import_bulk.bulk_insert(
+        bulk.bulk_insert(
             Profile,
             fields=("user_id", "languages", "availability_utc", "seniority"),
             rows=[(user.pk, ["en", "pt"], [[480, 660]], None)],
@@ -133,14 +132,14 @@ class TestBulkInsert:
 
     def test_a_per_row_default_must_be_given(self):
         with pytest.raises(ValueError, match="date_joined"):
-            import_bulk.bulk_insert(User, fields=("email", "username"), rows=[("a@b.c", "a")])
+            bulk.bulk_insert(User, fields=("email", "username"), rows=[("a@b.c", "a")])
         assert not User.objects.filter(email="a@b.c").exists()
 
     def test_ids_are_those_of_the_rows_inserted(self):
         UserFactory(email="before@example.org")
         now = timezone.now()
         rows = [(f"n{n}@example.org", f"n{n}@example.org", now) for n in range(3)]
-        ids = import_bulk.bulk_insert_ids(
+        ids = bulk.bulk_insert_ids(
             User, fields=("email", "username", "date_joined"), rows=rows, key="email"
         )
         assert ids == dict(User.objects.filter(email__startswith="n").values_list("email", "pk"))
@@ -149,8 +148,8 @@ class TestBulkInsert:
         """Should a sequence hand out ids below the last one seen, they are looked up by key."""
         now = timezone.now()
         rows = [(f"m{n}@example.org", f"m{n}@example.org", now) for n in range(3)]
-        with mock.patch.object(import_bulk, "_last_pk", return_value=10**12):
-            ids = import_bulk.bulk_insert_ids(
+        with mock.patch.object(bulk, "_last_pk", return_value=10**12):
+            ids = bulk.bulk_insert_ids(
                 User, fields=("email", "username", "date_joined"), rows=rows, key="email"
             )
         assert ids == dict(User.objects.filter(email__startswith="m").values_list("email", "pk"))

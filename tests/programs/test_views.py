@@ -311,7 +311,7 @@ class TestImportPages:
         from django.conf import settings
 
         from tandem.core.body_limit import request_too_large_message
-        from tandem.programs.importing import MAX_UPLOAD_BYTES
+        from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 
         login(client, admin)
         response = client.post(

@@ -98,9 +98,9 @@ def test_tabs_and_line_breaks_pass_the_guard(client):
 
 
 def test_import_and_guard_share_the_rule():
-    from tandem.programs import importing
+    from tandem.programs.imports import reading
 
-    assert not hasattr(importing, "_CONTROL")
+    assert not hasattr(reading, "_CONTROL")
 
 
 # --- 2. the policy on responses made by middleware -------------------------------------------

@@ -18,8 +18,8 @@ from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
-from tandem.programs.exporting import export_csv_lines
-from tandem.programs.importing import MAX_UPLOAD_BYTES
+from tandem.programs.exports import export_csv_lines
+from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
 
 router = Router(tags=["programs"])

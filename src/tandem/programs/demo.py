@@ -376,8 +376,8 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
-    from tandem.programs.import_writer import import_apply, import_plan
-    from tandem.programs.importing import COLUMNS, Table, check_rows
+    from tandem.programs.imports.reading import COLUMNS, Table, check_rows
+    from tandem.programs.imports.writer import import_apply, import_plan
 
     password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():

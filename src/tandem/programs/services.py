@@ -21,14 +21,14 @@ from tandem.core.exceptions import (
     validation_error_fields,
 )
 from tandem.people.models import User
-from tandem.programs.import_writer import (
+from tandem.programs.imports.reading import COLUMNS, Table, check_rows, check_upload, read_table
+from tandem.programs.imports.writer import (
     ImportPlan,
     import_apply,
     import_plan,
     import_plan_is_stale,
     import_prepare,
 )
-from tandem.programs.importing import COLUMNS, Table, check_rows, check_upload, read_table
 from tandem.programs.models import (
     CAPACITY_MAX,
     DEFAULT_WEIGHTS,
@@ -465,7 +465,7 @@ def enrolment_update_capacity(
 
 # --- imports --------------------------------------------------------------------------------
 # The view or API call stores the upload and returns at once; reading, checking and writing run
-# in a background task (``tandem.programs.tasks``), so a large file never holds up other
+# in a background task (``tandem.programs.imports.tasks``), so a large file never holds up other
 # requests. The batch's ``status`` and ``progress`` say where it is; the page polls them.
 
 IMPORT_NOT_FOUND = "No such import for this program."
@@ -553,7 +553,7 @@ def _clean_filename(filename: str | None) -> str:
 
 
 def _enqueue(task_name: str, batch_id: int) -> None:
-    from tandem.programs import tasks
+    from tandem.programs.imports import tasks
 
     task = getattr(tasks, task_name)
     transaction.on_commit(lambda: task.enqueue(batch_id=batch_id))

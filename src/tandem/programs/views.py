@@ -17,7 +17,7 @@ from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.matching.sheets import MAX_ROWS
 from tandem.programs import selectors, services
-from tandem.programs.exporting import export_csv_lines, export_xlsx
+from tandem.programs.exports import export_csv_lines, export_xlsx
 from tandem.programs.forms import (
     ImportForm,
     InvitationForm,
@@ -25,7 +25,7 @@ from tandem.programs.forms import (
     ParticipantFilterForm,
     ProgramForm,
 )
-from tandem.programs.importing import MAX_UPLOAD_BYTES
+from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion, EnrolmentStatus
 
 PAGE_SIZE = 25

@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 
 from tandem.people.availability import format_window
 from tandem.people.models import Skill, User
-from tandem.programs.importing import COLUMNS, IDENTITY_COLUMNS, escape_cell
+from tandem.programs.imports.reading import COLUMNS, IDENTITY_COLUMNS, escape_cell
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # The import's columns, but for "skills" (its shorthand for both skill columns) and identity.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tandem.programs.import_email import invitation_emails_send
+from tandem.programs.imports.emails import invitation_emails_send
 from tandem.programs.services import import_batch_apply, import_batch_check
 
 

@@ -32,9 +32,9 @@ from tandem.people.availability import Window, to_utc_intervals
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services import skill_slug as _skill_slug
-from tandem.programs.import_bulk import bulk_insert, bulk_insert_ids, bulk_update
-from tandem.programs.import_email import invitation_emails_queue
-from tandem.programs.importing import (
+from tandem.programs.imports.bulk import bulk_insert, bulk_insert_ids, bulk_update
+from tandem.programs.imports.emails import invitation_emails_queue
+from tandem.programs.imports.reading import (
     EXCLUDE_UNKNOWN,
     ID_TAKEN,
     MANAGER_UNKNOWN,

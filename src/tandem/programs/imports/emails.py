@@ -42,7 +42,7 @@ def invitation_emails_queue(*, tokens: list[str], new_accounts: set[str]) -> int
     """Queue the emails of the invitations with ``tokens`` (call on commit): one task per
     ``EMAILS_PER_TASK``; an address whose account the import created also gets a link to set
     a password. Returns the number of tasks queued."""
-    from tandem.programs.tasks import import_invitations_send_task
+    from tandem.programs.imports.tasks import import_invitations_send_task
 
     batches = []
     for start in range(0, len(tokens), EMAILS_PER_TASK):
