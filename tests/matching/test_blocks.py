@@ -3,7 +3,7 @@ import threading
 import numpy as np
 import pytest
 
-from tandem.matching.blocks import ScratchBuffers, block_ranges, map_blocks, worker_count
+from tandem.matching.candidates.blocks import ScratchBuffers, block_ranges, map_blocks, worker_count
 
 
 @pytest.mark.parametrize("n, m, pairs", [(0, 5, 10), (1, 5, 10), (17, 5, 10), (100, 3, 1)])

@@ -1,11 +1,11 @@
-"""The all-pairs Lagrangian bound and the repair loop (``tandem.matching.dual``)."""
+"""The all-pairs Lagrangian bound and the repair loop (``tandem.matching.candidates.proof``)."""
 
 import numpy as np
 import pytest
 import scipy as sp
 
-from tandem.matching.blocks import block_ranges
-from tandem.matching.dual import check_all_pairs, graph_bound, mentor_prices
+from tandem.matching.candidates.blocks import block_ranges
+from tandem.matching.candidates.proof import check_all_pairs, graph_bound, mentor_prices
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.pipeline import match_participants
 from tandem.matching.solve import solve

@@ -1,7 +1,7 @@
 import pytest
 
 from tandem.matching import explain as ex
-from tandem.matching.candidates import CONSTRAINTS
+from tandem.matching.candidates.rules import CONSTRAINTS
 from tandem.matching.features import FeatureSpace, resolve_weights
 from tandem.matching.profiles import Mentee, Mentor
 

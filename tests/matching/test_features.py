@@ -3,12 +3,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.matching.candidates import (
-    CONSTRAINTS,
-    PIN_NOT_ALLOWED,
-    PREFERENCE_STEP,
-    build_candidates,
-)
+from tandem.matching.candidates.generate import build_candidates
+from tandem.matching.candidates.rules import CONSTRAINTS, PIN_NOT_ALLOWED
+from tandem.matching.candidates.scoring import PREFERENCE_STEP
 from tandem.matching.features import (
     NEUTRAL,
     FeatureSpace,

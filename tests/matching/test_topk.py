@@ -3,11 +3,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.matching.candidates import PairRules, blocked_pairs, build_candidates
+from tandem.matching.candidates.cheap import UNCOUNTED, CheapBound
+from tandem.matching.candidates.generate import build_candidates
+from tandem.matching.candidates.rules import PairRules, blocked_pairs
+from tandem.matching.candidates.topk import top_per_row
 from tandem.matching.features import FeatureSpace, combine, pair_features, resolve_weights
 from tandem.matching.profiles import CADENCES, FORMATS, Mentee, Mentor
 from tandem.matching.synthetic import people
-from tandem.matching.topk import UNCOUNTED, CheapBound, top_per_row
 
 W = resolve_weights()
 COUNTED = [name for name in W if name not in UNCOUNTED]
@@ -132,7 +134,7 @@ def test_top_k_graph_is_sparse_and_bounded_at_scale():
 
 
 def test_low_rank_factoring_keeps_an_upper_bound():
-    from tandem.matching.topk import _low_rank
+    from tandem.matching.candidates.factor import _low_rank
 
     rng = np.random.default_rng(5)
     left = (rng.random((3000, 6)) @ rng.random((6, 40))).astype(np.float32)  # rank 6
@@ -180,9 +182,9 @@ def test_allowed_columns_agree_with_allowed_rows():
 
 @pytest.mark.parametrize("table_bytes", [0, 10**9])
 def test_every_availability_path_bounds_the_exact_score(monkeypatch, table_bytes):
-    import tandem.matching.topk as topk
+    import tandem.matching.candidates.cheap as cheap_bound
 
-    monkeypatch.setattr(topk, "HOURS_TABLE_BYTES", table_bytes)
+    monkeypatch.setattr(cheap_bound, "HOURS_TABLE_BYTES", table_bytes)
     mentees, mentors = people(40, 25, seed=6)
     long_week = ("Mon-Fri 08:00-17:00",)
     mentees[0] = Mentee(**{**mentees[0].__dict__, "availability": long_week})
@@ -201,7 +203,7 @@ def test_every_availability_path_bounds_the_exact_score(monkeypatch, table_bytes
 
 
 def test_compact_drops_idle_columns_and_keeps_the_product():
-    from tandem.matching.topk import _compact
+    from tandem.matching.candidates.factor import _compact
 
     rng = np.random.default_rng(4)
     left = [rng.random((50, 4)).astype(np.float32), rng.random((50, 3)) > 0.5]

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from tandem.matching.candidates import DEFAULT_TOP_K
+from tandem.matching.candidates.generate import DEFAULT_TOP_K
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, MatchResult, match_participants, match_score_table

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from tandem.matching.candidates import CONSTRAINTS
+from tandem.matching.candidates.rules import CONSTRAINTS
 from tandem.matching.features import (
     CRITERIA,
     NEUTRAL,
@@ -205,7 +205,7 @@ def unmatched_reason(
 
     ``cause`` is the solver's (``"no_edges"``, ``"all_compatible_full"``, None); for
     ``"no_edges"`` the hard constraint that removed the most pairs (``removed``, counted per
-    :data:`~tandem.matching.candidates.CONSTRAINTS`) is named.
+    :data:`~tandem.matching.candidates.rules.CONSTRAINTS`) is named.
 
     >>> unmatched_reason("no_edges", [5, 0, 0, 0, 0, 2, 0], n_mentors=5)
     'no mentor shares a language'

@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.blocks import one_blas_thread
-from tandem.matching.candidates import (
+from tandem.matching.candidates.blocks import one_blas_thread
+from tandem.matching.candidates.generate import (
     DEFAULT_TOP_K,
     DENSE_LIMIT,
-    UNKNOWN_PAIR_ID,
     CandidateSet,
     add_pairs,
     build_candidates,
     cheap_block_loader,
-    edge_scores,
-    repair,
 )
-from tandem.matching.dual import check_all_pairs, mentor_prices
+from tandem.matching.candidates.proof import check_all_pairs, mentor_prices
+from tandem.matching.candidates.refill import repair
+from tandem.matching.candidates.rules import UNKNOWN_PAIR_ID
+from tandem.matching.candidates.scoring import edge_scores
 from tandem.matching.explain import UNMATCHED, explain_pairs, unmatched_reason
 from tandem.matching.features import (
     CRITERIA,
@@ -163,7 +163,8 @@ def match_participants(
     gap_target : float
         Top-k mode, ``optimal``: pairs the candidates missed are added (and the problem solved
         again) until the proven relative gap over all pairs is at most this, or nothing is
-        missed any more, or after ``MAX_BOUND_ROUNDS`` rounds (see :mod:`tandem.matching.dual`).
+        missed any more, or after ``MAX_BOUND_ROUNDS`` rounds (see
+        :mod:`tandem.matching.candidates.proof`).
     private_criteria : iterable of criterion names
         Criteria that steer which pairs the solver chooses but appear in no output: each
         pair's ``score`` is the weighted mean of the other criteria only, its ``reasons`` and
@@ -183,7 +184,7 @@ def match_participants(
     Notes
     -----
     Features are computed for every allowed pair while ``n * m`` is at most
-    :data:`~tandem.matching.candidates.DENSE_LIMIT`, else for top-k candidates; the solver
+    :data:`~tandem.matching.candidates.generate.DENSE_LIMIT`, else for top-k candidates; the solver
     gets ``outside_bound`` so its reported upper bound covers all pairs. In top-k mode
     ``optimal`` then proves a Lagrangian bound over every allowed pair with the flow's mentor
     prices and repairs the candidate graph (report: ``upper_bound``, ``gap``, ``bound``);
@@ -300,8 +301,9 @@ def _close_gap(
     """Prove a bound over all pairs; for ``optimal``, while it leaves a gap, add the missed
     pairs and re-solve.
 
-    Each round is one pass of the cheap bound over all pairs (:func:`~tandem.matching.dual.
-    check_all_pairs`) with the optimal flow's mentor prices, then a solve on the grown graph.
+    Each round is one pass of the cheap bound over all pairs
+    (:func:`~tandem.matching.candidates.proof.check_all_pairs`) with the optimal flow's mentor
+    prices, then a solve on the grown graph.
     ``fair`` and ``stable`` get one pass, priced by the optimal assignment of their candidate
     graph: the bound on the best total over all pairs, against which their own total shows
     what fairness or stability costs. Pinned mentees and their seats are taken out first

@@ -1,4 +1,4 @@
-"""Top-k candidate search for large inputs: a cheap upper bound on the score, in blocks.
+"""The cheap bound: an upper bound on the score of every pair, block by block.
 
 The cheap score of a pair is an upper bound on the weighted sum of every criterion except
 ``working_style``, built from matrix products so a block of mentees against all mentors costs
@@ -28,7 +28,12 @@ from collections.abc import Mapping
 import numpy as np
 import scipy as sp
 
-from tandem.matching.blocks import ScratchBuffers, block_ranges, for_each_block, nonzero_2d
+from tandem.matching.candidates.blocks import (
+    ScratchBuffers,
+    block_ranges,
+    for_each_block,
+)
+from tandem.matching.candidates.factor import _compact, _float32, _low_rank
 from tandem.matching.features import (
     AVAILABILITY_FULL_HOURS,
     NEUTRAL,
@@ -42,12 +47,7 @@ ALL = slice(None)
 UNCOUNTED: tuple[str, ...] = ()  # criteria the cheap score leaves out (bounded by 1)
 MAX_CITIES = 64  # more cities: the format bound ignores the city (fewer columns)
 _STYLE_LEVELS = 5  # working-style answers are 1..5
-LOW_RANK_TOLERANCE = 1e-10  # eigenvalues of left^T left below this share count as zero
-SAMPLE_STEP = 8  # top-k threshold from the (k+1)-th best of every 8th column
-LOW_RANK_WORTH = 0.7  # factor only when the rank is below this share of the width
 HOURS_TABLE_BYTES = 1_000_000_000  # larger: availability is a matrix product per block
-LOW_RANK_SAMPLE = 16_384  # rows used to find the basis
-LOW_RANK_MIN_PAIRS = 5_000_000  # fewer pairs: the factoring costs more than it saves
 _SENIORITY_STEPS = 21  # 0, 0.5, ..., 10; index 21 is "unknown"
 
 
@@ -286,69 +286,6 @@ def _cap_never_binds(hours_a: np.ndarray, hours_b: np.ndarray) -> bool:
     return bool(min(most_a, most_b) <= AVAILABILITY_FULL_HOURS)
 
 
-def _float32(pieces: list, axis: int) -> np.ndarray:
-    """The pieces joined along ``axis`` into one C-ordered float32 array, each converted on
-    its way in (no float64 copy of the whole, which is hundreds of MB at scale)."""
-    return np.concatenate(pieces, axis=axis, dtype=np.float32, casting="same_kind")
-
-
-def _compact(left: list, right: list, const: np.ndarray) -> tuple[list, list]:
-    """The same product with fewer columns, piece by piece: a column that is zero on either
-    side adds nothing, and one whose right row is the same for every mentor is added to the
-    per-mentee ``const`` (in place). One-hot codes nobody on the other side has and skills
-    no mentor offers are typically a tenth of the width.
-    """
-    if not (len(const) and right and np.shape(right[0])[1]):
-        return left, right
-    kept_left, kept_right = [], []
-    for piece_a, piece_b in zip(left, right, strict=True):
-        piece_a, piece_b = np.asarray(piece_a), np.asarray(piece_b)
-        high_b, low_b = piece_b.max(axis=1), piece_b.min(axis=1)
-        same = high_b == low_b
-        if same.any():
-            const += (piece_a[:, same] @ piece_b[same, 0].astype(np.float64)).astype(np.float32)
-        used_a = (piece_a.max(axis=0) > 0) | (piece_a.min(axis=0) < 0)
-        keep = used_a & ((high_b > 0) | (low_b < 0)) & ~same
-        kept_left.append(piece_a[:, keep])
-        kept_right.append(piece_b[keep])
-    return kept_left, kept_right
-
-
-def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
-    """``left @ right`` as ``A @ B`` with fewer columns when ``left`` has low rank.
-
-    ``left = A_r V_r^T + E`` (``V_r``: eigenvectors of ``left^T left`` above a relative
-    tolerance), so ``left @ right <= A_r @ (V_r^T right) + |E_i| |right_j|`` by
-    Cauchy-Schwarz: one more column keeps the product an upper bound whatever is dropped.
-    Texts from a few templates and small tag vocabularies make the rank a fraction of the
-    width, and the cost of every block shrinks with it. The last column of ``left`` (and
-    row of ``right``: the per-mentee constant) is passed through as it is.
-    """
-    n, d = left.shape[0], left.shape[1] - 1
-    if n * right.shape[1] < LOW_RANK_MIN_PAIRS:
-        return left, right
-    # The basis may come from a sample of rows: a row outside its span only gets a larger
-    # residual column, and the bound stays valid.
-    sample = left[:: max(1, n // LOW_RANK_SAMPLE), :d].astype(np.float64)
-    gram = sample.T @ sample
-    values, vectors = np.linalg.eigh(gram)
-    keep = values > LOW_RANK_TOLERANCE * max(values.max(initial=0.0), 1e-300)
-    if keep.sum() + 1 > LOW_RANK_WORTH * d:
-        return left, right
-    basis = vectors[:, keep]
-    rank = basis.shape[1]
-    factor = np.empty((n, rank + 2), dtype=np.float32)
-    for lo in range(0, n, chunk):
-        part = left[lo : lo + chunk, :d].astype(np.float64)
-        reduced = part @ basis
-        factor[lo : lo + chunk, :rank] = reduced
-        factor[lo : lo + chunk, rank] = np.linalg.norm(part - reduced @ basis.T, axis=1)
-        factor[lo : lo + chunk, rank + 1] = left[lo : lo + chunk, d]
-    right64 = right[:d].astype(np.float64)
-    rest = np.linalg.norm(right64, axis=0)[None, :]
-    return factor, _float32([basis.T @ right64, rest, right[d:]], axis=0)
-
-
 def _format_terms(space: FeatureSpace) -> tuple[list, list]:
     """``format_fit`` as ``L @ R``: a table over (format, city known) plus same-city terms."""
     a, b = space.mentee, space.mentor
@@ -416,52 +353,3 @@ def _fill_unknown(values: np.ndarray, known_rows, known_cols, neutral: float) ->
 def _jitter(size: int, seed: int) -> np.ndarray:
     """Fixed pseudo-random values in [0, JITTER / 2): the same input, the same candidates."""
     return np.random.default_rng(seed).random(size) * (JITTER / 2)
-
-
-def top_per_row(
-    values: np.ndarray, k: int, allowed: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns of each row's k largest finite values (among ``allowed``, if given),
-    and per row an upper bound on every value left out (-inf if none was left out).
-
-    A row's (k+1)-th largest value among a sample of its columns is at most its (k+1)-th
-    largest overall, so that threshold keeps every top-(k+1) entry in one pass over the block;
-    only the survivors are sorted. Ties go to the lower column. With ``allowed`` the block
-    itself is never masked: only the sample and the survivors are.
-    """
-    n, m = values.shape
-    if m <= k:
-        ok = np.isfinite(values) if allowed is None else allowed & np.isfinite(values)
-        rows, cols = np.nonzero(ok)
-        return rows, cols, np.full(n, -np.inf)
-    step = max(1, min(SAMPLE_STEP, m // (4 * (k + 1))))
-    sample = values[:, ::step]
-    if allowed is not None:
-        sample = np.where(allowed[:, ::step], sample, np.float32(-np.inf))
-    width = sample.shape[1]
-    if width > k + 1:  # the (k+1)-th best of the sample: at least k+1 survive
-        threshold = np.partition(sample, width - k - 1, axis=1)[:, width - k - 1]
-    else:
-        threshold = sample.min(axis=1)
-    threshold = np.maximum(threshold, np.finfo(np.float32).min)  # -inf rows: finite only
-    rows, cols = nonzero_2d(values >= threshold[:, None])
-    if allowed is not None:
-        ok = allowed[rows, cols]
-        rows, cols = rows[ok], cols[ok]
-    found = values[rows, cols]
-    order = np.argsort(_descending(found) | (rows.astype(np.int64) << 32), kind="stable")
-    rows, cols, found = rows[order], cols[order], found[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
-    # Every finite value below the threshold is at most the (k+1)-th survivor.
-    left_out = np.full(n, -np.inf)
-    beyond = rank == k
-    left_out[rows[beyond]] = found[beyond]
-    keep = rank < k
-    return rows[keep], cols[keep], left_out
-
-
-def _descending(values: np.ndarray) -> np.ndarray:
-    """float32 -> int64 in [0, 2**32) whose ascending order is the values' descending order."""
-    bits = values.astype(np.float32).view(np.int32).astype(np.int64)
-    bits ^= (bits >> 31) & 0x7FFFFFFF  # float order == signed int order
-    return np.int64(0x7FFFFFFF) - bits

@@ -4,7 +4,7 @@ Top-k candidate generation solves on a small graph; this module proves how far t
 be from the best assignment over all ``n * m`` pairs, and finds the pairs the graph missed.
 
 For any mentor prices ``lam >= 0`` and any ``ub[i, j] >= s[i, j]`` (the exact score on a
-candidate edge, the cheap upper bound of :mod:`tandem.matching.topk` elsewhere), every
+candidate edge, the cheap upper bound of :mod:`tandem.matching.candidates.cheap` elsewhere), every
 assignment ``M`` (each mentee at most once, mentor ``j`` at most ``c[j]`` times) satisfies::
 
     sum_{(i,j) in M} s[i, j] = sum_M (s[i, j] - lam[j]) + sum_M lam[j]
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.blocks import block_ranges, map_blocks, nonzero_2d
+from tandem.matching.candidates.blocks import block_ranges, map_blocks, nonzero_2d
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import flow_duals
 from tandem.matching.solvers.flow import integer_weights
@@ -227,7 +227,7 @@ def check_all_pairs(
         of each allowed pair, up to ``FLOAT32_SLACK + uncounted``; ``allowed`` (bool, same
         shape) says which pairs the hard constraints allow, or is None when ``values`` is
         ``-inf`` exactly there. Called from several threads at once (see
-        :func:`~tandem.matching.blocks.map_blocks`).
+        :func:`~tandem.matching.candidates.blocks.map_blocks`).
     score_pairs : callable
         ``score_pairs(i, j)`` gives exact scores of pairs (arrays of mentee, mentor indices);
         also called from several threads.
@@ -237,7 +237,7 @@ def check_all_pairs(
         Upper bounds on which mentees have an allowed pair and on each mentor's number of
         allowed pairs (for ``matchable``); counted from the blocks when not given.
     ranges : list of (start, stop), optional
-        The blocks; by default :func:`~tandem.matching.blocks.block_ranges`.
+        The blocks; by default :func:`~tandem.matching.candidates.blocks.block_ranges`.
 
     Returns
     -------
