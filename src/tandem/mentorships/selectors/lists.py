@@ -1,0 +1,247 @@
+"""Lists and pages' reads about mentorships, for a caller already given access (see
+``access``): the person's own mentorships, requests, meetings and items; a program's
+mentorships for its admins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tandem.core.exceptions import NotFound
+from tandem.mentorships.models import (
+    OPEN_STATES,
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    AgreementVersion,
+    CalendarFeed,
+    Goal,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipRequest,
+    PrivateNote,
+    RequestState,
+)
+from tandem.mentorships.selectors.access import (
+    MENTORSHIP_NOT_FOUND,
+    _mentorship_qs,
+    is_program_admin,
+)
+from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+
+
+def mentorship_list_for(*, user, open_only: bool = False) -> QuerySet[Mentorship]:
+    qs = _mentorship_qs().filter(Q(mentor=user) | Q(mentee=user))
+    if open_only:
+        qs = qs.filter(state__in=OPEN_STATES)
+    return qs.order_by("-created_at", "-pk")
+
+
+def request_list_received(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
+    qs = MentorshipRequest.objects.filter(recipient=user).select_related(
+        "program", "sender", "recipient", "sender__profile"
+    )
+    if pending_only:
+        qs = qs.filter(state=RequestState.PENDING)
+    return qs.order_by("-created_at", "-pk")
+
+
+def request_list_sent(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
+    qs = MentorshipRequest.objects.filter(sender=user).select_related(
+        "program", "sender", "recipient", "recipient__profile"
+    )
+    if pending_only:
+        qs = qs.filter(state=RequestState.PENDING)
+    return qs.order_by("-created_at", "-pk")
+
+
+def agreement_versions(*, mentorship: Mentorship) -> list[AgreementVersion]:
+    return list(mentorship.agreement_versions.select_related("proposed_by").order_by("-number"))
+
+
+def agreement_in_effect(versions: list[AgreementVersion]) -> AgreementVersion | None:
+    """The newest version both have signed (versions sorted newest first)."""
+    return next((version for version in versions if version.fully_signed), None)
+
+
+def meeting_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(mentorship=mentorship)
+        .select_related("series")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("author"))
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def meeting_next(*, mentorship: Mentorship, now: datetime | None = None) -> Meeting | None:
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(
+            mentorship=mentorship,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now - timedelta(hours=1),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def meetings_upcoming_for(
+    *, user, now: datetime | None = None, days: int = 14
+) -> QuerySet[Meeting]:
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(
+            Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+            mentorship__state__in=OPEN_STATES,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=now - timedelta(hours=1),
+            starts_at__lte=now + timedelta(days=days),
+        )
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .order_by("starts_at")
+    )
+
+
+def private_note_for(*, user, meeting: Meeting) -> PrivateNote | None:
+    return PrivateNote.objects.filter(meeting=meeting, author=user).first()
+
+
+def goal_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Goal]:
+    return Goal.objects.filter(mentorship=mentorship).prefetch_related(
+        "milestones", "updates", "updates__author"
+    )
+
+
+def action_item_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(mentorship=mentorship)
+        .select_related("owner", "meeting")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def action_items_overdue_for(*, user, today: date | None = None) -> QuerySet[ActionItem]:
+    """Open, past-due items in the person's open mentorships (theirs or their partner's)."""
+    today = today or timezone.localdate()
+    return (
+        ActionItem.objects.filter(
+            Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+            mentorship__state__in=OPEN_STATES,
+            status=ActionItemStatus.OPEN,
+            due_on__lt=today,
+        )
+        .select_related("owner", "mentorship", "mentorship__mentor", "mentorship__mentee")
+        .order_by("due_on", "pk")
+    )
+
+
+def event_list_for_mentorship(*, mentorship: Mentorship, limit: int = 50) -> list[MentorshipEvent]:
+    return list(
+        MentorshipEvent.objects.filter(mentorship=mentorship)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def calendar_feed_user(*, token: str):
+    """The owner of a calendar feed token, or None (revoked tokens simply no longer exist)."""
+    if not token or len(token) < 32:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    return feed.user if feed else None
+
+
+def calendar_meetings_for(*, user) -> tuple[list[MeetingSeries], list[Meeting]]:
+    """Everything a person's calendar shows: their series and all their meetings."""
+    participant = Q(mentorship__mentor=user) | Q(mentorship__mentee=user)
+    series = list(
+        MeetingSeries.objects.filter(participant)
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .prefetch_related("occurrences")
+        .order_by("pk")
+    )
+    meetings = list(
+        Meeting.objects.filter(participant)
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee", "series")
+        .order_by("starts_at", "pk")
+    )
+    return series, meetings
+
+
+def request_programs_for(*, user):
+    """Programs where ``user`` may send requests (active, non-admin membership)."""
+    from tandem.programs.models import Program
+
+    # One filter() call, so all three conditions hold for the same enrolment row.
+    return (
+        Program.objects.filter(
+            enrolments__person=user,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+            enrolments__role__in=[Role.MENTEE, Role.MENTOR],
+            archived_at__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def request_recipients_for(*, user, program) -> list:
+    """Who ``user`` may ask in ``program``: its active mentors (any member in peer programs;
+    in reverse programs a mentor may also ask a mentee)."""
+    from tandem.people.models import User
+
+    roles = set(
+        Enrolment.objects.filter(
+            program=program, person=user, status=EnrolmentStatus.ACTIVE
+        ).values_list("role", flat=True)
+    )
+    if not roles:
+        return []
+    if program.program_type == "peer":
+        wanted = [Role.MENTEE, Role.MENTOR]
+    else:
+        wanted = []
+        if Role.MENTEE in roles:
+            wanted.append(Role.MENTOR)
+        if program.program_type == "reverse" and Role.MENTOR in roles:
+            wanted.append(Role.MENTEE)
+    return list(
+        User.objects.filter(
+            enrolments__program=program,
+            enrolments__role__in=wanted,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def private_notes_for(*, user, mentorship: Mentorship) -> list[PrivateNote]:
+    """The caller's own private notes in a mentorship (never anyone else's)."""
+    return list(
+        PrivateNote.objects.filter(author=user, meeting__mentorship=mentorship)
+        .exclude(body="")
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def mentorship_list_for_program_admin(*, user, program_id: int) -> QuerySet[Mentorship]:
+    """All mentorships of a program, for its active admins only."""
+    if not is_program_admin(user=user, program_id=program_id):
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    return _mentorship_qs().filter(program_id=program_id).order_by("state", "-created_at", "-pk")
