@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import count_blocking_pairs, solve
-from tandem.matching.solvers import repair, stable
+from tandem.matching.solvers import shortlist, stable
 from tandem.matching.solvers.bounds import lagrangian_bound
 from tandem.matching.solvers.flow import optimal_edges
 
@@ -306,7 +306,7 @@ def test_fair_floor_is_proven_best_on_random_instances():
 )
 def test_repair_pass_finds_the_whole_graph_optimum(monkeypatch_module, graph, k, objective):
     # With 1-2 candidates per mentee the repair loop, not the first solve, must prove optimality.
-    monkeypatch_module.setattr(repair, "CANDIDATES_PER_MENTEE", k)
+    monkeypatch_module.setattr(shortlist, "CANDIDATES_PER_MENTEE", k)
     result = solve(graph, objective=objective)
     count, worst, total = _brute(graph, objective)
     assert (result.n_matched, result.total_score) == (count, pytest.approx(total, abs=1e-6))
@@ -330,7 +330,7 @@ def test_repair_pass_on_a_dense_random_graph():
         rng.random(n * m),
         rng.integers(5, 9, m),
     )
-    proven = repair.proven_optimal(graph, k=2)
+    proven = shortlist.proven_optimal(graph, k=2)
     direct = optimal_edges(graph)
     assert proven.repairs >= 1
     totals = [math.fsum(graph.score[e[e >= 0]].tolist()) for e in (proven.edge_of, direct)]
@@ -348,7 +348,7 @@ def test_best_edges_keeps_each_mentees_k_best(dense):
     mentee, mentor = np.repeat(np.arange(n), m)[keep_pair], np.tile(np.arange(m), n)[keep_pair]
     score = rng.random(len(mentee))
     graph = CandidateGraph.from_edges(n, m, mentee, mentor, score, np.ones(m))
-    kept = repair.best_edges(graph, k)
+    kept = shortlist.best_edges(graph, k)
     for i in range(n):
         mine = np.flatnonzero(graph.mentee == i)
         expected = mine[np.argsort(-score[mine])[:k]]

@@ -29,7 +29,7 @@ from tandem.matching.solvers.quality import (
     count_blocking_pairs,
     unmatched_causes,
 )
-from tandem.matching.solvers.repair import proven_optimal
+from tandem.matching.solvers.shortlist import proven_optimal
 from tandem.matching.solvers.stable import deferred_acceptance
 
 __all__ = [

@@ -13,7 +13,7 @@ import numpy as np
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.constraints import subgraph
 from tandem.matching.solvers.flow import max_cardinality
-from tandem.matching.solvers.repair import proven_optimal
+from tandem.matching.solvers.shortlist import proven_optimal
 
 
 def _floor_ceiling(graph: CandidateGraph, k: int) -> float:
