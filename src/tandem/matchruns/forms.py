@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from tandem.matching.records.languages import LANGUAGES
 from tandem.matchruns.models import ConstraintKind, Objective
 from tandem.matchruns.services import MAX_SEED
 from tandem.people.choices import MeetingFormat
-from tandem.people.languages import LANGUAGES
 
 
 class RunStartForm(forms.Form):

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
-from tandem.people.availability import MINUTES_PER_DAY, Window, merge_windows
+from tandem.matching.records.availability import MINUTES_PER_DAY, Window, merge_windows
 
 RRULE_BY_CADENCE = {
     "weekly": "FREQ=WEEKLY",

@@ -16,8 +16,8 @@ from tandem.core.api_types import ApiInt
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
+from tandem.matching.records.availability import format_windows_joined
 from tandem.people import selectors, services
-from tandem.people.availability import format_windows_joined
 
 router = Router(tags=["people"])
 

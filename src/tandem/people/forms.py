@@ -7,9 +7,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from tandem.people.availability import WEEKDAY_NAMES, WEEKDAYS, AvailabilityError, parse_time
+from tandem.matching.records.availability import (
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    AvailabilityError,
+    parse_time,
+)
+from tandem.matching.records.languages import LANGUAGES
 from tandem.people.choices import SENIORITY_LEVELS, WORKING_STYLE_QUESTIONS, Cadence, MeetingFormat
-from tandem.people.languages import LANGUAGES
 from tandem.people.ratelimit import client_ip, login_is_throttled, login_throttle_message
 
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."

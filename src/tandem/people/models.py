@@ -146,7 +146,7 @@ class AvailabilityWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        from tandem.people.availability import format_window
+        from tandem.matching.records.availability import format_window
 
         return format_window(self.weekday, self.start_minute, self.end_minute)
 

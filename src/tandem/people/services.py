@@ -30,8 +30,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
-from tandem.people.auth import TOKEN_PREFIX_LENGTH, hash_token
-from tandem.people.availability import (
+from tandem.matching.records.availability import (
     AvailabilityError,
     Window,
     make_windows,
@@ -39,6 +38,8 @@ from tandem.people.availability import (
     parse_windows,
     to_utc_intervals,
 )
+from tandem.matching.records.languages import LANGUAGES
+from tandem.people.auth import TOKEN_PREFIX_LENGTH, hash_token
 from tandem.people.choices import (
     SENIORITY_LEVELS,
     WORKING_STYLE_QUESTIONS,
@@ -46,7 +47,6 @@ from tandem.people.choices import (
     Cadence,
     MeetingFormat,
 )
-from tandem.people.languages import LANGUAGES
 from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
 
 # --- messages ------------------------------------------------------------------------------

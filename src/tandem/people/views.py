@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import form_add_error
+from tandem.matching.records.availability import format_windows_joined
+from tandem.matching.records.languages import LANGUAGES
 from tandem.people import selectors, services
-from tandem.people.availability import format_windows_joined
 from tandem.people.forms import (
     WEEKDAY_CHOICES,
     ApiTokenForm,
@@ -33,7 +34,6 @@ from tandem.people.forms import (
     SignUpForm,
     availability_rows_from_post,
 )
-from tandem.people.languages import LANGUAGES
 from tandem.people.ratelimit import client_ip, email_send_allowed, email_throttle_message
 from tandem.people.tasks import password_reset_send
 

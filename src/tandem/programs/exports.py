@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from tandem.people.availability import format_window
+from tandem.matching.records.availability import format_window
 from tandem.people.models import Skill, User
 from tandem.programs.imports.reading import COLUMNS, IDENTITY_COLUMNS, escape_cell
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role

@@ -32,16 +32,16 @@ from django.core.validators import validate_email
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.text import character_code, unwanted_character
+from tandem.matching.records.availability import AvailabilityError, Window, parse_windows
+from tandem.matching.records.languages import LANGUAGES
 from tandem.matching.sheets import MAX_ROWS as MAX_ROWS  # the upload page states it
 from tandem.matching.sheets import SheetTooLarge, is_workbook, iter_rows, text_rows
-from tandem.people.availability import AvailabilityError, Window, parse_windows
 from tandem.people.choices import (
     WORKING_STYLE_QUESTIONS,
     WORKING_STYLE_SCALE,
     Cadence,
     MeetingFormat,
 )
-from tandem.people.languages import LANGUAGES
 from tandem.people.models import Profile
 from tandem.people.services import (
     ACCOUNT_EMAIL_MAX_LENGTH,

@@ -28,7 +28,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.people.availability import Window, to_utc_intervals
+from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services import skill_slug as _skill_slug

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tandem.people.availability import (
+from tandem.matching.records.availability import (
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
     AvailabilityError,
@@ -261,7 +261,7 @@ class TestJoinedFormat:
 def test_docstring_examples():
     import doctest
 
-    from tandem.people import availability
+    from tandem.matching.records import availability
 
     result = doctest.testmod(availability)
     assert result.attempted >= 8 and result.failed == 0
