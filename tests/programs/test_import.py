@@ -6,8 +6,7 @@ from openpyxl import Workbook
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import Identity, Profile, User
-from tandem.programs import services
-from tandem.programs.imports import reading, writer
+from tandem.programs.imports import reading, services, writer
 from tandem.programs.models import Enrolment, ImportBatch, ImportStatus, ParticipantInvitation
 from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
 

@@ -19,8 +19,7 @@ from tandem.matching import sheets
 from tandem.matching.sheets import SheetTooLarge, iter_xlsx_rows
 from tandem.notify import periodic
 from tandem.people.models import AvailabilityWindow, Identity, Profile, User
-from tandem.programs import services
-from tandem.programs.imports import reading
+from tandem.programs.imports import reading, services
 from tandem.programs.models import (
     IMPORT_RETENTION_HOURS,
     Enrolment,

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from tandem.people.availability import to_utc_intervals
 from tandem.people.models import Profile, User
-from tandem.programs import services
-from tandem.programs.imports import bulk, emails
+from tandem.programs.imports import bulk, emails, services
 from tandem.programs.imports.tasks import import_invitations_send_task
 from tandem.programs.models import Enrolment, ImportStatus, ParticipantInvitation
 from tests.programs.factories import UserFactory, member_of

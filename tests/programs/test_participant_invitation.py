@@ -13,6 +13,7 @@ from django.urls import reverse
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.programs import selectors, services
+from tandem.programs.imports import services as import_services
 from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Role
 from tests.programs.factories import EnrolmentFactory, UserFactory
 from tests.programs.test_import import HEADER, confirm, preview
@@ -41,8 +42,8 @@ def test_the_answer_uses_the_access_helper_with_a_lock(program, monkeypatch):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "access_participant_invitation", spy)
-    services.participant_invitation_answer(user=person, token=invitation.token, accept=False)
+    monkeypatch.setattr(import_services, "access_participant_invitation", spy)
+    import_services.participant_invitation_answer(user=person, token=invitation.token, accept=False)
     assert calls == [{"user": person, "token": invitation.token, "for_update": True}]
 
 
@@ -69,7 +70,7 @@ def test_only_the_invited_address_may_answer(program, who):
     invitation = invite(program, person)
     user, token = (UserFactory(), invitation.token) if who == "stranger" else (person, "x" * 43)
     with pytest.raises(NotFound) as error:
-        services.participant_invitation_answer(user=user, token=token, accept=True)
+        import_services.participant_invitation_answer(user=user, token=token, accept=True)
     assert error.value.message == selectors.PARTICIPANT_INVITATION_NOT_FOUND
     assert not Enrolment.objects.filter(program=program, role=Role.MENTOR).exists()
 
@@ -87,7 +88,7 @@ def test_a_removed_person_accepting_waits_for_approval_with_the_invitations_valu
         external_id="old",
     )
     invitation = invite(program, person, capacity=3, external_id="m7")
-    enrolment = services.participant_invitation_answer(
+    enrolment = import_services.participant_invitation_answer(
         user=person, token=invitation.token, accept=True
     )
     removed.refresh_from_db()
@@ -109,7 +110,7 @@ def test_accepting_with_an_enrolment_applies_capacity_and_id(program, before, af
     person = UserFactory()
     EnrolmentFactory(program=program, person=person, role=Role.MENTOR, status=before, capacity=1)
     invitation = invite(program, person, capacity=2, external_id="m8")
-    services.participant_invitation_answer(user=person, token=invitation.token, accept=True)
+    import_services.participant_invitation_answer(user=person, token=invitation.token, accept=True)
     enrolment = Enrolment.objects.get(program=program, person=person, role=Role.MENTOR)
     assert (enrolment.status, enrolment.capacity, enrolment.external_id) == (after, 2, "m8")
 
@@ -129,7 +130,7 @@ def test_an_import_invites_a_removed_person_whose_acceptance_an_admin_approves(
     assert response.status_code == 302
     assert response["Location"] == reverse("program_detail", args=[program.slug])
     shown = [str(m) for m in get_messages(response.wsgi_request)]
-    assert shown == [services.RETURN_AWAITS_APPROVAL.format(program=program)]
+    assert shown == [import_services.RETURN_AWAITS_APPROVAL.format(program=program)]
     enrolment = Enrolment.objects.get(program=program, person=person, role=Role.MENTEE)
     assert enrolment.status == EnrolmentStatus.PENDING
 

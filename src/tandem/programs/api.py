@@ -19,6 +19,7 @@ from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
 from tandem.programs.exports import export_csv_lines
+from tandem.programs.imports import services as import_services
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
 
@@ -285,7 +286,7 @@ def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
     """
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
     content = file.read(MAX_UPLOAD_BYTES + 1)
-    batch = services.import_preview(
+    batch = import_services.import_preview(
         user=request.user,
         program_id=program.pk,
         filename=file.name or "upload.csv",
@@ -307,7 +308,9 @@ def import_status(request: HttpRequest, slug: str, batch_id: int):
 def import_confirm(request: HttpRequest, slug: str, batch_id: int):
     """Queue the write of a checked upload (one transaction, all or nothing); poll as above."""
     program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    batch = services.import_confirm(user=request.user, program_id=program.pk, batch_id=batch_id)
+    batch = import_services.import_confirm(
+        user=request.user, program_id=program.pk, batch_id=batch_id
+    )
     return 202, ImportOut.from_batch(batch)
 
 

@@ -8,6 +8,6 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.notify import periodic
-        from tandem.programs import services
+        from tandem.programs.imports import services
 
         periodic.register("programs.import_purge", lambda now: services.import_batch_purge(now=now))

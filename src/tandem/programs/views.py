@@ -25,6 +25,7 @@ from tandem.programs.forms import (
     ParticipantFilterForm,
     ProgramForm,
 )
+from tandem.programs.imports import services as import_services
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion, EnrolmentStatus
 
@@ -255,7 +256,7 @@ def program_import(request, slug):
         upload = form.cleaned_data["file"]
         content = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
-            batch = services.import_preview(
+            batch = import_services.import_preview(
                 user=request.user, program_id=program.pk, filename=upload.name, content=content
             )
         except ApplicationError as error:
@@ -286,7 +287,9 @@ def program_import_preview(request, slug, batch_id):
     batch = selectors.access_import_batch(program=program, batch_id=batch_id)
     if request.method == "POST":
         try:
-            services.import_confirm(user=request.user, program_id=program.pk, batch_id=batch.pk)
+            import_services.import_confirm(
+                user=request.user, program_id=program.pk, batch_id=batch.pk
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
@@ -323,7 +326,7 @@ def participant_invitation(request, token):
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
         try:
-            enrolment = services.participant_invitation_answer(
+            enrolment = import_services.participant_invitation_answer(
                 user=request.user, token=token, accept=accept
             )
         except ApplicationError as error:
@@ -331,7 +334,9 @@ def participant_invitation(request, token):
         else:
             program = invitation.program
             if enrolment is not None and enrolment.status == EnrolmentStatus.PENDING:
-                messages.info(request, services.RETURN_AWAITS_APPROVAL.format(program=program))
+                messages.info(
+                    request, import_services.RETURN_AWAITS_APPROVAL.format(program=program)
+                )
                 return redirect("program_detail", slug=program.slug)
             if enrolment is not None:
                 messages.success(request, f"You joined {program.name}.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from tandem.programs.imports.emails import invitation_emails_send
-from tandem.programs.services import import_batch_apply, import_batch_check
+from tandem.programs.imports.services import import_batch_apply, import_batch_check
 
 
 @task()
