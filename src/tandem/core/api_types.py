@@ -9,7 +9,7 @@ A test walks every operation of the API and fails on an input that does not use 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
@@ -18,8 +18,10 @@ from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, PositiveIntegerField
 INT64_MAX = 2**63 - 1  # PostgreSQL ``bigint``: ids
 
+_Day = TypeVar("_Day", bound=date)  # a date or a date-time, given back as it came
 
-def _check_range(value):
+
+def _check_range(value: _Day) -> _Day:
     if not date_in_range(value):
         raise ValueError(DATE_OUT_OF_RANGE)
     return value

@@ -17,8 +17,17 @@ it is plain text.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from django.conf import settings
+
+# The ASGI shapes this wrapper handles, as plain mappings (it reads only a few keys).
+Scope = dict[str, Any]
+Message = Mapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_TOO_LARGE = (
     "The request is larger than the limit of {limit}. Send less at once: split a large file "
@@ -44,8 +53,8 @@ def request_too_large(*, path: str, limit: int) -> tuple[str, bytes]:
     return "text/plain; charset=utf-8", message.encode()
 
 
-def limit_request_body(app, *, max_bytes: int):
-    async def guarded(scope, receive, send):
+def limit_request_body(app: ASGIApp, *, max_bytes: int) -> ASGIApp:
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
         length = dict(scope.get("headers") or []).get(b"content-length")
@@ -58,7 +67,7 @@ def limit_request_body(app, *, max_bytes: int):
         seen = 0
         started = answered = False
 
-        async def counted():
+        async def counted() -> Message:
             nonlocal seen, answered
             if answered:
                 return {"type": "http.disconnect"}
@@ -72,7 +81,7 @@ def limit_request_body(app, *, max_bytes: int):
                     return {"type": "http.disconnect"}
             return message
 
-        async def tracked(message):
+        async def tracked(message: Message) -> None:
             nonlocal started
             if answered:
                 return  # the 413 went out instead
@@ -85,7 +94,7 @@ def limit_request_body(app, *, max_bytes: int):
     return guarded
 
 
-async def _refuse(scope, send, limit: int) -> None:
+async def _refuse(scope: Scope, send: Send, limit: int) -> None:
     content_type, body = request_too_large(path=scope.get("path", ""), limit=limit)
     headers = [
         (b"content-type", content_type.encode()),

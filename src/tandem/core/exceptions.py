@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
 
 class ApplicationError(Exception):
     """A user-caused error, with an optional per-field message map.
@@ -19,7 +25,7 @@ class ApplicationError(Exception):
         self.fields = messages_by_field(fields or {})
         self.status = status
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"detail": self.message, "fields": self.fields}
 
 
@@ -33,7 +39,7 @@ class PermissionDenied(ApplicationError):
         super().__init__(message, status=403)
 
 
-def messages_by_field(errors) -> dict[str, str]:
+def messages_by_field(errors: Mapping[Any, str | Iterable[object]]) -> dict[str, str]:
     """The one flattener: ``{field: message or messages}`` as ``{field: "all; messages"}``.
 
     Takes a form's ``errors``, a ``ValidationError.message_dict`` or a plain mapping.
@@ -44,12 +50,12 @@ def messages_by_field(errors) -> dict[str, str]:
     }
 
 
-def form_error_fields(form) -> dict[str, str]:
+def form_error_fields(form: forms.BaseForm) -> dict[str, str]:
     """A bound, invalid form's errors as ``{field: all its messages}``."""
     return messages_by_field(form.errors)
 
 
-def validation_error_fields(error) -> dict[str, str]:
+def validation_error_fields(error: ValidationError) -> dict[str, str]:
     """A ``ValidationError`` as ``{field: all its messages}`` (``__all__`` if it has no fields)."""
     if hasattr(error, "message_dict"):
         return messages_by_field(error.message_dict)

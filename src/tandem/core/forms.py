@@ -11,10 +11,12 @@ time input without them, and on an integer field without bounds.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.widgets import DateTimeBaseInput
 
 from tandem.core.api_types import INT32_MAX
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
@@ -26,19 +28,19 @@ ISO_DATETIME = "%Y-%m-%dT%H:%M"
 ISO_DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
 
 
-def _has_seconds(value) -> bool:
+def _has_seconds(value: object) -> bool:
     return isinstance(value, time | datetime) and bool(value.second or value.microsecond)
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         attrs = {"min": f"{MIN_YEAR}-01-01", "max": f"{MAX_YEAR}-12-31", **(attrs or {})}
         super().__init__(attrs, format=ISO_DATE)
 
 
-class _KeepSeconds:
+class _KeepSeconds(DateTimeBaseInput):
     """A time or date-time input that renders seconds when the value has them.
 
     ``step="1"`` makes the browser keep them; without seconds the minute form is rendered.
@@ -47,15 +49,15 @@ class _KeepSeconds:
     iso_format: str
     iso_format_seconds: str
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format=self.iso_format)
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if _has_seconds(value):
             return value.strftime(self.iso_format_seconds)
         return super().format_value(value)
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         if _has_seconds(value):
             context["widget"]["attrs"].setdefault("step", "1")
@@ -74,7 +76,7 @@ class DateTimeInput(_KeepSeconds, forms.DateTimeInput):
     iso_format_seconds = ISO_DATETIME_SECONDS
 
 
-def _check_range(value):
+def _check_range(value: date | None) -> None:
     if not date_in_range(value):
         raise ValidationError(DATE_OUT_OF_RANGE, code="out_of_range")
 
@@ -101,5 +103,11 @@ class DateTimeField(forms.DateTimeField):
 class IntegerField(forms.IntegerField):
     """An integer the database column can hold: bounded to ``integer`` unless told otherwise."""
 
-    def __init__(self, *, min_value=-INT32_MAX - 1, max_value=INT32_MAX, **kwargs):
+    def __init__(
+        self,
+        *,
+        min_value: int | None = -INT32_MAX - 1,
+        max_value: int | None = INT32_MAX,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)

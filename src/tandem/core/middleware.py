@@ -18,9 +18,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    JsonResponse,
+    QueryDict,
+)
 
 from tandem.core.body_limit import request_too_large
 from tandem.core.text import character_code, is_lone_surrogate, printable, unwanted_character
@@ -34,6 +42,8 @@ _ESCAPED_UNWANTED = re.compile(
     rb"\\u00[01][0-9a-f]|\\u007f|\\ud[89a-f][0-9a-f]{2}|\x7f", re.IGNORECASE
 )
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 
 def unwanted_character_message(character: str) -> str:
     if character == "\x00":
@@ -43,7 +53,7 @@ def unwanted_character_message(character: str) -> str:
     return CONTROL_NOT_ALLOWED.format(code=character_code(character))
 
 
-def _unwanted_at(value, path: str = "") -> tuple[str, str] | None:
+def _unwanted_at(value: object, path: str = "") -> tuple[str, str] | None:
     """``(dotted path, character)`` of the first unwanted character in keys or texts."""
     if isinstance(value, str):
         character = unwanted_character(value)
@@ -62,7 +72,7 @@ def _unwanted_at(value, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-def _joined(data) -> dict[str, str]:
+def _joined(data: QueryDict) -> dict[str, str]:
     """A QueryDict's values, one text per field name (so the field is named as sent)."""
     return {key: " ".join(values) for key, values in data.lists()}
 
@@ -82,17 +92,17 @@ def _unwanted_in(request: HttpRequest) -> tuple[str, str] | None:
     if request.method == "POST" and request.content_type == "multipart/form-data":
         # UTF-8 (what browsers send) decodes invalid bytes to U+FFFD, and Django refuses a
         # url-encoded form in any other charset; a multipart one in UTF-7 yields surrogates.
-        charset = request.content_params.get("charset", "utf-8").lower().replace("_", "-")
+        charset = (request.content_params or {}).get("charset", "utf-8").lower().replace("_", "-")
         if charset not in ("utf-8", "utf8"):
             return _unwanted_at(_joined(request.POST))
     return None
 
 
 class RejectUnwantedCharactersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         found = _unwanted_in(request)
         if found is None:
             return self.get_response(request)
@@ -113,10 +123,10 @@ class RequestSizeLimitMiddleware:
     Checked by the ``Content-Length`` alone, before anything (CSRF, a form) reads the body.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -135,10 +145,10 @@ class ContentSecurityPolicyMiddleware:
     middleware below it carry the policy too.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
         if policy and "Content-Security-Policy" not in response:

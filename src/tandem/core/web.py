@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from tandem.core.exceptions import ApplicationError, NotFound
 
@@ -16,7 +16,7 @@ def not_found_as_404(view: Callable[..., Any]) -> Callable[..., Any]:
     """A ``NotFound`` from the view becomes the 404 page; other errors pass through."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:
