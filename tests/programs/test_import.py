@@ -6,7 +6,7 @@ from openpyxl import Workbook
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import Identity, Profile, User
-from tandem.programs.imports import reading, services, writer
+from tandem.programs.imports import execution, reading, services, writer
 from tandem.programs.models import Enrolment, ImportBatch, ImportStatus, ParticipantInvitation
 from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
 
@@ -314,7 +314,7 @@ class TestWriting:
         assert User.objects.get(email="bo@example.org").first_name == "Bo"
         batch.refresh_from_db()
         assert batch.status == ImportStatus.PREVIEWED
-        assert batch.report["failure"] == services.IMPORT_FAILED
+        assert batch.report["failure"] == execution.IMPORT_FAILED
 
     def test_confirm_twice_is_refused(self, program, admin):
         batch = confirm(program, admin, preview(program, admin, csv_bytes(BO)))
@@ -407,7 +407,7 @@ def test_concurrent_change_is_a_conflict_not_a_crash(program, admin):
     from django.db import IntegrityError
 
     batch = preview(program, admin, csv_bytes(BO))
-    with mock.patch.object(services, "import_apply", side_effect=IntegrityError("dup")):
+    with mock.patch.object(execution, "import_apply", side_effect=IntegrityError("dup")):
         batch = confirm(program, admin, batch)
-    assert batch.report["failure"] == services.IMPORT_RACE
+    assert batch.report["failure"] == execution.IMPORT_RACE
     assert batch.status == ImportStatus.PREVIEWED

@@ -15,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tandem.people.availability import to_utc_intervals
+from tandem.matching.records.availability import to_utc_intervals
 from tandem.people.models import Profile, User
-from tandem.programs.imports import bulk, emails, services
-from tandem.programs.imports.tasks import import_invitations_send_task
+from tandem.programs.imports import bulk, emails, execution, services
+from tandem.programs.imports.emails import import_invitations_send_task
 from tandem.programs.models import Enrolment, ImportStatus, ParticipantInvitation
 from tests.programs.factories import UserFactory, member_of
 
@@ -42,7 +42,7 @@ def checked(program, admin, content: bytes):
         batch = services.import_preview(
             user=admin, program_id=program.pk, filename="people.csv", content=content
         )
-        services.import_batch_check(batch_id=batch.pk)
+        execution.import_batch_check(batch_id=batch.pk)
         services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
     return batch
 
@@ -50,7 +50,7 @@ def checked(program, admin, content: bytes):
 def write_queries(program, admin, content: bytes) -> int:
     batch = checked(program, admin, content)
     with CaptureQueriesContext(connection) as queries:
-        done = services.import_batch_apply(batch_id=batch.pk)
+        done = execution.import_batch_apply(batch_id=batch.pk)
     assert done.status == ImportStatus.APPLIED, done.report
     return len(queries)
 
@@ -82,7 +82,7 @@ def test_invitation_emails_are_sent_by_tasks_queued_after_commit(
         mock.patch.object(emails, "EMAILS_PER_TASK", 2),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert services.import_batch_apply(batch_id=batch.pk).status == ImportStatus.APPLIED
+        assert execution.import_batch_apply(batch_id=batch.pk).status == ImportStatus.APPLIED
     assert mailoutbox == []
     queued = [r for r in default_task_backend.results if r.task == import_invitations_send_task]
     assert [len(r.kwargs["invitation_ids"]) for r in queued] == [2, 2, 2]
@@ -103,7 +103,7 @@ def test_invitation_emails_are_sent_by_tasks_queued_after_commit(
 
 def test_an_invitation_answered_before_its_task_runs_is_not_emailed(program, admin, mailoutbox):
     batch = checked(program, admin, people_csv(2))
-    services.import_batch_apply(batch_id=batch.pk)
+    execution.import_batch_apply(batch_id=batch.pk)
     first, second = ParticipantInvitation.objects.order_by("email")
     first.declined_at = timezone.now()
     first.save()
@@ -166,7 +166,7 @@ def test_availability_is_converted_in_the_time_zone_the_profile_ends_with(progra
         "utc@example.org,mentee,,Mon 09:00-12:00\n"
     ).encode()
     batch = checked(program, admin, content)
-    assert services.import_batch_apply(batch_id=batch.pk).status == ImportStatus.APPLIED
+    assert execution.import_batch_apply(batch_id=batch.pk).status == ImportStatus.APPLIED
     today = timezone.now().date()
     for email, tz in (
         (member.email, "Asia/Tokyo"),

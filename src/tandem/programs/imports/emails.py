@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
 
 from tandem.people.models import User
 from tandem.programs.models import ParticipantInvitation
@@ -42,8 +43,6 @@ def invitation_emails_queue(*, tokens: list[str], new_accounts: set[str]) -> int
     """Queue the emails of the invitations with ``tokens`` (call on commit): one task per
     ``EMAILS_PER_TASK``; an address whose account the import created also gets a link to set
     a password. Returns the number of tasks queued."""
-    from tandem.programs.imports.tasks import import_invitations_send_task
-
     batches = []
     for start in range(0, len(tokens), EMAILS_PER_TASK):
         found = ParticipantInvitation.objects.filter(
@@ -99,6 +98,14 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
         with get_connection() as connection:
             connection.send_messages(messages)
     return len(messages)
+
+
+# Below the default: 26,000 emails must not hold up the checks and writes (or a password reset)
+# queued after them.
+@task(priority=-10)
+def import_invitations_send_task(invitation_ids: list[int], set_password_ids: list[int]) -> int:
+    """Email one share of an import's invitations (queued on commit); returns how many."""
+    return invitation_emails_send(invitation_ids=invitation_ids, set_password_ids=set_password_ids)
 
 
 def _password_link(user: User) -> str:
