@@ -15,7 +15,8 @@ from tandem.mentorships.services.agreement_content import (
     TOO_LONG,
     TOO_MANY_OBJECTIVES,
 )
-from tandem.mentorships.views import AGREEMENT_UNCHANGED, PROGRESS_UNCHANGED
+from tandem.mentorships.views.agreement import AGREEMENT_UNCHANGED
+from tandem.mentorships.views.goals import PROGRESS_UNCHANGED
 from tandem.notify.models import Notification
 from tests.crawl.html import parse_page
 from tests.mentorships.factories import meeting, mentorship, valid_content

@@ -1,0 +1,67 @@
+"""Action items: list, add, set the status."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from tandem.core.api_types import ApiDate, ApiId
+from tandem.mentorships import selectors, services
+from tandem.mentorships.api.common import ERRORS
+
+router = Router()
+
+
+class ActionItemIn(Schema):
+    description: str
+    owner_id: ApiId
+    due_on: ApiDate | None = None
+    meeting_id: ApiId | None = None
+
+
+class ActionItemOut(Schema):
+    id: int
+    mentorship_id: int
+    meeting_id: int | None
+    description: str
+    owner_id: int
+    due_on: date | None
+    status: str
+    done_at: datetime | None
+
+
+class StatusIn(Schema):
+    status: Literal["open", "done"]
+
+
+@router.get(
+    "/{mentorship_id}/action-items",
+    response={200: list[ActionItemOut], **ERRORS},
+    operation_id="tandem_mentorships_api_list_action_items",
+)
+def list_action_items(request: HttpRequest, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
+    return list(selectors.action_item_list_for_mentorship(mentorship=mentorship))
+
+
+@router.post(
+    "/{mentorship_id}/action-items",
+    response={201: ActionItemOut, **ERRORS},
+    operation_id="tandem_mentorships_api_create_action_item",
+)
+def create_action_item(request: HttpRequest, mentorship_id: int, payload: ActionItemIn):
+    return 201, services.action_item_create(
+        user=request.auth, mentorship_id=mentorship_id, **payload.dict()
+    )
+
+
+@router.post(
+    "/action-items/{action_item_id}/status",
+    response={200: ActionItemOut, **ERRORS},
+    operation_id="tandem_mentorships_api_set_action_item_status",
+)
+def set_action_item_status(request: HttpRequest, action_item_id: int, payload: StatusIn):
+    return services.action_item_set_status(
+        user=request.auth, action_item_id=action_item_id, status=payload.status
+    )

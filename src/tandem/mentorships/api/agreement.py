@@ -1,0 +1,90 @@
+"""Agreement versions: list, propose, sign."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from tandem.core.api_types import ApiDate, ApiInt
+from tandem.mentorships import selectors, services
+from tandem.mentorships.api.common import ERRORS
+
+router = Router()
+
+
+class Objective(Schema):
+    goal: str
+    measure: str = ""
+    target_date: str = ""
+
+
+class AgreementContent(Schema):
+    objectives: list[Objective]
+    mentor_expectations: str = ""
+    mentee_expectations: str = ""
+    cadence: str = Field(description="weekly | biweekly | monthly | quarterly")
+    meeting_format: str = Field(description="video | call | in_person | chat")
+    meeting_minutes: ApiInt
+    focus_areas: str = ""
+    desired_outcomes: str = ""
+    starts_on: ApiDate
+    ends_on: ApiDate
+    confidentiality: str
+    no_fault_exit: str
+
+
+class VersionOut(Schema):
+    number: int
+    content: dict[str, Any]
+    proposed_by_id: int | None
+    created_at: datetime
+    signed_by_mentor_at: datetime | None
+    signed_by_mentee_at: datetime | None
+    in_effect: bool = False
+
+
+@router.get(
+    "/{mentorship_id}/agreement/versions",
+    response={200: list[VersionOut], **ERRORS},
+    operation_id="tandem_mentorships_api_list_versions",
+)
+def list_versions(request: HttpRequest, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
+    versions = selectors.agreement_versions(mentorship=mentorship)
+    effective = selectors.agreement_in_effect(versions)
+    return [
+        {
+            **VersionOut.from_orm(v).dict(),
+            "in_effect": effective is not None and v.pk == effective.pk,
+        }
+        for v in versions
+    ]
+
+
+@router.post(
+    "/{mentorship_id}/agreement/versions",
+    response={201: VersionOut, 200: VersionOut, **ERRORS},
+    description="201 with the new version; 200 with the latest version, unchanged, when the "
+    "content says what it already says (no version is made and nobody is asked to sign).",
+    operation_id="tandem_mentorships_api_propose_version",
+)
+def propose_version(request: HttpRequest, mentorship_id: int, payload: AgreementContent):
+    content = payload.dict()
+    content["objectives"] = [dict(o) for o in content["objectives"]]
+    version, created = services.agreement_propose(
+        user=request.auth, mentorship_id=mentorship_id, content=content
+    )
+    if created:
+        return 201, version
+    return 200, {**VersionOut.from_orm(version).dict(), "in_effect": version.fully_signed}
+
+
+@router.post(
+    "/{mentorship_id}/agreement/versions/{number}/sign",
+    response={200: VersionOut, **ERRORS},
+    operation_id="tandem_mentorships_api_sign_version",
+)
+def sign_version(request: HttpRequest, mentorship_id: int, number: int):
+    version = services.agreement_sign(user=request.auth, mentorship_id=mentorship_id, number=number)
+    return {**VersionOut.from_orm(version).dict(), "in_effect": version.fully_signed}

@@ -1,0 +1,110 @@
+"""Goals, their progress and milestones."""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from tandem.core.api_types import ApiDate
+from tandem.mentorships import selectors, services
+from tandem.mentorships.api.common import ERRORS
+
+router = Router()
+
+
+class GoalIn(Schema):
+    title: str
+    measure: str = ""
+    target_date: ApiDate | None = None
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    measure: str
+    target_date: date | None
+    state: str
+    percent: int
+
+
+class ProgressIn(Schema):
+    state: str = Field(description="not_started | in_progress | achieved | dropped")
+    percent: int = Field(..., ge=0, le=100)
+    note: str = ""
+
+
+class ProgressOut(Schema):
+    id: int
+    goal_id: int
+    state: str
+    percent: int
+    note: str
+    created_at: datetime
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: ApiDate | None = None
+
+
+class MilestoneOut(Schema):
+    id: int
+    goal_id: int
+    title: str
+    due_on: date | None
+    done_at: datetime | None
+
+
+@router.get(
+    "/{mentorship_id}/goals",
+    response={200: list[GoalOut], **ERRORS},
+    operation_id="tandem_mentorships_api_list_goals",
+)
+def list_goals(request: HttpRequest, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
+    return list(selectors.goal_list_for_mentorship(mentorship=mentorship))
+
+
+@router.post(
+    "/{mentorship_id}/goals",
+    response={201: GoalOut, **ERRORS},
+    operation_id="tandem_mentorships_api_create_goal",
+)
+def create_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn):
+    return 201, services.goal_create(
+        user=request.auth, mentorship_id=mentorship_id, **payload.dict()
+    )
+
+
+@router.post(
+    "/goals/{goal_id}/progress",
+    response={201: ProgressOut, 200: GoalOut, **ERRORS},
+    description="201 with the recorded update; 200 with the goal, unchanged, when state and "
+    "percent are what it already has and no note is given (nothing is recorded).",
+    operation_id="tandem_mentorships_api_goal_progress",
+)
+def goal_progress(request: HttpRequest, goal_id: int, payload: ProgressIn):
+    goal, update = services.goal_update_progress(
+        user=request.auth, goal_id=goal_id, **payload.dict()
+    )
+    if update is None:
+        return 200, goal
+    return 201, update
+
+
+@router.post(
+    "/goals/{goal_id}/milestones",
+    response={201: MilestoneOut, **ERRORS},
+    operation_id="tandem_mentorships_api_add_milestone",
+)
+def add_milestone(request: HttpRequest, goal_id: int, payload: MilestoneIn):
+    return 201, services.milestone_add(user=request.auth, goal_id=goal_id, **payload.dict())
+
+
+@router.post(
+    "/milestones/{milestone_id}/toggle",
+    response={200: MilestoneOut, **ERRORS},
+    operation_id="tandem_mentorships_api_toggle_milestone",
+)
+def toggle_milestone(request: HttpRequest, milestone_id: int):
+    return services.milestone_toggle(user=request.auth, milestone_id=milestone_id)

@@ -1,0 +1,48 @@
+"""Moving a mentorship on: confirm the agreement at the midpoint, end early, complete."""
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from tandem.mentorships import services
+from tandem.mentorships.api.common import ERRORS, MentorshipOut
+
+router = Router()
+
+
+class EndIn(Schema):
+    reason: str = Field(description="Private to program admins.")
+
+
+class CompleteIn(Schema):
+    reflection: str
+
+
+@router.post(
+    "/{mentorship_id}/midpoint/confirm",
+    response={200: MentorshipOut, **ERRORS},
+    operation_id="tandem_mentorships_api_confirm_midpoint",
+)
+def confirm_midpoint(request: HttpRequest, mentorship_id: int):
+    return services.mentorship_confirm_midpoint(user=request.auth, mentorship_id=mentorship_id)
+
+
+@router.post(
+    "/{mentorship_id}/end",
+    response={200: MentorshipOut, **ERRORS},
+    operation_id="tandem_mentorships_api_end_early",
+)
+def end_early(request: HttpRequest, mentorship_id: int, payload: EndIn):
+    return services.mentorship_end_early(
+        user=request.auth, mentorship_id=mentorship_id, reason=payload.reason
+    )
+
+
+@router.post(
+    "/{mentorship_id}/complete",
+    response={200: MentorshipOut, **ERRORS},
+    operation_id="tandem_mentorships_api_complete",
+)
+def complete(request: HttpRequest, mentorship_id: int, payload: CompleteIn):
+    return services.mentorship_complete(
+        user=request.auth, mentorship_id=mentorship_id, reflection=payload.reflection
+    )

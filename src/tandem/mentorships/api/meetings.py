@@ -1,0 +1,258 @@
+"""Meetings: schedule, suggestions, read, .ics, reschedule, cancel, agenda, shared and
+private notes."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
+from tandem.mentorships import calendar as ics
+from tandem.mentorships import selectors, services
+from tandem.mentorships.api.common import ERRORS
+
+router = Router()
+
+
+class MeetingIn(Schema):
+    starts_at: ApiDateTime = Field(
+        description="With a UTC offset, e.g. 2026-05-04T09:00:00+02:00 (without one: 422)."
+    )
+    ends_at: ApiDateTime
+    format: str = Field(description="video | call | in_person | chat")
+    video_url: str = Field("", description="Empty for video: a private room is generated.")
+    location: str = ""
+    repeat: Literal["", "weekly", "biweekly", "monthly", "quarterly"] = ""
+    count: ApiInt | None = Field(None, description="Meetings in the series (COUNT).")
+    until: ApiDate | None = Field(
+        None, description="Last day of the series (UNTIL); default: the agreement end."
+    )
+
+
+class MeetingOut(Schema):
+    id: int
+    mentorship_id: int
+    series_id: int | None
+    starts_at: datetime
+    duration_minutes: int
+    format: str
+    video_url: str
+    location: str
+    status: str
+    sequence: int
+    shared_notes: str
+    ics_url: str
+
+
+class RescheduleIn(Schema):
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
+
+
+class TextIn(Schema):
+    text: str
+
+
+class AgendaOut(Schema):
+    id: int
+    meeting_id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+
+
+class NotesIn(Schema):
+    shared_notes: str
+
+
+class PrivateNoteIn(Schema):
+    body: str
+
+
+class PrivateNoteOut(Schema):
+    meeting_id: int
+    body: str
+    updated_at: datetime | None
+
+
+class SuggestionOut(Schema):
+    starts_at: datetime
+
+
+class SeriesOut(Schema):
+    id: int
+    rrule: str
+    cancelled_at: datetime | None
+    sequence: int
+
+
+def _meeting_out(meeting) -> dict:
+    data = {
+        field: getattr(meeting, field)
+        for field in (
+            "id",
+            "mentorship_id",
+            "series_id",
+            "starts_at",
+            "duration_minutes",
+            "format",
+            "video_url",
+            "location",
+            "status",
+            "sequence",
+            "shared_notes",
+        )
+    }
+    data["ics_url"] = reverse("meeting_ics", args=[meeting.pk])
+    return data
+
+
+@router.get(
+    "/{mentorship_id}/meetings",
+    response={200: list[MeetingOut], **ERRORS},
+    operation_id="tandem_mentorships_api_list_meetings",
+)
+def list_meetings(request: HttpRequest, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
+    return [_meeting_out(m) for m in selectors.meeting_list_for_mentorship(mentorship=mentorship)]
+
+
+@router.get(
+    "/{mentorship_id}/meetings/suggestions",
+    response={200: list[SuggestionOut], **ERRORS},
+    operation_id="tandem_mentorships_api_meeting_suggestions",
+)
+def meeting_suggestions(
+    request: HttpRequest, mentorship_id: int, duration_minutes: int = Query(45, ge=5, le=480)
+):
+    mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
+    return [
+        {"starts_at": s}
+        for s in selectors.meeting_suggestions_for(
+            mentorship=mentorship, duration_minutes=duration_minutes
+        )
+    ]
+
+
+@router.post(
+    "/{mentorship_id}/meetings",
+    response={201: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_schedule_meeting",
+)
+def schedule_meeting(request: HttpRequest, mentorship_id: int, payload: MeetingIn):
+    meeting = services.meeting_schedule(
+        user=request.auth, mentorship_id=mentorship_id, **payload.dict()
+    )
+    return 201, _meeting_out(meeting)
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_get_meeting",
+)
+def get_meeting(request: HttpRequest, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
+    return _meeting_out(meeting)
+
+
+@router.get(
+    "/meetings/{meeting_id}/ics",
+    response={200: None, **ERRORS},
+    operation_id="tandem_mentorships_api_meeting_ics",
+)
+def meeting_ics(request: HttpRequest, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
+    response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tandem-meeting-{meeting.pk}.ics"'
+    return response
+
+
+@router.post(
+    "/meetings/{meeting_id}/reschedule",
+    response={200: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_reschedule_meeting",
+)
+def reschedule_meeting(request: HttpRequest, meeting_id: int, payload: RescheduleIn):
+    return _meeting_out(
+        services.meeting_reschedule(user=request.auth, meeting_id=meeting_id, **payload.dict())
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_cancel_meeting",
+)
+def cancel_meeting(request: HttpRequest, meeting_id: int):
+    return _meeting_out(services.meeting_cancel(user=request.auth, meeting_id=meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/cancel-series",
+    response={200: SeriesOut, **ERRORS},
+    operation_id="tandem_mentorships_api_cancel_series",
+)
+def cancel_series(request: HttpRequest, meeting_id: int):
+    return services.meeting_series_cancel(user=request.auth, meeting_id=meeting_id)
+
+
+@router.get(
+    "/meetings/{meeting_id}/agenda",
+    response={200: list[AgendaOut], **ERRORS},
+    operation_id="tandem_mentorships_api_list_agenda",
+)
+def list_agenda(request: HttpRequest, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
+    return list(meeting.agenda_items.all())
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda",
+    response={201: AgendaOut, **ERRORS},
+    operation_id="tandem_mentorships_api_add_agenda_item",
+)
+def add_agenda_item(request: HttpRequest, meeting_id: int, payload: TextIn):
+    return 201, services.agenda_item_add(
+        user=request.auth, meeting_id=meeting_id, text=payload.text
+    )
+
+
+@router.put(
+    "/meetings/{meeting_id}/notes",
+    response={200: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_update_notes",
+)
+def update_notes(request: HttpRequest, meeting_id: int, payload: NotesIn):
+    return _meeting_out(
+        services.meeting_notes_update(
+            user=request.auth, meeting_id=meeting_id, shared_notes=payload.shared_notes
+        )
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}/private-note",
+    response={200: PrivateNoteOut, **ERRORS},
+    operation_id="tandem_mentorships_api_get_private_note",
+)
+def get_private_note(request: HttpRequest, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
+    note = selectors.private_note_for(user=request.auth, meeting=meeting)
+    return {
+        "meeting_id": meeting.pk,
+        "body": note.body if note else "",
+        "updated_at": note.updated_at if note else None,
+    }
+
+
+@router.put(
+    "/meetings/{meeting_id}/private-note",
+    response={200: PrivateNoteOut, **ERRORS},
+    operation_id="tandem_mentorships_api_put_private_note",
+)
+def put_private_note(request: HttpRequest, meeting_id: int, payload: PrivateNoteIn):
+    note = services.private_note_save(user=request.auth, meeting_id=meeting_id, body=payload.body)
+    return {"meeting_id": note.meeting_id, "body": note.body, "updated_at": note.updated_at}

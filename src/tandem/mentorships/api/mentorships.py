@@ -1,0 +1,51 @@
+"""Mentorships: one's own, a program's for its admins, and one mentorship."""
+
+from django.db.models import Value
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+
+from tandem.core.pagination import PageNumberPagination
+from tandem.mentorships import selectors
+from tandem.mentorships.api.common import ERRORS, MentorshipOut
+from tandem.mentorships.models import Mentorship
+
+router = Router()
+
+
+def _as_viewer(mentorship: Mentorship, is_admin: bool) -> Mentorship:
+    mentorship.viewer_is_admin = is_admin
+    return mentorship
+
+
+@router.get(
+    "/", response=list[MentorshipOut], operation_id="tandem_mentorships_api_list_mentorships"
+)
+@paginate(PageNumberPagination, page_size=20)
+def list_mentorships(request: HttpRequest, open_only: bool = False):
+    return selectors.mentorship_list_for(user=request.auth, open_only=open_only)
+
+
+@router.get(
+    "/programs/{program_id}",
+    response={200: list[MentorshipOut], **ERRORS},
+    operation_id="tandem_mentorships_api_list_program_mentorships",
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_program_mentorships(request: HttpRequest, program_id: int):
+    """Program admins: every mentorship of the program, with how it ended (and why)."""
+    return selectors.mentorship_list_for_program_admin(
+        user=request.auth, program_id=program_id
+    ).annotate(viewer_is_admin=Value(True))
+
+
+@router.get(
+    "/{mentorship_id}",
+    response={200: MentorshipOut, **ERRORS},
+    operation_id="tandem_mentorships_api_get_mentorship",
+)
+def get_mentorship(request: HttpRequest, mentorship_id: int):
+    mentorship, viewer = selectors.access_mentorship_overview(
+        user=request.auth, mentorship_id=mentorship_id
+    )
+    return _as_viewer(mentorship, viewer.is_admin)

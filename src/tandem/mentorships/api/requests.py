@@ -1,0 +1,97 @@
+"""Requests: send, list, read, accept, decline, withdraw."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from tandem.core.api_types import ApiId
+from tandem.core.pagination import PageNumberPagination
+from tandem.mentorships import selectors, services
+from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
+
+router = Router()
+
+
+class RequestIn(Schema):
+    program_id: ApiId
+    recipient_id: ApiId
+    message: str = Field(description="A few sentences about your goals.")
+
+
+class RequestOut(Schema):
+    id: int
+    program_id: int
+    sender: PersonOut
+    recipient: PersonOut
+    mentor_id: int
+    mentee_id: int
+    message: str
+    state: str = Field(description="pending | accepted | declined | withdrawn | expired")
+    decline_reason: str
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+
+
+class DeclineIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/requests",
+    response={201: RequestOut, **ERRORS},
+    operation_id="tandem_mentorships_api_create_request",
+)
+def create_request(request: HttpRequest, payload: RequestIn):
+    return 201, services.request_create(sender=request.auth, **payload.dict())
+
+
+@router.get(
+    "/requests", response=list[RequestOut], operation_id="tandem_mentorships_api_list_requests"
+)
+@paginate(PageNumberPagination, page_size=20)
+def list_requests(
+    request: HttpRequest, box: Literal["received", "sent"] = "received", pending: bool = False
+):
+    if box == "sent":
+        return selectors.request_list_sent(user=request.auth, pending_only=pending)
+    return selectors.request_list_received(user=request.auth, pending_only=pending)
+
+
+@router.get(
+    "/requests/{request_id}",
+    response={200: RequestOut, **ERRORS},
+    operation_id="tandem_mentorships_api_get_request",
+)
+def get_request(request: HttpRequest, request_id: int):
+    return selectors.access_request(user=request.auth, request_id=request_id)
+
+
+@router.post(
+    "/requests/{request_id}/accept",
+    response={201: MentorshipOut, **ERRORS},
+    operation_id="tandem_mentorships_api_accept_request",
+)
+def accept_request(request: HttpRequest, request_id: int):
+    return 201, services.request_accept(user=request.auth, request_id=request_id)
+
+
+@router.post(
+    "/requests/{request_id}/decline",
+    response={200: RequestOut, **ERRORS},
+    operation_id="tandem_mentorships_api_decline_request",
+)
+def decline_request(request: HttpRequest, request_id: int, payload: DeclineIn):
+    return services.request_decline(user=request.auth, request_id=request_id, reason=payload.reason)
+
+
+@router.post(
+    "/requests/{request_id}/withdraw",
+    response={200: RequestOut, **ERRORS},
+    operation_id="tandem_mentorships_api_withdraw_request",
+)
+def withdraw_request(request: HttpRequest, request_id: int):
+    return services.request_withdraw(user=request.auth, request_id=request_id)

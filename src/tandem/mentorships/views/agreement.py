@@ -1,0 +1,100 @@
+"""Pages for the agreement: propose a version, read one, sign it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.exceptions import ApplicationError
+from tandem.mentorships import selectors, services
+from tandem.mentorships.forms import AgreementForm
+from tandem.mentorships.services.agreement_content import EXAMPLES
+from tandem.mentorships.views.common import friendly_errors
+
+AGREEMENT_UNCHANGED = (
+    "Nothing changed: this is version {number} as it stands, so no new version was made. "
+    "Change something to propose one, or sign this one if it reads right."
+)
+
+
+@login_required
+@friendly_errors
+def agreement_edit(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+    versions = selectors.agreement_versions(mentorship=mentorship)
+    latest = versions[0] if versions else None
+    form = AgreementForm(
+        request.POST or None,
+        initial=AgreementForm.initial_from(latest.content) if latest else None,
+        objectives=len(latest.content.get("objectives") or []) if latest else 0,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version, created = services.agreement_propose(
+                user=request.user, mentorship_id=mentorship_id, content=form.content()
+            )
+        except ApplicationError as error:
+            form.add_service_errors(error.fields)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            if not created:
+                messages.info(request, AGREEMENT_UNCHANGED.format(number=version.number))
+                return redirect("agreement_version", mentorship.pk, version.number)
+            messages.success(
+                request,
+                f"Saved as version {version.number}. Sign it when it "
+                "reads right; it takes effect when you both have.",
+            )
+            return redirect("agreement_version", mentorship.pk, version.number)
+    return render(
+        request,
+        "mentorships/agreement_edit.html",
+        {"mentorship": mentorship, "form": form, "latest": latest, "examples": EXAMPLES},
+    )
+
+
+@login_required
+@friendly_errors
+def agreement_version(request, mentorship_id: int, number: int):
+    mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+    viewer = selectors.Viewer(is_participant=True, is_admin=False)
+    versions = selectors.agreement_versions(mentorship=mentorship)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404("No such version.")
+    signed_by_me = (
+        version.signed_by_mentor_at
+        if request.user.pk == mentorship.mentor_id
+        else version.signed_by_mentee_at
+    )
+    return render(
+        request,
+        "mentorships/agreement_version.html",
+        {
+            "mentorship": mentorship,
+            "viewer": viewer,
+            "version": version,
+            "versions": versions,
+            "is_latest": version.number == versions[0].number,
+            "in_effect": selectors.agreement_in_effect(versions),
+            "signed_by_me": signed_by_me,
+        },
+    )
+
+
+@login_required
+@require_POST
+@friendly_errors
+def agreement_sign(request, mentorship_id: int, number: int):
+    version = services.agreement_sign(user=request.user, mentorship_id=mentorship_id, number=number)
+    if version.fully_signed:
+        messages.success(request, f"Signed. Version {number} is now in effect.")
+    else:
+        messages.success(
+            request, f"Signed version {number}. It takes effect when your partner signs too."
+        )
+    return redirect("mentorship_detail", mentorship_id)

@@ -1,0 +1,235 @@
+"""Meetings: schedule, read, agenda, shared and private notes, cancel, reschedule, .ics."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tandem.core.dates import date_in_range
+from tandem.core.exceptions import ApplicationError, form_error_fields
+from tandem.core.web import form_add_error
+from tandem.mentorships import calendar as ics
+from tandem.mentorships import selectors, services
+from tandem.mentorships.forms import (
+    ActionItemForm,
+    AgendaForm,
+    MeetingForm,
+    NotesForm,
+    PrivateNoteForm,
+    RescheduleForm,
+)
+from tandem.mentorships.scheduling import zone_of
+from tandem.mentorships.views.common import friendly_errors, is_htmx
+
+NOTES_FORM_INVALID = "The notes were not saved."
+
+
+@login_required
+@friendly_errors
+def meeting_new(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+    versions = selectors.agreement_versions(mentorship=mentorship)
+    agreed = selectors.agreement_in_effect(versions) or (versions[0] if versions else None)
+    content = agreed.content if agreed else {}
+    duration = int(content.get("meeting_minutes") or 45)
+    suggestions = selectors.meeting_suggestions_for(
+        mentorship=mentorship, duration_minutes=duration
+    )
+    initial = {
+        "duration_minutes": duration,
+        "format": content.get("meeting_format", "video"),
+        "repeat": content.get("cadence", ""),
+    }
+    if request.GET.get("at"):
+        try:
+            chosen = timezone.localtime(datetime.fromisoformat(request.GET["at"]))
+        except (ValueError, OverflowError):
+            pass  # a hand-edited link: the form simply starts empty
+        else:
+            if date_in_range(chosen):
+                initial.update(date=chosen.date(), time=chosen.time().replace(second=0))
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = form.starts_at()
+        try:
+            meeting = services.meeting_schedule(
+                user=request.user,
+                mentorship_id=mentorship_id,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=data["duration_minutes"]),
+                format=data["format"],
+                video_url=data["video_url"],
+                location=data["location"],
+                repeat=data["repeat"],
+                count=data["count"],
+            )
+        except ApplicationError as error:
+            if "starts_at" in error.fields:
+                error.fields["date"] = error.fields.pop("starts_at")
+            if "ends_at" in error.fields:
+                error.fields["duration_minutes"] = error.fields.pop("ends_at")
+            if "until" in error.fields:
+                error.fields["count"] = error.fields.pop("until")
+            form_add_error(form, error)
+        else:
+            messages.success(request, "Scheduled. Your partner has been told.")
+            return redirect("meeting_detail", meeting.pk)
+    return render(
+        request,
+        "mentorships/meeting_new.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "suggestions": suggestions,
+            "other": mentorship.other(request.user),
+            "other_zone": zone_of(mentorship.other(request.user)),
+            "my_zone": timezone.get_current_timezone(),
+        },
+    )
+
+
+@login_required
+@friendly_errors
+def meeting_detail(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    mentorship = meeting.mentorship
+    note = selectors.private_note_for(user=request.user, meeting=meeting)
+    context = {
+        "meeting": meeting,
+        "mentorship": mentorship,
+        "viewer": selectors.Viewer(is_participant=True, is_admin=False),
+        "agenda": list(meeting.agenda_items.select_related("author")),
+        "action_items": list(meeting.action_items.select_related("owner")),
+        "today": timezone.localdate(),
+        "is_future": meeting.starts_at > timezone.now(),
+        "agenda_form": AgendaForm(),
+        "notes_form": NotesForm(initial={"shared_notes": meeting.shared_notes}),
+        "private_form": PrivateNoteForm(initial={"body": note.body if note else ""}),
+        "action_form": ActionItemForm(
+            mentorship=mentorship,
+            meetings=[meeting],
+            fixed_meeting=True,
+            initial={"owner": mentorship.mentee_id, "meeting": meeting.pk},
+        ),
+        "other_zone": zone_of(mentorship.other(request.user)),
+    }
+    return render(request, "mentorships/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+@friendly_errors
+def agenda_add(request, meeting_id: int):
+    form = AgendaForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("Write something first.", fields={"text": "Write something first."})
+    item = services.agenda_item_add(
+        user=request.user, meeting_id=meeting_id, text=form.cleaned_data["text"]
+    )
+    if is_htmx(request):
+        return render(request, "mentorships/_agenda_item.html", {"item": item})
+    return redirect(reverse("meeting_detail", args=[meeting_id]) + "#agenda")
+
+
+@login_required
+@require_POST
+@friendly_errors
+def meeting_notes(request, meeting_id: int):
+    form = NotesForm(request.POST)
+    if not form.is_valid():  # never save "" in place of notes that were too long
+        raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
+    services.meeting_notes_update(
+        user=request.user, meeting_id=meeting_id, shared_notes=form.cleaned_data["shared_notes"]
+    )
+    messages.success(request, "Shared notes saved.")
+    return redirect(reverse("meeting_detail", args=[meeting_id]) + "#notes")
+
+
+@login_required
+@require_POST
+@friendly_errors
+def meeting_private_note(request, meeting_id: int):
+    form = PrivateNoteForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
+    services.private_note_save(
+        user=request.user, meeting_id=meeting_id, body=form.cleaned_data["body"]
+    )
+    messages.success(request, "Private note saved. Only you can see it.")
+    return redirect(reverse("meeting_detail", args=[meeting_id]) + "#private-note")
+
+
+@login_required
+@require_POST
+@friendly_errors
+def meeting_cancel(request, meeting_id: int):
+    meeting = services.meeting_cancel(user=request.user, meeting_id=meeting_id)
+    messages.success(request, "Meeting cancelled; your partner has been told.")
+    return redirect("mentorship_detail", meeting.mentorship_id)
+
+
+@login_required
+@require_POST
+@friendly_errors
+def meeting_series_cancel(request, meeting_id: int):
+    series = services.meeting_series_cancel(user=request.user, meeting_id=meeting_id)
+    messages.success(request, "The rest of the series is cancelled; your partner has been told.")
+    return redirect("mentorship_detail", series.mentorship_id)
+
+
+@login_required
+@friendly_errors
+def meeting_reschedule(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    local = timezone.localtime(meeting.starts_at)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": meeting.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.starts_at()
+        try:
+            services.meeting_reschedule(
+                user=request.user,
+                meeting_id=meeting_id,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=form.cleaned_data["duration_minutes"]),
+            )
+        except ApplicationError as error:
+            if "starts_at" in error.fields:
+                error.fields["date"] = error.fields.pop("starts_at")
+            if "ends_at" in error.fields:
+                error.fields["duration_minutes"] = error.fields.pop("ends_at")
+            form_add_error(form, error)
+        else:
+            messages.success(request, "Meeting moved; your partner has been told.")
+            return redirect("meeting_detail", meeting_id)
+    return render(
+        request, "mentorships/meeting_reschedule.html", {"meeting": meeting, "form": form}
+    )
+
+
+@login_required
+@friendly_errors
+def meeting_ics(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    name = (
+        f"tandem-series-{meeting.series_id}"
+        if meeting.series_id and not meeting.is_moved_occurrence
+        else f"tandem-meeting-{meeting.pk}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response

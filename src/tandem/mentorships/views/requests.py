@@ -1,0 +1,110 @@
+"""Pages for mentorship requests: the inbox, a new request, and the answers to one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tandem.core.exceptions import ApplicationError
+from tandem.core.web import form_add_error
+from tandem.mentorships import selectors, services
+from tandem.mentorships.forms import DeclineForm, RequestForm
+from tandem.mentorships.views.common import PAGE_SIZE, friendly_errors
+
+
+@login_required
+def request_inbox(request):
+    box = request.GET.get("box", "received")
+    if box == "sent":
+        qs = selectors.request_list_sent(user=request.user)
+    else:
+        box, qs = "received", selectors.request_list_received(user=request.user)
+    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentorships/request_inbox.html",
+        {
+            "box": box,
+            "page_obj": page_obj,
+            "query_string": f"box={box}",
+            "pending_received": selectors.request_list_received(
+                user=request.user, pending_only=True
+            ).count(),
+        },
+    )
+
+
+@login_required
+@friendly_errors
+def request_new(request):
+    programs = list(selectors.request_programs_for(user=request.user))
+    source = request.POST if request.method == "POST" else request.GET
+    program = next(
+        (p for p in programs if str(p.pk) == source.get("program")),
+        programs[0] if programs else None,
+    )
+    recipients = (
+        selectors.request_recipients_for(user=request.user, program=program) if program else []
+    )
+    form = RequestForm(
+        request.POST or None,
+        programs=programs,
+        recipients=recipients,
+        initial={"program": program.pk if program else None, "recipient": request.GET.get("to")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_create(
+                sender=request.user,
+                program_id=form.cleaned_data["program"],
+                recipient_id=form.cleaned_data["recipient"],
+                message=form.cleaned_data["message"],
+            )
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, "Request sent. We'll let you know when they answer.")
+            return redirect(f"{reverse('request_inbox')}?box=sent")
+    return render(
+        request,
+        "mentorships/request_new.html",
+        {"form": form, "program": program, "programs": programs},
+    )
+
+
+@login_required
+@require_POST
+@friendly_errors
+def request_accept(request, request_id: int):
+    mentorship = services.request_accept(user=request.user, request_id=request_id)
+    messages.success(request, "Accepted. Next: agree how you'll work together, then both sign.")
+    return redirect("mentorship_detail", mentorship.pk)
+
+
+@login_required
+@friendly_errors
+def request_decline(request, request_id: int):
+    found = selectors.access_request(user=request.user, request_id=request_id)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_decline(
+            user=request.user, request_id=request_id, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Declined. We let them know kindly.")
+        return redirect("request_inbox")
+    return render(
+        request, "mentorships/request_decline.html", {"form": form, "mentorship_request": found}
+    )
+
+
+@login_required
+@require_POST
+@friendly_errors
+def request_withdraw(request, request_id: int):
+    services.request_withdraw(user=request.user, request_id=request_id)
+    messages.success(request, "Request withdrawn.")
+    return redirect(f"{reverse('request_inbox')}?box=sent")
