@@ -129,12 +129,13 @@ class TestProgramUpdate:
         with pytest.raises(ApplicationError):
             services.program_update(user=admin, program_id=program.pk, slug="other")
 
-    def test_staff_may_administer_any_program(self, program):
-        staff = UserFactory(is_staff=True)
-        assert (
-            services.program_update(user=staff, program_id=program.pk, name="By staff").name
-            == "By staff"
-        )
+    def test_the_staff_flag_alone_administers_no_program(self, program):
+        with pytest.raises(NotFound):
+            services.program_update(
+                user=UserFactory(is_staff=True), program_id=program.pk, name="By staff"
+            )
+        program.refresh_from_db()
+        assert program.name != "By staff"
 
 
 class TestInvitations:

@@ -82,10 +82,10 @@ def test_list_shows_my_programs_only(client, program, django_assert_max_num_quer
     assert program.name.encode() in response.content and b"Secret" not in response.content
 
 
-def test_staff_list_shows_all(client, program):
+def test_staff_list_shows_only_their_programs(client, program):
     ProgramFactory(name="Secret")
     login(client, UserFactory(is_staff=True))
-    assert b"Secret" in client.get(reverse("program_list")).content
+    assert b"Secret" not in client.get(reverse("program_list")).content
 
 
 def test_create_and_edit(client):

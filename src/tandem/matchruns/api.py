@@ -12,7 +12,7 @@ from tandem.core.api_types import ApiId, ApiInt
 from tandem.core.pagination import MAX_PAGE
 from tandem.matchruns import selectors, services
 from tandem.matchruns.models import MatchRun, Objective
-from tandem.programs.selectors import access_program_for_admin
+from tandem.programs.selectors import ProgramAccess, access_program
 
 router = Router(tags=["match runs"])
 PAGE_SIZE = 50
@@ -188,19 +188,19 @@ def _page(items, number: int, *, size: int | None = None):
 
 
 def _access(request: HttpRequest, slug: str, run_id: int) -> MatchRun:
-    return selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    return selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
 
 
 @router.get("/{slug}/runs", response=RunPage, summary="List a program's match runs")
 def run_list(request: HttpRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
-    program = access_program_for_admin(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     found, meta = _page(selectors.match_run_list(program=program), page)
     return {**meta, "items": [_run(run) for run in found.object_list]}
 
 
 @router.post("/{slug}/runs", response={202: RunDetailOut}, summary="Start a match run")
 def run_start(request: HttpRequest, slug: str, payload: StartIn):
-    program = access_program_for_admin(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     run = services.match_run_start(
         user=request.user, program=program, objective=payload.objective, seed=payload.seed
     )
@@ -343,7 +343,7 @@ def run_discard(request: HttpRequest, slug: str, run_id: int):
     summary="Mentors with a free place, ranked for the current mentee",
 )
 def recommendations(request: HttpRequest, slug: str, filters: Query[RecommendationFilters]):
-    program = selectors.access_program_for_mentee(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.MENTEE)
     result = selectors.mentor_recommendations(
         user=request.user,
         program=program,

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Min, QuerySet
 
-from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.locking import lockable
 from tandem.matching.profiles import normalise_tag
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import participants_for_program
@@ -22,32 +23,29 @@ from tandem.matchruns.models import (
 )
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import Profile
-from tandem.programs.models import (
-    Enrolment,
-    EnrolmentStatus,
-    MatchingMode,
-    Program,
-    Role,
-)
-from tandem.programs.selectors import access_program_for_admin, access_program_for_member
+from tandem.programs.models import MatchingMode, Program
+from tandem.programs.selectors import is_program_admin
 
 RUN_NOT_FOUND = "No such match run."
-ONLY_MENTEES = "Only active mentees of this program can browse its mentors."
 NOT_SELF_SERVE = (
     "This program matches people in admin-run cohorts; your program admin will propose a mentor."
 )
 RECOMMENDATION_LIMIT = 200
 
 
-def access_match_run_for_admin(*, user, slug: str, run_id: int) -> MatchRun:
-    """The run if ``user`` administers its program; missing and forbidden look the same."""
-    program = access_program_for_admin(user=user, slug=slug)
-    run = (
-        MatchRun.objects.select_related("program", "created_by", "parent")
-        .filter(program=program, pk=run_id)
-        .first()
+def access_match_run(
+    *, user, run_id: int, slug: str | None = None, for_update: bool = False
+) -> MatchRun:
+    """The run (of the program ``slug``, when given) if ``user`` administers its program;
+    missing and forbidden look the same. ``for_update`` locks it (inside
+    ``transaction.atomic`` only)."""
+    qs = lockable(
+        MatchRun.objects.select_related("program", "created_by", "parent"), for_update=for_update
     )
-    if run is None:
+    if slug is not None:
+        qs = qs.filter(program__slug=slug)
+    run = qs.filter(pk=run_id).first()
+    if run is None or not is_program_admin(user=user, program_id=run.program_id):
         raise NotFound(RUN_NOT_FOUND)
     return run
 
@@ -201,22 +199,6 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> Comparison:
 # --- Self-serve recommendations -------------------------------------------------------------
 
 
-def access_program_for_mentee(*, user, slug: str) -> Program:
-    """A self-serve program in which ``user`` is an active mentee.
-
-    Not a member: 404 like a missing program. A member in another role: 403.
-    """
-    program = access_program_for_member(user=user, slug=slug)
-    is_mentee = Enrolment.objects.filter(
-        program=program, person=user, role=Role.MENTEE, status=EnrolmentStatus.ACTIVE
-    ).exists()
-    if not is_mentee:
-        raise PermissionDenied(ONLY_MENTEES)
-    if program.matching_mode != MatchingMode.SELF_SERVE:
-        raise ApplicationError(NOT_SELF_SERVE, status=403)
-    return program
-
-
 @dataclass(frozen=True)
 class MentorFilters:
     skill: str = ""
@@ -262,7 +244,10 @@ class Recommendations:
 def mentor_recommendations(
     *, user, program: Program, filters: MentorFilters = MentorFilters()
 ) -> Recommendations:
-    """Mentors with a free place, filtered first, then ranked for ``user`` by the core."""
+    """Mentors with a free place, filtered first, then ranked for ``user`` by the core (in a
+    self-serve program only; the caller has the mentee's ``access_program``)."""
+    if program.matching_mode != MatchingMode.SELF_SERVE:
+        raise ApplicationError(NOT_SELF_SERVE, status=403)
     cohort = participants_for_program(
         program=program, mentee_ids=[user.pk], skip_matched_mentees=False
     )

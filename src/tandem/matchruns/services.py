@@ -24,9 +24,10 @@ from tandem.matchruns.models import (
     Objective,
     RunStatus,
 )
+from tandem.matchruns.selectors import access_match_run
 from tandem.matchruns.tasks import match_run_task
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
-from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
+from tandem.programs.selectors import ProgramAccess, access_program
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,6 @@ CONSTRAINT_NOT_FOUND = "No such pin or forbid on this run."
 LEFT_PROGRAM = "{name} is no longer an active {role} of the program."
 MENTOR_FULL = "{name} is now full ({taken} of {limit} places taken, {wanted} more proposed)."
 ALREADY_MATCHED = "{name} already has a mentorship in this program."
-
-
-def _check_admin(*, user, program: Program) -> None:
-    if not is_program_admin(user=user, program=program):
-        raise NotFound(PROGRAM_NOT_FOUND)
 
 
 def _check_draft(run: MatchRun, message: str = NOT_A_DRAFT) -> None:
@@ -88,7 +84,7 @@ def match_run_start(
     parent: MatchRun | None = None,
 ) -> MatchRun:
     """Snapshot the cohort and queue the matching task; the run starts ``queued``."""
-    _check_admin(user=user, program=program)
+    access_program(user=user, program_id=program.pk, need=ProgramAccess.ADMIN)
     _validate_options(objective, seed)
     cohort = participants_for_program(program=program)
     for side, records in (("mentees", cohort.mentees), ("mentors", cohort.mentors)):
@@ -155,7 +151,7 @@ def match_run_constrain(
     *, user, run: MatchRun, mentee_id: int, mentor_id: int, kind: str
 ) -> MatchConstraint:
     """Pin or forbid one pair on a draft run (replacing an earlier decision on that pair)."""
-    _check_admin(user=user, program=run.program)
+    run = access_match_run(user=user, run_id=run.pk)
     _check_draft(run)
     fields = {}
     if kind not in ConstraintKind.values:
@@ -168,7 +164,7 @@ def match_run_constrain(
         raise ApplicationError(next(iter(fields.values())), fields=fields)
     mentee, mentor = _name(run, "mentees", mentee_id), _name(run, "mentors", mentor_id)
     with transaction.atomic():
-        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        locked = access_match_run(user=user, run_id=run.pk, for_update=True)
         _check_draft(locked)
         others = MatchConstraint.objects.filter(run=run, kind=ConstraintKind.PIN).exclude(
             mentee_id=mentee_id, mentor_id=mentor_id
@@ -204,7 +200,7 @@ def _check_pin(run, others, *, mentee_id, mentor_id, mentee, mentor) -> None:
 
 
 def match_run_unconstrain(*, user, run: MatchRun, constraint_id: int) -> None:
-    _check_admin(user=user, program=run.program)
+    run = access_match_run(user=user, run_id=run.pk)
     _check_draft(run)
     with transaction.atomic():
         deleted, _ = MatchConstraint.objects.filter(run=run, pk=constraint_id).delete()
@@ -214,9 +210,8 @@ def match_run_unconstrain(*, user, run: MatchRun, constraint_id: int) -> None:
 
 def match_run_discard(*, user, run: MatchRun) -> MatchRun:
     """Drop a draft (or a queued, running or failed run); its pairs stay for comparison."""
-    _check_admin(user=user, program=run.program)
     with transaction.atomic():
-        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        locked = access_match_run(user=user, run_id=run.pk, for_update=True)
         if locked.status == RunStatus.PUBLISHED:
             raise ApplicationError(NOT_DISCARDABLE, status=409)
         locked.status = RunStatus.DISCARDED
@@ -269,10 +264,9 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
 
 def match_run_publish(*, user, run: MatchRun) -> MatchRun:
     """Create every proposed mentorship of the run, or none, and mark the run published."""
-    _check_admin(user=user, program=run.program)
     try:
         with transaction.atomic():
-            locked = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+            locked = access_match_run(user=user, run_id=run.pk, for_update=True)
             _check_draft(locked, NOT_PUBLISHABLE)
             other = MatchRun.objects.filter(
                 program=locked.program, status=RunStatus.PUBLISHED

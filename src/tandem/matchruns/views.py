@@ -18,7 +18,7 @@ from tandem.core.web import form_add_error, not_found_as_404
 from tandem.matchruns import selectors, services
 from tandem.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
 from tandem.matchruns.models import RunStatus
-from tandem.programs.selectors import access_program_for_admin
+from tandem.programs.selectors import ProgramAccess, access_program
 
 PAIRS_PER_PAGE = 25
 RUNS_PER_PAGE = 20
@@ -68,7 +68,7 @@ def _act_on_run(request, run, service, success: str, **kwargs):
 @require_GET
 @domain_errors
 def match_run_list(request, slug: str):
-    program = access_program_for_admin(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -88,7 +88,7 @@ def match_run_list(request, slug: str):
 @require_POST
 @domain_errors
 def match_run_start(request, slug: str):
-    program = access_program_for_admin(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = RunStartForm(request.POST)
     if form.is_valid():
         try:
@@ -137,7 +137,7 @@ def _detail_context(request, run, constraint_form=None) -> dict:
 @require_GET
 @domain_errors
 def match_run_detail(request, slug: str, run_id: int):
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return render(request, "matchruns/run_detail.html", _detail_context(request, run))
 
 
@@ -146,7 +146,7 @@ def match_run_detail(request, slug: str, run_id: int):
 @domain_errors
 def match_run_status(request, slug: str, run_id: int):
     """The polled progress partial; once the run stops, htmx reloads the page for results."""
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     response = render(request, "matchruns/_status.html", {"run": run, "program": run.program})
     if not run.in_progress and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -157,7 +157,7 @@ def match_run_status(request, slug: str, run_id: int):
 @require_POST
 @domain_errors
 def match_run_constrain(request, slug: str, run_id: int):
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     mentees, mentors = selectors.match_run_people(run=run)
     form = ConstraintForm(request.POST, mentees=mentees, mentors=mentors)
     if form.is_valid():
@@ -187,7 +187,7 @@ def match_run_constrain(request, slug: str, run_id: int):
 @require_POST
 @domain_errors
 def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return _act_on_run(
         request,
         run,
@@ -201,7 +201,7 @@ def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
 @require_POST
 @domain_errors
 def match_run_rerun(request, slug: str, run_id: int):
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     form = RunStartForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -222,7 +222,7 @@ def match_run_rerun(request, slug: str, run_id: int):
 @require_POST
 @domain_errors
 def match_run_publish(request, slug: str, run_id: int):
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return _act_on_run(
         request,
         run,
@@ -235,7 +235,7 @@ def match_run_publish(request, slug: str, run_id: int):
 @require_POST
 @domain_errors
 def match_run_discard(request, slug: str, run_id: int):
-    run = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=run_id)
+    run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return _act_on_run(request, run, services.match_run_discard, f"Run #{run.pk} discarded.")
 
 
@@ -243,14 +243,14 @@ def match_run_discard(request, slug: str, run_id: int):
 @require_GET
 @domain_errors
 def match_run_compare(request, slug: str):
-    program = access_program_for_admin(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     try:
         a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
         messages.error(request, "Choose two runs to compare.")
         return redirect("match_run_list", slug=program.slug)
-    run_a = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=a)
-    run_b = selectors.access_match_run_for_admin(user=request.user, slug=slug, run_id=b)
+    run_a = selectors.access_match_run(user=request.user, slug=slug, run_id=a)
+    run_b = selectors.access_match_run(user=request.user, slug=slug, run_id=b)
     comparison = selectors.match_run_compare(run_a=run_a, run_b=run_b)
     changes = Paginator(comparison.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -277,7 +277,7 @@ def _optional_url(name: str, *args) -> str | None:
 @require_GET
 @domain_errors
 def program_mentors(request, slug: str):
-    program = selectors.access_program_for_mentee(user=request.user, slug=slug)
+    program = access_program(user=request.user, slug=slug, need=ProgramAccess.MENTEE)
     filters = selectors.MentorFilters(
         **{
             name: request.GET.get(name, "").strip()[:64]

@@ -22,6 +22,7 @@ from tandem.programs.exports import export_csv_lines
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
+from tandem.programs.selectors import ProgramAccess
 
 router = Router(tags=["programs"])
 
@@ -182,7 +183,7 @@ def _fields(payload: Schema) -> dict:
 @router.get("/", response=list[ProgramOut])
 @paginate(PageNumberPagination, page_size=20)
 def program_list(request: HttpRequest):
-    """Programs you take part in (site staff: every program)."""
+    """Programs you take part in."""
     return selectors.program_list_for_user(user=request.user)
 
 
@@ -195,12 +196,12 @@ def program_create(request: HttpRequest, payload: ProgramIn):
 
 @router.get("/{slug}", response={200: ProgramOut, 404: ErrorOut})
 def program_detail(request: HttpRequest, slug: str):
-    return selectors.access_program_for_member(user=request.user, slug=slug, allow_pending=True)
+    return selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
 
 
 @router.patch("/{slug}", response={200: ProgramOut, 400: ErrorOut, 404: ErrorOut})
 def program_update(request: HttpRequest, slug: str, payload: ProgramPatch):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return services.program_update(user=request.user, program_id=program.pk, **_fields(payload))
 
 
@@ -208,7 +209,7 @@ def program_update(request: HttpRequest, slug: str, payload: ProgramPatch):
 @paginate(PageNumberPagination, page_size=50)
 def participant_list(request: HttpRequest, slug: str, filters: Query[ParticipantFilter]):
     """Program admins: every enrolment, filtered by role, status and a search term."""
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return selectors.participant_list(
         program=program, role=filters.role or "", status=filters.status or "", search=filters.q
     )
@@ -219,7 +220,7 @@ def participant_list(request: HttpRequest, slug: str, filters: Query[Participant
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def enrolment_set_status(request: HttpRequest, slug: str, enrolment_id: int, payload: StatusIn):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return services.enrolment_set_status(
         user=request.user, program_id=program.pk, enrolment_id=enrolment_id, action=payload.action
     )
@@ -233,7 +234,7 @@ def enrolment_update_capacity(
     request: HttpRequest, slug: str, enrolment_id: int, payload: CapacityIn
 ):
     """Program admins, or the mentor themself."""
-    program = selectors.access_program_for_member(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.MEMBER)
     return services.enrolment_update_capacity(
         user=request.user,
         program_id=program.pk,
@@ -245,13 +246,13 @@ def enrolment_update_capacity(
 @router.get("/{slug}/invitations", response=list[InvitationOut])
 @paginate(PageNumberPagination, page_size=50)
 def invitation_list(request: HttpRequest, slug: str):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return selectors.invitation_list(program=program)
 
 
 @router.post("/{slug}/invitations", response={201: InvitationOut, 400: ErrorOut, 404: ErrorOut})
 def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return 201, services.invitation_create(
         user=request.user, program_id=program.pk, **payload.dict()
     )
@@ -261,7 +262,7 @@ def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
     "/{slug}/invitations/{invitation_id}/revoke", response={200: InvitationOut, 404: ErrorOut}
 )
 def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return services.invitation_revoke(
         user=request.user, program_id=program.pk, invitation_id=invitation_id
     )
@@ -284,7 +285,7 @@ def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
     Poll ``GET /{slug}/import/{batch_id}`` until ``status`` is ``previewed`` or ``invalid``.
     A file too large or of the wrong type is a 400 at once. Identity columns are ignored.
     """
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     content = file.read(MAX_UPLOAD_BYTES + 1)
     batch = import_services.import_preview(
         user=request.user,
@@ -298,8 +299,9 @@ def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
 @router.get("/{slug}/import/{batch_id}", response={200: ImportOut, 404: ErrorOut})
 def import_status(request: HttpRequest, slug: str, batch_id: int):
     """Where an upload is: being checked, its report, being written, or imported."""
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    return ImportOut.from_batch(selectors.access_import_batch(program=program, batch_id=batch_id))
+    return ImportOut.from_batch(
+        selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
+    )
 
 
 @router.post(
@@ -307,7 +309,7 @@ def import_status(request: HttpRequest, slug: str, batch_id: int):
 )
 def import_confirm(request: HttpRequest, slug: str, batch_id: int):
     """Queue the write of a checked upload (one transaction, all or nothing); poll as above."""
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     batch = import_services.import_confirm(
         user=request.user, program_id=program.pk, batch_id=batch_id
     )
@@ -317,7 +319,7 @@ def import_confirm(request: HttpRequest, slug: str, batch_id: int):
 @router.get("/{slug}/export", response={200: None, 404: ErrorOut})
 def export(request: HttpRequest, slug: str):
     """Participants as CSV in the import's columns (identity is never exported)."""
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     response = StreamingHttpResponse(
         export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
     )

@@ -1,18 +1,20 @@
-"""Reads about programs, scoped to what the caller may see.
+"""Reads about programs, scoped to what the caller may see, and the ``access_*`` helpers
+every view, API handler and service uses to fetch a program's objects for a caller.
 
-Membership rule used everywhere: a person is a *member* of a program when they hold an
-enrolment in it whose status is active or paused. A pending enrolment only lets its holder see
-the program's overview page. Program admins are members holding an active ``admin`` enrolment;
-site staff (``is_staff``) may administer every program.
+One table, ``NEEDS``, says which enrolment gives which access to a program; the program-admin
+rule is one row of it (an active admin enrolment, held by an active account). Site staff
+(``is_staff``) get nothing from their flag here: it opens Django's site admin, not a program's
+participants, match runs or pairs. Staff create programs and become admin of those they create.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
 
-from tandem.core.exceptions import NotFound
+from tandem.core.exceptions import NotFound, PermissionDenied
 from tandem.core.locking import lockable
 from tandem.people.selectors import profiles_visible_to
 from tandem.programs.models import (
@@ -27,14 +29,52 @@ from tandem.programs.models import (
 
 MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 PROGRAM_NOT_FOUND = "No such program, or you are not part of it."
+ONLY_MENTEES = "Only active mentees of this program can browse its mentors."
+
+
+class ProgramAccess(StrEnum):
+    """How much of a program the caller needs (``access_program(need=...)``)."""
+
+    VIEW = "view"  # its overview page: also while one's enrolment awaits approval
+    MEMBER = "member"  # its pages for participants: an active or paused enrolment
+    ACTIVE = "active"  # start something in it (a request): an active enrolment, not archived
+    MENTEE = "mentee"  # browse its mentors: an active mentee enrolment
+    ADMIN = "admin"  # run it: an active admin enrolment (the program-admin rule)
+
+
+# The enrolment that grants each level; one row per rule, nothing else grants access.
+NEEDS: dict[ProgramAccess, Q] = {
+    ProgramAccess.VIEW: Q(status__in=(*MEMBER_STATUSES, EnrolmentStatus.PENDING)),
+    ProgramAccess.MEMBER: Q(status__in=MEMBER_STATUSES),
+    ProgramAccess.ACTIVE: Q(status=EnrolmentStatus.ACTIVE, program__archived_at__isnull=True),
+    ProgramAccess.MENTEE: Q(status=EnrolmentStatus.ACTIVE, role=Role.MENTEE),
+    ProgramAccess.ADMIN: Q(status=EnrolmentStatus.ACTIVE, role=Role.ADMIN),
+}
+
+
+def _signed_in(user) -> bool:
+    """An account that may act at all: signed in and not deactivated."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def program_has_access(*, user, program_id: int, need: ProgramAccess) -> bool:
+    if not _signed_in(user):
+        return False
+    # ``program__pk`` (not ``program_id``): an id past 64 bits then matches nothing instead of
+    # overflowing the database parameter (a 500).
+    return Enrolment.objects.filter(NEEDS[need], program__pk=program_id, person=user).exists()
+
+
+def is_program_admin(*, user, program_id: int) -> bool:
+    """The one program-admin rule, for every page, endpoint and service."""
+    return program_has_access(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
 
 
 def program_list_administered_by(*, user) -> QuerySet[Program]:
-    return Program.objects.filter(
-        enrolments__person=user,
-        enrolments__role=Role.ADMIN,
-        enrolments__status=EnrolmentStatus.ACTIVE,
-    ).distinct()
+    if not _signed_in(user):
+        return Program.objects.none()
+    admin = Enrolment.objects.filter(NEEDS[ProgramAccess.ADMIN], person=user)
+    return Program.objects.filter(pk__in=admin.values("program_id"))
 
 
 def enrolment_list_for_person(*, user) -> QuerySet[Enrolment]:
@@ -47,9 +87,7 @@ def enrolment_list_for_person(*, user) -> QuerySet[Enrolment]:
 
 
 def program_list_for_user(*, user) -> QuerySet[Program]:
-    """Programs the user is enrolled in (not removed); site staff see every program."""
-    if user.is_staff:
-        return Program.objects.all().order_by("name")
+    """Programs the user is enrolled in (not removed)."""
     ids = (
         Enrolment.objects.filter(person=user)
         .exclude(status=EnrolmentStatus.REMOVED)
@@ -58,53 +96,52 @@ def program_list_for_user(*, user) -> QuerySet[Program]:
     return Program.objects.filter(pk__in=ids).order_by("name")
 
 
-def is_program_admin(*, user, program: Program) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff:
-        return True
-    return Enrolment.objects.filter(
-        program=program, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
-    ).exists()
+def access_program(
+    *,
+    user,
+    slug: str | None = None,
+    program_id: int | None = None,
+    need: ProgramAccess = ProgramAccess.MEMBER,
+    for_update: bool = False,
+) -> Program:
+    """The program (by ``slug`` or ``program_id``) if ``user`` has the access ``need`` names.
 
-
-def _program_by(*, slug: str | None, program_id: int | None) -> Program:
+    Missing and forbidden raise the same ``NotFound``; the one exception is a member who is
+    not a mentee asking for ``MENTEE`` (told why, 403). ``for_update`` locks the program row
+    (inside ``transaction.atomic`` only).
+    """
+    if not _signed_in(user):
+        raise NotFound(PROGRAM_NOT_FOUND)
     lookup = {"slug": slug} if slug is not None else {"pk": program_id}
-    program = Program.objects.filter(**lookup).first()
+    program = lockable(Program.objects.all(), for_update=for_update).filter(**lookup).first()
     if program is None:
         raise NotFound(PROGRAM_NOT_FOUND)
-    return program
-
-
-def access_program_for_admin(
-    *, user, slug: str | None = None, program_id: int | None = None
-) -> Program:
-    """The program if ``user`` administers it; otherwise the same 404 as a missing one."""
-    if not user.is_authenticated:
-        raise NotFound(PROGRAM_NOT_FOUND)
-    program = _program_by(slug=slug, program_id=program_id)
-    if not is_program_admin(user=user, program=program):
-        raise NotFound(PROGRAM_NOT_FOUND)
-    return program
-
-
-def access_program_for_member(
-    *, user, slug: str | None = None, program_id: int | None = None, allow_pending: bool = False
-) -> Program:
-    """The program if ``user`` is a member (active or paused; pending when allowed).
-
-    Missing and forbidden raise the same ``NotFound``.
-    """
-    if not user.is_authenticated:
-        raise NotFound(PROGRAM_NOT_FOUND)
-    program = _program_by(slug=slug, program_id=program_id)
-    if user.is_staff:
+    if program_has_access(user=user, program_id=program.pk, need=need):
         return program
-    statuses = [*MEMBER_STATUSES, EnrolmentStatus.PENDING] if allow_pending else MEMBER_STATUSES
-    enrolled = Enrolment.objects.filter(program=program, person=user, status__in=statuses)
-    if not enrolled.exists():
-        raise NotFound(PROGRAM_NOT_FOUND)
-    return program
+    if need == ProgramAccess.MENTEE and program_has_access(
+        user=user, program_id=program.pk, need=ProgramAccess.MEMBER
+    ):
+        raise PermissionDenied(ONLY_MENTEES)
+    raise NotFound(PROGRAM_NOT_FOUND)
+
+
+ENROLMENT_NOT_FOUND = "No such participant in a program you administer."
+
+
+def access_enrolment(
+    *, user, program_id: int, enrolment_id: int, allow_own: bool = False, for_update: bool = False
+) -> Enrolment:
+    """An enrolment of ``program_id`` for its admins (and, with ``allow_own``, for the person
+    enrolled). ``for_update`` locks it (inside ``transaction.atomic`` only)."""
+    qs = lockable(Enrolment.objects.select_related("program", "person"), for_update=for_update)
+    enrolment = qs.filter(pk=enrolment_id, program__pk=program_id).first()
+    if enrolment is None or not _signed_in(user):
+        raise NotFound(ENROLMENT_NOT_FOUND)
+    if allow_own and enrolment.person_id == user.pk:
+        return enrolment
+    if not is_program_admin(user=user, program_id=enrolment.program_id):
+        raise NotFound(ENROLMENT_NOT_FOUND)
+    return enrolment
 
 
 def enrolment_list_for_user_in_program(*, user, program: Program) -> list[Enrolment]:
@@ -200,8 +237,25 @@ def invitation_list(*, program: Program) -> QuerySet[Invitation]:
     return Invitation.objects.filter(program=program).order_by("-created_at")
 
 
-def invitation_get_by_token(*, token: str) -> Invitation:
-    invitation = Invitation.objects.select_related("program").filter(token=token).first()
+INVITATION_NOT_FOUND = "No such invitation."
+
+
+def access_invitation(
+    *, user, program_id: int, invitation_id: int, for_update: bool = False
+) -> Invitation:
+    """An invitation link of ``program_id``, for the program's admins."""
+    qs = lockable(Invitation.objects.select_related("program"), for_update=for_update)
+    invitation = qs.filter(pk=invitation_id, program__pk=program_id).first()
+    if invitation is None or not is_program_admin(user=user, program_id=invitation.program_id):
+        raise NotFound(INVITATION_NOT_FOUND)
+    return invitation
+
+
+def invitation_get_by_token(*, token: str, for_update: bool = False) -> Invitation:
+    """The invitation link behind ``token``, for anyone holding it (the token is the secret).
+    ``for_update`` locks it (inside ``transaction.atomic`` only)."""
+    qs = lockable(Invitation.objects.select_related("program"), for_update=for_update)
+    invitation = qs.filter(token=token).first()
     if invitation is None:
         raise NotFound("This invitation link is not valid. Check you copied all of it.")
     return invitation
@@ -216,10 +270,23 @@ def import_batch_list(*, program: Program) -> QuerySet[ImportBatch]:
 IMPORT_BATCH_NOT_FOUND = "No such import for this program."
 
 
-def access_import_batch(*, program: Program, batch_id: int) -> ImportBatch:
-    """One upload of ``program`` (the caller has checked the admin), without its bytes."""
-    batch = ImportBatch.objects.defer("content").filter(pk=batch_id, program=program).first()
-    if batch is None:
+def access_import_batch(
+    *,
+    user,
+    slug: str | None = None,
+    program_id: int | None = None,
+    batch_id: int,
+    for_update: bool = False,
+) -> ImportBatch:
+    """One upload (without its bytes) of the program ``slug`` or ``program_id``, for the
+    program's admins. ``for_update`` locks it (inside ``transaction.atomic`` only)."""
+    lookup = {"program__slug": slug} if slug is not None else {"program__pk": program_id}
+    qs = lockable(
+        ImportBatch.objects.defer("content").select_related("program", "uploaded_by"),
+        for_update=for_update,
+    )
+    batch = qs.filter(pk=batch_id, **lookup).first()
+    if batch is None or not is_program_admin(user=user, program_id=batch.program_id):
         raise NotFound(IMPORT_BATCH_NOT_FOUND)
     return batch
 

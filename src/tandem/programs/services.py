@@ -14,7 +14,6 @@ from django.utils.text import slugify
 
 from tandem.core.exceptions import (
     ApplicationError,
-    NotFound,
     PermissionDenied,
     validation_error_fields,
 )
@@ -29,8 +28,11 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.selectors import (
-    access_program_for_admin,
-    is_program_admin,
+    ProgramAccess,
+    access_enrolment,
+    access_invitation,
+    access_program,
+    invitation_get_by_token,
 )
 
 ONLY_STAFF_CREATE = "Only site staff can create programs."
@@ -62,7 +64,6 @@ BAD_MAX_USES = (
 EXPIRY_IN_PAST = "The expiry must be in the future."
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
-ENROLMENT_NOT_FOUND = "No such participant in a program you administer."
 
 MAX_ANSWER = 2000
 PROGRAM_FIELDS = (
@@ -194,8 +195,9 @@ def program_update(
     **fields: Any,
 ) -> Program:
     """Program admins change settings; the slug stays so shared links keep working."""
-    program = access_program_for_admin(user=user, program_id=program_id)
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = access_program(
+        user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
+    )
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
     _apply_fields(program, fields)
@@ -247,7 +249,7 @@ def invitation_create(
     max_uses: int | None = None,
     auto_approve: bool = False,
 ) -> Invitation:
-    program = access_program_for_admin(user=user, program_id=program_id)
+    program = access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
     errors = {}
     if role not in Role.values:
         errors["role"] = BAD_ROLE
@@ -272,13 +274,9 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, user, program_id: int, invitation_id: int) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("program")
-        .filter(pk=invitation_id, program_id=program_id)
-        .first()
+    invitation = access_invitation(
+        user=user, program_id=program_id, invitation_id=invitation_id, for_update=True
     )
-    if invitation is None or not is_program_admin(user=user, program=invitation.program):
-        raise NotFound("No such invitation.")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -318,11 +316,7 @@ def enrolment_join_by_invitation(
 
     ``answers`` maps ``q<question id>`` to the text; they are stored by question prompt.
     """
-    invitation = (
-        Invitation.objects.select_for_update().select_related("program").filter(token=token).first()
-    )
-    if invitation is None:
-        raise NotFound("This invitation link is not valid. Check you copied all of it.")
+    invitation = invitation_get_by_token(token=token, for_update=True)
     problem = invitation_problem(invitation)
     if problem:
         raise ApplicationError(problem, status=409)
@@ -367,18 +361,6 @@ def enrolment_join_by_invitation(
 # --- enrolments -----------------------------------------------------------------------------
 
 
-def _enrolment_for_admin(*, user, program_id: int, enrolment_id: int) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("program", "person")
-        .filter(pk=enrolment_id, program_id=program_id)
-        .first()
-    )
-    if enrolment is None or not is_program_admin(user=user, program=enrolment.program):
-        raise NotFound(ENROLMENT_NOT_FOUND)
-    return enrolment
-
-
 @transaction.atomic
 def enrolment_set_status(*, user, program_id: int, enrolment_id: int, action: str) -> Enrolment:
     """approve (pending→active), pause (active→paused), reactivate (paused|removed→active),
@@ -388,7 +370,9 @@ def enrolment_set_status(*, user, program_id: int, enrolment_id: int, action: st
             UNKNOWN_ACTION.format(action=action),
             fields={"action": UNKNOWN_ACTION.format(action=action)},
         )
-    enrolment = _enrolment_for_admin(user=user, program_id=program_id, enrolment_id=enrolment_id)
+    enrolment = access_enrolment(
+        user=user, program_id=program_id, enrolment_id=enrolment_id, for_update=True
+    )
     sources, target = TRANSITIONS[action]
     if enrolment.status not in sources:
         raise ApplicationError(
@@ -420,16 +404,13 @@ def enrolment_update_capacity(
 
     The enrolment must belong to ``program_id``: every check runs before the write.
     """
-    enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("program")
-        .filter(pk=enrolment_id, program_id=program_id)
-        .first()
+    enrolment = access_enrolment(
+        user=user,
+        program_id=program_id,
+        enrolment_id=enrolment_id,
+        allow_own=True,
+        for_update=True,
     )
-    if enrolment is None or not (
-        enrolment.person_id == user.pk or is_program_admin(user=user, program=enrolment.program)
-    ):
-        raise NotFound(ENROLMENT_NOT_FOUND)
     if enrolment.role != Role.MENTOR:
         raise ApplicationError(CAPACITY_MENTORS_ONLY, fields={"capacity": CAPACITY_MENTORS_ONLY})
     if (

@@ -28,6 +28,7 @@ from tandem.programs.forms import (
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentQuestion, EnrolmentStatus
+from tandem.programs.selectors import ProgramAccess
 
 PAGE_SIZE = 25
 
@@ -62,8 +63,8 @@ def program_create(request):
 @login_required
 @not_found_as_404
 def program_detail(request, slug):
-    program = selectors.access_program_for_member(user=request.user, slug=slug, allow_pending=True)
-    is_admin = selectors.is_program_admin(user=request.user, program=program)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
+    is_admin = selectors.is_program_admin(user=request.user, program_id=program.pk)
     context = {
         "program": program,
         "is_admin": is_admin,
@@ -82,7 +83,7 @@ def program_detail(request, slug):
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def program_edit(request, slug):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = ProgramForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +101,7 @@ def program_edit(request, slug):
 @login_required
 @not_found_as_404
 def program_participants(request, slug):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     filters = ParticipantFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     queryset = selectors.participant_list(
@@ -128,7 +129,7 @@ def program_participants(request, slug):
 @not_found_as_404
 @require_POST
 def participant_action(request, slug, enrolment_id, action):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     error = None
     try:
         enrolment = services.enrolment_set_status(
@@ -140,7 +141,7 @@ def participant_action(request, slug, enrolment_id, action):
         error = exc.message
         enrolment = selectors.participant_list(program=program).filter(pk=enrolment_id).first()
         if enrolment is None:  # an unknown action is refused before the enrolment is looked up
-            raise NotFound(services.ENROLMENT_NOT_FOUND) from None
+            raise NotFound(selectors.ENROLMENT_NOT_FOUND) from None
     context = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
         selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
@@ -154,7 +155,7 @@ def participant_action(request, slug, enrolment_id, action):
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def program_invitations(request, slug):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +184,7 @@ def program_invitations(request, slug):
 @not_found_as_404
 @require_POST
 def invitation_revoke(request, slug, invitation_id):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     services.invitation_revoke(
         user=request.user, program_id=program.pk, invitation_id=invitation_id
     )
@@ -250,7 +251,7 @@ def program_join(request, token):
 def program_import(request, slug):
     # A request over the one size limit never gets here (tandem.core.body_limit: a 413); a
     # file over the import's own limit is a form error from the service.
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -283,8 +284,8 @@ def _import_page(request, program, form):
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def program_import_preview(request, slug, batch_id):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    batch = selectors.access_import_batch(program=program, batch_id=batch_id)
+    batch = selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
+    program = batch.program
     if request.method == "POST":
         try:
             import_services.import_confirm(
@@ -309,8 +310,8 @@ def program_import_preview(request, slug, batch_id):
 @not_found_as_404
 def program_import_status(request, slug, batch_id):
     """The polled progress partial; once the work stops, htmx reloads the page."""
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
-    batch = selectors.access_import_batch(program=program, batch_id=batch_id)
+    batch = selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
+    program = batch.program
     response = render(request, "programs/_import_status.html", {"program": program, "batch": batch})
     if not batch.in_progress and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -349,7 +350,7 @@ def participant_invitation(request, token):
 @login_required
 @not_found_as_404
 def program_export(request, slug):
-    program = selectors.access_program_for_admin(user=request.user, slug=slug)
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             export_xlsx(program=program),

@@ -5,7 +5,6 @@ from tandem.mentorships.selectors.access import (
     ACTION_ITEM_NOT_FOUND,
     GOAL_NOT_FOUND,
     MEETING_NOT_FOUND,
-    MEMBER_STATUSES,
     MENTORSHIP_NOT_FOUND,
     MILESTONE_NOT_FOUND,
     REQUEST_NOT_FOUND,
@@ -17,7 +16,6 @@ from tandem.mentorships.selectors.access import (
     access_mentorship_overview,
     access_milestone,
     access_request,
-    is_program_admin,
 )
 from tandem.mentorships.selectors.lists import (
     action_item_list_for_mentorship,
@@ -52,7 +50,6 @@ __all__ = [
     "ACTION_ITEM_NOT_FOUND",
     "GOAL_NOT_FOUND",
     "MEETING_NOT_FOUND",
-    "MEMBER_STATUSES",
     "MENTORSHIP_NOT_FOUND",
     "MILESTONE_NOT_FOUND",
     "MentorshipOverview",
@@ -74,7 +71,6 @@ __all__ = [
     "calendar_meetings_for",
     "event_list_for_mentorship",
     "goal_list_for_mentorship",
-    "is_program_admin",
     "meeting_list_for_mentorship",
     "meeting_next",
     "meeting_suggestions_for",

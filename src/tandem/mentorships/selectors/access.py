@@ -8,7 +8,8 @@ Who reads what (DESIGN.md "Who may read what"), one rule here for every page and
   by the two people of the mentorship: ``access_mentorship``, ``access_meeting``,
   ``access_goal``, ``access_action_item``, ``access_milestone``;
 - a private note is read only by its author (``private_note_for``, ``private_notes_for``);
-- an active admin of the program sees the overview only (``access_mentorship_overview``:
+- an admin of the program (``tandem.programs.selectors.is_program_admin``, the one rule)
+  sees the overview only (``access_mentorship_overview``:
   state, dates, counts; and the early-end reason), never content;
 - nobody else sees anything, site staff included, and "missing" and "forbidden" look the same.
 
@@ -33,7 +34,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     Milestone,
 )
-from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.selectors import is_program_admin
 
 MENTORSHIP_NOT_FOUND = "That mentorship does not exist, or you are not part of it."
 REQUEST_NOT_FOUND = "That request does not exist, or it is not yours."
@@ -41,21 +42,6 @@ MEETING_NOT_FOUND = "That meeting does not exist, or you are not part of it."
 GOAL_NOT_FOUND = "That goal does not exist, or you are not part of its mentorship."
 ACTION_ITEM_NOT_FOUND = "That action item does not exist, or you are not part of it."
 MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
-
-MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
-
-
-def is_program_admin(*, user, program_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    # ``program__pk`` (not ``program_id``): an id past 64 bits then matches nothing instead of
-    # overflowing the database parameter (a 500).
-    return Enrolment.objects.filter(
-        program__pk=program_id,
-        person=user,
-        role=Role.ADMIN,
-        status=EnrolmentStatus.ACTIVE,
-    ).exists()
 
 
 def _mentorship_qs() -> QuerySet[Mentorship]:

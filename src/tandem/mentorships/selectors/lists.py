@@ -30,9 +30,9 @@ from tandem.mentorships.models import (
 from tandem.mentorships.selectors.access import (
     MENTORSHIP_NOT_FOUND,
     _mentorship_qs,
-    is_program_admin,
 )
 from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.selectors import is_program_admin
 
 
 def mentorship_list_for(*, user, open_only: bool = False) -> QuerySet[Mentorship]:

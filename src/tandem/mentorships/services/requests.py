@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import (
     OPEN_STATES,
     Mentorship,
@@ -27,8 +27,8 @@ from tandem.mentorships.services.lifecycle import mentorship_open
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
+from tandem.programs.selectors import ProgramAccess, access_program
 
-PROGRAM_NOT_FOUND = "That program does not exist, or you are not an active member of it."
 RECIPIENT_NOT_ELIGIBLE = "That person is not an active mentor in this program."
 RECIPIENT_NOT_MEMBER = "That person is not an active member of this program."
 SENDER_NOT_MENTEE = "Only mentees can send requests in this program."
@@ -95,15 +95,14 @@ def request_create(
     if recipient_id == sender.pk:
         raise ApplicationError(NOT_TO_SELF, fields={"recipient": NOT_TO_SELF})
     with transaction.atomic():
-        program = Program.objects.filter(pk=program_id, archived_at__isnull=True).first()
-        # Lock the sender's enrolments so two sends at once cannot both pass the limit.
+        # Lock the sender's enrolments so two sends at once cannot both pass the limit, and
+        # so the membership checked next cannot change before the request is written.
         sender_enrolments = list(
             Enrolment.objects.select_for_update().filter(
                 program__pk=program_id, person=sender, status=EnrolmentStatus.ACTIVE
             )
         )
-        if program is None or not sender_enrolments:
-            raise NotFound(PROGRAM_NOT_FOUND)
+        program = access_program(user=sender, program_id=program_id, need=ProgramAccess.ACTIVE)
         recipient_enrolments = active_enrolments(program_id=program.pk, person_id=recipient_id)
         roles = _roles_for(
             program=program,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.programs.imports.reading import check_upload
 from tandem.programs.imports.tasks import import_apply_task, import_check_task
 from tandem.programs.models import (
@@ -27,11 +27,12 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.selectors import (
+    ProgramAccess,
+    access_import_batch,
     access_participant_invitation,
-    access_program_for_admin,
+    access_program,
 )
 
-IMPORT_NOT_FOUND = "No such import for this program."
 IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
 IMPORT_NOT_READY = "This file is {status}; wait until it is checked, or upload it again."
 IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothing was written."
@@ -54,7 +55,7 @@ def import_preview(*, user, program_id: int, filename: str, content: bytes) -> I
     The checks that need no reading (size, file type) raise ``ApplicationError`` (field
     ``file``) at once and store nothing.
     """
-    program = access_program_for_admin(user=user, program_id=program_id)
+    program = access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
     check_upload(filename=filename, size=len(content))
     batch = ImportBatch.objects.create(
         program=program,
@@ -81,16 +82,10 @@ def _enqueue(task: Task, batch_id: int) -> None:
 def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
     """Queue the write of a previewed file (status ``applying``); the task writes it in one
     transaction, all or nothing, after checking it again against the current data."""
-    program = access_program_for_admin(user=user, program_id=program_id)
     with transaction.atomic():
-        batch = (
-            ImportBatch.objects.select_for_update()
-            .defer("content")
-            .filter(pk=batch_id, program=program)
-            .first()
+        batch = access_import_batch(
+            user=user, program_id=program_id, batch_id=batch_id, for_update=True
         )
-        if batch is None:
-            raise NotFound(IMPORT_NOT_FOUND)
         if batch.status == ImportStatus.APPLIED:
             raise ApplicationError(IMPORT_ALREADY_APPLIED, status=409)
         if batch.status == ImportStatus.INVALID:
