@@ -9,11 +9,15 @@ A test walks every operation of the API and fails on an input that does not use 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
+from django.http import HttpRequest
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
+
+if TYPE_CHECKING:
+    from tandem.people.models import User
 
 INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, PositiveIntegerField
 INT64_MAX = 2**63 - 1  # PostgreSQL ``bigint``: ids
@@ -33,3 +37,11 @@ ApiDateTime = Annotated[AwareDatetime, AfterValidator(_check_range)]
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
 # A row id (``bigint``).
 ApiId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+
+
+class AuthenticatedRequest(HttpRequest):
+    """What an API operation receives: ninja sets ``auth`` to the caller the API's
+    authentication let in (``tandem.people.auth``; every operation requires it). For
+    annotations only: the object is Django's own request."""
+
+    auth: User

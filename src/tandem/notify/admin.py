@@ -12,8 +12,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["kind", "recipient__email"]
     list_select_related = ["recipient"]
-    fields = ["recipient", "kind", "url", "created_at", "read_at", "emailed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("recipient", "kind", "url", "created_at", "read_at", "emailed_at")
 
     def has_add_permission(self, request):
         return False

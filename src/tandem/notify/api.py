@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
 from tandem.notify import services
 from tandem.notify.kinds import ALL_KINDS
@@ -45,27 +45,27 @@ class CountOut(Schema):
 
 @router.get("/", response=list[NotificationOut])
 @paginate(PageNumberPagination, page_size=25)
-def list_notifications(request: HttpRequest, unread: bool = False):
+def list_notifications(request: AuthenticatedRequest, unread: bool = False):
     return notification_list_for(user=request.auth, unread_only=unread)
 
 
 @router.get("/unread-count", response=UnreadOut)
-def unread_count(request: HttpRequest):
+def unread_count(request: AuthenticatedRequest):
     return {"unread": notification_unread_count(user=request.auth)}
 
 
 @router.post("/{notification_id}/read", response=NotificationOut)
-def mark_read(request: HttpRequest, notification_id: int):
+def mark_read(request: AuthenticatedRequest, notification_id: int):
     return services.notification_mark_read(user=request.auth, notification_id=notification_id)
 
 
 @router.post("/read-all", response=CountOut)
-def mark_all_read(request: HttpRequest):
+def mark_all_read(request: AuthenticatedRequest):
     return {"marked": services.notification_mark_all_read(user=request.auth)}
 
 
 @router.get("/preferences", response=PreferenceOut)
-def get_preferences(request: HttpRequest):
+def get_preferences(request: AuthenticatedRequest):
     preference = preference_for(user=request.auth)
     return {
         "email_kinds": preference.email_kinds,
@@ -75,7 +75,7 @@ def get_preferences(request: HttpRequest):
 
 
 @router.put("/preferences", response=PreferenceOut)
-def put_preferences(request: HttpRequest, payload: PreferenceSchema):
+def put_preferences(request: AuthenticatedRequest, payload: PreferenceSchema):
     preference = services.preference_update(
         user=request.auth, email_kinds=payload.email_kinds, daily_digest=payload.daily_digest
     )

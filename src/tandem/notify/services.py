@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -16,6 +17,9 @@ from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 from tandem.notify.selectors import preference_for
+
+if TYPE_CHECKING:
+    from tandem.people.models import User  # annotations only: people sits above notify
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +75,7 @@ def _email(notification: Notification) -> None:
 
 
 def notify_send(
-    *, recipient, kind: str, title: str, body: str = "", url: str = "", email: bool = True
+    *, recipient: User, kind: str, title: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
     if kind not in ALL_KINDS:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
@@ -90,7 +94,7 @@ def notify_send(
     return notification
 
 
-def notification_mark_read(*, user, notification_id: int) -> Notification:
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     with transaction.atomic():
         notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
         if notification is None:
@@ -101,7 +105,7 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     with transaction.atomic():
         return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
             read_at=timezone.now()
@@ -109,7 +113,7 @@ def notification_mark_all_read(*, user) -> int:
 
 
 def preference_update(
-    *, user, email_kinds: list[str], daily_digest: bool
+    *, user: User, email_kinds: list[str], daily_digest: bool
 ) -> NotificationPreference:
     unknown = sorted(set(email_kinds) - set(ALL_KINDS))
     if unknown:
@@ -127,7 +131,7 @@ def preference_update(
     return preference
 
 
-def reminder_claim(*, kind: str, object_id: int, recipient, slot: str) -> bool:
+def reminder_claim(*, kind: str, object_id: int, recipient: User, slot: str) -> bool:
     """Claim the right to send one reminder; False when it was already claimed.
 
     Call inside the caller's transaction so the claim commits with the notification it
@@ -143,7 +147,7 @@ def reminder_claim(*, kind: str, object_id: int, recipient, slot: str) -> bool:
     return True
 
 
-def digest_send(*, user, now: datetime) -> int:
+def digest_send(*, user: User, now: datetime) -> int:
     """Email one day's unemailed notifications as one message; 0 when nothing to send."""
     slot = now.astimezone(UTC).date().isoformat()
     with transaction.atomic():
