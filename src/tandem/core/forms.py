@@ -111,3 +111,12 @@ class IntegerField(forms.IntegerField):
         **kwargs: Any,
     ) -> None:
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name``, to fill its choices per request (``form.fields``
+    holds plain ``Field``s)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name!r} is not a choice field")
+    return field

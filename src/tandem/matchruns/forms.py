@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tandem.core.forms import choice_field
 from tandem.matching.records.languages import LANGUAGES
 from tandem.matchruns.models import ConstraintKind, Objective
 from tandem.matchruns.services import MAX_SEED
@@ -37,8 +38,8 @@ class ConstraintForm(forms.Form):
 
     def __init__(self, *args, mentees=(), mentors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentee_id"].choices = [(p.id, p.name) for p in mentees]
-        self.fields["mentor_id"].choices = [(p.id, p.name) for p in mentors]
+        choice_field(self, "mentee_id").choices = [(p.id, p.name) for p in mentees]
+        choice_field(self, "mentor_id").choices = [(p.id, p.name) for p in mentors]
 
 
 class MentorFilterForm(forms.Form):
@@ -59,10 +60,10 @@ class MentorFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if options is None:
             return
-        self.fields["skill"].choices = [("", "Any skill")] + [(s, s) for s in options.skills]
-        self.fields["language"].choices = [("", "Any language")] + [
+        choice_field(self, "skill").choices = [("", "Any skill")] + [(s, s) for s in options.skills]
+        choice_field(self, "language").choices = [("", "Any language")] + [
             (code, LANGUAGES.get(code, code)) for code in options.languages
         ]
-        self.fields["timezone"].choices = [("", "Any time zone")] + [
+        choice_field(self, "timezone").choices = [("", "Any time zone")] + [
             (tz, tz.replace("_", " ")) for tz in options.timezones
         ]

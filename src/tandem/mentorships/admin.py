@@ -12,6 +12,9 @@ A calendar feed's token is a secret URL, so it is never shown; staff can only re
 it (through the service), which kills a leaked URL at once.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
@@ -34,7 +37,9 @@ from tandem.mentorships.services.meetings import calendar_feed_regenerate
 # mentorship column must join all three, or it costs three queries a row.
 MENTORSHIP_JOINS = ("mentorship__mentor", "mentorship__mentee", "mentorship__program")
 # Video links are https (and Django 6 defaults to it); say so now to keep forms quiet.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 MENTORSHIP_SEARCH = (
     "mentorship__mentor__email",
     "mentorship__mentee__email",
@@ -85,14 +90,13 @@ class AgreementVersionInline(admin.StackedInline):
     model = AgreementVersion
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "number",
         "proposed_by",
         "created_at",
         "signed_by_mentor_at",
         "signed_by_mentee_at",
-    ]
-    readonly_fields = fields
+    )
     ordering = ["-number"]
 
     def has_add_permission(self, request, obj=None):
@@ -127,14 +131,12 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    fields = ["due_on", "done_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("due_on", "done_at")
 
 
 class GoalUpdateInline(ReadOnlyInline):
     model = GoalUpdate
-    fields = ["created_at", "author", "state", "percent"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "state", "percent")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -146,8 +148,14 @@ class GoalAdmin(ReadOnlyAdmin):
     list_filter = ["state", "mentorship__program"]
     search_fields = MENTORSHIP_SEARCH
     list_select_related = MENTORSHIP_JOINS
-    fields = ["mentorship", "state", "percent", "target_date", "created_by", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "mentorship",
+        "state",
+        "percent",
+        "target_date",
+        "created_by",
+        "created_at",
+    )
     inlines = [MilestoneInline, GoalUpdateInline]
 
 
@@ -207,7 +215,7 @@ class ActionItemAdmin(ReadOnlyAdmin):
     list_filter = ["status", "mentorship__program"]
     search_fields = ["owner__email", *MENTORSHIP_SEARCH]
     list_select_related = ["owner", *MENTORSHIP_JOINS]
-    fields = [
+    fields = readonly_fields = (
         "mentorship",
         "meeting",
         "owner",
@@ -216,8 +224,7 @@ class ActionItemAdmin(ReadOnlyAdmin):
         "done_at",
         "created_by",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
 
 
 @admin.register(MentorshipEvent)
@@ -237,8 +244,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     # Never the token: not listed, not shown, not searchable.
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
-    fields = ["user", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "created_at")
     actions = ["regenerate"]
 
     @admin.action(

@@ -7,7 +7,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from tandem.core.forms import DateField, TimeField
+from tandem.core.forms import DateField, TimeField, choice_field
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
@@ -29,8 +29,8 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, programs=(), recipients=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].choices = [(p.pk, p.name) for p in programs]
-        self.fields["recipient"].choices = [("", "Choose a person")] + [
+        choice_field(self, "program").choices = [(p.pk, p.name) for p in programs]
+        choice_field(self, "recipient").choices = [("", "Choose a person")] + [
             (u.pk, u.display_name) for u in recipients
         ]
 
@@ -279,11 +279,11 @@ class ActionItemForm(forms.Form):
         if fixed_meeting:
             self.fields["meeting"].widget = forms.HiddenInput()
         if mentorship is not None:
-            self.fields["owner"].choices = [
+            choice_field(self, "owner").choices = [
                 (mentorship.mentee_id, f"{mentorship.mentee.display_name} (mentee)"),
                 (mentorship.mentor_id, f"{mentorship.mentor.display_name} (mentor)"),
             ]
-        self.fields["meeting"].choices = [("", "None")] + [
+        choice_field(self, "meeting").choices = [("", "None")] + [
             (m.pk, timezone.localtime(m.starts_at).strftime("%d %b %Y %H:%M")) for m in meetings
         ]
 

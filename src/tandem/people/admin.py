@@ -7,6 +7,8 @@ with small groups suppressed). Token secrets are never stored, and the hash is n
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -65,8 +67,9 @@ class UserEditForm(UserChangeForm):
         model = User
         fields = "__all__"
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("email"):
             data["email"] = data["email"].strip().lower()
             if len(data["email"]) > ACCOUNT_EMAIL_MAX_LENGTH:  # it is the username too

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -46,8 +49,9 @@ class SignUpForm(forms.Form):
     # Filled in by the page from the browser (Intl API) so availability starts in local time.
     timezone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", PASSWORDS_DIFFER)
         return data
@@ -151,7 +155,7 @@ class ProfileForm(forms.Form):
         help_text="Start typing a city or region, e.g. Europe/London.",
     )
     languages = forms.MultipleChoiceField(
-        choices=sorted(LANGUAGES.items(), key=lambda item: item[1]),
+        choices=sorted(LANGUAGES.items(), key=itemgetter(1)),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Languages you can hold a mentoring conversation in. Hold Ctrl (⌘ on a Mac) "

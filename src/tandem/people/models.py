@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,27 +15,38 @@ from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
+if TYPE_CHECKING:  # the stubs' manager is generic in its model; Django's is not at run time
+    _UserManager = UserManager["User"]
+else:
+    _UserManager = UserManager
 
-class EmailUserManager(UserManager):
+
+class EmailUserManager(_UserManager):
     """Accounts are keyed by email; ``username`` is kept equal to it for Django's admin."""
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         email = self.normalize_email(email).lower()
         user = self.model(email=email, username=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def get_by_natural_key(self, username):
+    def get_by_natural_key(self, username: str | None) -> User:
         """Log-in is case-insensitive on the email (sign-up stores it lower-cased)."""
         return self.get(email__iexact=(username or "").strip())
 
-    def create_user(self, email, password=None, **extra_fields):
+    # Both take the email where Django's take a username first: the custom-user manager
+    # Django documents, which the stubs' signatures cannot express.
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra_fields)
 
@@ -43,8 +56,8 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = EmailUserManager()
+    REQUIRED_FIELDS = []
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
 
     class Meta:
         ordering = ["email"]
@@ -126,7 +139,7 @@ class Profile(models.Model):
     @property
     def manager_contact(self) -> str:
         """The manager's email as the person gave it (an import links the account only)."""
-        return self.manager_email or (self.manager.email if self.manager_id else "")
+        return self.manager_email or (self.manager.email if self.manager else "")
 
 
 class AvailabilityWindow(models.Model):

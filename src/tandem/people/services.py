@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from functools import lru_cache
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -89,8 +90,8 @@ MAX_ACTIVE_TOKENS = 20
 # An account's email is also its username (Django's column: 150 characters, not the 254 an
 # email may have); its first and last names are 150 each. Longer values are a field error,
 # never a database error.
-ACCOUNT_EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
-NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
+ACCOUNT_EMAIL_MAX_LENGTH = cast(int, User._meta.get_field("username").max_length)
+NAME_MAX_LENGTH = cast(int, User._meta.get_field("first_name").max_length)
 TOKEN_SECRET_PREFIX = "tdm_"
 
 UNSET: object = object()  # "not given": profile_update leaves such fields alone (PATCH)

@@ -75,7 +75,7 @@ class ProgramForm(forms.Form):
                 }
             )
             weights = {**DEFAULT_WEIGHTS, **(program.weights or {})}
-            questions = {role: [] for role in QUESTION_ROLES}
+            questions: dict[str, list[str]] = {role: [] for role in QUESTION_ROLES}
             for question in program.questions.all():
                 if question.role in questions:
                     questions[question.role].append(
@@ -93,7 +93,8 @@ class ProgramForm(forms.Form):
             initial.setdefault("request_expiry_days", 14)
         for key, value in weights.items():
             initial.setdefault(f"weight_{key}", value)
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for key in DEFAULT_WEIGHTS:
             self.fields[f"weight_{key}"] = forms.FloatField(
                 label=WEIGHT_LABELS.get(key, key),
