@@ -20,6 +20,7 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.services import lifecycle as L
 from tandem.mentorships.services import work as W
+from tandem.mentorships.services.agreement import OLD_VERSION
 from tandem.mentorships.services.agreement_content import (
     ENDS_BEFORE_START,
     OBJECTIVES_REQUIRED,
@@ -83,7 +84,7 @@ class TestAgreement:
         with pytest.raises(ApplicationError) as error:
             services.agreement_sign(user=m.mentor, mentorship_id=m.pk, number=1)
         assert error.value.status == 409
-        assert error.value.message == L.OLD_VERSION.format(number=1, latest=2)
+        assert error.value.message == OLD_VERSION.format(number=1, latest=2)
         assert not AgreementVersion.objects.filter(signed_by_mentor_at__isnull=False).exists()
 
     def test_signing_twice_is_refused(self):

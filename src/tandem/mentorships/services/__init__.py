@@ -1,9 +1,8 @@
 """Every write about mentorships. Split by sub-domain; import from here."""
 
+from tandem.mentorships.services.agreement import agreement_propose, agreement_sign
 from tandem.mentorships.services.lifecycle import (
     TRANSITIONS,
-    agreement_propose,
-    agreement_sign,
     mentorship_complete,
     mentorship_confirm_midpoint,
     mentorship_create_from_match,

@@ -1,16 +1,13 @@
-"""The mentorship state machine and its agreement.
+"""The mentorship state machine; signing the agreement (``agreement.py``) activates it.
 
     proposed ──(both sign the agreement)──> active ──(end date reached)──> completed
         │                                      │
         └──────────(either side ends)──────────┴──> ended_early
 
-Every transition goes through ``_transition``, which refuses anything not in ``TRANSITIONS``.
+Every transition goes through ``transition``, which refuses anything not in ``TRANSITIONS``.
 """
 
 from __future__ import annotations
-
-from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -20,7 +17,6 @@ from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import (
     OPEN_STATES,
     AgreementVersion,
-    Goal,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -29,11 +25,7 @@ from tandem.mentorships.models import (
     MentorshipState,
 )
 from tandem.mentorships.selectors import access_mentorship
-from tandem.mentorships.services.agreement_content import (
-    agreement_content_same,
-    agreement_defaults,
-    check_agreement_content,
-)
+from tandem.mentorships.services.agreement_content import agreement_defaults
 from tandem.mentorships.services.common import (
     MENTORSHIP_CLOSED,
     capacity_of,
@@ -60,12 +52,6 @@ MATCH_NOT_MEMBER = "{person} is not an active {role} in this program."
 MATCH_AT_CAPACITY = "{mentor} has no room for another mentee in this program."
 MATCH_SAME_PERSON = "A person cannot mentor themselves."
 MATCH_UNKNOWN_PERSON = "A matched person no longer has an account."
-OLD_VERSION = (
-    "Version {number} has been replaced by version {latest}. Read version {latest} "
-    "and sign that one instead."
-)
-ALREADY_SIGNED_BY_YOU = "You have already signed version {number}."
-VERSION_NOT_FOUND = "That agreement version does not exist."
 END_REASON_REQUIRED = "Please give a reason; only the program admins will see it."
 REFLECTION_REQUIRED = "Write a short closing reflection: what did you take from it?"
 TOO_EARLY_TO_COMPLETE = (
@@ -76,7 +62,7 @@ NOT_ACTIVE_YET = "This mentorship is not active yet: sign the agreement first."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 
 
-def _transition(mentorship: Mentorship, target: str) -> None:
+def transition(mentorship: Mentorship, target: str) -> None:
     if target not in TRANSITIONS[mentorship.state]:
         raise ApplicationError(
             INVALID_TRANSITION.format(
@@ -196,133 +182,6 @@ def mentorship_create_from_match(*, program: Program, pairs, match_run_ref) -> l
     return created
 
 
-# Agreement ------------------------------------------------------------------------------
-
-
-def agreement_propose(
-    *, user, mentorship_id: int, content: dict[str, Any]
-) -> tuple[AgreementVersion, bool]:
-    """A new version (the first draft's replacement, or an amendment) that nobody has signed,
-    as ``(version, True)``; or ``(latest, False)`` when the content says what the latest
-    version already says: nothing new to read, so no version and nobody asked to sign."""
-    clean = check_agreement_content(content)
-    with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
-        check_open(mentorship)
-        latest = mentorship.agreement_versions.order_by("-number").first()
-        if latest is not None and agreement_content_same(clean, latest.content):
-            return latest, False
-        version = AgreementVersion.objects.create(
-            mentorship=mentorship,
-            number=(latest.number if latest else 0) + 1,
-            content=clean,
-            proposed_by=user,
-        )
-        word = "an amendment" if mentorship.state == MentorshipState.ACTIVE else "an agreement"
-        event_add(
-            mentorship=mentorship,
-            actor=user,
-            kind="agreement_proposed",
-            summary=f"{user.display_name} proposed {word} (version {version.number}).",
-        )
-        notify_other(
-            mentorship=mentorship,
-            actor=user,
-            kind=Kind.AGREEMENT,
-            title=f"{user.display_name} proposed {word}",
-            body=f"Read version {version.number} and sign it if you agree.",
-        )
-    return version, True
-
-
-def agreement_sign(*, user, mentorship_id: int, number: int) -> AgreementVersion:
-    with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
-        check_open(mentorship)
-        versions = list(
-            AgreementVersion.objects.select_for_update()
-            .filter(mentorship=mentorship)
-            .order_by("-number")
-        )
-        version = next((v for v in versions if v.number == number), None)
-        if version is None:
-            raise ApplicationError(VERSION_NOT_FOUND, status=404)
-        if version.number != versions[0].number:
-            raise ApplicationError(
-                OLD_VERSION.format(number=number, latest=versions[0].number), status=409
-            )
-        field = "signed_by_mentor_at" if user.pk == mentorship.mentor_id else "signed_by_mentee_at"
-        if getattr(version, field):
-            raise ApplicationError(ALREADY_SIGNED_BY_YOU.format(number=number), status=409)
-        setattr(version, field, timezone.now())
-        version.save(update_fields=[field])
-        event_add(
-            mentorship=mentorship,
-            actor=user,
-            kind="agreement_signed",
-            summary=f"{user.display_name} signed version {number}.",
-        )
-        if version.fully_signed:
-            _agreement_takes_effect(mentorship=mentorship, version=version, actor=user)
-        else:
-            notify_other(
-                mentorship=mentorship,
-                actor=user,
-                kind=Kind.AGREEMENT,
-                title=f"{user.display_name} signed the agreement",
-                body=f"Version {number} takes effect when you sign it too.",
-            )
-    return version
-
-
-def _agreement_takes_effect(*, mentorship: Mentorship, version: AgreementVersion, actor) -> None:
-    content = version.content
-    mentorship.starts_on = date.fromisoformat(content["starts_on"])
-    mentorship.ends_on = date.fromisoformat(content["ends_on"])
-    if mentorship.state == MentorshipState.PROPOSED:
-        _transition(mentorship, MentorshipState.ACTIVE)
-        mentorship.activated_at = timezone.now()
-        existing = set(mentorship.goals.values_list("title", flat=True))
-        Goal.objects.bulk_create(
-            [
-                Goal(
-                    mentorship=mentorship,
-                    title=objective["goal"],
-                    measure=objective["measure"],
-                    target_date=objective["target_date"] or None,
-                    created_by=actor,
-                )
-                for objective in content["objectives"]
-                if objective["goal"] not in existing
-            ]
-        )
-        event_add(
-            mentorship=mentorship,
-            actor=actor,
-            kind="activated",
-            summary=f"Both signed version {version.number}; the mentorship is active.",
-        )
-        notify_both(
-            mentorship=mentorship,
-            kind=Kind.MENTORSHIP,
-            title="Your mentorship is active",
-            body="You both signed the agreement. Schedule your first meeting.",
-        )
-    else:
-        event_add(
-            mentorship=mentorship,
-            actor=actor,
-            kind="amended",
-            summary=f"Version {version.number} took effect.",
-        )
-        notify_both(
-            mentorship=mentorship,
-            kind=Kind.AGREEMENT,
-            title=f"Agreement version {version.number} is in effect",
-        )
-    mentorship.save(update_fields=["state", "starts_on", "ends_on", "activated_at"])
-
-
 def mentorship_confirm_midpoint(*, user, mentorship_id: int) -> Mentorship:
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
@@ -345,9 +204,6 @@ def mentorship_confirm_midpoint(*, user, mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-# Ending ---------------------------------------------------------------------------------
-
-
 def _cancel_future_meetings(mentorship: Mentorship) -> None:
     now = timezone.now()
     for meeting in Meeting.objects.select_for_update().filter(
@@ -365,7 +221,7 @@ def _cancel_future_meetings(mentorship: Mentorship) -> None:
 
 
 def _end(*, user, mentorship: Mentorship, target: str) -> None:
-    _transition(mentorship, target)
+    transition(mentorship, target)
     mentorship.ended_at = timezone.now()
     mentorship.ended_by = user
     _cancel_future_meetings(mentorship)
