@@ -1,0 +1,135 @@
+"""The mentorship itself, its versioned agreement and its timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from tandem.mentorships.models.requests import MentorshipRequest
+
+User = settings.AUTH_USER_MODEL
+
+
+class MentorshipState(models.TextChoices):
+    PROPOSED = "proposed", "Agreeing the terms"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+
+
+OPEN_STATES = (MentorshipState.PROPOSED, MentorshipState.ACTIVE)
+
+
+class Mentorship(models.Model):
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="mentorships"
+    )
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
+    mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
+    state = models.CharField(
+        max_length=12, choices=MentorshipState.choices, default=MentorshipState.PROPOSED
+    )
+    origin_request = models.OneToOneField(
+        MentorshipRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentorship",
+    )
+    # The match run model lives in programs and arrives later; keep a plain reference.
+    match_run_ref = models.CharField(max_length=64, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Private to program admins (and the person who wrote it).
+    end_reason = models.TextField(blank=True, max_length=2000)
+    closing_reflection = models.TextField(blank=True, max_length=4000)
+    midpoint_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="mentorship_two_people"),
+            models.UniqueConstraint(
+                fields=["program", "mentor", "mentee"],
+                condition=Q(state__in=["proposed", "active"]),
+                name="one_open_mentorship_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="mentorship_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "mentor", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} & {self.mentee} ({self.program})"
+
+    def other(self, user):
+        return self.mentee if user.pk == self.mentor_id else self.mentor
+
+    def is_participant(self, user) -> bool:
+        return user.pk in (self.mentor_id, self.mentee_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class AgreementVersion(models.Model):
+    """One version of the pair's agreement; it takes effect when both have signed it.
+    Versions are never edited: an amendment is a new version."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement_versions"
+    )
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    proposed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by_mentor_at = models.DateTimeField(null=True, blank=True)
+    signed_by_mentee_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["mentorship", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "number"], name="agreement_version_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement v{self.number} of mentorship #{self.mentorship_id}"
+
+    @property
+    def fully_signed(self) -> bool:
+        return bool(self.signed_by_mentor_at and self.signed_by_mentee_at)
+
+
+class MentorshipEvent(models.Model):
+    """The history timeline. A summary says who did what, never any text the pair wrote (goal
+    titles, action items, notes, end reasons): events are listed in the site admin too."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary
