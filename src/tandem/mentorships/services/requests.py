@@ -168,7 +168,7 @@ def request_accept(*, user, request_id: int) -> Mentorship:
         now = timezone.now()
         if request.expires_at <= now:
             raise ApplicationError(REQUEST_EXPIRED, status=409)
-        program = Program.objects.get(pk=request.program_id)
+        program = request.program
         enrolment = lock_mentor_enrolment(program=program, mentor_id=request.mentor_id)
         if enrolment is None:
             raise ApplicationError(MENTOR_NOT_ACTIVE, status=409)
