@@ -7,7 +7,7 @@ Usage::
 
 Writes participants to ``DIR`` (default: a temporary directory; files already there are
 reused) with ``--kind synthetic`` (the default: ``tandem.matching.synthetic``, small fixed
-pools of texts and tags) or ``--kind demo`` (``tandem.programs.demo``: realistic, every text
+pools of texts and tags) or ``--kind demo`` (``tandem.demo.people``: realistic, every text
 different, with the requested split between the sides), then runs
 ``tandem match`` in this process exactly as the command line does, with ``--report``. Prints
 wall time per phase (from ``report.json``), peak RSS of the process (``getrusage``), matched
@@ -36,8 +36,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from tandem.demo import matching_csv  # noqa: E402
+from tandem.demo import people as demo_people  # noqa: E402
 from tandem.matching import command  # noqa: E402
-from tandem.programs import demo  # noqa: E402
 
 
 def write_split_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) -> list[Path]:
@@ -45,22 +46,24 @@ def write_split_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) 
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / "mentees.csv", directory / "mentors.csv"]
     rng = np.random.default_rng(seed)
-    width = demo._width(n_mentees + n_mentors)
+    width = demo_people.id_width(n_mentees + n_mentors)
     with (
         open(paths[0], "w", newline="", encoding="utf-8") as mentees_file,
         open(paths[1], "w", newline="", encoding="utf-8") as mentors_file,
     ):
         writers = {"mentee": csv.writer(mentees_file), "mentor": csv.writer(mentors_file)}
-        writers["mentee"].writerow(demo.MENTEE_COLUMNS)
-        writers["mentor"].writerow(demo.MENTOR_COLUMNS)
+        writers["mentee"].writerow(matching_csv.MENTEE_COLUMNS)
+        writers["mentor"].writerow(matching_csv.MENTOR_COLUMNS)
         for role, count, others, other_role in (
             ("mentor", n_mentors, n_mentees, "mentee"),
             ("mentee", n_mentees, n_mentors, "mentor"),
         ):
-            for start in range(0, count, demo.CHUNK):
-                size = min(demo.CHUNK, count - start)
-                chunk = demo._chunk(rng, role, start, size, width, others, other_role, n_mentors)
-                writers[role].writerows(demo.matching_row(person) for person in chunk)
+            for start in range(0, count, demo_people.CHUNK):
+                size = min(demo_people.CHUNK, count - start)
+                chunk = demo_people.people_chunk(
+                    rng, role, start, size, width, others, other_role, n_mentors
+                )
+                writers[role].writerows(matching_csv.matching_row(person) for person in chunk)
     return paths
 
 

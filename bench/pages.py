@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.test import Client
 
+    from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, load_demo_program
     from tandem.people.models import User
-    from tandem.programs.demo import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, load_demo_program
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

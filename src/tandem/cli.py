@@ -89,7 +89,7 @@ def command_run(args: argparse.Namespace) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     if not args.no_demo:
-        from tandem.demo import seed_demo
+        from tandem.demo.seed import seed_demo
 
         print_logins(seed_demo(people=args.demo_people, seed=DEMO_SEED))
     worker = None if args.no_worker else start_worker()
@@ -160,7 +160,7 @@ def tick_forever(seconds: float, stop: threading.Event) -> None:
 
 def command_demo(args: argparse.Namespace) -> int:
     if args.csv:
-        from tandem.programs.demo import write_demo_csv
+        from tandem.demo.matching_csv import write_demo_csv
 
         paths = write_demo_csv(args.csv, people=args.people, seed=args.seed)
         for path in paths:
@@ -168,7 +168,7 @@ def command_demo(args: argparse.Namespace) -> int:
         return 0
     setup_django()
     prepare_database()
-    from tandem.demo import seed_demo
+    from tandem.demo.seed import seed_demo
 
     print_logins(seed_demo(people=args.people, seed=args.seed))
     return 0

@@ -25,7 +25,7 @@ def main() -> int:
     from django.db import connection
 
     django.setup()
-    from tandem.programs.demo import DEMO_PASSWORD
+    from tandem.demo.program import DEMO_PASSWORD
     from tests.crawl.crawler import Crawler
     from tests.crawl.world import IGNORED_COLUMNS, ROLES, seed, snapshot
 

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from tandem.cli import DEMO_PEOPLE
-from tandem.programs.demo import DEMO_PASSWORD
+from tandem.demo.program import DEMO_PASSWORD
 from tests.crawl.crawler import Crawler, CrawlResult
 from tests.crawl.world import IGNORED_COLUMNS, ROLES, seed, snapshot
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.apps import apps
 from django.utils import timezone
 
-from tandem.demo import seed_demo
-from tandem.matchruns.models import MatchRun
+from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PROGRAM_SLUG
+from tandem.demo.seed import seed_demo
 from tandem.matchruns.execution import match_run_execute
+from tandem.matchruns.models import MatchRun
 from tandem.matchruns.services import match_run_start
 from tandem.people.models import Profile, User
-from tandem.programs.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PROGRAM_SLUG
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
 from tandem.programs.services import invitation_create, program_update
 

@@ -131,8 +131,8 @@ def _walk(page, base: str, start: str, visited: set[str]) -> None:
 def test_no_policy_violation_on_the_pages_of_any_role(chromium, live_server):
     from playwright.sync_api import expect
 
-    from tandem.demo import seed_demo
-    from tandem.programs.demo import DEMO_ADMIN_EMAIL
+    from tandem.demo.program import DEMO_ADMIN_EMAIL
+    from tandem.demo.seed import seed_demo
 
     logins = seed_demo(people=30, seed=7)
     violations: list[str] = []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tandem.demo import SELF_SERVE_NAME, seed_demo
+from tandem.demo.seed import SELF_SERVE_NAME, seed_demo
 from tandem.mentorships.models import Meeting, Mentorship
 from tandem.people.models import Profile
 from tandem.programs.models import Enrolment, MatchingMode, Program

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, DemoLogin, load_demo_program
 from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import Mentorship
 from tandem.people.models import User
-from tandem.programs.demo import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, DemoLogin, load_demo_program
 from tandem.programs.models import Enrolment, EnrolmentStatus, MatchingMode, Program, Role
 from tandem.programs.services import program_create
 

@@ -2,25 +2,19 @@ import csv
 
 import pytest
 
+from tandem.demo import skills as demo_skills
+from tandem.demo.matching_csv import MENTEE_COLUMNS, MENTOR_COLUMNS, write_demo_csv
+from tandem.demo.people import generate_demo
+from tandem.demo.program import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, load_demo_program
 from tandem.people.models import Identity, Profile, User
 from tandem.people.services import identity_withdraw
-from tandem.programs import demo_data
-from tandem.programs.demo import (
-    DEMO_PASSWORD,
-    DEMO_PROGRAM_SLUG,
-    MENTEE_COLUMNS,
-    MENTOR_COLUMNS,
-    generate_demo,
-    load_demo_program,
-    write_demo_csv,
-)
 from tandem.programs.models import Enrolment, Invitation, Program
 
 
 def test_vocabulary_is_broad():
-    skills = {skill.casefold() for skill in demo_data.ALL_SKILLS}
-    assert len(skills) == len(demo_data.ALL_SKILLS) >= 150
-    assert set(demo_data.SKILLS) >= {
+    skills = {skill.casefold() for skill in demo_skills.ALL_SKILLS}
+    assert len(skills) == len(demo_skills.ALL_SKILLS) >= 150
+    assert set(demo_skills.SKILLS) >= {
         "engineering",
         "data",
         "design",

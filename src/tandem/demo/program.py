@@ -1,0 +1,177 @@
+"""The demo program in the database: the generated people, imported through the same code
+path as a participant import, creating only what is missing, so a second run keeps whatever
+people changed since the first.
+
+Every demo account (``admin@…``, ``mentor001@…``, ``mentee001@…`` and all the generated people)
+shares the password ``tandem-demo``; the demo is meant for laptops and trials, never for
+production data.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.demo.people import DEMO_DOMAIN, id_width, iter_demo_people, person_id, role_counts
+from tandem.people.models import Profile, User
+from tandem.people.services import identity_set
+from tandem.programs.imports.reading import COLUMNS, Table, check_rows
+from tandem.programs.imports.writer import import_apply, import_plan
+from tandem.programs.models import Invitation, Program
+from tandem.programs.services import program_create
+
+DEMO_PASSWORD = "tandem-demo"
+DEMO_ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+DEMO_PROGRAM_NAME = "Demo Mentoring Program"
+DEMO_PROGRAM_SLUG = "demo-mentoring-program"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+def _self_identify(people: list[dict]) -> None:
+    """The made-up people who opt in describe themselves, as a person does on the identity
+    page (an import never writes identity). Only newly created people: a demo person who
+    withdrew keeps it withdrawn on the next run."""
+    opted_in = {person["email"]: person for person in people if person["identity"]}
+    for user in User.objects.filter(email__in=list(opted_in)):
+        person = opted_in[user.email]
+        identity_set(
+            user=user,
+            attributes=person["identity"],
+            prefer_shared=person["prefer_shared_identity"],
+            consent=True,
+        )
+
+
+def import_cells(person: dict) -> dict[str, str]:
+    """A person as the cells of a participant-import row."""
+    mentor = person["role"] == "mentor"
+    return {
+        "id": person["id"],
+        "email": person["email"],
+        "name": person["name"],
+        "role": person["role"],
+        "goals": "" if mentor else person["text"],
+        "expertise": person["text"] if mentor else "",
+        "skills_offered": "; ".join(person["skills"]) if mentor else "",
+        "skills_wanted": "" if mentor else "; ".join(person["skills"]),
+        "seniority": str(person["seniority"]),
+        "languages": ";".join(person["languages"]),
+        "timezone": person["timezone"],
+        "availability": "; ".join(person["availability"]),
+        "format": person["format"],
+        "city": person["city"],
+        "cadence": person["cadence"],
+        "department": person["department"],
+        "capacity": "" if person["capacity"] is None else str(person["capacity"]),
+        "exclude": ";".join(person["exclude"]),
+        "working_style": ";".join(f"{k}={v}" for k, v in person["working_style"].items()),
+        "manager": f"{person['manager']}@{DEMO_DOMAIN}" if person["manager"] else "",
+    }
+
+
+def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
+    """Create (or complete) the demo program; return the logins to print.
+
+    Idempotent: people, enrolments and the program are keyed by fixed demo emails and slug,
+    and only what is missing is created, so edits made since the last run are kept.
+    """
+    password_hash = make_password(DEMO_PASSWORD)
+    with transaction.atomic():
+        admin = _ensure_admin(password_hash)
+        program = _ensure_program(admin)
+        generated = list(iter_demo_people(people, seed))
+        rows = [(number, import_cells(person)) for number, person in enumerate(generated, start=2)]
+        parsed, errors = check_rows(Table(header=list(COLUMNS), rows=rows))
+        plan = import_plan(program=program, rows=parsed, create_only=True, trusted=True)
+        errors += plan.errors
+        if errors:
+            raise RuntimeError(f"demo data failed its own checks: {errors[:3]}")
+        new_emails = {email for email, person in plan.people.items() if person.is_new}
+        import_apply(
+            program=program,
+            plan=plan,
+            password_hash=password_hash,
+            welcome=False,
+            email_verified=True,
+        )
+        _self_identify([person for person in generated if person["email"] in new_emails])
+        _ensure_invitations(program, admin)
+    width = id_width(people)
+    logins = [DemoLogin("site/program admin", DEMO_ADMIN_EMAIL, DEMO_PASSWORD)]
+    mentors, mentees = role_counts(people)
+    if mentors:
+        logins.append(
+            DemoLogin("mentor", f"{person_id('mentor', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
+        )
+    if mentees:
+        logins.append(
+            DemoLogin("mentee", f"{person_id('mentee', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
+        )
+    return logins
+
+
+def _ensure_admin(password_hash: str):
+    from tandem.people.models import User
+
+    admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
+    if admin is None:
+        admin = User.objects.create(
+            email=DEMO_ADMIN_EMAIL,
+            username=DEMO_ADMIN_EMAIL,
+            first_name="Ada",
+            last_name="Admin",
+            is_staff=True,
+            is_superuser=True,
+            password=password_hash,
+            email_verified_at=timezone.now(),
+        )
+        Profile.objects.create(user=admin, timezone="Europe/London", languages=["en"])
+    return admin
+
+
+def _ensure_program(admin):
+    program = Program.objects.filter(slug=DEMO_PROGRAM_SLUG).first()
+    if program is not None:
+        return program
+    program = program_create(
+        user=admin,
+        name=DEMO_PROGRAM_NAME,
+        description="A sample program with generated people across ten time zones. "
+        "Everyone in it is fictional.",
+        questions={
+            "mentee": [("What would make this mentorship a success for you?", True)],
+            "mentor": [("How many hours a month can you give?", False)],
+        },
+    )
+    if program.slug != DEMO_PROGRAM_SLUG:
+        program.slug = DEMO_PROGRAM_SLUG
+        program.save(update_fields=["slug"])
+    return program
+
+
+def _ensure_invitations(program, admin) -> None:
+
+    have = set(
+        Invitation.objects.filter(program=program, revoked_at__isnull=True).values_list(
+            "role", flat=True
+        )
+    )
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                program=program, role=role, token=secrets.token_urlsafe(32), created_by=admin
+            )
+            for role in ("mentee", "mentor")
+            if role not in have
+        ]
+    )
