@@ -1,4 +1,4 @@
-"""The all-pairs Lagrangian bound and the repair loop (``tandem.matching.candidates.proof``)."""
+"""The all-pairs Lagrangian bound and the gap-closing loop (``candidates.proof``)."""
 
 import numpy as np
 import pytest
@@ -80,7 +80,7 @@ def loader(upper):
     return lambda start, stop: (upper[start:stop].astype(np.float32), None)
 
 
-def repair_loop(scores, capacity, upper, keep, rounds=20):
+def gap_closing_loop(scores, capacity, upper, keep, rounds=20):
     """Solve on ``keep``, add the pairs the all-pairs check finds, until none is missed."""
     m = scores.shape[1]
     for _ in range(rounds):
@@ -96,9 +96,9 @@ def repair_loop(scores, capacity, upper, keep, rounds=20):
     return total, found
 
 
-class TestRepair:
+class TestGapClosing:
     @pytest.mark.parametrize("seed", range(10))
-    def test_repair_reaches_the_optimum_when_top_k_misses_the_best_pairs(self, seed):
+    def test_closing_the_gap_reaches_the_optimum_when_top_k_misses_the_best_pairs(self, seed):
         rng = np.random.default_rng(seed)
         n, m = 16, 6
         scores, capacity = rng.random((n, m)), rng.integers(1, 3, m)
@@ -107,17 +107,17 @@ class TestRepair:
         keep = np.zeros((n, m), dtype=bool)
         keep[np.arange(n), np.argsort(-upper, axis=1)[:, 0]] = True  # top-1 by the bound
         assert not keep[np.arange(n), scores.argmax(axis=1)].any()
-        total, found = repair_loop(scores, capacity, upper, keep)
+        total, found = gap_closing_loop(scores, capacity, upper, keep)
         best = optimum(scores, capacity)
         assert total == pytest.approx(best, abs=1e-6)
         assert best - 1e-9 <= found.upper_bound <= best + n * 2e-5
 
     def test_one_mentor_everyone_wants(self):
-        # Every mentee's top-1 is mentor 0 (capacity 1); the rest only appear via repair.
+        # Every mentee's top-1 is mentor 0 (capacity 1); the rest only appear as missed pairs.
         scores = np.array([[0.9, 0.1, 0.0], [0.8, 0.0, 0.7], [0.85, 0.6, 0.0]])
         keep = np.zeros(scores.shape, dtype=bool)
         keep[:, 0] = True
-        total, found = repair_loop(scores, np.array([1, 1, 1]), scores, keep)
+        total, found = gap_closing_loop(scores, np.array([1, 1, 1]), scores, keep)
         assert total == pytest.approx(0.9 + 0.7 + 0.6)
         assert found.upper_bound == pytest.approx(2.2, abs=1e-4)
 
@@ -170,9 +170,9 @@ def test_top_k_fair_and_stable_bound_the_optimum_over_all_pairs(objective):
 
 
 @pytest.mark.parametrize("objective", ["optimal", "fair", "stable"])
-def test_second_chance_for_mentees_whose_candidates_filled_up(objective):
+def test_refill_gives_mentees_whose_candidates_filled_up_a_second_chance(objective):
     # Top-1 candidates: every mentee lists only mentor A (one seat); B (two seats) lists its
-    # own best mentee. The mentee left over gets B through the repair pass.
+    # own best mentee. The mentee left over gets B through the refill.
     from tandem.matching.profiles import Mentee, Mentor
 
     mentees = [Mentee(id=f"e{k}", goals="charts and dashboards for executives") for k in range(3)]
@@ -182,4 +182,4 @@ def test_second_chance_for_mentees_whose_candidates_filled_up(objective):
     ]
     result = match_participants(mentees, mentors, objective=objective, top_k=1, dense_limit=0)
     assert sorted(p["mentor_id"] for p in result.pairs) == ["A", "B", "B"]
-    assert "repair" in result.report["phase_seconds"]
+    assert "refill" in result.report["phase_seconds"]

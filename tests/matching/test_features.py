@@ -3,7 +3,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.matching.candidates.generate import build_candidates
+from tandem.matching.candidates.generate import generate_candidates
 from tandem.matching.candidates.rules import CONSTRAINTS, PIN_NOT_ALLOWED
 from tandem.matching.candidates.scoring import PREFERENCE_STEP
 from tandem.matching.features import (
@@ -153,7 +153,7 @@ class TestHardConstraints:
             Mentor(id="full", capacity=0),
         ]
         space = FeatureSpace(mentees, mentors)
-        found = build_candidates(space, W, rules=("manager", "department"))
+        found = generate_candidates(space, W, rules=("manager", "department"))
         assert edges(found) == {(5, 0)}
         removed = dict(zip(CONSTRAINTS, found.removed.sum(axis=0).tolist(), strict=True))
         assert removed == {
@@ -168,30 +168,30 @@ class TestHardConstraints:
 
     def test_a_person_on_both_sides_is_never_their_own_mentor(self):
         space = FeatureSpace([Mentee(id="x")], [Mentor(id="x"), Mentor(id="y")])
-        assert edges(build_candidates(space, W)) == {(0, 1)}
+        assert edges(generate_candidates(space, W)) == {(0, 1)}
 
     def test_rules_are_options(self):
         space = FeatureSpace(
             [Mentee(id="a", department="x", manager="m")], [Mentor(id="m", department="x")]
         )
-        assert edges(build_candidates(space, W, rules=())) == {(0, 0)}
+        assert edges(generate_candidates(space, W, rules=())) == {(0, 0)}
 
     def test_exclude_from_mentor_side_and_manager_of_mentor(self):
         space = FeatureSpace(
             [Mentee(id="a"), Mentee(id="b")], [Mentor(id="m", exclude=("a",), manager="b")]
         )
-        assert edges(build_candidates(space, W)) == set()
+        assert edges(generate_candidates(space, W)) == set()
 
     def test_forbidden_and_pins(self):
         space = FeatureSpace(
             [Mentee(id="a", languages=("de",))], [Mentor(id="m", languages=("en",)), Mentor(id="n")]
         )
-        assert edges(build_candidates(space, W, forbidden=[("a", "n")])) == set()
+        assert edges(generate_candidates(space, W, forbidden=[("a", "n")])) == set()
         with pytest.raises(ValueError, match="pinned pair a:m breaks a hard constraint"):
-            build_candidates(space, W, pinned=[("a", "m")])
+            generate_candidates(space, W, pinned=[("a", "m")])
         assert PIN_NOT_ALLOWED.startswith("pinned pair")
         with pytest.raises(ValueError, match="unknown id 'zz'"):
-            build_candidates(space, W, forbidden=[("a", "zz")])
+            generate_candidates(space, W, forbidden=[("a", "zz")])
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
@@ -215,7 +215,9 @@ class TestHardConstraints:
 
         mentees = [person(Mentee, k, mentor_ids) for k in range(n)]
         mentors = [person(Mentor, k, mentee_ids) for k in range(m)]
-        found = build_candidates(FeatureSpace(mentees, mentors), W, rules=("manager", "department"))
+        found = generate_candidates(
+            FeatureSpace(mentees, mentors), W, rules=("manager", "department")
+        )
         for i, j in edges(found):
             a, b = mentees[i], mentors[j]
             assert not (a.languages and b.languages) or set(a.languages) & set(b.languages)
@@ -233,8 +235,8 @@ class TestCandidateGeneration:
     def test_top_k_scores_match_dense_and_bound_holds(self):
         mentees, mentors = people(120, 50, seed=2)
         space = FeatureSpace(mentees, mentors)
-        dense = build_candidates(space, W)
-        top = build_candidates(space, W, dense_limit=0, top_k=5, block=32)
+        dense = generate_candidates(space, W)
+        top = generate_candidates(space, W, dense_limit=0, top_k=5, block=32)
         assert dense.outside_bound is None and top.outside_bound is not None
         all_scores = {
             (i, j): s
@@ -258,11 +260,11 @@ class TestCandidateGeneration:
     def test_pinned_pair_outside_top_k_is_kept(self):
         mentees, mentors = people(40, 30, seed=4)
         space = FeatureSpace(mentees, mentors)
-        dense = build_candidates(space, W)
+        dense = generate_candidates(space, W)
         g = dense.graph
         worst = int(np.argmin(np.where(g.mentee == 0, g.score, np.inf)))
         pin = (mentees[0].id, mentors[g.mentor[worst]].id)
-        top = build_candidates(space, W, dense_limit=0, top_k=1, pinned=[pin])
+        top = generate_candidates(space, W, dense_limit=0, top_k=1, pinned=[pin])
         assert (0, int(g.mentor[worst])) in edges(top)
 
     def test_explicit_preferences_rank_above_every_score(self):
@@ -270,7 +272,7 @@ class TestCandidateGeneration:
             [Mentee(id="a", prefer=("n", "m"))],
             [Mentor(id="m"), Mentor(id="n"), Mentor(id="o", prefer=("a",))],
         )
-        g = build_candidates(space, W).graph
+        g = generate_candidates(space, W).graph
         pref = dict(zip(g.mentor.tolist(), g.mentee_pref.tolist(), strict=True))
         assert pref[1] > pref[0] > pref[2]
         assert pref[1] - g.score[1] == 2 * PREFERENCE_STEP
@@ -279,5 +281,5 @@ class TestCandidateGeneration:
     def test_progress_counts_every_mentee(self):
         seen = []
         mentees, mentors = people(25, 10, seed=0)
-        build_candidates(FeatureSpace(mentees, mentors), W, progress=seen.append, block=8)
+        generate_candidates(FeatureSpace(mentees, mentors), W, progress=seen.append, block=8)
         assert sum(seen) == 25

@@ -304,9 +304,9 @@ def test_fair_floor_is_proven_best_on_random_instances():
 @given(
     graphs(max_mentees=7, max_mentors=4), st.integers(1, 2), st.sampled_from(["optimal", "fair"])
 )
-def test_repair_pass_finds_the_whole_graph_optimum(monkeypatch_module, graph, k, objective):
-    # With 1-2 candidates per mentee the repair loop, not the first solve, must prove optimality.
-    monkeypatch_module.setattr(shortlist, "CANDIDATES_PER_MENTEE", k)
+def test_shortlist_rounds_find_the_whole_graph_optimum(monkeypatch_module, graph, k, objective):
+    # With a shortlist of 1-2 edges per mentee, the later rounds must prove optimality.
+    monkeypatch_module.setattr(shortlist, "SHORTLIST_PER_MENTEE", k)
     result = solve(graph, objective=objective)
     count, worst, total = _brute(graph, objective)
     assert (result.n_matched, result.total_score) == (count, pytest.approx(total, abs=1e-6))
@@ -319,7 +319,7 @@ def test_repair_pass_finds_the_whole_graph_optimum(monkeypatch_module, graph, k,
     )
 
 
-def test_repair_pass_on_a_dense_random_graph():
+def test_shortlist_rounds_on_a_dense_random_graph():
     rng = np.random.default_rng(11)
     n, m = 300, 40
     graph = CandidateGraph.from_edges(
@@ -332,7 +332,7 @@ def test_repair_pass_on_a_dense_random_graph():
     )
     proven = shortlist.proven_optimal(graph, k=2)
     direct = optimal_edges(graph)
-    assert proven.repairs >= 1
+    assert proven.rounds >= 1
     totals = [math.fsum(graph.score[e[e >= 0]].tolist()) for e in (proven.edge_of, direct)]
     assert (proven.edge_of >= 0).sum() == (direct >= 0).sum()
     assert totals[0] == pytest.approx(totals[1], rel=1e-9)

@@ -4,11 +4,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.matching.candidates.cheap import UNCOUNTED, CheapBound
-from tandem.matching.candidates.generate import build_candidates
+from tandem.matching.candidates.generate import generate_candidates
 from tandem.matching.candidates.rules import PairRules, blocked_pairs
 from tandem.matching.candidates.topk import top_per_row
 from tandem.matching.features import FeatureSpace, combine, pair_features, resolve_weights
-from tandem.matching.profiles import CADENCES, FORMATS, Mentee, Mentor
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.records.cells import CADENCES, FORMATS
 from tandem.matching.synthetic import people
 
 W = resolve_weights()
@@ -119,7 +120,7 @@ def test_top_per_row_and_bound():
 def test_top_k_graph_is_sparse_and_bounded_at_scale():
     mentees, mentors = people(600, 300, seed=11)
     space = FeatureSpace(mentees, mentors)
-    found = build_candidates(space, W, dense_limit=0, top_k=8, block=100)
+    found = generate_candidates(space, W, dense_limit=0, top_k=8, block=100)
     per_mentee = np.bincount(found.graph.mentee, minlength=600)
     per_mentor = np.bincount(found.graph.mentor, minlength=300)
     assert per_mentee.max() <= 8 + per_mentor.size and per_mentee.min() >= 1
@@ -134,13 +135,13 @@ def test_top_k_graph_is_sparse_and_bounded_at_scale():
 
 
 def test_low_rank_factoring_keeps_an_upper_bound():
-    from tandem.matching.candidates.factor import _low_rank
+    from tandem.matching.candidates.factor import low_rank
 
     rng = np.random.default_rng(5)
     left = (rng.random((3000, 6)) @ rng.random((6, 40))).astype(np.float32)  # rank 6
     left[:, 0] += rng.random(3000).astype(np.float32) * 1e-3  # a little beyond rank 6
     right = rng.random((40, 2000)).astype(np.float32)
-    factor, rest = _low_rank(left, right)
+    factor, rest = low_rank(left, right)
     assert factor.shape[1] < 20
     assert np.array_equal(factor[:, -1], left[:, -1])  # the per-mentee constant, unfactored
     exact = left.astype(np.float64) @ right.astype(np.float64)
@@ -203,7 +204,7 @@ def test_every_availability_path_bounds_the_exact_score(monkeypatch, table_bytes
 
 
 def test_compact_drops_idle_columns_and_keeps_the_product():
-    from tandem.matching.candidates.factor import _compact
+    from tandem.matching.candidates.factor import compact
 
     rng = np.random.default_rng(4)
     left = [rng.random((50, 4)).astype(np.float32), rng.random((50, 3)) > 0.5]
@@ -215,7 +216,7 @@ def test_compact_drops_idle_columns_and_keeps_the_product():
     before = (
         sum(a.astype(np.float64) @ b for a, b in zip(left, right, strict=True)) + const[:, None]
     )
-    small_left, small_right = _compact(left, right, const)
+    small_left, small_right = compact(left, right, const)
     assert sum(a.shape[1] for a in small_left) == sum(b.shape[0] for b in small_right) == 4
     after = sum(a.astype(np.float64) @ b for a, b in zip(small_left, small_right, strict=True))
     np.testing.assert_allclose(after + const[:, None], before, rtol=1e-6)

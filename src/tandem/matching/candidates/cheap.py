@@ -33,7 +33,7 @@ from tandem.matching.candidates.blocks import (
     block_ranges,
     for_each_block,
 )
-from tandem.matching.candidates.factor import _compact, _float32, _low_rank
+from tandem.matching.candidates.factor import compact, join_float32, low_rank
 from tandem.matching.features import (
     AVAILABILITY_FULL_HOURS,
     NEUTRAL,
@@ -153,11 +153,11 @@ class CheapBound:
         left.append(np.ones((len(a.ids), 1)))
         right.append(_jitter(len(b.ids), 1)[None, :])
         self.const_a += _jitter(len(a.ids), 2)
-        left, right = _compact(left, right, self.const_a)
+        left, right = compact(left, right, self.const_a)
         # The per-mentee constant rides along in the product as one more column.
         left.append(self.const_a[:, None])
         right.append(np.ones((1, len(b.ids))))
-        self.left, self.right = _low_rank(_float32(left, axis=1), _float32(right, axis=0))
+        self.left, self.right = low_rank(join_float32(left, axis=1), join_float32(right, axis=0))
         self._scratch = ScratchBuffers()
 
     @staticmethod

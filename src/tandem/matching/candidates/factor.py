@@ -9,24 +9,18 @@ from __future__ import annotations
 import numpy as np
 
 LOW_RANK_TOLERANCE = 1e-10  # eigenvalues of left^T left below this share count as zero
-
-
 LOW_RANK_WORTH = 0.7  # factor only when the rank is below this share of the width
-
-
 LOW_RANK_SAMPLE = 16_384  # rows used to find the basis
-
-
 LOW_RANK_MIN_PAIRS = 5_000_000  # fewer pairs: the factoring costs more than it saves
 
 
-def _float32(pieces: list, axis: int) -> np.ndarray:
+def join_float32(pieces: list, axis: int) -> np.ndarray:
     """The pieces joined along ``axis`` into one C-ordered float32 array, each converted on
     its way in (no float64 copy of the whole, which is hundreds of MB at scale)."""
     return np.concatenate(pieces, axis=axis, dtype=np.float32, casting="same_kind")
 
 
-def _compact(left: list, right: list, const: np.ndarray) -> tuple[list, list]:
+def compact(left: list, right: list, const: np.ndarray) -> tuple[list, list]:
     """The same product with fewer columns, piece by piece: a column that is zero on either
     side adds nothing, and one whose right row is the same for every mentor is added to the
     per-mentee ``const`` (in place). One-hot codes nobody on the other side has and skills
@@ -48,7 +42,7 @@ def _compact(left: list, right: list, const: np.ndarray) -> tuple[list, list]:
     return kept_left, kept_right
 
 
-def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
+def low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
     """``left @ right`` as ``A @ B`` with fewer columns when ``left`` has low rank.
 
     ``left = A_r V_r^T + E`` (``V_r``: eigenvectors of ``left^T left`` above a relative
@@ -80,4 +74,4 @@ def _low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
         factor[lo : lo + chunk, rank + 1] = left[lo : lo + chunk, d]
     right64 = right[:d].astype(np.float64)
     rest = np.linalg.norm(right64, axis=0)[None, :]
-    return factor, _float32([basis.T @ right64, rest, right[d:]], axis=0)
+    return factor, join_float32([basis.T @ right64, rest, right[d:]], axis=0)

@@ -1,5 +1,5 @@
-"""Hard constraints and candidate generation: from a :class:`FeatureSpace` to a
-:class:`~tandem.matching.graph.CandidateGraph`.
+"""Candidate generation: from a :class:`FeatureSpace` to the
+:class:`~tandem.matching.graph.CandidateGraph` the solver sees.
 
 Small inputs (``n * m <= dense_limit``) keep every allowed pair. Large ones keep, per mentee,
 the ``top_k`` mentors by a cheap upper bound on the score
@@ -17,32 +17,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem.matching.candidates.blocks import (
-    ScratchBuffers,
-    map_blocks,
-)
 from tandem.matching.candidates.cheap import CheapBound
 from tandem.matching.candidates.rules import (
     CONSTRAINTS,
     PairRules,
-    _allowed_block,
-    _check_pins,
-    _unique,
     blocked_pairs,
+    check_pins,
     pair_keys,
+    unique_keys,
 )
-from tandem.matching.candidates.scoring import _dense_pass, _graph, _merge
-from tandem.matching.candidates.topk import MENTOR_SIDE_PAIRS, _mentor_side, _ranges, top_per_row
-from tandem.matching.features import (
-    DEFAULT_CONFLICT_RULES,
-    FeatureSpace,
-)
+from tandem.matching.candidates.scoring import dense_graph, merge_graphs, score_pairs
+from tandem.matching.candidates.topk import top_k_pairs
+from tandem.matching.features import DEFAULT_CONFLICT_RULES, FeatureSpace
 from tandem.matching.graph import CandidateGraph
 
 DENSE_LIMIT = 20_000_000
 DEFAULT_TOP_K = 20  # enough with the all-pairs bound: missed pairs are added back
 BOUND_SLACK = 1e-5  # float32 rounding between the dense and the edge computations
-NO_ROWS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -62,7 +53,7 @@ class CandidateSet:
     rules: PairRules | None = None
 
 
-def build_candidates(
+def generate_candidates(
     space: FeatureSpace,
     weights: Mapping[str, float],
     *,
@@ -111,40 +102,27 @@ def build_candidates(
     >>> from tandem.matching.features import FeatureSpace, resolve_weights
     >>> space = FeatureSpace([Mentee(id="a", languages=("de",))],
     ...                      [Mentor(id="m", languages=("en",)), Mentor(id="n", capacity=0)])
-    >>> found = build_candidates(space, resolve_weights())
+    >>> found = generate_candidates(space, resolve_weights())
     >>> found.graph.n_edges, dict(zip(CONSTRAINTS, found.removed[0].tolist()))["language"]
     (0, 1)
     """
     rules = tuple(rules)
     blocked = blocked_pairs(space, forbidden)
     pins = pair_keys(space, pinned, "pin")
-    _check_pins(space, pins, rules, blocked)
+    check_pins(space, pins, rules, blocked)
     pair_rules = PairRules(space, rules, blocked)
     n, m = len(space.mentees), len(space.mentors)
     removed = np.zeros((n, len(CONSTRAINTS)), dtype=np.int64)
     if n * m <= dense_limit:
-        graph = _dense_pass(space, weights, pair_rules, removed, block, progress)
+        graph = dense_graph(space, weights, pair_rules, removed, block, progress)
         return CandidateSet(graph=graph, outside_bound=None, removed=removed, dense=True)
     cheap = CheapBound(space, weights)
-    values = ScratchBuffers()
-
-    def top_of_block(start: int, stop: int):
-        scores = cheap.block(start, stop, out=values.get((stop - start, m)))
-        allowed = _allowed_block(pair_rules, start, stop, removed)
-        rows, cols, left_out = top_per_row(scores, top_k, allowed)
-        return start, stop, (rows + start).astype(np.int64) * m + cols, left_out
-
-    keys, bounds = [], np.full(n, -np.inf)
-    for start, stop, found, left_out in map_blocks(top_of_block, _ranges(n, m, block)):
-        keys.append(found)
-        bounds[start:stop] = left_out
-        if progress:
-            progress(stop - start)
-    keys = np.concatenate(keys)
-    more = _mentor_side(cheap, pair_rules, keys, top_k, MENTOR_SIDE_PAIRS)
-    graph = _graph(space, weights, _unique(np.concatenate([keys, more, pins])))
+    keys, left_out = top_k_pairs(
+        cheap, pair_rules, removed, top_k=top_k, block=block, progress=progress
+    )
+    graph = score_pairs(space, weights, unique_keys(np.concatenate([keys, pins])))
     # A mentee with no allowed pair left outside: any bound holds, and 0 is the floor.
-    outside = np.maximum(bounds, 0.0) + cheap.uncounted() + BOUND_SLACK
+    outside = np.maximum(left_out, 0.0) + cheap.uncounted() + BOUND_SLACK
     return CandidateSet(
         graph=graph,
         outside_bound=outside,
@@ -155,26 +133,18 @@ def build_candidates(
     )
 
 
-def cheap_block_loader(found: CandidateSet, skip: np.ndarray = NO_ROWS):
-    """``load(start, stop) -> (values, allowed)`` for mentees ``start:stop`` (top-k mode
-    only): the cheap upper bound of every pair in float32 (in a per-thread buffer, valid
-    until that thread's next call) and which pairs the hard constraints allow; the mentees
-    ``skip`` (sorted) are allowed no pair. Safe to call from several threads at once."""
-    m = found.graph.n_mentors
-    values = ScratchBuffers()
-
-    def load(start: int, stop: int):
-        block = found.cheap.block(start, stop, out=values.get((stop - start, m)))
-        allowed = found.rules.allowed(start, stop)
-        lo, hi = np.searchsorted(skip, [start, stop])
-        allowed[skip[lo:hi] - start] = False
-        return block, allowed
-
-    return load
-
-
 def add_pairs(space: FeatureSpace, weights, found: CandidateSet, keys: np.ndarray) -> int:
-    """Add the allowed pairs ``keys`` (``i * m + j``, not yet in the graph) to ``found``."""
+    """Add the allowed pairs ``keys`` (``i * m + j``, not yet in the graph) to ``found``;
+    returns how many. The refill and the missed pairs of the all-pairs proof grow the
+    candidate set this way.
+
+    >>> from tandem.matching.profiles import Mentee, Mentor
+    >>> from tandem.matching.features import FeatureSpace, resolve_weights
+    >>> space = FeatureSpace([Mentee(id="a")], [Mentor(id="m"), Mentor(id="n")])
+    >>> found = generate_candidates(space, resolve_weights(), forbidden=[("a", "n")])
+    >>> add_pairs(space, resolve_weights(), found, np.array([1])), found.graph.n_edges
+    (1, 2)
+    """
     if len(keys):
-        found.graph = _merge(found.graph, _graph(space, weights, np.sort(keys)))
+        found.graph = merge_graphs(found.graph, score_pairs(space, weights, np.sort(keys)))
     return len(keys)

@@ -1,4 +1,4 @@
-"""A proven upper bound over *every* allowed pair, and the repair that closes the gap.
+"""A proven upper bound over *every* allowed pair, and the missed pairs that close the gap.
 
 Top-k candidate generation solves on a small graph; this module proves how far the answer can
 be from the best assignment over all ``n * m`` pairs, and finds the pairs the graph missed.

@@ -6,42 +6,75 @@ its ``top_k`` best allowed pairs among the mentors that still have room.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from tandem.matching.candidates.blocks import (
-    block_ranges,
-    map_blocks,
-)
-from tandem.matching.candidates.generate import DEFAULT_TOP_K, CandidateSet
-from tandem.matching.candidates.scoring import _graph, _merge
+from tandem.matching.candidates.blocks import block_ranges, map_blocks
+from tandem.matching.candidates.generate import DEFAULT_TOP_K, CandidateSet, add_pairs
 from tandem.matching.candidates.topk import top_per_row
-from tandem.matching.features import (
-    FeatureSpace,
-)
+from tandem.matching.features import FeatureSpace
+
+WAITING = "all_compatible_full"  # the solver's cause for a mentee whose candidates all filled
 
 
-def repair(
+def refill(
     space: FeatureSpace,
     weights: Mapping[str, float],
     found: CandidateSet,
-    mentees: np.ndarray,
-    mentors: np.ndarray,
+    mentor_of: Sequence[int],
+    causes: Sequence[str | None],
     *,
     top_k: int = DEFAULT_TOP_K,
 ) -> int:
-    """Add, for each of ``mentees`` (left unmatched), its ``top_k`` best allowed pairs among
-    ``mentors`` (those with room) to ``found.graph``; returns how many edges were added.
+    """Add, for each mentee the solver left waiting (every candidate full), its ``top_k``
+    best allowed pairs among the mentors with room to ``found``; returns how many were added.
 
-    The repair pass of top-k candidate generation: a mentee whose candidates all filled up
-    gets a second chance with the mentors who still have room. ``outside_bound`` stays valid
-    (fewer pairs are outside the graph).
+    Parameters
+    ----------
+    space : FeatureSpace
+    weights : mapping
+        Resolved weights.
+    found : CandidateSet
+        Top-k candidates (a dense set has every allowed pair already: nothing is added).
+    mentor_of : sequence of int
+        The solved assignment on ``found.graph`` (mentor index per mentee, -1 unmatched).
+    causes : sequence of str or None
+        The solver's cause per mentee; ``"all_compatible_full"`` marks the waiting.
+    top_k : int
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    ``outside_bound`` stays valid (fewer pairs are outside the graph). O(waiting x mentors)
+    cheap-bound entries, in blocks.
+
+    Examples
+    --------
+    >>> from tandem.matching.profiles import Mentee, Mentor
+    >>> from tandem.matching.features import resolve_weights
+    >>> from tandem.matching.candidates.generate import generate_candidates
+    >>> space = FeatureSpace([Mentee(id="a"), Mentee(id="b")], [Mentor(id="m"), Mentor(id="n")])
+    >>> w = resolve_weights()
+    >>> found = generate_candidates(space, w, dense_limit=0, top_k=1)
+    >>> found.graph.n_edges  # each mentee's best mentor, and one mentee for the other
+    3
+    >>> waiting = ["all_compatible_full"] * 2
+    >>> refill(space, w, found, [-1, -1], waiting, top_k=2), found.graph.n_edges
+    (1, 4)
     """
-    m = len(space.mentors)
-    if not (len(mentees) and len(mentors)) or found.cheap is None:
+    mentor_of = np.asarray(mentor_of)
+    if found.cheap is None:
         return 0
-    mentees, mentors = np.sort(np.asarray(mentees)), np.asarray(mentors)
+    m = len(space.mentors)
+    mentees = np.flatnonzero(np.array([c == WAITING for c in causes], dtype=bool))
+    load = np.bincount(mentor_of[mentor_of >= 0], minlength=m)
+    mentors = np.flatnonzero(load < found.graph.capacity)
+    if not (len(mentees) and len(mentors)):
+        return 0
 
     def best_of(lo: int, hi: int) -> np.ndarray:
         chunk = mentees[lo:hi]
@@ -51,9 +84,6 @@ def repair(
         return chunk[rows].astype(np.int64) * m + mentors[cols]
 
     keys = map_blocks(best_of, block_ranges(len(mentees), m))
-    graph = found.graph
-    old = graph.mentee.astype(np.int64) * m + graph.mentor
+    old = found.graph.mentee.astype(np.int64) * m + found.graph.mentor
     new = np.setdiff1d(np.concatenate([np.zeros(0, dtype=np.int64), *keys]), old)
-    if len(new):
-        found.graph = _merge(graph, _graph(space, weights, new))
-    return len(new)
+    return add_pairs(space, weights, found, new)

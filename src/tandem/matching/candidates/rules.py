@@ -17,14 +17,9 @@ from tandem.matching.features import (
 )
 
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
-
-
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 
-
 UNKNOWN_PAIR_ID = "{kind} {pair!r}: unknown id {id!r}"
-
-
 PIN_NOT_ALLOWED = "pinned pair {mentee}:{mentor} breaks a hard constraint ({constraint})"
 
 
@@ -38,10 +33,10 @@ def pair_keys(space: FeatureSpace, pairs: Iterable[tuple[str, str]], kind: str) 
                     UNKNOWN_PAIR_ID.format(kind=kind, pair=(mentee, mentor), id=person)
                 )
         keys.append(space.mentee_index[mentee] * len(space.mentors) + space.mentor_index[mentor])
-    return _unique(np.asarray(keys, dtype=np.int64))
+    return unique_keys(np.asarray(keys, dtype=np.int64))
 
 
-def _unique(keys: np.ndarray) -> np.ndarray:
+def unique_keys(keys: np.ndarray) -> np.ndarray:
     """Sorted distinct keys (a sort is faster than np.unique's hashing for millions)."""
     keys = np.sort(keys)
     return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
@@ -260,7 +255,7 @@ def _positions(sorted_values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarra
     return at, sorted_values[at] == wanted
 
 
-def _allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
+def allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
     """Allowed pairs of mentees ``start:stop``; fills ``removed`` for those with none."""
     allowed = pair_rules.allowed(start, stop)
     empty = np.flatnonzero(~allowed.any(axis=1))
@@ -269,7 +264,9 @@ def _allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
     return allowed
 
 
-def _check_pins(space, pins, rules, blocked) -> None:
+def check_pins(space: FeatureSpace, pins: np.ndarray, rules, blocked: Mapping) -> None:
+    """Raise ``PIN_NOT_ALLOWED`` for the first pinned pair (keys ``i * m + j``) that breaks a
+    hard constraint: a pin keeps its pair in the graph, so it must be an allowed one."""
     m = len(space.mentors)
     if not len(pins):
         return

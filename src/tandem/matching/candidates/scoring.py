@@ -14,7 +14,7 @@ from tandem.matching.candidates.blocks import (
     for_each_block,
     nonzero_2d,
 )
-from tandem.matching.candidates.rules import _allowed_block
+from tandem.matching.candidates.rules import allowed_block
 from tandem.matching.features import (
     FeatureSpace,
     combine,
@@ -22,12 +22,8 @@ from tandem.matching.features import (
 )
 from tandem.matching.graph import CandidateGraph
 
-EDGE_CHUNK = 1_000_000
-
-
+EDGE_CHUNK = 1_000_000  # pairs of the dense pass scored at once
 SCORE_CHUNK = 131_072  # pairs scored at once: their gathered features stay in cache
-
-
 PREFERENCE_STEP = 2.0  # explicit rankings sit above every score (scores are <= 1)
 
 
@@ -45,14 +41,14 @@ def edge_scores(
     return score
 
 
-def _dense_pass(space, weights, pair_rules, removed, block, progress) -> CandidateGraph:
+def dense_graph(space, weights, pair_rules, removed, block, progress) -> CandidateGraph:
     """Every allowed pair, scored on dense blocks of mentees (matrix products, no gathers)."""
     n, m = len(space.mentees), len(space.mentors)
     rows = max(1, min(block, EDGE_CHUNK // max(m, 1)))
     mentees, mentors, scores = [], [], []
     for start in range(0, n, rows):
         stop = min(start + rows, n)
-        allowed = _allowed_block(pair_rules, start, stop, removed)
+        allowed = allowed_block(pair_rules, start, stop, removed)
         ei, ej = nonzero_2d(allowed)
         features = pair_features(space, np.arange(start, stop)[:, None], np.arange(m)[None, :])
         scores.append(combine(features, weights)[ei, ej])
@@ -66,7 +62,9 @@ def _dense_pass(space, weights, pair_rules, removed, block, progress) -> Candida
     return _graph_from(space, i, j, score)
 
 
-def _merge(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
+def merge_graphs(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
+    """The edges of ``a`` and ``b`` (no pair in both) in one graph, with ``a``'s capacities."""
+
     def join(x, y):
         return None if x is None else np.concatenate([x, y])
 
@@ -82,7 +80,7 @@ def _merge(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
     )
 
 
-def _graph(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
+def score_pairs(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
     """Score the pairs ``keys`` (``i * m + j``) edge by edge and build the graph."""
     m = len(space.mentors)
     i, j = np.divmod(keys, m) if m else (keys, keys)

@@ -6,16 +6,19 @@ bound on everything it left out, which is what makes the all-pairs proof possibl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from tandem.matching.candidates.blocks import (
     BLOCK_PAIRS,
+    ScratchBuffers,
     block_ranges,
     map_blocks,
     nonzero_2d,
 )
 from tandem.matching.candidates.cheap import CheapBound
-from tandem.matching.candidates.rules import PairRules
+from tandem.matching.candidates.rules import PairRules, allowed_block
 
 SAMPLE_STEP = 8  # top-k threshold from the (k+1)-th best of every 8th column
 
@@ -70,6 +73,56 @@ def _descending(values: np.ndarray) -> np.ndarray:
 
 
 MENTOR_SIDE_PAIRS = 16_000_000  # per block of mentor columns: a wider product, run less often
+
+
+def top_k_pairs(
+    cheap: CheapBound,
+    pair_rules: PairRules,
+    removed: np.ndarray,
+    *,
+    top_k: int,
+    block: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keys ``i * m + j`` of each mentee's ``top_k`` best allowed mentors by the cheap bound,
+    plus each open mentor's ``top_k`` best mentees when fewer listed it, and per mentee an
+    upper bound on the cheap score of every allowed pair left out (-inf if none was).
+
+    Fills ``removed`` (see :class:`~tandem.matching.candidates.generate.CandidateSet`) for
+    mentees with no allowed pair; ``progress`` gets the number of mentees of each block.
+
+    Examples
+    --------
+    >>> from tandem.matching.features import FeatureSpace, resolve_weights
+    >>> from tandem.matching.profiles import Mentee, Mentor
+    >>> from tandem.matching.candidates.rules import CONSTRAINTS, blocked_pairs
+    >>> space = FeatureSpace([Mentee(id="a", goals="SQL"), Mentee(id="b")],
+    ...                      [Mentor(id="m", expertise="SQL"), Mentor(id="n")])
+    >>> rules = PairRules(space, (), blocked_pairs(space))
+    >>> removed = np.zeros((2, len(CONSTRAINTS)), dtype=np.int64)
+    >>> keys, left_out = top_k_pairs(CheapBound(space, resolve_weights()), rules, removed,
+    ...                              top_k=1, block=2)
+    >>> keys.tolist(), bool(np.isfinite(left_out).all())  # a-m, b-n: every mentor is listed
+    ([0, 3], True)
+    """
+    n, m = len(pair_rules.space.mentees), len(pair_rules.space.mentors)
+    values = ScratchBuffers()
+
+    def top_of_block(start: int, stop: int):
+        scores = cheap.block(start, stop, out=values.get((stop - start, m)))
+        allowed = allowed_block(pair_rules, start, stop, removed)
+        rows, cols, left_out = top_per_row(scores, top_k, allowed)
+        return start, stop, (rows + start).astype(np.int64) * m + cols, left_out
+
+    keys, left_out = [np.zeros(0, dtype=np.int64)], np.full(n, -np.inf)
+    for start, stop, found, bound in map_blocks(top_of_block, _ranges(n, m, block)):
+        keys.append(found)
+        left_out[start:stop] = bound
+        if progress:
+            progress(stop - start)
+    keys = np.concatenate(keys)
+    more = _mentor_side(cheap, pair_rules, keys, top_k, MENTOR_SIDE_PAIRS)
+    return np.concatenate([keys, more]), left_out
 
 
 def _mentor_side(cheap: CheapBound, pair_rules: PairRules, keys, top_k: int, pairs: int):

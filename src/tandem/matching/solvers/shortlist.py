@@ -1,12 +1,16 @@
-"""`optimal` on large graphs: solve on each mentee's best edges, then repair until proven.
+"""`optimal` on large graphs: solve on a shortlist of each mentee's best edges, then grow the
+shortlist until the answer is proven optimal on the whole graph.
 
 Most of a dense graph can never be in an optimal assignment. The min-cost flow runs on the
-``CANDIDATES_PER_MENTEE`` best edges of each mentee; the optimal flow's duals (see
+``SHORTLIST_PER_MENTEE`` best edges of each mentee; the optimal flow's duals (see
 ``bounds.flow_duals``) are then checked against *every* edge of the graph. An edge with a
-positive reduced cost is added and the flow solved again. When no edge is violated the duals
-are feasible for the whole graph and satisfy complementary slackness with the candidate
-solution, so by LP duality it is optimal for the whole graph (the "repair pass" of the
-design). Cardinality is checked separately, with a max-flow on the whole graph when needed.
+positive reduced cost joins the shortlist and the flow is solved again. When no edge is
+violated the duals are feasible for the whole graph and satisfy complementary slackness with
+the shortlist's solution, so by LP duality it is optimal for the whole graph. Cardinality is
+checked separately, with a max-flow on the whole graph when needed.
+
+This works inside one graph; candidate generation's refill and all-pairs proof
+(``tandem.matching.candidates``) decide which pairs are in the graph at all.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from tandem.matching.solvers.flow import (
 )
 from tandem.matching.solvers.order import CHUNK, list_starts, mentee_order
 
-CANDIDATES_PER_MENTEE = 12
-MAX_REPAIRS = 8
+SHORTLIST_PER_MENTEE = 12
+MAX_SHORTLIST_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,14 @@ class Proven:
 
     edge_of: np.ndarray
     prices: np.ndarray
-    repairs: int  # -1: solved directly on the whole graph
+    rounds: int  # shortlist rounds; -1: solved directly on the whole graph
 
 
 def best_edges(graph: CandidateGraph, k: int) -> np.ndarray:
     """Boolean mask of each mentee's ``k`` highest-scoring edges.
 
-    Which of several equal scores at the k-th place is kept does not matter: the candidates
-    are only where the repair starts, and the result is proven on the whole graph.
+    Which of several equal scores at the k-th place is kept does not matter: they are only
+    where the shortlist starts, and the result is proven on the whole graph.
     """
     keep = _best_edges_by_rows(graph, k)
     if keep is not None:
@@ -102,10 +106,10 @@ def _direct(graph: CandidateGraph, span) -> Proven:
 
 
 def proven_optimal(graph: CandidateGraph, k: int | None = None) -> Proven:
-    """Most matched, then the highest total: solved on candidates, proven on the whole graph.
+    """Most matched, then the highest total: solved on a shortlist, proven on the whole graph.
 
     Falls back to one min-cost flow on the whole graph when the graph is already sparse,
-    when the candidates lose cardinality, or after ``MAX_REPAIRS`` rounds.
+    when the shortlist loses cardinality, or after ``MAX_SHORTLIST_ROUNDS`` rounds.
 
     Examples
     --------
@@ -114,14 +118,14 @@ def proven_optimal(graph: CandidateGraph, k: int | None = None) -> Proven:
     >>> proven_optimal(g, k=1).edge_of.tolist()
     [1, 2]
     """
-    k = CANDIDATES_PER_MENTEE if k is None else k
+    k = SHORTLIST_PER_MENTEE if k is None else k
     if graph.n_edges <= 2 * k * graph.n_mentees:
         return _direct(graph, None)
     n_nodes = graph.n_mentees + graph.n_mentors
     span = (float(graph.score.min()), float(graph.score.max()))
     keep = best_edges(graph, k)
     needed = _most_matchable(graph)
-    for repairs in range(MAX_REPAIRS):
+    for rounds in range(MAX_SHORTLIST_ROUNDS):
         ids = np.flatnonzero(keep)
         part = subgraph(graph, keep)
         weights = integer_weights(part.score, n_nodes, span)
@@ -135,7 +139,7 @@ def proven_optimal(graph: CandidateGraph, k: int | None = None) -> Proven:
         violated = _violated(graph, weights, duals) if duals.converged else None
         if violated is not None and len(violated) == 0:
             full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
-            return Proven(full_edge_of, duals.mentor * weights.step, repairs)
+            return Proven(full_edge_of, duals.mentor * weights.step, rounds)
         if violated is None:
             break
         keep[violated] = True

@@ -45,8 +45,8 @@ def _rescore(MatchPair, run, inputs: dict, report: dict) -> None:
     """Score and explain the run's pairs without identity, as a run does now."""
     from tandem.matching.explain import explain_pairs
     from tandem.matching.features import CRITERIA, FeatureSpace, resolve_weights
-    from tandem.matching.pipeline import public_scores
     from tandem.matching.profiles import Mentee, Mentor
+    from tandem.matching.result import public_scores
 
     pairs = list(MatchPair.objects.filter(run=run).order_by("pk"))
     mentees = _records(Mentee, inputs.get("mentees", ()))
