@@ -6,7 +6,7 @@ from openpyxl import Workbook
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import Identity, Profile, User
-from tandem.programs.imports import execution, reading, services, writer
+from tandem.programs.imports import execution, planning, reading, services, writing
 from tandem.programs.models import Enrolment, ImportBatch, ImportStatus, ParticipantInvitation
 from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
 
@@ -308,7 +308,9 @@ class TestWriting:
     def test_all_or_nothing(self, program, admin):
         import_and_join(program, admin, csv_bytes(BO))
         batch = preview(program, admin, csv_bytes(ANA, BO.replace("Bo Chen", "Bo Renamed")))
-        with mock.patch.object(writer, "_write_invitations", side_effect=RuntimeError("disk full")):
+        with mock.patch.object(
+            writing, "_write_invitations", side_effect=RuntimeError("disk full")
+        ):
             confirm(program, admin, batch)  # the task fails (logged by the worker)
         assert not User.objects.filter(email="ana@example.org").exists()
         assert User.objects.get(email="bo@example.org").first_name == "Bo"
@@ -386,7 +388,7 @@ def test_plan_queries_do_not_grow_with_rows(program, admin, django_assert_max_nu
     table = reading.read_table(filename="a.csv", content=csv_bytes(*rows(40)))
     parsed, _ = reading.check_rows(table)
     with django_assert_max_num_queries(6):
-        writer.import_plan(program=program, rows=parsed)
+        planning.import_plan(program=program, rows=parsed)
 
 
 def test_working_style_column(program, admin):

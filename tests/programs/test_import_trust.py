@@ -312,14 +312,14 @@ class TestSpreadsheetLimits:
 def test_a_plan_made_stale_by_a_membership_change_is_not_written(program, admin):
     """The write checks the plan outside its transaction; one query inside notices that
     someone left the program in between, so they are not edited as a member."""
-    from tandem.programs.imports import writer
+    from tandem.programs.imports import planning
 
     member = member_of(program)
     table = reading.read_table(filename="a.csv", content=(HEADER + row(member.email)).encode())
-    plan = writer.import_plan(program=program, rows=reading.check_rows(table)[0])
-    assert not writer.import_plan_is_stale(program=program, plan=plan)
+    plan = planning.import_plan(program=program, rows=reading.check_rows(table)[0])
+    assert not planning.import_plan_is_stale(program=program, plan=plan)
     Enrolment.objects.filter(person=member).update(status="removed")
-    assert writer.import_plan_is_stale(program=program, plan=plan)
+    assert planning.import_plan_is_stale(program=program, plan=plan)
 
 
 def test_upload_page_still_checks_csrf_after_the_size_check(program, admin):

@@ -19,8 +19,9 @@ from django.utils import timezone
 from tandem.demo.people import DEMO_DOMAIN, id_width, iter_demo_people, person_id, role_counts
 from tandem.people.models import Profile, User
 from tandem.people.services import identity_set
+from tandem.programs.imports.planning import import_plan
 from tandem.programs.imports.reading import COLUMNS, Table, check_rows
-from tandem.programs.imports.writer import import_apply, import_plan
+from tandem.programs.imports.writing import import_apply
 from tandem.programs.models import Invitation, Program
 from tandem.programs.services import program_create
 

@@ -14,14 +14,9 @@ from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
 from tandem.people.models import User
+from tandem.programs.imports.planning import ImportPlan, import_plan, import_plan_is_stale
 from tandem.programs.imports.reading import COLUMNS, Table, check_rows, read_table
-from tandem.programs.imports.writer import (
-    ImportPlan,
-    import_apply,
-    import_plan,
-    import_plan_is_stale,
-    import_prepare,
-)
+from tandem.programs.imports.writing import import_apply, import_prepare
 from tandem.programs.models import ImportBatch, ImportStatus, Program
 
 logger = logging.getLogger(__name__)

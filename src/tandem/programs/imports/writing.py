@@ -1,27 +1,14 @@
-"""Turning checked import rows into a plan (what would change) and writing it in bulk.
+"""Writing an import plan (``planning``) in bulk.
 
-Who an import may touch: it may create people and update the people already in THIS program
-(an active, paused or pending enrolment). Anyone else, whether or not Tandem has an account for
-the address, is *invited*: a ``ParticipantInvitation`` and an email with a link to accept; the
-enrolment is made when they accept, and an existing account is never edited. Identity is never
-written by an import.
-
-What an admin can learn: the plan and its report depend only on the file and on what the admin
-may already read (this program's enrolments and its participants' profiles). An address with an
-account outside the program and an address nobody has both appear as "invite", with the same
-counts and details; references (manager, exclude) resolve only within the file and the program.
-
-``import_plan`` compares the rows with what is stored (a bounded number of queries whatever the
-row count) and reports every problem. ``import_apply`` writes a plan with bulk queries; callers
-wrap it in one transaction, so an import is all or nothing. Empty cells never clear stored
-values. People are matched by email.
+``import_apply`` writes a plan with bulk queries; callers wrap it in one transaction, so an
+import is all or nothing. ``import_prepare`` does the per-person work that needs no lock (time
+zones, availability in UTC) before that transaction.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -31,15 +18,14 @@ from django.utils import timezone
 from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
-from tandem.people.services import skill_slug as _skill_slug
 from tandem.programs.imports.bulk import bulk_insert, bulk_insert_ids, bulk_update
 from tandem.programs.imports.emails import invitation_emails_queue
-from tandem.programs.imports.reading import (
-    EXCLUDE_UNKNOWN,
-    ID_TAKEN,
-    MANAGER_UNKNOWN,
-    ParsedRow,
-    RowError,
+from tandem.programs.imports.planning import (
+    PROFILE_FIELDS,
+    ImportPlan,
+    PersonPlan,
+    chunked,
+    skill_slug,
 )
 from tandem.programs.models import (
     Enrolment,
@@ -48,306 +34,6 @@ from tandem.programs.models import (
     Program,
     Role,
 )
-
-CHUNK = 2000
-skill_slug = lru_cache(maxsize=8192)(_skill_slug)
-PROFILE_FIELDS = (
-    "goals",
-    "expertise",
-    "seniority",
-    "languages",
-    "timezone",
-    "meeting_format",
-    "city",
-    "cadence",
-    "department",
-    "working_style",
-)
-DETAIL_LIMIT = 500
-# Who counts as "in the program" for an import: whoever the admin manages there now.
-MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED, EnrolmentStatus.PENDING)
-
-
-@dataclass
-class PersonPlan:
-    email: str
-    user: User | None  # loaded for members only (and for everyone when ``trusted``)
-    member: bool
-    values: dict = field(default_factory=dict)  # merged non-empty values from the rows
-    changed: list[str] = field(default_factory=list)
-    # (reference date, time zone) -> the file's availability in UTC (see import_prepare)
-    availability_utc: dict = field(default_factory=dict)
-
-    @property
-    def is_new(self) -> bool:
-        """A new account (the trusted demo loader only; an import invites instead)."""
-        return self.member and self.user is None
-
-
-@dataclass
-class EnrolmentPlan:
-    row: ParsedRow
-    enrolment: Enrolment | None
-    changed: list[str] = field(default_factory=list)
-    exclude_emails: set[str] | None = None
-
-
-@dataclass
-class ImportPlan:
-    people: dict[str, PersonPlan]
-    enrolments: list[EnrolmentPlan]  # of members
-    invitations: list[ParsedRow]  # rows of people not in the program
-    errors: list[RowError]
-    trusted: bool = False
-
-    def summary(self, rows: int) -> dict:
-        members = [p for p in self.people.values() if p.member]
-        new = sum(1 for p in members if p.is_new)
-        updated = sum(1 for p in members if not p.is_new and p.changed)
-        new_enrolments = sum(1 for e in self.enrolments if e.enrolment is None)
-        updated_enrolments = sum(1 for e in self.enrolments if e.enrolment and e.changed)
-        invited = len(self.invitations)
-        return {
-            "rows": rows,
-            "invited": invited,
-            "updated_people": updated,
-            "unchanged_people": len(members) - new - updated,
-            "new_enrolments": new_enrolments,
-            "updated_enrolments": updated_enrolments,
-            "changes": invited + new + updated + new_enrolments + updated_enrolments,
-        }
-
-    def details(self) -> list[dict]:
-        out = [
-            {"email": row.email, "action": f"invite as {row.role}", "fields": []}
-            for row in self.invitations
-        ]
-        for person in self.people.values():
-            if person.member and (person.is_new or person.changed):
-                out.append(
-                    {
-                        "email": person.email,
-                        "action": "new" if person.is_new else "update",
-                        "fields": person.changed,
-                    }
-                )
-        for item in self.enrolments:
-            if item.enrolment is None or item.changed:
-                out.append(
-                    {
-                        "email": item.row.email,
-                        "action": f"{item.row.role} enrolment",
-                        "fields": item.changed if item.enrolment else ["new"],
-                    }
-                )
-        return out[:DETAIL_LIMIT]
-
-
-def _chunks(values: Iterable, size: int = CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _full_name(user: User) -> str:
-    return " ".join(f"{user.first_name} {user.last_name}".split())
-
-
-def _stored(user: User) -> dict:
-    """The comparable current values of a person (never their identity)."""
-    profile = getattr(user, "profile", None)
-    values: dict = {"name": _full_name(user)}
-    if profile is not None:
-        for name in PROFILE_FIELDS:
-            values[name] = getattr(profile, name)
-        values["skills_offered"] = {s.slug for s in profile.skills_offered.all()}
-        values["skills_wanted"] = {s.slug for s in profile.skills_wanted.all()}
-        values["availability"] = [
-            Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
-        ]
-        values["manager"] = profile.manager_contact or None
-    return values
-
-
-def _differs(name: str, new, old) -> bool:
-    if name in ("skills_offered", "skills_wanted"):
-        return {skill_slug(n) for n in new} != (old or set())
-    return new != old
-
-
-def _member_emails(program: Program, emails: list[str]) -> set[str]:
-    members: set[str] = set()
-    for chunk in _chunks(emails):
-        members |= set(
-            Enrolment.objects.filter(
-                program=program, person__email__in=chunk, status__in=MEMBER_STATUSES
-            ).values_list("person__email", flat=True)
-        )
-    return members
-
-
-def import_plan(
-    *,
-    program: Program,
-    rows: list[ParsedRow],
-    create_only: bool = False,
-    trusted: bool = False,
-) -> ImportPlan:
-    """What writing ``rows`` would change.
-
-    ``create_only`` leaves existing people and enrolments exactly as they are. ``trusted`` is
-    for the demo loader's made-up people only: everyone in the file is enrolled directly (new
-    accounts created); no admin-facing path passes it. Identity is never written here.
-    """
-    emails = list(dict.fromkeys(row.email for row in rows))
-    members = set(emails) if trusted else _member_emails(program, emails)
-    users: dict[str, User] = {}
-    for chunk in _chunks([email for email in emails if email in members]):
-        for user in (
-            User.objects.filter(email__in=chunk)
-            .select_related("profile", "profile__manager")
-            .prefetch_related(
-                "profile__skills_offered", "profile__skills_wanted", "profile__windows"
-            )
-        ):
-            users[user.email] = user
-    fields = ("name", *PROFILE_FIELDS, "skills_offered", "skills_wanted", "availability", "manager")
-    people: dict[str, PersonPlan] = {}
-    for row in rows:
-        person = people.setdefault(
-            row.email,
-            PersonPlan(email=row.email, user=users.get(row.email), member=row.email in members),
-        )
-        for name in fields:
-            value = getattr(row, name)
-            if value is not None:
-                person.values[name] = value
-    for person in people.values():
-        if not person.member:
-            continue  # invited: nothing of theirs is read, compared or shown
-        if person.is_new:
-            person.changed = sorted(person.values)
-        elif not create_only:
-            stored = _stored(person.user)
-            person.changed = [
-                name
-                for name, value in person.values.items()
-                if _differs(name, value, stored.get(name))
-            ]
-
-    errors = _resolve_references(program=program, rows=rows, people=people)
-    existing = {}
-    for chunk in _chunks([email for email in emails if email in members]):
-        for enrolment in (
-            Enrolment.objects.filter(program=program, person__email__in=chunk)
-            .select_related("person")
-            .prefetch_related("exclude")
-        ):
-            existing[(enrolment.person.email, enrolment.role)] = enrolment
-    enrolments, invitations = [], []
-    for row in rows:
-        if row.email not in members:
-            invitations.append(row)
-            continue
-        enrolment = existing.get((row.email, row.role))
-        item = EnrolmentPlan(row=row, enrolment=enrolment, exclude_emails=row.exclude_emails)
-        if enrolment is not None and not create_only:
-            if row.capacity is not None and row.capacity != enrolment.capacity:
-                item.changed.append("capacity")
-            if row.external_id is not None and row.external_id != enrolment.external_id:
-                item.changed.append("id")
-            if item.exclude_emails is not None and item.exclude_emails != {
-                user.email for user in enrolment.exclude.all()
-            }:
-                item.changed.append("exclude")
-        enrolments.append(item)
-    return ImportPlan(
-        people=people,
-        enrolments=enrolments,
-        invitations=invitations,
-        errors=errors,
-        trusted=trusted,
-    )
-
-
-def import_plan_is_stale(*, program: Program, plan: ImportPlan) -> bool:
-    """Whether who is in the program, or which roles they hold, changed since ``plan`` was
-    made (two bounded queries per 2,000 addresses); call inside the writing transaction."""
-    emails = list(plan.people)
-    members = {email for email, person in plan.people.items() if person.member}
-    if not plan.trusted and _member_emails(program, emails) != members:
-        return True
-    planned = {(item.row.email, item.row.role) for item in plan.enrolments if item.enrolment}
-    held = set()
-    for chunk in _chunks(sorted(members)):
-        held |= set(
-            Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
-                "person__email", "role"
-            )
-        )
-    wanted = {(item.row.email, item.row.role) for item in plan.enrolments}
-    return held & wanted != planned
-
-
-def _resolve_references(
-    *, program: Program, rows: list[ParsedRow], people: dict[str, PersonPlan]
-) -> list[RowError]:
-    """Manager emails and exclude tokens must name someone in the file or the program (never
-    "some account somewhere": that would tell the admin which addresses have accounts); ids
-    must not be taken in the program."""
-    errors: list[RowError] = []
-    file_ids = {row.external_id: row.email for row in rows if row.external_id}
-    outside_emails = {row.manager for row in rows if row.manager and row.manager not in people}
-    outside_tokens = {
-        token
-        for row in rows
-        for token in (row.exclude or [])
-        if token not in people and token not in file_ids
-    }
-    outside_emails |= {token for token in outside_tokens if "@" in token}
-    known_emails = set()
-    for chunk in _chunks(outside_emails):
-        known_emails |= set(
-            Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
-                "person__email", flat=True
-            )
-        )
-    ids_in_program: dict[str, str] = {}
-    for chunk in _chunks(set(file_ids) | {t for t in outside_tokens if "@" not in t}):
-        for external_id, email in Enrolment.objects.filter(
-            program=program, external_id__in=chunk
-        ).values_list("external_id", "person__email"):
-            ids_in_program.setdefault(external_id, email)
-    for row in rows:
-        if row.manager and row.manager not in people and row.manager not in known_emails:
-            errors.append(RowError(row.row, "manager", MANAGER_UNKNOWN.format(value=row.manager)))
-        if row.external_id and ids_in_program.get(row.external_id, row.email) != row.email:
-            errors.append(
-                RowError(
-                    row.row,
-                    "id",
-                    ID_TAKEN.format(value=row.external_id, other=ids_in_program[row.external_id]),
-                )
-            )
-        if row.exclude is None:
-            row.exclude_emails = None
-            continue
-        resolved = set()
-        for token in row.exclude:
-            email = (
-                token
-                if token in people or token in known_emails
-                else file_ids.get(token) or ids_in_program.get(token)
-            )
-            if email is None:
-                errors.append(RowError(row.row, "exclude", EXCLUDE_UNKNOWN.format(value=token)))
-            else:
-                resolved.add(email)
-        row.exclude_emails = resolved
-    return errors
-
-
-# --- writing ----------------------------------------------------------------------------------
 
 
 def import_prepare(*, plan: ImportPlan, reference_date=None) -> None:
@@ -403,7 +89,7 @@ def import_apply(
     reference_date = reference_date or timezone.now().date()
     invited = {row.email for row in plan.invitations}
     have_account: set[str] = set()
-    for chunk in _chunks(invited):
+    for chunk in chunked(invited):
         have_account |= set(User.objects.filter(email__in=chunk).values_list("email", flat=True))
     creating = [
         person
@@ -451,7 +137,7 @@ def _reachable_ids(program: Program, ids: dict[str, int]):
 
     def lookup(emails: Iterable[str]) -> dict[str, int]:
         found = {email: ids[email] for email in emails if email in ids}
-        for chunk in _chunks([email for email in emails if email not in found]):
+        for chunk in chunked([email for email in emails if email not in found]):
             found.update(
                 Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
                     "person__email", "person_id"
@@ -525,7 +211,7 @@ def _write_profiles(
     profile_ids.update((p.email, new_ids[ids[p.email]]) for p in fresh)
     _update_profiles([p for p in changed if p.email in stored], stored, manager_ids, reference_date)
     moved = [p for p in changed if "availability" in p.changed]
-    for chunk in _chunks([profile_ids[p.email] for p in moved if p.email in stored]):
+    for chunk in chunked([profile_ids[p.email] for p in moved if p.email in stored]):
         AvailabilityWindow.objects.filter(profile_id__in=chunk).delete()
     bulk_insert(
         AvailabilityWindow,
@@ -597,7 +283,7 @@ def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh:
     for side in ("skills_offered", "skills_wanted"):
         through = getattr(Profile, side).through
         people = [p for p in changed if side in p.changed]
-        for chunk in _chunks([profile_ids[p.email] for p in people if p.email not in fresh]):
+        for chunk in chunked([profile_ids[p.email] for p in people if p.email not in fresh]):
             through.objects.filter(profile_id__in=chunk).delete()
         links = {
             (profile_ids[p.email], by_slug[skill_slug(name)])
@@ -640,7 +326,7 @@ def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], r
     if not targets:
         return
     through = Enrolment.exclude.through
-    for chunk in _chunks([item.enrolment.pk for item in targets]):
+    for chunk in chunked([item.enrolment.pk for item in targets]):
         through.objects.filter(enrolment_id__in=chunk).delete()
     user_ids = reachable({email for item in targets for email in item.exclude_emails})
     bulk_insert(
@@ -662,7 +348,7 @@ def _write_invitations(program: Program, plan: ImportPlan, invited_by: User | No
     if not plan.invitations:
         return []
     stored = {}
-    for chunk in _chunks({row.email for row in plan.invitations}):
+    for chunk in chunked({row.email for row in plan.invitations}):
         for invitation in ParticipantInvitation.objects.filter(program=program, email__in=chunk):
             stored[(invitation.email, invitation.role)] = invitation
     create, update, send = [], [], []
