@@ -4,6 +4,7 @@ import json
 import pytest
 
 from tandem.matching.command import main
+from tandem.matching.records.cells import CAPACITY_INVALID, CAPACITY_MAX
 
 MENTEES = """id,goals,languages,timezone,availability,cadence
 a,I want my charts to tell a clear story to executives,en,Europe/Berlin,Mon 09:00-12:00,biweekly
@@ -91,9 +92,8 @@ def test_input_errors_create_no_files(files, capsys):
     code = run(files, "--out", str(files / "pairs.csv"), "--report", str(files / "r.json"))
     assert code == 1
     err = capsys.readouterr().err.splitlines()
-    assert (
-        f"{files}/mentors.csv:2:capacity: capacity must be a whole number >= 0 (got '1.5')" in err
-    )
+    capacity = CAPACITY_INVALID.format(max=CAPACITY_MAX, value="1.5")
+    assert f"{files}/mentors.csv:2:capacity: {capacity}" in err
     assert any(line.startswith(f"{files}/mentors.csv:2:timezone:") for line in err)
     assert sorted(p.name for p in files.iterdir()) == ["mentees.csv", "mentors.csv"]
 

@@ -13,6 +13,7 @@ from tandem.matching.records.availability import (
     MINUTES_PER_WEEK,
     AvailabilityError,
     Window,
+    check_availability,
     format_window,
     format_windows,
     format_windows_joined,
@@ -20,6 +21,7 @@ from tandem.matching.records.availability import (
     merge_intervals,
     merge_windows,
     overlap_minutes,
+    parse_availability,
     parse_time,
     parse_window,
     parse_windows,
@@ -42,6 +44,12 @@ class TestParse:
             ("Fri 22:00-01:00", [Window(4, 1320, 1440), Window(5, 0, 60)]),
             ("Sun 23:00-02:00", [Window(6, 1380, 1440), Window(0, 0, 120)]),
             ("Sat 20:00-00:00", [Window(5, 1200, 1440)]),
+            ("Wednesday 8:30-9:00", [Window(2, 510, 540)]),
+            ("Tues. 10:00-11:00", [Window(1, 600, 660)]),
+            (
+                "Fri-Sun 10:00-11:00",
+                [Window(4, 600, 660), Window(5, 600, 660), Window(6, 600, 660)],
+            ),
         ],
     )
     def test_valid(self, text, expected):
@@ -58,6 +66,8 @@ class TestParse:
             "Mon 09:60-10:00",
             "Mon 10:00-10:00",
             "Mon 24:30-01:00",
+            "Mo 09:00-10:00",
+            "Mon-Funday 09:00-10:00",
         ],
     )
     def test_invalid(self, text):
@@ -258,10 +268,37 @@ class TestJoinedFormat:
         assert parse_windows(format_windows_joined(merged)) == merged
 
 
-def test_docstring_examples():
-    import doctest
+class TestOneGrammar:
+    """``tandem match`` refused ``Mon 9-10`` and the import refused ``Mon-Fri 18:00-20:00``;
+    both now read every window through the one grammar."""
 
-    from tandem.matching.records import availability
+    def test_day_runs_and_hours_without_minutes_read_alike_everywhere(self):
+        assert format_windows(parse_availability("Mon-Tue 9-10; Sun 23:00-01:00")) == [
+            "Mon 00:00-01:00",
+            "Mon 09:00-10:00",
+            "Tue 09:00-10:00",
+            "Sun 23:00-24:00",
+        ]
+        assert check_availability(["Mon-Tue 9-10"]) == [Window(0, 540, 600), Window(1, 540, 600)]
 
-    result = doctest.testmod(availability)
-    assert result.attempted >= 8 and result.failed == 0
+    def test_a_run_of_days_wraps_past_sunday(self):
+        assert [w.weekday for w in parse_window("Sat-Mon 09:00-10:00")] == [5, 6, 0]
+
+    def test_a_bad_cell_names_the_window_and_says_how_to_separate_several(self):
+        with pytest.raises(AvailabilityError) as caught:
+            parse_availability("Mon 09:00-10:00; Mon 9:00")
+        assert "“Mon 9:00”" in caught.value.message and "Separate several" in caught.value.message
+
+    def test_a_bad_cell_raises_on_every_call(self):
+        """The window parser is cached: failures must not be cached away."""
+        for _ in range(2):
+            with pytest.raises(AvailabilityError):
+                parse_window("Mon 9:00")
+
+    def test_callers_get_their_own_lists(self):
+        parse_window("Mon-Tue 09:00-10:00").clear()
+        assert len(parse_window("Mon-Tue 09:00-10:00")) == 2
+
+    def test_triples_of_the_wrong_shape_are_refused(self):
+        with pytest.raises(AvailabilityError, match="weekday, a start and an end"):
+            check_availability([(0, 540)])

@@ -18,13 +18,13 @@ import numpy as np
 import scipy as sp
 
 from tandem.matching.profiles import (
-    CADENCES,
     WORDS_PER_WEEK,
     Mentee,
     Mentor,
     availability_bits,
     normalise_tag,
 )
+from tandem.matching.records.cells import CADENCES
 from tandem.matching.text import Embedder, default_embedder
 
 CRITERIA = (

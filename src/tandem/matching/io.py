@@ -10,57 +10,43 @@ import contextlib
 import csv
 import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import compress
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, Any, cast
 
 from tandem.matching import profiles as pf
-from tandem.matching import sheets
-
-COMMON_COLUMNS = (
-    "id",
-    "name",
-    "seniority",
-    "languages",
-    "timezone",
-    "availability",
-    "format",
-    "city",
-    "cadence",
-    "department",
-    "identity",
-    "prefer_shared_identity",
-    "exclude",
-    "prefer",
-    "email",
-    "role",
-    "working_style",
-    "manager",
+from tandem.matching.records.availability import Window, format_windows_joined
+from tandem.matching.records.columns import normalise_header
+from tandem.matching.records.reading import (
+    MISSING_COLUMN,
+    NO_ROWS,
+    FileError,
+    Record,
+    escape_cell,
+    read_records,
+    read_rows,
 )
-MENTEE_COLUMNS = (*COMMON_COLUMNS, "goals", "skills_wanted")
-MENTOR_COLUMNS = (*COMMON_COLUMNS, "expertise", "skills_offered", "capacity")
-QUIET_COLUMNS = ("name", "email", "role")  # missing these says nothing about matching
-MENTEE_ONLY = ("prefer_shared_identity",)  # only a mentee asks for a shared identity
 
-BAD_ENCODING = "cannot read the file as UTF-8 text: save it as 'CSV UTF-8' and try again"
 UNREADABLE = "cannot open the file: {reason}"
-EMPTY_FILE = "the file is empty: it needs a header row and at least one data row"
-NO_ROWS = "the file has a header but no data rows"
-MISSING_COLUMN = "required column {column!r} is missing"
-REPEATED_COLUMN = "column {column!r} appears more than once"
 EMPTY_ID = "id is empty"
 DUPLICATE_ID = "duplicate id {value!r} (first on row {first})"
-BAD_ROLE = "role must be mentee or mentor (got {value!r})"
+REPEATED_COLUMN = "column {column!r} appears more than once"
 MISSING_WARNING = "{file}: missing column{s} {columns}: treated as no preference"
 UNKNOWN_WARNING = "{file}: ignoring unknown column{s} {columns}"
 UNKNOWN_ID_WARNING = "{file}:{row}:{column}: {value!r} is not a participant in this run"
+MENTEE_COLUMNS = tuple(f.name for f in fields(pf.Mentee))
+MENTOR_COLUMNS = tuple(f.name for f in fields(pf.Mentor))
+# Missing these says nothing about matching; only a mentee asks for a shared identity.
+QUIET_COLUMNS = ("name", "email")
+MENTEE_ONLY = ("prefer_shared_identity",)
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in an input file; ``row``/``column`` are None for file-wide problems."""
+    """A participant record's error placed in its file, as ``tandem match`` prints it;
+    ``row``/``column`` are None for problems with the whole file."""
 
     file: str
     row: int | None
@@ -82,15 +68,25 @@ class InputError(ValueError):
 
 @dataclass
 class Participants:
-    """What was read: both sides plus warnings for the person running the import."""
+    """What was read: both sides plus warnings for the person running the match."""
 
     mentees: list[pf.Mentee] = field(default_factory=list)
     mentors: list[pf.Mentor] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
-def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header (normalised names) and ``(row number, {column: text})`` for non-blank rows.
+def _content(path: str | os.PathLike[str]) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError([RowError(str(path), None, None, UNREADABLE.format(reason=exc))]) from None
+
+
+def read_table(
+    path: str | os.PathLike[str],
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header (normalised names) and ``(row number, {column: text})`` of a table that is not a
+    participant file (a score table), read by the participant record's reader.
 
     Raises
     ------
@@ -99,20 +95,10 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     """
     name = str(path)
     try:
-        content = Path(path).read_bytes()
-        raw = sheets.text_rows(sheets.iter_rows(filename=name, content=content))
-    except UnicodeDecodeError:
-        raise InputError([RowError(name, None, None, BAD_ENCODING)]) from None
-    except sheets.SheetTooLarge as exc:
-        raise InputError([RowError(name, None, None, str(exc))]) from None
-    except (OSError, csv.Error) as exc:
-        raise InputError([RowError(name, None, None, UNREADABLE.format(reason=exc))]) from None
-    except Exception as exc:  # zipfile and expat raise their own exception types
-        reason = f"not a readable XLSX workbook ({exc})"
-        raise InputError([RowError(name, None, None, UNREADABLE.format(reason=reason))]) from None
-    if not raw or not any(cell.strip() for cell in raw[0][1]):
-        raise InputError([RowError(name, None, None, EMPTY_FILE)])
-    header = [cell.strip().lower().replace(" ", "_") for cell in raw[0][1]]
+        raw = read_rows(filename=name, content=_content(path))
+    except FileError as exc:
+        raise InputError([RowError(name, None, None, exc.message)]) from None
+    header = [normalise_header(cell) for cell in raw[0][1]]
     errors = [
         RowError(name, 1, col, REPEATED_COLUMN.format(column=col))
         for k, col in enumerate(header)
@@ -120,13 +106,9 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     ]
     rows = []
     for number, cells in raw[1:]:
-        texts = [cell.strip() for cell in cells]
-        if any(texts):
-            if len(texts) < len(header):
-                texts += [""] * (len(header) - len(texts))
-            # cells past the header are dropped; compress skips columns with a blank header
-            pairs = zip(header, texts, strict=False)
-            rows.append((number, dict(compress(pairs, header))))
+        texts = cells + [""] * (len(header) - len(cells))
+        # cells past the header are dropped; compress skips columns with a blank header
+        rows.append((number, dict(compress(zip(header, texts, strict=False), header))))
     if not rows:
         errors.append(RowError(name, None, None, NO_ROWS))
     if errors:
@@ -134,82 +116,20 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, dict
     return [col for col in header if col], rows
 
 
-_PARSERS = {
-    "seniority": pf.parse_seniority,
-    "languages": pf.parse_languages,
-    "availability": pf.split_list,
-    "format": lambda v: pf.parse_choice(v, pf.FORMATS, pf.BAD_FORMAT),
-    "cadence": lambda v: pf.parse_choice(v, pf.CADENCES, pf.BAD_CADENCE),
-    "identity": pf.split_list,
-    "prefer_shared_identity": pf.parse_bool,
-    "exclude": pf.split_list,
-    "prefer": pf.split_list,
-    "working_style": pf.parse_working_style,
-    "skills_wanted": pf.split_list,
-    "skills_offered": pf.split_list,
-    "capacity": pf.parse_capacity,
-}
-
-
-class _FieldColumns(NamedTuple):
-    """The header columns that are fields of one record type, by how their cells are read.
-
-    Worked out once per file rather than per row; a parsed row is then exactly the keyword
-    arguments of the record type.
-    """
-
-    text: list[str]  # taken as they are
-    parsed: list[tuple[str, Callable[[str], object]]]  # through their parser in ``_PARSERS``
-
-
-def _field_columns(kind: type, header: list[str]) -> _FieldColumns:
-    names = {f.name for f in fields(kind)}
-    own = [column for column in header if column in names]
-    return _FieldColumns(
-        text=[column for column in own if column not in _PARSERS],
-        parsed=[(column, _PARSERS[column]) for column in own if column in _PARSERS],
-    )
-
-
-def _parse_row(
-    file: str, number: int, values: dict[str, str], columns: _FieldColumns, errors: list
-) -> dict:
-    """Typed field values for one row, appending a RowError per bad cell."""
-    parsed: dict = {column: values[column] for column in columns.text}
-    for column, parse in columns.parsed:
-        try:
-            parsed[column] = parse(values[column])
-        except ValueError as exc:
-            errors.append(RowError(file, number, column, str(exc)))
-    timezone = parsed.get("timezone", "")
-    if timezone:
-        try:
-            pf.check_timezone(timezone)
-        except ValueError as exc:
-            errors.append(RowError(file, number, "timezone", str(exc)))
-    for window in parsed.get("availability", ()):
-        try:
-            pf.check_window(window)
-        except ValueError as exc:
-            errors.append(RowError(file, number, "availability", str(exc)))
-    return parsed
-
-
-def _column_warnings(file: str, header: list[str], expected: Iterable[str]) -> list[str]:
-    expected = tuple(expected)
-    warnings = []
-    quiet = QUIET_COLUMNS if "goals" in expected else (*QUIET_COLUMNS, *MENTEE_ONLY)
+def _column_warnings(file: str, header: list[str], role: str | None) -> list[str]:
+    expected = MENTOR_COLUMNS if role == "mentor" else MENTEE_COLUMNS
+    if role is None:
+        expected = tuple(dict.fromkeys((*MENTEE_COLUMNS, *MENTOR_COLUMNS)))
+    quiet = QUIET_COLUMNS if role != "mentor" else (*QUIET_COLUMNS, *MENTEE_ONLY)
     missing = [c for c in expected if c not in header and c not in quiet]
-    unknown = [c for c in header if c not in expected]
-    for columns, template in ((missing, MISSING_WARNING), (unknown, UNKNOWN_WARNING)):
-        if columns:
-            s = "s" if len(columns) > 1 else ""
-            warnings.append(template.format(file=file, columns=", ".join(columns), s=s))
-    return warnings
+    if missing:
+        s = "s" if len(missing) > 1 else ""
+        return [MISSING_WARNING.format(file=file, columns=", ".join(missing), s=s)]
+    return []
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a file becomes records.
 
     Reading allocates several containers per row and frees almost none of them, so the
@@ -225,69 +145,74 @@ def _collector_paused():
             gc.enable()
 
 
-def _read_people(path, roles: tuple[str, ...]) -> tuple[Participants, list[RowError]]:
-    """Shared reader; ``roles`` is ('mentee',), ('mentor',) or both (role column decides)."""
-    with _collector_paused():
-        return _read_records(path, roles)
-
-
-def _read_records(path, roles: tuple[str, ...]) -> tuple[Participants, list[RowError]]:
+def _read_people(
+    path: str | os.PathLike[str], role: str | None
+) -> tuple[Participants, list[RowError]]:
+    """Shared reader; ``role`` is 'mentee', 'mentor' or None (the role column decides)."""
     file = str(path)
-    header, rows = read_table(path)
-    combined = len(roles) == 2
-    required = [
-        "id",
-        *(["role"] if combined else []),
-        *(["capacity"] if roles == ("mentor",) else []),
-    ]
-    errors = [
-        RowError(file, 1, col, MISSING_COLUMN.format(column=col))
-        for col in required
-        if col not in header
-    ]
-    if errors:
+    required = ["id", *(["role"] if role is None else []), *(["capacity"] if role else [])]
+    if role == "mentee":
+        required.remove("capacity")
+    try:
+        with _collector_paused():
+            found = read_records(
+                filename=file, content=_content(path), role=role, required=required
+            )
+    except FileError as exc:
+        return Participants(), [RowError(file, None, None, exc.message)]
+    errors = [RowError(file, e.row, e.column, e.message) for e in found.errors]
+    if errors and not found.records:
         return Participants(), errors
-    expected = set(MENTEE_COLUMNS if roles == ("mentee",) else MENTOR_COLUMNS)
-    if combined:
-        expected |= set(MENTEE_COLUMNS)
-    ordered = [
-        c for c in (*MENTEE_COLUMNS, "expertise", "skills_offered", "capacity") if c in expected
-    ]
-    result = Participants(warnings=_column_warnings(file, header, ordered))
-    kinds = {"mentee": pf.Mentee, "mentor": pf.Mentor}
-    columns = {role: _field_columns(kind, header) for role, kind in kinds.items()}
+    result = Participants(
+        warnings=[*_column_warnings(file, found.columns, role)]
+        + [f"{file}: {warning}" for warning in found.warnings]
+    )
+    failed = {error.row for error in found.errors}
     first_row: dict[str, int] = {}
-    for number, values in rows:
-        role = values.get("role", "").lower() if combined else roles[0]
-        if role not in ("mentee", "mentor"):
-            errors.append(RowError(file, number, "role", BAD_ROLE.format(value=values["role"])))
-            continue
-        if role == "mentor" and combined and "capacity" not in header:
+    for record in found.records:
+        person_id = str(record.values.get("id", ""))
+        if record.role == "mentor" and "capacity" not in found.columns:
             errors.append(
-                RowError(file, number, "capacity", MISSING_COLUMN.format(column="capacity"))
+                RowError(file, record.row, "capacity", MISSING_COLUMN.format(column="capacity"))
             )
-        person_id = values["id"]
         if not person_id:
-            errors.append(RowError(file, number, "id", EMPTY_ID))
+            errors.append(RowError(file, record.row, "id", EMPTY_ID))
         elif person_id in first_row:
-            errors.append(
-                RowError(
-                    file,
-                    number,
-                    "id",
-                    DUPLICATE_ID.format(value=person_id, first=first_row[person_id]),
-                )
-            )
-        first_row.setdefault(person_id, number)
-        count = len(errors)
-        parsed = _parse_row(file, number, values, columns[role], errors)
-        if len(errors) == count and person_id:
-            person = kinds[role](**parsed)
-            (result.mentees if role == "mentee" else result.mentors).append(person)
-    return result, errors
+            duplicate = DUPLICATE_ID.format(value=person_id, first=first_row[person_id])
+            errors.append(RowError(file, record.row, "id", duplicate))
+        first_row.setdefault(person_id, record.row)
+        if record.row not in failed and record.role and person_id:
+            person = _person(record)
+            if isinstance(person, pf.Mentee):
+                result.mentees.append(person)
+            else:
+                result.mentors.append(person)
+    return result, sorted(errors, key=lambda e: e.row or 0)
 
 
-def read_mentees(path: str | os.PathLike) -> Participants:
+def _person(record: Record) -> pf.Mentee | pf.Mentor:
+    """The solver's type for a record that passed: lists become tuples, windows their text."""
+    kind = pf.Mentee if record.role == "mentee" else pf.Mentor
+    names = {f.name for f in fields(kind)}
+    values: dict[str, Any] = {}
+    for name, value in record.values.items():
+        if name not in names:
+            continue
+        if name == "availability":
+            value = tuple(format_windows_joined(cast(list[Window], value)))
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[name] = value
+    return kind(**values)
+
+
+def _raise_any(result: Participants, errors: list[RowError]) -> Participants:
+    if errors:
+        raise InputError(errors)
+    return result
+
+
+def read_mentees(path: str | os.PathLike[str]) -> Participants:
     """Read a mentee file (CSV or XLSX).
 
     Raises
@@ -303,13 +228,10 @@ def read_mentees(path: str | os.PathLike) -> Participants:
     >>> read_mentees(f).mentees[0].languages
     ('en', 'de')
     """
-    result, errors = _read_people(path, ("mentee",))
-    if errors:
-        raise InputError(errors)
-    return result
+    return _raise_any(*_read_people(path, "mentee"))
 
 
-def read_mentors(path: str | os.PathLike) -> Participants:
+def read_mentors(path: str | os.PathLike[str]) -> Participants:
     """Read a mentor file (``id`` and ``capacity`` required). Raises InputError.
 
     >>> import tempfile, pathlib
@@ -321,32 +243,25 @@ def read_mentors(path: str | os.PathLike) -> Participants:
     ...     print(e.errors[0].row, e.errors[0].column)
     2 capacity
     """
-    result, errors = _read_people(path, ("mentor",))
-    if errors:
-        raise InputError(errors)
-    return result
+    return _raise_any(*_read_people(path, "mentor"))
 
 
-def read_participants(path: str | os.PathLike) -> Participants:
-    """Read one file holding both sides, told apart by a ``role`` column (bulk import)."""
-    result, errors = _read_people(path, ("mentee", "mentor"))
-    if errors:
-        raise InputError(errors)
-    return result
+def read_participants(path: str | os.PathLike[str]) -> Participants:
+    """Read one file holding both sides, told apart by a ``role`` column."""
+    return _raise_any(*_read_people(path, None))
 
 
-def read_inputs(mentees_path, mentors_path) -> Participants:
+def read_inputs(
+    mentees_path: str | os.PathLike[str], mentors_path: str | os.PathLike[str]
+) -> Participants:
     """Read both files, collecting the errors of both before raising.
 
-    Also warns about ``exclude``/``prefer``/``manager`` ids that are in neither file.
+    Also warns about ``exclude``/``prefer`` ids that are in neither file.
     """
-    errors, result = [], Participants()
+    errors: list[RowError] = []
+    result = Participants()
     for path, role in ((mentees_path, "mentee"), (mentors_path, "mentor")):
-        try:
-            part, found = _read_people(path, (role,))
-        except InputError as exc:
-            errors += exc.errors
-            continue
+        part, found = _read_people(path, role)
         errors += found
         result.mentees += part.mentees
         result.mentors += part.mentors
@@ -380,22 +295,25 @@ def _person_row(person: pf.Person, role: str | None) -> dict[str, str]:
         elif isinstance(value, dict):
             value = ";".join(f"{k}={v}" for k, v in value.items())
         elif isinstance(value, bool):
-            value = "true" if value else "false"
+            value = "yes" if value else "no"
         elif isinstance(value, float):
             value = f"{value:g}"
-        row[f.name] = "" if value is None else str(value)
+        row[f.name] = "" if value is None else escape_cell(str(value))
     if role:
         row["role"] = role
     return row
 
 
 def write_participants_csv(
-    target, mentees: Sequence[pf.Mentee] = (), mentors: Sequence[pf.Mentor] = ()
+    target: str | os.PathLike[str] | IO[str],
+    mentees: Sequence[pf.Mentee] = (),
+    mentors: Sequence[pf.Mentor] = (),
 ) -> None:
     """Write participants so that reading the file gives the same records back.
 
     With both sides, writes one file with a ``role`` column (read it with
-    :func:`read_participants`).
+    :func:`read_participants`). Cells a spreadsheet would run as formulas are escaped the way
+    the reader undoes.
 
     Examples
     --------
@@ -407,17 +325,15 @@ def write_participants_csv(
     True
     """
     combined = bool(mentees) and bool(mentors)
-    columns = list(MENTEE_COLUMNS if not mentors else MENTOR_COLUMNS)
+    columns = list(MENTOR_COLUMNS if mentors else MENTEE_COLUMNS)
     if combined:
-        columns += ["goals", "skills_wanted"]
+        columns += ["goals", "skills_wanted", "role"]
     rows = [_person_row(p, "mentee" if combined else None) for p in mentees]
     rows += [_person_row(p, "mentor" if combined else None) for p in mentors]
-    if not combined:
-        columns.remove("role")
     with contextlib.ExitStack() as stack:
         handle = target
         if isinstance(target, str | os.PathLike):
             handle = stack.enter_context(open(target, "w", newline="", encoding="utf-8"))
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer = csv.DictWriter(cast(IO[str], handle), fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)

@@ -8,22 +8,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tandem.matching import profiles as pf
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.io import (
     DUPLICATE_ID,
     EMPTY_ID,
-    MISSING_COLUMN,
     UNKNOWN_WARNING,
     InputError,
     RowError,
     read_table,
 )
+from tandem.matching.records.reading import MISSING_COLUMN
 
 SCORE_COLUMNS = ("mentee_id", "mentor_id", "score", "mentor_score")
 BAD_SCORE = "score must be a number (got {value!r})"
 DUPLICATE_PAIR = "pair {mentee!r}, {mentor!r} appears twice (first on row {first})"
 UNKNOWN_MENTOR = "mentor {value!r} is not in the capacities file"
+BAD_CAPACITY = "capacity must be a whole number >= 0 (got {value!r})"
 
 
 @dataclass
@@ -137,11 +137,23 @@ def _read_capacities(path, errors: list[RowError]) -> dict[str, int]:
             continue
         first[person] = number
         try:
-            capacity[person] = pf.parse_capacity(values["capacity"])
+            capacity[person] = _capacity(values["capacity"])
         except ValueError as exc:
             errors.append(RowError(file, number, "capacity", str(exc)))
             capacity[person] = 0  # still a known mentor, so score rows are checked properly
     return capacity
+
+
+def _capacity(text: str) -> int:
+    """What is left of a mentor's capacity: a whole number >= 0 (0 takes no one), unlike a
+    participant file's capacity, which states how many mentees a person takes (1 or more)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(BAD_CAPACITY.format(value=text)) from None
+    if not number.is_integer() or number < 0:
+        raise ValueError(BAD_CAPACITY.format(value=text))
+    return int(number)
 
 
 def _score_row(file, number, values, mentor_ids, errors):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tandem.matching.profiles import CADENCES, FORMATS, Mentee, Mentor
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.records.cells import CADENCES, FORMATS
 
 GOALS = (
     "make my dashboards tell a clear story to executives",

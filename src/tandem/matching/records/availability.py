@@ -1,7 +1,8 @@
 """Weekly availability: parse, merge, format, and convert local windows to UTC.
 
-Pure functions over plain data (no database), shared by the profile form, the API, the CSV
-import and the demo generator.
+The one availability grammar of the participant record (:func:`parse_window`), and pure
+functions over plain data (no database) for the profile form and API, the import,
+``tandem match``, scheduling and the demo generator.
 
 A *window* is ``Window(weekday, start, end)`` in the person's own time zone: ``weekday`` is
 0 (Monday) .. 6 (Sunday), ``start``/``end`` are minutes after local midnight with
@@ -19,30 +20,29 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import NamedTuple
+
+from tandem.matching.records.cells import CellError
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WEEKDAY_LOOKUP = {
-    **{name.lower(): index for index, name in enumerate(WEEKDAYS)},
-    **{name.lower(): index for index, name in enumerate(WEEKDAY_NAMES)},
-    "tues": 1,
-    "wednes": 2,
-    "thur": 3,
-    "thurs": 3,
-}
 
 INVALID_WINDOW = "Write availability like “Mon 09:00-12:00” (weekday, start, end)."
 INVALID_WEEKDAY = "“{day}” is not a weekday; use Mon, Tue, Wed, Thu, Fri, Sat or Sun."
 INVALID_TIME = "“{value}” is not a time; use 24-hour HH:MM, e.g. 09:30."
 EMPTY_WINDOW = "The window {text} is empty: the end must differ from the start."
+AVAILABILITY_SHAPE = "Each window needs a weekday, a start and an end."
+SEVERAL_WINDOWS = "Separate several windows with ';', e.g. Mon 09:00-12:00; Thu 18:00-20:00."
 
+_DAY = r"[A-Za-z]+\.?"
+_TIME = r"\d{1,2}(?::\d{2})?"
 _WINDOW_RE = re.compile(
-    r"^\s*(?P<day>[A-Za-z]+)\.?\s*,?\s+(?P<start>\d{1,2}(?::\d{2})?)\s*"
-    r"(?:-|–|—|to)\s*(?P<end>\d{1,2}(?::\d{2})?)\s*$"
+    rf"^\s*(?P<day>{_DAY})(?:\s*(?:-|–|—)\s*(?P<last>{_DAY}))?\s*,?\s+(?P<start>{_TIME})\s*"
+    rf"(?:-|–|—|to)\s*(?P<end>{_TIME})\s*$"
 )
 
 
@@ -55,14 +55,21 @@ class Window(NamedTuple):
         return format_window(self.weekday, self.start, self.end)
 
 
-class AvailabilityError(ValueError):
+class AvailabilityError(CellError):
     """Raised for text that is not a window; the message says what to change."""
 
 
 def parse_weekday(text: str) -> int:
+    """A weekday's name or its first three or more letters: ``Mon``, ``Tues``, ``Thursday``.
+
+    >>> parse_weekday("Tues."), parse_weekday("wednes")
+    (1, 2)
+    """
     key = text.strip().rstrip(".").lower()
-    if key in _WEEKDAY_LOOKUP:
-        return _WEEKDAY_LOOKUP[key]
+    if len(key) >= 3:
+        for index, name in enumerate(WEEKDAY_NAMES):
+            if name.lower().startswith(key):
+                return index
     raise AvailabilityError(INVALID_WEEKDAY.format(day=text.strip()))
 
 
@@ -97,18 +104,38 @@ def make_windows(weekday: int, start: int, end: int) -> list[Window]:
 
 
 def parse_window(text: str) -> list[Window]:
-    """Parse ``"Mon 09:00-12:00"`` into windows.
+    """Parse ``"Mon 09:00-12:00"`` (or a run of days, ``"Mon-Fri 18:00-20:00"``) into windows.
+
+    The one grammar for a person's availability, wherever it is typed: a weekday or a run of
+    weekdays (a name or its first three or more letters), then a start and an end in 24-hour
+    time (``9``, ``09:30``; ``24:00`` ends the day) joined by ``-``, a dash or ``to``. An end
+    at or before the start runs past midnight into the next day.
 
     >>> parse_window("Mon 09:00-12:00")
     [Window(weekday=0, start=540, end=720)]
     >>> [str(w) for w in parse_window("sunday 22:30 - 01:00")]
     ['Sun 22:30-24:00', 'Mon 00:00-01:00']
+    >>> [str(w) for w in parse_window("Sat-Mon 9-10")]
+    ['Sat 09:00-10:00', 'Sun 09:00-10:00', 'Mon 09:00-10:00']
     """
-    match = _WINDOW_RE.match(text or "")
+    return list(_window_parts(text or ""))
+
+
+@lru_cache(maxsize=4096)  # a file repeats a few thousand distinct windows across its rows
+def _window_parts(text: str) -> tuple[Window, ...]:
+    """Cached body of :func:`parse_window` (a tuple, so callers cannot change a hit)."""
+    match = _WINDOW_RE.match(text)
     if not match:
         raise AvailabilityError(INVALID_WINDOW)
-    weekday = parse_weekday(match.group("day"))
-    return make_windows(weekday, parse_time(match.group("start")), parse_time(match.group("end")))
+    first = parse_weekday(match.group("day"))
+    last = parse_weekday(match.group("last")) if match.group("last") else first
+    start, end = parse_time(match.group("start")), parse_time(match.group("end"))
+    days = (last - first) % 7 + 1
+    return tuple(
+        window
+        for offset in range(days)
+        for window in make_windows((first + offset) % 7, start, end)
+    )
 
 
 def parse_windows(texts: Iterable[str]) -> list[Window]:
@@ -124,6 +151,40 @@ def parse_windows(texts: Iterable[str]) -> list[Window]:
             windows.extend(parse_window(text))
         except AvailabilityError as error:
             raise AvailabilityError(f"“{text.strip()}”: {error}") from None
+    return merge_windows(windows)
+
+
+def parse_availability(text: str) -> list[Window]:
+    """A spreadsheet cell: windows separated by ``;``, merged.
+
+    >>> format_windows(parse_availability("Mon 09:00-10:00; mon 10:00-11:00"))
+    ['Mon 09:00-11:00']
+    """
+    try:
+        return parse_windows(text.split(";"))
+    except AvailabilityError as error:
+        raise AvailabilityError(f"{error} {SEVERAL_WINDOWS}") from None
+
+
+def check_availability(value: str | Iterable[str | Iterable[int]]) -> list[Window]:
+    """Windows given as ``"Mon 09:00-12:00"`` texts (or one text of several lines) or as
+    ``(weekday, start, end)`` triples, merged.
+
+    >>> check_availability([(0, 540, 600), "Mon 10:00-11:00"])
+    [Window(weekday=0, start=540, end=660)]
+    """
+    items = value.splitlines() if isinstance(value, str) else list(value or [])
+    windows: list[Window] = []
+    try:
+        for item in items:
+            if isinstance(item, str):
+                windows.extend(parse_windows([item]))
+            else:
+                windows.extend(make_windows(*(int(part) for part in item)))
+    except AvailabilityError:
+        raise
+    except (TypeError, ValueError):
+        raise AvailabilityError(AVAILABILITY_SHAPE) from None
     return merge_windows(windows)
 
 
