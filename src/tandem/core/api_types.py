@@ -40,8 +40,9 @@ ApiId = Annotated[int, Field(ge=1, le=INT64_MAX)]
 
 
 class AuthenticatedRequest(HttpRequest):
-    """What an API operation receives: ninja sets ``auth`` to the caller the API's
-    authentication let in (``tandem.people.auth``; every operation requires it). For
+    """What an API operation receives: every operation requires the API's authentication
+    (``tandem.people.auth``), which sets both ``auth`` and ``user`` to the caller. For
     annotations only: the object is Django's own request."""
 
     auth: User
+    user: User

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from tandem.core.api_types import ApiId, ApiInt
+from tandem.core.api_types import ApiId, ApiInt, AuthenticatedRequest
 from tandem.core.pagination import MAX_PAGE
 from tandem.matchruns import selectors, services
 from tandem.matchruns.models import MatchRun, Objective
@@ -187,19 +186,19 @@ def _page(items, number: int, *, size: int | None = None):
     }
 
 
-def _access(request: HttpRequest, slug: str, run_id: int) -> MatchRun:
+def _access(request: AuthenticatedRequest, slug: str, run_id: int) -> MatchRun:
     return selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
 
 
 @router.get("/{slug}/runs", response=RunPage, summary="List a program's match runs")
-def run_list(request: HttpRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
+def run_list(request: AuthenticatedRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     found, meta = _page(selectors.match_run_list(program=program), page)
     return {**meta, "items": [_run(run) for run in found.object_list]}
 
 
 @router.post("/{slug}/runs", response={202: RunDetailOut}, summary="Start a match run")
-def run_start(request: HttpRequest, slug: str, payload: StartIn):
+def run_start(request: AuthenticatedRequest, slug: str, payload: StartIn):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     run = services.match_run_start(
         user=request.user, program=program, objective=payload.objective, seed=payload.seed
@@ -209,13 +208,13 @@ def run_start(request: HttpRequest, slug: str, payload: StartIn):
 
 
 @router.get("/{slug}/runs/{run_id}", response=RunDetailOut, summary="Status and quality of a run")
-def run_detail(request: HttpRequest, slug: str, run_id: int):
+def run_detail(request: AuthenticatedRequest, slug: str, run_id: int):
     return _run(_access(request, slug, run_id), summary=True)
 
 
 @router.get("/{slug}/runs/{run_id}/pairs", response=PairPage, summary="Proposed pairs")
 def run_pairs(
-    request: HttpRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
+    request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
 ):
     run = _access(request, slug, run_id)
     found, meta = _page(selectors.match_pair_list(run=run), page)
@@ -239,7 +238,7 @@ def run_pairs(
     response=list[UnmatchedOut],
     summary="People the run could not match, and why",
 )
-def run_unmatched(request: HttpRequest, slug: str, run_id: int):
+def run_unmatched(request: AuthenticatedRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
     return [
         {"person": _person(u.person), "side": u.side, "reasons": u.reasons}
@@ -256,7 +255,7 @@ def _constraint(c) -> dict:
     response=list[ConstraintOut],
     summary="Pins and forbids of a run",
 )
-def constraint_list(request: HttpRequest, slug: str, run_id: int):
+def constraint_list(request: AuthenticatedRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
     return [_constraint(c) for c in selectors.match_constraint_list(run=run)]
 
@@ -266,7 +265,7 @@ def constraint_list(request: HttpRequest, slug: str, run_id: int):
     response={201: ConstraintOut},
     summary="Pin or forbid a pair",
 )
-def constraint_create(request: HttpRequest, slug: str, run_id: int, payload: ConstraintIn):
+def constraint_create(request: AuthenticatedRequest, slug: str, run_id: int, payload: ConstraintIn):
     run = _access(request, slug, run_id)
     constraint = services.match_run_constrain(user=request.user, run=run, **payload.dict())
     return 201, _constraint(constraint)
@@ -277,7 +276,7 @@ def constraint_create(request: HttpRequest, slug: str, run_id: int, payload: Con
     response={204: None},
     summary="Remove a pin or forbid",
 )
-def constraint_delete(request: HttpRequest, slug: str, run_id: int, constraint_id: int):
+def constraint_delete(request: AuthenticatedRequest, slug: str, run_id: int, constraint_id: int):
     run = _access(request, slug, run_id)
     services.match_run_unconstrain(user=request.user, run=run, constraint_id=constraint_id)
     return 204, None
@@ -288,7 +287,7 @@ def constraint_delete(request: HttpRequest, slug: str, run_id: int, constraint_i
     response={202: RunDetailOut},
     summary="Re-run with this run's pins and forbids",
 )
-def run_rerun(request: HttpRequest, slug: str, run_id: int, payload: RerunIn):
+def run_rerun(request: AuthenticatedRequest, slug: str, run_id: int, payload: RerunIn):
     run = _access(request, slug, run_id)
     new = services.match_run_rerun(
         user=request.user, run=run, objective=payload.objective, seed=payload.seed
@@ -300,7 +299,7 @@ def run_rerun(request: HttpRequest, slug: str, run_id: int, payload: RerunIn):
 @router.get(
     "/{slug}/runs/{run_id}/compare/{other_id}", response=CompareOut, summary="Compare two runs"
 )
-def run_compare(request: HttpRequest, slug: str, run_id: int, other_id: int):
+def run_compare(request: AuthenticatedRequest, slug: str, run_id: int, other_id: int):
     run_a, run_b = _access(request, slug, run_id), _access(request, slug, other_id)
     cmp = selectors.match_run_compare(run_a=run_a, run_b=run_b)
     return {
@@ -326,13 +325,13 @@ def run_compare(request: HttpRequest, slug: str, run_id: int, other_id: int):
     response=RunDetailOut,
     summary="Publish: create every proposed mentorship, or none",
 )
-def run_publish(request: HttpRequest, slug: str, run_id: int):
+def run_publish(request: AuthenticatedRequest, slug: str, run_id: int):
     run = services.match_run_publish(user=request.user, run=_access(request, slug, run_id))
     return _run(run, summary=True)
 
 
 @router.post("/{slug}/runs/{run_id}/discard", response=RunDetailOut, summary="Discard a run")
-def run_discard(request: HttpRequest, slug: str, run_id: int):
+def run_discard(request: AuthenticatedRequest, slug: str, run_id: int):
     run = services.match_run_discard(user=request.user, run=_access(request, slug, run_id))
     return _run(run, summary=True)
 
@@ -342,7 +341,9 @@ def run_discard(request: HttpRequest, slug: str, run_id: int):
     response=RecommendationPage,
     summary="Mentors with a free place, ranked for the current mentee",
 )
-def recommendations(request: HttpRequest, slug: str, filters: Query[RecommendationFilters]):
+def recommendations(
+    request: AuthenticatedRequest, slug: str, filters: Query[RecommendationFilters]
+):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.MENTEE)
     result = selectors.mentor_recommendations(
         user=request.user,

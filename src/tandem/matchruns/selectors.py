@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
-from tandem.matching.profiles import normalise_tag
+from tandem.matching.profiles import Mentor, normalise_tag
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import participants_for_program
 from tandem.matchruns.models import (
@@ -22,7 +22,7 @@ from tandem.matchruns.models import (
     MatchUnmatched,
 )
 from tandem.mentorships.models import OPEN_STATES, Mentorship
-from tandem.people.models import Profile
+from tandem.people.models import Profile, User
 from tandem.programs.models import MatchingMode, Program
 from tandem.programs.selectors import is_program_admin
 
@@ -34,7 +34,7 @@ RECOMMENDATION_LIMIT = 200
 
 
 def access_match_run(
-    *, user, run_id: int, slug: str | None = None, for_update: bool = False
+    *, user: User, run_id: int, slug: str | None = None, for_update: bool = False
 ) -> MatchRun:
     """The run (of the program ``slug``, when given) if ``user`` administers its program;
     missing and forbidden look the same. ``for_update`` locks it (inside
@@ -170,15 +170,15 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> Comparison:
         set(pairs_a) | set(pairs_b) | set(names), key=lambda i: names.get(i, "").lower()
     ):
         a, b = pairs_a.get(mentee_id), pairs_b.get(mentee_id)
-        if a is None and b is None:
+        either = a or b
+        if either is None:
             continue
         if a is not None and b is not None and a.mentor_id == b.mentor_id:
             same += 1
             continue
-        mentee = (a or b).mentee.display_name
         changes.append(
             PairChange(
-                mentee=mentee,
+                mentee=either.mentee.display_name,
                 mentee_id=mentee_id,
                 mentor_a=a.mentor.display_name if a else None,
                 score_a=a.score if a else None,
@@ -206,7 +206,7 @@ class MentorFilters:
     timezone: str = ""
     format: str = ""
 
-    def keep(self, mentor) -> bool:
+    def keep(self, mentor: Mentor) -> bool:
         if self.skill and normalise_tag(self.skill) not in {
             normalise_tag(s) for s in mentor.skills_offered
         }:
@@ -242,7 +242,7 @@ class Recommendations:
 
 
 def mentor_recommendations(
-    *, user, program: Program, filters: MentorFilters = MentorFilters()
+    *, user: User, program: Program, filters: MentorFilters = MentorFilters()
 ) -> Recommendations:
     """Mentors with a free place, filtered first, then ranked for ``user`` by the core (in a
     self-serve program only; the caller has the mentee's ``access_program``)."""

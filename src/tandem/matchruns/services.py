@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -26,6 +27,7 @@ from tandem.matchruns.models import (
 )
 from tandem.matchruns.selectors import access_match_run
 from tandem.matchruns.tasks import match_run_task
+from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.selectors import ProgramAccess, access_program
 
@@ -77,7 +79,7 @@ def _enqueue(run: MatchRun) -> None:
 
 def match_run_start(
     *,
-    user,
+    user: User,
     program: Program,
     objective: str = Objective.OPTIMAL,
     seed: int = 0,
@@ -122,7 +124,7 @@ def match_run_start(
 
 
 def match_run_rerun(
-    *, user, run: MatchRun, objective: str | None = None, seed: int | None = None
+    *, user: User, run: MatchRun, objective: str | None = None, seed: int | None = None
 ) -> MatchRun:
     """A what-if: a new run of the current cohort carrying over this run's pins and forbids."""
     if run.status == RunStatus.DISCARDED:
@@ -148,7 +150,7 @@ def _name(run: MatchRun, side: str, person_id: int) -> str:
 
 
 def match_run_constrain(
-    *, user, run: MatchRun, mentee_id: int, mentor_id: int, kind: str
+    *, user: User, run: MatchRun, mentee_id: int, mentor_id: int, kind: str
 ) -> MatchConstraint:
     """Pin or forbid one pair on a draft run (replacing an earlier decision on that pair)."""
     run = access_match_run(user=user, run_id=run.pk)
@@ -182,7 +184,15 @@ def match_run_constrain(
     return constraint
 
 
-def _check_pin(run, others, *, mentee_id, mentor_id, mentee, mentor) -> None:
+def _check_pin(
+    run: MatchRun,
+    others: QuerySet[MatchConstraint],
+    *,
+    mentee_id: int,
+    mentor_id: int,
+    mentee: str,
+    mentor: str,
+) -> None:
     taken = others.filter(mentee_id=mentee_id).select_related("mentor").first()
     if taken is not None:
         message = PIN_TAKEN.format(mentee=mentee, mentor=_name(run, "mentors", taken.mentor_id))
@@ -199,7 +209,7 @@ def _check_pin(run, others, *, mentee_id, mentor_id, mentee, mentor) -> None:
         raise ApplicationError(message, fields={"mentor_id": message}, status=409)
 
 
-def match_run_unconstrain(*, user, run: MatchRun, constraint_id: int) -> None:
+def match_run_unconstrain(*, user: User, run: MatchRun, constraint_id: int) -> None:
     run = access_match_run(user=user, run_id=run.pk)
     _check_draft(run)
     with transaction.atomic():
@@ -208,7 +218,7 @@ def match_run_unconstrain(*, user, run: MatchRun, constraint_id: int) -> None:
         raise NotFound(CONSTRAINT_NOT_FOUND)
 
 
-def match_run_discard(*, user, run: MatchRun) -> MatchRun:
+def match_run_discard(*, user: User, run: MatchRun) -> MatchRun:
     """Drop a draft (or a queued, running or failed run); its pairs stay for comparison."""
     with transaction.atomic():
         locked = access_match_run(user=user, run_id=run.pk, for_update=True)
@@ -239,12 +249,12 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
     matched = mentees_with_open_mentorship(program=program)
     wanted = Counter(p.mentor_id for p in pairs)
     problems: list[str] = []
-    for mentee_id in sorted({p.mentee_id for p in pairs}, key=names.get):
+    for mentee_id in sorted({p.mentee_id for p in pairs}, key=names.__getitem__):
         if (mentee_id, Role.MENTEE) not in enrolments:
             problems.append(LEFT_PROGRAM.format(name=names[mentee_id], role="mentee"))
         elif mentee_id in matched:
             problems.append(ALREADY_MATCHED.format(name=names[mentee_id]))
-    for mentor_id in sorted(wanted, key=names.get):
+    for mentor_id in sorted(wanted, key=names.__getitem__):
         enrolment = enrolments.get((mentor_id, Role.MENTOR))
         if enrolment is None:
             problems.append(LEFT_PROGRAM.format(name=names[mentor_id], role="mentor"))
@@ -262,7 +272,7 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
     return problems
 
 
-def match_run_publish(*, user, run: MatchRun) -> MatchRun:
+def match_run_publish(*, user: User, run: MatchRun) -> MatchRun:
     """Create every proposed mentorship of the run, or none, and mark the run published."""
     try:
         with transaction.atomic():

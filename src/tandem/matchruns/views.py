@@ -205,7 +205,7 @@ def match_run_rerun(request, slug: str, run_id: int):
     form = RunStartForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(map(str, errors))}")
         return redirect(_run_url(run))
     try:
         new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
