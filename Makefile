@@ -30,10 +30,12 @@ test: $(STAMP) ## Run the whole suite (SQLite, then PostgreSQL, Redis and browse
 test-fast: $(STAMP) ## Run the suite on SQLite only, without the browser tests
 	$(BIN)/pytest -q -m "not browser"
 
-lint: $(STAMP) ## Lint and check formatting with ruff
-	$(BIN)/ruff check src tests bench tools
+lint: $(STAMP) ## Check formatting, lint (ruff), types (mypy), Django's checks, import graph
 	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
 	$(BIN)/python -m django check --settings=tandem.settings
+	$(BIN)/python tools/import_graph.py
 
 format: $(STAMP) ## Fix lint and formatting where ruff can
 	$(BIN)/ruff check --fix src tests bench tools
