@@ -1,30 +1,22 @@
-"""Writes about programs, invitations and enrolments; each checks permission itself."""
+"""Writes about who is in a program: invitation links, joining through one, and the admins'
+decisions on enrolments (approve, pause, remove, reactivate, capacity)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
-from tandem.core.exceptions import (
-    ApplicationError,
-    PermissionDenied,
-    validation_error_fields,
-)
+from tandem.core.exceptions import ApplicationError
 from tandem.programs.models import (
     CAPACITY_MAX,
-    DEFAULT_WEIGHTS,
     Enrolment,
     EnrolmentQuestion,
     EnrolmentStatus,
     Invitation,
-    Program,
     Role,
 )
 from tandem.programs.selectors import (
@@ -34,12 +26,8 @@ from tandem.programs.selectors import (
     access_program,
     invitation_get_by_token,
 )
+from tandem.programs.services.programs import BAD_ROLE
 
-ONLY_STAFF_CREATE = "Only site staff can create programs."
-ENDS_BEFORE_START = "The end date must be on or after the start date."
-BAD_WEIGHT = "Give a number from 0 to 10."
-UNKNOWN_WEIGHT = "Unknown matching criterion {key!r}."
-UNKNOWN_FIELD = "{key!r} cannot be changed here."
 INVITATION_REVOKED = "This invitation link was revoked. Ask the program admin for a new one."
 INVITATION_EXPIRED = "This invitation link has expired. Ask the program admin for a new one."
 INVITATION_USED_UP = (
@@ -62,26 +50,7 @@ BAD_MAX_USES = (
     "or leave it empty for no limit."
 )
 EXPIRY_IN_PAST = "The expiry must be in the future."
-BAD_ROLE = "Choose mentee, mentor or admin."
-QUESTION_TOO_LONG = "Keep each question under 300 characters."
-
 MAX_ANSWER = 2000
-PROGRAM_FIELDS = (
-    "name",
-    "description",
-    "program_type",
-    "matching_mode",
-    "starts_on",
-    "ends_on",
-    "default_duration_weeks",
-    "default_cadence",
-    "default_capacity",
-    "weights",
-    "avoid_manager",
-    "avoid_same_department",
-    "max_open_requests",
-    "request_expiry_days",
-)
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
     "approve": ((EnrolmentStatus.PENDING,), EnrolmentStatus.ACTIVE),
@@ -92,151 +61,6 @@ TRANSITIONS = {
         EnrolmentStatus.REMOVED,
     ),
 }
-
-
-# --- programs -------------------------------------------------------------------------------
-
-
-def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
-    """Every criterion gets a weight from 0 to 10; missing ones keep their defaults."""
-    result = dict(DEFAULT_WEIGHTS)
-    errors: dict[str, str] = {}
-    for key, value in (weights or {}).items():
-        if key not in DEFAULT_WEIGHTS:
-            errors[f"weights.{key}"] = UNKNOWN_WEIGHT.format(key=key)
-            continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            errors[f"weights.{key}"] = BAD_WEIGHT
-            continue
-        if isinstance(value, bool) or not 0 <= number <= 10:
-            errors[f"weights.{key}"] = BAD_WEIGHT
-            continue
-        result[key] = number
-    if errors:
-        raise ApplicationError("Some matching weights are invalid.", fields=errors)
-    return result
-
-
-def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = (slugify(name) or "program")[:120]
-    taken = set(
-        Program.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
-def _validate_program(program: Program) -> None:
-    if program.starts_on and program.ends_on and program.ends_on < program.starts_on:
-        raise ApplicationError(ENDS_BEFORE_START, fields={"ends_on": ENDS_BEFORE_START})
-    try:
-        program.full_clean(exclude=["created_by", "slug"])
-    except ValidationError as error:
-        raise ApplicationError(
-            "Some fields are invalid.", fields=validation_error_fields(error)
-        ) from None
-
-
-def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
-    unknown = [key for key in fields if key not in PROGRAM_FIELDS]
-    if unknown:
-        raise ApplicationError(
-            "Some fields cannot be changed.",
-            fields={key: UNKNOWN_FIELD.format(key=key) for key in unknown},
-        )
-    for key, value in fields.items():
-        if key == "weights":
-            value = check_weights(value)
-        elif key == "description" and value is None:
-            value = ""
-        setattr(program, key, value)
-
-
-@transaction.atomic
-def program_create(
-    *, user, name: str, questions: dict[str, list[tuple[str, bool]]] | None = None, **fields: Any
-) -> Program:
-    """Site staff create a program and become its first admin."""
-    if not (user.is_authenticated and user.is_staff):
-        raise PermissionDenied(ONLY_STAFF_CREATE)
-    program = Program(name=(name or "").strip(), created_by=user)
-    _apply_fields(program, fields)
-    program.slug = _unique_slug(program.name)
-    _validate_program(program)
-    try:
-        with transaction.atomic():
-            program.save()
-    except IntegrityError:
-        raise ApplicationError(
-            "A program with this name was just created; try again.", status=409
-        ) from None
-    Enrolment.objects.create(
-        program=program, person=user, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
-    )
-    for role, prompts in (questions or {}).items():
-        _questions_replace(program=program, role=role, prompts=prompts)
-    return program
-
-
-@transaction.atomic
-def program_update(
-    *,
-    user,
-    program_id: int,
-    questions: dict[str, list[tuple[str, bool]]] | None = None,
-    **fields: Any,
-) -> Program:
-    """Program admins change settings; the slug stays so shared links keep working."""
-    program = access_program(
-        user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
-    )
-    if "name" in fields:
-        fields["name"] = (fields["name"] or "").strip()
-    _apply_fields(program, fields)
-    _validate_program(program)
-    program.save()
-    for role, prompts in (questions or {}).items():
-        _questions_replace(program=program, role=role, prompts=prompts)
-    return program
-
-
-def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, bool]]) -> None:
-    if role not in Role.values:
-        raise ApplicationError(BAD_ROLE, fields={"role": BAD_ROLE})
-    cleaned = [
-        (prompt.strip(), bool(required))
-        for prompt, required in prompts
-        if prompt and prompt.strip()
-    ]
-    if any(len(prompt) > 300 for prompt, _ in cleaned):
-        raise ApplicationError(QUESTION_TOO_LONG, fields={f"questions_{role}": QUESTION_TOO_LONG})
-    existing = {q.prompt: q for q in EnrolmentQuestion.objects.filter(program=program, role=role)}
-    keep = set()
-    for position, (prompt, required) in enumerate(cleaned):
-        question = existing.get(prompt)
-        if question is None:
-            EnrolmentQuestion.objects.create(
-                program=program, role=role, prompt=prompt, required=required, position=position
-            )
-        else:
-            keep.add(question.pk)
-            if (question.required, question.position) != (required, position):
-                question.required, question.position = required, position
-                question.save(update_fields=["required", "position"])
-    EnrolmentQuestion.objects.filter(program=program, role=role).exclude(pk__in=keep).exclude(
-        prompt__in=[p for p, _ in cleaned]
-    ).delete()
-
-
-# --- invitations ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -356,9 +180,6 @@ def enrolment_join_by_invitation(
         ) from None
     Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
     return enrolment
-
-
-# --- enrolments -----------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -1,0 +1,45 @@
+"""Every write about programs and who is in them, each checking permission itself. Split by
+sub-domain (the programs, enrolments and their invitation links); import from here. Imports
+have their own services (``tandem.programs.imports.services``)."""
+
+from tandem.programs.services.enrolments import (
+    ANSWER_REQUIRED,
+    BAD_MAX_USES,
+    INVITATION_EXPIRED,
+    INVITATION_REVOKED,
+    INVITATION_USED_UP,
+    LAST_ADMIN,
+    enrolment_join_by_invitation,
+    enrolment_set_status,
+    enrolment_update_capacity,
+    invitation_create,
+    invitation_problem,
+    invitation_revoke,
+)
+from tandem.programs.services.programs import (
+    ENDS_BEFORE_START,
+    ONLY_STAFF_CREATE,
+    PROGRAM_FIELDS,
+    program_create,
+    program_update,
+)
+
+__all__ = [
+    "ANSWER_REQUIRED",
+    "BAD_MAX_USES",
+    "ENDS_BEFORE_START",
+    "INVITATION_EXPIRED",
+    "INVITATION_REVOKED",
+    "INVITATION_USED_UP",
+    "LAST_ADMIN",
+    "ONLY_STAFF_CREATE",
+    "PROGRAM_FIELDS",
+    "enrolment_join_by_invitation",
+    "enrolment_set_status",
+    "enrolment_update_capacity",
+    "invitation_create",
+    "invitation_problem",
+    "invitation_revoke",
+    "program_create",
+    "program_update",
+]
