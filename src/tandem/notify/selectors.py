@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from tandem.core.exceptions import NotFound
+from tandem.core.locking import lockable
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.models import Notification, NotificationPreference
 
@@ -32,6 +34,21 @@ def notification_list_for(*, user: User, unread_only: bool = False) -> QuerySet[
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-pk")
+
+
+NOTIFICATION_NOT_FOUND = "That notification does not exist."
+
+
+def access_notification(
+    *, user: User, notification_id: int, for_update: bool = False
+) -> Notification:
+    """One of the caller's own notifications; someone else's is missing too. ``for_update``
+    locks it (inside ``transaction.atomic`` only)."""
+    qs = lockable(Notification.objects.all(), for_update=for_update)
+    notification = qs.filter(pk=notification_id, recipient=user).first()
+    if notification is None:
+        raise NotFound(NOTIFICATION_NOT_FOUND)
+    return notification
 
 
 def notification_unread_count(*, user: User) -> int:

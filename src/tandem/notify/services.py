@@ -13,17 +13,16 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
-from tandem.notify.selectors import preference_for
+from tandem.notify.selectors import access_notification, preference_for
 
 if TYPE_CHECKING:
     from tandem.people.models import User  # annotations only: people sits above notify
 
 logger = logging.getLogger(__name__)
 
-NOTIFICATION_NOT_FOUND = "That notification does not exist."
 UNKNOWN_KIND = "Unknown notification kind: {kind}."
 
 
@@ -96,9 +95,7 @@ def notify_send(
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     with transaction.atomic():
-        notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
-        if notification is None:
-            raise NotFound(NOTIFICATION_NOT_FOUND)
+        notification = access_notification(user=user, notification_id=notification_id)
         if notification.read_at is None:
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from tandem.core.exceptions import NotFound
+from tandem.core.locking import lockable
 from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
 
 PROFILE_NOT_FOUND = "Profile not found."
@@ -111,7 +112,7 @@ def _shares_program_with(viewer: User) -> Q:
 
 
 def profiles_visible_to(*, viewer: User, user_ids: Iterable[int]) -> set[int]:
-    """The ids among ``user_ids`` whose profile ``profile_get_visible_to`` shows ``viewer``
+    """The ids among ``user_ids`` whose profile ``access_profile`` shows ``viewer``
     (the same rule, for a whole list in one query), so a page links only those."""
     ids = set(user_ids)
     if not viewer.is_authenticated or not ids:
@@ -124,8 +125,9 @@ def profiles_visible_to(*, viewer: User, user_ids: Iterable[int]) -> set[int]:
     return visible | ({viewer.pk} & ids)
 
 
-def profile_get_visible_to(*, viewer: User, user_id: int) -> Profile:
-    """access_* for profiles: the same ``NotFound`` for missing and not allowed."""
+def access_profile(*, viewer: User, user_id: int) -> Profile:
+    """The profile of ``user_id`` if ``viewer`` may see it: the same ``NotFound`` for missing
+    and not allowed."""
     if not people_share_program(viewer=viewer, user_id=user_id):
         raise NotFound(PROFILE_NOT_FOUND)
     profile = profile_queryset().filter(user_id=user_id, user__is_active=True).first()
@@ -157,3 +159,16 @@ def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+TOKEN_NOT_FOUND = "Token not found."
+
+
+def access_api_token(*, user: User, token_id: int, for_update: bool = False) -> ApiToken:
+    """One of the caller's own API tokens; someone else's is missing too. ``for_update`` locks
+    it (inside ``transaction.atomic`` only)."""
+    qs = lockable(ApiToken.objects.all(), for_update=for_update)
+    token = qs.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound(TOKEN_NOT_FOUND)
+    return token
