@@ -55,30 +55,37 @@ def future(hours=30):
     return (timezone.now() + timedelta(hours=hours)).replace(microsecond=0)
 
 
-# (method, url template, body, admin may read)
+# (method, url template, body, admin may read, the participant's status)
 def endpoints(w):
     m, mt, item, goal = w["m"], w["meeting"], w["item"], w["goal"]
     start = future()
     return [
-        ("get", f"/api/mentorships/{m.pk}", None, True),
-        ("get", f"/api/mentorships/{m.pk}/agreement/versions", None, False),
-        ("get", f"/api/mentorships/{m.pk}/goals", None, False),
-        ("get", f"/api/mentorships/{m.pk}/meetings", None, False),
-        ("get", f"/api/mentorships/{m.pk}/action-items", None, False),
-        ("get", f"/api/mentorships/meetings/{mt.pk}", None, False),
-        ("get", f"/api/mentorships/meetings/{mt.pk}/agenda", None, False),
-        ("get", f"/api/mentorships/meetings/{mt.pk}/private-note", None, False),
-        ("get", f"/api/mentorships/meetings/{mt.pk}/ics", None, False),
-        ("get", f"/api/mentorships/{m.pk}/meetings/suggestions", None, False),
-        ("post", f"/api/mentorships/{m.pk}/agreement/versions", valid_content(m.program), False),
-        ("post", f"/api/mentorships/{m.pk}/goals", {"title": "New goal"}, False),
+        ("get", f"/api/mentorships/{m.pk}", None, True, 200),
+        ("get", f"/api/mentorships/{m.pk}/agreement/versions", None, False, 200),
+        ("get", f"/api/mentorships/{m.pk}/goals", None, False, 200),
+        ("get", f"/api/mentorships/{m.pk}/meetings", None, False, 200),
+        ("get", f"/api/mentorships/{m.pk}/action-items", None, False, 200),
+        ("get", f"/api/mentorships/meetings/{mt.pk}", None, False, 200),
+        ("get", f"/api/mentorships/meetings/{mt.pk}/agenda", None, False, 200),
+        ("get", f"/api/mentorships/meetings/{mt.pk}/private-note", None, False, 200),
+        ("get", f"/api/mentorships/meetings/{mt.pk}/ics", None, False, 200),
+        ("get", f"/api/mentorships/{m.pk}/meetings/suggestions", None, False, 200),
+        (
+            "post",
+            f"/api/mentorships/{m.pk}/agreement/versions",
+            valid_content(m.program),
+            False,
+            201,
+        ),
+        ("post", f"/api/mentorships/{m.pk}/goals", {"title": "New goal"}, False, 201),
         (
             "post",
             f"/api/mentorships/goals/{goal.pk}/progress",
             {"state": "in_progress", "percent": 10},
             False,
+            201,
         ),
-        ("post", f"/api/mentorships/goals/{goal.pk}/milestones", {"title": "Step"}, False),
+        ("post", f"/api/mentorships/goals/{goal.pk}/milestones", {"title": "Step"}, False, 201),
         (
             "post",
             f"/api/mentorships/{m.pk}/meetings",
@@ -88,51 +95,54 @@ def endpoints(w):
                 "format": "call",
             },
             False,
+            201,
         ),
-        ("post", f"/api/mentorships/meetings/{mt.pk}/agenda", {"text": "Topic"}, False),
-        ("put", f"/api/mentorships/meetings/{mt.pk}/notes", {"shared_notes": "n"}, False),
-        ("put", f"/api/mentorships/meetings/{mt.pk}/private-note", {"body": "mine"}, False),
+        ("post", f"/api/mentorships/meetings/{mt.pk}/agenda", {"text": "Topic"}, False, 201),
+        ("put", f"/api/mentorships/meetings/{mt.pk}/notes", {"shared_notes": "n"}, False, 200),
+        ("put", f"/api/mentorships/meetings/{mt.pk}/private-note", {"body": "mine"}, False, 200),
         (
             "post",
             f"/api/mentorships/meetings/{mt.pk}/reschedule",
             {"starts_at": future(50).isoformat(), "ends_at": future(51).isoformat()},
             False,
+            200,
         ),
         (
             "post",
             f"/api/mentorships/{m.pk}/action-items",
             {"description": "Do it", "owner_id": m.mentor_id},
             False,
+            201,
         ),
-        ("post", f"/api/mentorships/action-items/{item.pk}/status", {"status": "done"}, False),
-        ("post", f"/api/mentorships/{m.pk}/midpoint/confirm", None, False),
-        ("post", f"/api/mentorships/meetings/{mt.pk}/cancel", None, False),
-        ("post", f"/api/mentorships/{m.pk}/end", {"reason": "Moving on"}, False),
+        ("post", f"/api/mentorships/action-items/{item.pk}/status", {"status": "done"}, False, 200),
+        ("post", f"/api/mentorships/{m.pk}/midpoint/confirm", None, False, 200),
+        ("post", f"/api/mentorships/meetings/{mt.pk}/cancel", None, False, 200),
+        ("post", f"/api/mentorships/{m.pk}/end", {"reason": "Moving on"}, False, 200),
     ]
 
 
 def test_anonymous_gets_401_everywhere(client, world):
-    for method, url, body, _ in endpoints(world):
+    for method, url, body, *_ in endpoints(world):
         assert call(client, method, url, body=body).status_code == 401, url
 
 
 @pytest.mark.parametrize("who", ["stranger", "same_program"])
 def test_non_participants_get_404_everywhere(client, world, who):
-    for method, url, body, _ in endpoints(world):
+    for method, url, body, *_ in endpoints(world):
         response = call(client, method, url, world[who], body)
         assert response.status_code == 404, (url, response.content)
 
 
 def test_admin_reads_the_overview_only(client, world):
-    for method, url, body, admin_reads in endpoints(world):
+    for method, url, body, admin_reads, _ in endpoints(world):
         response = call(client, method, url, world["admin"], body)
         assert response.status_code == (200 if admin_reads else 404), (url, response.content)
 
 
 def test_participant_can_do_everything(client, world):
-    for method, url, body, _ in endpoints(world):
+    for method, url, body, _, status in endpoints(world):
         response = call(client, method, url, world["m"].mentor, body)
-        assert response.status_code in (200, 201), (url, response.content)
+        assert response.status_code == status, (url, response.content)
 
 
 def test_private_note_is_the_authors_alone(client, world):

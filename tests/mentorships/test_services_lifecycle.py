@@ -53,7 +53,12 @@ def test_one_open_mentorship_per_pair_is_a_db_constraint():
 
 def test_closed_mentorship_does_not_block_a_new_one():
     m = mentorship(state=MentorshipState.COMPLETED)
-    Mentorship.objects.create(program=m.program, mentor=m.mentor, mentee=m.mentee)
+    new = Mentorship.objects.create(program=m.program, mentor=m.mentor, mentee=m.mentee)
+    pair = Mentorship.objects.filter(program=m.program, mentor=m.mentor, mentee=m.mentee)
+    assert dict(pair.values_list("pk", "state")) == {
+        m.pk: MentorshipState.COMPLETED,
+        new.pk: MentorshipState.PROPOSED,
+    }
 
 
 class TestAgreement:
@@ -223,6 +228,13 @@ class TestEnding:
     def test_proposed_can_end_early(self):
         m = mentorship(state=MentorshipState.PROPOSED)
         services.mentorship_end_early(user=m.mentor, mentorship_id=m.pk, reason="Not a fit")
+        m.refresh_from_db()
+        assert (m.state, m.ended_by, m.end_reason) == (
+            MentorshipState.ENDED_EARLY,
+            m.mentor,
+            "Not a fit",
+        )
+        assert m.ended_at is not None
 
     def test_cannot_end_twice(self):
         m = mentorship(state=MentorshipState.COMPLETED)
