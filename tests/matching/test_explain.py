@@ -34,8 +34,10 @@ def test_reasons_in_plain_words():
             seniority=6,
         ),
     )
-    assert result["summary"] == (
-        "shares goals in data visualisation; offers tableau; 6 h/week overlap"
+    assert result["reasons"] == (
+        ex.Reason("goals", "shares goals in data visualisation"),
+        ex.Reason("skills", "offers tableau"),
+        ex.Reason("availability", "6 h/week overlap"),
     )
     criteria = result["criteria"]
     assert criteria["cadence"]["reason"] == "both prefer biweekly"
@@ -60,23 +62,28 @@ def test_identity_is_never_named():
     assert "lgbtq" not in str(result).lower()
 
 
-def test_negative_reasons_stay_out_of_the_summary():
+def test_negative_reasons_stay_out_of_the_top_reasons():
     result = explain_one(
         Mentee(id="a", format="virtual", cadence="weekly"),
         Mentor(id="m", format="in_person", cadence="quarterly"),
     )
     assert result["criteria"]["format"]["reason"] == ex.FORMAT_CLASH
-    assert result["summary"] == ""
+    assert result["reasons"] == ()
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)
 def test_unmatched_names_the_constraint_that_removed_most(constraint):
     removed = [0] * len(CONSTRAINTS)
     removed[CONSTRAINTS.index(constraint)] = 3
-    assert ex.unmatched_reason("no_edges", removed, n_mentors=3) == ex.UNMATCHED[constraint]
+    reason = ex.unmatched_reason("no_edges", removed, n_mentors=3)
+    assert reason == (constraint, ex.UNMATCHED[constraint])
 
 
 def test_other_unmatched_causes():
-    assert ex.unmatched_reason("no_edges", None, n_mentors=0) == "there are no mentors"
-    assert ex.unmatched_reason("all_compatible_full") == "every compatible mentor was full"
-    assert ex.unmatched_reason(None) == ex.UNMATCHED["solver"]
+    assert ex.unmatched_reason("no_edges", None, n_mentors=0).text == "there are no mentors"
+    assert ex.unmatched_reason("no_edges", None, n_mentors=2).criterion == "no_rows"
+    assert ex.unmatched_reason("all_compatible_full") == (
+        "all_compatible_full",
+        "every compatible mentor was full",
+    )
+    assert ex.unmatched_reason(None) == ("solver", ex.UNMATCHED["solver"])

@@ -38,9 +38,9 @@ def test_unmatched_get_reasons_and_constraints_hold():
     mentors = [Mentor(id="m", languages=("en",), capacity=1)]
     result = match_participants(mentees, mentors)
     reasons = {u["mentee_id"]: u["reason"] for u in result.unmatched}
-    assert reasons["a"] == "no mentor shares a language"
-    assert reasons["d"] == "excluded by conflict rules (manager line)"
-    assert sorted(reasons.values()).count("every compatible mentor was full") == 1
+    assert reasons["a"] == ("language", "no mentor shares a language")
+    assert reasons["d"] == ("manager", "excluded by conflict rules (manager line)")
+    assert [r.criterion for r in reasons.values()].count("all_compatible_full") == 1
     assert result.report["unmatched_reasons"]["no mentor shares a language"] == 1
 
 
@@ -85,7 +85,8 @@ def test_rank_mentors_for_respects_constraints_and_direction():
     ]
     assert [m for m, _, _ in rank_mentors_for(mentee, mentors)] == ["senior", "junior"]
     reverse = rank_mentors_for(mentee, mentors, reverse=True, limit=1)
-    assert reverse[0][0] == "junior" and "reverse mentoring" in reverse[0][2]
+    [(mentor, _, reasons)] = reverse
+    assert mentor == "junior" and "reverse mentoring" in dict(reasons)["seniority"]
 
 
 def test_top_k_mode_reports_a_bound_over_all_pairs():

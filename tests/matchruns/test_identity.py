@@ -33,7 +33,9 @@ def _twins(program, **mentee_identity):
 
 def _seen(me, program):
     found = mentor_recommendations(user=me, program=program).items
-    return sorted((r.name, r.score, tuple(r.reasons)) for r in found)
+    return sorted(
+        (r.name, r.score, tuple((x["criterion"], x["text"]) for x in r.reasons)) for r in found
+    )
 
 
 def test_toggling_my_preference_does_not_reveal_mentor_identity():

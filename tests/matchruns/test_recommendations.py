@@ -72,7 +72,7 @@ def test_ranks_open_mentors_with_reasons_and_skips_full_and_incompatible(market)
     assert ids(result) == [market["dana"].pk, market["eli"].pk]
     top = result.items[0]
     assert top.free_places == 1
-    assert "offers sql" in top.reasons
+    assert {"criterion": "skills", "text": "offers sql"} in top.reasons
     assert 0 < result.items[1].score < top.score <= 1
 
 
@@ -137,6 +137,7 @@ def test_api_returns_ranked_page(client, market):
     (item,) = data["items"]
     assert item["mentor"] == {"id": market["dana"].pk, "name": market["dana"].display_name}
     assert item["free_places"] == 1 and item["reasons"]
+    assert all(set(reason) == {"criterion", "text"} for reason in item["reasons"])
 
 
 def test_cohort_programs_do_not_offer_self_serve_browsing(client):

@@ -40,7 +40,7 @@ class TestMatchRunStart:
         assert partner(run, cohort["cem"]) == cohort["eli"].pk
         pair = run.pairs.get(mentee=cohort["ada"])
         assert 0 < pair.score <= 1
-        assert any("sql" in reason for reason in pair.reasons)
+        assert any("sql" in reason["text"] for reason in pair.reasons)
         assert run.report["matched"] == 3
 
     def test_run_starts_queued_until_the_transaction_commits(
@@ -117,7 +117,9 @@ class TestMatchRunStart:
         run = start(run_tasks, program_admin, program)
         unmatched = run.unmatched.get()
         assert unmatched.person == loner
-        assert unmatched.reasons == ["no mentor shares a language"]
+        assert unmatched.reasons == [
+            {"criterion": "language", "text": "no mentor shares a language"}
+        ]
 
     def test_a_run_is_solved_once_even_if_a_worker_runs_it_again(
         self, run_tasks, program, program_admin, cohort

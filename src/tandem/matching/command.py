@@ -23,6 +23,7 @@ from tandem.matching.scoretable import read_score_table
 
 DESCRIPTION = "Match mentees with mentors, from participant files or a score table."
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
+REASON_SEPARATOR = "; "  # a pair's reasons in one CSV cell
 BAD_TOP_K = "expected a whole number >= 1, got {value!r}"
 BAD_PAIR = "expected mentee:mentor, got {value!r}"
 BAD_WEIGHTS = "expected --weights name=number,..., got {value!r}"
@@ -212,12 +213,16 @@ def _warn(warnings: Sequence[str]) -> None:
 
 def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) -> str:
     """The pairs file: one row per mentee; unmatched rows have an empty mentor and the reason.
+    A pair's reasons are joined with ``REASON_SEPARATOR`` into one cell.
 
-    >>> print(pairs_csv(MatchResult(pairs=[{"mentee_id": "a", "mentor_id": "m", "score": 0.5,
-    ...     "reasons": "both prefer weekly"}], unmatched=[{"mentee_id": "b",
-    ...     "reason": "no mentor shares a language"}])).strip())
+    >>> from tandem.matching.explain import Reason
+    >>> why = (Reason("cadence", "both prefer weekly"), Reason("format", "both prefer virtual"))
+    >>> print(pairs_csv(MatchResult(
+    ...     pairs=[{"mentee_id": "a", "mentor_id": "m", "score": 0.5, "reasons": why}],
+    ...     unmatched=[{"mentee_id": "b",
+    ...                 "reason": Reason("language", "no mentor shares a language")}])).strip())
     mentee_id,mentor_id,score,reasons
-    a,m,0.5,both prefer weekly
+    a,m,0.5,both prefer weekly; both prefer virtual
     b,,,no mentor shares a language
     """
     rows = {
@@ -225,11 +230,13 @@ def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) ->
             p["mentee_id"],
             p["mentor_id"],
             f"{p['score']:.4f}".rstrip("0").rstrip("."),
-            p["reasons"],
+            REASON_SEPARATOR.join(reason.text for reason in p["reasons"]),
         ]
         for p in result.pairs
     }
-    rows.update({u["mentee_id"]: [u["mentee_id"], "", "", u["reason"]] for u in result.unmatched})
+    rows.update(
+        {u["mentee_id"]: [u["mentee_id"], "", "", u["reason"].text] for u in result.unmatched}
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PAIR_COLUMNS)

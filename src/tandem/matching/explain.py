@@ -1,5 +1,8 @@
 """Reasons in plain words: why a pair was made, why a person was left unmatched.
 
+A reason is a :class:`Reason`, ``(criterion, text)``: callers show the text and may sort,
+filter or count by the criterion, never by parsing the words.
+
 Identity attributes are never named in a reason: they are private to their owner. Callers
 that must not reveal even whether identity played a part (Tandem's pages) leave the
 criterion out altogether (``criteria=``), so it cannot take a place among the top reasons.
@@ -8,6 +11,7 @@ criterion out altogether (``criteria=``), so it cannot take a place among the to
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,6 +50,20 @@ STYLE_FAR = "different working styles"
 IDENTITY_SHARED = "shares an identity the mentee asked for"
 IDENTITY_NOT = "does not share an identity the mentee asked for"
 
+
+class Reason(NamedTuple):
+    """One reason in plain words, with what it is about: a criterion (``"goals"``) for a pair,
+    a hard constraint or the solver's cause (``"language"``, ``"all_compatible_full"``) for an
+    unmatched person.
+
+    >>> Reason("cadence", "both prefer weekly").text
+    'both prefer weekly'
+    """
+
+    criterion: str
+    text: str
+
+
 UNMATCHED = {
     "language": "no mentor shares a language",
     "exclude": "every remaining mentor was on an exclude list",
@@ -69,15 +87,15 @@ def explain_pairs(
     j,
     criteria: Sequence[str] = CRITERIA,
 ) -> list[dict]:
-    """Per pair, each of ``criteria`` with value, weight and words, and a short summary.
+    """Per pair, each of ``criteria`` with value, weight and words, and its top reasons.
 
-    The summary is drawn from ``criteria`` only: a criterion left out is never a reason, and
+    The reasons are drawn from ``criteria`` only: a criterion left out is never a reason, and
     never pushes another reason out of the top ``TOP_REASONS``.
 
     Returns
     -------
     list of dict
-        ``{"criteria": {name: {"value", "weight", "reason"}}, "summary": str}``.
+        ``{"criteria": {name: {"value", "weight", "reason"}}, "reasons": tuple of Reason}``.
 
     Examples
     --------
@@ -86,8 +104,8 @@ def explain_pairs(
     >>> space = FeatureSpace(
     ...     [Mentee(id="a", goals="charts for execs", cadence="biweekly")],
     ...     [Mentor(id="m", expertise="dashboard design", cadence="biweekly")])
-    >>> explain_pairs(space, resolve_weights(), [0], [0])[0]["summary"]
-    'shares goals in data visualisation; both prefer biweekly'
+    >>> [tuple(r) for r in explain_pairs(space, resolve_weights(), [0], [0])[0]["reasons"]]
+    [('goals', 'shares goals in data visualisation'), ('cadence', 'both prefer biweekly')]
     """
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     # Plain lists: reading numpy arrays one element at a time is slow on large runs.
@@ -102,16 +120,16 @@ def explain_pairs(
             value = values[name][e]
             reason = _reason(space, name, value, mentee, mentor, hours[e])
             explained[name] = {"value": round(value, 4), "weight": weights[name], "reason": reason}
-        out.append({"criteria": explained, "summary": summary(explained)})
+        out.append({"criteria": explained, "reasons": top_reasons(explained)})
     return out
 
 
-def summary(criteria: Mapping[str, Mapping]) -> str:
-    """The strongest positive reasons, joined with ``'; '``.
+def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
+    """The strongest positive reasons, strongest first (at most ``TOP_REASONS``).
 
-    >>> summary({"goals": {"value": 0.6, "weight": 3.0, "reason": "shares goals in SQL"},
-    ...          "cadence": {"value": 0.0, "weight": 1.0, "reason": "cadences x and y"}})
-    'shares goals in SQL'
+    >>> top_reasons({"goals": {"value": 0.6, "weight": 3.0, "reason": "shares goals in SQL"},
+    ...              "cadence": {"value": 0.0, "weight": 1.0, "reason": "cadences x and y"}})
+    (Reason(criterion='goals', text='shares goals in SQL'),)
     """
     ranked = sorted(
         (
@@ -124,7 +142,7 @@ def summary(criteria: Mapping[str, Mapping]) -> str:
         ),
         key=lambda name: -criteria[name]["value"] * criteria[name]["weight"],
     )
-    return "; ".join(criteria[name]["reason"] for name in ranked[:TOP_REASONS])
+    return tuple(Reason(name, criteria[name]["reason"]) for name in ranked[:TOP_REASONS])
 
 
 def _reason(space: FeatureSpace, name: str, value: float, i: int, j: int, hours: float):
@@ -200,22 +218,24 @@ def _seniority_reason(space: FeatureSpace, mentee, mentor) -> str:
 
 def unmatched_reason(
     cause: str | None, removed: Sequence[int] | None = None, n_mentors: int = 1
-) -> str:
-    """Words for an unmatched mentee.
+) -> Reason:
+    """Why a mentee is unmatched: the key of :data:`UNMATCHED` and its words.
 
     ``cause`` is the solver's (``"no_edges"``, ``"all_compatible_full"``, None); for
     ``"no_edges"`` the hard constraint that removed the most pairs (``removed``, counted per
     :data:`~tandem.matching.candidates.rules.CONSTRAINTS`) is named.
 
     >>> unmatched_reason("no_edges", [5, 0, 0, 0, 0, 2, 0], n_mentors=5)
-    'no mentor shares a language'
-    >>> unmatched_reason("all_compatible_full")
+    Reason(criterion='language', text='no mentor shares a language')
+    >>> unmatched_reason("all_compatible_full").text
     'every compatible mentor was full'
     """
+    key = cause if cause in UNMATCHED else "solver"
     if cause == "no_edges":
         if not n_mentors:
-            return UNMATCHED["no_mentors"]
-        if removed is None or not any(removed):
-            return UNMATCHED["no_rows"]
-        return UNMATCHED[CONSTRAINTS[int(np.argmax(removed))]]
-    return UNMATCHED.get(cause or "solver", UNMATCHED["solver"])
+            key = "no_mentors"
+        elif removed is None or not any(removed):
+            key = "no_rows"
+        else:
+            key = CONSTRAINTS[int(np.argmax(removed))]
+    return Reason(key, UNMATCHED[key])

@@ -23,7 +23,7 @@ from tandem.matching.candidates.generate import (
 from tandem.matching.candidates.proof import mentor_prices
 from tandem.matching.candidates.refill import refill
 from tandem.matching.candidates.rules import UNKNOWN_PAIR_ID
-from tandem.matching.explain import explain_pairs
+from tandem.matching.explain import Reason, explain_pairs
 from tandem.matching.features import (
     CRITERIA,
     DEFAULT_CONFLICT_RULES,
@@ -258,10 +258,12 @@ def match_participants(
     ...      Mentee(id="b", goals="present to the board", languages=("de",))],
     ...     [Mentor(id="m", expertise="database performance", cadence="weekly",
     ...             languages=("en",))])
-    >>> [(p["mentee_id"], p["mentor_id"], p["reasons"]) for p in result.pairs]
-    [('a', 'm', 'shares goals in databases and SQL, performance optimisation; both prefer weekly')]
-    >>> result.unmatched
-    [{'mentee_id': 'b', 'reason': 'no mentor shares a language'}]
+    >>> [(p["mentee_id"], p["mentor_id"]) for p in result.pairs]
+    [('a', 'm')]
+    >>> [text for _, text in result.pairs[0]["reasons"]]
+    ['shares goals in databases and SQL, performance optimisation', 'both prefer weekly']
+    >>> [(u["mentee_id"], *u["reason"]) for u in result.unmatched]
+    [('b', 'language', 'no mentor shares a language')]
     """
     if objective not in OBJECTIVES:
         raise ValueError(UNKNOWN_OBJECTIVE.format(value=objective))
@@ -360,7 +362,7 @@ def rank_mentors_for(
     limit: int = 10,
     conflict_rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
     embedder: Embedder | None = None,
-) -> list[tuple[str, float, str]]:
+) -> list[tuple[str, float, tuple[Reason, ...]]]:
     """The best ``limit`` allowed mentors for one mentee, best first (ties by id).
 
     Hard constraints apply: excluded, language-incompatible or full (capacity 0) mentors
@@ -369,6 +371,7 @@ def rank_mentors_for(
     Returns
     -------
     list of (mentor id, score, reasons)
+        ``reasons``: a tuple of :class:`~tandem.matching.explain.Reason`, strongest first.
 
     Examples
     --------
@@ -389,6 +392,6 @@ def rank_mentors_for(
     chosen = graph.mentor[order]
     explained = explain_pairs(space, resolved, np.zeros(len(order), dtype=np.int64), chosen)
     return [
-        (space.mentor.ids[j], round(float(graph.score[e]), 6), explained[k]["summary"])
+        (space.mentor.ids[j], round(float(graph.score[e]), 6), explained[k]["reasons"])
         for k, (e, j) in enumerate(zip(order, chosen, strict=True))
     ]

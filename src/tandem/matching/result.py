@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.explain import UNMATCHED, explain_pairs, unmatched_reason
+from tandem.matching.explain import Reason, explain_pairs, unmatched_reason
 from tandem.matching.features import CRITERIA, FeatureSpace, combine, pair_features
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.report import build_report
@@ -21,13 +21,14 @@ from tandem.matching.scoretable import ScoreTable
 SOLVER_FIGURES = ("upper_bound", "gap", "relative_gap", "blocking_pairs", "candidate_pairs")
 
 
-TABLE_REASON = "score from the table"
+TABLE_REASON = Reason("score_table", "score from the table")
 
 
 @dataclass
 class MatchResult:
-    """Pairs (``mentee_id``, ``mentor_id``, ``score``, ``reasons``, ``criteria``), the
-    unmatched (``mentee_id``, ``reason``) in input order, and the report dictionary."""
+    """Pairs (``mentee_id``, ``mentor_id``, ``score``, ``reasons``: a tuple of
+    :class:`~tandem.matching.explain.Reason`, ``criteria``), the unmatched (``mentee_id``,
+    ``reason``: one Reason) in input order, and the report dictionary."""
 
     pairs: list[dict] = field(default_factory=list)
     unmatched: list[dict] = field(default_factory=list)
@@ -79,7 +80,7 @@ def cohort_result(
                 "mentee_id": space.mentee.ids[i],
                 "mentor_id": space.mentor.ids[mentor_of[i]],
                 "score": round(float(score[k]), 6),
-                "reasons": explained[k]["summary"],
+                "reasons": explained[k]["reasons"],
                 "criteria": explained[k]["criteria"],
             }
         )
@@ -142,7 +143,7 @@ def match_report(
         seed=seed,
         n_mentors=graph.n_mentors,
         score_of=score_of,
-        unmatched_reasons=[u["reason"] for u in result.unmatched],
+        unmatched_reasons=[u["reason"].text for u in result.unmatched],
         identities=identities,
         n_edges=graph.n_edges,
         candidates=candidates,
@@ -169,13 +170,12 @@ def table_result(table: ScoreTable, assignment, causes: Sequence[str | None]) ->
                     "mentee_id": table.mentee_ids[i],
                     "mentor_id": table.mentor_ids[j],
                     "score": round(float(score[i]), 6),
-                    "reasons": TABLE_REASON,
+                    "reasons": (TABLE_REASON,),
                     "criteria": {},
                 }
             )
         else:
-            reason = (
-                UNMATCHED["no_mentors"] if not table.mentor_ids else unmatched_reason(causes[i])
-            )
+            cause = "no_edges" if not table.mentor_ids else causes[i]
+            reason = unmatched_reason(cause, n_mentors=len(table.mentor_ids))
             result.unmatched.append({"mentee_id": table.mentee_ids[i], "reason": reason})
     return result

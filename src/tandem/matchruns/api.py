@@ -66,11 +66,16 @@ class RunPage(Schema):
     items: list[RunOut]
 
 
+class ReasonOut(Schema):
+    criterion: str
+    text: str
+
+
 class PairOut(Schema):
     mentee: PersonOut
     mentor: PersonOut
     score: float
-    reasons: list[str]
+    reasons: list[ReasonOut]
     pinned: bool
 
 
@@ -84,7 +89,7 @@ class PairPage(Schema):
 class UnmatchedOut(Schema):
     person: PersonOut
     side: str
-    reasons: list[str]
+    reasons: list[ReasonOut]
 
 
 class ConstraintIn(Schema):
@@ -130,7 +135,7 @@ class RecommendationOut(Schema):
     mentor: PersonOut
     headline: str
     score: float
-    reasons: list[str]
+    reasons: list[ReasonOut]
     free_places: int
 
 

@@ -1,7 +1,8 @@
 """The bridge to the two things this app does not own: the matching core and mentorships.
 
 Everything the core returns is turned into plain, display-safe values here (ids as strings,
-floats, reason texts), so the rest of the app never touches core types.
+floats, reasons as ``{"criterion", "text"}`` rows), so the rest of the app never touches core
+types.
 
 Where identity may act (docs/matching.md, "Identity and privacy"): in a cohort run, a mentee's
 opt-in preference steers which pairs the solver chooses (``PRIVATE``), but every score, reason
@@ -10,9 +11,10 @@ and figure the run keeps is computed without it; self-serve recommendations neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tandem.matching.explain import Reason
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matchruns.adapters import Cohort
@@ -26,14 +28,14 @@ class PairOut:
     mentee_id: str
     mentor_id: str
     score: float
-    reasons: list[str]
+    reasons: list[dict[str, str]]
 
 
 @dataclass(frozen=True)
 class UnmatchedOut:
     person_id: str
     side: str
-    reasons: list[str]
+    reasons: list[dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,10 @@ class Outcome:
     report: dict = field(default_factory=dict)
 
 
-def display_reasons(summary: str) -> list[str]:
-    """The core's reason summary as a list (identity is never among them: see ``PRIVATE``)."""
-    return [part.strip() for part in (summary or "").split(";") if part.strip()]
+def reason_rows(reasons: Iterable[Reason]) -> list[dict[str, str]]:
+    """The core's reasons as the rows runs store and pages show, ``{"criterion", "text"}``
+    (identity is never among them: see ``PRIVATE``)."""
+    return [{"criterion": reason.criterion, "text": reason.text} for reason in reasons]
 
 
 def _group_rows(report: dict) -> list[dict]:
@@ -117,7 +120,7 @@ def solve(
             mentee_id=str(p["mentee_id"]),
             mentor_id=str(p["mentor_id"]),
             score=float(p["score"]),
-            reasons=display_reasons(p["reasons"]),
+            reasons=reason_rows(p["reasons"]),
         )
         for p in result.pairs
     ]
@@ -125,7 +128,7 @@ def solve(
         UnmatchedOut(
             person_id=str(u["mentee_id"]),
             side="mentee",
-            reasons=[u["reason"]] if u.get("reason") else [],
+            reasons=reason_rows([u["reason"]]),
         )
         for u in result.unmatched
     ]
@@ -134,7 +137,7 @@ def solve(
 
 def rank(
     cohort: Cohort, *, mentee: Mentee, mentors: Sequence[Mentor], limit: int
-) -> list[tuple[str, float, list[str]]]:
+) -> list[tuple[str, float, list[dict[str, str]]]]:
     """Mentors for one mentee, best first, with display-safe reasons.
 
     Identity never takes part (its weight is 0), whatever the records hold: nothing a mentee
@@ -149,8 +152,7 @@ def rank(
         conflict_rules=cohort.conflict_rules,
     )
     return [
-        (str(mentor_id), float(score), display_reasons(reasons))
-        for mentor_id, score, reasons in ranked
+        (str(mentor_id), float(score), reason_rows(reasons)) for mentor_id, score, reasons in ranked
     ]
 
 

@@ -230,7 +230,7 @@ class Recommendation:
     mentor_id: int
     name: str
     score: float
-    reasons: list[str]
+    reasons: list[dict[str, str]]  # {"criterion", "text"}, strongest first
     free_places: int
     headline: str = ""
 
