@@ -1,9 +1,16 @@
-"""The API's page-number pagination: ninja's, with the page number bounded.
+"""Paging, one way per kind of caller: ``page_of`` for every paged page, ``numbered_page`` for
+the API responses that give their page's position next to the items, and
+``PageNumberPagination`` for ninja's ``paginate``.
 
 ninja's ``page`` has no upper limit, so ``?page=1000000000000000000`` became an OFFSET past
 64 bits and a database error (a 500) instead of a field error. Nobody pages that far.
 """
 
+from collections.abc import Sequence
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 
@@ -14,3 +21,22 @@ class PageNumberPagination(NinjaPageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
+
+
+def page_of(request: HttpRequest, items: QuerySet | Sequence, size: int) -> Page:
+    """The page of ``items`` that ``?page=`` asks for: the first when it is missing or not a
+    number, the last when it is past the end (a stale link still shows something)."""
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def numbered_page(
+    items: QuerySet | Sequence, number: int, size: int
+) -> tuple[Page, dict[str, int]]:
+    """Page ``number`` of ``items`` (as ``page_of``) and where it sits: ``count``, ``page``
+    and ``pages``, which some API responses give next to their items."""
+    page = Paginator(items, size).get_page(number)
+    return page, {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+    }

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
 
 from tandem.core.api_types import ApiId, ApiInt, AuthenticatedRequest
-from tandem.core.pagination import MAX_PAGE
+from tandem.core.pagination import MAX_PAGE, numbered_page
 from tandem.matchruns import selectors, services
 from tandem.matchruns.models import MatchRun, Objective
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -182,15 +181,6 @@ def _run(run: MatchRun, *, summary: bool = False) -> dict:
     return data
 
 
-def _page(items, number: int, *, size: int | None = None):
-    page = Paginator(items, size or PAGE_SIZE).get_page(number)
-    return page, {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-    }
-
-
 def _access(request: AuthenticatedRequest, slug: str, run_id: int) -> MatchRun:
     return selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
 
@@ -198,7 +188,7 @@ def _access(request: AuthenticatedRequest, slug: str, run_id: int) -> MatchRun:
 @router.get("/{slug}/runs", response=RunPage, summary="List a program's match runs")
 def run_list(request: AuthenticatedRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
-    found, meta = _page(selectors.match_run_list(program=program), page)
+    found, meta = numbered_page(selectors.match_run_list(program=program), page, PAGE_SIZE)
     return {**meta, "items": [_run(run) for run in found.object_list]}
 
 
@@ -222,7 +212,7 @@ def run_pairs(
     request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
 ):
     run = _access(request, slug, run_id)
-    found, meta = _page(selectors.match_pair_list(run=run), page)
+    found, meta = numbered_page(selectors.match_pair_list(run=run), page, PAGE_SIZE)
     return {
         **meta,
         "items": [
@@ -360,7 +350,7 @@ def recommendations(
             format=filters.format,
         ),
     )
-    found, meta = _page(result.items, filters.page, size=20)
+    found, meta = numbered_page(result.items, filters.page, 20)
     return {
         **meta,
         "items": [

@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.matchruns import selectors, services
 from tandem.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
@@ -69,9 +69,7 @@ def _act_on_run(request, run, service, success: str, **kwargs):
 @domain_errors
 def match_run_list(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
-    runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    runs = page_of(request, selectors.match_run_list(program=program), RUNS_PER_PAGE)
     return render(
         request,
         "matchruns/run_list.html",
@@ -98,7 +96,7 @@ def match_run_start(request, slug: str):
         else:
             messages.success(request, f"Match run #{run.pk} started.")
             return redirect(_run_url(run))
-    runs = Paginator(selectors.match_run_list(program=program), RUNS_PER_PAGE).get_page(1)
+    runs = page_of(request, selectors.match_run_list(program=program), RUNS_PER_PAGE)
     return render(
         request,
         "matchruns/run_list.html",
@@ -113,9 +111,7 @@ def match_run_start(request, slug: str):
 
 
 def _detail_context(request, run, constraint_form=None) -> dict:
-    pairs = Paginator(selectors.match_pair_list(run=run), PAIRS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    pairs = page_of(request, selectors.match_pair_list(run=run), PAIRS_PER_PAGE)
     mentees, mentors = selectors.match_run_people(run=run)
     return {
         "program": run.program,
@@ -252,7 +248,7 @@ def match_run_compare(request, slug: str):
     run_a = selectors.access_match_run(user=request.user, slug=slug, run_id=a)
     run_b = selectors.access_match_run(user=request.user, slug=slug, run_id=b)
     comparison = selectors.match_run_compare(run_a=run_a, run_b=run_b)
-    changes = Paginator(comparison.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    changes = page_of(request, comparison.changes, CHANGES_PER_PAGE)
     return render(
         request,
         "matchruns/compare.html",
@@ -286,7 +282,7 @@ def program_mentors(request, slug: str):
     )
     result = selectors.mentor_recommendations(user=request.user, program=program, filters=filters)
     form = MentorFilterForm(request.GET or None, options=result.options)
-    page = Paginator(result.items, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, result.items, MENTORS_PER_PAGE)
     cards = [
         {
             "mentor": item,

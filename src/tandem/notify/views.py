@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import page_of
 from tandem.notify import services
 from tandem.notify.forms import PreferenceForm
 from tandem.notify.selectors import notification_list_for, preference_for
@@ -15,9 +15,9 @@ PAGE_SIZE = 25
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("show") == "unread"
-    page_obj = Paginator(
-        notification_list_for(user=request.user, unread_only=unread_only), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page_obj = page_of(
+        request, notification_list_for(user=request.user, unread_only=unread_only), PAGE_SIZE
+    )
     return render(
         request,
         "notify/notification_list.html",

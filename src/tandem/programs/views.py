@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.matching.sheets import MAX_ROWS
 from tandem.programs import selectors, services
@@ -33,13 +33,9 @@ from tandem.programs.selectors import ProgramAccess
 PAGE_SIZE = 25
 
 
-def _page(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
 @login_required
 def program_list(request):
-    page = _page(request, selectors.program_list_for_user(user=request.user), 20)
+    page = page_of(request, selectors.program_list_for_user(user=request.user), 20)
     return render(request, "programs/program_list.html", {"page_obj": page})
 
 
@@ -110,7 +106,7 @@ def program_participants(request, slug):
         status=data.get("status", ""),
         search=data.get("q", ""),
     )
-    page = _page(request, queryset.values_list("pk", flat=True))
+    page = page_of(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
     page.object_list = selectors.participant_rows(ids=list(page.object_list), viewer=request.user)
     query = {key: value for key, value in data.items() if value}
     return render(
@@ -167,7 +163,7 @@ def program_invitations(request, slug):
         else:
             messages.success(request, "Created the invitation link. Copy it and share it.")
             return redirect("program_invitations", slug=program.slug)
-    page = _page(request, selectors.invitation_list(program=program))
+    page = page_of(request, selectors.invitation_list(program=program), PAGE_SIZE)
     return render(
         request,
         "programs/invitations.html",

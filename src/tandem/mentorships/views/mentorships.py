@@ -4,10 +4,10 @@ mentorship page."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
 from tandem.mentorships.forms import ActionItemForm, AgendaForm, GoalForm
 from tandem.mentorships.models import GoalState, MentorshipState
@@ -17,7 +17,7 @@ from tandem.mentorships.views.common import PAGE_SIZE, friendly_errors
 @login_required
 def mentorship_list(request):
     qs = selectors.mentorship_list_for(user=request.user)
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, qs, PAGE_SIZE)
     return render(
         request,
         "mentorships/mentorship_list.html",
@@ -33,7 +33,7 @@ def mentorship_list(request):
 @friendly_errors
 def program_mentorships(request, program_id: int):
     qs = selectors.mentorship_list_for_program_admin(user=request.user, program_id=program_id)
-    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page_obj = page_of(request, qs, 50)
     return render(
         request,
         "mentorships/program_mentorships.html",

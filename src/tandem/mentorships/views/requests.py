@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import DeclineForm, RequestForm
@@ -23,7 +23,7 @@ def request_inbox(request):
         qs = selectors.request_list_sent(user=request.user)
     else:
         box, qs = "received", selectors.request_list_received(user=request.user)
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, qs, PAGE_SIZE)
     return render(
         request,
         "mentorships/request_inbox.html",
