@@ -45,7 +45,9 @@ PRODUCTION = {
 
 
 def run_python(code_or_args: list[str], tmp_path, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment has not.
+    harness = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in harness}
     clean.update(TANDEM_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="tandem.settings", **env)
     return subprocess.run(
         [sys.executable, *code_or_args],
