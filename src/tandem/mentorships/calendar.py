@@ -107,9 +107,10 @@ def meeting_ics(meeting: Meeting) -> bytes:
     """A meeting's download: the whole series (with its RRULE) when it is an unmoved
     occurrence, otherwise the single event."""
     calendar = _calendar("Tandem meeting")
-    if meeting.series_id and not meeting.is_moved_occurrence:
-        occurrences = list(meeting.series.occurrences.all())
-        calendar.add_component(series_event(meeting.series, occurrences))
+    # The series is fetched only for an unmoved occurrence (a moved one is its own event).
+    if not meeting.is_moved_occurrence and (series := meeting.series) is not None:
+        occurrences = list(series.occurrences.all())
+        calendar.add_component(series_event(series, occurrences))
         for moved in _moved(occurrences):
             moved.mentorship = meeting.mentorship
             calendar.add_component(meeting_event(moved))

@@ -3,10 +3,9 @@
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from tandem.core.api_types import ApiDate, ApiId
+from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -40,7 +39,7 @@ class StatusIn(Schema):
     response={200: list[ActionItemOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_action_items",
 )
-def list_action_items(request: HttpRequest, mentorship_id: int):
+def list_action_items(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return list(selectors.action_item_list_for_mentorship(mentorship=mentorship))
 
@@ -50,7 +49,7 @@ def list_action_items(request: HttpRequest, mentorship_id: int):
     response={201: ActionItemOut, **ERRORS},
     operation_id="tandem_mentorships_api_create_action_item",
 )
-def create_action_item(request: HttpRequest, mentorship_id: int, payload: ActionItemIn):
+def create_action_item(request: AuthenticatedRequest, mentorship_id: int, payload: ActionItemIn):
     return 201, services.action_item_create(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
@@ -61,7 +60,7 @@ def create_action_item(request: HttpRequest, mentorship_id: int, payload: Action
     response={200: ActionItemOut, **ERRORS},
     operation_id="tandem_mentorships_api_set_action_item_status",
 )
-def set_action_item_status(request: HttpRequest, action_item_id: int, payload: StatusIn):
+def set_action_item_status(request: AuthenticatedRequest, action_item_id: int, payload: StatusIn):
     return services.action_item_set_status(
         user=request.auth, action_item_id=action_item_id, status=payload.status
     )

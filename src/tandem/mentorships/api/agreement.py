@@ -3,10 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import ApiDate, ApiInt
+from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -49,7 +48,7 @@ class VersionOut(Schema):
     response={200: list[VersionOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_versions",
 )
-def list_versions(request: HttpRequest, mentorship_id: int):
+def list_versions(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     versions = selectors.agreement_versions(mentorship=mentorship)
     effective = selectors.agreement_in_effect(versions)
@@ -69,7 +68,7 @@ def list_versions(request: HttpRequest, mentorship_id: int):
     "content says what it already says (no version is made and nobody is asked to sign).",
     operation_id="tandem_mentorships_api_propose_version",
 )
-def propose_version(request: HttpRequest, mentorship_id: int, payload: AgreementContent):
+def propose_version(request: AuthenticatedRequest, mentorship_id: int, payload: AgreementContent):
     content = payload.dict()
     content["objectives"] = [dict(o) for o in content["objectives"]]
     version, created = services.agreement_propose(
@@ -85,6 +84,6 @@ def propose_version(request: HttpRequest, mentorship_id: int, payload: Agreement
     response={200: VersionOut, **ERRORS},
     operation_id="tandem_mentorships_api_sign_version",
 )
-def sign_version(request: HttpRequest, mentorship_id: int, number: int):
+def sign_version(request: AuthenticatedRequest, mentorship_id: int, number: int):
     version = services.agreement_sign(user=request.auth, mentorship_id=mentorship_id, number=number)
     return {**VersionOut.from_orm(version).dict(), "in_effect": version.fully_signed}

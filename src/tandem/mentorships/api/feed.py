@@ -1,9 +1,9 @@
 """The personal calendar feed's secret link."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 
+from tandem.core.api_types import AuthenticatedRequest
 from tandem.mentorships import services
 
 router = Router()
@@ -16,7 +16,7 @@ class FeedOut(Schema):
 @router.get(
     "/calendar-feed", response=FeedOut, operation_id="tandem_mentorships_api_get_calendar_feed"
 )
-def get_calendar_feed(request: HttpRequest):
+def get_calendar_feed(request: AuthenticatedRequest):
     feed = services.calendar_feed_ensure(user=request.auth)
     return {"url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))}
 
@@ -26,6 +26,6 @@ def get_calendar_feed(request: HttpRequest):
     response=FeedOut,
     operation_id="tandem_mentorships_api_regenerate_calendar_feed",
 )
-def regenerate_calendar_feed(request: HttpRequest):
+def regenerate_calendar_feed(request: AuthenticatedRequest):
     feed = services.calendar_feed_regenerate(user=request.auth)
     return {"url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))}

@@ -2,10 +2,9 @@
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import ApiDate
+from tandem.core.api_types import ApiDate, AuthenticatedRequest
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -60,7 +59,7 @@ class MilestoneOut(Schema):
     response={200: list[GoalOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_goals",
 )
-def list_goals(request: HttpRequest, mentorship_id: int):
+def list_goals(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return list(selectors.goal_list_for_mentorship(mentorship=mentorship))
 
@@ -70,7 +69,7 @@ def list_goals(request: HttpRequest, mentorship_id: int):
     response={201: GoalOut, **ERRORS},
     operation_id="tandem_mentorships_api_create_goal",
 )
-def create_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn):
+def create_goal(request: AuthenticatedRequest, mentorship_id: int, payload: GoalIn):
     return 201, services.goal_create(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
@@ -83,7 +82,7 @@ def create_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn):
     "percent are what it already has and no note is given (nothing is recorded).",
     operation_id="tandem_mentorships_api_goal_progress",
 )
-def goal_progress(request: HttpRequest, goal_id: int, payload: ProgressIn):
+def goal_progress(request: AuthenticatedRequest, goal_id: int, payload: ProgressIn):
     goal, update = services.goal_update_progress(
         user=request.auth, goal_id=goal_id, **payload.dict()
     )
@@ -97,7 +96,7 @@ def goal_progress(request: HttpRequest, goal_id: int, payload: ProgressIn):
     response={201: MilestoneOut, **ERRORS},
     operation_id="tandem_mentorships_api_add_milestone",
 )
-def add_milestone(request: HttpRequest, goal_id: int, payload: MilestoneIn):
+def add_milestone(request: AuthenticatedRequest, goal_id: int, payload: MilestoneIn):
     return 201, services.milestone_add(user=request.auth, goal_id=goal_id, **payload.dict())
 
 
@@ -106,5 +105,5 @@ def add_milestone(request: HttpRequest, goal_id: int, payload: MilestoneIn):
     response={200: MilestoneOut, **ERRORS},
     operation_id="tandem_mentorships_api_toggle_milestone",
 )
-def toggle_milestone(request: HttpRequest, milestone_id: int):
+def toggle_milestone(request: AuthenticatedRequest, milestone_id: int):
     return services.milestone_toggle(user=request.auth, milestone_id=milestone_id)

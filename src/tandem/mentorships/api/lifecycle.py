@@ -1,8 +1,8 @@
 """Moving a mentorship on: confirm the agreement at the midpoint, end early, complete."""
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from tandem.core.api_types import AuthenticatedRequest
 from tandem.mentorships import services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
 
@@ -22,7 +22,7 @@ class CompleteIn(Schema):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_confirm_midpoint",
 )
-def confirm_midpoint(request: HttpRequest, mentorship_id: int):
+def confirm_midpoint(request: AuthenticatedRequest, mentorship_id: int):
     return services.mentorship_confirm_midpoint(user=request.auth, mentorship_id=mentorship_id)
 
 
@@ -31,7 +31,7 @@ def confirm_midpoint(request: HttpRequest, mentorship_id: int):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_end_early",
 )
-def end_early(request: HttpRequest, mentorship_id: int, payload: EndIn):
+def end_early(request: AuthenticatedRequest, mentorship_id: int, payload: EndIn):
     return services.mentorship_end_early(
         user=request.auth, mentorship_id=mentorship_id, reason=payload.reason
     )
@@ -42,7 +42,7 @@ def end_early(request: HttpRequest, mentorship_id: int, payload: EndIn):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_complete",
 )
-def complete(request: HttpRequest, mentorship_id: int, payload: CompleteIn):
+def complete(request: AuthenticatedRequest, mentorship_id: int, payload: CompleteIn):
     return services.mentorship_complete(
         user=request.auth, mentorship_id=mentorship_id, reflection=payload.reflection
     )

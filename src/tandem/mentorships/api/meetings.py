@@ -4,11 +4,11 @@ private notes."""
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
+from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt, AuthenticatedRequest
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
@@ -114,7 +114,7 @@ def _meeting_out(meeting) -> dict:
     response={200: list[MeetingOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_meetings",
 )
-def list_meetings(request: HttpRequest, mentorship_id: int):
+def list_meetings(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return [_meeting_out(m) for m in selectors.meeting_list_for_mentorship(mentorship=mentorship)]
 
@@ -125,7 +125,9 @@ def list_meetings(request: HttpRequest, mentorship_id: int):
     operation_id="tandem_mentorships_api_meeting_suggestions",
 )
 def meeting_suggestions(
-    request: HttpRequest, mentorship_id: int, duration_minutes: int = Query(45, ge=5, le=480)
+    request: AuthenticatedRequest,
+    mentorship_id: int,
+    duration_minutes: int = Query(45, ge=5, le=480),
 ):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return [
@@ -141,7 +143,7 @@ def meeting_suggestions(
     response={201: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_schedule_meeting",
 )
-def schedule_meeting(request: HttpRequest, mentorship_id: int, payload: MeetingIn):
+def schedule_meeting(request: AuthenticatedRequest, mentorship_id: int, payload: MeetingIn):
     meeting = services.meeting_schedule(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
@@ -153,7 +155,7 @@ def schedule_meeting(request: HttpRequest, mentorship_id: int, payload: MeetingI
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_meeting",
 )
-def get_meeting(request: HttpRequest, meeting_id: int):
+def get_meeting(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     return _meeting_out(meeting)
 
@@ -163,7 +165,7 @@ def get_meeting(request: HttpRequest, meeting_id: int):
     response={200: None, **ERRORS},
     operation_id="tandem_mentorships_api_meeting_ics",
 )
-def meeting_ics(request: HttpRequest, meeting_id: int):
+def meeting_ics(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tandem-meeting-{meeting.pk}.ics"'
@@ -175,7 +177,7 @@ def meeting_ics(request: HttpRequest, meeting_id: int):
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_reschedule_meeting",
 )
-def reschedule_meeting(request: HttpRequest, meeting_id: int, payload: RescheduleIn):
+def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: RescheduleIn):
     return _meeting_out(
         services.meeting_reschedule(user=request.auth, meeting_id=meeting_id, **payload.dict())
     )
@@ -186,7 +188,7 @@ def reschedule_meeting(request: HttpRequest, meeting_id: int, payload: Reschedul
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_cancel_meeting",
 )
-def cancel_meeting(request: HttpRequest, meeting_id: int):
+def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
     return _meeting_out(services.meeting_cancel(user=request.auth, meeting_id=meeting_id))
 
 
@@ -195,7 +197,7 @@ def cancel_meeting(request: HttpRequest, meeting_id: int):
     response={200: SeriesOut, **ERRORS},
     operation_id="tandem_mentorships_api_cancel_series",
 )
-def cancel_series(request: HttpRequest, meeting_id: int):
+def cancel_series(request: AuthenticatedRequest, meeting_id: int):
     return services.meeting_series_cancel(user=request.auth, meeting_id=meeting_id)
 
 
@@ -204,7 +206,7 @@ def cancel_series(request: HttpRequest, meeting_id: int):
     response={200: list[AgendaOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_agenda",
 )
-def list_agenda(request: HttpRequest, meeting_id: int):
+def list_agenda(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     return list(meeting.agenda_items.all())
 
@@ -214,7 +216,7 @@ def list_agenda(request: HttpRequest, meeting_id: int):
     response={201: AgendaOut, **ERRORS},
     operation_id="tandem_mentorships_api_add_agenda_item",
 )
-def add_agenda_item(request: HttpRequest, meeting_id: int, payload: TextIn):
+def add_agenda_item(request: AuthenticatedRequest, meeting_id: int, payload: TextIn):
     return 201, services.agenda_item_add(
         user=request.auth, meeting_id=meeting_id, text=payload.text
     )
@@ -225,7 +227,7 @@ def add_agenda_item(request: HttpRequest, meeting_id: int, payload: TextIn):
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_update_notes",
 )
-def update_notes(request: HttpRequest, meeting_id: int, payload: NotesIn):
+def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesIn):
     return _meeting_out(
         services.meeting_notes_update(
             user=request.auth, meeting_id=meeting_id, shared_notes=payload.shared_notes
@@ -238,7 +240,7 @@ def update_notes(request: HttpRequest, meeting_id: int, payload: NotesIn):
     response={200: PrivateNoteOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_private_note",
 )
-def get_private_note(request: HttpRequest, meeting_id: int):
+def get_private_note(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     note = selectors.private_note_for(user=request.auth, meeting=meeting)
     return {
@@ -253,6 +255,6 @@ def get_private_note(request: HttpRequest, meeting_id: int):
     response={200: PrivateNoteOut, **ERRORS},
     operation_id="tandem_mentorships_api_put_private_note",
 )
-def put_private_note(request: HttpRequest, meeting_id: int, payload: PrivateNoteIn):
+def put_private_note(request: AuthenticatedRequest, meeting_id: int, payload: PrivateNoteIn):
     note = services.private_note_save(user=request.auth, meeting_id=meeting_id, body=payload.body)
     return {"meeting_id": note.meeting_id, "body": note.body, "updated_at": note.updated_at}

@@ -1,10 +1,10 @@
 """Mentorships: one's own, a program's for its admins, and one mentorship."""
 
 from django.db.models import Value
-from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
+from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
@@ -14,7 +14,8 @@ router = Router()
 
 
 def _as_viewer(mentorship: Mentorship, is_admin: bool) -> Mentorship:
-    mentorship.viewer_is_admin = is_admin
+    # A mark for this response only (the list sets it with annotate()); not a model field.
+    mentorship.viewer_is_admin = is_admin  # type: ignore[attr-defined]
     return mentorship
 
 
@@ -22,7 +23,7 @@ def _as_viewer(mentorship: Mentorship, is_admin: bool) -> Mentorship:
     "/", response=list[MentorshipOut], operation_id="tandem_mentorships_api_list_mentorships"
 )
 @paginate(PageNumberPagination, page_size=20)
-def list_mentorships(request: HttpRequest, open_only: bool = False):
+def list_mentorships(request: AuthenticatedRequest, open_only: bool = False):
     return selectors.mentorship_list_for(user=request.auth, open_only=open_only)
 
 
@@ -32,7 +33,7 @@ def list_mentorships(request: HttpRequest, open_only: bool = False):
     operation_id="tandem_mentorships_api_list_program_mentorships",
 )
 @paginate(PageNumberPagination, page_size=50)
-def list_program_mentorships(request: HttpRequest, program_id: int):
+def list_program_mentorships(request: AuthenticatedRequest, program_id: int):
     """Program admins: every mentorship of the program, with how it ended (and why)."""
     return selectors.mentorship_list_for_program_admin(
         user=request.auth, program_id=program_id
@@ -44,7 +45,7 @@ def list_program_mentorships(request: HttpRequest, program_id: int):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_mentorship",
 )
-def get_mentorship(request: HttpRequest, mentorship_id: int):
+def get_mentorship(request: AuthenticatedRequest, mentorship_id: int):
     mentorship, viewer = selectors.access_mentorship_overview(
         user=request.auth, mentorship_id=mentorship_id
     )

@@ -3,11 +3,10 @@
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiId
+from tandem.core.api_types import ApiId, AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
@@ -45,7 +44,7 @@ class DeclineIn(Schema):
     response={201: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_create_request",
 )
-def create_request(request: HttpRequest, payload: RequestIn):
+def create_request(request: AuthenticatedRequest, payload: RequestIn):
     return 201, services.request_create(sender=request.auth, **payload.dict())
 
 
@@ -54,7 +53,9 @@ def create_request(request: HttpRequest, payload: RequestIn):
 )
 @paginate(PageNumberPagination, page_size=20)
 def list_requests(
-    request: HttpRequest, box: Literal["received", "sent"] = "received", pending: bool = False
+    request: AuthenticatedRequest,
+    box: Literal["received", "sent"] = "received",
+    pending: bool = False,
 ):
     if box == "sent":
         return selectors.request_list_sent(user=request.auth, pending_only=pending)
@@ -66,7 +67,7 @@ def list_requests(
     response={200: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_request",
 )
-def get_request(request: HttpRequest, request_id: int):
+def get_request(request: AuthenticatedRequest, request_id: int):
     return selectors.access_request(user=request.auth, request_id=request_id)
 
 
@@ -75,7 +76,7 @@ def get_request(request: HttpRequest, request_id: int):
     response={201: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_accept_request",
 )
-def accept_request(request: HttpRequest, request_id: int):
+def accept_request(request: AuthenticatedRequest, request_id: int):
     return 201, services.request_accept(user=request.auth, request_id=request_id)
 
 
@@ -84,7 +85,7 @@ def accept_request(request: HttpRequest, request_id: int):
     response={200: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_decline_request",
 )
-def decline_request(request: HttpRequest, request_id: int, payload: DeclineIn):
+def decline_request(request: AuthenticatedRequest, request_id: int, payload: DeclineIn):
     return services.request_decline(user=request.auth, request_id=request_id, reason=payload.reason)
 
 
@@ -93,5 +94,5 @@ def decline_request(request: HttpRequest, request_id: int, payload: DeclineIn):
     response={200: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_withdraw_request",
 )
-def withdraw_request(request: HttpRequest, request_id: int):
+def withdraw_request(request: AuthenticatedRequest, request_id: int):
     return services.request_withdraw(user=request.auth, request_id=request_id)

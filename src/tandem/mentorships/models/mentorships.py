@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -113,7 +115,14 @@ class AgreementVersion(models.Model):
 
     @property
     def fully_signed(self) -> bool:
-        return bool(self.signed_by_mentor_at and self.signed_by_mentee_at)
+        return self.signed_at is not None
+
+    @property
+    def signed_at(self) -> datetime | None:
+        """When the second of the two signatures came; None until both have signed."""
+        if self.signed_by_mentor_at and self.signed_by_mentee_at:
+            return max(self.signed_by_mentor_at, self.signed_by_mentee_at)
+        return None
 
 
 class MentorshipEvent(models.Model):

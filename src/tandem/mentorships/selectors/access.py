@@ -21,7 +21,9 @@ PostgreSQL fails in every test run).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from tandem.core.exceptions import NotFound
@@ -34,6 +36,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     Milestone,
 )
+from tandem.people.models import User
 from tandem.programs.selectors import is_program_admin
 
 MENTORSHIP_NOT_FOUND = "That mentorship does not exist, or you are not part of it."
@@ -67,15 +70,17 @@ class Viewer:
         return self.is_participant
 
 
-def _authenticated(user) -> bool:
+def _authenticated(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated
 
 
-def _of_participant(user, prefix: str = "") -> Q:
+def _of_participant(user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}mentor": user}) | Q(**{f"{prefix}mentee": user})
 
 
-def access_mentorship(*, user, mentorship_id: int, for_update: bool = False) -> Mentorship:
+def access_mentorship(
+    *, user: User | AnonymousUser, mentorship_id: int, for_update: bool = False
+) -> Mentorship:
     """The mentorship and its content, if ``user`` is one of its two participants."""
     if not _authenticated(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
@@ -86,7 +91,9 @@ def access_mentorship(*, user, mentorship_id: int, for_update: bool = False) -> 
     return mentorship
 
 
-def access_mentorship_overview(*, user, mentorship_id: int) -> tuple[Mentorship, Viewer]:
+def access_mentorship_overview(
+    *, user: User | AnonymousUser, mentorship_id: int
+) -> tuple[Mentorship, Viewer]:
     """The mentorship for its participants, or its overview (state, dates, counts) for an
     active admin of its program. Callers show content only when ``viewer.can_read_content``."""
     if not _authenticated(user):
@@ -101,7 +108,9 @@ def access_mentorship_overview(*, user, mentorship_id: int) -> tuple[Mentorship,
     raise NotFound(MENTORSHIP_NOT_FOUND)
 
 
-def access_request(*, user, request_id: int, for_update: bool = False) -> MentorshipRequest:
+def access_request(
+    *, user: User | AnonymousUser, request_id: int, for_update: bool = False
+) -> MentorshipRequest:
     """The request, if ``user`` sent or received it."""
     if not _authenticated(user):
         raise NotFound(REQUEST_NOT_FOUND)
@@ -115,7 +124,9 @@ def access_request(*, user, request_id: int, for_update: bool = False) -> Mentor
     return found
 
 
-def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meeting:
+def access_meeting(
+    *, user: User | AnonymousUser, meeting_id: int, for_update: bool = False
+) -> Meeting:
     """The meeting (agenda, shared notes), if ``user`` is a participant of its mentorship."""
     if not _authenticated(user):
         raise NotFound(MEETING_NOT_FOUND)
@@ -137,7 +148,7 @@ def access_meeting(*, user, meeting_id: int, for_update: bool = False) -> Meetin
     return meeting
 
 
-def access_goal(*, user, goal_id: int, for_update: bool = False) -> Goal:
+def access_goal(*, user: User | AnonymousUser, goal_id: int, for_update: bool = False) -> Goal:
     if not _authenticated(user):
         raise NotFound(GOAL_NOT_FOUND)
     qs = Goal.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
@@ -152,7 +163,9 @@ def access_goal(*, user, goal_id: int, for_update: bool = False) -> Goal:
     return goal
 
 
-def access_milestone(*, user, milestone_id: int, for_update: bool = False) -> Milestone:
+def access_milestone(
+    *, user: User | AnonymousUser, milestone_id: int, for_update: bool = False
+) -> Milestone:
     if not _authenticated(user):
         raise NotFound(MILESTONE_NOT_FOUND)
     qs = Milestone.objects.select_related("goal", "goal__mentorship")
@@ -167,7 +180,9 @@ def access_milestone(*, user, milestone_id: int, for_update: bool = False) -> Mi
     return milestone
 
 
-def access_action_item(*, user, action_item_id: int, for_update: bool = False) -> ActionItem:
+def access_action_item(
+    *, user: User | AnonymousUser, action_item_id: int, for_update: bool = False
+) -> ActionItem:
     if not _authenticated(user):
         raise NotFound(ACTION_ITEM_NOT_FOUND)
     qs = ActionItem.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")

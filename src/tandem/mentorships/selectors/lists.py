@@ -31,18 +31,19 @@ from tandem.mentorships.selectors.access import (
     MENTORSHIP_NOT_FOUND,
     _mentorship_qs,
 )
-from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.people.models import User
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.selectors import is_program_admin
 
 
-def mentorship_list_for(*, user, open_only: bool = False) -> QuerySet[Mentorship]:
+def mentorship_list_for(*, user: User, open_only: bool = False) -> QuerySet[Mentorship]:
     qs = _mentorship_qs().filter(Q(mentor=user) | Q(mentee=user))
     if open_only:
         qs = qs.filter(state__in=OPEN_STATES)
     return qs.order_by("-created_at", "-pk")
 
 
-def request_list_received(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
+def request_list_received(*, user: User, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
     qs = MentorshipRequest.objects.filter(recipient=user).select_related(
         "program", "sender", "recipient", "sender__profile"
     )
@@ -51,7 +52,7 @@ def request_list_received(*, user, pending_only: bool = False) -> QuerySet[Mento
     return qs.order_by("-created_at", "-pk")
 
 
-def request_list_sent(*, user, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
+def request_list_sent(*, user: User, pending_only: bool = False) -> QuerySet[MentorshipRequest]:
     qs = MentorshipRequest.objects.filter(sender=user).select_related(
         "program", "sender", "recipient", "recipient__profile"
     )
@@ -94,7 +95,7 @@ def meeting_next(*, mentorship: Mentorship, now: datetime | None = None) -> Meet
 
 
 def meetings_upcoming_for(
-    *, user, now: datetime | None = None, days: int = 14
+    *, user: User, now: datetime | None = None, days: int = 14
 ) -> QuerySet[Meeting]:
     now = now or timezone.now()
     return (
@@ -110,7 +111,7 @@ def meetings_upcoming_for(
     )
 
 
-def private_note_for(*, user, meeting: Meeting) -> PrivateNote | None:
+def private_note_for(*, user: User, meeting: Meeting) -> PrivateNote | None:
     return PrivateNote.objects.filter(meeting=meeting, author=user).first()
 
 
@@ -128,7 +129,7 @@ def action_item_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Actio
     )
 
 
-def action_items_overdue_for(*, user, today: date | None = None) -> QuerySet[ActionItem]:
+def action_items_overdue_for(*, user: User, today: date | None = None) -> QuerySet[ActionItem]:
     """Open, past-due items in the person's open mentorships (theirs or their partner's)."""
     today = today or timezone.localdate()
     return (
@@ -151,7 +152,7 @@ def event_list_for_mentorship(*, mentorship: Mentorship, limit: int = 50) -> lis
     )
 
 
-def calendar_feed_user(*, token: str):
+def calendar_feed_user(*, token: str) -> User | None:
     """The owner of a calendar feed token, or None (revoked tokens simply no longer exist)."""
     if not token or len(token) < 32:
         return None
@@ -163,7 +164,7 @@ def calendar_feed_user(*, token: str):
     return feed.user if feed else None
 
 
-def calendar_meetings_for(*, user) -> tuple[list[MeetingSeries], list[Meeting]]:
+def calendar_meetings_for(*, user: User) -> tuple[list[MeetingSeries], list[Meeting]]:
     """Everything a person's calendar shows: their series and all their meetings."""
     participant = Q(mentorship__mentor=user) | Q(mentorship__mentee=user)
     series = list(
@@ -180,10 +181,8 @@ def calendar_meetings_for(*, user) -> tuple[list[MeetingSeries], list[Meeting]]:
     return series, meetings
 
 
-def request_programs_for(*, user):
+def request_programs_for(*, user: User) -> QuerySet[Program]:
     """Programs where ``user`` may send requests (active, non-admin membership)."""
-    from tandem.programs.models import Program
-
     # One filter() call, so all three conditions hold for the same enrolment row.
     return (
         Program.objects.filter(
@@ -197,11 +196,9 @@ def request_programs_for(*, user):
     )
 
 
-def request_recipients_for(*, user, program) -> list:
+def request_recipients_for(*, user: User, program: Program) -> list[User]:
     """Who ``user`` may ask in ``program``: its active mentors (any member in peer programs;
     in reverse programs a mentor may also ask a mentee)."""
-    from tandem.people.models import User
-
     roles = set(
         Enrolment.objects.filter(
             program=program, person=user, status=EnrolmentStatus.ACTIVE
@@ -230,7 +227,7 @@ def request_recipients_for(*, user, program) -> list:
     )
 
 
-def private_notes_for(*, user, mentorship: Mentorship) -> list[PrivateNote]:
+def private_notes_for(*, user: User, mentorship: Mentorship) -> list[PrivateNote]:
     """The caller's own private notes in a mentorship (never anyone else's)."""
     return list(
         PrivateNote.objects.filter(author=user, meeting__mentorship=mentorship)
@@ -240,7 +237,7 @@ def private_notes_for(*, user, mentorship: Mentorship) -> list[PrivateNote]:
     )
 
 
-def mentorship_list_for_program_admin(*, user, program_id: int) -> QuerySet[Mentorship]:
+def mentorship_list_for_program_admin(*, user: User, program_id: int) -> QuerySet[Mentorship]:
     """All mentorships of a program, for its active admins only."""
     if not is_program_admin(user=user, program_id=program_id):
         raise NotFound(MENTORSHIP_NOT_FOUND)

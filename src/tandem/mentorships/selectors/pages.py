@@ -112,9 +112,7 @@ def mentorship_overview(
     return MentorshipOverview(
         agreement_versions=len(versions),
         agreement_in_effect=effective.number if effective else None,
-        agreement_signed_at=(
-            max(effective.signed_by_mentor_at, effective.signed_by_mentee_at) if effective else None
-        ),
+        agreement_signed_at=effective.signed_at if effective else None,
         goals=goals["total"],
         goals_achieved=goals["achieved"],
         meetings_held=meetings["held"],

@@ -19,6 +19,7 @@ from tandem.mentorships.services.agreement_content import (
 from tandem.mentorships.services.common import event_add, notify_both, notify_other
 from tandem.mentorships.services.lifecycle import check_open, transition
 from tandem.notify.kinds import Kind
+from tandem.people.models import User
 
 OLD_VERSION = (
     "Version {number} has been replaced by version {latest}. Read version {latest} "
@@ -29,7 +30,7 @@ VERSION_NOT_FOUND = "That agreement version does not exist."
 
 
 def agreement_propose(
-    *, user, mentorship_id: int, content: dict[str, Any]
+    *, user: User, mentorship_id: int, content: dict[str, Any]
 ) -> tuple[AgreementVersion, bool]:
     """A new version (the first draft's replacement, or an amendment) that nobody has signed,
     as ``(version, True)``; or ``(latest, False)`` when the content says what the latest
@@ -64,7 +65,7 @@ def agreement_propose(
     return version, True
 
 
-def agreement_sign(*, user, mentorship_id: int, number: int) -> AgreementVersion:
+def agreement_sign(*, user: User, mentorship_id: int, number: int) -> AgreementVersion:
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
@@ -104,7 +105,9 @@ def agreement_sign(*, user, mentorship_id: int, number: int) -> AgreementVersion
     return version
 
 
-def _agreement_takes_effect(*, mentorship: Mentorship, version: AgreementVersion, actor) -> None:
+def _agreement_takes_effect(
+    *, mentorship: Mentorship, version: AgreementVersion, actor: User
+) -> None:
     content = version.content
     mentorship.starts_on = date.fromisoformat(content["starts_on"])
     mentorship.ends_on = date.fromisoformat(content["ends_on"])

@@ -9,6 +9,7 @@ from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import MeetingFormat
 from tandem.people.choices import Cadence
+from tandem.programs.models import Program
 
 DEFAULT_CONFIDENTIALITY = (
     "What we share stays between us unless we both agree otherwise, or someone's safety is at risk."
@@ -51,7 +52,7 @@ EXAMPLES = {
 }
 
 
-def agreement_defaults(*, program, today: date) -> dict[str, Any]:
+def agreement_defaults(*, program: Program, today: date) -> dict[str, Any]:
     """A first version pre-filled from the program's defaults."""
     return {
         "objectives": [],
@@ -156,14 +157,14 @@ def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
         errors["meeting_format"] = BAD_FORMAT
     clean["meeting_format"] = meeting_format
     try:
-        minutes = int(content.get("meeting_minutes"))
+        minutes = int(content.get("meeting_minutes", ""))
         if not 15 <= minutes <= 240:
             raise ValueError
     except (TypeError, ValueError):
         errors["meeting_minutes"] = BAD_MINUTES
         minutes = None
     clean["meeting_minutes"] = minutes
-    dates = {}
+    dates: dict[str, date | None] = {}
     for name in ("starts_on", "ends_on"):
         try:
             dates[name] = _date(content.get(name))
@@ -172,8 +173,10 @@ def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
         except ValueError as error:
             errors[name] = DATE_OUT_OF_RANGE if isinstance(error, _OutOfRange) else BAD_DATE
             dates[name] = None
-        clean[name] = dates[name].isoformat() if dates[name] else ""
-    if dates["starts_on"] and dates["ends_on"] and dates["ends_on"] <= dates["starts_on"]:
+        day = dates[name]
+        clean[name] = day.isoformat() if day else ""
+    starts_on, ends_on = dates["starts_on"], dates["ends_on"]
+    if starts_on and ends_on and ends_on <= starts_on:
         errors["ends_on"] = ENDS_BEFORE_START
     return clean, errors
 

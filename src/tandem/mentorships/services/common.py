@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tandem.mentorships.models import Mentorship, MentorshipEvent
+from tandem.mentorships.models import ActionItem, Mentorship, MentorshipEvent
 from tandem.notify.services import notify_send
-from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.people.models import User
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 NOT_A_PARTICIPANT = "Only the two people in this mentorship can do that."
 MENTORSHIP_CLOSED = "This mentorship has ended; it can no longer be changed."
 
 
-def event_add(*, mentorship: Mentorship, actor, kind: str, summary: str) -> MentorshipEvent:
+def event_add(
+    *, mentorship: Mentorship, actor: User | None, kind: str, summary: str
+) -> MentorshipEvent:
     return MentorshipEvent.objects.create(
         mentorship=mentorship, actor=actor, kind=kind, summary=summary[:300]
     )
@@ -24,7 +27,13 @@ def mentorship_url(mentorship: Mentorship | int) -> str:
 
 
 def notify_other(
-    *, mentorship: Mentorship, actor, kind: str, title: str, body: str = "", url: str | None = None
+    *,
+    mentorship: Mentorship,
+    actor: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str | None = None,
 ) -> None:
     notify_send(
         recipient=mentorship.other(actor),
@@ -61,7 +70,7 @@ def roles_of(enrolments: list[Enrolment]) -> set[str]:
     return {enrolment.role for enrolment in enrolments}
 
 
-def lock_mentor_enrolment(*, program, mentor_id: int) -> Enrolment | None:
+def lock_mentor_enrolment(*, program: Program, mentor_id: int) -> Enrolment | None:
     """Lock the mentor's enrolment row so capacity checks by concurrent accepts serialise.
 
     In peer programs any active member may mentor, so fall back to their other enrolment.
@@ -76,11 +85,11 @@ def lock_mentor_enrolment(*, program, mentor_id: int) -> Enrolment | None:
     )
 
 
-def capacity_of(*, program, enrolment: Enrolment) -> int:
+def capacity_of(*, program: Program, enrolment: Enrolment) -> int:
     return enrolment.capacity if enrolment.capacity is not None else program.default_capacity
 
 
-def notify_send_owner(*, item, actor) -> None:
+def notify_send_owner(*, item: ActionItem, actor: User) -> None:
     due = f" (due {item.due_on.day} {item.due_on:%B})" if item.due_on else ""
     notify_send(
         recipient=item.owner,

@@ -9,6 +9,9 @@ Every transition goes through ``transition``, which refuses anything not in ``TR
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +40,7 @@ from tandem.mentorships.services.common import (
 )
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send
+from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -82,9 +86,9 @@ def check_open(mentorship: Mentorship) -> None:
 def mentorship_open(
     *,
     program: Program,
-    mentor,
-    mentee,
-    actor=None,
+    mentor: User,
+    mentee: User,
+    actor: User | None = None,
     origin_request: MentorshipRequest | None = None,
     match_run_ref: str = "",
 ) -> Mentorship:
@@ -128,12 +132,12 @@ def _has_role(program: Program, person_id: int, role: str) -> bool:
     return qs.filter(role=role).exists()
 
 
-def mentorship_create_from_match(*, program: Program, pairs, match_run_ref) -> list[Mentorship]:
+def mentorship_create_from_match(
+    *, program: Program, pairs: Sequence[tuple[User | int, User | int]], match_run_ref: int | str
+) -> list[Mentorship]:
     """Create one proposed mentorship per ``(mentor, mentee)`` pair (users or user ids) of a
     published match run, all or nothing: any pair that breaks a rule (not an active member in
     that role, mentor at capacity, pair already together) rolls the whole batch back."""
-    from tandem.people.models import User
-
     ids = {getattr(p, "pk", p) for pair in pairs for p in pair}
     people = User.objects.in_bulk(ids)
     created = []
@@ -182,7 +186,7 @@ def mentorship_create_from_match(*, program: Program, pairs, match_run_ref) -> l
     return created
 
 
-def mentorship_confirm_midpoint(*, user, mentorship_id: int) -> Mentorship:
+def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship:
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         if mentorship.state != MentorshipState.ACTIVE:
@@ -220,14 +224,14 @@ def _cancel_future_meetings(mentorship: Mentorship) -> None:
         series.save(update_fields=["cancelled_at", "sequence"])
 
 
-def _end(*, user, mentorship: Mentorship, target: str) -> None:
+def _end(*, user: User, mentorship: Mentorship, target: str) -> None:
     transition(mentorship, target)
     mentorship.ended_at = timezone.now()
     mentorship.ended_by = user
     _cancel_future_meetings(mentorship)
 
 
-def mentorship_end_early(*, user, mentorship_id: int, reason: str) -> Mentorship:
+def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Mentorship:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(END_REASON_REQUIRED, fields={"reason": END_REASON_REQUIRED})
@@ -256,7 +260,7 @@ def mentorship_end_early(*, user, mentorship_id: int, reason: str) -> Mentorship
     return mentorship
 
 
-def mentorship_complete(*, user, mentorship_id: int, reflection: str) -> Mentorship:
+def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> Mentorship:
     reflection = (reflection or "").strip()
     if not reflection:
         raise ApplicationError(REFLECTION_REQUIRED, fields={"reflection": REFLECTION_REQUIRED})
@@ -295,7 +299,7 @@ def mentorship_complete(*, user, mentorship_id: int, reflection: str) -> Mentors
     return mentorship
 
 
-def mentorships_midpoint_review(*, now) -> int:
+def mentorships_midpoint_review(*, now: datetime) -> int:
     """Prompt both sides once, at the middle of the agreed duration, to confirm or amend."""
     from tandem.notify.services import reminder_claim
 
@@ -307,7 +311,9 @@ def mentorships_midpoint_review(*, now) -> int:
         ends_on__isnull=False,
         midpoint_confirmed_at__isnull=True,
     ).select_related("mentor", "mentee"):
-        midpoint = mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
+        starts_on, ends_on = mentorship.starts_on, mentorship.ends_on
+        assert starts_on is not None and ends_on is not None  # the query keeps dated ones
+        midpoint = starts_on + (ends_on - starts_on) / 2
         if midpoint > today:
             continue
         slot = f"{mentorship.starts_on}/{mentorship.ends_on}"

@@ -29,6 +29,7 @@ from tandem.mentorships.selectors import access_meeting, access_mentorship
 from tandem.mentorships.services.common import event_add, notify_other
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.notify.kinds import Kind
+from tandem.people.models import User
 
 IN_THE_PAST = "That time has already passed; pick a time in the future."
 ENDS_BEFORE_START = "The meeting must end after it starts."
@@ -83,14 +84,14 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> int:
     return max(minutes, 5)
 
 
-def _local_text(moment: datetime, user) -> str:
+def _local_text(moment: datetime, user: User) -> str:
     local = moment.astimezone(zone_of(user))
     return f"{local:%A %d %B %Y, %H:%M} ({local.tzname()})"
 
 
 def meeting_schedule(
     *,
-    user,
+    user: User,
     mentorship_id: int,
     starts_at: datetime,
     ends_at: datetime,
@@ -141,8 +142,9 @@ def meeting_schedule(
                 common=common,
             )
             summary = f"{user.display_name} scheduled a {repeat} series of meetings."
+            occurrences = Meeting.objects.filter(series_id=meeting.series_id).count()
             body = (
-                f"{meeting.series.occurrences.count()} meetings, the first on "
+                f"{occurrences} meetings, the first on "
                 f"{_local_text(starts_at, mentorship.other(user))}"
             )
         event_add(mentorship=mentorship, actor=user, kind="meeting_scheduled", summary=summary)
@@ -159,7 +161,7 @@ def meeting_schedule(
 
 def _schedule_series(
     *,
-    user,
+    user: User,
     mentorship: Mentorship,
     starts_at: datetime,
     repeat: str,
@@ -187,7 +189,9 @@ def _schedule_series(
             for start in starts
         ]
     )
-    return series.occurrences.order_by("starts_at").first()
+    first = series.occurrences.order_by("starts_at").first()
+    assert first is not None  # a series always holds its first meeting
+    return first
 
 
 def _changeable(meeting: Meeting) -> None:
@@ -203,7 +207,7 @@ def _bump_series(meeting: Meeting) -> None:
         MeetingSeries.objects.filter(pk=meeting.series_id).update(sequence=F("sequence") + 1)
 
 
-def meeting_cancel(*, user, meeting_id: int) -> Meeting:
+def meeting_cancel(*, user: User, meeting_id: int) -> Meeting:
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         _changeable(meeting)
@@ -228,7 +232,7 @@ def meeting_cancel(*, user, meeting_id: int) -> Meeting:
     return meeting
 
 
-def meeting_series_cancel(*, user, meeting_id: int) -> MeetingSeries:
+def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
     """Cancel every future meeting of the series this meeting belongs to."""
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
@@ -263,7 +267,9 @@ def meeting_series_cancel(*, user, meeting_id: int) -> MeetingSeries:
     return series
 
 
-def meeting_reschedule(*, user, meeting_id: int, starts_at: datetime, ends_at: datetime) -> Meeting:
+def meeting_reschedule(
+    *, user: User, meeting_id: int, starts_at: datetime, ends_at: datetime
+) -> Meeting:
     minutes = _check_times(starts_at, ends_at)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
@@ -305,7 +311,7 @@ def _text(value: str, limit: int, field: str, required: bool = True) -> str:
     return value
 
 
-def agenda_item_add(*, user, meeting_id: int, text: str) -> AgendaItem:
+def agenda_item_add(*, user: User, meeting_id: int, text: str) -> AgendaItem:
     text = _text(text, 300, "text")
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
@@ -314,7 +320,7 @@ def agenda_item_add(*, user, meeting_id: int, text: str) -> AgendaItem:
     return item
 
 
-def meeting_notes_update(*, user, meeting_id: int, shared_notes: str) -> Meeting:
+def meeting_notes_update(*, user: User, meeting_id: int, shared_notes: str) -> Meeting:
     shared_notes = _text(shared_notes, 20000, "shared_notes", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
@@ -324,7 +330,7 @@ def meeting_notes_update(*, user, meeting_id: int, shared_notes: str) -> Meeting
     return meeting
 
 
-def private_note_save(*, user, meeting_id: int, body: str) -> PrivateNote:
+def private_note_save(*, user: User, meeting_id: int, body: str) -> PrivateNote:
     body = _text(body, 20000, "body", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
@@ -334,7 +340,7 @@ def private_note_save(*, user, meeting_id: int, body: str) -> PrivateNote:
     return note
 
 
-def calendar_feed_regenerate(*, user) -> CalendarFeed:
+def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
     """A new private feed URL; the previous one stops working immediately."""
     with transaction.atomic():
         feed, _ = CalendarFeed.objects.update_or_create(
@@ -343,6 +349,6 @@ def calendar_feed_regenerate(*, user) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_ensure(*, user) -> CalendarFeed:
+def calendar_feed_ensure(*, user: User) -> CalendarFeed:
     feed = CalendarFeed.objects.filter(user=user).first()
     return feed or calendar_feed_regenerate(user=user)

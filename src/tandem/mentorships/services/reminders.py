@@ -19,12 +19,13 @@ from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.common import mentorship_url
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
+from tandem.people.models import User
 
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
 
 
-def _when(moment: datetime, user) -> str:
+def _when(moment: datetime, user: User) -> str:
     local = moment.astimezone(zone_of(user))
     return f"{local:%A %d %B at %H:%M} ({local.tzname()})"
 
@@ -95,22 +96,24 @@ def action_items_remind_overdue(*, now: datetime) -> int:
     )
     for item in candidates:
         mentorship = item.mentorship
+        due_on = item.due_on
+        assert due_on is not None  # the query keeps items with a due date
         for person in (mentorship.mentor, mentorship.mentee):
-            if item.due_on >= now.astimezone(zone_of(person)).date():
+            if due_on >= now.astimezone(zone_of(person)).date():
                 continue
             with transaction.atomic():
                 if not reminder_claim(
                     kind=Kind.ACTION_ITEM_OVERDUE,
                     object_id=item.pk,
                     recipient=person,
-                    slot=item.due_on.isoformat(),
+                    slot=due_on.isoformat(),
                 ):
                     continue
                 whose = "Yours" if person.pk == item.owner_id else item.owner.display_name + "'s"
                 notify_send(
                     recipient=person,
                     kind=Kind.ACTION_ITEM_OVERDUE,
-                    title=f"Overdue since {item.due_on:%d %B}: {item.description[:80]}",
+                    title=f"Overdue since {due_on:%d %B}: {item.description[:80]}",
                     body=f"{whose}. Mark it done, or agree a new date together.",
                     url=mentorship_url(mentorship),
                 )

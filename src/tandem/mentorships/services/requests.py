@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -26,6 +27,7 @@ from tandem.mentorships.services.common import (
 from tandem.mentorships.services.lifecycle import mentorship_open
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
+from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 from tandem.programs.selectors import ProgramAccess, access_program
 
@@ -84,7 +86,7 @@ def _pair_q(a_id: int, b_id: int) -> Q:
 
 
 def request_create(
-    *, sender, program_id: int, recipient_id: int, message: str
+    *, sender: User, program_id: int, recipient_id: int, message: str
 ) -> MentorshipRequest:
     message = (message or "").strip()
     if not message:
@@ -159,7 +161,7 @@ def _check_pending(request: MentorshipRequest, action: str) -> None:
         )
 
 
-def request_accept(*, user, request_id: int) -> Mentorship:
+def request_accept(*, user: User, request_id: int) -> Mentorship:
     with transaction.atomic():
         request = access_request(user=user, request_id=request_id, for_update=True)
         if request.recipient_id != user.pk:
@@ -240,7 +242,7 @@ def _withdraw_others(*, request: MentorshipRequest, program: Program, now: datet
     )
 
 
-def request_decline(*, user, request_id: int, reason: str = "") -> MentorshipRequest:
+def request_decline(*, user: User, request_id: int, reason: str = "") -> MentorshipRequest:
     reason = (reason or "").strip()
     if len(reason) > 1000:
         raise ApplicationError(REASON_TOO_LONG, fields={"reason": REASON_TOO_LONG})
@@ -269,7 +271,7 @@ def request_decline(*, user, request_id: int, reason: str = "") -> MentorshipReq
     return request
 
 
-def request_withdraw(*, user, request_id: int) -> MentorshipRequest:
+def request_withdraw(*, user: User, request_id: int) -> MentorshipRequest:
     with transaction.atomic():
         request = access_request(user=user, request_id=request_id, for_update=True)
         if request.sender_id != user.pk:
@@ -353,7 +355,7 @@ def requests_remind_expiring(*, now: datetime) -> int:
     return sent
 
 
-def _zone_of(user):
+def _zone_of(user: User) -> ZoneInfo:
     from tandem.mentorships.scheduling import zone_of
 
     return zone_of(user)

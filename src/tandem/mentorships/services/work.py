@@ -26,6 +26,7 @@ from tandem.mentorships.selectors import (
 )
 from tandem.mentorships.services.common import event_add, notify_send_owner
 from tandem.mentorships.services.lifecycle import check_open
+from tandem.people.models import User
 
 TITLE_REQUIRED = "Give the goal a short title."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
@@ -58,7 +59,12 @@ def _check_date(value: date | None, field: str) -> None:
 
 
 def goal_create(
-    *, user, mentorship_id: int, title: str, measure: str = "", target_date: date | None = None
+    *,
+    user: User,
+    mentorship_id: int,
+    title: str,
+    measure: str = "",
+    target_date: date | None = None,
 ) -> Goal:
     title = _limit(title, 200, "title")
     if not title:
@@ -85,7 +91,7 @@ def goal_create(
 
 
 def goal_update_progress(
-    *, user, goal_id: int, state: str, percent: int, note: str = ""
+    *, user: User, goal_id: int, state: str, percent: int, note: str = ""
 ) -> tuple[Goal, GoalUpdate | None]:
     """Record progress as ``(goal, update)``; ``(goal, None)`` when state and percent are
     what the goal already has and no note is given: an update that says nothing is not one."""
@@ -117,7 +123,7 @@ def goal_update_progress(
     return goal, update
 
 
-def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None) -> Milestone:
+def milestone_add(*, user: User, goal_id: int, title: str, due_on: date | None = None) -> Milestone:
     title = _limit(title, 200, "title")
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
@@ -129,7 +135,7 @@ def milestone_add(*, user, goal_id: int, title: str, due_on: date | None = None)
     return milestone
 
 
-def milestone_toggle(*, user, milestone_id: int) -> Milestone:
+def milestone_toggle(*, user: User, milestone_id: int) -> Milestone:
     with transaction.atomic():
         milestone = access_milestone(user=user, milestone_id=milestone_id, for_update=True)
         check_open(milestone.goal.mentorship)
@@ -140,7 +146,7 @@ def milestone_toggle(*, user, milestone_id: int) -> Milestone:
 
 def action_item_create(
     *,
-    user,
+    user: User,
     mentorship_id: int,
     description: str,
     owner_id: int,
@@ -185,7 +191,7 @@ def action_item_create(
     return item
 
 
-def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionItem:
+def action_item_set_status(*, user: User, action_item_id: int, status: str) -> ActionItem:
     if status not in ActionItemStatus.values:
         raise ApplicationError(BAD_STATUS, fields={"status": BAD_STATUS})
     with transaction.atomic():
@@ -205,7 +211,7 @@ def action_item_set_status(*, user, action_item_id: int, status: str) -> ActionI
     return item
 
 
-def action_item_toggle(*, user, action_item_id: int) -> ActionItem:
+def action_item_toggle(*, user: User, action_item_id: int) -> ActionItem:
     """Done becomes open, open becomes done, decided under the row lock."""
     with transaction.atomic():
         item = access_action_item(user=user, action_item_id=action_item_id, for_update=True)

@@ -55,7 +55,7 @@ def mentorship_dashboard(context):
 def rrule_text(rule: str) -> str:
     """``FREQ=WEEKLY;INTERVAL=2;COUNT=4`` → ``every 2 weeks, 4 meetings``."""
     parts = dict(part.split("=", 1) for part in (rule or "").split(";") if "=" in part)
-    unit = {"WEEKLY": "week", "MONTHLY": "month", "DAILY": "day"}.get(parts.get("FREQ"), "time")
+    unit = {"WEEKLY": "week", "MONTHLY": "month", "DAILY": "day"}.get(parts.get("FREQ", ""), "time")
     interval = int(parts.get("INTERVAL", 1))
     text = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
     if "COUNT" in parts:
