@@ -224,7 +224,7 @@ class TestWorkbookBombs:
 
     def test_empty_elements_are_counted_too(self, monkeypatch):
         """92 KB of ``<row/>`` (60 MB unpacked) kept a reader busy for 34 s with no cell."""
-        monkeypatch.setattr(sheets.xlsx, "MAX_XML_ELEMENTS", 5_000)
+        monkeypatch.setattr(sheets.package, "MAX_XML_ELEMENTS", 5_000)
         content = with_sheet_xml(
             two_row_book(),
             lambda xml: xml.replace("</sheetData>", "<row/>" * 10_000 + "</sheetData>"),

@@ -45,7 +45,8 @@ from tandem.matching.sheets.limits import (
     SheetTooLarge,
     _Limits,
 )
-from tandem.matching.sheets.xlsx import MAX_XML_ELEMENTS, iter_xlsx_rows
+from tandem.matching.sheets.package import MAX_XML_ELEMENTS
+from tandem.matching.sheets.xlsx import iter_xlsx_rows
 
 __all__ = [
     "MAX_CELLS",
