@@ -106,7 +106,7 @@ class EnrolmentStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-ADMIN_ACTIONS = {
+ADMIN_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     EnrolmentStatus.PENDING: (("approve", "Approve", ""), ("remove", "Remove", "button-danger")),
     EnrolmentStatus.ACTIVE: (
         ("pause", "Pause", "button-secondary"),

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from tandem.core.exceptions import NotFound, PermissionDenied
 from tandem.core.locking import lockable
+from tandem.people.models import User
 from tandem.people.selectors import profiles_visible_to
 from tandem.programs.models import (
     Enrolment,
@@ -52,12 +55,12 @@ NEEDS: dict[ProgramAccess, Q] = {
 }
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User | AnonymousUser | None) -> TypeGuard[User]:
     """An account that may act at all: signed in and not deactivated."""
     return user is not None and user.is_authenticated and user.is_active
 
 
-def program_has_access(*, user, program_id: int, need: ProgramAccess) -> bool:
+def program_has_access(*, user: User | AnonymousUser, program_id: int, need: ProgramAccess) -> bool:
     if not _signed_in(user):
         return False
     # ``program__pk`` (not ``program_id``): an id past 64 bits then matches nothing instead of
@@ -65,19 +68,19 @@ def program_has_access(*, user, program_id: int, need: ProgramAccess) -> bool:
     return Enrolment.objects.filter(NEEDS[need], program__pk=program_id, person=user).exists()
 
 
-def is_program_admin(*, user, program_id: int) -> bool:
+def is_program_admin(*, user: User | AnonymousUser, program_id: int) -> bool:
     """The one program-admin rule, for every page, endpoint and service."""
     return program_has_access(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
 
 
-def program_list_administered_by(*, user) -> QuerySet[Program]:
+def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Program]:
     if not _signed_in(user):
         return Program.objects.none()
     admin = Enrolment.objects.filter(NEEDS[ProgramAccess.ADMIN], person=user)
     return Program.objects.filter(pk__in=admin.values("program_id"))
 
 
-def enrolment_list_for_person(*, user) -> QuerySet[Enrolment]:
+def enrolment_list_for_person(*, user: User) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(person=user)
         .exclude(status=EnrolmentStatus.REMOVED)
@@ -86,7 +89,7 @@ def enrolment_list_for_person(*, user) -> QuerySet[Enrolment]:
     )
 
 
-def program_list_for_user(*, user) -> QuerySet[Program]:
+def program_list_for_user(*, user: User) -> QuerySet[Program]:
     """Programs the user is enrolled in (not removed)."""
     ids = (
         Enrolment.objects.filter(person=user)
@@ -98,7 +101,7 @@ def program_list_for_user(*, user) -> QuerySet[Program]:
 
 def access_program(
     *,
-    user,
+    user: User | AnonymousUser,
     slug: str | None = None,
     program_id: int | None = None,
     need: ProgramAccess = ProgramAccess.MEMBER,
@@ -129,7 +132,12 @@ ENROLMENT_NOT_FOUND = "No such participant in a program you administer."
 
 
 def access_enrolment(
-    *, user, program_id: int, enrolment_id: int, allow_own: bool = False, for_update: bool = False
+    *,
+    user: User | AnonymousUser,
+    program_id: int,
+    enrolment_id: int,
+    allow_own: bool = False,
+    for_update: bool = False,
 ) -> Enrolment:
     """An enrolment of ``program_id`` for its admins (and, with ``allow_own``, for the person
     enrolled). ``for_update`` locks it (inside ``transaction.atomic`` only)."""
@@ -144,7 +152,7 @@ def access_enrolment(
     return enrolment
 
 
-def enrolment_list_for_user_in_program(*, user, program: Program) -> list[Enrolment]:
+def enrolment_list_for_user_in_program(*, user: User, program: Program) -> list[Enrolment]:
     return list(Enrolment.objects.filter(program=program, person=user).order_by("role"))
 
 
@@ -206,7 +214,7 @@ PARTICIPANT_ROW_FIELDS = (
 )
 
 
-def participant_rows(*, ids: list[int], viewer) -> list[Enrolment]:
+def participant_rows(*, ids: list[int], viewer: User) -> list[Enrolment]:
     """The enrolments ``ids`` (one page, in that order) with only what the list shows, each
     with ``profile_visible``: whether ``viewer`` may open the person's profile.
 
@@ -224,12 +232,15 @@ def participant_rows(*, ids: list[int], viewer) -> list[Enrolment]:
     )
 
 
-def participants_mark_profile_visible(*, enrolments: list[Enrolment], viewer) -> list[Enrolment]:
+def participants_mark_profile_visible(
+    *, enrolments: list[Enrolment], viewer: User
+) -> list[Enrolment]:
     """Set ``profile_visible`` on each enrolment by the profile page's own rule (a removed
     participant's profile is not the admin's to open, so the list names them without a link)."""
     visible = profiles_visible_to(viewer=viewer, user_ids=[e.person_id for e in enrolments])
     for enrolment in enrolments:
-        enrolment.profile_visible = enrolment.person_id in visible
+        # A mark for the page only (like an annotation), not a model field.
+        enrolment.profile_visible = enrolment.person_id in visible  # type: ignore[attr-defined]
     return enrolments
 
 
@@ -241,7 +252,7 @@ INVITATION_NOT_FOUND = "No such invitation."
 
 
 def access_invitation(
-    *, user, program_id: int, invitation_id: int, for_update: bool = False
+    *, user: User, program_id: int, invitation_id: int, for_update: bool = False
 ) -> Invitation:
     """An invitation link of ``program_id``, for the program's admins."""
     qs = lockable(Invitation.objects.select_related("program"), for_update=for_update)
@@ -272,7 +283,7 @@ IMPORT_BATCH_NOT_FOUND = "No such import for this program."
 
 def access_import_batch(
     *,
-    user,
+    user: User,
     slug: str | None = None,
     program_id: int | None = None,
     batch_id: int,
@@ -302,7 +313,7 @@ PARTICIPANT_INVITATION_NOT_FOUND = (
 
 
 def access_participant_invitation(
-    *, user, token: str, for_update: bool = False
+    *, user: User, token: str, for_update: bool = False
 ) -> ParticipantInvitation:
     """The import invitation behind ``token``, only for the account it was sent to (the same
     error for a wrong token and someone else's invitation). ``for_update`` locks it (inside

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from tandem.core.exceptions import ApplicationError
+from tandem.people.models import User
 from tandem.programs.imports.reading import check_upload
 from tandem.programs.imports.tasks import import_apply_task, import_check_task
 from tandem.programs.models import (
@@ -42,14 +43,14 @@ RETURN_AWAITS_APPROVAL = (
     "approval; the program's page shows when they have approved it."
 )
 # What accepting an import's invitation makes of an enrolment the person already holds.
-ACCEPTED_STATUS = {
+ACCEPTED_STATUS: dict[str, str] = {
     EnrolmentStatus.PENDING: EnrolmentStatus.ACTIVE,
     EnrolmentStatus.REMOVED: EnrolmentStatus.PENDING,
 }
 
 
 @transaction.atomic
-def import_preview(*, user, program_id: int, filename: str, content: bytes) -> ImportBatch:
+def import_preview(*, user: User, program_id: int, filename: str, content: bytes) -> ImportBatch:
     """Start a dry run: store the file (status ``checking``) and queue its check.
 
     The checks that need no reading (size, file type) raise ``ApplicationError`` (field
@@ -79,7 +80,7 @@ def _enqueue(task: Task, batch_id: int) -> None:
     transaction.on_commit(lambda: task.enqueue(batch_id=batch_id))
 
 
-def import_confirm(*, user, program_id: int, batch_id: int) -> ImportBatch:
+def import_confirm(*, user: User, program_id: int, batch_id: int) -> ImportBatch:
     """Queue the write of a previewed file (status ``applying``); the task writes it in one
     transaction, all or nothing, after checking it again against the current data."""
     with transaction.atomic():
@@ -114,7 +115,7 @@ def import_batch_purge(*, now: datetime) -> int:
     return deleted
 
 
-def participant_invitation_answer(*, user, token: str, accept: bool) -> Enrolment | None:
+def participant_invitation_answer(*, user: User, token: str, accept: bool) -> Enrolment | None:
     """The invited person accepts or declines an import's invitation; the enrolment it leaves
     (None when declined).
 
@@ -139,7 +140,7 @@ def participant_invitation_answer(*, user, token: str, accept: bool) -> Enrolmen
     return enrolment
 
 
-def _enrolment_from_invitation(*, user, invitation: ParticipantInvitation) -> Enrolment:
+def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation) -> Enrolment:
     program = invitation.program
     capacity = None
     if invitation.role == Role.MENTOR:

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.people.models import User
 from tandem.programs.models import (
     CAPACITY_MAX,
     Enrolment,
@@ -66,7 +67,7 @@ TRANSITIONS = {
 @transaction.atomic
 def invitation_create(
     *,
-    user,
+    user: User,
     program_id: int,
     role: str,
     expires_at: datetime | None = None,
@@ -97,7 +98,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, user, program_id: int, invitation_id: int) -> Invitation:
+def invitation_revoke(*, user: User, program_id: int, invitation_id: int) -> Invitation:
     invitation = access_invitation(
         user=user, program_id=program_id, invitation_id=invitation_id, for_update=True
     )
@@ -134,7 +135,7 @@ def _check_answers(questions: list[EnrolmentQuestion], answers: dict[str, str]) 
 
 @transaction.atomic
 def enrolment_join_by_invitation(
-    *, user, token: str, answers: dict[str, str] | None = None
+    *, user: User, token: str, answers: dict[str, str] | None = None
 ) -> Enrolment:
     """Join the invitation's program in its role: pending, or active when it auto-approves.
 
@@ -183,7 +184,9 @@ def enrolment_join_by_invitation(
 
 
 @transaction.atomic
-def enrolment_set_status(*, user, program_id: int, enrolment_id: int, action: str) -> Enrolment:
+def enrolment_set_status(
+    *, user: User, program_id: int, enrolment_id: int, action: str
+) -> Enrolment:
     """approve (pending→active), pause (active→paused), reactivate (paused|removed→active),
     remove (pending|active|paused→removed)."""
     if action not in TRANSITIONS:
@@ -219,7 +222,7 @@ def enrolment_set_status(*, user, program_id: int, enrolment_id: int, action: st
 
 @transaction.atomic
 def enrolment_update_capacity(
-    *, user, program_id: int, enrolment_id: int, capacity: int
+    *, user: User, program_id: int, enrolment_id: int, capacity: int
 ) -> Enrolment:
     """A program admin, or the mentor themself, sets how many mentees they take at once.
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError, PermissionDenied, validation_error_fields
+from tandem.people.models import User
 from tandem.programs.models import (
     DEFAULT_WEIGHTS,
     Enrolment,
@@ -69,11 +71,10 @@ def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = (slugify(name) or "program")[:120]
-    taken = set(
-        Program.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = Program.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     if base not in taken:
         return base
     number = 2
@@ -110,7 +111,11 @@ def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def program_create(
-    *, user, name: str, questions: dict[str, list[tuple[str, bool]]] | None = None, **fields: Any
+    *,
+    user: User | AnonymousUser,
+    name: str,
+    questions: dict[str, list[tuple[str, bool]]] | None = None,
+    **fields: Any,
 ) -> Program:
     """Site staff create a program and become its first admin."""
     if not (user.is_authenticated and user.is_staff):
@@ -137,7 +142,7 @@ def program_create(
 @transaction.atomic
 def program_update(
     *,
-    user,
+    user: User,
     program_id: int,
     questions: dict[str, list[tuple[str, bool]]] | None = None,
     **fields: Any,
