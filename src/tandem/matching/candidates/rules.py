@@ -37,7 +37,11 @@ def pair_keys(space: FeatureSpace, pairs: Iterable[tuple[str, str]], kind: str) 
 
 
 def unique_keys(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct keys (a sort is faster than np.unique's hashing for millions)."""
+    """Sorted distinct keys (a sort is faster than np.unique's hashing for millions).
+
+    >>> unique_keys(np.array([5, 1, 5, 3])).tolist()
+    [1, 3, 5]
+    """
     keys = np.sort(keys)
     return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
@@ -256,7 +260,17 @@ def _positions(sorted_values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarra
 
 
 def allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
-    """Allowed pairs of mentees ``start:stop``; fills ``removed`` for those with none."""
+    """Allowed pairs of mentees ``start:stop``; fills ``removed`` for those with none.
+
+    >>> from tandem.matching.profiles import Mentee, Mentor
+    >>> space = FeatureSpace([Mentee(id="a", languages=("de",))],
+    ...                      [Mentor(id="m", languages=("en",))])
+    >>> removed = np.zeros((1, len(CONSTRAINTS)), dtype=np.int64)
+    >>> allowed_block(PairRules(space, (), blocked_pairs(space)), 0, 1, removed).tolist()
+    [[False]]
+    >>> dict(zip(CONSTRAINTS, removed[0].tolist()))["language"]
+    1
+    """
     allowed = pair_rules.allowed(start, stop)
     empty = np.flatnonzero(~allowed.any(axis=1))
     if len(empty):

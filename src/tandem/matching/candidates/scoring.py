@@ -63,7 +63,13 @@ def dense_graph(space, weights, pair_rules, removed, block, progress) -> Candida
 
 
 def merge_graphs(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
-    """The edges of ``a`` and ``b`` (no pair in both) in one graph, with ``a``'s capacities."""
+    """The edges of ``a`` and ``b`` (no pair in both) in one graph, with ``a``'s capacities.
+
+    >>> a = CandidateGraph.from_edges(1, 2, [0], [0], [0.5], [1, 1])
+    >>> b = CandidateGraph.from_edges(1, 2, [0], [1], [0.7], [1, 1])
+    >>> merge_graphs(a, b).n_edges
+    2
+    """
 
     def join(x, y):
         return None if x is None else np.concatenate([x, y])
@@ -81,7 +87,14 @@ def merge_graphs(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
 
 
 def score_pairs(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
-    """Score the pairs ``keys`` (``i * m + j``) edge by edge and build the graph."""
+    """Score the pairs ``keys`` (``i * m + j``) edge by edge and build the graph.
+
+    >>> from tandem.matching.features import resolve_weights
+    >>> from tandem.matching.profiles import Mentee, Mentor
+    >>> space = FeatureSpace([Mentee(id="a")], [Mentor(id="m"), Mentor(id="n")])
+    >>> score_pairs(space, resolve_weights(), np.array([1])).mentor.tolist()
+    [1]
+    """
     m = len(space.mentors)
     i, j = np.divmod(keys, m) if m else (keys, keys)
     return _graph_from(space, i, j, edge_scores(space, weights, i, j))
