@@ -151,6 +151,6 @@ class TestTimezone:
         """The match took whatever ``ZoneInfo`` could load; the profile the listed names."""
         assert check_timezone(" Europe/Berlin ") == "Europe/Berlin"
         assert "UTC" in timezone_names()
-        for bad in ("Mars/Base", "", "europe/berlin"):
+        for bad in ("Mars/Base", "", "europe/berlin", "localtime"):
             with pytest.raises(CellError, match="is not a time zone"):
                 check_timezone(bad)

@@ -10,7 +10,10 @@ from django.core import signing
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.matching.records import cells
+from tandem.matching.records.cells import check_skill, skill_slug
 from tandem.people import services
+from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
 from tests.people.factories import PASSWORD, ProfileFactory, SkillFactory, UserFactory
 
@@ -127,16 +130,16 @@ class TestSkills:
         [("  machine   learning ", "machine learning"), ("C++", "C++"), ("Go\tlang", "Go lang")],
     )
     def test_normalise(self, raw, cleaned):
-        assert services.skill_normalise(raw) == cleaned
+        assert check_skill(raw) == cleaned
 
     def test_slug_keeps_c_family_apart(self):
-        slugs = {services.skill_slug(name) for name in ["C", "C++", "C#", "c"]}
+        slugs = {skill_slug(name) for name in ["C", "C++", "C#", "c"]}
         assert len(slugs) == 3
 
     @pytest.mark.parametrize("raw", ["", "   ", "!!!", "x" * 81])
     def test_unusable_names(self, raw):
         with pytest.raises(ApplicationError):
-            services.skill_normalise(raw)
+            services.skill_get_or_create_bulk(names=[raw])
 
     def test_bulk_dedupes_and_keeps_canonical_capitalisation(self, django_assert_max_num_queries):
         SkillFactory(name="Python", slug="python")
@@ -207,6 +210,7 @@ class TestProfileUpdate:
             ("timezone", "Mars/Olympus"),
             ("languages", ["xx"]),
             ("seniority", 11),
+            ("seniority", 7.5),
             ("meeting_format", "carrier pigeon"),
             ("cadence", "daily"),
             ("working_style", {"structure": 9}),
@@ -456,3 +460,10 @@ class TestBulkRefresh:
         assert results["people.refresh_availability"] == 1
         assert refresh_availability_daily(summer.replace(hour=7)) == 0  # already claimed today
         assert Profile.objects.get(pk=london.pk).availability_utc == [[480, 540]]
+
+
+def test_profile_choices_are_the_participant_records():
+    """The form's choices offer exactly what the record accepts."""
+    assert tuple(MeetingFormat.values) == cells.FORMATS
+    assert tuple(Cadence.values) == cells.CADENCES
+    assert [level for level, _ in SENIORITY_LEVELS] == list(cells.SENIORITY_RANGE)

@@ -5,6 +5,8 @@ import pytest
 from openpyxl import Workbook
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.matching.records import columns as record_columns
+from tandem.matching.records import reading as record_reading
 from tandem.people.models import Identity, Profile, User
 from tandem.programs.imports import execution, planning, reading, services, writing
 from tandem.programs.models import Enrolment, ImportBatch, ImportStatus, ParticipantInvitation
@@ -97,8 +99,8 @@ def file_error(program, admin, content, filename="people.csv") -> str:
 class TestUnreadableFiles:
     def test_bad_encoding_says_save_as_csv_utf8(self, program, admin):
         content = csv_bytes(ANA.replace("São", "S\u00e3o"), BO).decode().encode("latin-1")
-        assert file_error(program, admin, content) == reading.BAD_ENCODING
-        assert "CSV UTF-8" in reading.BAD_ENCODING
+        assert file_error(program, admin, content) == record_reading.BAD_ENCODING
+        assert "CSV UTF-8" in record_reading.BAD_ENCODING
 
     def test_utf8_bom_is_fine(self, program, admin):
         batch = preview(program, admin, b"\xef\xbb\xbf" + csv_bytes(ANA, BO))
@@ -106,20 +108,21 @@ class TestUnreadableFiles:
 
     def test_missing_required_columns(self, program, admin):
         message = file_error(program, admin, b"email,name\nx@example.org,X\n")
-        assert message == reading.MISSING_COLUMNS.format(columns="role")
+        assert message == record_reading.MISSING_COLUMN.format(column="role")
 
     def test_no_data_rows(self, program, admin):
-        assert file_error(program, admin, (HEADER + "\n\n,,,\n").encode()) == reading.NO_ROWS
+        assert file_error(program, admin, (HEADER + "\n\n,,,\n").encode()) == record_reading.NO_ROWS
 
     def test_empty(self, program, admin):
-        assert file_error(program, admin, b"  \n") == reading.FILE_EMPTY
+        assert file_error(program, admin, b"  \n") == record_reading.FILE_EMPTY
 
     def test_xlsx_that_is_not_a_workbook(self, program, admin):
         assert (
             file_error(program, admin, b"PK\x03\x04garbage", "people.xlsx")
-            == reading.NOT_A_WORKBOOK
+            == record_reading.NOT_A_WORKBOOK
         )
-        assert file_error(program, admin, b"hello,world", "people.xlsx") == reading.NOT_A_WORKBOOK
+        message = file_error(program, admin, b"hello,world", "people.xlsx")
+        assert message == record_reading.NOT_A_WORKBOOK
 
     def test_too_large(self, program, admin):
         content = csv_bytes(ANA) + b"\n" + b"x" * reading.MAX_UPLOAD_BYTES
@@ -154,7 +157,7 @@ class TestRowErrors:
             (4, "manager"),
         }
         messages = {(e["row"], e["column"]): e["message"] for e in batch.report["errors"]}
-        assert messages[(4, "capacity")] == reading.CAPACITY_MENTEE
+        assert messages[(4, "capacity")] == record_columns.CAPACITY_MENTEE
         assert "Europe/Berlin" in messages[(2, "timezone")]
         assert "xx" in messages[(2, "languages")]
         assert not User.objects.filter(email__in=["c@example.org", "d@example.org"]).exists()

@@ -20,7 +20,7 @@ from tandem.demo.people import DEMO_DOMAIN, id_width, iter_demo_people, person_i
 from tandem.people.models import Profile, User
 from tandem.people.services import identity_set
 from tandem.programs.imports.planning import import_plan
-from tandem.programs.imports.reading import COLUMNS, Table, check_rows
+from tandem.programs.imports.reading import COLUMNS, check_rows, table_from_rows
 from tandem.programs.imports.writing import import_apply
 from tandem.programs.models import Invitation, Program
 from tandem.programs.services import program_create
@@ -91,8 +91,11 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
         admin = _ensure_admin(password_hash)
         program = _ensure_program(admin)
         generated = list(iter_demo_people(people, seed))
-        rows = [(number, import_cells(person)) for number, person in enumerate(generated, start=2)]
-        parsed, errors = check_rows(Table(header=list(COLUMNS), rows=rows))
+        rows = [
+            (number, [import_cells(person).get(column, "") for column in COLUMNS])
+            for number, person in enumerate(generated, start=2)
+        ]
+        parsed, errors = check_rows(table_from_rows([(1, list(COLUMNS)), *rows]))
         plan = import_plan(program=program, rows=parsed, create_only=True, trusted=True)
         errors += plan.errors
         if errors:

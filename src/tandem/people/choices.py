@@ -1,4 +1,5 @@
-"""Vocabularies shared by profiles, programs and the matching core's CSV columns."""
+"""Choices for profile and program forms; the values are the participant record's
+(``tandem.matching.records.cells``: ``FORMATS``, ``CADENCES``, ``SENIORITY_RANGE``)."""
 
 from django.db import models
 
@@ -29,12 +30,3 @@ SENIORITY_LEVELS = [
     (9, "9 — Vice president"),
     (10, "10 — Executive"),
 ]
-
-# The short working-style questionnaire: each answer is 1..5 between two poles.
-WORKING_STYLE_QUESTIONS = {
-    "structure": ("I like a clear agenda for every meeting", "I like to see where the talk goes"),
-    "directness": ("Tell me straight, even if it stings", "I take feedback best when it is gentle"),
-    "pace": ("Push me: fast steps, stretch goals", "Steady steps at a sustainable pace"),
-    "focus": ("Mostly practical, hands-on problems", "Mostly big-picture career questions"),
-}
-WORKING_STYLE_SCALE = range(1, 6)

@@ -16,8 +16,9 @@ from tandem.matching.records.availability import (
     AvailabilityError,
     parse_time,
 )
+from tandem.matching.records.cells import WORKING_STYLE_QUESTIONS
 from tandem.matching.records.languages import LANGUAGES
-from tandem.people.choices import SENIORITY_LEVELS, WORKING_STYLE_QUESTIONS, Cadence, MeetingFormat
+from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 from tandem.people.ratelimit import client_ip, login_is_throttled, login_throttle_message
 
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."

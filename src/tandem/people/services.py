@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 import secrets
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
-from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -28,26 +27,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
-from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
-from tandem.matching.records.availability import (
-    AvailabilityError,
-    Window,
-    make_windows,
-    merge_windows,
-    parse_windows,
-    to_utc_intervals,
-)
-from tandem.matching.records.languages import LANGUAGES
+from tandem.matching.records import cells
+from tandem.matching.records.availability import Window, check_availability, to_utc_intervals
+from tandem.matching.records.cells import CellError, check_skill, skill_slug
+from tandem.matching.records.columns import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
+from tandem.matching.records.timezones import check_timezone, timezone_names
 from tandem.people.auth import TOKEN_PREFIX_LENGTH, hash_token
-from tandem.people.choices import (
-    SENIORITY_LEVELS,
-    WORKING_STYLE_QUESTIONS,
-    WORKING_STYLE_SCALE,
-    Cadence,
-    MeetingFormat,
-)
 from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
 from tandem.people.selectors import access_api_token
 
@@ -62,30 +49,14 @@ VERIFY_TOKEN_EXPIRED = (
 )
 PROFILE_INVALID = "Some profile fields need changing."
 PROFILE_FORBIDDEN = "You can only change your own profile."
-TIMEZONE_INVALID = "“{value}” is not a time zone; pick one from the list, e.g. Europe/London."
-LANGUAGE_INVALID = "Unknown language code(s): {codes}. Use ISO 639-1 codes such as en, de, es."
-SENIORITY_INVALID = "Choose a seniority level from 0 to 10."
-MEETING_FORMAT_INVALID = "Choose virtual, in person or either."
-CADENCE_INVALID = "Choose weekly, every two weeks, monthly or quarterly (or leave it empty)."
-WORKING_STYLE_UNKNOWN = "Unknown working-style question(s): {keys}."
-WORKING_STYLE_INVALID = "Answer with a number from 1 to 5."
 MANAGER_SELF = "You cannot be your own manager."
-SKILL_INVALID = "“{value}” is not a usable skill name; use letters or digits."
-SKILL_TOO_LONG = "Skill names can be at most 80 characters."
-TOO_MANY_SKILLS = "List at most {limit} skills."
 TOO_LONG = "Use at most {limit} characters."
 IDENTITY_CONSENT_REQUIRED = "Tick the consent box to save this information."
-IDENTITY_TOO_MANY = "List at most {limit} items."
-IDENTITY_ITEM_TOO_LONG = "Keep each item under {limit} characters."
 TOKEN_NAME_REQUIRED = "Give the token a name so you can recognise it later."
 TOKEN_LIMIT = "You have {limit} active tokens; revoke one before creating another."
-AVAILABILITY_SHAPE = "Each window needs a weekday, a start and an end."
 
 VERIFY_SALT = "tandem.people.verify-email"
 VERIFY_MAX_AGE = getattr(settings, "EMAIL_VERIFY_MAX_AGE_SECONDS", 3 * 24 * 3600)
-MAX_SKILLS = 30
-MAX_IDENTITY_ITEMS = 10
-MAX_IDENTITY_ITEM_LENGTH = 60
 MAX_ACTIVE_TOKENS = 20
 # An account's email is also its username (Django's column: 150 characters, not the 254 an
 # email may have); its first and last names are 150 each. Longer values are a field error,
@@ -170,7 +141,7 @@ def _send_account_exists_email(user: User) -> None:
 
 def _timezone_or_utc(value: str) -> str:
     value = (value or "").strip()
-    return value if value in _timezones() else "UTC"
+    return value if value in timezone_names() else "UTC"
 
 
 def user_verification_token(*, user: User) -> str:
@@ -238,27 +209,10 @@ def user_verify_email(*, token: str, max_age: int | None = None) -> User:
     return user
 
 
-# --- skills --------------------------------------------------------------------------------
-def skill_slug(name: str) -> str:
-    """The dedupe key: case-insensitive, and keeps C, C++ and C# apart."""
-    text = name.casefold().replace("++", " plus plus ").replace("+", " plus ")
-    text = text.replace("#", " sharp ")
-    return slugify(text, allow_unicode=True)[:80]
-
-
-def skill_normalise(name: str) -> str:
-    """Trim and collapse whitespace; raises ``ApplicationError`` for unusable names."""
-    cleaned = _WHITESPACE.sub(" ", name or "").strip()
-    if len(cleaned) > 80:
-        raise ApplicationError(SKILL_TOO_LONG, fields={"skills": SKILL_TOO_LONG})
-    if not skill_slug(cleaned):
-        message = SKILL_INVALID.format(value=cleaned)
-        raise ApplicationError(message, fields={"skills": message})
-    return cleaned
-
-
+# --- skills ------------------------------------------------------------------------------
 def skill_split(text: str) -> list[str]:
-    """``"Python, data  science;SQL"`` → ``["Python", "data  science", "SQL"]`` (unnormalised)."""
+    """``"Python, data  science;SQL"`` → ``["Python", "data  science", "SQL"]`` (unnormalised):
+    the form's one text box takes commas too."""
     return [part for part in re.split(r"[,;\n]", text or "") if part.strip()]
 
 
@@ -271,7 +225,10 @@ def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
     """
     wanted: dict[str, str] = {}
     for name in names:
-        cleaned = skill_normalise(name)
+        try:
+            cleaned = check_skill(name)
+        except CellError as error:
+            raise ApplicationError(error.message, fields={"skills": error.message}) from None
         wanted.setdefault(skill_slug(cleaned), cleaned)
     if not wanted:
         return []
@@ -284,23 +241,8 @@ def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
 
 
 # --- profile -------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def check_timezone(value: str) -> str:
-    value = (value or "").strip()
-    if value not in _timezones() and value != "UTC":
-        raise ApplicationError(
-            TIMEZONE_INVALID.format(value=value),
-            fields={"timezone": TIMEZONE_INVALID.format(value=value)},
-        )
-    return value
-
-
-def _clean_text(value) -> str:
-    return (value or "").strip()
+def _clean_text(value: object) -> str:
+    return str(value or "").strip()
 
 
 def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
@@ -308,66 +250,52 @@ def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
         errors[field] = TOO_LONG.format(limit=limit)
 
 
-def _check_skills(errors: dict, field: str, names) -> list[str] | None:
-    if isinstance(names, str):
-        names = skill_split(names)
-    cleaned: list[str] = []
-    seen: set[str] = set()
-    for name in names or []:
-        if not str(name).strip():
+def _skills(names: str | Iterable[object] | None) -> list[str]:
+    return cells.check_skills(skill_split(names) if isinstance(names, str) else names or [])
+
+
+def _cadence(value: object) -> str:
+    return cells.parse_cadence(str(value)) if value else ""
+
+
+def _meeting_format(value: object) -> str:
+    return cells.parse_format(str(value or ""))
+
+
+def _languages(codes: Iterable[object] | None) -> list[str]:
+    return cells.check_languages(codes or [])
+
+
+def _working_style(answers: Mapping[str, object] | None) -> dict[str, int]:
+    return cells.check_working_style(answers or {})
+
+
+# The participant record's rule for each profile field that has one (field → rule, and whether
+# the value is written as a relation rather than a column).
+RECORD_RULES: dict[str, tuple[Callable[[Any], object], bool]] = {
+    "seniority": (cells.check_seniority, False),
+    "timezone": (check_timezone, False),
+    "languages": (_languages, False),
+    "meeting_format": (_meeting_format, False),
+    "cadence": (_cadence, False),
+    "working_style": (_working_style, False),
+    "skills_offered": (_skills, True),
+    "skills_wanted": (_skills, True),
+    "availability": (check_availability, True),
+}
+
+
+def _check_record_fields(changes: _ProfileChanges, given: dict) -> None:
+    """Each given field through its record rule; a broken rule is that field's error (or its
+    part's: ``working_style.pace``)."""
+    for field, (check, relation) in RECORD_RULES.items():
+        if field not in given:
             continue
+        target = changes.relations if relation else changes.profile_fields
         try:
-            value = skill_normalise(str(name))
-        except ApplicationError as error:
-            errors[field] = error.message
-            return None
-        if skill_slug(value) not in seen:
-            seen.add(skill_slug(value))
-            cleaned.append(value)
-    if len(cleaned) > MAX_SKILLS:
-        errors[field] = TOO_MANY_SKILLS.format(limit=MAX_SKILLS)
-        return None
-    return cleaned
-
-
-def _check_availability(errors: dict, value) -> list[Window] | None:
-    """Accept "Mon 09:00-12:00" strings (or one multi-line string) or (weekday, start, end)."""
-    items = value.splitlines() if isinstance(value, str) else list(value or [])
-    windows: list[Window] = []
-    try:
-        for item in items:
-            if isinstance(item, str):
-                windows.extend(parse_windows([item]))
-            else:
-                windows.extend(make_windows(*(int(part) for part in item)))
-    except AvailabilityError as error:
-        errors["availability"] = str(error)
-        return None
-    except (TypeError, ValueError):
-        errors["availability"] = AVAILABILITY_SHAPE
-        return None
-    return merge_windows(windows)
-
-
-def _check_working_style(errors: dict, value: Mapping | None) -> dict[str, int] | None:
-    value = dict(value or {})
-    unknown = sorted(set(value) - set(WORKING_STYLE_QUESTIONS))
-    if unknown:
-        errors["working_style"] = WORKING_STYLE_UNKNOWN.format(keys=", ".join(unknown))
-        return None
-    answers: dict[str, int] = {}
-    for key, answer in value.items():
-        if answer in (None, ""):
-            continue
-        try:
-            number = int(answer)
-        except (TypeError, ValueError):
-            number = 0
-        if number not in WORKING_STYLE_SCALE:
-            errors[f"working_style.{key}"] = WORKING_STYLE_INVALID
-            return None
-        answers[key] = number
-    return answers
+            target[field] = check(given[field])
+        except CellError as error:
+            changes.errors[f"{field}.{error.part}" if error.part else field] = error.message
 
 
 def _check_manager(changes: _ProfileChanges, profile: Profile, email) -> None:
@@ -388,10 +316,10 @@ TEXT_LIMITS = {
     "last_name": 150,
     "headline": 140,
     "bio": 4000,
-    "goals": 4000,
-    "expertise": 4000,
-    "department": 120,
-    "city": 120,
+    "goals": TEXT_MAX_LENGTH,
+    "expertise": TEXT_MAX_LENGTH,
+    "department": PLACE_MAX_LENGTH,
+    "city": PLACE_MAX_LENGTH,
 }
 ONE_LINE_FIELDS = {"first_name", "last_name", "headline", "department", "city"}
 
@@ -406,41 +334,6 @@ class _ProfileChanges:
     errors: dict = dc_field(default_factory=dict)
 
 
-def _check_choices(changes: _ProfileChanges, given: dict) -> None:
-    errors, fields = changes.errors, changes.profile_fields
-    if "seniority" in given:
-        value = given["seniority"]
-        try:
-            fields["seniority"] = None if value in (None, "") else int(value)
-        except (TypeError, ValueError):
-            fields["seniority"] = -1
-        if fields["seniority"] is not None and fields["seniority"] not in dict(SENIORITY_LEVELS):
-            errors["seniority"] = SENIORITY_INVALID
-    if "timezone" in given:
-        try:
-            fields["timezone"] = check_timezone(given["timezone"])
-        except ApplicationError as error:
-            errors["timezone"] = error.fields["timezone"]
-    if "languages" in given:
-        codes = [
-            str(code).strip().lower() for code in given["languages"] or [] if str(code).strip()
-        ]
-        fields["languages"] = list(dict.fromkeys(codes))
-        unknown = [code for code in fields["languages"] if code not in LANGUAGES]
-        if unknown:
-            errors["languages"] = LANGUAGE_INVALID.format(codes=", ".join(unknown))
-    if "meeting_format" in given:
-        fields["meeting_format"] = given["meeting_format"]
-        if given["meeting_format"] not in MeetingFormat.values:
-            errors["meeting_format"] = MEETING_FORMAT_INVALID
-    if "cadence" in given:
-        fields["cadence"] = given["cadence"] or ""
-        if fields["cadence"] and fields["cadence"] not in Cadence.values:
-            errors["cadence"] = CADENCE_INVALID
-    if "working_style" in given:
-        fields["working_style"] = _check_working_style(errors, given["working_style"])
-
-
 def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
     changes = _ProfileChanges()
     for field, limit in TEXT_LIMITS.items():
@@ -451,7 +344,7 @@ def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
             target = changes.user_fields if field.endswith("_name") else changes.profile_fields
             target[field] = value
             _check_length(changes.errors, field, value, limit)
-    _check_choices(changes, given)
+    _check_record_fields(changes, given)
     # Languages are a set: the form lists them in its own order, so the same set in another
     # order is no change (an untouched save must not rewrite the person's list).
     languages = changes.profile_fields.get("languages")
@@ -459,13 +352,6 @@ def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
         changes.profile_fields["languages"] = list(profile.languages)
     if "manager_email" in given:
         _check_manager(changes, profile, given["manager_email"])
-    for field in ("skills_offered", "skills_wanted"):
-        if field in given:
-            changes.relations[field] = _check_skills(changes.errors, field, given[field])
-    if "availability" in given:
-        changes.relations["availability"] = _check_availability(
-            changes.errors, given["availability"]
-        )
     return changes
 
 
@@ -644,17 +530,10 @@ def identity_set(
     if not consent:
         errors["consent"] = IDENTITY_CONSENT_REQUIRED
     cleaned: list[str] = []
-    seen: set[str] = set()
-    for item in attributes or []:
-        value = _WHITESPACE.sub(" ", str(item)).strip()
-        if not value or value.casefold() in seen:
-            continue
-        if len(value) > MAX_IDENTITY_ITEM_LENGTH:
-            errors["attributes"] = IDENTITY_ITEM_TOO_LONG.format(limit=MAX_IDENTITY_ITEM_LENGTH)
-        seen.add(value.casefold())
-        cleaned.append(value)
-    if len(cleaned) > MAX_IDENTITY_ITEMS:
-        errors["attributes"] = IDENTITY_TOO_MANY.format(limit=MAX_IDENTITY_ITEMS)
+    try:
+        cleaned = cells.check_identity(attributes or [])
+    except CellError as error:
+        errors["attributes"] = error.message
     if errors:
         raise ApplicationError("Please correct the errors below.", fields=errors)
     with transaction.atomic():

@@ -6,7 +6,6 @@ people page shows a "verify your email" notice with a resend button until they d
 
 from __future__ import annotations
 
-import zoneinfo
 from functools import lru_cache
 
 from django.conf import settings
@@ -23,7 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import form_add_error
 from tandem.matching.records.availability import format_windows_joined
+from tandem.matching.records.cells import WORKING_STYLE_QUESTIONS, skill_slug
 from tandem.matching.records.languages import LANGUAGES
+from tandem.matching.records.timezones import timezone_names
 from tandem.people import selectors, services
 from tandem.people.forms import (
     WEEKDAY_CHOICES,
@@ -246,7 +247,7 @@ def _window_rows(profile) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _timezone_names() -> list[str]:
-    return sorted(zoneinfo.available_timezones() - {"localtime"})
+    return sorted(timezone_names())
 
 
 @login_required
@@ -352,7 +353,7 @@ def skill_suggest(request):
     text = request.GET.get(field, "") if field in {"skills_offered", "skills_wanted"} else ""
     head, _, last = text.rpartition(",")
     prefix = " ".join(last.split())
-    already = {services.skill_slug(name) for name in head.split(",") if name.strip()}
+    already = {skill_slug(name) for name in head.split(",") if name.strip()}
     options = []
     if prefix:
         for skill in selectors.skill_search(prefix=prefix)[: SKILL_SUGGESTIONS + len(already)]:
@@ -390,8 +391,6 @@ def profile_detail(request, user_id: int):
 
 
 def _working_style_rows(profile) -> list[dict]:
-    from tandem.people.choices import WORKING_STYLE_QUESTIONS
-
     return [
         {"left": left, "right": right, "value": profile.working_style.get(key)}
         for key, (left, right) in WORKING_STYLE_QUESTIONS.items()

@@ -2,7 +2,7 @@
 
 Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, so text a
 participant typed (their goals, say) could run in the admin's spreadsheet. CSV cells that start
-so get a leading apostrophe (the import takes it off again: see ``importing.unescape_cell``);
+so get a leading apostrophe (the participant record's reader takes it off again: ``unescape_cell``);
 XLSX cells are written as explicit text.
 
 Privacy: ``identity`` and ``prefer_shared_identity`` are neither imported nor exported (a
@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 
 from tandem.matching.records.availability import format_window
+from tandem.matching.records.reading import escape_cell
 from tandem.people.models import Skill, User
-from tandem.programs.imports.reading import COLUMNS, IDENTITY_COLUMNS, escape_cell
+from tandem.programs.imports.reading import COLUMNS, IDENTITY_COLUMNS
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # The import's columns, but for "skills" (its shorthand for both skill columns) and identity.

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tandem.matching import sheets
-from tandem.matching.records.cells import CellError
+from tandem.matching.records.cells import ROLE_INVALID, CellError
 from tandem.matching.records.columns import (
     BY_NAME,
     CAPACITY_MENTEE,
@@ -189,6 +189,7 @@ def _record(
     errors: list[RowError],
 ) -> Record:
     record = Record(row=number, role=role)
+    refused = []
     for index, name in read:
         text = cells[index].strip() if index < len(cells) else ""
         if not text:
@@ -197,9 +198,13 @@ def _record(
             record.values[name] = BY_NAME[name].parse(text)
         except CellError as error:
             errors.append(RowError(number, name, error.message))
+            refused.append(name)
     if role is None:
         value = record.values.get("role")
         record.role = value if isinstance(value, str) else None
+        role_read = any(name == "role" for _, name in read)
+        if record.role is None and role_read and "role" not in refused:  # it decides the side
+            errors.append(RowError(number, "role", ROLE_INVALID.format(value="")))
     if record.role == "mentee" and "capacity" in record.values:
         errors.append(RowError(number, "capacity", CAPACITY_MENTEE))
         del record.values["capacity"]

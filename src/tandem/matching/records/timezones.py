@@ -10,10 +10,15 @@ from tandem.matching.records.cells import CellError
 TIMEZONE_INVALID = "{value!r} is not a time zone; use an IANA name such as Europe/Berlin."
 
 
+# Files the system's zone database holds that name no place (``localtime`` is the machine's own
+# zone, which a person in another place cannot mean).
+NOT_A_PLACE = frozenset({"localtime", "Factory"})
+
+
 @lru_cache(maxsize=1)
 def timezone_names() -> frozenset[str]:
     """Every accepted name (for pickers too)."""
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    return (frozenset(zoneinfo.available_timezones()) - NOT_A_PLACE) | {"UTC"}
 
 
 def check_timezone(value: object) -> str:

@@ -20,17 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from tandem.matching.records.availability import Window
+from tandem.matching.records.cells import skill_slug
+from tandem.matching.records.reading import RowError
 from tandem.people.models import User
-from tandem.people.services import skill_slug as _skill_slug
 from tandem.programs.imports.reading import (
     EXCLUDE_UNKNOWN,
     ID_TAKEN,
     MANAGER_UNKNOWN,
     ParsedRow,
-    RowError,
 )
 from tandem.programs.models import (
     Enrolment,
@@ -39,7 +38,6 @@ from tandem.programs.models import (
 )
 
 CHUNK = 2000
-skill_slug = lru_cache(maxsize=8192)(_skill_slug)
 PROFILE_FIELDS = (
     "goals",
     "expertise",

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.matching.records.availability import Window, to_utc_intervals
+from tandem.matching.records.cells import skill_slug
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.programs.imports.bulk import bulk_insert, bulk_insert_ids, bulk_update
@@ -25,7 +26,6 @@ from tandem.programs.imports.planning import (
     ImportPlan,
     PersonPlan,
     chunked,
-    skill_slug,
 )
 from tandem.programs.models import (
     Enrolment,
