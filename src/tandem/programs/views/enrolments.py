@@ -1,0 +1,169 @@
+"""Who is in a program: the participants page and its row actions (htmx partials), the
+invitation links, and joining through one."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.pagination import page_of
+from tandem.core.web import form_add_error, not_found_as_404
+from tandem.programs import selectors, services
+from tandem.programs.forms import InvitationForm, JoinForm, ParticipantFilterForm
+from tandem.programs.models import EnrolmentQuestion
+from tandem.programs.selectors import ProgramAccess
+
+PAGE_SIZE = 25
+
+
+@login_required
+@not_found_as_404
+def program_participants(request, slug):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    filters = ParticipantFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    queryset = selectors.participant_list(
+        program=program,
+        role=data.get("role", ""),
+        status=data.get("status", ""),
+        search=data.get("q", ""),
+    )
+    page = page_of(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
+    page.object_list = selectors.participant_rows(ids=list(page.object_list), viewer=request.user)
+    query = {key: value for key, value in data.items() if value}
+    return render(
+        request,
+        "programs/participants.html",
+        {
+            "program": program,
+            "page_obj": page,
+            "filters": filters,
+            "query_string": urlencode(query),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def participant_action(request, slug, enrolment_id, action):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    error = None
+    try:
+        enrolment = services.enrolment_set_status(
+            user=request.user, program_id=program.pk, enrolment_id=enrolment_id, action=action
+        )
+    except NotFound:
+        raise
+    except ApplicationError as exc:
+        error = exc.message
+        enrolment = selectors.participant_list(program=program).filter(pk=enrolment_id).first()
+        if enrolment is None:  # an unknown action is refused before the enrolment is looked up
+            raise NotFound(selectors.ENROLMENT_NOT_FOUND) from None
+    context = {"program": program, "enrolment": enrolment, "error": error}
+    if request.headers.get("HX-Request"):
+        selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
+        return render(request, "programs/_participant_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("program_participants", slug=program.slug)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_invitations(request, slug):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                user=request.user, program_id=program.pk, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
+        else:
+            messages.success(request, "Created the invitation link. Copy it and share it.")
+            return redirect("program_invitations", slug=program.slug)
+    page = page_of(request, selectors.invitation_list(program=program), PAGE_SIZE)
+    return render(
+        request,
+        "programs/invitations.html",
+        {
+            "program": program,
+            "form": form,
+            "page_obj": page,
+            "join_base": request.build_absolute_uri(reverse("program_join", args=["TOKEN"])),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def invitation_revoke(request, slug, invitation_id):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    services.invitation_revoke(
+        user=request.user, program_id=program.pk, invitation_id=invitation_id
+    )
+    messages.success(request, "Revoked the link; it no longer lets anyone join.")
+    return redirect("program_invitations", slug=program.slug)
+
+
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_join(request, token):
+    invitation = selectors.invitation_get_by_token(token=token)
+    program = invitation.program
+    problem = services.invitation_problem(invitation)
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "programs/join.html",
+            {
+                "invitation": invitation,
+                "program": program,
+                "problem": problem,
+                "next": request.get_full_path(),
+            },
+        )
+    existing = [
+        e
+        for e in selectors.enrolment_list_for_user_in_program(user=request.user, program=program)
+        if e.role == invitation.role
+    ]
+    questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
+    form = JoinForm(request.POST or None, questions=questions)
+    if request.method == "POST" and not problem and not existing and form.is_valid():
+        try:
+            enrolment = services.enrolment_join_by_invitation(
+                user=request.user, token=token, answers=form.cleaned_data
+            )
+        except ApplicationError as error:
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
+        else:
+            if enrolment.status == "active":
+                messages.success(request, f"Welcome to {program.name}!")
+            else:
+                messages.success(
+                    request,
+                    f"Thanks! A program admin of {program.name} will approve your request soon.",
+                )
+            return redirect("program_detail", slug=program.slug)
+    return render(
+        request,
+        "programs/join.html",
+        {
+            "invitation": invitation,
+            "program": program,
+            "problem": problem,
+            "form": form,
+            "existing": existing[0] if existing else None,
+        },
+    )

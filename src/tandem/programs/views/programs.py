@@ -1,0 +1,77 @@
+"""Program pages: the list, creating one, its page and its settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import page_of
+from tandem.core.web import form_add_error, not_found_as_404
+from tandem.programs import selectors, services
+from tandem.programs.forms import ProgramForm
+from tandem.programs.selectors import ProgramAccess
+
+
+@login_required
+def program_list(request):
+    page = page_of(request, selectors.program_list_for_user(user=request.user), 20)
+    return render(request, "programs/program_list.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request):
+    if not request.user.is_staff:
+        raise DjangoPermissionDenied(services.ONLY_STAFF_CREATE)
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(user=request.user, **form.service_kwargs())
+        except ApplicationError as error:
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
+        else:
+            messages.success(request, f"Created {program.name}. Invite people next.")
+            return redirect("program_detail", slug=program.slug)
+    return render(request, "programs/program_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@not_found_as_404
+def program_detail(request, slug):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
+    is_admin = selectors.is_program_admin(user=request.user, program_id=program.pk)
+    context = {
+        "program": program,
+        "is_admin": is_admin,
+        "my_enrolments": selectors.enrolment_list_for_user_in_program(
+            user=request.user, program=program
+        ),
+    }
+    if is_admin:
+        context["counts"] = selectors.program_counts(program=program)
+        context["invitations"] = selectors.invitation_list(program=program)[:10]
+        context["weights"] = program.weights
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def program_edit(request, slug):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    form = ProgramForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(
+                user=request.user, program_id=program.pk, **form.service_kwargs()
+            )
+        except ApplicationError as error:
+            form_add_error(form, error, prefixes={"weights.": "weight_"})
+        else:
+            messages.success(request, "Saved the program settings.")
+            return redirect("program_detail", slug=program.slug)
+    return render(request, "programs/program_form.html", {"form": form, "program": program})
