@@ -1,0 +1,144 @@
+"""Issue 9: the same participant file gives the import and ``tandem match`` the same records and
+the same errors, row and column (both read it through ``tandem.matching.records``)."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from tandem.matching.io import InputError, read_participants
+from tandem.matching.records.availability import format_windows_joined
+from tandem.programs.imports import reading
+from tandem.programs.models import ImportStatus
+from tests.programs.test_import import preview
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "id",
+    "email",
+    "name",
+    "role",
+    "goals",
+    "expertise",
+    "skills",
+    "seniority",
+    "languages",
+    "timezone",
+    "availability",
+    "format",
+    "cadence",
+    "working_style",
+    "capacity",
+    "exclude",
+]
+GOOD = [
+    ["e1", "ana@example.org", "Ana Silva", "mentee", "Learn SQL", "", "SQL;python;Python", "2",
+     "EN;pt", "America/Sao_Paulo", "Mon-Tue 9-10; Fri 22:00-01:00", "Virtual", "weekly",
+     "structure=4;Pace=2", "", "m1"],
+    ["m1", "bo@example.org", "Bo Chen", "Mentor", "", "Data modelling", "SQL;dbt", "7.0", "en",
+     "Europe/Berlin", "Tue 10:00-12:00", "in-person", "biweekly", "", "3", ""],
+]  # fmt: skip
+BAD = [
+    # each bad row breaks the rule where the two entry points used to disagree, or any rule
+    ["e2", "cy@example.org", "Cy", "mentee", "", "", "", "7.5", "zz", "Mars/Base", "Mon 9:00",
+     "hologram", "often", "mood=3", "2", ""],
+    ["m2", "di@example.org", "Di", "mentor", "", "", "!!!", "", "", "", "", "", "", "pace=9", "0",
+     ""],
+    ["e3", "eve@example.org", "Eve", "boss", "", "", "", "11", "", "", "", "", "", "", "", ""],
+]  # fmt: skip
+
+
+def as_csv(rows) -> bytes:
+    return "\n".join(",".join(row) for row in [HEADER, *rows]).encode()
+
+
+def as_xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in [HEADER, *rows]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+FORMATS = {"people.csv": as_csv, "people.xlsx": as_xlsx}
+
+
+def match_side(tmp_path, filename, rows):
+    path = tmp_path / filename
+    path.write_bytes(FORMATS[filename](rows))
+    return read_participants(path)
+
+
+@pytest.mark.parametrize("filename", FORMATS)
+def test_the_import_and_tandem_match_report_the_same_errors(program, admin, tmp_path, filename):
+    batch = preview(program, admin, FORMATS[filename]([*GOOD, *BAD]), filename)
+    assert batch.status == ImportStatus.INVALID
+    imported = {(e["row"], e["column"], e["message"]) for e in batch.report["errors"]}
+    with pytest.raises(InputError) as caught:
+        match_side(tmp_path, filename, [*GOOD, *BAD])
+    matched = {(e.row, e.column, e.message) for e in caught.value.errors}
+    assert imported == matched
+    assert {(row, column) for row, column, _ in matched} == {
+        (4, "seniority"),
+        (4, "languages"),
+        (4, "timezone"),
+        (4, "availability"),
+        (4, "format"),
+        (4, "cadence"),
+        (4, "working_style"),
+        (4, "capacity"),
+        (5, "skills"),
+        (5, "working_style"),
+        (5, "capacity"),
+        (6, "role"),
+        (6, "seniority"),
+    }
+
+
+@pytest.mark.parametrize("filename", FORMATS)
+def test_the_import_and_tandem_match_read_the_same_records(tmp_path, filename):
+    rows, errors = reading.check_rows(
+        reading.read_table(filename=filename, content=FORMATS[filename](GOOD))
+    )
+    assert errors == []
+    people = match_side(tmp_path, filename, GOOD)
+    matched = [*people.mentees, *people.mentors]
+    imported = [
+        {
+            "id": row.external_id,
+            "email": row.email,
+            "name": row.name,
+            "skills": row.skills_wanted if row.role == "mentee" else row.skills_offered,
+            "seniority": row.seniority,
+            "languages": row.languages,
+            "timezone": row.timezone,
+            "availability": format_windows_joined(row.availability or []),
+            "format": row.meeting_format,
+            "cadence": row.cadence,
+            "working_style": row.working_style or {},
+            "capacity": row.capacity,
+            "exclude": row.exclude or [],
+        }
+        for row in rows
+    ]
+    assert imported == [
+        {
+            "id": person.id,
+            "email": person.email,
+            "name": person.name,
+            "skills": list(person.skills),
+            "seniority": person.seniority,
+            "languages": list(person.languages),
+            "timezone": person.timezone,
+            "availability": list(person.availability),
+            "format": person.format,
+            "cadence": person.cadence,
+            "working_style": person.working_style,
+            "capacity": getattr(person, "capacity", None),
+            "exclude": list(person.exclude),
+        }
+        for person in matched
+    ]
+    assert imported[0]["skills"] == ["SQL", "python"] and imported[1]["seniority"] == 7
