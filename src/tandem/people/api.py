@@ -8,11 +8,10 @@ rules) or 422 (wrong types).
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiInt
+from tandem.core.api_types import ApiInt, AuthenticatedRequest
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
@@ -190,13 +189,13 @@ class TokenCreatedOut(TokenOut):
 
 # --- operations ----------------------------------------------------------------------------
 @router.get("/me", response=MyProfileOut, summary="Your profile")
-def me_get(request: HttpRequest):
+def me_get(request: AuthenticatedRequest):
     """Your own profile, including account fields and what is still missing for matching."""
     return selectors.profile_get_own(user=request.auth)
 
 
 @router.patch("/me", response={200: MyProfileOut, 400: ErrorOut}, summary="Change your profile")
-def me_patch(request: HttpRequest, payload: ProfilePatch):
+def me_patch(request: AuthenticatedRequest, payload: ProfilePatch):
     """Change some fields of your profile. Either every field is saved or none is: a 400 lists
     each invalid field in ``fields``."""
     profile = selectors.profile_get_own(user=request.auth)
@@ -207,7 +206,7 @@ def me_patch(request: HttpRequest, payload: ProfilePatch):
 @router.get(
     "/me/identity", response={200: IdentityOut, 404: ErrorOut}, summary="Your private background"
 )
-def identity_get(request: HttpRequest):
+def identity_get(request: AuthenticatedRequest):
     """Readable only by you; 404 when you have not saved any."""
     identity = selectors.identity_get_own(user=request.auth)
     if identity is None:
@@ -220,7 +219,7 @@ def identity_get(request: HttpRequest):
     response={200: IdentityOut, 400: ErrorOut},
     summary="Save your private background",
 )
-def identity_put(request: HttpRequest, payload: IdentityIn):
+def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
     """Replace your background record. ``consent`` must be true."""
     return services.identity_set(
         user=request.auth,
@@ -231,7 +230,7 @@ def identity_put(request: HttpRequest, payload: IdentityIn):
 
 
 @router.delete("/me/identity", response={204: None}, summary="Withdraw your private background")
-def identity_delete(request: HttpRequest):
+def identity_delete(request: AuthenticatedRequest):
     """Delete the record completely (idempotent)."""
     services.identity_withdraw(user=request.auth)
     return 204, None
@@ -239,7 +238,7 @@ def identity_delete(request: HttpRequest):
 
 @router.get("/me/tokens", response=list[TokenOut], summary="Your API tokens")
 @paginate(PageNumberPagination, page_size=20)
-def tokens_list(request: HttpRequest):
+def tokens_list(request: AuthenticatedRequest):
     """Active tokens first, newest first. Secrets are never returned here."""
     return selectors.api_token_list(user=request.auth)
 
@@ -249,17 +248,16 @@ def tokens_list(request: HttpRequest):
     response={201: TokenCreatedOut, 400: ErrorOut, 409: ErrorOut},
     summary="Create an API token",
 )
-def tokens_create(request: HttpRequest, payload: TokenIn):
+def tokens_create(request: AuthenticatedRequest, payload: TokenIn):
     """The response holds the secret once; only its hash is stored."""
     token, secret = services.api_token_create(user=request.auth, name=payload.name)
-    token.secret = secret
-    return 201, token
+    return 201, TokenCreatedOut(**TokenOut.model_validate(token).model_dump(), secret=secret)
 
 
 @router.delete(
     "/me/tokens/{token_id}", response={204: None, 404: ErrorOut}, summary="Revoke an API token"
 )
-def tokens_revoke(request: HttpRequest, token_id: int):
+def tokens_revoke(request: AuthenticatedRequest, token_id: int):
     """The token stops working immediately. Other people's tokens are 404."""
     services.api_token_revoke(user=request.auth, token_id=token_id)
     return 204, None
@@ -267,14 +265,14 @@ def tokens_revoke(request: HttpRequest, token_id: int):
 
 @router.get("/skills", response=list[SkillOut], summary="Search the skill vocabulary")
 @paginate(PageNumberPagination, page_size=20)
-def skills_search(request: HttpRequest, q: str = ""):
+def skills_search(request: AuthenticatedRequest, q: str = ""):
     """Autocomplete: skill names containing ``q`` (case-insensitive), names starting with it
     first, then alphabetical. An empty ``q`` lists the whole vocabulary."""
     return selectors.skill_search(prefix=q[:80])
 
 
 @router.get("/{user_id}", response={200: ProfileOut, 404: ErrorOut}, summary="A person's profile")
-def profile_get(request: HttpRequest, user_id: int):
+def profile_get(request: AuthenticatedRequest, user_id: int):
     """Visible to the person and to people who share a program with them (active or paused
     enrolments); otherwise 404. Never includes the private background."""
     return selectors.access_profile(viewer=request.auth, user_id=user_id)

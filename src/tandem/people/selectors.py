@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from tandem.core.exceptions import NotFound
@@ -24,7 +26,7 @@ PENDING_STATUS = "pending"
 ADMIN_ROLE = "admin"
 
 
-def _prefilled(profile: Profile, relation: str):
+def _prefilled(profile: Profile, relation: str) -> list[Any] | None:
     """Use prefetched rows when the caller prefetched them (no extra query)."""
     cache = getattr(profile, "_prefetched_objects_cache", {})
     return list(cache[relation]) if relation in cache else None
@@ -82,7 +84,7 @@ def profile_get_own(*, user: User) -> Profile:
     return profile
 
 
-def people_share_program(*, viewer: User, user_id: int) -> bool:
+def people_share_program(*, viewer: User | AnonymousUser, user_id: int) -> bool:
     """Whether ``viewer`` may see the profile of ``user_id``.
 
     True for the owner; for two people with active/paused enrolments in one program; and for
@@ -111,7 +113,7 @@ def _shares_program_with(viewer: User) -> Q:
     return shared | applicant
 
 
-def profiles_visible_to(*, viewer: User, user_ids: Iterable[int]) -> set[int]:
+def profiles_visible_to(*, viewer: User | AnonymousUser, user_ids: Iterable[int]) -> set[int]:
     """The ids among ``user_ids`` whose profile ``access_profile`` shows ``viewer``
     (the same rule, for a whole list in one query), so a page links only those."""
     ids = set(user_ids)
@@ -125,7 +127,7 @@ def profiles_visible_to(*, viewer: User, user_ids: Iterable[int]) -> set[int]:
     return visible | ({viewer.pk} & ids)
 
 
-def access_profile(*, viewer: User, user_id: int) -> Profile:
+def access_profile(*, viewer: User | AnonymousUser, user_id: int) -> Profile:
     """The profile of ``user_id`` if ``viewer`` may see it: the same ``NotFound`` for missing
     and not allowed."""
     if not people_share_program(viewer=viewer, user_id=user_id):
@@ -138,7 +140,7 @@ def access_profile(*, viewer: User, user_id: int) -> Profile:
     return profile
 
 
-def identity_get_own(*, user: User) -> Identity | None:
+def identity_get_own(*, user: User | AnonymousUser) -> Identity | None:
     """The caller's own identity record. There is deliberately no selector for anyone else's."""
     if not user.is_authenticated:
         return None

@@ -8,13 +8,13 @@ ones; admin operations answer 404 to participants too. Errors are
 
 from datetime import date, datetime
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt
+from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt, AuthenticatedRequest
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
@@ -182,32 +182,32 @@ def _fields(payload: Schema) -> dict:
 
 @router.get("/", response=list[ProgramOut])
 @paginate(PageNumberPagination, page_size=20)
-def program_list(request: HttpRequest):
+def program_list(request: AuthenticatedRequest):
     """Programs you take part in."""
     return selectors.program_list_for_user(user=request.user)
 
 
 @router.post("/", response={201: ProgramOut, 400: ErrorOut, 403: ErrorOut})
-def program_create(request: HttpRequest, payload: ProgramIn):
+def program_create(request: AuthenticatedRequest, payload: ProgramIn):
     """Site staff only; you become the program's first admin."""
     fields = {k: v for k, v in _fields(payload).items() if v is not None}
     return 201, services.program_create(user=request.user, **fields)
 
 
 @router.get("/{slug}", response={200: ProgramOut, 404: ErrorOut})
-def program_detail(request: HttpRequest, slug: str):
+def program_detail(request: AuthenticatedRequest, slug: str):
     return selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
 
 
 @router.patch("/{slug}", response={200: ProgramOut, 400: ErrorOut, 404: ErrorOut})
-def program_update(request: HttpRequest, slug: str, payload: ProgramPatch):
+def program_update(request: AuthenticatedRequest, slug: str, payload: ProgramPatch):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return services.program_update(user=request.user, program_id=program.pk, **_fields(payload))
 
 
 @router.get("/{slug}/participants", response=list[EnrolmentOut])
 @paginate(PageNumberPagination, page_size=50)
-def participant_list(request: HttpRequest, slug: str, filters: Query[ParticipantFilter]):
+def participant_list(request: AuthenticatedRequest, slug: str, filters: Query[ParticipantFilter]):
     """Program admins: every enrolment, filtered by role, status and a search term."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return selectors.participant_list(
@@ -219,7 +219,9 @@ def participant_list(request: HttpRequest, slug: str, filters: Query[Participant
     "/{slug}/participants/{enrolment_id}/status",
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def enrolment_set_status(request: HttpRequest, slug: str, enrolment_id: int, payload: StatusIn):
+def enrolment_set_status(
+    request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: StatusIn
+):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return services.enrolment_set_status(
         user=request.user, program_id=program.pk, enrolment_id=enrolment_id, action=payload.action
@@ -231,7 +233,7 @@ def enrolment_set_status(request: HttpRequest, slug: str, enrolment_id: int, pay
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut},
 )
 def enrolment_update_capacity(
-    request: HttpRequest, slug: str, enrolment_id: int, payload: CapacityIn
+    request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: CapacityIn
 ):
     """Program admins, or the mentor themself."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.MEMBER)
@@ -245,13 +247,13 @@ def enrolment_update_capacity(
 
 @router.get("/{slug}/invitations", response=list[InvitationOut])
 @paginate(PageNumberPagination, page_size=50)
-def invitation_list(request: HttpRequest, slug: str):
+def invitation_list(request: AuthenticatedRequest, slug: str):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return selectors.invitation_list(program=program)
 
 
 @router.post("/{slug}/invitations", response={201: InvitationOut, 400: ErrorOut, 404: ErrorOut})
-def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
+def invitation_create(request: AuthenticatedRequest, slug: str, payload: InvitationIn):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return 201, services.invitation_create(
         user=request.user, program_id=program.pk, **payload.dict()
@@ -261,7 +263,7 @@ def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
 @router.post(
     "/{slug}/invitations/{invitation_id}/revoke", response={200: InvitationOut, 404: ErrorOut}
 )
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
+def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: int):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return services.invitation_revoke(
         user=request.user, program_id=program.pk, invitation_id=invitation_id
@@ -271,7 +273,7 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int):
 @router.post(
     "/join/{token}", response={201: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 )
-def program_join(request: HttpRequest, token: str, payload: JoinIn):
+def program_join(request: AuthenticatedRequest, token: str, payload: JoinIn):
     """Join with an invitation token: pending, or active when the link auto-approves."""
     return 201, services.enrolment_join_by_invitation(
         user=request.user, token=token, answers=payload.answers
@@ -279,7 +281,7 @@ def program_join(request: HttpRequest, token: str, payload: JoinIn):
 
 
 @router.post("/{slug}/import", response={202: ImportOut, 400: ErrorOut, 404: ErrorOut})
-def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
+def import_dry_run(request: AuthenticatedRequest, slug: str, file: File[UploadedFile]):
     """Upload a CSV or XLSX: stores the file and queues its check; writes no participant.
 
     Poll ``GET /{slug}/import/{batch_id}`` until ``status`` is ``previewed`` or ``invalid``.
@@ -297,7 +299,7 @@ def import_dry_run(request: HttpRequest, slug: str, file: File[UploadedFile]):
 
 
 @router.get("/{slug}/import/{batch_id}", response={200: ImportOut, 404: ErrorOut})
-def import_status(request: HttpRequest, slug: str, batch_id: int):
+def import_status(request: AuthenticatedRequest, slug: str, batch_id: int):
     """Where an upload is: being checked, its report, being written, or imported."""
     return ImportOut.from_batch(
         selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
@@ -307,7 +309,7 @@ def import_status(request: HttpRequest, slug: str, batch_id: int):
 @router.post(
     "/{slug}/import/{batch_id}/confirm", response={202: ImportOut, 404: ErrorOut, 409: ErrorOut}
 )
-def import_confirm(request: HttpRequest, slug: str, batch_id: int):
+def import_confirm(request: AuthenticatedRequest, slug: str, batch_id: int):
     """Queue the write of a checked upload (one transaction, all or nothing); poll as above."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     batch = import_services.import_confirm(
@@ -317,7 +319,7 @@ def import_confirm(request: HttpRequest, slug: str, batch_id: int):
 
 
 @router.get("/{slug}/export", response={200: None, 404: ErrorOut})
-def export(request: HttpRequest, slug: str):
+def export(request: AuthenticatedRequest, slug: str):
     """Participants as CSV in the import's columns (identity is never exported)."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     response = StreamingHttpResponse(
