@@ -141,7 +141,10 @@ def access_enrolment(
 ) -> Enrolment:
     """An enrolment of ``program_id`` for its admins (and, with ``allow_own``, for the person
     enrolled). ``for_update`` locks it (inside ``transaction.atomic`` only)."""
-    qs = lockable(Enrolment.objects.select_related("program", "person"), for_update=for_update)
+    qs = lockable(
+        Enrolment.objects.select_related("program", "person", "person__profile"),
+        for_update=for_update,
+    )
     enrolment = qs.filter(pk=enrolment_id, program__pk=program_id).first()
     if enrolment is None or not _signed_in(user):
         raise NotFound(ENROLMENT_NOT_FOUND)

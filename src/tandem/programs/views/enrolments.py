@@ -63,9 +63,10 @@ def participant_action(request, slug, enrolment_id, action):
         raise
     except ApplicationError as exc:
         error = exc.message
-        enrolment = selectors.participant_list(program=program).filter(pk=enrolment_id).first()
-        if enrolment is None:  # an unknown action is refused before the enrolment is looked up
-            raise NotFound(selectors.ENROLMENT_NOT_FOUND) from None
+        # An unknown action is refused before the service looks the enrolment up.
+        enrolment = selectors.access_enrolment(
+            user=request.user, program_id=program.pk, enrolment_id=enrolment_id
+        )
     context = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
         selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
