@@ -70,7 +70,7 @@ UNSET: object = object()  # "not given": profile_update leaves such fields alone
 _WHITESPACE = re.compile(r"\s+")
 
 
-def profile_ensure(*, user) -> Profile:
+def profile_ensure(*, user: User) -> Profile:
     """Every account has a profile; create the empty one on first need."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
@@ -298,7 +298,7 @@ def _check_record_fields(changes: _ProfileChanges, given: dict) -> None:
             changes.errors[f"{field}.{error.part}" if error.part else field] = error.message
 
 
-def _check_manager(changes: _ProfileChanges, profile: Profile, email) -> None:
+def _check_manager(changes: _ProfileChanges, profile: Profile, email: object) -> None:
     """Keep the email as given, with no account lookup: whether an address has an account here
     is never shown, and match runs find the manager among their participants by email."""
     email = _clean_text(email).lower()
@@ -359,24 +359,24 @@ def profile_update(
     *,
     profile: Profile,
     actor: User | None,
-    first_name=UNSET,
-    last_name=UNSET,
-    headline=UNSET,
-    bio=UNSET,
-    goals=UNSET,
-    expertise=UNSET,
-    skills_offered=UNSET,
-    skills_wanted=UNSET,
-    seniority=UNSET,
-    department=UNSET,
-    manager_email=UNSET,
-    city=UNSET,
-    timezone=UNSET,
-    availability=UNSET,
-    languages=UNSET,
-    meeting_format=UNSET,
-    cadence=UNSET,
-    working_style=UNSET,
+    first_name: object = UNSET,
+    last_name: object = UNSET,
+    headline: object = UNSET,
+    bio: object = UNSET,
+    goals: object = UNSET,
+    expertise: object = UNSET,
+    skills_offered: object = UNSET,
+    skills_wanted: object = UNSET,
+    seniority: object = UNSET,
+    department: object = UNSET,
+    manager_email: object = UNSET,
+    city: object = UNSET,
+    timezone: object = UNSET,
+    availability: object = UNSET,
+    languages: object = UNSET,
+    meeting_format: object = UNSET,
+    cadence: object = UNSET,
+    working_style: object = UNSET,
     reference_date: date | None = None,
 ) -> Profile:
     """Validate every given field, then write them all in one transaction (or nothing).

@@ -112,7 +112,7 @@ def verify_email_resend(request):
     else:
         services.user_send_verification(user=request.user)
         messages.success(request, f"We sent a new confirmation link to {request.user.email}.")
-    return redirect(_safe_next(request, reverse_lazy("account")))
+    return redirect(_safe_next(request, reverse("account")))
 
 
 class LoginView(auth_views.LoginView):
