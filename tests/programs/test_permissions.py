@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.core.exceptions import NotFound, PermissionDenied
+from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.programs import selectors, services
 from tandem.programs.imports import services as import_services
@@ -236,3 +236,16 @@ def test_a_lock_is_asked_for_and_only_inside_a_transaction():
         ):
             assert read(for_update=True) is not None
         select_for_update.assert_called_once()
+
+
+def test_the_last_admin_by_the_rule_stays(program):
+    """A deactivated account's admin enrolment administers nothing, so it is no second admin."""
+    last = enrol(UserFactory(), program, Role.ADMIN)
+    gone = admin_of(program)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    with pytest.raises(ApplicationError) as refused:
+        services.enrolment_set_status(
+            user=last.person, program_id=program.pk, enrolment_id=last.pk, action="remove"
+        )
+    assert refused.value.message == services.LAST_ADMIN

@@ -73,6 +73,15 @@ def is_program_admin(*, user: User | AnonymousUser, program_id: int) -> bool:
     return program_has_access(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
 
 
+def program_admin_enrolments(*, program_id: int, for_update: bool = False) -> QuerySet[Enrolment]:
+    """The enrolments whose holders administer the program by the rule above (the services keep
+    at least one). ``for_update`` locks them (inside ``transaction.atomic`` only)."""
+    admins = Enrolment.objects.filter(
+        NEEDS[ProgramAccess.ADMIN], program__pk=program_id, person__is_active=True
+    )
+    return lockable(admins, for_update=for_update)
+
+
 def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Program]:
     if not _signed_in(user):
         return Program.objects.none()

@@ -26,6 +26,7 @@ from tandem.programs.selectors import (
     access_invitation,
     access_program,
     invitation_get_by_token,
+    program_admin_enrolments,
 )
 from tandem.programs.services.programs import BAD_ROLE
 
@@ -208,12 +209,8 @@ def enrolment_set_status(
         and enrolment.status == EnrolmentStatus.ACTIVE
         and target != EnrolmentStatus.ACTIVE
     ):
-        other_admins = (
-            Enrolment.objects.select_for_update()
-            .filter(program=enrolment.program, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE)
-            .exclude(pk=enrolment.pk)
-        )
-        if not other_admins.exists():
+        admins = program_admin_enrolments(program_id=enrolment.program_id, for_update=True)
+        if not admins.exclude(pk=enrolment.pk).exists():
             raise ApplicationError(LAST_ADMIN, status=409)
     enrolment.status = target
     enrolment.save(update_fields=["status", "updated_at"])
