@@ -14,9 +14,10 @@ from django.db.models import QuerySet
 from tandem.core.exceptions import NotFound
 from tandem.notify.models import Notification
 from tandem.notify.selectors import access_notification
-from tandem.people.selectors import access_api_token, access_profile
+from tandem.people.selectors import access_api_token, access_profile, people_share_program
 from tandem.people.services import api_token_create, profile_ensure
 from tandem.programs.models import EnrolmentStatus, Role
+from tandem.programs.selectors import is_program_admin
 from tests.people.factories import UserFactory
 from tests.programs.factories import ProgramFactory, enrol
 
@@ -102,3 +103,17 @@ def test_reads_do_not_lock_and_a_lock_is_asked_for(world):
     ):
         access_api_token(user=owner, token_id=world["token"].pk, for_update=True)
     select_for_update.assert_called_once()
+
+
+@pytest.mark.parametrize("status", EnrolmentStatus.values)
+@pytest.mark.parametrize("role", Role.values)
+def test_the_applicant_rule_is_the_program_admin_rule(db, role, status):
+    """people spells the program-admin rule itself (it sits below programs): the two agree."""
+    program = ProgramFactory()
+    applicant = UserFactory()
+    profile_ensure(user=applicant)
+    enrol(applicant, program, Role.MENTEE, EnrolmentStatus.PENDING)
+    viewer = UserFactory()
+    enrol(viewer, program, role, status)
+    sees = people_share_program(viewer=viewer, user_id=applicant.pk)
+    assert sees is is_program_admin(user=viewer, program_id=program.pk)

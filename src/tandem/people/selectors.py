@@ -104,6 +104,8 @@ def _shares_program_with(viewer: User) -> Q:
         enrolments__program__enrolments__person=viewer,
         enrolments__program__enrolments__status__in=MEMBER_STATUSES,
     )
+    # The program-admin rule (programs.selectors.NEEDS, which people cannot import), spelled in
+    # strings; tests/people/test_permissions.py checks that the two agree.
     applicant = Q(
         enrolments__status=PENDING_STATUS,
         enrolments__program__enrolments__person=viewer,
