@@ -1,0 +1,51 @@
+"""The opt-in identity record: only its owner writes it, with consent each time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from tandem.core.exceptions import ApplicationError
+from tandem.matching.records import cells
+from tandem.matching.records.cells import CellError
+from tandem.people.models import Identity, User
+
+IDENTITY_CONSENT_REQUIRED = "Tick the consent box to save this information."
+
+
+def identity_set(
+    *, user: User, attributes: Iterable[str], prefer_shared: bool, consent: bool
+) -> Identity:
+    """Save the person's self-described background; requires explicit consent each time."""
+    errors: dict[str, str] = {}
+    if not consent:
+        errors["consent"] = IDENTITY_CONSENT_REQUIRED
+    cleaned: list[str] = []
+    try:
+        cleaned = cells.check_identity(attributes or [])
+    except CellError as error:
+        errors["attributes"] = error.message
+    if errors:
+        raise ApplicationError("Please correct the errors below.", fields=errors)
+    with transaction.atomic():
+        identity, _ = Identity.objects.update_or_create(
+            user=user,
+            defaults={
+                "attributes": cleaned,
+                "prefer_shared": bool(prefer_shared),
+                "consented_at": dj_timezone.now(),
+            },
+        )
+    return identity
+
+
+@transaction.atomic
+def identity_withdraw(*, user: User) -> bool:
+    """Delete the record entirely (withdrawing consent). Returns whether one existed.
+
+    Match runs hold no copy to clean up: they read this row live when they are solved and store
+    none of it (tests/matchruns/test_identity.py holds them to that)."""
+    deleted, _ = Identity.objects.filter(user=user).delete()
+    return deleted > 0

@@ -1,0 +1,292 @@
+"""Profiles: every field checked through the participant record, then written all or nothing;
+the skill vocabulary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
+from tandem.matching.records import cells
+from tandem.matching.records.availability import Window, check_availability
+from tandem.matching.records.cells import CellError, check_skill, skill_slug
+from tandem.matching.records.columns import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
+from tandem.matching.records.timezones import check_timezone
+from tandem.people.models import AvailabilityWindow, Profile, Skill, User
+from tandem.people.services.availability import availability_utc_refresh
+from tandem.people.services.common import TOO_LONG, WHITESPACE, clean_text
+
+PROFILE_INVALID = "Some profile fields need changing."
+PROFILE_FORBIDDEN = "You can only change your own profile."
+MANAGER_SELF = "You cannot be your own manager."
+
+UNSET: object = object()  # "not given": profile_update leaves such fields alone (PATCH)
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """Every account has a profile; create the empty one on first need."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def skill_split(text: str) -> list[str]:
+    """``"Python, data  science;SQL"`` → ``["Python", "data  science", "SQL"]`` (unnormalised):
+    the form's one text box takes commas too."""
+    return [part for part in re.split(r"[,;\n]", text or "") if part.strip()]
+
+
+def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
+    """Skills for ``names`` in the given order, deduplicated by slug, creating missing ones.
+
+    Existing vocabulary keeps its canonical capitalisation ("python" → "Python"). Safe under
+    concurrency: the unique slug decides, and losers re-read. At most 2 queries when all exist,
+    3 otherwise.
+    """
+    wanted: dict[str, str] = {}
+    for name in names:
+        try:
+            cleaned = check_skill(name)
+        except CellError as error:
+            raise ApplicationError(error.message, fields={"skills": error.message}) from None
+        wanted.setdefault(skill_slug(cleaned), cleaned)
+    if not wanted:
+        return []
+    existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
+    missing = [Skill(name=name, slug=slug) for slug, name in wanted.items() if slug not in existing]
+    if missing:
+        Skill.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
+    return [existing[slug] for slug in wanted]
+
+
+def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors[field] = TOO_LONG.format(limit=limit)
+
+
+def _skills(names: str | Iterable[object] | None) -> list[str]:
+    return cells.check_skills(skill_split(names) if isinstance(names, str) else names or [])
+
+
+def _cadence(value: object) -> str:
+    return cells.parse_cadence(str(value)) if value else ""
+
+
+def _meeting_format(value: object) -> str:
+    return cells.parse_format(str(value or ""))
+
+
+def _languages(codes: Iterable[object] | None) -> list[str]:
+    return cells.check_languages(codes or [])
+
+
+def _working_style(answers: Mapping[str, object] | None) -> dict[str, int]:
+    return cells.check_working_style(answers or {})
+
+
+# The participant record's rule for each profile field that has one (field → rule, and whether
+# the value is written as a relation rather than a column).
+RECORD_RULES: dict[str, tuple[Callable[[Any], object], bool]] = {
+    "seniority": (cells.check_seniority, False),
+    "timezone": (check_timezone, False),
+    "languages": (_languages, False),
+    "meeting_format": (_meeting_format, False),
+    "cadence": (_cadence, False),
+    "working_style": (_working_style, False),
+    "skills_offered": (_skills, True),
+    "skills_wanted": (_skills, True),
+    "availability": (check_availability, True),
+}
+
+
+def _check_record_fields(changes: _ProfileChanges, given: dict) -> None:
+    """Each given field through its record rule; a broken rule is that field's error (or its
+    part's: ``working_style.pace``)."""
+    for field, (check, relation) in RECORD_RULES.items():
+        if field not in given:
+            continue
+        target = changes.relations if relation else changes.profile_fields
+        try:
+            target[field] = check(given[field])
+        except CellError as error:
+            changes.errors[f"{field}.{error.part}" if error.part else field] = error.message
+
+
+def _check_manager(changes: _ProfileChanges, profile: Profile, email: object) -> None:
+    """Keep the email as given, with no account lookup: whether an address has an account here
+    is never shown, and match runs find the manager among their participants by email."""
+    email = clean_text(email).lower()
+    if email == profile.manager_contact.lower():
+        return  # unchanged (an untouched save keeps an import's link as it is)
+    if email and email == profile.user.email.lower():
+        changes.errors["manager_email"] = MANAGER_SELF
+        return
+    changes.profile_fields["manager_email"] = email
+    changes.relations["manager"] = None
+
+
+TEXT_LIMITS = {
+    "first_name": 150,
+    "last_name": 150,
+    "headline": 140,
+    "bio": 4000,
+    "goals": TEXT_MAX_LENGTH,
+    "expertise": TEXT_MAX_LENGTH,
+    "department": PLACE_MAX_LENGTH,
+    "city": PLACE_MAX_LENGTH,
+}
+ONE_LINE_FIELDS = {"first_name", "last_name", "headline", "department", "city"}
+
+
+@dataclass
+class _ProfileChanges:
+    """Validated values, ready to write; ``errors`` maps field → message."""
+
+    profile_fields: dict = dc_field(default_factory=dict)
+    user_fields: dict = dc_field(default_factory=dict)
+    relations: dict = dc_field(default_factory=dict)  # manager, skills, availability
+    errors: dict = dc_field(default_factory=dict)
+
+
+def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
+    changes = _ProfileChanges()
+    for field, limit in TEXT_LIMITS.items():
+        if field in given:
+            value = clean_text(given[field])
+            if field in ONE_LINE_FIELDS:
+                value = WHITESPACE.sub(" ", value)
+            target = changes.user_fields if field.endswith("_name") else changes.profile_fields
+            target[field] = value
+            _check_length(changes.errors, field, value, limit)
+    _check_record_fields(changes, given)
+    # Languages are a set: the form lists them in its own order, so the same set in another
+    # order is no change (an untouched save must not rewrite the person's list).
+    languages = changes.profile_fields.get("languages")
+    if languages is not None and set(languages) == set(profile.languages or []):
+        changes.profile_fields["languages"] = list(profile.languages)
+    if "manager_email" in given:
+        _check_manager(changes, profile, given["manager_email"])
+    return changes
+
+
+def profile_update(
+    *,
+    profile: Profile,
+    actor: User | None,
+    first_name: object = UNSET,
+    last_name: object = UNSET,
+    headline: object = UNSET,
+    bio: object = UNSET,
+    goals: object = UNSET,
+    expertise: object = UNSET,
+    skills_offered: object = UNSET,
+    skills_wanted: object = UNSET,
+    seniority: object = UNSET,
+    department: object = UNSET,
+    manager_email: object = UNSET,
+    city: object = UNSET,
+    timezone: object = UNSET,
+    availability: object = UNSET,
+    languages: object = UNSET,
+    meeting_format: object = UNSET,
+    cadence: object = UNSET,
+    working_style: object = UNSET,
+    reference_date: date | None = None,
+) -> Profile:
+    """Validate every given field, then write them all in one transaction (or nothing).
+
+    Arguments left ``UNSET`` are not changed. ``actor`` must be the profile's owner or staff;
+    ``None`` means trusted system code (CSV import, demo, CLI) that checked permission itself.
+    Skills are lists of names (or one comma-separated string), availability a list of
+    "Mon 09:00-12:00" strings or ``(weekday, start, end)`` tuples in the profile's time zone,
+    ``manager_email`` an account's email ("" clears), ``working_style`` ``{question: 1..5}``.
+    Raises ``ApplicationError`` (status 400) whose ``fields`` name every invalid field.
+    """
+    if actor is not None and actor.pk != profile.user_id and not actor.is_staff:
+        raise NotFound(PROFILE_FORBIDDEN)
+    given = {
+        name: value
+        for name, value in {
+            "first_name": first_name,
+            "last_name": last_name,
+            "headline": headline,
+            "bio": bio,
+            "goals": goals,
+            "expertise": expertise,
+            "skills_offered": skills_offered,
+            "skills_wanted": skills_wanted,
+            "seniority": seniority,
+            "department": department,
+            "manager_email": manager_email,
+            "city": city,
+            "timezone": timezone,
+            "availability": availability,
+            "languages": languages,
+            "meeting_format": meeting_format,
+            "cadence": cadence,
+            "working_style": working_style,
+        }.items()
+        if value is not UNSET
+    }
+    changes = _profile_changes(profile, given)
+    if changes.errors:
+        raise ApplicationError(PROFILE_INVALID, fields=changes.errors)
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+        _profile_write(profile, changes, reference_date)
+    return profile
+
+
+def _profile_write(profile: Profile, changes: _ProfileChanges, reference_date: date | None) -> None:
+    for field, value in changes.profile_fields.items():
+        setattr(profile, field, value)
+    relations = changes.relations
+    if "manager" in relations:
+        profile.manager = relations["manager"]
+    try:
+        profile.full_clean(exclude=["user", "manager"])
+    except ValidationError as error:
+        raise ApplicationError(PROFILE_INVALID, fields=validation_error_fields(error)) from None
+    if changes.user_fields:
+        for field, value in changes.user_fields.items():
+            setattr(profile.user, field, value)
+        profile.user.save(update_fields=[*changes.user_fields])
+    if "skills_offered" in relations:
+        profile.skills_offered.set(skill_get_or_create_bulk(names=relations["skills_offered"]))
+    if "skills_wanted" in relations:
+        profile.skills_wanted.set(skill_get_or_create_bulk(names=relations["skills_wanted"]))
+    if "availability" in relations:
+        _replace_windows(profile, relations["availability"])
+    if "availability" in relations or "timezone" in changes.profile_fields:
+        availability_utc_refresh(profile, reference_date)
+    profile.save()
+
+
+def _replace_windows(profile: Profile, windows: list[Window]) -> None:
+    AvailabilityWindow.objects.filter(profile=profile).delete()
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            profile=profile, weekday=w.weekday, start_minute=w.start, end_minute=w.end
+        )
+        for w in windows
+    )
+
+
+def profile_set_availability(
+    *,
+    profile: Profile,
+    actor: User | None,
+    windows: Iterable[str] | Iterable[tuple[int, int, int]],
+    reference_date: date | None = None,
+) -> Profile:
+    """Replace the weekly windows (merged) and recompute ``availability_utc``."""
+    return profile_update(
+        profile=profile, actor=actor, availability=list(windows), reference_date=reference_date
+    )
