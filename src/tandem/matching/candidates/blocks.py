@@ -23,7 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -32,6 +32,7 @@ BLOCK_PAIRS = 4_000_000  # pairs per block: 16 MB of float32
 WORKERS_VARIABLE = "TANDEM_MATCH_THREADS"
 
 Result = TypeVar("Result")
+Params = ParamSpec("Params")
 
 
 def block_ranges(n_rows: int, n_cols: int, pairs: int = BLOCK_PAIRS) -> list[tuple[int, int]]:
@@ -54,11 +55,11 @@ def worker_count() -> int:
     return os.cpu_count() or 1
 
 
-def one_blas_thread(function):
+def one_blas_thread(function: Callable[Params, Result]) -> Callable[Params, Result]:
     """Decorator: run ``function`` with BLAS held to one thread (see the module notes)."""
 
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
         with threadpool_limits(limits=1, user_api="blas"):
             return function(*args, **kwargs)
 
@@ -115,7 +116,7 @@ class ScratchBuffers(threading.local):
     """One reusable float32 buffer per thread: a block written into memory that is already
     mapped costs no page faults."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.buffer = np.zeros(0, dtype=np.float32)
 
     def get(self, shape: tuple[int, int]) -> np.ndarray:

@@ -60,7 +60,7 @@ def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
 def _hours(bits: np.ndarray) -> np.ndarray:
     """Bitsets of 15-minute slots -> 0/1 per UTC hour of the week (n, 168)."""
     slots = np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")[:, : 168 * 4]
-    return slots.reshape(len(bits), 168, 4).any(axis=2).astype(np.float32)
+    return np.asarray(slots.reshape(len(bits), 168, 4).any(axis=2), dtype=np.float32)
 
 
 def _seniority_codes(values: np.ndarray, round_up: bool) -> np.ndarray:
@@ -115,7 +115,9 @@ class CheapBound:
     True
     """
 
-    def __init__(self, space: FeatureSpace, weights: Mapping[str, float], dense_vocabulary=256):
+    def __init__(
+        self, space: FeatureSpace, weights: Mapping[str, float], dense_vocabulary: int = 256
+    ) -> None:
         total = sum(weights.values())
         self.w = w = {name: value / total for name, value in weights.items()}
         a, b = space.mentee, space.mentor
@@ -138,17 +140,15 @@ class CheapBound:
             self.sparse_a, self.sparse_bt = tags_a.tocsr(), tags_b.tocsr().astype(np.float32)
         hours_a, hours_b = _hours(a.availability), _hours(b.availability)
         self.avail_known_a, self.avail_known_b = a.has_availability, b.has_availability
-        self.hours_table = _hours_table(hours_a, hours_b, space, w["availability"])
-        self.hours_linear = self.hours_table is None and _cap_never_binds(hours_a, hours_b)
-        if self.hours_table is not None:
-            self.hours_code = self.hours_table[1]
-            self.hours_table = self.hours_table[0]
-        elif self.hours_linear:
+        # (table, code): a mentee's availability term is row code[i] of the table.
+        self.hours = _hours_table(hours_a, hours_b, space, w["availability"])
+        self.hours_linear = self.hours is None and _cap_never_binds(hours_a, hours_b)
+        if self.hours_linear:
             known_a, known_b = a.has_availability, b.has_availability
             left += [w["availability"] / AVAILABILITY_FULL_HOURS * hours_a, known_a[:, None]]
             right += [hours_b.T, w["availability"] * NEUTRAL * ~known_b[None, :]]
             self.const_a += w["availability"] * NEUTRAL * ~known_a
-        else:
+        elif self.hours is None:
             self.hours_a, self.hours_b = hours_a, hours_b.T.copy()
         left.append(np.ones((len(a.ids), 1)))
         right.append(_jitter(len(b.ids), 1)[None, :])
@@ -161,7 +161,7 @@ class CheapBound:
         self._scratch = ScratchBuffers()
 
     @staticmethod
-    def _categories(space: FeatureSpace, w) -> tuple[list, list]:
+    def _categories(space: FeatureSpace, w: Mapping[str, float]) -> tuple[list, list]:
         a, b = space.mentee, space.mentor
         cad_a, cad_b = np.where(a.cadence < 0, 4, a.cadence), np.where(b.cadence < 0, 4, b.cadence)
         sen_a = _seniority_codes(a.seniority, round_up=space.reverse)
@@ -176,7 +176,9 @@ class CheapBound:
             right += [w[name] * part for name, part in extra_right]
         return left, right
 
-    def _tags(self, space: FeatureSpace, w):
+    def _tags(
+        self, space: FeatureSpace, w: Mapping[str, float]
+    ) -> tuple[sp.sparse.csr_array, sp.sparse.csr_array]:
         """Skills (exact share of wanted) and identity (count shared, for those who asked)."""
         a, b = space.mentee, space.mentor
         wanted, offered = np.diff(a.skills.indptr), np.diff(b.skills.indptr)
@@ -203,7 +205,10 @@ class CheapBound:
         return self.take(slice(start, stop), out=out)
 
     def take(
-        self, rows: slice | np.ndarray, cols: slice | np.ndarray = ALL, out=None
+        self,
+        rows: slice | np.ndarray,
+        cols: slice | np.ndarray = ALL,
+        out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Cheap bound for the mentees ``rows`` against the mentors ``cols`` (slices or
         indices; default every mentor)."""
@@ -214,15 +219,17 @@ class CheapBound:
             _fill_unknown(text, self.text_known_a[rows], self.text_known_b[cols], NEUTRAL_GOALS)
             text *= np.float32(self.w["goals"])
             cheap += text
-        if self.sparse_a is not None:
+        if self.sparse_a is not None and self.sparse_bt is not None:
             tags = self.sparse_bt[cols] @ self.sparse_a[rows].toarray().T
             cheap += np.ascontiguousarray(np.asarray(tags).T)
-        if self.hours_table is not None and cols is ALL:
-            scratch = self._scratch.get(cheap.shape)
-            np.take(self.hours_table, self.hours_code[rows], axis=0, out=scratch, mode="clip")
-            cheap += scratch
-        elif self.hours_table is not None:
-            cheap += self.hours_table[:, cols][self.hours_code[rows]]
+        if self.hours is not None:
+            table, code = self.hours
+            if cols is ALL:
+                scratch = self._scratch.get(cheap.shape)
+                np.take(table, code[rows], axis=0, out=scratch, mode="clip")
+                cheap += scratch
+            else:
+                cheap += table[:, cols][code[rows]]
         elif not self.hours_linear:
             hours = self.hours_a[rows] @ self.hours_b[:, cols]
             hours *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)
@@ -236,11 +243,12 @@ class CheapBound:
         """Cheap bound of every mentee against the mentors ``cols``, one row per mentor
         (``take(ALL, cols).T``, computed in that orientation when the terms allow it)."""
         plain = self.text_linear and self.sparse_a is None
-        if not plain or (self.hours_table is None and not self.hours_linear):
+        if not plain or (self.hours is None and not self.hours_linear):
             return np.ascontiguousarray(self.take(ALL, cols).T)
         cheap = self.right[:, cols].T @ self.left.T
-        if self.hours_table is not None:
-            cheap += self.hours_table[:, cols].T[:, self.hours_code]
+        if self.hours is not None:
+            table, code = self.hours
+            cheap += table[:, cols].T[:, code]
         return cheap
 
     def uncounted(self) -> float:
@@ -248,7 +256,9 @@ class CheapBound:
         return float(sum(self.w[name] for name in UNCOUNTED))
 
 
-def _hours_table(hours_a, hours_b, space: FeatureSpace, weight: float):
+def _hours_table(
+    hours_a: np.ndarray, hours_b: np.ndarray, space: FeatureSpace, weight: float
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Availability term per (distinct mentee hour pattern, mentor), or None if too large.
 
     Mentees share a handful of weekly patterns, so a block's availability term is a row
@@ -344,7 +354,9 @@ def _style_terms(space: FeatureSpace) -> tuple[list, list]:
     return left, right
 
 
-def _fill_unknown(values: np.ndarray, known_rows, known_cols, neutral: float) -> None:
+def _fill_unknown(
+    values: np.ndarray, known_rows: np.ndarray, known_cols: np.ndarray, neutral: float
+) -> None:
     """Pairs where either side left the field empty score ``neutral``."""
     values[~known_rows, :] = neutral
     values[:, ~known_cols] = neutral

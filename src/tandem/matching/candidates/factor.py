@@ -42,7 +42,9 @@ def compact(left: list, right: list, const: np.ndarray) -> tuple[list, list]:
     return kept_left, kept_right
 
 
-def low_rank(left: np.ndarray, right: np.ndarray, chunk: int = 65_536):
+def low_rank(
+    left: np.ndarray, right: np.ndarray, chunk: int = 65_536
+) -> tuple[np.ndarray, np.ndarray]:
     """``left @ right`` as ``A @ B`` with fewer columns when ``left`` has low rank.
 
     ``left = A_r V_r^T + E`` (``V_r``: eigenvectors of ``left^T left`` above a relative

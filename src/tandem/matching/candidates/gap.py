@@ -10,10 +10,11 @@ pairs and finds the pairs the candidates missed. The pipeline adds those
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tandem.matching.candidates.blocks import ScratchBuffers
 from tandem.matching.candidates.generate import CandidateSet
@@ -34,7 +35,9 @@ class WithoutPins(NamedTuple):
     pinned_total: float
 
 
-def without_pins(graph: CandidateGraph, mentor_of, pins: list[tuple[int, int]]) -> WithoutPins:
+def without_pins(
+    graph: CandidateGraph, mentor_of: ArrayLike, pins: list[tuple[int, int]]
+) -> WithoutPins:
     """``graph`` and the assignment ``mentor_of`` on it without the pinned pairs ``pins``
     (mentee, mentor indices).
 
@@ -91,27 +94,31 @@ def check_candidates(
     >>> len(check.missed), check.matchable
     (0, 2)
     """
+    cheap, rules = found.top_k_parts()
     return check_all_pairs(
         graph,
         prices,
         _cheap_blocks(found, skip),
         lambda i, j: edge_scores(space, weights, i, j, workers=1),
-        uncounted=found.cheap.uncounted(),
-        counts=found.rules.counts(),
+        uncounted=cheap.uncounted(),
+        counts=rules.counts(),
     )
 
 
-def _cheap_blocks(found: CandidateSet, skip: np.ndarray):
+def _cheap_blocks(
+    found: CandidateSet, skip: np.ndarray
+) -> Callable[[int, int], tuple[np.ndarray, np.ndarray]]:
     """``load(start, stop) -> (values, allowed)`` for mentees ``start:stop``: the cheap upper
     bound of every pair in float32 (in a per-thread buffer, valid until that thread's next
     call) and which pairs the hard constraints allow; the mentees ``skip`` are allowed no
     pair. Safe to call from several threads at once."""
     m = found.graph.n_mentors
+    cheap, rules = found.top_k_parts()
     values = ScratchBuffers()
 
-    def load(start: int, stop: int):
-        block = found.cheap.block(start, stop, out=values.get((stop - start, m)))
-        allowed = found.rules.allowed(start, stop)
+    def load(start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        block = cheap.block(start, stop, out=values.get((stop - start, m)))
+        allowed = rules.allowed(start, stop)
         lo, hi = np.searchsorted(skip, [start, stop])
         allowed[skip[lo:hi] - start] = False
         return block, allowed

@@ -34,6 +34,7 @@ from tandem.matching.graph import CandidateGraph
 DENSE_LIMIT = 20_000_000
 DEFAULT_TOP_K = 20  # enough with the all-pairs bound: missed pairs are added back
 BOUND_SLACK = 1e-5  # float32 rounding between the dense and the edge computations
+DENSE_SET = "a dense candidate set keeps no cheap bound: it has every allowed pair already"
 
 
 @dataclass
@@ -51,6 +52,13 @@ class CandidateSet:
     dense: bool
     cheap: CheapBound | None = None
     rules: PairRules | None = None
+
+    def top_k_parts(self) -> tuple[CheapBound, PairRules]:
+        """The cheap bound and the rules, which only a top-k set keeps (the refill and the
+        all-pairs proof read them); a dense set has every allowed pair already."""
+        if self.cheap is None or self.rules is None:
+            raise ValueError(DENSE_SET)
+        return self.cheap, self.rules
 
 
 def generate_candidates(
@@ -133,7 +141,9 @@ def generate_candidates(
     )
 
 
-def add_pairs(space: FeatureSpace, weights, found: CandidateSet, keys: np.ndarray) -> int:
+def add_pairs(
+    space: FeatureSpace, weights: Mapping[str, float], found: CandidateSet, keys: np.ndarray
+) -> int:
     """Add the allowed pairs ``keys`` (``i * m + j``, not yet in the graph) to ``found``;
     returns how many. The refill and the missed pairs of the all-pairs proof grow the
     candidate set this way.

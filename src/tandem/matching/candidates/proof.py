@@ -27,9 +27,11 @@ separately (``matchable``: an upper bound on the maximum cardinality over all al
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tandem.matching.candidates.blocks import block_ranges, map_blocks, nonzero_2d
 from tandem.matching.graph import CandidateGraph
@@ -42,6 +44,10 @@ MAX_NEW_PER_MENTEE = 10  # missed pairs added per mentee and round, best first
 MAX_PRICE_ROUNDS = 5_000  # label-correcting rounds for the prices (any prices stay valid)
 PRICE_WORK = 30  # arc scans per arc before the label-correcting rounds give up
 PRICE_TOLERANCE = 1e-12  # smaller label improvements are float noise, not a negative cycle
+
+# load(start, stop) -> (upper bounds of a block of mentees, allowed pairs or None)
+BlockLoader = Callable[[int, int], tuple[np.ndarray, np.ndarray | None]]
+PairScorer = Callable[[np.ndarray, np.ndarray], ArrayLike]  # exact scores of pairs (i, j)
 
 
 @dataclass
@@ -65,7 +71,7 @@ class PairCheck:
     stats: dict = field(default_factory=dict)
 
 
-def edge_ids(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
+def edge_ids(graph: CandidateGraph, mentor_of: ArrayLike) -> np.ndarray:
     """Per mentee, the id of the edge to its mentor in ``graph`` (-1 if unmatched)."""
     m = max(graph.n_mentors, 1)
     keys = graph.mentee.astype(np.int64) * m + graph.mentor
@@ -79,7 +85,9 @@ def edge_ids(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
     return np.where(found, order[at] if len(keys) else -1, -1)
 
 
-def _residual(graph: CandidateGraph, edge_of: np.ndarray):
+def _residual(
+    graph: CandidateGraph, edge_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Residual arcs of the max-weight assignment ``edge_of`` as a min-cost flow.
 
     Nodes: mentees ``0..n-1``, mentors ``n..n+m-1``, the sink ``n+m``. Each mentee sends one
@@ -105,7 +113,9 @@ def _residual(graph: CandidateGraph, edge_of: np.ndarray):
     return np.concatenate(tails), np.concatenate(heads), np.concatenate(costs)
 
 
-def _distances(n_nodes: int, tail, head, cost, max_rounds: int) -> tuple[np.ndarray, bool]:
+def _distances(
+    n_nodes: int, tail: np.ndarray, head: np.ndarray, cost: np.ndarray, max_rounds: int
+) -> tuple[np.ndarray, bool]:
     """Shortest distances from a virtual root joined to every node at cost 0 (vectorised
     label-correcting rounds; only arcs leaving a node whose label changed are scanned)."""
     order = np.argsort(tail, kind="stable")
@@ -130,7 +140,7 @@ def _distances(n_nodes: int, tail, head, cost, max_rounds: int) -> tuple[np.ndar
     return dist, False
 
 
-def mentor_prices(graph: CandidateGraph, mentor_of) -> np.ndarray:
+def mentor_prices(graph: CandidateGraph, mentor_of: ArrayLike) -> np.ndarray:
     """Mentor prices (>= 0) that prove ``mentor_of`` optimal on ``graph``, when it is.
 
     Two candidates, and the one with the lower bound on ``graph`` wins: the node potentials
@@ -174,7 +184,7 @@ def dual_total(value: np.ndarray, prices: np.ndarray, capacity: np.ndarray) -> f
     return float(total + 4 * np.finfo(float).eps * math.fsum(np.abs(terms).tolist()))
 
 
-def graph_bound(graph: CandidateGraph, prices) -> float:
+def graph_bound(graph: CandidateGraph, prices: ArrayLike) -> float:
     """The Lagrangian bound of ``graph`` alone (pairs outside it are forbidden).
 
     >>> g = CandidateGraph.from_edges(2, 1, [0, 1], [0, 0], [0.9, 0.5], [1])
@@ -206,8 +216,8 @@ def _best_per_row(rows: np.ndarray, gain: np.ndarray, limit: int) -> np.ndarray:
 def check_all_pairs(
     graph: CandidateGraph,
     prices: np.ndarray,
-    load,
-    score_pairs,
+    load: BlockLoader,
+    score_pairs: PairScorer,
     *,
     uncounted: float = 0.0,
     counts: tuple[np.ndarray, np.ndarray] | None = None,
@@ -310,7 +320,15 @@ class _CheckedBlock:
 class _BlockCheck:
     """The per-block work of :func:`check_all_pairs`; reads shared state, writes none."""
 
-    def __init__(self, graph, prices, load, score_pairs, uncounted, counts):
+    def __init__(
+        self,
+        graph: CandidateGraph,
+        prices: np.ndarray,
+        load: BlockLoader,
+        score_pairs: PairScorer,
+        uncounted: float,
+        counts: tuple[np.ndarray, np.ndarray] | None,
+    ) -> None:
         self.m = graph.n_mentors
         self.prices, self.load, self.score_pairs = prices, load, score_pairs
         self.own, self.known = graph_values(graph, prices), _sorted_keys(graph)
@@ -322,7 +340,7 @@ class _BlockCheck:
         if allowed is None:
             allowed = values > -np.inf
         if self.counts is None:
-            degree, has_edges = allowed.sum(axis=0), allowed.any(axis=1)
+            degree, has_edges = allowed.sum(axis=0), np.asarray(allowed.any(axis=1))
         else:
             degree, has_edges = None, self.counts[0][start:stop]
         values -= self.lam32[None, :]

@@ -66,20 +66,21 @@ def refill(
     >>> refill(space, w, found, [-1, -1], waiting, top_k=2), found.graph.n_edges
     (1, 4)
     """
-    mentor_of = np.asarray(mentor_of)
-    if found.cheap is None:
+    if found.dense:
         return 0
+    cheap, rules = found.top_k_parts()
+    assigned = np.asarray(mentor_of)
     m = len(space.mentors)
     mentees = np.flatnonzero(np.array([c == WAITING for c in causes], dtype=bool))
-    load = np.bincount(mentor_of[mentor_of >= 0], minlength=m)
+    load = np.bincount(assigned[assigned >= 0], minlength=m)
     mentors = np.flatnonzero(load < found.graph.capacity)
     if not (len(mentees) and len(mentors)):
         return 0
 
     def best_of(lo: int, hi: int) -> np.ndarray:
         chunk = mentees[lo:hi]
-        values = found.cheap.take(chunk)[:, mentors]
-        values[~found.rules.allowed_rows(chunk)[:, mentors]] = -np.inf
+        values = cheap.take(chunk)[:, mentors]
+        values[~rules.allowed_rows(chunk)[:, mentors]] = -np.inf
         rows, cols, _ = top_per_row(values, top_k)
         return chunk[rows].astype(np.int64) * m + mentors[cols]
 

@@ -46,7 +46,9 @@ def unique_keys(keys: np.ndarray) -> np.ndarray:
     return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
-def blocked_pairs(space: FeatureSpace, forbidden=()) -> dict[str, np.ndarray]:
+def blocked_pairs(
+    space: FeatureSpace, forbidden: Iterable[tuple[str, str]] = ()
+) -> dict[str, np.ndarray]:
     """Pairs ruled out by id: ``exclude`` on either side (and a person paired with themself),
     ``manager`` lines, ``forbidden``."""
     excluded, managed = [], []
@@ -67,7 +69,7 @@ def blocked_pairs(space: FeatureSpace, forbidden=()) -> dict[str, np.ndarray]:
     }
 
 
-def _in_keys(keys: np.ndarray, m: int, i, j) -> np.ndarray:
+def _in_keys(keys: np.ndarray, m: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     consecutive = i.ndim == 2 and i[-1, 0] - i[0, 0] == i.shape[0] - 1
     if consecutive:  # a dense block of rows i[0, 0]..i[-1, 0]
         mask = np.zeros((i.shape[0], j.shape[1]), dtype=bool)
@@ -78,11 +80,13 @@ def _in_keys(keys: np.ndarray, m: int, i, j) -> np.ndarray:
     return np.isin(i.astype(np.int64) * m + j, keys)
 
 
-def violations(space: FeatureSpace, i, j, rules: Iterable[str], blocked: Mapping) -> dict:
+def violations(
+    space: FeatureSpace, i: np.ndarray, j: np.ndarray, rules: Iterable[str], blocked: Mapping
+) -> dict[str, np.ndarray]:
     """Per constraint, which pairs it forbids (same broadcasting as the feature functions)."""
     a, b = space.mentee, space.mentor
     m = len(space.mentors)
-    if a.language_bits is not None:
+    if a.language_bits is not None and b.language_bits is not None:
         bits_a, bits_b = a.language_bits[i], b.language_bits[j]
         shared, speaks_a, speaks_b = (bits_a & bits_b) != 0, bits_a != 0, bits_b != 0
     else:
@@ -152,7 +156,7 @@ class PairRules:
         ]
         self.rows = self._row_table()
 
-    def _row_table(self):
+    def _row_table(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Mentees with the same language group and in-person city share one row of allowed
         mentors (capacity included): a block is then one row gather. None if too large."""
         pairs = np.stack([self.lang_a, self.city_a if self.check_city else 0 * self.lang_a])
@@ -191,7 +195,9 @@ class PairRules:
             hits.append((at[hit], j[hit]))
         return self._allowed(rows, hits)
 
-    def _allowed(self, rows, hits) -> np.ndarray:
+    def _allowed(
+        self, rows: slice | np.ndarray, hits: list[tuple[np.ndarray, np.ndarray]]
+    ) -> np.ndarray:
         """The allowed matrix of ``rows`` (a slice or indices); ``hits`` are the (row in
         the block, mentor) pairs ruled out by id."""
         if self.rows is not None:
@@ -219,7 +225,7 @@ class PairRules:
             return None
         table, code = self.rows
         per_row = np.bincount(code, minlength=len(table)).astype(np.int64)
-        return table.any(axis=1)[code], per_row @ table.astype(np.int64)
+        return np.asarray(table.any(axis=1))[code], per_row @ table.astype(np.int64)
 
     def allowed_columns(self, cols: np.ndarray) -> np.ndarray:
         """Allowed pairs of the mentors ``cols`` (sorted indices) against every mentee, one
@@ -259,7 +265,7 @@ def _positions(sorted_values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarra
     return at, sorted_values[at] == wanted
 
 
-def allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
+def allowed_block(pair_rules: PairRules, start: int, stop: int, removed: np.ndarray) -> np.ndarray:
     """Allowed pairs of mentees ``start:stop``; fills ``removed`` for those with none.
 
     >>> from tandem.matching.profiles import Mentee, Mentor
@@ -278,7 +284,9 @@ def allowed_block(pair_rules: PairRules, start, stop, removed) -> np.ndarray:
     return allowed
 
 
-def check_pins(space: FeatureSpace, pins: np.ndarray, rules, blocked: Mapping) -> None:
+def check_pins(
+    space: FeatureSpace, pins: np.ndarray, rules: Iterable[str], blocked: Mapping
+) -> None:
     """Raise ``PIN_NOT_ALLOWED`` for the first pinned pair (keys ``i * m + j``) that breaks a
     hard constraint: a pin keeps its pair in the graph, so it must be an allowed one."""
     m = len(space.mentors)

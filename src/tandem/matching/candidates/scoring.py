@@ -7,6 +7,8 @@ into each side's preference.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+
 import numpy as np
 
 from tandem.matching.candidates.blocks import (
@@ -14,13 +16,14 @@ from tandem.matching.candidates.blocks import (
     for_each_block,
     nonzero_2d,
 )
-from tandem.matching.candidates.rules import allowed_block
+from tandem.matching.candidates.rules import PairRules, allowed_block
 from tandem.matching.features import (
     FeatureSpace,
     combine,
     pair_features,
 )
 from tandem.matching.graph import CandidateGraph
+from tandem.matching.profiles import Mentee, Mentor
 
 EDGE_CHUNK = 1_000_000  # pairs of the dense pass scored at once
 SCORE_CHUNK = 131_072  # pairs scored at once: their gathered features stay in cache
@@ -28,7 +31,11 @@ PREFERENCE_STEP = 2.0  # explicit rankings sit above every score (scores are <= 
 
 
 def edge_scores(
-    space: FeatureSpace, weights, i: np.ndarray, j: np.ndarray, workers: int | None = None
+    space: FeatureSpace,
+    weights: Mapping[str, float],
+    i: np.ndarray,
+    j: np.ndarray,
+    workers: int | None = None,
 ) -> np.ndarray:
     """Exact scores of the pairs ``(i[e], j[e])``, in chunks of ``SCORE_CHUNK`` on
     ``workers`` threads (by default every core; 1 from inside another pass's worker)."""
@@ -41,7 +48,14 @@ def edge_scores(
     return score
 
 
-def dense_graph(space, weights, pair_rules, removed, block, progress) -> CandidateGraph:
+def dense_graph(
+    space: FeatureSpace,
+    weights: Mapping[str, float],
+    pair_rules: PairRules,
+    removed: np.ndarray,
+    block: int,
+    progress: Callable[[int], None] | None,
+) -> CandidateGraph:
     """Every allowed pair, scored on dense blocks of mentees (matrix products, no gathers)."""
     n, m = len(space.mentees), len(space.mentors)
     rows = max(1, min(block, EDGE_CHUNK // max(m, 1)))
@@ -71,8 +85,8 @@ def merge_graphs(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
     2
     """
 
-    def join(x, y):
-        return None if x is None else np.concatenate([x, y])
+    def join(x: np.ndarray | None, y: np.ndarray | None) -> np.ndarray | None:
+        return None if x is None or y is None else np.concatenate([x, y])
 
     return CandidateGraph.from_edges(
         a.n_mentees,
@@ -86,7 +100,9 @@ def merge_graphs(a: CandidateGraph, b: CandidateGraph) -> CandidateGraph:
     )
 
 
-def score_pairs(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGraph:
+def score_pairs(
+    space: FeatureSpace, weights: Mapping[str, float], keys: np.ndarray
+) -> CandidateGraph:
     """Score the pairs ``keys`` (``i * m + j``) edge by edge and build the graph.
 
     >>> from tandem.matching.features import resolve_weights
@@ -100,7 +116,9 @@ def score_pairs(space: FeatureSpace, weights, keys: np.ndarray) -> CandidateGrap
     return _graph_from(space, i, j, edge_scores(space, weights, i, j))
 
 
-def _graph_from(space: FeatureSpace, i, j, score) -> CandidateGraph:
+def _graph_from(
+    space: FeatureSpace, i: np.ndarray, j: np.ndarray, score: np.ndarray
+) -> CandidateGraph:
     mentee_pref = _preference(score, i, j, space.mentees, space.mentor_index)
     mentor_pref = _preference(score, j, i, space.mentors, space.mentee_index)
     return CandidateGraph.from_edges(
@@ -115,7 +133,13 @@ def _graph_from(space: FeatureSpace, i, j, score) -> CandidateGraph:
     )
 
 
-def _preference(score, own, other, people, other_index) -> np.ndarray | None:
+def _preference(
+    score: np.ndarray,
+    own: np.ndarray,
+    other: np.ndarray,
+    people: Sequence[Mentee] | Sequence[Mentor],
+    other_index: Mapping[str, int],
+) -> np.ndarray | None:
     """Score, lifted above every score for ids the person ranked in ``prefer``."""
     lifted = score.copy()
     listed = [(k, p.prefer) for k, p in enumerate(people) if p.prefer]

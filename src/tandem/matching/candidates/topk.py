@@ -108,24 +108,26 @@ def top_k_pairs(
     n, m = len(pair_rules.space.mentees), len(pair_rules.space.mentors)
     values = ScratchBuffers()
 
-    def top_of_block(start: int, stop: int):
+    def top_of_block(start: int, stop: int) -> tuple[int, int, np.ndarray, np.ndarray]:
         scores = cheap.block(start, stop, out=values.get((stop - start, m)))
         allowed = allowed_block(pair_rules, start, stop, removed)
         rows, cols, left_out = top_per_row(scores, top_k, allowed)
         return start, stop, (rows + start).astype(np.int64) * m + cols, left_out
 
-    keys, left_out = [np.zeros(0, dtype=np.int64)], np.full(n, -np.inf)
-    for start, stop, found, bound in map_blocks(top_of_block, _ranges(n, m, block)):
-        keys.append(found)
+    found, left_out = [np.zeros(0, dtype=np.int64)], np.full(n, -np.inf)
+    for start, stop, keys, bound in map_blocks(top_of_block, _ranges(n, m, block)):
+        found.append(keys)
         left_out[start:stop] = bound
         if progress:
             progress(stop - start)
-    keys = np.concatenate(keys)
-    more = _mentor_side(cheap, pair_rules, keys, top_k, MENTOR_SIDE_PAIRS)
-    return np.concatenate([keys, more]), left_out
+    mentee_side = np.concatenate(found)
+    more = _mentor_side(cheap, pair_rules, mentee_side, top_k, MENTOR_SIDE_PAIRS)
+    return np.concatenate([mentee_side, more]), left_out
 
 
-def _mentor_side(cheap: CheapBound, pair_rules: PairRules, keys, top_k: int, pairs: int):
+def _mentor_side(
+    cheap: CheapBound, pair_rules: PairRules, keys: np.ndarray, top_k: int, pairs: int
+) -> np.ndarray:
     """Keys of the ``top_k`` best allowed mentees of every open mentor that fewer than
     ``top_k`` mentees listed (the others already have enough candidates), by columns."""
     n, m = len(pair_rules.space.mentees), len(pair_rules.space.mentors)
