@@ -43,6 +43,23 @@ def _default(field: models.Field, now) -> Any:
     return field.get_db_prep_save(field.get_default(), connection)
 
 
+def column_fields(model: type[models.Model], names: Iterable[str]) -> list[models.Field[Any, Any]]:
+    """The fields ``names`` (attnames) of ``model``, each a column of its table."""
+    fields = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field) or field.column is None:
+            raise ValueError(f"bulk: {model.__name__}.{name} is not a column")
+        fields.append(field)
+    return fields
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    if field.column is None:
+        raise ValueError(f"bulk: {field.name} is not a column")
+    return field.column
+
+
 def _preparer(field: models.Field):
     if isinstance(field, models.JSONField) and field.encoder is None:
         return lambda value: connection.ops.adapt_json_value(value, None)  # what Django does
@@ -72,8 +89,8 @@ def bulk_insert(
     """
     meta = model._meta
     same = same or {}
-    given = [meta.get_field(name) for name in fields]
-    shared = [meta.get_field(name) for name in same]  # attnames, as in ``fields``
+    given = column_fields(model, fields)
+    shared = column_fields(model, same)  # attnames, as in ``fields``
     named = {field.column for field in (*given, *shared)}
     now = timezone.now()
     rest = [
@@ -89,7 +106,7 @@ def bulk_insert(
     preparers = [(index, _preparer(field)) for index, field in enumerate(given)]
     preparers = [(index, prepare) for index, prepare in preparers if prepare is not None]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in (*given, *rest))
+    columns = ", ".join(quote(_column(field)) for field in (*given, *rest))
     table = quote(meta.db_table)
     count = 0
     iterator = iter(rows)
@@ -137,18 +154,20 @@ def bulk_insert_ids(
     bulk_insert(model, fields=fields, rows=rows, same=same)
     found = {
         value: id_
-        for value, id_ in model.objects.filter(**{f"{pk}__gt": before}).values_list(key, pk)
+        for value, id_ in model._default_manager.filter(**{f"{pk}__gt": before}).values_list(
+            key, pk
+        )
         if value in keys  # a concurrent insert by someone else may be in the range too
     }
     missing = list(keys - found.keys())
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
-        found.update(model.objects.filter(**{f"{key}__in": chunk}).values_list(key, pk))
+        found.update(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, pk))
     return found
 
 
 def _last_pk(model: type[models.Model]) -> int:
-    return model.objects.aggregate(last=Max(model._meta.pk.attname))["last"] or 0
+    return model._default_manager.aggregate(last=Max(model._meta.pk.attname))["last"] or 0
 
 
 def bulk_update(
@@ -157,12 +176,12 @@ def bulk_update(
     """Set ``fields`` (attnames) of each row given as ``(pk, *values)``; returns how many rows
     were sent. Like ``QuerySet.bulk_update``, ``auto_now`` fields change only when given."""
     meta = model._meta
-    given = [meta.get_field(name) for name in fields]
+    given = column_fields(model, fields)
     preparers = [(index, _preparer(field)) for index, field in enumerate(given)]
     preparers = [(index, prepare) for index, prepare in preparers if prepare is not None]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in given)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    assignments = ", ".join(f"{quote(_column(field))} = %s" for field in given)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(_column(meta.pk))} = %s"
     count = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:

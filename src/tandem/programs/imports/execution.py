@@ -120,7 +120,7 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
             if locked.status != ImportStatus.APPLYING:
                 return locked
             if not report["ok"]:
-                fields = {"status": ImportStatus.INVALID, "report": report}
+                fields: dict[str, object] = {"status": ImportStatus.INVALID, "report": report}
             else:
                 if import_plan_is_stale(program=program, plan=plan):
                     raise ApplicationError(IMPORT_RACE, status=409)

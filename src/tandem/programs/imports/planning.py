@@ -213,7 +213,7 @@ def import_plan(
     for person in people.values():
         if not person.member:
             continue  # invited: nothing of theirs is read, compared or shown
-        if person.is_new:
+        if person.user is None:  # a member with no account yet: new
             person.changed = sorted(person.values)
         elif not create_only:
             stored = _stored(person.user)
@@ -226,12 +226,12 @@ def import_plan(
     errors = _resolve_references(program=program, rows=rows, people=people)
     existing = {}
     for chunk in chunked([email for email in emails if email in members]):
-        for enrolment in (
+        for found in (
             Enrolment.objects.filter(program=program, person__email__in=chunk)
             .select_related("person")
             .prefetch_related("exclude")
         ):
-            existing[(enrolment.person.email, enrolment.role)] = enrolment
+            existing[(found.person.email, found.role)] = found
     enrolments, invitations = [], []
     for row in rows:
         if row.email not in members:
@@ -322,14 +322,14 @@ def _resolve_references(
             continue
         resolved = set()
         for token in row.exclude:
-            email = (
+            excluded = (
                 token
                 if token in people or token in known_emails
                 else file_ids.get(token) or ids_in_program.get(token)
             )
-            if email is None:
+            if excluded is None:
                 errors.append(RowError(row.row, "exclude", EXCLUDE_UNKNOWN.format(value=token)))
             else:
-                resolved.add(email)
+                resolved.add(excluded)
         row.exclude_emails = resolved
     return errors

@@ -19,7 +19,7 @@ from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.matching.records.cells import skill_slug
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
-from tandem.programs.imports.bulk import bulk_insert, bulk_insert_ids, bulk_update
+from tandem.programs.imports.bulk import bulk_insert, bulk_insert_ids, bulk_update, column_fields
 from tandem.programs.imports.emails import invitation_emails_queue
 from tandem.programs.imports.planning import (
     PROFILE_FIELDS,
@@ -171,8 +171,8 @@ def _create_accounts(
 def _write_names(plan: ImportPlan) -> None:
     renamed = []
     for person in plan.people.values():
-        if person.member and not person.is_new and "name" in person.changed:
-            user = person.user
+        user = person.user  # None for a new member (the trusted loader creates the account)
+        if person.member and user is not None and "name" in person.changed:
             user.first_name, _, user.last_name = person.values["name"].partition(" ")
             renamed.append(user)
     _update(User, renamed, ["first_name", "last_name"])
@@ -187,7 +187,7 @@ def _has_profile(user: User) -> bool:
 
 @lru_cache(maxsize=1)
 def _profile_defaults() -> dict:
-    return {name: Profile._meta.get_field(name).get_default() for name in PROFILE_FIELDS}
+    return {field.name: field.get_default() for field in column_fields(Profile, PROFILE_FIELDS)}
 
 
 def _write_profiles(
@@ -314,28 +314,30 @@ def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], r
             if "capacity" in item.changed:
                 item.enrolment.capacity = row.capacity
             if "id" in item.changed:
-                item.enrolment.external_id = row.external_id
+                item.enrolment.external_id = row.external_id or ""
             updated.append(item.enrolment)
     Enrolment.objects.bulk_create(new, batch_size=500)
     _update(Enrolment, updated, ["capacity", "external_id", "updated_at"])
     targets = [
-        item
+        (item.enrolment, item.exclude_emails)
         for item in plan.enrolments
-        if item.exclude_emails is not None and (item.enrolment in new or "exclude" in item.changed)
+        if item.enrolment is not None  # every one is, once the new ones are made
+        and item.exclude_emails is not None
+        and (item.enrolment in new or "exclude" in item.changed)
     ]
     if not targets:
         return
     through = Enrolment.exclude.through
-    for chunk in chunked([item.enrolment.pk for item in targets]):
+    for chunk in chunked([enrolment.pk for enrolment, _ in targets]):
         through.objects.filter(enrolment_id__in=chunk).delete()
-    user_ids = reachable({email for item in targets for email in item.exclude_emails})
+    user_ids = reachable({email for _, emails in targets for email in emails})
     bulk_insert(
         through,
         fields=("enrolment_id", "user_id"),
         rows=[
-            (item.enrolment.pk, user_ids[email])
-            for item in targets
-            for email in item.exclude_emails
+            (enrolment.pk, user_ids[email])
+            for enrolment, emails in targets
+            for email in emails
             if email in user_ids
         ],
     )
@@ -349,9 +351,11 @@ def _write_invitations(program: Program, plan: ImportPlan, invited_by: User | No
         return []
     stored = {}
     for chunk in chunked({row.email for row in plan.invitations}):
-        for invitation in ParticipantInvitation.objects.filter(program=program, email__in=chunk):
-            stored[(invitation.email, invitation.role)] = invitation
-    create, update, send = [], [], []
+        for found in ParticipantInvitation.objects.filter(program=program, email__in=chunk):
+            stored[(found.email, found.role)] = found
+    create: list[tuple[str, str, int | None, str, str]] = []
+    update: list[ParticipantInvitation] = []
+    send: list[str] = []
     for row in plan.invitations:
         invitation = stored.get((row.email, row.role))
         capacity = row.capacity if row.role == Role.MENTOR else None

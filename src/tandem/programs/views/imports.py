@@ -128,12 +128,12 @@ def participant_invitation(request, token):
 def program_export(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
+        workbook = HttpResponse(
             export_xlsx(program=program),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{program.slug}.xlsx"'
-        return response
+        workbook["Content-Disposition"] = f'attachment; filename="{program.slug}.xlsx"'
+        return workbook
     response = StreamingHttpResponse(
         export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
     )
