@@ -1,0 +1,56 @@
+"""The opt-in identity page: only its owner sees and changes it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.exceptions import ApplicationError
+from tandem.core.web import form_add_error
+from tandem.people import selectors, services
+from tandem.people.forms import (
+    IdentityForm,
+)
+from tandem.people.views.common import FORM_PREFIXES
+
+
+@login_required
+def identity_edit(request):
+    identity = selectors.identity_get_own(user=request.user)
+    if request.method == "POST":
+        form = IdentityForm(request.POST)
+        if form.is_valid():
+            try:
+                services.identity_set(
+                    user=request.user,
+                    attributes=form.attribute_list(),
+                    prefer_shared=form.cleaned_data["prefer_shared"],
+                    consent=form.cleaned_data["consent"],
+                )
+            except ApplicationError as error:
+                form_add_error(form, error, prefixes=FORM_PREFIXES)
+            else:
+                messages.success(request, "Saved. Only you can see this.")
+                return redirect("identity_edit")
+        status = 400
+    else:
+        initial = {}
+        if identity:
+            initial = {
+                "attributes": "\n".join(identity.attributes),
+                "prefer_shared": identity.prefer_shared,
+            }
+        form, status = IdentityForm(initial=initial), 200
+    return render(
+        request, "people/identity.html", {"form": form, "identity": identity}, status=status
+    )
+
+
+@login_required
+@require_POST
+def identity_withdraw(request):
+    if services.identity_withdraw(user=request.user):
+        messages.success(request, "Deleted. Tandem no longer holds this information about you.")
+    return redirect("identity_edit")
