@@ -185,11 +185,10 @@ def test_a_request_needs_an_active_enrolment_in_an_open_program(db, status, arch
 # --- locking is a separate, explicit choice ---------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_reads_do_not_lock_and_work_outside_a_transaction():
+def _content():
     pair = mentorship()
     goal = Goal.objects.create(mentorship=pair, title="Give a talk", created_by=pair.mentee)
-    world = {
+    return pair, {
         "pair": pair,
         "goal": goal,
         "milestone": Milestone.objects.create(goal=goal, title="Outline"),
@@ -197,6 +196,11 @@ def test_reads_do_not_lock_and_work_outside_a_transaction():
         "item": action_item(pair),
         "request": RequestFactory(program=pair.program, sender=pair.mentee, recipient=pair.mentor),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_do_not_lock_and_work_outside_a_transaction():
+    pair, world = _content()
     assert not connection.in_atomic_block
     spy = mock.patch.object(QuerySet, "select_for_update", autospec=True)
     with spy as select_for_update, CaptureQueriesContext(connection) as queries:
@@ -216,3 +220,15 @@ def test_reads_do_not_lock_and_work_outside_a_transaction():
         ):
             assert fetch(pair.mentee, for_update=True) is not None, kind
         select_for_update.assert_called_once()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_for_update_is_a_row_lock_in_the_sql(postgres_only):
+    pair, world = _content()
+    for kind, fetch in _fetchers(world).items():
+        with CaptureQueriesContext(connection) as plain:
+            fetch(pair.mentee)
+        with transaction.atomic(), CaptureQueriesContext(connection) as locked:
+            fetch(pair.mentee, for_update=True)
+        assert not any("FOR UPDATE" in query["sql"] for query in plain.captured_queries), kind
+        assert any("FOR UPDATE" in query["sql"] for query in locked.captured_queries), kind

@@ -249,3 +249,17 @@ def test_the_last_admin_by_the_rule_stays(program):
             user=last.person, program_id=program.pk, enrolment_id=last.pk, action="remove"
         )
     assert refused.value.message == services.LAST_ADMIN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_for_update_is_a_row_lock_in_the_sql(postgres_only):
+    program = ProgramFactory()
+    admin = admin_of(program)
+    InvitationFactory(program=program)
+    for read in _reads(program, admin):
+        with CaptureQueriesContext(connection) as plain:
+            read()
+        with transaction.atomic(), CaptureQueriesContext(connection) as locked:
+            read(for_update=True)
+        assert not any("FOR UPDATE" in query["sql"] for query in plain.captured_queries)
+        assert any("FOR UPDATE" in query["sql"] for query in locked.captured_queries)
