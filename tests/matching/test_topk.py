@@ -39,7 +39,7 @@ person = st.fixed_dictionaries(
     {
         "goals": st.sampled_from(["", "SQL tuning", "charts for executives", "lead a team"]),
         "skills": st.lists(st.sampled_from(["sql", "python", "figma"]), max_size=2),
-        "seniority": st.one_of(st.none(), st.floats(0, 10)),
+        "seniority": st.one_of(st.none(), st.integers(0, 10)),
         "cadence": st.sampled_from(["", *CADENCES]),
         "format": st.sampled_from(["", *FORMATS]),
         "city": st.sampled_from(["", "A", "B"]),
