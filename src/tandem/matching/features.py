@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy as sp
+from numpy.typing import ArrayLike
 
 from tandem.matching.profiles import (
     WORDS_PER_WEEK,
@@ -258,7 +259,9 @@ def _is_dense(i: np.ndarray) -> bool:
     return i.ndim == 2
 
 
-def _overlap(a: sp.sparse.csr_array, b: sp.sparse.csr_array, i, j) -> np.ndarray:
+def _overlap(
+    a: sp.sparse.csr_array, b: sp.sparse.csr_array, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
     """Count of shared tags per pair, dense block or edge list."""
     if _is_dense(i):
         # Dense rows times the sparse side: no sparse result to convert, whatever its density.
@@ -270,7 +273,7 @@ def _counts(matrix: sp.sparse.csr_array) -> np.ndarray:
     return np.diff(matrix.indptr)
 
 
-def goals_similarity(space: FeatureSpace, i, j) -> np.ndarray:
+def goals_similarity(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Cosine of goals and expertise embeddings, clipped to [0, 1]."""
     a, b = space.mentee.text, space.mentor.text
     if _is_dense(i):
@@ -284,7 +287,7 @@ def goals_similarity(space: FeatureSpace, i, j) -> np.ndarray:
     return np.where(known, np.clip(cos, 0.0, 1.0), NEUTRAL_GOALS)
 
 
-def skills_overlap(space: FeatureSpace, i, j) -> np.ndarray:
+def skills_overlap(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Share of the mentee's wanted skills that the mentor offers."""
     shared = _overlap(space.mentee.skills, space.mentor.skills, i, j)
     wanted, offered = _counts(space.mentee.skills)[i], _counts(space.mentor.skills)[j]
@@ -292,26 +295,26 @@ def skills_overlap(space: FeatureSpace, i, j) -> np.ndarray:
     return np.where(known, shared / np.maximum(wanted, 1), NEUTRAL)
 
 
-def overlap_hours(space: FeatureSpace, i, j) -> np.ndarray:
+def overlap_hours(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Weekly hours both are available, in UTC (edge lists only)."""
     common = space.mentee.availability[i] & space.mentor.availability[j]
     return np.bitwise_count(common).sum(axis=-1) * 0.25
 
 
-def availability_fit(space: FeatureSpace, i, j) -> np.ndarray:
+def availability_fit(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Weekly overlap in hours over ``AVAILABILITY_FULL_HOURS``, capped at 1."""
     hours = overlap_hours(space, i, j)
     known = space.mentee.has_availability[i] & space.mentor.has_availability[j]
     return np.where(known, np.minimum(hours / AVAILABILITY_FULL_HOURS, 1.0), NEUTRAL)
 
 
-def cadence_fit(space: FeatureSpace, i, j) -> np.ndarray:
+def cadence_fit(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """1 for the same cadence, minus a third per step apart on weekly..quarterly."""
     a, b = space.mentee.cadence[i].astype(float), space.mentor.cadence[j].astype(float)
     return np.where((a >= 0) & (b >= 0), 1.0 - np.abs(a - b) / 3.0, NEUTRAL)
 
 
-def format_fit(space: FeatureSpace, i, j) -> np.ndarray:
+def format_fit(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Meeting format (and city for in-person): 1 compatible, 0 virtual vs in-person."""
     a, b = space.mentee.format[i], space.mentor.format[j]
     ca, cb = space.mentee.city[i], space.mentor.city[j]
@@ -321,7 +324,7 @@ def format_fit(space: FeatureSpace, i, j) -> np.ndarray:
     return np.where(clash, 0.0, np.where(in_person, city, 1.0))
 
 
-def seniority_fit(space: FeatureSpace, i, j) -> np.ndarray:
+def seniority_fit(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Mentor more senior (mentee more senior for reverse programs) scores higher."""
     gap = space.mentor.seniority[j] - space.mentee.seniority[i]
     if space.reverse:
@@ -330,7 +333,7 @@ def seniority_fit(space: FeatureSpace, i, j) -> np.ndarray:
     return np.where(np.isnan(gap), NEUTRAL, value)
 
 
-def style_fit(space: FeatureSpace, i, j) -> np.ndarray:
+def style_fit(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """1 minus the mean gap (out of 4) on working-style questions both answered."""
     diff = np.abs(space.mentee.style[i] - space.mentor.style[j])
     answered = ~np.isnan(diff)
@@ -339,7 +342,7 @@ def style_fit(space: FeatureSpace, i, j) -> np.ndarray:
     return np.where(shared > 0, 1.0 - mean / 4.0, NEUTRAL)
 
 
-def identity_fit(space: FeatureSpace, i, j) -> np.ndarray:
+def identity_fit(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Only for mentees who opted in: 1 if the mentor shares an identity, else 0."""
     shared = _overlap(space.mentee.identity, space.mentor.identity, i, j) > 0
     asked = space.mentee.prefer_identity[i]
@@ -358,7 +361,9 @@ FEATURES = {
 }
 
 
-def pair_features(space: FeatureSpace, i, j, criteria: Iterable[str] = CRITERIA) -> dict:
+def pair_features(
+    space: FeatureSpace, i: ArrayLike, j: ArrayLike, criteria: Iterable[str] = CRITERIA
+) -> dict[str, np.ndarray]:
     """Feature values for edges ``(i[e], j[e])`` (or a dense block), each in [0, 1].
 
     >>> space = FeatureSpace([Mentee(id="a", skills_wanted=("sql", "python"))],

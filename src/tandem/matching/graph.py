@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,16 @@ class CandidateGraph:
         cls,
         n_mentees: int,
         n_mentors: int,
-        mentee,
-        mentor,
-        score,
-        capacity,
-        mentee_pref=None,
-        mentor_pref=None,
+        mentee: ArrayLike,
+        mentor: ArrayLike,
+        score: ArrayLike,
+        capacity: ArrayLike,
+        mentee_pref: ArrayLike | None = None,
+        mentor_pref: ArrayLike | None = None,
     ) -> CandidateGraph:
         """Build a graph from array-likes, converting dtypes."""
 
-        def optional(values):
+        def optional(values: ArrayLike | None) -> np.ndarray | None:
             return None if values is None else np.asarray(values, dtype=np.float64)
 
         return cls(

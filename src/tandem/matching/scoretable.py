@@ -6,6 +6,8 @@ A pair without a row is forbidden. Errors are collected like participant files' 
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from tandem.matching.graph import CandidateGraph
@@ -36,7 +38,9 @@ class ScoreTable:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_score_table(scores_path, capacities_path) -> ScoreTable:
+def read_score_table(
+    scores_path: str | os.PathLike[str], capacities_path: str | os.PathLike[str]
+) -> ScoreTable:
     """Read ``mentee_id,mentor_id,score[,mentor_score]`` rows and an ``id,capacity`` file.
 
     A pair without a row is forbidden. ``mentor_score`` is how the mentor ranks that mentee
@@ -114,7 +118,7 @@ def read_score_table(scores_path, capacities_path) -> ScoreTable:
     return ScoreTable(graph, list(mentee_ids), list(mentor_ids), warnings)
 
 
-def _read_capacities(path, errors: list[RowError]) -> dict[str, int]:
+def _read_capacities(path: str | os.PathLike[str], errors: list[RowError]) -> dict[str, int]:
     file = str(path)
     try:
         header, rows = read_table(path)
@@ -156,14 +160,20 @@ def _capacity(text: str) -> int:
     return int(number)
 
 
-def _score_row(file, number, values, mentor_ids, errors):
+def _score_row(
+    file: str,
+    number: int,
+    values: dict[str, str],
+    mentor_ids: Container[str],
+    errors: list[RowError],
+) -> tuple[tuple[str, str], tuple[float, float]] | None:
     mentee, mentor = values["mentee_id"], values["mentor_id"]
     problems = len(errors)
     if not mentee:
         errors.append(RowError(file, number, "mentee_id", EMPTY_ID))
     if mentor not in mentor_ids:
         errors.append(RowError(file, number, "mentor_id", UNKNOWN_MENTOR.format(value=mentor)))
-    scores = []
+    scores: list[float] = []
     for column in ("score", "mentor_score"):
         text = values.get(column, "")
         if column == "mentor_score" and not text:
@@ -179,4 +189,5 @@ def _score_row(file, number, values, mentor_ids, errors):
             scores.append(0.0)
     if len(errors) > problems:
         return None
-    return (mentee, mentor), tuple(scores)
+    score, mentor_score = scores
+    return (mentee, mentor), (score, mentor_score)

@@ -91,7 +91,7 @@ def tokenize(text: str) -> list[str]:
     if any(mark in lowered for mark in _SPECIAL_MARKS) or (
         "-" in lowered and _ONE_DASH.search(lowered)
     ):
-        lowered = _SPECIAL_RE.sub(lambda match: _SPECIAL_REPL[match.lastgroup], lowered)
+        lowered = _SPECIAL_RE.sub(lambda match: _SPECIAL_REPL[match.lastgroup or ""], lowered)
     return list(map(_fold, _WORD_RE.findall(lowered)))
 
 
@@ -241,12 +241,12 @@ class BuiltinEmbedder:
         word_cells = self._word_cells(tokens)
         # bincount adds in order, and each cell's entries keep the order they were found in,
         # so a vector is the same bits as when it was built text by text.
-        out = np.bincount(
+        sums = np.bincount(
             np.concatenate([concept_cells, word_cells]),
             weights=np.concatenate([concept_values, np.ones(len(word_cells))]),
             minlength=len(unique) * self.dimension,
         )
-        out = out.astype(np.float64, copy=False).reshape(len(unique), self.dimension)
+        out = sums.astype(np.float64, copy=False).reshape(len(unique), self.dimension)
         self._normalise(out)
         return out.astype(np.float32)[inverse.reshape(-1)]
 
