@@ -47,7 +47,8 @@ ACTION_ITEM_NOT_FOUND = "That action item does not exist, or you are not part of
 MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
 
 
-def _mentorship_qs() -> QuerySet[Mentorship]:
+def mentorship_queryset() -> QuerySet[Mentorship]:
+    """Mentorships with what every page shows of them joined (for the helpers of this package)."""
     return Mentorship.objects.select_related(
         "program", "mentor", "mentee", "mentor__profile", "mentee__profile", "ended_by"
     )
@@ -84,7 +85,7 @@ def access_mentorship(
     """The mentorship and its content, if ``user`` is one of its two participants."""
     if not _authenticated(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
-    qs = lockable(_mentorship_qs(), for_update=for_update)
+    qs = lockable(mentorship_queryset(), for_update=for_update)
     mentorship = qs.filter(pk=mentorship_id).filter(_of_participant(user)).first()
     if mentorship is None:
         raise NotFound(MENTORSHIP_NOT_FOUND)
@@ -98,7 +99,7 @@ def access_mentorship_overview(
     active admin of its program. Callers show content only when ``viewer.can_read_content``."""
     if not _authenticated(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
-    mentorship = _mentorship_qs().filter(pk=mentorship_id).first()
+    mentorship = mentorship_queryset().filter(pk=mentorship_id).first()
     if mentorship is None:
         raise NotFound(MENTORSHIP_NOT_FOUND)
     if mentorship.is_participant(user):

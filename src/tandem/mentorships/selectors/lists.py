@@ -29,7 +29,7 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.selectors.access import (
     MENTORSHIP_NOT_FOUND,
-    _mentorship_qs,
+    mentorship_queryset,
 )
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
@@ -37,7 +37,7 @@ from tandem.programs.selectors import is_program_admin
 
 
 def mentorship_list_for(*, user: User, open_only: bool = False) -> QuerySet[Mentorship]:
-    qs = _mentorship_qs().filter(Q(mentor=user) | Q(mentee=user))
+    qs = mentorship_queryset().filter(Q(mentor=user) | Q(mentee=user))
     if open_only:
         qs = qs.filter(state__in=OPEN_STATES)
     return qs.order_by("-created_at", "-pk")
@@ -241,4 +241,6 @@ def mentorship_list_for_program_admin(*, user: User, program_id: int) -> QuerySe
     """All mentorships of a program, for its active admins only."""
     if not is_program_admin(user=user, program_id=program_id):
         raise NotFound(MENTORSHIP_NOT_FOUND)
-    return _mentorship_qs().filter(program_id=program_id).order_by("state", "-created_at", "-pk")
+    return (
+        mentorship_queryset().filter(program_id=program_id).order_by("state", "-created_at", "-pk")
+    )
