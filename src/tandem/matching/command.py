@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from tandem.matching.candidates.generate import DEFAULT_TOP_K
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.io import InputError, read_inputs, read_participants
-from tandem.matching.pipeline import OBJECTIVES, MatchResult, match_participants, match_score_table
+from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score_table
+from tandem.matching.result import MatchResult
 from tandem.matching.scoretable import read_score_table
 
 DESCRIPTION = "Match mentees with mentors, from participant files or a score table."

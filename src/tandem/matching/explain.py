@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tandem.matching.candidates.rules import CONSTRAINTS
 from tandem.matching.features import (
@@ -23,7 +24,7 @@ from tandem.matching.features import (
     overlap_hours,
     pair_features,
 )
-from tandem.matching.profiles import normalise_tag
+from tandem.matching.profiles import Mentee, Mentor, normalise_tag
 
 TOP_REASONS = 3
 GOOD_ENOUGH = {"goals": 0.2, "availability": 0.25}  # others need >= 0.5 to be a reason
@@ -83,8 +84,8 @@ UNMATCHED = {
 def explain_pairs(
     space: FeatureSpace,
     weights: Mapping[str, float],
-    i,
-    j,
+    i: ArrayLike,
+    j: ArrayLike,
     criteria: Sequence[str] = CRITERIA,
 ) -> list[dict]:
     """Per pair, each of ``criteria`` with value, weight and words, and its top reasons.
@@ -145,7 +146,7 @@ def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
     return tuple(Reason(name, criteria[name]["reason"]) for name in ranked[:TOP_REASONS])
 
 
-def _reason(space: FeatureSpace, name: str, value: float, i: int, j: int, hours: float):
+def _reason(space: FeatureSpace, name: str, value: float, i: int, j: int, hours: float) -> str:
     mentee, mentor = space.mentees[i], space.mentors[j]
     if name == "goals":
         return _goals_reason(space, mentee.goals, mentor.expertise, value)
@@ -192,7 +193,7 @@ def _goals_reason(space: FeatureSpace, goals: str, expertise: str, value: float)
     return GOALS_CLOSE if value >= GOOD_ENOUGH["goals"] else GOALS_FAR
 
 
-def _format_reason(mentee, mentor, value: float) -> str:
+def _format_reason(mentee: Mentee, mentor: Mentor, value: float) -> str:
     if not (mentee.format or mentor.format):
         return NO_PREFERENCE
     if value == 0:
@@ -204,7 +205,7 @@ def _format_reason(mentee, mentor, value: float) -> str:
     return FORMAT_FITS if value >= NEUTRAL else NO_PREFERENCE
 
 
-def _seniority_reason(space: FeatureSpace, mentee, mentor) -> str:
+def _seniority_reason(space: FeatureSpace, mentee: Mentee, mentor: Mentor) -> str:
     if mentee.seniority is None or mentor.seniority is None:
         return NO_PREFERENCE
     gap = mentor.seniority - mentee.seniority

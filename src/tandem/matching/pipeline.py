@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,6 +45,9 @@ from tandem.matching.result import (
 from tandem.matching.scoretable import ScoreTable
 from tandem.matching.text import Embedder
 
+if TYPE_CHECKING:  # the solver module loads OR-Tools: imported on first use (see _solver)
+    from tandem.matching.solve import Assignment
+
 OBJECTIVES = ("optimal", "fair", "stable")
 UNKNOWN_OBJECTIVE = "objective must be one of optimal, fair, stable (got {value!r})"
 DUPLICATE_PARTICIPANT = "duplicate {side} id {value!r}"
@@ -52,7 +57,7 @@ MAX_BOUND_ROUNDS = 6
 
 
 class _Clock:
-    def __init__(self):
+    def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self._last = time.perf_counter()
 
@@ -70,7 +75,7 @@ def _check_ids(people: Sequence, side: str) -> None:
         seen.add(person.id)
 
 
-def _solver():
+def _solver() -> ModuleType:
     """The solver module, imported on first use: OR-Tools takes a second to load and
     rank_mentors_for never needs it."""
     from tandem.matching import solve
@@ -78,14 +83,20 @@ def _solver():
     return solve
 
 
-def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_bound):
+def _solve(
+    graph: CandidateGraph,
+    *,
+    objective: str,
+    pinned: list[tuple[int, int]],
+    seed: int,
+    outside_bound: np.ndarray | None,
+) -> tuple[Assignment, list[str | None]]:
     solver = _solver()
     assignment = solver.solve(
         graph,
         objective=objective,
         pinned=pinned,
         seed=seed,
-        progress=progress,
         outside_bound=outside_bound,
     )
     causes = getattr(assignment, "unmatched_cause", None)
@@ -94,7 +105,11 @@ def _solve(graph: CandidateGraph, *, objective, pinned, seed, progress, outside_
     return assignment, list(causes)
 
 
-def _index_pairs(pairs: Iterable[tuple[str, str]], mentee_index, mentor_index) -> list:
+def _index_pairs(
+    pairs: Iterable[tuple[str, str]],
+    mentee_index: Mapping[str, int],
+    mentor_index: Mapping[str, int],
+) -> list[tuple[int, int]]:
     out = []
     for mentee, mentor in pairs:
         for index, person in ((mentee_index, mentee), (mentor_index, mentor)):
@@ -110,13 +125,25 @@ class _CohortMatch:
     """The solve and the steps after it that grow the candidate set, on one cohort.
 
     Each step leaves the latest ``assignment`` (and the solver's ``causes`` per mentee);
-    :func:`match_participants` runs them in order.
+    :func:`match_participants` runs them in order, :meth:`solve` first.
     """
 
-    def __init__(self, space, weights, found: CandidateSet, *, objective, seed, pins):
+    assignment: Assignment  # set by the first solve
+
+    def __init__(
+        self,
+        space: FeatureSpace,
+        weights: Mapping[str, float],
+        found: CandidateSet,
+        *,
+        objective: str,
+        seed: int,
+        pins: list[tuple[int, int]],
+    ) -> None:
         self.space, self.weights, self.found = space, weights, found
         self.objective, self.seed, self.pins = objective, seed, pins
-        self.assignment, self.causes, self.proof = None, [], None
+        self.causes: list[str | None] = []
+        self.proof: dict[str, Any] | None = None
 
     def solve(self) -> None:
         """Solve on the candidate graph as it stands."""
@@ -124,7 +151,6 @@ class _CohortMatch:
             self.found.graph,
             objective=self.objective,
             seed=self.seed,
-            progress=None,
             pinned=self.pins,
             outside_bound=self.found.outside_bound,
         )
@@ -341,7 +367,6 @@ def match_score_table(
         table.graph,
         objective=objective,
         seed=seed,
-        progress=None,
         pinned=_index_pairs(pinned, mentee_index, mentor_index),
         outside_bound=None,
     )

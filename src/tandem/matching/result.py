@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tandem.matching.explain import Reason, explain_pairs, unmatched_reason
 from tandem.matching.features import CRITERIA, FeatureSpace, combine, pair_features
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.report import build_report
 from tandem.matching.scoretable import ScoreTable
+
+if TYPE_CHECKING:  # the solver module loads OR-Tools, which rank_mentors_for never needs
+    from tandem.matching.solve import Assignment
 
 # Report figures computed on the solver's scores: with a private criterion they would carry it.
 SOLVER_FIGURES = ("upper_bound", "gap", "relative_gap", "blocking_pairs", "candidate_pairs")
@@ -35,7 +40,13 @@ class MatchResult:
     report: dict = field(default_factory=dict)
 
 
-def public_scores(space: FeatureSpace, weights, public: Sequence[str], i, j) -> np.ndarray:
+def public_scores(
+    space: FeatureSpace,
+    weights: Mapping[str, float],
+    public: Sequence[str],
+    i: ArrayLike,
+    j: ArrayLike,
+) -> np.ndarray:
     """Pair scores over the ``public`` criteria alone (their weighted mean; 0 if they weigh 0).
 
     >>> from tandem.matching.features import resolve_weights
@@ -59,7 +70,7 @@ def cohort_result(
     weights: Mapping[str, float],
     graph: CandidateGraph,
     removed: np.ndarray,
-    assignment,
+    assignment: Assignment,
     causes: Sequence[str | None],
     public: Sequence[str] = CRITERIA,
 ) -> MatchResult:
@@ -84,9 +95,9 @@ def cohort_result(
                 "criteria": explained[k]["criteria"],
             }
         )
-    for i in np.flatnonzero(mentor_of < 0):
-        reason = unmatched_reason(causes[i], removed[i], len(space.mentors))
-        result.unmatched.append({"mentee_id": space.mentee.ids[i], "reason": reason})
+    for mentee in np.flatnonzero(mentor_of < 0).tolist():
+        reason = unmatched_reason(causes[mentee], removed[mentee], len(space.mentors))
+        result.unmatched.append({"mentee_id": space.mentee.ids[mentee], "reason": reason})
     return result
 
 
@@ -110,16 +121,16 @@ def assigned_scores(graph: CandidateGraph, mentor_of: np.ndarray) -> np.ndarray:
 
 
 def match_report(
-    objective,
-    seed,
-    graph,
-    assignment,
-    result,
-    seconds,
-    identities,
-    candidates,
-    warnings,
-    proof=None,
+    objective: str,
+    seed: int,
+    graph: CandidateGraph,
+    assignment: Assignment,
+    result: MatchResult,
+    seconds: Mapping[str, float],
+    identities: Sequence[Sequence[str]],
+    candidates: str,
+    warnings: Sequence[str],
+    proof: Mapping[str, Any] | None = None,
 ) -> dict:
     """The report of ``result`` (see :func:`~tandem.matching.report.build_report`): ``seconds``
     per step, with the solver's own phases added as ``solve.<phase>``; ``proof`` is the
@@ -157,7 +168,9 @@ def match_report(
     return report
 
 
-def table_result(table: ScoreTable, assignment, causes: Sequence[str | None]) -> MatchResult:
+def table_result(
+    table: ScoreTable, assignment: Assignment, causes: Sequence[str | None]
+) -> MatchResult:
     """The pairs of ``assignment`` on a score table (reasons say the score came from the
     table), and the unmatched with why; no report yet."""
     mentor_of = np.asarray(assignment.mentor_of)

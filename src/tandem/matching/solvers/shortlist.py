@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.solvers.bounds import flow_duals
+from tandem.matching.solvers.bounds import Duals, flow_duals
 from tandem.matching.solvers.constraints import subgraph
 from tandem.matching.solvers.flow import (
     IntegerWeights,
@@ -79,7 +79,7 @@ def _best_edges_by_rows(graph: CandidateGraph, k: int) -> np.ndarray | None:
     return keep
 
 
-def _violated(graph: CandidateGraph, weights: IntegerWeights, duals) -> np.ndarray:
+def _violated(graph: CandidateGraph, weights: IntegerWeights, duals: Duals) -> np.ndarray:
     """Edges whose integer weight exceeds the dual sum: the certificate fails there."""
     low, step = weights.offset, weights.step
     found = []
@@ -98,7 +98,7 @@ def _most_matchable(graph: CandidateGraph) -> int:
     return int(min(with_edges, np.minimum(graph.capacity, degree).sum()))
 
 
-def _direct(graph: CandidateGraph, span) -> Proven:
+def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
     weights = integer_weights(graph.score, graph.n_mentees + graph.n_mentors, span)
     edge_of = optimal_edges(graph, weights)
     duals = flow_duals(graph, weights, edge_of)
