@@ -14,13 +14,17 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 from tandem.matching.candidates.generate import DEFAULT_TOP_K
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score_table
 from tandem.matching.result import MatchResult
-from tandem.matching.scoretable import read_score_table
+from tandem.matching.scoretable import ScoreTable, read_score_table
+from tandem.matching.text import Embedder
 
 DESCRIPTION = "Match mentees with mentors, from participant files or a score table."
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
@@ -109,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress_bar(args, total: int):
+def _progress_bar(args: argparse.Namespace, total: int) -> Any:
     if args.no_progress or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -117,7 +121,7 @@ def _progress_bar(args, total: int):
     return tqdm(total=total, unit="mentee", desc="scoring", file=sys.stderr)
 
 
-def _run(args, parser) -> MatchResult:
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResult:
     started = time.perf_counter()
     if args.scores or args.capacities:
         if not (args.scores and args.capacities):
@@ -171,7 +175,7 @@ def _run(args, parser) -> MatchResult:
     return result
 
 
-def _embedder(name: str):
+def _embedder(name: str) -> Embedder | None:
     if name == "builtin":
         return None
     from tandem.matching.text import SentenceTransformerEmbedder
@@ -182,7 +186,7 @@ def _embedder(name: str):
         raise ValueError(str(exc)) from None
 
 
-def _drop_pairs(table, forbidden):
+def _drop_pairs(table: ScoreTable, forbidden: set[tuple[str, str]]) -> ScoreTable:
     from tandem.matching.graph import CandidateGraph
 
     graph = table.graph
@@ -191,7 +195,7 @@ def _drop_pairs(table, forbidden):
         for a, b in zip(graph.mentee.tolist(), graph.mentor.tolist(), strict=True)
     ]
 
-    def pick(values):
+    def pick(values: np.ndarray | None) -> np.ndarray | None:
         return None if values is None else values[keep]
 
     table.graph = CandidateGraph.from_edges(
@@ -245,7 +249,7 @@ def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) ->
     return buffer.getvalue()
 
 
-def _write_outputs(args, result: MatchResult) -> None:
+def _write_outputs(args: argparse.Namespace, result: MatchResult) -> None:
     import json
 
     staged = []
