@@ -4,9 +4,10 @@ stream-parsed by one guarded expat loop (see the package notes for why nothing e
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 from xml.parsers import expat
 
@@ -28,16 +29,27 @@ _STRINGS = "/officeDocument/2006/relationships/sharedStrings"
 _STYLES = "/officeDocument/2006/relationships/styles"
 _DOCUMENT = "/officeDocument/2006/relationships/officeDocument"
 
+StartHandler = Callable[[str, dict[str, str]], None]  # (local tag name, attributes)
+EndHandler = Callable[[str], None]  # (local tag name)
+TextHandler = Callable[[str], None]  # (character data)
+
 
 class WorkbookParts:
     """Member names of the first worksheet, the shared strings and the styles (None when the
     workbook has none), and the date epoch (1900 or 1904) the dates count from."""
 
-    def __init__(self, sheet: str, strings: str | None, styles: str | None, epoch):
+    def __init__(
+        self, sheet: str, strings: str | None, styles: str | None, epoch: dt.datetime
+    ) -> None:
         self.sheet, self.strings, self.styles, self.epoch = sheet, strings, styles, epoch
 
 
-def parse_part(xml: IO[bytes], start=None, end=None, text=None) -> Iterator[None]:
+def parse_part(
+    xml: IO[bytes],
+    start: StartHandler | None = None,
+    end: EndHandler | None = None,
+    text: TextHandler | None = None,
+) -> Iterator[None]:
     """Feed ``xml`` to expat in chunks, yielding after each so callers can hand on results.
     Refuses a DOCTYPE (no spreadsheet has one; entities would be a bomb of their own), nesting
     deeper than ``MAX_XML_DEPTH`` and more than ``MAX_XML_ELEMENTS`` elements (what the
@@ -47,7 +59,7 @@ def parse_part(xml: IO[bytes], start=None, end=None, text=None) -> Iterator[None
     depth = elements = 0
     local: dict[str, str] = {}  # "{namespace}name" -> "name"
 
-    def on_start(name, attrs):
+    def on_start(name: str, attrs: dict[str, str]) -> None:
         nonlocal depth, elements
         depth += 1
         elements += 1
@@ -58,13 +70,13 @@ def parse_part(xml: IO[bytes], start=None, end=None, text=None) -> Iterator[None
         if start:
             start(local.get(name) or local.setdefault(name, name.rpartition("}")[2]), attrs)
 
-    def on_end(name):
+    def on_end(name: str) -> None:
         nonlocal depth
         depth -= 1
         if end:
             end(local.get(name) or local.setdefault(name, name.rpartition("}")[2]))
 
-    def refuse(*_args):
+    def refuse(*_args: object) -> None:
         raise NotAWorkbook("a DOCTYPE in a workbook part")
 
     parser.StartElementHandler = on_start
@@ -87,7 +99,7 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     if path not in archive.NameToInfo:
         return found
 
-    def start(tag, attrs):
+    def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "Relationship" and attrs.get("TargetMode") != "External":
             if len(found) >= MAX_RELATIONSHIPS:
                 raise NotAWorkbook("too many relationships")
@@ -117,12 +129,12 @@ def workbook_parts(archive: zipfile.ZipFile) -> WorkbookParts:
     related = _relationships(archive, document)
     state: dict = {"sheet": None, "date1904": False}
 
-    def start(tag, attrs):
+    def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "workbookPr":
             state["date1904"] = attrs.get("date1904", "").lower() in ("1", "true")
         elif tag == "sheet" and state["sheet"] is None:
             rid = next((value for key, value in attrs.items() if key.endswith("}id")), None)
-            kind, member = related.get(rid, ("", ""))
+            kind, member = related.get(rid, ("", "")) if rid is not None else ("", "")
             if kind.endswith(_SHEET):
                 state["sheet"] = member
 

@@ -3,6 +3,7 @@ shared strings, the date styles and the rows; finding the parts in the zip is ``
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from os import PathLike
@@ -89,7 +90,7 @@ class _Text:
     """Collects the plain text of a ``<si>`` or ``<is>`` element: its own ``<t>`` and those of
     its rich-text runs ``<r>``, not the phonetic ``<rPh>`` guide (as openpyxl's ``Text``)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parts: list[str] = []
         self.path: list[str] = []
         self.capturing = False
@@ -112,16 +113,17 @@ class _Text:
 
 def _shared_strings(archive: zipfile.ZipFile, member: str, limits: _Limits) -> list[str]:
     strings: list[str] = []
-    state: dict = {"text": None}
+    state: dict[str, _Text | None] = {"text": None}
 
-    def start(tag, attrs):
-        if state["text"] is not None:
-            state["text"].start(tag)
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        current = state["text"]
+        if current is not None:
+            current.start(tag)
         elif tag == "si":
             limits.count_cells()  # a table larger than the cells allowed is refused
             state["text"] = _Text()
 
-    def end(tag):
+    def end(tag: str) -> None:
         current = state["text"]
         if current is None:
             return
@@ -131,9 +133,10 @@ def _shared_strings(archive: zipfile.ZipFile, member: str, limits: _Limits) -> l
             strings.append(current.value().replace("x005F_", ""))
             state["text"] = None
 
-    def text(data):
-        if state["text"] is not None:
-            state["text"].text(data)
+    def text(data: str) -> None:
+        current = state["text"]
+        if current is not None:
+            current.text(data)
 
     limits.cells = 0
     with archive.open(member) as xml:
@@ -151,7 +154,7 @@ def _date_styles(archive: zipfile.ZipFile, member: str) -> tuple[set[int], set[i
     formats: list[int] = []
     path: list[str] = []
 
-    def start(tag, attrs):
+    def start(tag: str, attrs: dict[str, str]) -> None:
         path.append(tag)
         if tag == "numFmt" and path[-2:-1] == ["numFmts"]:
             custom[int(attrs.get("numFmtId", 0))] = attrs.get("formatCode", "")
@@ -160,7 +163,7 @@ def _date_styles(archive: zipfile.ZipFile, member: str) -> tuple[set[int], set[i
             if len(formats) > 65_536:  # Excel's own limit is 64,000 cell formats
                 raise NotAWorkbook("too many cell formats")
 
-    def end(tag):
+    def end(tag: str) -> None:
         path.pop()
 
     with archive.open(member) as xml:
@@ -189,7 +192,14 @@ def _column(reference: str) -> int:
 class _SheetReader:
     """Expat handlers for one worksheet: finished rows are queued for :meth:`rows`."""
 
-    def __init__(self, strings, dates, durations, epoch, limits: _Limits):
+    def __init__(
+        self,
+        strings: list[str],
+        dates: set[int],
+        durations: set[int],
+        epoch: dt.datetime,
+        limits: _Limits,
+    ) -> None:
         self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
         self.limits = limits
         self.done: list[tuple[int, list]] = []
@@ -271,14 +281,16 @@ class _SheetReader:
             self.in_data = False
 
     def end_cell(self) -> None:
-        value = self.cell_value(self.cell)
+        cell, values = self.cell, self.values
+        if cell is None or values is None:  # a cell starts only inside a row
+            return
+        value = self.cell_value(cell)
         self.cell = None
         limit = self.limits.max_columns
         if self.column > limit:
             if value is not None and value != "":
                 raise SheetTooLarge(TOO_MANY_COLUMNS.format(row=self.row_number, limit=limit))
             return
-        values = self.values
         if len(values) < self.column:
             values.extend([None] * (self.column - len(values)))
         values[self.column - 1] = value
@@ -291,7 +303,7 @@ class _SheetReader:
             self.limits.count_row()
             self.done.append((self.row_number, values))
 
-    def cell_value(self, cell: dict):
+    def cell_value(self, cell: dict) -> object:
         """The value as openpyxl's ``WorkSheetParser.parse_cell`` gives it (``data_only``)."""
         from openpyxl.utils.datetime import from_excel, from_ISO8601
 
