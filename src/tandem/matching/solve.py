@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -117,7 +117,7 @@ class _Phases:
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
-    def __call__(self, name: str, step: int):
+    def __call__(self, name: str, step: int) -> Iterator[None]:
         if self.progress is not None:
             self.progress(name, step, 4)
         start = time.perf_counter()
@@ -132,7 +132,13 @@ class _Solved:
     prices: np.ndarray | None = None  # ...and the mentor prices (LP duals) that prove it
 
 
-def _check_arguments(graph, objective, group_of_mentee, group_floor, outside_bound) -> None:
+def _check_arguments(
+    graph: CandidateGraph,
+    objective: str,
+    group_of_mentee: Sequence | None,
+    group_floor: float | None,
+    outside_bound: Sequence[float] | np.ndarray | None,
+) -> None:
     if objective not in OBJECTIVES:
         raise ValueError(UNKNOWN_OBJECTIVE.format(objective=objective))
     if group_floor is not None:
@@ -148,13 +154,19 @@ def _check_arguments(graph, objective, group_of_mentee, group_floor, outside_bou
         )
 
 
-def _run(residual: Residual, objective: str, group_of_mentee, group_floor, seed) -> _Solved:
+def _run(
+    residual: Residual,
+    objective: str,
+    group_of_mentee: Sequence | None,
+    group_floor: float | None,
+    seed: int,
+) -> _Solved:
     graph = residual.graph
     if objective == "stable":
         return _Solved(deferred_acceptance(graph))
     proven = proven_optimal(graph)
     optimal = proven.edge_of
-    if group_floor is not None:
+    if group_floor is not None and group_of_mentee is not None:  # a floor comes with groups
         pinned = np.zeros(graph.n_mentees, dtype=bool)
         pinned[residual.pinned_mentees] = True
         fair = objective == "fair"
@@ -168,10 +180,15 @@ def _run(residual: Residual, objective: str, group_of_mentee, group_floor, seed)
     return _Solved(edge_of, optimal, proven.prices)
 
 
-def _upper_bound(residual: Residual, solved: _Solved, outside_bound, pinned_total: float):
+def _upper_bound(
+    residual: Residual,
+    solved: _Solved,
+    outside_bound: Sequence[float] | np.ndarray | None,
+    pinned_total: float,
+) -> tuple[float, str]:
     """Pinned scores plus a Lagrangian bound on the residual problem (see ``bounds``)."""
     graph = residual.graph
-    if solved.optimal is None:
+    if solved.prices is None:  # no proven optimum (and so no prices)
         prices, method = np.zeros(graph.n_mentors), BOUND_ZERO_PRICES
     else:
         prices, method = solved.prices, BOUND_LP_DUAL
@@ -191,13 +208,21 @@ def _upper_bound(residual: Residual, solved: _Solved, outside_bound, pinned_tota
     return pinned_total + bound, method
 
 
-def _report(graph, residual, solved, objective, bound, method, seconds) -> Assignment:
+def _report(
+    graph: CandidateGraph,
+    residual: Residual,
+    solved: _Solved,
+    objective: str,
+    bound: float,
+    method: str,
+    seconds: dict[str, float],
+) -> Assignment:
     edge_of = lift(residual, solved.edge_of)
     matched = edge_of >= 0
     scores = graph.score[edge_of[matched]]
     mentor_of = np.full(graph.n_mentees, -1, dtype=np.int64)
     mentor_of[matched] = graph.mentor[edge_of[matched]]
-    score_of = [None] * graph.n_mentees
+    score_of: list[float | None] = [None] * graph.n_mentees
     for i, s in zip(np.flatnonzero(matched).tolist(), scores.tolist(), strict=True):
         score_of[i] = s
     return Assignment(

@@ -33,7 +33,9 @@ from tandem.matching.solvers.order import CHUNK
 MAX_POTENTIAL_ROUNDS = 2_000
 
 
-def _residual_arcs(graph: CandidateGraph, weight: np.ndarray, edge_of: np.ndarray):
+def _residual_arcs(
+    graph: CandidateGraph, weight: np.ndarray, edge_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n, m = graph.n_mentees, graph.n_mentors
     source, sink = n + m, n + m + 1
     used = np.zeros(graph.n_edges, dtype=bool)
@@ -54,7 +56,9 @@ def _residual_arcs(graph: CandidateGraph, weight: np.ndarray, edge_of: np.ndarra
     return np.concatenate(tails), np.concatenate(heads), np.concatenate(costs)
 
 
-def _potentials(n_nodes: int, tail, head, cost, max_rounds: int):
+def _potentials(
+    n_nodes: int, tail: np.ndarray, head: np.ndarray, cost: np.ndarray, max_rounds: int
+) -> tuple[np.ndarray, bool]:
     """Shortest distances from a virtual root joined to every node at cost 0.
 
     Label-correcting in vectorised rounds: only arcs leaving a node whose label changed in
@@ -116,7 +120,7 @@ def flow_duals(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndarr
     return Duals(mentee, mentor, shift, converged)
 
 
-def flow_prices(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndarray):
+def flow_prices(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndarray) -> np.ndarray:
     """Mentor prices (float, >= 0) from the potentials of an optimal flow's residual graph.
 
     ``edge_of`` must be optimal for ``weights`` (as from

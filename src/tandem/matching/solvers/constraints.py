@@ -88,7 +88,9 @@ def allowed_edges(graph: CandidateGraph, forbidden: Iterable = ()) -> np.ndarray
     return allowed
 
 
-def _check_pins(graph: CandidateGraph, pins: np.ndarray, ids: np.ndarray, allowed) -> None:
+def _check_pins(
+    graph: CandidateGraph, pins: np.ndarray, ids: np.ndarray, allowed: np.ndarray
+) -> None:
     for (i, j), e in zip(pins, ids, strict=True):
         if e < 0 or not allowed[e]:
             raise ValueError(PIN_NOT_ALLOWED.format(mentee=int(i), mentor=int(j)))
@@ -105,10 +107,12 @@ def _check_pins(graph: CandidateGraph, pins: np.ndarray, ids: np.ndarray, allowe
         )
 
 
-def subgraph(graph: CandidateGraph, keep: np.ndarray, capacity=None) -> CandidateGraph:
+def subgraph(
+    graph: CandidateGraph, keep: np.ndarray, capacity: np.ndarray | None = None
+) -> CandidateGraph:
     """The graph restricted to the edges where ``keep`` is True (same node indices)."""
 
-    def pick(values):
+    def pick(values: np.ndarray | None) -> np.ndarray | None:
         return None if values is None else values[keep]
 
     return CandidateGraph(
@@ -123,7 +127,9 @@ def subgraph(graph: CandidateGraph, keep: np.ndarray, capacity=None) -> Candidat
     )
 
 
-def apply_constraints(graph: CandidateGraph, pinned: Iterable = (), forbidden: Iterable = ()):
+def apply_constraints(
+    graph: CandidateGraph, pinned: Iterable = (), forbidden: Iterable = ()
+) -> Residual:
     """Validate pins and forbidden pairs and build the :class:`Residual` problem.
 
     Raises

@@ -30,7 +30,9 @@ class IntegerWeights:
     step: float
 
 
-def integer_weights(score: np.ndarray, n_nodes: int, span=None) -> IntegerWeights:
+def integer_weights(
+    score: np.ndarray, n_nodes: int, span: tuple[float, float] | None = None
+) -> IntegerWeights:
     """Rescale float scores to integers, as finely as OR-Tools' cost range allows.
 
     The rounding error per edge is at most ``step / 2``, so an assignment that is optimal for
@@ -47,7 +49,7 @@ def integer_weights(score: np.ndarray, n_nodes: int, span=None) -> IntegerWeight
     return IntegerWeights(weight, low, step)
 
 
-def _network(graph: CandidateGraph):
+def _network(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     n, m = graph.n_mentees, graph.n_mentors
     source, sink = n + m, n + m + 1
     mentees = np.unique(graph.mentee).astype(np.int64)

@@ -53,11 +53,13 @@ def _solve(model: cp_model.CpModel, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _model(graph: CandidateGraph, groups, floor: float, pinned: np.ndarray):
+def _model(
+    graph: CandidateGraph, groups: list[np.ndarray], floor: float, pinned: np.ndarray
+) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{e}") for e in range(graph.n_edges)]
-    matched = [[] for _ in range(graph.n_mentees)]
-    seats = [[] for _ in range(graph.n_mentors)]
+    matched: list[list[cp_model.IntVar]] = [[] for _ in range(graph.n_mentees)]
+    seats: list[list[cp_model.IntVar]] = [[] for _ in range(graph.n_mentors)]
     for e, (i, j) in enumerate(zip(graph.mentee.tolist(), graph.mentor.tolist(), strict=True)):
         matched[i].append(x[e])
         seats[j].append(x[e])
@@ -118,7 +120,7 @@ def floor_edges(
     return edge_of
 
 
-def _with_objective(model: cp_model.CpModel, objective) -> cp_model.CpModel:
+def _with_objective(model: cp_model.CpModel, objective: cp_model.LinearExprT) -> cp_model.CpModel:
     model.clear_objective()
     model.maximize(objective)
     return model

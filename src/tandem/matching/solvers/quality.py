@@ -32,7 +32,9 @@ def assigned_edges(graph: CandidateGraph, mentor_of: Sequence[int] | np.ndarray)
     return edge_of
 
 
-def _mentor_worst(graph: CandidateGraph, edge_of: np.ndarray, mentor_pref: np.ndarray):
+def _mentor_worst(
+    graph: CandidateGraph, edge_of: np.ndarray, mentor_pref: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per mentor: seats used, and the (preference, mentee) of the least preferred holder."""
     held = edge_of[edge_of >= 0]
     load = np.bincount(graph.mentor[held], minlength=graph.n_mentors)
@@ -86,7 +88,9 @@ def count_blocking_pairs(
     return blocking_count(graph, edge_of, allowed_edges(graph, forbidden), break_ties)
 
 
-def blocking_count(graph, edge_of: np.ndarray, allowed: np.ndarray, break_ties=False) -> int:
+def blocking_count(
+    graph: CandidateGraph, edge_of: np.ndarray, allowed: np.ndarray, break_ties: bool = False
+) -> int:
     """:func:`count_blocking_pairs` on used edge ids (-1 if unmatched) and an allowed mask."""
     mentee_pref, mentor_pref = preferences(graph)
     matched = np.flatnonzero(edge_of >= 0)
@@ -132,7 +136,7 @@ def unmatched_causes(
     return causes_of(graph, edge_of, allowed_edges(graph, forbidden))
 
 
-def causes_of(graph: CandidateGraph, edge_of: np.ndarray, allowed: np.ndarray):
+def causes_of(graph: CandidateGraph, edge_of: np.ndarray, allowed: np.ndarray) -> list[str | None]:
     """:func:`unmatched_causes` on used edge ids (-1 if unmatched) and an allowed mask."""
     load = np.bincount(graph.mentor[edge_of[edge_of >= 0]], minlength=graph.n_mentors)
     room = load < graph.capacity

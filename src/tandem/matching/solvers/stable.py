@@ -47,7 +47,7 @@ class _State:
         return np.flatnonzero((self.held < 0) & (self.next < self.end))
 
 
-def _propose(state: _State, free: np.ndarray):
+def _propose(state: _State, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each free mentee proposes to its next choice; drop proposals that surely fail."""
     g = state.graph
     edges = state.order[state.next[free]]
