@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from tandem.core.forms import DateField, DateTimeField, DateTimeInput, IntegerField
+from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.choices import Cadence
 from tandem.programs.models import (
-    CAPACITY_MAX,
     DEFAULT_WEIGHTS,
     EnrolmentStatus,
     MatchingMode,

@@ -20,7 +20,6 @@ DEFAULT_WEIGHTS = {
     "working_style": 1.0,
     "identity": 1.0,
 }
-CAPACITY_MAX = 20  # most mentees one mentor may take at once
 
 
 def default_weights() -> dict:

@@ -11,9 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.models import User
 from tandem.programs.models import (
-    CAPACITY_MAX,
     Enrolment,
     EnrolmentQuestion,
     EnrolmentStatus,
