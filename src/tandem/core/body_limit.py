@@ -57,41 +57,57 @@ def limit_request_body(app: ASGIApp, *, max_bytes: int) -> ASGIApp:
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        try:
-            declared = int(length) if length is not None else None
-        except ValueError:
-            declared = None
+        declared = _declared_length(scope)
         if declared is not None and declared > max_bytes:
             return await _refuse(scope, send, max_bytes)
-        seen = 0
-        started = answered = False
-
-        async def counted() -> Message:
-            nonlocal seen, answered
-            if answered:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > max_bytes:  # no or a false Content-Length: stop reading
-                    if not started:
-                        await _refuse(scope, send, max_bytes)
-                        answered = True
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            if answered:
-                return  # the 413 went out instead
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        return await app(scope, counted, tracked)
+        body = _CountedBody(scope, receive, send, max_bytes)
+        return await app(scope, body.receive, body.send)
 
     return guarded
+
+
+def _declared_length(scope: Scope) -> int | None:
+    """The request's ``Content-Length``; None when it sent none (or not a number)."""
+    length = dict(scope.get("headers") or []).get(b"content-length")
+    try:
+        return int(length) if length is not None else None
+    except ValueError:
+        return None
+
+
+class _CountedBody:
+    """One request's ``receive`` and ``send`` for the app, counting the body as it arrives.
+
+    Past the limit (no or a false ``Content-Length``) the app is told the client went away
+    and, unless the app's answer has started, the client gets the 413 instead of it.
+    """
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+        self._scope, self._receive, self._send = scope, receive, send
+        self._max_bytes = max_bytes
+        self._seen = 0
+        self._started = self._answered = False
+
+    async def receive(self) -> Message:
+        if self._answered:
+            return {"type": "http.disconnect"}
+        message = await self._receive()
+        if message["type"] != "http.request":
+            return message
+        self._seen += len(message.get("body", b""))
+        if self._seen <= self._max_bytes:
+            return message
+        if not self._started:
+            await _refuse(self._scope, self._send, self._max_bytes)
+            self._answered = True
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: Message) -> None:
+        if self._answered:
+            return  # the 413 went out instead
+        if message["type"] == "http.response.start":
+            self._started = True
+        await self._send(message)
 
 
 async def _refuse(scope: Scope, send: Send, limit: int) -> None:
