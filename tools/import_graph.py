@@ -132,7 +132,7 @@ def upward_imports(imports: list[Import]) -> list[str]:
             if item.target.split(".")[0] == "django" or target not in (None, PURE_CORE):
                 problems.append(f"{where}: tandem.matching imports no Django and no app")
             continue
-        if target is None or source == target or source == WIRING or target == PURE_CORE:
+        if target is None or source in (target, WIRING) or target == PURE_CORE:
             continue
         if target == WIRING:
             problems.append(f"{where}: an app imports the wiring above it")
