@@ -109,28 +109,7 @@ class Form:
 
     def data(self, submitter: Control | None) -> list[tuple[str, str]]:
         """The entries a browser submits when the form is sent untouched via ``submitter``."""
-        entries: list[tuple[str, str]] = []
-        for control in self.controls:
-            if not control.name or control.disabled:
-                continue
-            if control.is_submitter or control.type in NOT_SUBMITTED or control.type == "file":
-                if control is submitter:
-                    entries.append((control.name, control.value))
-                continue
-            if control.tag == "select":
-                entries.extend((control.name, value) for value in _selected(control))
-            elif control.type in {"checkbox", "radio"}:
-                if control.checked:
-                    entries.append((control.name, control.value or "on"))
-            elif control.tag == "textarea":
-                entries.append((control.name, control.value))
-            else:
-                value = control.value
-                if control.type in UNTYPED_VALUE_TYPES:
-                    value = value.replace("\r", "").replace("\n", "")
-                if not browser_accepts(control.type, value):
-                    value = ""
-                entries.append((control.name, value))
+        entries = [entry for control in self.controls for entry in _sent(control, submitter)]
         # Browsers send every line break as CRLF.
         return [(name, _CRLF.sub("\r\n", value)) for name, value in entries]
 
@@ -151,6 +130,24 @@ def _selected(select: Control) -> list[str]:
         return chosen[-1:]
     enabled = [value for value, _, disabled in select.options if not disabled]
     return enabled[:1]
+
+
+def _sent(control: Control, submitter: Control | None) -> list[tuple[str, str]]:
+    """What one control adds to its form's untouched submission via ``submitter``."""
+    if not control.name or control.disabled:
+        return []
+    if control.is_submitter or control.type in NOT_SUBMITTED or control.type == "file":
+        return [(control.name, control.value)] if control is submitter else []
+    if control.tag == "select":
+        return [(control.name, value) for value in _selected(control)]
+    if control.type in {"checkbox", "radio"}:
+        return [(control.name, control.value or "on")] if control.checked else []
+    if control.tag == "textarea":
+        return [(control.name, control.value)]
+    value = control.value
+    if control.type in UNTYPED_VALUE_TYPES:
+        value = value.replace("\r", "").replace("\n", "")
+    return [(control.name, value if browser_accepts(control.type, value) else "")]
 
 
 @dataclass

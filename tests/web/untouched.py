@@ -46,16 +46,7 @@ class _Forms(HTMLParser):
         elif self._form is None:
             return
         elif tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind in ("submit", "button", "file"):
-                return
-            value = a.get("value", "on" if kind == "checkbox" else "")
-            if not browser_accepts(kind, value):
-                self._form["rejected"].append((a["name"], kind, value))
-                value = ""
-            self._form["fields"].append((a["name"], value))
+            self._input(self._form, a)
         elif tag == "select" and a.get("name"):
             self._select = {"name": a["name"], "first": None, "chosen": None}
         elif tag == "option" and self._select is not None:
@@ -66,6 +57,19 @@ class _Forms(HTMLParser):
                 self._select["chosen"] = value
         elif tag == "textarea" and a.get("name"):
             self._textarea = [a["name"], ""]
+
+    @staticmethod
+    def _input(form, a):
+        kind = a.get("type", "text")
+        if kind in ("checkbox", "radio") and "checked" not in a:
+            return
+        if kind in ("submit", "button", "file"):
+            return
+        value = a.get("value", "on" if kind == "checkbox" else "")
+        if not browser_accepts(kind, value):
+            form["rejected"].append((a["name"], kind, value))
+            value = ""
+        form["fields"].append((a["name"], value))
 
     def handle_endtag(self, tag):
         if tag == "form":
