@@ -151,38 +151,46 @@ def module_cycles(imports: list[Import]) -> list[list[str]]:
     for item in imports:
         if item.target in modules and item.target != item.source:
             edges[item.source].add(item.target)
+    return [sorted(component) for component in _strong_components(edges) if len(component) > 1]
+
+
+def _strong_components(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of a directed graph, in the order Tarjan finds them."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    cycles: list[list[str]] = []
+    components: list[list[str]] = []
 
     def visit(node: str) -> None:
         index[node] = low[node] = len(index)
         stack.append(node)
         on_stack.add(node)
-        for following in sorted(edges[node]):
+        for following in sorted(edges.get(node, ())):
             if following not in index:
                 visit(following)
                 low[node] = min(low[node], low[following])
             elif following in on_stack:
                 low[node] = min(low[node], index[following])
         if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                cycles.append(sorted(component))
+            components.append(_pop_component(stack, on_stack, node))
 
     sys.setrecursionlimit(10_000)
     for node in sorted(edges):
         if node not in index:
             visit(node)
-    return cycles
+    return components
+
+
+def _pop_component(stack: list[str], on_stack: set[str], root: str) -> list[str]:
+    """Pop ``root``'s component off Tarjan's stack (everything down to ``root``)."""
+    component = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        component.append(member)
+        if member == root:
+            return component
 
 
 def _is_package_parent(parent: str, child: str) -> bool:
