@@ -13,6 +13,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, Q
 
@@ -128,7 +129,7 @@ def _common(enrolment: Enrolment, *, both_roles: set[int], by_email: dict[str, i
     exclude = [str(user.pk) for user in enrolment.exclude.all()]
     if person.pk in both_roles:  # peer programs: never pair a person with themself
         exclude.append(str(person.pk))
-    common = {
+    common: dict[str, Any] = {
         "id": str(person.pk),
         "name": person.display_name,
         "exclude": tuple(sorted(set(exclude))),
@@ -224,7 +225,7 @@ def participants_for_program(
 def cohort_with_identity(cohort: Cohort) -> Cohort:
     """The cohort with everyone's live opt-in identity, read now (cohort runs, at solve time)."""
     ids = {int(p.id) for p in (*cohort.mentees, *cohort.mentors)}
-    live = {
+    live: dict[str, dict[str, Any]] = {
         str(user_id): {
             "identity": tuple(str(a) for a in attributes or ()),
             "prefer_shared_identity": bool(prefer),
