@@ -275,4 +275,27 @@ class TestOneReaderForEveryEntryPoint:
     def test_files_are_told_apart_by_name_or_zip_header(self):
         content = two_row_book()
         assert list(iter_rows(filename="people", content=content))[0] == (1, ["email", "role"])
-        assert list(iter_rows(filename="p.csv", content=b"a;b\n", sniff=True)) == [(1, ["a", "b"])]
+        assert list(iter_rows(filename="p.csv", content=b"a;b\n")) == [(1, ["a", "b"])]
+
+
+class TestDelimiter:
+    """One delimiter rule for the import and ``tandem match``: the header's."""
+
+    def test_comma_files_whose_cells_hold_semicolons_stay_comma_files(self):
+        text = "id,role,languages\na,mentee,en;de;fr\nb,mentor,en;es\n"
+        assert list(iter_csv_rows(text)) == [
+            (1, ["id", "role", "languages"]),
+            (2, ["a", "mentee", "en;de;fr"]),
+            (3, ["b", "mentor", "en;es"]),
+        ]
+
+    @pytest.mark.parametrize("delimiter", [";", "\t"])
+    def test_semicolon_and_tab_files_are_split_on_their_delimiter(self, tmp_path, delimiter):
+        path = tmp_path / "mentees.csv"
+        path.write_text(delimiter.join(["id", "role", "languages"]) + "\n")
+        with path.open("a") as file:
+            file.write(delimiter.join(["a", "mentee", "en"]) + "\n")
+        assert [row for _, row in iter_rows(filename=path.name, content=path.read_bytes())] == [
+            ["id", "role", "languages"],
+            ["a", "mentee", "en"],
+        ]

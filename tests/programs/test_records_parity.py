@@ -1,6 +1,7 @@
 """Issue 9: the same participant file gives the import and ``tandem match`` the same records and
 the same errors, row and column (both read it through ``tandem.matching.records``)."""
 
+import csv
 import io
 
 import pytest
@@ -49,8 +50,15 @@ BAD = [
 ]  # fmt: skip
 
 
-def as_csv(rows) -> bytes:
-    return "\n".join(",".join(row) for row in [HEADER, *rows]).encode()
+def as_csv(rows, delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows([HEADER, *rows])
+    return buffer.getvalue().encode()
+
+
+def as_semicolon_csv(rows) -> bytes:
+    """As a spreadsheet saves CSV in many locales: the one delimiter rule must read it in both."""
+    return as_csv(rows, delimiter=";")
 
 
 def as_xlsx(rows) -> bytes:
@@ -62,7 +70,7 @@ def as_xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-FORMATS = {"people.csv": as_csv, "people.xlsx": as_xlsx}
+FORMATS = {"people.csv": as_csv, "people-semicolons.csv": as_semicolon_csv, "people.xlsx": as_xlsx}
 
 
 def match_side(tmp_path, filename, rows):

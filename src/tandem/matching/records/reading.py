@@ -81,7 +81,7 @@ class RecordFile:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_rows(*, filename: str, content: bytes, sniff: bool = False) -> list[tuple[int, list[str]]]:
+def read_rows(*, filename: str, content: bytes) -> list[tuple[int, list[str]]]:
     """The non-blank rows of a CSV or XLSX file as text, with their spreadsheet numbers.
 
     A CSV cell that :func:`escape_cell` protected from being run as a formula is given back as
@@ -100,7 +100,7 @@ def read_rows(*, filename: str, content: bytes, sniff: bool = False) -> list[tup
     if not content.strip():
         raise FileError(FILE_EMPTY)
     try:
-        rows = sheets.text_rows(sheets.iter_rows(filename=filename, content=content, sniff=sniff))
+        rows = sheets.text_rows(sheets.iter_rows(filename=filename, content=content))
     except sheets.SheetTooLarge as error:
         raise FileError(str(error)) from None
     except UnicodeDecodeError:
@@ -222,7 +222,6 @@ def read_records(
     role: str | None = None,
     required: Iterable[str] = (),
     ignore: Iterable[str] = (),
-    sniff: bool = False,
 ) -> RecordFile:
     """:func:`read_rows` then :func:`parse_records`: a participant file as records.
 
@@ -237,7 +236,7 @@ def read_records(
     >>> found.records
     [Record(row=2, role='mentee', values={'id': 'a', 'role': 'mentee', 'languages': ['en', 'de']})]
     """
-    rows = read_rows(filename=filename, content=content, sniff=sniff)
+    rows = read_rows(filename=filename, content=content)
     return parse_records(rows, role=role, required=required, ignore=ignore)
 
 

@@ -164,7 +164,7 @@ def read_table(*, filename: str, content: bytes) -> Table:
     """The file's records; raises ``ApplicationError`` (field ``file``) when it cannot be read."""
     check_upload(filename=filename, size=len(content))
     try:
-        rows = read_rows(filename=filename or "", content=content, sniff=True)
+        rows = read_rows(filename=filename or "", content=content)
     except FileError as error:
         _file_error(error.message)
     return table_from_rows(rows)
