@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from tandem.matching.records.cells import CAPACITY_INVALID
 from tandem.programs import services
 from tandem.programs.models import (
     DEFAULT_WEIGHTS,
@@ -349,8 +350,8 @@ class TestCapacity:
             == 1
         )
 
-    @pytest.mark.parametrize("capacity", [0, 21, True])
-    def test_bounds(self, program, admin, capacity):
+    @pytest.mark.parametrize("capacity", [0, 21, True, 2.5])
+    def test_bounds_are_the_participant_records(self, program, admin, capacity):
         enrolment = EnrolmentFactory(program=program, role="mentor", capacity=2)
         with pytest.raises(ApplicationError) as error:
             services.enrolment_update_capacity(
@@ -359,7 +360,9 @@ class TestCapacity:
                 enrolment_id=enrolment.pk,
                 capacity=capacity,
             )
-        assert "capacity" in error.value.fields
+        assert error.value.fields["capacity"] == CAPACITY_INVALID.format(max=20, value=capacity)
+        enrolment.refresh_from_db()
+        assert enrolment.capacity == 2
 
     def test_mentees_have_none(self, program, admin):
         enrolment = EnrolmentFactory(program=program, role="mentee")

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
-from tandem.matching.records.cells import CAPACITY_MAX
+from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
 from tandem.programs.models import (
     Enrolment,
@@ -45,7 +45,6 @@ BAD_TRANSITION = "You cannot {action} someone whose enrolment is {status}."
 UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove or reactivate."
 LAST_ADMIN = "This is the program's last active admin; add another admin first."
 CAPACITY_MENTORS_ONLY = "Only mentors have a capacity."
-BAD_CAPACITY = "Capacity must be a whole number from 1 to {max}."
 MAX_INVITATION_USES = 1_000_000  # far below the column's limit: 10**20 was a 500
 BAD_MAX_USES = (
     f"Give a whole number of uses from 1 to {MAX_INVITATION_USES:,}, "
@@ -234,13 +233,9 @@ def enrolment_update_capacity(
     )
     if enrolment.role != Role.MENTOR:
         raise ApplicationError(CAPACITY_MENTORS_ONLY, fields={"capacity": CAPACITY_MENTORS_ONLY})
-    if (
-        isinstance(capacity, bool)
-        or not isinstance(capacity, int)
-        or not (1 <= capacity <= CAPACITY_MAX)
-    ):
-        message = BAD_CAPACITY.format(max=CAPACITY_MAX)
-        raise ApplicationError(message, fields={"capacity": message})
-    enrolment.capacity = capacity
+    try:
+        enrolment.capacity = check_capacity(capacity)
+    except CellError as error:
+        raise ApplicationError(str(error), fields={"capacity": str(error)}) from None
     enrolment.save(update_fields=["capacity", "updated_at"])
     return enrolment
