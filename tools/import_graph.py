@@ -193,28 +193,13 @@ def _pop_component(stack: list[str], on_stack: set[str], root: str) -> list[str]
             return component
 
 
-def _is_package_parent(parent: str, child: str) -> bool:
-    return child.startswith(parent + ".")
-
-
-def real_cycles(imports: list[Import]) -> list[list[str]]:
-    """Cycles, leaving out a package's ``__init__`` re-exporting its own submodules."""
-    kept = [
-        item
-        for item in imports
-        if not _is_package_parent(item.source, item.target)
-        and not _is_package_parent(item.target, item.source)
-    ]
-    return module_cycles(kept)
-
-
 def main() -> int:
     imports = all_imports()
     for source, targets in sorted(app_graph(imports).items()):
         arrows = ", ".join(f"{target} ({len(items)})" for target, items in sorted(targets.items()))
         print(f"{source} -> {arrows}")
     problems = upward_imports(imports)
-    problems += ["cycle: " + " <-> ".join(cycle) for cycle in real_cycles(imports)]
+    problems += ["cycle: " + " <-> ".join(cycle) for cycle in module_cycles(imports)]
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)")
