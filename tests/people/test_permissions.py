@@ -14,7 +14,12 @@ from django.db.models import QuerySet
 from tandem.core.exceptions import NotFound
 from tandem.notify.models import Notification
 from tandem.notify.selectors import access_notification
-from tandem.people.selectors import access_api_token, access_profile, people_share_program
+from tandem.people.selectors import (
+    access_api_token,
+    access_profile,
+    is_signed_in,
+    people_share_program,
+)
 from tandem.people.services import api_token_create, profile_ensure
 from tandem.programs.models import EnrolmentStatus, Role
 from tandem.programs.selectors import is_program_admin
@@ -65,10 +70,10 @@ def world(db):
 def test_a_pending_applicants_profile_is_for_them_and_the_programs_admins(world, role):
     owner = world["cast"]["owner"]
     if role in ("owner", "program admin"):
-        assert access_profile(viewer=world["cast"][role], user_id=owner.pk).user == owner
+        assert access_profile(user=world["cast"][role], user_id=owner.pk).user == owner
     else:  # a pending enrolment shares nothing with the program's members yet
         with pytest.raises(NotFound):
-            access_profile(viewer=world["cast"][role], user_id=owner.pk)
+            access_profile(user=world["cast"][role], user_id=owner.pk)
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
@@ -117,3 +122,14 @@ def test_the_applicant_rule_is_the_program_admin_rule(db, role, status):
     enrol(viewer, program, role, status)
     sees = people_share_program(viewer=viewer, user_id=applicant.pk)
     assert sees is is_program_admin(user=viewer, program_id=program.pk)
+
+
+def test_a_deactivated_account_reaches_nothing_not_even_its_own(world):
+    """The one sign-in rule (``is_signed_in``): every app's access helpers refuse an inactive
+    account, even one whose session or token outlived the deactivation."""
+    owner = world["cast"]["owner"]
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+    assert not is_signed_in(owner)
+    with pytest.raises(NotFound):
+        access_profile(user=owner, user_id=owner.pk)

@@ -275,4 +275,4 @@ def skills_search(request: AuthenticatedRequest, q: str = ""):
 def profile_get(request: AuthenticatedRequest, user_id: int):
     """Visible to the person and to people who share a program with them (active or paused
     enrolments); otherwise 404. Never includes the private background."""
-    return selectors.access_profile(viewer=request.auth, user_id=user_id)
+    return selectors.access_profile(user=request.auth, user_id=user_id)

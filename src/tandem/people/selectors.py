@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -24,6 +24,13 @@ PROFILE_NOT_FOUND = "Profile not found."
 MEMBER_STATUSES = ("active", "paused")
 PENDING_STATUS = "pending"
 ADMIN_ROLE = "admin"
+
+
+def is_signed_in(user: User | AnonymousUser | None) -> TypeGuard[User]:
+    """The one sign-in rule of every ``access_*`` helper, in every app: a signed-in account
+    that is not deactivated (a deactivated account reaches nothing, even through a session or
+    a token that outlived it)."""
+    return user is not None and user.is_authenticated and user.is_active
 
 
 def _prefilled(profile: Profile, relation: str) -> list[Any] | None:
@@ -91,7 +98,7 @@ def people_share_program(*, viewer: User | AnonymousUser, user_id: int) -> bool:
     an active program admin looking at someone whose enrolment in that program is pending
     (reviewing an application).
     """
-    if not viewer.is_authenticated:
+    if not is_signed_in(viewer):
         return False
     if viewer.pk == user_id:
         return True
@@ -119,7 +126,7 @@ def profiles_visible_to(*, viewer: User | AnonymousUser, user_ids: Iterable[int]
     """The ids among ``user_ids`` whose profile ``access_profile`` shows ``viewer``
     (the same rule, for a whole list in one query), so a page links only those."""
     ids = set(user_ids)
-    if not viewer.is_authenticated or not ids:
+    if not is_signed_in(viewer) or not ids:
         return set()
     visible = set(
         User.objects.filter(
@@ -129,22 +136,22 @@ def profiles_visible_to(*, viewer: User | AnonymousUser, user_ids: Iterable[int]
     return visible | ({viewer.pk} & ids)
 
 
-def access_profile(*, viewer: User | AnonymousUser, user_id: int) -> Profile:
-    """The profile of ``user_id`` if ``viewer`` may see it: the same ``NotFound`` for missing
+def access_profile(*, user: User | AnonymousUser, user_id: int) -> Profile:
+    """The profile of ``user_id`` if ``user`` may see it: the same ``NotFound`` for missing
     and not allowed."""
-    if not people_share_program(viewer=viewer, user_id=user_id):
+    if not is_signed_in(user) or not people_share_program(viewer=user, user_id=user_id):
         raise NotFound(PROFILE_NOT_FOUND)
     profile = profile_queryset().filter(user_id=user_id, user__is_active=True).first()
     if profile is None:
-        if viewer.pk != user_id:
+        if user.pk != user_id:
             raise NotFound(PROFILE_NOT_FOUND)
-        profile = profile_get_own(user=viewer)
+        profile = profile_get_own(user=user)
     return profile
 
 
 def identity_get_own(*, user: User | AnonymousUser) -> Identity | None:
     """The caller's own identity record. There is deliberately no selector for anyone else's."""
-    if not user.is_authenticated:
+    if not is_signed_in(user):
         return None
     return Identity.objects.filter(user=user).first()
 

@@ -195,7 +195,7 @@ def skill_suggest(request):
 @login_required
 def profile_detail(request, user_id: int):
     try:
-        profile = selectors.access_profile(viewer=request.user, user_id=user_id)
+        profile = selectors.access_profile(user=request.user, user_id=user_id)
     except NotFound:
         raise Http404 from None
     return render(
