@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.matching import io as mio
-from tandem.matching.io import InputError, RowError
+from tandem.matching.io import InputError, InputProblem
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.records import cells, reading
 from tandem.matching.records.timezones import TIMEZONE_INVALID
@@ -213,8 +213,8 @@ class TestErrors:
         assert found == [(2, "role", cells.ROLE_INVALID.format(value="boss"))]
 
     def test_row_error_text(self):
-        assert str(RowError("f.csv", 3, "capacity", "bad")) == "f.csv:3:capacity: bad"
-        assert str(RowError("f.csv", None, None, "bad")) == "f.csv: bad"
+        assert str(InputProblem("f.csv", 3, "capacity", "bad")) == "f.csv:3:capacity: bad"
+        assert str(InputProblem("f.csv", None, None, "bad")) == "f.csv: bad"
 
 
 class TestScoreTable:

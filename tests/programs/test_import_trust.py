@@ -304,11 +304,11 @@ class TestSpreadsheetLimits:
     def test_tandem_match_reader_shares_the_bounded_reader(self, tmp_path):
         path = tmp_path / "bomb.xlsx"
         path.write_bytes(workbook_bomb())
-        header, rows = matching_io.read_table(path)
+        header, rows = matching_io.read_plain_table(path)
         assert header == ["email", "role"] and len(rows) == 1
         path.write_bytes(workbook_bomb(far_value="x"))
         with pytest.raises(matching_io.InputError, match="to the right of column"):
-            matching_io.read_table(path)
+            matching_io.read_plain_table(path)
 
 
 def test_a_plan_made_stale_by_a_membership_change_is_not_written(program, admin):

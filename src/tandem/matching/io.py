@@ -44,7 +44,7 @@ MENTEE_ONLY = ("prefer_shared_identity",)
 
 
 @dataclass(frozen=True)
-class RowError:
+class InputProblem:
     """A participant record's error placed in its file, as ``tandem match`` prints it;
     ``row``/``column`` are None for problems with the whole file."""
 
@@ -59,9 +59,9 @@ class RowError:
 
 
 class InputError(ValueError):
-    """Raised once with every :class:`RowError` found."""
+    """Raised once with every :class:`InputProblem` found."""
 
-    def __init__(self, errors: Sequence[RowError]):
+    def __init__(self, errors: Sequence[InputProblem]):
         self.errors = list(errors)
         super().__init__("\n".join(map(str, self.errors)))
 
@@ -79,10 +79,12 @@ def _content(path: str | os.PathLike[str]) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError([RowError(str(path), None, None, UNREADABLE.format(reason=exc))]) from None
+        raise InputError(
+            [InputProblem(str(path), None, None, UNREADABLE.format(reason=exc))]
+        ) from None
 
 
-def read_table(
+def read_plain_table(
     path: str | os.PathLike[str],
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Header (normalised names) and ``(row number, {column: text})`` of a table that is not a
@@ -97,10 +99,10 @@ def read_table(
     try:
         raw = read_rows(filename=name, content=_content(path))
     except FileError as exc:
-        raise InputError([RowError(name, None, None, exc.message)]) from None
+        raise InputError([InputProblem(name, None, None, exc.message)]) from None
     header = [normalise_header(cell) for cell in raw[0][1]]
     errors = [
-        RowError(name, 1, col, REPEATED_COLUMN.format(column=col))
+        InputProblem(name, 1, col, REPEATED_COLUMN.format(column=col))
         for k, col in enumerate(header)
         if col and col in header[:k]
     ]
@@ -110,7 +112,7 @@ def read_table(
         # cells past the header are dropped; compress skips columns with a blank header
         rows.append((number, dict(compress(zip(header, texts, strict=False), header))))
     if not rows:
-        errors.append(RowError(name, None, None, NO_ROWS))
+        errors.append(InputProblem(name, None, None, NO_ROWS))
     if errors:
         raise InputError(errors)
     return [col for col in header if col], rows
@@ -147,7 +149,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _read_people(
     path: str | os.PathLike[str], role: str | None
-) -> tuple[Participants, list[RowError]]:
+) -> tuple[Participants, list[InputProblem]]:
     """Shared reader; ``role`` is 'mentee', 'mentor' or None (the role column decides)."""
     file = str(path)
     required = ["id", *(["role"] if role is None else []), *(["capacity"] if role else [])]
@@ -159,8 +161,8 @@ def _read_people(
                 filename=file, content=_content(path), role=role, required=required
             )
     except FileError as exc:
-        return Participants(), [RowError(file, None, None, exc.message)]
-    errors = [RowError(file, e.row, e.column, e.message) for e in found.errors]
+        return Participants(), [InputProblem(file, None, None, exc.message)]
+    errors = [InputProblem(file, e.row, e.column, e.message) for e in found.errors]
     if errors and not found.records:
         return Participants(), errors
     result = Participants(
@@ -173,13 +175,13 @@ def _read_people(
         person_id = str(record.values.get("id", ""))
         if record.role == "mentor" and "capacity" not in found.columns:
             errors.append(
-                RowError(file, record.row, "capacity", MISSING_COLUMN.format(column="capacity"))
+                InputProblem(file, record.row, "capacity", MISSING_COLUMN.format(column="capacity"))
             )
         if not person_id:
-            errors.append(RowError(file, record.row, "id", EMPTY_ID))
+            errors.append(InputProblem(file, record.row, "id", EMPTY_ID))
         elif person_id in first_row:
             duplicate = DUPLICATE_ID.format(value=person_id, first=first_row[person_id])
-            errors.append(RowError(file, record.row, "id", duplicate))
+            errors.append(InputProblem(file, record.row, "id", duplicate))
         first_row.setdefault(person_id, record.row)
         if record.row not in failed and record.role and person_id:
             person = _person(record)
@@ -206,7 +208,7 @@ def _person(record: Record) -> pf.Mentee | pf.Mentor:
     return kind(**values)
 
 
-def _raise_any(result: Participants, errors: list[RowError]) -> Participants:
+def _raise_any(result: Participants, errors: list[InputProblem]) -> Participants:
     if errors:
         raise InputError(errors)
     return result
@@ -258,7 +260,7 @@ def read_inputs(
 
     Also warns about ``exclude``/``prefer`` ids that are in neither file.
     """
-    errors: list[RowError] = []
+    errors: list[InputProblem] = []
     result = Participants()
     for path, role in ((mentees_path, "mentee"), (mentors_path, "mentor")):
         part, found = _read_people(path, role)

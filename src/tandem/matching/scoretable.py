@@ -16,8 +16,8 @@ from tandem.matching.io import (
     EMPTY_ID,
     UNKNOWN_WARNING,
     InputError,
-    RowError,
-    read_table,
+    InputProblem,
+    read_plain_table,
 )
 from tandem.matching.records.reading import MISSING_COLUMN
 
@@ -61,15 +61,15 @@ def read_score_table(
     >>> table.mentee_ids, table.graph.score.tolist()
     (['a', 'b'], [0.5, 0.7])
     """
-    errors: list[RowError] = []
+    errors: list[InputProblem] = []
     capacity = _read_capacities(capacities_path, errors)
     file = str(scores_path)
     try:
-        header, rows = read_table(scores_path)
+        header, rows = read_plain_table(scores_path)
     except InputError as exc:
         raise InputError(errors + exc.errors) from None
     missing = [c for c in SCORE_COLUMNS[:3] if c not in header]
-    errors += [RowError(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
+    errors += [InputProblem(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
     if missing:
         raise InputError(errors)
     mentee_ids: dict[str, int] = {}
@@ -84,7 +84,7 @@ def read_score_table(
         key = (mentee_ids.setdefault(mentee, len(mentee_ids)), mentor_ids[mentor])
         if key in first:
             errors.append(
-                RowError(
+                InputProblem(
                     file,
                     number,
                     "mentor_id",
@@ -118,32 +118,34 @@ def read_score_table(
     return ScoreTable(graph, list(mentee_ids), list(mentor_ids), warnings)
 
 
-def _read_capacities(path: str | os.PathLike[str], errors: list[RowError]) -> dict[str, int]:
+def _read_capacities(path: str | os.PathLike[str], errors: list[InputProblem]) -> dict[str, int]:
     file = str(path)
     try:
-        header, rows = read_table(path)
+        header, rows = read_plain_table(path)
     except InputError as exc:
         errors += exc.errors
         return {}
     missing = [c for c in ("id", "capacity") if c not in header]
-    errors += [RowError(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
+    errors += [InputProblem(file, 1, c, MISSING_COLUMN.format(column=c)) for c in missing]
     capacity: dict[str, int] = {}
     first: dict[str, int] = {}
     for number, values in rows if not missing else ():
         person = values["id"]
         if not person:
-            errors.append(RowError(file, number, "id", EMPTY_ID))
+            errors.append(InputProblem(file, number, "id", EMPTY_ID))
             continue
         if person in first:
             errors.append(
-                RowError(file, number, "id", DUPLICATE_ID.format(value=person, first=first[person]))
+                InputProblem(
+                    file, number, "id", DUPLICATE_ID.format(value=person, first=first[person])
+                )
             )
             continue
         first[person] = number
         try:
             capacity[person] = _capacity(values["capacity"])
         except ValueError as exc:
-            errors.append(RowError(file, number, "capacity", str(exc)))
+            errors.append(InputProblem(file, number, "capacity", str(exc)))
             capacity[person] = 0  # still a known mentor, so score rows are checked properly
     return capacity
 
@@ -165,14 +167,14 @@ def _score_row(
     number: int,
     values: dict[str, str],
     mentor_ids: Container[str],
-    errors: list[RowError],
+    errors: list[InputProblem],
 ) -> tuple[tuple[str, str], tuple[float, float]] | None:
     mentee, mentor = values["mentee_id"], values["mentor_id"]
     problems = len(errors)
     if not mentee:
-        errors.append(RowError(file, number, "mentee_id", EMPTY_ID))
+        errors.append(InputProblem(file, number, "mentee_id", EMPTY_ID))
     if mentor not in mentor_ids:
-        errors.append(RowError(file, number, "mentor_id", UNKNOWN_MENTOR.format(value=mentor)))
+        errors.append(InputProblem(file, number, "mentor_id", UNKNOWN_MENTOR.format(value=mentor)))
     scores: list[float] = []
     for column in ("score", "mentor_score"):
         text = values.get(column, "")
@@ -185,7 +187,7 @@ def _score_row(
                 raise ValueError(text)
             scores.append(value)
         except ValueError:
-            errors.append(RowError(file, number, column, BAD_SCORE.format(value=text)))
+            errors.append(InputProblem(file, number, column, BAD_SCORE.format(value=text)))
             scores.append(0.0)
     if len(errors) > problems:
         return None
