@@ -4,7 +4,7 @@ import pytest
 
 from tandem.demo import skills as demo_skills
 from tandem.demo.matching_csv import MENTEE_COLUMNS, MENTOR_COLUMNS, write_demo_csv
-from tandem.demo.people import generate_demo
+from tandem.demo.people import iter_demo_people
 from tandem.demo.program import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, load_demo_program
 from tandem.people.models import Identity, Profile, User
 from tandem.people.services import identity_withdraw
@@ -25,10 +25,10 @@ def test_vocabulary_is_broad():
 
 
 def test_generated_people_are_varied_and_deterministic():
-    people = generate_demo(300, seed=3)
+    people = list(iter_demo_people(300, seed=3))
     assert len(people) == 300
-    assert people == generate_demo(300, seed=3)
-    assert people != generate_demo(300, seed=4)
+    assert people == list(iter_demo_people(300, seed=3))
+    assert people != list(iter_demo_people(300, seed=4))
     mentees = [p for p in people if p["role"] == "mentee"]
     mentors = [p for p in people if p["role"] == "mentor"]
     assert 0.3 < len(mentors) / 300 < 0.45
@@ -99,7 +99,7 @@ def test_demo_people_self_identify_once_and_withdrawals_stay(settings):
     """Regression: once imports stopped writing identity, the demo had no identity at all."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_demo_program(people=60, seed=5)
-    expected = {p["email"] for p in generate_demo(60, seed=5) if p["identity"]}
+    expected = {p["email"] for p in iter_demo_people(60, seed=5) if p["identity"]}
     assert set(Identity.objects.values_list("user__email", flat=True)) == expected
     withdrawn = User.objects.get(email=sorted(expected)[0])
     identity_withdraw(user=withdrawn)

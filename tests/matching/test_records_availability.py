@@ -20,7 +20,6 @@ from tandem.matching.records.availability import (
     from_utc_intervals,
     merge_intervals,
     merge_windows,
-    overlap_minutes,
     parse_availability,
     parse_time,
     parse_window,
@@ -117,10 +116,6 @@ class TestMergeAndFormat:
             [10, 40],
             [60, 70],
         ]
-
-    def test_overlap_minutes(self):
-        assert overlap_minutes([[0, 100], [200, 300]], [[50, 250]]) == 100
-        assert overlap_minutes([], [[0, 10]]) == 0
 
 
 class TestToUtc:

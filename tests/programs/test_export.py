@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tandem.people.models import Identity, Profile
-from tandem.programs.exports import EXPORT_COLUMNS, export_csv, export_xlsx
+from tandem.programs.exports import EXPORT_COLUMNS, export_csv_lines, export_xlsx
 from tests.programs.factories import EnrolmentFactory
 from tests.programs.test_import import ANA, BO, confirm, csv_bytes, import_and_join, preview
 
@@ -27,6 +27,11 @@ def imported(program, admin):
     batch = confirm(program, admin, preview(program, admin, content))
     assert batch.status == "applied", batch.report
     return program
+
+
+def export_csv(*, program):
+    """The file the export view streams, as one download."""
+    return "".join(export_csv_lines(program=program)).encode("utf-8")
 
 
 def test_csv_round_trip_changes_nothing(imported, admin):

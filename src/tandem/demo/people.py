@@ -79,11 +79,6 @@ def iter_demo_people(people: int, seed: int) -> Iterator[dict]:
             yield from people_chunk(rng, role, start, size, width, others, other_role, mentors)
 
 
-def generate_demo(people: int, seed: int) -> list[dict]:
-    """All participants as a list (see ``iter_demo_people``)."""
-    return list(iter_demo_people(people, seed))
-
-
 def people_chunk(
     rng: np.random.Generator,
     role: str,

@@ -158,7 +158,7 @@ def rank(
 
 def create_mentorships(*, run, pairs, user) -> list:
     """Proposed mentorships for every pair, all or nothing (mentorships owns the rules)."""
-    from tandem.mentorships.services.lifecycle import mentorship_create_from_match
+    from tandem.mentorships.services import mentorship_create_from_match
 
     return mentorship_create_from_match(
         program=run.program, pairs=[(p.mentor, p.mentee) for p in pairs], match_run_ref=run.pk

@@ -31,7 +31,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     Milestone,
 )
-from tandem.mentorships.services.meetings import calendar_feed_regenerate
+from tandem.mentorships.services import calendar_feed_regenerate
 
 # ``Mentorship.__str__`` names the mentor, the mentee and the program: a changelist showing a
 # mentorship column must join all three, or it costs three queries a row.

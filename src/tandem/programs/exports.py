@@ -108,10 +108,6 @@ def export_csv_lines(*, program: Program) -> Iterator[str]:
         yield writer.writerow([escape_cell(value) for value in row])
 
 
-def export_csv(*, program: Program) -> bytes:
-    return "".join(export_csv_lines(program=program)).encode("utf-8")
-
-
 def _text_cell(sheet, value: str):
     """A cell that holds ``value`` as text even when it looks like a formula."""
     from openpyxl.cell import WriteOnlyCell

@@ -356,20 +356,3 @@ def from_utc_intervals(
             cursor = piece_end
     return merge_windows(windows)
 
-
-def overlap_minutes(
-    a: Iterable[list[int] | tuple[int, int]], b: Iterable[list[int] | tuple[int, int]]
-) -> int:
-    """Minutes two merged UTC interval lists have in common (linear merge)."""
-    a_list, b_list = merge_intervals(a), merge_intervals(b)
-    i = j = total = 0
-    while i < len(a_list) and j < len(b_list):
-        low = max(a_list[i][0], b_list[j][0])
-        high = min(a_list[i][1], b_list[j][1])
-        if high > low:
-            total += high - low
-        if a_list[i][1] < b_list[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total

@@ -2,12 +2,6 @@
 mentorship page; import from here."""
 
 from tandem.mentorships.selectors.access import (
-    ACTION_ITEM_NOT_FOUND,
-    GOAL_NOT_FOUND,
-    MEETING_NOT_FOUND,
-    MENTORSHIP_NOT_FOUND,
-    MILESTONE_NOT_FOUND,
-    REQUEST_NOT_FOUND,
     Viewer,
     access_action_item,
     access_goal,
@@ -47,14 +41,8 @@ from tandem.mentorships.selectors.pages import (
 )
 
 __all__ = [
-    "ACTION_ITEM_NOT_FOUND",
-    "GOAL_NOT_FOUND",
-    "MEETING_NOT_FOUND",
-    "MENTORSHIP_NOT_FOUND",
-    "MILESTONE_NOT_FOUND",
     "MentorshipOverview",
     "MentorshipPage",
-    "REQUEST_NOT_FOUND",
     "Viewer",
     "access_action_item",
     "access_goal",

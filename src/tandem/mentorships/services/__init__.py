@@ -1,4 +1,6 @@
-"""Every write about mentorships. Split by sub-domain; import from here."""
+"""Every write about mentorships, split by sub-domain: take the writes from here. What a
+sub-module keeps for its own callers (the agreement's examples and defaults, ``event_add``,
+message constants that no other module raises) is imported from that sub-module."""
 
 from tandem.mentorships.services.agreement import agreement_propose, agreement_sign
 from tandem.mentorships.services.lifecycle import (
