@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -19,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from tandem.core.exceptions import NotFound, PermissionDenied
 from tandem.core.locking import lockable
 from tandem.people.models import User
-from tandem.people.selectors import profiles_visible_to
+from tandem.people.selectors import is_signed_in, profiles_visible_to
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -55,13 +54,8 @@ NEEDS: dict[ProgramAccess, Q] = {
 }
 
 
-def _signed_in(user: User | AnonymousUser | None) -> TypeGuard[User]:
-    """An account that may act at all: signed in and not deactivated."""
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def program_has_access(*, user: User | AnonymousUser, program_id: int, need: ProgramAccess) -> bool:
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     # ``program__pk`` (not ``program_id``): an id past 64 bits then matches nothing instead of
     # overflowing the database parameter (a 500).
@@ -83,7 +77,7 @@ def program_admin_enrolments(*, program_id: int, for_update: bool = False) -> Qu
 
 
 def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Program]:
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return Program.objects.none()
     admin = Enrolment.objects.filter(NEEDS[ProgramAccess.ADMIN], person=user)
     return Program.objects.filter(pk__in=admin.values("program_id"))
@@ -122,7 +116,7 @@ def access_program(
     not a mentee asking for ``MENTEE`` (told why, 403). ``for_update`` locks the program row
     (inside ``transaction.atomic`` only).
     """
-    if not _signed_in(user):
+    if not is_signed_in(user):
         raise NotFound(PROGRAM_NOT_FOUND)
     lookup = {"slug": slug} if slug is not None else {"pk": program_id}
     program = lockable(Program.objects.all(), for_update=for_update).filter(**lookup).first()
@@ -155,7 +149,7 @@ def access_enrolment(
         for_update=for_update,
     )
     enrolment = qs.filter(pk=enrolment_id, program__pk=program_id).first()
-    if enrolment is None or not _signed_in(user):
+    if enrolment is None or not is_signed_in(user):
         raise NotFound(ENROLMENT_NOT_FOUND)
     if allow_own and enrolment.person_id == user.pk:
         return enrolment
@@ -261,26 +255,30 @@ def invitation_list(*, program: Program) -> QuerySet[Invitation]:
 
 
 INVITATION_NOT_FOUND = "No such invitation."
+INVITATION_LINK_NOT_VALID = "This invitation link is not valid. Check you copied all of it."
 
 
 def access_invitation(
-    *, user: User, program_id: int, invitation_id: int, for_update: bool = False
+    *,
+    user: User | AnonymousUser,
+    token: str | None = None,
+    program_id: int | None = None,
+    invitation_id: int | None = None,
+    for_update: bool = False,
 ) -> Invitation:
-    """An invitation link of ``program_id``, for the program's admins."""
+    """An invitation link: by its ``token`` for anyone holding it, signed in or not (the token
+    is the secret; the join page shows it before sign-in), or by ``program_id`` and
+    ``invitation_id`` for the program's admins. ``for_update`` locks it (inside
+    ``transaction.atomic`` only)."""
     qs = lockable(Invitation.objects.select_related("program"), for_update=for_update)
+    if token is not None:
+        by_token = qs.filter(token=token).first()
+        if by_token is None:
+            raise NotFound(INVITATION_LINK_NOT_VALID)
+        return by_token
     invitation = qs.filter(pk=invitation_id, program__pk=program_id).first()
     if invitation is None or not is_program_admin(user=user, program_id=invitation.program_id):
         raise NotFound(INVITATION_NOT_FOUND)
-    return invitation
-
-
-def invitation_get_by_token(*, token: str, for_update: bool = False) -> Invitation:
-    """The invitation link behind ``token``, for anyone holding it (the token is the secret).
-    ``for_update`` locks it (inside ``transaction.atomic`` only)."""
-    qs = lockable(Invitation.objects.select_related("program"), for_update=for_update)
-    invitation = qs.filter(token=token).first()
-    if invitation is None:
-        raise NotFound("This invitation link is not valid. Check you copied all of it.")
     return invitation
 
 

@@ -25,7 +25,6 @@ from tandem.programs.selectors import (
     access_enrolment,
     access_invitation,
     access_program,
-    invitation_get_by_token,
     program_admin_enrolments,
 )
 from tandem.programs.services.programs import BAD_ROLE
@@ -141,7 +140,7 @@ def enrolment_join_by_invitation(
 
     ``answers`` maps ``q<question id>`` to the text; they are stored by question prompt.
     """
-    invitation = invitation_get_by_token(token=token, for_update=True)
+    invitation = access_invitation(user=user, token=token, for_update=True)
     problem = invitation_problem(invitation)
     if problem:
         raise ApplicationError(problem, status=409)

@@ -120,7 +120,7 @@ def invitation_revoke(request, slug, invitation_id):
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def program_join(request, token):
-    invitation = selectors.invitation_get_by_token(token=token)
+    invitation = selectors.access_invitation(user=request.user, token=token)
     program = invitation.program
     problem = services.invitation_problem(invitation)
     if not request.user.is_authenticated:
