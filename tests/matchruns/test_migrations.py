@@ -1,4 +1,5 @@
-"""The data migration that gave stored reasons their criterion (0003)."""
+"""The match runs' data migrations: identity copies (0002), reasons with their criterion
+(0003) and queued tasks' new path (0004)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,20 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 from tandem.matching import explain
 from tandem.matching.result import TABLE_REASON
 from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched
 from tests.matchruns.factories import ProgramFactory, mentee, mentor
+from tests.programs.test_migrations import queued
 
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("tandem.matchruns.migrations.0003_reasons_with_criterion")
+forget = importlib.import_module("tandem.matchruns.migrations.0002_forget_identity_copies").forget
+move_tasks = importlib.import_module("tandem.matchruns.migrations.0004_move_queued_match_run_tasks")
 
 
 def _stored_run():
@@ -89,3 +95,49 @@ def test_every_unmatched_text_of_the_core_is_known():
 )
 def test_every_pair_text_of_the_core_gets_its_criterion(criterion, text):
     assert migration.pair_criterion(text) == criterion
+
+
+@pytest.mark.parametrize(
+    "rejected",
+    [{"seniority": 7.5}, {"languages": ["Klingon"]}],
+    ids=["seniority 7.5", "unknown language"],
+)
+def test_a_run_whose_inputs_todays_rules_reject_still_loses_its_identity(rejected):
+    program = ProgramFactory()
+    me, them = mentee(program), mentor(program)
+    person = {"identity": ["secret"], "prefer_shared_identity": True}
+    run = MatchRun.objects.create(
+        program=program,
+        inputs={
+            "mentees": [{"id": str(me.pk), **person, **rejected}],
+            "mentors": [{"id": str(them.pk), **person, "capacity": 1}],
+            "weights": {},
+        },
+        report={"groups": [{"label": "big", "size": 13, "matched": 8}], "upper_bound": 3.2},
+    )
+    pair = MatchPair.objects.create(
+        run=run,
+        mentee=me,
+        mentor=them,
+        score=0.9,
+        reasons=["shares an identity the mentee asked for", "both prefer virtual"],
+    )
+    forget(django_apps, None)
+    run.refresh_from_db()
+    pair.refresh_from_db()
+    assert run.inputs["mentees"] == [{"id": str(me.pk), **rejected}]
+    assert run.inputs["mentors"] == [{"id": str(them.pk), "capacity": 1}]
+    assert run.report == {"groups": [{"label": "big", "size": 15, "rate": 0.6}]}
+    assert (pair.score, pair.reasons) == (0.9, ["both prefer virtual"])
+
+
+def test_a_match_run_queued_before_the_move_runs_after_it_and_goes_back():
+    [(old, new)] = move_tasks.MOVED.items()
+    row = queued(old)
+    move_tasks.forwards(django_apps, None)
+    row.refresh_from_db()
+    assert row.task_path == new
+    assert isinstance(import_string(row.task_path), Task)
+    move_tasks.backwards(django_apps, None)
+    row.refresh_from_db()
+    assert row.task_path == old

@@ -6,6 +6,10 @@ identity left copies), its pairs' scores and reasons were computed with identity
 identity-weighted scores. Pairs are re-scored and re-explained without identity (as runs are
 now), group rows are rewritten with the one rule (``public_group_rows``), and the identity
 fields are dropped. Not reversible: the copies are gone.
+
+Re-scoring uses today's matching code, which holds each stored person to today's participant
+record; a run whose inputs it rejects (say a seniority of 7.5) is not re-scored, only stripped
+of its identity fields and identity reasons, so one old value cannot stop ``migrate``.
 """
 
 import dataclasses
@@ -15,6 +19,10 @@ from django.db import migrations
 
 IDENTITY_FIELDS = ("identity", "prefer_shared_identity")
 DROPPED = ("suppressed_groups", "upper_bound", "gap", "relative_gap", "blocking_pairs", "bound")
+IDENTITY_REASONS = (
+    "shares an identity the mentee asked for",
+    "does not share an identity the mentee asked for",
+)
 
 
 def _rows(groups) -> list[dict]:
@@ -78,13 +86,24 @@ def _rescore(MatchPair, run, inputs: dict, report: dict) -> None:
         )
 
 
+def _drop_identity_reasons(MatchPair, run) -> None:
+    """Keep a pair's score but none of its reasons about identity (runs stored texts then)."""
+    pairs = list(MatchPair.objects.filter(run=run).only("pk", "reasons"))
+    for pair in pairs:
+        pair.reasons = [r for r in pair.reasons or () if r not in IDENTITY_REASONS]
+    MatchPair.objects.bulk_update(pairs, ["reasons"], batch_size=500)
+
+
 def forget(apps, schema_editor):
     MatchRun = apps.get_model("matchruns", "MatchRun")
     MatchPair = apps.get_model("matchruns", "MatchPair")
     for run in MatchRun.objects.only("pk", "inputs", "report").iterator(chunk_size=100):
         inputs = run.inputs or {}
         report = run.report or {}
-        _rescore(MatchPair, run, inputs, report)
+        try:
+            _rescore(MatchPair, run, inputs, report)
+        except (TypeError, ValueError):  # a stored person today's participant record rejects
+            _drop_identity_reasons(MatchPair, run)
         for side in ("mentees", "mentors"):
             for record in inputs.get(side, ()):
                 for key in IDENTITY_FIELDS:
