@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from tandem.demo import matching_csv  # noqa: E402
 from tandem.demo import people as demo_people  # noqa: E402
 from tandem.matching import command  # noqa: E402
+from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS  # noqa: E402
 
 
 def write_split_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) -> list[Path]:
@@ -52,8 +53,8 @@ def write_split_csv(directory: Path, n_mentees: int, n_mentors: int, seed: int) 
         open(paths[1], "w", newline="", encoding="utf-8") as mentors_file,
     ):
         writers = {"mentee": csv.writer(mentees_file), "mentor": csv.writer(mentors_file)}
-        writers["mentee"].writerow(matching_csv.MENTEE_COLUMNS)
-        writers["mentor"].writerow(matching_csv.MENTOR_COLUMNS)
+        writers["mentee"].writerow(MENTEE_COLUMNS)
+        writers["mentor"].writerow(MENTOR_COLUMNS)
         for role, count, others, other_role in (
             ("mentor", n_mentors, n_mentees, "mentee"),
             ("mentee", n_mentees, n_mentors, "mentor"),

@@ -3,9 +3,10 @@ import csv
 import pytest
 
 from tandem.demo import skills as demo_skills
-from tandem.demo.matching_csv import MENTEE_COLUMNS, MENTOR_COLUMNS, write_demo_csv
+from tandem.demo.matching_csv import write_demo_csv
 from tandem.demo.people import iter_demo_people
 from tandem.demo.program import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, load_demo_program
+from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS
 from tandem.people.models import Identity, Profile, User
 from tandem.people.services import identity_withdraw
 from tandem.programs.models import Enrolment, Invitation, Program

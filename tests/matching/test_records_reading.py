@@ -1,10 +1,12 @@
 """Reading a participant file into records: errors as plain data with row and column."""
 
 import io
+from dataclasses import fields
 
 import openpyxl
 import pytest
 
+from tandem.matching import profiles
 from tandem.matching.records import cells, columns, reading
 from tandem.matching.records.availability import Window
 from tandem.matching.records.reading import FileError, RowError, parse_records, read_records
@@ -161,3 +163,10 @@ class TestFiles:
 def test_parse_records_reads_rows_from_anywhere():
     found = parse_records([(1, ["email", "role"]), (5, ["A@X.org", "mentee"])])
     assert found.records[0].row == 5 and found.records[0].values["email"] == "a@x.org"
+
+
+@pytest.mark.parametrize(
+    ("side", "kind"), [(columns.MENTEE_COLUMNS, "Mentee"), (columns.MENTOR_COLUMNS, "Mentor")]
+)
+def test_a_sides_columns_are_the_fields_of_its_solver_type(side, kind):
+    assert set(side) == {f.name for f in fields(getattr(profiles, kind))}

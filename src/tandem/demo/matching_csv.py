@@ -6,54 +6,12 @@ import csv
 from pathlib import Path
 
 from tandem.demo.people import iter_demo_people
-
-MENTEE_COLUMNS = (
-    "id",
-    "email",
-    "name",
-    "goals",
-    "skills_wanted",
-    "seniority",
-    "languages",
-    "timezone",
-    "availability",
-    "format",
-    "city",
-    "cadence",
-    "department",
-    "working_style",
-    "manager",
-    "identity",
-    "prefer_shared_identity",
-    "exclude",
-    "prefer",
-)
-MENTOR_COLUMNS = (
-    "id",
-    "email",
-    "name",
-    "expertise",
-    "skills_offered",
-    "seniority",
-    "languages",
-    "timezone",
-    "availability",
-    "format",
-    "city",
-    "cadence",
-    "department",
-    "working_style",
-    "manager",
-    "identity",
-    "prefer_shared_identity",
-    "exclude",
-    "prefer",
-    "capacity",
-)
+from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS
 
 
 def matching_row(person: dict) -> list[str]:
-    """A person in the matching core's CSV columns (``MENTEE_COLUMNS`` / ``MENTOR_COLUMNS``)."""
+    """A person in the columns of a one-side participant file (the participant record's
+    ``MENTEE_COLUMNS`` / ``MENTOR_COLUMNS``)."""
     mentor = person["role"] == "mentor"
     values = {
         "id": person["id"],

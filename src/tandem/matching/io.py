@@ -18,7 +18,7 @@ from typing import IO, Any, cast
 
 from tandem.matching import profiles as pf
 from tandem.matching.records.availability import Window, format_windows_joined
-from tandem.matching.records.columns import normalise_header
+from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS, normalise_header
 from tandem.matching.records.reading import (
     MISSING_COLUMN,
     NO_ROWS,
@@ -36,8 +36,6 @@ REPEATED_COLUMN = "column {column!r} appears more than once"
 MISSING_WARNING = "{file}: missing column{s} {columns}: treated as no preference"
 UNKNOWN_WARNING = "{file}: ignoring unknown column{s} {columns}"
 UNKNOWN_ID_WARNING = "{file}:{row}:{column}: {value!r} is not a participant in this run"
-MENTEE_COLUMNS = tuple(f.name for f in fields(pf.Mentee))
-MENTOR_COLUMNS = tuple(f.name for f in fields(pf.Mentor))
 # Missing these says nothing about matching; only a mentee asks for a shared identity.
 QUIET_COLUMNS = ("name", "email")
 MENTEE_ONLY = ("prefer_shared_identity",)
