@@ -42,6 +42,7 @@ ROLES = [
     "anonymous",
 ]
 PAIR = {"mentor", "mentee"}
+OVERVIEW = selectors.MentorshipAccess.OVERVIEW
 
 
 @pytest.fixture
@@ -110,13 +111,14 @@ def test_content_is_the_pairs_alone(world, role):
 def test_the_overview_is_the_pairs_and_the_program_admins(world, role):
     user, pair = world["cast"][role], world["pair"]
     if role in PAIR | {"program admin"}:
-        found, viewer = selectors.access_mentorship_overview(user=user, mentorship_id=pair.pk)
+        found = selectors.access_mentorship(user=user, mentorship_id=pair.pk, need=OVERVIEW)
+        viewer = selectors.Viewer.of(found, user)
         assert found == pair
         assert viewer.can_read_content is (role in PAIR)
         assert viewer.is_admin is (role == "program admin")
     else:
         with pytest.raises(NotFound):
-            selectors.access_mentorship_overview(user=user, mentorship_id=pair.pk)
+            selectors.access_mentorship(user=user, mentorship_id=pair.pk, need=OVERVIEW)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -206,7 +208,7 @@ def test_reads_do_not_lock_and_work_outside_a_transaction():
     with spy as select_for_update, CaptureQueriesContext(connection) as queries:
         for kind, fetch in _fetchers(world).items():
             assert fetch(pair.mentee) is not None, kind
-        selectors.access_mentorship_overview(user=pair.mentee, mentorship_id=pair.pk)
+        selectors.access_mentorship(user=pair.mentee, mentorship_id=pair.pk, need=OVERVIEW)
     select_for_update.assert_not_called()
     assert not any("FOR UPDATE" in query["sql"] for query in queries.captured_queries)
     for kind, fetch in _fetchers(world).items():

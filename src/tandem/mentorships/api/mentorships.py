@@ -46,7 +46,8 @@ def list_program_mentorships(request: AuthenticatedRequest, program_id: int):
     operation_id="tandem_mentorships_api_get_mentorship",
 )
 def get_mentorship(request: AuthenticatedRequest, mentorship_id: int):
-    mentorship, viewer = selectors.access_mentorship_overview(
-        user=request.auth, mentorship_id=mentorship_id
+    mentorship = selectors.access_mentorship(
+        user=request.auth, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )
+    viewer = selectors.Viewer.of(mentorship, request.auth)
     return _as_viewer(mentorship, viewer.is_admin)

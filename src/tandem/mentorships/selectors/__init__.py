@@ -2,12 +2,12 @@
 mentorship page; import from here."""
 
 from tandem.mentorships.selectors.access import (
+    MentorshipAccess,
     Viewer,
     access_action_item,
     access_goal,
     access_meeting,
     access_mentorship,
-    access_mentorship_overview,
     access_milestone,
     access_request,
 )
@@ -41,6 +41,7 @@ from tandem.mentorships.selectors.pages import (
 )
 
 __all__ = [
+    "MentorshipAccess",
     "MentorshipOverview",
     "MentorshipPage",
     "Viewer",
@@ -48,7 +49,6 @@ __all__ = [
     "access_goal",
     "access_meeting",
     "access_mentorship",
-    "access_mentorship_overview",
     "access_milestone",
     "access_request",
     "action_item_list_for_mentorship",

@@ -9,7 +9,7 @@ Who reads what (DESIGN.md "Who may read what"), one rule here for every page and
   ``access_goal``, ``access_action_item``, ``access_milestone``;
 - a private note is read only by its author (``private_note_for``, ``private_notes_for``);
 - an admin of the program (``tandem.programs.selectors.is_program_admin``, the one rule)
-  sees the overview only (``access_mentorship_overview``:
+  sees the overview only (``access_mentorship(need=MentorshipAccess.OVERVIEW)``:
   state, dates, counts; and the early-end reason), never content;
 - nobody else sees anything, site staff included, and "missing" and "forbidden" look the same.
 
@@ -21,10 +21,11 @@ PostgreSQL fails in every test run).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeGuard
+from enum import StrEnum
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import lockable
@@ -37,6 +38,7 @@ from tandem.mentorships.models import (
     Milestone,
 )
 from tandem.people.models import User
+from tandem.people.selectors import is_signed_in
 from tandem.programs.selectors import is_program_admin
 
 MENTORSHIP_NOT_FOUND = "That mentorship does not exist, or you are not part of it."
@@ -46,6 +48,8 @@ GOAL_NOT_FOUND = "That goal does not exist, or you are not part of its mentorshi
 ACTION_ITEM_NOT_FOUND = "That action item does not exist, or you are not part of it."
 MILESTONE_NOT_FOUND = "That milestone does not exist, or you are not part of it."
 
+ContentT = TypeVar("ContentT", bound=Model)
+
 
 def mentorship_queryset() -> QuerySet[Mentorship]:
     """Mentorships with what every page shows of them joined (for the helpers of this package)."""
@@ -54,25 +58,31 @@ def mentorship_queryset() -> QuerySet[Mentorship]:
     )
 
 
+class MentorshipAccess(StrEnum):
+    """How much of a mentorship the caller needs (``access_mentorship(need=...)``)."""
+
+    CONTENT = "content"  # what the pair write: its two participants only
+    OVERVIEW = "overview"  # state, dates, counts: also an admin of its program
+
+
 @dataclass(frozen=True)
 class Viewer:
-    """How the caller relates to a mentorship: a participant reads its content, an admin of
-    its program only its overview."""
+    """How the caller relates to a mentorship ``access_mentorship`` returned: a participant
+    reads its content, an admin of its program only its overview."""
 
     is_participant: bool
     is_admin: bool
 
     @property
-    def can_write(self) -> bool:
-        return self.is_participant
-
-    @property
     def can_read_content(self) -> bool:
         return self.is_participant
 
-
-def _authenticated(user: User | AnonymousUser | None) -> TypeGuard[User]:
-    return user is not None and user.is_authenticated
+    @classmethod
+    def of(cls, mentorship: Mentorship, user: User) -> Viewer:
+        """For a mentorship ``user`` was let in to: whoever is not one of the pair came in as
+        an admin of its program."""
+        participant = mentorship.is_participant(user)
+        return cls(is_participant=participant, is_admin=not participant)
 
 
 def _of_participant(user: User, prefix: str = "") -> Q:
@@ -80,32 +90,28 @@ def _of_participant(user: User, prefix: str = "") -> Q:
 
 
 def access_mentorship(
-    *, user: User | AnonymousUser, mentorship_id: int, for_update: bool = False
+    *,
+    user: User | AnonymousUser,
+    mentorship_id: int,
+    need: MentorshipAccess = MentorshipAccess.CONTENT,
+    for_update: bool = False,
 ) -> Mentorship:
-    """The mentorship and its content, if ``user`` is one of its two participants."""
-    if not _authenticated(user):
+    """The mentorship if ``user`` has the access ``need`` names: its content for its two
+    participants; with ``OVERVIEW``, also for an admin of its program, and callers then show
+    content only when ``Viewer.of(mentorship, user).can_read_content``. ``for_update`` locks
+    it (inside ``transaction.atomic`` only)."""
+    if not is_signed_in(user):
         raise NotFound(MENTORSHIP_NOT_FOUND)
     qs = lockable(mentorship_queryset(), for_update=for_update)
-    mentorship = qs.filter(pk=mentorship_id).filter(_of_participant(user)).first()
-    if mentorship is None:
-        raise NotFound(MENTORSHIP_NOT_FOUND)
-    return mentorship
-
-
-def access_mentorship_overview(
-    *, user: User | AnonymousUser, mentorship_id: int
-) -> tuple[Mentorship, Viewer]:
-    """The mentorship for its participants, or its overview (state, dates, counts) for an
-    active admin of its program. Callers show content only when ``viewer.can_read_content``."""
-    if not _authenticated(user):
-        raise NotFound(MENTORSHIP_NOT_FOUND)
-    mentorship = mentorship_queryset().filter(pk=mentorship_id).first()
+    mentorship = qs.filter(pk=mentorship_id).first()
     if mentorship is None:
         raise NotFound(MENTORSHIP_NOT_FOUND)
     if mentorship.is_participant(user):
-        return mentorship, Viewer(is_participant=True, is_admin=False)
-    if is_program_admin(user=user, program_id=mentorship.program_id):
-        return mentorship, Viewer(is_participant=False, is_admin=True)
+        return mentorship
+    if need == MentorshipAccess.OVERVIEW and is_program_admin(
+        user=user, program_id=mentorship.program_id
+    ):
+        return mentorship
     raise NotFound(MENTORSHIP_NOT_FOUND)
 
 
@@ -113,7 +119,7 @@ def access_request(
     *, user: User | AnonymousUser, request_id: int, for_update: bool = False
 ) -> MentorshipRequest:
     """The request, if ``user`` sent or received it."""
-    if not _authenticated(user):
+    if not is_signed_in(user):
         raise NotFound(REQUEST_NOT_FOUND)
     qs = lockable(
         MentorshipRequest.objects.select_related("program", "sender", "recipient"),
@@ -125,12 +131,34 @@ def access_request(
     return found
 
 
+def _access_content(
+    qs: QuerySet[ContentT],
+    *,
+    user: User | AnonymousUser,
+    pk: int,
+    mentorship_path: str,
+    not_found: str,
+    for_update: bool,
+) -> ContentT:
+    """The object ``pk`` of ``qs`` if ``user`` is a participant of the mentorship it belongs
+    to (reached through ``mentorship_path``): the one body of the content helpers below."""
+    if not is_signed_in(user):
+        raise NotFound(not_found)
+    found = (
+        lockable(qs, for_update=for_update)
+        .filter(pk=pk)
+        .filter(_of_participant(user, f"{mentorship_path}__"))
+        .first()
+    )
+    if found is None:
+        raise NotFound(not_found)
+    return found
+
+
 def access_meeting(
     *, user: User | AnonymousUser, meeting_id: int, for_update: bool = False
 ) -> Meeting:
     """The meeting (agenda, shared notes), if ``user`` is a participant of its mentorship."""
-    if not _authenticated(user):
-        raise NotFound(MEETING_NOT_FOUND)
     qs = Meeting.objects.select_related(
         "mentorship",
         "mentorship__program",
@@ -138,64 +166,54 @@ def access_meeting(
         "mentorship__mentee",
         "series",
     )
-    meeting = (
-        lockable(qs, for_update=for_update)
-        .filter(pk=meeting_id)
-        .filter(_of_participant(user, "mentorship__"))
-        .first()
+    return _access_content(
+        qs,
+        user=user,
+        pk=meeting_id,
+        mentorship_path="mentorship",
+        not_found=MEETING_NOT_FOUND,
+        for_update=for_update,
     )
-    if meeting is None:
-        raise NotFound(MEETING_NOT_FOUND)
-    return meeting
 
 
 def access_goal(*, user: User | AnonymousUser, goal_id: int, for_update: bool = False) -> Goal:
-    if not _authenticated(user):
-        raise NotFound(GOAL_NOT_FOUND)
     qs = Goal.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
-    goal = (
-        lockable(qs, for_update=for_update)
-        .filter(pk=goal_id)
-        .filter(_of_participant(user, "mentorship__"))
-        .first()
+    return _access_content(
+        qs,
+        user=user,
+        pk=goal_id,
+        mentorship_path="mentorship",
+        not_found=GOAL_NOT_FOUND,
+        for_update=for_update,
     )
-    if goal is None:
-        raise NotFound(GOAL_NOT_FOUND)
-    return goal
 
 
 def access_milestone(
     *, user: User | AnonymousUser, milestone_id: int, for_update: bool = False
 ) -> Milestone:
-    if not _authenticated(user):
-        raise NotFound(MILESTONE_NOT_FOUND)
     qs = Milestone.objects.select_related("goal", "goal__mentorship")
-    milestone = (
-        lockable(qs, for_update=for_update)
-        .filter(pk=milestone_id)
-        .filter(_of_participant(user, "goal__mentorship__"))
-        .first()
+    return _access_content(
+        qs,
+        user=user,
+        pk=milestone_id,
+        mentorship_path="goal__mentorship",
+        not_found=MILESTONE_NOT_FOUND,
+        for_update=for_update,
     )
-    if milestone is None:
-        raise NotFound(MILESTONE_NOT_FOUND)
-    return milestone
 
 
 def access_action_item(
     *, user: User | AnonymousUser, action_item_id: int, for_update: bool = False
 ) -> ActionItem:
-    if not _authenticated(user):
-        raise NotFound(ACTION_ITEM_NOT_FOUND)
     qs = ActionItem.objects.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
-    item = (
-        lockable(qs, for_update=for_update)
-        .filter(pk=action_item_id)
-        .filter(_of_participant(user, "mentorship__"))
-        .first()
+    return _access_content(
+        qs,
+        user=user,
+        pk=action_item_id,
+        mentorship_path="mentorship",
+        not_found=ACTION_ITEM_NOT_FOUND,
+        for_update=for_update,
     )
-    if item is None:
-        raise NotFound(ACTION_ITEM_NOT_FOUND)
-    return item
 
 
 # Lists -----------------------------------------------------------------------------------

@@ -47,9 +47,10 @@ def program_mentorships(request, program_id: int):
 @login_required
 @friendly_errors
 def mentorship_detail(request, mentorship_id: int):
-    mentorship, viewer = selectors.access_mentorship_overview(
-        user=request.user, mentorship_id=mentorship_id
+    mentorship = selectors.access_mentorship(
+        user=request.user, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )
+    viewer = selectors.Viewer.of(mentorship, request.user)
     context = {
         "mentorship": mentorship,
         "viewer": viewer,
