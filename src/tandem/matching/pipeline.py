@@ -8,23 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tandem.matching.candidates.blocks import one_blas_thread
-from tandem.matching.candidates.gap import check_candidates, without_pins
-from tandem.matching.candidates.generate import (
-    DEFAULT_TOP_K,
-    DENSE_LIMIT,
-    CandidateSet,
-    add_pairs,
-    generate_candidates,
-)
-from tandem.matching.candidates.proof import mentor_prices
-from tandem.matching.candidates.refill import refill
+from tandem.matching.candidates.generate import DEFAULT_TOP_K, DENSE_LIMIT, generate_candidates
 from tandem.matching.candidates.rules import UNKNOWN_PAIR_ID
+from tandem.matching.cohort import CohortMatch, solve_graph
 from tandem.matching.explain import Reason, explain_pairs
 from tandem.matching.features import (
     CRITERIA,
@@ -33,7 +23,6 @@ from tandem.matching.features import (
     check_rules,
     resolve_weights,
 )
-from tandem.matching.graph import CandidateGraph
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.result import (
     SOLVER_FIGURES,
@@ -45,15 +34,11 @@ from tandem.matching.result import (
 from tandem.matching.scoretable import ScoreTable
 from tandem.matching.text import Embedder
 
-if TYPE_CHECKING:  # the solver module loads OR-Tools: imported on first use (see _solver)
-    from tandem.matching.solve import Assignment
-
 OBJECTIVES = ("optimal", "fair", "stable")
 UNKNOWN_OBJECTIVE = "objective must be one of optimal, fair, stable (got {value!r})"
 DUPLICATE_PARTICIPANT = "duplicate {side} id {value!r}"
 UNKNOWN_PRIVATE = "unknown private criterion {name!r}: choose from " + ", ".join(CRITERIA)
 GAP_TARGET = 1e-3  # top-k mode: add missed pairs until the proven relative gap is this small
-MAX_BOUND_ROUNDS = 6
 
 
 class _Clock:
@@ -75,36 +60,6 @@ def _check_ids(people: Sequence, side: str) -> None:
         seen.add(person.id)
 
 
-def _solver() -> ModuleType:
-    """The solver module, imported on first use: OR-Tools takes a second to load and
-    rank_mentors_for never needs it."""
-    from tandem.matching import solve
-
-    return solve
-
-
-def _solve(
-    graph: CandidateGraph,
-    *,
-    objective: str,
-    pinned: list[tuple[int, int]],
-    seed: int,
-    outside_bound: np.ndarray | None,
-) -> tuple[Assignment, list[str | None]]:
-    solver = _solver()
-    assignment = solver.solve(
-        graph,
-        objective=objective,
-        pinned=pinned,
-        seed=seed,
-        outside_bound=outside_bound,
-    )
-    causes = getattr(assignment, "unmatched_cause", None)
-    if causes is None:
-        causes = solver.unmatched_causes(graph, assignment.mentor_of)
-    return assignment, list(causes)
-
-
 def _index_pairs(
     pairs: Iterable[tuple[str, str]],
     mentee_index: Mapping[str, int],
@@ -119,90 +74,6 @@ def _index_pairs(
                 )
         out.append((mentee_index[mentee], mentor_index[mentor]))
     return out
-
-
-class _CohortMatch:
-    """The solve and the steps after it that grow the candidate set, on one cohort.
-
-    Each step leaves the latest ``assignment`` (and the solver's ``causes`` per mentee);
-    :func:`match_participants` runs them in order, :meth:`solve` first.
-    """
-
-    assignment: Assignment  # set by the first solve
-
-    def __init__(
-        self,
-        space: FeatureSpace,
-        weights: Mapping[str, float],
-        found: CandidateSet,
-        *,
-        objective: str,
-        seed: int,
-        pins: list[tuple[int, int]],
-    ) -> None:
-        self.space, self.weights, self.found = space, weights, found
-        self.objective, self.seed, self.pins = objective, seed, pins
-        self.causes: list[str | None] = []
-        self.proof: dict[str, Any] | None = None
-
-    def solve(self) -> None:
-        """Solve on the candidate graph as it stands."""
-        self.assignment, self.causes = _solve(
-            self.found.graph,
-            objective=self.objective,
-            seed=self.seed,
-            pinned=self.pins,
-            outside_bound=self.found.outside_bound,
-        )
-
-    def refill(self, top_k: int) -> int:
-        """Mentees whose candidates all filled up get the mentors with room; solve again if
-        any pair was added. Returns how many."""
-        mentor_of = self.assignment.mentor_of
-        added = refill(self.space, self.weights, self.found, mentor_of, self.causes, top_k=top_k)
-        if added:
-            self.solve()
-        return added
-
-    def close_gap(self, gap_target: float) -> None:
-        """Prove a bound over all pairs; for ``optimal``, while it leaves a gap, add the
-        missed pairs and solve again.
-
-        Each round is one pass of the cheap bound over all pairs
-        (:func:`~tandem.matching.candidates.gap.check_candidates`) with the optimal flow's
-        mentor prices. ``fair`` and ``stable`` get one pass, priced by the optimal assignment
-        of their candidate graph: the bound on the best total over all pairs, against which
-        their own total shows what fairness or stability costs. Pinned mentees and their seats
-        are taken out first (their scores are fixed), so the prices are those of the problem
-        the solver really solved. Leaves a summary for the report in ``proof``.
-        """
-        space, weights, found = self.space, self.weights, self.found
-        added, rounds = 0, 0
-        pinned = np.array(sorted({i for i, _ in self.pins}), dtype=np.int64)
-        while True:
-            rest = without_pins(found.graph, self.assignment.mentor_of, self.pins)
-            mentor_of = rest.mentor_of
-            if self.objective != "optimal":
-                mentor_of = _solver().solve(rest.graph, objective="optimal").mentor_of
-            prices = mentor_prices(rest.graph, mentor_of)
-            check = check_candidates(space, weights, found, rest.graph, prices, pinned)
-            bound = min(rest.pinned_total + check.upper_bound, self.assignment.upper_bound)
-            gap = (bound - self.assignment.total_score) / max(abs(bound), 1e-12)
-            done = gap <= gap_target or not len(check.missed) or rounds >= MAX_BOUND_ROUNDS
-            if done or self.objective != "optimal":
-                break
-            added += add_pairs(space, weights, found, check.missed)
-            self.solve()
-            rounds += 1
-        self.proof = {
-            "upper_bound": float(bound),
-            "method": "lagrangian over all allowed pairs (mentor prices from the optimal flow)",
-            "rounds": rounds,
-            "added_pairs": added,
-            "checked_pairs": check.checked,
-            "missed_pairs_left": int(check.stats["missed_pairs"]),
-            "matchable_at_most": check.matchable + len(pinned),
-        }
 
 
 @one_blas_thread
@@ -312,7 +183,7 @@ def match_participants(
     )
     clock.lap("candidates")
     pins = _index_pairs(pinned, space.mentee_index, space.mentor_index)
-    run = _CohortMatch(space, resolved, found, objective=objective, seed=seed, pins=pins)
+    run = CohortMatch(space, resolved, found, objective=objective, seed=seed, pins=pins)
     run.solve()
     clock.lap("solve")
     if not found.dense:  # top-k candidates may have missed pairs the best answer needs
@@ -363,7 +234,7 @@ def match_score_table(
     clock = _Clock()
     mentee_index = {x: k for k, x in enumerate(table.mentee_ids)}
     mentor_index = {x: k for k, x in enumerate(table.mentor_ids)}
-    assignment, causes = _solve(
+    assignment, causes = solve_graph(
         table.graph,
         objective=objective,
         seed=seed,
