@@ -1,32 +1,44 @@
-"""Choices for profile and program forms; the values are the participant record's
-(``tandem.matching.records.cells``: ``FORMATS``, ``CADENCES``, ``SENIORITY_RANGE``)."""
+"""Choices for profile and program forms: the values and their order are the participant
+record's (``tandem.matching.records.cells``); only the labels, display text, live here.
+
+Each value is unpacked from the record's tuple, so a format, cadence or seniority level added
+to or dropped from the record fails at import until it has a label here."""
 
 from django.db import models
 
+from tandem.matching.records.cells import CADENCES, FORMATS, SENIORITY_RANGE
+
+_VIRTUAL, _IN_PERSON, _ANY = FORMATS
+_WEEKLY, _BIWEEKLY, _MONTHLY, _QUARTERLY = CADENCES
+
 
 class MeetingFormat(models.TextChoices):
-    VIRTUAL = "virtual", "Virtual"
-    IN_PERSON = "in_person", "In person"
-    ANY = "any", "Either"
+    VIRTUAL = _VIRTUAL, "Virtual"
+    IN_PERSON = _IN_PERSON, "In person"
+    ANY = _ANY, "Either"
 
 
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    BIWEEKLY = "biweekly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
+    WEEKLY = _WEEKLY, "Weekly"
+    BIWEEKLY = _BIWEEKLY, "Every two weeks"
+    MONTHLY = _MONTHLY, "Monthly"
+    QUARTERLY = _QUARTERLY, "Quarterly"
 
 
+_SENIORITY_NAMES = (
+    "Student / intern",
+    "Entry level",
+    "Junior",
+    "Associate",
+    "Mid-level",
+    "Senior",
+    "Staff / lead",
+    "Principal / manager",
+    "Senior manager / director",
+    "Vice president",
+    "Executive",
+)
 SENIORITY_LEVELS = [
-    (0, "0 — Student / intern"),
-    (1, "1 — Entry level"),
-    (2, "2 — Junior"),
-    (3, "3 — Associate"),
-    (4, "4 — Mid-level"),
-    (5, "5 — Senior"),
-    (6, "6 — Staff / lead"),
-    (7, "7 — Principal / manager"),
-    (8, "8 — Senior manager / director"),
-    (9, "9 — Vice president"),
-    (10, "10 — Executive"),
+    (level, f"{level} — {name}")
+    for level, name in zip(SENIORITY_RANGE, _SENIORITY_NAMES, strict=True)
 ]
