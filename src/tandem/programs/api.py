@@ -184,32 +184,32 @@ def _fields(payload: Schema) -> dict:
 @paginate(PageNumberPagination, page_size=20)
 def program_list(request: AuthenticatedRequest):
     """Programs you take part in."""
-    return selectors.program_list_for_user(user=request.user)
+    return selectors.program_list_for_user(user=request.auth)
 
 
 @router.post("/", response={201: ProgramOut, 400: ErrorOut, 403: ErrorOut})
 def program_create(request: AuthenticatedRequest, payload: ProgramIn):
     """Site staff only; you become the program's first admin."""
     fields = {k: v for k, v in _fields(payload).items() if v is not None}
-    return 201, services.program_create(user=request.user, **fields)
+    return 201, services.program_create(user=request.auth, **fields)
 
 
 @router.get("/{slug}", response={200: ProgramOut, 404: ErrorOut})
 def program_detail(request: AuthenticatedRequest, slug: str):
-    return selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
+    return selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.VIEW)
 
 
 @router.patch("/{slug}", response={200: ProgramOut, 400: ErrorOut, 404: ErrorOut})
 def program_update(request: AuthenticatedRequest, slug: str, payload: ProgramPatch):
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
-    return services.program_update(user=request.user, program_id=program.pk, **_fields(payload))
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
+    return services.program_update(user=request.auth, program_id=program.pk, **_fields(payload))
 
 
 @router.get("/{slug}/participants", response=list[EnrolmentOut])
 @paginate(PageNumberPagination, page_size=50)
 def participant_list(request: AuthenticatedRequest, slug: str, filters: Query[ParticipantFilter]):
     """Program admins: every enrolment, filtered by role, status and a search term."""
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return selectors.participant_list(
         program=program, role=filters.role or "", status=filters.status or "", search=filters.q
     )
@@ -222,9 +222,9 @@ def participant_list(request: AuthenticatedRequest, slug: str, filters: Query[Pa
 def enrolment_set_status(
     request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: StatusIn
 ):
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.enrolment_set_status(
-        user=request.user, program_id=program.pk, enrolment_id=enrolment_id, action=payload.action
+        user=request.auth, program_id=program.pk, enrolment_id=enrolment_id, action=payload.action
     )
 
 
@@ -236,9 +236,9 @@ def enrolment_update_capacity(
     request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: CapacityIn
 ):
     """Program admins, or the mentor themself."""
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.MEMBER)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.MEMBER)
     return services.enrolment_update_capacity(
-        user=request.user,
+        user=request.auth,
         program_id=program.pk,
         enrolment_id=enrolment_id,
         capacity=payload.capacity,
@@ -248,15 +248,15 @@ def enrolment_update_capacity(
 @router.get("/{slug}/invitations", response=list[InvitationOut])
 @paginate(PageNumberPagination, page_size=50)
 def invitation_list(request: AuthenticatedRequest, slug: str):
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return selectors.invitation_list(program=program)
 
 
 @router.post("/{slug}/invitations", response={201: InvitationOut, 400: ErrorOut, 404: ErrorOut})
 def invitation_create(request: AuthenticatedRequest, slug: str, payload: InvitationIn):
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return 201, services.invitation_create(
-        user=request.user, program_id=program.pk, **payload.dict()
+        user=request.auth, program_id=program.pk, **payload.dict()
     )
 
 
@@ -264,9 +264,9 @@ def invitation_create(request: AuthenticatedRequest, slug: str, payload: Invitat
     "/{slug}/invitations/{invitation_id}/revoke", response={200: InvitationOut, 404: ErrorOut}
 )
 def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: int):
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.invitation_revoke(
-        user=request.user, program_id=program.pk, invitation_id=invitation_id
+        user=request.auth, program_id=program.pk, invitation_id=invitation_id
     )
 
 
@@ -276,7 +276,7 @@ def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: i
 def program_join(request: AuthenticatedRequest, token: str, payload: JoinIn):
     """Join with an invitation token: pending, or active when the link auto-approves."""
     return 201, services.enrolment_join_by_invitation(
-        user=request.user, token=token, answers=payload.answers
+        user=request.auth, token=token, answers=payload.answers
     )
 
 
@@ -287,10 +287,10 @@ def import_dry_run(request: AuthenticatedRequest, slug: str, file: File[Uploaded
     Poll ``GET /{slug}/import/{batch_id}`` until ``status`` is ``previewed`` or ``invalid``.
     A file too large or of the wrong type is a 400 at once. Identity columns are ignored.
     """
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     content = file.read(MAX_UPLOAD_BYTES + 1)
     batch = import_services.import_preview(
-        user=request.user,
+        user=request.auth,
         program_id=program.pk,
         filename=file.name or "upload.csv",
         content=content,
@@ -302,7 +302,7 @@ def import_dry_run(request: AuthenticatedRequest, slug: str, file: File[Uploaded
 def import_status(request: AuthenticatedRequest, slug: str, batch_id: int):
     """Where an upload is: being checked, its report, being written, or imported."""
     return ImportOut.from_batch(
-        selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
+        selectors.access_import_batch(user=request.auth, slug=slug, batch_id=batch_id)
     )
 
 
@@ -311,9 +311,9 @@ def import_status(request: AuthenticatedRequest, slug: str, batch_id: int):
 )
 def import_confirm(request: AuthenticatedRequest, slug: str, batch_id: int):
     """Queue the write of a checked upload (one transaction, all or nothing); poll as above."""
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     batch = import_services.import_confirm(
-        user=request.user, program_id=program.pk, batch_id=batch_id
+        user=request.auth, program_id=program.pk, batch_id=batch_id
     )
     return 202, ImportOut.from_batch(batch)
 
@@ -321,7 +321,7 @@ def import_confirm(request: AuthenticatedRequest, slug: str, batch_id: int):
 @router.get("/{slug}/export", response={200: None, 404: ErrorOut})
 def export(request: AuthenticatedRequest, slug: str):
     """Participants as CSV in the import's columns (identity is never exported)."""
-    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     response = StreamingHttpResponse(
         export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
     )
