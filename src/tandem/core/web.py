@@ -1,4 +1,5 @@
-"""What every app's pages share: a domain error shown on a form, ``NotFound`` as the 404 page."""
+"""What every app's pages share: a domain error shown on a form, as a page or as a message,
+``NotFound`` as the 404 page, and a safe URL to go back to."""
 
 from __future__ import annotations
 
@@ -7,9 +8,38 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tandem.core.exceptions import ApplicationError, NotFound
+
+View = Callable[..., Any]
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def safe_next(request: HttpRequest, fallback: str, *, referer: bool = False) -> str:
+    """The ``next`` the form or link carries (with ``referer``, else the page the browser came
+    from) if it is a URL of this site; otherwise ``fallback``. Never an open redirect."""
+    candidates = [request.POST.get("next"), request.GET.get("next")]
+    if referer:
+        candidates.append(request.META.get("HTTP_REFERER"))
+    for candidate in candidates:
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return fallback
+
+
+def error_text(error: ApplicationError) -> str:
+    """The error's message and its field messages (each once) as one line for a flash message."""
+    return " ".join([error.message, *[m for m in error.fields.values() if m != error.message]])
 
 
 def not_found_as_404(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,17 +55,49 @@ def not_found_as_404(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def friendly_errors(*, back: str, template: str = "error.html") -> Callable[[View], View]:
+    """A page's domain errors said in words, never a stack trace.
+
+    ``NotFound`` is the 404 page. Another error from a plain form post is a flash message on
+    the page the user came from (``safe_next``, else the ``back`` URL name); from a read or an
+    htmx request it is ``template`` with the error's status.
+    """
+
+    def decorator(view: View) -> View:
+        shown = not_found_as_404(view)
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return shown(request, *args, **kwargs)
+            except ApplicationError as error:
+                if request.method == "POST" and not is_htmx(request):
+                    messages.error(request, error_text(error))
+                    return redirect(safe_next(request, reverse(back), referer=True))
+                return render(request, template, {"error": error}, status=error.status)
+
+        return wrapper
+
+    return decorator
+
+
 def form_add_error(
-    form: forms.BaseForm, error: ApplicationError, *, prefixes: Mapping[str, str] | None = None
+    form: forms.BaseForm,
+    error: ApplicationError,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+    renames: Mapping[str, str] | None = None,
 ) -> None:
     """Put a service's error on the form: by field where the form has one, else on top.
 
     ``prefixes`` maps a service's nested field names to the form's flat ones, for example
-    ``{"weights.": "weight_"}`` turns ``weights.skills`` into the ``weight_skills`` field.
+    ``{"weights.": "weight_"}`` turns ``weights.skills`` into the ``weight_skills`` field
+    (deeper dots become underscores: ``objectives.2.goal`` is ``objective_2_goal``);
+    ``renames`` maps whole names first, for example ``{"starts_at": "date"}``.
     """
     for field, message in (error.fields or {"__all__": error.message}).items():
-        name = field
+        name = (renames or {}).get(field, field)
         for service_prefix, form_prefix in (prefixes or {}).items():
             if name.startswith(service_prefix):
-                name = form_prefix + name.removeprefix(service_prefix)
+                name = form_prefix + name.removeprefix(service_prefix).replace(".", "_")
         form.add_error(name if name in form.fields else None, message)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, not_found_as_404
+from tandem.core.web import error_text, form_add_error, friendly_errors
 from tandem.matchruns import selectors, services
 from tandem.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
 from tandem.matchruns.models import RunStatus
+from tandem.programs.models import Program
 from tandem.programs.selectors import ProgramAccess, access_program
 
 PAIRS_PER_PAGE = 25
@@ -26,31 +26,11 @@ MENTORS_PER_PAGE = 12
 CHANGES_PER_PAGE = 50
 
 
-def domain_errors(view):
-    """Missing or forbidden objects become the 404/403 pages (never a stack trace)."""
-    view = not_found_as_404(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as error:
-            if error.status == 403:
-                raise DjangoPermissionDenied(error.message) from None
-            raise
-
-    return wrapper
+run_errors = friendly_errors(back="dashboard")
 
 
 def _run_url(run) -> str:
     return reverse("match_run_detail", args=[run.program.slug, run.pk])
-
-
-def _report_error(request, error: ApplicationError) -> None:
-    messages.error(request, error.message)
-    for _field, message in error.fields.items():
-        if message != error.message:
-            messages.error(request, message)
 
 
 def _act_on_run(request, run, service, success: str, **kwargs):
@@ -58,7 +38,7 @@ def _act_on_run(request, run, service, success: str, **kwargs):
     try:
         service(user=request.user, run=run, **kwargs)
     except ApplicationError as error:
-        _report_error(request, error)
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect(_run_url(run))
@@ -66,25 +46,27 @@ def _act_on_run(request, run, service, success: str, **kwargs):
 
 @login_required
 @require_GET
-@domain_errors
+@run_errors
 def match_run_list(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    return _run_list_page(request, program, RunStartForm())
+
+
+def _run_list_page(
+    request: HttpRequest, program: Program, form: RunStartForm, status: int = 200
+) -> HttpResponse:
     runs = page_of(request, selectors.match_run_list(program=program), RUNS_PER_PAGE)
     return render(
         request,
         "matchruns/run_list.html",
-        {
-            "program": program,
-            "page_obj": runs,
-            "runs": runs.object_list,
-            "form": RunStartForm(),
-        },
+        {"program": program, "page_obj": runs, "runs": runs.object_list, "form": form},
+        status=status,
     )
 
 
 @login_required
 @require_POST
-@domain_errors
+@run_errors
 def match_run_start(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = RunStartForm(request.POST)
@@ -96,18 +78,7 @@ def match_run_start(request, slug: str):
         else:
             messages.success(request, f"Match run #{run.pk} started.")
             return redirect(_run_url(run))
-    runs = page_of(request, selectors.match_run_list(program=program), RUNS_PER_PAGE)
-    return render(
-        request,
-        "matchruns/run_list.html",
-        {
-            "program": program,
-            "page_obj": runs,
-            "runs": runs.object_list,
-            "form": form,
-        },
-        status=400,
-    )
+    return _run_list_page(request, program, form, status=400)
 
 
 def _detail_context(request, run, constraint_form=None) -> dict:
@@ -131,7 +102,7 @@ def _detail_context(request, run, constraint_form=None) -> dict:
 
 @login_required
 @require_GET
-@domain_errors
+@run_errors
 def match_run_detail(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return render(request, "matchruns/run_detail.html", _detail_context(request, run))
@@ -139,7 +110,7 @@ def match_run_detail(request, slug: str, run_id: int):
 
 @login_required
 @require_GET
-@domain_errors
+@run_errors
 def match_run_status(request, slug: str, run_id: int):
     """The polled progress partial; once the run stops, htmx reloads the page for results."""
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
@@ -151,7 +122,7 @@ def match_run_status(request, slug: str, run_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@run_errors
 def match_run_constrain(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     mentees, mentors = selectors.match_run_people(run=run)
@@ -181,7 +152,7 @@ def match_run_constrain(request, slug: str, run_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@run_errors
 def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return _act_on_run(
@@ -195,7 +166,7 @@ def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@run_errors
 def match_run_rerun(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     form = RunStartForm(request.POST)
@@ -206,7 +177,7 @@ def match_run_rerun(request, slug: str, run_id: int):
     try:
         new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
     except ApplicationError as error:
-        _report_error(request, error)
+        messages.error(request, error_text(error))
         return redirect(_run_url(run))
     messages.success(
         request, f"Match run #{new.pk} started with the pins and forbids of run #{run.pk}."
@@ -216,7 +187,7 @@ def match_run_rerun(request, slug: str, run_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@run_errors
 def match_run_publish(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return _act_on_run(
@@ -229,7 +200,7 @@ def match_run_publish(request, slug: str, run_id: int):
 
 @login_required
 @require_POST
-@domain_errors
+@run_errors
 def match_run_discard(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     return _act_on_run(request, run, services.match_run_discard, f"Run #{run.pk} discarded.")
@@ -237,7 +208,7 @@ def match_run_discard(request, slug: str, run_id: int):
 
 @login_required
 @require_GET
-@domain_errors
+@run_errors
 def match_run_compare(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     try:
@@ -271,7 +242,7 @@ def _optional_url(name: str, *args) -> str | None:
 
 @login_required
 @require_GET
-@domain_errors
+@run_errors
 def program_mentors(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.MENTEE)
     filters = selectors.MentorFilters(

@@ -155,16 +155,6 @@ class AgreementForm(forms.Form):
         ]
         return content
 
-    def add_service_errors(self, fields: dict[str, str]) -> None:
-        for key, message in fields.items():
-            name = key
-            if key.startswith("objectives."):
-                _, n, part = key.split(".")
-                name = f"objective_{n}_{part}"
-            elif key == "objectives":
-                name = "objective_1_goal"
-            self.add_error(name if name in self.fields else None, message)
-
 
 class MeetingForm(forms.Form):
     date = DateField(label="Date")

@@ -10,16 +10,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError, form_error_fields
+from tandem.core.web import is_htmx, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ActionItemForm
-from tandem.mentorships.views.common import friendly_errors, is_htmx, safe_next
+from tandem.mentorships.views.common import mentorship_errors
 
 ACTION_ITEM_FORM_INVALID = "Describe the action item and choose its owner."
 
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def action_item_add(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = ActionItemForm(
@@ -41,14 +42,12 @@ def action_item_add(request, mentorship_id: int):
     messages.success(request, "Action item added.")
     return redirect(
         safe_next(request, reverse("mentorship_detail", args=[mentorship_id]) + "#action-items")
-        if request.POST.get("next")
-        else reverse("mentorship_detail", args=[mentorship_id]) + "#action-items"
     )
 
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def action_item_toggle(request, action_item_id: int):
     item = services.action_item_toggle(user=request.user, action_item_id=action_item_id)
     if is_htmx(request):

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AgreementForm
 from tandem.mentorships.services.agreement_content import EXAMPLES
-from tandem.mentorships.views.common import friendly_errors
+from tandem.mentorships.views.common import mentorship_errors
 
 AGREEMENT_UNCHANGED = (
     "Nothing changed: this is version {number} as it stands, so no new version was made. "
@@ -21,7 +22,7 @@ AGREEMENT_UNCHANGED = (
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def agreement_edit(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     versions = selectors.agreement_versions(mentorship=mentorship)
@@ -37,9 +38,13 @@ def agreement_edit(request, mentorship_id: int):
                 user=request.user, mentorship_id=mentorship_id, content=form.content()
             )
         except ApplicationError as error:
-            form.add_service_errors(error.fields)
-            if not error.fields:
-                form.add_error(None, error.message)
+            # The service names ``objectives.2.goal``; the form has a flat ``objective_2_goal``.
+            form_add_error(
+                form,
+                error,
+                prefixes={"objectives.": "objective_"},
+                renames={"objectives": "objective_1_goal"},
+            )
         else:
             if not created:
                 messages.info(request, AGREEMENT_UNCHANGED.format(number=version.number))
@@ -58,7 +63,7 @@ def agreement_edit(request, mentorship_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def agreement_version(request, mentorship_id: int, number: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     viewer = selectors.Viewer(is_participant=True, is_admin=False)
@@ -88,7 +93,7 @@ def agreement_version(request, mentorship_id: int, number: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def agreement_sign(request, mentorship_id: int, number: int):
     version = services.agreement_sign(user=request.user, mentorship_id=mentorship_id, number=number)
     if version.fully_signed:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.exceptions import ApplicationError, form_error_fields
 from tandem.mentorships import services
 from tandem.mentorships.forms import GoalForm, GoalProgressForm, MilestoneForm
-from tandem.mentorships.views.common import friendly_errors
+from tandem.mentorships.views.common import mentorship_errors
 
 GOAL_FORM_INVALID = "Check the goal: it needs a short title."
 PROGRESS_FORM_INVALID = "Progress is a whole number from 0 to 100."
@@ -24,7 +24,7 @@ PROGRESS_UNCHANGED = (
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def goal_add(request, mentorship_id: int):
     form = GoalForm(request.POST)
     if not form.is_valid():
@@ -36,7 +36,7 @@ def goal_add(request, mentorship_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def goal_progress(request, goal_id: int):
     form = GoalProgressForm(request.POST)
     if not form.is_valid():
@@ -53,7 +53,7 @@ def goal_progress(request, goal_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def milestone_add(request, goal_id: int):
     form = MilestoneForm(request.POST)
     if not form.is_valid():
@@ -64,7 +64,7 @@ def milestone_add(request, goal_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def milestone_toggle(request, milestone_id: int):
     milestone = services.milestone_toggle(user=request.user, milestone_id=milestone_id)
     return redirect(reverse("mentorship_detail", args=[milestone.goal.mentorship_id]) + "#goals")

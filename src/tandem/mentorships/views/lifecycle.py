@@ -11,12 +11,12 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import CompleteForm, EndForm
-from tandem.mentorships.views.common import friendly_errors
+from tandem.mentorships.views.common import mentorship_errors
 
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def midpoint_confirm(request, mentorship_id: int):
     services.mentorship_confirm_midpoint(user=request.user, mentorship_id=mentorship_id)
     messages.success(request, "Thanks: the agreement stays as it is.")
@@ -24,7 +24,7 @@ def midpoint_confirm(request, mentorship_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def mentorship_end(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = EndForm(request.POST or None)
@@ -46,7 +46,7 @@ def mentorship_end(request, mentorship_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def mentorship_complete(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = CompleteForm(request.POST or None)

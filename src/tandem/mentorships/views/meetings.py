@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError, form_error_fields
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, is_htmx
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import (
@@ -26,13 +28,15 @@ from tandem.mentorships.forms import (
     RescheduleForm,
 )
 from tandem.mentorships.scheduling import zone_of
-from tandem.mentorships.views.common import friendly_errors, is_htmx
+from tandem.mentorships.views.common import mentorship_errors
 
 NOTES_FORM_INVALID = "The notes were not saved."
+# The service's times are the form's date and duration (and a series' end its count).
+MEETING_FIELDS = {"starts_at": "date", "ends_at": "duration_minutes", "until": "count"}
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def meeting_new(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     versions = selectors.agreement_versions(mentorship=mentorship)
@@ -72,13 +76,7 @@ def meeting_new(request, mentorship_id: int):
                 count=data["count"],
             )
         except ApplicationError as error:
-            if "starts_at" in error.fields:
-                error.fields["date"] = error.fields.pop("starts_at")
-            if "ends_at" in error.fields:
-                error.fields["duration_minutes"] = error.fields.pop("ends_at")
-            if "until" in error.fields:
-                error.fields["count"] = error.fields.pop("until")
-            form_add_error(form, error)
+            form_add_error(form, error, renames=MEETING_FIELDS)
         else:
             messages.success(request, "Scheduled. Your partner has been told.")
             return redirect("meeting_detail", meeting.pk)
@@ -97,7 +95,7 @@ def meeting_new(request, mentorship_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     mentorship = meeting.mentorship
@@ -126,7 +124,7 @@ def meeting_detail(request, meeting_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def agenda_add(request, meeting_id: int):
     form = AgendaForm(request.POST)
     if not form.is_valid():
@@ -141,35 +139,53 @@ def agenda_add(request, meeting_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def meeting_notes(request, meeting_id: int):
-    form = NotesForm(request.POST)
-    if not form.is_valid():  # never save "" in place of notes that were too long
-        raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
-    services.meeting_notes_update(
-        user=request.user, meeting_id=meeting_id, shared_notes=form.cleaned_data["shared_notes"]
+    return _save_notes(
+        request,
+        NotesForm(request.POST),
+        services.meeting_notes_update,
+        meeting_id=meeting_id,
+        success="Shared notes saved.",
+        anchor="#notes",
     )
-    messages.success(request, "Shared notes saved.")
-    return redirect(reverse("meeting_detail", args=[meeting_id]) + "#notes")
 
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def meeting_private_note(request, meeting_id: int):
-    form = PrivateNoteForm(request.POST)
+    return _save_notes(
+        request,
+        PrivateNoteForm(request.POST),
+        services.private_note_save,
+        meeting_id=meeting_id,
+        success="Private note saved. Only you can see it.",
+        anchor="#private-note",
+    )
+
+
+def _save_notes(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[..., object],
+    *,
+    meeting_id: int,
+    success: str,
+    anchor: str,
+) -> HttpResponseRedirect:
+    """Save a notes form of the meeting page with the service of the same field names; an
+    invalid form is refused, never saved as "" in place of notes that were too long."""
     if not form.is_valid():
         raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
-    services.private_note_save(
-        user=request.user, meeting_id=meeting_id, body=form.cleaned_data["body"]
-    )
-    messages.success(request, "Private note saved. Only you can see it.")
-    return redirect(reverse("meeting_detail", args=[meeting_id]) + "#private-note")
+    save(user=request.user, meeting_id=meeting_id, **form.cleaned_data)
+    messages.success(request, success)
+    return redirect(reverse("meeting_detail", args=[meeting_id]) + anchor)
 
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def meeting_cancel(request, meeting_id: int):
     meeting = services.meeting_cancel(user=request.user, meeting_id=meeting_id)
     messages.success(request, "Meeting cancelled; your partner has been told.")
@@ -178,7 +194,7 @@ def meeting_cancel(request, meeting_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def meeting_series_cancel(request, meeting_id: int):
     series = services.meeting_series_cancel(user=request.user, meeting_id=meeting_id)
     messages.success(request, "The rest of the series is cancelled; your partner has been told.")
@@ -186,7 +202,7 @@ def meeting_series_cancel(request, meeting_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def meeting_reschedule(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     local = timezone.localtime(meeting.starts_at)
@@ -208,11 +224,7 @@ def meeting_reschedule(request, meeting_id: int):
                 ends_at=starts_at + timedelta(minutes=form.cleaned_data["duration_minutes"]),
             )
         except ApplicationError as error:
-            if "starts_at" in error.fields:
-                error.fields["date"] = error.fields.pop("starts_at")
-            if "ends_at" in error.fields:
-                error.fields["duration_minutes"] = error.fields.pop("ends_at")
-            form_add_error(form, error)
+            form_add_error(form, error, renames=MEETING_FIELDS)
         else:
             messages.success(request, "Meeting moved; your partner has been told.")
             return redirect("meeting_detail", meeting_id)
@@ -222,7 +234,7 @@ def meeting_reschedule(request, meeting_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def meeting_ics(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")

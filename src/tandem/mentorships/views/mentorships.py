@@ -11,7 +11,7 @@ from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
 from tandem.mentorships.forms import ActionItemForm, AgendaForm, GoalForm
 from tandem.mentorships.models import GoalState, MentorshipState
-from tandem.mentorships.views.common import PAGE_SIZE, friendly_errors
+from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
 
 
 @login_required
@@ -30,7 +30,7 @@ def mentorship_list(request):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def program_mentorships(request, program_id: int):
     qs = selectors.mentorship_list_for_program_admin(user=request.user, program_id=program_id)
     page_obj = page_of(request, qs, 50)
@@ -45,7 +45,7 @@ def program_mentorships(request, program_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def mentorship_detail(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(
         user=request.user, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW

@@ -13,7 +13,7 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import DeclineForm, RequestForm
-from tandem.mentorships.views.common import PAGE_SIZE, friendly_errors
+from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
 
 
 @login_required
@@ -39,7 +39,7 @@ def request_inbox(request):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def request_new(request):
     programs = list(selectors.request_programs_for(user=request.user))
     source = request.POST if request.method == "POST" else request.GET
@@ -78,7 +78,7 @@ def request_new(request):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def request_accept(request, request_id: int):
     mentorship = services.request_accept(user=request.user, request_id=request_id)
     messages.success(request, "Accepted. Next: agree how you'll work together, then both sign.")
@@ -86,7 +86,7 @@ def request_accept(request, request_id: int):
 
 
 @login_required
-@friendly_errors
+@mentorship_errors
 def request_decline(request, request_id: int):
     found = selectors.access_request(user=request.user, request_id=request_id)
     form = DeclineForm(request.POST or None)
@@ -103,7 +103,7 @@ def request_decline(request, request_id: int):
 
 @login_required
 @require_POST
-@friendly_errors
+@mentorship_errors
 def request_withdraw(request, request_id: int):
     services.request_withdraw(user=request.user, request_id=request_id)
     messages.success(request, "Request withdrawn.")

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, safe_next
 from tandem.people import selectors, services
 from tandem.people.forms import (
     ApiTokenForm,
@@ -24,7 +24,7 @@ from tandem.people.forms import (
 )
 from tandem.people.ratelimit import client_ip, email_send_allowed, email_throttle_message
 from tandem.people.tasks import password_reset_send
-from tandem.people.views.common import FORM_PREFIXES, safe_next
+from tandem.people.views.common import FORM_PREFIXES
 
 
 def signup(request):
