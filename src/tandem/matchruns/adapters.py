@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q
 
 from tandem.matching.features import CRITERIA
 from tandem.matching.profiles import Mentee, Mentor
+from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import AvailabilityWindow, Identity
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
@@ -69,8 +70,6 @@ def program_conflict_rules(program: Program) -> tuple[str, ...]:
 
 def mentor_loads(*, program: Program, mentor_ids: Iterable[int] | None = None) -> Counter:
     """Open (proposed or active) mentorships per mentor user id in ``program``."""
-    from tandem.mentorships.models import OPEN_STATES, Mentorship
-
     qs = Mentorship.objects.filter(program=program, state__in=OPEN_STATES)
     if mentor_ids is not None:
         qs = qs.filter(mentor_id__in=list(mentor_ids))
@@ -78,8 +77,6 @@ def mentor_loads(*, program: Program, mentor_ids: Iterable[int] | None = None) -
 
 
 def mentees_with_open_mentorship(*, program: Program) -> set[int]:
-    from tandem.mentorships.models import OPEN_STATES, Mentorship
-
     return set(
         Mentorship.objects.filter(program=program, state__in=OPEN_STATES).values_list(
             "mentee_id", flat=True

@@ -18,6 +18,7 @@ from tandem.matching.explain import Reason
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matchruns.adapters import Cohort
+from tandem.mentorships.services import mentorship_create_from_match
 
 # Steers the solver in cohort runs; in no score, reason, ranking or figure anyone sees.
 PRIVATE = ("identity",)
@@ -158,8 +159,6 @@ def rank(
 
 def create_mentorships(*, run, pairs, user) -> list:
     """Proposed mentorships for every pair, all or nothing (mentorships owns the rules)."""
-    from tandem.mentorships.services import mentorship_create_from_match
-
     return mentorship_create_from_match(
         program=run.program, pairs=[(p.mentor, p.mentee) for p in pairs], match_run_ref=run.pk
     )

@@ -20,6 +20,7 @@ from tandem.mentorships.models import (
     MeetingStatus,
     Mentorship,
 )
+from tandem.mentorships.scheduling import suggest_times, zone_of
 from tandem.mentorships.selectors.access import MENTORSHIP_NOT_FOUND, Viewer
 from tandem.mentorships.selectors.lists import (
     action_item_list_for_mentorship,
@@ -30,6 +31,7 @@ from tandem.mentorships.selectors.lists import (
     meeting_list_for_mentorship,
     meeting_next,
 )
+from tandem.people.models import AvailabilityWindow
 
 
 @dataclass
@@ -129,9 +131,6 @@ def meeting_suggestions_for(
     *, mentorship: Mentorship, duration_minutes: int, now: datetime | None = None
 ) -> list[datetime]:
     """Start times in the coming weeks inside both people's weekly availability."""
-    from tandem.mentorships.scheduling import suggest_times, zone_of
-    from tandem.people.models import AvailabilityWindow
-
     rows = AvailabilityWindow.objects.filter(
         profile__user_id__in=[mentorship.mentor_id, mentorship.mentee_id]
     ).values_list("profile__user_id", "weekday", "start_minute", "end_minute")

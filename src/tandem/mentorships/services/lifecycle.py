@@ -39,7 +39,7 @@ from tandem.mentorships.services.common import (
     notify_other,
 )
 from tandem.notify.kinds import Kind
-from tandem.notify.services import notify_send
+from tandem.notify.services import notify_send, reminder_claim
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
@@ -301,8 +301,6 @@ def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> M
 
 def mentorships_midpoint_review(*, now: datetime) -> int:
     """Prompt both sides once, at the middle of the agreed duration, to confirm or amend."""
-    from tandem.notify.services import reminder_claim
-
     sent = 0
     today = now.date()
     for mentorship in Mentorship.objects.filter(

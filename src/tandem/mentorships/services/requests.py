@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,6 +16,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     RequestState,
 )
+from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.selectors import access_request
 from tandem.mentorships.services.common import (
     active_enrolments,
@@ -342,7 +342,7 @@ def requests_remind_expiring(*, now: datetime) -> int:
                 slot="before-expiry",
             ):
                 continue
-            local = timezone.localtime(request.expires_at, _zone_of(request.recipient))
+            local = timezone.localtime(request.expires_at, zone_of(request.recipient))
             notify_send(
                 recipient=request.recipient,
                 kind=Kind.REQUEST_EXPIRING,
@@ -353,9 +353,3 @@ def requests_remind_expiring(*, now: datetime) -> int:
             )
             sent += 1
     return sent
-
-
-def _zone_of(user: User) -> ZoneInfo:
-    from tandem.mentorships.scheduling import zone_of
-
-    return zone_of(user)
