@@ -1,4 +1,8 @@
-"""JSON API of match runs (program admins) and mentor recommendations (mentees); thin."""
+"""JSON API of match runs (program admins) and mentor recommendations (mentees); thin.
+
+Operation ids are spelled out as they were when match runs lived in ``tandem.programs``:
+clients generated from the schema depend on them, so they must not follow the module layout.
+"""
 
 from __future__ import annotations
 
@@ -185,14 +189,24 @@ def _access(request: AuthenticatedRequest, slug: str, run_id: int) -> MatchRun:
     return selectors.access_match_run(user=request.auth, slug=slug, run_id=run_id)
 
 
-@router.get("/{slug}/runs", response=RunPage, summary="List a program's match runs")
+@router.get(
+    "/{slug}/runs",
+    response=RunPage,
+    summary="List a program's match runs",
+    operation_id="tandem_programs_matchruns_api_run_list",
+)
 def run_list(request: AuthenticatedRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
     program = access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     found, meta = numbered_page(selectors.match_run_list(program=program), page, PAGE_SIZE)
     return {**meta, "items": [_run(run) for run in found.object_list]}
 
 
-@router.post("/{slug}/runs", response={202: RunDetailOut}, summary="Start a match run")
+@router.post(
+    "/{slug}/runs",
+    response={202: RunDetailOut},
+    summary="Start a match run",
+    operation_id="tandem_programs_matchruns_api_run_start",
+)
 def run_start(request: AuthenticatedRequest, slug: str, payload: StartIn):
     program = access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     run = services.match_run_start(
@@ -202,12 +216,22 @@ def run_start(request: AuthenticatedRequest, slug: str, payload: StartIn):
     return 202, _run(run, summary=True)
 
 
-@router.get("/{slug}/runs/{run_id}", response=RunDetailOut, summary="Status and quality of a run")
+@router.get(
+    "/{slug}/runs/{run_id}",
+    response=RunDetailOut,
+    summary="Status and quality of a run",
+    operation_id="tandem_programs_matchruns_api_run_detail",
+)
 def run_detail(request: AuthenticatedRequest, slug: str, run_id: int):
     return _run(_access(request, slug, run_id), summary=True)
 
 
-@router.get("/{slug}/runs/{run_id}/pairs", response=PairPage, summary="Proposed pairs")
+@router.get(
+    "/{slug}/runs/{run_id}/pairs",
+    response=PairPage,
+    summary="Proposed pairs",
+    operation_id="tandem_programs_matchruns_api_run_pairs",
+)
 def run_pairs(
     request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
 ):
@@ -232,6 +256,7 @@ def run_pairs(
     "/{slug}/runs/{run_id}/unmatched",
     response=list[UnmatchedOut],
     summary="People the run could not match, and why",
+    operation_id="tandem_programs_matchruns_api_run_unmatched",
 )
 def run_unmatched(request: AuthenticatedRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
@@ -249,6 +274,7 @@ def _constraint(c) -> dict:
     "/{slug}/runs/{run_id}/constraints",
     response=list[ConstraintOut],
     summary="Pins and forbids of a run",
+    operation_id="tandem_programs_matchruns_api_constraint_list",
 )
 def constraint_list(request: AuthenticatedRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
@@ -259,6 +285,7 @@ def constraint_list(request: AuthenticatedRequest, slug: str, run_id: int):
     "/{slug}/runs/{run_id}/constraints",
     response={201: ConstraintOut},
     summary="Pin or forbid a pair",
+    operation_id="tandem_programs_matchruns_api_constraint_create",
 )
 def constraint_create(request: AuthenticatedRequest, slug: str, run_id: int, payload: ConstraintIn):
     run = _access(request, slug, run_id)
@@ -270,6 +297,7 @@ def constraint_create(request: AuthenticatedRequest, slug: str, run_id: int, pay
     "/{slug}/runs/{run_id}/constraints/{constraint_id}",
     response={204: None},
     summary="Remove a pin or forbid",
+    operation_id="tandem_programs_matchruns_api_constraint_delete",
 )
 def constraint_delete(request: AuthenticatedRequest, slug: str, run_id: int, constraint_id: int):
     run = _access(request, slug, run_id)
@@ -281,6 +309,7 @@ def constraint_delete(request: AuthenticatedRequest, slug: str, run_id: int, con
     "/{slug}/runs/{run_id}/rerun",
     response={202: RunDetailOut},
     summary="Re-run with this run's pins and forbids",
+    operation_id="tandem_programs_matchruns_api_run_rerun",
 )
 def run_rerun(request: AuthenticatedRequest, slug: str, run_id: int, payload: RerunIn):
     run = _access(request, slug, run_id)
@@ -292,7 +321,10 @@ def run_rerun(request: AuthenticatedRequest, slug: str, run_id: int, payload: Re
 
 
 @router.get(
-    "/{slug}/runs/{run_id}/compare/{other_id}", response=CompareOut, summary="Compare two runs"
+    "/{slug}/runs/{run_id}/compare/{other_id}",
+    response=CompareOut,
+    summary="Compare two runs",
+    operation_id="tandem_programs_matchruns_api_run_compare",
 )
 def run_compare(request: AuthenticatedRequest, slug: str, run_id: int, other_id: int):
     run_a, run_b = _access(request, slug, run_id), _access(request, slug, other_id)
@@ -319,13 +351,19 @@ def run_compare(request: AuthenticatedRequest, slug: str, run_id: int, other_id:
     "/{slug}/runs/{run_id}/publish",
     response=RunDetailOut,
     summary="Publish: create every proposed mentorship, or none",
+    operation_id="tandem_programs_matchruns_api_run_publish",
 )
 def run_publish(request: AuthenticatedRequest, slug: str, run_id: int):
     run = services.match_run_publish(user=request.auth, run=_access(request, slug, run_id))
     return _run(run, summary=True)
 
 
-@router.post("/{slug}/runs/{run_id}/discard", response=RunDetailOut, summary="Discard a run")
+@router.post(
+    "/{slug}/runs/{run_id}/discard",
+    response=RunDetailOut,
+    summary="Discard a run",
+    operation_id="tandem_programs_matchruns_api_run_discard",
+)
 def run_discard(request: AuthenticatedRequest, slug: str, run_id: int):
     run = services.match_run_discard(user=request.auth, run=_access(request, slug, run_id))
     return _run(run, summary=True)
@@ -335,6 +373,7 @@ def run_discard(request: AuthenticatedRequest, slug: str, run_id: int):
     "/{slug}/recommendations",
     response=RecommendationPage,
     summary="Mentors with a free place, ranked for the current mentee",
+    operation_id="tandem_programs_matchruns_api_recommendations",
 )
 def recommendations(
     request: AuthenticatedRequest, slug: str, filters: Query[RecommendationFilters]
