@@ -16,7 +16,12 @@ from tandem.mentorships.services.agreement_content import (
     agreement_content_same,
     check_agreement_content,
 )
-from tandem.mentorships.services.common import event_add, notify_both, notify_other
+from tandem.mentorships.services.common import (
+    event_add,
+    event_add_and_notify_other,
+    notify_both,
+    notify_other,
+)
 from tandem.mentorships.services.lifecycle import check_open, transition
 from tandem.notify.kinds import Kind
 from tandem.people.models import User
@@ -49,15 +54,11 @@ def agreement_propose(
             proposed_by=user,
         )
         word = "an amendment" if mentorship.state == MentorshipState.ACTIVE else "an agreement"
-        event_add(
+        event_add_and_notify_other(
             mentorship=mentorship,
             actor=user,
-            kind="agreement_proposed",
+            event="agreement_proposed",
             summary=f"{user.display_name} proposed {word} (version {version.number}).",
-        )
-        notify_other(
-            mentorship=mentorship,
-            actor=user,
             kind=Kind.AGREEMENT,
             title=f"{user.display_name} proposed {word}",
             body=f"Read version {version.number} and sign it if you agree.",

@@ -44,6 +44,22 @@ def notify_other(
     )
 
 
+def event_add_and_notify_other(
+    *,
+    mentorship: Mentorship,
+    actor: User,
+    event: str,
+    summary: str,
+    kind: str,
+    title: str,
+    body: str = "",
+) -> None:
+    """A change one of the pair made: on their timeline as ``event`` with ``summary``, and a
+    notification of ``kind`` to the other person, the two always together."""
+    event_add(mentorship=mentorship, actor=actor, kind=event, summary=summary)
+    notify_other(mentorship=mentorship, actor=actor, kind=kind, title=title, body=body)
+
+
 def notify_both(
     *, mentorship: Mentorship, kind: str, title: str, body: str = "", url: str | None = None
 ) -> None:

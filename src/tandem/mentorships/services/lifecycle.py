@@ -33,10 +33,10 @@ from tandem.mentorships.services.common import (
     MENTORSHIP_CLOSED,
     capacity_of,
     event_add,
+    event_add_and_notify_other,
     lock_mentor_enrolment,
     mentorship_url,
     notify_both,
-    notify_other,
 )
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
@@ -193,15 +193,11 @@ def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship
             raise ApplicationError(NOT_ACTIVE_YET, status=409)
         mentorship.midpoint_confirmed_at = timezone.now()
         mentorship.save(update_fields=["midpoint_confirmed_at"])
-        event_add(
+        event_add_and_notify_other(
             mentorship=mentorship,
             actor=user,
-            kind="midpoint_confirmed",
+            event="midpoint_confirmed",
             summary=f"{user.display_name} confirmed the agreement at the mid-point.",
-        )
-        notify_other(
-            mentorship=mentorship,
-            actor=user,
             kind=Kind.MENTORSHIP,
             title=f"{user.display_name} confirmed your agreement at the mid-point",
         )
@@ -243,16 +239,12 @@ def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Ment
         _end(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
         mentorship.end_reason = reason
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason"])
-        event_add(
-            mentorship=mentorship,
-            actor=user,
-            kind="ended_early",
-            summary=f"{user.display_name} ended the mentorship early.",
-        )
         # The other side learns that it ended, never why.
-        notify_other(
+        event_add_and_notify_other(
             mentorship=mentorship,
             actor=user,
+            event="ended_early",
+            summary=f"{user.display_name} ended the mentorship early.",
             kind=Kind.MENTORSHIP,
             title=f"{user.display_name} ended your mentorship",
             body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
@@ -282,19 +274,14 @@ def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> M
         _end(user=user, mentorship=mentorship, target=MentorshipState.COMPLETED)
         mentorship.closing_reflection = reflection
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "closing_reflection"])
-        event_add(
+        event_add_and_notify_other(
             mentorship=mentorship,
             actor=user,
-            kind="completed",
+            event="completed",
             summary=f"{user.display_name} marked the mentorship complete.",
-        )
-        notify_other(
-            mentorship=mentorship,
-            actor=user,
             kind=Kind.MENTORSHIP,
             title="Your mentorship is complete",
             body=f"{user.display_name} closed it with a reflection. Well done, both.",
-            url=mentorship_url(mentorship),
         )
     return mentorship
 

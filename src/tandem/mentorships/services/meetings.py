@@ -26,7 +26,7 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.scheduling import MAX_OCCURRENCES, expand, rrule_for, zone_of
 from tandem.mentorships.selectors import access_meeting, access_mentorship
-from tandem.mentorships.services.common import event_add, notify_other
+from tandem.mentorships.services.common import event_add_and_notify_other
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.notify.kinds import Kind
 from tandem.people.models import User
@@ -147,10 +147,11 @@ def meeting_schedule(
                 f"{occurrences} meetings, the first on "
                 f"{_local_text(starts_at, mentorship.other(user))}"
             )
-        event_add(mentorship=mentorship, actor=user, kind="meeting_scheduled", summary=summary)
-        notify_other(
+        event_add_and_notify_other(
             mentorship=mentorship,
             actor=user,
+            event="meeting_scheduled",
+            summary=summary,
             kind=Kind.MEETING,
             title=f"{user.display_name} scheduled "
             f"{'a meeting' if not repeat else 'a series of meetings'}",
@@ -216,15 +217,11 @@ def meeting_cancel(*, user: User, meeting_id: int) -> Meeting:
         meeting.save(update_fields=["status", "sequence", "updated_at"])
         _bump_series(meeting)
         other = meeting.mentorship.other(user)
-        event_add(
+        event_add_and_notify_other(
             mentorship=meeting.mentorship,
             actor=user,
-            kind="meeting_cancelled",
+            event="meeting_cancelled",
             summary=f"{user.display_name} cancelled a meeting.",
-        )
-        notify_other(
-            mentorship=meeting.mentorship,
-            actor=user,
             kind=Kind.MEETING,
             title=f"{user.display_name} cancelled your meeting",
             body=f"The meeting on {_local_text(meeting.starts_at, other)} is off.",
@@ -252,15 +249,11 @@ def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
         series.cancelled_at = now
         series.sequence += 1
         series.save(update_fields=["cancelled_at", "sequence"])
-        event_add(
+        event_add_and_notify_other(
             mentorship=meeting.mentorship,
             actor=user,
-            kind="series_cancelled",
+            event="series_cancelled",
             summary=f"{user.display_name} cancelled the rest of a meeting series.",
-        )
-        notify_other(
-            mentorship=meeting.mentorship,
-            actor=user,
             kind=Kind.MEETING,
             title=f"{user.display_name} cancelled your remaining series meetings",
         )
@@ -283,15 +276,11 @@ def meeting_reschedule(
         meeting.save(update_fields=["starts_at", "duration_minutes", "sequence", "updated_at"])
         _bump_series(meeting)
         other = meeting.mentorship.other(user)
-        event_add(
+        event_add_and_notify_other(
             mentorship=meeting.mentorship,
             actor=user,
-            kind="meeting_moved",
+            event="meeting_moved",
             summary=f"{user.display_name} moved a meeting.",
-        )
-        notify_other(
-            mentorship=meeting.mentorship,
-            actor=user,
             kind=Kind.MEETING,
             title=f"{user.display_name} moved your meeting",
             body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.",
