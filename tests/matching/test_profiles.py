@@ -1,17 +1,20 @@
+from datetime import date
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tandem.matching import profiles as pf
+from tandem.matching.features import FeatureSpace
 from tandem.matching.profiles import Mentee, Mentor
-from tandem.matching.records.availability import WEEKDAYS
+from tandem.matching.records.availability import WEEKDAYS, parse_windows, to_utc_intervals
 
 
-def utc_slots(windows, zone):
+def utc_slots(windows, zone, week=pf.REFERENCE_WEEK):
     """Set of UTC 15-minute slot numbers (0 = Monday 00:00 UTC)."""
     bits = np.unpackbits(
-        pf.availability_bits(tuple(windows), zone).view(np.uint8), bitorder="little"
+        pf.availability_bits(tuple(windows), zone, week).view(np.uint8), bitorder="little"
     )
     return set(np.flatnonzero(bits).tolist())
 
@@ -51,6 +54,38 @@ class TestAvailabilityInUtc:
             f"{end // 4:02d}:{end % 4 * 15:02d}"
         )
         assert len(utc_slots([text], "Asia/Kolkata")) == length
+
+
+class TestDaylightSavingWeeks:
+    """The US moves its clocks on 8 March 2026, the EU on 29 March: in the weeks between,
+    New York is 5 hours behind Berlin instead of 6. The matching core used to convert in a
+    fixed January week and the profile in the week of its date, so the two disagreed there."""
+
+    BETWEEN = date(2026, 3, 11)
+
+    def test_berlin_afternoon_and_new_york_morning_part_between_the_us_and_eu_clock_changes(
+        self,
+    ):
+        berlin, new_york = ["Mon 15:00-16:00"], ["Mon 09:00-10:00"]
+        assert utc_slots(berlin, "Europe/Berlin") == utc_slots(new_york, "America/New_York")
+        assert utc_slots(berlin, "Europe/Berlin", self.BETWEEN) == hours(0, 14, 15)
+        assert utc_slots(new_york, "America/New_York", self.BETWEEN) == hours(0, 13, 14)
+
+    @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Sydney"])
+    @pytest.mark.parametrize("week", [date(2026, 1, 5), BETWEEN, date(2026, 3, 29)])
+    def test_the_solver_and_the_profile_convert_a_week_alike(self, zone, week):
+        windows = ["Mon 09:00-10:30", "Sun 22:00-02:00", "Wed 18:15-20:00"]
+        intervals = to_utc_intervals(parse_windows(windows), zone, week)
+        expected = {slot for start, end in intervals for slot in range(start // 15, end // 15)}
+        assert utc_slots(windows, zone, week) == expected
+
+    def test_a_match_in_the_weeks_between_finds_no_shared_hour(self):
+        mentee = Mentee(id="a", timezone="Europe/Berlin", availability=("Mon 15:00-16:00",))
+        mentor = Mentor(id="m", timezone="America/New_York", availability=("Mon 09:00-10:00",))
+        january = FeatureSpace([mentee], [mentor])
+        between = FeatureSpace([mentee], [mentor], week=self.BETWEEN)
+        assert (january.mentee.availability & january.mentor.availability).any()
+        assert not (between.mentee.availability & between.mentor.availability).any()
 
 
 class TestRecords:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import scipy as sp
 from numpy.typing import ArrayLike
 
 from tandem.matching.profiles import (
+    REFERENCE_WEEK,
     WORDS_PER_WEEK,
     Mentee,
     Mentor,
@@ -124,9 +126,9 @@ def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int]) -> sp.
     return sp.sparse.csr_array((data, indices, indptr), shape=(len(rows), 1 << 20))
 
 
-def _availability_matrix(people: Sequence) -> np.ndarray:
-    """Everyone's UTC bitsets, ``(n, WORDS_PER_WEEK)``: each distinct (windows, time zone)
-    is converted once, then spread by row gather (people share a few weekly patterns)."""
+def _availability_matrix(people: Sequence, week: date) -> np.ndarray:
+    """Everyone's UTC bitsets in ``week``, ``(n, WORDS_PER_WEEK)``: each distinct (windows,
+    time zone) is converted once, then spread by row gather (people share a few patterns)."""
     codes: dict[tuple, int] = {}
     index = np.fromiter(
         (codes.setdefault((tuple(p.availability), p.timezone), len(codes)) for p in people),
@@ -135,7 +137,7 @@ def _availability_matrix(people: Sequence) -> np.ndarray:
     )
     patterns = np.zeros((len(codes), WORDS_PER_WEEK), dtype=np.uint64)
     for row, (windows, timezone) in enumerate(codes):
-        patterns[row] = availability_bits(windows, timezone)
+        patterns[row] = availability_bits(windows, timezone, week)
     return patterns[index]
 
 
@@ -185,6 +187,9 @@ class FeatureSpace:
         Defaults to :class:`~tandem.matching.text.BuiltinEmbedder`.
     reverse : bool
         Reverse mentoring: the junior mentors the senior, so the seniority feature flips.
+    week : date
+        A day of the week the program runs: availability overlaps with that week's UTC
+        offsets (see :func:`~tandem.matching.profiles.availability_bits`).
 
     Examples
     --------
@@ -201,8 +206,10 @@ class FeatureSpace:
         *,
         embedder: Embedder | None = None,
         reverse: bool = False,
+        week: date = REFERENCE_WEEK,
     ):
         self.mentees, self.mentors, self.reverse = list(mentees), list(mentors), reverse
+        self.week = week
         self.embedder = embedder or default_embedder()
         vocab: dict[str, dict[str, int]] = {
             k: {} for k in ("skill", "lang", "id", "city", "dept", "style")
@@ -239,7 +246,7 @@ class FeatureSpace:
             skills=_incidence([map(normalise_tag, p.skills) for p in people], vocab["skill"]),
             languages=_incidence([p.languages for p in people], vocab["lang"]),
             identity=_incidence([map(uncached_tag, p.identity) for p in people], vocab["id"]),
-            availability=_availability_matrix(people),
+            availability=_availability_matrix(people, self.week),
             has_availability=np.array([bool(p.availability) for p in people], dtype=bool),
             cadence=np.array(
                 [CADENCES.index(p.cadence) if p.cadence else -1 for p in people], dtype=np.int8

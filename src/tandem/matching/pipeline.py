@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from tandem.matching.features import (
     check_rules,
     resolve_weights,
 )
-from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
 from tandem.matching.result import (
     SOLVER_FIGURES,
     MatchResult,
@@ -95,6 +96,7 @@ def match_participants(
     warnings: Sequence[str] = (),
     gap_target: float = GAP_TARGET,
     private_criteria: Iterable[str] = (),
+    week: date = REFERENCE_WEEK,
 ) -> MatchResult:
     """Match a cohort.
 
@@ -129,6 +131,10 @@ def match_participants(
         ``criteria`` leave them out, and the report gives no figure computed on the solver's
         scores (``upper_bound``, ``gap``, ``relative_gap``, ``bound``, ``blocking_pairs``,
         ``candidate_pairs`` are None or absent). Tandem passes ``("identity",)``.
+    week : date
+        A day of the week the program runs: local availability becomes UTC with that week's
+        offsets, so people whose clocks change on different dates overlap as they will
+        then. Defaults to :data:`~tandem.matching.profiles.REFERENCE_WEEK`.
 
     Returns
     -------
@@ -169,7 +175,7 @@ def match_participants(
     _check_ids(mentors, "mentor")
     resolved, rules = resolve_weights(weights), check_rules(conflict_rules)
     pinned, clock = list(pinned), _Clock()
-    space = FeatureSpace(mentees, mentors, embedder=embedder, reverse=reverse)
+    space = FeatureSpace(mentees, mentors, embedder=embedder, reverse=reverse, week=week)
     clock.lap("embed")
     found = generate_candidates(
         space,
@@ -258,11 +264,12 @@ def rank_mentors_for(
     limit: int = 10,
     conflict_rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
     embedder: Embedder | None = None,
+    week: date = REFERENCE_WEEK,
 ) -> list[tuple[str, float, tuple[Reason, ...]]]:
     """The best ``limit`` allowed mentors for one mentee, best first (ties by id).
 
     Hard constraints apply: excluded, language-incompatible or full (capacity 0) mentors
-    are never recommended.
+    are never recommended. ``week`` is as for :func:`match_participants`.
 
     Returns
     -------
@@ -279,7 +286,7 @@ def rank_mentors_for(
     ['viz', 'pm']
     """
     resolved = resolve_weights(weights)
-    space = FeatureSpace([mentee], mentors, embedder=embedder, reverse=reverse)
+    space = FeatureSpace([mentee], mentors, embedder=embedder, reverse=reverse, week=week)
     found = generate_candidates(space, resolved, rules=check_rules(conflict_rules))
     graph = found.graph
     order = sorted(

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
 
 from tandem.matching.records import cells
-from tandem.matching.records.availability import parse_window
-from tandem.matching.records.timezones import check_timezone, zone
+from tandem.matching.records.availability import parse_window, parse_windows, to_utc_intervals
+from tandem.matching.records.timezones import check_timezone
 
 SLOT_MINUTES = 15
 SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES  # 672
 WORDS_PER_WEEK = -(-SLOTS_PER_WEEK // 64)  # 11 uint64 words
-# Local windows are converted to UTC on the dates of this fixed Monday-to-Sunday week, so the
-# same input always gives the same overlap (daylight saving time follows these dates).
-REFERENCE_MONDAY = datetime(2026, 1, 5)  # noqa: DTZ001 - a wall-clock date, zoned per person
+# The week local windows are placed in when the caller names none: a January week, when
+# neither Europe nor North America keeps summer time, so the same input always gives the same
+# overlap. A program passes the week it runs (``week=``), where the clocks may differ.
+REFERENCE_WEEK = date(2026, 1, 5)
 
 EMPTY_ID = "id must not be empty"
 BAD_REMAINING_CAPACITY = "capacity must be a whole number >= 0 (got {value!r})"
@@ -144,32 +145,29 @@ def normalise_tag(tag: str) -> str:
     return " ".join(tag.lower().split())
 
 
-def availability_bits(windows: Iterable[str], timezone: str) -> np.ndarray:
+def availability_bits(
+    windows: Iterable[str], timezone: str, week: date = REFERENCE_WEEK
+) -> np.ndarray:
     """Weekly availability in UTC as a bitset of 15-minute slots (``WORDS_PER_WEEK`` uint64).
 
-    Local windows are placed on the dates of the reference week and converted with
-    ``zoneinfo``; a slot counts only if the window covers it entirely. Windows that run past
-    the end of the week wrap to its start. An empty time zone is read as UTC.
+    Local windows are converted by the participant record's one conversion
+    (:func:`~tandem.matching.records.availability.to_utc_intervals`) with the offsets of
+    each day of the week that contains ``week``; a slot counts only if the window covers it
+    entirely. Windows that run past the end of the week wrap to its start. An empty time zone
+    is read as UTC.
 
     >>> bits = availability_bits(("Mon 09:00-10:00",), "Europe/Berlin")
     >>> int(np.bitwise_count(bits).sum()) * 15
     60
     """
-    return _availability_bits(tuple(windows), timezone).copy()
+    return _availability_bits(tuple(windows), timezone, week).copy()
 
 
 @lru_cache(maxsize=65536)
-def _availability_bits(windows: tuple[str, ...], timezone: str) -> np.ndarray:
+def _availability_bits(windows: tuple[str, ...], timezone: str, week: date) -> np.ndarray:
     slots = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-    local_zone: tzinfo = zone(timezone) if timezone else UTC
-    for text in windows:
-        for day, start, end in parse_window(text):
-            local = REFERENCE_MONDAY + timedelta(days=day, minutes=start)
-            offset = local.replace(tzinfo=local_zone).utcoffset() or timedelta(0)
-            utc_start = day * 24 * 60 + start - int(offset.total_seconds() // 60)
-            first = -(-utc_start // SLOT_MINUTES)
-            last = (utc_start + end - start) // SLOT_MINUTES
-            slots[np.arange(first, last) % SLOTS_PER_WEEK] = True
+    for start, end in to_utc_intervals(parse_windows(windows), timezone or "UTC", week):
+        slots[-(-start // SLOT_MINUTES) : end // SLOT_MINUTES] = True
     padded = np.zeros(WORDS_PER_WEEK * 64, dtype=bool)
     padded[:SLOTS_PER_WEEK] = slots
     return np.packbits(padded, bitorder="little").view(np.uint64)
