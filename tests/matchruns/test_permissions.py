@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.matchruns import services
-from tandem.matchruns.models import MatchRun, RunStatus
+from tandem.matchruns.models import ConstraintKind, MatchRun, RunStatus
 from tandem.matchruns.selectors import access_match_run, mentor_recommendations
 from tandem.programs.models import EnrolmentStatus, MatchingMode, Role
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -79,11 +79,32 @@ def test_services_check_the_admin_again(program, run, cast, role):
         lambda: services.match_run_discard(user=user, run=run),
         lambda: services.match_run_publish(user=user, run=run),
         lambda: services.match_run_unconstrain(user=user, run=run, constraint_id=1),
+        lambda: services.match_run_constrain(
+            user=user, run=run, mentee_id=1, mentor_id=2, kind=ConstraintKind.PIN
+        ),
+        lambda: services.match_run_rerun(user=user, run=run),
     ):
         with pytest.raises(NotFound):
             change()
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
+    assert not run.constraints.exists()
+    assert not MatchRun.objects.filter(parent=run).exists()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "program admin"])
+def test_rerunning_a_discarded_run_is_not_found_for_a_non_admin_not_a_conflict(
+    program, run, cast, role
+):
+    """The permission comes before the run's status: a 409 would tell an outsider that the
+    run exists and was discarded."""
+    run.status = RunStatus.DISCARDED
+    run.save(update_fields=["status"])
+    with pytest.raises(NotFound):
+        services.match_run_rerun(user=cast[role], run=run)
+    with pytest.raises(ApplicationError) as conflict:
+        services.match_run_rerun(user=cast["program admin"], run=run)
+    assert conflict.value.status == 409
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,7 @@ def match_run_rerun(
     *, user: User, run: MatchRun, objective: str | None = None, seed: int | None = None
 ) -> MatchRun:
     """A what-if: a new run of the current cohort carrying over this run's pins and forbids."""
+    run = access_match_run(user=user, run_id=run.pk)
     if run.status == RunStatus.DISCARDED:
         raise ApplicationError(NOT_A_DRAFT.format(status="discarded"), status=409)
     return match_run_start(
