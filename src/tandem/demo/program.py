@@ -125,8 +125,6 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
 
 
 def _ensure_admin(password_hash: str):
-    from tandem.people.models import User
-
     admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
     if admin is None:
         admin = User.objects.create(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
 import sys
 import time
@@ -20,11 +21,12 @@ import numpy as np
 
 from tandem.matching.candidates.generate import DEFAULT_TOP_K
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
+from tandem.matching.graph import CandidateGraph
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score_table
 from tandem.matching.result import MatchResult
 from tandem.matching.scoretable import ScoreTable, read_score_table
-from tandem.matching.text import Embedder
+from tandem.matching.text import Embedder, SentenceTransformerEmbedder
 
 DESCRIPTION = "Match mentees with mentors, from participant files or a score table."
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
@@ -178,8 +180,6 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
 def _embedder(name: str) -> Embedder | None:
     if name == "builtin":
         return None
-    from tandem.matching.text import SentenceTransformerEmbedder
-
     try:
         return SentenceTransformerEmbedder()
     except ImportError as exc:
@@ -187,8 +187,6 @@ def _embedder(name: str) -> Embedder | None:
 
 
 def _drop_pairs(table: ScoreTable, forbidden: set[tuple[str, str]]) -> ScoreTable:
-    from tandem.matching.graph import CandidateGraph
-
     graph = table.graph
     keep = [
         (table.mentee_ids[a], table.mentor_ids[b]) not in forbidden
@@ -250,8 +248,6 @@ def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) ->
 
 
 def _write_outputs(args: argparse.Namespace, result: MatchResult) -> None:
-    import json
-
     staged = []
     try:
         if args.out:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from tandem.notify.models import NotificationPreference
+from tandem.notify.periodic import run_periodic_jobs
 from tandem.notify.services import digest_send
 
 DIGEST_HOUR_UTC = 7
@@ -38,6 +39,4 @@ def send_digests(now: str | None = None, force: bool = False) -> int:
 @task()
 def periodic_tick(now: str | None = None) -> dict:
     """Every periodic job once (what ``manage.py tandem_tick`` runs)."""
-    from tandem.notify.periodic import run_periodic_jobs
-
     return {name: str(result) for name, result in run_periodic_jobs(_parse(now)).items()}

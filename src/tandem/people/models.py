@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tandem.matching.records.availability import format_window
 from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 
 MINUTES_PER_DAY = 24 * 60
@@ -159,8 +160,6 @@ class AvailabilityWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        from tandem.matching.records.availability import format_window
-
         return format_window(self.weekday, self.start_minute, self.end_minute)
 
 

@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 
 from tandem.mentorships import selectors
+from tandem.mentorships.models import MeetingFormat
+from tandem.people.choices import Cadence
 
 register = template.Library()
 
@@ -23,9 +25,6 @@ def in_zone(value, zone):
 @register.filter
 def choice_label(value, kind):
     """The words for a stored choice: ``{{ content.cadence|choice_label:"cadence" }}``."""
-    from tandem.mentorships.models import MeetingFormat
-    from tandem.people.choices import Cadence
-
     choices = {"cadence": Cadence, "format": MeetingFormat}[kind]
     try:
         return choices(value).label
