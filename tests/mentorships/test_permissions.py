@@ -18,7 +18,13 @@ from django.utils import timezone
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.mentorships import selectors, services
-from tandem.mentorships.models import Goal, Milestone
+from tandem.mentorships.models import (
+    AgendaItem,
+    Goal,
+    MentorshipState,
+    Milestone,
+    PrivateNote,
+)
 from tandem.programs.models import EnrolmentStatus, Role
 from tests.mentorships.factories import (
     RequestFactory,
@@ -146,6 +152,104 @@ def test_pages_say_the_same_as_the_selectors(client, world, role):
     assert listing.status_code == (200 if role == "program admin" else 404)
     if role == "program admin":  # the overview, never the pair's content
         assert world["goal"].title not in detail.content.decode()
+
+
+# --- what the pair write stays theirs: per role, on every page and content endpoint -------------
+
+SECRETS = {
+    "agreement": "Secret agreement focus",
+    "agenda": "Secret agenda item",
+    "shared notes": "Secret shared notes",
+    "action item": "Secret action item",
+    "private note": "Secret private note",
+    "reflection": "Secret closing reflection",
+}
+CONTENT_ROLES = [
+    "mentor",
+    "mentee",
+    "program admin",
+    "admin of another program",
+    "staff",
+    "outsider",
+]
+
+
+@pytest.fixture
+def written(db):
+    """A completed mentorship with one of each thing the pair write, and who may look."""
+    pair = mentorship(state=MentorshipState.COMPLETED)
+    version = pair.agreement_versions.get()
+    version.content = {**version.content, "focus_areas": SECRETS["agreement"]}
+    version.save(update_fields=["content"])
+    pair.closing_reflection = SECRETS["reflection"]
+    pair.ended_at = timezone.now()
+    pair.save(update_fields=["closing_reflection", "ended_at"])
+    held = meeting(pair, in_hours=-48, shared_notes=SECRETS["shared notes"])
+    AgendaItem.objects.create(meeting=held, author=pair.mentor, text=SECRETS["agenda"])
+    PrivateNote.objects.create(meeting=held, author=pair.mentee, body=SECRETS["private note"])
+    action_item(pair, meeting=held, description=SECRETS["action item"])
+    return (
+        pair,
+        held,
+        {
+            "mentor": pair.mentor,
+            "mentee": pair.mentee,
+            "program admin": member(pair.program, Role.ADMIN),
+            "admin of another program": member(ProgramFactory(), Role.ADMIN),
+            "staff": UserFactory(is_staff=True, is_superuser=True),
+            "outsider": member(ProgramFactory(), Role.MENTOR),
+        },
+    )
+
+
+def _seen_by(role: str) -> set[str]:
+    """What each role may read: the pair all but the other's private note, nobody else a word."""
+    if role == "mentee":
+        return set(SECRETS)
+    if role == "mentor":
+        return set(SECRETS) - {"private note"}
+    return set()
+
+
+@pytest.mark.parametrize("role", CONTENT_ROLES)
+def test_the_pages_show_the_pairs_writing_to_the_pair_alone(client, written, role):
+    pair, held, cast = written
+    client.force_login(cast[role])
+    pages = {
+        "mentorship": client.get(reverse("mentorship_detail", args=[pair.pk])),
+        "agreement": client.get(reverse("agreement_version", args=[pair.pk, 1])),
+        "meeting": client.get(reverse("meeting_detail", args=[held.pk])),
+    }
+    expected = {
+        "mentorship": 200 if role in PAIR | {"program admin"} else 404,
+        "agreement": 200 if role in PAIR else 404,
+        "meeting": 200 if role in PAIR else 404,
+    }
+    assert {name: page.status_code for name, page in pages.items()} == expected
+    html = "".join(page.content.decode() for page in pages.values())
+    assert {name for name, text in SECRETS.items() if text in html} == _seen_by(role)
+
+
+@pytest.mark.parametrize("role", CONTENT_ROLES)
+def test_the_content_endpoints_answer_404_to_all_but_the_pair(client, written, role):
+    pair, held, cast = written
+    client.force_login(cast[role])
+    content = [
+        f"/api/mentorships/{pair.pk}/agreement/versions",
+        f"/api/mentorships/{pair.pk}/goals",
+        f"/api/mentorships/{pair.pk}/meetings",
+        f"/api/mentorships/{pair.pk}/action-items",
+        f"/api/mentorships/meetings/{held.pk}",
+        f"/api/mentorships/meetings/{held.pk}/agenda",
+        f"/api/mentorships/meetings/{held.pk}/private-note",
+    ]
+    responses = {url: client.get(url) for url in content}
+    expected = 200 if role in PAIR else 404
+    assert {url: r.status_code for url, r in responses.items()} == dict.fromkeys(content, expected)
+    overview = client.get(f"/api/mentorships/{pair.pk}")
+    assert overview.status_code == (200 if role in PAIR | {"program admin"} else 404)
+    text = "".join(r.content.decode() for r in [*responses.values(), overview])
+    assert {name for name, secret in SECRETS.items() if secret in text} == _seen_by(role)
 
 
 def test_missing_and_forbidden_answer_the_same(world):
