@@ -13,7 +13,7 @@ from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AgreementForm
 from tandem.mentorships.services.agreement_content import EXAMPLES
-from tandem.mentorships.views.common import mentorship_errors
+from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 AGREEMENT_UNCHANGED = (
     "Nothing changed: this is version {number} as it stands, so no new version was made. "
@@ -96,10 +96,10 @@ def agreement_version(request, mentorship_id: int, number: int):
 @mentorship_errors
 def agreement_sign(request, mentorship_id: int, number: int):
     version = services.agreement_sign(user=request.user, mentorship_id=mentorship_id, number=number)
-    if version.fully_signed:
-        messages.success(request, f"Signed. Version {number} is now in effect.")
-    else:
-        messages.success(
-            request, f"Signed version {number}. It takes effect when your partner signs too."
-        )
-    return redirect("mentorship_detail", mentorship_id)
+    return back_to_mentorship(
+        request,
+        mentorship_id,
+        f"Signed. Version {number} is now in effect."
+        if version.fully_signed
+        else f"Signed version {number}. It takes effect when your partner signs too.",
+    )

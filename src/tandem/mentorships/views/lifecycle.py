@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import CompleteForm, EndForm
-from tandem.mentorships.views.common import mentorship_errors
+from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 
 @login_required
@@ -19,8 +18,7 @@ from tandem.mentorships.views.common import mentorship_errors
 @mentorship_errors
 def midpoint_confirm(request, mentorship_id: int):
     services.mentorship_confirm_midpoint(user=request.user, mentorship_id=mentorship_id)
-    messages.success(request, "Thanks: the agreement stays as it is.")
-    return redirect("mentorship_detail", mentorship_id)
+    return back_to_mentorship(request, mentorship_id, "Thanks: the agreement stays as it is.")
 
 
 @login_required
@@ -36,10 +34,11 @@ def mentorship_end(request, mentorship_id: int):
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            messages.success(
-                request, "The mentorship has ended. Thank you for the time you gave it."
+            return back_to_mentorship(
+                request,
+                mentorship_id,
+                "The mentorship has ended. Thank you for the time you gave it.",
             )
-            return redirect("mentorship_detail", mentorship_id)
     return render(
         request, "mentorships/mentorship_end.html", {"mentorship": mentorship, "form": form}
     )
@@ -60,8 +59,7 @@ def mentorship_complete(request, mentorship_id: int):
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            messages.success(request, "Completed. Well done, both of you.")
-            return redirect("mentorship_detail", mentorship_id)
+            return back_to_mentorship(request, mentorship_id, "Completed. Well done, both of you.")
     return render(
         request, "mentorships/mentorship_complete.html", {"mentorship": mentorship, "form": form}
     )

@@ -28,7 +28,7 @@ from tandem.mentorships.forms import (
     RescheduleForm,
 )
 from tandem.mentorships.scheduling import zone_of
-from tandem.mentorships.views.common import mentorship_errors
+from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 NOTES_FORM_INVALID = "The notes were not saved."
 # The service's times are the form's date and duration (and a series' end its count).
@@ -188,8 +188,9 @@ def _save_notes(
 @mentorship_errors
 def meeting_cancel(request, meeting_id: int):
     meeting = services.meeting_cancel(user=request.user, meeting_id=meeting_id)
-    messages.success(request, "Meeting cancelled; your partner has been told.")
-    return redirect("mentorship_detail", meeting.mentorship_id)
+    return back_to_mentorship(
+        request, meeting.mentorship_id, "Meeting cancelled; your partner has been told."
+    )
 
 
 @login_required
@@ -197,8 +198,11 @@ def meeting_cancel(request, meeting_id: int):
 @mentorship_errors
 def meeting_series_cancel(request, meeting_id: int):
     series = services.meeting_series_cancel(user=request.user, meeting_id=meeting_id)
-    messages.success(request, "The rest of the series is cancelled; your partner has been told.")
-    return redirect("mentorship_detail", series.mentorship_id)
+    return back_to_mentorship(
+        request,
+        series.mentorship_id,
+        "The rest of the series is cancelled; your partner has been told.",
+    )
 
 
 @login_required

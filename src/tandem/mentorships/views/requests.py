@@ -13,7 +13,7 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import DeclineForm, RequestForm
-from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
+from tandem.mentorships.views.common import PAGE_SIZE, back_to_mentorship, mentorship_errors
 
 
 @login_required
@@ -81,8 +81,9 @@ def request_new(request):
 @mentorship_errors
 def request_accept(request, request_id: int):
     mentorship = services.request_accept(user=request.user, request_id=request_id)
-    messages.success(request, "Accepted. Next: agree how you'll work together, then both sign.")
-    return redirect("mentorship_detail", mentorship.pk)
+    return back_to_mentorship(
+        request, mentorship.pk, "Accepted. Next: agree how you'll work together, then both sign."
+    )
 
 
 @login_required
