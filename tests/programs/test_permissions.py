@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +18,7 @@ from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from tandem.core.locking import LOCK_OUTSIDE_TRANSACTION
 from tandem.programs import selectors, services
 from tandem.programs.imports import services as import_services
-from tandem.programs.models import EnrolmentStatus, ImportBatch, Role
+from tandem.programs.models import EnrolmentStatus, ImportBatch, ImportStatus, Role
 from tandem.programs.selectors import ProgramAccess, access_program, is_program_admin
 from tests.programs.factories import (
     InvitationFactory,
@@ -27,6 +28,7 @@ from tests.programs.factories import (
     enrol,
     member_of,
 )
+from tests.programs.test_import import ANA, BO, csv_bytes
 
 ADMINS = {"program admin"}
 ROLES = [
@@ -138,32 +140,124 @@ def test_an_archived_program_takes_no_new_requests(program):
         access_program(user=user, program_id=program.pk, need=ProgramAccess.ACTIVE)
 
 
+@pytest.fixture
+def targets(program):
+    """One object of the program for each kind of write."""
+    return {
+        "participant": enrol(UserFactory(), program),
+        "mentor": enrol(UserFactory(), program, Role.MENTOR),
+        "invitation": InvitationFactory(program=program),
+        "batch": ImportBatch.objects.create(
+            program=program,
+            filename="a.csv",
+            content=csv_bytes(BO),
+            report={},
+            status=ImportStatus.PREVIEWED,
+        ),
+    }
+
+
+def _unchanged(program, targets) -> bool:
+    """Whether none of the writes below left a trace."""
+    for name in ("participant", "mentor", "invitation", "batch"):
+        targets[name].refresh_from_db()
+    program.refresh_from_db()
+    return (
+        program.name != "Renamed"
+        and targets["participant"].status == EnrolmentStatus.ACTIVE
+        and targets["mentor"].capacity is None
+        and targets["invitation"].revoked_at is None
+        and program.invitations.count() == 1
+        and targets["batch"].status == ImportStatus.PREVIEWED
+        and program.import_batches.count() == 1
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_services_follow_the_rule(program, cast, role):
-    user = cast[role]
-    participant = enrol(UserFactory(), program)
-    invitation = InvitationFactory(program=program)
-    batch = ImportBatch.objects.create(program=program, filename="a.csv", content=b"", report={})
-    calls = [
-        lambda: services.program_update(user=user, program_id=program.pk, name="Renamed"),
-        lambda: services.invitation_create(user=user, program_id=program.pk, role=Role.MENTEE),
-        lambda: services.invitation_revoke(
-            user=user, program_id=program.pk, invitation_id=invitation.pk
+def test_every_write_service_follows_the_rule(program, cast, targets, role):
+    """The services ask the rule themselves: an id in hand is no permission."""
+    user, pk = cast[role], program.pk
+    writes = {
+        "rename": lambda: services.program_update(user=user, program_id=pk, name="Renamed"),
+        "status": lambda: services.enrolment_set_status(
+            user=user, program_id=pk, enrolment_id=targets["participant"].pk, action="pause"
         ),
-        lambda: services.enrolment_set_status(
-            user=user, program_id=program.pk, enrolment_id=participant.pk, action="pause"
+        "invitation create": lambda: services.invitation_create(
+            user=user, program_id=pk, role=Role.MENTEE
         ),
-        lambda: selectors.access_import_batch(user=user, slug=program.slug, batch_id=batch.pk),
-    ]
-    for call in calls:
+        "invitation revoke": lambda: services.invitation_revoke(
+            user=user, program_id=pk, invitation_id=targets["invitation"].pk
+        ),
+        "import preview": lambda: import_services.import_preview(
+            user=user, program_id=pk, filename="people.csv", content=csv_bytes(ANA)
+        ),
+        "import confirm": lambda: import_services.import_confirm(
+            user=user, program_id=pk, batch_id=targets["batch"].pk
+        ),
+        "capacity": lambda: services.enrolment_update_capacity(
+            user=user, program_id=pk, enrolment_id=targets["mentor"].pk, capacity=2
+        ),
+    }
+    for name, write in writes.items():
         if role in ADMINS:
-            call()
+            assert write() is not None, name
         else:
             with pytest.raises(NotFound):
-                call()
-    if role not in ADMINS:
+                write()
+    assert _unchanged(program, targets) is (role not in ADMINS)
+    batch = targets["batch"].pk
+    if role in ADMINS:
+        assert selectors.access_import_batch(user=user, slug=program.slug, batch_id=batch)
+    else:
         with pytest.raises(NotFound):
-            import_services.import_confirm(user=user, program_id=program.pk, batch_id=batch.pk)
+            selectors.access_import_batch(user=user, slug=program.slug, batch_id=batch)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_invitation_link_is_for_whoever_holds_its_token(program, cast, role):
+    """The token is the secret: the join page shows the link to anyone, signed in or not."""
+    invitation = InvitationFactory(program=program)
+    found = selectors.access_invitation(user=cast[role], token=invitation.token)
+    assert found == invitation
+    with pytest.raises(NotFound) as wrong:
+        selectors.access_invitation(user=cast[role], token=invitation.token + "x")
+    assert wrong.value.message == selectors.INVITATION_LINK_NOT_VALID
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_write_endpoint_follows_the_rule(client, program, cast, targets, role):
+    if role != "anonymous":
+        client.force_login(cast[role])
+    base = f"/api/programs/{program.slug}"
+
+    def post(path, data):
+        return client.post(base + path, data, content_type="application/json")
+
+    participant, mentor = targets["participant"].pk, targets["mentor"].pk
+    calls = {
+        "status": (200, lambda: post(f"/participants/{participant}/status", {"action": "pause"})),
+        "invitation create": (201, lambda: post("/invitations", {"role": Role.MENTEE})),
+        "invitation revoke": (
+            200,
+            lambda: post(f"/invitations/{targets['invitation'].pk}/revoke", {}),
+        ),
+        "import preview": (
+            202,
+            lambda: client.post(
+                f"{base}/import", {"file": SimpleUploadedFile("people.csv", csv_bytes(ANA))}
+            ),
+        ),
+        "import confirm": (202, lambda: post(f"/import/{targets['batch'].pk}/confirm", {})),
+        "capacity": (200, lambda: post(f"/participants/{mentor}/capacity", {"capacity": 2})),
+        "export": (200, lambda: client.get(f"{base}/export")),
+    }
+    refused = 401 if role in ("anonymous", "inactive admin") else 404
+    statuses = {name: call().status_code for name, (_, call) in calls.items()}
+    if role in ADMINS:
+        assert statuses == {name: ok for name, (ok, _) in calls.items()}
+    else:
+        assert statuses == dict.fromkeys(calls, refused)
+        assert _unchanged(program, targets)
 
 
 def test_an_object_of_another_program_is_not_found_through_this_one(program):
