@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,12 +55,12 @@ def not_found_as_404(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def friendly_errors(*, back: str, template: str = "error.html") -> Callable[[View], View]:
+def friendly_errors(*, back: str) -> Callable[[View], View]:
     """A page's domain errors said in words, never a stack trace.
 
     ``NotFound`` is the 404 page. Another error from a plain form post is a flash message on
     the page the user came from (``safe_next``, else the ``back`` URL name); from a read or an
-    htmx request it is ``template`` with the error's status.
+    htmx request it is the error page (``error_page``) with the error's status.
     """
 
     def decorator(view: View) -> View:
@@ -74,11 +74,16 @@ def friendly_errors(*, back: str, template: str = "error.html") -> Callable[[Vie
                 if request.method == "POST" and not is_htmx(request):
                     messages.error(request, error_text(error))
                     return redirect(safe_next(request, reverse(back), referer=True))
-                return render(request, template, {"error": error}, status=error.status)
+                return error_page(request, error, back=reverse(back))
 
         return wrapper
 
     return decorator
+
+
+def error_page(request: HttpRequest, error: ApplicationError, *, back: str) -> HttpResponse:
+    """The page that says what went wrong, with the error's status and a link ``back``."""
+    return render(request, "error.html", {"error": error, "back": back}, status=error.status)
 
 
 def form_add_error(

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
+from tandem.core.web import error_page
 from tandem.notify import services
 from tandem.notify.forms import PreferenceForm
 from tandem.notify.selectors import notification_list_for, preference_for
@@ -37,7 +39,7 @@ def notification_read(request, notification_id: int):
             user=request.user, notification_id=notification_id
         )
     except ApplicationError as error:
-        return render(request, "notify/error.html", {"error": error}, status=error.status)
+        return error_page(request, error, back=reverse("notification_list"))
     if (
         request.POST.get("go")
         and notification.url.startswith("/")

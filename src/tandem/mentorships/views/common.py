@@ -11,7 +11,7 @@ from tandem.core.web import friendly_errors
 
 PAGE_SIZE = 20
 
-mentorship_errors = friendly_errors(back="mentorship_list", template="mentorships/error.html")
+mentorship_errors = friendly_errors(back="mentorship_list")
 
 
 def back_to_mentorship(request: HttpRequest, mentorship_id: int, done: str) -> HttpResponseRedirect:
