@@ -113,6 +113,18 @@ def test_content_is_the_pairs_alone(world, role):
                 fetch(user)
 
 
+def test_a_deactivated_participant_reaches_nothing(world):
+    """people's one sign-in rule: a session or token that outlived the account opens nothing."""
+    mentee = world["cast"]["mentee"]
+    mentee.is_active = False
+    mentee.save(update_fields=["is_active"])
+    for fetch in _fetchers(world).values():
+        with pytest.raises(NotFound):
+            fetch(mentee)
+    with pytest.raises(NotFound):
+        selectors.access_mentorship(user=mentee, mentorship_id=world["pair"].pk, need=OVERVIEW)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_overview_is_the_pairs_and_the_program_admins(world, role):
     user, pair = world["cast"][role], world["pair"]
