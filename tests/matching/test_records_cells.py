@@ -74,15 +74,24 @@ class TestWorkingStyle:
         with pytest.raises(ValueError, match="Unknown working-style question"):
             Mentor(id="m", working_style={"mood": 3})
 
-    @pytest.mark.parametrize("text", ["structure=6", "structure", "pace=x", "pace=0"])
-    def test_bad_answers(self, text):
-        with pytest.raises(CellError, match="working_style"):
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("structure=6", "Answer structure with a number from 1 to 5"),
+            ("pace=0", "Answer pace with a number from 1 to 5"),
+            ("structure", "Write working_style like"),
+            ("pace=x", "Write working_style like"),
+        ],
+    )
+    def test_bad_answers(self, text, message):
+        with pytest.raises(CellError, match=message):
             cells.parse_working_style(text)
 
     def test_a_typed_answer_names_its_question(self):
         with pytest.raises(CellError) as caught:
             cells.check_working_style({"pace": 9})
-        assert caught.value.part == "pace" and caught.value.message == cells.WORKING_STYLE_ANSWER
+        assert caught.value.part == "pace"
+        assert caught.value.message == cells.WORKING_STYLE_ANSWER.format(question="pace")
 
     def test_bad_cells_raise_on_every_call(self):
         """The parser is cached; a failure must not be cached away."""

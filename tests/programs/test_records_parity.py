@@ -1,5 +1,6 @@
 """Issue 9: the same participant file gives the import and ``tandem match`` the same records and
-the same errors, row and column (both read it through ``tandem.matching.records``)."""
+the same errors, row and column (both read it through ``tandem.matching.records``); the profile
+edit (service and ``PATCH /api/people/me``) refuses the same values with the same messages."""
 
 import csv
 import io
@@ -7,10 +8,14 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from tandem.core.exceptions import ApplicationError
 from tandem.matching.io import InputError, read_participants
-from tandem.matching.records.availability import format_windows_joined
+from tandem.matching.records.availability import SEVERAL_WINDOWS, format_windows_joined
+from tandem.matching.records.reading import UNKNOWN_COLUMN
+from tandem.people.services import profile_update
 from tandem.programs.imports import reading
 from tandem.programs.models import ImportStatus
+from tests.people.factories import ProfileFactory
 from tests.programs.test_import import preview
 
 pytestmark = pytest.mark.django_db
@@ -32,21 +37,27 @@ HEADER = [
     "working_style",
     "capacity",
     "exclude",
+    "department",
+    "city",
+    "manager",
+    "prefer",
 ]
 GOOD = [
     ["e1", "ana@example.org", "Ana Silva", "mentee", "Learn SQL", "", "SQL;python;Python", "2",
      "EN;pt", "America/Sao_Paulo", "Mon-Tue 9-10; Fri 22:00-01:00", "Virtual", "weekly",
-     "structure=4;Pace=2", "", "m1"],
+     "structure=4;Pace=2", "", "m1", "Finance", "  São   Paulo ", "BO@example.org", "m1"],
     ["m1", "bo@example.org", "Bo Chen", "Mentor", "", "Data modelling", "SQL;dbt", "7.0", "en",
-     "Europe/Berlin", "Tue 10:00-12:00", "in-person", "biweekly", "", "3", ""],
+     "Europe/Berlin", "Tue 10:00-12:00", "in-person", "biweekly", "", "3", "", "Data", "Berlin",
+     "", ""],
 ]  # fmt: skip
 BAD = [
     # each bad row breaks the rule where the two entry points used to disagree, or any rule
     ["e2", "cy@example.org", "Cy", "mentee", "", "", "", "7.5", "zz", "Mars/Base", "Mon 9:00",
-     "hologram", "often", "mood=3", "2", ""],
+     "hologram", "often", "mood=3", "2", "", "", "", "", ""],
     ["m2", "di@example.org", "Di", "mentor", "", "", "!!!", "", "", "", "", "", "", "pace=9", "0",
-     ""],
-    ["e3", "eve@example.org", "Eve", "boss", "", "", "", "11", "", "", "", "", "", "", "", ""],
+     "", "", "", "", ""],
+    ["e3", "eve@example.org", "Eve", "boss", "", "", "", "11", "", "", "", "", "", "", "", "", "",
+     "", "", ""],
 ]  # fmt: skip
 
 
@@ -107,9 +118,8 @@ def test_the_import_and_tandem_match_report_the_same_errors(program, admin, tmp_
 
 @pytest.mark.parametrize("filename", FORMATS)
 def test_the_import_and_tandem_match_read_the_same_records(tmp_path, filename):
-    rows, errors = reading.check_rows(
-        reading.read_table(filename=filename, content=FORMATS[filename](GOOD))
-    )
+    table = reading.read_table(filename=filename, content=FORMATS[filename](GOOD))
+    rows, errors = reading.check_rows(table)
     assert errors == []
     people = match_side(tmp_path, filename, GOOD)
     matched = [*people.mentees, *people.mentors]
@@ -128,6 +138,10 @@ def test_the_import_and_tandem_match_read_the_same_records(tmp_path, filename):
             "working_style": row.working_style or {},
             "capacity": row.capacity,
             "exclude": row.exclude or [],
+            "text": row.goals if row.role == "mentee" else row.expertise,
+            "department": row.department or "",
+            "city": row.city or "",
+            "manager": row.manager or "",
         }
         for row in rows
     ]
@@ -146,7 +160,83 @@ def test_the_import_and_tandem_match_read_the_same_records(tmp_path, filename):
             "working_style": person.working_style,
             "capacity": getattr(person, "capacity", None),
             "exclude": list(person.exclude),
+            "text": person.text,
+            "department": person.department,
+            "city": person.city,
+            "manager": person.manager,
         }
         for person in matched
     ]
     assert imported[0]["skills"] == ["SQL", "python"] and imported[1]["seniority"] == 7
+    assert imported[0]["city"] == "São Paulo" and imported[0]["manager"] == "bo@example.org"
+    # ``prefer`` is a wish for one match run: tandem match reads it, the import says it does not
+    assert people.mentees[0].prefer == ("m1",)
+    assert UNKNOWN_COLUMN.format(column="prefer") in table.warnings
+
+
+# The bad cells of BAD as a profile edit sends them: (profile field, value, file row, column).
+PROFILE_EDITS = [
+    ("seniority", 7.5, 4, "seniority"),
+    ("languages", ["zz"], 4, "languages"),
+    ("timezone", "Mars/Base", 4, "timezone"),
+    ("availability", ["Mon 9:00"], 4, "availability"),
+    ("meeting_format", "hologram", 4, "format"),
+    ("cadence", "often", 4, "cadence"),
+    ("working_style", {"mood": 3}, 4, "working_style"),
+    ("working_style", {"pace": 9}, 5, "working_style"),
+    ("skills_wanted", ["!!!"], 5, "skills"),
+]
+
+
+@pytest.fixture(scope="module")
+def file_messages(tmp_path_factory):
+    """What tandem match (and so the import, see above) says about each bad cell."""
+    path = tmp_path_factory.mktemp("parity") / "people.csv"
+    path.write_bytes(as_csv([*GOOD, *BAD]))
+    with pytest.raises(InputError) as caught:
+        read_participants(path)
+    return {(e.row, e.column): e.message for e in caught.value.errors}
+
+
+def in_a_cell(field: str, message: str) -> str:
+    """A profile message as a file cell gives it: one cell may hold several windows, so the
+    file also says how to separate them."""
+    return f"{message} {SEVERAL_WINDOWS}" if field == "availability" else message
+
+
+@pytest.mark.parametrize(("field", "value", "row", "column"), PROFILE_EDITS)
+def test_the_profile_service_refuses_what_the_files_refuse_with_their_words(
+    file_messages, field, value, row, column
+):
+    profile = ProfileFactory()
+    with pytest.raises(ApplicationError) as caught:
+        profile_update(profile=profile, actor=profile.user, **{field: value})
+    [(name, message)] = caught.value.fields.items()
+    assert name.partition(".")[0] == field
+    assert in_a_cell(field, message) == file_messages[row, column]
+
+
+API_EDITS = [
+    pytest.param(
+        *PROFILE_EDITS[0],
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="PATCH /api/people/me types seniority as an integer, so 7.5 is refused "
+            "with the schema's 422 before the participant record's rule runs",
+        ),
+    ),
+    *PROFILE_EDITS[1:],
+]
+
+
+@pytest.mark.parametrize(("field", "value", "row", "column"), API_EDITS)
+def test_the_profile_api_refuses_what_the_files_refuse_with_their_words(
+    client, file_messages, field, value, row, column
+):
+    profile = ProfileFactory()
+    client.force_login(profile.user)
+    response = client.patch("/api/people/me", data={field: value}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    [(name, message)] = response.json()["fields"].items()
+    assert name.partition(".")[0] == field
+    assert in_a_cell(field, message) == file_messages[row, column]

@@ -45,8 +45,9 @@ WORKING_STYLE_SCALE = range(1, 6)
 PARSE_CACHE_SIZE = 4096
 
 ROLE_INVALID = "Role must be mentee or mentor (got {value!r})."
+# The value as the person wrote it, typed (7.5) or in a cell ('7.5'): one message for both.
 SENIORITY_INVALID = (
-    "Seniority must be a whole number from 0 (student) to 10 (executive), got {value!r}."
+    "Seniority must be a whole number from 0 (student) to 10 (executive), got {value}."
 )
 LANGUAGE_INVALID = (
     "Unknown language code(s): {codes}. Use two-letter ISO 639-1 codes such as en, de, es."
@@ -60,8 +61,8 @@ BOOL_INVALID = "Write yes or no (got {value!r})."
 WORKING_STYLE_SYNTAX = (
     "Write working_style like structure=4;pace=2 with answers 1-5 to: {keys} (got {value!r})."
 )
-WORKING_STYLE_UNKNOWN = "Unknown working-style question(s): {keys}."
-WORKING_STYLE_ANSWER = "Answer with a number from 1 to 5."
+WORKING_STYLE_UNKNOWN = "Unknown working-style question(s): {keys}; the questions are {known}."
+WORKING_STYLE_ANSWER = "Answer {question} with a number from 1 to 5."
 SKILL_INVALID = "“{value}” is not a usable skill name; use letters or digits."
 SKILL_TOO_LONG = f"Skill names can be at most {SKILL_MAX_LENGTH} characters."
 TOO_MANY_SKILLS = f"List at most {MAX_SKILLS} skills."
@@ -151,7 +152,7 @@ def check_seniority(value: object) -> int | None:
     >>> check_seniority("7.5")
     Traceback (most recent call last):
     ...
-    tandem.matching.records.cells.CellError: Seniority must be a whole number from 0 (student) to 10 (executive), got '7.5'.
+    tandem.matching.records.cells.CellError: Seniority must be a whole number from 0 (student) to 10 (executive), got 7.5.
     """  # noqa: E501
     if value is None or value == "":
         return None
@@ -323,14 +324,15 @@ def check_working_style(answers: Mapping[str, object]) -> dict[str, int]:
     """
     unknown = sorted(set(answers) - set(WORKING_STYLE_QUESTIONS))
     if unknown:
-        raise CellError(WORKING_STYLE_UNKNOWN.format(keys=", ".join(unknown)))
+        known = ", ".join(WORKING_STYLE_QUESTIONS)
+        raise CellError(WORKING_STYLE_UNKNOWN.format(keys=", ".join(unknown), known=known))
     checked: dict[str, int] = {}
     for key, answer in answers.items():
         if answer is None or answer == "":
             continue
         number = _whole_number(answer)
         if number is None or number not in WORKING_STYLE_SCALE:
-            raise CellError(WORKING_STYLE_ANSWER, part=key)
+            raise CellError(WORKING_STYLE_ANSWER.format(question=key), part=key)
         checked[key] = number
     return checked
 
@@ -343,10 +345,8 @@ def _parse_working_style(text: str) -> tuple[tuple[str, int], ...]:
         if not sep or not number.strip().isdigit():
             raise CellError(_style_syntax(text))
         answers[key.strip().lower()] = number.strip()
-    try:
-        return tuple(check_working_style(answers).items())
-    except CellError:
-        raise CellError(_style_syntax(text)) from None
+    # A well-formed cell breaks the rule the profile edit breaks, in the same words.
+    return tuple(check_working_style(answers).items())
 
 
 def _style_syntax(text: str) -> str:
