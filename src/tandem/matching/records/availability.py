@@ -355,4 +355,3 @@ def from_utc_intervals(
                 windows.append(Window(local.weekday(), local_start, local_end))
             cursor = piece_end
     return merge_windows(windows)
-
