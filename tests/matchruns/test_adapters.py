@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from unittest import mock
+
 import pytest
 
+from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
+from tandem.matchruns import engine
 from tandem.matchruns.adapters import (
+    Cohort,
     cohort_from_json,
     cohort_to_json,
     cohort_with_identity,
@@ -14,6 +21,14 @@ from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramType, Role
 from tests.matchruns.factories import EnrolmentFactory, ProgramFactory, mentee, mentor, person
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def time_machine(day: date):
+    """``timezone.now()`` at noon UTC on ``day``."""
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        yield
 
 
 def test_manager_named_by_email_is_found_among_the_participants():
@@ -128,3 +143,42 @@ def test_snapshot_never_holds_identity_fields():
     # An old snapshot that still has the fields is read without them.
     snapshot["mentees"][0].update(identity=["Zorblaxian"], prefer_shared_identity=True)
     assert cohort_from_json(snapshot).mentees[0].identity == ()
+
+
+class TestTheWeekThePairsMeetIn:
+    """Match runs and recommendations converted availability in a fixed January week, so in
+    the weeks between the US and EU clock changes they promised hours nobody shared."""
+
+    BETWEEN = date(2027, 3, 15)  # US clocks moved on 14 March 2027, the EU's move on 28 March
+
+    def test_a_program_starting_later_is_matched_in_its_first_week(self):
+        program = ProgramFactory(starts_on=self.BETWEEN)
+        with time_machine(date(2027, 1, 10)):
+            assert participants_for_program(program=program).week == self.BETWEEN
+
+    def test_a_running_program_is_matched_in_the_current_week(self):
+        program = ProgramFactory(starts_on=date(2026, 9, 1))
+        with time_machine(self.BETWEEN):
+            assert participants_for_program(program=program).week == self.BETWEEN
+
+    def test_the_week_survives_the_snapshot_and_old_snapshots_keep_the_reference_week(self):
+        program = ProgramFactory(starts_on=self.BETWEEN)
+        cohort = participants_for_program(program=program)
+        assert cohort_from_json(cohort_to_json(cohort)).week == cohort.week
+        old = {key: value for key, value in cohort_to_json(cohort).items() if key != "week"}
+        assert cohort_from_json(old).week == REFERENCE_WEEK
+
+    def test_no_shared_hour_is_claimed_between_the_clock_changes(self):
+        berlin = Mentee(id="1", timezone="Europe/Berlin", availability=("Mon 15:00-16:00",))
+        new_york = Mentor(id="2", timezone="America/New_York", availability=("Mon 09:00-10:00",))
+
+        def criteria(week):
+            cohort = Cohort(
+                mentees=[berlin], mentors=[new_york], weights={}, reverse=False,
+                conflict_rules=(), week=week,
+            )  # fmt: skip
+            [(_, _, reasons)] = engine.rank(cohort, mentee=berlin, mentors=[new_york], limit=1)
+            return {reason["criterion"] for reason in reasons}
+
+        assert "availability" in criteria(REFERENCE_WEEK)
+        assert "availability" not in criteria(self.BETWEEN)

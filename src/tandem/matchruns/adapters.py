@@ -13,12 +13,14 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from tandem.matching.features import CRITERIA
-from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import AvailabilityWindow, Identity
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
@@ -39,6 +41,9 @@ class Cohort:
     weights: dict[str, float]
     reverse: bool
     conflict_rules: tuple[str, ...]
+    # A day of the week the pairs will meet in: local availability becomes UTC with that week's
+    # offsets, so daylight-saving changes between the parties' zones are honoured.
+    week: date = REFERENCE_WEEK
     # Mentors' open mentorships in the program, by mentor id (not part of the core input).
     loads: dict[str, int] = field(default_factory=dict, compare=False)
 
@@ -57,6 +62,12 @@ def program_weights(program: Program) -> dict[str, float]:
         if name in CRITERIA:
             weights[name] = float(value)
     return weights
+
+
+def program_week(program: Program) -> date:
+    """The week a program's pairs will meet in: today's, or its first week if it starts later."""
+    today = timezone.localdate()
+    return max(today, program.starts_on) if program.starts_on else today
 
 
 def program_conflict_rules(program: Program) -> tuple[str, ...]:
@@ -215,6 +226,7 @@ def participants_for_program(
         weights=program_weights(program),
         reverse=program.program_type == ProgramType.REVERSE,
         conflict_rules=program_conflict_rules(program),
+        week=program_week(program),
         loads={str(k): v for k, v in loads.items()},
     )
 
@@ -254,6 +266,7 @@ def cohort_to_json(cohort: Cohort) -> dict:
         "weights": cohort.weights,
         "reverse": cohort.reverse,
         "conflict_rules": list(cohort.conflict_rules),
+        "week": cohort.week.isoformat(),
     }
 
 
@@ -273,4 +286,6 @@ def cohort_from_json(data: dict) -> Cohort:
         weights=dict(data.get("weights", {})),
         reverse=bool(data.get("reverse", False)),
         conflict_rules=tuple(data.get("conflict_rules", ())),
+        # Runs stored before the week was kept were converted in the reference week.
+        week=date.fromisoformat(data.get("week", REFERENCE_WEEK.isoformat())),
     )

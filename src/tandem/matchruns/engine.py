@@ -115,6 +115,7 @@ def solve(
         seed=seed,
         progress=on_block,
         private_criteria=PRIVATE,
+        week=cohort.week,
     )
     pairs = [
         PairOut(
@@ -151,6 +152,7 @@ def rank(
         reverse=cohort.reverse,
         limit=limit,
         conflict_rules=cohort.conflict_rules,
+        week=cohort.week,
     )
     return [
         (str(mentor_id), float(score), reason_rows(reasons)) for mentor_id, score, reasons in ranked
