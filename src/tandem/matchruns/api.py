@@ -6,155 +6,29 @@ clients generated from the schema depend on them, so they must not follow the mo
 
 from __future__ import annotations
 
-from datetime import datetime
+from ninja import Query, Router
 
-from ninja import Field, Query, Router, Schema
-
-from tandem.core.api_types import ApiId, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.pagination import MAX_PAGE, numbered_page
 from tandem.matchruns import selectors, services
-from tandem.matchruns.models import MatchRun, Objective
+from tandem.matchruns.models import MatchRun
+from tandem.matchruns.schemas import (
+    CompareOut,
+    ConstraintIn,
+    ConstraintOut,
+    PairPage,
+    RecommendationFilters,
+    RecommendationPage,
+    RerunIn,
+    RunDetailOut,
+    RunPage,
+    StartIn,
+    UnmatchedOut,
+)
 from tandem.programs.selectors import ProgramAccess, access_program
 
 router = Router(tags=["match runs"])
 PAGE_SIZE = 50
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
-class GroupOut(Schema):
-    """An opt-in group of 10 or more mentees: size to the nearest 5, rate to the nearest 0.1."""
-
-    label: str
-    size: int
-    rate: float
-
-
-class SummaryOut(Schema):
-    mentees: int
-    mentors: int
-    matched: int
-    unmatched: int
-    mean_score: float | None
-    min_score: float | None
-    match_rate: float | None
-    groups: list[GroupOut]
-
-
-class RunOut(Schema):
-    id: int
-    program: str
-    objective: str
-    seed: int
-    status: str
-    progress: int
-    error: str
-    parent_id: int | None
-    created_at: datetime
-    finished_at: datetime | None
-    published_at: datetime | None
-
-
-class RunDetailOut(RunOut):
-    summary: SummaryOut | None
-
-
-class RunPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[RunOut]
-
-
-class ReasonOut(Schema):
-    criterion: str
-    text: str
-
-
-class PairOut(Schema):
-    mentee: PersonOut
-    mentor: PersonOut
-    score: float
-    reasons: list[ReasonOut]
-    pinned: bool
-
-
-class PairPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[PairOut]
-
-
-class UnmatchedOut(Schema):
-    person: PersonOut
-    side: str
-    reasons: list[ReasonOut]
-
-
-class ConstraintIn(Schema):
-    mentee_id: ApiId
-    mentor_id: ApiId
-    kind: str
-
-
-class ConstraintOut(Schema):
-    id: int
-    mentee: PersonOut
-    mentor: PersonOut
-    kind: str
-
-
-class StartIn(Schema):
-    objective: str = Objective.OPTIMAL
-    seed: ApiInt = 0
-
-
-class RerunIn(Schema):
-    objective: str | None = None
-    seed: ApiInt | None = None
-
-
-class ChangeOut(Schema):
-    mentee: PersonOut
-    mentor_a: str | None
-    score_a: float | None
-    mentor_b: str | None
-    score_b: float | None
-    delta: float | None
-
-
-class CompareOut(Schema):
-    run_a: RunDetailOut
-    run_b: RunDetailOut
-    same: int
-    changes: list[ChangeOut]
-
-
-class RecommendationOut(Schema):
-    mentor: PersonOut
-    headline: str
-    score: float
-    reasons: list[ReasonOut]
-    free_places: int
-
-
-class RecommendationPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[RecommendationOut]
-
-
-class RecommendationFilters(Schema):
-    skill: str = ""
-    language: str = ""
-    timezone: str = ""
-    format: str = ""
-    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 def _person(user) -> dict:
