@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.contrib.auth.models import Permission
 
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
@@ -17,6 +18,7 @@ __all__ = [
     "admin_of",
     "enrol",
     "member_of",
+    "program_creator",
 ]
 
 
@@ -59,3 +61,12 @@ def admin_of(program: Program) -> User:
 
 def member_of(program: Program, role: str = Role.MENTEE, **kwargs) -> User:
     return EnrolmentFactory(program=program, role=role, **kwargs).person
+
+
+def program_creator(**kwargs) -> User:
+    """An account a site admin gave the right to create programs (no staff flag)."""
+    user = UserFactory(**kwargs)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="programs", codename="add_program")
+    )
+    return user

@@ -18,6 +18,7 @@ from tests.programs.factories import (
     ProgramFactory,
     UserFactory,
     member_of,
+    program_creator,
 )
 from tests.programs.test_import import ANA, BO, csv_bytes
 
@@ -145,9 +146,10 @@ def test_list_is_paginated_and_scoped(client, program, django_assert_max_num_que
     assert body["count"] == 4 and "Not mine" not in {item["name"] for item in body["items"]}
 
 
-def test_create_is_staff_only(client):
-    assert Api(client, UserFactory()).post("", {"name": "X"}).status_code == 403
-    response = Api(client, UserFactory(is_staff=True)).post(
+def test_create_needs_the_right(client):
+    refused = Api(client, UserFactory(is_staff=True)).post("", {"name": "X"})
+    assert refused.status_code == 403 and "Ask a site admin" in refused.json()["detail"]
+    response = Api(client, program_creator()).post(
         "", {"name": "New one", "weights": {"text": 5}, "program_type": "reverse"}
     )
     assert response.status_code == 201

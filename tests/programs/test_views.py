@@ -9,6 +9,7 @@ from tests.programs.factories import (
     ProgramFactory,
     UserFactory,
     member_of,
+    program_creator,
 )
 from tests.programs.test_import import ANA, BO, csv_bytes
 
@@ -68,9 +69,11 @@ class TestPermissions:
         response = client.get(reverse("program_detail", args=[program.slug]))
         assert b"Invitation links" not in response.content
 
-    def test_create_is_for_staff(self, client):
-        login(client, UserFactory())
-        assert client.get(reverse("program_create")).status_code == 403
+    def test_create_says_whom_to_ask(self, client):
+        login(client, UserFactory(is_staff=True))
+        response = client.get(reverse("program_create"))
+        assert response.status_code == 403
+        assert "Ask a site admin" in response.content.decode()
 
 
 def test_list_shows_my_programs_only(client, program, django_assert_max_num_queries):
@@ -89,7 +92,7 @@ def test_staff_list_shows_only_their_programs(client, program):
 
 
 def test_create_and_edit(client):
-    staff = UserFactory(is_staff=True)
+    staff = program_creator()
     login(client, staff)
     data = {
         "name": "Data mentoring",

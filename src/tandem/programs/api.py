@@ -189,7 +189,9 @@ def program_list(request: AuthenticatedRequest):
 
 @router.post("/", response={201: ProgramOut, 400: ErrorOut, 403: ErrorOut})
 def program_create(request: AuthenticatedRequest, payload: ProgramIn):
-    """Site staff only; you become the program's first admin."""
+    """Needs the right to create programs (Django's ``programs.add_program``, granted by a site
+    admin per user or group; the staff flag alone is not enough): without it a 403 says whom to
+    ask. You become the program's first admin."""
     fields = {k: v for k, v in _fields(payload).items() if v is not None}
     return 201, services.program_create(user=request.auth, **fields)
 

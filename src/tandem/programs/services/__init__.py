@@ -17,9 +17,11 @@ from tandem.programs.services.enrolments import (
     invitation_revoke,
 )
 from tandem.programs.services.programs import (
+    CREATE_NOT_ALLOWED,
+    CREATE_PERMISSION,
     ENDS_BEFORE_START,
-    ONLY_STAFF_CREATE,
     PROGRAM_FIELDS,
+    program_can_create,
     program_create,
     program_update,
 )
@@ -27,12 +29,13 @@ from tandem.programs.services.programs import (
 __all__ = [
     "ANSWER_REQUIRED",
     "BAD_MAX_USES",
+    "CREATE_NOT_ALLOWED",
+    "CREATE_PERMISSION",
     "ENDS_BEFORE_START",
     "INVITATION_EXPIRED",
     "INVITATION_REVOKED",
     "INVITATION_USED_UP",
     "LAST_ADMIN",
-    "ONLY_STAFF_CREATE",
     "PROGRAM_FIELDS",
     "enrolment_join_by_invitation",
     "enrolment_set_status",
@@ -40,6 +43,7 @@ __all__ = [
     "invitation_create",
     "invitation_problem",
     "invitation_revoke",
+    "program_can_create",
     "program_create",
     "program_update",
 ]

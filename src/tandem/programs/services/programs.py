@@ -21,7 +21,14 @@ from tandem.programs.models import (
 )
 from tandem.programs.selectors import ProgramAccess, access_program
 
-ONLY_STAFF_CREATE = "Only site staff can create programs."
+# Django's own permission: a site admin grants it per user or group in the site admin
+# ("programs | program | Can add program"); a superuser has it. The staff flag gives nothing.
+CREATE_PERMISSION = "programs.add_program"
+CREATE_NOT_ALLOWED = (
+    "Creating programs is a right a site admin gives. Ask a site admin of Tandem to grant you "
+    '"Can add program" (for you, or a group you are in); an admin of an existing program can '
+    "make you an admin of that program instead."
+)
 ENDS_BEFORE_START = "The end date must be on or after the start date."
 BAD_WEIGHT = "Give a number from 0 to 10."
 UNKNOWN_WEIGHT = "Unknown matching criterion {key!r}."
@@ -45,6 +52,11 @@ PROGRAM_FIELDS = (
     "max_open_requests",
     "request_expiry_days",
 )
+
+
+def program_can_create(*, user: User | AnonymousUser) -> bool:
+    """Whether ``user`` may create programs: an active account with ``CREATE_PERMISSION``."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(CREATE_PERMISSION))
 
 
 def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
@@ -117,9 +129,10 @@ def program_create(
     questions: dict[str, list[tuple[str, bool]]] | None = None,
     **fields: Any,
 ) -> Program:
-    """Site staff create a program and become its first admin."""
-    if not (user.is_authenticated and user.is_staff):
-        raise PermissionDenied(ONLY_STAFF_CREATE)
+    """Those with the right to create programs (``program_can_create``) create one and become
+    its first admin."""
+    if not isinstance(user, User) or not program_can_create(user=user):
+        raise PermissionDenied(CREATE_NOT_ALLOWED)
     program = Program(name=(name or "").strip(), created_by=user)
     _apply_fields(program, fields)
     program.slug = _unique_slug(program.name)

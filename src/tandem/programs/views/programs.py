@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -25,8 +24,13 @@ def program_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_create(request):
-    if not request.user.is_staff:
-        raise DjangoPermissionDenied(services.ONLY_STAFF_CREATE)
+    if not services.program_can_create(user=request.user):
+        return render(
+            request,
+            "programs/create_not_allowed.html",
+            {"reason": services.CREATE_NOT_ALLOWED},
+            status=403,
+        )
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
