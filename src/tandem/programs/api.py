@@ -14,7 +14,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import ApiDate, ApiDateTime, ApiId, ApiInt, AuthenticatedRequest
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
@@ -97,6 +97,17 @@ class ParticipantFilter(Schema):
 
 class StatusIn(Schema):
     action: str = Field(description="approve | pause | remove | reactivate")
+
+
+class BulkStatusIn(Schema):
+    ids: list[ApiId] = Field(description="Enrolment ids of this program, each awaiting approval.")
+    action: str = Field(description="approve | decline")
+
+
+class BulkStatusOut(Schema):
+    action: str
+    changed: int
+    enrolments: list[EnrolmentOut]
 
 
 class CapacityIn(Schema):
@@ -228,6 +239,21 @@ def enrolment_set_status(
     return services.enrolment_set_status(
         user=request.auth, program_id=program.pk, enrolment_id=enrolment_id, action=payload.action
     )
+
+
+@router.post(
+    "/{slug}/enrolments/bulk-status",
+    response={200: BulkStatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def enrolment_set_status_bulk(request: AuthenticatedRequest, slug: str, payload: BulkStatusIn):
+    """Program admins: approve or decline many people awaiting approval in one go (at most
+    500). All or nothing: an id of another program is a 404; anyone not awaiting approval is a
+    409 whose ``detail`` names each person and why (``fields`` by ``ids.<id>``)."""
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
+    changed = services.enrolment_set_status_bulk(
+        user=request.auth, program_id=program.pk, enrolment_ids=payload.ids, action=payload.action
+    )
+    return {"action": payload.action, "changed": len(changed), "enrolments": changed}
 
 
 @router.post(

@@ -211,6 +211,7 @@ PARTICIPANT_ROW_FIELDS = (
     "role",
     "status",
     "capacity",
+    "answers",
     "created_at",
     "person__email",
     "person__first_name",

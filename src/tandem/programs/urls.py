@@ -11,6 +11,11 @@ urlpatterns = [
     path("<slug:slug>/edit/", programs.program_edit, name="program_edit"),
     path("<slug:slug>/participants/", enrolments.program_participants, name="program_participants"),
     path(
+        "<slug:slug>/participants/bulk/",
+        enrolments.participants_bulk,
+        name="program_participants_bulk",
+    ),
+    path(
         "<slug:slug>/participants/<int:enrolment_id>/<str:action>/",
         enrolments.participant_action,
         name="program_participant_action",

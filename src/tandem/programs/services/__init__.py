@@ -2,6 +2,11 @@
 sub-domain (the programs, enrolments and their invitation links); import from here. Imports
 have their own services (``tandem.programs.imports.services``)."""
 
+from tandem.programs.services.enrolment_bulk import (
+    BULK_ACTIONS,
+    BULK_NONE_SELECTED,
+    enrolment_set_status_bulk,
+)
 from tandem.programs.services.enrolments import (
     ANSWER_REQUIRED,
     BAD_MAX_USES,
@@ -29,6 +34,8 @@ from tandem.programs.services.programs import (
 __all__ = [
     "ANSWER_REQUIRED",
     "BAD_MAX_USES",
+    "BULK_ACTIONS",
+    "BULK_NONE_SELECTED",
     "CREATE_NOT_ALLOWED",
     "CREATE_PERMISSION",
     "ENDS_BEFORE_START",
@@ -39,6 +46,7 @@ __all__ = [
     "PROGRAM_FIELDS",
     "enrolment_join_by_invitation",
     "enrolment_set_status",
+    "enrolment_set_status_bulk",
     "enrolment_update_capacity",
     "invitation_create",
     "invitation_problem",

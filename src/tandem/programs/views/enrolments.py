@@ -16,7 +16,7 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.programs import selectors, services
 from tandem.programs.forms import InvitationForm, JoinForm, ParticipantFilterForm
-from tandem.programs.models import EnrolmentQuestion
+from tandem.programs.models import EnrolmentQuestion, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
 
 PAGE_SIZE = 25
@@ -26,6 +26,37 @@ PAGE_SIZE = 25
 @not_found_as_404
 def program_participants(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    return _participants_page(request, program)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def participants_bulk(request, slug):
+    """Approve or decline the ticked people awaiting approval; the filters and page the admin
+    was on come along in the query string, so they land back where they were."""
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    action = request.POST.get("action", "")
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    try:
+        changed = services.enrolment_set_status_bulk(
+            user=request.user, program_id=program.pk, enrolment_ids=ids, action=action
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        return _participants_page(request, program, bulk_error=error, selected=set(ids))
+    done = {"approve": "Approved", "decline": "Declined"}[action]
+    messages.success(request, f"{done} {len(changed)} {_people(len(changed))}.")
+    back = reverse("program_participants", args=[program.slug])
+    return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+
+
+def _people(count: int) -> str:
+    return "person" if count == 1 else "people"
+
+
+def _participants_page(request, program, *, bulk_error=None, selected=frozenset()):
     filters = ParticipantFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     queryset = selectors.participant_list(
@@ -45,7 +76,11 @@ def program_participants(request, slug):
             "page_obj": page,
             "filters": filters,
             "query_string": urlencode(query),
+            "pending_on_page": sum(e.status == EnrolmentStatus.PENDING for e in page.object_list),
+            "bulk_error": bulk_error,
+            "selected": selected,
         },
+        status=bulk_error.status if bulk_error else 200,
     )
 
 

@@ -43,6 +43,27 @@
     }
   });
 
+  // <input type="checkbox" data-check-all="ids">: tick or untick every "ids" checkbox of its
+  // form (those outside it with form="..." too); it follows them when they are ticked one by one.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.form) return;
+    var boxes = function (name) {
+      return Array.prototype.filter.call(box.form.elements, function (el) {
+        return el.type === "checkbox" && el.name === name;
+      });
+    };
+    var name = box.getAttribute("data-check-all");
+    if (name) {
+      boxes(name).forEach(function (el) { el.checked = box.checked; });
+      return;
+    }
+    Array.prototype.forEach.call(box.form.querySelectorAll("[data-check-all]"), function (all) {
+      var ticked = boxes(all.getAttribute("data-check-all"));
+      all.checked = ticked.length > 0 && ticked.every(function (el) { return el.checked; });
+    });
+  });
+
   // <form data-reset-on-success data-remove-on-success="element-id">: after a successful htmx
   // request, clear the form and drop the placeholder.
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -1,0 +1,274 @@
+"""Approve or decline many people awaiting approval at once: one transaction, all or nothing,
+an error naming who could not be changed and why; per role through the service, API and page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.programs import services
+from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.services.enrolment_bulk import BULK_MAX, BULK_TOO_MANY
+from tests.programs.factories import (
+    EnrolmentFactory,
+    ProgramFactory,
+    UserFactory,
+    admin_of,
+    member_of,
+    program_creator,
+)
+
+pytestmark = pytest.mark.django_db
+
+PENDING, ACTIVE, REMOVED = EnrolmentStatus.PENDING, EnrolmentStatus.ACTIVE, EnrolmentStatus.REMOVED
+
+
+def _pending(program, count, **kwargs):
+    return [
+        EnrolmentFactory(
+            program=program, status=PENDING, answers={"Why join?": f"Reason {n}"}, **kwargs
+        )
+        for n in range(count)
+    ]
+
+
+def _statuses(enrolments):
+    return [Enrolment.objects.get(pk=e.pk).status for e in enrolments]
+
+
+class TestService:
+    @pytest.mark.parametrize(("action", "status"), [("approve", ACTIVE), ("decline", REMOVED)])
+    def test_changes_every_one_in_one_go(self, program, admin, action, status):
+        waiting = _pending(program, 20)
+        changed = services.enrolment_set_status_bulk(
+            user=admin, program_id=program.pk, enrolment_ids=[e.pk for e in waiting], action=action
+        )
+        assert [e.pk for e in changed] == [e.pk for e in waiting]
+        assert {e.status for e in changed} == {status}
+        assert _statuses(waiting) == [status] * 20
+
+    def test_one_not_pending_changes_no_one_and_is_named(self, program, admin):
+        waiting = _pending(program, 3)
+        already = EnrolmentFactory(
+            program=program, status=ACTIVE, person=UserFactory(first_name="Ann", last_name="Lee")
+        )
+        with pytest.raises(ApplicationError) as refused:
+            services.enrolment_set_status_bulk(
+                user=admin,
+                program_id=program.pk,
+                enrolment_ids=[*(e.pk for e in waiting), already.pk],
+                action="approve",
+            )
+        error = refused.value
+        assert error.status == 409
+        assert error.message.startswith("Nothing was changed: 1 of the 4 people could not be")
+        assert f"Ann Lee ({already.person.email}) is active, not awaiting approval" in error.message
+        assert list(error.fields) == [f"ids.{already.pk}"]
+        assert _statuses(waiting) == [PENDING] * 3
+
+    def test_an_id_of_another_program_is_not_found(self, program, admin):
+        waiting = _pending(program, 2)
+        foreign = _pending(ProgramFactory(), 1)[0]
+        with pytest.raises(NotFound) as refused:
+            services.enrolment_set_status_bulk(
+                user=admin,
+                program_id=program.pk,
+                enrolment_ids=[waiting[0].pk, foreign.pk, 2**70],
+                action="approve",
+            )
+        assert str(foreign.pk) in refused.value.message
+        assert _statuses([*waiting, foreign]) == [PENDING] * 3
+
+    @pytest.mark.parametrize(
+        ("ids", "action", "field"),
+        [([], "approve", "ids"), (None, "pause", "action"), (None, "", "action")],
+    )
+    def test_bad_input_is_a_field_error(self, program, admin, ids, action, field):
+        waiting = _pending(program, 1)
+        with pytest.raises(ApplicationError) as refused:
+            services.enrolment_set_status_bulk(
+                user=admin,
+                program_id=program.pk,
+                enrolment_ids=[e.pk for e in waiting] if ids is None else ids,
+                action=action,
+            )
+        assert list(refused.value.fields) == [field] and refused.value.status == 400
+        assert _statuses(waiting) == [PENDING]
+
+    def test_too_many_at_once(self, program, admin):
+        with pytest.raises(ApplicationError) as refused:
+            services.enrolment_set_status_bulk(
+                user=admin,
+                program_id=program.pk,
+                enrolment_ids=list(range(1, BULK_MAX + 2)),
+                action="approve",
+            )
+        assert refused.value.message == BULK_TOO_MANY
+
+    def test_an_id_twice_counts_once(self, program, admin):
+        waiting = _pending(program, 1)
+        changed = services.enrolment_set_status_bulk(
+            user=admin,
+            program_id=program.pk,
+            enrolment_ids=[waiting[0].pk, waiting[0].pk],
+            action="decline",
+        )
+        assert len(changed) == 1 and _statuses(waiting) == [REMOVED]
+
+
+ROLES = [
+    "program admin",
+    "admin of another program",
+    "staff without rights",
+    "program creator",
+    "participant",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def cast(program):
+    return {
+        "program admin": admin_of(program),
+        "admin of another program": admin_of(ProgramFactory()),
+        "staff without rights": UserFactory(is_staff=True),
+        "program creator": program_creator(),
+        "participant": member_of(program, Role.MENTEE),
+        "anonymous": AnonymousUser(),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_service_per_role(program, cast, role):
+    waiting = _pending(program, 2)
+    ids = [e.pk for e in waiting]
+    if role == "program admin":
+        services.enrolment_set_status_bulk(
+            user=cast[role], program_id=program.pk, enrolment_ids=ids, action="approve"
+        )
+        assert _statuses(waiting) == [ACTIVE] * 2
+        return
+    with pytest.raises(NotFound):
+        services.enrolment_set_status_bulk(
+            user=cast[role], program_id=program.pk, enrolment_ids=ids, action="approve"
+        )
+    assert _statuses(waiting) == [PENDING] * 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_endpoint_per_role(client, program, cast, role, django_assert_max_num_queries):
+    waiting = _pending(program, 20)
+    if role != "anonymous":
+        client.force_login(cast[role])
+    url = f"/api/programs/{program.slug}/enrolments/bulk-status"
+    payload = {"ids": [e.pk for e in waiting], "action": "approve"}
+    with django_assert_max_num_queries(11):  # as many for 1 person as for 20
+        response = client.post(url, payload, content_type="application/json")
+    if role == "program admin":
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["action"], body["changed"]) == ("approve", 20)
+        assert {e["status"] for e in body["enrolments"]} == {"active"}
+        assert body["enrolments"][0]["answers"] == {"Why join?": "Reason 0"}
+        assert _statuses(waiting) == [ACTIVE] * 20
+        return
+    assert response.status_code == (401 if role == "anonymous" else 404)
+    assert _statuses(waiting) == [PENDING] * 20
+
+
+def test_the_endpoint_answers_each_error_with_its_status(client, program, admin):
+    waiting = _pending(program, 2)
+    active = EnrolmentFactory(program=program, status=ACTIVE)
+    foreign = _pending(ProgramFactory(), 1)[0]
+    client.force_login(admin)
+    url = f"/api/programs/{program.slug}/enrolments/bulk-status"
+
+    def post(ids, action="approve"):
+        return client.post(url, {"ids": ids, "action": action}, content_type="application/json")
+
+    conflict = post([waiting[0].pk, active.pk])
+    assert conflict.status_code == 409
+    assert conflict.json()["fields"] == {
+        f"ids.{active.pk}": services.enrolment_bulk.BULK_NOT_PENDING.format(
+            name=active.person.display_name, email=active.person.email, status="active"
+        )
+    }
+    assert post([waiting[0].pk, foreign.pk]).status_code == 404
+    assert post([]).status_code == 400
+    assert post([waiting[0].pk], action="remove").json()["fields"].keys() == {"action"}
+    assert post(["x"]).status_code == 422
+    assert post([0]).status_code == 422
+    assert _statuses([*waiting, foreign]) == [PENDING] * 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_page_per_role(client, program, cast, role):
+    waiting = _pending(program, 3)
+    if role != "anonymous":
+        client.force_login(cast[role])
+    url = reverse("program_participants_bulk", args=[program.slug])
+    response = client.post(url, {"ids": [e.pk for e in waiting], "action": "decline"})
+    if role == "program admin":
+        assert response.status_code == 302
+        assert _statuses(waiting) == [REMOVED] * 3
+        return
+    assert response.status_code == (302 if role == "anonymous" else 404)
+    if role == "anonymous":
+        assert "/login" in response["Location"]
+    assert _statuses(waiting) == [PENDING] * 3
+
+
+class TestPage:
+    def test_shows_checkboxes_answers_and_select_all(self, client, program, admin):
+        waiting = _pending(program, 2)
+        active = EnrolmentFactory(program=program, status=ACTIVE, answers={"Why join?": "Old"})
+        client.force_login(admin)
+        page = client.get(reverse("program_participants", args=[program.slug])).content.decode()
+        assert 'data-check-all="ids"' in page and "Select all on this page" in page
+        for enrolment in waiting:
+            assert f'name="ids" value="{enrolment.pk}" form="bulk"' in page
+        assert f'value="{active.pk}" form="bulk"' not in page
+        assert "<dt>Why join?</dt><dd>Reason 0</dd>" in page
+        assert "<summary>Join answers</summary>" in page  # folded for those already decided
+
+    def test_no_bulk_form_without_anyone_waiting(self, client, program, admin):
+        client.force_login(admin)
+        page = client.get(reverse("program_participants", args=[program.slug])).content.decode()
+        assert 'id="bulk"' not in page
+
+    def test_approves_and_returns_to_the_same_filters(self, client, program, admin):
+        waiting = _pending(program, 20)
+        client.force_login(admin)
+        url = reverse("program_participants_bulk", args=[program.slug]) + "?status=pending"
+        response = client.post(url, {"ids": [e.pk for e in waiting], "action": "approve"})
+        assert response["Location"] == (
+            reverse("program_participants", args=[program.slug]) + "?status=pending"
+        )
+        assert _statuses(waiting) == [ACTIVE] * 20
+        page = client.get(response["Location"]).content.decode()
+        assert "Approved 20 people." in page
+
+    def test_an_error_names_who_and_keeps_the_ticks(self, client, program, admin):
+        waiting = _pending(program, 2)
+        active = EnrolmentFactory(
+            program=program, status=ACTIVE, person=UserFactory(first_name="Ann", last_name="Lee")
+        )
+        client.force_login(admin)
+        url = reverse("program_participants_bulk", args=[program.slug])
+        response = client.post(url, {"ids": [waiting[0].pk, active.pk], "action": "approve"})
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "Nothing was changed: 1 of the 2 people could not be approved" in page
+        assert "<li>Ann Lee (" in page
+        assert f'value="{waiting[0].pk}" form="bulk" id="select-{waiting[0].pk}" checked' in page
+        assert _statuses(waiting) == [PENDING] * 2
+
+    def test_nothing_ticked_says_so(self, client, program, admin):
+        _pending(program, 1)
+        client.force_login(admin)
+        url = reverse("program_participants_bulk", args=[program.slug])
+        response = client.post(url, {"action": "approve"})
+        assert response.status_code == 400
+        assert services.BULK_NONE_SELECTED in response.content.decode()
