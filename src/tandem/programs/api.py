@@ -110,6 +110,18 @@ class BulkStatusOut(Schema):
     enrolments: list[EnrolmentOut]
 
 
+class AdminInviteIn(Schema):
+    email: str
+
+
+class AdminInvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    state: str = Field(description="pending | accepted | declined")
+    created_at: datetime
+
+
 class CapacityIn(Schema):
     capacity: ApiInt
 
@@ -254,6 +266,33 @@ def enrolment_set_status_bulk(request: AuthenticatedRequest, slug: str, payload:
         user=request.auth, program_id=program.pk, enrolment_ids=payload.ids, action=payload.action
     )
     return {"action": payload.action, "changed": len(changed), "enrolments": changed}
+
+
+@router.post(
+    "/{slug}/participants/{enrolment_id}/make-admin",
+    response={200: EnrolmentOut, 404: ErrorOut, 409: ErrorOut},
+)
+def program_admin_promote(request: AuthenticatedRequest, slug: str, enrolment_id: int):
+    """Program admins: make an active or paused participant an admin too; returns their admin
+    enrolment. 409 when they already are one or are not an active or paused participant."""
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
+    return services.program_admin_promote(
+        user=request.auth, program_id=program.pk, enrolment_id=enrolment_id
+    )
+
+
+@router.post(
+    "/{slug}/admins/invitations",
+    response={201: AdminInvitationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def program_admin_invite(request: AuthenticatedRequest, slug: str, payload: AdminInviteIn):
+    """Program admins: email someone an invitation to become an admin (they accept it signed in
+    with that address). Asking again for someone who has not answered sends it again; 409 when
+    they already are an admin."""
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
+    return 201, services.program_admin_invite(
+        user=request.auth, program_id=program.pk, email=payload.email
+    )
 
 
 @router.post(

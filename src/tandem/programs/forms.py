@@ -150,6 +150,15 @@ class InvitationForm(forms.Form):
     auto_approve = forms.BooleanField(required=False, label="Approve people who join automatically")
 
 
+class AdminInviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email of the new admin",
+        max_length=254,
+        help_text="They get an email with a link; they become an admin when they accept it, "
+        "signed in with this address.",
+    )
+
+
 class JoinForm(forms.Form):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)

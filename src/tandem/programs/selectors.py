@@ -76,6 +76,19 @@ def program_admin_enrolments(*, program_id: int, for_update: bool = False) -> Qu
     return lockable(admins, for_update=for_update)
 
 
+def program_admin_person_ids(*, program_id: int, person_ids: list[int]) -> set[int]:
+    """Which of ``person_ids`` administer the program (one query, for a page of rows)."""
+    admins = program_admin_enrolments(program_id=program_id).filter(person_id__in=person_ids)
+    return set(admins.values_list("person_id", flat=True))
+
+
+def admin_invitation_list(*, program: Program) -> QuerySet[ParticipantInvitation]:
+    """Invitations to become an admin of the program that wait for an answer."""
+    return ParticipantInvitation.objects.filter(
+        program=program, role=Role.ADMIN, accepted_at=None, declined_at=None
+    ).order_by("-created_at")
+
+
 def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Program]:
     if not is_signed_in(user):
         return Program.objects.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programs.views import enrolments, imports, programs
+from tandem.programs.views import admins, enrolments, imports, programs
 
 urlpatterns = [
     path("", programs.program_list, name="program_list"),
@@ -15,6 +15,12 @@ urlpatterns = [
         enrolments.participants_bulk,
         name="program_participants_bulk",
     ),
+    path(
+        "<slug:slug>/participants/<int:enrolment_id>/make-admin/",
+        admins.participant_make_admin,
+        name="program_participant_make_admin",
+    ),
+    path("<slug:slug>/admins/invite/", admins.program_admin_invite, name="program_admin_invite"),
     path(
         "<slug:slug>/participants/<int:enrolment_id>/<str:action>/",
         enrolments.participant_action,

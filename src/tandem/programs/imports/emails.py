@@ -81,7 +81,7 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
             subject=INVITE_SUBJECT.format(program=invitation.program.name),
             body=INVITE_BODY.format(
                 program=invitation.program.name,
-                role=invitation.role,
+                role=invitation.get_role_display().lower(),
                 password=(
                     INVITE_PASSWORD.format(link=_password_link(accounts[invitation.email]))
                     if invitation.email in accounts

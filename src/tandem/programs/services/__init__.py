@@ -2,6 +2,11 @@
 sub-domain (the programs, enrolments and their invitation links); import from here. Imports
 have their own services (``tandem.programs.imports.services``)."""
 
+from tandem.programs.services.admins import (
+    ALREADY_ADMIN,
+    program_admin_invite,
+    program_admin_promote,
+)
 from tandem.programs.services.enrolment_bulk import (
     BULK_ACTIONS,
     BULK_NONE_SELECTED,
@@ -32,6 +37,7 @@ from tandem.programs.services.programs import (
 )
 
 __all__ = [
+    "ALREADY_ADMIN",
     "ANSWER_REQUIRED",
     "BAD_MAX_USES",
     "BULK_ACTIONS",
@@ -51,6 +57,8 @@ __all__ = [
     "invitation_create",
     "invitation_problem",
     "invitation_revoke",
+    "program_admin_invite",
+    "program_admin_promote",
     "program_can_create",
     "program_create",
     "program_update",

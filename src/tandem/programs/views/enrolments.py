@@ -15,7 +15,12 @@ from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.programs import selectors, services
-from tandem.programs.forms import InvitationForm, JoinForm, ParticipantFilterForm
+from tandem.programs.forms import (
+    AdminInviteForm,
+    InvitationForm,
+    JoinForm,
+    ParticipantFilterForm,
+)
 from tandem.programs.models import EnrolmentQuestion, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
 
@@ -26,7 +31,7 @@ PAGE_SIZE = 25
 @not_found_as_404
 def program_participants(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
-    return _participants_page(request, program)
+    return participants_page(request, program)
 
 
 @login_required
@@ -45,7 +50,7 @@ def participants_bulk(request, slug):
     except NotFound:
         raise
     except ApplicationError as error:
-        return _participants_page(request, program, bulk_error=error, selected=set(ids))
+        return participants_page(request, program, bulk_error=error, selected=set(ids))
     done = {"approve": "Approved", "decline": "Declined"}[action]
     messages.success(request, f"{done} {len(changed)} {_people(len(changed))}.")
     back = reverse("program_participants", args=[program.slug])
@@ -56,7 +61,10 @@ def _people(count: int) -> str:
     return "person" if count == 1 else "people"
 
 
-def _participants_page(request, program, *, bulk_error=None, selected=frozenset()):
+def participants_page(
+    request, program, *, bulk_error=None, selected=frozenset(), admin_form=None, status=200
+):
+    """The people page, also shown again with a failed bulk decision or admin invitation."""
     filters = ParticipantFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     queryset = selectors.participant_list(
@@ -67,6 +75,9 @@ def _participants_page(request, program, *, bulk_error=None, selected=frozenset(
     )
     page = page_of(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
     page.object_list = selectors.participant_rows(ids=list(page.object_list), viewer=request.user)
+    admin_ids = selectors.program_admin_person_ids(
+        program_id=program.pk, person_ids=[e.person_id for e in page.object_list]
+    )
     query = {key: value for key, value in data.items() if value}
     return render(
         request,
@@ -79,8 +90,11 @@ def _participants_page(request, program, *, bulk_error=None, selected=frozenset(
             "pending_on_page": sum(e.status == EnrolmentStatus.PENDING for e in page.object_list),
             "bulk_error": bulk_error,
             "selected": selected,
+            "admin_person_ids": admin_ids,
+            "admin_form": admin_form or AdminInviteForm(),
+            "admin_invitations": selectors.admin_invitation_list(program=program)[:10],
         },
-        status=bulk_error.status if bulk_error else 200,
+        status=bulk_error.status if bulk_error else status,
     )
 
 
@@ -102,9 +116,12 @@ def participant_action(request, slug, enrolment_id, action):
         enrolment = selectors.access_enrolment(
             user=request.user, program_id=program.pk, enrolment_id=enrolment_id
         )
-    context = {"program": program, "enrolment": enrolment, "error": error}
+    context: dict[str, object] = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
         selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
+        context["admin_person_ids"] = selectors.program_admin_person_ids(
+            program_id=program.pk, person_ids=[enrolment.person_id]
+        )
         return render(request, "programs/_participant_row.html", context)
     if error:
         messages.error(request, error)

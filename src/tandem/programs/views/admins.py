@@ -1,0 +1,59 @@
+"""A program's admins add admins from the people page: make a participant an admin, or invite
+someone by email to join as one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from tandem.core.exceptions import ApplicationError
+from tandem.core.web import error_text, form_add_error, not_found_as_404
+from tandem.programs import selectors, services
+from tandem.programs.forms import AdminInviteForm
+from tandem.programs.selectors import ProgramAccess
+from tandem.programs.views.enrolments import participants_page
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def participant_make_admin(request, slug, enrolment_id):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    try:
+        admin = services.program_admin_promote(
+            user=request.user, program_id=program.pk, enrolment_id=enrolment_id
+        )
+    except ApplicationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            f"{admin.person.display_name} is now an admin of {program.name}: they can approve "
+            "people, run matching and add admins. Remove their admin row to undo it.",
+        )
+    return redirect("program_participants", slug=program.slug)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def program_admin_invite(request, slug):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    form = AdminInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.program_admin_invite(
+                user=request.user, program_id=program.pk, email=form.cleaned_data["email"]
+            )
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invited {invitation.email} to be an admin; the email is on its way. They "
+                "become an admin when they accept it, signed in with that address.",
+            )
+            return redirect("program_participants", slug=program.slug)
+    return participants_page(request, program, admin_form=form, status=400)
