@@ -52,12 +52,25 @@ FOCUS_HIDDEN = """() => {
         if (!["sticky", "fixed"].includes(position) || bar.contains(el)) continue;
         const b = bar.getBoundingClientRect();
         if (a.top >= b.top && a.bottom <= b.bottom && a.left >= b.left && a.right <= b.right)
-            return `${el.tagName.toLowerCase()} ${el.name || el.id || el.textContent.trim()}`
+            return `${el.tagName.toLowerCase()} `
+                + `${el.name || el.id || el.ariaLabel || el.textContent.trim()}`
                 + ` under .${bar.className.replaceAll(" ", ".")}`;
     }
     return null;
 }"""
 TABS = 150
+# The page scrolls sideways (WCAG 1.4.10): how far, and the widest elements that stick out.
+SIDEWAYS = """() => {
+    const width = document.documentElement.clientWidth;
+    const over = document.documentElement.scrollWidth - width;
+    if (over <= 0) return "";
+    const wide = [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .filter((el) => el.parentElement.getBoundingClientRect().right <= width + 1)
+        .slice(0, 5)
+        .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""));
+    return `${over}px wider than the window: ${wide.join(", ")}`;
+}"""
 # A bad row, so the import preview shows its problem table too.
 IMPORT_CSV = (
     b"email,name,role,skills,languages,timezone,availability,capacity\n"
@@ -67,14 +80,20 @@ IMPORT_CSV = (
 
 
 def test_the_check_sees_violations(chromium):
-    """The harness itself: a page with known faults must fail it (a misspelt rule tag or a
-    script that did not load would otherwise pass every page)."""
-    page = chromium.new_page()
+    """The harness itself: a page with known faults must fail it (a misspelt rule tag, a script
+    that did not load or a check that never matches would otherwise pass every page)."""
+    page = chromium.new_page(viewport={"width": 390, "height": 300})
     page.set_content(
         '<html><head><title>Faults</title></head><body><main><img src="x.png">'
-        '<a href="#"></a><p style="color:#bbb;background:#fff">Faint</p></main></body></html>'
+        '<a href="#"></a><p style="color:#bbb;background:#fff">Faint</p>'
+        '<div style="width:600px">Wide</div><p style="height:100px">Tall</p>'
+        '<input aria-label="Hidden field"><p style="height:400px">Tall</p></main>'
+        '<div class="bar" style="position:fixed;bottom:0;left:0;right:0;height:150px;'
+        'background:#fff">Bar</div></body></html>'
     )
     found = {v["id"]: v["impact"] for v in axe_violations(page)}
+    overflow = page.evaluate(SIDEWAYS)
+    hidden = focus_hidden_by_bars(page)
     page.close()
     assert found == {
         "html-has-lang": "serious",
@@ -82,6 +101,8 @@ def test_the_check_sees_violations(chromium):
         "link-name": "serious",
         "color-contrast": "serious",
     }
+    assert overflow.endswith("px wider than the window: div"), overflow
+    assert hidden == ["input Hidden field under .bar"], hidden
 
 
 @pytest.mark.django_db(transaction=True)
@@ -112,6 +133,9 @@ def test_main_pages_have_no_serious_accessibility_violations(chromium, live_serv
                     impacts[(violation["id"], violation["impact"])] += 1
                     if violation["impact"] in FAILING_IMPACTS:
                         found.append(describe(role, visit, width, violation))
+                overflow = page.evaluate(SIDEWAYS)
+                if overflow:
+                    found.append(f"{role} {visit} @{width}px: reflow (serious): {overflow}")
                 found.extend(
                     f"{role} {visit} @{width}px: focus-not-obscured (serious): {hidden}"
                     for hidden in focus_hidden_by_bars(page)
