@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import cohort_from_json, cohort_with_identity
 from tandem.matchruns.models import ConstraintKind, MatchPair, MatchRun, MatchUnmatched, RunStatus
+from tandem.notify.kinds import Kind
+from tandem.programs.notices import program_admins_notify
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, progress=5, started_at=timezone.now()
     )
-    run = MatchRun.objects.get(pk=run_id)
+    run = MatchRun.objects.select_related("program").get(pk=run_id)
     if not claimed:  # discarded before a worker got to it, or already executed
         return run
     try:
@@ -102,12 +105,39 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             )
             if not updated:  # discarded while running: keep nothing
                 transaction.set_rollback(True)
+            else:
+                _tell_admins(
+                    run, failed=False, pairs=len(outcome.pairs), unmatched=len(outcome.unmatched)
+                )
     except Exception as error:  # the run records why it failed; the worker stays healthy
         logger.exception("match run %s failed", run.pk)
-        _set_progress(
-            run.pk,
-            status=RunStatus.FAILED,
-            error=RUN_FAILED.format(error=error),
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            failed = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED,
+                error=RUN_FAILED.format(error=error),
+                finished_at=timezone.now(),
+            )
+            if failed:  # a run discarded meanwhile stays discarded, and nobody is told
+                _tell_admins(run, failed=True)
     return MatchRun.objects.get(pk=run.pk)
+
+
+def _tell_admins(run: MatchRun, *, failed: bool, pairs: int = 0, unmatched: int = 0) -> None:
+    """Every admin of the run's program, inside the transaction that records how it ended."""
+    program = run.program
+    if failed:
+        title = f"Match run #{run.pk} in {program.name} failed"
+        body = "Open the run to see why; you can change its pins or forbids and run it again."
+    else:
+        title = f"Match run #{run.pk} in {program.name} is ready for review"
+        body = (
+            f"It proposes {pairs} pair{'s' if pairs != 1 else ''} and leaves {unmatched} "
+            f"{'person' if unmatched == 1 else 'people'} unmatched. Review it, then publish it."
+        )
+    program_admins_notify(
+        program=program,
+        kind=Kind.MATCH_RUN,
+        title=title,
+        body=body,
+        url=reverse("match_run_detail", args=[program.slug, run.pk]),
+    )

@@ -14,6 +14,18 @@ class Kind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder", "Reminders a day and an hour before a meeting"
     ACTION_ITEM = "action_item", "Action items given to you"
     ACTION_ITEM_OVERDUE = "action_item_overdue", "Overdue action items"
+    # For a program's admins (a participant never receives these).
+    JOIN_PENDING = "join_pending", "Someone asks to join a program you run"
+    MATCH_RUN = "match_run", "A match run finishes or fails"
+    ENDED_EARLY = "ended_early", "A mentorship in your program ends early"
+    PROBLEM_REPORTED = "problem_reported", "A participant reports a problem"
 
 
 ALL_KINDS = [value for value, _ in Kind.choices]
+ADMIN_KINDS: list[str] = [
+    Kind.JOIN_PENDING,
+    Kind.MATCH_RUN,
+    Kind.ENDED_EARLY,
+    Kind.PROBLEM_REPORTED,
+]
+PARTICIPANT_KINDS = [kind for kind in ALL_KINDS if kind not in ADMIN_KINDS]

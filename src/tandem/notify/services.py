@@ -4,6 +4,7 @@ transaction: the row is written with their changes and delivered only after they
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -91,6 +92,17 @@ def notify_send(
 
     transaction.on_commit(deliver)
     return notification
+
+
+def notify_send_each(
+    *, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """The same notification to several people (a program's admins), each delivered by their
+    own preferences: by email now, in their digest, or in the app only."""
+    return [
+        notify_send(recipient=person, kind=kind, title=title, body=body, url=url)
+        for person in recipients
+    ]
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:

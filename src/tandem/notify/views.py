@@ -64,10 +64,12 @@ def notification_preferences(request):
     current = preference_for(user=request.user)
     form = PreferenceForm(
         request.POST or None,
-        initial={"email_kinds": current.email_kinds, "daily_digest": current.daily_digest},
+        initial=PreferenceForm.initial_for(
+            email_kinds=current.email_kinds, daily_digest=current.daily_digest
+        ),
     )
     if request.method == "POST" and form.is_valid():
-        services.preference_update(user=request.user, **form.cleaned_data)
+        services.preference_update(user=request.user, **form.preference())
         messages.success(request, "Saved your notification settings.")
         return redirect("notification_preferences")
     return render(request, "notify/preferences.html", {"form": form})

@@ -42,6 +42,7 @@ from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
+from tandem.programs.notices import program_admins_notify
 
 TRANSITIONS: dict[str, set[str]] = {
     MentorshipState.PROPOSED: {MentorshipState.ACTIVE, MentorshipState.ENDED_EARLY},
@@ -249,7 +250,24 @@ def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Ment
             title=f"{user.display_name} ended your mentorship",
             body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
         )
+        _tell_admins_ended_early(mentorship=mentorship, user=user)
     return mentorship
+
+
+def _tell_admins_ended_early(*, mentorship: Mentorship, user: User) -> None:
+    """Names, program, state and date: never the reason, nor anything else the pair wrote."""
+    program = mentorship.program
+    ended = timezone.localdate(mentorship.ended_at)
+    program_admins_notify(
+        program=program,
+        kind=Kind.ENDED_EARLY,
+        title=f"A mentorship in {program.name} ended early: "
+        f"{mentorship.mentor.display_name} and {mentorship.mentee.display_name}",
+        body=f"{user.display_name} ended it on {ended.day} {ended:%B %Y}. "
+        "Its page shows its state and dates.",
+        url=mentorship_url(mentorship),
+        actor=user,
+    )
 
 
 def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> Mentorship:

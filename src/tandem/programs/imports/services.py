@@ -27,6 +27,7 @@ from tandem.programs.models import (
     ParticipantInvitation,
     Role,
 )
+from tandem.programs.notices import enrolment_pending_notify
 from tandem.programs.selectors import (
     ProgramAccess,
     access_import_batch,
@@ -170,4 +171,6 @@ def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation)
         changed.append("external_id")
     if changed:
         enrolment.save(update_fields=[*changed, "updated_at"])
+    if "status" in changed and enrolment.status == EnrolmentStatus.PENDING:
+        enrolment_pending_notify(enrolment=enrolment)
     return enrolment

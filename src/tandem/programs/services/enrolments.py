@@ -20,6 +20,7 @@ from tandem.programs.models import (
     Invitation,
     Role,
 )
+from tandem.programs.notices import enrolment_pending_notify
 from tandem.programs.selectors import (
     ProgramAccess,
     access_enrolment,
@@ -179,6 +180,8 @@ def enrolment_join_by_invitation(
             status=409,
         ) from None
     Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    if enrolment.status == EnrolmentStatus.PENDING:
+        enrolment_pending_notify(enrolment=enrolment)
     return enrolment
 
 

@@ -1,0 +1,64 @@
+"""Telling a program's admins: every app that has news for them (someone asks to join, a match
+run ends, a mentorship ends early, a problem is reported) calls ``program_admins_notify``, so
+"who hears" is the program-admin rule, once. Call it inside the write's transaction: the
+notifications are written with it and delivered (by each admin's own preferences) only after
+it commits."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tandem.notify.kinds import Kind
+from tandem.notify.models import Notification
+from tandem.notify.services import notify_send_each
+from tandem.people.models import User
+from tandem.programs.models import Enrolment, Program
+from tandem.programs.selectors import program_admin_enrolments
+
+
+def program_admins(*, program_id: int) -> list[User]:
+    """The people who run the program now: active admin enrolments of active accounts."""
+    ids = program_admin_enrolments(program_id=program_id).values("person_id")
+    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def program_admins_notify(
+    *,
+    program: Program,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    actor: User | None = None,
+) -> list[Notification]:
+    """Each admin of ``program`` but ``actor`` (whoever caused the news knows it already)."""
+    return notify_send_each(
+        recipients=[
+            admin
+            for admin in program_admins(program_id=program.pk)
+            if actor is None or admin.pk != actor.pk
+        ],
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+    )
+
+
+def pending_people_url(program: Program) -> str:
+    """The program's people page, showing those who wait for approval."""
+    return reverse("program_participants", args=[program.slug]) + "?status=pending"
+
+
+def enrolment_pending_notify(*, enrolment: Enrolment) -> list[Notification]:
+    """Someone waits for approval: each admin hears who, in which role, and where to decide."""
+    program = enrolment.program
+    return program_admins_notify(
+        program=program,
+        kind=Kind.JOIN_PENDING,
+        title=f"{enrolment.person.display_name} asks to join {program.name} as "
+        f"{enrolment.get_role_display().lower()}",
+        body="Their answers, if the program asks any, are on its people page: "
+        "approve or remove them there.",
+        url=pending_people_url(program),
+    )
