@@ -36,6 +36,8 @@ DELIBERATELY_UNREGISTERED = {
     "participant's, not an admin's.",
     "mentorships.AgendaItem": "A meeting's agenda is the pair's shared content: only the two "
     "people of the mentorship read it.",
+    "mentorships.ProblemReport": "A reported problem is read by its reporter and the admins "
+    "of its program only (on the mentorship's admin overview), not by site staff.",
 }
 
 # Admins where a list filter would add nothing (a name and a slug; one row per person).

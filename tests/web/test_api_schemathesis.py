@@ -67,6 +67,7 @@ NOT_200 = {
         "/api/match-runs/{slug}/runs/{run_id}/constraints": 404,
         "/api/match-runs/{slug}/runs/{run_id}/compare/{other_id}": 404,
         "/api/mentorships/programs/{program_id}": 404,
+        "/api/mentorships/programs/{program_id}/problem-reports": 404,
         # A request between two other people.
         "/api/mentorships/requests/{request_id}": 404,
     },

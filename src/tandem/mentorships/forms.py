@@ -299,3 +299,13 @@ class CompleteForm(forms.Form):
         label="Closing reflection",
         help_text="What did you achieve, and what will you take with you?",
     )
+
+
+class ProblemReportForm(forms.Form):
+    text = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="What is the problem?",
+        help_text="A few sentences are enough: what happened, and what would help. The other "
+        "person in this mentorship will not learn that you sent it.",
+    )

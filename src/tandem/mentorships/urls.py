@@ -8,6 +8,7 @@ from tandem.mentorships.views import (
     lifecycle,
     meetings,
     mentorships,
+    problems,
     requests,
 )
 
@@ -22,6 +23,21 @@ urlpatterns = [
     path("calendar/regenerate/", feed.calendar_regenerate, name="calendar_regenerate"),
     path("calendar/feed/<str:token>.ics", feed.calendar_feed, name="calendar_feed"),
     path("program/<int:program_id>/", mentorships.program_mentorships, name="program_mentorships"),
+    path(
+        "program/<int:program_id>/problems/",
+        problems.program_problem_reports,
+        name="program_problem_reports",
+    ),
+    path(
+        "<int:mentorship_id>/report-problem/",
+        problems.problem_report_new,
+        name="problem_report_new",
+    ),
+    path(
+        "problems/<int:report_id>/resolve/",
+        problems.problem_report_resolve,
+        name="problem_report_resolve",
+    ),
     path("<int:mentorship_id>/", mentorships.mentorship_detail, name="mentorship_detail"),
     path("<int:mentorship_id>/agreement/", agreement.agreement_edit, name="agreement_edit"),
     path(

@@ -1,5 +1,6 @@
 """Mentorships API (mounted at ``/api/mentorships/``): requests, mentorships, agreement
-versions, goals, meetings (with ``.ics``), action items, ending, calendar feed; one sub-router
+versions, goals, meetings (with ``.ics``), action items, ending, calendar feed, problem reports
+(read by their reporter and the program's admins only); one sub-router
 per sub-domain, mounted in the order that keeps the literal paths (``/requests``,
 ``/calendar-feed``, ``/programs/...``) ahead of ``/{mentorship_id}``.
 
@@ -24,9 +25,20 @@ from tandem.mentorships.api import (
     lifecycle,
     meetings,
     mentorships,
+    problems,
     requests,
 )
 
 router = Router(tags=["mentorships"])
-for part in (requests, feed, mentorships, agreement, lifecycle, goals, meetings, action_items):
+for part in (
+    requests,
+    feed,
+    problems,
+    mentorships,
+    agreement,
+    lifecycle,
+    goals,
+    meetings,
+    action_items,
+):
     router.add_router("", part.router)

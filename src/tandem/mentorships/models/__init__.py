@@ -25,6 +25,7 @@ from tandem.mentorships.models.mentorships import (
     MentorshipEvent,
     MentorshipState,
 )
+from tandem.mentorships.models.problems import PROBLEM_TEXT_LIMIT, ProblemReport
 from tandem.mentorships.models.requests import MentorshipRequest, RequestState
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "MentorshipState",
     "Milestone",
     "OPEN_STATES",
+    "PROBLEM_TEXT_LIMIT",
     "PrivateNote",
+    "ProblemReport",
     "RequestState",
 ]

@@ -39,17 +39,26 @@ from tandem.mentorships.selectors.pages import (
     mentorship_overview,
     mentorship_page,
 )
+from tandem.mentorships.selectors.problems import (
+    PROBLEM_REPORT_NOT_FOUND,
+    access_problem_report,
+    problem_report_list_for_mentorship,
+    problem_report_list_for_program,
+    problem_report_open_count,
+)
 
 __all__ = [
     "MentorshipAccess",
     "MentorshipOverview",
     "MentorshipPage",
+    "PROBLEM_REPORT_NOT_FOUND",
     "Viewer",
     "access_action_item",
     "access_goal",
     "access_meeting",
     "access_mentorship",
     "access_milestone",
+    "access_problem_report",
     "access_request",
     "action_item_list_for_mentorship",
     "action_items_overdue_for",
@@ -69,6 +78,9 @@ __all__ = [
     "mentorship_page",
     "private_note_for",
     "private_notes_for",
+    "problem_report_list_for_mentorship",
+    "problem_report_list_for_program",
+    "problem_report_open_count",
     "request_list_received",
     "request_list_sent",
     "request_programs_for",

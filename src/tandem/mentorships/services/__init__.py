@@ -22,6 +22,7 @@ from tandem.mentorships.services.meetings import (
     meeting_series_cancel,
     private_note_save,
 )
+from tandem.mentorships.services.problems import problem_report_create, problem_report_resolve
 from tandem.mentorships.services.reminders import action_items_remind_overdue, meetings_remind
 from tandem.mentorships.services.requests import (
     request_accept,
@@ -68,6 +69,8 @@ __all__ = [
     "milestone_add",
     "milestone_toggle",
     "private_note_save",
+    "problem_report_create",
+    "problem_report_resolve",
     "request_accept",
     "request_create",
     "request_decline",

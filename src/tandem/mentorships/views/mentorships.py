@@ -40,6 +40,7 @@ def program_mentorships(request, program_id: int):
         {
             "page_obj": page_obj,
             "program": page_obj.object_list[0].program if page_obj.object_list else None,
+            "open_problems": selectors.problem_report_open_count(program_id=program_id),
         },
     )
 
@@ -59,6 +60,11 @@ def mentorship_detail(request, mentorship_id: int):
     if not viewer.can_read_content:
         # Program admins: status, dates and counts; the pair's content stays theirs.
         context["overview"] = selectors.mentorship_overview(mentorship=mentorship)
+        context["problem_reports"] = list(
+            selectors.problem_report_list_for_mentorship(user=request.user, mentorship=mentorship)[
+                :50
+            ]
+        )
         return render(request, "mentorships/mentorship_detail.html", context)
     page = selectors.mentorship_page(mentorship=mentorship, viewer=viewer)
     context.update(
