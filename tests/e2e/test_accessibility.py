@@ -18,9 +18,10 @@ from tandem.demo.program import DEMO_PASSWORD, DEMO_PROGRAM_SLUG
 from tandem.demo.seed import SELF_SERVE_NAME
 from tandem.matchruns.models import MatchRun
 from tandem.mentorships.models import Meeting, Mentorship
+from tandem.mentorships.services import request_create
 from tandem.people.models import User
 from tandem.programs.imports import execution, services
-from tandem.programs.models import Invitation, Program
+from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
 from tests.crawl.world import seed
 
 pytestmark = pytest.mark.browser
@@ -59,6 +60,7 @@ FOCUS_HIDDEN = """() => {
     return null;
 }"""
 TABS = 150
+ERRORS = ".error-summary, .form-errors, .error, [role=alert]"
 # The page scrolls sideways (WCAG 1.4.10): how far, and the widest elements that stick out.
 SIDEWAYS = """() => {
     const width = document.documentElement.clientWidth;
@@ -127,6 +129,8 @@ def test_main_pages_have_no_serious_accessibility_violations(chromium, live_serv
             if status >= 500 or (status >= 400 and not visit.submit):
                 found.append(f"{role} {visit}: HTTP {status}")
                 continue
+            if visit.submit and not page.locator(ERRORS).count():
+                found.append(f"{role} {visit}: the page shows no error to check")
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 for violation in axe_violations(page):
@@ -169,6 +173,8 @@ def open_page(page, visit: Visit) -> int:
     if visit.submit and status < 400:
         for field in visit.clear:
             page.fill(f"main [name={field}]", "")
+        # The server's error summary is the page to check, not the browser's own bubble.
+        page.evaluate("document.querySelectorAll('main form').forEach((f) => f.noValidate = true)")
         with page.expect_navigation(wait_until="load") as navigation:
             page.click(f"main button[type=submit]:has-text({visit.submit!r})")
         response = navigation.value
@@ -229,6 +235,7 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
     invitation = Invitation.objects.filter(program=program, expires_at__isnull=False).first()
     run = MatchRun.objects.filter(program=program).latest("pk")
     batch = import_batch(program, User.objects.get(email=emails["program admin"]))
+    asked = pending_request(self_serve, mentor=mentor, mentee=mentee)
     m = f"/mentorships/{mentorship.pk}"
     p = f"/programs/{program.slug}"
     pair = [
@@ -264,6 +271,12 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
             *pair,
             Visit(f"{m}/meetings/new/", submit="Schedule", clear=("date", "time")),
             f"/programs/{self_serve.slug}/mentors/",
+            f"/mentorships/requests/new/?program={self_serve.pk}&to={asked.pk}",
+            Visit(
+                f"/mentorships/requests/new/?program={self_serve.pk}&to={asked.pk}",
+                submit="Send request",
+                clear=("message",),
+            ),
             f"/people/{mentor.pk}/",
         ],
         "mentor": [*pair, f"{m}/end/", f"/people/{mentee.pk}/"],
@@ -288,6 +301,26 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
         role: [v if isinstance(v, Visit) else Visit(v) for v in visits]
         for role, visits in pages.items()
     }
+
+
+def pending_request(program: Program, *, mentor: User, mentee: User) -> User:
+    """The demo mentor gets a request to answer in the self-serve program; returns another
+    mentor there, whom the demo mentee may ask."""
+    Enrolment.objects.get_or_create(
+        program=program,
+        person=mentor,
+        role=Role.MENTOR,
+        defaults={"status": EnrolmentStatus.ACTIVE, "capacity": 3},
+    )
+    others = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+    sender = others.filter(role=Role.MENTEE).exclude(person=mentee).first().person
+    request_create(
+        sender=sender,
+        program_id=program.pk,
+        recipient_id=mentor.pk,
+        message="Could you help me prepare my first quarterly review?",
+    )
+    return others.filter(role=Role.MENTOR).exclude(person=mentor).first().person
 
 
 def import_batch(program: Program, admin: User):
