@@ -1,0 +1,61 @@
+"""A program admin who is not site staff, in Chromium: creates a program with the right a site
+admin granted, approves 20 people awaiting approval in three clicks, and makes one of them an
+admin too."""
+
+import re
+
+import pytest
+
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tests.programs.factories import EnrolmentFactory, UserFactory, program_creator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def test_a_creator_runs_a_program_and_approves_twenty_at_once(page):
+    creator = program_creator(email="pat@example.org", first_name="Pat", last_name="Lee")
+    creator.set_password(PASSWORD)
+    creator.save(update_fields=["password"])
+    assert not creator.is_staff
+
+    page.goto("/login/")
+    page.get_by_label("Email").fill("pat@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/dashboard|/$"))
+    page.goto("/programs/")
+    page.get_by_role("link", name="New program").click()
+    page.get_by_label("Name").fill("Data Guild 2027")
+    page.get_by_role("button", name=re.compile("Create")).click()
+    page.wait_for_url(re.compile(r"/programs/data-guild-2027/$"))
+    program = Program.objects.get(slug="data-guild-2027")
+
+    waiting = [
+        EnrolmentFactory(
+            program=program,
+            person=UserFactory(first_name=f"Person{n}"),
+            status=EnrolmentStatus.PENDING,
+            answers={"Why join?": f"Reason {n}"},
+        )
+        for n in range(20)
+    ]
+    page.goto(f"/programs/{program.slug}/participants/")
+    # The three clicks: everyone waiting, select all on the page, approve.
+    page.get_by_role("link", name="Show everyone awaiting approval").click()
+    page.get_by_text("Reason 7").wait_for()
+    page.get_by_label("Select all on this page").check()
+    assert page.locator("input[name=ids]:checked").count() == 20
+    page.get_by_role("button", name="Approve selected").click()
+    page.get_by_text("Approved 20 people.").wait_for()
+    assert set(
+        Enrolment.objects.filter(pk__in=[e.pk for e in waiting]).values_list("status", flat=True)
+    ) == {EnrolmentStatus.ACTIVE}
+
+    page.goto(f"/programs/{program.slug}/participants/?q=Person3")
+    page.get_by_role("button", name=re.compile("Make admin Person3")).click()
+    page.get_by_text(re.compile("is now an admin of Data Guild 2027")).wait_for()
+    assert Enrolment.objects.filter(
+        program=program, person=waiting[3].person, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
+    ).exists()
