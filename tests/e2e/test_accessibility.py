@@ -18,7 +18,7 @@ from tandem.demo.program import DEMO_PASSWORD, DEMO_PROGRAM_SLUG
 from tandem.demo.seed import SELF_SERVE_NAME
 from tandem.matchruns.models import MatchRun
 from tandem.mentorships.models import Meeting, Mentorship
-from tandem.mentorships.services import request_create
+from tandem.mentorships.services import problem_report_create, request_create
 from tandem.people.models import User
 from tandem.programs.imports import execution, services
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
@@ -236,6 +236,9 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
     run = MatchRun.objects.filter(program=program).latest("pk")
     batch = import_batch(program, User.objects.get(email=emails["program admin"]))
     asked = pending_request(self_serve, mentor=mentor, mentee=mentee)
+    problem_report_create(
+        user=mentee, mentorship_id=mentorship.pk, text="We have missed our last two meetings."
+    )
     m = f"/mentorships/{mentorship.pk}"
     p = f"/programs/{program.slug}"
     pair = [
@@ -270,6 +273,8 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
         "mentee": [
             *pair,
             Visit(f"{m}/meetings/new/", submit="Schedule", clear=("date", "time")),
+            f"{m}/report-problem/",
+            Visit(f"{m}/report-problem/", submit="Send to the admins"),
             f"/programs/{self_serve.slug}/mentors/",
             f"/mentorships/requests/new/?program={self_serve.pk}&to={asked.pk}",
             Visit(
@@ -293,6 +298,7 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
             f"{p}/match-runs/",
             f"{p}/match-runs/{run.pk}/",
             f"/mentorships/program/{program.pk}/",
+            f"/mentorships/program/{program.pk}/problems/",
             "/notifications/",
             "/notifications/settings/",
         ],
