@@ -1,6 +1,8 @@
 """Reporting a problem: either of the pair sends a short text to the program's admins, who
-list and resolve it. The text is read by its reporter and the program's admins only: per role,
-through the services, the pages and the API."""
+list and resolve it. The text is read by its reporter and the program's admins who are not one
+of the pair only: per role, through the services, the pages and the API; a mentor who also runs
+the program never reads, resolves, counts or hears of a report about their own mentorship, and
+a report nobody could read is refused before it is written."""
 
 from __future__ import annotations
 
@@ -9,15 +11,18 @@ import json
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.mentorships import selectors, services
 from tandem.mentorships.models import MentorshipState, ProblemReport
+from tandem.mentorships.selectors import NO_PROBLEM_REPORT_READER
 from tandem.mentorships.services.problems import PROBLEM_TEXT_REQUIRED, PROBLEM_TEXT_TOO_LONG
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
 from tandem.programs.models import EnrolmentStatus, Role
 from tests.mentorships.factories import ProgramFactory, UserFactory, member, mentorship
+from tests.programs.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +39,7 @@ ROLES = [
     "anonymous",
 ]
 READS_ALL = {"program admin"}
+WHO_READS = "other than the two of you will read this."
 
 
 @pytest.fixture
@@ -42,6 +48,7 @@ def world():
     inactive = member(pair.program, Role.ADMIN)
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])
+    admin = member(pair.program, Role.ADMIN)
     report = services.problem_report_create(user=pair.mentee, mentorship_id=pair.pk, text=TEXT)
     return {
         "pair": pair,
@@ -49,7 +56,7 @@ def world():
         "cast": {
             "reporter": pair.mentee,
             "other of the pair": pair.mentor,
-            "program admin": member(pair.program, Role.ADMIN),
+            "program admin": admin,
             "admin of another program": member(ProgramFactory(), Role.ADMIN),
             "paused admin": member(pair.program, Role.ADMIN, status=EnrolmentStatus.PAUSED),
             "inactive admin": inactive,
@@ -89,6 +96,7 @@ class TestProblemReportCreate:
 
     def test_a_problem_may_be_reported_after_the_mentorship_ended(self):
         pair = mentorship(state=MentorshipState.ENDED_EARLY)
+        member(pair.program, Role.ADMIN)
         services.problem_report_create(user=pair.mentor, mentorship_id=pair.pk, text=TEXT)
         assert pair.problem_reports.count() == 1
 
@@ -190,7 +198,7 @@ def test_the_pages_per_role(client, world, role):
     reads = role in READS_ALL or role == "reporter"
     assert any(TEXT in r.content.decode() for r in shown) is reads
     if role in ("reporter", "other of the pair"):
-        assert "Your program's admins will read this." in form.content.decode()
+        assert WHO_READS in form.content.decode()
         assert reverse("problem_report_new", args=[pair.pk]) in detail.content.decode()
     if role in READS_ALL:
         assert "Mark resolved" in detail.content.decode()
@@ -204,7 +212,8 @@ def test_sending_the_form_reports_and_shows_it_to_the_reporter(client, world):
     response = client.post(url, {"text": "The mentee never replies."}, follow=True)
     assert response.redirect_chain == [(url, 302)]
     page = response.content.decode()
-    assert "Sent. Your program&#x27;s admins have been told." in page
+    told = f"Sent. The admins of {pair.program.name} have been told; {pair.mentee.display_name}"
+    assert escape(told) + " has not." in page
     assert "The mentee never replies." in page and TEXT not in page
     assert pair.problem_reports.filter(reporter=pair.mentor).count() == 1
 
@@ -326,3 +335,208 @@ def test_the_program_list_filters_open_reports(client, world):
     url = f"/api/mentorships/programs/{world['pair'].program_id}/problem-reports"
     assert api(client, "get", url + "?open_only=true").json()["count"] == 0
     assert api(client, "get", url).json()["count"] == 1
+
+
+# --- a mentor who also runs the program never gets a report about their own mentorship --------
+
+
+@pytest.fixture
+def dual():
+    """A program run by an outside admin and by the mentor of the reported pair; another pair's
+    report too, which that mentor, as an admin, does read."""
+    program = ProgramFactory()
+    outsider = member(program, Role.ADMIN)
+    mentor = member(program, Role.MENTOR)
+    EnrolmentFactory(program=program, person=mentor, role=Role.ADMIN)
+    pair = mentorship(program=program, mentor=mentor)
+    report = services.problem_report_create(user=pair.mentee, mentorship_id=pair.pk, text=TEXT)
+    elsewhere = mentorship(program=program)
+    services.problem_report_create(
+        user=elsewhere.mentee, mentorship_id=elsewhere.pk, text="Another pair's problem."
+    )
+    return {
+        "pair": pair,
+        "report": report,
+        "outsider": outsider,
+        "mentor": mentor,
+        "elsewhere": elsewhere,
+    }
+
+
+class TestAMentorWhoAlsoRunsTheProgram:
+    def test_notification_goes_to_the_other_admins_not_to_the_mentor_reported_on(self, dual):
+        told = Notification.objects.filter(
+            kind=Kind.PROBLEM_REPORTED, title__contains=dual["pair"].mentee.display_name
+        )
+        assert {n.recipient_id for n in told} == {dual["outsider"].pk}
+
+    def test_notification_of_another_pairs_report_still_reaches_the_mentor_as_admin(self, dual):
+        told = Notification.objects.filter(
+            kind=Kind.PROBLEM_REPORTED, title__contains=dual["elsewhere"].mentee.display_name
+        )
+        assert {n.recipient_id for n in told} == {dual["outsider"].pk, dual["mentor"].pk}
+
+    def test_program_list_page_leaves_out_the_report_about_them(self, client, dual):
+        url = reverse("program_problem_reports", args=[dual["pair"].program_id])
+        client.force_login(dual["mentor"])
+        page = client.get(url).content.decode()
+        assert TEXT not in page and "Another pair&#x27;s problem." in page
+        client.force_login(dual["outsider"])
+        assert TEXT in client.get(url).content.decode()
+
+    def test_api_list_leaves_out_the_report_about_them(self, client, dual):
+        pair = dual["pair"]
+        client.force_login(dual["mentor"])
+        program = api(client, "get", f"/api/mentorships/programs/{pair.program_id}/problem-reports")
+        assert [i["text"] for i in program.json()["items"]] == ["Another pair's problem."]
+        mine = api(client, "get", f"/api/mentorships/{pair.pk}/problem-reports")
+        assert mine.status_code == 200 and mine.json()["items"] == []
+
+    def test_detail_their_mentorship_page_does_not_show_the_report(self, client, dual):
+        client.force_login(dual["mentor"])
+        page = client.get(reverse("mentorship_detail", args=[dual["pair"].pk])).content.decode()
+        assert TEXT not in page and "Mark resolved" not in page
+        with pytest.raises(NotFound):
+            selectors.access_problem_report(user=dual["mentor"], report_id=dual["report"].pk)
+
+    def test_overview_of_another_pair_still_shows_that_pairs_report(self, client, dual):
+        client.force_login(dual["mentor"])
+        url = reverse("mentorship_detail", args=[dual["elsewhere"].pk])
+        page = client.get(url).content.decode()
+        assert "Another pair&#x27;s problem." in page and "Mark resolved" in page
+
+    def test_resolve_is_refused_to_them_everywhere_and_the_reporter_hears_nothing(
+        self, client, dual
+    ):
+        report = dual["report"]
+        with pytest.raises(NotFound):
+            services.problem_report_resolve(user=dual["mentor"], report_id=report.pk)
+        client.force_login(dual["mentor"])
+        assert client.post(reverse("problem_report_resolve", args=[report.pk])).status_code == 404
+        url = f"/api/mentorships/problem-reports/{report.pk}/resolve"
+        assert api(client, "post", url).status_code == 404
+        report.refresh_from_db()
+        assert report.resolved_at is None
+        assert not Notification.objects.filter(recipient=dual["pair"].mentee).exists()
+
+    def test_count_of_open_reports_leaves_out_the_report_about_them(self, client, dual):
+        program_id = dual["pair"].program_id
+        assert selectors.problem_report_open_count(user=dual["mentor"], program_id=program_id) == 1
+        assert (
+            selectors.problem_report_open_count(user=dual["outsider"], program_id=program_id) == 2
+        )
+        client.force_login(dual["mentor"])
+        page = client.get(reverse("program_mentorships", args=[program_id])).content.decode()
+        assert "1 open" in page and "2 open" not in page
+
+    def test_count_is_zero_for_one_who_does_not_run_the_program(self, dual):
+        mentee = dual["pair"].mentee
+        assert (
+            selectors.problem_report_open_count(user=mentee, program_id=dual["pair"].program_id)
+            == 0
+        )
+
+    def test_an_admin_who_reports_reads_their_own_and_is_not_told_of_it(self, client, dual):
+        pair = dual["pair"]
+        services.problem_report_create(user=pair.mentor, mentorship_id=pair.pk, text="Mine.")
+        mine = selectors.problem_report_list_for_mentorship(user=pair.mentor, mentorship=pair)
+        assert [r.text for r in mine] == ["Mine."]
+        told = Notification.objects.filter(kind=Kind.PROBLEM_REPORTED, title__contains="Mine")
+        assert not told.exists()  # the title names the reporter, not the text
+        assert not Notification.objects.filter(
+            kind=Kind.PROBLEM_REPORTED, recipient=pair.mentor, url__contains=f"/{pair.pk}/"
+        ).exists()
+
+    def test_the_form_says_the_other_will_not_see_it_even_as_an_admin(self, client, dual):
+        pair = dual["pair"]
+        client.force_login(pair.mentee)
+        page = client.get(reverse("problem_report_new", args=[pair.pk])).content.decode()
+        assert WHO_READS in page
+        assert "will not see it, even though they are an admin of the program." in page
+
+
+# --- a report nobody could read is refused, and the form says so before one writes ----------
+
+REFUSED = escape(NO_PROBLEM_REPORT_READER)
+
+
+def only_the_pair_runs(pair) -> None:
+    EnrolmentFactory(program=pair.program, person=pair.mentor, role=Role.ADMIN)
+    EnrolmentFactory(program=pair.program, person=pair.mentee, role=Role.ADMIN)
+
+
+def the_one_admin_is_deactivated(pair) -> None:
+    admin = member(pair.program, Role.ADMIN)
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+
+
+NO_READER = {
+    "no admin at all": lambda pair: None,
+    "only the other of the pair runs it": lambda pair: EnrolmentFactory(
+        program=pair.program, person=pair.mentor, role=Role.ADMIN
+    ),
+    "only the pair run it": only_the_pair_runs,
+    "the one other admin is deactivated": the_one_admin_is_deactivated,
+    "the one other admin is paused": lambda pair: member(
+        pair.program, Role.ADMIN, status=EnrolmentStatus.PAUSED
+    ),
+}
+
+
+@pytest.fixture(params=list(NO_READER))
+def unread(request):
+    pair = mentorship()
+    NO_READER[request.param](pair)
+    return pair
+
+
+class TestNobodyCouldReadIt:
+    def test_the_service_refuses_with_what_to_do_instead_and_writes_nothing(self, unread):
+        with pytest.raises(ApplicationError) as caught:
+            services.problem_report_create(user=unread.mentee, mentorship_id=unread.pk, text=TEXT)
+        assert caught.value.message == NO_PROBLEM_REPORT_READER
+        assert caught.value.status == 409
+        assert "site administrator" in caught.value.message
+        assert not ProblemReport.objects.exists()
+        assert not Notification.objects.exists()
+
+    def test_the_form_says_so_before_anyone_writes(self, client, unread):
+        client.force_login(unread.mentee)
+        response = client.get(reverse("problem_report_new", args=[unread.pk]))
+        page = response.content.decode()
+        assert response.status_code == 200 and REFUSED in page
+        assert 'name="text"' not in page and "Send to the admins" not in page
+        assert WHO_READS not in page
+
+    def test_sending_anyway_is_refused_and_keeps_what_was_written(self, client, unread):
+        client.force_login(unread.mentee)
+        response = client.post(reverse("problem_report_new", args=[unread.pk]), {"text": TEXT})
+        page = response.content.decode()
+        assert response.status_code == 200 and REFUSED in page and 'role="alert"' in page
+        assert escape(TEXT) in page and "Sent." not in page
+        assert not ProblemReport.objects.exists()
+
+    def test_the_api_answers_409_with_the_reason(self, client, unread):
+        client.force_login(unread.mentor)
+        url = f"/api/mentorships/{unread.pk}/problem-reports"
+        response = api(client, "post", url, {"text": TEXT})
+        assert response.status_code == 409
+        assert response.json()["detail"] == NO_PROBLEM_REPORT_READER
+        assert not ProblemReport.objects.exists()
+
+    def test_it_is_refused_before_the_text_is_checked(self, unread):
+        with pytest.raises(ApplicationError) as caught:
+            services.problem_report_create(user=unread.mentee, mentorship_id=unread.pk, text="")
+        assert caught.value.message == NO_PROBLEM_REPORT_READER
+
+
+def test_the_form_opens_again_once_an_outside_admin_is_there(client):
+    pair = mentorship()
+    EnrolmentFactory(program=pair.program, person=pair.mentor, role=Role.ADMIN)
+    client.force_login(pair.mentee)
+    url = reverse("problem_report_new", args=[pair.pk])
+    assert REFUSED in client.get(url).content.decode()
+    member(pair.program, Role.ADMIN)
+    page = client.get(url).content.decode()
+    assert REFUSED not in page and 'name="text"' in page

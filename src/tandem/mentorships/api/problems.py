@@ -1,6 +1,7 @@
 """Problem reports: one of the pair reports a problem to the program's admins; the admins list
-and resolve them. The text is read by its reporter and the program's admins only: the other
-person of the mentorship gets an empty list, anyone else a 404."""
+and resolve them. The text is read by its reporter and the program's admins other than the pair
+only: the other person of the mentorship gets an empty list (also when they run the program),
+anyone else a 404."""
 
 from datetime import datetime
 
@@ -16,7 +17,9 @@ router = Router()
 
 
 class ProblemReportIn(Schema):
-    text: str = Field(description="Read by the program's admins, not by the other person.")
+    text: str = Field(
+        description="Read by the program's admins other than the pair, not by the other person."
+    )
 
 
 class ProblemReportOut(Schema):
@@ -43,7 +46,8 @@ class ProblemReportOut(Schema):
 def list_program_problem_reports(
     request: AuthenticatedRequest, program_id: int, open_only: bool = False
 ):
-    """Program admins: the program's reports, newest first (``open_only``: not resolved)."""
+    """Program admins: the program's reports, newest first (``open_only``: not resolved),
+    without those about a mentorship the caller is one of the pair of."""
     return selectors.problem_report_list_for_program(
         user=request.auth, program_id=program_id, open_only=open_only
     )
@@ -55,7 +59,8 @@ def list_program_problem_reports(
     operation_id="tandem_mentorships_api_resolve_problem_report",
 )
 def resolve_problem_report(request: AuthenticatedRequest, report_id: int):
-    """Program admins: mark a report resolved (again: no change); its reporter is told."""
+    """Program admins outside the report's pair: mark it resolved (again: no change); its
+    reporter is told. One of the pair: 404, like anyone else."""
     return services.problem_report_resolve(user=request.auth, report_id=report_id)
 
 
@@ -66,7 +71,8 @@ def resolve_problem_report(request: AuthenticatedRequest, report_id: int):
 )
 @paginate(PageNumberPagination, page_size=25)
 def list_problem_reports(request: AuthenticatedRequest, mentorship_id: int):
-    """One of the pair: their own reports; an admin of the program: every report."""
+    """One of the pair: their own reports; an admin of the program outside the pair: every
+    report."""
     mentorship = selectors.access_mentorship(
         user=request.auth, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )
@@ -79,7 +85,8 @@ def list_problem_reports(request: AuthenticatedRequest, mentorship_id: int):
     operation_id="tandem_mentorships_api_report_problem",
 )
 def report_problem(request: AuthenticatedRequest, mentorship_id: int, payload: ProblemReportIn):
-    """One of the pair: send a problem to the program's admins."""
+    """One of the pair: send a problem to the program's admins other than the pair. 409 when
+    the program has no such admin (nobody could read it); nothing is written."""
     report = services.problem_report_create(
         user=request.auth, mentorship_id=mentorship_id, text=payload.text
     )

@@ -40,17 +40,21 @@ from tandem.mentorships.selectors.pages import (
     mentorship_page,
 )
 from tandem.mentorships.selectors.problems import (
+    NO_PROBLEM_REPORT_READER,
     PROBLEM_REPORT_NOT_FOUND,
     access_problem_report,
+    may_read_problem_reports,
     problem_report_list_for_mentorship,
     problem_report_list_for_program,
     problem_report_open_count,
+    problem_report_readers,
 )
 
 __all__ = [
     "MentorshipAccess",
     "MentorshipOverview",
     "MentorshipPage",
+    "NO_PROBLEM_REPORT_READER",
     "PROBLEM_REPORT_NOT_FOUND",
     "Viewer",
     "access_action_item",
@@ -59,6 +63,7 @@ __all__ = [
     "access_mentorship",
     "access_milestone",
     "access_problem_report",
+    "may_read_problem_reports",
     "access_request",
     "action_item_list_for_mentorship",
     "action_items_overdue_for",
@@ -81,6 +86,7 @@ __all__ = [
     "problem_report_list_for_mentorship",
     "problem_report_list_for_program",
     "problem_report_open_count",
+    "problem_report_readers",
     "request_list_received",
     "request_list_sent",
     "request_programs_for",

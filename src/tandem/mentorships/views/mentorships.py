@@ -40,7 +40,9 @@ def program_mentorships(request, program_id: int):
         {
             "page_obj": page_obj,
             "program": page_obj.object_list[0].program if page_obj.object_list else None,
-            "open_problems": selectors.problem_report_open_count(program_id=program_id),
+            "open_problems": selectors.problem_report_open_count(
+                user=request.user, program_id=program_id
+            ),
         },
     )
 

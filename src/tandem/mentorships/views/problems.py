@@ -15,14 +15,17 @@ from tandem.core.web import form_add_error, is_htmx, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ProblemReportForm
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
-from tandem.programs.selectors import ProgramAccess, access_program
+from tandem.programs.selectors import ProgramAccess, access_program, is_program_admin
 
 
 @login_required
 @mentorship_errors
 def problem_report_new(request, mentorship_id: int):
-    """The form, and below it what the caller reported before on this mentorship."""
+    """The form, and below it what the caller reported before on this mentorship. When no
+    admin but the pair could read a report, the page says so instead of offering the form
+    (the service checks again on sending)."""
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+    other = mentorship.other(request.user)
     form = ProblemReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -32,16 +35,23 @@ def problem_report_new(request, mentorship_id: int):
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            messages.success(request, "Sent. Your program's admins have been told.")
+            messages.success(
+                request,
+                f"Sent. The admins of {mentorship.program.name} have been told; "
+                f"{other.display_name} has not.",
+            )
             return redirect("problem_report_new", mentorship_id)
     reports = selectors.problem_report_list_for_mentorship(user=request.user, mentorship=mentorship)
+    readers = selectors.problem_report_readers(mentorship=mentorship)
     return render(
         request,
         "mentorships/problem_report_new.html",
         {
             "mentorship": mentorship,
-            "other": mentorship.other(request.user),
+            "other": other,
+            "other_is_admin": is_program_admin(user=other, program_id=mentorship.program_id),
             "form": form,
+            "no_reader": selectors.NO_PROBLEM_REPORT_READER if not readers else "",
             "reports": list(reports[:50]),
         },
     )
