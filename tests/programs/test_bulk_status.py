@@ -68,18 +68,40 @@ class TestService:
         assert list(error.fields) == [f"ids.{already.pk}"]
         assert _statuses(waiting) == [PENDING] * 3
 
-    def test_an_id_of_another_program_is_not_found(self, program, admin):
+    def test_an_id_of_another_program_is_refused_on_the_ids_field_naming_it(self, program, admin):
         waiting = _pending(program, 2)
         foreign = _pending(ProgramFactory(), 1)[0]
-        with pytest.raises(NotFound) as refused:
+        with pytest.raises(ApplicationError) as refused:
             services.enrolment_set_status_bulk(
                 user=admin,
                 program_id=program.pk,
                 enrolment_ids=[waiting[0].pk, foreign.pk, 2**70],
                 action="approve",
             )
-        assert str(foreign.pk) in refused.value.message
+        assert refused.value.status == 400
+        assert not isinstance(refused.value, NotFound)
+        assert refused.value.fields == {"ids": refused.value.message}
+        assert f"id {foreign.pk}, {2**70}." in refused.value.message
         assert _statuses([*waiting, foreign]) == [PENDING] * 3
+
+    def test_an_id_of_another_program_reads_exactly_like_an_unknown_one(self, program, admin):
+        waiting = _pending(program, 1)[0]
+        foreign = _pending(ProgramFactory(), 1)[0]
+        gone = _pending(program, 1)[0]
+        gone_pk = gone.pk
+        gone.delete()
+
+        def refusal(pk):
+            with pytest.raises(ApplicationError) as refused:
+                services.enrolment_set_status_bulk(
+                    user=admin,
+                    program_id=program.pk,
+                    enrolment_ids=[waiting.pk, pk],
+                    action="approve",
+                )
+            return refused.value.status, refused.value.message.replace(str(pk), "ID")
+
+        assert refusal(foreign.pk) == refusal(gone_pk)
 
     @pytest.mark.parametrize(
         ("ids", "action", "field"),
@@ -195,7 +217,9 @@ def test_the_endpoint_answers_each_error_with_its_status(client, program, admin)
             name=active.person.display_name, email=active.person.email, status="active"
         )
     }
-    assert post([waiting[0].pk, foreign.pk]).status_code == 404
+    stale = post([waiting[0].pk, foreign.pk])
+    assert stale.status_code == 400
+    assert str(foreign.pk) in stale.json()["fields"]["ids"]
     assert post([]).status_code == 400
     assert post([waiting[0].pk], action="remove").json()["fields"].keys() == {"action"}
     assert post(["x"]).status_code == 422
@@ -272,3 +296,43 @@ class TestPage:
         response = client.post(url, {"action": "approve"})
         assert response.status_code == 400
         assert services.BULK_NONE_SELECTED in response.content.decode()
+
+    @pytest.mark.parametrize("bogus", ["²", "١٢", "12a", "9" * 5000])
+    def test_an_id_that_is_not_a_number_is_an_error_on_the_form_not_a_500(
+        self, client, program, admin, bogus
+    ):
+        """Regression: "²".isdigit() is true and int("²") raised, a 500; other non-numbers
+        were dropped silently, so the rest was approved without a word."""
+        waiting = _pending(program, 2)
+        client.force_login(admin)
+        url = reverse("program_participants_bulk", args=[program.slug])
+        response = client.post(url, {"ids": [waiting[0].pk, bogus], "action": "approve"})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Nothing was changed: these are not participant ids:" in page
+        assert 'role="alert"' in page
+        assert f'value="{waiting[0].pk}" form="bulk" id="select-{waiting[0].pk}" checked' in page
+        assert _statuses(waiting) == [PENDING] * 2
+
+    def test_a_stale_id_names_it_on_the_page_and_keeps_the_ticks(self, client, program, admin):
+        waiting = _pending(program, 2)
+        foreign = _pending(ProgramFactory(), 1)[0]
+        gone = _pending(program, 1)[0]
+        gone_pk = gone.pk
+        gone.delete()
+        client.force_login(admin)
+        url = reverse("program_participants_bulk", args=[program.slug])
+        pages = {}
+        for stale in (foreign.pk, gone_pk):
+            response = client.post(url, {"ids": [waiting[0].pk, stale], "action": "approve"})
+            assert response.status_code == 400
+            page = response.content.decode()
+            assert f"not in this program (any more): id {stale}." in page
+            assert (
+                f'value="{waiting[0].pk}" form="bulk" id="select-{waiting[0].pk}" checked' in page
+            )
+            pages[stale] = page.replace(str(stale), "ID")
+        # Another program's id reads exactly like one that no longer exists.
+        error = 'id="bulk-error-heading">'
+        assert pages[foreign.pk].split(error)[1][:200] == pages[gone_pk].split(error)[1][:200]
+        assert _statuses([*waiting, foreign]) == [PENDING] * 3

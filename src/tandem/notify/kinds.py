@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     MATCH_RUN = "match_run", "A match run finishes or fails"
     ENDED_EARLY = "ended_early", "A mentorship in your program ends early"
     PROBLEM_REPORTED = "problem_reported", "A participant reports a problem"
+    ADMIN_ADDED = "admin_added", "Someone becomes an admin of a program you run"
 
 
 ALL_KINDS = [value for value, _ in Kind.choices]
@@ -27,5 +28,6 @@ ADMIN_KINDS: list[str] = [
     Kind.MATCH_RUN,
     Kind.ENDED_EARLY,
     Kind.PROBLEM_REPORTED,
+    Kind.ADMIN_ADDED,
 ]
 PARTICIPANT_KINDS = [kind for kind in ALL_KINDS if kind not in ADMIN_KINDS]

@@ -18,6 +18,7 @@ from tandem.core.api_types import ApiDate, ApiDateTime, ApiId, ApiInt, Authentic
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
+from tandem.programs.api_admins import router as admins_router
 from tandem.programs.exports import export_csv_lines
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
@@ -25,6 +26,7 @@ from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
 
 router = Router(tags=["programs"])
+router.add_router("", admins_router)
 
 
 class ProgramOut(Schema):
@@ -108,18 +110,6 @@ class BulkStatusOut(Schema):
     action: str
     changed: int
     enrolments: list[EnrolmentOut]
-
-
-class AdminInviteIn(Schema):
-    email: str
-
-
-class AdminInvitationOut(Schema):
-    id: int
-    email: str
-    role: str
-    state: str = Field(description="pending | accepted | declined")
-    created_at: datetime
 
 
 class CapacityIn(Schema):
@@ -259,8 +249,9 @@ def enrolment_set_status(
 )
 def enrolment_set_status_bulk(request: AuthenticatedRequest, slug: str, payload: BulkStatusIn):
     """Program admins: approve or decline many people awaiting approval in one go (at most
-    500). All or nothing: an id of another program is a 404; anyone not awaiting approval is a
-    409 whose ``detail`` names each person and why (``fields`` by ``ids.<id>``)."""
+    500). All or nothing: an id that is not this program's (unknown, or another program's,
+    the same answer) is a 400 whose ``fields["ids"]`` names those ids; anyone not awaiting
+    approval is a 409 whose ``detail`` names each person and why (``fields`` by ``ids.<id>``)."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     changed = services.enrolment_set_status_bulk(
         user=request.auth, program_id=program.pk, enrolment_ids=payload.ids, action=payload.action
@@ -278,20 +269,6 @@ def program_admin_promote(request: AuthenticatedRequest, slug: str, enrolment_id
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.program_admin_promote(
         user=request.auth, program_id=program.pk, enrolment_id=enrolment_id
-    )
-
-
-@router.post(
-    "/{slug}/admins/invitations",
-    response={201: AdminInvitationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def program_admin_invite(request: AuthenticatedRequest, slug: str, payload: AdminInviteIn):
-    """Program admins: email someone an invitation to become an admin (they accept it signed in
-    with that address). Asking again for someone who has not answered sends it again; 409 when
-    they already are an admin."""
-    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
-    return 201, services.program_admin_invite(
-        user=request.auth, program_id=program.pk, email=payload.email
     )
 
 

@@ -222,6 +222,7 @@ class ImportStatus(models.TextChoices):
     APPLIED = "applied", "Imported"
 
 
+ADMIN_INVITATION_DAYS = 14  # an invitation to become a program admin works this long
 IMPORT_RETENTION_HOURS = 24  # an unconfirmed upload (and its report) is deleted after this
 
 
@@ -265,7 +266,9 @@ class ParticipantInvitation(models.Model):
 
     An import never enrols or edits someone who is not already in the program: it invites them
     by email, and the enrolment exists only once they accept. Nothing from the file but the
-    role, capacity and id is kept here.
+    role, capacity and id is kept here. An invitation to become an admin (made on the people
+    page) lasts ``ADMIN_INVITATION_DAYS`` (``expires_at``) and can be withdrawn; ``created_at``
+    is when it was last sent.
     """
 
     program = models.ForeignKey(
@@ -282,6 +285,8 @@ class ParticipantInvitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -300,4 +305,8 @@ class ParticipantInvitation(models.Model):
             return "accepted"
         if self.declined_at is not None:
             return "declined"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
         return "pending"

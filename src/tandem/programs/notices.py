@@ -62,3 +62,25 @@ def enrolment_pending_notify(*, enrolment: Enrolment) -> list[Notification]:
         "approve or remove them there.",
         url=pending_people_url(program),
     )
+
+
+def program_admin_added_notify(*, admin: Enrolment, actor: User) -> list[Notification]:
+    """Someone became an admin (made one, or accepted an invitation): every other active admin
+    hears who and how, in the app (email only if they chose this kind); nobody's pairs."""
+    program, person = admin.program, admin.person
+    if actor.pk == person.pk:
+        how = "They accepted an invitation to run it."
+    else:
+        how = f"{actor.display_name} made them an admin."
+    return notify_send_each(
+        recipients=[
+            other
+            for other in program_admins(program_id=program.pk)
+            if other.pk not in (person.pk, actor.pk)
+        ],
+        kind=Kind.ADMIN_ADDED,
+        title=f"{person.display_name} is now an admin of {program.name}",
+        body=f"{how} Admins can approve people, run matching and add or remove admins; "
+        "see them all on the people page.",
+        url=reverse("program_participants", args=[program.slug]) + "?role=admin",
+    )

@@ -83,9 +83,10 @@ def program_admin_person_ids(*, program_id: int, person_ids: list[int]) -> set[i
 
 
 def admin_invitation_list(*, program: Program) -> QuerySet[ParticipantInvitation]:
-    """Invitations to become an admin of the program that wait for an answer."""
+    """Invitations to become an admin of the program nobody answered or withdrew (an expired
+    one too, until an admin invites again or withdraws it), newest sent first."""
     return ParticipantInvitation.objects.filter(
-        program=program, role=Role.ADMIN, accepted_at=None, declined_at=None
+        program=program, role=Role.ADMIN, accepted_at=None, declined_at=None, withdrawn_at=None
     ).order_by("-created_at")
 
 

@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/admins/invite/", admins.program_admin_invite, name="program_admin_invite"),
     path(
+        "<slug:slug>/admins/invitations/<int:invitation_id>/withdraw/",
+        admins.program_admin_invitation_withdraw,
+        name="program_admin_invitation_withdraw",
+    ),
+    path(
         "<slug:slug>/participants/<int:enrolment_id>/<str:action>/",
         enrolments.participant_action,
         name="program_participant_action",

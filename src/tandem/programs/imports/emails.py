@@ -66,7 +66,7 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
     """Email each still-pending invitation of ``invitation_ids``; returns how many were sent."""
     invitations = list(
         ParticipantInvitation.objects.select_related("program").filter(
-            pk__in=invitation_ids, accepted_at=None, declined_at=None
+            pk__in=invitation_ids, accepted_at=None, declined_at=None, withdrawn_at=None
         )
     )
     with_password = set(set_password_ids)

@@ -27,18 +27,36 @@ from tandem.programs.models import (
     ParticipantInvitation,
     Role,
 )
-from tandem.programs.notices import enrolment_pending_notify
+from tandem.programs.notices import enrolment_pending_notify, program_admin_added_notify
 from tandem.programs.selectors import (
     ProgramAccess,
     access_import_batch,
     access_participant_invitation,
     access_program,
+    program_admin_enrolments,
 )
 
 IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
 IMPORT_NOT_READY = "This file is {status}; wait until it is checked, or upload it again."
 IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothing was written."
 INVITATION_ANSWERED = "You already {state} this invitation."
+INVITATION_WITHDRAWN = (
+    "The admins of {program} withdrew this invitation; nothing was changed. Ask one of them if "
+    "you expected it."
+)
+INVITATION_EXPIRED = (
+    "This invitation expired on {date}; nothing was changed. Ask an admin of {program} to "
+    "invite you again."
+)
+INVITER_NOT_ADMIN = (
+    "{name}, who invited you, is no longer an admin of {program}, so the invitation no longer "
+    "counts; nothing was changed. Ask a current admin of {program} to invite you again."
+)
+ADMIN_ROLE_STOPPED = (
+    "Your admin role in {program} is {status}, so this invitation cannot make you an admin; "
+    "nothing was changed. Ask an admin of {program} to reactivate it."
+)
+ACCOUNT_DEACTIVATED = "Your account is deactivated; a site admin must reactivate it first."
 RETURN_AWAITS_APPROVAL = (
     "An admin of {program} had removed you from it, so your return waits for an admin's "
     "approval; the program's page shows when they have approved it."
@@ -129,16 +147,52 @@ def participant_invitation_answer(*, user: User, token: str, accept: bool) -> En
     with transaction.atomic():
         invitation = access_participant_invitation(user=user, token=token, for_update=True)
         if invitation.state != "pending":
-            raise ApplicationError(INVITATION_ANSWERED.format(state=invitation.state), status=409)
+            raise ApplicationError(invitation_closed_message(invitation), status=409)
         now = timezone.now()
         if not accept:
             invitation.declined_at = now
             invitation.save(update_fields=["declined_at"])
             return None
+        was_admin = invitation.role == Role.ADMIN and _admin_check(user=user, invitation=invitation)
         enrolment = _enrolment_from_invitation(user=user, invitation=invitation)
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
+        if invitation.role == Role.ADMIN and not was_admin:
+            program_admin_added_notify(admin=enrolment, actor=user)
     return enrolment
+
+
+def invitation_closed_message(invitation: ParticipantInvitation) -> str:
+    """Why an invitation can no longer be answered, in the invited person's words."""
+    program = invitation.program
+    if invitation.state == "withdrawn":
+        return INVITATION_WITHDRAWN.format(program=program)
+    if invitation.state == "expired" and invitation.expires_at is not None:
+        expired = timezone.localtime(invitation.expires_at)
+        return INVITATION_EXPIRED.format(date=f"{expired.day} {expired:%b %Y}", program=program)
+    return INVITATION_ANSWERED.format(state=invitation.state)
+
+
+def _admin_check(*, user: User, invitation: ParticipantInvitation) -> bool:
+    """Refuse an admin invitation that accepting could not honour, as Make admin would: its
+    inviter no longer runs the program, the account is deactivated, or their admin role here
+    is paused or removed (an admin decided that; an old invitation does not undo it). True
+    when they already are an active admin."""
+    program = invitation.program
+    inviter = invitation.invited_by
+    admins = program_admin_enrolments(program_id=program.pk)
+    if inviter is None or not admins.filter(person=inviter).exists():
+        name = inviter.display_name if inviter is not None else "The admin"
+        raise ApplicationError(INVITER_NOT_ADMIN.format(name=name, program=program), status=409)
+    if not user.is_active:
+        raise ApplicationError(ACCOUNT_DEACTIVATED, status=409)
+    admin = Enrolment.objects.filter(program=program, person=user, role=Role.ADMIN).first()
+    if admin is not None and admin.status in (EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED):
+        status = admin.get_status_display().lower()
+        raise ApplicationError(
+            ADMIN_ROLE_STOPPED.format(program=program, status=status), status=409
+        )
+    return admin is not None and admin.status == EnrolmentStatus.ACTIVE
 
 
 def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation) -> Enrolment:

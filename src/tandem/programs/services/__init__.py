@@ -4,6 +4,7 @@ have their own services (``tandem.programs.imports.services``)."""
 
 from tandem.programs.services.admins import (
     ALREADY_ADMIN,
+    program_admin_invitation_withdraw,
     program_admin_invite,
     program_admin_promote,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "invitation_create",
     "invitation_problem",
     "invitation_revoke",
+    "program_admin_invitation_withdraw",
     "program_admin_invite",
     "program_admin_promote",
     "program_can_create",

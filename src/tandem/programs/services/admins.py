@@ -5,15 +5,24 @@ status change (``enrolment_set_status``), which keeps the last one."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import User
 from tandem.programs.imports.emails import invitation_emails_queue
-from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Role
+from tandem.programs.models import (
+    ADMIN_INVITATION_DAYS,
+    Enrolment,
+    EnrolmentStatus,
+    ParticipantInvitation,
+    Role,
+)
+from tandem.programs.notices import program_admin_added_notify
 from tandem.programs.selectors import (
     MEMBER_STATUSES,
     ProgramAccess,
@@ -30,6 +39,10 @@ MAX_EMAIL = 254
 INVITE_BAD_EMAIL = "Enter an email address, such as name@example.org."
 ADMIN_PAUSED = "{name}'s admin role is {status}; use Reactivate on that row to give it back."
 INVITE_JUST_SENT = "{email} was just invited; the email is on its way."
+ADMIN_INVITATION_NOT_FOUND = "No such admin invitation in this program."
+WITHDRAW_ANSWERED = "{email} already {state} the invitation; there is nothing to withdraw."
+WITHDRAW_DONE = "{email}'s invitation was already withdrawn."
+_MAX_ID = 2**63 - 1  # an id past the column's range is missing, not a database error
 
 
 @transaction.atomic
@@ -64,6 +77,7 @@ def program_admin_promote(*, user: User, program_id: int, enrolment_id: int) -> 
             raise ApplicationError(ALREADY_ADMIN.format(name=name, program=program), status=409)
         admin.status = EnrolmentStatus.ACTIVE
         admin.save(update_fields=["status", "updated_at"])
+    program_admin_added_notify(admin=admin, actor=user)
     return admin
 
 
@@ -91,6 +105,9 @@ def program_admin_invite(*, user: User, program_id: int, email: str) -> Particip
     if already is not None:
         message = ALREADY_ADMIN.format(name=address, program=program)
         raise ApplicationError(message, fields={"email": message}, status=409)
+    _refuse_like_make_admin(program_id=program.pk, address=address)
+    now = timezone.now()
+    expires_at = now + timedelta(days=ADMIN_INVITATION_DAYS)
     invitation = (
         ParticipantInvitation.objects.select_for_update()
         .filter(program=program, role=Role.ADMIN, email__iexact=address)
@@ -105,6 +122,7 @@ def program_admin_invite(*, user: User, program_id: int, email: str) -> Particip
                     role=Role.ADMIN,
                     token=secrets.token_urlsafe(32),
                     invited_by=user,
+                    expires_at=expires_at,
                 )
         except IntegrityError:  # a double submit won the race: the first one sends it
             message = INVITE_JUST_SENT.format(email=address)
@@ -113,8 +131,63 @@ def program_admin_invite(*, user: User, program_id: int, email: str) -> Particip
         # A new token: an old link (perhaps answered, perhaps forwarded) no longer works.
         invitation.token = secrets.token_urlsafe(32)
         invitation.invited_by = user
-        invitation.accepted_at = invitation.declined_at = None
-        invitation.save(update_fields=["token", "invited_by", "accepted_at", "declined_at"])
+        invitation.accepted_at = invitation.declined_at = invitation.withdrawn_at = None
+        invitation.created_at, invitation.expires_at = now, expires_at
+        invitation.save(
+            update_fields=[
+                "token",
+                "invited_by",
+                "accepted_at",
+                "declined_at",
+                "withdrawn_at",
+                "created_at",
+                "expires_at",
+            ]
+        )
     token = invitation.token
     transaction.on_commit(lambda: invitation_emails_queue(tokens=[token], new_accounts=set()))
+    return invitation
+
+
+def _refuse_like_make_admin(*, program_id: int, address: str) -> None:
+    """Refuse, with Make admin's words, an invitation that accepting could not honour: the
+    address's account is deactivated, or its admin role here is paused or removed."""
+    person = User.objects.filter(email__iexact=address).first()
+    if person is None:
+        return
+    admin = Enrolment.objects.filter(program_id=program_id, person=person, role=Role.ADMIN).first()
+    if admin is not None and admin.status in (EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED):
+        status = admin.get_status_display().lower()
+        message = ADMIN_PAUSED.format(name=person.display_name, status=status)
+        raise ApplicationError(message, fields={"email": message}, status=409)
+    if not person.is_active:
+        message = PROMOTE_DEACTIVATED.format(name=person.display_name)
+        raise ApplicationError(message, fields={"email": message}, status=409)
+
+
+@transaction.atomic
+def program_admin_invitation_withdraw(
+    *, user: User, program_id: int, invitation_id: int
+) -> ParticipantInvitation:
+    """Withdraw an admin invitation nobody has answered (waiting or expired): its link stops
+    working at once and tells the invited person so. Inviting them again sends a new one."""
+    program = access_program(
+        user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
+    )
+    invitation = None
+    if 0 < invitation_id <= _MAX_ID:
+        invitation = (
+            ParticipantInvitation.objects.select_for_update()
+            .filter(pk=invitation_id, program=program, role=Role.ADMIN)
+            .first()
+        )
+    if invitation is None:
+        raise NotFound(ADMIN_INVITATION_NOT_FOUND)
+    if invitation.state == "withdrawn":
+        raise ApplicationError(WITHDRAW_DONE.format(email=invitation.email), status=409)
+    if invitation.state in ("accepted", "declined"):
+        message = WITHDRAW_ANSWERED.format(email=invitation.email, state=invitation.state)
+        raise ApplicationError(message, status=409)
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
     return invitation

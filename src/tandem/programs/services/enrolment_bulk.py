@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -16,7 +16,10 @@ BULK_MAX = 500
 BULK_UNKNOWN_ACTION = "Unknown action {action!r}: use approve or decline."
 BULK_NONE_SELECTED = "Select at least one person waiting for approval."
 BULK_TOO_MANY = f"Choose at most {BULK_MAX} people at once."
-BULK_NOT_FOUND = "No such participant in this program: {ids}. Nothing was changed."
+BULK_NOT_FOUND = (
+    "Nothing was changed: {count} of the ticked people are not in this program (any more): "
+    "id {ids}. Reload the page and tick them again."
+)
 BULK_NOT_PENDING = "{name} ({email}) is {status}, not awaiting approval"
 BULK_REFUSED = "Nothing was changed: {count} of the {total} people could not be {done}: {who}."
 DONE = {"approve": "approved", "decline": "declined"}
@@ -30,8 +33,10 @@ def enrolment_set_status_bulk(
     """Approve (pending → active) or decline (pending → removed) the enrolments
     ``enrolment_ids`` of ``program_id``; returns them, changed.
 
-    All or nothing: an id that is not this program's is ``NotFound``; anyone no longer awaiting
-    approval makes it refuse with a 409 naming each of them and why (``fields`` by ``ids.<id>``).
+    All or nothing: an id that is not this program's (unknown, deleted, or another program's:
+    the same words) refuses with a 400 naming those ids (``fields["ids"]``); anyone no longer
+    awaiting approval makes it refuse with a 409 naming each of them and why (``fields`` by
+    ``ids.<id>``).
     """
     if action not in BULK_ACTIONS:
         message = BULK_UNKNOWN_ACTION.format(action=action)
@@ -51,7 +56,8 @@ def enrolment_set_status_bulk(
     }
     missing = [pk for pk in wanted if pk not in enrolments]
     if missing:
-        raise NotFound(BULK_NOT_FOUND.format(ids=", ".join(map(str, missing))))
+        message = BULK_NOT_FOUND.format(count=len(missing), ids=", ".join(map(str, missing)))
+        raise ApplicationError(message, fields={"ids": message})
     refused = {
         f"ids.{pk}": BULK_NOT_PENDING.format(
             name=e.person.display_name,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import error_text, form_add_error, not_found_as_404
 from tandem.programs import selectors, services
 from tandem.programs.forms import AdminInviteForm
@@ -57,3 +58,25 @@ def program_admin_invite(request, slug):
             )
             return redirect("program_participants", slug=program.slug)
     return participants_page(request, program, admin_form=form, status=400)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def program_admin_invitation_withdraw(request, slug, invitation_id):
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    try:
+        invitation = services.program_admin_invitation_withdraw(
+            user=request.user, program_id=program.pk, invitation_id=invitation_id
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            f"Withdrew the invitation to {invitation.email}: its link no longer works. Invite "
+            "them again to send a new one.",
+        )
+    return redirect(reverse("program_participants", args=[program.slug]) + "#admins")

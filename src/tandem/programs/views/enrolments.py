@@ -21,10 +21,11 @@ from tandem.programs.forms import (
     JoinForm,
     ParticipantFilterForm,
 )
-from tandem.programs.models import EnrolmentQuestion, EnrolmentStatus
+from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentQuestion, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
 
 PAGE_SIZE = 25
+BULK_NOT_NUMBERS = "Nothing was changed: these are not participant ids: {values}. Reload the page."
 
 
 @login_required
@@ -42,7 +43,13 @@ def participants_bulk(request, slug):
     was on come along in the query string, so they land back where they were."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     action = request.POST.get("action", "")
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    given = request.POST.getlist("ids")
+    ids = [int(pk) for pk in given if _is_id(pk)]
+    not_numbers = [pk for pk in given if not _is_id(pk)]
+    if not_numbers:
+        message = BULK_NOT_NUMBERS.format(values=", ".join(repr(pk[:20]) for pk in not_numbers))
+        error = ApplicationError(message, fields={"ids": message})
+        return participants_page(request, program, bulk_error=error, selected=set(ids))
     try:
         changed = services.enrolment_set_status_bulk(
             user=request.user, program_id=program.pk, enrolment_ids=ids, action=action
@@ -55,6 +62,12 @@ def participants_bulk(request, slug):
     messages.success(request, f"{done} {len(changed)} {_people(len(changed))}.")
     back = reverse("program_participants", args=[program.slug])
     return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+
+
+def _is_id(value: str) -> bool:
+    """Only ASCII digits are an id ("²".isdigit() is true too, and int() refuses it), and
+    not thousands of them (int() refuses those as well)."""
+    return value.isascii() and value.isdigit() and len(value) <= 19
 
 
 def _people(count: int) -> str:
@@ -93,6 +106,7 @@ def participants_page(
             "admin_person_ids": admin_ids,
             "admin_form": admin_form or AdminInviteForm(),
             "admin_invitations": selectors.admin_invitation_list(program=program)[:10],
+            "invitation_days": ADMIN_INVITATION_DAYS,
         },
         status=bulk_error.status if bulk_error else status,
     )

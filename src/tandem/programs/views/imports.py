@@ -17,7 +17,7 @@ from tandem.programs.exports import export_csv_lines, export_xlsx
 from tandem.programs.forms import ImportForm
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
-from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentStatus
+from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
 
 
@@ -115,12 +115,22 @@ def participant_invitation(request, token):
                     request, import_services.RETURN_AWAITS_APPROVAL.format(program=program)
                 )
                 return redirect("program_detail", slug=program.slug)
+            if enrolment is not None and enrolment.role == Role.ADMIN:
+                messages.success(request, f"You are now an admin of {program.name}.")
+                return redirect("program_detail", slug=program.slug)
             if enrolment is not None:
                 messages.success(request, f"You joined {program.name}.")
                 return redirect("program_detail", slug=program.slug)
             messages.success(request, "You declined the invitation. Nothing was changed.")
         return redirect("participant_invitation", token=token)
-    return render(request, "programs/participant_invitation.html", {"invitation": invitation})
+    closed = None
+    if invitation.state != "pending":
+        closed = import_services.invitation_closed_message(invitation)
+    return render(
+        request,
+        "programs/participant_invitation.html",
+        {"invitation": invitation, "closed": closed},
+    )
 
 
 @login_required
