@@ -283,5 +283,5 @@ def test_the_migration_turns_the_admin_kinds_on_for_whoever_gets_any_email():
     added = ["meeting", *migration.ADMIN_KINDS]
     assert NotificationPreference.objects.get(user=some).email_kinds == added
     assert NotificationPreference.objects.get(user=none).email_kinds == []
-    # The kinds that existed then; a later one (admin_added) is in the app unless chosen.
+    # The kinds that existed then; a later one (admin_added) is not added to saved choices.
     assert ADMIN_KINDS[:4] == migration.ADMIN_KINDS

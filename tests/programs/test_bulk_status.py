@@ -81,7 +81,9 @@ class TestService:
         assert refused.value.status == 400
         assert not isinstance(refused.value, NotFound)
         assert refused.value.fields == {"ids": refused.value.message}
-        assert f"id {foreign.pk}, {2**70}." in refused.value.message
+        assert f"are not in this program (any more): ids {foreign.pk}, {2**70}." in (
+            refused.value.message
+        )
         assert _statuses([*waiting, foreign]) == [PENDING] * 3
 
     def test_an_id_of_another_program_reads_exactly_like_an_unknown_one(self, program, admin):
@@ -327,7 +329,7 @@ class TestPage:
             response = client.post(url, {"ids": [waiting[0].pk, stale], "action": "approve"})
             assert response.status_code == 400
             page = response.content.decode()
-            assert f"not in this program (any more): id {stale}." in page
+            assert f"is not in this program (any more): id {stale}." in page
             assert (
                 f'value="{waiting[0].pk}" form="bulk" id="select-{waiting[0].pk}" checked' in page
             )

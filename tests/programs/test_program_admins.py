@@ -270,4 +270,4 @@ class TestPeoplePage:
         )
         page = response.content.decode()
         assert "Invited new@example.org to be an admin" in page
-        assert "new@example.org <span class=\"muted\">invited" in page
+        assert 'new@example.org <span class="muted">invited' in page

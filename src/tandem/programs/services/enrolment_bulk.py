@@ -17,8 +17,8 @@ BULK_UNKNOWN_ACTION = "Unknown action {action!r}: use approve or decline."
 BULK_NONE_SELECTED = "Select at least one person waiting for approval."
 BULK_TOO_MANY = f"Choose at most {BULK_MAX} people at once."
 BULK_NOT_FOUND = (
-    "Nothing was changed: {count} of the ticked people are not in this program (any more): "
-    "id {ids}. Reload the page and tick them again."
+    "Nothing was changed: {who} not in this program (any more): {ids}. Reload the page and "
+    "tick again."
 )
 BULK_NOT_PENDING = "{name} ({email}) is {status}, not awaiting approval"
 BULK_REFUSED = "Nothing was changed: {count} of the {total} people could not be {done}: {who}."
@@ -56,7 +56,9 @@ def enrolment_set_status_bulk(
     }
     missing = [pk for pk in wanted if pk not in enrolments]
     if missing:
-        message = BULK_NOT_FOUND.format(count=len(missing), ids=", ".join(map(str, missing)))
+        who = "one of the ticked people is" if len(missing) == 1 else "some ticked people are"
+        ids = ("id " if len(missing) == 1 else "ids ") + ", ".join(map(str, missing))
+        message = BULK_NOT_FOUND.format(who=who, ids=ids)
         raise ApplicationError(message, fields={"ids": message})
     refused = {
         f"ids.{pk}": BULK_NOT_PENDING.format(

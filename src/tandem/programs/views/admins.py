@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -79,4 +78,4 @@ def program_admin_invitation_withdraw(request, slug, invitation_id):
             f"Withdrew the invitation to {invitation.email}: its link no longer works. Invite "
             "them again to send a new one.",
         )
-    return redirect(reverse("program_participants", args=[program.slug]) + "#admins")
+    return redirect("program_participants", slug=program.slug)
