@@ -33,6 +33,7 @@ from tests.programs.factories import (
     member_of,
     program_creator,
 )
+from tests.programs.test_import import run_on_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,14 @@ class TestExpiry:
         page = client.get(reverse("program_participants", args=[program.slug])).content.decode()
         assert "An invitation works for 14 days." in page
         assert f"expires {invitation.expires_at:%-d %b %Y}" in page
+
+    def test_the_email_says_until_when_the_link_works(self, program, admin, mailoutbox):
+        invitation = run_on_commit(
+            services.program_admin_invite, user=admin, program_id=program.pk, email="a@b.org"
+        )
+        [mail] = mailoutbox
+        day = invitation.expires_at
+        assert f"The link works until {day.day} {day:%B %Y}." in mail.body
 
     def test_an_expired_invitation_cannot_be_accepted(self, client, program, admin):
         invitation = _invite(admin, program)

@@ -71,4 +71,12 @@ class ParticipantInvitationAdmin(admin.ModelAdmin):
     list_filter = ("role", "program")
     search_fields = ("email", "program__name")
     list_select_related = ("program",)
-    readonly_fields = ("token", "invited_by", "created_at", "accepted_at", "declined_at")
+    readonly_fields = (
+        "token",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "declined_at",
+        "withdrawn_at",
+    )

@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
@@ -26,7 +27,7 @@ INVITE_SUBJECT = "You are invited to join {program} on Tandem"
 INVITE_BODY = """Hello,
 
 {program} uses Tandem to run its mentoring program, and its admin invited you to join as a {role}.
-Nothing changes until you accept; you can also decline.
+Nothing changes until you accept; you can also decline.{until}
 {password}
 Accept or decline:
 {link}
@@ -82,6 +83,7 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
             body=INVITE_BODY.format(
                 program=invitation.program.name,
                 role=invitation.get_role_display().lower(),
+                until=_until(invitation),
                 password=(
                     INVITE_PASSWORD.format(link=_password_link(accounts[invitation.email]))
                     if invitation.email in accounts
@@ -98,6 +100,13 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
         with get_connection() as connection:
             connection.send_messages(messages)
     return len(messages)
+
+
+def _until(invitation: ParticipantInvitation) -> str:
+    if invitation.expires_at is None:
+        return ""
+    day = timezone.localtime(invitation.expires_at)
+    return f"\nThe link works until {day.day} {day:%B %Y}."
 
 
 # Below the default: 26,000 emails must not hold up the checks and writes (or a password reset)
