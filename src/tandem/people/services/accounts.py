@@ -50,23 +50,7 @@ def user_sign_up(
     """
     email = (email or "").strip().lower()
     first_name, last_name = clean_text(first_name), clean_text(last_name)
-    errors: dict[str, str] = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = EMAIL_INVALID
-    if len(email) > ACCOUNT_EMAIL_MAX_LENGTH:
-        errors["email"] = EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH)
-    for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if len(value) > NAME_MAX_LENGTH:
-            errors[field] = TOO_LONG.format(limit=NAME_MAX_LENGTH)
-    candidate = User(email=email, username=email, first_name=first_name, last_name=last_name)
-    try:
-        password_validation.validate_password(password or "", user=candidate)
-    except ValidationError as error:
-        errors["password"] = " ".join(error.messages)
-    if errors:
-        raise ApplicationError("Please correct the errors below.", fields=errors)
+    _check_sign_up(email=email, password=password, first_name=first_name, last_name=last_name)
     if not User.objects.filter(email__iexact=email).exists():
         try:
             with transaction.atomic():
@@ -84,6 +68,27 @@ def user_sign_up(
     if existing is not None:
         transaction.on_commit(lambda: _send_account_exists_email(existing))
     return None
+
+
+def _check_sign_up(*, email: str, password: str, first_name: str, last_name: str) -> None:
+    """Raise with a message per field a sign-up cannot have (all of them at once)."""
+    errors: dict[str, str] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = EMAIL_INVALID
+    if len(email) > ACCOUNT_EMAIL_MAX_LENGTH:
+        errors["email"] = EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH)
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value) > NAME_MAX_LENGTH:
+            errors[field] = TOO_LONG.format(limit=NAME_MAX_LENGTH)
+    candidate = User(email=email, username=email, first_name=first_name, last_name=last_name)
+    try:
+        password_validation.validate_password(password or "", user=candidate)
+    except ValidationError as error:
+        errors["password"] = " ".join(error.messages)
+    if errors:
+        raise ApplicationError("Please correct the errors below.", fields=errors)
 
 
 def _send_account_exists_email(user: User) -> None:
