@@ -111,74 +111,89 @@ def _line(value: Any) -> str:
 
 def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-    clean: dict[str, Any] = {}
-    objectives = []
-    rows = [raw for raw in content.get("objectives") or [] if _objective_given(raw)]
+    clean: dict[str, Any] = {"objectives": _objectives(content.get("objectives") or [], errors)}
+    clean.update(_texts(content, errors))
+    for name, allowed, message in (
+        ("cadence", Cadence.values, BAD_CADENCE),
+        ("meeting_format", MeetingFormat.values, BAD_FORMAT),
+    ):
+        clean[name] = content.get(name)
+        if clean[name] not in allowed:
+            errors[name] = message
+    clean["meeting_minutes"] = _minutes(content.get("meeting_minutes", ""), errors)
+    clean.update(_dates(content, errors))
+    return clean, errors
+
+
+def _objectives(given: list[dict[str, Any]], errors: dict[str, str]) -> list[dict[str, str]]:
+    rows = [raw for raw in given if _objective_given(raw)]
     if len(rows) > MAX_OBJECTIVES:
         errors["objectives"] = TOO_MANY_OBJECTIVES.format(limit=MAX_OBJECTIVES)
-    for index, raw in enumerate(rows, start=1):
-        goal = _line(raw.get("goal"))
-        measure = _line(raw.get("measure"))
-        if not goal:
-            errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
-        for part, value, limit in (("goal", goal, 200), ("measure", measure, 300)):
-            if len(value) > limit:
-                errors[f"objectives.{index}.{part}"] = TOO_LONG.format(limit=limit)
-        try:
-            target = _date(raw.get("target_date"))
-        except ValueError as error:
-            errors[f"objectives.{index}.target_date"] = (
-                DATE_OUT_OF_RANGE if isinstance(error, _OutOfRange) else BAD_DATE
-            )
-            target = None
-        objectives.append(
-            {
-                "goal": goal,
-                "measure": measure,
-                "target_date": target.isoformat() if target else "",
-            }
-        )
+    objectives = [_objective(index, raw, errors) for index, raw in enumerate(rows, start=1)]
     if not objectives:
         errors["objectives"] = OBJECTIVES_REQUIRED
-    clean["objectives"] = objectives
+    return objectives
+
+
+def _objective(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    goal = _line(raw.get("goal"))
+    measure = _line(raw.get("measure"))
+    if not goal:
+        errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
+    for part, value, limit in (("goal", goal, 200), ("measure", measure, 300)):
+        if len(value) > limit:
+            errors[f"objectives.{index}.{part}"] = TOO_LONG.format(limit=limit)
+    try:
+        target = _date(raw.get("target_date"))
+    except ValueError as error:
+        errors[f"objectives.{index}.target_date"] = _date_error(error)
+        target = None
+    return {"goal": goal, "measure": measure, "target_date": target.isoformat() if target else ""}
+
+
+def _texts(content: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    texts = {}
     for name, limit in TEXT_FIELDS.items():
         value = (_line if name in ONE_LINE_TEXT else _text)(content.get(name))
         if len(value) > limit:
             errors[name] = TOO_LONG.format(limit=limit)
         elif name in REQUIRED_TEXT and not value:
             errors[name] = REQUIRED
-        clean[name] = value
-    cadence = content.get("cadence")
-    if cadence not in Cadence.values:
-        errors["cadence"] = BAD_CADENCE
-    clean["cadence"] = cadence
-    meeting_format = content.get("meeting_format")
-    if meeting_format not in MeetingFormat.values:
-        errors["meeting_format"] = BAD_FORMAT
-    clean["meeting_format"] = meeting_format
+        texts[name] = value
+    return texts
+
+
+def _minutes(value: Any, errors: dict[str, str]) -> int | None:
     try:
-        minutes = int(content.get("meeting_minutes", ""))
-        if not 15 <= minutes <= 240:
-            raise ValueError
+        minutes = int(value)
     except (TypeError, ValueError):
-        errors["meeting_minutes"] = BAD_MINUTES
         minutes = None
-    clean["meeting_minutes"] = minutes
+    if minutes is None or not 15 <= minutes <= 240:
+        errors["meeting_minutes"] = BAD_MINUTES
+        return None
+    return minutes
+
+
+def _dates(content: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """The start and end dates (both required, the end after the start) in ISO form."""
     dates: dict[str, date | None] = {}
     for name in ("starts_on", "ends_on"):
         try:
             dates[name] = _date(content.get(name))
+        except ValueError as error:
+            errors[name] = _date_error(error)
+            dates[name] = None
+        else:
             if dates[name] is None:
                 errors[name] = REQUIRED
-        except ValueError as error:
-            errors[name] = DATE_OUT_OF_RANGE if isinstance(error, _OutOfRange) else BAD_DATE
-            dates[name] = None
-        day = dates[name]
-        clean[name] = day.isoformat() if day else ""
     starts_on, ends_on = dates["starts_on"], dates["ends_on"]
     if starts_on and ends_on and ends_on <= starts_on:
         errors["ends_on"] = ENDS_BEFORE_START
-    return clean, errors
+    return {name: day.isoformat() if day else "" for name, day in dates.items()}
+
+
+def _date_error(error: ValueError) -> str:
+    return DATE_OUT_OF_RANGE if isinstance(error, _OutOfRange) else BAD_DATE
 
 
 def _objective_given(raw: dict[str, Any]) -> bool:
