@@ -189,8 +189,34 @@ def import_plan(
     """
     emails = list(dict.fromkeys(row.email for row in rows))
     members = set(emails) if trusted else _member_emails(program, emails)
+    member_emails = [email for email in emails if email in members]
+    people = _plan_people(rows, _accounts(member_emails), members, create_only=create_only)
+    # Resolves each row's exclusions (``row.exclude_emails``), which the enrolments compare.
+    errors = _resolve_references(program=program, rows=rows, people=people)
+    existing = _enrolments_of(program, member_emails)
+    enrolments, invitations = [], []
+    for row in rows:
+        if row.email not in members:
+            invitations.append(row)
+            continue
+        enrolment = existing.get((row.email, row.role))
+        item = EnrolmentPlan(row=row, enrolment=enrolment, exclude_emails=row.exclude_emails)
+        if enrolment is not None and not create_only:
+            item.changed = _enrolment_changes(row, enrolment)
+        enrolments.append(item)
+    return ImportPlan(
+        people=people,
+        enrolments=enrolments,
+        invitations=invitations,
+        errors=errors,
+        trusted=trusted,
+    )
+
+
+def _accounts(emails: list[str]) -> dict[str, User]:
+    """The accounts of ``emails`` by email, with everything ``_stored`` reads."""
     users: dict[str, User] = {}
-    for chunk in chunked([email for email in emails if email in members]):
+    for chunk in chunked(emails):
         for user in (
             User.objects.filter(email__in=chunk)
             .select_related("profile", "profile__manager")
@@ -199,6 +225,13 @@ def import_plan(
             )
         ):
             users[user.email] = user
+    return users
+
+
+def _plan_people(
+    rows: list[ParsedRow], users: dict[str, User], members: set[str], *, create_only: bool
+) -> dict[str, PersonPlan]:
+    """Each person of the file with their merged values, and for members what would change."""
     fields = ("name", *PROFILE_FIELDS, "skills_offered", "skills_wanted", "availability", "manager")
     people: dict[str, PersonPlan] = {}
     for row in rows:
@@ -222,40 +255,33 @@ def import_plan(
                 for name, value in person.values.items()
                 if _differs(name, value, stored.get(name))
             ]
+    return people
 
-    errors = _resolve_references(program=program, rows=rows, people=people)
+
+def _enrolments_of(program: Program, emails: list[str]) -> dict[tuple[str, str], Enrolment]:
+    """The program's enrolments of ``emails`` by (email, role), with their exclusions."""
     existing = {}
-    for chunk in chunked([email for email in emails if email in members]):
+    for chunk in chunked(emails):
         for found in (
             Enrolment.objects.filter(program=program, person__email__in=chunk)
             .select_related("person")
             .prefetch_related("exclude")
         ):
             existing[(found.person.email, found.role)] = found
-    enrolments, invitations = [], []
-    for row in rows:
-        if row.email not in members:
-            invitations.append(row)
-            continue
-        enrolment = existing.get((row.email, row.role))
-        item = EnrolmentPlan(row=row, enrolment=enrolment, exclude_emails=row.exclude_emails)
-        if enrolment is not None and not create_only:
-            if row.capacity is not None and row.capacity != enrolment.capacity:
-                item.changed.append("capacity")
-            if row.external_id is not None and row.external_id != enrolment.external_id:
-                item.changed.append("id")
-            if item.exclude_emails is not None and item.exclude_emails != {
-                user.email for user in enrolment.exclude.all()
-            }:
-                item.changed.append("exclude")
-        enrolments.append(item)
-    return ImportPlan(
-        people=people,
-        enrolments=enrolments,
-        invitations=invitations,
-        errors=errors,
-        trusted=trusted,
-    )
+    return existing
+
+
+def _enrolment_changes(row: ParsedRow, enrolment: Enrolment) -> list[str]:
+    changed = []
+    if row.capacity is not None and row.capacity != enrolment.capacity:
+        changed.append("capacity")
+    if row.external_id is not None and row.external_id != enrolment.external_id:
+        changed.append("id")
+    if row.exclude_emails is not None and row.exclude_emails != {
+        user.email for user in enrolment.exclude.all()
+    }:
+        changed.append("exclude")
+    return changed
 
 
 def import_plan_is_stale(*, program: Program, plan: ImportPlan) -> bool:
