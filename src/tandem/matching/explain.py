@@ -151,25 +151,11 @@ def _reason(space: FeatureSpace, name: str, value: float, i: int, j: int, hours:
     if name == "goals":
         return _goals_reason(space, mentee.goals, mentor.expertise, value)
     if name == "skills":
-        wanted = {normalise_tag(s) for s in mentee.skills_wanted}
-        shared = list(
-            dict.fromkeys(
-                normalise_tag(s) for s in mentor.skills_offered if normalise_tag(s) in wanted
-            )
-        )
-        if not (wanted and mentor.skills_offered):
-            return NO_PREFERENCE
-        return SKILLS_SHARED.format(skills=", ".join(shared)) if shared else SKILLS_NONE
+        return _skills_reason(mentee, mentor)
     if name == "availability":
-        if not (mentee.availability and mentor.availability):
-            return NO_PREFERENCE
-        return HOURS.format(hours=hours) if hours else NO_HOURS
+        return _availability_reason(mentee, mentor, hours)
     if name == "cadence":
-        if not (mentee.cadence and mentor.cadence):
-            return NO_PREFERENCE
-        if mentee.cadence == mentor.cadence:
-            return SAME_CADENCE.format(cadence=mentee.cadence)
-        return NEAR_CADENCE.format(a=mentee.cadence, b=mentor.cadence)
+        return _cadence_reason(mentee, mentor)
     if name == "format":
         return _format_reason(mentee, mentor, value)
     if name == "seniority":
@@ -191,6 +177,30 @@ def _goals_reason(space: FeatureSpace, goals: str, expertise: str, value: float)
     if topics:
         return GOALS_SHARED.format(topics=", ".join(topics))
     return GOALS_CLOSE if value >= GOOD_ENOUGH["goals"] else GOALS_FAR
+
+
+def _skills_reason(mentee: Mentee, mentor: Mentor) -> str:
+    wanted = {normalise_tag(s) for s in mentee.skills_wanted}
+    shared = list(
+        dict.fromkeys(normalise_tag(s) for s in mentor.skills_offered if normalise_tag(s) in wanted)
+    )
+    if not (wanted and mentor.skills_offered):
+        return NO_PREFERENCE
+    return SKILLS_SHARED.format(skills=", ".join(shared)) if shared else SKILLS_NONE
+
+
+def _availability_reason(mentee: Mentee, mentor: Mentor, hours: float) -> str:
+    if not (mentee.availability and mentor.availability):
+        return NO_PREFERENCE
+    return HOURS.format(hours=hours) if hours else NO_HOURS
+
+
+def _cadence_reason(mentee: Mentee, mentor: Mentor) -> str:
+    if not (mentee.cadence and mentor.cadence):
+        return NO_PREFERENCE
+    if mentee.cadence == mentor.cadence:
+        return SAME_CADENCE.format(cadence=mentee.cadence)
+    return NEAR_CADENCE.format(a=mentee.cadence, b=mentor.cadence)
 
 
 def _format_reason(mentee: Mentee, mentor: Mentor, value: float) -> str:
