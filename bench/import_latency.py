@@ -37,6 +37,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,15 +180,60 @@ def summary(name: str, values: list[float | None]) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=4.9)
-    parser.add_argument("--port", type=int, default=0, help="0: any free port")
-    parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
-    parser.add_argument("--samples", type=int, default=40, help="baseline requests")
-    args = parser.parse_args(argv)
+@dataclass
+class Traffic:
+    """A participant's requests, unrelated to the import: a page read and a profile write."""
 
-    var_dir = tempfile.mkdtemp(prefix="tandem-bench-import-")
+    base: str
+    cookie: str
+    person_token: str
+    cities: Iterator[str]
+
+    def read(self) -> float:
+        return timed_get(f"{self.base}/", self.cookie)
+
+    def write(self) -> float | None:
+        return timed_write(f"{self.base}/api/people/me", self.person_token, next(self.cities))
+
+
+def upload(url: str, token: str, body: bytes, content_type: str, state: dict) -> None:
+    """Send the file; the batch and the upload's duration go into ``state``."""
+    started = time.perf_counter()
+    state["batch"] = api(url, token, body, content_type)
+    state["upload_ms"] = (time.perf_counter() - started) * 1000
+
+
+def batch_status(imports: str, token: str, state: dict) -> str | None:
+    """The uploaded batch's status (None before the upload answered); failed polls counted."""
+    if "batch" not in state:
+        return None
+    try:
+        return api(f"{imports}/{state['batch']['batch_id']}", token)["status"]
+    except urllib.error.HTTPError as error:  # counted, then asked again
+        state["poll_errors"] = state.get("poll_errors", 0) + 1
+        return f"unknown ({error.code})"
+
+
+def time_until_done(
+    traffic: Traffic, started: float, status: Callable[[], str | None]
+) -> tuple[list[float | None], list[float | None], float, str]:
+    """Time the page and the write until the batch leaves checking/applying (polled every
+    5th round)."""
+    times: list[float | None] = []
+    writes: list[float | None] = []
+    while True:
+        times.append(traffic.read())
+        writes.append(traffic.write())
+        now = status() if len(times) % 5 == 0 else None
+        if now and now not in ("checking", "applying") and not now.startswith("unknown"):
+            return times, writes, time.perf_counter() - started, now
+        if time.perf_counter() - started > 900:
+            raise SystemExit("the import did not finish within 15 minutes")
+
+
+def environment(var_dir: str, database_url: str) -> dict[str, str]:
+    """The environment of the server, the worker and this process: a fresh var dir, and the
+    given database (default: a SQLite file in the var dir)."""
     env = dict(os.environ)
     env.update(
         TANDEM_VAR_DIR=var_dir,
@@ -195,10 +243,45 @@ def main(argv: list[str] | None = None) -> int:
         PYTHONPATH=str(ROOT / "src"),
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",  # 26k invitations
     )
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
+    if database_url:
+        env["DATABASE_URL"] = database_url
     else:
         env.pop("DATABASE_URL", None)
+    return env
+
+
+def print_series(
+    title: str,
+    baseline: list[float | None],
+    during_check: list[float | None],
+    during_apply: list[float | None],
+) -> None:
+    """One kind of request: without an import, then during its check and its write."""
+    print(title)
+    print(summary("  no import running", baseline))
+    base_done = [v for v in baseline if v is not None]
+    for name, during in (("  during the check", during_check),
+                         ("  during the write", during_apply)):  # fmt: skip
+        print(summary(name, during))
+        done = [v for v in during if v is not None]
+        print(
+            f"{'    ratio to no import':<24}  median x"
+            f"{statistics.median(done) / statistics.median(base_done):.2f}"
+            f"     p95 x{percentile(done, 0.95) / percentile(base_done, 0.95):.2f}"
+            f"     max x{max(done) / max(base_done):.2f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=float, default=4.9)
+    parser.add_argument("--port", type=int, default=0, help="0: any free port")
+    parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
+    parser.add_argument("--samples", type=int, default=40, help="baseline requests")
+    args = parser.parse_args(argv)
+
+    var_dir = tempfile.mkdtemp(prefix="tandem-bench-import-")
+    env = environment(var_dir, args.database_url)
     os.environ.clear()
     os.environ.update(env)
     slug, token, cookie, person_token = prepare()
@@ -213,55 +296,28 @@ def main(argv: list[str] | None = None) -> int:
                                   env={**env, "LOG_LEVEL": "INFO"}, stderr=log)  # fmt: skip
     try:
         wait_until_up(f"{base}/login/", server)
-        page, me = f"{base}/", f"{base}/api/people/me"
-        cities = iter(["Lisbon", "Porto"] * 100_000)  # each write changes the stored city
+        # Each write changes the stored city.
+        traffic = Traffic(base, cookie, person_token, iter(["Lisbon", "Porto"] * 100_000))
         for _ in range(3):
-            timed_get(page, cookie)  # warm up
-            timed_write(me, person_token, next(cities))
-        baseline = [timed_get(page, cookie) for _ in range(args.samples)]
-        baseline_writes = [timed_write(me, person_token, next(cities)) for _ in range(args.samples)]
+            traffic.read()  # warm up
+            traffic.write()
+        baseline = [traffic.read() for _ in range(args.samples)]
+        baseline_writes = [traffic.write() for _ in range(args.samples)]
 
         content = make_csv(int(args.size_mb * 1024 * 1024), tag=secrets.token_hex(2))
         body, content_type = multipart("bench.csv", content)
         rows = content.count(b"\n") - 1
         state: dict = {}
-
-        def upload() -> None:
-            started = time.perf_counter()
-            state["batch"] = api(f"{base}/api/programs/{slug}/import", token, body, content_type)
-            state["upload_ms"] = (time.perf_counter() - started) * 1000
-
-        def status() -> str:
-            url = f"{base}/api/programs/{slug}/import/{state['batch']['batch_id']}"
-            try:
-                return api(url, token)["status"]
-            except urllib.error.HTTPError as error:  # counted, then asked again
-                state["poll_errors"] = state.get("poll_errors", 0) + 1
-                return f"unknown ({error.code})"
-
-        def time_page_until_done(started: float) -> tuple[list[float], list, float, str]:
-            """Time the page and the write until the batch leaves checking/applying (polled
-            every 5th round)."""
-            times: list[float] = []
-            writes: list[float | None] = []
-            while True:
-                times.append(timed_get(page, cookie))
-                writes.append(timed_write(me, person_token, next(cities)))
-                if "batch" in state and len(times) % 5 == 0:
-                    now = status()
-                    if now not in ("checking", "applying") and not now.startswith("unknown"):
-                        return times, writes, time.perf_counter() - started, now
-                if time.perf_counter() - started > 900:
-                    raise SystemExit("the import did not finish within 15 minutes")
-
-        thread = threading.Thread(target=upload)
+        imports = f"{base}/api/programs/{slug}/import"
+        thread = threading.Thread(target=upload, args=(imports, token, body, content_type, state))
         started = time.perf_counter()
         thread.start()
-        during_check, writes_check, check_s, checked = time_page_until_done(started)
+        status = partial(batch_status, imports, token, state)
+        during_check, writes_check, check_s, checked = time_until_done(traffic, started, status)
         thread.join()
         started = time.perf_counter()
-        api(f"{base}/api/programs/{slug}/import/{state['batch']['batch_id']}/confirm", token, b"")
-        during_apply, writes_apply, apply_s, applied = time_page_until_done(started)
+        api(f"{imports}/{state['batch']['batch_id']}/confirm", token, b"")
+        during_apply, writes_apply, apply_s, applied = time_until_done(traffic, started, status)
     finally:
         for process in (server, worker):
             process.terminate()
@@ -274,23 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nImport latency ({database}, one uvicorn process + one task worker, {os.cpu_count()} "
           f"CPUs): {len(content) / 1024 / 1024:.2f} MB CSV, {rows:,} rows; "
           f"unrelated requests of a participant")  # fmt: skip
-    for title, base_series, check_series, apply_series in (
-        ("read: GET / (session)", baseline, during_check, during_apply),
-        ("write: PATCH /api/people/me (token)", baseline_writes, writes_check, writes_apply),
-    ):
-        print(title)
-        print(summary("  no import running", base_series))
-        for name, during in (("  during the check", check_series),
-                             ("  during the write", apply_series)):  # fmt: skip
-            print(summary(name, during))
-            done = [v for v in during if v is not None]
-            base_done = [v for v in base_series if v is not None]
-            print(
-                f"{'    ratio to no import':<24}  median x"
-                f"{statistics.median(done) / statistics.median(base_done):.2f}"
-                f"     p95 x{percentile(done, 0.95) / percentile(base_done, 0.95):.2f}"
-                f"     max x{max(done) / max(base_done):.2f}"
-            )
+    print_series("read: GET / (session)", baseline, during_check, during_apply)
+    print_series("write: PATCH /api/people/me (token)", baseline_writes, writes_check, writes_apply)
     print(f"upload request {state['upload_ms']:.0f} ms; check done after {check_s:.1f} s "
           f"({checked}); write done after {apply_s:.1f} s ({applied}); "
           f"{state.get('poll_errors', 0)} status polls failed; the write's transaction held "
