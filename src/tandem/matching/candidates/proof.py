@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike
 
 from tandem.matching.candidates.blocks import block_ranges, map_blocks, nonzero_2d
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.solvers.bounds import flow_duals
+from tandem.matching.solvers.bounds import flow_duals, shortest_distances
 from tandem.matching.solvers.flow import integer_weights
 
 FLOAT32_SLACK = 1e-5  # |cheap bound computed in float32 - the same in exact arithmetic|
@@ -113,33 +113,6 @@ def _residual(
     return np.concatenate(tails), np.concatenate(heads), np.concatenate(costs)
 
 
-def _distances(
-    n_nodes: int, tail: np.ndarray, head: np.ndarray, cost: np.ndarray, max_rounds: int
-) -> tuple[np.ndarray, bool]:
-    """Shortest distances from a virtual root joined to every node at cost 0 (vectorised
-    label-correcting rounds; only arcs leaving a node whose label changed are scanned)."""
-    order = np.argsort(tail, kind="stable")
-    tail, head, cost = tail[order], head[order], cost[order]
-    start = np.searchsorted(tail, np.arange(n_nodes + 1))
-    dist = np.zeros(n_nodes)
-    active = np.arange(n_nodes)
-    budget = PRICE_WORK * max(len(tail), 1)  # a negative cycle would scan arcs forever
-    for _ in range(max_rounds):
-        counts = start[active + 1] - start[active]
-        total = int(counts.sum())
-        budget -= total
-        if budget < 0:
-            break
-        arcs = np.repeat(start[active] - (np.cumsum(counts) - counts), counts) + np.arange(total)
-        cand = dist[tail[arcs]] + cost[arcs]
-        better = cand < dist[head[arcs]] - PRICE_TOLERANCE
-        if not better.any():
-            return dist, True
-        np.minimum.at(dist, head[arcs][better], cand[better])
-        active = np.unique(head[arcs][better])
-    return dist, False
-
-
 def mentor_prices(graph: CandidateGraph, mentor_of: ArrayLike) -> np.ndarray:
     """Mentor prices (>= 0) that prove ``mentor_of`` optimal on ``graph``, when it is.
 
@@ -158,7 +131,17 @@ def mentor_prices(graph: CandidateGraph, mentor_of: ArrayLike) -> np.ndarray:
         return np.zeros(graph.n_mentors)
     n, m = graph.n_mentees, graph.n_mentors
     edge_of = edge_ids(graph, mentor_of)
-    dist, _ = _distances(n + m + 1, *_residual(graph, edge_of), MAX_PRICE_ROUNDS)
+    tail, head, cost = _residual(graph, edge_of)
+    dist, _ = shortest_distances(
+        n + m + 1,
+        tail,
+        head,
+        cost,
+        MAX_PRICE_ROUNDS,
+        dtype=np.float64,
+        tolerance=PRICE_TOLERANCE,
+        max_work=PRICE_WORK * max(len(tail), 1),  # a negative cycle would scan arcs forever
+    )
     own = np.maximum(dist[n + m] - dist[n : n + m], 0.0)
     weights = integer_weights(graph.score, n + m)
     duals = flow_duals(graph, weights, edge_of)

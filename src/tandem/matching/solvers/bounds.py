@@ -56,27 +56,47 @@ def _residual_arcs(
     return np.concatenate(tails), np.concatenate(heads), np.concatenate(costs)
 
 
-def _potentials(
-    n_nodes: int, tail: np.ndarray, head: np.ndarray, cost: np.ndarray, max_rounds: int
+def shortest_distances(
+    n_nodes: int,
+    tail: np.ndarray,
+    head: np.ndarray,
+    cost: np.ndarray,
+    max_rounds: int,
+    *,
+    dtype: type = np.int64,
+    tolerance: float = 0,
+    max_work: int | None = None,
 ) -> tuple[np.ndarray, bool]:
     """Shortest distances from a virtual root joined to every node at cost 0.
 
     Label-correcting in vectorised rounds: only arcs leaving a node whose label changed in
-    the previous round are scanned. Returns the labels and whether they converged (they do
-    unless there is a negative cycle or ``max_rounds`` is too small).
+    the previous round are scanned. A label improves only by more than ``tolerance`` (float
+    costs), and at most ``max_work`` arc scans are made in all (a negative cycle would scan
+    forever). Returns the labels and whether they converged (they do unless there is a
+    negative cycle, or ``max_rounds`` or ``max_work`` is too small).
+
+    Examples
+    --------
+    >>> tail, head, cost = np.array([0, 1]), np.array([1, 2]), np.array([-2, -3])
+    >>> dist, converged = shortest_distances(3, tail, head, cost, 10)
+    >>> dist.tolist(), converged
+    ([0, -2, -5], True)
     """
     order = np.argsort(tail, kind="stable")
     tail, head, cost = tail[order], head[order], cost[order]
     start = np.searchsorted(tail, np.arange(n_nodes + 1))
-    dist = np.zeros(n_nodes, dtype=np.int64)
+    dist: np.ndarray = np.zeros(n_nodes, dtype=dtype)
     active = np.arange(n_nodes)
+    budget = math.inf if max_work is None else max_work
     for _ in range(max_rounds):
         counts = start[active + 1] - start[active]
         total = int(counts.sum())
-        shift = np.repeat(start[active] - (np.cumsum(counts) - counts), counts)
-        arcs = shift + np.arange(total)
+        budget -= total
+        if budget < 0:
+            break
+        arcs = np.repeat(start[active] - (np.cumsum(counts) - counts), counts) + np.arange(total)
         cand = dist[tail[arcs]] + cost[arcs]
-        better = cand < dist[head[arcs]]
+        better = cand < dist[head[arcs]] - tolerance
         if not better.any():
             return dist, True
         np.minimum.at(dist, head[arcs][better], cand[better])
@@ -111,7 +131,7 @@ def flow_duals(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndarr
     if graph.n_edges == 0:
         return Duals(np.zeros(n, np.int64), np.zeros(m, np.int64), 0, True)
     tail, head, cost = _residual_arcs(graph, weights.weight, edge_of)
-    dist, converged = _potentials(n + m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS)
+    dist, converged = shortest_distances(n + m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS)
     shift = int(dist[n + m] - dist[n + m + 1])
     mentor = np.maximum(dist[n + m + 1] - dist[n : n + m], 0)
     used = np.maximum(edge_of, 0)
