@@ -6,28 +6,9 @@ empty field), so this does the same: what is posted is what the browser would se
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
 from html.parser import HTMLParser
 
-BROWSER_FORMATS = {
-    "date": lambda v: date.fromisoformat(v) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v),
-    "time": lambda v: time.fromisoformat(v) and re.fullmatch(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?", v),
-    "datetime-local": lambda v: (
-        datetime.fromisoformat(v)
-        and re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?", v)
-    ),
-}
-
-
-def browser_accepts(input_type: str, value: str) -> bool:
-    check = BROWSER_FORMATS.get(input_type)
-    if check is None or value == "":
-        return True
-    try:
-        return bool(check(value))
-    except ValueError:
-        return False
+from tests.crawl.html import browser_accepts
 
 
 class _Forms(HTMLParser):
