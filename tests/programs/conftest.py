@@ -1,6 +1,6 @@
 import pytest
 
-from tests.programs.factories import ProgramFactory, admin_of
+from tests.programs.factories import ProgramFactory, admin_of, cast_of
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +23,8 @@ def program(db):
 @pytest.fixture
 def admin(program):
     return admin_of(program)
+
+
+@pytest.fixture
+def cast(program):
+    return cast_of(program)

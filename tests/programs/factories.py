@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import factory
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
@@ -70,3 +70,26 @@ def program_creator(**kwargs) -> User:
         Permission.objects.get(content_type__app_label="programs", codename="add_program")
     )
     return user
+
+
+# Everyone who might try a program admin's action, for the per-role tests (the `cast` fixture).
+CAST_ROLES = [
+    "program admin",
+    "admin of another program",
+    "staff without rights",
+    "program creator",
+    "participant",
+    "anonymous",
+]
+
+
+def cast_of(program: Program) -> dict[str, User | AnonymousUser]:
+    """One person per role of ``CAST_ROLES``, seen from ``program``."""
+    return {
+        "program admin": admin_of(program),
+        "admin of another program": admin_of(ProgramFactory()),
+        "staff without rights": UserFactory(is_staff=True),
+        "program creator": program_creator(),
+        "participant": member_of(program, Role.MENTEE),
+        "anonymous": AnonymousUser(),
+    }

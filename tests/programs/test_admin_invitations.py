@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,13 +24,12 @@ from tandem.programs.models import (
 )
 from tandem.programs.services.admins import ADMIN_PAUSED, PROMOTE_DEACTIVATED
 from tests.programs.factories import (
+    CAST_ROLES,
     EnrolmentFactory,
     ProgramFactory,
     UserFactory,
     admin_of,
     enrol,
-    member_of,
-    program_creator,
 )
 from tests.programs.test_import import run_on_commit
 
@@ -363,33 +361,11 @@ class TestOtherAdminsHear:
         assert not _told()
 
 
-ROLES = [
-    "program admin",
-    "admin of another program",
-    "staff without rights",
-    "program creator",
-    "participant",
-    "anonymous",
-]
-
-
-@pytest.fixture
-def cast(program):
-    return {
-        "program admin": admin_of(program),
-        "admin of another program": admin_of(ProgramFactory()),
-        "staff without rights": UserFactory(is_staff=True),
-        "program creator": program_creator(),
-        "participant": member_of(program, Role.MENTEE),
-        "anonymous": AnonymousUser(),
-    }
-
-
 def _waiting(invitation) -> bool:
     return ParticipantInvitation.objects.get(pk=invitation.pk).state == "pending"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_withdraw_service_per_role(program, admin, cast, role):
     invitation = _invite(admin, program)
     withdraw = services.program_admin_invitation_withdraw
@@ -401,7 +377,7 @@ def test_withdraw_service_per_role(program, admin, cast, role):
     assert _waiting(invitation) is (role != "program admin")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_withdraw_page_per_role(client, program, admin, cast, role):
     invitation = _invite(admin, program)
     if role != "anonymous":
@@ -416,7 +392,7 @@ def test_withdraw_page_per_role(client, program, admin, cast, role):
     assert _waiting(invitation) is (role != "program admin")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_withdraw_endpoint_per_role(client, program, admin, cast, role):
     invitation = _invite(admin, program)
     if role != "anonymous":

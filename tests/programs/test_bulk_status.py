@@ -4,20 +4,17 @@ an error naming who could not be changed and why; per role through the service, 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.programs import services
-from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.models import Enrolment, EnrolmentStatus
 from tandem.programs.services.enrolment_bulk import BULK_MAX, BULK_TOO_MANY
 from tests.programs.factories import (
+    CAST_ROLES,
     EnrolmentFactory,
     ProgramFactory,
     UserFactory,
-    admin_of,
-    member_of,
-    program_creator,
 )
 
 pytestmark = pytest.mark.django_db
@@ -142,29 +139,7 @@ class TestService:
         assert len(changed) == 1 and _statuses(waiting) == [REMOVED]
 
 
-ROLES = [
-    "program admin",
-    "admin of another program",
-    "staff without rights",
-    "program creator",
-    "participant",
-    "anonymous",
-]
-
-
-@pytest.fixture
-def cast(program):
-    return {
-        "program admin": admin_of(program),
-        "admin of another program": admin_of(ProgramFactory()),
-        "staff without rights": UserFactory(is_staff=True),
-        "program creator": program_creator(),
-        "participant": member_of(program, Role.MENTEE),
-        "anonymous": AnonymousUser(),
-    }
-
-
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_the_service_per_role(program, cast, role):
     waiting = _pending(program, 2)
     ids = [e.pk for e in waiting]
@@ -181,7 +156,7 @@ def test_the_service_per_role(program, cast, role):
     assert _statuses(waiting) == [PENDING] * 2
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_the_endpoint_per_role(client, program, cast, role, django_assert_max_num_queries):
     waiting = _pending(program, 20)
     if role != "anonymous":
@@ -229,7 +204,7 @@ def test_the_endpoint_answers_each_error_with_its_status(client, program, admin)
     assert _statuses([*waiting, foreign]) == [PENDING] * 3
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_the_page_per_role(client, program, cast, role):
     waiting = _pending(program, 3)
     if role != "anonymous":

@@ -4,7 +4,6 @@ or invite someone by email; per role through the service, the page and the API."
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -13,13 +12,10 @@ from tandem.programs.imports import services as import_services
 from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Role
 from tandem.programs.services.admins import INVITE_BAD_EMAIL, PROMOTE_NOT_MEMBER
 from tests.programs.factories import (
+    CAST_ROLES,
     EnrolmentFactory,
-    ProgramFactory,
     UserFactory,
-    admin_of,
     enrol,
-    member_of,
-    program_creator,
 )
 from tests.programs.test_import import run_on_commit
 
@@ -140,28 +136,6 @@ class TestInvite:
         assert refused.value.status == 409 and "already an admin" in refused.value.message
 
 
-ROLES = [
-    "program admin",
-    "admin of another program",
-    "staff without rights",
-    "program creator",
-    "participant",
-    "anonymous",
-]
-
-
-@pytest.fixture
-def cast(program):
-    return {
-        "program admin": admin_of(program),
-        "admin of another program": admin_of(ProgramFactory()),
-        "staff without rights": UserFactory(is_staff=True),
-        "program creator": program_creator(),
-        "participant": member_of(program, Role.MENTEE),
-        "anonymous": AnonymousUser(),
-    }
-
-
 def _no_new_admins(program, mentee) -> bool:
     return (
         not Enrolment.objects.filter(person=mentee.person, role=Role.ADMIN).exists()
@@ -169,7 +143,7 @@ def _no_new_admins(program, mentee) -> bool:
     )
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_the_services_per_role(program, cast, role):
     mentee = EnrolmentFactory(program=program)
     user = cast[role]
@@ -190,7 +164,7 @@ def test_the_services_per_role(program, cast, role):
     assert _no_new_admins(program, mentee) is (role != "program admin")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_the_pages_per_role(client, program, cast, role):
     mentee = EnrolmentFactory(program=program)
     if role != "anonymous":
@@ -206,7 +180,7 @@ def test_the_pages_per_role(client, program, cast, role):
     assert _no_new_admins(program, mentee) is (role != "program admin")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CAST_ROLES)
 def test_the_endpoints_per_role(client, program, cast, role):
     mentee = EnrolmentFactory(program=program)
     if role != "anonymous":
