@@ -28,6 +28,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Program {n}")
     slug = factory.Sequence(lambda n: f"program-{n}")
+    # As every program before the setting existed (migration 0005): mentees may send requests
+    # in cohort programs too. Tests of the new default (off) say so.
+    allow_direct_requests = True
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

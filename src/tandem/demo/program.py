@@ -150,6 +150,8 @@ def _ensure_program(admin):
         name=DEMO_PROGRAM_NAME,
         description="A sample program with generated people across ten time zones. "
         "Everyone in it is fictional.",
+        # Admin-matched, and mentees may also ask a mentor directly: the demo shows both.
+        allow_direct_requests=True,
         questions={
             "mentee": [("What would make this mentorship a success for you?", True)],
             "mentor": [("How many hours a month can you give?", False)],

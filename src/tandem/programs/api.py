@@ -48,6 +48,10 @@ class ProgramOut(Schema):
     avoid_same_department: bool
     max_open_requests: int
     request_expiry_days: int
+    allow_direct_requests: bool = Field(
+        description="Cohort programs: mentees may also send requests directly "
+        "(self-serve programs always allow them)."
+    )
 
 
 class ProgramPatch(Schema):
@@ -65,6 +69,7 @@ class ProgramPatch(Schema):
     avoid_same_department: bool | None = None
     max_open_requests: ApiInt | None = None
     request_expiry_days: ApiInt | None = None
+    allow_direct_requests: bool | None = None
 
 
 class ProgramIn(ProgramPatch):

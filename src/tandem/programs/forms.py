@@ -63,6 +63,11 @@ class ProgramForm(forms.Form):
     request_expiry_days = forms.IntegerField(
         label="Requests expire after (days)", min_value=1, max_value=365
     )
+    allow_direct_requests = forms.BooleanField(
+        required=False,
+        label="Mentees may also send requests directly",
+        help_text="Admin-run cohort matching only; in self-serve programs mentees always can.",
+    )
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}

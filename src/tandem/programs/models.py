@@ -71,6 +71,11 @@ class Program(models.Model):
     request_expiry_days = models.PositiveSmallIntegerField(
         default=14, validators=[MinValueValidator(1)]
     )
+    allow_direct_requests = models.BooleanField(
+        default=False,
+        help_text="Cohort programs only: mentees may also send requests to mentors directly "
+        "(self-serve programs always allow them).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -90,6 +95,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def takes_direct_requests(self) -> bool:
+        """Whether mentees may send mentorship requests themselves (not only be matched)."""
+        return self.matching_mode == MatchingMode.SELF_SERVE or self.allow_direct_requests
 
 
 class Role(models.TextChoices):

@@ -53,6 +53,10 @@ AT_CAPACITY = (
     "one, or ask the program admin to raise your capacity, before accepting."
 )
 REASON_TOO_LONG = "Keep the reason under 1000 characters."
+NO_DIRECT_REQUESTS = (
+    "In {program} the program admins match mentors and mentees; direct requests are turned "
+    "off. Ask a program admin if you hope for a particular mentor."
+)
 
 MESSAGE_LIMIT = 2000
 EXPIRY_REMINDER_BEFORE = timedelta(days=2)
@@ -105,6 +109,8 @@ def request_create(
             )
         )
         program = access_program(user=sender, program_id=program_id, need=ProgramAccess.ACTIVE)
+        if not program.takes_direct_requests:
+            raise ApplicationError(NO_DIRECT_REQUESTS.format(program=program.name), status=403)
         recipient_enrolments = active_enrolments(program_id=program.pk, person_id=recipient_id)
         roles = _roles_for(
             program=program,

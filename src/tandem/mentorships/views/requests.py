@@ -41,7 +41,11 @@ def request_inbox(request):
 @login_required
 @mentorship_errors
 def request_new(request):
-    programs = list(selectors.request_programs_for(user=request.user))
+    memberships = list(selectors.request_programs_for(user=request.user))
+    # Admin-matched programs that keep direct requests off are not offered (the service says
+    # why if someone posts one anyway); the page names them, so nobody wonders where they went.
+    programs = [p for p in memberships if p.takes_direct_requests]
+    matched_only = [p for p in memberships if not p.takes_direct_requests]
     source = request.POST if request.method == "POST" else request.GET
     program = next(
         (p for p in programs if str(p.pk) == source.get("program")),
@@ -72,7 +76,7 @@ def request_new(request):
     return render(
         request,
         "mentorships/request_new.html",
-        {"form": form, "program": program, "programs": programs},
+        {"form": form, "program": program, "programs": programs, "matched_only": matched_only},
     )
 
 

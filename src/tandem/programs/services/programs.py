@@ -51,6 +51,7 @@ PROGRAM_FIELDS = (
     "avoid_same_department",
     "max_open_requests",
     "request_expiry_days",
+    "allow_direct_requests",
 )
 
 
