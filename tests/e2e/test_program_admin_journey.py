@@ -1,6 +1,6 @@
 """A program admin who is not site staff, in Chromium: creates a program with the right a site
-admin granted, approves 20 people awaiting approval in three clicks, and makes one of them an
-admin too."""
+admin granted, approves 20 people awaiting approval in three clicks, makes one of them an
+admin too, and removes another after the page that asks first."""
 
 import re
 
@@ -59,3 +59,15 @@ def test_a_creator_runs_a_program_and_approves_twenty_at_once(page):
     assert Enrolment.objects.filter(
         program=program, person=waiting[3].person, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
     ).exists()
+
+    # Removing someone asks first, saying what happens; only the confirm button removes.
+    page.goto(f"/programs/{program.slug}/participants/?q=Person5")
+    page.get_by_role("button", name=re.compile("Remove Person5")).click()
+    page.get_by_role(
+        "heading", name=re.compile("Remove Person5 .* from Data Guild 2027")
+    ).wait_for()
+    page.get_by_text("Nobody is told").wait_for()
+    assert Enrolment.objects.get(pk=waiting[5].pk).status == EnrolmentStatus.ACTIVE
+    page.get_by_role("button", name=re.compile("Remove Person5")).click()
+    page.wait_for_url(re.compile(rf"/programs/{program.slug}/participants/"))
+    assert Enrolment.objects.get(pk=waiting[5].pk).status == EnrolmentStatus.REMOVED

@@ -353,7 +353,8 @@ def test_end_and_complete_pages(client, world):
     assert (
         response.status_code == 200 and "you can complete it from then" in response.content.decode()
     )
-    response = client.post(reverse("mentorship_end", args=[m.pk]), {"reason": "Moving teams"})
+    end = reverse("mentorship_end", args=[m.pk])
+    response = client.post(end, {"reason": "Moving teams", "confirm": "yes"})
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.state == MentorshipState.ENDED_EARLY

@@ -139,7 +139,7 @@ class TestWithdraw:
         invitation = _invite(admin, program)
         client.force_login(admin)
         url = reverse("program_admin_invitation_withdraw", args=[program.slug, invitation.pk])
-        response = client.post(url, follow=True)
+        response = client.post(url, {"confirm": "yes"}, follow=True)
         page = response.content.decode()
         assert "Withdrew the invitation to new@example.org: its link no longer works." in page
         assert "Invited, not answered yet" not in page
@@ -383,7 +383,7 @@ def test_withdraw_page_per_role(client, program, admin, cast, role):
     if role != "anonymous":
         client.force_login(cast[role])
     url = reverse("program_admin_invitation_withdraw", args=[program.slug, invitation.pk])
-    response = client.post(url)
+    response = client.post(url, {"confirm": "yes"})
     expected = {"program admin": 302, "anonymous": 302}.get(role, 404)
     assert response.status_code == expected
     if role == "anonymous":

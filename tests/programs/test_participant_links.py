@@ -68,7 +68,7 @@ def test_removing_a_participant_drops_the_link_from_the_row(client, program, peo
     enrolment = people["active"].enrolments.get(program=program)
     client.force_login(admin)
     url = reverse("program_participant_action", args=[program.slug, enrolment.pk, "remove"])
-    row = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    row = client.post(url, {"confirm": "yes"}, HTTP_HX_REQUEST="true").content.decode()
     assert escape(people["active"].display_name) in row
     assert not linked_ids(row)
     assert not opens(client, people["active"].pk)

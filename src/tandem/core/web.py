@@ -106,3 +106,40 @@ def form_add_error(
             if name.startswith(service_prefix):
                 name = form_prefix + name.removeprefix(service_prefix).replace(".", "_")
         form.add_error(name if name in form.fields else None, message)
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """True only for a POST that carries the confirmation step's ``confirm=yes``."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    button: str,
+    back: str,
+    keep: str = "Cancel, change nothing",
+    form: forms.BaseForm | None = None,
+) -> HttpResponse:
+    """The step before a destructive action: what will happen in words (who is told, what is
+    kept, that it cannot be undone) and one button that posts ``confirm=yes`` back to this
+    URL, with the fields of ``form`` if the action needs more (a reason); ``back`` leaves
+    everything as it is. The view acts only when ``confirmed``. An htmx
+    request is sent to this page (``HX-Redirect``), so the same page asks with or without
+    JavaScript."""
+    if is_htmx(request):
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = request.path
+        return response
+    confirm = {
+        "title": title,
+        "consequences": consequences,
+        "button": button,
+        "back": back,
+        "keep": keep,
+        "action": request.path,
+        "form": form,
+    }
+    return render(request, "web/confirm.html", {"confirm": confirm})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.web import form_add_error
+from tandem.core.web import confirm_page, confirmed, form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import CompleteForm, EndForm
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
@@ -26,7 +27,7 @@ def midpoint_confirm(request, mentorship_id: int):
 def mentorship_end(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if confirmed(request) and form.is_valid():
         try:
             services.mentorship_end_early(
                 user=request.user, mentorship_id=mentorship_id, reason=form.cleaned_data["reason"]
@@ -39,8 +40,23 @@ def mentorship_end(request, mentorship_id: int):
                 mentorship_id,
                 "The mentorship has ended. Thank you for the time you gave it.",
             )
-    return render(
-        request, "mentorships/mentorship_end.html", {"mentorship": mentorship, "form": form}
+    partner = mentorship.mentee if request.user == mentorship.mentor else mentorship.mentor
+    return confirm_page(
+        request,
+        title="End this mentorship early?",
+        consequences=[
+            "Your agreement has a no-fault exit: either of you may end it at any time, "
+            "without blame. It ends now for both of you.",
+            "Every meeting still to come is cancelled.",
+            f"{partner.display_name} is told that it ended, never why. The program's admins are "
+            "told that it ended early, and when.",
+            "Its agreement, meetings and history are kept on its page.",
+            "It cannot be undone.",
+        ],
+        button="End the mentorship",
+        back=reverse("mentorship_detail", args=[mentorship.pk]),
+        keep="Keep it going",
+        form=form,
     )
 
 

@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError, form_error_fields
-from tandem.core.web import form_add_error, is_htmx
+from tandem.core.web import confirm_page, confirmed, form_add_error, is_htmx
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import (
@@ -194,9 +194,26 @@ def meeting_cancel(request, meeting_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @mentorship_errors
 def meeting_series_cancel(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    # Not in a series or already cancelled: the service says why not, without asking first.
+    if meeting.series and not meeting.series.cancelled_at and not confirmed(request):
+        return confirm_page(
+            request,
+            title="Cancel the rest of this meeting series?",
+            consequences=[
+                "Every meeting of this series still to come is cancelled, and drops out of "
+                "calendars subscribed to your feeds.",
+                "Your mentorship partner is told, by a notice and in the mentorship's history.",
+                "Meetings already held, with their agendas and notes, are kept.",
+                "It cannot be undone: schedule new meetings to meet again.",
+            ],
+            button="Cancel the rest of the series",
+            back=reverse("meeting_detail", args=[meeting.pk]),
+            keep="Keep the series",
+        )
     series = services.meeting_series_cancel(user=request.user, meeting_id=meeting_id)
     return back_to_mentorship(
         request,

@@ -6,10 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.core.web import error_text, form_add_error, not_found_as_404
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    error_text,
+    form_add_error,
+    not_found_as_404,
+)
 from tandem.programs import selectors, services
 from tandem.programs.forms import AdminInviteForm
 from tandem.programs.selectors import ProgramAccess
@@ -61,9 +68,25 @@ def program_admin_invite(request, slug):
 
 @login_required
 @not_found_as_404
-@require_POST
+@require_http_methods(["GET", "POST"])
 def program_admin_invitation_withdraw(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    waiting = selectors.admin_invitation_list(program=program)
+    invitation = waiting.filter(pk=invitation_id).first() if invitation_id < 2**63 else None
+    # An answered, withdrawn or missing one goes straight to the service, which says why not.
+    if invitation is not None and not confirmed(request):
+        return confirm_page(
+            request,
+            title="Withdraw this admin invitation?",
+            consequences=[
+                f"The link sent to {invitation.email} stops working at once; if they open it "
+                "they are told the invitation was withdrawn. No other email is sent.",
+                f"Nothing else in {program.name} changes.",
+                "It cannot be undone: invite them again to send a new link.",
+            ],
+            button="Withdraw the invitation",
+            back=reverse("program_participants", args=[program.slug]),
+        )
     try:
         invitation = services.program_admin_invitation_withdraw(
             user=request.user, program_id=program.pk, invitation_id=invitation_id

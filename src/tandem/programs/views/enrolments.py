@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, not_found_as_404
+from tandem.core.web import confirm_page, confirmed, form_add_error, not_found_as_404
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     AdminInviteForm,
@@ -114,9 +115,15 @@ def participants_page(
 
 @login_required
 @not_found_as_404
-@require_POST
+@require_http_methods(["GET", "POST"])
 def participant_action(request, slug, enrolment_id, action):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    if action == "remove" and not confirmed(request):
+        asked = _confirm_removal(request, program, enrolment_id)
+        if asked is not None:
+            return asked
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     error = None
     try:
         enrolment = services.enrolment_set_status(
@@ -140,6 +147,42 @@ def participant_action(request, slug, enrolment_id, action):
     if error:
         messages.error(request, error)
     return redirect("program_participants", slug=program.slug)
+
+
+def _joined_with(uses: int) -> str:
+    if not uses:
+        return "Nobody has joined with it yet."
+    people = "1 person" if uses == 1 else f"{uses} people"
+    return f"The {people} who joined with it stay in the program."
+
+
+def _confirm_removal(request, program, enrolment_id):
+    """Removing (declining a request to join) asks first; ``None`` when there is nothing to
+    remove, so the service says why not."""
+    enrolment = selectors.access_enrolment(
+        user=request.user, program_id=program.pk, enrolment_id=enrolment_id
+    )
+    if enrolment.status == EnrolmentStatus.REMOVED:
+        return None
+    name, role = enrolment.person.display_name, enrolment.get_role_display().lower()
+    pending = enrolment.status == EnrolmentStatus.PENDING
+    return confirm_page(
+        request,
+        title=(
+            f"Decline {name}'s request to join {program.name}?"
+            if pending
+            else f"Remove {name} ({role}) from {program.name}?"
+        ),
+        consequences=[
+            f"{name}'s enrolment as {role} is marked removed"
+            + (": they do not join the program." if pending else "."),
+            f"Nobody is told: {name} gets no email or notice about it.",
+            *([] if pending else ["Mentorships they already have are not ended by this."]),
+            "Their profile and join answers are kept; Reactivate on the people page undoes it.",
+        ],
+        button="Decline the request" if pending else f"Remove {name}",
+        back=reverse("program_participants", args=[program.slug]),
+    )
 
 
 @login_required
@@ -173,9 +216,25 @@ def program_invitations(request, slug):
 
 @login_required
 @not_found_as_404
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    invitation = selectors.access_invitation(
+        user=request.user, program_id=program.pk, invitation_id=invitation_id
+    )
+    if invitation.revoked_at is None and not confirmed(request):
+        return confirm_page(
+            request,
+            title="Revoke this invitation link?",
+            consequences=[
+                f"The link stops working at once: nobody else can join {program.name} with it.",
+                _joined_with(invitation.uses),
+                "Nobody is told; anyone who opens the link is told it no longer works.",
+                "It cannot be undone: make a new link to invite people again.",
+            ],
+            button="Revoke the link",
+            back=reverse("program_invitations", args=[program.slug]),
+        )
     services.invitation_revoke(
         user=request.user, program_id=program.pk, invitation_id=invitation_id
     )
