@@ -19,6 +19,7 @@ from tandem.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartFor
 from tandem.matchruns.models import RunStatus
 from tandem.programs.models import Program
 from tandem.programs.selectors import ProgramAccess, access_program
+from tandem.programs.views.standing import shows_own_standing
 
 PAIRS_PER_PAGE = 25
 RUNS_PER_PAGE = 20
@@ -242,6 +243,7 @@ def _optional_url(name: str, *args) -> str | None:
 
 @login_required
 @require_GET
+@shows_own_standing
 @run_errors
 def program_mentors(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.MENTEE)

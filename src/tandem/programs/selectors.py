@@ -172,6 +172,22 @@ def access_enrolment(
     return enrolment
 
 
+def own_standing_in(*, user: User | AnonymousUser, slug: str) -> list[Enrolment]:
+    """The caller's own enrolments in the program ``slug`` when none of them makes the caller
+    a member (each awaits approval or was closed): what the page that replaces a program
+    page's 404 for them says. Empty for anyone else (a member, an outsider, a missing slug)."""
+    if not is_signed_in(user):
+        return []
+    mine = list(
+        Enrolment.objects.filter(program__slug=slug, person=user)
+        .select_related("program")
+        .order_by("role")
+    )
+    if any(enrolment.status in MEMBER_STATUSES for enrolment in mine):
+        return []
+    return mine
+
+
 def enrolment_list_for_user_in_program(*, user: User, program: Program) -> list[Enrolment]:
     return list(Enrolment.objects.filter(program=program, person=user).order_by("role"))
 

@@ -12,7 +12,9 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm
+from tandem.programs.models import EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.views.standing import shows_own_standing
 
 
 @login_required
@@ -44,16 +46,17 @@ def program_create(request):
 
 
 @login_required
+@shows_own_standing
 @not_found_as_404
 def program_detail(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
     is_admin = selectors.is_program_admin(user=request.user, program_id=program.pk)
+    mine = selectors.enrolment_list_for_user_in_program(user=request.user, program=program)
     context = {
         "program": program,
         "is_admin": is_admin,
-        "my_enrolments": selectors.enrolment_list_for_user_in_program(
-            user=request.user, program=program
-        ),
+        "my_enrolments": mine,
+        "pending": [e for e in mine if e.status == EnrolmentStatus.PENDING],
     }
     if is_admin:
         context["counts"] = selectors.program_counts(program=program)
