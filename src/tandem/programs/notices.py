@@ -1,9 +1,9 @@
 """Telling a program's admins: every app that has news for them (someone asks to join, a match
 run ends, a mentorship ends early) calls ``program_admins_notify``, so "who hears" is the
-program-admin rule, once. (A problem report goes to fewer: its readers leave out the pair it is
-about, by ``mentorships.selectors.problem_report_readers``.) Call it inside the write's transaction: the
-notifications are written with it and delivered (by each admin's own preferences) only after
-it commits."""
+program-admin rule, once. (A problem report goes to fewer: its readers leave out the pair it
+is about, by ``mentorships.selectors.problem_report_readers``.) Call it inside the write's
+transaction: the notifications are written with it and delivered (by each admin's own
+preferences) only after it commits."""
 
 from __future__ import annotations
 
