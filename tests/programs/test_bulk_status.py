@@ -210,7 +210,8 @@ def test_the_page_per_role(client, program, cast, role):
     if role != "anonymous":
         client.force_login(cast[role])
     url = reverse("program_participants_bulk", args=[program.slug])
-    response = client.post(url, {"ids": [e.pk for e in waiting], "action": "decline"})
+    ids = [e.pk for e in waiting]
+    response = client.post(url, {"ids": ids, "action": "decline", "confirm": "yes"})
     if role == "program admin":
         assert response.status_code == 302
         assert _statuses(waiting) == [REMOVED] * 3

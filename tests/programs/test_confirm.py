@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.programs import services
 from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, ParticipantInvitation
@@ -121,3 +122,38 @@ def test_removing_someone_already_removed_says_why_not_without_asking(client, pr
     client.force_login(admin)
     page = client.post(url, follow=True).content.decode()
     assert "You cannot remove someone whose enrolment is removed." in page
+
+
+def test_declining_many_asks_names_them_and_keeps_the_ticks_and_filters(client, program, admin):
+    waiting = [EnrolmentFactory(program=program, status=EnrolmentStatus.PENDING) for _ in range(2)]
+    ids = [e.pk for e in waiting]
+    client.force_login(admin)
+    url = reverse("program_participants_bulk", args=[program.slug]) + "?status=pending"
+    page = client.post(url, {"ids": ids, "action": "decline"}).content.decode()
+    assert "Decline 2 people awaiting approval?" in page
+    assert all(escape(e.person.display_name) in page for e in waiting)
+    assert f'action="{escape(url)}"' in page and 'name="confirm" value="yes"' in page
+    assert all(f'name="ids" value="{pk}"' in page for pk in ids)
+    assert 'name="action" value="decline"' in page
+    statuses = lambda: set(Enrolment.objects.filter(pk__in=ids).values_list("status", flat=True))  # noqa: E731
+    assert statuses() == {EnrolmentStatus.PENDING}
+    response = client.post(url, {"ids": ids, "action": "decline", "confirm": "yes"})
+    assert response.status_code == 302 and response.url.endswith("?status=pending")
+    assert statuses() == {EnrolmentStatus.REMOVED}
+
+
+def test_approving_many_does_not_ask(client, program, admin):
+    pending = EnrolmentFactory(program=program, status=EnrolmentStatus.PENDING)
+    client.force_login(admin)
+    url = reverse("program_participants_bulk", args=[program.slug])
+    assert client.post(url, {"ids": [pending.pk], "action": "approve"}).status_code == 302
+    assert Enrolment.objects.get(pk=pending.pk).status == EnrolmentStatus.ACTIVE
+
+
+def test_declining_only_people_not_waiting_is_refused_without_asking(client, program, admin):
+    active = EnrolmentFactory(program=program, status=EnrolmentStatus.ACTIVE)
+    client.force_login(admin)
+    url = reverse("program_participants_bulk", args=[program.slug])
+    response = client.post(url, {"ids": [active.pk], "action": "decline"})
+    assert response.status_code == 409 and "awaiting approval?" not in response.content.decode()
+    assert Enrolment.objects.get(pk=active.pk).status == EnrolmentStatus.ACTIVE

@@ -122,10 +122,12 @@ def confirm_page(
     back: str,
     keep: str = "Cancel, change nothing",
     form: forms.BaseForm | None = None,
+    carry: Mapping[str, list[str]] | None = None,
 ) -> HttpResponse:
     """The step before a destructive action: what will happen in words (who is told, what is
     kept, that it cannot be undone) and one button that posts ``confirm=yes`` back to this
-    URL, with the fields of ``form`` if the action needs more (a reason); ``back`` leaves
+    URL (query string kept), with the fields of ``form`` if the action needs more (a reason)
+    and ``carry``'s values as hidden fields (the ticked ids); ``back`` leaves
     everything as it is. The view acts only when ``confirmed``. An htmx
     request is sent to this page (``HX-Redirect``), so the same page asks with or without
     JavaScript."""
@@ -139,7 +141,8 @@ def confirm_page(
         "button": button,
         "back": back,
         "keep": keep,
-        "action": request.path,
+        "action": request.get_full_path(),
         "form": form,
+        "carry": [(name, value) for name, values in (carry or {}).items() for value in values],
     }
     return render(request, "web/confirm.html", {"confirm": confirm})

@@ -51,6 +51,11 @@ def participants_bulk(request, slug):
         message = BULK_NOT_NUMBERS.format(values=", ".join(repr(pk[:20]) for pk in not_numbers))
         error = ApplicationError(message, fields={"ids": message})
         return participants_page(request, program, bulk_error=error, selected=set(ids))
+    asked = None
+    if action == "decline" and ids and not confirmed(request):
+        asked = _confirm_bulk_decline(request, program, ids)
+    if asked is not None:
+        return asked
     try:
         changed = services.enrolment_set_status_bulk(
             user=request.user, program_id=program.pk, enrolment_ids=ids, action=action
@@ -63,6 +68,30 @@ def participants_bulk(request, slug):
     messages.success(request, f"{done} {len(changed)} {_people(len(changed))}.")
     back = reverse("program_participants", args=[program.slug])
     return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+
+
+def _confirm_bulk_decline(request, program, ids):
+    """Names the ticked people of this program awaiting approval; anyone else ticked is left
+    to the service, which refuses the whole batch and says why (at once when none is)."""
+    waiting = selectors.participant_list(program=program, status=EnrolmentStatus.PENDING)
+    names = [e.person.display_name for e in waiting.filter(pk__in=ids).order_by("pk")[:50]]
+    if not names:
+        return None
+    shown = ", ".join(names) + (f" and {len(ids) - len(names)} more" if len(ids) > 50 else "")
+    back = reverse("program_participants", args=[program.slug])
+    return confirm_page(
+        request,
+        title=f"Decline {len(ids)} {_people(len(ids))} awaiting approval?",
+        consequences=[
+            f"Their requests to join {program.name} are declined: {shown}.",
+            "Nobody is told: they get no email or notice about it.",
+            "Their profiles and join answers are kept; Reactivate on the people page undoes it "
+            "for each one.",
+        ],
+        button="Decline them",
+        back=f"{back}?{request.GET.urlencode()}" if request.GET else back,
+        carry={"ids": [str(pk) for pk in ids], "action": ["decline"]},
+    )
 
 
 def _is_id(value: str) -> bool:
