@@ -32,8 +32,12 @@ def log_in(page, email: str) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_mentorship_journey(page, live_server, tmp_path):
+    # A cohort program that also takes direct requests: the journey starts with one.
     program = Program.objects.create(
-        name="Speakers' Circle", slug="speakers-circle", default_cadence="biweekly"
+        name="Speakers' Circle",
+        slug="speakers-circle",
+        default_cadence="biweekly",
+        allow_direct_requests=True,
     )
     mentor = person("mira.mentor@example.org", "Mira", "Europe/London")
     mentee = person("theo.mentee@example.org", "Theo", "America/New_York")
