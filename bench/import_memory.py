@@ -19,13 +19,15 @@ the reader named, if any).
 from __future__ import annotations
 
 import argparse
-import io
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the hostile workbooks are the tests' own
+
+from tests.workbooks import empty_cells_bomb, workbook_bomb  # noqa: E402
 
 CHILD = r"""
 import io, resource, sys, time, tracemalloc
@@ -61,46 +63,6 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
 print(f"  {{mode:<7}} python peak {{peak / 1e6:7.1f}} MB   RSS growth {{rss / 1024:7.1f}} MB   "
       f"{{elapsed:6.1f}} s   {{outcome}}")
 """
-
-
-def _with_sheet(workbook: bytes, edit) -> bytes:
-    """``workbook`` with its first sheet's XML passed through ``edit`` (str -> str)."""
-    source, out = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = edit(data.decode()).encode()
-            target.writestr(info.filename, data)
-    return out.getvalue()
-
-
-def workbook_bomb() -> bytes:
-    """Declares A1:XFD1048576 and has a styled empty cell at XFD1048576."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["email", "role"])
-    book.active.append(["a@example.org", "mentee"])
-    plain = io.BytesIO()
-    book.save(plain)
-    return _with_sheet(
-        plain.getvalue(),
-        lambda xml: xml.replace(
-            '<dimension ref="A1:B2" />', '<dimension ref="A1:XFD1048576"/>'
-        ).replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'),
-    )
-
-
-def empty_cells_bomb(count: int = 1_000_000) -> bytes:
-    """Row 3 holds ``count`` empty cell elements; 26 KB zipped, 11 MB unpacked."""
-    row = '<row r="3">' + '<c r="B3"/>' * count + "</row>"
-    return _with_sheet(
-        workbook_bomb(),
-        lambda xml: xml.replace(
-            '<dimension ref="A1:XFD1048576"/>', '<dimension ref="A1:B2"/>'
-        ).replace('<row r="1048576"><c r="XFD1048576" s="0"/></row>', row),
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

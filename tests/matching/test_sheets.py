@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from tests.workbooks import empty_cells_bomb, two_row_workbook, with_sheet_xml
 
 from tandem.matching import io as mio
 from tandem.matching import sheets
@@ -40,18 +41,6 @@ def openpyxl_rows(content: bytes) -> list:
     return rows
 
 
-def with_sheet_xml(content: bytes, edit) -> bytes:
-    """``content`` with its first worksheet's XML passed through ``edit``."""
-    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = edit(data.decode()).encode()
-            target.writestr(info.filename, data)
-    return out.getvalue()
-
-
 def with_shared_strings(content: bytes, strings_xml: str) -> bytes:
     """``content`` plus a shared-string table (openpyxl writes inline strings; Excel and
     LibreOffice write this table)."""
@@ -73,22 +62,6 @@ def with_shared_strings(content: bytes, strings_xml: str) -> bytes:
             target.writestr(info.filename, data)
         target.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">{strings_xml}</sst>')
     return out.getvalue()
-
-
-def two_row_book() -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["email", "role"])
-    book.active.append(["a@example.org", "mentee"])
-    return saved(book)
-
-
-def one_row_of_empty_cells(count: int = 1_000_000) -> bytes:
-    """26 KB zipped, 11 MB unpacked: row 3 holds ``count`` empty ``<c r="B3"/>`` elements,
-    which a reader that builds the row before counting keeps in memory (642 MB RSS)."""
-    row = '<row r="3">' + '<c r="B3"/>' * count + "</row>"
-    return with_sheet_xml(
-        two_row_book(), lambda xml: xml.replace("</sheetData>", row + "</sheetData>")
-    )
 
 
 def read_bounded(content: bytes, **limits) -> tuple[Exception | list, int, float]:
@@ -132,7 +105,7 @@ class TestSameValuesAsOpenpyxl:
             '<c r="G4" t="s"><v>0</v></c></row>'
         )
         content = with_sheet_xml(
-            two_row_book(),
+            two_row_workbook(),
             lambda xml: xml.split("<sheetData>")[0] + f"<sheetData>{body}</sheetData></worksheet>",
         )
         content = with_shared_strings(content, "<si><t>shared</t></si>")
@@ -149,7 +122,7 @@ class TestSameValuesAsOpenpyxl:
         cells = "".join(f'<c r="{c}2" t="s"><v>{n}</v></c>' for n, c in enumerate("ABCDE"))
         body = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
         content = with_sheet_xml(
-            two_row_book(),
+            two_row_workbook(),
             lambda xml: (
                 xml.split("<sheetData>")[0]
                 + f'<sheetData>{body}<row r="2">{cells}</row></sheetData></worksheet>'
@@ -173,7 +146,7 @@ class TestWorkbookBombs:
     built before any limit was checked."""
 
     def test_one_row_of_a_million_empty_cells_stops_at_the_column_limit(self):
-        content = one_row_of_empty_cells()
+        content = empty_cells_bomb()
         assert len(content) < 40_000
         outcome, peak, seconds = read_bounded(content)
         assert str(outcome) == sheets.TOO_MANY_ROW_CELLS.format(row=3, limit=sheets.MAX_COLUMNS)
@@ -183,7 +156,7 @@ class TestWorkbookBombs:
     def test_empty_cells_count_towards_the_cell_limit(self):
         rows = "".join(f'<row r="{n}"><c r="A{n}"/><c r="B{n}"/></row>' for n in range(3, 40))
         content = with_sheet_xml(
-            two_row_book(), lambda xml: xml.replace("</sheetData>", rows + "</sheetData>")
+            two_row_workbook(), lambda xml: xml.replace("</sheetData>", rows + "</sheetData>")
         )
         outcome, _, _ = read_bounded(content, max_cells=50)
         assert str(outcome) == sheets.TOO_MANY_CELLS.format(limit=50)
@@ -191,13 +164,15 @@ class TestWorkbookBombs:
     def test_cells_far_to_the_right(self):
         empties = '<row r="3">' + "".join(f'<c r="XF{c}3" s="0"/>' for c in "ABCDEFGHIJ") * 7
         content = with_sheet_xml(
-            two_row_book(), lambda xml: xml.replace("</sheetData>", empties + "</row></sheetData>")
+            two_row_workbook(),
+            lambda xml: xml.replace("</sheetData>", empties + "</row></sheetData>"),
         )
         outcome, _, _ = read_bounded(content)
         assert str(outcome) == sheets.TOO_MANY_ROW_CELLS.format(row=3, limit=sheets.MAX_COLUMNS)
         filled = '<row r="5"><c r="A5" t="inlineStr"><is><t>x</t></is></c><c r="BM5"><v>1</v></c>'
         content = with_sheet_xml(
-            two_row_book(), lambda xml: xml.replace("</sheetData>", filled + "</row></sheetData>")
+            two_row_workbook(),
+            lambda xml: xml.replace("</sheetData>", filled + "</row></sheetData>"),
         )
         outcome, _, _ = read_bounded(content)
         assert str(outcome) == sheets.TOO_MANY_COLUMNS.format(row=5, limit=sheets.MAX_COLUMNS)
@@ -205,7 +180,7 @@ class TestWorkbookBombs:
     def test_one_empty_cell_far_right_is_ignored(self):
         row = '<row r="1048576"><c r="XFD1048576" s="0"/></row>'
         content = with_sheet_xml(
-            two_row_book(), lambda xml: xml.replace("</sheetData>", row + "</sheetData>")
+            two_row_workbook(), lambda xml: xml.replace("</sheetData>", row + "</sheetData>")
         )
         outcome, _, _ = read_bounded(content)
         assert outcome == [(1, ["email", "role"]), (2, ["a@example.org", "mentee"])]
@@ -218,7 +193,7 @@ class TestWorkbookBombs:
         assert str(outcome) == sheets.TOO_MANY_CELLS.format(limit=20)
 
     def test_unpacked_size_is_checked_before_reading(self):
-        content = one_row_of_empty_cells()
+        content = empty_cells_bomb()
         outcome, _, _ = read_bounded(content, max_uncompressed=sheets.MAX_UNCOMPRESSED_BYTES // 8)
         assert str(outcome) == sheets.TOO_LARGE_UNZIPPED.format(limit=8)
 
@@ -226,7 +201,7 @@ class TestWorkbookBombs:
         """92 KB of ``<row/>`` (60 MB unpacked) kept a reader busy for 34 s with no cell."""
         monkeypatch.setattr(sheets.package, "MAX_XML_ELEMENTS", 5_000)
         content = with_sheet_xml(
-            two_row_book(),
+            two_row_workbook(),
             lambda xml: xml.replace("</sheetData>", "<row/>" * 10_000 + "</sheetData>"),
         )
         outcome, _, _ = read_bounded(content)
@@ -234,7 +209,7 @@ class TestWorkbookBombs:
 
     def test_a_doctype_is_refused(self):
         content = with_sheet_xml(
-            two_row_book(),
+            two_row_workbook(),
             lambda xml: xml.replace("<worksheet", '<!DOCTYPE x [<!ENTITY a "b">]><worksheet', 1),
         )
         with pytest.raises(sheets.NotAWorkbook):
@@ -267,13 +242,13 @@ class TestOneReaderForEveryEntryPoint:
 
     def test_tandem_match_refuses_the_empty_cells_bomb(self, tmp_path):
         path = tmp_path / "mentees.xlsx"
-        path.write_bytes(one_row_of_empty_cells())
+        path.write_bytes(empty_cells_bomb())
         with pytest.raises(mio.InputError) as error:
             mio.read_mentees(path)
         assert error.value.errors[0].message == sheets.TOO_MANY_ROW_CELLS.format(row=3, limit=64)
 
     def test_files_are_told_apart_by_name_or_zip_header(self):
-        content = two_row_book()
+        content = two_row_workbook()
         assert list(iter_rows(filename="people", content=content))[0] == (1, ["email", "role"])
         assert list(iter_rows(filename="p.csv", content=b"a;b\n")) == [(1, ["a", "b"])]
 

@@ -5,7 +5,6 @@ import io
 import json
 import time
 import tracemalloc
-import zipfile
 from datetime import timedelta
 
 import pytest
@@ -29,6 +28,7 @@ from tandem.programs.models import (
 )
 from tests.programs.factories import ProgramFactory, UserFactory, enrol, member_of
 from tests.programs.test_import import confirm, preview
+from tests.workbooks import empty_cells_bomb, workbook_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -213,34 +213,6 @@ class TestRetention:
             services.import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
 
 
-def workbook_bomb(far_value: str | None = None) -> bytes:
-    """A 5 KB workbook whose sheet declares A1:XFD1048576 and has a cell at XFD1048576 (empty
-    but styled, or holding ``far_value``): openpyxl pads to 17 billion cells unless told not to."""
-    book = Workbook()
-    book.active.append(["email", "role"])
-    book.active.append(["a@example.org", "mentee"])
-    plain = io.BytesIO()
-    book.save(plain)
-    source, out = zipfile.ZipFile(io.BytesIO(plain.getvalue())), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                cell = (
-                    f'<c r="XFD1048576" t="inlineStr"><is><t>{far_value}</t></is></c>'
-                    if far_value
-                    else '<c r="XFD1048576" s="0"/>'
-                )
-                data = (
-                    data.decode()
-                    .replace('<dimension ref="A1:B2" />', '<dimension ref="A1:XFD1048576"/>')
-                    .replace("</sheetData>", f'<row r="1048576">{cell}</row></sheetData>')
-                    .encode()
-                )
-            target.writestr(info.filename, data)
-    return out.getvalue()
-
-
 class TestSpreadsheetLimits:
     def test_declared_full_sheet_is_read_in_bounded_memory_and_time(self):
         content = workbook_bomb()
@@ -289,12 +261,10 @@ class TestSpreadsheetLimits:
         assert error.value.fields["file"] == sheets.TOO_MANY_COLUMNS.format(row=1, limit=64)
 
     def test_a_row_of_a_million_empty_cells_is_refused_in_bounded_memory(self):
-        from tests.matching.test_sheets import one_row_of_empty_cells
-
         tracemalloc.start()
         try:
             with pytest.raises(ApplicationError) as error:
-                reading.read_table(filename="bomb.xlsx", content=one_row_of_empty_cells())
+                reading.read_table(filename="bomb.xlsx", content=empty_cells_bomb())
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
