@@ -1,29 +1,25 @@
-"""Pages of cohort match runs (program admins) and the self-serve mentor list (mentees)."""
+"""Pages of cohort match runs for program admins: start, review, constrain, publish."""
 
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
 from tandem.core.web import error_text, form_add_error, friendly_errors
 from tandem.matchruns import selectors, services
-from tandem.matchruns.forms import ConstraintForm, MentorFilterForm, RunStartForm
+from tandem.matchruns.forms import ConstraintForm, RunStartForm
 from tandem.matchruns.models import RunStatus
 from tandem.programs.models import Program
 from tandem.programs.selectors import ProgramAccess, access_program
-from tandem.programs.views.standing import shows_own_standing
 
 PAIRS_PER_PAGE = 25
 RUNS_PER_PAGE = 20
-MENTORS_PER_PAGE = 12
 CHANGES_PER_PAGE = 50
 
 
@@ -232,55 +228,3 @@ def match_run_compare(request, slug: str):
             "query_string": f"a={run_a.pk}&b={run_b.pk}",
         },
     )
-
-
-def _optional_url(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-@login_required
-@require_GET
-@shows_own_standing
-@run_errors
-def program_mentors(request, slug: str):
-    program = access_program(user=request.user, slug=slug, need=ProgramAccess.MENTEE)
-    filters = selectors.MentorFilters(
-        **{
-            name: request.GET.get(name, "").strip()[:64]
-            for name in ("skill", "language", "timezone", "format")
-        }
-    )
-    result = selectors.mentor_recommendations(user=request.user, program=program, filters=filters)
-    form = MentorFilterForm(request.GET or None, options=result.options)
-    page = page_of(request, result.items, MENTORS_PER_PAGE)
-    cards = [
-        {
-            "mentor": item,
-            "profile_url": _optional_url("profile_detail", item.mentor_id),
-            "request_url": _request_url(program, item.mentor_id),
-        }
-        for item in page.object_list
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "matchruns/mentors.html",
-        {
-            "program": program,
-            "form": form,
-            "page_obj": page,
-            "cards": cards,
-            "query_string": query.urlencode(),
-            "filtered": any(vars(filters).values()),
-        },
-    )
-
-
-def _request_url(program, mentor_id: int) -> str | None:
-    """Mentorships' request form, preset to this program and mentor (if that app has one)."""
-    base = _optional_url("request_new")
-    return f"{base}?{urlencode({'program': program.pk, 'to': mentor_id})}" if base else None

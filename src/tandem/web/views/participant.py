@@ -1,3 +1,5 @@
+"""The participant's dashboard: their profile, programs and mentorships."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
