@@ -2,6 +2,9 @@
 
 import csv
 import json
+import os
+import subprocess
+import sys
 
 from tandem.cli import main
 
@@ -108,3 +111,24 @@ def test_demo_key_never_overrides_a_configured_one(tmp_path, monkeypatch):
     cli.ensure_demo_secret_key()
     assert os.environ["SECRET_KEY"] == "configured-by-the-admin"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_manage_works_before_the_sqlite_folder_exists(tmp_path):
+    """``tandem manage migrate`` on a fresh checkout must not fail with 'unable to open'."""
+    var_dir = tmp_path / "not-yet" / "var"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["TANDEM_VAR_DIR"] = str(var_dir)
+    finished = subprocess.run(
+        [sys.executable, "-m", "tandem.cli", "manage", "showmigrations", "people"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "[ ] 0001_initial" in finished.stdout
+    assert (var_dir / "tandem.sqlite3").exists()

@@ -62,13 +62,19 @@ def refuse_without_secret_key() -> bool:
     return False
 
 
-def prepare_database(verbosity: int = 0) -> None:
-    """Migrate and create the cache table; safe to repeat."""
+def ensure_sqlite_folder() -> None:
+    """SQLite cannot create the folder its file lives in; make it before any command runs."""
     from django.conf import settings
-    from django.core.management import call_command
 
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def prepare_database(verbosity: int = 0) -> None:
+    """Migrate and create the cache table; safe to repeat."""
+    from django.core.management import call_command
+
+    ensure_sqlite_folder()
     call_command("migrate", interactive=False, verbosity=verbosity)
     call_command("createcachetable", verbosity=verbosity)
 
@@ -176,6 +182,7 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def command_manage(args: argparse.Namespace) -> int:
     setup_django()
+    ensure_sqlite_folder()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["tandem manage", *args.rest])
