@@ -22,3 +22,35 @@ def test_admin_screens(client, program, admin, model):
     assert client.get(f"/admin/programs/{model}/").status_code == 200
     assert client.get(f"/admin/programs/{model}/?q=example").status_code == 200
     assert client.get(f"/admin/programs/{model}/{objects[model].pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_program_made_in_the_site_admin_has_its_maker_as_admin(client):
+    from tandem.programs.models import EnrolmentStatus, Program, Role
+    from tandem.programs.selectors import is_program_admin
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    form = {
+        "name": "Made by staff",
+        "slug": "made-by-staff",
+        "program_type": "classic",
+        "matching_mode": "self_serve",
+        "default_duration_weeks": "12",
+        "default_cadence": "biweekly",
+        "default_capacity": "2",
+        "max_open_requests": "3",
+        "request_expiry_days": "14",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/programs/program/add/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    program = Program.objects.get(slug="made-by-staff")
+    assert program.created_by == staff
+    assert is_program_admin(user=staff, program_id=program.pk)
+    admin_rows = program.enrolments.filter(role=Role.ADMIN, status=EnrolmentStatus.ACTIVE)
+    assert list(admin_rows.values_list("person", flat=True)) == [staff.pk]
+    changed = client.post(f"/admin/programs/program/{program.pk}/change/", {**form, "name": "B"})
+    assert changed.status_code == 302
+    assert program.enrolments.filter(role=Role.ADMIN).count() == 1

@@ -6,10 +6,12 @@ from django.contrib import admin
 from tandem.programs.models import (
     Enrolment,
     EnrolmentQuestion,
+    EnrolmentStatus,
     ImportBatch,
     Invitation,
     ParticipantInvitation,
     Program,
+    Role,
 )
 
 
@@ -25,6 +27,20 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "description")
     readonly_fields = ("created_by", "created_at")
     inlines = [EnrolmentQuestionInline]
+
+    def save_model(self, request, obj, form, change):
+        """A program made here gets its maker as first admin, as one made in the app does;
+        otherwise nobody could run it (site staff are not program admins)."""
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            Enrolment.objects.get_or_create(
+                program=obj,
+                person=request.user,
+                role=Role.ADMIN,
+                defaults={"status": EnrolmentStatus.ACTIVE},
+            )
 
 
 @admin.register(Enrolment)
