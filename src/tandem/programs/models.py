@@ -76,6 +76,14 @@ class Program(models.Model):
         help_text="Cohort programs only: mentees may also send requests to mentors directly "
         "(self-serve programs always allow them).",
     )
+    # Most mentees / mentors holding a place (active or awaiting approval); None: no limit.
+    # Who joins a full role waits on the waitlist (``services/waitlist.py``).
+    mentee_limit = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    mentor_limit = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -113,6 +121,7 @@ class EnrolmentStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     PAUSED = "paused", "Paused"
     REMOVED = "removed", "Removed"
+    WAITLISTED = "waitlisted", "On the waitlist"
 
 
 ADMIN_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -126,6 +135,10 @@ ADMIN_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("remove", "Remove", "button-danger"),
     ),
     EnrolmentStatus.REMOVED: (("reactivate", "Reactivate", ""),),
+    EnrolmentStatus.WAITLISTED: (
+        ("admit", "Admit now", ""),
+        ("remove", "Remove from waitlist", "button-danger"),
+    ),
 }
 
 
@@ -138,7 +151,13 @@ class Enrolment(models.Model):
     )
     role = models.CharField(max_length=8, choices=Role.choices)
     status = models.CharField(
-        max_length=8, choices=EnrolmentStatus.choices, default=EnrolmentStatus.PENDING
+        max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.PENDING
+    )
+    # The waitlist's order is (waitlisted_at, pk): join order.
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    waitlist_approved = models.BooleanField(
+        default=False,
+        help_text="Leaves the waitlist as active, not awaiting approval.",
     )
     capacity = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Mentors only: most mentees at once."
