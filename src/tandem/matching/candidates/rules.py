@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from tandem.matching.features import (
+    DEFAULT_CONFLICT_RULES,
     FeatureSpace,
     _overlap,
 )
+from tandem.matching.profiles import Mentee, Mentor
 
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
@@ -301,3 +303,52 @@ def check_pins(
                     mentee=space.mentee.ids[i[e]], mentor=space.mentor.ids[j[e]], constraint=name
                 )
             )
+
+
+class _NoText:
+    """The hard rules never read goals or expertise, so a one-pair check embeds nothing."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.zeros((len(texts), 1), dtype=np.float32)
+
+
+def pair_violations(
+    mentee: Mentee, mentor: Mentor, *, rules: Iterable[str] = DEFAULT_CONFLICT_RULES
+) -> list[str]:
+    """The hard constraints that rule out pairing ``mentee`` with ``mentor``.
+
+    The same check a run applies to every pair (:func:`violations`), for one pair: an admin
+    about to pin it is told at once instead of by a failed run.
+
+    Parameters
+    ----------
+    mentee : Mentee
+    mentor : Mentor
+        ``capacity`` is what is left of the mentor's places (0 rules the pair out).
+    rules : iterable of str
+        Conflict rules in force: ``"manager"``, ``"department"``.
+
+    Returns
+    -------
+    list of str
+        Names from ``CONSTRAINTS`` (never ``"forbidden"``: forbids are the caller's), in that
+        order; empty when the pair is allowed. ``"exclude"`` covers a person paired with
+        themself (same id on both sides) as well as an explicit exclusion.
+
+    Notes
+    -----
+    Builds a one-by-one :class:`FeatureSpace` without text: O(1) apart from parsing the two
+    records' availability.
+
+    Examples
+    --------
+    >>> boss = Mentor(id="b", languages=("en",))
+    >>> pair_violations(Mentee(id="a", languages=("de",), manager="b"), boss)
+    ['language', 'manager']
+    >>> pair_violations(Mentee(id="a", manager="b"), boss, rules=())
+    []
+    """
+    space = FeatureSpace([mentee], [mentor], embedder=_NoText())
+    first = np.zeros(1, dtype=np.int64)
+    found = violations(space, first, first, tuple(rules), blocked_pairs(space))
+    return [name for name in CONSTRAINTS if bool(found[name][0])]
