@@ -14,6 +14,7 @@ from asgiref.testing import ApplicationCommunicator
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from tandem.core.body_limit import limit_request_body, request_too_large_message
 from tandem.core.exceptions import ApplicationError, form_error_fields, validation_error_fields
@@ -135,7 +136,7 @@ def test_the_policy_middleware_is_outermost():
 
 @pytest.mark.parametrize(
     ("path", "content_type"),
-    [("/api/people/me", "application/json"), ("/login/", "text/plain; charset=utf-8")],
+    [("/api/people/me", "application/json"), ("/login/", "text/html; charset=utf-8")],
 )
 def test_one_limit_and_one_message_inside_django(client, settings, path, content_type):
     settings.MAX_REQUEST_BYTES = 1_000
@@ -144,8 +145,12 @@ def test_one_limit_and_one_message_inside_django(client, settings, path, content
     )
     assert response.status_code == 413
     assert response["Content-Type"] == content_type
-    text = response.json()["detail"] if path.startswith("/api/") else response.content.decode()
-    assert text == request_too_large_message(1_000)
+    if path.startswith("/api/"):
+        assert response.json()["detail"] == request_too_large_message(1_000)
+    else:
+        page = response.content.decode()
+        assert f"<p>{escape(request_too_large_message(1_000))}</p>" in page
+        assert '<a href="/">Back to Tandem</a>' in page
 
 
 def test_django_reads_no_more_than_the_one_limit():
@@ -218,7 +223,7 @@ def test_the_asgi_guard_answers_only_once():
 
     asyncio.run(run())
     assert [m.get("status") for m in sent] == [413, None]
-    assert sent[1]["body"] == request_too_large_message(100).encode()
+    assert escape(request_too_large_message(100)) in sent[1]["body"].decode()
 
 
 # --- 5. one error flattener, seconds kept by both inputs -------------------------------------

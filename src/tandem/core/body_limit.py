@@ -11,7 +11,7 @@ wrapper; Django's own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is set to the same figure.
 legitimate body is a participant file (5 MB) with its form fields.
 
 Under ``/api/`` the answer is the shared error body ``{"detail": ..., "fields": {}}``; elsewhere
-it is plain text.
+it is a small page a person can read, with a way back.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.html import escape
 
 # The ASGI shapes this wrapper handles, as plain mappings (it reads only a few keys).
 Scope = dict[str, Any]
@@ -50,7 +51,19 @@ def request_too_large(*, path: str, limit: int) -> tuple[str, bytes]:
     message = request_too_large_message(limit)
     if path.startswith("/api/"):
         return "application/json", json.dumps({"detail": message, "fields": {}}).encode()
-    return "text/plain; charset=utf-8", message.encode()
+    return "text/html; charset=utf-8", _page(message).encode()
+
+
+def _page(message: str) -> str:
+    """Plain HTML without the layout: this answer is made before Django runs."""
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Too large to send · Tandem</title></head><body><main>"
+        f"<h1>Too large to send</h1><p>{escape(message)}</p>"
+        '<p><a href="/">Back to Tandem</a> (your browser\'s back button keeps the form).</p>'
+        "</main></body></html>"
+    )
 
 
 def limit_request_body(app: ASGIApp, *, max_bytes: int) -> ASGIApp:
