@@ -128,7 +128,9 @@ def test_recommendations_need_an_active_mentee(db, role, status, outcome):
             access_program(user=user, slug=program.slug, need=ProgramAccess.MENTEE)
 
 
-def test_recommendations_are_for_self_serve_programs(client, program):
+def test_recommendations_are_for_programs_that_take_direct_requests(client, program):
+    program.allow_direct_requests = False
+    program.save(update_fields=["allow_direct_requests"])
     me = mentee(program)
     client.force_login(me)
     response = client.get(f"/api/match-runs/{program.slug}/recommendations")

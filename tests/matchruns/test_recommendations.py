@@ -141,10 +141,17 @@ def test_api_returns_ranked_page(client, market):
 
 
 def test_cohort_programs_do_not_offer_self_serve_browsing(client):
-    program = ProgramFactory(matching_mode=MatchingMode.COHORT)
+    program = ProgramFactory(matching_mode=MatchingMode.COHORT, allow_direct_requests=False)
     me = mentee(program)
     client.force_login(me)
     assert client.get(reverse("program_mentors", args=[program.slug])).status_code == 403
+
+
+def test_a_cohort_program_that_takes_direct_requests_offers_the_ranked_list(client):
+    program = ProgramFactory(matching_mode=MatchingMode.COHORT, allow_direct_requests=True)
+    me = mentee(program)
+    client.force_login(me)
+    assert client.get(reverse("program_mentors", args=[program.slug])).status_code == 200
 
 
 def test_a_mentor_already_working_with_the_mentee_is_not_offered_again(market):

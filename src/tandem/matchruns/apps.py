@@ -5,3 +5,15 @@ class MatchRunsConfig(AppConfig):
     name = "tandem.matchruns"
     label = "matchruns"
     verbose_name = "Match runs"
+
+    def ready(self) -> None:
+        # Mentorships sits below this app: it is handed the scorer of one pair, so a mentor
+        # answering a request reads the reasons the ranked list gives.
+        from tandem.matchruns.selectors import pair_reasons
+        from tandem.mentorships.pair_facts import register_reasons_provider
+
+        register_reasons_provider(
+            lambda program, mentor, mentee: pair_reasons(
+                program=program, mentor_id=mentor.pk, mentee_id=mentee.pk
+            )
+        )

@@ -6,15 +6,15 @@ and aggregate figures only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Avg, Count, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
-from tandem.matching.profiles import Mentor, normalise_tag
+from tandem.matching.profiles import Mentee, Mentor, normalise_tag
 from tandem.matchruns import engine
-from tandem.matchruns.adapters import participants_for_program
+from tandem.matchruns.adapters import Cohort, participants_for_program
 from tandem.matchruns.models import (
     MatchConstraint,
     MatchPair,
@@ -23,7 +23,7 @@ from tandem.matchruns.models import (
 )
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import Profile, User
-from tandem.programs.models import MatchingMode, Program
+from tandem.programs.models import Program
 from tandem.programs.selectors import is_program_admin
 
 RUN_NOT_FOUND = "No such match run."
@@ -241,17 +241,38 @@ class Recommendations:
     options: FilterOptions
 
 
+def _as_seen_by(*, program: Program, mentee_id: int) -> tuple[Cohort, Mentee | None]:
+    """The program's mentors and this one mentee as the core sees them (the same records for
+    the ranked list and for one pair's reasons)."""
+    cohort = participants_for_program(
+        program=program, mentee_ids=[mentee_id], skip_matched_mentees=False
+    )
+    return cohort, cohort.mentee(str(mentee_id))
+
+
+def pair_reasons(*, program: Program, mentor_id: int, mentee_id: int) -> list[dict[str, str]]:
+    """Why this mentor and mentee fit (or not), scored as the ranked list scores them: the
+    reasons a mentor reads before answering a request. A mentor who is full right now is
+    scored as if they had a place (capacity is shown apart); a pair a hard rule keeps apart
+    has no reasons."""
+    cohort, mentee = _as_seen_by(program=program, mentee_id=mentee_id)
+    mentor = cohort.mentor(str(mentor_id))
+    if mentee is None or mentor is None:
+        return []
+    scored = replace(mentor, capacity=max(mentor.capacity, 1))
+    ranked = engine.rank(cohort, mentee=mentee, mentors=[scored], limit=1)
+    return ranked[0][2] if ranked else []
+
+
 def mentor_recommendations(
     *, user: User, program: Program, filters: MentorFilters = MentorFilters()
 ) -> Recommendations:
     """Mentors with a free place, filtered first, then ranked for ``user`` by the core (in a
-    self-serve program only; the caller has the mentee's ``access_program``)."""
-    if program.matching_mode != MatchingMode.SELF_SERVE:
+    program where mentees ask mentors themselves: self-serve, or a cohort program that allows
+    direct requests; the caller has the mentee's ``access_program``)."""
+    if not program.takes_direct_requests:
         raise ApplicationError(NOT_SELF_SERVE, status=403)
-    cohort = participants_for_program(
-        program=program, mentee_ids=[user.pk], skip_matched_mentees=False
-    )
-    me = cohort.mentee(str(user.pk))
+    cohort, me = _as_seen_by(program=program, mentee_id=user.pk)
     taken = {
         str(i)
         for i in Mentorship.objects.filter(

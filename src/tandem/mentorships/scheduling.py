@@ -7,8 +7,9 @@ Pure functions over plain data, apart from ``zone_of``.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from dateutil.rrule import rrulestr
 
@@ -24,6 +25,7 @@ MAX_OCCURRENCES = 52
 SLOT_STEP_MINUTES = 30
 
 Interval = tuple[datetime, datetime]
+Moment = TypeVar("Moment", datetime, int)
 
 
 def zone_of(user) -> zoneinfo.ZoneInfo:
@@ -112,9 +114,13 @@ def _merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
-def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+def intersect(
+    a: Sequence[tuple[Moment, Moment]], b: Sequence[tuple[Moment, Moment]]
+) -> list[tuple[Moment, Moment]]:
+    """The common parts of two sorted, merged lists of ``[start, end)`` intervals (datetimes,
+    or minutes of the week)."""
     i = j = 0
-    common: list[Interval] = []
+    common: list[tuple[Moment, Moment]] = []
     while i < len(a) and j < len(b):
         low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
         if high > low:
