@@ -120,3 +120,21 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{name!r} is not a choice field")
     return field
+
+
+class CheckboxFilter(forms.CheckboxSelectMultiple):
+    """The one multi-select of the app: a plain list of checkboxes (it works without script,
+    and nobody has to Ctrl-click), which ``behaviours.js`` turns into a filter box, removable
+    chips for the chosen items and a spoken count. ``noun`` words the filter ("Find a
+    language") and the count ("3 languages chosen")."""
+
+    template_name = "core/widgets/checkbox_filter.html"
+
+    def __init__(self, *, noun: str, plural: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.noun, self.plural = noun, plural or f"{noun}s"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(noun=self.noun, plural=self.plural)
+        return context

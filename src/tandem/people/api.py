@@ -85,6 +85,9 @@ class MyProfileOut(ProfileOut):
     first_name: str
     last_name: str
     manager_email: str | None = Field(None, description="Your manager's email, as you gave it.")
+    manager_name: str = Field(
+        "", description="Your manager's name: as you typed it, or the person you chose."
+    )
     completeness: int = Field(description="Percent of what matching needs that is filled in.")
     missing: list[str] = Field(description="What is still missing, in words.")
 
@@ -106,7 +109,13 @@ class MyProfileOut(ProfileOut):
 
     @staticmethod
     def resolve_manager_email(obj) -> str | None:
-        return obj.manager_contact or None
+        # A manager chosen from the people page has no email here: you may not see theirs.
+        return obj.manager_email or None
+
+    @staticmethod
+    def resolve_manager_name(obj) -> str:
+        chosen = obj.manager if obj.manager_id and not obj.manager_email else None
+        return chosen.get_full_name() if chosen else obj.manager_name
 
     @staticmethod
     def resolve_completeness(obj) -> int:
@@ -135,6 +144,7 @@ class ProfilePatch(Schema):
     manager_email: str | None = Field(
         None, description='Your manager\'s email (they need no account here); "" clears.'
     )
+    manager_name: str | None = Field(None, description="Your manager's name; needs the email.")
     city: str | None = None
     timezone: str | None = Field(None, description="IANA name, e.g. America/New_York.")
     availability: list[str] | None = Field(

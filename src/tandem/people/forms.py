@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
+from tandem.core.forms import CheckboxFilter, IntegerField
 from tandem.matching.records.availability import (
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -24,6 +25,9 @@ from tandem.people.ratelimit import client_ip, login_is_throttled, login_throttl
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."
 ROW_INCOMPLETE = "Row {row}: choose a weekday and fill in both times, or clear the row."
 ROW_BAD_TIME = "Row {row}: {error}"
+MANAGER_TWO_WAYS = (
+    "Either untick the person you chose or clear the name and email: name your manager one way."
+)
 
 
 class SignUpForm(forms.Form):
@@ -142,11 +146,20 @@ class ProfileForm(forms.Form):
         required=False,
     )
     department = forms.CharField(max_length=120, required=False)
+    # The manager: someone picked from the people the person can see (an account id, from
+    # the search) or a name and email typed for anyone else; see services.manager.
+    manager = IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    manager_name = forms.CharField(
+        label="Their name",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     manager_email = forms.CharField(
-        label="Your manager’s email",
+        label="Their email",
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        help_text="Used only so you are never matched with your own manager.",
+        help_text="They need no account here.",
     )
     city = forms.CharField(max_length=120, required=False)
     timezone = forms.CharField(
@@ -158,9 +171,8 @@ class ProfileForm(forms.Form):
     languages = forms.MultipleChoiceField(
         choices=sorted(LANGUAGES.items(), key=itemgetter(1)),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Languages you can hold a mentoring conversation in. Hold Ctrl (⌘ on a Mac) "
-        "to choose several.",
+        widget=CheckboxFilter(noun="language"),
+        help_text="Languages you can hold a mentoring conversation in; tick all that apply.",
     )
     meeting_format = forms.ChoiceField(
         label="Meeting format", choices=MeetingFormat.choices, widget=forms.RadioSelect
@@ -180,6 +192,13 @@ class ProfileForm(forms.Form):
                 choices=[(n, str(n)) for n in range(1, 6)],
                 widget=forms.RadioSelect,
             )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("manager") and (data.get("manager_name") or data.get("manager_email")):
+            self.add_error("manager_email", MANAGER_TWO_WAYS)
+        return data
 
     def working_style_fields(self):
         for key, (left, right) in WORKING_STYLE_QUESTIONS.items():

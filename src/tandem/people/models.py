@@ -108,6 +108,8 @@ class Profile(models.Model):
     # The email the person gave for their manager, kept as typed: whether it belongs to an
     # account is never shown to them (that would tell anyone who has an account here).
     manager_email = models.EmailField(blank=True)
+    # The manager's name as typed, for someone who is not (or not findable) in Tandem.
+    manager_name = models.CharField(max_length=150, blank=True)
     # The manager's account, linked silently when one exists (conflict rules in matching).
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,

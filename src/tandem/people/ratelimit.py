@@ -132,3 +132,12 @@ def client_ip(request) -> str:
         if not _trusted(address):
             return address
     return peer
+
+
+# --- look-ups (searches that answer as the person types) -----------------------------------
+def lookup_allowed(*, purpose: str, user_id: int) -> bool:
+    """Count one look-up by ``user_id``; False once over ``LOOKUP_RATE_LIMIT`` in the window,
+    so nobody can page through a program's people by script."""
+    limit = getattr(settings, "LOOKUP_RATE_LIMIT", 120)
+    window = getattr(settings, "LOOKUP_RATE_WINDOW_SECONDS", 60)
+    return _hit(_key(f"lookup-{purpose}", str(user_id)), window) <= limit

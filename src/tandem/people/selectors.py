@@ -183,3 +183,28 @@ def access_api_token(*, user: User, token_id: int, for_update: bool = False) -> 
     if token is None:
         raise NotFound(TOKEN_NOT_FOUND)
     return token
+
+
+PEOPLE_SEARCH_MIN_LENGTH = 2
+
+
+def people_search_visible_to(
+    *, viewer: User | AnonymousUser, query: str, limit: int = 10
+) -> list[User]:
+    """People whose profile ``viewer`` may see (``profiles_visible_to``'s rule), the viewer
+    excluded, whose names contain every word of ``query``; at most ``limit``, by name.
+
+    Names only: searching emails would confirm an address to someone who cannot see it, and
+    people without a name are never found (their display name is their email).
+    """
+    words = " ".join((query or "").split())
+    if not is_signed_in(viewer) or len(words) < PEOPLE_SEARCH_MIN_LENGTH:
+        return []
+    people = User.objects.filter(
+        pk__in=User.objects.filter(_shares_program_with(viewer)).values("pk"),
+        is_active=True,
+        profile__isnull=False,
+    ).exclude(pk=viewer.pk)
+    for word in words.split(" "):
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(people.select_related("profile").order_by("first_name", "last_name", "pk")[:limit])

@@ -29,4 +29,5 @@ urlpatterns = [
     path("profile/identity/withdraw/", views.identity_withdraw, name="identity_withdraw"),
     path("people/<int:user_id>/", views.profile_detail, name="profile_detail"),
     path("skills/suggest/", views.skill_suggest, name="skill_suggest"),
+    path("people/suggest/manager/", views.manager_suggest, name="manager_suggest"),
 ]

@@ -29,8 +29,12 @@ from tandem.people.services.identity import (
     identity_set,
     identity_withdraw,
 )
-from tandem.people.services.profiles import (
+from tandem.people.services.manager import (
+    MANAGER_EMAIL_NEEDED,
+    MANAGER_NOT_CHOSEN,
     MANAGER_SELF,
+)
+from tandem.people.services.profiles import (
     PROFILE_FORBIDDEN,
     PROFILE_INVALID,
     UNSET,
@@ -52,6 +56,8 @@ __all__ = [
     "EMAIL_INVALID",
     "EMAIL_TOO_LONG",
     "IDENTITY_CONSENT_REQUIRED",
+    "MANAGER_EMAIL_NEEDED",
+    "MANAGER_NOT_CHOSEN",
     "MANAGER_SELF",
     "NAME_MAX_LENGTH",
     "PROFILE_FORBIDDEN",

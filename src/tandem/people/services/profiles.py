@@ -22,10 +22,10 @@ from tandem.matching.records.timezones import check_timezone
 from tandem.people.models import AvailabilityWindow, Profile, Skill, User
 from tandem.people.services.availability import availability_utc_refresh
 from tandem.people.services.common import TOO_LONG, WHITESPACE, clean_text
+from tandem.people.services.manager import MANAGER_FIELDS, manager_change
 
 PROFILE_INVALID = "Some profile fields need changing."
 PROFILE_FORBIDDEN = "You can only change your own profile."
-MANAGER_SELF = "You cannot be your own manager."
 
 UNSET: object = object()  # "not given": profile_update leaves such fields alone (PATCH)
 
@@ -119,19 +119,6 @@ def _check_record_fields(changes: _ProfileChanges, given: dict) -> None:
             changes.errors[f"{field}.{error.part}" if error.part else field] = error.message
 
 
-def _check_manager(changes: _ProfileChanges, profile: Profile, email: object) -> None:
-    """Keep the email as given, with no account lookup: whether an address has an account here
-    is never shown, and match runs find the manager among their participants by email."""
-    email = clean_text(email).lower()
-    if email == profile.manager_contact.lower():
-        return  # unchanged (an untouched save keeps an import's link as it is)
-    if email and email == profile.user.email.lower():
-        changes.errors["manager_email"] = MANAGER_SELF
-        return
-    changes.profile_fields["manager_email"] = email
-    changes.relations["manager"] = None
-
-
 TEXT_LIMITS = {
     "first_name": 150,
     "last_name": 150,
@@ -155,7 +142,7 @@ class _ProfileChanges:
     errors: dict = dc_field(default_factory=dict)
 
 
-def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
+def _profile_changes(profile: Profile, given: dict, actor: User | None) -> _ProfileChanges:
     changes = _ProfileChanges()
     for field, limit in TEXT_LIMITS.items():
         if field in given:
@@ -171,8 +158,11 @@ def _profile_changes(profile: Profile, given: dict) -> _ProfileChanges:
     languages = changes.profile_fields.get("languages")
     if languages is not None and set(languages) == set(profile.languages or []):
         changes.profile_fields["languages"] = list(profile.languages)
-    if "manager_email" in given:
-        _check_manager(changes, profile, given["manager_email"])
+    if MANAGER_FIELDS & given.keys():
+        manager = manager_change(profile=profile, actor=actor, given=given)
+        changes.profile_fields.update(manager.profile_fields)
+        changes.relations.update(manager.relations)
+        changes.errors.update(manager.errors)
     return changes
 
 
@@ -190,6 +180,8 @@ def profile_update(
     skills_wanted: object = UNSET,
     seniority: object = UNSET,
     department: object = UNSET,
+    manager: object = UNSET,
+    manager_name: object = UNSET,
     manager_email: object = UNSET,
     city: object = UNSET,
     timezone: object = UNSET,
@@ -206,7 +198,8 @@ def profile_update(
     ``None`` means trusted system code (CSV import, demo, CLI) that checked permission itself.
     Skills are lists of names (or one comma-separated string), availability a list of
     "Mon 09:00-12:00" strings or ``(weekday, start, end)`` tuples in the profile's time zone,
-    ``manager_email`` an account's email ("" clears), ``working_style`` ``{question: 1..5}``.
+    ``manager`` the id of someone the actor can see, or ``None`` with ``manager_name`` and
+    ``manager_email`` typed ("" clears; see ``manager``), ``working_style`` ``{question: 1..5}``.
     Raises ``ApplicationError`` (status 400) whose ``fields`` name every invalid field.
     """
     if actor is not None and actor.pk != profile.user_id and not actor.is_staff:
@@ -224,6 +217,8 @@ def profile_update(
             "skills_wanted": skills_wanted,
             "seniority": seniority,
             "department": department,
+            "manager": manager,
+            "manager_name": manager_name,
             "manager_email": manager_email,
             "city": city,
             "timezone": timezone,
@@ -235,7 +230,7 @@ def profile_update(
         }.items()
         if value is not UNSET
     }
-    changes = _profile_changes(profile, given)
+    changes = _profile_changes(profile, given, actor)
     if changes.errors:
         raise ApplicationError(PROFILE_INVALID, fields=changes.errors)
     with transaction.atomic():

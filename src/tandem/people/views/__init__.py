@@ -20,6 +20,7 @@ from tandem.people.views.accounts import (
     verify_email_resend,
 )
 from tandem.people.views.identity import identity_edit, identity_withdraw
+from tandem.people.views.manager import manager_suggest
 from tandem.people.views.profiles import (
     availability_row,
     profile_detail,
@@ -39,6 +40,7 @@ __all__ = [
     "availability_row",
     "identity_edit",
     "identity_withdraw",
+    "manager_suggest",
     "profile_detail",
     "profile_edit",
     "signup",

@@ -23,12 +23,14 @@ from tandem.people.forms import (
     ProfileForm,
     availability_rows_from_post,
 )
+from tandem.people.models import User
 from tandem.people.views.common import FORM_PREFIXES
+from tandem.people.views.manager import chosen_manager, person_label
 
 SKILL_SUGGESTIONS = 10
 
 
-def _profile_initial(profile) -> dict:
+def _profile_initial(profile, chosen: dict | None) -> dict:
     initial = {
         "first_name": profile.user.first_name,
         "last_name": profile.user.last_name,
@@ -40,7 +42,9 @@ def _profile_initial(profile) -> dict:
         "skills_wanted": ", ".join(s.name for s in profile.skills_wanted.all()),
         "seniority": profile.seniority,
         "department": profile.department,
-        "manager_email": profile.manager_contact,
+        "manager": chosen["id"] if chosen else None,
+        "manager_name": profile.manager_name,
+        "manager_email": "" if chosen else profile.manager_contact,
         "city": profile.city,
         "timezone": profile.timezone,
         "languages": profile.languages,
@@ -95,6 +99,8 @@ def profile_edit(request):
                     skills_wanted=data["skills_wanted"],
                     seniority=data["seniority"],
                     department=data["department"],
+                    manager=data["manager"],
+                    manager_name=data["manager_name"],
                     manager_email=data["manager_email"],
                     city=data["city"],
                     timezone=data["timezone"],
@@ -111,8 +117,10 @@ def profile_edit(request):
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile_edit")
         status = 400
+        chosen = _chosen_again(request.user, form)
     else:
-        form = ProfileForm(initial=_profile_initial(profile))
+        chosen = chosen_manager(profile=profile, viewer=request.user)
+        form = ProfileForm(initial=_profile_initial(profile, chosen))
         rows, availability_error, status = _window_rows(profile), None, 200
     rows = rows + [{"day": "", "start": "", "end": ""}]
     return render(
@@ -128,10 +136,22 @@ def profile_edit(request):
             "timezones": _timezone_names(),
             "skill_fields": [form["skills_offered"], form["skills_wanted"]],
             "language_names": [LANGUAGES.get(code, code) for code in profile.languages],
+            "manager_chosen": chosen,
             "error_summary": _error_summary(form, availability_error),
         },
         status=status,
     )
+
+
+def _chosen_again(viewer, form) -> dict | None:
+    """The person the refused form had picked, to show them ticked again (only if the viewer
+    can see them: the id came from the browser)."""
+    manager_id = form.cleaned_data.get("manager") if hasattr(form, "cleaned_data") else None
+    if not manager_id or manager_id not in selectors.profiles_visible_to(
+        viewer=viewer, user_ids=[manager_id]
+    ):
+        return None
+    return person_label(User.objects.select_related("profile").get(pk=manager_id))
 
 
 def _error_summary(form, availability_error) -> list[dict]:

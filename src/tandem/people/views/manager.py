@@ -1,0 +1,63 @@
+"""The profile's manager picker: a search among the people the person can already see, and
+the chosen one shown back on the form."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tandem.people import selectors
+from tandem.people.models import Profile, User
+from tandem.people.ratelimit import lookup_allowed
+
+MANAGER_SUGGESTIONS = 10
+LOOKUP_THROTTLED = "Too many searches in a short time. Wait a minute and try again."
+
+
+def person_label(person: User) -> dict:
+    """What tells two people apart in the list without showing an email: the name and the
+    department."""
+    profile = getattr(person, "profile", None)
+    return {
+        "id": person.pk,
+        "name": person.get_full_name(),
+        "department": profile.department if profile else "",
+    }
+
+
+def chosen_manager(*, profile: Profile, viewer: User) -> dict | None:
+    """The manager picked from the list (an account link without a typed email), if the owner
+    can still see them; otherwise the form shows the email as stored."""
+    if not profile.manager_id or profile.manager_email:
+        return None
+    if profile.manager_id not in selectors.profiles_visible_to(
+        viewer=viewer, user_ids=[profile.manager_id]
+    ):
+        return None
+    manager = User.objects.select_related("profile").get(pk=profile.manager_id)
+    return person_label(manager)
+
+
+@login_required
+@require_GET
+def manager_suggest(request):
+    """htmx: up to ten people the viewer can see whose name contains what was typed (at
+    least two characters)."""
+    if not lookup_allowed(purpose="people", user_id=request.user.pk):
+        return render(
+            request, "people/_manager_options.html", {"error": LOOKUP_THROTTLED}, status=429
+        )
+    query = " ".join(request.GET.get("q", "").split())
+    people = selectors.people_search_visible_to(
+        viewer=request.user, query=query, limit=MANAGER_SUGGESTIONS
+    )
+    return render(
+        request,
+        "people/_manager_options.html",
+        {
+            "people": [person_label(person) for person in people],
+            "too_short": len(query) < selectors.PEOPLE_SEARCH_MIN_LENGTH,
+            "min_length": selectors.PEOPLE_SEARCH_MIN_LENGTH,
+        },
+    )
