@@ -61,6 +61,7 @@ def test_mentorship_journey(page, live_server, tmp_path):
     mentor_page.set_default_timeout(10_000)
     log_in(mentor_page, mentor.email)
     mentor_page.goto("/mentorships/requests/")
+    mentor_page.click("text=Read and decide")
     mentor_page.click("button:has-text('Accept')")
     mentor_page.wait_for_selector("h1:has-text('Mentoring Theo')")
     mentor_page.click("text=Edit the agreement")

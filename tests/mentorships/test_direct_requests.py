@@ -101,9 +101,15 @@ class TestRequestPage:
         enrol(mentee, open_)
         mentor = member(open_, Role.MENTOR)
         client.force_login(mentee)
-        page = client.get(reverse("request_new")).content.decode()
-        assert "Send request" in page and mentor.display_name in page
-        assert f'value="{closed.pk}"' not in page
+        # Without a mentor chosen, the one program that takes requests shows its ranked list.
+        response = client.get(reverse("request_new"))
+        assert response["Location"] == reverse("program_mentors", args=[open_.slug])
+        page = client.get(reverse("request_new"), {"program": open_.pk, "to": mentor.pk})
+        assert (
+            "Send request" in page.content.decode() and mentor.display_name in page.content.decode()
+        )
+        refused = client.get(reverse("request_new"), {"program": closed.pk, "to": mentor.pk})
+        assert "Send request" not in refused.content.decode()
 
     @pytest.mark.parametrize("who", ["mentor", "admin", "outsider"])
     def test_other_roles_are_not_offered_it_either(self, client, closed, who):

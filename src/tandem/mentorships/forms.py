@@ -16,23 +16,28 @@ OBJECTIVE_ROWS = 5
 
 
 class RequestForm(forms.Form):
-    program = forms.TypedChoiceField(coerce=int, label="Program")
-    recipient = forms.TypedChoiceField(coerce=int, label="Mentor")
+    """The message to one chosen person: program and recipient come from the ranked list
+    (hidden here), so the form offers only them and refuses anyone else."""
+
+    program = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
+    recipient = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
-        label="Your goals",
+        label="Your message",
         help_text="A few sentences: what you want to work on, and why this person. "
         "e.g. “I'm moving into product management and would value your view on "
         "prioritisation and stakeholder conversations.”",
     )
 
-    def __init__(self, *args, programs=(), recipients=(), **kwargs):
+    def __init__(self, *args, program=None, recipient=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "program").choices = [(p.pk, p.name) for p in programs]
-        choice_field(self, "recipient").choices = [("", "Choose a person")] + [
-            (u.pk, u.display_name) for u in recipients
-        ]
+        choice_field(self, "program").choices = [(program.pk, program.name)] if program else []
+        choice_field(self, "recipient").choices = (
+            [(recipient.pk, recipient.display_name)] if recipient else []
+        )
+        self.initial.setdefault("program", program.pk if program else None)
+        self.initial.setdefault("recipient", recipient.pk if recipient else None)
 
 
 class DeclineForm(forms.Form):

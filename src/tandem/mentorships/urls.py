@@ -16,6 +16,7 @@ urlpatterns = [
     path("", mentorships.mentorship_list, name="mentorship_list"),
     path("requests/", requests.request_inbox, name="request_inbox"),
     path("requests/new/", requests.request_new, name="request_new"),
+    path("requests/<int:request_id>/", requests.request_detail, name="request_detail"),
     path("requests/<int:request_id>/accept/", requests.request_accept, name="request_accept"),
     path("requests/<int:request_id>/decline/", requests.request_decline, name="request_decline"),
     path("requests/<int:request_id>/withdraw/", requests.request_withdraw, name="request_withdraw"),

@@ -116,19 +116,33 @@ def access_mentorship(
 
 
 def access_request(
-    *, user: User | AnonymousUser, request_id: int, for_update: bool = False
+    *,
+    user: User | AnonymousUser,
+    request_id: int,
+    need: MentorshipAccess = MentorshipAccess.CONTENT,
+    for_update: bool = False,
 ) -> MentorshipRequest:
-    """The request, if ``user`` sent or received it."""
+    """The request, if ``user`` sent or received it; with ``OVERVIEW``, also for an admin of
+    its program, and callers then show its message to the two of them only (request messages
+    are the pair's). ``for_update`` locks it (inside ``transaction.atomic`` only)."""
     if not is_signed_in(user):
         raise NotFound(REQUEST_NOT_FOUND)
     qs = lockable(
-        MentorshipRequest.objects.select_related("program", "sender", "recipient"),
+        MentorshipRequest.objects.select_related(
+            "program", "sender", "recipient", "mentor", "mentee"
+        ),
         for_update=for_update,
     )
-    found = qs.filter(pk=request_id).filter(Q(sender=user) | Q(recipient=user)).first()
+    found = qs.filter(pk=request_id).first()
     if found is None:
         raise NotFound(REQUEST_NOT_FOUND)
-    return found
+    if user.pk in (found.sender_id, found.recipient_id):
+        return found
+    if need == MentorshipAccess.OVERVIEW and is_program_admin(
+        user=user, program_id=found.program_id
+    ):
+        return found
+    raise NotFound(REQUEST_NOT_FOUND)
 
 
 def _access_content(

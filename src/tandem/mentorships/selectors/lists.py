@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
@@ -196,7 +196,7 @@ def request_programs_for(*, user: User) -> QuerySet[Program]:
     )
 
 
-def request_recipients_for(*, user: User, program: Program) -> list[User]:
+def request_recipients_for(*, user: User, program: Program) -> QuerySet[User]:
     """Who ``user`` may ask in ``program``: its active mentors (any member in peer programs;
     in reverse programs a mentor may also ask a mentee)."""
     roles = set(
@@ -205,7 +205,7 @@ def request_recipients_for(*, user: User, program: Program) -> list[User]:
         ).values_list("role", flat=True)
     )
     if not roles:
-        return []
+        return User.objects.none()
     if program.program_type == "peer":
         wanted = [Role.MENTEE, Role.MENTOR]
     else:
@@ -214,7 +214,7 @@ def request_recipients_for(*, user: User, program: Program) -> list[User]:
             wanted.append(Role.MENTOR)
         if program.program_type == "reverse" and Role.MENTOR in roles:
             wanted.append(Role.MENTEE)
-    return list(
+    return (
         User.objects.filter(
             enrolments__program=program,
             enrolments__role__in=wanted,
@@ -225,6 +225,18 @@ def request_recipients_for(*, user: User, program: Program) -> list[User]:
         .distinct()
         .order_by("first_name", "last_name", "email")
     )
+
+
+def programs_to_find_a_mentor(*, user: User) -> list[Program]:
+    """Programs where ``user`` is an active mentee and mentees choose their mentor themselves
+    (self-serve, or admin-matched with direct requests allowed)."""
+    mentee_of = Program.objects.filter(
+        enrolments__person=user,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+        enrolments__role=Role.MENTEE,
+        archived_at__isnull=True,
+    ).order_by("name")
+    return [program for program in mentee_of.distinct() if program.takes_direct_requests]
 
 
 def private_notes_for(*, user: User, mentorship: Mentorship) -> list[PrivateNote]:
@@ -243,4 +255,65 @@ def mentorship_list_for_program_admin(*, user: User, program_id: int) -> QuerySe
         raise NotFound(MENTORSHIP_NOT_FOUND)
     return (
         mentorship_queryset().filter(program_id=program_id).order_by("state", "-created_at", "-pk")
+    )
+
+
+# The next steps a person's dashboard lists -------------------------------------------------
+
+
+def requests_waiting_for(*, user: User, now: datetime | None = None) -> list[MentorshipRequest]:
+    """Requests ``user`` still has to answer, the soonest to expire first."""
+    return list(
+        MentorshipRequest.objects.filter(
+            recipient=user, state=RequestState.PENDING, expires_at__gt=now or timezone.now()
+        )
+        .select_related("program", "sender")
+        .order_by("expires_at", "pk")[:10]
+    )
+
+
+def requests_sent_recently(*, user: User, since: datetime) -> list[MentorshipRequest]:
+    """The person's requests still waiting, and those answered or closed since ``since``."""
+    return list(
+        MentorshipRequest.objects.filter(sender=user)
+        .filter(Q(state=RequestState.PENDING) | Q(decided_at__gte=since))
+        .select_related("program", "recipient", "mentorship")
+        .order_by("-created_at", "-pk")[:10]
+    )
+
+
+def agreements_awaiting_signature(*, user: User) -> list[AgreementVersion]:
+    """In each of the person's open mentorships, the newest agreement version if they have
+    not signed it yet (only the newest can be signed)."""
+    versions = (
+        AgreementVersion.objects.filter(
+            Q(mentorship__mentor=user) | Q(mentorship__mentee=user),
+            mentorship__state__in=OPEN_STATES,
+        )
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .order_by("mentorship_id", "-number")
+    )
+    newest: dict[int, AgreementVersion] = {}
+    for version in versions:
+        newest.setdefault(version.mentorship_id, version)
+    return [
+        version
+        for version in newest.values()
+        if not (
+            version.signed_by_mentor_at
+            if version.mentorship.mentor_id == user.pk
+            else version.signed_by_mentee_at
+        )
+    ]
+
+
+def action_items_open_for(*, user: User, limit: int = 10) -> list[ActionItem]:
+    """The person's own open items in their open mentorships: overdue first, then by due
+    date, undated last."""
+    return list(
+        ActionItem.objects.filter(
+            owner=user, mentorship__state__in=OPEN_STATES, status=ActionItemStatus.OPEN
+        )
+        .select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )

@@ -155,7 +155,7 @@ def request_create(
             title=f"{sender.display_name} asks you to "
             f"{'mentor them' if mentor == recipient else 'be their mentee'}",
             body=f"In {program.name}: “{message[:300]}”",
-            url=reverse("request_inbox"),
+            url=reverse("request_detail", args=[request.pk]),
         )
     return request
 
@@ -355,7 +355,7 @@ def requests_remind_expiring(*, now: datetime) -> int:
                 title=f"{request.sender.display_name}'s request expires soon",
                 body=f"Please accept or decline it before {local:%A %d %B, %H:%M} "
                 f"({local.tzname()}).",
-                url=reverse("request_inbox"),
+                url=reverse("request_detail", args=[request.pk]),
             )
             sent += 1
     return sent

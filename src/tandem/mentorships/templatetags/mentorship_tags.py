@@ -1,7 +1,6 @@
 import zoneinfo
 
 from django import template
-from django.utils import timezone
 
 from tandem.mentorships import selectors
 from tandem.mentorships.models import MeetingFormat
@@ -34,7 +33,8 @@ def choice_label(value, kind):
 
 @register.inclusion_tag("mentorships/_dashboard_section.html", takes_context=True)
 def mentorship_dashboard(context):
-    """The dashboard section: my mentorships, overdue action items, upcoming meetings."""
+    """The dashboard's cards below the next steps: my mentorships and upcoming meetings (the
+    next steps list the requests, signatures and action items waiting on me)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -43,10 +43,7 @@ def mentorship_dashboard(context):
         "show": True,
         "user": user,
         "mentorships": list(selectors.mentorship_list_for(user=user, open_only=True)[:10]),
-        "overdue": list(selectors.action_items_overdue_for(user=user)[:10]),
         "upcoming": list(selectors.meetings_upcoming_for(user=user)[:5]),
-        "pending_received": selectors.request_list_received(user=user, pending_only=True).count(),
-        "today": timezone.localdate(),
     }
 
 

@@ -13,6 +13,8 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import DeclineForm, RequestForm
+from tandem.mentorships.selectors.lists import programs_to_find_a_mentor
+from tandem.mentorships.selectors.request_page import request_page, request_target
 from tandem.mentorships.views.common import PAGE_SIZE, back_to_mentorship, mentorship_errors
 
 
@@ -38,28 +40,49 @@ def request_inbox(request):
     )
 
 
+RECIPIENT_UNAVAILABLE = (
+    "You cannot ask this person in this program now: they are not an active mentor here, or "
+    "they have no free place. Choose someone on the list of mentors."
+)
+
+
+def _chosen(programs: list, wanted: str | None):
+    """The program asked for (None if it takes no requests from ``user``), or when none is
+    asked for, the only one there is."""
+    if wanted:
+        return next((p for p in programs if str(p.pk) == wanted), None)
+    return programs[0] if len(programs) == 1 else None
+
+
 @login_required
 @mentorship_errors
 def request_new(request):
+    """The message to a mentor chosen on the ranked list; without one, the way to that list."""
     memberships = list(selectors.request_programs_for(user=request.user))
     # Admin-matched programs that keep direct requests off are not offered (the service says
     # why if someone posts one anyway); the page names them, so nobody wonders where they went.
     programs = [p for p in memberships if p.takes_direct_requests]
     matched_only = [p for p in memberships if not p.takes_direct_requests]
     source = request.POST if request.method == "POST" else request.GET
-    program = next(
-        (p for p in programs if str(p.pk) == source.get("program")),
-        programs[0] if programs else None,
-    )
-    recipients = (
-        selectors.request_recipients_for(user=request.user, program=program) if program else []
-    )
-    form = RequestForm(
-        request.POST or None,
-        programs=programs,
-        recipients=recipients,
-        initial={"program": program.pk if program else None, "recipient": request.GET.get("to")},
-    )
+    program = _chosen(programs, source.get("program"))
+    recipient_id = source.get("recipient") or source.get("to") or ""
+    finding = programs_to_find_a_mentor(user=request.user)
+    if program is None or not recipient_id.isdigit():
+        if program in finding or (program is None and len(finding) == 1):
+            return redirect("program_mentors", (program or finding[0]).slug)
+        return render(
+            request,
+            "mentorships/request_new.html",
+            {"finding": finding, "programs": programs, "matched_only": matched_only},
+        )
+    target = request_target(user=request.user, program=program, recipient_id=int(recipient_id))
+    if target is None:
+        return render(
+            request,
+            "mentorships/request_new.html",
+            {"program": program, "unavailable": RECIPIENT_UNAVAILABLE},
+        )
+    form = RequestForm(request.POST or None, program=program, recipient=target.person)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_create(
@@ -76,8 +99,24 @@ def request_new(request):
     return render(
         request,
         "mentorships/request_new.html",
-        {"form": form, "program": program, "programs": programs, "matched_only": matched_only},
+        {
+            "form": form,
+            "program": program,
+            "target": target,
+            "finding": finding,
+            "programs": programs,
+            "matched_only": matched_only,
+        },
     )
+
+
+@login_required
+@mentorship_errors
+def request_detail(request, request_id: int):
+    """One request with what its mentor needs to decide; its two people and the program's
+    admins read it (admins without the message)."""
+    page = request_page(user=request.user, request_id=request_id)
+    return render(request, "mentorships/request_detail.html", {"page": page, "r": page.request})
 
 
 @login_required

@@ -1,21 +1,248 @@
-"""The participant's dashboard: their profile, programs and mentorships."""
+"""The participant's dashboard: what to do next, most urgent first, then their profile,
+programs and mentorships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
-from tandem.people.selectors import profile_completeness
+from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestState
+from tandem.mentorships.selectors import lists as mentorship_lists
+from tandem.people.models import User
+from tandem.people.selectors import Completeness, profile_completeness
 from tandem.people.services import profile_ensure
+from tandem.programs.models import Enrolment, EnrolmentStatus, Role
 from tandem.programs.selectors import enrolment_list_for_person
+
+# How long an answered request stays among the next steps, so its answer is seen.
+ANSWERED_SHOWN_FOR = timedelta(days=14)
+NEXT_MEETING_WITHIN_DAYS = 60
+REQUEST_STATE_TONE = {
+    RequestState.PENDING: "warn",
+    RequestState.ACCEPTED: "ok",
+    RequestState.DECLINED: "bad",
+    RequestState.EXPIRED: "bad",
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One line of the list: what to do, where, and by when."""
+
+    kind: str  # what it is about, e.g. "profile", "sent_request" (the tests find them by it)
+    text: str
+    url: str = ""
+    action: str = ""
+    detail: str = ""
+    at: datetime | None = None  # a moment, shown in the viewer's time zone
+    on: date | None = None  # a day
+    when: str = ""  # the words before the moment or day: "Answer by", "Due"
+    state: str = ""
+    tone: str = ""
+
+
+def _profile_steps(completeness: Completeness) -> list[NextStep]:
+    if not completeness.missing:
+        return []
+    return [
+        NextStep(
+            kind="profile",
+            text="Finish your profile so the matching can find you good partners",
+            detail=f"Still missing: {', '.join(completeness.missing)}.",
+            url=reverse("profile_edit"),
+            action="Finish your profile",
+        )
+    ]
+
+
+def _approval_steps(enrolments: list[Enrolment]) -> list[NextStep]:
+    return [
+        NextStep(
+            kind="approval",
+            text=f"Waiting for approval in {e.program.name}",
+            detail="A program admin will review your request to join; we will let you know.",
+            url=reverse("program_detail", args=[e.program.slug]),
+            action="See the program",
+            state="Waiting for approval",
+            tone="warn",
+        )
+        for e in enrolments
+        if e.status == EnrolmentStatus.PENDING
+    ]
+
+
+def _mentor_search_steps(
+    user: User,
+    enrolments: list[Enrolment],
+    open_mentorships: list[Mentorship],
+    sent: list[MentorshipRequest],
+) -> list[NextStep]:
+    """Find a mentor where the person may choose one and has neither a mentor nor a request
+    waiting; where the admins match, say so."""
+    settled = {m.program_id for m in open_mentorships if m.mentee_id == user.pk} | {
+        r.program_id for r in sent if r.state == RequestState.PENDING
+    }
+    steps = [
+        NextStep(
+            kind="find_mentor",
+            text=f"Find a mentor in {program.name}",
+            detail="Mentors with a free place, your best matches first.",
+            url=reverse("program_mentors", args=[program.slug]),
+            action="See your best matches",
+        )
+        for program in mentorship_lists.programs_to_find_a_mentor(user=user)
+        if program.pk not in settled
+    ]
+    steps += [
+        NextStep(
+            kind="admin_matches",
+            text=f"In {e.program.name} the program admins match mentors and mentees",
+            detail="You will hear from us when you have a mentor.",
+            url=reverse("program_detail", args=[e.program.slug]),
+            action="See the program",
+        )
+        for e in enrolments
+        if e.role == Role.MENTEE
+        and e.status == EnrolmentStatus.ACTIVE
+        and e.program.archived_at is None
+        and not e.program.takes_direct_requests
+        and e.program_id not in settled
+    ]
+    return steps
+
+
+def _sent_request_steps(sent: list[MentorshipRequest]) -> list[NextStep]:
+    steps = []
+    for r in sent:
+        pending = r.state == RequestState.PENDING
+        steps.append(
+            NextStep(
+                kind="sent_request",
+                text=f"Your request to {r.recipient.display_name} ({r.program.name})",
+                url=reverse("request_detail", args=[r.pk]),
+                action="See the request",
+                at=r.expires_at if pending else r.decided_at,
+                when="They can answer until" if pending else "Answered",
+                state="Waiting for an answer" if pending else r.get_state_display(),
+                tone=REQUEST_STATE_TONE.get(RequestState(r.state), ""),
+            )
+        )
+    return steps
+
+
+def _signature_steps(user: User) -> list[NextStep]:
+    steps = []
+    for version in mentorship_lists.agreements_awaiting_signature(user=user):
+        m = version.mentorship
+        partner = m.mentee if m.mentor_id == user.pk else m.mentor
+        steps.append(
+            NextStep(
+                kind="signature",
+                text=f"Your signature is needed: the agreement with {partner.display_name}",
+                detail=f"Version {version.number}. The mentorship starts when you both sign.",
+                url=reverse("agreement_version", args=[m.pk, version.number]),
+                action=f"Read and sign version {version.number}",
+                state="Signature needed",
+                tone="warn",
+            )
+        )
+    return steps
+
+
+def _answer_steps(user: User) -> list[NextStep]:
+    return [
+        NextStep(
+            kind="answer_request",
+            text=f"{r.sender.display_name} asks you to mentor them ({r.program.name})",
+            url=reverse("request_detail", args=[r.pk]),
+            action="Read and decide",
+            at=r.expires_at,
+            when="Answer by",
+            state="Waiting for your answer",
+            tone="warn",
+        )
+        for r in mentorship_lists.requests_waiting_for(user=user)
+    ]
+
+
+def _meeting_steps(user: User) -> list[NextStep]:
+    meeting = mentorship_lists.meetings_upcoming_for(
+        user=user, days=NEXT_MEETING_WITHIN_DAYS
+    ).first()
+    if meeting is None:
+        return []
+    m = meeting.mentorship
+    partner = m.mentee if m.mentor_id == user.pk else m.mentor
+    return [
+        NextStep(
+            kind="meeting",
+            text=f"Your next meeting, with {partner.display_name}",
+            url=reverse("meeting_detail", args=[meeting.pk]),
+            action="Open the meeting",
+            at=meeting.starts_at,
+        )
+    ]
+
+
+def _action_item_steps(user: User, today: date) -> list[NextStep]:
+    return [
+        NextStep(
+            kind="action_item",
+            text=item.description,
+            detail=f"Your action item with {partner.display_name}",
+            url=f"{reverse('mentorship_detail', args=[item.mentorship_id])}#action-items",
+            action="Open",
+            on=item.due_on,
+            when="Due" if item.due_on else "",
+            state="Overdue" if item.due_on and item.due_on < today else "",
+            tone="bad",
+        )
+        for item in mentorship_lists.action_items_open_for(user=user)
+        for partner in [
+            item.mentorship.mentee
+            if item.mentorship.mentor_id == user.pk
+            else item.mentorship.mentor
+        ]
+    ]
+
+
+def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
+    """Everything that waits on the person, most urgent first, in a bounded number of
+    queries (each list is capped)."""
+    open_mentorships = list(mentorship_lists.mentorship_list_for(user=user, open_only=True))
+    sent = mentorship_lists.requests_sent_recently(
+        user=user, since=timezone.now() - ANSWERED_SHOWN_FOR
+    )
+    return [
+        *_profile_steps(completeness),
+        *_approval_steps(enrolments),
+        *_mentor_search_steps(user, enrolments, open_mentorships, sent),
+        *_sent_request_steps(sent),
+        *_signature_steps(user),
+        *_answer_steps(user),
+        *_meeting_steps(user),
+        *_action_item_steps(user, timezone.localdate()),
+    ]
 
 
 @login_required
 def dashboard(request):
     profile = profile_ensure(user=request.user)
+    completeness = profile_completeness(profile=profile)
+    enrolments = list(enrolment_list_for_person(user=request.user))
     return render(
         request,
         "web/dashboard.html",
         {
-            "completeness": profile_completeness(profile=profile),
-            "enrolments": enrolment_list_for_person(user=request.user),
+            "completeness": completeness,
+            "enrolments": enrolments,
+            "steps": next_steps(
+                user=request.user, completeness=completeness, enrolments=enrolments
+            ),
         },
     )

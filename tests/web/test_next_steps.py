@@ -1,0 +1,242 @@
+"""The dashboard's next steps (issue #10 item 7): each appears exactly when its condition
+holds, in the order of urgency, with dates as people read them in their own time zone."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.mentorships.models import ActionItemStatus, MentorshipState, RequestState
+from tandem.people.models import Profile, Skill
+from tandem.programs.models import EnrolmentStatus, MatchingMode, Role
+from tests.mentorships.factories import (
+    RequestFactory,
+    action_item,
+    availability,
+    meeting,
+    member,
+    mentorship,
+)
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def steps(client, user) -> list:
+    client.force_login(user)
+    return client.get(reverse("dashboard")).context["steps"]
+
+
+def kinds(client, user) -> list[str]:
+    return [step.kind for step in steps(client, user)]
+
+
+def complete_profile(user) -> None:
+    profile = Profile.objects.get(user=user)
+    profile.goals, profile.headline, profile.seniority = "Speak at conferences", "Analyst", 3
+    profile.languages, profile.cadence, profile.working_style = ["en"], "weekly", {"pace": 3}
+    profile.save()
+    profile.skills_wanted.add(Skill.objects.create(name="Speaking", slug="speaking"))
+    availability(user, (0, 540, 600))
+    Profile.objects.filter(user=user).update(availability_utc=[[540, 600]])
+
+
+@pytest.fixture
+def self_serve():
+    return ProgramFactory(name="Open Circle", matching_mode=MatchingMode.SELF_SERVE)
+
+
+class TestProfile:
+    def test_an_incomplete_profile_comes_first_and_says_what_is_missing(self, client):
+        user = member(ProgramFactory())
+        first = steps(client, user)[0]
+        assert first.kind == "profile" and first.url == reverse("profile_edit")
+        assert "weekly availability" in first.detail
+
+    def test_a_complete_profile_is_not_a_step(self, client):
+        user = member(ProgramFactory(), Role.MENTOR)
+        complete_profile(user)
+        assert "profile" not in kinds(client, user)
+
+
+class TestJoining:
+    def test_a_pending_enrolment_waits_for_approval(self, client, self_serve):
+        user = member(self_serve, status=EnrolmentStatus.PENDING)
+        found = [s for s in steps(client, user) if s.kind == "approval"]
+        assert [s.text for s in found] == ["Waiting for approval in Open Circle"]
+        assert "find_mentor" not in kinds(client, user)
+
+    def test_an_active_enrolment_does_not(self, client, self_serve):
+        assert "approval" not in kinds(client, member(self_serve))
+
+
+class TestFindAMentor:
+    def test_an_active_mentee_without_a_mentor_gets_the_ranked_list(self, client, self_serve):
+        user = member(self_serve)
+        (found,) = [s for s in steps(client, user) if s.kind == "find_mentor"]
+        assert found.url == reverse("program_mentors", args=[self_serve.slug])
+
+    def test_not_with_a_request_waiting(self, client, self_serve):
+        user = member(self_serve)
+        RequestFactory(program=self_serve, sender=user, recipient=member(self_serve, Role.MENTOR))
+        assert "find_mentor" not in kinds(client, user)
+
+    def test_not_with_a_mentor(self, client, self_serve):
+        m = mentorship(program=self_serve, state=MentorshipState.ACTIVE)
+        assert "find_mentor" not in kinds(client, m.mentee)
+
+    def test_not_for_a_mentor(self, client, self_serve):
+        assert "find_mentor" not in kinds(client, member(self_serve, Role.MENTOR))
+
+    def test_a_cohort_program_says_the_admins_match(self, client):
+        cohort = ProgramFactory(name="Spring", allow_direct_requests=False)
+        user = member(cohort)
+        found = kinds(client, user)
+        assert "admin_matches" in found and "find_mentor" not in found
+
+    def test_a_cohort_program_that_takes_requests_offers_the_ranked_list(self, client):
+        cohort = ProgramFactory(name="Spring", allow_direct_requests=True)
+        found = kinds(client, member(cohort))
+        assert "find_mentor" in found and "admin_matches" not in found
+
+
+class TestRequests:
+    def test_a_sent_request_shows_its_state_and_deadline(self, client, self_serve):
+        user = member(self_serve)
+        sent = RequestFactory(
+            program=self_serve, sender=user, recipient=member(self_serve, Role.MENTOR)
+        )
+        (found,) = [s for s in steps(client, user) if s.kind == "sent_request"]
+        assert found.state == "Waiting for an answer" and found.at == sent.expires_at
+        assert found.url == reverse("request_detail", args=[sent.pk])
+
+    @pytest.mark.parametrize(
+        ("state", "label"),
+        [
+            (RequestState.ACCEPTED, "Accepted"),
+            (RequestState.DECLINED, "Declined"),
+            (RequestState.EXPIRED, "Expired"),
+        ],
+    )
+    def test_a_recent_answer_shows_until_it_is_old(self, client, self_serve, state, label):
+        user = member(self_serve)
+        mentor = member(self_serve, Role.MENTOR)
+        recent = RequestFactory(program=self_serve, sender=user, recipient=mentor, state=state)
+        recent.decided_at = timezone.now() - timedelta(days=1)
+        recent.save()
+        (found,) = [s for s in steps(client, user) if s.kind == "sent_request"]
+        assert found.state == label
+        recent.decided_at = timezone.now() - timedelta(days=30)
+        recent.save()
+        assert "sent_request" not in kinds(client, user)
+
+    def test_a_mentor_is_asked_to_answer_until_the_request_expires(self, client, self_serve):
+        mentor = member(self_serve, Role.MENTOR)
+        waiting = RequestFactory(program=self_serve, sender=member(self_serve), recipient=mentor)
+        (found,) = [s for s in steps(client, mentor) if s.kind == "answer_request"]
+        assert found.url == reverse("request_detail", args=[waiting.pk])
+        assert found.when == "Answer by" and found.at == waiting.expires_at
+        waiting.expires_at = timezone.now() - timedelta(minutes=1)
+        waiting.save()
+        assert "answer_request" not in kinds(client, mentor)
+
+
+class TestSignature:
+    def test_each_side_is_asked_until_they_have_signed(self, client):
+        m = mentorship(state=MentorshipState.PROPOSED)
+        for person in (m.mentor, m.mentee):
+            (found,) = [s for s in steps(client, person) if s.kind == "signature"]
+            assert found.url == reverse("agreement_version", args=[m.pk, 1])
+        m.agreement_versions.update(signed_by_mentor_at=timezone.now())
+        assert "signature" not in kinds(client, m.mentor)
+        assert "signature" in kinds(client, m.mentee)
+
+    def test_not_once_the_agreement_is_in_effect(self, client):
+        m = mentorship(state=MentorshipState.ACTIVE)
+        assert "signature" not in kinds(client, m.mentee)
+
+
+class TestMeetingsAndItems:
+    def test_the_next_meeting_in_my_time_zone(self, client):
+        m = mentorship()
+        Profile.objects.filter(user=m.mentee).update(timezone="America/New_York")
+        soon = meeting(m, in_hours=50)
+        meeting(m, in_hours=100)
+        client.force_login(m.mentee)
+        response = client.get(reverse("dashboard"))
+        (found,) = [s for s in response.context["steps"] if s.kind == "meeting"]
+        assert found.at == soon.starts_at
+        local = soon.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+        expected = f"{local:%a} {local.day} {local:%b, %H:%M %Z}"
+        assert expected in response.content.decode()
+
+    def test_no_meeting_no_step(self, client):
+        assert "meeting" not in kinds(client, mentorship().mentee)
+
+    def test_my_open_items_overdue_first(self, client):
+        m = mentorship()
+        today = timezone.localdate()
+        action_item(m, description="Later", due_on=today + timedelta(days=5))
+        action_item(m, description="Undated")
+        action_item(m, description="Late", due_on=today - timedelta(days=2))
+        action_item(m, description="Done", status=ActionItemStatus.DONE)
+        action_item(m, description="Theirs", owner=m.mentor)
+        found = [s for s in steps(client, m.mentee) if s.kind == "action_item"]
+        assert [s.text for s in found] == ["Late", "Later", "Undated"]
+        assert [s.state for s in found] == ["Overdue", "", ""]
+
+
+def test_the_order_is_most_urgent_first(client, self_serve):
+    user = member(self_serve)
+    EnrolmentFactory(person=user, status=EnrolmentStatus.PENDING)
+    RequestFactory(program=self_serve, sender=member(self_serve), recipient=user)
+    m = mentorship(mentee=user, state=MentorshipState.PROPOSED)
+    meeting(m)
+    action_item(m)
+    order = kinds(client, user)
+    assert order == sorted(
+        order,
+        key=[
+            "profile",
+            "approval",
+            "find_mentor",
+            "sent_request",
+            "signature",
+            "answer_request",
+            "meeting",
+            "action_item",
+        ].index,
+    )
+    assert order[0] == "profile" and "signature" in order and "answer_request" in order
+
+
+def test_nothing_waiting_is_said(client):
+    user = member(ProgramFactory(), Role.MENTOR)
+    complete_profile(user)
+    client.force_login(user)
+    response = client.get(reverse("dashboard"))
+    assert response.context["steps"] == []
+    assert "Nothing is waiting for you right now." in response.content.decode()
+
+
+def test_the_next_steps_come_before_the_cards(client, self_serve):
+    client.force_login(member(self_serve))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert html.index('id="next-heading"') < html.index('id="profile-heading"')
+
+
+def test_queries_stay_bounded_however_much_waits(client, self_serve, django_assert_max_num_queries):
+    user = member(self_serve)
+    for _ in range(6):
+        m = mentorship(mentee=user, state=MentorshipState.PROPOSED)
+        meeting(m)
+        action_item(m, due_on=timezone.localdate() - timedelta(days=1))
+        RequestFactory(program=self_serve, sender=member(self_serve), recipient=user)
+    client.force_login(user)
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("dashboard")).status_code == 200
