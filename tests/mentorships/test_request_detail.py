@@ -273,3 +273,18 @@ class TestTheRequestForm:
         sent = MentorshipRequest.objects.get()
         notice = Notification.objects.get(recipient=pair["mentor"], kind="request_received")
         assert notice.url == reverse("request_detail", args=[sent.pk])
+
+    def test_the_ranked_list_links_each_mentor_to_the_form_and_an_asked_one_to_the_request(
+        self, client, pair
+    ):
+        client.force_login(pair["mentee"])
+        ranked = client.get(reverse("program_mentors", args=[pair["program"].slug]))
+        form_url = (
+            f"{reverse('request_new')}?program={pair['program'].pk}&amp;to={pair['mentor'].pk}"
+        )
+        assert form_url in ranked.content.decode()
+        sent = RequestFactory(
+            program=pair["program"], sender=pair["mentee"], recipient=pair["mentor"]
+        )
+        html = client.get(reverse("program_mentors", args=[pair["program"].slug])).content.decode()
+        assert reverse("request_detail", args=[sent.pk]) in html and form_url not in html

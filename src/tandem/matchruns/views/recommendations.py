@@ -13,6 +13,7 @@ from tandem.core.pagination import page_of
 from tandem.matchruns import selectors
 from tandem.matchruns.forms import MentorFilterForm
 from tandem.matchruns.views.runs import run_errors
+from tandem.mentorships.selectors import request_list_sent
 from tandem.programs.selectors import ProgramAccess, access_program
 from tandem.programs.views.standing import shows_own_standing
 
@@ -41,11 +42,20 @@ def program_mentors(request, slug: str):
     result = selectors.mentor_recommendations(user=request.user, program=program, filters=filters)
     form = MentorFilterForm(request.GET or None, options=result.options)
     page = page_of(request, result.items, MENTORS_PER_PAGE)
+    waiting = {
+        r.recipient_id: r.pk
+        for r in request_list_sent(user=request.user, pending_only=True).filter(program=program)
+    }
     cards = [
         {
             "mentor": item,
             "profile_url": _optional_url("profile_detail", item.mentor_id),
             "request_url": _request_url(program, item.mentor_id),
+            "asked_url": (
+                reverse("request_detail", args=[waiting[item.mentor_id]])
+                if item.mentor_id in waiting
+                else None
+            ),
         }
         for item in page.object_list
     ]
