@@ -10,12 +10,13 @@ from ninja import Query, Router
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.pagination import MAX_PAGE, numbered_page
-from tandem.matchruns import selectors, services
+from tandem.matchruns import review, selectors, services
 from tandem.matchruns.models import MatchRun
 from tandem.matchruns.schemas import (
     CompareOut,
     ConstraintIn,
     ConstraintOut,
+    ConstraintReviewOut,
     PairPage,
     RecommendationFilters,
     RecommendationPage,
@@ -56,6 +57,8 @@ def _run(run: MatchRun, *, summary: bool = False) -> dict:
             else None
         )
         data["summary"] = vars(figures) if figures else None
+        newer = review.match_run_superseded_by(run=run) if run.status == "done" else None
+        data["superseded_by"] = newer.pk if newer else None
     return data
 
 
@@ -146,13 +149,25 @@ def _constraint(c) -> dict:
 
 @router.get(
     "/{slug}/runs/{run_id}/constraints",
-    response=list[ConstraintOut],
-    summary="Pins and forbids of a run",
+    response=list[ConstraintReviewOut],
+    summary="Pins and forbids of a run, with what each will change",
     operation_id="tandem_programs_matchruns_api_constraint_list",
 )
 def constraint_list(request: AuthenticatedRequest, slug: str, run_id: int):
     run = _access(request, slug, run_id)
-    return [_constraint(c) for c in selectors.match_constraint_list(run=run)]
+    names = {p.id: p.name for side in selectors.match_run_people(run=run) for p in side}
+    return [
+        {
+            "id": r.constraint.pk,
+            "mentee": {"id": r.constraint.mentee_id, "name": names.get(r.constraint.mentee_id, "")},
+            "mentor": {"id": r.constraint.mentor_id, "name": names.get(r.constraint.mentor_id, "")},
+            "kind": r.constraint.kind,
+            "effect": r.effect,
+            "pending": r.pending,
+            "problem": r.problem,
+        }
+        for r in review.match_constraint_reviews(run=run, labels=names)
+    ]
 
 
 @router.post(
@@ -188,7 +203,12 @@ def constraint_delete(request: AuthenticatedRequest, slug: str, run_id: int, con
 def run_rerun(request: AuthenticatedRequest, slug: str, run_id: int, payload: RerunIn):
     run = _access(request, slug, run_id)
     new = services.match_run_rerun(
-        user=request.auth, run=run, objective=payload.objective, seed=payload.seed
+        user=request.auth,
+        run=run,
+        objective=payload.objective,
+        seed=payload.seed,
+        remove=payload.remove,
+        remove_all=payload.remove_all,
     )
     new.refresh_from_db()
     return 202, _run(new, summary=True)

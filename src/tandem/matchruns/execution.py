@@ -11,12 +11,19 @@ from django.utils import timezone
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import cohort_from_json, cohort_with_identity
 from tandem.matchruns.models import ConstraintKind, MatchPair, MatchRun, MatchUnmatched, RunStatus
+from tandem.matchruns.review import pin_problems
 from tandem.notify.kinds import Kind
 from tandem.programs.notices import program_admins_notify
 
 logger = logging.getLogger(__name__)
 
 RUN_FAILED = "The matching engine could not finish: {error}"
+PINS_BROKEN = "This run cannot keep its pins: {problems} Remove those pins, then re-run."
+
+
+class PinsBroken(Exception):
+    """Pins the cohort of this run no longer allows (someone changed, a mentor filled up):
+    the run fails with why, in names, before any solving."""
 
 
 def _set_progress(run_id: int, **values) -> None:
@@ -64,6 +71,9 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             for c in constraints
             if c.kind == ConstraintKind.FORBID
         ]
+        broken = pin_problems(run.inputs, [(int(a), int(b)) for a, b in pinned])
+        if broken:
+            raise PinsBroken(PINS_BROKEN.format(problems=" ".join(broken.values())))
         _set_progress(run.pk, progress=20)
         outcome = engine.solve(
             cohort,
@@ -114,7 +124,9 @@ def match_run_execute(*, run_id: int) -> MatchRun:
         with transaction.atomic():
             failed = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
                 status=RunStatus.FAILED,
-                error=RUN_FAILED.format(error=error),
+                error=str(error)
+                if isinstance(error, PinsBroken)
+                else RUN_FAILED.format(error=error),
                 finished_at=timezone.now(),
             )
             if failed:  # a run discarded meanwhile stays discarded, and nobody is told

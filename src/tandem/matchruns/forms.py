@@ -36,10 +36,29 @@ class ConstraintForm(forms.Form):
         initial=ConstraintKind.PIN,
     )
 
-    def __init__(self, *args, mentees=(), mentors=(), **kwargs):
+    def __init__(self, *args, mentees=(), mentors=(), labels=None, **kwargs):
+        """``labels`` (``review.people_labels``) tell apart people who share a name."""
         super().__init__(*args, **kwargs)
-        choice_field(self, "mentee_id").choices = [(p.id, p.name) for p in mentees]
-        choice_field(self, "mentor_id").choices = [(p.id, p.name) for p in mentors]
+        labels = labels or {}
+        choice_field(self, "mentee_id").choices = [
+            (p.id, labels.get(p.id, p.name)) for p in mentees
+        ]
+        choice_field(self, "mentor_id").choices = [
+            (p.id, labels.get(p.id, p.name)) for p in mentors
+        ]
+
+
+class RerunForm(RunStartForm):
+    """A re-run, optionally without some of the run's pins and forbids (removed first)."""
+
+    remove = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.MultipleHiddenInput
+    )
+    remove_all = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, constraint_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "remove").choices = [(i, i) for i in constraint_ids]
 
 
 class MentorFilterForm(forms.Form):

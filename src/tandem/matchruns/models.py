@@ -66,13 +66,9 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["program"],
-                condition=Q(status="published"),
-                name="one_published_run_per_program",
-            ),
-        ]
+        # Several runs of a program may be published, one after another (a later round for
+        # the people still waiting); a run made before another was published is out of date,
+        # and publishing checks that under the program's row lock (services.match_run_publish).
         indexes = [models.Index(fields=["program", "status"])]
 
     def __str__(self) -> str:

@@ -51,6 +51,11 @@ class RunOut(Schema):
 
 class RunDetailOut(RunOut):
     summary: SummaryOut | None
+    superseded_by: int | None = Field(
+        None,
+        description="A run of the program published after this one was made: this run is "
+        "out of date and cannot be published (start a new run).",
+    )
 
 
 class RunPage(Schema):
@@ -99,6 +104,12 @@ class ConstraintOut(Schema):
     kind: str
 
 
+class ConstraintReviewOut(ConstraintOut):
+    effect: str = Field(description="What re-running with it changes, from this run's pairs.")
+    pending: bool = Field(description="Added after this run was solved: a re-run applies it.")
+    problem: str = Field(description="Why a run cannot keep this pin, in names; empty if it can.")
+
+
 class StartIn(Schema):
     objective: str = Objective.OPTIMAL
     seed: ApiInt = 0
@@ -107,6 +118,10 @@ class StartIn(Schema):
 class RerunIn(Schema):
     objective: str | None = None
     seed: ApiInt | None = None
+    remove: list[ApiId] = Field(
+        default_factory=list, description="Pins and forbids to remove from this run first."
+    )
+    remove_all: bool = Field(False, description="Remove all of this run's pins and forbids first.")
 
 
 class ChangeOut(Schema):

@@ -138,6 +138,8 @@ class PairChange:
     score_a: float | None
     mentor_b: str | None
     score_b: float | None
+    mentor_a_id: int | None = None
+    mentor_b_id: int | None = None
 
     @property
     def delta(self) -> float | None:
@@ -184,6 +186,8 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> Comparison:
                 score_a=a.score if a else None,
                 mentor_b=b.mentor.display_name if b else None,
                 score_b=b.score if b else None,
+                mentor_a_id=a.mentor_id if a else None,
+                mentor_b_id=b.mentor_id if b else None,
             )
         )
     return Comparison(

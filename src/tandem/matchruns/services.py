@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Collection
 
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -25,6 +26,7 @@ from tandem.matchruns.models import (
     Objective,
     RunStatus,
 )
+from tandem.matchruns.review import OUT_OF_DATE, match_run_superseded_by, pin_refusal
 from tandem.matchruns.selectors import access_match_run
 from tandem.matchruns.tasks import match_run_task
 from tandem.people.models import User
@@ -39,11 +41,8 @@ BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
 EMPTY_COHORT = "This program has no active {side} to match yet. Approve enrolments first."
 NOT_A_DRAFT = "Only a finished draft run can be changed; this one is {status}."
 NOT_PUBLISHABLE = "Only a finished draft run can be published; this one is {status}."
+NOT_FIXABLE = "Pins and forbids can be removed from a draft or a failed run; this one is {status}."
 NOT_DISCARDABLE = "A published run cannot be discarded."
-ALREADY_PUBLISHED = (
-    "Another run of this program (#{run_id}) is already published. Only one "
-    "published run per cohort is allowed."
-)
 NOTHING_TO_PUBLISH = "This run matched nobody, so there is nothing to publish."
 PAIRS_INVALID = "Nothing was published: some pairs are no longer valid. Re-run to refresh."
 NOT_IN_RUN_MENTEE = "This person is not a mentee in this run."
@@ -51,7 +50,13 @@ NOT_IN_RUN_MENTOR = "This person is not a mentor in this run."
 BAD_KIND = "Choose pin or forbid."
 PIN_TAKEN = "{mentee} is already pinned to {mentor}. Remove that pin first."
 PIN_FULL = "{mentor} has {capacity} free place(s), all already pinned. Remove a pin first."
-PIN_EXCLUDED = "{mentee} and {mentor} asked never to be paired, so they cannot be pinned."
+SAME_PAIR_PINNED = (
+    "{mentee} is pinned to {mentor} on this run. Remove that pin first to forbid the pair."
+)
+SAME_PAIR_FORBIDDEN = (
+    "{mentee} and {mentor} are forbidden as a pair on this run. Remove that forbid first to "
+    "pin them."
+)
 CONSTRAINT_NOT_FOUND = "No such pin or forbid on this run."
 LEFT_PROGRAM = "{name} is no longer an active {role} of the program."
 MENTOR_FULL = "{name} is now full ({taken} of {limit} places taken, {wanted} more proposed)."
@@ -124,19 +129,30 @@ def match_run_start(
 
 
 def match_run_rerun(
-    *, user: User, run: MatchRun, objective: str | None = None, seed: int | None = None
+    *,
+    user: User,
+    run: MatchRun,
+    objective: str | None = None,
+    seed: int | None = None,
+    remove: Collection[int] = (),
+    remove_all: bool = False,
 ) -> MatchRun:
-    """A what-if: a new run of the current cohort carrying over this run's pins and forbids."""
+    """A what-if: a new run of the current cohort carrying over this run's pins and forbids,
+    less those in ``remove`` (or all of them), which are removed from this run first: the
+    way out of a run that failed on a pin."""
     run = access_match_run(user=user, run_id=run.pk)
     if run.status == RunStatus.DISCARDED:
         raise ApplicationError(NOT_A_DRAFT.format(status="discarded"), status=409)
-    return match_run_start(
-        user=user,
-        program=run.program,
-        parent=run,
-        objective=run.objective if objective is None else objective,
-        seed=run.seed if seed is None else seed,
-    )
+    with transaction.atomic():
+        if remove or remove_all:
+            _remove_constraints(user=user, run=run, ids=None if remove_all else set(remove))
+        return match_run_start(
+            user=user,
+            program=run.program,
+            parent=run,
+            objective=run.objective if objective is None else objective,
+            seed=run.seed if seed is None else seed,
+        )
 
 
 def _snapshot_ids(run: MatchRun, side: str) -> set[str]:
@@ -150,12 +166,8 @@ def _name(run: MatchRun, side: str, person_id: int) -> str:
     return f"#{person_id}"
 
 
-def match_run_constrain(
-    *, user: User, run: MatchRun, mentee_id: int, mentor_id: int, kind: str
-) -> MatchConstraint:
-    """Pin or forbid one pair on a draft run (replacing an earlier decision on that pair)."""
-    run = access_match_run(user=user, run_id=run.pk)
-    _check_draft(run)
+def _check_people(run: MatchRun, *, mentee_id: int, mentor_id: int, kind: str) -> None:
+    """Field errors for a decision about people who are not (or no longer) in the cohort."""
     fields = {}
     if kind not in ConstraintKind.values:
         fields["kind"] = BAD_KIND
@@ -163,60 +175,91 @@ def match_run_constrain(
         fields["mentee_id"] = NOT_IN_RUN_MENTEE
     if str(mentor_id) not in _snapshot_ids(run, "mentors"):
         fields["mentor_id"] = NOT_IN_RUN_MENTOR
+    if not fields:
+        active = set(
+            Enrolment.objects.filter(program_id=run.program_id, status=EnrolmentStatus.ACTIVE)
+            .filter(
+                Q(person_id=mentee_id, role=Role.MENTEE) | Q(person_id=mentor_id, role=Role.MENTOR)
+            )
+            .values_list("role", flat=True)
+        )
+        for field, person_id, role, side in (
+            ("mentee_id", mentee_id, Role.MENTEE, "mentees"),
+            ("mentor_id", mentor_id, Role.MENTOR, "mentors"),
+        ):
+            if role not in active:
+                name = _name(run, side, person_id)
+                fields[field] = LEFT_PROGRAM.format(name=name, role=role.label.lower())
     if fields:
         raise ApplicationError(next(iter(fields.values())), fields=fields)
+
+
+def match_run_constrain(
+    *, user: User, run: MatchRun, mentee_id: int, mentor_id: int, kind: str
+) -> MatchConstraint:
+    """Pin or forbid one pair on a draft run. Refused at once, in names, when the pin breaks
+    a hard rule of the program or the decision contradicts one already made; the same
+    decision made twice is kept once."""
+    run = access_match_run(user=user, run_id=run.pk)
+    _check_draft(run)
+    _check_people(run, mentee_id=mentee_id, mentor_id=mentor_id, kind=kind)
     mentee, mentor = _name(run, "mentees", mentee_id), _name(run, "mentors", mentor_id)
+    refusal = pin_refusal(run.inputs, mentee_id=mentee_id, mentor_id=mentor_id)
+    if refusal and (kind == ConstraintKind.PIN or mentee_id == mentor_id):
+        raise ApplicationError(refusal, fields={"mentor_id": refusal})
     with transaction.atomic():
         locked = access_match_run(user=user, run_id=run.pk, for_update=True)
         _check_draft(locked)
-        others = MatchConstraint.objects.filter(run=run, kind=ConstraintKind.PIN).exclude(
-            mentee_id=mentee_id, mentor_id=mentor_id
-        )
-        if kind == ConstraintKind.PIN:
-            _check_pin(
-                run, others, mentee_id=mentee_id, mentor_id=mentor_id, mentee=mentee, mentor=mentor
+        same = MatchConstraint.objects.filter(run=run, mentee_id=mentee_id, mentor_id=mentor_id)
+        earlier = same.first()
+        if earlier is not None and earlier.kind == kind:
+            return earlier
+        if earlier is not None:
+            template = (
+                SAME_PAIR_PINNED if earlier.kind == ConstraintKind.PIN else SAME_PAIR_FORBIDDEN
             )
-        constraint, _ = MatchConstraint.objects.update_or_create(
-            run=run,
-            mentee_id=mentee_id,
-            mentor_id=mentor_id,
-            defaults={"kind": kind, "created_by": user},
+            message = template.format(mentee=mentee, mentor=mentor)
+            raise ApplicationError(message, fields={"kind": message}, status=409)
+        if kind == ConstraintKind.PIN:
+            pins = MatchConstraint.objects.filter(run=run, kind=ConstraintKind.PIN)
+            _check_pin(run, pins, mentee_id=mentee_id, mentor_id=mentor_id, mentee=mentee)
+        return MatchConstraint.objects.create(
+            run=run, mentee_id=mentee_id, mentor_id=mentor_id, kind=kind, created_by=user
         )
-    return constraint
 
 
 def _check_pin(
-    run: MatchRun,
-    others: QuerySet[MatchConstraint],
-    *,
-    mentee_id: int,
-    mentor_id: int,
-    mentee: str,
-    mentor: str,
+    run: MatchRun, pins: QuerySet[MatchConstraint], *, mentee_id: int, mentor_id: int, mentee: str
 ) -> None:
-    taken = others.filter(mentee_id=mentee_id).select_related("mentor").first()
+    """One pin per mentee, and no more pins on a mentor than their free places."""
+    taken = pins.filter(mentee_id=mentee_id).first()
     if taken is not None:
         message = PIN_TAKEN.format(mentee=mentee, mentor=_name(run, "mentors", taken.mentor_id))
         raise ApplicationError(message, fields={"mentee_id": message}, status=409)
     record = next(r for r in run.inputs["mentors"] if r["id"] == str(mentor_id))
-    if others.filter(mentor_id=mentor_id).count() >= record.get("capacity", 0):
-        message = PIN_FULL.format(mentor=mentor, capacity=record.get("capacity", 0))
+    if pins.filter(mentor_id=mentor_id).count() >= record.get("capacity", 0):
+        message = PIN_FULL.format(mentor=record.get("name"), capacity=record.get("capacity", 0))
         raise ApplicationError(message, fields={"mentor_id": message}, status=409)
-    mentee_record = next(r for r in run.inputs["mentees"] if r["id"] == str(mentee_id))
-    if str(mentor_id) in mentee_record.get("exclude", ()) or str(mentee_id) in record.get(
-        "exclude", ()
-    ):
-        message = PIN_EXCLUDED.format(mentee=mentee, mentor=mentor)
-        raise ApplicationError(message, fields={"mentor_id": message}, status=409)
+
+
+def _remove_constraints(*, user: User, run: MatchRun, ids: set[int] | None) -> None:
+    """Remove the pins and forbids ``ids`` (None: all) of a draft or failed run."""
+    locked = access_match_run(user=user, run_id=run.pk, for_update=True)
+    if locked.status not in (RunStatus.DONE, RunStatus.FAILED):
+        status = locked.get_status_display().lower()
+        raise ApplicationError(NOT_FIXABLE.format(status=status), status=409)
+    found = MatchConstraint.objects.filter(run=locked)
+    if ids is not None:
+        found = found.filter(pk__in=ids)
+        if found.count() != len(ids):
+            raise NotFound(CONSTRAINT_NOT_FOUND)
+    found.delete()
 
 
 def match_run_unconstrain(*, user: User, run: MatchRun, constraint_id: int) -> None:
-    run = access_match_run(user=user, run_id=run.pk)
-    _check_draft(run)
+    """Remove one pin or forbid of a draft (or of a failed run, to re-run without it)."""
     with transaction.atomic():
-        deleted, _ = MatchConstraint.objects.filter(run=run, pk=constraint_id).delete()
-    if not deleted:
-        raise NotFound(CONSTRAINT_NOT_FOUND)
+        _remove_constraints(user=user, run=run, ids={constraint_id})
 
 
 def match_run_discard(*, user: User, run: MatchRun) -> MatchRun:
@@ -274,32 +317,30 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
 
 
 def match_run_publish(*, user: User, run: MatchRun) -> MatchRun:
-    """Create every proposed mentorship of the run, or none, and mark the run published."""
-    try:
-        with transaction.atomic():
-            locked = access_match_run(user=user, run_id=run.pk, for_update=True)
-            _check_draft(locked, NOT_PUBLISHABLE)
-            other = MatchRun.objects.filter(
-                program=locked.program, status=RunStatus.PUBLISHED
-            ).first()
-            if other is not None:
-                raise ApplicationError(ALREADY_PUBLISHED.format(run_id=other.pk), status=409)
-            pairs = list(locked.pairs.select_related("mentee", "mentor").order_by("pk"))
-            if not pairs:
-                raise ApplicationError(NOTHING_TO_PUBLISH, status=409)
-            problems = _publish_problems(locked, pairs)
-            if problems:
-                raise ApplicationError(
-                    PAIRS_INVALID, fields={"pairs": " ".join(problems)}, status=409
-                )
-            engine.create_mentorships(run=locked, pairs=pairs, user=user)
-            locked.status = RunStatus.PUBLISHED
-            locked.published_at = timezone.now()
-            locked.published_by = user
-            locked.save(update_fields=["status", "published_at", "published_by"])
-    except IntegrityError:  # a concurrent publish of another run won the unique constraint
-        other = MatchRun.objects.filter(program=run.program, status=RunStatus.PUBLISHED).first()
-        raise ApplicationError(
-            ALREADY_PUBLISHED.format(run_id=other.pk if other else run.pk), status=409
-        ) from None
+    """Create every proposed mentorship of the run, or none, and mark the run published.
+
+    Refused when another run was published after this one was made (its snapshot predates
+    those mentorships). The program row is locked first, so of two publishes at once the
+    second waits and then finds itself out of date.
+    """
+    with transaction.atomic():
+        access_program(
+            user=user, program_id=run.program_id, need=ProgramAccess.ADMIN, for_update=True
+        )
+        locked = access_match_run(user=user, run_id=run.pk, for_update=True)
+        _check_draft(locked, NOT_PUBLISHABLE)
+        newer = match_run_superseded_by(run=locked)
+        if newer is not None:
+            raise ApplicationError(OUT_OF_DATE.format(other=newer.pk), status=409)
+        pairs = list(locked.pairs.select_related("mentee", "mentor").order_by("pk"))
+        if not pairs:
+            raise ApplicationError(NOTHING_TO_PUBLISH, status=409)
+        problems = _publish_problems(locked, pairs)
+        if problems:
+            raise ApplicationError(PAIRS_INVALID, fields={"pairs": " ".join(problems)}, status=409)
+        engine.create_mentorships(run=locked, pairs=pairs, user=user)
+        locked.status = RunStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = user
+        locked.save(update_fields=["status", "published_at", "published_by"])
     return locked

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
 from tandem.core.web import error_text, form_add_error, friendly_errors
-from tandem.matchruns import selectors, services
-from tandem.matchruns.forms import ConstraintForm, RunStartForm
+from tandem.matchruns import review, selectors, services
+from tandem.matchruns.forms import ConstraintForm, RerunForm, RunStartForm
 from tandem.matchruns.models import RunStatus
 from tandem.programs.models import Program
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -56,7 +56,13 @@ def _run_list_page(
     return render(
         request,
         "matchruns/run_list.html",
-        {"program": program, "page_obj": runs, "runs": runs.object_list, "form": form},
+        {
+            "program": program,
+            "page_obj": runs,
+            "runs": runs.object_list,
+            "form": form,
+            "last_published_at": review.program_last_published_at(program=program),
+        },
         status=status,
     )
 
@@ -81,6 +87,9 @@ def match_run_start(request, slug: str):
 def _detail_context(request, run, constraint_form=None) -> dict:
     pairs = page_of(request, selectors.match_pair_list(run=run), PAIRS_PER_PAGE)
     mentees, mentors = selectors.match_run_people(run=run)
+    labels = review.people_labels(run)
+    reviews = review.match_constraint_reviews(run=run, labels=labels)
+    options = {"objective": run.objective, "seed": run.seed}
     return {
         "program": run.program,
         "run": run,
@@ -89,10 +98,17 @@ def _detail_context(request, run, constraint_form=None) -> dict:
         else None,
         "page_obj": pairs,
         "pairs": pairs.object_list,
+        "labels": labels,
         "unmatched": selectors.match_unmatched_list(run=run),
-        "constraints": selectors.match_constraint_list(run=run),
-        "constraint_form": constraint_form or ConstraintForm(mentees=mentees, mentors=mentors),
-        "rerun_form": RunStartForm(initial={"objective": run.objective, "seed": run.seed}),
+        "constraints": reviews,
+        "broken": [r for r in reviews if r.problem],
+        "superseded_by": review.match_run_superseded_by(run=run)
+        if run.status == RunStatus.DONE
+        else None,
+        "constraint_form": constraint_form
+        or ConstraintForm(mentees=mentees, mentors=mentors, labels=labels),
+        "rerun_form": RunStartForm(initial=options),
+        "rerun_options": options,
         "other_runs": selectors.match_run_list(program=run.program).exclude(pk=run.pk)[:20],
     }
 
@@ -123,7 +139,8 @@ def match_run_status(request, slug: str, run_id: int):
 def match_run_constrain(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
     mentees, mentors = selectors.match_run_people(run=run)
-    form = ConstraintForm(request.POST, mentees=mentees, mentors=mentors)
+    labels = review.people_labels(run)
+    form = ConstraintForm(request.POST, mentees=mentees, mentors=mentors, labels=labels)
     if form.is_valid():
         try:
             constraint = services.match_run_constrain(
@@ -135,8 +152,8 @@ def match_run_constrain(request, slug: str, run_id: int):
             messages.success(
                 request,
                 f"{constraint.get_kind_display()}: "
-                f"{constraint.mentee.display_name} ↔ "
-                f"{constraint.mentor.display_name}. Re-run to apply it.",
+                f"{labels.get(constraint.mentee_id)} ↔ "
+                f"{labels.get(constraint.mentor_id)}. Re-run to apply it.",
             )
             return redirect(_run_url(run))
     return render(
@@ -166,7 +183,8 @@ def match_run_unconstrain(request, slug: str, run_id: int, constraint_id: int):
 @run_errors
 def match_run_rerun(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
-    form = RunStartForm(request.POST)
+    ids = run.constraints.values_list("pk", flat=True)
+    form = RerunForm(request.POST, constraint_ids=list(ids))
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(request, f"{field}: {' '.join(map(str, errors))}")
@@ -176,10 +194,17 @@ def match_run_rerun(request, slug: str, run_id: int):
     except ApplicationError as error:
         messages.error(request, error_text(error))
         return redirect(_run_url(run))
-    messages.success(
-        request, f"Match run #{new.pk} started with the pins and forbids of run #{run.pk}."
-    )
+    messages.success(request, _rerun_message(new, run, form.cleaned_data))
     return redirect(_run_url(new))
+
+
+def _rerun_message(new, run, data: dict) -> str:
+    if data["remove_all"]:
+        return f"Match run #{new.pk} started without pins or forbids."
+    if data["remove"]:
+        what = "it" if len(data["remove"]) == 1 else f"those {len(data['remove'])}"
+        return f"Removed from run #{run.pk}. Match run #{new.pk} started without {what}."
+    return f"Match run #{new.pk} started with the pins and forbids of run #{run.pk}."
 
 
 @login_required
@@ -225,6 +250,7 @@ def match_run_compare(request, slug: str):
             "cmp": comparison,
             "page_obj": changes,
             "changes": changes.object_list,
+            "labels": review.people_labels(run_a, run_b),
             "query_string": f"a={run_a.pk}&b={run_b.pk}",
         },
     )
