@@ -7,6 +7,7 @@ import pytest
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.matchruns import engine, execution, services
 from tandem.matchruns.models import MatchConstraint, MatchRun, RunStatus
+from tandem.matchruns.review import OUT_OF_DATE
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.programs.models import Enrolment, EnrolmentStatus, Role
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
@@ -200,14 +201,17 @@ class TestConstraints:
         assert second.seed == 5
         assert partner(second, cohort["ada"]) != cohort["dana"].pk
 
-    def test_a_second_decision_on_a_pair_replaces_the_first(
+    def test_a_contradicting_decision_on_a_pair_is_refused_and_a_repeat_kept_once(
         self, run_tasks, program, program_admin, cohort
     ):
         run = start(run_tasks, program_admin, program)
         ids = {"mentee_id": cohort["ada"].pk, "mentor_id": cohort["dana"].pk}
-        services.match_run_constrain(user=program_admin, run=run, kind="pin", **ids)
-        services.match_run_constrain(user=program_admin, run=run, kind="forbid", **ids)
-        assert list(run.constraints.values_list("kind", flat=True)) == ["forbid"]
+        pin = services.match_run_constrain(user=program_admin, run=run, kind="pin", **ids)
+        assert services.match_run_constrain(user=program_admin, run=run, kind="pin", **ids) == pin
+        with pytest.raises(ApplicationError) as caught:
+            services.match_run_constrain(user=program_admin, run=run, kind="forbid", **ids)
+        assert caught.value.status == 409
+        assert list(run.constraints.values_list("kind", flat=True)) == ["pin"]
 
     @pytest.mark.parametrize(
         ("who", "field"),
@@ -283,7 +287,11 @@ class TestConstraints:
                 mentee_id=cohort["bea"].pk,
                 mentor_id=cohort["dana"].pk,
             )
-        assert caught.value.fields["mentor_id"].endswith("cannot be pinned.")
+        assert caught.value.fields["mentor_id"] == (
+            f"{cohort['bea'].display_name} cannot be pinned to {cohort['dana'].display_name}: "
+            f"{cohort['bea'].display_name} and {cohort['dana'].display_name} are never to be "
+            "paired (set on their enrolment)."
+        )
 
     def test_only_draft_runs_take_decisions(self, run_tasks, program, program_admin, cohort):
         run = start(run_tasks, program_admin, program)
@@ -387,13 +395,15 @@ class TestPublish:
         run.refresh_from_db()
         assert run.status == RunStatus.DONE
 
-    def test_only_one_published_run_per_program(self, run_tasks, program, program_admin, cohort):
+    def test_a_run_made_before_another_was_published_is_out_of_date(
+        self, run_tasks, program, program_admin, cohort
+    ):
         first = start(run_tasks, program_admin, program)
         second = start(run_tasks, program_admin, program)
-        services.match_run_publish(user=program_admin, run=first)
+        services.match_run_publish(user=program_admin, run=second)
         with pytest.raises(ApplicationError) as caught:
-            services.match_run_publish(user=program_admin, run=second)
-        assert caught.value.message == services.ALREADY_PUBLISHED.format(run_id=first.pk)
+            services.match_run_publish(user=program_admin, run=first)
+        assert caught.value.message == OUT_OF_DATE.format(other=second.pk)
 
     def test_only_finished_drafts_publish(
         self, program, program_admin, cohort, django_capture_on_commit_callbacks
