@@ -75,7 +75,7 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
     expect(page.locator("[data-status]")).to_have_text("Ready for review")
     pairs = page.get_by_role("table", name="Proposed pairs, best score first")
     expect(pairs.get_by_role("row")).to_have_count(4)
-    expect(pairs).to_contain_text("offers sql")
+    expect(pairs).to_contain_text("Offers SQL")
     first = MatchRun.objects.get()
     assert first.pairs.get(mentee=cem).mentor != dana
 
@@ -135,7 +135,7 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
     cards = page.locator(".mentor-card")
     expect(cards).to_have_count(2)
     expect(cards.first).to_contain_text("Sam")
-    expect(cards.first).to_contain_text("offers sql")
+    expect(cards.first).to_contain_text("Offers SQL")
     page.get_by_label("Skill").select_option("Public speaking")
     page.get_by_role("button", name="Filter").click()
     expect(cards).to_have_count(1)

@@ -48,8 +48,8 @@ def test_end_to_end(files, capsys):
     pairs = read_pairs(files / "pairs.csv")
     assert list(pairs) == ["a", "b", "c"]
     assert pairs["a"]["mentor_id"] == "dash"
-    assert "shares goals in data visualisation" in pairs["a"]["reasons"]
-    assert "3 h/week overlap" in pairs["a"]["reasons"]
+    assert "Goals and expertise meet in data visualisation" in pairs["a"]["reasons"]
+    assert "3 hours a week free at the same time" in pairs["a"]["reasons"]
     assert pairs["c"]["mentor_id"] == "" and pairs["c"]["reasons"] == (
         "no mentor shares a language"
     )

@@ -1,6 +1,7 @@
 import pytest
 
 from tandem.matching import explain as ex
+from tandem.matching import sentences as say
 from tandem.matching.candidates.rules import CONSTRAINTS
 from tandem.matching.features import FeatureSpace, resolve_weights
 from tandem.matching.profiles import Mentee, Mentor
@@ -35,21 +36,21 @@ def test_reasons_in_plain_words():
         ),
     )
     assert result["reasons"] == (
-        ex.Reason("goals", "shares goals in data visualisation"),
-        ex.Reason("skills", "offers tableau"),
-        ex.Reason("availability", "6 h/week overlap"),
+        ex.Reason("goals", "Goals and expertise meet in data visualisation"),
+        ex.Reason("skills", "Offers tableau, which the mentee wants to learn"),
+        ex.Reason("availability", "6 hours a week free at the same time"),
     )
     criteria = result["criteria"]
-    assert criteria["cadence"]["reason"] == "both prefer biweekly"
-    assert criteria["seniority"]["reason"] == "mentor is 4 levels more senior"
-    assert criteria["format"]["reason"] == ex.NO_PREFERENCE
+    assert criteria["cadence"]["reason"] == "Both want to meet every two weeks"
+    assert criteria["seniority"]["reason"] == "The mentor is 4 levels more senior"
+    assert criteria["format"]["reason"] == say.NO_PREFERENCE
     assert set(criteria) == set(W)
 
 
 def test_reverse_mentoring_words():
     result = explain_one(Mentee(id="a", seniority=8), Mentor(id="m", seniority=3), reverse=True)
     assert result["criteria"]["seniority"]["reason"] == (
-        "mentee is 5 levels more senior (reverse mentoring)"
+        "The mentee is 5 levels more senior, as reverse mentoring intends"
     )
 
 
@@ -58,17 +59,24 @@ def test_identity_is_never_named():
         Mentee(id="a", identity=("lgbtq",), prefer_shared_identity=True),
         Mentor(id="m", identity=("LGBTQ",)),
     )
-    assert result["criteria"]["identity"]["reason"] == ex.IDENTITY_SHARED
+    assert result["criteria"]["identity"]["reason"] == say.IDENTITY_SHARED
     assert "lgbtq" not in str(result).lower()
 
 
-def test_negative_reasons_stay_out_of_the_top_reasons():
+def test_negative_reasons_come_after_the_strengths_marked_as_concerns():
     result = explain_one(
-        Mentee(id="a", format="virtual", cadence="weekly"),
-        Mentor(id="m", format="in_person", cadence="quarterly"),
+        Mentee(id="a", format="virtual", cadence="weekly", seniority=2),
+        Mentor(id="m", format="in_person", cadence="quarterly", seniority=5),
     )
-    assert result["criteria"]["format"]["reason"] == ex.FORMAT_CLASH
-    assert result["reasons"] == ()
+    assert result["reasons"] == (
+        ex.Reason("seniority", "The mentor is 3 levels more senior"),
+        ex.Reason("format", "The mentor wants to meet in person, the mentee online", "concern"),
+        ex.Reason(
+            "cadence",
+            "Different meeting rhythms: the mentee wants weekly, the mentor every three months",
+            "concern",
+        ),
+    )
 
 
 @pytest.mark.parametrize("constraint", CONSTRAINTS)
@@ -76,7 +84,7 @@ def test_unmatched_names_the_constraint_that_removed_most(constraint):
     removed = [0] * len(CONSTRAINTS)
     removed[CONSTRAINTS.index(constraint)] = 3
     reason = ex.unmatched_reason("no_edges", removed, n_mentors=3)
-    assert reason == (constraint, ex.UNMATCHED[constraint])
+    assert reason == (constraint, ex.UNMATCHED[constraint], "note")
 
 
 def test_other_unmatched_causes():
@@ -85,5 +93,6 @@ def test_other_unmatched_causes():
     assert ex.unmatched_reason("all_compatible_full") == (
         "all_compatible_full",
         "every compatible mentor was full",
+        "note",
     )
-    assert ex.unmatched_reason(None) == ("solver", ex.UNMATCHED["solver"])
+    assert ex.unmatched_reason(None) == ("solver", ex.UNMATCHED["solver"], "note")

@@ -38,8 +38,8 @@ def test_unmatched_get_reasons_and_constraints_hold():
     mentors = [Mentor(id="m", languages=("en",), capacity=1)]
     result = match_participants(mentees, mentors)
     reasons = {u["mentee_id"]: u["reason"] for u in result.unmatched}
-    assert reasons["a"] == ("language", "no mentor shares a language")
-    assert reasons["d"] == ("manager", "excluded by conflict rules (manager line)")
+    assert reasons["a"] == ("language", "no mentor shares a language", "note")
+    assert reasons["d"] == ("manager", "excluded by conflict rules (manager line)", "note")
     assert [r.criterion for r in reasons.values()].count("all_compatible_full") == 1
     assert result.report["unmatched_reasons"]["no mentor shares a language"] == 1
 
@@ -86,7 +86,10 @@ def test_rank_mentors_for_respects_constraints_and_direction():
     assert [m for m, _, _ in rank_mentors_for(mentee, mentors)] == ["senior", "junior"]
     reverse = rank_mentors_for(mentee, mentors, reverse=True, limit=1)
     [(mentor, _, reasons)] = reverse
-    assert mentor == "junior" and "reverse mentoring" in dict(reasons)["seniority"]
+    assert (
+        mentor == "junior"
+        and "reverse mentoring" in {r.criterion: r.text for r in reasons}["seniority"]
+    )
 
 
 def test_top_k_mode_reports_a_bound_over_all_pairs():

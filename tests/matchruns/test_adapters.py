@@ -178,7 +178,7 @@ class TestTheWeekThePairsMeetIn:
                 conflict_rules=(), week=week,
             )  # fmt: skip
             [(_, _, reasons)] = engine.rank(cohort, mentee=berlin, mentors=[new_york], limit=1)
-            return {reason["criterion"] for reason in reasons}
+            return {r["criterion"] for r in reasons if r["kind"] == "strength"}
 
         assert "availability" in criteria(REFERENCE_WEEK)
         assert "availability" not in criteria(self.BETWEEN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tandem.matching.explain import IDENTITY_NOT, IDENTITY_SHARED
+from tandem.matching.sentences import IDENTITY_NOT, IDENTITY_SHARED
 from tandem.matchruns import services
 from tandem.programs.models import EnrolmentStatus, MatchingMode
 from tests.matchruns.factories import ProgramFactory, UserFactory, admin, mentee, mentor

@@ -72,7 +72,11 @@ def test_ranks_open_mentors_with_reasons_and_skips_full_and_incompatible(market)
     assert ids(result) == [market["dana"].pk, market["eli"].pk]
     top = result.items[0]
     assert top.free_places == 1
-    assert {"criterion": "skills", "text": "offers sql"} in top.reasons
+    assert {
+        "criterion": "skills",
+        "text": "Offers SQL, which the mentee wants to learn",
+        "kind": "strength",
+    } in top.reasons
     assert 0 < result.items[1].score < top.score <= 1
 
 
@@ -107,7 +111,7 @@ def test_page_shows_cards_with_reasons_profile_link_and_filters(client, market):
     html = client.get(url).content.decode()
     assert market["dana"].display_name in html
     assert market["full"].display_name not in html
-    assert "offers sql" in html
+    assert "Offers SQL" in html
     assert reverse("profile_detail", args=[market["dana"].pk]) in html
     filtered = client.get(url, {"language": "de"}).content.decode()
     assert market["eli"].display_name in filtered

@@ -41,7 +41,7 @@ class TestMatchRunStart:
         assert partner(run, cohort["cem"]) == cohort["eli"].pk
         pair = run.pairs.get(mentee=cohort["ada"])
         assert 0 < pair.score <= 1
-        assert any("sql" in reason["text"] for reason in pair.reasons)
+        assert any("sql" in reason["text"].lower() for reason in pair.reasons)
         assert run.report["matched"] == 3
 
     def test_run_starts_queued_until_the_transaction_commits(
@@ -119,7 +119,7 @@ class TestMatchRunStart:
         unmatched = run.unmatched.get()
         assert unmatched.person == loner
         assert unmatched.reasons == [
-            {"criterion": "language", "text": "no mentor shares a language"}
+            {"criterion": "language", "text": "no mentor shares a language", "kind": "note"}
         ]
 
     def test_a_run_is_solved_once_even_if_a_worker_runs_it_again(

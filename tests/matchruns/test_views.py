@@ -107,7 +107,7 @@ class TestReviewFlow:
         response = client.get(reverse("match_run_detail", args=[program.slug, run.pk]))
         html = response.content.decode()
         assert cohort["ada"].display_name in html and cohort["dana"].display_name in html
-        assert "offers sql" in html
+        assert "Offers SQL" in html
         assert "3 of 3 mentees" in html
         assert "Publish 3 pairs" in html
 

@@ -20,17 +20,20 @@ from typing import Any
 import numpy as np
 
 from tandem.matching.candidates.generate import DEFAULT_TOP_K
+from tandem.matching.explain import Reason
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score_table
 from tandem.matching.result import MatchResult
 from tandem.matching.scoretable import ScoreTable, read_score_table
+from tandem.matching.sentences import CONCERN
 from tandem.matching.text import Embedder, SentenceTransformerEmbedder
 
 DESCRIPTION = "Match mentees with mentors, from participant files or a score table."
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
 REASON_SEPARATOR = "; "  # a pair's reasons in one CSV cell
+CONCERN_MARK = "concern: "  # before a concern's words in that cell
 BAD_TOP_K = "expected a whole number >= 1, got {value!r}"
 BAD_PAIR = "expected mentee:mentor, got {value!r}"
 BAD_WEIGHTS = "expected --weights name=number,..., got {value!r}"
@@ -214,18 +217,22 @@ def _warn(warnings: Sequence[str]) -> None:
         print(f"warning: {warning}", file=sys.stderr)
 
 
+def _cell_text(reason: Reason) -> str:
+    return f"{CONCERN_MARK}{reason.text}" if reason.kind == CONCERN else reason.text
+
+
 def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) -> str:
     """The pairs file: one row per mentee; unmatched rows have an empty mentor and the reason.
-    A pair's reasons are joined with ``REASON_SEPARATOR`` into one cell.
+    A pair's reasons are joined with ``REASON_SEPARATOR`` into one cell, each concern marked.
 
     >>> from tandem.matching.explain import Reason
-    >>> why = (Reason("cadence", "both prefer weekly"), Reason("format", "both prefer virtual"))
+    >>> why = (Reason("cadence", "both prefer weekly"), Reason("format", "far", "concern"))
     >>> print(pairs_csv(MatchResult(
     ...     pairs=[{"mentee_id": "a", "mentor_id": "m", "score": 0.5, "reasons": why}],
     ...     unmatched=[{"mentee_id": "b",
     ...                 "reason": Reason("language", "no mentor shares a language")}])).strip())
     mentee_id,mentor_id,score,reasons
-    a,m,0.5,both prefer weekly; both prefer virtual
+    a,m,0.5,both prefer weekly; concern: far
     b,,,no mentor shares a language
     """
     rows = {
@@ -233,7 +240,7 @@ def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) ->
             p["mentee_id"],
             p["mentor_id"],
             f"{p['score']:.4f}".rstrip("0").rstrip("."),
-            REASON_SEPARATOR.join(reason.text for reason in p["reasons"]),
+            REASON_SEPARATOR.join(_cell_text(reason) for reason in p["reasons"]),
         ]
         for p in result.pairs
     }

@@ -1,7 +1,9 @@
 """Reasons in plain words: why a pair was made, why a person was left unmatched.
 
-A reason is a :class:`Reason`, ``(criterion, text)``: callers show the text and may sort,
-filter or count by the criterion, never by parsing the words.
+A reason is a :class:`Reason`, ``(criterion, text, kind)``: callers show the text, mark it
+by its kind (a strength or a concern of the pair, or a note) and may sort, filter or count by
+the criterion, never by parsing the words. The words themselves are
+:mod:`tandem.matching.sentences`'.
 
 Identity attributes are never named in a reason: they are private to their owner. Callers
 that must not reveal even whether identity played a part (Tandem's pages) leave the
@@ -16,53 +18,32 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tandem.matching import sentences
 from tandem.matching.candidates.rules import CONSTRAINTS
-from tandem.matching.features import (
-    CRITERIA,
-    NEUTRAL,
-    FeatureSpace,
-    overlap_hours,
-    pair_features,
-)
-from tandem.matching.profiles import Mentee, Mentor, normalise_tag
+from tandem.matching.features import CRITERIA, FeatureSpace, overlap_hours, pair_features
+from tandem.matching.profiles import Mentor, normalise_tag
+from tandem.matching.sentences import CONCERN, NOTE, STRENGTH
 
-TOP_REASONS = 3
-GOOD_ENOUGH = {"goals": 0.2, "availability": 0.25}  # others need >= 0.5 to be a reason
+TOP_REASONS = 3  # strengths listed at most
+TOP_CONCERNS = 3  # concerns listed at most, after the strengths
 
-NO_PREFERENCE = "no preference given"
-GOALS_SHARED = "shares goals in {topics}"
-GOALS_CLOSE = "goals close to the mentor's expertise"
-GOALS_FAR = "goals and expertise differ"
-SKILLS_SHARED = "offers {skills}"
-SKILLS_NONE = "offers none of the wanted skills"
-HOURS = "{hours:g} h/week overlap"
-NO_HOURS = "no overlapping hours"
-SAME_CADENCE = "both prefer {cadence}"
-NEAR_CADENCE = "close cadences ({a} and {b})"
-FORMAT_CITY = "both can meet in person in {city}"
-FORMAT_VIRTUAL = "both prefer virtual"
-FORMAT_FITS = "meeting format fits"
-FORMAT_CLASH = "one wants virtual, the other in person"
-SENIOR = "mentor is {gap:g} level{s} more senior"
-SENIOR_REVERSE = "mentee is {gap:g} level{s} more senior (reverse mentoring)"
-NOT_SENIOR = "seniority is the wrong way round"
-STYLE_CLOSE = "similar working style"
-STYLE_FAR = "different working styles"
-IDENTITY_SHARED = "shares an identity the mentee asked for"
-IDENTITY_NOT = "does not share an identity the mentee asked for"
+NOTHING_STANDS_OUT = "Nothing stands out either way: most details are left empty or about average"
+SEARCHED_SKILL = "Offers {skill}, the skill you searched for"
 
 
 class Reason(NamedTuple):
     """One reason in plain words, with what it is about: a criterion (``"goals"``) for a pair,
     a hard constraint or the solver's cause (``"language"``, ``"all_compatible_full"``) for an
-    unmatched person.
+    unmatched person; and its ``kind``: a ``"strength"`` of the pair (the default, as every
+    reason was before concerns were told), a ``"concern"``, or a ``"note"`` (neither).
 
-    >>> Reason("cadence", "both prefer weekly").text
-    'both prefer weekly'
+    >>> Reason("cadence", "Both want to meet weekly").kind
+    'strength'
     """
 
     criterion: str
     text: str
+    kind: str = STRENGTH
 
 
 UNMATCHED = {
@@ -88,25 +69,28 @@ def explain_pairs(
     j: ArrayLike,
     criteria: Sequence[str] = CRITERIA,
 ) -> list[dict]:
-    """Per pair, each of ``criteria`` with value, weight and words, and its top reasons.
+    """Per pair, each of ``criteria`` with value, weight, words and kind, and its reasons.
 
-    The reasons are drawn from ``criteria`` only: a criterion left out is never a reason, and
-    never pushes another reason out of the top ``TOP_REASONS``.
+    The reasons are drawn from ``criteria`` with a weight above 0 only: a criterion left out
+    is never a reason, and never pushes another reason out of the list.
 
     Returns
     -------
     list of dict
-        ``{"criteria": {name: {"value", "weight", "reason"}}, "reasons": tuple of Reason}``.
+        ``{"criteria": {name: {"value", "weight", "reason", "kind"}}, "reasons": tuple of
+        Reason}``; the reasons as :func:`top_reasons` picks them.
 
     Examples
     --------
     >>> from tandem.matching.profiles import Mentee, Mentor
     >>> from tandem.matching.features import resolve_weights
     >>> space = FeatureSpace(
-    ...     [Mentee(id="a", goals="charts for execs", cadence="biweekly")],
-    ...     [Mentor(id="m", expertise="dashboard design", cadence="biweekly")])
-    >>> [tuple(r) for r in explain_pairs(space, resolve_weights(), [0], [0])[0]["reasons"]]
-    [('goals', 'shares goals in data visualisation'), ('cadence', 'both prefer biweekly')]
+    ...     [Mentee(id="a", goals="charts for execs", cadence="weekly")],
+    ...     [Mentor(id="m", expertise="dashboard design", cadence="monthly")])
+    >>> for r in explain_pairs(space, resolve_weights(), [0], [0])[0]["reasons"]:
+    ...     print(r.kind, "|", r.text)
+    strength | Goals and expertise meet in data visualisation
+    concern | Different meeting rhythms: the mentee wants weekly, the mentor monthly
     """
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     # Plain lists: reading numpy arrays one element at a time is slow on large runs.
@@ -119,112 +103,89 @@ def explain_pairs(
         explained = {}
         for name in criteria:
             value = values[name][e]
-            reason = _reason(space, name, value, mentee, mentor, hours[e])
-            explained[name] = {"value": round(value, 4), "weight": weights[name], "reason": reason}
+            said = _say(space, name, value, mentee, mentor, hours[e])
+            explained[name] = {
+                "value": round(value, 4),
+                "weight": weights[name],
+                "reason": said.text,
+                "kind": said.kind,
+            }
         out.append({"criteria": explained, "reasons": top_reasons(explained)})
     return out
 
 
 def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
-    """The strongest positive reasons, strongest first (at most ``TOP_REASONS``).
+    """The strengths, strongest first (at most ``TOP_REASONS``), then the concerns, most
+    costly first (at most ``TOP_CONCERNS``), of the criteria that weigh; a pair with neither
+    gets one note saying so, so every pair has a reason.
 
-    >>> top_reasons({"goals": {"value": 0.6, "weight": 3.0, "reason": "shares goals in SQL"},
-    ...              "cadence": {"value": 0.0, "weight": 1.0, "reason": "cadences x and y"}})
-    (Reason(criterion='goals', text='shares goals in SQL'),)
+    >>> for r in top_reasons({
+    ...     "goals": {"value": 0.6, "weight": 3.0, "reason": "Goals meet", "kind": "strength"},
+    ...     "cadence": {"value": 0.0, "weight": 1.0, "reason": "Far", "kind": "concern"},
+    ...     "format": {"value": 0.0, "weight": 0.0, "reason": "Clash", "kind": "concern"}}):
+    ...     print(r.kind, r.text)
+    strength Goals meet
+    concern Far
     """
-    ranked = sorted(
-        (
-            name
-            for name, c in criteria.items()
-            if c["weight"]
-            and c["value"] >= GOOD_ENOUGH.get(name, 0.5)
-            and c["reason"]
-            and c["reason"] != NO_PREFERENCE
-        ),
-        key=lambda name: -criteria[name]["value"] * criteria[name]["weight"],
+
+    def listed(kind: str) -> list[str]:
+        return [n for n, c in criteria.items() if c["weight"] and c.get("kind") == kind]
+
+    strengths = sorted(listed(STRENGTH), key=lambda n: -_weighted(criteria[n]))
+    concerns = sorted(
+        listed(CONCERN), key=lambda n: -criteria[n]["weight"] * (1 - criteria[n]["value"])
     )
-    return tuple(Reason(name, criteria[name]["reason"]) for name in ranked[:TOP_REASONS])
+    chosen = [(n, STRENGTH) for n in strengths[:TOP_REASONS]]
+    chosen += [(n, CONCERN) for n in concerns[:TOP_CONCERNS]]
+    if not chosen:
+        return (Reason("overall", NOTHING_STANDS_OUT, NOTE),)
+    return tuple(Reason(name, criteria[name]["reason"], kind) for name, kind in chosen)
 
 
-def _reason(space: FeatureSpace, name: str, value: float, i: int, j: int, hours: float) -> str:
+def _weighted(criterion: Mapping) -> float:
+    return float(criterion["value"] * criterion["weight"])
+
+
+def searched_skill_reason(skill: str, mentor: Mentor) -> Reason | None:
+    """The reason a mentee's skill filter adds: the mentor offers it (in the mentor's spelling),
+    or None when they do not.
+
+    >>> searched_skill_reason("sql", Mentor(id="m", skills_offered=("SQL",))).text
+    'Offers SQL, the skill you searched for'
+    """
+    wanted = normalise_tag(skill)
+    for offered in mentor.skills_offered:
+        if wanted and normalise_tag(offered) == wanted:
+            return Reason("skills", SEARCHED_SKILL.format(skill=offered))
+    return None
+
+
+def _say(
+    space: FeatureSpace, name: str, value: float, i: int, j: int, hours: float
+) -> sentences.Said:
     mentee, mentor = space.mentees[i], space.mentors[j]
     if name == "goals":
-        return _goals_reason(space, mentee.goals, mentor.expertise, value)
+        return _goals(space, mentee.goals, mentor.expertise, value)
     if name == "skills":
-        return _skills_reason(mentee, mentor)
+        return sentences.skills(mentee, mentor)
     if name == "availability":
-        return _availability_reason(mentee, mentor, hours)
+        return sentences.availability(mentee, mentor, hours)
     if name == "cadence":
-        return _cadence_reason(mentee, mentor)
+        return sentences.cadence(mentee, mentor)
     if name == "format":
-        return _format_reason(mentee, mentor, value)
+        return sentences.meeting_format(mentee, mentor, value)
     if name == "seniority":
-        return _seniority_reason(space, mentee, mentor)
+        return sentences.seniority(mentee, mentor, space.reverse)
     if name == "working_style":
-        if not set(mentee.working_style) & set(mentor.working_style):
-            return NO_PREFERENCE
-        return STYLE_CLOSE if value >= 0.75 else STYLE_FAR
-    if not mentee.prefer_shared_identity:
-        return NO_PREFERENCE
-    return IDENTITY_SHARED if value >= 1 else IDENTITY_NOT
+        return sentences.working_style(mentee, mentor, value)
+    return sentences.identity(mentee, value)
 
 
-def _goals_reason(space: FeatureSpace, goals: str, expertise: str, value: float) -> str:
-    if not (goals.strip() and expertise.strip()):
-        return NO_PREFERENCE
+def _goals(space: FeatureSpace, goals: str, expertise: str, value: float) -> sentences.Said:
+    given = bool(goals.strip() and expertise.strip())
     shared = getattr(space.embedder, "shared_concepts", None)
-    topics = shared(goals, expertise) if shared else []
-    if topics:
-        return GOALS_SHARED.format(topics=", ".join(topics))
-    return GOALS_CLOSE if value >= GOOD_ENOUGH["goals"] else GOALS_FAR
-
-
-def _skills_reason(mentee: Mentee, mentor: Mentor) -> str:
-    wanted = {normalise_tag(s) for s in mentee.skills_wanted}
-    shared = list(
-        dict.fromkeys(normalise_tag(s) for s in mentor.skills_offered if normalise_tag(s) in wanted)
-    )
-    if not (wanted and mentor.skills_offered):
-        return NO_PREFERENCE
-    return SKILLS_SHARED.format(skills=", ".join(shared)) if shared else SKILLS_NONE
-
-
-def _availability_reason(mentee: Mentee, mentor: Mentor, hours: float) -> str:
-    if not (mentee.availability and mentor.availability):
-        return NO_PREFERENCE
-    return HOURS.format(hours=hours) if hours else NO_HOURS
-
-
-def _cadence_reason(mentee: Mentee, mentor: Mentor) -> str:
-    if not (mentee.cadence and mentor.cadence):
-        return NO_PREFERENCE
-    if mentee.cadence == mentor.cadence:
-        return SAME_CADENCE.format(cadence=mentee.cadence)
-    return NEAR_CADENCE.format(a=mentee.cadence, b=mentor.cadence)
-
-
-def _format_reason(mentee: Mentee, mentor: Mentor, value: float) -> str:
-    if not (mentee.format or mentor.format):
-        return NO_PREFERENCE
-    if value == 0:
-        return FORMAT_CLASH
-    if "in_person" in (mentee.format, mentor.format) and value >= 1:
-        return FORMAT_CITY.format(city=mentee.city or mentor.city)
-    if mentee.format == mentor.format == "virtual":
-        return FORMAT_VIRTUAL
-    return FORMAT_FITS if value >= NEUTRAL else NO_PREFERENCE
-
-
-def _seniority_reason(space: FeatureSpace, mentee: Mentee, mentor: Mentor) -> str:
-    if mentee.seniority is None or mentor.seniority is None:
-        return NO_PREFERENCE
-    gap = mentor.seniority - mentee.seniority
-    if space.reverse:
-        gap = -gap
-    if gap <= 0:
-        return NOT_SENIOR
-    template = SENIOR_REVERSE if space.reverse else SENIOR
-    return template.format(gap=gap, s="" if gap == 1 else "s")
+    topics = shared(goals, expertise) if shared and given and value else []
+    return sentences.goals(value, topics, given)
 
 
 def unmatched_reason(
@@ -237,7 +198,7 @@ def unmatched_reason(
     :data:`~tandem.matching.candidates.rules.CONSTRAINTS`) is named.
 
     >>> unmatched_reason("no_edges", [5, 0, 0, 0, 0, 2, 0], n_mentors=5)
-    Reason(criterion='language', text='no mentor shares a language')
+    Reason(criterion='language', text='no mentor shares a language', kind='note')
     >>> unmatched_reason("all_compatible_full").text
     'every compatible mentor was full'
     """
@@ -249,4 +210,4 @@ def unmatched_reason(
             key = "no_rows"
         else:
             key = CONSTRAINTS[int(np.argmax(removed))]
-    return Reason(key, UNMATCHED[key])
+    return Reason(key, UNMATCHED[key], NOTE)

@@ -163,9 +163,11 @@ def match_participants(
     ...             languages=("en",))])
     >>> [(p["mentee_id"], p["mentor_id"]) for p in result.pairs]
     [('a', 'm')]
-    >>> [text for _, text in result.pairs[0]["reasons"]]
-    ['shares goals in databases and SQL, performance optimisation', 'both prefer weekly']
-    >>> [(u["mentee_id"], *u["reason"]) for u in result.unmatched]
+    >>> for reason in result.pairs[0]["reasons"]:
+    ...     print(reason.kind, "|", reason.text)
+    strength | Goals and expertise meet in databases and SQL, performance optimisation
+    strength | Both want to meet weekly
+    >>> [(u["mentee_id"], u["reason"].criterion, u["reason"].text) for u in result.unmatched]
     [('b', 'language', 'no mentor shares a language')]
     """
     if objective not in OBJECTIVES:

@@ -18,6 +18,7 @@ from tandem.matching.features import CRITERIA, FeatureSpace, combine, pair_featu
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.report import build_report
 from tandem.matching.scoretable import ScoreTable
+from tandem.matching.sentences import NOTE
 
 if TYPE_CHECKING:  # the solver module loads OR-Tools, which rank_mentors_for never needs
     from tandem.matching.solve import Assignment
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # the solver module loads OR-Tools, which rank_mentors_for ne
 SOLVER_FIGURES = ("upper_bound", "gap", "relative_gap", "blocking_pairs", "candidate_pairs")
 
 
-TABLE_REASON = Reason("score_table", "score from the table")
+TABLE_REASON = Reason("score_table", "score from the table", NOTE)
 
 
 @dataclass

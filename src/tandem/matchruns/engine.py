@@ -1,8 +1,8 @@
 """The bridge to the two things this app does not own: the matching core and mentorships.
 
 Everything the core returns is turned into plain, display-safe values here (ids as strings,
-floats, reasons as ``{"criterion", "text"}`` rows), so the rest of the app never touches core
-types.
+floats, reasons as ``{"criterion", "text", "kind"}`` rows, a pair's fit as the first row), so
+the rest of the app never touches core types.
 
 Where identity may act (docs/matching.md, "Identity and privacy"): in a cohort run, a mentee's
 opt-in preference steers which pairs the solver chooses (``PRIVATE``), but every score, reason
@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tandem.matching.explain import Reason
+from tandem.matching.fit import FIT_SCALE, fit_of
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matchruns.adapters import Cohort
@@ -24,12 +25,16 @@ from tandem.mentorships.services import mentorship_create_from_match
 PRIVATE = ("identity",)
 
 
+# The kind of the row that carries a pair's fit (the reasons' kinds are the core's).
+FIT = "fit"
+
+
 @dataclass(frozen=True)
 class PairOut:
     mentee_id: str
     mentor_id: str
     score: float
-    reasons: list[dict[str, str]]
+    reasons: list[dict[str, str]]  # the fit row, then the reasons
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,32 @@ class Outcome:
 
 
 def reason_rows(reasons: Iterable[Reason]) -> list[dict[str, str]]:
-    """The core's reasons as the rows runs store and pages show, ``{"criterion", "text"}``
-    (identity is never among them: see ``PRIVATE``)."""
-    return [{"criterion": reason.criterion, "text": reason.text} for reason in reasons]
+    """The core's reasons as the rows runs store and pages show, ``{"criterion", "text",
+    "kind"}`` (identity is never among them: see ``PRIVATE``)."""
+    return [
+        {"criterion": reason.criterion, "text": reason.text, "kind": reason.kind}
+        for reason in reasons
+    ]
+
+
+def fit_row(score: float) -> dict[str, str]:
+    """A pair's score as people read it (``tandem.matching.fit``), as the row that leads its
+    reasons: pages show it the same way wherever they show the reasons, and a run keeps the
+    words it was shown with."""
+    fit = fit_of(score)
+    return {
+        "criterion": FIT,
+        "kind": FIT,
+        "text": f"{fit.label}: {fit.points} out of 100",
+        "label": fit.label,
+        "points": str(fit.points),
+        "meaning": f"{fit.meaning} {FIT_SCALE}",
+    }
+
+
+def pair_rows(score: float, reasons: Iterable[Reason]) -> list[dict[str, str]]:
+    """A pair's fit row, then its reasons."""
+    return [fit_row(score), *reason_rows(reasons)]
 
 
 def _group_rows(report: dict) -> list[dict]:
@@ -122,7 +150,7 @@ def solve(
             mentee_id=str(p["mentee_id"]),
             mentor_id=str(p["mentor_id"]),
             score=float(p["score"]),
-            reasons=reason_rows(p["reasons"]),
+            reasons=pair_rows(p["score"], p["reasons"]),
         )
         for p in result.pairs
     ]
@@ -140,7 +168,7 @@ def solve(
 def rank(
     cohort: Cohort, *, mentee: Mentee, mentors: Sequence[Mentor], limit: int
 ) -> list[tuple[str, float, list[dict[str, str]]]]:
-    """Mentors for one mentee, best first, with display-safe reasons.
+    """Mentors for one mentee, best first, with display-safe reasons (the fit row first).
 
     Identity never takes part (its weight is 0), whatever the records hold: nothing a mentee
     sees may vary with a mentor's identity, nor with their own preference.
@@ -155,7 +183,8 @@ def rank(
         week=cohort.week,
     )
     return [
-        (str(mentor_id), float(score), reason_rows(reasons)) for mentor_id, score, reasons in ranked
+        (str(mentor_id), float(score), pair_rows(score, reasons))
+        for mentor_id, score, reasons in ranked
     ]
 
 

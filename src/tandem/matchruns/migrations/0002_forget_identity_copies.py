@@ -75,7 +75,9 @@ def _rescore(MatchPair, run, inputs: dict, report: dict) -> None:
     explained = explain_pairs(space, weights, i, j, public)
     for pair, score, why in zip(known, scores, explained, strict=True):
         pair.score = round(float(score), 6)
-        pair.reasons = [{"criterion": r.criterion, "text": r.text} for r in why["reasons"]]
+        pair.reasons = [
+            {"criterion": r.criterion, "text": r.text, "kind": r.kind} for r in why["reasons"]
+        ]
     MatchPair.objects.bulk_update(known, ["score", "reasons"], batch_size=500)
     values = [p.score for p in pairs]
     if values and "mean_score" in report:
