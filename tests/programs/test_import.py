@@ -176,6 +176,7 @@ class TestRowErrors:
             {
                 "row": 3,
                 "column": "email",
+                "header": "email",
                 "message": reading.DUPLICATE_ROW.format(
                     other=2, email="bo@example.org", role="mentor"
                 ),
@@ -235,7 +236,14 @@ class TestWriting:
     def test_new_people_are_invited_then_join_when_they_accept(self, program, admin, mailoutbox):
         batch = preview(program, admin, csv_bytes(ANA, BO))
         assert batch.report["summary"] == {
+            "read": 2,
             "rows": 2,
+            "good": 2,
+            "with_problems": 0,
+            "skipped_blank": 0,
+            "new": 0,
+            "updated": 0,
+            "unchanged": 0,
             "invited": 2,
             "updated_people": 0,
             "unchanged_people": 0,
@@ -312,7 +320,7 @@ class TestWriting:
         import_and_join(program, admin, csv_bytes(BO))
         batch = preview(program, admin, csv_bytes(ANA, BO.replace("Bo Chen", "Bo Renamed")))
         with mock.patch.object(
-            writing, "_write_invitations", side_effect=RuntimeError("disk full")
+            writing, "invitations_write_for_import", side_effect=RuntimeError("disk full")
         ):
             confirm(program, admin, batch)  # the task fails (logged by the worker)
         assert not User.objects.filter(email="ana@example.org").exists()

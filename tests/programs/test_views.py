@@ -291,10 +291,10 @@ class TestImportPages:
             callback()
         assert client.get(status_url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
         page = client.get(response["Location"]).content.decode()
-        assert "2</strong> invitations" in page and "Import 2 rows" in page
+        assert "2</strong> invited" in page and "Import 2 rows" in page
         assert "Identity columns are ignored" in page
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(response["Location"])
+            client.post(response["Location"], {"send_invitations": "on"})
         batch.refresh_from_db()
         assert batch.status == "applied" and bytes(batch.content) == b""
         assert Enrolment.objects.filter(program=program).count() == 1  # invited, not enrolled
@@ -339,7 +339,7 @@ class TestImportPages:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
         content = client.get(response["Location"]).content.decode()
-        assert "1 problem to fix" in content and "<code>timezone</code>" in content
+        assert "1 row with problems" in content and "<td>timezone</td>" in content
 
     def test_participant_cannot_see_preview(self, client, program, admin):
         batch = ImportBatch.objects.create(

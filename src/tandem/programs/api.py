@@ -21,12 +21,15 @@ from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
 from tandem.programs.exports import export_csv_lines
 from tandem.programs.imports import services as import_services
+from tandem.programs.imports.api import ImportConfirmIn, ImportOut
+from tandem.programs.imports.api import router as imports_router
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
 
 router = Router(tags=["programs"])
 router.add_router("", admins_router)
+router.add_router("", imports_router)
 
 
 class ProgramOut(Schema):
@@ -149,49 +152,6 @@ class JoinIn(Schema):
     answers: dict[str, str] = Field(
         default_factory=dict, description="Answers by question key `q<question id>`."
     )
-
-
-class ImportRowError(Schema):
-    row: int = Field(description="Spreadsheet row number; the header is row 1.")
-    column: str
-    message: str
-
-
-class ImportSummary(Schema):
-    rows: int
-    invited: int = Field(description="Rows of people not in the program: they are invited.")
-    updated_people: int
-    unchanged_people: int
-    new_enrolments: int
-    updated_enrolments: int
-    changes: int
-
-
-class ImportOut(Schema):
-    batch_id: int
-    status: str = Field(description="checking | previewed | invalid | applying | applied")
-    progress: str = Field(description="What the background task is doing now.")
-    ok: bool | None = Field(description="Null while the file is being checked.")
-    file_error: str | None = Field(None, description="Why the file could not be read at all.")
-    failure: str | None = Field(None, description="Why the last confirm wrote nothing.")
-    errors: list[ImportRowError]
-    warnings: list[str]
-    summary: ImportSummary | None
-
-    @staticmethod
-    def from_batch(batch) -> "ImportOut":
-        report = batch.report or {}
-        return ImportOut(
-            batch_id=batch.pk,
-            status=batch.status,
-            progress=batch.progress,
-            ok=report.get("ok"),
-            file_error=report.get("file_error"),
-            failure=report.get("failure"),
-            errors=report.get("errors", []),
-            warnings=report.get("warnings", []),
-            summary=report.get("summary"),
-        )
 
 
 def _fields(payload: Schema) -> dict:
@@ -358,11 +318,17 @@ def import_status(request: AuthenticatedRequest, slug: str, batch_id: int):
 @router.post(
     "/{slug}/import/{batch_id}/confirm", response={202: ImportOut, 404: ErrorOut, 409: ErrorOut}
 )
-def import_confirm(request: AuthenticatedRequest, slug: str, batch_id: int):
-    """Queue the write of a checked upload (one transaction, all or nothing); poll as above."""
+def import_confirm(
+    request: AuthenticatedRequest, slug: str, batch_id: int, payload: ImportConfirmIn | None = None
+):
+    """Queue the write of a checked upload's good rows (one transaction, all or nothing); poll
+    as above. With rows with problems, 409 unless ``skip_problem_rows``."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     batch = import_services.import_confirm(
-        user=request.auth, program_id=program.pk, batch_id=batch_id
+        user=request.auth,
+        program_id=program.pk,
+        batch_id=batch_id,
+        **(payload.dict() if payload else {}),
     )
     return 202, ImportOut.from_batch(batch)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
@@ -102,9 +102,14 @@ class _Echo:
 
 def export_csv_lines(*, program: Program) -> Iterator[str]:
     """CSV text line by line (UTF-8 with BOM so Excel reads accents), for streaming."""
+    return csv_lines(export_rows(program=program))
+
+
+def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """``rows`` as CSV lines (a BOM first), every cell safe from running as a formula."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in export_rows(program=program):
+    for row in rows:
         yield writer.writerow([escape_cell(value) for value in row])
 
 
@@ -117,13 +122,18 @@ def _text_cell(sheet, value: str):
     return cell
 
 
-def export_xlsx(*, program: Program) -> bytes:
+def xlsx_bytes(rows: Iterable[list[str]], *, sheet_name: str = "participants") -> bytes:
+    """``rows`` as a one-sheet workbook of text cells (never formulas)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("participants")
-    for row in export_rows(program=program):
+    sheet = workbook.create_sheet(sheet_name)
+    for row in rows:
         sheet.append([_text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_xlsx(*, program: Program) -> bytes:
+    return xlsx_bytes(export_rows(program=program))

@@ -275,6 +275,9 @@ class ImportBatch(models.Model):
     )
     report = models.JSONField(default=dict, blank=True)
     progress = models.CharField(max_length=200, blank=True)
+    # The rows with problems, as a file to fix (the upload's header and format, plus a
+    # "Problems" column); deleted with the batch's retention like the upload itself.
+    problem_rows = models.BinaryField(default=b"", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -297,7 +300,12 @@ class ParticipantInvitation(models.Model):
     by email, and the enrolment exists only once they accept. Nothing from the file but the
     role, capacity and id is kept here. An invitation to become an admin (made on the people
     page) lasts ``ADMIN_INVITATION_DAYS`` (``expires_at``) and can be withdrawn; ``created_at``
-    is when it was last sent.
+    is when it was last renewed.
+
+    Its email goes once: ``sent_at`` is set by the one conditional update that claims it
+    (``emails``). Until then it is *held* (``send_after`` empty: an admin sends it with "Send
+    now") or *scheduled* (the periodic job sends it once ``send_after`` has passed); either
+    may be cancelled (``withdrawn_at``) before it goes.
     """
 
     program = models.ForeignKey(
@@ -316,12 +324,21 @@ class ParticipantInvitation(models.Model):
     declined_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    send_after = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "email", "role"], name="one_participant_invitation_per_role"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["send_after"],
+                condition=Q(sent_at__isnull=True, withdrawn_at__isnull=True),
+                name="invitation_due_to_send",
             ),
         ]
 
@@ -339,3 +356,10 @@ class ParticipantInvitation(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    @property
+    def delivery(self) -> str:
+        """``sent``, ``scheduled`` (the periodic job sends it) or ``held`` (an admin must)."""
+        if self.sent_at is not None:
+            return "sent"
+        return "held" if self.send_after is None else "scheduled"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programs.views import admins, enrolments, imports, programs
+from tandem.programs.views import admins, email_invitations, enrolments, imports, programs
 
 urlpatterns = [
     path("", programs.program_list, name="program_list"),
@@ -37,7 +37,27 @@ urlpatterns = [
         enrolments.invitation_revoke,
         name="program_invitation_revoke",
     ),
+    path(
+        "<slug:slug>/invitations/email/",
+        email_invitations.program_email_invitations,
+        name="program_email_invitations",
+    ),
+    path(
+        "<slug:slug>/invitations/email/send/",
+        email_invitations.program_email_invitations_send,
+        name="program_email_invitations_send",
+    ),
+    path(
+        "<slug:slug>/invitations/email/<int:invitation_id>/cancel/",
+        email_invitations.program_email_invitation_cancel,
+        name="program_email_invitation_cancel",
+    ),
     path("<slug:slug>/import/", imports.program_import, name="program_import"),
+    path(
+        "<slug:slug>/import/<int:batch_id>/problem-rows/",
+        imports.program_import_problem_rows,
+        name="program_import_problem_rows",
+    ),
     path(
         "<slug:slug>/import/<int:batch_id>/",
         imports.program_import_preview,

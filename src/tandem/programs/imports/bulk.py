@@ -189,3 +189,20 @@ def bulk_update(
             cursor.executemany(sql, [(*_prepared(row[1:], preparers), row[0]) for row in chunk])
             count += len(chunk)
     return count
+
+
+def bulk_update_loaded(model: type[models.Model], objects: list, fields: Iterable[str]) -> int:
+    """``bulk_update`` of loaded ``objects``: write ``fields`` with their current values."""
+    attnames = [field.attname for field in column_fields(model, fields)]
+    return bulk_update(
+        model,
+        fields=attnames,
+        rows=[(obj.pk, *(getattr(obj, name) for name in attnames)) for obj in objects],
+    )
+
+
+def chunked(values: Iterable, size: int = CHUNK):
+    """``values`` in lists of ``size``: the bound on the rows one query names."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

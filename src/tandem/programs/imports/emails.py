@@ -5,6 +5,12 @@ import (or in one callback after it) would keep the import's task busy for minut
 task per message would mean 26,000 queue rows. The import queues one task per
 ``EMAILS_PER_TASK`` invitations on commit; each task reads its invitations in one query and
 sends its messages over one connection.
+
+Each invitation's email goes at most once: sending first *claims* it with one conditional
+update (``sent_at`` set where it is still empty, per invitation), so two tasks, or a task and
+the periodic job, never both send it. A message the mail server refuses gives its claim back.
+Invitations an admin held (``send_after`` empty) go only when an admin sends them; scheduled
+ones go with the periodic job (``invitation_emails_send_due``) once ``send_after`` passes.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -23,6 +30,7 @@ from tandem.people.models import User
 from tandem.programs.models import ParticipantInvitation
 
 EMAILS_PER_TASK = 500
+EMAILS_PER_TICK = 500  # the periodic job sends inline, one connection per tick
 INVITE_SUBJECT = "You are invited to join {program} on Tandem"
 INVITE_BODY = """Hello,
 
@@ -44,62 +52,100 @@ def invitation_emails_queue(*, tokens: list[str], new_accounts: set[str]) -> int
     """Queue the emails of the invitations with ``tokens`` (call on commit): one task per
     ``EMAILS_PER_TASK``; an address whose account the import created also gets a link to set
     a password. Returns the number of tasks queued."""
-    batches = []
-    for start in range(0, len(tokens), EMAILS_PER_TASK):
-        found = ParticipantInvitation.objects.filter(
-            token__in=tokens[start : start + EMAILS_PER_TASK]
-        ).values_list("pk", "email")
-        batches.append(
-            (
-                [pk for pk, _ in found],
-                [pk for pk, email in found if email in new_accounts],
-            )
-        )
+    found = list(ParticipantInvitation.objects.filter(token__in=tokens).values_list("pk", "email"))
+    ids = [pk for pk, _ in found]
+    return invitation_emails_queue_ids(
+        invitation_ids=ids, set_password_ids=[pk for pk, email in found if email in new_accounts]
+    )
+
+
+def invitation_emails_queue_ids(
+    *, invitation_ids: list[int], set_password_ids: list[int] | None = None
+) -> int:
+    """Queue the emails of ``invitation_ids``, ``EMAILS_PER_TASK`` per task; returns how many
+    tasks were queued."""
+    with_password = set(set_password_ids or ())
     with transaction.atomic():  # one write for all the queue rows
-        for invitation_ids, set_password_ids in batches:
+        for start in range(0, len(invitation_ids), EMAILS_PER_TASK):
+            chunk = invitation_ids[start : start + EMAILS_PER_TASK]
             import_invitations_send_task.enqueue(
-                invitation_ids=invitation_ids, set_password_ids=set_password_ids
+                invitation_ids=chunk, set_password_ids=[pk for pk in chunk if pk in with_password]
             )
-    return len(batches)
+    return -(-len(invitation_ids) // EMAILS_PER_TASK)
+
+
+UNSENT = Q(sent_at=None, accepted_at=None, declined_at=None, withdrawn_at=None)
+
+
+def _claim(invitation_ids: list[int], now) -> list[int]:
+    """The ids this caller now owns the sending of: one conditional update each, so of two
+    callers claiming the same invitation exactly one gets it."""
+    return [
+        pk
+        for pk in invitation_ids
+        if ParticipantInvitation.objects.filter(UNSENT, pk=pk).update(sent_at=now)
+    ]
 
 
 def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[int]) -> int:
-    """Email each still-pending invitation of ``invitation_ids``; returns how many were sent."""
+    """Email each still-pending, not yet sent invitation of ``invitation_ids``; returns how
+    many were sent. An address whose account has never been used (no password, never logged
+    in) also gets a link to set a password, as do ``set_password_ids``."""
+    now = timezone.now()
+    claimed = _claim(sorted(set(invitation_ids)), now)
     invitations = list(
-        ParticipantInvitation.objects.select_related("program").filter(
-            pk__in=invitation_ids, accepted_at=None, declined_at=None, withdrawn_at=None
-        )
+        ParticipantInvitation.objects.select_related("program").filter(pk__in=claimed)
     )
-    with_password = set(set_password_ids)
     accounts = {
         user.email: user
-        for user in User.objects.filter(
-            email__in=[i.email for i in invitations if i.pk in with_password]
-        )
+        for user in User.objects.filter(email__in=[i.email for i in invitations])
+        if user.last_login is None and not user.has_usable_password()
     }
-    messages = [
-        EmailMessage(
-            subject=INVITE_SUBJECT.format(program=invitation.program.name),
-            body=INVITE_BODY.format(
-                program=invitation.program.name,
-                role=invitation.get_role_display().lower(),
-                until=_until(invitation),
-                password=(
-                    INVITE_PASSWORD.format(link=_password_link(accounts[invitation.email]))
-                    if invitation.email in accounts
-                    else ""
-                ),
-                link=settings.SITE_URL
-                + reverse("participant_invitation", kwargs={"token": invitation.token}),
+    with_password = set(set_password_ids)
+    sent = 0
+    with get_connection() as connection:
+        for position, invitation in enumerate(invitations):
+            account = accounts.get(invitation.email)
+            if account is None and invitation.pk in with_password:
+                account = User.objects.filter(email=invitation.email).first()
+            try:
+                connection.send_messages([_message(invitation, account)])
+            except Exception:
+                unsent = [i.pk for i in invitations[position:]]
+                ParticipantInvitation.objects.filter(pk__in=unsent, sent_at=now).update(
+                    sent_at=None
+                )
+                raise
+            sent += 1
+    return sent
+
+
+def invitation_emails_send_due(*, now) -> int:
+    """The periodic job: send up to ``EMAILS_PER_TICK`` scheduled invitations whose time has
+    come (held ones, with no time, wait for an admin); returns how many went."""
+    due = (
+        ParticipantInvitation.objects.filter(UNSENT, send_after__lte=now)
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:EMAILS_PER_TICK]
+    )
+    return invitation_emails_send(invitation_ids=list(due), set_password_ids=[])
+
+
+def _message(invitation: ParticipantInvitation, account: User | None) -> EmailMessage:
+    return EmailMessage(
+        subject=INVITE_SUBJECT.format(program=invitation.program.name),
+        body=INVITE_BODY.format(
+            program=invitation.program.name,
+            role=invitation.get_role_display().lower(),
+            until=_until(invitation),
+            password=(
+                INVITE_PASSWORD.format(link=_password_link(account)) if account is not None else ""
             ),
-            to=[invitation.email],
-        )
-        for invitation in invitations
-    ]
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    return len(messages)
+            link=settings.SITE_URL
+            + reverse("participant_invitation", kwargs={"token": invitation.token}),
+        ),
+        to=[invitation.email],
+    )
 
 
 def _until(invitation: ParticipantInvitation) -> str:

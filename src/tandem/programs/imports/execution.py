@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.matching.sheets import is_workbook
 from tandem.people.models import User
 from tandem.programs.imports.planning import ImportPlan, import_plan, import_plan_is_stale
+from tandem.programs.imports.problems import problem_file, rows_left_out
 from tandem.programs.imports.reading import COLUMNS, Table, check_rows, read_table
 from tandem.programs.imports.writing import import_apply, import_prepare
 from tandem.programs.models import ImportBatch, ImportStatus, Program
@@ -26,25 +29,69 @@ IMPORT_RACE = (
     "nothing was written. Confirm again to re-check the file."
 )
 IMPORT_FAILED = "The import stopped with an unexpected error; nothing was written. Try again."
+PROBLEMS_CHANGED = (
+    "Checked again, the file's rows with problems are not the ones you saw (someone changed the "
+    "participants meanwhile); nothing was written. Look at the report below and confirm again."
+)
+IMPORT_HAS_PROBLEMS = (
+    "Some rows have problems: choose to import only the good rows, or fix the file and upload "
+    "it again. Nothing was written."
+)
+
+
+@dataclass
+class Checked:
+    """One check of a file: the plan of its good rows, the report, the file of rows to fix."""
+
+    plan: ImportPlan
+    report: dict
+    problem_rows: bytes = b""
+
+
+class ProblemsChanged(Exception):
+    """The re-check left out other rows than the admin confirmed."""
+
+    def __init__(self, checked: Checked):
+        super().__init__("rows with problems changed")
+        self.checked = checked
 
 
 def _import_check(
-    *, program: Program, table: Table, create_only: bool = False
-) -> tuple[ImportPlan, dict]:
+    *, program: Program, table: Table, workbook: bool = False, create_only: bool = False
+) -> Checked:
+    """Check every row, leave out the rows with problems (and those naming someone left out),
+    and plan the rest; the report names each problem by row and by its column's header as
+    written in the file."""
     rows, errors = check_rows(table)
     plan = import_plan(program=program, rows=rows, create_only=create_only)
-    errors = sorted(
-        [*errors, *plan.errors],
-        key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99),
-    )
+    errors = [*errors, *plan.errors]
+    members = {email for email, person in plan.people.items() if person.member}
+    left_out, knock_on = rows_left_out(rows, errors, members)
+    errors += knock_on
+    # Planned without the rows left out, the rest must plan cleanly; should a reference the
+    # work list did not foresee fail, that row is left out too and the rest planned again.
+    while left_out:
+        good = [row for row in rows if row.row not in left_out]
+        plan = import_plan(program=program, rows=good, create_only=create_only)
+        if not plan.errors:
+            break
+        errors += plan.errors
+        left_out |= {error.row for error in plan.errors}
+    errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
+    with_problems = sum(1 for record in table.rows if record.row in left_out)
+    blank = table.last_row - table.header_row - len(table.rows)
     report = {
         "ok": not errors,
-        "errors": [error.as_dict() for error in errors],
+        "errors": [
+            {**error.as_dict(), "header": table.header_of(error.column)} for error in errors
+        ],
         "warnings": table.warnings,
-        "summary": plan.summary(rows=len(table.rows)),
-        "details": plan.details() if not errors else [],
+        "summary": plan.summary(len(table.rows), with_problems=with_problems, skipped_blank=blank),
+        "details": plan.details(table.header_of),
+        "left_out": sorted(left_out),
     }
-    return plan, report
+    problem_rows = problem_file(table=table, errors=errors, workbook=workbook) if errors else b""
+    return Checked(plan=plan, report=report, problem_rows=problem_rows)
 
 
 def _file_report(message: str) -> dict:
@@ -73,10 +120,15 @@ def import_batch_check(*, batch_id: int) -> ImportBatch | None:
     if batch is None or batch.status != ImportStatus.CHECKING:
         return batch
     _progress(batch.pk, "Reading the file")
+    problem_rows = b""
     try:
-        table = read_table(filename=batch.filename, content=bytes(batch.content))
+        content = bytes(batch.content)
+        table = read_table(filename=batch.filename, content=content)
         _progress(batch.pk, f"Checking {len(table.rows):,} rows")
-        _, report = _import_check(program=batch.program, table=table)
+        checked = _import_check(
+            program=batch.program, table=table, workbook=is_workbook(batch.filename, content)
+        )
+        report, problem_rows = checked.report, checked.problem_rows
     except ApplicationError as error:
         report = _file_report(error.fields.get("file", error.message))
     except Exception:
@@ -87,8 +139,9 @@ def import_batch_check(*, batch_id: int) -> ImportBatch | None:
             report=_file_report(IMPORT_FAILED),
         )
         raise
-    status = ImportStatus.PREVIEWED if report["ok"] else ImportStatus.INVALID
-    fields = {"status": status, "report": report, "progress": ""}
+    importable = report["summary"] is not None and report["summary"]["good"] > 0
+    status = ImportStatus.PREVIEWED if importable else ImportStatus.INVALID
+    fields = {"status": status, "report": report, "progress": "", "problem_rows": problem_rows}
     if status == ImportStatus.INVALID:
         fields["content"] = b""
     ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).update(**fields)
@@ -107,35 +160,48 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
     if batch is None or batch.status != ImportStatus.APPLYING:
         return batch
     program = batch.program
-    invited_by = User.objects.filter(pk=batch.report.get("confirmed_by")).first()
+    confirmed = batch.report
+    invited_by = User.objects.filter(pk=confirmed.get("confirmed_by")).first()
     try:
         _progress(batch.pk, "Checking the file again")
-        table = read_table(filename=batch.filename, content=bytes(batch.content))
-        plan, report = _import_check(program=program, table=table)
+        content = bytes(batch.content)
+        table = read_table(filename=batch.filename, content=content)
+        workbook = is_workbook(batch.filename, content)
+        checked = _import_check(program=program, table=table, workbook=workbook)
+        plan, report = checked.plan, checked.report
+        if report["left_out"] != confirmed.get("left_out", []):
+            raise ProblemsChanged(checked)
+        if report["errors"] and not confirmed.get("skip_problem_rows"):
+            raise ApplicationError(IMPORT_HAS_PROBLEMS, status=409)
         import_prepare(plan=plan)
-        _progress(batch.pk, f"Writing {len(table.rows):,} rows")
+        _progress(batch.pk, f"Writing {report['summary']['good']:,} rows")
         started = time.perf_counter()
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)
             if locked.status != ImportStatus.APPLYING:
                 return locked
-            if not report["ok"]:
-                fields: dict[str, object] = {"status": ImportStatus.INVALID, "report": report}
-            else:
-                if import_plan_is_stale(program=program, plan=plan):
-                    raise ApplicationError(IMPORT_RACE, status=409)
-                import_apply(program=program, plan=plan, invited_by=invited_by)
-                fields = {
-                    "status": ImportStatus.APPLIED,
-                    "applied_at": timezone.now(),
-                    "report": {**report, "applied": report["summary"]},
-                }
+            if import_plan_is_stale(program=program, plan=plan):
+                raise ApplicationError(IMPORT_RACE, status=409)
+            send = confirmed.get("send_invitations", True)
+            import_apply(program=program, plan=plan, invited_by=invited_by, welcome=send)
+            fields = {
+                "status": ImportStatus.APPLIED,
+                "applied_at": timezone.now(),
+                "report": {**report, "applied": report["summary"], "invitations_sent": send},
+            }
             ImportBatch.objects.filter(pk=batch.pk).update(content=b"", progress="", **fields)
         logger.info(
             "import batch %s: %s rows, write transaction %.2f s",
             batch.pk,
             len(table.rows),
             time.perf_counter() - started,
+        )
+    except ProblemsChanged as changed:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.PREVIEWED,
+            progress="",
+            report={**changed.checked.report, "failure": PROBLEMS_CHANGED},
+            problem_rows=changed.checked.problem_rows,
         )
     except (IntegrityError, ApplicationError) as error:
         message = IMPORT_RACE if isinstance(error, IntegrityError) else error.message

@@ -18,26 +18,23 @@ never clear stored values. People are matched by email.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tandem.matching.records.availability import Window
 from tandem.matching.records.cells import skill_slug
 from tandem.matching.records.reading import RowError
 from tandem.people.models import User
-from tandem.programs.imports.reading import (
-    EXCLUDE_UNKNOWN,
-    ID_TAKEN,
-    MANAGER_UNKNOWN,
-    ParsedRow,
-)
+from tandem.programs.imports.bulk import chunked
+from tandem.programs.imports.reading import ParsedRow
+from tandem.programs.imports.references import resolve_references
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
+    ParticipantInvitation,
     Program,
 )
 
-CHUNK = 2000
 PROFILE_FIELDS = (
     "goals",
     "expertise",
@@ -86,28 +83,58 @@ class ImportPlan:
     invitations: list[ParsedRow]  # rows of people not in the program
     errors: list[RowError]
     trusted: bool = False
+    # (email, role) of invited rows whose invitation is pending and already emailed
+    already_invited: set[tuple[str, str]] = field(default_factory=set)
 
-    def summary(self, rows: int) -> dict:
+    def row_outcomes(self) -> dict[str, int]:
+        """What each row does, every row counted once: ``invited`` (not in the program),
+        ``new`` (a new role, or a new person for the trusted loader), ``updated`` (the
+        person's profile or this role changes) or ``unchanged`` (including people invited
+        before and not answering yet)."""
+        counts = dict.fromkeys(("invited", "new", "updated", "unchanged"), 0)
+        for row in self.invitations:
+            key = (row.email, row.role)
+            counts["unchanged" if key in self.already_invited else "invited"] += 1
+        for item in self.enrolments:
+            person = self.people[item.row.email]
+            if item.enrolment is None or person.is_new:
+                counts["new"] += 1
+            elif item.changed or person.changed:
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        return counts
+
+    def summary(self, rows: int, *, with_problems: int = 0, skipped_blank: int = 0) -> dict:
+        """Counts that add up: ``read`` = ``good`` + ``with_problems`` + ``skipped_blank``,
+        ``good`` = ``invited`` + ``new`` + ``updated`` + ``unchanged`` (``rows``: the
+        non-blank data rows); the per-person and per-role counts say the same by person."""
         members = [p for p in self.people.values() if p.member]
         new = sum(1 for p in members if p.is_new)
         updated = sum(1 for p in members if not p.is_new and p.changed)
         new_enrolments = sum(1 for e in self.enrolments if e.enrolment is None)
         updated_enrolments = sum(1 for e in self.enrolments if e.enrolment and e.changed)
-        invited = len(self.invitations)
+        outcomes = self.row_outcomes()
         return {
+            "read": rows + skipped_blank,
             "rows": rows,
-            "invited": invited,
+            "good": rows - with_problems,
+            "with_problems": with_problems,
+            "skipped_blank": skipped_blank,
+            **outcomes,
             "updated_people": updated,
             "unchanged_people": len(members) - new - updated,
             "new_enrolments": new_enrolments,
             "updated_enrolments": updated_enrolments,
-            "changes": invited + new + updated + new_enrolments + updated_enrolments,
+            "changes": outcomes["invited"] + new + updated + new_enrolments + updated_enrolments,
         }
 
-    def details(self) -> list[dict]:
+    def details(self, label: Callable[[str], str] = str) -> list[dict]:
+        """Up to ``DETAIL_LIMIT`` changes, each field named by ``label`` (the file's header)."""
         out = [
             {"email": row.email, "action": f"invite as {row.role}", "fields": []}
             for row in self.invitations
+            if (row.email, row.role) not in self.already_invited
         ]
         for person in self.people.values():
             if person.member and (person.is_new or person.changed):
@@ -115,7 +142,7 @@ class ImportPlan:
                     {
                         "email": person.email,
                         "action": "new" if person.is_new else "update",
-                        "fields": person.changed,
+                        "fields": [label(_COLUMN_OF.get(name, name)) for name in person.changed],
                     }
                 )
         for item in self.enrolments:
@@ -123,18 +150,17 @@ class ImportPlan:
                 out.append(
                     {
                         "email": item.row.email,
-                        "action": f"{item.row.role} enrolment",
-                        "fields": item.changed if item.enrolment else ["new"],
+                        "action": f"new {item.row.role} role"
+                        if item.enrolment is None
+                        else f"{item.row.role} role",
+                        "fields": [label(name) for name in item.changed],
                     }
                 )
         return out[:DETAIL_LIMIT]
 
 
-def chunked(values: Iterable, size: int = CHUNK):
-    """``values`` in lists of ``size``: the bound on the rows one query names."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+# The record column of each planned field whose name differs.
+_COLUMN_OF = {"meeting_format": "format", "external_id": "id"}
 
 
 def _full_name(user: User) -> str:
@@ -192,7 +218,7 @@ def import_plan(
     member_emails = [email for email in emails if email in members]
     people = _plan_people(rows, _accounts(member_emails), members, create_only=create_only)
     # Resolves each row's exclusions (``row.exclude_emails``), which the enrolments compare.
-    errors = _resolve_references(program=program, rows=rows, people=people)
+    errors = resolve_references(program=program, rows=rows, emails=people.keys())
     existing = _enrolments_of(program, member_emails)
     enrolments, invitations = [], []
     for row in rows:
@@ -210,7 +236,20 @@ def import_plan(
         invitations=invitations,
         errors=errors,
         trusted=trusted,
+        already_invited=_already_invited(program, invitations),
     )
+
+
+def _already_invited(program: Program, rows: list[ParsedRow]) -> set[tuple[str, str]]:
+    """(email, role) of ``rows`` with a pending invitation whose email went already."""
+    found: set[tuple[str, str]] = set()
+    for chunk in chunked({row.email for row in rows}):
+        for invitation in ParticipantInvitation.objects.filter(
+            program=program, email__in=chunk, sent_at__isnull=False
+        ).only("email", "role", "accepted_at", "declined_at", "withdrawn_at", "expires_at"):
+            if invitation.state == "pending":
+                found.add((invitation.email, invitation.role))
+    return found
 
 
 def _accounts(emails: list[str]) -> dict[str, User]:
@@ -301,61 +340,3 @@ def import_plan_is_stale(*, program: Program, plan: ImportPlan) -> bool:
         )
     wanted = {(item.row.email, item.row.role) for item in plan.enrolments}
     return held & wanted != planned
-
-
-def _resolve_references(
-    *, program: Program, rows: list[ParsedRow], people: dict[str, PersonPlan]
-) -> list[RowError]:
-    """Manager emails and exclude tokens must name someone in the file or the program (never
-    "some account somewhere": that would tell the admin which addresses have accounts); ids
-    must not be taken in the program."""
-    errors: list[RowError] = []
-    file_ids = {row.external_id: row.email for row in rows if row.external_id}
-    outside_emails = {row.manager for row in rows if row.manager and row.manager not in people}
-    outside_tokens = {
-        token
-        for row in rows
-        for token in (row.exclude or [])
-        if token not in people and token not in file_ids
-    }
-    outside_emails |= {token for token in outside_tokens if "@" in token}
-    known_emails = set()
-    for chunk in chunked(outside_emails):
-        known_emails |= set(
-            Enrolment.objects.filter(program=program, person__email__in=chunk).values_list(
-                "person__email", flat=True
-            )
-        )
-    ids_in_program: dict[str, str] = {}
-    for chunk in chunked(set(file_ids) | {t for t in outside_tokens if "@" not in t}):
-        for external_id, email in Enrolment.objects.filter(
-            program=program, external_id__in=chunk
-        ).values_list("external_id", "person__email"):
-            ids_in_program.setdefault(external_id, email)
-    for row in rows:
-        if row.manager and row.manager not in people and row.manager not in known_emails:
-            errors.append(RowError(row.row, "manager", MANAGER_UNKNOWN.format(value=row.manager)))
-        if row.external_id and ids_in_program.get(row.external_id, row.email) != row.email:
-            errors.append(
-                RowError(
-                    row.row,
-                    "id",
-                    ID_TAKEN.format(value=row.external_id, other=ids_in_program[row.external_id]),
-                )
-            )
-        if row.exclude is None:
-            row.exclude_emails = None
-            continue
-        resolved = set()
-        for token in row.exclude:
-            excluded = (
-                token
-                if token in people or token in known_emails
-                else file_ids.get(token) or ids_in_program.get(token)
-            )
-            if excluded is None:
-                errors.append(RowError(row.row, "exclude", EXCLUDE_UNKNOWN.format(value=token)))
-            else:
-                resolved.add(excluded)
-        row.exclude_emails = resolved
-    return errors

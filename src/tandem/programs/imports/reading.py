@@ -49,6 +49,7 @@ from tandem.people.services import ACCOUNT_EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("email", "role")
+PROBLEMS_COLUMN = "Problems"  # added to the file of rows to fix; ignored when read
 IDENTITY_COLUMNS = ("identity", "prefer_shared_identity")
 NOT_IMPORTED = ("prefer",)  # a preference for a match run, not part of a profile
 COLUMNS = tuple(column.name for column in RECORD_COLUMNS if column.name not in NOT_IMPORTED)
@@ -107,11 +108,31 @@ _FIELD_COLUMNS = {"external_id": "id", "meeting_format": "format"}
 
 @dataclass
 class Table:
-    """A read file: its records, the warnings for the admin and the cells refused on reading."""
+    """A read file: its records, the warnings for the admin and the cells refused on reading.
+
+    ``header`` is the header row as written and ``cells`` every data row as text (cells the
+    checks refused emptied, the "Problems" column of a file to fix left out), for the file of
+    rows with problems; ``last_row`` is the spreadsheet number of the last non-blank row, so
+    that the blank rows skipped between can be counted.
+    """
 
     rows: list[Record]
     warnings: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    cells: list[tuple[int, list[str]]] = field(default_factory=list)
+    header_row: int = 1
+    last_row: int = 1
+
+    def header_of(self, column: str) -> str:
+        """The header cell, as written in the file, of ``column`` (a record column name);
+        the column's name when the file has no such column."""
+        for cell in self.header:
+            if column_name(cell) == column:
+                return cell.strip()
+        if column in ("skills_offered", "skills_wanted"):  # read from "skills"
+            return self.header_of("skills")
+        return column
 
 
 @dataclass
@@ -176,6 +197,7 @@ def _file_error(message: str) -> Any:
 
 def table_from_rows(rows: Sequence[tuple[int, Sequence[str]]]) -> Table:
     """Rows of text (header first, with spreadsheet numbers) read as an import reads a file."""
+    rows = _without_problems_column(rows)
     if any(unwanted_character(name) for name in rows[0][1]):
         _file_error(HEADER_CONTROL)
     names = [
@@ -195,10 +217,30 @@ def table_from_rows(rows: Sequence[tuple[int, Sequence[str]]]) -> Table:
     warnings += [UNKNOWN_COLUMN.format(column=name) for name in NOT_IMPORTED if name in names]
     if ignored:
         warnings.insert(0, IDENTITY_IGNORED.format(columns=", ".join(ignored)))
-    return Table(rows=found.records, warnings=warnings, errors=[*refused, *found.errors])
+    return Table(
+        rows=found.records,
+        warnings=warnings,
+        errors=[*refused, *found.errors],
+        header=list(rows[0][1]),
+        cells=clean[1:],
+        header_row=rows[0][0],
+        last_row=rows[-1][0],
+    )
 
 
-def _column_name(header_cell: str) -> str:
+def _without_problems_column(
+    rows: Sequence[tuple[int, Sequence[str]]],
+) -> Sequence[tuple[int, Sequence[str]]]:
+    """The rows without the "Problems" column Tandem adds to a file of rows to fix, so that
+    the fixed file reads like the original (no "column not used" warning)."""
+    header = [normalise_header(cell) for cell in rows[0][1]]
+    if PROBLEMS_COLUMN.lower() not in header:
+        return rows
+    index = header.index(PROBLEMS_COLUMN.lower())
+    return [(number, [*cells[:index], *cells[index + 1 :]]) for number, cells in rows]
+
+
+def column_name(header_cell: str) -> str:
     column = column_for(normalise_header(header_cell))
     return column.name if column else ""
 

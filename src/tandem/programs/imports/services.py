@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import User
+from tandem.programs.imports.problems import problem_file_name
 from tandem.programs.imports.reading import check_upload
 from tandem.programs.imports.tasks import import_apply_task, import_check_task
 from tandem.programs.models import (
@@ -39,6 +40,15 @@ from tandem.programs.selectors import (
 IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
 IMPORT_NOT_READY = "This file is {status}; wait until it is checked, or upload it again."
 IMPORT_HAS_ERRORS = "The file has problems; fix them and upload it again. Nothing was written."
+IMPORT_HAS_PROBLEM_ROWS = (
+    "{count} row(s) of this file have problems. Import only the good rows (the others are in "
+    "the file to fix), or fix the file and upload it again. Nothing was written."
+)
+IMPORT_HAS_PROBLEM_ROWS_FIELD = "Set this to import the good rows and leave the others out."
+PROBLEM_ROWS_GONE = (
+    "The file of rows to fix is kept for {hours} hours after the upload, and this one is gone. "
+    "Upload the file again to check it."
+)
 INVITATION_ANSWERED = "You already {state} this invitation."
 INVITATION_WITHDRAWN = (
     "The admins of {program} withdrew this invitation; nothing was changed. Ask one of them if "
@@ -99,9 +109,20 @@ def _enqueue(task: Task, batch_id: int) -> None:
     transaction.on_commit(lambda: task.enqueue(batch_id=batch_id))
 
 
-def import_confirm(*, user: User, program_id: int, batch_id: int) -> ImportBatch:
+def import_confirm(
+    *,
+    user: User,
+    program_id: int,
+    batch_id: int,
+    skip_problem_rows: bool = False,
+    send_invitations: bool = True,
+) -> ImportBatch:
     """Queue the write of a previewed file (status ``applying``); the task writes it in one
-    transaction, all or nothing, after checking it again against the current data."""
+    transaction, all or nothing, after checking it again against the current data.
+
+    A file with rows with problems is written only with ``skip_problem_rows`` (its good rows;
+    the others are in the file to fix). Without ``send_invitations`` the invitation emails
+    are held until an admin sends them."""
     with transaction.atomic():
         batch = access_import_batch(
             user=user, program_id=program_id, batch_id=batch_id, for_update=True
@@ -113,19 +134,52 @@ def import_confirm(*, user: User, program_id: int, batch_id: int) -> ImportBatch
         if batch.status != ImportStatus.PREVIEWED:
             status = batch.get_status_display().lower()
             raise ApplicationError(IMPORT_NOT_READY.format(status=status), status=409)
+        if batch.report.get("errors") and not skip_problem_rows:
+            raise ApplicationError(
+                IMPORT_HAS_PROBLEM_ROWS.format(count=len(batch.report.get("left_out", []))),
+                fields={"skip_problem_rows": IMPORT_HAS_PROBLEM_ROWS_FIELD},
+                status=409,
+            )
         batch.status = ImportStatus.APPLYING
         batch.progress = "Waiting for a worker"
-        batch.report = {**batch.report, "confirmed_by": user.pk}
+        batch.report = {
+            **batch.report,
+            "confirmed_by": user.pk,
+            "skip_problem_rows": skip_problem_rows,
+            "send_invitations": send_invitations,
+        }
         batch.save(update_fields=["status", "progress", "report"])
         _enqueue(import_apply_task, batch.pk)
     return batch
 
 
+def import_problem_rows(*, user: User, program_id: int, batch_id: int) -> tuple[str, bytes]:
+    """The file of an upload's rows with problems, for the program's admins, as (file name,
+    bytes); gone (``NotFound``) once the upload's retention is over."""
+    batch = access_import_batch(user=user, program_id=program_id, batch_id=batch_id)
+    content = (
+        ImportBatch.objects.filter(pk=batch.pk, created_at__gt=_retention_cutoff(timezone.now()))
+        .values_list("problem_rows", flat=True)
+        .first()
+    )
+    if not content:
+        raise NotFound(PROBLEM_ROWS_GONE.format(hours=IMPORT_RETENTION_HOURS))
+    return problem_file_name(batch.filename, bytes(content)), bytes(content)
+
+
+def _retention_cutoff(now: datetime) -> datetime:
+    return now - timedelta(hours=IMPORT_RETENTION_HOURS)
+
+
 def import_batch_purge(*, now: datetime) -> int:
     """Delete every upload not imported within ``IMPORT_RETENTION_HOURS`` (abandoned
-    previews, invalid files) and empty the bytes of imported ones; returns batches deleted."""
-    cutoff = now - timedelta(hours=IMPORT_RETENTION_HOURS)
+    previews, invalid files), empty the bytes of imported ones and, past the retention, their
+    file of rows with problems; returns batches deleted."""
+    cutoff = _retention_cutoff(now)
     ImportBatch.objects.filter(status=ImportStatus.APPLIED).exclude(content=b"").update(content=b"")
+    ImportBatch.objects.filter(created_at__lt=cutoff).exclude(problem_rows=b"").update(
+        problem_rows=b""
+    )
     deleted, _ = (
         ImportBatch.objects.filter(created_at__lt=cutoff)
         .exclude(status__in=[ImportStatus.APPLIED, ImportStatus.APPLYING])

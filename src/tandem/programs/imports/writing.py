@@ -19,21 +19,17 @@ from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.matching.records.cells import skill_slug
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
-from tandem.programs.imports.bulk import bulk_insert, bulk_insert_ids, bulk_update, column_fields
-from tandem.programs.imports.emails import invitation_emails_queue
-from tandem.programs.imports.planning import (
-    PROFILE_FIELDS,
-    ImportPlan,
-    PersonPlan,
+from tandem.programs.imports.bulk import (
+    bulk_insert,
+    bulk_insert_ids,
+    bulk_update_loaded,
     chunked,
+    column_fields,
 )
-from tandem.programs.models import (
-    Enrolment,
-    EnrolmentStatus,
-    ParticipantInvitation,
-    Program,
-    Role,
-)
+from tandem.programs.imports.emails import invitation_emails_queue
+from tandem.programs.imports.invitations import invitations_write_for_import
+from tandem.programs.imports.planning import PROFILE_FIELDS, ImportPlan, PersonPlan
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 
 def import_prepare(*, plan: ImportPlan, reference_date=None) -> None:
@@ -81,7 +77,8 @@ def import_apply(
     when ``welcome``, an email with the link to accept (and to set a password), queued after
     commit as a few background tasks. An existing account outside the program is never written.
     New accounts get ``password_hash`` (the demo) or an unusable password; addresses stay
-    unverified unless ``email_verified``.
+    unverified unless ``email_verified``. Without ``welcome`` the invitations are *held*: an
+    admin sends them later ("Send now" on the email invitations page).
 
     New rows go in with ``bulk_insert`` (no model instances) and the queries are bounded per
     2,000 rows, so that the transaction (on SQLite: the database's write lock) is short.
@@ -111,23 +108,15 @@ def import_apply(
     profile_ids, fresh = _write_profiles(changed, ids, reference_date, reachable)
     _write_skills(changed, profile_ids, fresh)
     _write_enrolments(program, plan, ids, reachable)
-    to_send = _write_invitations(program, plan, invited_by)
+    to_send = invitations_write_for_import(
+        program=program, rows=plan.invitations, invited_by=invited_by, send=welcome
+    )
     if welcome and to_send:
         new_accounts = set(created)
         transaction.on_commit(
             lambda: invitation_emails_queue(tokens=to_send, new_accounts=new_accounts)
         )
     return created
-
-
-def _update(model, objects: list, fields: Iterable[str]) -> None:
-    """Write ``fields`` of loaded ``objects`` (their current attribute values)."""
-    attnames = [model._meta.get_field(name).attname for name in fields]
-    bulk_update(
-        model,
-        fields=attnames,
-        rows=[(obj.pk, *(getattr(obj, name) for name in attnames)) for obj in objects],
-    )
 
 
 def _reachable_ids(program: Program, ids: dict[str, int]):
@@ -175,7 +164,7 @@ def _write_names(plan: ImportPlan) -> None:
         if person.member and user is not None and "name" in person.changed:
             user.first_name, _, user.last_name = person.values["name"].partition(" ")
             renamed.append(user)
-    _update(User, renamed, ["first_name", "last_name"])
+    bulk_update_loaded(User, renamed, ["first_name", "last_name"])
 
 
 def _has_profile(user: User) -> bool:
@@ -266,7 +255,7 @@ def _update_profiles(
             fields.add("availability_utc")
         profile.updated_at = now
     if fields and people:
-        _update(Profile, [stored[p.email] for p in people], [*fields, "updated_at"])
+        bulk_update_loaded(Profile, [stored[p.email] for p in people], [*fields, "updated_at"])
 
 
 def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh: set[str]) -> None:
@@ -317,7 +306,7 @@ def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], r
                 item.enrolment.external_id = row.external_id or ""
             updated.append(item.enrolment)
     Enrolment.objects.bulk_create(new, batch_size=500)
-    _update(Enrolment, updated, ["capacity", "external_id", "updated_at"])
+    bulk_update_loaded(Enrolment, updated, ["capacity", "external_id", "updated_at"])
     targets = [
         (item.enrolment, item.exclude_emails)
         for item in plan.enrolments
@@ -341,48 +330,3 @@ def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], r
             if email in user_ids
         ],
     )
-
-
-def _write_invitations(program: Program, plan: ImportPlan, invited_by: User | None) -> list[str]:
-    """Create or renew one invitation per invited row; return the tokens of those to email
-    (new ones and ones renewed after a decline or an earlier acceptance; a pending one is not
-    re-sent)."""
-    if not plan.invitations:
-        return []
-    stored = {}
-    for chunk in chunked({row.email for row in plan.invitations}):
-        for found in ParticipantInvitation.objects.filter(program=program, email__in=chunk):
-            stored[(found.email, found.role)] = found
-    create: list[tuple[str, str, int | None, str, str]] = []
-    update: list[ParticipantInvitation] = []
-    send: list[str] = []
-    for row in plan.invitations:
-        invitation = stored.get((row.email, row.role))
-        capacity = row.capacity if row.role == Role.MENTOR else None
-        if invitation is None:
-            token = secrets.token_urlsafe(32)
-            create.append((row.email, row.role, capacity, row.external_id or "", token))
-            send.append(token)
-            continue
-        if invitation.state != "pending":
-            invitation.token = secrets.token_urlsafe(32)
-            invitation.accepted_at = invitation.declined_at = None
-            invitation.invited_by = invited_by
-            send.append(invitation.token)
-        if capacity is not None:
-            invitation.capacity = capacity
-        if row.external_id is not None:
-            invitation.external_id = row.external_id
-        update.append(invitation)
-    bulk_insert(
-        ParticipantInvitation,
-        fields=("email", "role", "capacity", "external_id", "token"),
-        rows=create,
-        same={"program_id": program.pk, "invited_by_id": invited_by.pk if invited_by else None},
-    )
-    _update(
-        ParticipantInvitation,
-        update,
-        ["capacity", "external_id", "token", "accepted_at", "declined_at", "invited_by"],
-    )
-    return send

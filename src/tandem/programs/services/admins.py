@@ -133,8 +133,10 @@ def program_admin_invite(*, user: User, program_id: int, email: str) -> Particip
         invitation.invited_by = user
         invitation.accepted_at = invitation.declined_at = invitation.withdrawn_at = None
         invitation.created_at, invitation.expires_at = now, expires_at
+        invitation.sent_at = None  # the new link's email is still to go (imports.emails)
         invitation.save(
             update_fields=[
+                "sent_at",
                 "token",
                 "invited_by",
                 "accepted_at",

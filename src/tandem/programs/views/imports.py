@@ -16,6 +16,8 @@ from tandem.programs import selectors
 from tandem.programs.exports import export_csv_lines, export_xlsx
 from tandem.programs.forms import ImportForm
 from tandem.programs.imports import services as import_services
+from tandem.programs.imports.forms import ImportConfirmForm
+from tandem.programs.imports.problems import problem_file_name, problem_file_type
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
@@ -62,24 +64,48 @@ def _import_page(request, program, form):
 def program_import_preview(request, slug, batch_id):
     batch = selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
     program = batch.program
-    if request.method == "POST":
+    form = ImportConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             import_services.import_confirm(
-                user=request.user, program_id=program.pk, batch_id=batch.pk
+                user=request.user, program_id=program.pk, batch_id=batch.pk, **form.cleaned_data
             )
         except ApplicationError as error:
             messages.error(request, error.message)
         return redirect("program_import_preview", slug=program.slug, batch_id=batch.pk)
+    report = batch.report
     return render(
         request,
         "programs/import_preview.html",
         {
             "program": program,
             "batch": batch,
-            "report": batch.report,
+            "report": report,
+            "form": form,
+            "problem_rows_file": problem_file_name(batch.filename, b"")
+            if report.get("errors") and not report.get("file_error")
+            else "",
             "retention_hours": IMPORT_RETENTION_HOURS,
         },
     )
+
+
+@login_required
+@not_found_as_404
+def program_import_problem_rows(request, slug, batch_id):
+    """The rows with problems as a file to fix, in the upload's own format."""
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    name, content = import_services.import_problem_rows(
+        user=request.user, program_id=program.pk, batch_id=batch_id
+    )
+    response = HttpResponse(content, content_type=problem_file_type(name))
+    response["Content-Disposition"] = f'attachment; filename="{_header_safe(name)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _header_safe(name: str) -> str:
+    return "".join(ch for ch in name if ch.isascii() and ch.isprintable() and ch not in '"\\')
 
 
 @login_required

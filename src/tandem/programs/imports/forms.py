@@ -1,0 +1,55 @@
+"""The forms of the import's confirm step and of inviting people by email; they only parse
+input (the services validate and decide)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tandem.core.forms import DateTimeField, DateTimeInput
+from tandem.programs.imports.invitations import INVITE_ROLES, MAX_ADDRESSES
+from tandem.programs.models import Role
+
+SEND_AT_NEEDED = "Choose the date and time to send the invitations, or choose “Send now”."
+
+
+class ImportConfirmForm(forms.Form):
+    skip_problem_rows = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    send_invitations = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Send invitation emails now",
+        help_text="Untick to hold them: they wait on the email invitations page until you "
+        "send them.",
+    )
+
+
+class InviteByEmailForm(forms.Form):
+    emails = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        max_length=MAX_ADDRESSES * 260,
+        help_text=f"One per line (commas work too); at most {MAX_ADDRESSES}.",
+    )
+    role = forms.ChoiceField(
+        choices=[(role, Role(role).label) for role in INVITE_ROLES], initial=Role.MENTEE
+    )
+    when = forms.ChoiceField(
+        label="Send",
+        choices=[("now", "Now"), ("at", "At a date and time")],
+        initial="now",
+        widget=forms.RadioSelect,
+    )
+    send_at = DateTimeField(
+        required=False,
+        label="Date and time",
+        widget=DateTimeInput(attrs={"class": "input-datetime"}),
+        help_text="In your time zone; the email goes within a minute of it.",
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("when") == "at" and not data.get("send_at"):
+            self.add_error("send_at", SEND_AT_NEEDED)
+        if data.get("when") != "at":
+            data["send_at"] = None
+        return data
