@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder", "Reminders a day and an hour before a meeting"
     ACTION_ITEM = "action_item", "Action items given to you"
     ACTION_ITEM_OVERDUE = "action_item_overdue", "Overdue action items"
+    WAITLIST_ADMITTED = "waitlist_admitted", "You get a place in a program from its waitlist"
     # For a program's admins (a participant never receives these).
     JOIN_PENDING = "join_pending", "Someone asks to join a program you run"
     MATCH_RUN = "match_run", "A match run finishes or fails"

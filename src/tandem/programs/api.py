@@ -27,6 +27,10 @@ from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
 
+LIMIT_DESCRIPTION = (
+    "Most {role}s holding a place (active or awaiting approval); null: no limit. Who joins "
+    "when all are taken is waitlisted; lowering it removes nobody."
+)
 router = Router(tags=["programs"])
 router.add_router("", admins_router)
 router.add_router("", imports_router)
@@ -55,6 +59,8 @@ class ProgramOut(Schema):
         description="Cohort programs: mentees may also send requests directly "
         "(self-serve programs always allow them)."
     )
+    mentee_limit: int | None = Field(description=LIMIT_DESCRIPTION.format(role="mentee"))
+    mentor_limit: int | None = Field(description=LIMIT_DESCRIPTION.format(role="mentor"))
 
 
 class ProgramPatch(Schema):
@@ -73,6 +79,8 @@ class ProgramPatch(Schema):
     max_open_requests: ApiInt | None = None
     request_expiry_days: ApiInt | None = None
     allow_direct_requests: bool | None = None
+    mentee_limit: ApiInt | None = Field(None, description="1 or more; null: no limit.")
+    mentor_limit: ApiInt | None = Field(None, description="1 or more; null: no limit.")
 
 
 class ProgramIn(ProgramPatch):
@@ -89,6 +97,9 @@ class EnrolmentOut(Schema):
     capacity: int | None
     answers: dict[str, str]
     created_at: datetime
+    waitlisted_at: datetime | None = Field(
+        description="On the waitlist since (its order); null when not waitlisted."
+    )
 
     @staticmethod
     def resolve_email(obj) -> str:
@@ -106,12 +117,18 @@ class ParticipantFilter(Schema):
 
 
 class StatusIn(Schema):
-    action: str = Field(description="approve | pause | remove | reactivate")
+    action: str = Field(
+        description="approve | pause | remove | reactivate | admit (from the waitlist)"
+    )
 
 
 class BulkStatusIn(Schema):
-    ids: list[ApiId] = Field(description="Enrolment ids of this program, each awaiting approval.")
-    action: str = Field(description="approve | decline")
+    ids: list[ApiId] = Field(
+        description="Enrolment ids of this program, each awaiting approval or waitlisted."
+    )
+    action: str = Field(
+        description="approve (awaiting approval) | decline (either) | admit (waitlisted)"
+    )
 
 
 class BulkStatusOut(Schema):
@@ -213,10 +230,11 @@ def enrolment_set_status(
     response={200: BulkStatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def enrolment_set_status_bulk(request: AuthenticatedRequest, slug: str, payload: BulkStatusIn):
-    """Program admins: approve or decline many people awaiting approval in one go (at most
-    500). All or nothing: an id that is not this program's (unknown, or another program's,
-    the same answer) is a 400 whose ``fields["ids"]`` names those ids; anyone not awaiting
-    approval is a 409 whose ``detail`` names each person and why (``fields`` by ``ids.<id>``)."""
+    """Program admins: approve or decline many people awaiting approval, or admit or decline
+    many on the waitlist, in one go (at most 500). All or nothing: an id that is not this
+    program's (unknown, or another program's, the same answer) is a 400 whose ``fields["ids"]``
+    names those ids; anyone the action does not apply to is a 409 whose ``detail`` names each
+    person and why (``fields`` by ``ids.<id>``), as is approving past a role's limit."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     changed = services.enrolment_set_status_bulk(
         user=request.auth, program_id=program.pk, enrolment_ids=payload.ids, action=payload.action
@@ -283,7 +301,8 @@ def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: i
     "/join/{token}", response={201: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 )
 def program_join(request: AuthenticatedRequest, token: str, payload: JoinIn):
-    """Join with an invitation token: pending, or active when the link auto-approves."""
+    """Join with an invitation token: pending, or active when the link auto-approves;
+    ``waitlisted`` when the role is full."""
     return 201, services.enrolment_join_by_invitation(
         user=request.auth, token=token, answers=payload.answers
     )

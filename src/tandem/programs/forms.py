@@ -16,6 +16,7 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.services import PROGRAM_FIELDS
+from tandem.programs.services.programs import MAX_ROLE_LIMIT
 
 WEIGHT_LABELS = {
     "text": "Goals ↔ expertise text similarity",
@@ -28,6 +29,11 @@ WEIGHT_LABELS = {
     "identity": "Shared background (opt-in only)",
 }
 QUESTION_ROLES = (Role.MENTEE, Role.MENTOR)
+LIMIT_HELP = (
+    "Places for {role}s, active or awaiting approval; leave empty for no limit. Who joins when "
+    "all are taken waits on the waitlist and gets the next free place. Lowering it removes "
+    "nobody."
+)
 QUESTIONS_HELP = (
     "One question per line. End a line with * to make the answer required, "
     "e.g. “What do you hope to learn? *”."
@@ -67,6 +73,20 @@ class ProgramForm(forms.Form):
         required=False,
         label="Mentees may also send requests directly",
         help_text="Admin-run cohort matching only; in self-serve programs mentees always can.",
+    )
+    mentee_limit = IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ROLE_LIMIT,
+        label="Most mentees",
+        help_text=LIMIT_HELP.format(role="mentee"),
+    )
+    mentor_limit = IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ROLE_LIMIT,
+        label="Most mentors",
+        help_text=LIMIT_HELP.format(role="mentor"),
     )
 
     def __init__(self, *args, program: Program | None = None, **kwargs):

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
-from tandem.notify.services import notify_send_each
+from tandem.notify.services import notify_send, notify_send_each
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, Program
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.programs.selectors import program_admin_enrolments
 
 
@@ -62,6 +62,38 @@ def enrolment_pending_notify(*, enrolment: Enrolment) -> list[Notification]:
         body="Their answers, if the program asks any, are on its people page: "
         "approve or remove them there.",
         url=pending_people_url(program),
+    )
+
+
+def waitlist_joined_notify(*, enrolment: Enrolment, position: int) -> list[Notification]:
+    """Someone joined a full role: each admin hears who waits, and where the waitlist is."""
+    program = enrolment.program
+    return program_admins_notify(
+        program=program,
+        kind=Kind.JOIN_PENDING,
+        title=f"{enrolment.person.display_name} is number {position} on the waitlist of "
+        f"{program.name} as {enrolment.get_role_display().lower()}",
+        body="All places in that role are taken. The first on the waitlist gets the next place "
+        "that frees; you can also admit someone now from the people page.",
+        url=reverse("program_participants", args=[program.slug]) + "?status=waitlisted",
+    )
+
+
+def waitlist_admitted_notify(*, enrolment: Enrolment) -> Notification:
+    """Someone on the waitlist got a place: they hear whether they are in or await approval."""
+    program = enrolment.program
+    if enrolment.status == EnrolmentStatus.ACTIVE:
+        body = (
+            f"You are now an active {enrolment.role} of {program.name}: its pages are open to you."
+        )
+    else:
+        body = "Your place now waits for approval by its admins; you will see it on its page."
+    return notify_send(
+        recipient=enrolment.person,
+        kind=Kind.WAITLIST_ADMITTED,
+        title=f"You have a place in {program.name} as {enrolment.get_role_display().lower()}",
+        body=body,
+        url=reverse("program_detail", args=[program.slug]),
     )
 
 

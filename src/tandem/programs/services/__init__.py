@@ -36,6 +36,11 @@ from tandem.programs.services.programs import (
     program_create,
     program_update,
 )
+from tandem.programs.services.waitlist import (
+    enrolment_entry_fields,
+    program_lock,
+    waitlist_fill,
+)
 
 __all__ = [
     "ALREADY_ADMIN",
@@ -64,4 +69,7 @@ __all__ = [
     "program_can_create",
     "program_create",
     "program_update",
+    "program_lock",
+    "enrolment_entry_fields",
+    "waitlist_fill",
 ]

@@ -1,5 +1,6 @@
 """Writes about who is in a program: invitation links, joining through one, and the admins'
-decisions on enrolments (approve, pause, remove, reactivate, capacity)."""
+decisions on enrolments (approve, pause, remove, reactivate, admit from the waitlist,
+capacity). Each change of who holds a place locks the program first (``services/waitlist.py``)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,16 @@ from tandem.programs.selectors import (
     access_program,
     program_admin_enrolments,
 )
+from tandem.programs.selectors.waitlist import PLACE_STATUSES
 from tandem.programs.services.programs import BAD_ROLE
+from tandem.programs.services.waitlist import (
+    check_place_for,
+    enrolment_entry_fields,
+    program_lock,
+    waitlist_admit,
+    waitlist_entered,
+    waitlist_fill,
+)
 
 INVITATION_REVOKED = "This invitation link was revoked. Ask the program admin for a new one."
 INVITATION_EXPIRED = "This invitation link has expired. Ask the program admin for a new one."
@@ -42,7 +52,7 @@ ALREADY_JOINED = (
 ANSWER_REQUIRED = "Please answer this question."
 ANSWER_TOO_LONG = "Keep the answer under 2000 characters."
 BAD_TRANSITION = "You cannot {action} someone whose enrolment is {status}."
-UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove or reactivate."
+UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove, reactivate or admit."
 LAST_ADMIN = "This is the program's last active admin; add another admin first."
 CAPACITY_MENTORS_ONLY = "Only mentors have a capacity."
 MAX_INVITATION_USES = 1_000_000  # far below the column's limit: 10**20 was a 500
@@ -58,10 +68,18 @@ TRANSITIONS = {
     "pause": ((EnrolmentStatus.ACTIVE,), EnrolmentStatus.PAUSED),
     "reactivate": ((EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED), EnrolmentStatus.ACTIVE),
     "remove": (
-        (EnrolmentStatus.PENDING, EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED),
+        (
+            EnrolmentStatus.PENDING,
+            EnrolmentStatus.ACTIVE,
+            EnrolmentStatus.PAUSED,
+            EnrolmentStatus.WAITLISTED,
+        ),
         EnrolmentStatus.REMOVED,
     ),
+    # Out of the waitlist's order and past the role's limit: the admin's own call.
+    "admit": ((EnrolmentStatus.WAITLISTED,), EnrolmentStatus.ACTIVE),
 }
+TAKES_A_PLACE = ("approve", "reactivate")
 
 
 @transaction.atomic
@@ -137,7 +155,8 @@ def _check_answers(questions: list[EnrolmentQuestion], answers: dict[str, str]) 
 def enrolment_join_by_invitation(
     *, user: User, token: str, answers: dict[str, str] | None = None
 ) -> Enrolment:
-    """Join the invitation's program in its role: pending, or active when it auto-approves.
+    """Join the invitation's program in its role: pending, or active when it auto-approves;
+    on the waitlist when the role is full.
 
     ``answers`` maps ``q<question id>`` to the text; they are stored by question prompt.
     """
@@ -145,7 +164,7 @@ def enrolment_join_by_invitation(
     problem = invitation_problem(invitation)
     if problem:
         raise ApplicationError(problem, status=409)
-    program = invitation.program
+    program = program_lock(program_id=invitation.program_id)
     existing = Enrolment.objects.filter(program=program, person=user, role=invitation.role).first()
     if existing is not None:
         raise ApplicationError(
@@ -165,10 +184,10 @@ def enrolment_join_by_invitation(
                 person=user,
                 role=invitation.role,
                 answers=kept,
-                status=(
-                    EnrolmentStatus.ACTIVE if invitation.auto_approve else EnrolmentStatus.PENDING
-                ),
                 capacity=program.default_capacity if invitation.role == Role.MENTOR else None,
+                **enrolment_entry_fields(
+                    program=program, role=invitation.role, approved=invitation.auto_approve
+                ),
             )
     except IntegrityError:  # a double submit won the race: same answer as joining twice
         raise ApplicationError(
@@ -182,6 +201,8 @@ def enrolment_join_by_invitation(
     Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
     if enrolment.status == EnrolmentStatus.PENDING:
         enrolment_pending_notify(enrolment=enrolment)
+    elif enrolment.status == EnrolmentStatus.WAITLISTED:
+        waitlist_entered(enrolment=enrolment)
     return enrolment
 
 
@@ -190,12 +211,18 @@ def enrolment_set_status(
     *, user: User, program_id: int, enrolment_id: int, action: str
 ) -> Enrolment:
     """approve (pending→active), pause (active→paused), reactivate (paused|removed→active),
-    remove (pending|active|paused→removed)."""
+    remove (pending|active|paused|waitlisted→removed), admit (waitlisted→active).
+
+    Approve and reactivate respect the role's limit (``check_place_for``); a place that frees
+    goes to the first on the waitlist in the same transaction."""
     if action not in TRANSITIONS:
         raise ApplicationError(
             UNKNOWN_ACTION.format(action=action),
             fields={"action": UNKNOWN_ACTION.format(action=action)},
         )
+    # The caller's right first (nothing locked for outsiders), then the program before the row.
+    access_enrolment(user=user, program_id=program_id, enrolment_id=enrolment_id)
+    program_lock(program_id=program_id)
     enrolment = access_enrolment(
         user=user, program_id=program_id, enrolment_id=enrolment_id, for_update=True
     )
@@ -213,8 +240,15 @@ def enrolment_set_status(
         admins = program_admin_enrolments(program_id=enrolment.program_id, for_update=True)
         if not admins.exclude(pk=enrolment.pk).exists():
             raise ApplicationError(LAST_ADMIN, status=409)
+    if action in TAKES_A_PLACE:
+        check_place_for(enrolment=enrolment, action=action)
+    if action == "admit":
+        return waitlist_admit(enrolment=enrolment, status=target)
+    held_a_place = enrolment.status in PLACE_STATUSES
     enrolment.status = target
     enrolment.save(update_fields=["status", "updated_at"])
+    if held_a_place and target not in PLACE_STATUSES:
+        waitlist_fill(program=enrolment.program)
     return enrolment
 
 

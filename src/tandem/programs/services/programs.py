@@ -20,6 +20,8 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.selectors import ProgramAccess, access_program
+from tandem.programs.selectors.waitlist import LIMIT_FIELDS
+from tandem.programs.services.waitlist import waitlist_fill
 
 # Django's own permission: a site admin grants it per user or group in the site admin
 # ("programs | program | Can add program"); a superuser has it. The staff flag gives nothing.
@@ -35,6 +37,11 @@ UNKNOWN_WEIGHT = "Unknown matching criterion {key!r}."
 UNKNOWN_FIELD = "{key!r} cannot be changed here."
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
+MAX_ROLE_LIMIT = 1_000_000
+BAD_LIMIT = (
+    f"Give a whole number of places from 1 to {MAX_ROLE_LIMIT:,}, or leave it empty for no limit."
+)
+ROLE_LIMIT_FIELDS = tuple(LIMIT_FIELDS.values())
 
 PROGRAM_FIELDS = (
     "name",
@@ -52,6 +59,7 @@ PROGRAM_FIELDS = (
     "max_open_requests",
     "request_expiry_days",
     "allow_direct_requests",
+    *ROLE_LIMIT_FIELDS,
 )
 
 
@@ -107,6 +115,10 @@ def _validate_program(program: Program) -> None:
         ) from None
 
 
+def _is_limit(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROLE_LIMIT
+
+
 def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
     unknown = [key for key in fields if key not in PROGRAM_FIELDS]
     if unknown:
@@ -114,6 +126,13 @@ def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
             "Some fields cannot be changed.",
             fields={key: UNKNOWN_FIELD.format(key=key) for key in unknown},
         )
+    bad_limits = {
+        key: BAD_LIMIT
+        for key in ROLE_LIMIT_FIELDS
+        if fields.get(key) is not None and not _is_limit(fields[key])
+    }
+    if bad_limits:
+        raise ApplicationError("Some limits are invalid.", fields=bad_limits)
     for key, value in fields.items():
         if key == "weights":
             value = check_weights(value)
@@ -161,7 +180,9 @@ def program_update(
     questions: dict[str, list[tuple[str, bool]]] | None = None,
     **fields: Any,
 ) -> Program:
-    """Program admins change settings; the slug stays so shared links keep working."""
+    """Program admins change settings; the slug stays so shared links keep working. A raised
+    (or cleared) limit gives the freed places to the waitlist at once; a lowered one removes
+    nobody (``program_limit_notes`` says so)."""
     program = access_program(
         user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
     )
@@ -170,6 +191,7 @@ def program_update(
     _apply_fields(program, fields)
     _validate_program(program)
     program.save()
+    waitlist_fill(program=program)
     for role, prompts in (questions or {}).items():
         _questions_replace(program=program, role=role, prompts=prompts)
     return program

@@ -24,8 +24,23 @@ from tandem.programs.forms import (
 )
 from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentQuestion, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.selectors.waitlist import (
+    enrolments_mark_waitlist_position,
+    role_is_full,
+    waitlist_position,
+)
 
 PAGE_SIZE = 25
+WAITING = (EnrolmentStatus.PENDING, EnrolmentStatus.WAITLISTED)
+WAITLISTED_ON_JOIN = (
+    "All places in {program} are taken for now: you are number {position} on its waitlist. "
+    "You will get a notification when a place is yours."
+)
+BULK_DECLINE_WHO = {
+    frozenset({False}): "awaiting approval",
+    frozenset({True}): "on the waitlist",
+    frozenset({False, True}): "awaiting approval or on the waitlist",
+}
 BULK_NOT_NUMBERS = "Nothing was changed: these are not participant ids: {values}. Reload the page."
 
 
@@ -40,8 +55,9 @@ def program_participants(request, slug):
 @not_found_as_404
 @require_POST
 def participants_bulk(request, slug):
-    """Approve or decline the ticked people awaiting approval; the filters and page the admin
-    was on come along in the query string, so they land back where they were."""
+    """Approve, decline or admit the ticked people awaiting approval or on the waitlist; the
+    filters and page the admin was on come along in the query string, so they land back where
+    they were."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     action = request.POST.get("action", "")
     given = request.POST.getlist("ids")
@@ -64,24 +80,27 @@ def participants_bulk(request, slug):
         raise
     except ApplicationError as error:
         return participants_page(request, program, bulk_error=error, selected=set(ids))
-    done = {"approve": "Approved", "decline": "Declined"}[action]
+    done = {"approve": "Approved", "decline": "Declined", "admit": "Admitted"}[action]
     messages.success(request, f"{done} {len(changed)} {_people(len(changed))}.")
     back = reverse("program_participants", args=[program.slug])
     return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
 
 
 def _confirm_bulk_decline(request, program, ids):
-    """Names the ticked people of this program awaiting approval; anyone else ticked is left
-    to the service, which refuses the whole batch and says why (at once when none is)."""
-    waiting = selectors.participant_list(program=program, status=EnrolmentStatus.PENDING)
-    names = [e.person.display_name for e in waiting.filter(pk__in=ids).order_by("pk")[:50]]
+    """Names the ticked people of this program awaiting approval or on the waitlist; anyone
+    else ticked is left to the service, which refuses the whole batch and says why (at once
+    when none is)."""
+    waiting = selectors.participant_list(program=program).filter(status__in=WAITING)
+    ticked = list(waiting.filter(pk__in=ids).order_by("pk")[:50])
+    names = [e.person.display_name for e in ticked]
     if not names:
         return None
+    on_waitlist = {e.status == EnrolmentStatus.WAITLISTED for e in ticked}
     shown = ", ".join(names) + (f" and {len(ids) - len(names)} more" if len(ids) > 50 else "")
     back = reverse("program_participants", args=[program.slug])
     return confirm_page(
         request,
-        title=f"Decline {len(ids)} {_people(len(ids))} awaiting approval?",
+        title=f"Decline {len(ids)} {_people(len(ids))} {BULK_DECLINE_WHO[frozenset(on_waitlist)]}?",
         consequences=[
             f"Their requests to join {program.name} are declined: {shown}.",
             "Nobody is told: they get no email or notice about it.",
@@ -117,7 +136,9 @@ def participants_page(
         search=data.get("q", ""),
     )
     page = page_of(request, queryset.values_list("pk", flat=True), PAGE_SIZE)
-    page.object_list = selectors.participant_rows(ids=list(page.object_list), viewer=request.user)
+    page.object_list = enrolments_mark_waitlist_position(
+        enrolments=selectors.participant_rows(ids=list(page.object_list), viewer=request.user)
+    )
     admin_ids = selectors.program_admin_person_ids(
         program_id=program.pk, person_ids=[e.person_id for e in page.object_list]
     )
@@ -131,6 +152,9 @@ def participants_page(
             "filters": filters,
             "query_string": urlencode(query),
             "pending_on_page": sum(e.status == EnrolmentStatus.PENDING for e in page.object_list),
+            "waitlisted_on_page": sum(
+                e.status == EnrolmentStatus.WAITLISTED for e in page.object_list
+            ),
             "bulk_error": bulk_error,
             "selected": selected,
             "admin_person_ids": admin_ids,
@@ -169,6 +193,7 @@ def participant_action(request, slug, enrolment_id, action):
     context: dict[str, object] = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
         selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
+        enrolments_mark_waitlist_position(enrolments=[enrolment])
         context["admin_person_ids"] = selectors.program_admin_person_ids(
             program_id=program.pk, person_ids=[enrolment.person_id]
         )
@@ -194,6 +219,19 @@ def _confirm_removal(request, program, enrolment_id):
     if enrolment.status == EnrolmentStatus.REMOVED:
         return None
     name, role = enrolment.person.display_name, enrolment.get_role_display().lower()
+    if enrolment.status == EnrolmentStatus.WAITLISTED:
+        return confirm_page(
+            request,
+            title=f"Remove {name} from the waitlist of {program.name}?",
+            consequences=[
+                f"{name} no longer waits for a place as {role}; everyone behind them moves up.",
+                f"Nobody is told: {name} gets no email or notice about it.",
+                "Their profile and join answers are kept; Reactivate on the people page brings "
+                "them back when a place is free.",
+            ],
+            button="Remove from the waitlist",
+            back=reverse("program_participants", args=[program.slug]),
+        )
     pending = enrolment.status == EnrolmentStatus.PENDING
     return confirm_page(
         request,
@@ -303,8 +341,13 @@ def program_join(request, token):
         except ApplicationError as error:
             form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
-            if enrolment.status == "active":
+            if enrolment.status == EnrolmentStatus.ACTIVE:
                 messages.success(request, f"Welcome to {program.name}!")
+            elif enrolment.status == EnrolmentStatus.WAITLISTED:
+                position = waitlist_position(enrolment=enrolment)
+                messages.success(
+                    request, WAITLISTED_ON_JOIN.format(program=program.name, position=position)
+                )
             else:
                 messages.success(
                     request,
@@ -320,5 +363,6 @@ def program_join(request, token):
             "problem": problem,
             "form": form,
             "existing": existing[0] if existing else None,
+            "role_full": role_is_full(program=program, role=invitation.role),
         },
     )

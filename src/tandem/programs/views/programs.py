@@ -14,6 +14,7 @@ from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm
 from tandem.programs.models import EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.selectors.waitlist import program_limit_notes
 from tandem.programs.views.standing import shows_own_standing
 
 
@@ -73,12 +74,14 @@ def program_edit(request, slug):
     form = ProgramForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(
+            program = services.program_update(
                 user=request.user, program_id=program.pk, **form.service_kwargs()
             )
         except ApplicationError as error:
             form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
             messages.success(request, "Saved the program settings.")
+            for note in program_limit_notes(program=program):
+                messages.warning(request, note)
             return redirect("program_detail", slug=program.slug)
     return render(request, "programs/program_form.html", {"form": form, "program": program})

@@ -18,6 +18,7 @@ from tandem.people.selectors import Completeness, profile_completeness
 from tandem.people.services import profile_ensure
 from tandem.programs.models import Enrolment, EnrolmentStatus, Role
 from tandem.programs.selectors import enrolment_list_for_person
+from tandem.programs.selectors.waitlist import enrolments_mark_waitlist_position
 
 # How long an answered request stays among the next steps, so its answer is seen.
 ANSWERED_SHOWN_FOR = timedelta(days=14)
@@ -234,7 +235,9 @@ def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrol
 def dashboard(request):
     profile = profile_ensure(user=request.user)
     completeness = profile_completeness(profile=profile)
-    enrolments = list(enrolment_list_for_person(user=request.user))
+    enrolments = enrolments_mark_waitlist_position(
+        enrolments=list(enrolment_list_for_person(user=request.user))
+    )
     return render(
         request,
         "web/dashboard.html",
