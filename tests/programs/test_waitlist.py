@@ -430,3 +430,13 @@ def test_two_joins_at_once_for_the_last_place(postgres_only):
     assert errors == []
     statuses = sorted(Enrolment.objects.filter(program=program).values_list("status", flat=True))
     assert statuses == [PENDING, WAITLISTED]
+
+
+def test_the_program_page_counts_those_waiting(client):
+    program, _ = _full_program()
+    _join(program)
+    _join(program)
+    client.force_login(admin_of(program))
+    page = client.get(reverse("program_detail", args=[program.slug])).content.decode()
+    assert '<th scope="col">On the waitlist</th>' in page
+    assert '?role=mentee&amp;status=waitlisted">2</a>' in page
