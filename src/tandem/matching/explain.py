@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 from tandem.matching import sentences
 from tandem.matching.candidates.rules import CONSTRAINTS
 from tandem.matching.features import CRITERIA, FeatureSpace, overlap_hours, pair_features
-from tandem.matching.profiles import Mentor, normalise_tag
+from tandem.matching.profiles import Mentee, Mentor, normalise_tag
 from tandem.matching.sentences import CONCERN, NOTE, STRENGTH
 
 TOP_REASONS = 3  # strengths listed at most
@@ -144,6 +144,33 @@ def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
 
 def _weighted(criterion: Mapping) -> float:
     return float(criterion["value"] * criterion["weight"])
+
+
+def with_searched_skill(
+    reasons: Sequence[Reason], skill: str, mentee: Mentee, mentor: Mentor
+) -> tuple[Reason, ...]:
+    """``reasons`` led by the skill the mentee searched for, when the mentor offers it; the
+    skills strength goes when that skill is all it would say.
+
+    >>> why = (Reason("skills", "Offers SQL, which the mentee wants to learn"),)
+    >>> [r.text for r in with_searched_skill(why, "sql", Mentee(id="a", skills_wanted=("sql",)),
+    ...                                      Mentor(id="m", skills_offered=("SQL",)))]
+    ['Offers SQL, the skill you searched for']
+    >>> with_searched_skill(why, "go", Mentee(id="a"), Mentor(id="m")) == why
+    True
+    """
+    searched = searched_skill_reason(skill, mentor)
+    if searched is None:
+        return tuple(reasons)
+    offered = {normalise_tag(s) for s in mentor.skills_offered}
+    shared = {normalise_tag(s) for s in mentee.skills_wanted} & offered
+    says_nothing_more = shared <= {normalise_tag(skill)}
+    kept = [
+        r
+        for r in reasons
+        if not (r.criterion == "skills" and r.kind == STRENGTH and says_nothing_more)
+    ]
+    return (searched, *kept)
 
 
 def searched_skill_reason(skill: str, mentor: Mentor) -> Reason | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tandem.matching.explain import Reason
+from tandem.matching.explain import Reason, with_searched_skill
 from tandem.matching.fit import FIT_SCALE, fit_of
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
@@ -166,13 +166,20 @@ def solve(
 
 
 def rank(
-    cohort: Cohort, *, mentee: Mentee, mentors: Sequence[Mentor], limit: int
+    cohort: Cohort,
+    *,
+    mentee: Mentee,
+    mentors: Sequence[Mentor],
+    limit: int,
+    searched_skill: str = "",
 ) -> list[tuple[str, float, list[dict[str, str]]]]:
-    """Mentors for one mentee, best first, with display-safe reasons (the fit row first).
+    """Mentors for one mentee, best first, with display-safe reasons (the fit row first; then,
+    when the mentee filtered by ``searched_skill``, that the mentor offers it).
 
     Identity never takes part (its weight is 0), whatever the records hold: nothing a mentee
     sees may vary with a mentor's identity, nor with their own preference.
     """
+    by_id = {m.id: m for m in mentors}
     ranked = rank_mentors_for(
         mentee,
         mentors,
@@ -183,7 +190,13 @@ def rank(
         week=cohort.week,
     )
     return [
-        (str(mentor_id), float(score), pair_rows(score, reasons))
+        (
+            str(mentor_id),
+            float(score),
+            pair_rows(
+                score, with_searched_skill(reasons, searched_skill, mentee, by_id[mentor_id])
+            ),
+        )
         for mentor_id, score, reasons in ranked
     ]
 

@@ -234,7 +234,7 @@ class Recommendation:
     mentor_id: int
     name: str
     score: float
-    reasons: list[dict[str, str]]  # {"criterion", "text"}, strongest first
+    reasons: list[dict[str, str]]  # the fit row, then {"criterion", "text", "kind"} rows
     free_places: int
     headline: str = ""
 
@@ -294,7 +294,13 @@ def mentor_recommendations(
     candidates = [m for m in open_mentors if filters.keep(m)]
     if me is None or not candidates:
         return Recommendations(items=[], options=options)
-    ranked = engine.rank(cohort, mentee=me, mentors=candidates, limit=RECOMMENDATION_LIMIT)
+    ranked = engine.rank(
+        cohort,
+        mentee=me,
+        mentors=candidates,
+        limit=RECOMMENDATION_LIMIT,
+        searched_skill=filters.skill,
+    )
     by_id = {m.id: m for m in candidates}
     headlines = dict(
         Profile.objects.filter(user_id__in=[int(i) for i, _, _ in ranked]).values_list(
