@@ -72,9 +72,8 @@ def test_mentorship_journey(page, live_server, tmp_path):
     mentor_page.wait_for_selector("text=takes effect when your partner signs")
     mentorship_url = mentor_page.url
 
-    # The mentee signs: the mentorship is active.
+    # The mentee signs on the mentorship page, where the agreement comes first: it is active.
     page.goto(mentorship_url)
-    page.click("text=Read and sign version 2")
     page.click("button:has-text('Sign version 2')")
     page.wait_for_selector("text=is now in effect")
     assert page.locator(".badge", has_text="Active").first.is_visible()

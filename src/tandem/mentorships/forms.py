@@ -314,3 +314,40 @@ class ProblemReportForm(forms.Form):
         help_text="A few sentences are enough: what happened, and what would help. The other "
         "person in this mentorship will not learn that you sent it.",
     )
+
+
+class EarlyEndFeedbackForm(forms.Form):
+    what_worked = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What worked?",
+        help_text="e.g. “Our first two conversations about my promotion case helped a lot.”",
+    )
+    what_did_not = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What did not work?",
+        help_text="e.g. “We could never find a time that suited us both.”",
+    )
+    wants_new_mentor = forms.BooleanField(
+        required=False,
+        label="I would like a new mentor",
+        help_text="In this program the admins match mentors and mentees: they see this and "
+        "can match you with someone else.",
+    )
+
+    def __init__(self, *args, admins_match: bool = True, **kwargs):
+        """``admins_match``: a cohort program, where the admins find the new mentor; in a
+        self-serve one the mentee chooses from the ranked list instead, so no choice here."""
+        super().__init__(*args, **kwargs)
+        if not admins_match:
+            del self.fields["wants_new_mentor"]
+
+    def answers(self) -> dict:
+        return {
+            "what_worked": self.cleaned_data["what_worked"],
+            "what_did_not": self.cleaned_data["what_did_not"],
+            "wants_new_mentor": self.cleaned_data.get("wants_new_mentor", False),
+        }

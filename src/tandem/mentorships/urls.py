@@ -3,6 +3,7 @@ from django.urls import path
 from tandem.mentorships.views import (
     action_items,
     agreement,
+    early_end,
     feed,
     goals,
     lifecycle,
@@ -53,6 +54,11 @@ urlpatterns = [
     ),
     path(
         "<int:mentorship_id>/midpoint/confirm/", lifecycle.midpoint_confirm, name="midpoint_confirm"
+    ),
+    path(
+        "<int:mentorship_id>/how-did-it-go/",
+        early_end.early_end_feedback,
+        name="early_end_feedback",
     ),
     path("<int:mentorship_id>/goals/add/", goals.goal_add, name="goal_add"),
     path("goals/<int:goal_id>/progress/", goals.goal_progress, name="goal_progress"),

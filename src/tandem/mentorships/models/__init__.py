@@ -8,6 +8,7 @@ numbers, one private note per author) are database constraints.
 """
 
 from tandem.mentorships.models.action_items import ActionItem, ActionItemStatus
+from tandem.mentorships.models.feedback import FEEDBACK_TEXT_LIMIT, EarlyEndFeedback
 from tandem.mentorships.models.goals import Goal, GoalState, GoalUpdate, Milestone
 from tandem.mentorships.models.meetings import (
     AgendaItem,
@@ -34,6 +35,8 @@ __all__ = [
     "AgendaItem",
     "AgreementVersion",
     "CalendarFeed",
+    "EarlyEndFeedback",
+    "FEEDBACK_TEXT_LIMIT",
     "Goal",
     "GoalState",
     "GoalUpdate",

@@ -11,6 +11,15 @@ from tandem.mentorships.selectors.access import (
     access_milestone,
     access_request,
 )
+from tandem.mentorships.selectors.early_end import (
+    FEEDBACK_NOT_FOUND,
+    access_mentorship_for_feedback,
+    early_end_feedback_for,
+    ended_early_between,
+    ended_early_pairs,
+    new_mentor_wishes_for_program,
+    previous_mentor_ids,
+)
 from tandem.mentorships.selectors.lists import (
     action_item_list_for_mentorship,
     action_items_overdue_for,
@@ -32,12 +41,14 @@ from tandem.mentorships.selectors.lists import (
     request_programs_for,
     request_recipients_for,
 )
+from tandem.mentorships.selectors.outside_admins import admins_outside_pair
 from tandem.mentorships.selectors.pages import (
     MentorshipOverview,
     MentorshipPage,
     meeting_suggestions_for,
     mentorship_overview,
     mentorship_page,
+    still_to_sign,
 )
 from tandem.mentorships.selectors.problems import (
     NO_PROBLEM_REPORT_READER,
@@ -51,6 +62,14 @@ from tandem.mentorships.selectors.problems import (
 )
 
 __all__ = [
+    "FEEDBACK_NOT_FOUND",
+    "access_mentorship_for_feedback",
+    "admins_outside_pair",
+    "early_end_feedback_for",
+    "ended_early_between",
+    "ended_early_pairs",
+    "new_mentor_wishes_for_program",
+    "previous_mentor_ids",
     "MentorshipAccess",
     "MentorshipOverview",
     "MentorshipPage",
@@ -91,4 +110,5 @@ __all__ = [
     "request_list_sent",
     "request_programs_for",
     "request_recipients_for",
+    "still_to_sign",
 ]

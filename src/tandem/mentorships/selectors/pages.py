@@ -31,7 +31,7 @@ from tandem.mentorships.selectors.lists import (
     meeting_list_for_mentorship,
     meeting_next,
 )
-from tandem.people.models import AvailabilityWindow
+from tandem.people.models import AvailabilityWindow, User
 
 
 @dataclass
@@ -45,6 +45,31 @@ class MentorshipPage:
     action_items: list
     overdue: list
     events: list
+
+    @property
+    def waiting(self) -> AgreementVersion | None:
+        """The newest version while it still waits for a signature (a draft or an amendment)."""
+        return self.latest if self.latest and not self.latest.fully_signed else None
+
+    @property
+    def open_items(self) -> list:
+        return [i for i in self.action_items if i.status == ActionItemStatus.OPEN]
+
+    @property
+    def done_items(self) -> list:
+        return [i for i in self.action_items if i.status != ActionItemStatus.OPEN]
+
+
+def still_to_sign(*, mentorship: Mentorship, version: AgreementVersion) -> list[User]:
+    """Who of the pair has not signed ``version`` yet, mentor first."""
+    return [
+        person
+        for person, signed in (
+            (mentorship.mentor, version.signed_by_mentor_at),
+            (mentorship.mentee, version.signed_by_mentee_at),
+        )
+        if not signed
+    ]
 
 
 def mentorship_page(*, mentorship: Mentorship, viewer: Viewer) -> MentorshipPage:

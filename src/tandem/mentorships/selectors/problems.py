@@ -7,18 +7,19 @@ are the same 404."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import lockable
 from tandem.mentorships.models import Mentorship, ProblemReport
+from tandem.mentorships.selectors.outside_admins import (
+    admins_outside_pair,
+    in_the_pair,
+    is_admin_outside_pair,
+)
 from tandem.people.models import User
 from tandem.people.selectors import is_signed_in
-from tandem.programs.selectors import (
-    PROGRAM_NOT_FOUND,
-    is_program_admin,
-    program_admin_enrolments,
-)
+from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
 
 PROBLEM_REPORT_NOT_FOUND = "That report does not exist, or it is not in a program you run."
 NO_PROBLEM_REPORT_READER = (
@@ -38,26 +39,17 @@ def _reports() -> QuerySet[ProblemReport]:
     )
 
 
-def _in_the_pair(user: User) -> Q:
-    return Q(mentorship__mentor=user) | Q(mentorship__mentee=user)
-
-
 def may_read_problem_reports(*, user: User | AnonymousUser, mentorship: Mentorship) -> bool:
     """The rule: an admin of the mentorship's program who is not one of its pair (a mentor who
     also runs the program never reads, resolves or hears of a report about their own
     mentorship; the reporter reads their own through ``problem_report_list_for_mentorship``)."""
-    if not is_signed_in(user) or user.pk in (mentorship.mentor_id, mentorship.mentee_id):
-        return False
-    return is_program_admin(user=user, program_id=mentorship.program_id)
+    return is_admin_outside_pair(user=user, mentorship=mentorship)
 
 
 def problem_report_readers(*, mentorship: Mentorship) -> list[User]:
     """Who may read a report on ``mentorship`` now, by the rule above: its program's active
     admins, the pair left out. Empty: a report would reach nobody, so none is taken."""
-    admins = program_admin_enrolments(program_id=mentorship.program_id).exclude(
-        person_id__in=[mentorship.mentor_id, mentorship.mentee_id]
-    )
-    return list(User.objects.filter(pk__in=admins.values("person_id")).order_by("pk"))
+    return admins_outside_pair(mentorship=mentorship)
 
 
 def access_problem_report(
@@ -92,7 +84,7 @@ def problem_report_list_for_program(
     the admin is one of the pair of."""
     if not is_program_admin(user=user, program_id=program_id):
         raise NotFound(PROGRAM_NOT_FOUND)
-    reports = _reports().filter(mentorship__program__pk=program_id).exclude(_in_the_pair(user))
+    reports = _reports().filter(mentorship__program__pk=program_id).exclude(in_the_pair(user))
     if open_only:
         reports = reports.filter(resolved_at__isnull=True)
     return reports.order_by("-created_at", "-pk")
@@ -104,6 +96,6 @@ def problem_report_open_count(*, user: User, program_id: int) -> int:
         return 0
     return (
         ProblemReport.objects.filter(mentorship__program__pk=program_id, resolved_at__isnull=True)
-        .exclude(_in_the_pair(user))
+        .exclude(in_the_pair(user))
         .count()
     )

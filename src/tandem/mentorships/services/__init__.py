@@ -3,6 +3,7 @@ sub-module keeps for its own callers (the agreement's examples and defaults, ``e
 message constants that no other module raises) is imported from that sub-module."""
 
 from tandem.mentorships.services.agreement import agreement_propose, agreement_sign
+from tandem.mentorships.services.early_end import early_end_feedback_save
 from tandem.mentorships.services.lifecycle import (
     TRANSITIONS,
     mentorship_complete,
@@ -53,6 +54,7 @@ __all__ = [
     "agreement_sign",
     "calendar_feed_ensure",
     "calendar_feed_regenerate",
+    "early_end_feedback_save",
     "goal_create",
     "goal_update_progress",
     "meeting_cancel",

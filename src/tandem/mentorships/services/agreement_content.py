@@ -29,6 +29,7 @@ BAD_MINUTES = "A typical meeting lasts between 15 and 240 minutes."
 REQUIRED = "This is required."
 TOO_LONG = "Keep this under {limit} characters."
 MAX_OBJECTIVES = 10
+OBJECTIVE_GOAL_LIMIT = 200
 TOO_MANY_OBJECTIVES = "An agreement has at most {limit} objectives."
 
 TEXT_FIELDS = {
@@ -68,6 +69,32 @@ def agreement_defaults(*, program: Program, today: date) -> dict[str, Any]:
         "confidentiality": DEFAULT_CONFIDENTIALITY,
         "no_fault_exit": DEFAULT_NO_FAULT_EXIT,
     }
+
+
+def agreement_prefill(
+    content: dict[str, Any], *, goals: str, request_message: str
+) -> dict[str, Any]:
+    """A draft's blanks filled from what the mentee already wrote (their profile's goals, the
+    message of the request that started the mentorship): the desired outcomes, and a first
+    objective from the goals' first sentence. What the draft already says is never replaced."""
+    filled = dict(content)
+    written = list(dict.fromkeys(text for text in (_text(goals), _text(request_message)) if text))
+    if written and not _text(filled.get("desired_outcomes")):
+        filled["desired_outcomes"] = _shortened(
+            "\n\n".join(written), TEXT_FIELDS["desired_outcomes"]
+        )
+    first_sentence = _line(goals).split(". ")[0].strip()
+    if first_sentence and not any(_objective_given(raw) for raw in filled.get("objectives") or []):
+        goal = _shortened(first_sentence, OBJECTIVE_GOAL_LIMIT)
+        filled["objectives"] = [{"goal": goal, "measure": "", "target_date": ""}]
+    return filled
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word with an ellipsis when too long."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 class _OutOfRange(ValueError):
@@ -140,7 +167,7 @@ def _objective(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[
     measure = _line(raw.get("measure"))
     if not goal:
         errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
-    for part, value, limit in (("goal", goal, 200), ("measure", measure, 300)):
+    for part, value, limit in (("goal", goal, OBJECTIVE_GOAL_LIMIT), ("measure", measure, 300)):
         if len(value) > limit:
             errors[f"objectives.{index}.{part}"] = TOO_LONG.format(limit=limit)
     try:

@@ -28,7 +28,7 @@ from tandem.mentorships.models import (
     MentorshipState,
 )
 from tandem.mentorships.selectors import access_mentorship
-from tandem.mentorships.services.agreement_content import agreement_defaults
+from tandem.mentorships.services.agreement_content import agreement_defaults, agreement_prefill
 from tandem.mentorships.services.common import (
     MENTORSHIP_CLOSED,
     capacity_of,
@@ -37,10 +37,12 @@ from tandem.mentorships.services.common import (
     lock_mentor_enrolment,
     mentorship_url,
     notify_both,
+    notify_other,
 )
+from tandem.mentorships.services.early_end import early_end_feedback_ask
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
-from tandem.people.models import User
+from tandem.people.models import Profile, User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 from tandem.programs.notices import program_admins_notify
 
@@ -108,11 +110,16 @@ def mentorship_open(
         raise ApplicationError(
             PAIR_EXISTS.format(mentor=mentor.display_name, mentee=mentee.display_name), status=409
         ) from None
+    goals = Profile.objects.filter(user=mentee).values_list("goals", flat=True).first()
     AgreementVersion.objects.create(
         mentorship=mentorship,
         number=1,
         proposed_by=None,
-        content=agreement_defaults(program=program, today=timezone.localdate()),
+        content=agreement_prefill(
+            agreement_defaults(program=program, today=timezone.localdate()),
+            goals=goals or "",
+            request_message=origin_request.message if origin_request else "",
+        ),
     )
     origin = "a request" if origin_request else "a program match"
     event_add(
@@ -240,16 +247,22 @@ def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Ment
         _end(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
         mentorship.end_reason = reason
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason"])
-        # The other side learns that it ended, never why.
-        event_add_and_notify_other(
+        event_add(
             mentorship=mentorship,
             actor=user,
-            event="ended_early",
+            kind="ended_early",
             summary=f"{user.display_name} ended the mentorship early.",
-            kind=Kind.MENTORSHIP,
-            title=f"{user.display_name} ended your mentorship",
-            body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
         )
+        # The other side learns that it ended, never why; the mentee is asked how it went.
+        if user.pk == mentorship.mentee_id:
+            notify_other(
+                mentorship=mentorship,
+                actor=user,
+                kind=Kind.MENTORSHIP,
+                title=f"{user.display_name} ended your mentorship",
+                body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
+            )
+        early_end_feedback_ask(mentorship=mentorship, ended_by=user)
         _tell_admins_ended_early(mentorship=mentorship, user=user)
     return mentorship
 

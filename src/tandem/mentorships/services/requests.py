@@ -17,7 +17,7 @@ from tandem.mentorships.models import (
     RequestState,
 )
 from tandem.mentorships.scheduling import zone_of
-from tandem.mentorships.selectors import access_request
+from tandem.mentorships.selectors import access_request, ended_early_between
 from tandem.mentorships.services.common import (
     active_enrolments,
     capacity_of,
@@ -43,6 +43,10 @@ TOO_MANY_OPEN = (
 )
 ALREADY_PENDING = "There is already an open request between you two in this program."
 ALREADY_PAIRED = "You two already have a mentorship in this program."
+ENDED_EARLY_PAIR = (
+    "Your mentorship with {name} in this program ended early, so you cannot start another "
+    "one together here. Choose someone else."
+)
 NOT_PENDING = "This request is already {state}; it can no longer be {action}."
 REQUEST_EXPIRED = "This request has expired; it can no longer be accepted."
 ONLY_RECIPIENT = "Only the person who received this request can answer it."
@@ -89,6 +93,24 @@ def _pair_q(a_id: int, b_id: int) -> Q:
     return Q(mentor_id=a_id, mentee_id=b_id) | Q(mentor_id=b_id, mentee_id=a_id)
 
 
+def _check_pair_free(*, program: Program, sender: User, recipient: User) -> None:
+    """Nothing between the two stands in the way: no request waiting, no open mentorship, and
+    no mentorship of theirs in this program that ended early."""
+    if MentorshipRequest.objects.filter(
+        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
+        program=program,
+        state=RequestState.PENDING,
+    ).exists():
+        raise ApplicationError(ALREADY_PENDING, status=409)
+    if Mentorship.objects.filter(
+        _pair_q(sender.pk, recipient.pk), program=program, state__in=OPEN_STATES
+    ).exists():
+        raise ApplicationError(ALREADY_PAIRED, status=409)
+    if ended_early_between(program_id=program.pk, first_id=sender.pk, second_id=recipient.pk):
+        error = ENDED_EARLY_PAIR.format(name=recipient.display_name)
+        raise ApplicationError(error, status=409, fields={"recipient": error})
+
+
 def request_create(
     *, sender: User, program_id: int, recipient_id: int, message: str
 ) -> MentorshipRequest:
@@ -126,16 +148,7 @@ def request_create(
         ).count()
         if open_count >= program.max_open_requests:
             raise ApplicationError(TOO_MANY_OPEN.format(count=open_count), status=409)
-        if MentorshipRequest.objects.filter(
-            Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
-            program=program,
-            state=RequestState.PENDING,
-        ).exists():
-            raise ApplicationError(ALREADY_PENDING, status=409)
-        if Mentorship.objects.filter(
-            _pair_q(sender.pk, recipient.pk), program=program, state__in=OPEN_STATES
-        ).exists():
-            raise ApplicationError(ALREADY_PAIRED, status=409)
+        _check_pair_free(program=program, sender=sender, recipient=recipient)
         try:
             with transaction.atomic():
                 request = MentorshipRequest.objects.create(

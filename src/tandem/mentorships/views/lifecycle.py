@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -35,11 +36,11 @@ def mentorship_end(request, mentorship_id: int):
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            return back_to_mentorship(
-                request,
-                mentorship_id,
-                "The mentorship has ended. Thank you for the time you gave it.",
-            )
+            done = "The mentorship has ended. Thank you for the time you gave it."
+            if request.user.pk == mentorship.mentee_id:
+                messages.success(request, done)
+                return redirect("early_end_feedback", mentorship_id)
+            return back_to_mentorship(request, mentorship_id, done)
     partner = mentorship.mentee if request.user == mentorship.mentor else mentorship.mentor
     return confirm_page(
         request,
@@ -50,6 +51,8 @@ def mentorship_end(request, mentorship_id: int):
             "Every meeting still to come is cancelled.",
             f"{partner.display_name} is told that it ended, never why. The program's admins are "
             "told that it ended early, and when.",
+            f"{mentorship.mentee.display_name if partner == mentorship.mentee else 'You'} "
+            "will be asked how it went (for the program's admins only) and offered a new mentor.",
             "Its agreement, meetings and history are kept on its page.",
             "It cannot be undone.",
         ],

@@ -117,6 +117,7 @@ def meeting_detail(request, meeting_id: int):
             fixed_meeting=True,
             initial={"owner": mentorship.mentee_id, "meeting": meeting.pk},
         ),
+        "other": mentorship.other(request.user),
         "other_zone": zone_of(mentorship.other(request.user)),
     }
     return render(request, "mentorships/meeting_detail.html", context)

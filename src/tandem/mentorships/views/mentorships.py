@@ -11,7 +11,9 @@ from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
 from tandem.mentorships.forms import ActionItemForm, AgendaForm, GoalForm
 from tandem.mentorships.models import GoalState, MentorshipState
+from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
+from tandem.mentorships.views.early_end import new_mentor_url
 
 
 @login_required
@@ -43,13 +45,76 @@ def program_mentorships(request, program_id: int):
             "open_problems": selectors.problem_report_open_count(
                 user=request.user, program_id=program_id
             ),
+            "new_mentor_wishes": list(
+                selectors.new_mentor_wishes_for_program(user=request.user, program_id=program_id)[
+                    :50
+                ]
+            ),
         },
     )
+
+
+def _names(people: list, *, viewer) -> str:
+    """``you and Mira Example``: who is meant, the viewer named as "you"."""
+    names = ["you" if person.pk == viewer.pk else person.display_name for person in people]
+    return " and ".join(names)
+
+
+def _signing(mentorship, page, user) -> dict:
+    """What the page says about the version that waits for signatures, if one does."""
+    waiting = page.waiting
+    if waiting is None:
+        return {}
+    missing = selectors.still_to_sign(mentorship=mentorship, version=waiting)
+    return {
+        "still_to_sign": _names(missing, viewer=user),
+        "my_signature_needed": any(person.pk == user.pk for person in missing),
+    }
+
+
+def _overview_context(request, mentorship) -> dict:
+    """Program admins: status, dates and counts; the pair's content stays theirs. The
+    mentee's answer after an early end is for the admins outside the pair."""
+    return {
+        "overview": selectors.mentorship_overview(mentorship=mentorship),
+        "problem_reports": list(
+            selectors.problem_report_list_for_mentorship(user=request.user, mentorship=mentorship)[
+                :50
+            ]
+        ),
+        "feedback": selectors.early_end_feedback_for(user=request.user, mentorship=mentorship),
+    }
+
+
+def _open_context(mentorship, page) -> dict:
+    """The forms and prompts of a mentorship still going."""
+    today = timezone.localdate()
+    active = mentorship.state == MentorshipState.ACTIVE
+    return {
+        "goal_form": GoalForm(),
+        "action_form": ActionItemForm(
+            mentorship=mentorship,
+            meetings=page.meetings,
+            initial={"owner": mentorship.mentee_id},
+        ),
+        "agenda_form": AgendaForm(),
+        "can_complete": active and mentorship.ends_on and today >= mentorship.ends_on,
+        "midpoint_due": (
+            active
+            and mentorship.starts_on
+            and mentorship.ends_on
+            and not mentorship.midpoint_confirmed_at
+            and today >= mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
+        ),
+    }
 
 
 @login_required
 @mentorship_errors
 def mentorship_detail(request, mentorship_id: int):
+    """One page whose order follows the relationship: the agreement first until both have
+    signed; then the next meeting, open action items and goals, the agreement folded away;
+    after the end, how it ended (and, for the mentee of an early end, "How did it go?")."""
     mentorship = selectors.access_mentorship(
         user=request.user, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )
@@ -60,44 +125,27 @@ def mentorship_detail(request, mentorship_id: int):
         "can_see_end_reason": viewer.is_admin or mentorship.ended_by_id == request.user.pk,
     }
     if not viewer.can_read_content:
-        # Program admins: status, dates and counts; the pair's content stays theirs.
-        context["overview"] = selectors.mentorship_overview(mentorship=mentorship)
-        context["problem_reports"] = list(
-            selectors.problem_report_list_for_mentorship(user=request.user, mentorship=mentorship)[
-                :50
-            ]
-        )
+        context.update(_overview_context(request, mentorship))
         return render(request, "mentorships/mentorship_detail.html", context)
     page = selectors.mentorship_page(mentorship=mentorship, viewer=viewer)
+    other = mentorship.other(request.user)
     context.update(
         page=page,
-        other=mentorship.other(request.user),
+        other=other,
+        my_zone=zone_of(request.user),
+        other_zone=zone_of(other),
         today=timezone.localdate(),
         goal_states=GoalState.choices,
         shared_notes=[m for m in page.meetings if m.shared_notes],
         private_notes=selectors.private_notes_for(user=request.user, mentorship=mentorship),
+        feedback=selectors.early_end_feedback_for(user=request.user, mentorship=mentorship),
+        asks_feedback=(
+            mentorship.state == MentorshipState.ENDED_EARLY
+            and request.user.pk == mentorship.mentee_id
+        ),
+        new_mentor_url=new_mentor_url(mentorship),
+        **_signing(mentorship, page, request.user),
     )
     if mentorship.is_open:
-        context.update(
-            goal_form=GoalForm(),
-            action_form=ActionItemForm(
-                mentorship=mentorship,
-                meetings=page.meetings,
-                initial={"owner": mentorship.mentee_id},
-            ),
-            agenda_form=AgendaForm(),
-            can_complete=(
-                mentorship.state == MentorshipState.ACTIVE
-                and mentorship.ends_on
-                and timezone.localdate() >= mentorship.ends_on
-            ),
-            midpoint_due=(
-                mentorship.state == MentorshipState.ACTIVE
-                and mentorship.starts_on
-                and mentorship.ends_on
-                and not mentorship.midpoint_confirmed_at
-                and timezone.localdate()
-                >= mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
-            ),
-        )
+        context.update(_open_context(mentorship, page))
     return render(request, "mentorships/mentorship_detail.html", context)

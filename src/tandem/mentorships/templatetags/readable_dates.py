@@ -1,0 +1,53 @@
+"""Dates and times as people read them ("8 Dec 2026", "Tue 8 Dec, 14:00"), never ISO and never
+"None": ``{% load readable_dates %}`` then ``{{ value|day }}``, ``|day_short``, ``|when``.
+
+A value may be a date, an aware date-time (the template turns it into the viewer's zone first,
+as for Django's ``date`` filter: ``expects_localtime``), a naive one (already in the zone
+meant, e.g. from ``in_zone``) or an ISO string (as an agreement version stores its dates)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _value(value: object) -> date | datetime | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@register.filter(expects_localtime=True)
+def day(value: object) -> str:
+    """``8 Dec 2026``."""
+    found = _value(value)
+    return date_filter(found, "j M Y") if found else ""
+
+
+@register.filter(expects_localtime=True)
+def day_short(value: object) -> str:
+    """``3 Nov`` in the current year, ``3 Nov 2025`` otherwise."""
+    found = _value(value)
+    if not found:
+        return ""
+    return date_filter(found, "j M" if found.year == timezone.localdate().year else "j M Y")
+
+
+@register.filter(expects_localtime=True)
+def when(value: object) -> str:
+    """``Tue 8 Dec, 14:00`` (and the year when it is not this year's)."""
+    found = _value(value)
+    if not isinstance(found, datetime):
+        return day(value)
+    same_year = found.year == timezone.localdate().year
+    return date_filter(found, "D j M, H:i" if same_year else "D j M Y, H:i")

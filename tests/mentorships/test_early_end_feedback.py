@@ -1,0 +1,248 @@
+"""Issue 10 item 11: an early end asks the mentee how it went, for the program's admins outside
+the pair only (the mentor never reads it), and offers a new match without the previous mentor:
+the ranked list in a self-serve program, an "I would like a new mentor" choice the admins see in
+a cohort program, and a request to the previous mentor is refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.mentorships import selectors, services
+from tandem.mentorships.models import EarlyEndFeedback, MentorshipState
+from tandem.mentorships.services.early_end import FEEDBACK_EMPTY, early_end_feedback_url
+from tandem.mentorships.services.requests import ENDED_EARLY_PAIR
+from tandem.notify.models import Notification
+from tandem.programs.models import MatchingMode, Role
+from tests.mentorships.factories import member, mentorship, non_participants
+from tests.mentorships.test_untouched_forms import submit_untouched
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "The mentor kept cancelling at the last minute."
+
+
+def ended(*, mode: str = MatchingMode.COHORT, by: str = "mentor"):
+    m = mentorship(program=ProgramFactory(matching_mode=mode))
+    cast = non_participants(m)
+    actor = m.mentor if by == "mentor" else m.mentee
+    services.mentorship_end_early(user=actor, mentorship_id=m.pk, reason="Moving teams")
+    m.refresh_from_db()
+    return m, cast
+
+
+def answer(m, user=None, **answers):
+    answers = {"what_worked": "", "what_did_not": SECRET, "wants_new_mentor": False, **answers}
+    return services.early_end_feedback_save(user=user or m.mentee, mentorship_id=m.pk, **answers)
+
+
+class TestTheMenteeIsAsked:
+    def test_mentor_ends_it_the_mentee_gets_one_notice_leading_to_the_questions(self):
+        m, _ = ended(by="mentor")
+        notices = list(Notification.objects.filter(recipient=m.mentee))
+        assert len(notices) == 1
+        assert notices[0].url == early_end_feedback_url(m)
+        assert "how did it go?" in notices[0].title
+        assert f"{m.mentor.display_name} will not see it" in notices[0].body
+
+    def test_mentee_ends_it_the_mentor_is_told_and_the_mentee_asked(self):
+        m, _ = ended(by="mentee")
+        mentor_notice = Notification.objects.get(recipient=m.mentor)
+        assert mentor_notice.title == f"{m.mentee.display_name} ended your mentorship"
+        mentee_notice = Notification.objects.get(recipient=m.mentee)
+        assert mentee_notice.title.startswith("You ended your mentorship")
+        assert mentee_notice.url == early_end_feedback_url(m)
+
+    def test_the_mentee_who_ends_it_lands_on_the_questions(self, client):
+        m = mentorship()
+        client.force_login(m.mentee)
+        response = client.post(
+            reverse("mentorship_end", args=[m.pk]), {"confirm": "yes", "reason": "Not a fit"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == early_end_feedback_url(m)
+
+    def test_completed_or_open_mentorships_ask_nothing(self, client):
+        m = mentorship()
+        client.force_login(m.mentee)
+        assert client.get(early_end_feedback_url(m)).status_code == 404
+
+
+class TestWhoAnswersAndWhoReads:
+    def test_only_the_mentee_opens_the_page(self, client):
+        m, cast = ended()
+        client.force_login(m.mentee)
+        page = client.get(early_end_feedback_url(m)).content.decode()
+        assert (
+            f"Only the admins of {m.program.name} read your answers. "
+            f"{m.mentor.display_name} cannot."
+        ) in page
+        for who in (m.mentor, cast["admin"], cast["stranger"], cast["same_program"]):
+            client.force_login(who)
+            assert client.get(early_end_feedback_url(m)).status_code == 404
+            assert client.post(early_end_feedback_url(m), {"what_worked": "x"}).status_code == 404
+        client.logout()
+        assert client.get(early_end_feedback_url(m)).status_code == 302
+        assert not EarlyEndFeedback.objects.exists()
+
+    @pytest.mark.parametrize("who", ["mentor", "admin", "stranger"])
+    def test_nobody_else_can_answer_for_the_mentee(self, who):
+        m, cast = ended()
+        user = m.mentor if who == "mentor" else cast[who]
+        with pytest.raises(NotFound):
+            answer(m, user=user)
+        assert not EarlyEndFeedback.objects.exists()
+
+    def test_the_admin_reads_it_the_mentor_never_does(self, client):
+        m, cast = ended()
+        answer(m)
+        client.force_login(cast["admin"])
+        assert SECRET in client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+        client.force_login(m.mentor)
+        for url in (
+            reverse("mentorship_detail", args=[m.pk]),
+            reverse("mentorship_list"),
+            f"/api/mentorships/{m.pk}",
+            "/api/notifications/",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert SECRET not in response.content.decode(), url
+        assert selectors.early_end_feedback_for(user=m.mentor, mentorship=m) is None
+        assert selectors.early_end_feedback_for(user=cast["stranger"], mentorship=m) is None
+
+    def test_a_mentor_who_runs_the_program_still_cannot_read_it(self, client):
+        m, cast = ended()
+        EnrolmentFactory(program=m.program, person=m.mentor, role=Role.ADMIN)
+        answer(m, wants_new_mentor=True)
+        assert selectors.early_end_feedback_for(user=m.mentor, mentorship=m) is None
+        assert not Notification.objects.filter(recipient=m.mentor, kind="ended_early").exclude(
+            title__contains="ended early:"
+        )
+        client.force_login(m.mentor)
+        assert SECRET not in client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+        wishes = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
+        assert m.mentee.display_name not in wishes.split("<table")[0]
+        assert selectors.new_mentor_wishes_for_program(
+            user=cast["admin"], program_id=m.program_id
+        ).exists()
+
+
+class TestAnswering:
+    def test_answer_once_then_edit_the_same_answer(self, client):
+        m, cast = ended()
+        client.force_login(m.mentee)
+        url = early_end_feedback_url(m)
+        client.post(url, {"what_worked": "First chats", "what_did_not": SECRET})
+        client.post(url, {"what_worked": "First chats", "what_did_not": "Timing"})
+        feedback = EarlyEndFeedback.objects.get()
+        assert (feedback.what_worked, feedback.what_did_not) == ("First chats", "Timing")
+        told = Notification.objects.filter(recipient=cast["admin"], kind="ended_early")
+        assert told.filter(title__contains="answered").count() == 1
+        assert all(SECRET not in n.title + n.body for n in Notification.objects.all())
+
+    def test_an_empty_answer_is_refused_on_the_form(self, client):
+        m, _ = ended()
+        client.force_login(m.mentee)
+        response = client.post(early_end_feedback_url(m), {"what_worked": " "})
+        assert FEEDBACK_EMPTY in response.content.decode()
+        assert not EarlyEndFeedback.objects.exists()
+        with pytest.raises(ApplicationError) as error:
+            answer(m, what_did_not="")
+        assert error.value.fields == {"what_worked": FEEDBACK_EMPTY}
+
+    def test_saved_untouched_changes_nothing_and_tells_nobody(self, client):
+        m, _ = ended()
+        feedback, _ = answer(m, what_worked="Line one\nline two", wants_new_mentor=True)
+        before = (feedback.updated_at, Notification.objects.count())
+        client.force_login(m.mentee)
+        url = early_end_feedback_url(m)
+        assert submit_untouched(client, url, url).status_code == 200
+        feedback.refresh_from_db()
+        assert (feedback.updated_at, Notification.objects.count()) == before
+        assert feedback.what_worked == "Line one\nline two"
+        assert feedback.wants_new_mentor
+
+
+class TestANewMatch:
+    def test_self_serve_offers_the_ranked_list_and_no_choice(self, client):
+        m, _ = ended(mode=MatchingMode.SELF_SERVE)
+        client.force_login(m.mentee)
+        page = client.get(early_end_feedback_url(m)).content.decode()
+        assert reverse("program_mentors", args=[m.program.slug]) in page
+        assert 'name="wants_new_mentor"' not in page
+
+    def test_cohort_asks_and_the_admins_see_the_wish(self, client):
+        m, cast = ended(mode=MatchingMode.COHORT)
+        client.force_login(m.mentee)
+        page = client.get(early_end_feedback_url(m)).content.decode()
+        assert 'name="wants_new_mentor"' in page
+        assert reverse("program_mentors", args=[m.program.slug]) not in page
+        client.post(early_end_feedback_url(m), {"wants_new_mentor": "on"})
+        notice = Notification.objects.get(recipient=cast["admin"], title__contains="new mentor")
+        assert notice.url.endswith("#early-end-feedback")
+        client.force_login(cast["admin"])
+        listing = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
+        assert 'id="new-mentor-wishes"' in listing and m.mentee.display_name in listing
+
+    def test_the_wish_leaves_the_list_once_matched_again(self):
+        m, cast = ended()
+        answer(m, wants_new_mentor=True)
+        admin = cast["admin"]
+        assert selectors.new_mentor_wishes_for_program(user=admin, program_id=m.program_id)
+        mentorship(program=m.program, mentee=m.mentee)
+        assert not selectors.new_mentor_wishes_for_program(user=admin, program_id=m.program_id)
+        with pytest.raises(NotFound):
+            selectors.new_mentor_wishes_for_program(user=m.mentee, program_id=m.program_id)
+
+
+class TestThePreviousMentorIsLeftOut:
+    def test_selectors_name_the_previous_mentors_and_pairs(self):
+        m, _ = ended()
+        done = mentorship(program=m.program, mentee=m.mentee, state=MentorshipState.COMPLETED)
+        assert selectors.previous_mentor_ids(program_id=m.program_id, mentee_id=m.mentee_id) == {
+            m.mentor_id
+        }
+        assert selectors.ended_early_pairs(program_id=m.program_id) == {(m.mentee_id, m.mentor_id)}
+        assert done.mentor_id not in selectors.previous_mentor_ids(
+            program_id=m.program_id, mentee_id=m.mentee_id
+        )
+        other = ProgramFactory()
+        assert selectors.previous_mentor_ids(program_id=other.pk, mentee_id=m.mentee_id) == set()
+
+    @pytest.mark.parametrize("sender", ["mentee", "mentor"])
+    def test_a_request_between_them_is_refused_either_way(self, sender):
+        m, _ = ended(mode=MatchingMode.SELF_SERVE)
+        if sender == "mentor":
+            EnrolmentFactory(program=m.program, person=m.mentor, role=Role.MENTEE)
+            EnrolmentFactory(program=m.program, person=m.mentee, role=Role.MENTOR)
+        asker, asked = (m.mentee, m.mentor) if sender == "mentee" else (m.mentor, m.mentee)
+        with pytest.raises(ApplicationError) as error:
+            services.request_create(
+                sender=asker, program_id=m.program_id, recipient_id=asked.pk, message="Again?"
+            )
+        message = ENDED_EARLY_PAIR.format(name=asked.display_name)
+        assert (error.value.status, error.value.fields) == (409, {"recipient": message})
+
+    def test_over_the_api_the_field_is_named(self, client):
+        m, _ = ended(mode=MatchingMode.SELF_SERVE)
+        client.force_login(m.mentee)
+        response = client.post(
+            "/api/mentorships/requests",
+            {"program_id": m.program_id, "recipient_id": m.mentor_id, "message": "Again?"},
+            content_type="application/json",
+        )
+        assert response.status_code == 409
+        assert response.json()["fields"] == {
+            "recipient": ENDED_EARLY_PAIR.format(name=m.mentor.display_name)
+        }
+
+    def test_another_mentor_may_still_be_asked(self):
+        m, _ = ended(mode=MatchingMode.SELF_SERVE)
+        other = member(m.program, Role.MENTOR)
+        request = services.request_create(
+            sender=m.mentee, program_id=m.program_id, recipient_id=other.pk, message="Hello"
+        )
+        assert request.mentor == other
