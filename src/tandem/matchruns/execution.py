@@ -18,7 +18,7 @@ from tandem.programs.notices import program_admins_notify
 logger = logging.getLogger(__name__)
 
 RUN_FAILED = "The matching engine could not finish: {error}"
-PINS_BROKEN = "This run cannot keep its pins: {problems} Remove those pins, then re-run."
+PINS_BROKEN = "This run cannot keep its pins: {problems} Remove the pins named here, then re-run."
 
 
 class PinsBroken(Exception):
