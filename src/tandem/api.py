@@ -5,10 +5,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, TooManyRequests
 from tandem.core.openapi import document_errors
 from tandem.matchruns.api import router as matchruns_router
 from tandem.mentorships.api import router as mentorships_router
+from tandem.messaging.api import router as messaging_router
 from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
 from tandem.people.auth import NOT_AUTHENTICATED, api_auth
@@ -32,11 +33,15 @@ api.add_router("/programs/", programs_router)
 api.add_router("/mentorships/", mentorships_router)
 api.add_router("/notifications/", notify_router)
 api.add_router("/match-runs/", matchruns_router)
+api.add_router("/", messaging_router)
 
 
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tandem.mentorships",
     "tandem.notify",
     "tandem.matchruns",
+    "tandem.messaging",
     "tandem.web",
 ]
 
@@ -161,6 +162,9 @@ LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("TANDEM_LOGIN_RATE_WINDOW", "900"
 EMAIL_RATE_LIMIT = int(os.environ.get("TANDEM_EMAIL_RATE_LIMIT", "3"))
 EMAIL_IP_RATE_LIMIT = int(os.environ.get("TANDEM_EMAIL_IP_RATE_LIMIT", "20"))
 EMAIL_RATE_WINDOW_SECONDS = int(os.environ.get("TANDEM_EMAIL_RATE_WINDOW", "3600"))
+
+# A message still unread after this long brings its reader one email (messaging).
+MESSAGE_EMAIL_DELAY_MINUTES = int(os.environ.get("TANDEM_MESSAGE_EMAIL_DELAY_MINUTES", "15"))
 # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: none.
 TRUSTED_PROXIES = env_list("TANDEM_TRUSTED_PROXIES", "")
 for _proxy in TRUSTED_PROXIES:

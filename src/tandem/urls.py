@@ -11,5 +11,6 @@ urlpatterns = [
     path("programs/", include("tandem.programs.urls")),
     path("mentorships/", include("tandem.mentorships.urls")),
     path("notifications/", include("tandem.notify.urls")),
+    path("messages/", include("tandem.messaging.urls")),
     path("", include("tandem.web.urls")),
 ]

@@ -27,7 +27,7 @@ from tests.mentorships import factories as mentoring
 from tests.people.factories import ProfileFactory, SkillFactory, UserFactory
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory
 
-PROJECT_APPS = ("people", "programs", "mentorships", "notify", "matchruns")
+PROJECT_APPS = ("people", "programs", "mentorships", "notify", "matchruns", "messaging")
 
 DELIBERATELY_UNREGISTERED = {
     "people.Identity": "Opt-in background is visible only to its owner, never per person "
@@ -38,6 +38,12 @@ DELIBERATELY_UNREGISTERED = {
     "people of the mentorship read it.",
     "mentorships.ProblemReport": "A reported problem is read by its reporter and the admins "
     "of its program only (on the mentorship's admin overview), not by site staff.",
+    "messaging.Conversation": "A conversation is the pair's: admins of its program see only "
+    "counts and dates, on their pages; site staff nothing.",
+    "messaging.Message": "Messages are read by the two people of the conversation only.",
+    "messaging.ReadMarker": "Who read what when is the pair's.",
+    "messaging.MessageReport": "A reported message is read by the admins of its program "
+    "outside the pair, on their report page, not by site staff.",
 }
 
 # Admins where a list filter would add nothing (a name and a slug; one row per person).

@@ -39,6 +39,15 @@ class PermissionDenied(ApplicationError):
         super().__init__(message, status=403)
 
 
+class TooManyRequests(ApplicationError):
+    """429: the caller sends faster than allowed; ``retry_after`` seconds until it may again
+    (the API sends it as ``Retry-After``)."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, status=429)
+        self.retry_after = retry_after
+
+
 def messages_by_field(errors: Mapping[Any, str | Iterable[object]]) -> dict[str, str]:
     """The one flattener: ``{field: message or messages}`` as ``{field: "all; messages"}``.
 

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, time
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -33,6 +33,9 @@ class UnreadOut(Schema):
 class PreferenceSchema(Schema):
     email_kinds: list[str]
     daily_digest: bool
+    # Optional: a client that leaves them out keeps the quiet hours it does not know about.
+    quiet_from: time | None = None
+    quiet_until: time | None = None
 
 
 class PreferenceOut(PreferenceSchema):
@@ -64,23 +67,33 @@ def mark_all_read(request: AuthenticatedRequest):
     return {"marked": services.notification_mark_all_read(user=request.auth)}
 
 
-@router.get("/preferences", response=PreferenceOut)
-def get_preferences(request: AuthenticatedRequest):
-    preference = preference_for(user=request.auth)
+def _preference_out(preference) -> dict:
     return {
         "email_kinds": preference.email_kinds,
         "daily_digest": preference.daily_digest,
+        "quiet_from": preference.quiet_from,
+        "quiet_until": preference.quiet_until,
         "available_kinds": ALL_KINDS,
     }
+
+
+@router.get("/preferences", response=PreferenceOut)
+def get_preferences(request: AuthenticatedRequest):
+    return _preference_out(preference_for(user=request.auth))
 
 
 @router.put("/preferences", response=PreferenceOut)
 def put_preferences(request: AuthenticatedRequest, payload: PreferenceSchema):
-    preference = services.preference_update(
-        user=request.auth, email_kinds=payload.email_kinds, daily_digest=payload.daily_digest
+    given = payload.model_fields_set
+    quiet = (
+        {"quiet_hours": (payload.quiet_from, payload.quiet_until)}
+        if {"quiet_from", "quiet_until"} & given
+        else {}
     )
-    return {
-        "email_kinds": preference.email_kinds,
-        "daily_digest": preference.daily_digest,
-        "available_kinds": ALL_KINDS,
-    }
+    preference = services.preference_update(
+        user=request.auth,
+        email_kinds=payload.email_kinds,
+        daily_digest=payload.daily_digest,
+        **quiet,
+    )
+    return _preference_out(preference)

@@ -1,6 +1,9 @@
 from django import forms
 
+from tandem.core.forms import TimeInput
 from tandem.notify.kinds import ADMIN_KINDS, PARTICIPANT_KINDS, Kind
+from tandem.notify.selectors import Preference
+from tandem.notify.services import QUIET_HOURS_BOTH
 
 
 def _choices(kinds: list[str]) -> list[tuple[str, str]]:
@@ -29,13 +32,30 @@ class PreferenceForm(forms.Form):
         help_text="One email each morning instead of one per event.",
     )
 
+    quiet_from = forms.TimeField(
+        required=False,
+        widget=TimeInput(),
+        label="Quiet hours from",
+        help_text="In your own time zone. No message emails between these times; they wait "
+        "until the quiet hours end. Leave both empty for none.",
+    )
+    quiet_until = forms.TimeField(required=False, widget=TimeInput(), label="Quiet hours until")
+
     @classmethod
-    def initial_for(cls, *, email_kinds: list[str], daily_digest: bool) -> dict:
+    def initial_for(cls, current: Preference) -> dict:
         return {
-            "email_kinds": [kind for kind in email_kinds if kind in PARTICIPANT_KINDS],
-            "admin_email_kinds": [kind for kind in email_kinds if kind in ADMIN_KINDS],
-            "daily_digest": daily_digest,
+            "email_kinds": [kind for kind in current.email_kinds if kind in PARTICIPANT_KINDS],
+            "admin_email_kinds": [kind for kind in current.email_kinds if kind in ADMIN_KINDS],
+            "daily_digest": current.daily_digest,
+            "quiet_from": current.quiet_from,
+            "quiet_until": current.quiet_until,
         }
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
+            self.add_error("quiet_until", QUIET_HOURS_BOTH)
+        return data
 
     def preference(self) -> dict:
         """What ``preference_update`` takes: one list of every kind ticked."""
@@ -43,4 +63,5 @@ class PreferenceForm(forms.Form):
         return {
             "email_kinds": [*data["email_kinds"], *data["admin_email_kinds"]],
             "daily_digest": data["daily_digest"],
+            "quiet_hours": (data["quiet_from"], data["quiet_until"]),
         }

@@ -15,12 +15,14 @@ class Kind(models.TextChoices):
     ACTION_ITEM = "action_item", "Action items given to you"
     ACTION_ITEM_OVERDUE = "action_item_overdue", "Overdue action items"
     WAITLIST_ADMITTED = "waitlist_admitted", "You get a place in a program from its waitlist"
+    MESSAGE_UNREAD = "message_unread", "Messages you have not read for a while"
     # For a program's admins (a participant never receives these).
     JOIN_PENDING = "join_pending", "Someone asks to join a program you run"
     MATCH_RUN = "match_run", "A match run finishes or fails"
     ENDED_EARLY = "ended_early", "A mentorship in your program ends early"
     PROBLEM_REPORTED = "problem_reported", "A participant reports a problem"
     ADMIN_ADDED = "admin_added", "Someone becomes an admin of a program you run"
+    MESSAGE_REPORTED = "message_reported", "A participant reports a message"
 
 
 ALL_KINDS = [value for value, _ in Kind.choices]
@@ -30,5 +32,6 @@ ADMIN_KINDS: list[str] = [
     Kind.ENDED_EARLY,
     Kind.PROBLEM_REPORTED,
     Kind.ADMIN_ADDED,
+    Kind.MESSAGE_REPORTED,
 ]
 PARTICIPANT_KINDS = [kind for kind in ALL_KINDS if kind not in ADMIN_KINDS]

@@ -32,13 +32,16 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """Which kinds a person wants by email, and whether to bundle them in a daily digest."""
+    """Which kinds a person wants by email, whether to bundle them in a daily digest, and quiet
+    hours (in their own time zone) when no message email is sent."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     email_kinds = models.JSONField(default=list, blank=True)
     daily_digest = models.BooleanField(default=False)
+    quiet_from = models.TimeField(null=True, blank=True)
+    quiet_until = models.TimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

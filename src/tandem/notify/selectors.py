@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -20,13 +22,37 @@ if TYPE_CHECKING:
 class Preference:
     email_kinds: list[str] = field(default_factory=lambda: list(ALL_KINDS))
     daily_digest: bool = False
+    quiet_from: time | None = None
+    quiet_until: time | None = None
 
 
 def preference_for(*, user: User) -> Preference:
     found = NotificationPreference.objects.filter(user=user).first()
     if found is None:
         return Preference()
-    return Preference(email_kinds=list(found.email_kinds), daily_digest=found.daily_digest)
+    return Preference(
+        email_kinds=list(found.email_kinds),
+        daily_digest=found.daily_digest,
+        quiet_from=found.quiet_from,
+        quiet_until=found.quiet_until,
+    )
+
+
+def in_quiet_hours(*, user: User, zone: str, now: datetime) -> bool:
+    """Whether ``now`` falls in the person's quiet hours, read on their clock in ``zone`` (the
+    caller knows the person's time zone; notify sits below people). Quiet hours may run past
+    midnight (22:00 to 07:00)."""
+    preference = preference_for(user=user)
+    start, end = preference.quiet_from, preference.quiet_until
+    if start is None or end is None or start == end:
+        return False
+    try:
+        local = now.astimezone(zoneinfo.ZoneInfo(zone)).time()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local = now.astimezone(UTC).time()
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
 
 
 def notification_list_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -31,8 +31,9 @@ def person_group(user_id: int) -> str:
     return f"person.{user_id}"
 
 
-def _push_live(notification: Notification) -> None:
-    """Tell the person's open pages; a missing or failing channel layer never breaks a write."""
+def push_live(*, user_id: int, payload: dict) -> None:
+    """Send ``payload`` to the person's open pages (their websocket group); a missing or
+    failing channel layer never breaks the write that called it."""
     try:
         from channels.layers import get_channel_layer
 
@@ -40,20 +41,23 @@ def _push_live(notification: Notification) -> None:
         if layer is None:
             return
         async_to_sync(layer.group_send)(
-            person_group(notification.recipient_id),
-            {
-                "type": "person.event",
-                "payload": {
-                    "event": "notification",
-                    "id": notification.pk,
-                    "kind": notification.kind,
-                    "title": notification.title,
-                    "url": notification.url,
-                },
-            },
+            person_group(user_id), {"type": "person.event", "payload": payload}
         )
     except Exception:  # noqa: BLE001 - live delivery is best effort
-        logger.warning("Could not push notification %s live", notification.pk, exc_info=True)
+        logger.warning("Could not push %s live to %s", payload.get("event"), user_id, exc_info=True)
+
+
+def _push_live(notification: Notification) -> None:
+    push_live(
+        user_id=notification.recipient_id,
+        payload={
+            "event": "notification",
+            "id": notification.pk,
+            "kind": notification.kind,
+            "title": notification.title,
+            "url": notification.url,
+        },
+    )
 
 
 def absolute_url(url: str) -> str:
@@ -121,9 +125,19 @@ def notification_mark_all_read(*, user: User) -> int:
         )
 
 
+QUIET_HOURS_BOTH = "Give both ends of your quiet hours, or neither."
+KEEP: Any = object()  # ``preference_update``: leave this setting as it is
+
+
 def preference_update(
-    *, user: User, email_kinds: list[str], daily_digest: bool
+    *,
+    user: User,
+    email_kinds: list[str],
+    daily_digest: bool,
+    quiet_hours: tuple[time | None, time | None] = KEEP,
 ) -> NotificationPreference:
+    """Save a person's choices; quiet hours stay as they were unless given (an API client that
+    does not know them must not erase them)."""
     unknown = sorted(set(email_kinds) - set(ALL_KINDS))
     if unknown:
         raise ApplicationError(
@@ -136,6 +150,11 @@ def preference_update(
         )
         preference.email_kinds = [kind for kind in ALL_KINDS if kind in set(email_kinds)]
         preference.daily_digest = daily_digest
+        if quiet_hours is not KEEP:
+            start, end = quiet_hours
+            if (start is None) != (end is None):
+                raise ApplicationError(QUIET_HOURS_BOTH, fields={"quiet_until": QUIET_HOURS_BOTH})
+            preference.quiet_from, preference.quiet_until = start, end
         preference.save()
     return preference
 

@@ -64,9 +64,7 @@ def notification_preferences(request):
     current = preference_for(user=request.user)
     form = PreferenceForm(
         request.POST or None,
-        initial=PreferenceForm.initial_for(
-            email_kinds=current.email_kinds, daily_digest=current.daily_digest
-        ),
+        initial=PreferenceForm.initial_for(current),
     )
     if request.method == "POST" and form.is_valid():
         services.preference_update(user=request.user, **form.preference())

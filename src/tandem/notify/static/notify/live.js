@@ -1,4 +1,6 @@
-// Live notification count: listens on the person's websocket and bumps the nav badge.
+// The person's websocket: bumps the navigation's notification badge, and passes every event on
+// to the page as a "tandem:live" DOM event ("tandem:live-open" on each (re)connect, so a page
+// can fetch what it missed while the socket was down).
 (function () {
   "use strict";
   var link = document.getElementById("nav-notifications");
@@ -19,10 +21,14 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/notifications/");
-    socket.onopen = function () { delay = 1000; };
+    socket.onopen = function () {
+      delay = 1000;
+      document.dispatchEvent(new CustomEvent("tandem:live-open"));
+    };
     socket.onmessage = function (message) {
       var data;
       try { data = JSON.parse(message.data); } catch (e) { return; }
+      document.dispatchEvent(new CustomEvent("tandem:live", { detail: data }));
       if (data.event !== "notification") { return; }
       var el = badge();
       var count = parseInt(el.dataset.count || "0", 10) + 1;

@@ -1,0 +1,346 @@
+"""Every write to a conversation: open it, send, edit, delete, mark read, report, and the
+periodic email to people who have not read their messages.
+
+Exactly once, in order: a message is stored (under a lock on its conversation, so ids commit
+in the order they were given) before anyone is told of it; the client's own id makes a retry
+return the stored message instead of a second one; a client that reconnects asks for what
+came after the last id it has (``selectors.messages_after``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError, TooManyRequests
+from tandem.core.text import character_code, unwanted_character
+from tandem.mentorships.models import Mentorship, MentorshipRequest
+from tandem.mentorships.selectors import access_mentorship, access_request
+from tandem.messaging import selectors
+from tandem.messaging.models import (
+    CLIENT_ID_LIMIT,
+    MESSAGE_LIMIT,
+    Conversation,
+    Message,
+    MessageReport,
+    ReadMarker,
+)
+from tandem.notify.kinds import Kind
+from tandem.notify.selectors import in_quiet_hours
+from tandem.notify.services import notify_send, notify_send_each, push_live
+from tandem.people.models import User
+
+EDIT_WINDOW = timedelta(minutes=15)
+RATE_LIMIT = 20  # messages one person may send ...
+RATE_WINDOW = timedelta(seconds=10)  # ... in this long
+
+BODY_REQUIRED = "Write a message first."
+BODY_TOO_LONG = f"Keep a message under {MESSAGE_LIMIT:,} characters; split a longer one."
+BODY_UNWANTED = "The message holds a character that cannot be stored ({code}); remove it."
+CLIENT_ID_INVALID = (
+    f"client_id: 1 to {CLIENT_ID_LIMIT} letters, digits, '-' or '_' (make one per message)."
+)
+CLOSED = "This conversation is closed: {why}. You can still read it."
+RATE_LIMITED = "You sent {limit} messages in {seconds} seconds. Wait {retry} s and send again."
+EDIT_TOO_LATE = "Messages can be changed for 15 minutes after sending; this one no longer."
+NOT_YOURS = "You can change only your own messages."
+ALREADY_DELETED = "This message was deleted."
+REPORT_NO_READER = (
+    "This program has no admin outside your pair to read a report. Contact your organisation "
+    "directly."
+)
+REPORT_OWN = "You cannot report your own message."
+REPORT_REASON_TOO_LONG = "Keep the reason under 1,000 characters."
+
+_CLIENT_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{CLIENT_ID_LIMIT}}}")
+
+
+def conversation_url(conversation: Conversation) -> str:
+    """The conversation's page: under its mentorship once there is one, else its request."""
+    if conversation.mentorship_id is not None:
+        return reverse("mentorship_messages", args=[conversation.mentorship_id])
+    return reverse("request_messages", args=[conversation.request_id])
+
+
+def _pair_of(subject: Mentorship | MentorshipRequest) -> dict:
+    return {
+        "program_id": subject.program_id,
+        "mentor_id": subject.mentor_id,
+        "mentee_id": subject.mentee_id,
+    }
+
+
+def conversation_for_mentorship(*, user: User, mentorship_id: int) -> Conversation:
+    """The mentorship's conversation for one of its two people, made on first use; one that
+    came from a request carries on the conversation begun on that request."""
+    with transaction.atomic():
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
+        found = Conversation.objects.filter(mentorship=mentorship).first()
+        if found is not None:
+            return found
+        if mentorship.origin_request_id is not None:
+            begun = Conversation.objects.filter(request_id=mentorship.origin_request_id).first()
+            if begun is not None:
+                begun.mentorship = mentorship
+                begun.save(update_fields=["mentorship"])
+                return begun
+        return Conversation.objects.create(mentorship=mentorship, **_pair_of(mentorship))
+
+
+def conversation_for_request(*, user: User, request_id: int) -> Conversation:
+    """A request's conversation (a mentor may ask before accepting), for its two people."""
+    with transaction.atomic():
+        request = access_request(user=user, request_id=request_id, for_update=True)
+        found = Conversation.objects.filter(request=request).first()
+        if found is not None:
+            return found
+        mentorship = Mentorship.objects.filter(origin_request=request).first()
+        return Conversation.objects.create(
+            request=request, mentorship=mentorship, **_pair_of(request)
+        )
+
+
+def _closed_reason(conversation: Conversation) -> str | None:
+    if selectors.conversation_is_open(conversation):
+        return None
+    if conversation.mentorship is not None:
+        return "the mentorship has ended"
+    return "the request was answered, withdrawn or expired"
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(BODY_REQUIRED, fields={"body": BODY_REQUIRED})
+    if len(body) > MESSAGE_LIMIT:
+        raise ApplicationError(BODY_TOO_LONG, fields={"body": BODY_TOO_LONG})
+    unwanted = unwanted_character(body)
+    if unwanted is not None:
+        message = BODY_UNWANTED.format(code=character_code(unwanted))
+        raise ApplicationError(message, fields={"body": message})
+    return body
+
+
+def _check_rate(user: User, now: datetime) -> None:
+    recent = Message.objects.filter(sender=user, created_at__gt=now - RATE_WINDOW)
+    times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:RATE_LIMIT])
+    if len(times) < RATE_LIMIT:
+        return
+    retry = max(1, int((times[-1] + RATE_WINDOW - now).total_seconds()) + 1)
+    seconds = int(RATE_WINDOW.total_seconds())
+    raise TooManyRequests(
+        RATE_LIMITED.format(limit=RATE_LIMIT, seconds=seconds, retry=retry), retry_after=retry
+    )
+
+
+def message_payload(message: Message) -> dict:
+    """A message as the API and the websocket carry it (a deleted one without its text)."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "sender": message.sender_id,
+        "client_id": message.client_id,
+        "body": "" if message.deleted_at else message.body,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": message.deleted_at is not None,
+    }
+
+
+def _tell_both(conversation: Conversation, event: str, message: Message) -> None:
+    """After commit, the message to both people's open pages (the sender's other tabs too)."""
+    payload = {"event": event, "message": message_payload(message)}
+
+    def push() -> None:
+        for person_id in (conversation.mentor_id, conversation.mentee_id):
+            push_live(user_id=person_id, payload=payload)
+
+    transaction.on_commit(push)
+
+
+def message_send(
+    *, user: User, conversation_id: int, body: str, client_id: str
+) -> tuple[Message, bool]:
+    """Store a message from one of the two people and tell both; ``(message, created)``.
+
+    The same ``client_id`` again (a retry after a lost answer) returns the stored message with
+    ``created`` False, whatever body came with it.
+    """
+    client_id = (client_id or "").strip()
+    if not _CLIENT_ID.fullmatch(client_id):
+        raise ApplicationError(CLIENT_ID_INVALID, fields={"client_id": CLIENT_ID_INVALID})
+    with transaction.atomic():
+        conversation = selectors.access_conversation(
+            user=user, conversation_id=conversation_id, for_update=True
+        )
+        stored = conversation.messages.filter(sender=user, client_id=client_id).first()
+        if stored is not None:
+            return stored, False
+        why = _closed_reason(conversation)
+        if why is not None:
+            raise ApplicationError(CLOSED.format(why=why), status=409)
+        body = _clean_body(body)
+        now = timezone.now()
+        _check_rate(user, now)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    conversation=conversation, sender=user, client_id=client_id, body=body
+                )
+        except IntegrityError:  # the same retry raced this one in (no lock on a new row)
+            return conversation.messages.get(sender=user, client_id=client_id), False
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+        _mark_read(conversation, user, message.pk)
+        _tell_both(conversation, "message", message)
+    return message, True
+
+
+def _own_recent_message(*, user: User, message_id: int) -> Message:
+    message = selectors.access_message(user=user, message_id=message_id)
+    if message.sender_id != user.pk:
+        raise ApplicationError(NOT_YOURS, status=403)
+    if message.deleted_at is not None:
+        raise ApplicationError(ALREADY_DELETED, status=409)
+    if timezone.now() - message.created_at > EDIT_WINDOW:
+        raise ApplicationError(EDIT_TOO_LATE, status=409)
+    why = _closed_reason(message.conversation)
+    if why is not None:
+        raise ApplicationError(CLOSED.format(why=why), status=409)
+    return message
+
+
+def message_edit(*, user: User, message_id: int, body: str) -> Message:
+    """The sender changes their message within ``EDIT_WINDOW``; the other sees "edited"."""
+    with transaction.atomic():
+        message = _own_recent_message(user=user, message_id=message_id)
+        message.body = _clean_body(body)
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "edited_at"])
+        _tell_both(message.conversation, "message_changed", message)
+    return message
+
+
+def message_delete(*, user: User, message_id: int) -> Message:
+    """The sender deletes their message within ``EDIT_WINDOW``: its text is gone for good,
+    the other sees "deleted" in its place (a report made before keeps its copy)."""
+    with transaction.atomic():
+        message = _own_recent_message(user=user, message_id=message_id)
+        message.body = ""
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["body", "deleted_at"])
+        _tell_both(message.conversation, "message_changed", message)
+    return message
+
+
+def _mark_read(conversation: Conversation, user: User, last_id: int) -> None:
+    marker, _ = ReadMarker.objects.get_or_create(conversation=conversation, person=user)
+    if last_id > marker.last_read_id:
+        marker.last_read_id = last_id
+        marker.read_at = timezone.now()
+        marker.save(update_fields=["last_read_id", "read_at"])
+
+
+def conversation_mark_read(*, user: User, conversation_id: int, last_read_id: int) -> int:
+    """``user`` has read up to ``last_read_id`` (never backwards; capped at the last message
+    there is); the other side's pages learn it ("seen"). Returns the marker."""
+    with transaction.atomic():
+        conversation = selectors.access_conversation(user=user, conversation_id=conversation_id)
+        newest = conversation.messages.aggregate(newest=Max("pk"))["newest"] or 0
+        _mark_read(conversation, user, min(max(0, last_read_id), newest))
+        marker = selectors.read_marker(conversation=conversation, user=user)
+        other = conversation.other_id(user.pk)
+        payload = {"event": "seen", "conversation": conversation.pk, "up_to": marker}
+        transaction.on_commit(lambda: push_live(user_id=other, payload=payload))
+    return marker
+
+
+def message_report(*, user: User, message_id: int, reason: str = "") -> MessageReport:
+    """A participant reports the other's message to the program's admins outside the pair,
+    with the few messages before it as they are now. Reporting again changes nothing."""
+    reason = (reason or "").strip()
+    if len(reason) > 1000:
+        raise ApplicationError(REPORT_REASON_TOO_LONG, fields={"reason": REPORT_REASON_TOO_LONG})
+    with transaction.atomic():
+        message = selectors.access_message(user=user, message_id=message_id)
+        if message.sender_id == user.pk:
+            raise ApplicationError(REPORT_OWN, status=409)
+        conversation = message.conversation
+        readers = selectors.report_readers(conversation=conversation)
+        if not readers:
+            raise ApplicationError(REPORT_NO_READER, status=409)
+        found = MessageReport.objects.filter(message=message, reporter=user).first()
+        if found is not None:
+            return found
+        excerpt = [
+            {
+                "id": item.pk,
+                "sender": item.sender.display_name,
+                "at": item.created_at.isoformat(),
+                "body": item.body,
+                "deleted": item.deleted_at is not None,
+            }
+            for item in selectors.report_excerpt(message=message)
+        ]
+        report = MessageReport.objects.create(
+            message=message, reporter=user, reason=reason, excerpt=excerpt
+        )
+        notify_send_each(
+            recipients=readers,
+            kind=Kind.MESSAGE_REPORTED,
+            title=f"{user.display_name} reported a message in {conversation.program.name}",
+            body="Read the message and the few before it on the report's page.",
+            url=reverse("message_report_detail", args=[report.pk]),
+        )
+    return report
+
+
+def unread_emails_send(now: datetime) -> int:
+    """Tell each person once about messages they have not read for
+    ``settings.MESSAGE_EMAIL_DELAY_MINUTES``: one notification per conversation (by email as
+    their preferences say), none during their quiet hours, and none again until they have read
+    what the last one was about. Returns how many were sent."""
+    delay = timedelta(minutes=settings.MESSAGE_EMAIL_DELAY_MINUTES)
+    sent = 0
+    for conversation_id, person_id in selectors.waiting_unread(before=now - delay):
+        with transaction.atomic():
+            sent += _tell_of_unread(conversation_id, person_id, now=now, before=now - delay)
+    return sent
+
+
+def _tell_of_unread(
+    conversation_id: int, person_id: int, *, now: datetime, before: datetime
+) -> int:
+    conversation = Conversation.objects.select_related("program").get(pk=conversation_id)
+    person = User.objects.select_related("profile").get(pk=person_id)
+    zone = getattr(getattr(person, "profile", None), "timezone", None) or "UTC"
+    if in_quiet_hours(user=person, zone=zone, now=now):
+        return 0
+    marker, _ = ReadMarker.objects.select_for_update().get_or_create(
+        conversation=conversation, person=person
+    )
+    if marker.emailed_up_to_id > marker.last_read_id:
+        return 0  # told already; not again until they read
+    waiting = conversation.messages.exclude(sender=person).filter(
+        pk__gt=marker.last_read_id, deleted_at__isnull=True
+    )
+    newest = waiting.aggregate(newest=Max("pk"))["newest"]
+    if newest is None or not waiting.filter(created_at__lte=before).exists():
+        return 0
+    other = conversation.mentor if person.pk == conversation.mentee_id else conversation.mentee
+    count = waiting.count()
+    notify_send(
+        recipient=person,
+        kind=Kind.MESSAGE_UNREAD,
+        title=f"{other.display_name} sent you {count} message{'s' if count != 1 else ''}",
+        body=f"In {conversation.program.name}. Read and answer them in Tandem.",
+        url=conversation_url(conversation),
+    )
+    marker.emailed_up_to_id = newest
+    marker.save(update_fields=["emailed_up_to_id"])
+    return 1

@@ -1,0 +1,170 @@
+"""The messages pages: plain form posts work without script, every page is the pair's only,
+text is escaped and links are safe, and a stored message reaches both people's sockets."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.urls import reverse
+
+from tandem.mentorships.models import MentorshipState
+from tandem.messaging import services
+from tandem.messaging.models import Message
+from tandem.programs.models import Role
+from tandem.web.consumers import NotificationConsumer
+from tests.mentorships.factories import member, mentorship, non_participants
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def m():
+    return mentorship()
+
+
+def page(m):
+    return reverse("mentorship_messages", args=[m.pk])
+
+
+def test_send_by_plain_form_post_and_a_double_submit_stores_one(client, m):
+    client.force_login(m.mentee)
+    form = {"body": "Hello from a form", "client_id": "form-1"}
+    assert client.post(page(m), form).status_code == 302
+    assert client.post(page(m), form).status_code == 302
+    assert Message.objects.count() == 1
+    client.force_login(m.mentor)
+    shown = client.get(page(m))
+    assert "Hello from a form" in shown.content.decode()
+    assert f"Messages with {m.mentee.display_name}" in shown.content.decode()
+
+
+def test_an_empty_message_is_a_form_error_and_nothing_is_stored(client, m):
+    client.force_login(m.mentee)
+    response = client.post(page(m), {"body": "", "client_id": "x"})
+    assert response.status_code == 422
+    assert "This field is required" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_text_is_escaped_and_links_are_safe(client, m):
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    body = "<script>alert(1)</script> see https://example.org/a?b=1 and javascript:alert(2)"
+    services.message_send(user=m.mentee, conversation_id=conversation.pk, body=body, client_id="s")
+    client.force_login(m.mentor)
+    html = client.get(page(m)).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="https://example.org/a?b=1"' in html
+    assert 'href="javascript:' not in html
+
+
+def test_opening_the_page_marks_read_and_the_nav_counts_unread(client, m):
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    for n in range(2):
+        services.message_send(
+            user=m.mentee, conversation_id=conversation.pk, body=f"n{n}", client_id=f"c{n}"
+        )
+    client.force_login(m.mentor)
+    listing = client.get(reverse("conversation_list")).content.decode()
+    assert "2 unread" in listing
+    client.get(page(m))
+    assert "unread" not in client.get(reverse("conversation_list")).content.decode()
+
+
+def test_closed_conversation_shows_no_form(client, m):
+    m.state = MentorshipState.ENDED_EARLY
+    m.save()
+    client.force_login(m.mentee)
+    html = client.get(page(m)).content.decode()
+    assert "This conversation is closed" in html and 'id="message-form"' not in html
+
+
+@pytest.mark.parametrize("who", ["admin", "stranger", "same_program"])
+def test_every_page_is_a_404_for_others(client, m, who):
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    message, _ = services.message_send(
+        user=m.mentee, conversation_id=conversation.pk, body="private", client_id="p"
+    )
+    client.force_login(non_participants(m)[who])
+    urls = [
+        page(m),
+        reverse("conversation_detail", args=[conversation.pk]),
+        reverse("conversation_earlier", args=[conversation.pk]) + f"?before={message.pk + 1}",
+        reverse("message_edit", args=[message.pk]),
+        reverse("message_delete", args=[message.pk]),
+        reverse("message_report", args=[message.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "private" not in response.content.decode()
+    assert client.post(page(m), {"body": "x", "client_id": "y"}).status_code == 404
+    assert Message.objects.count() == 1
+
+
+def test_anonymous_is_sent_to_log_in(client, m):
+    response = client.get(page(m))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_delete_asks_first_then_deletes(client, m):
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    message, _ = services.message_send(
+        user=m.mentee, conversation_id=conversation.pk, body="typo", client_id="t"
+    )
+    client.force_login(m.mentee)
+    url = reverse("message_delete", args=[message.pk])
+    assert "Delete this message?" in client.get(url).content.decode()
+    assert client.post(url).status_code == 200  # not confirmed: asks again
+    assert Message.objects.get().deleted_at is None
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert Message.objects.get().deleted_at is not None
+
+
+def test_report_page_and_the_admins_view(client, m):
+    admin = member(m.program, Role.ADMIN)
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    message, _ = services.message_send(
+        user=m.mentor, conversation_id=conversation.pk, body="unkind words", client_id="u"
+    )
+    client.force_login(m.mentee)
+    assert (
+        client.post(reverse("message_report", args=[message.pk]), {"reason": ""}).status_code == 302
+    )
+    report = message.reports.get()
+    detail = reverse("message_report_detail", args=[report.pk])
+    assert client.get(detail).status_code == 404  # the reporter does not read the admin page
+    client.force_login(admin)
+    assert "unkind words" in client.get(detail).content.decode()
+
+
+async def _both_hear(mentor, mentee, deliver):
+    sockets = []
+    for person in (mentor, mentee):
+        socket = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
+        socket.scope["user"] = person
+        assert (await socket.connect())[0]
+        sockets.append(socket)
+    await deliver()
+    heard = [await socket.receive_json_from(timeout=2) for socket in sockets]
+    for socket in sockets:
+        await socket.disconnect()
+    return heard
+
+
+def test_a_stored_message_reaches_both_sockets(m, django_capture_on_commit_callbacks):
+    from asgiref.sync import sync_to_async
+
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+
+    def send():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.message_send(
+                user=m.mentee, conversation_id=conversation.pk, body="live", client_id="l"
+            )
+
+    heard = async_to_sync(_both_hear)(
+        m.mentor, m.mentee, sync_to_async(send, thread_sensitive=True)
+    )
+    assert [event["event"] for event in heard] == ["message", "message"]
+    assert {event["message"]["body"] for event in heard} == {"live"}
