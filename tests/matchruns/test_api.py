@@ -135,7 +135,8 @@ class TestAdminFlow:
         assert pairs["count"] == 3 and pairs["page"] == 1
         top = pairs["items"][0]
         assert set(top) == {"mentee", "mentor", "score", "reasons", "pinned"}
-        assert top["reasons"] and all(set(r) == {"criterion", "text"} for r in top["reasons"])
+        assert all(set(r) == {"criterion", "text", "kind"} for r in top["reasons"])
+        assert top["reasons"][0]["kind"] == "fit" and top["reasons"][1]["kind"] == "strength"
 
     def test_bad_start_input_is_a_field_error(self, client, program, program_admin, cohort):
         client.force_login(program_admin)

@@ -141,7 +141,12 @@ def test_api_returns_ranked_page(client, market):
     (item,) = data["items"]
     assert item["mentor"] == {"id": market["dana"].pk, "name": market["dana"].display_name}
     assert item["free_places"] == 1 and item["reasons"]
-    assert all(set(reason) == {"criterion", "text"} for reason in item["reasons"])
+    assert all(set(reason) == {"criterion", "text", "kind"} for reason in item["reasons"])
+    assert item["reasons"][1] == {
+        "criterion": "skills",
+        "text": "Offers SQL, the skill you searched for",
+        "kind": "strength",
+    }
 
 
 def test_cohort_programs_do_not_offer_self_serve_browsing(client):

@@ -68,6 +68,7 @@ class RunPage(Schema):
 class ReasonOut(Schema):
     criterion: str
     text: str
+    kind: str = "strength"  # or "concern", "note", "fit" (the score in words); old rows: strength
 
 
 class PairOut(Schema):
