@@ -500,3 +500,22 @@ class TestPermissions:
         with pytest.raises(NotFound):
             services.match_run_rerun(user=program_admin, run=other, remove=[pin.pk])
         assert MatchRun.objects.count() == 2 and run.constraints.count() == 1
+
+
+def test_the_run_page_queries_do_not_grow_with_pins_and_forbids(
+    client, run_tasks, program, program_admin, django_assert_max_num_queries
+):
+    """Previews come from two queries (the decisions, their people's pairs), not one per row."""
+    people = [mentee(program, goals=f"topic {k}") for k in range(12)]
+    helpers = [mentor(program, capacity=3) for _ in range(4)]
+    run = start(run_tasks, program_admin, program)
+    client.force_login(program_admin)
+    url = reverse("match_run_detail", args=[program.slug, run.pk])
+    constrain(program_admin, run, people[0], helpers[0], "forbid")
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for who, whom in zip(people[1:9], helpers * 2, strict=True):
+        constrain(program_admin, run, who, whom, "forbid" if who.pk % 2 else "pin")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = html.unescape(client.get(url).content.decode())
+    assert page.count('data-testid="effect"') == 9

@@ -58,6 +58,13 @@ def _records(inputs: Mapping[str, Any], side: str) -> dict[str, dict]:
     return {record["id"]: record for record in inputs.get(side, ())}
 
 
+_People = tuple[dict[str, dict], dict[str, dict]]
+
+
+def _people(inputs: Mapping[str, Any]) -> _People:
+    return _records(inputs, "mentees"), _records(inputs, "mentors")
+
+
 def _name(record: Mapping[str, Any]) -> str:
     return record.get("name") or f"#{record['id']}"
 
@@ -83,14 +90,17 @@ def _rule_text(rule: str, mentee: Mapping[str, Any], mentor: Mapping[str, Any]) 
     )
 
 
-def pin_refusal(inputs: Mapping[str, Any], *, mentee_id: int, mentor_id: int) -> str:
+def pin_refusal(
+    inputs: Mapping[str, Any], *, mentee_id: int, mentor_id: int, people: _People | None = None
+) -> str:
     """Why a run of the snapshot ``inputs`` cannot keep this pin, in names; "" if it can.
 
     The rules are the core's (``pair_violations``) with the program's conflict rules as the
-    snapshot holds them; only the wording is ours.
+    snapshot holds them; only the wording is ours. ``people`` (``_people(inputs)``) saves
+    indexing the snapshot again for each of many pins.
     """
-    mentee = _records(inputs, "mentees").get(str(mentee_id))
-    mentor = _records(inputs, "mentors").get(str(mentor_id))
+    mentees, mentors = people or _people(inputs)
+    mentee, mentor = mentees.get(str(mentee_id)), mentors.get(str(mentor_id))
     if mentee is None or mentor is None:
         return ""
     if mentee["id"] == mentor["id"]:
@@ -111,12 +121,13 @@ def pin_problems(
 ) -> dict[tuple[int, int], str]:
     """Per pin (mentee id, mentor id) that a run of ``inputs`` cannot keep, why, in names."""
     pins = list(pins)
+    people = _people(inputs)
     problems = {}
     for mentee_id, mentor_id in pins:
-        refusal = pin_refusal(inputs, mentee_id=mentee_id, mentor_id=mentor_id)
+        refusal = pin_refusal(inputs, mentee_id=mentee_id, mentor_id=mentor_id, people=people)
         if refusal:
             problems[(mentee_id, mentor_id)] = refusal
-    mentors = _records(inputs, "mentors")
+    mentors = people[1]
     per_mentor = Counter(mentor_id for _, mentor_id in pins)
     for mentee_id, mentor_id in pins:
         record = mentors.get(str(mentor_id))
@@ -165,7 +176,9 @@ class ConstraintReview:
     problem: str  # why a run cannot keep it (a pin breaking a rule); "" if it can
 
 
-def _pin_effect(names: Mapping[int, str], c: MatchConstraint, pairs: list[MatchPair], run) -> str:
+def _pin_effect(
+    names: Mapping[int, str], c: MatchConstraint, pairs: list[MatchPair], capacity: int
+) -> str:
     mentee, mentor = names[c.mentee_id], names[c.mentor_id]
     own = next((p for p in pairs if p.mentee_id == c.mentee_id), None)
     if own is not None and own.mentor_id == c.mentor_id:
@@ -175,9 +188,8 @@ def _pin_effect(names: Mapping[int, str], c: MatchConstraint, pairs: list[MatchP
         if own
         else MENTEE_ALONE.format(mentee=mentee)
     )
-    others = [names[p.mentee_id] for p in pairs if p.mentor_id == c.mentor_id]
-    record = _records(run.inputs, "mentors").get(str(c.mentor_id), {})
-    if len(others) < record.get("capacity", 0):
+    others = sorted(names[p.mentee_id] for p in pairs if p.mentor_id == c.mentor_id)
+    if len(others) < capacity:
         mentor_today = MENTOR_FREE.format(mentor=mentor)
     elif len(others) == 1:
         mentor_today = MENTOR_FULL_ONE.format(mentor=mentor, other=others[0])
@@ -205,10 +217,12 @@ def match_constraint_reviews(*, run: MatchRun, labels: Mapping[int, str]) -> lis
         names.setdefault(p.mentor_id, f"#{p.mentor_id}")
     pins = [(c.mentee_id, c.mentor_id) for c in constraints if c.kind == ConstraintKind.PIN]
     problems = pin_problems(run.inputs, pins)
+    mentors = _records(run.inputs, "mentors")
     reviews = []
     for c in constraints:
         if c.kind == ConstraintKind.PIN:
-            effect = _pin_effect(names, c, pairs, run)
+            capacity = mentors.get(str(c.mentor_id), {}).get("capacity", 0)
+            effect = _pin_effect(names, c, pairs, capacity)
         else:
             paired = any(p.mentee_id == c.mentee_id and p.mentor_id == c.mentor_id for p in pairs)
             template = FORBIDS_PAIRED if paired else FORBIDS_APART
