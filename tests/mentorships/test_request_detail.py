@@ -288,3 +288,24 @@ class TestTheRequestForm:
         )
         html = client.get(reverse("program_mentors", args=[pair["program"].slug])).content.decode()
         assert reverse("request_detail", args=[sent.pk]) in html and form_url not in html
+
+    def test_an_untouched_form_sends_nothing_and_says_what_to_write(self, client, pair):
+        client.force_login(pair["mentee"])
+        response = client.post(
+            reverse("request_new"),
+            {"program": pair["program"].pk, "recipient": pair["mentor"].pk, "message": ""},
+        )
+        assert response.status_code == 200 and "This field is required" in response.content.decode()
+        assert not MentorshipRequest.objects.exists()
+
+    def test_ids_past_64_bits_are_refused_in_words(self, client, pair):
+        client.force_login(pair["mentee"])
+        page = client.get(reverse("request_new"), {"program": pair["program"].pk, "to": 2**90})
+        assert page.status_code == 200 and RECIPIENT_UNAVAILABLE in page.content.decode()
+        assert client.get(reverse("request_detail", args=[2**90])).status_code == 404
+
+
+def test_without_a_scorer_a_pair_has_no_reasons(monkeypatch, pair):
+    """Mentorships never imports matchruns: with no scorer handed over there are no reasons."""
+    monkeypatch.setattr(pair_facts, "_PROVIDERS", [])
+    assert pair_facts.reasons_for(pair["program"], pair["mentor"], pair["mentee"]) == []
