@@ -38,6 +38,9 @@ DELIBERATELY_UNREGISTERED = {
     "people of the mentorship read it.",
     "mentorships.ProblemReport": "A reported problem is read by its reporter and the admins "
     "of its program only (on the mentorship's admin overview), not by site staff.",
+    "mentorships.EarlyEndFeedback": "The mentee's answer after an early end is read by the "
+    "mentee and the admins of its program outside the pair (on the mentorship's admin "
+    "overview), never by the mentor nor by site staff.",
     "messaging.Conversation": "A conversation is the pair's: admins of its program see only "
     "counts and dates, on their pages; site staff nothing.",
     "messaging.Message": "Messages are read by the two people of the conversation only.",
