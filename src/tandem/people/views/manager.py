@@ -26,17 +26,22 @@ def person_label(person: User) -> dict:
     }
 
 
+def visible_person_label(*, viewer: User, user_id: int | None) -> dict | None:
+    """``person_label`` of ``user_id`` if ``viewer`` may see them, else ``None`` (ids come from
+    the browser, so this is checked on every render)."""
+    if not user_id or user_id not in selectors.profiles_visible_to(
+        viewer=viewer, user_ids=[user_id]
+    ):
+        return None
+    return person_label(User.objects.select_related("profile").get(pk=user_id))
+
+
 def chosen_manager(*, profile: Profile, viewer: User) -> dict | None:
     """The manager picked from the list (an account link without a typed email), if the owner
     can still see them; otherwise the form shows the email as stored."""
-    if not profile.manager_id or profile.manager_email:
+    if profile.manager_email:
         return None
-    if profile.manager_id not in selectors.profiles_visible_to(
-        viewer=viewer, user_ids=[profile.manager_id]
-    ):
-        return None
-    manager = User.objects.select_related("profile").get(pk=profile.manager_id)
-    return person_label(manager)
+    return visible_person_label(viewer=viewer, user_id=profile.manager_id)
 
 
 @login_required

@@ -23,9 +23,8 @@ from tandem.people.forms import (
     ProfileForm,
     availability_rows_from_post,
 )
-from tandem.people.models import User
 from tandem.people.views.common import FORM_PREFIXES
-from tandem.people.views.manager import chosen_manager, person_label
+from tandem.people.views.manager import chosen_manager, visible_person_label
 
 SKILL_SUGGESTIONS = 10
 
@@ -117,7 +116,7 @@ def profile_edit(request):
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile_edit")
         status = 400
-        chosen = _chosen_again(request.user, form)
+        chosen = visible_person_label(viewer=request.user, user_id=form.cleaned_data.get("manager"))
     else:
         chosen = chosen_manager(profile=profile, viewer=request.user)
         form = ProfileForm(initial=_profile_initial(profile, chosen))
@@ -141,17 +140,6 @@ def profile_edit(request):
         },
         status=status,
     )
-
-
-def _chosen_again(viewer, form) -> dict | None:
-    """The person the refused form had picked, to show them ticked again (only if the viewer
-    can see them: the id came from the browser)."""
-    manager_id = form.cleaned_data.get("manager") if hasattr(form, "cleaned_data") else None
-    if not manager_id or manager_id not in selectors.profiles_visible_to(
-        viewer=viewer, user_ids=[manager_id]
-    ):
-        return None
-    return person_label(User.objects.select_related("profile").get(pk=manager_id))
 
 
 def _error_summary(form, availability_error) -> list[dict]:
