@@ -54,3 +54,52 @@ def empty_cells_bomb(count: int = 1_000_000) -> bytes:
     return with_sheet_xml(
         two_row_workbook(), lambda xml: xml.replace("</sheetData>", row + "</sheetData>")
     )
+
+
+# --- participant sheets with hostile rows, for the import's properties ---------------------
+
+PARTICIPANT_HEADER = ["Email", "Role", "Time Zone", "Manager", "Goals"]
+
+
+def participant_sheets():
+    """A hypothesis strategy: ``(filename, content, rows)`` of a participant file (CSV or XLSX)
+    mixing good rows, rows with bad cells (an unknown time zone, no address, a control
+    character, a duplicate), cells that look like formulas, blank rows, and managers that name
+    other rows (good or bad). ``rows`` are the data rows as written (a blank row is ``None``)."""
+    from hypothesis import strategies as st
+
+    from tandem.programs.exports import csv_lines, xlsx_bytes
+
+    good_zone = st.sampled_from(["", "Europe/Berlin", "America/Sao_Paulo"])
+    zone = st.one_of(good_zone, st.sampled_from(["Mars/Base", "Nowhere"]))
+    goals = st.sampled_from(["", "Learn SQL", "=HYPERLINK(1)", "+1 idea", "@here", "a\x00b"])
+    role = st.sampled_from(["mentee", "mentor", "boss"])
+
+    @st.composite
+    def sheets(draw):
+        workbook = draw(st.booleans())
+        count = draw(st.integers(min_value=1, max_value=12))
+        rows: list[list[str] | None] = []
+        for number in range(count):
+            if draw(st.integers(0, 6)) == 0:
+                rows.append(None)
+                continue
+            email = draw(st.sampled_from([f"p{number}@example.org", "", "not-an-email"]))
+            if draw(st.integers(0, 8)) == 0 and rows:  # a duplicate of an earlier row
+                earlier = [row for row in rows if row is not None]
+                if earlier:
+                    rows.append(list(draw(st.sampled_from(earlier))))
+                    continue
+            manager = draw(st.sampled_from(["", *[f"p{k}@example.org" for k in range(count)]]))
+            cell = draw(goals)
+            if workbook:
+                cell = cell.replace("\x00", "")  # a workbook cannot hold one
+            rows.append([email, draw(role), draw(zone), manager, cell])
+        if all(row is None for row in rows):
+            rows.append(["p99@example.org", "mentee", "", "", ""])
+        table = [PARTICIPANT_HEADER, *[row or [""] * len(PARTICIPANT_HEADER) for row in rows]]
+        if workbook:
+            return "people.xlsx", xlsx_bytes(table), rows
+        return "people.csv", "".join(csv_lines(table)).encode(), rows
+
+    return sheets()

@@ -14,12 +14,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
 from openpyxl import Workbook, load_workbook
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.notify import periodic
 from tandem.people.models import User
-from tandem.programs.imports import execution, invitations, problems, services, writing
+from tandem.programs.imports import (
+    execution,
+    invitations,
+    problems,
+    reading,
+    services,
+    writing,
+)
 from tandem.programs.models import (
     IMPORT_RETENTION_HOURS,
     Enrolment,
@@ -29,6 +37,7 @@ from tandem.programs.models import (
 )
 from tests.programs.factories import member_of
 from tests.programs.test_import import preview, run_on_commit
+from tests.workbooks import PARTICIPANT_HEADER, participant_sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +282,37 @@ class TestHeldInvitations:
         batch.refresh_from_db()
         assert batch.report["send_invitations"] is False  # the box unticked: held
         assert Enrolment.objects.filter(program=program).count() == 1
+
+
+class TestCountsOverHostileSheets:
+    """Whatever a file holds, the preview's counts agree with each other and with the file to
+    fix, which holds exactly the rows left out, cells as written."""
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(sheet=participant_sheets())
+    def test_counts_add_up_and_the_file_to_fix_holds_the_rows_left_out(self, program, sheet):
+        filename, content, rows = sheet
+        table = reading.read_table(filename=filename, content=content)
+        checked = execution._import_check(
+            program=program, table=table, workbook=filename.endswith(".xlsx")
+        )
+        s = checked.report["summary"]
+        last = max(n for n, row in enumerate(rows, start=2) if row is not None)
+        assert s["read"] == last - 1 == s["good"] + s["with_problems"] + s["skipped_blank"]
+        assert s["good"] == s["invited"] + s["new"] + s["updated"] + s["unchanged"]
+        left_out = checked.report["left_out"]
+        assert s["with_problems"] == len(left_out)
+        assert {e["row"] for e in checked.report["errors"]} == set(left_out)
+        assert all(e["header"] in PARTICIPANT_HEADER for e in checked.report["errors"])
+        if not left_out:
+            assert checked.problem_rows == b""
+            return
+        back = read_back(filename, checked.problem_rows)
+        assert back[0] == [*PARTICIPANT_HEADER, "Problems"]
+        written = [rows[n - 2] for n in left_out]
+        assert [row[:4] for row in back[1:]] == [row[:4] for row in written]
+        assert all(row[5] for row in back[1:])  # every row says what to fix

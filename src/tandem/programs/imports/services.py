@@ -167,6 +167,12 @@ def import_problem_rows(*, user: User, program_id: int, batch_id: int) -> tuple[
     return problem_file_name(batch.filename, bytes(content)), bytes(content)
 
 
+def import_problem_rows_kept(*, batch: ImportBatch) -> bool:
+    """Whether the upload's file of rows to fix is still there (one query, without its bytes)."""
+    kept = ImportBatch.objects.filter(pk=batch.pk, created_at__gt=_retention_cutoff(timezone.now()))
+    return kept.exclude(problem_rows=b"").exists()
+
+
 def _retention_cutoff(now: datetime) -> datetime:
     return now - timedelta(hours=IMPORT_RETENTION_HOURS)
 

@@ -49,7 +49,7 @@ def _import_page(request, program, form):
     context = {
         "program": program,
         "form": form,
-        "recent": selectors.import_batch_list(program=program)[:5],
+        "recent": selectors.import_batch_list(program=program).defer("problem_rows")[:5],
         "invitations": selectors.participant_invitation_list(program=program)[:20],
         "retention_hours": IMPORT_RETENTION_HOURS,
         "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
@@ -83,7 +83,7 @@ def program_import_preview(request, slug, batch_id):
             "report": report,
             "form": form,
             "problem_rows_file": problem_file_name(batch.filename, b"")
-            if report.get("errors") and not report.get("file_error")
+            if import_services.import_problem_rows_kept(batch=batch)
             else "",
             "retention_hours": IMPORT_RETENTION_HOURS,
         },
