@@ -1,5 +1,6 @@
-"""Every main page, for each role, at desktop and phone widths, passes axe-core's WCAG 2 A and
-AA rules with no serious or critical violation.
+"""Every main page, for each role, at desktop and phone widths (down to 320 px), passes
+axe-core's WCAG 2 A and AA rules with no serious or critical violation, and none scrolls
+sideways (WCAG 1.4.10 reflow).
 
 axe-core is vendored test-only (``tests/vendor/axe-core``) and injected into each page after it
 loads; the app never serves it. One browser, one page per role, both widths on each load.
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 PEOPLE = 40
-WIDTHS = (1280, 390)
+WIDTHS = (1280, 390, 320)
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 RUN_AXE = """async (tags) => {
