@@ -464,3 +464,18 @@ def test_programs_are_paged_archived_last(client):
     second = client.get(HOME, {"page": 2})
     assert [s.program.name for s in second.context["sections"]] == ["Aardvark (archived)"]
     assert "Archived" in second.content.decode()
+
+
+def test_the_program_page_links_its_admins_to_mentorships_problems_and_the_home(client):
+    program = ProgramFactory()
+    links = [
+        reverse("program_mentorships", args=[program.pk]),
+        reverse("program_problem_reports", args=[program.pk]),
+        f"/#program-{program.pk}",
+    ]
+    client.force_login(admin_of(program))
+    html = client.get(reverse("program_detail", args=[program.slug])).content.decode()
+    assert all(link in html for link in links)
+    client.force_login(EnrolmentFactory(program=program).person)
+    html = client.get(reverse("program_detail", args=[program.slug])).content.decode()
+    assert not any(link in html for link in links)
