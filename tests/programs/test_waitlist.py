@@ -440,3 +440,14 @@ def test_the_program_page_counts_those_waiting(client):
     page = client.get(reverse("program_detail", args=[program.slug])).content.decode()
     assert '<th scope="col">On the waitlist</th>' in page
     assert '?role=mentee&amp;status=waitlisted">2</a>' in page
+
+
+def test_the_people_page_says_how_many_places_are_taken(client):
+    program, _ = _full_program()
+    program.mentor_limit = 5
+    program.save()
+    _join(program)
+    client.force_login(admin_of(program))
+    page = client.get(reverse("program_participants", args=[program.slug])).content.decode()
+    assert "Mentee places: 2 of 2 taken, 1 on the" in page
+    assert "Mentor places: 0 of 5 taken." in page

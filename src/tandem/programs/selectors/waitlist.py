@@ -3,6 +3,8 @@ waitlisted enrolment's number in its line (one query for a whole page of rows)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -80,6 +82,42 @@ def enrolments_mark_waitlist_position(*, enrolments: list[Enrolment]) -> list[En
             None if ahead_of_them is None else ahead_of_them + 1
         )
     return enrolments
+
+
+@dataclass(frozen=True)
+class RolePlaces:
+    role: str
+    limit: int
+    taken: int
+    waiting: int
+
+
+def program_places(*, program: Program) -> list[RolePlaces]:
+    """Each limited role's places, how many are taken and how many wait (one query; none when
+    the program has no limit)."""
+    limited = {
+        role: limit
+        for role in LIMIT_FIELDS
+        if (limit := role_limit(program=program, role=role)) is not None
+    }
+    if not limited:
+        return []
+    rows = (
+        Enrolment.objects.filter(program=program, role__in=list(limited))
+        .values_list("role", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {(role, status): n for role, status, n in rows}
+    return [
+        RolePlaces(
+            role=role,
+            limit=limit,
+            taken=sum(counts.get((role, status), 0) for status in PLACE_STATUSES),
+            waiting=counts.get((role, EnrolmentStatus.WAITLISTED), 0),
+        )
+        for role, limit in limited.items()
+    ]
 
 
 def waitlist_position(*, enrolment: Enrolment) -> int | None:

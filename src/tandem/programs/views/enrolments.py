@@ -26,6 +26,7 @@ from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentQuestion, Enr
 from tandem.programs.selectors import ProgramAccess
 from tandem.programs.selectors.waitlist import (
     enrolments_mark_waitlist_position,
+    program_places,
     role_is_full,
     waitlist_position,
 )
@@ -152,6 +153,7 @@ def participants_page(
             "filters": filters,
             "query_string": urlencode(query),
             "pending_on_page": sum(e.status == EnrolmentStatus.PENDING for e in page.object_list),
+            "places": program_places(program=program),
             "waitlisted_on_page": sum(
                 e.status == EnrolmentStatus.WAITLISTED for e in page.object_list
             ),
