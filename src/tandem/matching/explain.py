@@ -128,22 +128,27 @@ def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
     concern Far
     """
 
-    def listed(kind: str) -> list[str]:
-        return [n for n, c in criteria.items() if c["weight"] and c.get("kind") == kind]
+    strengths, concerns = [], []
+    for name, c in criteria.items():
+        kind, weight = c.get("kind"), c["weight"]
+        if kind == STRENGTH and weight:
+            strengths.append((-c["value"] * weight, name))
+        elif kind == CONCERN and weight:
+            concerns.append((-(1 - c["value"]) * weight, name))
+    # Ties keep the criteria's order (stable sort on the cost alone).
+    chosen = [
+        Reason(name, criteria[name]["reason"], STRENGTH)
+        for _, name in sorted(strengths, key=_cost)[:TOP_REASONS]
+    ]
+    chosen += [
+        Reason(name, criteria[name]["reason"], CONCERN)
+        for _, name in sorted(concerns, key=_cost)[:TOP_CONCERNS]
+    ]
+    return tuple(chosen) or (Reason("overall", NOTHING_STANDS_OUT, NOTE),)
 
-    strengths = sorted(listed(STRENGTH), key=lambda n: -_weighted(criteria[n]))
-    concerns = sorted(
-        listed(CONCERN), key=lambda n: -criteria[n]["weight"] * (1 - criteria[n]["value"])
-    )
-    chosen = [(n, STRENGTH) for n in strengths[:TOP_REASONS]]
-    chosen += [(n, CONCERN) for n in concerns[:TOP_CONCERNS]]
-    if not chosen:
-        return (Reason("overall", NOTHING_STANDS_OUT, NOTE),)
-    return tuple(Reason(name, criteria[name]["reason"], kind) for name, kind in chosen)
 
-
-def _weighted(criterion: Mapping) -> float:
-    return float(criterion["value"] * criterion["weight"])
+def _cost(ranked: tuple[float, str]) -> float:
+    return ranked[0]
 
 
 def with_searched_skill(
