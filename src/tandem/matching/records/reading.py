@@ -167,9 +167,9 @@ def parse_records(
         for name in required
         if name not in names
     ]
-    warnings = [
-        UNKNOWN_COLUMN.format(column=name)
-        for name, column in zip(header, known, strict=True)
+    warnings = [  # named as written in the file, as the person will look for it
+        UNKNOWN_COLUMN.format(column=cell.strip())
+        for cell, name, column in zip(rows[0][1], header, known, strict=True)
         if name and column is None
     ]
     read = [(k, name) for k, name in enumerate(names) if name and name not in ignored]

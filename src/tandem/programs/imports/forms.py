@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from tandem.core.forms import DateTimeField, DateTimeInput
-from tandem.programs.imports.invitations import INVITE_ROLES, MAX_ADDRESSES
+from tandem.programs.imports.invitations import INVITE_ROLES, MAX_ADDRESSES, NO_ADDRESSES
 from tandem.programs.models import Role
 
 SEND_AT_NEEDED = "Choose the date and time to send the invitations, or choose “Send now”."
@@ -29,6 +29,7 @@ class InviteByEmailForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
         max_length=MAX_ADDRESSES * 260,
         help_text=f"One per line (commas work too); at most {MAX_ADDRESSES}.",
+        error_messages={"required": NO_ADDRESSES},
     )
     role = forms.ChoiceField(
         choices=[(role, Role(role).label) for role in INVITE_ROLES], initial=Role.MENTEE

@@ -203,7 +203,11 @@ def table_from_rows(rows: Sequence[tuple[int, Sequence[str]]]) -> Table:
     names = [
         column.name if (column := column_for(normalise_header(cell))) else "" for cell in rows[0][1]
     ]
-    ignored = [name for name in names if name in IDENTITY_COLUMNS]
+    ignored = [
+        cell.strip()
+        for cell, name in zip(rows[0][1], names, strict=True)
+        if name in IDENTITY_COLUMNS
+    ]
     refused, clean = _refuse_control_characters(rows, names)
     try:
         found = parse_records(
@@ -214,7 +218,11 @@ def table_from_rows(rows: Sequence[tuple[int, Sequence[str]]]) -> Table:
     if found.errors and not found.records:  # the header: nothing below it was read
         _file_error(" ".join(error.message for error in found.errors))
     warnings = [*found.warnings]
-    warnings += [UNKNOWN_COLUMN.format(column=name) for name in NOT_IMPORTED if name in names]
+    warnings += [
+        UNKNOWN_COLUMN.format(column=cell.strip())
+        for cell, name in zip(rows[0][1], names, strict=True)
+        if name in NOT_IMPORTED
+    ]
     if ignored:
         warnings.insert(0, IDENTITY_IGNORED.format(columns=", ".join(ignored)))
     return Table(
