@@ -44,6 +44,21 @@
     });
   }
 
+  // The same links the server draws: change or delete my own, report the other's.
+  function actions(message) {
+    var row = document.createElement("p");
+    row.className = "chat-actions";
+    var base = "/messages/message/" + message.id + "/";
+    var links = message.sender === me ? [["Edit", "edit/"], ["Delete", "delete/"]] : [["Report", "report/"]];
+    links.forEach(function (pair) {
+      var link = document.createElement("a");
+      link.href = base + pair[1];
+      link.textContent = pair[0];
+      row.appendChild(link);
+    });
+    return row;
+  }
+
   function render(message) {
     var item = document.createElement("li");
     item.className = "chat-message" + (message.sender === me ? " mine" : "");
@@ -56,9 +71,9 @@
     meta.appendChild(who);
     var when = document.createElement("time");
     when.dateTime = message.created_at;
-    when.textContent = " " + new Date(message.created_at).toLocaleString([], {
+    when.textContent = " " + new Date(message.created_at).toLocaleString("en-GB", {
       weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
-    });
+    }).replace(/,(?=[^,]*,)/, "");
     meta.appendChild(when);
     if (message.edited && !message.deleted) {
       var edited = document.createElement("span");
@@ -71,6 +86,7 @@
     body.className = "chat-body" + (message.deleted ? " muted" : "");
     if (message.deleted) { body.textContent = "Message deleted"; } else { fillBody(body, message.body); }
     item.appendChild(body);
+    if (!message.deleted) { item.appendChild(actions(message)); }
     return item;
   }
 
