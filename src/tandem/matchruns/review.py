@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from tandem.matching.candidates.rules import pair_violations
+from tandem.matching.candidates.rules import pairs_violations
 from tandem.matching.records.languages import LANGUAGES
 from tandem.matchruns.adapters import cohort_from_json
 from tandem.matchruns.models import ConstraintKind, MatchConstraint, MatchPair, MatchRun, RunStatus
@@ -58,13 +58,6 @@ def _records(inputs: Mapping[str, Any], side: str) -> dict[str, dict]:
     return {record["id"]: record for record in inputs.get(side, ())}
 
 
-_People = tuple[dict[str, dict], dict[str, dict]]
-
-
-def _people(inputs: Mapping[str, Any]) -> _People:
-    return _records(inputs, "mentees"), _records(inputs, "mentors")
-
-
 def _name(record: Mapping[str, Any]) -> str:
     return record.get("name") or f"#{record['id']}"
 
@@ -90,51 +83,51 @@ def _rule_text(rule: str, mentee: Mapping[str, Any], mentor: Mapping[str, Any]) 
     )
 
 
-def pin_refusal(
-    inputs: Mapping[str, Any], *, mentee_id: int, mentor_id: int, people: _People | None = None
-) -> str:
-    """Why a run of the snapshot ``inputs`` cannot keep this pin, in names; "" if it can.
-
-    The rules are the core's (``pair_violations``) with the program's conflict rules as the
-    snapshot holds them; only the wording is ours. ``people`` (``_people(inputs)``) saves
-    indexing the snapshot again for each of many pins.
-    """
-    mentees, mentors = people or _people(inputs)
-    mentee, mentor = mentees.get(str(mentee_id)), mentors.get(str(mentor_id))
-    if mentee is None or mentor is None:
-        return ""
-    if mentee["id"] == mentor["id"]:
-        return SAME_PERSON.format(name=_name(mentee))
-    pair = {"mentees": [mentee], "mentors": [mentor]}
-    if "week" in inputs:
-        pair["week"] = inputs["week"]
-    cohort = cohort_from_json({**pair, "conflict_rules": inputs.get("conflict_rules", ())})
-    broken = pair_violations(cohort.mentees[0], cohort.mentors[0], rules=cohort.conflict_rules)
-    if not broken:
-        return ""
-    reasons = "; ".join(_rule_text(rule, mentee, mentor) for rule in broken)
-    return CANNOT_PIN.format(mentee=_name(mentee), mentor=_name(mentor), reasons=reasons)
+def pin_refusal(inputs: Mapping[str, Any], *, mentee_id: int, mentor_id: int) -> str:
+    """Why a run of the snapshot ``inputs`` cannot keep this pin, in names; "" if it can."""
+    return pin_problems(inputs, [(mentee_id, mentor_id)]).get((mentee_id, mentor_id), "")
 
 
 def pin_problems(
     inputs: Mapping[str, Any], pins: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], str]:
-    """Per pin (mentee id, mentor id) that a run of ``inputs`` cannot keep, why, in names."""
-    pins = list(pins)
-    people = _people(inputs)
-    problems = {}
-    for mentee_id, mentor_id in pins:
-        refusal = pin_refusal(inputs, mentee_id=mentee_id, mentor_id=mentor_id, people=people)
-        if refusal:
-            problems[(mentee_id, mentor_id)] = refusal
-    mentors = people[1]
-    per_mentor = Counter(mentor_id for _, mentor_id in pins)
-    for mentee_id, mentor_id in pins:
-        record = mentors.get(str(mentor_id))
-        capacity = record.get("capacity", 0) if record else 0
-        if record and per_mentor[mentor_id] > capacity and (mentee_id, mentor_id) not in problems:
-            problems[(mentee_id, mentor_id)] = TOO_MANY_PINS.format(
-                mentor=_name(record), capacity=capacity, pins=per_mentor[mentor_id]
+    """Per pin (mentee id, mentor id) that a run of ``inputs`` cannot keep, why, in names.
+
+    The rules are the core's (``pairs_violations``, all pins in one pass) with the program's
+    conflict rules as the snapshot holds them; only the wording is ours. Pins naming someone
+    outside the snapshot are left to the caller.
+    """
+    mentees, mentors = _records(inputs, "mentees"), _records(inputs, "mentors")
+    pins = [(a, b) for a, b in pins if str(a) in mentees and str(b) in mentors]
+    problems = {(a, b): SAME_PERSON.format(name=_name(mentees[str(a)])) for a, b in pins if a == b}
+    others = [(a, b) for a, b in pins if a != b]
+    if others:
+        people = {
+            "mentees": [mentees[str(a)] for a in dict.fromkeys(a for a, _ in others)],
+            "mentors": [mentors[str(b)] for b in dict.fromkeys(b for _, b in others)],
+            "conflict_rules": inputs.get("conflict_rules", ()),
+            **({"week": inputs["week"]} if "week" in inputs else {}),
+        }
+        cohort = cohort_from_json(people)
+        found = pairs_violations(
+            cohort.mentees,
+            cohort.mentors,
+            [(str(a), str(b)) for a, b in others],
+            rules=cohort.conflict_rules,
+        )
+        for (a, b), broken in zip(others, found, strict=True):
+            if broken:
+                mentee, mentor = mentees[str(a)], mentors[str(b)]
+                reasons = "; ".join(_rule_text(rule, mentee, mentor) for rule in broken)
+                problems[(a, b)] = CANNOT_PIN.format(
+                    mentee=_name(mentee), mentor=_name(mentor), reasons=reasons
+                )
+    per_mentor = Counter(b for _, b in pins)
+    for a, b in pins:
+        capacity = mentors[str(b)].get("capacity", 0)
+        if per_mentor[b] > capacity and (a, b) not in problems:
+            problems[(a, b)] = TOO_MANY_PINS.format(
+                mentor=_name(mentors[str(b)]), capacity=capacity, pins=per_mentor[b]
             )
     return problems
 

@@ -7,7 +7,7 @@ answers "which pairs of this block are allowed" with table gathers, so every blo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -318,7 +318,8 @@ def pair_violations(
     """The hard constraints that rule out pairing ``mentee`` with ``mentor``.
 
     The same check a run applies to every pair (:func:`violations`), for one pair: an admin
-    about to pin it is told at once instead of by a failed run.
+    about to pin it is told at once instead of by a failed run. :func:`pairs_violations`
+    checks many pairs at once.
 
     Parameters
     ----------
@@ -335,11 +336,6 @@ def pair_violations(
         order; empty when the pair is allowed. ``"exclude"`` covers a person paired with
         themself (same id on both sides) as well as an explicit exclusion.
 
-    Notes
-    -----
-    Builds a one-by-one :class:`FeatureSpace` without text: O(1) apart from parsing the two
-    records' availability.
-
     Examples
     --------
     >>> boss = Mentor(id="b", languages=("en",))
@@ -348,7 +344,51 @@ def pair_violations(
     >>> pair_violations(Mentee(id="a", manager="b"), boss, rules=())
     []
     """
-    space = FeatureSpace([mentee], [mentor], embedder=_NoText())
-    first = np.zeros(1, dtype=np.int64)
-    found = violations(space, first, first, tuple(rules), blocked_pairs(space))
-    return [name for name in CONSTRAINTS if bool(found[name][0])]
+    return pairs_violations([mentee], [mentor], [(mentee.id, mentor.id)], rules=rules)[0]
+
+
+def pairs_violations(
+    mentees: Sequence[Mentee],
+    mentors: Sequence[Mentor],
+    pairs: Sequence[tuple[str, str]],
+    *,
+    rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
+) -> list[list[str]]:
+    """For each ``(mentee id, mentor id)`` of ``pairs``, the hard constraints ruling it out.
+
+    Parameters
+    ----------
+    mentees, mentors : sequences of Mentee and Mentor
+        At least everyone ``pairs`` names (a manager line counts only between people given).
+    pairs : sequence of (str, str)
+    rules : iterable of str
+        Conflict rules in force: ``"manager"``, ``"department"``.
+
+    Returns
+    -------
+    list of list of str
+        One list per pair, as :func:`pair_violations` gives it.
+
+    Raises
+    ------
+    KeyError
+        A pair names someone not given.
+
+    Notes
+    -----
+    One :class:`FeatureSpace` without text over the people given, then one vectorised
+    :func:`violations`: O(people + pairs), not a space per pair.
+
+    Examples
+    --------
+    >>> people = [Mentee(id="a", languages=("de",)), Mentee(id="c", languages=("en",))]
+    >>> pairs_violations(people, [Mentor(id="m", languages=("en",))], [("a", "m"), ("c", "m")])
+    [['language'], []]
+    """
+    if not pairs:
+        return []
+    space = FeatureSpace(mentees, mentors, embedder=_NoText())
+    i = np.array([space.mentee_index[mentee] for mentee, _ in pairs], dtype=np.int64)
+    j = np.array([space.mentor_index[mentor] for _, mentor in pairs], dtype=np.int64)
+    found = violations(space, i, j, tuple(rules), blocked_pairs(space))
+    return [[name for name in CONSTRAINTS if bool(found[name][k])] for k in range(len(pairs))]
