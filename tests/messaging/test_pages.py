@@ -168,3 +168,12 @@ def test_a_stored_message_reaches_both_sockets(m, django_capture_on_commit_callb
     )
     assert [event["event"] for event in heard] == ["message", "message"]
     assert {event["message"]["body"] for event in heard} == {"live"}
+
+
+def test_the_mentorship_page_links_its_conversation_for_the_pair_only(client, m):
+    link = reverse("mentorship_messages", args=[m.pk])
+    client.force_login(m.mentee)
+    assert link in client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+    client.force_login(non_participants(m)["admin"])
+    overview = client.get(reverse("mentorship_detail", args=[m.pk]))
+    assert overview.status_code == 200 and link not in overview.content.decode()
