@@ -69,17 +69,13 @@ class ProgramSection:
         waitlisted = by_status(EnrolmentStatus.WAITLISTED)
         mentoring = self.mentoring.stages
         return [
-            (
-                "invited",
-                "Invited, not joined yet",
-                {r: self.people.invited[r] for r in PARTICIPANT_ROLES},
-            ),
+            ("invited", "Invited", {r: self.people.invited[r] for r in PARTICIPANT_ROLES}),
             ("pending", "Awaiting approval", by_status(EnrolmentStatus.PENDING)),
             *([("waitlisted", "On the waitlist", waitlisted)] if any(waitlisted.values()) else []),
-            ("active", "Active in the program", by_status(EnrolmentStatus.ACTIVE)),
-            ("matched", "Matched, agreeing the terms", mentoring["matched"]),
+            ("active", "Active", by_status(EnrolmentStatus.ACTIVE)),
+            ("matched", "Matched, agreeing terms", mentoring["matched"]),
             ("mentoring", "In a mentorship", mentoring["mentoring"]),
-            ("finished", "Finished a mentorship", mentoring["finished"]),
+            ("finished", "Finished", mentoring["finished"]),
         ]
 
 
