@@ -519,3 +519,15 @@ def test_the_run_page_queries_do_not_grow_with_pins_and_forbids(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = html.unescape(client.get(url).content.decode())
     assert page.count('data-testid="effect"') == 9
+
+
+def test_the_pin_form_saved_untouched_decides_nothing(
+    client, run_tasks, program, program_admin, cohort
+):
+    run = start(run_tasks, program_admin, program)
+    client.force_login(program_admin)
+    url = reverse("match_run_constrain", args=[program.slug, run.pk])
+    response = client.post(url, {"mentee_id": "", "mentor_id": "", "kind": "pin"})
+    assert response.status_code == 400
+    assert b"Choose a mentee" in response.content
+    assert not run.constraints.exists()

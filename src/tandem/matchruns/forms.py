@@ -40,10 +40,11 @@ class ConstraintForm(forms.Form):
         """``labels`` (``review.people_labels``) tell apart people who share a name."""
         super().__init__(*args, **kwargs)
         labels = labels or {}
-        choice_field(self, "mentee_id").choices = [
+        # No one is chosen until the admin chooses: saved untouched, the form decides nothing.
+        choice_field(self, "mentee_id").choices = [("", "Choose a mentee")] + [
             (p.id, labels.get(p.id, p.name)) for p in mentees
         ]
-        choice_field(self, "mentor_id").choices = [
+        choice_field(self, "mentor_id").choices = [("", "Choose a mentor")] + [
             (p.id, labels.get(p.id, p.name)) for p in mentors
         ]
 
