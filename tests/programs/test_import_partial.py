@@ -199,6 +199,20 @@ class TestTheFileToFix:
         assert ParticipantInvitation.objects.count() == 4
 
 
+def test_the_file_to_fix_keeps_no_identity_and_a_safe_name(program, admin):
+    header = ["email", "role", "identity", "timezone"]
+    rows = [["ana@example.org", "mentee", "woman", "Mars/Base"], GOOD[1][:2] + ["", ""]]
+    batch = preview(program, admin, as_csv(rows, header), 'na"me\u00e9;x.csv')
+    name, content = services.import_problem_rows(
+        user=admin, program_id=program.pk, batch_id=batch.pk
+    )
+    assert name == "namex-problems.csv"  # no quote or non-ASCII letter for the header
+    back = read_back(name, content)
+    assert back[0] == [*header, "Problems"]
+    assert back[1][:4] == ["ana@example.org", "mentee", "", "Mars/Base"]  # identity not kept
+    assert "woman" not in content.decode()
+
+
 def rows_fixed(rows):
     return [row[:5] for row in rows[1:]]
 

@@ -51,6 +51,7 @@ NOT_200 = {
     "program admin": {  # who is also the mentor of the pair
         "/api/people/me/identity": 404,  # no background saved
         "/api/match-runs/{slug}/recommendations": 403,  # recommendations are for mentees
+        "/api/programs/{slug}/import/{batch_id}/problem-rows": 404,  # the upload had none
     },
     "mentee": {
         "/api/people/me/identity": 404,
@@ -60,6 +61,8 @@ NOT_200 = {
         "/api/programs/{slug}/invitations": 404,
         "/api/programs/{slug}/export": 404,
         "/api/programs/{slug}/import/{batch_id}": 404,
+        "/api/programs/{slug}/import/{batch_id}/problem-rows": 404,
+        "/api/programs/{slug}/email-invitations": 404,
         "/api/match-runs/{slug}/runs": 404,
         "/api/match-runs/{slug}/runs/{run_id}": 404,
         "/api/match-runs/{slug}/runs/{run_id}/pairs": 404,

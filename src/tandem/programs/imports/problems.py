@@ -90,9 +90,13 @@ def _naming(
 
 
 def problem_file_name(filename: str, content: bytes) -> str:
-    """``people.xlsx`` -> ``people-problems.xlsx`` (a CSV for any other upload)."""
-    stem = PurePath(filename or "upload").stem or "upload"
-    return f"{stem}-problems.{'xlsx' if is_workbook(filename, content) else 'csv'}"
+    """``people.xlsx`` -> ``people-problems.xlsx`` (a CSV for any other upload), in characters
+    any ``Content-Disposition`` header holds."""
+    stem = PurePath(filename or "upload").stem
+    stem = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in " ._-()"))
+    return (
+        f"{stem.strip() or 'upload'}-problems.{'xlsx' if is_workbook(filename, content) else 'csv'}"
+    )
 
 
 def problem_file_type(name: str) -> str:

@@ -99,13 +99,9 @@ def program_import_problem_rows(request, slug, batch_id):
         user=request.user, program_id=program.pk, batch_id=batch_id
     )
     response = HttpResponse(content, content_type=problem_file_type(name))
-    response["Content-Disposition"] = f'attachment; filename="{_header_safe(name)}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _header_safe(name: str) -> str:
-    return "".join(ch for ch in name if ch.isascii() and ch.isprintable() and ch not in '"\\')
 
 
 @login_required
