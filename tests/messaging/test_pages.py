@@ -177,3 +177,11 @@ def test_the_mentorship_page_links_its_conversation_for_the_pair_only(client, m)
     client.force_login(non_participants(m)["admin"])
     overview = client.get(reverse("mentorship_detail", args=[m.pk]))
     assert overview.status_code == 200 and link not in overview.content.decode()
+
+
+def test_the_navigation_counts_unread_messages(client, m):
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    services.message_send(user=m.mentee, conversation_id=conversation.pk, body="hi", client_id="n")
+    client.force_login(m.mentor)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'id="nav-messages"' in html and "1 unread" in html
