@@ -479,3 +479,19 @@ def test_the_program_page_links_its_admins_to_mentorships_problems_and_the_home(
     client.force_login(EnrolmentFactory(program=program).person)
     html = client.get(reverse("program_detail", args=[program.slug])).content.decode()
     assert not any(link in html for link in links)
+
+
+def test_approving_someone_of_another_program_through_ones_own_is_not_found(client):
+    mine, theirs = ProgramFactory(), ProgramFactory()
+    admin = admin_of(mine)
+    secret = pending(theirs)
+    client.force_login(admin)
+    for program_id, enrolment_id in [
+        (mine.pk, secret.pk),
+        (theirs.pk, secret.pk),
+        (mine.pk, 2**70),
+        (2**70, secret.pk),
+    ]:
+        response = client.post(reverse("admin_home_approve", args=[program_id, enrolment_id]))
+        assert response.status_code == 404, (program_id, enrolment_id)
+    assert Enrolment.objects.get(pk=secret.pk).status == EnrolmentStatus.PENDING
