@@ -132,3 +132,22 @@ def test_manage_works_before_the_sqlite_folder_exists(tmp_path):
     assert finished.returncode == 0, finished.stderr
     assert "[ ] 0001_initial" in finished.stdout
     assert (var_dir / "tandem.sqlite3").exists()
+
+
+def test_the_demo_prints_its_logins_without_a_screenful_of_mail(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND"}
+    }
+    env["TANDEM_VAR_DIR"] = str(tmp_path / "var")
+    finished = subprocess.run(
+        [sys.executable, "-m", "tandem.cli", "demo", "--people", "30"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "Demo logins" in finished.stdout
+    assert "Subject:" not in finished.stdout + finished.stderr

@@ -79,6 +79,21 @@ def prepare_database(verbosity: int = 0) -> None:
     call_command("createcachetable", verbosity=verbosity)
 
 
+def seed_quietly(*, people: int, seed: int):
+    """Seed the demo without its emails: the requests and acceptances it makes would otherwise
+    print a screenful of mail (the console backend) above the logins a newcomer needs."""
+    from django.conf import settings
+
+    from tandem.demo.seed import seed_demo
+
+    backend = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    try:
+        return seed_demo(people=people, seed=seed)
+    finally:
+        settings.EMAIL_BACKEND = backend
+
+
 def print_logins(logins) -> None:
     print("\nDemo logins (password for all: {}):".format(logins[0].password if logins else "-"))
     for login in logins:
@@ -95,9 +110,7 @@ def command_run(args: argparse.Namespace) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     if not args.no_demo:
-        from tandem.demo.seed import seed_demo
-
-        print_logins(seed_demo(people=args.demo_people, seed=DEMO_SEED))
+        print_logins(seed_quietly(people=args.demo_people, seed=DEMO_SEED))
     worker = None if args.no_worker else start_worker()
     url = f"http://{args.host}:{args.port}"
     print(f"\nTandem is serving on {url}  (Ctrl+C to stop)\n", flush=True)
@@ -174,9 +187,7 @@ def command_demo(args: argparse.Namespace) -> int:
         return 0
     setup_django()
     prepare_database()
-    from tandem.demo.seed import seed_demo
-
-    print_logins(seed_demo(people=args.people, seed=args.seed))
+    print_logins(seed_quietly(people=args.people, seed=args.seed))
     return 0
 
 
