@@ -95,12 +95,16 @@ def mentees_with_open_mentorship(*, program: Program) -> set[int]:
     )
 
 
-def _enrolments(program: Program, mentee_ids: Iterable[int] | None):
+def _enrolments(
+    program: Program, mentee_ids: Iterable[int] | None, mentor_ids: Iterable[int] | None = None
+):
     qs = Enrolment.objects.filter(
         program=program, status=EnrolmentStatus.ACTIVE, role__in=(Role.MENTEE, Role.MENTOR)
     )
     if mentee_ids is not None:
         qs = qs.filter(Q(role=Role.MENTOR) | Q(role=Role.MENTEE, person_id__in=list(mentee_ids)))
+    if mentor_ids is not None:
+        qs = qs.filter(Q(role=Role.MENTEE) | Q(role=Role.MENTOR, person_id__in=list(mentor_ids)))
     return (
         qs.select_related("person", "person__profile")
         .prefetch_related(
@@ -194,16 +198,21 @@ def _mentor(enrolment: Enrolment, *, capacity: int, **people) -> Mentor:
 
 
 def participants_for_program(
-    *, program: Program, mentee_ids: Iterable[int] | None = None, skip_matched_mentees: bool = True
+    *,
+    program: Program,
+    mentee_ids: Iterable[int] | None = None,
+    mentor_ids: Iterable[int] | None = None,
+    skip_matched_mentees: bool = True,
 ) -> Cohort:
     """The program's active mentees and mentors as core records.
 
     A mentor's capacity is their enrolment's capacity (or the program default) minus their
     open mentorships in the program, never below 0. Mentees who already have an open
     mentorship in the program are left out when ``skip_matched_mentees``. ``mentee_ids``
-    limits the mentee side (recommendations for one person).
+    limits the mentee side (recommendations for one person), ``mentor_ids`` the mentor side
+    (one pair's reasons, without reading the whole program).
     """
-    enrolments = list(_enrolments(program, mentee_ids))
+    enrolments = list(_enrolments(program, mentee_ids, mentor_ids))
     roles = Counter(e.person_id for e in enrolments)
     people = {
         "both_roles": {person_id for person_id, n in roles.items() if n > 1},

@@ -245,11 +245,13 @@ class Recommendations:
     options: FilterOptions
 
 
-def _as_seen_by(*, program: Program, mentee_id: int) -> tuple[Cohort, Mentee | None]:
-    """The program's mentors and this one mentee as the core sees them (the same records for
-    the ranked list and for one pair's reasons)."""
+def _as_seen_by(
+    *, program: Program, mentee_id: int, mentor_ids: list[int] | None = None
+) -> tuple[Cohort, Mentee | None]:
+    """The program's mentors (or only ``mentor_ids``) and this one mentee as the core sees
+    them (the same records for the ranked list and for one pair's reasons)."""
     cohort = participants_for_program(
-        program=program, mentee_ids=[mentee_id], skip_matched_mentees=False
+        program=program, mentee_ids=[mentee_id], mentor_ids=mentor_ids, skip_matched_mentees=False
     )
     return cohort, cohort.mentee(str(mentee_id))
 
@@ -259,7 +261,7 @@ def pair_reasons(*, program: Program, mentor_id: int, mentee_id: int) -> list[di
     reasons a mentor reads before answering a request. A mentor who is full right now is
     scored as if they had a place (capacity is shown apart); a pair a hard rule keeps apart
     has no reasons."""
-    cohort, mentee = _as_seen_by(program=program, mentee_id=mentee_id)
+    cohort, mentee = _as_seen_by(program=program, mentee_id=mentee_id, mentor_ids=[mentor_id])
     mentor = cohort.mentor(str(mentor_id))
     if mentee is None or mentor is None:
         return []
