@@ -339,7 +339,9 @@ class TestImportPages:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
         content = client.get(response["Location"]).content.decode()
-        assert "1 row with problems" in content and "<td>timezone</td>" in content
+        assert (
+            "1 row with problems" in content and '<td data-label="Column">timezone</td>' in content
+        )
 
     def test_participant_cannot_see_preview(self, client, program, admin):
         batch = ImportBatch.objects.create(
