@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.matchruns import engine
-from tandem.matchruns.adapters import cohort_from_json, cohort_with_identity
+from tandem.matchruns.adapters import Cohort, cohort_from_json, cohort_with_identity
 from tandem.matchruns.models import ConstraintKind, MatchPair, MatchRun, MatchUnmatched, RunStatus
 from tandem.matchruns.review import pin_problems
+from tandem.mentorships.selectors import ended_early_pairs
 from tandem.notify.kinds import Kind
 from tandem.programs.notices import program_admins_notify
 
@@ -43,6 +44,25 @@ def _progress_writer(run_id: int):
     return write
 
 
+def _ended_early_forbids(
+    program_id: int, cohort: Cohort, *, pins: set[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Pairs whose mentorship in the program ended early, either way round, are not matched
+    again, unless the admin pinned that pair on purpose."""
+    mentee_ids = {m.id for m in cohort.mentees}
+    mentor_ids = {m.id for m in cohort.mentors}
+    pairs = {
+        pair
+        for a, b in ended_early_pairs(program_id=program_id)
+        for pair in ((str(a), str(b)), (str(b), str(a)))
+    }
+    return sorted(
+        (mentee, mentor)
+        for mentee, mentor in pairs
+        if mentee in mentee_ids and mentor in mentor_ids and (mentee, mentor) not in pins
+    )
+
+
 def match_run_execute(*, run_id: int) -> MatchRun:
     """The task body: solve the run's snapshot with its constraints and store the result.
 
@@ -71,6 +91,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             for c in constraints
             if c.kind == ConstraintKind.FORBID
         ]
+        forbidden += _ended_early_forbids(run.program_id, cohort, pins=set(pinned))
         broken = pin_problems(run.inputs, [(int(a), int(b)) for a, b in pinned])
         if broken:
             raise PinsBroken(PINS_BROKEN.format(problems=" ".join(broken.values())))

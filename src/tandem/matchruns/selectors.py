@@ -22,6 +22,7 @@ from tandem.matchruns.models import (
     MatchUnmatched,
 )
 from tandem.mentorships.models import OPEN_STATES, Mentorship
+from tandem.mentorships.selectors import ended_early_partners
 from tandem.people.models import Profile, User
 from tandem.programs.models import Program
 from tandem.programs.selectors import is_program_admin
@@ -284,6 +285,11 @@ def mentor_recommendations(
         for i in Mentorship.objects.filter(
             program=program, mentee=user, state__in=OPEN_STATES
         ).values_list("mentor_id", flat=True)
+    }
+    # Someone whose mentorship with this mentee ended early, either way round, is not offered
+    # again in this program (requests to them are refused too).
+    taken |= {
+        str(other) for other in ended_early_partners(program_id=program.pk, person_id=user.pk)
     }
     open_mentors = [
         m for m in cohort.mentors if m.capacity > 0 and m.id != str(user.pk) and m.id not in taken

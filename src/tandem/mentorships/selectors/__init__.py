@@ -17,6 +17,7 @@ from tandem.mentorships.selectors.early_end import (
     early_end_feedback_for,
     ended_early_between,
     ended_early_pairs,
+    ended_early_partners,
     new_mentor_wishes_for_program,
     previous_mentor_ids,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "early_end_feedback_for",
     "ended_early_between",
     "ended_early_pairs",
+    "ended_early_partners",
     "new_mentor_wishes_for_program",
     "previous_mentor_ids",
     "MentorshipAccess",

@@ -44,6 +44,16 @@ def ended_early_pairs(*, program_id: int) -> set[tuple[int, int]]:
     return set(_ended_early(program_id).values_list("mentee_id", "mentor_id"))
 
 
+def ended_early_partners(*, program_id: int, person_id: int) -> set[int]:
+    """Everyone whose mentorship with ``person_id`` in the program ended early, in either role:
+    the ranked list does not offer them to that person again."""
+    rows = _ended_early(program_id).filter(Q(mentee__pk=person_id) | Q(mentor__pk=person_id))
+    return {
+        mentor if mentee == person_id else mentee
+        for mentee, mentor in rows.values_list("mentee_id", "mentor_id")
+    }
+
+
 def ended_early_between(*, program_id: int, first_id: int, second_id: int) -> bool:
     """Whether the two had a mentorship in the program that ended early, either way round."""
     return (
