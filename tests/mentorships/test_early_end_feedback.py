@@ -202,15 +202,18 @@ class TestThePreviousMentorIsLeftOut:
     def test_selectors_name_the_previous_mentors_and_pairs(self):
         m, _ = ended()
         done = mentorship(program=m.program, mentee=m.mentee, state=MentorshipState.COMPLETED)
-        assert selectors.previous_mentor_ids(program_id=m.program_id, mentee_id=m.mentee_id) == {
+        assert selectors.ended_early_partners(program_id=m.program_id, person_id=m.mentee_id) == {
             m.mentor_id
         }
+        assert selectors.ended_early_partners(program_id=m.program_id, person_id=m.mentor_id) == {
+            m.mentee_id
+        }
         assert selectors.ended_early_pairs(program_id=m.program_id) == {(m.mentee_id, m.mentor_id)}
-        assert done.mentor_id not in selectors.previous_mentor_ids(
-            program_id=m.program_id, mentee_id=m.mentee_id
+        assert done.mentor_id not in selectors.ended_early_partners(
+            program_id=m.program_id, person_id=m.mentee_id
         )
         other = ProgramFactory()
-        assert selectors.previous_mentor_ids(program_id=other.pk, mentee_id=m.mentee_id) == set()
+        assert selectors.ended_early_partners(program_id=other.pk, person_id=m.mentee_id) == set()
 
     @pytest.mark.parametrize("sender", ["mentee", "mentor"])
     def test_a_request_between_them_is_refused_either_way(self, sender):

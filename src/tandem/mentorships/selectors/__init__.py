@@ -19,7 +19,6 @@ from tandem.mentorships.selectors.early_end import (
     ended_early_pairs,
     ended_early_partners,
     new_mentor_wishes_for_program,
-    previous_mentor_ids,
 )
 from tandem.mentorships.selectors.lists import (
     action_item_list_for_mentorship,
@@ -71,7 +70,6 @@ __all__ = [
     "ended_early_pairs",
     "ended_early_partners",
     "new_mentor_wishes_for_program",
-    "previous_mentor_ids",
     "MentorshipAccess",
     "MentorshipOverview",
     "MentorshipPage",

@@ -30,14 +30,6 @@ def _ended_early(program_id: int) -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(program__pk=program_id, state=MentorshipState.ENDED_EARLY)
 
 
-def previous_mentor_ids(*, program_id: int, mentee_id: int) -> set[int]:
-    """The mentors whose mentorship with ``mentee_id`` in the program ended early: they are
-    not offered to that mentee again in that program."""
-    return set(
-        _ended_early(program_id).filter(mentee__pk=mentee_id).values_list("mentor_id", flat=True)
-    )
-
-
 def ended_early_pairs(*, program_id: int) -> set[tuple[int, int]]:
     """Every ``(mentee_id, mentor_id)`` of the program whose mentorship ended early, for a
     cohort match run to forbid (one query for the whole program)."""
