@@ -1,5 +1,5 @@
 """What the admin home shows of match runs: in each program an admin runs, the runs that wait
-for them (failed, or finished and not yet published or discarded), in one query for a page of
+for them (failed, or finished and not yet published or discarded), in two queries for a page of
 programs and only for the programs the caller administers."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ reports).
 
 Status, dates and counts only, as the admins' view of a mentorship is: never what a pair
 writes (request messages, agreements, end reasons). Every read answers for a page of programs
-in one query, and only for the programs the caller administers.
+in one or two queries, and only for the programs the caller administers.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def program_mentoring_for_admin(
     now: datetime | None = None,
 ) -> dict[int, ProgramMentoring]:
     """``ProgramMentoring`` for each of ``program_ids`` the caller administers that has any
-    (five queries, whatever the number of programs)."""
+    (eight queries, whatever the number of programs)."""
     if not is_signed_in(user):
         return {}
     now = now or timezone.now()

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Model, OrderBy, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Model, OrderBy, Q, QuerySet
 from django.utils import timezone
 
 from tandem.people.models import User
@@ -58,19 +57,23 @@ def first_per_program(
     queryset: QuerySet[M], *, order_by: list[OrderBy], limit: int = ITEMS_PER_PROGRAM
 ) -> dict[int, Shortlist[M]]:
     """The first ``limit`` rows of ``queryset`` for each program (in ``order_by``), and each
-    program's total. One query for any number of programs (a window over ``program_id``), so
-    a page of programs never loops."""
-    ranked = queryset.annotate(
-        program_rank=Window(RowNumber(), partition_by=[F("program_id")], order_by=order_by),
-        program_total=Window(Count("pk"), partition_by=[F("program_id")]),
-    ).filter(program_rank__lte=limit)
-    rows: dict[int, list[M]] = {}
+    program's total, in two queries for any number of programs: the narrow (id, program) pairs
+    of every matching row, then the chosen rows. (Filtering on a window function would be one
+    query, but Django builds it at several times the cost of running both.)"""
+    keys = queryset.order_by("program_id", *order_by).values_list("pk", "program_id")
+    chosen: dict[int, list[int]] = {}
     totals: dict[int, int] = {}
-    for row in ranked.order_by("program_id", "program_rank"):
-        program_id = row.program_id  # type: ignore[attr-defined]
-        rows.setdefault(program_id, []).append(row)
-        totals[program_id] = row.program_total  # type: ignore[attr-defined]
-    return {pk: Shortlist(items=items, total=totals[pk]) for pk, items in rows.items()}
+    for pk, program_id in keys:
+        totals[program_id] = totals.get(program_id, 0) + 1
+        if totals[program_id] <= limit:
+            chosen.setdefault(program_id, []).append(pk)
+    rows = queryset.in_bulk([pk for pks in chosen.values() for pk in pks]) if chosen else {}
+    return {
+        program_id: Shortlist(
+            items=[rows[pk] for pk in pks if pk in rows], total=totals[program_id]
+        )
+        for program_id, pks in chosen.items()
+    }
 
 
 def _stage_table() -> dict[str, dict[str, int]]:
@@ -92,7 +95,7 @@ class ProgramPeople:
 def program_people_for_admin(
     *, user: User | AnonymousUser, program_ids: Iterable[int]
 ) -> dict[int, ProgramPeople]:
-    """``ProgramPeople`` for each of ``program_ids`` the caller administers (three queries;
+    """``ProgramPeople`` for each of ``program_ids`` the caller administers (four queries;
     every such program has an entry, its admins' own enrolments being counted)."""
     allowed = administered_among(user=user, program_ids=program_ids)
     people: dict[int, ProgramPeople] = {}
