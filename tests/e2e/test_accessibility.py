@@ -294,6 +294,8 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
             Visit(f"{p}/edit/", submit="Save changes", clear=("name",)),
             f"{p}/participants/",
             f"{p}/invitations/",
+            f"{p}/invitations/email/",
+            Visit(f"{p}/invitations/email/", submit="Invite"),
             f"{p}/import/",
             f"{p}/import/{batch.pk}/",
             f"{p}/match-runs/",
