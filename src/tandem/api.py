@@ -53,12 +53,22 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
     return response
 
 
+def _field_path(location: tuple) -> tuple:
+    """Where in the request a schema error is, without ninja's leading markers: ``("body",
+    "payload", "body")`` is the field ``body``, not nothing."""
+    if location[:2] == ("body", "payload"):
+        return location[2:]
+    if location[:1] == ("body",):
+        return location[1:]
+    return location
+
+
 @api.exception_handler(NinjaValidationError)
 def request_validation_error(request: HttpRequest, exc: NinjaValidationError):
     """Report schema errors as ``{field: message}`` like every other 4xx."""
     fields = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        location = [str(part) for part in _field_path(tuple(error.get("loc", ())))]
         fields[".".join(location) or "__all__"] = error.get("msg", "Invalid value.")
     return api.create_response(
         request, {"detail": "Some fields are invalid.", "fields": fields}, status=422

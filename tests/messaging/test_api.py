@@ -165,3 +165,12 @@ def test_request_messages_for_its_two_people(client):
     assert [item["body"] for item in client.get(url).json()["items"]] == ["A question first"]
     client.force_login(mentorship().mentor)
     assert client.get(url).status_code == 404
+
+
+def test_an_over_long_body_names_the_body_field(client, m):
+    """Review: the schema's own limit was reported under ``__all__``."""
+    client.force_login(m.mentee)
+    response = post(
+        client, f"/api/mentorships/{m.pk}/messages", {"body": "x" * 8001, "client_id": "a"}
+    )
+    assert response.status_code == 422 and "body" in response.json()["fields"]

@@ -185,3 +185,50 @@ def test_the_navigation_counts_unread_messages(client, m):
     client.force_login(m.mentor)
     html = client.get(reverse("dashboard")).content.decode()
     assert 'id="nav-messages"' in html and "1 unread" in html
+
+
+def test_the_request_page_offers_a_question_before_deciding(client):
+    from tests.mentorships.factories import RequestFactory
+
+    request = RequestFactory()
+    link = reverse("request_messages", args=[request.pk])
+    for person in (request.recipient, request.sender):
+        client.force_login(person)
+        page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+        assert link in page
+
+
+def test_edit_and_delete_pages_are_only_for_the_sender_in_time(client, m):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    message, _ = services.message_send(
+        user=m.mentee, conversation_id=conversation.pk, body="mine", client_id="e"
+    )
+    client.force_login(m.mentor)
+    for name in ("message_edit", "message_delete"):
+        response = client.get(reverse(name, args=[message.pk]))
+        assert (
+            response.status_code == 403 and "Change your message" not in response.content.decode()
+        )
+    client.force_login(m.mentee)
+    assert client.get(reverse("message_edit", args=[message.pk])).status_code == 200
+    Message.objects.update(created_at=timezone.now() - timedelta(minutes=20))
+    assert client.get(reverse("message_edit", args=[message.pk])).status_code == 409
+
+
+def test_an_accepted_request_page_goes_on_in_the_mentorship(client):
+    from tandem.mentorships.models import RequestState
+    from tests.mentorships.factories import RequestFactory
+
+    request = RequestFactory()
+    m = mentorship(program=request.program, mentor=request.mentor, mentee=request.mentee)
+    m.origin_request = request
+    m.save()
+    request.state = RequestState.ACCEPTED
+    request.save()
+    client.force_login(request.sender)
+    response = client.get(reverse("request_messages", args=[request.pk]))
+    assert response.status_code == 302 and response["Location"] == page(m)

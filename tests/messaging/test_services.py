@@ -277,3 +277,41 @@ def test_answering_marks_what_came_before_read(pair):
     assert selectors.unread_total_for(user=m.mentee) == 1
     send(m.mentee, conversation, "answer")
     assert selectors.unread_total_for(user=m.mentee) == 0
+
+
+def test_opening_the_request_conversation_after_the_mentorship_one_finds_the_same():
+    """Review: opening the mentorship's conversation first, then the request's, was a 500."""
+    request = RequestFactory()
+    m = mentorship(program=request.program, mentor=request.mentor, mentee=request.mentee)
+    m.origin_request = request
+    m.save()
+    request.state = RequestState.ACCEPTED
+    request.save()
+    first = services.conversation_for_mentorship(user=request.mentee, mentorship_id=m.pk)
+    second = services.conversation_for_request(user=request.recipient, request_id=request.pk)
+    assert first.pk == second.pk and Conversation.objects.count() == 1
+
+
+def test_an_accepted_request_conversation_stays_open_in_its_mentorship():
+    """Review: until someone opened the mentorship's page, the request's conversation said it
+    was closed and its links led there."""
+    request = RequestFactory()
+    conversation = services.conversation_for_request(user=request.recipient, request_id=request.pk)
+    send(request.recipient, conversation, "A question first")
+    m = mentorship(program=request.program, mentor=request.mentor, mentee=request.mentee)
+    m.origin_request = request
+    m.save()
+    request.state = RequestState.ACCEPTED
+    request.save()
+    conversation.refresh_from_db()
+    assert selectors.conversation_is_open(conversation)
+    assert services.conversation_url(conversation) == f"/messages/mentorship/{m.pk}/"
+    send(request.mentee, conversation, "Answering after the accept")
+
+
+def test_text_that_reorders_itself_is_refused(pair):
+    m, conversation = pair
+    with pytest.raises(ApplicationError) as error:
+        send(m.mentor, conversation, "invoice\u202egnp.exe")
+    assert "U+202E" in error.value.fields["body"]
+    send(m.mentor, conversation, "שלום \u200f and hello")  # right-to-left text and marks are fine

@@ -5,17 +5,20 @@ of is a 404, the same as a missing one. The websocket only announces; this is th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import ApiId, AuthenticatedRequest
+from tandem.core.api_types import INT64_MAX, ApiId, AuthenticatedRequest
 from tandem.core.openapi import ErrorOut
 from tandem.messaging import selectors, services
 from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation, MessageReport
 
 router = Router(tags=["messages"])
+
+# A message id to read after: 0 for the beginning, at most a ``bigint``.
+MessageId = Annotated[int, Field(ge=0, le=INT64_MAX)]
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
@@ -54,7 +57,7 @@ class MessageEditIn(Schema):
 
 
 class ReadIn(Schema):
-    last_read_id: int = Field(ge=0, le=2**63 - 1)
+    last_read_id: MessageId
 
 
 class ReadOut(Schema):
@@ -111,11 +114,11 @@ def _send(
     operation_id="tandem_messaging_api_list_mentorship_messages",
 )
 def list_mentorship_messages(
-    request: AuthenticatedRequest, mentorship_id: ApiId, after: int = 0
+    request: AuthenticatedRequest, mentorship_id: ApiId, after: MessageId = 0
 ) -> dict[str, Any]:
     """The mentorship's messages after ``after``, oldest first, a page at a time."""
     thread = selectors.conversation_of_mentorship(user=request.auth, mentorship_id=mentorship_id)
-    return _page(request, thread, after=max(0, after))
+    return _page(request, thread, after=after)
 
 
 @router.post(
@@ -138,11 +141,11 @@ def send_mentorship_message(
     operation_id="tandem_messaging_api_list_request_messages",
 )
 def list_request_messages(
-    request: AuthenticatedRequest, request_id: ApiId, after: int = 0
+    request: AuthenticatedRequest, request_id: ApiId, after: MessageId = 0
 ) -> dict[str, Any]:
     """A request's messages (a mentor may ask before accepting), for its two people."""
     thread = selectors.conversation_of_request(user=request.auth, request_id=request_id)
-    return _page(request, thread, after=max(0, after))
+    return _page(request, thread, after=after)
 
 
 @router.post(

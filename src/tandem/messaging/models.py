@@ -3,7 +3,7 @@
 A conversation names its two people once, copied from the request or mentorship that opened
 it, so every read is one indexed filter. Messages are append-only rows: an edit keeps the row
 and stamps ``edited_at``, a delete empties the body and stamps ``deleted_at`` (the other side
-sees "deleted"), so message ids stay a gap-free order the clients resume from.
+sees "deleted"), so a client resumes from the last id it has and misses nothing.
 """
 
 from __future__ import annotations

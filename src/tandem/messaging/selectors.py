@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import lockable
-from tandem.mentorships.models import RequestState
+from tandem.mentorships.models import Mentorship, RequestState
 from tandem.mentorships.selectors import access_mentorship, access_request
 from tandem.messaging.models import Conversation, Message, MessageReport, ReadMarker
 from tandem.people.models import User
@@ -71,10 +71,21 @@ def access_message(*, user: User | AnonymousUser, message_id: int) -> Message:
     return found
 
 
+def mentorship_of(conversation: Conversation) -> Mentorship | None:
+    """The mentorship the conversation belongs to, also when its request was accepted but
+    nobody has opened the conversation since (it is linked on the next open)."""
+    if conversation.mentorship is not None:
+        return conversation.mentorship
+    if conversation.request_id is None:
+        return None
+    return Mentorship.objects.filter(origin_request_id=conversation.request_id).first()
+
+
 def conversation_is_open(conversation: Conversation) -> bool:
     """New messages are taken while the mentorship is open, or the request still pending."""
-    if conversation.mentorship is not None:
-        return conversation.mentorship.is_open
+    mentorship = mentorship_of(conversation)
+    if mentorship is not None:
+        return mentorship.is_open
     return conversation.request is not None and conversation.request.state == RequestState.PENDING
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,17 +58,29 @@ REPORT_NO_READER = (
 REPORT_OWN = "You cannot report your own message."
 REPORT_REASON_TOO_LONG = "Keep the reason under 1,000 characters."
 
+# Characters that reorder the text around them: they can make "gnp.exe" read as "exe.png".
+# Right-to-left writing needs none of them (the marks U+200E and U+200F stay allowed).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _bidi_control(text: str) -> str | None:
+    found = _BIDI_CONTROLS.search(text)
+    return found.group() if found else None
+
+
 _CLIENT_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{CLIENT_ID_LIMIT}}}")
 
 
 def conversation_url(conversation: Conversation) -> str:
     """The conversation's page: under its mentorship once there is one, else its request."""
-    if conversation.mentorship_id is not None:
-        return reverse("mentorship_messages", args=[conversation.mentorship_id])
+    mentorship = selectors.mentorship_of(conversation)
+    if mentorship is not None:
+        return reverse("mentorship_messages", args=[mentorship.pk])
     return reverse("request_messages", args=[conversation.request_id])
 
 
-def _pair_of(subject: Mentorship | MentorshipRequest) -> dict:
+def _pair_of(subject: Mentorship | MentorshipRequest | None) -> dict[str, int]:
+    assert subject is not None, "a conversation is about a request or a mentorship"
     return {
         "program_id": subject.program_id,
         "mentor_id": subject.mentor_id,
@@ -76,40 +88,59 @@ def _pair_of(subject: Mentorship | MentorshipRequest) -> dict:
     }
 
 
+def _conversation_of(
+    request: MentorshipRequest | None, mentorship: Mentorship | None
+) -> Conversation:
+    """The one conversation of a request and the mentorship it became (either may be None),
+    made on first use. Callers lock the request row when there is one, else the mentorship's:
+    the same row first on both paths, so two first opens cannot deadlock or make two."""
+    subject = Q(pk__in=[])
+    if request is not None:
+        subject |= Q(request=request)
+    if mentorship is not None:
+        subject |= Q(mentorship=mentorship)
+    found = Conversation.objects.filter(subject).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                pair = _pair_of(mentorship if mentorship is not None else request)
+                return Conversation.objects.create(request=request, mentorship=mentorship, **pair)
+        except IntegrityError:  # made meanwhile by a path that locked another row
+            found = Conversation.objects.get(subject)
+    if mentorship is not None and found.mentorship_id is None:
+        found.mentorship = mentorship
+        found.save(update_fields=["mentorship"])
+    return found
+
+
 def conversation_for_mentorship(*, user: User, mentorship_id: int) -> Conversation:
     """The mentorship's conversation for one of its two people, made on first use; one that
     came from a request carries on the conversation begun on that request."""
     with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
-        found = Conversation.objects.filter(mentorship=mentorship).first()
-        if found is not None:
-            return found
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
+        request = None
         if mentorship.origin_request_id is not None:
-            begun = Conversation.objects.filter(request_id=mentorship.origin_request_id).first()
-            if begun is not None:
-                begun.mentorship = mentorship
-                begun.save(update_fields=["mentorship"])
-                return begun
-        return Conversation.objects.create(mentorship=mentorship, **_pair_of(mentorship))
+            request = MentorshipRequest.objects.select_for_update().get(
+                pk=mentorship.origin_request_id
+            )
+        else:
+            Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
+        return _conversation_of(request, mentorship)
 
 
 def conversation_for_request(*, user: User, request_id: int) -> Conversation:
-    """A request's conversation (a mentor may ask before accepting), for its two people."""
+    """A request's conversation (a mentor may ask before accepting), for its two people; once
+    accepted, the conversation of the mentorship it became."""
     with transaction.atomic():
         request = access_request(user=user, request_id=request_id, for_update=True)
-        found = Conversation.objects.filter(request=request).first()
-        if found is not None:
-            return found
         mentorship = Mentorship.objects.filter(origin_request=request).first()
-        return Conversation.objects.create(
-            request=request, mentorship=mentorship, **_pair_of(request)
-        )
+        return _conversation_of(request, mentorship)
 
 
 def _closed_reason(conversation: Conversation) -> str | None:
     if selectors.conversation_is_open(conversation):
         return None
-    if conversation.mentorship is not None:
+    if selectors.mentorship_of(conversation) is not None:
         return "the mentorship has ended"
     return "the request was answered, withdrawn or expired"
 
@@ -120,7 +151,7 @@ def _clean_body(body: str) -> str:
         raise ApplicationError(BODY_REQUIRED, fields={"body": BODY_REQUIRED})
     if len(body) > MESSAGE_LIMIT:
         raise ApplicationError(BODY_TOO_LONG, fields={"body": BODY_TOO_LONG})
-    unwanted = unwanted_character(body)
+    unwanted = unwanted_character(body) or _bidi_control(body)
     if unwanted is not None:
         message = BODY_UNWANTED.format(code=character_code(unwanted))
         raise ApplicationError(message, fields={"body": message})
@@ -201,7 +232,9 @@ def message_send(
     return message, True
 
 
-def _own_recent_message(*, user: User, message_id: int) -> Message:
+def access_own_recent_message(*, user: User, message_id: int) -> Message:
+    """A message its sender may still change: their own, not deleted, within ``EDIT_WINDOW``,
+    in an open conversation (the edit and delete pages check this before showing a form)."""
     message = selectors.access_message(user=user, message_id=message_id)
     if message.sender_id != user.pk:
         raise ApplicationError(NOT_YOURS, status=403)
@@ -218,7 +251,7 @@ def _own_recent_message(*, user: User, message_id: int) -> Message:
 def message_edit(*, user: User, message_id: int, body: str) -> Message:
     """The sender changes their message within ``EDIT_WINDOW``; the other sees "edited"."""
     with transaction.atomic():
-        message = _own_recent_message(user=user, message_id=message_id)
+        message = access_own_recent_message(user=user, message_id=message_id)
         message.body = _clean_body(body)
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
@@ -230,7 +263,7 @@ def message_delete(*, user: User, message_id: int) -> Message:
     """The sender deletes their message within ``EDIT_WINDOW``: its text is gone for good,
     the other sees "deleted" in its place (a report made before keeps its copy)."""
     with transaction.atomic():
-        message = _own_recent_message(user=user, message_id=message_id)
+        message = access_own_recent_message(user=user, message_id=message_id)
         message.body = ""
         message.deleted_at = timezone.now()
         message.save(update_fields=["body", "deleted_at"])
@@ -238,12 +271,15 @@ def message_delete(*, user: User, message_id: int) -> Message:
     return message
 
 
-def _mark_read(conversation: Conversation, user: User, last_id: int) -> None:
+def _mark_read(conversation: Conversation, user: User, last_id: int) -> bool:
+    """Move ``user``'s marker forward to ``last_id``; True if it moved."""
     marker, _ = ReadMarker.objects.get_or_create(conversation=conversation, person=user)
-    if last_id > marker.last_read_id:
-        marker.last_read_id = last_id
-        marker.read_at = timezone.now()
-        marker.save(update_fields=["last_read_id", "read_at"])
+    if last_id <= marker.last_read_id:
+        return False
+    marker.last_read_id = last_id
+    marker.read_at = timezone.now()
+    marker.save(update_fields=["last_read_id", "read_at"])
+    return True
 
 
 def conversation_mark_read(*, user: User, conversation_id: int, last_read_id: int) -> int:
@@ -252,11 +288,12 @@ def conversation_mark_read(*, user: User, conversation_id: int, last_read_id: in
     with transaction.atomic():
         conversation = selectors.access_conversation(user=user, conversation_id=conversation_id)
         newest = conversation.messages.aggregate(newest=Max("pk"))["newest"] or 0
-        _mark_read(conversation, user, min(max(0, last_read_id), newest))
+        moved = _mark_read(conversation, user, min(max(0, last_read_id), newest))
         marker = selectors.read_marker(conversation=conversation, user=user)
-        other = conversation.other_id(user.pk)
-        payload = {"event": "seen", "conversation": conversation.pk, "up_to": marker}
-        transaction.on_commit(lambda: push_live(user_id=other, payload=payload))
+        if moved:
+            other = conversation.other_id(user.pk)
+            payload = {"event": "seen", "conversation": conversation.pk, "up_to": marker}
+            transaction.on_commit(lambda: push_live(user_id=other, payload=payload))
     return marker
 
 

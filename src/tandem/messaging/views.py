@@ -93,6 +93,8 @@ def mentorship_messages(request: AuthenticatedRequest, mentorship_id: int) -> Ht
 @message_errors
 def request_messages(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     conversation = services.conversation_for_request(user=request.user, request_id=request_id)
+    if conversation.mentorship_id is not None:  # accepted: it carries on in the mentorship
+        return redirect(services.conversation_url(conversation))
     return _conversation_page(request, conversation)
 
 
@@ -132,7 +134,7 @@ def conversation_earlier(request: AuthenticatedRequest, conversation_id: int) ->
 @require_http_methods(["GET", "POST"])
 @message_errors
 def message_edit(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
-    message = selectors.access_message(user=request.user, message_id=message_id)
+    message = services.access_own_recent_message(user=request.user, message_id=message_id)
     back = services.conversation_url(message.conversation)
     form = MessageEditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
@@ -154,7 +156,7 @@ def message_edit(request: AuthenticatedRequest, message_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @message_errors
 def message_delete(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
-    message = selectors.access_message(user=request.user, message_id=message_id)
+    message = services.access_own_recent_message(user=request.user, message_id=message_id)
     back = services.conversation_url(message.conversation)
     if not confirmed(request):
         return confirm_page(

@@ -71,9 +71,13 @@
     meta.appendChild(who);
     var when = document.createElement("time");
     when.dateTime = message.created_at;
-    when.textContent = " " + new Date(message.created_at).toLocaleString("en-GB", {
+    // In the viewer's own time zone (their profile's), as the server draws the others.
+    var options = {
       weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
-    }).replace(/,(?=[^,]*,)/, "");
+    };
+    if (box.dataset.timeZone) { options.timeZone = box.dataset.timeZone; }
+    when.textContent = " " + new Date(message.created_at).toLocaleString("en-GB", options)
+      .replace(/,(?=[^,]*,)/, "");
     meta.appendChild(when);
     if (message.edited && !message.deleted) {
       var edited = document.createElement("span");
@@ -84,6 +88,7 @@
     item.appendChild(meta);
     var body = document.createElement(message.deleted ? "p" : "div");
     body.className = "chat-body" + (message.deleted ? " muted" : "");
+    body.dir = "auto";
     if (message.deleted) { body.textContent = "Message deleted"; } else { fillBody(body, message.body); }
     item.appendChild(body);
     if (!message.deleted) { item.appendChild(actions(message)); }
@@ -102,20 +107,30 @@
       existing.replaceChild(fresh.querySelector(".chat-body"), existing.querySelector(".chat-body"));
       return;
     }
-    if (message.id < lastId()) { return; }  // older than what we have: a stale replay
+    // Announcements can arrive out of order (two senders at once): put it where its id goes.
     var empty = document.getElementById("no-messages");
     if (empty) { empty.remove(); }
-    list.appendChild(render(message));
+    var later = Array.prototype.find.call(list.querySelectorAll("li[data-id]"), function (li) {
+      return parseInt(li.dataset.id, 10) > message.id;
+    });
+    list.insertBefore(render(message), later || null);
     document.getElementById("seen-note").hidden = true;
     if (message.sender !== me) { markRead(); }
   }
 
+  // One read marker in flight at a time; messages shown meanwhile are marked when it returns.
   var reading = false;
+  var again = false;
   function markRead() {
-    if (document.hidden || reading) { return; }
+    if (document.hidden) { return; }
+    if (reading) { again = true; return; }
     reading = true;
-    post(box.dataset.readUrl, { last_read_id: lastId() }).then(function () { reading = false; },
-      function () { reading = false; });
+    again = false;
+    var done = function () {
+      reading = false;
+      if (again) { markRead(); }
+    };
+    post(box.dataset.readUrl, { last_read_id: lastId() }).then(done, done);
   }
 
   function post(url, payload) {
