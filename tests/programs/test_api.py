@@ -226,7 +226,8 @@ def test_import_dry_run_and_confirm(client, program, admin, django_capture_on_co
         response = api.upload(f"{program.slug}/import", csv_bytes(BO, "x@y,X,boss"))
     assert response.status_code == 202 and response.json()["status"] == "checking"
     body = api.get(f"{program.slug}/import/{response.json()['batch_id']}").json()
-    assert body["status"] == "invalid" and not body["ok"]
+    # One good row: the batch waits for the admin to choose to import it alone (issue 10).
+    assert body["status"] == "previewed" and not body["ok"]
     assert {(e["row"], e["column"]) for e in body["errors"]} == {(3, "email"), (3, "role")}
     assert api.post(f"{program.slug}/import/{body['batch_id']}/confirm").status_code == 409
     assert not Enrolment.objects.filter(role="mentee").exists()

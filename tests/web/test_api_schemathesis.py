@@ -55,7 +55,6 @@ NOT_200 = {
     },
     "mentee": {
         "/api/people/me/identity": 404,
-        "/api/match-runs/{slug}/recommendations": 403,  # the program is admin-run, not self-serve
         # What only the program's admins may read.
         "/api/programs/{slug}/participants": 404,
         "/api/programs/{slug}/invitations": 404,
@@ -71,8 +70,9 @@ NOT_200 = {
         "/api/match-runs/{slug}/runs/{run_id}/compare/{other_id}": 404,
         "/api/mentorships/programs/{program_id}": 404,
         "/api/mentorships/programs/{program_id}/problem-reports": 404,
-        # A request between two other people.
+        # A request between two other people, and its conversation.
         "/api/mentorships/requests/{request_id}": 404,
+        "/api/requests/{request_id}/messages": 404,
     },
 }
 
