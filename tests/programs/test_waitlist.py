@@ -451,3 +451,35 @@ def test_the_people_page_says_how_many_places_are_taken(client):
     page = client.get(reverse("program_participants", args=[program.slug])).content.decode()
     assert "Mentee places: 2 of 2 taken, 1 on the" in page
     assert "Mentor places: 0 of 5 taken." in page
+
+
+class TestPersonalInvitations:
+    """Review: accepting an import's personal invitation came in active past the limit."""
+
+    def _accept(self, program, person, role=Role.MENTEE):
+        import secrets
+
+        from tandem.programs.imports import services as import_services
+        from tandem.programs.models import ParticipantInvitation
+
+        invitation = ParticipantInvitation.objects.create(
+            program=program, email=person.email, role=role, token=secrets.token_urlsafe(32)
+        )
+        return import_services.participant_invitation_answer(
+            user=person, token=invitation.token, accept=True
+        )
+
+    def test_a_full_role_puts_the_invited_on_the_waitlist(self):
+        program, _ = _full_program(limit=1)
+        enrolment = self._accept(program, UserFactory())
+        assert _status(enrolment) == WAITLISTED and _position(enrolment) == 1
+
+    def test_room_means_active(self):
+        program = ProgramFactory(mentee_limit=2)
+        assert _status(self._accept(program, UserFactory())) == ACTIVE
+
+    def test_someone_removed_comes_back_behind_the_waitlist_when_full(self):
+        program, _ = _full_program(limit=1)
+        person = UserFactory()
+        EnrolmentFactory(program=program, person=person, status=REMOVED)
+        assert _status(self._accept(program, person)) == WAITLISTED

@@ -36,6 +36,11 @@ from tandem.programs.selectors import (
     access_program,
     program_admin_enrolments,
 )
+from tandem.programs.services.waitlist import (
+    enrolment_entry_fields,
+    program_lock,
+    waitlist_entered,
+)
 
 IMPORT_ALREADY_APPLIED = "This file was already imported; upload it again to re-import."
 IMPORT_NOT_READY = "This file is {status}; wait until it is checked, or upload it again."
@@ -71,13 +76,9 @@ RETURN_AWAITS_APPROVAL = (
     "An admin of {program} had removed you from it, so your return waits for an admin's "
     "approval; the program's page shows when they have approved it."
 )
+
+
 # What accepting an import's invitation makes of an enrolment the person already holds.
-ACCEPTED_STATUS: dict[str, str] = {
-    EnrolmentStatus.PENDING: EnrolmentStatus.ACTIVE,
-    EnrolmentStatus.REMOVED: EnrolmentStatus.PENDING,
-}
-
-
 @transaction.atomic
 def import_preview(*, user: User, program_id: int, filename: str, content: bytes) -> ImportBatch:
     """Start a dry run: store the file (status ``checking``) and queue its check.
@@ -256,26 +257,39 @@ def _admin_check(*, user: User, invitation: ParticipantInvitation) -> bool:
 
 
 def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation) -> Enrolment:
-    program = invitation.program
+    """The enrolment an accepted invitation gives: active (the admin invited them), or on the
+    waitlist when the role is full; someone removed before comes back awaiting approval, also
+    behind the waitlist when full. The program's row is locked first, as for every change of
+    who holds a place."""
+    program = program_lock(program_id=invitation.program_id)
     capacity = None
     if invitation.role == Role.MENTOR:
         capacity = invitation.capacity or program.default_capacity
-    enrolment, created = Enrolment.objects.select_for_update().get_or_create(
-        program=program,
-        person=user,
-        role=invitation.role,
-        defaults={
-            "status": EnrolmentStatus.ACTIVE,
-            "capacity": capacity,
-            "external_id": invitation.external_id,
-        },
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(program=program, person=user, role=invitation.role)
+        .first()
     )
-    if created:
+    if enrolment is None:
+        enrolment = Enrolment.objects.create(
+            program=program,
+            person=user,
+            role=invitation.role,
+            capacity=capacity,
+            external_id=invitation.external_id,
+            **enrolment_entry_fields(program=program, role=invitation.role, approved=True),
+        )
+        _tell_of_entry(enrolment)
         return enrolment
     changed = []
-    status = ACCEPTED_STATUS.get(enrolment.status, enrolment.status)
-    if status != enrolment.status:
-        enrolment.status = status
+    if enrolment.status == EnrolmentStatus.REMOVED:
+        for field, value in enrolment_entry_fields(
+            program=program, role=invitation.role, approved=False
+        ).items():
+            setattr(enrolment, field, value)
+            changed.append(field)
+    elif enrolment.status == EnrolmentStatus.PENDING:
+        enrolment.status = EnrolmentStatus.ACTIVE  # already holds a place: the invitation approves
         changed.append("status")
     if invitation.role == Role.MENTOR and invitation.capacity:
         enrolment.capacity = invitation.capacity
@@ -285,6 +299,14 @@ def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation)
         changed.append("external_id")
     if changed:
         enrolment.save(update_fields=[*changed, "updated_at"])
-    if "status" in changed and enrolment.status == EnrolmentStatus.PENDING:
-        enrolment_pending_notify(enrolment=enrolment)
+    if "status" in changed:
+        _tell_of_entry(enrolment)
     return enrolment
+
+
+def _tell_of_entry(enrolment: Enrolment) -> None:
+    """The admins hear of someone now awaiting approval or on the waitlist."""
+    if enrolment.status == EnrolmentStatus.PENDING:
+        enrolment_pending_notify(enrolment=enrolment)
+    elif enrolment.status == EnrolmentStatus.WAITLISTED:
+        waitlist_entered(enrolment=enrolment)
