@@ -122,3 +122,55 @@ class TestApi:
             content_type="application/json",
         )
         assert bad.status_code == 400 and "email_kinds" in bad.json()["fields"]
+
+
+class TestQuietHours:
+    def test_the_page_saves_them_and_wants_both_ends(self, client):
+        user = UserFactory()
+        client.force_login(user)
+        url = reverse("notification_preferences")
+        half = client.post(url, {"email_kinds": [Kind.MEETING], "quiet_from": "22:00"})
+        assert half.status_code == 200 and "both ends" in half.content.decode()
+        assert not NotificationPreference.objects.filter(user=user).exists()
+        client.post(
+            url, {"email_kinds": [Kind.MEETING], "quiet_from": "22:00", "quiet_until": "07:00"}
+        )
+        saved = NotificationPreference.objects.get(user=user)
+        assert (str(saved.quiet_from), str(saved.quiet_until)) == ("22:00:00", "07:00:00")
+
+    def test_an_api_client_that_does_not_know_them_keeps_them(self, client):
+        from datetime import time
+
+        user = UserFactory()
+        services.preference_update(
+            user=user, email_kinds=[], daily_digest=False, quiet_hours=(time(22), time(7))
+        )
+        client.force_login(user)
+        response = client.put(
+            "/api/notifications/preferences",
+            {"email_kinds": [], "daily_digest": True},
+            content_type="application/json",
+        )
+        assert response.status_code == 200 and response.json()["quiet_from"] == "22:00:00"
+        cleared = client.put(
+            "/api/notifications/preferences",
+            {"email_kinds": [], "daily_digest": True, "quiet_from": None, "quiet_until": None},
+            content_type="application/json",
+        )
+        assert cleared.json()["quiet_from"] is None
+
+    @pytest.mark.parametrize(
+        ("now_utc", "quiet"), [("21:59", False), ("22:00", True), ("03:00", True), ("07:00", False)]
+    )
+    def test_quiet_hours_run_past_midnight_on_the_persons_clock(self, now_utc, quiet):
+        from datetime import UTC, datetime, time
+
+        from tandem.notify.selectors import in_quiet_hours
+
+        user = UserFactory()
+        services.preference_update(
+            user=user, email_kinds=[], daily_digest=False, quiet_hours=(time(23), time(8))
+        )
+        hour, minute = map(int, now_utc.split(":"))
+        now = datetime(2027, 1, 15, hour, minute, tzinfo=UTC)  # Berlin is UTC+1 in January
+        assert in_quiet_hours(user=user, zone="Europe/Berlin", now=now) is quiet
