@@ -218,3 +218,54 @@ def test_the_programs_admin_may_use_the_api(client, program, admin):
     other = ProgramFactory()
     admin_of(other)
     assert client.get(f"/api/programs/{other.slug}/email-invitations").status_code == 404
+
+
+def test_a_refused_address_goes_back_to_held_and_the_others_still_go(monkeypatch, mailoutbox):
+    """Review: one refused address stopped every later scheduled invitation, tick after tick."""
+    import smtplib
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from tandem.programs.imports import emails
+    from tandem.programs.imports import invitations as inv
+    from tandem.programs.models import ParticipantInvitation, Role
+    from tests.programs.factories import ProgramFactory, admin_of
+
+    program = ProgramFactory()
+    admin = admin_of(program)
+    soon = timezone.now() + timedelta(minutes=5)
+    inv.participant_invitations_invite(
+        user=admin,
+        program_id=program.pk,
+        emails="good1@example.org\ngood2@example.org",
+        role=Role.MENTEE,
+        send_at=soon + timedelta(minutes=1),
+    )
+    inv.participant_invitations_invite(
+        user=admin, program_id=program.pk, emails="bad@example.org", role=Role.MENTEE, send_at=soon
+    )
+    real = mail.get_connection
+
+    class Refusing:
+        def __init__(self):
+            self.inner = real()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_messages(self, messages):
+            if any("bad@example.org" in m.to for m in messages):
+                raise smtplib.SMTPRecipientsRefused({"bad@example.org": (550, b"no such user")})
+            return self.inner.send_messages(messages)
+
+    monkeypatch.setattr(emails, "get_connection", lambda: Refusing())
+    assert emails.invitation_emails_send_due(now=timezone.now() + timedelta(hours=1)) == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["good1@example.org", "good2@example.org"]
+    bad = ParticipantInvitation.objects.get(email="bad@example.org")
+    assert bad.sent_at is None and bad.send_after is None  # held: the admin sees it unsent
+    assert emails.invitation_emails_send_due(now=timezone.now() + timedelta(hours=2)) == 0

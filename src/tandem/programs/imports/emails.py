@@ -8,12 +8,17 @@ sends its messages over one connection.
 
 Each invitation's email goes at most once: sending first *claims* it with one conditional
 update (``sent_at`` set where it is still empty, per invitation), so two tasks, or a task and
-the periodic job, never both send it. A message the mail server refuses gives its claim back.
+the periodic job, never both send it. An address the mail server refuses goes back to the held
+invitations (an admin sees it there) and the rest still go; a lost connection gives every
+claim not yet sent back, for the next try.
 Invitations an admin held (``send_after`` empty) go only when an admin sends them; scheduled
 ones go with the periodic job (``invitation_emails_send_due``) once ``send_after`` passes.
 """
 
 from __future__ import annotations
+
+import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -46,6 +51,8 @@ INVITE_PASSWORD = """
 Tandem made an account for this address. Set a password first:
 {link}
 """
+
+logger = logging.getLogger(__name__)
 
 
 def invitation_emails_queue(*, tokens: list[str], new_accounts: set[str]) -> int:
@@ -94,7 +101,9 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
     now = timezone.now()
     claimed = _claim(sorted(set(invitation_ids)), now)
     invitations = list(
-        ParticipantInvitation.objects.select_related("program").filter(pk__in=claimed)
+        ParticipantInvitation.objects.select_related("program")
+        .filter(pk__in=claimed)
+        .order_by("send_after", "pk")
     )
     accounts = {
         user.email: user
@@ -110,6 +119,14 @@ def invitation_emails_send(*, invitation_ids: list[int], set_password_ids: list[
                 account = User.objects.filter(email=invitation.email).first()
             try:
                 connection.send_messages([_message(invitation, account)])
+            except smtplib.SMTPRecipientsRefused:
+                # This address only: it goes back to the held invitations (the admin sees it
+                # there, unsent) and the others still go.
+                logger.warning("Invitation %s: the mail server refused the address", invitation.pk)
+                ParticipantInvitation.objects.filter(pk=invitation.pk, sent_at=now).update(
+                    sent_at=None, send_after=None
+                )
+                continue
             except Exception:
                 unsent = [i.pk for i in invitations[position:]]
                 ParticipantInvitation.objects.filter(pk__in=unsent, sent_at=now).update(
