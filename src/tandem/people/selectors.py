@@ -22,7 +22,9 @@ PROFILE_NOT_FOUND = "Profile not found."
 
 # Enrolment values (tandem.programs.models.EnrolmentStatus / Role), kept as strings here.
 MEMBER_STATUSES = ("active", "paused")
-PENDING_STATUS = "pending"
+# People asking in (awaiting approval or on the waitlist): their program's admins read their
+# profile to decide.
+APPLICANT_STATUSES = ("pending", "waitlisted")
 ADMIN_ROLE = "admin"
 
 
@@ -114,7 +116,7 @@ def _shares_program_with(viewer: User) -> Q:
     # The program-admin rule (programs.selectors.NEEDS, which people cannot import), spelled in
     # strings; tests/people/test_permissions.py checks that the two agree.
     applicant = Q(
-        enrolments__status=PENDING_STATUS,
+        enrolments__status__in=APPLICANT_STATUSES,
         enrolments__program__enrolments__person=viewer,
         enrolments__program__enrolments__role=ADMIN_ROLE,
         enrolments__program__enrolments__status="active",

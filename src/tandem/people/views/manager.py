@@ -15,6 +15,9 @@ MANAGER_SUGGESTIONS = 10
 LOOKUP_THROTTLED = "Too many searches in a short time. Wait a minute and try again."
 
 
+NO_LONGER_VISIBLE = "Your manager (no longer in a program with you)"
+
+
 def person_label(person: User) -> dict:
     """What tells two people apart in the list without showing an email: the name and the
     department."""
@@ -36,12 +39,18 @@ def visible_person_label(*, viewer: User, user_id: int | None) -> dict | None:
     return person_label(User.objects.select_related("profile").get(pk=user_id))
 
 
-def chosen_manager(*, profile: Profile, viewer: User) -> dict | None:
-    """The manager picked from the list (an account link without a typed email), if the owner
-    can still see them; otherwise the form shows the email as stored."""
-    if profile.manager_email:
-        return None
-    return visible_person_label(viewer=viewer, user_id=profile.manager_id)
+def chosen_manager(*, profile: Profile, viewer: User, chosen_id: int | None = None) -> dict | None:
+    """The manager picked from the list (an account link without a typed email), shown as a
+    ticked choice. One the owner can no longer see stays linked and shows by the name stored
+    with it, never by the account's email (which the owner may not read)."""
+    if chosen_id is None and profile.manager_email:
+        return None  # typed as a name and email: the form shows those
+    wanted = profile.manager_id if chosen_id is None else chosen_id
+    label = visible_person_label(viewer=viewer, user_id=wanted)
+    still_linked = bool(wanted) and wanted == profile.manager_id and not profile.manager_email
+    if label is None and still_linked:
+        return {"id": wanted, "name": NO_LONGER_VISIBLE, "department": ""}
+    return label
 
 
 @login_required

@@ -24,7 +24,7 @@ from tandem.people.forms import (
     availability_rows_from_post,
 )
 from tandem.people.views.common import FORM_PREFIXES
-from tandem.people.views.manager import chosen_manager, visible_person_label
+from tandem.people.views.manager import chosen_manager
 
 SKILL_SUGGESTIONS = 10
 
@@ -116,7 +116,9 @@ def profile_edit(request):
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile_edit")
         status = 400
-        chosen = visible_person_label(viewer=request.user, user_id=form.cleaned_data.get("manager"))
+        chosen = chosen_manager(
+            profile=profile, viewer=request.user, chosen_id=form.cleaned_data.get("manager")
+        )
     else:
         chosen = chosen_manager(profile=profile, viewer=request.user)
         form = ProfileForm(initial=_profile_initial(profile, chosen))
