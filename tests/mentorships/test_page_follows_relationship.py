@@ -241,3 +241,24 @@ class TestReadableDates:
         )
         assert "1 Mar 2027 to 30 Sep 2027" in text
         assert "(by 15 Jun 2027)" in text
+
+
+def test_a_request_the_mentor_sent_is_not_quoted_as_the_mentees_outcomes():
+    """Review: in reverse mentoring the mentor sends the request; the draft quoted the mentor's
+    words as the mentee's desired outcomes."""
+    from tests.mentorships.factories import RequestFactory
+
+    program = ProgramFactory()
+    mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
+    Profile.objects.filter(user=mentee).update(goals=GOALS)
+    request = RequestFactory(
+        program=program,
+        sender=mentor,
+        recipient=mentee,
+        mentor=mentor,
+        mentee=mentee,
+        message="The mentor's own words",
+    )
+    m = services.request_accept(user=mentee, request_id=request.pk)
+    assert "The mentor's own words" not in str(m.agreement_versions.get().content)
+    assert GOALS in m.agreement_versions.get().content["desired_outcomes"]

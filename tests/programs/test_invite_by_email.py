@@ -61,7 +61,7 @@ class TestInviteNow:
         assert not ParticipantInvitation.objects.exists() and mail.outbox == []
 
     def test_people_in_the_program_are_reported_not_invited(self, program, admin):
-        member = member_of(program, Role.MENTOR)
+        member = member_of(program, Role.MENTEE)  # invited in the same role
         outcome = invite(program, admin, f"{member.email}\nnew@example.org")
         assert outcome.already_in_program == [member.email]
         assert [i.email for i in outcome.invited] == ["new@example.org"]
@@ -269,3 +269,42 @@ def test_a_refused_address_goes_back_to_held_and_the_others_still_go(monkeypatch
     bad = ParticipantInvitation.objects.get(email="bad@example.org")
     assert bad.sent_at is None and bad.send_after is None  # held: the admin sees it unsent
     assert emails.invitation_emails_send_due(now=timezone.now() + timedelta(hours=2)) == 0
+
+
+class TestReviewFindings:
+    def test_a_mentee_may_be_invited_to_mentor_but_a_waitlisted_mentee_is_not_reinvited(self):
+        from tandem.programs.imports import invitations as inv
+        from tandem.programs.models import EnrolmentStatus, Role
+        from tests.programs.factories import ProgramFactory, UserFactory, admin_of, enrol
+
+        program = ProgramFactory()
+        admin = admin_of(program)
+        mia = UserFactory(email="mia@example.org")
+        enrol(mia, program, role=Role.MENTEE)
+        wes = UserFactory(email="wes@example.org")
+        enrol(wes, program, role=Role.MENTEE, status=EnrolmentStatus.WAITLISTED)
+        as_mentor = inv.participant_invitations_invite(
+            user=admin, program_id=program.pk, emails="mia@example.org", role=Role.MENTOR
+        )
+        assert [i.email for i in as_mentor.invited] == ["mia@example.org"]
+        as_mentee = inv.participant_invitations_invite(
+            user=admin, program_id=program.pk, emails="wes@example.org", role=Role.MENTEE
+        )
+        assert as_mentee.invited == [] and as_mentee.already_in_program == ["wes@example.org"]
+
+    def test_an_unsent_admin_invitation_is_not_listed_here(self, client):
+        from django.urls import reverse
+
+        from tandem.programs.models import ParticipantInvitation
+        from tandem.programs.services.admins import program_admin_invite
+        from tests.programs.factories import ProgramFactory, admin_of
+
+        program = ProgramFactory()
+        admin = admin_of(program)
+        invitation = program_admin_invite(
+            user=admin, program_id=program.pk, email="boss@example.org"
+        )
+        ParticipantInvitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+        client.force_login(admin)
+        page = client.get(reverse("program_email_invitations", args=[program.slug]))
+        assert "boss@example.org" not in page.content.decode()

@@ -349,7 +349,8 @@ def test_people_by_stage(client):
     mentorship(program=program, state=MentorshipState.PROPOSED)
     mentorship(program=program, state=MentorshipState.COMPLETED)
     for email, role, answered in [
-        ("open@example.org", Role.MENTEE, {}),
+        ("open@example.org", Role.MENTEE, {"sent_at": ago(2)}),
+        ("held@example.org", Role.MENTEE, {}),  # its email not sent yet: nobody invited yet
         ("joined@example.org", Role.MENTEE, {"accepted_at": ago(1)}),
         ("late@example.org", Role.MENTOR, {"expires_at": ago(1)}),
         ("no@example.org", Role.MENTOR, {"declined_at": ago(1)}),

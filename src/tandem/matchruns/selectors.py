@@ -16,7 +16,6 @@ from tandem.matching.profiles import Mentee, Mentor, normalise_tag
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import Cohort, participants_for_program
 from tandem.matchruns.models import (
-    MatchConstraint,
     MatchPair,
     MatchRun,
     MatchUnmatched,
@@ -70,14 +69,6 @@ def match_pair_list(*, run: MatchRun) -> QuerySet[MatchPair]:
 
 def match_unmatched_list(*, run: MatchRun) -> QuerySet[MatchUnmatched]:
     return MatchUnmatched.objects.filter(run=run).select_related("person").order_by("side", "pk")
-
-
-def match_constraint_list(*, run: MatchRun) -> QuerySet[MatchConstraint]:
-    return (
-        MatchConstraint.objects.filter(run=run)
-        .select_related("mentee", "mentor")
-        .order_by("kind", "pk")
-    )
 
 
 @dataclass(frozen=True)

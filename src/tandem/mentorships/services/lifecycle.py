@@ -118,7 +118,10 @@ def mentorship_open(
         content=agreement_prefill(
             agreement_defaults(program=program, today=timezone.localdate()),
             goals=goals or "",
-            request_message=origin_request.message if origin_request else "",
+            # The mentee's own words only: in reverse mentoring the mentor sends the request.
+            request_message=origin_request.message
+            if origin_request and origin_request.sender_id == mentee.pk
+            else "",
         ),
     )
     origin = "a request" if origin_request else "a program match"

@@ -27,7 +27,13 @@ from tandem.programs.imports.bulk import bulk_insert, bulk_update_loaded, chunke
 from tandem.programs.imports.emails import UNSENT, invitation_emails_queue_ids
 from tandem.programs.imports.planning import MEMBER_STATUSES
 from tandem.programs.imports.reading import ParsedRow
-from tandem.programs.models import Enrolment, ParticipantInvitation, Program, Role
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    ParticipantInvitation,
+    Program,
+    Role,
+)
 from tandem.programs.selectors import ProgramAccess, access_program
 
 INVITE_ROLES = (Role.MENTEE, Role.MENTOR)
@@ -193,9 +199,14 @@ def participant_invitations_invite(
         program = access_program(
             user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
         )
+        # In the program in this role already (waiting on the waitlist counts): a mentee may
+        # still be invited to mentor.
         members = set(
             Enrolment.objects.filter(
-                program=program, person__email__in=addresses, status__in=MEMBER_STATUSES
+                program=program,
+                role=role,
+                person__email__in=addresses,
+                status__in=(*MEMBER_STATUSES, EnrolmentStatus.WAITLISTED),
             ).values_list("person__email", flat=True)
         )
         stored = {
@@ -244,9 +255,11 @@ def _invite(
 
 def participant_invitation_list_unsent(*, program: Program) -> QuerySet[ParticipantInvitation]:
     """Invitations whose email has not gone yet and still may: held ones first, then by the
-    time they are due."""
-    return ParticipantInvitation.objects.filter(UNSENT, program=program).order_by(
-        "send_after", "email"
+    time they are due (invitations to become an admin are made and sent on the people page)."""
+    return (
+        ParticipantInvitation.objects.filter(UNSENT, program=program)
+        .exclude(role=Role.ADMIN)
+        .order_by("send_after", "email")
     )
 
 

@@ -334,7 +334,9 @@ def access_import_batch(
     program's admins. ``for_update`` locks it (inside ``transaction.atomic`` only)."""
     lookup = {"program__slug": slug} if slug is not None else {"program__pk": program_id}
     qs = lockable(
-        ImportBatch.objects.defer("content").select_related("program", "uploaded_by"),
+        ImportBatch.objects.defer("content", "problem_rows").select_related(
+            "program", "uploaded_by"
+        ),
         for_update=for_update,
     )
     batch = qs.filter(pk=batch_id, **lookup).first()

@@ -111,7 +111,11 @@ def program_people_for_admin(
     now = timezone.now()
     invitations = (
         ParticipantInvitation.objects.filter(
-            program__in=allowed, accepted_at=None, declined_at=None, withdrawn_at=None
+            program__in=allowed,
+            sent_at__isnull=False,  # held or scheduled ones have invited nobody yet
+            accepted_at=None,
+            declined_at=None,
+            withdrawn_at=None,
         )
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .values("program_id", "role")
