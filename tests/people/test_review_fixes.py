@@ -47,3 +47,19 @@ def test_the_admins_read_a_waitlisted_applicants_profile(client):
     assert client.get(reverse("profile_detail", args=[waiting.user.pk])).status_code == 200
     client.force_login(admin_of(ProgramFactory()))
     assert client.get(reverse("profile_detail", args=[waiting.user.pk])).status_code == 404
+
+
+def test_an_api_client_changes_or_clears_the_manager_email_without_knowing_the_name():
+    program = ProgramFactory()
+    alice, _ = _person(program, "Alice", "alice3@example.org")
+    people_services.profile_update(
+        profile=alice, actor=alice.user, manager_name="Old Boss", manager_email="old@corp.example"
+    )
+    people_services.profile_update(
+        profile=alice, actor=alice.user, manager_email="new@corp.example"
+    )
+    alice.refresh_from_db()
+    assert (alice.manager_name, alice.manager_email) == ("", "new@corp.example")
+    people_services.profile_update(profile=alice, actor=alice.user, manager_email="")
+    alice.refresh_from_db()
+    assert (alice.manager_name, alice.manager_email, alice.manager_id) == ("", "", None)

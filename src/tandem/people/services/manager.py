@@ -48,8 +48,11 @@ def manager_change(
     if chosen not in (None, ""):
         _choose_account(change, profile, actor, chosen)
         return change
-    name = WHITESPACE.sub(" ", clean_text(given.get("manager_name", profile.manager_name)))
     email = clean_text(given.get("manager_email", profile.manager_contact)).lower()
+    # A new address without a name (an API client, which may not know the name field) names
+    # someone else: the old name does not go with it.
+    kept_name = profile.manager_name if email == profile.manager_contact.lower() else ""
+    name = WHITESPACE.sub(" ", clean_text(given.get("manager_name", kept_name)))
     if email == profile.manager_contact.lower() and name == profile.manager_name:
         return change
     _check_typed(change, profile, name, email)

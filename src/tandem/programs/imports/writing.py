@@ -243,7 +243,8 @@ def _update_profiles(
         if "manager" in person.changed:
             profile.manager_email = person.values["manager"] or ""
             profile.manager_id = manager_ids.get(person.values["manager"])
-            fields |= {"manager_email", "manager"}
+            profile.manager_name = ""  # the name typed for the previous manager is not theirs
+            fields |= {"manager_email", "manager", "manager_name"}
         if "availability" in person.changed:
             profile.availability_utc = _availability_utc(person, profile.timezone, reference_date)
             fields.add("availability_utc")
