@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -119,6 +120,8 @@ def program_email_invitation_cancel(request, slug, invitation_id):
     back = reverse("program_email_invitations", args=[program.slug])
     waiting = invitation_services.participant_invitation_list_unsent(program=program)
     invitation = waiting.filter(pk=invitation_id).first() if invitation_id < 2**63 else None
+    if invitation is None and request.method == "GET":
+        raise Http404("That invitation is not waiting to be sent.")
     if invitation is not None and not confirmed(request):
         return confirm_page(
             request,
