@@ -61,8 +61,9 @@ DELIVERY_GRACE_S = 15.0  # how long to wait for the last events after the last a
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tandem_bench_messaging"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 # channels_redis drops an event for a process whose queue holds ``capacity`` (100) events and
-# says so at INFO; push_live logs a failed push; both are counted from the servers' logs.
-SERVER_LOG_NEEDLES = ("over capacity", "Could not push", "Traceback")
+# says so at INFO; PostgreSQL refuses connections past max_connections; push_live logs a failed
+# push; all are counted from the servers' logs.
+SERVER_LOG_NEEDLES = ("over capacity", "too many clients", "Could not push", "Traceback")
 SERIAL_SENDS = 20  # sends one at a time after the run: what one costs without queueing
 
 
@@ -91,7 +92,7 @@ class Run:
             server.cpu_seconds() - was for server, was in zip(self.servers, before, strict=True)
         ]
         self.phase.server_cpu = [seconds / wall for seconds in used]
-        self.phase.cpu_ms_per_message = 1000 * sum(used) / max(1, self.args.total)
+        self.phase.cpu_ms_per_message = 1000 * sum(used) / max(1, self.phase.stored)
         busy, total = (now - was for now, was in zip(machine_times(), machine, strict=True))
         self.phase.machine_busy = busy / total if total else 0.0
 
@@ -122,10 +123,15 @@ class Run:
         self.phase.sockets_dropped += 1  # closed before the bench closed it
 
     async def watch_lag(self) -> None:
+        """The bench's own event-loop lag (is the client keeping up?), and the servers'
+        thread count (Django's ASGI handler gives each request a thread of its own)."""
         while True:
             before = time.perf_counter()
             await asyncio.sleep(0.01)
             self.phase.client_lag_ms.append((time.perf_counter() - before - 0.01) * 1000)
+            if len(self.phase.client_lag_ms) % 50 == 0:
+                most = max(server.threads() for server in self.servers)
+                self.phase.most_threads = max(self.phase.most_threads, most)
 
     async def send(self, index: int, *, tracked: bool = True) -> None:
         pair = self.pairs[index % len(self.pairs)]
@@ -247,8 +253,8 @@ def report(phase: Phase, args: argparse.Namespace) -> bool:
     busy = ", ".join(f"{share:.0%}" for share in phase.server_cpu)
     print(
         f"CPU during the sends: server processes {busy} of one core each, "
-        f"{phase.cpu_ms_per_message:.1f} ms per message in all; whole machine "
-        f"{phase.machine_busy:.0%} busy"
+        f"{phase.cpu_ms_per_message:.1f} ms per stored message in all; whole machine "
+        f"{phase.machine_busy:.0%} busy; at most {phase.most_threads} threads in a process"
     )
     print(
         f"delivered {phase.delivered_rate:.1f} msg/s (asked {args.rate:g}); errors "

@@ -165,6 +165,12 @@ class Server:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def threads(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+        return 0
+
     def cpu_seconds(self) -> float:
         """User + system CPU the process has used (``/proc/<pid>/stat``)."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -216,6 +222,7 @@ class Phase:
     label: str
     sockets_open: int = 0
     sockets_dropped: int = 0
+    most_threads: int = 0  # in one server process, sampled while sending
     close_codes: Counter = field(default_factory=Counter)  # of the dropped ones, as received
     statuses: Counter = field(default_factory=Counter)
     send_ms: list[float] = field(default_factory=list)
