@@ -232,3 +232,13 @@ def test_an_accepted_request_page_goes_on_in_the_mentorship(client):
     client.force_login(request.sender)
     response = client.get(reverse("request_messages", args=[request.pk]))
     assert response.status_code == 302 and response["Location"] == page(m)
+
+
+def test_the_messages_page_offers_to_start_with_each_open_mentorship(client, m):
+    client.force_login(m.mentee)
+    html = client.get(reverse("conversation_list")).content.decode()
+    assert "Start a conversation" in html and page(m) in html
+    conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
+    services.message_send(user=m.mentee, conversation_id=conversation.pk, body="hi", client_id="s")
+    html = client.get(reverse("conversation_list")).content.decode()
+    assert "Start a conversation" not in html and page(m) in html

@@ -18,7 +18,11 @@ from django.db.models.functions import Coalesce
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import lockable
 from tandem.mentorships.models import Mentorship, RequestState
-from tandem.mentorships.selectors import access_mentorship, access_request
+from tandem.mentorships.selectors import (
+    access_mentorship,
+    access_request,
+    mentorship_list_for,
+)
 from tandem.messaging.models import Conversation, Message, MessageReport, ReadMarker
 from tandem.people.models import User
 from tandem.people.selectors import is_signed_in
@@ -157,6 +161,19 @@ def unread_total_for(*, user: User | AnonymousUser) -> int:
     return (
         _unread_messages(user).filter(Q(conversation__mentor=user) | Q(conversation__mentee=user))
     ).count()
+
+
+def mentorships_without_conversation(*, user: User) -> list[Mentorship]:
+    """``user``'s open mentorships with no conversation yet (not begun on their request
+    either): the Messages page offers to start one with each."""
+    begun = Conversation.objects.filter(_of_person(user))
+    return list(
+        mentorship_list_for(user=user, open_only=True)
+        .exclude(pk__in=begun.filter(mentorship__isnull=False).values("mentorship_id"))
+        .exclude(origin_request_id__in=begun.filter(request__isnull=False).values("request_id"))[
+            :20
+        ]
+    )
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,11 @@ def conversation_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "messaging/conversation_list.html",
-        {"page_obj": page, "conversations": page.object_list},
+        {
+            "page_obj": page,
+            "conversations": page.object_list,
+            "not_started": selectors.mentorships_without_conversation(user=request.user),
+        },
     )
 
 
