@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tandem.notify",
     "tandem.matchruns",
     "tandem.messaging",
+    "tandem.feedback",
     "tandem.web",
 ]
 

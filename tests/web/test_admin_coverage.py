@@ -27,7 +27,15 @@ from tests.mentorships import factories as mentoring
 from tests.people.factories import ProfileFactory, SkillFactory, UserFactory
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory
 
-PROJECT_APPS = ("people", "programs", "mentorships", "notify", "matchruns", "messaging")
+PROJECT_APPS = (
+    "people",
+    "programs",
+    "mentorships",
+    "notify",
+    "matchruns",
+    "messaging",
+    "feedback",
+)
 
 DELIBERATELY_UNREGISTERED = {
     "people.Identity": "Opt-in background is visible only to its owner, never per person "
@@ -47,6 +55,19 @@ DELIBERATELY_UNREGISTERED = {
     "messaging.ReadMarker": "Who read what when is the pair's.",
     "messaging.MessageReport": "A reported message is read by the admins of its program "
     "outside the pair, on their report page, not by site staff.",
+    "feedback.CheckIn": "Check-in answers are their author's (and the parts they share, the "
+    "pair's): admins see counts and health, never the answers.",
+    "feedback.Divergence": "Admins of the program see that a divergence exists on their health "
+    "page; which answers differ is the pair's.",
+    "feedback.MentorshipHealth": "Health and its reasons are for the pair and the admins of "
+    "its program, on their pages; not for site staff of other programs.",
+    "feedback.HealthSnapshot": "Health history is read through the program's insight pages.",
+    "feedback.Intervention": "Nudges and an admin's note to the pair are read by the pair and "
+    "the program's admins, on the mentorship's pages.",
+    "feedback.CheckInTemplate": "A program's check-in questions are edited by its admins on "
+    "the program's check-in settings page.",
+    "feedback.GuidanceArticle": "The guidance library is edited in the product (program "
+    "admins for their program, site admins for everyone), with its Markdown preview.",
 }
 
 # Admins where a list filter would add nothing (a name and a slug; one row per person).

@@ -16,6 +16,12 @@ class Kind(models.TextChoices):
     ACTION_ITEM_OVERDUE = "action_item_overdue", "Overdue action items"
     WAITLIST_ADMITTED = "waitlist_admitted", "You get a place in a program from its waitlist"
     MESSAGE_UNREAD = "message_unread", "Messages you have not read for a while"
+    CHECKIN_DUE = "checkin_due", "A check-in is waiting for your answers"
+    CHECKIN_DIVERGENCE = (
+        "checkin_divergence",
+        "You and your partner answered a check-in differently",
+    )
+    HEALTH_NUDGE = "health_nudge", "A suggestion when your mentorship needs attention"
     # For a program's admins (a participant never receives these).
     JOIN_PENDING = "join_pending", "Someone asks to join a program you run"
     MATCH_RUN = "match_run", "A match run finishes or fails"
@@ -23,6 +29,7 @@ class Kind(models.TextChoices):
     PROBLEM_REPORTED = "problem_reported", "A participant reports a problem"
     ADMIN_ADDED = "admin_added", "Someone becomes an admin of a program you run"
     MESSAGE_REPORTED = "message_reported", "A participant reports a message"
+    HEALTH_ALERT = "health_alert", "A mentorship in your program is at risk or stalled"
 
 
 ALL_KINDS = [value for value, _ in Kind.choices]
@@ -33,5 +40,6 @@ ADMIN_KINDS: list[str] = [
     Kind.PROBLEM_REPORTED,
     Kind.ADMIN_ADDED,
     Kind.MESSAGE_REPORTED,
+    Kind.HEALTH_ALERT,
 ]
 PARTICIPANT_KINDS = [kind for kind in ALL_KINDS if kind not in ADMIN_KINDS]

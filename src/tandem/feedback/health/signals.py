@@ -1,0 +1,184 @@
+"""What the health rules read about one mentorship at one moment: plain, frozen data.
+
+The caller (the health sweep, a test, ``bench/health_sim.py``) gathers these from wherever
+they live and hands them to :func:`tandem.feedback.health.rules.assess`; nothing here touches
+the database. Every datetime is timezone-aware; the rules compare instants in UTC, so the same
+moments written in Europe/London or America/New_York give the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from tandem.matching.records.cells import CADENCES
+
+Side = Literal["mentor", "mentee"]
+SIDES: tuple[Side, Side] = ("mentor", "mentee")
+
+# The length of one agreed cadence period, in days (a month is 30, a quarter 91).
+CADENCE_DAYS: Mapping[str, int] = {
+    "weekly": 7,
+    "biweekly": 14,
+    "monthly": 30,
+    "quarterly": 91,
+}
+if set(CADENCE_DAYS) != set(CADENCES):  # a cadence added to the record needs a length here
+    raise ImportError(f"CADENCE_DAYS must cover exactly {CADENCES}")
+
+NAIVE_DATETIME = "Health signals need timezone-aware datetimes (got {value!r} in {field})."
+BAD_CADENCE = "The cadence period must be at least one day (got {value!r})."
+BAD_PROGRESS = "Goal progress is a share from 0 to 1 (got {value!r})."
+BAD_PULSE = "A pulse score is from 1 to 5 (got {value!r})."
+BAD_PAUSE = "A paused range must end after it starts ({start} to {end})."
+
+
+def _check_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(NAIVE_DATETIME.format(value=value, field=name))
+
+
+def to_utc(value: datetime) -> datetime:
+    """The same instant in UTC: aware datetimes sharing one ``ZoneInfo`` subtract by wall
+    clock (an hour off across a DST change), so the rules only ever subtract UTC ones."""
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A meeting called off or moved.
+
+    ``at``: when it was cancelled (not when the meeting was due). ``by``: the side that called
+    it off. ``rescheduled``: True when a new time was agreed in the same step (a move), False
+    for a plain cancellation or a no-show.
+    """
+
+    at: datetime
+    by: Side
+    rescheduled: bool = False
+
+    def __post_init__(self) -> None:
+        _check_aware(self.at, "Cancellation.at")
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """One side's answer to a pulse check-in: ``score`` from 1 (poor) to 5 (great), given
+    ``at``. A check-in left unanswered is simply absent."""
+
+    at: datetime
+    side: Side
+    score: int
+
+    def __post_init__(self) -> None:
+        _check_aware(self.at, "Pulse.at")
+        if not 1 <= self.score <= 5:
+            raise ValueError(BAD_PULSE.format(value=self.score))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One side answering the other's message: ``hours`` from the other side's first
+    unanswered message to this side's answer, sent ``at``."""
+
+    at: datetime
+    side: Side
+    hours: float
+
+    def __post_init__(self) -> None:
+        _check_aware(self.at, "Reply.at")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A period the pair declared as a break (holiday, leave): ``start`` to ``end``. Days
+    inside it count neither as missed meetings nor as silence."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        _check_aware(self.start, "Pause.start")
+        _check_aware(self.end, "Pause.end")
+        if self.end <= self.start:
+            raise ValueError(BAD_PAUSE.format(start=self.start, end=self.end))
+
+
+@dataclass(frozen=True)
+class HealthSignals:
+    """Everything the health rules need about one active mentorship at ``as_of``.
+
+    Only events at or before ``as_of`` are meant to be included; later ones are ignored.
+
+    Attributes
+    ----------
+    as_of : datetime
+        The moment assessed (aware; "now" for the daily sweep).
+    active_since : datetime
+        When the mentorship became active (the agreement was signed by both).
+    cadence_days : int
+        The agreed cadence as a period in days: :data:`CADENCE_DAYS` maps the cadence names
+        (weekly 7, biweekly 14, monthly 30, quarterly 91).
+    meetings_held : tuple of datetime
+        Start times of meetings that took place (past, not cancelled), any order.
+    cancellations : tuple of Cancellation
+        Meetings cancelled or moved, with who did it, any order.
+    last_message_at : mapping of side to datetime
+        Each side's latest message in the pair's conversation; a side that never wrote is
+        absent.
+    replies : tuple of Reply
+        Each time one side answered the other's message, with how long it took (hours).
+    overdue_action_items : int
+        Action items past their due date and not done, at ``as_of``.
+    goal_progress : float or None
+        Average progress of the pair's goals, 0 to 1; None when they set no goals.
+    pulses : tuple of Pulse
+        Pulse check-in scores of both sides (1-5) with their times, any order.
+    divergence_topics : tuple of str
+        Topics of an open divergence (the sides answered a check-in differently); empty when
+        none is open. Plain labels such as "expectations" or "progress".
+    amendment_waiting_days : float or None
+        Days an agreement amendment has waited for the second signature; None when none waits.
+    paused : tuple of Pause
+        Breaks the pair declared; their days are left out of every "days since" count.
+    """
+
+    as_of: datetime
+    active_since: datetime
+    cadence_days: int
+    meetings_held: tuple[datetime, ...] = ()
+    cancellations: tuple[Cancellation, ...] = ()
+    last_message_at: Mapping[Side, datetime] = field(default_factory=dict)
+    replies: tuple[Reply, ...] = ()
+    overdue_action_items: int = 0
+    goal_progress: float | None = None
+    pulses: tuple[Pulse, ...] = ()
+    divergence_topics: tuple[str, ...] = ()
+    amendment_waiting_days: float | None = None
+    paused: tuple[Pause, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_aware(self.as_of, "as_of")
+        _check_aware(self.active_since, "active_since")
+        for moment in self.meetings_held:
+            _check_aware(moment, "meetings_held")
+        for side, moment in self.last_message_at.items():
+            _check_aware(moment, f"last_message_at[{side}]")
+        if self.cadence_days < 1:
+            raise ValueError(BAD_CADENCE.format(value=self.cadence_days))
+        if self.goal_progress is not None and not 0 <= self.goal_progress <= 1:
+            raise ValueError(BAD_PROGRESS.format(value=self.goal_progress))
+
+    def active_days_between(self, start: datetime, end: datetime) -> float:
+        """Days from ``start`` to ``end`` (0 if ``end`` is earlier), minus declared pauses."""
+        start, end = to_utc(start), to_utc(end)
+        if end <= start:
+            return 0.0
+        total = end - start
+        for pause in self.paused:
+            overlap = min(end, to_utc(pause.end)) - max(start, to_utc(pause.start))
+            if overlap > timedelta(0):
+                total -= overlap
+        return max(total / timedelta(days=1), 0.0)
