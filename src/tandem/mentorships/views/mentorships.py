@@ -11,6 +11,7 @@ from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
 from tandem.mentorships.forms import ActionItemForm, AgendaForm, GoalForm
 from tandem.mentorships.models import GoalState, MentorshipState
+from tandem.mentorships.panels import panels_for
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
 from tandem.mentorships.views.early_end import new_mentor_url
@@ -123,6 +124,7 @@ def mentorship_detail(request, mentorship_id: int):
         "mentorship": mentorship,
         "viewer": viewer,
         "can_see_end_reason": viewer.is_admin or mentorship.ended_by_id == request.user.pk,
+        "panels": panels_for(mentorship, viewer, request.user),
     }
     if not viewer.can_read_content:
         context.update(_overview_context(request, mentorship))
