@@ -12,5 +12,6 @@ urlpatterns = [
     path("mentorships/", include("tandem.mentorships.urls")),
     path("notifications/", include("tandem.notify.urls")),
     path("messages/", include("tandem.messaging.urls")),
+    path("feedback/", include("tandem.feedback.urls")),
     path("", include("tandem.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The pages of evaluate-and-adjust, one module per sub-domain."""
