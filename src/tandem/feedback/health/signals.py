@@ -177,8 +177,11 @@ class HealthSignals:
         if end <= start:
             return 0.0
         total = end - start
-        for pause in self.paused:
-            overlap = min(end, to_utc(pause.end)) - max(start, to_utc(pause.start))
-            if overlap > timedelta(0):
-                total -= overlap
-        return max(total / timedelta(days=1), 0.0)
+        covered = start  # pauses may overlap: count each paused instant once
+        for pause in sorted(self.paused, key=lambda pause: to_utc(pause.start)):
+            low = max(covered, to_utc(pause.start))
+            high = min(end, to_utc(pause.end))
+            if high > low:
+                total -= high - low
+                covered = high
+        return total / timedelta(days=1)

@@ -1,0 +1,454 @@
+"""The health rules: a mentorship's signals become a state, a 0-100 score and plain reasons.
+
+A transparent weighted score: every signal adds points (negative for a concern, positive for a
+strength) to :data:`BASE_SCORE`; the score's band gives the state, and two hard rules cap it
+(two missed cadence periods make a pair at least at risk, four make it stalled). Each signal,
+its points and the reasoning behind them are listed in ``docs/health.md``; the weights were
+tuned on the development timelines of ``bench/health_sim.py`` only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import median
+
+from tandem.feedback.health.signals import SIDES, HealthSignals, Side, to_utc
+
+THRIVING, ON_TRACK, AT_RISK, STALLED = "thriving", "on_track", "at_risk", "stalled"
+STATES = (THRIVING, ON_TRACK, AT_RISK, STALLED)  # best first
+FLAGGED = (AT_RISK, STALLED)
+
+BASE_SCORE = 80
+MISSED_POINTS = (0, -20, -40, -55, -70)  # by missed periods; the last repeats
+AT_RISK_AFTER_MISSED = 2
+STALLED_AFTER_MISSED = 4
+ON_CADENCE_POINTS = 10
+SILENT_AFTER_PERIODS = 2  # whole periods without a meeting or a message
+SILENCE_POINTS = (-12, -24)  # no contact for two periods, for three or more
+CANCELLED_IN_A_ROW_POINTS = (0, -5, -15, -25, -35)
+CANCELLING_SIDE_POINTS = -10
+OVERDUE_ITEM_POINTS, OVERDUE_ITEMS_CAP = -5, -15
+STUCK_GOALS_POINTS, GOAL_PROGRESS_POINTS = -5, 5
+LOW_PULSE_POINTS = {1: -25, 2: -20, 3: -6}
+FALLING_PULSE_POINTS = (-8, -15)  # a fall of one point, of two or more
+PULSE_GAP_POINTS = -10
+HIGH_PULSE_POINTS = 5
+DIVERGENCE_POINTS = -15
+UNSIGNED_POINTS = (-5, -10)  # waiting two weeks, a month
+SLOW_REPLY_POINTS = (-8, -15)  # median over three days, over a week
+QUICK_REPLY_POINTS = 5
+ONE_SIDED_POINTS = (-10, -20)  # no answer for a week, for two
+
+RECENT_REPLIES = 5
+QUICK_REPLY_HOURS, SLOW_REPLY_HOURS, VERY_SLOW_REPLY_HOURS = 24.0, 72.0, 168.0
+SIDE_NAMES = {"mentor": "the mentor", "mentee": "the mentee"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score bands of the states (a program may choose its own): ``thriving_from`` and up is
+    thriving, ``on_track_from`` and up on track, ``at_risk_from`` and up at risk, below that
+    stalled."""
+
+    thriving_from: int = 90
+    on_track_from: int = 60
+    at_risk_from: int = 35
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class HealthReason:
+    """One reason for the state: a stable ``code`` (see ``reasons.REASON_CODES``), ``text`` in
+    plain words with the numbers, its ``weight`` (points added to the score; negative for a
+    concern) and the ``signal`` it was read from (a ``HealthSignals`` field name)."""
+
+    code: str
+    text: str
+    weight: int
+    signal: str
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one signal measured (``value``, in the unit the docs give) and the points it
+    added; every signal appears, with 0 points when it did not matter."""
+
+    signal: str
+    value: float | None
+    points: int
+
+
+@dataclass(frozen=True)
+class HealthAssessment:
+    state: str
+    score: int
+    reasons: tuple[HealthReason, ...]  # concerns first (heaviest first), then strengths
+    contributions: tuple[Contribution, ...]
+    missed_periods: int
+    last_contact_at: datetime | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.state in FLAGGED
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What several rules share, computed once per assessment (all UTC)."""
+
+    signals: HealthSignals
+    now: datetime
+    meetings: tuple[datetime, ...]  # held by now, oldest first
+    last_meeting: datetime | None
+    missed: int
+    grace_days: float
+
+    @property
+    def period(self) -> int:
+        return self.signals.cadence_days
+
+    def days_since(self, moment: datetime) -> float:
+        return self.signals.active_days_between(moment, self.now)
+
+
+_Rule = Callable[[_Facts], tuple[Contribution, list[HealthReason]]]
+
+
+def grace_days(cadence_days: int) -> float:
+    """How late a meeting may be before its period counts as missed: half a period, at least
+    three days and at most a week (a moved meeting is not a missed one)."""
+    return min(max(cadence_days / 2, 3.0), 7.0)
+
+
+def missed_periods(signals: HealthSignals) -> int:
+    """Whole cadence periods without a meeting since the last one (or since the start), not
+    counting declared pauses nor the grace of :func:`grace_days`."""
+    return _facts(signals).missed
+
+
+def _facts(signals: HealthSignals) -> _Facts:
+    now = to_utc(signals.as_of)
+    meetings = tuple(sorted(m for m in map(to_utc, signals.meetings_held) if m <= now))
+    last = meetings[-1] if meetings else None
+    anchor = last if last is not None else to_utc(signals.active_since)
+    grace = grace_days(signals.cadence_days)
+    gap = signals.active_days_between(anchor, now)
+    missed = max(0, math.floor((gap - grace) / signals.cadence_days))
+    return _Facts(signals, now, meetings, last, missed, grace)
+
+
+def _duration(days: float) -> str:
+    whole = math.floor(days)
+    if whole < 14:
+        return "1 day" if whole == 1 else f"{whole} days"
+    if whole < 91:
+        return f"{whole // 7} weeks"
+    return f"{whole // 30} months"
+
+
+def _every(period: int) -> str:
+    named = {7: "every week", 14: "every 2 weeks", 30: "every month", 91: "every 3 months"}
+    return named.get(period, f"every {period} days")
+
+
+def _pick(points: Sequence[int], index: int) -> int:
+    return points[min(index, len(points) - 1)]
+
+
+def _meetings_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    signals, missed = facts.signals, facts.missed
+    if missed:
+        points = _pick(MISSED_POINTS, missed)
+        if facts.last_meeting is None:
+            since = facts.days_since(signals.active_since)
+            text = f"You have not met since the mentorship started {_duration(since)} ago"
+        else:
+            text = f"You have not met for {_duration(facts.days_since(facts.last_meeting))}"
+        text += f"; you agreed to meet {_every(facts.period)}."
+        reason = HealthReason("missed_periods", text, points, "meetings_held")
+        return Contribution("meetings_held", missed, points), [reason]
+    # A strength once there has been time for at least two meetings, all of them held.
+    window = 3 * facts.period + facts.grace_days
+    expected = min(3, math.floor(facts.days_since(signals.active_since) / facts.period))
+    recent = sum(1 for m in facts.meetings if facts.days_since(m) <= window)
+    if expected >= 2 and recent >= expected:
+        text = f"You met {recent} times in the last {_duration(window)}, as agreed."
+        reason = HealthReason("meets_on_cadence", text, ON_CADENCE_POINTS, "meetings_held")
+        return Contribution("meetings_held", 0, ON_CADENCE_POINTS), [reason]
+    return Contribution("meetings_held", 0, 0), []
+
+
+def _last_contact(facts: _Facts) -> datetime | None:
+    moments = [to_utc(m) for m in facts.signals.last_message_at.values()]
+    moments = [m for m in moments if m <= facts.now]
+    if facts.last_meeting is not None:
+        moments.append(facts.last_meeting)
+    return max(moments, default=None)
+
+
+def _contact_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    last = _last_contact(facts)
+    since = facts.days_since(last if last is not None else facts.signals.active_since)
+    periods = math.floor((since - facts.grace_days) / facts.period)
+    if periods < SILENT_AFTER_PERIODS:
+        return Contribution("last_message_at", since, 0), []
+    points = _pick(SILENCE_POINTS, periods - SILENT_AFTER_PERIODS)
+    text = f"Neither of you has met or written for {_duration(since)}."
+    return Contribution("last_message_at", since, points), [
+        HealthReason("no_contact", text, points, "last_message_at")
+    ]
+
+
+def _cancellations_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    cancellations = sorted(
+        (c for c in facts.signals.cancellations if to_utc(c.at) <= facts.now),
+        key=lambda c: to_utc(c.at),
+    )
+    since_meeting = [
+        c for c in cancellations if facts.last_meeting is None or to_utc(c.at) > facts.last_meeting
+    ]
+    reasons: list[HealthReason] = []
+    in_a_row = len(since_meeting)
+    points = _pick(CANCELLED_IN_A_ROW_POINTS, in_a_row)
+    if points:
+        text = f"The last {in_a_row} meetings were cancelled or moved without meeting since."
+        reasons.append(HealthReason("cancellations", text, points, "cancellations"))
+    window = max(4 * facts.period, 28)
+    recent = [c for c in cancellations if facts.days_since(c.at) <= window]
+    held = sum(1 for m in facts.meetings if facts.days_since(m) <= window)
+    for side in SIDES:
+        by_side = sum(1 for c in recent if c.by == side)
+        if by_side >= 2 and 2 * by_side >= by_side + held:
+            text = (
+                f"{SIDE_NAMES[side].capitalize()} called off {by_side} meetings in the last "
+                f"{_duration(window)}; {held} took place."
+            )
+            reasons.append(
+                HealthReason("cancelling_side", text, CANCELLING_SIDE_POINTS, "cancellations")
+            )
+            points += CANCELLING_SIDE_POINTS
+            break
+    return Contribution("cancellations", in_a_row, points), reasons
+
+
+def _overdue_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    count = facts.signals.overdue_action_items
+    points = max(OVERDUE_ITEM_POINTS * count, OVERDUE_ITEMS_CAP)
+    if not count:
+        return Contribution("overdue_action_items", 0, 0), []
+    items = "1 action item is" if count == 1 else f"{count} action items are"
+    return Contribution("overdue_action_items", count, points), [
+        HealthReason("overdue_items", f"{items} past the due date.", points, "overdue_action_items")
+    ]
+
+
+def _goals_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    progress = facts.signals.goal_progress
+    if progress is None:
+        return Contribution("goal_progress", None, 0), []
+    percent = round(progress * 100)
+    if progress >= 0.5:
+        text = f"Your goals are {percent} % done."
+        reason = HealthReason("goal_progress", text, GOAL_PROGRESS_POINTS, "goal_progress")
+        return Contribution("goal_progress", progress, GOAL_PROGRESS_POINTS), [reason]
+    active = facts.days_since(facts.signals.active_since)
+    if progress < 0.1 and active >= max(4 * facts.period, 60):
+        text = f"Your goals are {percent} % done after {_duration(active)}."
+        reason = HealthReason("stuck_goals", text, STUCK_GOALS_POINTS, "goal_progress")
+        return Contribution("goal_progress", progress, STUCK_GOALS_POINTS), [reason]
+    return Contribution("goal_progress", progress, 0), []
+
+
+def _side_scores(facts: _Facts, side: Side) -> list[int]:
+    pulses = [p for p in facts.signals.pulses if p.side == side and to_utc(p.at) <= facts.now]
+    return [p.score for p in sorted(pulses, key=lambda p: to_utc(p.at))]
+
+
+def _pulse_reasons(side: Side, scores: list[int]) -> list[HealthReason]:
+    reasons: list[HealthReason] = []
+    who, latest = SIDE_NAMES[side], scores[-1]
+    earlier = scores[-4:-1]
+    if latest in LOW_PULSE_POINTS and (latest < 3 or (earlier and earlier[-1] <= 3)):
+        text = f"{who.capitalize()} rated the latest check-in {latest} out of 5."
+        reasons.append(HealthReason("low_pulse", text, LOW_PULSE_POINTS[latest], "pulses"))
+    if earlier:
+        before = sum(earlier) / len(earlier)
+        fall = before - latest
+        if fall >= 2 or (fall >= 1 and latest <= 3):
+            points = FALLING_PULSE_POINTS[1 if fall >= 2 else 0]
+            text = (
+                f"{who.capitalize()}'s check-in score fell from {before:.1f} to {latest} out of 5."
+            )
+            reasons.append(HealthReason("falling_pulse", text, points, "pulses"))
+    return reasons
+
+
+def _pulse_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    latest: dict[Side, int] = {}
+    reasons: list[HealthReason] = []
+    for side in SIDES:
+        scores = _side_scores(facts, side)
+        if scores:
+            latest[side] = scores[-1]
+            reasons += _pulse_reasons(side, scores)
+    if len(latest) == 2 and abs(latest["mentor"] - latest["mentee"]) >= 2:
+        text = (
+            f"You rate the mentorship differently: the mentor {latest['mentor']}, "
+            f"the mentee {latest['mentee']} out of 5."
+        )
+        reasons.append(HealthReason("pulse_gap", text, PULSE_GAP_POINTS, "pulses"))
+    if not reasons and len(latest) == 2 and min(latest.values()) >= 4:
+        text = f"You both rated the latest check-in well ({min(latest.values())} or more of 5)."
+        reasons.append(HealthReason("high_pulse", text, HIGH_PULSE_POINTS, "pulses"))
+    value = float(min(latest.values())) if latest else None
+    return Contribution("pulses", value, sum(r.weight for r in reasons)), reasons
+
+
+def _divergence_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    topics = facts.signals.divergence_topics
+    if not topics:
+        return Contribution("divergence_topics", 0, 0), []
+    text = (
+        f"You answered the latest check-in differently about {', '.join(topics)}; "
+        "talk about what each of you expects."
+    )
+    return Contribution("divergence_topics", len(topics), DIVERGENCE_POINTS), [
+        HealthReason("divergence", text, DIVERGENCE_POINTS, "divergence_topics")
+    ]
+
+
+def _amendment_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    days = facts.signals.amendment_waiting_days
+    if days is None or days < 14:
+        return Contribution("amendment_waiting_days", days, 0), []
+    points = UNSIGNED_POINTS[1 if days >= 30 else 0]
+    text = f"An amendment to your agreement has waited {_duration(days)} for a signature."
+    return Contribution("amendment_waiting_days", days, points), [
+        HealthReason("unsigned_amendment", text, points, "amendment_waiting_days")
+    ]
+
+
+def _reply_medians(facts: _Facts) -> dict[Side, float]:
+    medians: dict[Side, float] = {}
+    for side in SIDES:
+        replies = sorted(
+            (r for r in facts.signals.replies if r.side == side and to_utc(r.at) <= facts.now),
+            key=lambda r: to_utc(r.at),
+        )[-RECENT_REPLIES:]
+        if len(replies) >= 2:
+            medians[side] = median(r.hours for r in replies)
+    return medians
+
+
+def _replies_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+    medians = _reply_medians(facts)
+    reasons: list[HealthReason] = []
+    for side, hours in medians.items():
+        if hours > SLOW_REPLY_HOURS:
+            points = SLOW_REPLY_POINTS[1 if hours > VERY_SLOW_REPLY_HOURS else 0]
+            text = f"{SIDE_NAMES[side].capitalize()} takes {_duration(hours / 24)} to answer."
+            reasons.append(HealthReason("slow_replies", text, points, "replies"))
+    reasons += _unanswered(facts)
+    if not reasons and len(medians) == 2 and max(medians.values()) <= QUICK_REPLY_HOURS:
+        text = "You both answer messages within a day."
+        reasons.append(HealthReason("quick_replies", text, QUICK_REPLY_POINTS, "replies"))
+    value = max(medians.values()) if medians else None
+    return Contribution("replies", value, sum(r.weight for r in reasons)), reasons
+
+
+def _unanswered(facts: _Facts) -> list[HealthReason]:
+    """One side wrote last, the other has not answered, and no meeting came since."""
+    last = {
+        s: to_utc(m) for s, m in facts.signals.last_message_at.items() if to_utc(m) <= facts.now
+    }
+    for side in SIDES:
+        other: Side = "mentee" if side == "mentor" else "mentor"
+        if side not in last or (other in last and last[other] >= last[side]):
+            continue
+        if facts.last_meeting is not None and facts.last_meeting >= last[side]:
+            continue
+        waiting = facts.days_since(last[side])
+        if waiting >= 7:
+            points = ONE_SIDED_POINTS[1 if waiting >= 14 else 0]
+            text = (
+                f"{SIDE_NAMES[side].capitalize()} wrote {_duration(waiting)} ago and has had "
+                "no answer."
+            )
+            return [HealthReason("one_sided", text, points, "last_message_at")]
+    return []
+
+
+RULES: tuple[_Rule, ...] = (
+    _meetings_rule,
+    _contact_rule,
+    _cancellations_rule,
+    _overdue_rule,
+    _goals_rule,
+    _pulse_rule,
+    _divergence_rule,
+    _amendment_rule,
+    _replies_rule,
+)
+
+
+def _state(score: int, missed: int, concerns: bool, thresholds: Thresholds) -> str:
+    if score >= thresholds.thriving_from and not concerns:
+        state = THRIVING
+    elif score >= thresholds.on_track_from:
+        state = ON_TRACK
+    elif score >= thresholds.at_risk_from:
+        state = AT_RISK
+    else:
+        state = STALLED
+    if missed >= STALLED_AFTER_MISSED:
+        return STALLED
+    if missed >= AT_RISK_AFTER_MISSED and state in (THRIVING, ON_TRACK):
+        return AT_RISK
+    return state
+
+
+def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> HealthAssessment:
+    """The health of one mentorship at ``signals.as_of``.
+
+    Parameters
+    ----------
+    signals : HealthSignals
+        What happened in the mentorship up to ``as_of`` (later events are ignored).
+    thresholds : Thresholds, optional
+        The score bands of the states; the program's own, or the defaults.
+
+    Returns
+    -------
+    HealthAssessment
+        The state, the 0-100 score, the reasons (concerns first, heaviest first, then
+        strengths) and every signal's contribution.
+
+    Notes
+    -----
+    Two hard rules cap the weighted score's state: two missed cadence periods make the pair at
+    least at risk, four make it stalled. Cost is linear in the number of events given.
+    """
+    facts = _facts(signals)
+    contributions: list[Contribution] = []
+    reasons: list[HealthReason] = []
+    for rule in RULES:
+        contribution, found = rule(facts)
+        contributions.append(contribution)
+        reasons += found
+    total = BASE_SCORE + sum(c.points for c in contributions)
+    score = min(max(total, 0), 100)
+    concerns = sorted((r for r in reasons if r.weight < 0), key=lambda r: r.weight)
+    strengths = sorted((r for r in reasons if r.weight > 0), key=lambda r: -r.weight)
+    return HealthAssessment(
+        state=_state(score, facts.missed, bool(concerns), thresholds),
+        score=score,
+        reasons=tuple(concerns + strengths),
+        contributions=tuple(contributions),
+        missed_periods=facts.missed,
+        last_contact_at=_last_contact(facts),
+    )
