@@ -203,3 +203,40 @@ def test_score_table_pins_and_forbids(tmp_path, capsys):
     )
     assert main([*base, "--pin", "zz:m"]) == 1
     assert "unknown id 'zz'" in capsys.readouterr().err
+
+
+# Issue #14: pairs.csv rounded scores to 4 decimals. A score table's scores come back exactly;
+# scores computed from profiles keep six decimals, as the report does.
+TRICKY_SCORES = ["0.123456789012345", "0.30000000000000004", "1e-07", "0.7", "12.5", "-0.25"]
+
+
+def test_score_table_scores_are_echoed_exactly(tmp_path):
+    rows = "".join(f"e{k},m{k},{score}\n" for k, score in enumerate(TRICKY_SCORES))
+    (tmp_path / "s.csv").write_text("mentee_id,mentor_id,score\n" + rows)
+    capacities = "".join(f"m{k},1\n" for k in range(len(TRICKY_SCORES)))
+    (tmp_path / "c.csv").write_text("id,capacity\n" + capacities)
+    out = tmp_path / "p.csv"
+    assert (
+        main(
+            [
+                "--scores",
+                str(tmp_path / "s.csv"),
+                "--capacities",
+                str(tmp_path / "c.csv"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    pairs = read_pairs(out)
+    for k, score in enumerate(TRICKY_SCORES):
+        assert float(pairs[f"e{k}"]["score"]) == float(score)
+    assert pairs["e0"]["score"] == "0.123456789012345"
+
+
+def test_profile_scores_have_six_decimals(files):
+    assert run(files, "--out", str(files / "pairs.csv")) == 0
+    for row in read_pairs(files / "pairs.csv").values():
+        if row["mentor_id"]:
+            assert len(row["score"].split(".")[1]) == 6, row["score"]

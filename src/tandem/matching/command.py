@@ -221,9 +221,23 @@ def _cell_text(reason: Reason) -> str:
     return f"{CONCERN_MARK}{reason.text}" if reason.kind == CONCERN else reason.text
 
 
-def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) -> str:
+def score_text(score: float, *, exact: bool) -> str:
+    """A score as the pairs file writes it. ``exact`` (score-table mode) echoes the input score:
+    the shortest text that reads back as the very same number. Otherwise (scores computed from
+    profiles) six decimals, as the report gives.
+
+    >>> score_text(0.123456789, exact=True), score_text(0.123456789, exact=False)
+    ('0.123456789', '0.123457')
+    """
+    return repr(float(score)) if exact else f"{score:.6f}"
+
+
+def pairs_csv(
+    result: MatchResult, mentee_order: Sequence[str] | None = None, *, exact_scores: bool = False
+) -> str:
     """The pairs file: one row per mentee; unmatched rows have an empty mentor and the reason.
     A pair's reasons are joined with ``REASON_SEPARATOR`` into one cell, each concern marked.
+    ``exact_scores``: echo each score exactly (score-table mode; see :func:`score_text`).
 
     >>> from tandem.matching.explain import Reason
     >>> why = (Reason("cadence", "both prefer weekly"), Reason("format", "far", "concern"))
@@ -232,14 +246,14 @@ def pairs_csv(result: MatchResult, mentee_order: Sequence[str] | None = None) ->
     ...     unmatched=[{"mentee_id": "b",
     ...                 "reason": Reason("language", "no mentor shares a language")}])).strip())
     mentee_id,mentor_id,score,reasons
-    a,m,0.5,both prefer weekly; concern: far
+    a,m,0.500000,both prefer weekly; concern: far
     b,,,no mentor shares a language
     """
     rows = {
         p["mentee_id"]: [
             p["mentee_id"],
             p["mentor_id"],
-            f"{p['score']:.4f}".rstrip("0").rstrip("."),
+            score_text(p["score"], exact=exact_scores),
             REASON_SEPARATOR.join(_cell_text(reason) for reason in p["reasons"]),
         ]
         for p in result.pairs
@@ -258,7 +272,7 @@ def _write_outputs(args: argparse.Namespace, result: MatchResult) -> None:
     staged = []
     try:
         if args.out:
-            staged.append((args.out, pairs_csv(result)))
+            staged.append((args.out, pairs_csv(result, exact_scores=bool(args.scores))))
         if args.report:
             staged.append((args.report, json.dumps(result.report, indent=2) + "\n"))
         temporaries = []
@@ -294,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     _write_outputs(args, result)
     if not args.out:
-        sys.stdout.write(pairs_csv(result))
+        sys.stdout.write(pairs_csv(result, exact_scores=bool(args.scores)))
     report = result.report
     mean = report["mean_score"]
     print(

@@ -183,7 +183,8 @@ def table_result(
                 {
                     "mentee_id": table.mentee_ids[i],
                     "mentor_id": table.mentor_ids[j],
-                    "score": round(float(score[i]), 6),
+                    # The table's own number, unrounded: the pairs file echoes it exactly.
+                    "score": float(score[i]),
                     "reasons": (TABLE_REASON,),
                     "criteria": {},
                 }
