@@ -72,6 +72,9 @@ class CheckIn(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     # Keys of the answers the author shows the other person of the pair.
     shared_keys = models.JSONField(default=list, blank=True)
+    # The author's choice to let the program's admins read this check-in's answers, comments
+    # included (off unless they tick it); otherwise admins see aggregates only.
+    shared_with_admins = models.BooleanField(default=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
