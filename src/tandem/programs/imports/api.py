@@ -46,6 +46,11 @@ class ImportSummary(Schema):
     changes: int
 
 
+class ImportWaitlisted(Schema):
+    email: str
+    role: str
+
+
 class ImportOut(Schema):
     batch_id: int
     status: str = Field(description="checking | previewed | invalid | applying | applied")
@@ -56,6 +61,11 @@ class ImportOut(Schema):
     errors: list[ImportRowError]
     warnings: list[str]
     summary: ImportSummary | None
+    waitlisted: list[ImportWaitlisted] = Field(
+        [],
+        description="Once applied: the new roles that wait on the waitlist, their role being "
+        "full (the program's mentee or mentor limit).",
+    )
 
     @staticmethod
     def from_batch(batch) -> ImportOut:
@@ -70,6 +80,7 @@ class ImportOut(Schema):
             errors=report.get("errors", []),
             warnings=report.get("warnings", []),
             summary=report.get("summary"),
+            waitlisted=report.get("waitlisted", []),
         )
 
 

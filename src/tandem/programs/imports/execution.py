@@ -21,6 +21,7 @@ from tandem.programs.imports.problems import problem_file, rows_left_out
 from tandem.programs.imports.reading import COLUMNS, Table, check_rows, read_table
 from tandem.programs.imports.writing import import_apply, import_prepare
 from tandem.programs.models import ImportBatch, ImportStatus, Program
+from tandem.programs.services.waitlist import program_lock
 
 logger = logging.getLogger(__name__)
 
@@ -180,14 +181,23 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
             locked = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)
             if locked.status != ImportStatus.APPLYING:
                 return locked
+            # The program's lock first (the writer takes it too): what the plan is checked
+            # against cannot change until the write commits.
+            program = program_lock(program_id=program.pk)
             if import_plan_is_stale(program=program, plan=plan):
                 raise ApplicationError(IMPORT_RACE, status=409)
             send = confirmed.get("send_invitations", True)
             import_apply(program=program, plan=plan, invited_by=invited_by, welcome=send)
+            applied = {
+                **report,
+                "applied": report["summary"],
+                "invitations_sent": send,
+                "waitlisted": plan.waitlisted(),
+            }
             fields = {
                 "status": ImportStatus.APPLIED,
                 "applied_at": timezone.now(),
-                "report": {**report, "applied": report["summary"], "invitations_sent": send},
+                "report": applied,
             }
             ImportBatch.objects.filter(pk=batch.pk).update(content=b"", progress="", **fields)
         logger.info(

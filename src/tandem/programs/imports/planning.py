@@ -74,6 +74,7 @@ class EnrolmentPlan:
     enrolment: Enrolment | None
     changed: list[str] = field(default_factory=list)
     exclude_emails: set[str] | None = None
+    waitlisted: bool = False  # set by the writer: a new role that waits for a place
 
 
 @dataclass
@@ -85,6 +86,14 @@ class ImportPlan:
     trusted: bool = False
     # (email, role) of invited rows whose invitation is pending and already emailed
     already_invited: set[tuple[str, str]] = field(default_factory=set)
+
+    def waitlisted(self) -> list[dict[str, str]]:
+        """The new roles the write put on the waitlist (their role was full), in file order."""
+        return [
+            {"email": item.row.email, "role": item.row.role}
+            for item in self.enrolments
+            if item.waitlisted
+        ]
 
     def row_outcomes(self) -> dict[str, int]:
         """What each row does, every row counted once: ``invited`` (not in the program),

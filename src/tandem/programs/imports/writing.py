@@ -30,6 +30,8 @@ from tandem.programs.imports.emails import invitation_emails_queue
 from tandem.programs.imports.invitations import invitations_write_for_import
 from tandem.programs.imports.planning import PROFILE_FIELDS, ImportPlan, PersonPlan
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.selectors.waitlist import places_taken, role_limit
+from tandem.programs.services.waitlist import program_lock
 
 
 def import_prepare(*, plan: ImportPlan, reference_date=None) -> None:
@@ -70,7 +72,9 @@ def import_apply(
     invited_by: User | None = None,
 ) -> dict[str, int]:
     """Write ``plan`` with bulk queries; return the ids of the accounts created, by email.
-    Call inside a transaction.
+    Call inside a transaction: it takes the program's lock (``program_lock``) first, as every
+    other change of who is in the program does, so an invitation by email or a join cannot
+    write the same rows meanwhile.
 
     Members are updated and enrolled; everyone else gets a ``ParticipantInvitation`` (an
     address without an account also gets a new account holding the file's profile values) and,
@@ -80,9 +84,14 @@ def import_apply(
     unverified unless ``email_verified``. Without ``welcome`` the invitations are *held*: an
     admin sends them later ("Send now" on the email invitations page).
 
+    A new role of a member takes a free place of that role, or, when the role is full, waits on
+    the waitlist (the admin's import approved it), in file order; ``plan.waitlisted()`` names
+    them afterwards.
+
     New rows go in with ``bulk_insert`` (no model instances) and the queries are bounded per
     2,000 rows, so that the transaction (on SQLite: the database's write lock) is short.
     """
+    program = program_lock(program_id=program.pk)
     reference_date = reference_date or timezone.now().date()
     invited = {row.email for row in plan.invitations}
     have_account: set[str] = set()
@@ -283,8 +292,33 @@ def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh:
         bulk_insert(through, fields=("profile_id", "skill_id"), rows=links)
 
 
+def _places_left(program: Program, roles: set[str]) -> dict[str, int | None]:
+    """The free places of each of ``roles`` (``None``: no limit); exact under ``program_lock``."""
+    left: dict[str, int | None] = {}
+    for role in roles:
+        limit = role_limit(program=program, role=role)
+        left[role] = None if limit is None else limit - places_taken(program=program, role=role)
+    return left
+
+
+def _entry_fields(left: dict[str, int | None], role: str, now) -> dict:
+    """Active while ``role`` has a free place (taking it), else on the waitlist, approved."""
+    free = left[role]
+    if free is not None and free <= 0:
+        return {
+            "status": EnrolmentStatus.WAITLISTED,
+            "waitlisted_at": now,
+            "waitlist_approved": True,
+        }
+    if free is not None:
+        left[role] = free - 1
+    return {"status": EnrolmentStatus.ACTIVE}
+
+
 def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], reachable) -> None:
     new, updated = [], []
+    now = timezone.now()
+    left = _places_left(program, {i.row.role for i in plan.enrolments if i.enrolment is None})
     for item in plan.enrolments:
         row = item.row
         if item.enrolment is None:
@@ -295,10 +329,11 @@ def _write_enrolments(program: Program, plan: ImportPlan, ids: dict[str, int], r
                 program=program,
                 person_id=ids[row.email],
                 role=row.role,
-                status=EnrolmentStatus.ACTIVE,
                 capacity=capacity,
                 external_id=row.external_id or "",
+                **_entry_fields(left, row.role, now),
             )
+            item.waitlisted = item.enrolment.status == EnrolmentStatus.WAITLISTED
             new.append(item.enrolment)
         elif item.changed:
             if "capacity" in item.changed:
