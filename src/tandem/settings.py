@@ -106,20 +106,51 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process: a request borrows a connection and gives it back instead of opening
+    # one of its own (about 5 ms and a PostgreSQL backend each). ``max_size`` is the cap: a
+    # request past it waits up to ``timeout`` s for a free one, so server processes x
+    # TANDEM_DB_POOL_SIZE stays under PostgreSQL's max_connections (100 by default) whatever
+    # the load. 0 turns the pool off (a connection per request, as before).
+    DB_POOL_SIZE = int(os.environ.get("TANDEM_DB_POOL_SIZE", "10"))
+    if DB_POOL_SIZE > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": 20,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The one request size limit: a body over it is refused (413) before it is read
 # (tandem.core.body_limit); the largest legitimate one is a 5 MB participant file with its form.
 MAX_REQUEST_BYTES = int(os.environ.get("TANDEM_MAX_REQUEST_BYTES", str(6 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # Django's own check: the same figure
 
+
+def redis_channel_layer(url: str) -> dict:
+    """The Redis channel layer's settings (a function so the tests use the same ones)."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # A socket waits for events with BZPOPMIN for 5 s (channels_redis' brpop_timeout);
+            # redis-py's own read timeout is also 5 s by default, so it gave up first: every
+            # idle wait ended in a TimeoutError that closed the socket with "Exception in ASGI
+            # application", and an event arriving just then was lost. The read timeout must
+            # outlast the wait.
+            "hosts": [{"address": url, "socket_timeout": 15}],
+            # Events queued for one server process (all its sockets share one Redis list):
+            # past ``capacity`` channels_redis drops the rest without error (100 by default,
+            # a second or two of 50 sends while a process is behind). An event older than
+            # ``expiry`` s is dropped too: a page that misses an event sees the gap in the next
+            # one's ``previous`` id and fetches what it missed.
+            "capacity": 5000,
+            "expiry": 30,
+        },
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }

@@ -38,6 +38,9 @@ class Conversation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    # The newest message's id (0: none yet), read under the send's row lock: each "message"
+    # event carries it as ``previous``, so a page that missed an event sees the gap.
+    last_message_id = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = [F("last_message_at").desc(nulls_last=True), "-pk"]

@@ -281,6 +281,15 @@ def conversation_of_mentorship(*, user: User | AnonymousUser, mentorship_id: int
     return Thread(conversation=found, is_open=mentorship.is_open)
 
 
+def linked_conversation(*, user: User | AnonymousUser, mentorship_id: int) -> Conversation | None:
+    """The mentorship's conversation once it is linked to it, if ``user`` is one of its two
+    people (the same two as the mentorship's); None otherwise, for the caller to find or make
+    it through ``access_mentorship``. One query: the path every send takes."""
+    if not is_signed_in(user):
+        return None
+    return _conversations().filter(_of_person(user), mentorship_id=mentorship_id).first()
+
+
 def conversation_of_request(*, user: User | AnonymousUser, request_id: int) -> Thread:
     """For reading, by the request's two people; 404 for anyone else."""
     request = access_request(user=user, request_id=request_id)

@@ -33,7 +33,7 @@ from tandem.messaging.models import (
 )
 from tandem.notify.kinds import Kind
 from tandem.notify.selectors import in_quiet_hours
-from tandem.notify.services import notify_send, notify_send_each, push_live
+from tandem.notify.services import notify_send, notify_send_each, push_live, push_live_each
 from tandem.people.models import User
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -116,6 +116,9 @@ def _conversation_of(
 def conversation_for_mentorship(*, user: User, mentorship_id: int) -> Conversation:
     """The mentorship's conversation for one of its two people, made on first use; one that
     came from a request carries on the conversation begun on that request."""
+    linked = selectors.linked_conversation(user=user, mentorship_id=mentorship_id)
+    if linked is not None:  # the common case: one read, no lock
+        return linked
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         request = None
@@ -184,15 +187,12 @@ def message_payload(message: Message) -> dict:
     }
 
 
-def _tell_both(conversation: Conversation, event: str, message: Message) -> None:
-    """After commit, the message to both people's open pages (the sender's other tabs too)."""
-    payload = {"event": event, "message": message_payload(message)}
-
-    def push() -> None:
-        for person_id in (conversation.mentor_id, conversation.mentee_id):
-            push_live(user_id=person_id, payload=payload)
-
-    transaction.on_commit(push)
+def _tell_both(conversation: Conversation, event: str, message: Message, **extra: int) -> None:
+    """After commit, the message to both people's open pages (the sender's other tabs too),
+    in one push."""
+    payload = {"event": event, "message": message_payload(message), **extra}
+    people = (conversation.mentor_id, conversation.mentee_id)
+    transaction.on_commit(lambda: push_live_each(user_ids=people, payload=payload))
 
 
 def message_send(
@@ -219,16 +219,18 @@ def message_send(
         body = _clean_body(body)
         now = timezone.now()
         _check_rate(user, now)
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    conversation=conversation, sender=user, client_id=client_id, body=body
-                )
-        except IntegrityError:  # the same retry raced this one in (no lock on a new row)
-            return conversation.messages.get(sender=user, client_id=client_id), False
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
-        _mark_read(conversation, user, message.pk)
-        _tell_both(conversation, "message", message)
+        # No savepoint: a retry with the same client id waits for this lock, then finds the
+        # stored message above (the unique constraint stays as the last guard).
+        message = Message.objects.create(
+            conversation=conversation, sender=user, client_id=client_id, body=body
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_message_at=message.created_at, last_message_id=message.pk
+        )
+        _mark_read_to_newest(conversation, user, message.pk)
+        # ``previous``: the message before this one (read under the lock), so a page that has
+        # not got it knows it missed an event and fetches what came after its last id.
+        _tell_both(conversation, "message", message, previous=conversation.last_message_id)
     return message, True
 
 
@@ -280,6 +282,24 @@ def _mark_read(conversation: Conversation, user: User, last_id: int) -> bool:
     marker.read_at = timezone.now()
     marker.save(update_fields=["last_read_id", "read_at"])
     return True
+
+
+def _mark_read_to_newest(conversation: Conversation, user: User, newest_id: int) -> None:
+    """Move ``user``'s marker to ``newest_id``, the conversation's newest message (the caller
+    holds the conversation's lock, so no marker is past it): one upsert."""
+    ReadMarker.objects.bulk_create(
+        [
+            ReadMarker(
+                conversation=conversation,
+                person=user,
+                last_read_id=newest_id,
+                read_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["conversation", "person"],
+        update_fields=["last_read_id", "read_at"],
+    )
 
 
 def conversation_mark_read(*, user: User, conversation_id: int, last_read_id: int) -> int:

@@ -3,6 +3,7 @@ transaction: the row is written with their changes and delivered only after they
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
@@ -34,17 +35,29 @@ def person_group(user_id: int) -> str:
 def push_live(*, user_id: int, payload: dict) -> None:
     """Send ``payload`` to the person's open pages (their websocket group); a missing or
     failing channel layer never breaks the write that called it."""
+    push_live_each(user_ids=[user_id], payload=payload)
+
+
+def push_live_each(*, user_ids: Iterable[int], payload: dict) -> None:
+    """``push_live`` to several people in one hop to the event loop (a sync caller pays
+    one ``async_to_sync`` however many groups it reaches)."""
+    user_ids = list(user_ids)
     try:
         from channels.layers import get_channel_layer
 
         layer = get_channel_layer()
         if layer is None:
             return
-        async_to_sync(layer.group_send)(
-            person_group(user_id), {"type": "person.event", "payload": payload}
-        )
+        event = {"type": "person.event", "payload": payload}
+
+        async def send_all() -> None:
+            await asyncio.gather(*(layer.group_send(person_group(i), event) for i in user_ids))
+
+        async_to_sync(send_all)()
     except Exception:  # noqa: BLE001 - live delivery is best effort
-        logger.warning("Could not push %s live to %s", payload.get("event"), user_id, exc_info=True)
+        logger.warning(
+            "Could not push %s live to %s", payload.get("event"), user_ids, exc_info=True
+        )
 
 
 def _push_live(notification: Notification) -> None:

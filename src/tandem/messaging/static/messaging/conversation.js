@@ -142,21 +142,29 @@
     });
   }
 
-  // Everything after the last id we have, a page at a time (after a reconnect).
-  function catchUp() {
-    fetch(box.dataset.listUrl + "?after=" + lastId(), { credentials: "same-origin" })
+  // Everything after ``after`` (by default the last id we have), a page at a time: after a
+  // reconnect, and when an event shows that an earlier one never came.
+  function catchUp(after) {
+    var from = typeof after === "number" ? after : lastId();
+    fetch(box.dataset.listUrl + "?after=" + from, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (page) {
         if (!page) { return; }
         page.items.forEach(show);
-        if (page.next_after) { catchUp(); }
+        if (page.next_after) { catchUp(page.next_after); }
       });
   }
 
   document.addEventListener("tandem:live", function (event) {
     var data = event.detail || {};
     if ((data.event === "message" || data.event === "message_changed") && data.message) {
+      // A new message names the one before it: if that is newer than ours, an event was lost
+      // on the way (a server process fell behind); fetch from our last id, then show this.
+      var missed = data.event === "message" && data.message.conversation === conversation &&
+        data.previous > lastId();
+      var from = lastId();
       show(data.message);
+      if (missed) { catchUp(from); }
     } else if (data.event === "seen" && data.conversation === conversation) {
       var items = list.querySelectorAll("li[data-id]");
       var last = items[items.length - 1];
