@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from channels_redis.core import RedisChannelLayer
 
 from tandem.messaging import services
+from tandem.notify.services import push_live_each
 from tandem.settings import redis_channel_layer
 from tandem.web.consumers import NotificationConsumer, person_group
 from tests.mentorships.factories import mentorship
@@ -78,9 +79,14 @@ def test_previous_follows_the_conversation_whoever_sends(
     assert conversation.last_message_id == ids[-1]
 
 
-async def _idle_then_receive(user_id: int) -> dict:
+def _signed_in(user_id: int) -> WebsocketCommunicator:
     socket = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
     socket.scope["user"] = type("Signed", (), {"pk": user_id, "is_authenticated": True})()
+    return socket
+
+
+async def _idle_then_receive(user_id: int) -> dict:
+    socket = _signed_in(user_id)
     assert (await socket.connect())[0]
     # Longer than channels_redis' BZPOPMIN wait (5 s): redis-py's default 5 s read timeout
     # used to end that wait with a TimeoutError that killed the consumer.
@@ -101,3 +107,19 @@ def test_an_idle_socket_over_redis_keeps_receiving(redis_url, settings):
         assert async_to_sync(_idle_then_receive)(987654) == {"event": "ping"}
     finally:
         channel_layers.backends.clear()
+
+
+async def _both_receive_one_push() -> list[dict]:
+    sockets = [_signed_in(user_id) for user_id in (11, 12)]
+    for socket in sockets:
+        assert (await socket.connect())[0]
+    await sync_to_async(push_live_each)(user_ids=(11, 12), payload={"event": "both"})
+    try:
+        return [await socket.receive_json_from(timeout=2) for socket in sockets]
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+
+
+def test_one_push_reaches_both_people():
+    assert async_to_sync(_both_receive_one_push)() == [{"event": "both"}] * 2

@@ -39,9 +39,9 @@ def push_live(*, user_id: int, payload: dict) -> None:
 
 
 def push_live_each(*, user_ids: Iterable[int], payload: dict) -> None:
-    """``push_live`` to several people in one hop to the event loop (a sync caller pays
-    one ``async_to_sync`` however many groups it reaches)."""
-    user_ids = list(user_ids)
+    """``push_live`` to several people in one hop to the event loop (a sync caller pays one
+    ``async_to_sync`` however many groups it reaches)."""
+    groups = [person_group(user_id) for user_id in user_ids]
     try:
         from channels.layers import get_channel_layer
 
@@ -49,15 +49,16 @@ def push_live_each(*, user_ids: Iterable[int], payload: dict) -> None:
         if layer is None:
             return
         event = {"type": "person.event", "payload": payload}
-
-        async def send_all() -> None:
-            await asyncio.gather(*(layer.group_send(person_group(i), event) for i in user_ids))
-
-        async_to_sync(send_all)()
+        if len(groups) == 1:
+            async_to_sync(layer.group_send)(groups[0], event)
+        else:
+            async_to_sync(_group_send_each)(layer, groups, event)
     except Exception:  # noqa: BLE001 - live delivery is best effort
-        logger.warning(
-            "Could not push %s live to %s", payload.get("event"), user_ids, exc_info=True
-        )
+        logger.warning("Could not push %s live to %s", payload.get("event"), groups, exc_info=True)
+
+
+async def _group_send_each(layer: Any, groups: list[str], event: dict) -> None:
+    await asyncio.gather(*(layer.group_send(group, event) for group in groups))
 
 
 def _push_live(notification: Notification) -> None:
