@@ -297,6 +297,16 @@ class EndForm(forms.Form):
     )
 
 
+class AdminEndForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why does the program end it?",
+        help_text="Only the program's admins see this. The pair are told only that the "
+        "program ended their mentorship.",
+    )
+
+
 class CompleteForm(forms.Form):
     reflection = forms.CharField(
         max_length=4000,

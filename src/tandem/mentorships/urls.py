@@ -76,6 +76,11 @@ urlpatterns = [
     ),
     path("<int:mentorship_id>/end/", lifecycle.mentorship_end, name="mentorship_end"),
     path(
+        "<int:mentorship_id>/admin-end/",
+        lifecycle.mentorship_admin_end,
+        name="mentorship_admin_end",
+    ),
+    path(
         "<int:mentorship_id>/complete/", lifecycle.mentorship_complete, name="mentorship_complete"
     ),
     path("<int:mentorship_id>/meetings/new/", meetings.meeting_new, name="meeting_new"),

@@ -85,6 +85,14 @@ class Mentorship(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def ended_by_admin(self) -> bool:
+        """Ended by someone outside the pair: an admin of its program."""
+        return self.ended_by_id is not None and self.ended_by_id not in (
+            self.mentor_id,
+            self.mentee_id,
+        )
+
 
 class AgreementVersion(models.Model):
     """One version of the pair's agreement; it takes effect when both have signed it.

@@ -41,7 +41,10 @@ from tandem.mentorships.selectors.lists import (
     request_programs_for,
     request_recipients_for,
 )
-from tandem.mentorships.selectors.outside_admins import admins_outside_pair
+from tandem.mentorships.selectors.outside_admins import (
+    access_mentorship_as_admin,
+    admins_outside_pair,
+)
 from tandem.mentorships.selectors.pages import (
     MentorshipOverview,
     MentorshipPage,
@@ -63,6 +66,7 @@ from tandem.mentorships.selectors.problems import (
 
 __all__ = [
     "FEEDBACK_NOT_FOUND",
+    "access_mentorship_as_admin",
     "access_mentorship_for_feedback",
     "admins_outside_pair",
     "early_end_feedback_for",

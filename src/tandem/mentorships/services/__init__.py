@@ -10,6 +10,7 @@ from tandem.mentorships.services.lifecycle import (
     mentorship_confirm_midpoint,
     mentorship_create_from_match,
     mentorship_end_early,
+    mentorship_end_early_as_admin,
     mentorships_midpoint_review,
 )
 from tandem.mentorships.services.meetings import (
@@ -67,6 +68,7 @@ __all__ = [
     "mentorship_confirm_midpoint",
     "mentorship_create_from_match",
     "mentorship_end_early",
+    "mentorship_end_early_as_admin",
     "mentorships_midpoint_review",
     "milestone_add",
     "milestone_toggle",

@@ -31,12 +31,19 @@ def early_end_feedback_url(mentorship: Mentorship | int) -> str:
 def early_end_feedback_ask(*, mentorship: Mentorship, ended_by: User) -> None:
     """Ask the mentee how it went, whoever ended it (they, the mentor or an admin)."""
     mentor = mentorship.mentor.display_name
-    ended = "You ended" if ended_by.pk == mentorship.mentee_id else f"{ended_by.display_name} ended"
+    by_pair = mentorship.is_participant(ended_by)
+    if ended_by.pk == mentorship.mentee_id:
+        ended = "You ended"
+    elif by_pair:
+        ended = f"{mentor} ended"
+    else:
+        ended = f"The admins of {mentorship.program.name} ended"
+    how = "It ended under the no-fault exit clause." if by_pair else "The program ended it."
     notify_send(
         recipient=mentorship.mentee,
         kind=Kind.MENTORSHIP,
         title=f"{ended} your mentorship with {mentor}: how did it go?",
-        body="It ended under the no-fault exit clause. Tell the program's admins what worked and "
+        body=f"{how} Tell the program's admins what worked and "
         f"what did not, and whether you would like a new mentor. {mentor} will not see it.",
         url=early_end_feedback_url(mentorship),
     )

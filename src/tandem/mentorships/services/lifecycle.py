@@ -2,7 +2,7 @@
 
     proposed ──(both sign the agreement)──> active ──(end date reached)──> completed
         │                                      │
-        └──────────(either side ends)──────────┴──> ended_early
+        └────(either side or an admin ends)────┴──> ended_early
 
 Every transition goes through ``transition``, which refuses anything not in ``TRANSITIONS``.
 """
@@ -27,7 +27,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     MentorshipState,
 )
-from tandem.mentorships.selectors import access_mentorship
+from tandem.mentorships.selectors import access_mentorship, access_mentorship_as_admin
 from tandem.mentorships.services.agreement_content import agreement_defaults, agreement_prefill
 from tandem.mentorships.services.common import (
     MENTORSHIP_CLOSED,
@@ -66,6 +66,10 @@ TOO_EARLY_TO_COMPLETE = (
     "To stop sooner, end it early instead."
 )
 NOT_ACTIVE_YET = "This mentorship is not active yet: sign the agreement first."
+ENDED_BY_ADMIN_BODY = (
+    "An admin of the program ended it. Meetings still to come are cancelled and your "
+    "conversation takes no new messages; what you wrote together stays on its page."
+)
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 
 
@@ -238,24 +242,33 @@ def _end(*, user: User, mentorship: Mentorship, target: str) -> None:
     _cancel_future_meetings(mentorship)
 
 
-def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Mentorship:
+def _check_end_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(END_REASON_REQUIRED, fields={"reason": END_REASON_REQUIRED})
     if len(reason) > 2000:
         message = TEXT_TOO_LONG.format(limit=2000)
         raise ApplicationError(message, fields={"reason": message})
+    return reason
+
+
+def _end_early(*, mentorship: Mentorship, user: User, reason: str, summary: str) -> None:
+    """The early end whoever asks for it (one of the pair, an admin of the program): the
+    state, the reason (for the admins), the timeline, the future meetings cancelled, the
+    mentee asked how it went and offered a new mentor, the other admins told. The pair's
+    conversation closes with the mentorship (``messaging`` reads its state)."""
+    _end(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
+    mentorship.end_reason = reason
+    mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason"])
+    event_add(mentorship=mentorship, actor=user, kind="ended_early", summary=summary)
+    early_end_feedback_ask(mentorship=mentorship, ended_by=user)
+    _tell_admins_ended_early(mentorship=mentorship, user=user)
+
+
+def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Mentorship:
+    reason = _check_end_reason(reason)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
-        _end(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
-        mentorship.end_reason = reason
-        mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason"])
-        event_add(
-            mentorship=mentorship,
-            actor=user,
-            kind="ended_early",
-            summary=f"{user.display_name} ended the mentorship early.",
-        )
         # The other side learns that it ended, never why; the mentee is asked how it went.
         if user.pk == mentorship.mentee_id:
             notify_other(
@@ -265,8 +278,38 @@ def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Ment
                 title=f"{user.display_name} ended your mentorship",
                 body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
             )
-        early_end_feedback_ask(mentorship=mentorship, ended_by=user)
-        _tell_admins_ended_early(mentorship=mentorship, user=user)
+        _end_early(
+            mentorship=mentorship,
+            user=user,
+            reason=reason,
+            summary=f"{user.display_name} ended the mentorship early.",
+        )
+    return mentorship
+
+
+def mentorship_end_early_as_admin(*, user: User, mentorship_id: int, reason: str) -> Mentorship:
+    """An admin of the program who is not one of the pair ends it early for the program: both
+    are told that the program ended it (never why: the reason is for the admins), the mentee
+    is asked how it went and offered a new mentor. Anyone else gets the 404 of a missing one."""
+    reason = _check_end_reason(reason)
+    with transaction.atomic():
+        mentorship = access_mentorship_as_admin(
+            user=user, mentorship_id=mentorship_id, for_update=True
+        )
+        notify_send(
+            recipient=mentorship.mentor,
+            kind=Kind.MENTORSHIP,
+            title=f"The admins of {mentorship.program.name} ended your mentorship with "
+            f"{mentorship.mentee.display_name}",
+            body=ENDED_BY_ADMIN_BODY,
+            url=mentorship_url(mentorship),
+        )
+        _end_early(
+            mentorship=mentorship,
+            user=user,
+            reason=reason,
+            summary=f"Ended early by the program admin, {user.display_name}.",
+        )
     return mentorship
 
 

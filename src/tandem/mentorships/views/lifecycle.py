@@ -1,4 +1,5 @@
-"""Pages that move a mentorship on: confirm the agreement at the midpoint, end early, complete."""
+"""Pages that move a mentorship on: confirm the agreement at the midpoint, end early (one of
+the pair, or an admin of the program for the program), complete."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error
 from tandem.mentorships import selectors, services
-from tandem.mentorships.forms import CompleteForm, EndForm
+from tandem.mentorships.forms import AdminEndForm, CompleteForm, EndForm
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 
@@ -55,6 +56,50 @@ def mentorship_end(request, mentorship_id: int):
             "will be asked how it went (for the program's admins only) and offered a new mentor.",
             "Its agreement, meetings and history are kept on its page.",
             "It cannot be undone.",
+        ],
+        button="End the mentorship",
+        back=reverse("mentorship_detail", args=[mentorship.pk]),
+        keep="Keep it going",
+        form=form,
+    )
+
+
+@login_required
+@mentorship_errors
+def mentorship_admin_end(request, mentorship_id: int):
+    """An admin of the program (not one of the pair) ends the mentorship early, after a page
+    that says what will happen, with a reason only the admins read."""
+    mentorship = selectors.access_mentorship_as_admin(
+        user=request.user, mentorship_id=mentorship_id
+    )
+    form = AdminEndForm(request.POST or None)
+    if confirmed(request) and form.is_valid():
+        try:
+            services.mentorship_end_early_as_admin(
+                user=request.user, mentorship_id=mentorship_id, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            return back_to_mentorship(
+                request,
+                mentorship_id,
+                "The mentorship has ended. Both of them have been told, and "
+                f"{mentorship.mentee.display_name} is asked how it went.",
+            )
+    mentor, mentee = mentorship.mentor.display_name, mentorship.mentee.display_name
+    return confirm_page(
+        request,
+        title=f"End the mentorship of {mentor} and {mentee} early?",
+        consequences=[
+            "It ends now, for both of them, and cannot be undone.",
+            f"{mentor} and {mentee} are both told that the program ended it; never why: "
+            "the reason below is for the program's admins only.",
+            "Every meeting still to come is cancelled, and their conversation takes no new "
+            "messages (what they wrote stays readable to them).",
+            f"{mentee} is asked how it went and offered a new mentor, never {mentor} again.",
+            "The program's other admins are told that it ended early. Its history says it was "
+            "ended by the program admin; its agreement, meetings and history are kept.",
         ],
         button="End the mentorship",
         back=reverse("mentorship_detail", args=[mentorship.pk]),
