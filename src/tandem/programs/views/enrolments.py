@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.pagination import page_of
-from tandem.core.web import confirm_page, confirmed, form_add_error, not_found_as_404
+from tandem.core.web import confirm_page, confirmed, form_add_error, not_found_as_404, safe_next
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     AdminInviteForm,
@@ -202,7 +202,14 @@ def participant_action(request, slug, enrolment_id, action):
         return render(request, "programs/_participant_row.html", context)
     if error:
         messages.error(request, error)
-    return redirect("program_participants", slug=program.slug)
+    else:
+        messages.success(
+            request,
+            f"{enrolment.person.display_name} ({enrolment.get_role_display().lower()}) is now "
+            f"{enrolment.get_status_display().lower()}.",
+        )
+    # Back where the admin came from (the admin home passes ``next``), else the people page.
+    return redirect(safe_next(request, reverse("program_participants", args=[program.slug])))
 
 
 def _joined_with(uses: int) -> str:
@@ -214,10 +221,11 @@ def _joined_with(uses: int) -> str:
 
 def _confirm_removal(request, program, enrolment_id):
     """Removing (declining a request to join) asks first; ``None`` when there is nothing to
-    remove, so the service says why not."""
+    remove, so the service says why not. "Keep" goes back where the admin came from."""
     enrolment = selectors.access_enrolment(
         user=request.user, program_id=program.pk, enrolment_id=enrolment_id
     )
+    back = safe_next(request, reverse("program_participants", args=[program.slug]))
     if enrolment.status == EnrolmentStatus.REMOVED:
         return None
     name, role = enrolment.person.display_name, enrolment.get_role_display().lower()
@@ -232,7 +240,7 @@ def _confirm_removal(request, program, enrolment_id):
                 "them back when a place is free.",
             ],
             button="Remove from the waitlist",
-            back=reverse("program_participants", args=[program.slug]),
+            back=back,
         )
     pending = enrolment.status == EnrolmentStatus.PENDING
     return confirm_page(
@@ -250,7 +258,7 @@ def _confirm_removal(request, program, enrolment_id):
             "Their profile and join answers are kept; Reactivate on the people page undoes it.",
         ],
         button="Decline the request" if pending else f"Remove {name}",
-        back=reverse("program_participants", args=[program.slug]),
+        back=back,
     )
 
 
