@@ -1,5 +1,26 @@
 """The pages of evaluate-and-adjust, under ``/feedback/``; each sub-domain adds its routes."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tandem.feedback.views import health
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "programs/<int:program_id>/health/", health.program_health, name="feedback_program_health"
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/health/checkin/",
+        health.health_checkin_send,
+        name="feedback_health_checkin",
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/health/note/",
+        health.health_message_to_pair,
+        name="feedback_health_message",
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/health/rematch/",
+        health.health_rematch_propose,
+        name="feedback_health_rematch",
+    ),
+]

@@ -3,4 +3,7 @@ module's paths start from the API root: ``/checkins/...``, ``/mentorships/{id}/h
 
 from ninja import Router
 
+from tandem.feedback.api.health import router as health_router
+
 router = Router()
+router.add_router("", health_router)

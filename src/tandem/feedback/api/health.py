@@ -1,0 +1,148 @@
+"""Relationship health: a mentorship's health (the pair and the program's admins), a
+program's list by health (its admins) and the admins' actions on a mentorship (admins of its
+program outside the pair). Never what the pair write: states, scores, reasons in plain words,
+times."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.pagination import PageNumberPagination
+from tandem.feedback.models import InterventionKind, MentorshipHealth
+from tandem.feedback.selectors import health as selectors
+from tandem.feedback.services import health as services
+from tandem.mentorships.api.common import ERRORS, PersonOut
+from tandem.mentorships.models import Mentorship
+from tandem.people.models import User
+
+router = Router(tags=["feedback"])
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+    weight: int
+
+
+class HealthOut(Schema):
+    mentorship_id: int
+    program_id: int
+    state: str | None = Field(description="thriving | on_track | at_risk | stalled; null: not yet")
+    score: int | None
+    reasons: list[ReasonOut] = Field(description="Concerns first, heaviest first; then strengths.")
+    last_activity_at: datetime | None
+    state_since: datetime | None
+    computed_at: datetime | None
+
+
+class HealthRowOut(Schema):
+    mentorship_id: int
+    program_id: int
+    mentor: PersonOut
+    mentee: PersonOut
+    state: str = Field(description="thriving | on_track | at_risk | stalled")
+    score: int
+    reasons: list[ReasonOut]
+    last_activity_at: datetime | None
+    state_since: datetime
+    computed_at: datetime
+
+    @staticmethod
+    def resolve_mentor(obj: MentorshipHealth) -> User:
+        return obj.mentorship.mentor
+
+    @staticmethod
+    def resolve_mentee(obj: MentorshipHealth) -> User:
+        return obj.mentorship.mentee
+
+
+class NoteIn(Schema):
+    note: str = Field(description="Sent to both people of the pair as a notification.")
+
+
+class InterventionOut(Schema):
+    id: int
+    mentorship_id: int
+    kind: str = Field(description=" | ".join(InterventionKind.values))
+    created_at: datetime
+
+
+def _health_out(mentorship: Mentorship, health: MentorshipHealth | None) -> dict[str, Any]:
+    return {
+        "mentorship_id": mentorship.pk,
+        "program_id": mentorship.program_id,
+        "state": health.state if health else None,
+        "score": health.score if health else None,
+        "reasons": health.reasons if health else [],
+        "last_activity_at": health.last_activity_at if health else None,
+        "state_since": health.state_since if health else None,
+        "computed_at": health.computed_at if health else None,
+    }
+
+
+@router.get(
+    "/mentorships/{mentorship_id}/health",
+    response={200: HealthOut, **ERRORS},
+    operation_id="tandem_feedback_api_get_mentorship_health",
+)
+def get_mentorship_health(request: AuthenticatedRequest, mentorship_id: int) -> Any:
+    """The pair and the program's admins; 404 for anyone else."""
+    mentorship, health = selectors.access_mentorship_health(
+        user=request.auth, mentorship_id=mentorship_id
+    )
+    return _health_out(mentorship, health)
+
+
+@router.get(
+    "/programs/{program_id}/health",
+    response={200: list[HealthRowOut], **ERRORS},
+    operation_id="tandem_feedback_api_list_program_health",
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_program_health(
+    request: AuthenticatedRequest,
+    program_id: int,
+    state: str = "",
+    reason: str = "",
+    q: str = "",
+) -> Any:
+    """The program's admins: its active mentorships by health, stalled first (filters: state,
+    reason code, a name or email of the mentor or mentee)."""
+    program = selectors.access_program_for_health(user=request.auth, program_id=program_id)
+    filters = selectors.HealthFilters(state=state, reason=reason, search=q[:100])
+    return selectors.health_list_for_program(program=program, filters=filters)
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/health/checkin",
+    response={201: InterventionOut, **ERRORS},
+    operation_id="tandem_feedback_api_health_send_checkin",
+)
+def send_checkin(request: AuthenticatedRequest, mentorship_id: int) -> Any:
+    """Admins of the program outside the pair: ask both for a check-in now (once a day)."""
+    return 201, services.health_checkin_send(user=request.auth, mentorship_id=mentorship_id)
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/health/note",
+    response={201: InterventionOut, **ERRORS},
+    operation_id="tandem_feedback_api_health_write_to_pair",
+)
+def write_to_pair(request: AuthenticatedRequest, mentorship_id: int, payload: NoteIn) -> Any:
+    """Admins of the program outside the pair: a note to both (not in their conversation)."""
+    return 201, services.health_message_to_pair(
+        user=request.auth, mentorship_id=mentorship_id, note=payload.note
+    )
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/health/rematch",
+    response={201: InterventionOut, **ERRORS},
+    operation_id="tandem_feedback_api_health_propose_rematch",
+)
+def propose_rematch(request: AuthenticatedRequest, mentorship_id: int) -> Any:
+    """Admins of the program outside the pair: offer the mentee a new mentor (once a day)."""
+    return 201, services.health_rematch_propose(user=request.auth, mentorship_id=mentorship_id)

@@ -1,0 +1,499 @@
+"""Relationship health from the database: the signals of a batch of mentorships (a fixed
+number of queries, whatever the batch's size), the mentorships whose activity is newer than
+their health, and the reads of the health panel, the admin's oversight list and the API.
+
+Who reads what (DESIGN.md): a mentorship's health and its reasons are read by the pair and the
+program's admins. The signals are counts and times only: a check-in is read for its two scores
+(never its comments) and a message for its sender and time (never its body).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Avg, Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.fields.json import KT
+
+from tandem.core.exceptions import NotFound
+from tandem.feedback.health import CADENCE_DAYS, Cancellation, HealthSignals, Pulse, Reply, Side
+from tandem.feedback.models import (
+    CheckIn,
+    CheckInKind,
+    Divergence,
+    HealthState,
+    Intervention,
+    MentorshipHealth,
+)
+from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
+from tandem.mentorships.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgreementVersion,
+    Goal,
+    GoalState,
+    Meeting,
+    MeetingStatus,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipState,
+)
+from tandem.mentorships.selectors import MentorshipAccess, access_mentorship
+from tandem.mentorships.selectors.access import MENTORSHIP_NOT_FOUND
+from tandem.mentorships.selectors.outside_admins import is_admin_outside_pair
+from tandem.messaging.models import Message
+from tandem.people.models import User
+from tandem.programs.models import Program
+from tandem.programs.selectors import ProgramAccess, access_program
+
+# What the signals read of the past: older meetings, cancellations, check-ins and messages
+# cannot change a state the last few cadence periods decide (a pair silent for longer than
+# this is stalled whatever came before). Each side's last message is read whatever its age.
+LOOKBACK = timedelta(days=183)
+REPLY_LOOKBACK = timedelta(days=60)
+# Timeline events that mean a meeting was called off or moved (mentorships' services).
+CANCELLING_EVENTS = {
+    "meeting_cancelled": False,
+    "series_cancelled": False,
+    "meeting_moved": True,
+}
+# Plain words for the check-in questions a divergence names (question keys otherwise).
+TOPIC_WORDS = {
+    "fit": "how good a fit you are",
+    "expectations_clear": "how clear your expectations are",
+    PROGRESS_KEY: "progress toward your goals",
+    "goals_still_right": "whether the goals are still right",
+    "amend_agreement": "whether to amend the agreement",
+    "goals_achieved": "how far you reached your goals",
+}
+DEFAULT_CADENCE = "biweekly"
+STATE_ORDER = (HealthState.STALLED, HealthState.AT_RISK, HealthState.ON_TRACK, HealthState.THRIVING)
+# Reasons are stored most important first; a reason filter looks at this many positions.
+MAX_REASONS = 20
+# The "soon after" recompute reads at most this many recent rows of each kind of activity.
+RECENT_ROWS = 2000
+
+
+def _side(mentorship: Mentorship, person_id: int | None) -> Side | None:
+    if person_id == mentorship.mentor_id:
+        return "mentor"
+    if person_id == mentorship.mentee_id:
+        return "mentee"
+    return None
+
+
+def topic_words(keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(TOPIC_WORDS.get(key, key.replace("_", " ")) for key in keys)
+
+
+def active_since(mentorship: Mentorship) -> datetime:
+    return mentorship.activated_at or mentorship.created_at
+
+
+def _pulse_score(progress: str | None, useful: str | None) -> int | None:
+    """One pulse's 1-5 score: the mean of the progress and usefulness answers, rounded half
+    up (a pulse missing both scales says nothing)."""
+    scores = [int(value) for value in (progress, useful) if value and str(value).isdigit()]
+    scores = [score for score in scores if 1 <= score <= 5]
+    if not scores:
+        return None
+    return math.floor(sum(scores) / len(scores) + 0.5)
+
+
+def _replies(sides: list[tuple[Side, datetime]]) -> list[Reply]:
+    """Each time one side answered the other: hours from the first message left unanswered to
+    the answer (``sides`` in time order)."""
+    replies: list[Reply] = []
+    waiting: tuple[Side, datetime] | None = None
+    for side, at in sides:
+        if waiting is None:
+            waiting = (side, at)
+        elif waiting[0] != side:
+            hours = (at - waiting[1]).total_seconds() / 3600
+            replies.append(Reply(at=at, side=side, hours=hours))
+            waiting = (side, at)
+    return replies
+
+
+@dataclass
+class _Gathered:
+    meetings: dict[int, list[datetime]]
+    cancellations: dict[int, list[Cancellation]]
+    last_message: dict[int, dict[Side, datetime]]
+    replies: dict[int, list[Reply]]
+    overdue: dict[int, int]
+    progress: dict[int, float]
+    pulses: dict[int, list[Pulse]]
+    divergences: dict[int, tuple[str, ...]]
+    cadence: dict[int, str]
+    amendment_since: dict[int, datetime]
+
+
+def _meetings(ids: list[int], now: datetime) -> dict[int, list[datetime]]:
+    held: dict[int, list[datetime]] = defaultdict(list)
+    rows = Meeting.objects.filter(
+        mentorship_id__in=ids,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__lte=now,
+        starts_at__gte=now - LOOKBACK,
+    ).values_list("mentorship_id", "starts_at")
+    for mentorship_id, starts_at in rows:
+        held[mentorship_id].append(starts_at)
+    return held
+
+
+def _cancellations(by_id: dict[int, Mentorship], now: datetime) -> dict[int, list[Cancellation]]:
+    found: dict[int, list[Cancellation]] = defaultdict(list)
+    rows = MentorshipEvent.objects.filter(
+        mentorship_id__in=list(by_id),
+        kind__in=list(CANCELLING_EVENTS),
+        created_at__gte=now - LOOKBACK,
+        created_at__lte=now,
+    ).values_list("mentorship_id", "actor_id", "kind", "created_at")
+    for mentorship_id, actor_id, kind, at in rows:
+        side = _side(by_id[mentorship_id], actor_id)
+        if side is not None:
+            found[mentorship_id].append(
+                Cancellation(at=at, by=side, rescheduled=CANCELLING_EVENTS[kind])
+            )
+    return found
+
+
+def _messages(
+    by_id: dict[int, Mentorship], now: datetime
+) -> tuple[dict[int, dict[Side, datetime]], dict[int, list[Reply]]]:
+    """Each side's last message (any age) and the recent answers' delays, from senders and
+    times only."""
+    ids = list(by_id)
+    last: dict[int, dict[Side, datetime]] = defaultdict(dict)
+    latest = (
+        Message.objects.filter(conversation__mentorship_id__in=ids, created_at__lte=now)
+        .values("conversation__mentorship_id", "sender_id")
+        .annotate(at=Max("created_at"))
+        .values_list("conversation__mentorship_id", "sender_id", "at")
+    )
+    for mentorship_id, sender_id, at in latest:
+        side = _side(by_id[mentorship_id], sender_id)
+        if side is not None:
+            last[mentorship_id][side] = at
+    sequence: dict[int, list[tuple[Side, datetime]]] = defaultdict(list)
+    recent = (
+        Message.objects.filter(
+            conversation__mentorship_id__in=ids,
+            created_at__gte=now - REPLY_LOOKBACK,
+            created_at__lte=now,
+        )
+        .order_by("conversation_id", "pk")
+        .values_list("conversation__mentorship_id", "sender_id", "created_at")
+    )
+    for mentorship_id, sender_id, at in recent:
+        side = _side(by_id[mentorship_id], sender_id)
+        if side is not None:
+            sequence[mentorship_id].append((side, at))
+    return last, {key: _replies(sides) for key, sides in sequence.items()}
+
+
+def _overdue(ids: list[int], today: date) -> dict[int, int]:
+    rows = (
+        ActionItem.objects.filter(
+            mentorship_id__in=ids, status=ActionItemStatus.OPEN, due_on__lt=today
+        )
+        .values("mentorship_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentorship_id", "n")
+    )
+    return dict(rows)
+
+
+def _progress(ids: list[int]) -> dict[int, float]:
+    rows = (
+        Goal.objects.filter(mentorship_id__in=ids)
+        .exclude(state=GoalState.DROPPED)
+        .values("mentorship_id")
+        .annotate(average=Avg("percent"))
+        .values_list("mentorship_id", "average")
+    )
+    return {key: min(max(float(average) / 100, 0.0), 1.0) for key, average in rows}
+
+
+def _pulses(by_id: dict[int, Mentorship], now: datetime) -> dict[int, list[Pulse]]:
+    """Answered pulse check-ins: only the two scales are read, never the comments."""
+    found: dict[int, list[Pulse]] = defaultdict(list)
+    rows = (
+        CheckIn.objects.filter(
+            mentorship_id__in=list(by_id),
+            kind=CheckInKind.PULSE,
+            answered_at__isnull=False,
+            answered_at__gte=now - LOOKBACK,
+            answered_at__lte=now,
+        )
+        .annotate(progress=KT(f"answers__{PROGRESS_KEY}"), useful=KT(f"answers__{USEFULNESS_KEY}"))
+        .values_list("mentorship_id", "author_id", "answered_at", "progress", "useful")
+    )
+    for mentorship_id, author_id, at, progress, useful in rows:
+        side = _side(by_id[mentorship_id], author_id)
+        score = _pulse_score(progress, useful)
+        if side is not None and score is not None and at is not None:
+            found[mentorship_id].append(Pulse(at=at, side=side, score=score))
+    return found
+
+
+def _divergences(ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The topics of each mentorship's latest open divergence."""
+    rows = (
+        Divergence.objects.filter(mentorship_id__in=ids, resolved_at__isnull=True)
+        .order_by("detected_at", "pk")
+        .values_list("mentorship_id", "topics")
+    )
+    return {key: topic_words(topics or ()) for key, topics in rows}
+
+
+def _agreements(
+    by_id: dict[int, Mentorship],
+) -> tuple[dict[int, str], dict[int, datetime]]:
+    """The cadence of the version in effect (the program's default without one) and when the
+    newest version, if not signed by both after one that is, was proposed."""
+    cadence: dict[int, str] = {}
+    waiting: dict[int, datetime] = {}
+    rows = (
+        AgreementVersion.objects.filter(mentorship_id__in=list(by_id))
+        .annotate(cadence=KT("content__cadence"))
+        .order_by("mentorship_id", "-number")
+        .values_list(
+            "mentorship_id", "cadence", "created_at", "signed_by_mentor_at", "signed_by_mentee_at"
+        )
+    )
+    newest_unsigned: dict[int, datetime] = {}
+    seen: set[int] = set()
+    for mentorship_id, agreed, created_at, by_mentor, by_mentee in rows:
+        first = mentorship_id not in seen
+        seen.add(mentorship_id)
+        signed = by_mentor is not None and by_mentee is not None
+        if first and not signed:
+            newest_unsigned[mentorship_id] = created_at
+        if signed and mentorship_id not in cadence:
+            cadence[mentorship_id] = str(agreed or "")
+            if mentorship_id in newest_unsigned:
+                waiting[mentorship_id] = newest_unsigned[mentorship_id]
+    for mentorship_id, mentorship in by_id.items():
+        if cadence.get(mentorship_id) not in CADENCE_DAYS:
+            cadence[mentorship_id] = mentorship.program.default_cadence or DEFAULT_CADENCE
+    return cadence, waiting
+
+
+def _gather(by_id: dict[int, Mentorship], now: datetime) -> _Gathered:
+    ids = list(by_id)
+    last_message, replies = _messages(by_id, now)
+    cadence, amendment_since = _agreements(by_id)
+    return _Gathered(
+        meetings=_meetings(ids, now),
+        cancellations=_cancellations(by_id, now),
+        last_message=last_message,
+        replies=replies,
+        overdue=_overdue(ids, now.date()),
+        progress=_progress(ids),
+        pulses=_pulses(by_id, now),
+        divergences=_divergences(ids),
+        cadence=cadence,
+        amendment_since=amendment_since,
+    )
+
+
+def health_signals_for(
+    *, mentorships: Sequence[Mentorship], now: datetime
+) -> dict[int, HealthSignals]:
+    """The health signals of each mentorship (their programs joined) at ``now``, in ten
+    queries for the whole batch."""
+    by_id = {mentorship.pk: mentorship for mentorship in mentorships}
+    if not by_id:
+        return {}
+    gathered = _gather(by_id, now)
+    signals: dict[int, HealthSignals] = {}
+    for pk, mentorship in by_id.items():
+        waiting = gathered.amendment_since.get(pk)
+        signals[pk] = HealthSignals(
+            as_of=now,
+            active_since=min(active_since(mentorship), now),
+            cadence_days=CADENCE_DAYS[gathered.cadence[pk]],
+            meetings_held=tuple(gathered.meetings.get(pk, ())),
+            cancellations=tuple(gathered.cancellations.get(pk, ())),
+            last_message_at=gathered.last_message.get(pk, {}),
+            replies=tuple(gathered.replies.get(pk, ())),
+            overdue_action_items=gathered.overdue.get(pk, 0),
+            goal_progress=gathered.progress.get(pk),
+            pulses=tuple(gathered.pulses.get(pk, ())),
+            divergence_topics=gathered.divergences.get(pk, ()),
+            amendment_waiting_days=(
+                max((now - waiting) / timedelta(days=1), 0.0) if waiting else None
+            ),
+        )
+    return signals
+
+
+# Which mentorships to recompute -----------------------------------------------------------
+
+
+def active_mentorships() -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(state=MentorshipState.ACTIVE).select_related("program")
+
+
+def mentorships_due_daily(*, now: datetime, limit: int) -> list[Mentorship]:
+    """Active mentorships whose health is missing or a day old, oldest first (``limit`` of
+    them: the daily sweep runs every few minutes and takes a bounded share each time)."""
+    stale = Q(health__isnull=True) | Q(health__computed_at__lte=now - timedelta(days=1))
+    return list(active_mentorships().filter(stale).order_by("health__computed_at", "pk")[:limit])
+
+
+def mentorships_with_new_activity(*, now: datetime, since: datetime) -> list[Mentorship]:
+    """Active mentorships where something happened after ``since`` and after their health was
+    last computed: a timeline event (meetings scheduled, moved or cancelled, goals, action
+    items, agreements), a message, a check-in answered. Each source is read through an index
+    (the events' primary key, newest first; the messages' and check-ins' times) and at most
+    ``RECENT_ROWS`` rows; whatever a burst leaves out, the daily sweep takes."""
+    activity: dict[int, datetime] = {}
+
+    def seen(rows: Iterable[tuple[int | None, datetime | None]]) -> None:
+        for mentorship_id, at in rows:
+            if mentorship_id is not None and at is not None and since < at <= now:
+                activity[mentorship_id] = max(at, activity.get(mentorship_id, at))
+
+    seen(
+        MentorshipEvent.objects.order_by("-pk").values_list("mentorship_id", "created_at")[
+            :RECENT_ROWS
+        ]
+    )
+    seen(
+        Message.objects.filter(created_at__gt=since, created_at__lte=now)
+        .order_by("-created_at")
+        .values_list("conversation__mentorship_id", "created_at")[:RECENT_ROWS]
+    )
+    seen(
+        CheckIn.objects.filter(answered_at__gt=since, answered_at__lte=now)
+        .order_by("-answered_at")
+        .values_list("mentorship_id", "answered_at")[:RECENT_ROWS]
+    )
+    if not activity:
+        return []
+    candidates = active_mentorships().filter(pk__in=list(activity))
+    computed = dict(
+        MentorshipHealth.objects.filter(pk__in=list(activity)).values_list(
+            "mentorship_id", "computed_at"
+        )
+    )
+    return [
+        mentorship
+        for mentorship in candidates
+        if mentorship.pk not in computed or computed[mentorship.pk] < activity[mentorship.pk]
+    ]
+
+
+# Reads for people ----------------------------------------------------------------------------
+
+
+def health_for_mentorship(*, mentorship: Mentorship) -> MentorshipHealth | None:
+    """The health of a mentorship the caller was let in to (``access_mentorship`` with
+    ``OVERVIEW``: the pair and the program's admins)."""
+    return MentorshipHealth.objects.filter(mentorship=mentorship).first()
+
+
+def access_mentorship_health(
+    *, user: User | AnonymousUser, mentorship_id: int
+) -> tuple[Mentorship, MentorshipHealth | None]:
+    mentorship = access_mentorship(
+        user=user, mentorship_id=mentorship_id, need=MentorshipAccess.OVERVIEW
+    )
+    return mentorship, health_for_mentorship(mentorship=mentorship)
+
+
+@dataclass(frozen=True)
+class HealthFilters:
+    state: str = ""
+    reason: str = ""
+    search: str = ""
+
+
+def access_program_for_health(*, user: User | AnonymousUser, program_id: int) -> Program:
+    """The program, for its admins only (404 for anyone else)."""
+    return access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
+
+
+def _state_rank() -> Case:
+    return Case(
+        *(When(state=state, then=Value(rank)) for rank, state in enumerate(STATE_ORDER)),
+        default=Value(len(STATE_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def health_list_for_program(
+    *, program: Program, filters: HealthFilters = HealthFilters()
+) -> QuerySet[MentorshipHealth]:
+    """The health of the program's active mentorships, stalled first, then at risk, on track
+    and thriving, lowest score first within each; the pair joined for the list (one query a
+    page, one to count)."""
+    qs = MentorshipHealth.objects.filter(program=program, mentorship__state=MentorshipState.ACTIVE)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.reason:
+        # Portable across SQLite and PostgreSQL (no JSON containment on SQLite).
+        position = Q()
+        for index in range(MAX_REASONS):
+            position |= Q(**{f"reasons__{index}__code": filters.reason})
+        qs = qs.filter(position)
+    term = filters.search.strip()
+    if term:
+        qs = qs.filter(
+            Q(mentorship__mentor__first_name__icontains=term)
+            | Q(mentorship__mentor__last_name__icontains=term)
+            | Q(mentorship__mentor__email__icontains=term)
+            | Q(mentorship__mentee__first_name__icontains=term)
+            | Q(mentorship__mentee__last_name__icontains=term)
+            | Q(mentorship__mentee__email__icontains=term)
+        )
+    return (
+        qs.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+        .annotate(rank=_state_rank())
+        .order_by("rank", "score", "mentorship_id")
+    )
+
+
+def health_counts_for_programs(*, program_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Active mentorships by health state per program (one query; for the admin home)."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        MentorshipHealth.objects.filter(
+            program_id__in=list(program_ids), mentorship__state=MentorshipState.ACTIVE
+        )
+        .values("program_id", "state")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "state", "n")
+    )
+    for program_id, state, n in rows:
+        counts[program_id][state] = n
+    return counts
+
+
+def interventions_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Intervention]:
+    """Nudges, alerts and admin actions on a mentorship the caller was let in to."""
+    return Intervention.objects.filter(mentorship=mentorship).select_related("actor")
+
+
+def access_mentorship_for_health_action(
+    *, user: User | AnonymousUser, mentorship_id: int, for_update: bool = False
+) -> Mentorship:
+    """The mentorship for an admin of its program who is not one of the pair (an admin's
+    action is the program's, never a participant's on their own mentorship); anyone else gets
+    the same 404 as for a missing one. ``for_update`` locks it (inside a transaction)."""
+    mentorship = access_mentorship(
+        user=user,
+        mentorship_id=mentorship_id,
+        need=MentorshipAccess.OVERVIEW,
+        for_update=for_update,
+    )
+    if not is_admin_outside_pair(user=user, mentorship=mentorship):
+        raise NotFound(MENTORSHIP_NOT_FOUND)
+    return mentorship

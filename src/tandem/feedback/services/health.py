@@ -1,0 +1,474 @@
+"""Relationship health in the product: recompute it, nudge the pair, alert the admins, and the
+admins' one-click actions.
+
+``health_refresh`` assesses a batch of mentorships (``feedback.health.assess`` on the signals
+``selectors.health`` gathers), updates each ``MentorshipHealth`` in place and adds a
+``HealthSnapshot`` only when the state or the reason codes change. Two periodic jobs call it:
+``health_sweep_daily`` (every active mentorship whose health is a day old, a bounded share per
+tick) and ``health_sweep_recent`` (mentorships with activity newer than their health).
+
+Nudges before alerts: when a mentorship becomes flagged (at risk or stalled) the pair gets ONE
+suggestion built from the top reason; if it is stalled, or still at risk after
+``ALERT_GRACE``, the program's admins outside the pair get an alert. Each is an
+``Intervention`` keyed by the flagged episode (when the spell began), checked and written under
+the health row's lock, so two workers or two runs never send the same one twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError
+from tandem.feedback.health import (
+    FLAGGED,
+    REASONS,
+    HealthAssessment,
+    assess,
+    suggested_actions,
+)
+from tandem.feedback.models import (
+    INTERVENTION_NOTE_LIMIT,
+    HealthSnapshot,
+    HealthState,
+    Intervention,
+    InterventionKind,
+    MentorshipHealth,
+)
+from tandem.feedback.selectors.guidance import guidance_for
+from tandem.feedback.selectors.health import (
+    access_mentorship_for_health_action,
+    health_signals_for,
+    mentorships_due_daily,
+    mentorships_with_new_activity,
+)
+from tandem.mentorships.models import Mentorship
+from tandem.mentorships.scheduling import zone_of
+from tandem.mentorships.selectors import admins_outside_pair, meeting_suggestions_for
+from tandem.notify.kinds import Kind
+from tandem.notify.services import notify_send, notify_send_each
+from tandem.people.models import User
+from tandem.programs.models import MatchingMode
+
+BATCH_SIZE = 200
+DAILY_PER_TICK = 2000  # the daily sweep's share per tick (ticks come every few minutes)
+RECENT_WINDOW = timedelta(hours=2)  # activity the "soon after" job looks back over
+ALERT_GRACE = timedelta(days=10)  # at risk this long after the nudge: the admins are told
+SUGGESTED_SLOTS = 3
+SLOT_MINUTES = 45
+# Reasons whose suggestion is to meet: the nudge offers times that suit both.
+MEET_REASONS = {"missed_periods", "no_contact", "cancellations", "cancelling_side"}
+CHECKINS_URL = "/feedback/checkins/"
+
+NOTE_REQUIRED = "Write what you want to tell the pair."
+NOTE_TOO_LONG = f"Keep it under {INTERVENTION_NOTE_LIMIT} characters."
+NOT_ACTIVE = "Only an active mentorship's pair can be sent this."
+ALREADY_SENT = "The same was already sent to this pair today."
+
+
+@dataclass
+class RefreshResult:
+    assessed: int = 0
+    changed: int = 0
+    nudges: int = 0
+    alerts: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: RefreshResult) -> None:
+        self.assessed += other.assessed
+        self.changed += other.changed
+        self.nudges += other.nudges
+        self.alerts += other.alerts
+        for state, n in other.states.items():
+            self.states[state] = self.states.get(state, 0) + n
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "assessed": self.assessed,
+            "changed": self.changed,
+            "nudges": self.nudges,
+            "alerts": self.alerts,
+        }
+
+
+def health_page_url(program_id: int) -> str:
+    return reverse("feedback_program_health", args=[program_id])
+
+
+def _mentorship_url(mentorship: Mentorship) -> str:
+    return reverse("mentorship_detail", args=[mentorship.pk]) + "#health"
+
+
+def _reasons(assessment: HealthAssessment) -> list[dict[str, object]]:
+    return [
+        {"code": reason.code, "text": reason.text, "weight": reason.weight}
+        for reason in assessment.reasons
+    ]
+
+
+def _codes(reasons: Sequence[dict[str, object]]) -> list[str]:
+    return [str(reason["code"]) for reason in reasons]
+
+
+def _flagged_since(previous: MentorshipHealth | None, state: str, now: datetime) -> str | None:
+    """When the current flagged spell began (ISO), kept while the state stays flagged."""
+    if state not in FLAGGED:
+        return None
+    if previous is not None and previous.state in FLAGGED:
+        kept = previous.signals.get("flagged_since")
+        if kept:
+            return str(kept)
+    return now.isoformat()
+
+
+def _row(
+    mentorship: Mentorship,
+    assessment: HealthAssessment,
+    previous: MentorshipHealth | None,
+    now: datetime,
+) -> MentorshipHealth:
+    state = assessment.state
+    signals = {
+        "missed_periods": assessment.missed_periods,
+        "flagged_since": _flagged_since(previous, state, now),
+        "contributions": {c.signal: c.points for c in assessment.contributions},
+    }
+    changed_state = previous is None or previous.state != state
+    return MentorshipHealth(
+        mentorship=mentorship,
+        program_id=mentorship.program_id,
+        state=state,
+        score=assessment.score,
+        reasons=_reasons(assessment),
+        signals=signals,
+        last_activity_at=assessment.last_contact_at,
+        state_since=now if changed_state or previous is None else previous.state_since,
+        computed_at=now,
+    )
+
+
+HEALTH_FIELDS = [
+    "program",
+    "state",
+    "score",
+    "reasons",
+    "signals",
+    "last_activity_at",
+    "state_since",
+    "computed_at",
+]
+
+
+def health_refresh(*, mentorships: Sequence[Mentorship], now: datetime) -> RefreshResult:
+    """Assess ``mentorships`` (active ones, their programs joined) at ``now`` and store the
+    result; a snapshot only for a change of state or reasons; nudges and alerts once per
+    flagged episode. Runs in batches of ``BATCH_SIZE``, one transaction each."""
+    result = RefreshResult()
+    for start in range(0, len(mentorships), BATCH_SIZE):
+        result.add(_refresh_batch(mentorships[start : start + BATCH_SIZE], now))
+    return result
+
+
+def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
+    result = RefreshResult(assessed=len(batch))
+    signals = health_signals_for(mentorships=batch, now=now)
+    by_id = {mentorship.pk: mentorship for mentorship in batch}
+    with transaction.atomic():
+        # The lock makes two workers refreshing the same mentorships take turns, so the
+        # interventions each one checks below are the other's committed ones.
+        previous = {
+            row.pk: row
+            for row in MentorshipHealth.objects.select_for_update().filter(pk__in=list(by_id))
+        }
+        rows, snapshots = [], []
+        for pk, mentorship in by_id.items():
+            row = _row(mentorship, assess(signals[pk]), previous.get(pk), now)
+            rows.append(row)
+            result.states[row.state] = result.states.get(row.state, 0) + 1
+            before = previous.get(pk)
+            if (
+                before is None
+                or before.state != row.state
+                or (_codes(before.reasons) != _codes(row.reasons))
+            ):
+                snapshots.append(
+                    HealthSnapshot(
+                        mentorship=mentorship,
+                        program_id=mentorship.program_id,
+                        state=row.state,
+                        score=row.score,
+                        reason_codes=_codes(row.reasons),
+                        computed_at=now,
+                    )
+                )
+        MentorshipHealth.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["mentorship"],
+            update_fields=HEALTH_FIELDS,
+        )
+        HealthSnapshot.objects.bulk_create(snapshots)
+        result.changed = len(snapshots)
+        flagged = [row for row in rows if row.state in FLAGGED]
+        nudges, alerts = _interventions_send(flagged, by_id, now)
+        result.nudges, result.alerts = nudges, alerts
+    return result
+
+
+def _interventions_send(
+    flagged: list[MentorshipHealth], by_id: dict[int, Mentorship], now: datetime
+) -> tuple[int, int]:
+    """Nudge the pair when a spell begins; alert the admins when it is stalled or still at
+    risk after the grace period. One query finds what each episode already had."""
+    if not flagged:
+        return 0, 0
+    episodes = {row.mentorship_id: str(row.signals["flagged_since"]) for row in flagged}
+    sent = set(
+        Intervention.objects.filter(
+            mentorship_id__in=list(episodes),
+            kind__in=[InterventionKind.NUDGE, InterventionKind.ALERT],
+            episode__in=set(episodes.values()),
+        ).values_list("mentorship_id", "kind", "episode")
+    )
+    nudges = alerts = 0
+    for row in flagged:
+        mentorship, episode = by_id[row.mentorship_id], episodes[row.mentorship_id]
+        top = _top_concern(row)
+        if (mentorship.pk, InterventionKind.NUDGE, episode) not in sent:
+            _nudge_send(mentorship, row, top, episode, now)
+            nudges += 1
+        since = datetime.fromisoformat(episode)
+        due = row.state == HealthState.STALLED or now - since >= ALERT_GRACE
+        if due and (mentorship.pk, InterventionKind.ALERT, episode) not in sent:
+            _alert_send(mentorship, row, top, episode)
+            alerts += 1
+    return nudges, alerts
+
+
+def _top_concern(row: MentorshipHealth) -> dict[str, object]:
+    concerns = [reason for reason in row.reasons if int(str(reason["weight"])) < 0]
+    return concerns[0] if concerns else {"code": "", "text": "", "weight": 0}
+
+
+def _slots_text(mentorship: Mentorship, person: User, now: datetime) -> str:
+    slots = meeting_suggestions_for(mentorship=mentorship, duration_minutes=SLOT_MINUTES, now=now)[
+        :SUGGESTED_SLOTS
+    ]
+    if not slots:
+        return ""
+    zone = zone_of(person)
+    times = "; ".join(slot.astimezone(zone).strftime("%a %d %b, %H:%M") for slot in slots)
+    return f"Times that suit you both ({zone.key}): {times}."
+
+
+def nudge_text(mentorship: Mentorship, top: dict[str, object], person: User, now: datetime) -> str:
+    """The one suggestion a person of the pair gets: the top reason, what to do about it, three
+    times that suit both when the suggestion is to meet, and where to read more."""
+    code = str(top["code"])
+    lines = [str(top["text"])] if top["text"] else []
+    if code in REASONS:
+        lines.append(f"A suggestion: {suggested_actions(code)[0]}.")
+    if code in MEET_REASONS:
+        slots = _slots_text(mentorship, person, now)
+        if slots:
+            lines.append(slots)
+    for article in guidance_for(mentorship.program, reason_codes=[code] if code else [], limit=1):
+        lines.append(f"Guidance that may help: {article.title}, {article.url}")
+    return "\n\n".join(lines)
+
+
+def _nudge_send(
+    mentorship: Mentorship,
+    row: MentorshipHealth,
+    top: dict[str, object],
+    episode: str,
+    now: datetime,
+) -> None:
+    Intervention.objects.create(
+        mentorship=mentorship,
+        kind=InterventionKind.NUDGE,
+        reason_code=str(top["code"]),
+        episode=episode,
+    )
+    for person in (mentorship.mentor, mentorship.mentee):
+        other = mentorship.other(person)
+        notify_send(
+            recipient=person,
+            kind=Kind.HEALTH_NUDGE,
+            title=f"A suggestion for your mentorship with {other.display_name}",
+            body=nudge_text(mentorship, top, person, now),
+            url=_mentorship_url(mentorship),
+        )
+
+
+def _alert_send(
+    mentorship: Mentorship, row: MentorshipHealth, top: dict[str, object], episode: str
+) -> None:
+    Intervention.objects.create(
+        mentorship=mentorship,
+        kind=InterventionKind.ALERT,
+        reason_code=str(top["code"]),
+        episode=episode,
+    )
+    reasons = "\n".join(
+        f"- {reason['text']}" for reason in row.reasons if int(str(reason["weight"])) < 0
+    )
+    actions = [
+        "Send them a check-in",
+        "Write to the pair",
+        "Suggest they adjust the agreement",
+        "Propose a re-match",
+    ]
+    state = HealthState(row.state).label.lower()
+    notify_send_each(
+        recipients=admins_outside_pair(mentorship=mentorship),
+        kind=Kind.HEALTH_ALERT,
+        title=(
+            f"{mentorship.mentor.display_name} and {mentorship.mentee.display_name} are "
+            f"{state} in {mentorship.program.name}"
+        ),
+        body=f"Why:\n{reasons}\n\nWhat you can do: {'; '.join(actions)}. The pair was sent a "
+        "suggestion first.",
+        url=health_page_url(mentorship.program_id) + f"?state={row.state}",
+    )
+
+
+# Periodic jobs -------------------------------------------------------------------------------
+
+
+def health_sweep_daily(now: datetime) -> dict[str, object]:
+    """Every active mentorship is recomputed once a day: each tick takes up to
+    ``DAILY_PER_TICK`` of those whose health is a day old (or missing), oldest first."""
+    return health_refresh(
+        mentorships=mentorships_due_daily(now=now, limit=DAILY_PER_TICK), now=now
+    ).as_dict()
+
+
+def health_sweep_recent(now: datetime) -> dict[str, object]:
+    """Soon after something happens: mentorships with activity newer than their health."""
+    found = mentorships_with_new_activity(now=now, since=now - RECENT_WINDOW)
+    return health_refresh(mentorships=found, now=now).as_dict()
+
+
+# The admins' one-click actions ---------------------------------------------------------------
+
+
+def _record(
+    *, mentorship: Mentorship, kind: str, episode: str, actor: User, note: str = ""
+) -> Intervention:
+    found, created = Intervention.objects.get_or_create(
+        mentorship=mentorship,
+        kind=kind,
+        reason_code="",
+        episode=episode,
+        defaults={"actor": actor, "note": note},
+    )
+    if not created:
+        raise ApplicationError(ALREADY_SENT, status=409)
+    return found
+
+
+def _acted_on(*, user: User, mentorship_id: int) -> Mentorship:
+    mentorship = access_mentorship_for_health_action(
+        user=user, mentorship_id=mentorship_id, for_update=True
+    )
+    if mentorship.state != "active":
+        raise ApplicationError(NOT_ACTIVE, status=409)
+    return mentorship
+
+
+def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
+    """An admin asks the pair for a check-in now (once a day per mentorship)."""
+    with transaction.atomic():
+        mentorship = _acted_on(user=user, mentorship_id=mentorship_id)
+        found = _record(
+            mentorship=mentorship,
+            kind=InterventionKind.CHECKIN_SENT,
+            episode=timezone.now().date().isoformat(),
+            actor=user,
+        )
+        for person in (mentorship.mentor, mentorship.mentee):
+            notify_send(
+                recipient=person,
+                kind=Kind.CHECKIN_DUE,
+                title=f"{mentorship.program.name} asks how your mentorship is going",
+                body=f"{user.display_name}, an admin of the program, would like a short "
+                "check-in from each of you. It takes under a minute; your answers stay yours "
+                "unless you share them.",
+                url=CHECKINS_URL,
+            )
+    return found
+
+
+def health_message_to_pair(*, user: User, mentorship_id: int, note: str) -> Intervention:
+    """An admin's note to both people of the pair (a notification, not a message in their
+    conversation: admins never join it). The same note twice the same day is sent once."""
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(NOTE_REQUIRED, fields={"note": NOTE_REQUIRED})
+    if len(note) > INTERVENTION_NOTE_LIMIT:
+        raise ApplicationError(NOTE_TOO_LONG, fields={"note": NOTE_TOO_LONG})
+    digest = hashlib.sha256(note.encode()).hexdigest()[:32]
+    with transaction.atomic():
+        mentorship = _acted_on(user=user, mentorship_id=mentorship_id)
+        found = _record(
+            mentorship=mentorship,
+            kind=InterventionKind.MESSAGE_TO_PAIR,
+            episode=f"{timezone.now().date().isoformat()}:{digest}",
+            actor=user,
+            note=note,
+        )
+        for person in (mentorship.mentor, mentorship.mentee):
+            notify_send(
+                recipient=person,
+                kind=Kind.MENTORSHIP,
+                title=f"A note from {user.display_name} of {mentorship.program.name}",
+                body=note,
+                url=_mentorship_url(mentorship),
+            )
+    return found
+
+
+def rematch_url(mentorship: Mentorship) -> str:
+    """Where a new mentor is found: the ranked mentors in a self-serve program (the current
+    one is the mentee's to leave out); the admin's match runs in a cohort program."""
+    if mentorship.program.matching_mode == MatchingMode.SELF_SERVE:
+        return reverse("program_mentors", args=[mentorship.program.slug])
+    return reverse("match_run_list", args=[mentorship.program.slug])
+
+
+def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
+    """An admin proposes a new mentor to the mentee (once a day per mentorship). Self-serve:
+    the mentee is sent to the ranked mentors; cohort: the mentee is told the admins will find
+    someone, and the admin goes on to the match runs (the link this returns)."""
+    with transaction.atomic():
+        mentorship = _acted_on(user=user, mentorship_id=mentorship_id)
+        found = _record(
+            mentorship=mentorship,
+            kind=InterventionKind.REMATCH_PROPOSED,
+            episode=timezone.now().date().isoformat(),
+            actor=user,
+        )
+        self_serve = mentorship.program.matching_mode == MatchingMode.SELF_SERVE
+        body = (
+            f"If it is not working with {mentorship.mentor.display_name}, you could choose "
+            "someone else from the mentors who suit you best."
+            if self_serve
+            else f"If it is not working with {mentorship.mentor.display_name}, the program's "
+            "admins can find you someone else: answer this on your mentorship's page or tell "
+            "them when you end it."
+        )
+        notify_send(
+            recipient=mentorship.mentee,
+            kind=Kind.MENTORSHIP,
+            title=f"{user.display_name} of {mentorship.program.name} suggests a new match",
+            body=body,
+            url=rematch_url(mentorship) if self_serve else _mentorship_url(mentorship),
+        )
+    return found

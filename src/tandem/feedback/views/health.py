@@ -1,0 +1,207 @@
+"""Health pages: the panel on the mentorship page (the pair and the program's admins), the
+program's oversight list for its admins, and the admins' one-click actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import page_of
+from tandem.core.web import form_add_error, friendly_errors, safe_next
+from tandem.feedback.health import REASON_CODES, REASONS, suggested_actions
+from tandem.feedback.models import INTERVENTION_NOTE_LIMIT, HealthState, MentorshipHealth
+from tandem.feedback.selectors import health as selectors
+from tandem.feedback.selectors.guidance import guidance_for
+from tandem.feedback.services import health as services
+from tandem.mentorships.models import Mentorship, MentorshipState
+from tandem.mentorships.panels import Panel
+from tandem.mentorships.selectors import Viewer
+from tandem.people.models import User
+from tandem.programs.models import MatchingMode
+
+PAGE_SIZE = 50
+BADGES: dict[str, str] = {
+    HealthState.THRIVING: "badge-ok",
+    HealthState.ON_TRACK: "badge-ok",
+    HealthState.AT_RISK: "badge-warn",
+    HealthState.STALLED: "badge-bad",
+}
+
+
+def _concerns(health: MentorshipHealth) -> list[dict[str, Any]]:
+    return [reason for reason in health.reasons if int(reason["weight"]) < 0]
+
+
+def _strengths(health: MentorshipHealth) -> list[dict[str, Any]]:
+    return [reason for reason in health.reasons if int(reason["weight"]) > 0]
+
+
+def next_step(health: MentorshipHealth) -> str:
+    """The first suggested action for the most important reason (a strength when all is
+    well)."""
+    for reason in health.reasons:
+        if reason["code"] in REASONS:
+            return suggested_actions(str(reason["code"]))[0]
+    return ""
+
+
+def health_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel | None:
+    """The mentorship page's health section, for the pair and the program's admins (the only
+    viewers the page lets in); nothing before the mentorship is active or after it ends."""
+    if mentorship.state != MentorshipState.ACTIVE:
+        return None
+    if not (viewer.is_participant or viewer.is_admin):
+        return None
+    health = selectors.health_for_mentorship(mentorship=mentorship)
+    context: dict[str, Any] = {"mentorship": mentorship, "health": health, "viewer": viewer}
+    if health is not None:
+        concerns = _concerns(health)
+        codes = [str(reason["code"]) for reason in concerns]
+        context.update(
+            badge=BADGES.get(health.state, ""),
+            concerns=concerns,
+            strengths=_strengths(health),
+            next_step=next_step(health),
+            guidance=guidance_for(mentorship.program, reason_codes=codes, limit=2)
+            if codes and viewer.is_participant
+            else [],
+        )
+    return Panel("feedback/health_panel.html", context, place="aside")
+
+
+def _filters(request: AuthenticatedRequest) -> selectors.HealthFilters:
+    state = request.GET.get("state", "")
+    reason = request.GET.get("reason", "")
+    return selectors.HealthFilters(
+        state=state if state in HealthState.values else "",
+        reason=reason if reason in REASONS else "",
+        search=request.GET.get("q", "").strip()[:100],
+    )
+
+
+@login_required
+@friendly_errors(back="dashboard")
+def program_health(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
+    """``/feedback/programs/<id>/health/``: the program's active mentorships by health,
+    stalled first, with filters and the admins' actions."""
+    program = selectors.access_program_for_health(user=request.user, program_id=program_id)
+    filters = _filters(request)
+    page_obj = page_of(
+        request, selectors.health_list_for_program(program=program, filters=filters), PAGE_SIZE
+    )
+    rows = [
+        {
+            "health": health,
+            "badge": BADGES.get(health.state, ""),
+            "concerns": _concerns(health),
+            "next_step": next_step(health),
+            "acts": request.user.pk
+            not in (health.mentorship.mentor_id, health.mentorship.mentee_id),
+        }
+        for health in page_obj.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/health_program.html",
+        {
+            "program": program,
+            "page_obj": page_obj,
+            "rows": rows,
+            "filters": filters,
+            "states": HealthState.choices,
+            "reason_codes": [reason for reason in REASON_CODES if reason.concern],
+            "state_counts": _state_counts(program.pk),
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+def _state_counts(program_id: int) -> list[tuple[str, str, int]]:
+    counts = selectors.health_counts_for_programs(program_ids=[program_id]).get(program_id, {})
+    return [
+        (state, HealthState(state).label, counts.get(state, 0)) for state in selectors.STATE_ORDER
+    ]
+
+
+def _back(request: AuthenticatedRequest, mentorship_id: int) -> str:
+    return safe_next(request, reverse("mentorship_detail", args=[mentorship_id]), referer=True)
+
+
+@login_required
+@require_POST
+@friendly_errors(back="dashboard")
+def health_checkin_send(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
+    services.health_checkin_send(user=request.user, mentorship_id=mentorship_id)
+    messages.success(request, "Sent: both of them are asked for a check-in.")
+    return redirect(_back(request, mentorship_id))
+
+
+@login_required
+@require_POST
+@friendly_errors(back="dashboard")
+def health_rematch_propose(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
+    intervention = services.health_rematch_propose(user=request.user, mentorship_id=mentorship_id)
+    mentorship = intervention.mentorship
+    if mentorship.program.matching_mode == MatchingMode.SELF_SERVE:
+        messages.success(
+            request,
+            f"Sent: {mentorship.mentee.display_name} is offered the ranked mentors to choose "
+            "someone new.",
+        )
+        return redirect(_back(request, mentorship_id))
+    messages.success(
+        request,
+        f"{mentorship.mentee.display_name} is told you will find someone new: start or open a "
+        f"match run, and forbid the pair with {mentorship.mentor.display_name}.",
+    )
+    return redirect(services.rematch_url(mentorship))
+
+
+class PairNoteForm(forms.Form):
+    note = forms.CharField(
+        max_length=INTERVENTION_NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Your note to the pair",
+        help_text="Both of them get it as a notification; it does not go into their "
+        "conversation, which stays theirs.",
+    )
+
+
+@login_required
+@friendly_errors(back="dashboard")
+def health_message_to_pair(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = selectors.access_mentorship_for_health_action(
+        user=request.user, mentorship_id=mentorship_id
+    )
+    form = PairNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.health_message_to_pair(
+                user=request.user, mentorship_id=mentorship_id, note=form.cleaned_data["note"]
+            )
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, "Sent to both of them.")
+            return redirect(safe_next(request, services.health_page_url(mentorship.program_id)))
+    return render(
+        request,
+        "feedback/health_message.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "health": selectors.health_for_mentorship(mentorship=mentorship),
+            "next": safe_next(request, services.health_page_url(mentorship.program_id)),
+        },
+    )

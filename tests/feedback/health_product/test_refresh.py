@@ -1,0 +1,143 @@
+"""Recompute, snapshots on change only, and nudges before alerts, each once per episode."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tandem.feedback.models import (
+    HealthSnapshot,
+    Intervention,
+    InterventionKind,
+    MentorshipHealth,
+)
+from tandem.feedback.selectors.health import mentorships_due_daily, mentorships_with_new_activity
+from tandem.feedback.services.health import (
+    health_refresh,
+    health_sweep_daily,
+    health_sweep_recent,
+)
+from tandem.notify.kinds import Kind
+from tandem.notify.models import Notification
+from tandem.programs.models import Role
+from tests.feedback.health_product.builders import held, message, started
+from tests.mentorships.factories import availability, member
+
+pytestmark = pytest.mark.django_db
+
+
+def at_risk_pair(now):
+    """Biweekly, last met five weeks ago, still writing to each other: at risk."""
+    m = started(now, weeks=12)
+    held(m, now - timedelta(days=35))
+    message(m, m.mentor, now - timedelta(days=4))
+    message(m, m.mentee, now - timedelta(days=3))
+    return m
+
+
+def stalled_pair(now):
+    m = started(now, weeks=12)
+    held(m, now - timedelta(days=70))
+    return m
+
+
+def kinds(user):
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_at_risk_nudges_the_pair_once_with_three_times_that_suit_both():
+    now = timezone.now()
+    m = at_risk_pair(now)
+    admin = member(m.program, Role.ADMIN)
+    for person in (m.mentor, m.mentee):
+        availability(person, *[(day, 9 * 60, 17 * 60) for day in range(5)])
+
+    result = health_refresh(mentorships=[m], now=now)
+
+    health = MentorshipHealth.objects.get(pk=m.pk)
+    assert health.state == "at_risk"
+    assert health.reasons[0]["code"] == "missed_periods"
+    assert result.nudges == 1 and result.alerts == 0
+    nudge = Notification.objects.get(recipient=m.mentee, kind=Kind.HEALTH_NUDGE)
+    assert "You have not met for 5 weeks" in nudge.body
+    assert "Times that suit you both" in nudge.body and nudge.body.count(";") >= 2
+    assert kinds(m.mentor) == [Kind.HEALTH_NUDGE]
+    assert kinds(admin) == []
+    intervention = Intervention.objects.get(mentorship=m)
+    assert (intervention.kind, intervention.reason_code) == (
+        InterventionKind.NUDGE,
+        "missed_periods",
+    )
+
+    again = health_refresh(mentorships=[m], now=now + timedelta(hours=1))
+    assert again.nudges == 0 and again.changed == 0
+    assert HealthSnapshot.objects.filter(mentorship=m).count() == 1
+    assert kinds(m.mentee) == [Kind.HEALTH_NUDGE]
+
+
+def test_still_at_risk_after_the_grace_alerts_the_admins_outside_the_pair_once():
+    now = timezone.now()
+    m = at_risk_pair(now)
+    admin = member(m.program, Role.ADMIN)
+    health_refresh(mentorships=[m], now=now)
+    later = now + timedelta(days=11)
+    message(m, m.mentor, later - timedelta(days=2))
+    message(m, m.mentee, later - timedelta(days=1))
+
+    result = health_refresh(mentorships=[m], now=later)
+    health_refresh(mentorships=[m], now=later + timedelta(hours=2))
+
+    assert MentorshipHealth.objects.get(pk=m.pk).state == "at_risk"
+    assert result.alerts == 1 and result.nudges == 0
+    alert = Notification.objects.get(recipient=admin, kind=Kind.HEALTH_ALERT)
+    assert "at risk" in alert.title and "You have not met" in alert.body
+    assert "/health/" in alert.url
+    assert Kind.HEALTH_ALERT not in kinds(m.mentor) + kinds(m.mentee)
+    assert Intervention.objects.filter(mentorship=m, kind=InterventionKind.ALERT).count() == 1
+
+
+def test_stalled_nudges_and_alerts_at_once():
+    now = timezone.now()
+    m = stalled_pair(now)
+    admin = member(m.program, Role.ADMIN)
+    result = health_refresh(mentorships=[m], now=now)
+    assert MentorshipHealth.objects.get(pk=m.pk).state == "stalled"
+    assert (result.nudges, result.alerts) == (1, 1)
+    assert kinds(admin) == [Kind.HEALTH_ALERT]
+
+
+def test_a_new_spell_after_recovering_is_a_new_episode():
+    now = timezone.now()
+    m = at_risk_pair(now)
+    health_refresh(mentorships=[m], now=now)
+    for days in (6, 20):
+        held(m, now + timedelta(days=days))
+    health_refresh(mentorships=[m], now=now + timedelta(days=21))
+    assert MentorshipHealth.objects.get(pk=m.pk).state not in ("at_risk", "stalled")
+    health_refresh(mentorships=[m], now=now + timedelta(days=21 + 36))
+    nudges = Intervention.objects.filter(mentorship=m, kind=InterventionKind.NUDGE)
+    assert nudges.count() == 2
+    assert len(set(nudges.values_list("episode", flat=True))) == 2
+    assert HealthSnapshot.objects.filter(mentorship=m).count() >= 3
+
+
+def test_the_recent_sweep_takes_mentorships_with_activity_newer_than_their_health():
+    now = timezone.now()
+    quiet, busy = at_risk_pair(now), at_risk_pair(now)
+    health_refresh(mentorships=[quiet, busy], now=now - timedelta(minutes=30))
+    assert mentorships_with_new_activity(now=now, since=now - timedelta(hours=2)) == []
+    message(busy, busy.mentee, now - timedelta(minutes=5))
+
+    assert mentorships_with_new_activity(now=now, since=now - timedelta(hours=2)) == [busy]
+    assert health_sweep_recent(now)["assessed"] == 1
+    assert mentorships_with_new_activity(now=now, since=now - timedelta(hours=2)) == []
+
+
+def test_the_daily_sweep_takes_the_missing_and_the_day_old():
+    now = timezone.now()
+    fresh, stale, new = at_risk_pair(now), at_risk_pair(now), at_risk_pair(now)
+    health_refresh(mentorships=[fresh], now=now - timedelta(hours=3))
+    health_refresh(mentorships=[stale], now=now - timedelta(days=1, hours=1))
+    assert {m.pk for m in mentorships_due_daily(now=now, limit=10)} == {stale.pk, new.pk}
+    assert health_sweep_daily(now)["assessed"] == 2
+    assert mentorships_due_daily(now=now, limit=10) == []

@@ -1,0 +1,86 @@
+"""The signals gathered from the database for a batch of mentorships, in a fixed number of
+queries whatever the batch's size."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tandem.feedback.health import assess
+from tandem.feedback.models import Divergence
+from tandem.feedback.selectors.health import health_signals_for
+from tandem.mentorships.models import AgreementVersion, Goal
+from tests.feedback.health_product.builders import event, held, message, pulse, started
+from tests.mentorships.factories import action_item, valid_content
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signals_read_meetings_cancellations_messages_items_goals_pulses_and_divergence():
+    now = timezone.now()
+    m = started(now)
+    held(m, now - timedelta(days=30))
+    held(m, now - timedelta(days=16))
+    held(m, now + timedelta(days=3))  # not yet
+    event(m, "meeting_cancelled", m.mentee, now - timedelta(days=5))
+    event(m, "meeting_moved", m.mentor, now - timedelta(days=4))
+    message(m, m.mentor, now - timedelta(hours=50))
+    message(m, m.mentee, now - timedelta(hours=2))
+    action_item(m, due_on=date.today() - timedelta(days=3))
+    action_item(m, due_on=date.today() + timedelta(days=3))
+    Goal.objects.create(mentorship=m, title="Talk", percent=40)
+    Goal.objects.create(mentorship=m, title="Write", percent=60)
+    pulse(m, m.mentee, now - timedelta(days=2), 2, 3, 1)
+    Divergence.objects.create(mentorship=m, kind="pulse", sequence=1, topics=["progress"])
+
+    signals = health_signals_for(mentorships=[m], now=now)[m.pk]
+
+    assert signals.cadence_days == 14
+    assert len(signals.meetings_held) == 2
+    assert [(c.by, c.rescheduled) for c in sorted(signals.cancellations, key=lambda c: c.at)] == [
+        ("mentee", False),
+        ("mentor", True),
+    ]
+    assert set(signals.last_message_at) == {"mentor", "mentee"}
+    assert len(signals.replies) == 1 and signals.replies[0].side == "mentee"
+    assert round(signals.replies[0].hours) == 48
+    assert signals.overdue_action_items == 1
+    assert signals.goal_progress == pytest.approx(0.5)
+    assert [(p.side, p.score) for p in signals.pulses] == [("mentee", 3)]  # (2 + 3) / 2 rounds up
+    assert signals.divergence_topics == ("progress toward your goals",)
+    assert signals.amendment_waiting_days is None
+    assert assess(signals).state in {"on_track", "at_risk", "stalled", "thriving"}
+
+
+def test_cadence_comes_from_the_agreement_in_effect_and_an_amendment_waits():
+    now = timezone.now()
+    m = started(now)
+    AgreementVersion.objects.filter(mentorship=m).update(
+        content=valid_content(m.program, cadence="weekly")
+    )
+    AgreementVersion.objects.create(
+        mentorship=m, number=2, content=valid_content(m.program, cadence="monthly")
+    )
+    AgreementVersion.objects.filter(mentorship=m, number=2).update(
+        created_at=now - timedelta(days=20)
+    )
+    signals = health_signals_for(mentorships=[m], now=now)[m.pk]
+    assert signals.cadence_days == 7
+    assert signals.amendment_waiting_days == pytest.approx(20, abs=0.01)
+
+
+def test_the_query_count_does_not_grow_with_the_batch():
+    now = timezone.now()
+    small = [started(now) for _ in range(2)]
+    large = small + [started(now) for _ in range(6)]
+    for m in large:
+        held(m, now - timedelta(days=3))
+        message(m, m.mentor, now - timedelta(days=1))
+        pulse(m, m.mentor, now - timedelta(days=1), 4, 4, 1)
+    with CaptureQueriesContext(connection) as few:
+        health_signals_for(mentorships=small, now=now)
+    with CaptureQueriesContext(connection) as many:
+        health_signals_for(mentorships=large, now=now)
+    assert len(few) == len(many) <= 10
