@@ -16,8 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, DemoLogin, load_demo_program
+from tandem.feedback.selectors.health import active_mentorships
+from tandem.feedback.services import health as health_services
 from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import Mentorship
+from tandem.messaging import services as messaging_services
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, MatchingMode, Program, Role
 from tandem.programs.services import program_create
@@ -52,6 +55,7 @@ def seed_demo(*, people: int, seed: int) -> list[DemoLogin]:
         mentee = User.objects.get(email=emails["mentee"])
         seed_self_serve_program(first_mentee=mentee)
         seed_mentorship_under_way(mentor=mentor, mentee=mentee)
+        seed_health_variety(mentor=mentor, mentee=mentee)
     return logins
 
 
@@ -132,6 +136,70 @@ def seed_mentorship_under_way(*, mentor: User, mentee: User) -> Mentorship | Non
             due_on=first.date(),
         )
     return mentorship
+
+
+# Two more demo pairs whose story began weeks ago, so the health pages have something to show:
+# (mentor number, mentee number, days since the agreement was signed, still writing?).
+HEALTH_PAIRS = ((2, 2, 70, False), (3, 3, 37, True))
+
+
+def seed_health_variety(*, mentor: User, mentee: User) -> list[Mentorship]:
+    """A stalled pair (signed ten weeks ago, never met nor written) and an at-risk one (five
+    weeks without a meeting, still writing), then every demo mentorship's health."""
+    program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
+    created = []
+    for mentor_n, mentee_n, days, writing in HEALTH_PAIRS:
+        pair_mentor = User.objects.filter(email=_numbered(mentor.email, mentor_n)).first()
+        pair_mentee = User.objects.filter(email=_numbered(mentee.email, mentee_n)).first()
+        if pair_mentor is None or pair_mentee is None:
+            continue
+        if Mentorship.objects.filter(
+            program=program, mentor=pair_mentor, mentee=pair_mentee
+        ).exists():
+            continue
+        with transaction.atomic():
+            request = mentorship_services.request_create(
+                sender=pair_mentee,
+                program_id=program.pk,
+                recipient_id=pair_mentor.pk,
+                message="Could you help me grow as an analyst?",
+            )
+            mentorship = mentorship_services.request_accept(user=pair_mentor, request_id=request.pk)
+            draft = mentorship.agreement_versions.latest("number").content
+            version, _created = mentorship_services.agreement_propose(
+                user=pair_mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT}
+            )
+            for person in (pair_mentor, pair_mentee):
+                mentorship_services.agreement_sign(
+                    user=person, mentorship_id=mentorship.pk, number=version.number
+                )
+            # The demo's one shortcut: the pair signed ``days`` ago.
+            Mentorship.objects.filter(pk=mentorship.pk).update(
+                activated_at=timezone.now() - timedelta(days=days)
+            )
+            if writing:
+                for person, body in (
+                    (pair_mentee, "Sorry, a busy month. Could we find a time next week?"),
+                    (pair_mentor, "Of course. I will send a few options."),
+                ):
+                    conversation = messaging_services.conversation_for_mentorship(
+                        user=person, mentorship_id=mentorship.pk
+                    )
+                    messaging_services.message_send(
+                        user=person, conversation_id=conversation.pk, body=body, client_id="demo"
+                    )
+        created.append(mentorship)
+    health_services.health_refresh(
+        mentorships=list(active_mentorships().filter(program=program)), now=timezone.now()
+    )
+    return created
+
+
+def _numbered(email: str, number: int) -> str:
+    """``mentor001@…`` becomes ``mentor002@…`` for ``number`` 2."""
+    name, _, domain = email.partition("@")
+    digits = len(name) - len(name.rstrip("0123456789"))
+    return f"{name[:-digits]}{number:0{digits}d}@{domain}"
 
 
 def next_weekday_at(person: User, *, weekday: int, hour: int) -> datetime:
