@@ -51,9 +51,9 @@ def self_serve():
 
 
 class TestProfile:
-    def test_an_incomplete_profile_comes_first_and_says_what_is_missing(self, client):
+    def test_an_incomplete_profile_says_what_is_missing(self, client):
         user = member(ProgramFactory())
-        first = steps(client, user)[0]
+        first = next(s for s in steps(client, user) if s.kind == "profile")
         assert first.kind == "profile" and first.url == reverse("profile_edit")
         assert "weekly availability" in first.detail
 
@@ -190,7 +190,23 @@ class TestMeetingsAndItems:
         assert [s.state for s in found] == ["Overdue", "", ""]
 
 
-def test_the_order_is_most_urgent_first(client, self_serve):
+ORDER = [
+    # What others wait on.
+    "answer_request",
+    "signature",
+    # The person's own steps.
+    "meeting",
+    "action_item",
+    "find_mentor",
+    "profile",
+    # Where things stand.
+    "sent_request",
+    "approval",
+    "admin_matches",
+]
+
+
+def test_what_others_wait_on_comes_first_then_own_steps_then_where_things_stand(client, self_serve):
     user = member(self_serve)
     EnrolmentFactory(person=user, status=EnrolmentStatus.PENDING)
     RequestFactory(program=self_serve, sender=member(self_serve), recipient=user)
@@ -198,20 +214,33 @@ def test_the_order_is_most_urgent_first(client, self_serve):
     meeting(m)
     action_item(m)
     order = kinds(client, user)
-    assert order == sorted(
-        order,
-        key=[
-            "profile",
-            "approval",
-            "find_mentor",
-            "sent_request",
-            "signature",
-            "answer_request",
-            "meeting",
-            "action_item",
-        ].index,
-    )
-    assert order[0] == "profile" and "signature" in order and "answer_request" in order
+    assert order == sorted(order, key=ORDER.index)
+    assert order[:2] == ["answer_request", "signature"]
+    assert {"profile", "approval", "meeting", "action_item"} <= set(order)
+
+
+def test_a_mentor_answers_a_request_before_finishing_the_profile(client, self_serve):
+    """The complaint of issue 10: "finish your profile" came before a request with a
+    deadline."""
+    mentor = member(self_serve, Role.MENTOR)
+    RequestFactory(program=self_serve, sender=member(self_serve), recipient=mentor)
+    client.force_login(mentor)
+    response = client.get(reverse("dashboard"))
+    assert [s.kind for s in response.context["steps"]] == ["answer_request", "profile"]
+    html = response.content.decode()
+    waiting, yours = html.index("Others are waiting for you"), html.index("Up to you")
+    assert waiting < html.index('data-step="answer_request"') < yours
+    assert yours < html.index('data-step="profile"')
+    assert "Where things stand" not in html  # an empty group has no heading
+
+
+def test_only_the_very_first_step_is_the_primary_button(client, self_serve):
+    mentor = member(self_serve, Role.MENTOR)
+    RequestFactory(program=self_serve, sender=member(self_serve), recipient=mentor)
+    client.force_login(mentor)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert html.count('class="button" href=') == 1
+    assert html.index('class="button" href=') < html.index('data-step="profile"')
 
 
 def test_nothing_waiting_is_said(client):

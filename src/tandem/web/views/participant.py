@@ -1,9 +1,9 @@
-"""The participant's dashboard: what to do next, most urgent first, then their profile,
-programs and mentorships."""
+"""The participant's dashboard: what to do next (what others wait on first), then their
+profile, programs and mentorships."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,10 @@ from tandem.programs.selectors.waitlist import enrolments_mark_waitlist_position
 # How long an answered request stays among the next steps, so its answer is seen.
 ANSWERED_SHOWN_FOR = timedelta(days=14)
 NEXT_MEETING_WITHIN_DAYS = 60
+# The dashboard's three groups of next steps, in this order.
+TIER_OTHERS_WAIT = "Others are waiting for you"
+TIER_YOURS = "Up to you"
+TIER_LATER = "Where things stand"
 REQUEST_STATE_TONE = {
     RequestState.PENDING: "warn",
     RequestState.ACCEPTED: "ok",
@@ -45,6 +49,7 @@ class NextStep:
     when: str = ""  # the words before the moment or day: "Answer by", "Due"
     state: str = ""
     tone: str = ""
+    tier: str = ""  # the group it is listed under (``TIER_*``)
 
 
 def _profile_steps(completeness: Completeness) -> list[NextStep]:
@@ -77,18 +82,18 @@ def _approval_steps(enrolments: list[Enrolment]) -> list[NextStep]:
     ]
 
 
-def _mentor_search_steps(
-    user: User,
-    enrolments: list[Enrolment],
-    open_mentorships: list[Mentorship],
-    sent: list[MentorshipRequest],
-) -> list[NextStep]:
-    """Find a mentor where the person may choose one and has neither a mentor nor a request
-    waiting; where the admins match, say so."""
-    settled = {m.program_id for m in open_mentorships if m.mentee_id == user.pk} | {
+def _settled(
+    user: User, open_mentorships: list[Mentorship], sent: list[MentorshipRequest]
+) -> set[int]:
+    """The programs where the person has a mentor or a request waiting for an answer."""
+    return {m.program_id for m in open_mentorships if m.mentee_id == user.pk} | {
         r.program_id for r in sent if r.state == RequestState.PENDING
     }
-    steps = [
+
+
+def _find_mentor_steps(user: User, settled: set[int]) -> list[NextStep]:
+    """Find a mentor where the person may choose one and is not settled yet."""
+    return [
         NextStep(
             kind="find_mentor",
             text=f"Find a mentor in {program.name}",
@@ -99,7 +104,11 @@ def _mentor_search_steps(
         for program in mentorship_lists.programs_to_find_a_mentor(user=user)
         if program.pk not in settled
     ]
-    steps += [
+
+
+def _admin_match_steps(enrolments: list[Enrolment], settled: set[int]) -> list[NextStep]:
+    """Where the admins match mentors and mentees, say so (nothing to do but wait)."""
+    return [
         NextStep(
             kind="admin_matches",
             text=f"In {e.program.name} the program admins match mentors and mentees",
@@ -114,7 +123,6 @@ def _mentor_search_steps(
         and not e.program.takes_direct_requests
         and e.program_id not in settled
     ]
-    return steps
 
 
 def _sent_request_steps(sent: list[MentorshipRequest]) -> list[NextStep]:
@@ -212,22 +220,39 @@ def _action_item_steps(user: User, today: date) -> list[NextStep]:
     ]
 
 
+def _in(tier: str, steps: list[NextStep]) -> list[NextStep]:
+    return [replace(step, tier=tier) for step in steps]
+
+
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
-    """Everything that waits on the person, most urgent first, in a bounded number of
-    queries (each list is capped)."""
+    """Everything that waits on the person in a bounded number of queries (each list is
+    capped): first what others wait on (a request to answer, a signature), then the person's
+    own steps (a meeting, action items, finding a mentor, the profile), then what only says
+    where things stand (sent requests, approval, the admins matching)."""
     open_mentorships = list(mentorship_lists.mentorship_list_for(user=user, open_only=True))
     sent = mentorship_lists.requests_sent_recently(
         user=user, since=timezone.now() - ANSWERED_SHOWN_FOR
     )
+    settled = _settled(user, open_mentorships, sent)
     return [
-        *_profile_steps(completeness),
-        *_approval_steps(enrolments),
-        *_mentor_search_steps(user, enrolments, open_mentorships, sent),
-        *_sent_request_steps(sent),
-        *_signature_steps(user),
-        *_answer_steps(user),
-        *_meeting_steps(user),
-        *_action_item_steps(user, timezone.localdate()),
+        *_in(TIER_OTHERS_WAIT, [*_answer_steps(user), *_signature_steps(user)]),
+        *_in(
+            TIER_YOURS,
+            [
+                *_meeting_steps(user),
+                *_action_item_steps(user, timezone.localdate()),
+                *_find_mentor_steps(user, settled),
+                *_profile_steps(completeness),
+            ],
+        ),
+        *_in(
+            TIER_LATER,
+            [
+                *_sent_request_steps(sent),
+                *_approval_steps(enrolments),
+                *_admin_match_steps(enrolments, settled),
+            ],
+        ),
     ]
 
 
