@@ -1,0 +1,133 @@
+"""The periodic job creates each person's check-ins when they are due: after the first
+meeting held, on the agreed cadence, at the mid-point, at the end; once, in bounded queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tandem.feedback.models import CheckIn, CheckInKind, CheckInTemplate
+from tandem.feedback.questions import DEFAULT_QUESTIONS
+from tandem.feedback.services.checkins import checkins_create_due
+from tandem.mentorships.models import AgreementVersion, MeetingStatus, MentorshipState
+from tests.mentorships import factories as mentoring
+
+
+def points(pair):
+    return sorted(
+        CheckIn.objects.filter(mentorship=pair).values_list("kind", "sequence", "author_id")
+    )
+
+
+def started(pair, days_ago: int, cadence: str = "weekly"):
+    """The pair started ``days_ago`` days ago and agreed on ``cadence``."""
+    now = timezone.now()
+    pair.activated_at = now - timedelta(days=days_ago)
+    pair.starts_on = (now - timedelta(days=days_ago)).date()
+    pair.ends_on = pair.starts_on + timedelta(days=365)
+    pair.save()
+    version = AgreementVersion.objects.get(mentorship=pair)
+    version.content = {**version.content, "cadence": cadence}
+    version.save()
+
+
+def test_the_fit_check_comes_for_both_once_the_first_meeting_has_ended(world):
+    started(world.pair, 3)
+    meeting = mentoring.meeting(world.pair, in_hours=-0.5, duration_minutes=60)
+    checkins_create_due(timezone.now())
+    assert points(world.pair) == []  # still going on
+    meeting.starts_at = timezone.now() - timedelta(hours=2)
+    meeting.save()
+    checkins_create_due(timezone.now())
+    kinds = {(kind, author) for kind, _seq, author in points(world.pair)}
+    assert kinds == {
+        (CheckInKind.FIRST_MEETING, world.mentor.pk),
+        (CheckInKind.FIRST_MEETING, world.mentee.pk),
+    }
+    fit = CheckIn.objects.filter(kind=CheckInKind.FIRST_MEETING).first()
+    assert fit.due_at == meeting.starts_at + timedelta(minutes=60)
+    assert fit.questions == DEFAULT_QUESTIONS[CheckInKind.FIRST_MEETING]
+
+
+def test_a_cancelled_meeting_is_not_a_first_meeting(world):
+    started(world.pair, 3)
+    mentoring.meeting(world.pair, in_hours=-5, status=MeetingStatus.CANCELLED)
+    checkins_create_due(timezone.now())
+    assert points(world.pair) == []
+
+
+def test_pulses_follow_the_agreed_cadence_without_making_up_missed_ones(world):
+    started(world.pair, 15, cadence="weekly")
+    checkins_create_due(timezone.now())
+    pulses = CheckIn.objects.filter(mentorship=world.pair, kind=CheckInKind.PULSE)
+    # Two weeks and a day in: the second pulse only (the first was missed by the job).
+    assert sorted(set(pulses.values_list("sequence", flat=True))) == [2]
+    assert pulses.count() == 2
+    checkins_create_due(timezone.now())
+    assert pulses.count() == 2
+
+
+def test_every_periods_spaces_the_pulses(world):
+    started(world.pair, 15, cadence="weekly")
+    CheckInTemplate.objects.create(
+        program=world.program,
+        kind=CheckInKind.PULSE,
+        questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
+        every_periods=3,
+    )
+    checkins_create_due(timezone.now())
+    assert not CheckIn.objects.filter(kind=CheckInKind.PULSE).exists()
+    checkins_create_due(timezone.now() + timedelta(days=7))
+    assert set(CheckIn.objects.values_list("sequence", flat=True)) == {1}
+
+
+def test_without_an_agreed_cadence_the_programs_default_counts(world):
+    started(world.pair, 29, cadence="monthly")
+    version = AgreementVersion.objects.get(mentorship=world.pair)
+    version.signed_by_mentee_at = None  # no agreement in effect
+    version.save()
+    world.program.default_cadence = "biweekly"
+    world.program.save()
+    checkins_create_due(timezone.now())
+    assert set(CheckIn.objects.values_list("kind", "sequence")) == {(CheckInKind.PULSE, 2)}
+
+
+def test_the_midpoint_review_comes_half_way_through_the_agreed_dates(world):
+    started(world.pair, 10, cadence="quarterly")
+    world.pair.ends_on = world.pair.starts_on + timedelta(days=22)
+    world.pair.save()
+    checkins_create_due(timezone.now())
+    assert not CheckIn.objects.filter(kind=CheckInKind.MIDPOINT).exists()
+    checkins_create_due(timezone.now() + timedelta(days=1))
+    assert CheckIn.objects.filter(kind=CheckInKind.MIDPOINT, sequence=0).count() == 2
+
+
+def test_the_closing_survey_comes_for_both_when_it_ends_and_only_then(world):
+    started(world.pair, 10, cadence="quarterly")
+    world.pair.state = MentorshipState.ENDED_EARLY
+    world.pair.ended_at = timezone.now() - timedelta(minutes=1)
+    world.pair.save()
+    checkins_create_due(timezone.now())
+    assert set(CheckIn.objects.values_list("kind", flat=True)) == {CheckInKind.CLOSING}
+    assert CheckIn.objects.count() == 2
+    checkins_create_due(timezone.now())
+    assert CheckIn.objects.count() == 2
+
+
+def test_one_ended_long_ago_gets_no_survey(world):
+    world.pair.state = MentorshipState.COMPLETED
+    world.pair.ended_at = timezone.now() - timedelta(days=90)
+    world.pair.save()
+    checkins_create_due(timezone.now())
+    assert not CheckIn.objects.exists()
+
+
+def test_the_job_runs_in_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    for _ in range(12):
+        pair = mentoring.mentorship(program=world.program)
+        started(pair, 15)
+        mentoring.meeting(pair, in_hours=-3)
+    with django_assert_max_num_queries(10):
+        created = checkins_create_due(timezone.now())
+    assert created == 12 * 2 * 2  # each of the pair: the fit check and the second pulse
