@@ -12,7 +12,7 @@ Hard constraints never lower a score: they say whether the pair may exist at all
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -64,6 +64,7 @@ BAD_WEIGHT = "weight of {name!r} must be a number >= 0 (got {value!r})"
 ZERO_WEIGHTS = "at least one criterion needs a weight above 0"
 UNKNOWN_RULE = "unknown conflict rule {name!r}: choose from " + ", ".join(CONFLICT_RULES)
 
+VOCABULARIES = ("skill", "lang", "id", "city", "dept", "style")
 _FORMAT_CODES = {"virtual": 0, "in_person": 1, "any": 2, "": 2}
 # Identity tags are normalised without the process-wide cache, so that a long-running worker
 # keeps no copy of them after a run (withdrawn identity must leave nothing behind).
@@ -211,11 +212,39 @@ class FeatureSpace:
         self.mentees, self.mentors, self.reverse = list(mentees), list(mentors), reverse
         self.week = week
         self.embedder = embedder or default_embedder()
-        vocab: dict[str, dict[str, int]] = {
-            k: {} for k in ("skill", "lang", "id", "city", "dept", "style")
-        }
+        vocab: dict[str, dict[str, int]] = {k: {} for k in VOCABULARIES}
         self.mentee = self._side(self.mentees, [p.goals for p in self.mentees], vocab)
         self.mentor = self._side(self.mentors, [p.expertise for p in self.mentors], vocab)
+        self._finish(vocab)
+
+    @classmethod
+    def joined(
+        cls,
+        mentees: Sequence[Mentee],
+        mentors: MentorSide,
+        *,
+        capacity: ArrayLike,
+        embedder: Embedder | None = None,
+        reverse: bool = False,
+    ) -> FeatureSpace:
+        """``mentees`` against a mentor side built earlier (:meth:`MentorSide.build`), with
+        the mentors' places left now: the same features as ``FeatureSpace(mentees,
+        mentors.mentors)``, without converting every mentor again. ``embedder`` must be the
+        one the side was built with. Nothing of ``mentors`` is changed."""
+        space = cls.__new__(cls)
+        space.mentees, space.mentors = list(mentees), list(mentors.mentors)
+        space.reverse, space.week = reverse, mentors.week
+        space.embedder = embedder or default_embedder()
+        vocab = {name: dict(codes) for name, codes in mentors.vocab.items()}
+        space.mentee = space._side(space.mentees, [p.goals for p in space.mentees], vocab)
+        space.mentor = replace(mentors.side)
+        space._finish(vocab)
+        space.capacity = np.asarray(capacity, dtype=np.int64)
+        return space
+
+    def _finish(self, vocab: dict[str, dict[str, int]]) -> None:
+        """Both sides over the final vocabularies, and the indexes."""
+        self.vocab = vocab
         for side in (self.mentee, self.mentor):
             side.skills = _fix_width(side.skills, len(vocab["skill"]))
             side.languages = _fix_width(side.languages, len(vocab["lang"]))
@@ -260,6 +289,38 @@ class FeatureSpace:
             style=style,
             prefer_identity=np.array([p.prefer_shared_identity for p in people], dtype=bool),
         )
+
+
+@dataclass(frozen=True)
+class MentorSide:
+    """The mentor half of a :class:`FeatureSpace`, converted once and then joined to one
+    mentee at a time (:meth:`FeatureSpace.joined`): what a self-serve ranked list keeps
+    between requests. Pure data, so it can be pickled into a cache.
+
+    Examples
+    --------
+    >>> side = MentorSide.build([Mentor(id="m", cadence="monthly")])
+    >>> space = FeatureSpace.joined([Mentee(id="a", cadence="weekly")], side, capacity=[1])
+    >>> round(float(cadence_fit(space, np.array([0]), np.array([0]))[0]), 3)
+    0.333
+    """
+
+    mentors: tuple[Mentor, ...]
+    side: Side
+    vocab: dict[str, dict[str, int]]
+    week: date
+
+    @classmethod
+    def build(
+        cls,
+        mentors: Sequence[Mentor],
+        *,
+        embedder: Embedder | None = None,
+        week: date = REFERENCE_WEEK,
+    ) -> MentorSide:
+        """Convert ``mentors`` (text embedded, availability in ``week``'s UTC): O(m)."""
+        space = FeatureSpace([], mentors, embedder=embedder, week=week)
+        return cls(mentors=tuple(space.mentors), side=space.mentor, vocab=space.vocab, week=week)
 
 
 def _is_dense(i: np.ndarray) -> bool:

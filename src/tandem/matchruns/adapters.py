@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tandem.matching.features import CRITERIA
 from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
 from tandem.mentorships.models import OPEN_STATES, Mentorship
-from tandem.people.models import AvailabilityWindow, Identity
+from tandem.people.models import AvailabilityWindow, Identity, Profile
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -46,6 +47,8 @@ class Cohort:
     week: date = REFERENCE_WEEK
     # Mentors' open mentorships in the program, by mentor id (not part of the core input).
     loads: dict[str, int] = field(default_factory=dict, compare=False)
+    # Mentors' places before those mentorships: their enrolment's capacity or the default.
+    limits: dict[str, int] = field(default_factory=dict, compare=False)
 
     def mentor(self, mentor_id: str) -> Mentor | None:
         return next((m for m in self.mentors if m.id == mentor_id), None)
@@ -95,22 +98,55 @@ def mentees_with_open_mentorship(*, program: Program) -> set[int]:
     )
 
 
-def _enrolments(
-    program: Program, mentee_ids: Iterable[int] | None, mentor_ids: Iterable[int] | None = None
-):
-    qs = Enrolment.objects.filter(
+def _enrolled(program: Program) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
         program=program, status=EnrolmentStatus.ACTIVE, role__in=(Role.MENTEE, Role.MENTOR)
     )
+
+
+def _chosen(
+    program: Program, mentee_ids: Iterable[int] | None, mentor_ids: Iterable[int] | None = None
+) -> QuerySet[Enrolment]:
+    qs = _enrolled(program)
     if mentee_ids is not None:
         qs = qs.filter(Q(role=Role.MENTOR) | Q(role=Role.MENTEE, person_id__in=list(mentee_ids)))
     if mentor_ids is not None:
         qs = qs.filter(Q(role=Role.MENTEE) | Q(role=Role.MENTOR, person_id__in=list(mentor_ids)))
+    return qs
+
+
+def _people_lookups(program: Program, chosen: QuerySet[Enrolment]) -> dict:
+    """Program-wide facts about the chosen people, whoever else is loaded with them (one
+    query, the chosen as subqueries): who is enrolled in both roles (never paired with
+    themself), and the enrolled person each of their manager emails names."""
+    person_ids = chosen.values("person_id")
+    named = (
+        Profile.objects.filter(user_id__in=person_ids)
+        .exclude(manager_email="")
+        .annotate(key=Lower("manager_email"))
+        .values("key")
+    )
+    rows = list(
+        _enrolled(program)
+        .filter(Q(person_id__in=person_ids) | Q(person__email__in=named))
+        .order_by("person_id")
+        .values_list("person_id", "person__email")
+    )
+    roles = Counter(person_id for person_id, _ in rows)
+    return {
+        "both_roles": {person_id for person_id, n in roles.items() if n > 1},
+        "by_email": {email.lower(): person_id for person_id, email in rows},
+    }
+
+
+def _enrolments(chosen: QuerySet[Enrolment], *, skills: Iterable[str]):
+    """The chosen enrolments with all a record needs; ``skills``: the tag lists to read (a
+    side nobody was chosen for needs none)."""
     return (
-        qs.select_related("person", "person__profile")
+        chosen.select_related("person", "person__profile")
         .prefetch_related(
             "exclude",
-            "person__profile__skills_offered",
-            "person__profile__skills_wanted",
+            *(f"person__profile__{name}" for name in skills),
             Prefetch(
                 "person__profile__windows",
                 queryset=AvailabilityWindow.objects.order_by("weekday", "start_minute"),
@@ -212,21 +248,26 @@ def participants_for_program(
     limits the mentee side (recommendations for one person), ``mentor_ids`` the mentor side
     (one pair's reasons, without reading the whole program).
     """
-    enrolments = list(_enrolments(program, mentee_ids, mentor_ids))
-    roles = Counter(e.person_id for e in enrolments)
-    people = {
-        "both_roles": {person_id for person_id, n in roles.items() if n > 1},
-        "by_email": {e.person.email.lower(): e.person_id for e in enrolments},
-    }
+    mentee_ids = None if mentee_ids is None else list(mentee_ids)
+    mentor_ids = None if mentor_ids is None else list(mentor_ids)
+    chosen = _chosen(program, mentee_ids, mentor_ids)
+    skills = [
+        name
+        for name, ids in (("skills_wanted", mentee_ids), ("skills_offered", mentor_ids))
+        if ids is None or ids
+    ]
+    enrolments = list(_enrolments(chosen, skills=skills))
+    people = _people_lookups(program, chosen)
     loads = mentor_loads(program=program)
     matched = mentees_with_open_mentorship(program=program) if skip_matched_mentees else set()
-    mentees, mentors = [], []
+    mentees, mentors, limits = [], [], {}
     for enrolment in enrolments:
         if enrolment.role == Role.MENTEE:
             if enrolment.person_id not in matched:
                 mentees.append(_mentee(enrolment, **people))
             continue
         limit = enrolment.capacity if enrolment.capacity is not None else program.default_capacity
+        limits[str(enrolment.person_id)] = limit
         free = max(0, limit - loads.get(enrolment.person_id, 0))
         mentors.append(_mentor(enrolment, capacity=free, **people))
     return Cohort(
@@ -237,6 +278,7 @@ def participants_for_program(
         conflict_rules=program_conflict_rules(program),
         week=program_week(program),
         loads={str(k): v for k, v in loads.items()},
+        limits=limits,
     )
 
 

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tandem.matching.explain import Reason, with_searched_skill
+from tandem.matching.features import MentorSide
 from tandem.matching.fit import FIT_SCALE, fit_of
-from tandem.matching.pipeline import match_participants, rank_mentors_for
+from tandem.matching.pipeline import match_participants, rank_mentor_side_for, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matchruns.adapters import Cohort
 from tandem.mentorships.services import mentorship_create_from_match
@@ -179,16 +180,53 @@ def rank(
     Identity never takes part (its weight is 0), whatever the records hold: nothing a mentee
     sees may vary with a mentor's identity, nor with their own preference.
     """
-    by_id = {m.id: m for m in mentors}
     ranked = rank_mentors_for(
         mentee,
         mentors,
-        weights={**cohort.weights, **dict.fromkeys(PRIVATE, 0.0)},
+        weights=_public_weights(cohort),
         reverse=cohort.reverse,
         limit=limit,
         conflict_rules=cohort.conflict_rules,
         week=cohort.week,
     )
+    return _display(ranked, mentee=mentee, mentors=mentors, searched_skill=searched_skill)
+
+
+def rank_side(
+    cohort: Cohort,
+    *,
+    mentee: Mentee,
+    side: MentorSide,
+    capacity: Sequence[int],
+    limit: int,
+    searched_skill: str = "",
+) -> list[tuple[str, float, list[dict[str, str]]]]:
+    """:func:`rank` against mentors converted earlier (``side``, its week kept from then),
+    with ``capacity`` places per mentor now (0 leaves one out): the same rows."""
+    ranked = rank_mentor_side_for(
+        mentee,
+        side,
+        capacity=capacity,
+        weights=_public_weights(cohort),
+        reverse=cohort.reverse,
+        limit=limit,
+        conflict_rules=cohort.conflict_rules,
+    )
+    return _display(ranked, mentee=mentee, mentors=side.mentors, searched_skill=searched_skill)
+
+
+def _public_weights(cohort: Cohort) -> dict[str, float]:
+    return {**cohort.weights, **dict.fromkeys(PRIVATE, 0.0)}
+
+
+def _display(
+    ranked: Iterable[tuple[str, float, tuple[Reason, ...]]],
+    *,
+    mentee: Mentee,
+    mentors: Sequence[Mentor],
+    searched_skill: str,
+) -> list[tuple[str, float, list[dict[str, str]]]]:
+    by_id = {m.id: m for m in mentors}
     return [
         (
             str(mentor_id),

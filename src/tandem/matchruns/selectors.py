@@ -15,6 +15,7 @@ from tandem.core.locking import lockable
 from tandem.matching.profiles import Mentee, Mentor, normalise_tag
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import Cohort, participants_for_program
+from tandem.matchruns.mentor_pool import mentor_pool
 from tandem.matchruns.models import (
     MatchPair,
     MatchRun,
@@ -22,7 +23,7 @@ from tandem.matchruns.models import (
 )
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.mentorships.selectors import ended_early_partners
-from tandem.people.models import Profile, User
+from tandem.people.models import User
 from tandem.programs.models import Program
 from tandem.programs.selectors import is_program_admin
 
@@ -267,54 +268,75 @@ def mentor_recommendations(
 ) -> Recommendations:
     """Mentors with a free place, filtered first, then ranked for ``user`` by the core (in a
     program where mentees ask mentors themselves: self-serve, or a cohort program that allows
-    direct requests; the caller has the mentee's ``access_program``)."""
+    direct requests; the caller has the mentee's ``access_program``).
+
+    The mentors come converted from :func:`~tandem.matchruns.mentor_pool.mentor_pool`; only
+    this mentee, the places left and the names shown are read now, in a bounded number of
+    queries whatever the program's size."""
     if not program.takes_direct_requests:
         raise ApplicationError(NOT_SELF_SERVE, status=403)
-    cohort, me = _as_seen_by(program=program, mentee_id=user.pk)
+    cohort, me = _as_seen_by(program=program, mentee_id=user.pk, mentor_ids=[])
+    pool = mentor_pool(program=program)
+    taken = _not_offered(user=user, program=program)
+    places = pool.places(cohort.loads)
+    open_mentors = [
+        k
+        for k, m in enumerate(pool.mentors)
+        if places[k] > 0 and m.id != str(user.pk) and m.id not in taken
+    ]
+    options = _filter_options([pool.mentors[k] for k in open_mentors])
+    capacity = [0] * len(pool.mentors)
+    for k in open_mentors:
+        if filters.keep(pool.mentors[k]):
+            capacity[k] = places[k]
+    if me is None or not any(capacity):
+        return Recommendations(items=[], options=options)
+    ranked = engine.rank_side(
+        cohort,
+        mentee=me,
+        side=pool.side,
+        capacity=capacity,
+        limit=RECOMMENDATION_LIMIT,
+        searched_skill=filters.skill,
+    )
+    index = {m.id: k for k, m in enumerate(pool.mentors)}
+    shown = {
+        person.pk: person
+        for person in User.objects.filter(pk__in=[int(i) for i, _, _ in ranked])
+        .select_related("profile")
+        .only("first_name", "last_name", "email", "profile__headline")
+    }
+    items = [
+        Recommendation(
+            mentor_id=int(mentor_id),
+            name=shown[int(mentor_id)].display_name,
+            score=score,
+            reasons=reasons,
+            free_places=capacity[index[mentor_id]],
+            headline=shown[int(mentor_id)].profile.headline,
+        )
+        for mentor_id, score, reasons in ranked
+    ]
+    return Recommendations(items=items, options=options)
+
+
+def _not_offered(*, user: User, program: Program) -> set[str]:
+    """Mentors not offered to ``user`` again: theirs now, and anyone whose mentorship with
+    them ended early, either way round (requests to them are refused too)."""
     taken = {
         str(i)
         for i in Mentorship.objects.filter(
             program=program, mentee=user, state__in=OPEN_STATES
         ).values_list("mentor_id", flat=True)
     }
-    # Someone whose mentorship with this mentee ended early, either way round, is not offered
-    # again in this program (requests to them are refused too).
-    taken |= {
+    return taken | {
         str(other) for other in ended_early_partners(program_id=program.pk, person_id=user.pk)
     }
-    open_mentors = [
-        m for m in cohort.mentors if m.capacity > 0 and m.id != str(user.pk) and m.id not in taken
-    ]
-    options = FilterOptions(
-        skills=sorted({s for m in open_mentors for s in m.skills_offered}, key=str.lower),
-        languages=sorted({code for m in open_mentors for code in m.languages}),
-        timezones=sorted({m.timezone for m in open_mentors if m.timezone}),
+
+
+def _filter_options(mentors: list[Mentor]) -> FilterOptions:
+    return FilterOptions(
+        skills=sorted({s for m in mentors for s in m.skills_offered}, key=str.lower),
+        languages=sorted({code for m in mentors for code in m.languages}),
+        timezones=sorted({m.timezone for m in mentors if m.timezone}),
     )
-    candidates = [m for m in open_mentors if filters.keep(m)]
-    if me is None or not candidates:
-        return Recommendations(items=[], options=options)
-    ranked = engine.rank(
-        cohort,
-        mentee=me,
-        mentors=candidates,
-        limit=RECOMMENDATION_LIMIT,
-        searched_skill=filters.skill,
-    )
-    by_id = {m.id: m for m in candidates}
-    headlines = dict(
-        Profile.objects.filter(user_id__in=[int(i) for i, _, _ in ranked]).values_list(
-            "user_id", "headline"
-        )
-    )
-    items = [
-        Recommendation(
-            mentor_id=int(mentor_id),
-            name=by_id[mentor_id].name,
-            score=score,
-            reasons=reasons,
-            free_places=by_id[mentor_id].capacity,
-            headline=headlines.get(int(mentor_id), ""),
-        )
-        for mentor_id, score, reasons in ranked
-    ]
-    return Recommendations(items=items, options=options)

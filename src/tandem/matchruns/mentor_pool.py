@@ -1,0 +1,117 @@
+"""A program's mentors as the matching core's converted mentor side, kept between requests.
+
+Converting thousands of mentors (profiles to records, records to arrays, expertise to text
+vectors) takes seconds, and the self-serve ranked list needs all of them for every page a
+mentee opens. So the conversion is kept, per *version* of what it is made of, in Django's
+cache (shared by every process: the database cache, or Redis at scale) and in a few slots of
+this process's memory (a copy, never the source of truth: any process rebuilds the same pool
+from the database). The version is a fingerprint read with one aggregate query:
+
+- the program's active mentee and mentor enrolments: how many, who, in which role, their
+  latest change (joining, leaving, capacity, an import's update);
+- the mentors' profiles' latest change (every profile write saves the profile, its skills
+  and availability included, and imports stamp it too);
+- who the enrolments exclude; the program's default capacity; the week the program meets
+  in (availability becomes UTC with that week's offsets).
+
+What changes with every mentorship is read live instead of kept: the places left (open
+mentorships), and the names and headlines shown. Ranking against the pool gives exactly the
+ranking and reasons of converting everyone on each request (tests/matchruns/
+test_recommendations_pool.py compares the two).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, Sum
+
+from tandem.matching.features import MentorSide
+from tandem.matching.profiles import Mentor
+from tandem.matchruns.adapters import participants_for_program, program_week
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+
+POOL_SECONDS = 7 * 24 * 3600  # an unused version leaves the cache after a week
+LOCAL_SLOTS = 4  # pools this process keeps in memory (a few MB each at 10,000 people)
+_local: OrderedDict[str, MentorPool] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class MentorPool:
+    """Every active mentor of a program, converted (``side``), with their places before
+    their open mentorships (``limits``, in the same order)."""
+
+    side: MentorSide
+    limits: tuple[int, ...]
+
+    @property
+    def mentors(self) -> tuple[Mentor, ...]:
+        return self.side.mentors
+
+    def places(self, loads: Mapping[str, int]) -> list[int]:
+        """Places left per mentor, given open mentorships per mentor id."""
+        return [
+            max(0, limit - loads.get(mentor.id, 0))
+            for mentor, limit in zip(self.side.mentors, self.limits, strict=True)
+        ]
+
+
+def _version(program: Program) -> str:
+    mentor = Q(role=Role.MENTOR)
+    # One query: the join on exclusions repeats an enrolment once per person it excludes,
+    # which changes the sums' values but not that they change whenever the rows do.
+    figures = Enrolment.objects.filter(
+        program=program, status=EnrolmentStatus.ACTIVE, role__in=(Role.MENTEE, Role.MENTOR)
+    ).aggregate(
+        n=Count("pk", distinct=True),
+        mentors=Count("pk", distinct=True, filter=mentor),
+        ids=Sum("person_id"),
+        squares=Sum(F("person_id") * F("person_id")),
+        mentor_ids=Sum("person_id", filter=mentor),
+        changed=Max("updated_at"),
+        profiles=Max("person__profile__updated_at", filter=mentor),
+        excluded=Count("exclude"),
+        excluded_ids=Sum("exclude"),
+        excluded_by=Sum(F("exclude") * F("person_id")),
+    )
+    parts = (
+        sorted(figures.items()),
+        program.default_capacity,
+        program_week(program).isoformat(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"matchruns:mentor-pool:{program.pk}:{digest}"
+
+
+def _build(program: Program) -> MentorPool:
+    cohort = participants_for_program(program=program, mentee_ids=(), skip_matched_mentees=False)
+    return MentorPool(
+        side=MentorSide.build(cohort.mentors, week=cohort.week),
+        limits=tuple(cohort.limits[mentor.id] for mentor in cohort.mentors),
+    )
+
+
+def mentor_pool(*, program: Program) -> MentorPool:
+    """The program's mentors as they are now: from this process's memory, else the shared
+    cache, else converted from the database (and kept in both)."""
+    key = _version(program)
+    with _local_lock:
+        pool = _local.get(key)
+        if pool is not None:
+            _local.move_to_end(key)
+            return pool
+    pool = cache.get(key)
+    if pool is None:
+        pool = _build(program)
+        cache.set(key, pool, POOL_SECONDS)
+    with _local_lock:
+        _local[key] = pool
+        while len(_local) > LOCAL_SLOTS:
+            _local.popitem(last=False)
+    return pool
