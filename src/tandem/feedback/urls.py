@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from tandem.feedback.views import guidance, health
+from tandem.feedback.views import checkins, guidance, health
 
 urlpatterns: list[URLPattern] = [
     path("guidance/", guidance.guidance_library_page, name="guidance_library"),
@@ -27,5 +27,18 @@ urlpatterns: list[URLPattern] = [
         "mentorships/<int:mentorship_id>/health/rematch/",
         health.health_rematch_propose,
         name="feedback_health_rematch",
+    ),
+    path("checkins/", checkins.checkin_list, name="checkin_list"),
+    path("checkins/<int:checkin_id>/", checkins.checkin_answer, name="checkin_answer"),
+    path("programs/<int:program_id>/checkins/", checkins.program_checkins, name="program_checkins"),
+    path(
+        "programs/<int:program_id>/checkins/<str:kind>/",
+        checkins.checkin_template_edit,
+        name="checkin_template_edit",
+    ),
+    path(
+        "programs/<int:program_id>/checkins/<str:kind>/reset/",
+        checkins.checkin_template_reset,
+        name="checkin_template_reset",
     ),
 ]
