@@ -65,7 +65,8 @@ class TestReasons:
 
     def test_never_met_counts_from_the_start(self):
         assessment = assess(signals(as_of=30, cadence=7))
-        assert assessment.reasons[0].text == (
+        texts = {reason.code: reason.text for reason in assessment.reasons}
+        assert texts["missed_periods"] == (
             "You have not met since the mentorship started 4 weeks ago; "
             "you agreed to meet every week."
         )
@@ -92,12 +93,12 @@ class TestReasons:
                 goal_progress=0.7,
             )
         )
-        assert codes(assessment) == ["divergence", "overdue_items", "goal_progress"]
-        assert assessment.reasons[0].text == (
+        assert codes(assessment) == ["overdue_items", "divergence", "goal_progress"]
+        assert assessment.reasons[1].text == (
             "You answered the latest check-in differently about expectations, progress; "
             "talk about what each of you expects."
         )
-        assert assessment.reasons[1].text == "1 action item is past the due date."
+        assert assessment.reasons[0].text == "1 action item is past the due date."
 
     def test_cancellations_in_a_row_and_by_one_side(self):
         cancelled = tuple(Cancellation(day(n), "mentee") for n in (15, 22, 29))
@@ -106,7 +107,7 @@ class TestReasons:
         )
         by_code = {reason.code: reason for reason in assessment.reasons}
         assert by_code["cancellations"].text == (
-            "The last 3 meetings were cancelled or moved without meeting since."
+            "The last 3 meetings were cancelled or moved, with none held since."
         )
         assert by_code["cancelling_side"].text == (
             "The mentee called off 3 meetings in the last 8 weeks; 2 took place."
@@ -114,14 +115,17 @@ class TestReasons:
 
     def test_pulse_low_falling_and_gap(self):
         pulses = (
-            Pulse(day(10), "mentee", 5),
+            *(Pulse(day(n), "mentee", 5) for n in (2, 4, 6)),
+            Pulse(day(10), "mentee", 2),
             Pulse(day(24), "mentee", 2),
             Pulse(day(24), "mentor", 5),
         )
         assessment = assess(signals(as_of=26, meetings_held=(day(0), day(14)), pulses=pulses))
         texts = {reason.code: reason.text for reason in assessment.reasons}
-        assert texts["low_pulse"] == "The mentee rated the latest check-in 2 out of 5."
-        assert texts["falling_pulse"] == "The mentee's check-in score fell from 5.0 to 2 out of 5."
+        assert texts["low_pulse"] == "The mentee rated the latest check-ins 2 and 2 out of 5."
+        assert texts["falling_pulse"] == (
+            "The mentee's check-in scores fell from 5.0 to 2.0 out of 5."
+        )
         assert texts["pulse_gap"] == (
             "You rate the mentorship differently: the mentor 5, the mentee 2 out of 5."
         )

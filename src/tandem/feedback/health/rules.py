@@ -2,7 +2,8 @@
 
 A transparent weighted score: every signal adds points (negative for a concern, positive for a
 strength) to :data:`BASE_SCORE`; the score's band gives the state, and two hard rules cap it
-(two missed cadence periods make a pair at least at risk, four make it stalled). Each signal,
+(two missed cadence periods, and at least three weeks, without a meeting make a pair at least
+at risk; four missed periods make it stalled). Each signal,
 its points and the reasoning behind them are listed in ``docs/health.md``; the weights were
 tuned on the development timelines of ``bench/health_sim.py`` only.
 """
@@ -15,34 +16,45 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from tandem.feedback.health.signals import SIDES, HealthSignals, Side, to_utc
+from tandem.feedback.health.signals import (
+    SIDES,
+    HealthSignals,
+    Side,
+    Span,
+    active_days,
+    to_utc,
+)
 
 THRIVING, ON_TRACK, AT_RISK, STALLED = "thriving", "on_track", "at_risk", "stalled"
 STATES = (THRIVING, ON_TRACK, AT_RISK, STALLED)  # best first
 FLAGGED = (AT_RISK, STALLED)
 
 BASE_SCORE = 80
-MISSED_POINTS = (0, -20, -40, -55, -70)  # by missed periods; the last repeats
+MISSED_POINTS = (0, -9, -22, -34, -45)  # by missed periods; the last repeats
 AT_RISK_AFTER_MISSED = 2
+# ... and at least three weeks without a meeting: a weekly pair back from an undeclared
+# fortnight away is not yet at risk; still flagged by the end of the second missed week.
+AT_RISK_MIN_DAYS = 21
 STALLED_AFTER_MISSED = 4
 ON_CADENCE_POINTS = 10
 SILENT_AFTER_PERIODS = 2  # whole periods without a meeting or a message
-SILENCE_POINTS = (-12, -24)  # no contact for two periods, for three or more
-CANCELLED_IN_A_ROW_POINTS = (0, -5, -15, -25, -35)
-CANCELLING_SIDE_POINTS = -10
-OVERDUE_ITEM_POINTS, OVERDUE_ITEMS_CAP = -5, -15
-STUCK_GOALS_POINTS, GOAL_PROGRESS_POINTS = -5, 5
-LOW_PULSE_POINTS = {1: -25, 2: -20, 3: -6}
-FALLING_PULSE_POINTS = (-8, -15)  # a fall of one point, of two or more
-PULSE_GAP_POINTS = -10
+SILENCE_POINTS = (-18, -36)  # no contact for two periods, for three or more
+CANCELLED_IN_A_ROW_POINTS = (0, 0, -5, -10, -15)
+CANCELLING_SIDE_POINTS = -5
+OVERDUE_ITEM_POINTS, OVERDUE_ITEMS_CAP = -6, -18
+STUCK_GOALS_POINTS, GOAL_PROGRESS_POINTS = -8, 5
+LOW_PULSE = ((2.0, -20), (2.5, -15), (3.0, -6))  # (mean of the last two at most, points)
+FALLING_PULSE = ((2.5, -22), (1.5, -15))  # (fall of at least, points)
+PULSE_GAP_POINTS = -5
 HIGH_PULSE_POINTS = 5
-DIVERGENCE_POINTS = -15
+DIVERGENCE_POINTS = -5
 UNSIGNED_POINTS = (-5, -10)  # waiting two weeks, a month
-SLOW_REPLY_POINTS = (-8, -15)  # median over three days, over a week
+SLOW_REPLY_POINTS = (-4, -8)  # median over three days, over a week
 QUICK_REPLY_POINTS = 5
-ONE_SIDED_POINTS = (-10, -20)  # no answer for a week, for two
+ONE_SIDED_POINTS = (-4, -8)  # no answer for a week (or half a period), for two
 
 RECENT_REPLIES = 5
+RECENT_PULSES = 2  # a side's mood is the mean of its last two answers; a trend needs 3 more
 QUICK_REPLY_HOURS, SLOW_REPLY_HOURS, VERY_SLOW_REPLY_HOURS = 24.0, 72.0, 168.0
 SIDE_NAMES = {"mentor": "the mentor", "mentee": "the mentee"}
 
@@ -54,8 +66,8 @@ class Thresholds:
     stalled."""
 
     thriving_from: int = 90
-    on_track_from: int = 60
-    at_risk_from: int = 35
+    on_track_from: int = 50
+    at_risk_from: int = 25
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -106,14 +118,16 @@ class _Facts:
     meetings: tuple[datetime, ...]  # held by now, oldest first
     last_meeting: datetime | None
     missed: int
+    gap_days: float  # active days since the last meeting (or the start)
     grace_days: float
+    paused: tuple[Span, ...]
 
     @property
     def period(self) -> int:
         return self.signals.cadence_days
 
     def days_since(self, moment: datetime) -> float:
-        return self.signals.active_days_between(moment, self.now)
+        return active_days(to_utc(moment), self.now, self.paused)
 
 
 _Rule = Callable[[_Facts], tuple[Contribution, list[HealthReason]]]
@@ -137,9 +151,20 @@ def _facts(signals: HealthSignals) -> _Facts:
     last = meetings[-1] if meetings else None
     anchor = last if last is not None else to_utc(signals.active_since)
     grace = grace_days(signals.cadence_days)
-    gap = signals.active_days_between(anchor, now)
+    paused = signals.paused_spans()
+    gap = active_days(anchor, now, paused)
     missed = max(0, math.floor((gap - grace) / signals.cadence_days))
-    return _Facts(signals, now, meetings, last, missed, grace)
+    return _Facts(signals, now, meetings, last, missed, gap, grace, paused)
+
+
+def _within(facts: _Facts, moments: Sequence[datetime], window: float) -> int:
+    """How many of the sorted ``moments`` lie within ``window`` active days before now."""
+    count = 0
+    for moment in reversed(moments):
+        if facts.days_since(moment) > window:
+            break
+        count += 1
+    return count
 
 
 def _duration(days: float) -> str:
@@ -175,7 +200,7 @@ def _meetings_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
     # A strength once there has been time for at least two meetings, all of them held.
     window = 3 * facts.period + facts.grace_days
     expected = min(3, math.floor(facts.days_since(signals.active_since) / facts.period))
-    recent = sum(1 for m in facts.meetings if facts.days_since(m) <= window)
+    recent = _within(facts, facts.meetings, window)
     if expected >= 2 and recent >= expected:
         text = f"You met {recent} times in the last {_duration(window)}, as agreed."
         reason = HealthReason("meets_on_cadence", text, ON_CADENCE_POINTS, "meetings_held")
@@ -216,11 +241,13 @@ def _cancellations_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]
     in_a_row = len(since_meeting)
     points = _pick(CANCELLED_IN_A_ROW_POINTS, in_a_row)
     if points:
-        text = f"The last {in_a_row} meetings were cancelled or moved without meeting since."
+        text = f"The last {in_a_row} meetings were cancelled or moved, with none held since."
         reasons.append(HealthReason("cancellations", text, points, "cancellations"))
     window = max(4 * facts.period, 28)
-    recent = [c for c in cancellations if facts.days_since(c.at) <= window]
-    held = sum(1 for m in facts.meetings if facts.days_since(m) <= window)
+    recent = cancellations[
+        len(cancellations) - _within(facts, [c.at for c in cancellations], window) :
+    ]
+    held = _within(facts, facts.meetings, window)
     for side in SIDES:
         by_side = sum(1 for c in recent if c.by == side)
         if by_side >= 2 and 2 * by_side >= by_side + held:
@@ -269,43 +296,49 @@ def _side_scores(facts: _Facts, side: Side) -> list[int]:
     return [p.score for p in sorted(pulses, key=lambda p: to_utc(p.at))]
 
 
+def _mean(scores: Sequence[int]) -> float:
+    return sum(scores) / len(scores)
+
+
 def _pulse_reasons(side: Side, scores: list[int]) -> list[HealthReason]:
     reasons: list[HealthReason] = []
-    who, latest = SIDE_NAMES[side], scores[-1]
-    earlier = scores[-4:-1]
-    if latest in LOW_PULSE_POINTS and (latest < 3 or (earlier and earlier[-1] <= 3)):
-        text = f"{who.capitalize()} rated the latest check-in {latest} out of 5."
-        reasons.append(HealthReason("low_pulse", text, LOW_PULSE_POINTS[latest], "pulses"))
+    who = SIDE_NAMES[side].capitalize()
+    recent, earlier = scores[-RECENT_PULSES:], scores[-RECENT_PULSES - 3 : -RECENT_PULSES]
+    now = _mean(recent)
+    low = next((points for limit, points in LOW_PULSE if now <= limit), 0)
+    if low and (now < 3 or len(recent) == RECENT_PULSES):
+        latest = " and ".join(map(str, recent))
+        text = f"{who} rated the latest check-ins {latest} out of 5."
+        if len(recent) == 1:
+            text = f"{who} rated the latest check-in {latest} out of 5."
+        reasons.append(HealthReason("low_pulse", text, low, "pulses"))
     if earlier:
-        before = sum(earlier) / len(earlier)
-        fall = before - latest
-        if fall >= 2 or (fall >= 1 and latest <= 3):
-            points = FALLING_PULSE_POINTS[1 if fall >= 2 else 0]
-            text = (
-                f"{who.capitalize()}'s check-in score fell from {before:.1f} to {latest} out of 5."
-            )
-            reasons.append(HealthReason("falling_pulse", text, points, "pulses"))
+        before = _mean(earlier)
+        fall = next((points for limit, points in FALLING_PULSE if before - now >= limit), 0)
+        if fall:
+            text = f"{who}'s check-in scores fell from {before:.1f} to {now:.1f} out of 5."
+            reasons.append(HealthReason("falling_pulse", text, fall, "pulses"))
     return reasons
 
 
 def _pulse_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
-    latest: dict[Side, int] = {}
+    mood: dict[Side, float] = {}
     reasons: list[HealthReason] = []
     for side in SIDES:
         scores = _side_scores(facts, side)
         if scores:
-            latest[side] = scores[-1]
+            mood[side] = _mean(scores[-RECENT_PULSES:])
             reasons += _pulse_reasons(side, scores)
-    if len(latest) == 2 and abs(latest["mentor"] - latest["mentee"]) >= 2:
+    if len(mood) == 2 and abs(mood["mentor"] - mood["mentee"]) >= 2:
         text = (
-            f"You rate the mentorship differently: the mentor {latest['mentor']}, "
-            f"the mentee {latest['mentee']} out of 5."
+            f"You rate the mentorship differently: the mentor {mood['mentor']:g}, "
+            f"the mentee {mood['mentee']:g} out of 5."
         )
         reasons.append(HealthReason("pulse_gap", text, PULSE_GAP_POINTS, "pulses"))
-    if not reasons and len(latest) == 2 and min(latest.values()) >= 4:
-        text = f"You both rated the latest check-in well ({min(latest.values())} or more of 5)."
+    if not reasons and len(mood) == 2 and min(mood.values()) >= 4:
+        text = f"You both rate the mentorship well ({min(mood.values()):g} or more of 5)."
         reasons.append(HealthReason("high_pulse", text, HIGH_PULSE_POINTS, "pulses"))
-    value = float(min(latest.values())) if latest else None
+    value = min(mood.values()) if mood else None
     return Contribution("pulses", value, sum(r.weight for r in reasons)), reasons
 
 
@@ -373,8 +406,8 @@ def _unanswered(facts: _Facts) -> list[HealthReason]:
         if facts.last_meeting is not None and facts.last_meeting >= last[side]:
             continue
         waiting = facts.days_since(last[side])
-        if waiting >= 7:
-            points = ONE_SIDED_POINTS[1 if waiting >= 14 else 0]
+        if waiting >= max(7, facts.period / 2):
+            points = ONE_SIDED_POINTS[1 if waiting >= max(14, facts.period) else 0]
             text = (
                 f"{SIDE_NAMES[side].capitalize()} wrote {_duration(waiting)} ago and has had "
                 "no answer."
@@ -396,7 +429,7 @@ RULES: tuple[_Rule, ...] = (
 )
 
 
-def _state(score: int, missed: int, concerns: bool, thresholds: Thresholds) -> str:
+def _state(facts: _Facts, score: int, concerns: bool, thresholds: Thresholds) -> str:
     if score >= thresholds.thriving_from and not concerns:
         state = THRIVING
     elif score >= thresholds.on_track_from:
@@ -405,9 +438,10 @@ def _state(score: int, missed: int, concerns: bool, thresholds: Thresholds) -> s
         state = AT_RISK
     else:
         state = STALLED
-    if missed >= STALLED_AFTER_MISSED:
+    if facts.missed >= STALLED_AFTER_MISSED:
         return STALLED
-    if missed >= AT_RISK_AFTER_MISSED and state in (THRIVING, ON_TRACK):
+    at_risk = facts.missed >= AT_RISK_AFTER_MISSED and facts.gap_days >= AT_RISK_MIN_DAYS
+    if at_risk and state in (THRIVING, ON_TRACK):
         return AT_RISK
     return state
 
@@ -430,8 +464,9 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
 
     Notes
     -----
-    Two hard rules cap the weighted score's state: two missed cadence periods make the pair at
-    least at risk, four make it stalled. Cost is linear in the number of events given.
+    Two hard rules cap the weighted score's state: two missed cadence periods (and at least
+    three weeks) without a meeting make the pair at least at risk, four make it stalled.
+    Cost is linear in the number of events given.
     """
     facts = _facts(signals)
     contributions: list[Contribution] = []
@@ -445,7 +480,7 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
     concerns = sorted((r for r in reasons if r.weight < 0), key=lambda r: r.weight)
     strengths = sorted((r for r in reasons if r.weight > 0), key=lambda r: -r.weight)
     return HealthAssessment(
-        state=_state(score, facts.missed, bool(concerns), thresholds),
+        state=_state(facts, score, bool(concerns), thresholds),
         score=score,
         reasons=tuple(concerns + strengths),
         contributions=tuple(contributions),

@@ -43,7 +43,35 @@ def _check_aware(value: datetime, name: str) -> None:
 def to_utc(value: datetime) -> datetime:
     """The same instant in UTC: aware datetimes sharing one ``ZoneInfo`` subtract by wall
     clock (an hour off across a DST change), so the rules only ever subtract UTC ones."""
-    return value.astimezone(UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+Span = tuple[datetime, datetime]
+DAY = timedelta(days=1)
+
+
+def merge_spans(spans: list[Span]) -> tuple[Span, ...]:
+    """UTC spans sorted, with overlapping ones merged (a paused instant counts once)."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def active_days(start: datetime, end: datetime, paused: tuple[Span, ...]) -> float:
+    """Days from ``start`` to ``end`` (UTC; 0 if ``end`` is earlier) outside the merged
+    ``paused`` spans."""
+    if end <= start:
+        return 0.0
+    total = end - start
+    for low, high in paused:
+        overlap = min(end, high) - max(start, low)
+        if overlap > timedelta(0):
+            total -= overlap
+    return total / DAY
 
 
 @dataclass(frozen=True)
@@ -171,17 +199,10 @@ class HealthSignals:
         if self.goal_progress is not None and not 0 <= self.goal_progress <= 1:
             raise ValueError(BAD_PROGRESS.format(value=self.goal_progress))
 
+    def paused_spans(self) -> tuple[Span, ...]:
+        """The declared pauses in UTC, sorted and merged."""
+        return merge_spans([(to_utc(p.start), to_utc(p.end)) for p in self.paused])
+
     def active_days_between(self, start: datetime, end: datetime) -> float:
         """Days from ``start`` to ``end`` (0 if ``end`` is earlier), minus declared pauses."""
-        start, end = to_utc(start), to_utc(end)
-        if end <= start:
-            return 0.0
-        total = end - start
-        covered = start  # pauses may overlap: count each paused instant once
-        for pause in sorted(self.paused, key=lambda pause: to_utc(pause.start)):
-            low = max(covered, to_utc(pause.start))
-            high = min(end, to_utc(pause.end))
-            if high > low:
-                total -= high - low
-                covered = high
-        return total / timedelta(days=1)
+        return active_days(to_utc(start), to_utc(end), self.paused_spans())
