@@ -262,7 +262,7 @@ def test_a_reported_problem_tells_the_admins_without_its_text(
 def test_the_admin_kinds_are_on_the_preferences_page_under_their_own_heading(client, cast):
     client.force_login(cast["quiet"])
     page = client.get("/notifications/settings/").content.decode()
-    assert "As a program admin, email me when" in page
+    assert "Programs you run (program admins only)" in page
     for kind in (Kind.JOIN_PENDING, Kind.MATCH_RUN, Kind.ENDED_EARLY, Kind.PROBLEM_REPORTED):
         assert f'value="{kind.value}"' in page
 

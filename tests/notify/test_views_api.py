@@ -64,7 +64,8 @@ def test_preferences_page(client):
     me = UserFactory()
     client.force_login(me)
     response = client.post(
-        reverse("notification_preferences"), {"email_kinds": [Kind.MEETING], "daily_digest": "on"}
+        reverse("notification_preferences"),
+        {"email_kinds": [Kind.MEETING], "daily_digest": "daily"},
     )
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=me)

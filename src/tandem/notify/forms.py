@@ -1,9 +1,12 @@
 from django import forms
+from django.forms.boundfield import BoundWidget
 
 from tandem.core.forms import TimeInput
-from tandem.notify.kinds import ADMIN_KINDS, PARTICIPANT_KINDS, Kind
+from tandem.notify.kinds import ADMIN_KINDS, KIND_GROUPS, PARTICIPANT_KINDS, Kind
 from tandem.notify.selectors import Preference
 from tandem.notify.services import QUIET_HOURS_BOTH
+
+EACH, DAILY = "each", "daily"
 
 
 def _choices(kinds: list[str]) -> list[tuple[str, str]]:
@@ -11,45 +14,57 @@ def _choices(kinds: list[str]) -> list[tuple[str, str]]:
 
 
 class PreferenceForm(forms.Form):
+    """Kind by channel: every kind is always on the notifications page; the ticked ones are
+    emailed too, one by one or in the daily digest; quiet hours hold message emails."""
+
     email_kinds = forms.MultipleChoiceField(
         choices=_choices(PARTICIPANT_KINDS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Email me about",
-        help_text="Everything also appears on your notifications page.",
     )
     admin_email_kinds = forms.MultipleChoiceField(
         choices=_choices(ADMIN_KINDS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="As a program admin, email me when",
-        help_text="Only the admins of a program receive these; they never quote what a pair "
-        "wrote to each other.",
     )
-    daily_digest = forms.BooleanField(
-        required=False,
-        label="Bundle emails into one daily digest",
-        help_text="One email each morning instead of one per event.",
+    daily_digest = forms.ChoiceField(
+        choices=[
+            (EACH, "Right away: one email for each"),
+            (DAILY, "Once a day: one digest email each morning"),
+        ],
+        required=False,  # not sent (an older form, a script): one by one
+        widget=forms.RadioSelect,
+        label="How emails arrive",
     )
-
     quiet_from = forms.TimeField(
         required=False,
         widget=TimeInput(),
-        label="Quiet hours from",
+        label="Quiet from",
         help_text="In your own time zone. No message emails between these times; they wait "
         "until the quiet hours end. Leave both empty for none.",
     )
-    quiet_until = forms.TimeField(required=False, widget=TimeInput(), label="Quiet hours until")
+    quiet_until = forms.TimeField(required=False, widget=TimeInput(), label="Quiet until")
 
     @classmethod
     def initial_for(cls, current: Preference) -> dict:
         return {
             "email_kinds": [kind for kind in current.email_kinds if kind in PARTICIPANT_KINDS],
             "admin_email_kinds": [kind for kind in current.email_kinds if kind in ADMIN_KINDS],
-            "daily_digest": current.daily_digest,
+            "daily_digest": DAILY if current.daily_digest else EACH,
             "quiet_from": current.quiet_from,
             "quiet_until": current.quiet_until,
         }
+
+    def groups(self) -> list[tuple[str, list[BoundWidget]]]:
+        """The email checkboxes by group (``KIND_GROUPS``), for the page's tables."""
+        boxes = {
+            box.data["value"]: box
+            for name in ("email_kinds", "admin_email_kinds")
+            for box in self[name]
+        }
+        return [(title, [boxes[kind] for kind in kinds]) for title, kinds in KIND_GROUPS]
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -62,6 +77,6 @@ class PreferenceForm(forms.Form):
         data = self.cleaned_data
         return {
             "email_kinds": [*data["email_kinds"], *data["admin_email_kinds"]],
-            "daily_digest": data["daily_digest"],
+            "daily_digest": data["daily_digest"] == DAILY,
             "quiet_hours": (data["quiet_from"], data["quiet_until"]),
         }

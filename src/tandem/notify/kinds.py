@@ -1,4 +1,5 @@
-"""The kinds of notification, with the words shown on the preferences page."""
+"""The kinds of notification, with the words shown on the preferences page and the groups it
+lists them in."""
 
 from django.db import models
 
@@ -43,3 +44,19 @@ ADMIN_KINDS: list[str] = [
     Kind.HEALTH_ALERT,
 ]
 PARTICIPANT_KINDS = [kind for kind in ALL_KINDS if kind not in ADMIN_KINDS]
+
+# The settings page's groups, in its order; every kind is in exactly one.
+KIND_GROUPS: list[tuple[str, list[str]]] = [
+    (
+        "Requests",
+        [Kind.REQUEST_RECEIVED, Kind.REQUEST_EXPIRING, Kind.REQUEST_ANSWERED, Kind.REQUEST_CLOSED],
+    ),
+    ("Your mentorship", [Kind.MENTORSHIP, Kind.AGREEMENT, Kind.WAITLIST_ADMITTED]),
+    (
+        "Meetings and action items",
+        [Kind.MEETING, Kind.MEETING_REMINDER, Kind.ACTION_ITEM, Kind.ACTION_ITEM_OVERDUE],
+    ),
+    ("Messages", [Kind.MESSAGE_UNREAD]),
+    ("Check-ins", [Kind.CHECKIN_DUE, Kind.CHECKIN_DIVERGENCE, Kind.HEALTH_NUDGE]),
+    ("Programs you run (program admins only)", ADMIN_KINDS),
+]

@@ -67,6 +67,9 @@ def notification_preferences(request):
         initial=PreferenceForm.initial_for(current),
     )
     if request.method == "POST" and form.is_valid():
+        if not form.has_changed():
+            messages.info(request, "Nothing changed: your settings are as they were.")
+            return redirect("notification_preferences")
         services.preference_update(user=request.user, **form.preference())
         messages.success(request, "Saved your notification settings.")
         return redirect("notification_preferences")
