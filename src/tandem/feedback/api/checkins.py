@@ -60,11 +60,12 @@ class AnswerIn(Schema):
     )
 
 
-class AnswerOut(CheckInOut):
+class AnswerOut(Schema):
+    checkin: CheckInOut
+    changed: bool = Field(description="False: the same answers and choices as before.")
     next_url: str = Field(
-        "",
-        description="Where to go next: the agreement page when the mid-point review asks "
-        "to amend it.",
+        description="Where to go next: the agreement page when the mid-point review asks to "
+        "amend it; else empty."
     )
 
 
@@ -153,8 +154,7 @@ def answer_checkin(request: AuthenticatedRequest, checkin_id: int, payload: Answ
         shared_keys=payload.shared_keys,
         shared_with_admins=payload.shared_with_admins,
     )
-    answered = {**CheckInOut.from_orm(result.checkin).dict(), "next_url": result.next_url}
-    return (201 if result.first_time else 200), answered
+    return (201 if result.first_time else 200), result
 
 
 def _kind(kind: str) -> str:

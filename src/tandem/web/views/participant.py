@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.feedback.selectors.checkins import checkins_waiting_for
 from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestState
 from tandem.mentorships.selectors import lists as mentorship_lists
 from tandem.people.models import User
@@ -23,6 +24,7 @@ from tandem.programs.selectors.waitlist import enrolments_mark_waitlist_position
 # How long an answered request stays among the next steps, so its answer is seen.
 ANSWERED_SHOWN_FOR = timedelta(days=14)
 NEXT_MEETING_WITHIN_DAYS = 60
+CHECKINS_SHOWN = 3
 # The dashboard's three groups of next steps, in this order.
 TIER_OTHERS_WAIT = "Others are waiting for you"
 TIER_YOURS = "Up to you"
@@ -224,6 +226,22 @@ def _in(tier: str, steps: list[NextStep]) -> list[NextStep]:
     return [replace(step, tier=tier) for step in steps]
 
 
+def _checkin_steps(user: User) -> list[NextStep]:
+    return [
+        NextStep(
+            kind="checkin",
+            text=f"Answer your check-in: {c.get_kind_display().lower()} with "
+            f"{c.mentorship.other(user).display_name}",
+            detail="A few questions, under a minute. Your answers stay yours unless shared.",
+            url=reverse("checkin_answer", args=[c.pk]),
+            action="Answer your check-in",
+            state="Waiting for your answers",
+            tone="warn",
+        )
+        for c in checkins_waiting_for(user=user)[:CHECKINS_SHOWN]
+    ]
+
+
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
     """Everything that waits on the person in a bounded number of queries (each list is
     capped): first what others wait on (a request to answer, a signature), then the person's
@@ -240,6 +258,7 @@ def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrol
             TIER_YOURS,
             [
                 *_meeting_steps(user),
+                *_checkin_steps(user),
                 *_action_item_steps(user, timezone.localdate()),
                 *_find_mentor_steps(user, settled),
                 *_profile_steps(completeness),
