@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.pagination import page_of
 from tandem.core.web import friendly_errors
+from tandem.feedback.selectors.health import health_counts_for_programs
 from tandem.matchruns.models import MatchRun
 from tandem.matchruns.selectors_overview import match_runs_waiting_for_admin
 from tandem.mentorships.selectors import mentorship_list_for
@@ -44,6 +45,7 @@ class ProgramSection:
     people: ProgramPeople = field(default_factory=ProgramPeople)
     mentoring: ProgramMentoring = field(default_factory=ProgramMentoring)
     runs: Shortlist[MatchRun] = field(default_factory=Shortlist)
+    health: dict[str, int] = field(default_factory=dict)  # active mentorships by health state
 
     @property
     def needs_you(self) -> int:
@@ -98,12 +100,14 @@ def admin_home(request, page: Page):
     people = program_people_for_admin(user=request.user, program_ids=ids)
     mentoring = program_mentoring_for_admin(user=request.user, program_ids=ids)
     runs = match_runs_waiting_for_admin(user=request.user, program_ids=ids)
+    health = health_counts_for_programs(program_ids=ids)
     sections = [
         ProgramSection(
             program=program,
             people=people.get(program.pk, ProgramPeople()),
             mentoring=mentoring.get(program.pk, ProgramMentoring()),
             runs=runs.get(program.pk, Shortlist()),
+            health=health.get(program.pk, {}),
         )
         for program in page.object_list
     ]
