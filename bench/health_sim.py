@@ -54,6 +54,7 @@ from tandem.feedback.health import (  # noqa: E402
     Reply,
     assess,
 )
+from tandem.feedback.health.rules import PULSES_READ, RECENT_REPLIES  # noqa: E402
 
 DEV_SEED = 20261202
 DEV = Noise(
@@ -91,7 +92,6 @@ HELD_OUT = Noise(
 SETS = {"dev": (DEV_SEED, DEV), "held-out": (HELD_OUT_SEED, HELD_OUT)}
 FULL, QUICK = 2_100, 350  # timelines per set (a multiple of the seven fates)
 SWEEP_HOUR = 0.75  # the daily sweep runs at 18:00 UTC
-RECENT_REPLIES, RECENT_PULSES = 5, 4  # what the caller fetches (all the rules read)
 EPOCH = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 RULES = ("tandem", "45 days no meeting", "30 days no activity")
 
@@ -130,7 +130,7 @@ class Prepared:
             k = bisect_right(self.reply_days[s], day)
             replies += self.replies[s][max(0, k - RECENT_REPLIES) : k]
             k = bisect_right(self.pulse_days[s], day)
-            pulses += self.pulses[s][max(0, k - RECENT_PULSES) : k]
+            pulses += self.pulses[s][max(0, k - PULSES_READ) : k]
         k = bisect_right(self.progress_days, day)
         progress = (t.progress[k - 1][1] if k else 0.0) if t.has_goals else None
         waiting = [day - sent for sent, signed in t.amendments if sent <= day < signed]

@@ -24,7 +24,7 @@ from tandem.feedback.health import (
     assess,
     grace_days,
 )
-from tandem.feedback.health.rules import AT_RISK_MIN_DAYS
+from tandem.feedback.health.rules import SECOND_PERIOD_MIN_DAYS
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -142,7 +142,7 @@ def test_two_skipped_periods_are_flagged_by_the_end_of_the_second(signals, into_
     end of the second missed period (three periods after the last meeting)."""
     cadence = signals.cadence_days
     last = max(signals.meetings_held, default=signals.active_since)
-    earliest = max(2 * cadence + grace_days(cadence), AT_RISK_MIN_DAYS)
+    earliest = max(2 * cadence + grace_days(cadence), SECOND_PERIOD_MIN_DAYS)
     skipped = earliest + into_second * (3 * cadence - earliest)
     later = HealthSignals(**{**vars(signals), "as_of": last + timedelta(days=skipped)})
     assert assess(later).state in FLAGGED

@@ -32,9 +32,10 @@ FLAGGED = (AT_RISK, STALLED)
 BASE_SCORE = 80
 MISSED_POINTS = (0, -9, -22, -34, -45)  # by missed periods; the last repeats
 AT_RISK_AFTER_MISSED = 2
-# ... and at least three weeks without a meeting: a weekly pair back from an undeclared
-# fortnight away is not yet at risk; still flagged by the end of the second missed week.
-AT_RISK_MIN_DAYS = 21
+# A second missed period (and a second silent one) needs three weeks: a weekly pair back from
+# an undeclared fortnight away is not yet at risk; it is still flagged by the end of the
+# second missed week.
+SECOND_PERIOD_MIN_DAYS = 21
 STALLED_AFTER_MISSED = 4
 ON_CADENCE_POINTS = 10
 SILENT_AFTER_PERIODS = 2  # whole periods without a meeting or a message
@@ -53,8 +54,10 @@ SLOW_REPLY_POINTS = (-4, -8)  # median over three days, over a week
 QUICK_REPLY_POINTS = 5
 ONE_SIDED_POINTS = (-4, -8)  # no answer for a week (or half a period), for two
 
-RECENT_REPLIES = 5
-RECENT_PULSES = 2  # a side's mood is the mean of its last two answers; a trend needs 3 more
+RECENT_REPLIES = 5  # per side: a caller may pass only these
+RECENT_PULSES = 2  # a side's mood is the mean of its last two answers ...
+EARLIER_PULSES = 3  # ... compared with the mean of the three before for a trend
+PULSES_READ = RECENT_PULSES + EARLIER_PULSES  # per side: a caller may pass only these
 QUICK_REPLY_HOURS, SLOW_REPLY_HOURS, VERY_SLOW_REPLY_HOURS = 24.0, 72.0, 168.0
 SIDE_NAMES = {"mentor": "the mentor", "mentee": "the mentee"}
 
@@ -118,7 +121,6 @@ class _Facts:
     meetings: tuple[datetime, ...]  # held by now, oldest first
     last_meeting: datetime | None
     missed: int
-    gap_days: float  # active days since the last meeting (or the start)
     grace_days: float
     paused: tuple[Span, ...]
 
@@ -141,7 +143,8 @@ def grace_days(cadence_days: int) -> float:
 
 def missed_periods(signals: HealthSignals) -> int:
     """Whole cadence periods without a meeting since the last one (or since the start), not
-    counting declared pauses nor the grace of :func:`grace_days`."""
+    counting declared pauses nor the grace of :func:`grace_days`; a second period counts only
+    once three weeks have gone by."""
     return _facts(signals).missed
 
 
@@ -153,8 +156,8 @@ def _facts(signals: HealthSignals) -> _Facts:
     grace = grace_days(signals.cadence_days)
     paused = signals.paused_spans()
     gap = active_days(anchor, now, paused)
-    missed = max(0, math.floor((gap - grace) / signals.cadence_days))
-    return _Facts(signals, now, meetings, last, missed, gap, grace, paused)
+    missed = _periods(gap, grace, signals.cadence_days)
+    return _Facts(signals, now, meetings, last, missed, grace, paused)
 
 
 def _within(facts: _Facts, moments: Sequence[datetime], window: float) -> int:
@@ -165,6 +168,12 @@ def _within(facts: _Facts, moments: Sequence[datetime], window: float) -> int:
             break
         count += 1
     return count
+
+
+def _periods(days: float, grace: float, period: int) -> int:
+    """Whole periods in ``days`` after the grace; a second one only from three weeks on."""
+    periods = max(0, math.floor((days - grace) / period))
+    return periods if days >= SECOND_PERIOD_MIN_DAYS else min(periods, 1)
 
 
 def _duration(days: float) -> str:
@@ -219,7 +228,7 @@ def _last_contact(facts: _Facts) -> datetime | None:
 def _contact_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
     last = _last_contact(facts)
     since = facts.days_since(last if last is not None else facts.signals.active_since)
-    periods = math.floor((since - facts.grace_days) / facts.period)
+    periods = _periods(since, facts.grace_days, facts.period)
     if periods < SILENT_AFTER_PERIODS:
         return Contribution("last_message_at", since, 0), []
     points = _pick(SILENCE_POINTS, periods - SILENT_AFTER_PERIODS)
@@ -303,7 +312,7 @@ def _mean(scores: Sequence[int]) -> float:
 def _pulse_reasons(side: Side, scores: list[int]) -> list[HealthReason]:
     reasons: list[HealthReason] = []
     who = SIDE_NAMES[side].capitalize()
-    recent, earlier = scores[-RECENT_PULSES:], scores[-RECENT_PULSES - 3 : -RECENT_PULSES]
+    recent, earlier = scores[-RECENT_PULSES:], scores[-PULSES_READ:-RECENT_PULSES]
     now = _mean(recent)
     low = next((points for limit, points in LOW_PULSE if now <= limit), 0)
     if low and (now < 3 or len(recent) == RECENT_PULSES):
@@ -440,8 +449,7 @@ def _state(facts: _Facts, score: int, concerns: bool, thresholds: Thresholds) ->
         state = STALLED
     if facts.missed >= STALLED_AFTER_MISSED:
         return STALLED
-    at_risk = facts.missed >= AT_RISK_AFTER_MISSED and facts.gap_days >= AT_RISK_MIN_DAYS
-    if at_risk and state in (THRIVING, ON_TRACK):
+    if facts.missed >= AT_RISK_AFTER_MISSED and state in (THRIVING, ON_TRACK):
         return AT_RISK
     return state
 
