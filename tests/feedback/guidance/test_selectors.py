@@ -79,9 +79,9 @@ def test_search_finds_every_word_and_ranks_title_hits_first():
 def test_guidance_for_puts_reason_matches_first_then_stage_and_respects_limit():
     program = ProgramFactory()
     row(program, slug="a-stage", title="A stage one", stages=["ending"])
-    row(program, slug="b-second", title="B second reason", reason_codes=["slow_replies"])
-    row(program, slug="c-first", title="C first reason", reason_codes=["low_pulse"])
-    found = guidance_for(program, stage="ending", reason_codes=["low_pulse", "slow_replies"])
+    row(program, slug="b-second", title="B second reason", reason_codes=["x_second"])
+    row(program, slug="c-first", title="C first reason", reason_codes=["x_first"])
+    found = guidance_for(program, stage="ending", reason_codes=["x_first", "x_second"])
     assert [a.slug for a in found] == ["c-first", "b-second", "a-stage"]
     assert guidance_for(program, stage="nowhere", reason_codes=["nothing"]) == []
     assert len(guidance_for(program, stage="active", limit=1)) == 1

@@ -221,18 +221,22 @@ def guidance_for(
 ) -> list[Article]:
     """At most ``limit`` visible articles of ``program``'s library that fit: those for the
     given health ``reason_codes`` first (most important code first, as the health reasons
-    are ordered), then those for the mentorship ``stage``. Nothing fits: an empty list. One
+    are ordered; among them those that also fit the stage, then those written mainly for
+    that code), then those for the mentorship ``stage``. Nothing fits: an empty list. One
     query. Each ``Article`` has a ``url`` to link to."""
     order = {code: index for index, code in enumerate(reason_codes)}
-    ranked: list[tuple[int, int, str, Article]] = []
+    ranked: list[tuple[tuple[int, int, int, str], Article]] = []
     for article in guidance_library(program=program):
-        codes = [order[code] for code in article.reason_codes if code in order]
+        # (importance of the code among the given ones, its place in the article's own list)
+        matches = [
+            (order[code], at) for at, code in enumerate(article.reason_codes) if code in order
+        ]
         fits_stage = stage is not None and stage in article.stages
-        if codes or fits_stage:
-            first_code = min(codes) if codes else len(order)
-            ranked.append((first_code, 0 if fits_stage else 1, article.title, article))
-    ranked.sort(key=lambda entry: entry[:3])
-    return [entry[3] for entry in ranked[:limit]]
+        if matches or fits_stage:
+            first, place = min(matches) if matches else (len(order), 0)
+            ranked.append(((first, 0 if fits_stage else 1, place, article.title), article))
+    ranked.sort(key=lambda entry: entry[0])
+    return [article for _key, article in ranked[:limit]]
 
 
 def mentorship_stage(mentorship: Mentorship, *, today: date | None = None) -> str:

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,11 +34,15 @@ from tandem.feedback.selectors.guidance import (
     guidance_search,
 )
 from tandem.feedback.services.guidance import (
+    BAD_SLUG,
+    BODY_REQUIRED,
     NOTHING_TO_RESET,
     SLUG_LIMIT,
     SUMMARY_LIMIT,
     TITLE_LIMIT,
+    TITLE_REQUIRED,
     ArticleText,
+    check_new_slug,
     guidance_article_reset,
     guidance_article_save,
 )
@@ -67,8 +70,9 @@ class ArticleForm(forms.Form):
         label="Address",
         max_length=SLUG_LIMIT,
         help_text="Lowercase letters, digits and hyphens; it ends the article's web address.",
+        error_messages={"required": BAD_SLUG},
     )
-    title = forms.CharField(max_length=TITLE_LIMIT)
+    title = forms.CharField(max_length=TITLE_LIMIT, error_messages={"required": TITLE_REQUIRED})
     summary = forms.CharField(
         max_length=SUMMARY_LIMIT,
         required=False,
@@ -79,6 +83,7 @@ class ArticleForm(forms.Form):
         max_length=GUIDANCE_BODY_LIMIT,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 22}),
+        error_messages={"required": BODY_REQUIRED},
         help_text="Markdown: ## for a heading, - for a list, **bold**, [words](https://…) for a "
         "link. HTML is shown as typed, never run.",
     )
@@ -90,7 +95,7 @@ class ArticleForm(forms.Form):
     )
     reason_codes = forms.MultipleChoiceField(
         label="Suggest it when a mentorship's health shows",
-        choices=[(reason.code, reason.meaning) for reason in REASON_CODES if reason.concern],
+        choices=[(reason.code, reason.meaning) for reason in REASON_CODES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -102,6 +107,12 @@ class ArticleForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not new:
             del self.fields["slug"]
+
+    def clean_slug(self) -> str:
+        try:
+            return check_new_slug(self.cleaned_data["slug"])
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from None
 
     def text(self) -> ArticleText:
         data = self.cleaned_data
@@ -125,9 +136,10 @@ def _library_url(scope: GuidanceScope) -> str:
     return f"{reverse('guidance_library')}?program={scope.program_slug or ''}"
 
 
-def rendered(article: Article) -> SafeString:
-    # ``render_markdown`` escapes every piece of markup of the author's (see its module).
-    return format_html("{}", SafeString(render_markdown(article.body)))
+def rendered(body: str) -> SafeString:
+    # Safe by construction: ``render_markdown`` escapes every piece of the author's markup and
+    # keeps only safe links (see its module).
+    return SafeString(render_markdown(body))
 
 
 @login_required
@@ -167,7 +179,7 @@ def guidance_article_page(request: AuthenticatedRequest, slug: str) -> HttpRespo
         {
             "scope": scope,
             "article": article,
-            "html": rendered(article),
+            "html": rendered(article.body),
             "library_url": _library_url(scope),
         },
     )
@@ -184,7 +196,7 @@ def _editor(
     if request.method == "POST" and form.is_valid():
         text = form.text()
         if request.POST.get("action") == "preview":
-            preview = format_html("{}", SafeString(render_markdown(text.body)))
+            preview = rendered(text.body)
         else:
             slug = form.cleaned_data["slug"] if new else article.slug  # type: ignore[union-attr]
             try:
