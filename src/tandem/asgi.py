@@ -13,6 +13,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from tandem.core.body_limit import limit_request_body  # noqa: E402
+from tandem.core.concurrency import limit_concurrent_requests  # noqa: E402
 from tandem.core.startup import require_secret_key  # noqa: E402
 from tandem.routing import websocket_urlpatterns  # noqa: E402
 
@@ -21,7 +22,9 @@ require_secret_key()
 
 application = ProtocolTypeRouter(
     {
-        "http": limit_request_body(django_asgi_app, max_bytes=settings.MAX_REQUEST_BYTES),
+        "http": limit_request_body(
+            limit_concurrent_requests(django_asgi_app), max_bytes=settings.MAX_REQUEST_BYTES
+        ),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -119,6 +119,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": DB_POOL_SIZE,
             "timeout": 20,
         }
+# HTTP requests in Django at once per server process (tandem.core.concurrency); the rest wait
+# in the event loop, a 503 after REQUEST_QUEUE_TIMEOUT s. Under the pool's size, so a request
+# never waits for a connection.
+MAX_CONCURRENT_REQUESTS = int(os.environ.get("TANDEM_MAX_CONCURRENT_REQUESTS", "8"))
+REQUEST_QUEUE_TIMEOUT = float(os.environ.get("TANDEM_REQUEST_QUEUE_TIMEOUT", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The one request size limit: a body over it is refused (413) before it is read
 # (tandem.core.body_limit); the largest legitimate one is a 5 MB participant file with its form.
@@ -136,7 +141,10 @@ def redis_channel_layer(url: str) -> dict:
             # idle wait ended in a TimeoutError that closed the socket with "Exception in ASGI
             # application", and an event arriving just then was lost. The read timeout must
             # outlast the wait.
-            "hosts": [{"address": url, "socket_timeout": 15}],
+            # redis-py's pool refuses a 101st connection at once (MaxConnectionsError) rather
+            # than wait, and every socket that closes needs one for its group_discard: 250
+            # pages closing together failed the same way. Redis takes 10,000 clients.
+            "hosts": [{"address": url, "socket_timeout": 15, "max_connections": 1000}],
             # Events queued for one server process (all its sockets share one Redis list):
             # past ``capacity`` channels_redis drops the rest without error (100 by default,
             # a second or two of 50 sends while a process is behind). An event older than

@@ -123,3 +123,21 @@ async def _both_receive_one_push() -> list[dict]:
 
 def test_one_push_reaches_both_people():
     assert async_to_sync(_both_receive_one_push)() == [{"event": "both"}] * 2
+
+
+async def _many_close_at_once(count: int) -> None:
+    sockets = [_signed_in(1000 + n) for n in range(count)]
+    await asyncio.gather(*(socket.connect(timeout=60) for socket in sockets))
+    # raises if one failed
+    await asyncio.gather(*(socket.disconnect(timeout=60) for socket in sockets))
+
+
+def test_many_sockets_closing_at_once_over_redis(redis_url, settings):
+    """Each closing socket leaves its group with a Redis connection of its own: past
+    redis-py's default 100 at once the pool refused them ("Too many connections")."""
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(redis_url)}
+    channel_layers.backends.clear()
+    try:
+        async_to_sync(_many_close_at_once)(120)
+    finally:
+        channel_layers.backends.clear()
