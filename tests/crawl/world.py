@@ -27,6 +27,7 @@ def seed(*, people: int, seed_value: int = 7) -> dict[str, str]:
     logins = {login.role: login.email for login in seed_demo(people=people, seed=seed_value)}
     ensure_program_admin()
     fill_the_blanks()
+    checkins_waiting(mentor=logins["mentor"], mentee=logins["mentee"])
     return {
         "site admin": DEMO_ADMIN_EMAIL,
         "program admin": PROGRAM_ADMIN_EMAIL,
@@ -55,6 +56,34 @@ def ensure_program_admin() -> User:
             defaults={"role": Role.ADMIN, "status": EnrolmentStatus.ACTIVE},
         )
     return user
+
+
+def checkins_waiting(*, mentor: str, mentee: str) -> None:
+    """A pulse check-in waiting for each of the demo pair, so its pages are reached (from the
+    mentorship page and the dashboard); the mentor's is answered with one answer shared."""
+    from tandem.feedback.models import CheckIn, CheckInKind
+    from tandem.feedback.questions import DEFAULT_QUESTIONS
+    from tandem.feedback.services.checkins import checkin_answer
+    from tandem.mentorships.models import Mentorship
+
+    pair = Mentorship.objects.filter(mentor__email=mentor, mentee__email=mentee).first()
+    if pair is None or CheckIn.objects.filter(mentorship=pair).exists():
+        return
+    for person in (pair.mentor, pair.mentee):
+        CheckIn.objects.create(
+            mentorship=pair,
+            author=person,
+            kind=CheckInKind.PULSE,
+            sequence=1,
+            questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
+            due_at=timezone.now() - timedelta(hours=1),
+        )
+    checkin_answer(
+        user=pair.mentor,
+        checkin_id=CheckIn.objects.get(mentorship=pair, author=pair.mentor).pk,
+        answers={"progress": 3, "meeting_useful": 4, "blocking": "Time before the release"},
+        shared_keys=["progress"],
+    )
 
 
 def fill_the_blanks() -> None:

@@ -29,7 +29,7 @@ def _answer_field(question: Question) -> forms.Field:
             choices=[(point, str(point)) for point in range(low, high + 1)],
             coerce=int,
             required=required,
-            widget=forms.RadioSelect(attrs={"class": "scale-points"}),
+            widget=forms.RadioSelect,
             label=question["text"],
         )
     if question["type"] == "choice":
@@ -113,8 +113,7 @@ TYPE_CHOICES = [("scale", "Scale from 1 to 5"), ("choice", "Choice"), ("text", "
 class TemplateQuestionForm(forms.Form):
     key = forms.CharField(
         max_length=40,
-        help_text="Stable name of the answers (lower case, digits, _). Changing it starts a "
-        "new question.",
+        help_text="Lower case, digits and _; a new key starts a new question.",
     )
     text = forms.CharField(max_length=checkin_templates.TEXT_LIMIT, label="Question")
     type = forms.ChoiceField(choices=TYPE_CHOICES, initial="scale")

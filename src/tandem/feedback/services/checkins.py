@@ -469,7 +469,7 @@ def _compare_sides(checkin: CheckIn, *, now: datetime) -> None:
 
 
 def _prompt_both(mentorship: Mentorship, divergence: Divergence, questions: list[Question]) -> None:
-    topics = "; ".join(divergence_topic_texts(divergence, questions))
+    topics = ", ".join(f"“{text}”" for text in divergence_topic_texts(divergence, questions))
     for person in (mentorship.mentor, mentorship.mentee):
         other = mentorship.other(person)
         notify_send(
@@ -478,7 +478,7 @@ def _prompt_both(mentorship: Mentorship, divergence: Divergence, questions: list
             title=f"You and {other.display_name} see some things differently",
             body=(
                 f"In your {CheckInKind(divergence.kind).label.lower()} you answered differently "
-                f"about: {topics}. That is common, and worth a conversation: what does each of "
+                f"about {topics}. That is common, and worth a conversation: what does each of "
                 "you expect? Neither of you sees the other's answers unless they shared them, "
                 "and the program's admins see only that this happened. A short guide to that "
                 "conversation is linked here."
