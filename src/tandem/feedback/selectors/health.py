@@ -72,8 +72,6 @@ TOPIC_WORDS = {
 }
 DEFAULT_CADENCE = "biweekly"
 STATE_ORDER = (HealthState.STALLED, HealthState.AT_RISK, HealthState.ON_TRACK, HealthState.THRIVING)
-# Reasons are stored most important first; a reason filter looks at this many positions.
-MAX_REASONS = 20
 # The "soon after" recompute reads at most this many recent rows of each kind of activity.
 RECENT_ROWS = 2000
 
@@ -439,11 +437,8 @@ def health_list_for_program(
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.reason:
-        # Portable across SQLite and PostgreSQL (no JSON containment on SQLite).
-        position = Q()
-        for index in range(MAX_REASONS):
-            position |= Q(**{f"reasons__{index}__code": filters.reason})
-        qs = qs.filter(position)
+        # A text test, the same on SQLite and PostgreSQL (SQLite has no JSON containment).
+        qs = qs.filter(signals__codes__icontains=f"|{filters.reason}|")
     term = filters.search.strip()
     if term:
         qs = qs.filter(

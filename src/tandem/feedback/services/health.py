@@ -138,6 +138,8 @@ def _row(
         "missed_periods": assessment.missed_periods,
         "flagged_since": _flagged_since(previous, state, now),
         "contributions": {c.signal: c.points for c in assessment.contributions},
+        # "|code|code|": what the admin's reason filter matches (one text test per row).
+        "codes": "".join(f"|{reason.code}" for reason in assessment.reasons) + "|",
     }
     changed_state = previous is None or previous.state != state
     return MentorshipHealth(

@@ -3,7 +3,9 @@ program's oversight list for its admins, and the admins' one-click actions."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.api_types import AuthenticatedRequest
@@ -88,6 +91,46 @@ def _filters(request: AuthenticatedRequest) -> selectors.HealthFilters:
     )
 
 
+# Each row links its mentorship's page and actions: reversed once per page, not per row
+# (a page of 50 rows would otherwise spend most of its time in ``reverse``).
+ROW_LINKS = (
+    "mentorship_detail",
+    "feedback_health_checkin",
+    "feedback_health_message",
+    "feedback_health_rematch",
+)
+PLACEHOLDER = 2**31 - 1
+
+
+def _link(name: str) -> tuple[str, str]:
+    before, _, after = reverse(name, args=[PLACEHOLDER]).partition(str(PLACEHOLDER))
+    return before, after
+
+
+def _short_day(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    same_year = local.year == timezone.localdate().year
+    return f"{local.day} {local:%b}" + ("" if same_year else f" {local.year}")
+
+
+def _row(health: MentorshipHealth, user: User, links: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    mentorship = health.mentorship
+    url = {name: f"{before}{mentorship.pk}{after}" for name, (before, after) in links.items()}
+    return {
+        "health": health,
+        "m": mentorship,
+        "url": url,
+        "badge": BADGES.get(health.state, ""),
+        "concerns": _concerns(health),
+        "next_step": next_step(health),
+        "since": _short_day(health.state_since),
+        "last_activity": _short_day(health.last_activity_at),
+        "acts": user.pk not in (mentorship.mentor_id, mentorship.mentee_id),
+    }
+
+
 @login_required
 @friendly_errors(back="dashboard")
 def program_health(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
@@ -98,17 +141,8 @@ def program_health(request: AuthenticatedRequest, program_id: int) -> HttpRespon
     page_obj = page_of(
         request, selectors.health_list_for_program(program=program, filters=filters), PAGE_SIZE
     )
-    rows = [
-        {
-            "health": health,
-            "badge": BADGES.get(health.state, ""),
-            "concerns": _concerns(health),
-            "next_step": next_step(health),
-            "acts": request.user.pk
-            not in (health.mentorship.mentor_id, health.mentorship.mentee_id),
-        }
-        for health in page_obj.object_list
-    ]
+    links = {name: _link(name) for name in ROW_LINKS}
+    rows = [_row(health, request.user, links) for health in page_obj.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -123,6 +157,8 @@ def program_health(request: AuthenticatedRequest, program_id: int) -> HttpRespon
             "reason_codes": [reason for reason in REASON_CODES if reason.concern],
             "state_counts": _state_counts(program.pk),
             "query_string": query.urlencode(),
+            "here": request.get_full_path(),
+            "here_encoded": quote(request.get_full_path(), safe=""),
         },
     )
 
