@@ -5,10 +5,13 @@ small front matter between ``---`` lines::
     title: Your first meeting
     summary: An agenda for the first hour together.
     stages: proposed, active
+    order: 10
     reason_codes: no_contact
     ---
     The body, in Markdown.
 
+``order`` places the article in the library's reading order (the life of a mentorship, from
+the first meeting to the end); articles added in the product come after the shipped ones.
 The files are the defaults; admins change, add and hide articles in the product (rows of
 ``GuidanceArticle``), which never edits these files. Nothing here touches the database.
 """
@@ -23,10 +26,13 @@ FOLDER = Path(__file__).resolve().parent
 # The stages of a mentorship an article can fit (see ``selectors.guidance.mentorship_stage``).
 STAGES = ("proposed", "active", "midpoint", "ending", "ended")
 LIST_FIELDS = ("stages", "reason_codes")
-TEXT_FIELDS = ("title", "summary")
+TEXT_FIELDS = ("title", "summary", "order")
+# Where articles without an order (added in the product) go: after every shipped one.
+LAST = 10_000
 BAD_FRONT_MATTER = "{name}: the file must start with a front matter between two '---' lines."
 BAD_FIELD = "{name}: unknown front matter field {key!r}."
 MISSING_TITLE = "{name}: the front matter needs a title."
+BAD_ORDER = "{name}: the order must be a whole number."
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class ShippedArticle:
     body: str
     stages: tuple[str, ...]
     reason_codes: tuple[str, ...]
+    order: int = LAST
 
 
 def parse_article(slug: str, text: str) -> ShippedArticle:
@@ -54,6 +61,8 @@ def parse_article(slug: str, text: str) -> ShippedArticle:
         fields[key] = value.strip()
     if not fields.get("title"):
         raise ValueError(MISSING_TITLE.format(name=name))
+    if not fields.get("order", "0").isdigit():
+        raise ValueError(BAD_ORDER.format(name=name))
 
     def items(key: str) -> tuple[str, ...]:
         return tuple(part.strip() for part in fields.get(key, "").split(",") if part.strip())
@@ -65,6 +74,7 @@ def parse_article(slug: str, text: str) -> ShippedArticle:
         body=body.strip() + "\n",
         stages=items("stages"),
         reason_codes=items("reason_codes"),
+        order=int(fields.get("order", LAST)),
     )
 
 

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
-from tandem.feedback.guidance import ShippedArticle, shipped_articles
+from tandem.feedback.guidance import LAST, ShippedArticle, shipped_articles
 from tandem.feedback.models import GuidanceArticle, MentorshipHealth
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.people.models import User
@@ -62,6 +62,8 @@ class Article:
     # A shipped file has this slug: "reset" goes back to it (else the article is an addition).
     shipped: bool
     program_slug: str | None
+    # The library's reading order (the shipped article's, kept by its changed versions).
+    order: int = LAST
 
     @property
     def url(self) -> str:
@@ -137,10 +139,12 @@ def _from_shipped(shipped: ShippedArticle, program_slug: str | None) -> Article:
         origin="shipped",
         shipped=True,
         program_slug=program_slug,
+        order=shipped.order,
     )
 
 
 def _from_row(row: GuidanceArticle, program_slug: str | None) -> Article:
+    shipped = shipped_articles().get(row.slug)
     return Article(
         slug=row.slug,
         title=row.title,
@@ -150,25 +154,25 @@ def _from_row(row: GuidanceArticle, program_slug: str | None) -> Article:
         reason_codes=tuple(row.reason_codes),
         hidden=row.hidden,
         origin="site" if row.program_id is None else "program",
-        shipped=row.slug in shipped_articles(),
+        shipped=shipped is not None,
         program_slug=program_slug,
+        order=shipped.order if shipped else LAST,
     )
 
 
 def guidance_library(*, program: Program | None, include_hidden: bool = False) -> list[Article]:
-    """Every article of ``program``'s library (site-wide without a program), by title; hidden
-    ones only with ``include_hidden`` (for its admins). One query."""
+    """Every article of ``program``'s library (site-wide without a program) in reading order,
+    then by title; hidden ones only with ``include_hidden`` (for its admins). One query."""
     program_slug = program.slug if program is not None else None
     articles = {
         slug: _from_shipped(shipped, program_slug) for slug, shipped in shipped_articles().items()
     }
-    # Site-wide rows come first (``program_id`` NULL sorts first on both databases with the
-    # explicit ordering below), so the program's rows replace them.
+    # Site-wide rows first, so the program's rows replace them.
     rows = sorted(guidance_rows(program=program), key=lambda row: row.program_id is not None)
     for row in rows:
         articles[row.slug] = _from_row(row, program_slug)
     shown = [a for a in articles.values() if include_hidden or not a.hidden]
-    return sorted(shown, key=lambda article: (article.title.casefold(), article.slug))
+    return sorted(shown, key=lambda a: (a.order, a.title.casefold(), a.slug))
 
 
 def guidance_article(*, scope: GuidanceScope, slug: str) -> Article:
@@ -222,10 +226,10 @@ def guidance_for(
     """At most ``limit`` visible articles of ``program``'s library that fit: those for the
     given health ``reason_codes`` first (most important code first, as the health reasons
     are ordered; among them those that also fit the stage, then those written mainly for
-    that code), then those for the mentorship ``stage``. Nothing fits: an empty list. One
-    query. Each ``Article`` has a ``url`` to link to."""
+    that code), then those for the mentorship ``stage``; ties in the library's order.
+    Nothing fits: an empty list. One query. Each ``Article`` has a ``url`` to link to."""
     order = {code: index for index, code in enumerate(reason_codes)}
-    ranked: list[tuple[tuple[int, int, int, str], Article]] = []
+    ranked: list[tuple[tuple[int, int, int, int], Article]] = []
     for article in guidance_library(program=program):
         # (importance of the code among the given ones, its place in the article's own list)
         matches = [
@@ -234,7 +238,7 @@ def guidance_for(
         fits_stage = stage is not None and stage in article.stages
         if matches or fits_stage:
             first, place = min(matches) if matches else (len(order), 0)
-            ranked.append(((first, 0 if fits_stage else 1, place, article.title), article))
+            ranked.append(((first, 0 if fits_stage else 1, place, len(ranked)), article))
     ranked.sort(key=lambda entry: entry[0])
     return [article for _key, article in ranked[:limit]]
 
