@@ -260,6 +260,8 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
         "/mentorships/calendar/",
         "/notifications/",
         "/notifications/settings/",
+        "/feedback/guidance/",
+        f"/feedback/guidance/first-meeting/?program={program.slug}",
     ]
     pages = {
         "anonymous": [
@@ -305,6 +307,9 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
             f"{m}/admin-end/",
             Visit(f"{m}/admin-end/", submit="End the mentorship"),
             f"/mentorships/program/{program.pk}/problems/",
+            f"/feedback/guidance/?program={program.slug}&q=goals",
+            f"/feedback/guidance/first-meeting/edit/?program={program.slug}",
+            Visit(f"/feedback/guidance/new/?program={program.slug}", submit="Save"),
             "/notifications/",
             "/notifications/settings/",
         ],
