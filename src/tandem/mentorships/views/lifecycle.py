@@ -3,6 +3,8 @@ the pair, or an admin of the program for the program), complete."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AdminEndForm, CompleteForm, EndForm
+from tandem.mentorships.models import Mentorship
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 
@@ -24,24 +27,30 @@ def midpoint_confirm(request, mentorship_id: int):
     return back_to_mentorship(request, mentorship_id, "Thanks: the agreement stays as it is.")
 
 
+def _ended(request, form, end: Callable[..., Mentorship], mentorship_id: int) -> bool:
+    """Whether the confirmed step with a valid reason ended the mentorship through ``end``
+    (the pair's service or the admins'); the service's errors go on the form."""
+    if not (confirmed(request) and form.is_valid()):
+        return False
+    try:
+        end(user=request.user, mentorship_id=mentorship_id, reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return False
+    return True
+
+
 @login_required
 @mentorship_errors
 def mentorship_end(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = EndForm(request.POST or None)
-    if confirmed(request) and form.is_valid():
-        try:
-            services.mentorship_end_early(
-                user=request.user, mentorship_id=mentorship_id, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as error:
-            form_add_error(form, error)
-        else:
-            done = "The mentorship has ended. Thank you for the time you gave it."
-            if request.user.pk == mentorship.mentee_id:
-                messages.success(request, done)
-                return redirect("early_end_feedback", mentorship_id)
-            return back_to_mentorship(request, mentorship_id, done)
+    if _ended(request, form, services.mentorship_end_early, mentorship_id):
+        done = "The mentorship has ended. Thank you for the time you gave it."
+        if request.user.pk == mentorship.mentee_id:
+            messages.success(request, done)
+            return redirect("early_end_feedback", mentorship_id)
+        return back_to_mentorship(request, mentorship_id, done)
     partner = mentorship.mentee if request.user == mentorship.mentor else mentorship.mentor
     return confirm_page(
         request,
@@ -73,20 +82,13 @@ def mentorship_admin_end(request, mentorship_id: int):
         user=request.user, mentorship_id=mentorship_id
     )
     form = AdminEndForm(request.POST or None)
-    if confirmed(request) and form.is_valid():
-        try:
-            services.mentorship_end_early_as_admin(
-                user=request.user, mentorship_id=mentorship_id, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as error:
-            form_add_error(form, error)
-        else:
-            return back_to_mentorship(
-                request,
-                mentorship_id,
-                "The mentorship has ended. Both of them have been told, and "
-                f"{mentorship.mentee.display_name} is asked how it went.",
-            )
+    if _ended(request, form, services.mentorship_end_early_as_admin, mentorship_id):
+        return back_to_mentorship(
+            request,
+            mentorship_id,
+            "The mentorship has ended. Both of them have been told, and "
+            f"{mentorship.mentee.display_name} is asked how it went.",
+        )
     mentor, mentee = mentorship.mentor.display_name, mentorship.mentee.display_name
     return confirm_page(
         request,
