@@ -143,3 +143,12 @@ def test_the_editor_shows_a_service_error_on_its_field(client, world):
     assert response.status_code == 200
     assert "Two questions have the key comment" in response.content.decode()
     assert not CheckInTemplate.objects.exists()
+
+
+@pytest.mark.parametrize("kind", CheckInKind.values)
+def test_the_built_in_questions_saved_untouched_on_the_page_write_nothing(client, world, kind):
+    url = page(client, world, kind)
+    data, dropped = untouched(client.get(url).content.decode(), has_field="q-TOTAL_FORMS")
+    assert dropped == []
+    assert client.post(url, data).status_code == 302
+    assert not CheckInTemplate.objects.exists()
