@@ -10,22 +10,20 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
-import numpy as np
-
 from tandem.matching.candidates.blocks import one_blas_thread
 from tandem.matching.candidates.generate import DEFAULT_TOP_K, DENSE_LIMIT, generate_candidates
 from tandem.matching.candidates.rules import UNKNOWN_PAIR_ID
 from tandem.matching.cohort import CohortMatch, solve_graph
-from tandem.matching.explain import Reason, explain_pairs
+from tandem.matching.explain import Reason
 from tandem.matching.features import (
     CRITERIA,
     DEFAULT_CONFLICT_RULES,
     FeatureSpace,
-    MentorSide,
     check_rules,
     resolve_weights,
 )
 from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
+from tandem.matching.ranking import rank_space
 from tandem.matching.result import (
     SOLVER_FIGURES,
     MatchResult,
@@ -289,76 +287,6 @@ def rank_mentors_for(
     ['viz', 'pm']
     """
     space = FeatureSpace([mentee], mentors, embedder=embedder, reverse=reverse, week=week)
-    return _rank_one(space, weights=weights, limit=limit, conflict_rules=conflict_rules)
-
-
-def rank_mentor_side_for(
-    mentee: Mentee,
-    mentors: MentorSide,
-    *,
-    capacity: Sequence[int],
-    weights: Mapping[str, float] | None = None,
-    reverse: bool = False,
-    limit: int = 10,
-    conflict_rules: Iterable[str] = DEFAULT_CONFLICT_RULES,
-    embedder: Embedder | None = None,
-) -> list[tuple[str, float, tuple[Reason, ...]]]:
-    """:func:`rank_mentors_for` against a mentor side converted earlier: the same ranking and
-    reasons as ``rank_mentors_for(mentee, mentors.mentors with capacity, ...)``.
-
-    Parameters
-    ----------
-    mentee : Mentee
-    mentors : MentorSide
-        From :meth:`~tandem.matching.features.MentorSide.build` (its week is the one used).
-    capacity : sequence of int
-        Places left per mentor of ``mentors.mentors`` now; 0 leaves a mentor out (a caller
-        ranks a subset by giving the others 0).
-    weights, reverse, limit, conflict_rules, embedder
-        As for :func:`rank_mentors_for` (``embedder``: the one the side was built with).
-
-    Returns
-    -------
-    list of (mentor id, score, reasons)
-
-    Notes
-    -----
-    Only the mentee is converted: O(m) array work for m mentors, no per-mentor Python, which
-    is what lets a ranked list over thousands of mentors answer within a page's budget.
-
-    Examples
-    --------
-    >>> side = MentorSide.build([Mentor(id="viz", expertise="data visualisation"),
-    ...                          Mentor(id="pm", expertise="user story mapping")])
-    >>> me = Mentee(id="a", goals="my charts should tell a clear story to executives")
-    >>> [m for m, _, _ in rank_mentor_side_for(me, side, capacity=[1, 1])]
-    ['viz', 'pm']
-    >>> [m for m, _, _ in rank_mentor_side_for(me, side, capacity=[0, 1])]
-    ['pm']
-    """
-    space = FeatureSpace.joined(
-        [mentee], mentors, capacity=capacity, embedder=embedder, reverse=reverse
-    )
-    return _rank_one(space, weights=weights, limit=limit, conflict_rules=conflict_rules)
-
-
-def _rank_one(
-    space: FeatureSpace,
-    *,
-    weights: Mapping[str, float] | None,
-    limit: int,
-    conflict_rules: Iterable[str],
-) -> list[tuple[str, float, tuple[Reason, ...]]]:
-    """The best ``limit`` allowed mentors for the space's one mentee, best first (ties by id)."""
-    resolved = resolve_weights(weights)
-    found = generate_candidates(space, resolved, rules=check_rules(conflict_rules))
-    graph = found.graph
-    order = sorted(
-        range(graph.n_edges), key=lambda e: (-graph.score[e], space.mentor.ids[graph.mentor[e]])
-    )[:limit]
-    chosen = graph.mentor[order]
-    explained = explain_pairs(space, resolved, np.zeros(len(order), dtype=np.int64), chosen)
-    return [
-        (space.mentor.ids[j], round(float(graph.score[e]), 6), explained[k]["reasons"])
-        for k, (e, j) in enumerate(zip(order, chosen, strict=True))
-    ]
+    ranking = rank_space(space, weights=weights, limit=limit, conflict_rules=conflict_rules)
+    reasons = ranking.explain(range(len(ranking.mentor_ids)))
+    return list(zip(ranking.mentor_ids, ranking.scores, reasons, strict=True))

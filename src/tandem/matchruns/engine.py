@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from tandem.matching.explain import Reason, with_searched_skill
 from tandem.matching.features import MentorSide
 from tandem.matching.fit import FIT_SCALE, fit_of
-from tandem.matching.pipeline import match_participants, rank_mentor_side_for, rank_mentors_for
+from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.ranking import rank_mentor_side_for
 from tandem.matchruns.adapters import Cohort
 from tandem.mentorships.services import mentorship_create_from_match
 
@@ -192,18 +195,29 @@ def rank(
     return _display(ranked, mentee=mentee, mentors=mentors, searched_skill=searched_skill)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """One place on a ranked list: ``rows()`` gives the fit row and reasons, worked out when
+    first asked for (a page shows a dozen of the list)."""
+
+    mentor_id: str
+    score: float
+    rows: Callable[[], list[dict[str, str]]]
+
+
 def rank_side(
     cohort: Cohort,
     *,
     mentee: Mentee,
     side: MentorSide,
-    capacity: Sequence[int],
+    capacity: Sequence[int] | np.ndarray,
     limit: int,
     searched_skill: str = "",
-) -> list[tuple[str, float, list[dict[str, str]]]]:
+) -> list[Ranked]:
     """:func:`rank` against mentors converted earlier (``side``, its week kept from then),
-    with ``capacity`` places per mentor now (0 leaves one out): the same rows."""
-    ranked = rank_mentor_side_for(
+    with ``capacity`` places per mentor now (0 leaves one out): the same order, scores and
+    rows."""
+    ranking = rank_mentor_side_for(
         mentee,
         side,
         capacity=capacity,
@@ -212,7 +226,22 @@ def rank_side(
         limit=limit,
         conflict_rules=cohort.conflict_rules,
     )
-    return _display(ranked, mentee=mentee, mentors=side.mentors, searched_skill=searched_skill)
+
+    def rows(place: int) -> Callable[[], list[dict[str, str]]]:
+        def explained() -> list[dict[str, str]]:
+            (reasons,) = ranking.explain([place])
+            mentor = side.mentors[int(ranking.columns[place])]
+            score = ranking.scores[place]
+            return pair_rows(score, with_searched_skill(reasons, searched_skill, mentee, mentor))
+
+        return explained
+
+    return [
+        Ranked(mentor_id=str(mentor_id), score=float(score), rows=rows(place))
+        for place, (mentor_id, score) in enumerate(
+            zip(ranking.mentor_ids, ranking.scores, strict=True)
+        )
+    ]
 
 
 def _public_weights(cohort: Cohort) -> dict[str, float]:

@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, Sum
 
@@ -36,6 +37,9 @@ from tandem.matching.profiles import Mentor
 from tandem.matchruns.adapters import participants_for_program, program_week
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
+# Part of the cache key: change it whenever what is kept changes shape, so that a new
+# release never unpickles an old release's pool.
+POOL_FORMAT = 2
 POOL_SECONDS = 7 * 24 * 3600  # an unused version leaves the cache after a week
 LOCAL_SLOTS = 4  # pools this process keeps in memory (a few MB each at 10,000 people)
 _local: OrderedDict[str, MentorPool] = OrderedDict()
@@ -43,23 +47,67 @@ _local_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
+class Tags:
+    """Which mentor has which value of one field (skills offered, languages, time zone), as
+    (mentor, value) pairs: the values a set of mentors has, without a loop over mentors."""
+
+    names: tuple[str, ...]
+    mentor: np.ndarray
+    code: np.ndarray
+
+    @classmethod
+    def of(cls, values: Iterable[Iterable[str]]) -> Tags:
+        codes: dict[str, int] = {}
+        pairs = [
+            (row, codes.setdefault(value, len(codes)))
+            for row, given in enumerate(values)
+            for value in set(given)
+            if value
+        ]
+        mentor, code = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+        return cls(names=tuple(codes), mentor=mentor, code=code)
+
+    def among(self, chosen: np.ndarray) -> set[str]:
+        """The values the ``chosen`` mentors (a mask) have."""
+        return {self.names[c] for c in np.unique(self.code[chosen[self.mentor]]).tolist()}
+
+
+@dataclass(frozen=True)
 class MentorPool:
     """Every active mentor of a program, converted (``side``), with their places before
-    their open mentorships (``limits``, in the same order)."""
+    their open mentorships (``limits``, in the same order) and what the filters offer."""
 
     side: MentorSide
-    limits: tuple[int, ...]
+    limits: np.ndarray
+    index: dict[str, int]
+    skills: Tags
+    languages: Tags
+    timezones: Tags
+
+    @classmethod
+    def of(cls, side: MentorSide, limits: Iterable[int]) -> MentorPool:
+        mentors = side.mentors
+        return cls(
+            side=side,
+            limits=np.fromiter(limits, dtype=np.int64, count=len(mentors)),
+            index={mentor.id: k for k, mentor in enumerate(mentors)},
+            skills=Tags.of(m.skills_offered for m in mentors),
+            languages=Tags.of(m.languages for m in mentors),
+            timezones=Tags.of((m.timezone,) for m in mentors),
+        )
 
     @property
     def mentors(self) -> tuple[Mentor, ...]:
         return self.side.mentors
 
-    def places(self, loads: Mapping[str, int]) -> list[int]:
+    def places(self, loads: Mapping[str, int]) -> np.ndarray:
         """Places left per mentor, given open mentorships per mentor id."""
-        return [
-            max(0, limit - loads.get(mentor.id, 0))
-            for mentor, limit in zip(self.side.mentors, self.limits, strict=True)
-        ]
+        places = self.limits.copy()
+        for mentor_id, load in loads.items():
+            k = self.index.get(mentor_id)
+            if k is not None:
+                places[k] -= load
+        return np.maximum(places, 0)
 
 
 def _version(program: Program) -> str:
@@ -86,14 +134,14 @@ def _version(program: Program) -> str:
         program_week(program).isoformat(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"matchruns:mentor-pool:{program.pk}:{digest}"
+    return f"matchruns:mentor-pool:{POOL_FORMAT}:{program.pk}:{digest}"
 
 
 def _build(program: Program) -> MentorPool:
     cohort = participants_for_program(program=program, mentee_ids=(), skip_matched_mentees=False)
-    return MentorPool(
-        side=MentorSide.build(cohort.mentors, week=cohort.week),
-        limits=tuple(cohort.limits[mentor.id] for mentor in cohort.mentors),
+    return MentorPool.of(
+        MentorSide.build(cohort.mentors, week=cohort.week),
+        (cohort.limits[mentor.id] for mentor in cohort.mentors),
     )
 
 

@@ -6,8 +6,11 @@ and aggregate figures only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
+import numpy as np
 from django.db.models import Avg, Count, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound
@@ -227,9 +230,14 @@ class Recommendation:
     mentor_id: int
     name: str
     score: float
-    reasons: list[dict[str, str]]  # the fit row, then {"criterion", "text", "kind"} rows
+    explain: Callable[[], list[dict[str, str]]] = field(repr=False, compare=False)
     free_places: int
     headline: str = ""
+
+    @cached_property
+    def reasons(self) -> list[dict[str, str]]:
+        """The fit row, then ``{"criterion", "text", "kind"}`` rows (worked out when read)."""
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -277,19 +285,22 @@ def mentor_recommendations(
         raise ApplicationError(NOT_SELF_SERVE, status=403)
     cohort, me = _as_seen_by(program=program, mentee_id=user.pk, mentor_ids=[])
     pool = mentor_pool(program=program)
-    taken = _not_offered(user=user, program=program)
     places = pool.places(cohort.loads)
-    open_mentors = [
-        k
-        for k, m in enumerate(pool.mentors)
-        if places[k] > 0 and m.id != str(user.pk) and m.id not in taken
-    ]
-    options = _filter_options([pool.mentors[k] for k in open_mentors])
-    capacity = [0] * len(pool.mentors)
-    for k in open_mentors:
-        if filters.keep(pool.mentors[k]):
-            capacity[k] = places[k]
-    if me is None or not any(capacity):
+    offered = places > 0
+    for mentor_id in _not_offered(user=user, program=program) | {str(user.pk)}:
+        if (k := pool.index.get(mentor_id)) is not None:
+            offered[k] = False
+    options = FilterOptions(
+        skills=sorted(pool.skills.among(offered), key=str.lower),
+        languages=sorted(pool.languages.among(offered)),
+        timezones=sorted(pool.timezones.among(offered)),
+    )
+    capacity = np.where(offered, places, 0)
+    if filters != MentorFilters():
+        for k in np.flatnonzero(offered).tolist():
+            if not filters.keep(pool.mentors[k]):
+                capacity[k] = 0
+    if me is None or not capacity.any():
         return Recommendations(items=[], options=options)
     ranked = engine.rank_side(
         cohort,
@@ -299,23 +310,24 @@ def mentor_recommendations(
         limit=RECOMMENDATION_LIMIT,
         searched_skill=filters.skill,
     )
-    index = {m.id: k for k, m in enumerate(pool.mentors)}
+    # Names and headlines as they are now (plain rows: hundreds of model instances cost more
+    # than the ranking).
     shown = {
-        person.pk: person
-        for person in User.objects.filter(pk__in=[int(i) for i, _, _ in ranked])
-        .select_related("profile")
-        .only("first_name", "last_name", "email", "profile__headline")
+        pk: (User(first_name=first, last_name=last, email=email).display_name, headline or "")
+        for pk, first, last, email, headline in User.objects.filter(
+            pk__in=[int(place.mentor_id) for place in ranked]
+        ).values_list("pk", "first_name", "last_name", "email", "profile__headline")
     }
     items = [
         Recommendation(
-            mentor_id=int(mentor_id),
-            name=shown[int(mentor_id)].display_name,
-            score=score,
-            reasons=reasons,
-            free_places=capacity[index[mentor_id]],
-            headline=shown[int(mentor_id)].profile.headline,
+            mentor_id=int(place.mentor_id),
+            name=shown[int(place.mentor_id)][0],
+            score=place.score,
+            explain=place.rows,
+            free_places=int(capacity[pool.index[place.mentor_id]]),
+            headline=shown[int(place.mentor_id)][1],
         )
-        for mentor_id, score, reasons in ranked
+        for place in ranked
     ]
     return Recommendations(items=items, options=options)
 
@@ -332,11 +344,3 @@ def _not_offered(*, user: User, program: Program) -> set[str]:
     return taken | {
         str(other) for other in ended_early_partners(program_id=program.pk, person_id=user.pk)
     }
-
-
-def _filter_options(mentors: list[Mentor]) -> FilterOptions:
-    return FilterOptions(
-        skills=sorted({s for m in mentors for s in m.skills_offered}, key=str.lower),
-        languages=sorted({code for m in mentors for code in m.languages}),
-        timezones=sorted({m.timezone for m in mentors if m.timezone}),
-    )
