@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError
@@ -163,10 +164,11 @@ def _write(
         "reason_codes": list(text.reason_codes),
         "hidden": text.hidden,
         "updated_by": user,
+        "updated_at": timezone.now(),  # ``update()`` skips ``auto_now``
     }
     try:
         with transaction.atomic():
-            if not override.select_for_update().update(**fields):
+            if not override.update(**fields):
                 GuidanceArticle.objects.create(program=program, slug=slug, **fields)
     except IntegrityError:
         raise ApplicationError(SAVED_AT_ONCE, status=409) from None
