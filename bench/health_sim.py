@@ -171,8 +171,8 @@ def tandem_rule(p: Prepared) -> FirstFlag:
 def threshold_rule(events: list[float], end: float, limit: float) -> FirstFlag:
     days = np.arange(SWEEP_HOUR, end + 1e-9, 1.0)
     marks = np.asarray(sorted(events), dtype=float)
-    index = np.searchsorted(marks, days, side="right")
-    last = np.where(index > 0, marks[np.maximum(index - 1, 0)], 0.0)
+    since = np.concatenate(([0.0], marks))  # the start, then each event: the latest by a day
+    last = since[np.searchsorted(marks, days, side="right")]
     flagged = days[(days - last) >= limit]
 
     def first(from_day: float) -> float | None:
@@ -278,7 +278,7 @@ def report(name: str, rows: dict[tuple[str, str], Row], seconds: float) -> None:
             print(
                 f"{fate:<14} {rule:<21} {row.n:>5} "
                 f"{_fmt(row.precision if not healthy else math.nan, '.3f'):>9} "
-                f"{_fmt(row.recall if not healthy else math.nan, '.3f'):>7} "
+                f"{_fmt(row.recall if not healthy and fate != 'all' else math.nan, '.3f'):>7} "
                 f"{_fmt(row.median_days if not healthy else math.nan, '.1f'):>8} "
                 f"{_fmt(row.flagged / row.n if healthy or fate == 'all' else math.nan, '.1%'):>12}"
             )
