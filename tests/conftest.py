@@ -45,6 +45,12 @@ TEST_SECRET_KEY = "tests-only-" + "k3y-" * 12
 def pytest_configure(config):
     from django.conf import settings
 
+    config.addinivalue_line(
+        "markers",
+        "any_database: a browser check whose outcome does not depend on the database (axe, the "
+        "Content-Security-Policy walk): the PostgreSQL pass of make test skips it",
+    )
+
     os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
     settings.SECRET_KEY = os.environ["SECRET_KEY"]
 
@@ -53,7 +59,9 @@ def pytest_collection_modifyitems(config, items):
     """On the PostgreSQL pass keep only the tests that touch the database.
 
     The browser journeys and the crawl are among them: they drive a live server whose requests
-    run outside any test transaction, so a page that works only on SQLite fails this pass.
+    run outside any test transaction, so a page that works only on SQLite fails this pass. A
+    test marked ``any_database`` is not: what it checks in the browser (axe's rules, the page's
+    policy) is the same on every database, and the crawl opens those pages on this pass too.
     """
     if os.environ.get("TANDEM_DB_TESTS_ONLY") != "1":
         return
@@ -66,6 +74,8 @@ def pytest_collection_modifyitems(config, items):
 
 def uses_database(item) -> bool:
     fixtures = set(getattr(item, "fixturenames", ()))
+    if item.get_closest_marker("any_database"):
+        return False
     return bool(
         item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & fixtures
     )

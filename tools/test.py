@@ -14,8 +14,11 @@ import time
 from urllib.parse import urlparse
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-# Every core (pytest-xdist), and the slowest tests named at the end so creeping cost shows.
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-n", "auto", "--durations=15"]
+# Every core (pytest-xdist; an idle worker takes tests queued for a busy one, so a long browser
+# test near the end does not leave a core idle), and the slowest tests named at the end so
+# creeping cost shows.
+XDIST = ["-n", "auto", "--dist", "worksteal"]
+PYTEST = [sys.executable, "-m", "pytest", "-q", *XDIST, "--durations=15"]
 NO_TESTS_COLLECTED = 5
 
 

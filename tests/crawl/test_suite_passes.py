@@ -33,6 +33,11 @@ def test_postgres_pass_keeps_the_browser_journeys_and_live_server_tests(monkeypa
         Item("model", fixtures={"db"}),
         Item("pure"),
         Item("browser_without_db", markers={"browser"}),
+        Item(
+            "axe",
+            markers={"browser", "django_db", "any_database"},
+            fixtures={"chromium", "live_server"},
+        ),
     ]
     conftest.pytest_collection_modifyitems(Config, items)
     assert [item.name for item in items] == ["journey", "crawl", "model"]
