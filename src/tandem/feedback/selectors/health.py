@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import overload
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Case, Count, IntegerField, Max, Q, QuerySet, Value, When
@@ -427,12 +428,42 @@ def _state_rank() -> Case:
     )
 
 
+class HealthRows(Sequence[MentorshipHealth]):
+    """A program's health list as a paginator (Django's or the API's) reads it: counted and
+    cut on a narrow query of ids, then only the page's rows fetched with the pair joined, so a
+    deep page never makes the database sort and skip over wide rows."""
+
+    def __init__(self, ids: QuerySet[MentorshipHealth, int]) -> None:
+        self._ids = ids
+
+    def count(self) -> int:  # type: ignore[override]  # Paginator's count, not Sequence's
+        return self._ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> MentorshipHealth: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[MentorshipHealth]: ...
+
+    def __getitem__(self, index: int | slice) -> MentorshipHealth | list[MentorshipHealth]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = list(self._ids[index])
+        rows = MentorshipHealth.objects.filter(pk__in=ids).select_related(
+            "mentorship", "mentorship__mentor", "mentorship__mentee"
+        )
+        by_id = {row.pk: row for row in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def health_list_for_program(
     *, program: Program, filters: HealthFilters = HealthFilters()
-) -> QuerySet[MentorshipHealth]:
+) -> HealthRows:
     """The health of the program's active mentorships, stalled first, then at risk, on track
-    and thriving, lowest score first within each; the pair joined for the list (one query a
-    page, one to count)."""
+    and thriving, lowest score first within each; a page is two queries and the count one."""
     qs = MentorshipHealth.objects.filter(program=program, mentorship__state=MentorshipState.ACTIVE)
     if filters.state:
         qs = qs.filter(state=filters.state)
@@ -449,11 +480,8 @@ def health_list_for_program(
             | Q(mentorship__mentee__last_name__icontains=term)
             | Q(mentorship__mentee__email__icontains=term)
         )
-    return (
-        qs.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
-        .annotate(rank=_state_rank())
-        .order_by("rank", "score", "mentorship_id")
-    )
+    ordered = qs.annotate(rank=_state_rank()).order_by("rank", "score", "mentorship_id")
+    return HealthRows(ordered.values_list("mentorship_id", flat=True))
 
 
 def health_counts_for_programs(*, program_ids: Sequence[int]) -> dict[int, dict[str, int]]:
