@@ -119,16 +119,11 @@ def guidance_put(
 ) -> dict[str, object]:
     """Change the article for the program (or site-wide), or add it if the slug is new.
     Sending what is there changes nothing; sending the version it replaced undoes the change."""
-    text = ArticleText(
-        title=payload.title,
-        summary=payload.summary,
-        body=payload.body,
-        stages=tuple(payload.stages),
-        reason_codes=tuple(payload.reason_codes),
-        hidden=payload.hidden,
-    )
     saved = guidance_article_save(
-        user=request.auth, program_slug=program or None, slug=slug, text=text
+        user=request.auth,
+        program_slug=program or None,
+        slug=slug,
+        text=ArticleText.from_fields(payload.dict()),
     )
     return _out(saved, with_body=True)
 

@@ -8,7 +8,9 @@ removes the override (the same as a reset), so the library keeps no rows that ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -63,6 +65,18 @@ class ArticleText:
     hidden: bool = False
 
     @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> ArticleText:
+        """From what a form or the API received (lists where this holds tuples)."""
+        return cls(
+            title=fields["title"],
+            summary=fields.get("summary", ""),
+            body=fields["body"],
+            stages=tuple(fields.get("stages", ())),
+            reason_codes=tuple(fields.get("reason_codes", ())),
+            hidden=bool(fields.get("hidden", False)),
+        )
+
+    @classmethod
     def of(cls, article: Article) -> ArticleText:
         return cls(
             article.title,
@@ -72,6 +86,13 @@ class ArticleText:
             article.reason_codes,
             article.hidden,
         )
+
+    def in_order_of(self, article: Article) -> ArticleText:
+        """With the reason codes ``article`` has kept in its order (its first is its main
+        one), new ones after: a form's checkboxes send them in the list's order instead."""
+        kept = [code for code in article.reason_codes if code in self.reason_codes]
+        added = [code for code in self.reason_codes if code not in kept]
+        return replace(self, reason_codes=(*kept, *added))
 
     def cleaned(self) -> ArticleText:
         """Trimmed, de-duplicated and in a fixed order, or an ``ApplicationError`` by field."""
@@ -137,11 +158,15 @@ def guidance_article_save(
             slug = check_new_slug(slug)
         if new and existing is not None:
             raise ApplicationError(SLUG_TAKEN, fields={"slug": SLUG_TAKEN}, status=409)
-        if existing is not None and ArticleText.of(existing).cleaned() == cleaned:
-            return existing
+        if existing is not None:
+            cleaned = cleaned.in_order_of(existing)
+            if ArticleText.of(existing).cleaned() == cleaned:
+                return existing
         inherited = guidance_inherited(program=scope.program, slug=slug)
         override = GuidanceArticle.objects.filter(program=scope.program, slug=slug)
-        if inherited is not None and ArticleText.of(inherited).cleaned() == cleaned:
+        if inherited is not None and ArticleText.of(inherited).cleaned() == cleaned.in_order_of(
+            inherited
+        ):
             override.delete()
         else:
             _write(override, program=scope.program, slug=slug, text=cleaned, user=user)

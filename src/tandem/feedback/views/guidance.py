@@ -115,15 +115,7 @@ class ArticleForm(forms.Form):
             raise forms.ValidationError(error.message) from None
 
     def text(self) -> ArticleText:
-        data = self.cleaned_data
-        return ArticleText(
-            title=data["title"],
-            summary=data["summary"],
-            body=data["body"],
-            stages=tuple(data["stages"]),
-            reason_codes=tuple(data["reason_codes"]),
-            hidden=data["hidden"],
-        )
+        return ArticleText.from_fields(self.cleaned_data)
 
 
 def _scope(request: AuthenticatedRequest, *, need_edit: bool = False) -> GuidanceScope:
