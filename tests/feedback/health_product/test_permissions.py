@@ -78,7 +78,8 @@ def test_program_health_list_api_and_page(client, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    "action,body", [("checkin", None), ("note", {"note": "How are you two doing?"}), ("rematch", None)]
+    "action,body",
+    [("checkin", None), ("note", {"note": "How are you two doing?"}), ("rematch", None)],
 )
 def test_admin_actions_only_for_the_programs_admins(client, world, role, action, body):
     m = world["m"]
@@ -127,8 +128,12 @@ def test_admin_actions_notify_and_are_sent_once_a_day(client, world):
     m, admin = world["m"], world["admin"]
     client.force_login(admin)
     url = f"/api/mentorships/{m.pk}/health/note"
-    sent = client.post(url, data=json.dumps({"note": "Shall we talk?"}), content_type="application/json")
-    again = client.post(url, data=json.dumps({"note": "Shall we talk?"}), content_type="application/json")
+    sent = client.post(
+        url, data=json.dumps({"note": "Shall we talk?"}), content_type="application/json"
+    )
+    again = client.post(
+        url, data=json.dumps({"note": "Shall we talk?"}), content_type="application/json"
+    )
     empty = client.post(url, data=json.dumps({"note": "  "}), content_type="application/json")
     assert (sent.status_code, again.status_code, empty.status_code) == (201, 409, 400)
     assert "note" in empty.json()["fields"]
@@ -159,3 +164,13 @@ def test_the_page_filters_by_state_reason_and_name(client, world):
     assert fine.mentee.display_name not in names("?reason=missed_periods")
     assert m.mentee.display_name in names("?reason=missed_periods")
     assert m.mentee.display_name not in names(f"?q={fine.mentee.email}")
+
+
+def test_a_check_in_sent_by_an_admin_points_both_to_their_check_ins(client, world):
+    m = world["m"]
+    client.force_login(world["admin"])
+    assert client.post(f"/api/mentorships/{m.pk}/health/checkin").status_code == 201
+    assert client.post(f"/api/mentorships/{m.pk}/health/checkin").status_code == 409
+    for person in (m.mentor, m.mentee):
+        sent = person.notifications.get(kind="checkin_due")
+        assert sent.url == "/feedback/checkins/"

@@ -64,7 +64,6 @@ SUGGESTED_SLOTS = 3
 SLOT_MINUTES = 45
 # Reasons whose suggestion is to meet: the nudge offers times that suit both.
 MEET_REASONS = {"missed_periods", "no_contact", "cancellations", "cancelling_side"}
-CHECKINS_URL = "/feedback/checkins/"
 
 NOTE_REQUIRED = "Write what you want to tell the pair."
 NOTE_TOO_LONG = f"Keep it under {INTERVENTION_NOTE_LIMIT} characters."
@@ -403,7 +402,7 @@ def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
                 body=f"{user.display_name}, an admin of the program, would like a short "
                 "check-in from each of you. It takes under a minute; your answers stay yours "
                 "unless you share them.",
-                url=CHECKINS_URL,
+                url=reverse("checkin_list"),
             )
     return found
 
