@@ -234,8 +234,6 @@ def checkin_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel |
     divergence's prompt. An admin of the program: counts and whether a divergence exists."""
     if not viewer.is_participant:
         counts = selectors.checkin_counts_for(mentorship=mentorship)
-        if not counts.due:
-            return None
         return Panel(
             "feedback/checkin_panel_admin.html",
             {"counts": counts, "program": mentorship.program},
