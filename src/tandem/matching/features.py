@@ -345,7 +345,10 @@ def goals_similarity(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.nd
     """Cosine of goals and expertise embeddings, clipped to [0, 1]."""
     a, b = space.mentee.text, space.mentor.text
     if _is_dense(i):
-        cos = a[i[:, 0]] @ b[j[0]].T
+        cols = j[0]
+        # Every mentor in order (one mentee's ranking): no copy of the whole text matrix.
+        every = len(cols) == len(b) and np.array_equal(cols, np.arange(len(b)))
+        cos = a[i[:, 0]] @ (b if every else b[cols]).T
     else:  # in chunks: gathering both sides' rows costs 2 * d floats per edge
         cos = np.empty(len(i), dtype=np.float32)
         for lo in range(0, len(i), TEXT_CHUNK):

@@ -29,6 +29,9 @@ from tandem.mentorships.services import mentorship_create_from_match
 PRIVATE = ("identity",)
 
 
+# Places of a ranked list explained together: a page of the list.
+EXPLAIN_AHEAD = 12
+
 # The kind of the row that carries a pair's fit (the reasons' kinds are the core's).
 FIT = "fit"
 
@@ -227,14 +230,21 @@ def rank_side(
         conflict_rules=cohort.conflict_rules,
     )
 
-    def rows(place: int) -> Callable[[], list[dict[str, str]]]:
-        def explained() -> list[dict[str, str]]:
-            (reasons,) = ranking.explain([place])
-            mentor = side.mentors[int(ranking.columns[place])]
-            score = ranking.scores[place]
-            return pair_rows(score, with_searched_skill(reasons, searched_skill, mentee, mentor))
+    explained: dict[int, list[dict[str, str]]] = {}
 
-        return explained
+    def rows(place: int) -> Callable[[], list[dict[str, str]]]:
+        def read() -> list[dict[str, str]]:
+            if place not in explained:  # this place and the next few: a page reads in order
+                places = range(place, min(place + EXPLAIN_AHEAD, len(ranking.mentor_ids)))
+                for k, reasons in zip(places, ranking.explain(places), strict=True):
+                    mentor = side.mentors[int(ranking.columns[k])]
+                    explained[k] = pair_rows(
+                        ranking.scores[k],
+                        with_searched_skill(reasons, searched_skill, mentee, mentor),
+                    )
+            return explained[place]
+
+        return read
 
     return [
         Ranked(mentor_id=str(mentor_id), score=float(score), rows=rows(place))

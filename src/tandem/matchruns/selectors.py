@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
-from django.db.models import Avg, Count, Min, QuerySet
+from django.db.models import Avg, Count, F, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
@@ -310,22 +310,21 @@ def mentor_recommendations(
         limit=RECOMMENDATION_LIMIT,
         searched_skill=filters.skill,
     )
-    # Names and headlines as they are now (plain rows: hundreds of model instances cost more
-    # than the ranking).
+    # Names and headlines as they are now.
     shown = {
-        pk: (User(first_name=first, last_name=last, email=email).display_name, headline or "")
-        for pk, first, last, email, headline in User.objects.filter(
-            pk__in=[int(place.mentor_id) for place in ranked]
-        ).values_list("pk", "first_name", "last_name", "email", "profile__headline")
+        person.pk: person
+        for person in User.objects.filter(pk__in=[int(place.mentor_id) for place in ranked])
+        .annotate(headline=F("profile__headline"))
+        .only("first_name", "last_name", "email")
     }
     items = [
         Recommendation(
             mentor_id=int(place.mentor_id),
-            name=shown[int(place.mentor_id)][0],
+            name=shown[int(place.mentor_id)].display_name,
             score=place.score,
             explain=place.rows,
             free_places=int(capacity[pool.index[place.mentor_id]]),
-            headline=shown[int(place.mentor_id)][1],
+            headline=shown[int(place.mentor_id)].headline or "",
         )
         for place in ranked
     ]
