@@ -35,20 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from pages import counting, percentile  # noqa: E402 - bench/pages.py, beside this file
+
 TARGET_MS = 200.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def counting(queries: list[str]):
-    def wrapper(execute, sql, *rest):
-        queries.append(sql)
-        return execute(sql, *rest)
-
-    return wrapper
 
 
 def build(n: int, seed: int):
@@ -163,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mentorships", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args(argv)
 
     var_dir = tempfile.mkdtemp(prefix="tandem-bench-health-")
@@ -193,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     program, admin, mentorships = build(args.mentorships, args.seed)
     built = time.perf_counter()
     print(
-        f"database: {connection.vendor}; {args.mentorships:,} mentorships built in "
+        f"database: {connection.vendor} ({var_dir}); {args.mentorships:,} mentorships built in "
         f"{built - started:.1f} s"
     )
 
@@ -254,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(queries):>8}  {verdict} ({median / TARGET_MS:.2f}x target)"
         )
     connection.close()
-    shutil.rmtree(var_dir, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(var_dir, ignore_errors=True)
     print(
         f"\nworst median {worst:.1f} ms = {worst / TARGET_MS:.2f} of the {TARGET_MS:.0f} ms target"
     )

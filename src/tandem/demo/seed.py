@@ -97,27 +97,35 @@ def seed_self_serve_program(*, first_mentee: User) -> Program:
     return program
 
 
+def signed_mentorship(*, program: Program, mentor: User, mentee: User, message: str) -> Mentorship:
+    """The mentee asks, the mentor accepts, both sign the demo agreement: active."""
+    request = mentorship_services.request_create(
+        sender=mentee, program_id=program.pk, recipient_id=mentor.pk, message=message
+    )
+    mentorship = mentorship_services.request_accept(user=mentor, request_id=request.pk)
+    draft = mentorship.agreement_versions.latest("number").content
+    version, _created = mentorship_services.agreement_propose(
+        user=mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT}
+    )
+    for person in (mentor, mentee):
+        mentorship_services.agreement_sign(
+            user=person, mentorship_id=mentorship.pk, number=version.number
+        )
+    return mentorship
+
+
 def seed_mentorship_under_way(*, mentor: User, mentee: User) -> Mentorship | None:
     """The demo mentor and mentee already work together in the cohort program."""
     program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
     if Mentorship.objects.filter(program=program, mentor=mentor, mentee=mentee).exists():
         return None
     with transaction.atomic():
-        request = mentorship_services.request_create(
-            sender=mentee,
-            program_id=program.pk,
-            recipient_id=mentor.pk,
+        mentorship = signed_mentorship(
+            program=program,
+            mentor=mentor,
+            mentee=mentee,
             message="I'd love help turning my analyses into stories that executives act on.",
         )
-        mentorship = mentorship_services.request_accept(user=mentor, request_id=request.pk)
-        draft = mentorship.agreement_versions.latest("number").content
-        version, _created = mentorship_services.agreement_propose(
-            user=mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT}
-        )
-        for person in (mentor, mentee):
-            mentorship_services.agreement_sign(
-                user=person, mentorship_id=mentorship.pk, number=version.number
-            )
         first = next_weekday_at(mentor, weekday=1, hour=16)
         mentorship_services.meeting_schedule(
             user=mentor,
@@ -158,21 +166,12 @@ def seed_health_variety(*, mentor: User, mentee: User) -> list[Mentorship]:
         ).exists():
             continue
         with transaction.atomic():
-            request = mentorship_services.request_create(
-                sender=pair_mentee,
-                program_id=program.pk,
-                recipient_id=pair_mentor.pk,
+            mentorship = signed_mentorship(
+                program=program,
+                mentor=pair_mentor,
+                mentee=pair_mentee,
                 message="Could you help me grow as an analyst?",
             )
-            mentorship = mentorship_services.request_accept(user=pair_mentor, request_id=request.pk)
-            draft = mentorship.agreement_versions.latest("number").content
-            version, _created = mentorship_services.agreement_propose(
-                user=pair_mentee, mentorship_id=mentorship.pk, content={**draft, **DEMO_AGREEMENT}
-            )
-            for person in (pair_mentor, pair_mentee):
-                mentorship_services.agreement_sign(
-                    user=person, mentorship_id=mentorship.pk, number=version.number
-                )
             # The demo's one shortcut: the pair signed ``days`` ago.
             Mentorship.objects.filter(pk=mentorship.pk).update(
                 activated_at=timezone.now() - timedelta(days=days)

@@ -48,7 +48,7 @@ from tandem.feedback.selectors.health import (
     mentorships_due_daily,
     mentorships_with_new_activity,
 )
-from tandem.mentorships.models import Mentorship
+from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.selectors import admins_outside_pair, meeting_suggestions_for
 from tandem.notify.kinds import Kind
@@ -360,40 +360,38 @@ def health_sweep_recent(now: datetime) -> dict[str, object]:
 # The admins' one-click actions ---------------------------------------------------------------
 
 
-def _record(
-    *, mentorship: Mentorship, kind: str, episode: str, actor: User, note: str = ""
+def _admin_act(
+    *, user: User, mentorship_id: int, kind: str, same: str = "", note: str = ""
 ) -> Intervention:
+    """Record an admin's action on an active mentorship (inside the caller's transaction, the
+    mentorship locked): once a day per kind, or per ``same`` text when given (409 again)."""
+    mentorship = access_mentorship_for_health_action(
+        user=user, mentorship_id=mentorship_id, for_update=True
+    )
+    if mentorship.state != MentorshipState.ACTIVE:
+        raise ApplicationError(NOT_ACTIVE, status=409)
+    episode = timezone.now().date().isoformat()
+    if same:
+        episode += ":" + hashlib.sha256(same.encode()).hexdigest()[:32]
     found, created = Intervention.objects.get_or_create(
         mentorship=mentorship,
         kind=kind,
         reason_code="",
         episode=episode,
-        defaults={"actor": actor, "note": note},
+        defaults={"actor": user, "note": note},
     )
     if not created:
         raise ApplicationError(ALREADY_SENT, status=409)
     return found
 
 
-def _acted_on(*, user: User, mentorship_id: int) -> Mentorship:
-    mentorship = access_mentorship_for_health_action(
-        user=user, mentorship_id=mentorship_id, for_update=True
-    )
-    if mentorship.state != "active":
-        raise ApplicationError(NOT_ACTIVE, status=409)
-    return mentorship
-
-
 def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
     """An admin asks the pair for a check-in now (once a day per mentorship)."""
     with transaction.atomic():
-        mentorship = _acted_on(user=user, mentorship_id=mentorship_id)
-        found = _record(
-            mentorship=mentorship,
-            kind=InterventionKind.CHECKIN_SENT,
-            episode=timezone.now().date().isoformat(),
-            actor=user,
+        found = _admin_act(
+            user=user, mentorship_id=mentorship_id, kind=InterventionKind.CHECKIN_SENT
         )
+        mentorship = found.mentorship
         for person in (mentorship.mentor, mentorship.mentee):
             notify_send(
                 recipient=person,
@@ -415,16 +413,15 @@ def health_message_to_pair(*, user: User, mentorship_id: int, note: str) -> Inte
         raise ApplicationError(NOTE_REQUIRED, fields={"note": NOTE_REQUIRED})
     if len(note) > INTERVENTION_NOTE_LIMIT:
         raise ApplicationError(NOTE_TOO_LONG, fields={"note": NOTE_TOO_LONG})
-    digest = hashlib.sha256(note.encode()).hexdigest()[:32]
     with transaction.atomic():
-        mentorship = _acted_on(user=user, mentorship_id=mentorship_id)
-        found = _record(
-            mentorship=mentorship,
+        found = _admin_act(
+            user=user,
+            mentorship_id=mentorship_id,
             kind=InterventionKind.MESSAGE_TO_PAIR,
-            episode=f"{timezone.now().date().isoformat()}:{digest}",
-            actor=user,
+            same=note,
             note=note,
         )
+        mentorship = found.mentorship
         for person in (mentorship.mentor, mentorship.mentee):
             notify_send(
                 recipient=person,
@@ -449,13 +446,10 @@ def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
     the mentee is sent to the ranked mentors; cohort: the mentee is told the admins will find
     someone, and the admin goes on to the match runs (the link this returns)."""
     with transaction.atomic():
-        mentorship = _acted_on(user=user, mentorship_id=mentorship_id)
-        found = _record(
-            mentorship=mentorship,
-            kind=InterventionKind.REMATCH_PROPOSED,
-            episode=timezone.now().date().isoformat(),
-            actor=user,
+        found = _admin_act(
+            user=user, mentorship_id=mentorship_id, kind=InterventionKind.REMATCH_PROPOSED
         )
+        mentorship = found.mentorship
         self_serve = mentorship.program.matching_mode == MatchingMode.SELF_SERVE
         body = (
             f"If it is not working with {mentorship.mentor.display_name}, you could choose "
