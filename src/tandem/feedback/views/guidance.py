@@ -124,8 +124,9 @@ def _scope(request: AuthenticatedRequest, *, need_edit: bool = False) -> Guidanc
     )
 
 
-def _library_url(scope: GuidanceScope) -> str:
-    return f"{reverse('guidance_library')}?program={scope.program_slug or ''}"
+def _library_url(program_slug: str | None) -> str:
+    # Always with ``program`` (empty: site-wide), as the page without it opens a program.
+    return f"{reverse('guidance_library')}?program={program_slug or ''}"
 
 
 def rendered(body: str) -> SafeString:
@@ -172,7 +173,7 @@ def guidance_article_page(request: AuthenticatedRequest, slug: str) -> HttpRespo
             "scope": scope,
             "article": article,
             "html": rendered(article.body),
-            "library_url": _library_url(scope),
+            "library_url": _library_url(scope.program_slug),
         },
     )
 
@@ -213,7 +214,7 @@ def _editor(
             "article": article,
             "form": form,
             "preview": preview,
-            "library_url": _library_url(scope),
+            "library_url": _library_url(scope.program_slug),
             **_reset_offer(scope, article),
         },
     )
@@ -274,7 +275,7 @@ def guidance_reset(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         )
     restored = guidance_article_reset(user=request.user, program_slug=scope.program_slug, slug=slug)
     messages.success(request, RESET_DONE if restored else ADDED_GONE)
-    return redirect(restored.url if restored else _library_url(scope))
+    return redirect(restored.url if restored else _library_url(scope.program_slug))
 
 
 def guidance_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel | None:
@@ -285,6 +286,5 @@ def guidance_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel 
     articles = guidance_for_mentorship(mentorship)
     if not articles:
         return None
-    library = f"{reverse('guidance_library')}?program={mentorship.program.slug}"
-    context = {"articles": articles, "library_url": library}
+    context = {"articles": articles, "library_url": _library_url(mentorship.program.slug)}
     return Panel("feedback/guidance_panel.html", context, place="aside")
