@@ -40,12 +40,13 @@ lint: $(STAMP) ## Check formatting, lint (ruff), types (mypy), Django's checks, 
 format: $(STAMP) ## Fix lint and formatting where ruff can
 	$(BIN)/ruff check --fix src tests bench tools
 
-bench: $(STAMP) ## Run the benchmarks (matching, text similarity, page speed, live messages)
+bench: $(STAMP) ## Run the benchmarks (matching, text, pages, live messages, health)
 	$(BIN)/python bench/match.py --size small
 	$(BIN)/python bench/match.py --size medium --skip-slow-baselines
 	$(BIN)/python bench/text_similarity.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/messaging.py --quick
+	$(BIN)/python bench/health_sim.py --quick
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var
