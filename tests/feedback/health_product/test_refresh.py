@@ -141,3 +141,35 @@ def test_the_daily_sweep_takes_the_missing_and_the_day_old():
     assert {m.pk for m in mentorships_due_daily(now=now, limit=10)} == {stale.pk, new.pk}
     assert health_sweep_daily(now)["assessed"] == 2
     assert mentorships_due_daily(now=now, limit=10) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_nudge_and_alert_once(postgres_only):
+    import threading
+
+    from django.db import connection
+
+    now = timezone.now()
+    m = stalled_pair(now)
+    member(m.program, Role.ADMIN)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(offset):
+        try:
+            barrier.wait()
+            found = type(m).objects.select_related("program").get(pk=m.pk)
+            health_refresh(mentorships=[found], now=now + timedelta(seconds=offset))
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(offset,)) for offset in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    kinds = list(Intervention.objects.filter(mentorship=m).values_list("kind", flat=True))
+    assert sorted(kinds) == [InterventionKind.ALERT, InterventionKind.NUDGE]

@@ -181,12 +181,25 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
     signals = health_signals_for(mentorships=batch, now=now)
     by_id = {mentorship.pk: mentorship for mentorship in batch}
     with transaction.atomic():
-        # The lock makes two workers refreshing the same mentorships take turns, so the
-        # interventions each one checks below are the other's committed ones.
-        previous = {
-            row.pk: row
-            for row in MentorshipHealth.objects.select_for_update().filter(pk__in=list(by_id))
-        }
+        # Every row exists (a placeholder, state "", for a first assessment) and is locked
+        # before anything is read: two workers on the same mentorships take turns, and the
+        # second reads the first's committed state, episode and interventions.
+        MentorshipHealth.objects.bulk_create(
+            [
+                MentorshipHealth(
+                    mentorship=mentorship,
+                    program_id=mentorship.program_id,
+                    state="",
+                    score=0,
+                    state_since=now,
+                    computed_at=now,
+                )
+                for mentorship in batch
+            ],
+            ignore_conflicts=True,
+        )
+        locked = MentorshipHealth.objects.select_for_update().filter(pk__in=list(by_id))
+        previous = {row.pk: row for row in locked if row.state}
         rows, snapshots = [], []
         for pk, mentorship in by_id.items():
             row = _row(mentorship, assess(signals[pk]), previous.get(pk), now)
@@ -208,12 +221,7 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
                         computed_at=now,
                     )
                 )
-        MentorshipHealth.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["mentorship"],
-            update_fields=HEALTH_FIELDS,
-        )
+        MentorshipHealth.objects.bulk_update(rows, HEALTH_FIELDS)
         HealthSnapshot.objects.bulk_create(snapshots)
         result.changed = len(snapshots)
         flagged = [row for row in rows if row.state in FLAGGED]
