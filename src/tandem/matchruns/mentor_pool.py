@@ -113,12 +113,13 @@ class MentorPool:
 def _version(program: Program) -> str:
     mentor = Q(role=Role.MENTOR)
     # One query: the join on exclusions repeats an enrolment once per person it excludes,
-    # which changes the sums' values but not that they change whenever the rows do.
+    # which changes the counts' and sums' values but not that they change whenever the rows
+    # do (no DISTINCT, which costs a sort).
     figures = Enrolment.objects.filter(
         program=program, status=EnrolmentStatus.ACTIVE, role__in=(Role.MENTEE, Role.MENTOR)
     ).aggregate(
-        n=Count("pk", distinct=True),
-        mentors=Count("pk", distinct=True, filter=mentor),
+        n=Count("pk"),
+        mentors=Count("pk", filter=mentor),
         ids=Sum("person_id"),
         squares=Sum(F("person_id") * F("person_id")),
         mentor_ids=Sum("person_id", filter=mentor),
