@@ -174,3 +174,19 @@ def test_a_check_in_sent_by_an_admin_points_both_to_their_check_ins(client, worl
     for person in (m.mentor, m.mentee):
         sent = person.notifications.get(kind="checkin_due")
         assert sent.url == "/feedback/checkins/"
+
+
+def test_the_pages_actions_come_back_with_what_happened(client, world):
+    m = world["m"]
+    client.force_login(world["admin"])
+    back = f"/feedback/programs/{m.program_id}/health/?state=stalled"
+    sent = client.post(f"/feedback/mentorships/{m.pk}/health/checkin/", {"next": back})
+    assert sent.status_code == 302 and sent["Location"] == back
+    again = client.post(f"/feedback/mentorships/{m.pk}/health/checkin/", {"next": back}, follow=True)
+    assert "already sent" in again.content.decode()
+    form = client.post(f"/feedback/mentorships/{m.pk}/health/note/", {"note": ""})
+    assert form.status_code == 200 and "This field is required" in form.content.decode()
+    note = client.post(f"/feedback/mentorships/{m.pk}/health/note/", {"note": "Hello both"})
+    assert note.status_code == 302
+    rematch = client.post(f"/feedback/mentorships/{m.pk}/health/rematch/")
+    assert rematch["Location"] == f"/programs/{m.program.slug}/match-runs/"
