@@ -113,6 +113,13 @@ def postgres_only():
     pytest.skip("PostgreSQL-only: runs in the PostgreSQL pass of make test")
 
 
+@pytest.fixture
+def fast_password_hashing(settings):
+    """MD5 instead of PBKDF2's million rounds, for tests that create accounts or log in through
+    the form many times (each costs a second of CPU otherwise) and do not test hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """A headless Debian Chromium driven by Playwright (no browser download needed)."""

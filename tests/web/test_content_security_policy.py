@@ -137,7 +137,7 @@ def settle(page) -> None:
 @pytest.mark.browser
 @pytest.mark.any_database
 @pytest.mark.django_db(transaction=True)
-def test_no_policy_violation_on_the_pages_of_any_role(chromium, live_server):
+def test_no_policy_violation_on_the_pages_of_any_role(chromium, live_server, fast_password_hashing):
     from playwright.sync_api import expect
 
     from tandem.demo.program import DEMO_ADMIN_EMAIL
