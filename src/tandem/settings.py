@@ -134,24 +134,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # Django's own check: the same 
 def redis_channel_layer(url: str) -> dict:
     """The Redis channel layer's settings (a function so the tests use the same ones)."""
     return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # Pub/sub: an event is one PUBLISH, pushed to every process subscribed to the person's
+        # group on one connection. The list-based RedisChannelLayer cost the receiving process
+        # four Redis round trips per event (BZPOPMIN, a backup-queue script, ZADD, a cleaner),
+        # dropped events silently past its ``capacity`` and after its ``expiry``, and fell 15 s
+        # behind at 50 messages/s (docs/messaging.md). Delivery is at most once either way: a
+        # page that misses an event sees the gap in the next one's ``previous`` id.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
-            # A socket waits for events with BZPOPMIN for 5 s (channels_redis' brpop_timeout);
-            # redis-py's own read timeout is also 5 s by default, so it gave up first: every
-            # idle wait ended in a TimeoutError that closed the socket with "Exception in ASGI
-            # application", and an event arriving just then was lost. The read timeout must
-            # outlast the wait.
-            # redis-py's pool refuses a 101st connection at once (MaxConnectionsError) rather
-            # than wait, and every socket that closes needs one for its group_discard: 250
-            # pages closing together failed the same way. Redis takes 10,000 clients.
+            # redis-py 8 gives up on a read after 5 s by default; a quiet connection must not
+            # fail ("Exception in ASGI application"). Its pool refuses a 101st connection at
+            # once (MaxConnectionsError) rather than wait, and every socket that closes needs
+            # one: 250 pages closing together failed. Redis takes 10,000 clients.
             "hosts": [{"address": url, "socket_timeout": 15, "max_connections": 1000}],
-            # Events queued for one server process (all its sockets share one Redis list):
-            # past ``capacity`` channels_redis drops the rest without error (100 by default,
-            # a second or two of 50 sends while a process is behind). An event older than
-            # ``expiry`` s is dropped too: a page that misses an event sees the gap in the next
-            # one's ``previous`` id and fetches what it missed.
-            "capacity": 5000,
-            "expiry": 30,
         },
     }
 

@@ -10,7 +10,6 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
-from channels_redis.core import RedisChannelLayer
 
 from tandem.messaging import services
 from tandem.notify.services import push_live_each
@@ -20,6 +19,7 @@ from tests.mentorships.factories import mentorship
 
 pytestmark = pytest.mark.django_db
 
+REDIS_READ_TIMEOUT = 5  # redis-py's default, in seconds
 SEND_QUERIES = 12  # session, user, profile; the conversation; then in one transaction: lock,
 # client id, rate, insert, last message, read marker (with BEGIN and COMMIT on SQLite)
 
@@ -88,9 +88,9 @@ def _signed_in(user_id: int) -> WebsocketCommunicator:
 async def _idle_then_receive(user_id: int) -> dict:
     socket = _signed_in(user_id)
     assert (await socket.connect())[0]
-    # Longer than channels_redis' BZPOPMIN wait (5 s): redis-py's default 5 s read timeout
-    # used to end that wait with a TimeoutError that killed the consumer.
-    await asyncio.sleep(RedisChannelLayer.brpop_timeout + 1.5)
+    # Longer than redis-py's default 5 s read timeout, which used to end channels_redis'
+    # 5 s wait for events with a TimeoutError that killed the consumer.
+    await asyncio.sleep(REDIS_READ_TIMEOUT + 1.5)
     await get_channel_layer().group_send(
         person_group(user_id), {"type": "person.event", "payload": {"event": "ping"}}
     )
