@@ -9,8 +9,10 @@ loader: bulk inserts through the participant-import code path), then times reque
 Django's test client as the demo program admin (every middleware, template and query runs; no
 network or server process): the participant list (first page, a deep page, a role + status
 filter, a search), the program overview, a participant's profile page, and the admin home
-(``/``), after ``admin_home_work`` gave it something of every kind to show. Prints median and
-p95 per page against the 100 ms median target, plus the number of SQL queries per request.
+(``/``), after ``admin_home_work`` gave it something of every kind to show; then, as a mentee,
+the ranked list of mentors (first page, a deep page, filtered by a skill) and the request form
+to the top mentor. Prints median and p95 per page against the 100 ms median target, plus the
+number of SQL queries per request.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--requests", type=int, default=60, help="timed requests per page")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument("--only", default="", help="time only the pages whose label has this")
     args = parser.parse_args(argv)
 
     var_dir = tempfile.mkdtemp(prefix="tandem-bench-pages-")
@@ -137,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
 
     from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, load_demo_program
+    from tandem.matchruns.selectors import mentor_recommendations
     from tandem.people.models import User
 
     started = time.perf_counter()
@@ -146,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     load_demo_program(people=args.people, seed=args.seed)
     from tandem.programs.models import Program
 
-    work = admin_home_work(Program.objects.get(slug=DEMO_PROGRAM_SLUG), people=args.people)
+    program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
+    work = admin_home_work(program, people=args.people)
     loaded = time.perf_counter()
     print(f"database: {var_dir}/tandem.sqlite3")
     print(f"admin home work: {work}")
@@ -155,10 +161,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{loaded - migrated:.1f} s"
     )
 
-    client = Client()
-    client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
+    admin = Client()
+    admin.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
     mentee = User.objects.filter(email__startswith="mentee").order_by("email").first()
     base = f"/programs/{DEMO_PROGRAM_SLUG}"
+    as_mentee = Client()
+    as_mentee.force_login(mentee)
+    skill = mentee.profile.skills_wanted.order_by("name").first()
+    top = mentor_recommendations(user=mentee, program=program).items[0].mentor_id
     pages = [
         ("participants, page 1", f"{base}/participants/"),
         ("participants, page 200", f"{base}/participants/?page=200"),
@@ -167,14 +177,29 @@ def main(argv: list[str] | None = None) -> int:
         ("program overview", f"{base}/"),
         ("profile page", f"/people/{mentee.pk}/"),
         ("admin home", "/"),
+        ("ranked mentors (mentee)", f"{base}/mentors/", as_mentee),
+        ("ranked mentors, page 5", f"{base}/mentors/?page=5", as_mentee),
+        (
+            "ranked mentors, by skill",
+            f"{base}/mentors/?{urlencode({'skill': skill.name if skill else ''})}",
+            as_mentee,
+        ),
+        (
+            "request form (mentee)",
+            f"/mentorships/requests/new/?program={program.pk}&to={top}",
+            as_mentee,
+        ),
     ]
     print(
         f"\n{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  target < "
         f"{TARGET_MS:.0f} ms median"
     )
     worst = 0.0
-    assert b"Your programs" in client.get("/").content, "the admin home did not answer /"
-    for label, url in pages:
+    assert b"Your programs" in admin.get("/").content, "the admin home did not answer /"
+    for label, url, *who in pages:
+        if args.only not in label:
+            continue
+        client = who[0] if who else admin
         for _ in range(3):  # warm caches and connections
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
