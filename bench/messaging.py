@@ -60,9 +60,9 @@ SEND_TIMEOUT_S = 60.0  # a send with no answer by then counts as an error (statu
 DELIVERY_GRACE_S = 15.0  # how long to wait for the last events after the last answer
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tandem_bench_messaging"
 REDIS_URL = "redis://127.0.0.1:6379/12"
-# channels_redis drops an event for a process whose queue holds ``capacity`` (100) events and
-# says so at INFO; PostgreSQL refuses connections past max_connections; push_live logs a failed
-# push; all are counted from the servers' logs.
+# The list-based channels_redis layer (used until the pub/sub one) dropped an event for a
+# process whose queue was full and said "over capacity" at INFO; PostgreSQL refuses connections
+# past max_connections; push_live logs a failed push; all are counted from the servers' logs.
 SERVER_LOG_NEEDLES = ("over capacity", "too many clients", "Could not push", "Traceback")
 SERIAL_SENDS = 20  # sends one at a time after the run: what one costs without queueing
 
