@@ -24,7 +24,7 @@ from tandem.feedback.health import (
     assess,
     grace_days,
 )
-from tandem.feedback.health.rules import SECOND_PERIOD_MIN_DAYS
+from tandem.feedback.health.assessment import SECOND_PERIOD_MIN_DAYS
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 

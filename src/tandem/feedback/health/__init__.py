@@ -4,8 +4,7 @@ No Django here: the caller gathers :class:`HealthSignals` and stores what :func:
 returns. See ``docs/health.md`` for every signal, its weight and how they were chosen.
 """
 
-from tandem.feedback.health.reasons import REASON_CODES, REASONS, ReasonCode, suggested_actions
-from tandem.feedback.health.rules import (
+from tandem.feedback.health.assessment import (
     AT_RISK,
     DEFAULT_THRESHOLDS,
     FLAGGED,
@@ -17,10 +16,11 @@ from tandem.feedback.health.rules import (
     HealthAssessment,
     HealthReason,
     Thresholds,
-    assess,
     grace_days,
     missed_periods,
 )
+from tandem.feedback.health.reasons import REASON_CODES, REASONS, ReasonCode, suggested_actions
+from tandem.feedback.health.rules import assess
 from tandem.feedback.health.signals import (
     CADENCE_DAYS,
     SIDES,

@@ -11,31 +11,39 @@ tuned on the development timelines of ``bench/health_sim.py`` only.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from statistics import median
 
+from tandem.feedback.health.assessment import (
+    AT_RISK,
+    DEFAULT_THRESHOLDS,
+    ON_TRACK,
+    STALLED,
+    THRIVING,
+    Contribution,
+    Facts,
+    HealthAssessment,
+    HealthReason,
+    Rule,
+    Thresholds,
+    duration,
+    every,
+    facts_of,
+    pick,
+    whole_periods,
+    within,
+)
 from tandem.feedback.health.signals import (
     SIDES,
     HealthSignals,
     Side,
-    Span,
-    active_days,
     to_utc,
 )
-
-THRIVING, ON_TRACK, AT_RISK, STALLED = "thriving", "on_track", "at_risk", "stalled"
-STATES = (THRIVING, ON_TRACK, AT_RISK, STALLED)  # best first
-FLAGGED = (AT_RISK, STALLED)
 
 BASE_SCORE = 80
 MISSED_POINTS = (0, -9, -22, -34, -45)  # by missed periods; the last repeats
 AT_RISK_AFTER_MISSED = 2
-# A second missed period (and a second silent one) needs three weeks: a weekly pair back from
-# an undeclared fortnight away is not yet at risk; it is still flagged by the end of the
-# second missed week.
-SECOND_PERIOD_MIN_DAYS = 21
 STALLED_AFTER_MISSED = 4
 ON_CADENCE_POINTS = 10
 SILENT_AFTER_PERIODS = 2  # whole periods without a meeting or a message
@@ -62,162 +70,30 @@ QUICK_REPLY_HOURS, SLOW_REPLY_HOURS, VERY_SLOW_REPLY_HOURS = 24.0, 72.0, 168.0
 SIDE_NAMES = {"mentor": "the mentor", "mentee": "the mentee"}
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Score bands of the states (a program may choose its own): ``thriving_from`` and up is
-    thriving, ``on_track_from`` and up on track, ``at_risk_from`` and up at risk, below that
-    stalled."""
-
-    thriving_from: int = 90
-    on_track_from: int = 50
-    at_risk_from: int = 25
-
-
-DEFAULT_THRESHOLDS = Thresholds()
-
-
-@dataclass(frozen=True)
-class HealthReason:
-    """One reason for the state: a stable ``code`` (see ``reasons.REASON_CODES``), ``text`` in
-    plain words with the numbers, its ``weight`` (points added to the score; negative for a
-    concern) and the ``signal`` it was read from (a ``HealthSignals`` field name)."""
-
-    code: str
-    text: str
-    weight: int
-    signal: str
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """What one signal measured (``value``, in the unit the docs give) and the points it
-    added; every signal appears, with 0 points when it did not matter."""
-
-    signal: str
-    value: float | None
-    points: int
-
-
-@dataclass(frozen=True)
-class HealthAssessment:
-    state: str
-    score: int
-    reasons: tuple[HealthReason, ...]  # concerns first (heaviest first), then strengths
-    contributions: tuple[Contribution, ...]
-    missed_periods: int
-    last_contact_at: datetime | None
-
-    @property
-    def flagged(self) -> bool:
-        return self.state in FLAGGED
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What several rules share, computed once per assessment (all UTC)."""
-
-    signals: HealthSignals
-    now: datetime
-    meetings: tuple[datetime, ...]  # held by now, oldest first
-    last_meeting: datetime | None
-    missed: int
-    grace_days: float
-    paused: tuple[Span, ...]
-
-    @property
-    def period(self) -> int:
-        return self.signals.cadence_days
-
-    def days_since(self, moment: datetime) -> float:
-        return active_days(to_utc(moment), self.now, self.paused)
-
-
-_Rule = Callable[[_Facts], tuple[Contribution, list[HealthReason]]]
-
-
-def grace_days(cadence_days: int) -> float:
-    """How late a meeting may be before its period counts as missed: half a period, at least
-    three days and at most a week (a moved meeting is not a missed one)."""
-    return min(max(cadence_days / 2, 3.0), 7.0)
-
-
-def missed_periods(signals: HealthSignals) -> int:
-    """Whole cadence periods without a meeting since the last one (or since the start), not
-    counting declared pauses nor the grace of :func:`grace_days`; a second period counts only
-    once three weeks have gone by."""
-    return _facts(signals).missed
-
-
-def _facts(signals: HealthSignals) -> _Facts:
-    now = to_utc(signals.as_of)
-    meetings = tuple(sorted(m for m in map(to_utc, signals.meetings_held) if m <= now))
-    last = meetings[-1] if meetings else None
-    anchor = last if last is not None else to_utc(signals.active_since)
-    grace = grace_days(signals.cadence_days)
-    paused = signals.paused_spans()
-    gap = active_days(anchor, now, paused)
-    missed = _periods(gap, grace, signals.cadence_days)
-    return _Facts(signals, now, meetings, last, missed, grace, paused)
-
-
-def _within(facts: _Facts, moments: Sequence[datetime], window: float) -> int:
-    """How many of the sorted ``moments`` lie within ``window`` active days before now."""
-    count = 0
-    for moment in reversed(moments):
-        if facts.days_since(moment) > window:
-            break
-        count += 1
-    return count
-
-
-def _periods(days: float, grace: float, period: int) -> int:
-    """Whole periods in ``days`` after the grace; a second one only from three weeks on."""
-    periods = max(0, math.floor((days - grace) / period))
-    return periods if days >= SECOND_PERIOD_MIN_DAYS else min(periods, 1)
-
-
-def _duration(days: float) -> str:
-    whole = math.floor(days)
-    if whole < 14:
-        return "1 day" if whole == 1 else f"{whole} days"
-    if whole < 91:
-        return f"{whole // 7} weeks"
-    return f"{whole // 30} months"
-
-
-def _every(period: int) -> str:
-    named = {7: "every week", 14: "every 2 weeks", 30: "every month", 91: "every 3 months"}
-    return named.get(period, f"every {period} days")
-
-
-def _pick(points: Sequence[int], index: int) -> int:
-    return points[min(index, len(points) - 1)]
-
-
-def _meetings_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _meetings_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     signals, missed = facts.signals, facts.missed
     if missed:
-        points = _pick(MISSED_POINTS, missed)
+        points = pick(MISSED_POINTS, missed)
         if facts.last_meeting is None:
             since = facts.days_since(signals.active_since)
-            text = f"You have not met since the mentorship started {_duration(since)} ago"
+            text = f"You have not met since the mentorship started {duration(since)} ago"
         else:
-            text = f"You have not met for {_duration(facts.days_since(facts.last_meeting))}"
-        text += f"; you agreed to meet {_every(facts.period)}."
+            text = f"You have not met for {duration(facts.days_since(facts.last_meeting))}"
+        text += f"; you agreed to meet {every(facts.period)}."
         reason = HealthReason("missed_periods", text, points, "meetings_held")
         return Contribution("meetings_held", missed, points), [reason]
     # A strength once there has been time for at least two meetings, all of them held.
     window = 3 * facts.period + facts.grace_days
     expected = min(3, math.floor(facts.days_since(signals.active_since) / facts.period))
-    recent = _within(facts, facts.meetings, window)
+    recent = within(facts, facts.meetings, window)
     if expected >= 2 and recent >= expected:
-        text = f"You met {recent} times in the last {_duration(window)}, as agreed."
+        text = f"You met {recent} times in the last {duration(window)}, as agreed."
         reason = HealthReason("meets_on_cadence", text, ON_CADENCE_POINTS, "meetings_held")
         return Contribution("meetings_held", 0, ON_CADENCE_POINTS), [reason]
     return Contribution("meetings_held", 0, 0), []
 
 
-def _last_contact(facts: _Facts) -> datetime | None:
+def _last_contact(facts: Facts) -> datetime | None:
     moments = [to_utc(m) for m in facts.signals.last_message_at.values()]
     moments = [m for m in moments if m <= facts.now]
     if facts.last_meeting is not None:
@@ -225,20 +101,20 @@ def _last_contact(facts: _Facts) -> datetime | None:
     return max(moments, default=None)
 
 
-def _contact_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _contact_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     last = _last_contact(facts)
     since = facts.days_since(last if last is not None else facts.signals.active_since)
-    periods = _periods(since, facts.grace_days, facts.period)
+    periods = whole_periods(since, facts.grace_days, facts.period)
     if periods < SILENT_AFTER_PERIODS:
         return Contribution("last_message_at", since, 0), []
-    points = _pick(SILENCE_POINTS, periods - SILENT_AFTER_PERIODS)
-    text = f"Neither of you has met or written for {_duration(since)}."
+    points = pick(SILENCE_POINTS, periods - SILENT_AFTER_PERIODS)
+    text = f"Neither of you has met or written for {duration(since)}."
     return Contribution("last_message_at", since, points), [
         HealthReason("no_contact", text, points, "last_message_at")
     ]
 
 
-def _cancellations_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _cancellations_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     cancellations = sorted(
         (c for c in facts.signals.cancellations if to_utc(c.at) <= facts.now),
         key=lambda c: to_utc(c.at),
@@ -248,21 +124,21 @@ def _cancellations_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]
     ]
     reasons: list[HealthReason] = []
     in_a_row = len(since_meeting)
-    points = _pick(CANCELLED_IN_A_ROW_POINTS, in_a_row)
+    points = pick(CANCELLED_IN_A_ROW_POINTS, in_a_row)
     if points:
         text = f"The last {in_a_row} meetings were cancelled or moved, with none held since."
         reasons.append(HealthReason("cancellations", text, points, "cancellations"))
     window = max(4 * facts.period, 28)
     recent = cancellations[
-        len(cancellations) - _within(facts, [c.at for c in cancellations], window) :
+        len(cancellations) - within(facts, [c.at for c in cancellations], window) :
     ]
-    held = _within(facts, facts.meetings, window)
+    held = within(facts, facts.meetings, window)
     for side in SIDES:
         by_side = sum(1 for c in recent if c.by == side)
         if by_side >= 2 and 2 * by_side >= by_side + held:
             text = (
                 f"{SIDE_NAMES[side].capitalize()} called off {by_side} meetings in the last "
-                f"{_duration(window)}; {held} took place."
+                f"{duration(window)}; {held} took place."
             )
             reasons.append(
                 HealthReason("cancelling_side", text, CANCELLING_SIDE_POINTS, "cancellations")
@@ -272,7 +148,7 @@ def _cancellations_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]
     return Contribution("cancellations", in_a_row, points), reasons
 
 
-def _overdue_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _overdue_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     count = facts.signals.overdue_action_items
     points = max(OVERDUE_ITEM_POINTS * count, OVERDUE_ITEMS_CAP)
     if not count:
@@ -283,7 +159,7 @@ def _overdue_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
     ]
 
 
-def _goals_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _goals_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     progress = facts.signals.goal_progress
     if progress is None:
         return Contribution("goal_progress", None, 0), []
@@ -294,13 +170,13 @@ def _goals_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
         return Contribution("goal_progress", progress, GOAL_PROGRESS_POINTS), [reason]
     active = facts.days_since(facts.signals.active_since)
     if progress < 0.1 and active >= max(4 * facts.period, 60):
-        text = f"Your goals are {percent} % done after {_duration(active)}."
+        text = f"Your goals are {percent} % done after {duration(active)}."
         reason = HealthReason("stuck_goals", text, STUCK_GOALS_POINTS, "goal_progress")
         return Contribution("goal_progress", progress, STUCK_GOALS_POINTS), [reason]
     return Contribution("goal_progress", progress, 0), []
 
 
-def _side_scores(facts: _Facts, side: Side) -> list[int]:
+def _side_scores(facts: Facts, side: Side) -> list[int]:
     pulses = [p for p in facts.signals.pulses if p.side == side and to_utc(p.at) <= facts.now]
     return [p.score for p in sorted(pulses, key=lambda p: to_utc(p.at))]
 
@@ -330,7 +206,7 @@ def _pulse_reasons(side: Side, scores: list[int]) -> list[HealthReason]:
     return reasons
 
 
-def _pulse_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _pulse_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     mood: dict[Side, float] = {}
     reasons: list[HealthReason] = []
     for side in SIDES:
@@ -351,7 +227,7 @@ def _pulse_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
     return Contribution("pulses", value, sum(r.weight for r in reasons)), reasons
 
 
-def _divergence_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _divergence_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     topics = facts.signals.divergence_topics
     if not topics:
         return Contribution("divergence_topics", 0, 0), []
@@ -364,18 +240,18 @@ def _divergence_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
     ]
 
 
-def _amendment_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _amendment_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     days = facts.signals.amendment_waiting_days
     if days is None or days < 14:
         return Contribution("amendment_waiting_days", days, 0), []
     points = UNSIGNED_POINTS[1 if days >= 30 else 0]
-    text = f"An amendment to your agreement has waited {_duration(days)} for a signature."
+    text = f"An amendment to your agreement has waited {duration(days)} for a signature."
     return Contribution("amendment_waiting_days", days, points), [
         HealthReason("unsigned_amendment", text, points, "amendment_waiting_days")
     ]
 
 
-def _reply_medians(facts: _Facts) -> dict[Side, float]:
+def _reply_medians(facts: Facts) -> dict[Side, float]:
     medians: dict[Side, float] = {}
     for side in SIDES:
         replies = sorted(
@@ -387,13 +263,13 @@ def _reply_medians(facts: _Facts) -> dict[Side, float]:
     return medians
 
 
-def _replies_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
+def _replies_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     medians = _reply_medians(facts)
     reasons: list[HealthReason] = []
     for side, hours in medians.items():
         if hours > SLOW_REPLY_HOURS:
             points = SLOW_REPLY_POINTS[1 if hours > VERY_SLOW_REPLY_HOURS else 0]
-            text = f"{SIDE_NAMES[side].capitalize()} takes {_duration(hours / 24)} to answer."
+            text = f"{SIDE_NAMES[side].capitalize()} takes {duration(hours / 24)} to answer."
             reasons.append(HealthReason("slow_replies", text, points, "replies"))
     reasons += _unanswered(facts)
     if not reasons and len(medians) == 2 and max(medians.values()) <= QUICK_REPLY_HOURS:
@@ -403,7 +279,7 @@ def _replies_rule(facts: _Facts) -> tuple[Contribution, list[HealthReason]]:
     return Contribution("replies", value, sum(r.weight for r in reasons)), reasons
 
 
-def _unanswered(facts: _Facts) -> list[HealthReason]:
+def _unanswered(facts: Facts) -> list[HealthReason]:
     """One side wrote last, the other has not answered, and no meeting came since."""
     last = {
         s: to_utc(m) for s, m in facts.signals.last_message_at.items() if to_utc(m) <= facts.now
@@ -418,14 +294,14 @@ def _unanswered(facts: _Facts) -> list[HealthReason]:
         if waiting >= max(7, facts.period / 2):
             points = ONE_SIDED_POINTS[1 if waiting >= max(14, facts.period) else 0]
             text = (
-                f"{SIDE_NAMES[side].capitalize()} wrote {_duration(waiting)} ago and has had "
+                f"{SIDE_NAMES[side].capitalize()} wrote {duration(waiting)} ago and has had "
                 "no answer."
             )
             return [HealthReason("one_sided", text, points, "last_message_at")]
     return []
 
 
-RULES: tuple[_Rule, ...] = (
+RULES: tuple[Rule, ...] = (
     _meetings_rule,
     _contact_rule,
     _cancellations_rule,
@@ -438,7 +314,7 @@ RULES: tuple[_Rule, ...] = (
 )
 
 
-def _state(facts: _Facts, score: int, concerns: bool, thresholds: Thresholds) -> str:
+def _state(facts: Facts, score: int, concerns: bool, thresholds: Thresholds) -> str:
     if score >= thresholds.thriving_from and not concerns:
         state = THRIVING
     elif score >= thresholds.on_track_from:
@@ -476,7 +352,7 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
     three weeks) without a meeting make the pair at least at risk, four make it stalled.
     Cost is linear in the number of events given.
     """
-    facts = _facts(signals)
+    facts = facts_of(signals)
     contributions: list[Contribution] = []
     reasons: list[HealthReason] = []
     for rule in RULES:
