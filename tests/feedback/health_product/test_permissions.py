@@ -182,7 +182,9 @@ def test_the_pages_actions_come_back_with_what_happened(client, world):
     back = f"/feedback/programs/{m.program_id}/health/?state=stalled"
     sent = client.post(f"/feedback/mentorships/{m.pk}/health/checkin/", {"next": back})
     assert sent.status_code == 302 and sent["Location"] == back
-    again = client.post(f"/feedback/mentorships/{m.pk}/health/checkin/", {"next": back}, follow=True)
+    again = client.post(
+        f"/feedback/mentorships/{m.pk}/health/checkin/", {"next": back}, follow=True
+    )
     assert "already sent" in again.content.decode()
     form = client.post(f"/feedback/mentorships/{m.pk}/health/note/", {"note": ""})
     assert form.status_code == 200 and "This field is required" in form.content.decode()

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import overload
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Avg, Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.db.models.fields.json import KT
 
 from tandem.core.exceptions import NotFound
@@ -420,24 +420,24 @@ def access_program_for_health(*, user: User | AnonymousUser, program_id: int) ->
     return access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
 
 
-def _state_rank() -> Case:
-    return Case(
-        *(When(state=state, then=Value(rank)) for rank, state in enumerate(STATE_ORDER)),
-        default=Value(len(STATE_ORDER)),
-        output_field=IntegerField(),
-    )
-
-
 class HealthRows(Sequence[MentorshipHealth]):
-    """A program's health list as a paginator (Django's or the API's) reads it: counted and
-    cut on a narrow query of ids, then only the page's rows fetched with the pair joined, so a
-    deep page never makes the database sort and skip over wide rows."""
+    """A program's health list as a paginator (Django's or the API's) reads it, stalled first.
+    Counted with one query grouped by state; a page is cut state by state, each in score
+    order along the ``(program, state, score)`` index, so no query sorts the whole program;
+    then only the page's rows are fetched with the pair joined."""
 
-    def __init__(self, ids: QuerySet[MentorshipHealth, int]) -> None:
-        self._ids = ids
+    def __init__(self, filtered: QuerySet[MentorshipHealth]) -> None:
+        self._filtered = filtered.order_by()
+        self._by_state: dict[str, int] | None = None
+
+    def by_state(self) -> dict[str, int]:
+        if self._by_state is None:
+            rows = self._filtered.values("state").annotate(n=Count("pk")).values_list("state", "n")
+            self._by_state = {str(state): int(n) for state, n in rows}
+        return self._by_state
 
     def count(self) -> int:  # type: ignore[override]  # Paginator's count, not Sequence's
-        return self._ids.count()
+        return sum(self.by_state().get(state, 0) for state in STATE_ORDER)
 
     def __len__(self) -> int:
         return self.count()
@@ -451,12 +451,24 @@ class HealthRows(Sequence[MentorshipHealth]):
     def __getitem__(self, index: int | slice) -> MentorshipHealth | list[MentorshipHealth]:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        ids = list(self._ids[index])
+        skip = index.start or 0
+        wanted = (self.count() if index.stop is None else index.stop) - skip
+        ids: list[int] = []
+        for state in STATE_ORDER:
+            in_state = self.by_state().get(state, 0)
+            if skip >= in_state:
+                skip -= in_state
+                continue
+            if len(ids) >= wanted:
+                break
+            ordered = self._filtered.filter(state=state).order_by("score", "mentorship_id")
+            ids += ordered.values_list("mentorship_id", flat=True)[skip : skip + wanted - len(ids)]
+            skip = 0
         rows = MentorshipHealth.objects.filter(pk__in=ids).select_related(
             "mentorship", "mentorship__mentor", "mentorship__mentee"
         )
-        by_id = {row.pk: row for row in rows}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        found = {row.pk: row for row in rows}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def health_list_for_program(
@@ -480,8 +492,7 @@ def health_list_for_program(
             | Q(mentorship__mentee__last_name__icontains=term)
             | Q(mentorship__mentee__email__icontains=term)
         )
-    ordered = qs.annotate(rank=_state_rank()).order_by("rank", "score", "mentorship_id")
-    return HealthRows(ordered.values_list("mentorship_id", flat=True))
+    return HealthRows(qs)
 
 
 def health_counts_for_programs(*, program_ids: Sequence[int]) -> dict[int, dict[str, int]]:

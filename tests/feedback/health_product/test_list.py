@@ -1,0 +1,60 @@
+"""The program's health list pages state by state: stalled first, lowest score first."""
+
+import pytest
+from django.utils import timezone
+
+from tandem.feedback.models import MentorshipHealth
+from tandem.feedback.selectors.health import HealthFilters, health_list_for_program
+from tests.mentorships.factories import mentorship
+from tests.programs.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_cut_across_states_in_order():
+    program = ProgramFactory()
+    now = timezone.now()
+    made = {}
+    for state, score in [
+        ("thriving", 95),
+        ("on_track", 70),
+        ("stalled", 20),
+        ("at_risk", 50),
+        ("stalled", 10),
+        ("on_track", 65),
+    ]:
+        m = mentorship(program=program)
+        MentorshipHealth.objects.create(
+            mentorship=m,
+            program=program,
+            state=state,
+            score=score,
+            state_since=now,
+            computed_at=now,
+        )
+        made[(state, score)] = m.pk
+    ended = mentorship(program=program, state="completed")
+    MentorshipHealth.objects.create(
+        mentorship=ended,
+        program=program,
+        state="stalled",
+        score=0,
+        state_since=now,
+        computed_at=now,
+    )
+    order = [
+        ("stalled", 10),
+        ("stalled", 20),
+        ("at_risk", 50),
+        ("on_track", 65),
+        ("on_track", 70),
+        ("thriving", 95),
+    ]
+    rows = health_list_for_program(program=program)
+    assert rows.count() == len(rows) == 6
+    assert [(r.state, r.score) for r in rows[0:6]] == order
+    assert [(r.state, r.score) for r in rows[1:4]] == order[1:4]
+    assert [(r.state, r.score) for r in rows[4:10]] == order[4:]
+    assert rows[2].mentorship_id == made[("at_risk", 50)]
+    on_track = health_list_for_program(program=program, filters=HealthFilters(state="on_track"))
+    assert [r.score for r in on_track[0:50]] == [65, 70]
