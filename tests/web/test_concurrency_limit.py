@@ -4,8 +4,7 @@ event loop, and one that waits past REQUEST_QUEUE_TIMEOUT gets a 503 with Retry-
 from __future__ import annotations
 
 import asyncio
-
-from asgiref.sync import async_to_sync
+from concurrent.futures import ThreadPoolExecutor
 
 from tandem.core.concurrency import SERVER_BUSY, limit_concurrent_requests
 
@@ -46,14 +45,20 @@ async def _call(app, body: bytes) -> tuple[int, dict, bytes]:
     return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
 
 
-async def _many(app, count: int):
+async def _gather(app, count: int):
     return await asyncio.gather(*(_call(app, f"body{n}".encode()) for n in range(count)))
+
+
+def _many(app, count: int):
+    """On a loop of its own in a thread (a browser test may hold this thread's loop)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _gather(app, count)).result()
 
 
 def test_waiting_requests_go_in_turn_with_their_whole_body(settings):
     settings.MAX_CONCURRENT_REQUESTS, settings.REQUEST_QUEUE_TIMEOUT = 2, 10
     inside, most = [], []
-    answers = async_to_sync(_many)(limit_concurrent_requests(_app(inside, most)), 5)
+    answers = _many(limit_concurrent_requests(_app(inside, most)), 5)
     assert [(status, body) for status, _, body in answers] == [
         (200, f"body{n}".encode()) for n in range(5)
     ]
@@ -62,7 +67,7 @@ def test_waiting_requests_go_in_turn_with_their_whole_body(settings):
 
 def test_a_request_that_waits_too_long_is_a_503(settings):
     settings.MAX_CONCURRENT_REQUESTS, settings.REQUEST_QUEUE_TIMEOUT = 1, 0.05
-    answers = async_to_sync(_many)(limit_concurrent_requests(_app([], [])), 2)
+    answers = _many(limit_concurrent_requests(_app([], [])), 2)
     assert sorted(status for status, _, _ in answers) == [200, 503]
     busy = next(answer for answer in answers if answer[0] == 503)
     assert busy[1][b"retry-after"] == b"1" and SERVER_BUSY.encode() in busy[2]
