@@ -78,10 +78,10 @@ def test_an_admin_approves_from_the_home_and_sees_the_counts_change(page):
     page.get_by_role("heading", name=re.compile("Bo Lee")).wait_for()
     assert Enrolment.objects.get(pk=bo.pk).status == EnrolmentStatus.PENDING
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/participants/"))
+    # Declining from the home comes back to the home, at the program's section.
+    page.wait_for_url(re.compile(rf"/#program-{program.pk}$"))
     assert Enrolment.objects.get(pk=bo.pk).status == EnrolmentStatus.REMOVED
 
-    page.goto("/")
     home.get_by_role("link", name=re.compile("Match run #")).wait_for()
     assert home.get_by_role("heading", name=re.compile("awaiting approval")).count() == 0
     home.get_by_role("link", name="Mentorships").click()
