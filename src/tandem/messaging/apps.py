@@ -6,7 +6,10 @@ class MessagingConfig(AppConfig):
     label = "messaging"
 
     def ready(self) -> None:
+        from tandem.mentorships.panels import register_panel
         from tandem.messaging import services
+        from tandem.messaging.panels import conversation_panel
         from tandem.notify import periodic
 
         periodic.register("messaging.unread_emails", services.unread_emails_send)
+        register_panel("messages", conversation_panel, order=30)

@@ -4,20 +4,18 @@ pages (a form post, new messages on reload) and live when script and the websock
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors
+from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors, safe_next
 from tandem.messaging import selectors, services
+from tandem.messaging.chat import chat_context, new_message_form
 from tandem.messaging.forms import MessageEditForm, MessageForm, ReportForm
 from tandem.messaging.models import Conversation
 
@@ -42,9 +40,9 @@ def conversation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _conversation_page(request: AuthenticatedRequest, conversation: Conversation) -> HttpResponse:
-    """One conversation: its latest messages, what the other has seen, and the form. Seeing
-    the page marks its messages read."""
-    form = MessageForm(request.POST or None, initial={"client_id": secrets.token_urlsafe(16)})
+    """One conversation: its latest messages, what the other has seen, and the form. A send
+    from another page (the mentorship's Messages section) goes back there."""
+    form = MessageForm(request.POST) if request.method == "POST" else new_message_form()
     if request.method == "POST" and form.is_valid():
         try:
             services.message_send(
@@ -56,28 +54,11 @@ def _conversation_page(request: AuthenticatedRequest, conversation: Conversation
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            return redirect(services.conversation_url(conversation) + "#latest")
-    shown = selectors.messages_latest(conversation=conversation)
-    if shown:
-        services.conversation_mark_read(
-            user=request.user, conversation_id=conversation.pk, last_read_id=shown[-1].pk
-        )
+            return redirect(safe_next(request, services.conversation_url(conversation)) + "#latest")
     return render(
         request,
         "messaging/conversation.html",
-        {
-            "conversation": conversation,
-            "other": conversation.mentee
-            if request.user.pk == conversation.mentor_id
-            else conversation.mentor,
-            "shown": shown,
-            "earlier": bool(shown) and conversation.messages.filter(pk__lt=shown[0].pk).exists(),
-            "seen_up_to": selectors.seen_by_other(conversation=conversation, user=request.user),
-            "is_open": selectors.conversation_is_open(conversation),
-            "form": form,
-            "edit_window_minutes": int(services.EDIT_WINDOW.total_seconds() // 60),
-            "edit_after": timezone.now() - services.EDIT_WINDOW,
-        },
+        chat_context(user=request.user, conversation=conversation, form=form),
         status=422 if form.errors else 200,
     )
 
