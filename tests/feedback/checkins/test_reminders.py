@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tandem.feedback.models import CheckIn
-from tandem.feedback.services import checkins as service
+from tandem.feedback.services import checkin_schedule as service
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
 from tandem.notify.services import preference_update

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tandem.feedback.models import CheckIn, CheckInKind, CheckInTemplate
 from tandem.feedback.questions import DEFAULT_QUESTIONS
-from tandem.feedback.services.checkins import checkins_create_due
+from tandem.feedback.services.checkin_schedule import checkins_create_due
 from tandem.mentorships.models import AgreementVersion, MeetingStatus, MentorshipState
 from tests.mentorships import factories as mentoring
 

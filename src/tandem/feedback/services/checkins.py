@@ -1,6 +1,5 @@
-"""Check-ins: created when due (after the first meeting, on the agreed cadence, at the
-mid-point, at the end), answered by their author, compared between the two sides, and
-reminded once.
+"""Check-ins answered by their author and compared between the two sides (when they come
+and their reminder: ``checkin_schedule``).
 
 Answers stay their author's (DESIGN.md); the author may share some with the other person of
 the pair and, separately, the whole check-in with the program's admins. An answered check-in
@@ -10,19 +9,17 @@ may be changed for ``EDIT_WINDOW`` after its first answer; after that it is refu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KT
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
-from tandem.feedback.health.signals import CADENCE_DAYS
 from tandem.feedback.models import (
     CHECKIN_COMMENT_LIMIT,
     CheckIn,
@@ -35,32 +32,22 @@ from tandem.feedback.questions import Question
 from tandem.feedback.selectors.checkins import (
     SCALE_HIGH,
     SCALE_LOW,
-    TemplateSettings,
     access_checkin,
     checkin_partner_of,
-    checkin_templates_for,
     divergence_topic_texts,
     expectations_guide_url,
 )
 from tandem.mentorships.models import (
     AgreementVersion,
-    Meeting,
-    MeetingStatus,
     Mentorship,
     MentorshipState,
 )
-from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services import mentorship_confirm_midpoint
 from tandem.notify.kinds import Kind
-from tandem.notify.selectors import in_quiet_hours
 from tandem.notify.services import notify_send
 from tandem.people.models import User
 
 EDIT_WINDOW = timedelta(hours=24)
-BATCH = 500
-# A mentorship that ended longer ago than this gets no closing survey (nor does a first
-# meeting held longer ago get a fit check): too late to ask.
-TOO_LATE = timedelta(days=30)
 # Two scale answers this far apart, or more, are a divergence.
 SCALE_GAP = 2
 NO = "no"
@@ -77,186 +64,6 @@ ANSWER_WINDOW_CLOSED = (
     "Your next check-in is a new chance to say how things are."
 )
 CHECKIN_CLOSED = "This mentorship has ended, so this check-in can no longer be answered."
-
-
-# Creating the check-ins that are due ------------------------------------------------------
-
-
-def _candidates(now: datetime) -> QuerySet[Mentorship]:
-    """Active mentorships and those ended lately, with the agreed cadence and the first
-    meeting started before ``now`` read in the same query."""
-    signed = AgreementVersion.objects.filter(
-        mentorship=OuterRef("pk"),
-        signed_by_mentor_at__isnull=False,
-        signed_by_mentee_at__isnull=False,
-    ).order_by("-number")
-    first = Meeting.objects.filter(
-        mentorship=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__lte=now
-    ).order_by("starts_at", "pk")
-    return (
-        Mentorship.objects.filter(
-            Q(state=MentorshipState.ACTIVE)
-            | Q(
-                state__in=(MentorshipState.COMPLETED, MentorshipState.ENDED_EARLY),
-                ended_at__gte=now - TOO_LATE,
-            )
-        )
-        .select_related("program")
-        .annotate(
-            agreed_cadence=Subquery(
-                signed.annotate(cadence=KT("content__cadence")).values("cadence")[:1]
-            ),
-            first_meeting_at=Subquery(first.values("starts_at")[:1]),
-            first_meeting_minutes=Subquery(first.values("duration_minutes")[:1]),
-        )
-        .order_by("pk")
-    )
-
-
-@dataclass(frozen=True)
-class _Point:
-    kind: str
-    sequence: int
-    due_at: datetime
-
-
-def _start_of(day: Any) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _pulse_point(
-    mentorship: Any, settings: TemplateSettings, last: int | None, now: datetime
-) -> _Point | None:
-    """The latest pulse due: one every ``every_periods`` agreed cadence periods since the
-    mentorship started (the program's cadence until an agreement says otherwise). Missed
-    ones are not made up for."""
-    start = mentorship.activated_at or (
-        _start_of(mentorship.starts_on) if mentorship.starts_on else None
-    )
-    cadence = mentorship.agreed_cadence or mentorship.program.default_cadence
-    if start is None or cadence not in CADENCE_DAYS:
-        return None
-    interval = timedelta(days=CADENCE_DAYS[cadence] * max(settings.every_periods, 1))
-    sequence = (now - start) // interval
-    due_at = start + sequence * interval
-    if sequence < 1 or sequence <= (last or 0):
-        return None
-    if mentorship.ends_on and due_at.date() > mentorship.ends_on:
-        return None
-    return _Point(CheckInKind.PULSE, sequence, due_at)
-
-
-def _closing_point(mentorship: Any, delay_days: int, now: datetime) -> _Point | None:
-    due = mentorship.ended_at + timedelta(days=delay_days) if mentorship.ended_at else None
-    return _Point(CheckInKind.CLOSING, 0, due) if due and due <= now else None
-
-
-def _first_meeting_point(mentorship: Any, delay_days: int, now: datetime) -> _Point | None:
-    """After the first meeting held: the first one not cancelled, once its end has passed."""
-    if not mentorship.first_meeting_at:
-        return None
-    ended = mentorship.first_meeting_at + timedelta(minutes=mentorship.first_meeting_minutes)
-    due = ended + timedelta(days=delay_days)
-    if due > now or ended < now - TOO_LATE:
-        return None
-    return _Point(CheckInKind.FIRST_MEETING, 0, due)
-
-
-def _midpoint_point(mentorship: Any, delay_days: int, now: datetime) -> _Point | None:
-    """Half-way through the agreed dates (those of the agreement in effect)."""
-    if not (mentorship.starts_on and mentorship.ends_on):
-        return None
-    midpoint = mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
-    due = _start_of(midpoint) + timedelta(days=delay_days)
-    return _Point(CheckInKind.MIDPOINT, 0, due) if due <= now else None
-
-
-def _points_for(
-    mentorship: Any,
-    templates: Mapping[tuple[int, str], TemplateSettings],
-    last: Mapping[tuple[int, str], int],
-    now: datetime,
-) -> list[_Point]:
-    """Every check-in point of one mentorship that is due at ``now`` and not created yet."""
-    ended = mentorship.state != MentorshipState.ACTIVE
-    once: list[tuple[str, Callable[[Any, int, datetime], _Point | None]]] = (
-        [(CheckInKind.CLOSING, _closing_point)]
-        if ended
-        else [
-            (CheckInKind.FIRST_MEETING, _first_meeting_point),
-            (CheckInKind.MIDPOINT, _midpoint_point),
-        ]
-    )
-    points = [
-        find(mentorship, templates[(mentorship.program_id, kind)].delay_days, now)
-        for kind, find in once
-        if (mentorship.pk, kind) not in last
-    ]
-    if not ended:
-        pulse = templates[(mentorship.program_id, CheckInKind.PULSE)]
-        points.append(
-            _pulse_point(mentorship, pulse, last.get((mentorship.pk, CheckInKind.PULSE)), now)
-        )
-    return [point for point in points if point is not None]
-
-
-def _create_for(batch: list[Mentorship], now: datetime) -> int:
-    templates = checkin_templates_for(program_ids={m.program_id for m in batch})
-    last = {
-        (row["mentorship_id"], row["kind"]): row["last"]
-        for row in CheckIn.objects.filter(mentorship__in=batch)
-        .values("mentorship_id", "kind")
-        .annotate(last=Max("sequence"))
-        .order_by()
-    }
-    rows = [
-        CheckIn(
-            mentorship=mentorship,
-            author_id=author_id,
-            kind=point.kind,
-            sequence=point.sequence,
-            questions=templates[(mentorship.program_id, point.kind)].questions,
-            due_at=point.due_at,
-        )
-        for mentorship in batch
-        for point in _points_for(mentorship, templates, last, now)
-        for author_id in (mentorship.mentor_id, mentorship.mentee_id)
-    ]
-    # The unique point per person makes a second run (or a second worker) add nothing.
-    CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def checkins_create_due(now: datetime) -> int:
-    """The periodic job: create every check-in due at ``now``, for both of each pair, in
-    batches of ``BATCH`` mentorships (three queries a batch, whatever its size); resolve the
-    divergences a newly signed agreement answers. Returns how many check-ins it wrote."""
-    created = 0
-    after = 0
-    while batch := list(_candidates(now).filter(pk__gt=after)[:BATCH]):
-        after = batch[-1].pk
-        with transaction.atomic():
-            created += _create_for(batch, now)
-    divergences_resolve_by_agreement(now=now)
-    return created
-
-
-def divergences_resolve_by_agreement(*, now: datetime) -> int:
-    """An agreement version both signed after a divergence was found settles it."""
-    signed_since = AgreementVersion.objects.filter(
-        mentorship=OuterRef("mentorship"),
-        signed_by_mentor_at__isnull=False,
-        signed_by_mentee_at__isnull=False,
-    ).filter(
-        Q(signed_by_mentor_at__gt=OuterRef("detected_at"))
-        | Q(signed_by_mentee_at__gt=OuterRef("detected_at"))
-    )
-    with transaction.atomic():
-        return (
-            Divergence.objects.filter(resolved_at__isnull=True)
-            .filter(Exists(signed_since))
-            .update(resolved_at=now)
-        )
 
 
 # Answering ------------------------------------------------------------------------------
@@ -487,56 +294,19 @@ def _prompt_both(mentorship: Mentorship, divergence: Divergence, questions: list
         )
 
 
-# Reminders ------------------------------------------------------------------------------
-
-
-def _unreminded(now: datetime) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(
-        Q(mentorship__state=MentorshipState.ACTIVE) | Q(kind=CheckInKind.CLOSING),
-        answered_at__isnull=True,
-        reminded_at__isnull=True,
-        due_at__lte=now,
-    ).select_related(
-        "author",
-        "author__profile",
-        "mentorship__program",
-        "mentorship__mentor",
-        "mentorship__mentee",
+def divergences_resolve_by_agreement(*, now: datetime) -> int:
+    """An agreement version both signed after a divergence was found settles it."""
+    signed_since = AgreementVersion.objects.filter(
+        mentorship=OuterRef("mentorship"),
+        signed_by_mentor_at__isnull=False,
+        signed_by_mentee_at__isnull=False,
+    ).filter(
+        Q(signed_by_mentor_at__gt=OuterRef("detected_at"))
+        | Q(signed_by_mentee_at__gt=OuterRef("detected_at"))
     )
-
-
-def checkin_reminders_send(now: datetime) -> int:
-    """The periodic job: tell each author once that a check-in waits (by email too if their
-    preferences say so), never during their quiet hours (the next run after them does), never
-    once it is answered. The claim is a conditional update of ``reminded_at``: two workers
-    cannot both send. Returns how many were sent."""
-    sent = 0
-    after = 0
-    while batch := list(_unreminded(now).filter(pk__gt=after).order_by("pk")[:BATCH]):
-        after = batch[-1].pk
-        for checkin in batch:
-            author = checkin.author
-            if in_quiet_hours(user=author, zone=zone_of(author).key, now=now):
-                continue
-            with transaction.atomic():
-                claimed = CheckIn.objects.filter(
-                    pk=checkin.pk, reminded_at__isnull=True, answered_at__isnull=True
-                ).update(reminded_at=now)
-                if claimed:
-                    _remind(checkin)
-                    sent += 1
-    return sent
-
-
-def _remind(checkin: CheckIn) -> None:
-    other = checkin.mentorship.other(checkin.author)
-    notify_send(
-        recipient=checkin.author,
-        kind=Kind.CHECKIN_DUE,
-        title=f"Your {checkin.get_kind_display().lower()} is waiting",
-        body=(
-            f"A few questions about your mentorship with {other.display_name}, under a "
-            "minute. Your answers stay yours unless you choose to share them."
-        ),
-        url=reverse("checkin_answer", args=[checkin.pk]),
-    )
+    with transaction.atomic():
+        return (
+            Divergence.objects.filter(resolved_at__isnull=True)
+            .filter(Exists(signed_since))
+            .update(resolved_at=now)
+        )
