@@ -124,6 +124,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # never waits for a connection.
 MAX_CONCURRENT_REQUESTS = int(os.environ.get("TANDEM_MAX_CONCURRENT_REQUESTS", "8"))
 REQUEST_QUEUE_TIMEOUT = float(os.environ.get("TANDEM_REQUEST_QUEUE_TIMEOUT", "15"))
+# Requests waiting at once (each with its body read); past this a 503 comes at once.
+MAX_QUEUED_REQUESTS = int(os.environ.get("TANDEM_MAX_QUEUED_REQUESTS", "32"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The one request size limit: a body over it is refused (413) before it is read
 # (tandem.core.body_limit); the largest legitimate one is a 5 MB participant file with its form.

@@ -71,3 +71,14 @@ def test_a_request_that_waits_too_long_is_a_503(settings):
     assert sorted(status for status, _, _ in answers) == [200, 503]
     busy = next(answer for answer in answers if answer[0] == 503)
     assert busy[1][b"retry-after"] == b"1" and SERVER_BUSY.encode() in busy[2]
+
+
+def test_past_the_queue_a_request_is_refused_before_its_body_is_read(settings):
+    """A flood of waiting uploads cannot fill the memory (each would hold its body)."""
+    settings.MAX_CONCURRENT_REQUESTS, settings.REQUEST_QUEUE_TIMEOUT = 1, 10
+    settings.MAX_QUEUED_REQUESTS = 2
+    answers = _many(limit_concurrent_requests(_app([], [])), 6)
+    statuses = sorted(status for status, _, _ in answers)
+    # Two wait (the one taking the free place may count as waiting for a moment): the rest of
+    # the six are refused at once.
+    assert statuses.count(200) in (2, 3) and statuses.count(503) == 6 - statuses.count(200)

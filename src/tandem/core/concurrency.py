@@ -7,7 +7,9 @@ event loop that also carries the websockets fell behind. ``limit_concurrent_requ
 ASGI wrapper that lets a request into Django only when a place is free; the rest wait in the
 event loop (no thread, no connection). A request's body is read before it takes a place, so a
 slow upload holds none. One that waits longer than ``settings.REQUEST_QUEUE_TIMEOUT`` seconds
-gets a 503 with ``Retry-After`` instead of an answer a minute late.
+gets a 503 with ``Retry-After`` instead of an answer a minute late. At most
+``settings.MAX_QUEUED_REQUESTS`` wait at once: the next gets its 503 before its body is read,
+so waiting bodies (each under the request size limit) cannot fill the memory.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -43,9 +46,17 @@ async def _busy(send: Send) -> None:
     await send({"type": "http.response.body", "body": json.dumps({"detail": SERVER_BUSY}).encode()})
 
 
+@dataclass
+class _Queue:
+    places: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(settings.MAX_CONCURRENT_REQUESTS)
+    )
+    waiting: int = 0
+
+
 def limit_concurrent_requests(app: ASGIApp) -> ASGIApp:
-    # One count per event loop (a server has one; tests start several).
-    counts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    # One queue per event loop (a server has one; tests start several).
+    queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = (
         weakref.WeakKeyDictionary()
     )
 
@@ -54,22 +65,28 @@ def limit_concurrent_requests(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         loop = asyncio.get_running_loop()
-        places = counts.get(loop)
-        if places is None:
-            places = counts[loop] = asyncio.Semaphore(settings.MAX_CONCURRENT_REQUESTS)
-        read = await _read_body(receive)
+        queue = queues.get(loop)
+        if queue is None:
+            queue = queues[loop] = _Queue()
+        if queue.waiting >= settings.MAX_QUEUED_REQUESTS:
+            await _busy(send)
+            return
+        queue.waiting += 1
+        try:
+            read = await _read_body(receive)
+            await asyncio.wait_for(queue.places.acquire(), settings.REQUEST_QUEUE_TIMEOUT)
+        except TimeoutError:
+            await _busy(send)
+            return
+        finally:
+            queue.waiting -= 1
 
         async def replay() -> Message:
             return read.pop(0) if read else await receive()
 
         try:
-            await asyncio.wait_for(places.acquire(), settings.REQUEST_QUEUE_TIMEOUT)
-        except TimeoutError:
-            await _busy(send)
-            return
-        try:
             await app(scope, replay, send)
         finally:
-            places.release()
+            queue.places.release()
 
     return limited
