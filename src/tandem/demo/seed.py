@@ -148,12 +148,12 @@ def seed_mentorship_under_way(*, mentor: User, mentee: User) -> Mentorship | Non
 
 # Two more demo pairs whose story began weeks ago, so the health pages have something to show:
 # (mentor number, mentee number, days since the agreement was signed, still writing?).
-HEALTH_PAIRS = ((2, 2, 70, False), (3, 3, 37, True))
+HEALTH_PAIRS = ((2, 2, 70, False), (3, 3, 46, True))
 
 
 def seed_health_variety(*, mentor: User, mentee: User) -> list[Mentorship]:
-    """A stalled pair (signed ten weeks ago, never met nor written) and an at-risk one (five
-    weeks without a meeting, still writing), then every demo mentorship's health."""
+    """A stalled pair (signed ten weeks ago, never met nor written) and an at-risk one (over
+    six weeks without a meeting, still writing), then every demo mentorship's health."""
     program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
     created = []
     for mentor_n, mentee_n, days, writing in HEALTH_PAIRS:
