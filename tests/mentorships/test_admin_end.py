@@ -257,3 +257,30 @@ class TestThePage:
         assert reverse("mentorship_admin_end", args=[own.pk]) not in listed
         closed_page = client.get(reverse("mentorship_detail", args=[closed.pk])).content.decode()
         assert reverse("mentorship_admin_end", args=[closed.pk]) not in closed_page
+
+
+def test_a_pair_member_who_also_runs_the_program_never_reads_the_admins_reason(client):
+    """Found by review: the program's list (page and API) showed another admin's end reason to
+    the mentor who is also an admin of the program."""
+    from tandem.people.services import api_token_create
+    from tandem.programs.models import Role
+    from tests.mentorships.factories import member, mentorship
+    from tests.programs.factories import EnrolmentFactory
+
+    reason = "SECRET-REASON-about-the-mentor"
+    m = mentorship()
+    admin = member(m.program, Role.ADMIN)
+    EnrolmentFactory(program=m.program, person=m.mentor, role=Role.ADMIN)
+    services.mentorship_end_early_as_admin(user=admin, mentorship_id=m.pk, reason=reason)
+    client.force_login(m.mentor)
+    page = client.get(reverse("program_mentorships", args=[m.program_id]))
+    assert page.status_code == 200 and reason not in page.content.decode()
+    _, secret = api_token_create(user=m.mentor, name="laptop")
+    api = client.get(
+        f"/api/mentorships/programs/{m.program_id}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert api.status_code == 200 and reason not in api.content.decode()
+    client.force_login(admin)
+    assert (
+        reason in client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
+    )

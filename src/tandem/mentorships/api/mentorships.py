@@ -1,6 +1,5 @@
 """Mentorships: one's own, a program's for its admins, and one mentorship."""
 
-from django.db.models import Value
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -35,9 +34,7 @@ def list_mentorships(request: AuthenticatedRequest, open_only: bool = False):
 @paginate(PageNumberPagination, page_size=50)
 def list_program_mentorships(request: AuthenticatedRequest, program_id: int):
     """Program admins: every mentorship of the program, with how it ended (and why)."""
-    return selectors.mentorship_list_for_program_admin(
-        user=request.auth, program_id=program_id
-    ).annotate(viewer_is_admin=Value(True))
+    return selectors.mentorship_list_for_program_admin(user=request.auth, program_id=program_id)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
@@ -250,11 +250,22 @@ def private_notes_for(*, user: User, mentorship: Mentorship) -> list[PrivateNote
 
 
 def mentorship_list_for_program_admin(*, user: User, program_id: int) -> QuerySet[Mentorship]:
-    """All mentorships of a program, for its active admins only."""
+    """All mentorships of a program, for its active admins only. ``viewer_is_admin`` is False
+    on the rows where the admin is one of the pair: there they read what a participant reads
+    (never what another admin wrote about them, such as an end reason)."""
     if not is_program_admin(user=user, program_id=program_id):
         raise NotFound(MENTORSHIP_NOT_FOUND)
     return (
-        mentorship_queryset().filter(program_id=program_id).order_by("state", "-created_at", "-pk")
+        mentorship_queryset()
+        .filter(program_id=program_id)
+        .annotate(
+            viewer_is_admin=Case(
+                When(Q(mentor=user) | Q(mentee=user), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("state", "-created_at", "-pk")
     )
 
 
