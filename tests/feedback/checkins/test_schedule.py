@@ -142,3 +142,20 @@ def test_the_job_runs_in_the_same_queries_whatever_the_number_of_pairs(world):
     # Each of the pair: the fit check and the second pulse.
     assert (created_few, created_many) == (3 * 2 * 2, 30 * 2 * 2)
     assert many == few <= 10, (few, many)
+
+
+def test_pulses_keep_coming_when_the_cadence_slows_down(world):
+    """Found by review: pulses numbered under a weekly cadence stopped for months after an
+    amendment to monthly (the new period's number had to catch up with the old one's)."""
+    started(world.pair, 141, cadence="weekly")
+    checkins_create_due(timezone.now())
+    last = CheckIn.objects.filter(kind=CheckInKind.PULSE).order_by("-sequence").first()
+    assert last is not None and last.sequence == 20
+    version = AgreementVersion.objects.get(mentorship=world.pair)
+    version.content = {**version.content, "cadence": "monthly"}
+    version.save()
+    later = timezone.now() + timedelta(days=31)
+    checkins_create_due(later)
+    newest = CheckIn.objects.filter(kind=CheckInKind.PULSE).order_by("-sequence").first()
+    assert newest is not None and newest.sequence > 20
+    assert newest.due_at <= later

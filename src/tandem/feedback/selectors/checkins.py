@@ -148,6 +148,18 @@ def checkins_waiting_for(
     return qs.order_by("due_at", "pk")
 
 
+def checkin_point_lock(checkin: CheckIn) -> None:
+    """Lock both people's check-ins at this point of the mentorship, in id order (inside
+    ``transaction.atomic`` only): two answers given at the same moment are then compared one
+    after the other, so the second sees the first and a divergence is never missed."""
+    list(
+        CheckIn.objects.select_for_update()
+        .filter(mentorship_id=checkin.mentorship_id, kind=checkin.kind, sequence=checkin.sequence)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def checkin_partner_of(checkin: CheckIn) -> CheckIn | None:
     """The other person's check-in at the same point of the same mentorship."""
     return (
@@ -312,16 +324,22 @@ def _question_aggregates(
     qs: QuerySet[CheckIn], questions: list[Question]
 ) -> list[QuestionAggregate]:
     """One query for every countable question of a kind: how many answered it, the average of
-    a scale, and the count per point or choice. Text answers are never read."""
+    a scale, and the count per point or choice. Only answers that are one of the question's
+    points count: an older answer to a key that was a free-text question before is neither
+    read nor cast. Text answers are never read."""
     countable = [question for question in questions if question["type"] in ("scale", "choice")]
     if not countable:
         return []
     expressions: dict[str, Any] = {}
     for index, question in enumerate(countable):
         key = question["key"]
-        expressions[f"n{index}"] = Count("pk", filter=Q(answers__has_key=key))
+        points = [value for value, _label in _answer_points(question)]
+        valid = Q(**{f"answers__{key}__in": points})
+        expressions[f"n{index}"] = Count("pk", filter=valid)
         if question["type"] == "scale":
-            expressions[f"avg{index}"] = Avg(Cast(KT(f"answers__{key}"), IntegerField()))
+            expressions[f"avg{index}"] = Avg(
+                Cast(KT(f"answers__{key}"), IntegerField()), filter=valid
+            )
         for point, (value, _label) in enumerate(_answer_points(question)):
             expressions[f"p{index}_{point}"] = Count("pk", filter=Q(**{f"answers__{key}": value}))
     totals = qs.aggregate(**expressions)
@@ -383,11 +401,14 @@ def checkin_aggregates_for_program(*, program: Program) -> list[KindAggregate]:
     return aggregates
 
 
-def checkin_list_shared_with_admins(*, program: Program) -> QuerySet[CheckIn]:
-    """Answered check-ins whose authors chose to show them to the program's admins."""
+def checkin_list_shared_with_admins(*, program: Program, viewer: User) -> QuerySet[CheckIn]:
+    """Answered check-ins whose authors chose to show them to the program's admins, except
+    those of a mentorship ``viewer`` is one of the pair of: an admin who is the partner reads
+    only what the author shared with the partner, on the mentorship's pages."""
     return (
         _checkin_queryset()
         .select_related("author")
         .filter(mentorship__program=program, shared_with_admins=True, answered_at__isnull=False)
+        .exclude(Q(mentorship__mentor=viewer) | Q(mentorship__mentee=viewer))
         .order_by("-answered_at", "-pk")
     )

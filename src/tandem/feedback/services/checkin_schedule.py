@@ -83,16 +83,26 @@ class _Point:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class _Last:
+    """The latest check-in of one kind a mentorship has: its number and when it was due."""
+
+    sequence: int
+    due_at: datetime
+
+
 def _start_of(day: Any) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _pulse_point(
-    mentorship: Any, settings: TemplateSettings, last: int | None, now: datetime
+    mentorship: Any, settings: TemplateSettings, last: _Last | None, now: datetime
 ) -> _Point | None:
-    """The latest pulse due: one every ``every_periods`` agreed cadence periods since the
-    mentorship started (the program's cadence until an agreement says otherwise). Missed
-    ones are not made up for."""
+    """The latest pulse due: one every ``every_periods`` agreed cadence periods (the program's
+    cadence until an agreement says otherwise), counted from the last pulse asked, or from the
+    start. Counting from the last one keeps pulses coming when the cadence slows down (a pulse
+    number under the old, shorter period would otherwise wait months for the new one to catch
+    up). Missed ones are not made up for."""
     start = mentorship.activated_at or (
         _start_of(mentorship.starts_on) if mentorship.starts_on else None
     )
@@ -100,13 +110,14 @@ def _pulse_point(
     if start is None or cadence not in CADENCE_DAYS:
         return None
     interval = timedelta(days=CADENCE_DAYS[cadence] * max(settings.every_periods, 1))
-    sequence = (now - start) // interval
-    due_at = start + sequence * interval
-    if sequence < 1 or sequence <= (last or 0):
+    since, sequence = (last.due_at, last.sequence) if last else (start, 0)
+    periods = (now - since) // interval
+    if periods < 1:
         return None
+    due_at = since + periods * interval
     if mentorship.ends_on and due_at.date() > mentorship.ends_on:
         return None
-    return _Point(CheckInKind.PULSE, sequence, due_at)
+    return _Point(CheckInKind.PULSE, sequence + periods, due_at)
 
 
 def _closing_point(mentorship: Any, delay_days: int, now: datetime) -> _Point | None:
@@ -137,7 +148,7 @@ def _midpoint_point(mentorship: Any, delay_days: int, now: datetime) -> _Point |
 def _points_for(
     mentorship: Any,
     templates: Mapping[tuple[int, str], TemplateSettings],
-    last: Mapping[tuple[int, str], int],
+    last: Mapping[tuple[int, str], _Last],
     now: datetime,
 ) -> list[_Point]:
     """Every check-in point of one mentorship that is due at ``now`` and not created yet."""
@@ -166,10 +177,10 @@ def _points_for(
 def _create_for(batch: list[Mentorship], now: datetime) -> int:
     templates = checkin_templates_for(program_ids={m.program_id for m in batch})
     last = {
-        (row["mentorship_id"], row["kind"]): row["last"]
+        (row["mentorship_id"], row["kind"]): _Last(row["last"], row["last_due"])
         for row in CheckIn.objects.filter(mentorship__in=batch)
         .values("mentorship_id", "kind")
-        .annotate(last=Max("sequence"))
+        .annotate(last=Max("sequence"), last_due=Max("due_at"))
         .order_by()
     }
     rows = [

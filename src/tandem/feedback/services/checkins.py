@@ -34,6 +34,7 @@ from tandem.feedback.selectors.checkins import (
     SCALE_LOW,
     access_checkin,
     checkin_partner_of,
+    checkin_point_lock,
     divergence_topic_texts,
     expectations_guide_url,
 )
@@ -133,6 +134,17 @@ class Answered:
     next_url: str = ""
 
 
+def _unchanged(
+    checkin: CheckIn, clean: dict[str, Any], shared: list[str], shared_with_admins: bool
+) -> bool:
+    return (
+        checkin.answered_at is not None
+        and clean == checkin.answers
+        and shared == list(checkin.shared_keys)
+        and shared_with_admins == checkin.shared_with_admins
+    )
+
+
 def checkin_answer(
     *,
     user: User,
@@ -146,16 +158,14 @@ def checkin_answer(
     first answer and refused after it."""
     now = timezone.now()
     with transaction.atomic():
-        checkin = access_checkin(user=user, checkin_id=checkin_id, for_update=True)
+        checkin = access_checkin(user=user, checkin_id=checkin_id)
         clean = check_answers(checkin.questions, answers)
         shared = check_shared_keys(checkin.questions, clean, shared_keys)
-        unchanged = (
-            checkin.answered_at is not None
-            and clean == checkin.answers
-            and shared == list(checkin.shared_keys)
-            and shared_with_admins == checkin.shared_with_admins
-        )
-        if unchanged:
+        if _unchanged(checkin, clean, shared, shared_with_admins):
+            return Answered(checkin, first_time=False, changed=False)
+        checkin_point_lock(checkin)
+        checkin = access_checkin(user=user, checkin_id=checkin_id, for_update=True)
+        if _unchanged(checkin, clean, shared, shared_with_admins):  # the same sent twice at once
             return Answered(checkin, first_time=False, changed=False)
         if checkin.answered_at and now > checkin.answered_at + EDIT_WINDOW:
             raise ApplicationError(ANSWER_WINDOW_CLOSED, status=409)

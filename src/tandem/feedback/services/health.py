@@ -104,9 +104,26 @@ def _mentorship_url(mentorship: Mentorship) -> str:
     return reverse("mentorship_detail", args=[mentorship.pk]) + "#health"
 
 
+# Reasons read from check-in answers are stored in words that quote no answer, name no side
+# and give no topic: the pair and the admins read health, but a check-in's answers are its
+# author's (DESIGN.md), and "the mentee rated it 1 of 5" would tell both what was not shared.
+ANSWER_FREE_TEXT = {
+    "low_pulse": "Recent check-in answers say it is not going as hoped: talk about how it goes.",
+    "falling_pulse": "Check-in answers have dropped lately: talk about what changed.",
+    "below_own_pulse": "Check-in answers are lower than in the first weeks: talk about it.",
+    "pulse_gap": "The two sides see the mentorship differently in their check-ins.",
+    "divergence": "The two sides answered a check-in differently and have not talked it over.",
+    "high_pulse": "Recent check-ins say it is going well.",
+}
+
+
 def _reasons(assessment: HealthAssessment) -> list[dict[str, object]]:
     return [
-        {"code": reason.code, "text": reason.text, "weight": reason.weight}
+        {
+            "code": reason.code,
+            "text": ANSWER_FREE_TEXT.get(reason.code, reason.text),
+            "weight": reason.weight,
+        }
         for reason in assessment.reasons
     ]
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
 from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors
@@ -109,12 +110,16 @@ def _admin_program(request: HttpRequest, program_id: int) -> Program:
 
 @login_required
 @checkin_errors
-def program_checkins(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """A program's admins: per kind, how many are due and answered, the average and the spread
     of each scale and choice (hidden below five answers), and the check-ins their authors
     chose to share with the admins. Never anyone's comments otherwise."""
     program = _admin_program(request, program_id)
-    shared = page_of(request, selectors.checkin_list_shared_with_admins(program=program), PAGE_SIZE)
+    shared = page_of(
+        request,
+        selectors.checkin_list_shared_with_admins(program=program, viewer=request.user),
+        PAGE_SIZE,
+    )
     return render(
         request,
         "feedback/checkin_program.html",
