@@ -183,3 +183,34 @@ def test_every_change_to_what_the_mentors_were_built_from_shows(market):
     program.save()
     check()
     assert mentor_pool(program=program) is not before
+
+
+def test_a_change_stamped_before_the_latest_one_still_shows():
+    """Found by review: the version used the latest change time only, so a change stamped
+    earlier (a transaction committing late, a server clock behind) kept a stale list."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from tandem.matchruns import mentor_pool as pool
+
+    cache.clear()
+    pool._local.clear()
+    program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
+    me = mentee(program, goals="SQL", wanted=["SQL"])
+    sql = {"offered": ["SQL"], "expertise": "SQL query tuning", "seniority": 6}
+    first = mentor(program, first_name="A", capacity=2, **sql)
+    second = mentor(program, first_name="B", capacity=2, **sql)
+    stamped_earlier = timezone.now()
+    later = Enrolment.objects.get(program=program, person=second)
+    later.capacity = 3
+    later.save(update_fields=["capacity", "updated_at"])
+
+    def shown():
+        listing = mentor_recommendations(user=me, program=program)
+        return {row.mentor_id for row in listing.items}
+
+    assert first.pk in shown()
+    Enrolment.objects.filter(program=program, person=first).update(
+        capacity=0, updated_at=stamped_earlier
+    )
+    assert first.pk not in shown()

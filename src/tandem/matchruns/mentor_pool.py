@@ -8,8 +8,9 @@ this process's memory (a copy, never the source of truth: any process rebuilds t
 from the database). The version is a fingerprint read with one aggregate query:
 
 - the program's active mentee and mentor enrolments: how many, who, in which role, their
-  latest change (joining, leaving, capacity, an import's update);
-- the mentors' profiles' latest change (every profile write saves the profile, its skills
+  changes, as the sum of their change times (joining, leaving, capacity, an import's update:
+  a change stamped earlier than the latest one still counts);
+- the sum of the mentors' profiles' change times (every profile write saves the profile, its skills
   and availability included, and imports stamp it too);
 - who the enrolments exclude; the program's default capacity; the week the program meets
   in (availability becomes UTC with that week's offsets).
@@ -27,10 +28,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, FloatField, Func, Q, Sum
 
 from tandem.matching.features import MentorSide
 from tandem.matching.profiles import Mentor
@@ -110,6 +112,21 @@ class MentorPool:
         return np.maximum(places, 0)
 
 
+class EpochSeconds(Func):
+    """A moment as seconds since 1970, a number both databases can add up."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            **extra,
+        )
+
+
 def _version(program: Program) -> str:
     mentor = Q(role=Role.MENTOR)
     # One query: the join on exclusions repeats an enrolment once per person it excludes,
@@ -123,8 +140,10 @@ def _version(program: Program) -> str:
         ids=Sum("person_id"),
         squares=Sum(F("person_id") * F("person_id")),
         mentor_ids=Sum("person_id", filter=mentor),
-        changed=Max("updated_at"),
-        profiles=Max("person__profile__updated_at", filter=mentor),
+        # Sums, not the latest time: a change stamped before the latest one (a transaction
+        # that commits late, a server whose clock is behind) still changes them.
+        changed=Sum(EpochSeconds("updated_at")),
+        profiles=Sum(EpochSeconds("person__profile__updated_at"), filter=mentor),
         excluded=Count("exclude"),
         excluded_ids=Sum("exclude"),
         excluded_by=Sum(F("exclude") * F("person_id")),
