@@ -54,6 +54,7 @@ from tandem.feedback.health import (  # noqa: E402
     Reply,
     assess,
 )
+from tandem.feedback.health.baseline import baseline_of  # noqa: E402
 from tandem.feedback.health.rules import PULSES_READ, RECENT_REPLIES  # noqa: E402
 
 DEV_SEED = 20261202
@@ -117,6 +118,13 @@ class Prepared:
         self.pulses = {s: [Pulse(at(d), s, v) for d, v in sorted(t.pulses[s])] for s in SIDES}
         self.progress_days = [d for d, _ in t.progress]
         self.pauses = [(d0, Pause(at(d0), at(d1))) for d0, d1 in t.pauses]
+        self.baseline = baseline_of(  # what the product gathers once the first weeks are over
+            active_since=start,
+            meetings_held=self.meetings,
+            cancellations=self.cancellations,
+            replies=[r for s in SIDES for r in self.replies[s]],
+            pulses=[p for s in SIDES for p in self.pulses[s]],
+        )
 
     def signals(self, day: float) -> HealthSignals:
         t = self.t
@@ -150,6 +158,7 @@ class Prepared:
             else (),
             amendment_waiting_days=waiting[0] if waiting else None,
             paused=tuple(p for d0, p in self.pauses if d0 <= day + 7),  # declared a week ahead
+            baseline=self.baseline if day >= self.baseline.days else None,
         )
 
 

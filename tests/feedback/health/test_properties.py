@@ -24,7 +24,7 @@ from tandem.feedback.health import (
     assess,
     grace_days,
 )
-from tandem.feedback.health.assessment import SECOND_PERIOD_MIN_DAYS
+from tandem.feedback.health.assessment import SECOND_PERIOD_MIN_DAYS, flagged_after_days
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -138,11 +138,11 @@ def test_a_monthly_pair_is_not_flagged_for_a_quiet_week():
 @given(histories(), st.floats(min_value=0, max_value=1))
 def test_two_skipped_periods_are_flagged_by_the_end_of_the_second(signals, into_second):
     """Whatever else is true (even the best pulses), two whole periods without a meeting after
-    the last one are flagged: from two periods and the grace (and three weeks) on, so by the
-    end of the second missed period (three periods after the last meeting)."""
+    the last one are flagged by the end of the second missed period (three periods after the
+    last meeting, and three weeks), and stay flagged through the third."""
     cadence = signals.cadence_days
     last = max(signals.meetings_held, default=signals.active_since)
-    earliest = max(2 * cadence + grace_days(cadence), SECOND_PERIOD_MIN_DAYS)
-    skipped = earliest + into_second * (3 * cadence - earliest)
+    assert flagged_after_days(cadence) == max(3 * cadence, SECOND_PERIOD_MIN_DAYS)
+    skipped = flagged_after_days(cadence) + into_second * cadence
     later = HealthSignals(**{**vars(signals), "as_of": last + timedelta(days=skipped)})
     assert assess(later).state in FLAGGED

@@ -19,11 +19,14 @@ from tandem.feedback.health.assessment import (
     grace_days,
     missed_periods,
 )
+from tandem.feedback.health.baseline import baseline_of
 from tandem.feedback.health.reasons import REASON_CODES, REASONS, ReasonCode, suggested_actions
 from tandem.feedback.health.rules import assess
 from tandem.feedback.health.signals import (
+    BASELINE_DAYS,
     CADENCE_DAYS,
     SIDES,
+    Baseline,
     Cancellation,
     HealthSignals,
     Pause,
@@ -34,6 +37,7 @@ from tandem.feedback.health.signals import (
 
 __all__ = [
     "AT_RISK",
+    "BASELINE_DAYS",
     "CADENCE_DAYS",
     "DEFAULT_THRESHOLDS",
     "FLAGGED",
@@ -44,6 +48,7 @@ __all__ = [
     "STALLED",
     "STATES",
     "THRIVING",
+    "Baseline",
     "Cancellation",
     "Contribution",
     "HealthAssessment",
@@ -56,6 +61,7 @@ __all__ = [
     "Side",
     "Thresholds",
     "assess",
+    "baseline_of",
     "grace_days",
     "missed_periods",
     "suggested_actions",

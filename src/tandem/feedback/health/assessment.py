@@ -18,6 +18,9 @@ FLAGGED = (AT_RISK, STALLED)
 # an undeclared fortnight away is not yet at risk; it is still flagged by the end of the
 # second missed week.
 SECOND_PERIOD_MIN_DAYS = 21
+# Two missed periods make a pair at risk by the end of the second one (three periods after the
+# last meeting); before that, a long gap needs a second signal to agree.
+HARD_GAP_PERIODS = 3
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Thresholds:
     stalled."""
 
     thriving_from: int = 90
-    on_track_from: int = 50
+    on_track_from: int = 45
     at_risk_from: int = 25
 
 
@@ -81,6 +84,7 @@ class Facts:
     missed: int
     grace_days: float
     paused: tuple[Span, ...]
+    gap: float  # active days since the last meeting (or the start)
 
     @property
     def period(self) -> int:
@@ -91,6 +95,12 @@ class Facts:
 
 
 Rule = Callable[[Facts], tuple[Contribution, list[HealthReason]]]
+
+
+def flagged_after_days(cadence_days: int) -> float:
+    """Days without a meeting after which a pair is at risk whatever else is true: the end
+    of its second missed period (three periods after the last meeting), and three weeks."""
+    return max(HARD_GAP_PERIODS * cadence_days, SECOND_PERIOD_MIN_DAYS)
 
 
 def grace_days(cadence_days: int) -> float:
@@ -115,7 +125,7 @@ def facts_of(signals: HealthSignals) -> Facts:
     paused = signals.paused_spans()
     gap = active_days(anchor, now, paused)
     missed = whole_periods(gap, grace, signals.cadence_days)
-    return Facts(signals, now, meetings, last, missed, grace, paused)
+    return Facts(signals, now, meetings, last, missed, grace, paused, gap)
 
 
 def within(facts: Facts, moments: Sequence[datetime], window: float) -> int:

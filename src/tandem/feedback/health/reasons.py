@@ -140,6 +140,33 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         ),
     ),
     ReasonCode(
+        "slower_replies",
+        "A side answers much more slowly than in the pair's first weeks.",
+        True,
+        (
+            "Ask whether something has changed for the other side",
+            "Agree how quickly you each expect an answer",
+        ),
+    ),
+    ReasonCode(
+        "more_cancellations",
+        "Meetings are called off or moved much more often than in the pair's first weeks.",
+        True,
+        (
+            "Ask whether the timing or the cadence still works",
+            "Agree a cadence you can keep, and amend the agreement",
+        ),
+    ),
+    ReasonCode(
+        "below_own_pulse",
+        "A side rates the mentorship well below its own first weeks.",
+        True,
+        (
+            "Ask each other what has changed since the start",
+            "Revisit what each of you expects from the mentorship",
+        ),
+    ),
+    ReasonCode(
         "meets_on_cadence",
         "The pair meets as often as agreed.",
         False,

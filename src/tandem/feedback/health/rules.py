@@ -30,10 +30,12 @@ from tandem.feedback.health.assessment import (
     duration,
     every,
     facts_of,
+    flagged_after_days,
     pick,
     whole_periods,
     within,
 )
+from tandem.feedback.health.baseline import baseline_rule
 from tandem.feedback.health.signals import (
     SIDES,
     HealthSignals,
@@ -43,7 +45,6 @@ from tandem.feedback.health.signals import (
 
 BASE_SCORE = 80
 MISSED_POINTS = (0, -9, -22, -34, -45)  # by missed periods; the last repeats
-AT_RISK_AFTER_MISSED = 2
 STALLED_AFTER_MISSED = 4
 ON_CADENCE_POINTS = 10
 SILENT_AFTER_PERIODS = 2  # whole periods without a meeting or a message
@@ -311,6 +312,7 @@ RULES: tuple[Rule, ...] = (
     _divergence_rule,
     _amendment_rule,
     _replies_rule,
+    baseline_rule,
 )
 
 
@@ -325,7 +327,7 @@ def _state(facts: Facts, score: int, concerns: bool, thresholds: Thresholds) -> 
         state = STALLED
     if facts.missed >= STALLED_AFTER_MISSED:
         return STALLED
-    if facts.missed >= AT_RISK_AFTER_MISSED and state in (THRIVING, ON_TRACK):
+    if facts.gap >= flagged_after_days(facts.period) and state in (THRIVING, ON_TRACK):
         return AT_RISK
     return state
 

@@ -134,6 +134,20 @@ class Pause:
             raise ValueError(BAD_PAUSE.format(start=self.start, end=self.end))
 
 
+BASELINE_DAYS = 56  # a pair's first eight weeks are its own yardstick
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a pair's first weeks looked like: each side's median reply time (hours) and mean
+    pulse score (1-5), and the cancellations (moves included) per meeting held."""
+
+    reply_hours: Mapping[Side, float] = field(default_factory=dict)
+    pulse: Mapping[Side, float] = field(default_factory=dict)
+    cancellations_per_meeting: float = 0.0
+    days: int = BASELINE_DAYS
+
+
 @dataclass(frozen=True)
 class HealthSignals:
     """Everything the health rules need about one active mentorship at ``as_of``.
@@ -171,6 +185,10 @@ class HealthSignals:
         Days an agreement amendment has waited for the second signature; None when none waits.
     paused : tuple of Pause
         Breaks the pair declared; their days are left out of every "days since" count.
+    baseline : Baseline or None
+        The pair's own first weeks (``health.baseline.baseline_of`` of the events of the
+        first :data:`BASELINE_DAYS` days), once those weeks are over; None before, or when
+        the caller does not gather it (the rules then judge on fixed thresholds only).
     """
 
     as_of: datetime
@@ -186,6 +204,7 @@ class HealthSignals:
     divergence_topics: tuple[str, ...] = ()
     amendment_waiting_days: float | None = None
     paused: tuple[Pause, ...] = ()
+    baseline: Baseline | None = None
 
     def __post_init__(self) -> None:
         _check_aware(self.as_of, "as_of")
