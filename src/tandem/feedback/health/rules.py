@@ -2,10 +2,12 @@
 
 A transparent weighted score: every signal adds points (negative for a concern, positive for a
 strength) to :data:`BASE_SCORE`; the score's band gives the state, and two hard rules cap it
-(two missed cadence periods, and at least three weeks, without a meeting make a pair at least
-at risk; four missed periods make it stalled). Each signal,
-its points and the reasoning behind them are listed in ``docs/health.md``; the weights were
-tuned on the development timelines of ``bench/health_sim.py`` only.
+(two missed cadence periods without a meeting make a pair at least at risk by the end of the
+second, three periods and at least three weeks after the last meeting; four missed periods
+make it stalled). Each signal, its points and the reasoning behind them are listed in
+``docs/health.md``; the weights were tuned on the development timelines of
+``bench/health_sim.py`` only. :mod:`tandem.feedback.health.baseline` adds the signals that
+compare a pair with its own first weeks.
 """
 
 from __future__ import annotations
@@ -350,8 +352,9 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
 
     Notes
     -----
-    Two hard rules cap the weighted score's state: two missed cadence periods (and at least
-    three weeks) without a meeting make the pair at least at risk, four make it stalled.
+    Two hard rules cap the weighted score's state: by the end of a second missed cadence
+    period (three periods and at least three weeks after the last meeting) the pair is at least
+    at risk; four missed periods make it stalled.
     Cost is linear in the number of events given.
     """
     facts = facts_of(signals)
