@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.feedback.models import MentorshipHealth
-from tandem.feedback.selectors.health import HealthFilters, health_list_for_program
+from tandem.feedback.selectors.health_reads import HealthFilters, health_list_for_program
 from tests.mentorships.factories import mentorship
 from tests.programs.factories import ProgramFactory
 

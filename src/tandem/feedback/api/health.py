@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import InterventionKind, MentorshipHealth
-from tandem.feedback.selectors import health as selectors
-from tandem.feedback.services import health as services
+from tandem.feedback.selectors import health_reads as selectors
+from tandem.feedback.services import health_actions as services
 from tandem.mentorships.api.common import ERRORS, PersonOut
 from tandem.mentorships.models import Mentorship
 from tandem.people.models import User

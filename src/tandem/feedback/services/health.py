@@ -16,16 +16,13 @@ the health row's lock, so two workers or two runs never send the same one twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError
 from tandem.feedback.health import (
     FLAGGED,
     REASONS,
@@ -34,7 +31,6 @@ from tandem.feedback.health import (
     suggested_actions,
 )
 from tandem.feedback.models import (
-    INTERVENTION_NOTE_LIMIT,
     HealthSnapshot,
     HealthState,
     Intervention,
@@ -43,18 +39,19 @@ from tandem.feedback.models import (
 )
 from tandem.feedback.selectors.guidance import guidance_for
 from tandem.feedback.selectors.health import (
-    access_mentorship_for_health_action,
     health_signals_for,
     mentorships_due_daily,
     mentorships_with_new_activity,
 )
-from tandem.mentorships.models import Mentorship, MentorshipState
+from tandem.mentorships.models import Mentorship
 from tandem.mentorships.scheduling import zone_of
-from tandem.mentorships.selectors import admins_outside_pair, meeting_suggestions_for
+from tandem.mentorships.selectors import (
+    admins_outside_pair,
+    meeting_suggestions_for,
+)
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, notify_send_each
 from tandem.people.models import User
-from tandem.programs.models import MatchingMode
 
 BATCH_SIZE = 200
 DAILY_PER_TICK = 2000  # the daily sweep's share per tick (ticks come every few minutes)
@@ -64,11 +61,6 @@ SUGGESTED_SLOTS = 3
 SLOT_MINUTES = 45
 # Reasons whose suggestion is to meet: the nudge offers times that suit both.
 MEET_REASONS = {"missed_periods", "no_contact", "cancellations", "cancelling_side"}
-
-NOTE_REQUIRED = "Write what you want to tell the pair."
-NOTE_TOO_LONG = f"Keep it under {INTERVENTION_NOTE_LIMIT} characters."
-NOT_ACTIVE = "Only an active mentorship's pair can be sent this."
-ALREADY_SENT = "The same was already sent to this pair today."
 
 
 @dataclass
@@ -100,7 +92,7 @@ def health_page_url(program_id: int) -> str:
     return reverse("feedback_program_health", args=[program_id])
 
 
-def _mentorship_url(mentorship: Mentorship) -> str:
+def mentorship_health_url(mentorship: Mentorship) -> str:
     return reverse("mentorship_detail", args=[mentorship.pk]) + "#health"
 
 
@@ -329,7 +321,7 @@ def _nudge_send(
             kind=Kind.HEALTH_NUDGE,
             title=f"A suggestion for your mentorship with {other.display_name}",
             body=nudge_text(mentorship, top, person, now),
-            url=_mentorship_url(mentorship),
+            url=mentorship_health_url(mentorship),
         )
 
 
@@ -380,115 +372,3 @@ def health_sweep_recent(now: datetime) -> dict[str, object]:
     """Soon after something happens: mentorships with activity newer than their health."""
     found = mentorships_with_new_activity(now=now, since=now - RECENT_WINDOW)
     return health_refresh(mentorships=found, now=now).as_dict()
-
-
-# The admins' one-click actions ---------------------------------------------------------------
-
-
-def _admin_act(
-    *, user: User, mentorship_id: int, kind: str, same: str = "", note: str = ""
-) -> Intervention:
-    """Record an admin's action on an active mentorship (inside the caller's transaction, the
-    mentorship locked): once a day per kind, or per ``same`` text when given (409 again)."""
-    mentorship = access_mentorship_for_health_action(
-        user=user, mentorship_id=mentorship_id, for_update=True
-    )
-    if mentorship.state != MentorshipState.ACTIVE:
-        raise ApplicationError(NOT_ACTIVE, status=409)
-    episode = timezone.now().date().isoformat()
-    if same:
-        episode += ":" + hashlib.sha256(same.encode()).hexdigest()[:32]
-    found, created = Intervention.objects.get_or_create(
-        mentorship=mentorship,
-        kind=kind,
-        reason_code="",
-        episode=episode,
-        defaults={"actor": user, "note": note},
-    )
-    if not created:
-        raise ApplicationError(ALREADY_SENT, status=409)
-    return found
-
-
-def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
-    """An admin asks the pair for a check-in now (once a day per mentorship)."""
-    with transaction.atomic():
-        found = _admin_act(
-            user=user, mentorship_id=mentorship_id, kind=InterventionKind.CHECKIN_SENT
-        )
-        mentorship = found.mentorship
-        for person in (mentorship.mentor, mentorship.mentee):
-            notify_send(
-                recipient=person,
-                kind=Kind.CHECKIN_DUE,
-                title=f"{mentorship.program.name} asks how your mentorship is going",
-                body=f"{user.display_name}, an admin of the program, would like a short "
-                "check-in from each of you. It takes under a minute; your answers stay yours "
-                "unless you share them.",
-                url=reverse("checkin_list"),
-            )
-    return found
-
-
-def health_message_to_pair(*, user: User, mentorship_id: int, note: str) -> Intervention:
-    """An admin's note to both people of the pair (a notification, not a message in their
-    conversation: admins never join it). The same note twice the same day is sent once."""
-    note = (note or "").strip()
-    if not note:
-        raise ApplicationError(NOTE_REQUIRED, fields={"note": NOTE_REQUIRED})
-    if len(note) > INTERVENTION_NOTE_LIMIT:
-        raise ApplicationError(NOTE_TOO_LONG, fields={"note": NOTE_TOO_LONG})
-    with transaction.atomic():
-        found = _admin_act(
-            user=user,
-            mentorship_id=mentorship_id,
-            kind=InterventionKind.MESSAGE_TO_PAIR,
-            same=note,
-            note=note,
-        )
-        mentorship = found.mentorship
-        for person in (mentorship.mentor, mentorship.mentee):
-            notify_send(
-                recipient=person,
-                kind=Kind.MENTORSHIP,
-                title=f"A note from {user.display_name} of {mentorship.program.name}",
-                body=note,
-                url=_mentorship_url(mentorship),
-            )
-    return found
-
-
-def rematch_url(mentorship: Mentorship) -> str:
-    """Where a new mentor is found: the ranked mentors in a self-serve program (the current
-    one is the mentee's to leave out); the admin's match runs in a cohort program."""
-    if mentorship.program.matching_mode == MatchingMode.SELF_SERVE:
-        return reverse("program_mentors", args=[mentorship.program.slug])
-    return reverse("match_run_list", args=[mentorship.program.slug])
-
-
-def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
-    """An admin proposes a new mentor to the mentee (once a day per mentorship). Self-serve:
-    the mentee is sent to the ranked mentors; cohort: the mentee is told the admins will find
-    someone, and the admin goes on to the match runs (the link this returns)."""
-    with transaction.atomic():
-        found = _admin_act(
-            user=user, mentorship_id=mentorship_id, kind=InterventionKind.REMATCH_PROPOSED
-        )
-        mentorship = found.mentorship
-        self_serve = mentorship.program.matching_mode == MatchingMode.SELF_SERVE
-        body = (
-            f"If it is not working with {mentorship.mentor.display_name}, you could choose "
-            "someone else from the mentors who suit you best."
-            if self_serve
-            else f"If it is not working with {mentorship.mentor.display_name}, the program's "
-            "admins can find you someone else: answer this on your mentorship's page or tell "
-            "them when you end it."
-        )
-        notify_send(
-            recipient=mentorship.mentee,
-            kind=Kind.MENTORSHIP,
-            title=f"{user.display_name} of {mentorship.program.name} suggests a new match",
-            body=body,
-            url=rematch_url(mentorship) if self_serve else _mentorship_url(mentorship),
-        )
-    return found

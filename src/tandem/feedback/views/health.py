@@ -22,12 +22,13 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, friendly_errors, safe_next
 from tandem.feedback.health import REASON_CODES, REASONS, suggested_actions
 from tandem.feedback.models import INTERVENTION_NOTE_LIMIT, HealthState, MentorshipHealth
-from tandem.feedback.selectors import health as selectors
+from tandem.feedback.selectors import health_reads as selectors
 from tandem.feedback.selectors.guidance import guidance_for
 from tandem.feedback.services import health as services
+from tandem.feedback.services import health_actions
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.panels import Panel
-from tandem.mentorships.selectors import Viewer
+from tandem.mentorships.selectors import Viewer, access_mentorship_as_admin
 from tandem.people.models import User
 from tandem.programs.models import MatchingMode
 
@@ -178,7 +179,7 @@ def _back(request: AuthenticatedRequest, mentorship_id: int) -> str:
 @require_POST
 @friendly_errors(back="dashboard")
 def health_checkin_send(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
-    services.health_checkin_send(user=request.user, mentorship_id=mentorship_id)
+    health_actions.health_checkin_send(user=request.user, mentorship_id=mentorship_id)
     messages.success(request, "Sent: both of them are asked for a check-in.")
     return redirect(_back(request, mentorship_id))
 
@@ -187,7 +188,9 @@ def health_checkin_send(request: AuthenticatedRequest, mentorship_id: int) -> Ht
 @require_POST
 @friendly_errors(back="dashboard")
 def health_rematch_propose(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
-    intervention = services.health_rematch_propose(user=request.user, mentorship_id=mentorship_id)
+    intervention = health_actions.health_rematch_propose(
+        user=request.user, mentorship_id=mentorship_id
+    )
     mentorship = intervention.mentorship
     if mentorship.program.matching_mode == MatchingMode.SELF_SERVE:
         messages.success(
@@ -201,7 +204,7 @@ def health_rematch_propose(request: AuthenticatedRequest, mentorship_id: int) ->
         f"{mentorship.mentee.display_name} is told you will find someone new: start or open a "
         f"match run, and forbid the pair with {mentorship.mentor.display_name}.",
     )
-    return redirect(services.rematch_url(mentorship))
+    return redirect(health_actions.rematch_url(mentorship))
 
 
 class PairNoteForm(forms.Form):
@@ -217,13 +220,11 @@ class PairNoteForm(forms.Form):
 @login_required
 @friendly_errors(back="dashboard")
 def health_message_to_pair(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = selectors.access_mentorship_for_health_action(
-        user=request.user, mentorship_id=mentorship_id
-    )
+    mentorship = access_mentorship_as_admin(user=request.user, mentorship_id=mentorship_id)
     form = PairNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.health_message_to_pair(
+            health_actions.health_message_to_pair(
                 user=request.user, mentorship_id=mentorship_id, note=form.cleaned_data["note"]
             )
         except ApplicationError as error:

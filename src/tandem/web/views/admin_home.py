@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.pagination import page_of
 from tandem.core.web import friendly_errors
-from tandem.feedback.selectors.health import health_counts_for_programs
+from tandem.feedback.selectors.health_reads import health_counts_for_programs
 from tandem.matchruns.models import MatchRun
 from tandem.matchruns.selectors_overview import match_runs_waiting_for_admin
 from tandem.mentorships.selectors import mentorship_list_for

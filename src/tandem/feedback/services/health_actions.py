@@ -1,0 +1,139 @@
+"""The admins' one-click actions on a mentorship's health (send a check-in, write to the
+pair, propose a re-match): an admin of the program outside the pair acts for the program, each
+action recorded once a day as an ``Intervention`` and the pair told on commit."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError
+from tandem.feedback.models import (
+    INTERVENTION_NOTE_LIMIT,
+    Intervention,
+    InterventionKind,
+)
+from tandem.feedback.services.health import mentorship_health_url
+from tandem.mentorships.models import Mentorship, MentorshipState
+from tandem.mentorships.selectors import (
+    access_mentorship_as_admin,
+)
+from tandem.notify.kinds import Kind
+from tandem.notify.services import notify_send
+from tandem.people.models import User
+from tandem.programs.models import MatchingMode
+
+NOTE_REQUIRED = "Write what you want to tell the pair."
+NOTE_TOO_LONG = f"Keep it under {INTERVENTION_NOTE_LIMIT} characters."
+NOT_ACTIVE = "Only an active mentorship's pair can be sent this."
+ALREADY_SENT = "The same was already sent to this pair today."
+
+
+def _admin_act(
+    *, user: User, mentorship_id: int, kind: str, same: str = "", note: str = ""
+) -> Intervention:
+    """Record an admin's action on an active mentorship (inside the caller's transaction, the
+    mentorship locked): once a day per kind, or per ``same`` text when given (409 again)."""
+    mentorship = access_mentorship_as_admin(user=user, mentorship_id=mentorship_id, for_update=True)
+    if mentorship.state != MentorshipState.ACTIVE:
+        raise ApplicationError(NOT_ACTIVE, status=409)
+    episode = timezone.now().date().isoformat()
+    if same:
+        episode += ":" + hashlib.sha256(same.encode()).hexdigest()[:32]
+    found, created = Intervention.objects.get_or_create(
+        mentorship=mentorship,
+        kind=kind,
+        reason_code="",
+        episode=episode,
+        defaults={"actor": user, "note": note},
+    )
+    if not created:
+        raise ApplicationError(ALREADY_SENT, status=409)
+    return found
+
+
+def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
+    """An admin asks the pair for a check-in now (once a day per mentorship)."""
+    with transaction.atomic():
+        found = _admin_act(
+            user=user, mentorship_id=mentorship_id, kind=InterventionKind.CHECKIN_SENT
+        )
+        mentorship = found.mentorship
+        for person in (mentorship.mentor, mentorship.mentee):
+            notify_send(
+                recipient=person,
+                kind=Kind.CHECKIN_DUE,
+                title=f"{mentorship.program.name} asks how your mentorship is going",
+                body=f"{user.display_name}, an admin of the program, would like a short "
+                "check-in from each of you. It takes under a minute; your answers stay yours "
+                "unless you share them.",
+                url=reverse("checkin_list"),
+            )
+    return found
+
+
+def health_message_to_pair(*, user: User, mentorship_id: int, note: str) -> Intervention:
+    """An admin's note to both people of the pair (a notification, not a message in their
+    conversation: admins never join it). The same note twice the same day is sent once."""
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(NOTE_REQUIRED, fields={"note": NOTE_REQUIRED})
+    if len(note) > INTERVENTION_NOTE_LIMIT:
+        raise ApplicationError(NOTE_TOO_LONG, fields={"note": NOTE_TOO_LONG})
+    with transaction.atomic():
+        found = _admin_act(
+            user=user,
+            mentorship_id=mentorship_id,
+            kind=InterventionKind.MESSAGE_TO_PAIR,
+            same=note,
+            note=note,
+        )
+        mentorship = found.mentorship
+        for person in (mentorship.mentor, mentorship.mentee):
+            notify_send(
+                recipient=person,
+                kind=Kind.MENTORSHIP,
+                title=f"A note from {user.display_name} of {mentorship.program.name}",
+                body=note,
+                url=mentorship_health_url(mentorship),
+            )
+    return found
+
+
+def rematch_url(mentorship: Mentorship) -> str:
+    """Where a new mentor is found: the ranked mentors in a self-serve program (the current
+    one is the mentee's to leave out); the admin's match runs in a cohort program."""
+    if mentorship.program.matching_mode == MatchingMode.SELF_SERVE:
+        return reverse("program_mentors", args=[mentorship.program.slug])
+    return reverse("match_run_list", args=[mentorship.program.slug])
+
+
+def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
+    """An admin proposes a new mentor to the mentee (once a day per mentorship). Self-serve:
+    the mentee is sent to the ranked mentors; cohort: the mentee is told the admins will find
+    someone, and the admin goes on to the match runs (the link this returns)."""
+    with transaction.atomic():
+        found = _admin_act(
+            user=user, mentorship_id=mentorship_id, kind=InterventionKind.REMATCH_PROPOSED
+        )
+        mentorship = found.mentorship
+        self_serve = mentorship.program.matching_mode == MatchingMode.SELF_SERVE
+        body = (
+            f"If it is not working with {mentorship.mentor.display_name}, you could choose "
+            "someone else from the mentors who suit you best."
+            if self_serve
+            else f"If it is not working with {mentorship.mentor.display_name}, the program's "
+            "admins can find you someone else: answer this on your mentorship's page or tell "
+            "them when you end it."
+        )
+        notify_send(
+            recipient=mentorship.mentee,
+            kind=Kind.MENTORSHIP,
+            title=f"{user.display_name} of {mentorship.program.name} suggests a new match",
+            body=body,
+            url=rematch_url(mentorship) if self_serve else mentorship_health_url(mentorship),
+        )
+    return found
