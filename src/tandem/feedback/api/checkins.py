@@ -15,6 +15,7 @@ from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
 from tandem.feedback.services.checkins import EDIT_WINDOW, checkin_answer
@@ -220,4 +221,4 @@ def checkin_aggregates(request: AuthenticatedRequest, program_id: int) -> Any:
     """The program's admins: per kind, due and answered; per scale or choice question, the
     average and distribution of at least 5 answers. Never a comment."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
-    return selectors.checkin_aggregates_for_program(program=program)
+    return checkin_figures.checkin_aggregates_for_program(program=program)

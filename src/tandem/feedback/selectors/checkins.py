@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
@@ -31,13 +29,10 @@ from tandem.feedback.selectors.guidance import guidance_for
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.people.models import User
 from tandem.people.selectors import is_signed_in
-from tandem.programs.models import Program
 
 DIVERGENCE_REASON = "divergence"
 EXPECTATIONS_GUIDE_URL = "/feedback/guidance/talking-about-expectations/"
 CHECKIN_NOT_FOUND = "That check-in does not exist, or it is not yours."
-# Fewer answers than this and an aggregate could point at one person: it is not shown.
-AGGREGATE_MIN = 5
 SHARED_SHOWN = 3
 DEFAULT_EVERY_PERIODS = 1
 DEFAULT_DELAY_DAYS = 0
@@ -96,7 +91,7 @@ def checkin_template_for(*, program_id: int, kind: str) -> TemplateSettings:
 # One person's check-ins ----------------------------------------------------------------------
 
 
-def _checkin_queryset() -> QuerySet[CheckIn]:
+def checkin_queryset() -> QuerySet[CheckIn]:
     return CheckIn.objects.select_related(
         "mentorship", "mentorship__program", "mentorship__mentor", "mentorship__mentee"
     )
@@ -111,7 +106,7 @@ def access_checkin(
     if not is_signed_in(user):
         raise NotFound(CHECKIN_NOT_FOUND)
     found = (
-        lockable(_checkin_queryset(), for_update=for_update)
+        lockable(checkin_queryset(), for_update=for_update)
         .filter(pk=checkin_id, author__pk=user.pk, due_at__lte=timezone.now())
         .first()
     )
@@ -129,7 +124,7 @@ def checkin_list_for(*, user: User) -> QuerySet[CheckIn]:
     """The person's check-ins that are due: waiting ones first, then the answered, newest
     first."""
     return (
-        _checkin_queryset()
+        checkin_queryset()
         .filter(author=user, due_at__lte=timezone.now())
         .order_by(F("answered_at").desc(nulls_first=True), "-due_at", "-pk")
     )
@@ -140,7 +135,7 @@ def checkins_waiting_for(
 ) -> QuerySet[CheckIn]:
     """The person's due check-ins not answered yet (in one mentorship if given), oldest
     first."""
-    qs = _checkin_queryset().filter(
+    qs = checkin_queryset().filter(
         _answerable(), author=user, answered_at__isnull=True, due_at__lte=now or timezone.now()
     )
     if mentorship is not None:
@@ -283,132 +278,4 @@ def checkin_counts_for(*, mentorship: Mentorship) -> MentorshipCheckInCounts:
         due=counts["due"],
         answered=counts["answered"],
         divergence_open=open_divergence_for(mentorship=mentorship) is not None,
-    )
-
-
-# A program's aggregates -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuestionAggregate:
-    key: str
-    text: str
-    type: str
-    answers: int
-    average: float | None = None
-    # (label, count) per scale point or choice; empty when suppressed.
-    distribution: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def suppressed(self) -> bool:
-        return self.answers < AGGREGATE_MIN
-
-
-@dataclass(frozen=True)
-class KindAggregate:
-    kind: str
-    label: str
-    due: int
-    answered: int
-    questions: list[QuestionAggregate]
-    edited: bool
-
-
-def _answer_points(question: Question) -> list[tuple[Any, str]]:
-    if question["type"] == "scale":
-        return [(point, str(point)) for point in range(SCALE_LOW, SCALE_HIGH + 1)]
-    return [(value, label) for value, label in question["choices"]]
-
-
-def _question_aggregates(
-    qs: QuerySet[CheckIn], questions: list[Question]
-) -> list[QuestionAggregate]:
-    """One query for every countable question of a kind: how many answered it, the average of
-    a scale, and the count per point or choice. Only answers that are one of the question's
-    points count: an older answer to a key that was a free-text question before is neither
-    read nor cast. Text answers are never read."""
-    countable = [question for question in questions if question["type"] in ("scale", "choice")]
-    if not countable:
-        return []
-    expressions: dict[str, Any] = {}
-    for index, question in enumerate(countable):
-        key = question["key"]
-        points = [value for value, _label in _answer_points(question)]
-        valid = Q(**{f"answers__{key}__in": points})
-        expressions[f"n{index}"] = Count("pk", filter=valid)
-        if question["type"] == "scale":
-            expressions[f"avg{index}"] = Avg(
-                Cast(KT(f"answers__{key}"), IntegerField()), filter=valid
-            )
-        for point, (value, _label) in enumerate(_answer_points(question)):
-            expressions[f"p{index}_{point}"] = Count("pk", filter=Q(**{f"answers__{key}": value}))
-    totals = qs.aggregate(**expressions)
-    found = []
-    for index, question in enumerate(countable):
-        answered = totals[f"n{index}"]
-        if answered < AGGREGATE_MIN:
-            found.append(
-                QuestionAggregate(question["key"], question["text"], question["type"], answered)
-            )
-            continue
-        average = totals.get(f"avg{index}")
-        found.append(
-            QuestionAggregate(
-                key=question["key"],
-                text=question["text"],
-                type=question["type"],
-                answers=answered,
-                average=round(float(average), 1) if average is not None else None,
-                distribution=[
-                    (label, totals[f"p{index}_{point}"])
-                    for point, (_value, label) in enumerate(_answer_points(question))
-                ],
-            )
-        )
-    return found
-
-
-def checkin_aggregates_for_program(*, program: Program) -> list[KindAggregate]:
-    """Per kind: check-ins due and answered, and per question of the program's current
-    questions the number of answers, the average (scales) and the distribution, hidden below
-    ``AGGREGATE_MIN`` answers. Two queries per kind at most, whatever the program's size."""
-    now = timezone.now()
-    templates = checkin_templates_for(program_ids=[program.pk])
-    counts = {
-        row["kind"]: (row["due"], row["answered"])
-        for row in CheckIn.objects.filter(mentorship__program=program, due_at__lte=now)
-        .values("kind")
-        .annotate(due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
-        .order_by()
-    }
-    aggregates = []
-    for kind in CheckInKind.values:
-        settings = templates[(program.pk, kind)]
-        answered_qs = CheckIn.objects.filter(
-            mentorship__program=program, kind=kind, answered_at__isnull=False
-        )
-        questions = _question_aggregates(answered_qs, settings.questions)
-        aggregates.append(
-            KindAggregate(
-                kind=kind,
-                label=settings.label,
-                due=counts.get(kind, (0, 0))[0],
-                answered=counts.get(kind, (0, 0))[1],
-                questions=questions,
-                edited=settings.edited,
-            )
-        )
-    return aggregates
-
-
-def checkin_list_shared_with_admins(*, program: Program, viewer: User) -> QuerySet[CheckIn]:
-    """Answered check-ins whose authors chose to show them to the program's admins, except
-    those of a mentorship ``viewer`` is one of the pair of: an admin who is the partner reads
-    only what the author shared with the partner, on the mentorship's pages."""
-    return (
-        _checkin_queryset()
-        .select_related("author")
-        .filter(mentorship__program=program, shared_with_admins=True, answered_at__isnull=False)
-        .exclude(Q(mentorship__mentor=viewer) | Q(mentorship__mentee=viewer))
-        .order_by("-answered_at", "-pk")
     )

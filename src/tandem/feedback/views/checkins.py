@@ -24,6 +24,7 @@ from tandem.feedback.checkin_forms import (
     question_initial,
 )
 from tandem.feedback.models import CheckInKind
+from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
 from tandem.feedback.services.checkins import EDIT_WINDOW, Answered
@@ -117,7 +118,7 @@ def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResp
     program = _admin_program(request, program_id)
     shared = page_of(
         request,
-        selectors.checkin_list_shared_with_admins(program=program, viewer=request.user),
+        checkin_figures.checkin_list_shared_with_admins(program=program, viewer=request.user),
         PAGE_SIZE,
     )
     return render(
@@ -125,8 +126,8 @@ def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResp
         "feedback/checkin_program.html",
         {
             "program": program,
-            "aggregates": selectors.checkin_aggregates_for_program(program=program),
-            "minimum": selectors.AGGREGATE_MIN,
+            "aggregates": checkin_figures.checkin_aggregates_for_program(program=program),
+            "minimum": checkin_figures.AGGREGATE_MIN,
             "page_obj": shared,
             "shared": [(checkin, selectors.answer_rows(checkin)) for checkin in shared],
         },
