@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.core import mail
 
-from tandem.messaging import services
+from tandem.messaging import services, unread_emails
 from tandem.messaging.models import Message
 from tandem.notify.models import Notification
 from tandem.notify.periodic import registered_jobs
@@ -40,7 +40,7 @@ NOON = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def test_the_job_is_registered():
-    assert registered_jobs()["messaging.unread_emails"] is services.unread_emails_send
+    assert registered_jobs()["messaging.unread_emails"] is unread_emails.unread_emails_send
 
 
 def test_one_email_for_several_unread_messages_after_the_delay(
@@ -49,26 +49,26 @@ def test_one_email_for_several_unread_messages_after_the_delay(
     m, conversation = pair
     for n in range(3):
         send_at(m.mentor, conversation, NOON - timedelta(minutes=30 - n), f"n{n}")
-    assert services.unread_emails_send(NOON - timedelta(minutes=20)) == 0  # not yet 15 min
+    assert unread_emails.unread_emails_send(NOON - timedelta(minutes=20)) == 0  # not yet 15 min
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.unread_emails_send(NOON) == 1
+        assert unread_emails.unread_emails_send(NOON) == 1
     assert [message.to for message in mail.outbox] == [[m.mentee.email]]
     assert "3 messages" in mail.outbox[0].subject and "n0" not in mail.outbox[0].body
-    assert services.unread_emails_send(NOON + timedelta(minutes=5)) == 0  # told once
+    assert unread_emails.unread_emails_send(NOON + timedelta(minutes=5)) == 0  # told once
     send_at(m.mentor, conversation, NOON + timedelta(minutes=1), "and another")
-    assert services.unread_emails_send(NOON + timedelta(hours=1)) == 0  # not until they read
+    assert unread_emails.unread_emails_send(NOON + timedelta(hours=1)) == 0  # not until they read
 
 
 def test_reading_resets_and_a_later_batch_is_told_again(pair):
     m, conversation = pair
     first = send_at(m.mentor, conversation, NOON - timedelta(minutes=30))
-    assert services.unread_emails_send(NOON) == 1
+    assert unread_emails.unread_emails_send(NOON) == 1
     services.conversation_mark_read(
         user=m.mentee, conversation_id=conversation.pk, last_read_id=first.pk
     )
     send_at(m.mentor, conversation, NOON + timedelta(minutes=10))
-    assert services.unread_emails_send(NOON + timedelta(minutes=40)) == 1
+    assert unread_emails.unread_emails_send(NOON + timedelta(minutes=40)) == 1
     assert Notification.objects.filter(recipient=m.mentee, kind="message_unread").count() == 2
 
 
@@ -78,7 +78,7 @@ def test_read_in_time_means_no_email(pair):
     services.conversation_mark_read(
         user=m.mentee, conversation_id=conversation.pk, last_read_id=message.pk
     )
-    assert services.unread_emails_send(NOON) == 0
+    assert unread_emails.unread_emails_send(NOON) == 0
 
 
 def test_quiet_hours_in_the_readers_zone_hold_the_email(pair):
@@ -92,8 +92,8 @@ def test_quiet_hours_in_the_readers_zone_hold_the_email(pair):
         quiet_hours=(time(20, 0), time(7, 0)),
     )
     send_at(m.mentor, conversation, NOON - timedelta(minutes=30))
-    assert services.unread_emails_send(NOON) == 0
-    assert services.unread_emails_send(NOON + timedelta(hours=11)) == 1  # 08:00 in Tokyo
+    assert unread_emails.unread_emails_send(NOON) == 0
+    assert unread_emails.unread_emails_send(NOON + timedelta(hours=11)) == 1  # 08:00 in Tokyo
 
 
 def test_preferences_decide_email_or_in_app_only(pair, django_capture_on_commit_callbacks):
@@ -102,7 +102,7 @@ def test_preferences_decide_email_or_in_app_only(pair, django_capture_on_commit_
     send_at(m.mentor, conversation, NOON - timedelta(minutes=30))
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.unread_emails_send(NOON) == 1
+        assert unread_emails.unread_emails_send(NOON) == 1
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=m.mentee, kind="message_unread").exists()
 
@@ -111,5 +111,5 @@ def test_both_sides_are_told_about_their_own_unread(pair):
     m, conversation = pair
     send_at(m.mentor, conversation, NOON - timedelta(minutes=40))
     send_at(m.mentee, conversation, NOON - timedelta(minutes=30))  # reading the mentor's
-    assert services.unread_emails_send(NOON) == 1
+    assert unread_emails.unread_emails_send(NOON) == 1
     assert Notification.objects.get(kind="message_unread").recipient == m.mentor

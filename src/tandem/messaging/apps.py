@@ -7,9 +7,9 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.mentorships.panels import register_panel
-        from tandem.messaging import services
+        from tandem.messaging import unread_emails
         from tandem.messaging.panels import conversation_panel
         from tandem.notify import periodic
 
-        periodic.register("messaging.unread_emails", services.unread_emails_send)
+        periodic.register("messaging.unread_emails", unread_emails.unread_emails_send)
         register_panel("messages", conversation_panel, order=30)
