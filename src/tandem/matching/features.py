@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy as sp
@@ -29,81 +30,30 @@ from tandem.matching.profiles import (
 )
 from tandem.matching.records.cells import CADENCES
 from tandem.matching.text import Embedder, default_embedder
+from tandem.matching.weights import CONFLICT_RULES as CONFLICT_RULES
+from tandem.matching.weights import CRITERIA as CRITERIA
+from tandem.matching.weights import DEFAULT_CONFLICT_RULES as DEFAULT_CONFLICT_RULES
+from tandem.matching.weights import DEFAULT_WEIGHTS as DEFAULT_WEIGHTS
+from tandem.matching.weights import UNKNOWN_RULE as UNKNOWN_RULE
+from tandem.matching.weights import check_rules as check_rules
+from tandem.matching.weights import resolve_weights as resolve_weights
 
-CRITERIA = (
-    "goals",
-    "skills",
-    "availability",
-    "cadence",
-    "format",
-    "seniority",
-    "working_style",
-    "identity",
-)
-DEFAULT_WEIGHTS = {
-    "goals": 3.0,
-    "skills": 2.0,
-    "availability": 2.0,
-    "cadence": 0.5,
-    "format": 1.0,
-    "seniority": 1.0,
-    "working_style": 0.5,
-    "identity": 1.0,
-}
+if TYPE_CHECKING:  # a mentor side is built from a feature space (mentor_side imports this)
+    from tandem.matching.mentor_side import MentorSide
+
 CONSTRAINTS = ("language", "exclude", "manager", "department", "city", "capacity")
-CONFLICT_RULES = ("manager", "department")
-DEFAULT_CONFLICT_RULES = ("manager",)
 NEUTRAL = 0.5
 NEUTRAL_GOALS = 0.25
 TEXT_CHUNK = 65_536
 AVAILABILITY_FULL_HOURS = 4.0  # this much weekly overlap scores 1
 SENIORITY_FULL_GAP = 3.0  # the mentor this many levels above scores 1; equal scores 0.25
 
-UNKNOWN_CRITERION = "unknown criterion {name!r}: choose from " + ", ".join(CRITERIA)
-BAD_WEIGHT = "weight of {name!r} must be a number >= 0 (got {value!r})"
-ZERO_WEIGHTS = "at least one criterion needs a weight above 0"
-UNKNOWN_RULE = "unknown conflict rule {name!r}: choose from " + ", ".join(CONFLICT_RULES)
 
 VOCABULARIES = ("skill", "lang", "id", "city", "dept", "style")
 _FORMAT_CODES = {"virtual": 0, "in_person": 1, "any": 2, "": 2}
 # Identity tags are normalised without the process-wide cache, so that a long-running worker
 # keeps no copy of them after a run (withdrawn identity must leave nothing behind).
 uncached_tag = normalise_tag.__wrapped__
-
-
-def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Defaults overridden by ``weights``; raises ``ValueError`` on unknown names or bad values.
-
-    >>> resolve_weights({"goals": 5})["goals"]
-    5.0
-    """
-    merged = dict(DEFAULT_WEIGHTS)
-    for name, value in (weights or {}).items():
-        if name not in CRITERIA:
-            raise ValueError(UNKNOWN_CRITERION.format(name=name))
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(BAD_WEIGHT.format(name=name, value=value)) from None
-        if not number >= 0 or not np.isfinite(number):
-            raise ValueError(BAD_WEIGHT.format(name=name, value=value))
-        merged[name] = number
-    if sum(merged.values()) <= 0:
-        raise ValueError(ZERO_WEIGHTS)
-    return {name: float(merged[name]) for name in CRITERIA}
-
-
-def check_rules(rules: Iterable[str]) -> tuple[str, ...]:
-    """Validate conflict rule names.
-
-    >>> check_rules(["department"])
-    ('department',)
-    """
-    rules = tuple(rules)
-    for rule in rules:
-        if rule not in CONFLICT_RULES:
-            raise ValueError(UNKNOWN_RULE.format(name=rule))
-    return rules
 
 
 def _codes(values: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
@@ -227,10 +177,11 @@ class FeatureSpace:
         embedder: Embedder | None = None,
         reverse: bool = False,
     ) -> FeatureSpace:
-        """``mentees`` against a mentor side built earlier (:meth:`MentorSide.build`), with
-        the mentors' places left now: the same features as ``FeatureSpace(mentees,
-        mentors.mentors)``, without converting every mentor again. ``embedder`` must be the
-        one the side was built with. Nothing of ``mentors`` is changed."""
+        """``mentees`` against a mentor side built earlier
+        (:meth:`~tandem.matching.mentor_side.MentorSide.build`), with the mentors' places left
+        now: the same features as ``FeatureSpace(mentees, mentors.mentors)``, without
+        converting every mentor again. ``embedder`` must be the one the side was built with.
+        Nothing of ``mentors`` is changed."""
         space = cls.__new__(cls)
         space.mentees, space.mentors = list(mentees), list(mentors.mentors)
         space.reverse, space.week = reverse, mentors.week
@@ -289,38 +240,6 @@ class FeatureSpace:
             style=style,
             prefer_identity=np.array([p.prefer_shared_identity for p in people], dtype=bool),
         )
-
-
-@dataclass(frozen=True)
-class MentorSide:
-    """The mentor half of a :class:`FeatureSpace`, converted once and then joined to one
-    mentee at a time (:meth:`FeatureSpace.joined`): what a self-serve ranked list keeps
-    between requests. Pure data, so it can be pickled into a cache.
-
-    Examples
-    --------
-    >>> side = MentorSide.build([Mentor(id="m", cadence="monthly")])
-    >>> space = FeatureSpace.joined([Mentee(id="a", cadence="weekly")], side, capacity=[1])
-    >>> round(float(cadence_fit(space, np.array([0]), np.array([0]))[0]), 3)
-    0.333
-    """
-
-    mentors: tuple[Mentor, ...]
-    side: Side
-    vocab: dict[str, dict[str, int]]
-    week: date
-
-    @classmethod
-    def build(
-        cls,
-        mentors: Sequence[Mentor],
-        *,
-        embedder: Embedder | None = None,
-        week: date = REFERENCE_WEEK,
-    ) -> MentorSide:
-        """Convert ``mentors`` (text embedded, availability in ``week``'s UTC): O(m)."""
-        space = FeatureSpace([], mentors, embedder=embedder, week=week)
-        return cls(mentors=tuple(space.mentors), side=space.mentor, vocab=space.vocab, week=week)
 
 
 def _is_dense(i: np.ndarray) -> bool:

@@ -3,7 +3,7 @@
 :func:`rank_space` orders the allowed mentors of a space's one mentee; the reasons of a place
 on the list are worked out only when asked for (:meth:`MentorRanking.explain`), because a
 page shows a dozen of a list of hundreds. :func:`rank_mentor_side_for` ranks against a mentor
-side converted earlier (:class:`~tandem.matching.features.MentorSide`), so a long-running
+side converted earlier (:class:`~tandem.matching.mentor_side.MentorSide`), so a long-running
 service converts its mentors once, not on every request.
 """
 
@@ -20,10 +20,10 @@ from tandem.matching.explain import Reason, explain_pairs
 from tandem.matching.features import (
     DEFAULT_CONFLICT_RULES,
     FeatureSpace,
-    MentorSide,
     check_rules,
     resolve_weights,
 )
+from tandem.matching.mentor_side import MentorSide
 from tandem.matching.profiles import Mentee
 from tandem.matching.text import Embedder
 
@@ -114,7 +114,7 @@ def rank_mentor_side_for(
     ----------
     mentee : Mentee
     mentors : MentorSide
-        From :meth:`~tandem.matching.features.MentorSide.build` (its week is the one used).
+        From :meth:`~tandem.matching.mentor_side.MentorSide.build` (its week is the one used).
     capacity : sequence of int
         Places left per mentor of ``mentors.mentors`` now; 0 leaves a mentor out (a caller
         ranks a subset by giving the others 0).

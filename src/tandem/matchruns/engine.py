@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tandem.matching.explain import Reason, with_searched_skill
-from tandem.matching.features import MentorSide
 from tandem.matching.fit import FIT_SCALE, fit_of
+from tandem.matching.mentor_side import MentorSide
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.ranking import rank_mentor_side_for

@@ -34,7 +34,7 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, F, FloatField, Func, Q, Sum
 
-from tandem.matching.features import MentorSide
+from tandem.matching.mentor_side import MentorSide
 from tandem.matching.profiles import Mentor
 from tandem.matchruns.adapters import participants_for_program, program_week
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
