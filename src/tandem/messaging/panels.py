@@ -21,7 +21,11 @@ def conversation_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Pa
     thread = selectors.conversation_of_mentorship(user=user, mentorship_id=mentorship.pk)
     messages_url = reverse("mentorship_messages", args=[mentorship.pk])
     here = reverse("mentorship_detail", args=[mentorship.pk])
-    context: dict[str, object] = {"form_action": messages_url, "next": here, "messages_url": messages_url}
+    context: dict[str, object] = {
+        "form_action": messages_url,
+        "next": here,
+        "messages_url": messages_url,
+    }
     if thread.conversation is None:
         context.update(
             other=mentorship.other(user), is_open=thread.is_open, form=new_message_form()
