@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +28,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tandem.api import api
+from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.questions import DEFAULT_QUESTIONS
 from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.mentorships.models import Goal
 from tandem.notify.models import Notification
@@ -52,6 +56,8 @@ NOT_200 = {
         "/api/people/me/identity": 404,  # no background saved
         "/api/match-runs/{slug}/recommendations": 403,  # recommendations are for mentees
         "/api/programs/{slug}/import/{batch_id}/problem-rows": 404,  # the upload had none
+        # ``{slug}`` is the program's, which names no guidance article.
+        "/api/guidance/{slug}": 404,
     },
     "mentee": {
         "/api/people/me/identity": 404,
@@ -73,6 +79,12 @@ NOT_200 = {
         # A request between two other people, and its conversation.
         "/api/mentorships/requests/{request_id}": 404,
         "/api/requests/{request_id}/messages": 404,
+        # The program's check-in figures and health list, and the mentor's own check-in.
+        "/api/programs/{program_id}/checkin-aggregates": 404,
+        "/api/programs/{program_id}/checkin-templates": 404,
+        "/api/programs/{program_id}/health": 404,
+        "/api/checkins/{checkin_id}": 404,
+        "/api/guidance/{slug}": 404,
     },
 }
 
@@ -117,6 +129,14 @@ def world(db):
     runs = [
         MatchRun.objects.create(program=program, status=RunStatus.DONE, report={}) for _ in range(2)
     ]
+    checkin = CheckIn.objects.create(
+        mentorship=pair,
+        author=pair.mentor,
+        kind=CheckInKind.PULSE,
+        sequence=1,
+        questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
+        due_at=timezone.now() - timedelta(hours=1),
+    )
     tokens = {
         "program admin": api_token_create(user=pair.mentor, name="schemathesis")[1],
         "mentee": api_token_create(user=pair.mentee, name="schemathesis")[1],
@@ -136,6 +156,7 @@ def world(db):
             "batch_id": batch.pk,
             "run_id": runs[0].pk,
             "other_id": runs[1].pk,
+            "checkin_id": checkin.pk,
         },
     }
 

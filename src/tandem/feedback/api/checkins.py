@@ -18,6 +18,7 @@ from tandem.feedback.models import CheckIn, CheckInKind
 from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
+from tandem.feedback.services.checkin_templates import DELAY_DAYS_RANGE, EVERY_PERIODS_RANGE
 from tandem.feedback.services.checkins import EDIT_WINDOW, checkin_answer
 from tandem.mentorships.api.common import ERRORS
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -75,8 +76,18 @@ class TemplateIn(Schema):
         description="In order: key, text, type (scale | choice | text), low_label, high_label "
         "(scale), choices [[value, label]] (choice), required, compare."
     )
-    every_periods: int = Field(1, description="Pulse: one every this many agreed periods.")
-    delay_days: int = Field(0, description="Days after the trigger (not used by pulses).")
+    every_periods: int = Field(
+        1,
+        ge=EVERY_PERIODS_RANGE[0],
+        le=EVERY_PERIODS_RANGE[1],
+        description="Pulse: one every this many agreed periods.",
+    )
+    delay_days: int = Field(
+        0,
+        ge=DELAY_DAYS_RANGE[0],
+        le=DELAY_DAYS_RANGE[1],
+        description="Days after the trigger (not used by pulses).",
+    )
 
 
 class TemplateOut(Schema):
