@@ -26,7 +26,6 @@ import os
 import random
 import secrets
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from pages import counting, percentile  # noqa: E402 - bench/pages.py, beside this file
+from pages import counting, time_page  # noqa: E402 - bench/pages.py, beside this file
 
 TARGET_MS = 200.0
 
@@ -225,24 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     worst = 0.0
     for label, url in pages:
-        for _ in range(3):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        queries = []
-        with connection.execute_wrapper(counting(queries)):
-            client.get(url)
-        timings = []
-        for _ in range(args.requests):
-            begin = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - begin) * 1000)
-        median = statistics.median(timings)
-        worst = max(worst, median)
-        verdict = "ok" if median < TARGET_MS else "SLOW"
-        print(
-            f"{label:<30} {median:>10.1f} {percentile(timings, 0.95):>8.1f} "
-            f"{len(queries):>8}  {verdict} ({median / TARGET_MS:.2f}x target)"
-        )
+        worst = max(worst, time_page(client, label, url, args.requests, TARGET_MS))
     connection.close()
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
