@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tandem.matchruns",
     "tandem.messaging",
     "tandem.feedback",
+    "tandem.insights",
     "tandem.web",
 ]
 

@@ -1,0 +1,30 @@
+"""The insight sections, in page order. Each section builds its tables for a scope; the pages,
+the API and the exports all read this list, so a section added here appears everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tandem.core.exceptions import NotFound
+from tandem.insights.scope import InsightScope
+from tandem.insights.tables import InsightTable
+
+SECTION_NOT_FOUND = "No such insight section."
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # in URLs: /insights/.../<key>/ and /api/programs/{slug}/insights/<key>
+    title: str
+    build: Callable[[InsightScope], list[InsightTable]]
+
+
+SECTIONS: tuple[Section, ...] = ()
+
+
+def section_named(key: str) -> Section:
+    for section in SECTIONS:
+        if section.key == key:
+            return section
+    raise NotFound(SECTION_NOT_FOUND)

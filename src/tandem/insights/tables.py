@@ -1,0 +1,51 @@
+"""The one shape every insight takes: a titled table with typed columns, an optional chart
+and notes. The page draws the chart and its data table from it, the API returns it as JSON and
+the exports write it as CSV or XLSX, so every format shows the same figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+Cell = str | int | float | None  # None: no data, or withheld (a note says which)
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"
+    COUNT = "count"  # whole number of people, pairs, meetings...
+    RATE = "rate"  # a share from 0 to 1, shown as a percentage
+    NUMBER = "number"  # any other figure (a mean score, messages per week)
+    DAYS = "days"
+    WEEKS = "weeks"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: ColumnKind = ColumnKind.COUNT
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How the page charts the table: ``x`` is a column key, ``series`` the columns plotted."""
+
+    kind: Literal["bar", "hbar", "line", "stacked_bar"]
+    x: str
+    series: tuple[str, ...]
+    y_label: str = ""
+
+
+@dataclass
+class InsightTable:
+    key: str  # unique within its section; the export file name and the API's table key
+    title: str
+    summary: str  # one or two sentences in plain words: what the table shows and how counted
+    columns: list[Column]
+    rows: list[dict[str, Cell]] = field(default_factory=list)
+    chart: Chart | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def column_keys(self) -> list[str]:
+        return [column.key for column in self.columns]
