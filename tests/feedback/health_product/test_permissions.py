@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tandem.feedback.models import Intervention, InterventionKind
+from tandem.feedback.models import CheckIn, CheckInKind, Intervention, InterventionKind
 from tandem.feedback.services.health import health_refresh
 from tandem.programs.models import Role
 from tests.feedback.health_product.builders import held, started
@@ -174,6 +174,25 @@ def test_a_check_in_sent_by_an_admin_points_both_to_their_check_ins(client, worl
     for person in (m.mentor, m.mentee):
         sent = person.notifications.get(kind="checkin_due")
         assert sent.url == "/feedback/checkins/"
+
+
+def test_a_check_in_sent_by_an_admin_is_one_pulse_to_answer_for_each_side(client, world):
+    m = world["m"]
+    waiting = CheckIn.objects.create(
+        mentorship=m,
+        author=m.mentor,
+        kind=CheckInKind.PULSE,
+        sequence=3,
+        questions=[],
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    client.force_login(world["admin"])
+    assert client.post(f"/api/mentorships/{m.pk}/health/checkin").status_code == 201
+    asked = CheckIn.objects.filter(mentorship=m).exclude(pk=waiting.pk).get()
+    # The mentor still has a pulse waiting, so only the mentee gets a new one: the next number.
+    assert (asked.author, asked.kind, asked.sequence) == (m.mentee, CheckInKind.PULSE, 4)
+    assert asked.questions and asked.answered_at is None
+    assert asked.due_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_the_pages_actions_come_back_with_what_happened(client, world):

@@ -7,15 +7,19 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
 from tandem.feedback.models import (
     INTERVENTION_NOTE_LIMIT,
+    CheckIn,
+    CheckInKind,
     Intervention,
     InterventionKind,
 )
+from tandem.feedback.selectors.checkins import checkin_template_for
 from tandem.feedback.services.health import mentorship_health_url
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.selectors import (
@@ -55,13 +59,47 @@ def _admin_act(
     return found
 
 
+def _pulse_now(mentorship: Mentorship) -> None:
+    """A pulse due now for each side that has no check-in waiting for an answer (inside the
+    caller's transaction, the mentorship locked). It takes the next pulse number, so the
+    regular pulses continue one period after it instead of asking again in a few days."""
+    waiting = set(
+        CheckIn.objects.filter(mentorship=mentorship, answered_at__isnull=True).values_list(
+            "author_id", flat=True
+        )
+    )
+    last = CheckIn.objects.filter(mentorship=mentorship, kind=CheckInKind.PULSE).aggregate(
+        last=Max("sequence")
+    )["last"]
+    questions = checkin_template_for(
+        program_id=mentorship.program_id, kind=CheckInKind.PULSE
+    ).questions
+    CheckIn.objects.bulk_create(
+        [
+            CheckIn(
+                mentorship=mentorship,
+                author_id=author_id,
+                kind=CheckInKind.PULSE,
+                sequence=(last or 0) + 1,
+                questions=questions,
+                due_at=timezone.now(),
+            )
+            for author_id in (mentorship.mentor_id, mentorship.mentee_id)
+            if author_id not in waiting
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
-    """An admin asks the pair for a check-in now (once a day per mentorship)."""
+    """An admin asks the pair for a check-in now (once a day per mentorship): each side gets a
+    pulse to answer (or is reminded of the one already waiting) and a notification."""
     with transaction.atomic():
         found = _admin_act(
             user=user, mentorship_id=mentorship_id, kind=InterventionKind.CHECKIN_SENT
         )
         mentorship = found.mentorship
+        _pulse_now(mentorship)
         for person in (mentorship.mentor, mentorship.mentee):
             notify_send(
                 recipient=person,
