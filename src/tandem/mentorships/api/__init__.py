@@ -1,6 +1,6 @@
 """Mentorships API (mounted at ``/api/mentorships/``): requests, mentorships, agreement
 versions, goals, meetings (with ``.ics``), action items, ending, calendar feed, problem reports
-(read by their reporter and the program's admins only); one sub-router
+(read by their reporter and the program's admins only), declared pauses; one sub-router
 per sub-domain, mounted in the order that keeps the literal paths (``/requests``,
 ``/calendar-feed``, ``/programs/...``) ahead of ``/{mentorship_id}``.
 
@@ -25,6 +25,7 @@ from tandem.mentorships.api import (
     lifecycle,
     meetings,
     mentorships,
+    pauses,
     problems,
     requests,
 )
@@ -34,6 +35,7 @@ for part in (
     requests,
     feed,
     problems,
+    pauses,
     mentorships,
     agreement,
     lifecycle,

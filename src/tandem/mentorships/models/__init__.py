@@ -26,6 +26,7 @@ from tandem.mentorships.models.mentorships import (
     MentorshipEvent,
     MentorshipState,
 )
+from tandem.mentorships.models.pauses import MentorshipPause
 from tandem.mentorships.models.problems import PROBLEM_TEXT_LIMIT, ProblemReport
 from tandem.mentorships.models.requests import MentorshipRequest, RequestState
 
@@ -46,6 +47,7 @@ __all__ = [
     "MeetingStatus",
     "Mentorship",
     "MentorshipEvent",
+    "MentorshipPause",
     "MentorshipRequest",
     "MentorshipState",
     "Milestone",

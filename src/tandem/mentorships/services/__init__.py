@@ -24,6 +24,7 @@ from tandem.mentorships.services.meetings import (
     meeting_series_cancel,
     private_note_save,
 )
+from tandem.mentorships.services.pauses import mentorship_pause_declare, mentorship_pause_end
 from tandem.mentorships.services.problems import problem_report_create, problem_report_resolve
 from tandem.mentorships.services.reminders import action_items_remind_overdue, meetings_remind
 from tandem.mentorships.services.requests import (
@@ -69,6 +70,8 @@ __all__ = [
     "mentorship_create_from_match",
     "mentorship_end_early",
     "mentorship_end_early_as_admin",
+    "mentorship_pause_declare",
+    "mentorship_pause_end",
     "mentorships_midpoint_review",
     "milestone_add",
     "milestone_toggle",
