@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tandem.core.exceptions import NotFound
 from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.health import health_section
 from tandem.insights.tables import InsightTable
 
 SECTION_NOT_FOUND = "No such insight section."
@@ -20,7 +21,7 @@ class Section:
     build: Callable[[InsightScope], list[InsightTable]]
 
 
-SECTIONS: tuple[Section, ...] = ()
+SECTIONS: tuple[Section, ...] = (Section("health", "Health", health_section),)
 
 
 def section_named(key: str) -> Section:
