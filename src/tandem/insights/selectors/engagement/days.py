@@ -1,0 +1,161 @@
+"""The days an engagement figure covers, and the pairs active on each of them.
+
+Engagement counts what happened in the chosen quarters, day by day (UTC), up to yesterday: a
+day still going on is not counted, so a week's meetings and the meetings it planned cover the
+same whole days. Weeks run Monday to Sunday; a week that begins before the range or runs past
+its end counts only its days inside it.
+
+A pair is *active* on every day from the day it started (``activated_at``) to the day it ended
+(``ended_at``), both included. How many pairs were active on each day comes from two grouped
+counts (pairs starting per day, pairs ending per day) and a running sum over the days, never a
+loop over pairs. Each active pair *plans* one meeting per agreed cadence period: 1/7 of a
+meeting a day when weekly, 1/14 every two weeks, 1/30 monthly, 1/91 quarterly; the cadence is
+the one in the pair's latest agreement signed by both, or its program's default without one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    FloatField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import TruncDate
+
+from tandem.feedback.health import CADENCE_DAYS
+from tandem.insights.scope import InsightScope
+from tandem.mentorships.models import AgreementVersion, Mentorship
+from tandem.people.choices import Cadence
+
+FALLBACK_CADENCE = Cadence.BIWEEKLY  # a program's default when it has none (as the model's)
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def as_date(value: datetime | date) -> date:
+    """A grouped day as a date (a database may hand back a datetime at midnight)."""
+    return value.astimezone(UTC).date() if isinstance(value, datetime) else value
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days counted: from ``first`` up to, not including, ``end``."""
+
+    first: date
+    end: date
+
+    @property
+    def start_at(self) -> datetime:
+        return midnight(self.first)
+
+    @property
+    def end_at(self) -> datetime:
+        return midnight(self.end)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.end - self.first).days)]
+
+    def weeks(self) -> list[date]:
+        """The Mondays of the weeks with at least one day counted."""
+        return sorted({monday_of(day) for day in self.days()})
+
+
+def period_of(scope: InsightScope, *, today: date) -> Period | None:
+    """The whole days of the scope before ``today``: from the range's first day (without one,
+    the day the programs' first pair was proposed). ``None`` when no day is left."""
+    if scope.start is not None:
+        first = scope.start.date()
+    else:
+        earliest = Mentorship.objects.filter(program_id__in=scope.program_ids).aggregate(
+            at=Min("created_at")
+        )["at"]
+        if earliest is None:
+            return None
+        first = earliest.astimezone(UTC).date()
+    end = today if scope.end is None else min(today, scope.end.date())
+    return Period(first, end) if first < end else None
+
+
+def _agreed_cadence() -> Subquery:
+    """The cadence of the pair's latest version signed by both (``None`` without one)."""
+    signed = AgreementVersion.objects.filter(
+        mentorship=OuterRef("pk"),
+        signed_by_mentor_at__isnull=False,
+        signed_by_mentee_at__isnull=False,
+    ).order_by("-number")
+    return Subquery(signed.annotate(cadence=KT("content__cadence")).values("cadence")[:1])
+
+
+def _meetings_per_day() -> Case:
+    """A pair's planned meetings per day: one per period of its agreed cadence (an unknown
+    agreed value falls back to the program's default)."""
+    rates = sorted(CADENCE_DAYS.items())
+    return Case(
+        *[When(agreed_cadence=name, then=Value(1 / days)) for name, days in rates],
+        *[When(program__default_cadence=name, then=Value(1 / days)) for name, days in rates],
+        default=Value(1 / CADENCE_DAYS[FALLBACK_CADENCE]),
+        output_field=FloatField(),
+    )
+
+
+def _pairs(scope: InsightScope) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.filter(program_id__in=scope.program_ids, activated_at__isnull=False)
+        .annotate(agreed_cadence=_agreed_cadence())
+        .annotate(per_day=_meetings_per_day())
+    )
+
+
+def _changes(pairs: QuerySet[Mentorship], field: str) -> dict[date, tuple[int, float]]:
+    rows = (
+        pairs.annotate(day=TruncDate(field, tzinfo=UTC))
+        .values("day")
+        .annotate(pairs=Count("pk"), planned=Sum("per_day"))
+        .order_by()
+    )
+    return {as_date(row["day"]): (row["pairs"], float(row["planned"] or 0)) for row in rows}
+
+
+@dataclass(frozen=True)
+class PairDay:
+    pairs: int  # pairs active on the day
+    planned: float  # meetings those pairs planned for the day
+
+
+def pair_days(scope: InsightScope, period: Period) -> dict[date, PairDay]:
+    """Active pairs and planned meetings on each day of ``period`` (two grouped queries)."""
+    pairs = _pairs(scope).filter(activated_at__lt=period.end_at)
+    started = _changes(pairs, "activated_at")
+    # A pair that ended on a day is still active that day: it leaves the day after.
+    ended = _changes(pairs.filter(ended_at__isnull=False, ended_at__lt=period.end_at), "ended_at")
+    delta: dict[date, list[float]] = defaultdict(lambda: [0, 0.0])
+    for changes, sign, shift in ((started, 1, 0), (ended, -1, 1)):
+        for day, (count, planned) in changes.items():
+            moved = max(day + timedelta(days=shift), period.first)
+            delta[moved][0] += sign * count
+            delta[moved][1] += sign * planned
+    active, planned = 0, 0.0
+    found = {}
+    for day in period.days():
+        active += int(delta[day][0])
+        planned += delta[day][1]
+        found[day] = PairDay(active, max(planned, 0.0))
+    return found
