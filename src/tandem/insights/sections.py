@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tandem.core.exceptions import NotFound
 from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.engagement import engagement_tables
 from tandem.insights.selectors.health import health_section
 from tandem.insights.tables import InsightTable
 
@@ -21,7 +22,10 @@ class Section:
     build: Callable[[InsightScope], list[InsightTable]]
 
 
-SECTIONS: tuple[Section, ...] = (Section("health", "Health", health_section),)
+SECTIONS: tuple[Section, ...] = (
+    Section("engagement", "Engagement", engagement_tables),
+    Section("health", "Health", health_section),
+)
 
 
 def section_named(key: str) -> Section:
