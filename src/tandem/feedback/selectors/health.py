@@ -9,7 +9,6 @@ program's admins. The signals are counts and times only: a check-in is read for 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,13 @@ from tandem.feedback.models import (
     MentorshipHealth,
 )
 from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
+from tandem.feedback.selectors.health_history import (
+    CANCELLING_EVENTS,
+    active_since,
+    pulse_score,
+    replies_of,
+    side_of,
+)
 from tandem.mentorships.models import (
     ActionItem,
     ActionItemStatus,
@@ -45,12 +51,6 @@ from tandem.messaging.models import Message
 # this is stalled whatever came before). Each side's last message is read whatever its age.
 LOOKBACK = timedelta(days=183)
 REPLY_LOOKBACK = timedelta(days=60)
-# Timeline events that mean a meeting was called off or moved (mentorships' services).
-CANCELLING_EVENTS = {
-    "meeting_cancelled": False,
-    "series_cancelled": False,
-    "meeting_moved": True,
-}
 # Plain words for the check-in questions a divergence names (question keys otherwise).
 TOPIC_WORDS = {
     "fit": "how good a fit you are",
@@ -65,45 +65,8 @@ DEFAULT_CADENCE = "biweekly"
 RECENT_ROWS = 2000
 
 
-def _side(mentorship: Mentorship, person_id: int | None) -> Side | None:
-    if person_id == mentorship.mentor_id:
-        return "mentor"
-    if person_id == mentorship.mentee_id:
-        return "mentee"
-    return None
-
-
 def topic_words(keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(TOPIC_WORDS.get(key, key.replace("_", " ")) for key in keys)
-
-
-def active_since(mentorship: Mentorship) -> datetime:
-    return mentorship.activated_at or mentorship.created_at
-
-
-def _pulse_score(progress: str | None, useful: str | None) -> int | None:
-    """One pulse's 1-5 score: the mean of the progress and usefulness answers, rounded half
-    up (a pulse missing both scales says nothing)."""
-    scores = [int(value) for value in (progress, useful) if value and str(value).isdigit()]
-    scores = [score for score in scores if 1 <= score <= 5]
-    if not scores:
-        return None
-    return math.floor(sum(scores) / len(scores) + 0.5)
-
-
-def _replies(sides: list[tuple[Side, datetime]]) -> list[Reply]:
-    """Each time one side answered the other: hours from the first message left unanswered to
-    the answer (``sides`` in time order)."""
-    replies: list[Reply] = []
-    waiting: tuple[Side, datetime] | None = None
-    for side, at in sides:
-        if waiting is None:
-            waiting = (side, at)
-        elif waiting[0] != side:
-            hours = (at - waiting[1]).total_seconds() / 3600
-            replies.append(Reply(at=at, side=side, hours=hours))
-            waiting = (side, at)
-    return replies
 
 
 @dataclass
@@ -142,7 +105,7 @@ def _cancellations(by_id: dict[int, Mentorship], now: datetime) -> dict[int, lis
         created_at__lte=now,
     ).values_list("mentorship_id", "actor_id", "kind", "created_at")
     for mentorship_id, actor_id, kind, at in rows:
-        side = _side(by_id[mentorship_id], actor_id)
+        side = side_of(by_id[mentorship_id], actor_id)
         if side is not None:
             found[mentorship_id].append(
                 Cancellation(at=at, by=side, rescheduled=CANCELLING_EVENTS[kind])
@@ -164,7 +127,7 @@ def _messages(
         .values_list("conversation__mentorship_id", "sender_id", "at")
     )
     for mentorship_id, sender_id, at in latest:
-        side = _side(by_id[mentorship_id], sender_id)
+        side = side_of(by_id[mentorship_id], sender_id)
         if side is not None:
             last[mentorship_id][side] = at
     sequence: dict[int, list[tuple[Side, datetime]]] = defaultdict(list)
@@ -178,10 +141,10 @@ def _messages(
         .values_list("conversation__mentorship_id", "sender_id", "created_at")
     )
     for mentorship_id, sender_id, at in recent:
-        side = _side(by_id[mentorship_id], sender_id)
+        side = side_of(by_id[mentorship_id], sender_id)
         if side is not None:
             sequence[mentorship_id].append((side, at))
-    return last, {key: _replies(sides) for key, sides in sequence.items()}
+    return last, {key: replies_of(sides) for key, sides in sequence.items()}
 
 
 def _overdue(ids: list[int], today: date) -> dict[int, int]:
@@ -222,8 +185,8 @@ def _pulses(by_id: dict[int, Mentorship], now: datetime) -> dict[int, list[Pulse
         .values_list("mentorship_id", "author_id", "answered_at", "progress", "useful")
     )
     for mentorship_id, author_id, at, progress, useful in rows:
-        side = _side(by_id[mentorship_id], author_id)
-        score = _pulse_score(progress, useful)
+        side = side_of(by_id[mentorship_id], author_id)
+        score = pulse_score(progress, useful)
         if side is not None and score is not None and at is not None:
             found[mentorship_id].append(Pulse(at=at, side=side, score=score))
     return found
