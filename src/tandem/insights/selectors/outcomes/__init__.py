@@ -1,0 +1,15 @@
+"""The outcomes section: check-in and closing-survey results, completion and early-ending
+rates with what the early endings were, and the re-match rate. Aggregates only: no answer,
+comment or end reason is ever shown, and check-in figures of fewer than five answers are
+withheld."""
+
+from __future__ import annotations
+
+from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.outcomes.checkins import checkin_tables
+from tandem.insights.selectors.outcomes.endings import ending_tables
+from tandem.insights.tables import InsightTable
+
+
+def outcomes_tables(scope: InsightScope) -> list[InsightTable]:
+    return [*checkin_tables(scope), *ending_tables(scope)]

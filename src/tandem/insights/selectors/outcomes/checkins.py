@@ -1,0 +1,196 @@
+"""Check-in and closing-survey results: per scale question the answers, their average and
+their spread; the closing survey's "would you recommend" answers.
+
+Counted per answer: each answered check-in (of either side of a pair) answered in the range
+counts once. Only the answer to the question's key is read, and only when it is one of the
+question's points (a 1 to 5 scale, or one of the choices), so a free-text answer is never
+read. A check-in's answers are its author's: as on the program's check-in page
+(``feedback.selectors.checkin_figures``), a question with fewer than ``AGGREGATE_MIN``
+answers shows how many answered but withholds its average and its spread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Avg, Count, IntegerField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
+from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.questions import FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
+from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
+from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW
+from tandem.insights.scope import InsightScope
+from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+
+# (column key, check-in kind, answer key, label): the scale questions every program asks.
+SCALE_QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("fit", CheckInKind.FIRST_MEETING, FIT_KEY, "Fit of the pairing (first meeting)"),
+    ("pulse_progress", CheckInKind.PULSE, PROGRESS_KEY, "Progress toward goals (pulse)"),
+    ("pulse_useful", CheckInKind.PULSE, USEFULNESS_KEY, "Last meeting useful (pulse)"),
+    ("midpoint_progress", CheckInKind.MIDPOINT, PROGRESS_KEY, "Progress (mid-point review)"),
+    ("goals_achieved", CheckInKind.CLOSING, "goals_achieved", "Goals achieved (closing survey)"),
+    ("satisfaction", CheckInKind.CLOSING, "satisfaction", "Satisfaction (closing survey)"),
+)
+RECOMMEND_KEY = "would_recommend"
+RECOMMEND_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
+POINTS = tuple(range(SCALE_LOW, SCALE_HIGH + 1))
+FAVOURABLE = (4, 5)
+
+WITHHELD = (
+    "Withheld: {labels} had fewer than {least} answers, and an average of so few could point "
+    "at one person's answer."
+)
+NO_ANSWERS = "No check-in was answered in these quarters."
+
+
+def _counts(scope: InsightScope) -> dict[str, Any]:
+    """Every count and average of the section in one aggregate query."""
+    expressions: dict[str, Any] = {}
+    for column, kind, key, _label in SCALE_QUESTIONS:
+        valid = Q(kind=kind, **{f"answers__{key}__in": list(POINTS)})
+        expressions[f"{column}_n"] = Count("pk", filter=valid)
+        expressions[f"{column}_avg"] = Avg(
+            Cast(KT(f"answers__{key}"), IntegerField()), filter=valid
+        )
+        for point in POINTS:
+            expressions[f"{column}_{point}"] = Count(
+                "pk", filter=Q(kind=kind, **{f"answers__{key}": point})
+            )
+    for value, _label in RECOMMEND_CHOICES:
+        expressions[f"recommend_{value}"] = Count(
+            "pk", filter=Q(kind=CheckInKind.CLOSING, **{f"answers__{RECOMMEND_KEY}": value})
+        )
+    return (
+        CheckIn.objects.filter(
+            mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
+        )
+        .filter(scope.within("answered_at"))
+        .aggregate(**expressions)
+    )
+
+
+def _withheld_note(labels: list[str]) -> str:
+    return WITHHELD.format(labels=", ".join(labels), least=AGGREGATE_MIN)
+
+
+def _scores_table(counts: dict[str, Any]) -> InsightTable:
+    table = InsightTable(
+        key="checkin_scores",
+        title="Check-in and closing-survey scores",
+        summary=(
+            "For each 1-to-5 question (5 is best): how many answers were given in these "
+            "quarters (every answered check-in counts once, from either side of a pair), their "
+            f"average, and the share that were 4 or 5. Below {AGGREGATE_MIN} answers the "
+            "average and share are withheld."
+        ),
+        columns=[
+            Column("question", "Question", ColumnKind.TEXT),
+            Column("answers", "Answers"),
+            Column("average", "Average (1 to 5)", ColumnKind.NUMBER),
+            Column("favourable", "Answered 4 or 5", ColumnKind.RATE),
+        ],
+        chart=Chart("hbar", x="question", series=("average",), y_label="Average (1 to 5)"),
+    )
+    withheld = []
+    for column, _kind, _key, label in SCALE_QUESTIONS:
+        answers = counts[f"{column}_n"]
+        shown = answers >= AGGREGATE_MIN
+        good = sum(counts[f"{column}_{point}"] for point in FAVOURABLE)
+        average = counts[f"{column}_avg"]
+        table.rows.append(
+            {
+                "question": label,
+                "answers": answers,
+                "average": round(float(average), 2) if shown and average is not None else None,
+                "favourable": round(good / answers, 3) if shown else None,
+            }
+        )
+        if answers and not shown:
+            withheld.append(label)
+    if withheld:
+        table.notes.append(_withheld_note(withheld))
+    return table
+
+
+def _distribution_table(counts: dict[str, Any]) -> InsightTable:
+    table = InsightTable(
+        key="checkin_distribution",
+        title="How the answers spread over the scale",
+        summary=(
+            "For each 1-to-5 question, how many answers gave each point of the scale. A "
+            f"question with fewer than {AGGREGATE_MIN} answers is withheld (empty cells)."
+        ),
+        columns=[
+            Column("point", "Answer", ColumnKind.TEXT),
+            *[Column(column, label) for column, _kind, _key, label in SCALE_QUESTIONS],
+        ],
+        chart=Chart(
+            "bar",
+            x="point",
+            series=tuple(column for column, *_rest in SCALE_QUESTIONS),
+            y_label="Answers",
+        ),
+    )
+    shown = {column: counts[f"{column}_n"] >= AGGREGATE_MIN for column, *_r in SCALE_QUESTIONS}
+    for point in POINTS:
+        row: dict[str, Cell] = {"point": f"{point} of {SCALE_HIGH}"}
+        for column, *_rest in SCALE_QUESTIONS:
+            row[column] = counts[f"{column}_{point}"] if shown[column] else None
+        table.rows.append(row)
+    withheld = [
+        label
+        for column, _kind, _key, label in SCALE_QUESTIONS
+        if counts[f"{column}_n"] and not shown[column]
+    ]
+    if withheld:
+        table.notes.append(_withheld_note(withheld))
+    return table
+
+
+def _recommend_table(counts: dict[str, Any]) -> InsightTable:
+    table = InsightTable(
+        key="would_recommend",
+        title="Would they recommend mentoring here?",
+        summary=(
+            "The closing survey's answers to \"Would you recommend mentoring here to a "
+            "colleague?\" given in these quarters, and each answer's share. Below "
+            f"{AGGREGATE_MIN} answers the counts are withheld."
+        ),
+        columns=[
+            Column("answer", "Answer", ColumnKind.TEXT),
+            Column("answers", "Answers"),
+            Column("share", "Share", ColumnKind.RATE),
+        ],
+        chart=Chart("bar", x="answer", series=("answers",), y_label="Answers"),
+    )
+    total = sum(counts[f"recommend_{value}"] for value, _label in RECOMMEND_CHOICES)
+    shown = total >= AGGREGATE_MIN
+    for value, label in RECOMMEND_CHOICES:
+        count = counts[f"recommend_{value}"]
+        table.rows.append(
+            {
+                "answer": label,
+                "answers": count if shown else None,
+                "share": round(count / total, 3) if shown else None,
+            }
+        )
+    if total and not shown:
+        table.notes.append(
+            f"Withheld: {total} answers, fewer than {AGGREGATE_MIN}: counts of so few could "
+            "point at one person's answer."
+        )
+    return table
+
+
+def checkin_tables(scope: InsightScope) -> list[InsightTable]:
+    counts = _counts(scope)
+    tables = [_scores_table(counts), _distribution_table(counts), _recommend_table(counts)]
+    answered = any(counts[f"{column}_n"] for column, *_rest in SCALE_QUESTIONS) or any(
+        counts[f"recommend_{value}"] for value, _label in RECOMMEND_CHOICES
+    )
+    if not answered:
+        for table in tables:
+            table.notes.append(NO_ANSWERS)
+    return tables

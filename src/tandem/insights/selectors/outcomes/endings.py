@@ -1,0 +1,178 @@
+"""How mentorships ended: completion and early-ending rates, what the early endings were
+(who ended them, at which stage, whether the mentee asked for a new mentor) and the re-match
+rate.
+
+The end reason a person wrote is never read: it is free text, private to the program's admins
+and the person who wrote it. The categories come from facts the admins already see on each
+mentorship's page (who ended it, whether it had started) and from the mentee's yes/no answer to
+"Would you like a new mentor?".
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from tandem.insights.scope import InsightScope
+from tandem.insights.tables import Chart, Column, ColumnKind, InsightTable
+from tandem.mentorships.models import Mentorship, MentorshipState
+from tandem.programs.models import Enrolment, Role
+
+NO_ENDINGS = "No mentorship ended in these quarters."
+NO_EARLY_ENDINGS = "No mentorship ended early in these quarters."
+NO_MENTEES_ENDED_EARLY = (
+    "No mentee who joined in these quarters has had a mentorship end early (yet)."
+)
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def _ended(scope: InsightScope) -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(
+        program_id__in=scope.program_ids,
+        state__in=(MentorshipState.COMPLETED, MentorshipState.ENDED_EARLY),
+        ended_at__isnull=False,
+    ).filter(scope.within("ended_at"))
+
+
+def _endings_table(scope: InsightScope) -> InsightTable:
+    table = InsightTable(
+        key="endings",
+        title="Completion and early endings",
+        summary=(
+            "The mentorships that ended in these quarters: how many were completed and how "
+            "many ended early, each as a share of all that ended."
+        ),
+        columns=[
+            Column("ending", "How it ended", ColumnKind.TEXT),
+            Column("mentorships", "Mentorships"),
+            Column("share", "Share of those that ended", ColumnKind.RATE),
+        ],
+        chart=Chart("bar", x="ending", series=("mentorships",), y_label="Mentorships"),
+    )
+    counts = _ended(scope).aggregate(
+        completed=Count("pk", filter=Q(state=MentorshipState.COMPLETED)),
+        early=Count("pk", filter=Q(state=MentorshipState.ENDED_EARLY)),
+    )
+    total = counts["completed"] + counts["early"]
+    for label, count in (("Completed", counts["completed"]), ("Ended early", counts["early"])):
+        table.rows.append({"ending": label, "mentorships": count, "share": share(count, total)})
+    if not total:
+        table.notes.append(NO_ENDINGS)
+    return table
+
+
+def _early_end_table(scope: InsightScope) -> InsightTable:
+    table = InsightTable(
+        key="early_endings",
+        title="What the early endings were",
+        summary=(
+            "The mentorships that ended early in these quarters, by who ended them (the "
+            "mentee, the mentor or a program admin outside the pair), by whether the pair had "
+            "started (agreement signed by both) or was still agreeing its terms, and how many "
+            "mentees asked for a new mentor afterwards. Each share is of all early endings."
+        ),
+        columns=[
+            Column("group", "Grouped by", ColumnKind.TEXT),
+            Column("category", "Category", ColumnKind.TEXT),
+            Column("mentorships", "Mentorships"),
+            Column("share", "Share of early endings", ColumnKind.RATE),
+        ],
+        chart=Chart("hbar", x="category", series=("mentorships",), y_label="Mentorships"),
+    )
+    early = Q(state=MentorshipState.ENDED_EARLY)
+    by_pair = Q(ended_by=F("mentee")) | Q(ended_by=F("mentor"))
+    counts = _ended(scope).aggregate(
+        total=Count("pk", filter=early),
+        by_mentee=Count("pk", filter=early & Q(ended_by=F("mentee"))),
+        by_mentor=Count("pk", filter=early & Q(ended_by=F("mentor")) & ~Q(ended_by=F("mentee"))),
+        by_admin=Count("pk", filter=early & Q(ended_by__isnull=False) & ~by_pair),
+        by_gone=Count("pk", filter=early & Q(ended_by__isnull=True)),
+        started=Count("pk", filter=early & Q(activated_at__isnull=False)),
+        wants_new=Count("pk", filter=early & Q(early_end_feedback__wants_new_mentor=True)),
+    )
+    total = counts["total"]
+    rows = [
+        ("Who ended it", "The mentee", counts["by_mentee"]),
+        ("Who ended it", "The mentor", counts["by_mentor"]),
+        ("Who ended it", "A program admin", counts["by_admin"]),
+        ("Who ended it", "A person no longer on the site", counts["by_gone"]),
+        ("Stage", "After it started", counts["started"]),
+        ("Stage", "While agreeing the terms", total - counts["started"]),
+        ("Afterwards", "The mentee asked for a new mentor", counts["wants_new"]),
+    ]
+    for group, category, count in rows:
+        table.rows.append(
+            {
+                "group": group,
+                "category": category,
+                "mentorships": count,
+                "share": share(count, total),
+            }
+        )
+    if not total:
+        table.notes.append(NO_EARLY_ENDINGS)
+    return table
+
+
+def _rematched() -> Exists:
+    """A later mentorship of the same mentee in the same program, with another mentor, proposed
+    at or after this one ended (in any state since)."""
+    return Exists(
+        Mentorship.objects.filter(
+            program=OuterRef("program"),
+            mentee=OuterRef("mentee"),
+            created_at__gte=OuterRef("ended_at"),
+        ).exclude(mentor=OuterRef("mentor"))
+    )
+
+
+def _rematch_table(scope: InsightScope) -> InsightTable:
+    table = InsightTable(
+        key="rematch",
+        title="Re-matches after an early ending",
+        summary=(
+            "Mentees who joined in these quarters and had a mentorship end early (at any time), "
+            "and how many of them were re-matched: given a mentorship with another mentor in "
+            "the same program, proposed after the early ending. A person in two programs counts "
+            "once in each."
+        ),
+        columns=[
+            Column("ended_early", "Mentees with an early ending"),
+            Column("rematched", "Re-matched"),
+            Column("rate", "Re-match rate", ColumnKind.RATE),
+        ],
+    )
+    joined = Enrolment.objects.filter(
+        program=OuterRef("program"), person=OuterRef("mentee"), role=Role.MENTEE
+    ).filter(scope.within("created_at"))
+    per_program = (
+        Mentorship.objects.filter(
+            program_id__in=scope.program_ids,
+            state=MentorshipState.ENDED_EARLY,
+            ended_at__isnull=False,
+        )
+        .filter(Exists(joined))
+        .annotate(rematched=_rematched())
+        .values("program")
+        .annotate(
+            mentees=Count("mentee", distinct=True),
+            rematched_mentees=Count("mentee", distinct=True, filter=Q(rematched=True)),
+        )
+        .order_by()
+    )
+    mentees = rematched = 0
+    for row in per_program:  # one row per program: a site's total adds the programs up
+        mentees += row["mentees"]
+        rematched += row["rematched_mentees"]
+    table.rows.append(
+        {"ended_early": mentees, "rematched": rematched, "rate": share(rematched, mentees)}
+    )
+    if not mentees:
+        table.notes.append(NO_MENTEES_ENDED_EARLY)
+    return table
+
+
+def ending_tables(scope: InsightScope) -> list[InsightTable]:
+    return [_endings_table(scope), _early_end_table(scope), _rematch_table(scope)]
