@@ -1,0 +1,204 @@
+"""The funnel section: invited → joined → profile complete → matched → agreement signed →
+first meeting → completed, with early endings and mentorships still active as outcomes of
+their own; for mentees and, separately, for mentors (docs/insights/funnel.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.funnel.days import DaysBetween, day_counts, median_of
+from tandem.insights.selectors.funnel.steps import ROLES, cohort, with_steps
+from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.programs.models import ParticipantInvitation, Role
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    reached: Q | None  # on with_steps' annotations; None: a count taken elsewhere
+    base: str | None  # the step this one is compared with (and timed from)
+    since: str | None = None  # the base step's time field (None: the step has no time)
+    at: str | None = None  # this step's time field
+
+
+STEPS = (
+    Step("joined", "Joined", None, None),
+    Step("profile", "Profile complete (now)", Q(profile_done=True), "joined"),
+    Step("matched", "Matched", Q(matched_at__isnull=False), "joined", "created_at", "matched_at"),
+    Step(
+        "signed",
+        "Agreement signed (mentorship active)",
+        Q(signed_at__isnull=False),
+        "matched",
+        "matched_at",
+        "signed_at",
+    ),
+    Step("met", "First meeting held", Q(met_at__isnull=False), "signed", "signed_at", "met_at"),
+    Step(
+        "completed",
+        "Completed",
+        Q(completed_at__isnull=False),
+        "met",
+        "met_at",
+        "completed_at",
+    ),
+    Step(
+        "ended_early",
+        "Ended early (outcome)",
+        Q(ended_early_at__isnull=False),
+        "matched",
+        "matched_at",
+        "ended_early_at",
+    ),
+    Step("active_now", "Still active now (outcome)", Q(active_now=True), "signed"),
+)
+LABELS = {step.key: step.label for step in STEPS} | {
+    "invited": "Invited (personal invitation)",
+    "accepted": "Accepted the invitation",
+}
+
+COLUMNS = [
+    Column("step", "Step", ColumnKind.TEXT),
+    Column("people", "People"),
+    Column("compared_with", "Compared with", ColumnKind.TEXT),
+    Column("share_of_base", "Share of the step compared with", ColumnKind.RATE),
+    Column("share_of_joined", "Share of all who joined", ColumnKind.RATE),
+    Column("median_days", "Median days since the step compared with", ColumnKind.DAYS),
+    Column("timed", "People timed"),
+]
+
+SUMMARY = (
+    "{people} who joined in the chosen quarters and how far they got: each step counts the "
+    "people who reached it with any of their mentorships in the program, compared with the "
+    "step named beside it and with everyone who joined. The time at a step is read on the row "
+    "after it: the median whole days from reaching the step compared with to reaching this "
+    "one, among the people who reached both."
+)
+NOTES = [
+    "A step counts whoever reached it, whether or not they passed the step listed above it "
+    "(a person can be matched with an incomplete profile), so a step can hold more people.",
+    "Invitations are personal invitations sent in the quarters; people who joined through a "
+    "shareable link or on their own were never invited one by one, so 'Joined' is the start "
+    "every share of all who joined is taken from.",
+    "Profile complete is read as it is now: Tandem keeps no time at which a profile became "
+    "complete, so the time from joining is shown on 'Matched' and not split at this step.",
+    "Tandem makes a mentorship active at the instant both sign its agreement, so the two are "
+    "one step; 'Still active now' counts people with a mentorship active today.",
+    "Medians are read from counts per whole day computed in the database: the middle person's "
+    "day (the mean of the two middle days for an even number); a part day counts as 0.",
+]
+NO_DATA = "Nobody joined in this role in the chosen quarters: there is nothing to count."
+
+
+def funnel_tables(scope: InsightScope) -> list[InsightTable]:
+    now = timezone.now()
+    invited = _invitations(scope)
+    return [_funnel(scope, role, now, invited.get(role, {})) for role in ROLES]
+
+
+def _invitations(scope: InsightScope) -> dict[str, dict[str, int | float | None]]:
+    """Per role: invitations sent in the quarters, how many were accepted, and the median
+    days from sending to accepting."""
+    sent = ParticipantInvitation.objects.filter(
+        scope.within("sent_at"), program_id__in=scope.program_ids, role__in=ROLES
+    )
+    counts = (
+        sent.order_by()
+        .values("role")
+        .annotate(invited=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__isnull=False)))
+    )
+    days = day_counts(sent, DaysBetween(F("accepted_at"), F("sent_at")), by="role")
+    return {
+        row["role"]: {
+            "invited": row["invited"],
+            "accepted": row["accepted"],
+            "days": median_of(days.get(row["role"], {})),
+            "timed": sum(days.get(row["role"], {}).values()),
+        }
+        for row in counts
+    }
+
+
+def _funnel(
+    scope: InsightScope, role: str, now: datetime, invited: dict[str, int | float | None]
+) -> InsightTable:
+    people = with_steps(cohort(scope, role), role, now=now)
+    # Aggregates named apart from the annotations they read (a shared name would replace one).
+    totals = people.aggregate(
+        n_joined=Count("pk"),
+        **{f"n_{step.key}": Count("pk", filter=step.reached) for step in STEPS if step.reached},
+    )
+    counts = {key.removeprefix("n_"): value for key, value in totals.items()}
+    joined = counts["joined"]
+    rows = _invitation_rows(invited, joined)
+    for step in STEPS:
+        days = None  # a step without a time
+        if step.at and step.since:
+            gaps = DaysBetween(F(step.at), F(step.since))
+            days = day_counts(people, gaps).get(None, {}) if counts[step.key] else {}
+        base = counts[step.base] if step.base else None
+        rows.append(_row(step.key, counts[step.key], step.base, base, joined, days))
+    name = "Mentees" if role == Role.MENTEE else "Mentors"
+    return InsightTable(
+        key=f"{role}_funnel",
+        title=f"{name}' funnel",
+        summary=SUMMARY.format(people=name),
+        columns=COLUMNS,
+        rows=rows,
+        chart=Chart("hbar", x="step", series=("people",), y_label="People"),
+        notes=NOTES if joined else [NO_DATA, *NOTES],
+    )
+
+
+def _invitation_rows(invited: dict[str, int | float | None], joined: int) -> list[dict[str, Cell]]:
+    sent = int(invited.get("invited") or 0)
+    accepted = int(invited.get("accepted") or 0)
+    return [
+        {
+            "step": LABELS["invited"],
+            "people": sent,
+            "compared_with": None,
+            "share_of_base": None,
+            "share_of_joined": None,
+            "median_days": None,
+            "timed": None,
+        },
+        {
+            "step": LABELS["accepted"],
+            "people": accepted,
+            "compared_with": LABELS["invited"],
+            "share_of_base": _share(accepted, sent),
+            "share_of_joined": _share(accepted, joined),
+            "median_days": invited.get("days"),
+            "timed": int(invited.get("timed") or 0) if sent else None,
+        },
+    ]
+
+
+def _row(
+    key: str,
+    people: int,
+    base_key: str | None,
+    base: int | None,
+    joined: int,
+    days: dict[int, int] | None,
+) -> dict[str, Cell]:
+    return {
+        "step": LABELS[key],
+        "people": people,
+        "compared_with": LABELS[base_key] if base_key else None,
+        "share_of_base": _share(people, base) if base is not None else None,
+        "share_of_joined": _share(people, joined),
+        "median_days": median_of(days) if days else None,
+        "timed": sum(days.values()) if days is not None else None,
+    }
+
+
+def _share(part: int, whole: int | None) -> float | None:
+    return part / whole if whole else None
