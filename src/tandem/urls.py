@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tandem.api import api
+from tandem.insights.urls import program_urlpatterns as insights_program
+from tandem.insights.urls import site_urlpatterns as insights_site
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("tandem.people.urls")),
+    path("programs/", include(insights_program)),
+    path("insights/", include(insights_site)),
     path("programs/", include("tandem.matchruns.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("mentorships/", include("tandem.mentorships.urls")),

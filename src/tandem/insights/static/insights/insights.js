@@ -1,0 +1,105 @@
+/* The insight pages' charts: each <canvas data-chart="ID"> is drawn with Chart.js (vendored,
+   chart.umd.min.js) from the JSON in <script id="ID" type="application/json"> that the page
+   wrote with json_script. No inline code: the site's Content-Security-Policy allows none.
+   The "Print report" button prints; before printing, every chart is resized to the page. */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#2a5bd7", "#1b7a3d", "#c77700", "#b3261e", "#6b4fbb", "#0f7c8c", "#545b6b"];
+  var INK = "#1f2430";
+  var GRID = "#e3e6ec";
+
+  function formatValue(value, percent) {
+    if (value === null || value === undefined) { return "no data"; }
+    var text = Number(value).toLocaleString(undefined, { maximumFractionDigits: 1 });
+    return percent ? text + " %" : text;
+  }
+
+  function config(spec) {
+    var stacked = spec.kind === "stacked_bar";
+    var horizontal = spec.kind === "hbar";
+    var line = spec.kind === "line";
+    var datasets = spec.series.map(function (series, i) {
+      var colour = PALETTE[i % PALETTE.length];
+      return {
+        label: series.label,
+        data: series.data,
+        backgroundColor: colour,
+        borderColor: colour,
+        borderWidth: line ? 2 : 0,
+        pointRadius: line ? 2 : 0,
+        spanGaps: false,
+        maxBarThickness: 48
+      };
+    });
+    var valueAxis = {
+      beginAtZero: true,
+      stacked: stacked,
+      grid: { color: GRID },
+      ticks: {
+        color: INK,
+        precision: spec.percent ? undefined : 0,
+        callback: function (value) { return formatValue(value, spec.percent); }
+      },
+      title: { display: Boolean(spec.yLabel), text: spec.yLabel, color: INK }
+    };
+    var categoryAxis = {
+      stacked: stacked,
+      grid: { display: false },
+      ticks: { color: INK, autoSkip: !horizontal, maxRotation: 60 }
+    };
+    return {
+      type: line ? "line" : "bar",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        indexAxis: horizontal ? "y" : "x",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
+        plugins: {
+          legend: { display: datasets.length > 1, labels: { color: INK } },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                return item.dataset.label + ": " + formatValue(item.raw, spec.percent);
+              }
+            }
+          }
+        }
+      }
+    };
+  }
+
+  function draw(canvas) {
+    var source = document.getElementById(canvas.getAttribute("data-chart"));
+    if (!source || typeof window.Chart === "undefined") { return null; }
+    var spec = JSON.parse(source.textContent);
+    var box = canvas.parentElement;
+    if (spec.kind === "hbar") {
+      // One bar per row: the box grows with the rows so long labels stay readable.
+      box.style.height = Math.max(160, 34 * spec.labels.length + 60) + "px";
+    }
+    return new window.Chart(canvas, config(spec));
+  }
+
+  function start() {
+    var charts = [];
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var chart = draw(canvas);
+      if (chart) { charts.push(chart); canvas.setAttribute("data-drawn", "true"); }
+    });
+    function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
+    window.addEventListener("beforeprint", resizeAll);
+    window.addEventListener("afterprint", resizeAll);
+    document.querySelectorAll("[data-print-report]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,135 @@
+"""The insight pages: a program's for its admins, every program's for site staff. Each shows
+one section (tabs for the others), filtered to a range of whole quarters, every table as a
+chart with its data table below, and links to download the figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.exceptions import ApplicationError
+from tandem.core.web import form_add_error, not_found_as_404
+from tandem.insights.scope import InsightScope, Quarter, scope_of
+from tandem.insights.sections import SECTIONS, Section, section_named
+from tandem.insights.selectors.access import access_program_insights, access_site_insights
+from tandem.insights.selectors.quarters import quarters_with_data
+from tandem.insights.views.present import shown
+from tandem.programs.models import Program
+
+ANY_QUARTER = ("", "Any quarter")
+MONTHS = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
+
+
+class RangeForm(forms.Form):
+    """The quarter range: ``from`` and ``to`` among the quarters that have data."""
+
+    def __init__(self, data: Any, *, quarters: list[Quarter]):
+        super().__init__(data)
+        choices = [
+            ANY_QUARTER,
+            *((str(q), f"{q.year} Q{q.number} ({MONTHS[q.number - 1]})") for q in quarters),
+        ]
+        self.fields["from"] = forms.ChoiceField(label="From", choices=choices, required=False)
+        self.fields["to"] = forms.ChoiceField(label="To", choices=choices, required=False)
+
+
+@dataclass(frozen=True)
+class Links:
+    """The URLs of one scope's pages and downloads (a program's, or every program's)."""
+
+    prefix: str  # URL names start with it: insights_program or insights_site
+    args: tuple[str, ...]
+
+    def page(self, section: str) -> str:
+        return reverse(f"{self.prefix}_section", args=[*self.args, section])
+
+    def xlsx(self, section: str) -> str:
+        return reverse(f"{self.prefix}_xlsx", args=[*self.args, section])
+
+    def csv(self, section: str, table: str) -> str:
+        return reverse(f"{self.prefix}_csv", args=[*self.args, section, table])
+
+
+def _scope(
+    request: AuthenticatedRequest, program_ids: tuple[int, ...]
+) -> tuple[RangeForm, InsightScope | None]:
+    """The range the filter asks for, or ``None`` (and the form's errors) when it is wrong."""
+    form = RangeForm(request.GET, quarters=quarters_with_data(program_ids))
+    if not form.is_valid():
+        return form, None
+    try:
+        scope = scope_of(program_ids, first=form.cleaned_data["from"], last=form.cleaned_data["to"])
+    except ApplicationError as error:
+        form_add_error(form, error)
+        return form, None
+    return form, scope
+
+
+def _page(
+    request: AuthenticatedRequest,
+    *,
+    program: Program | None,
+    program_ids: tuple[int, ...],
+    section: Section,
+    links: Links,
+) -> HttpResponse:
+    form, scope = _scope(request, program_ids)
+    tables = []
+    if scope is not None:
+        tables = [
+            shown(table, section=section.key, csv_url=links.csv(section.key, table.key))
+            for table in section.build(scope)
+        ]
+    query = "?" + urlencode(scope.query()) if scope and scope.query() else ""
+    context = {
+        "program": program,
+        "section": section,
+        "tabs": [(tab, links.page(tab.key)) for tab in SECTIONS],
+        "form": form,
+        "scope": scope,
+        "tables": tables,
+        "query": query,
+        "here": links.page(section.key),
+        "xlsx_url": links.xlsx(section.key),
+    }
+    return render(request, "insights/insights.html", context, status=400 if scope is None else 200)
+
+
+def _section(key: str | None) -> Section:
+    return section_named(key if key is not None else (SECTIONS[0].key if SECTIONS else ""))
+
+
+@login_required
+@not_found_as_404
+def program_insights(
+    request: AuthenticatedRequest, slug: str, section: str | None = None
+) -> HttpResponse:
+    program, _ = access_program_insights(user=request.user, slug=slug)
+    return _page(
+        request,
+        program=program,
+        program_ids=(program.pk,),
+        section=_section(section),
+        links=Links("insights_program", (program.slug,)),
+    )
+
+
+@login_required
+@not_found_as_404
+def site_insights(request: AuthenticatedRequest, section: str | None = None) -> HttpResponse:
+    scope = access_site_insights(user=request.user)
+    return _page(
+        request,
+        program=None,
+        program_ids=scope.program_ids,
+        section=_section(section),
+        links=Links("insights_site", ()),
+    )
