@@ -180,7 +180,12 @@ class TestReasons:
         )
 
     def test_program_thresholds(self):
-        plain = signals(as_of=10, meetings_held=(day(0),), overdue_action_items=3)
+        plain = signals(
+            as_of=10,
+            meetings_held=(day(0),),
+            overdue_action_items=3,
+            divergence_topics=("expectations",),
+        )
         assert assess(plain).state != AT_RISK
         assert assess(plain, Thresholds(on_track_from=70)).state == AT_RISK
 

@@ -18,11 +18,7 @@ from datetime import datetime
 from statistics import median
 
 from tandem.feedback.health.assessment import (
-    AT_RISK,
     DEFAULT_THRESHOLDS,
-    ON_TRACK,
-    STALLED,
-    THRIVING,
     Contribution,
     Facts,
     HealthAssessment,
@@ -32,12 +28,12 @@ from tandem.feedback.health.assessment import (
     duration,
     every,
     facts_of,
-    flagged_after_days,
     pick,
     whole_periods,
     within,
 )
 from tandem.feedback.health.baseline import baseline_rule
+from tandem.feedback.health.evidence import decide_state
 from tandem.feedback.health.signals import (
     SIDES,
     HealthSignals,
@@ -47,7 +43,6 @@ from tandem.feedback.health.signals import (
 
 BASE_SCORE = 80
 MISSED_POINTS = (0, -9, -22, -34, -45)  # by missed periods; the last repeats
-STALLED_AFTER_MISSED = 4
 ON_CADENCE_POINTS = 10
 SILENT_AFTER_PERIODS = 2  # whole periods without a meeting or a message
 SILENCE_POINTS = (-18, -36)  # no contact for two periods, for three or more
@@ -318,23 +313,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _state(facts: Facts, score: int, concerns: bool, thresholds: Thresholds) -> str:
-    if score >= thresholds.thriving_from and not concerns:
-        state = THRIVING
-    elif score >= thresholds.on_track_from:
-        state = ON_TRACK
-    elif score >= thresholds.at_risk_from:
-        state = AT_RISK
-    else:
-        state = STALLED
-    if facts.missed >= STALLED_AFTER_MISSED:
-        return STALLED
-    if facts.gap >= flagged_after_days(facts.period) and state in (THRIVING, ON_TRACK):
-        return AT_RISK
-    return state
-
-
-def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> HealthAssessment:
+def assess(
+    signals: HealthSignals,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    previous: str | None = None,
+) -> HealthAssessment:
     """The health of one mentorship at ``signals.as_of``.
 
     Parameters
@@ -343,6 +326,9 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
         What happened in the mentorship up to ``as_of`` (later events are ignored).
     thresholds : Thresholds, optional
         The score bands of the states; the program's own, or the defaults.
+    previous : str, optional
+        The state last stored for this mentorship: a flagged pair needs a clear margin to
+        recover (hysteresis, see :mod:`tandem.feedback.health.evidence`).
 
     Returns
     -------
@@ -352,7 +338,8 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
 
     Notes
     -----
-    Two hard rules cap the weighted score's state: by the end of a second missed cadence
+    A low score flags only when two kinds of concern agree or one is strong. Two hard rules
+    cap the weighted score's state: by the end of a second missed cadence
     period (three periods and at least three weeks after the last meeting) the pair is at least
     at risk; four missed periods make it stalled.
     Cost is linear in the number of events given.
@@ -369,7 +356,7 @@ def assess(signals: HealthSignals, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
     concerns = sorted((r for r in reasons if r.weight < 0), key=lambda r: r.weight)
     strengths = sorted((r for r in reasons if r.weight > 0), key=lambda r: -r.weight)
     return HealthAssessment(
-        state=_state(facts, score, bool(concerns), thresholds),
+        state=decide_state(facts, score, concerns, thresholds, previous),
         score=score,
         reasons=tuple(concerns + strengths),
         contributions=tuple(contributions),
