@@ -82,7 +82,9 @@ def test_still_at_risk_after_the_grace_alerts_the_admins_outside_the_pair_once(m
     # the grace period, not the rules' thresholds.
     real = health_services.assess
     monkeypatch.setattr(
-        health_services, "assess", lambda signals: replace(real(signals), state="at_risk")
+        health_services,
+        "assess",
+        lambda signals, **kwargs: replace(real(signals, **kwargs), state="at_risk"),
     )
     now = timezone.now()
     m = at_risk_pair(now)
@@ -181,3 +183,20 @@ def test_two_workers_at_once_nudge_and_alert_once(postgres_only):
     assert errors == []
     kinds = list(Intervention.objects.filter(mentorship=m).values_list("kind", flat=True))
     assert sorted(kinds) == [InterventionKind.ALERT, InterventionKind.NUDGE]
+
+
+def test_the_stored_state_is_handed_to_the_rules_for_hysteresis(monkeypatch):
+    now = timezone.now()
+    m = at_risk_pair(now)
+    seen = []
+    real = health_services.assess
+
+    def spy(signals, *args, previous=None, **kwargs):
+        seen.append(previous)
+        return real(signals, *args, previous=previous, **kwargs)
+
+    monkeypatch.setattr(health_services, "assess", spy)
+    health_refresh(mentorships=[m], now=now)
+    held(m, now + timedelta(hours=1))
+    health_refresh(mentorships=[m], now=now + timedelta(hours=2))
+    assert seen == [None, "at_risk"]

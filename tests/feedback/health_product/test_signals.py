@@ -1,7 +1,8 @@
 """The signals gathered from the database for a batch of mentorships, in a fixed number of
-queries whatever the batch's size."""
+queries whatever the batch's size: the recent weeks, the pauses the pair declared and the
+pair's own first eight weeks (its baseline)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.utils import timezone
 from tandem.feedback.health import assess
 from tandem.feedback.models import Divergence
 from tandem.feedback.selectors.health import health_signals_for
-from tandem.mentorships.models import AgreementVersion, Goal
+from tandem.mentorships.models import AgreementVersion, Goal, MentorshipPause
 from tests.feedback.health_product.builders import event, held, message, pulse, started
 from tests.mentorships.factories import action_item, valid_content
 
@@ -83,4 +84,63 @@ def test_the_query_count_does_not_grow_with_the_batch():
         health_signals_for(mentorships=small, now=now)
     with CaptureQueriesContext(connection) as many:
         health_signals_for(mentorships=large, now=now)
-    assert len(few) == len(many) <= 10
+    assert len(few) == len(many) <= 15
+
+
+def test_declared_pauses_reach_the_rules():
+    now = timezone.now()
+    m = started(now, weeks=12)
+    held(m, now - timedelta(days=45))
+    message(m, m.mentor, now - timedelta(days=2))
+    message(m, m.mentee, now - timedelta(days=1))
+    flagged = assess(health_signals_for(mentorships=[m], now=now)[m.pk])
+    assert flagged.flagged and flagged.reasons[0].code == "missed_periods"
+
+    first_day = (now - timedelta(days=40)).date()
+    back = (now - timedelta(days=5)).date()
+    MentorshipPause.objects.create(
+        mentorship=m, declared_by=m.mentee, starts_on=first_day, ends_on=back
+    )
+    signals = health_signals_for(mentorships=[m], now=now)[m.pk]
+    assert [(p.start, p.end) for p in signals.paused] == [
+        (datetime.combine(first_day, time(), UTC), datetime.combine(back, time(), UTC))
+    ]
+    assert not assess(signals).flagged
+    assert "missed_periods" not in {r.code for r in assess(signals).reasons}
+
+
+def test_the_first_eight_weeks_are_the_pairs_baseline():
+    now = timezone.now()
+    m = started(now, weeks=12)
+    begun = now - timedelta(weeks=12)
+    for week in range(0, 8, 2):
+        held(m, begun + timedelta(weeks=week, days=1))
+        message(m, m.mentor, begun + timedelta(weeks=week, days=2))
+        message(m, m.mentee, begun + timedelta(weeks=week, days=2, hours=3))
+        pulse(m, m.mentee, begun + timedelta(weeks=week, days=3), 5, 5, week + 1)
+    event(m, "meeting_moved", m.mentor, begun + timedelta(days=20))
+    # After the first weeks: slower answers, lower pulses; none of it is the baseline.
+    for days_ago in (24, 16, 8):
+        message(m, m.mentor, now - timedelta(days=days_ago))
+        message(m, m.mentee, now - timedelta(days=days_ago - 4))
+    pulse(m, m.mentee, now - timedelta(days=20), 3, 3, 20)
+    pulse(m, m.mentee, now - timedelta(days=6), 3, 3, 21)
+    for days_ago in (27, 13):
+        held(m, now - timedelta(days=days_ago))
+
+    signals = health_signals_for(mentorships=[m], now=now)[m.pk]
+
+    baseline = signals.baseline
+    assert baseline is not None
+    assert baseline.reply_hours["mentee"] == pytest.approx(3)  # the mentor answers weeks on
+    assert baseline.pulse == {"mentee": 5}
+    assert baseline.cancellations_per_meeting == pytest.approx(1 / 4)
+    codes = {r.code for r in assess(signals).reasons}
+    assert {"slower_replies", "below_own_pulse"} <= codes
+
+
+def test_no_baseline_before_the_first_eight_weeks_are_over():
+    now = timezone.now()
+    m = started(now, weeks=7)
+    held(m, now - timedelta(days=3))
+    assert health_signals_for(mentorships=[m], now=now)[m.pk].baseline is None

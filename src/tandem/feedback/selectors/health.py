@@ -28,6 +28,8 @@ from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
 from tandem.feedback.selectors.health_history import (
     CANCELLING_EVENTS,
     active_since,
+    baselines_for,
+    pauses_for,
     pulse_score,
     replies_of,
     side_of,
@@ -256,12 +258,15 @@ def _gather(by_id: dict[int, Mentorship], now: datetime) -> _Gathered:
 def health_signals_for(
     *, mentorships: Sequence[Mentorship], now: datetime
 ) -> dict[int, HealthSignals]:
-    """The health signals of each mentorship (their programs joined) at ``now``, in ten
-    queries for the whole batch."""
+    """The health signals of each mentorship (their programs joined) at ``now``, in at most
+    fifteen queries for the whole batch: ten for the recent weeks, one for the declared
+    pauses, four for the first weeks of those past them (their baseline)."""
     by_id = {mentorship.pk: mentorship for mentorship in mentorships}
     if not by_id:
         return {}
     gathered = _gather(by_id, now)
+    pauses = pauses_for(list(by_id), now=now, since=now - LOOKBACK)
+    baselines = baselines_for(by_id, now=now)
     signals: dict[int, HealthSignals] = {}
     for pk, mentorship in by_id.items():
         waiting = gathered.amendment_since.get(pk)
@@ -280,6 +285,8 @@ def health_signals_for(
             amendment_waiting_days=(
                 max((now - waiting) / timedelta(days=1), 0.0) if waiting else None
             ),
+            paused=tuple(pauses.get(pk, ())),
+            baseline=baselines.get(pk),
         )
     return signals
 

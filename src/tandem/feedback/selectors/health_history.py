@@ -1,14 +1,39 @@
 """What the health signals read of a pair's history, shared by the recent signals and the
 pair's own baseline: which side an author is, when the mentorship began, which timeline events
-call a meeting off, a pulse's score and the delays of the answers in a conversation."""
+call a meeting off, a pulse's score and the delays of the answers in a conversation; and the
+two reads the rules need beyond the recent weeks: the pauses the pair declared, and the
+pair's first :data:`BASELINE_DAYS` days (its own yardstick, ``baseline_of``)."""
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
 
-from tandem.feedback.health import Reply, Side
-from tandem.mentorships.models import Mentorship
+from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+
+from tandem.feedback.health import (
+    BASELINE_DAYS,
+    Baseline,
+    Cancellation,
+    Pause,
+    Pulse,
+    Reply,
+    Side,
+    baseline_of,
+)
+from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
+from tandem.mentorships.models import (
+    Meeting,
+    MeetingStatus,
+    Mentorship,
+    MentorshipEvent,
+    MentorshipPause,
+)
+from tandem.messaging.models import Message
 
 # Timeline events that mean a meeting was called off or moved (mentorships' services).
 CANCELLING_EVENTS = {
@@ -53,3 +78,105 @@ def replies_of(sides: list[tuple[Side, datetime]]) -> list[Reply]:
             replies.append(Reply(at=at, side=side, hours=hours))
             waiting = (side, at)
     return replies
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def pauses_for(ids: list[int], *, now: datetime, since: datetime) -> dict[int, list[Pause]]:
+    """The pauses each mentorship declared that began by ``now`` and end after ``since``; a
+    pause runs from the start of its first day to the start of its first day back, in UTC."""
+    found: dict[int, list[Pause]] = defaultdict(list)
+    rows = MentorshipPause.objects.filter(
+        mentorship_id__in=ids, starts_on__lte=now.date(), ends_on__gte=since.date()
+    ).values_list("mentorship_id", "starts_on", "ends_on")
+    for mentorship_id, starts_on, ends_on in rows:
+        found[mentorship_id].append(Pause(start=_midnight(starts_on), end=_midnight(ends_on)))
+    return found
+
+
+def _first_weeks_end(path: str) -> ExpressionWrapper:
+    """The end of the first weeks of the mentorship at ``path`` (its start as
+    :func:`active_since` reads it, plus :data:`BASELINE_DAYS`), in SQL."""
+    start = Coalesce(F(f"{path}activated_at"), F(f"{path}created_at"))
+    return ExpressionWrapper(start + timedelta(days=BASELINE_DAYS), output_field=DateTimeField())
+
+
+def _early_events(
+    ready: dict[int, Mentorship],
+) -> tuple[dict[int, list[datetime]], dict[int, list[Cancellation]]]:
+    ids = list(ready)
+    meetings: dict[int, list[datetime]] = defaultdict(list)
+    for pk, at in Meeting.objects.filter(
+        mentorship_id__in=ids,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__lte=_first_weeks_end("mentorship__"),
+    ).values_list("mentorship_id", "starts_at"):
+        meetings[pk].append(at)
+    cancellations: dict[int, list[Cancellation]] = defaultdict(list)
+    for pk, actor_id, kind, at in MentorshipEvent.objects.filter(
+        mentorship_id__in=ids,
+        kind__in=list(CANCELLING_EVENTS),
+        created_at__lte=_first_weeks_end("mentorship__"),
+    ).values_list("mentorship_id", "actor_id", "kind", "created_at"):
+        side = side_of(ready[pk], actor_id)
+        if side is not None:
+            cancellations[pk].append(Cancellation(at, side, CANCELLING_EVENTS[kind]))
+    return meetings, cancellations
+
+
+def _early_talk(
+    ready: dict[int, Mentorship],
+) -> tuple[dict[int, list[Reply]], dict[int, list[Pulse]]]:
+    ids = list(ready)
+    sequence: dict[int, list[tuple[Side, datetime]]] = defaultdict(list)
+    for pk, sender_id, at in (
+        Message.objects.filter(
+            conversation__mentorship_id__in=ids,
+            created_at__lte=_first_weeks_end("conversation__mentorship__"),
+        )
+        .order_by("conversation_id", "pk")
+        .values_list("conversation__mentorship_id", "sender_id", "created_at")
+    ):
+        side = side_of(ready[pk], sender_id)
+        if side is not None:
+            sequence[pk].append((side, at))
+    pulses: dict[int, list[Pulse]] = defaultdict(list)
+    for pk, author_id, answered_at, progress, useful in (
+        CheckIn.objects.filter(
+            mentorship_id__in=ids,
+            kind=CheckInKind.PULSE,
+            answered_at__isnull=False,
+            answered_at__lte=_first_weeks_end("mentorship__"),
+        )
+        .annotate(progress=KT(f"answers__{PROGRESS_KEY}"), useful=KT(f"answers__{USEFULNESS_KEY}"))
+        .values_list("mentorship_id", "author_id", "answered_at", "progress", "useful")
+    ):
+        side, score = side_of(ready[pk], author_id), pulse_score(progress, useful)
+        if side is not None and score is not None and answered_at is not None:
+            pulses[pk].append(Pulse(at=answered_at, side=side, score=score))
+    return {pk: replies_of(sides) for pk, sides in sequence.items()}, pulses
+
+
+def baselines_for(by_id: dict[int, Mentorship], *, now: datetime) -> dict[int, Baseline]:
+    """Each mentorship's own first :data:`BASELINE_DAYS` days (``baseline_of``), for those
+    whose first weeks are over by ``now`` (four queries when any is; none otherwise). What
+    they read is the same for the rest of the mentorship: only those weeks, never later."""
+    ready = {
+        pk: m for pk, m in by_id.items() if active_since(m) + timedelta(days=BASELINE_DAYS) <= now
+    }
+    if not ready:
+        return {}
+    meetings, cancellations = _early_events(ready)
+    replies, pulses = _early_talk(ready)
+    return {
+        pk: baseline_of(
+            active_since=active_since(m),
+            meetings_held=meetings.get(pk, []),
+            cancellations=cancellations.get(pk, []),
+            replies=replies.get(pk, []),
+            pulses=pulses.get(pk, []),
+        )
+        for pk, m in ready.items()
+    }

@@ -211,10 +211,12 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
         previous = {row.pk: row for row in locked if row.state}
         rows, snapshots = [], []
         for pk, mentorship in by_id.items():
-            row = _row(mentorship, assess(signals[pk]), previous.get(pk), now)
+            before = previous.get(pk)
+            # The stored state: a flagged pair needs a margin to recover (hysteresis).
+            found = assess(signals[pk], previous=before.state if before else None)
+            row = _row(mentorship, found, before, now)
             rows.append(row)
             result.states[row.state] = result.states.get(row.state, 0) + 1
-            before = previous.get(pk)
             if (
                 before is None
                 or before.state != row.state
