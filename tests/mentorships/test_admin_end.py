@@ -12,7 +12,7 @@ from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.mentorships import services
 from tandem.mentorships.models import Meeting, MeetingStatus, MentorshipEvent, MentorshipState
 from tandem.mentorships.services.early_end import early_end_feedback_url
-from tandem.mentorships.services.lifecycle import END_REASON_REQUIRED
+from tandem.mentorships.services.ending import END_REASON_REQUIRED
 from tandem.messaging.services import conversation_for_mentorship, message_send
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
@@ -218,15 +218,17 @@ class TestThePage:
         m, cast = pair
         client.force_login(cast["admin"])
         response = client.post(
-            reverse("mentorship_admin_end", args=[m.pk]), {"confirm": "yes", "reason": REASON}
+            reverse("mentorship_admin_end", args=[m.pk]),
+            {"confirm": "yes", "reason": REASON, "category": "program"},
         )
         assert response.status_code == 302
         assert response["Location"] == reverse("mentorship_detail", args=[m.pk])
         page = client.get(response["Location"]).content.decode()
         assert "The mentorship has ended. Both of them have been told" in page
         assert "by the program admin" in page and REASON in page
+        assert "The program&#x27;s decision." in page
         m.refresh_from_db()
-        assert m.state == MentorshipState.ENDED_EARLY
+        assert (m.state, m.end_category) == (MentorshipState.ENDED_EARLY, "program")
 
     def test_the_pair_read_who_ended_it_never_why(self, client, pair):
         m, cast = pair

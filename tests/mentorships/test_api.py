@@ -17,6 +17,7 @@ from tandem.mentorships.models import (
     PrivateNote,
     RequestState,
 )
+from tandem.mentorships.models.mentorships import EndCategory
 from tandem.programs.models import Role
 from tests.mentorships.factories import (
     ProgramFactory,
@@ -418,11 +419,13 @@ def test_program_mentorships_api_admin_only(client, world):
     body = call(client, "get", url, world["admin"]).json()
     assert body["count"] == 1 and body["items"][0]["end_reason"] == ""
     m = world["m"]
-    services.mentorship_end_early(user=m.mentee, mentorship_id=m.pk, reason="Family")
-    assert call(client, "get", url, world["admin"]).json()["items"][0]["end_reason"] == "Family"
-    assert (
-        call(client, "get", "/api/mentorships/", m.mentor).json()["items"][0]["end_reason"] is None
+    services.mentorship_end_early(
+        user=m.mentee, mentorship_id=m.pk, reason="Family", category=EndCategory.CHANGE
     )
+    seen = call(client, "get", url, world["admin"]).json()["items"][0]
+    assert (seen["end_reason"], seen["end_category"]) == ("Family", "change")
+    partner = call(client, "get", "/api/mentorships/", m.mentor).json()["items"][0]
+    assert (partner["end_reason"], partner["end_category"]) == (None, None)
     assert (
         call(client, "get", "/api/mentorships/", m.mentee).json()["items"][0]["end_reason"]
         == "Family"

@@ -106,10 +106,26 @@ def test_ending_early_confirmed_ends_it(client):
     m = mentorship()
     client.force_login(m.mentee)
     url = reverse("mentorship_end", args=[m.pk])
-    response = client.post(url, {"confirm": "yes", "reason": "Moving teams"})
+    response = client.post(url, {"confirm": "yes", "reason": "Moving teams", "category": "fit"})
     assert response.status_code == 302
     m.refresh_from_db()
-    assert m.state == MentorshipState.ENDED_EARLY and m.end_reason == "Moving teams"
+    assert (m.state, m.end_reason, m.end_category) == (
+        MentorshipState.ENDED_EARLY,
+        "Moving teams",
+        "fit",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("category", ["", "program", "bored"])
+def test_ending_early_needs_one_of_the_pairs_categories(client, category):
+    m = mentorship()
+    client.force_login(m.mentee)
+    url = reverse("mentorship_end", args=[m.pk])
+    response = client.post(url, {"confirm": "yes", "reason": "Moving", "category": category})
+    assert response.status_code == 200 and 'name="category"' in response.content.decode()
+    m.refresh_from_db()
+    assert m.state != MentorshipState.ENDED_EARLY
 
 
 @pytest.mark.django_db

@@ -59,7 +59,8 @@ class TestTheMenteeIsAsked:
         m = mentorship()
         client.force_login(m.mentee)
         response = client.post(
-            reverse("mentorship_end", args=[m.pk]), {"confirm": "yes", "reason": "Not a fit"}
+            reverse("mentorship_end", args=[m.pk]),
+            {"confirm": "yes", "reason": "Not a fit", "category": "fit"},
         )
         assert response.status_code == 302
         assert response["Location"] == early_end_feedback_url(m)

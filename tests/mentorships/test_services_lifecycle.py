@@ -18,6 +18,8 @@ from tandem.mentorships.models import (
     Mentorship,
     MentorshipState,
 )
+from tandem.mentorships.models.mentorships import EndCategory
+from tandem.mentorships.services import ending
 from tandem.mentorships.services import lifecycle as L
 from tandem.mentorships.services import work as W
 from tandem.mentorships.services.agreement import OLD_VERSION
@@ -217,11 +219,26 @@ class TestEnding:
         assert "Personal circumstances" not in note.title + note.body
         assert "Personal circumstances" not in "".join(m.events.values_list("summary", flat=True))
 
+    def test_end_early_records_a_category_that_must_be_one_of_the_list(self):
+        m = mentorship()
+        with pytest.raises(ApplicationError) as error:
+            services.mentorship_end_early(
+                user=m.mentee, mentorship_id=m.pk, reason="Busy", category="bored"
+            )
+        assert set(error.value.fields) == {"category"}
+        m.refresh_from_db()
+        assert (m.state, m.end_category) == (MentorshipState.ACTIVE, "")
+        services.mentorship_end_early(
+            user=m.mentee, mentorship_id=m.pk, reason="Busy", category=EndCategory.SCHEDULE
+        )
+        m.refresh_from_db()
+        assert (m.state, m.end_category) == (MentorshipState.ENDED_EARLY, EndCategory.SCHEDULE)
+
     def test_end_early_needs_reason(self):
         m = mentorship()
         with pytest.raises(ApplicationError) as error:
             services.mentorship_end_early(user=m.mentor, mentorship_id=m.pk, reason=" ")
-        assert error.value.fields == {"reason": L.END_REASON_REQUIRED}
+        assert error.value.fields == {"reason": ending.END_REASON_REQUIRED}
         m.refresh_from_db()
         assert m.state == MentorshipState.ACTIVE
 

@@ -354,7 +354,7 @@ def test_end_and_complete_pages(client, world):
         response.status_code == 200 and "you can complete it from then" in response.content.decode()
     )
     end = reverse("mentorship_end", args=[m.pk])
-    response = client.post(end, {"reason": "Moving teams", "confirm": "yes"})
+    response = client.post(end, {"reason": "Moving teams", "category": "change", "confirm": "yes"})
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.state == MentorshipState.ENDED_EARLY

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.feedback.models import CheckInKind
+from tandem.mentorships.models.mentorships import EndCategory
 
 Question = dict[str, Any]
 
@@ -113,4 +114,19 @@ DEFAULT_QUESTIONS: dict[str, list[Question]] = {
         _text("keep", "What should the program keep?"),
         _text("change", "What should the program change?"),
     ],
+}
+
+
+# Asked in the closing survey of a mentorship that ended early, of both sides, whoever ended
+# it: each side's own view of why, private to its author like every answer (the insights
+# count it; nobody reads it per pair). Kept out of the editable templates so that every
+# program counts the same categories.
+END_CATEGORY_KEY = "end_category"
+EARLY_END_QUESTION: Question = {
+    **_choice(
+        END_CATEGORY_KEY,
+        "In your view, why did it end early?",
+        [[value, str(label)] for value, label in EndCategory.choices],
+    ),
+    "required": False,
 }

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tandem.core.forms import DateField, TimeField, choice_field
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
+from tandem.mentorships.models.mentorships import EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
 
@@ -288,6 +289,12 @@ class ActionItemStatusForm(forms.Form):
 
 
 class EndForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What best describes why?",
+        choices=[choice for choice in EndCategory.choices if choice[0] != EndCategory.PROGRAM],
+        help_text="Counted with others' answers in the program's figures, never shown with "
+        "your name.",
+    )
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -298,6 +305,12 @@ class EndForm(forms.Form):
 
 
 class AdminEndForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What best describes why?",
+        choices=EndCategory.choices,
+        initial=EndCategory.PROGRAM,
+        help_text="Counted in the program's figures on early endings.",
+    )
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),

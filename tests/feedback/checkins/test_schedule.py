@@ -117,6 +117,23 @@ def test_the_closing_survey_comes_for_both_when_it_ends_and_only_then(world):
     assert CheckIn.objects.count() == 2
 
 
+def test_after_an_early_end_each_side_is_asked_why_in_their_view_and_only_then(world):
+    started(world.pair, 10)
+    world.pair.state = MentorshipState.ENDED_EARLY
+    world.pair.ended_at = timezone.now() - timedelta(minutes=1)
+    world.pair.save()
+    completed = mentoring.mentorship(state=MentorshipState.COMPLETED)
+    completed.ended_at = timezone.now() - timedelta(minutes=1)
+    completed.save()
+    checkins_create_due(timezone.now())
+    for survey in CheckIn.objects.filter(mentorship=world.pair):
+        assert survey.questions[-1]["key"] == "end_category"
+        assert survey.questions[:-1] == DEFAULT_QUESTIONS[CheckInKind.CLOSING]
+    done = CheckIn.objects.filter(mentorship=completed)
+    assert done.count() == 2
+    assert all(survey.questions == DEFAULT_QUESTIONS[CheckInKind.CLOSING] for survey in done)
+
+
 def test_one_ended_long_ago_gets_no_survey(world):
     world.pair.state = MentorshipState.COMPLETED
     world.pair.ended_at = timezone.now() - timedelta(days=90)

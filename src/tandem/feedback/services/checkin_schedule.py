@@ -19,6 +19,7 @@ from tandem.feedback.models import (
     CheckIn,
     CheckInKind,
 )
+from tandem.feedback.questions import EARLY_END_QUESTION, Question
 from tandem.feedback.selectors.checkins import (
     TemplateSettings,
     checkin_templates_for,
@@ -174,6 +175,19 @@ def _points_for(
     return [point for point in points if point is not None]
 
 
+def _questions(
+    mentorship: Mentorship,
+    point: _Point,
+    templates: Mapping[tuple[int, str], TemplateSettings],
+) -> list[Question]:
+    """The program's questions for the point; a closing survey after an early end also asks
+    each side why it ended, in their view."""
+    questions = templates[(mentorship.program_id, point.kind)].questions
+    if point.kind == CheckInKind.CLOSING and mentorship.state == MentorshipState.ENDED_EARLY:
+        return [*questions, EARLY_END_QUESTION]
+    return questions
+
+
 def _create_for(batch: list[Mentorship], now: datetime) -> int:
     templates = checkin_templates_for(program_ids={m.program_id for m in batch})
     last = {
@@ -189,7 +203,7 @@ def _create_for(batch: list[Mentorship], now: datetime) -> int:
             author_id=author_id,
             kind=point.kind,
             sequence=point.sequence,
-            questions=templates[(mentorship.program_id, point.kind)].questions,
+            questions=_questions(mentorship, point, templates),
             due_at=point.due_at,
         )
         for mentorship in batch

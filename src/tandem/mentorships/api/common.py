@@ -19,6 +19,16 @@ class PersonOut(Schema):
         return obj["name"] if isinstance(obj, dict) else obj.display_name
 
 
+def _ending_field(obj, context, name: str) -> str | None:
+    """Why it ended: for the program's admins and the person who ended it only."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    user = context["request"].auth
+    if getattr(obj, "viewer_is_admin", False) or obj.ended_by_id == user.pk:
+        return getattr(obj, name)
+    return None
+
+
 class MentorshipOut(Schema):
     id: int
     program_id: int
@@ -36,6 +46,9 @@ class MentorshipOut(Schema):
     end_reason: str | None = Field(
         None, description="Only for program admins and the person who ended it."
     )
+    end_category: str | None = Field(
+        None, description="Why it ended early, in a few words; seen as `end_reason` is."
+    )
     closing_reflection: str | None = Field(None, description="Only for the two participants.")
 
     @staticmethod
@@ -46,9 +59,8 @@ class MentorshipOut(Schema):
 
     @staticmethod
     def resolve_end_reason(obj, context) -> str | None:
-        if isinstance(obj, dict):
-            return obj.get("end_reason")
-        user = context["request"].auth
-        if getattr(obj, "viewer_is_admin", False) or obj.ended_by_id == user.pk:
-            return obj.end_reason
-        return None
+        return _ending_field(obj, context, "end_reason")
+
+    @staticmethod
+    def resolve_end_category(obj, context) -> str | None:
+        return _ending_field(obj, context, "end_category")

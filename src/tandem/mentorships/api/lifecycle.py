@@ -5,12 +5,18 @@ from ninja import Field, Router, Schema
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.mentorships import services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
+from tandem.mentorships.models.mentorships import EndCategory
 
 router = Router()
 
 
 class EndIn(Schema):
     reason: str = Field(description="Private to program admins.")
+    category: EndCategory = Field(
+        EndCategory.OTHER,
+        description="Why, in one of a few words; counted in the program's figures, shown "
+        "per mentorship only where the reason is.",
+    )
 
 
 class CompleteIn(Schema):
@@ -33,7 +39,10 @@ def confirm_midpoint(request: AuthenticatedRequest, mentorship_id: int):
 )
 def end_early(request: AuthenticatedRequest, mentorship_id: int, payload: EndIn):
     return services.mentorship_end_early(
-        user=request.auth, mentorship_id=mentorship_id, reason=payload.reason
+        user=request.auth,
+        mentorship_id=mentorship_id,
+        reason=payload.reason,
+        category=payload.category,
     )
 
 

@@ -23,6 +23,19 @@ class MentorshipState(models.TextChoices):
 OPEN_STATES = (MentorshipState.PROPOSED, MentorshipState.ACTIVE)
 
 
+class EndCategory(models.TextChoices):
+    """Why a mentorship ended early, in a few words everyone can count (the insights' early
+    endings by reason); the free-text reason stays private to the program's admins."""
+
+    SCHEDULE = "schedule", "Not enough time, or our schedules clash"
+    FIT = "fit", "Not the right fit"
+    GOALS_MET = "goals_met", "The goals were reached early"
+    CHANGE = "change", "A change of role, work or life"
+    LEFT = "left", "Left the organisation"
+    PROGRAM = "program", "The program's decision"
+    OTHER = "other", "Something else"
+
+
 class Mentorship(models.Model):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="mentorships"
@@ -51,6 +64,8 @@ class Mentorship(models.Model):
     )
     # Private to program admins (and the person who wrote it).
     end_reason = models.TextField(blank=True, max_length=2000)
+    # Visible as ``end_reason`` is; empty for a mentorship that did not end early.
+    end_category = models.CharField(max_length=12, choices=EndCategory.choices, blank=True)
     closing_reflection = models.TextField(blank=True, max_length=4000)
     midpoint_confirmed_at = models.DateTimeField(null=True, blank=True)
 

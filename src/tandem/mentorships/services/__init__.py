@@ -4,13 +4,15 @@ message constants that no other module raises) is imported from that sub-module.
 
 from tandem.mentorships.services.agreement import agreement_propose, agreement_sign
 from tandem.mentorships.services.early_end import early_end_feedback_save
+from tandem.mentorships.services.ending import (
+    mentorship_end_early,
+    mentorship_end_early_as_admin,
+)
 from tandem.mentorships.services.lifecycle import (
     TRANSITIONS,
     mentorship_complete,
     mentorship_confirm_midpoint,
     mentorship_create_from_match,
-    mentorship_end_early,
-    mentorship_end_early_as_admin,
     mentorships_midpoint_review,
 )
 from tandem.mentorships.services.meetings import (

@@ -27,7 +27,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     MentorshipState,
 )
-from tandem.mentorships.selectors import access_mentorship, access_mentorship_as_admin
+from tandem.mentorships.selectors import access_mentorship
 from tandem.mentorships.services.agreement_content import agreement_defaults, agreement_prefill
 from tandem.mentorships.services.common import (
     MENTORSHIP_CLOSED,
@@ -37,14 +37,11 @@ from tandem.mentorships.services.common import (
     lock_mentor_enrolment,
     mentorship_url,
     notify_both,
-    notify_other,
 )
-from tandem.mentorships.services.early_end import early_end_feedback_ask
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
 from tandem.people.models import Profile, User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
-from tandem.programs.notices import program_admins_notify
 
 TRANSITIONS: dict[str, set[str]] = {
     MentorshipState.PROPOSED: {MentorshipState.ACTIVE, MentorshipState.ENDED_EARLY},
@@ -59,17 +56,12 @@ MATCH_NOT_MEMBER = "{person} is not an active {role} in this program."
 MATCH_AT_CAPACITY = "{mentor} has no room for another mentee in this program."
 MATCH_SAME_PERSON = "A person cannot mentor themselves."
 MATCH_UNKNOWN_PERSON = "A matched person no longer has an account."
-END_REASON_REQUIRED = "Please give a reason; only the program admins will see it."
 REFLECTION_REQUIRED = "Write a short closing reflection: what did you take from it?"
 TOO_EARLY_TO_COMPLETE = (
     "This mentorship runs until {ends_on}; you can complete it from then. "
     "To stop sooner, end it early instead."
 )
 NOT_ACTIVE_YET = "This mentorship is not active yet: sign the agreement first."
-ENDED_BY_ADMIN_BODY = (
-    "An admin of the program ended it. Meetings still to come are cancelled and your "
-    "conversation takes no new messages; what you wrote together stays on its page."
-)
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 
 
@@ -235,98 +227,13 @@ def _cancel_future_meetings(mentorship: Mentorship) -> None:
         series.save(update_fields=["cancelled_at", "sequence"])
 
 
-def _end(*, user: User, mentorship: Mentorship, target: str) -> None:
+def end_transition(*, user: User, mentorship: Mentorship, target: str) -> None:
+    """Into ``target`` (completed or ended early) now, by ``user``; the meetings to come are
+    cancelled. The caller saves the mentorship."""
     transition(mentorship, target)
     mentorship.ended_at = timezone.now()
     mentorship.ended_by = user
     _cancel_future_meetings(mentorship)
-
-
-def _check_end_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(END_REASON_REQUIRED, fields={"reason": END_REASON_REQUIRED})
-    if len(reason) > 2000:
-        message = TEXT_TOO_LONG.format(limit=2000)
-        raise ApplicationError(message, fields={"reason": message})
-    return reason
-
-
-def _end_early(*, mentorship: Mentorship, user: User, reason: str, summary: str) -> None:
-    """The early end whoever asks for it (one of the pair, an admin of the program): the
-    state, the reason (for the admins), the timeline, the future meetings cancelled, the
-    mentee asked how it went and offered a new mentor, the other admins told. The pair's
-    conversation closes with the mentorship (``messaging`` reads its state)."""
-    _end(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
-    mentorship.end_reason = reason
-    mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason"])
-    event_add(mentorship=mentorship, actor=user, kind="ended_early", summary=summary)
-    early_end_feedback_ask(mentorship=mentorship, ended_by=user)
-    _tell_admins_ended_early(mentorship=mentorship, user=user)
-
-
-def mentorship_end_early(*, user: User, mentorship_id: int, reason: str) -> Mentorship:
-    reason = _check_end_reason(reason)
-    with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
-        # The other side learns that it ended, never why; the mentee is asked how it went.
-        if user.pk == mentorship.mentee_id:
-            notify_other(
-                mentorship=mentorship,
-                actor=user,
-                kind=Kind.MENTORSHIP,
-                title=f"{user.display_name} ended your mentorship",
-                body="It ended under the no-fault exit clause. Thank you for the time you gave it.",
-            )
-        _end_early(
-            mentorship=mentorship,
-            user=user,
-            reason=reason,
-            summary=f"{user.display_name} ended the mentorship early.",
-        )
-    return mentorship
-
-
-def mentorship_end_early_as_admin(*, user: User, mentorship_id: int, reason: str) -> Mentorship:
-    """An admin of the program who is not one of the pair ends it early for the program: both
-    are told that the program ended it (never why: the reason is for the admins), the mentee
-    is asked how it went and offered a new mentor. Anyone else gets the 404 of a missing one."""
-    reason = _check_end_reason(reason)
-    with transaction.atomic():
-        mentorship = access_mentorship_as_admin(
-            user=user, mentorship_id=mentorship_id, for_update=True
-        )
-        notify_send(
-            recipient=mentorship.mentor,
-            kind=Kind.MENTORSHIP,
-            title=f"The admins of {mentorship.program.name} ended your mentorship with "
-            f"{mentorship.mentee.display_name}",
-            body=ENDED_BY_ADMIN_BODY,
-            url=mentorship_url(mentorship),
-        )
-        _end_early(
-            mentorship=mentorship,
-            user=user,
-            reason=reason,
-            summary=f"Ended early by the program admin, {user.display_name}.",
-        )
-    return mentorship
-
-
-def _tell_admins_ended_early(*, mentorship: Mentorship, user: User) -> None:
-    """Names, program, state and date: never the reason, nor anything else the pair wrote."""
-    program = mentorship.program
-    ended = timezone.localdate(mentorship.ended_at)
-    program_admins_notify(
-        program=program,
-        kind=Kind.ENDED_EARLY,
-        title=f"A mentorship in {program.name} ended early: "
-        f"{mentorship.mentor.display_name} and {mentorship.mentee.display_name}",
-        body=f"{user.display_name} ended it on {ended.day} {ended:%B %Y}. "
-        "Its page shows its state and dates.",
-        url=mentorship_url(mentorship),
-        actor=user,
-    )
 
 
 def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> Mentorship:
@@ -348,7 +255,7 @@ def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> M
             raise ApplicationError(
                 TOO_EARLY_TO_COMPLETE.format(ends_on=mentorship.ends_on), status=409
             )
-        _end(user=user, mentorship=mentorship, target=MentorshipState.COMPLETED)
+        end_transition(user=user, mentorship=mentorship, target=MentorshipState.COMPLETED)
         mentorship.closing_reflection = reflection
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "closing_reflection"])
         event_add_and_notify_other(

@@ -33,7 +33,12 @@ def _ended(request, form, end: Callable[..., Mentorship], mentorship_id: int) ->
     if not (confirmed(request) and form.is_valid()):
         return False
     try:
-        end(user=request.user, mentorship_id=mentorship_id, reason=form.cleaned_data["reason"])
+        end(
+            user=request.user,
+            mentorship_id=mentorship_id,
+            reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"],
+        )
     except ApplicationError as error:
         form_add_error(form, error)
         return False
