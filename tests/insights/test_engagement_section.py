@@ -41,6 +41,7 @@ from tandem.mentorships.models import (
     GoalState,
     MeetingStatus,
     Mentorship,
+    MentorshipPause,
     MentorshipState,
 )
 from tandem.messaging.models import Conversation, Message
@@ -275,7 +276,7 @@ def test_an_unbounded_scope_runs_from_the_first_pair_to_yesterday(program):
 
 def test_an_empty_program_says_so(django_assert_max_num_queries):
     empty = ProgramFactory()
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(2):  # the first pair's day: none, so nothing else
         tables = build(scope_of((empty.pk,)))
     assert all(NO_DAYS in table.notes for table in tables[:4])
     assert all(not table.rows for table in tables[:4])
@@ -291,6 +292,37 @@ def test_a_quarter_without_pairs_has_days_but_no_rates():
     assert NO_PAIRS in tables["totals"].notes and NO_ITEMS_DUE in tables["totals"].notes
 
 
+def pause(m: Mentorship, starts_on: str, ends_on: str) -> None:
+    MentorshipPause.objects.create(
+        mentorship=m,
+        declared_by=m.mentee,
+        starts_on=at(starts_on).date(),
+        ends_on=at(ends_on).date(),
+    )
+
+
+def test_paused_days_neither_count_the_pair_nor_plan_meetings(program):
+    """A pauses from Mon 10 Feb, back Mon 24 Feb (14 days); B pauses from Mon 20 Jan, back
+    Mon 3 Feb, but ends on Sun 26 Jan (7 paused days, and the pause does not bring it back);
+    C, never active, pauses too (nothing changes). Pair-days: 99 - 14 - 7 = 78 (0.9 a day);
+    planned: (85 - 14)/7 + (14 - 7)/14 = 10.642857 (10.6); held 4 / 10.642857 = 0.376;
+    messages 7 * 5 / 78 = 0.45 a pair a week."""
+    a, b, c = Mentorship.objects.filter(program=program).order_by("pk")
+    pause(a, "2025-02-10T00:00", "2025-02-24T00:00")
+    pause(b, "2025-01-20T00:00", "2025-02-03T00:00")
+    pause(c, "2025-01-06T00:00", "2025-02-03T00:00")
+    tables = tables_of(program)
+    row = tables["totals"].rows[0]
+    assert (row["active_pairs"], row["planned"], row["held_share"]) == (0.9, 10.6, 0.376)
+    assert row["messages_per_pair"] == 0.45
+    meetings = tables["meetings_by_week"]
+    assert week(meetings, "2025-01-20")["active_pairs"] == 1.0  # A alone: B is paused
+    assert week(meetings, "2025-01-27")["active_pairs"] == 1.0  # B ended, not back
+    assert week(meetings, "2025-02-10")["planned"] == 0.0
+    assert week(meetings, "2025-02-17")["active_pairs"] == 0.0
+    assert week(meetings, "2025-02-24")["planned"] == 1.0
+
+
 def test_a_handful_of_queries_whatever_the_size(program, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         build(InsightScope((program.pk,), *Q1_2025))

@@ -6,11 +6,13 @@ same whole days. Weeks run Monday to Sunday; a week that begins before the range
 its end counts only its days inside it.
 
 A pair is *active* on every day from the day it started (``activated_at``) to the day it ended
-(``ended_at``), both included. How many pairs were active on each day comes from two grouped
-counts (pairs starting per day, pairs ending per day) and a running sum over the days, never a
-loop over pairs. Each active pair *plans* one meeting per agreed cadence period: 1/7 of a
-meeting a day when weekly, 1/14 every two weeks, 1/30 monthly, 1/91 quarterly; the cadence is
-the one in the pair's latest agreement signed by both, or its program's default without one.
+(``ended_at``), both included, except the days of a pause it declared (from the pause's first
+day up to its first day back). How many pairs were active on each day comes from four
+grouped counts (pairs starting, ending, pausing and coming back, per day) and a running sum
+over the days, never a loop over pairs. Each active pair *plans* one meeting per agreed
+cadence period: 1/7 of a meeting a day when weekly, 1/14 every two weeks, 1/30 monthly, 1/91
+quarterly; the cadence is the one in the pair's latest agreement signed by both, or its
+program's default without one.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    DateField,
+    F,
     FloatField,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -36,7 +42,7 @@ from django.db.models.functions import TruncDate
 
 from tandem.feedback.health import CADENCE_DAYS
 from tandem.insights.scope import InsightScope
-from tandem.mentorships.models import AgreementVersion, Mentorship
+from tandem.mentorships.models import AgreementVersion, Mentorship, MentorshipPause
 from tandem.people.choices import Cadence
 
 FALLBACK_CADENCE = Cadence.BIWEEKLY  # a program's default when it has none (as the model's)
@@ -94,44 +100,112 @@ def period_of(scope: InsightScope, *, today: date) -> Period | None:
     return Period(first, end) if first < end else None
 
 
-def _agreed_cadence() -> Subquery:
-    """The cadence of the pair's latest version signed by both (``None`` without one)."""
+def _agreed_cadence(mentorship: str) -> Subquery:
+    """The cadence of the pair's latest version signed by both (``None`` without one);
+    ``mentorship`` is the path to the mentorship's id."""
     signed = AgreementVersion.objects.filter(
-        mentorship=OuterRef("pk"),
+        mentorship=OuterRef(mentorship),
         signed_by_mentor_at__isnull=False,
         signed_by_mentee_at__isnull=False,
     ).order_by("-number")
     return Subquery(signed.annotate(cadence=KT("content__cadence")).values("cadence")[:1])
 
 
-def _meetings_per_day() -> Case:
+def _meetings_per_day(path: str = "") -> Case:
     """A pair's planned meetings per day: one per period of its agreed cadence (an unknown
-    agreed value falls back to the program's default)."""
+    agreed value falls back to the program's default); needs ``agreed_cadence`` annotated.
+    ``path`` leads to the mentorship."""
     rates = sorted(CADENCE_DAYS.items())
+    default = f"{path}program__default_cadence"
     return Case(
         *[When(agreed_cadence=name, then=Value(1 / days)) for name, days in rates],
-        *[When(program__default_cadence=name, then=Value(1 / days)) for name, days in rates],
+        *[When(**{default: name}, then=Value(1 / days)) for name, days in rates],
         default=Value(1 / CADENCE_DAYS[FALLBACK_CADENCE]),
         output_field=FloatField(),
     )
 
 
-def _pairs(scope: InsightScope) -> QuerySet[Mentorship]:
+Changes = dict[date, tuple[int, float]]  # per day: pairs, and the meetings they plan a day
+
+
+def _grouped(rows: QuerySet, *, shifted: str = "") -> Changes:
+    """``{day: (pairs, planned)}`` from rows grouped by ``day``; a row whose ``shifted`` flag
+    is set counts the day after its ``day``."""
+    found: dict[date, tuple[int, float]] = {}
+    for row in rows:
+        day = as_date(row["day"]) + timedelta(days=1 if shifted and row[shifted] else 0)
+        pairs, planned = found.get(day, (0, 0.0))
+        found[day] = (pairs + row["pairs"], planned + float(row["planned"] or 0))
+    return found
+
+
+def _pairs(scope: InsightScope, period: Period) -> QuerySet[Mentorship]:
     return (
-        Mentorship.objects.filter(program_id__in=scope.program_ids, activated_at__isnull=False)
-        .annotate(agreed_cadence=_agreed_cadence())
+        Mentorship.objects.filter(
+            program_id__in=scope.program_ids,
+            activated_at__isnull=False,
+            activated_at__lt=period.end_at,
+        )
+        .annotate(agreed_cadence=_agreed_cadence("pk"))
         .annotate(per_day=_meetings_per_day())
     )
 
 
-def _changes(pairs: QuerySet[Mentorship], field: str) -> dict[date, tuple[int, float]]:
+def _changes(pairs: QuerySet[Mentorship], field: str) -> Changes:
     rows = (
         pairs.annotate(day=TruncDate(field, tzinfo=UTC))
         .values("day")
         .annotate(pairs=Count("pk"), planned=Sum("per_day"))
         .order_by()
     )
-    return {as_date(row["day"]): (row["pairs"], float(row["planned"] or 0)) for row in rows}
+    return _grouped(rows)
+
+
+def _pauses(scope: InsightScope, period: Period) -> tuple[Changes, Changes]:
+    """When paused days begin and when the pairs are back (a pause's days run from its first
+    day up to its first day back), clipped to the days the pair was active: a pause that runs
+    past the pair's end gives the pair back the day after its last day, as its end takes it."""
+    pauses = (
+        MentorshipPause.objects.filter(
+            mentorship__program_id__in=scope.program_ids,
+            mentorship__activated_at__lt=period.end_at,
+            starts_on__lt=period.end,
+        )
+        .annotate(
+            agreed_cadence=_agreed_cadence("mentorship_id"),
+            per_day=_meetings_per_day("mentorship__"),
+            active_from=TruncDate("mentorship__activated_at", tzinfo=UTC),
+            active_to=TruncDate("mentorship__ended_at", tzinfo=UTC),
+        )
+        .filter(ends_on__gt=F("active_from"))
+        .filter(Q(active_to__isnull=True) | Q(starts_on__lte=F("active_to")))
+    )
+    late = Q(starts_on__lt=F("active_from"))
+    cut = Q(active_to__lt=F("ends_on"))
+    begin = (
+        pauses.annotate(
+            day=Case(
+                When(late, then=F("active_from")), default=F("starts_on"), output_field=DateField()
+            )
+        )
+        .values("day")
+        .annotate(pairs=Count("pk"), planned=Sum("per_day"))
+        .order_by()
+    )
+    back = (
+        pauses.annotate(
+            day=Case(
+                When(cut, then=F("active_to")), default=F("ends_on"), output_field=DateField()
+            ),
+            cut=Case(
+                When(cut, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .values("day", "cut")
+        .annotate(pairs=Count("pk"), planned=Sum("per_day"))
+        .order_by()
+    )
+    return _grouped(begin), _grouped(back, shifted="cut")
 
 
 @dataclass(frozen=True)
@@ -141,15 +215,17 @@ class PairDay:
 
 
 def pair_days(scope: InsightScope, period: Period) -> dict[date, PairDay]:
-    """Active pairs and planned meetings on each day of ``period`` (two grouped queries)."""
-    pairs = _pairs(scope).filter(activated_at__lt=period.end_at)
+    """Active pairs and planned meetings on each day of ``period`` (four grouped queries)."""
+    pairs = _pairs(scope, period)
     started = _changes(pairs, "activated_at")
     # A pair that ended on a day is still active that day: it leaves the day after.
     ended = _changes(pairs.filter(ended_at__isnull=False, ended_at__lt=period.end_at), "ended_at")
+    ended = {day + timedelta(days=1): change for day, change in ended.items()}
+    paused, back = _pauses(scope, period)
     delta: dict[date, list[float]] = defaultdict(lambda: [0, 0.0])
-    for changes, sign, shift in ((started, 1, 0), (ended, -1, 1)):
+    for changes, sign in ((started, 1), (ended, -1), (paused, -1), (back, 1)):
         for day, (count, planned) in changes.items():
-            moved = max(day + timedelta(days=shift), period.first)
+            moved = max(day, period.first)
             delta[moved][0] += sign * count
             delta[moved][1] += sign * planned
     active, planned = 0, 0.0
