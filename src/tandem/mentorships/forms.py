@@ -291,9 +291,10 @@ class ActionItemStatusForm(forms.Form):
 class EndForm(forms.Form):
     category = forms.ChoiceField(
         label="What best describes why?",
-        choices=[choice for choice in EndCategory.choices if choice[0] != EndCategory.PROGRAM],
-        help_text="Counted with others' answers in the program's figures, never shown with "
-        "your name.",
+        choices=[("", "Choose one…")]
+        + [choice for choice in EndCategory.choices if choice[0] != EndCategory.PROGRAM],
+        help_text="The program's admins read it with your reason; anywhere else it is only "
+        "counted together with others'.",
     )
     reason = forms.CharField(
         max_length=2000,
