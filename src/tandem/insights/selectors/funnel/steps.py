@@ -75,7 +75,8 @@ def theirs(role: str, **condition: Any) -> QuerySet[Mentorship]:
     )
 
 
-def _earliest(queryset: QuerySet[Any], field: str) -> Subquery:
+def earliest(queryset: QuerySet[Any], field: str) -> Subquery:
+    """The earliest non-empty ``field`` of ``queryset`` (an outer-referencing subquery)."""
     rows = queryset.filter(**{f"{field}__isnull": False}).order_by(field).values(field)
     return Subquery(rows[:1])
 
@@ -95,10 +96,10 @@ def with_steps(queryset: QuerySet[Enrolment], role: str, *, now: datetime) -> Qu
     )
     return queryset.annotate(
         profile_done=profile_complete(),
-        matched_at=_earliest(theirs(role), "created_at"),
-        signed_at=_earliest(theirs(role), "activated_at"),
-        met_at=_earliest(meetings, "starts_at"),
-        completed_at=_earliest(theirs(role, state=MentorshipState.COMPLETED), "ended_at"),
-        ended_early_at=_earliest(theirs(role, state=MentorshipState.ENDED_EARLY), "ended_at"),
+        matched_at=earliest(theirs(role), "created_at"),
+        signed_at=earliest(theirs(role), "activated_at"),
+        met_at=earliest(meetings, "starts_at"),
+        completed_at=earliest(theirs(role, state=MentorshipState.COMPLETED), "ended_at"),
+        ended_early_at=earliest(theirs(role, state=MentorshipState.ENDED_EARLY), "ended_at"),
         active_now=Exists(theirs(role, state=MentorshipState.ACTIVE)),
     )

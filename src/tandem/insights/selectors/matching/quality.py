@@ -1,0 +1,230 @@
+"""How good the matches are: the fit of the pairs cohort runs made (self-serve requests carry
+no score), and the reasons most often decisive."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Floor
+
+from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.funnel.days import median_of
+from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.matching.fit import FIT_BANDS
+from tandem.matching.sentences import CONCERN, STRENGTH
+from tandem.matching.weights import CRITERIA
+from tandem.matchruns.engine import FIT, PRIVATE
+from tandem.matchruns.models import MatchPair, RunStatus
+from tandem.mentorships.models import Mentorship
+
+CRITERION_LABELS = {
+    "goals": "Goals and expertise",
+    "skills": "Skills wanted and offered",
+    "availability": "Shared weekly hours",
+    "cadence": "Meeting rhythm",
+    "format": "Meeting format and city",
+    "seniority": "Seniority",
+    "working_style": "Working style",
+}
+SHOWN = tuple(name for name in CRITERIA if name not in PRIVATE)  # identity: never a reason
+TOP_STRENGTHS, TOP_CONCERNS = 3, 3  # as tandem.matching.explain lists them, after the fit row
+NO_STRENGTH = "No strength stood out"
+OLDER = "Runs from before reasons were ranked"
+NO_PAIRS = "No match run was published in the chosen quarters: there are no scored pairs."
+
+
+def published_pairs(scope: InsightScope) -> QuerySet[MatchPair]:
+    """The pairs of the runs published in the quarters: each became a mentorship."""
+    return MatchPair.objects.filter(
+        scope.within("run__published_at"),
+        run__program_id__in=scope.program_ids,
+        run__status=RunStatus.PUBLISHED,
+    )
+
+
+def quality_tables(scope: InsightScope) -> list[InsightTable]:
+    pairs = published_pairs(scope)
+    points = dict(
+        pairs.order_by()
+        # A pair's fit as pages show it: its score in hundredths, halves rounded up.
+        .values(points=Floor(F("score") * Value(100.0) + Value(0.5)))
+        .annotate(n=Count("pk"))
+        .values_list("points", "n")
+    )
+    fits: dict[int, int] = {}
+    for value, n in points.items():
+        clipped = min(max(int(value), 0), 100)
+        fits[clipped] = fits.get(clipped, 0) + n
+    return [_bands(fits), _origins(scope, pairs, fits), reasons_table(pairs)]
+
+
+def _bands(fits: dict[int, int]) -> InsightTable:
+    scored = sum(fits.values())
+    rows: list[dict[str, Cell]] = []
+    top = 100
+    for lowest, label, _ in FIT_BANDS:
+        n = sum(count for fit, count in fits.items() if lowest <= fit <= top)
+        rows.append(
+            {
+                "band": f"{label} ({lowest} to {top})",
+                "pairs": n,
+                "share": n / scored if scored else None,
+            }
+        )
+        top = lowest - 1
+    return InsightTable(
+        key="match_quality",
+        title="Match quality",
+        summary=(
+            "The pairs made by match runs published in the chosen quarters, by their fit "
+            "(the score out of 100 the pages show, in the same bands); shares are of those pairs."
+        ),
+        columns=[
+            Column("band", "Fit", ColumnKind.TEXT),
+            Column("pairs", "Pairs"),
+            Column("share", "Share of scored pairs", ColumnKind.RATE),
+        ],
+        rows=rows,
+        chart=Chart("bar", x="band", series=("pairs",), y_label="Pairs"),
+        notes=[] if scored else [NO_PAIRS],
+    )
+
+
+def _origins(scope: InsightScope, pairs: QuerySet[MatchPair], fits: dict[int, int]) -> InsightTable:
+    made = Mentorship.objects.filter(
+        scope.within("created_at"), program_id__in=scope.program_ids
+    ).aggregate(
+        run=Count("pk", filter=~Q(match_run_ref="")),
+        request=Count("pk", filter=Q(match_run_ref="", origin_request__isnull=False)),
+        other=Count("pk", filter=Q(match_run_ref="", origin_request__isnull=True)),
+    )
+    mean = pairs.aggregate(mean=Avg("score"))["mean"]
+    scored = sum(fits.values())
+    rows: list[dict[str, Cell]] = [
+        {
+            "origin": "Cohort match runs",
+            "mentorships": made["run"],
+            "scored": scored,
+            "median_fit": median_of(fits),
+            "mean_fit": round(100 * mean, 1) if mean is not None else None,
+        },
+        {
+            "origin": "Self-serve requests (not scored)",
+            "mentorships": made["request"],
+            "scored": None,
+            "median_fit": None,
+            "mean_fit": None,
+        },
+        {
+            "origin": "Made another way (not scored)",
+            "mentorships": made["other"],
+            "scored": None,
+            "median_fit": None,
+            "mean_fit": None,
+        },
+    ]
+    return InsightTable(
+        key="match_quality_by_origin",
+        title="Match quality by how the pair was made",
+        summary=(
+            "Mentorships made in the chosen quarters by how they came about, and the fit of "
+            "those a match run made: its pair's score is kept with the run. A request "
+            "accepted keeps no score, so self-serve pairs are counted but not scored."
+        ),
+        columns=[
+            Column("origin", "Made by", ColumnKind.TEXT),
+            Column("mentorships", "Mentorships"),
+            Column("scored", "Pairs with a score"),
+            Column("median_fit", "Median fit", ColumnKind.NUMBER),
+            Column("mean_fit", "Mean fit", ColumnKind.NUMBER),
+        ],
+        rows=rows,
+        notes=[
+            "Fits run from 0 to 100; the median is read from counts per whole point (the "
+            "middle pair's, or the mean of the two middle ones); the mean is of the exact scores."
+        ],
+    )
+
+
+def reasons_table(pairs: QuerySet[MatchPair]) -> InsightTable:
+    """Per criterion: how often it was the pair's strongest reason, among its strengths, and
+    among its concerns. A run keeps a pair's reasons as the fit row, then up to three
+    strengths (strongest first), then up to three concerns."""
+    kind = {i: KT(f"reasons__{i}__kind") for i in range(1 + TOP_STRENGTHS + TOP_CONCERNS)}
+    what = {i: KT(f"reasons__{i}__criterion") for i in kind}
+    ranked = Q(reason_kind_0=FIT)
+    counts = pairs.annotate(
+        **{f"reason_kind_{i}": k for i, k in kind.items()},
+        **{f"reason_criterion_{i}": c for i, c in what.items()},
+    ).aggregate(
+        n_pairs=Count("pk"),
+        n_older=Count("pk", filter=~ranked | Q(reason_kind_0__isnull=True)),
+        n_none=Count(
+            "pk", filter=ranked & (Q(reason_kind_1__isnull=True) | ~Q(reason_kind_1=STRENGTH))
+        ),
+        **{f"first_{name}": Count("pk", filter=ranked & _at(1, name, STRENGTH)) for name in SHOWN},
+        **{
+            f"strength_{name}": Count(
+                "pk", filter=ranked & _among(name, STRENGTH, 1, TOP_STRENGTHS)
+            )
+            for name in SHOWN
+        },
+        **{
+            f"concern_{name}": Count(
+                "pk", filter=ranked & _among(name, CONCERN, 1, TOP_STRENGTHS + TOP_CONCERNS)
+            )
+            for name in SHOWN
+        },
+    )
+    total = counts["n_pairs"]
+    rows: list[dict[str, Cell]] = [
+        {
+            "reason": CRITERION_LABELS[name],
+            "decisive": counts[f"first_{name}"],
+            "share_decisive": counts[f"first_{name}"] / total if total else None,
+            "among_strengths": counts[f"strength_{name}"],
+            "among_concerns": counts[f"concern_{name}"],
+        }
+        for name in SHOWN
+    ]
+    rows.sort(key=lambda row: -int(row["decisive"] or 0))
+    for label, key in ((NO_STRENGTH, "n_none"), (OLDER, "n_older")):
+        rows.append(
+            {
+                "reason": label,
+                "decisive": counts[key],
+                "share_decisive": counts[key] / total if total else None,
+                "among_strengths": None,
+                "among_concerns": None,
+            }
+        )
+    return InsightTable(
+        key="decisive_reasons",
+        title="Reasons most often decisive",
+        summary=(
+            "For the pairs of match runs published in the chosen quarters: how often each "
+            "criterion was the strongest reason the run gave for the pair, how often it was "
+            "among the pair's strengths (up to three) and among its concerns (up to three)."
+        ),
+        columns=[
+            Column("reason", "Criterion", ColumnKind.TEXT),
+            Column("decisive", "Strongest reason"),
+            Column("share_decisive", "Share of pairs", ColumnKind.RATE),
+            Column("among_strengths", "Among the strengths"),
+            Column("among_concerns", "Among the concerns"),
+        ],
+        rows=rows,
+        chart=Chart("hbar", x="reason", series=("decisive",), y_label="Pairs"),
+        notes=[] if total else [NO_PAIRS],
+    )
+
+
+def _at(position: int, criterion: str, kind: str) -> Q:
+    return Q(**{f"reason_criterion_{position}": criterion, f"reason_kind_{position}": kind})
+
+
+def _among(criterion: str, kind: str, first: int, last: int) -> Q:
+    condition = Q()
+    for position in range(first, last + 1):
+        condition |= _at(position, criterion, kind)
+    return condition

@@ -1,0 +1,242 @@
+"""How long people wait for their first mentorship, and who is still waiting and why."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.fields.json import KT
+
+from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.funnel.days import DaysBetween, day_counts, in_buckets, median_of
+from tandem.insights.selectors.funnel.steps import (
+    ROLES,
+    SIDE,
+    cohort,
+    earliest,
+    profile_complete,
+    theirs,
+)
+from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.matching.explain import UNMATCHED
+from tandem.matchruns.models import MatchUnmatched, RunStatus
+from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestState
+from tandem.programs.models import EnrolmentStatus, Role
+
+# (first whole day, label): the distribution's buckets.
+WAITS = (
+    (0, "Under 1 week"),
+    (7, "1 to 2 weeks"),
+    (14, "2 to 4 weeks"),
+    (28, "4 to 8 weeks"),
+    (56, "8 to 13 weeks"),
+    (91, "13 weeks or more"),
+)
+NOT_MATCHED = "Not matched yet"
+PLURAL = {Role.MENTEE: "Mentees", Role.MENTOR: "Mentors"}
+
+# Why someone who joined has no mentorship, tested in this order (the first that holds).
+WHY = (
+    ("pending", "Awaiting the admins' approval"),
+    ("waitlisted", "On the waitlist"),
+    ("paused", "Enrolment paused"),
+    ("removed", "Removed from the program"),
+    ("request", "A request is waiting for an answer"),
+    ("run", "Left unmatched by a published match run"),
+    ("profile", "Profile incomplete"),
+    ("waiting", "Waiting: in no published run yet and no request open"),
+)
+UNRECORDED = "Reason not recorded"
+
+
+def time_to_match_tables(scope: InsightScope) -> list[InsightTable]:
+    people = cohort(scope).annotate(
+        matched_at=Case(
+            *[When(role=role, then=earliest(theirs(role), "created_at")) for role in ROLES]
+        )
+    )
+    joined = dict(people.order_by().values("role").annotate(n=Count("pk")).values_list("role", "n"))
+    waits = day_counts(people, DaysBetween(F("matched_at"), F("created_at")), by="role")
+    return [_summary(joined, waits), _distribution(joined, waits)]
+
+
+def _summary(joined: dict[str, int], waits: dict[str, dict[int, int]]) -> InsightTable:
+    rows: list[dict[str, Cell]] = []
+    for role in ROLES:
+        people, days = joined.get(role, 0), waits.get(role, {})
+        matched = sum(days.values())
+        rows.append(
+            {
+                "role": PLURAL[role],
+                "joined": people,
+                "matched": matched,
+                "share_matched": matched / people if people else None,
+                "median_days": median_of(days),
+                "waiting": people - matched,
+            }
+        )
+    return InsightTable(
+        key="time_to_match",
+        title="Time to match",
+        summary=(
+            "People who joined in the chosen quarters, how many have had a mentorship in the "
+            "program, and the median whole days from joining to the first one (read from "
+            "counts per day: the middle person's day, or the mean of the two middle days)."
+        ),
+        columns=[
+            Column("role", "Role", ColumnKind.TEXT),
+            Column("joined", "Joined"),
+            Column("matched", "Matched"),
+            Column("share_matched", "Share matched", ColumnKind.RATE),
+            Column("median_days", "Median days to the first match", ColumnKind.DAYS),
+            Column("waiting", "Not matched yet"),
+        ],
+        rows=rows,
+        notes=[] if any(joined.values()) else [NOBODY],
+    )
+
+
+NOBODY = "Nobody joined in the chosen quarters: there is no wait to measure."
+
+
+def _distribution(joined: dict[str, int], waits: dict[str, dict[int, int]]) -> InsightTable:
+    per_role = {
+        role: in_buckets(waits.get(role, {}), (start for start, _ in WAITS)) for role in ROLES
+    }
+    rows: list[dict[str, Cell]] = []
+    for index, (_, label) in enumerate([*WAITS, (None, NOT_MATCHED)]):
+        row: dict[str, Cell] = {"wait": label}
+        for role in ROLES:
+            people = joined.get(role, 0)
+            n = per_role[role][index] if index < len(WAITS) else people - sum(per_role[role])
+            row[role] = n
+            row[f"{role}_share"] = n / people if people else None
+        rows.append(row)
+    return InsightTable(
+        key="time_to_match_distribution",
+        title="Time to match, in weeks",
+        summary=(
+            "The people who joined in the chosen quarters by the whole days from joining to "
+            "their first mentorship (under 1 week is days 0 to 6), and those not matched yet; "
+            "shares are of everyone in the role who joined."
+        ),
+        columns=[
+            Column("wait", "Wait", ColumnKind.TEXT),
+            Column("mentee", "Mentees"),
+            Column("mentee_share", "Share of mentees", ColumnKind.RATE),
+            Column("mentor", "Mentors"),
+            Column("mentor_share", "Share of mentors", ColumnKind.RATE),
+        ],
+        rows=rows,
+        chart=Chart("bar", x="wait", series=("mentee", "mentor"), y_label="People"),
+        notes=[] if any(joined.values()) else [NOBODY],
+    )
+
+
+def unmatched_tables(scope: InsightScope) -> list[InsightTable]:
+    return [_left_by_runs(scope), _without_mentorship(scope)]
+
+
+def _left_by_runs(scope: InsightScope) -> InsightTable:
+    left = MatchUnmatched.objects.filter(
+        scope.within("run__published_at"),
+        run__program_id__in=scope.program_ids,
+        run__status=RunStatus.PUBLISHED,
+    ).annotate(
+        matched_since=Exists(
+            Mentorship.objects.filter(
+                Q(mentee=OuterRef("person")) | Q(mentor=OuterRef("person")),
+                program=OuterRef("run__program"),
+            )
+        )
+    )
+    grouped = (
+        left.order_by()
+        .values(cause=KT("reasons__0__criterion"))
+        .annotate(
+            people=Count("person", distinct=True),
+            still=Count("person", distinct=True, filter=Q(matched_since=False)),
+        )
+    )
+    rows: list[dict[str, Cell]] = [
+        {
+            "reason": _unmatched_label(row["cause"]),
+            "people": row["people"],
+            "still_waiting": row["still"],
+        }
+        for row in grouped
+    ]
+    rows.sort(key=lambda row: (-int(row["people"] or 0), str(row["reason"])))
+    return InsightTable(
+        key="left_unmatched_by_runs",
+        title="Left unmatched by match runs",
+        summary=(
+            "People a match run published in the chosen quarters left without a partner, by "
+            "the reason the run gave (a person left out by two runs for different reasons "
+            "counts under each), and how many of them still have no mentorship in the program."
+        ),
+        columns=[
+            Column("reason", "Reason", ColumnKind.TEXT),
+            Column("people", "People left unmatched"),
+            Column("still_waiting", "Still without a mentorship"),
+        ],
+        rows=rows,
+        chart=Chart("hbar", x="reason", series=("people",), y_label="People"),
+        notes=[] if rows else ["No published match run left anyone unmatched in these quarters."],
+    )
+
+
+def _unmatched_label(cause: str | None) -> str:
+    text = UNMATCHED.get(cause or "")
+    return text[0].upper() + text[1:] if text else UNRECORDED
+
+
+def _without_mentorship(scope: InsightScope) -> InsightTable:
+    counts: dict[tuple[str, str], int] = {}
+    for role in ROLES:
+        waiting = cohort(scope, role).filter(~Exists(theirs(role)))
+        grouped = waiting.order_by().values(why=_why(role)).annotate(n=Count("pk"))
+        counts |= {(role, row["why"]): row["n"] for row in grouped}
+    rows: list[dict[str, Cell]] = [
+        {"reason": label, **{role: counts.get((role, key), 0) for role in ROLES}}
+        for key, label in WHY
+    ]
+    return InsightTable(
+        key="without_mentorship",
+        title="Without a mentorship, and why",
+        summary=(
+            "People who joined in the chosen quarters and have never had a mentorship in the "
+            "program, by the first of these that holds for them, in this order."
+        ),
+        columns=[
+            Column("reason", "Why", ColumnKind.TEXT),
+            Column(Role.MENTEE, "Mentees"),
+            Column(Role.MENTOR, "Mentors"),
+        ],
+        rows=rows,
+        chart=Chart("hbar", x="reason", series=(Role.MENTEE, Role.MENTOR), y_label="People"),
+        notes=[
+            "A match run records the people it leaves unmatched on the mentee side only; "
+            "mentors it leaves without a mentee count as waiting."
+        ],
+    )
+
+
+def _why(role: str) -> Case:
+    side = SIDE[Role(role)]
+    request = MentorshipRequest.objects.filter(
+        program=OuterRef("program"), state=RequestState.PENDING, **{side: OuterRef("person")}
+    )
+    left = MatchUnmatched.objects.filter(
+        run__program=OuterRef("program"),
+        run__status=RunStatus.PUBLISHED,
+        person=OuterRef("person"),
+    )
+    return Case(
+        When(status=EnrolmentStatus.PENDING, then=Value("pending")),
+        When(status=EnrolmentStatus.WAITLISTED, then=Value("waitlisted")),
+        When(status=EnrolmentStatus.PAUSED, then=Value("paused")),
+        When(status=EnrolmentStatus.REMOVED, then=Value("removed")),
+        When(Exists(request), then=Value("request")),
+        When(Exists(left), then=Value("run")),
+        When(~profile_complete(), then=Value("profile")),
+        default=Value("waiting"),
+    )
