@@ -11,6 +11,7 @@ from tandem.insights.scope import InsightScope
 from tandem.insights.selectors.engagement import engagement_tables
 from tandem.insights.selectors.funnel import funnel_tables
 from tandem.insights.selectors.health import health_section
+from tandem.insights.selectors.matching import matching_tables
 from tandem.insights.selectors.outcomes import outcomes_tables
 from tandem.insights.tables import InsightTable
 
@@ -26,6 +27,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("funnel", "Funnel", funnel_tables),
+    Section("matching", "Matching", matching_tables),
     Section("engagement", "Engagement", engagement_tables),
     Section("outcomes", "Outcomes", outcomes_tables),
     Section("health", "Health", health_section),
