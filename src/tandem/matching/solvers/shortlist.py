@@ -1,13 +1,15 @@
 """`optimal` on large graphs: solve on a shortlist of each mentee's best edges, then grow the
-shortlist until the answer is proven optimal on the whole graph.
+shortlist only where the certificate says it is short, until the answer is proven optimal on
+the whole graph.
 
 Most of a dense graph can never be in an optimal assignment. The min-cost flow runs on the
-``SHORTLIST_PER_MENTEE`` best edges of each mentee; the optimal flow's duals (see
-``bounds.flow_duals``) are then checked against *every* edge of the graph. An edge with a
-positive reduced cost joins the shortlist and the flow is solved again. When no edge is
-violated the duals are feasible for the whole graph and satisfy complementary slackness with
-the shortlist's solution, so by LP duality it is optimal for the whole graph. Cardinality is
-checked separately, with a max-flow on the whole graph when needed.
+``SHORTLIST_PER_MENTEE`` best edges of each mentee. Two certificates from that flow are then
+checked against *every* edge of the graph in one pass (see ``grow``): the König cut from the
+residual graph's reachability proves the cardinality, and the flow's duals (node potentials
+of its residual graph, warm-started from the previous round) prove the total. The few best
+edges of each mentee where either fails join the shortlist, and the flow is solved again.
+When nothing fails, the shortlist's solution is optimal for the whole graph: no whole-graph
+max-flow and no whole-graph potentials are ever computed.
 
 This works inside one graph; candidate generation's refill and all-pairs proof
 (``tandem.matching.candidates``) decide which pairs are in the graph at all.
@@ -21,17 +23,15 @@ import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import Duals, flow_duals
-from tandem.matching.solvers.constraints import subgraph
-from tandem.matching.solvers.flow import (
-    IntegerWeights,
-    integer_weights,
-    max_cardinality,
-    optimal_edges,
-)
-from tandem.matching.solvers.order import CHUNK, list_starts, mentee_order
+from tandem.matching.solvers.flow import IntegerWeights, integer_weights, optimal_edges
+from tandem.matching.solvers.grow import Table, best_per_mentee, failures, residual_reach, table_of
+from tandem.matching.solvers.order import list_starts, mentee_order
 
 SHORTLIST_PER_MENTEE = 12
-MAX_SHORTLIST_ROUNDS = 8
+# Rounds of growing before one flow on the whole graph (each round adds an edge at least).
+MAX_SHORTLIST_ROUNDS = 40
+# Each mentee's best edges found once; beyond them a whole row is read only when needed.
+TOPS_PER_MENTEE = 48
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Proven:
     edge_of: np.ndarray
     prices: np.ndarray
     rounds: int  # shortlist rounds; -1: solved directly on the whole graph
+    shortlist: np.ndarray | None = None  # the final shortlist's edge ids; None: all
 
 
 def best_edges(graph: CandidateGraph, k: int) -> np.ndarray:
@@ -62,40 +63,30 @@ def best_edges(graph: CandidateGraph, k: int) -> np.ndarray:
 
 
 def _best_edges_by_rows(graph: CandidateGraph, k: int) -> np.ndarray | None:
-    """:func:`best_edges` in O(edges) for a dense graph (edges grouped by mentee, every
-    mentee with the same degree): one partial sort per row of the scores seen as a table.
-    None for any other layout."""
+    """:func:`best_edges` in O(edges) for edges grouped by mentee with similar degrees (a
+    dense graph, perhaps with a few pairs forbidden): one partial sort per row of the scores
+    laid out as a padded table. None for any other layout."""
     n, edges = graph.n_mentees, graph.n_edges
-    if n == 0 or edges % n or np.any(np.diff(graph.mentee) < 0):
+    if n == 0 or edges == 0 or np.any(np.diff(graph.mentee) < 0):
         return None
-    width = edges // n
-    if np.any(np.searchsorted(graph.mentee, np.arange(n)) != np.arange(n) * width):
-        return None
+    starts = np.searchsorted(graph.mentee, np.arange(n + 1))
+    degree = np.diff(starts)
+    width = int(degree.max())
     if width <= k:
         return np.ones(edges, dtype=bool)
-    best = np.argpartition(-graph.score.reshape(n, width), k - 1, axis=1)[:, :k]
+    if n * width > edges + edges // 4:
+        return None
+    if n * width == edges:
+        table = graph.score.reshape(n, width)
+    else:
+        row = graph.mentee.astype(np.int64)
+        table = np.full((n, width), -np.inf)
+        table[row, np.arange(edges) - starts[row]] = graph.score
+    best = np.argpartition(-table, k - 1, axis=1)[:, :k]
+    real = best < degree[:, None]
     keep = np.zeros(edges, dtype=bool)
-    keep[(best + np.arange(n)[:, None] * width).ravel()] = True
+    keep[(best + starts[:-1, None])[real]] = True
     return keep
-
-
-def _violated(graph: CandidateGraph, weights: IntegerWeights, duals: Duals) -> np.ndarray:
-    """Edges whose integer weight exceeds the dual sum: the certificate fails there."""
-    low, step = weights.offset, weights.step
-    found = []
-    for lo in range(0, graph.n_edges, CHUNK):
-        part = slice(lo, lo + CHUNK)
-        weight = np.rint((graph.score[part] - low) / step).astype(np.int64)
-        cover = duals.mentee[graph.mentee[part]] + duals.mentor[graph.mentor[part]]
-        found.append(np.flatnonzero(weight > cover + duals.shift) + lo)
-    return np.concatenate(found) if found else np.empty(0, np.int64)
-
-
-def _most_matchable(graph: CandidateGraph) -> int:
-    """A quick upper bound on the maximum cardinality."""
-    with_edges = np.count_nonzero(np.bincount(graph.mentee, minlength=graph.n_mentees))
-    degree = np.bincount(graph.mentor, minlength=graph.n_mentors)
-    return int(min(with_edges, np.minimum(graph.capacity, degree).sum()))
 
 
 def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
@@ -105,11 +96,43 @@ def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
     return Proven(edge_of, duals.mentor * weights.step, -1)
 
 
-def proven_optimal(graph: CandidateGraph, k: int | None = None) -> Proven:
+def _take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
+    return CandidateGraph(
+        graph.n_mentees,
+        graph.n_mentors,
+        graph.mentee[ids],
+        graph.mentor[ids],
+        graph.score[ids],
+        graph.capacity,
+    )
+
+
+def _grow(
+    graph: CandidateGraph,
+    table: Table | None,
+    part: CandidateGraph,
+    edge_of: np.ndarray,
+    duals: Duals,
+    scale: IntegerWeights,
+) -> np.ndarray:
+    """Edge ids of ``graph`` to add to the shortlist ``part``: empty when it is proven."""
+    load = np.bincount(part.mentor[edge_of[edge_of >= 0]], minlength=graph.n_mentors)
+    room = load < graph.capacity
+    reach = residual_reach(part, edge_of)
+    if table is not None:
+        return table.failures(duals, reach, room)
+    cut_ids, cut_key, dual_ids, dual_key = failures(graph, scale, duals, reach, room)
+    grown = [best_per_mentee(graph, cut_ids, cut_key), best_per_mentee(graph, dual_ids, dual_key)]
+    return np.concatenate(grown)
+
+
+def proven_optimal(
+    graph: CandidateGraph, k: int | None = None, start: np.ndarray | None = None
+) -> Proven:
     """Most matched, then the highest total: solved on a shortlist, proven on the whole graph.
 
-    Falls back to one min-cost flow on the whole graph when the graph is already sparse,
-    when the shortlist loses cardinality, or after ``MAX_SHORTLIST_ROUNDS`` rounds.
+    ``start`` (edge ids) joins the first shortlist. Falls back to one min-cost flow on the
+    whole graph when the graph is already sparse or after ``MAX_SHORTLIST_ROUNDS`` rounds.
 
     Examples
     --------
@@ -123,24 +146,25 @@ def proven_optimal(graph: CandidateGraph, k: int | None = None) -> Proven:
         return _direct(graph, None)
     n_nodes = graph.n_mentees + graph.n_mentors
     span = (float(graph.score.min()), float(graph.score.max()))
-    keep = best_edges(graph, k)
-    needed = _most_matchable(graph)
+    scale = integer_weights(np.array(span), n_nodes, span)
+    table = table_of(graph, scale)
+    per_mentor = min(graph.n_mentees, 2 * int(graph.capacity.max(initial=0)) + 2)
+    ids = table.best(k, per_mentor) if table is not None else np.flatnonzero(best_edges(graph, k))
+    if start is not None:
+        ids = np.union1d(ids, start)
+    potential = None
     for rounds in range(MAX_SHORTLIST_ROUNDS):
-        ids = np.flatnonzero(keep)
-        part = subgraph(graph, keep)
-        weights = integer_weights(part.score, n_nodes, span)
+        part = _take(graph, ids)
+        weight = np.rint((part.score - scale.offset) / scale.step).astype(np.int64)
+        weights = IntegerWeights(weight, scale.offset, scale.step)
         edge_of = optimal_edges(part, weights)
-        matched = int(np.count_nonzero(edge_of >= 0))
-        if matched < needed:
-            needed = max_cardinality(graph)  # exact, computed at most once
-            if matched < needed:
-                return _direct(graph, span)
-        duals = flow_duals(part, weights, edge_of)
-        violated = _violated(graph, weights, duals) if duals.converged else None
-        if violated is not None and len(violated) == 0:
-            full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
-            return Proven(full_edge_of, duals.mentor * weights.step, rounds)
-        if violated is None:
+        duals = flow_duals(part, weights, edge_of, start=potential)
+        if not duals.converged:
             break
-        keep[violated] = True
+        potential = duals.potential
+        grown = _grow(graph, table, part, edge_of, duals, scale)
+        if len(grown) == 0:
+            full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
+            return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
+        ids = np.union1d(ids, grown)
     return _direct(graph, span)
