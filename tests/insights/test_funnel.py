@@ -255,3 +255,9 @@ def test_median_and_buckets_read_from_day_counts():
     # 0, 2, 9, 20: the mean of 2 and 9.
     assert median_of({0: 1, 2: 1, 9: 1, 20: 1}) == 5.5
     assert in_buckets({0: 1, 2: 1, 9: 1, 20: 1}, (0, 7, 14)) == [2, 1, 1]
+
+
+def test_the_section_takes_a_fixed_number_of_queries(program, django_assert_num_queries):
+    # Invitations: 2. Per role: 1 aggregate + 5 timed steps (every one reached here) = 6.
+    with django_assert_num_queries(2 + 2 * 6):
+        funnel_tables(scope_of((program.pk,), first="2026Q1", last="2026Q1"))

@@ -340,3 +340,9 @@ def test_an_empty_program_shows_no_figures_and_says_why():
 def test_every_shown_criterion_has_a_label_and_identity_is_never_one():
     assert set(SHOWN) == set(CRITERION_LABELS)
     assert "identity" not in SHOWN
+
+
+def test_the_section_takes_a_fixed_number_of_queries(program, django_assert_num_queries):
+    # Waits 2, quality 3, reasons 1, load 2, left by runs 1, without a mentorship 2.
+    with django_assert_num_queries(11):
+        matching_tables(scope_of((program.pk,)))
