@@ -9,13 +9,15 @@ Check-ins answered in Q1 (1 to 5 scales, 5 best; every answer counts once):
 - goals achieved (closing): 5, 5, 4, 3, 1 -> average 18/5 = 3.6, 4 or 5: 3/5.
 - satisfaction (closing): 5, 4, 4, 4, 2 -> average 19/5 = 3.8, 4 or 5: 4/5.
 - would recommend (closing): yes, yes, yes, maybe, no -> 3/5, 1/5, 1/5.
+- why it ended, in each side's view (closing): fit, fit, schedule, other -> 4 answers, withheld.
 Not counted: a fit check answered in December 2024 (1), a fit check due but unanswered, a "fit"
 answer in a pulse, another program's answers (all 1s).
 
 Endings in Q1: completed on 20 Jan, 10 Feb and 1 Mar; ended early E1 (15 Jan, by the mentee,
 who then asked for a new mentor), E2 (5 Feb, by the mentor), E3 (10 Mar, by a program admin,
 never started), E4 (20 Mar, by an account since deleted) -> 7 ended: completed 3/7 = 0.429,
-ended early 4/7 = 0.571; each early category 1/4, started 3/4, while agreeing 1/4.
+ended early 4/7 = 0.571; each early category 1/4, started 3/4, while agreeing 1/4. Reasons
+chosen: E1 fit, E2 schedule, E3 the program's decision, E4 none recorded (1/4 each).
 Not counted: a completion on 3 April, another program's early ending.
 
 Re-match, mentees who joined (mentee enrolment) in Q1 with an early ending: E1's (joined 2 Jan,
@@ -75,7 +77,9 @@ class Answers:
         )
 
 
-def ended(program, state: str, when: str, *, by: str | None, started: bool = True, **people):
+def ended(
+    program, state: str, when: str, *, by: str | None, started: bool = True, why: str = "", **people
+):
     m = mentorship(program=program, state=state, **people)
     ended_by = {"mentee": m.mentee, "mentor": m.mentor}.get(by or "")
     if by == "admin":
@@ -85,6 +89,7 @@ def ended(program, state: str, when: str, *, by: str | None, started: bool = Tru
         ended_by=ended_by,
         activated_at=at("2024-12-01T09:00") if started else None,
         end_reason="Private words nobody else may read",
+        end_category=why if state == MentorshipState.ENDED_EARLY else "",
     )
     m.refresh_from_db()
     return m
@@ -115,9 +120,14 @@ def program():
         checkins.add(CheckInKind.PULSE, "2025-02-10T10:00", progress=progress, **extra)
     checkins.add(CheckInKind.PULSE, "2025-02-10T10:00", progress="4", fit=1)
     closing = zip(
-        (5, 5, 4, 3, 1), (5, 4, 4, 4, 2), ("yes", "yes", "yes", "maybe", "no"), strict=True
-    )
-    for achieved, satisfied, recommend in closing:
+        (5, 5, 4, 3, 1),
+        (5, 4, 4, 4, 2),
+        ("yes", "yes", "yes", "maybe", "no"),
+        ({"end_category": "fit"}, {"end_category": "fit"}, {"end_category": "schedule"},
+         {"end_category": "other"}, {}),
+        strict=True,
+    )  # fmt: skip
+    for achieved, satisfied, recommend, view in closing:
         checkins.add(
             CheckInKind.CLOSING,
             "2025-03-10T10:00",
@@ -125,6 +135,7 @@ def program():
             satisfaction=satisfied,
             would_recommend=recommend,
             change="secret",
+            **view,
         )
     elsewhere = Answers(mentorship(program=other))
     for _ in range(5):
@@ -132,20 +143,29 @@ def program():
 
     for when in ("2025-01-20T10:00", "2025-02-10T10:00", "2025-03-01T10:00", "2025-04-03T10:00"):
         ended(program, MentorshipState.COMPLETED, when, by="mentee")
-    e1 = ended(program, MentorshipState.ENDED_EARLY, "2025-01-15T10:00", by="mentee")
+    e1 = ended(program, MentorshipState.ENDED_EARLY, "2025-01-15T10:00", by="mentee", why="fit")
     EarlyEndFeedback.objects.create(mentorship=e1, wants_new_mentor=True)
     joined(e1, "2025-01-02T10:00")
     proposed(program, "2025-01-20T10:00", mentee=e1.mentee)
-    e2 = ended(program, MentorshipState.ENDED_EARLY, "2025-02-05T10:00", by="mentor")
+    e2 = ended(
+        program, MentorshipState.ENDED_EARLY, "2025-02-05T10:00", by="mentor", why="schedule"
+    )
     joined(e2, "2025-01-05T10:00")
     proposed(program, "2025-02-10T10:00", mentee=e2.mentee, mentor=e2.mentor)
-    e3 = ended(program, MentorshipState.ENDED_EARLY, "2025-03-10T10:00", by="admin", started=False)
+    e3 = ended(
+        program,
+        MentorshipState.ENDED_EARLY,
+        "2025-03-10T10:00",
+        by="admin",
+        started=False,
+        why="program",
+    )
     joined(e3, "2024-12-10T10:00")
     proposed(program, "2025-03-12T10:00", mentee=e3.mentee)
     e4 = ended(program, MentorshipState.ENDED_EARLY, "2025-03-20T10:00", by=None)
     joined(e4, "2025-02-01T10:00")
     proposed(program, "2025-03-01T10:00", mentee=e4.mentee)
-    ended(other, MentorshipState.ENDED_EARLY, "2025-01-15T10:00", by="mentee")
+    ended(other, MentorshipState.ENDED_EARLY, "2025-01-15T10:00", by="mentee", why="fit")
     return program
 
 
@@ -218,6 +238,44 @@ def test_what_the_early_endings_were(program):
         ("While agreeing the terms", 1, 0.25),
         ("The mentee asked for a new mentor", 1, 0.25),
     ]
+
+
+def test_early_endings_by_the_reason_chosen(program):
+    rows = tables_of(program)["early_end_reasons"].rows
+    assert [(row["reason"], row["mentorships"], row["share"]) for row in rows] == [
+        ("Not enough time, or our schedules clash", 1, 0.25),
+        ("Not the right fit", 1, 0.25),
+        ("The goals were reached early", 0, 0.0),
+        ("A change of role, work or life", 0, 0.0),
+        ("Left the organisation", 0, 0.0),
+        ("The program's decision", 1, 0.25),
+        ("Something else", 0, 0.0),
+        ("Not recorded (ended before a reason was asked)", 1, 0.25),
+    ]
+
+
+def test_each_sides_view_of_why_is_withheld_below_five_answers(program):
+    """Four answers in Q1 (fit, fit, schedule, other): withheld. A fifth (fit) shows them all:
+    schedule 1/5, fit 3/5, other 1/5."""
+    table = tables_of(program)["early_end_views"]
+    assert all(row["answers"] is None and row["share"] is None for row in table.rows)
+    assert table.notes == [
+        "Withheld: 4 answers, fewer than 5: counts of so few could point at one person's answer."
+    ]
+    Answers(Mentorship.objects.filter(program=program).first()).add(
+        CheckInKind.CLOSING, "2025-03-11T10:00", end_category="fit"
+    )
+    table = tables_of(program)["early_end_views"]
+    assert [(row["answer"], row["answers"], row["share"]) for row in table.rows] == [
+        ("Not enough time, or our schedules clash", 1, 0.2),
+        ("Not the right fit", 3, 0.6),
+        ("The goals were reached early", 0, 0.0),
+        ("A change of role, work or life", 0, 0.0),
+        ("Left the organisation", 0, 0.0),
+        ("The program's decision", 0, 0.0),
+        ("Something else", 1, 0.2),
+    ]
+    assert table.notes == []
 
 
 def test_rematch_rate(program):

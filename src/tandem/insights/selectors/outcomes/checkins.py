@@ -1,5 +1,6 @@
 """Check-in and closing-survey results: per scale question the answers, their average and
-their spread; the closing survey's "would you recommend" answers.
+their spread; the closing survey's "would you recommend" answers, and, after an early end,
+each side's view of why it ended.
 
 Counted per answer: each answered check-in (of either side of a pair) answered in the range
 counts once. Only the answer to the question's key is read, and only when it is one of the
@@ -18,11 +19,12 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from tandem.feedback.models import CheckIn, CheckInKind
-from tandem.feedback.questions import FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
+from tandem.feedback.questions import END_CATEGORY_KEY, FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
 from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW
 from tandem.insights.scope import InsightScope
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.mentorships.models.mentorships import EndCategory
 
 # (column key, check-in kind, answer key, label): the scale questions every program asks.
 SCALE_QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -42,6 +44,10 @@ WITHHELD = (
     "Withheld: {labels} had fewer than {least} answers, and an average of so few could point "
     "at one person's answer."
 )
+FEW_CHOICES = (
+    "Withheld: {total} answers, fewer than {least}: counts of so few could point at one "
+    "person's answer."
+)
 NO_ANSWERS = "No check-in was answered in these quarters."
 
 
@@ -58,10 +64,14 @@ def _counts(scope: InsightScope) -> dict[str, Any]:
             expressions[f"{column}_{point}"] = Count(
                 "pk", filter=Q(kind=kind, **{f"answers__{key}": point})
             )
-    for value, _label in RECOMMEND_CHOICES:
-        expressions[f"recommend_{value}"] = Count(
-            "pk", filter=Q(kind=CheckInKind.CLOSING, **{f"answers__{RECOMMEND_KEY}": value})
-        )
+    for prefix, key, values in (
+        ("recommend", RECOMMEND_KEY, [value for value, _label in RECOMMEND_CHOICES]),
+        ("view", END_CATEGORY_KEY, EndCategory.values),
+    ):
+        for value in values:
+            expressions[f"{prefix}_{value}"] = Count(
+                "pk", filter=Q(kind=CheckInKind.CLOSING, **{f"answers__{key}": value})
+            )
     return (
         CheckIn.objects.filter(
             mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
@@ -149,6 +159,33 @@ def _distribution_table(counts: dict[str, Any]) -> InsightTable:
     return table
 
 
+def _choice_table(
+    table: InsightTable, counts: dict[str, Any], prefix: str, choices: list[tuple[str, str]]
+) -> InsightTable:
+    """The answers to one choice question and their shares, withheld below the minimum."""
+    total = sum(counts[f"{prefix}_{value}"] for value, _label in choices)
+    shown = total >= AGGREGATE_MIN
+    for value, label in choices:
+        count = counts[f"{prefix}_{value}"]
+        table.rows.append(
+            {
+                "answer": label,
+                "answers": count if shown else None,
+                "share": round(count / total, 3) if shown else None,
+            }
+        )
+    if total and not shown:
+        table.notes.append(FEW_CHOICES.format(total=total, least=AGGREGATE_MIN))
+    return table
+
+
+ANSWER_COLUMNS = [
+    Column("answer", "Answer", ColumnKind.TEXT),
+    Column("answers", "Answers"),
+    Column("share", "Share", ColumnKind.RATE),
+]
+
+
 def _recommend_table(counts: dict[str, Any]) -> InsightTable:
     table = InsightTable(
         key="would_recommend",
@@ -158,38 +195,37 @@ def _recommend_table(counts: dict[str, Any]) -> InsightTable:
             "colleague?\" given in these quarters, and each answer's share. Below "
             f"{AGGREGATE_MIN} answers the counts are withheld."
         ),
-        columns=[
-            Column("answer", "Answer", ColumnKind.TEXT),
-            Column("answers", "Answers"),
-            Column("share", "Share", ColumnKind.RATE),
-        ],
+        columns=ANSWER_COLUMNS,
         chart=Chart("bar", x="answer", series=("answers",), y_label="Answers"),
     )
-    total = sum(counts[f"recommend_{value}"] for value, _label in RECOMMEND_CHOICES)
-    shown = total >= AGGREGATE_MIN
-    for value, label in RECOMMEND_CHOICES:
-        count = counts[f"recommend_{value}"]
-        table.rows.append(
-            {
-                "answer": label,
-                "answers": count if shown else None,
-                "share": round(count / total, 3) if shown else None,
-            }
-        )
-    if total and not shown:
-        table.notes.append(
-            f"Withheld: {total} answers, fewer than {AGGREGATE_MIN}: counts of so few could "
-            "point at one person's answer."
-        )
-    return table
+    return _choice_table(table, counts, "recommend", list(RECOMMEND_CHOICES))
+
+
+def _end_views_table(counts: dict[str, Any]) -> InsightTable:
+    table = InsightTable(
+        key="early_end_views",
+        title="Why it ended early, in each side's view",
+        summary=(
+            "After a mentorship ended early, its closing survey asks each side privately why "
+            "it ended in their view (one answer from a short list, optional). The answers "
+            f"given in these quarters, and each one's share. Below {AGGREGATE_MIN} answers "
+            "the counts are withheld."
+        ),
+        columns=ANSWER_COLUMNS,
+        chart=Chart("hbar", x="answer", series=("answers",), y_label="Answers"),
+    )
+    return _choice_table(table, counts, "view", list(EndCategory.choices))
 
 
 def checkin_tables(scope: InsightScope) -> list[InsightTable]:
     counts = _counts(scope)
-    tables = [_scores_table(counts), _distribution_table(counts), _recommend_table(counts)]
-    answered = any(counts[f"{column}_n"] for column, *_rest in SCALE_QUESTIONS) or any(
-        counts[f"recommend_{value}"] for value, _label in RECOMMEND_CHOICES
-    )
+    tables = [
+        _scores_table(counts),
+        _distribution_table(counts),
+        _recommend_table(counts),
+        _end_views_table(counts),
+    ]
+    answered = any(counts.values())
     if not answered:
         for table in tables:
             table.notes.append(NO_ANSWERS)

@@ -3,7 +3,8 @@
 rate.
 
 The end reason a person wrote is never read: it is free text, private to the program's admins
-and the person who wrote it. The categories come from facts the admins already see on each
+and the person who wrote it. The categories come from the reason category chosen from a short
+list when it ended (``Mentorship.end_category``), from facts the admins already see on each
 mentorship's page (who ended it, whether it had started) and from the mentee's yes/no answer to
 "Would you like a new mentor?".
 """
@@ -15,9 +16,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from tandem.insights.scope import InsightScope
 from tandem.insights.tables import Chart, Column, ColumnKind, InsightTable
 from tandem.mentorships.models import Mentorship, MentorshipState
+from tandem.mentorships.models.mentorships import EndCategory
 from tandem.programs.models import Enrolment, Role
 
 NO_ENDINGS = "No mentorship ended in these quarters."
+UNRECORDED = "Not recorded (ended before a reason was asked)"
 NO_EARLY_ENDINGS = "No mentorship ended early in these quarters."
 NO_MENTEES_ENDED_EARLY = (
     "No mentee who joined in these quarters has had a mentorship end early (yet)."
@@ -63,10 +66,60 @@ def _endings_table(scope: InsightScope) -> InsightTable:
     return table
 
 
-def _early_end_table(scope: InsightScope) -> InsightTable:
+def _early_end_counts(scope: InsightScope) -> dict[str, int]:
+    """Every count of the early endings in one aggregate query."""
+    early = Q(state=MentorshipState.ENDED_EARLY)
+    by_pair = Q(ended_by=F("mentee")) | Q(ended_by=F("mentor"))
+    return _ended(scope).aggregate(
+        total=Count("pk", filter=early),
+        by_mentee=Count("pk", filter=early & Q(ended_by=F("mentee"))),
+        by_mentor=Count("pk", filter=early & Q(ended_by=F("mentor"))),
+        by_admin=Count("pk", filter=early & Q(ended_by__isnull=False) & ~by_pair),
+        by_gone=Count("pk", filter=early & Q(ended_by__isnull=True)),
+        started=Count("pk", filter=early & Q(activated_at__isnull=False)),
+        wants_new=Count("pk", filter=early & Q(early_end_feedback__wants_new_mentor=True)),
+        unrecorded=Count("pk", filter=early & Q(end_category="")),
+        **{
+            f"reason_{value}": Count("pk", filter=early & Q(end_category=value))
+            for value in EndCategory.values
+        },
+    )
+
+
+SHARE_OF_EARLY = Column("share", "Share of early endings", ColumnKind.RATE)
+
+
+def _reasons_table(counts: dict[str, int]) -> InsightTable:
+    table = InsightTable(
+        key="early_end_reasons",
+        title="Why mentorships ended early",
+        summary=(
+            "The mentorships that ended early in these quarters, by the reason whoever ended "
+            "them chose from a short list (the words they wrote are never read), each as a "
+            "share of all early endings."
+        ),
+        columns=[
+            Column("reason", "Reason", ColumnKind.TEXT),
+            Column("mentorships", "Mentorships"),
+            SHARE_OF_EARLY,
+        ],
+        chart=Chart("hbar", x="reason", series=("mentorships",), y_label="Mentorships"),
+    )
+    rows = [(label, counts[f"reason_{value}"]) for value, label in EndCategory.choices]
+    rows.append((UNRECORDED, counts["unrecorded"]))
+    for reason, count in rows:
+        table.rows.append(
+            {"reason": reason, "mentorships": count, "share": share(count, counts["total"])}
+        )
+    if not counts["total"]:
+        table.notes.append(NO_EARLY_ENDINGS)
+    return table
+
+
+def _early_end_table(counts: dict[str, int]) -> InsightTable:
     table = InsightTable(
         key="early_endings",
-        title="What the early endings were",
+        title="Who ended them, and when",
         summary=(
             "The mentorships that ended early in these quarters, by who ended them (the "
             "mentee, the mentor or a program admin outside the pair), by whether the pair had "
@@ -77,20 +130,9 @@ def _early_end_table(scope: InsightScope) -> InsightTable:
             Column("group", "Grouped by", ColumnKind.TEXT),
             Column("category", "Category", ColumnKind.TEXT),
             Column("mentorships", "Mentorships"),
-            Column("share", "Share of early endings", ColumnKind.RATE),
+            SHARE_OF_EARLY,
         ],
         chart=Chart("hbar", x="category", series=("mentorships",), y_label="Mentorships"),
-    )
-    early = Q(state=MentorshipState.ENDED_EARLY)
-    by_pair = Q(ended_by=F("mentee")) | Q(ended_by=F("mentor"))
-    counts = _ended(scope).aggregate(
-        total=Count("pk", filter=early),
-        by_mentee=Count("pk", filter=early & Q(ended_by=F("mentee"))),
-        by_mentor=Count("pk", filter=early & Q(ended_by=F("mentor")) & ~Q(ended_by=F("mentee"))),
-        by_admin=Count("pk", filter=early & Q(ended_by__isnull=False) & ~by_pair),
-        by_gone=Count("pk", filter=early & Q(ended_by__isnull=True)),
-        started=Count("pk", filter=early & Q(activated_at__isnull=False)),
-        wants_new=Count("pk", filter=early & Q(early_end_feedback__wants_new_mentor=True)),
     )
     total = counts["total"]
     rows = [
@@ -175,4 +217,10 @@ def _rematch_table(scope: InsightScope) -> InsightTable:
 
 
 def ending_tables(scope: InsightScope) -> list[InsightTable]:
-    return [_endings_table(scope), _early_end_table(scope), _rematch_table(scope)]
+    counts = _early_end_counts(scope)
+    return [
+        _endings_table(scope),
+        _reasons_table(counts),
+        _early_end_table(counts),
+        _rematch_table(scope),
+    ]
