@@ -176,21 +176,21 @@ def tables_of(program, first=Q1_2025[0], last=Q1_2025[1]):
 def test_checkin_scores(program):
     table = tables_of(program)["checkin_scores"]
     assert table.rows == [
-        {"question": "Fit of the pairing (first meeting)", "answers": 5, "average": 3.6,
+        {"question": "Fit (first meeting)", "answers": 5, "average": 3.6,
          "favourable": 0.6},
-        {"question": "Progress toward goals (pulse)", "answers": 6, "average": 3.67,
+        {"question": "Progress (pulse)", "answers": 6, "average": 3.67,
          "favourable": 0.667},
-        {"question": "Last meeting useful (pulse)", "answers": 3, "average": None,
+        {"question": "Meeting useful (pulse)", "answers": 3, "average": None,
          "favourable": None},
-        {"question": "Progress (mid-point review)", "answers": 0, "average": None,
+        {"question": "Progress (mid-point)", "answers": 0, "average": None,
          "favourable": None},
-        {"question": "Goals achieved (closing survey)", "answers": 5, "average": 3.6,
+        {"question": "Goals achieved (closing)", "answers": 5, "average": 3.6,
          "favourable": 0.6},
-        {"question": "Satisfaction (closing survey)", "answers": 5, "average": 3.8,
+        {"question": "Satisfaction (closing)", "answers": 5, "average": 3.8,
          "favourable": 0.8},
     ]  # fmt: skip
     assert len(table.notes) == 1
-    assert "Last meeting useful (pulse) had fewer than 5 answers" in table.notes[0]
+    assert "Meeting useful (pulse) had fewer than 5 answers" in table.notes[0]
 
 
 def test_checkin_distributions_withhold_what_is_too_few(program):

@@ -28,12 +28,12 @@ from tandem.mentorships.models.mentorships import EndCategory
 
 # (column key, check-in kind, answer key, label): the scale questions every program asks.
 SCALE_QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("fit", CheckInKind.FIRST_MEETING, FIT_KEY, "Fit of the pairing (first meeting)"),
-    ("pulse_progress", CheckInKind.PULSE, PROGRESS_KEY, "Progress toward goals (pulse)"),
-    ("pulse_useful", CheckInKind.PULSE, USEFULNESS_KEY, "Last meeting useful (pulse)"),
-    ("midpoint_progress", CheckInKind.MIDPOINT, PROGRESS_KEY, "Progress (mid-point review)"),
-    ("goals_achieved", CheckInKind.CLOSING, "goals_achieved", "Goals achieved (closing survey)"),
-    ("satisfaction", CheckInKind.CLOSING, "satisfaction", "Satisfaction (closing survey)"),
+    ("fit", CheckInKind.FIRST_MEETING, FIT_KEY, "Fit (first meeting)"),
+    ("pulse_progress", CheckInKind.PULSE, PROGRESS_KEY, "Progress (pulse)"),
+    ("pulse_useful", CheckInKind.PULSE, USEFULNESS_KEY, "Meeting useful (pulse)"),
+    ("midpoint_progress", CheckInKind.MIDPOINT, PROGRESS_KEY, "Progress (mid-point)"),
+    ("goals_achieved", CheckInKind.CLOSING, "goals_achieved", "Goals achieved (closing)"),
+    ("satisfaction", CheckInKind.CLOSING, "satisfaction", "Satisfaction (closing)"),
 )
 RECOMMEND_KEY = "would_recommend"
 RECOMMEND_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
