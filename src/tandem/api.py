@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from tandem.core.exceptions import ApplicationError, TooManyRequests
 from tandem.core.openapi import document_errors
 from tandem.feedback.api import router as feedback_router
+from tandem.insights.api import router as insights_router
 from tandem.matchruns.api import router as matchruns_router
 from tandem.mentorships.api import router as mentorships_router
 from tandem.messaging.api import router as messaging_router
@@ -36,6 +37,7 @@ api.add_router("/notifications/", notify_router)
 api.add_router("/match-runs/", matchruns_router)
 api.add_router("/", messaging_router)
 api.add_router("/", feedback_router)
+api.add_router("/", insights_router)
 
 
 @api.exception_handler(ApplicationError)

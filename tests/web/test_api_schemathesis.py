@@ -58,6 +58,11 @@ NOT_200 = {
         "/api/programs/{slug}/import/{batch_id}/problem-rows": 404,  # the upload had none
         # ``{slug}`` is the program's, which names no guidance article.
         "/api/guidance/{slug}": 404,
+        # Every program's insights are for site staff.
+        "/api/insights": 404,
+        "/api/insights/{section}": 404,
+        "/api/insights/{section}/xlsx": 404,
+        "/api/insights/{section}/{table}/csv": 404,
     },
     "mentee": {
         "/api/people/me/identity": 404,
@@ -85,6 +90,15 @@ NOT_200 = {
         "/api/programs/{program_id}/health": 404,
         "/api/checkins/{checkin_id}": 404,
         "/api/guidance/{slug}": 404,
+        # The program's insights are for its admins, every program's for site staff.
+        "/api/programs/{slug}/insights": 404,
+        "/api/programs/{slug}/insights/{section}": 404,
+        "/api/programs/{slug}/insights/{section}/xlsx": 404,
+        "/api/programs/{slug}/insights/{section}/{table}/csv": 404,
+        "/api/insights": 404,
+        "/api/insights/{section}": 404,
+        "/api/insights/{section}/xlsx": 404,
+        "/api/insights/{section}/{table}/csv": 404,
     },
 }
 
@@ -157,6 +171,8 @@ def world(db):
             "run_id": runs[0].pk,
             "other_id": runs[1].pk,
             "checkin_id": checkin.pk,
+            "section": "health",  # the insight section and one of its tables
+            "table": "reasons",
         },
     }
 

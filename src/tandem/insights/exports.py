@@ -16,9 +16,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.http import HttpResponse
+
+from tandem.core.exceptions import NotFound
+from tandem.insights.scope import InsightScope
 from tandem.insights.tables import Cell, ColumnKind, InsightTable
 from tandem.matching.records.reading import escape_cell
 
+TABLE_NOT_FOUND = "No such table in this section."
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME_LIMIT = 31  # Excel's limit
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 PERCENT_FORMAT = "0.0%"
@@ -45,18 +51,20 @@ def table_csv(table: InsightTable) -> str:
 
 
 def _sheet_name(table: InsightTable, taken: set[str]) -> str:
-    base = SHEET_NAME_FORBIDDEN.sub(" ", table.title)[:SHEET_NAME_LIMIT].strip() or table.key
+    """The table's key (unique in its section, as in the CSV's and the API's names), cut to
+    Excel's limit and made unique again if the cut made two alike."""
+    base = SHEET_NAME_FORBIDDEN.sub("_", table.key)[:SHEET_NAME_LIMIT] or "table"
     name, n = base, 2
     while name.lower() in taken:
-        suffix = f" ({n})"
+        suffix = f"_{n}"
         name, n = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix, n + 1
     taken.add(name.lower())
     return name
 
 
 def section_xlsx(tables: Sequence[InsightTable]) -> bytes:
-    """The tables as one workbook, a sheet each (named by the table's title): the header, the
-    rows, then the table's summary and notes under them."""
+    """The tables as one workbook, a sheet each (named by the table's key): the header, the
+    rows, then the table's title, summary and notes under them."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -84,7 +92,7 @@ def section_xlsx(tables: Sequence[InsightTable]) -> bytes:
         for row in table.rows:
             sheet.append([figure(sheet, row.get(c.key), c.kind) for c in table.columns])
         sheet.append([])
-        for line in (table.summary, *table.notes):
+        for line in (table.title, table.summary, *table.notes):
             sheet.append([text(sheet, line)])
     if not tables:
         workbook.create_sheet("Empty")
@@ -93,5 +101,35 @@ def section_xlsx(tables: Sequence[InsightTable]) -> bytes:
     return buffer.getvalue()
 
 
-def table_named(tables: Sequence[InsightTable], key: str) -> InsightTable | None:
-    return next((table for table in tables if table.key == key), None)
+def file_name(stem: str, scope: InsightScope, extension: str) -> str:
+    range_part = "-".join(scope.query().values())
+    return f"{stem}{'-' + range_part if range_part else ''}.{extension}"
+
+
+def attachment(content: str | bytes, *, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def csv_response(table: InsightTable, *, stem: str, scope: InsightScope) -> HttpResponse:
+    return attachment(
+        table_csv(table),
+        name=file_name(stem, scope, "csv"),
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+def xlsx_response(
+    tables: Sequence[InsightTable], *, stem: str, scope: InsightScope
+) -> HttpResponse:
+    return attachment(
+        section_xlsx(tables), name=file_name(stem, scope, "xlsx"), content_type=XLSX_TYPE
+    )
+
+
+def the_table(tables: Sequence[InsightTable], key: str) -> InsightTable:
+    found = next((table for table in tables if table.key == key), None)
+    if found is None:
+        raise NotFound(TABLE_NOT_FOUND)
+    return found

@@ -14,46 +14,9 @@ from django.urls import reverse
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import error_page, not_found_as_404
-from tandem.insights.exports import section_xlsx, table_csv, table_named
-from tandem.insights.scope import InsightScope
+from tandem.insights.exports import csv_response, the_table, xlsx_response
 from tandem.insights.sections import section_named
 from tandem.insights.selectors.access import access_program_insights, access_site_insights
-from tandem.insights.tables import InsightTable
-
-TABLE_NOT_FOUND = "No such table in this section."
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def file_name(stem: str, scope: InsightScope, extension: str) -> str:
-    range_part = "-".join(scope.query().values())
-    return f"{stem}{'-' + range_part if range_part else ''}.{extension}"
-
-
-def attachment(content: str | bytes, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def csv_response(table: InsightTable, *, stem: str, scope: InsightScope) -> HttpResponse:
-    return attachment(
-        table_csv(table),
-        name=file_name(stem, scope, "csv"),
-        content_type="text/csv; charset=utf-8",
-    )
-
-
-def xlsx_response(tables: list[InsightTable], *, stem: str, scope: InsightScope) -> HttpResponse:
-    return attachment(
-        section_xlsx(tables), name=file_name(stem, scope, "xlsx"), content_type=XLSX_TYPE
-    )
-
-
-def the_table(tables: list[InsightTable], key: str) -> InsightTable:
-    found = table_named(tables, key)
-    if found is None:
-        raise NotFound(TABLE_NOT_FOUND)
-    return found
 
 
 def _download(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

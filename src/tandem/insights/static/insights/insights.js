@@ -85,6 +85,10 @@
 
   function start() {
     var charts = [];
+    if (typeof window.Chart !== "undefined") {
+      window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+      window.Chart.defaults.color = INK;
+    }
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var chart = draw(canvas);
       if (chart) { charts.push(chart); canvas.setAttribute("data-drawn", "true"); }
