@@ -8,6 +8,8 @@ reasons.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,8 @@ from django.db.models import Q
 User = settings.AUTH_USER_MODEL
 
 CHECKIN_COMMENT_LIMIT = 2000
+# An answer may be changed this long after it was first given; then it is final.
+EDIT_WINDOW = timedelta(hours=24)
 GUIDANCE_BODY_LIMIT = 20000
 INTERVENTION_NOTE_LIMIT = 2000
 

@@ -5,6 +5,7 @@ boxes unticked, field errors, an untouched save), the dashboard's step, the admi
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -92,10 +93,18 @@ def test_the_dashboard_asks_for_the_waiting_check_in(client, world):
     assert "Answer your check-in" not in client.get(reverse("dashboard")).content.decode()
 
 
-def answered_by_many(world, count, progress=4, **extra):
+def months_ago(months):
+    """The 5th of the month ``months`` before this one, at noon UTC: its month has ended,
+    settled, whatever today's date."""
+    today = timezone.now()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return datetime(year, month + 1, 5, 12, tzinfo=UTC)
+
+
+def answered_by_many(world, count, progress=4, *, when=None, **extra):
     for _ in range(count):
         pair = mentoring.mentorship(program=world.program)
-        done = checkin(pair, pair.mentee, answered_at=timezone.now(), **extra)
+        done = checkin(pair, pair.mentee, answered_at=when or months_ago(3), **extra)
         done.answers = {"progress": progress, "meeting_useful": 3, "comment": "A secret"}
         done.save()
 
@@ -105,11 +114,33 @@ def test_aggregates_hide_fewer_than_five_answers(client, world):
     client.force_login(world.admin)
     url = reverse("program_checkins", args=[world.program.pk])
     page = client.get(url).content.decode()
-    assert "4 answers: too few to show." in page
+    assert "Not enough settled answers yet to show figures." in page
     answered_by_many(world, 2, progress=1)
     page = client.get(url).content.decode()
-    assert "6 answers · average 3.0 of 5" in page
+    assert "6 answers given before" in page and "average 3.0 of 5" in page
     assert "A secret" not in page
+
+
+def test_one_new_answer_never_changes_the_figures_alone(client, world):
+    """The admin compares the page before and after one more answer: nothing moves until a
+    whole block of five settled answers has come in."""
+    answered_by_many(world, 5)
+    client.force_login(world.admin)
+    url = reverse("program_checkins", args=[world.program.pk])
+    before = client.get(url).content.decode()
+    assert "5 answers given before" in before and "average 4.0 of 5" in before
+    answered_by_many(world, 1, progress=1, when=timezone.now() - timedelta(hours=1))
+    after = client.get(url).content.decode()
+    assert "5 answers given before" in after and "average 4.0 of 5" in after
+    assert "1 since, shown once 5 or more have come in" in after
+    # Four answers in a later month are a block of four: still open, nothing moves.
+    answered_by_many(world, 4, progress=1, when=months_ago(2))
+    assert "average 4.0 of 5" in client.get(url).content.decode()
+    # A fifth there closes the block: the figures move by five answers at once.
+    answered_by_many(world, 1, progress=1, when=months_ago(2))
+    later = client.get(url).content.decode()
+    assert "10 answers given before" in later and "average 2.5 of 5" in later
+    assert "1 since" in later
 
 
 def test_a_check_in_shared_with_the_admins_shows_its_comment(

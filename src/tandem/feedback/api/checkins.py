@@ -14,12 +14,12 @@ from ninja.pagination import paginate
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
-from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
 from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
 from tandem.feedback.services.checkin_templates import DELAY_DAYS_RANGE, EVERY_PERIODS_RANGE
-from tandem.feedback.services.checkins import EDIT_WINDOW, checkin_answer
+from tandem.feedback.services.checkins import checkin_answer
 from tandem.mentorships.api.common import ERRORS
 from tandem.programs.selectors import ProgramAccess, access_program
 
@@ -104,9 +104,15 @@ class QuestionAggregateOut(Schema):
     text: str
     type: str
     answers: int
-    suppressed: bool = Field(description="Fewer than 5 answers: no figures.")
+    suppressed: bool = Field(description="Fewer than 5 answers covered: no figures.")
     average: float | None
     distribution: list[tuple[str, int]]
+    covers_until: datetime | None = Field(
+        description="The figures cover the answers given before this instant: whole calendar "
+        "months, in blocks of at least 5 settled answers, so that two figures never differ by "
+        "one answer."
+    )
+    waiting: int = Field(description="Answers given since, shown once a block of 5 is full.")
 
 
 class KindAggregateOut(Schema):

@@ -1,19 +1,22 @@
 """A program's check-in figures for its admins: per kind, check-ins due and answered, and
-per scale or choice question the answers, the average and the spread, hidden below
-``AGGREGATE_MIN`` answers; and the check-ins their authors shared with the admins."""
+per scale or choice question the answers, the average and the spread, over whole blocks of at
+least ``AGGREGATE_MIN`` settled answers (``answer_blocks``: two figures never differ by one
+answer); and the check-ins their authors shared with the admins."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Avg, Count, IntegerField, Q, QuerySet
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
-from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
 from tandem.feedback.questions import Question
+from tandem.feedback.selectors.answer_blocks import answer_blocks, covered_until
 from tandem.feedback.selectors.checkins import (
     SCALE_HIGH,
     SCALE_LOW,
@@ -32,10 +35,12 @@ class QuestionAggregate:
     key: str
     text: str
     type: str
-    answers: int
+    answers: int  # the answers the figures cover: those given before ``covers_until``
     average: float | None = None
     # (label, count) per scale point or choice; empty when suppressed.
     distribution: list[tuple[str, int]] = field(default_factory=list)
+    covers_until: datetime | None = None
+    waiting: int = 0  # answers given since, shown once enough have come in
 
     @property
     def suppressed(self) -> bool:
@@ -58,35 +63,71 @@ def _answer_points(question: Question) -> list[tuple[Any, str]]:
     return [(value, label) for value, label in question["choices"]]
 
 
+def _valid(question: Question) -> Q:
+    """An answer that is one of the question's points: an older answer to a key that was a
+    free-text question before is neither read nor cast."""
+    points = [value for value, _label in _answer_points(question)]
+    return Q(**{f"answers__{question['key']}__in": points})
+
+
+def _covered_until(qs: QuerySet[CheckIn], countable: list[Question]) -> list[datetime | None]:
+    """Per question, the end of its last closed block of answers (one query)."""
+    counts = {f"n{index}": Count("pk", filter=_valid(q)) for index, q in enumerate(countable)}
+    by_month = (
+        qs.annotate(month=TruncMonth("answered_at", tzinfo=UTC))
+        .values("month")
+        .annotate(**counts)
+        .order_by("month")
+    )
+    months: list[dict[str, Any]] = [dict(row) for row in by_month]
+    settled_before = timezone.now() - EDIT_WINDOW
+    return [
+        covered_until(
+            answer_blocks(
+                [(row["month"], row[f"n{index}"]) for row in months],
+                minimum=AGGREGATE_MIN,
+                settled_before=settled_before,
+            )
+        )
+        for index in range(len(countable))
+    ]
+
+
 def _question_aggregates(
     qs: QuerySet[CheckIn], questions: list[Question]
 ) -> list[QuestionAggregate]:
-    """One query for every countable question of a kind: how many answered it, the average of
-    a scale, and the count per point or choice. Only answers that are one of the question's
-    points count: an older answer to a key that was a free-text question before is neither
-    read nor cast. Text answers are never read."""
+    """Two queries for every countable question of a kind: where each question's closed
+    blocks end, then how many answered it before that, the average of a scale, and the count
+    per point or choice. Text answers are never read."""
     countable = [question for question in questions if question["type"] in ("scale", "choice")]
     if not countable:
         return []
+    edges = _covered_until(qs, countable)
     expressions: dict[str, Any] = {}
     for index, question in enumerate(countable):
         key = question["key"]
-        points = [value for value, _label in _answer_points(question)]
-        valid = Q(**{f"answers__{key}__in": points})
-        expressions[f"n{index}"] = Count("pk", filter=valid)
+        valid = _valid(question)
+        covered = Q(answered_at__lt=edges[index]) if edges[index] else Q(pk__in=[])
+        expressions[f"all{index}"] = Count("pk", filter=valid)
+        expressions[f"n{index}"] = Count("pk", filter=valid & covered)
         if question["type"] == "scale":
             expressions[f"avg{index}"] = Avg(
-                Cast(KT(f"answers__{key}"), IntegerField()), filter=valid
+                Cast(KT(f"answers__{key}"), IntegerField()), filter=valid & covered
             )
         for point, (value, _label) in enumerate(_answer_points(question)):
-            expressions[f"p{index}_{point}"] = Count("pk", filter=Q(**{f"answers__{key}": value}))
+            expressions[f"p{index}_{point}"] = Count(
+                "pk", filter=Q(**{f"answers__{key}": value}) & covered
+            )
     totals = qs.aggregate(**expressions)
     found = []
     for index, question in enumerate(countable):
         answered = totals[f"n{index}"]
+        waiting = totals[f"all{index}"] - answered
         if answered < AGGREGATE_MIN:
             found.append(
-                QuestionAggregate(question["key"], question["text"], question["type"], answered)
+                QuestionAggregate(
+                    question["key"], question["text"], question["type"], answered, waiting=waiting
+                )
             )
             continue
         average = totals.get(f"avg{index}")
@@ -101,6 +142,8 @@ def _question_aggregates(
                     (label, totals[f"p{index}_{point}"])
                     for point, (_value, label) in enumerate(_answer_points(question))
                 ],
+                covers_until=edges[index],
+                waiting=waiting,
             )
         )
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils import timezone
 from tandem.core.exceptions import ApplicationError
 from tandem.feedback.models import (
     CHECKIN_COMMENT_LIMIT,
+    EDIT_WINDOW,
     CheckIn,
     CheckInKind,
     Divergence,
@@ -48,7 +49,6 @@ from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send
 from tandem.people.models import User
 
-EDIT_WINDOW = timedelta(hours=24)
 # Two scale answers this far apart, or more, are a divergence.
 SCALE_GAP = 2
 NO = "no"

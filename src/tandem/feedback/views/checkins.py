@@ -23,11 +23,11 @@ from tandem.feedback.checkin_forms import (
     TemplateTimingForm,
     question_initial,
 )
-from tandem.feedback.models import CheckInKind
+from tandem.feedback.models import EDIT_WINDOW, CheckInKind
 from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
-from tandem.feedback.services.checkins import EDIT_WINDOW, Answered
+from tandem.feedback.services.checkins import Answered
 from tandem.feedback.services.checkins import checkin_answer as answer_service
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.panels import Panel

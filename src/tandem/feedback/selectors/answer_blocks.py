@@ -1,0 +1,75 @@
+"""Which check-in answers an aggregate may include, so that comparing two aggregates never
+singles out one answer.
+
+Answers are private to their authors; admins see counts, averages and distributions of at
+least ``minimum`` answers. A threshold alone is not enough: the figure before and after one
+more answer, or over two ranges that differ by a few weeks, differ by that one answer. So the
+answers are cut into *blocks* of whole calendar months (UTC), each closed only once it holds
+at least ``minimum`` answers and every answer in it is settled (past the edit window). A
+figure covers whole blocks only, and the open block (the latest answers) waits until it is
+full. Any two figures then differ by whole blocks: at least ``minimum`` answers at a time.
+
+What remains: deleting an account deletes its answers, and the blocks after it may regroup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+
+@dataclass(frozen=True)
+class Block:
+    start: datetime  # the first month's first instant
+    end: datetime  # the first instant after the block
+    answers: int
+
+
+def _month_start(day: date) -> datetime:
+    return datetime(day.year, day.month, 1, tzinfo=UTC)
+
+
+def _next_month(moment: datetime) -> datetime:
+    if moment.month == 12:
+        return moment.replace(year=moment.year + 1, month=1)
+    return moment.replace(month=moment.month + 1)
+
+
+def answer_blocks(
+    months: Iterable[tuple[date | datetime, int]], *, minimum: int, settled_before: datetime
+) -> list[Block]:
+    """The closed blocks, oldest first, from ``(month, answers)`` counts (months without
+    answers may be left out). Only months that ended before ``settled_before`` are used.
+
+    >>> from datetime import timedelta
+    >>> jan, feb, mar, apr = (date(2026, m, 1) for m in (1, 2, 3, 4))
+    >>> blocks = answer_blocks(
+    ...     [(jan, 3), (feb, 2), (mar, 1), (apr, 9)], minimum=5,
+    ...     settled_before=datetime(2026, 4, 2, tzinfo=UTC))
+    >>> [(b.start.month, b.end.month, b.answers) for b in blocks]
+    [(1, 3, 5)]
+    """
+    counts: dict[datetime, int] = {}
+    for month, answers in months:
+        start = _month_start(month if isinstance(month, date) else month.date())
+        counts[start] = counts.get(start, 0) + answers
+    blocks: list[Block] = []
+    block_start: datetime | None = None
+    held = 0
+    for start in sorted(counts):
+        end = _next_month(start)
+        if end > settled_before:
+            break
+        block_start = block_start or start
+        held += counts[start]
+        if held >= minimum:
+            blocks.append(Block(block_start, end, held))
+            block_start, held = None, 0
+    return blocks
+
+
+def covered_until(blocks: list[Block]) -> datetime | None:
+    """The end of the last closed block: an aggregate of everything includes answers given
+    before it (``None``: no block has closed yet)."""
+    return blocks[-1].end if blocks else None
