@@ -174,7 +174,7 @@ def _run(
             graph, group_of_mentee, group_floor, fair=fair, pinned=pinned, seed=seed
         )
     elif objective == "fair":
-        edge_of = fair_edges(graph, optimal)
+        edge_of = fair_edges(graph, proven)
     else:
         edge_of = optimal
     return _Solved(edge_of, optimal, proven.prices)

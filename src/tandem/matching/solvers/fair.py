@@ -4,6 +4,12 @@ The worst-off score of a maximum matching is a bottleneck value, so it is found 
 binary search over the distinct edge scores: a floor ``t`` is achievable iff the graph keeps
 its maximum cardinality when edges scoring below ``t`` are removed (one max-flow per probe).
 The total is then maximised by min-cost flow on the graph above the best floor.
+
+On a large graph the search runs on the optimal solver's final shortlist, which is known to
+reach the maximum cardinality. Its best floor ``t`` is achievable on the whole graph; that
+nothing above it is, is proven by the minimum cut of the shortlist's first failing probe: if
+no edge of the whole graph at or above that probe's floor crosses the cut, the whole graph
+cannot match as many there either. Otherwise the crossing edges join and the search resumes.
 """
 
 from __future__ import annotations
@@ -12,8 +18,15 @@ import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.constraints import subgraph
-from tandem.matching.solvers.flow import max_cardinality
-from tandem.matching.solvers.shortlist import proven_optimal
+from tandem.matching.solvers.flow import max_cardinality, source_side
+from tandem.matching.solvers.grow import best_per_mentee
+from tandem.matching.solvers.order import CHUNK
+from tandem.matching.solvers.shortlist import Proven, proven_optimal, take
+
+# Edges crossing a failing probe's cut that join the search per mentee and round.
+CROSSING_PER_MENTEE = 16
+# Cuts probed above the floor, as shares of the way to the ceiling, to grow ahead.
+LOOK_AHEAD = (0.05, 0.25)
 
 
 def _floor_ceiling(graph: CandidateGraph, k: int) -> float:
@@ -23,7 +36,7 @@ def _floor_ceiling(graph: CandidateGraph, k: int) -> float:
     return float(np.sort(best)[graph.n_mentees - k])
 
 
-def best_floor(graph: CandidateGraph, k: int, achieved: float) -> float:
+def best_floor(graph: CandidateGraph, k: int, achieved: float, gallop: bool = False) -> float:
     """Largest score ``t`` such that some assignment matches ``k`` mentees, all at >= ``t``.
 
     Parameters
@@ -33,6 +46,9 @@ def best_floor(graph: CandidateGraph, k: int, achieved: float) -> float:
         The maximum cardinality of ``graph`` (at least 1).
     achieved : float
         The worst-off score of some maximum matching, a floor known to be achievable.
+    gallop : bool
+        Probe 1, 2, 4, ... values above ``achieved`` before bisecting: fewer probes when the
+        answer is known to be close to ``achieved``.
 
     Examples
     --------
@@ -43,20 +59,72 @@ def best_floor(graph: CandidateGraph, k: int, achieved: float) -> float:
     ceiling = _floor_ceiling(graph, k)
     values = np.unique(graph.score[(graph.score >= achieved) & (graph.score <= ceiling)])
     lo, hi = 0, len(values) - 1  # values[lo] is achievable; search the largest achievable
+    step = 1 if gallop else 0
     while lo < hi:
-        mid = (lo + hi + 1) // 2
+        mid = min(lo + step, hi) if step else (lo + hi + 1) // 2
         if max_cardinality(subgraph(graph, graph.score >= values[mid])) == k:
-            lo = mid
+            lo, step = mid, 2 * step
         else:
-            hi = mid - 1
+            hi, step = mid - 1, 0
     return float(values[lo])
 
 
-def fair_edges(graph: CandidateGraph, optimal: np.ndarray | None = None) -> np.ndarray:
+def _crossing(
+    graph: CandidateGraph, cuts: list[tuple[float, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Edges scoring ``>= floor`` from a source-side mentee to a sink-side mentor, for any of
+    the ``(floor, source side)`` cuts; and which of them cross the first cut."""
+    n, found, first = graph.n_mentees, [], []
+    for lo in range(0, graph.n_edges, CHUNK):
+        part = slice(lo, lo + CHUNK)
+        i, j, score = graph.mentee[part], graph.mentor[part], graph.score[part]
+        each = [side[i] & ~side[n + j] & (score >= floor) for floor, side in cuts]
+        ids = np.flatnonzero(np.logical_or.reduce(each))
+        found.append(ids + lo)
+        first.append(each[0][ids])
+    if not found:
+        return np.empty(0, np.int64), np.empty(0, bool)
+    return np.concatenate(found), np.concatenate(first)
+
+
+def proven_floor(graph: CandidateGraph, k: int, achieved: float, ids: np.ndarray) -> float:
+    """:func:`best_floor` of ``graph``, searched on its edges ``ids`` (which must match ``k``)
+    and proven on the whole graph by minimum cuts (module notes).
+
+    The cut just above the floor is the proof; cuts further up (``LOOK_AHEAD``) add the edges
+    the next floors will need, so that few rounds are needed.
+    """
+    gallop = False  # the first search may go far; later ones start next to the answer
+    while True:
+        part = take(graph, ids)
+        floor = best_floor(part, k, achieved, gallop)
+        higher = graph.score[graph.score > floor]
+        if len(higher) == 0:
+            return floor
+        above = float(higher.min())
+        count, side = source_side(subgraph(part, part.score >= above))
+        if count >= k:  # cannot happen (floor is the shortlist's best); no proof: search all
+            return best_floor(graph, k, floor)
+        cuts = [(above, side)]
+        ceiling = _floor_ceiling(part, k)
+        for share in LOOK_AHEAD if ceiling > above else ():
+            level = above + share * (ceiling - above)
+            count, side = source_side(subgraph(part, part.score >= level))
+            if count < k:
+                cuts.append((level, side))
+        crossing, proof_fails = _crossing(graph, cuts)
+        if not proof_fails.any():
+            return floor
+        grown = best_per_mentee(graph, crossing, graph.score[crossing], CROSSING_PER_MENTEE)
+        ids = np.union1d(ids, grown)
+        achieved, gallop = floor, True
+
+
+def fair_edges(graph: CandidateGraph, optimal: Proven | np.ndarray | None = None) -> np.ndarray:
     """Fair assignment of ``graph``: the used edge id per mentee, or -1.
 
-    ``optimal`` may pass an already computed maximum matching (edge id per mentee) whose
-    worst-off score seeds the search.
+    ``optimal`` may pass an already computed maximum matching (edge id per mentee, or the
+    :class:`Proven` optimum with its shortlist) whose worst-off score seeds the search.
 
     Examples
     --------
@@ -65,13 +133,21 @@ def fair_edges(graph: CandidateGraph, optimal: np.ndarray | None = None) -> np.n
     >>> fair_edges(g).tolist()  # optimal takes edges 0 and 3: total 1.3 but worst-off 0.3
     [1, 2]
     """
-    if optimal is None:
-        optimal = proven_optimal(graph).edge_of
-    used = optimal[optimal >= 0]
+    proven = proven_optimal(graph) if optimal is None else optimal
+    edge_of = proven.edge_of if isinstance(proven, Proven) else proven
+    ids = proven.shortlist if isinstance(proven, Proven) else None
+    used = edge_of[edge_of >= 0]
     if len(used) == 0:
-        return optimal
-    floor = best_floor(graph, len(used), float(graph.score[used].min()))
+        return edge_of
+    achieved = float(graph.score[used].min())
+    if ids is None:
+        floor = best_floor(graph, len(used), achieved)
+    else:
+        floor = proven_floor(graph, len(used), achieved, ids)
     keep = graph.score >= floor
-    ids = np.flatnonzero(keep)
-    edge_of = proven_optimal(subgraph(graph, keep)).edge_of
-    return np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
+    kept = np.flatnonzero(keep)
+    start = None
+    if ids is not None:
+        start = np.searchsorted(kept, ids[graph.score[ids] >= floor])
+    fair = proven_optimal(subgraph(graph, keep), start=start).edge_of
+    return np.where(fair >= 0, kept[np.maximum(fair, 0)], -1)

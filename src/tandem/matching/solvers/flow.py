@@ -84,6 +84,36 @@ def max_cardinality(graph: CandidateGraph) -> int:
     return int(solver.optimal_flow())
 
 
+def source_side(graph: CandidateGraph) -> tuple[int, np.ndarray]:
+    """Maximum cardinality and the source side of a minimum cut (bool over ``n + m`` nodes).
+
+    Every edge from a source-side mentee to a sink-side mentor is saturated by the maximum
+    flow, so the cut's capacity (the cardinality) grows by one for each *other* such edge a
+    larger graph has: none means the larger graph cannot match more.
+
+    Examples
+    --------
+    >>> g = CandidateGraph.from_edges(2, 1, [0, 1], [0, 0], [1, 1], [1])
+    >>> count, side = source_side(g)
+    >>> count, side.tolist()
+    (1, [True, True, True])
+    """
+    n, m = graph.n_mentees, graph.n_mentors
+    side = np.zeros(n + m, dtype=bool)
+    if graph.n_edges == 0:
+        side[:n] = True
+        return 0, side
+    tails, heads, caps, source, sink = _network(graph)
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(tails, heads, caps)
+    status = solver.solve(source, sink)
+    if status != solver.OPTIMAL:
+        raise RuntimeError(SOLVER_FAILED.format(solver="max-flow", status=status))
+    nodes = np.asarray(solver.get_source_side_min_cut(), dtype=np.int64)
+    side[nodes[nodes < n + m]] = True
+    return int(solver.optimal_flow()), side
+
+
 def edge_of_mentee(graph: CandidateGraph, used: np.ndarray) -> np.ndarray:
     """Per mentee, the id of its used edge (``used`` is a boolean mask over edges), or -1."""
     edge_of = np.full(graph.n_mentees, -1, dtype=np.int64)

@@ -96,7 +96,8 @@ def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
     return Proven(edge_of, duals.mentor * weights.step, -1)
 
 
-def _take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
+def take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
+    """The graph restricted to its edges ``ids`` (same node indices, no preferences)."""
     return CandidateGraph(
         graph.n_mentees,
         graph.n_mentors,
@@ -154,7 +155,7 @@ def proven_optimal(
         ids = np.union1d(ids, start)
     potential = None
     for rounds in range(MAX_SHORTLIST_ROUNDS):
-        part = _take(graph, ids)
+        part = take(graph, ids)
         weight = np.rint((part.score - scale.offset) / scale.step).astype(np.int64)
         weights = IntegerWeights(weight, scale.offset, scale.step)
         edge_of = optimal_edges(part, weights)
