@@ -1,0 +1,106 @@
+"""The insight scale generator at a small size: every kind of row, dates that make sense,
+groups of every size, the same data for the same seed, and ids the app can go on using."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db.models import Count, F, Q
+
+from tandem.demo.insights_scale import build_insights_scale
+from tandem.feedback.models import CheckIn, HealthSnapshot, MentorshipHealth
+from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched, RunStatus
+from tandem.mentorships.models import AgreementVersion, Meeting, Mentorship, MentorshipState
+from tandem.messaging.models import Conversation, Message
+from tandem.people.models import Identity, User
+from tandem.programs.models import Enrolment, ParticipantInvitation, Program
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def built():
+    return build_insights_scale(people=400, mentorships=160, seed=5, now=NOW, slug="small")
+
+
+def test_the_program_has_its_people_and_mentorships_in_every_state(built):
+    program = Program.objects.get(slug="small")
+    assert Enrolment.objects.filter(program=program).count() == 401  # and the admin
+    assert Mentorship.objects.filter(program=program).count() == built.counts["mentorships"] == 160
+    states = set(Mentorship.objects.values_list("state", flat=True))
+    assert states == set(MentorshipState.values)
+    assert User.objects.get(email=built.staff_email).is_staff
+    assert Enrolment.objects.filter(person__email=built.admin_email, role="admin").exists()
+    mentees_twice = (
+        Mentorship.objects.values("mentee").annotate(n=Count("pk")).filter(n__gt=1).count()
+    )
+    assert mentees_twice > 0  # re-matches
+    assert ParticipantInvitation.objects.filter(accepted_at__isnull=True).exists()
+
+
+def test_dates_follow_each_other_and_never_pass_now(built):
+    mentorships = Mentorship.objects.all()
+    assert not mentorships.filter(activated_at__lt=F("created_at")).exists()
+    assert not mentorships.filter(ended_at__lt=F("activated_at")).exists()
+    assert not mentorships.filter(Q(created_at__gt=NOW) | Q(ended_at__gt=NOW)).exists()
+    assert (
+        not mentorships.filter(state="active")
+        .filter(Q(activated_at__isnull=True) | Q(ended_at__isnull=False))
+        .exists()
+    )
+    assert not mentorships.filter(state="completed", activated_at__isnull=True).exists()
+    assert not mentorships.filter(state="proposed", activated_at__isnull=False).exists()
+    signed = AgreementVersion.objects.filter(number=1, mentorship__activated_at__isnull=False)
+    assert not signed.filter(signed_by_mentee_at__isnull=True).exists()
+    assert not Message.objects.filter(created_at__gt=NOW).exists()
+    assert not CheckIn.objects.filter(answered_at__gt=NOW).exists()
+    # only the next booked meeting of an active pair lies ahead
+    ahead = Meeting.objects.filter(starts_at__gt=NOW)
+    assert not ahead.exclude(mentorship__state="active").exists()
+
+
+def test_activity_feedback_and_matching_are_there(built):
+    assert Meeting.objects.filter(status="cancelled").exists()
+    assert Conversation.objects.count() == 160
+    assert Message.objects.count() == built.counts["messages"] > 160
+    answered = CheckIn.objects.filter(answered_at__isnull=False)
+    assert answered.filter(kind="closing", answers__has_key="satisfaction").exists()
+    assert CheckIn.objects.filter(answered_at__isnull=True).exists()
+    assert HealthSnapshot.objects.values("state").distinct().count() == 4
+    active = Mentorship.objects.filter(state="active").count()
+    assert MentorshipHealth.objects.count() == active
+    runs = MatchRun.objects.filter(status=RunStatus.PUBLISHED)
+    assert runs.count() >= 10  # fortnightly over six quarters
+    from_runs = Mentorship.objects.exclude(match_run_ref="").count()
+    assert MatchPair.objects.filter(run__in=runs).count() == from_runs > 0
+    assert MatchUnmatched.objects.exists()
+    assert MatchPair.objects.order_by("pk")[0].reasons[0]["criterion"] == "fit"
+
+
+def test_identity_groups_overlap_and_some_are_under_five(built):
+    sizes: dict[str, int] = {}
+    for attributes in Identity.objects.values_list("attributes", flat=True):
+        for attribute in attributes:
+            sizes[attribute] = sizes.get(attribute, 0) + 1
+    assert sizes["non-binary"] == 3 and sizes["carer"] == 4
+    assert sizes["woman"] > 20
+    assert any(len(a) > 1 for a in Identity.objects.values_list("attributes", flat=True))
+
+
+def test_the_same_seed_gives_the_same_data(built):
+    again = build_insights_scale(people=400, mentorships=160, seed=5, now=NOW, slug="again")
+    assert again.counts == built.counts
+    other = build_insights_scale(people=400, mentorships=160, seed=6, now=NOW, slug="other")
+    assert other.counts != built.counts
+
+
+def test_the_app_goes_on_creating_rows_after_the_explicit_ids(built):
+    user = User.objects.create_user("after@example.com")
+    program = Program.objects.create(name="After", slug="after")
+    mentee = User.objects.create_user("after-mentee@example.com")
+    assert Mentorship.objects.create(program=program, mentor=user, mentee=mentee).pk > 160
+
+
+def test_too_many_mentorships_for_the_people_is_refused():
+    with pytest.raises(ValueError, match="cannot have"):
+        build_insights_scale(people=40, mentorships=400, seed=1, now=NOW, slug="tiny")
