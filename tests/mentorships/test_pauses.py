@@ -7,7 +7,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.mentorships import services
@@ -182,3 +184,46 @@ class TestApi:
         )
         assert response.status_code == 400
         assert response.json()["fields"] == {"starts_on": PAUSE_IN_THE_PAST}
+
+
+class TestPages:
+    def test_per_role(self, client, world):
+        m = world["m"]
+        url = reverse("mentorship_pauses", args=[m.pk])
+        assert client.get(url).status_code == 302  # to the sign-in page
+        for who in ("stranger", "same_program"):
+            client.force_login(world[who])
+            assert client.get(url).status_code == 404, who
+        client.force_login(world["admin"])
+        page = client.get(url)
+        assert page.status_code == 200 and b"Declare a pause" not in page.content
+        client.force_login(m.mentee)
+        assert b"Declare a pause" in client.get(url).content
+
+    def test_the_form_declares_and_the_button_ends(self, client, world):
+        m = world["m"]
+        client.force_login(m.mentee)
+        back = today() + timedelta(days=21)
+        page = client.post(
+            reverse("mentorship_pauses", args=[m.pk]), {"ends_on": back.isoformat()}, follow=True
+        )
+        pause = MentorshipPause.objects.get()
+        assert (pause.starts_on, pause.ends_on, pause.declared_by) == (today(), back, m.mentee)
+        assert back.strftime("%d %B %Y") in page.content.decode()
+        client.force_login(world["admin"])
+        refused = client.post(reverse("mentorship_pause_end", args=[pause.pk]))
+        assert refused.status_code == 404 and MentorshipPause.objects.exists()
+        client.force_login(m.mentor)
+        client.post(reverse("mentorship_pause_end", args=[pause.pk]))
+        assert not MentorshipPause.objects.exists()  # it had not begun: withdrawn
+
+    def test_a_refused_date_is_shown_on_the_form(self, client, world):
+        m = world["m"]
+        client.force_login(m.mentor)
+        page = client.post(
+            reverse("mentorship_pauses", args=[m.pk]),
+            {"ends_on": (today() + timedelta(days=200)).isoformat()},
+        )
+        assert page.status_code == 200
+        assert escape(PAUSE_TOO_LONG) in page.content.decode()
+        assert not MentorshipPause.objects.exists()

@@ -9,6 +9,7 @@ from tandem.mentorships.views import (
     lifecycle,
     meetings,
     mentorships,
+    pauses,
     problems,
     requests,
 )
@@ -40,6 +41,8 @@ urlpatterns = [
         problems.problem_report_resolve,
         name="problem_report_resolve",
     ),
+    path("<int:mentorship_id>/pauses/", pauses.mentorship_pauses, name="mentorship_pauses"),
+    path("pauses/<int:pause_id>/end/", pauses.mentorship_pause_end, name="mentorship_pause_end"),
     path("<int:mentorship_id>/", mentorships.mentorship_detail, name="mentorship_detail"),
     path("<int:mentorship_id>/agreement/", agreement.agreement_edit, name="agreement_edit"),
     path(

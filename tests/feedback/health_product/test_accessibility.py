@@ -31,8 +31,9 @@ def pages() -> dict[str, list[str]]:
             f"/feedback/programs/{at_risk.program_id}/health/?state=stalled&q=zzz",
             f"/mentorships/{m}/",
             f"/feedback/mentorships/{m}/health/note/",
+            f"/mentorships/{m}/pauses/",
         ],
-        at_risk.mentorship.mentee.email: [f"/mentorships/{m}/"],
+        at_risk.mentorship.mentee.email: [f"/mentorships/{m}/", f"/mentorships/{m}/pauses/"],
     }
 
 

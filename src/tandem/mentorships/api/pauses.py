@@ -6,7 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import ApiDate, AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships.api.common import ERRORS, PersonOut
 from tandem.mentorships.selectors.pauses import pause_list_for_mentorship
@@ -16,8 +16,8 @@ router = Router()
 
 
 class PauseIn(Schema):
-    ends_on: date = Field(description="The first day back (at most 92 days after the start).")
-    starts_on: date | None = Field(None, description="Today (UTC) when left out; not earlier.")
+    ends_on: ApiDate = Field(description="The first day back (at most 92 days after the start).")
+    starts_on: ApiDate | None = Field(None, description="Today (UTC) when left out; not earlier.")
 
 
 class PauseOut(Schema):
