@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python bench/health_sim.py [--quick] [--set dev|held-out|spent|both]
+    .venv/bin/python bench/health_sim.py --quick --declared 1.0   # what-if, dev only
 
 Draws timelines of known fates (``bench/health_sim_timelines.py``: thriving, steady, ended
 well; fading commitment on one side, mismatched expectations, communication breakdown, ended
@@ -34,7 +35,7 @@ import sys
 import time
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from health_sim_sets import FULL, QUICK, SETS, load  # noqa: E402
-from health_sim_timelines import DECLINING, FATES, HEALTHY, SIDES, Timeline  # noqa: E402
+from health_sim_timelines import DECLINING, FATES, HEALTHY, SIDES, Timeline, timelines  # noqa: E402
 
 from tandem.feedback.health import (  # noqa: E402
     DEFAULT_THRESHOLDS,
@@ -283,8 +284,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} timelines per set")
     parser.add_argument("--set", choices=[*SETS, "both"], default="both")
+    parser.add_argument(
+        "--declared",
+        type=float,
+        metavar="SHARE",
+        help="what-if on the dev set only: this share of holidays declared as pauses",
+    )
     args = parser.parse_args()
     count = QUICK if args.quick else FULL
+    if args.declared is not None:
+        began = time.perf_counter()
+        seed, noise = SETS["dev"]
+        sample = timelines(seed, count, replace(noise, holiday_declared=args.declared))
+        rows = evaluate(sample)
+        name = f"dev, what-if: {args.declared:.0%} of holidays declared"
+        report(name, rows, time.perf_counter() - began)
+        return
     for name in ("dev", "held-out") if args.set == "both" else (args.set,):
         began = time.perf_counter()
         rows = evaluate(load(name, count))
