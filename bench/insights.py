@@ -1,0 +1,252 @@
+"""Insight pages at scale: 100,000 people and 50,000 mentorships, on SQLite and PostgreSQL.
+
+Usage::
+
+    .venv/bin/python bench/insights.py [--people 100000] [--mentorships 50000]
+        [--requests 20] [--db sqlite|postgres|both] [--only funnel] [--explain 3]
+
+Builds the data with ``tandem.demo.insights_scale`` (raw bulk inserts; a few minutes) or
+reuses the database built before for the same size, seed and generator version: SQLite under
+``$TANDEM_BENCH_CACHE`` (default ``/var/tmp/tandem-bench-insights``), PostgreSQL in a database
+named after the size at ``--pg-url``. Then, for each section in ``insights.sections.SECTIONS``,
+times the program's page (as its admin) and the site page (as staff), each over all the data
+and over a range of two whole quarters, through Django's test client (every middleware,
+template and query): three warm-up loads, one counted (SQL queries), then ``--requests``
+timed. Prints median and p95 against the 300 ms median target, PASS or FAIL. A section
+whose page is not routed yet is timed as a direct ``build(scope)`` call (mode ``build``).
+``--explain N`` prints, per page, the N slowest queries (with ``EXPLAIN ANALYZE`` on
+PostgreSQL). ``--db both`` runs each database in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+TARGET_MS = 300.0
+PG_URL = "postgres://postgres@127.0.0.1:5432"
+GENERATOR = Path(__file__).resolve().parents[1] / "src/tandem/demo/insights_scale"
+CACHE = Path(os.environ.get("TANDEM_BENCH_CACHE", "/var/tmp/tandem-bench-insights"))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def data_key(args: argparse.Namespace) -> str:
+    """The size, the seed and a digest of the generator's code: a changed generator builds
+    afresh instead of reusing data it would no longer write."""
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"insights_{args.people}_{args.mentorships}_s{args.seed}_{digest.hexdigest()[:8]}"
+
+
+def choose_database(args: argparse.Namespace) -> str:
+    """Point Django at the database for this size (created if missing); returns its name."""
+    key = data_key(args)
+    if args.db == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as connection:
+            found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (key,))
+            if found.fetchone() is None:
+                connection.execute(f'CREATE DATABASE "{key}"')
+        os.environ["DATABASE_URL"] = f"{args.pg_url}/{key}"
+        return f"PostgreSQL {key}"
+    var_dir = CACHE / key
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["TANDEM_VAR_DIR"] = str(var_dir)
+    os.environ.pop("DATABASE_URL", None)
+    return f"SQLite {var_dir}/tandem.sqlite3"
+
+
+def ensure_data(args: argparse.Namespace):
+    """Migrate, then build the program unless this database already holds it."""
+    from django.core.management import call_command
+
+    from tandem.demo.insights_scale import build_insights_scale
+    from tandem.programs.models import Program
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    program = Program.objects.filter(slug=args.slug).first()
+    if program is not None:
+        print(f"reused the data built before (migrate {time.perf_counter() - started:.1f} s)")
+        return program
+    summary = build_insights_scale(
+        people=args.people, mentorships=args.mentorships, seed=args.seed, slug=args.slug
+    )
+    counts = ", ".join(f"{count:,} {what}" for what, count in summary.counts.items())
+    print(f"built in {summary.seconds:.0f} s: {counts}")
+    return Program.objects.get(slug=args.slug)
+
+
+def quarter_range() -> dict[str, str]:
+    """The two whole quarters before the present one."""
+    from django.utils import timezone
+
+    from tandem.insights.scope import Quarter
+
+    now = Quarter.containing(timezone.now())
+    last = Quarter(now.year - 1, 4) if now.number == 1 else Quarter(now.year, now.number - 1)
+    first = Quarter(last.year - 1, 4) if last.number == 1 else Quarter(last.year, last.number - 1)
+    return {"from": str(first), "to": str(last)}
+
+
+class Recorder:
+    """Every SQL statement a block runs, with its parameters and time."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[float, str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append(((time.perf_counter() - start) * 1000, sql, params))
+
+
+def explain(queries: list[tuple[float, str, object]], count: int) -> None:
+    from django.db import connection
+
+    for took, sql, params in sorted(queries, key=lambda q: q[0], reverse=True)[:count]:
+        print(f"    {took:.1f} ms: {sql[:600]}")
+        if connection.vendor == "postgresql" and sql.lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                for (line,) in cursor.fetchall():
+                    print(f"      {line}")
+
+
+def measure(load, requests: int) -> tuple[float, float, int, list]:
+    """Warm ``load`` up, record one call's queries, time ``requests`` calls (ms)."""
+    from django.db import connection
+
+    for _ in range(3):
+        load()
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        load()
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        load()
+        timings.append((time.perf_counter() - start) * 1000)
+    return (
+        statistics.median(timings),
+        percentile(timings, 0.95),
+        len(recorder.queries),
+        recorder.queries,
+    )
+
+
+def page_loader(client, url: str, params: dict[str, str], build):
+    """A GET of the page if it is routed; otherwise the section's ``build`` itself."""
+    response = client.get(url, params)
+    if response.status_code == 404 and build is not None:
+        return "build", build
+    assert response.status_code == 200, (url, params, response.status_code)
+
+    def load():
+        got = client.get(url, params)
+        assert got.status_code == 200, (url, got.status_code)
+
+    return "page", load
+
+
+def run(args: argparse.Namespace) -> int:
+    where = choose_database(args)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # Tandem ships no key
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from tandem.insights.scope import scope_of
+    from tandem.insights.sections import SECTIONS
+    from tandem.people.models import User
+    from tandem.programs.models import Program
+
+    print(f"database: {where}")
+    program = ensure_data(args)
+    admin, staff = Client(), Client()
+    admin.force_login(User.objects.get(email=f"admin000000.{args.slug}@scale.test"))
+    staff.force_login(User.objects.get(email=f"staff000000.{args.slug}@scale.test"))
+    every_program = tuple(Program.objects.order_by("pk").values_list("pk", flat=True))
+    ranged = quarter_range()
+    sections = [s for s in SECTIONS if args.only in s.key]
+    if not sections:
+        print(f"no section to time (SECTIONS holds {[s.key for s in SECTIONS]})")
+        return 1
+    print(
+        f"\n{'section':<12} {'scope':<8} {'range':<15} {'mode':<6} {'median ms':>10} "
+        f"{'p95 ms':>8} {'queries':>8}  target < {TARGET_MS:.0f} ms median"
+    )
+    failed = 0
+    for section in sections:
+        for scope_name, client, base, ids in (
+            ("program", admin, f"/programs/{args.slug}/insights/", (program.pk,)),
+            ("site", staff, "/insights/", every_program),
+        ):
+            for params in ({}, ranged):
+                scope = scope_of(ids, first=params.get("from", ""), last=params.get("to", ""))
+                mode, load = page_loader(
+                    client, f"{base}{section.key}/", params, lambda s=section, c=scope: s.build(c)
+                )
+                median, p95, queries, recorded = measure(load, args.requests)
+                verdict = "PASS" if median < TARGET_MS else "FAIL"
+                failed += verdict == "FAIL"
+                label = f"{params['from']}-{params['to']}" if params else "all"
+                print(
+                    f"{section.key:<12} {scope_name:<8} {label:<15} {mode:<6} {median:>10.1f} "
+                    f"{p95:>8.1f} {queries:>8}  {verdict} ({median / TARGET_MS:.2f}x target)",
+                    flush=True,
+                )
+                if args.explain:
+                    explain(recorded, args.explain)
+    print(f"\n{failed} of {4 * len(sections)} pages over the {TARGET_MS:.0f} ms median target")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--mentorships", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--pg-url", default=PG_URL, help="PostgreSQL server, no database name")
+    parser.add_argument("--only", default="", help="time only the sections whose key has this")
+    parser.add_argument("--explain", type=int, default=0, help="slowest queries shown per page")
+    parser.add_argument("--slug", default="insights-scale", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.db != "both":
+        return run(args)
+    codes = []
+    for db in ("sqlite", "postgres"):
+        given = argv if argv is not None else sys.argv[1:]
+        print(f"\n=== {db} ===", flush=True)
+        # the last --db wins, so the child runs this one database
+        codes.append(subprocess.call([sys.executable, __file__, *given, "--db", db]))
+    return max(codes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
