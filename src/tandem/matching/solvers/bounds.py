@@ -95,6 +95,7 @@ def shortest_distances(
     if start is not None:
         dist = np.minimum(start, 0).astype(dtype)
     active = np.arange(n_nodes)
+    touched = np.zeros(n_nodes, dtype=bool)
     budget = math.inf if max_work is None else max_work
     for _ in range(max_rounds):
         counts = first[active + 1] - first[active]
@@ -107,8 +108,11 @@ def shortest_distances(
         better = cand < dist[head[arcs]] - tolerance
         if not better.any():
             return dist, True
-        np.minimum.at(dist, head[arcs][better], cand[better])
-        active = np.unique(head[arcs][better])
+        improved = head[arcs][better]
+        np.minimum.at(dist, improved, cand[better])
+        touched[improved] = True
+        active = np.flatnonzero(touched)
+        touched[active] = False
     return dist, False
 
 
@@ -168,6 +172,15 @@ def flow_prices(graph: CandidateGraph, weights: IntegerWeights, edge_of: np.ndar
     return flow_duals(graph, weights, edge_of).mentor.astype(np.float64) * weights.step
 
 
+def _maximum_by(value: np.ndarray, key: np.ndarray, new: np.ndarray) -> None:
+    """``np.maximum.at(value, key, new)``, by segments when ``key`` is grouped (far faster)."""
+    heads = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    if len(heads) * 8 < len(key) and np.all(key[1:] >= key[:-1]):
+        np.maximum.at(value, key[heads], np.maximum.reduceat(new, heads))
+    else:
+        np.maximum.at(value, key, new)
+
+
 def lagrangian_bound(
     graph: CandidateGraph,
     prices: np.ndarray,
@@ -185,7 +198,7 @@ def lagrangian_bound(
     value = np.full(graph.n_mentees, -np.inf)
     for lo in range(0, graph.n_edges, CHUNK):
         part = slice(lo, lo + CHUNK)
-        np.maximum.at(value, graph.mentee[part], graph.score[part] - prices[graph.mentor[part]])
+        _maximum_by(value, graph.mentee[part], graph.score[part] - prices[graph.mentor[part]])
     open_mentors = graph.capacity > 0
     if outside_bound is not None and open_mentors.any():
         cheapest = float(prices[open_mentors].min())

@@ -154,11 +154,12 @@ class Table:
 
     weight: np.ndarray
     edge: np.ndarray
+    top: float  # the largest weight
 
     def best(self, k: int, per_mentor: int) -> np.ndarray:
         """Edge ids of each mentee's ``k`` and each mentor's ``per_mentor`` best pairs."""
-        rows = _row_best(self.edge, self.weight, np.arange(len(self.weight)), k)
-        columns = _row_best(self.edge.T, self.weight.T, np.arange(len(self.weight.T)), per_mentor)
+        rows = _row_best(self.edge, self.weight, k)
+        columns = _row_best(self.edge.T, self.weight.T, per_mentor)
         return np.union1d(rows, columns)
 
     def failures(
@@ -172,20 +173,22 @@ class Table:
         if below.any():  # cardinality: reachable mentee -> unreachable mentor
             rows, columns = np.flatnonzero(below), np.flatnonzero(~reach[n:])
             key = self.weight[np.ix_(rows, columns)]
-            key += np.where(room[columns], 2 * float(np.nanmax(self.weight)) + 1, 0.0)
-            found.append(_row_best(self.edge[np.ix_(rows, columns)], key, rows, per_mentee))
-        reduced = self.weight - duals.mentor[None, :].astype(np.float64)
-        reduced -= (duals.mentee + duals.shift)[:, None].astype(np.float64)
-        rows = np.flatnonzero(reduced.max(axis=1) > 0)
-        if len(rows):
-            margin = -NEAR * float(np.nanmax(self.weight))
-            found.append(_row_best(self.edge[rows], reduced[rows], rows, per_mentee, margin))
+            key += np.where(room[columns], 2 * self.top + 1, 0.0)
+            found.append(_row_best(self.edge[np.ix_(rows, columns)], key, per_mentee))
+        price = duals.mentor.astype(np.float64)
+        cover = (duals.mentee + duals.shift).astype(np.float64)
+        margin = -NEAR * self.top
+        for lo in range(0, n, BLOCK_ROWS):  # blocks of rows stay in cache
+            block = slice(lo, lo + BLOCK_ROWS)
+            reduced = self.weight[block] - price
+            reduced -= cover[block, None]
+            rows = np.flatnonzero(reduced.max(axis=1) > 0)
+            if len(rows):
+                found.append(_row_best(self.edge[block][rows], reduced[rows], per_mentee, margin))
         return np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
 
 
-def _row_best(
-    edge: np.ndarray, key: np.ndarray, rows: np.ndarray, k: int, above: float = -np.inf
-) -> np.ndarray:
+def _row_best(edge: np.ndarray, key: np.ndarray, k: int, above: float = -np.inf) -> np.ndarray:
     """Edge ids of each row's ``k`` highest keys that are ``> above`` (``key`` is a table)."""
     if key.shape[1] == 0:
         return np.empty(0, np.int64)
@@ -197,6 +200,7 @@ def _row_best(
 
 # A table of at most this many cells (two arrays of 8 and 4 bytes a cell) is worth building.
 MAX_TABLE_CELLS = 40_000_000
+BLOCK_ROWS = 256
 
 
 def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
@@ -211,4 +215,4 @@ def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
         i, j = graph.mentee[part], graph.mentor[part]
         weight[i, j] = np.rint((graph.score[part] - weights.offset) / weights.step)
         edge[i, j] = np.arange(lo, lo + len(i), dtype=np.int32)
-    return Table(weight, edge)
+    return Table(weight, edge, float(weight.max()))

@@ -138,6 +138,8 @@ def unmatched_causes(
 
 def causes_of(graph: CandidateGraph, edge_of: np.ndarray, allowed: np.ndarray) -> list[str | None]:
     """:func:`unmatched_causes` on used edge ids (-1 if unmatched) and an allowed mask."""
+    if np.all(edge_of >= 0):
+        return [None] * graph.n_mentees
     load = np.bincount(graph.mentor[edge_of[edge_of >= 0]], minlength=graph.n_mentors)
     room = load < graph.capacity
     degree = np.zeros(graph.n_mentees, dtype=np.int64)

@@ -151,10 +151,13 @@ def proven_optimal(
     table = table_of(graph, scale)
     per_mentor = min(graph.n_mentees, 2 * int(graph.capacity.max(initial=0)) + 2)
     ids = table.best(k, per_mentor) if table is not None else np.flatnonzero(best_edges(graph, k))
+    keep = np.zeros(graph.n_edges, dtype=bool)
+    keep[ids] = True
     if start is not None:
-        ids = np.union1d(ids, start)
+        keep[start] = True
     potential = None
     for rounds in range(MAX_SHORTLIST_ROUNDS):
+        ids = np.flatnonzero(keep)
         part = take(graph, ids)
         weight = np.rint((part.score - scale.offset) / scale.step).astype(np.int64)
         weights = IntegerWeights(weight, scale.offset, scale.step)
@@ -167,5 +170,5 @@ def proven_optimal(
         if len(grown) == 0:
             full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
             return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
-        ids = np.union1d(ids, grown)
+        keep[grown] = True
     return _direct(graph, span)
