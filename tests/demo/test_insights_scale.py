@@ -66,6 +66,10 @@ def test_activity_feedback_and_matching_are_there(built):
     answered = CheckIn.objects.filter(answered_at__isnull=False)
     assert answered.filter(kind="closing", answers__has_key="satisfaction").exists()
     assert CheckIn.objects.filter(answered_at__isnull=True).exists()
+    assert answered.filter(kind="closing", answers__has_key="end_category").exists()
+    early = Mentorship.objects.filter(state="ended_early")
+    assert not early.filter(end_category="").exists()
+    assert not Mentorship.objects.exclude(state="ended_early").exclude(end_category="").exists()
     assert HealthSnapshot.objects.values("state").distinct().count() == 4
     active = Mentorship.objects.filter(state="active").count()
     assert MentorshipHealth.objects.count() == active

@@ -19,8 +19,14 @@ from tandem.feedback.models import (
     HealthState,
     MentorshipHealth,
 )
-from tandem.feedback.questions import DEFAULT_QUESTIONS
+from tandem.feedback.questions import (
+    DEFAULT_QUESTIONS,
+    EARLY_END_QUESTION,
+    END_CATEGORY_KEY,
+    Question,
+)
 from tandem.mentorships.models import MentorshipState
+from tandem.mentorships.models.mentorships import EndCategory
 
 PULSE_EVERY = 6 * WEEK
 LEVELS = (HealthState.STALLED, HealthState.AT_RISK, HealthState.ON_TRACK, HealthState.THRIVING)
@@ -54,11 +60,21 @@ def _points(pair: Pair, now: datetime) -> Iterator[tuple[str, int, datetime]]:
         yield CheckInKind.CLOSING, 0, end
 
 
+def _questions(kind: str, pair: Pair) -> list[Question]:
+    """The questions asked, as the check-in schedule copies them: an early end's closing
+    survey also asks each side why it ended."""
+    questions = DEFAULT_QUESTIONS[kind]
+    if kind == CheckInKind.CLOSING and pair.state == MentorshipState.ENDED_EARLY:
+        return [*questions, EARLY_END_QUESTION]
+    return questions
+
+
 def _scale(world: World, quality: float) -> int:
     return max(1, min(5, round(1 + 4 * quality + world.rng.gauss(0, 0.7))))
 
 
-def _answers(world: World, kind: str, quality: float) -> dict[str, object]:
+def _answers(world: World, kind: str, pair: Pair) -> dict[str, object]:
+    quality = pair.quality
     pick = world.rng.choices
     if kind == CheckInKind.FIRST_MEETING:
         clear = pick(("yes", "partly", "no"), (quality, 0.4, 1 - quality))[0]
@@ -72,12 +88,18 @@ def _answers(world: World, kind: str, quality: float) -> dict[str, object]:
             "amend_agreement": "no",
         }
     recommend = pick(("yes", "maybe", "no"), (quality, 0.3, 1 - quality))[0]
-    return {
+    closing: dict[str, object] = {
         "goals_achieved": _scale(world, quality),
         "satisfaction": _scale(world, quality),
         "would_recommend": recommend,
         "keep": "The check-ins." if world.chance(0.2) else "",
     }
+    if pair.state == MentorshipState.ENDED_EARLY and world.chance(0.8):  # an optional question
+        # each side's own view; often the recorded category, sometimes another
+        closing[END_CATEGORY_KEY] = (
+            pair.reason[0] if world.chance(0.6) else world.rng.choice(EndCategory.values)
+        )
+    return closing
 
 
 def _checkins(world: World, pairs: list[Pair], divergences: list[Row]) -> Iterator[Row]:
@@ -93,7 +115,7 @@ def _checkins(world: World, pairs: list[Pair], divergences: list[Row]) -> Iterat
                 answered = None
                 if world.chance(0.5 + 0.45 * pair.quality):
                     answered = world.before_now(due + DAY * rng.uniform(0, 5))
-                answers = _answers(world, kind, pair.quality) if answered else {}
+                answers = _answers(world, kind, pair) if answered else {}
                 fits.append(answers.get("fit"))
                 yield {
                     "id": pk,
@@ -101,7 +123,7 @@ def _checkins(world: World, pairs: list[Pair], divergences: list[Row]) -> Iterat
                     "author_id": author,
                     "kind": kind,
                     "sequence": sequence,
-                    "questions": DEFAULT_QUESTIONS[kind],
+                    "questions": _questions(kind, pair),
                     "due_at": due,
                     "answered_at": answered,
                     "answers": answers,

@@ -13,6 +13,7 @@ from datetime import datetime
 from tandem.demo.insights_scale.people import Joiner, People
 from tandem.demo.insights_scale.world import DAY, WEEK, World
 from tandem.mentorships.models import MentorshipState
+from tandem.mentorships.models.mentorships import EndCategory
 from tandem.programs.models import EnrolmentStatus
 
 DURATION = 26 * WEEK
@@ -21,15 +22,17 @@ REMATCH_SHARE = 0.08  # of all mentorships: a mentee's second mentorship
 COHORT_SHARE = 0.7  # the rest were agreed directly, between two runs
 SLOWER_GROUP = "first-generation professional"  # waits longer: the equity section's signal
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
+# (category everyone counts, the private words for the admins)
 END_REASONS = (
-    "Our schedules did not fit.",
-    "The mentee moved to another role.",
-    "The mentor left the company.",
-    "We reached the goals early.",
-    "Not a good fit.",
-    "Too busy this quarter.",
+    (EndCategory.SCHEDULE, "Our schedules did not fit."),
+    (EndCategory.CHANGE, "The mentee moved to another role."),
+    (EndCategory.LEFT, "The mentor left the company."),
+    (EndCategory.GOALS_MET, "We reached the goals early."),
+    (EndCategory.FIT, "Not a good fit."),
+    (EndCategory.SCHEDULE, "Too busy this quarter."),
+    (EndCategory.OTHER, "Personal reasons."),
 )
-NEVER_AGREED = "The terms were never agreed."
+NEVER_AGREED = (EndCategory.PROGRAM, "The terms were never agreed.")
 
 
 @dataclass
@@ -44,7 +47,7 @@ class Pair:
     signed: datetime | None = None  # both signed; the mentorship became active then
     ended: datetime | None = None
     state: str = MentorshipState.PROPOSED
-    reason: str = ""
+    reason: tuple[str, str] = ("", "")  # (category, the private words)
     waited_runs: tuple[int, ...] = ()  # runs that left the mentee unmatched first
 
     def active_span(self, now: datetime) -> tuple[datetime, datetime] | None:

@@ -65,7 +65,8 @@ def write_mentorships(
                 "activated_at": pair.signed,
                 "ended_at": pair.ended,
                 "ended_by_id": pair.mentee if pair.ended else None,
-                "end_reason": pair.reason,
+                "end_category": pair.reason[0],
+                "end_reason": pair.reason[1],
             }
         )
         for version in _versions(world, pair):
