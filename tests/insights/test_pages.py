@@ -187,3 +187,22 @@ def test_site_page_names_every_program(client, world):
     html = client.get(reverse("insights_site")).content.decode()
     assert "Insights: every program" in html
     assert "All programs are counted together." in html
+
+
+def test_the_admins_pages_link_to_the_programs_insights(client, world):
+    insights = reverse("insights_program", args=[world.program.slug])
+    client.force_login(world.people["program admin"])
+    assert f'href="{insights}"' in client.get(reverse("dashboard")).content.decode()
+    detail = client.get(reverse("program_detail", args=[world.program.slug])).content.decode()
+    assert f'href="{insights}"' in detail
+    client.force_login(world.people["mentee"])
+    detail = client.get(reverse("program_detail", args=[world.program.slug])).content.decode()
+    assert insights not in detail
+
+
+def test_staffs_home_links_to_every_programs_insights(client, world):
+    site = reverse("insights_site")
+    client.force_login(world.people["staff"])
+    assert f'href="{site}"' in client.get(reverse("dashboard")).content.decode()
+    client.force_login(world.people["program admin"])  # runs a program, is not staff
+    assert f'href="{site}"' not in client.get(reverse("dashboard")).content.decode()
