@@ -11,8 +11,22 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from tandem.insights.scope import InsightScope
-from tandem.insights.selectors.funnel.days import DaysBetween, day_counts, median_of
-from tandem.insights.selectors.funnel.steps import ROLES, cohort, with_steps
+from tandem.insights.selectors.funnel.days import (
+    DaysBetween,
+    column_counts,
+    day_counts,
+    days_in,
+    median_of,
+)
+from tandem.insights.selectors.funnel.steps import (
+    ROLES,
+    TIMED_STEPS,
+    active_now,
+    cohort,
+    flag,
+    person_steps,
+    profile_complete,
+)
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
 from tandem.programs.models import ParticipantInvitation, Role
 
@@ -21,43 +35,29 @@ from tandem.programs.models import ParticipantInvitation, Role
 class Step:
     key: str
     label: str
-    reached: Q | None  # on with_steps' annotations; None: a count taken elsewhere
     base: str | None  # the step this one is compared with (and timed from)
-    since: str | None = None  # the base step's time field (None: the step has no time)
-    at: str | None = None  # this step's time field
+    days: str | None = None  # the column of whole days from the base step (None: no time)
+    flag: str | None = None  # the 0/1 column saying it is reached (None: its time says so)
 
 
 STEPS = (
-    Step("joined", "Joined", None, None),
-    Step("profile", "Profile complete (now)", Q(profile_done=True), "joined"),
-    Step("matched", "Matched", Q(matched_at__isnull=False), "joined", "created_at", "matched_at"),
-    Step(
-        "signed",
-        "Agreement signed (mentorship active)",
-        Q(signed_at__isnull=False),
-        "matched",
-        "matched_at",
-        "signed_at",
-    ),
-    Step("met", "First meeting held", Q(met_at__isnull=False), "signed", "signed_at", "met_at"),
-    Step(
-        "completed",
-        "Completed",
-        Q(completed_at__isnull=False),
-        "met",
-        "met_at",
-        "completed_at",
-    ),
-    Step(
-        "ended_early",
-        "Ended early (outcome)",
-        Q(ended_early_at__isnull=False),
-        "matched",
-        "matched_at",
-        "ended_early_at",
-    ),
-    Step("active_now", "Still active now (outcome)", Q(active_now=True), "signed"),
+    Step("joined", "Joined", None),
+    Step("profile", "Profile complete (now)", "joined", flag="profile_done"),
+    Step("matched", "Matched", "joined", "joined_matched"),
+    Step("signed", "Agreement signed (mentorship active)", "matched", "matched_signed"),
+    Step("met", "First meeting held", "signed", "signed_met"),
+    Step("completed", "Completed", "met", "met_completed"),
+    Step("ended_early", "Ended early (outcome)", "matched", "matched_ended_early"),
+    Step("active_now", "Still active now (outcome)", "signed", flag="active_now"),
 )
+# Columns of whole days per person: from joining to each step (NULL: not reached), and
+# between the steps the table compares.
+GAPS = {f"joined_{step}": (step, "created") for step in TIMED_STEPS} | {
+    "matched_signed": ("signed", "matched"),
+    "signed_met": ("met", "signed"),
+    "met_completed": ("completed", "met"),
+    "matched_ended_early": ("ended_early", "matched"),
+}
 LABELS = {step.key: step.label for step in STEPS} | {
     "invited": "Invited (personal invitation)",
     "accepted": "Accepted the invitation",
@@ -128,22 +128,27 @@ def _invitations(scope: InsightScope) -> dict[str, dict[str, int | float | None]
 def _funnel(
     scope: InsightScope, role: str, now: datetime, invited: dict[str, int | float | None]
 ) -> InsightTable:
-    people = with_steps(cohort(scope, role), role, now=now)
-    # Aggregates named apart from the annotations they read (a shared name would replace one).
-    totals = people.aggregate(
-        n_joined=Count("pk"),
-        **{f"n_{step.key}": Count("pk", filter=step.reached) for step in STEPS if step.reached},
+    people = person_steps(cohort(scope, role), role, now=now).annotate(
+        profile_done=flag(profile_complete()),
+        active_now=active_now(role),
+        **{
+            column: DaysBetween(F(f"{later}_at"), F(f"{earlier}_at"))
+            for column, (later, earlier) in GAPS.items()
+        },
     )
-    counts = {key.removeprefix("n_"): value for key, value in totals.items()}
-    joined = counts["joined"]
+    counts = column_counts(people, ["profile_done", "active_now", *GAPS])
+    joined = sum(counts["profile_done"].values())
+    reached = {"joined": joined} | {
+        step.key: counts[step.flag].get(1, 0)
+        if step.flag
+        else joined - counts[f"joined_{step.key}"].get(None, 0)
+        for step in STEPS[1:]
+    }
     rows = _invitation_rows(invited, joined)
     for step in STEPS:
-        days = None  # a step without a time
-        if step.at and step.since:
-            gaps = DaysBetween(F(step.at), F(step.since))
-            days = day_counts(people, gaps).get(None, {}) if counts[step.key] else {}
-        base = counts[step.base] if step.base else None
-        rows.append(_row(step.key, counts[step.key], step.base, base, joined, days))
+        days = days_in(counts[step.days]) if step.days else None
+        base = reached[step.base] if step.base else None
+        rows.append(_row(step.key, reached[step.key], step.base, base, joined, days))
     name = "Mentees" if role == Role.MENTEE else "Mentors"
     return InsightTable(
         key=f"{role}_funnel",

@@ -7,9 +7,10 @@ coarser buckets (weeks) are read from those counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.db import NotSupportedError, connections
 from django.db.models import Count, Expression, Func, IntegerField, QuerySet
 
 MS_PER_DAY = 86_400_000
@@ -20,7 +21,8 @@ class DaysBetween(Func):
     when either is NULL.
 
     Both databases first take the gap in whole milliseconds (SQLite's ``julianday`` keeps no
-    finer), then divide and round down, so they agree on every gap.
+    finer), then divide and round down, so they agree on every gap but one within a
+    millisecond of a whole day.
     """
 
     output_field = IntegerField()
@@ -36,8 +38,10 @@ class DaysBetween(Func):
         earlier_sql, earlier_params = compiler.compile(earlier)
         if connection.vendor == "postgresql":
             gap = f"ROUND(EXTRACT(EPOCH FROM ({later_sql}) - ({earlier_sql})) * 1000)"
-        else:
+        elif connection.vendor == "sqlite":
             gap = f"ROUND((julianday({later_sql}) - julianday({earlier_sql})) * {MS_PER_DAY})"
+        else:
+            raise NotSupportedError(f"DaysBetween has no SQL for {connection.vendor}")
         sql = f"CAST(FLOOR({gap} / {MS_PER_DAY}.0) AS INTEGER)"
         return sql, (*later_params, *earlier_params)
 
@@ -64,6 +68,38 @@ def day_counts(
         per_day = counts.setdefault(group, {})
         per_day[max(int(day), 0)] = per_day.get(max(int(day), 0), 0) + n
     return counts
+
+
+def column_counts(queryset: QuerySet[Any], columns: Sequence[str]) -> dict[str, dict[Any, int]]:
+    """For each of ``columns`` of ``queryset``'s rows (all of one type: whole numbers or
+    texts, or NULL), how many rows hold each value, NULL included, in one query: the rows are
+    computed once (a materialised common table expression) and each column is grouped from
+    them."""
+    sql, params = queryset.order_by().values(*columns).query.sql_with_params()
+    quote = connections[queryset.db].ops.quote_name
+    branches = " UNION ALL ".join(
+        f"SELECT {index} AS col, {quote(name)} AS value, COUNT(*) AS n "
+        f"FROM per_row GROUP BY {quote(name)}"
+        for index, name in enumerate(columns)
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"WITH per_row AS MATERIALIZED ({sql}) {branches}", params)
+        fetched = cursor.fetchall()
+    counts: dict[str, dict[Any, int]] = {name: {} for name in columns}
+    for index, value, n in fetched:
+        counts[columns[index]][value] = int(n)
+    return counts
+
+
+def days_in(counts: Mapping[Any, int]) -> dict[int, int]:
+    """The whole-day counts of a column, without its NULLs; a gap below zero (a record older
+    than the step it follows) counts as day 0."""
+    days: dict[int, int] = {}
+    for value, n in counts.items():
+        if value is not None:
+            day = max(int(value), 0)
+            days[day] = days.get(day, 0) + n
+    return days
 
 
 def median_of(counts: Mapping[int, int]) -> float | None:

@@ -8,14 +8,14 @@ read as it is now.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Trim
 
 from tandem.insights.scope import InsightScope
-from tandem.mentorships.models import Meeting, MeetingStatus, Mentorship, MentorshipState
+from tandem.mentorships.models import MeetingStatus, MentorshipState
 from tandem.people.models import Profile
 from tandem.programs.models import Enrolment, Role
 
@@ -68,38 +68,54 @@ def cohort(scope: InsightScope, *roles: str) -> QuerySet[Enrolment]:
     )
 
 
-def theirs(role: str, **condition: Any) -> QuerySet[Mentorship]:
-    """The outer enrolment's person's mentorships in its program, on the enrolment's side."""
-    return Mentorship.objects.filter(
-        program=OuterRef("program"), **{SIDE[Role(role)]: OuterRef("person")}, **condition
+# The person's mentorships on the enrolment's side, reached through the person (the index on
+# mentee_id or mentor_id), kept to the enrolment's program by each aggregate's filter.
+THEIRS = {
+    Role.MENTEE: "person__mentorships_as_mentee",
+    Role.MENTOR: "person__mentorships_as_mentor",
+}
+TIMED_STEPS = ("matched", "signed", "met", "completed", "ended_early")
+
+
+def person_steps(
+    queryset: QuerySet[Enrolment], role: str, *, now: datetime, steps: Iterable[str] = TIMED_STEPS
+) -> QuerySet[Enrolment]:
+    """``queryset`` (enrolments in one role), one row per enrolment, with ``<step>_at`` for
+    each of ``steps``: the earliest time one of the person's mentorships in the program
+    reached it, or NULL. ``matched``: made; ``signed``: its agreement signed by both (the
+    mentorship becomes active at that instant); ``met``: a meeting not cancelled that started
+    before ``now``; ``completed``; ``ended_early``."""
+    m = THEIRS[Role(role)]
+    here = Q(**{f"{m}__program": F("program")})
+    held = Q(
+        **{
+            f"{m}__meetings__status": MeetingStatus.SCHEDULED,
+            f"{m}__meetings__starts_at__lte": now,
+        }
     )
-
-
-def earliest(queryset: QuerySet[Any], field: str) -> Subquery:
-    """The earliest non-empty ``field`` of ``queryset`` (an outer-referencing subquery)."""
-    rows = queryset.filter(**{f"{field}__isnull": False}).order_by(field).values(field)
-    return Subquery(rows[:1])
-
-
-def with_steps(queryset: QuerySet[Enrolment], role: str, *, now: datetime) -> QuerySet[Enrolment]:
-    """``queryset`` (enrolments in one role) with each step's time, or NULL when not reached:
-    ``matched_at`` (first mentorship made), ``signed_at`` (first agreement signed by both:
-    the mentorship becomes active at that instant), ``met_at`` (first meeting held: not
-    cancelled and started before ``now``), ``completed_at``, ``ended_early_at``; and the flags
-    ``profile_done`` and ``active_now``."""
-    side = SIDE[Role(role)]
-    meetings = Meeting.objects.filter(
-        mentorship__program=OuterRef("program"),
-        **{f"mentorship__{side}": OuterRef("person")},
-        status=MeetingStatus.SCHEDULED,
-        starts_at__lte=now,
-    )
+    times = {
+        "matched": (f"{m}__created_at", here),
+        "signed": (f"{m}__activated_at", here),
+        "met": (f"{m}__meetings__starts_at", here & held),
+        "completed": (f"{m}__ended_at", here & Q(**{f"{m}__state": MentorshipState.COMPLETED})),
+        "ended_early": (
+            f"{m}__ended_at",
+            here & Q(**{f"{m}__state": MentorshipState.ENDED_EARLY}),
+        ),
+    }
     return queryset.annotate(
-        profile_done=profile_complete(),
-        matched_at=earliest(theirs(role), "created_at"),
-        signed_at=earliest(theirs(role), "activated_at"),
-        met_at=earliest(meetings, "starts_at"),
-        completed_at=earliest(theirs(role, state=MentorshipState.COMPLETED), "ended_at"),
-        ended_early_at=earliest(theirs(role, state=MentorshipState.ENDED_EARLY), "ended_at"),
-        active_now=Exists(theirs(role, state=MentorshipState.ACTIVE)),
+        **{f"{step}_at": Min(times[step][0], filter=times[step][1]) for step in steps}
     )
+
+
+def active_now(role: str) -> Max:
+    """1 when one of the person's mentorships in the program is active today, else 0 (an
+    aggregate over the rows of :func:`person_steps`)."""
+    m = THEIRS[Role(role)]
+    active = Q(**{f"{m}__program": F("program"), f"{m}__state": MentorshipState.ACTIVE})
+    return Max(Case(When(active, then=Value(1)), default=Value(0)))
+
+
+def flag(condition: Exists | Q) -> Case:
+    """1 when ``condition`` holds, else 0: a column :func:`column_counts` can count."""
+    return Case(When(condition, then=Value(1)), default=Value(0))

@@ -3,15 +3,19 @@ no score), and the reasons most often decisive."""
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Value
-from django.db.models.fields.json import KT
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db import NotSupportedError
+from django.db.models import Avg, CharField, Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Floor
 
 from tandem.insights.scope import InsightScope
 from tandem.insights.selectors.funnel.days import median_of
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.matching.explain import TOP_REASONS as TOP_STRENGTHS
 from tandem.matching.fit import FIT_BANDS
-from tandem.matching.sentences import CONCERN, STRENGTH
+from tandem.matching.sentences import STRENGTH
 from tandem.matching.weights import CRITERIA
 from tandem.matchruns.engine import FIT, PRIVATE
 from tandem.matchruns.models import MatchPair, RunStatus
@@ -27,7 +31,6 @@ CRITERION_LABELS = {
     "working_style": "Working style",
 }
 SHOWN = tuple(name for name in CRITERIA if name not in PRIVATE)  # identity: never a reason
-TOP_STRENGTHS, TOP_CONCERNS = 3, 3  # as tandem.matching.explain lists them, after the fit row
 NO_STRENGTH = "No strength stood out"
 OLDER = "Runs from before reasons were ranked"
 NO_PAIRS = "No match run was published in the chosen quarters: there are no scored pairs."
@@ -146,56 +149,76 @@ def _origins(scope: InsightScope, pairs: QuerySet[MatchPair], fits: dict[int, in
     )
 
 
+class ReasonText(Func):
+    """The text under ``key`` in the reason at ``position`` of a stored reasons list (NULL when
+    there is none): one JSON lookup, the same on SQLite and PostgreSQL."""
+
+    output_field = CharField()
+
+    def __init__(self, field: str, position: int, key: str) -> None:
+        if not key.isidentifier():
+            raise ValueError(f"not a reason key: {key!r}")
+        self.position, self.key = int(position), key
+        super().__init__(F(field))
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        if connection.vendor == "postgresql":
+            return f"(({column}) -> {self.position} ->> '{self.key}')", tuple(params)
+        if connection.vendor == "sqlite":
+            return f"JSON_EXTRACT({column}, '$[{self.position}].{self.key}')", tuple(params)
+        raise NotSupportedError(f"ReasonText has no SQL for {connection.vendor}")
+
+
 def reasons_table(pairs: QuerySet[MatchPair]) -> InsightTable:
-    """Per criterion: how often it was the pair's strongest reason, among its strengths, and
-    among its concerns. A run keeps a pair's reasons as the fit row, then up to three
-    strengths (strongest first), then up to three concerns."""
-    kind = {i: KT(f"reasons__{i}__kind") for i in range(1 + TOP_STRENGTHS + TOP_CONCERNS)}
-    what = {i: KT(f"reasons__{i}__criterion") for i in kind}
-    ranked = Q(reason_kind_0=FIT)
-    counts = pairs.annotate(
-        **{f"reason_kind_{i}": k for i, k in kind.items()},
-        **{f"reason_criterion_{i}": c for i, c in what.items()},
-    ).aggregate(
-        n_pairs=Count("pk"),
-        n_older=Count("pk", filter=~ranked | Q(reason_kind_0__isnull=True)),
-        n_none=Count(
-            "pk", filter=ranked & (Q(reason_kind_1__isnull=True) | ~Q(reason_kind_1=STRENGTH))
-        ),
-        **{f"first_{name}": Count("pk", filter=ranked & _at(1, name, STRENGTH)) for name in SHOWN},
-        **{
-            f"strength_{name}": Count(
-                "pk", filter=ranked & _among(name, STRENGTH, 1, TOP_STRENGTHS)
-            )
-            for name in SHOWN
-        },
-        **{
-            f"concern_{name}": Count(
-                "pk", filter=ranked & _among(name, CONCERN, 1, TOP_STRENGTHS + TOP_CONCERNS)
-            )
-            for name in SHOWN
-        },
+    """Per criterion: how often it was the pair's strongest reason and how often among its
+    strengths. A run keeps a pair's reasons as the fit row, then up to three strengths
+    (strongest first), then up to three concerns; the pairs are counted per distinct lead
+    (the fit row's kind and the first three reasons), a few hundred groups at most."""
+    positions = range(TOP_STRENGTHS + 1)
+    leads = {f"kind_{i}": ReasonText("reasons", i, "kind") for i in positions} | {
+        f"criterion_{i}": ReasonText("reasons", i, "criterion") for i in positions if i
+    }
+    grouped = cast(
+        Iterable[dict[str, Any]], pairs.order_by().values(**leads).annotate(n=Count("pk"))
     )
-    total = counts["n_pairs"]
+    total, first, among = 0, dict.fromkeys(SHOWN, 0), dict.fromkeys(SHOWN, 0)
+    none = older = 0
+    for lead in grouped:
+        n = lead["n"]
+        total += n
+        if lead["kind_0"] != FIT:
+            older += n
+            continue
+        strengths = [
+            lead[f"criterion_{i}"] for i in positions if i and lead[f"kind_{i}"] == STRENGTH
+        ]
+        if lead["kind_1"] != STRENGTH:
+            none += n
+        elif strengths[0] in first:
+            first[strengths[0]] += n
+        for criterion in strengths:
+            if criterion in among:
+                among[criterion] += n
     rows: list[dict[str, Cell]] = [
         {
             "reason": CRITERION_LABELS[name],
-            "decisive": counts[f"first_{name}"],
-            "share_decisive": counts[f"first_{name}"] / total if total else None,
-            "among_strengths": counts[f"strength_{name}"],
-            "among_concerns": counts[f"concern_{name}"],
+            "decisive": first[name],
+            "share_decisive": first[name] / total if total else None,
+            "among_strengths": among[name],
         }
         for name in SHOWN
     ]
     rows.sort(key=lambda row: -int(row["decisive"] or 0))
-    for label, key in ((NO_STRENGTH, "n_none"), (OLDER, "n_older")):
+    for label, n in ((NO_STRENGTH, none), (OLDER, older)):
         rows.append(
             {
                 "reason": label,
-                "decisive": counts[key],
-                "share_decisive": counts[key] / total if total else None,
+                "decisive": n,
+                "share_decisive": n / total if total else None,
                 "among_strengths": None,
-                "among_concerns": None,
             }
         )
     return InsightTable(
@@ -203,28 +226,16 @@ def reasons_table(pairs: QuerySet[MatchPair]) -> InsightTable:
         title="Reasons most often decisive",
         summary=(
             "For the pairs of match runs published in the chosen quarters: how often each "
-            "criterion was the strongest reason the run gave for the pair, how often it was "
-            "among the pair's strengths (up to three) and among its concerns (up to three)."
+            "criterion was the strongest reason the run gave for the pair (its decisive "
+            "reason), and how often it was among the pair's strengths (up to three)."
         ),
         columns=[
             Column("reason", "Criterion", ColumnKind.TEXT),
             Column("decisive", "Strongest reason"),
             Column("share_decisive", "Share of pairs", ColumnKind.RATE),
             Column("among_strengths", "Among the strengths"),
-            Column("among_concerns", "Among the concerns"),
         ],
         rows=rows,
         chart=Chart("hbar", x="reason", series=("decisive",), y_label="Pairs"),
         notes=[] if total else [NO_PAIRS],
     )
-
-
-def _at(position: int, criterion: str, kind: str) -> Q:
-    return Q(**{f"reason_criterion_{position}": criterion, f"reason_kind_{position}": kind})
-
-
-def _among(criterion: str, kind: str, first: int, last: int) -> Q:
-    condition = Q()
-    for position in range(first, last + 1):
-        condition |= _at(position, criterion, kind)
-    return condition

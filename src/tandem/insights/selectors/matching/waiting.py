@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.fields.json import KT
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from tandem.insights.scope import InsightScope
-from tandem.insights.selectors.funnel.days import DaysBetween, day_counts, in_buckets, median_of
+from tandem.insights.selectors.funnel.days import (
+    DaysBetween,
+    column_counts,
+    days_in,
+    in_buckets,
+    median_of,
+)
 from tandem.insights.selectors.funnel.steps import (
     ROLES,
     SIDE,
     cohort,
-    earliest,
+    person_steps,
     profile_complete,
-    theirs,
 )
+from tandem.insights.selectors.matching.quality import ReasonText
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
 from tandem.matching.explain import UNMATCHED
 from tandem.matchruns.models import MatchUnmatched, RunStatus
-from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestState
+from tandem.mentorships.models import MentorshipRequest, RequestState
 from tandem.programs.models import EnrolmentStatus, Role
 
 # (first whole day, label): the distribution's buckets.
@@ -45,16 +54,26 @@ WHY = (
     ("waiting", "Waiting: in no published run yet and no request open"),
 )
 UNRECORDED = "Reason not recorded"
+# Per role, per column of waiting_counts: how many people hold each value.
+Counts = dict[str, dict[str, dict[Any, int]]]
 
 
-def time_to_match_tables(scope: InsightScope) -> list[InsightTable]:
-    people = cohort(scope).annotate(
-        matched_at=Case(
-            *[When(role=role, then=earliest(theirs(role), "created_at")) for role in ROLES]
+def waiting_counts(scope: InsightScope, now: datetime) -> Counts:
+    """Per role, one query: the people who joined in the quarters counted by whole days from
+    joining to their first mentorship (NULL: none yet), and by why they have none (the
+    index in ``WHY``; -1 for those matched)."""
+    counts: Counts = {}
+    for role in ROLES:
+        people = person_steps(cohort(scope, role), role, now=now, steps=("matched",)).annotate(
+            wait=DaysBetween(F("matched_at"), F("created_at")), why=_why(role)
         )
-    )
-    joined = dict(people.order_by().values("role").annotate(n=Count("pk")).values_list("role", "n"))
-    waits = day_counts(people, DaysBetween(F("matched_at"), F("created_at")), by="role")
+        counts[role] = column_counts(people, ["wait", "why"])
+    return counts
+
+
+def time_to_match_tables(counts: Counts) -> list[InsightTable]:
+    joined: dict[str, int] = {role: sum(counts[role]["wait"].values()) for role in ROLES}
+    waits: dict[str, dict[int, int]] = {role: days_in(counts[role]["wait"]) for role in ROLES}
     return [_summary(joined, waits), _distribution(joined, waits)]
 
 
@@ -131,38 +150,48 @@ def _distribution(joined: dict[str, int], waits: dict[str, dict[int, int]]) -> I
     )
 
 
-def unmatched_tables(scope: InsightScope) -> list[InsightTable]:
-    return [_left_by_runs(scope), _without_mentorship(scope)]
+def unmatched_tables(scope: InsightScope, counts: Counts) -> list[InsightTable]:
+    return [_left_by_runs(scope), _without_mentorship(counts)]
 
 
 def _left_by_runs(scope: InsightScope) -> InsightTable:
-    left = MatchUnmatched.objects.filter(
-        scope.within("run__published_at"),
-        run__program_id__in=scope.program_ids,
-        run__status=RunStatus.PUBLISHED,
-    ).annotate(
-        matched_since=Exists(
-            Mentorship.objects.filter(
-                Q(mentee=OuterRef("person")) | Q(mentor=OuterRef("person")),
-                program=OuterRef("run__program"),
-            )
-        )
+    """One row per program, person and reason (a person counts once per reason in each
+    program), with whether the person has a mentorship in that program today (reached through
+    the person: the index on mentee_id and mentor_id), then counted per reason."""
+    here = {
+        side: Q(**{f"person__mentorships_as_{side}__program": F("run__program")})
+        for side in ("mentee", "mentor")
+    }
+    has = Greatest(
+        *[
+            Max(Case(When(condition, then=Value(1)), default=Value(0)))
+            for condition in here.values()
+        ]
     )
-    grouped = (
-        left.order_by()
-        .values(cause=KT("reasons__0__criterion"))
+    left = (
+        MatchUnmatched.objects.filter(
+            scope.within("run__published_at"),
+            run__program_id__in=scope.program_ids,
+            run__status=RunStatus.PUBLISHED,
+        )
+        .values(
+            "run__program",
+            "person",
+            cause=Coalesce(ReasonText("reasons", 0, "criterion"), Value("")),
+        )
+        .annotate(matched=has)
         .annotate(
-            people=Count("person", distinct=True),
-            still=Count("person", distinct=True, filter=Q(matched_since=False)),
+            still=Case(When(matched=0, then=F("cause")), default=None, output_field=CharField()),
         )
     )
+    counts = column_counts(left, ["cause", "still"])
     rows: list[dict[str, Cell]] = [
         {
-            "reason": _unmatched_label(row["cause"]),
-            "people": row["people"],
-            "still_waiting": row["still"],
+            "reason": _unmatched_label(cause),
+            "people": n,
+            "still_waiting": counts["still"].get(cause, 0),
         }
-        for row in grouped
+        for cause, n in counts["cause"].items()
     ]
     rows.sort(key=lambda row: (-int(row["people"] or 0), str(row["reason"])))
     return InsightTable(
@@ -189,15 +218,10 @@ def _unmatched_label(cause: str | None) -> str:
     return text[0].upper() + text[1:] if text else UNRECORDED
 
 
-def _without_mentorship(scope: InsightScope) -> InsightTable:
-    counts: dict[tuple[str, str], int] = {}
-    for role in ROLES:
-        waiting = cohort(scope, role).filter(~Exists(theirs(role)))
-        grouped = waiting.order_by().values(why=_why(role)).annotate(n=Count("pk"))
-        counts |= {(role, row["why"]): row["n"] for row in grouped}
+def _without_mentorship(counts: Counts) -> InsightTable:
     rows: list[dict[str, Cell]] = [
-        {"reason": label, **{role: counts.get((role, key), 0) for role in ROLES}}
-        for key, label in WHY
+        {"reason": label, **{role: counts[role]["why"].get(index, 0) for role in ROLES}}
+        for index, (_, label) in enumerate(WHY)
     ]
     return InsightTable(
         key="without_mentorship",
@@ -221,6 +245,8 @@ def _without_mentorship(scope: InsightScope) -> InsightTable:
 
 
 def _why(role: str) -> Case:
+    """The index in ``WHY`` of the first reason that holds for a person without a mentorship
+    in the program; -1 for a person with one (over :func:`person_steps`' ``matched_at``)."""
     side = SIDE[Role(role)]
     request = MentorshipRequest.objects.filter(
         program=OuterRef("program"), state=RequestState.PENDING, **{side: OuterRef("person")}
@@ -230,13 +256,21 @@ def _why(role: str) -> Case:
         run__status=RunStatus.PUBLISHED,
         person=OuterRef("person"),
     )
+    holds = {
+        "pending": Q(status=EnrolmentStatus.PENDING),
+        "waitlisted": Q(status=EnrolmentStatus.WAITLISTED),
+        "paused": Q(status=EnrolmentStatus.PAUSED),
+        "removed": Q(status=EnrolmentStatus.REMOVED),
+        "request": Exists(request),
+        "run": Exists(left),
+        "profile": ~profile_complete(),
+    }
     return Case(
-        When(status=EnrolmentStatus.PENDING, then=Value("pending")),
-        When(status=EnrolmentStatus.WAITLISTED, then=Value("waitlisted")),
-        When(status=EnrolmentStatus.PAUSED, then=Value("paused")),
-        When(status=EnrolmentStatus.REMOVED, then=Value("removed")),
-        When(Exists(request), then=Value("request")),
-        When(Exists(left), then=Value("run")),
-        When(~profile_complete(), then=Value("profile")),
-        default=Value("waiting"),
+        When(matched_at__isnull=False, then=Value(-1)),
+        *[
+            When(holds[key], then=Value(index))
+            for index, (key, _) in enumerate(WHY)
+            if key in holds
+        ],
+        default=Value(len(WHY) - 1),
     )
