@@ -206,3 +206,22 @@ def test_staffs_home_links_to_every_programs_insights(client, world):
     assert f'href="{site}"' in client.get(reverse("dashboard")).content.decode()
     client.force_login(world.people["program admin"])  # runs a program, is not staff
     assert f'href="{site}"' not in client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("section", [section.key for section in SECTIONS])
+def test_every_section_shows_downloads_and_answers_in_the_api(client, world, section):
+    """Whatever a section's tables hold, the page charts and tabulates them, each table
+    downloads as CSV, the section as XLSX, and the API gives the same tables."""
+    client.force_login(world.people["program admin"])
+    for query in ({}, {"from": "2025Q1", "to": "2025Q2"}):
+        page = client.get(program_url(world, "insights_program_section", [section]), query)
+        assert page.status_code == 200
+        keys = [item.table.key for item in page.context["tables"]]
+        assert keys and len(keys) == len(set(keys))
+        api = client.get(f"/api/programs/{world.program.slug}/insights/{section}", query)
+        assert [table["key"] for table in api.json()["tables"]] == keys
+        for key in keys:
+            url = program_url(world, "insights_program_csv", [section, key])
+            assert client.get(url, query).status_code == 200
+        book = client.get(program_url(world, "insights_program_xlsx", [section]), query)
+        assert load_workbook(io.BytesIO(book.content)).sheetnames == [k[:31] for k in keys]
