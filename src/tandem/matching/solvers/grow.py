@@ -53,8 +53,7 @@ def residual_reach(graph: CandidateGraph, edge_of: np.ndarray) -> np.ndarray:
     n, m = graph.n_mentees, graph.n_mentors
     used = np.zeros(graph.n_edges, dtype=bool)
     used[edge_of[edge_of >= 0]] = True
-    has_edges = np.bincount(graph.mentee, minlength=n) > 0
-    free = np.flatnonzero(has_edges & (edge_of < 0))
+    free = np.flatnonzero(edge_of < 0)  # with edges here or not: the whole graph may have some
     root = n + m
     mentee, mentor = graph.mentee.astype(np.int64), graph.mentor.astype(np.int64) + n
     tails = np.concatenate([np.where(used, mentor, mentee), np.full(len(free), root)])
@@ -166,15 +165,18 @@ class Table:
         self, duals: Duals, reach: np.ndarray, room: np.ndarray, per_mentee: int | None = None
     ) -> np.ndarray:
         """Per mentee, the ``per_mentee`` best pairs of each kind where a certificate fails
-        (see :func:`failures`): edge ids, empty when the solution is proven."""
+        (see :func:`failures`): edge ids, empty when the solution is proven. A mentor with a
+        free seat beyond the cut also gets its ``2 * per_mentee`` best reachable mentees."""
         n, per_mentee = len(self.weight), per_mentee or ADD_PER_MENTEE
         found = []
-        below = reach[:n].copy()
-        if below.any():  # cardinality: reachable mentee -> unreachable mentor
-            rows, columns = np.flatnonzero(below), np.flatnonzero(~reach[n:])
+        if reach[:n].any():  # cardinality: reachable mentee -> unreachable mentor
+            rows, columns = np.flatnonzero(reach[:n]), np.flatnonzero(~reach[n:])
             key = self.weight[np.ix_(rows, columns)]
             key += np.where(room[columns], 2 * self.top + 1, 0.0)
-            found.append(_row_best(self.edge[np.ix_(rows, columns)], key, per_mentee))
+            edge = self.edge[np.ix_(rows, columns)]
+            open_ = np.flatnonzero(room[columns])  # and each mentor with room, its best ones
+            found.append(_row_best(edge, key, per_mentee))
+            found.append(_row_best(edge[:, open_].T, key[:, open_].T, 2 * per_mentee))
         price = duals.mentor.astype(np.float64)
         cover = (duals.mentee + duals.shift).astype(np.float64)
         margin = -NEAR * self.top
