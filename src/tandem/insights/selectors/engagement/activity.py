@@ -4,13 +4,12 @@ due (and done on time). Counts only: no meeting, message or action item is ever 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 
 from tandem.insights.scope import InsightScope
-from tandem.insights.selectors.engagement.days import Period, as_date
+from tandem.insights.selectors.engagement.days import Period, UTCDay, as_date
 from tandem.mentorships.models import ActionItem, ActionItemStatus, Meeting, MeetingStatus
 from tandem.messaging.models import Message
 
@@ -24,7 +23,7 @@ def meetings_held(scope: InsightScope, period: Period) -> dict[date, int]:
             starts_at__gte=period.start_at,
             starts_at__lt=period.end_at,
         )
-        .annotate(day=TruncDate("starts_at", tzinfo=UTC))
+        .annotate(day=UTCDay("starts_at"))
         .values("day")
         .annotate(n=Count("pk"))
         .order_by()
@@ -42,7 +41,7 @@ def messages_sent(scope: InsightScope, period: Period) -> dict[date, int]:
             created_at__gte=period.start_at,
             created_at__lt=period.end_at,
         )
-        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .annotate(day=UTCDay("created_at"))
         .values("day")
         .annotate(n=Count("pk"))
         .order_by()
@@ -65,7 +64,7 @@ def action_items_due(scope: InsightScope, period: Period) -> dict[date, DueDay]:
             due_on__gte=period.first,
             due_on__lt=period.end,
         )
-        .annotate(done_on=TruncDate("done_at", tzinfo=UTC))
+        .annotate(done_on=UTCDay("done_at"))
         .values("due_on")
         .annotate(
             due=Count("pk"),
