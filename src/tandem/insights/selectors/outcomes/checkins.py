@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, IntegerField, Q
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
-
-from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.models import CheckInKind
 from tandem.feedback.questions import END_CATEGORY_KEY, FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
 from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW
 from tandem.insights.scope import InsightScope
+from tandem.insights.selectors.outcomes.answers import Counted, answer_counts
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
 from tandem.mentorships.models.mentorships import EndCategory
 
@@ -37,7 +34,8 @@ SCALE_QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 RECOMMEND_KEY = "would_recommend"
 RECOMMEND_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
-POINTS = tuple(range(SCALE_LOW, SCALE_HIGH + 1))
+RECOMMEND_VALUES = tuple(value for value, _label in RECOMMEND_CHOICES)
+POINTS: tuple[int, ...] = tuple(range(SCALE_LOW, SCALE_HIGH + 1))
 FAVOURABLE = (4, 5)
 
 WITHHELD = (
@@ -51,34 +49,37 @@ FEW_CHOICES = (
 NO_ANSWERS = "No check-in was answered in these quarters."
 
 
+def _counted() -> list[Counted]:
+    scales = [Counted(column, kind, key, POINTS) for column, kind, key, _l in SCALE_QUESTIONS]
+    return [
+        *scales,
+        Counted("recommend", CheckInKind.CLOSING, RECOMMEND_KEY, RECOMMEND_VALUES),
+        Counted("view", CheckInKind.CLOSING, END_CATEGORY_KEY, tuple(EndCategory.values)),
+    ]
+
+
 def _counts(scope: InsightScope) -> dict[str, Any]:
-    """Every count and average of the section in one aggregate query."""
-    expressions: dict[str, Any] = {}
-    for column, kind, key, _label in SCALE_QUESTIONS:
-        valid = Q(kind=kind, **{f"answers__{key}__in": list(POINTS)})
-        expressions[f"{column}_n"] = Count("pk", filter=valid)
-        expressions[f"{column}_avg"] = Avg(
-            Cast(KT(f"answers__{key}"), IntegerField()), filter=valid
-        )
+    """Every count and average of the section, from one grouped query: per scale question
+    ``<column>_n`` answers, ``<column>_avg`` and ``<column>_<point>``; per choice
+    ``recommend_<value>`` and ``view_<value>``."""
+    found = answer_counts(scope, _counted())
+    counts: dict[str, Any] = {}
+    for column, *_rest in SCALE_QUESTIONS:
+        per_point = found[column]
+        answers = sum(per_point.values())
+        counts[f"{column}_n"] = answers
+        total = sum(point * count for point, count in per_point.items())
+        counts[f"{column}_avg"] = total / answers if answers else None
         for point in POINTS:
-            expressions[f"{column}_{point}"] = Count(
-                "pk", filter=Q(kind=kind, **{f"answers__{key}": point})
-            )
-    for prefix, key, values in (
-        ("recommend", RECOMMEND_KEY, [value for value, _label in RECOMMEND_CHOICES]),
-        ("view", END_CATEGORY_KEY, EndCategory.values),
-    ):
-        for value in values:
-            expressions[f"{prefix}_{value}"] = Count(
-                "pk", filter=Q(kind=CheckInKind.CLOSING, **{f"answers__{key}": value})
-            )
-    return (
-        CheckIn.objects.filter(
-            mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
-        )
-        .filter(scope.within("answered_at"))
-        .aggregate(**expressions)
-    )
+            counts[f"{column}_{point}"] = per_point[point]
+    for prefix in ("recommend", "view"):
+        for value, count in found[prefix].items():
+            counts[f"{prefix}_{value}"] = count
+    for value in RECOMMEND_VALUES:
+        counts.setdefault(f"recommend_{value}", 0)
+    for value in EndCategory.values:
+        counts.setdefault(f"view_{value}", 0)
+    return counts
 
 
 def _withheld_note(labels: list[str]) -> str:

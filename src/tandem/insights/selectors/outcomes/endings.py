@@ -158,15 +158,20 @@ def _early_end_table(counts: dict[str, int]) -> InsightTable:
     return table
 
 
-def _rematched() -> Exists:
-    """A later mentorship of the same mentee in the same program, with another mentor, proposed
-    at or after this one ended (in any state since)."""
-    return Exists(
-        Mentorship.objects.filter(
-            program=OuterRef("program"),
-            mentee=OuterRef("mentee"),
-            created_at__gte=OuterRef("ended_at"),
-        ).exclude(mentor=OuterRef("mentor"))
+LATER = "mentee__mentorships_as_mentee__"
+
+
+def _rematched() -> Q:
+    """Joined to each of the mentee's mentorships: one in the same program, with another
+    mentor, proposed at or after this one ended (in any state since). A join on the mentee's
+    mentorships (indexed), not a subquery per early ending."""
+    other_mentor = Q(**{f"{LATER}mentor__lt": F("mentor")}) | Q(
+        **{f"{LATER}mentor__gt": F("mentor")}
+    )
+    return (
+        Q(**{f"{LATER}program": F("program")})
+        & Q(**{f"{LATER}created_at__gte": F("ended_at")})
+        & other_mentor
     )
 
 
@@ -196,11 +201,10 @@ def _rematch_table(scope: InsightScope) -> InsightTable:
             ended_at__isnull=False,
         )
         .filter(Exists(joined))
-        .annotate(rematched=_rematched())
         .values("program")
         .annotate(
             mentees=Count("mentee", distinct=True),
-            rematched_mentees=Count("mentee", distinct=True, filter=Q(rematched=True)),
+            rematched_mentees=Count("mentee", distinct=True, filter=_rematched()),
         )
         .order_by()
     )
