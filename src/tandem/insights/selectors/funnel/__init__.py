@@ -42,13 +42,13 @@ class Step:
 
 STEPS = (
     Step("joined", "Joined", None),
-    Step("profile", "Profile complete (now)", "joined", flag="profile_done"),
+    Step("profile", "Profile complete", "joined", flag="profile_done"),
     Step("matched", "Matched", "joined", "joined_matched"),
-    Step("signed", "Agreement signed (mentorship active)", "matched", "matched_signed"),
+    Step("signed", "Agreement signed", "matched", "matched_signed"),
     Step("met", "First meeting held", "signed", "signed_met"),
     Step("completed", "Completed", "met", "met_completed"),
-    Step("ended_early", "Ended early (outcome)", "matched", "matched_ended_early"),
-    Step("active_now", "Still active now (outcome)", "signed", flag="active_now"),
+    Step("ended_early", "Ended early", "matched", "matched_ended_early"),
+    Step("active_now", "Active now", "signed", flag="active_now"),
 )
 # Columns of whole days per person: from joining to each step (NULL: not reached), and
 # between the steps the table compares.
@@ -59,26 +59,26 @@ GAPS = {f"joined_{step}": (step, "created") for step in TIMED_STEPS} | {
     "matched_ended_early": ("ended_early", "matched"),
 }
 LABELS = {step.key: step.label for step in STEPS} | {
-    "invited": "Invited (personal invitation)",
-    "accepted": "Accepted the invitation",
+    "invited": "Invited",
+    "accepted": "Accepted invitation",
 }
 
 COLUMNS = [
     Column("step", "Step", ColumnKind.TEXT),
     Column("people", "People"),
     Column("compared_with", "Compared with", ColumnKind.TEXT),
-    Column("share_of_base", "Share of the step compared with", ColumnKind.RATE),
-    Column("share_of_joined", "Share of all who joined", ColumnKind.RATE),
-    Column("median_days", "Median days since the step compared with", ColumnKind.DAYS),
+    Column("share_of_base", "Of that step", ColumnKind.RATE),
+    Column("share_of_joined", "Of all joined", ColumnKind.RATE),
+    Column("median_days", "Median days since", ColumnKind.DAYS),
     Column("timed", "People timed"),
 ]
 
 SUMMARY = (
-    "{people} who joined in the chosen quarters and how far they got: each step counts the "
-    "people who reached it with any of their mentorships in the program, compared with the "
-    "step named beside it and with everyone who joined. The time at a step is read on the row "
-    "after it: the median whole days from reaching the step compared with to reaching this "
-    "one, among the people who reached both."
+    "{people} who joined in the chosen quarters and how far they got. Each step counts the "
+    "people who reached it with any of their mentorships in the program; 'Of that step' "
+    "compares it with the step under 'Compared with', 'Of all joined' with everyone who "
+    "joined, and 'Median days since' is the time spent at that step: the median whole days "
+    "from reaching it to reaching this one, among the people who reached both."
 )
 NOTES = [
     "A step counts whoever reached it, whether or not they passed the step listed above it "
@@ -89,9 +89,10 @@ NOTES = [
     "Profile complete is read as it is now: Tandem keeps no time at which a profile became "
     "complete, so the time from joining is shown on 'Matched' and not split at this step.",
     "Tandem makes a mentorship active at the instant both sign its agreement, so the two are "
-    "one step; 'Still active now' counts people with a mentorship active today.",
+    "one step; 'Active now' counts people with a mentorship active today. 'Ended early' and "
+    "'Active now' are outcomes, not further steps.",
     "Medians are read from counts per whole day computed in the database: the middle person's "
-    "day (the mean of the two middle days for an even number); a part day counts as 0.",
+    "day (the mean of the two middle days for an even number); under a whole day counts as 0.",
 ]
 NO_DATA = "Nobody joined in this role in the chosen quarters: there is nothing to count."
 
@@ -106,7 +107,10 @@ def _invitations(scope: InsightScope) -> dict[str, dict[str, int | float | None]
     """Per role: invitations sent in the quarters, how many were accepted, and the median
     days from sending to accepting."""
     sent = ParticipantInvitation.objects.filter(
-        scope.within("sent_at"), program_id__in=scope.program_ids, role__in=ROLES
+        scope.within("sent_at"),
+        program_id__in=scope.program_ids,
+        role__in=ROLES,
+        sent_at__isnull=False,  # held or scheduled: invited nobody yet
     )
     counts = (
         sent.order_by()
