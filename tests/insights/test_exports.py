@@ -59,3 +59,15 @@ def test_xlsx_writes_text_as_text_and_numbers_as_numbers():
         "-A note that starts with a minus.",
     ]
     assert {cell.data_type for cell in notes} == {"s"}
+
+
+def test_a_chart_with_no_figure_at_all_is_not_drawn():
+    from tandem.insights.tables import Chart
+    from tandem.insights.views.present import chart_data
+
+    empty = table()
+    empty.chart = Chart("bar", x="name", series=("n",))
+    assert chart_data(empty)["series"] == [{"label": "People", "data": [3, 3, 3, 3, None]}]
+    for row in empty.rows:
+        row["n"] = None
+    assert chart_data(empty) is None

@@ -36,6 +36,8 @@ def chart_data(table: InsightTable) -> dict[str, Any] | None:
         return None
     columns = {column.key: column for column in table.columns}
     series = [columns[key] for key in chart.series if key in columns]
+    if all(row.get(column.key) is None for row in table.rows for column in series):
+        return None  # nothing to draw: the table's dashes and its note say why
     percent = bool(series) and all(column.kind in PERCENT_KINDS for column in series)
     return {
         "kind": chart.kind,
