@@ -257,7 +257,7 @@ def test_reasons_most_often_decisive(program):
         "Meeting format and city": (0, 0),
         "Working style": (0, 0),
         "No strength stood out": (1, None),  # D-Y
-        "Runs from before reasons were ranked": (1, None),  # L-O
+        "Older runs (reasons not ranked)": (1, None),  # L-O
     }
     assert [row["reason"] for row in table.rows][:2] == ["Goals and expertise", "Seniority"]
     assert table.rows[0]["share_decisive"] == 1 / 4
@@ -290,14 +290,14 @@ def test_unmatched_and_why(program):
         ("Reason not recorded", 1, 1),
     ]
     assert by(tables["without_mentorship"], "reason") == {
-        "Awaiting the admins' approval": {"mentee": 1, "mentor": 0},  # E
+        "Awaiting approval": {"mentee": 1, "mentor": 0},  # E
         "On the waitlist": {"mentee": 1, "mentor": 0},  # H (before its run's record)
         "Enrolment paused": {"mentee": 0, "mentor": 1},  # U
         "Removed from the program": {"mentee": 0, "mentor": 0},
-        "A request is waiting for an answer": {"mentee": 1, "mentor": 0},  # F
-        "Left unmatched by a published match run": {"mentee": 1, "mentor": 0},  # C
+        "Request awaiting an answer": {"mentee": 1, "mentor": 0},  # F
+        "Left unmatched by a run": {"mentee": 1, "mentor": 0},  # C
         "Profile incomplete": {"mentee": 1, "mentor": 1},  # G; Z
-        "Waiting: in no published run yet and no request open": {"mentee": 1, "mentor": 1},
+        "Waiting for a run or a request": {"mentee": 1, "mentor": 1},
     }  # I; W
 
 

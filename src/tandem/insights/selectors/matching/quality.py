@@ -32,7 +32,7 @@ CRITERION_LABELS = {
 }
 SHOWN = tuple(name for name in CRITERIA if name not in PRIVATE)  # identity: never a reason
 NO_STRENGTH = "No strength stood out"
-OLDER = "Runs from before reasons were ranked"
+OLDER = "Older runs (reasons not ranked)"
 NO_PAIRS = "No match run was published in the chosen quarters: there are no scored pairs."
 
 

@@ -44,14 +44,14 @@ PLURAL = {Role.MENTEE: "Mentees", Role.MENTOR: "Mentors"}
 
 # Why someone who joined has no mentorship, tested in this order (the first that holds).
 WHY = (
-    ("pending", "Awaiting the admins' approval"),
+    ("pending", "Awaiting approval"),
     ("waitlisted", "On the waitlist"),
     ("paused", "Enrolment paused"),
     ("removed", "Removed from the program"),
-    ("request", "A request is waiting for an answer"),
-    ("run", "Left unmatched by a published match run"),
+    ("request", "Request awaiting an answer"),
+    ("run", "Left unmatched by a run"),
     ("profile", "Profile incomplete"),
-    ("waiting", "Waiting: in no published run yet and no request open"),
+    ("waiting", "Waiting for a run or a request"),
 )
 UNRECORDED = "Reason not recorded"
 # Per role, per column of waiting_counts: how many people hold each value.
