@@ -1,0 +1,83 @@
+"""Complementary suppression by perturbation: the proof and the choice in one.
+
+If some change ``δ`` of the hidden atom values leaves every published figure as it is but
+changes a withheld one, nobody can work that figure out: two data sets agree on everything shown
+and differ on it. So to protect a recoverable target we choose a small ``δ`` that changes it
+(``δ · target ≠ 0``), and withhold every published cell ``δ`` would change. Those cells are then
+protected by the same ``δ``, so withholding them starts no cascade.
+
+The candidates are the usual patterns of cell suppression, over (program, quarter) slices: one
+slice; two quarters of one program (+1, -1); and a rectangle of two programs by two quarters
+(+1, -1, -1, +1), which leaves every site-wide figure unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_TARGET_SLICES = 8  # patterns are anchored at this many of the target's slices
+
+
+def patterns(programs: int, quarters: int, kept: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+    """Candidate patterns (columns) over the kept slices, each anchored at one of ``anchors``
+    (flat slice numbers ``program * quarters + quarter``). A pattern touching a slice known to be
+    zero is left out: those atoms are known, so changing them would be seen.
+
+    >>> kept = np.ones(4, dtype=bool)  # two programs by two quarters
+    >>> patterns(2, 2, kept, np.array([0])).T.astype(int).tolist()
+    [[1, 0, 0, 0], [1, -1, 0, 0], [1, -1, -1, 1]]
+    """
+    found = []
+    for anchor in anchors[:MAX_TARGET_SLICES]:
+        p, q = divmod(int(anchor), quarters)
+        found.append({(p, q): 1})
+        for q2 in range(quarters):
+            if q2 == q:
+                continue
+            found.append({(p, q): 1, (p, q2): -1})
+            for p2 in range(programs):
+                if p2 != p:
+                    found.append({(p, q): 1, (p, q2): -1, (p2, q): -1, (p2, q2): 1})
+    full = np.zeros((programs * quarters, len(found)))
+    for column, pattern in enumerate(found):
+        for (p, q), sign in pattern.items():
+            full[p * quarters + q, column] = sign
+    usable = ~np.any(full[~kept] != 0, axis=0)
+    return full[kept][:, usable]
+
+
+def directions(coordinates: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:
+    """Directions (columns) in a block's coordinates to perturb along: the basis vectors, and
+    the same with the everyone column's direction taken out when the block holds it.
+
+    >>> directions(np.array([[1.0]]), (1,)).tolist()
+    [[1.0]]
+    """
+    rank = coordinates.shape[0]
+    found = [np.eye(rank)]
+    if 0 in columns:
+        everyone = coordinates[:, columns.index(0)]
+        projected = np.eye(rank) - np.outer(everyone, everyone) / float(everyone @ everyone)
+        found.append(projected[:, np.linalg.norm(projected, axis=0) > 1e-9])
+    return np.hstack(found)
+
+
+def candidates(
+    programs: int,
+    quarters: int,
+    kept: np.ndarray,
+    target: np.ndarray,
+    coordinates: np.ndarray,
+    columns: tuple[int, ...],
+) -> np.ndarray:
+    """Candidate ``δ`` (columns) in the block's space (kept slices x block coordinates) that
+    change ``target``."""
+    rank = coordinates.shape[0]
+    support = np.flatnonzero(np.abs(target.reshape(int(kept.sum()), rank)).sum(axis=1) > 1e-9)
+    anchors = np.flatnonzero(kept)[support]
+    shapes = patterns(programs, quarters, kept, anchors)
+    ways = directions(coordinates, columns)
+    deltas = np.einsum("sa,rb->srab", shapes, ways).reshape(
+        shapes.shape[0] * rank, shapes.shape[1] * ways.shape[1]
+    )
+    return deltas[:, np.abs(target @ deltas) > 1e-9]

@@ -1,0 +1,71 @@
+"""One figure of one group against everyone else: the numbers the table shows, the interval of
+the difference and the sentence that says it in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tandem.insights.equity.intervals import Difference, Moments, newcombe, welch
+from tandem.insights.equity.metrics import Kind, Metric
+
+
+@dataclass(frozen=True)
+class Comparison:
+    group: Moments
+    rest: Moments
+    difference: Difference | None  # None when a side has too few people for an interval
+
+    @property
+    def value(self) -> float | None:
+        return self.group.mean
+
+    @property
+    def rest_value(self) -> float | None:
+        return self.rest.mean
+
+
+def compare(metric: Metric, group: Moments, rest: Moments) -> Comparison:
+    """The group's figure, everyone else's and the 95 % interval of the difference."""
+    if group.n <= 0 or rest.n <= 0:
+        return Comparison(group, rest, None)
+    if metric.kind is Kind.RATE:
+        return Comparison(group, rest, newcombe(group.total, group.n, rest.total, rest.n))
+    return Comparison(group, rest, welch(group, rest))
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".replace("-", "−")
+
+
+def statement(metric: Metric, name: str, difference: Difference) -> str:
+    """The difference in plain words.
+
+    >>> from tandem.insights.equity.metrics import METRICS
+    >>> time = METRICS[1]
+    >>> statement(time, "parent", Difference(2.1, 0.8, 3.4))
+    'Mentees who shared “parent” waited 2.1 weeks longer to be matched (95 % interval 0.8–3.4).'
+    >>> statement(time, "parent", Difference(-2.1, -3.4, -0.8))
+    'Mentees who shared “parent” waited 2.1 weeks less to be matched (95 % interval 0.8–3.4).'
+    >>> statement(METRICS[0], "parent", Difference(0.05, -0.02, 0.12))
+    'No clear difference in match rate between mentees who shared “parent” and everyone else: \
+the difference is 5.0 percentage points (95 % interval −2.0 to 12.0), and the interval \
+includes zero.'
+    """
+    estimate, low, high = (
+        x * metric.scale for x in (difference.estimate, difference.low, difference.high)
+    )
+    if not difference.clear:
+        return (
+            f"No clear difference in {metric.title.lower()} between mentees who shared “{name}” "
+            f"and everyone else: the difference is {_number(estimate)} {metric.unit} "
+            f"(95 % interval {_number(low)} to {_number(high)}), and the interval includes zero."
+        )
+    if estimate < 0:
+        phrase, estimate, low, high = metric.down, -estimate, -high, -low
+    else:
+        phrase = metric.up
+    size = f"{_number(estimate)} {metric.unit}"
+    return (
+        f"Mentees who shared “{name}” {phrase.format(x=size)} "
+        f"(95 % interval {_number(low)}–{_number(high)})."
+    )

@@ -1,0 +1,162 @@
+"""The equity section: each figure by opt-in identity group against everyone else, with the
+difference's 95 % interval and a sentence, and every figure the audit withholds left out.
+
+The figures come from the cached audit of the whole family (``equity_data``): this module only
+looks up the cells of the scope's programs and quarters, so a program's page and the site's
+never disagree about what is withheld, and a page costs a few aggregate queries for the data
+version plus a cache read.
+"""
+
+from __future__ import annotations
+
+from tandem.insights.equity.family import SITE, EquityData
+from tandem.insights.equity.intervals import Moments
+from tandem.insights.equity.metrics import INDEX, METRICS, Kind, Metric
+from tandem.insights.equity.statements import Comparison, compare, statement
+from tandem.insights.equity.suppression import Decisions
+from tandem.insights.scope import InsightScope, Quarter
+from tandem.insights.selectors.equity_data import equity_audited
+from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+
+WITHHELD = "Withheld"
+WITHHELD_NOTE = (
+    "“Withheld” marks a figure that is not shown: it counts fewer than 5 people (in the group "
+    "or in everyone else), or showing it would let a hidden figure be worked out from the "
+    "figures shown here, on other pages, for other quarters or for the whole site. The same "
+    "figures are withheld in the page, the API and the exports."
+)
+HOW_GROUPS = (
+    "Groups are the background attributes mentees chose to share (compared ignoring case and "
+    "spacing), named only when at least 5 people with a mentee enrolment anywhere in Tandem "
+    "shared them; smaller groups are not named at all. A mentee may share several. Everyone "
+    "else: every other mentee counted here, including those who shared nothing."
+)
+NO_GROUPS = "No background attribute has been shared by enough mentees to be shown."
+NO_MENTEES = "No mentee joined in these quarters."
+NOT_AUDITED = (
+    "Equity figures are shown for one program or for the whole site only: the figures of this "
+    "selection of programs were not audited for suppression, so none is shown."
+)
+AGAINST = "Each group against everyone else, with the 95 % interval of the difference."
+NUMBERS = ("people", "value", "rest_people", "rest_value", "difference", "low", "high")
+UNITS = {"time_to_match": ColumnKind.WEEKS}
+
+
+def _quarter(quarter: Quarter | None) -> int | None:
+    return None if quarter is None else quarter.year * 4 + quarter.number - 1
+
+
+def _scope_index(data: EquityData, scope: InsightScope) -> int | None:
+    """The family's scope for these programs: one program, or the site (``None``: neither)."""
+    ids = set(scope.program_ids)
+    if len(ids) == 1:
+        (program,) = ids
+        return data.programs.index(program) + 1 if program in data.programs else -1
+    return SITE if ids >= set(data.programs) else None
+
+
+def _kind(metric: Metric) -> ColumnKind:
+    if metric.kind is Kind.RATE or metric.scale == 100.0:
+        return ColumnKind.RATE
+    return UNITS.get(metric.key, ColumnKind.NUMBER)
+
+
+def _columns(metric: Metric) -> list[Column]:
+    kind = _kind(metric)
+    return [
+        Column("group", "Shared group", ColumnKind.TEXT),
+        Column("people", "People", ColumnKind.COUNT),
+        Column("value", metric.title, kind),
+        Column("rest_people", "Everyone else: people", ColumnKind.COUNT),
+        Column("rest_value", f"Everyone else: {metric.title.lower()}", kind),
+        Column("difference", "Difference", kind),
+        Column("low", "95 % interval from", kind),
+        Column("high", "95 % interval to", kind),
+        Column("statement", "In words", ColumnKind.TEXT),
+    ]
+
+
+def _moments(values: list[float], metric: Metric) -> Moments:
+    return Moments(
+        values[INDEX[metric.n]], values[INDEX[metric.total]], values[INDEX[metric.squares]]
+    )
+
+
+def _row(name: str, metric: Metric, shown: Comparison | None) -> dict[str, Cell]:
+    if shown is None:
+        return {"group": name, "statement": WITHHELD} | dict.fromkeys(NUMBERS)
+    difference = shown.difference
+    if difference is None:
+        words = "Too few people on one side for an interval."
+    else:
+        words = statement(metric, name, difference)
+    return {
+        "group": name,
+        "people": int(shown.group.n),
+        "value": _round(shown.value),
+        "rest_people": int(shown.rest.n),
+        "rest_value": _round(shown.rest_value),
+        "difference": _round(difference.estimate if difference else None),
+        "low": _round(difference.low if difference else None),
+        "high": _round(difference.high if difference else None),
+        "statement": words,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _table(
+    data: EquityData, decisions: Decisions, metric: Metric, scope: int, where: int
+) -> InsightTable:
+    withheld = decisions.withheld[metric.key]
+    totals = [float(x) for x in data.total_cells[scope, where]]
+    everyone = _moments(totals, metric)
+    rows = []
+    for g, name in enumerate(data.names):
+        shown = None
+        if not withheld[scope, where, g]:
+            cell = [float(x) for x in data.group_cells[scope, where, g]]
+            group = _moments(cell, metric)
+            rest = Moments(
+                everyone.n - group.n, everyone.total - group.total, everyone.squares - group.squares
+            )
+            shown = compare(metric, group, rest)
+        rows.append(_row(name, metric, shown))
+    notes = [WITHHELD_NOTE] if any(r["statement"] == WITHHELD for r in rows) else []
+    return InsightTable(
+        key=metric.key,
+        title=f"{metric.title} by shared group",
+        summary=f"{metric.counted} {AGAINST} {HOW_GROUPS}",
+        columns=_columns(metric),
+        rows=rows,
+        chart=Chart("hbar", "group", ("value", "rest_value"), metric.title),
+        notes=notes,
+    )
+
+
+def _empty(note: str) -> list[InsightTable]:
+    return [
+        InsightTable(
+            key=metric.key,
+            title=f"{metric.title} by shared group",
+            summary=f"{metric.counted} {HOW_GROUPS}",
+            columns=_columns(metric),
+            notes=[note],
+        )
+        for metric in METRICS
+    ]
+
+
+def equity_section(scope: InsightScope) -> list[InsightTable]:
+    data, decisions = equity_audited()
+    index = _scope_index(data, scope)
+    if index is None:
+        return _empty(NOT_AUDITED)
+    if not data.names:
+        return _empty(NO_GROUPS)
+    where = data.range_index(_quarter(scope.first), _quarter(scope.last))
+    if index < 0 or where is None or data.total_cells[index, where, INDEX["enrolled"]] == 0:
+        return _empty(NO_MENTEES)
+    return [_table(data, decisions, metric, index, where) for metric in METRICS]

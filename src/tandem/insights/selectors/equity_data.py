@@ -1,0 +1,218 @@
+"""The equity report's data: one grouped query fills the atoms, and the audit of the whole
+family is cached under a version of the data, so a page reads its cells from the cache.
+
+Each mentee enrolment gets its quantities from correlated subqueries (first mentorship, its
+match-run score, latest closing-survey answer, goals); the database then sums them per program,
+quarter joined and exact list of identity attributes. Only those sums reach Python, where the
+lists are normalised into combinations of the listed groups. No row about one person leaves the
+database, and nothing here is shown before the audit has decided what may be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, TruncQuarter
+
+from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.insights.equity.family import EquityData
+from tandem.insights.equity.groups import combination, listed_groups, people_per_group
+from tandem.insights.equity.metrics import QUANTITIES
+from tandem.insights.equity.suppression import Decisions, decide
+from tandem.matchruns.models import MatchPair, MatchRun, RunStatus
+from tandem.mentorships.models import Goal, GoalState, GoalUpdate, Mentorship, MentorshipState
+from tandem.people.models import Identity
+from tandem.programs.models import Enrolment, Program, Role
+
+CACHE_PREFIX = "insights:equity:v1:"
+CACHE_SECONDS = 7 * 24 * 3600  # a new version replaces it long before; this only bounds junk
+
+
+class EpochDays(Func):
+    """Days since 1970 of a datetime, as a float, on SQLite and PostgreSQL alike."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(julianday(%(expressions)s) - 2440587.5)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _count(queryset: QuerySet[Any], key: str) -> Coalesce:
+    counted = queryset.values(key).annotate(c=Count("pk")).values("c")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _mentees() -> QuerySet[Enrolment]:
+    """Every mentee enrolment with its quantities (per person: never leaves the database)."""
+    theirs = Mentorship.objects.filter(program=OuterRef("program"), mentee=OuterRef("person"))
+    first = theirs.order_by("created_at", "pk").values("created_at")[:1]
+    score = (
+        MatchPair.objects.filter(
+            run__program=OuterRef("program"),
+            run__status=RunStatus.PUBLISHED,
+            mentee=OuterRef("person"),
+        )
+        .order_by("run__published_at", "run_id")
+        .values("score")[:1]
+    )
+    satisfaction = (
+        CheckIn.objects.filter(
+            mentorship__program=OuterRef("program"),
+            mentorship__mentee=OuterRef("person"),
+            author=OuterRef("person"),
+            kind=CheckInKind.CLOSING,
+            answered_at__isnull=False,
+        )
+        .annotate(value=Cast(KT("answers__satisfaction"), FloatField()))
+        .filter(value__isnull=False)
+        .order_by("-answered_at", "-pk")
+        .values("value")[:1]
+    )
+    goals = Goal.objects.filter(
+        mentorship__program=OuterRef("program"), mentorship__mentee=OuterRef("person")
+    )
+    return (
+        Enrolment.objects.filter(role=Role.MENTEE)
+        .annotate(
+            first_at=Subquery(first),
+            n_mentorships=_count(theirs, "mentee"),
+            had_early=Exists(theirs.filter(state=MentorshipState.ENDED_EARLY)),
+            pair_score=Subquery(score, output_field=FloatField()),
+            rating=Subquery(satisfaction, output_field=FloatField()),
+            n_goals=_count(goals, "mentorship__mentee"),
+            n_achieved=_count(goals.filter(state=GoalState.ACHIEVED), "mentorship__mentee"),
+        )
+        .annotate(
+            wait=(EpochDays(F("first_at")) - EpochDays(F("created_at"))) / 7.0,
+            part=Case(
+                When(n_goals__gt=0, then=Cast("n_achieved", FloatField()) / F("n_goals")),
+                output_field=FloatField(),
+            ),
+        )
+    )
+
+
+def _one(condition: Q) -> Sum:
+    return Sum(Case(When(condition, then=Value(1)), default=Value(0)))
+
+
+def _sums() -> dict[str, Any]:
+    matched = Q(first_at__isnull=False)
+    return {
+        "enrolled": Count("pk"),
+        "matched": _one(matched),
+        "weeks": Sum("wait", filter=matched),
+        "weeks_sq": Sum(F("wait") * F("wait"), filter=matched),
+        "scored": _one(Q(pair_score__isnull=False)),
+        "score": Sum("pair_score"),
+        "score_sq": Sum(F("pair_score") * F("pair_score")),
+        "answered": _one(Q(rating__isnull=False)),
+        "satisfaction": Sum("rating"),
+        "satisfaction_sq": Sum(F("rating") * F("rating")),
+        "ended_early": _one(matched & Q(had_early=True)),
+        "rematched": _one(Q(n_mentorships__gte=2)),
+        "with_goals": _one(Q(n_goals__gt=0)),
+        "goal_share": Sum("part"),
+        "goal_share_sq": Sum(F("part") * F("part")),
+    }
+
+
+def quarter_number(moment: datetime) -> int:
+    moment = moment.astimezone(UTC)
+    return moment.year * 4 + (moment.month - 1) // 3
+
+
+def equity_data() -> EquityData:
+    """The atoms of the whole site, summed per listed group and over everyone."""
+    listed = listed_groups(
+        people_per_group(
+            (row["attributes"] or [], row["people"])
+            for row in Identity.objects.filter(user__enrolments__role=Role.MENTEE)
+            .values("attributes")
+            .annotate(people=Count("user", distinct=True))
+        )
+    )
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in _mentees()
+        .annotate(quarter=TruncQuarter("created_at", tzinfo=UTC))
+        .values("program_id", "quarter", "person__identity__attributes")
+        .annotate(**_sums())
+        .order_by()
+    ]
+    programs = tuple(sorted({row["program_id"] for row in rows}))
+    quarters = [quarter_number(row["quarter"]) for row in rows]
+    first = min(quarters, default=0)
+    span = max(quarters, default=-1) - first + 1
+    combos: dict[tuple[bool, ...], int] = {}
+    totals = np.zeros((len(programs), span, len(QUANTITIES)))
+    groups = np.zeros((len(programs), span, len(listed), len(QUANTITIES)))
+    for row, quarter in zip(rows, quarters, strict=True):
+        values = np.array([float(row[name] or 0) for name in QUANTITIES])
+        p, t = programs.index(row["program_id"]), quarter - first
+        member = combination(row["person__identity__attributes"] or [], listed)
+        combos.setdefault(member, len(combos))
+        totals[p, t] += values
+        groups[p, t, np.array(member, dtype=bool)] += values
+    membership = np.array(list(combos), dtype=bool).reshape(len(combos), len(listed))
+    return EquityData(programs, first, listed, membership, groups, totals)
+
+
+def equity_version() -> str:
+    """Changes whenever anything the report counts may have changed (a handful of aggregates)."""
+    parts = [
+        Enrolment.objects.filter(role=Role.MENTEE).aggregate(n=Count("pk"), at=Max("updated_at")),
+        Mentorship.objects.aggregate(
+            n=Count("pk"), made=Max("created_at"), ended=Max("ended_at"), now=Max("activated_at")
+        ),
+        Identity.objects.aggregate(n=Count("pk"), at=Max("consented_at")),
+        CheckIn.objects.filter(kind=CheckInKind.CLOSING).aggregate(
+            n=Count("answered_at"), at=Max("answered_at")
+        ),
+        Goal.objects.aggregate(n=Count("pk")),
+        GoalUpdate.objects.aggregate(n=Count("pk"), at=Max("created_at")),
+        MatchRun.objects.filter(status=RunStatus.PUBLISHED).aggregate(
+            n=Count("pk"), at=Max("published_at")
+        ),
+        Program.objects.aggregate(n=Count("pk")),
+    ]
+    return repr([sorted(part.items()) for part in parts])
+
+
+def equity_audited() -> tuple[EquityData, Decisions]:
+    """The data and the decisions for the whole family, from the cache when the data has not
+    changed since they were made."""
+    key = CACHE_PREFIX + hashlib.sha256(equity_version().encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        data = equity_data()
+        found = (data, decide(data))
+        cache.set(key, found, CACHE_SECONDS)
+    return found
