@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from tandem.core.exceptions import NotFound
 from tandem.insights.scope import InsightScope
 from tandem.insights.selectors.engagement import engagement_tables
+from tandem.insights.selectors.equity import equity_section
 from tandem.insights.selectors.funnel import funnel_tables
 from tandem.insights.selectors.health import health_section
 from tandem.insights.selectors.matching import matching_tables
@@ -31,6 +32,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("engagement", "Engagement", engagement_tables),
     Section("outcomes", "Outcomes", outcomes_tables),
     Section("health", "Health", health_section),
+    Section("equity", "Equity of access", equity_section),
 )
 
 
