@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from tandem.matching.candidates.generate import DEFAULT_TOP_K
+from tandem.matching.embedders.choose import MODEL_LIMIT, NAMES, choose_embedder, embedder_name
 from tandem.matching.explain import Reason
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.graph import CandidateGraph
@@ -28,7 +29,7 @@ from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score
 from tandem.matching.result import MatchResult
 from tandem.matching.scoretable import ScoreTable, read_score_table
 from tandem.matching.sentences import CONCERN
-from tandem.matching.text import Embedder, SentenceTransformerEmbedder
+from tandem.matching.text import Embedder
 
 DESCRIPTION = "Match mentees with mentors, from participant files or a score table."
 PAIR_COLUMNS = ("mentee_id", "mentor_id", "score", "reasons")
@@ -110,9 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--embedder",
-        choices=("builtin", "sentence-transformers"),
-        default="builtin",
-        help="text similarity: built-in (default) or the optional local model",
+        choices=NAMES,
+        default="auto",
+        help=(
+            "text similarity (default auto: all-MiniLM-L6-v2 in numpy if its weights are "
+            f"installed and the run has at most {MODEL_LIMIT} texts, else the built-in one)"
+        ),
     )
     parser.add_argument("--no-progress", action="store_true")
     return parser
@@ -153,6 +157,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
             parser.error(NEED_INPUT)
         read_seconds = time.perf_counter() - started
         _warn(people.warnings)
+        embedder = _embedder(args.embedder, len(people.mentees) + len(people.mentors))
+        print(f"embedder: {embedder_name(embedder)}", file=sys.stderr)
         bar = _progress_bar(args, len(people.mentees))
         try:
             result = match_participants(
@@ -167,7 +173,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
                 seed=args.seed,
                 top_k=args.top_k,
                 progress=bar.update if bar else None,
-                embedder=_embedder(args.embedder),
+                embedder=embedder,
                 warnings=people.warnings,
             )
         finally:
@@ -180,11 +186,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
     return result
 
 
-def _embedder(name: str) -> Embedder | None:
-    if name == "builtin":
-        return None
+def _embedder(name: str, texts: int) -> Embedder:
     try:
-        return SentenceTransformerEmbedder()
+        return choose_embedder(name, texts)
     except ImportError as exc:
         raise ValueError(str(exc)) from None
 

@@ -20,6 +20,7 @@ import numpy as np
 import scipy as sp
 from numpy.typing import ArrayLike
 
+from tandem.matching.embedders.choose import default_embedder
 from tandem.matching.profiles import (
     REFERENCE_WEEK,
     WORDS_PER_WEEK,
@@ -29,7 +30,7 @@ from tandem.matching.profiles import (
     normalise_tag,
 )
 from tandem.matching.records.cells import CADENCES
-from tandem.matching.text import Embedder, default_embedder
+from tandem.matching.text import Embedder
 from tandem.matching.weights import CONFLICT_RULES as CONFLICT_RULES
 from tandem.matching.weights import CRITERIA as CRITERIA
 from tandem.matching.weights import DEFAULT_CONFLICT_RULES as DEFAULT_CONFLICT_RULES
@@ -135,7 +136,7 @@ class FeatureSpace:
     ----------
     mentees, mentors : sequences of Mentee and Mentor
     embedder : Embedder, optional
-        Defaults to :class:`~tandem.matching.text.BuiltinEmbedder`.
+        Defaults to :func:`~tandem.matching.embedders.choose.default_embedder` (the built-in one).
     reverse : bool
         Reverse mentoring: the junior mentors the senior, so the seniority feature flips.
     week : date

