@@ -292,6 +292,20 @@ def test_a_quarter_without_pairs_has_days_but_no_rates():
     assert NO_PAIRS in tables["totals"].notes and NO_ITEMS_DUE in tables["totals"].notes
 
 
+def test_a_pair_without_a_known_agreed_cadence_plans_by_its_programs_default(program):
+    """A's latest signed version names no known cadence and a newer version is unsigned
+    (weekly, not in effect): A plans by P's default, every two weeks: 85/14 + 14/14 =
+    7.071 (7.1) in Q1."""
+    a = Mentorship.objects.filter(program=program).order_by("pk").first()
+    version = AgreementVersion.objects.get(mentorship=a)
+    version.content = {**version.content, "cadence": "whenever"}
+    version.save()
+    AgreementVersion.objects.create(
+        mentorship=a, number=2, content={**version.content, "cadence": "weekly"}
+    )
+    assert tables_of(program)["totals"].rows[0]["planned"] == 7.1
+
+
 def pause(m: Mentorship, starts_on: str, ends_on: str) -> None:
     MentorshipPause.objects.create(
         mentorship=m,

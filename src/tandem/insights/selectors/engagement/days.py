@@ -41,6 +41,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from tandem.feedback.health import CADENCE_DAYS
 from tandem.insights.scope import InsightScope
@@ -124,27 +125,42 @@ def period_of(scope: InsightScope, *, today: date) -> Period | None:
     return Period(first, end) if first < end else None
 
 
-def _agreed_cadence(mentorship: str) -> Subquery:
-    """The cadence of the pair's latest version signed by both (``None`` without one);
-    ``mentorship`` is the path to the mentorship's id."""
-    signed = AgreementVersion.objects.filter(
-        mentorship=OuterRef(mentorship),
-        signed_by_mentor_at__isnull=False,
-        signed_by_mentee_at__isnull=False,
-    ).order_by("-number")
-    return Subquery(signed.annotate(cadence=KT("content__cadence")).values("cadence")[:1])
+class CadenceRate(Func):
+    """Meetings a day for a cadence name (``NULL`` for a name that is not a cadence), in one
+    simple ``CASE``: the name is evaluated once, not once per cadence."""
+
+    output_field = FloatField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        (name,) = self.get_source_expressions()
+        sql, params = compiler.compile(name)
+        rates = sorted(CADENCE_DAYS.items())
+        whens = " ".join("WHEN %s THEN %s" for _rate in rates)
+        pairs = [param for cadence, days in rates for param in (cadence, 1 / days)]
+        return f"CASE {sql} {whens} END", (*params, *pairs)
 
 
-def _meetings_per_day(path: str = "") -> Case:
-    """A pair's planned meetings per day: one per period of its agreed cadence (an unknown
-    agreed value falls back to the program's default); needs ``agreed_cadence`` annotated.
-    ``path`` leads to the mentorship."""
-    rates = sorted(CADENCE_DAYS.items())
-    default = f"{path}program__default_cadence"
-    return Case(
-        *[When(agreed_cadence=name, then=Value(1 / days)) for name, days in rates],
-        *[When(**{default: name}, then=Value(1 / days)) for name, days in rates],
-        default=Value(1 / CADENCE_DAYS[FALLBACK_CADENCE]),
+def _meetings_per_day(mentorship: str, path: str = "") -> Coalesce:
+    """A pair's planned meetings a day: one per period of the cadence of its latest agreement
+    version signed by both, else (none, or not a known cadence) of its program's default.
+    ``mentorship`` is the path to the mentorship's id, ``path`` the prefix to the mentorship.
+    One subquery per pair."""
+    signed = (
+        AgreementVersion.objects.filter(
+            mentorship=OuterRef(mentorship),
+            signed_by_mentor_at__isnull=False,
+            signed_by_mentee_at__isnull=False,
+        )
+        .order_by("-number")
+        .annotate(rate=CadenceRate(KT("content__cadence")))
+        .values("rate")[:1]
+    )
+    return Coalesce(
+        Subquery(signed, output_field=FloatField()),
+        CadenceRate(F(f"{path}program__default_cadence")),
+        Value(1 / CADENCE_DAYS[FALLBACK_CADENCE]),
         output_field=FloatField(),
     )
 
@@ -164,15 +180,11 @@ def _grouped(rows: QuerySet, *, shifted: str = "") -> Changes:
 
 
 def _pairs(scope: InsightScope, period: Period) -> QuerySet[Mentorship]:
-    return (
-        Mentorship.objects.filter(
-            program_id__in=scope.program_ids,
-            activated_at__isnull=False,
-            activated_at__lt=period.end_at,
-        )
-        .annotate(agreed_cadence=_agreed_cadence("pk"))
-        .annotate(per_day=_meetings_per_day())
-    )
+    return Mentorship.objects.filter(
+        program_id__in=scope.program_ids,
+        activated_at__isnull=False,
+        activated_at__lt=period.end_at,
+    ).annotate(per_day=_meetings_per_day("pk"))
 
 
 def _changes(pairs: QuerySet[Mentorship], field: str) -> Changes:
@@ -196,8 +208,7 @@ def _pauses(scope: InsightScope, period: Period) -> tuple[Changes, Changes]:
             starts_on__lt=period.end,
         )
         .annotate(
-            agreed_cadence=_agreed_cadence("mentorship_id"),
-            per_day=_meetings_per_day("mentorship__"),
+            per_day=_meetings_per_day("mentorship_id", "mentorship__"),
             active_from=UTCDay("mentorship__activated_at"),
             active_to=UTCDay("mentorship__ended_at"),
         )
