@@ -138,6 +138,8 @@ def test_a_bad_range_is_a_form_error_not_a_crash(client, world, query, field):
     assert page.context["form"].errors[field]
     assert page.context["tables"] == []
     assert b'role="alert"' in page.content
+    assert f'aria-describedby="id_{field}-error"'.encode() in page.content
+    assert b"Print report" not in page.content  # nothing to print
 
 
 def test_a_bad_range_on_a_download_is_a_400_page(client, world):

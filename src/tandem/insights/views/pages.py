@@ -63,13 +63,17 @@ def _scope(
 ) -> tuple[RangeForm, InsightScope | None]:
     """The range the filter asks for, or ``None`` (and the form's errors) when it is wrong."""
     form = RangeForm(request.GET, quarters=quarters_with_data(program_ids))
-    if not form.is_valid():
-        return form, None
-    try:
-        scope = scope_of(program_ids, first=form.cleaned_data["from"], last=form.cleaned_data["to"])
-    except ApplicationError as error:
-        form_add_error(form, error)
-        return form, None
+    scope = None
+    if form.is_valid():
+        try:
+            first, last = form.cleaned_data["from"], form.cleaned_data["to"]
+            scope = scope_of(program_ids, first=first, last=last)
+        except ApplicationError as error:
+            form_add_error(form, error)
+    for name in form.errors:
+        if name in form.fields:  # the message is read with the field
+            described = {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+            form.fields[name].widget.attrs.update(described)
     return form, scope
 
 
