@@ -328,6 +328,7 @@ def main_pages(emails: dict[str, str]) -> dict[str, list[Visit]]:
             f"{m}/admin-end/",
             Visit(f"{m}/admin-end/", submit="End the mentorship"),
             f"/mentorships/program/{program.pk}/problems/",
+            f"{p}/insights/",
             f"/feedback/guidance/?program={program.slug}&q=goals",
             f"/feedback/guidance/first-meeting/edit/?program={program.slug}",
             Visit(f"/feedback/guidance/new/?program={program.slug}", submit="Save"),
