@@ -8,6 +8,7 @@ import struct
 import numpy as np
 import pytest
 
+from tandem.matching.command import main
 from tandem.matching.embedders import choose, minilm
 from tandem.matching.embedders.choose import (
     MODEL_LIMIT,
@@ -168,3 +169,15 @@ class TestChoice:
     def test_an_unknown_name_is_refused(self):
         with pytest.raises(ValueError, match="unknown embedder"):
             choose_embedder("word2vec")
+
+
+@pytest.mark.parametrize(
+    "chosen, said", [((), "built-in concept lexicon"), (("--embedder", "static"), "static")]
+)
+def test_tandem_match_says_which_embedder_it_used(tmp_path, capsys, monkeypatch, chosen, said):
+    monkeypatch.setenv(minilm.MODEL_DIR_VARIABLE, str(tmp_path / "no-model-here"))
+    (tmp_path / "mentees.csv").write_text("id,goals\na,make my dashboards clearer\n")
+    (tmp_path / "mentors.csv").write_text("id,expertise,capacity\nm,data visualisation,1\n")
+    files = ["--mentees", str(tmp_path / "mentees.csv"), "--mentors", str(tmp_path / "mentors.csv")]
+    assert main([*files, "--no-progress", "--out", str(tmp_path / "out"), *chosen]) == 0
+    assert f"embedder: {said}" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.text import BuiltinEmbedder, Embedder, SentenceTransformerEmbedder
 
 NAMES = ("auto", "builtin", "minilm", "static", "sentence-transformers")
-MODEL_LIMIT = 5_000  # texts up to which `auto` runs the model (~1 minute on one busy core)
+MODEL_LIMIT = 2_000  # texts up to which `auto` runs the model (~75 s at 27 texts/s, busy core)
 
 
 def default_embedder() -> Embedder:
