@@ -154,12 +154,23 @@ class Table:
     weight: np.ndarray
     edge: np.ndarray
     top: float  # the largest weight
+    mentor_of: np.ndarray  # the graph's mentor per edge id
 
     def best(self, k: int, per_mentor: int) -> np.ndarray:
-        """Edge ids of each mentee's ``k`` and each mentor's ``per_mentor`` best pairs."""
+        """Edge ids of each mentee's ``k`` best pairs, and of each mentor that fewer than
+        ``per_mentor`` of those lists name, its ``per_mentor`` best mentees."""
         rows = _row_best(self.edge, self.weight, k)
-        columns = _row_best(self.edge.T, self.weight.T, per_mentor)
-        return np.union1d(rows, columns)
+        named = np.bincount(self.edge_mentor(rows), minlength=self.weight.shape[1])
+        short = np.flatnonzero(named < per_mentor)
+        if len(short) == 0:
+            return rows
+        weight = np.ascontiguousarray(self.weight[:, short].T)
+        edge = np.ascontiguousarray(self.edge[:, short].T)
+        return np.union1d(rows, _row_best(edge, weight, per_mentor))
+
+    def edge_mentor(self, ids: np.ndarray) -> np.ndarray:
+        """The mentor (table column) of each edge id in ``ids``."""
+        return self.mentor_of[ids]
 
     def failures(
         self, duals: Duals, reach: np.ndarray, room: np.ndarray, per_mentee: int | None = None
@@ -192,10 +203,11 @@ class Table:
 
 def _row_best(edge: np.ndarray, key: np.ndarray, k: int, above: float = -np.inf) -> np.ndarray:
     """Edge ids of each row's ``k`` highest keys that are ``> above`` (``key`` is a table)."""
-    if key.shape[1] == 0:
+    width = key.shape[1]
+    if width == 0:
         return np.empty(0, np.int64)
-    k = min(k, key.shape[1])
-    best = np.argpartition(-key, k - 1, axis=1)[:, :k]
+    k = min(k, width)
+    best = np.argpartition(key, width - k, axis=1)[:, width - k :]
     good = np.take_along_axis(key, best, 1) > above
     return np.take_along_axis(edge, best, 1)[good].astype(np.int64)
 
@@ -210,6 +222,10 @@ def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
     n, m, edges = graph.n_mentees, graph.n_mentors, graph.n_edges
     if n * m > MAX_TABLE_CELLS or n * m > edges + edges // 4 or edges >= 2**31:
         return None
+    if edges == n * m and _row_major(graph):  # every pair, in order: the table is a view
+        weight = np.rint((graph.score - weights.offset) / weights.step).reshape(n, m)
+        edge = np.arange(edges, dtype=np.int32).reshape(n, m)
+        return Table(weight, edge, float(weight.max()), graph.mentor)
     weight = np.full((n, m), -np.inf)
     edge = np.full((n, m), -1, dtype=np.int32)
     for lo in range(0, edges, CHUNK):
@@ -217,4 +233,14 @@ def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
         i, j = graph.mentee[part], graph.mentor[part]
         weight[i, j] = np.rint((graph.score[part] - weights.offset) / weights.step)
         edge[i, j] = np.arange(lo, lo + len(i), dtype=np.int32)
-    return Table(weight, edge, float(weight.max()))
+    return Table(weight, edge, float(weight.max()), graph.mentor)
+
+
+def _row_major(graph: CandidateGraph) -> bool:
+    """Whether edge ``i * m + j`` is the pair (i, j) for every mentee i and mentor j."""
+    n, m = graph.n_mentees, graph.n_mentors
+    return bool(
+        np.array_equal(graph.mentor.reshape(n, m), np.broadcast_to(np.arange(m), (n, m)))
+        and np.array_equal(graph.mentee[::m], np.arange(n))
+        and np.all(np.diff(graph.mentee) >= 0)
+    )
