@@ -17,6 +17,7 @@ capacity 1, matched by :func:`~tandem.matching.pipeline.match_participants` on g
 (``optimal``); recovery is the share of mentees given their own right expertise.
 
 Run: ``.venv/bin/python bench/text_similarity.py [--cohort 20] [--failures dev]``;
+``--fusion`` gives the dev figures of each sentence embedder joined with the lexicon;
 ``--resources`` instead measures each embedder in a fresh process: load time, texts a second
 on distinct profile-like texts, and peak RSS.
 """
@@ -121,6 +122,37 @@ def recovery(embedder, rows: list[dict], cohort: int, seed: int = 0) -> float:
     return recovered / len(rows)
 
 
+class Joined:
+    """Two embedders' rows side by side, ``sqrt(1 - share)`` to ``sqrt(share)``, renormalised
+    (what joining the concept lexicon into a model's vector would be); rows are cached."""
+
+    def __init__(self, base, lexicon, share: float):
+        self.parts, self.share, self.cache = (base, lexicon), share, {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if new:
+            a, b = (np.asarray(part.embed(new), dtype=np.float32) for part in self.parts)
+            rows = np.hstack([np.sqrt(1 - self.share) * a, np.sqrt(self.share) * b])
+            norms = np.linalg.norm(rows, axis=1, keepdims=True)
+            np.divide(rows, norms, out=rows, where=norms > 0)
+            self.cache.update(zip(new, rows, strict=True))
+        return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+
+def fusion(embedders: dict, rows: list[dict], cohort: int) -> None:
+    """Dev-set figures of each sentence embedder joined with the lexicon at several shares."""
+    lexicon = embedders["built-in concept lexicon"]
+    for name in [n for n in embedders if n not in ("built-in concept lexicon",)]:
+        for share in (0.0, 0.05, 0.1, 0.2, 0.3, 0.4):
+            joined = Joined(embedders[name], lexicon, share)
+            found = ranks(joined, rows)
+            print(
+                f"dev     {name + f' + lexicon {share:.2f}':44} {np.mean(found == 1):>6.3f}"
+                f" {np.mean(1 / found):>6.3f} {recovery(joined, rows, cohort):>8.3f}"
+            )
+
+
 def failures(embedder, rows: list[dict]) -> list[str]:
     found = ranks(embedder, rows)
     return [f"  {row['goal']!r} -> rank {r}" for row, r in zip(rows, found, strict=True) if r > 1]
@@ -161,6 +193,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     parser.add_argument("--failures", choices=("dev", "pairs"), help="list an embedder's misses")
     parser.add_argument("--resources", type=int, metavar="TEXTS", help="measure speed and RSS")
+    parser.add_argument("--fusion", action="store_true", help="dev: join the lexicon in")
     args = parser.parse_args(argv)
     if args.resources:
         resources(args.resources)
@@ -170,6 +203,9 @@ def main(argv: list[str]) -> int:
         data[args.failures] = load(SETS[args.failures])
     started = time.perf_counter()
     embedders = {name: make() for name, make in factories().items()}
+    if args.fusion:
+        fusion(embedders, load(SETS["dev"]), args.cohort)
+        return 0
     print(f"embedders loaded in {time.perf_counter() - started:.1f} s: {', '.join(embedders)}")
     print(f"planted-pair recovery in cohorts of {args.cohort} goals with all their candidates")
     print(f"{'set':7} {'embedder':36} {'goals':>5} {'top-1':>6} {'MRR':>6} {'recovery':>8}")
