@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from tandem.insights.scope import InsightScope
@@ -133,7 +133,7 @@ def _funnel(
     scope: InsightScope, role: str, now: datetime, invited: dict[str, int | float | None]
 ) -> InsightTable:
     people = person_steps(cohort(scope, role), role, now=now).annotate(
-        profile_done=flag(profile_complete()),
+        profile_done=Max(flag(profile_complete())),  # an aggregate: not grouped by
         active_now=active_now(role),
         **{
             column: DaysBetween(F(f"{later}_at"), F(f"{earlier}_at"))

@@ -20,6 +20,7 @@ from tandem.insights.selectors.funnel.steps import (
     ROLES,
     SIDE,
     cohort,
+    flag,
     person_steps,
     profile_complete,
 )
@@ -64,8 +65,10 @@ def waiting_counts(scope: InsightScope, now: datetime) -> Counts:
     index in ``WHY``; -1 for those matched)."""
     counts: Counts = {}
     for role in ROLES:
-        people = person_steps(cohort(scope, role), role, now=now, steps=("matched",)).annotate(
-            wait=DaysBetween(F("matched_at"), F("created_at")), why=_why(role)
+        people = (
+            person_steps(cohort(scope, role), role, now=now, steps=("matched",))
+            .annotate(**_facts(role))
+            .annotate(wait=DaysBetween(F("matched_at"), F("created_at")), why=_why())
         )
         counts[role] = column_counts(people, ["wait", "why"])
     return counts
@@ -244,9 +247,9 @@ def _without_mentorship(counts: Counts) -> InsightTable:
     )
 
 
-def _why(role: str) -> Case:
-    """The index in ``WHY`` of the first reason that holds for a person without a mentorship
-    in the program; -1 for a person with one (over :func:`person_steps`' ``matched_at``)."""
+def _facts(role: str) -> dict[str, Max]:
+    """What :func:`_why` reads besides the enrolment's status, each a 0/1 aggregate (so the
+    database computes it once per person and does not group by it)."""
     side = SIDE[Role(role)]
     request = MentorshipRequest.objects.filter(
         program=OuterRef("program"), state=RequestState.PENDING, **{side: OuterRef("person")}
@@ -256,14 +259,25 @@ def _why(role: str) -> Case:
         run__status=RunStatus.PUBLISHED,
         person=OuterRef("person"),
     )
+    return {
+        "request_open": Max(flag(Exists(request))),
+        "left_by_run": Max(flag(Exists(left))),
+        "profile_done": Max(flag(profile_complete())),
+    }
+
+
+def _why() -> Case:
+    """The index in ``WHY`` of the first reason that holds for a person without a mentorship
+    in the program; -1 for a person with one (over :func:`person_steps`' ``matched_at`` and
+    :func:`_facts`)."""
     holds = {
         "pending": Q(status=EnrolmentStatus.PENDING),
         "waitlisted": Q(status=EnrolmentStatus.WAITLISTED),
         "paused": Q(status=EnrolmentStatus.PAUSED),
         "removed": Q(status=EnrolmentStatus.REMOVED),
-        "request": Exists(request),
-        "run": Exists(left),
-        "profile": ~profile_complete(),
+        "request": Q(request_open=1),
+        "run": Q(left_by_run=1),
+        "profile": Q(profile_done=0),
     }
     return Case(
         When(matched_at__isnull=False, then=Value(-1)),
