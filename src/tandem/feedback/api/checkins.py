@@ -112,7 +112,6 @@ class QuestionAggregateOut(Schema):
         "months, in blocks of at least 5 settled answers, so that two figures never differ by "
         "one answer."
     )
-    waiting: int = Field(description="Answers given since, shown once a block of 5 is full.")
 
 
 class KindAggregateOut(Schema):

@@ -37,35 +37,39 @@ def _next_month(moment: datetime) -> datetime:
 
 
 def answer_blocks(
-    months: Iterable[tuple[date | datetime, int]], *, minimum: int, settled_before: datetime
+    months: Iterable[tuple[date | datetime, int, int]], *, minimum: int, settled_before: datetime
 ) -> list[Block]:
-    """The closed blocks, oldest first, from ``(month, answers)`` counts (months without
-    answers may be left out). Only months that ended before ``settled_before`` are used.
+    """The closed blocks, oldest first, from ``(month, answers, people who answered)``
+    counts, one row per month (months without answers may be left out). Only months that ended
+    before ``settled_before`` are used.
 
-    >>> from datetime import timedelta
-    >>> jan, feb, mar, apr = (date(2026, m, 1) for m in (1, 2, 3, 4))
+    >>> jan, feb, mar, apr, may = (date(2026, m, 1) for m in (1, 2, 3, 4, 5))
     >>> blocks = answer_blocks(
-    ...     [(jan, 3), (feb, 2), (mar, 1), (apr, 9)], minimum=5,
-    ...     settled_before=datetime(2026, 4, 2, tzinfo=UTC))
+    ...     [(jan, 5, 5), (feb, 6, 1), (mar, 2, 2), (apr, 9, 9), (may, 9, 9)], minimum=5,
+    ...     settled_before=datetime(2026, 5, 2, tzinfo=UTC))
     >>> [(b.start.month, b.end.month, b.answers) for b in blocks]
-    [(1, 3, 5)]
+    [(1, 2, 5), (2, 5, 17)]
+
+    January's five people close a block; February's six answers are one person's and March's
+    two people may be the same, so they wait for April's nine people; May is not over.
     """
-    counts: dict[datetime, int] = {}
-    for month, answers in months:
-        start = _month_start(month if isinstance(month, date) else month.date())
-        counts[start] = counts.get(start, 0) + answers
+    rows = sorted(
+        (_month_start(month if isinstance(month, date) else month.date()), answers, people)
+        for month, answers, people in months
+    )
     blocks: list[Block] = []
     block_start: datetime | None = None
-    held = 0
-    for start in sorted(counts):
+    held = most_people = 0
+    for start, answers, people in rows:
         end = _next_month(start)
         if end > settled_before:
             break
         block_start = block_start or start
-        held += counts[start]
-        if held >= minimum:
+        held += answers
+        most_people = max(most_people, people)
+        if held >= minimum and most_people >= minimum:
             blocks.append(Block(block_start, end, held))
-            block_start, held = None, 0
+            block_start, held, most_people = None, 0, 0
     return blocks
 
 

@@ -40,7 +40,6 @@ class QuestionAggregate:
     # (label, count) per scale point or choice; empty when suppressed.
     distribution: list[tuple[str, int]] = field(default_factory=list)
     covers_until: datetime | None = None
-    waiting: int = 0  # answers given since, shown once enough have come in
 
     @property
     def suppressed(self) -> bool:
@@ -71,8 +70,14 @@ def _valid(question: Question) -> Q:
 
 
 def _covered_until(qs: QuerySet[CheckIn], countable: list[Question]) -> list[datetime | None]:
-    """Per question, the end of its last closed block of answers (one query)."""
-    counts = {f"n{index}": Count("pk", filter=_valid(q)) for index, q in enumerate(countable)}
+    """Per question, the end of its last closed block of answers (one query). A block counts
+    the check-ins that hold an answer to the question's key, whatever the answer, so that an
+    admin who edits the question's choices cannot regroup the blocks around one answer."""
+    counts: dict[str, Any] = {}
+    for index, question in enumerate(countable):
+        answered = Q(answers__has_key=question["key"])
+        counts[f"n{index}"] = Count("pk", filter=answered)
+        counts[f"people{index}"] = Count("author", filter=answered, distinct=True)
     by_month = (
         qs.annotate(month=TruncMonth("answered_at", tzinfo=UTC))
         .values("month")
@@ -84,7 +89,7 @@ def _covered_until(qs: QuerySet[CheckIn], countable: list[Question]) -> list[dat
     return [
         covered_until(
             answer_blocks(
-                [(row["month"], row[f"n{index}"]) for row in months],
+                [(row["month"], row[f"n{index}"], row[f"people{index}"]) for row in months],
                 minimum=AGGREGATE_MIN,
                 settled_before=settled_before,
             )
@@ -108,7 +113,6 @@ def _question_aggregates(
         key = question["key"]
         valid = _valid(question)
         covered = Q(answered_at__lt=edges[index]) if edges[index] else Q(pk__in=[])
-        expressions[f"all{index}"] = Count("pk", filter=valid)
         expressions[f"n{index}"] = Count("pk", filter=valid & covered)
         if question["type"] == "scale":
             expressions[f"avg{index}"] = Avg(
@@ -122,12 +126,9 @@ def _question_aggregates(
     found = []
     for index, question in enumerate(countable):
         answered = totals[f"n{index}"]
-        waiting = totals[f"all{index}"] - answered
         if answered < AGGREGATE_MIN:
             found.append(
-                QuestionAggregate(
-                    question["key"], question["text"], question["type"], answered, waiting=waiting
-                )
+                QuestionAggregate(question["key"], question["text"], question["type"], answered)
             )
             continue
         average = totals.get(f"avg{index}")
@@ -143,7 +144,6 @@ def _question_aggregates(
                     for point, (_value, label) in enumerate(_answer_points(question))
                 ],
                 covers_until=edges[index],
-                waiting=waiting,
             )
         )
     return found
