@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateTimeField,
     F,
@@ -25,7 +26,7 @@ from django.db.models import (
     TextField,
     When,
 )
-from django.db.models.functions import Cast, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 
 from tandem.feedback.health import REASON_CODES
@@ -58,55 +59,60 @@ def _next_at() -> Subquery:
     return Subquery(later.order_by("computed_at", "pk").values("computed_at")[:1])
 
 
-def _left_at() -> Case:
+def _left_at() -> Coalesce:
     """When the pair left a snapshot's state: its next snapshot, or the end of the mentorship
     (``None`` while the state still holds)."""
-    return Case(
-        When(next_at__isnull=False, then=F("next_at")),
+    ended = Case(
         When(mentorship__ended_at__gte=F("computed_at"), then=F("mentorship__ended_at")),
         default=None,
         output_field=DateTimeField(),
     )
+    return Coalesce(_next_at(), ended, output_field=DateTimeField())
+
+
+def _day(moment: F | Coalesce) -> Substr:
+    """The UTC day of a datetime as ``YYYY-MM-DD`` text, computed natively by both databases:
+    SQLite stores datetimes as UTC text, and PostgreSQL writes them as text in the connection's
+    time zone, which Django sets to UTC. (``TruncWeek`` is a Python function call per row on
+    SQLite, twenty times slower.)"""
+    return Substr(Cast(moment, CharField()), 1, 10)
 
 
 def _weekly_changes(scope: InsightScope) -> dict[date, dict[str, int]]:
     """``{week's Monday: {state: pairs entering minus pairs leaving}}``, over all time (a pair
-    in a state since before the range still counts in it)."""
+    in a state since before the range still counts in it). Counted by day in the database;
+    the days' totals (a few per day, never a row per pair) are added up by week here."""
     changes: dict[date, dict[str, int]] = {}
     entered = (
         _snapshots(scope)
-        .annotate(week=TruncWeek("computed_at", tzinfo=UTC))
-        .values("week", "state")
+        .annotate(day=_day(F("computed_at")))
+        .values("day", "state")
         .annotate(n=Count("pk"))
         .order_by()
     )
     left = (
         _snapshots(scope)
-        .annotate(next_at=_next_at())
-        .annotate(left_at=_left_at())
-        .filter(left_at__isnull=False)
-        .annotate(week=TruncWeek("left_at", tzinfo=UTC))
-        .values("week", "state")
+        .annotate(day=_day(_left_at()))
+        .values("day", "state")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for rows, sign in ((entered, 1), (left, -1)):
         for row in rows:
-            week = _as_date(row["week"])
+            if row["day"] is None:  # still in that state
+                continue
+            week = _monday_of(date.fromisoformat(row["day"]))
             by_state = changes.setdefault(week, {})
             by_state[row["state"]] = by_state.get(row["state"], 0) + sign * row["n"]
     return changes
 
 
-def _as_date(value: datetime | date) -> date:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).date() if timezone.is_aware(value) else value.date()
-    return value
+def _monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _monday(moment: datetime) -> date:
-    day = moment.astimezone(UTC).date()
-    return day - timedelta(days=day.weekday())
+    return _monday_of(moment.astimezone(UTC).date())
 
 
 def _weeks_shown(scope: InsightScope, first_change: date) -> tuple[date, date]:
