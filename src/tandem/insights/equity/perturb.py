@@ -14,36 +14,50 @@ slice; two quarters of one program (+1, -1); and a rectangle of two programs by 
 from __future__ import annotations
 
 import numpy as np
+import scipy as sp
 
 MAX_TARGET_SLICES = 8  # patterns are anchored at this many of the target's slices
 
 
-def patterns(programs: int, quarters: int, kept: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+def patterns(
+    programs: int, quarters: int, kept: np.ndarray, anchors: np.ndarray
+) -> sp.sparse.csc_array:
     """Candidate patterns (columns) over the kept slices, each anchored at one of ``anchors``
     (flat slice numbers ``program * quarters + quarter``). A pattern touching a slice known to be
     zero is left out: those atoms are known, so changing them would be seen.
 
     >>> kept = np.ones(4, dtype=bool)  # two programs by two quarters
-    >>> patterns(2, 2, kept, np.array([0])).T.astype(int).tolist()
+    >>> patterns(2, 2, kept, np.array([0])).toarray().T.astype(int).tolist()
     [[1, 0, 0, 0], [1, -1, 0, 0], [1, -1, -1, 1]]
     """
-    found = []
+    rows, signs, columns = [], [], []
+    column = 0
     for anchor in anchors[:MAX_TARGET_SLICES]:
         p, q = divmod(int(anchor), quarters)
-        found.append({(p, q): 1})
+        shapes = [([p * quarters + q], [1])]
         for q2 in range(quarters):
             if q2 == q:
                 continue
-            found.append({(p, q): 1, (p, q2): -1})
-            for p2 in range(programs):
-                if p2 != p:
-                    found.append({(p, q): 1, (p, q2): -1, (p2, q): -1, (p2, q2): 1})
-    full = np.zeros((programs * quarters, len(found)))
-    for column, pattern in enumerate(found):
-        for (p, q), sign in pattern.items():
-            full[p * quarters + q, column] = sign
-    usable = ~np.any(full[~kept] != 0, axis=0)
-    return full[kept][:, usable]
+            shapes.append(([p * quarters + q, p * quarters + q2], [1, -1]))
+            others = [p2 for p2 in range(programs) if p2 != p]
+            shapes += [
+                (
+                    [p * quarters + q, p * quarters + q2, p2 * quarters + q, p2 * quarters + q2],
+                    [1, -1, -1, 1],
+                )
+                for p2 in others
+            ]
+        for slices, sign in shapes:
+            if kept[slices].all():
+                rows += slices
+                signs += sign
+                columns += [column] * len(slices)
+                column += 1
+    position = np.cumsum(kept) - 1  # a kept slice's row among the kept
+    return sp.sparse.csc_array(
+        (np.array(signs, dtype=np.float64), (position[rows], np.array(columns, dtype=np.int64))),
+        shape=(int(kept.sum()), column),
+    )
 
 
 def directions(coordinates: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:
@@ -69,7 +83,7 @@ def candidates(
     target: np.ndarray,
     coordinates: np.ndarray,
     columns: tuple[int, ...],
-) -> np.ndarray:
+) -> sp.sparse.csc_array:
     """Candidate ``δ`` (columns) in the block's space (kept slices x block coordinates) that
     change ``target``."""
     rank = coordinates.shape[0]
@@ -77,7 +91,7 @@ def candidates(
     anchors = np.flatnonzero(kept)[support]
     shapes = patterns(programs, quarters, kept, anchors)
     ways = directions(coordinates, columns)
-    deltas = np.einsum("sa,rb->srab", shapes, ways).reshape(
-        shapes.shape[0] * rank, shapes.shape[1] * ways.shape[1]
-    )
-    return deltas[:, np.abs(target @ deltas) > 1e-9]
+    # Row (slice, coordinate), column (pattern, direction): the block's kron order.
+    deltas = sp.sparse.csc_array(sp.sparse.kron(shapes, ways))
+    changes = np.abs(deltas.T @ target) > 1e-9
+    return deltas[:, np.flatnonzero(changes)]

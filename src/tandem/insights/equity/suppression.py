@@ -103,8 +103,10 @@ class _Suppressor:
             proofs = self.proofs.get((quantity, block))
             if proofs is None:
                 proofs = np.zeros((problem.published.shape[1], 0))
-            space = RowSpace.of(problem.published)
             proven = (np.abs(problem.targets @ proofs) > 1e-9).any(axis=1)
+            if proven.all():
+                return changed
+            space = RowSpace.of(problem.published)
             found = [int(i) for i in np.flatnonzero(space.recoverable(problem.targets) & ~proven)]
             if not found:
                 return changed
@@ -124,6 +126,11 @@ class _Suppressor:
                 for row in rows:
                     costs[row] = np.inf  # withheld now: no longer published
                     self.withhold(quantity, problem.published_keys[row], changed)
+            else:
+                # Every target found is now proven, and the others were not recoverable before
+                # cells were withheld, so they are not now.
+                self.proofs[(quantity, block)] = proofs
+                return changed
             self.proofs[(quantity, block)] = proofs
 
     def withhold(self, quantity: str, key: Key | None, changed: set[Key]) -> None:
@@ -167,7 +174,7 @@ class _Suppressor:
             self.blocks[block].coordinates,
             self.blocks[block].columns,
         )
-        touched = np.abs(problem.published @ deltas) > 1e-9
+        touched = np.abs((deltas.T @ problem.published.T).T) > 1e-9
         totals = np.array([k is None for k in problem.published_keys], dtype=bool)
         valid = ~touched[totals].any(axis=0)
         if not valid.any():
@@ -176,7 +183,8 @@ class _Suppressor:
         # The fewest people newly hidden, then the fewest cells.
         price = touched[alive].T.astype(np.float64) @ (costs[alive] + 1e-3)
         best = int(np.argmin(np.where(valid, price, np.inf)))
-        return [int(row) for row in np.flatnonzero(touched[:, best] & alive)], deltas[:, best]
+        delta = deltas[:, [best]].toarray()[:, 0]
+        return [int(row) for row in np.flatnonzero(touched[:, best] & alive)], delta
 
     @staticmethod
     def choose(weight: np.ndarray, costs: np.ndarray, essential: np.ndarray) -> int:
