@@ -118,7 +118,13 @@ def endpoints(w):
         ("post", f"/api/mentorships/action-items/{item.pk}/status", {"status": "done"}, False, 200),
         ("post", f"/api/mentorships/{m.pk}/midpoint/confirm", None, False, 200),
         ("post", f"/api/mentorships/meetings/{mt.pk}/cancel", None, False, 200),
-        ("post", f"/api/mentorships/{m.pk}/end", {"reason": "Moving on"}, False, 200),
+        (
+            "post",
+            f"/api/mentorships/{m.pk}/end",
+            {"reason": "Moving on", "category": "fit"},
+            False,
+            200,
+        ),
     ]
 
 
@@ -154,7 +160,13 @@ def test_private_note_is_the_authors_alone(client, world):
 
 def test_end_reason_visible_to_admin_not_partner(client, world):
     m = world["m"]
-    call(client, "post", f"/api/mentorships/{m.pk}/end", m.mentee, {"reason": "Too busy"})
+    call(
+        client,
+        "post",
+        f"/api/mentorships/{m.pk}/end",
+        m.mentee,
+        {"reason": "Too busy", "category": "schedule"},
+    )
     assert call(client, "get", f"/api/mentorships/{m.pk}", m.mentor).json()["end_reason"] is None
     assert (
         call(client, "get", f"/api/mentorships/{m.pk}", m.mentee).json()["end_reason"] == "Too busy"
@@ -363,7 +375,13 @@ def test_milestone_toggle_and_writes_on_closed(client, world):
     assert call(client, "post", f"/api/mentorships/milestones/{ms.pk}/toggle", m.mentor).json()[
         "done_at"
     ]
-    call(client, "post", f"/api/mentorships/{m.pk}/end", m.mentor, {"reason": "x"})
+    call(
+        client,
+        "post",
+        f"/api/mentorships/{m.pk}/end",
+        m.mentor,
+        {"reason": "x", "category": "other"},
+    )
     before = AgendaItem.objects.count()
     response = call(
         client,
@@ -430,6 +448,18 @@ def test_program_mentorships_api_admin_only(client, world):
         call(client, "get", "/api/mentorships/", m.mentee).json()["items"][0]["end_reason"]
         == "Family"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({"reason": "Busy"}, 422), ({"reason": "Busy", "category": "program"}, 400)],
+)
+def test_one_of_the_pair_ends_it_with_a_category_of_their_own(client, body, status):
+    m = mentorship()
+    response = call(client, "post", f"/api/mentorships/{m.pk}/end", m.mentee, body)
+    assert response.status_code == status and "category" in json.dumps(response.json())
+    m.refresh_from_db()
+    assert m.state == MentorshipState.ACTIVE
 
 
 def test_create_from_match_accepts_ids():

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tandem.core.forms import DateField, TimeField, choice_field
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
-from tandem.mentorships.models.mentorships import EndCategory
+from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
 
@@ -292,9 +292,9 @@ class EndForm(forms.Form):
     category = forms.ChoiceField(
         label="What best describes why?",
         choices=[("", "Choose one…")]
-        + [choice for choice in EndCategory.choices if choice[0] != EndCategory.PROGRAM],
-        help_text="The program's admins read it with your reason; anywhere else it is only "
-        "counted together with others'.",
+        + [choice for choice in EndCategory.choices if choice[0] in PAIR_END_CATEGORIES],
+        help_text="The program's admins read it with your reason; in the program's figures "
+        "it is counted, never shown with your name.",
     )
     reason = forms.CharField(
         max_length=2000,

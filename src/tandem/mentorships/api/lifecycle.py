@@ -13,9 +13,9 @@ router = Router()
 class EndIn(Schema):
     reason: str = Field(description="Private to program admins.")
     category: EndCategory = Field(
-        EndCategory.OTHER,
-        description="Why, in one of a few words; counted in the program's figures, shown "
-        "per mentorship only where the reason is.",
+        description="Why, in one of a few words (not `program`: the program's decision is "
+        "the program's to record); counted in the program's figures, shown per mentorship "
+        "only where the reason is.",
     )
 
 

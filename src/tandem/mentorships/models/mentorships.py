@@ -36,6 +36,10 @@ class EndCategory(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+# What one of the pair may give: the program's decision is the program's to record.
+PAIR_END_CATEGORIES = [value for value in EndCategory.values if value != EndCategory.PROGRAM]
+
+
 class Mentorship(models.Model):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="mentorships"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import Mentorship, MentorshipState
-from tandem.mentorships.models.mentorships import EndCategory
+from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.selectors import access_mentorship, access_mentorship_as_admin
 from tandem.mentorships.services.common import event_add, mentorship_url, notify_other
 from tandem.mentorships.services.early_end import early_end_feedback_ask
@@ -36,8 +36,10 @@ def _check_end_reason(reason: str) -> str:
     return reason
 
 
-def _check_end_category(category: str) -> str:
-    if category not in EndCategory.values:
+def _check_end_category(category: str, *, by_program: bool) -> str:
+    """One of the categories; "the program's decision" only when the program ends it."""
+    allowed = EndCategory.values if by_program else PAIR_END_CATEGORIES
+    if category not in allowed:
         message = "Choose one of the reasons listed."
         raise ApplicationError(message, fields={"category": message})
     return category
@@ -65,7 +67,7 @@ def mentorship_end_early(
     """One of the pair ends it early, with a reason for the admins and a category that only
     ever appears counted (never per pair) outside the admins' pages."""
     reason = _check_end_reason(reason)
-    category = _check_end_category(category)
+    category = _check_end_category(category, by_program=False)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         # The other side learns that it ended, never why; the mentee is asked how it went.
@@ -94,7 +96,7 @@ def mentorship_end_early_as_admin(
     are told that the program ended it (never why: the reason is for the admins), the mentee
     is asked how it went and offered a new mentor. Anyone else gets the 404 of a missing one."""
     reason = _check_end_reason(reason)
-    category = _check_end_category(category)
+    category = _check_end_category(category, by_program=True)
     with transaction.atomic():
         mentorship = access_mentorship_as_admin(
             user=user, mentorship_id=mentorship_id, for_update=True
