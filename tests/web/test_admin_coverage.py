@@ -20,6 +20,7 @@ from tandem.matchruns.models import MatchRun
 from tandem.mentorships.models import Goal, MeetingSeries
 from tandem.mentorships.services.common import event_add
 from tandem.mentorships.services.meetings import calendar_feed_regenerate
+from tandem.mentorships.services.pauses import mentorship_pause_declare
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 from tandem.people.services import api_token_create
 from tandem.programs.models import ImportBatch, ParticipantInvitation
@@ -237,6 +238,14 @@ def _event():
     return event_add(mentorship=pair, actor=pair.mentor, kind="goal_added", summary="Added a goal")
 
 
+def _pause():
+    pair = mentoring.mentorship()
+    today = timezone.now().date()
+    return mentorship_pause_declare(
+        user=pair.mentee, mentorship_id=pair.pk, ends_on=today + timedelta(days=14)
+    )
+
+
 def _run():
     program = ProgramFactory()
     return MatchRun.objects.create(program=program, created_by=UserFactory())
@@ -271,6 +280,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "mentorships.Meeting": _meeting,
     "mentorships.ActionItem": lambda: mentoring.action_item(mentoring.mentorship()),
     "mentorships.MentorshipEvent": _event,
+    "mentorships.MentorshipPause": _pause,
     "mentorships.CalendarFeed": lambda: calendar_feed_regenerate(user=UserFactory()),
     "notify.Notification": lambda: Notification.objects.create(
         recipient=UserFactory(), kind="meeting_reminder", title="Meeting tomorrow"

@@ -28,6 +28,7 @@ from tandem.mentorships.models import (
     MeetingSeries,
     Mentorship,
     MentorshipEvent,
+    MentorshipPause,
     MentorshipRequest,
     Milestone,
 )
@@ -235,6 +236,17 @@ class MentorshipEventAdmin(ReadOnlyAdmin):
     search_fields = ["summary", "kind", "actor__email", *MENTORSHIP_SEARCH]
     list_select_related = ["actor", *MENTORSHIP_JOINS]
     date_hierarchy = "created_at"
+
+
+@admin.register(MentorshipPause)
+class MentorshipPauseAdmin(ReadOnlyAdmin):
+    # A pause is dates and who declared it; it has no text. Declared and ended through the
+    # services only (the partner is told, the allowance is checked), so read-only here.
+    list_display = ["mentorship", "declared_by", "starts_on", "ends_on", "created_at"]
+    list_filter = ["mentorship__program", ("starts_on", admin.DateFieldListFilter)]
+    search_fields = ["declared_by__email", *MENTORSHIP_SEARCH]
+    list_select_related = ["declared_by", *MENTORSHIP_JOINS]
+    date_hierarchy = "starts_on"
 
 
 @admin.register(CalendarFeed)
