@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.feedback.models import CheckIn, CheckInKind, Intervention, InterventionKind
+from tandem.feedback.services.checkin_schedule import checkin_reminders_send
 from tandem.feedback.services.health import health_refresh
 from tandem.programs.models import Role
 from tests.feedback.health_product.builders import held, started
@@ -193,6 +194,26 @@ def test_a_check_in_sent_by_an_admin_is_one_pulse_to_answer_for_each_side(client
     assert (asked.author, asked.kind, asked.sequence) == (m.mentee, CheckInKind.PULSE, 4)
     assert asked.questions and asked.answered_at is None
     assert asked.due_at > timezone.now() - timedelta(minutes=1)
+    # The admin's notice was its reminder: the reminder job sends nothing more.
+    notices = m.mentee.notifications.count()
+    checkin_reminders_send(timezone.now() + timedelta(minutes=5))
+    assert m.mentee.notifications.count() == notices
+
+
+def test_an_old_unanswered_review_does_not_stop_the_pulse_an_admin_asks_for(client, world):
+    m = world["m"]
+    CheckIn.objects.create(
+        mentorship=m,
+        author=m.mentee,
+        kind=CheckInKind.MIDPOINT,
+        sequence=0,
+        questions=[],
+        due_at=timezone.now() - timedelta(days=40),
+    )
+    client.force_login(world["admin"])
+    assert client.post(f"/api/mentorships/{m.pk}/health/checkin").status_code == 201
+    asked = CheckIn.objects.filter(mentorship=m, kind=CheckInKind.PULSE)
+    assert set(asked.values_list("author_id", flat=True)) == {m.mentor.pk, m.mentee.pk}
 
 
 def test_the_pages_actions_come_back_with_what_happened(client, world):

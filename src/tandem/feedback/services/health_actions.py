@@ -60,17 +60,19 @@ def _admin_act(
 
 
 def _pulse_now(mentorship: Mentorship) -> None:
-    """A pulse due now for each side that has no check-in waiting for an answer (inside the
+    """A pulse due now for each side that has no pulse waiting for an answer (inside the
     caller's transaction, the mentorship locked). It takes the next pulse number, so the
-    regular pulses continue one period after it instead of asking again in a few days."""
+    regular pulses continue one period after it instead of asking again in a few days; it
+    counts as reminded, the admin's notice being its one reminder."""
     waiting = set(
-        CheckIn.objects.filter(mentorship=mentorship, answered_at__isnull=True).values_list(
-            "author_id", flat=True
-        )
+        CheckIn.objects.filter(
+            mentorship=mentorship, kind=CheckInKind.PULSE, answered_at__isnull=True
+        ).values_list("author_id", flat=True)
     )
     last = CheckIn.objects.filter(mentorship=mentorship, kind=CheckInKind.PULSE).aggregate(
         last=Max("sequence")
     )["last"]
+    now = timezone.now()
     questions = checkin_template_for(
         program_id=mentorship.program_id, kind=CheckInKind.PULSE
     ).questions
@@ -82,7 +84,8 @@ def _pulse_now(mentorship: Mentorship) -> None:
                 kind=CheckInKind.PULSE,
                 sequence=(last or 0) + 1,
                 questions=questions,
-                due_at=timezone.now(),
+                due_at=now,
+                reminded_at=now,
             )
             for author_id in (mentorship.mentor_id, mentorship.mentee_id)
             if author_id not in waiting
