@@ -12,7 +12,7 @@ import pytest
 
 from tandem.feedback.models import HealthSnapshot
 from tandem.mentorships.models import Mentorship
-from tandem.programs.models import Role
+from tandem.programs.models import Enrolment, Role
 from tests.e2e.test_mentorship_journey import log_in, person
 from tests.mentorships.factories import mentorship
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _history(program) -> None:
     """A pair matched in January 2025, at risk (no contact) in February; another matched in
-    April, stalled (missed periods) in May."""
+    April, stalled (missed periods) in May. Everyone joined in January."""
     for matched, when, state, code in (
         ("2025-01-20T10:00", "2025-02-05T10:00", "at_risk", "no_contact"),
         ("2025-04-10T10:00", "2025-05-07T10:00", "stalled", "missed_periods"),
@@ -38,6 +38,7 @@ def _history(program) -> None:
             reason_codes=[code],
             computed_at=datetime.fromisoformat(when).replace(tzinfo=UTC),
         )
+    Enrolment.objects.filter(program=program).update(created_at=datetime(2025, 1, 10, tzinfo=UTC))
 
 
 def test_an_admin_filters_downloads_and_prints_the_insights(page):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from tandem.feedback.models import HealthSnapshot
 from tandem.mentorships.models import Mentorship
 from tandem.people.models import User
-from tandem.programs.models import Program, Role
+from tandem.programs.models import Enrolment, Program, Role
 from tests.mentorships.factories import mentorship
 from tests.programs.factories import ProgramFactory, UserFactory, admin_of
 
@@ -44,4 +44,6 @@ def cast() -> Cast:
         "staff": UserFactory(is_staff=True),
     }
     assert not people["mentee"].enrolments.filter(role=Role.ADMIN).exists()
+    # Everyone joined in January 2025, before the pair was matched.
+    Enrolment.objects.filter(program=program).update(created_at=datetime(2025, 1, 10, tzinfo=UTC))
     return Cast(program, pair, people)

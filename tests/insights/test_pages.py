@@ -111,7 +111,7 @@ def test_the_filter_offers_the_quarters_with_data_and_keeps_the_range(client, wo
     url = program_url(world, "insights_program_section", ["health"])
     page = client.get(url, {"from": "2025Q2", "to": ""})
     choices = [value for value, _ in page.context["form"].fields["from"].choices]
-    # The pair was matched in 2025Q1 (the first activity): from then to this quarter.
+    # Everyone joined in 2025Q1: from then to this quarter.
     assert choices[:3] == ["", "2025Q1", "2025Q2"]
     assert page.status_code == 200
     reasons = next(item for item in page.context["tables"] if item.table.key == "reasons")
