@@ -15,7 +15,7 @@ from tandem.insights.equity.suppression import decide
 from tests.insights.equity_atoms import build, full_space_problems, random_atoms
 
 SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 shapes = st.tuples(
     st.integers(1, 3),  # programs

@@ -83,8 +83,8 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "match_quality", "Match quality", Kind.MEAN, "scored", "score", "score_sq",
-        "Mentees whose first pairing came from a published match run; the score the run gave "
-        "that pair (0 to 1).",
+        "Mentees paired by a published match run; the score of their pair in the first such "
+        "run (0 to 1).",
         "points of score", "had match scores {x} higher than everyone else",
         "had match scores {x} lower than everyone else",
     ),
