@@ -207,6 +207,9 @@ EMAIL_RATE_WINDOW_SECONDS = int(os.environ.get("TANDEM_EMAIL_RATE_WINDOW", "3600
 
 # A message still unread after this long brings its reader one email (messaging).
 MESSAGE_EMAIL_DELAY_MINUTES = int(os.environ.get("TANDEM_MESSAGE_EMAIL_DELAY_MINUTES", "15"))
+# Insight pages answer from a snapshot younger than this many seconds (insights.refresh keeps
+# the default views fresh in the background); 0 computes on every read.
+INSIGHTS_MAX_AGE = int(os.environ.get("TANDEM_INSIGHTS_MAX_AGE", "600"))
 # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: none.
 TRUSTED_PROXIES = env_list("TANDEM_TRUSTED_PROXIES", "")
 for _proxy in TRUSTED_PROXIES:
