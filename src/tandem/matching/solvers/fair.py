@@ -75,12 +75,13 @@ def _crossing(
     """Edges scoring ``>= floor`` from a source-side mentee to a sink-side mentor, for any of
     the ``(floor, source side)`` cuts; and which of them cross the first cut."""
     n, found, first = graph.n_mentees, [], []
+    lowest = min(floor for floor, _ in cuts)
     for lo in range(0, graph.n_edges, CHUNK):
-        part = slice(lo, lo + CHUNK)
-        i, j, score = graph.mentee[part], graph.mentor[part], graph.score[part]
+        high = np.flatnonzero(graph.score[lo : lo + CHUNK] >= lowest) + lo  # the rest never cross
+        i, j, score = graph.mentee[high], graph.mentor[high], graph.score[high]
         each = [side[i] & ~side[n + j] & (score >= floor) for floor, side in cuts]
         ids = np.flatnonzero(np.logical_or.reduce(each))
-        found.append(ids + lo)
+        found.append(high[ids])
         first.append(each[0][ids])
     if not found:
         return np.empty(0, np.int64), np.empty(0, bool)
