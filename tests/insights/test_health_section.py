@@ -186,3 +186,19 @@ def test_an_empty_program_has_notes_not_rows():
     assert found["states_by_week"].notes == [NO_SNAPSHOTS]
     assert found["reasons"].notes == [NO_SNAPSHOTS]
     assert found["current"].notes == [NO_ACTIVE_PAIRS]
+
+
+def test_the_last_week_of_a_range_ends_on_its_sunday():
+    # 2025Q1's last week starts on Monday 31 March and ends on Sunday 6 April: a pair on track
+    # from 10 March and at risk from Wednesday 2 April is at risk at the end of that week (the
+    # change after the quarter's end still counts); stalled from 9 April does not matter.
+    program = ProgramFactory()
+    m = matched(program, "2025-03-01T09:00")
+    snap(m, "2025-03-10T10:00", "on_track", [])
+    snap(m, "2025-04-02T10:00", "at_risk", ["no_contact"])
+    snap(m, "2025-04-09T10:00", "stalled", ["no_contact"])
+    rows = tables((program.pk,), "2025Q1", "2025Q1")["states_by_week"].rows
+    assert [week(row) for row in rows[-2:]] == [
+        ("2025-03-24", 0, 1, 0, 0, 1, 0.0),
+        ("2025-03-31", 0, 0, 1, 0, 1, 1.0),
+    ]

@@ -83,16 +83,19 @@ def _weekly_changes(scope: InsightScope) -> dict[date, dict[str, int]]:
     in a state since before the range still counts in it). Counted by day in the database;
     the days' totals (a few per day, never a row per pair) are added up by week here."""
     changes: dict[date, dict[str, int]] = {}
+    snapshots = _snapshots(scope)
+    if scope.end is not None:  # nothing after the last week shown changes what it shows
+        last_week_end = _monday(scope.end - timedelta(microseconds=1)) + timedelta(days=7)
+        cutoff = datetime(last_week_end.year, last_week_end.month, last_week_end.day, tzinfo=UTC)
+        snapshots = snapshots.filter(computed_at__lt=cutoff)
     entered = (
-        _snapshots(scope)
-        .annotate(day=_day(F("computed_at")))
+        snapshots.annotate(day=_day(F("computed_at")))
         .values("day", "state")
         .annotate(n=Count("pk"))
         .order_by()
     )
     left = (
-        _snapshots(scope)
-        .annotate(day=_day(_left_at()))
+        snapshots.annotate(day=_day(_left_at()))
         .values("day", "state")
         .annotate(n=Count("pk"))
         .order_by()
