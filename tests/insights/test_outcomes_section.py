@@ -4,14 +4,15 @@ Check-ins answered in Q1 (1 to 5 scales, 5 best; every answer counts once):
 - fit (first-meeting check-in): 5, 4, 4, 3, 2 -> 5 answers, average 18/5 = 3.6, 4 or 5: 3/5.
 - progress (pulse): 4, 4, 5, 3, 2, 4 -> 6 answers, average 22/6 = 3.67, 4 or 5: 4/6 = 0.667.
   One more pulse answered "4" as text is not a point of the scale: not counted.
-- meeting useful (pulse): 5, 5, 4 -> 3 answers, fewer than 5: average and spread withheld.
+- meeting useful (pulse): 5, 5, 4 -> 3 people's answers make no block of five: not counted.
 - progress (mid-point): no answer.
 - goals achieved (closing): 5, 5, 4, 3, 1 -> average 18/5 = 3.6, 4 or 5: 3/5.
 - satisfaction (closing): 5, 4, 4, 4, 2 -> average 19/5 = 3.8, 4 or 5: 4/5.
 - would recommend (closing): yes, yes, yes, maybe, no -> 3/5, 1/5, 1/5.
-- why it ended, in each side's view (closing): fit, fit, schedule, other -> 4 answers, withheld.
-Not counted: a fit check answered in December 2024 (1), a fit check due but unanswered, a "fit"
-answer in a pulse, another program's answers (all 1s).
+- why it ended, in each side's view (closing): fit, fit, schedule, other -> 4 people: no block.
+Every answer is a different person's. Not counted: five fit checks answered in December 2024
+(all 1s: a block of their own, in 2024Q4), a fit check due but unanswered, a "fit" answer in a
+pulse, another program's answers (all 1s).
 
 Endings in Q1: completed on 20 Jan, 10 Feb and 1 Mar; ended early E1 (15 Jan, by the mentee,
 who then asked for a new mentor), E2 (5 Feb, by the mentor), E3 (10 Mar, by a program admin,
@@ -57,19 +58,19 @@ def at(text: str) -> datetime:
 
 
 class Answers:
-    """Check-ins of one pair, numbered so each is its own point."""
+    """Check-ins of a program, each from a pair of its own: figures need five people's
+    answers, not five answers."""
 
-    def __init__(self, m: Mentorship) -> None:
-        self.m = m
-        self.sequence = 0
+    def __init__(self, program) -> None:
+        self.program = program
 
     def add(self, kind: str, answered: str | None, **answers) -> None:
-        self.sequence += 1
+        m = mentorship(program=self.program)
         CheckIn.objects.create(
-            mentorship=self.m,
-            author=self.m.mentee if self.sequence % 2 else self.m.mentor,
+            mentorship=m,
+            author=m.mentee,
             kind=kind,
-            sequence=self.sequence,
+            sequence=1,
             questions=[],
             due_at=at("2025-01-01T00:00"),
             answered_at=at(answered) if answered else None,
@@ -110,10 +111,11 @@ def proposed(program, when: str, **people) -> Mentorship:
 @pytest.fixture
 def program():
     program, other = ProgramFactory(), ProgramFactory()
-    checkins = Answers(mentorship(program=program))
+    checkins = Answers(program)
     for score in (5, 4, 4, 3, 2):
         checkins.add(CheckInKind.FIRST_MEETING, "2025-01-10T10:00", fit=score, adjust="secret")
-    checkins.add(CheckInKind.FIRST_MEETING, "2024-12-10T10:00", fit=1)
+    for _ in range(5):
+        checkins.add(CheckInKind.FIRST_MEETING, "2024-12-10T10:00", fit=1)
     checkins.add(CheckInKind.FIRST_MEETING, None, fit=1)
     for progress, useful in ((4, 5), (4, 5), (5, 4), (3, None), (2, None), (4, None)):
         extra = {"meeting_useful": useful} if useful else {}
@@ -137,7 +139,7 @@ def program():
             change="secret",
             **view,
         )
-    elsewhere = Answers(mentorship(program=other))
+    elsewhere = Answers(other)
     for _ in range(5):
         elsewhere.add(CheckInKind.FIRST_MEETING, "2025-01-10T10:00", fit=1)
 
@@ -180,7 +182,7 @@ def test_checkin_scores(program):
          "favourable": 0.6},
         {"question": "Progress (pulse)", "answers": 6, "average": 3.67,
          "favourable": 0.667},
-        {"question": "Meeting useful (pulse)", "answers": 3, "average": None,
+        {"question": "Meeting useful (pulse)", "answers": 0, "average": None,
          "favourable": None},
         {"question": "Progress (mid-point)", "answers": 0, "average": None,
          "favourable": None},
@@ -189,8 +191,8 @@ def test_checkin_scores(program):
         {"question": "Satisfaction (closing)", "answers": 5, "average": 3.8,
          "favourable": 0.8},
     ]  # fmt: skip
-    assert len(table.notes) == 1
-    assert "Meeting useful (pulse) had fewer than 5 answers" in table.notes[0]
+    assert table.notes == []  # nothing counted is withheld: the three wait outside any block
+    assert "five people's settled answers" in table.summary
 
 
 def test_checkin_distributions_withhold_what_is_too_few(program):
@@ -200,9 +202,9 @@ def test_checkin_distributions_withhold_what_is_too_few(program):
     assert [by_point[f"{p} of 5"]["pulse_progress"] for p in range(1, 6)] == [0, 1, 1, 3, 1]
     assert [by_point[f"{p} of 5"]["goals_achieved"] for p in range(1, 6)] == [1, 0, 1, 1, 2]
     assert [by_point[f"{p} of 5"]["satisfaction"] for p in range(1, 6)] == [0, 1, 0, 3, 1]
-    assert all(row["pulse_useful"] is None for row in table.rows)  # 3 answers: withheld
+    assert all(row["pulse_useful"] is None for row in table.rows)  # no block: nothing counted
     assert all(row["midpoint_progress"] is None for row in table.rows)  # none at all
-    assert len(table.notes) == 1
+    assert table.notes == []
 
 
 def test_would_recommend(program):
@@ -254,17 +256,14 @@ def test_early_endings_by_the_reason_chosen(program):
     ]
 
 
-def test_each_sides_view_of_why_is_withheld_below_five_answers(program):
-    """Four answers in Q1 (fit, fit, schedule, other): withheld. A fifth (fit) shows them all:
-    schedule 1/5, fit 3/5, other 1/5."""
+def test_each_sides_view_of_why_waits_for_five_peoples_answers(program):
+    """Four people's answers in Q1 (fit, fit, schedule, other) make no block: nothing shows,
+    not even how many. A fifth person's (fit) closes the block and shows them all: schedule
+    1/5, fit 3/5, other 1/5."""
     table = tables_of(program)["early_end_views"]
     assert all(row["answers"] is None and row["share"] is None for row in table.rows)
-    assert table.notes == [
-        "Withheld: 4 answers, fewer than 5: counts of so few could point at one person's answer."
-    ]
-    Answers(Mentorship.objects.filter(program=program).first()).add(
-        CheckInKind.CLOSING, "2025-03-11T10:00", end_category="fit"
-    )
+    assert table.notes == []
+    Answers(program).add(CheckInKind.CLOSING, "2025-03-11T10:00", end_category="fit")
     table = tables_of(program)["early_end_views"]
     assert [(row["answer"], row["answers"], row["share"]) for row in table.rows] == [
         ("Not enough time, or our schedules clash", 1, 0.2),
@@ -283,11 +282,11 @@ def test_rematch_rate(program):
 
 
 def test_the_quarter_before_has_its_own_cohort(program):
-    """2024Q4: one fit check (1, too few to show), no ending; E3's mentee joined then and was
-    re-matched after E3 ended early (in March: at any time counts)."""
+    """2024Q4: five fit checks of 1 (a block of their own), no ending; E3's mentee joined then
+    and was re-matched after E3 ended early (in March: at any time counts)."""
     tables = tables_of(program, Quarter(2024, 4), Quarter(2024, 4))
-    assert tables["checkin_scores"].rows[0]["answers"] == 1
-    assert tables["checkin_scores"].rows[0]["average"] is None
+    assert tables["checkin_scores"].rows[0]["answers"] == 5
+    assert tables["checkin_scores"].rows[0]["average"] == 1.0
     assert all(row["answers"] is None for row in tables["would_recommend"].rows)
     assert NO_ANSWERS not in tables["checkin_scores"].notes
     assert tables["endings"].notes == [NO_ENDINGS]
@@ -309,7 +308,7 @@ def test_site_scope_adds_the_programs_together(program):
 
 def test_an_empty_program_says_so(django_assert_max_num_queries):
     empty = ProgramFactory()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         tables = {table.key: table for table in build(scope_of((empty.pk,)))}
     assert NO_ANSWERS in tables["checkin_scores"].notes
     assert all(row["average"] is None for row in tables["checkin_scores"].rows)
@@ -318,6 +317,6 @@ def test_an_empty_program_says_so(django_assert_max_num_queries):
     assert tables["rematch"].notes == [NO_MENTEES_ENDED_EARLY]
 
 
-def test_four_queries_whatever_the_size(program, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+def test_five_queries_whatever_the_size(program, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
         build(InsightScope((program.pk,), *Q1_2025))

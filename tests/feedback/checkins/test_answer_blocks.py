@@ -42,6 +42,9 @@ def test_blocks_hold_the_minimum_and_figures_grow_only_by_whole_blocks(counts, d
         a.end == b.start or a.end < b.start for a, b in zip(blocks, blocks[1:], strict=False)
     )
     assert all(block.end <= settled for block in blocks)
+    # A block starts with an answer: its first month has one.
+    given = {month for month, answers, _people in months if answers}
+    assert all(block.start.date() in given for block in blocks)
     # Later, with more months settled, the earlier blocks are unchanged: what was published
     # stays, and the figures only ever grow by a whole new block.
     later = answer_blocks(months, minimum=5, settled_before=datetime(2030, 1, 1, tzinfo=UTC))

@@ -44,14 +44,17 @@ def answer_blocks(
     before ``settled_before`` are used.
 
     >>> jan, feb, mar, apr, may = (date(2026, m, 1) for m in (1, 2, 3, 4, 5))
+    >>> dec = date(2025, 12, 1)
     >>> blocks = answer_blocks(
-    ...     [(jan, 5, 5), (feb, 6, 1), (mar, 2, 2), (apr, 9, 9), (may, 9, 9)], minimum=5,
+    ...     [(dec, 0, 0), (jan, 5, 5), (feb, 6, 1), (mar, 2, 2), (apr, 9, 9), (may, 9, 9)],
+    ...     minimum=5,
     ...     settled_before=datetime(2026, 5, 2, tzinfo=UTC))
     >>> [(b.start.month, b.end.month, b.answers) for b in blocks]
     [(1, 2, 5), (2, 5, 17)]
 
-    January's five people close a block; February's six answers are one person's and March's
-    two people may be the same, so they wait for April's nine people; May is not over.
+    December has no answer (a block starts with its first); January's five people close
+    one; February's six answers are one person's and March's two people may be the same, so
+    they wait for April's nine people; May is not over.
     """
     rows = sorted(
         (_month_start(month if isinstance(month, date) else month.date()), answers, people)
@@ -64,6 +67,8 @@ def answer_blocks(
         end = _next_month(start)
         if end > settled_before:
             break
+        if not answers and block_start is None:
+            continue  # a block starts with its first answer
         block_start = block_start or start
         held += answers
         most_people = max(most_people, people)
@@ -77,3 +82,28 @@ def covered_until(blocks: list[Block]) -> datetime | None:
     """The end of the last closed block: an aggregate of everything includes answers given
     before it (``None``: no block has closed yet)."""
     return blocks[-1].end if blocks else None
+
+
+def window_within(
+    blocks: list[Block], start: datetime | None, end: datetime | None
+) -> tuple[datetime, datetime] | None:
+    """The span of the closed blocks that lie wholly inside ``[start, end)`` (``None``: open),
+    as one ``[first block's start, last block's end)``: the answers a figure over that range
+    may include. Two ranges' figures then differ by whole blocks.
+
+    >>> def at(month):
+    ...     return datetime(2026, month, 1, tzinfo=UTC)
+    >>> blocks = [Block(at(1), at(3), 5), Block(at(3), at(4), 6), Block(at(4), at(7), 5)]
+    >>> [d.month for d in window_within(blocks, at(2), None)]
+    [3, 7]
+    >>> window_within(blocks, at(1), at(3)) == (at(1), at(3))
+    True
+    >>> window_within(blocks, at(2), at(4)) == (at(3), at(4)), window_within(blocks, at(5), None)
+    (True, None)
+    """
+    inside = [
+        block
+        for block in blocks
+        if (start is None or block.start >= start) and (end is None or block.end <= end)
+    ]
+    return (inside[0].start, inside[-1].end) if inside else None

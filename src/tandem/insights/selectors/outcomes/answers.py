@@ -1,6 +1,10 @@
-"""Counting check-in answers in one pass: every answered check-in is grouped by its answers to
-the few questions the insights count, so the database returns one count per combination of
-answers given (a few hundred at most), never a row per check-in.
+"""Counting check-in answers in two passes: where each program's blocks of answers close
+(``feedback.selectors.answer_blocks``: whole months, at least five people's answers, settled),
+then every answered check-in grouped by program, month and its answers to the few questions the
+insights count, so the database returns one count per combination (a few thousand at most),
+never a row per check-in. A question's figure over a range covers only the blocks wholly
+inside the range, per program, so two ranges (or a program and the site) differ by whole blocks
+of at least five people's answers: a figure never moves by one answer.
 
 An answer is read only under its question's key, only in the kind of check-in that asks it,
 and only when it is one of the question's points (compared as JSON, so the text "4" where a
@@ -13,13 +17,20 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import NotSupportedError
-from django.db.models import CharField, Count, Func
+from django.db.models import CharField, Count, Func, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from tandem.feedback.models import CheckIn
+from tandem.feedback.models import EDIT_WINDOW, CheckIn
+from tandem.feedback.selectors.answer_blocks import answer_blocks, window_within
+from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.insights.scope import InsightScope
+
+Window = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -65,24 +76,59 @@ class Answer(Func):
         return sql, (*kind_params, self.question.kind, *answers_params, path, *pairs)
 
 
+def _windows(scope: InsightScope, questions: list[Counted]) -> dict[tuple[int, str], Window]:
+    """Per program and question, the span of its closed blocks inside the scope's range. The
+    blocks count who answered the question's key, not what (all time, so every range is cut
+    the same way); one grouped query."""
+    counts: dict[str, Any] = {}
+    for question in questions:
+        answered = Q(kind=question.kind, answers__has_key=question.key)
+        counts[f"n_{question.column}"] = Count("pk", filter=answered)
+        counts[f"p_{question.column}"] = Count("author", filter=answered, distinct=True)
+    grouped = (
+        CheckIn.objects.filter(
+            mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
+        )
+        .annotate(month=TruncMonth("answered_at", tzinfo=UTC))
+        .values("mentorship__program_id", "month")
+        .annotate(**counts)
+        .order_by()
+    )
+    rows: list[dict[str, Any]] = [dict(row) for row in grouped]
+    settled_before = timezone.now() - EDIT_WINDOW
+    windows: dict[tuple[int, str], Window] = {}
+    for program_id in {row["mentorship__program_id"] for row in rows}:
+        mine = [row for row in rows if row["mentorship__program_id"] == program_id]
+        for question in questions:
+            column = question.column
+            months = [(row["month"], row[f"n_{column}"], row[f"p_{column}"]) for row in mine]
+            blocks = answer_blocks(months, minimum=AGGREGATE_MIN, settled_before=settled_before)
+            window = window_within(blocks, scope.start, scope.end)
+            if window is not None:
+                windows[(program_id, column)] = window
+    return windows
+
+
 def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Counter[Any]]:
-    """Per question, how many check-ins answered in the scope's range gave each of its points
-    (one grouped query)."""
+    """Per question, how many check-ins answered in the scope's range, inside its blocks, gave
+    each of its points (two grouped queries)."""
+    windows = _windows(scope, questions)
     names = {f"a_{question.column}": Answer(question) for question in questions}
     rows = (
         CheckIn.objects.filter(
             mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
         )
         .filter(scope.within("answered_at"))
-        .annotate(**names)
-        .values(*names)
+        .annotate(month=TruncMonth("answered_at", tzinfo=UTC), **names)
+        .values("mentorship__program_id", "month", *names)
         .annotate(n=Count("pk"))
         .order_by()
     )
     found: dict[str, Counter[Any]] = {question.column: Counter() for question in questions}
-    for row in rows:  # one row per combination of answers given
+    for row in rows:  # one row per program, month and combination of answers given
         for question in questions:
             text = row[f"a_{question.column}"]
-            if text is not None:
+            window = windows.get((row["mentorship__program_id"], question.column))
+            if text is not None and window and window[0] <= row["month"] < window[1]:
                 found[question.column][json.loads(text)] += row["n"]
     return found

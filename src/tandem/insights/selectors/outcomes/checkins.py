@@ -1,6 +1,7 @@
 """Check-in and closing-survey results: per scale question the answers, their average and
 their spread; the closing survey's "would you recommend" answers, and, after an early end,
-each side's view of why it ended.
+each side's view of why it ended. Only answers inside whole blocks of at least five people's
+settled answers count (``outcomes.answers``), so two ranges never differ by one answer.
 
 Counted per answer: each answered check-in (of either side of a pair) answered in the range
 counts once. Only the answer to the question's key is read, and only when it is one of the
@@ -47,6 +48,12 @@ FEW_CHOICES = (
     "person's answer."
 )
 NO_ANSWERS = "No check-in was answered in these quarters."
+BLOCKS = (
+    " Answers are counted in whole blocks of calendar months holding at least five people's "
+    "settled answers, per program: answers given since a program's last complete block, or in "
+    "a block that runs past either end of the range, wait, so that no figure ever moves by "
+    "one person's answer."
+)
 
 
 def _counted() -> list[Counted]:
@@ -94,7 +101,7 @@ def _scores_table(counts: dict[str, Any]) -> InsightTable:
             "For each 1-to-5 question (5 is best): how many answers were given in these "
             "quarters (every answered check-in counts once, from either side of a pair), their "
             f"average, and the share that were 4 or 5. Below {AGGREGATE_MIN} answers the "
-            "average and share are withheld."
+            "average and share are withheld." + BLOCKS
         ),
         columns=[
             Column("question", "Question", ColumnKind.TEXT),
@@ -131,7 +138,7 @@ def _distribution_table(counts: dict[str, Any]) -> InsightTable:
         title="How the answers spread over the scale",
         summary=(
             "For each 1-to-5 question, how many answers gave each point of the scale. A "
-            f"question with fewer than {AGGREGATE_MIN} answers is withheld (empty cells)."
+            f"question with fewer than {AGGREGATE_MIN} answers is withheld (empty cells)." + BLOCKS
         ),
         columns=[
             Column("point", "Answer", ColumnKind.TEXT),
@@ -194,7 +201,7 @@ def _recommend_table(counts: dict[str, Any]) -> InsightTable:
         summary=(
             "The closing survey's answers to \"Would you recommend mentoring here to a "
             "colleague?\" given in these quarters, and each answer's share. Below "
-            f"{AGGREGATE_MIN} answers the counts are withheld."
+            f"{AGGREGATE_MIN} answers the counts are withheld." + BLOCKS
         ),
         columns=ANSWER_COLUMNS,
         chart=Chart("bar", x="answer", series=("answers",), y_label="Answers"),
@@ -210,7 +217,7 @@ def _end_views_table(counts: dict[str, Any]) -> InsightTable:
             "After a mentorship ended early, its closing survey asks each side privately why "
             "it ended in their view (one answer from a short list, optional). The answers "
             f"given in these quarters, and each one's share. Below {AGGREGATE_MIN} answers "
-            "the counts are withheld."
+            "the counts are withheld." + BLOCKS
         ),
         columns=ANSWER_COLUMNS,
         chart=Chart("hbar", x="answer", series=("answers",), y_label="Answers"),
