@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.matching import io as mio
+from tandem.matching import sheets
 from tandem.matching.io import InputError, InputProblem
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.records import cells, reading
@@ -249,3 +250,14 @@ class TestScoreTable:
             write(tmp_path, "c.csv", "id\nm\n"),
         )
         assert [c for _, c, _ in found] == ["capacity", "mentor_id", "score"]
+
+
+def test_tandem_match_reads_more_rows_than_an_upload_may_hold(tmp_path):
+    """An upload stops at the reader's 50,000 rows; `tandem match` reads 100,000 people from
+    the operator's own files (the issue's 100,000 x 20,000 run)."""
+    rows = sheets.MAX_ROWS + 5
+    text = "id,goals\n" + "".join(f"p{number},goals {number}\n" for number in range(rows))
+    with pytest.raises(reading.FileError):
+        reading.read_records(filename="big.csv", content=text.encode())
+    found = mio.read_mentees(write(tmp_path, "big.csv", text))
+    assert len(found.mentees) == rows

@@ -38,6 +38,9 @@ UNKNOWN_WARNING = "{file}: ignoring unknown column{s} {columns}"
 UNKNOWN_ID_WARNING = "{file}:{row}:{column}: {value!r} is not a participant in this run"
 # Missing these says nothing about matching; only a mentee asks for a shared identity.
 QUIET_COLUMNS = ("name", "email")
+# ``tandem match`` reads files on the operator's own machine, where 100,000 people or a score
+# table of a million pairs are ordinary; an upload to the server keeps the reader's 50,000.
+MATCH_MAX_ROWS = 2_000_000
 MENTEE_ONLY = ("prefer_shared_identity",)
 
 
@@ -95,7 +98,7 @@ def read_plain_table(
     """
     name = str(path)
     try:
-        raw = read_rows(filename=name, content=_content(path))
+        raw = read_rows(filename=name, content=_content(path), max_rows=MATCH_MAX_ROWS)
     except FileError as exc:
         raise InputError([InputProblem(name, None, None, exc.message)]) from None
     header = [normalise_header(cell) for cell in raw[0][1]]
@@ -156,7 +159,11 @@ def _read_people(
     try:
         with _collector_paused():
             found = read_records(
-                filename=file, content=_content(path), role=role, required=required
+                filename=file,
+                content=_content(path),
+                role=role,
+                required=required,
+                max_rows=MATCH_MAX_ROWS,
             )
     except FileError as exc:
         return Participants(), [InputProblem(file, None, None, exc.message)]

@@ -81,8 +81,12 @@ class RecordFile:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_rows(*, filename: str, content: bytes) -> list[tuple[int, list[str]]]:
+def read_rows(
+    *, filename: str, content: bytes, max_rows: int = sheets.MAX_ROWS
+) -> list[tuple[int, list[str]]]:
     """The non-blank rows of a CSV or XLSX file as text, with their spreadsheet numbers.
+    ``max_rows`` bounds the participant rows (and, at the same width per row, the cells): an
+    upload keeps the reader's default; ``tandem match`` reads files on its own machine.
 
     A CSV cell that :func:`escape_cell` protected from being run as a formula is given back as
     it was written; workbook cells are typed and need no escape.
@@ -100,7 +104,10 @@ def read_rows(*, filename: str, content: bytes) -> list[tuple[int, list[str]]]:
     if not content.strip():
         raise FileError(FILE_EMPTY)
     try:
-        rows = sheets.text_rows(sheets.iter_rows(filename=filename, content=content))
+        cells = sheets.MAX_CELLS * max(1, max_rows // sheets.MAX_ROWS)
+        rows = sheets.text_rows(
+            sheets.iter_rows(filename=filename, content=content, max_rows=max_rows, max_cells=cells)
+        )
     except sheets.SheetTooLarge as error:
         raise FileError(str(error)) from None
     except UnicodeDecodeError:
@@ -122,6 +129,7 @@ def parse_records(
     role: str | None = None,
     required: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    max_rows: int = sheets.MAX_ROWS,
 ) -> RecordFile:
     """Read every cell of ``rows`` (the header first) through its column.
 
@@ -222,6 +230,7 @@ def read_records(
     role: str | None = None,
     required: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    max_rows: int = sheets.MAX_ROWS,
 ) -> RecordFile:
     """:func:`read_rows` then :func:`parse_records`: a participant file as records.
 
@@ -236,7 +245,7 @@ def read_records(
     >>> found.records
     [Record(row=2, role='mentee', values={'id': 'a', 'role': 'mentee', 'languages': ['en', 'de']})]
     """
-    rows = read_rows(filename=filename, content=content)
+    rows = read_rows(filename=filename, content=content, max_rows=max_rows)
     return parse_records(rows, role=role, required=required, ignore=ignore)
 
 
