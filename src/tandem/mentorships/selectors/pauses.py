@@ -28,17 +28,21 @@ def access_pause(
     *, user: User | AnonymousUser, pause_id: int, for_update: bool = False
 ) -> MentorshipPause:
     """A pause of a mentorship ``user`` is one of the pair of; one 404 for a missing pause and
-    another pair's. ``for_update`` locks its mentorship (inside ``transaction.atomic`` only)."""
+    another pair's. ``for_update`` locks its mentorship, then the pause (inside
+    ``transaction.atomic`` only)."""
     if not is_signed_in(user):
         raise NotFound(PAUSE_NOT_FOUND)
-    pause = (
-        MentorshipPause.objects.filter(pk=pause_id)
-        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
-        .first()
+    pauses = MentorshipPause.objects.filter(pk=pause_id).filter(
+        Q(mentorship__mentor=user) | Q(mentorship__mentee=user)
     )
+    mentorship_id = pauses.values_list("mentorship_id", flat=True).first()
+    if mentorship_id is None:
+        raise NotFound(PAUSE_NOT_FOUND)
+    mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=for_update)
+    # Read (and lock) the pause only once its mentorship is locked: a request that waited on
+    # the lock decides on what the one before it left.
+    pause = (pauses.select_for_update() if for_update else pauses).first()
     if pause is None:
         raise NotFound(PAUSE_NOT_FOUND)
-    pause.mentorship = access_mentorship(
-        user=user, mentorship_id=pause.mentorship_id, for_update=for_update
-    )
+    pause.mentorship = mentorship
     return pause

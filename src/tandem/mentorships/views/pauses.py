@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
@@ -15,14 +14,19 @@ from tandem.core.forms import DateField
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.selectors.pauses import access_pause, pause_list_for_mentorship
+from tandem.mentorships.services.pauses import today_for
 from tandem.mentorships.views.common import mentorship_errors
 
 
 class PauseForm(forms.Form):
-    starts_on = DateField(label="From", required=False, help_text="Today when left empty.")
+    starts_on = DateField(label="From", required=False)
     ends_on = DateField(
         label="Back on", help_text="The first day you are both back (at most 92 days later)."
     )
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].help_text = f"Today ({zone} time) when left empty."
 
 
 @login_required
@@ -34,7 +38,8 @@ def mentorship_pauses(request, mentorship_id: int):
         user=request.user, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )
     in_pair = mentorship.is_participant(request.user)
-    form = PauseForm(request.POST or None) if in_pair else None
+    today, zone = today_for(request.user)
+    form = PauseForm(request.POST or None, zone=zone.key) if in_pair else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             pause = services.mentorship_pause_declare(
@@ -60,7 +65,8 @@ def mentorship_pauses(request, mentorship_id: int):
             "pauses": list(
                 pause_list_for_mentorship(user=request.user, mentorship_id=mentorship_id)[:50]
             ),
-            "today": timezone.now().date(),
+            "today": today,
+            "zone": zone.key,
             "in_pair": in_pair,
             "other": mentorship.other(request.user) if in_pair else None,
         },
