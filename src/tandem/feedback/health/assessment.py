@@ -41,12 +41,15 @@ DEFAULT_THRESHOLDS = Thresholds()
 class HealthReason:
     """One reason for the state: a stable ``code`` (see ``reasons.REASON_CODES``), ``text`` in
     plain words with the numbers, its ``weight`` (points added to the score; negative for a
-    concern) and the ``signal`` it was read from (a ``HealthSignals`` field name)."""
+    concern), the ``signal`` it was read from (a ``HealthSignals`` field name) and, for a
+    side's own answers, the ``side``: two sides' independent answers are two pieces of
+    evidence (``evidence.enough_evidence``)."""
 
     code: str
     text: str
     weight: int
     signal: str
+    side: str | None = None
 
 
 @dataclass(frozen=True)

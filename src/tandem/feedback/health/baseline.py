@@ -132,7 +132,9 @@ def _pulse_change(facts: Facts, baseline: Baseline) -> list[HealthReason]:
                 f"{SIDE_NAMES[side].capitalize()} now rates the mentorship {now:g} out of 5; "
                 f"it was {before:.1f} in your first {baseline.days // 7} weeks."
             )
-            reasons.append(HealthReason("below_own_pulse", text, PULSE_BELOW_OWN_POINTS, "pulses"))
+            reasons.append(
+                HealthReason("below_own_pulse", text, PULSE_BELOW_OWN_POINTS, "pulses", side)
+            )
     return reasons
 
 

@@ -4,7 +4,9 @@ signal, the two hard rules of missed periods, and hysteresis on the way back.
 - **Evidence.** A low score flags a pair (at risk or stalled) only when concerns of two
   independent kinds agree (say, missed meetings and slower replies) or one concern is strong
   on its own (:data:`STRONG_CONCERN` points or more). Several reasons of one kind (three
-  cancellation reasons) are one piece of evidence, not three.
+  cancellation reasons) are one piece of evidence, not three; but each side's own check-in
+  answers count apart, so both sides' pulses falling are two. Weak evidence softens a
+  stalled-band score to at risk, never further.
 - **Hard rules.** Two missed cadence periods make a pair at least at risk by the end of the
   second; four make it stalled; whatever the score.
 - **Hysteresis.** A flagged pair goes back to on track only once its score is
@@ -49,13 +51,26 @@ KIND_OF: Mapping[str, str] = {
     "one_sided": "replies",
     "slower_replies": "replies",
     "unsigned_amendment": "agreement",
+    "long_pause": "pause",
 }
 
 
+def evidence_pieces(concerns: Sequence[HealthReason]) -> int:
+    """Independent pieces of evidence: one per kind of concern, except that each side's own
+    answers count apart (both sides' pulses falling are two pieces; one side's low and falling
+    pulse are one). A concern of no side (a gap between the sides, a divergence) adds a piece
+    only when no side's concern of its kind is there."""
+    pieces: set[tuple[str, str | None]] = set()
+    for reason in concerns:
+        pieces.add((KIND_OF.get(reason.code, reason.code), reason.side))
+    sided = {kind for kind, side in pieces if side is not None}
+    return sum(1 for kind, side in pieces if side is not None or kind not in sided)
+
+
 def enough_evidence(concerns: Sequence[HealthReason]) -> bool:
-    """Two kinds of concern agree, or one concern is strong on its own."""
-    kinds = {KIND_OF.get(reason.code, reason.code) for reason in concerns}
-    return len(kinds) >= 2 or any(reason.weight <= STRONG_CONCERN for reason in concerns)
+    """Two pieces of evidence agree, or one concern is strong on its own."""
+    strong = any(reason.weight <= STRONG_CONCERN for reason in concerns)
+    return strong or evidence_pieces(concerns) >= 2
 
 
 def _band(score: int, concerns: bool, thresholds: Thresholds) -> str:
@@ -78,7 +93,9 @@ def decide_state(
     """The state from the score's band, the evidence, the hard rules and the previous state."""
     state = _band(score, bool(concerns), thresholds)
     if state in FLAGGED and not enough_evidence(concerns):
-        state = ON_TRACK
+        # Weak evidence softens a flag by one step at most: a score in the stalled band
+        # never reads as on track.
+        state = AT_RISK if state == STALLED else ON_TRACK
     if (
         previous in FLAGGED
         and state not in FLAGGED
@@ -93,4 +110,4 @@ def decide_state(
     return state
 
 
-__all__ = ["KIND_OF", "decide_state", "enough_evidence"]
+__all__ = ["KIND_OF", "decide_state", "enough_evidence", "evidence_pieces"]

@@ -167,6 +167,21 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         ),
     ),
     ReasonCode(
+        "long_pause",
+        "The pair declared long or repeated pauses in the last year.",
+        True,
+        (
+            "Ask each other whether the mentorship still fits your time",
+            "Agree a cadence you can keep, and amend the agreement",
+        ),
+    ),
+    ReasonCode(
+        "paused",
+        "The pair is on a declared pause (dates only).",
+        False,
+        ("Agree the first meeting after the pause",),
+    ),
+    ReasonCode(
         "meets_on_cadence",
         "The pair meets as often as agreed.",
         False,

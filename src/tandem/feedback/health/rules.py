@@ -34,6 +34,7 @@ from tandem.feedback.health.assessment import (
 )
 from tandem.feedback.health.baseline import baseline_rule
 from tandem.feedback.health.evidence import decide_state
+from tandem.feedback.health.pauses import pause_rule
 from tandem.feedback.health.signals import (
     SIDES,
     HealthSignals,
@@ -194,13 +195,13 @@ def _pulse_reasons(side: Side, scores: list[int]) -> list[HealthReason]:
         text = f"{who} rated the latest check-ins {latest} out of 5."
         if len(recent) == 1:
             text = f"{who} rated the latest check-in {latest} out of 5."
-        reasons.append(HealthReason("low_pulse", text, low, "pulses"))
+        reasons.append(HealthReason("low_pulse", text, low, "pulses", side))
     if earlier:
         before = _mean(earlier)
         fall = next((points for limit, points in FALLING_PULSE if before - now >= limit), 0)
         if fall:
             text = f"{who}'s check-in scores fell from {before:.1f} to {now:.1f} out of 5."
-            reasons.append(HealthReason("falling_pulse", text, fall, "pulses"))
+            reasons.append(HealthReason("falling_pulse", text, fall, "pulses", side))
     return reasons
 
 
@@ -310,6 +311,7 @@ RULES: tuple[Rule, ...] = (
     _amendment_rule,
     _replies_rule,
     baseline_rule,
+    pause_rule,
 )
 
 
@@ -334,7 +336,8 @@ def assess(
     -------
     HealthAssessment
         The state, the 0-100 score, the reasons (concerns first, heaviest first, then
-        strengths) and every signal's contribution.
+        strengths, then notes of no weight such as a pause under way) and every signal's
+        contribution.
 
     Notes
     -----
@@ -355,10 +358,11 @@ def assess(
     score = min(max(total, 0), 100)
     concerns = sorted((r for r in reasons if r.weight < 0), key=lambda r: r.weight)
     strengths = sorted((r for r in reasons if r.weight > 0), key=lambda r: -r.weight)
+    notes = [r for r in reasons if r.weight == 0]  # facts such as a pause under way
     return HealthAssessment(
         state=decide_state(facts, score, concerns, thresholds, previous),
         score=score,
-        reasons=tuple(concerns + strengths),
+        reasons=tuple(concerns + strengths + notes),
         contributions=tuple(contributions),
         missed_periods=facts.missed,
         last_contact_at=_last_contact(facts),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
 from tandem.feedback.health import CADENCE_DAYS, Cancellation, HealthSignals, Pulse, Reply, Side
@@ -86,13 +86,17 @@ class _Gathered:
 
 
 def _meetings(ids: list[int], now: datetime) -> dict[int, list[datetime]]:
+    """The meetings held in the :data:`LOOKBACK`, and each pair's last one whatever its age:
+    declared pauses leave days out of the count since it, so a meeting older than the
+    lookback can still be the one that counts."""
     held: dict[int, list[datetime]] = defaultdict(list)
-    rows = Meeting.objects.filter(
-        mentorship_id__in=ids,
-        status=MeetingStatus.SCHEDULED,
-        starts_at__lte=now,
-        starts_at__gte=now - LOOKBACK,
-    ).values_list("mentorship_id", "starts_at")
+    past = Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__lte=now)
+    last = past.filter(mentorship_id=OuterRef("mentorship_id")).order_by("-starts_at", "-pk")
+    rows = (
+        past.filter(mentorship_id__in=ids)
+        .filter(Q(starts_at__gte=now - LOOKBACK) | Q(pk=Subquery(last.values("pk")[:1])))
+        .values_list("mentorship_id", "starts_at")
+    )
     for mentorship_id, starts_at in rows:
         held[mentorship_id].append(starts_at)
     return held
@@ -265,7 +269,7 @@ def health_signals_for(
     if not by_id:
         return {}
     gathered = _gather(by_id, now)
-    pauses = pauses_for(list(by_id), now=now, since=now - LOOKBACK)
+    pauses = pauses_for(list(by_id), now=now)
     baselines = baselines_for(by_id, now=now)
     signals: dict[int, HealthSignals] = {}
     for pk, mentorship in by_id.items():

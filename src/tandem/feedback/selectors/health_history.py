@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.db.models.fields.json import KT
@@ -80,20 +81,38 @@ def replies_of(sides: list[tuple[Side, datetime]]) -> list[Reply]:
     return replies
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
-def pauses_for(ids: list[int], *, now: datetime, since: datetime) -> dict[int, list[Pause]]:
-    """The pauses each mentorship declared that began by ``now`` and end after ``since``; a
-    pause runs from the start of its first day to the start of its first day back, in UTC."""
+def pauses_for(ids: list[int], *, now: datetime) -> dict[int, list[Pause]]:
+    """Every pause each mentorship declared that began by ``now`` (a pair has few: at most
+    92 paused days a year), however long ago it ended, so the days since a meeting months
+    back still leave its pauses out. A pause runs from the start of its first day to the start
+    of its first day back, both in the declarer's time zone; one declared for today starts when
+    it was declared: hours already gone stay counted."""
     found: dict[int, list[Pause]] = defaultdict(list)
     rows = MentorshipPause.objects.filter(
-        mentorship_id__in=ids, starts_on__lte=now.date(), ends_on__gte=since.date()
-    ).values_list("mentorship_id", "starts_on", "ends_on")
-    for mentorship_id, starts_on, ends_on in rows:
-        found[mentorship_id].append(Pause(start=_midnight(starts_on), end=_midnight(ends_on)))
+        mentorship_id__in=ids, starts_on__lte=(now + timedelta(days=1)).date()
+    ).values_list(
+        "mentorship_id", "starts_on", "ends_on", "created_at", "declared_by__profile__timezone"
+    )
+    for mentorship_id, starts_on, ends_on, created_at, zone_name in rows:
+        zone = _zone(zone_name)
+        start = _midnight(starts_on, zone)
+        if start < created_at < _midnight(starts_on + timedelta(days=1), zone):
+            start = created_at  # declared on its first day: from the moment of declaring
+        end = _midnight(ends_on, zone)
+        if start <= now and end > start:
+            found[mentorship_id].append(Pause(start=start, end=end))
     return found
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def _first_weeks_end(path: str) -> ExpressionWrapper:
