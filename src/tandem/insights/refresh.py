@@ -1,0 +1,54 @@
+"""The periodic job ``insights.refresh``: recompute, oldest first, the default view (no quarter
+range) of every section for every program and for the site whose snapshot is missing or older
+than half ``settings.INSIGHTS_MAX_AGE``, so pages find a fresh snapshot instead of computing.
+A run does at most ``REFRESH_PER_RUN`` sections: a slow section (seconds at 100,000 people)
+never makes one tick run for minutes; the next tick carries on where this one stopped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+
+from tandem.insights.models import InsightSnapshot
+from tandem.insights.scope import InsightScope
+from tandem.insights.sections import SECTIONS, Section
+from tandem.insights.snapshots import programs_key
+from tandem.programs.models import Program
+
+REFRESH_PER_RUN = 6
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _scopes() -> list[InsightScope]:
+    """Each program's default scope, then the site's (every program, as its page asks)."""
+    ids = tuple(Program.objects.order_by("pk").values_list("pk", flat=True))
+    scopes = [InsightScope((pk,)) for pk in ids]
+    if len(ids) > 1:
+        scopes.append(InsightScope(ids))
+    return scopes
+
+
+def insights_refresh(now: datetime) -> int:
+    """Recompute the stalest default snapshots (at most ``REFRESH_PER_RUN``); how many it did."""
+    max_age = settings.INSIGHTS_MAX_AGE
+    if max_age <= 0:
+        return 0
+    stale_before = now - timedelta(seconds=max_age / 2)
+    stored = {
+        (row["section"], row["programs"]): row["computed_at"]
+        for row in InsightSnapshot.objects.filter(range="").values(
+            "section", "programs", "computed_at"
+        )
+    }
+    due: list[tuple[datetime, int, Section, InsightScope]] = []
+    for order, (scope, section) in enumerate(
+        (scope, section) for scope in _scopes() for section in SECTIONS
+    ):
+        at = stored.get((section.key, programs_key(scope.program_ids)))
+        if at is None or at < stale_before:
+            due.append((at or NEVER, order, section, scope))
+    due.sort(key=lambda item: (item[0], item[1]))
+    for _, _, section, scope in due[:REFRESH_PER_RUN]:
+        section.refresh(scope)
+    return len(due[:REFRESH_PER_RUN])
