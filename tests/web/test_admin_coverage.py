@@ -36,9 +36,12 @@ PROJECT_APPS = (
     "matchruns",
     "messaging",
     "feedback",
+    "insights",
 )
 
 DELIBERATELY_UNREGISTERED = {
+    "insights.InsightSnapshot": "A stored copy of a program's insight figures: read only "
+    "through the insight pages, which check who may see which program's figures.",
     "people.Identity": "Opt-in background is visible only to its owner, never per person "
     "to admins (aggregates live in insights reports).",
     "mentorships.PrivateNote": "A private meeting note is its author's alone: not the other "
