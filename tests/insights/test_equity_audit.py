@@ -130,3 +130,30 @@ def test_groups_holding_the_same_people_are_audited_together():
     assert [b.columns for b in blocks(same)] == [(0,), (1, 2)]
     everyone_or_other = np.array([[True, False], [False, True]])  # each person exactly one
     assert [b.columns for b in blocks(everyone_or_other)] == [(0, 1, 2)]
+
+
+@SETTINGS
+@given(shapes)
+def test_an_audit_out_of_budget_publishes_the_totals_only(shape):
+    """A budget of nothing: never a partial answer, every group figure withheld, so what is
+    published is the totals alone and no withheld figure can be worked out beyond them."""
+    programs, quarters, groups, density, seed = shape
+    atoms, membership = random_atoms(
+        np.random.default_rng(seed), programs, quarters, groups, density
+    )
+    data = build(atoms, membership)
+    decisions = decide(data, budget=0.0)
+    assert not decisions.complete
+    assert all(w.all() for w in decisions.withheld.values())
+    for _, totals, published, withheld, _ in full_space_problems(data, decisions, membership):
+        assert published.shape == totals.shape and (published == totals).all()
+        assert (recoverable(published, withheld) == recoverable(totals, withheld)).all()
+
+
+def test_a_generous_budget_gives_the_full_audit():
+    rng = np.random.default_rng(3)
+    atoms, membership = random_atoms(rng, 3, 4, 3, 0.8)
+    data = build(atoms, membership)
+    full, budgeted = decide(data), decide(data, budget=600.0)
+    assert budgeted.complete
+    assert all((full.withheld[k] == budgeted.withheld[k]).all() for k in full.withheld)

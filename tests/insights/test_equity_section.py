@@ -32,7 +32,14 @@ from django.core.cache import cache
 
 from tandem.feedback.models import CheckIn, CheckInKind
 from tandem.insights.scope import scope_of
-from tandem.insights.selectors.equity import NO_GROUPS, NO_MENTEES, equity_section
+from tandem.insights.selectors import equity_data
+from tandem.insights.selectors.equity import (
+    NO_GROUPS,
+    NO_MENTEES,
+    UNCHECKED_NOTE,
+    WITHHELD,
+    equity_section,
+)
 from tandem.matchruns.models import MatchPair, MatchRun, RunStatus
 from tandem.mentorships.models import Goal, GoalState, Mentorship, MentorshipState
 from tandem.people.models import Identity
@@ -158,3 +165,17 @@ def test_an_empty_program_and_a_site_without_groups():
     for _ in range(6):
         mentee(program, ["carer"] if _ < 4 else None)  # 4 carers: not enough to name
     assert all(t.notes == [NO_GROUPS] for t in tables(program).values())
+
+
+def test_an_audit_out_of_time_withholds_every_group_figure_until_the_background_job(
+    program, monkeypatch
+):
+    monkeypatch.setattr(equity_data, "PAGE_BUDGET_SECONDS", 0.0)
+    for table in tables(program).values():
+        assert table.notes == [UNCHECKED_NOTE]
+        assert [r["statement"] for r in table.rows] == [WITHHELD]
+        assert all(table.rows[0][k] is None for k in ("people", "value", "difference"))
+    assert tables(program)["match_rate"].notes == [UNCHECKED_NOTE]  # cached: no second try
+    assert equity_data.equity_refresh(JOINED) == "audited"
+    assert row(tables(program)["match_rate"])["people"] == 7
+    assert equity_data.equity_refresh(JOINED) == "warm"

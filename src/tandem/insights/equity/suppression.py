@@ -8,6 +8,7 @@ no view can show what another hides.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,12 @@ class Decisions:
     # group everyone on the site shares): nothing can hide them, and hiding them reveals nothing
     # the totals do not.
     exposed: frozenset[tuple[str, int, int, int]]
+    # False: the audit ran out of its budget, and every group figure is withheld instead.
+    complete: bool = True
+
+
+class OutOfBudget(Exception):
+    """The audit would take longer than its budget."""
 
 
 @dataclass
@@ -41,8 +48,9 @@ class _Problem:
 
 
 class _Suppressor:
-    def __init__(self, data: EquityData) -> None:
+    def __init__(self, data: EquityData, deadline: float | None = None) -> None:
         self.data = data
+        self.deadline = deadline
         self.withheld = {m.key: data.primary(m) for m in METRICS}
         self.exposed = {q: np.zeros_like(self.withheld[METRICS[0].key]) for q in QUANTITIES}
         self.blocks = [b for b in blocks(data.combos) if any(c > 0 for c in b.columns)]
@@ -114,6 +122,7 @@ class _Suppressor:
                 [np.inf if k is None else self.cost[k] for k in problem.published_keys]
             )
             for target in found:
+                self.check_time()
                 vector = problem.targets[target]
                 if (np.abs(vector @ proofs) > 1e-9).any():
                     continue
@@ -132,6 +141,10 @@ class _Suppressor:
                 self.proofs[(quantity, block)] = proofs
                 return changed
             self.proofs[(quantity, block)] = proofs
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise OutOfBudget
 
     def withhold(self, quantity: str, key: Key | None, changed: set[Key]) -> None:
         assert key is not None
@@ -202,6 +215,7 @@ class _Suppressor:
         queued = set(range(len(work)))
         index = {item: n for n, item in enumerate(work)}
         while queued:
+            self.check_time()
             position = min(queued)
             queued.discard(position)
             quantity, block = work[position]
@@ -216,12 +230,25 @@ class _Suppressor:
         return Decisions(self.withheld, exposed)
 
 
-def decide(data: EquityData) -> Decisions:
-    """The withheld figures of the whole family (primary and complementary).
+def withhold_every_group(data: EquityData) -> Decisions:
+    """The safe answer when the audit is not run to the end: every group figure withheld, so
+    only the totals are published and no figure can be worked out from the others."""
+    everything = np.ones((data.scopes, len(data.ranges), len(data.names)), dtype=bool)
+    return Decisions({m.key: everything.copy() for m in METRICS}, frozenset(), complete=False)
+
+
+def decide(data: EquityData, budget: float | None = None) -> Decisions:
+    """The withheld figures of the whole family (primary and complementary); with a
+    ``budget`` in seconds, every group figure withheld instead if the audit would take longer
+    (never a partial answer).
 
     One BLAS thread: the matrices are small and many, and threads fighting over a busy
     machine's cores made this twenty times slower."""
     if not data.names or data.quarters == 0:
         return Decisions({m.key: data.primary(m) for m in METRICS}, frozenset())
+    deadline = None if budget is None else time.monotonic() + budget
     with threadpool_limits(limits=1):
-        return _Suppressor(data).run()
+        try:
+            return _Suppressor(data, deadline).run()
+        except OutOfBudget:
+            return withhold_every_group(data)

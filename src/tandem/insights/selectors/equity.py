@@ -25,6 +25,11 @@ WITHHELD_NOTE = (
     "figures shown here, on other pages, for other quarters or for the whole site. The same "
     "figures are withheld in the page, the API and the exports."
 )
+UNCHECKED_NOTE = (
+    "Too many small groups to check in time: every group's figures are withheld until the "
+    "background check finishes (within about 15 minutes). The totals on the other sections "
+    "are shown as usual."
+)
 HOW_GROUPS = (
     "Groups are the background attributes mentees chose to share (compared ignoring case and "
     "spacing), named only when at least 5 people with a mentee enrolment anywhere in Tandem "
@@ -125,6 +130,8 @@ def _table(
             shown = compare(metric, group, rest)
         rows.append(_row(name, metric, shown))
     notes = [WITHHELD_NOTE] if any(r["statement"] == WITHHELD for r in rows) else []
+    if not decisions.complete:
+        notes = [UNCHECKED_NOTE]
     return InsightTable(
         key=metric.key,
         title=f"{metric.title} by shared group",

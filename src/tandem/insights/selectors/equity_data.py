@@ -47,9 +47,12 @@ from tandem.mentorships.models import Goal, GoalState, GoalUpdate, Mentorship, M
 from tandem.people.models import Identity
 from tandem.programs.models import Enrolment, Program, Role
 
-CACHE_PREFIX = "insights:equity:v1:"
+CACHE_PREFIX = "insights:equity:v2:"
 CACHE_SECONDS = 3600  # a new version replaces it before; this only bounds stale entries
 REFRESH_SECONDS = 15 * 60
+# A page never waits longer than this for the audit: past it every group figure is withheld
+# until the periodic job (``equity_refresh``, no budget) stores the full decision.
+PAGE_BUDGET_SECONDS = 5.0
 
 
 class EpochDays(Func):
@@ -220,13 +223,34 @@ def equity_version() -> str:
     return repr([bucket, *(sorted(part.items()) for part in parts)])
 
 
+def _key() -> str:
+    return CACHE_PREFIX + hashlib.sha256(equity_version().encode()).hexdigest()
+
+
 def equity_audited() -> tuple[EquityData, Decisions]:
     """The data and the decisions for the whole family, from the cache when the data has not
-    changed since they were made."""
-    key = CACHE_PREFIX + hashlib.sha256(equity_version().encode()).hexdigest()
+    changed since they were made. On a miss the audit gets ``PAGE_BUDGET_SECONDS``; if it needs
+    more, every group figure is withheld (``complete`` false) until ``equity_refresh`` has
+    stored the full decision (``add``: a slow page never replaces it)."""
+    key = _key()
     found = cache.get(key)
     if found is None:
         data = equity_data()
-        found = (data, decide(data))
-        cache.set(key, found, CACHE_SECONDS)
+        found = (data, decide(data, PAGE_BUDGET_SECONDS))
+        if found[1].complete:
+            cache.set(key, found, CACHE_SECONDS)
+        else:
+            cache.add(key, found, CACHE_SECONDS)
     return found
+
+
+def equity_refresh(now: datetime) -> str:
+    """The periodic job: the full audit of the current data version, with no budget, unless
+    the cache already holds it; so the decision a page reads is usually complete and warm."""
+    key = _key()
+    found = cache.get(key)
+    if found is not None and found[1].complete:
+        return "warm"
+    data = found[0] if found is not None else equity_data()
+    cache.set(key, (data, decide(data)), CACHE_SECONDS)
+    return "audited"
