@@ -1,10 +1,16 @@
-"""The demo `make run` loads: a living mentorship and a self-serve program, seeded once."""
+"""The demo `make run` loads: a living mentorship, a self-serve program and a program with six
+quarters of history, seeded once."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from tandem.demo.history import HISTORY_NAME, HISTORY_SLUG
+from tandem.demo.program import DEMO_ADMIN_EMAIL
 from tandem.demo.seed import SELF_SERVE_NAME, seed_demo
 from tandem.mentorships.models import Meeting, Mentorship
-from tandem.people.models import Profile
+from tandem.people.models import Profile, User
 from tandem.programs.models import Enrolment, MatchingMode, Program
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +57,22 @@ def test_seeding_again_keeps_changes_and_duplicates_nothing():
         Program.objects.count(),
     ) == counts
     assert Profile.objects.get(user__email=mentee).headline == "Edited by me"
+
+
+def test_the_history_program_has_a_past_and_the_demo_admin_runs_it(client):
+    seed_demo(people=40, seed=3)
+    program = Program.objects.get(slug=HISTORY_SLUG)
+    assert program.name == HISTORY_NAME
+    assert Enrolment.objects.filter(
+        program=program, person__email=DEMO_ADMIN_EMAIL, role="admin", status="active"
+    ).exists()
+    mentorships = Mentorship.objects.filter(program=program)
+    assert mentorships.count() == 60  # 3 × 40 / 2
+    assert mentorships.filter(activated_at__lt=timezone.now() - timedelta(days=365)).exists()
+    client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
+    assert client.get(f"/programs/{HISTORY_SLUG}/insights/").status_code == 200
+
+
+def test_the_history_program_is_left_out_on_request():
+    seed_demo(people=40, seed=3, history=False)
+    assert not Program.objects.filter(slug=HISTORY_SLUG).exists()

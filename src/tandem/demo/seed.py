@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.demo.history import seed_history_program
 from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, DemoLogin, load_demo_program
 from tandem.feedback.selectors.health import active_mentorships
 from tandem.feedback.services import health as health_services
@@ -47,7 +48,9 @@ DEMO_AGREEMENT = {
 }
 
 
-def seed_demo(*, people: int, seed: int) -> list[DemoLogin]:
+def seed_demo(*, people: int, seed: int, history: bool = True) -> list[DemoLogin]:
+    """The demo programs and their logins. ``history`` adds the program with six quarters of
+    past (``tandem.demo.history``), three times the size of ``people``."""
     logins = load_demo_program(people=people, seed=seed)
     emails = {login.role: login.email for login in logins}
     if "mentor" in emails and "mentee" in emails:
@@ -56,6 +59,8 @@ def seed_demo(*, people: int, seed: int) -> list[DemoLogin]:
         seed_self_serve_program(first_mentee=mentee)
         seed_mentorship_under_way(mentor=mentor, mentee=mentee)
         seed_health_variety(mentor=mentor, mentee=mentee)
+    if history:
+        seed_history_program(people=3 * people, mentorships=3 * people // 2, seed=seed)
     return logins
 
 
