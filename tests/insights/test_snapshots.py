@@ -4,7 +4,7 @@ workers may store the same snapshot at once, and a scope's snapshot is only ever
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import IntegrityError, connection
@@ -217,3 +217,14 @@ def test_the_job_does_nothing_when_snapshots_are_off(world, settings):
     settings.INSIGHTS_MAX_AGE = 0
     assert insights_refresh(timezone.now()) == 0
     assert not InsightSnapshot.objects.exists()
+
+
+def test_the_page_says_how_fresh_its_figures_are(world, client):
+    client.force_login(world.people["program admin"])
+    url = reverse("insights_program_section", args=[world.program.slug, "health"])
+    client.get(url)
+    earlier = timezone.now() - timedelta(minutes=7)
+    InsightSnapshot.objects.update(computed_at=earlier)
+    html = client.get(url).content.decode()
+    shown = earlier.astimezone(UTC).strftime("%H:%M")
+    assert f"Figures as of {shown} UTC; they refresh every 10 minutes." in html

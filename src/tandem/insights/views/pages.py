@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -86,11 +87,12 @@ def _page(
     links: Links,
 ) -> HttpResponse:
     form, scope = _scope(request, program_ids)
-    tables = []
+    tables, computed_at = [], None
     if scope is not None:
+        built, computed_at = section.build_dated(scope)
         tables = [
             shown(table, section=section.key, csv_url=links.csv(section.key, table.key))
-            for table in section.build(scope)
+            for table in built
         ]
     query = "?" + urlencode(scope.query()) if scope and scope.query() else ""
     context = {
@@ -100,6 +102,9 @@ def _page(
         "form": form,
         "scope": scope,
         "tables": tables,
+        "computed_at": computed_at,  # of a snapshot up to INSIGHTS_MAX_AGE old (sections.py)
+        "refresh_minutes": max(1, round(settings.INSIGHTS_MAX_AGE / 60)),
+        "snapshots": settings.INSIGHTS_MAX_AGE > 0,
         "query": query,
         "here": links.page(section.key),
         "xlsx_url": links.xlsx(section.key),
