@@ -76,22 +76,29 @@ def directions(coordinates: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:
     return np.hstack(found)
 
 
-def candidates(
+def pool(
     programs: int,
     quarters: int,
     kept: np.ndarray,
-    target: np.ndarray,
+    anchors: np.ndarray,
     coordinates: np.ndarray,
     columns: tuple[int, ...],
 ) -> sp.sparse.csc_array:
-    """Candidate ``δ`` (columns) in the block's space (kept slices x block coordinates) that
-    change ``target``."""
-    rank = coordinates.shape[0]
-    support = np.flatnonzero(np.abs(target.reshape(int(kept.sum()), rank)).sum(axis=1) > 1e-9)
-    anchors = np.flatnonzero(kept)[support]
+    """Every candidate ``δ`` (columns) anchored at ``anchors``, in the block's space (kept
+    slices x block coordinates); ``changing`` keeps those that change a target."""
     shapes = patterns(programs, quarters, kept, anchors)
     ways = directions(coordinates, columns)
     # Row (slice, coordinate), column (pattern, direction): the block's kron order.
-    deltas = sp.sparse.csc_array(sp.sparse.kron(shapes, ways))
+    return sp.sparse.csc_array(sp.sparse.kron(shapes, ways))
+
+
+def anchors_of(kept: np.ndarray, target: np.ndarray, rank: int) -> np.ndarray:
+    """The slices (flat numbers) a target covers, the anchors of its candidate patterns."""
+    support = np.flatnonzero(np.abs(target.reshape(int(kept.sum()), rank)).sum(axis=1) > 1e-9)
+    return np.flatnonzero(kept)[support]
+
+
+def changing(deltas: sp.sparse.csc_array, target: np.ndarray) -> sp.sparse.csc_array:
+    """The columns of ``deltas`` that change ``target``."""
     changes = np.abs(deltas.T @ target) > 1e-9
     return deltas[:, np.flatnonzero(changes)]

@@ -12,12 +12,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import scipy as sp
 from threadpoolctl import threadpool_limits
 
 from tandem.insights.equity.audit import RowSpace, blocks
 from tandem.insights.equity.family import EquityData
 from tandem.insights.equity.metrics import INDEX, METRICS, QUANTITIES
-from tandem.insights.equity.perturb import candidates
+from tandem.insights.equity.perturb import MAX_TARGET_SLICES, anchors_of, changing, pool
 
 Key = tuple[int, int, int]  # (scope, range, group)
 
@@ -59,6 +60,7 @@ class _Suppressor:
         self.coverage = data.coverage.reshape(-1, data.coverage.shape[-1]).astype(np.float64)
         self.rows: dict[tuple[bytes, int, int], np.ndarray] = {}
         self.proofs: dict[tuple[str, int], np.ndarray] = {}  # perturbations (columns) found
+        self.pools: dict[tuple[bytes, bytes, int], sp.sparse.csc_array] = {}
 
     def block_rows(self, quantity: str, block: int, position: int) -> np.ndarray:
         """Every (scope, range) row of one column of a block, over the slices not known zero."""
@@ -118,29 +120,47 @@ class _Suppressor:
             found = [int(i) for i in np.flatnonzero(space.recoverable(problem.targets) & ~proven)]
             if not found:
                 return changed
-            costs = np.array(
-                [np.inf if k is None else self.cost[k] for k in problem.published_keys]
-            )
-            for target in found:
-                self.check_time()
-                vector = problem.targets[target]
-                if (np.abs(vector @ proofs) > 1e-9).any():
-                    continue
-                found_delta = self.perturbation(quantity, block, problem, target, costs)
-                if found_delta is None:
-                    self.fall_back(quantity, problem, space, target, costs, changed)
-                    break
-                rows, delta = found_delta
-                proofs = np.column_stack([proofs, delta])
-                for row in rows:
-                    costs[row] = np.inf  # withheld now: no longer published
-                    self.withhold(quantity, problem.published_keys[row], changed)
-            else:
-                # Every target found is now proven, and the others were not recoverable before
-                # cells were withheld, so they are not now.
-                self.proofs[(quantity, block)] = proofs
-                return changed
+            proofs, done = self.one_round(quantity, block, problem, space, found, proofs, changed)
             self.proofs[(quantity, block)] = proofs
+            if done:
+                # Every target found is now proven or exposed, and the others were not
+                # recoverable before cells were withheld, so they are not now.
+                return changed
+
+    def one_round(
+        self,
+        quantity: str,
+        block: int,
+        problem: _Problem,
+        space: RowSpace,
+        found: list[int],
+        proofs: np.ndarray,
+        changed: set[Key],
+    ) -> tuple[np.ndarray, bool]:
+        """Protect the recoverable targets ``found`` with one row space; ``False`` when a cell
+        had to be withheld without a proof, so the row space must be found again."""
+        costs = np.array([np.inf if k is None else self.cost[k] for k in problem.published_keys])
+        stale = False  # cells withheld since ``space`` was found
+        for target in found:
+            self.check_time()
+            vector = problem.targets[target]
+            if not vector.any():  # a cell of nobody: the totals tell it is zero
+                self.exposed[quantity][problem.target_keys[target]] = True
+                continue
+            if (np.abs(vector @ proofs) > 1e-9).any():
+                continue
+            found_delta = self.perturbation(quantity, block, problem, target, costs)
+            if found_delta is None:
+                if stale or self.fall_back(quantity, problem, space, target, costs, changed):
+                    return proofs, False
+                continue  # exposed, nothing withheld: ``space`` still holds
+            stale = True
+            rows, delta = found_delta
+            proofs = np.column_stack([proofs, delta])
+            for row in rows:
+                costs[row] = np.inf  # withheld now: no longer published
+                self.withhold(quantity, problem.published_keys[row], changed)
+        return proofs, True
 
     def check_time(self) -> None:
         if self.deadline is not None and time.monotonic() >= self.deadline:
@@ -161,16 +181,18 @@ class _Suppressor:
         target: int,
         costs: np.ndarray,
         changed: set[Key],
-    ) -> None:
+    ) -> bool:
         """No pattern fits (each would change a total): withhold one cell the minimum-norm
-        combination uses, or, when it uses the totals alone, record the target as exposed."""
+        combination uses (``True``), or, when it uses the totals alone, record the target as
+        exposed (``False``: nothing published changed)."""
         weight = np.abs(space.weights(problem.targets[[target]])[:, 0])
         weight[~np.isfinite(costs)] = 0.0
         if not (weight > 1e-7).any():
             self.exposed[quantity][problem.target_keys[target]] = True
-            return
+            return False
         row = self.choose(weight, costs, (weight > 1e-7) & space.essential())
         self.withhold(quantity, problem.published_keys[row], changed)
+        return True
 
     def perturbation(
         self, quantity: str, block: int, problem: _Problem, target: int, costs: np.ndarray
@@ -178,14 +200,8 @@ class _Suppressor:
         """The cheapest candidate perturbation that changes the target and no total, with the
         published rows it changes (to withhold); ``None`` if every candidate changes a total.
         Rows whose cost is infinite are totals, or cells withheld since ``problem`` was built."""
-        kept = ~self.data.known_zero(quantity)
-        deltas = candidates(
-            len(self.data.programs),
-            self.data.quarters,
-            kept,
-            problem.targets[target],
-            self.blocks[block].coordinates,
-            self.blocks[block].columns,
+        deltas = changing(
+            self.pool(quantity, block, problem.targets[target]), problem.targets[target]
         )
         touched = np.abs((deltas.T @ problem.published.T).T) > 1e-9
         totals = np.array([k is None for k in problem.published_keys], dtype=bool)
@@ -198,6 +214,24 @@ class _Suppressor:
         best = int(np.argmin(np.where(valid, price, np.inf)))
         delta = deltas[:, [best]].toarray()[:, 0]
         return [int(row) for row in np.flatnonzero(touched[:, best] & alive)], delta
+
+    def pool(self, quantity: str, block: int, target: np.ndarray) -> sp.sparse.csc_array:
+        """The candidate patterns anchored at the target's slices; many targets (other
+        groups, other quantities) share them, so they are built once."""
+        kept = ~self.data.known_zero(quantity)
+        coordinates = self.blocks[block].coordinates
+        anchors = anchors_of(kept, target, coordinates.shape[0])[:MAX_TARGET_SLICES]
+        key = (kept.tobytes(), anchors.tobytes(), block)
+        if key not in self.pools:
+            self.pools[key] = pool(
+                len(self.data.programs),
+                self.data.quarters,
+                kept,
+                anchors,
+                coordinates,
+                self.blocks[block].columns,
+            )
+        return self.pools[key]
 
     @staticmethod
     def choose(weight: np.ndarray, costs: np.ndarray, essential: np.ndarray) -> int:
