@@ -11,8 +11,9 @@ reuses the database built before for the same size, seed and generator version: 
 named after the size at ``--pg-url``. Then, for each section in ``insights.sections.SECTIONS``,
 times the program's page (as its admin) and the site page (as staff), each over all the data
 and over a range of two whole quarters, through Django's test client (every middleware,
-template and query): one load with the cache emptied (``cold ms``: a section may keep its
-tables in the cache, which lives in the database and outlasts a run), warm-up loads, one
+template and query): one load with the stored snapshots and the cache emptied (``cold ms``:
+the figures computed; both live in the database and outlast a run), warm-up loads (which
+answer from the snapshot the cold load stored, while younger than ``INSIGHTS_MAX_AGE``), one
 counted (SQL queries), then ``--requests`` timed; a page over a second gets one warm-up and as
 many timed loads as ``--budget`` seconds hold (column ``n``). Prints median and p95 against
 the 300 ms median target, PASS or FAIL. A section whose page is not routed yet is timed as a
@@ -142,15 +143,26 @@ def explain(queries: list[tuple[float, str, object]], count: int) -> None:
                     print(f"      {line}")
 
 
+def forget_stored_figures() -> None:
+    """Delete the stored section snapshots, so the next load computes its figures (the pages
+    answer from a snapshot younger than ``INSIGHTS_MAX_AGE``)."""
+    try:
+        from tandem.insights.models import InsightSnapshot
+    except ImportError:  # a tree from before the snapshots
+        return
+    InsightSnapshot.objects.all().delete()
+
+
 def measure(load, requests: int, budget: float) -> tuple[float, float, float, int, int, list]:
-    """Time one call with the cache emptied (cold: a section may keep its tables in the
-    cache, which lives in the database and outlasts a run), warm ``load`` up, record one
+    """Time one call with no stored snapshot and the cache emptied (cold: both live in the
+    database and outlast a run), warm ``load`` up, record one
     call's queries, time up to ``requests`` calls (ms); a page far over the target gets one
     warm-up and as many timed calls as ``budget`` seconds hold (at least one), so a full run
     ends in minutes. Returns cold, median, p95, timed calls, queries, recorded queries."""
     from django.core.cache import cache
     from django.db import connection
 
+    forget_stored_figures()
     cache.clear()
     start = time.perf_counter()
     load()
