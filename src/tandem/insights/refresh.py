@@ -1,11 +1,13 @@
 """The periodic job ``insights.refresh``: recompute, oldest first, the default view (no quarter
 range) of every section for every program and for the site whose snapshot is missing or older
 than half ``settings.INSIGHTS_MAX_AGE``, so pages find a fresh snapshot instead of computing.
-A run does at most ``REFRESH_PER_RUN`` sections: a slow section (seconds at 100,000 people)
-never makes one tick run for minutes; the next tick carries on where this one stopped."""
+A run refreshes at most ``REFRESH_PER_RUN`` views and starts none after ``REFRESH_BUDGET``
+seconds: a section takes seconds at 100,000 people, so one tick (every minute) never runs for
+minutes; the next tick carries on, oldest first, where this one stopped."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -16,7 +18,8 @@ from tandem.insights.sections import SECTIONS, Section
 from tandem.insights.snapshots import programs_key
 from tandem.programs.models import Program
 
-REFRESH_PER_RUN = 6
+REFRESH_PER_RUN = 24
+REFRESH_BUDGET = 30.0  # seconds
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -30,7 +33,7 @@ def _scopes() -> list[InsightScope]:
 
 
 def insights_refresh(now: datetime) -> int:
-    """Recompute the stalest default snapshots (at most ``REFRESH_PER_RUN``); how many it did."""
+    """Recompute the stalest default snapshots (within the run's bounds); how many it did."""
     max_age = settings.INSIGHTS_MAX_AGE
     if max_age <= 0:
         return 0
@@ -49,6 +52,10 @@ def insights_refresh(now: datetime) -> int:
         if at is None or at < stale_before:
             due.append((at or NEVER, order, section, scope))
     due.sort(key=lambda item: (item[0], item[1]))
+    started, done = time.monotonic(), 0
     for _, _, section, scope in due[:REFRESH_PER_RUN]:
+        if done and time.monotonic() - started >= REFRESH_BUDGET:
+            break
         section.refresh(scope)
-    return len(due[:REFRESH_PER_RUN])
+        done += 1
+    return done
