@@ -33,31 +33,46 @@ def patterns(
     rows, signs, columns = [], [], []
     column = 0
     for anchor in anchors[:MAX_TARGET_SLICES]:
-        p, q = divmod(int(anchor), quarters)
-        shapes = [([p * quarters + q], [1])]
-        for q2 in range(quarters):
-            if q2 == q:
-                continue
-            shapes.append(([p * quarters + q, p * quarters + q2], [1, -1]))
-            others = [p2 for p2 in range(programs) if p2 != p]
-            shapes += [
-                (
-                    [p * quarters + q, p * quarters + q2, p2 * quarters + q, p2 * quarters + q2],
-                    [1, -1, -1, 1],
-                )
-                for p2 in others
-            ]
-        for slices, sign in shapes:
-            if kept[slices].all():
-                rows += slices
-                signs += sign
-                columns += [column] * len(slices)
-                column += 1
+        slices, sign, number = _anchored(programs, quarters, kept, int(anchor))
+        rows.append(slices.reshape(-1))
+        signs.append(sign.reshape(-1))
+        columns.append(np.repeat(np.arange(column, column + number), slices.shape[1]))
+        column += number
     position = np.cumsum(kept) - 1  # a kept slice's row among the kept
-    return sp.sparse.csc_array(
-        (np.array(signs, dtype=np.float64), (position[rows], np.array(columns, dtype=np.int64))),
+    found = sp.sparse.coo_array(
+        (
+            np.concatenate([np.zeros(0), *signs]),
+            (position[np.concatenate([np.zeros(0, np.int64), *rows])],
+             np.concatenate([np.zeros(0, np.int64), *columns])),
+        ),
         shape=(int(kept.sum()), column),
-    )
+    )  # fmt: skip
+    found.sum_duplicates()  # padding: a slice repeated with sign 0 adds nothing
+    return sp.sparse.csc_array(found)
+
+
+def _anchored(
+    programs: int, quarters: int, kept: np.ndarray, anchor: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """One anchor's patterns as ``(slices, signs)`` of 4 columns (shorter patterns padded with
+    sign 0), in the order: the slice, then for each other quarter its pair and rectangles."""
+    p, q = divmod(anchor, quarters)
+    q2 = np.delete(np.arange(quarters), q)
+    p2 = np.delete(np.arange(programs), p)
+    pair = p * quarters + q2  # (Q - 1)
+    side = np.broadcast_to(p2[None, :] * quarters + q, (len(q2), len(p2)))
+    corner = p2[None, :] * quarters + q2[:, None]  # (Q - 1, P - 1)
+    shape = (len(q2), len(p2) + 1)  # per other quarter: the pair, then a rectangle per program
+    slices = np.full((*shape, 4), anchor, dtype=np.int64)
+    signs = np.zeros((*shape, 4))
+    slices[..., 1] = pair[:, None]
+    slices[:, 1:, 2], slices[:, 1:, 3] = side, corner
+    signs[..., :2] = 1, -1
+    signs[:, 1:, 2:] = -1, 1
+    valid = kept[slices].all(axis=2).reshape(-1)
+    chosen = [np.array([[anchor, anchor, anchor, anchor]]), slices.reshape(-1, 4)[valid]]
+    sign = [np.array([[1.0, 0.0, 0.0, 0.0]]), signs.reshape(-1, 4)[valid]]
+    return np.vstack(chosen), np.vstack(sign), 1 + int(valid.sum())
 
 
 def directions(coordinates: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:
