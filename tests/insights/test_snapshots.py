@@ -236,3 +236,14 @@ def test_the_job_starts_no_view_once_its_time_is_spent(world, monkeypatch):
     monkeypatch.setattr(refresh, "REFRESH_BUDGET", 0.0)
     assert insights_refresh(timezone.now()) == 1  # always at least one, so it moves on
     assert InsightSnapshot.objects.count() == 1
+
+
+def test_the_job_drops_snapshots_nobody_read_for_a_day(world):
+    now = timezone.now()
+    tables = [InsightTable("t", "T", "", [Column("v", "V")], rows=[{"v": 1}])]
+    for first, at in (("2025Q1", now - timedelta(days=2)), ("2025Q2", now)):
+        scope = scope_of((world.program.pk,), first=first)
+        snapshot_store(section="funnel", scope=scope, version="", tables=tables, computed_at=at)
+    insights_refresh(now)
+    ranged = InsightSnapshot.objects.exclude(range="").values_list("range", flat=True)
+    assert list(ranged) == ["2025Q2-"]

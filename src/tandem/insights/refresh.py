@@ -3,7 +3,8 @@ range) of every section for every program and for the site whose snapshot is mis
 than half ``settings.INSIGHTS_MAX_AGE``, so pages find a fresh snapshot instead of computing.
 A run refreshes at most ``REFRESH_PER_RUN`` views and starts none after ``REFRESH_BUDGET``
 seconds: a section takes seconds at 100,000 people, so one tick (every minute) never runs for
-minutes; the next tick carries on, oldest first, where this one stopped."""
+minutes; the next tick carries on, oldest first, where this one stopped. A snapshot nobody
+read for ``KEEP`` (a range nobody opens, a deleted program's) is deleted."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tandem.programs.models import Program
 
 REFRESH_PER_RUN = 24
 REFRESH_BUDGET = 30.0  # seconds
+KEEP = timedelta(days=1)
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -37,6 +39,7 @@ def insights_refresh(now: datetime) -> int:
     max_age = settings.INSIGHTS_MAX_AGE
     if max_age <= 0:
         return 0
+    InsightSnapshot.objects.filter(computed_at__lt=now - KEEP).delete()
     stale_before = now - timedelta(seconds=max_age / 2)
     stored = {
         (row["section"], row["programs"]): row["computed_at"]
