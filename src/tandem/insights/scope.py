@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from tandem.core.exceptions import ApplicationError
 
-QUARTER_PATTERN = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+QUARTER_PATTERN = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE | re.ASCII)
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 QUARTER_HELP = "Write a quarter like 2026Q3 (years 2000 to 2100)."
