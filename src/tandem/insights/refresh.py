@@ -39,7 +39,8 @@ def insights_refresh(now: datetime) -> int:
     max_age = settings.INSIGHTS_MAX_AGE
     if max_age <= 0:
         return 0
-    InsightSnapshot.objects.filter(computed_at__lt=now - KEEP).delete()
+    keep = max(KEEP, timedelta(seconds=2 * max_age))
+    InsightSnapshot.objects.filter(computed_at__lt=now - keep).delete()
     stale_before = now - timedelta(seconds=max_age / 2)
     stored = {
         (row["section"], row["programs"]): row["computed_at"]
