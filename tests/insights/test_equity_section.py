@@ -42,6 +42,7 @@ from tandem.insights.selectors.equity import (
 )
 from tandem.matchruns.models import MatchPair, MatchRun, RunStatus
 from tandem.mentorships.models import Goal, GoalState, Mentorship, MentorshipState
+from tandem.notify.periodic import registered_jobs
 from tandem.people.models import Identity
 from tandem.programs.models import Enrolment, Role
 from tests.mentorships.factories import member, mentorship
@@ -176,6 +177,9 @@ def test_an_audit_out_of_time_withholds_every_group_figure_until_the_background_
         assert [r["statement"] for r in table.rows] == [WITHHELD]
         assert all(table.rows[0][k] is None for k in ("people", "value", "difference"))
     assert tables(program)["match_rate"].notes == [UNCHECKED_NOTE]  # cached: no second try
+    unchecked = equity_data.equity_version()  # a snapshot made now is not reused afterwards
     assert equity_data.equity_refresh(JOINED) == "audited"
+    assert equity_data.equity_version() != unchecked
     assert row(tables(program)["match_rate"])["people"] == 7
     assert equity_data.equity_refresh(JOINED) == "warm"
+    assert "insights.equity_audit" in registered_jobs()

@@ -200,6 +200,16 @@ def equity_data() -> EquityData:
 
 
 def equity_version() -> str:
+    """The data version, marked when its audit ran out of budget: a snapshot of the section
+    made then (every group figure withheld) is not reused once the periodic job has stored
+    the full audit. Audits on a miss, as the section would (so the mark is the one the
+    section's figures get)."""
+    version = data_version()
+    decisions = _audited(version)[1]
+    return version if decisions.complete else version + " unchecked"
+
+
+def data_version() -> str:
     """Changes whenever anything the report counts may have changed (a handful of aggregates
     on indexed columns), and every ``REFRESH_SECONDS``."""
     parts = [
@@ -223,8 +233,9 @@ def equity_version() -> str:
     return repr([bucket, *(sorted(part.items()) for part in parts)])
 
 
-def _key() -> str:
-    return CACHE_PREFIX + hashlib.sha256(equity_version().encode()).hexdigest()
+def _key(version: str | None = None) -> str:
+    version = data_version() if version is None else version
+    return CACHE_PREFIX + hashlib.sha256(version.encode()).hexdigest()
 
 
 def equity_audited() -> tuple[EquityData, Decisions]:
@@ -232,7 +243,11 @@ def equity_audited() -> tuple[EquityData, Decisions]:
     changed since they were made. On a miss the audit gets ``PAGE_BUDGET_SECONDS``; if it needs
     more, every group figure is withheld (``complete`` false) until ``equity_refresh`` has
     stored the full decision (``add``: a slow page never replaces it)."""
-    key = _key()
+    return _audited(data_version())
+
+
+def _audited(version: str) -> tuple[EquityData, Decisions]:
+    key = _key(version)
     found = cache.get(key)
     if found is None:
         data = equity_data()
