@@ -76,7 +76,7 @@ def test_equity_snapshot_is_not_read_once_the_data_changed(world):
     _, second = section.build_dated(scope)
     assert second > first
     stored = InsightSnapshot.objects.get(section="equity")
-    assert (stored.computed_at, stored.version) == (second, section._version())
+    assert (stored.computed_at, stored.version) == (second, section.current_version())
 
 
 def test_a_max_age_of_zero_always_computes(world, settings):
@@ -247,3 +247,14 @@ def test_the_job_drops_snapshots_nobody_read_for_a_day(world):
     insights_refresh(now)
     ranged = InsightSnapshot.objects.exclude(range="").values_list("range", flat=True)
     assert list(ranged) == ["2025Q2-"]
+
+
+def test_the_job_refreshes_an_equity_snapshot_made_under_another_data_version(world):
+    now = timezone.now()
+    while insights_refresh(now):
+        pass
+    EnrolmentFactory(program=world.program, role="mentee")  # a new data version
+    assert insights_refresh(now) == Program.objects.count() + 1  # every scope's equity view
+    current = section_named("equity").current_version()
+    versions = InsightSnapshot.objects.filter(section="equity").values_list("version", flat=True)
+    assert set(versions) == {current}

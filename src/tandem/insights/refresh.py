@@ -4,7 +4,8 @@ than half ``settings.INSIGHTS_MAX_AGE``, so pages find a fresh snapshot instead 
 A run refreshes at most ``REFRESH_PER_RUN`` views and starts none after ``REFRESH_BUDGET``
 seconds: a section takes seconds at 100,000 people, so one tick (every minute) never runs for
 minutes; the next tick carries on, oldest first, where this one stopped. A snapshot nobody
-read for ``KEEP`` (a range nobody opens, a deleted program's) is deleted."""
+read for ``KEEP`` (a range nobody opens, a deleted program's) is deleted; one made under
+another data version (the equity section's, never read again) is refreshed whatever its age."""
 
 from __future__ import annotations
 
@@ -43,23 +44,25 @@ def insights_refresh(now: datetime) -> int:
     InsightSnapshot.objects.filter(computed_at__lt=now - keep).delete()
     stale_before = now - timedelta(seconds=max_age / 2)
     stored = {
-        (row["section"], row["programs"]): row["computed_at"]
+        (row["section"], row["programs"]): (row["computed_at"], row["version"])
         for row in InsightSnapshot.objects.filter(range="").values(
-            "section", "programs", "computed_at"
+            "section", "programs", "computed_at", "version"
         )
     }
+    # A snapshot made under another data version (equity) is never read: refresh it too.
+    versions = {section.key: section.current_version() for section in SECTIONS}
     due: list[tuple[datetime, int, Section, InsightScope]] = []
     for order, (scope, section) in enumerate(
         (scope, section) for scope in _scopes() for section in SECTIONS
     ):
-        at = stored.get((section.key, programs_key(scope.program_ids)))
-        if at is None or at < stale_before:
-            due.append((at or NEVER, order, section, scope))
+        at, version = stored.get((section.key, programs_key(scope.program_ids)), (NEVER, ""))
+        if at < stale_before or version != versions[section.key]:
+            due.append((at, order, section, scope))
     due.sort(key=lambda item: (item[0], item[1]))
     started, done = time.monotonic(), 0
     for _, _, section, scope in due[:REFRESH_PER_RUN]:
         if done and time.monotonic() - started >= REFRESH_BUDGET:
             break
-        section.refresh(scope)
+        section.refresh(scope, version=versions[section.key])
         done += 1
     return done

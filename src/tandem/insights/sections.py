@@ -46,7 +46,7 @@ class Section:
 
     def build_dated(self, scope: InsightScope) -> tuple[list[InsightTable], datetime]:
         """The tables and when they were computed: a fresh enough snapshot's, or new ones."""
-        version = self._version()
+        version = self.current_version()
         found = snapshot_fresh(
             section=self.key,
             scope=scope,
@@ -62,7 +62,7 @@ class Section:
         self, scope: InsightScope, *, version: str | None = None
     ) -> tuple[list[InsightTable], datetime]:
         """Compute the tables now and store them as the scope's snapshot."""
-        version = self._version() if version is None else version
+        version = self.current_version() if version is None else version
         now = timezone.now()
         tables = self.compute(scope)
         snapshot_store(
@@ -70,7 +70,8 @@ class Section:
         )
         return tables, now
 
-    def _version(self) -> str:
+    def current_version(self) -> str:
+        """The digest of the data version a snapshot must match ("" for most sections)."""
         return hashlib.sha256(self.version().encode()).hexdigest() if self.version else ""
 
 
