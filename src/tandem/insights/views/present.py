@@ -9,22 +9,30 @@ from typing import Any
 from tandem.insights.tables import Cell, Column, ColumnKind, InsightTable
 
 NO_DATA = "–"
+WITHHELD = "Withheld"  # a row that says so has every missing figure withheld, not unknown
 PERCENT_KINDS = {ColumnKind.RATE}
+COLLAPSE_ROWS = 12  # a longer data table under a chart starts folded away
+BIG = 1000  # a column with a figure this large is shown in whole numbers
+SPLIT_GROUPS = 4  # a one-series bar chart is coloured by a text column with this few values
 
 
-def cell_text(value: Cell, kind: ColumnKind) -> str:
-    """``value`` as the data table shows it: rates as percentages, days and weeks with one
-    decimal, whole counts with thousands separators; a dash for no data."""
+def cell_text(value: Cell, kind: ColumnKind, *, decimals: int = 1) -> str:
+    """``value`` as the data table shows it, the same way for every column of a kind: rates as
+    percentages with one decimal, counts as whole numbers with thousands separators (a count
+    that is a mean is rounded), days, weeks and other figures with ``decimals`` decimals (see
+    ``column_decimals``); a dash for no data."""
     if value is None:
         return NO_DATA
     if isinstance(value, str):
         return value
     if kind == ColumnKind.RATE:
         return f"{value * 100:.1f} %"
-    if kind == ColumnKind.COUNT and float(value).is_integer():
-        return f"{int(value):,}"
+    if kind == ColumnKind.COUNT:
+        return f"{round(value):,}"
     if kind in (ColumnKind.DAYS, ColumnKind.WEEKS, ColumnKind.NUMBER):
-        return f"{value:,.1f}" + {ColumnKind.DAYS: " d", ColumnKind.WEEKS: " wk"}.get(kind, "")
+        return f"{value:,.{decimals}f}" + {ColumnKind.DAYS: " d", ColumnKind.WEEKS: " wk"}.get(
+            kind, ""
+        )
     return str(value)
 
 
@@ -44,16 +52,39 @@ def chart_data(table: InsightTable) -> dict[str, Any] | None:
         "labels": [
             str(row.get(chart.x) if row.get(chart.x) is not None else NO_DATA) for row in table.rows
         ],
-        "series": [
+        "series": _split(table, series, percent),
+        "yLabel": chart.y_label or ("Per cent" if percent else ""),
+        "percent": percent,
+    }
+
+
+def _split(table: InsightTable, series: list[Column], percent: bool) -> list[dict[str, Any]]:
+    """One series per plotted column; a bar chart of one column whose table has one other text
+    column of a few values (a concern or a strength) gets one series per value, so each is
+    drawn in its own colour with a legend."""
+    chart = table.chart
+    assert chart is not None
+    by = [c for c in table.columns if c.kind == ColumnKind.TEXT and c.key != chart.x]
+    groups = sorted({str(row.get(by[0].key)) for row in table.rows}) if len(by) == 1 else []
+    if chart.kind not in ("bar", "hbar") or len(series) != 1 or not 1 < len(groups) <= SPLIT_GROUPS:
+        return [
             {
                 "label": column.label,
                 "data": [_plotted(row.get(column.key), percent) for row in table.rows],
             }
             for column in series
-        ],
-        "yLabel": chart.y_label or ("Per cent" if percent else ""),
-        "percent": percent,
-    }
+        ]
+    column = series[0]
+    return [
+        {
+            "label": f"{column.label}: {group.lower()}",
+            "data": [
+                _plotted(row.get(column.key), percent) if str(row.get(by[0].key)) == group else None
+                for row in table.rows
+            ],
+        }
+        for group in groups
+    ]
 
 
 def _plotted(value: Cell, percent: bool) -> float | None:
@@ -79,13 +110,52 @@ class ShownTable:
         return self.table.columns
 
     @property
-    def numeric(self) -> list[bool]:
-        return [column.kind != ColumnKind.TEXT for column in self.table.columns]
+    def collapsed(self) -> bool:
+        """A long table under a chart is folded into a <details> (printed open)."""
+        return self.chart is not None and len(self.rows) > COLLAPSE_ROWS
+
+    @property
+    def body(self) -> list[list[tuple[str, str]]]:
+        """Each cell with its role: ``row`` (the first column, when it is text, heads its
+        row), ``text`` (wraps) or ``num`` (right-aligned, kept on one line); a withheld figure is
+        also ``withheld`` (set in a smaller, muted type)."""
+        kinds = [
+            "row"
+            if i == 0 and column.kind == ColumnKind.TEXT
+            else "text"
+            if column.kind == ColumnKind.TEXT
+            else "num"
+            for i, column in enumerate(self.table.columns)
+        ]
+        return [
+            [
+                (text, f"{kind} withheld" if text == WITHHELD else kind)
+                for text, kind in zip(row, kinds, strict=True)
+            ]
+            for row in self.rows
+        ]
 
 
 def shown(table: InsightTable, *, section: str, csv_url: str) -> ShownTable:
-    rows = [
-        [cell_text(row.get(column.key), column.kind) for column in table.columns]
-        for row in table.rows
-    ]
+    decimals = column_decimals(table)
+    rows = [_row_text(row, table.columns, decimals) for row in table.rows]
     return ShownTable(table, f"{section}-{table.key}", rows, chart_data(table), csv_url)
+
+
+def column_decimals(table: InsightTable) -> list[int]:
+    """One decimal for a column of small figures (0.4 pairs a week); none for a column whose
+    figures reach 1,000 (3,160 meetings planned), so a column reads one way throughout."""
+    return [
+        0
+        if any(abs(v) >= BIG for r in table.rows if isinstance(v := r.get(c.key), int | float))
+        else 1
+        for c in table.columns
+    ]
+
+
+def _row_text(row: dict[str, Cell], columns: list[Column], decimals: list[int]) -> list[str]:
+    missing = WITHHELD if WITHHELD in row.values() else NO_DATA
+    return [
+        missing if row.get(c.key) is None else cell_text(row.get(c.key), c.kind, decimals=d)
+        for c, d in zip(columns, decimals, strict=True)
+    ]

@@ -1,7 +1,8 @@
 /* The insight pages' charts: each <canvas data-chart="ID"> is drawn with Chart.js (vendored,
    chart.umd.min.js) from the JSON in <script id="ID" type="application/json"> that the page
    wrote with json_script. No inline code: the site's Content-Security-Policy allows none.
-   The "Print report" button prints; before printing, every chart is resized to the page. */
+   The "Print report" button prints; before printing, every chart is resized to the page and
+   every folded data table is opened. A data table wider than its card says it scrolls. */
 (function () {
   "use strict";
 
@@ -9,10 +10,25 @@
   var INK = "#1f2430";
   var GRID = "#e3e6ec";
 
-  function formatValue(value, percent) {
+  // Tooltips give percentages with one decimal, as the data table does ("63.0 %", "46.7 %");
+  // the axis ticks are round numbers and keep no trailing zeros.
+  function formatValue(value, percent, exact) {
     if (value === null || value === undefined) { return "no data"; }
-    var text = Number(value).toLocaleString(undefined, { maximumFractionDigits: 1 });
+    var digits = exact && percent ? 1 : 0;
+    var text = Number(value).toLocaleString("en-GB", {
+      minimumFractionDigits: digits, maximumFractionDigits: 1
+    });
     return percent ? text + " %" : text;
+  }
+
+  // A horizontal chart's category labels are cut to fit beside the bars (the tooltip and the
+  // data table keep the whole label): at most this share of the chart's width.
+  var LABEL_SHARE = 0.4;
+  var CHAR_WIDTH = 7;
+
+  function shortened(label, width) {
+    var room = Math.max(8, Math.floor(width * LABEL_SHARE / CHAR_WIDTH));
+    return label.length > room ? label.slice(0, room - 1).trimEnd() + "…" : label;
   }
 
   function config(spec) {
@@ -29,7 +45,8 @@
         borderWidth: line ? 2 : 0,
         pointRadius: line ? 2 : 0,
         spanGaps: false,
-        maxBarThickness: 48
+        maxBarThickness: 48,
+        skipNull: true
       };
     });
     var valueAxis = {
@@ -48,6 +65,11 @@
       grid: { display: false },
       ticks: { color: INK, autoSkip: !horizontal, maxRotation: 60 }
     };
+    if (horizontal) {
+      categoryAxis.ticks.callback = function (value) {
+        return shortened(String(this.getLabelForValue(value)), this.chart.width);
+      };
+    }
     return {
       type: line ? "line" : "bar",
       data: { labels: spec.labels, datasets: datasets },
@@ -62,7 +84,7 @@
           tooltip: {
             callbacks: {
               label: function (item) {
-                return item.dataset.label + ": " + formatValue(item.raw, spec.percent);
+                return item.dataset.label + ": " + formatValue(item.raw, spec.percent, true);
               }
             }
           }
@@ -83,6 +105,13 @@
     return new window.Chart(canvas, config(spec));
   }
 
+  function hint(wrap) {
+    var note = wrap.nextElementSibling;
+    if (note && note.classList.contains("scroll-hint")) {
+      note.hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
+    }
+  }
+
   function start() {
     var charts = [];
     if (typeof window.Chart !== "undefined") {
@@ -93,9 +122,23 @@
       var chart = draw(canvas);
       if (chart) { charts.push(chart); canvas.setAttribute("data-drawn", "true"); }
     });
+    var folded = document.querySelectorAll("details.insight-rows:not([open])");
     function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
-    window.addEventListener("beforeprint", resizeAll);
-    window.addEventListener("afterprint", resizeAll);
+    window.addEventListener("beforeprint", function () {
+      folded.forEach(function (details) { details.open = true; });
+      resizeAll();
+    });
+    window.addEventListener("afterprint", function () {
+      folded.forEach(function (details) { details.open = false; });
+      resizeAll();
+      hintAll();
+    });
+    function hintAll() { document.querySelectorAll(".table-wrap").forEach(hint); }
+    hintAll();
+    window.addEventListener("resize", hintAll);
+    document.querySelectorAll("details.insight-rows").forEach(function (details) {
+      details.addEventListener("toggle", hintAll);
+    });
     document.querySelectorAll("[data-print-report]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
