@@ -7,6 +7,8 @@
   "use strict";
 
   var PALETTE = ["#2a5bd7", "#1b7a3d", "#c77700", "#b3261e", "#6b4fbb", "#0f7c8c", "#545b6b"];
+  // A series split by concern or strength (present.py) is drawn red or green.
+  var MEANING = { concern: "#b3261e", strength: "#1b7a3d" };
   var INK = "#1f2430";
   var GRID = "#e3e6ec";
 
@@ -36,7 +38,7 @@
     var horizontal = spec.kind === "hbar";
     var line = spec.kind === "line";
     var datasets = spec.series.map(function (series, i) {
-      var colour = PALETTE[i % PALETTE.length];
+      var colour = MEANING[series.label.split(": ").pop()] || PALETTE[i % PALETTE.length];
       return {
         label: series.label,
         data: series.data,
