@@ -140,6 +140,7 @@ def test_relationship_page_journey(chromium, live_server):
     # The mentor ends it early; the mentee is asked how it went.
     mentor_page.goto(url)
     mentor_page.click("text=End early…")
+    mentor_page.select_option("select[name=category]", "change")
     mentor_page.fill("textarea[name=reason]", "I am moving teams.")
     mentor_page.click("button:has-text('End the mentorship')")
     mentor_page.wait_for_selector("text=The mentorship has ended")
