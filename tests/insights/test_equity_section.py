@@ -34,6 +34,7 @@ from tandem.feedback.models import CheckIn, CheckInKind
 from tandem.insights.scope import scope_of
 from tandem.insights.selectors import equity_data
 from tandem.insights.selectors.equity import (
+    ALL_QUARTERS_ONLY,
     NO_GROUPS,
     NO_MENTEES,
     UNCHECKED_NOTE,
@@ -183,3 +184,22 @@ def test_an_audit_out_of_time_withholds_every_group_figure_until_the_background_
     assert row(tables(program)["match_rate"])["people"] == 7
     assert equity_data.equity_refresh(JOINED) == "warm"
     assert "insights.equity_audit" in registered_jobs()
+
+
+def test_private_answers_are_shown_for_all_quarters_together_only(program):
+    """Satisfaction and goal completion come from answers only their authors (or the pair) may
+    read; a range of quarters would let two ranges be differenced down to one answer (review
+    finding: 'everyone' totals by quarter are published nowhere else), so only the figure over
+    all quarters is shown."""
+    later = mentee(program, ["parent"])
+    Enrolment.objects.filter(person=later).update(created_at=JOINED + timedelta(days=120))
+    cache.clear()
+    everything = tables(program)
+    assert row(everything["satisfaction"])["value"] is not None
+    first_quarter = tables(program, first="2025Q1", last="2025Q1")
+    for key in ("satisfaction", "goal_completion"):
+        assert row(first_quarter[key])["value"] is None
+        assert first_quarter[key].notes == [ALL_QUARTERS_ONLY]
+    # The other figures keep their ranges (here the audit withholds Q1's: with the one parent
+    # who joined in Q2, Q1 and all quarters together would give that person away).
+    assert ALL_QUARTERS_ONLY not in first_quarter["match_rate"].notes

@@ -43,6 +43,16 @@ NOT_AUDITED = (
     "selection of programs were not audited for suppression, so none is shown."
 )
 AGAINST = "Each group against everyone else, with the 95 % interval of the difference."
+# Answers only the pair (goals) or their author (closing surveys) may read. No other page
+# publishes their totals by the quarter people joined, and a group's figure with everyone
+# else's gives the total: over two ranges differenced, that could be one person's answer. So
+# they are shown for all quarters together only, where no range can be differenced.
+PRIVATE_ANSWERS = frozenset({"satisfaction", "goal_completion"})
+ALL_QUARTERS_ONLY = (
+    "Shown for all quarters together only: these figures come from answers only their authors "
+    "(or the pair) may read, and two ranges of quarters compared could single one answer out. "
+    "Clear the quarter range to see them."
+)
 NUMBERS = ("people", "value", "rest_people", "rest_value", "difference", "low", "high")
 UNITS = {"time_to_match": ColumnKind.WEEKS}
 
@@ -118,10 +128,11 @@ def _table(
     withheld = decisions.withheld[metric.key]
     totals = [float(x) for x in data.total_cells[scope, where]]
     everyone = _moments(totals, metric)
+    hidden = metric.key in PRIVATE_ANSWERS and where != data.range_index(None, None)
     rows = []
     for g, name in enumerate(data.names):
         shown = None
-        if not withheld[scope, where, g]:
+        if not withheld[scope, where, g] and not hidden:
             cell = [float(x) for x in data.group_cells[scope, where, g]]
             group = _moments(cell, metric)
             rest = Moments(
@@ -130,6 +141,8 @@ def _table(
             shown = compare(metric, group, rest)
         rows.append(_row(name, metric, shown))
     notes = [WITHHELD_NOTE] if any(r["statement"] == WITHHELD for r in rows) else []
+    if hidden:
+        notes = [ALL_QUARTERS_ONLY]
     if not decisions.complete:
         notes = [UNCHECKED_NOTE]
     return InsightTable(
