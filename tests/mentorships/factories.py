@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import factory
@@ -138,3 +139,13 @@ def availability(user: User, *windows: tuple[int, int, int]) -> None:
         AvailabilityWindow.objects.create(
             profile=profile, weekday=weekday, start_minute=start, end_minute=end
         )
+
+
+def call(client, method: str, url: str, user: User | None = None, body: dict | None = None):
+    """One JSON API call, logged in as ``user`` when given (dates serialised as ISO strings)."""
+    if user is not None:
+        client.force_login(user)
+    kwargs = {"content_type": "application/json"}
+    if body is not None:
+        kwargs["data"] = json.dumps(body, default=str)
+    return getattr(client, method)(url, **kwargs)

@@ -23,6 +23,7 @@ from tests.mentorships.factories import (
     ProgramFactory,
     RequestFactory,
     action_item,
+    call,
     meeting,
     member,
     mentorship,
@@ -31,15 +32,6 @@ from tests.mentorships.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def call(client, method, url, user=None, body=None):
-    if user is not None:
-        client.force_login(user)
-    kwargs = {"content_type": "application/json"}
-    if body is not None:
-        kwargs["data"] = json.dumps(body, default=str)
-    return getattr(client, method)(url, **kwargs)
 
 
 @pytest.fixture

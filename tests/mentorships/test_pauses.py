@@ -3,7 +3,6 @@ program's admins read the dates; nobody can pause a closed mentorship or cover d
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -22,22 +21,13 @@ from tandem.mentorships.services.pauses import (
     PAUSE_TOO_LONG,
 )
 from tandem.notify.models import Notification
-from tests.mentorships.factories import mentorship, non_participants
+from tests.mentorships.factories import call, mentorship, non_participants
 
 pytestmark = pytest.mark.django_db
 
 
 def today():
     return timezone.now().date()
-
-
-def call(client, method, url, user=None, body=None):
-    if user is not None:
-        client.force_login(user)
-    kwargs = {"content_type": "application/json"}
-    if body is not None:
-        kwargs["data"] = json.dumps(body, default=str)
-    return getattr(client, method)(url, **kwargs)
 
 
 @pytest.fixture
