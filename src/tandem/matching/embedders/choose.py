@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from tandem.matching.embedders.meaning import MeaningEmbedder
-from tandem.matching.embedders.minilm import MiniLMEmbedder, model_dir
+from tandem.matching.embedders.minilm import MiniLMEmbedder, model_files
 from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.text import BuiltinEmbedder, Embedder, SentenceTransformerEmbedder
 
@@ -40,8 +40,7 @@ def model_embedder() -> Embedder:
 
 
 def model_installed() -> bool:
-    directory = model_dir()
-    return directory is not None and (directory / "model.safetensors").is_file()
+    return model_files() is not None
 
 
 def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:

