@@ -130,6 +130,7 @@ def people_chunk(
             else {key: int(1 + (p[22] >> (8 + 3 * k)) % 5) for k, key in enumerate(_STYLE_KEYS)},
         }
         person["text"] = (_expertise if mentor else _goals)(person, p, u)
+        person["headline"] = "" if number % 10 == 0 else _headline(person)
         if u[6] < IDENTITY_SHARE:
             first = IDENTITY_ATTRIBUTES[p[16] % len(IDENTITY_ATTRIBUTES)]
             second = IDENTITY_ATTRIBUTES[p[17] % len(IDENTITY_ATTRIBUTES)]
@@ -184,6 +185,14 @@ def _availability(pattern: str, p: np.ndarray) -> list[str]:
             _window(days[-1], 17 * 60 + 30, 90),
         ]
     return [_window(5, 10 * 60 + half, 120), _window(6, 16 * 60, 120)]
+
+
+def _headline(person: dict) -> str:
+    """The one line a person writes about themselves (an import never writes it)."""
+    topic = person["skills"][0] if person["skills"] else "my craft"
+    if person["role"] == "mentor":
+        return f"{topic} in {person['department']}, happy to help"
+    return f"Learning {topic} in {person['department']}"
 
 
 def _pick(options, value) -> str:

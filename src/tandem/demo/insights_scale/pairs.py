@@ -72,7 +72,8 @@ def _settle(world: World, pair: Pair) -> None:
     if stuck or pair.created + delay >= world.now:
         if stuck and pair.created + 8 * WEEK < world.now and world.chance(0.5):
             pair.state, pair.reason = MentorshipState.ENDED_EARLY, NEVER_AGREED
-            pair.ended = pair.created + DAY * rng.uniform(56, 70)
+            # 8 to 10 weeks after it was made, and never later than now.
+            pair.ended = min(pair.created + DAY * rng.uniform(56, 70), world.now - DAY)
         return
     pair.signed = pair.created + delay
     early = world.chance(0.06 + 0.25 * (1 - pair.quality))

@@ -13,7 +13,8 @@ from django.utils.text import slugify
 from tandem.demo.insights_scale.rows import Row, first_id, insert
 from tandem.demo.insights_scale.world import DAY, World
 from tandem.demo.skills import ALL_SKILLS
-from tandem.people.models import Identity, Profile, Skill, User
+from tandem.matching.records.availability import to_utc_intervals
+from tandem.people.models import AvailabilityWindow, Identity, Profile, Skill, User
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -98,11 +99,14 @@ def _status(world: World, role: str) -> str:
     return EnrolmentStatus.REMOVED if roll < 0.08 else EnrolmentStatus.ACTIVE
 
 
-def _profile(world: World, profile_id: int, user_id: int, role: str) -> Row:
+def _profile(world: World, profile_id: int, user_id: int, role: str) -> tuple[Row, Row | None]:
+    """A profile, complete for most people, with its weekly window (in the person's own time
+    zone, as a person would enter it; ``availability_utc`` derived from it as the product
+    does, so the daily availability refresh leaves it as it is)."""
     rng = world.rng
     complete = world.chance(0.85)
     text = f"{rng.choice(('Grow', 'Lead', 'Learn', 'Ship'))} {rng.choice(('faster', 'well'))}"
-    return {
+    row = {
         "id": profile_id,
         "user_id": user_id,
         "headline": "Keen to grow" if complete else "",
@@ -114,8 +118,14 @@ def _profile(world: World, profile_id: int, user_id: int, role: str) -> Row:
         "languages": ["en"] if world.chance(0.8) else ["en", "es"],
         "cadence": rng.choice(CADENCES) if complete else "",
         "working_style": {"structure": rng.randint(1, 5)} if complete else {},
-        "availability_utc": [[540 + 1440 * rng.randint(0, 4), 660]] if complete else [],
+        "availability_utc": [],
     }
+    if not complete:
+        return row, None
+    local = (rng.randint(0, 4), 540, 660)
+    row["availability_utc"] = to_utc_intervals([local], row["timezone"], world.now.date())
+    window = {"profile_id": profile_id, "weekday": local[0], "start_minute": 540, "end_minute": 660}
+    return row, window
 
 
 def make_people(world: World, *, people: int, program_id: int, admin_id: int) -> People:
@@ -127,7 +137,9 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
     enrolments: list[Row] = []
     wanted: list[Row] = []
     offered: list[Row] = []
+    windows: list[Row] = []
     user_id, profile_id, enrolment_id = first_id(User), first_id(Profile), first_id(Enrolment)
+    first_window = first_id(AvailabilityWindow)
     wanted_id = first_id(Profile.skills_wanted.through)
     offered_id = first_id(Profile.skills_offered.through)
     enrolments.append(
@@ -158,8 +170,10 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
                 "is_active": True,
             }
         )
-        profile = _profile(world, profile_id, user_id, role)
+        profile, window = _profile(world, profile_id, user_id, role)
         profiles.append(profile)
+        if window is not None:
+            windows.append({"id": first_window + len(windows), **window})
         if profile["headline"]:
             links, next_id = (wanted, wanted_id) if role == Role.MENTEE else (offered, offered_id)
             for skill in rng.sample(skills, 2):
@@ -190,6 +204,7 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
     now = world.now
     insert(User, users, now=now)
     insert(Profile, profiles, now=now)
+    insert(AvailabilityWindow, windows, now=now)
     insert(Profile.skills_wanted.through, wanted, now=now)
     insert(Profile.skills_offered.through, offered, now=now)
     insert(Enrolment, enrolments, now=now)
