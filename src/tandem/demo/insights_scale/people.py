@@ -106,7 +106,7 @@ def _profile(world: World, profile_id: int, user_id: int, role: str) -> tuple[Ro
     rng = world.rng
     complete = world.chance(0.85)
     text = f"{rng.choice(('Grow', 'Lead', 'Learn', 'Ship'))} {rng.choice(('faster', 'well'))}"
-    row = {
+    row: Row = {
         "id": profile_id,
         "user_id": user_id,
         "headline": "Keen to grow" if complete else "",
@@ -123,7 +123,7 @@ def _profile(world: World, profile_id: int, user_id: int, role: str) -> tuple[Ro
     if not complete:
         return row, None
     local = (rng.randint(0, 4), 540, 660)
-    row["availability_utc"] = to_utc_intervals([local], row["timezone"], world.now.date())
+    row["availability_utc"] = to_utc_intervals([local], str(row["timezone"]), world.now.date())
     window = {"profile_id": profile_id, "weekday": local[0], "start_minute": 540, "end_minute": 660}
     return row, window
 
