@@ -17,7 +17,10 @@ capacity 1, matched by :func:`~tandem.matching.pipeline.match_participants` on g
 (``optimal``); recovery is the share of mentees given their own right expertise.
 
 Run: ``.venv/bin/python bench/text_similarity.py [--cohort 20] [--failures dev]``;
-``--fusion`` gives the dev figures of each sentence embedder joined with the lexicon;
+``--fusion`` gives the dev and pairs figures of the model joined with the lexicon or the
+static pieces at several shares (how ``blend``'s share was chosen); ``--calibration`` those of
+hubness reductions of the goal x expertise cosines (CSLS, centring, z-scores), matched by a
+plain assignment (on plain cosines it gives exactly the recovery above);
 ``--resources`` instead measures each embedder in a fresh process: load time, texts a second
 on distinct profile-like texts, and peak RSS.
 """
@@ -36,8 +39,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.choose import model_installed
 from tandem.matching.embedders.minilm import MiniLMEmbedder
 from tandem.matching.embedders.static import StaticEmbedder
@@ -86,6 +91,9 @@ def factories() -> dict[str, Callable[[], object]]:
     }
     if model_installed():
         found["all-MiniLM-L6-v2 numpy"] = MiniLMEmbedder
+        found[f"MiniLM + {STATIC_SHARE:g} static (blend)"] = lambda: Blend(
+            MiniLMEmbedder(), StaticEmbedder(), STATIC_SHARE
+        )
     if importlib.util.find_spec("sentence_transformers") is not None:
         found["sentence-transformers MiniLM"] = SentenceTransformerEmbedder
     return found
@@ -104,13 +112,16 @@ def ranks(embedder, rows: list[dict]) -> np.ndarray:
     return np.array(out)
 
 
-def recovery(embedder, rows: list[dict], cohort: int, seed: int = 0) -> float:
-    """Share of goals matched to their own right expertise, cohort by cohort."""
+def cohorts(rows: list[dict], cohort: int, seed: int = 0) -> list[list[dict]]:
     order = list(range(len(rows)))
     random.Random(seed).shuffle(order)
+    return [[rows[k] for k in order[at : at + cohort]] for at in range(0, len(order), cohort)]
+
+
+def recovery(embedder, rows: list[dict], cohort: int, seed: int = 0) -> float:
+    """Share of goals matched to their own right expertise, cohort by cohort."""
     recovered = 0
-    for start in range(0, len(order), cohort):
-        members = [rows[k] for k in order[start : start + cohort]]
+    for members in cohorts(rows, cohort, seed):
         mentees = [Mentee(id=f"g{k}", goals=row["goal"]) for k, row in enumerate(members)]
         mentors = [
             Mentor(id=f"g{k}:{c}", expertise=text, capacity=1)
@@ -122,35 +133,77 @@ def recovery(embedder, rows: list[dict], cohort: int, seed: int = 0) -> float:
     return recovered / len(rows)
 
 
-class Joined:
-    """Two embedders' rows side by side, ``sqrt(1 - share)`` to ``sqrt(share)``, renormalised
-    (what joining the concept lexicon into a model's vector would be); rows are cached."""
+class Cached:
+    """An embedder's rows, each text embedded once (the grids below reuse them)."""
 
-    def __init__(self, base, lexicon, share: float):
-        self.parts, self.share, self.cache = (base, lexicon), share, {}
+    def __init__(self, embedder):
+        self.embedder, self.cache = embedder, {}
+        self.name = getattr(embedder, "name", type(embedder).__name__)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         new = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if new:
-            a, b = (np.asarray(part.embed(new), dtype=np.float32) for part in self.parts)
-            rows = np.hstack([np.sqrt(1 - self.share) * a, np.sqrt(self.share) * b])
-            norms = np.linalg.norm(rows, axis=1, keepdims=True)
-            np.divide(rows, norms, out=rows, where=norms > 0)
-            self.cache.update(zip(new, rows, strict=True))
+            self.cache.update(zip(new, np.asarray(self.embedder.embed(new)), strict=True))
         return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
-def fusion(embedders: dict, rows: list[dict], cohort: int) -> None:
-    """Dev-set figures of each sentence embedder joined with the lexicon at several shares."""
-    lexicon = embedders["built-in concept lexicon"]
-    for name in [n for n in embedders if n not in ("built-in concept lexicon",)]:
-        for share in (0.0, 0.05, 0.1, 0.2, 0.3, 0.4):
-            joined = Joined(embedders[name], lexicon, share)
-            found = ranks(joined, rows)
-            print(
-                f"dev     {name + f' + lexicon {share:.2f}':44} {np.mean(found == 1):>6.3f}"
-                f" {np.mean(1 / found):>6.3f} {recovery(joined, rows, cohort):>8.3f}"
-            )
+def fusion(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
+    """Figures of the model joined with the lexicon or the static pieces at several shares."""
+    model = Cached(embedders["all-MiniLM-L6-v2 numpy"])
+    for other in ("built-in concept lexicon", "static MiniLM pieces"):
+        part = Cached(embedders[other])
+        for share in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
+            joined = Blend(model, part, share)
+            for set_name, rows in data.items():
+                found = ranks(joined, rows)
+                print(
+                    f"{set_name:7} {f'model + {share:.1f} {other}':44} {np.mean(found == 1):>6.3f}"
+                    f" {np.mean(1 / found):>6.3f} {recovery(joined, rows, cohort):>8.3f}"
+                )
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+def _csls(cos: np.ndarray, k: int) -> np.ndarray:
+    """Cross-domain similarity local scaling: less each side's mean cosine to its k nearest."""
+    near_goal = np.sort(cos, axis=1)[:, -min(k, cos.shape[1]) :].mean(axis=1)
+    near_expertise = np.sort(cos, axis=0)[-min(k, cos.shape[0]) :].mean(axis=0)
+    return 2 * cos - near_goal[:, None] - near_expertise[None, :]
+
+
+def _z(cos: np.ndarray, axis: int) -> np.ndarray:
+    return (cos - cos.mean(axis, keepdims=True)) / (cos.std(axis, keepdims=True) + 1e-9)
+
+
+CALIBRATIONS = {
+    "cosine": lambda g, e: np.clip(g @ e.T, 0, 1),
+    "CSLS k=3": lambda g, e: _csls(g @ e.T, 3),
+    "CSLS k=10": lambda g, e: _csls(g @ e.T, 10),
+    "each side centred": lambda g, e: _unit(g - g.mean(0)) @ _unit(e - e.mean(0)).T,
+    "z-score per expertise": lambda g, e: _z(g @ e.T, 0),
+    "z-score per goal": lambda g, e: _z(g @ e.T, 1),
+}
+
+
+def calibration(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
+    """Recovery after each hubness reduction, cohort by cohort, by a plain assignment."""
+    for set_name, rows in data.items():
+        for name in ("static MiniLM pieces", "all-MiniLM-L6-v2 numpy"):
+            embedder = Cached(embedders[name])
+            for label, score in CALIBRATIONS.items():
+                recovered = 0
+                for members in cohorts(rows, cohort):
+                    goals = embedder.embed([row["goal"] for row in members])
+                    owner = [k for k, row in enumerate(members) for _ in row["candidates"]]
+                    right = [c == 0 for row in members for c in range(len(row["candidates"]))]
+                    expertise = embedder.embed([t for row in members for t in row["candidates"]])
+                    mentee, mentor = linear_sum_assignment(-score(goals, expertise))
+                    recovered += sum(
+                        owner[j] == i and right[j] for i, j in zip(mentee, mentor, strict=True)
+                    )
+                print(f"{set_name:7} {name:24} {label:22} {recovered / len(rows):>8.3f}")
 
 
 def failures(embedder, rows: list[dict]) -> list[str]:
@@ -193,7 +246,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     parser.add_argument("--failures", choices=("dev", "pairs"), help="list an embedder's misses")
     parser.add_argument("--resources", type=int, metavar="TEXTS", help="measure speed and RSS")
-    parser.add_argument("--fusion", action="store_true", help="dev: join the lexicon in")
+    parser.add_argument("--fusion", action="store_true", help="join the lexicon or static in")
+    parser.add_argument("--calibration", action="store_true", help="hubness reductions")
     args = parser.parse_args(argv)
     if args.resources:
         resources(args.resources)
@@ -203,9 +257,12 @@ def main(argv: list[str]) -> int:
         data[args.failures] = load(SETS[args.failures])
     started = time.perf_counter()
     embedders = {name: make() for name, make in factories().items()}
-    if args.fusion:
-        fusion(embedders, load(SETS["dev"]), args.cohort)
-        return 0
+    for mode in ("fusion", "calibration"):
+        if getattr(args, mode):
+            if "frozen" in data:
+                parser.error("nothing is tuned on the frozen set: --sets dev,pairs")
+            globals()[mode](embedders, data, args.cohort)
+            return 0
     print(f"embedders loaded in {time.perf_counter() - started:.1f} s: {', '.join(embedders)}")
     print(f"planted-pair recovery in cohorts of {args.cohort} goals with all their candidates")
     print(f"{'set':7} {'embedder':36} {'goals':>5} {'top-1':>6} {'MRR':>6} {'recovery':>8}")

@@ -233,6 +233,16 @@ class TestChoice:
         finally:
             choose.model_embedder.cache_clear()
 
+    def test_blend_is_the_model_with_the_static_pieces_beside_it(self):
+        blend = choose_embedder("blend")
+        model, static = choose_embedder("minilm"), choose_embedder("static")
+        assert embedder_name(blend) == f"{embedder_name(model)} + 0.3 static MiniLM pieces"
+        texts = ["charts for execs", "dashboard design"]
+        a, b = (e.embed(texts) for e in (model, static))
+        rows = blend.embed(texts)
+        assert rows[0] @ rows[1] == pytest.approx(0.7 * a[0] @ a[1] + 0.3 * b[0] @ b[1], abs=1e-5)
+        assert blend.shared_concepts(*texts)
+
     def test_an_unknown_name_is_refused(self):
         with pytest.raises(ValueError, match="unknown embedder"):
             choose_embedder("word2vec")

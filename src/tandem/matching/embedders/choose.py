@@ -1,25 +1,26 @@
 """Which embedder a run uses.
 
-Every install's default is the built-in concept lexicon (:class:`BuiltinEmbedder`): no
-download, tens of thousands of texts a second, vectors that never go negative (which the
-candidate bound's fast path relies on). ``auto`` (the default of ``tandem match``) uses
-all-MiniLM-L6-v2 run in numpy instead when its optional weights are installed and the run has
-at most :data:`MODEL_LIMIT` texts (goals and expertise): above that the model would take
-minutes, so the fast built-in one is used. ``static`` is the piece table distilled from the
-model (shipped, measured in docs/matching.md, not the default: see there why);
-``sentence-transformers`` the torch model, if installed.
+The product's default is the built-in concept lexicon (:class:`BuiltinEmbedder`): tens of
+thousands of texts a second, vectors that never go negative (which the candidate bound's fast
+path relies on). ``auto`` (the default of ``tandem match``) runs all-MiniLM-L6-v2 in numpy
+instead (every install has its int8 weights) when the run has at most :data:`MODEL_LIMIT`
+texts (goals and expertise): above that the model would take minutes, so the fast built-in
+one is used. ``blend`` is the model with the static pieces beside it
+(:mod:`~tandem.matching.embedders.blend`); ``static`` the piece table distilled from the model
+alone (measured in docs/matching.md); ``sentence-transformers`` the torch model, if installed.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.meaning import MeaningEmbedder
 from tandem.matching.embedders.minilm import MiniLMEmbedder, model_files
 from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.text import BuiltinEmbedder, Embedder, SentenceTransformerEmbedder
 
-NAMES = ("auto", "builtin", "minilm", "static", "sentence-transformers")
+NAMES = ("auto", "builtin", "minilm", "blend", "static", "sentence-transformers")
 MODEL_LIMIT = 2_000  # texts up to which `auto` runs the model (~75 s at 27 texts/s, busy core)
 
 
@@ -33,10 +34,16 @@ def default_embedder() -> Embedder:
 
 
 @lru_cache(maxsize=1)
-def model_embedder() -> Embedder:
+def model_embedder() -> MeaningEmbedder:
     """all-MiniLM-L6-v2 in numpy, the lexicon naming shared topics; loaded once a process
     (read-only); ImportError when the weights are not installed."""
     return MeaningEmbedder(MiniLMEmbedder())
+
+
+@lru_cache(maxsize=1)
+def blend_embedder() -> Embedder:
+    """The model joined with the static pieces, sharing the loaded model (read-only)."""
+    return MeaningEmbedder(Blend(model_embedder().base, StaticEmbedder(), STATIC_SHARE))
 
 
 def model_installed() -> bool:
@@ -59,6 +66,8 @@ def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:
         return BuiltinEmbedder()
     if name == "minilm":
         return model_embedder()
+    if name == "blend":
+        return blend_embedder()
     if name == "static":
         return MeaningEmbedder(StaticEmbedder())
     if name == "sentence-transformers":
