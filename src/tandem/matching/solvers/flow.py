@@ -64,6 +64,17 @@ def _network(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return tails.astype(np.int64), heads.astype(np.int64), caps, source, sink
 
 
+def _max_flow(graph: CandidateGraph) -> tuple[max_flow.SimpleMaxFlow, int]:
+    """A solved OR-Tools push-relabel max-flow of ``graph``'s network, and its edge count."""
+    tails, heads, caps, source, sink = _network(graph)
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(tails, heads, caps)
+    status = solver.solve(source, sink)
+    if status != solver.OPTIMAL:
+        raise RuntimeError(SOLVER_FAILED.format(solver="max-flow", status=status))
+    return solver, graph.n_edges
+
+
 def max_cardinality(graph: CandidateGraph) -> int:
     """Largest number of mentees that can be matched at once (OR-Tools push-relabel).
 
@@ -75,13 +86,7 @@ def max_cardinality(graph: CandidateGraph) -> int:
     """
     if graph.n_edges == 0:
         return 0
-    tails, heads, caps, source, sink = _network(graph)
-    solver = max_flow.SimpleMaxFlow()
-    solver.add_arcs_with_capacity(tails, heads, caps)
-    status = solver.solve(source, sink)
-    if status != solver.OPTIMAL:
-        raise RuntimeError(SOLVER_FAILED.format(solver="max-flow", status=status))
-    return int(solver.optimal_flow())
+    return int(_max_flow(graph)[0].optimal_flow())
 
 
 def source_side(graph: CandidateGraph) -> tuple[int, np.ndarray]:
@@ -98,20 +103,33 @@ def source_side(graph: CandidateGraph) -> tuple[int, np.ndarray]:
     >>> count, side.tolist()
     (1, [True, True, True])
     """
+    edge_of, side = max_assignment(graph)
+    return int(np.count_nonzero(edge_of >= 0)), side
+
+
+def max_assignment(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray]:
+    """A maximum assignment (edge id per mentee, or -1), with no regard to scores, and the
+    König cut that proves it: per node (``n + m``), reachable from an unmatched mentee in
+    the residual graph (the source side of a minimum cut, every unmatched mentee on it).
+
+    Examples
+    --------
+    >>> g = CandidateGraph.from_edges(2, 2, [0, 1], [0, 0], [1.0, 1.0], [1, 1])
+    >>> edge_of, side = max_assignment(g)
+    >>> int((edge_of >= 0).sum()), side.tolist()  # mentee -> mentor 0 -> the other mentee
+    (1, [True, True, True, False])
+    """
     n, m = graph.n_mentees, graph.n_mentors
     side = np.zeros(n + m, dtype=bool)
     if graph.n_edges == 0:
         side[:n] = True
-        return 0, side
-    tails, heads, caps, source, sink = _network(graph)
-    solver = max_flow.SimpleMaxFlow()
-    solver.add_arcs_with_capacity(tails, heads, caps)
-    status = solver.solve(source, sink)
-    if status != solver.OPTIMAL:
-        raise RuntimeError(SOLVER_FAILED.format(solver="max-flow", status=status))
+        return np.full(n, -1, dtype=np.int64), side
+    solver, edges = _max_flow(graph)
     nodes = np.asarray(solver.get_source_side_min_cut(), dtype=np.int64)
     side[nodes[nodes < n + m]] = True
-    return int(solver.optimal_flow()), side
+    edge_of = edge_of_mentee(graph, solver.flows(np.arange(edges, dtype=np.int64)) > 0)
+    side[:n] |= edge_of < 0  # a mentee without edges here may have some in a larger graph
+    return edge_of, side
 
 
 def edge_of_mentee(graph: CandidateGraph, used: np.ndarray) -> np.ndarray:

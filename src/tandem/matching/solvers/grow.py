@@ -4,23 +4,25 @@ The optimum on a candidate subgraph is optimal on the whole graph when two certi
 both taken from the subgraph's own flow, hold for *every* pair of the whole graph:
 
 - cardinality (König): in the residual graph of a maximum flow, let ``R`` be the nodes
-  reachable from the free mentees. Unreachable mentees plus reachable mentors form a cut whose
-  capacity is the flow value; it stays a cut of the whole graph unless some pair joins a
-  reachable mentee to an unreachable mentor. No such pair: no assignment matches more.
+  reachable from the free mentees (``flow.max_assignment``). Unreachable mentees plus
+  reachable mentors form a cut whose capacity is the flow value; it stays a cut of the
+  whole graph unless some pair joins a reachable mentee to an unreachable mentor. No such
+  pair: no assignment matches more.
 - total (LP duality): the flow's duals ``u, v >= 0`` and ``shift`` cover every pair
   (``weight <= u_i + v_j + shift``); a pair outside the subgraph with a positive reduced
   cost is the only kind that could improve the total.
 
-:func:`failures` finds both kinds in one pass; :func:`best_per_mentee` keeps the few most
-promising of each mentee, so the subgraph grows only where the certificate says it is short.
+:func:`cut_failures` and :func:`dual_failures` find each kind in one pass;
+:func:`best_per_mentee` keeps the few most promising of each mentee, so the subgraph grows only
+where the certificate says it is short.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import scipy as sp
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import Duals
@@ -38,74 +40,49 @@ NEAR = 0.02
 ROOM_FIRST = 4.0
 
 
-def residual_reach(graph: CandidateGraph, edge_of: np.ndarray) -> np.ndarray:
-    """Bool over the ``n + m`` nodes: reachable from a free mentee in the residual graph.
-
-    ``edge_of`` must be a maximum assignment of ``graph`` (then no mentor with a free seat
-    is reachable, and the sink never is).
-
-    Examples
-    --------
-    >>> g = CandidateGraph.from_edges(2, 2, [0, 1], [0, 0], [1.0, 1.0], [1, 1])
-    >>> residual_reach(g, np.array([0, -1])).tolist()  # mentee 1 -> mentor 0 -> mentee 0
-    [True, True, True, False]
-    """
-    n, m = graph.n_mentees, graph.n_mentors
-    used = np.zeros(graph.n_edges, dtype=bool)
-    used[edge_of[edge_of >= 0]] = True
-    free = np.flatnonzero(edge_of < 0)  # with edges here or not: the whole graph may have some
-    root = n + m
-    mentee, mentor = graph.mentee.astype(np.int64), graph.mentor.astype(np.int64) + n
-    tails = np.concatenate([np.where(used, mentor, mentee), np.full(len(free), root)])
-    heads = np.concatenate([np.where(used, mentee, mentor), free])
-    arcs = sp.sparse.csr_matrix(
-        (np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(root + 1, root + 1)
-    )
-    order = sp.sparse.csgraph.breadth_first_order(
-        arcs, root, directed=True, return_predecessors=False
-    )
-    reach = np.zeros(root + 1, dtype=bool)
-    reach[order] = True
-    return reach[:root]
-
-
-def failures(
+def _chunks(
     graph: CandidateGraph,
-    weights: IntegerWeights,
-    duals: Duals,
-    reach: np.ndarray,
-    room: np.ndarray,
-    ids: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs of ``graph`` (or of its edges ``ids``) where a certificate fails, with priorities.
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """``(edge ids, mentee, mentor, score)`` of ``graph`` by chunks of ``CHUNK`` edges."""
+    for lo in range(0, graph.n_edges, CHUNK):
+        part = slice(lo, lo + CHUNK)
+        edge = np.arange(lo, min(lo + CHUNK, graph.n_edges))
+        yield edge, graph.mentee[part], graph.mentor[part], graph.score[part]
 
-    Returns ``(cut_ids, cut_key, dual_ids, dual_key)``: pairs crossing the cardinality cut
-    (key: score, plus ``ROOM_FIRST`` towards a mentor with a free seat) and pairs with a
-    positive reduced cost (key: the reduced cost). ``weights`` gives the integer scale
-    (offset and step) of the duals; ``room`` is True for mentors with a free seat.
-    """
-    n, low, step = graph.n_mentees, weights.offset, weights.step
-    total = graph.n_edges if ids is None else len(ids)
-    cut_ids, cut_key, dual_ids, dual_key = [], [], [], []
-    for lo in range(0, total, CHUNK):
-        edge = np.arange(lo, min(lo + CHUNK, total)) if ids is None else ids[lo : lo + CHUNK]
-        i, j, score = graph.mentee[edge], graph.mentor[edge], graph.score[edge]
+
+def _joined(ids: list[np.ndarray], keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not ids:
+        return np.empty(0, np.int64), np.empty(0)
+    return np.concatenate(ids), np.concatenate(keys)
+
+
+def cut_failures(
+    graph: CandidateGraph, reach: np.ndarray, room: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of ``graph`` crossing the cardinality cut ``reach`` (a reachable mentee, an
+    unreachable mentor), with their priority: the score, plus ``ROOM_FIRST`` towards a mentor
+    with a free seat (``room``)."""
+    n, ids, keys = graph.n_mentees, [], []
+    for edge, i, j, score in _chunks(graph):
         crossing = np.flatnonzero(reach[i] & ~reach[n + j])
-        cut_ids.append(edge[crossing])
-        bonus = np.where(room[j[crossing]], ROOM_FIRST, 0.0)
-        cut_key.append(score[crossing] + bonus)
+        ids.append(edge[crossing])
+        keys.append(score[crossing] + np.where(room[j[crossing]], ROOM_FIRST, 0.0))
+    return _joined(ids, keys)
+
+
+def dual_failures(
+    graph: CandidateGraph, weights: IntegerWeights, duals: Duals
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of ``graph`` with a positive reduced cost under ``duals``, with it as priority;
+    ``weights`` gives the integer scale (offset and step) of the duals."""
+    low, step, ids, keys = weights.offset, weights.step, [], []
+    for edge, i, j, score in _chunks(graph):
         weight = np.rint((score - low) / step).astype(np.int64)
         reduced = weight - duals.mentee[i] - duals.mentor[j] - duals.shift
         positive = np.flatnonzero(reduced > 0)
-        dual_ids.append(edge[positive])
-        dual_key.append(reduced[positive].astype(np.float64))
-    empty = [np.empty(0, np.int64)]
-    return (
-        np.concatenate(cut_ids or empty),
-        np.concatenate(cut_key or empty),
-        np.concatenate(dual_ids or empty),
-        np.concatenate(dual_key or empty),
-    )
+        ids.append(edge[positive])
+        keys.append(reduced[positive].astype(np.float64))
+    return _joined(ids, keys)
 
 
 def best_per_mentee(
@@ -172,25 +149,33 @@ class Table:
         """The mentor (table column) of each edge id in ``ids``."""
         return self.mentor_of[ids]
 
-    def failures(
-        self, duals: Duals, reach: np.ndarray, room: np.ndarray, per_mentee: int | None = None
+    def cut_failures(
+        self, reach: np.ndarray, room: np.ndarray, per_mentee: int | None = None
     ) -> np.ndarray:
-        """Per mentee, the ``per_mentee`` best pairs of each kind where a certificate fails
-        (see :func:`failures`): edge ids, empty when the solution is proven. A mentor with a
-        free seat beyond the cut also gets its ``2 * per_mentee`` best reachable mentees."""
+        """Per reachable mentee, its ``per_mentee`` best pairs crossing the cardinality cut
+        (those towards a mentor with a free seat first), and per mentor with a free seat
+        beyond the cut, its ``2 * per_mentee`` best reachable mentees (see
+        :func:`cut_failures`): edge ids, empty when the cardinality is proven."""
         n, per_mentee = len(self.weight), per_mentee or ADD_PER_MENTEE
-        found = []
-        if reach[:n].any():  # cardinality: reachable mentee -> unreachable mentor
-            rows, columns = np.flatnonzero(reach[:n]), np.flatnonzero(~reach[n:])
-            key = self.weight[np.ix_(rows, columns)]
-            key += np.where(room[columns], 2 * self.top + 1, 0.0)
-            edge = self.edge[np.ix_(rows, columns)]
-            open_ = np.flatnonzero(room[columns])  # and each mentor with room, its best ones
-            found.append(_row_best(edge, key, per_mentee))
-            found.append(_row_best(edge[:, open_].T, key[:, open_].T, 2 * per_mentee))
+        if not reach[:n].any():
+            return np.empty(0, np.int64)
+        rows, columns = np.flatnonzero(reach[:n]), np.flatnonzero(~reach[n:])
+        key = self.weight[np.ix_(rows, columns)]
+        key += np.where(room[columns], 2 * self.top + 1, 0.0)
+        edge = self.edge[np.ix_(rows, columns)]
+        open_ = np.flatnonzero(room[columns])
+        found = [_row_best(edge, key, per_mentee)]
+        found.append(_row_best(edge[:, open_].T, key[:, open_].T, 2 * per_mentee))
+        return np.unique(np.concatenate(found))
+
+    def dual_failures(self, duals: Duals, per_mentee: int | None = None) -> np.ndarray:
+        """Per mentee with a pair of positive reduced cost, its ``per_mentee`` pairs of
+        highest reduced cost and any within ``NEAR`` of the weight range of failing (see
+        :func:`dual_failures`): edge ids, empty when the total is proven."""
+        n, per_mentee = len(self.weight), per_mentee or ADD_PER_MENTEE
         price = duals.mentor.astype(np.float64)
         cover = (duals.mentee + duals.shift).astype(np.float64)
-        margin = -NEAR * self.top
+        margin, found = -NEAR * self.top, []
         for lo in range(0, n, BLOCK_ROWS):  # blocks of rows stay in cache
             block = slice(lo, lo + BLOCK_ROWS)
             reduced = self.weight[block] - price
@@ -202,14 +187,18 @@ class Table:
 
 
 def _row_best(edge: np.ndarray, key: np.ndarray, k: int, above: float = -np.inf) -> np.ndarray:
-    """Edge ids of each row's ``k`` highest keys that are ``> above`` (``key`` is a table)."""
+    """Edge ids of each row's ``k`` highest keys that are ``> above`` (``key`` is a table),
+    by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay in cache."""
     width = key.shape[1]
     if width == 0:
         return np.empty(0, np.int64)
-    k = min(k, width)
-    best = np.argpartition(key, width - k, axis=1)[:, width - k :]
-    good = np.take_along_axis(key, best, 1) > above
-    return np.take_along_axis(edge, best, 1)[good].astype(np.int64)
+    k, found = min(k, width), []
+    for lo in range(0, len(key), BLOCK_ROWS):
+        block = key[lo : lo + BLOCK_ROWS]
+        best = np.argpartition(block, width - k, axis=1)[:, width - k :]
+        good = np.take_along_axis(block, best, 1) > above
+        found.append(np.take_along_axis(edge[lo : lo + BLOCK_ROWS], best, 1)[good])
+    return np.concatenate(found).astype(np.int64) if found else np.empty(0, np.int64)
 
 
 # A table of at most this many cells (two arrays of 8 and 4 bytes a cell) is worth building.
@@ -226,14 +215,15 @@ def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
         weight = np.rint((graph.score - weights.offset) / weights.step).reshape(n, m)
         edge = np.arange(edges, dtype=np.int32).reshape(n, m)
         return Table(weight, edge, float(weight.max()), graph.mentor)
-    weight = np.full((n, m), -np.inf)
-    edge = np.full((n, m), -1, dtype=np.int32)
+    flat_weight = np.full(n * m, -np.inf)  # filled by flat index: far faster than by (i, j)
+    flat_edge = np.full(n * m, -1, dtype=np.int32)
     for lo in range(0, edges, CHUNK):
         part = slice(lo, lo + CHUNK)
-        i, j = graph.mentee[part], graph.mentor[part]
-        weight[i, j] = np.rint((graph.score[part] - weights.offset) / weights.step)
-        edge[i, j] = np.arange(lo, lo + len(i), dtype=np.int32)
-    return Table(weight, edge, float(weight.max()), graph.mentor)
+        cell = graph.mentee[part].astype(np.int64) * m + graph.mentor[part]
+        flat_weight[cell] = np.rint((graph.score[part] - weights.offset) / weights.step)
+        flat_edge[cell] = np.arange(lo, lo + len(cell), dtype=np.int32)
+    top = float(flat_weight.max())
+    return Table(flat_weight.reshape(n, m), flat_edge.reshape(n, m), top, graph.mentor)
 
 
 def _row_major(graph: CandidateGraph) -> bool:

@@ -23,8 +23,19 @@ import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import Duals, flow_duals
-from tandem.matching.solvers.flow import IntegerWeights, integer_weights, optimal_edges
-from tandem.matching.solvers.grow import Table, best_per_mentee, failures, residual_reach, table_of
+from tandem.matching.solvers.flow import (
+    IntegerWeights,
+    integer_weights,
+    max_assignment,
+    optimal_edges,
+)
+from tandem.matching.solvers.grow import (
+    Table,
+    best_per_mentee,
+    cut_failures,
+    dual_failures,
+    table_of,
+)
 from tandem.matching.solvers.order import list_starts, mentee_order
 
 SHORTLIST_PER_MENTEE = 12
@@ -108,23 +119,25 @@ def take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
     )
 
 
-def _grow(
-    graph: CandidateGraph,
-    table: Table | None,
-    part: CandidateGraph,
-    edge_of: np.ndarray,
-    duals: Duals,
-    scale: IntegerWeights,
-) -> np.ndarray:
-    """Edge ids of ``graph`` to add to the shortlist ``part``: empty when it is proven."""
+def _cut_growth(graph: CandidateGraph, table: Table | None, part: CandidateGraph) -> np.ndarray:
+    """Edge ids of ``graph`` to add to the shortlist ``part`` for the cardinality certificate,
+    from a max-flow of ``part``: empty when no assignment of ``graph`` can match more."""
+    edge_of, reach = max_assignment(part)
     load = np.bincount(part.mentor[edge_of[edge_of >= 0]], minlength=graph.n_mentors)
     room = load < graph.capacity
-    reach = residual_reach(part, edge_of)
     if table is not None:
-        return table.failures(duals, reach, room)
-    cut_ids, cut_key, dual_ids, dual_key = failures(graph, scale, duals, reach, room)
-    grown = [best_per_mentee(graph, cut_ids, cut_key), best_per_mentee(graph, dual_ids, dual_key)]
-    return np.concatenate(grown)
+        return table.cut_failures(reach, room)
+    return best_per_mentee(graph, *cut_failures(graph, reach, room))
+
+
+def _dual_growth(
+    graph: CandidateGraph, table: Table | None, duals: Duals, scale: IntegerWeights
+) -> np.ndarray:
+    """Edge ids of ``graph`` to add to the shortlist for the total's certificate (``duals``
+    of the shortlist's optimal flow): empty when it is optimal on ``graph``."""
+    if table is not None:
+        return table.dual_failures(duals)
+    return best_per_mentee(graph, *dual_failures(graph, scale, duals))
 
 
 def proven_optimal(
@@ -132,8 +145,11 @@ def proven_optimal(
 ) -> Proven:
     """Most matched, then the highest total: solved on a shortlist, proven on the whole graph.
 
-    ``start`` (edge ids) joins the first shortlist. Falls back to one min-cost flow on the
-    whole graph when the graph is already sparse or after ``MAX_SHORTLIST_ROUNDS`` rounds.
+    ``start`` (edge ids) joins the first shortlist. The shortlist first grows by max-flows
+    (cheap, no costs) until the König cut proves that no assignment of the whole graph matches
+    more, then by min-cost flows until their duals prove the total. Falls back to one
+    min-cost flow on the whole graph when the graph is already sparse or after
+    ``MAX_SHORTLIST_ROUNDS`` rounds.
 
     Examples
     --------
@@ -155,8 +171,14 @@ def proven_optimal(
     keep[ids] = True
     if start is not None:
         keep[start] = True
-    potential = None
-    for rounds in range(MAX_SHORTLIST_ROUNDS):
+    rounds, potential = 0, None
+    while rounds < MAX_SHORTLIST_ROUNDS:  # 1. cardinality, by max-flows
+        grown = _cut_growth(graph, table, take(graph, np.flatnonzero(keep)))
+        if len(grown) == 0:
+            break
+        keep[grown] = True
+        rounds += 1
+    while rounds < MAX_SHORTLIST_ROUNDS:  # 2. the total, by min-cost flows and their duals
         ids = np.flatnonzero(keep)
         part = take(graph, ids)
         weight = np.rint((part.score - scale.offset) / scale.step).astype(np.int64)
@@ -166,9 +188,10 @@ def proven_optimal(
         if not duals.converged:
             break
         potential = duals.potential
-        grown = _grow(graph, table, part, edge_of, duals, scale)
+        grown = _dual_growth(graph, table, duals, scale)
         if len(grown) == 0:
             full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
             return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
         keep[grown] = True
+        rounds += 1
     return _direct(graph, span)
