@@ -210,6 +210,9 @@ MESSAGE_EMAIL_DELAY_MINUTES = int(os.environ.get("TANDEM_MESSAGE_EMAIL_DELAY_MIN
 # Insight pages answer from a snapshot younger than this many seconds (insights.refresh keeps
 # the default views fresh in the background); 0 computes on every read.
 INSIGHTS_MAX_AGE = int(os.environ.get("TANDEM_INSIGHTS_MAX_AGE", "600"))
+# At most this many insight computations (a range or section with no fresh snapshot) per user
+# in ten minutes; beyond it the page asks them to wait (tandem.insights.sections).
+INSIGHTS_FRESH_LIMIT = int(os.environ.get("TANDEM_INSIGHTS_FRESH_LIMIT", "30"))
 # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: none.
 TRUSTED_PROXIES = env_list("TANDEM_TRUSTED_PROXIES", "")
 for _proxy in TRUSTED_PROXIES:

@@ -18,20 +18,27 @@ from tandem.insights.tables import Cell, ColumnKind, InsightTable
 
 router = Router(tags=["insights"])
 
+LIMITED = {
+    "description": "Too many computations: wait `Retry-After` seconds (see the insights guide).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
 CSV_FILE = {
     "responses": {
+        429: LIMITED,
         200: {
             "description": "The table as CSV (UTF-8 with a BOM; a header of column labels).",
             "content": {"text/csv": {"schema": {"type": "string"}}},
-        }
+        },
     }
 }
+TOO_MANY = {"responses": {429: LIMITED}}
 XLSX_FILE = {
     "responses": {
+        429: LIMITED,
         200: {
             "description": "The section as an XLSX workbook, one sheet per table.",
             "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-        }
+        },
     }
 }
 
@@ -74,6 +81,9 @@ class SectionOut(Schema):
     first_quarter: str | None = Field(description="The range's first quarter (null: any).")
     last_quarter: str | None = Field(description="The range's last quarter (null: any).")
     tables: list[TableOut]
+    message: str | None = Field(
+        None, description="Why there are no tables: the range holds no data (else null)."
+    )
 
 
 class SectionRefOut(Schema):
@@ -90,14 +100,15 @@ def _tables_out(tables: list[InsightTable]) -> list[TableOut]:
     return [TableOut.model_validate(table, from_attributes=True) for table in tables]
 
 
-def _section_out(key: str, scope: InsightScope) -> SectionOut:
+def _section_out(key: str, scope: InsightScope, by: int) -> SectionOut:
     section = section_named(key)
     return SectionOut(
         key=section.key,
         title=section.title,
         first_quarter=str(scope.first) if scope.first else None,
         last_quarter=str(scope.last) if scope.last else None,
-        tables=_tables_out(section.build(scope)),
+        tables=_tables_out(section.build(scope, by=by)),
+        message=scope.empty_message() if scope.empty else None,
     )
 
 
@@ -115,7 +126,7 @@ def program_sections(request: AuthenticatedRequest, slug: str) -> SectionsOut:
     return _sections_out((program.pk,))
 
 
-@router.get("/programs/{slug}/insights/{section}", response=SectionOut)
+@router.get("/programs/{slug}/insights/{section}", response=SectionOut, openapi_extra=TOO_MANY)
 def program_section(
     request: AuthenticatedRequest, slug: str, section: str, period: Query[RangeQuery]
 ) -> SectionOut:
@@ -123,7 +134,7 @@ def program_section(
     _, scope = access_program_insights(
         user=request.auth, slug=slug, first=period.first, last=period.last
     )
-    return _section_out(section, scope)
+    return _section_out(section, scope, request.auth.pk)
 
 
 @router.get(
@@ -136,7 +147,7 @@ def program_section_xlsx(
     program, scope = access_program_insights(
         user=request.auth, slug=slug, first=period.first, last=period.last
     )
-    tables = section_named(section).build(scope)
+    tables = section_named(section).file_tables(scope, by=request.auth.pk)
     return xlsx_response(tables, stem=f"{program.slug}-{section}", scope=scope)
 
 
@@ -150,7 +161,7 @@ def program_table_csv(
     program, scope = access_program_insights(
         user=request.auth, slug=slug, first=period.first, last=period.last
     )
-    found = the_table(section_named(section).build(scope), table)
+    found = the_table(section_named(section).file_tables(scope, by=request.auth.pk), table)
     return csv_response(found, stem=f"{program.slug}-{section}-{table}", scope=scope)
 
 
@@ -161,13 +172,13 @@ def site_sections(request: AuthenticatedRequest) -> SectionsOut:
     return _sections_out(scope.program_ids)
 
 
-@router.get("/insights/{section}", response=SectionOut)
+@router.get("/insights/{section}", response=SectionOut, openapi_extra=TOO_MANY)
 def site_section(
     request: AuthenticatedRequest, section: str, period: Query[RangeQuery]
 ) -> SectionOut:
     """One section's tables for every program together (site staff)."""
     scope = access_site_insights(user=request.auth, first=period.first, last=period.last)
-    return _section_out(section, scope)
+    return _section_out(section, scope, request.auth.pk)
 
 
 @router.get("/insights/{section}/xlsx", response={200: None}, openapi_extra=XLSX_FILE)
@@ -176,7 +187,7 @@ def site_section_xlsx(
 ) -> HttpResponse:
     """The section for every program as an XLSX workbook (site staff)."""
     scope = access_site_insights(user=request.auth, first=period.first, last=period.last)
-    tables = section_named(section).build(scope)
+    tables = section_named(section).file_tables(scope, by=request.auth.pk)
     return xlsx_response(tables, stem=f"all-programs-{section}", scope=scope)
 
 
@@ -186,5 +197,5 @@ def site_table_csv(
 ) -> HttpResponse:
     """One table of the section for every program as CSV (site staff)."""
     scope = access_site_insights(user=request.auth, first=period.first, last=period.last)
-    found = the_table(section_named(section).build(scope), table)
+    found = the_table(section_named(section).file_tables(scope, by=request.auth.pk), table)
     return csv_response(found, stem=f"all-programs-{section}-{table}", scope=scope)

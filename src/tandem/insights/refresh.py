@@ -5,7 +5,8 @@ A run refreshes at most ``REFRESH_PER_RUN`` views and starts none after ``REFRES
 seconds: a section takes seconds at 100,000 people, so one tick (every minute) never runs for
 minutes; the next tick carries on, oldest first, where this one stopped. A snapshot nobody
 read for ``KEEP`` (a range nobody opens, a deleted program's) is deleted; one made under
-another data version (the equity section's, never read again) is refreshed whatever its age."""
+another data version (the equity section's, never read again) is refreshed whatever its age.
+A view that a request is computing at that moment (``Section.computing``) is skipped."""
 
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ def insights_refresh(now: datetime) -> int:
     for _, _, section, scope in due[:REFRESH_PER_RUN]:
         if done and time.monotonic() - started >= REFRESH_BUDGET:
             break
-        section.refresh(scope, version=versions[section.key])
-        done += 1
+        with section.computing(scope, versions[section.key]) as held:
+            if held:  # else a request is computing it right now
+                section.refresh(scope, version=versions[section.key])
+                done += 1
     return done

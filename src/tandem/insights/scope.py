@@ -10,7 +10,8 @@ activity-based figure (meetings, messages, weekly trends) counts what happened i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from django.db.models import Q
@@ -21,6 +22,10 @@ QUARTER_PATTERN = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE | re.ASCII
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 QUARTER_HELP = "Write a quarter like 2026Q3 (years 2000 to 2100)."
+EMPTY_RANGE = (
+    "No figures from {first} to {last}: none of these quarters holds data. Choose quarters "
+    "from the first enrolment to this quarter."
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +72,8 @@ class InsightScope:
     program_ids: tuple[int, ...]
     first: Quarter | None = None
     last: Quarter | None = None
+    # No quarter of the range can hold data (``clipped``): nothing is computed nor stored.
+    empty: bool = False
 
     @property
     def start(self) -> datetime | None:
@@ -84,6 +91,9 @@ class InsightScope:
         if self.end is not None:
             condition &= Q(**{f"{field}__lt": self.end})
         return condition
+
+    def empty_message(self) -> str:
+        return EMPTY_RANGE.format(first=self.first or "the start", last=self.last or "today")
 
     def query(self) -> dict[str, str]:
         """The range as query parameters (for links, exports and the API)."""
@@ -103,3 +113,18 @@ def scope_of(program_ids: tuple[int, ...], *, first: str = "", last: str = "") -
         message = "The range ends before it starts: choose a later 'to' quarter."
         raise ApplicationError(message, fields={"to": message})
     return InsightScope(program_ids, first_quarter, last_quarter)
+
+
+def clipped(scope: InsightScope, quarters: Sequence[Quarter]) -> InsightScope:
+    """The range narrowed to ``quarters`` (those that can hold data: ``quarters_with_data``), so
+    equivalent ranges (1900Q1-2400Q4, 1901Q1-2400Q4, ...) are one snapshot, not one computation
+    each; an open end stays open. A range that holds none of them is ``empty``."""
+    if scope.first is None and scope.last is None:
+        return scope
+    if not quarters:
+        return replace(scope, empty=True)
+    first = max(scope.first, quarters[0]) if scope.first else None
+    last = min(scope.last, quarters[-1]) if scope.last else None
+    if (first or quarters[0]) > (last or quarters[-1]):
+        return replace(scope, empty=True)
+    return replace(scope, first=first, last=last)

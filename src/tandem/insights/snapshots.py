@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -86,19 +86,13 @@ def tables_from_json(stored: list[dict[str, Any]]) -> list[InsightTable]:
     return tables
 
 
-def snapshot_fresh(
-    *, section: str, scope: InsightScope, version: str, now: datetime, max_age: float
-) -> InsightSnapshot | None:
-    """The stored snapshot of this section and scope, if younger than ``max_age`` seconds and
-    made under the same data ``version``."""
-    if max_age <= 0:
-        return None
+def snapshot_latest(*, section: str, scope: InsightScope, version: str) -> InsightSnapshot | None:
+    """The stored snapshot of this section and scope made under ``version``, whatever its age."""
     return InsightSnapshot.objects.filter(
         section=section,
         programs=programs_key(scope.program_ids),
         range=range_key(scope),
         version=version,
-        computed_at__gt=now - timedelta(seconds=max_age),
     ).first()
 
 

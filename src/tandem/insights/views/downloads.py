@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from tandem.core.api_types import AuthenticatedRequest
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
 from tandem.core.web import error_page, not_found_as_404
 from tandem.insights.exports import csv_response, the_table, xlsx_response
 from tandem.insights.sections import section_named
@@ -20,7 +20,8 @@ from tandem.insights.selectors.access import access_program_insights, access_sit
 
 
 def _download(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in; missing or forbidden is the 404 page, a bad range the error page (400)."""
+    """Signed in; missing or forbidden is the 404 page, a bad range the error page (400), too
+    many computations the error page (429, with ``Retry-After``)."""
 
     @wraps(view)
     def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -29,7 +30,10 @@ def _download(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         except NotFound:
             raise
         except ApplicationError as error:
-            return error_page(request, error, back=reverse("dashboard"))
+            response = error_page(request, error, back=reverse("dashboard"))
+            if isinstance(error, TooManyRequests):
+                response["Retry-After"] = str(error.retry_after)
+            return response
 
     return login_required(not_found_as_404(wrapper))
 
@@ -43,7 +47,7 @@ def program_table_csv(
     request: AuthenticatedRequest, slug: str, section: str, table: str
 ) -> HttpResponse:
     program, scope = access_program_insights(user=request.user, slug=slug, **_range(request))
-    tables = section_named(section).build(scope)
+    tables = section_named(section).file_tables(scope, by=request.user.pk)
     stem = f"{program.slug}-{section}-{table}"
     return csv_response(the_table(tables, table), stem=stem, scope=scope)
 
@@ -51,14 +55,14 @@ def program_table_csv(
 @_download
 def program_section_xlsx(request: AuthenticatedRequest, slug: str, section: str) -> HttpResponse:
     program, scope = access_program_insights(user=request.user, slug=slug, **_range(request))
-    tables = section_named(section).build(scope)
+    tables = section_named(section).file_tables(scope, by=request.user.pk)
     return xlsx_response(tables, stem=f"{program.slug}-{section}", scope=scope)
 
 
 @_download
 def site_table_csv(request: AuthenticatedRequest, section: str, table: str) -> HttpResponse:
     scope = access_site_insights(user=request.user, **_range(request))
-    tables = section_named(section).build(scope)
+    tables = section_named(section).file_tables(scope, by=request.user.pk)
     return csv_response(
         the_table(tables, table), stem=f"all-programs-{section}-{table}", scope=scope
     )
@@ -67,5 +71,5 @@ def site_table_csv(request: AuthenticatedRequest, section: str, table: str) -> H
 @_download
 def site_section_xlsx(request: AuthenticatedRequest, section: str) -> HttpResponse:
     scope = access_site_insights(user=request.user, **_range(request))
-    tables = section_named(section).build(scope)
+    tables = section_named(section).file_tables(scope, by=request.user.pk)
     return xlsx_response(tables, stem=f"all-programs-{section}", scope=scope)

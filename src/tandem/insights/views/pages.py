@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from tandem.core.api_types import AuthenticatedRequest
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, TooManyRequests
 from tandem.core.web import form_add_error, not_found_as_404
-from tandem.insights.scope import InsightScope, Quarter, scope_of
+from tandem.insights.scope import InsightScope, Quarter, clipped, scope_of
 from tandem.insights.sections import SECTIONS, Section, section_named
 from tandem.insights.selectors.access import access_program_insights, access_site_insights
 from tandem.insights.selectors.quarters import quarters_with_data
@@ -59,16 +59,32 @@ class Links:
         return reverse(f"{self.prefix}_csv", args=[*self.args, section, table])
 
 
+def quarter_text(quarter: Quarter) -> str:
+    return f"Q{quarter.number} {quarter.year}"
+
+
+def showing(scope: InsightScope, quarters: list[Quarter]) -> str:
+    """The quarters the figures cover in words ("Showing Q1 2025 – Q4 2026"): the range
+    clipped to the quarters with data, its open ends filled in, so nobody reads "to 2030"."""
+    if scope.empty or not quarters:
+        return "No quarter of this range holds data yet."
+    first, last = scope.first or quarters[0], scope.last or quarters[-1]
+    if first == last:
+        return f"Showing {quarter_text(first)}"
+    return f"Showing {quarter_text(first)} – {quarter_text(last)}"
+
+
 def _scope(
-    request: AuthenticatedRequest, program_ids: tuple[int, ...]
+    request: AuthenticatedRequest, program_ids: tuple[int, ...], quarters: list[Quarter]
 ) -> tuple[RangeForm, InsightScope | None]:
-    """The range the filter asks for, or ``None`` (and the form's errors) when it is wrong."""
-    form = RangeForm(request.GET, quarters=quarters_with_data(program_ids))
+    """The range the filter asks for (clipped to the quarters with data), or ``None`` (and the
+    form's errors) when it is wrong."""
+    form = RangeForm(request.GET, quarters=quarters)
     scope = None
     if form.is_valid():
         try:
             first, last = form.cleaned_data["from"], form.cleaned_data["to"]
-            scope = scope_of(program_ids, first=first, last=last)
+            scope = clipped(scope_of(program_ids, first=first, last=last), quarters)
         except ApplicationError as error:
             form_add_error(form, error)
     for name in form.errors:
@@ -86,10 +102,14 @@ def _page(
     section: Section,
     links: Links,
 ) -> HttpResponse:
-    form, scope = _scope(request, program_ids)
-    tables, computed_at = [], None
+    quarters = quarters_with_data(program_ids)
+    form, scope = _scope(request, program_ids, quarters)
+    tables, computed_at, wait = [], None, None
     if scope is not None:
-        built, computed_at = section.build_dated(scope)
+        try:
+            built, computed_at = section.build_dated(scope, by=request.user.pk)
+        except TooManyRequests as error:
+            built, wait = [], error
         tables = [
             shown(table, section=section.key, csv_url=links.csv(section.key, table.key))
             for table in built
@@ -101,6 +121,7 @@ def _page(
         "tabs": [(tab, links.page(tab.key)) for tab in SECTIONS],
         "form": form,
         "scope": scope,
+        "showing": showing(scope, quarters) if scope else "",
         "tables": tables,
         "computed_at": computed_at,  # of a snapshot up to INSIGHTS_MAX_AGE old (sections.py)
         "refresh_minutes": max(1, round(settings.INSIGHTS_MAX_AGE / 60)),
@@ -108,8 +129,13 @@ def _page(
         "query": query,
         "here": links.page(section.key),
         "xlsx_url": links.xlsx(section.key),
+        "wait": wait,  # too many computations, or these being computed: the page says to wait
     }
-    return render(request, "insights/insights.html", context, status=400 if scope is None else 200)
+    status = 400 if scope is None else 429 if wait else 200
+    response = render(request, "insights/insights.html", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait.retry_after)
+    return response
 
 
 def _section(key: str | None) -> Section:
