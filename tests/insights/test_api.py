@@ -86,6 +86,7 @@ def test_the_section_as_json(client, world):
         "x": "reason",
         "series": ["pairs"],
         "y_label": "Pairs",
+        "scale": None,
     }
     assert reasons["summary"] and reasons["notes"] == []
     # The pair's first health was recorded on 5 February: weeks from Monday 3 February to

@@ -43,6 +43,8 @@ from tandem.insights.selectors.outcomes.endings import (
     NO_ENDINGS,
     NO_MENTEES_ENDED_EARLY,
 )
+from tandem.insights.snapshots import tables_from_json, tables_to_json
+from tandem.insights.views.present import chart_data
 from tandem.mentorships.models import EarlyEndFeedback, Mentorship, MentorshipState
 from tandem.programs.models import Enrolment, Role
 from tests.mentorships.factories import member, mentorship
@@ -193,6 +195,16 @@ def test_checkin_scores(program):
     ]  # fmt: skip
     assert table.notes == []  # nothing counted is withheld: the three wait outside any block
     assert "five people's settled answers" in table.summary
+
+
+def test_the_average_chart_shows_the_answer_scale_not_zero_to_the_data(program):
+    """Averages of 1-to-5 answers are charted on a 1-to-5 axis (it ran from 0 to 4), on the
+    page, in the API and through a snapshot."""
+    table = tables_of(program)["checkin_scores"]
+    assert table.chart is not None and table.chart.scale == (1, 5)
+    drawn = chart_data(table)
+    assert drawn is not None and drawn["scale"] == [1, 5]
+    assert tables_from_json(tables_to_json([table])) == [table]
 
 
 def test_checkin_distributions_withhold_what_is_too_few(program):

@@ -103,6 +103,7 @@ def test_the_page_charts_every_table_above_its_data_table(client, world):
         "series": [{"label": "Pairs", "data": [1]}],
         "yLabel": "Pairs",
         "percent": False,
+        "scale": None,
     }
 
 

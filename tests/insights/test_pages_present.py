@@ -24,7 +24,7 @@ def test_a_one_row_table_of_figures_has_no_row_header():
         section="matching",
         csv_url="/x",
     )
-    assert item.body == [[("221", "num"), ("32.1 %", "num")]]
+    assert item.body == [[("221", "num", "Mentors"), ("32.1 %", "num", "Share")]]
 
 
 def test_a_text_first_column_heads_its_row_and_other_text_wraps():
@@ -36,7 +36,13 @@ def test_a_text_first_column_heads_its_row_and_other_text_wraps():
         section="equity",
         csv_url="/x",
     )
-    assert item.body == [[("carer", "row"), ("1,234", "num"), ("No clear difference.", "text")]]
+    assert item.body == [
+        [
+            ("carer", "row", "Group"),
+            ("1,234", "num", "People"),
+            ("No clear difference.", "text", "In words"),
+        ]
+    ]
 
 
 def test_a_withheld_row_says_withheld_in_every_missing_figure():
@@ -53,7 +59,7 @@ def test_a_withheld_row_says_withheld_in_every_missing_figure():
         csv_url="/x",
     )
     assert item.rows == [["carer", "Withheld", "Withheld"], ["parent", "–", "x"]]
-    assert item.body[0][1] == ("Withheld", "num withheld")
+    assert item.body[0][1] == ("Withheld", "num withheld", "People")
 
 
 def test_long_tables_under_a_chart_fold_and_short_ones_do_not():
@@ -103,3 +109,12 @@ def test_concerns_and_strengths_are_two_series_in_one_bar_chart():
         {"label": "Pairs: concern", "data": [None, 2]},
         {"label": "Pairs: strength", "data": [5, None]},
     ]
+
+
+def test_a_wide_table_is_cards_on_a_phone_unless_folded_away():
+    wide = [Column("group", "Group", TEXT), *[Column(f"n{i}", f"N {i}") for i in range(8)]]
+    row = {"group": "carer", **{f"n{i}": i for i in range(8)}}
+    item = shown(table(wide, [row]), section="equity", csv_url="/x")
+    assert item.cards and [label for _t, _r, label in item.body[0]][1:3] == ["N 0", "N 1"]
+    narrow = shown(table(wide[:3], [row]), section="equity", csv_url="/x")
+    assert not narrow.cards

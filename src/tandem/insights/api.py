@@ -61,6 +61,9 @@ class ChartOut(Schema):
     x: str = Field(description="The column along the category axis.")
     series: list[str] = Field(description="The columns plotted.")
     y_label: str
+    scale: list[float] | None = Field(
+        description="The value axis' fixed [low, high] (a 1-to-5 answer scale); null: from zero."
+    )
 
 
 class TableOut(Schema):

@@ -59,11 +59,24 @@ def tables_to_json(tables: list[InsightTable]) -> list[dict[str, Any]]:
             "rows": [[[k, _cell_out(v)] for k, v in row.items()] for row in table.rows],
             "chart": None
             if table.chart is None
-            else [table.chart.kind, table.chart.x, list(table.chart.series), table.chart.y_label],
+            else [
+                table.chart.kind,
+                table.chart.x,
+                list(table.chart.series),
+                table.chart.y_label,
+                list(table.chart.scale) if table.chart.scale else None,
+            ],
             "notes": list(table.notes),
         }
         for table in tables
     ]
+
+
+def _chart_in(stored: list[Any]) -> Chart:
+    """A stored chart; one stored before charts had a ``scale`` has four items."""
+    kind, x, series, y_label, *rest = stored
+    scale = rest[0] if rest else None
+    return Chart(kind, x, tuple(series), y_label, (scale[0], scale[1]) if scale else None)
 
 
 def tables_from_json(stored: list[dict[str, Any]]) -> list[InsightTable]:
@@ -77,9 +90,7 @@ def tables_from_json(stored: list[dict[str, Any]]) -> list[InsightTable]:
                 summary=item["summary"],
                 columns=[Column(k, label, ColumnKind(kind)) for k, label, kind in item["columns"]],
                 rows=[{k: _cell_in(v) for k, v in row} for row in item["rows"]],
-                chart=None
-                if chart is None
-                else Chart(chart[0], chart[1], tuple(chart[2]), chart[3]),
+                chart=None if chart is None else _chart_in(chart),
                 notes=list(item["notes"]),
             )
         )

@@ -29,12 +29,16 @@ class Column:
 
 @dataclass(frozen=True)
 class Chart:
-    """How the page charts the table: ``x`` is a column key, ``series`` the columns plotted."""
+    """How the page charts the table: ``x`` is a column key, ``series`` the columns plotted.
+    ``scale`` fixes the value axis to the range the figures can take (an average of 1-to-5
+    answers runs from 1 to 5: an axis from 0 to 4 would misread 3 as "three quarters of the
+    best"); ``None`` starts it at zero and fits it to the data."""
 
     kind: Literal["bar", "hbar", "line", "stacked_bar"]
     x: str
     series: tuple[str, ...]
     y_label: str = ""
+    scale: tuple[float, float] | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ NO_DATA = "–"
 WITHHELD = "Withheld"  # a row that says so has every missing figure withheld, not unknown
 PERCENT_KINDS = {ColumnKind.RATE}
 COLLAPSE_ROWS = 12  # a longer data table under a chart starts folded away
+CARD_COLUMNS = 5  # a table this wide is shown as a card per row on a phone (insights.css)
 BIG = 1000  # a column with a figure this large is shown in whole numbers
 SPLIT_GROUPS = 4  # a one-series bar chart is coloured by a text column with this few values
 
@@ -55,6 +56,7 @@ def chart_data(table: InsightTable) -> dict[str, Any] | None:
         "series": _split(table, series, percent),
         "yLabel": chart.y_label or ("Per cent" if percent else ""),
         "percent": percent,
+        "scale": list(chart.scale) if chart.scale else None,
     }
 
 
@@ -115,10 +117,18 @@ class ShownTable:
         return self.chart is not None and len(self.rows) > COLLAPSE_ROWS
 
     @property
-    def body(self) -> list[list[tuple[str, str]]]:
-        """Each cell with its role: ``row`` (the first column, when it is text, heads its
-        row), ``text`` (wraps) or ``num`` (right-aligned, kept on one line); a withheld figure is
-        also ``withheld`` (set in a smaller, muted type)."""
+    def cards(self) -> bool:
+        """On a phone, a wide table that is not folded away shows each row as a card of
+        labelled figures (nine columns side by side are unreadable at 390 px); the others
+        scroll sideways beside their sticky first column."""
+        return len(self.table.columns) >= CARD_COLUMNS and not self.collapsed
+
+    @property
+    def body(self) -> list[list[tuple[str, str, str]]]:
+        """Each cell with its role and its column's label (a card's labels): ``row`` (the
+        first column, when it is text, heads its row), ``text`` (wraps) or ``num``
+        (right-aligned, kept on one line); a withheld figure is also ``withheld`` (set in a
+        smaller, muted type)."""
         kinds = [
             "row"
             if i == 0 and column.kind == ColumnKind.TEXT
@@ -127,10 +137,11 @@ class ShownTable:
             else "num"
             for i, column in enumerate(self.table.columns)
         ]
+        labels = [column.label for column in self.table.columns]
         return [
             [
-                (text, f"{kind} withheld" if text == WITHHELD else kind)
-                for text, kind in zip(row, kinds, strict=True)
+                (text, f"{kind} withheld" if text == WITHHELD else kind, label)
+                for text, kind, label in zip(row, kinds, labels, strict=True)
             ]
             for row in self.rows
         ]

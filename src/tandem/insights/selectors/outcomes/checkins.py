@@ -109,7 +109,13 @@ def _scores_table(counts: dict[str, Any]) -> InsightTable:
             Column("average", "Average (1 to 5)", ColumnKind.NUMBER),
             Column("favourable", "Answered 4 or 5", ColumnKind.RATE),
         ],
-        chart=Chart("hbar", x="question", series=("average",), y_label="Average (1 to 5)"),
+        chart=Chart(
+            "hbar",
+            x="question",
+            series=("average",),
+            y_label="Average (1 to 5)",
+            scale=(SCALE_LOW, SCALE_HIGH),
+        ),
     )
     withheld = []
     for column, _kind, _key, label in SCALE_QUESTIONS:

@@ -62,6 +62,14 @@
       },
       title: { display: Boolean(spec.yLabel), text: spec.yLabel, color: INK }
     };
+    if (spec.scale) {
+      // Figures on a fixed scale (averages of 1-to-5 answers): the axis shows that scale,
+      // whole points only, never 0 to the data's maximum.
+      valueAxis.beginAtZero = false;
+      valueAxis.min = spec.scale[0];
+      valueAxis.max = spec.scale[1];
+      valueAxis.ticks.stepSize = 1;
+    }
     var categoryAxis = {
       stacked: stacked,
       grid: { display: false },
