@@ -18,9 +18,13 @@ people: not named; O4 shared nothing; O5 "Veteran", 1 person), O6..O8 unmatched,
 - Early endings: P1 and P2's first mentorships ended early: 2/5 against 0/5, difference 0.4;
   Wilson 2/5 = (0.1176, 0.7693), 0/5 = (0, 0.4345): -0.1182 to 0.7693.
 - Re-matches: P1 has a second mentorship: 1/5 against 0/5: 0.2, -0.2643 to 0.6245.
-- Goal completion: parents achieved 2/2, 2/2, 1/2, 1/2, 0/2 (shares mean 0.6, variance 0.175),
+- Goal completion (goals set in week 10, their state from their updates): parents achieved
+  2/2, 2/2, 1/2, 1/2, 0/2 (shares mean 0.6, variance 0.175),
   the others 1/1 four times and 0/1 once (mean 0.8, variance 0.2): -0.2, se = sqrt(0.075) =
   0.2739, Welch df = 7.965, t = 2.3078: -0.8320 to 0.4320.
+
+The data is written as of week 10 (``WRITTEN``) and read on ``READ``, when the cohorts of
+2025Q1 and 2025Q2 are final (followed to the end of 2025Q3 and 2025Q4) and later ones are not.
 """
 
 from __future__ import annotations
@@ -37,25 +41,35 @@ from tandem.insights.selectors.equity import (
     ALL_QUARTERS_ONLY,
     NO_GROUPS,
     NO_MENTEES,
+    NOT_FINAL,
     UNCHECKED_NOTE,
     WITHHELD,
     equity_section,
 )
 from tandem.matchruns.models import MatchPair, MatchRun, RunStatus
-from tandem.mentorships.models import Goal, GoalState, Mentorship, MentorshipState
+from tandem.mentorships.models import Goal, GoalState, GoalUpdate, Mentorship, MentorshipState
 from tandem.notify.periodic import registered_jobs
 from tandem.people.models import Identity
 from tandem.programs.models import Enrolment, Role
+from tests.insights.equity_clock import clock
 from tests.mentorships.factories import member, mentorship
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 JOINED = datetime(2025, 1, 6, 9, tzinfo=UTC)
+WRITTEN = JOINED + timedelta(weeks=10)
+READ = datetime(2026, 1, 15, 9, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def read_on_a_fixed_day():
+    with clock(READ):
+        yield
 
 
 def mentee(program, attributes=None):
@@ -68,7 +82,10 @@ def mentee(program, attributes=None):
 
 def matched(program, person, weeks, *, run, score, satisfaction, goals, state="active"):
     m = mentorship(program=program, mentee=person, state=state)
-    Mentorship.objects.filter(pk=m.pk).update(created_at=JOINED + timedelta(weeks=weeks))
+    ended = WRITTEN if state == MentorshipState.ENDED_EARLY else None
+    Mentorship.objects.filter(pk=m.pk).update(
+        created_at=JOINED + timedelta(weeks=weeks), ended_at=ended
+    )
     MatchPair.objects.create(run=run, mentee=person, mentor=m.mentor, score=score)
     CheckIn.objects.create(
         mentorship=m,
@@ -81,12 +98,18 @@ def matched(program, person, weeks, *, run, score, satisfaction, goals, state="a
     )
     for achieved in goals:
         state = GoalState.ACHIEVED if achieved else GoalState.IN_PROGRESS
-        Goal.objects.create(mentorship=m, title="Goal", state=state)
+        goal = Goal.objects.create(mentorship=m, title="Goal", state=state)
+        GoalUpdate.objects.create(goal=goal, state=state, percent=100 if achieved else 50)
     return m
 
 
 @pytest.fixture
 def program():
+    with clock(WRITTEN):
+        return _program()
+
+
+def _program():
     program = ProgramFactory()
     run = MatchRun.objects.create(
         program=program, status=RunStatus.PUBLISHED, published_at=JOINED + timedelta(weeks=1)
@@ -157,8 +180,10 @@ def test_the_site_scope_counts_every_program_and_a_range_outside_the_data_has_no
     site = {t.key: t for t in equity_section(scope_of((program.pk, other.pk)))}
     assert row(site["match_rate"])["people"] == 7
     assert tables(program, first="2025Q1", last="2025Q1")["match_rate"].rows
-    later = tables(program, first="2025Q2")
+    later = tables(program, first="2025Q2")  # final, but nobody joined then
     assert all(not t.rows and t.notes == [NO_MENTEES] for t in later.values())
+    unfollowed = tables(program, first="2025Q3")  # not final on ``READ``: says so
+    assert all(not t.rows and t.notes == [NOT_FINAL] for t in unfollowed.values())
 
 
 def test_an_empty_program_and_a_site_without_groups():

@@ -37,6 +37,9 @@ class EquityData:
     combos: np.ndarray  # C x G bool
     groups: np.ndarray  # P x T x G x K
     totals: np.ndarray  # P x T x K
+    # The latest quarter whose cohort is final (``cohorts``): the data holds no later quarter,
+    # and a filter reaching only past it has nothing to show yet. ``None``: not tracked.
+    final: int | None = None
 
     @property
     def quarters(self) -> int:

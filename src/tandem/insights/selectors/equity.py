@@ -9,13 +9,15 @@ version plus a cache read.
 
 from __future__ import annotations
 
+from tandem.feedback.models import EDIT_WINDOW
+from tandem.insights.equity.cohorts import shown_words, waiting_words
 from tandem.insights.equity.family import SITE, EquityData
 from tandem.insights.equity.intervals import Moments
 from tandem.insights.equity.metrics import INDEX, METRICS, Kind, Metric
 from tandem.insights.equity.statements import Comparison, compare, statement
 from tandem.insights.equity.suppression import Decisions
 from tandem.insights.scope import InsightScope, Quarter
-from tandem.insights.selectors.equity_data import equity_audited
+from tandem.insights.selectors.equity_data import equity_audited, first_mentee_quarter
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
 
 WITHHELD = "Withheld"
@@ -38,6 +40,9 @@ HOW_GROUPS = (
 )
 NO_GROUPS = "No background attribute has been shared by enough mentees to be shown."
 NO_MENTEES = "No mentee joined in these quarters."
+NOT_FINAL = (
+    "The mentees who joined in these quarters have not been followed long enough to be shown yet."
+)
 NOT_AUDITED = (
     "Equity figures are shown for one program or for the whole site only: the figures of this "
     "selection of programs were not audited for suppression, so none is shown."
@@ -123,7 +128,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _table(
-    data: EquityData, decisions: Decisions, metric: Metric, scope: int, where: int
+    data: EquityData, decisions: Decisions, metric: Metric, scope: int, where: int, cohorts: str
 ) -> InsightTable:
     withheld = decisions.withheld[metric.key]
     totals = [float(x) for x in data.total_cells[scope, where]]
@@ -148,7 +153,7 @@ def _table(
     return InsightTable(
         key=metric.key,
         title=f"{metric.title} by shared group",
-        summary=f"{metric.counted} {AGAINST} {HOW_GROUPS}",
+        summary=f"{cohorts} {metric.counted} {AGAINST} {HOW_GROUPS}",
         columns=_columns(metric),
         rows=rows,
         chart=Chart("hbar", "group", ("value", "rest_value"), metric.title),
@@ -156,12 +161,12 @@ def _table(
     )
 
 
-def _empty(note: str) -> list[InsightTable]:
+def _empty(note: str, cohorts: str = "") -> list[InsightTable]:
     return [
         InsightTable(
             key=metric.key,
             title=f"{metric.title} by shared group",
-            summary=f"{metric.counted} {HOW_GROUPS}",
+            summary=" ".join(filter(None, (cohorts, metric.counted, HOW_GROUPS))),
             columns=_columns(metric),
             notes=[note],
         )
@@ -170,13 +175,25 @@ def _empty(note: str) -> list[InsightTable]:
 
 
 def equity_section(scope: InsightScope) -> list[InsightTable]:
+    """Only final cohorts are counted, each as of its cut-off (``equity.cohorts``), so no
+    figure changes when someone joins, is matched or answers today."""
     data, decisions = equity_audited()
     index = _scope_index(data, scope)
     if index is None:
         return _empty(NOT_AUDITED)
+    if index < 0 or not data.quarters:  # no final cohort here: say when the first one is
+        first = first_mentee_quarter(scope.program_ids)
+        if first is not None:
+            return _empty(waiting_words(first, EDIT_WINDOW))
+    cohorts = "" if data.final is None else shown_words(data.final, EDIT_WINDOW)
     if not data.names:
-        return _empty(NO_GROUPS)
-    where = data.range_index(_quarter(scope.first), _quarter(scope.last))
-    if index < 0 or where is None or data.total_cells[index, where, INDEX["enrolled"]] == 0:
+        return _empty(NO_GROUPS, cohorts)
+    if index < 0:
         return _empty(NO_MENTEES)
-    return [_table(data, decisions, metric, index, where) for metric in METRICS]
+    start = _quarter(scope.first)
+    if data.final is not None and start is not None and start > data.final:
+        return _empty(NOT_FINAL, cohorts)
+    where = data.range_index(start, _quarter(scope.last))
+    if where is None or data.total_cells[index, where, INDEX["enrolled"]] == 0:
+        return _empty(NO_MENTEES, cohorts)
+    return [_table(data, decisions, metric, index, where, cohorts) for metric in METRICS]

@@ -1,17 +1,21 @@
-"""The equity report's data: one grouped query fills the atoms, and the audit of the whole
-family is cached under a version of the data, so a page reads its cells from the cache.
+"""The equity report's data: one grouped query per final cohort fills the atoms, and the audit
+of the whole family is cached under a version of the data, so a page reads its cells from the
+cache.
 
-Each mentee enrolment gets its quantities from correlated subqueries (first mentorship, its
-match-run score, latest closing-survey answer, goals); the database then sums them per program,
-quarter joined and exact list of identity attributes. Only those sums reach Python, where the
-lists are normalised into combinations of the listed groups. No row about one person leaves the
-database, and nothing here is shown before the audit has decided what may be.
+Only final cohorts are counted (``equity.cohorts``): the mentees who joined in a quarter whose
+cut-off (the end of the quarter plus ``FOLLOW_QUARTERS``) is past by ``EDIT_WINDOW``. Each of
+their enrolments gets its quantities *as of that cut-off* from correlated subqueries (first
+mentorship, its match-run score, latest closing-survey answer, goals and their state then); the
+database then sums them per program and exact list of identity attributes, one query per
+quarter. Only those sums reach Python, where the lists are normalised into combinations of the
+listed groups. No row about one person leaves the database, and nothing here is shown before
+the audit has decided what may be.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -19,12 +23,14 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -34,10 +40,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, TruncQuarter
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
+from tandem.insights.equity.cohorts import cutoff, last_final, quarter_of, quarter_start
 from tandem.insights.equity.family import EquityData
 from tandem.insights.equity.groups import combination, listed_groups, people_per_group
 from tandem.insights.equity.metrics import QUANTITIES
@@ -47,7 +54,7 @@ from tandem.mentorships.models import Goal, GoalState, GoalUpdate, Mentorship, M
 from tandem.people.models import Identity
 from tandem.programs.models import Enrolment, Program, Role
 
-CACHE_PREFIX = "insights:equity:v2:"
+CACHE_PREFIX = "insights:equity:v3:"
 CACHE_SECONDS = 3600  # a new version replaces it before; this only bounds stale entries
 REFRESH_SECONDS = 15 * 60
 # A page never waits longer than this for the audit: past it every group figure is withheld
@@ -74,13 +81,45 @@ def _count(queryset: QuerySet[Any], key: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _mentees() -> QuerySet[Enrolment]:
-    """Every mentee enrolment with its quantities (per person: never leaves the database)."""
+def _goal_state() -> Coalesce:
+    """A goal's state at its mentee's cut-off: its latest update then; with none then, the
+    state every goal is created in, unless it was never updated at all (goals written with a
+    state by imports or the demo keep it)."""
+    updates = GoalUpdate.objects.filter(goal=OuterRef("pk"))
+    then = (
+        updates.filter(created_at__lte=OuterRef(OuterRef("cut")))
+        .order_by("-created_at", "-pk")
+        .values("state")[:1]
+    )
+    before = Case(
+        When(Exists(updates), then=Value(GoalState.NOT_STARTED)),
+        default=F("state"),
+    )
+    return Coalesce(Subquery(then), before)
+
+
+def _cohorts(quarters: range) -> tuple[Case, Case]:
+    """Each enrolment's cohort (the quarter it joined) and that cohort's cut-off, for the
+    enrolments of ``quarters`` (the others get none)."""
+    whens = [
+        (Q(created_at__gte=quarter_start(q), created_at__lt=quarter_start(q + 1)), q)
+        for q in quarters
+    ]
+    cohort = Case(*(When(c, then=Value(q)) for c, q in whens), output_field=IntegerField())
+    cut = Case(*(When(c, then=Value(cutoff(q))) for c, q in whens), output_field=DateTimeField())
+    return cohort, cut
+
+
+def _mentees(cut_off: Case) -> QuerySet[Enrolment]:
+    """Every mentee enrolment with its quantities as of its cohort's cut-off (``cut_off``, per
+    enrolment; per person: never leaves the database). Only what happened by then counts, so
+    the figures never change afterwards."""
+    cut = OuterRef("cut")  # in the subqueries: their enrolment's cut-off
     # ``program_id + 0``: SQLite would otherwise look a mentee's mentorships up through the
     # (program, mentor, state) index, scanning the whole program once per enrolment, rather
     # than through the mentee's own index (minutes instead of seconds at 50,000 mentorships).
     theirs = (
-        Mentorship.objects.filter(mentee=OuterRef("person"))
+        Mentorship.objects.filter(mentee=OuterRef("person"), created_at__lte=cut)
         .annotate(in_program=F("program_id") + 0)
         .filter(in_program=OuterRef("program"))
     )
@@ -89,6 +128,7 @@ def _mentees() -> QuerySet[Enrolment]:
         MatchPair.objects.filter(
             run__program=OuterRef("program"),
             run__status=RunStatus.PUBLISHED,
+            run__published_at__lte=cut,
             mentee=OuterRef("person"),
         )
         .order_by("run__published_at", "run_id")
@@ -100,7 +140,7 @@ def _mentees() -> QuerySet[Enrolment]:
             mentorship__mentee=OuterRef("person"),
             author=OuterRef("person"),
             kind=CheckInKind.CLOSING,
-            answered_at__isnull=False,
+            answered_at__lte=cut,
         )
         .annotate(value=Cast(KT("answers__satisfaction"), FloatField()))
         .filter(value__isnull=False)
@@ -108,20 +148,22 @@ def _mentees() -> QuerySet[Enrolment]:
         .values("value")[:1]
     )
     goals = (
-        Goal.objects.filter(mentorship__mentee=OuterRef("person"))
+        Goal.objects.filter(mentorship__mentee=OuterRef("person"), created_at__lte=cut)
         .annotate(in_program=F("mentorship__program_id") + 0)
         .filter(in_program=OuterRef("program"))
     )
+    achieved = goals.annotate(then=_goal_state()).filter(then=GoalState.ACHIEVED)
     return (
         Enrolment.objects.filter(role=Role.MENTEE)
+        .annotate(cut=cut_off)
         .annotate(
             first_at=Subquery(first),
             n_mentorships=_count(theirs, "mentee"),
-            had_early=Exists(theirs.filter(state=MentorshipState.ENDED_EARLY)),
+            had_early=Exists(theirs.filter(state=MentorshipState.ENDED_EARLY, ended_at__lte=cut)),
             pair_score=Subquery(score, output_field=FloatField()),
             rating=Subquery(satisfaction, output_field=FloatField()),
             n_goals=_count(goals, "mentorship__mentee"),
-            n_achieved=_count(goals.filter(state=GoalState.ACHIEVED), "mentorship__mentee"),
+            n_achieved=_count(achieved, "mentorship__mentee"),
         )
         .annotate(
             wait=(EpochDays(F("first_at")) - EpochDays(F("created_at"))) / 7.0,
@@ -158,31 +200,49 @@ def _sums() -> dict[str, Any]:
     }
 
 
-def quarter_number(moment: datetime) -> int:
-    moment = moment.astimezone(UTC)
-    return moment.year * 4 + (moment.month - 1) // 3
+def final_quarter() -> int:
+    """The latest quarter whose cohort is final now."""
+    return last_final(timezone.now(), EDIT_WINDOW)
+
+
+def first_mentee_quarter(program_ids: tuple[int, ...]) -> int | None:
+    """The quarter the programs' first mentee joined (``None``: nobody yet)."""
+    found = Enrolment.objects.filter(program_id__in=program_ids, role=Role.MENTEE).aggregate(
+        at=Min("created_at")
+    )
+    return None if found["at"] is None else quarter_of(found["at"])
 
 
 def equity_data() -> EquityData:
-    """The atoms of the whole site, summed per listed group and over everyone."""
+    """The atoms of the site's final cohorts, summed per listed group and over everyone."""
+    final = final_quarter()
+    end = quarter_start(final + 1)
     listed = listed_groups(
         people_per_group(
             (row["attributes"] or [], row["people"])
-            for row in Identity.objects.filter(user__enrolments__role=Role.MENTEE)
+            for row in Identity.objects.filter(
+                user__enrolments__role=Role.MENTEE, user__enrolments__created_at__lt=end
+            )
             .values("attributes")
             .annotate(people=Count("user", distinct=True))
         )
     )
+    earliest = Enrolment.objects.filter(role=Role.MENTEE, created_at__lt=end).aggregate(
+        at=Min("created_at")
+    )["at"]
+    start = final + 1 if earliest is None else quarter_of(earliest)
+    cohort, cut = _cohorts(range(start, final + 1))
     rows: list[dict[str, Any]] = [
         dict(row)
-        for row in _mentees()
-        .annotate(quarter=TruncQuarter("created_at", tzinfo=UTC))
+        for row in _mentees(cut)
+        .filter(created_at__gte=quarter_start(start), created_at__lt=end)
+        .annotate(quarter=cohort)
         .values("program_id", "quarter", "person__identity__attributes")
         .annotate(**_sums())
         .order_by()
     ]
     programs = tuple(sorted({row["program_id"] for row in rows}))
-    quarters = [quarter_number(row["quarter"]) for row in rows]
+    quarters = [row["quarter"] for row in rows]
     first = min(quarters, default=0)
     span = max(quarters, default=-1) - first + 1
     combos: dict[tuple[bool, ...], int] = {}
@@ -196,7 +256,7 @@ def equity_data() -> EquityData:
         totals[p, t] += values
         groups[p, t, np.array(member, dtype=bool)] += values
     membership = np.array(list(combos), dtype=bool).reshape(len(combos), len(listed))
-    return EquityData(programs, first, listed, membership, groups, totals)
+    return EquityData(programs, first, listed, membership, groups, totals, final)
 
 
 def equity_version() -> str:
@@ -230,7 +290,7 @@ def data_version() -> str:
     # scans the table: 0.6 s at 100,000 people), so the version also turns every
     # ``REFRESH_SECONDS``: an answer shows within that time.
     bucket = int(timezone.now().timestamp()) // REFRESH_SECONDS
-    return repr([bucket, *(sorted(part.items()) for part in parts)])
+    return repr([bucket, final_quarter(), *(sorted(part.items()) for part in parts)])
 
 
 def _key(version: str | None = None) -> str:
