@@ -42,6 +42,8 @@ PROJECT_APPS = (
 DELIBERATELY_UNREGISTERED = {
     "insights.InsightSnapshot": "A stored copy of a program's insight figures: read only "
     "through the insight pages, which check who may see which program's figures.",
+    "people.ProfileVector": "Vectors of a profile's goals and expertise: derived data that "
+    "readers check and recompute; the texts themselves are on the profile's admin page.",
     "people.Identity": "Opt-in background is visible only to its owner, never per person "
     "to admins (aggregates live in insights reports).",
     "mentorships.PrivateNote": "A private meeting note is its author's alone: not the other "

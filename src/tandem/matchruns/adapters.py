@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from tandem.matching.features import CRITERIA
 from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
+from tandem.matching.text import Embedder
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import AvailabilityWindow, Identity, Profile
+from tandem.people.services.vectors import profile_vectors_embedder
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -279,6 +281,15 @@ def participants_for_program(
         week=program_week(program),
         loads={str(k): v for k, v in loads.items()},
         limits=limits,
+    )
+
+
+def kept_embedder(*, mentees: Iterable[Mentee] = (), mentors: Iterable[Mentor] = ()) -> Embedder:
+    """The product's embedder, holding these records' goals (mentees) and expertise (mentors)
+    as kept with their profiles: the core then embeds only what was not kept, in one batch."""
+    return profile_vectors_embedder(
+        goals={int(m.id): m.goals for m in mentees if m.id.isdigit()},
+        expertise={int(m.id): m.expertise for m in mentors if m.id.isdigit()},
     )
 
 

@@ -22,6 +22,7 @@ from tandem.matching.mentor_side import MentorSide
 from tandem.matching.pipeline import match_participants, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.ranking import rank_mentor_side_for
+from tandem.matching.text import Embedder
 from tandem.matchruns.adapters import Cohort
 from tandem.mentorships.services import mentorship_create_from_match
 
@@ -124,6 +125,7 @@ def solve(
     pinned,
     forbidden,
     progress: Callable[[int], None] | None = None,
+    embedder: Embedder | None = None,
 ) -> Outcome:
     """Run the core on a cohort; ``progress`` gets 0-100 while candidates are scored.
 
@@ -151,6 +153,7 @@ def solve(
         progress=on_block,
         private_criteria=PRIVATE,
         week=cohort.week,
+        embedder=embedder,
     )
     pairs = [
         PairOut(
@@ -179,6 +182,7 @@ def rank(
     mentors: Sequence[Mentor],
     limit: int,
     searched_skill: str = "",
+    embedder: Embedder | None = None,
 ) -> list[tuple[str, float, list[dict[str, str]]]]:
     """Mentors for one mentee, best first, with display-safe reasons (the fit row first; then,
     when the mentee filtered by ``searched_skill``, that the mentor offers it).
@@ -194,6 +198,7 @@ def rank(
         limit=limit,
         conflict_rules=cohort.conflict_rules,
         week=cohort.week,
+        embedder=embedder,
     )
     return _display(ranked, mentee=mentee, mentors=mentors, searched_skill=searched_skill)
 
@@ -216,10 +221,11 @@ def rank_side(
     capacity: Sequence[int] | np.ndarray,
     limit: int,
     searched_skill: str = "",
+    embedder: Embedder | None = None,
 ) -> list[Ranked]:
-    """:func:`rank` against mentors converted earlier (``side``, its week kept from then),
-    with ``capacity`` places per mentor now (0 leaves one out): the same order, scores and
-    rows."""
+    """:func:`rank` against mentors converted earlier (``side``, its week kept from then, with
+    the embedder ``embedder`` stands for), with ``capacity`` places per mentor now (0 leaves
+    one out): the same order, scores and rows."""
     ranking = rank_mentor_side_for(
         mentee,
         side,
@@ -228,6 +234,7 @@ def rank_side(
         reverse=cohort.reverse,
         limit=limit,
         conflict_rules=cohort.conflict_rules,
+        embedder=embedder,
     )
 
     explained: dict[int, list[dict[str, str]]] = {}

@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.matchruns import engine
-from tandem.matchruns.adapters import Cohort, cohort_from_json, cohort_with_identity
+from tandem.matchruns.adapters import (
+    Cohort,
+    cohort_from_json,
+    cohort_with_identity,
+    kept_embedder,
+)
 from tandem.matchruns.models import ConstraintKind, MatchPair, MatchRun, MatchUnmatched, RunStatus
 from tandem.matchruns.review import pin_problems
 from tandem.mentorships.selectors import ended_early_pairs
@@ -103,6 +108,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             pinned=pinned,
             forbidden=forbidden,
             progress=_progress_writer(run.pk),
+            embedder=kept_embedder(mentees=cohort.mentees, mentors=cohort.mentors),
         )
         _set_progress(run.pk, progress=85)
         pins = set(pinned)

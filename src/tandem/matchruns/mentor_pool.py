@@ -13,7 +13,8 @@ from the database). The version is a fingerprint read with one aggregate query:
 - the sum of the mentors' profiles' change times (every profile write saves the profile, its skills
   and availability included, and imports stamp it too);
 - who the enrolments exclude; the program's default capacity; the week the program meets
-  in (availability becomes UTC with that week's offsets).
+  in (availability becomes UTC with that week's offsets); the embedder in use (its name and
+  fingerprint: the expertise vectors come from it, read where kept with the profiles).
 
 What changes with every mentorship is read live instead of kept: the places left (open
 mentorships), and the names and headlines shown. Ranking against the pool gives exactly the
@@ -36,7 +37,8 @@ from django.db.models import Count, F, FloatField, Func, Q, Sum
 
 from tandem.matching.mentor_side import MentorSide
 from tandem.matching.profiles import Mentor
-from tandem.matchruns.adapters import participants_for_program, program_week
+from tandem.matchruns.adapters import kept_embedder, participants_for_program, program_week
+from tandem.people.services.vectors import product_embedder_key
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # Part of the cache key: change it whenever what is kept changes shape, so that a new
@@ -152,6 +154,7 @@ def _version(program: Program) -> str:
         sorted(figures.items()),
         program.default_capacity,
         program_week(program).isoformat(),
+        product_embedder_key(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"matchruns:mentor-pool:{POOL_FORMAT}:{program.pk}:{digest}"
@@ -160,7 +163,9 @@ def _version(program: Program) -> str:
 def _build(program: Program) -> MentorPool:
     cohort = participants_for_program(program=program, mentee_ids=(), skip_matched_mentees=False)
     return MentorPool.of(
-        MentorSide.build(cohort.mentors, week=cohort.week),
+        MentorSide.build(
+            cohort.mentors, embedder=kept_embedder(mentors=cohort.mentors), week=cohort.week
+        ),
         (cohort.limits[mentor.id] for mentor in cohort.mentors),
     )
 

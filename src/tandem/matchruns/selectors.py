@@ -17,7 +17,7 @@ from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
 from tandem.matching.profiles import Mentee, Mentor, normalise_tag
 from tandem.matchruns import engine
-from tandem.matchruns.adapters import Cohort, participants_for_program
+from tandem.matchruns.adapters import Cohort, kept_embedder, participants_for_program
 from tandem.matchruns.mentor_pool import mentor_pool
 from tandem.matchruns.models import (
     MatchPair,
@@ -267,7 +267,13 @@ def pair_reasons(*, program: Program, mentor_id: int, mentee_id: int) -> list[di
     if mentee is None or mentor is None:
         return []
     scored = replace(mentor, capacity=max(mentor.capacity, 1))
-    ranked = engine.rank(cohort, mentee=mentee, mentors=[scored], limit=1)
+    ranked = engine.rank(
+        cohort,
+        mentee=mentee,
+        mentors=[scored],
+        limit=1,
+        embedder=kept_embedder(mentees=[mentee], mentors=[scored]),
+    )
     return ranked[0][2] if ranked else []
 
 
@@ -309,6 +315,7 @@ def mentor_recommendations(
         capacity=capacity,
         limit=RECOMMENDATION_LIMIT,
         searched_skill=filters.skill,
+        embedder=kept_embedder(mentees=[me]),
     )
     # Names and headlines as they are now.
     shown = {

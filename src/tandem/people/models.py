@@ -198,3 +198,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ProfileVector(models.Model):
+    """A profile's goals or expertise as an embedder's vector, kept so that recommendations and
+    runs read it instead of waiting for the model. Derived data: whoever reads it checks the
+    embedder and the text's hash, and recomputes a vector that no longer matches."""
+
+    class Field(models.TextChoices):
+        GOALS = "goals"
+        EXPERTISE = "expertise"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="vectors")
+    field = models.CharField(max_length=16, choices=Field.choices)
+    embedder = models.CharField(max_length=200)  # its name and the fingerprint of its output
+    text_hash = models.CharField(max_length=64)  # sha256 of the text
+    vector = models.BinaryField()  # float32, little-endian
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "field"], name="one_vector_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} vector of profile #{self.profile_id}"

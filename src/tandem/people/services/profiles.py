@@ -23,6 +23,7 @@ from tandem.people.models import AvailabilityWindow, Profile, Skill, User
 from tandem.people.services.availability import availability_utc_refresh
 from tandem.people.services.common import TOO_LONG, WHITESPACE, clean_text
 from tandem.people.services.manager import MANAGER_FIELDS, manager_change
+from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
 
 PROFILE_INVALID = "Some profile fields need changing."
 PROFILE_FORBIDDEN = "You can only change your own profile."
@@ -236,6 +237,8 @@ def profile_update(
     with transaction.atomic():
         profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
         _profile_write(profile, changes, reference_date)
+        if TEXT_FIELDS & changes.profile_fields.keys():
+            profile_vectors_on_save(profile=profile)
     return profile
 
 
