@@ -4,9 +4,10 @@ the exports write it as CSV or XLSX, so every format shows the same figures."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 Cell = str | int | float | None  # None: no data, or withheld (a note says which)
 
@@ -53,3 +54,51 @@ class InsightTable:
 
     def column_keys(self) -> list[str]:
         return [column.key for column in self.columns]
+
+
+def share(part: float, whole: float, *, decimals: int = 3) -> float | None:
+    """``part / whole`` rounded; ``None`` when there is nothing to divide by."""
+    return round(part / whole, decimals) if whole else None
+
+
+def counted_table(
+    *,
+    key: str,
+    title: str,
+    summary: str,
+    labels: list[Column],
+    count: Column,
+    share_label: str,
+    chart: Literal["bar", "hbar"] = "bar",
+    x: str = "",
+    more: tuple[Column, ...] = (),
+) -> InsightTable:
+    """The table many sections open with: text columns naming each row (``labels``), a count,
+    the count's ``share`` of all, then any ``more`` columns; charted as bars of the count along
+    ``x`` (the first label unless said)."""
+    return InsightTable(
+        key=key,
+        title=title,
+        summary=summary,
+        columns=[*labels, count, Column("share", share_label, ColumnKind.RATE), *more],
+        chart=Chart(chart, x=x or labels[0].key, series=(count.key,), y_label=count.label),
+    )
+
+
+def add_counted_rows(
+    table: InsightTable,
+    counted: Iterable[tuple[Any, ...]],
+    *,
+    total: int,
+    decimals: int = 3,
+    withheld: bool = False,
+) -> None:
+    """One row of a ``counted_table`` per ``(label, ..., count)``, with the count's share of
+    ``total``; ``withheld`` leaves the count and the share empty (too few to show)."""
+    labels = [column.key for column in table.columns if column.kind == ColumnKind.TEXT]
+    count = table.columns[len(labels)].key
+    for *values, n in counted:
+        row: dict[str, Cell] = dict(zip(labels, values, strict=True))
+        row[count] = None if withheld else n
+        row["share"] = None if withheld else share(n, total, decimals=decimals)
+        table.rows.append(row)

@@ -32,7 +32,15 @@ from django.utils import timezone
 from tandem.feedback.health import REASON_CODES
 from tandem.feedback.models import HealthSnapshot, HealthState
 from tandem.insights.scope import InsightScope
-from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.insights.tables import (
+    Cell,
+    Chart,
+    Column,
+    ColumnKind,
+    InsightTable,
+    add_counted_rows,
+    counted_table,
+)
 from tandem.mentorships.models import Mentorship, MentorshipState
 
 STATES = tuple(HealthState)
@@ -40,6 +48,7 @@ FLAGGED = (HealthState.AT_RISK, HealthState.STALLED)
 NO_SNAPSHOTS = "No pair's health was recorded in these quarters."
 NO_ACTIVE_PAIRS = "No pair matched in these quarters is active now."
 NOT_ASSESSED = "Not assessed yet"
+PAIRS = Column("pairs", "Pairs")
 NOT_ASSESSED_NOTE = (
     "Not assessed yet: pairs whose health has not been computed (it is, within a day of the "
     "pair starting)."
@@ -184,7 +193,7 @@ def _week_row(week: date, running: dict[HealthState, int]) -> dict[str, Cell]:
 
 
 def reasons_table(scope: InsightScope) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="reasons",
         title="Reasons the health checks gave",
         summary=(
@@ -194,13 +203,13 @@ def reasons_table(scope: InsightScope) -> InsightTable:
             "was recorded then, most common first; reasons no pair was given are left out. "
             "Concerns lower a pair's health; strengths raise it."
         ),
-        columns=[
+        labels=[
             Column("reason", "Reason", ColumnKind.TEXT),
             Column("kind", "Concern or strength", ColumnKind.TEXT),
-            Column("pairs", "Pairs"),
-            Column("share", "Share of pairs", ColumnKind.RATE),
         ],
-        chart=Chart("hbar", x="reason", series=("pairs",), y_label="Pairs"),
+        count=PAIRS,
+        share_label="Share of pairs",
+        chart="hbar",
     )
     recorded = (
         _snapshots(scope)
@@ -221,32 +230,25 @@ def reasons_table(scope: InsightScope) -> InsightTable:
         table.notes.append(NO_SNAPSHOTS)
         return table
     given = [reason for reason in REASON_CODES if counts[reason.code]]
-    for reason in sorted(given, key=lambda reason: -counts[reason.code]):
-        table.rows.append(
-            {
-                "reason": reason.meaning,
-                "kind": "Concern" if reason.concern else "Strength",
-                "pairs": counts[reason.code],
-                "share": round(counts[reason.code] / total, 4),
-            }
-        )
+    rows = [
+        (reason.meaning, "Concern" if reason.concern else "Strength", counts[reason.code])
+        for reason in sorted(given, key=lambda reason: -counts[reason.code])
+    ]
+    add_counted_rows(table, rows, total=total, decimals=4)
     return table
 
 
 def current_states_table(scope: InsightScope) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="current",
         title="Health of the active pairs today",
         summary=(
             "The pairs matched in the chosen quarters that are active today, by their current "
             "health state, and each state's share of them."
         ),
-        columns=[
-            Column("state", "Health", ColumnKind.TEXT),
-            Column("pairs", "Pairs"),
-            Column("share", "Share of active pairs", ColumnKind.RATE),
-        ],
-        chart=Chart("bar", x="state", series=("pairs",), y_label="Pairs"),
+        labels=[Column("state", "Health", ColumnKind.TEXT)],
+        count=PAIRS,
+        share_label="Share of active pairs",
     )
     active = Mentorship.objects.filter(
         scope.within("created_at"),
@@ -264,8 +266,7 @@ def current_states_table(scope: InsightScope) -> InsightTable:
         return table
     labelled = [(state.label, counts[state.value]) for state in STATES]
     labelled.append((NOT_ASSESSED, counts["not_assessed"]))
-    for label, n in labelled:
-        table.rows.append({"state": label, "pairs": n, "share": round(n / total, 4)})
+    add_counted_rows(table, labelled, total=total, decimals=4)
     if counts["not_assessed"]:
         table.notes.append(NOT_ASSESSED_NOTE)
     return table

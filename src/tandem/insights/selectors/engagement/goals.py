@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.db.models import Avg, Count
 
 from tandem.insights.scope import InsightScope
-from tandem.insights.selectors.engagement.weeks import share
-from tandem.insights.tables import Chart, Column, ColumnKind, InsightTable
+from tandem.insights.tables import Column, ColumnKind, InsightTable, add_counted_rows, counted_table
 from tandem.mentorships.models import Goal, GoalState
 
 NO_GOALS = "No pair set a goal in these quarters."
@@ -15,7 +14,7 @@ ALL_GOALS = "All {goals} goals together: {progress} % average progress."
 
 
 def goals_table(scope: InsightScope) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="goals",
         title="Goals progress",
         summary=(
@@ -23,13 +22,10 @@ def goals_table(scope: InsightScope) -> InsightTable:
             "in progress, achieved, dropped), with the share of all those goals and their "
             "average progress as the pair last recorded it (0 to 100 %)."
         ),
-        columns=[
-            Column("state", "Goal state", ColumnKind.TEXT),
-            Column("goals", "Goals"),
-            Column("share", "Share of goals", ColumnKind.RATE),
-            Column("progress", "Average progress", ColumnKind.RATE),
-        ],
-        chart=Chart("bar", x="state", series=("goals",), y_label="Goals"),
+        labels=[Column("state", "Goal state", ColumnKind.TEXT)],
+        count=Column("goals", "Goals"),
+        share_label="Share of goals",
+        more=(Column("progress", "Average progress", ColumnKind.RATE),),
     )
     rows = (
         Goal.objects.filter(mentorship__program_id__in=scope.program_ids)
@@ -46,16 +42,10 @@ def goals_table(scope: InsightScope) -> InsightTable:
         table.notes.append(ALL_GOALS.format(goals=total, progress=round(overall)))
     else:
         table.notes.append(NO_GOALS)
-    for state in GoalState:
-        row = found.get(state.value)
-        count = row["goals"] if row else 0
-        progress = row["progress"] if row else None
-        table.rows.append(
-            {
-                "state": state.label,
-                "goals": count,
-                "share": share(count, total),
-                "progress": round(float(progress) / 100, 3) if progress is not None else None,
-            }
-        )
+    goals = {state: row["goals"] for state, row in found.items()}
+    progress = {state: row["progress"] for state, row in found.items()}
+    add_counted_rows(table, [(s.label, goals.get(s.value, 0)) for s in GoalState], total=total)
+    for state, row in zip(GoalState, table.rows, strict=True):
+        average = progress.get(state.value)
+        row["progress"] = round(float(average) / 100, 3) if average is not None else None
     return table

@@ -12,12 +12,7 @@ from tandem.insights.selectors.engagement.activity import (
     messages_sent,
 )
 from tandem.insights.selectors.engagement.days import Period, monday_of, pair_days
-from tandem.insights.tables import Cell
-
-
-def share(part: float, whole: float) -> float | None:
-    """``part / whole`` to three decimals; ``None`` when there is nothing to divide by."""
-    return round(part / whole, 3) if whole else None
+from tandem.insights.tables import Cell, share
 
 
 @dataclass

@@ -21,7 +21,15 @@ from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW
 from tandem.insights.scope import InsightScope
 from tandem.insights.selectors.outcomes.answers import Counted, answer_counts
-from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.insights.tables import (
+    Cell,
+    Chart,
+    Column,
+    ColumnKind,
+    InsightTable,
+    add_counted_rows,
+    counted_table,
+)
 from tandem.mentorships.models.mentorships import EndCategory
 
 # (column key, check-in kind, answer key, label): the scale questions every program asks.
@@ -179,29 +187,19 @@ def _choice_table(
     """The answers to one choice question and their shares, withheld below the minimum."""
     total = sum(counts[f"{prefix}_{value}"] for value, _label in choices)
     shown = total >= AGGREGATE_MIN
-    for value, label in choices:
-        count = counts[f"{prefix}_{value}"]
-        table.rows.append(
-            {
-                "answer": label,
-                "answers": count if shown else None,
-                "share": round(count / total, 3) if shown else None,
-            }
-        )
+    answers = [(label, counts[f"{prefix}_{value}"]) for value, label in choices]
+    add_counted_rows(table, answers, total=total, withheld=not shown)
     if total and not shown:
         table.notes.append(FEW_CHOICES.format(total=total, least=AGGREGATE_MIN))
     return table
 
 
-ANSWER_COLUMNS = [
-    Column("answer", "Answer", ColumnKind.TEXT),
-    Column("answers", "Answers"),
-    Column("share", "Share", ColumnKind.RATE),
-]
+ANSWER = Column("answer", "Answer", ColumnKind.TEXT)
+ANSWERS = Column("answers", "Answers")
 
 
 def _recommend_table(counts: dict[str, Any]) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="would_recommend",
         title="Would they recommend mentoring here?",
         summary=(
@@ -209,14 +207,15 @@ def _recommend_table(counts: dict[str, Any]) -> InsightTable:
             "colleague?\" given in these quarters, and each answer's share. Below "
             f"{AGGREGATE_MIN} answers the counts are withheld." + BLOCKS
         ),
-        columns=ANSWER_COLUMNS,
-        chart=Chart("bar", x="answer", series=("answers",), y_label="Answers"),
+        labels=[ANSWER],
+        count=ANSWERS,
+        share_label="Share",
     )
     return _choice_table(table, counts, "recommend", list(RECOMMEND_CHOICES))
 
 
 def _end_views_table(counts: dict[str, Any]) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="early_end_views",
         title="Why it ended early, in each side's view",
         summary=(
@@ -225,8 +224,10 @@ def _end_views_table(counts: dict[str, Any]) -> InsightTable:
             f"given in these quarters, and each one's share. Below {AGGREGATE_MIN} answers "
             "the counts are withheld." + BLOCKS
         ),
-        columns=ANSWER_COLUMNS,
-        chart=Chart("hbar", x="answer", series=("answers",), y_label="Answers"),
+        labels=[ANSWER],
+        count=ANSWERS,
+        share_label="Share",
+        chart="hbar",
     )
     return _choice_table(table, counts, "view", list(EndCategory.choices))
 

@@ -14,7 +14,14 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from tandem.insights.scope import InsightScope
-from tandem.insights.tables import Chart, Column, ColumnKind, InsightTable
+from tandem.insights.tables import (
+    Column,
+    ColumnKind,
+    InsightTable,
+    add_counted_rows,
+    counted_table,
+    share,
+)
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.models.mentorships import EndCategory
 from tandem.programs.models import Enrolment, Role
@@ -27,8 +34,7 @@ NO_MENTEES_ENDED_EARLY = (
 )
 
 
-def share(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
+MENTORSHIPS = Column("mentorships", "Mentorships")
 
 
 def _ended(scope: InsightScope) -> QuerySet[Mentorship]:
@@ -40,27 +46,24 @@ def _ended(scope: InsightScope) -> QuerySet[Mentorship]:
 
 
 def _endings_table(scope: InsightScope) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="endings",
         title="Completion and early endings",
         summary=(
             "The mentorships that ended in these quarters: how many were completed and how "
             "many ended early, each as a share of all that ended."
         ),
-        columns=[
-            Column("ending", "How it ended", ColumnKind.TEXT),
-            Column("mentorships", "Mentorships"),
-            Column("share", "Share of those that ended", ColumnKind.RATE),
-        ],
-        chart=Chart("bar", x="ending", series=("mentorships",), y_label="Mentorships"),
+        labels=[Column("ending", "How it ended", ColumnKind.TEXT)],
+        count=MENTORSHIPS,
+        share_label="Share of those that ended",
     )
     counts = _ended(scope).aggregate(
         completed=Count("pk", filter=Q(state=MentorshipState.COMPLETED)),
         early=Count("pk", filter=Q(state=MentorshipState.ENDED_EARLY)),
     )
     total = counts["completed"] + counts["early"]
-    for label, count in (("Completed", counts["completed"]), ("Ended early", counts["early"])):
-        table.rows.append({"ending": label, "mentorships": count, "share": share(count, total)})
+    ended = [("Completed", counts["completed"]), ("Ended early", counts["early"])]
+    add_counted_rows(table, ended, total=total)
     if not total:
         table.notes.append(NO_ENDINGS)
     return table
@@ -86,11 +89,11 @@ def _early_end_counts(scope: InsightScope) -> dict[str, int]:
     )
 
 
-SHARE_OF_EARLY = Column("share", "Share of early endings", ColumnKind.RATE)
+SHARE_OF_EARLY = "Share of early endings"
 
 
 def _reasons_table(counts: dict[str, int]) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="early_end_reasons",
         title="Why mentorships ended early",
         summary=(
@@ -98,26 +101,21 @@ def _reasons_table(counts: dict[str, int]) -> InsightTable:
             "them chose from a short list (the words they wrote are never read), each as a "
             "share of all early endings."
         ),
-        columns=[
-            Column("reason", "Reason", ColumnKind.TEXT),
-            Column("mentorships", "Mentorships"),
-            SHARE_OF_EARLY,
-        ],
-        chart=Chart("hbar", x="reason", series=("mentorships",), y_label="Mentorships"),
+        labels=[Column("reason", "Reason", ColumnKind.TEXT)],
+        count=MENTORSHIPS,
+        share_label=SHARE_OF_EARLY,
+        chart="hbar",
     )
     rows = [(label, counts[f"reason_{value}"]) for value, label in EndCategory.choices]
     rows.append((UNRECORDED, counts["unrecorded"]))
-    for reason, count in rows:
-        table.rows.append(
-            {"reason": reason, "mentorships": count, "share": share(count, counts["total"])}
-        )
+    add_counted_rows(table, rows, total=counts["total"])
     if not counts["total"]:
         table.notes.append(NO_EARLY_ENDINGS)
     return table
 
 
 def _early_end_table(counts: dict[str, int]) -> InsightTable:
-    table = InsightTable(
+    table = counted_table(
         key="early_endings",
         title="Who ended them, and when",
         summary=(
@@ -126,13 +124,14 @@ def _early_end_table(counts: dict[str, int]) -> InsightTable:
             "started (agreement signed by both) or was still agreeing its terms, and how many "
             "mentees asked for a new mentor afterwards. Each share is of all early endings."
         ),
-        columns=[
+        labels=[
             Column("group", "Grouped by", ColumnKind.TEXT),
             Column("category", "Category", ColumnKind.TEXT),
-            Column("mentorships", "Mentorships"),
-            SHARE_OF_EARLY,
         ],
-        chart=Chart("hbar", x="category", series=("mentorships",), y_label="Mentorships"),
+        count=MENTORSHIPS,
+        share_label=SHARE_OF_EARLY,
+        chart="hbar",
+        x="category",
     )
     total = counts["total"]
     rows = [
@@ -144,15 +143,7 @@ def _early_end_table(counts: dict[str, int]) -> InsightTable:
         ("Stage", "While agreeing the terms", total - counts["started"]),
         ("Afterwards", "The mentee asked for a new mentor", counts["wants_new"]),
     ]
-    for group, category, count in rows:
-        table.rows.append(
-            {
-                "group": group,
-                "category": category,
-                "mentorships": count,
-                "share": share(count, total),
-            }
-        )
+    add_counted_rows(table, rows, total=total)
     if not total:
         table.notes.append(NO_EARLY_ENDINGS)
     return table
