@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import count_blocking_pairs, solve
-from tandem.matching.solvers import shortlist, stable
+from tandem.matching.solvers import order, shortlist, stable
 from tandem.matching.solvers.bounds import lagrangian_bound
 from tandem.matching.solvers.flow import optimal_edges
 
@@ -222,18 +222,37 @@ def test_stable_equals_hospital_resident_and_has_no_blocking_pair(graph):
     _check_feasible(graph, result)
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_vectorised_rounds_equal_hospital_resident(monkeypatch, seed):
-    monkeypatch.setattr(stable, "SEQUENTIAL_BELOW", 1 + 40 * (seed % 2))
+def _tied_preferences(seed: int) -> CandidateGraph:
+    """120 x 15, half the pairs, preferences on five levels (many ties), capacities 0-8."""
     rng = np.random.default_rng(seed)
     n, m = 120, 15
     mask = rng.random((n, m)) < 0.5
     mentee, mentor = np.nonzero(mask)
     prefs = [rng.integers(0, 5, len(mentee)) / 5 for _ in range(3)]
-    graph = CandidateGraph.from_edges(
+    return CandidateGraph.from_edges(
         n, m, mentee, mentor, prefs[0], rng.integers(0, 9, m), prefs[1], prefs[2]
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_vectorised_rounds_equal_hospital_resident(monkeypatch, seed):
+    monkeypatch.setattr(stable, "SEQUENTIAL_BELOW", 1 + 40 * (seed % 2))
+    graph = _tied_preferences(seed)
     assert list(solve(graph, objective="stable").mentor_of) == _hospital_resident(graph)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lists_sorted_as_they_are_read_equal_hospital_resident(monkeypatch, seed):
+    # With 1-2 edges per mentee sorted up front, most lists are sorted further while
+    # deferred acceptance reads them (in vectorised rounds and in the sequential tail).
+    monkeypatch.setattr(order, "PREFIX", 1 + seed % 2)
+    monkeypatch.setattr(stable, "SEQUENTIAL_BELOW", 1 + 40 * (seed // 2))
+    graph = _tied_preferences(10 + seed)
+    assert list(solve(graph, objective="stable").mentor_of) == _hospital_resident(graph)
+    lists = order.PreferenceLists(graph, graph.mentee_pref)
+    assert lists.ready.tolist() != lists.starts[1:].tolist()  # not sorted whole up front
+    lists.ensure(np.arange(graph.n_mentees), lists.ready.copy())
+    assert lists.order.tolist() == order.mentee_order(graph, graph.mentee_pref).tolist()
 
 
 def _floor_holds(graph, combo, groups, floor, pinned_mentees=()):

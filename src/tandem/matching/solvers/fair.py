@@ -88,9 +88,12 @@ def _crossing(
     return np.concatenate(found), np.concatenate(first)
 
 
-def proven_floor(graph: CandidateGraph, k: int, achieved: float, ids: np.ndarray) -> float:
+def proven_floor(
+    graph: CandidateGraph, k: int, achieved: float, ids: np.ndarray
+) -> tuple[float, np.ndarray]:
     """:func:`best_floor` of ``graph``, searched on its edges ``ids`` (which must match ``k``)
-    and proven on the whole graph by minimum cuts (module notes).
+    and proven on the whole graph by minimum cuts (module notes); with the edges searched
+    last (``ids`` and those grown), which match ``k`` at the floor.
 
     The cut just above the floor is the proof; cuts further up (``LOOK_AHEAD``) add the edges
     the next floors will need, so that few rounds are needed.
@@ -101,11 +104,11 @@ def proven_floor(graph: CandidateGraph, k: int, achieved: float, ids: np.ndarray
         floor = best_floor(part, k, achieved, gallop)
         higher = graph.score[graph.score > floor]
         if len(higher) == 0:
-            return floor
+            return floor, ids
         above = float(higher.min())
         count, side = source_side(subgraph(part, part.score >= above))
         if count >= k:  # cannot happen (floor is the shortlist's best); no proof: search all
-            return best_floor(graph, k, floor)
+            return best_floor(graph, k, floor), ids
         cuts = [(above, side)]
         ceiling = _floor_ceiling(part, k)
         for share in LOOK_AHEAD if ceiling > above else ():
@@ -115,7 +118,7 @@ def proven_floor(graph: CandidateGraph, k: int, achieved: float, ids: np.ndarray
                 cuts.append((level, side))
         crossing, proof_fails = _crossing(graph, cuts)
         if not proof_fails.any():
-            return floor
+            return floor, ids
         grown = best_per_mentee(graph, crossing, graph.score[crossing], CROSSING_PER_MENTEE)
         ids = np.union1d(ids, grown)
         achieved, gallop = floor, True
@@ -144,11 +147,6 @@ def fair_edges(graph: CandidateGraph, optimal: Proven | np.ndarray | None = None
     if ids is None:
         floor = best_floor(graph, len(used), achieved)
     else:
-        floor = proven_floor(graph, len(used), achieved, ids)
-    keep = graph.score >= floor
-    kept = np.flatnonzero(keep)
-    start = None
-    if ids is not None:
-        start = np.searchsorted(kept, ids[graph.score[ids] >= floor])
-    fair = proven_optimal(subgraph(graph, keep), start=start).edge_of
-    return np.where(fair >= 0, kept[np.maximum(fair, 0)], -1)
+        floor, ids = proven_floor(graph, len(used), achieved, ids)
+    start = None if ids is None else ids[graph.score[ids] >= floor]
+    return proven_optimal(graph, start=start, floor=floor).edge_of

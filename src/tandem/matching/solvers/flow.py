@@ -52,7 +52,7 @@ def integer_weights(
 def _network(graph: CandidateGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     n, m = graph.n_mentees, graph.n_mentors
     source, sink = n + m, n + m + 1
-    mentees = np.unique(graph.mentee).astype(np.int64)
+    mentees = np.flatnonzero(np.bincount(graph.mentee, minlength=n)).astype(np.int64)
     mentors = np.flatnonzero(graph.capacity > 0).astype(np.int64)
     tails = np.concatenate([graph.mentee, np.full(len(mentees), source), mentors + n])
     heads = np.concatenate(

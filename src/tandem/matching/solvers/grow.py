@@ -193,25 +193,34 @@ def _row_best(edge: np.ndarray, key: np.ndarray, k: int, above: float = -np.inf)
     if width == 0:
         return np.empty(0, np.int64)
     k, found = min(k, width), []
+    filler = FILLER * (2 - np.arange(width) / width)  # distinct, below every real key
     for lo in range(0, len(key), BLOCK_ROWS):
-        block = key[lo : lo + BLOCK_ROWS]
+        block = np.where(key[lo : lo + BLOCK_ROWS] > FILLER, key[lo : lo + BLOCK_ROWS], filler)
         best = np.argpartition(block, width - k, axis=1)[:, width - k :]
-        good = np.take_along_axis(block, best, 1) > above
+        good = np.take_along_axis(block, best, 1) > max(above, FILLER)
         found.append(np.take_along_axis(edge[lo : lo + BLOCK_ROWS], best, 1)[good])
     return np.concatenate(found).astype(np.int64) if found else np.empty(0, np.int64)
 
 
+# Absent pairs (-inf) are many equal keys, on which a partial sort is several times slower;
+# :func:`_row_best` replaces them by distinct values below this, far below any real key.
+FILLER = -1e300
 # A table of at most this many cells (two arrays of 8 and 4 bytes a cell) is worth building.
 MAX_TABLE_CELLS = 40_000_000
 BLOCK_ROWS = 256
 
 
-def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
-    """:class:`Table` of ``graph`` if it is nearly complete and small enough, else None."""
+def table_of(
+    graph: CandidateGraph, weights: IntegerWeights, floor: float | None = None
+) -> Table | None:
+    """:class:`Table` of ``graph`` if it is nearly complete and small enough, else None.
+
+    With ``floor``, the pairs scoring below it are left out (as if absent from the graph).
+    """
     n, m, edges = graph.n_mentees, graph.n_mentors, graph.n_edges
     if n * m > MAX_TABLE_CELLS or n * m > edges + edges // 4 or edges >= 2**31:
         return None
-    if edges == n * m and _row_major(graph):  # every pair, in order: the table is a view
+    if floor is None and edges == n * m and _row_major(graph):  # every pair, in order
         weight = np.rint((graph.score - weights.offset) / weights.step).reshape(n, m)
         edge = np.arange(edges, dtype=np.int32).reshape(n, m)
         return Table(weight, edge, float(weight.max()), graph.mentor)
@@ -220,8 +229,12 @@ def table_of(graph: CandidateGraph, weights: IntegerWeights) -> Table | None:
     for lo in range(0, edges, CHUNK):
         part = slice(lo, lo + CHUNK)
         cell = graph.mentee[part].astype(np.int64) * m + graph.mentor[part]
-        flat_weight[cell] = np.rint((graph.score[part] - weights.offset) / weights.step)
-        flat_edge[cell] = np.arange(lo, lo + len(cell), dtype=np.int32)
+        ids = np.arange(lo, lo + len(cell), dtype=np.int32)
+        score = graph.score[part]
+        if floor is not None:
+            cell, ids, score = cell[score >= floor], ids[score >= floor], score[score >= floor]
+        flat_weight[cell] = np.rint((score - weights.offset) / weights.step)
+        flat_edge[cell] = ids
     top = float(flat_weight.max())
     return Table(flat_weight.reshape(n, m), flat_edge.reshape(n, m), top, graph.mentor)
 

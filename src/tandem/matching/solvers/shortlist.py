@@ -107,6 +107,17 @@ def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
     return Proven(edge_of, duals.mentor * weights.step, -1)
 
 
+def _above(graph: CandidateGraph, k: int, start: np.ndarray | None, floor: float) -> Proven:
+    """:func:`proven_optimal` with ``floor`` on a copy of the graph without the pairs below."""
+    kept = np.flatnonzero(graph.score >= floor)
+    if start is not None:
+        start = np.searchsorted(kept, start[graph.score[start] >= floor])
+    proven = proven_optimal(take(graph, kept), k, start)
+    edge_of = np.where(proven.edge_of >= 0, kept[np.maximum(proven.edge_of, 0)], -1)
+    shortlist = None if proven.shortlist is None else kept[proven.shortlist]
+    return Proven(edge_of, proven.prices, proven.rounds, shortlist)
+
+
 def take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
     """The graph restricted to its edges ``ids`` (same node indices, no preferences)."""
     return CandidateGraph(
@@ -141,11 +152,16 @@ def _dual_growth(
 
 
 def proven_optimal(
-    graph: CandidateGraph, k: int | None = None, start: np.ndarray | None = None
+    graph: CandidateGraph,
+    k: int | None = None,
+    start: np.ndarray | None = None,
+    floor: float | None = None,
 ) -> Proven:
     """Most matched, then the highest total: solved on a shortlist, proven on the whole graph.
 
-    ``start`` (edge ids) joins the first shortlist. The shortlist first grows by max-flows
+    ``start`` (edge ids) joins the first shortlist. With ``floor``, only the pairs scoring at
+    least ``floor`` are used (the graph's score table, if it has one, is built without the
+    others rather than copying the graph). The shortlist first grows by max-flows
     (cheap, no costs) until the König cut proves that no assignment of the whole graph matches
     more, then by min-cost flows until their duals prove the total. Falls back to one
     min-cost flow on the whole graph when the graph is already sparse or after
@@ -159,13 +175,17 @@ def proven_optimal(
     [1, 2]
     """
     k = SHORTLIST_PER_MENTEE if k is None else k
+    n_nodes = graph.n_mentees + graph.n_mentors
+    span = (float(graph.score.min(initial=0)), float(graph.score.max(initial=0)))
+    scale = integer_weights(np.array(span), n_nodes, span)
+    table = None if graph.n_edges <= 2 * k * graph.n_mentees else table_of(graph, scale, floor)
+    if floor is not None and table is None:
+        return _above(graph, k, start, floor)
     if graph.n_edges <= 2 * k * graph.n_mentees:
         return _direct(graph, None)
-    n_nodes = graph.n_mentees + graph.n_mentors
-    span = (float(graph.score.min()), float(graph.score.max()))
-    scale = integer_weights(np.array(span), n_nodes, span)
-    table = table_of(graph, scale)
+    # Mentors' own lists help reach the cardinality; a ``start`` (fair's floor search) has.
     per_mentor = min(graph.n_mentees, 2 * int(graph.capacity.max(initial=0)) + 2)
+    per_mentor = 0 if start is not None else per_mentor
     ids = table.best(k, per_mentor) if table is not None else np.flatnonzero(best_edges(graph, k))
     keep = np.zeros(graph.n_edges, dtype=bool)
     keep[ids] = True
@@ -194,4 +214,4 @@ def proven_optimal(
             return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
         keep[grown] = True
         rounds += 1
-    return _direct(graph, span)
+    return _direct(graph, span) if floor is None else _above(graph, k, start, floor)

@@ -16,7 +16,7 @@ import heapq
 import numpy as np
 
 from tandem.matching.graph import CandidateGraph
-from tandem.matching.solvers.order import list_starts, mentee_order
+from tandem.matching.solvers.order import PreferenceLists
 
 # Below this many proposals per round, a Python loop beats a vectorised round.
 SEQUENTIAL_BELOW = 256
@@ -35,8 +35,9 @@ class _State:
     def __init__(self, graph: CandidateGraph):
         self.graph = graph
         self.mentee_pref, self.mentor_pref = preferences(graph)
-        self.order = mentee_order(graph, self.mentee_pref)
-        starts = list_starts(graph)
+        self.lists = PreferenceLists(graph, self.mentee_pref)
+        self.order = self.lists.order  # sorted as far as read: see ``lists.ensure``
+        starts = self.lists.starts
         self.next, self.end = starts[:-1].copy(), starts[1:]
         self.held = np.full(graph.n_mentees, -1, dtype=np.int64)  # edge held per mentee
         self.count = np.zeros(graph.n_mentors, dtype=np.int64)
@@ -50,6 +51,7 @@ class _State:
 def _propose(state: _State, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each free mentee proposes to its next choice; drop proposals that surely fail."""
     g = state.graph
+    state.lists.ensure(free, state.next[free])
     edges = state.order[state.next[free]]
     state.next[free] += 1
     mentor, pref = g.mentor[edges], state.mentor_pref[edges]
@@ -89,7 +91,8 @@ def _round(state: _State, free: np.ndarray) -> None:
 
 def _sequential(state: _State, free: np.ndarray) -> None:
     """Finish with one proposal at a time, a min-heap of held mentees per mentor."""
-    g, pref, order = state.graph, state.mentor_pref, state.order
+    g, pref, order, lists = state.graph, state.mentor_pref, state.order, state.lists
+    ready = lists.ready
     heaps: dict[int, list] = {}
     holders = np.flatnonzero(state.held >= 0)
     by_mentor = g.mentor[state.held[holders]]
@@ -107,6 +110,8 @@ def _sequential(state: _State, free: np.ndarray) -> None:
     while stack:
         i = stack.pop()
         while state.next[i] < state.end[i]:
+            if state.next[i] >= ready[i]:
+                lists.ensure(np.array([i]), state.next[i : i + 1])
             e = int(order[state.next[i]])
             state.next[i] += 1
             j, entry = int(g.mentor[e]), (float(pref[e]), -i, i)
