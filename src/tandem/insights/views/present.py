@@ -12,7 +12,7 @@ NO_DATA = "–"
 WITHHELD = "Withheld"  # a row that says so has every missing figure withheld, not unknown
 PERCENT_KINDS = {ColumnKind.RATE}
 COLLAPSE_ROWS = 12  # a longer data table under a chart starts folded away
-CARD_COLUMNS = 5  # a table this wide is shown as a card per row on a phone (insights.css)
+CARD_COLUMNS = 4  # a table this wide is shown as a card per row on a phone (insights.css)
 BIG = 1000  # a column with a figure this large is shown in whole numbers
 SPLIT_GROUPS = 4  # a one-series bar chart is coloured by a text column with this few values
 

@@ -26,6 +26,8 @@
   // A horizontal chart's category labels are cut to fit beside the bars (the tooltip and the
   // data table keep the whole label): at most this share of the chart's width.
   var LABEL_SHARE = 0.4;
+  var NARROW = 600; // px: a chart box this narrow is on a phone
+  var LEGEND_LINE = 22; // px: one line of the legend
   var CHAR_WIDTH = 7;
 
   function shortened(label, width) {
@@ -111,6 +113,10 @@
     if (spec.kind === "hbar") {
       // One bar per row: the box grows with the rows so long labels stay readable.
       box.style.height = Math.max(160, 34 * spec.labels.length + 60) + "px";
+    } else if (spec.series.length > 2 && box.clientWidth < NARROW) {
+      // On a phone a legend of many series wraps to a line each: the box grows by the
+      // legend's lines, so the bars keep their height.
+      box.style.height = box.clientHeight + LEGEND_LINE * spec.series.length + "px";
     }
     return new window.Chart(canvas, config(spec));
   }
