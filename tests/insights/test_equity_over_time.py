@@ -71,6 +71,10 @@ def test_what_happens_today_changes_no_equity_figure(client, program):
         client.force_login(member(program, Role.ADMIN))
         before = _seen(client, program)
         assert any(row["people"] for row in before[0][0][0][2])  # figures are shown
+        satisfaction = next(t for t in before[0][0] if t[0] == "satisfaction")
+        assert (
+            "joined up to Q2 2025, and the next update is on 2 January 2027" in satisfaction[3][-1]
+        )
         assert before[0][0][0][1].startswith(
             "Mentees who joined up to Q2 2025, each followed for two full quarters after the "
             "quarter they joined; those who joined in Q3 2025 are added on 2 April 2026."
@@ -176,3 +180,30 @@ def test_before_any_cohort_is_final_the_tables_say_when_the_first_one_is():
     assert note.startswith("No mentees have been followed long enough to be shown yet")
     assert note.endswith("Those who joined in Q1 2025 are added on 2 October 2025.")
     assert all(not t.rows and t.notes == [note] for t in tables)
+
+
+def test_private_answers_change_only_at_the_yearly_release(program):
+    """A 2025Q3 cohort of 6 parents and 6 others who all answered joins the match rate once
+    final (2 April 2026), and the satisfaction figure only at the next release (2 January
+    2027)."""
+    joined = datetime(2025, 8, 1, tzinfo=UTC)
+    with clock(joined):
+        for k in range(12):
+            person = member(program, Role.MENTEE)
+            if k < 6:
+                Identity.objects.create(user=person, attributes=["parent"], consented_at=joined)
+            pair = mentorship(program=program, mentee=person)
+            CheckIn.objects.create(
+                mentorship=pair, author=person, kind=CheckInKind.CLOSING, questions=[],
+                due_at=joined, answered_at=joined, answers={"satisfaction": 1 if k < 6 else 3},
+            )  # fmt: skip
+
+    def parents(moment):
+        cache.clear()
+        with clock(moment):
+            found = {t.key: t.rows[0] for t in equity_section(scope_of((program.pk,)))}
+        return found["match_rate"]["people"], found["satisfaction"]["people"]
+
+    assert parents(READ) == (7, 5)  # 2025Q3 not final yet
+    assert parents(datetime(2026, 5, 1, tzinfo=UTC)) == (13, 5)  # final: the match rate moves
+    assert parents(datetime(2027, 1, 5, tzinfo=UTC)) == (13, 11)  # the next release

@@ -9,11 +9,16 @@ version plus a cache read.
 
 from __future__ import annotations
 
+import numpy as np
+from django.utils import timezone
+
 from tandem.feedback.models import EDIT_WINDOW
+from tandem.insights.equity import releases
 from tandem.insights.equity.cohorts import shown_words, waiting_words
 from tandem.insights.equity.family import SITE, EquityData
 from tandem.insights.equity.intervals import Moments
 from tandem.insights.equity.metrics import INDEX, METRICS, Kind, Metric
+from tandem.insights.equity.releases import release_year, replay
 from tandem.insights.equity.statements import Comparison, compare, statement
 from tandem.insights.equity.suppression import Decisions
 from tandem.insights.scope import InsightScope, Quarter
@@ -51,7 +56,8 @@ AGAINST = "Each group against everyone else, with the 95 % interval of the diffe
 # Answers only the pair (goals) or their author (closing surveys) may read. No other page
 # publishes their totals by the quarter people joined, and a group's figure with everyone
 # else's gives the total: over two ranges differenced, that could be one person's answer. So
-# they are shown for all quarters together only, where no range can be differenced.
+# they are shown for all quarters together only, where no range can be differenced, and change
+# only in yearly releases (``equity.releases``), never by one cohort's answers.
 PRIVATE_ANSWERS = frozenset({"satisfaction", "goal_completion"})
 ALL_QUARTERS_ONLY = (
     "Shown for all quarters together only: these figures come from answers only their authors "
@@ -127,27 +133,39 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def _private(
+    data: EquityData, decisions: Decisions, metric: Metric, scope: int
+) -> tuple[int | None, np.ndarray, str]:
+    """Where the cells of a private-answers figure come from: the latest yearly release."""
+    year = release_year(timezone.now(), EDIT_WINDOW)
+    release = replay(data, metric, decisions.withheld[metric.key], year)
+    if release.range is None:
+        return None, np.ones(len(data.names), dtype=bool), releases.waiting_words(year, EDIT_WINDOW)
+    return release.range, ~release.shown[scope], releases.release_words(year, EDIT_WINDOW)
+
+
 def _table(
     data: EquityData, decisions: Decisions, metric: Metric, scope: int, where: int, cohorts: str
 ) -> InsightTable:
-    withheld = decisions.withheld[metric.key]
-    totals = [float(x) for x in data.total_cells[scope, where]]
-    everyone = _moments(totals, metric)
-    hidden = metric.key in PRIVATE_ANSWERS and where != data.range_index(None, None)
-    rows = []
-    for g, name in enumerate(data.names):
-        shown = None
-        if not withheld[scope, where, g] and not hidden:
-            cell = [float(x) for x in data.group_cells[scope, where, g]]
-            group = _moments(cell, metric)
-            rest = Moments(
-                everyone.n - group.n, everyone.total - group.total, everyone.squares - group.squares
-            )
-            shown = compare(metric, group, rest)
-        rows.append(_row(name, metric, shown))
-    notes = [WITHHELD_NOTE] if any(r["statement"] == WITHHELD for r in rows) else []
-    if hidden:
-        notes = [ALL_QUARTERS_ONLY]
+    cells: int | None = where
+    withheld = decisions.withheld[metric.key][scope, where]
+    notes = []
+    if metric.key in PRIVATE_ANSWERS:
+        if where == data.range_index(None, None):
+            cells, withheld, note = _private(data, decisions, metric, scope)
+        else:
+            cells, note = None, ALL_QUARTERS_ONLY
+        notes.append(note)
+    rows = [
+        _row(
+            name,
+            metric,
+            None if cells is None or withheld[g] else _compare(data, metric, scope, cells, g),
+        )
+        for g, name in enumerate(data.names)
+    ]
+    if any(r["statement"] == WITHHELD for r in rows) and cells is not None:
+        notes.insert(0, WITHHELD_NOTE)
     if not decisions.complete:
         notes = [UNCHECKED_NOTE]
     return InsightTable(
@@ -159,6 +177,15 @@ def _table(
         chart=Chart("hbar", "group", ("value", "rest_value"), metric.title),
         notes=notes,
     )
+
+
+def _compare(data: EquityData, metric: Metric, scope: int, where: int, g: int) -> Comparison:
+    everyone = _moments([float(x) for x in data.total_cells[scope, where]], metric)
+    group = _moments([float(x) for x in data.group_cells[scope, where, g]], metric)
+    rest = Moments(
+        everyone.n - group.n, everyone.total - group.total, everyone.squares - group.squares
+    )
+    return compare(metric, group, rest)
 
 
 def _empty(note: str, cohorts: str = "") -> list[InsightTable]:
