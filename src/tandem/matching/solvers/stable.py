@@ -90,42 +90,54 @@ def _round(state: _State, free: np.ndarray) -> None:
 
 
 def _sequential(state: _State, free: np.ndarray) -> None:
-    """Finish with one proposal at a time, a min-heap of held mentees per mentor."""
+    """Finish with one proposal at a time, a min-heap of held mentees per mentor.
+
+    The per-mentee state is read into Python lists for the loop (a NumPy scalar read costs
+    several times a list's) and written back at the end.
+    """
     g, pref, order, lists = state.graph, state.mentor_pref, state.order, state.lists
-    ready = lists.ready
     heaps: dict[int, list] = {}
     holders = np.flatnonzero(state.held >= 0)
     by_mentor = g.mentor[state.held[holders]]
     sort = np.argsort(by_mentor, kind="stable")
     bounds = np.searchsorted(by_mentor[sort], np.arange(g.n_mentors + 1))
 
-    def heap_of(j: int) -> list:
-        if j not in heaps:
-            held = holders[sort[bounds[j] : bounds[j + 1]]].tolist()
-            heaps[j] = [(float(pref[state.held[i]]), -i, i) for i in held]
-            heapq.heapify(heaps[j])
-        return heaps[j]
+    def heap_of(j: int) -> list:  # the mentees mentor j held when the loop began
+        held = holders[sort[bounds[j] : bounds[j + 1]]].tolist()
+        heap = [(float(pref[state.held[i]]), -i, i) for i in held]
+        heapq.heapify(heap)
+        heaps[j] = heap
+        return heap
 
+    position, end, ready = state.next.tolist(), state.end.tolist(), lists.ready
+    held, capacity, mentor = state.held.tolist(), g.capacity.tolist(), g.mentor
     stack = free.tolist()[::-1]
     while stack:
         i = stack.pop()
-        while state.next[i] < state.end[i]:
-            if state.next[i] >= ready[i]:
-                lists.ensure(np.array([i]), state.next[i : i + 1])
-            e = int(order[state.next[i]])
-            state.next[i] += 1
-            j, entry = int(g.mentor[e]), (float(pref[e]), -i, i)
-            heap = heap_of(j)
-            if len(heap) < g.capacity[j]:
+        k, stop, sorted_to = position[i], end[i], int(ready[i])
+        while k < stop:
+            if k >= sorted_to:
+                lists.ensure(np.array([i]), np.array([k]))
+                sorted_to = int(ready[i])
+            e = int(order[k])
+            k += 1
+            j, entry = int(mentor[e]), (float(pref[e]), -i, i)
+            heap = heaps.get(j)
+            if heap is None:
+                heap = heap_of(j)
+            if len(heap) < capacity[j]:
                 heapq.heappush(heap, entry)
             elif heap and entry > heap[0]:
                 loser = heapq.heapreplace(heap, entry)[2]
-                state.held[loser] = -1
+                held[loser] = -1
                 stack.append(loser)
             else:
                 continue
-            state.held[i] = e
+            held[i] = e
             break
+        position[i] = k
+    state.next[:] = position
+    state.held[:] = held
 
 
 def deferred_acceptance(graph: CandidateGraph) -> np.ndarray:
