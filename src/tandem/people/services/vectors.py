@@ -161,19 +161,20 @@ def profile_vectors_refresh(*, profile_id: int, embedder: Embedder | None = None
     """Make the kept vectors of a profile's goals and expertise match its texts now (an empty
     text keeps none)."""
     with transaction.atomic():
-        texts = Profile.objects.filter(pk=profile_id).values_list("user_id", GOALS, EXPERTISE)
-        if not texts:  # deleted before this ran
-            return
-        user_id, goals, expertise = texts[0]
-        ProfileVector.objects.filter(
-            profile_id=profile_id,
-            field__in=[
-                field for field, text in ((GOALS, goals), (EXPERTISE, expertise)) if not text
-            ],
-        ).delete()
-        profile_vectors_embedder(
-            goals={user_id: goals}, expertise={user_id: expertise}, embedder=embedder
-        )
+        row = Profile.objects.filter(pk=profile_id).values_list("user_id", GOALS, EXPERTISE)
+        if row:  # else deleted before this ran
+            _keep(profile_id, *row[0], embedder=embedder)
+
+
+def _keep(
+    profile_id: int, user_id: int, goals: str, expertise: str, *, embedder: Embedder | None
+) -> None:
+    empty = [field for field, text in ((GOALS, goals), (EXPERTISE, expertise)) if not text]
+    if empty:
+        ProfileVector.objects.filter(profile_id=profile_id, field__in=empty).delete()
+    profile_vectors_embedder(
+        goals={user_id: goals}, expertise={user_id: expertise}, embedder=embedder
+    )
 
 
 # Here rather than in people.tasks, which imports the services package that saves profiles.
@@ -189,6 +190,6 @@ def profile_vectors_on_save(*, profile: Profile) -> None:
     committed, so a save never waits for a model."""
     embedder = product_embedder()
     if isinstance(embedder, BuiltinEmbedder):
-        profile_vectors_refresh(profile_id=profile.pk, embedder=embedder)
+        _keep(profile.pk, profile.user_id, profile.goals, profile.expertise, embedder=embedder)
     else:
         transaction.on_commit(lambda: profile_vectors_refresh_task.enqueue(profile_id=profile.pk))
