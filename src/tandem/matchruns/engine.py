@@ -223,9 +223,9 @@ def rank_side(
     searched_skill: str = "",
     embedder: Embedder | None = None,
 ) -> list[Ranked]:
-    """:func:`rank` against mentors converted earlier (``side``, its week kept from then, with
-    the embedder ``embedder`` stands for), with ``capacity`` places per mentor now (0 leaves
-    one out): the same order, scores and rows."""
+    """:func:`rank` against mentors converted earlier (``side``, its week kept from then;
+    ``embedder`` must give the vectors the side was built with), with ``capacity`` places per
+    mentor now (0 leaves one out): the same order, scores and rows."""
     ranking = rank_mentor_side_for(
         mentee,
         side,
