@@ -106,6 +106,7 @@ def test_fresh_computations_are_limited_per_user_and_snapshots_never(client, wor
     )
     assert page.status_code == 429 and page["Retry-After"]
     assert "Please wait a moment" in page.content.decode()
+    assert "Print report" not in page.content.decode()  # nothing to print
     download = client.get(
         f"/programs/{world.program.slug}/insights/health/reasons.csv?from=2025Q4&to=2025Q4"
     )
