@@ -45,7 +45,8 @@ def piece_vectors(model: MiniLMEmbedder) -> tuple[list[str], np.ndarray]:
     cls, sep = model.tokenizer.cls, model.tokenizer.sep
     for start in range(0, len(ids), BATCH):
         batch = [[cls, i, sep] for i in ids[start : start + BATCH]]
-        vectors[len(SPECIAL) + start : len(SPECIAL) + start + len(batch)] = model._forward(batch)
+        at = len(SPECIAL) + start
+        vectors[at : at + len(batch)] = model.encoder.forward(batch)
     return [*SPECIAL, *pieces], vectors
 
 
