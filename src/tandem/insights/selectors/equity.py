@@ -40,8 +40,8 @@ UNCHECKED_NOTE = (
 HOW_GROUPS = (
     "Groups are the background attributes mentees chose to share (compared ignoring case and "
     "spacing), named only when at least 5 people among the mentees shown, in any program of "
-    "Tandem, shared them; smaller groups are not named at all. A mentee may share several. Everyone "
-    "else: every other mentee counted here, including those who shared nothing."
+    "Tandem, shared them; smaller groups are not named at all. A mentee may share several. "
+    "Everyone else: every other mentee counted here, including those who shared nothing."
 )
 NO_GROUPS = "No background attribute has been shared by enough mentees to be shown."
 NO_MENTEES = "No mentee joined in these quarters."
