@@ -34,6 +34,16 @@ class Decisions:
     complete: bool = True
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """What an earlier release decided, in this family's indices: figures withheld then stay
+    withheld, and quantities published then stay published (like the totals, they can no
+    longer be hidden, so the audit must protect everything else around them)."""
+
+    withheld: dict[str, np.ndarray]  # metric key -> [scope, range, group] bool
+    published: dict[str, np.ndarray]  # quantity -> [scope, range, group] bool
+
+
 class OutOfBudget(Exception):
     """The audit would take longer than its budget."""
 
@@ -49,11 +59,18 @@ class _Problem:
 
 
 class _Suppressor:
-    def __init__(self, data: EquityData, deadline: float | None = None) -> None:
+    def __init__(
+        self, data: EquityData, deadline: float | None = None, fixed: Fixed | None = None
+    ) -> None:
         self.data = data
         self.deadline = deadline
         self.withheld = {m.key: data.primary(m) for m in METRICS}
         self.exposed = {q: np.zeros_like(self.withheld[METRICS[0].key]) for q in QUANTITIES}
+        self.pinned = {q: np.zeros_like(self.exposed[q]) for q in QUANTITIES}
+        if fixed is not None:
+            for key, mask in fixed.withheld.items():
+                self.withheld[key] |= mask
+            self.pinned = fixed.published
         self.blocks = [b for b in blocks(data.combos) if any(c > 0 for c in b.columns)]
         self.block_of = {c: n for n, b in enumerate(self.blocks) for c in b.columns}
         self.cost = data.group_cells[..., INDEX["enrolled"]]
@@ -99,6 +116,10 @@ class _Suppressor:
                 flat = np.flatnonzero(mask.reshape(-1))
                 into.append(rows[flat])
                 keys += [(int(i) // n_ranges, int(i) % n_ranges, g) for i in flat]
+            pinned = self.pinned[quantity][..., g].reshape(-1)[np.flatnonzero(shown.reshape(-1))]
+            start = len(published_keys) - len(pinned)
+            for n in np.flatnonzero(pinned):  # published by an earlier release: like a total
+                published_keys[start + int(n)] = None
         return _Problem(np.vstack(published), published_keys, np.vstack(targets), target_keys)
 
     def settle(self, quantity: str, block: int) -> set[Key]:
@@ -271,7 +292,7 @@ def withhold_every_group(data: EquityData) -> Decisions:
     return Decisions({m.key: everything.copy() for m in METRICS}, frozenset(), complete=False)
 
 
-def decide(data: EquityData, budget: float | None = None) -> Decisions:
+def decide(data: EquityData, budget: float | None = None, fixed: Fixed | None = None) -> Decisions:
     """The withheld figures of the whole family (primary and complementary); with a
     ``budget`` in seconds, every group figure withheld instead if the audit would take longer
     (never a partial answer).
@@ -279,10 +300,14 @@ def decide(data: EquityData, budget: float | None = None) -> Decisions:
     One BLAS thread: the matrices are small and many, and threads fighting over a busy
     machine's cores made this twenty times slower."""
     if not data.names or data.quarters == 0:
-        return Decisions({m.key: data.primary(m) for m in METRICS}, frozenset())
+        fixed_withheld = {} if fixed is None else fixed.withheld
+        return Decisions(
+            {m.key: data.primary(m) | fixed_withheld.get(m.key, False) for m in METRICS},
+            frozenset(),
+        )
     deadline = None if budget is None else time.monotonic() + budget
     with threadpool_limits(limits=1):
         try:
-            return _Suppressor(data, deadline).run()
+            return _Suppressor(data, deadline, fixed).run()
         except OutOfBudget:
             return withhold_every_group(data)

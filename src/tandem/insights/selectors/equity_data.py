@@ -48,7 +48,8 @@ from tandem.insights.equity.cohorts import cutoff, last_final, quarter_of, quart
 from tandem.insights.equity.family import EquityData
 from tandem.insights.equity.groups import combination, listed_groups, people_per_group
 from tandem.insights.equity.metrics import QUANTITIES
-from tandem.insights.equity.suppression import Decisions, decide
+from tandem.insights.equity.replay import decide_in_order
+from tandem.insights.equity.suppression import Decisions
 from tandem.matchruns.models import MatchPair, MatchRun, RunStatus
 from tandem.mentorships.models import Goal, GoalState, GoalUpdate, Mentorship, MentorshipState
 from tandem.people.models import Identity
@@ -311,7 +312,7 @@ def _audited(version: str) -> tuple[EquityData, Decisions]:
     found = cache.get(key)
     if found is None:
         data = equity_data()
-        found = (data, decide(data, PAGE_BUDGET_SECONDS))
+        found = (data, decide_in_order(data, PAGE_BUDGET_SECONDS))
         if found[1].complete:
             cache.set(key, found, CACHE_SECONDS)
         else:
@@ -327,5 +328,5 @@ def equity_refresh(now: datetime) -> str:
     if found is not None and found[1].complete:
         return "warm"
     data = found[0] if found is not None else equity_data()
-    cache.set(key, (data, decide(data)), CACHE_SECONDS)
+    cache.set(key, (data, decide_in_order(data)), CACHE_SECONDS)
     return "audited"

@@ -1,0 +1,67 @@
+"""Cohort releases replayed in order (``equity.replay``): no release goes back on an earlier
+one (withheld stays withheld, published stays published), so what every release published
+together is the last release's published cells, and none of its withheld figures is in their
+span beyond what the totals give."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tandem.insights.equity.audit import recoverable
+from tandem.insights.equity.metrics import METRICS
+from tandem.insights.equity.replay import carried, decide_in_order, truncated
+from tests.insights.equity_atoms import build, full_space_problems, random_atoms
+
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+shapes = st.tuples(
+    st.integers(1, 3),  # programs
+    st.integers(2, 4),  # quarters: releases
+    st.integers(1, 3),  # listed groups
+    st.floats(0.2, 1.0),  # how many combinations of groups occur
+    st.integers(0, 2**32 - 1),  # seed
+)
+
+
+def _data(shape):
+    programs, quarters, groups, density, seed = shape
+    atoms, membership = random_atoms(
+        np.random.default_rng(seed), programs, quarters, groups, density
+    )
+    return build(atoms, membership), membership
+
+
+@SETTINGS
+@given(shapes)
+def test_no_release_goes_back_on_an_earlier_one(shape):
+    data, _ = _data(shape)
+    releases = [truncated(data, t) for t in range(1, data.quarters + 1)]
+    decided = [decide_in_order(part) for part in releases]
+    steps = list(zip(releases, decided, strict=True))
+    for (old, before), (new, after) in zip(steps, steps[1:], strict=False):
+        fixed = carried(before, old, new)
+        for metric in METRICS:
+            assert not (fixed.withheld[metric.key] & ~after.withheld[metric.key]).any()
+            for quantity in metric.shown():
+                was = fixed.published[quantity]
+                now = np.zeros_like(was)
+                for other in METRICS:
+                    if quantity in other.shown():
+                        now |= ~after.withheld[other.key]
+                assert not (was & ~now).any(), (metric.key, quantity)
+
+
+@SETTINGS
+@given(shapes)
+def test_the_last_release_withholds_nothing_its_union_with_earlier_ones_gives_back(shape):
+    """A withheld figure in the span of what is published is one the totals give, or one an
+    earlier release published the same value of (a later quarter known to be empty): it is
+    marked exposed, as it tells nothing that is not public already."""
+    data, membership = _data(shape)
+    decisions = decide_in_order(data)
+    for _, totals, published, withheld, keys in full_space_problems(data, decisions, membership):
+        exposed = recoverable(published, withheld) & ~recoverable(totals, withheld)
+        assert {k for k, e in zip(keys, exposed, strict=True) if e} <= decisions.exposed
