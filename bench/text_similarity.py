@@ -17,10 +17,11 @@ capacity 1, matched by :func:`~tandem.matching.pipeline.match_participants` on g
 (``optimal``); recovery is the share of mentees given their own right expertise.
 
 Run: ``.venv/bin/python bench/text_similarity.py [--cohort 20] [--failures dev]``;
-``--fusion`` gives the dev and pairs figures of the model joined with the lexicon or the
+``--fusion`` gives the dev and pairs figures of each model joined with the lexicon or the
 static pieces at several shares (how ``blend``'s share was chosen); ``--calibration`` those of
 hubness reductions of the goal x expertise cosines (CSLS, centring, z-scores), matched by a
 plain assignment (on plain cosines it gives exactly the recovery above);
+``--prefixes`` those of E5 with ``query: ``, ``passage: `` or no prefix;
 ``--resources`` instead measures each embedder in a fresh process: load time, texts a second
 on distinct profile-like texts, and peak RSS.
 """
@@ -44,6 +45,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.choose import model_installed
+from tandem.matching.embedders.e5 import E5_STATIC_SHARE, E5Embedder, weights_file
 from tandem.matching.embedders.minilm import MiniLMEmbedder
 from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.pipeline import match_participants
@@ -93,6 +95,11 @@ def factories() -> dict[str, Callable[[], object]]:
         found["all-MiniLM-L6-v2 numpy"] = MiniLMEmbedder
         found[f"MiniLM + {STATIC_SHARE:g} static (blend)"] = lambda: Blend(
             MiniLMEmbedder(), StaticEmbedder(), STATIC_SHARE
+        )
+    if weights_file() is not None:
+        found["multilingual-e5-small q4 numpy"] = E5Embedder
+        found[f"E5 + {E5_STATIC_SHARE:g} static"] = lambda: Blend(
+            E5Embedder(), StaticEmbedder(), E5_STATIC_SHARE
         )
     if importlib.util.find_spec("sentence_transformers") is not None:
         found["sentence-transformers MiniLM"] = SentenceTransformerEmbedder
@@ -147,19 +154,37 @@ class Cached:
         return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
+MODELS = {"all-MiniLM-L6-v2 numpy": "MiniLM", "multilingual-e5-small q4 numpy": "E5"}
+
+
 def fusion(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
-    """Figures of the model joined with the lexicon or the static pieces at several shares."""
-    model = Cached(embedders["all-MiniLM-L6-v2 numpy"])
-    for other in ("built-in concept lexicon", "static MiniLM pieces"):
-        part = Cached(embedders[other])
-        for share in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
-            joined = Blend(model, part, share)
-            for set_name, rows in data.items():
-                found = ranks(joined, rows)
-                print(
-                    f"{set_name:7} {f'model + {share:.1f} {other}':44} {np.mean(found == 1):>6.3f}"
-                    f" {np.mean(1 / found):>6.3f} {recovery(joined, rows, cohort):>8.3f}"
+    """Figures of each model joined with the lexicon or the static pieces at several shares."""
+    for model_name, short in ((n, s) for n, s in MODELS.items() if n in embedders):
+        model = Cached(embedders[model_name])
+        for other in ("built-in concept lexicon", "static MiniLM pieces"):
+            part = Cached(embedders[other])
+            for share in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
+                _line(
+                    Blend(model, part, share),
+                    f"{short} + {share:.1f} {other}",
+                    data,
+                    cohort,
                 )
+
+
+def prefixes(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
+    """E5 with each of its prefixes (it was trained with them) or none."""
+    for prefix in ("query: ", "passage: ", ""):
+        _line(E5Embedder(prefix=prefix), f"E5, prefix {prefix!r}", data, cohort)
+
+
+def _line(embedder, label: str, data: dict[str, list[dict]], cohort: int) -> None:
+    for set_name, rows in data.items():
+        found = ranks(embedder, rows)
+        print(
+            f"{set_name:7} {label:44} {np.mean(found == 1):>6.3f}"
+            f" {np.mean(1 / found):>6.3f} {recovery(embedder, rows, cohort):>8.3f}"
+        )
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -248,6 +273,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--resources", type=int, metavar="TEXTS", help="measure speed and RSS")
     parser.add_argument("--fusion", action="store_true", help="join the lexicon or static in")
     parser.add_argument("--calibration", action="store_true", help="hubness reductions")
+    parser.add_argument("--prefixes", action="store_true", help="E5 with each prefix")
     args = parser.parse_args(argv)
     if args.resources:
         resources(args.resources)
@@ -257,7 +283,7 @@ def main(argv: list[str]) -> int:
         data[args.failures] = load(SETS[args.failures])
     started = time.perf_counter()
     embedders = {name: make() for name, make in factories().items()}
-    for mode in ("fusion", "calibration"):
+    for mode in ("fusion", "calibration", "prefixes"):
         if getattr(args, mode):
             if "frozen" in data:
                 parser.error("nothing is tuned on the frozen set: --sets dev,pairs")
