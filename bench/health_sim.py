@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python bench/health_sim.py [--quick] [--set dev|held-out|spent|both]
     .venv/bin/python bench/health_sim.py --quick --declared 1.0   # what-if, dev only
+    .venv/bin/python bench/health_sim.py --quick --on-track 50    # what-if, dev only
 
 Draws timelines of known fates (``bench/health_sim_timelines.py``: thriving, steady, ended
 well; fading commitment on one side, mismatched expectations, communication breakdown, ended
@@ -54,6 +55,7 @@ from tandem.feedback.health import (  # noqa: E402
     Pause,
     Pulse,
     Reply,
+    Thresholds,
     assess,
 )
 from tandem.feedback.health.baseline import baseline_of  # noqa: E402
@@ -132,11 +134,11 @@ class Prepared:
 FirstFlag = Callable[[float], float | None]  # first sweep at or after a day that flags
 
 
-def tandem_rule(p: Prepared) -> FirstFlag:
+def tandem_rule(p: Prepared, thresholds: Thresholds) -> FirstFlag:
     def first(from_day: float) -> float | None:
         day = math.ceil(from_day - SWEEP_HOUR) + SWEEP_HOUR
         while day <= p.t.end:
-            if assess(p.signals(day)).flagged:
+            if assess(p.signals(day), thresholds).flagged:
                 return day
             day += 1
         return None
@@ -158,11 +160,11 @@ def threshold_rule(events: list[float], end: float, limit: float) -> FirstFlag:
     return first
 
 
-def rules_for(p: Prepared) -> dict[str, FirstFlag]:
+def rules_for(p: Prepared, thresholds: Thresholds) -> dict[str, FirstFlag]:
     t = p.t
     activity = t.meetings + t.messages["mentor"] + t.messages["mentee"]
     return {
-        RULES[0]: tandem_rule(p),
+        RULES[0]: tandem_rule(p, thresholds),
         RULES[1]: threshold_rule(t.meetings, t.end, 45),
         RULES[2]: threshold_rule(activity, t.end, 30),
     }
@@ -203,17 +205,19 @@ class Row:
         return statistics.median(self.days) if self.days else math.nan
 
 
-def evaluate(sample: list[Timeline]) -> dict[tuple[str, str], Row]:
+def evaluate(
+    sample: list[Timeline], thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> dict[tuple[str, str], Row]:
     rows = {(fate, rule): Row(0, 0, 0, 0, []) for fate in FATES for rule in RULES}
     for t in sample:
         prepared = Prepared(t)
-        for rule, first_flag in rules_for(prepared).items():
+        for rule, first_flag in rules_for(prepared, thresholds).items():
             result, row = outcome(first_flag, t.decline), rows[t.fate, rule]
             row.n += 1
             row.flagged += result.first is not None
             if rule == RULES[0] and result.first is not None:
-                score = assess(prepared.signals(result.first)).score
-                row.hard += score >= DEFAULT_THRESHOLDS.on_track_from
+                score = assess(prepared.signals(result.first), thresholds).score
+                row.hard += score >= thresholds.on_track_from
             if t.decline is not None:
                 row.right += result.first is not None and result.first >= t.decline
                 if result.after is not None:
@@ -290,14 +294,22 @@ def main() -> None:
         metavar="SHARE",
         help="what-if on the dev set only: this share of holidays declared as pauses",
     )
+    parser.add_argument(
+        "--on-track",
+        type=int,
+        metavar="SCORE",
+        help="what-if on the dev set only: this on-track line (0: the hard rules alone)",
+    )
     args = parser.parse_args()
     count = QUICK if args.quick else FULL
-    if args.declared is not None:
+    if args.declared is not None or args.on_track is not None:
         began = time.perf_counter()
         seed, noise = SETS["dev"]
-        sample = timelines(seed, count, replace(noise, holiday_declared=args.declared))
-        rows = evaluate(sample)
-        name = f"dev, what-if: {args.declared:.0%} of holidays declared"
+        declared = noise.holiday_declared if args.declared is None else args.declared
+        sample = timelines(seed, count, replace(noise, holiday_declared=declared))
+        line = DEFAULT_THRESHOLDS.on_track_from if args.on_track is None else args.on_track
+        rows = evaluate(sample, replace(DEFAULT_THRESHOLDS, on_track_from=line))
+        name = f"dev, what-if: {declared:.0%} of holidays declared, on track from {line}"
         report(name, rows, time.perf_counter() - began)
         return
     for name in ("dev", "held-out") if args.set == "both" else (args.set,):

@@ -203,6 +203,20 @@ class TestPauses:
         both = signals(as_of=40, paused=(Pause(day(5), day(20)), Pause(day(10), day(25))))
         assert both.active_days_between(day(0), day(40)) == pytest.approx(20)
 
+    def test_both_sides_ordinary_holidays_are_no_concern(self):
+        """Four declared breaks of two weeks in a year (two a side, 56 days) are what we ask
+        pairs to declare; a fifth, or more than nine weeks, is a long break."""
+        breaks = tuple(Pause(day(20 + 80 * n), day(34 + 80 * n)) for n in range(5))
+        held = tuple(day(n) for n in range(0, 361, 14))
+
+        def long_pause(pauses: tuple[Pause, ...]) -> bool:
+            found = assess(signals(as_of=360, meetings_held=held, paused=pauses))
+            return "long_pause" in {r.code for r in found.reasons}
+
+        assert not long_pause(breaks[:4])
+        assert long_pause(breaks)
+        assert long_pause((Pause(day(100), day(165)),))
+
 
 class TestContract:
     def test_every_cadence_has_a_length(self):
