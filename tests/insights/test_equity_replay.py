@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tandem.insights.equity import replay
 from tandem.insights.equity.audit import recoverable
 from tandem.insights.equity.metrics import METRICS
 from tandem.insights.equity.replay import carried, decide_in_order, truncated
@@ -65,3 +66,28 @@ def test_the_last_release_withholds_nothing_its_union_with_earlier_ones_gives_ba
     for _, totals, published, withheld, keys in full_space_problems(data, decisions, membership):
         exposed = recoverable(published, withheld) & ~recoverable(totals, withheld)
         assert {k for k, e in zip(keys, exposed, strict=True) if e} <= decisions.exposed
+
+
+class _Dict(dict):
+    def set(self, key, decisions):
+        self[key] = decisions
+
+
+def test_a_release_audited_before_is_read_from_the_store(monkeypatch):
+    """A release's cohorts are final, so its decisions are kept by its fingerprint: a new
+    quarter costs one audit, and the same data none."""
+    data, _ = _data((2, 3, 2, 0.6, 7))
+    store = _Dict()
+    earlier = decide_in_order(truncated(data, 2), store=store)
+    assert len(store) == 2
+    audited = []
+    real = replay.decide
+    monkeypatch.setattr(replay, "decide", lambda *a: audited.append(a) or real(*a))
+    decisions = decide_in_order(data, store=store)
+    assert len(audited) == 1 and len(store) == 3  # only the new quarter's release
+    decide_in_order(data, store=store)
+    assert len(audited) == 1  # nothing new: every release from the store
+    fresh = decide_in_order(data)
+    for metric in METRICS:
+        assert (decisions.withheld[metric.key] == fresh.withheld[metric.key]).all()
+    assert earlier.complete

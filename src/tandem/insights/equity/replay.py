@@ -10,14 +10,34 @@ release is then the last release's published cells, which its audit has checked.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import replace
+from typing import Protocol
 
 import numpy as np
 
 from tandem.insights.equity.family import EquityData
 from tandem.insights.equity.metrics import METRICS, QUANTITIES
 from tandem.insights.equity.suppression import Decisions, Fixed, decide, withhold_every_group
+
+
+class Store(Protocol):
+    """Where each release's decisions are kept between audits (the Django cache)."""
+
+    def get(self, key: str) -> Decisions | None: ...
+
+    def set(self, key: str, decisions: Decisions) -> None: ...
+
+
+def fingerprint(data: EquityData) -> str:
+    """Changes whenever anything the audit of this family reads changes. A release's cohorts
+    are final, so its fingerprint, and so its decisions, stay the same release after release."""
+    digest = hashlib.sha256(repr((data.programs, data.first_quarter, data.names)).encode())
+    for array in (data.combos, data.groups, data.totals):
+        digest.update(repr(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
 
 
 def truncated(data: EquityData, quarters: int) -> EquityData:
@@ -46,18 +66,28 @@ def carried(before: Decisions, old: EquityData, new: EquityData) -> Fixed:
     return Fixed(withheld, published)
 
 
-def decide_in_order(data: EquityData, budget: float | None = None) -> Decisions:
+def decide_in_order(
+    data: EquityData, budget: float | None = None, store: Store | None = None
+) -> Decisions:
     """Every release's audit in order, each keeping the earlier one's decisions; within
-    ``budget`` seconds for all of them, else the safe answer (every group figure withheld)."""
+    ``budget`` seconds for all of them, else the safe answer (every group figure withheld).
+    With a ``store``, a release audited before is read from it: usually only the newest
+    release is audited (its first time), not every one again."""
     deadline = None if budget is None else time.monotonic() + budget
     decisions: Decisions | None = None
     previous = data
     for quarters in range(1, data.quarters + 1):
         part = truncated(data, quarters)
-        fixed = None if decisions is None else carried(decisions, previous, part)
-        left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-        decisions = decide(part, left, fixed)
-        if not decisions.complete:
-            return withhold_every_group(data)
+        key = fingerprint(part)
+        found = None if store is None else store.get(key)
+        if found is None:
+            fixed = None if decisions is None else carried(decisions, previous, part)
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            found = decide(part, left, fixed)
+            if not found.complete:
+                return withhold_every_group(data)
+            if store is not None:
+                store.set(key, found)
+        decisions = found
         previous = part
     return decide(data, budget) if decisions is None else decisions

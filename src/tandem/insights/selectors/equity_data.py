@@ -294,6 +294,21 @@ def data_version() -> str:
     return repr([bucket, final_quarter(), *(sorted(part.items()) for part in parts)])
 
 
+class _Releases:
+    """Each cohort release's decisions in the cache, by the fingerprint of its family: its
+    cohorts are final, so an entry stays right until old data changes (a new fingerprint)."""
+
+    prefix = CACHE_PREFIX + "release:"
+    seconds = 30 * 24 * 3600
+
+    def get(self, key: str) -> Decisions | None:
+        found: Decisions | None = cache.get(self.prefix + key)
+        return found
+
+    def set(self, key: str, decisions: Decisions) -> None:
+        cache.set(self.prefix + key, decisions, self.seconds)
+
+
 def _key(version: str | None = None) -> str:
     version = data_version() if version is None else version
     return CACHE_PREFIX + hashlib.sha256(version.encode()).hexdigest()
@@ -312,7 +327,7 @@ def _audited(version: str) -> tuple[EquityData, Decisions]:
     found = cache.get(key)
     if found is None:
         data = equity_data()
-        found = (data, decide_in_order(data, PAGE_BUDGET_SECONDS))
+        found = (data, decide_in_order(data, PAGE_BUDGET_SECONDS, _Releases()))
         if found[1].complete:
             cache.set(key, found, CACHE_SECONDS)
         else:
@@ -328,5 +343,5 @@ def equity_refresh(now: datetime) -> str:
     if found is not None and found[1].complete:
         return "warm"
     data = found[0] if found is not None else equity_data()
-    cache.set(key, (data, decide_in_order(data)), CACHE_SECONDS)
+    cache.set(key, (data, decide_in_order(data, store=_Releases())), CACHE_SECONDS)
     return "audited"
