@@ -40,6 +40,7 @@ def skip_or_fail(service: str, why: str) -> None:
 # Tandem keeps no key in the repository and refuses to serve without one; tests sign with this
 # (exported too, so a server or worker a test starts inherits it).
 TEST_SECRET_KEY = "tests-only-" + "k3y-" * 12
+TEST_TEXT_EMBEDDER = "builtin"
 
 
 def pytest_configure(config):
@@ -53,6 +54,10 @@ def pytest_configure(config):
 
     os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
     settings.SECRET_KEY = os.environ["SECRET_KEY"]
+    # The built-in lexicon embeds profiles' texts (fast, deterministic), here and in any server
+    # or worker a test starts; the tests of the model path choose it themselves.
+    os.environ["TANDEM_TEXT_EMBEDDER"] = TEST_TEXT_EMBEDDER
+    settings.TANDEM_TEXT_EMBEDDER = TEST_TEXT_EMBEDDER
 
 
 def pytest_collection_modifyitems(config, items):

@@ -23,6 +23,7 @@ from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import Mentorship
 from tandem.messaging import services as messaging_services
 from tandem.people.models import User
+from tandem.people.services.vectors import profile_vectors_fill_later
 from tandem.programs.models import Enrolment, EnrolmentStatus, MatchingMode, Program, Role
 from tandem.programs.services import program_create
 
@@ -61,6 +62,8 @@ def seed_demo(*, people: int, seed: int, history: bool = True) -> list[DemoLogin
         seed_health_variety(mentor=mentor, mentee=mentee)
     if history:
         seed_history_program(people=3 * people, mentorships=3 * people // 2, seed=seed)
+        with transaction.atomic():  # the history's people were written in bulk too
+            profile_vectors_fill_later()
     return logins
 
 

@@ -284,12 +284,19 @@ def participants_for_program(
     )
 
 
-def kept_embedder(*, mentees: Iterable[Mentee] = (), mentors: Iterable[Mentor] = ()) -> Embedder:
+def kept_embedder(
+    *,
+    mentees: Iterable[Mentee] = (),
+    mentors: Iterable[Mentor] = (),
+    inline_limit: int | None = None,
+) -> Embedder:
     """The product's embedder, holding these records' goals (mentees) and expertise (mentors)
-    as kept with their profiles: the core then embeds only what was not kept, in one batch."""
+    as kept with their profiles: the core then embeds only what was not kept, in one batch
+    (VectorsNotReady when a model would have to embed more than ``inline_limit`` texts)."""
     return profile_vectors_embedder(
         goals={int(m.id): m.goals for m in mentees if m.id.isdigit()},
         expertise={int(m.id): m.expertise for m in mentors if m.id.isdigit()},
+        inline_limit=inline_limit,
     )
 
 

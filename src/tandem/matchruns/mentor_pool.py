@@ -16,6 +16,12 @@ from the database). The version is a fingerprint read with one aggregate query:
   in (availability becomes UTC with that week's offsets); the embedder in use (its name and
   fingerprint: the expertise vectors come from it, read where kept with the profiles).
 
+With a model as the product's embedder, a pool is converted with it only when at most
+``INLINE_LIMIT`` of its mentors' expertise texts lack a kept vector (an import's or the demo's
+task has not run yet): otherwise it is converted with the built-in lexicon, so the whole list
+is scored by one embedder and nobody waits for the model, marked not ``prepared``, and each
+request checks (one query of the kept hashes) whether the vectors are there now.
+
 What changes with every mentorship is read live instead of kept: the places left (open
 mentorships), and the names and headlines shown. Ranking against the pool gives exactly the
 ranking and reasons of converting everyone on each request (tests/matchruns/
@@ -27,23 +33,26 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, F, FloatField, Func, Q, Sum
 
+from tandem.matching.embedders.choose import choose_embedder
 from tandem.matching.mentor_side import MentorSide
-from tandem.matching.profiles import Mentor
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.text import Embedder
 from tandem.matchruns.adapters import kept_embedder, participants_for_program, program_week
-from tandem.people.services.vectors import product_embedder_key
+from tandem.people.services.vectors import INLINE_LIMIT, VectorsNotReady, product_embedder_key
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # Part of the cache key: change it whenever what is kept changes shape, so that a new
 # release never unpickles an old release's pool.
-POOL_FORMAT = 2
+POOL_FORMAT = 3
 POOL_SECONDS = 7 * 24 * 3600  # an unused version leaves the cache after a week
 LOCAL_SLOTS = 4  # pools this process keeps in memory (a few MB each at 10,000 people)
 _local: OrderedDict[str, MentorPool] = OrderedDict()
@@ -79,7 +88,9 @@ class Tags:
 @dataclass(frozen=True)
 class MentorPool:
     """Every active mentor of a program, converted (``side``), with their places before
-    their open mentorships (``limits``, in the same order) and what the filters offer."""
+    their open mentorships (``limits``, in the same order) and what the filters offer;
+    ``prepared``: converted with the product's embedder (else with the built-in lexicon,
+    while the model's vectors are being filled)."""
 
     side: MentorSide
     limits: np.ndarray
@@ -87,11 +98,13 @@ class MentorPool:
     skills: Tags
     languages: Tags
     timezones: Tags
+    prepared: bool = True
 
     @classmethod
-    def of(cls, side: MentorSide, limits: Iterable[int]) -> MentorPool:
+    def of(cls, side: MentorSide, limits: Iterable[int], prepared: bool = True) -> MentorPool:
         mentors = side.mentors
         return cls(
+            prepared=prepared,
             side=side,
             limits=np.fromiter(limits, dtype=np.int64, count=len(mentors)),
             index={mentor.id: k for k, mentor in enumerate(mentors)},
@@ -103,6 +116,13 @@ class MentorPool:
     @property
     def mentors(self) -> tuple[Mentor, ...]:
         return self.side.mentors
+
+    def mentee_embedder(self, mentee: Mentee) -> Embedder:
+        """The embedder the mentors were converted with, for ``mentee``'s goals (from the
+        kept vector, or embedded now: one text)."""
+        if self.prepared:
+            return kept_embedder(mentees=[mentee])
+        return choose_embedder("builtin")
 
     def places(self, loads: Mapping[str, int]) -> np.ndarray:
         """Places left per mentor, given open mentorships per mentor id."""
@@ -162,27 +182,46 @@ def _version(program: Program) -> str:
 
 def _build(program: Program) -> MentorPool:
     cohort = participants_for_program(program=program, mentee_ids=(), skip_matched_mentees=False)
-    return MentorPool.of(
-        MentorSide.build(
-            cohort.mentors, embedder=kept_embedder(mentors=cohort.mentors), week=cohort.week
-        ),
-        (cohort.limits[mentor.id] for mentor in cohort.mentors),
+    pool = _prepared(cohort.mentors, [cohort.limits[m.id] for m in cohort.mentors], cohort.week)
+    if pool is not None:
+        return pool
+    lexicon = MentorSide.build(
+        cohort.mentors, embedder=choose_embedder("builtin"), week=cohort.week
     )
+    return MentorPool.of(lexicon, (cohort.limits[m.id] for m in cohort.mentors), prepared=False)
+
+
+def _prepared(mentors: Sequence[Mentor], limits: Iterable[int], week: date) -> MentorPool | None:
+    """The mentors converted with the product's embedder, or None while more than
+    INLINE_LIMIT of their texts lack a kept vector (only their hashes were read then)."""
+    try:
+        embedder = kept_embedder(mentors=mentors, inline_limit=INLINE_LIMIT)
+    except VectorsNotReady:
+        return None
+    return MentorPool.of(MentorSide.build(mentors, embedder=embedder, week=week), limits)
 
 
 def mentor_pool(*, program: Program) -> MentorPool:
     """The program's mentors as they are now: from this process's memory, else the shared
-    cache, else converted from the database (and kept in both)."""
+    cache, else converted from the database (and kept in both). A pool converted with the
+    lexicon while the model's vectors were missing is converted again once they are kept."""
     key = _version(program)
     with _local_lock:
         pool = _local.get(key)
         if pool is not None:
             _local.move_to_end(key)
-            return pool
-    pool = cache.get(key)
+            if pool.prepared:
+                return pool
+    if pool is None:
+        pool = cache.get(key)
     if pool is None:
         pool = _build(program)
         cache.set(key, pool, POOL_SECONDS)
+    elif not pool.prepared:
+        ready = _prepared(pool.mentors, pool.limits.tolist(), pool.side.week)
+        if ready is not None:
+            pool = ready
+            cache.set(key, pool, POOL_SECONDS)
     with _local_lock:
         _local[key] = pool
         while len(_local) > LOCAL_SLOTS:

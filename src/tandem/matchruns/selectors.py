@@ -244,6 +244,8 @@ class Recommendation:
 class Recommendations:
     items: list[Recommendation]
     options: FilterOptions
+    # Scored with the built-in lexicon: the model's vectors of some mentors are being filled.
+    preparing: bool = False
 
 
 def _as_seen_by(
@@ -315,7 +317,7 @@ def mentor_recommendations(
         capacity=capacity,
         limit=RECOMMENDATION_LIMIT,
         searched_skill=filters.skill,
-        embedder=kept_embedder(mentees=[me]),
+        embedder=pool.mentee_embedder(me),
     )
     # Names and headlines as they are now.
     shown = {
@@ -335,7 +337,7 @@ def mentor_recommendations(
         )
         for place in ranked
     ]
-    return Recommendations(items=items, options=options)
+    return Recommendations(items=items, options=options, preparing=not pool.prepared)
 
 
 def _not_offered(*, user: User, program: Program) -> set[str]:

@@ -8,6 +8,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.notify import periodic
-        from tandem.people.tasks import refresh_availability_daily
+        from tandem.people.tasks import profile_vectors_fill_run, refresh_availability_daily
 
         periodic.register("people.refresh_availability", refresh_availability_daily)
+        periodic.register("people.profile_vectors_fill", profile_vectors_fill_run)

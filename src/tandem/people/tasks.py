@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
-from tandem.people.services import profiles_refresh_availability_bulk
+from tandem.people.services import profiles_refresh_availability_bulk, vectors
 
 
 def refresh_availability_run(now: datetime) -> int:
@@ -35,6 +35,21 @@ def refresh_availability_daily(now: datetime) -> int:
 @task()
 def refresh_availability(now: str | None = None) -> int:
     return refresh_availability_run(datetime.fromisoformat(now) if now else timezone.now())
+
+
+def profile_vectors_fill_run(now: datetime) -> int:
+    """The periodic-tick entry: keep at most FILL_PER_TICK more profiles' vectors of a model
+    (those an import's task has not reached yet, or all of them after TANDEM_TEXT_EMBEDDER
+    changed), one worker at a time. The built-in lexicon needs none."""
+    if vectors.runs_inline(vectors.product_embedder()):
+        return 0
+    claim = "people:vectors-fill"
+    if not cache.add(claim, True, timeout=15 * 60):  # another worker is filling
+        return 0
+    try:
+        return vectors.profile_vectors_fill(limit=vectors.FILL_PER_TICK)
+    finally:
+        cache.delete(claim)
 
 
 PASSWORD_RESET_SUBJECT = "people/email/password_reset_subject.txt"

@@ -71,6 +71,7 @@ def program_mentors(request, slug: str):
             "cards": cards,
             "query_string": query.urlencode(),
             "filtered": any(vars(filters).values()),
+            "preparing": result.preparing,
         },
     )
 

@@ -13,14 +13,17 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django_tasks import task
 
-from tandem.matching.embedders.choose import default_embedder, embedder_name
+from tandem.matching.embedders.choose import choose_embedder, embedder_name
 from tandem.matching.text import BuiltinEmbedder, Embedder
 from tandem.people.models import Profile, ProfileVector
 
@@ -34,13 +37,37 @@ PROBE = (
     "database performance tuning: SQL, C++ and CI/CD pipelines",
     "1:1s for a new engineering manager; public speaking, négociation",
 )
+# Texts a request may embed with a model (tens of milliseconds each) instead of reading them;
+# a request that would need more raises VectorsNotReady and the caller does without.
+INLINE_LIMIT = 8
+FILL_CHUNK = 64  # profiles embedded and stored together by a fill (a stored step every second)
+FILL_PER_TICK = 240  # profiles a periodic tick fills at most (seconds of a worker's core)
 _keys: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _keys_lock = threading.Lock()
 
 
+class VectorsNotReady(Exception):
+    """More texts lack a kept vector than a request may embed with a model: a worker is (or
+    will soon be) filling them."""
+
+
 def product_embedder() -> Embedder:
-    """The embedder of every ranked list, run and profile save (tandem.matching's default)."""
-    return default_embedder()
+    """The embedder of every ranked list, run and profile save: the ``TANDEM_TEXT_EMBEDDER``
+    setting's (all-MiniLM-L6-v2 unless set)."""
+    return _chosen(settings.TANDEM_TEXT_EMBEDDER)
+
+
+@lru_cache(maxsize=4)
+def _chosen(name: str) -> Embedder:
+    """One embedder object per name and process (read-only): loaded once, its key worked out
+    once."""
+    return choose_embedder(name)
+
+
+def runs_inline(embedder: Embedder) -> bool:
+    """Whether ``embedder`` is fast enough (microseconds a text) to run wherever a vector is
+    missing: the built-in lexicon; anything else is a model, filled on a worker."""
+    return isinstance(embedder, BuiltinEmbedder)
 
 
 def embedder_key(embedder: Embedder) -> str:
@@ -97,10 +124,14 @@ def profile_vectors_embedder(
     goals: Mapping[int, str] | None = None,
     expertise: Mapping[int, str] | None = None,
     embedder: Embedder | None = None,
+    inline_limit: int | None = None,
 ) -> KeptEmbedder:
     """The product's embedder holding the vectors of these people's texts (user id → text):
     read where kept and matching, the rest embedded in one batch and stored (one query to
-    read, and when something was missing one to find the profiles and one to write)."""
+    read, and when something was missing one to find the profiles and one to write).
+
+    With ``inline_limit``, a model that would have to embed more texts than that is not run:
+    VectorsNotReady is raised after one query of the kept texts' hashes."""
     embedder = embedder or product_embedder()
     key = embedder_key(embedder)
     wanted = {
@@ -109,6 +140,9 @@ def profile_vectors_embedder(
         for user_id, text in texts.items()
         if text
     }
+    slow = inline_limit is not None and not runs_inline(embedder)
+    if slow and len(_unkept(wanted, key)) > (inline_limit or 0):
+        raise VectorsNotReady
     kept: dict[str, np.ndarray] = {}
     rows = ProfileVector.objects.filter(
         profile__user_id__in={user_id for user_id, _ in wanted}, embedder=key
@@ -123,6 +157,17 @@ def profile_vectors_embedder(
         kept.update(zip(texts, _rows(embedder.embed(texts)), strict=True))
         _store(missing, kept, key)
     return KeptEmbedder(embedder, kept)
+
+
+def _unkept(wanted: Mapping[tuple[int, str], str], key: str) -> set[str]:
+    """The texts of ``wanted`` ((user id, field) → text) with no kept vector of ``key``."""
+    digests = {
+        (user_id, field): digest
+        for user_id, field, digest in ProfileVector.objects.filter(
+            profile__user_id__in={user_id for user_id, _ in wanted}, embedder=key
+        ).values_list("profile__user_id", "field", "text_hash")
+    }
+    return {text for place, text in wanted.items() if digests.get(place) != text_hash(text)}
 
 
 def _store(
@@ -189,7 +234,57 @@ def profile_vectors_on_save(*, profile: Profile) -> None:
     them now with a fast embedder (microseconds a text), else on a worker once the save has
     committed, so a save never waits for a model."""
     embedder = product_embedder()
-    if isinstance(embedder, BuiltinEmbedder):
+    if runs_inline(embedder):
         _keep(profile.pk, profile.user_id, profile.goals, profile.expertise, embedder=embedder)
     else:
         transaction.on_commit(lambda: profile_vectors_refresh_task.enqueue(profile_id=profile.pk))
+
+
+def _lacking(key: str) -> Q:
+    """Profiles with a text and no vector of ``key`` for it (missing, or another embedder's)."""
+
+    def kept(field: str) -> Exists:
+        return Exists(
+            ProfileVector.objects.filter(profile=OuterRef("pk"), field=field, embedder=key)
+        )
+
+    return (~Q(goals="") & ~kept(GOALS)) | (~Q(expertise="") & ~kept(EXPERTISE))
+
+
+def profile_vectors_fill(*, user_ids: Iterable[int] | None = None, limit: int | None = None) -> int:
+    """Embed and keep, FILL_CHUNK profiles at a time, the texts of these people's profiles
+    (``user_ids``: each one's texts are checked against its kept hashes, so an import's changed
+    text is caught too) or, without ``user_ids``, of the first ``limit`` profiles lacking a
+    vector of the product's embedder. Returns the profiles looked at."""
+    embedder = product_embedder()
+    profiles = Profile.objects.order_by("pk")
+    if user_ids is None:
+        profiles = profiles.filter(_lacking(embedder_key(embedder)))
+    else:
+        profiles = profiles.filter(user_id__in=sorted(set(user_ids)))
+    rows = list(profiles.values_list("user_id", GOALS, EXPERTISE)[:limit])
+    for start in range(0, len(rows), FILL_CHUNK):
+        chunk = rows[start : start + FILL_CHUNK]
+        profile_vectors_embedder(
+            goals={user_id: goals for user_id, goals, _ in chunk},
+            expertise={user_id: expertise for user_id, _, expertise in chunk},
+            embedder=embedder,
+        )
+    return len(rows)
+
+
+@task()
+def profile_vectors_fill_task(user_ids: list[int] | None = None) -> int:
+    """Embed profiles written in bulk (an import, the demo) with a model, on a worker."""
+    return profile_vectors_fill(user_ids=user_ids)
+
+
+def profile_vectors_fill_later(*, user_ids: Iterable[int] | None = None) -> None:
+    """After profiles were written in bulk, past the save service (inside their transaction):
+    once it commits, one task embeds those people's texts (``None``: every profile lacking a
+    vector), so no page waits for the model. The built-in lexicon needs none: readers embed
+    with it on use."""
+    ids = None if user_ids is None else sorted(set(user_ids))
+    if ids == [] or runs_inline(product_embedder()):
+        return
+    transaction.on_commit(lambda: profile_vectors_fill_task.enqueue(user_ids=ids))

@@ -19,6 +19,7 @@ from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.matching.records.cells import skill_slug
 from tandem.people.models import AvailabilityWindow, Profile, User
 from tandem.people.services import skill_get_or_create_bulk
+from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_fill_later
 from tandem.programs.imports.bulk import (
     bulk_insert,
     bulk_insert_ids,
@@ -116,6 +117,9 @@ def import_apply(
     reachable = _reachable_ids(program, ids)
     profile_ids, fresh = _write_profiles(changed, ids, reference_date, reachable)
     _write_skills(changed, profile_ids, fresh)
+    profile_vectors_fill_later(
+        user_ids=(ids[p.email] for p in changed if TEXT_FIELDS.intersection(p.changed))
+    )
     _write_enrolments(program, plan, ids, reachable)
     to_send = invitations_write_for_import(
         program=program, rows=plan.invitations, invited_by=invited_by, send=welcome
