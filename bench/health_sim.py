@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python bench/health_sim.py [--quick] [--set dev|held-out|spent|both]
     .venv/bin/python bench/health_sim.py --quick --declared 1.0   # what-if, dev only
     .venv/bin/python bench/health_sim.py --quick --on-track 50    # what-if, dev only
+    .venv/bin/python bench/health_sim.py --set dev --reasons      # who sees each reason
 
 Draws timelines of known fates (``bench/health_sim_timelines.py``: thriving, steady, ended
 well; fading commitment on one side, mismatched expectations, communication breakdown, ended
@@ -119,7 +120,9 @@ class Prepared:
             cancellations=tuple(self.cancellations[: bisect_right(self.cancel_days, day)]),
             last_message_at=last_message,
             replies=tuple(replies),
-            overdue_action_items=sum(1 for due, done in t.items if due < day < done),
+            overdue_action_items=tuple(
+                self.moment(due) for due, done in t.items if due < day < done
+            ),
             goal_progress=progress,
             pulses=tuple(pulses),
             divergence_topics=("expectations",)
@@ -284,6 +287,35 @@ def report(name: str, rows: dict[tuple[str, str], Row], seconds: float) -> None:
         )
 
 
+def reason_shares(sample: list[Timeline]) -> dict[str, tuple[float, float]]:
+    """Per concern code, the share of healthy pairs that ever show it (any sweep) and of
+    declining pairs that show it from their decline on: a reason most healthy pairs show
+    teaches admins to ignore reasons."""
+    seen: dict[str, list[set[int]]] = {}
+    groups = {fate: 0 if fate in HEALTHY else 1 for fate in FATES}
+    counts = [0, 0]
+    for index, t in enumerate(sample):
+        prepared, group = Prepared(t), groups[t.fate]
+        counts[group] += 1
+        day = math.ceil((t.decline or 0.0) - SWEEP_HOUR) + SWEEP_HOUR
+        while day <= t.end:
+            for reason in assess(prepared.signals(day)).reasons:
+                if reason.weight < 0:
+                    seen.setdefault(reason.code, [set(), set()])[group].add(index)
+            day += 1
+    return {
+        code: (len(pairs[0]) / counts[0], len(pairs[1]) / counts[1])
+        for code, pairs in sorted(seen.items(), key=lambda item: -len(item[1][0]))
+    }
+
+
+def report_reasons(name: str, sample: list[Timeline]) -> None:
+    print(f"\n## {name}: pairs that ever show each concern")
+    print(f"{'reason':<20} {'healthy':>8} {'declining':>10}")
+    for code, (healthy, declining) in reason_shares(sample).items():
+        print(f"{code:<20} {healthy:>8.1%} {declining:>10.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} timelines per set")
@@ -300,8 +332,17 @@ def main() -> None:
         metavar="SCORE",
         help="what-if on the dev set only: this on-track line (0: the hard rules alone)",
     )
+    parser.add_argument(
+        "--reasons",
+        action="store_true",
+        help="print, per concern, the share of healthy and declining pairs that ever show it",
+    )
     args = parser.parse_args()
     count = QUICK if args.quick else FULL
+    if args.reasons:
+        for name in ("dev", "held-out") if args.set == "both" else (args.set,):
+            report_reasons(name, load(name, count))
+        return
     if args.declared is not None or args.on_track is not None:
         began = time.perf_counter()
         seed, noise = SETS["dev"]

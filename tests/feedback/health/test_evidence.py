@@ -15,7 +15,9 @@ def codes(assessment) -> set[str]:
 
 
 def test_one_kind_of_mild_concern_does_not_flag_however_low_the_line():
-    items = signals(as_of=10, meetings_held=(day(0),), overdue_action_items=3)
+    items = signals(
+        as_of=10, meetings_held=(day(0),), overdue_action_items=(day(7), day(8), day(9))
+    )
     found = assess(items, LOW_BAR)
     assert codes(found) == {"overdue_items"} and found.score < LOW_BAR.on_track_from
     assert found.state == ON_TRACK
@@ -25,7 +27,7 @@ def test_two_kinds_agreeing_flag():
     both = signals(
         as_of=10,
         meetings_held=(day(0),),
-        overdue_action_items=3,
+        overdue_action_items=(day(7), day(8), day(9)),
         divergence_topics=("expectations",),
     )
     assert codes(assess(both, LOW_BAR)) == {"overdue_items", "divergence"}
@@ -48,7 +50,7 @@ def test_a_flagged_pair_needs_a_margin_to_recover():
     both = signals(
         as_of=10,
         meetings_held=(day(0),),
-        overdue_action_items=1,
+        overdue_action_items=(day(8), day(9)),
         divergence_topics=("expectations",),
     )
     found = assess(both)

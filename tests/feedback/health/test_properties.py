@@ -61,7 +61,7 @@ def histories(draw):
                 st.lists(st.tuples(moment, sides, st.floats(0, 400)), max_size=8)
             )
         ),
-        overdue_action_items=draw(st.integers(0, 5)),
+        overdue_action_items=tuple(draw(st.lists(moment, max_size=5))),
         goal_progress=draw(st.none() | st.floats(0, 1)),
         pulses=tuple(
             Pulse(when, side, score)

@@ -88,7 +88,7 @@ class TestReasons:
             signals(
                 as_of=20,
                 meetings_held=(day(0), day(14)),
-                overdue_action_items=1,
+                overdue_action_items=(day(2), day(18)),
                 divergence_topics=("expectations", "progress"),
                 goal_progress=0.7,
             )
@@ -98,7 +98,9 @@ class TestReasons:
             "You answered the latest check-in differently about expectations, progress; "
             "talk about what each of you expects."
         )
-        assert assessment.reasons[0].text == "1 action item is past the due date."
+        assert assessment.reasons[0].text == (
+            "2 action items fell due in the last 6 weeks and are not done."
+        )
 
     def test_cancellations_in_a_row_and_by_one_side(self):
         cancelled = tuple(Cancellation(day(n), "mentee") for n in (15, 22, 29))
@@ -183,7 +185,7 @@ class TestReasons:
         plain = signals(
             as_of=10,
             meetings_held=(day(0),),
-            overdue_action_items=3,
+            overdue_action_items=(day(7), day(8), day(9)),
             divergence_topics=("expectations",),
         )
         assert assess(plain).state != AT_RISK

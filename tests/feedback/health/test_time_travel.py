@@ -46,6 +46,7 @@ def in_zone(signals: HealthSignals, zone: ZoneInfo) -> HealthSignals:
         meetings_held=tuple(map(move, signals.meetings_held)),
         cancellations=tuple(replace(c, at=move(c.at)) for c in signals.cancellations),
         last_message_at={side: move(m) for side, m in signals.last_message_at.items()},
+        overdue_action_items=tuple(map(move, signals.overdue_action_items)),
         replies=tuple(replace(r, at=move(r.at)) for r in signals.replies),
         pulses=tuple(replace(p, at=move(p.at)) for p in signals.pulses),
         paused=tuple(Pause(move(p.start), move(p.end)) for p in signals.paused),
@@ -70,6 +71,7 @@ def around_a_change(draw):
             Cancellation(m, s) for m, s in draw(st.lists(st.tuples(moment, sides), max_size=4))
         ),
         last_message_at=draw(st.dictionaries(sides, moment)),
+        overdue_action_items=tuple(draw(st.lists(moment, max_size=3))),
         replies=tuple(
             Reply(m, s, h)
             for m, s, h in draw(st.lists(st.tuples(moment, sides, st.floats(0, 200)), max_size=5))

@@ -47,7 +47,9 @@ def test_signals_read_meetings_cancellations_messages_items_goals_pulses_and_div
     assert set(signals.last_message_at) == {"mentor", "mentee"}
     assert len(signals.replies) == 1 and signals.replies[0].side == "mentee"
     assert round(signals.replies[0].hours) == 48
-    assert signals.overdue_action_items == 1
+    assert [due.date() for due in signals.overdue_action_items] == [
+        date.today() - timedelta(days=2)  # the end of its due day
+    ]
     assert signals.goal_progress == pytest.approx(0.5)
     assert [(p.side, p.score) for p in signals.pulses] == [("mentee", 3)]  # (2 + 3) / 2 rounds up
     assert signals.divergence_topics == ("progress toward your goals",)

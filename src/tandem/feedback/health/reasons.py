@@ -63,7 +63,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ),
     ReasonCode(
         "overdue_items",
-        "Action items are past their due date.",
+        "Several action items fell due lately and are not done.",
         True,
         (
             "Review the open action items together",
@@ -132,7 +132,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ),
     ReasonCode(
         "one_sided",
-        "One side's latest message has had no answer for days.",
+        "One side's latest message, not itself an answer, has had no answer for days.",
         True,
         (
             "Answer the latest message, even briefly",

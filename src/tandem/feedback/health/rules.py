@@ -33,6 +33,7 @@ from tandem.feedback.health.assessment import (
     within,
 )
 from tandem.feedback.health.baseline import baseline_rule
+from tandem.feedback.health.conversation import waiting_message
 from tandem.feedback.health.evidence import decide_state
 from tandem.feedback.health.pauses import pause_rule
 from tandem.feedback.health.signals import (
@@ -50,6 +51,8 @@ SILENCE_POINTS = (-18, -36)  # no contact for two periods, for three or more
 CANCELLED_IN_A_ROW_POINTS = (0, 0, -5, -10, -15)
 CANCELLING_SIDE_POINTS = -5
 OVERDUE_ITEM_POINTS, OVERDUE_ITEMS_CAP = -6, -18
+OVERDUE_PERIODS, OVERDUE_MIN_DAYS = 3, 28  # "lately": three periods, at least four weeks
+OVERDUE_FROM = 2  # open items that fell due lately: one late item is ordinary
 STUCK_GOALS_POINTS, GOAL_PROGRESS_POINTS = -8, 5
 LOW_PULSE = ((2.0, -20), (2.5, -15), (3.0, -6))  # (mean of the last two at most, points)
 FALLING_PULSE = ((2.5, -22), (1.5, -15))  # (fall of at least, points)
@@ -148,13 +151,18 @@ def _cancellations_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]
 
 
 def _overdue_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
-    count = facts.signals.overdue_action_items
+    """Recent neglect, not old news: the open items that fell due in the last
+    :data:`OVERDUE_PERIODS` periods, a concern from :data:`OVERDUE_FROM` of them on (one late
+    item is ordinary; one forgotten for months says nothing about the pair today)."""
+    window = max(OVERDUE_PERIODS * facts.period, OVERDUE_MIN_DAYS)
+    due = sorted(m for m in map(to_utc, facts.signals.overdue_action_items) if m <= facts.now)
+    count = within(facts, due, window)
+    if count < OVERDUE_FROM:
+        return Contribution("overdue_action_items", count, 0), []
     points = max(OVERDUE_ITEM_POINTS * count, OVERDUE_ITEMS_CAP)
-    if not count:
-        return Contribution("overdue_action_items", 0, 0), []
-    items = "1 action item is" if count == 1 else f"{count} action items are"
+    text = f"{count} action items fell due in the last {duration(window)} and are not done."
     return Contribution("overdue_action_items", count, points), [
-        HealthReason("overdue_items", f"{items} past the due date.", points, "overdue_action_items")
+        HealthReason("overdue_items", text, points, "overdue_action_items")
     ]
 
 
@@ -279,25 +287,17 @@ def _replies_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
 
 
 def _unanswered(facts: Facts) -> list[HealthReason]:
-    """One side wrote last, the other has not answered, and no meeting came since."""
-    last = {
-        s: to_utc(m) for s, m in facts.signals.last_message_at.items() if to_utc(m) <= facts.now
-    }
-    for side in SIDES:
-        other: Side = "mentee" if side == "mentor" else "mentor"
-        if side not in last or (other in last and last[other] >= last[side]):
-            continue
-        if facts.last_meeting is not None and facts.last_meeting >= last[side]:
-            continue
-        waiting = facts.days_since(last[side])
-        if waiting >= max(7, facts.period / 2):
-            points = ONE_SIDED_POINTS[1 if waiting >= max(14, facts.period) else 0]
-            text = (
-                f"{SIDE_NAMES[side].capitalize()} wrote {duration(waiting)} ago and has had "
-                "no answer."
-            )
-            return [HealthReason("one_sided", text, points, "last_message_at")]
-    return []
+    """The latest message, not itself an answer, has waited for one (``conversation``)."""
+    found = waiting_message(facts)
+    if found is None:
+        return []
+    side, sent = found
+    waiting = facts.days_since(sent)
+    if waiting < max(7, facts.period / 2):
+        return []
+    points = ONE_SIDED_POINTS[1 if waiting >= max(14, facts.period) else 0]
+    text = f"{SIDE_NAMES[side].capitalize()} wrote {duration(waiting)} ago and has had no answer."
+    return [HealthReason("one_sided", text, points, "last_message_at")]
 
 
 RULES: tuple[Rule, ...] = (

@@ -172,8 +172,9 @@ class HealthSignals:
         absent.
     replies : tuple of Reply
         Each time one side answered the other's message, with how long it took (hours).
-    overdue_action_items : int
-        Action items past their due date and not done, at ``as_of``.
+    overdue_action_items : tuple of datetime
+        When each action item past its due date and not done at ``as_of`` fell due (the
+        end of its due day), any order.
     goal_progress : float or None
         Average progress of the pair's goals, 0 to 1; None when they set no goals.
     pulses : tuple of Pulse
@@ -198,7 +199,7 @@ class HealthSignals:
     cancellations: tuple[Cancellation, ...] = ()
     last_message_at: Mapping[Side, datetime] = field(default_factory=dict)
     replies: tuple[Reply, ...] = ()
-    overdue_action_items: int = 0
+    overdue_action_items: tuple[datetime, ...] = ()
     goal_progress: float | None = None
     pulses: tuple[Pulse, ...] = ()
     divergence_topics: tuple[str, ...] = ()
@@ -211,6 +212,8 @@ class HealthSignals:
         _check_aware(self.active_since, "active_since")
         for moment in self.meetings_held:
             _check_aware(moment, "meetings_held")
+        for moment in self.overdue_action_items:
+            _check_aware(moment, "overdue_action_items")
         for side, moment in self.last_message_at.items():
             _check_aware(moment, f"last_message_at[{side}]")
         if self.cadence_days < 1:

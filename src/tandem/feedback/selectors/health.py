@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
 from tandem.feedback.health import CADENCE_DAYS, Cancellation, HealthSignals, Pulse, Reply, Side
@@ -77,7 +77,7 @@ class _Gathered:
     cancellations: dict[int, list[Cancellation]]
     last_message: dict[int, dict[Side, datetime]]
     replies: dict[int, list[Reply]]
-    overdue: dict[int, int]
+    overdue: dict[int, list[datetime]]
     progress: dict[int, float]
     pulses: dict[int, list[Pulse]]
     divergences: dict[int, tuple[str, ...]]
@@ -153,16 +153,16 @@ def _messages(
     return last, {key: replies_of(sides) for key, sides in sequence.items()}
 
 
-def _overdue(ids: list[int], today: date) -> dict[int, int]:
-    rows = (
-        ActionItem.objects.filter(
-            mentorship_id__in=ids, status=ActionItemStatus.OPEN, due_on__lt=today
-        )
-        .values("mentorship_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentorship_id", "n")
-    )
-    return dict(rows)
+def _overdue(ids: list[int], today: date) -> dict[int, list[datetime]]:
+    """When each open action item past its due date fell due: the end of its due day (UTC)."""
+    found: dict[int, list[datetime]] = defaultdict(list)
+    rows = ActionItem.objects.filter(
+        mentorship_id__in=ids, status=ActionItemStatus.OPEN, due_on__lt=today
+    ).values_list("mentorship_id", "due_on")
+    for mentorship_id, due_on in rows:
+        if due_on is not None:  # the filter leaves none out; the column allows it
+            found[mentorship_id].append(datetime.combine(due_on + timedelta(days=1), time(), UTC))
+    return found
 
 
 def _progress(ids: list[int]) -> dict[int, float]:
@@ -282,7 +282,7 @@ def health_signals_for(
             cancellations=tuple(gathered.cancellations.get(pk, ())),
             last_message_at=gathered.last_message.get(pk, {}),
             replies=tuple(gathered.replies.get(pk, ())),
-            overdue_action_items=gathered.overdue.get(pk, 0),
+            overdue_action_items=tuple(gathered.overdue.get(pk, ())),
             goal_progress=gathered.progress.get(pk),
             pulses=tuple(gathered.pulses.get(pk, ())),
             divergence_topics=gathered.divergences.get(pk, ()),
