@@ -49,6 +49,7 @@ class Metric:
     up: str  # "Mentees who shared X {up}" when the group's figure is higher; {x}: the size
     down: str
     scale: float = 1.0  # a difference times this is in ``unit``
+    decimals: int = 1  # in sentences: two for scores from 0 to 1, where one would read 0.0
 
     @property
     def protects_n(self) -> bool:
@@ -86,7 +87,7 @@ METRICS: tuple[Metric, ...] = (
         "Mentees paired by a published match run; the score of their pair in the first such "
         "run (0 to 1).",
         "points of score", "had match scores {x} higher than everyone else",
-        "had match scores {x} lower than everyone else",
+        "had match scores {x} lower than everyone else", decimals=2,
     ),
     Metric(
         "satisfaction", "Satisfaction", Kind.MEAN, "answered", "satisfaction", "satisfaction_sq",

@@ -33,8 +33,11 @@ def compare(metric: Metric, group: Moments, rest: Moments) -> Comparison:
     return Comparison(group, rest, welch(group, rest))
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".replace("-", "−")
+def _number(value: float, decimals: int = 1) -> str:
+    """With a typographic minus, and never "−0.0" (a difference rounding to nothing)."""
+    if round(value, decimals) == 0:
+        value = 0.0
+    return f"{value:.{decimals}f}".replace("-", "−")
 
 
 def statement(metric: Metric, name: str, difference: Difference) -> str:
@@ -57,15 +60,16 @@ includes zero.'
     if not difference.clear:
         return (
             f"No clear difference in {metric.title.lower()} between mentees who shared “{name}” "
-            f"and everyone else: the difference is {_number(estimate)} {metric.unit} "
-            f"(95 % interval {_number(low)} to {_number(high)}), and the interval includes zero."
+            f"and everyone else: the difference is {_number(estimate, metric.decimals)} "
+            f"{metric.unit} (95 % interval {_number(low, metric.decimals)} to "
+            f"{_number(high, metric.decimals)}), and the interval includes zero."
         )
     if estimate < 0:
         phrase, estimate, low, high = metric.down, -estimate, -high, -low
     else:
         phrase = metric.up
-    size = f"{_number(estimate)} {metric.unit}"
+    size, low_text, high_text = (_number(x, metric.decimals) for x in (estimate, low, high))
     return (
-        f"Mentees who shared “{name}” {phrase.format(x=size)} "
-        f"(95 % interval {_number(low)}–{_number(high)})."
+        f"Mentees who shared “{name}” {phrase.format(x=f'{size} {metric.unit}')} "
+        f"(95 % interval {low_text}–{high_text})."
     )

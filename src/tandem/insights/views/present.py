@@ -31,10 +31,18 @@ def cell_text(value: Cell, kind: ColumnKind, *, decimals: int = 1) -> str:
     if kind == ColumnKind.COUNT:
         return f"{round(value):,}"
     if kind in (ColumnKind.DAYS, ColumnKind.WEEKS, ColumnKind.NUMBER):
-        return f"{value:,.{decimals}f}" + {ColumnKind.DAYS: " d", ColumnKind.WEEKS: " wk"}.get(
+        return signed(value, decimals) + {ColumnKind.DAYS: " d", ColumnKind.WEEKS: " wk"}.get(
             kind, ""
         )
     return str(value)
+
+
+def signed(value: float, decimals: int) -> str:
+    """A figure with a typographic minus, and never "−0.0": a difference that rounds to
+    nothing reads as 0.0, whichever side of zero it fell."""
+    if round(value, decimals) == 0:
+        value = 0.0
+    return f"{value:,.{decimals}f}".replace("-", "−")
 
 
 def chart_data(table: InsightTable) -> dict[str, Any] | None:
@@ -154,14 +162,20 @@ def shown(table: InsightTable, *, section: str, csv_url: str) -> ShownTable:
 
 
 def column_decimals(table: InsightTable) -> list[int]:
-    """One decimal for a column of small figures (0.4 pairs a week); none for a column whose
-    figures reach 1,000 (3,160 meetings planned), so a column reads one way throughout."""
-    return [
-        0
-        if any(abs(v) >= BIG for r in table.rows if isinstance(v := r.get(c.key), int | float))
-        else 1
-        for c in table.columns
-    ]
+    """One decimal for a column of figures (4.2 weeks); none for a column whose figures reach
+    1,000 (3,160 meetings planned); two for a column whose figures all lie below 1 (match
+    scores from 0 to 1, where one decimal would show 0.7 against 0.8 and a difference as 0.0),
+    so a column reads one way throughout."""
+    decimals = []
+    for column in table.columns:
+        figures = [abs(v) for r in table.rows if isinstance(v := r.get(column.key), int | float)]
+        if any(v >= BIG for v in figures):
+            decimals.append(0)
+        elif figures and max(figures) < 1:
+            decimals.append(2)
+        else:
+            decimals.append(1)
+    return decimals
 
 
 def _row_text(row: dict[str, Cell], columns: list[Column], decimals: list[int]) -> list[str]:
