@@ -54,3 +54,20 @@ def test_a_program_made_in_the_site_admin_has_its_maker_as_admin(client):
     changed = client.post(f"/admin/programs/program/{program.pk}/change/", {**form, "name": "B"})
     assert changed.status_code == 302
     assert program.enrolments.filter(role=Role.ADMIN).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_enrolments_person_program_and_role_cannot_be_changed_in_the_admin(client, program):
+    """Toggling a role back and forth would move one person's contribution in and out of
+    every figure counted per role (equity by group included); enrol anew instead."""
+    from tandem.programs.models import Role
+
+    enrolment = EnrolmentFactory(program=program, role=Role.MENTEE)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/programs/enrolment/{enrolment.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert {"person", "program", "role"}.isdisjoint(form.fields)
+    client.post(url, {"role": Role.MENTOR, "status": enrolment.status, "program": 0})
+    enrolment.refresh_from_db()
+    assert (enrolment.role, enrolment.program_id) == (Role.MENTEE, program.pk)
+    assert client.get("/admin/programs/enrolment/add/").context["adminform"].form.fields["role"]

@@ -51,6 +51,14 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_select_related = ("person", "program")
     raw_id_fields = ("person", "exclude")
     readonly_fields = ("created_at", "updated_at")
+    # Who, where and in which role are fixed once enrolled: moving a person between roles or
+    # programs would rewrite every figure counted from the enrolment (and could be toggled to
+    # read what one person contributes to the equity figures); end it and enrol anew instead.
+    fixed_once_enrolled = ("person", "program", "role")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, *self.fixed_once_enrolled) if obj is not None else fields
 
 
 @admin.register(Invitation)
