@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 
 from tandem.matching.candidates.generate import DEFAULT_TOP_K
-from tandem.matching.embedders.choose import MODEL_LIMIT, NAMES, choose_embedder, embedder_name
+from tandem.matching.embedders.choose import (
+    MODEL_LIMIT,
+    NAMES,
+    choose_embedder,
+    embedder_name,
+    model_installed,
+)
+from tandem.matching.embedders.minilm import NOT_INSTALLED
 from tandem.matching.explain import Reason
 from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNKNOWN_RULE
 from tandem.matching.graph import CandidateGraph
@@ -157,8 +164,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
             parser.error(NEED_INPUT)
         read_seconds = time.perf_counter() - started
         _warn(people.warnings)
-        embedder = _embedder(args.embedder, len(people.mentees) + len(people.mentors))
+        embedder, fell_back = _embedder(args.embedder, len(people.mentees) + len(people.mentors))
         print(f"embedder: {embedder_name(embedder)}", file=sys.stderr)
+        _warn(fell_back)
         bar = _progress_bar(args, len(people.mentees))
         try:
             result = match_participants(
@@ -174,11 +182,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
                 top_k=args.top_k,
                 progress=bar.update if bar else None,
                 embedder=embedder,
-                warnings=people.warnings,
+                warnings=[*people.warnings, *fell_back],
             )
         finally:
             if bar:
                 bar.close()
+        result.report["embedder"] = embedder_name(embedder)
     result.report["phase_seconds"] = {
         "read": round(read_seconds, 4),
         **result.report["phase_seconds"],
@@ -186,9 +195,19 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
     return result
 
 
-def _embedder(name: str, texts: int) -> Embedder:
+def _embedder(name: str, texts: int) -> tuple[Embedder, list[str]]:
+    """The embedder to run, and a warning when ``auto`` wanted the model but could not load
+    it (not installed, or its weights changed) and so runs the built-in lexicon."""
     try:
-        return choose_embedder(name, texts)
+        if name == "auto" and texts <= MODEL_LIMIT:
+            try:
+                if not model_installed():
+                    raise ImportError(NOT_INSTALLED)
+                return choose_embedder("minilm"), []
+            except (ImportError, ValueError) as exc:
+                fallback = choose_embedder("builtin")
+                return fallback, [f"embedder auto: {exc}; ran the {embedder_name(fallback)}"]
+        return choose_embedder(name, texts), []
     except ImportError as exc:
         raise ValueError(str(exc)) from None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tandem.matching.embedders.fingerprint import digest, embedder_fingerprint
 from tandem.matching.text import Embedder
 
 STATIC_SHARE = 0.3
@@ -40,6 +41,10 @@ class Blend:
         self.parts, self.share = (base, other), share
         names = [str(getattr(e, "name", type(e).__name__)) for e in self.parts]
         self.name = f"{names[0]} + {share:g} {names[1]}"
+
+    @property
+    def fingerprint(self) -> str:
+        return digest(*(embedder_fingerprint(part) for part in self.parts), self.share)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)

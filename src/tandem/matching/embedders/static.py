@@ -16,6 +16,7 @@ from importlib import resources
 
 import numpy as np
 
+from tandem.matching.embedders.fingerprint import digest
 from tandem.matching.embedders.wordpiece import WordPiece
 
 NAME = "static MiniLM pieces"
@@ -35,6 +36,13 @@ def _table() -> tuple[WordPiece, np.ndarray, str]:
     return WordPiece(pieces), rows, source
 
 
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    """The piece table's bytes and how a text's vector is made of them."""
+    data = resources.files("tandem.matching.data").joinpath(DATA_FILE).read_bytes()
+    return digest(data, CENTRE)
+
+
 class StaticEmbedder:
     """Mean of distilled piece vectors; deterministic, a text's vector depends on it alone.
 
@@ -51,6 +59,7 @@ class StaticEmbedder:
 
     def __init__(self) -> None:
         self.tokenizer, self.rows, self.source_sha256 = _table()
+        self.fingerprint = _fingerprint()
         self.dimension = self.rows.shape[1]
         self.unk = self.tokenizer.unk
 
