@@ -40,6 +40,7 @@ def counting(monkeypatch) -> Counting:
     """The product's embedder is a (slow, so embedded on a worker) counting one."""
     embedder = Counting()
     monkeypatch.setattr(kept, "product_embedder", lambda: embedder)
+    monkeypatch.setattr(kept, "product_runs_inline", lambda: False)
     kept.embedder_key(embedder)  # its fingerprint, worked out once
     embedder.texts.clear()
     return embedder

@@ -47,7 +47,12 @@ from tandem.matching.mentor_side import MentorSide
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.text import Embedder
 from tandem.matchruns.adapters import kept_embedder, participants_for_program, program_week
-from tandem.people.services.vectors import INLINE_LIMIT, VectorsNotReady, product_embedder_key
+from tandem.people.services.vectors import (
+    INLINE_LIMIT,
+    VectorsNotReady,
+    product_embedder_key,
+    profile_vectors_fill_soon,
+)
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # Part of the cache key: change it whenever what is kept changes shape, so that a new
@@ -196,7 +201,8 @@ def _prepared(mentors: Sequence[Mentor], limits: Iterable[int], week: date) -> M
     INLINE_LIMIT of their texts lack a kept vector (only their hashes were read then)."""
     try:
         embedder = kept_embedder(mentors=mentors, inline_limit=INLINE_LIMIT)
-    except VectorsNotReady:
+    except VectorsNotReady as missing:
+        profile_vectors_fill_soon(user_ids=missing.user_ids)
         return None
     return MentorPool.of(MentorSide.build(mentors, embedder=embedder, week=week), limits)
 

@@ -21,6 +21,7 @@ from tandem.people.services import (
     api_token_revoke,
     profile_refresh_availability,
 )
+from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -139,6 +140,12 @@ class ProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ("skills_offered", "skills_wanted")
     readonly_fields = ("availability_utc", "updated_at")
     inlines = [AvailabilityWindowInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or TEXT_FIELDS & set(form.changed_data):
+            # As the profile service does: the kept vectors follow the texts.
+            profile_vectors_on_save(profile=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,8 +7,12 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from tandem.notify import periodic
+        from tandem.people.checks import text_embedder_check
         from tandem.people.tasks import profile_vectors_fill_run, refresh_availability_daily
 
         periodic.register("people.refresh_availability", refresh_availability_daily)
         periodic.register("people.profile_vectors_fill", profile_vectors_fill_run)
+        checks.register(text_embedder_check)

@@ -3,27 +3,31 @@ a match run reads them instead of waiting for the model (docs/matching.md, "Vect
 profiles").
 
 A kept vector is only a copy: every reader checks that it came from the embedder in use (its
-name and a fingerprint of its output) and from the text the record holds now (sha256), and
-recomputes, in one batch, and stores whatever does not match. So a vector is never stale,
+name and a fingerprint of its definition and output) and from the text the record holds now
+(sha256), and recomputes, in one batch, and stores whatever does not match. A missing one is
+filled by the readers, the save hooks and a periodic fill. So a vector is never stale,
 only sometimes missing, and scores are exactly those of embedding on the spot.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django_tasks import task
 
 from tandem.matching.embedders.choose import choose_embedder, embedder_name
+from tandem.matching.embedders.fingerprint import digest, embedder_fingerprint
 from tandem.matching.text import BuiltinEmbedder, Embedder
 from tandem.people.models import Profile, ProfileVector
 
@@ -42,26 +46,66 @@ PROBE = (
 INLINE_LIMIT = 8
 FILL_CHUNK = 64  # profiles embedded and stored together by a fill (a stored step every second)
 FILL_PER_TICK = 240  # profiles a periodic tick fills at most (seconds of a worker's core)
+FILL_SOON_SECONDS = 15 * 60  # a list's missing vectors are queued again after this at most
 _keys: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _keys_lock = threading.Lock()
+_loaded: dict[str, Embedder] = {}  # by setting: the product's embedder, loaded once a process
+_load_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 class VectorsNotReady(Exception):
     """More texts lack a kept vector than a request may embed with a model: a worker is (or
-    will soon be) filling them."""
+    will soon be) filling them. ``user_ids``: the people whose texts lack one."""
+
+    def __init__(self, user_ids: Iterable[int] = ()):
+        super().__init__()
+        self.user_ids = sorted(set(user_ids))
 
 
 def product_embedder() -> Embedder:
     """The embedder of every ranked list, run and profile save: the ``TANDEM_TEXT_EMBEDDER``
-    setting's (all-MiniLM-L6-v2 unless set)."""
+    setting's (all-MiniLM-L6-v2 unless set), or the built-in lexicon when that one cannot be
+    loaded (missing or changed weights: one error logged per process, see ``people.checks``),
+    so no save or page fails for it."""
     return _chosen(settings.TANDEM_TEXT_EMBEDDER)
 
 
-@lru_cache(maxsize=4)
 def _chosen(name: str) -> Embedder:
-    """One embedder object per name and process (read-only): loaded once, its key worked out
-    once."""
-    return choose_embedder(name)
+    """One embedder object per name and process (read-only): loaded once (a failure too, so
+    no request re-reads the weights), its key worked out once."""
+    with _load_lock:
+        embedder = _loaded.get(name)
+        if embedder is None:
+            embedder, problem = _load(name)
+            if embedder is None:
+                logger.error("text embedder %r cannot be loaded: %s", name, problem)
+                embedder = BuiltinEmbedder()  # ranked lists, runs and saves go on with it
+            _loaded[name] = embedder
+    return embedder
+
+
+def _load(name: str) -> tuple[Embedder | None, str]:
+    """The embedder called ``name``, or None and why it cannot be loaded."""
+    try:
+        return choose_embedder(name), ""
+    except (ImportError, ValueError, OSError) as error:  # not installed, changed, unknown
+        return None, str(error)
+
+
+def embedder_problem(name: str) -> str:
+    """Why the embedder called ``name`` cannot be loaded, or "" (loads it: a startup check)."""
+    return _load(name)[1]
+
+
+def product_runs_inline() -> bool:
+    """Whether the product's embedder runs where a vector is missing, decided without loading
+    a model: the one already loaded here says; else only the setting ``builtin`` does."""
+    name = settings.TANDEM_TEXT_EMBEDDER
+    if name == "builtin":
+        return True
+    loaded = _loaded.get(name)
+    return loaded is not None and runs_inline(loaded)
 
 
 def runs_inline(embedder: Embedder) -> bool:
@@ -71,13 +115,16 @@ def runs_inline(embedder: Embedder) -> bool:
 
 
 def embedder_key(embedder: Embedder) -> str:
-    """``embedder``'s name and a fingerprint of its vectors for :data:`PROBE` (worked out once
-    per embedder object: a model is loaded once per process)."""
+    """``embedder``'s name and a digest of its definition (:func:`embedder_fingerprint`: the
+    lexicon's concepts and constants, the model's weights, vocabulary, token limit and pooling)
+    and, as a second guard, of its vectors for :data:`PROBE` (worked out once per embedder
+    object: a model is loaded once per process)."""
     with _keys_lock:
         key = _keys.get(embedder)
     if key is None:
         probe = np.ascontiguousarray(embedder.embed(list(PROBE)), dtype="<f4")
-        key = f"{embedder_name(embedder)}@{hashlib.sha256(probe.tobytes()).hexdigest()[:16]}"
+        fingerprint = digest(embedder_fingerprint(embedder), probe.tobytes())
+        key = f"{embedder_name(embedder)}@{fingerprint[:16]}"
         with _keys_lock:
             _keys[embedder] = key
     return key
@@ -141,15 +188,15 @@ def profile_vectors_embedder(
         if text
     }
     slow = inline_limit is not None and not runs_inline(embedder)
-    if slow and len(_unkept(wanted, key)) > (inline_limit or 0):
-        raise VectorsNotReady
+    if slow and len(set((unkept := _unkept(wanted, key)).values())) > (inline_limit or 0):
+        raise VectorsNotReady(user_id for user_id, _ in unkept)
     kept: dict[str, np.ndarray] = {}
     rows = ProfileVector.objects.filter(
         profile__user_id__in={user_id for user_id, _ in wanted}, embedder=key
     ).values_list("profile__user_id", "field", "text_hash", "vector")
-    for user_id, field, digest, vector in rows:
+    for user_id, field, kept_hash, vector in rows:
         text = wanted.get((user_id, field))
-        if text is not None and digest == text_hash(text):
+        if text is not None and kept_hash == text_hash(text):
             kept[text] = np.frombuffer(vector, dtype="<f4").astype(np.float32)
     missing = {place: text for place, text in wanted.items() if text not in kept}
     if missing:
@@ -159,7 +206,7 @@ def profile_vectors_embedder(
     return KeptEmbedder(embedder, kept)
 
 
-def _unkept(wanted: Mapping[tuple[int, str], str], key: str) -> set[str]:
+def _unkept(wanted: Mapping[tuple[int, str], str], key: str) -> dict[tuple[int, str], str]:
     """The texts of ``wanted`` ((user id, field) → text) with no kept vector of ``key``."""
     digests = {
         (user_id, field): digest
@@ -167,7 +214,7 @@ def _unkept(wanted: Mapping[tuple[int, str], str], key: str) -> set[str]:
             profile__user_id__in={user_id for user_id, _ in wanted}, embedder=key
         ).values_list("profile__user_id", "field", "text_hash")
     }
-    return {text for place, text in wanted.items() if digests.get(place) != text_hash(text)}
+    return {place: text for place, text in wanted.items() if digests.get(place) != text_hash(text)}
 
 
 def _store(
@@ -233,19 +280,25 @@ def profile_vectors_on_save(*, profile: Profile) -> None:
     """After a profile's goals or expertise were saved (inside the save's transaction): embed
     them now with a fast embedder (microseconds a text), else on a worker once the save has
     committed, so a save never waits for a model."""
-    embedder = product_embedder()
-    if runs_inline(embedder):
-        _keep(profile.pk, profile.user_id, profile.goals, profile.expertise, embedder=embedder)
+    if product_runs_inline():
+        _keep(profile.pk, profile.user_id, profile.goals, profile.expertise, embedder=None)
     else:
         transaction.on_commit(lambda: profile_vectors_refresh_task.enqueue(profile_id=profile.pk))
 
 
 def _lacking(key: str) -> Q:
-    """Profiles with a text and no vector of ``key`` for it (missing, or another embedder's)."""
+    """Profiles with a text and no vector of ``key`` for it (missing, or another embedder's)
+    or one kept before the profile last changed (its text may differ now: the fill compares
+    the hashes, and marks a vector that still matches as checked)."""
 
     def kept(field: str) -> Exists:
         return Exists(
-            ProfileVector.objects.filter(profile=OuterRef("pk"), field=field, embedder=key)
+            ProfileVector.objects.filter(
+                profile=OuterRef("pk"),
+                field=field,
+                embedder=key,
+                updated_at__gte=OuterRef("updated_at"),
+            )
         )
 
     return (~Q(goals="") & ~kept(GOALS)) | (~Q(expertise="") & ~kept(EXPERTISE))
@@ -257,9 +310,10 @@ def profile_vectors_fill(*, user_ids: Iterable[int] | None = None, limit: int | 
     text is caught too) or, without ``user_ids``, of the first ``limit`` profiles lacking a
     vector of the product's embedder. Returns the profiles looked at."""
     embedder = product_embedder()
+    key = embedder_key(embedder)
     profiles = Profile.objects.order_by("pk")
     if user_ids is None:
-        profiles = profiles.filter(_lacking(embedder_key(embedder)))
+        profiles = profiles.filter(_lacking(key))
     else:
         profiles = profiles.filter(user_id__in=sorted(set(user_ids)))
     rows = list(profiles.values_list("user_id", GOALS, EXPERTISE)[:limit])
@@ -270,6 +324,10 @@ def profile_vectors_fill(*, user_ids: Iterable[int] | None = None, limit: int | 
             expertise={user_id: expertise for user_id, _, expertise in chunk},
             embedder=embedder,
         )
+        # Every vector of these profiles matches its text now: checked, not lacking.
+        ProfileVector.objects.filter(
+            profile__user_id__in=[user_id for user_id, _, _ in chunk], embedder=key
+        ).update(updated_at=timezone.now())
     return len(rows)
 
 
@@ -285,6 +343,15 @@ def profile_vectors_fill_later(*, user_ids: Iterable[int] | None = None) -> None
     vector), so no page waits for the model. The built-in lexicon needs none: readers embed
     with it on use."""
     ids = None if user_ids is None else sorted(set(user_ids))
-    if ids == [] or runs_inline(product_embedder()):
+    if ids == [] or product_runs_inline():
         return
     transaction.on_commit(lambda: profile_vectors_fill_task.enqueue(user_ids=ids))
+
+
+def profile_vectors_fill_soon(*, user_ids: Iterable[int]) -> None:
+    """A ranked list found these people's texts without kept vectors (VectorsNotReady): one
+    task embeds them, queued once (not by every request meanwhile) until it has had time."""
+    ids = sorted(set(user_ids))
+    key = hashlib.sha256(repr((product_embedder_key(), ids)).encode()).hexdigest()[:32]
+    if ids and cache.add(f"people:vectors-soon:{key}", True, timeout=FILL_SOON_SECONDS):
+        transaction.on_commit(lambda: profile_vectors_fill_task.enqueue(user_ids=ids))
