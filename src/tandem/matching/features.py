@@ -20,6 +20,7 @@ import numpy as np
 import scipy as sp
 from numpy.typing import ArrayLike
 
+from tandem.matching.embedders.calibration import GoalsCalibration, calibration_of
 from tandem.matching.embedders.choose import default_embedder
 from tandem.matching.profiles import (
     REFERENCE_WEEK,
@@ -262,7 +263,7 @@ def _counts(matrix: sp.sparse.csr_array) -> np.ndarray:
 
 
 def goals_similarity(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Cosine of goals and expertise embeddings, clipped to [0, 1]."""
+    """Cosine of goals and expertise embeddings on the lexicon's scale (:func:`goals_scale`)."""
     a, b = space.mentee.text, space.mentor.text
     if _is_dense(i):
         cols = j[0]
@@ -275,7 +276,15 @@ def goals_similarity(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.nd
             part = slice(lo, lo + TEXT_CHUNK)
             cos[part] = np.einsum("ij,ij->i", a[i[part]], b[j[part]])
     known = space.mentee.has_text[i] & space.mentor.has_text[j]
-    return np.where(known, np.clip(cos, 0.0, 1.0), NEUTRAL_GOALS)
+    return np.where(known, goals_scale(calibration_of(space.embedder), cos), NEUTRAL_GOALS)
+
+
+def goals_scale(calibration: GoalsCalibration | None, cos: np.ndarray) -> np.ndarray:
+    """Cosines clipped to [0, 1] and, for an embedder with a calibration, mapped onto the
+    lexicon's scale, which the goals reasons' thresholds and the fit bands were set on
+    (:func:`~tandem.matching.embedders.calibration.calibration_of` the embedder's); every
+    goals value, the cheap bound's too, goes through here."""
+    return np.clip(cos, 0.0, 1.0) if calibration is None else calibration.scale(cos)
 
 
 def skills_overlap(space: FeatureSpace, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ The cheap score of a pair is an upper bound on the weighted sum of every criteri
 ``working_style``, built from matrix products so a block of mentees against all mentors costs
 a few BLAS calls:
 
-- goals: the exact clipped cosine;
+- goals: the exact clipped cosine (on the lexicon's scale: ``features.goals_scale``);
 - availability: overlap counted in whole UTC hours (>= the overlap in 15-minute slots);
 - skills, cadence: exact, as products of one-hot rows and lookup columns;
 - format: exact, city included, as products of (format, city) one-hot rows (with more than
@@ -34,12 +34,14 @@ from tandem.matching.candidates.blocks import (
     for_each_block,
 )
 from tandem.matching.candidates.factor import compact, join_float32, low_rank
+from tandem.matching.embedders.calibration import calibration_of
 from tandem.matching.features import (
     AVAILABILITY_FULL_HOURS,
     NEUTRAL,
     NEUTRAL_GOALS,
     SENIORITY_FULL_GAP,
     FeatureSpace,
+    goals_scale,
 )
 
 JITTER = 1e-6
@@ -123,7 +125,10 @@ class CheapBound:
         a, b = space.mentee, space.mentor
         left, right = self._categories(space, w)
         self.const_a = np.zeros(len(a.ids), dtype=np.float32)
-        self.text_linear = bool((a.text >= 0).all() and (b.text >= 0).all())
+        self.calibration = calibration_of(space.embedder)
+        self.text_linear = self.calibration is None and bool(
+            (a.text >= 0).all() and (b.text >= 0).all()
+        )
         if self.text_linear:
             left += [w["goals"] * a.text, a.has_text[:, None]]
             right += [b.text.T, w["goals"] * NEUTRAL_GOALS * ~b.has_text[None, :]]
@@ -214,8 +219,7 @@ class CheapBound:
         indices; default every mentor)."""
         cheap = np.matmul(self.left[rows], self.right[:, cols], out=out)
         if not self.text_linear:
-            text = self.text_a[rows] @ self.text_b[:, cols]
-            np.clip(text, 0.0, 1.0, out=text)
+            text = goals_scale(self.calibration, self.text_a[rows] @ self.text_b[:, cols])
             _fill_unknown(text, self.text_known_a[rows], self.text_known_b[cols], NEUTRAL_GOALS)
             text *= np.float32(self.w["goals"])
             cheap += text
