@@ -11,6 +11,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core.cache import cache
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.matching.embedders import fingerprint
@@ -124,3 +125,11 @@ def test_a_system_check_warns_of_an_embedder_that_cannot_load(broken_model, sett
     assert warning.id == "people.W001" and "not installed" in warning.msg
     settings.TANDEM_TEXT_EMBEDDER = "builtin"
     assert text_embedder_check() == []
+
+
+def test_the_mentors_page_works_while_the_model_cannot_load(broken_model, market, client):
+    program, me = market["program"], market["me"]
+    cache.clear()
+    client.force_login(me)
+    page = client.get(reverse("program_mentors", args=[program.slug]))
+    assert page.status_code == 200 and "Twin" in page.content.decode()
