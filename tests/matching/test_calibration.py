@@ -9,7 +9,9 @@ from tandem.matching import sentences
 from tandem.matching.candidates.cheap import UNCOUNTED, CheapBound
 from tandem.matching.embedders.calibration import LEVELS, MINILM, calibration_of
 from tandem.matching.embedders.choose import choose_embedder, model_installed
-from tandem.matching.embedders.minilm import INT8_NAME
+from tandem.matching.embedders.meaning import MeaningEmbedder
+from tandem.matching.embedders.minilm import MiniLMEmbedder
+from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.features import FeatureSpace, combine, pair_features, resolve_weights
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.text import BuiltinEmbedder
@@ -20,11 +22,10 @@ STRENGTH_SHARE, CONCERN_SHARE = 0.28, 0.47
 SAMPLE_TOLERANCE = 0.08  # another sample of the demo (100 people, seed 11) drifts this far
 
 
-class NamedSigned:
-    """Signed unit vectors under an embedder's name, so its calibration applies."""
+class CalibratedSigned:
+    """Signed unit vectors with the model's calibration, as the model gives."""
 
-    def __init__(self, name):
-        self.name = name
+    calibration = MINILM
 
     def embed(self, texts):
         rng = np.random.default_rng(3)
@@ -61,7 +62,10 @@ def test_the_lexicon_is_the_scale_and_is_left_alone():
 
 
 def test_the_model_maps_its_thresholds_onto_the_reasons():
-    assert calibration_of(NamedSigned(INT8_NAME)) is MINILM
+    assert calibration_of(CalibratedSigned()) is MINILM
+    assert MiniLMEmbedder.calibration is MINILM
+    assert calibration_of(MeaningEmbedder(CalibratedSigned())) is MINILM
+    assert calibration_of(MeaningEmbedder(StaticEmbedder())) is None
     weak, good = MINILM.raw_at(sentences.GOALS_WEAK), MINILM.raw_at(sentences.GOALS_GOOD)
     assert 0.25 < weak < good < 0.45  # well above the lexicon's 0.1 and 0.2
     values = MINILM.scale(np.array([-0.2, 0.0, weak, good, 1.0]))
@@ -76,7 +80,7 @@ def test_the_cheap_bound_uses_the_same_scale():
     space = FeatureSpace(
         [Mentee(id=f"a{k}", goals=t) for k, t in enumerate(people)],
         [Mentor(id=f"m{k}", expertise=t) for k, t in enumerate(reversed(people))],
-        embedder=NamedSigned(INT8_NAME),
+        embedder=CalibratedSigned(),
     )
     bound = CheapBound(space, weights)
     assert not bound.text_linear

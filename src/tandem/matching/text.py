@@ -212,6 +212,8 @@ class BuiltinEmbedder:
     True
     """
 
+    calibration = None  # its cosines are the scale every other embedder is mapped onto
+
     def __init__(self, dimension: int = DIMENSION):
         self.lexicon = _lexicon()
         self.n_concept = len(self.lexicon.names) + len(self.lexicon.domains)
@@ -335,6 +337,8 @@ class SentenceTransformerEmbedder:
     ImportError
         With ``MODEL_NOT_INSTALLED`` when sentence-transformers is not installed.
     """
+
+    calibration = None  # any model may be loaded: not mapped (embedders/calibration.py)
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 256):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -37,6 +37,8 @@ class Blend:
     True
     """
 
+    calibration = None  # not on the lexicon's scale: see embedders/calibration.py
+
     def __init__(self, base: Embedder, other: Embedder, share: float):
         self.parts, self.share = (base, other), share
         names = [str(getattr(e, "name", type(e).__name__)) for e in self.parts]

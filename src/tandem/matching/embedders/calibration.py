@@ -12,10 +12,12 @@ same distribution, every threshold fires for the same share of pairs and the goa
 keeps its weight against the others. Measured, and checked on the development sets, by
 ``bench/goals_calibration.py`` (docs/matching.md, "Goals on one scale").
 
-The lexicon itself, and any embedder not listed, is not rescaled. The static pieces and the
-blend are not listed: they put the demo's pairs above the development sets' right pairs
+Each embedder names the calibration its cosines need in its ``calibration`` attribute; the
+lexicon (the scale itself) and an embedder without one are not rescaled. The static pieces and
+the blend have none: they put the demo's pairs above the development sets' right pairs
 (static: median 0.94 against 0.60), so a map fitted on the demo makes every right pair a
-concern, and no monotone map fits both.
+concern, and no monotone map fits both; nor has ``sentence-transformers``, which may load any
+model.
 """
 
 from __future__ import annotations
@@ -23,9 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from tandem.matching.embedders.minilm import INT8_NAME
-from tandem.matching.embedders.minilm import NAME as MINILM_NAME
 
 # Points of the lexicon's scale the knots are placed at (the reasons' 0.1 and 0.2 among them).
 LEVELS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 1.0)
@@ -59,12 +58,9 @@ class GoalsCalibration:
 
 # bench/goals_calibration.py --fit; the float weights share the int8 weights' knots.
 MINILM = GoalsCalibration((0.0936, 0.2395, 0.3049, 0.3405, 0.3643, 0.413, 0.4673, 0.5293, 1.0))
-CALIBRATIONS = {
-    INT8_NAME: MINILM,
-    MINILM_NAME: MINILM,
-}
 
 
 def calibration_of(embedder: object) -> GoalsCalibration | None:
-    """``embedder``'s calibration by its name (None: already on the lexicon's scale)."""
-    return CALIBRATIONS.get(str(getattr(embedder, "name", "")))
+    """``embedder``'s ``calibration`` attribute (None: already on the lexicon's scale)."""
+    calibration = getattr(embedder, "calibration", None)
+    return calibration if isinstance(calibration, GoalsCalibration) else None

@@ -34,6 +34,7 @@ class MeaningEmbedder:
         self.base = base
         self.lexicon = BuiltinEmbedder()
         self.name = str(getattr(base, "name", type(base).__name__))
+        self.calibration = getattr(base, "calibration", None)
 
     @property
     def fingerprint(self) -> str:

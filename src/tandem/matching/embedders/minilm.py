@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from tandem.matching.embedders.bert import BertEncoder, embed_texts
+from tandem.matching.embedders.calibration import MINILM
 from tandem.matching.embedders.fingerprint import digest
 from tandem.matching.embedders.onnx_int8 import INT8_SHA256, read_onnx_int8
 from tandem.matching.embedders.wordpiece import WordPiece
@@ -107,6 +108,8 @@ class MiniLMEmbedder:
     ValueError
         When the weights file is not the expected one (sha256).
     """
+
+    calibration = MINILM  # its cosines on the lexicon's scale (float and int8 weights alike)
 
     def __init__(self, directory: Path | None = None, sha256: str | None = None):
         files = model_files() if directory is None else (directory / "model.safetensors", None)

@@ -56,6 +56,7 @@ class StaticEmbedder:
     """
 
     name = NAME
+    calibration = None  # not on the lexicon's scale: see embedders/calibration.py
 
     def __init__(self) -> None:
         self.tokenizer, self.rows, self.source_sha256 = _table()
