@@ -1,13 +1,15 @@
 """Which embedder a run uses.
 
-The product's default is the built-in concept lexicon (:class:`BuiltinEmbedder`): tens of
-thousands of texts a second, vectors that never go negative (which the candidate bound's fast
-path relies on). ``auto`` (the default of ``tandem match``) runs all-MiniLM-L6-v2 in numpy
-instead (every install has its int8 weights) when the run has at most :data:`MODEL_LIMIT`
-texts (goals and expertise): above that the model would take minutes, so the fast built-in
-one is used. ``blend`` is the model with the static pieces beside it
-(:mod:`~tandem.matching.embedders.blend`); ``static`` the piece table distilled from the model
-alone (measured in docs/matching.md); ``sentence-transformers`` the torch model, if installed.
+A caller that names none gets the built-in concept lexicon (:class:`BuiltinEmbedder`): tens
+of thousands of texts a second, vectors that never go negative (which the candidate bound's fast
+path relies on). The product names its own: ``TANDEM_TEXT_EMBEDDER`` (default ``minilm``), with
+each profile's vectors kept when it is saved (``tandem.people.services.vectors``).
+``auto`` (the default of ``tandem match``) runs all-MiniLM-L6-v2 in numpy instead (every
+install has its int8 weights) when the run has at most :data:`MODEL_LIMIT` texts (goals and
+expertise): above that the model would take minutes, so the fast built-in one is used.
+``blend`` is the model with the static pieces beside it (:mod:`~tandem.matching.embedders.blend`);
+``static`` the piece table distilled from the model alone (measured in docs/matching.md);
+``sentence-transformers`` the torch model, if installed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ MODEL_LIMIT = 2_000  # texts up to which `auto` runs the model (~75 s at 27 text
 
 
 def default_embedder() -> Embedder:
-    """What every install uses when nothing is chosen: the built-in concept lexicon.
+    """What a run uses when its caller chooses none: the built-in concept lexicon.
 
     >>> embedder_name(default_embedder())
     'built-in concept lexicon'
