@@ -117,8 +117,9 @@ def scope_of(program_ids: tuple[int, ...], *, first: str = "", last: str = "") -
 
 def clipped(scope: InsightScope, quarters: Sequence[Quarter]) -> InsightScope:
     """The range narrowed to ``quarters`` (those that can hold data: ``quarters_with_data``), so
-    equivalent ranges (1900Q1-2400Q4, 1901Q1-2400Q4, ...) are one snapshot, not one computation
-    each; an open end stays open. A range that holds none of them is ``empty``."""
+    equivalent ranges (2000Q1-2100Q4, 2001Q1-2100Q4, ...) are one snapshot, not one computation
+    each; an open end stays open. A range that holds none of them is ``empty``. Years outside
+    ``EARLIEST_YEAR``-``LATEST_YEAR`` never get here: ``parse_quarter`` refuses them (400)."""
     if scope.first is None and scope.last is None:
         return scope
     if not quarters:

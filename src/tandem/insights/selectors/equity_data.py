@@ -15,6 +15,7 @@ the audit has decided what may be.
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -55,12 +56,16 @@ from tandem.mentorships.models import Goal, GoalState, GoalUpdate, Mentorship, M
 from tandem.people.models import Identity
 from tandem.programs.models import Enrolment, Program, Role
 
-CACHE_PREFIX = "insights:equity:v3:"
+# Bumped when the rules change: decisions the old rules made are never served, and since the
+# section's snapshots are stored under a version that starts with it, neither are their pages.
+CACHE_PREFIX = "insights:equity:v4:"
 CACHE_SECONDS = 3600  # a new version replaces it before; this only bounds stale entries
 REFRESH_SECONDS = 15 * 60
 # A page never waits longer than this for the audit: past it every group figure is withheld
 # until the periodic job (``equity_refresh``, no budget) stores the full decision.
 PAGE_BUDGET_SECONDS = 5.0
+# The version of the audit the current context last read (``equity_made_under``).
+_made_under: ContextVar[str] = ContextVar("equity_made_under", default="")
 
 
 class EpochDays(Func):
@@ -261,13 +266,26 @@ def equity_data() -> EquityData:
 
 
 def equity_version() -> str:
-    """The data version, marked when its audit ran out of budget: a snapshot of the section
-    made then (every group figure withheld) is not reused once the periodic job has stored
-    the full audit. Audits on a miss, as the section would (so the mark is the one the
-    section's figures get)."""
+    """What a snapshot of the section must have been made under to be read now: the rules, the
+    data version and its audit's state in the cache, read without auditing (the section's
+    computation audits, under its computing lock and after the user's limit). " pending" when
+    no audit is cached yet, " unchecked" when it ran out of budget: a snapshot made then is
+    not read once the periodic job has stored the full audit."""
     version = data_version()
-    decisions = _audited(version)[1]
-    return version if decisions.complete else version + " unchecked"
+    return _tagged(version, cache.get(_key(version)))
+
+
+def equity_made_under() -> str:
+    """The version of the audit this context's last computation read, cleared ("" if none):
+    the section's snapshot is stored under it, so it never disagrees with that audit."""
+    made = _made_under.get()
+    _made_under.set("")
+    return made
+
+
+def _tagged(version: str, found: tuple[EquityData, Decisions] | None) -> str:
+    mark = " pending" if found is None else "" if found[1].complete else " unchecked"
+    return CACHE_PREFIX + version + mark
 
 
 def data_version() -> str:
@@ -332,6 +350,7 @@ def _audited(version: str) -> tuple[EquityData, Decisions]:
             cache.set(key, found, CACHE_SECONDS)
         else:
             cache.add(key, found, CACHE_SECONDS)
+    _made_under.set(_tagged(version, found))
     return found
 
 
