@@ -172,6 +172,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "tandem_cache",
+            # Django's default of 300 entries would cull rate-limit counters, the insights'
+            # compute locks and places, and cached audits long before they expire.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
