@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from hypothesis import strategies as st
 
 from tandem.insights.equity.family import EquityData
 from tandem.insights.equity.metrics import INDEX, METRICS, QUANTITIES
@@ -107,3 +108,24 @@ def full_space_problems(data: EquityData, decisions: Decisions, membership: np.n
             np.vstack(withheld).astype(np.float64) if withheld else np.zeros((0, (~known).sum())),
             keys,
         )
+
+
+def family_shapes(quarters: tuple[int, int]) -> st.SearchStrategy:
+    """Random families' shapes: programs, quarters (between ``quarters``), listed groups, how
+    many combinations of groups occur, and a seed."""
+    return st.tuples(
+        st.integers(1, 3),
+        st.integers(*quarters),
+        st.integers(1, 3),
+        st.floats(0.2, 1.0),
+        st.integers(0, 2**32 - 1),
+    )
+
+
+def random_family(shape: tuple[int, int, int, float, int]) -> tuple[EquityData, np.ndarray]:
+    """The family of one shape, and which combinations of groups its atoms are."""
+    programs, quarters, groups, density, seed = shape
+    atoms, membership = random_atoms(
+        np.random.default_rng(seed), programs, quarters, groups, density
+    )
+    return build(atoms, membership), membership

@@ -12,26 +12,22 @@ from tandem.insights.equity.audit import blocks, recoverable
 from tandem.insights.equity.family import SITE
 from tandem.insights.equity.metrics import INDEX, METRICS
 from tandem.insights.equity.suppression import decide
-from tests.insights.equity_atoms import build, full_space_problems, random_atoms
+from tests.insights.equity_atoms import (
+    build,
+    family_shapes,
+    full_space_problems,
+    random_atoms,
+    random_family,
+)
 
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-shapes = st.tuples(
-    st.integers(1, 3),  # programs
-    st.integers(1, 4),  # quarters
-    st.integers(1, 3),  # listed groups
-    st.floats(0.2, 1.0),  # how many combinations of groups occur
-    st.integers(0, 2**32 - 1),  # seed
-)
+shapes = family_shapes((1, 4))
 
 
 def audited(shape):
-    programs, quarters, groups, density, seed = shape
-    atoms, membership = random_atoms(
-        np.random.default_rng(seed), programs, quarters, groups, density
-    )
-    data = build(atoms, membership)
+    data, membership = random_family(shape)
     return data, decide(data), membership
 
 
@@ -137,11 +133,7 @@ def test_groups_holding_the_same_people_are_audited_together():
 def test_an_audit_out_of_budget_publishes_the_totals_only(shape):
     """A budget of nothing: never a partial answer, every group figure withheld, so what is
     published is the totals alone and no withheld figure can be worked out beyond them."""
-    programs, quarters, groups, density, seed = shape
-    atoms, membership = random_atoms(
-        np.random.default_rng(seed), programs, quarters, groups, density
-    )
-    data = build(atoms, membership)
+    data, membership = random_family(shape)
     decisions = decide(data, budget=0.0)
     assert not decisions.complete
     assert all(w.all() for w in decisions.withheld.values())

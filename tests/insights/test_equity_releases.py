@@ -7,34 +7,23 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from tandem.insights.equity.family import SITE
 from tandem.insights.equity.groups import MIN_GROUP_SIZE
 from tandem.insights.equity.metrics import INDEX, METRICS, QUANTITIES
 from tandem.insights.equity.releases import covered, replay
-from tests.insights.equity_atoms import build, random_atoms
+from tests.insights.equity_atoms import build, family_shapes, random_family
 
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 PRIVATE = [m for m in METRICS if m.key in ("satisfaction", "goal_completion")]
 FIRST_YEAR = 2025  # ``build`` starts the data in 2025Q1
-shapes = st.tuples(
-    st.integers(1, 3),  # programs
-    st.integers(4, 16),  # quarters: one to four years
-    st.integers(1, 3),  # listed groups
-    st.floats(0.2, 1.0),  # how many combinations of groups occur
-    st.integers(0, 2**32 - 1),  # seed
-)
+shapes = family_shapes((4, 16))  # one to four years of quarters
 
 
 def _data(shape):
-    programs, quarters, groups, density, seed = shape
-    atoms, membership = random_atoms(
-        np.random.default_rng(seed), programs, quarters, groups, density
-    )
-    return build(atoms, membership)
+    return random_family(shape)[0]
 
 
 def _history(data, metric):

@@ -7,32 +7,21 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from tandem.insights.equity import replay
 from tandem.insights.equity.audit import recoverable
 from tandem.insights.equity.metrics import METRICS
 from tandem.insights.equity.replay import carried, decide_in_order, truncated
-from tests.insights.equity_atoms import build, full_space_problems, random_atoms
+from tests.insights.equity_atoms import family_shapes, full_space_problems, random_family
 
 SETTINGS = settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-shapes = st.tuples(
-    st.integers(1, 3),  # programs
-    st.integers(2, 4),  # quarters: releases
-    st.integers(1, 3),  # listed groups
-    st.floats(0.2, 1.0),  # how many combinations of groups occur
-    st.integers(0, 2**32 - 1),  # seed
-)
+shapes = family_shapes((2, 4))  # quarters: releases
 
 
 def _data(shape):
-    programs, quarters, groups, density, seed = shape
-    atoms, membership = random_atoms(
-        np.random.default_rng(seed), programs, quarters, groups, density
-    )
-    return build(atoms, membership), membership
+    return random_family(shape)
 
 
 @SETTINGS
