@@ -73,3 +73,14 @@ def test_the_page_says_some_profiles_are_still_being_prepared(
     kept.profile_vectors_fill()
     page = client.get(reverse("program_mentors", args=[program.slug]))
     assert "still being prepared" not in page.content.decode()
+
+
+def test_the_api_says_so_too(market, counting: Counting, monkeypatch, client):
+    program, me = market["program"], market["me"]
+    monkeypatch.setattr(mentor_pool, "INLINE_LIMIT", 0)
+    client.force_login(me)
+    url = f"/api/match-runs/{program.slug}/recommendations"
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.json()["preparing"] is True
+    kept.profile_vectors_fill()
+    assert client.get(url).json()["preparing"] is False

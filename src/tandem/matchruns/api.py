@@ -296,4 +296,5 @@ def recommendations(
             }
             for r in found.object_list
         ],
+        "preparing": result.preparing,
     }

@@ -154,6 +154,11 @@ class RecommendationPage(Schema):
     page: int
     pages: int
     items: list[RecommendationOut]
+    preparing: bool = Field(
+        False,
+        description="Some mentors' profiles are still being embedded: this order reads goals "
+        "and expertise with the built-in lexicon; ask again in a minute or two for the finer one.",
+    )
 
 
 class RecommendationFilters(Schema):
