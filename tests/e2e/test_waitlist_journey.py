@@ -33,6 +33,9 @@ def test_a_full_program_waitlists_and_a_freed_place_admits(chromium, live_server
     page.get_by_label("Most mentees").fill("1")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_text("Saved the program settings.").wait_for()
+    # The page's own requests done first: SQLite's shared test database locks a table while
+    # the live server writes, and this thread's insert would fail on it.
+    page.wait_for_load_state("networkidle")
 
     joiner = ProfileFactory(user=UserFactory(first_name="Ben", last_name="Okafor")).user
     phone = open_as(chromium, live_server, joiner, viewport=PHONE, bypass_csp=True)
