@@ -125,6 +125,23 @@ def test_texts_without_a_kept_vector_are_embedded_in_one_batch(counting):
     assert not rows[1].any() and np.array_equal(rows[0], builtin("goal 1"))
 
 
+def test_a_slow_embedder_reads_what_is_kept_once_and_runs_only_within_the_limit(
+    counting, django_assert_num_queries
+):
+    profiles = [ProfileFactory(goals=f"goal {k}") for k in range(3)]
+    kept.profile_vectors_embedder(goals={profiles[0].user_id: profiles[0].goals})
+    counting.texts.clear()
+    goals = {p.user_id: p.goals for p in profiles}
+    with django_assert_num_queries(1), pytest.raises(kept.VectorsNotReady) as raised:
+        kept.profile_vectors_embedder(goals=goals, embedder=counting, inline_limit=1)
+    assert sorted(raised.value.user_ids) == sorted(p.user_id for p in profiles[1:])
+    assert counting.texts == []
+    kept.profile_vectors_embedder(goals=goals, embedder=counting, inline_limit=2)
+    assert sorted(counting.texts) == ["goal 1", "goal 2"]
+    with django_assert_num_queries(1):  # all kept now: read once, nothing to embed
+        kept.profile_vectors_embedder(goals=goals, embedder=counting, inline_limit=0)
+
+
 def test_a_slow_embedder_runs_after_the_save_not_during_it(
     counting, django_capture_on_commit_callbacks
 ):

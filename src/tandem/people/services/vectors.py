@@ -178,7 +178,7 @@ def profile_vectors_embedder(
     read, and when something was missing one to find the profiles and one to write).
 
     With ``inline_limit``, a model that would have to embed more texts than that is not run:
-    VectorsNotReady is raised after one query of the kept texts' hashes."""
+    VectorsNotReady is raised after the one query that reads what is kept."""
     embedder = embedder or product_embedder()
     key = embedder_key(embedder)
     wanted = {
@@ -187,9 +187,6 @@ def profile_vectors_embedder(
         for user_id, text in texts.items()
         if text
     }
-    slow = inline_limit is not None and not runs_inline(embedder)
-    if slow and len(set((unkept := _unkept(wanted, key)).values())) > (inline_limit or 0):
-        raise VectorsNotReady(user_id for user_id, _ in unkept)
     kept: dict[str, np.ndarray] = {}
     rows = ProfileVector.objects.filter(
         profile__user_id__in={user_id for user_id, _ in wanted}, embedder=key
@@ -199,22 +196,14 @@ def profile_vectors_embedder(
         if text is not None and kept_hash == text_hash(text):
             kept[text] = np.frombuffer(vector, dtype="<f4").astype(np.float32)
     missing = {place: text for place, text in wanted.items() if text not in kept}
+    slow = inline_limit is not None and not runs_inline(embedder)
+    if slow and len(set(missing.values())) > (inline_limit or 0):
+        raise VectorsNotReady(user_id for user_id, _ in missing)
     if missing:
         texts = sorted(set(missing.values()))
         kept.update(zip(texts, _rows(embedder.embed(texts)), strict=True))
         _store(missing, kept, key)
     return KeptEmbedder(embedder, kept)
-
-
-def _unkept(wanted: Mapping[tuple[int, str], str], key: str) -> dict[tuple[int, str], str]:
-    """The texts of ``wanted`` ((user id, field) → text) with no kept vector of ``key``."""
-    digests = {
-        (user_id, field): digest
-        for user_id, field, digest in ProfileVector.objects.filter(
-            profile__user_id__in={user_id for user_id, _ in wanted}, embedder=key
-        ).values_list("profile__user_id", "field", "text_hash")
-    }
-    return {place: text for place, text in wanted.items() if digests.get(place) != text_hash(text)}
 
 
 def _store(
