@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/health_sim.py [--quick] [--set dev|held-out|spent|both]
+    .venv/bin/python bench/health_sim.py [--quick] [--set dev|held-out|spent|spent-2|both]
     .venv/bin/python bench/health_sim.py --quick --declared 1.0   # what-if, dev only
     .venv/bin/python bench/health_sim.py --quick --on-track 50    # what-if, dev only
     .venv/bin/python bench/health_sim.py --set dev --reasons      # who sees each reason
@@ -23,9 +23,10 @@ share **ever flagged**. "All declining" pools the four declining fates; the rati
 rule's median days over ours.
 
 The sets (``bench/health_sim_sets.py``): ``dev``, the seed and noise the weights are tuned on;
-``held-out``, another seed and other noise, frozen with a fingerprint of its timelines before
-the third pass (a run refuses if they change), run at most once per pass; ``spent``, the first
-held-out set, looked at after two passes and kept only to reproduce their figures.
+``held-out``, another seed and other noise, frozen with a fingerprint of its timelines when
+they gained bookings, before the sixth pass (a run refuses if they change), run at most once
+per pass; ``spent`` and ``spent-2``, the first two held-out sets, each looked at after two
+passes and kept only to reproduce their figures.
 """
 
 from __future__ import annotations

@@ -15,6 +15,12 @@ decline starts (None for the healthy fates). The model:
 - Messages come in threads; the other side answers with a probability and a delay that
   worsen as its engagement falls.
 - Pulse check-ins every period (at least every two weeks), each side answering or not.
+- Bookings: every meeting held or called off was booked first. A pair books the next meeting
+  at the end of the last one (``Noise.book_ahead`` of the time when both sides are engaged,
+  less as a side's engagement falls) or a few days before it (one to half a period, at most a
+  week); a moved meeting's new time is booked when it is moved. A meeting silently skipped
+  was never booked. The bookings come from a random stream of their own, so every other
+  event is what it was before bookings were modelled.
 
 Fates: thriving, steady, ended_well (healthy: decline None); fading (one side's commitment
 fades), mismatched (the sides expected different things: one side's satisfaction drops early,
@@ -52,6 +58,7 @@ class Noise:
     unanswered: float  # chance a message in a healthy pair gets no answer
     overdue: float  # chance a fully engaged owner misses an action item's due date
     false_divergence: float  # chance a check-in opens a divergence in a healthy pair
+    book_ahead: float  # chance an engaged pair books the next meeting at the end of one
 
 
 @dataclass
@@ -76,6 +83,12 @@ class Timeline:
     divergences: list[tuple[float, float]] = field(default_factory=list)  # (open, resolved)
     amendments: list[tuple[float, float]] = field(default_factory=list)  # (sent, signed)
     pauses: list[tuple[float, float]] = field(default_factory=list)  # declared
+    # (booked at, start, called off at or inf): every meeting held or called off
+    bookings: list[tuple[float, float, float]] = field(default_factory=list)
+    # Ground truth for the bench's breakdown only, never shown to the rules: each side's
+    # holidays (side, start, end, declared) and the due days silently skipped.
+    away: list[tuple[str, float, float, bool]] = field(default_factory=list)
+    skipped: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -118,17 +131,18 @@ def _cadence(rng: np.random.Generator, noise: Noise) -> int:
     return int(rng.choice(days, p=np.array(shares) / sum(shares)))
 
 
-def _holidays(rng: np.random.Generator, noise: Noise, sides: dict[str, _Side], days: float):
+def _holidays(rng: np.random.Generator, noise: Noise, t: Timeline, sides: dict[str, _Side]):
     """Each side's holidays; the declared ones become the pair's pauses."""
-    pauses = []
-    for side in sides.values():
-        for _ in range(rng.poisson(noise.holidays_per_year * days / 365)):
-            start = float(rng.uniform(10, days))
+    for name, side in sides.items():
+        for _ in range(rng.poisson(noise.holidays_per_year * t.end / 365)):
+            start = float(rng.uniform(10, t.end))
             length = 7 * float(rng.uniform(*noise.holiday_weeks))
             side.away.append((start, start + length))
-            if rng.random() < noise.holiday_declared:
-                pauses.append((start - 1, start + length + 1))
-    return sorted(pauses)
+            declared = bool(rng.random() < noise.holiday_declared)
+            if declared:
+                t.pauses.append((start - 1, start + length + 1))
+            t.away.append((name, start, start + length, declared))
+    t.pauses.sort()
 
 
 def _sides(rng: np.random.Generator, fate: str, decline: float | None) -> dict[str, _Side]:
@@ -160,18 +174,30 @@ def _sides(rng: np.random.Generator, fate: str, decline: float | None) -> dict[s
     return sides
 
 
-def _meetings(rng, noise: Noise, t: Timeline, sides: dict[str, _Side]) -> None:
+@dataclass
+class _Slot:
+    """One meeting as booked: when, whether it was held, when it was called off, and the
+    moment it was moved to (its new time booked then)."""
+
+    start: float
+    called_off: float = math.inf
+    moved_at: float | None = None
+
+
+def _meetings(rng, noise: Noise, t: Timeline, sides: dict[str, _Side]) -> list[_Slot]:
     c, due = t.cadence, float(rng.uniform(2, t.cadence))
     jitter = min(3.0, noise.jitter_share * c)
+    slots: list[_Slot] = []
     while due < t.end:
         backs = [back for side in sides.values() if (back := side.back_from(due)) is not None]
         if backs:  # planned around the holiday: the next meeting after it
             due = max(backs) + float(rng.uniform(0, 3))
             continue
         if rng.random() < noise.skip:
+            t.skipped.append(due)
             due += c
             continue
-        when, held = due, False
+        when, held, moved_at = due, False, None
         for _attempt in range(3):
             cancellers = [
                 name
@@ -182,18 +208,40 @@ def _meetings(rng, noise: Noise, t: Timeline, sides: dict[str, _Side]) -> None:
                 held = True
                 break
             moved = rng.random() < noise.moved_share
-            t.cancellations.append((when - float(rng.uniform(0.1, 2)), cancellers[0], moved))
+            called_off = when - float(rng.uniform(0.1, 2))
+            t.cancellations.append((called_off, cancellers[0], moved))
+            slots.append(_Slot(when, called_off, moved_at))
             if not moved:
                 break
+            moved_at = called_off
             when += float(rng.uniform(1, min(c, 7)))
         if held:
             actual = when + float(rng.normal(0, jitter))
             if actual < t.end:
                 t.meetings.append(max(actual, 0.1))
+                slots.append(_Slot(max(actual, 0.1), math.inf, moved_at))
                 _items_from(rng, noise, t, sides, actual)
         due += c
     t.meetings.sort()
     t.cancellations.sort()
+    return slots
+
+
+def _bookings(rng, noise: Noise, t: Timeline, sides: dict[str, _Side], slots: list[_Slot]):
+    """When each meeting was booked (see the module docstring), drawn from ``rng`` alone."""
+    lead = (1.0, max(1.0, min(7.0, t.cadence / 2)))
+    for slot in slots:
+        before = [m for m in t.meetings if m < slot.start]
+        previous = before[-1] if before else 0.0
+        engaged = min(side.engaged(previous) for side in sides.values())
+        if slot.moved_at is not None:
+            booked = slot.moved_at
+        elif rng.random() < noise.book_ahead * max(0.0, 1 - 2 * _slack(engaged)):
+            booked = previous + 1 / 24  # at the end of the last meeting
+        else:
+            booked = max(previous, slot.start - float(rng.uniform(*lead)))
+        t.bookings.append((min(booked, slot.called_off), slot.start, slot.called_off))
+    t.bookings.sort()
 
 
 def _items_from(rng, noise: Noise, t: Timeline, sides: dict[str, _Side], day: float) -> None:
@@ -276,8 +324,11 @@ def _amendments(rng, t: Timeline, sides: dict[str, _Side]) -> None:
         t.amendments.append((sent, sent + wait))
 
 
-def timeline(rng: np.random.Generator, fate: str, noise: Noise) -> Timeline:
-    """One mentorship of the given fate, drawn with the given noise."""
+def timeline(
+    rng: np.random.Generator, fate: str, noise: Noise, booking_rng: np.random.Generator
+) -> Timeline:
+    """One mentorship of the given fate, drawn with the given noise (its bookings with
+    ``booking_rng``, so adding them changed no other event)."""
     cadence = _cadence(rng, noise)
     duration = float(rng.uniform(180, 365))
     decline: float | None = None
@@ -291,17 +342,18 @@ def timeline(rng: np.random.Generator, fate: str, noise: Noise) -> Timeline:
         end = decline + float(rng.uniform(21, 60))
     t = Timeline(fate, cadence, int(rng.integers(0, 700)), end, decline)
     sides = _sides(rng, fate, decline)
-    t.pauses = _holidays(rng, noise, sides, end)
+    _holidays(rng, noise, t, sides)
     base_hours = {"thriving": 4.0, "steady": 14.0}.get(fate, 8.0)
-    _meetings(rng, noise, t, sides)
+    slots = _meetings(rng, noise, t, sides)
     _messages(rng, noise, t, sides, base_hours)
     _pulses(rng, noise, t, sides)
     _goals(rng, t, sides)
     _amendments(rng, t, sides)
+    _bookings(booking_rng, noise, t, sides, slots)
     return t
 
 
 def timelines(seed: int, count: int, noise: Noise) -> list[Timeline]:
     """``count`` timelines, the fates in equal shares, from one seed."""
-    rng = np.random.default_rng(seed)
-    return [timeline(rng, FATES[i % len(FATES)], noise) for i in range(count)]
+    rng, booking_rng = np.random.default_rng(seed), np.random.default_rng([seed, 1])
+    return [timeline(rng, FATES[i % len(FATES)], noise, booking_rng) for i in range(count)]
