@@ -39,13 +39,13 @@ def world(fast_password_hashing, settings):
 def audits(monkeypatch):
     """How many times the site's equity data was gathered (the costly part of the audit)."""
     calls: list[None] = []
-    gather = equity_data.equity_data
+    gather = equity_data.equity_releases
 
     def counted():
         calls.append(None)
         return gather()
 
-    monkeypatch.setattr(equity_data, "equity_data", counted)
+    monkeypatch.setattr(equity_data, "equity_releases", counted)
     return calls
 
 
@@ -74,8 +74,10 @@ def test_the_snapshot_is_stored_under_the_audit_it_was_made_from(world, audits, 
     equity_data.cache.clear()
     decide = equity_data.decide_in_order
 
-    def out_of_time(data, budget=None, store=None):
-        return decide(data, budget, store) if budget is None else withhold_every_group(data)
+    def out_of_time(data, budget=None, store=None, releases=None):
+        if budget is None:
+            return decide(data, budget, store, releases)
+        return withhold_every_group(data)
 
     monkeypatch.setattr(equity_data, "decide_in_order", out_of_time)
     _, unchecked = section.build_dated(scope)

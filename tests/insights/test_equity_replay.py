@@ -58,13 +58,18 @@ def test_the_last_release_withholds_nothing_its_union_with_earlier_ones_gives_ba
 
 
 class _Dict(dict):
-    def set(self, key, decisions):
-        self[key] = decisions
+    """A store by the quarters each release covers, as the database's."""
+
+    def get(self, part):
+        return super().get((part.first_quarter, part.final))
+
+    def keep(self, part, decisions):
+        return self.setdefault((part.first_quarter, part.final), decisions)
 
 
 def test_a_release_audited_before_is_read_from_the_store(monkeypatch):
-    """A release's cohorts are final, so its decisions are kept by its fingerprint: a new
-    quarter costs one audit, and the same data none."""
+    """A release's cohorts are final, so its decisions are kept by the quarters it covers: a
+    new quarter costs one audit, and the same data none."""
     data, _ = _data((2, 3, 2, 0.6, 7))
     store = _Dict()
     earlier = decide_in_order(truncated(data, 2), store=store)

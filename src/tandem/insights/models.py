@@ -26,3 +26,57 @@ class InsightSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Insight snapshot {self.section} of {self.programs} {self.range}".strip()
+
+
+class EquityQuarter(models.Model):
+    """A quarter whose final cohorts are frozen: its ``EquityCohort`` rows were written in the
+    same transaction and are never changed, so a figure once published never moves."""
+
+    quarter = models.IntegerField(unique=True)  # year * 4 + quarter - 1
+    frozen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Equity quarter {self.quarter} frozen"
+
+
+class EquityCohort(models.Model):
+    """One program's final cohort of one quarter, as sums only (``equity.frozen.CohortSums``):
+    no user id and no row per person."""
+
+    quarter = models.IntegerField()
+    # The program's id, not a foreign key: deleting a program does not change what was shown.
+    program = models.BigIntegerField()
+    totals = models.JSONField()  # quantity -> sum over the cohort
+    groups = models.JSONField()  # shared attribute -> quantity -> sum over those who shared it
+    newcomers = models.JSONField()  # shared attribute -> people it adds to the site's sharers
+    combos = models.JSONField()  # the sets of shared attributes that occur (no counts)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "program"], name="equity_cohort_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Equity cohort of program {self.program} in quarter {self.quarter}"
+
+
+class EquityRelease(models.Model):
+    """The audit's complete decisions for the release covering ``first_quarter``..
+    ``last_quarter``: kept so no cache flush, rules change or time budget makes an earlier
+    release show anything else."""
+
+    first_quarter = models.IntegerField()
+    last_quarter = models.IntegerField()
+    withheld = models.JSONField()  # metric key -> [scope][range][group] bool
+    exposed = models.JSONField()  # [quantity, scope, range, group] of figures exposed anyway
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_quarter", "last_quarter"], name="equity_release_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Equity release {self.first_quarter}-{self.last_quarter}"

@@ -10,34 +10,27 @@ release is then the last release's published cells, which its audit has checked.
 
 from __future__ import annotations
 
-import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
 
-from tandem.insights.equity.family import EquityData
+from tandem.insights.equity.family import SITE, EquityData
 from tandem.insights.equity.metrics import METRICS, QUANTITIES
 from tandem.insights.equity.suppression import Decisions, Fixed, decide, withhold_every_group
 
 
 class Store(Protocol):
-    """Where each release's decisions are kept between audits (the Django cache)."""
+    """Where each release's complete decisions are kept (the database: ``insights.frozen``)."""
 
-    def get(self, key: str) -> Decisions | None: ...
+    def get(self, part: EquityData) -> Decisions | None: ...
 
-    def set(self, key: str, decisions: Decisions) -> None: ...
-
-
-def fingerprint(data: EquityData) -> str:
-    """Changes whenever anything the audit of this family reads changes. A release's cohorts
-    are final, so its fingerprint, and so its decisions, stay the same release after release."""
-    digest = hashlib.sha256(repr((data.programs, data.first_quarter, data.names)).encode())
-    for array in (data.combos, data.groups, data.totals):
-        digest.update(repr(array.shape).encode())
-        digest.update(np.ascontiguousarray(array).tobytes())
-    return digest.hexdigest()
+    def keep(self, part: EquityData, decisions: Decisions) -> Decisions:
+        """Keep ``decisions`` for the release ``part``; returns what is kept (another process
+        may have kept its own first)."""
+        ...
 
 
 def truncated(data: EquityData, quarters: int) -> EquityData:
@@ -51,35 +44,45 @@ def truncated(data: EquityData, quarters: int) -> EquityData:
 
 
 def carried(before: Decisions, old: EquityData, new: EquityData) -> Fixed:
-    """The earlier release's decisions in the bigger family's range indices."""
-    first = new.first_quarter
+    """The earlier release's decisions in the bigger family's indices: its ranges, and its
+    programs and groups (a later release may add programs and name more groups, never fewer)."""
+    first = old.first_quarter
     where = [new.range_index(first + int(i), first + int(j)) for i, j in old.ranges]
-    index = np.array(where, dtype=np.int64)
+    scopes = [SITE] + [new.programs.index(p) + 1 for p in old.programs]
+    groups = [new.names.index(name) for name in old.names]
+    at = np.ix_(np.array(scopes), np.array(where, dtype=np.int64), np.array(groups, dtype=np.int64))
     shape = (new.scopes, len(new.ranges), len(new.names))
     withheld = {key: np.zeros(shape, dtype=bool) for key in before.withheld}
     published = {q: np.zeros(shape, dtype=bool) for q in QUANTITIES}
     for metric in METRICS:
         mask = before.withheld[metric.key]
-        withheld[metric.key][:, index] = mask
+        withheld[metric.key][at] = mask
         for quantity in metric.shown():
-            published[quantity][:, index] |= ~mask
+            published[quantity][at] |= ~mask
     return Fixed(withheld, published)
 
 
 def decide_in_order(
-    data: EquityData, budget: float | None = None, store: Store | None = None
+    data: EquityData,
+    budget: float | None = None,
+    store: Store | None = None,
+    releases: Sequence[EquityData] | None = None,
 ) -> Decisions:
     """Every release's audit in order, each keeping the earlier one's decisions; within
     ``budget`` seconds for all of them, else the safe answer (every group figure withheld).
-    With a ``store``, a release audited before is read from it: usually only the newest
-    release is audited (its first time), not every one again."""
+    ``releases``: the family as each release saw it, oldest first, ending with ``data``
+    (default: ``data`` truncated, its programs and groups throughout). With a ``store``, a
+    release decided before is read from it: usually only the newest release is audited (its
+    first time), not every one again, and only a complete decision is kept."""
     deadline = None if budget is None else time.monotonic() + budget
     decisions: Decisions | None = None
     previous = data
-    for quarters in range(1, data.quarters + 1):
-        part = truncated(data, quarters)
-        key = fingerprint(part)
-        found = None if store is None else store.get(key)
+    if releases is None:
+        releases = [truncated(data, quarters) for quarters in range(1, data.quarters + 1)]
+    for part in releases:
+        if not part.quarters:  # no final cohort yet: nothing to decide
+            continue
+        found = None if store is None else store.get(part)
         if found is None:
             fixed = None if decisions is None else carried(decisions, previous, part)
             left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
@@ -87,7 +90,7 @@ def decide_in_order(
             if not found.complete:
                 return withhold_every_group(data)
             if store is not None:
-                store.set(key, found)
+                found = store.keep(part, found)
         decisions = found
         previous = part
     return decide(data, budget) if decisions is None else decisions

@@ -1,15 +1,15 @@
-"""The equity report's data: one grouped query per final cohort fills the atoms, and the audit
-of the whole family is cached under a version of the data, so a page reads its cells from the
-cache.
+"""The equity report's data: final cohorts, frozen once, and the audit of the whole family
+cached under a version of the data, so a page reads its cells from the cache.
 
 Only final cohorts are counted (``equity.cohorts``): the mentees who joined in a quarter whose
 cut-off (the end of the quarter plus ``FOLLOW_QUARTERS``) is past by ``EDIT_WINDOW``. Each of
-their enrolments gets its quantities *as of that cut-off* from correlated subqueries (first
-mentorship, its match-run score, latest closing-survey answer, goals and their state then); the
-database then sums them per program and exact list of identity attributes, one query per
-quarter. Only those sums reach Python, where the lists are normalised into combinations of the
-listed groups. No row about one person leaves the database, and nothing here is shown before
-the audit has decided what may be.
+their enrolments gets its quantities *as of that cut-off* from correlated subqueries
+(``equity_sums``); the database sums them per program, quarter and exact list of identity
+attributes, and only those sums reach Python, where they are frozen per program, quarter and
+shared attribute (``insights.frozen``) the first time the quarter is needed once final. From
+then on the frozen sums are read, never today's rows: a deleted account, a withdrawn background
+or an edited goal changes no figure already shown. Each release's decisions are kept in the
+database too, so neither does a cache flush or a rules change.
 """
 
 from __future__ import annotations
@@ -17,21 +17,29 @@ from __future__ import annotations
 import hashlib
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any
 
-import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from tandem.feedback.models import EDIT_WINDOW, CheckIn
 from tandem.insights.equity.cohorts import last_final, quarter_of, quarter_start
 from tandem.insights.equity.family import EquityData
-from tandem.insights.equity.groups import combination, listed_groups, people_per_group
-from tandem.insights.equity.metrics import QUANTITIES
+from tandem.insights.equity.frozen import CohortSums, release_families, summed
 from tandem.insights.equity.replay import decide_in_order
 from tandem.insights.equity.suppression import Decisions
-from tandem.insights.selectors.equity_sums import cohort_cases, mentees_at_cutoff, quantity_sums
+from tandem.insights.frozen import (
+    ReleaseStore,
+    frozen_cohorts,
+    frozen_cohorts_freeze,
+    last_frozen_quarter,
+)
+from tandem.insights.selectors.equity_sums import (
+    cohort_cases,
+    mentees_at_cutoff,
+    newcomers,
+    quantity_sums,
+)
 from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.mentorships.models import Goal, GoalUpdate, Mentorship
 from tandem.people.models import Identity
@@ -62,50 +70,42 @@ def first_mentee_quarter(program_ids: tuple[int, ...]) -> int | None:
     return None if found["at"] is None else quarter_of(found["at"])
 
 
+def _cohorts_of(start: int, final: int) -> list[CohortSums]:
+    """The cohorts of quarters ``start``..``final`` summed from today's rows, in one query."""
+    cohort, cut = cohort_cases(range(start, final + 1))
+    return summed(
+        mentees_at_cutoff(cut)
+        .filter(created_at__gte=quarter_start(start), created_at__lt=quarter_start(final + 1))
+        .annotate(quarter=cohort)
+        .values("program_id", "quarter", attributes=F("person__identity__attributes"))
+        .annotate(newcomers=newcomers(), **quantity_sums())
+        .order_by()
+    )
+
+
+def _frozen_up_to(final: int) -> list[CohortSums]:
+    """Every final cohort, frozen: the quarters that became final since the last freeze are
+    summed and frozen first (the first time, every quarter since the first mentee joined)."""
+    last = last_frozen_quarter()
+    if last is None:
+        earliest = Enrolment.objects.filter(role=Role.MENTEE).aggregate(at=Min("created_at"))
+        start = final + 1 if earliest["at"] is None else quarter_of(earliest["at"])
+    else:
+        start = last + 1
+    if start <= final:
+        frozen_cohorts_freeze(quarters=range(start, final + 1), cohorts=_cohorts_of(start, final))
+    return frozen_cohorts(final)
+
+
+def equity_releases() -> list[EquityData]:
+    """The family of every cohort release, oldest first; the last is the one shown now."""
+    final = final_quarter()
+    return release_families(_frozen_up_to(final), final)
+
+
 def equity_data() -> EquityData:
     """The atoms of the site's final cohorts, summed per listed group and over everyone."""
-    final = final_quarter()
-    end = quarter_start(final + 1)
-    listed = listed_groups(
-        people_per_group(
-            (row["attributes"] or [], row["people"])
-            for row in Identity.objects.filter(
-                user__enrolments__role=Role.MENTEE, user__enrolments__created_at__lt=end
-            )
-            .values("attributes")
-            .annotate(people=Count("user", distinct=True))
-        )
-    )
-    earliest = Enrolment.objects.filter(role=Role.MENTEE, created_at__lt=end).aggregate(
-        at=Min("created_at")
-    )["at"]
-    start = final + 1 if earliest is None else quarter_of(earliest)
-    cohort, cut = cohort_cases(range(start, final + 1))
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in mentees_at_cutoff(cut)
-        .filter(created_at__gte=quarter_start(start), created_at__lt=end)
-        .annotate(quarter=cohort)
-        .values("program_id", "quarter", "person__identity__attributes")
-        .annotate(**quantity_sums())
-        .order_by()
-    ]
-    programs = tuple(sorted({row["program_id"] for row in rows}))
-    quarters = [row["quarter"] for row in rows]
-    first = min(quarters, default=0)
-    span = max(quarters, default=-1) - first + 1
-    combos: dict[tuple[bool, ...], int] = {}
-    totals = np.zeros((len(programs), span, len(QUANTITIES)))
-    groups = np.zeros((len(programs), span, len(listed), len(QUANTITIES)))
-    for row, quarter in zip(rows, quarters, strict=True):
-        values = np.array([float(row[name] or 0) for name in QUANTITIES])
-        p, t = programs.index(row["program_id"]), quarter - first
-        member = combination(row["person__identity__attributes"] or [], listed)
-        combos.setdefault(member, len(combos))
-        totals[p, t] += values
-        groups[p, t, np.array(member, dtype=bool)] += values
-    membership = np.array(list(combos), dtype=bool).reshape(len(combos), len(listed))
-    return EquityData(programs, first, listed, membership, groups, totals, final)
+    return equity_releases()[-1]
 
 
 def equity_version() -> str:
@@ -155,21 +155,6 @@ def data_version() -> str:
     return repr([bucket, final_quarter(), *(sorted(part.items()) for part in parts)])
 
 
-class _Releases:
-    """Each cohort release's decisions in the cache, by the fingerprint of its family: its
-    cohorts are final, so an entry stays right until old data changes (a new fingerprint)."""
-
-    prefix = CACHE_PREFIX + "release:"
-    seconds = 30 * 24 * 3600
-
-    def get(self, key: str) -> Decisions | None:
-        found: Decisions | None = cache.get(self.prefix + key)
-        return found
-
-    def set(self, key: str, decisions: Decisions) -> None:
-        cache.set(self.prefix + key, decisions, self.seconds)
-
-
 def _key(version: str | None = None) -> str:
     version = data_version() if version is None else version
     return CACHE_PREFIX + hashlib.sha256(version.encode()).hexdigest()
@@ -187,8 +172,7 @@ def _audited(version: str) -> tuple[EquityData, Decisions]:
     key = _key(version)
     found = cache.get(key)
     if found is None:
-        data = equity_data()
-        found = (data, decide_in_order(data, PAGE_BUDGET_SECONDS, _Releases()))
+        found = _decided(PAGE_BUDGET_SECONDS)
         if found[1].complete:
             cache.set(key, found, CACHE_SECONDS)
         else:
@@ -204,6 +188,13 @@ def equity_refresh(now: datetime) -> str:
     found = cache.get(key)
     if found is not None and found[1].complete:
         return "warm"
-    data = found[0] if found is not None else equity_data()
-    cache.set(key, (data, decide_in_order(data, store=_Releases())), CACHE_SECONDS)
+    cache.set(key, _decided(None), CACHE_SECONDS)
     return "audited"
+
+
+def _decided(budget: float | None) -> tuple[EquityData, Decisions]:
+    """The data shown now and its decisions: every release read from the database or, the
+    first time, audited within ``budget`` (the whole replay) and kept once complete."""
+    releases = equity_releases()
+    data = releases[-1]
+    return data, decide_in_order(data, budget, ReleaseStore(), releases)

@@ -169,3 +169,13 @@ def quantity_sums() -> dict[str, Any]:
         "goal_share": Sum("part"),
         "goal_share_sq": Sum(F("part") * F("part")),
     }
+
+
+def newcomers() -> Sum:
+    """How many enrolments are their person's first mentee enrolment on the site (earliest,
+    then lowest id): summed over cohorts, each person who shared an attribute counts once."""
+    earlier = Enrolment.objects.filter(person=OuterRef("person"), role=Role.MENTEE).filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+    )
+    return _one(Q(~Exists(earlier)))
