@@ -47,7 +47,7 @@ class ProfileOut(Schema):
         description="The same windows as merged [start, end) UTC minute-of-week intervals "
         "(0 = Monday 00:00 UTC) for the current week."
     )
-    languages: list[str] = Field(description="ISO 639-1 codes.")
+    languages: list[str] = Field(description="ISO 639-1 codes, most fluent first.")
     meeting_format: str = Field(description="virtual | in_person | any")
     cadence: str = Field(description="weekly | biweekly | monthly | quarterly, or empty.")
     working_style: dict[str, int] = Field(
@@ -152,7 +152,9 @@ class ProfilePatch(Schema):
         description='Windows in your time zone, e.g. ["Mon 09:00-12:00", '
         '"Fri 22:00-01:00"]; overlapping windows are merged.',
     )
-    languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
+    languages: list[str] | None = Field(
+        None, description="ISO 639-1 codes, most fluent first (the order is kept)."
+    )
     meeting_format: str | None = Field(None, description="virtual | in_person | any")
     cadence: str | None = Field(None, description='weekly | biweekly | monthly | quarterly | ""')
     working_style: dict[str, int] | None = Field(None, description="{question_key: 1..5}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from tandem.core.forms import CheckboxFilter, IntegerField
+from tandem.core.forms import CheckboxFilter, IntegerField, choice_field
 from tandem.matching.records.availability import (
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -28,6 +29,21 @@ ROW_BAD_TIME = "Row {row}: {error}"
 MANAGER_TWO_WAYS = (
     "Either untick the person you chose or clear the name and email: name your manager one way."
 )
+LANGUAGE_CHOICES = sorted(LANGUAGES.items(), key=itemgetter(1))
+
+
+def own_languages_first(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """The language choices with the person's own first, in their order (most fluent first),
+    then the rest by name: the boxes post in the order they are listed, so a save keeps the
+    person's order and adds a newly ticked language after theirs.
+
+    >>> [code for code, _ in own_languages_first(["pt", "en"])[:3]]
+    ['pt', 'en', 'ab']
+    """
+    own = [code for code in dict.fromkeys(codes) if code in LANGUAGES]
+    return [(code, LANGUAGES[code]) for code in own] + [
+        choice for choice in LANGUAGE_CHOICES if choice[0] not in own
+    ]
 
 
 class SignUpForm(forms.Form):
@@ -169,10 +185,20 @@ class ProfileForm(forms.Form):
         help_text="Start typing a city or region, e.g. Europe/London.",
     )
     languages = forms.MultipleChoiceField(
-        choices=sorted(LANGUAGES.items(), key=itemgetter(1)),
+        choices=LANGUAGE_CHOICES,
         required=False,
         widget=CheckboxFilter(noun="language"),
-        help_text="Languages you can hold a mentoring conversation in; tick all that apply.",
+        help_text="Languages you can hold a mentoring conversation in; tick all that apply. "
+        "They are kept most fluent first: the one you name below, then the others.",
+    )
+    # The one thing ticks cannot say: which language comes first (matching tells a pair whose
+    # first languages differ). It only orders the ticked ones: a language unticked is gone,
+    # whatever this still names (an untouched select must not bring it back).
+    first_language = forms.ChoiceField(
+        label="Your most fluent language",
+        choices=[("", "— as listed above —"), *LANGUAGE_CHOICES],
+        required=False,
+        help_text="One of those you ticked: it goes first.",
     )
     meeting_format = forms.ChoiceField(
         label="Meeting format", choices=MeetingFormat.choices, widget=forms.RadioSelect
@@ -183,6 +209,9 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        choice_field(self, "languages").choices = own_languages_first(
+            self["languages"].value() or ()
+        )
         for key, (left, right) in WORKING_STYLE_QUESTIONS.items():
             self.fields[f"ws_{key}"] = forms.TypedChoiceField(
                 label=f"{left} … {right}",
@@ -198,6 +227,9 @@ class ProfileForm(forms.Form):
         data = self.cleaned_data
         if data.get("manager") and (data.get("manager_name") or data.get("manager_email")):
             self.add_error("manager_email", MANAGER_TWO_WAYS)
+        first, ticked = data.get("first_language"), data.get("languages")
+        if ticked and first in ticked:
+            data["languages"] = [first, *(code for code in ticked if code != first)]
         return data
 
     def working_style_fields(self):

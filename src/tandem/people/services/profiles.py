@@ -154,11 +154,6 @@ def _profile_changes(profile: Profile, given: dict, actor: User | None) -> _Prof
             target[field] = value
             _check_length(changes.errors, field, value, limit)
     _check_record_fields(changes, given)
-    # Languages are a set: the form lists them in its own order, so the same set in another
-    # order is no change (an untouched save must not rewrite the person's list).
-    languages = changes.profile_fields.get("languages")
-    if languages is not None and set(languages) == set(profile.languages or []):
-        changes.profile_fields["languages"] = list(profile.languages)
     if MANAGER_FIELDS & given.keys():
         manager = manager_change(profile=profile, actor=actor, given=given)
         changes.profile_fields.update(manager.profile_fields)

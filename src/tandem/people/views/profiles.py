@@ -47,6 +47,7 @@ def _profile_initial(profile, chosen: dict | None) -> dict:
         "city": profile.city,
         "timezone": profile.timezone,
         "languages": profile.languages,
+        "first_language": profile.languages[0] if profile.languages else "",
         "meeting_format": profile.meeting_format,
         "cadence": profile.cadence,
     }
