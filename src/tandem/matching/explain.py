@@ -5,6 +5,9 @@ by its kind (a strength or a concern of the pair, or a note) and may sort, filte
 the criterion, never by parsing the words. The words themselves are
 :mod:`tandem.matching.sentences`'.
 
+Besides the scored criteria, a pair may carry a weakness that does not move its score
+(:func:`weaknesses_of`: first languages that differ), listed after the criteria's concerns.
+
 Identity attributes are never named in a reason: they are private to their owner. Callers
 that must not reveal even whether identity played a part (Tandem's pages) leave the
 criterion out altogether (``criteria=``), so it cannot take a place among the top reasons.
@@ -32,10 +35,11 @@ SEARCHED_SKILL = "Offers {skill}, the skill you searched for"
 
 
 class Reason(NamedTuple):
-    """One reason in plain words, with what it is about: a criterion (``"goals"``) for a pair,
-    a hard constraint or the solver's cause (``"language"``, ``"all_compatible_full"``) for an
-    unmatched person; and its ``kind``: a ``"strength"`` of the pair (the default, as every
-    reason was before concerns were told), a ``"concern"``, or a ``"note"`` (neither).
+    """One reason in plain words, with what it is about: a criterion (``"goals"``) or a weakness
+    that weighs nothing (``"language"``: :func:`weaknesses_of`) for a pair, a hard constraint
+    or the solver's cause (``"language"``, ``"all_compatible_full"``) for an unmatched person;
+    and its ``kind``: a ``"strength"`` of the pair (the default, as every reason was before
+    concerns were told), a ``"concern"``, or a ``"note"`` (neither).
 
     >>> Reason("cadence", "Both want to meet weekly").kind
     'strength'
@@ -72,7 +76,8 @@ def explain_pairs(
     """Per pair, each of ``criteria`` with value, weight, words and kind, and its reasons.
 
     The reasons are drawn from ``criteria`` with a weight above 0 only: a criterion left out
-    is never a reason, and never pushes another reason out of the list.
+    is never a reason, and never pushes another reason out of the list. The pair's
+    :func:`weaknesses_of` follow the criteria's concerns.
 
     Returns
     -------
@@ -110,14 +115,40 @@ def explain_pairs(
                 "reason": said.text,
                 "kind": said.kind,
             }
-        out.append({"criteria": explained, "reasons": top_reasons(explained)})
+        weaknesses = weaknesses_of(space.mentees[mentee], space.mentors[mentor])
+        out.append({"criteria": explained, "reasons": top_reasons(explained, weaknesses)})
     return out
 
 
-def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
+def weaknesses_of(mentee: Mentee, mentor: Mentor) -> tuple[Reason, ...]:
+    """The pair's concerns that are no criterion: said whenever they hold, after the criteria's
+    concerns, with no weight and no effect on the score. Today one: first languages that
+    differ (:func:`~tandem.matching.sentences.languages`).
+
+    Not a scored criterion, because a score term would move every pair's score (a criterion's
+    weight is a share of the weights' sum), and with it the fit bands and every figure measured
+    on them, and the candidates' score bound would need a term for it; and the pair already
+    shares a language (a hard constraint removes any pair that does not), so how much the first
+    language matters is the people's to judge, not the solver's to trade against goals or hours.
+
+    >>> mentee = Mentee(id="a", languages=("pt", "en"))
+    >>> for r in weaknesses_of(mentee, Mentor(id="m", languages=("en",))):
+    ...     print(r.criterion, r.kind, "|", r.text)
+    language concern | They share English, but the mentee's first language is Portuguese
+    >>> weaknesses_of(mentee, Mentor(id="m", languages=("pt",)))
+    ()
+    """
+    said = sentences.languages(mentee, mentor)
+    return (Reason("language", said.text, CONCERN),) if said.kind == CONCERN else ()
+
+
+def top_reasons(
+    criteria: Mapping[str, Mapping], weaknesses: Sequence[Reason] = ()
+) -> tuple[Reason, ...]:
     """The strengths, strongest first (at most ``TOP_REASONS``), then the concerns, most
-    costly first (at most ``TOP_CONCERNS``), of the criteria that weigh; a pair with neither
-    gets one note saying so, so every pair has a reason.
+    costly first (at most ``TOP_CONCERNS``), of the criteria that weigh, then ``weaknesses``
+    (concerns that weigh nothing: :func:`weaknesses_of`); a pair with none of them gets one
+    note saying so, so every pair has a reason.
 
     >>> for r in top_reasons({
     ...     "goals": {"value": 0.6, "weight": 3.0, "reason": "Goals meet", "kind": "strength"},
@@ -144,6 +175,7 @@ def top_reasons(criteria: Mapping[str, Mapping]) -> tuple[Reason, ...]:
         Reason(name, criteria[name]["reason"], CONCERN)
         for _, name in sorted(concerns, key=_cost)[:TOP_CONCERNS]
     ]
+    chosen += weaknesses
     return tuple(chosen) or (Reason("overall", NOTHING_STANDS_OUT, NOTE),)
 
 

@@ -9,7 +9,7 @@ disagree. A value a person left empty is "no preference": neither a strength nor
 The sentences speak of "the mentee" and "the mentor", so they read the same to the mentee on
 the ranked list, the mentor answering a request and the admin reviewing a run. They name only
 what both profiles already show to people in the program (skills, cities, time zones,
-cadence, seniority levels); never an identity attribute, a manager or a department.
+cadence, seniority levels, languages); never an identity attribute, a manager or a department.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from tandem.matching.features import NEUTRAL
 from tandem.matching.profiles import Mentee, Mentor, normalise_tag
+from tandem.matching.records.languages import LANGUAGES
 
 STRENGTH, CONCERN, NOTE = "strength", "concern", "note"
 NEITHER = ""  # nothing notable: the criterion is not listed
@@ -65,6 +66,10 @@ STYLE_CLOSE = "Similar working styles"
 STYLE_SOME = "Somewhat different working styles"
 STYLE_FAR = "Different working styles (their answers sit far apart)"
 IDENTITY_SHARED = "Shares an identity the mentee asked for"
+LANGUAGES_BOTH_APART = (
+    "They share {shared}, but the mentee's first language is {mentee} and the mentor's is {mentor}"
+)
+LANGUAGES_ONE_APART = "They share {shared}, but the {who}'s first language is {first}"
 IDENTITY_NOT = "Does not share an identity the mentee asked for"
 
 CADENCE_WORDS = {
@@ -226,6 +231,49 @@ def identity(mentee: Mentee, value: float) -> Said:
     if not mentee.prefer_shared_identity:
         return NOTHING
     return Said(STRENGTH, IDENTITY_SHARED) if value >= 1 else Said(CONCERN, IDENTITY_NOT)
+
+
+def languages(mentee: Mentee, mentor: Mentor) -> Said:
+    """Whether they share their first (most fluent) language: a pair that shares a language
+    but not both first languages is a concern, naming the shared languages (in the mentee's
+    order) and the first languages they do not share. Nothing to say when either lists none,
+    when both put the same language first, or when they share none (a hard constraint: such a
+    pair is never formed). A concern only: it does not move the score (see
+    :func:`tandem.matching.explain.weaknesses_of`).
+
+    >>> said = languages(Mentee(id="a", languages=("es", "en")),
+    ...                  Mentor(id="m", languages=("de", "en")))
+    >>> said.kind
+    'concern'
+    >>> print(said.text)
+    They share English, but the mentee's first language is Spanish and the mentor's is German
+    >>> languages(Mentee(id="a", languages=("en", "es")),
+    ...           Mentor(id="m", languages=("de", "en"))).text
+    "They share English, but the mentor's first language is German"
+    >>> languages(Mentee(id="a", languages=("en",)), Mentor(id="m", languages=("en", "de"))).kind
+    ''
+    """
+    if not (mentee.languages and mentor.languages):
+        return NOTHING
+    spoken = set(mentor.languages)
+    shared = [code for code in dict.fromkeys(mentee.languages) if code in spoken]
+    first = {"mentee": mentee.languages[0], "mentor": mentor.languages[0]}
+    if not shared or first["mentee"] == first["mentor"]:
+        return NOTHING
+    names = _and([_language(code) for code in shared])
+    apart = [who for who, code in first.items() if code not in shared]
+    if len(apart) == 1:
+        who = apart[0]
+        return Said(
+            CONCERN, LANGUAGES_ONE_APART.format(shared=names, who=who, first=_language(first[who]))
+        )
+    mentee_first, mentor_first = _language(first["mentee"]), _language(first["mentor"])
+    text = LANGUAGES_BOTH_APART.format(shared=names, mentee=mentee_first, mentor=mentor_first)
+    return Said(CONCERN, text)
+
+
+def _language(code: str) -> str:
+    return LANGUAGES.get(code, code)
 
 
 def _and(names: list[str]) -> str:
