@@ -42,6 +42,12 @@ PROJECT_APPS = (
 DELIBERATELY_UNREGISTERED = {
     "insights.InsightSnapshot": "A stored copy of a program's insight figures: read only "
     "through the insight pages, which check who may see which program's figures.",
+    "insights.EquityQuarter": "Marks a quarter whose equity cohorts are frozen: written once "
+    "by the equity computation, never edited (an edit would change published figures).",
+    "insights.EquityCohort": "A final cohort's frozen equity sums per shared attribute, rare "
+    "ones included: read only through the audited equity section, never by staff.",
+    "insights.EquityRelease": "The audit's kept decisions for one equity release: written "
+    "once, never edited (an edit would change what an earlier release withheld).",
     "people.ProfileVector": "Vectors of a profile's goals and expertise: derived data that "
     "readers check and recompute; the texts themselves are on the profile's admin page.",
     "people.Identity": "Opt-in background is visible only to its owner, never per person "
