@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tandem.matching import profiles as pf
 from tandem.matching.features import FeatureSpace
+from tandem.matching.pipeline import match_participants
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.records.availability import WEEKDAYS, parse_windows, to_utc_intervals
 
@@ -106,3 +107,10 @@ class TestRecords:
     def test_a_full_mentor_has_capacity_zero(self):
         """What is left of a capacity may be 0; a file states 1 or more (see the record)."""
         assert Mentor(id="m", capacity=0).capacity == 0
+
+
+def test_language_codes_are_read_as_in_a_participant_file_so_case_never_splits_a_language():
+    mentee = Mentee(id="a", goals="learn SQL", languages=("EN", " de "))
+    assert mentee.languages == ("en", "de")
+    result = match_participants([mentee], [Mentor(id="m", expertise="SQL", languages=("en",))])
+    assert [(p["mentee_id"], p["mentor_id"]) for p in result.pairs] == [("a", "m")]

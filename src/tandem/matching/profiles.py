@@ -56,6 +56,8 @@ class Person:
 
     def __post_init__(self) -> None:
         check_person(self)
+        # Codes compare as a participant file's cells read them: "EN" and " en" are English.
+        object.__setattr__(self, "languages", tuple(cells.check_languages(self.languages)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,7 +133,6 @@ def check_person(person: Person) -> None:
     if person.cadence:
         cells.parse_cadence(person.cadence)
     cells.check_seniority(person.seniority)
-    cells.check_languages(person.languages)
     cells.check_working_style(person.working_style)
 
 
