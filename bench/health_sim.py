@@ -52,6 +52,7 @@ from health_sim_timelines import DECLINING, FATES, HEALTHY, SIDES, Timeline, tim
 
 from tandem.feedback.health import (  # noqa: E402
     DEFAULT_THRESHOLDS,
+    Booking,
     Cancellation,
     HealthSignals,
     Pause,
@@ -89,6 +90,7 @@ class Prepared:
         self.pulses = {s: [Pulse(at(d), s, v) for d, v in sorted(t.pulses[s])] for s in SIDES}
         self.progress_days = [d for d, _ in t.progress]
         self.pauses = [(d0, Pause(at(d0), at(d1))) for d0, d1 in t.pauses]
+        self.bookings = [(b, s, off, Booking(at(s), at(b))) for b, s, off in t.bookings]
         self.baseline = baseline_of(  # what the product gathers once the first weeks are over
             active_since=start,
             meetings_held=self.meetings,
@@ -131,6 +133,9 @@ class Prepared:
             else (),
             amendment_waiting_days=waiting[0] if waiting else None,
             paused=tuple(p for d0, p in self.pauses if d0 <= day + 7),  # declared a week ahead
+            meetings_booked=tuple(
+                booking for b, s, off, booking in self.bookings if b <= day < s and day < off
+            ),
             baseline=self.baseline if day >= self.baseline.days else None,
         )
 
@@ -245,8 +250,9 @@ def _fmt(value: float, pattern: str) -> str:
     return "—" if math.isnan(value) else format(value, pattern)
 
 
-def report(name: str, rows: dict[tuple[str, str], Row], seconds: float) -> None:
-    print(f"\n## {name}  ({sum(rows[f, RULES[0]].n for f in FATES)} timelines, {seconds:.0f} s)")
+def report(name: str, rows: dict[tuple[str, str], Row], wall: float, cpu: float) -> None:
+    count = sum(rows[f, RULES[0]].n for f in FATES)
+    print(f"\n## {name}  ({count} timelines, {wall:.0f} s wall, {cpu:.0f} s CPU)")
     print(
         f"{'fate':<14} {'rule':<21} {'n':>5} {'precision':>9} {'recall':>7} {'median d':>8}"
         f" {'ever flagged':>12}"
@@ -345,19 +351,19 @@ def main() -> None:
             report_reasons(name, load(name, count))
         return
     if args.declared is not None or args.on_track is not None:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         seed, noise = SETS["dev"]
         declared = noise.holiday_declared if args.declared is None else args.declared
         sample = timelines(seed, count, replace(noise, holiday_declared=declared))
         line = DEFAULT_THRESHOLDS.on_track_from if args.on_track is None else args.on_track
         rows = evaluate(sample, replace(DEFAULT_THRESHOLDS, on_track_from=line))
         name = f"dev, what-if: {declared:.0%} of holidays declared, on track from {line}"
-        report(name, rows, time.perf_counter() - began)
+        report(name, rows, time.perf_counter() - began, time.process_time() - cpu)
         return
     for name in ("dev", "held-out") if args.set == "both" else (args.set,):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         rows = evaluate(load(name, count))
-        report(name, rows, time.perf_counter() - began)
+        report(name, rows, time.perf_counter() - began, time.process_time() - cpu)
 
 
 if __name__ == "__main__":

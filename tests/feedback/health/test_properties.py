@@ -2,7 +2,8 @@
 
 - monotone in missed periods: dropping meetings never improves the state;
 - a pair meeting on its cadence with nothing else wrong is never flagged, whatever the cadence;
-- skipping two cadence periods is flagged by the end of the second missed period.
+- skipping two cadence periods is flagged by the end of the second missed period (with no
+  meeting booked; ``test_bookings`` checks what a booking postpones).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tandem.feedback.health import (
     FLAGGED,
     SIDES,
     STATES,
+    Booking,
     Cancellation,
     HealthSignals,
     Pulse,
@@ -71,6 +73,10 @@ def histories(draw):
         ),
         divergence_topics=draw(st.lists(st.sampled_from(["expectations", "progress"]), max_size=2)),
         amendment_waiting_days=draw(st.none() | st.floats(0, 60)),
+        meetings_booked=tuple(
+            Booking(at(as_of + ahead), booked)
+            for ahead, booked in draw(st.lists(st.tuples(st.floats(0.01, 60), moment), max_size=2))
+        ),
     )
 
 
@@ -138,11 +144,13 @@ def test_a_monthly_pair_is_not_flagged_for_a_quiet_week():
 @given(histories(), st.floats(min_value=0, max_value=1))
 def test_two_skipped_periods_are_flagged_by_the_end_of_the_second(signals, into_second):
     """Whatever else is true (even the best pulses), two whole periods without a meeting after
-    the last one are flagged by the end of the second missed period (three periods after the
-    last meeting, and three weeks), and stay flagged through the third."""
+    the last one, and none booked, are flagged by the end of the second missed period (three
+    periods after the last meeting, and three weeks), and stay flagged through the third."""
     cadence = signals.cadence_days
     last = max(signals.meetings_held, default=signals.active_since)
     assert flagged_after_days(cadence) == max(3 * cadence, SECOND_PERIOD_MIN_DAYS)
     skipped = flagged_after_days(cadence) + into_second * cadence
-    later = HealthSignals(**{**vars(signals), "as_of": last + timedelta(days=skipped)})
+    later = HealthSignals(
+        **{**vars(signals), "as_of": last + timedelta(days=skipped), "meetings_booked": ()}
+    )
     assert assess(later).state in FLAGGED

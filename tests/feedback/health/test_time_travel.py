@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tandem.feedback.health import (
+    Booking,
     Cancellation,
     HealthSignals,
     Pause,
@@ -50,6 +51,9 @@ def in_zone(signals: HealthSignals, zone: ZoneInfo) -> HealthSignals:
         replies=tuple(replace(r, at=move(r.at)) for r in signals.replies),
         pulses=tuple(replace(p, at=move(p.at)) for p in signals.pulses),
         paused=tuple(Pause(move(p.start), move(p.end)) for p in signals.paused),
+        meetings_booked=tuple(
+            Booking(move(b.start), move(b.booked_at)) for b in signals.meetings_booked
+        ),
     )
 
 
@@ -62,8 +66,9 @@ def around_a_change(draw):
     moment = hours.map(lambda h: change + timedelta(hours=h))
     sides = st.sampled_from(["mentor", "mentee"])
     pause_start = draw(moment)
+    as_of = draw(moment) + timedelta(days=draw(st.integers(0, 60)))
     return HealthSignals(
-        as_of=draw(moment) + timedelta(days=draw(st.integers(0, 60))),
+        as_of=as_of,
         active_since=start,
         cadence_days=draw(st.sampled_from([7, 14, 30])),
         meetings_held=tuple(draw(st.lists(moment, max_size=10))),
@@ -83,6 +88,10 @@ def around_a_change(draw):
         paused=(Pause(pause_start, pause_start + timedelta(days=draw(st.integers(1, 21)))),)
         if draw(st.booleans())
         else (),
+        meetings_booked=tuple(
+            Booking(as_of + timedelta(hours=h), booked)
+            for h, booked in draw(st.lists(st.tuples(st.integers(1, 24 * 40), moment), max_size=2))
+        ),
     )
 
 

@@ -21,6 +21,10 @@ SECOND_PERIOD_MIN_DAYS = 21
 # Two missed periods make a pair at risk by the end of the second one (three periods after the
 # last meeting); before that, a long gap needs a second signal to agree.
 HARD_GAP_PERIODS = 3
+# A meeting booked within the next period was moved out of a missed period, not skipped, so
+# that period does not count while the booking stands. A booking made more than four periods
+# (and four weeks) ahead of its date is a standing series, not a plan for this gap.
+BOOKED_LEAD_PERIODS, BOOKED_LEAD_MIN_DAYS = 4, 28
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,10 @@ class Facts:
     missed: int
     grace_days: float
     paused: tuple[Span, ...]
-    gap: float  # active days since the last meeting (or the start)
+    # Active days since the last meeting (or the start) that count as skipped: one period
+    # less while the next meeting is booked (``booked``, see :func:`next_booking`).
+    gap: float
+    booked: datetime | None
 
     @property
     def period(self) -> int:
@@ -113,10 +120,31 @@ def grace_days(cadence_days: int) -> float:
 
 
 def missed_periods(signals: HealthSignals) -> int:
-    """Whole cadence periods without a meeting since the last one (or since the start), not
-    counting declared pauses nor the grace of :func:`grace_days`; a second period counts only
+    """Whole cadence periods skipped since the last meeting (or since the start): not
+    counting declared pauses, the grace of :func:`grace_days`, nor one period while the next
+    meeting is booked within a period (:func:`next_booking`); a second period counts only
     once three weeks have gone by."""
     return facts_of(signals).missed
+
+
+def next_booking(
+    signals: HealthSignals, now: datetime, paused: tuple[Span, ...]
+) -> datetime | None:
+    """The earliest meeting booked by ``now`` to start within one period of active days
+    after it, booked at most :data:`BOOKED_LEAD_PERIODS` periods (and
+    :data:`BOOKED_LEAD_MIN_DAYS` days) ahead of its date; None when there is none."""
+    period = signals.cadence_days
+    longest_lead = max(BOOKED_LEAD_PERIODS * period, BOOKED_LEAD_MIN_DAYS)
+    starts = [
+        start
+        for start, booked in (
+            (to_utc(b.start), to_utc(b.booked_at)) for b in signals.meetings_booked
+        )
+        if booked <= now < start
+        and active_days(now, start, paused) <= period
+        and active_days(booked, start, paused) <= longest_lead
+    ]
+    return min(starts, default=None)
 
 
 def facts_of(signals: HealthSignals) -> Facts:
@@ -124,11 +152,14 @@ def facts_of(signals: HealthSignals) -> Facts:
     meetings = tuple(sorted(m for m in map(to_utc, signals.meetings_held) if m <= now))
     last = meetings[-1] if meetings else None
     anchor = last if last is not None else to_utc(signals.active_since)
-    grace = grace_days(signals.cadence_days)
+    grace, period = grace_days(signals.cadence_days), signals.cadence_days
     paused = signals.paused_spans()
+    booked = next_booking(signals, now, paused)
     gap = active_days(anchor, now, paused)
-    missed = whole_periods(gap, grace, signals.cadence_days)
-    return Facts(signals, now, meetings, last, missed, grace, paused, gap)
+    if booked is not None:
+        gap = max(gap - period, 0.0)
+    missed = whole_periods(gap, grace, period)
+    return Facts(signals, now, meetings, last, missed, grace, paused, gap, booked)
 
 
 def within(facts: Facts, moments: Sequence[datetime], window: float) -> int:

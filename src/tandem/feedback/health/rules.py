@@ -37,6 +37,7 @@ from tandem.feedback.health.conversation import waiting_message
 from tandem.feedback.health.evidence import decide_state
 from tandem.feedback.health.pauses import pause_rule
 from tandem.feedback.health.signals import (
+    DAY,
     SIDES,
     HealthSignals,
     Side,
@@ -82,6 +83,10 @@ def _meetings_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
         else:
             text = f"You have not met for {duration(facts.days_since(facts.last_meeting))}"
         text += f"; you agreed to meet {every(facts.period)}."
+        if facts.booked is not None:
+            ahead = (facts.booked - facts.now) / DAY
+            when = "within a day" if ahead < 1 else f"in {duration(ahead)}"
+            text += f" Your next meeting is booked {when}."
         reason = HealthReason("missed_periods", text, points, "meetings_held")
         return Contribution("meetings_held", missed, points), [reason]
     # A strength once there has been time for at least two meetings, all of them held.

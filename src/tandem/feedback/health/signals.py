@@ -134,6 +134,19 @@ class Pause:
             raise ValueError(BAD_PAUSE.format(start=self.start, end=self.end))
 
 
+@dataclass(frozen=True)
+class Booking:
+    """A meeting booked for later and not called off: it starts at ``start`` and was booked
+    (made, or moved to this time) at ``booked_at``."""
+
+    start: datetime
+    booked_at: datetime
+
+    def __post_init__(self) -> None:
+        _check_aware(self.start, "Booking.start")
+        _check_aware(self.booked_at, "Booking.booked_at")
+
+
 BASELINE_DAYS = 56  # a pair's first eight weeks are its own yardstick
 
 
@@ -186,6 +199,9 @@ class HealthSignals:
         Days an agreement amendment has waited for the second signature; None when none waits.
     paused : tuple of Pause
         Breaks the pair declared; their days are left out of every "days since" count.
+    meetings_booked : tuple of Booking
+        Meetings booked to start after ``as_of`` and not called off by then, with when each
+        was booked (or moved to its time); those booked after ``as_of`` are ignored.
     baseline : Baseline or None
         The pair's own first weeks (``health.baseline.baseline_of`` of the events of the
         first :data:`BASELINE_DAYS` days), once those weeks are over; None before, or when
@@ -205,6 +221,7 @@ class HealthSignals:
     divergence_topics: tuple[str, ...] = ()
     amendment_waiting_days: float | None = None
     paused: tuple[Pause, ...] = ()
+    meetings_booked: tuple[Booking, ...] = ()
     baseline: Baseline | None = None
 
     def __post_init__(self) -> None:
