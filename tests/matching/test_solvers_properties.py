@@ -326,6 +326,7 @@ def test_fair_floor_is_proven_best_on_random_instances():
 def test_shortlist_rounds_find_the_whole_graph_optimum(monkeypatch_module, graph, k, objective):
     # With a shortlist of 1-2 edges per mentee, the later rounds must prove optimality.
     monkeypatch_module.setattr(shortlist, "SHORTLIST_PER_MENTEE", k)
+    monkeypatch_module.setattr(shortlist, "SPARSE_SHORTLIST_PER_MENTEE", k)
     result = solve(graph, objective=objective)
     count, worst, total = _brute(graph, objective)
     assert (result.n_matched, result.total_score) == (count, pytest.approx(total, abs=1e-6))

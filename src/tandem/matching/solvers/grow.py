@@ -136,14 +136,13 @@ class Table:
     def best(self, k: int, per_mentor: int) -> np.ndarray:
         """Edge ids of each mentee's ``k`` best pairs, and of each mentor that fewer than
         ``per_mentor`` of those lists name, its ``per_mentor`` best mentees."""
-        rows = _row_best(self.edge, self.weight, k)
+        rows = self.edge[_row_best(self.weight, k)]
         named = np.bincount(self.edge_mentor(rows), minlength=self.weight.shape[1])
         short = np.flatnonzero(named < per_mentor)
         if len(short) == 0:
-            return rows
-        weight = np.ascontiguousarray(self.weight[:, short].T)
-        edge = np.ascontiguousarray(self.edge[:, short].T)
-        return np.union1d(rows, _row_best(edge, weight, per_mentor))
+            return rows.astype(np.int64)
+        column, mentee = _row_best(np.ascontiguousarray(self.weight[:, short].T), per_mentor)
+        return np.union1d(rows, self.edge[mentee, short[column]]).astype(np.int64)
 
     def edge_mentor(self, ids: np.ndarray) -> np.ndarray:
         """The mentor (table column) of each edge id in ``ids``."""
@@ -162,11 +161,12 @@ class Table:
         rows, columns = np.flatnonzero(reach[:n]), np.flatnonzero(~reach[n:])
         key = self.weight[np.ix_(rows, columns)]
         key += np.where(room[columns], 2 * self.top + 1, 0.0)
-        edge = self.edge[np.ix_(rows, columns)]
         open_ = np.flatnonzero(room[columns])
-        found = [_row_best(edge, key, per_mentee)]
-        found.append(_row_best(edge[:, open_].T, key[:, open_].T, 2 * per_mentee))
-        return np.unique(np.concatenate(found))
+        row, column = _row_best(key, per_mentee)
+        found = [self.edge[rows[row], columns[column]]]
+        column, row = _row_best(np.ascontiguousarray(key[:, open_].T), 2 * per_mentee)
+        found.append(self.edge[rows[row], columns[open_[column]]])
+        return np.unique(np.concatenate(found)).astype(np.int64)
 
     def dual_failures(self, duals: Duals, per_mentee: int | None = None) -> np.ndarray:
         """Per mentee with a pair of positive reduced cost, its ``per_mentee`` pairs of
@@ -182,24 +182,28 @@ class Table:
             reduced -= cover[block, None]
             rows = np.flatnonzero(reduced.max(axis=1) > 0)
             if len(rows):
-                found.append(_row_best(self.edge[block][rows], reduced[rows], per_mentee, margin))
-        return np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
+                row, column = _row_best(reduced[rows], per_mentee, margin)
+                found.append(self.edge[lo + rows[row], column])
+        return np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, np.int64)
 
 
-def _row_best(edge: np.ndarray, key: np.ndarray, k: int, above: float = -np.inf) -> np.ndarray:
-    """Edge ids of each row's ``k`` highest keys that are ``> above`` (``key`` is a table),
-    by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay in cache."""
+def _row_best(key: np.ndarray, k: int, above: float = -np.inf) -> tuple[np.ndarray, np.ndarray]:
+    """``(row, column)`` of each row's ``k`` highest keys that are ``> above`` (``key`` is a
+    table), by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay in cache."""
     width = key.shape[1]
     if width == 0:
-        return np.empty(0, np.int64)
-    k, found = min(k, width), []
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    k, rows, columns = min(k, width), [], []
     filler = FILLER * (2 - np.arange(width) / width)  # distinct, below every real key
     for lo in range(0, len(key), BLOCK_ROWS):
         block = np.where(key[lo : lo + BLOCK_ROWS] > FILLER, key[lo : lo + BLOCK_ROWS], filler)
         best = np.argpartition(block, width - k, axis=1)[:, width - k :]
-        good = np.take_along_axis(block, best, 1) > max(above, FILLER)
-        found.append(np.take_along_axis(edge[lo : lo + BLOCK_ROWS], best, 1)[good])
-    return np.concatenate(found).astype(np.int64) if found else np.empty(0, np.int64)
+        row, at = np.nonzero(np.take_along_axis(block, best, 1) > max(above, FILLER))
+        rows.append(row + lo)
+        columns.append(best[row, at])
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(rows).astype(np.int64), np.concatenate(columns).astype(np.int64)
 
 
 # Absent pairs (-inf) are many equal keys, on which a partial sort is several times slower;
