@@ -8,6 +8,8 @@ sums are dropped and both read back the winner's, so every process shows the sam
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
@@ -66,34 +68,37 @@ class ReleaseStore:
     is built from frozen cohorts alone, so it is the same whenever it is read). A metric added
     to the rules after a release was decided is withheld in that release."""
 
-    def __init__(self) -> None:
-        self.kept = {
-            (row.first_quarter, row.last_quarter): row for row in EquityRelease.objects.all()
-        }
-
-    @staticmethod
-    def _key(part: EquityData) -> tuple[int, int]:
-        return part.first_quarter, part.final if part.final is not None else -1
-
     def get(self, part: EquityData) -> Decisions | None:
-        row = self.kept.get(self._key(part))
+        first, last = _quarters(part)
+        row = EquityRelease.objects.filter(first_quarter=first, last_quarter=last).first()
         return None if row is None else _decisions(row, part)
 
     def keep(self, part: EquityData, decisions: Decisions) -> Decisions:
         """Store ``decisions`` unless another process stored this release first; returns the
         stored ones."""
-        first, last = self._key(part)
+        first, last = _quarters(part)
         row, _ = EquityRelease.objects.get_or_create(
             first_quarter=first,
             last_quarter=last,
             defaults={
-                "withheld": {key: mask.tolist() for key, mask in decisions.withheld.items()},
+                "withheld": {key: _packed(mask) for key, mask in decisions.withheld.items()},
                 "exposed": sorted(list(item) for item in decisions.exposed),
                 "decided_at": timezone.now(),
             },
         )
-        self.kept[first, last] = row
         return _decisions(row, part)
+
+
+def _quarters(part: EquityData) -> tuple[int, int]:
+    return (
+        part.first_quarter,
+        part.first_quarter + part.quarters - 1 if part.final is None else part.final,
+    )
+
+
+def _packed(mask: np.ndarray) -> str:
+    """A mask as base64 bits: a family of many quarters, programs and groups has millions."""
+    return base64.b64encode(np.packbits(mask.reshape(-1)).tobytes()).decode()
 
 
 def _decisions(row: EquityRelease, part: EquityData) -> Decisions:
@@ -102,7 +107,8 @@ def _decisions(row: EquityRelease, part: EquityData) -> Decisions:
     def mask(key: str) -> np.ndarray:
         if key not in row.withheld:
             return np.ones(shape, dtype=bool)
-        return np.array(row.withheld[key], dtype=bool).reshape(shape)
+        bits = np.frombuffer(base64.b64decode(row.withheld[key]), dtype=np.uint8)
+        return np.unpackbits(bits, count=int(np.prod(shape))).astype(bool).reshape(shape)
 
     return Decisions(
         withheld={metric.key: mask(metric.key) for metric in METRICS},

@@ -67,7 +67,7 @@ class EquityRelease(models.Model):
 
     first_quarter = models.IntegerField()
     last_quarter = models.IntegerField()
-    withheld = models.JSONField()  # metric key -> [scope][range][group] bool
+    withheld = models.JSONField()  # metric key -> [scope, range, group] bits, base64
     exposed = models.JSONField()  # [quantity, scope, range, group] of figures exposed anyway
     decided_at = models.DateTimeField()
 

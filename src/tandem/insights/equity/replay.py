@@ -71,26 +71,37 @@ def decide_in_order(
     """Every release's audit in order, each keeping the earlier one's decisions; within
     ``budget`` seconds for all of them, else the safe answer (every group figure withheld).
     ``releases``: the family as each release saw it, oldest first, ending with ``data``
-    (default: ``data`` truncated, its programs and groups throughout). With a ``store``, a
-    release decided before is read from it: usually only the newest release is audited (its
-    first time), not every one again, and only a complete decision is kept."""
+    (default: ``data`` truncated, its programs and groups throughout). With a ``store``, the
+    replay starts after the latest release it holds: usually only the newest release is
+    audited (its first time), not every one again, and only a complete decision is kept."""
     deadline = None if budget is None else time.monotonic() + budget
-    decisions: Decisions | None = None
-    previous = data
     if releases is None:
         releases = [truncated(data, quarters) for quarters in range(1, data.quarters + 1)]
-    for part in releases:
-        if not part.quarters:  # no final cohort yet: nothing to decide
-            continue
-        found = None if store is None else store.get(part)
-        if found is None:
-            fixed = None if decisions is None else carried(decisions, previous, part)
-            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-            found = decide(part, left, fixed)
-            if not found.complete:
-                return withhold_every_group(data)
-            if store is not None:
-                found = store.keep(part, found)
+    releases = [part for part in releases if part.quarters]  # none final yet: nothing to decide
+    start, decisions = _latest_kept(releases, store)
+    previous = releases[start - 1] if start else data
+    for part in releases[start:]:  # none of them kept yet
+        fixed = None if decisions is None else carried(decisions, previous, part)
+        left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+        found = decide(part, left, fixed)
+        if not found.complete:
+            return withhold_every_group(data)
+        if store is not None:  # another process may have kept its own first: go on from it
+            found = store.keep(part, found)
         decisions = found
         previous = part
     return decide(data, budget) if decisions is None else decisions
+
+
+def _latest_kept(
+    releases: Sequence[EquityData], store: Store | None
+) -> tuple[int, Decisions | None]:
+    """Where the replay starts: after the latest release the store holds (the ones before it
+    no longer matter), with its decisions; at the first release if it holds none."""
+    if store is None:
+        return 0, None
+    for index in reversed(range(len(releases))):
+        found = store.get(releases[index])
+        if found is not None:
+            return index + 1, found
+    return 0, None
