@@ -4,8 +4,9 @@ A transparent weighted score: every signal adds points (negative for a concern, 
 strength) to :data:`BASE_SCORE`; the score's band gives the state, and two hard rules cap it
 (two missed cadence periods without a meeting make a pair at least at risk by the end of the
 second, three periods and at least three weeks after the last meeting; four missed periods
-make it stalled). Each signal, its points and the reasoning behind them are listed in
-``docs/health.md``; the weights were tuned on the development timelines of
+make it stalled; a period whose meeting is booked within the next one is postponed, not
+missed, see ``assessment.next_booking``). Each signal, its points and the reasoning behind
+them are listed in ``docs/health.md``; the weights were tuned on the development timelines of
 ``bench/health_sim.py`` only. :mod:`tandem.feedback.health.baseline` adds the signals that
 compare a pair with its own first weeks.
 """
