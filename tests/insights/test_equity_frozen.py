@@ -18,7 +18,9 @@ from django.db import connection
 
 from tandem.insights.equity.frozen import CohortSums
 from tandem.insights.equity.metrics import INDEX, METRICS
-from tandem.insights.frozen import frozen_cohorts, frozen_cohorts_freeze
+from tandem.insights.equity.replay import decide_in_order, truncated
+from tandem.insights.equity.suppression import withhold_every_group
+from tandem.insights.frozen import ReleaseStore, frozen_cohorts, frozen_cohorts_freeze
 from tandem.insights.models import EquityCohort, EquityQuarter, EquityRelease
 from tandem.insights.selectors import equity_data
 from tandem.insights.selectors.equity import PRIVATE_ANSWERS
@@ -26,6 +28,7 @@ from tandem.mentorships.models import GoalState, GoalUpdate, Mentorship
 from tandem.people.models import Identity, User
 from tandem.people.services import identity_withdraw
 from tandem.programs.models import Role
+from tests.insights.equity_atoms import random_family
 from tests.insights.equity_clock import clock
 from tests.insights.test_equity_over_time import _seen
 from tests.insights.test_equity_section import READ, WRITTEN, _program
@@ -185,3 +188,22 @@ def test_the_frozen_table_holds_sums_only(program):
     assert cohort.program == program.pk and cohort.totals["enrolled"] == 15
     assert set(cohort.groups) == {"parent", "carer", "veteran"}
     assert sorted(cohort.combos) == [[], ["carer"], ["carer", "parent"], ["parent"], ["veteran"]]
+
+
+def test_a_release_is_kept_once_and_a_metric_added_later_is_withheld_in_it():
+    data, _ = random_family((2, 2, 3, 0.6, 7))
+    part = truncated(data, 2)
+    store = ReleaseStore()
+    first = decide_in_order(part)
+    kept = store.keep(part, first)
+    other = withhold_every_group(part)
+    assert any((other.withheld[m.key] != first.withheld[m.key]).any() for m in METRICS)
+    again = store.keep(part, other)  # another process, later: the first one stays
+    for metric in METRICS:
+        assert (kept.withheld[metric.key] == first.withheld[metric.key]).all()
+        assert (again.withheld[metric.key] == first.withheld[metric.key]).all()
+    assert again.exposed == first.exposed and EquityRelease.objects.count() == 1
+    row = EquityRelease.objects.get()
+    del row.withheld["satisfaction"]
+    row.save()
+    assert store.get(part).withheld["satisfaction"].all()
