@@ -297,8 +297,9 @@ def solve(
     ``optimal`` is one OR-Tools min-cost max-flow on the sparse graph (memory grows with the
     edges): the maximum flow of least cost, with scores rescaled to integers in
     ``0..2**31`` (each pair within ~5e-10 of the score range); the reported total is
-    re-summed in float. ``fair`` binary-searches the worst-off score with max-flow probes,
-    then runs min-cost flow above it. ``stable`` is vectorised deferred acceptance.
+    re-summed in float. ``fair`` finds the worst-off score by one descending sweep that keeps
+    its matching (``solvers.bottleneck``), then maximises the total above it (min-cost flow).
+    ``stable`` is vectorised deferred acceptance.
     The upper bound comes from LP duality with the optimal flow's node potentials as mentor
     prices (see ``tandem.matching.solvers.bounds``); for ``stable`` prices are zero. Pinned
     mentees are excluded from ``fair``'s worst-off score; blocking pairs are counted with
