@@ -17,7 +17,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Avg, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
-from tandem.feedback.health import CADENCE_DAYS, Cancellation, HealthSignals, Pulse, Reply, Side
+from tandem.feedback.health import (
+    CADENCE_DAYS,
+    Booking,
+    Cancellation,
+    HealthSignals,
+    Pulse,
+    Reply,
+    Side,
+)
 from tandem.feedback.models import (
     CheckIn,
     CheckInKind,
@@ -63,6 +71,9 @@ TOPIC_WORDS = {
     "goals_achieved": "how far you reached your goals",
 }
 DEFAULT_CADENCE = "biweekly"
+# Bookings are read this many of a pair's periods ahead: the assessment counts one starting
+# within a period of active days, which a declared pause may stretch a little.
+BOOKING_HORIZON_PERIODS = 2
 # The "soon after" recompute reads at most this many recent rows of each kind of activity.
 RECENT_ROWS = 2000
 
@@ -83,6 +94,7 @@ class _Gathered:
     divergences: dict[int, tuple[str, ...]]
     cadence: dict[int, str]
     amendment_since: dict[int, datetime]
+    bookings: dict[int, list[Booking]]
 
 
 def _meetings(ids: list[int], now: datetime) -> dict[int, list[datetime]]:
@@ -100,6 +112,25 @@ def _meetings(ids: list[int], now: datetime) -> dict[int, list[datetime]]:
     for mentorship_id, starts_at in rows:
         held[mentorship_id].append(starts_at)
     return held
+
+
+def _bookings(cadence: dict[int, str], now: datetime) -> dict[int, list[Booking]]:
+    """The meetings booked by ``now`` to start within :data:`BOOKING_HORIZON_PERIODS` of each
+    pair's periods and not called off (one query; a weekly series is not read a year ahead)."""
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for mentorship_id, name in cadence.items():
+        by_length[CADENCE_DAYS[name]].append(mentorship_id)
+    horizon = Q()
+    for days, ids in by_length.items():
+        until = now + timedelta(days=BOOKING_HORIZON_PERIODS * days)
+        horizon |= Q(mentorship_id__in=ids, starts_at__lte=until)
+    rows = Meeting.objects.filter(
+        horizon, status=MeetingStatus.SCHEDULED, starts_at__gt=now, booked_at__lte=now
+    ).values_list("mentorship_id", "starts_at", "booked_at")
+    found: dict[int, list[Booking]] = defaultdict(list)
+    for mentorship_id, starts_at, booked_at in rows:
+        found[mentorship_id].append(Booking(start=starts_at, booked_at=booked_at))
+    return found
 
 
 def _cancellations(by_id: dict[int, Mentorship], now: datetime) -> dict[int, list[Cancellation]]:
@@ -256,6 +287,7 @@ def _gather(by_id: dict[int, Mentorship], now: datetime) -> _Gathered:
         divergences=_divergences(ids),
         cadence=cadence,
         amendment_since=amendment_since,
+        bookings=_bookings(cadence, now),
     )
 
 
@@ -263,8 +295,8 @@ def health_signals_for(
     *, mentorships: Sequence[Mentorship], now: datetime
 ) -> dict[int, HealthSignals]:
     """The health signals of each mentorship (their programs joined) at ``now``, in at most
-    fifteen queries for the whole batch: ten for the recent weeks, one for the declared
-    pauses, four for the first weeks of those past them (their baseline)."""
+    sixteen queries for the whole batch: eleven for the recent weeks and what is booked, one
+    for the declared pauses, four for the first weeks of those past them (their baseline)."""
     by_id = {mentorship.pk: mentorship for mentorship in mentorships}
     if not by_id:
         return {}
@@ -279,6 +311,7 @@ def health_signals_for(
             active_since=min(active_since(mentorship), now),
             cadence_days=CADENCE_DAYS[gathered.cadence[pk]],
             meetings_held=tuple(gathered.meetings.get(pk, ())),
+            meetings_booked=tuple(gathered.bookings.get(pk, ())),
             cancellations=tuple(gathered.cancellations.get(pk, ())),
             last_message_at=gathered.last_message.get(pk, {}),
             replies=tuple(gathered.replies.get(pk, ())),

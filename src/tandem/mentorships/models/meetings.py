@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tandem.mentorships.models.mentorships import Mentorship
 
@@ -78,6 +79,9 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When it was booked for ``starts_at``: made, or last moved there. Health reads a meeting
+    # booked shortly before a gap as a plan (a postponement), one of a standing series as not.
+    booked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -273,7 +273,10 @@ def meeting_reschedule(
         meeting.starts_at = starts_at
         meeting.duration_minutes = minutes
         meeting.sequence += 1
-        meeting.save(update_fields=["starts_at", "duration_minutes", "sequence", "updated_at"])
+        meeting.booked_at = timezone.now()
+        meeting.save(
+            update_fields=["starts_at", "duration_minutes", "sequence", "booked_at", "updated_at"]
+        )
         _bump_series(meeting)
         other = meeting.mentorship.other(user)
         event_add_and_notify_other(
