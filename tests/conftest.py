@@ -102,6 +102,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("createcachetable", verbosity=0)
 
 
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back at its end, for rows a module
+    fixture builds once: each test's own transaction is a savepoint inside it, so what a test
+    adds or changes goes with it and the next test reads the rows as built."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def postgres_only():
     """For tests of PostgreSQL behaviour (row locks under real concurrency).
@@ -118,11 +130,14 @@ def postgres_only():
     pytest.skip("PostgreSQL-only: runs in the PostgreSQL pass of make test")
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def fast_password_hashing(settings):
     """MD5 instead of PBKDF2's million rounds, for tests that create accounts or log in through
     the form many times (each costs a second of CPU otherwise) and do not test hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db.models import Count, F, Q
+from django.test import override_settings
 
 from tandem.demo.insights_scale import build_insights_scale
 from tandem.feedback.models import CheckIn, HealthSnapshot, MentorshipHealth
@@ -13,14 +14,17 @@ from tandem.mentorships.models import AgreementVersion, Meeting, Mentorship, Men
 from tandem.messaging.models import Conversation, Message
 from tandem.people.models import Identity, User
 from tandem.programs.models import Enrolment, ParticipantInvitation, Program
+from tests.conftest import FAST_PASSWORD_HASHERS
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def built():
-    return build_insights_scale(people=400, mentorships=160, seed=5, now=NOW, slug="small")
+@pytest.fixture(scope="module")
+def built(module_transaction):
+    """Built once: the tests read it, and what one adds rolls back with its savepoint."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        return build_insights_scale(people=400, mentorships=160, seed=5, now=NOW, slug="small")
 
 
 def test_the_program_has_its_people_and_mentorships_in_every_state(built):
