@@ -112,7 +112,7 @@ def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
     return Proven(edge_of, duals.mentor * weights.step, -1)
 
 
-def _above(graph: CandidateGraph, k: int, start: np.ndarray | None, floor: float) -> Proven:
+def _above(graph: CandidateGraph, k: int | None, start: np.ndarray | None, floor: float) -> Proven:
     """:func:`proven_optimal` with ``floor`` on a copy of the graph without the pairs below."""
     kept = np.flatnonzero(graph.score >= floor)
     if start is not None:
@@ -222,16 +222,19 @@ def proven_optimal(
     scale = integer_weights(np.array(span), n_nodes, span)
     direct = graph.n_edges <= 2 * (k or SHORTLIST_PER_MENTEE) * graph.n_mentees
     table = None if direct else table_of(graph, scale, floor)
-    if k is None:
-        k = SHORTLIST_PER_MENTEE if table is not None or direct else SPARSE_SHORTLIST_PER_MENTEE
     if floor is not None and table is None:
         return _above(graph, k, start, floor)
     if direct:
         return _direct(graph, None)
+    first = k or (SHORTLIST_PER_MENTEE if table is not None else SPARSE_SHORTLIST_PER_MENTEE)
     # Mentors' own lists help reach the cardinality; a ``start`` (fair's floor search) has.
     per_mentor = min(graph.n_mentees, 2 * int(graph.capacity.max(initial=0)) + 2)
     per_mentor = 0 if start is not None else per_mentor
-    ids = table.best(k, per_mentor) if table is not None else np.flatnonzero(best_edges(graph, k))
+    ids = (
+        table.best(first, per_mentor)
+        if table is not None
+        else np.flatnonzero(best_edges(graph, first))
+    )
     keep = np.zeros(graph.n_edges, dtype=bool)
     keep[ids] = True
     if start is not None:
