@@ -22,8 +22,9 @@ from tandem.insights.equity.replay import decide_in_order, truncated
 from tandem.insights.equity.suppression import withhold_every_group
 from tandem.insights.frozen import ReleaseStore, frozen_cohorts, frozen_cohorts_freeze
 from tandem.insights.models import EquityCohort, EquityQuarter, EquityRelease
+from tandem.insights.scope import scope_of
 from tandem.insights.selectors import equity_data
-from tandem.insights.selectors.equity import PRIVATE_ANSWERS
+from tandem.insights.selectors.equity import PRIVATE_ANSWERS, equity_section
 from tandem.mentorships.models import GoalState, GoalUpdate, Mentorship
 from tandem.people.models import Identity, User
 from tandem.people.services import identity_withdraw
@@ -31,8 +32,9 @@ from tandem.programs.models import Role
 from tests.insights.equity_atoms import random_family
 from tests.insights.equity_clock import clock
 from tests.insights.test_equity_over_time import _seen
-from tests.insights.test_equity_section import READ, WRITTEN, _program
+from tests.insights.test_equity_section import READ, WRITTEN, _program, mentee
 from tests.mentorships.factories import member
+from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 ALL_RANGES = {metric.key for metric in METRICS} - PRIVATE_ANSWERS
@@ -121,6 +123,21 @@ def test_a_cohort_final_later_is_summed_without_the_deleted_and_withdrawn(client
             assert key == same
             if key in metrics:
                 assert rows[0]["people"] and rows[0] in grown, key
+
+
+def test_the_site_keeps_a_deleted_programs_frozen_cohorts(program):
+    others = [ProgramFactory(), ProgramFactory()]
+    for other in others:
+        mentee(other, ["parent"])
+
+    def site(ids):
+        return [(t.key, t.rows, t.notes) for t in equity_section(scope_of(ids))]
+
+    with clock(READ):
+        before = site((program.pk, *(other.pk for other in others)))
+        assert any(rows[0]["people"] for _, rows, _ in before)
+        others[0].delete()
+        assert site((program.pk, others[1].pk)) == before
 
 
 def _cohort(quarter, enrolled):

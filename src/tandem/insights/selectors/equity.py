@@ -24,6 +24,7 @@ from tandem.insights.equity.suppression import Decisions
 from tandem.insights.scope import InsightScope, Quarter
 from tandem.insights.selectors.equity_data import equity_audited, first_mentee_quarter
 from tandem.insights.tables import Cell, Chart, Column, ColumnKind, InsightTable
+from tandem.programs.models import Program
 
 WITHHELD = "Withheld"
 WITHHELD_NOTE = (
@@ -73,12 +74,14 @@ def _quarter(quarter: Quarter | None) -> int | None:
 
 
 def _scope_index(data: EquityData, scope: InsightScope) -> int | None:
-    """The family's scope for these programs: one program, or the site (``None``: neither)."""
+    """The family's scope for these programs: one program, or the site (``None``: neither). A
+    deleted program's frozen cohorts still count in the site's figures."""
     ids = set(scope.program_ids)
     if len(ids) == 1:
         (program,) = ids
         return data.programs.index(program) + 1 if program in data.programs else -1
-    return SITE if ids >= set(data.programs) else None
+    missing = set(data.programs) - ids
+    return None if missing and Program.objects.filter(pk__in=missing).exists() else SITE
 
 
 def _kind(metric: Metric) -> ColumnKind:
