@@ -71,8 +71,3 @@ def test_the_history_program_has_a_past_and_the_demo_admin_runs_it(client):
     assert mentorships.filter(activated_at__lt=timezone.now() - timedelta(days=365)).exists()
     client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
     assert client.get(f"/programs/{HISTORY_SLUG}/insights/").status_code == 200
-
-
-def test_the_history_program_is_left_out_on_request():
-    seed_demo(people=40, seed=3, history=False)
-    assert not Program.objects.filter(slug=HISTORY_SLUG).exists()
