@@ -58,17 +58,18 @@ def tied_graphs(draw, max_mentees=10, max_mentors=5):
 
 
 @pytest.mark.parametrize(
-    ("step", "phases_up_to"),
-    [(4, 32), (0, 32), (0, 0)],
+    ("step", "phases_up_to", "near_fit"),
+    [(4, 32, 8), (0, 32, 1), (0, 0, 8)],
     ids=["default", "one-edge-steps", "max-flow-only"],
 )
 @PROPERTIES
 @given(graph=tied_graphs())
-def test_sweep_floor_equals_brute_force(monkeypatch_module, graph, step, phases_up_to):
+def test_sweep_floor_equals_brute_force(monkeypatch_module, graph, step, phases_up_to, near_fit):
     # One-edge steps exercise the Hall skips and the bisection on every level; with no
     # search phases every augmentation goes through the region's max-flow.
     monkeypatch_module.setattr(bottleneck, "STEP_PER_MENTEE", step)
     monkeypatch_module.setattr(bottleneck, "PHASES_UP_TO", phases_up_to)
+    monkeypatch_module.setattr(bottleneck, "NEAR_FIT", near_fit)
     k, floor = _brute_floor(graph)
     if k:
         assert bottleneck.sweep_floor(graph, k) == floor

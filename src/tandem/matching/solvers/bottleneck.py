@@ -2,18 +2,22 @@
 
 The floor of ``fair`` is the largest score ``t`` such that the edges scoring ``>= t`` still
 match ``k`` mentees. The sweep takes the edges by score, highest first, and keeps a matching
-of the edges taken: after each step the matching is grown to a maximum one (augmenting paths
-from the one it has, never from scratch), so the whole sweep costs about one maximum flow.
+of the edges taken: after each step the matching is grown to a maximum one by augmenting
+paths from the one it has, never solved again from scratch.
 
-Growing is local. Augmenting paths start at a free mentee, so only the nodes reachable from
-the free mentees in the residual graph matter: a breadth-first search finds them (vectorised
-by layer) and a max-flow runs on that region alone. When the matching is maximum but short,
-the region is a König cut: its mentees ``X`` are matched to its mentors only, and those are
-full. Hall's condition then bounds every lower floor: the edges below can add no more seats
-to ``X`` than the capacity of the new mentors they reach, so the sweep skips at once to the
-first level where those mentors have enough seats for the deficit. The first step that matches
-``k`` holds the floor; it is found by bisecting inside that step from the matching kept
-before it (with the same bound after every short probe).
+Growing is local. Augmenting paths start at a free mentee: while few mentees are missing, a
+search from all of them at once (vectorised by layer) flips one path per search tree, the trees
+being disjoint; otherwise, or when those searches stall, a max-flow runs on the region
+reachable from the free mentees in the residual graph alone (no path leaves it). When the
+matching is maximum but short, the region is a König cut: its mentees ``X`` are matched to its
+mentors only, and those are full. Hall's condition then bounds every lower floor: the edges
+below can add no more seats to ``X`` than the capacity of the new mentors they reach, so the
+sweep skips at once to the first level where those mentors have enough seats for the deficit.
+The first step that matches ``k`` holds the floor; it is found by bisecting inside that step,
+each probe starting from the short matching kept before it or from the matching that fits
+without its pairs below the probe, whichever matches more. The first probes are where the one
+that fits loses only a few pairs (the floor is often just below the step's end, and a few paths
+are found by the cheap searches), and every short probe's Hall bound narrows the rest.
 """
 
 from __future__ import annotations
@@ -26,12 +30,16 @@ from ortools.graph.python import max_flow
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.flow import SOLVER_FAILED
 
+CANNOT_MATCH = "The graph cannot match {k} mentees: pass its maximum cardinality."
 # Edges taken per step of the sweep, per mentee, beyond what the Hall bound skips.
 STEP_PER_MENTEE = 4
 # Search phases (one path per tree each) before one max-flow on the reachable region instead,
 # and the largest deficit they are tried for: few paths, but each may be long.
 MAX_PHASES = 12
 PHASES_UP_TO = 32
+# In the last step, probe first where the matching that fits loses this many pairs (doubling
+# after each probe that fits): the floor is often just below that step's end.
+NEAR_FIT = 8
 
 
 def _grouped(keys: np.ndarray) -> np.ndarray:
@@ -60,6 +68,11 @@ class _Kept:
 
     def size(self) -> int:
         return int(np.count_nonzero(self.mate >= 0))
+
+    def lost_from(self, ends: np.ndarray) -> np.ndarray:
+        """Per end in ``ends``, how many of the matching's edges are at or past it."""
+        used = np.sort(self.mate[self.mate >= 0])
+        return len(used) - np.searchsorted(used, ends)
 
 
 class _Sweep:
@@ -302,18 +315,26 @@ def sweep_floor(graph: CandidateGraph, k: int) -> float:
     sweep.take(sweep.level_end(step))
     while (cut := sweep.grow()) is not None:
         if sweep.end >= total:
-            raise ValueError(f"The graph cannot match {k} mentees.")
+            raise ValueError(CANNOT_MATCH.format(k=k))
         short, first = sweep.kept, sweep.hall_end(*cut)
         sweep.take(max(first, sweep.level_end(sweep.end + step)))
     ends, fit = sweep.level_ends(max(first, short.end + 1), sweep.end), sweep.kept
+    reach = NEAR_FIT
     while len(ends) > 1:
-        mid = int(ends[(len(ends) - 1) // 2])
+        # The matching that fits loses only its pairs below a probe: probe where it loses
+        # ``reach`` of them (growing it back is cheap) if that is above the middle.
+        lost = fit.lost_from(ends)
+        ends = ends[: int(np.searchsorted(-lost, 0)) + 1]  # it fits from the first end losing none
+        if len(ends) == 1:
+            break
+        near = int(np.searchsorted(-lost[: len(ends) - 1], -reach, side="right")) - 1
+        mid = int(ends[max((len(ends) - 1) // 2, near)])
         start = fit.within(mid, sweep.mentor)  # or the short one: whichever matches more
         sweep.restore(start if start.size() > short.size() else short, mid)
         cut = sweep.grow()
         if cut is None:
-            ends, fit = ends[ends <= mid], sweep.kept
+            ends, fit, reach = ends[ends <= mid], sweep.kept, 2 * reach
         else:
-            short = sweep.kept
+            short, reach = sweep.kept, NEAR_FIT
             ends = ends[ends >= sweep.hall_end(*cut)]
     return float(sweep.score[ends[0] - 1])
