@@ -4,6 +4,7 @@ quarters of history, seeded once."""
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from tandem.demo.history import HISTORY_NAME, HISTORY_SLUG
@@ -12,12 +13,20 @@ from tandem.demo.seed import SELF_SERVE_NAME, seed_demo
 from tandem.mentorships.models import Meeting, Mentorship
 from tandem.people.models import Profile, User
 from tandem.programs.models import Enrolment, MatchingMode, Program
+from tests.conftest import FAST_PASSWORD_HASHERS
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_a_mentorship_under_way_and_a_self_serve_program():
-    logins = seed_demo(people=40, seed=3)
+@pytest.fixture(scope="module")
+def logins(module_transaction):
+    """The demo seeded once: the tests read it, and what one changes rolls back with its
+    savepoint."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        return seed_demo(people=40, seed=3)
+
+
+def test_demo_has_a_mentorship_under_way_and_a_self_serve_program(logins):
     emails = {login.role: login.email for login in logins}
     mentorship = Mentorship.objects.get(
         mentor__email=emails["mentor"], mentee__email=emails["mentee"]
@@ -39,8 +48,7 @@ def test_demo_has_a_mentorship_under_way_and_a_self_serve_program():
     assert Enrolment.objects.filter(program=circle, person__email=emails["mentee"]).exists()
 
 
-def test_seeding_again_keeps_changes_and_duplicates_nothing():
-    logins = seed_demo(people=40, seed=3)
+def test_seeding_again_keeps_changes_and_duplicates_nothing(logins):
     mentee = next(login.email for login in logins if login.role == "mentee")
     Profile.objects.filter(user__email=mentee).update(headline="Edited by me")
     counts = (
@@ -59,8 +67,7 @@ def test_seeding_again_keeps_changes_and_duplicates_nothing():
     assert Profile.objects.get(user__email=mentee).headline == "Edited by me"
 
 
-def test_the_history_program_has_a_past_and_the_demo_admin_runs_it(client):
-    seed_demo(people=40, seed=3)
+def test_the_history_program_has_a_past_and_the_demo_admin_runs_it(logins, client):
     program = Program.objects.get(slug=HISTORY_SLUG)
     assert program.name == HISTORY_NAME
     assert Enrolment.objects.filter(
