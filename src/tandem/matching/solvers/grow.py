@@ -29,8 +29,12 @@ from tandem.matching.solvers.bounds import Duals
 from tandem.matching.solvers.flow import IntegerWeights
 from tandem.matching.solvers.order import CHUNK
 
-# Pairs added per mentee and round, for each of the two certificates.
+# Pairs added per mentee and round for the total's certificate.
 ADD_PER_MENTEE = 4
+# Pairs added per reachable mentee and round for the cardinality's (a max-flow round is cheap,
+# but 8 reach the maximum cardinality in one round where 4 took three, and the shortlist it
+# leaves needed one min-cost flow fewer on clustered-mixed: 2.3 s of CPU against 2.5 s).
+CUT_PER_MENTEE = 8
 # Above this many failing pairs, the per-mentee choice uses a padded table, not a sort.
 SORT_AT_MOST = 1 << 19
 # A pair that reaches a mentor with a free seat completes an augmenting path: try it first.
@@ -155,7 +159,7 @@ class Table:
         (those towards a mentor with a free seat first), and per mentor with a free seat
         beyond the cut, its ``2 * per_mentee`` best reachable mentees (see
         :func:`cut_failures`): edge ids, empty when the cardinality is proven."""
-        n, per_mentee = len(self.weight), per_mentee or ADD_PER_MENTEE
+        n, per_mentee = len(self.weight), per_mentee or CUT_PER_MENTEE
         if not reach[:n].any():
             return np.empty(0, np.int64)
         rows, columns = np.flatnonzero(reach[:n]), np.flatnonzero(~reach[n:])

@@ -31,6 +31,7 @@ from tandem.matching.solvers.flow import (
     optimal_edges,
 )
 from tandem.matching.solvers.grow import (
+    CUT_PER_MENTEE,
     Table,
     best_per_mentee,
     cut_failures,
@@ -151,7 +152,7 @@ def _cut_growth(
     room = load < graph.capacity
     if table is not None:
         return table.cut_failures(reach, room)
-    return best_per_mentee(graph, *cut_failures(graph, reach, room))
+    return best_per_mentee(graph, *cut_failures(graph, reach, room), CUT_PER_MENTEE)
 
 
 def _dual_growth(
