@@ -4,7 +4,9 @@ groups of every size, the same data for the same seed, and ids the app can go on
 from datetime import UTC, datetime
 
 import pytest
-from django.db.models import Count, F, Q
+from django.apps import apps
+from django.db import connection
+from django.db.models import AutoField, Count, F, Max, Q
 from django.test import override_settings
 
 from tandem.demo.insights_scale import build_insights_scale
@@ -107,6 +109,28 @@ def test_the_app_goes_on_creating_rows_after_the_explicit_ids(built):
     program = Program.objects.create(name="After", slug="after")
     mentee = User.objects.create_user("after-mentee@example.com")
     assert Mentorship.objects.create(program=program, mentor=user, mentee=mentee).pk > 160
+
+
+def test_every_table_hands_out_ids_after_the_explicit_ones(built):
+    """On PostgreSQL a sequence explicit ids did not move would fail the next save of any
+    table the generator wrote (the profile page failed on availability windows)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's AUTOINCREMENT follows explicit ids by itself")
+    behind = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            pk, table = model._meta.pk, model._meta.db_table
+            if not isinstance(pk, AutoField):
+                continue
+            top = model._default_manager.aggregate(top=Max("pk"))["top"]
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk.column])
+            (sequence,) = cursor.fetchone()
+            if top is None or sequence is None:
+                continue
+            cursor.execute(f"SELECT last_value FROM {sequence}")  # noqa: S608 (catalogue name)
+            if cursor.fetchone()[0] < top:
+                behind.append(table)
+    assert behind == []
 
 
 def test_too_many_mentorships_for_the_people_is_refused():

@@ -19,46 +19,7 @@ from tandem.demo.insights_scale.people import make_people, make_program, make_st
 from tandem.demo.insights_scale.records import write_match_runs, write_mentorships
 from tandem.demo.insights_scale.rows import first_id, reset_sequences
 from tandem.demo.insights_scale.world import World
-from tandem.feedback.models import CheckIn, Divergence, HealthSnapshot, MentorshipHealth
-from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched
-from tandem.mentorships.models import (
-    ActionItem,
-    AgreementVersion,
-    EarlyEndFeedback,
-    Goal,
-    Meeting,
-    Mentorship,
-    MentorshipEvent,
-)
-from tandem.messaging.models import Conversation, Message
-from tandem.people.models import Identity, Profile, User
-from tandem.programs.models import Enrolment, ParticipantInvitation
-
-WRITTEN = (
-    User,
-    Profile,
-    Profile.skills_wanted.through,
-    Profile.skills_offered.through,
-    Identity,
-    Enrolment,
-    ParticipantInvitation,
-    MatchRun,
-    MatchPair,
-    MatchUnmatched,
-    Mentorship,
-    AgreementVersion,
-    MentorshipEvent,
-    EarlyEndFeedback,
-    Meeting,
-    ActionItem,
-    Goal,
-    Conversation,
-    Message,
-    CheckIn,
-    Divergence,
-    HealthSnapshot,
-    MentorshipHealth,
-)
+from tandem.mentorships.models import Mentorship
 
 
 @dataclass
@@ -97,7 +58,7 @@ def build_insights_scale(
         counts |= pair_count_by_state(pairs)
         counts |= write_activity(world, pairs, program_id=program_id)
         counts |= write_feedback(world, pairs, program_id=program_id)
-        reset_sequences(WRITTEN)
+        reset_sequences()
     return ScaleSummary(
         program_id=program_id,
         slug=slug,

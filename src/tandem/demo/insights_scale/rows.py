@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
+from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
@@ -88,10 +89,12 @@ def insert(model: type[models.Model], rows: Iterable[Row], *, now: datetime) -> 
     return written
 
 
-def reset_sequences(models_written: Iterable[type[models.Model]]) -> None:
+def reset_sequences() -> None:
     """PostgreSQL hands out ids from sequences that explicit ids do not move (SQLite's
-    AUTOINCREMENT follows the largest id by itself)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_written))
+    AUTOINCREMENT follows the largest id by itself). Every table's is reset, not a list of
+    those written, which went stale once (a table left out made every later save of it fail)."""
+    every = apps.get_models(include_auto_created=True)
+    statements = connection.ops.sequence_reset_sql(no_style(), every)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
