@@ -48,10 +48,22 @@ def asgi_server(postgres_only, transactional_db):
     thread.join(timeout=10)
 
 
+# live.js dispatches tandem:live-open once the server has put the socket in the person's group.
+RECORD_LIVE_OPEN = (
+    "document.addEventListener('tandem:live-open', () => { window.liveOpen = true; });"
+)
+
+
 def browser_page(chromium, base_url, width):
     context = chromium.new_context(base_url=base_url, viewport={"width": width, "height": 900})
     context.set_default_timeout(30_000)
+    context.add_init_script(RECORD_LIVE_OPEN)
     return context.new_page()
+
+
+def wait_for_live_socket(page) -> None:
+    """Until the page's socket is open and joined, instead of sleeping for a guess."""
+    page.wait_for_function("window.liveOpen === true")
 
 
 @pytest.mark.browser
@@ -65,9 +77,8 @@ def test_two_people_chat_live_and_catch_up_after_a_drop(chromium, asgi_server):
         log_in(page, who.email)
         page.goto(url)
     assert PASSWORD  # both logged in with the journey's password
-    for page in (theo, mira):  # wait until both sockets are open
-        page.wait_for_function("performance.getEntriesByType('resource').length >= 0")
-    time.sleep(1)
+    for page in (theo, mira):
+        wait_for_live_socket(page)
 
     theo.fill(
         "textarea[name=body]", "Hi Mira, could you look at my talk outline? https://example.org/o"

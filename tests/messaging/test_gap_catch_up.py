@@ -3,13 +3,15 @@ in the next event's ``previous`` id and fetches what it missed, in order, each o
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tandem.messaging import services
 from tests.e2e.test_mentorship_journey import log_in, person
-from tests.e2e.test_messaging_journey import asgi_server, browser_page  # noqa: F401 - fixture
+from tests.e2e.test_messaging_journey import (  # noqa: F401 - fixture
+    asgi_server,
+    browser_page,
+    wait_for_live_socket,
+)
 from tests.mentorships.factories import mentorship
 
 
@@ -26,7 +28,8 @@ def test_a_dropped_event_is_fetched_when_the_next_one_arrives(
     for who, tab in ((mentee, page), (mentor, sender)):
         log_in(tab, who.email)
         tab.goto(f"/messages/mentorship/{m.pk}/")
-    time.sleep(1.5)  # the pages' sockets open
+    for tab in (page, sender):
+        wait_for_live_socket(tab)
 
     def send(body: str, client_id: str) -> None:
         status = sender.evaluate(
