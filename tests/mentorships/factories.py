@@ -107,6 +107,14 @@ def mentorship(
     return found
 
 
+def at_midpoint(m: Mentorship) -> Mentorship:
+    """Move ``m``'s dates (same length) so that its mid-point is today: the pair may confirm."""
+    half = (m.ends_on - m.starts_on) / 2
+    m.starts_on, m.ends_on = m.starts_on - half, m.ends_on - half
+    m.save(update_fields=["starts_on", "ends_on"])
+    return m
+
+
 def non_participants(m: Mentorship) -> dict[str, User]:
     """The permission-matrix cast: the program's admin, a stranger and a member of the same
     program, none of them in ``m``."""

@@ -23,6 +23,7 @@ from tests.mentorships.factories import (
     ProgramFactory,
     RequestFactory,
     action_item,
+    at_midpoint,
     call,
     meeting,
     member,
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
-    m = mentorship()
+    m = at_midpoint(mentorship())  # the mid-point confirmation is due
     mt = meeting(m)
     item = action_item(m)
     goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Speak")

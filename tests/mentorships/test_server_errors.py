@@ -28,6 +28,7 @@ from tandem.mentorships.models import (
 )
 from tests.mentorships.factories import (
     action_item,
+    at_midpoint,
     meeting,
     mentorship,
     non_participants,
@@ -42,7 +43,7 @@ def _api(client, method, url, body):
 
 
 def _world():
-    m = mentorship()
+    m = at_midpoint(mentorship())  # the mid-point confirmation is due
     mt = meeting(m)
     item = action_item(m)
     goal = services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Speak")

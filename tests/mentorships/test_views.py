@@ -21,6 +21,7 @@ from tests.mentorships.factories import (
     ProgramFactory,
     RequestFactory,
     action_item,
+    at_midpoint,
     meeting,
     member,
     mentorship,
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
-    m = mentorship()
+    m = at_midpoint(mentorship())  # the mid-point confirmation is due
     mt = meeting(m)
     item = action_item(m, due_on=timezone.localdate() - timedelta(days=1))
     services.private_note_save(user=m.mentee, meeting_id=mt.pk, body="my secret worry")

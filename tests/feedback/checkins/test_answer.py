@@ -13,6 +13,7 @@ from tandem.feedback.models import CHECKIN_COMMENT_LIMIT, CheckIn, CheckInKind
 from tandem.feedback.services import checkins as service
 from tandem.mentorships.models import MentorshipState
 from tests.feedback.checkins.conftest import checkin
+from tests.mentorships import factories as mentoring
 
 GOOD = {"progress": 4, "meeting_useful": 5, "blocking": "", "comment": "Going well"}
 
@@ -134,6 +135,7 @@ def test_a_pulse_of_an_ended_mentorship_is_closed_but_the_closing_survey_is_not(
 
 
 def test_keeping_the_agreement_at_the_midpoint_confirms_it(world):
+    mentoring.at_midpoint(world.pair)
     mine = checkin(world.pair, world.mentee, CheckInKind.MIDPOINT, 0)
     result = service.checkin_answer(
         user=world.mentee,
@@ -143,6 +145,18 @@ def test_keeping_the_agreement_at_the_midpoint_confirms_it(world):
     world.pair.refresh_from_db()
     assert world.pair.midpoint_confirmed_at is not None
     assert result.next_url == ""
+
+
+def test_keeping_the_agreement_before_the_midpoint_is_an_answer_not_the_step(world):
+    mine = checkin(world.pair, world.mentee, CheckInKind.MIDPOINT, 0)  # day 0: not due
+    service.checkin_answer(
+        user=world.mentee,
+        checkin_id=mine.pk,
+        answers={"progress": 3, "goals_still_right": "yes", "amend_agreement": "no"},
+    )
+    world.pair.refresh_from_db()
+    assert world.pair.midpoint_confirmed_at is None
+    assert CheckIn.objects.get(pk=mine.pk).answered_at is not None
 
 
 def test_wanting_an_amendment_leads_to_the_agreement_page(world):

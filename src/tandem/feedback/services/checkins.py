@@ -193,7 +193,10 @@ def _midpoint_follow_up(checkin: CheckIn, *, user: User) -> str:
     if mentorship.state != MentorshipState.ACTIVE:
         return ""
     if checkin.answers[AMEND_AGREEMENT_KEY] == NO:
-        if mentorship.midpoint_confirmed_at is None:
+        # A review sent before the mid-point (an admin's, say) is an answer, not the step.
+        if mentorship.midpoint_confirmed_at is None and mentorship.midpoint_reached(
+            timezone.localdate()
+        ):
             mentorship_confirm_midpoint(user=user, mentorship_id=mentorship.pk)
         return ""
     return reverse("agreement_edit", args=[mentorship.pk])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -103,6 +103,17 @@ class Mentorship(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def midpoint_on(self) -> date | None:
+        """The middle of the agreed dates (None for an undated mentorship): from this day the
+        pair is asked to confirm or amend the agreement, once."""
+        if self.starts_on is None or self.ends_on is None:
+            return None
+        return self.starts_on + (self.ends_on - self.starts_on) / 2
+
+    def midpoint_reached(self, today: date) -> bool:
+        return self.midpoint_on is not None and today >= self.midpoint_on
 
     @property
     def ended_by_admin(self) -> bool:

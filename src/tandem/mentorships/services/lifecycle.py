@@ -62,6 +62,10 @@ TOO_EARLY_TO_COMPLETE = (
     "To stop sooner, end it early instead."
 )
 NOT_ACTIVE_YET = "This mentorship is not active yet: sign the agreement first."
+MIDPOINT_NOT_DUE = (
+    "The mid-point review opens on {midpoint_on}, halfway through your agreed dates; "
+    "confirm the agreement from then."
+)
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 
 
@@ -194,10 +198,21 @@ def mentorship_create_from_match(
 
 
 def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship:
+    """Either of the pair keeps the agreement at the mid-point: once it is due (the page shows
+    the button from then; the review prompt relies on it staying unconfirmed until then), and
+    once: a second confirmation changes nothing and tells no one."""
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         if mentorship.state != MentorshipState.ACTIVE:
             raise ApplicationError(NOT_ACTIVE_YET, status=409)
+        if mentorship.midpoint_confirmed_at is not None:
+            return mentorship  # the pair has one mid-point, and it is confirmed already
+        if not mentorship.midpoint_reached(timezone.localdate()):
+            midpoint_on = mentorship.midpoint_on
+            raise ApplicationError(
+                MIDPOINT_NOT_DUE.format(midpoint_on=midpoint_on or "the agreed mid-point"),
+                status=409,
+            )
         mentorship.midpoint_confirmed_at = timezone.now()
         mentorship.save(update_fields=["midpoint_confirmed_at"])
         event_add_and_notify_other(
@@ -280,10 +295,9 @@ def mentorships_midpoint_review(*, now: datetime) -> int:
         ends_on__isnull=False,
         midpoint_confirmed_at__isnull=True,
     ).select_related("mentor", "mentee"):
-        starts_on, ends_on = mentorship.starts_on, mentorship.ends_on
-        assert starts_on is not None and ends_on is not None  # the query keeps dated ones
-        midpoint = starts_on + (ends_on - starts_on) / 2
-        if midpoint > today:
+        midpoint_on = mentorship.midpoint_on
+        assert midpoint_on is not None  # the query keeps dated ones
+        if midpoint_on > today:
             continue
         slot = f"{mentorship.starts_on}/{mentorship.ends_on}"
         for person in (mentorship.mentor, mentorship.mentee):

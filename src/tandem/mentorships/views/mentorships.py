@@ -101,11 +101,7 @@ def _open_context(mentorship, page) -> dict:
         "agenda_form": AgendaForm(),
         "can_complete": active and mentorship.ends_on and today >= mentorship.ends_on,
         "midpoint_due": (
-            active
-            and mentorship.starts_on
-            and mentorship.ends_on
-            and not mentorship.midpoint_confirmed_at
-            and today >= mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
+            active and not mentorship.midpoint_confirmed_at and mentorship.midpoint_reached(today)
         ),
     }
 
