@@ -72,7 +72,10 @@ class CheckIn(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     questions = models.JSONField()
     due_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)  # first answered
+    # Last time the answers (or their sharing) were saved, edits included: the health sweep
+    # recomputes a mentorship soon after this, as it does after a first answer.
+    answers_changed_at = models.DateTimeField(null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     # Keys of the answers the author shows the other person of the pair.
     shared_keys = models.JSONField(default=list, blank=True)
@@ -93,6 +96,7 @@ class CheckIn(models.Model):
             models.Index(fields=["author", "answered_at", "due_at"]),
             models.Index(fields=["mentorship", "kind", "sequence"]),
             models.Index(fields=["answered_at", "reminded_at", "due_at"]),
+            models.Index(fields=["answers_changed_at"]),
         ]
 
     # Never the answers: ``str()`` shows up in logs and the site admin.

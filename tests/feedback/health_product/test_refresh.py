@@ -7,14 +7,19 @@ import pytest
 from django.utils import timezone
 
 from tandem.feedback.models import (
+    CheckIn,
+    CheckInKind,
     HealthSnapshot,
     Intervention,
     InterventionKind,
     MentorshipHealth,
 )
+from tandem.feedback.questions import DEFAULT_QUESTIONS, PROGRESS_KEY, USEFULNESS_KEY
 from tandem.feedback.selectors.health import mentorships_due_daily, mentorships_with_new_activity
 from tandem.feedback.services import health as health_services
+from tandem.feedback.services.checkins import checkin_answer
 from tandem.feedback.services.health import (
+    RECENT_WINDOW,
     health_refresh,
     health_sweep_daily,
     health_sweep_recent,
@@ -141,6 +146,35 @@ def test_the_recent_sweep_takes_mentorships_with_activity_newer_than_their_healt
     assert mentorships_with_new_activity(now=now, since=now - timedelta(hours=2)) == [busy]
     assert health_sweep_recent(now)["assessed"] == 1
     assert mentorships_with_new_activity(now=now, since=now - timedelta(hours=2)) == []
+
+
+def test_an_edited_check_in_answer_makes_its_mentorship_due_soon():
+    """An edit keeps ``answered_at`` (the first answer) and must still reach the recent sweep,
+    not wait a day for the daily one."""
+    m = at_risk_pair(timezone.now())
+    mine = CheckIn.objects.create(
+        mentorship=m,
+        author=m.mentee,
+        kind=CheckInKind.PULSE,
+        sequence=1,
+        questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
+        due_at=timezone.now() - timedelta(hours=4),
+    )
+    answers = {PROGRESS_KEY: 4, USEFULNESS_KEY: 4}
+    checkin_answer(user=m.mentee, checkin_id=mine.pk, answers=answers)
+    # First answered three hours ago, well within the edit window; health computed since.
+    CheckIn.objects.filter(pk=mine.pk).update(answered_at=timezone.now() - timedelta(hours=3))
+    health_refresh(mentorships=[m], now=timezone.now())
+    assert (
+        mentorships_with_new_activity(now=timezone.now(), since=timezone.now() - RECENT_WINDOW)
+        == []
+    )
+
+    checkin_answer(user=m.mentee, checkin_id=mine.pk, answers={**answers, PROGRESS_KEY: 1})
+
+    now = timezone.now()
+    assert mentorships_with_new_activity(now=now, since=now - RECENT_WINDOW) == [m]
+    assert health_sweep_recent(now)["assessed"] == 1
 
 
 def test_the_daily_sweep_takes_the_missing_and_the_day_old():

@@ -345,9 +345,10 @@ def mentorships_due_daily(*, now: datetime, limit: int) -> list[Mentorship]:
 def mentorships_with_new_activity(*, now: datetime, since: datetime) -> list[Mentorship]:
     """Active mentorships where something happened after ``since`` and after their health was
     last computed: a timeline event (meetings scheduled, moved or cancelled, goals, action
-    items, agreements), a message, a check-in answered. Each source is read through an index
-    (the events' primary key, newest first; the messages' and check-ins' times) and at most
-    ``RECENT_ROWS`` rows; whatever a burst leaves out, the daily sweep takes."""
+    items, agreements), a message, a check-in answered or edited. Each source is read through
+    an index (the events' primary key, newest first; the messages' times, the check-ins' last
+    change) and at most ``RECENT_ROWS`` rows; whatever a burst leaves out, the daily sweep
+    takes."""
     activity: dict[int, datetime] = {}
 
     def seen(rows: Iterable[tuple[int | None, datetime | None]]) -> None:
@@ -366,9 +367,9 @@ def mentorships_with_new_activity(*, now: datetime, since: datetime) -> list[Men
         .values_list("conversation__mentorship_id", "created_at")[:RECENT_ROWS]
     )
     seen(
-        CheckIn.objects.filter(answered_at__gt=since, answered_at__lte=now)
-        .order_by("-answered_at")
-        .values_list("mentorship_id", "answered_at")[:RECENT_ROWS]
+        CheckIn.objects.filter(answers_changed_at__gt=since, answers_changed_at__lte=now)
+        .order_by("-answers_changed_at")
+        .values_list("mentorship_id", "answers_changed_at")[:RECENT_ROWS]
     )
     if not activity:
         return []

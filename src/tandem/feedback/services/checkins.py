@@ -177,7 +177,16 @@ def checkin_answer(
         checkin.shared_keys = shared
         checkin.shared_with_admins = shared_with_admins
         checkin.answered_at = checkin.answered_at or now
-        checkin.save(update_fields=["answers", "shared_keys", "shared_with_admins", "answered_at"])
+        checkin.answers_changed_at = now
+        checkin.save(
+            update_fields=[
+                "answers",
+                "shared_keys",
+                "shared_with_admins",
+                "answered_at",
+                "answers_changed_at",
+            ]
+        )
         _compare_sides(checkin, now=now)
         next_url = _midpoint_follow_up(checkin, user=user)
     return Answered(checkin, first_time=first_time, changed=True, next_url=next_url)
