@@ -20,7 +20,12 @@ from tandem.insights.equity.frozen import CohortSums
 from tandem.insights.equity.metrics import INDEX, METRICS
 from tandem.insights.equity.replay import decide_in_order, truncated
 from tandem.insights.equity.suppression import withhold_every_group
-from tandem.insights.frozen import ReleaseStore, frozen_cohorts, frozen_cohorts_freeze
+from tandem.insights.frozen import (
+    ReleaseStore,
+    frozen_cohorts,
+    frozen_cohorts_freeze,
+    frozen_names,
+)
 from tandem.insights.models import EquityCohort, EquityQuarter, EquityRelease
 from tandem.insights.scope import scope_of
 from tandem.insights.selectors import equity_data
@@ -142,15 +147,20 @@ def test_the_site_keeps_a_deleted_programs_frozen_cohorts(program):
 
 def _cohort(quarter, enrolled):
     return CohortSums(
-        quarter, 1, {"enrolled": enrolled}, {"parent": {"enrolled": enrolled}},
-        {"parent": enrolled}, (("parent",),),
-    )  # fmt: skip
+        quarter, 1, {"enrolled": enrolled}, {"parent": {"enrolled": enrolled}}, (("parent",),)
+    )
 
 
 def test_freezing_a_quarter_twice_keeps_the_first_record():
-    frozen_cohorts_freeze(quarters=range(Q1, Q1 + 2), cohorts=[_cohort(Q1, 6)])
-    frozen_cohorts_freeze(quarters=range(Q1, Q1 + 3), cohorts=[_cohort(Q1, 9), _cohort(Q3, 5)])
+    named = {Q1: ("parent",)}
+    frozen_cohorts_freeze(quarters=range(Q1, Q1 + 2), cohorts=[_cohort(Q1, 6)], named=named)
+    frozen_cohorts_freeze(
+        quarters=range(Q1, Q1 + 3),
+        cohorts=[_cohort(Q1, 9), _cohort(Q3, 5)],
+        named={Q1: (), Q3: ("carer",)},
+    )
     assert frozen_cohorts(Q3) == [_cohort(Q1, 6), _cohort(Q3, 5)]
+    assert frozen_names(Q3) == {Q1: ("parent",), Q1 + 1: (), Q3: ("carer",)}
     assert EquityQuarter.objects.count() == 3
 
 
@@ -181,7 +191,9 @@ def test_two_connections_freezing_one_quarter_end_with_one_record(monkeypatch):
     def freeze(enrolled):
         try:
             together.wait()
-            frozen_cohorts_freeze(quarters=range(Q1, Q1 + 1), cohorts=[_cohort(Q1, enrolled)])
+            frozen_cohorts_freeze(
+                quarters=range(Q1, Q1 + 1), cohorts=[_cohort(Q1, enrolled)], named={}
+            )
             seen[enrolled] = frozen_cohorts(Q1)
         finally:
             connection.close()
@@ -197,7 +209,7 @@ def test_two_connections_freezing_one_quarter_end_with_one_record(monkeypatch):
 
 def test_the_frozen_table_holds_sums_only(program):
     fields = {field.name: field for field in EquityCohort._meta.get_fields()}
-    assert set(fields) == {"id", "quarter", "program", "totals", "groups", "newcomers", "combos"}
+    assert set(fields) == {"id", "quarter", "program", "totals", "groups", "combos"}
     assert not any(field.is_relation for field in fields.values())
     with clock(READ):
         equity_data.equity_data()

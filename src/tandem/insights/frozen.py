@@ -9,6 +9,7 @@ sums are dropped and both read back the winner's, so every process shows the sam
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 
 import numpy as np
 from django.db import transaction
@@ -25,13 +26,17 @@ def last_frozen_quarter() -> int | None:
     return EquityQuarter.objects.order_by("-quarter").values_list("quarter", flat=True).first()
 
 
-def frozen_cohorts_freeze(*, quarters: range, cohorts: list[CohortSums]) -> None:
-    """Freeze ``quarters`` (their ``cohorts``; a quarter without any is frozen empty), each in
-    one transaction; a quarter frozen already keeps what it holds."""
+def frozen_cohorts_freeze(
+    *, quarters: range, cohorts: list[CohortSums], named: Mapping[int, tuple[str, ...]]
+) -> None:
+    """Freeze ``quarters`` (their ``cohorts``, a quarter without any frozen empty, and the
+    groups each may name), each in one transaction; a quarter frozen already keeps what it
+    holds."""
     for quarter in quarters:
         with transaction.atomic():
             _, created = EquityQuarter.objects.get_or_create(
-                quarter=quarter, defaults={"frozen_at": timezone.now()}
+                quarter=quarter,
+                defaults={"frozen_at": timezone.now(), "named": list(named.get(quarter, ()))},
             )
             if created:
                 EquityCohort.objects.bulk_create(
@@ -40,7 +45,6 @@ def frozen_cohorts_freeze(*, quarters: range, cohorts: list[CohortSums]) -> None
                         program=c.program,
                         totals=c.totals,
                         groups=c.groups,
-                        newcomers=c.newcomers,
                         combos=[list(combo) for combo in c.combos],
                     )
                     for c in cohorts
@@ -56,11 +60,16 @@ def frozen_cohorts(final: int) -> list[CohortSums]:
             row.program,
             row.totals,
             row.groups,
-            row.newcomers,
             tuple(tuple(combo) for combo in row.combos),
         )
         for row in EquityCohort.objects.filter(quarter__lte=final).order_by("quarter", "program")
     ]
+
+
+def frozen_names(final: int) -> dict[int, tuple[str, ...]]:
+    """The groups each frozen quarter up to ``final`` may name (quarter -> groups)."""
+    rows = EquityQuarter.objects.filter(quarter__lte=final).values_list("quarter", "named")
+    return {quarter: tuple(named) for quarter, named in rows}
 
 
 class ReleaseStore:

@@ -34,6 +34,9 @@ class EquityQuarter(models.Model):
 
     quarter = models.IntegerField(unique=True)  # year * 4 + quarter - 1
     frozen_at = models.DateTimeField()
+    # The groups releases from this quarter on may name: shared by at least MIN_GROUP_SIZE
+    # distinct people with a mentee enrolment before the quarter's end, when it was frozen.
+    named = models.JSONField()
 
     def __str__(self) -> str:
         return f"Equity quarter {self.quarter} frozen"
@@ -41,14 +44,14 @@ class EquityQuarter(models.Model):
 
 class EquityCohort(models.Model):
     """One program's final cohort of one quarter, as sums only (``equity.frozen.CohortSums``):
-    no user id and no row per person."""
+    no user id. A group's sum is one person's when they alone in the cohort shared it; it is
+    never shown, never leaves the database and stays after they withdraw or are deleted."""
 
     quarter = models.IntegerField()
     # The program's id, not a foreign key: deleting a program does not change what was shown.
     program = models.BigIntegerField()
     totals = models.JSONField()  # quantity -> sum over the cohort
     groups = models.JSONField()  # shared attribute -> quantity -> sum over those who shared it
-    newcomers = models.JSONField()  # shared attribute -> people it adds to the site's sharers
     combos = models.JSONField()  # the sets of shared attributes that occur (no counts)
 
     class Meta:

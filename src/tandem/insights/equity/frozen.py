@@ -4,9 +4,12 @@ Once a quarter's cohort is final, its sums are stored and never recomputed (``in
 re-derived from today's rows, a deleted account, a withdrawn or edited background or an edited
 goal update would change a figure already shown, and whoever saved the page before and after
 would learn that person's group and answers. A frozen cohort holds, per program and quarter, the
-quantities summed over everyone and per attribute people shared, how many people each attribute
-adds to the site's count of sharers (for naming groups), and the combinations of attributes
-that occur (for the auditor). No user id and no row per person.
+quantities summed over everyone and per attribute people shared (keyed by the attribute as people
+wrote it, lower-cased: such a sum is one person's when they were the only one in that program
+and quarter to share it; it is never shown and never leaves the database), and the combinations
+of attributes that occur (for the auditor). No user id. Each frozen quarter also keeps the
+groups that may be named from its release on (``named``), decided from the distinct people who
+shared them when it was frozen; a release names the union of its quarters' lists.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from tandem.insights.equity.family import EquityData
-from tandem.insights.equity.groups import listed_groups, normalise
+from tandem.insights.equity.groups import normalise
 from tandem.insights.equity.metrics import QUANTITIES
 
 Sums = dict[str, float]  # quantity -> sum
@@ -32,9 +35,6 @@ class CohortSums:
     program: int
     totals: Sums
     groups: dict[str, Sums]  # normalised attribute -> the sums of those who shared it
-    # Normalised attribute -> people who shared it and whose first mentee enrolment on the site
-    # is in this cohort: over cohorts these add up to the people who shared it, each once.
-    newcomers: dict[str, int]
     combos: tuple[tuple[str, ...], ...]  # the sorted attribute sets that occur, sorted
 
 
@@ -45,22 +45,21 @@ def _add(into: Sums, values: Mapping[str, float]) -> None:
 
 def summed(rows: Iterable[Mapping[str, Any]]) -> list[CohortSums]:
     """Cohorts from the database's sums per program, quarter and exact attribute list (keys
-    ``program_id``, ``quarter``, ``attributes``, ``newcomers`` and the quantities)."""
-    cohorts: dict[tuple[int, int], tuple[Sums, dict[str, Sums], dict[str, int], set[Any]]] = {}
+    ``program_id``, ``quarter``, ``attributes`` and the quantities)."""
+    cohorts: dict[tuple[int, int], tuple[Sums, dict[str, Sums], set[Any]]] = {}
     for row in rows:
         values = {name: float(row[name] or 0) for name in QUANTITIES}
         attributes = sorted({normalise(str(a)) for a in row["attributes"] or [] if str(a).strip()})
-        totals, groups, newcomers, combos = cohorts.setdefault(
-            (row["quarter"], row["program_id"]), ({}, {}, {}, set())
+        totals, groups, combos = cohorts.setdefault(
+            (row["quarter"], row["program_id"]), ({}, {}, set())
         )
         _add(totals, values)
         for name in attributes:
             _add(groups.setdefault(name, {}), values)
-            newcomers[name] = newcomers.get(name, 0) + int(row["newcomers"] or 0)
         combos.add(tuple(attributes))
     return [
-        CohortSums(quarter, program, totals, groups, newcomers, tuple(sorted(combos)))
-        for (quarter, program), (totals, groups, newcomers, combos) in sorted(cohorts.items())
+        CohortSums(quarter, program, totals, groups, tuple(sorted(combos)))
+        for (quarter, program), (totals, groups, combos) in sorted(cohorts.items())
     ]
 
 
@@ -69,15 +68,14 @@ def _vector(sums: Mapping[str, float]) -> np.ndarray:
     return np.array([float(sums.get(name, 0.0)) for name in QUANTITIES])
 
 
-def family(cohorts: Iterable[CohortSums], final: int) -> EquityData:
+def family(
+    cohorts: Iterable[CohortSums], named: Mapping[int, Iterable[str]], final: int
+) -> EquityData:
     """The family as released when ``final`` was the latest final quarter: the cohorts up to
-    it, and the groups named from their sharers alone, so a release never changes later."""
+    it, and the groups the quarters up to it named when they were frozen (``named``: quarter
+    -> groups), so a release never changes later and a named group stays named."""
     kept = sorted((c for c in cohorts if c.quarter <= final), key=lambda c: (c.quarter, c.program))
-    sharers: dict[str, int] = {}
-    for cohort in kept:
-        for name, people in cohort.newcomers.items():
-            sharers[name] = sharers.get(name, 0) + people
-    names = listed_groups(sharers)
+    names = tuple(sorted({name for q, listed in named.items() if q <= final for name in listed}))
     programs = tuple(sorted({c.program for c in kept}))
     first = min((c.quarter for c in kept), default=0)
     span = max((c.quarter for c in kept), default=-1) - first + 1
@@ -94,7 +92,9 @@ def family(cohorts: Iterable[CohortSums], final: int) -> EquityData:
     return EquityData(programs, first, names, membership, groups, totals, final)
 
 
-def release_families(cohorts: list[CohortSums], final: int) -> list[EquityData]:
+def release_families(
+    cohorts: list[CohortSums], named: Mapping[int, Iterable[str]], final: int
+) -> list[EquityData]:
     """Every release's family, oldest first, the last one at ``final`` (at least that one)."""
     first = min((c.quarter for c in cohorts), default=final)
-    return [family(cohorts, quarter) for quarter in range(first, final + 1)]
+    return [family(cohorts, named, quarter) for quarter in range(first, final + 1)]

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ),
                 ("quarter", models.IntegerField(unique=True)),
                 ("frozen_at", models.DateTimeField()),
+                ("named", models.JSONField()),
             ],
         ),
         migrations.CreateModel(
@@ -35,7 +36,6 @@ class Migration(migrations.Migration):
                 ("program", models.BigIntegerField()),
                 ("totals", models.JSONField()),
                 ("groups", models.JSONField()),
-                ("newcomers", models.JSONField()),
                 ("combos", models.JSONField()),
             ],
             options={

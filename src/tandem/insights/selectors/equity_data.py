@@ -6,10 +6,12 @@ cut-off (the end of the quarter plus ``FOLLOW_QUARTERS``) is past by ``EDIT_WIND
 their enrolments gets its quantities *as of that cut-off* from correlated subqueries
 (``equity_sums``); the database sums them per program, quarter and exact list of identity
 attributes, and only those sums reach Python, where they are frozen per program, quarter and
-shared attribute (``insights.frozen``) the first time the quarter is needed once final. From
-then on the frozen sums are read, never today's rows: a deleted account, a withdrawn background
-or an edited goal changes no figure already shown. Each release's decisions are kept in the
-database too, so neither does a cache flush or a rules change.
+shared attribute (``insights.frozen``) the first time the quarter is needed once final, with
+the groups it may name: those at least ``MIN_GROUP_SIZE`` distinct people with a mentee
+enrolment before the quarter's end shared then. From then on the frozen sums are read, never
+today's rows: a deleted account, a withdrawn background or an edited goal changes no figure
+already shown. Each release's decisions are kept in the database too, so neither does a cache
+flush or a rules change.
 """
 
 from __future__ import annotations
@@ -26,20 +28,17 @@ from tandem.feedback.models import EDIT_WINDOW, CheckIn
 from tandem.insights.equity.cohorts import last_final, quarter_of, quarter_start
 from tandem.insights.equity.family import EquityData
 from tandem.insights.equity.frozen import CohortSums, release_families, summed
+from tandem.insights.equity.groups import listed_groups, people_per_group
 from tandem.insights.equity.replay import decide_in_order
 from tandem.insights.equity.suppression import Decisions
 from tandem.insights.frozen import (
     ReleaseStore,
     frozen_cohorts,
     frozen_cohorts_freeze,
+    frozen_names,
     last_frozen_quarter,
 )
-from tandem.insights.selectors.equity_sums import (
-    cohort_cases,
-    mentees_at_cutoff,
-    newcomers,
-    quantity_sums,
-)
+from tandem.insights.selectors.equity_sums import cohort_cases, mentees_at_cutoff, quantity_sums
 from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.mentorships.models import Goal, GoalUpdate, Mentorship
 from tandem.people.models import Identity
@@ -78,14 +77,32 @@ def _cohorts_of(start: int, final: int) -> list[CohortSums]:
         .filter(created_at__gte=quarter_start(start), created_at__lt=quarter_start(final + 1))
         .annotate(quarter=cohort)
         .values("program_id", "quarter", attributes=F("person__identity__attributes"))
-        .annotate(newcomers=newcomers(), **quantity_sums())
+        .annotate(**quantity_sums())
         .order_by()
     )
 
 
-def _frozen_up_to(final: int) -> list[CohortSums]:
-    """Every final cohort, frozen: the quarters that became final since the last freeze are
-    summed and frozen first (the first time, every quarter since the first mentee joined)."""
+def _named_now(quarter: int) -> tuple[str, ...]:
+    """The groups a release may name from ``quarter`` on: shared, today, by enough distinct
+    people with a mentee enrolment before the quarter's end (one grouped query)."""
+    return listed_groups(
+        people_per_group(
+            (row["attributes"] or [], row["people"])
+            for row in Identity.objects.filter(
+                user__enrolments__role=Role.MENTEE,
+                user__enrolments__created_at__lt=quarter_start(quarter + 1),
+            )
+            .values("attributes")
+            .annotate(people=Count("user", distinct=True))
+            .order_by()
+        )
+    )
+
+
+def _frozen_up_to(final: int) -> tuple[list[CohortSums], dict[int, tuple[str, ...]]]:
+    """Every final cohort and every frozen quarter's named groups: the quarters that became
+    final since the last freeze are summed and frozen first (the first time, every quarter
+    since the first mentee joined)."""
     last = last_frozen_quarter()
     if last is None:
         earliest = Enrolment.objects.filter(role=Role.MENTEE).aggregate(at=Min("created_at"))
@@ -93,14 +110,19 @@ def _frozen_up_to(final: int) -> list[CohortSums]:
     else:
         start = last + 1
     if start <= final:
-        frozen_cohorts_freeze(quarters=range(start, final + 1), cohorts=_cohorts_of(start, final))
-    return frozen_cohorts(final)
+        quarters = range(start, final + 1)
+        frozen_cohorts_freeze(
+            quarters=quarters,
+            cohorts=_cohorts_of(start, final),
+            named={quarter: _named_now(quarter) for quarter in quarters},
+        )
+    return frozen_cohorts(final), frozen_names(final)
 
 
 def equity_releases() -> list[EquityData]:
     """The family of every cohort release, oldest first; the last is the one shown now."""
     final = final_quarter()
-    return release_families(_frozen_up_to(final), final)
+    return release_families(*_frozen_up_to(final), final)
 
 
 def equity_data() -> EquityData:

@@ -1,6 +1,6 @@
 """The equity quantities of every mentee enrolment as of its cohort's cut-off, summed in the
 database (``equity_data`` sums them per program, quarter and exact list of identity attributes):
-no row about one person leaves the database."""
+only those sums leave the database, with no user id."""
 
 from __future__ import annotations
 
@@ -169,13 +169,3 @@ def quantity_sums() -> dict[str, Any]:
         "goal_share": Sum("part"),
         "goal_share_sq": Sum(F("part") * F("part")),
     }
-
-
-def newcomers() -> Sum:
-    """How many enrolments are their person's first mentee enrolment on the site (earliest,
-    then lowest id): summed over cohorts, each person who shared an attribute counts once."""
-    earlier = Enrolment.objects.filter(person=OuterRef("person"), role=Role.MENTEE).filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-    )
-    return _one(Q(~Exists(earlier)))
