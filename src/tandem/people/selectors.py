@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.lookups import StartsWith
 
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import lockable
+from tandem.core.search import Lowered, contains_folded
 from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
 
 PROFILE_NOT_FOUND = "Profile not found."
@@ -165,9 +167,11 @@ def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
     if not prefix:
         return Skill.objects.order_by("name")
     starts_first = Case(
-        When(name__istartswith=prefix, then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(StartsWith(Lowered(F("name")), prefix.lower()), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
-    return Skill.objects.filter(name__icontains=prefix).order_by(starts_first, "name")
+    return Skill.objects.filter(contains_folded(prefix, "name")).order_by(starts_first, "name")
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -208,5 +212,5 @@ def people_search_visible_to(
         profile__isnull=False,
     ).exclude(pk=viewer.pk)
     for word in words.split(" "):
-        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        people = people.filter(contains_folded(word, "first_name", "last_name"))
     return list(people.select_related("profile").order_by("first_name", "last_name", "pk")[:limit])

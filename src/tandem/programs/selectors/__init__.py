@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from tandem.core.exceptions import NotFound, PermissionDenied
 from tandem.core.locking import lockable
+from tandem.core.search import contains_folded
 from tandem.people.models import User
 from tandem.people.selectors import is_signed_in, profiles_visible_to
 from tandem.programs.models import (
@@ -228,9 +229,7 @@ def participant_list(
     term = search.strip()
     if term:
         qs = qs.filter(
-            Q(person__email__icontains=term)
-            | Q(person__first_name__icontains=term)
-            | Q(person__last_name__icontains=term)
+            contains_folded(term, "person__email", "person__first_name", "person__last_name")
         )
     return qs.order_by("person__email", "role")
 
