@@ -21,17 +21,26 @@ from tandem.people.models import User
 router = Router(tags=["feedback"])
 
 
+SCORE_WITHHELD = (
+    "Always null: the 0-100 score moves with each side's private check-in answers, so it is "
+    "not shown; the state and the reasons say how it is going."
+)
+
+
 class ReasonOut(Schema):
     code: str
     text: str
-    weight: int
+    weight: int | None = Field(
+        description="Points added to the score (negative: a concern); null for a reason read "
+        "from private check-in answers, whose points would tell how a side answered."
+    )
 
 
 class HealthOut(Schema):
     mentorship_id: int
     program_id: int
     state: str | None = Field(description="thriving | on_track | at_risk | stalled; null: not yet")
-    score: int | None
+    score: None = Field(None, description=SCORE_WITHHELD)
     reasons: list[ReasonOut] = Field(description="Concerns first, heaviest first; then strengths.")
     last_activity_at: datetime | None
     state_since: datetime | None
@@ -44,11 +53,15 @@ class HealthRowOut(Schema):
     mentor: PersonOut
     mentee: PersonOut
     state: str = Field(description="thriving | on_track | at_risk | stalled")
-    score: int
+    score: None = Field(None, description=SCORE_WITHHELD)
     reasons: list[ReasonOut]
     last_activity_at: datetime | None
     state_since: datetime
     computed_at: datetime
+
+    @staticmethod
+    def resolve_score(obj: MentorshipHealth) -> None:
+        return None
 
     @staticmethod
     def resolve_mentor(obj: MentorshipHealth) -> User:
@@ -75,7 +88,7 @@ def _health_out(mentorship: Mentorship, health: MentorshipHealth | None) -> dict
         "mentorship_id": mentorship.pk,
         "program_id": mentorship.program_id,
         "state": health.state if health else None,
-        "score": health.score if health else None,
+        "score": None,
         "reasons": health.reasons if health else [],
         "last_activity_at": health.last_activity_at if health else None,
         "state_since": health.state_since if health else None,

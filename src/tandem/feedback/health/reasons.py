@@ -15,12 +15,15 @@ UNKNOWN_CODE = "No health reason has the code {code!r}."
 @dataclass(frozen=True)
 class ReasonCode:
     """One reason: its machine ``code``, a one-line ``meaning``, whether it is a ``concern``
-    (lowers the score) or a strength, and the ``actions`` suggested to the pair for it."""
+    (lowers the score) or a strength, the ``actions`` suggested to the pair for it, and
+    whether it is read ``from_answers``: a side's private check-in answers, so that its points
+    must never be shown (see ``docs/health.md``, who sees what)."""
 
     code: str
     meaning: str
     concern: bool
     actions: tuple[str, ...]
+    from_answers: bool = False
 
 
 REASON_CODES: tuple[ReasonCode, ...] = (
@@ -87,6 +90,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             "Ask each other what would make the meetings more useful",
             "Read the guidance on giving and receiving feedback",
         ),
+        from_answers=True,
     ),
     ReasonCode(
         "falling_pulse",
@@ -96,6 +100,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             "Ask each other what would make the meetings more useful",
             "Revisit what each of you expects from the mentorship",
         ),
+        from_answers=True,
     ),
     ReasonCode(
         "pulse_gap",
@@ -105,6 +110,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             "Talk about what each of you expects from the mentorship",
             "Revisit the agreement together",
         ),
+        from_answers=True,
     ),
     ReasonCode(
         "divergence",
@@ -114,6 +120,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             "Talk about what each of you expects from the mentorship",
             "Revisit the agreement together",
         ),
+        from_answers=True,
     ),
     ReasonCode(
         "unsigned_amendment",
@@ -165,6 +172,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             "Ask each other what has changed since the start",
             "Revisit what each of you expects from the mentorship",
         ),
+        from_answers=True,
     ),
     ReasonCode(
         "long_pause",
@@ -198,6 +206,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         "Both sides rated the latest check-in well.",
         False,
         ("Note what works and keep doing it",),
+        from_answers=True,
     ),
     ReasonCode(
         "goal_progress",

@@ -1,16 +1,19 @@
 """Who reads relationship health and the admins' list of a program's mentorships by health:
-the pair and the program's admins (``access_mentorship`` with ``OVERVIEW``)."""
+the pair and the program's admins (``access_mentorship`` with ``OVERVIEW``). Every health row
+read here has its reasons as people read them (``reasons_as_read``): no points and no rank
+that could give away a side's private check-in answers."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from tandem.feedback.health import REASON_CODES, REASONS
 from tandem.feedback.models import (
     HealthState,
     Intervention,
@@ -26,12 +29,52 @@ from tandem.programs.models import Program
 from tandem.programs.selectors import ProgramAccess, access_program
 
 STATE_ORDER = (HealthState.STALLED, HealthState.AT_RISK, HealthState.ON_TRACK, HealthState.THRIVING)
+CODE_ORDER = {reason.code: n for n, reason in enumerate(REASON_CODES)}
+
+
+def _from_answers(reason: Mapping[str, Any]) -> bool:
+    known = REASONS.get(str(reason["code"]))
+    return known is not None and known.from_answers
+
+
+def reason_concern(reason: Mapping[str, Any]) -> bool | None:
+    """True for a concern, False for a strength, None for a note of no weight (a pause); a
+    reason shown without its weight is what its code says."""
+    if reason["weight"] is None:
+        return REASONS[str(reason["code"])].concern
+    weight = int(reason["weight"])
+    return None if weight == 0 else weight < 0
+
+
+def reasons_as_read(reasons: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Stored reasons as the pair and the admins read them (pages, API, nudges, alerts).
+
+    A reason read from check-in answers (``ReasonCode.from_answers``) has no weight and a fixed
+    place after the other concerns (or strengths), in code order: its points, or its rank among
+    reasons whose points the pair can work out, would tell one side how the other answered
+    (a mean of 2 or less weighs -20). The other reasons keep their order, heaviest first."""
+
+    def place(reason: Mapping[str, Any]) -> tuple[int, int]:
+        kind = {True: 0, False: 1, None: 2}[reason_concern(reason)]
+        private = _from_answers(reason)
+        return kind, 1 + CODE_ORDER[str(reason["code"])] if private else 0
+
+    return [
+        {**reason, "weight": None} if _from_answers(reason) else dict(reason)
+        for reason in sorted(reasons, key=place)
+    ]
+
+
+def _as_read(health: MentorshipHealth) -> MentorshipHealth:
+    health.reasons = reasons_as_read(health.reasons)
+    return health
 
 
 def health_for_mentorship(*, mentorship: Mentorship) -> MentorshipHealth | None:
     """The health of a mentorship the caller was let in to (``access_mentorship`` with
     ``OVERVIEW``: the pair and the program's admins)."""
-    return MentorshipHealth.objects.filter(mentorship=mentorship).first()
+    health = MentorshipHealth.objects.filter(mentorship=mentorship).first()
+    return _as_read(health) if health is not None else None
 
 
 def access_mentorship_health(
@@ -102,7 +145,7 @@ class HealthRows(Sequence[MentorshipHealth]):
         rows = MentorshipHealth.objects.filter(pk__in=ids).select_related(
             "mentorship", "mentorship__mentor", "mentorship__mentee"
         )
-        found = {row.pk: row for row in rows}
+        found = {row.pk: _as_read(row) for row in rows}
         return [found[pk] for pk in ids if pk in found]
 
 

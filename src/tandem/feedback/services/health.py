@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -43,6 +44,7 @@ from tandem.feedback.selectors.health import (
     mentorships_due_daily,
     mentorships_with_new_activity,
 )
+from tandem.feedback.selectors.health_reads import reason_concern, reasons_as_read
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.selectors import (
@@ -271,8 +273,14 @@ def _interventions_send(
     return nudges, alerts
 
 
+def _concerns(row: MentorshipHealth) -> list[dict[str, Any]]:
+    """The concerns in the order the pair and the admins read them (no rank by the points of
+    a reason read from check-in answers: the nudge and the alert name the top one)."""
+    return [reason for reason in reasons_as_read(row.reasons) if reason_concern(reason) is True]
+
+
 def _top_concern(row: MentorshipHealth) -> dict[str, object]:
-    concerns = [reason for reason in row.reasons if int(str(reason["weight"])) < 0]
+    concerns = _concerns(row)
     return concerns[0] if concerns else {"code": "", "text": "", "weight": 0}
 
 
@@ -336,9 +344,7 @@ def _alert_send(
         reason_code=str(top["code"]),
         episode=episode,
     )
-    reasons = "\n".join(
-        f"- {reason['text']}" for reason in row.reasons if int(str(reason["weight"])) < 0
-    )
+    reasons = "\n".join(f"- {reason['text']}" for reason in _concerns(row))
     actions = [
         "Send them a check-in",
         "Write to the pair",

@@ -42,11 +42,11 @@ BADGES: dict[str, str] = {
 
 
 def _concerns(health: MentorshipHealth) -> list[dict[str, Any]]:
-    return [reason for reason in health.reasons if int(reason["weight"]) < 0]
+    return [reason for reason in health.reasons if selectors.reason_concern(reason) is True]
 
 
 def _strengths(health: MentorshipHealth) -> list[dict[str, Any]]:
-    return [reason for reason in health.reasons if int(reason["weight"]) > 0]
+    return [reason for reason in health.reasons if selectors.reason_concern(reason) is False]
 
 
 def next_step(health: MentorshipHealth) -> str:
