@@ -58,3 +58,22 @@ def test_pages_cut_across_states_in_order():
     assert rows[2].mentorship_id == made[("at_risk", 50)]
     on_track = health_list_for_program(program=program, filters=HealthFilters(state="on_track"))
     assert [r.score for r in on_track[0:50]] == [65, 70]
+
+
+def test_the_search_folds_the_case_of_accented_names_on_both_databases():
+    program = ProgramFactory()
+    now = timezone.now()
+    chloe = mentorship(program=program)
+    chloe.mentee.last_name = "Martínez"
+    chloe.mentee.save()
+    for m in (chloe, mentorship(program=program)):
+        MentorshipHealth.objects.create(
+            mentorship=m,
+            program=program,
+            state="on_track",
+            score=70,
+            state_since=now,
+            computed_at=now,
+        )
+    found = health_list_for_program(program=program, filters=HealthFilters(search="MARTÍNEZ"))
+    assert [r.mentorship_id for r in found[0:10]] == [chloe.pk]

@@ -126,6 +126,7 @@ def _checkins(world: World, pairs: list[Pair], divergences: list[Row]) -> Iterat
                     "questions": _questions(kind, pair),
                     "due_at": due,
                     "answered_at": answered,
+                    "answers_changed_at": answered,
                     "answers": answers,
                     "created_at": due - DAY,
                 }

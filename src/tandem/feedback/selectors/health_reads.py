@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
+from tandem.core.search import contains_folded
 from tandem.feedback.health import REASON_CODES, REASONS
 from tandem.feedback.models import (
     HealthState,
@@ -162,14 +163,11 @@ def health_list_for_program(
         qs = qs.filter(signals__codes__icontains=f"|{filters.reason}|")
     term = filters.search.strip()
     if term:
-        qs = qs.filter(
-            Q(mentorship__mentor__first_name__icontains=term)
-            | Q(mentorship__mentor__last_name__icontains=term)
-            | Q(mentorship__mentor__email__icontains=term)
-            | Q(mentorship__mentee__first_name__icontains=term)
-            | Q(mentorship__mentee__last_name__icontains=term)
-            | Q(mentorship__mentee__email__icontains=term)
-        )
+        people = ("mentorship__mentor", "mentorship__mentee")
+        fields = [
+            f"{who}__{name}" for who in people for name in ("first_name", "last_name", "email")
+        ]
+        qs = qs.filter(contains_folded(term, *fields))
     return HealthRows(qs)
 
 
