@@ -25,7 +25,8 @@ def test_confirming_on_day_0_is_refused_and_tells_no_one(client):
     response = call(client, "post", _confirm_url(m), user=m.mentee)
     assert response.status_code == 409
     midpoint_on = m.starts_on + (m.ends_on - m.starts_on) / 2
-    assert response.json()["detail"] == MIDPOINT_NOT_DUE.format(midpoint_on=midpoint_on)
+    in_words = f"{midpoint_on.day} {midpoint_on:%B %Y}"  # as the pages write dates
+    assert response.json()["detail"] == MIDPOINT_NOT_DUE.format(midpoint_on=in_words)
     m.refresh_from_db()
     assert m.midpoint_confirmed_at is None
     assert _notified(m) == before

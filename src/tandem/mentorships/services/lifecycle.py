@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import (
@@ -209,10 +210,8 @@ def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship
             return mentorship  # the pair has one mid-point, and it is confirmed already
         if not mentorship.midpoint_reached(timezone.localdate()):
             midpoint_on = mentorship.midpoint_on
-            raise ApplicationError(
-                MIDPOINT_NOT_DUE.format(midpoint_on=midpoint_on or "the agreed mid-point"),
-                status=409,
-            )
+            when = date_format(midpoint_on, "j F Y") if midpoint_on else "the agreed mid-point"
+            raise ApplicationError(MIDPOINT_NOT_DUE.format(midpoint_on=when), status=409)
         mentorship.midpoint_confirmed_at = timezone.now()
         mentorship.save(update_fields=["midpoint_confirmed_at"])
         event_add_and_notify_other(
