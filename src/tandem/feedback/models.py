@@ -157,7 +157,8 @@ class MentorshipHealth(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["program", "state", "score"])]
+        # In a state, longest there first: the score would rank pairs by their private answers.
+        indexes = [models.Index(fields=["program", "state", "state_since"])]
 
     def __str__(self) -> str:
         return f"Health of mentorship #{self.mentorship_id}: {self.state}"

@@ -1,4 +1,7 @@
-"""The program's health list pages state by state: stalled first, lowest score first."""
+"""The program's health list pages state by state: stalled first, longest in its state first,
+never by score (which would rank pairs by their private answers)."""
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,13 +18,15 @@ def test_pages_cut_across_states_in_order():
     program = ProgramFactory()
     now = timezone.now()
     made = {}
-    for state, score in [
-        ("thriving", 95),
-        ("on_track", 70),
-        ("stalled", 20),
-        ("at_risk", 50),
-        ("stalled", 10),
-        ("on_track", 65),
+    # (state, days in it, score): within a state the lower score comes last, so an order by
+    # score would fail.
+    for state, days, score in [
+        ("thriving", 3, 95),
+        ("on_track", 2, 70),
+        ("stalled", 5, 20),
+        ("at_risk", 4, 50),
+        ("stalled", 9, 30),
+        ("on_track", 6, 80),
     ]:
         m = mentorship(program=program)
         MentorshipHealth.objects.create(
@@ -29,7 +34,7 @@ def test_pages_cut_across_states_in_order():
             program=program,
             state=state,
             score=score,
-            state_since=now,
+            state_since=now - timedelta(days=days),
             computed_at=now,
         )
         made[(state, score)] = m.pk
@@ -43,10 +48,10 @@ def test_pages_cut_across_states_in_order():
         computed_at=now,
     )
     order = [
-        ("stalled", 10),
+        ("stalled", 30),
         ("stalled", 20),
         ("at_risk", 50),
-        ("on_track", 65),
+        ("on_track", 80),
         ("on_track", 70),
         ("thriving", 95),
     ]
@@ -57,7 +62,7 @@ def test_pages_cut_across_states_in_order():
     assert [(r.state, r.score) for r in rows[4:10]] == order[4:]
     assert rows[2].mentorship_id == made[("at_risk", 50)]
     on_track = health_list_for_program(program=program, filters=HealthFilters(state="on_track"))
-    assert [r.score for r in on_track[0:50]] == [65, 70]
+    assert [r.score for r in on_track[0:50]] == [80, 70]
 
 
 def test_the_search_folds_the_case_of_accented_names_on_both_databases():

@@ -101,9 +101,10 @@ def access_program_for_health(*, user: User | AnonymousUser, program_id: int) ->
 
 class HealthRows(Sequence[MentorshipHealth]):
     """A program's health list as a paginator (Django's or the API's) reads it, stalled first.
-    Counted with one query grouped by state; a page is cut state by state, each in score
-    order along the ``(program, state, score)`` index, so no query sorts the whole program;
-    then only the page's rows are fetched with the pair joined."""
+    Counted with one query grouped by state; a page is cut state by state, each longest in
+    that state first along the ``(program, state, state_since)`` index (never by score, which
+    would rank pairs by their private answers), so no query sorts the whole program; then
+    only the page's rows are fetched with the pair joined."""
 
     def __init__(self, filtered: QuerySet[MentorshipHealth]) -> None:
         self._filtered = filtered.order_by()
@@ -140,7 +141,7 @@ class HealthRows(Sequence[MentorshipHealth]):
                 continue
             if len(ids) >= wanted:
                 break
-            ordered = self._filtered.filter(state=state).order_by("score", "mentorship_id")
+            ordered = self._filtered.filter(state=state).order_by("state_since", "mentorship_id")
             ids += ordered.values_list("mentorship_id", flat=True)[skip : skip + wanted - len(ids)]
             skip = 0
         rows = MentorshipHealth.objects.filter(pk__in=ids).select_related(
@@ -154,7 +155,8 @@ def health_list_for_program(
     *, program: Program, filters: HealthFilters = HealthFilters()
 ) -> HealthRows:
     """The health of the program's active mentorships, stalled first, then at risk, on track
-    and thriving, lowest score first within each; a page is two queries and the count one."""
+    and thriving, longest in its state first within each; a page is two queries and the count
+    one."""
     qs = MentorshipHealth.objects.filter(program=program, mentorship__state=MentorshipState.ACTIVE)
     if filters.state:
         qs = qs.filter(state=filters.state)
