@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.graph import CandidateGraph
+from tandem.matching.graph import CandidateGraph, check_capacity
 from tandem.matching.solvers.bounds import lagrangian_bound
 from tandem.matching.solvers.constraints import Residual, apply_constraints, lift
 from tandem.matching.solvers.fair import fair_edges
@@ -141,6 +141,7 @@ def _check_arguments(
 ) -> None:
     if objective not in OBJECTIVES:
         raise ValueError(UNKNOWN_OBJECTIVE.format(objective=objective))
+    check_capacity(graph)  # from_edges checked the edges; the capacity may have been replaced
     if group_floor is not None:
         if group_of_mentee is None:
             raise ValueError(GROUP_FLOOR_NEEDS_GROUPS)
@@ -288,9 +289,11 @@ def solve(
     Raises
     ------
     ValueError
-        Unknown objective; a pin that is not an allowed pair, repeats a mentee or overfills
-        a mentor; a pair out of range; a group floor without groups, with ``stable`` or
-        that cannot be met given the pins; an ``outside_bound`` of the wrong length.
+        Unknown objective; a capacity that is not one count >= 0 per mentor (the edges are
+        checked when the graph is built, see :func:`~tandem.matching.graph.check_graph`); a pin
+        that is not an allowed pair, repeats a mentee or overfills a mentor; a pair out of
+        range; a group floor without groups, with ``stable`` or that cannot be met given the
+        pins; an ``outside_bound`` of the wrong length.
 
     Notes
     -----
