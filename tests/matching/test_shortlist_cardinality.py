@@ -87,3 +87,14 @@ def test_a_flow_short_of_the_trivial_bound_is_proven_by_its_cut(cut_reads, seed)
     assert int((proven.edge_of >= 0).sum()) == 61 < min(graph.n_mentees, graph.capacity.sum())
     assert cut_reads["cuts"] == cut_reads["flows"] >= 1  # every flow's cut, the last one too
     _check(proven, graph)
+
+
+def test_equal_scores_spread_the_first_shortlist_so_one_flow_matches_everyone(cut_reads):
+    # Every score equal: picking each mentee's best by position would give all of them the
+    # same 12 mentors (72 seats for 600 mentees) and ~40 rounds of growing (#14).
+    n, m = 600, 120
+    mentee, mentor = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+    graph = CandidateGraph.from_edges(n, m, mentee, mentor, np.full(n * m, 0.5), [5] * m)
+    proven = shortlist.proven_optimal(graph)
+    assert int((proven.edge_of >= 0).sum()) == n
+    assert cut_reads["flows"] == 1 and proven.rounds == 0

@@ -190,7 +190,8 @@ def _hospital_resident(graph):
     residents, hospitals = {}, {}
     for i in range(graph.n_mentees):
         e = np.flatnonzero((graph.mentee == i) & open_edge)
-        ranked = e[np.lexsort((graph.mentor[e], -mentee_pref[e]))]
+        turn = (graph.mentor[e] - order.rotation(np.array(i), graph.n_mentors)) % graph.n_mentors
+        ranked = e[np.lexsort((turn, -mentee_pref[e]))]  # ties: the mentee's rotation
         if len(ranked):
             residents[f"r{i}"] = [f"h{graph.mentor[x]}" for x in ranked]
     for j in range(graph.n_mentors):

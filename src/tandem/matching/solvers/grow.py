@@ -27,7 +27,7 @@ import numpy as np
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import Duals
 from tandem.matching.solvers.flow import IntegerWeights
-from tandem.matching.solvers.order import CHUNK
+from tandem.matching.solvers.order import CHUNK, best_columns, rotation, tie_broken
 
 # Pairs added per mentee and round for the total's certificate.
 ADD_PER_MENTEE = 4
@@ -106,6 +106,7 @@ def best_per_mentee(
     mentee = graph.mentee[ids]
     grouped = len(ids) > SORT_AT_MOST and bool(np.all(np.diff(mentee) >= 0))
     if not grouped:
+        key = tie_broken(key, mentee, graph.mentor[ids], graph.n_mentors)  # ties: spread
         order = np.lexsort((-key, mentee))
         mentee = mentee[order]
         first = np.r_[True, mentee[1:] != mentee[:-1]]
@@ -118,10 +119,13 @@ def best_per_mentee(
     row = np.repeat(np.arange(len(starts)), counts)
     column = np.arange(len(ids)) - starts[row]
     width = int(counts.max())
+    if width <= per_mentee:
+        return np.sort(ids)
     table = np.full((len(starts), width), -np.inf)
     table[row, column] = key
-    take = min(per_mentee, width)
-    best = np.argpartition(-table, take - 1, axis=1)[:, :take]
+    best = best_columns(
+        table, per_mentee, starts, graph.mentor[ids], mentee[starts], graph.n_mentors
+    )
     real = best < counts[:, None]
     return np.sort(ids[(starts[:, None] + best)[real]])
 
@@ -191,18 +195,39 @@ class Table:
         return np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, np.int64)
 
 
+def tie_spread(rows: int, width: int) -> np.ndarray:
+    """A ``rows x width`` table in ``(0, 0.5]`` that orders each row's columns by a rotation
+    of its own: row ``r`` prefers column ``offset_r``, then the next ones (cyclically), with
+    the offsets spread over the columns (:func:`~tandem.matching.solvers.order.rotation`).
+
+    Added to integer keys, it only orders equal keys. Without it, equal keys (all scores
+    tied) are picked by position: every mentee then shortlists the same few mentors and
+    the first max-flow matches a handful, where spread ties match nearly everyone.
+
+    >>> tie_spread(2, 4).tolist()
+    [[0.5, 0.375, 0.25, 0.125], [0.25, 0.125, 0.5, 0.375]]
+    """
+    rotated = (np.arange(width) - rotation(np.arange(rows), width)[:, None]) % width
+    return 0.5 * (1.0 - rotated / width)
+
+
 def _row_best(key: np.ndarray, k: int, above: float = -np.inf) -> tuple[np.ndarray, np.ndarray]:
     """``(row, column)`` of each row's ``k`` highest keys that are ``> above`` (``key`` is a
-    table), by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay in cache."""
+    table of integers), by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay
+    in cache. Equal keys at the ``k``-th place are taken in each row's own rotation of the
+    columns (:func:`tie_spread`), so that tied rows pick different columns."""
     width = key.shape[1]
     if width == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     k, rows, columns = min(k, width), [], []
     filler = FILLER * (2 - np.arange(width) / width)  # distinct, below every real key
+    spread = tie_spread(min(BLOCK_ROWS, len(key)), width)
     for lo in range(0, len(key), BLOCK_ROWS):
-        block = np.where(key[lo : lo + BLOCK_ROWS] > FILLER, key[lo : lo + BLOCK_ROWS], filler)
+        keys = key[lo : lo + BLOCK_ROWS]
+        block = np.where(keys > FILLER, keys, filler)
+        block += spread[: len(block)]
         best = np.argpartition(block, width - k, axis=1)[:, width - k :]
-        row, at = np.nonzero(np.take_along_axis(block, best, 1) > max(above, FILLER))
+        row, at = np.nonzero(np.take_along_axis(keys, best, 1) > max(above, FILLER))
         rows.append(row + lo)
         columns.append(best[row, at])
     if not rows:

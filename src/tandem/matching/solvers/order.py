@@ -21,8 +21,73 @@ def _descending_key(pref: np.ndarray, mentee: np.ndarray, bits: int) -> np.ndarr
     return key
 
 
+def rotation(rows: np.ndarray, width: int) -> np.ndarray:
+    """Per row, the column its ties start from: rows spread over ``range(width)`` by the
+    golden ratio, so that rows with equal keys prefer different columns.
+
+    >>> rotation(np.arange(4), 10).tolist()
+    [0, 6, 2, 8]
+    """
+    return np.floor(rows * GOLDEN % 1.0 * width).astype(np.int64)
+
+
+GOLDEN = (5**0.5 - 1) / 2
+
+
+def tie_broken(
+    key: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, n_mentors: int
+) -> np.ndarray:
+    """int64 keys in the order of the float ``key`` (larger first), equal keys in each
+    mentee's :func:`rotation` of the mentors: for picking a row's best pairs, never for
+    scoring them (floats that differ only in their last ``log2(n_mentors)`` bits tie).
+
+    >>> key = tie_broken(np.full(8, 0.5), np.repeat([0, 1], 4), np.tile(np.arange(4), 2), 4)
+    >>> int(key[:4].argmax()), int(key[4:].argmax())  # mentee 1's rotation starts at 2
+    (0, 2)
+    """
+    bits = max(1, int(n_mentors).bit_length())
+    order = key.astype(np.float64).view(np.int64)
+    order = order ^ ((order >> 63) & np.int64(0x7FFFFFFFFFFFFFFF))  # float order == int order
+    place = (mentor.astype(np.int64) - rotation(mentee, n_mentors)) % max(n_mentors, 1)
+    return ((order >> bits) << bits) | ((1 << bits) - 1 - place)
+
+
+def best_columns(
+    table: np.ndarray,
+    k: int,
+    first: np.ndarray,
+    mentor: np.ndarray,
+    row_mentee: np.ndarray,
+    n_mentors: int,
+) -> np.ndarray:
+    """Columns of each row's ``k`` largest values in a padded table (``-inf`` padding, more
+    than ``k`` columns). In a row whose ``k``-th and ``(k+1)``-th values are equal, ties go by
+    :func:`tie_broken`; cell ``(r, c)`` is the pair of mentee ``row_mentee[r]`` and mentor
+    ``mentor[first[r] + c]``. Rows without such a tie cost one partial sort only.
+
+    >>> table = np.array([[0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5]])
+    >>> best_columns(table, 1, np.array([0, 4]), np.tile(np.arange(4), 2), np.arange(2), 4)
+    array([[0],
+           [2]])
+    """
+    width = table.shape[1]
+    best = np.argpartition(table, (width - k - 1, width - k), axis=1)
+    edge = np.take_along_axis(table, best[:, width - k - 1 : width - k + 1], axis=1)
+    best = best[:, width - k :]
+    tied = np.flatnonzero(edge[:, 0] == edge[:, 1])
+    if len(tied):
+        cell = np.minimum(first[tied, None] + np.arange(width), len(mentor) - 1)
+        values = table[tied]
+        key = tie_broken(values, row_mentee[tied, None], mentor[cell], n_mentors)
+        key[~np.isfinite(values)] = np.iinfo(np.int64).min
+        best[tied] = np.argpartition(key, width - k, axis=1)[:, width - k :]
+    return best
+
+
 def mentee_order(graph: CandidateGraph, mentee_pref: np.ndarray) -> np.ndarray:
-    """Edge ids sorted by (mentee, preference descending, mentor): each mentee's list.
+    """Edge ids sorted by (mentee, preference descending, mentor from the mentee's
+    :func:`rotation` on): each mentee's list. Equal preferences in the same order for every
+    mentee would send them all to the same mentors (one stable-matching round per mentor).
 
     One int64 sort on (mentee, leading bits of the preference); edges whose keys collide
     (equal or nearly equal preferences) are then re-sorted exactly.
@@ -39,9 +104,15 @@ def mentee_order(graph: CandidateGraph, mentee_pref: np.ndarray) -> np.ndarray:
         ties.append(np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + max(lo - 1, 0))
     tie = np.concatenate(ties) if ties else np.empty(0, np.int64)
     if len(tie):
-        slots = np.union1d(tie, tie + 1)
+        slot = np.zeros(graph.n_edges, dtype=bool)  # a mask: np.union1d hashes (seconds)
+        slot[tie] = True
+        slot[tie + 1] = True
+        slots = np.flatnonzero(slot)
         tied = order[slots]
-        exact = np.lexsort((graph.mentor[tied], -mentee_pref[tied], key[tied]))
+        rotated = (graph.mentor[tied] - rotation(graph.mentee[tied], graph.n_mentors)) % max(
+            graph.n_mentors, 1
+        )
+        exact = np.lexsort((rotated, -mentee_pref[tied], key[tied]))
         order[slots] = tied[exact]
     return order
 

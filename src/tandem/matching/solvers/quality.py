@@ -8,7 +8,7 @@ import numpy as np
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.constraints import allowed_edges, find_edges
-from tandem.matching.solvers.order import CHUNK
+from tandem.matching.solvers.order import CHUNK, rotation
 from tandem.matching.solvers.stable import preferences
 
 NO_EDGES = "no_edges"
@@ -64,8 +64,9 @@ def count_blocking_pairs(
     forbidden : iterable of (mentee, mentor)
         Pairs that may not be matched and so never block.
     break_ties : bool
-        Compare equal preferences by index (lower index preferred), as the stable solver
-        does; by default a tie never blocks.
+        Compare equal preferences as the stable solver does (a mentor prefers the lower
+        mentee index, a mentee the mentor first in its ``order.rotation``); by default a tie
+        never blocks.
 
     Returns
     -------
@@ -96,8 +97,10 @@ def blocking_count(
     matched = np.flatnonzero(edge_of >= 0)
     mine = np.full(graph.n_mentees, -np.inf)
     mine[matched] = mentee_pref[edge_of[matched]]
-    mine_mentor = np.full(graph.n_mentees, graph.n_mentors, dtype=np.int64)
-    mine_mentor[matched] = graph.mentor[edge_of[matched]]
+    # Mentee ties are broken in each mentee's rotation of the mentors (see ``mentee_order``).
+    m, turn = max(graph.n_mentors, 1), rotation(np.arange(graph.n_mentees), graph.n_mentors)
+    mine_place = np.full(graph.n_mentees, m, dtype=np.int64)
+    mine_place[matched] = (graph.mentor[edge_of[matched]] - turn[matched]) % m
     load, worst, worst_mentee = _mentor_worst(graph, edge_of, mentor_pref)
     room = load < graph.capacity
     total = 0
@@ -107,7 +110,7 @@ def blocking_count(
         wants = mentee_pref[part] > mine[i]  # never true on the mentee's own edge
         liked = pref > worst[j]
         if break_ties:
-            wants |= (mentee_pref[part] == mine[i]) & (j < mine_mentor[i])
+            wants |= (mentee_pref[part] == mine[i]) & ((j - turn[i]) % m < mine_place[i])
             liked |= (pref == worst[j]) & (i < worst_mentee[j])
         total += int(np.count_nonzero(wants & (room[j] | liked) & allowed[part]))
     return total

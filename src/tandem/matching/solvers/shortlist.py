@@ -38,7 +38,7 @@ from tandem.matching.solvers.grow import (
     dual_failures,
     table_of,
 )
-from tandem.matching.solvers.order import list_starts, mentee_order
+from tandem.matching.solvers.order import best_columns, list_starts, mentee_order
 
 SHORTLIST_PER_MENTEE = 12
 # On a sparse graph (no score table) the first shortlist is shorter: the candidate lists are
@@ -64,8 +64,9 @@ class Proven:
 def best_edges(graph: CandidateGraph, k: int) -> np.ndarray:
     """Boolean mask of each mentee's ``k`` highest-scoring edges.
 
-    Which of several equal scores at the k-th place is kept does not matter: they are only
-    where the shortlist starts, and the result is proven on the whole graph.
+    Equal scores at the k-th place are kept in each mentee's own rotation of the mentors
+    (``order.best_columns``), so that tied mentees start from different mentors; which ones
+    does not matter otherwise: the result is proven on the whole graph.
     """
     keep = _best_edges_by_rows(graph, k)
     if keep is not None:
@@ -99,7 +100,7 @@ def _best_edges_by_rows(graph: CandidateGraph, k: int) -> np.ndarray | None:
         row = graph.mentee.astype(np.int64)
         table = np.full((n, width), -np.inf)
         table[row, np.arange(edges) - starts[row]] = graph.score
-    best = np.argpartition(-table, k - 1, axis=1)[:, :k]
+    best = best_columns(table, k, starts[:-1], graph.mentor, np.arange(n), graph.n_mentors)
     real = best < degree[:, None]
     keep = np.zeros(edges, dtype=bool)
     keep[(best + starts[:-1, None])[real]] = True

@@ -1,12 +1,15 @@
 """Mentee-proposing deferred acceptance (hospitals/residents with capacities).
 
 Preferences are strict: a mentee ranks its allowed mentors by ``mentee_pref`` descending,
-ties to the lower mentor index; a mentor ranks mentees by ``mentor_pref`` descending, ties to
-the lower mentee index. Deferred acceptance does not depend on the order in which proposals
-are processed (McVitie and Wilson, 1970), so proposals are handled in vectorised rounds (every
-free mentee proposes to its next choice; each mentor keeps its best ``capacity``) while many
-mentees are free, and one at a time with a heap per mentor for the long tail of rejection
-chains. Both give the mentee-optimal stable matching.
+ties in its own rotation of the mentor indices (``order.rotation``: tied mentees spread over
+the mentors instead of all proposing to the same ones, a round per mentor); a mentor ranks
+mentees by ``mentor_pref`` descending, ties to the lower mentee index. Any strict order that
+breaks ties keeps the matching weakly stable (no pair strictly prefers each other). Deferred
+acceptance does not depend on the order in which proposals are processed (McVitie and
+Wilson, 1970), so proposals are handled in vectorised rounds (every free mentee proposes to
+its next choice; each mentor keeps its best ``capacity``) while many mentees are free, and
+one at a time with a heap per mentor for the long tail of rejection chains.
+Both give the mentee-optimal stable matching.
 """
 
 from __future__ import annotations
