@@ -36,8 +36,8 @@ from tandem.people.services import identity_withdraw
 from tandem.programs.models import Role
 from tests.insights.equity_atoms import random_family
 from tests.insights.equity_clock import clock
-from tests.insights.test_equity_over_time import _seen
-from tests.insights.test_equity_section import READ, WRITTEN, _program, mentee
+from tests.insights.test_equity_over_time import _seen, fresh_cache, program
+from tests.insights.test_equity_section import READ, WRITTEN, mentee
 from tests.mentorships.factories import member
 from tests.programs.factories import ProgramFactory
 
@@ -45,17 +45,7 @@ pytestmark = pytest.mark.django_db
 ALL_RANGES = {metric.key for metric in METRICS} - PRIVATE_ANSWERS
 LATER = datetime(2026, 5, 1, tzinfo=UTC)  # 2025Q3's cohort is final too
 Q1, Q3 = 2025 * 4, 2025 * 4 + 2
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def program():
-    with clock(WRITTEN):
-        return _program()
+__all__ = ["fresh_cache", "program"]  # fixtures
 
 
 def _published(client, program):
