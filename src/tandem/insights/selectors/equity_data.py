@@ -27,7 +27,7 @@ from django.utils import timezone
 from tandem.feedback.models import EDIT_WINDOW, CheckIn
 from tandem.insights.equity.cohorts import last_final, quarter_of, quarter_start
 from tandem.insights.equity.family import EquityData
-from tandem.insights.equity.frozen import CohortSums, release_families, summed
+from tandem.insights.equity.frozen import CohortSums, family, release_families, summed
 from tandem.insights.equity.groups import listed_groups, people_per_group
 from tandem.insights.equity.replay import decide_in_order
 from tandem.insights.equity.suppression import Decisions
@@ -126,8 +126,10 @@ def equity_releases() -> list[EquityData]:
 
 
 def equity_data() -> EquityData:
-    """The atoms of the site's final cohorts, summed per listed group and over everyone."""
-    return equity_releases()[-1]
+    """The atoms of the site's final cohorts, summed per listed group and over everyone (the
+    latest release's family alone, not every earlier one)."""
+    final = final_quarter()
+    return family(*_frozen_up_to(final), final)
 
 
 def equity_version() -> str:

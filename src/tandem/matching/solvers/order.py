@@ -21,6 +21,9 @@ def _descending_key(pref: np.ndarray, mentee: np.ndarray, bits: int) -> np.ndarr
     return key
 
 
+GOLDEN = (5**0.5 - 1) / 2  # spreads consecutive rows evenly over the columns
+
+
 def rotation(rows: np.ndarray, width: int) -> np.ndarray:
     """Per row, the column its ties start from: rows spread over ``range(width)`` by the
     golden ratio, so that rows with equal keys prefer different columns.
@@ -29,9 +32,6 @@ def rotation(rows: np.ndarray, width: int) -> np.ndarray:
     [0, 6, 2, 8]
     """
     return np.floor(rows * GOLDEN % 1.0 * width).astype(np.int64)
-
-
-GOLDEN = (5**0.5 - 1) / 2
 
 
 def tie_broken(
