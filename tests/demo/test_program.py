@@ -61,8 +61,7 @@ def test_csv_files(tmp_path):
 
 
 @pytest.mark.django_db
-def test_load_is_idempotent_and_keeps_user_edits(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_load_is_idempotent_and_keeps_user_edits():
     logins = load_demo_program(people=40, seed=5)
     assert [login.email for login in logins] == [
         "admin@demo.tandem.test",
@@ -96,9 +95,8 @@ def test_load_is_idempotent_and_keeps_user_edits(settings):
 
 
 @pytest.mark.django_db
-def test_demo_people_self_identify_once_and_withdrawals_stay(settings):
+def test_demo_people_self_identify_once_and_withdrawals_stay():
     """Regression: once imports stopped writing identity, the demo had no identity at all."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_demo_program(people=60, seed=5)
     expected = {p["email"] for p in iter_demo_people(60, seed=5) if p["identity"]}
     assert set(Identity.objects.values_list("user__email", flat=True)) == expected

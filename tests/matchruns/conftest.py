@@ -7,7 +7,6 @@ from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
 def _fast_tasks(settings):
     """Tasks run at enqueue time (on commit), so a started run is finished when we look."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -4,11 +4,6 @@ from tests.programs.factories import ProgramFactory, admin_of, cast_of
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Import tasks run when enqueued (on commit; tests run the callbacks, see test_import)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -31,8 +31,7 @@ def test_the_lists_are_found():
 
 
 @pytest.fixture
-def auth(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def auth():
     _, secret = api_token_create(user=UserFactory(), name="pages")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 

@@ -103,11 +103,6 @@ NOT_200 = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def api_schema():
     """The schema as the running app serves it, bound to the real WSGI handler.

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def auth(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def auth():
     token, secret = api_token_create(user=UserFactory(), name="nul")
     return token.user, {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
