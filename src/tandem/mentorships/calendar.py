@@ -6,7 +6,8 @@
   and an EXDATE for every occurrence that was cancelled or moved; a moved occurrence is its own
   VEVENT (``meeting-<id>@tandem``).
 - Cancelled single meetings stay in the feed with ``STATUS:CANCELLED`` so calendar apps remove
-  them; SEQUENCE goes up with every change.
+  them; SEQUENCE goes up with every change. A meeting one of the pair marked as not taken
+  place is called off the same way (``STATUS:CANCELLED``, or an EXDATE in its series).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from tandem.mentorships.models import Meeting, MeetingSeries, MeetingStatus
 from tandem.notify.services import absolute_url
 
 PRODID = "-//Tandem//Mentorships//EN"
+# Meetings that leave calendars: cancelled, or marked as not taken place.
+CALLED_OFF = (MeetingStatus.CANCELLED, MeetingStatus.MISSED)
 
 
 def _calendar(name: str) -> Calendar:
@@ -58,7 +61,7 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("dtstart", meeting.starts_at.astimezone(zoneinfo.ZoneInfo("UTC")))
     event.add("dtend", meeting.ends_at.astimezone(zoneinfo.ZoneInfo("UTC")))
     event.add("sequence", meeting.sequence)
-    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+    event.add("status", "CANCELLED" if meeting.status in CALLED_OFF else "CONFIRMED")
     _describe(
         event, mentorship=meeting.mentorship, video_url=meeting.video_url, location=meeting.location
     )
@@ -78,14 +81,11 @@ def series_event(series: MeetingSeries, occurrences: Iterable[Meeting]) -> Event
     excluded = sorted(
         m.original_start.astimezone(zone)
         for m in occurrences
-        if m.original_start
-        and (m.status == MeetingStatus.CANCELLED or m.starts_at != m.original_start)
+        if m.original_start and (m.status in CALLED_OFF or m.starts_at != m.original_start)
     )
     for moment in excluded:
         event.add("exdate", moment)
-    everything_cancelled = bool(occurrences) and all(
-        m.status == MeetingStatus.CANCELLED for m in occurrences
-    )
+    everything_cancelled = bool(occurrences) and all(m.status in CALLED_OFF for m in occurrences)
     event.add("sequence", series.sequence)
     event.add("status", "CANCELLED" if everything_cancelled else "CONFIRMED")
     _describe(

@@ -54,6 +54,8 @@ class MeetingSeries(models.Model):
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CANCELLED = "cancelled", "Cancelled"
+    # Past its start, one of the pair said it did not happen: a no-show, never counted as held.
+    MISSED = "missed", "Did not take place"
 
 
 class Meeting(models.Model):
@@ -82,6 +84,11 @@ class Meeting(models.Model):
     # When it was booked for ``starts_at``: made, or last moved there. Health reads a meeting
     # booked shortly before a gap as a plan (a postponement), one of a standing series as not.
     booked_at = models.DateTimeField(default=timezone.now)
+    # Who said it did not take place, and when (set only while ``status`` is MISSED).
+    missed_marked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    missed_marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -93,6 +100,11 @@ class Meeting(models.Model):
                 fields=["series", "original_start"],
                 condition=Q(series__isnull=False),
                 name="one_meeting_per_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="missed", missed_marked_at__isnull=False)
+                | (~Q(status="missed") & Q(missed_marked_at__isnull=True)),
+                name="missed_meeting_has_mark_time",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]

@@ -108,6 +108,7 @@ class MentorshipOverview:
     meetings_held: int
     meetings_scheduled: int
     meetings_cancelled: int
+    meetings_missed: int
     next_meeting_at: datetime | None
     action_items_open: int
     action_items_overdue: int
@@ -125,6 +126,7 @@ def mentorship_overview(
         held=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__lt=now)),
         scheduled=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__gte=now)),
         cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
+        missed=Count("pk", filter=Q(status=MeetingStatus.MISSED)),
     )
     goals = Goal.objects.filter(mentorship=mentorship).aggregate(
         total=Count("pk"), achieved=Count("pk", filter=Q(state=GoalState.ACHIEVED))
@@ -145,6 +147,7 @@ def mentorship_overview(
         meetings_held=meetings["held"],
         meetings_scheduled=meetings["scheduled"],
         meetings_cancelled=meetings["cancelled"],
+        meetings_missed=meetings["missed"],
         next_meeting_at=upcoming.starts_at if upcoming else None,
         action_items_open=items["open"],
         action_items_overdue=items["overdue"],

@@ -3,6 +3,7 @@ sub-module keeps for its own callers (the agreement's examples and defaults, ``e
 message constants that no other module raises) is imported from that sub-module."""
 
 from tandem.mentorships.services.agreement import agreement_propose, agreement_sign
+from tandem.mentorships.services.attendance import meeting_mark_held, meeting_mark_missed
 from tandem.mentorships.services.early_end import early_end_feedback_save
 from tandem.mentorships.services.ending import (
     mentorship_end_early,
@@ -62,6 +63,8 @@ __all__ = [
     "goal_create",
     "goal_update_progress",
     "meeting_cancel",
+    "meeting_mark_held",
+    "meeting_mark_missed",
     "meeting_notes_update",
     "meeting_reschedule",
     "meeting_schedule",

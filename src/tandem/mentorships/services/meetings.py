@@ -203,7 +203,7 @@ def _changeable(meeting: Meeting) -> None:
         raise ApplicationError(ALREADY_HAPPENED, status=409)
 
 
-def _bump_series(meeting: Meeting) -> None:
+def bump_series_sequence(meeting: Meeting) -> None:
     if meeting.series_id:
         MeetingSeries.objects.filter(pk=meeting.series_id).update(sequence=F("sequence") + 1)
 
@@ -215,7 +215,7 @@ def meeting_cancel(*, user: User, meeting_id: int) -> Meeting:
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence", "updated_at"])
-        _bump_series(meeting)
+        bump_series_sequence(meeting)
         other = meeting.mentorship.other(user)
         event_add_and_notify_other(
             mentorship=meeting.mentorship,
@@ -277,7 +277,7 @@ def meeting_reschedule(
         meeting.save(
             update_fields=["starts_at", "duration_minutes", "sequence", "booked_at", "updated_at"]
         )
-        _bump_series(meeting)
+        bump_series_sequence(meeting)
         other = meeting.mentorship.other(user)
         event_add_and_notify_other(
             mentorship=meeting.mentorship,

@@ -1,0 +1,113 @@
+"""Whether a past meeting took place: either of the pair may say it did not (a no-show) and
+take that back. A meeting in the past and not called off otherwise counts as held everywhere
+(health, engagement figures, the pair's pages); marked, it counts as a no-show instead."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.core.exceptions import ApplicationError
+from tandem.mentorships.models import Meeting, MeetingStatus
+from tandem.mentorships.scheduling import zone_of
+from tandem.mentorships.selectors import access_meeting
+from tandem.mentorships.services.common import event_add_and_notify_other
+from tandem.mentorships.services.lifecycle import check_open
+from tandem.mentorships.services.meetings import bump_series_sequence
+from tandem.notify.kinds import Kind
+from tandem.people.models import User
+
+# How long after its start a meeting may still be marked either way: later, the figures
+# and health it fed are settled.
+MARK_WINDOW = timedelta(days=60)
+
+CANCELLED_CANNOT_BE_MARKED = "This meeting was cancelled; there is nothing to mark."
+NOT_STARTED_YET = (
+    "This meeting has not started yet; you can say it did not take place once its time has come."
+)
+TOO_LONG_AGO = (
+    "This meeting started more than 60 days ago; whether it took place can no longer be changed."
+)
+
+
+def _day_text(meeting: Meeting, user: User) -> str:
+    local = meeting.starts_at.astimezone(zone_of(user))
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def _check_markable(meeting: Meeting) -> None:
+    check_open(meeting.mentorship)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError(CANCELLED_CANNOT_BE_MARKED, status=409)
+    now = timezone.now()
+    if meeting.starts_at > now:
+        raise ApplicationError(NOT_STARTED_YET, status=409)
+    if meeting.starts_at < now - MARK_WINDOW:
+        raise ApplicationError(TOO_LONG_AGO, status=409)
+
+
+def _set_status(meeting: Meeting, *, status: str, by: User | None) -> None:
+    """Save the new status; the sequence goes up so subscribed calendars take the change (a
+    meeting that did not take place leaves them as a cancelled one does)."""
+    meeting.status = status
+    meeting.missed_marked_by = by
+    meeting.missed_marked_at = timezone.now() if by is not None else None
+    meeting.sequence += 1
+    meeting.save(
+        update_fields=[
+            "status",
+            "missed_marked_by",
+            "missed_marked_at",
+            "sequence",
+            "updated_at",
+        ]
+    )
+    bump_series_sequence(meeting)
+
+
+def meeting_mark_missed(*, actor: User, meeting: Meeting) -> Meeting:
+    """Say that ``meeting`` did not take place (only its two participants, once it has
+    started, within :data:`MARK_WINDOW`). The other participant is told once; marking a
+    meeting already marked changes and sends nothing."""
+    with transaction.atomic():
+        locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
+        _check_markable(locked)
+        if locked.status == MeetingStatus.MISSED:
+            return locked
+        _set_status(locked, status=MeetingStatus.MISSED, by=actor)
+        day = _day_text(locked, locked.mentorship.other(actor))
+        event_add_and_notify_other(
+            mentorship=locked.mentorship,
+            actor=actor,
+            event="meeting_missed",
+            summary=f"{actor.display_name} marked a meeting as not taken place.",
+            kind=Kind.MEETING,
+            title=f"{actor.display_name} marked the meeting on {day} as not taken place",
+            body="It no longer counts as a meeting held. Either of you can undo this on "
+            "the meeting's page.",
+        )
+    return locked
+
+
+def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
+    """Undo :func:`meeting_mark_missed`: the meeting took place after all (same rules). A
+    meeting not marked as missed is left as it is and nobody is told."""
+    with transaction.atomic():
+        locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
+        _check_markable(locked)
+        if locked.status == MeetingStatus.SCHEDULED:
+            return locked
+        _set_status(locked, status=MeetingStatus.SCHEDULED, by=None)
+        day = _day_text(locked, locked.mentorship.other(actor))
+        event_add_and_notify_other(
+            mentorship=locked.mentorship,
+            actor=actor,
+            event="meeting_held",
+            summary=f"{actor.display_name} said a meeting did take place after all.",
+            kind=Kind.MEETING,
+            title=f"{actor.display_name} says the meeting on {day} did take place",
+            body="It counts as a meeting held again.",
+        )
+    return locked
