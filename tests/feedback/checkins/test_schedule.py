@@ -13,6 +13,7 @@ from tandem.feedback.models import CheckIn, CheckInKind, CheckInTemplate
 from tandem.feedback.questions import DEFAULT_QUESTIONS
 from tandem.feedback.services.checkin_schedule import checkins_create_due
 from tandem.mentorships.models import AgreementVersion, MeetingStatus, MentorshipState
+from tandem.mentorships.services import meeting_mark_missed
 from tests.mentorships import factories as mentoring
 
 
@@ -57,6 +58,17 @@ def test_a_cancelled_meeting_is_not_a_first_meeting(world):
     mentoring.meeting(world.pair, in_hours=-5, status=MeetingStatus.CANCELLED)
     checkins_create_due(timezone.now())
     assert points(world.pair) == []
+
+
+def test_a_first_meeting_that_did_not_take_place_is_not_a_first_meeting(world):
+    started(world.pair, 3)
+    no_show = mentoring.meeting(world.pair, in_hours=-5)
+    meeting_mark_missed(actor=world.mentee, meeting=no_show)
+    checkins_create_due(timezone.now())
+    assert points(world.pair) == []
+    second = mentoring.meeting(world.pair, in_hours=-2)
+    checkins_create_due(timezone.now())
+    assert set(CheckIn.objects.values_list("due_at", flat=True)) == {second.ends_at}
 
 
 def test_pulses_follow_the_agreed_cadence_without_making_up_missed_ones(world):

@@ -134,7 +134,12 @@ def _cancellations_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]
     in_a_row = len(since_meeting)
     points = pick(CANCELLED_IN_A_ROW_POINTS, in_a_row)
     if points:
-        text = f"The last {in_a_row} meetings were cancelled or moved, with none held since."
+        what = (
+            "cancelled, moved or did not take place"
+            if any(c.by is None for c in since_meeting)
+            else "cancelled or moved"
+        )
+        text = f"The last {in_a_row} meetings were {what}, with none held since."
         reasons.append(HealthReason("cancellations", text, points, "cancellations"))
     window = max(4 * facts.period, 28)
     recent = cancellations[

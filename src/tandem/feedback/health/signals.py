@@ -76,15 +76,17 @@ def active_days(start: datetime, end: datetime, paused: tuple[Span, ...]) -> flo
 
 @dataclass(frozen=True)
 class Cancellation:
-    """A meeting called off or moved.
+    """A meeting called off or moved, or one that did not take place (a no-show).
 
-    ``at``: when it was cancelled (not when the meeting was due). ``by``: the side that called
-    it off. ``rescheduled``: True when a new time was agreed in the same step (a move), False
-    for a plain cancellation or a no-show.
+    ``at``: when it was cancelled (not when the meeting was due); for a no-show, when the
+    meeting was due (the moment it did not happen). ``by``: the side that called it off; None
+    for a no-show, which blames neither side (either may say it did not happen, and saying
+    so is no proof of who stayed away). ``rescheduled``: True when a new time was agreed in the
+    same step (a move), False for a plain cancellation or a no-show.
     """
 
     at: datetime
-    by: Side
+    by: Side | None
     rescheduled: bool = False
 
     def __post_init__(self) -> None:
@@ -177,9 +179,11 @@ class HealthSignals:
         The agreed cadence as a period in days: :data:`CADENCE_DAYS` maps the cadence names
         (weekly 7, biweekly 14, monthly 30, quarterly 91).
     meetings_held : tuple of datetime
-        Start times of meetings that took place (past, not cancelled), any order.
+        Start times of meetings that took place (past, not cancelled, not marked as not taken
+        place), any order.
     cancellations : tuple of Cancellation
-        Meetings cancelled or moved, with who did it, any order.
+        Meetings cancelled or moved, with who did it, and meetings that did not take place
+        (``by`` None), any order.
     last_message_at : mapping of side to datetime
         Each side's latest message in the pair's conversation; a side that never wrote is
         absent.

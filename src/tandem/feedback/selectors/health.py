@@ -35,8 +35,10 @@ from tandem.feedback.models import (
 from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
 from tandem.feedback.selectors.health_history import (
     CANCELLING_EVENTS,
+    HELD_OR_MISSED,
     active_since,
     baselines_for,
+    no_show,
     pauses_for,
     pulse_score,
     replies_of,
@@ -97,21 +99,30 @@ class _Gathered:
     bookings: dict[int, list[Booking]]
 
 
-def _meetings(ids: list[int], now: datetime) -> dict[int, list[datetime]]:
+def _meetings(
+    ids: list[int], now: datetime
+) -> tuple[dict[int, list[datetime]], dict[int, list[Cancellation]]]:
     """The meetings held in the :data:`LOOKBACK`, and each pair's last one whatever its age:
     declared pauses leave days out of the count since it, so a meeting older than the
-    lookback can still be the one that counts."""
+    lookback can still be the one that counts. And, in the same query, the lookback's
+    meetings marked as not taken place (``no_show``)."""
     held: dict[int, list[datetime]] = defaultdict(list)
-    past = Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__lte=now)
-    last = past.filter(mentorship_id=OuterRef("mentorship_id")).order_by("-starts_at", "-pk")
+    missed: dict[int, list[Cancellation]] = defaultdict(list)
+    past = Meeting.objects.filter(starts_at__lte=now)
+    last = past.filter(
+        status=MeetingStatus.SCHEDULED, mentorship_id=OuterRef("mentorship_id")
+    ).order_by("-starts_at", "-pk")
     rows = (
-        past.filter(mentorship_id__in=ids)
+        past.filter(mentorship_id__in=ids, status__in=HELD_OR_MISSED)
         .filter(Q(starts_at__gte=now - LOOKBACK) | Q(pk=Subquery(last.values("pk")[:1])))
-        .values_list("mentorship_id", "starts_at")
+        .values_list("mentorship_id", "starts_at", "status")
     )
-    for mentorship_id, starts_at in rows:
-        held[mentorship_id].append(starts_at)
-    return held
+    for mentorship_id, starts_at, status in rows:
+        if status == MeetingStatus.MISSED:
+            missed[mentorship_id].append(no_show(starts_at))
+        else:
+            held[mentorship_id].append(starts_at)
+    return held, missed
 
 
 def _bookings(cadence: dict[int, str], now: datetime) -> dict[int, list[Booking]]:
@@ -276,9 +287,12 @@ def _gather(by_id: dict[int, Mentorship], now: datetime) -> _Gathered:
     ids = list(by_id)
     last_message, replies = _messages(by_id, now)
     cadence, amendment_since = _agreements(by_id)
+    held, cancellations = _meetings(ids, now)
+    for mentorship_id, called_off in _cancellations(by_id, now).items():
+        cancellations[mentorship_id].extend(called_off)
     return _Gathered(
-        meetings=_meetings(ids, now),
-        cancellations=_cancellations(by_id, now),
+        meetings=held,
+        cancellations=cancellations,
         last_message=last_message,
         replies=replies,
         overdue=_overdue(ids, now.date()),

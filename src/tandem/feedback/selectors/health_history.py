@@ -1,8 +1,9 @@
 """What the health signals read of a pair's history, shared by the recent signals and the
 pair's own baseline: which side an author is, when the mentorship began, which timeline events
-call a meeting off, a pulse's score and the delays of the answers in a conversation; and the
-two reads the rules need beyond the recent weeks: the pauses the pair declared, and the
-pair's first :data:`BASELINE_DAYS` days (its own yardstick, ``baseline_of``)."""
+call a meeting off and how a meeting that did not take place counts, a pulse's score and the
+delays of the answers in a conversation; and the two reads the rules need beyond the recent
+weeks: the pauses the pair declared, and the pair's first :data:`BASELINE_DAYS` days (its own
+yardstick, ``baseline_of``)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,16 @@ CANCELLING_EVENTS = {
     "series_cancelled": False,
     "meeting_moved": True,
 }
+
+
+# What a past meeting is: held (the default) or, marked by one of the pair, not taken place.
+HELD_OR_MISSED = (MeetingStatus.SCHEDULED, MeetingStatus.MISSED)
+
+
+def no_show(starts_at: datetime) -> Cancellation:
+    """A meeting one of the pair marked as not taken place: like a plain cancellation at the
+    time it was due, blaming neither side (either may mark it)."""
+    return Cancellation(at=starts_at, by=None, rescheduled=False)
 
 
 def side_of(mentorship: Mentorship, person_id: int | None) -> Side | None:
@@ -127,13 +138,16 @@ def _early_events(
 ) -> tuple[dict[int, list[datetime]], dict[int, list[Cancellation]]]:
     ids = list(ready)
     meetings: dict[int, list[datetime]] = defaultdict(list)
-    for pk, at in Meeting.objects.filter(
-        mentorship_id__in=ids,
-        status=MeetingStatus.SCHEDULED,
-        starts_at__lte=_first_weeks_end("mentorship__"),
-    ).values_list("mentorship_id", "starts_at"):
-        meetings[pk].append(at)
     cancellations: dict[int, list[Cancellation]] = defaultdict(list)
+    for pk, at, status in Meeting.objects.filter(
+        mentorship_id__in=ids,
+        status__in=HELD_OR_MISSED,
+        starts_at__lte=_first_weeks_end("mentorship__"),
+    ).values_list("mentorship_id", "starts_at", "status"):
+        if status == MeetingStatus.MISSED:
+            cancellations[pk].append(no_show(at))
+        else:
+            meetings[pk].append(at)
     for pk, actor_id, kind, at in MentorshipEvent.objects.filter(
         mentorship_id__in=ids,
         kind__in=list(CANCELLING_EVENTS),
