@@ -39,6 +39,7 @@ from tandem.mentorships.models import (
     AgreementVersion,
     Goal,
     GoalState,
+    Meeting,
     MeetingStatus,
     Mentorship,
     MentorshipPause,
@@ -340,3 +341,18 @@ def test_paused_days_neither_count_the_pair_nor_plan_meetings(program):
 def test_a_handful_of_queries_whatever_the_size(program, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         build(InsightScope((program.pk,), *Q1_2025))
+
+
+def test_a_meeting_marked_as_not_taken_place_is_not_held(program):
+    a = Mentorship.objects.get(program=program, activated_at=at("2025-01-06T10:00"))
+    meeting(a, status=MeetingStatus.MISSED, missed_marked_at=at("2025-01-30T09:00"))
+    Meeting.objects.filter(mentorship=a, status=MeetingStatus.MISSED).update(
+        starts_at=at("2025-01-29T15:00")
+    )
+    tables = tables_of(program)
+    assert tables["totals"].rows[0]["held"] == 4
+    assert week(tables["meetings_by_week"], "2025-01-27")["held"] == 0
+    Meeting.objects.filter(mentorship=a, status=MeetingStatus.MISSED).update(
+        status=MeetingStatus.SCHEDULED, missed_marked_at=None
+    )
+    assert week(tables_of(program)["meetings_by_week"], "2025-01-27")["held"] == 1

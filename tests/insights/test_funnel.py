@@ -270,3 +270,22 @@ def test_the_section_takes_a_fixed_number_of_queries(program, django_assert_num_
     # Invitations: 2 (counts, days). One per role: every person's steps, counted per column.
     with django_assert_num_queries(2 + 2):
         funnel_tables(scope_of((program.pk,), first="2026Q1", last="2026Q1"))
+
+
+def test_a_first_meeting_marked_as_not_taken_place_is_no_first_meeting(program):
+    c_pair = Mentorship.objects.get(program=program, activated_at=day(31))
+    Meeting.objects.create(
+        mentorship=c_pair,
+        starts_at=day(34),
+        duration_minutes=30,
+        format="video",
+        status=MeetingStatus.MISSED,
+        missed_marked_at=day(35),
+    )
+    mentees, _ = funnel_tables(scope_of((program.pk,), first="2026Q1", last="2026Q1"))
+    assert rows_of(mentees)["First meeting held"] == (2, 2 / 3, 4.5, 2)
+    Meeting.objects.filter(mentorship=c_pair, status=MeetingStatus.MISSED).update(
+        status=MeetingStatus.SCHEDULED, missed_marked_at=None
+    )
+    mentees, _ = funnel_tables(scope_of((program.pk,), first="2026Q1", last="2026Q1"))
+    assert rows_of(mentees)["First meeting held"][0] == 3

@@ -55,8 +55,8 @@ def _totals_table(total: Tally | None) -> InsightTable:
         summary=(
             "Over the whole days of the range up to yesterday: the pairs active on an average "
             "day; the meetings their agreed cadences planned and the meetings held (not "
-            "cancelled); messages sent and messages per pair per week; the action items due "
-            "and the share done by the end of their due date."
+            "cancelled, not marked as not taken place); messages sent and messages per pair "
+            "per week; the action items due and the share done by the end of their due date."
         ),
         columns=[DAYS, *columns],
     )
@@ -80,7 +80,8 @@ def _weekly_tables() -> list[InsightTable]:
             "Meetings held and planned, week by week",
             "Each week: the pairs active on an average day, the meetings their agreed cadences "
             "planned (one per cadence period, spread over its days), the meetings held (not "
-            "cancelled, started that week) and held as a share of planned.",
+            "cancelled, not marked as not taken place, started that week) and held as a share "
+            "of planned.",
             [ACTIVE, PLANNED, HELD, HELD_SHARE],
             Chart("line", x="week", series=("planned", "held"), y_label="Meetings"),
         ),

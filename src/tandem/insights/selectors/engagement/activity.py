@@ -15,7 +15,8 @@ from tandem.messaging.models import Message
 
 
 def meetings_held(scope: InsightScope, period: Period) -> dict[date, int]:
-    """Meetings held per day: not cancelled and started on that day (as health counts them)."""
+    """Meetings held per day: not cancelled, not marked as not taken place, and started on
+    that day (as health counts them)."""
     rows = (
         Meeting.objects.filter(
             mentorship__program_id__in=scope.program_ids,

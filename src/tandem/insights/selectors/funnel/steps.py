@@ -87,8 +87,8 @@ def person_steps(
     """``queryset`` (enrolments in one role), one row per enrolment, with ``<step>_at`` for
     each of ``steps``: the earliest time one of the person's mentorships in the program
     reached it, or NULL. ``matched``: made; ``signed``: its agreement signed by both (the
-    mentorship becomes active at that instant); ``met``: a meeting not cancelled that started
-    before ``now``; ``completed``; ``ended_early``."""
+    mentorship becomes active at that instant); ``met``: a meeting not cancelled (nor marked
+    as not taken place) that started before ``now``; ``completed``; ``ended_early``."""
     m = THEIRS[Role(role)]
     here = Q(**{f"{m}__program": F("program")})
     held = Q(
