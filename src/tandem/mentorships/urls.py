@@ -97,6 +97,16 @@ urlpatterns = [
     ),
     path("meetings/<int:meeting_id>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
     path(
+        "meetings/<int:meeting_id>/did-not-take-place/",
+        meetings.meeting_mark_missed,
+        name="meeting_mark_missed",
+    ),
+    path(
+        "meetings/<int:meeting_id>/took-place/",
+        meetings.meeting_mark_held,
+        name="meeting_mark_held",
+    ),
+    path(
         "meetings/<int:meeting_id>/cancel-series/",
         meetings.meeting_series_cancel,
         name="meeting_series_cancel",

@@ -1,5 +1,5 @@
-"""Meetings: schedule, suggestions, read, .ics, reschedule, cancel, agenda, shared and
-private notes."""
+"""Meetings: schedule, suggestions, read, .ics, reschedule, cancel, say whether it took place,
+agenda, shared and private notes."""
 
 from datetime import datetime
 from typing import Literal
@@ -40,7 +40,13 @@ class MeetingOut(Schema):
     format: str
     video_url: str
     location: str
-    status: str
+    status: str = Field(
+        description="scheduled | cancelled | missed (one of the pair said it did not take place)"
+    )
+    missed_marked_by_id: int | None = Field(
+        description="Who said it did not take place (while status is missed)."
+    )
+    missed_marked_at: datetime | None
     sequence: int
     shared_notes: str
     ics_url: str
@@ -101,6 +107,8 @@ def _meeting_out(meeting) -> dict:
             "video_url",
             "location",
             "status",
+            "missed_marked_by_id",
+            "missed_marked_at",
             "sequence",
             "shared_notes",
         )
@@ -190,6 +198,32 @@ def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: 
 )
 def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
     return _meeting_out(services.meeting_cancel(user=request.auth, meeting_id=meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/missed",
+    response={200: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_mark_meeting_missed",
+    summary="Say the meeting did not take place",
+    description="Either of the pair, once it has started and up to 60 days after (409 "
+    "otherwise, or for a cancelled meeting). The other is told once; saying it again changes "
+    "nothing.",
+)
+def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
+    return _meeting_out(services.meeting_mark_missed(actor=request.auth, meeting=meeting))
+
+
+@router.post(
+    "/meetings/{meeting_id}/held",
+    response={200: MeetingOut, **ERRORS},
+    operation_id="tandem_mentorships_api_mark_meeting_held",
+    summary="Say the meeting did take place (undo missed)",
+    description="Same rules as /missed; for a meeting not marked as missed it changes nothing.",
+)
+def mark_meeting_held(request: AuthenticatedRequest, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
+    return _meeting_out(services.meeting_mark_held(actor=request.auth, meeting=meeting))
 
 
 @router.post(

@@ -4,7 +4,7 @@ take that back. A meeting in the past and not called off otherwise counts as hel
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,15 +37,23 @@ def _day_text(meeting: Meeting, user: User) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-def _check_markable(meeting: Meeting) -> None:
-    check_open(meeting.mentorship)
+def attendance_refusal(meeting: Meeting, now: datetime) -> str | None:
+    """Why nobody may say at ``now`` whether ``meeting`` took place, or None when either of
+    the pair may (its mentorship's state aside): the pages offer the buttons only then."""
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ApplicationError(CANCELLED_CANNOT_BE_MARKED, status=409)
-    now = timezone.now()
+        return CANCELLED_CANNOT_BE_MARKED
     if meeting.starts_at > now:
-        raise ApplicationError(NOT_STARTED_YET, status=409)
+        return NOT_STARTED_YET
     if meeting.starts_at < now - MARK_WINDOW:
-        raise ApplicationError(TOO_LONG_AGO, status=409)
+        return TOO_LONG_AGO
+    return None
+
+
+def check_meeting_markable(meeting: Meeting) -> None:
+    check_open(meeting.mentorship)
+    refusal = attendance_refusal(meeting, timezone.now())
+    if refusal is not None:
+        raise ApplicationError(refusal, status=409)
 
 
 def _set_status(meeting: Meeting, *, status: str, by: User | None) -> None:
@@ -73,7 +81,7 @@ def meeting_mark_missed(*, actor: User, meeting: Meeting) -> Meeting:
     meeting already marked changes and sends nothing."""
     with transaction.atomic():
         locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
-        _check_markable(locked)
+        check_meeting_markable(locked)
         if locked.status == MeetingStatus.MISSED:
             return locked
         _set_status(locked, status=MeetingStatus.MISSED, by=actor)
@@ -96,7 +104,7 @@ def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
     meeting not marked as missed is left as it is and nobody is told."""
     with transaction.atomic():
         locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
-        _check_markable(locked)
+        check_meeting_markable(locked)
         if locked.status == MeetingStatus.SCHEDULED:
             return locked
         _set_status(locked, status=MeetingStatus.SCHEDULED, by=None)

@@ -1,9 +1,11 @@
 import zoneinfo
 
 from django import template
+from django.utils import timezone
 
 from tandem.mentorships import selectors
-from tandem.mentorships.models import MeetingFormat
+from tandem.mentorships.models import Meeting, MeetingFormat
+from tandem.mentorships.services.attendance import attendance_refusal
 from tandem.people.choices import Cadence
 
 register = template.Library()
@@ -60,3 +62,15 @@ def rrule_text(rule: str) -> str:
         until = parts["UNTIL"]
         text += f", until {until[6:8]}/{until[4:6]}/{until[:4]}"
     return text
+
+
+@register.filter
+def has_started(meeting: Meeting) -> bool:
+    return meeting.starts_at <= timezone.now()
+
+
+@register.filter
+def markable(meeting: Meeting) -> bool:
+    """Whether either of the pair may still say whether ``meeting`` took place (the
+    mentorship being open is the template's to check)."""
+    return attendance_refusal(meeting, timezone.now()) is None

@@ -1,4 +1,5 @@
-"""Meetings: schedule, read, agenda, shared and private notes, cancel, reschedule, .ics."""
+"""Meetings: schedule, read, agenda, shared and private notes, cancel, reschedule, say whether
+it took place, .ics."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError, form_error_fields
-from tandem.core.web import confirm_page, confirmed, form_add_error, is_htmx
+from tandem.core.web import confirm_page, confirmed, form_add_error, is_htmx, safe_next
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import (
@@ -27,7 +28,9 @@ from tandem.mentorships.forms import (
     PrivateNoteForm,
     RescheduleForm,
 )
+from tandem.mentorships.models import MeetingStatus
 from tandem.mentorships.scheduling import zone_of
+from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 NOTES_FORM_INVALID = "The notes were not saved."
@@ -220,6 +223,53 @@ def meeting_series_cancel(request, meeting_id: int):
         request,
         series.mentorship_id,
         "The rest of the series is cancelled; your partner has been told.",
+    )
+
+
+@login_required
+@require_POST
+@mentorship_errors
+def meeting_mark_missed(request, meeting_id: int):
+    """Say the meeting did not take place, after a confirmation step (asked only when it may
+    be marked; otherwise the refusal says why). Back to the page the button was on."""
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    back = safe_next(request, reverse("meeting_detail", args=[meeting.pk]) + "#attendance")
+    if meeting.status == MeetingStatus.SCHEDULED and not confirmed(request):
+        check_meeting_markable(meeting)
+        return confirm_page(
+            request,
+            title="This meeting did not take place?",
+            consequences=[
+                "It no longer counts as a meeting held: not in your mentorship's health, "
+                "nor in the program's figures. It counts like a cancellation, without "
+                "saying whose.",
+                f"{meeting.mentorship.other(request.user).display_name} is told, by a notice "
+                "and in the mentorship's history; the program's admins see it only in the "
+                "meeting counts.",
+                "The agenda, notes and action items stay as they are.",
+                'Either of you can undo it within 60 days of the meeting: "It did take place".',
+            ],
+            button="It did not take place",
+            back=back,
+            keep="It did take place; change nothing",
+            carry={"next": [back]},
+        )
+    services.meeting_mark_missed(actor=request.user, meeting=meeting)
+    messages.success(
+        request, "Marked as not taken place; your partner has been told. You can undo it."
+    )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@mentorship_errors
+def meeting_mark_held(request, meeting_id: int):
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    services.meeting_mark_held(actor=request.user, meeting=meeting)
+    messages.success(request, "It counts as a meeting held again; your partner has been told.")
+    return redirect(
+        safe_next(request, reverse("meeting_detail", args=[meeting.pk]) + "#attendance")
     )
 
 
