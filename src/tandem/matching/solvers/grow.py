@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -186,11 +187,11 @@ class Table:
         margin, found = -NEAR * self.top, []
         for lo in range(0, n, BLOCK_ROWS):  # blocks of rows stay in cache
             block = slice(lo, lo + BLOCK_ROWS)
-            reduced = self.weight[block] - price
-            reduced -= cover[block, None]
-            rows = np.flatnonzero(reduced.max(axis=1) > 0)
+            reduced = self.weight[block] - price  # integers: every step below is exact
+            rows = np.flatnonzero(reduced.max(axis=1) > cover[block])
             if len(rows):
-                row, column = _row_best(reduced[rows], per_mentee, margin)
+                failing = reduced[rows] - cover[lo + rows, None]
+                row, column = _row_best(failing, per_mentee, margin)
                 found.append(self.edge[lo + rows[row], column])
         return np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, np.int64)
 
@@ -211,6 +212,15 @@ def tie_spread(rows: int, width: int) -> np.ndarray:
     return 0.5 * (1.0 - rotated / width)
 
 
+@lru_cache(maxsize=4)
+def _block_spread(width: int) -> np.ndarray:
+    """:func:`tie_spread` for a block of ``BLOCK_ROWS`` rows (a block of fewer rows takes its
+    first ones), computed once per width: the checks call :func:`_row_best` per block."""
+    spread = tie_spread(BLOCK_ROWS, width)
+    spread.flags.writeable = False
+    return spread
+
+
 def _row_best(key: np.ndarray, k: int, above: float = -np.inf) -> tuple[np.ndarray, np.ndarray]:
     """``(row, column)`` of each row's ``k`` highest keys that are ``> above`` (``key`` is a
     table of integers), by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay
@@ -221,7 +231,7 @@ def _row_best(key: np.ndarray, k: int, above: float = -np.inf) -> tuple[np.ndarr
         return np.empty(0, np.int64), np.empty(0, np.int64)
     k, rows, columns = min(k, width), [], []
     filler = FILLER * (2 - np.arange(width) / width)  # distinct, below every real key
-    spread = tie_spread(min(BLOCK_ROWS, len(key)), width)
+    spread = _block_spread(width)
     for lo in range(0, len(key), BLOCK_ROWS):
         keys = key[lo : lo + BLOCK_ROWS]
         block = np.where(keys > FILLER, keys, filler)

@@ -103,16 +103,25 @@ def blocking_count(
     mine_place[matched] = (graph.mentor[edge_of[matched]] - turn[matched]) % m
     load, worst, worst_mentee = _mentor_worst(graph, edge_of, mentor_pref)
     room = load < graph.capacity
+    every_pair_allowed = bool(allowed.all())
     total = 0
     for lo in range(0, graph.n_edges, CHUNK):  # chunks: no edge-sized temporaries
-        part = slice(lo, lo + CHUNK)
-        i, j, pref = graph.mentee[part], graph.mentor[part], mentor_pref[part]
-        wants = mentee_pref[part] > mine[i]  # never true on the mentee's own edge
-        liked = pref > worst[j]
+        # Few pairs are wanted by their mentee after a good assignment: the mentor's side is
+        # read for those only.
+        i = graph.mentee[lo : lo + CHUNK]
+        wants = mentee_pref[lo : lo + CHUNK] > mine[i]  # never true on the mentee's own edge
         if break_ties:
-            wants |= (mentee_pref[part] == mine[i]) & ((j - turn[i]) % m < mine_place[i])
+            j = graph.mentor[lo : lo + CHUNK]
+            tied = mentee_pref[lo : lo + CHUNK] == mine[i]
+            wants |= tied & ((j - turn[i]) % m < mine_place[i])
+        edge = np.flatnonzero(wants) + lo
+        if not every_pair_allowed:
+            edge = edge[allowed[edge]]
+        i, j, pref = graph.mentee[edge], graph.mentor[edge], mentor_pref[edge]
+        liked = room[j] | (pref > worst[j])
+        if break_ties:
             liked |= (pref == worst[j]) & (i < worst_mentee[j])
-        total += int(np.count_nonzero(wants & (room[j] | liked) & allowed[part]))
+        total += int(np.count_nonzero(liked))
     return total
 
 
