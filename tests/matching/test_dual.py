@@ -77,7 +77,7 @@ class TestBound:
 
 def loader(upper):
     """Blocks of the cheap bound ``upper`` (copies: check_all_pairs may overwrite them)."""
-    return lambda start, stop: (upper[start:stop].astype(np.float32), None)
+    return lambda rows, cols: (upper[rows][:, cols].astype(np.float32), None)
 
 
 def gap_closing_loop(scores, capacity, upper, keep, rounds=20):

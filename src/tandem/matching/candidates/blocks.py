@@ -23,12 +23,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 BLOCK_PAIRS = 4_000_000  # pairs per block: 16 MB of float32
+MAX_BLOCK_ROWS = 4096  # a narrow block still gathers whole rows of the cheap bound's factors
 WORKERS_VARIABLE = "TANDEM_MATCH_THREADS"
 
 Result = TypeVar("Result")
@@ -67,12 +68,13 @@ def one_blas_thread(function: Callable[Params, Result]) -> Callable[Params, Resu
 
 
 def map_blocks(
-    work: Callable[[int, int], Result],
-    ranges: Sequence[tuple[int, int]],
+    work: Callable[[Any, Any], Result],
+    ranges: Sequence[tuple[Any, Any]],
     workers: int | None = None,
 ) -> Iterator[Result]:
-    """``work(start, stop)`` for every range, yielded in order; at most ``2 * workers``
-    blocks are in flight, so memory stays a few blocks whatever the number of rows.
+    """``work(start, stop)`` for every range (or ``work(rows, cols)`` for every block of
+    :func:`priced_blocks`), yielded in order; at most ``2 * workers`` blocks are in flight,
+    so memory stays a few blocks whatever the number of rows.
 
     >>> list(map_blocks(lambda start, stop: stop - start, [(0, 2), (2, 5)], workers=2))
     [2, 3]
@@ -90,6 +92,36 @@ def map_blocks(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def priced_blocks(
+    reach: np.ndarray, prices: np.ndarray, pairs: int = BLOCK_PAIRS
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Blocks ``(rows, cols)`` (sorted indices) that cover, for every row ``i``, each column
+    priced below ``reach[i]``; rows whose reach is at or below every price are left out.
+
+    Rows are taken in order of reach, so the rows of a block need nearly the same columns
+    (the cheapest ones, up to the block's widest row), and a block has at most ``pairs``
+    cells and ``MAX_BLOCK_ROWS`` rows.
+
+    >>> [(r.tolist(), c.tolist()) for r, c in priced_blocks(
+    ...     np.array([0.5, 0.3, 0.9, 0.0]), np.array([0.4, 0.2, 0.6]), pairs=4)]
+    [([0, 1], [0, 1]), ([2], [0, 1, 2])]
+    """
+    by_price = np.argsort(prices, kind="stable")
+    width = np.searchsorted(prices[by_price], reach, side="left")
+    order = np.argsort(width, kind="stable")
+    order = order[width[order] > 0]
+    widths = width[order]
+    blocks, lo = [], 0
+    while lo < len(order):
+        # the most rows r with r * (width of the block's last row) <= pairs
+        size = np.arange(1, min(MAX_BLOCK_ROWS, len(order) - lo) + 1)
+        fits = size * widths[lo : lo + len(size)] <= pairs
+        hi = lo + max(1, int(np.searchsorted(~fits, True)))
+        blocks.append((np.sort(order[lo:hi]), np.sort(by_price[: widths[hi - 1]])))
+        lo = hi
+    return blocks
 
 
 def for_each_block(

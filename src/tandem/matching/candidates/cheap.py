@@ -232,8 +232,8 @@ class CheapBound:
                 scratch = self._scratch.get(cheap.shape)
                 np.take(table, code[rows], axis=0, out=scratch, mode="clip")
                 cheap += scratch
-            else:
-                cheap += table[:, cols][code[rows]]
+            else:  # gather only the block's cells (the table is mentee patterns x mentors)
+                cheap += table[np.ix_(code[rows], np.arange(table.shape[1])[cols])]
         elif not self.hours_linear:
             hours = self.hours_a[rows] @ self.hours_b[:, cols]
             hours *= np.float32(1.0 / AVAILABILITY_FULL_HOURS)

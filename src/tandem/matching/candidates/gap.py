@@ -18,7 +18,13 @@ from numpy.typing import ArrayLike
 
 from tandem.matching.candidates.blocks import ScratchBuffers
 from tandem.matching.candidates.generate import CandidateSet
-from tandem.matching.candidates.proof import PairCheck, check_all_pairs, edge_ids
+from tandem.matching.candidates.proof import (
+    FLOAT32_SLACK,
+    Index,
+    PairCheck,
+    check_all_pairs,
+    edge_ids,
+)
 from tandem.matching.candidates.scoring import edge_scores
 from tandem.matching.features import FeatureSpace
 from tandem.matching.graph import CandidateGraph
@@ -80,7 +86,9 @@ def check_candidates(
 
     Notes
     -----
-    One pass of the cheap bound over all ``n * m`` pairs, on every core; see
+    One pass of the cheap bound over the pairs that can still raise a mentee's value, on
+    every core: a pair outside the graph is at most the mentee's ``cheap_outside`` (the top-k
+    pass's bound), so mentors priced above that are skipped; see
     :func:`~tandem.matching.candidates.proof.check_all_pairs`.
 
     Examples
@@ -95,32 +103,43 @@ def check_candidates(
     (0, 2)
     """
     cheap, rules = found.top_k_parts()
+    counts, outside = rules.counts(), None
+    if counts is not None and found.cheap_outside is not None:
+        # The pair's block value may round differently from the top-k pass's, each within
+        # FLOAT32_SLACK of the exact cheap score.
+        outside = found.cheap_outside + 2 * FLOAT32_SLACK
     return check_all_pairs(
         graph,
         prices,
         _cheap_blocks(found, skip),
         lambda i, j: edge_scores(space, weights, i, j, workers=1),
         uncounted=cheap.uncounted(),
-        counts=rules.counts(),
+        counts=counts,
+        outside=outside,
     )
 
 
 def _cheap_blocks(
     found: CandidateSet, skip: np.ndarray
-) -> Callable[[int, int], tuple[np.ndarray, np.ndarray]]:
-    """``load(start, stop) -> (values, allowed)`` for mentees ``start:stop``: the cheap upper
-    bound of every pair in float32 (in a per-thread buffer, valid until that thread's next
-    call) and which pairs the hard constraints allow; the mentees ``skip`` are allowed no
-    pair. Safe to call from several threads at once."""
-    m = found.graph.n_mentors
+) -> Callable[[Index, Index], tuple[np.ndarray, np.ndarray]]:
+    """``load(rows, cols) -> (values, allowed)`` for the mentees ``rows`` (a slice or sorted
+    indices) and the mentors ``cols`` (every one, or sorted indices): the cheap upper bound of
+    each pair in float32 (in a per-thread buffer, valid until that thread's next call) and
+    which pairs the hard constraints allow; the mentees ``skip`` are allowed no pair. Safe to
+    call from several threads at once."""
+    n, m = found.graph.n_mentees, found.graph.n_mentors
     cheap, rules = found.top_k_parts()
     values = ScratchBuffers()
 
-    def load(start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        block = cheap.block(start, stop, out=values.get((stop - start, m)))
-        allowed = rules.allowed(start, stop)
-        lo, hi = np.searchsorted(skip, [start, stop])
-        allowed[skip[lo:hi] - start] = False
+    def load(rows: Index, cols: Index) -> tuple[np.ndarray, np.ndarray]:
+        ids = np.arange(*rows.indices(n)) if isinstance(rows, slice) else rows
+        width = len(range(*cols.indices(m))) if isinstance(cols, slice) else len(cols)
+        block = cheap.take(rows, cols, out=values.get((len(ids), width)))
+        if isinstance(rows, slice) and isinstance(cols, slice):
+            allowed = rules.allowed(int(ids[0]), int(ids[-1]) + 1)[:, cols]
+        else:
+            allowed = rules.allowed_rows(ids, cols)
+        allowed[np.isin(ids, skip)] = False
         return block, allowed
 
     return load

@@ -44,6 +44,9 @@ class CandidateSet:
     ``removed[i, c]`` counts the mentors that constraint ``CONSTRAINTS[c]`` ruled out for
     mentee ``i`` (a pair broken by two constraints counts for both); it is filled only for
     mentees left with no allowed pair, the ones whose reason names a constraint.
+    ``cheap_outside[i]`` bounds the cheap score (as the top-k pass computed it, in float32) of
+    every allowed pair of mentee ``i`` outside the graph (-inf if there is none): adding pairs
+    keeps it valid, and the all-pairs proof loads only the mentors it leaves room for.
     """
 
     graph: CandidateGraph
@@ -52,6 +55,7 @@ class CandidateSet:
     dense: bool
     cheap: CheapBound | None = None
     rules: PairRules | None = None
+    cheap_outside: np.ndarray | None = None
 
     def top_k_parts(self) -> tuple[CheapBound, PairRules]:
         """The cheap bound and the rules, which only a top-k set keeps (the refill and the
@@ -138,6 +142,7 @@ def generate_candidates(
         dense=False,
         cheap=cheap,
         rules=pair_rules,
+        cheap_outside=left_out,
     )
 
 

@@ -11,13 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from tandem.matching.features import (
-    DEFAULT_CONFLICT_RULES,
-    FeatureSpace,
-    _overlap,
-)
+from tandem.matching.features import DEFAULT_CONFLICT_RULES, FeatureSpace, _overlap
 from tandem.matching.profiles import Mentee, Mentor
 
+ALL = slice(None)
+Index = slice | np.ndarray
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 
@@ -186,35 +184,38 @@ class PairRules:
             hits.append((rows - start, cols))
         return self._allowed(slice(start, stop), hits)
 
-    def allowed_rows(self, rows: np.ndarray) -> np.ndarray:
-        """Allowed pairs of the mentees ``rows`` (sorted indices) against every mentor:
-        ``allowed_rows(rows) == allowed(0, n)[rows]``."""
+    def allowed_rows(self, rows: np.ndarray, cols: Index = ALL) -> np.ndarray:
+        """Allowed pairs of the mentees ``rows`` against the mentors ``cols`` (sorted
+        indices; default every mentor): ``allowed_rows(rows, cols) == allowed(0, n)[rows][:,
+        cols]``."""
         m = len(self.space.mentors)
         hits = []
         for keys in self.keys:
             i, j = np.divmod(keys, m)
             at, hit = _positions(rows, i)
+            if not isinstance(cols, slice):
+                j, in_cols = _positions(cols, j)
+                hit &= in_cols
             hits.append((at[hit], j[hit]))
-        return self._allowed(rows, hits)
+        return self._allowed(rows, hits, cols)
 
-    def _allowed(
-        self, rows: slice | np.ndarray, hits: list[tuple[np.ndarray, np.ndarray]]
-    ) -> np.ndarray:
-        """The allowed matrix of ``rows`` (a slice or indices); ``hits`` are the (row in
-        the block, mentor) pairs ruled out by id."""
+    def _allowed(self, rows: Index, hits: list[tuple], cols: Index = ALL) -> np.ndarray:
+        """The allowed matrix of ``rows`` and ``cols`` (slices or indices); ``hits`` are the
+        (row, column) positions in the block of the pairs ruled out by id."""
         if self.rows is not None:
             table, code = self.rows
-            ok = table[code[rows]]
+            at = code[rows] if isinstance(cols, slice) else code[rows][:, None]
+            ok = table[at, cols]
         else:
-            ok = self.lang_ok[self.lang_a[rows]][:, self.lang_b]
+            ok = self.lang_ok[self.lang_a[rows]][:, self.lang_b[cols]]
         if self.check_city and self.rows is None:
-            ca = self.city_a[rows, None]
-            ok &= (ca < 0) | (self.city_b[None, :] < 0) | (ca == self.city_b[None, :])
+            ca, cb = self.city_a[rows, None], self.city_b[None, cols]
+            ok &= (ca < 0) | (cb < 0) | (ca == cb)
         if self.check_department:
             da = self.space.mentee.department[rows, None]
-            ok &= (da < 0) | (da != self.space.mentor.department[None, :])
+            ok &= (da < 0) | (da != self.space.mentor.department[None, cols])
         if self.rows is None:
-            ok[:, self.full] = False
+            ok[:, self.full[cols]] = False
         for block_rows, cols in hits:
             ok[block_rows, cols] = False
         return ok
