@@ -13,8 +13,9 @@ different, with the requested split between the sides), then runs
 wall time per phase (from ``report.json``), peak RSS of the process (``getrusage``), matched
 vs ``matchable_at_most`` (a proven upper bound on the maximum cardinality over *all* allowed
 pairs: when equal, the most mentees possible are matched), total score, the proven upper bound
-over all pairs and the relative gap. Leave ``OPENBLAS_NUM_THREADS`` unset to measure the
-default.
+over all pairs and the relative gap, with the CPU seconds of each phase and the load average
+(the CPU time of reading includes writing the outputs). Leave ``OPENBLAS_NUM_THREADS`` unset
+to measure the default.
 
 It also prints a machine reference measured just before the run (a fixed pure-Python loop and a
 fixed one-thread float32 matrix product): the speed of a shared virtual machine drifts, by a
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -122,14 +124,20 @@ def main(argv=None) -> int:
         argv += ["--top-k", str(args.top_k)]
     print(f"machine reference: {machine_reference()}", flush=True)
     print("tandem match " + " ".join(argv), flush=True)
-    start = time.perf_counter()
+    start, start_cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()
     status = command.main(argv)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = json.loads(report_path.read_text())
-    print(f"exit status {status}; wall {wall:.1f} s; peak RSS {peak_mb:.0f} MB")
+    print(f"exit status {status}; wall {wall:.1f} s; CPU {cpu:.1f} s; peak RSS {peak_mb:.0f} MB")
+    print("load average before, after: " + ", ".join(f"{a:.2f}" for a in load + os.getloadavg()))
+    cpu_seconds = report.get("phase_cpu_seconds", {})
+    # The command does not time its own CPU: reading the files (and writing them) is the rest.
+    cpu_seconds.setdefault("read", cpu - sum(cpu_seconds.values()))
+    print(f"  {'phase':<24} {'wall':>8}   {'CPU':>8}")
     for name, seconds in report["phase_seconds"].items():
-        print(f"  {name:<24} {seconds:8.2f} s")
+        used = f"{cpu_seconds[name]:8.2f} s" if name in cpu_seconds else ""
+        print(f"  {name:<24} {seconds:8.2f} s {used}")
     print(
         f"mentees {report['mentees']}, mentors {report['mentors']}, "
         f"candidate pairs {report['candidate_pairs']} ({report['candidates']})"

@@ -104,6 +104,11 @@ def test_top_k_mode_reports_a_bound_over_all_pairs():
     # Scores of the same pair differ in the last float32 digits between dense blocks and edge
     # lists, so the two optima agree to that precision only.
     assert sparse.report["total_score"] <= dense.report["total_score"] * (1 + 1e-6) + 1e-6
+    # Each phase is timed in CPU seconds as well as wall seconds.
+    cpu, wall = sparse.report["phase_cpu_seconds"], sparse.report["phase_seconds"]
+    assert list(cpu) == [name for name in wall if not name.startswith("solve.")]
+    assert {"embed", "candidates", "solve", "bound", "explain"} <= set(cpu)
+    assert all(seconds >= 0 for seconds in cpu.values()) and sum(cpu.values()) > 0
 
 
 def test_stable_honours_explicit_rankings_above_scores():
