@@ -150,13 +150,14 @@ def test_the_web_refuses_a_meeting_to_come_without_asking(client, cast):
     assert status_of(later) == MeetingStatus.SCHEDULED
 
 
-def test_the_buttons_need_a_post_with_its_csrf_token(cast):
+def test_only_a_post_with_its_csrf_token_acts(cast):
     pair, _ = cast
     held = meeting(pair, in_hours=-3)
     client = Client(enforce_csrf_checks=True)
     client.force_login(pair.mentee)
     url = reverse("meeting_mark_missed", args=[held.pk])
-    assert client.get(url).status_code == 405
+    asked = client.get(url)  # the confirmation step only
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.content.decode()
     assert client.post(url, {"confirm": "yes"}).status_code == 403
     assert client.post(reverse("meeting_mark_held", args=[held.pk])).status_code == 403
     assert status_of(held) == MeetingStatus.SCHEDULED

@@ -227,7 +227,7 @@ def meeting_series_cancel(request, meeting_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @mentorship_errors
 def meeting_mark_missed(request, meeting_id: int):
     """Say the meeting did not take place, after a confirmation step (asked only when it may
