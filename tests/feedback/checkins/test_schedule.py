@@ -13,7 +13,7 @@ from tandem.feedback.models import CheckIn, CheckInKind, CheckInTemplate
 from tandem.feedback.questions import DEFAULT_QUESTIONS
 from tandem.feedback.services.checkin_schedule import checkins_create_due
 from tandem.mentorships.models import AgreementVersion, MeetingStatus, MentorshipState
-from tandem.mentorships.services import meeting_mark_missed
+from tandem.mentorships.services import meeting_mark_held, meeting_mark_missed
 from tests.mentorships import factories as mentoring
 
 
@@ -69,6 +69,29 @@ def test_a_first_meeting_that_did_not_take_place_is_not_a_first_meeting(world):
     second = mentoring.meeting(world.pair, in_hours=-2)
     checkins_create_due(timezone.now())
     assert set(CheckIn.objects.values_list("due_at", flat=True)) == {second.ends_at}
+
+
+def test_a_fit_check_already_asked_is_withdrawn_when_the_meeting_did_not_take_place(world):
+    started(world.pair, 3)
+    no_show = mentoring.meeting(world.pair, in_hours=-5)
+    checkins_create_due(timezone.now())
+    assert len(points(world.pair)) == 2
+    meeting_mark_missed(actor=world.mentor, meeting=no_show)
+    checkins_create_due(timezone.now())
+    assert points(world.pair) == []
+    meeting_mark_held(actor=world.mentee, meeting=no_show)
+    checkins_create_due(timezone.now())
+    assert len(points(world.pair)) == 2
+
+
+def test_an_answered_fit_check_is_kept_whatever_is_marked_later(world):
+    started(world.pair, 3)
+    no_show = mentoring.meeting(world.pair, in_hours=-5)
+    checkins_create_due(timezone.now())
+    CheckIn.objects.filter(author=world.mentee).update(answered_at=timezone.now())
+    meeting_mark_missed(actor=world.mentor, meeting=no_show)
+    checkins_create_due(timezone.now())
+    assert len(points(world.pair)) == 2
 
 
 def test_pulses_follow_the_agreed_cadence_without_making_up_missed_ones(world):

@@ -188,7 +188,23 @@ def _questions(
     return questions
 
 
+def _withdraw_fit_checks_without_a_meeting(batch: list[Any]) -> None:
+    """A fit check asked after a first meeting that one of the pair then said did not take
+    place is withdrawn while neither side has answered it; the first meeting held asks again.
+    One statement a batch, whatever its size."""
+    unmet = [
+        m.pk for m in batch if m.state == MentorshipState.ACTIVE and m.first_meeting_at is None
+    ]
+    answered = CheckIn.objects.filter(
+        mentorship_id__in=unmet, kind=CheckInKind.FIRST_MEETING, answered_at__isnull=False
+    ).values("mentorship_id")
+    CheckIn.objects.filter(mentorship_id__in=unmet, kind=CheckInKind.FIRST_MEETING).exclude(
+        mentorship_id__in=answered
+    ).delete()
+
+
 def _create_for(batch: list[Mentorship], now: datetime) -> int:
+    _withdraw_fit_checks_without_a_meeting(batch)
     templates = checkin_templates_for(program_ids={m.program_id for m in batch})
     last = {
         (row["mentorship_id"], row["kind"]): _Last(row["last"], row["last_due"])
@@ -217,7 +233,7 @@ def _create_for(batch: list[Mentorship], now: datetime) -> int:
 
 def checkins_create_due(now: datetime) -> int:
     """The periodic job: create every check-in due at ``now``, for both of each pair, in
-    batches of ``BATCH`` mentorships (three queries a batch, whatever its size); resolve the
+    batches of ``BATCH`` mentorships (a few queries a batch, whatever its size); resolve the
     divergences a newly signed agreement answers. Returns how many check-ins it wrote."""
     created = 0
     after = 0
