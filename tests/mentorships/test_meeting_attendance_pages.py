@@ -11,7 +11,7 @@ from tandem.mentorships.models import Meeting, MeetingStatus
 from tandem.mentorships.services import attendance, meeting_mark_missed
 from tandem.notify.models import Notification
 from tandem.programs.models import Role
-from tests.mentorships.factories import call, meeting, member, mentorship
+from tests.mentorships.factories import UserFactory, call, meeting, member, mentorship
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +203,14 @@ def test_the_program_admin_sees_the_count_not_the_buttons(client, cast):
     page = client.get(reverse("mentorship_detail", args=[pair.pk])).content.decode()
     assert "0 held, 0 scheduled, 0 cancelled, 1 did not take place" in page
     assert "/did-not-take-place/" not in page and "/took-place/" not in page
+
+
+def test_the_site_admin_shows_the_mark_and_cannot_change_it(client, cast):
+    pair, _ = cast
+    held = meeting(pair, in_hours=-3)
+    meeting_mark_missed(actor=pair.mentee, meeting=held)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:mentorships_meeting_change", args=[held.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Did not take place" in html
+    assert 'name="missed_marked_by"' not in html and 'name="status"' not in html

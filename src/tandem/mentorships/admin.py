@@ -197,9 +197,12 @@ class MeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     raw_id_fields = ["mentorship", "series", "created_by"]
     formfield_overrides = HTTPS_URLS
-    # Cancelling and moving go through services (they bump the calendar sequence and notify).
+    # Cancelling, moving and marking as not taken place go through services (they bump the
+    # calendar sequence and notify).
     readonly_fields = [
         "status",
+        "missed_marked_by",
+        "missed_marked_at",
         "sequence",
         "series",
         "original_start",
