@@ -39,6 +39,7 @@ from tandem.matching.solvers.grow import (
     table_of,
 )
 from tandem.matching.solvers.order import best_columns, list_starts, mentee_order
+from tandem.matching.solvers.repair import repair
 
 SHORTLIST_PER_MENTEE = 12
 # On a sparse graph (no score table) the first shortlist is shorter: the candidate lists are
@@ -176,14 +177,14 @@ def _total(
     """The total's certificate, from min-cost flows on the shortlist ``keep`` (which reaches
     the maximum cardinality) and their duals, warm-started from the previous round's; grows
     ``keep`` in place. None if it ran out of rounds or the potentials did not converge."""
-    potential = None
+    potential, used = None, np.empty(0, np.int64)  # the previous optimum's edge ids
     while rounds < MAX_SHORTLIST_ROUNDS:
         ids = np.flatnonzero(keep)
         part = take(graph, ids)
         weight = np.rint((part.score - scale.offset) / scale.step).astype(np.int64)
         weights = IntegerWeights(weight, scale.offset, scale.step)
-        edge_of = optimal_edges(part, weights)
-        duals = flow_duals(part, weights, edge_of, start=potential)
+        edge_of, start = _optimum(part, weights, np.isin(ids, used), potential)
+        duals = flow_duals(part, weights, edge_of, start=start)
         if not duals.converged:
             return None
         potential = duals.potential
@@ -193,7 +194,22 @@ def _total(
             return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
         keep[grown] = True
         rounds += 1
+        used = ids[edge_of[edge_of >= 0]]
     return None
+
+
+def _optimum(
+    part: CandidateGraph, weights: IntegerWeights, used: np.ndarray, potential: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A least-cost maximum flow of ``part`` (edge id per mentee) and potentials to start its
+    duals from: re-optimised from the previous round's optimum ``used`` (a mask over
+    ``part``'s edges) and ``potential`` when it settles (``repair``), else solved afresh."""
+    if potential is not None:
+        repaired = repair(part, weights.weight, used, potential)
+        if repaired is not None:
+            edge_of, labels = repaired
+            return edge_of, labels - labels.max()
+    return optimal_edges(part, weights), potential
 
 
 def proven_optimal(
