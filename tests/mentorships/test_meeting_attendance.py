@@ -288,3 +288,35 @@ def test_the_timeline_summary_names_no_date_or_text():
     services.meeting_mark_missed(actor=m.mentee, meeting=past(m, shared_notes="Secret"))
     summary = MentorshipEvent.objects.get(mentorship=m).summary
     assert summary == f"{m.mentee.display_name} marked a meeting as not taken place."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_sides_at_once_mark_it_once(postgres_only):
+    """Under the row lock the second call sees the first's mark and does nothing."""
+    import threading
+
+    from django.db import connection
+
+    m = mentorship()
+    held = past(m)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(actor):
+        try:
+            barrier.wait()
+            services.meeting_mark_missed(actor=actor, meeting=held)
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(actor,)) for actor in (m.mentor, m.mentee)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert events(m) == ["meeting_missed"]
+    assert Notification.objects.filter(kind=Kind.MEETING).count() == 1
+    assert Meeting.objects.get(pk=held.pk).sequence == 1
