@@ -48,7 +48,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ),
     ReasonCode(
         "cancellations",
-        "Meetings were cancelled or moved several times in a row.",
+        "Meetings were cancelled, moved or did not take place several times in a row.",
         True,
         (
             "Agree a regular slot that suits you both",
