@@ -214,3 +214,15 @@ def test_the_site_admin_shows_the_mark_and_cannot_change_it(client, cast):
     html = page.content.decode()
     assert page.status_code == 200 and "Did not take place" in html
     assert 'name="missed_marked_by"' not in html and 'name="status"' not in html
+
+
+def test_the_agenda_and_notes_stay_readable_and_editable(client, cast):
+    pair, _ = cast
+    held = meeting(pair, in_hours=-3, shared_notes="We rehearsed the opening")
+    meeting_mark_missed(actor=pair.mentor, meeting=held)
+    client.force_login(pair.mentee)
+    page = client.get(reverse("meeting_detail", args=[held.pk])).content.decode()
+    assert "We rehearsed the opening" in page
+    saved = client.post(reverse("meeting_notes", args=[held.pk]), {"shared_notes": "Rescheduled"})
+    assert saved.status_code == 302
+    assert Meeting.objects.get(pk=held.pk).shared_notes == "Rescheduled"
