@@ -144,14 +144,15 @@ class Table:
 
     def best(self, k: int, per_mentor: int) -> np.ndarray:
         """Edge ids of each mentee's ``k`` best pairs, and of each mentor that fewer than
-        ``per_mentor`` of those lists name, its ``per_mentor`` best mentees."""
+        ``per_mentor`` of those lists name, its ``per_mentor`` best mentees (an id may come
+        twice here and in the checks below: they only mark a mask)."""
         rows = self.edge[_row_best(self.weight, k)]
         named = np.bincount(self.edge_mentor(rows), minlength=self.weight.shape[1])
         short = np.flatnonzero(named < per_mentor)
         if len(short) == 0:
             return rows.astype(np.int64)
         column, mentee = _row_best(np.ascontiguousarray(self.weight[:, short].T), per_mentor)
-        return np.union1d(rows, self.edge[mentee, short[column]]).astype(np.int64)
+        return np.concatenate([rows, self.edge[mentee, short[column]]]).astype(np.int64)
 
     def edge_mentor(self, ids: np.ndarray) -> np.ndarray:
         """The mentor (table column) of each edge id in ``ids``."""
@@ -175,7 +176,7 @@ class Table:
         found = [self.edge[rows[row], columns[column]]]
         column, row = _row_best(np.ascontiguousarray(key[:, open_].T), 2 * per_mentee)
         found.append(self.edge[rows[row], columns[open_[column]]])
-        return np.unique(np.concatenate(found)).astype(np.int64)
+        return np.concatenate(found).astype(np.int64)
 
     def dual_failures(self, duals: Duals, per_mentee: int | None = None) -> np.ndarray:
         """Per mentee with a pair of positive reduced cost, its ``per_mentee`` pairs of
@@ -193,7 +194,7 @@ class Table:
                 failing = reduced[rows] - cover[lo + rows, None]
                 row, column = _row_best(failing, per_mentee, margin)
                 found.append(self.edge[lo + rows[row], column])
-        return np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, np.int64)
+        return np.concatenate(found).astype(np.int64) if found else np.empty(0, np.int64)
 
 
 def tie_spread(rows: int, width: int) -> np.ndarray:
