@@ -1,3 +1,5 @@
+import gc
+
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -261,3 +263,19 @@ def test_tandem_match_reads_more_rows_than_an_upload_may_hold(tmp_path):
         reading.read_records(filename="big.csv", content=text.encode())
     found = mio.read_mentees(write(tmp_path, "big.csv", text))
     assert len(found.mentees) == rows
+
+
+def test_reading_pauses_the_garbage_collector_and_restores_it(tmp_path, monkeypatch):
+    seen = []
+    person = mio._person
+
+    def recording(record):
+        seen.append(gc.isenabled())
+        return person(record)
+
+    monkeypatch.setattr(mio, "_person", recording)
+    found = mio.read_mentees(write(tmp_path, "m.csv", "id,goals\na,SQL\nb,charts\n"))
+    assert len(found.mentees) == 2 and seen == [False, False] and gc.isenabled()
+    with pytest.raises(InputError):  # restored when the file is refused too
+        mio.read_mentees(write(tmp_path, "bad.csv", "goals\nSQL\n"))
+    assert gc.isenabled()

@@ -1,5 +1,7 @@
+import gc
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -157,3 +159,22 @@ def test_private_identity_appears_in_no_score_reason_or_figure(data):
 def test_private_criteria_must_be_known():
     with pytest.raises(ValueError, match="unknown private criterion"):
         match_participants([], [], private_criteria=["faith"])
+
+
+def test_a_run_pauses_the_garbage_collector_and_restores_it():
+    seen = []
+
+    class RecordingEmbedder:
+        def embed(self, texts):
+            seen.append(gc.isenabled())
+            return np.ones((len(texts), 2), dtype=np.float32)
+
+    assert gc.isenabled()
+    match_participants([Mentee(id="a")], [Mentor(id="m")], embedder=RecordingEmbedder())
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:  # a caller that turned it off keeps it off
+        match_participants([Mentee(id="a")], [Mentor(id="m")], embedder=RecordingEmbedder())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

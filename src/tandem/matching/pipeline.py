@@ -22,6 +22,7 @@ from tandem.matching.features import (
     check_rules,
     resolve_weights,
 )
+from tandem.matching.io import collector_paused
 from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
 from tandem.matching.ranking import rank_space
 from tandem.matching.result import (
@@ -82,6 +83,7 @@ def _index_pairs(
 
 
 @one_blas_thread
+@collector_paused()
 def match_participants(
     mentees: Sequence[Mentee],
     mentors: Sequence[Mentor],
@@ -157,6 +159,8 @@ def match_participants(
     ``optimal`` then proves a Lagrangian bound over every allowed pair with the flow's mentor
     prices and adds the pairs the candidates missed (report: ``upper_bound``, ``gap``,
     ``bound``); ``fair`` and ``stable`` get the same bound on the best total, without adding.
+    The cyclic garbage collector is paused for the run
+    (:func:`~tandem.matching.io.collector_paused`).
 
     Examples
     --------
