@@ -43,6 +43,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from tandem.matching.embedders.adapter import STATIC_SHARE as ADAPTED_SHARE
+from tandem.matching.embedders.adapter import AdaptedEmbedder
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.choose import model_installed
 from tandem.matching.embedders.e5 import E5_STATIC_SHARE, E5Embedder, weights_file
@@ -95,6 +97,10 @@ def factories() -> dict[str, Callable[[], object]]:
         found["all-MiniLM-L6-v2 numpy"] = MiniLMEmbedder
         found[f"MiniLM + {STATIC_SHARE:g} static (blend)"] = lambda: Blend(
             MiniLMEmbedder(), StaticEmbedder(), STATIC_SHARE
+        )
+        found["MiniLM adapted alone"] = lambda: AdaptedEmbedder(MiniLMEmbedder())
+        found[f"MiniLM adapted + {ADAPTED_SHARE:g} static (adapted)"] = lambda: Blend(
+            AdaptedEmbedder(MiniLMEmbedder()), StaticEmbedder(), ADAPTED_SHARE
         )
     if weights_file() is not None:
         found["multilingual-e5-small q4 numpy"] = E5Embedder

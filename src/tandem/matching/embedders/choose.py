@@ -8,6 +8,8 @@ each profile's vectors kept when it is saved (``tandem.people.services.vectors``
 install has its int8 weights) when the run has at most :data:`MODEL_LIMIT` texts (goals and
 expertise): above that the model would take minutes, so the fast built-in one is used.
 ``blend`` is the model with the static pieces beside it (:mod:`~tandem.matching.embedders.blend`);
+``adapted`` the model's vectors through the map trained on mentoring goals, with the static
+pieces beside them (:mod:`~tandem.matching.embedders.adapter`);
 ``static`` the piece table distilled from the model alone (measured in docs/matching.md);
 ``sentence-transformers`` the torch model, if installed.
 """
@@ -16,13 +18,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from tandem.matching.embedders.adapter import STATIC_SHARE as ADAPTED_STATIC_SHARE
+from tandem.matching.embedders.adapter import AdaptedEmbedder
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.meaning import MeaningEmbedder
 from tandem.matching.embedders.minilm import MiniLMEmbedder, model_files
 from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.text import BuiltinEmbedder, Embedder, SentenceTransformerEmbedder
 
-NAMES = ("auto", "builtin", "minilm", "blend", "static", "sentence-transformers")
+NAMES = ("auto", "builtin", "minilm", "adapted", "blend", "static", "sentence-transformers")
 MODEL_LIMIT = 2_000  # texts up to which `auto` runs the model (~75 s at 27 texts/s, busy core)
 
 
@@ -48,6 +52,16 @@ def blend_embedder() -> Embedder:
     return MeaningEmbedder(Blend(model_embedder().base, StaticEmbedder(), STATIC_SHARE))
 
 
+@lru_cache(maxsize=1)
+def adapted_embedder() -> Embedder:
+    """The model through the trained adapter with the static pieces beside it, sharing the
+    loaded model (read-only)."""
+    model = model_embedder().base
+    assert isinstance(model, MiniLMEmbedder)
+    adapted = AdaptedEmbedder(model)
+    return MeaningEmbedder(Blend(adapted, StaticEmbedder(), ADAPTED_STATIC_SHARE))
+
+
 def model_installed() -> bool:
     return model_files() is not None
 
@@ -68,6 +82,8 @@ def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:
         return BuiltinEmbedder()
     if name == "minilm":
         return model_embedder()
+    if name == "adapted":
+        return adapted_embedder()
     if name == "blend":
         return blend_embedder()
     if name == "static":

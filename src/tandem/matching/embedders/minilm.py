@@ -124,7 +124,8 @@ class MiniLMEmbedder:
         else:
             self.name, checked = NAME, sha256 or WEIGHTS_SHA256
             weights = read_safetensors(path, checked)
-        # What it computes (the weights were checked against ``checked`` just now).
+        self.weights_sha256 = checked  # the weights were checked against it just now
+        # What it computes.
         self.fingerprint = digest(checked, vocab.read_bytes(), MAX_TOKENS, POOLING)
 
         self.encoder = BertEncoder(weights, HEADS)

@@ -1,0 +1,120 @@
+"""How the MiniLM adapter's settings were chosen: each one trained on the training set and
+measured on the development set and ``text_pairs.csv`` (never the frozen set).
+
+For each rank, penalty, temperature and number of L-BFGS steps: top-1, MRR and planted-pair
+recovery (cohorts of 20 as in ``bench/text_similarity.py``, by a plain assignment on the
+clipped cosines, which gives the same recovery as ``match_participants`` on goals alone), of
+the adapted model alone and joined with ``share`` of the static pieces, and the mean cosine of
+a goal with other rows' texts (how close unrelated texts come).
+
+Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/text_adapter.py [--first-round]
+[--shares 0,0.3] [--rank 8 --penalty 0.03 --temperature 0.2 --steps 50,100,200]`` (a list
+given for a setting replaces the grid's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from text_similarity import SETS, Cached, cohorts, load, ranks
+
+from tandem.matching.embedders.adapt import Settings, TrainingSet, read_rows, train
+from tandem.matching.embedders.adapter import apply
+from tandem.matching.embedders.blend import Blend
+from tandem.matching.embedders.minilm import MiniLMEmbedder
+from tandem.matching.embedders.static import StaticEmbedder
+
+
+class Mapped:
+    """A cached embedder's rows through ``U``, ``V`` (the adapter before it is a file)."""
+
+    def __init__(self, base: Cached, u: np.ndarray, v: np.ndarray):
+        self.base, self.u, self.v = base, u, v
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return apply(self.base.embed(texts), self.u, self.v).astype(np.float32)
+
+
+def assigned_recovery(embedder, rows: list[dict], cohort: int = 20) -> float:
+    """Share of goals a plain assignment on clipped cosines gives their right expertise."""
+    recovered = 0
+    for members in cohorts(rows, cohort):
+        goals = embedder.embed([row["goal"] for row in members])
+        texts = [t for row in members for t in row["candidates"]]
+        owner = [(k, c) for k, row in enumerate(members) for c in range(len(row["candidates"]))]
+        mentee, mentor = linear_sum_assignment(-np.clip(goals @ embedder.embed(texts).T, 0, 1))
+        recovered += sum(owner[j] == (i, 0) for i, j in zip(mentee, mentor, strict=True))
+    return recovered / len(rows)
+
+
+def unrelated(embedder, rows: list[dict]) -> float:
+    """Mean cosine of each goal with the right answers of the other rows."""
+    goals = embedder.embed([row["goal"] for row in rows])
+    answers = embedder.embed([row["right"] for row in rows])
+    cos = goals @ answers.T
+    return float((cos.sum() - np.trace(cos)) / (cos.size - len(rows)))
+
+
+def line(label: str, embedder, data: dict[str, list[dict]]) -> None:
+    cells = []
+    for rows in data.values():
+        found = ranks(embedder, rows)
+        cells.append(
+            f"{np.mean(found == 1):.3f} {np.mean(1 / found):.3f} "
+            f"{assigned_recovery(embedder, rows):.3f} {unrelated(embedder, rows):.2f}"
+        )
+    print(f"{label:44} " + " | ".join(cells), flush=True)
+
+
+GRID = {  # the second round, around the first's best (docs/matching.md)
+    "rank": (4, 8, 32),
+    "penalty": (0.02, 0.03, 0.05),
+    "temperature": (0.2, 0.3, 0.5),
+    "steps": (200,),
+}
+FIRST_ROUND = {
+    "rank": (8, 32),
+    "penalty": (0.01, 0.03, 0.1, 0.3, 1.0),
+    "temperature": (0.05, 0.1, 0.2),
+    "steps": (200,),
+}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    for name in GRID:
+        kind = int if name in ("rank", "steps") else float
+        parser.add_argument(f"--{name}", type=lambda t, k=kind: [k(v) for v in t.split(",")])
+    parser.add_argument("--first-round", action="store_true", help="the first, wider grid")
+    parser.add_argument("--shares", default="0,0.1,0.2,0.3", help="static shares to join")
+    args = parser.parse_args(argv)
+    model, static = Cached(MiniLMEmbedder()), Cached(StaticEmbedder())
+    data = {name: load(SETS[name]) for name in ("dev", "pairs")}
+    training = TrainingSet.embed(model.embed, read_rows())
+    shares = [float(s) for s in args.shares.split(",")]
+    print(f"{'':44} dev: top-1 MRR recovery unrelated | pairs: the same")
+    for share in shares:
+        line(f"MiniLM + {share:g} static", Blend(model, static, share) if share else model, data)
+    grid = {
+        k: getattr(args, k) or v for k, v in (FIRST_ROUND if args.first_round else GRID).items()
+    }
+    for values in itertools.product(*grid.values()):
+        settings = Settings(**dict(zip(grid, values, strict=True)))
+        started = time.process_time()
+        adapted = Mapped(model, *train(training, settings))
+        seconds = time.process_time() - started
+        label = f"r{settings.rank} p{settings.penalty:g} t{settings.temperature:g}"
+        label += f" s{settings.steps} ({seconds:.0f} s)"
+        for share in shares:
+            chosen = Blend(adapted, static, share) if share else adapted
+            line(f"{label} + {share:g}", chosen, data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

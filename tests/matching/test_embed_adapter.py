@@ -1,0 +1,109 @@
+"""The MiniLM adapter: its training is the loss it claims, deterministic and byte for byte; its
+file is the one recorded, for the weights it names; its vectors keep ordinary matching."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tandem.matching.embedders import adapter
+from tandem.matching.embedders.adapt import (
+    OUT,
+    Settings,
+    TrainingSet,
+    loss_and_gradient,
+    train,
+    write,
+)
+from tandem.matching.embedders.choose import choose_embedder, embedder_name, model_installed
+from tandem.matching.embedders.fingerprint import embedder_fingerprint
+
+needs_model = pytest.mark.skipif(not model_installed(), reason="MiniLM weights not installed")
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def tiny_set() -> TrainingSet:
+    rng = np.random.default_rng(3)
+    return TrainingSet(
+        _unit(rng.normal(size=(6, 10))), _unit(rng.normal(size=(18, 10))), np.arange(0, 18, 3)
+    )
+
+
+def test_the_gradient_is_the_losss(tiny_set):
+    settings = Settings(rank=3, penalty=0.1, temperature=0.2)
+    params = np.random.default_rng(4).normal(0, 0.3, size=2 * 10 * 3)
+    _, gradient = loss_and_gradient(params, tiny_set, settings)
+    numeric = np.zeros_like(params)
+    for k in range(len(params)):
+        step = np.zeros_like(params)
+        step[k] = 1e-6
+        numeric[k] = (
+            loss_and_gradient(params + step, tiny_set, settings)[0]
+            - loss_and_gradient(params - step, tiny_set, settings)[0]
+        ) / 2e-6
+    assert np.allclose(numeric, gradient, atol=1e-6)
+
+
+def test_training_ranks_the_right_answers_higher_and_is_repeatable(tiny_set, tmp_path):
+    settings = Settings(rank=3, penalty=0.001, temperature=0.2, steps=50)
+    u, v = train(tiny_set, settings)
+    before = loss_and_gradient(np.zeros(2 * 10 * 3), tiny_set, settings)[0]
+    after = loss_and_gradient(np.concatenate([u.ravel(), v.ravel()]), tiny_set, settings)[0]
+    assert after < before
+    files = [tmp_path / "a.npz", tmp_path / "b.npz"]
+    for out in files:
+        write(out, *train(tiny_set, settings), settings, b"rows")
+    assert files[0].read_bytes() == files[1].read_bytes()
+    write(files[1], u, v, replace(settings, seed=1), b"rows")
+    assert files[0].read_bytes() != files[1].read_bytes()
+
+
+def test_the_shipped_file_is_the_recorded_one_for_the_models_weights():
+    data = OUT.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == adapter.ADAPTER_SHA256
+    u, v, sources, _ = adapter._adapter()
+    assert sources == adapter.SOURCES and u.shape == v.shape and u.shape[0] == 384
+
+
+def test_a_zero_row_stays_zero_and_the_rest_are_unit():
+    rng = np.random.default_rng(5)
+    rows = np.vstack([np.zeros(4), _unit(rng.normal(size=(3, 4)))])
+    mapped = adapter.apply(rows, rng.normal(size=(4, 2)), rng.normal(size=(4, 2)))
+    assert np.allclose(np.linalg.norm(mapped, axis=1), [0, 1, 1, 1])
+
+
+@needs_model
+class TestAdapted:
+    def test_it_names_itself_and_says_what_it_computes(self):
+        chosen = choose_embedder("adapted")
+        minilm = choose_embedder("minilm")
+        assert ", adapted + 0.3 static" in embedder_name(chosen)
+        assert embedder_fingerprint(chosen) not in ("", embedder_fingerprint(minilm))
+
+    def test_it_refuses_weights_it_was_not_fitted_for(self, monkeypatch):
+        model = choose_embedder("minilm").base
+        monkeypatch.setattr(model, "weights_sha256", "0" * 64)
+        with pytest.raises(ValueError, match="was fitted for weights"):
+            adapter.AdaptedEmbedder(model)
+
+    def test_same_and_paraphrased_texts_stay_on_top(self):
+        goal = "I want to get better at presenting to senior leaders"
+        texts = [
+            goal,
+            "I'd like to improve how I present to senior leadership",
+            "quarterly tax returns for small companies",
+            "feeding sourdough starters",
+            "",
+        ]
+        rows = choose_embedder("adapted").embed(texts)
+        cos = rows[1:] @ rows[0]
+        assert rows[0] @ rows[0] == pytest.approx(1.0, abs=1e-5)
+        assert cos[0] > 0.8 and cos[0] > cos[1] + 0.4 and cos[0] > cos[2] + 0.4
+        assert not rows[4].any()
