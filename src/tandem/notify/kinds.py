@@ -11,7 +11,7 @@ class Kind(models.TextChoices):
     REQUEST_EXPIRING = "request_expiring", "A request to you is about to expire"
     AGREEMENT = "agreement", "Agreement proposals and signatures"
     MENTORSHIP = "mentorship", "A mentorship starts, ends or needs a mid-point review"
-    MEETING = "meeting", "Meetings scheduled, moved or cancelled"
+    MEETING = "meeting", "Meetings scheduled, moved, cancelled or marked as not taken place"
     MEETING_REMINDER = "meeting_reminder", "Reminders a day and an hour before a meeting"
     ACTION_ITEM = "action_item", "Action items given to you"
     ACTION_ITEM_OVERDUE = "action_item_overdue", "Overdue action items"

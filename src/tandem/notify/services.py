@@ -123,6 +123,13 @@ def notify_send_each(
     ]
 
 
+def notifications_withdraw(*, urls: Iterable[str]) -> int:
+    """Remove every notice that links to one of ``urls``, for something withdrawn (a check-in
+    no longer asked), so nobody follows a notice to a page that is gone. Returns how many."""
+    deleted, _ = Notification.objects.filter(url__in=list(urls)).delete()
+    return deleted
+
+
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     with transaction.atomic():
         notification = access_notification(user=user, notification_id=notification_id)

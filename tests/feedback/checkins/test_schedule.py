@@ -7,13 +7,15 @@ from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.feedback.models import CheckIn, CheckInKind, CheckInTemplate
 from tandem.feedback.questions import DEFAULT_QUESTIONS
-from tandem.feedback.services.checkin_schedule import checkins_create_due
+from tandem.feedback.services.checkin_schedule import checkin_reminders_send, checkins_create_due
 from tandem.mentorships.models import AgreementVersion, MeetingStatus, MentorshipState
 from tandem.mentorships.services import meeting_mark_held, meeting_mark_missed
+from tandem.notify.models import Notification
 from tests.mentorships import factories as mentoring
 
 
@@ -76,9 +78,16 @@ def test_a_fit_check_already_asked_is_withdrawn_when_the_meeting_did_not_take_pl
     no_show = mentoring.meeting(world.pair, in_hours=-5)
     checkins_create_due(timezone.now())
     assert len(points(world.pair)) == 2
+    asked = [
+        reverse("checkin_answer", args=[pk])
+        for pk in CheckIn.objects.filter(mentorship=world.pair).values_list("pk", flat=True)
+    ]
+    checkin_reminders_send(timezone.now() + timedelta(days=7))
+    assert Notification.objects.filter(url__in=asked).count() == 2
     meeting_mark_missed(actor=world.mentor, meeting=no_show)
     checkins_create_due(timezone.now())
     assert points(world.pair) == []
+    assert not Notification.objects.filter(url__in=asked).exists()  # no link to a gone page
     meeting_mark_held(actor=world.mentee, meeting=no_show)
     checkins_create_due(timezone.now())
     assert len(points(world.pair)) == 2

@@ -35,7 +35,7 @@ from tandem.mentorships.models import (
 from tandem.mentorships.scheduling import zone_of
 from tandem.notify.kinds import Kind
 from tandem.notify.selectors import in_quiet_hours
-from tandem.notify.services import notify_send
+from tandem.notify.services import notifications_withdraw, notify_send
 
 BATCH = 500
 # A mentorship that ended longer ago than this gets no closing survey (nor does a first
@@ -191,16 +191,23 @@ def _questions(
 def _withdraw_fit_checks_without_a_meeting(batch: list[Any]) -> None:
     """A fit check asked after a first meeting that one of the pair then said did not take
     place is withdrawn while neither side has answered it; the first meeting held asks again.
-    One statement a batch, whatever its size."""
+    Its notices go with it. A few statements a batch, whatever its size."""
     unmet = [
         m.pk for m in batch if m.state == MentorshipState.ACTIVE and m.first_meeting_at is None
     ]
+    if not unmet:
+        return
     answered = CheckIn.objects.filter(
         mentorship_id__in=unmet, kind=CheckInKind.FIRST_MEETING, answered_at__isnull=False
     ).values("mentorship_id")
-    CheckIn.objects.filter(mentorship_id__in=unmet, kind=CheckInKind.FIRST_MEETING).exclude(
-        mentorship_id__in=answered
-    ).delete()
+    withdrawn = list(
+        CheckIn.objects.filter(mentorship_id__in=unmet, kind=CheckInKind.FIRST_MEETING)
+        .exclude(mentorship_id__in=answered)
+        .values_list("pk", flat=True)
+    )
+    if withdrawn:
+        notifications_withdraw(urls=[reverse("checkin_answer", args=[pk]) for pk in withdrawn])
+        CheckIn.objects.filter(pk__in=withdrawn).delete()
 
 
 def _create_for(batch: list[Mentorship], now: datetime) -> int:
