@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.mentorships import services
 from tandem.mentorships.models import ActionItemStatus, MentorshipState, RequestState
 from tandem.people.models import Profile, Skill
 from tandem.programs.models import EnrolmentStatus, MatchingMode, Role
@@ -20,6 +21,7 @@ from tests.mentorships.factories import (
     meeting,
     member,
     mentorship,
+    valid_content,
 )
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
@@ -159,6 +161,38 @@ class TestSignature:
         m = mentorship(state=MentorshipState.ACTIVE)
         assert "signature" not in kinds(client, m.mentee)
 
+    def test_an_amendment_says_the_current_agreement_holds_until_both_sign(self, client):
+        m = mentorship(state=MentorshipState.ACTIVE)
+        version, _ = services.agreement_propose(
+            user=m.mentor, mentorship_id=m.pk, content=valid_content(m.program, cadence="monthly")
+        )
+        (found,) = [s for s in steps(client, m.mentee) if s.kind == "signature"]
+        assert found.tier == "Others are waiting for you"
+        assert "starts" not in found.detail
+        assert found.detail == (
+            f"Version {version.number} amends your agreement: it replaces the current one once "
+            "you both sign; until then the current agreement stays in force."
+        )
+
+    def test_the_proposer_signs_their_own_version_as_their_own_step(self, client):
+        m = mentorship(state=MentorshipState.ACTIVE)
+        version, _ = services.agreement_propose(
+            user=m.mentor, mentorship_id=m.pk, content=valid_content(m.program, cadence="monthly")
+        )
+        mine = steps(client, m.mentor)
+        assert "signature" not in [s.kind for s in mine]
+        (found,) = [s for s in mine if s.kind == "sign_own_proposal"]
+        assert found.tier == "Up to you"
+        assert found.text == f"Sign the agreement you proposed to {m.mentee.display_name}"
+        assert found.url == reverse("agreement_version", args=[m.pk, version.number])
+        services.agreement_sign(user=m.mentor, mentorship_id=m.pk, number=version.number)
+        assert "sign_own_proposal" not in kinds(client, m.mentor)
+
+    def test_a_first_agreement_still_says_the_mentorship_starts(self, client):
+        m = mentorship(state=MentorshipState.PROPOSED)
+        (found,) = [s for s in steps(client, m.mentee) if s.kind == "signature"]
+        assert found.detail == "Version 1. The mentorship starts when you both sign."
+
 
 class TestMeetingsAndItems:
     def test_the_next_meeting_in_my_time_zone(self, client):
@@ -195,6 +229,7 @@ ORDER = [
     "answer_request",
     "signature",
     # The person's own steps.
+    "sign_own_proposal",
     "meeting",
     "action_item",
     "find_mentor",

@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.feedback.selectors.checkins import checkins_waiting_for
-from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestState
+from tandem.mentorships.models import (
+    Mentorship,
+    MentorshipRequest,
+    MentorshipState,
+    RequestState,
+)
 from tandem.mentorships.selectors import lists as mentorship_lists
 from tandem.people.models import User
 from tandem.people.selectors import Completeness, profile_completeness
@@ -146,23 +151,41 @@ def _sent_request_steps(sent: list[MentorshipRequest]) -> list[NextStep]:
     return steps
 
 
-def _signature_steps(user: User) -> list[NextStep]:
-    steps = []
+# What signing does: a first agreement starts the mentorship; an amendment of an active one
+# replaces the agreement in force, which holds until both have signed.
+SIGNING_STARTS = "Version {number}. The mentorship starts when you both sign."
+SIGNING_AMENDS = (
+    "Version {number} amends your agreement: it replaces the current one once you both sign; "
+    "until then the current agreement stays in force."
+)
+
+
+def _signature_steps(user: User) -> tuple[list[NextStep], list[NextStep]]:
+    """The signatures the person owes, as ``(asked by the partner, own proposals)``: the one
+    who proposes a version does not sign it by proposing, so they still have to sign it, but
+    nobody else is waiting on that."""
+    asked: list[NextStep] = []
+    own: list[NextStep] = []
     for version in mentorship_lists.agreements_awaiting_signature(user=user):
         m = version.mentorship
         partner = m.mentee if m.mentor_id == user.pk else m.mentor
-        steps.append(
-            NextStep(
-                kind="signature",
-                text=f"Your signature is needed: the agreement with {partner.display_name}",
-                detail=f"Version {version.number}. The mentorship starts when you both sign.",
-                url=reverse("agreement_version", args=[m.pk, version.number]),
-                action=f"Read and sign version {version.number}",
-                state="Signature needed",
-                tone="warn",
-            )
+        proposed_by_me = version.proposed_by_id == user.pk
+        meaning = SIGNING_AMENDS if m.state == MentorshipState.ACTIVE else SIGNING_STARTS
+        step = NextStep(
+            kind="sign_own_proposal" if proposed_by_me else "signature",
+            text=(
+                f"Sign the agreement you proposed to {partner.display_name}"
+                if proposed_by_me
+                else f"Your signature is needed: the agreement with {partner.display_name}"
+            ),
+            detail=meaning.format(number=version.number),
+            url=reverse("agreement_version", args=[m.pk, version.number]),
+            action=f"Read and sign version {version.number}",
+            state="Your signature is missing" if proposed_by_me else "Signature needed",
+            tone="warn",
         )
-    return steps
+        (own if proposed_by_me else asked).append(step)
+    return asked, own
 
 
 def _answer_steps(user: User) -> list[NextStep]:
@@ -245,18 +268,21 @@ def _checkin_steps(user: User) -> list[NextStep]:
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
     """Everything that waits on the person in a bounded number of queries (each list is
     capped): first what others wait on (a request to answer, a signature), then the person's
-    own steps (a meeting, action items, finding a mentor, the profile), then what only says
-    where things stand (sent requests, approval, the admins matching)."""
+    own steps (a version they proposed and have not signed, a meeting, action items, finding
+    a mentor, the profile), then what only says where things stand (sent requests, approval,
+    the admins matching)."""
     open_mentorships = list(mentorship_lists.mentorship_list_for(user=user, open_only=True))
     sent = mentorship_lists.requests_sent_recently(
         user=user, since=timezone.now() - ANSWERED_SHOWN_FOR
     )
     settled = _settled(user, open_mentorships, sent)
+    asked_to_sign, own_proposals = _signature_steps(user)
     return [
-        *_in(TIER_OTHERS_WAIT, [*_answer_steps(user), *_signature_steps(user)]),
+        *_in(TIER_OTHERS_WAIT, [*_answer_steps(user), *asked_to_sign]),
         *_in(
             TIER_YOURS,
             [
+                *own_proposals,
                 *_meeting_steps(user),
                 *_checkin_steps(user),
                 *_action_item_steps(user, timezone.localdate()),
