@@ -114,7 +114,7 @@ def repair(
     left = int(np.abs(flow.excess).sum())
     for _ in range(MAX_PASSES):
         if left == 0:
-            return _checked(flow, pi)
+            return _checked(flow, pi, int(used.sum()))
         tail, head, cost, kind, index = flow.arcs()
         length = cost + pi[tail] - pi[head]
         if length.min(initial=0) < 0:
@@ -160,13 +160,17 @@ def _send(
     flow.excess[under] += units[len(tail) + len(over) :]
 
 
-def _checked(flow: _Flow, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def _checked(flow: _Flow, pi: np.ndarray, value: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The flow as edge ids per mentee, if it is an assignment of ``value`` mentees within
+    the capacities and ``pi`` proves it of least cost (no residual arc negative)."""
     tail, head, cost, _, _ = flow.arcs()
     if (cost + pi[tail] - pi[head]).min(initial=0) < 0:
         return None
     graph = flow.graph
     ids = np.flatnonzero(flow.used)
-    if len(np.unique(graph.mentee[ids])) != len(ids) or np.any(flow.load > graph.capacity):
+    load = np.bincount(graph.mentor[ids], minlength=graph.n_mentors)
+    one_each = len(np.unique(graph.mentee[ids])) == len(ids) == value
+    if not one_each or np.any(load > graph.capacity) or not np.array_equal(load, flow.load):
         return None
     edge_of = np.full(graph.n_mentees, -1, dtype=np.int64)
     edge_of[graph.mentee[ids]] = ids
