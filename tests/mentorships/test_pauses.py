@@ -47,6 +47,27 @@ class TestDeclare:
         assert not Notification.objects.filter(recipient=m.mentee).exists()
         assert MentorshipEvent.objects.filter(mentorship=m, kind="pause_declared").exists()
 
+    def test_a_pause_planned_for_later_says_when_it_starts(
+        self, world, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        m = world["m"]
+        starts, back = today() + timedelta(days=30), today() + timedelta(days=39)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.mentorship_pause_declare(
+                user=m.mentee, mentorship_id=m.pk, starts_on=starts, ends_on=back
+            )
+        told = Notification.objects.get(recipient=m.mentor)
+        dates = f"{starts.day} {starts:%B}", f"{back.day} {back:%B}"
+        assert told.title == (
+            f"{m.mentee.display_name} paused your mentorship from {dates[0]} to {dates[1]}"
+        )
+        assert told.body == (
+            f"Meetings you miss between {dates[0]} and {dates[1]} do not count against your "
+            "mentorship's health."
+        )
+        (email,) = mailoutbox
+        assert email.subject == told.title and email.body.startswith(told.body)
+
     @pytest.mark.parametrize(
         ("starts", "ends", "message"),
         [

@@ -115,10 +115,30 @@ def mentorship_pause_declare(
             event="pause_declared",
             summary=f"{user.display_name} declared a pause from {starts_on} until {ends_on}.",
             kind=Kind.MENTORSHIP,
-            title=f"{user.display_name} paused your mentorship until {ends_on:%d %B}",
-            body="Meetings you miss until then do not count against your mentorship's health.",
+            **_pause_notice(
+                who=user.display_name, starts_on=starts_on, ends_on=ends_on, today=today
+            ),
         )
     return pause
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B}"
+
+
+def _pause_notice(*, who: str, starts_on: date, ends_on: date, today: date) -> dict[str, str]:
+    """The partner's notice: a pause planned for later says when it starts, so it does not
+    read as if the pair stopped meeting today."""
+    if starts_on > today:
+        return {
+            "title": f"{who} paused your mentorship from {_day(starts_on)} to {_day(ends_on)}",
+            "body": f"Meetings you miss between {_day(starts_on)} and {_day(ends_on)} do not "
+            "count against your mentorship's health.",
+        }
+    return {
+        "title": f"{who} paused your mentorship until {_day(ends_on)}",
+        "body": "Meetings you miss until then do not count against your mentorship's health.",
+    }
 
 
 def mentorship_pause_end(*, user: User, pause_id: int) -> MentorshipPause | None:
