@@ -1,5 +1,6 @@
 """Health never gives away a side's private check-in answers: a reason read from them shows no
-weight and no rank by weight, and the score is withheld, for the pair and the admins alike.
+weight and no rank by weight, and the score is withheld, for the pair and the admins alike;
+the pair reads none of those reasons but the divergence prompt.
 
 The reviewer's case: the mentor answers 5 and 5, the mentee 1 and 1, nothing shared; the
 mentor read ``low_pulse`` at -20 (a mean of 2 or less, and the mentor's own were 5)."""
@@ -13,8 +14,14 @@ from django.utils import timezone
 
 from tandem.feedback.health import REASON_CODES
 from tandem.feedback.models import MentorshipHealth
-from tandem.feedback.selectors.health_reads import reasons_as_read
-from tandem.feedback.services.health import ANSWER_FREE_TEXT, health_refresh
+from tandem.feedback.selectors.health_reads import PROMPTED_TO_BOTH, reasons_as_read
+from tandem.feedback.services.health import (
+    ANSWER_FREE_TEXT,
+    TALK_IT_THROUGH,
+    health_refresh,
+    nudge_concern_for,
+    nudge_text,
+)
 from tandem.programs.models import Role
 from tests.feedback.health_product.builders import held, pulse, started
 from tests.mentorships.factories import member
@@ -97,8 +104,38 @@ def test_the_health_panel_shows_no_points(client, pairs, role):
     panel = page[page.index('id="health"') :]
     panel = panel[: panel.index("</section>")]
     words = re.sub(r"<[^>]+>", " ", panel)
-    assert "check-in" in words.lower()  # the answer-free wording of a low pulse
+    # the answer-free wording of a low pulse, for the admins only (see the next test)
+    assert ("check-in" in words.lower()) == (role == "admin")
     assert not re.search(r"-\d|\bpoints?\b|\bscore\b", words), words
+
+
+@pytest.mark.parametrize("role", ["mentor", "mentee"])
+def test_the_pair_reads_no_reason_from_answers_but_the_divergence_prompt(client, pairs, role):
+    """Live review: the mentor, who had answered 5 and 5, read ``low_pulse`` and so knew the
+    mentee's answer was low. The admins still read it (without its points)."""
+    m = pairs["lower"]
+    client.force_login(reader(pairs, role, "lower"))
+    codes = {r["code"] for r in client.get(f"/api/mentorships/{m.pk}/health").json()["reasons"]}
+    assert not codes & (ANSWER_CODES - PROMPTED_TO_BOTH), codes
+    client.force_login(pairs["admin"])
+    codes = {r["code"] for r in client.get(f"/api/mentorships/{m.pk}/health").json()["reasons"]}
+    assert codes >= {"low_pulse", "pulse_gap"}
+
+
+def test_a_nudge_names_no_reason_read_from_the_other_sides_answers():
+    stored = [
+        {"code": "low_pulse", "text": "a check-in was low", "weight": -20},
+        {"code": "pulse_gap", "text": "you differ", "weight": -6},
+    ]
+    now = timezone.now()
+    m = started(now)
+    row = MentorshipHealth(mentorship=m, state="at_risk", reasons=stored)
+    for person in (m.mentor, m.mentee):
+        text = nudge_text(m, nudge_concern_for(row, m, person), person, now)
+        assert text.startswith(TALK_IT_THROUGH) and "check-in" not in text, text
+    row.reasons = [{"code": "missed_periods", "text": "No meeting for 3 weeks", "weight": -9}]
+    row.reasons += stored
+    assert nudge_concern_for(row, m, m.mentee)["code"] == "missed_periods"
 
 
 def test_a_reason_read_from_answers_is_ranked_by_its_code_not_its_points():

@@ -66,16 +66,39 @@ def reasons_as_read(reasons: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
     ]
 
 
+# Read from answers, yet shown to the pair: issue #12 asks that both be prompted to talk when
+# their answers diverge (the prompt names the question, never an answer).
+PROMPTED_TO_BOTH = frozenset({"divergence"})
+
+
+def reasons_for_reader(
+    reasons: Sequence[Mapping[str, Any]], *, mentorship: Mentorship, reader_id: int | None
+) -> list[dict[str, Any]]:
+    """``reasons_as_read``, less, for either of the pair, every reason read from check-in
+    answers but the divergence prompt: a pair member knows their own answers, so a low or
+    falling pulse, a gap or a high pulse shown to them would tell them the other's."""
+    read = reasons_as_read(reasons)
+    if reader_id not in (mentorship.mentor_id, mentorship.mentee_id):
+        return read
+    return [r for r in read if not _from_answers(r) or r["code"] in PROMPTED_TO_BOTH]
+
+
 def _as_read(health: MentorshipHealth) -> MentorshipHealth:
     health.reasons = reasons_as_read(health.reasons)
     return health
 
 
-def health_for_mentorship(*, mentorship: Mentorship) -> MentorshipHealth | None:
+def health_for_mentorship(
+    *, mentorship: Mentorship, reader: User | AnonymousUser
+) -> MentorshipHealth | None:
     """The health of a mentorship the caller was let in to (``access_mentorship`` with
-    ``OVERVIEW``: the pair and the program's admins)."""
+    ``OVERVIEW``: the pair and the program's admins), with the reasons ``reader`` may read."""
     health = MentorshipHealth.objects.filter(mentorship=mentorship).first()
-    return _as_read(health) if health is not None else None
+    if health is not None:
+        health.reasons = reasons_for_reader(
+            health.reasons, mentorship=mentorship, reader_id=reader.pk
+        )
+    return health
 
 
 def access_mentorship_health(
@@ -84,7 +107,7 @@ def access_mentorship_health(
     mentorship = access_mentorship(
         user=user, mentorship_id=mentorship_id, need=MentorshipAccess.OVERVIEW
     )
-    return mentorship, health_for_mentorship(mentorship=mentorship)
+    return mentorship, health_for_mentorship(mentorship=mentorship, reader=user)
 
 
 @dataclass(frozen=True)

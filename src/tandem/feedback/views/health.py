@@ -65,7 +65,7 @@ def health_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel | 
         return None
     if not (viewer.is_participant or viewer.is_admin):
         return None
-    health = selectors.health_for_mentorship(mentorship=mentorship)
+    health = selectors.health_for_mentorship(mentorship=mentorship, reader=user)
     context: dict[str, Any] = {"mentorship": mentorship, "health": health, "viewer": viewer}
     if health is not None:
         concerns = _concerns(health)
@@ -238,7 +238,7 @@ def health_message_to_pair(request: AuthenticatedRequest, mentorship_id: int) ->
         {
             "mentorship": mentorship,
             "form": form,
-            "health": selectors.health_for_mentorship(mentorship=mentorship),
+            "health": selectors.health_for_mentorship(mentorship=mentorship, reader=request.user),
             "next": safe_next(request, services.health_page_url(mentorship.program_id)),
         },
     )
