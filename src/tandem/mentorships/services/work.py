@@ -26,6 +26,7 @@ from tandem.mentorships.selectors import (
 )
 from tandem.mentorships.services.common import event_add, notify_send_owner
 from tandem.mentorships.services.lifecycle import check_open
+from tandem.mentorships.services.pauses import today_for
 from tandem.people.models import User
 
 TITLE_REQUIRED = "Give the goal a short title."
@@ -36,6 +37,7 @@ DESCRIPTION_REQUIRED = "Describe what needs doing."
 OWNER_NOT_PARTICIPANT = "The owner must be one of you two."
 MEETING_NOT_IN_MENTORSHIP = "That meeting is not part of this mentorship."
 BAD_STATUS = "Choose open or done."
+DATE_PASSED = "That date has passed; choose today or a later date."
 
 # Timeline summaries say who did what, never the goal's or the action item's text: the timeline
 # is the pair's, but events are also listed in the site admin (DESIGN.md "Who may read what").
@@ -53,9 +55,14 @@ def _limit(value: str, limit: int, field: str) -> str:
     return value
 
 
-def _check_date(value: date | None, field: str) -> None:
+def _check_new_date(value: date | None, field: str, *, user: User) -> None:
+    """A date being set now (a target or due date) is today or later where ``user`` is: a
+    date already gone would be overdue at once and count against the pair's health. Only new
+    dates are checked; saving progress or a status keeps a date that has since passed."""
     if not date_in_range(value):
         raise ApplicationError(DATE_OUT_OF_RANGE, fields={field: DATE_OUT_OF_RANGE})
+    if value is not None and value < today_for(user)[0]:
+        raise ApplicationError(DATE_PASSED, fields={field: DATE_PASSED})
 
 
 def goal_create(
@@ -70,7 +77,7 @@ def goal_create(
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
     measure = _limit(measure, 300, "measure")
-    _check_date(target_date, "target_date")
+    _check_new_date(target_date, "target_date", user=user)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         check_open(mentorship)
@@ -127,7 +134,7 @@ def milestone_add(*, user: User, goal_id: int, title: str, due_on: date | None =
     title = _limit(title, 200, "title")
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
-    _check_date(due_on, "due_on")
+    _check_new_date(due_on, "due_on", user=user)
     with transaction.atomic():
         goal = access_goal(user=user, goal_id=goal_id, for_update=True)
         check_open(goal.mentorship)
@@ -156,7 +163,7 @@ def action_item_create(
     description = _limit(description, 300, "description")
     if not description:
         raise ApplicationError(DESCRIPTION_REQUIRED, fields={"description": DESCRIPTION_REQUIRED})
-    _check_date(due_on, "due_on")
+    _check_new_date(due_on, "due_on", user=user)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         check_open(mentorship)
