@@ -65,6 +65,15 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        """Without a signed-in session there is nothing for CSRF to protect: the request is
+        then refused as unauthenticated (401, like the test client sees it), not as forged
+        (a 403 "CSRF check Failed" on a live server)."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
