@@ -220,3 +220,19 @@ def test_compact_drops_idle_columns_and_keeps_the_product():
     assert sum(a.shape[1] for a in small_left) == sum(b.shape[0] for b in small_right) == 4
     after = sum(a.astype(np.float64) @ b for a, b in zip(small_left, small_right, strict=True))
     np.testing.assert_allclose(after + const[:, None], before, rtol=1e-6)
+
+
+def test_hours_marks_each_utc_hour_with_any_of_its_four_slots():
+    from tandem.matching.candidates.cheap import _hours
+
+    rng = np.random.default_rng(4)
+    words = rng.integers(0, 2**63, (40, 11), dtype=np.int64).astype(np.uint64)
+    words[rng.random(words.shape) < 0.6] = 0
+    words[:2] = 0
+    words[1, 0] = 1 << 3  # slot 3: hour 0's last quarter
+    words[1, 10] = 1 << 32  # slot 672: past the week, ignored
+    slots = [sum(int(w) << (64 * k) for k, w in enumerate(row)) for row in words]
+    expected = [[float((s >> (4 * h)) & 0xF != 0) for h in range(168)] for s in slots]
+    hours = _hours(words)
+    assert hours.dtype == np.float32 and hours.tolist() == expected
+    assert hours[0].sum() == 0 and hours[1].tolist() == [1.0] + [0.0] * 167
