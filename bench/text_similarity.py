@@ -43,7 +43,6 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tandem.matching.embedders.adapter import STATIC_SHARE as ADAPTED_SHARE
 from tandem.matching.embedders.adapter import AdaptedEmbedder
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.choose import model_installed
@@ -98,9 +97,9 @@ def factories() -> dict[str, Callable[[], object]]:
         found[f"MiniLM + {STATIC_SHARE:g} static (blend)"] = lambda: Blend(
             MiniLMEmbedder(), StaticEmbedder(), STATIC_SHARE
         )
-        found["MiniLM adapted alone"] = lambda: AdaptedEmbedder(MiniLMEmbedder())
-        found[f"MiniLM adapted + {ADAPTED_SHARE:g} static (adapted)"] = lambda: Blend(
-            AdaptedEmbedder(MiniLMEmbedder()), StaticEmbedder(), ADAPTED_SHARE
+        found["MiniLM adapted (adapted, auto)"] = lambda: AdaptedEmbedder(MiniLMEmbedder())
+        found[f"MiniLM adapted + {STATIC_SHARE:g} static"] = lambda: Blend(
+            AdaptedEmbedder(MiniLMEmbedder()), StaticEmbedder(), STATIC_SHARE
         )
     if weights_file() is not None:
         found["multilingual-e5-small q4 numpy"] = E5Embedder

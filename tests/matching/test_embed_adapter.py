@@ -18,6 +18,7 @@ from tandem.matching.embedders.adapt import (
     train,
     write,
 )
+from tandem.matching.embedders.calibration import ADAPTED, calibration_of
 from tandem.matching.embedders.choose import choose_embedder, embedder_name, model_installed
 from tandem.matching.embedders.fingerprint import embedder_fingerprint
 
@@ -84,7 +85,8 @@ class TestAdapted:
     def test_it_names_itself_and_says_what_it_computes(self):
         chosen = choose_embedder("adapted")
         minilm = choose_embedder("minilm")
-        assert ", adapted + 0.3 static" in embedder_name(chosen)
+        assert embedder_name(chosen) == f"{embedder_name(minilm)}, adapted"
+        assert calibration_of(chosen) is ADAPTED  # its cosines on the lexicon's scale
         assert embedder_fingerprint(chosen) not in ("", embedder_fingerprint(minilm))
 
     def test_it_refuses_weights_it_was_not_fitted_for(self, monkeypatch):

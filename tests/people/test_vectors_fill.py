@@ -48,7 +48,7 @@ def test_the_setting_chooses_the_product_embedder(settings, monkeypatch):
     assert MODEL in embedder_name(kept.product_embedder())
     monkeypatch.delenv("TANDEM_TEXT_EMBEDDER")  # pinned to the lexicon by tests/conftest.py
     try:
-        assert importlib.reload(tandem.settings).TANDEM_TEXT_EMBEDDER == "minilm"
+        assert importlib.reload(tandem.settings).TANDEM_TEXT_EMBEDDER == "adapted"
     finally:
         monkeypatch.undo()
         importlib.reload(tandem.settings)

@@ -2,8 +2,7 @@
 
 ``data/minilm_adapter.npz`` holds ``U`` and ``V`` (384 x rank, float32): a text's vector is
 ``x + U (V^T x)`` at unit length, where ``x`` is the model's, the same map for goals and
-expertise; ``adapted`` joins :data:`STATIC_SHARE` of the static pieces beside it, as
-``blend`` does the plain model's. ``U`` and ``V`` were fitted on ``bench/data/text_train.csv``
+expertise. ``U`` and ``V`` were fitted on ``bench/data/text_train.csv``
 (goals written for this, apart from every measured set) to put each goal's right expertise
 above look-alikes that share its words, held near the identity; built by
 ``python -m tandem.matching.embedders.adapt``, byte for byte. The file records the sha256 of
@@ -20,14 +19,13 @@ from importlib import resources
 
 import numpy as np
 
+from tandem.matching.embedders.calibration import ADAPTED
 from tandem.matching.embedders.fingerprint import digest, embedder_fingerprint
 from tandem.matching.embedders.minilm import WEIGHTS_SHA256, MiniLMEmbedder
 from tandem.matching.embedders.onnx_int8 import INT8_SHA256
 
 ADAPTER_FILE = "minilm_adapter.npz"
 ADAPTER_SHA256 = "b299bcd6d625b9334fb7213abd3ef537d4b86831c0ca88335b4673e6a716883d"
-# The static pieces' share of the cosine beside it (``adapted``), chosen on the development set.
-STATIC_SHARE = 0.3
 # Fitted on the int8 weights' vectors; the float32 weights they were exported from give the
 # same cosines to about 0.006 (docs/matching.md), so the map is theirs too.
 SOURCES = (INT8_SHA256, WEIGHTS_SHA256)
@@ -61,7 +59,7 @@ class AdaptedEmbedder:
         When the adapter file changed, or ``base`` runs weights it was not fitted for.
     """
 
-    calibration = None  # see embedders/calibration.py
+    calibration = ADAPTED  # its cosines on the lexicon's scale
 
     def __init__(self, base: MiniLMEmbedder):
         self.u, self.v, sources, self.sha256 = _adapter()

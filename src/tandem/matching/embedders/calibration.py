@@ -58,6 +58,8 @@ class GoalsCalibration:
 
 # bench/goals_calibration.py --fit; the float weights share the int8 weights' knots.
 MINILM = GoalsCalibration((0.0936, 0.2395, 0.3049, 0.3405, 0.3643, 0.413, 0.4673, 0.5293, 1.0))
+# The same for ``adapted``, the model through its trained adapter (embedders/adapter.py).
+ADAPTED = GoalsCalibration((0.0, 0.219, 0.3303, 0.3869, 0.425, 0.4952, 0.5662, 0.624, 1.0))
 
 
 def calibration_of(embedder: object) -> GoalsCalibration | None:

@@ -2,14 +2,15 @@
 
 A caller that names none gets the built-in concept lexicon (:class:`BuiltinEmbedder`): tens
 of thousands of texts a second, vectors that never go negative (which the candidate bound's fast
-path relies on). The product names its own: ``TANDEM_TEXT_EMBEDDER`` (default ``minilm``), with
-each profile's vectors kept when it is saved (``tandem.people.services.vectors``).
-``auto`` (the default of ``tandem match``) runs all-MiniLM-L6-v2 in numpy instead (every
-install has its int8 weights) when the run has at most :data:`MODEL_LIMIT` texts (goals and
-expertise): above that the model would take minutes, so the fast built-in one is used.
+path relies on). The product names its own: ``TANDEM_TEXT_EMBEDDER`` (default ``adapted``),
+with each profile's vectors kept when it is saved (``tandem.people.services.vectors``).
+``auto`` (the default of ``tandem match``) runs ``adapted`` instead (every install has the
+model's int8 weights and the adapter) when the run has at most :data:`MODEL_LIMIT` texts (goals
+and expertise): above that the model would take minutes, so the fast built-in one is used.
+``minilm`` is all-MiniLM-L6-v2 in numpy unadapted.
 ``blend`` is the model with the static pieces beside it (:mod:`~tandem.matching.embedders.blend`);
-``adapted`` the model's vectors through the map trained on mentoring goals, with the static
-pieces beside them (:mod:`~tandem.matching.embedders.adapter`);
+``adapted`` the model's vectors through the map trained on mentoring goals
+(:mod:`~tandem.matching.embedders.adapter`);
 ``static`` the piece table distilled from the model alone (measured in docs/matching.md);
 ``sentence-transformers`` the torch model, if installed.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from tandem.matching.embedders.adapter import STATIC_SHARE as ADAPTED_STATIC_SHARE
 from tandem.matching.embedders.adapter import AdaptedEmbedder
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.meaning import MeaningEmbedder
@@ -54,12 +54,10 @@ def blend_embedder() -> Embedder:
 
 @lru_cache(maxsize=1)
 def adapted_embedder() -> Embedder:
-    """The model through the trained adapter with the static pieces beside it, sharing the
-    loaded model (read-only)."""
+    """The model through the trained adapter, sharing the loaded model (read-only)."""
     model = model_embedder().base
     assert isinstance(model, MiniLMEmbedder)
-    adapted = AdaptedEmbedder(model)
-    return MeaningEmbedder(Blend(adapted, StaticEmbedder(), ADAPTED_STATIC_SHARE))
+    return MeaningEmbedder(AdaptedEmbedder(model))
 
 
 def model_installed() -> bool:
@@ -76,7 +74,7 @@ def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:
     """
     if name == "auto":
         if texts <= MODEL_LIMIT and model_installed():
-            return model_embedder()
+            return adapted_embedder()
         return default_embedder()
     if name == "builtin":
         return BuiltinEmbedder()
