@@ -5,7 +5,8 @@ For each rank, penalty, temperature and number of L-BFGS steps: top-1, MRR and p
 recovery (cohorts of 20 as in ``bench/text_similarity.py``, by a plain assignment on the
 clipped cosines, which gives the same recovery as ``match_participants`` on goals alone), of
 the adapted model alone and joined with ``share`` of the static pieces, and the mean cosine of
-a goal with other rows' texts (how close unrelated texts come).
+a goal with other rows' right answers (how close unrelated texts come). ``--sanity`` checks
+the shipped adapter keeps ordinary matching: identical texts, and paraphrases written here.
 
 Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/text_adapter.py [--first-round]
 [--shares 0,0.3] [--rank 8 --penalty 0.03 --temperature 0.2 --steps 50,100,200]`` (a list
@@ -24,7 +25,7 @@ from scipy.optimize import linear_sum_assignment
 from text_similarity import SETS, Cached, cohorts, load, ranks
 
 from tandem.matching.embedders.adapt import Settings, TrainingSet, read_rows, train
-from tandem.matching.embedders.adapter import apply
+from tandem.matching.embedders.adapter import AdaptedEmbedder, apply
 from tandem.matching.embedders.blend import Blend
 from tandem.matching.embedders.minilm import MiniLMEmbedder
 from tandem.matching.embedders.static import StaticEmbedder
@@ -60,6 +61,45 @@ def unrelated(embedder, rows: list[dict]) -> float:
     return float((cos.sum() - np.trace(cos)) / (cos.size - len(rows)))
 
 
+PARAPHRASES = (  # written for this check, no text from any set
+    (
+        "I want to get better at presenting to senior leaders",
+        "I'd like to improve how I present to executives",
+    ),
+    (
+        "help me plan my move into management",
+        "I need advice on becoming a manager for the first time",
+    ),
+    ("our database queries are too slow", "the SQL behind our app takes ages to run"),
+    ("I struggle to say no to extra work", "I find it hard to turn down more tasks"),
+    ("teach me to read a profit and loss statement", "I want to understand an income statement"),
+    ("I'd like to learn Python for data analysis", "getting started with pandas to analyse data"),
+    ("how do I run a good retrospective", "I want our sprint retros to be useful"),
+    ("I want to negotiate a higher salary", "help me ask for a pay rise"),
+    ("our website is hard to use with a screen reader", "blind users can't navigate our site"),
+    ("I'd like to write grant applications that win", "I want my funding bids to succeed"),
+)
+
+
+def sanity(embedder, rows: list[dict]) -> str:
+    """Identical texts' cosine, and each paraphrase's cosine and rank among every other text
+    (the other paraphrases and every text of ``rows``) against its original."""
+    texts = [t for pair in PARAPHRASES for t in pair]
+    others = [t for row in rows for t in (row["goal"], *row["candidates"])]
+    vectors = embedder.embed(texts + others)
+    same = embedder.embed(texts[:1])[0] @ vectors[0]
+    cos, first = [], 0
+    for k in range(0, len(texts), 2):
+        scores = vectors @ vectors[k]
+        scores[k] = -np.inf
+        cos.append(scores[k + 1])
+        first += int(np.argmax(scores) == k + 1)
+    return (
+        f"identical {same:.3f}; paraphrase cosine {np.mean(cos):.2f} (lowest {min(cos):.2f}), "
+        f"ranked first among {len(vectors) - 1} texts for {first} of {len(cos)}"
+    )
+
+
 def line(label: str, embedder, data: dict[str, list[dict]]) -> None:
     cells = []
     for rows in data.values():
@@ -91,10 +131,15 @@ def main(argv: list[str]) -> int:
         kind = int if name in ("rank", "steps") else float
         parser.add_argument(f"--{name}", type=lambda t, k=kind: [k(v) for v in t.split(",")])
     parser.add_argument("--first-round", action="store_true", help="the first, wider grid")
+    parser.add_argument("--sanity", action="store_true", help="identical texts, paraphrases")
     parser.add_argument("--shares", default="0,0.1,0.2,0.3", help="static shares to join")
     args = parser.parse_args(argv)
     model, static = Cached(MiniLMEmbedder()), Cached(StaticEmbedder())
     data = {name: load(SETS[name]) for name in ("dev", "pairs")}
+    if args.sanity:
+        for embedder in (model, Cached(AdaptedEmbedder(model.embedder))):
+            print(f"{embedder.name}: {sanity(embedder, data['dev'])}")
+        return 0
     training = TrainingSet.embed(model.embed, read_rows())
     shares = [float(s) for s in args.shares.split(",")]
     print(f"{'':44} dev: top-1 MRR recovery unrelated | pairs: the same")
