@@ -28,6 +28,8 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+ALL = slice(None)  # every row or column of a block
+Index = slice | np.ndarray  # rows or columns of a block: a slice, or sorted indices
 BLOCK_PAIRS = 4_000_000  # pairs per block: 16 MB of float32
 MAX_BLOCK_ROWS = 4096  # a narrow block still gathers whole rows of the cheap bound's factors
 WORKERS_VARIABLE = "TANDEM_MATCH_THREADS"

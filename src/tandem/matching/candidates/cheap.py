@@ -29,6 +29,8 @@ import numpy as np
 import scipy as sp
 
 from tandem.matching.candidates.blocks import (
+    ALL,
+    Index,
     ScratchBuffers,
     block_ranges,
     for_each_block,
@@ -45,7 +47,6 @@ from tandem.matching.features import (
 )
 
 JITTER = 1e-6
-ALL = slice(None)
 UNCOUNTED: tuple[str, ...] = ()  # criteria the cheap score leaves out (bounded by 1)
 MAX_CITIES = 64  # more cities: the format bound ignores the city (fewer columns)
 _STYLE_LEVELS = 5  # working-style answers are 1..5
@@ -218,8 +219,8 @@ class CheapBound:
 
     def take(
         self,
-        rows: slice | np.ndarray,
-        cols: slice | np.ndarray = ALL,
+        rows: Index,
+        cols: Index = ALL,
         out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Cheap bound for the mentees ``rows`` against the mentors ``cols`` (slices or

@@ -16,15 +16,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from tandem.matching.candidates.blocks import ScratchBuffers
+from tandem.matching.candidates.blocks import Index, ScratchBuffers
 from tandem.matching.candidates.generate import CandidateSet
-from tandem.matching.candidates.proof import (
-    FLOAT32_SLACK,
-    Index,
-    PairCheck,
-    check_all_pairs,
-    edge_ids,
-)
+from tandem.matching.candidates.proof import FLOAT32_SLACK, PairCheck, check_all_pairs, edge_ids
 from tandem.matching.candidates.scoring import edge_scores
 from tandem.matching.features import FeatureSpace
 from tandem.matching.graph import CandidateGraph

@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from tandem.matching.candidates.blocks import block_ranges, map_blocks, nonzero_2d, priced_blocks
+from tandem.matching.candidates.blocks import (
+    Index,
+    block_ranges,
+    map_blocks,
+    nonzero_2d,
+    priced_blocks,
+)
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bounds import flow_duals, shortest_distances
 from tandem.matching.solvers.flow import integer_weights
@@ -46,9 +52,7 @@ PRICE_WORK = 30  # arc scans per arc before the label-correcting rounds give up
 PRICE_TOLERANCE = 1e-12  # smaller label improvements are float noise, not a negative cycle
 OUTSIDE_NEEDS_COUNTS = "check_all_pairs: outside needs counts (skipped rows are never loaded)"
 
-# load(rows, cols) -> (upper bounds of a block of pairs, allowed pairs or None); rows and
-# cols are slices or sorted indices
-Index = slice | np.ndarray
+# load(rows, cols) -> (upper bounds of a block of pairs, allowed pairs or None)
 BlockLoader = Callable[[Index, Index], tuple[np.ndarray, np.ndarray | None]]
 PairScorer = Callable[[np.ndarray, np.ndarray], ArrayLike]  # exact scores of pairs (i, j)
 
@@ -234,7 +238,8 @@ def check_all_pairs(
         Upper bounds on which mentees have an allowed pair and on each mentor's number of
         allowed pairs (for ``matchable``); counted from the blocks when not given.
     ranges : list of (start, stop), optional
-        The blocks; by default :func:`~tandem.matching.candidates.blocks.block_ranges`.
+        The blocks; by default :func:`~tandem.matching.candidates.blocks.block_ranges`
+        (not used with ``outside``).
     outside : array of float, shape (n_mentees,), optional
         Per mentee, an upper bound on ``values`` (as ``load`` computes them) of every allowed
         pair outside ``graph``; needs ``counts``. A mentor whose price leaves such a pair no

@@ -11,11 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from tandem.matching.candidates.blocks import ALL, Index
 from tandem.matching.features import DEFAULT_CONFLICT_RULES, FeatureSpace, _overlap
 from tandem.matching.profiles import Mentee, Mentor
 
-ALL = slice(None)
-Index = slice | np.ndarray
 CONSTRAINTS = ("language", "exclude", "forbidden", "manager", "department", "city", "capacity")
 ROW_TABLE_LIMIT = 256_000_000  # bytes of the allowed-row table of PairRules
 
