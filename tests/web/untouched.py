@@ -29,13 +29,18 @@ class _Forms(HTMLParser):
         elif tag == "input" and a.get("name"):
             self._input(self._form, a)
         elif tag == "select" and a.get("name"):
-            self._select = {"name": a["name"], "first": None, "chosen": None}
+            self._select = {
+                "name": a["name"],
+                "first": None,
+                "chosen": [],
+                "multiple": "multiple" in a,
+            }
         elif tag == "option" and self._select is not None:
             value = a.get("value", "")
             if self._select["first"] is None:
                 self._select["first"] = value
             if "selected" in a:
-                self._select["chosen"] = value
+                self._select["chosen"].append(value)
         elif tag == "textarea" and a.get("name"):
             self._textarea = [a["name"], ""]
 
@@ -56,9 +61,12 @@ class _Forms(HTMLParser):
         if tag == "form":
             self._form = None
         elif tag == "select" and self._select is not None and self._form is not None:
+            # A single choice sends its selected option, else its first; a multiple one
+            # sends each selected option, maybe none.
             chosen = self._select["chosen"]
-            value = chosen if chosen is not None else self._select["first"]
-            self._form["fields"].append((self._select["name"], value or ""))
+            if not self._select["multiple"]:
+                chosen = chosen[-1:] or [self._select["first"] or ""]
+            self._form["fields"].extend((self._select["name"], value) for value in chosen)
             self._select = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
             name, text = self._textarea

@@ -6,10 +6,11 @@ bulk, so it is left out here too.
 
 from django.contrib import admin
 
+from tandem.core.admin import PreciseDateTimes
 from tandem.matchruns.models import MatchConstraint, MatchPair, MatchRun, MatchUnmatched
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PreciseDateTimes, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -50,7 +51,7 @@ class ConstraintInline(ReadOnlyInline):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("id", "program", "objective", "seed", "status", "progress", "created_at")
     list_filter = ("status", "objective")
     search_fields = ("program__name", "program__slug")

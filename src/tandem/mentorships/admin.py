@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
+from tandem.core.admin import PreciseDateTimes
 from tandem.mentorships.models import (
     ActionItem,
     AgreementVersion,
@@ -48,7 +49,7 @@ MENTORSHIP_SEARCH = (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PreciseDateTimes, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -59,7 +60,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PreciseDateTimes, admin.ModelAdmin):
     """Listed and inspected, never written from here (history rows, the pair's own work)."""
 
     def has_add_permission(self, request):
@@ -73,7 +74,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentorshipRequest)
-class MentorshipRequestAdmin(admin.ModelAdmin):
+class MentorshipRequestAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ["pk", "program", "sender", "recipient", "state", "created_at", "expires_at"]
     list_filter = ["state", "program"]
     search_fields = ["sender__email", "recipient__email", "program__name"]
@@ -85,7 +86,7 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ["program", "sender", "recipient", "mentor", "mentee"]
 
 
-class AgreementVersionInline(admin.StackedInline):
+class AgreementVersionInline(PreciseDateTimes, admin.StackedInline):
     """Versions are never edited: an amendment is a new version the pair proposes."""
 
     model = AgreementVersion
@@ -111,7 +112,7 @@ class AgreementVersionInline(admin.StackedInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ["pk", "program", "mentor", "mentee", "state", "starts_on", "ends_on"]
     list_filter = ["state", "program"]
     search_fields = [
@@ -161,7 +162,7 @@ class GoalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = [
         "pk",
         "mentorship",
@@ -181,7 +182,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = [
         "__str__",
         "mentorship",
@@ -253,7 +254,7 @@ class MentorshipPauseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ["user", "created_at"]
     list_filter = [("created_at", admin.DateFieldListFilter)]
     # Never the token: not listed, not shown, not searchable.

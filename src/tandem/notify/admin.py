@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from tandem.core.admin import PreciseDateTimes
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PreciseDateTimes, admin.ModelAdmin):
     """Who was told what kind of thing, and when; never the words, which may quote what a
     pair wrote (an overdue action item, a request's message) and are the recipient's alone."""
 
@@ -22,7 +23,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ["user", "daily_digest", "updated_at"]
     list_filter = ["daily_digest"]
     search_fields = ["user__email"]
@@ -31,7 +32,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
+class SentReminderAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ["kind", "object_id", "recipient", "slot", "created_at"]
     list_filter = ["kind"]
     search_fields = ["kind", "slot", "recipient__email"]

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
+from tandem.core.admin import PreciseDateTimes
 from tandem.people.models import ApiToken, AvailabilityWindow, Profile, Skill, User
 from tandem.people.services import (
     ACCOUNT_EMAIL_MAX_LENGTH,
@@ -82,7 +83,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PreciseDateTimes, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationByEmailForm
     list_display = (
@@ -109,13 +110,13 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
-class AvailabilityWindowInline(admin.TabularInline):
+class AvailabilityWindowInline(PreciseDateTimes, admin.TabularInline):
     model = AvailabilityWindow
     extra = 0
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = (
         "user",
         "headline",
@@ -154,14 +155,14 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PreciseDateTimes, admin.ModelAdmin):
     """Read-only list for auditing and revoking; tokens are created by their owners."""
 
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")

@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from tandem.core.admin import PreciseDateTimes
 from tandem.programs.models import (
     Enrolment,
     EnrolmentQuestion,
@@ -15,13 +16,13 @@ from tandem.programs.models import (
 )
 
 
-class EnrolmentQuestionInline(admin.TabularInline):
+class EnrolmentQuestionInline(PreciseDateTimes, admin.TabularInline):
     model = EnrolmentQuestion
     extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("name", "slug", "program_type", "matching_mode", "starts_on", "ends_on")
     list_filter = ("program_type", "matching_mode")
     search_fields = ("name", "slug", "description")
@@ -44,7 +45,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("person", "program", "role", "status", "capacity", "created_at")
     list_filter = ("program", "role", "status")
     search_fields = ("person__email", "person__first_name", "person__last_name")
@@ -62,7 +63,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("program", "role", "state", "uses", "max_uses", "expires_at", "revoked_at")
     list_filter = ("role", "program")
     search_fields = ("program__name", "program__slug")
@@ -71,7 +72,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("filename", "program", "status", "uploaded_by", "created_at", "applied_at")
     list_filter = ("status", "program")
     search_fields = ("filename", "program__name", "uploaded_by__email")
@@ -90,7 +91,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipantInvitation)
-class ParticipantInvitationAdmin(admin.ModelAdmin):
+class ParticipantInvitationAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = ("email", "program", "role", "state", "created_at")
     list_filter = ("role", "program")
     search_fields = ("email", "program__name")
