@@ -12,12 +12,14 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 from typing import IO, Any, cast
 
 from tandem.matching import profiles as pf
 from tandem.matching.records.availability import Window, format_windows_joined
+from tandem.matching.records.cells import PARSE_CACHE_SIZE
 from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS, normalise_header
 from tandem.matching.records.reading import (
     MISSING_COLUMN,
@@ -200,16 +202,25 @@ def _read_people(
     return result, sorted(errors, key=lambda e: e.row or 0)
 
 
+_FIELDS = {kind: frozenset(f.name for f in fields(kind)) for kind in (pf.Mentee, pf.Mentor)}
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _window_texts(windows: tuple[Window, ...]) -> tuple[str, ...]:
+    """The text of parsed windows; people share a few weekly patterns, so each is written once."""
+    return tuple(format_windows_joined(windows))
+
+
 def _person(record: Record) -> pf.Mentee | pf.Mentor:
     """The solver's type for a record that passed: lists become tuples, windows their text."""
     kind = pf.Mentee if record.role == "mentee" else pf.Mentor
-    names = {f.name for f in fields(kind)}
+    names = _FIELDS[kind]
     values: dict[str, Any] = {}
     for name, value in record.values.items():
         if name not in names:
             continue
         if name == "availability":
-            value = tuple(format_windows_joined(cast(list[Window], value)))
+            value = _window_texts(tuple(cast(list[Window], value)))
         elif isinstance(value, list):
             value = tuple(value)
         values[name] = value
