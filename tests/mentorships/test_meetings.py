@@ -6,14 +6,22 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from dateutil.rrule import rrulestr
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import scheduling, selectors, services
-from tandem.mentorships.models import Meeting, MeetingSeries, MeetingStatus, MentorshipState
+from tandem.mentorships.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    MentorshipState,
+    PrivateNote,
+)
 from tandem.mentorships.services import meetings as M
+from tandem.mentorships.views.meetings import PRIVATE_NOTE_EMPTY
 from tandem.notify.models import Notification
 from tandem.programs.models import Role
 from tests.mentorships.factories import availability, member, mentorship
@@ -187,6 +195,32 @@ class TestNotes:
         assert selectors.private_note_for(user=m.mentee, meeting=meeting).body == "Less nervous"
         assert selectors.private_note_for(user=m.mentor, meeting=meeting) is None
         assert selectors.private_notes_for(user=m.mentor, mentorship=m) == []
+
+    def test_an_empty_private_note_keeps_no_row(self, client):
+        m = mentorship()
+        meeting = schedule(m)
+        client.force_login(m.mentee)
+        url = reverse("meeting_private_note", args=[meeting.pk])
+        response = client.post(url, {"body": " \r\n "}, follow=True)
+        assert not PrivateNote.objects.exists()
+        assert PRIVATE_NOTE_EMPTY in [str(message) for message in response.context["messages"]]
+
+    def test_emptying_a_private_note_deletes_it_on_the_page_and_in_the_api(self, client):
+        m = mentorship()
+        meeting = schedule(m)
+        client.force_login(m.mentee)
+        services.private_note_save(user=m.mentee, meeting_id=meeting.pk, body="Nervous")
+        client.post(reverse("meeting_private_note", args=[meeting.pk]), {"body": ""})
+        assert not PrivateNote.objects.exists()
+        services.private_note_save(user=m.mentee, meeting_id=meeting.pk, body="Nervous")
+        response = client.put(
+            f"/api/mentorships/meetings/{meeting.pk}/private-note",
+            {"body": ""},
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        assert response.json() == {"meeting_id": meeting.pk, "body": "", "updated_at": None}
+        assert not PrivateNote.objects.exists()
 
     def test_empty_agenda_item_refused(self):
         m = mentorship()

@@ -237,7 +237,7 @@ class PrivateNoteForm(forms.Form):
         max_length=20000,
         label="Note for yourself",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only you can ever see this.",
+        help_text="Only you can ever see this. Empty it and save to delete it.",
     )
 
 

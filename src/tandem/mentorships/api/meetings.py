@@ -12,6 +12,7 @@ from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt, AuthenticatedReq
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
+from tandem.mentorships.models import PrivateNote
 
 router = Router()
 
@@ -277,8 +278,13 @@ def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesI
 def get_private_note(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     note = selectors.private_note_for(user=request.auth, meeting=meeting)
+    return _private_note_out(meeting.pk, note)
+
+
+def _private_note_out(meeting_id: int, note: PrivateNote | None) -> dict[str, object]:
+    """The caller's note; no note reads as an empty one."""
     return {
-        "meeting_id": meeting.pk,
+        "meeting_id": meeting_id,
         "body": note.body if note else "",
         "updated_at": note.updated_at if note else None,
     }
@@ -291,4 +297,4 @@ def get_private_note(request: AuthenticatedRequest, meeting_id: int):
 )
 def put_private_note(request: AuthenticatedRequest, meeting_id: int, payload: PrivateNoteIn):
     note = services.private_note_save(user=request.auth, meeting_id=meeting_id, body=payload.body)
-    return {"meeting_id": note.meeting_id, "body": note.body, "updated_at": note.updated_at}
+    return _private_note_out(meeting_id, note)

@@ -322,10 +322,15 @@ def meeting_notes_update(*, user: User, meeting_id: int, shared_notes: str) -> M
     return meeting
 
 
-def private_note_save(*, user: User, meeting_id: int, body: str) -> PrivateNote:
+def private_note_save(*, user: User, meeting_id: int, body: str) -> PrivateNote | None:
+    """The caller's note on the meeting; an empty body keeps no note (an existing one is
+    deleted) and returns None."""
     body = _text(body, 20000, "body", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
+        if not body:
+            PrivateNote.objects.filter(meeting=meeting, author=user).delete()
+            return None
         note, _ = PrivateNote.objects.update_or_create(
             meeting=meeting, author=user, defaults={"body": body}
         )

@@ -34,6 +34,8 @@ from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 NOTES_FORM_INVALID = "The notes were not saved."
+PRIVATE_NOTE_SAVED = "Private note saved. Only you can see it."
+PRIVATE_NOTE_EMPTY = "Your private note on this meeting is empty, so none is kept."
 # The service's times are the form's date and duration (and a series' end its count).
 MEETING_FIELDS = {"starts_at": "date", "ends_at": "duration_minutes", "until": "count"}
 
@@ -164,7 +166,7 @@ def meeting_private_note(request, meeting_id: int):
         PrivateNoteForm(request.POST),
         services.private_note_save,
         meeting_id=meeting_id,
-        success="Private note saved. Only you can see it.",
+        success=lambda note: PRIVATE_NOTE_SAVED if note else PRIVATE_NOTE_EMPTY,
         anchor="#private-note",
     )
 
@@ -175,15 +177,16 @@ def _save_notes(
     save: Callable[..., object],
     *,
     meeting_id: int,
-    success: str,
+    success: str | Callable[[object], str],
     anchor: str,
 ) -> HttpResponseRedirect:
     """Save a notes form of the meeting page with the service of the same field names; an
-    invalid form is refused, never saved as "" in place of notes that were too long."""
+    invalid form is refused, never saved as "" in place of notes that were too long.
+    ``success`` is the message, or makes it from what the service returned."""
     if not form.is_valid():
         raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
-    save(user=request.user, meeting_id=meeting_id, **form.cleaned_data)
-    messages.success(request, success)
+    saved = save(user=request.user, meeting_id=meeting_id, **form.cleaned_data)
+    messages.success(request, success(saved) if callable(success) else success)
     return redirect(reverse("meeting_detail", args=[meeting_id]) + anchor)
 
 
