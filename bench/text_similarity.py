@@ -24,7 +24,9 @@ Run: ``.venv/bin/python bench/text_similarity.py [--cohort 20] [--failures dev]`
 static pieces at several shares (how ``blend``'s share was chosen); ``--calibration`` those of
 hubness reductions of the goal x expertise cosines (CSLS, centring, z-scores), matched by a
 plain assignment (on plain cosines it gives exactly the recovery above);
-``--prefixes`` those of E5 with ``query: ``, ``passage: `` or no prefix;
+``--prefixes`` those of E5 with ``query: ``, ``passage: `` or no prefix; ``--mixes`` those of
+the model mixed with its adapted vectors (``alpha * cos_model + (1 - alpha) * cos_adapted``)
+at each alpha of :data:`ALPHAS`, uncalibrated (how ``mixed``'s alpha was chosen);
 ``--resources`` instead measures each embedder in a fresh process: load time, texts a second
 on distinct profile-like texts, and peak RSS.
 """
@@ -46,7 +48,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tandem.matching.embedders.adapter import AdaptedEmbedder
+from tandem.matching.embedders.adapter import AdaptedEmbedder, AdaptedMix
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.choose import model_installed
 from tandem.matching.embedders.e5 import E5_STATIC_SHARE, E5Embedder, weights_file
@@ -177,6 +179,9 @@ class Cached:
         self.embedder, self.cache = embedder, {}
         self.name = getattr(embedder, "name", type(embedder).__name__)
 
+    def __getattr__(self, name: str):
+        return getattr(self.embedder, name)  # what it computes (weights, fingerprint, ...)
+
     def embed(self, texts: list[str]) -> np.ndarray:
         new = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if new:
@@ -200,6 +205,16 @@ def fusion(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
                     data,
                     cohort,
                 )
+
+
+ALPHAS = (1.0, 0.7, 0.6, 0.5, 0.0)  # 1: the model alone, 0: the adapter alone
+
+
+def mixes(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
+    """Figures of the model mixed with its adapted vectors at each alpha, uncalibrated."""
+    adapted = AdaptedEmbedder(Cached(embedders["all-MiniLM-L6-v2 numpy"]))
+    for alpha in ALPHAS:
+        _line(AdaptedMix(adapted, alpha), f"alpha {alpha:.1f} model + adapted", data, cohort)
 
 
 def prefixes(embedders: dict, data: dict[str, list[dict]], cohort: int) -> None:
@@ -300,6 +315,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fusion", action="store_true", help="join the lexicon or static in")
     parser.add_argument("--calibration", action="store_true", help="hubness reductions")
     parser.add_argument("--prefixes", action="store_true", help="E5 with each prefix")
+    parser.add_argument("--mixes", action="store_true", help="the model and adapted, mixed")
     args = parser.parse_args(argv)
     if args.resources:
         resources(args.resources)
@@ -309,7 +325,7 @@ def main(argv: list[str]) -> int:
         data[args.failures] = load(SETS[args.failures])
     started = time.perf_counter()
     embedders = {name: make() for name, make in factories().items()}
-    for mode in ("fusion", "calibration", "prefixes"):
+    for mode in ("fusion", "calibration", "prefixes", "mixes"):
         if getattr(args, mode):
             if "frozen" in data:
                 parser.error("nothing is tuned on the frozen set: --sets dev,pairs")

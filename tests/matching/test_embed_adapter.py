@@ -109,3 +109,29 @@ class TestAdapted:
         assert rows[0] @ rows[0] == pytest.approx(1.0, abs=1e-5)
         assert cos[0] > 0.8 and cos[0] > cos[1] + 0.4 and cos[0] > cos[2] + 0.4
         assert not rows[4].any()
+
+
+@needs_model
+class TestAdaptedMix:
+    def test_it_runs_the_model_once_and_its_cosine_is_the_mix(self, monkeypatch):
+        adapted = adapter.AdaptedEmbedder(choose_embedder("minilm").base)
+        calls = []
+        embed = adapted.base.embed
+        monkeypatch.setattr(
+            adapted.base, "embed", lambda texts: calls.append(texts) or embed(texts)
+        )
+        texts = ["present to senior leaders", "executive communication", "sourdough", ""]
+        rows = adapter.AdaptedMix(adapted, 0.7).embed(texts)
+        assert len(calls) == 1 and rows.shape == (4, 2 * adapted.dimension)
+        assert np.allclose(np.linalg.norm(rows, axis=1), [1, 1, 1, 0], atol=1e-5)
+        x = embed(texts)
+        y = adapted.adapt(x)
+        assert np.allclose(rows @ rows[0], 0.7 * x @ x[0] + 0.3 * y @ y[0], atol=1e-5)
+
+    def test_its_fingerprint_names_the_adapter_and_the_share(self):
+        adapted = adapter.AdaptedEmbedder(choose_embedder("minilm").base)
+        prints = {
+            embedder_fingerprint(e)
+            for e in (adapted, adapter.AdaptedMix(adapted, 0.6), adapter.AdaptedMix(adapted, 0.7))
+        }
+        assert len(prints) == 3

@@ -8,6 +8,12 @@ above look-alikes that share its words, held near the identity; built by
 ``python -m tandem.matching.embedders.adapt``, byte for byte. The file records the sha256 of
 the weights it was fitted on, and this module the file's own: a changed file, or a model it
 was not fitted for, is refused.
+
+:class:`AdaptedMix` keeps the model's own reading beside the map's: the map learnt to push a
+goal's look-alikes down, and in doing so pushed some true answers of nearby needs up, so it
+ranks a mentee's real mentors worse than the model does (docs/matching.md, "The model and the
+adapter mixed"); the mix gives a pair the cosine ``alpha * cos_model + (1 - alpha) *
+cos_adapted`` for one run of the model.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from importlib import resources
 
 import numpy as np
 
-from tandem.matching.embedders.calibration import ADAPTED
+from tandem.matching.embedders.blend import join
+from tandem.matching.embedders.calibration import ADAPTED, GoalsCalibration
 from tandem.matching.embedders.fingerprint import digest, embedder_fingerprint
 from tandem.matching.embedders.minilm import WEIGHTS_SHA256, MiniLMEmbedder
 from tandem.matching.embedders.onnx_int8 import INT8_SHA256
@@ -74,4 +81,46 @@ class AdaptedEmbedder:
         self.fingerprint = digest(embedder_fingerprint(base), self.sha256)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return apply(np.asarray(self.base.embed(list(texts))), self.u, self.v).astype(np.float32)
+        return self.adapt(np.asarray(self.base.embed(list(texts))))
+
+    def adapt(self, rows: np.ndarray) -> np.ndarray:
+        """The model's ``rows`` through the map, float32."""
+        return apply(rows, self.u, self.v).astype(np.float32)
+
+
+class AdaptedMix:
+    """The model's unit vectors and the adapted ones side by side, ``model_share`` of the
+    cosine for the model's: rows ``[sqrt(a) * unit(x), sqrt(1 - a) * unit(x + U V^T x)]``,
+    unit length, the model run once per text.
+
+    ``calibration`` is the one fitted for this share (None: its raw cosines).
+
+    Examples
+    --------
+    >>> from tandem.matching.embedders.choose import adapted_embedder
+    >>> adapted = adapted_embedder().base  # the int8 weights every install has
+    >>> texts = ["present to senior leaders", "executive communication", ""]
+    >>> rows = AdaptedMix(adapted, 0.6).embed(texts)
+    >>> [round(float(n), 3) for n in np.linalg.norm(rows, axis=1)]
+    [1.0, 1.0, 0.0]
+    >>> x = adapted.base.embed(texts[:2])
+    >>> y = adapted.adapt(x)
+    >>> mixed = 0.6 * x[0] @ x[1] + 0.4 * y[0] @ y[1]
+    >>> bool(np.isclose(rows[0] @ rows[1], mixed, atol=1e-5))
+    True
+    """
+
+    def __init__(
+        self,
+        adapted: AdaptedEmbedder,
+        model_share: float,
+        calibration: GoalsCalibration | None = None,
+    ):
+        self.adapted, self.model_share, self.calibration = adapted, model_share, calibration
+        self.name = f"{adapted.base.name} + {1 - model_share:g} adapted"
+        self.dimension = 2 * adapted.dimension
+        self.fingerprint = digest(adapted.fingerprint, model_share)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        rows = np.asarray(self.adapted.base.embed(list(texts)), dtype=np.float32)
+        return join(rows, self.adapted.adapt(rows), 1 - self.model_share)

@@ -50,9 +50,17 @@ class Blend:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
-        a, b = (_unit(np.asarray(part.embed(texts), dtype=np.float32)) for part in self.parts)
-        rows = np.hstack([np.sqrt(1 - self.share) * a, np.sqrt(self.share) * b])
-        return _unit(rows).astype(np.float32)
+        base, other = (part.embed(texts) for part in self.parts)
+        return join(base, other, self.share)
+
+
+def join(a: np.ndarray, b: np.ndarray, share: float) -> np.ndarray:
+    """Rows ``[sqrt(1 - share) * unit(a), sqrt(share) * unit(b)]`` at unit length, float32: the
+    dot product of two is ``(1 - share) * cos_a + share * cos_b`` when both rows have text (a
+    row empty in one part is the other part's alone, and empty in both stays zero)."""
+    a, b = (_unit(np.asarray(rows, dtype=np.float32)) for rows in (a, b))
+    rows = np.hstack([np.sqrt(1 - share) * a, np.sqrt(share) * b])
+    return _unit(rows).astype(np.float32)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
