@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tandem.people.models import Profile
+from tandem.people.models import AvailabilityWindow, Profile
+from tandem.people.services import profile_set_availability
 from tests.crawl.html import parse_page
 from tests.people.factories import ProfileFactory
 
@@ -46,3 +47,24 @@ def test_profile_with_a_different_set_of_languages_is_saved_as_given(client):
     data["languages"] = ["pt", "en"]
     client.post(url, data)
     assert Profile.objects.get(pk=profile.pk).languages == ["pt", "en"]
+
+
+def test_untouched_profile_keeps_its_availability_rows(client):
+    """Saving unchanged deleted and re-created every window with the same values."""
+    profile = ProfileFactory(timezone="Europe/Berlin")
+    client.force_login(profile.user)
+    profile_set_availability(
+        profile=profile, actor=profile.user, windows=["Mon 09:00-12:00", "Thu 18:00-20:00"]
+    )
+    before = list(AvailabilityWindow.objects.filter(profile=profile).values_list("pk", flat=True))
+    _save_untouched(client)
+    after = list(AvailabilityWindow.objects.filter(profile=profile).values_list("pk", flat=True))
+    assert len(before) == 2 and after == before
+
+
+def test_changed_availability_replaces_the_rows(client):
+    profile = ProfileFactory()
+    profile_set_availability(profile=profile, actor=profile.user, windows=["Mon 09:00-12:00"])
+    profile_set_availability(profile=profile, actor=profile.user, windows=["Tue 09:00-11:00"])
+    stored = AvailabilityWindow.objects.filter(profile=profile)
+    assert list(stored.values_list("weekday", "start_minute", "end_minute")) == [(1, 540, 660)]

@@ -263,7 +263,14 @@ def _profile_write(profile: Profile, changes: _ProfileChanges, reference_date: d
 
 
 def _replace_windows(profile: Profile, windows: list[Window]) -> None:
-    AvailabilityWindow.objects.filter(profile=profile).delete()
+    """Store the (normalised) windows; the same ones as stored leave the rows alone, so a
+    profile saved untouched changes nothing."""
+    stored = AvailabilityWindow.objects.filter(profile=profile)
+    if sorted(stored.values_list("weekday", "start_minute", "end_minute")) == sorted(
+        tuple(w) for w in windows
+    ):
+        return
+    stored.delete()
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(
             profile=profile, weekday=w.weekday, start_minute=w.start, end_minute=w.end
