@@ -9,6 +9,7 @@ from tandem.core.body_limit import request_too_large_message
 from tandem.people.auth import NOT_AUTHENTICATED, TOKEN_INVALID
 from tandem.people.models import ApiToken, Identity, Profile
 from tandem.people.services import api_token_create, identity_set
+from tandem.people.services.tokens import TOKEN_FROM_TOKEN
 from tests.people.factories import ProfileFactory, SkillFactory, UserFactory
 from tests.programs.factories import ProgramFactory, enrol
 
@@ -321,6 +322,22 @@ class TestTokens:
         anonymous = Client()
         assert anonymous.get(BASE + "/me", **headers).status_code == 401
 
+    def test_a_token_cannot_create_tokens(self, client):
+        """A leaked token minted others that outlived its revocation."""
+        user = UserFactory()
+        client.force_login(user)  # a session beside it does not make the token's request one
+        token, secret = api_token_create(user=user, name="leaked")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        response = client.post(
+            BASE + "/me/tokens", data={"name": "more"}, content_type="application/json", **headers
+        )
+        assert response.status_code == 403
+        assert response.json() == {"detail": TOKEN_FROM_TOKEN, "fields": {}}
+        assert list(ApiToken.objects.filter(user=user)) == [token]
+        # It can still revoke itself; then nothing it did survives.
+        assert client.delete(f"{BASE}/me/tokens/{token.pk}", **headers).status_code == 204
+        assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+
     def test_cannot_see_or_revoke_others_tokens(self, client):
         other_token, _ = api_token_create(user=UserFactory(), name="theirs")
         user = UserFactory()
@@ -332,11 +349,9 @@ class TestTokens:
         assert ApiToken.objects.get(pk=other_token.pk).revoked_at is None
 
     def test_blank_name_400(self, client):
+        client.force_login(UserFactory())
         response = client.post(
-            BASE + "/me/tokens",
-            data={"name": " "},
-            content_type="application/json",
-            **bearer(UserFactory()),
+            BASE + "/me/tokens", data={"name": " "}, content_type="application/json"
         )
         assert response.status_code == 400
         assert "name" in response.json()["fields"]

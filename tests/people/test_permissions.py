@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
 
-from tandem.core.exceptions import NotFound
+from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.notify.models import Notification
 from tandem.notify.selectors import access_notification
 from tandem.people.selectors import (
@@ -21,6 +21,7 @@ from tandem.people.selectors import (
     people_share_program,
 )
 from tandem.people.services import api_token_create, profile_ensure
+from tandem.people.services.tokens import TOKEN_FROM_TOKEN
 from tandem.programs.models import EnrolmentStatus, Role
 from tandem.programs.selectors import is_program_admin
 from tests.people.factories import UserFactory
@@ -92,6 +93,15 @@ def test_tokens_and_notifications_are_their_owners(world, role):
         with pytest.raises(NotFound) as missing:
             fetch(10**9)
         assert forbidden.value.message == missing.value.message
+
+
+def test_only_a_signed_in_session_creates_tokens(world):
+    owner = world["cast"]["owner"]
+    with pytest.raises(ApplicationError) as refused:
+        api_token_create(user=owner, name="ci", authenticated_by_token=True)
+    assert (refused.value.status, refused.value.message) == (403, TOKEN_FROM_TOKEN)
+    token, _ = api_token_create(user=owner, name="ci", authenticated_by_token=False)
+    assert token.user == owner
 
 
 def test_reads_do_not_lock_and_a_lock_is_asked_for(world):

@@ -17,6 +17,7 @@ from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.matching.records.availability import format_windows_joined
 from tandem.people import selectors, services
+from tandem.people.auth import authenticated_by_token
 
 router = Router(tags=["people"])
 
@@ -257,12 +258,18 @@ def tokens_list(request: AuthenticatedRequest):
 
 @router.post(
     "/me/tokens",
-    response={201: TokenCreatedOut, 400: ErrorOut, 409: ErrorOut},
+    response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     summary="Create an API token",
 )
 def tokens_create(request: AuthenticatedRequest, payload: TokenIn):
-    """The response holds the secret once; only its hash is stored."""
-    token, secret = services.api_token_create(user=request.auth, name=payload.name)
+    """The response holds the secret once; only its hash is stored. Only from a signed-in
+    browser session: a request authenticated with a token is refused (403), so a leaked token
+    cannot create others that would outlive its revocation."""
+    token, secret = services.api_token_create(
+        user=request.auth,
+        name=payload.name,
+        authenticated_by_token=authenticated_by_token(request),
+    )
     return 201, TokenCreatedOut(**TokenOut.model_validate(token).model_dump(), secret=secret)
 
 

@@ -42,7 +42,13 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError(message=TOKEN_INVALID)
         token_mark_used(found)
         request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
         return found.user
+
+
+def authenticated_by_token(request: HttpRequest) -> bool:
+    """Whether the request was let in by a bearer token (not by the browser session)."""
+    return getattr(request, "api_token", None) is not None
 
 
 def token_mark_used(token: ApiToken) -> bool:

@@ -17,10 +17,21 @@ TOKEN_NAME_REQUIRED = "Give the token a name so you can recognise it later."
 TOKEN_LIMIT = "You have {limit} active tokens; revoke one before creating another."
 MAX_ACTIVE_TOKENS = 20
 TOKEN_SECRET_PREFIX = "tdm_"
+TOKEN_FROM_TOKEN = (
+    "Create API tokens from a signed-in browser session (Account → API tokens), not with a "
+    "token: a token cannot create others."
+)
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; returns it with the secret, which is never stored or shown again."""
+def api_token_create(
+    *, user: User, name: str, authenticated_by_token: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a token; returns it with the secret, which is never stored or shown again.
+
+    Only a signed-in person creates tokens, never a request made with a token: a leaked token
+    could otherwise mint others that outlive its revocation."""
+    if authenticated_by_token:
+        raise ApplicationError(TOKEN_FROM_TOKEN, status=403)
     name = WHITESPACE.sub(" ", name or "").strip()
     if not name:
         raise ApplicationError(TOKEN_NAME_REQUIRED, fields={"name": TOKEN_NAME_REQUIRED})
