@@ -48,8 +48,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tandem.matching.embedders.adapter import AdaptedEmbedder, AdaptedMix
+from tandem.matching.embedders.adapter import MIX_MODEL_SHARE, AdaptedEmbedder, AdaptedMix
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
+from tandem.matching.embedders.calibration import MIXED
 from tandem.matching.embedders.choose import model_installed
 from tandem.matching.embedders.e5 import E5_STATIC_SHARE, E5Embedder, weights_file
 from tandem.matching.embedders.minilm import MiniLMEmbedder
@@ -102,7 +103,10 @@ def factories() -> dict[str, Callable[[], object]]:
         found[f"MiniLM + {STATIC_SHARE:g} static (blend)"] = lambda: Blend(
             MiniLMEmbedder(), StaticEmbedder(), STATIC_SHARE
         )
-        found["MiniLM adapted (adapted, auto)"] = lambda: AdaptedEmbedder(MiniLMEmbedder())
+        found["MiniLM adapted (adapted)"] = lambda: AdaptedEmbedder(MiniLMEmbedder())
+        found[f"MiniLM + {1 - MIX_MODEL_SHARE:g} adapted (mixed)"] = lambda: AdaptedMix(
+            AdaptedEmbedder(MiniLMEmbedder()), MIX_MODEL_SHARE, MIXED
+        )
         found[f"MiniLM adapted + {STATIC_SHARE:g} static"] = lambda: Blend(
             AdaptedEmbedder(MiniLMEmbedder()), StaticEmbedder(), STATIC_SHARE
         )

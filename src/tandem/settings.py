@@ -217,9 +217,10 @@ INSIGHTS_MAX_AGE = int(os.environ.get("TANDEM_INSIGHTS_MAX_AGE", "600"))
 # in ten minutes; beyond it the page asks them to wait (tandem.insights.sections).
 INSIGHTS_FRESH_LIMIT = int(os.environ.get("TANDEM_INSIGHTS_FRESH_LIMIT", "30"))
 # The text embedder of profiles' goals and expertise (a tandem.matching.embedders.choose name):
-# all-MiniLM-L6-v2 with the adapter trained on mentoring goals ("adapted"), which every install
-# has, unless set; "minilm" is the model unadapted, "builtin" the fast concept lexicon.
-TANDEM_TEXT_EMBEDDER = os.environ.get("TANDEM_TEXT_EMBEDDER", "").strip() or "adapted"
+# all-MiniLM-L6-v2 mixed with its vectors through the adapter trained on mentoring goals
+# ("mixed"), which every install has, unless set; "minilm" is the model unadapted, "adapted" the
+# adapter alone, "builtin" the fast concept lexicon.
+TANDEM_TEXT_EMBEDDER = os.environ.get("TANDEM_TEXT_EMBEDDER", "").strip() or "mixed"
 # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: none.
 TRUSTED_PROXIES = env_list("TANDEM_TRUSTED_PROXIES", "")
 for _proxy in TRUSTED_PROXIES:

@@ -227,6 +227,7 @@ class TestChoice:
         monkeypatch.setenv(minilm.MODEL_DIR_VARIABLE, str(tiny_model[0]))
         choose.model_embedder.cache_clear()
         choose.adapted_embedder.cache_clear()
+        choose.mixed_embedder.cache_clear()
         try:
             with pytest.raises(ValueError, match="was fitted for weights"):
                 choose_embedder("auto", MODEL_LIMIT)  # the adapter refuses other weights
@@ -234,12 +235,13 @@ class TestChoice:
         finally:
             choose.model_embedder.cache_clear()
             choose.adapted_embedder.cache_clear()
+            choose.mixed_embedder.cache_clear()
 
     @pytest.mark.skipif(not choose.model_installed(), reason="MiniLM weights not installed")
-    def test_auto_runs_the_adapted_model_up_to_the_limit(self):
+    def test_auto_runs_the_model_mixed_with_the_adapted_up_to_the_limit(self):
         small = choose_embedder("auto", MODEL_LIMIT)
-        assert small is choose_embedder("adapted")
-        assert embedder_name(small) == f"{minilm.INT8_NAME}, adapted"
+        assert small is choose_embedder("mixed")
+        assert embedder_name(small) == f"{minilm.INT8_NAME} + 0.4 adapted"
 
     def test_blend_is_the_model_with_the_static_pieces_beside_it(self):
         blend = choose_embedder("blend")

@@ -18,7 +18,7 @@ from tandem.matching.embedders.adapt import (
     train,
     write,
 )
-from tandem.matching.embedders.calibration import ADAPTED, calibration_of
+from tandem.matching.embedders.calibration import ADAPTED, MIXED, calibration_of
 from tandem.matching.embedders.choose import choose_embedder, embedder_name, model_installed
 from tandem.matching.embedders.fingerprint import embedder_fingerprint
 
@@ -135,3 +135,12 @@ class TestAdaptedMix:
             for e in (adapted, adapter.AdaptedMix(adapted, 0.6), adapter.AdaptedMix(adapted, 0.7))
         }
         assert len(prints) == 3
+
+    def test_the_chosen_mix_shares_the_loaded_model_and_has_its_calibration(self):
+        mixed, adapted = choose_embedder("mixed"), choose_embedder("adapted")
+        assert mixed.base.adapted is adapted.base  # the model loaded once a process
+        assert mixed.base.model_share == adapter.MIX_MODEL_SHARE
+        assert embedder_name(mixed) == f"{embedder_name(choose_embedder('minilm'))} + 0.4 adapted"
+        assert calibration_of(mixed) is MIXED
+        assert embedder_fingerprint(mixed) not in ("", embedder_fingerprint(adapted))
+        assert mixed.shared_concepts("charts for execs", "dashboard design")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 from unittest import mock
 
+import numpy as np
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -48,23 +49,27 @@ def test_the_setting_chooses_the_product_embedder(settings, monkeypatch):
     assert MODEL in embedder_name(kept.product_embedder())
     monkeypatch.delenv("TANDEM_TEXT_EMBEDDER")  # pinned to the lexicon by tests/conftest.py
     try:
-        assert importlib.reload(tandem.settings).TANDEM_TEXT_EMBEDDER == "adapted"
+        assert importlib.reload(tandem.settings).TANDEM_TEXT_EMBEDDER == "mixed"
     finally:
         monkeypatch.undo()
         importlib.reload(tandem.settings)
 
 
+@pytest.mark.parametrize("name, width", [("minilm", 384), ("mixed", 768)])
 def test_with_the_model_a_save_keeps_its_vector_from_a_task(
-    settings, django_capture_on_commit_callbacks
+    settings, django_capture_on_commit_callbacks, name, width
 ):
-    settings.TANDEM_TEXT_EMBEDDER = "minilm"
+    settings.TANDEM_TEXT_EMBEDDER = name
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     profile = ProfileFactory()
     with django_capture_on_commit_callbacks(execute=True):
         profile_update(profile=profile, actor=None, goals="SQL tuning")
         assert not ProfileVector.objects.filter(profile=profile).exists()
     row = ProfileVector.objects.get(profile=profile)
-    assert row.embedder.startswith(MODEL) and len(bytes(row.vector)) == 384 * 4
+    assert row.embedder.startswith(MODEL) and len(bytes(row.vector)) == width * 4
+    read = kept.profile_vectors_embedder(goals={profile.user_id: "SQL tuning"})
+    fresh = kept.product_embedder().embed(["SQL tuning"])
+    assert np.array_equal(read.embed(["SQL tuning"]), fresh)  # the kept row, whole
 
 
 def import_texts(count: int) -> bytes:

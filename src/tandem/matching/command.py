@@ -203,7 +203,7 @@ def _embedder(name: str, texts: int) -> tuple[Embedder, list[str]]:
             try:
                 if not model_installed():
                     raise ImportError(NOT_INSTALLED)
-                return choose_embedder("adapted"), []
+                return choose_embedder("mixed"), []
             except (ImportError, ValueError) as exc:
                 fallback = choose_embedder("builtin")
                 return fallback, [f"embedder auto: {exc}; ran the {embedder_name(fallback)}"]

@@ -2,15 +2,18 @@
 
 A caller that names none gets the built-in concept lexicon (:class:`BuiltinEmbedder`): tens
 of thousands of texts a second, vectors that never go negative (which the candidate bound's fast
-path relies on). The product names its own: ``TANDEM_TEXT_EMBEDDER`` (default ``adapted``),
+path relies on). The product names its own: ``TANDEM_TEXT_EMBEDDER`` (default ``mixed``),
 with each profile's vectors kept when it is saved (``tandem.people.services.vectors``).
-``auto`` (the default of ``tandem match``) runs ``adapted`` instead (every install has the
+``auto`` (the default of ``tandem match``) runs ``mixed`` instead (every install has the
 model's int8 weights and the adapter) when the run has at most :data:`MODEL_LIMIT` texts (goals
 and expertise): above that the model would take minutes, so the fast built-in one is used.
-``minilm`` is all-MiniLM-L6-v2 in numpy unadapted.
-``blend`` is the model with the static pieces beside it (:mod:`~tandem.matching.embedders.blend`);
-``adapted`` the model's vectors through the map trained on mentoring goals
-(:mod:`~tandem.matching.embedders.adapter`);
+``mixed`` is all-MiniLM-L6-v2's vectors beside the same vectors through the map trained on
+mentoring goals (0.6 of the cosine the model's, 0.4 the adapted one's;
+:class:`~tandem.matching.embedders.adapter.AdaptedMix`);
+``minilm`` the model unadapted;
+``adapted`` its vectors through the map alone (:mod:`~tandem.matching.embedders.adapter`),
+which tells a goal's answer from look-alikes best but ranks real answers to other needs worse;
+``blend`` the model with the static pieces beside it (:mod:`~tandem.matching.embedders.blend`);
 ``static`` the piece table distilled from the model alone (measured in docs/matching.md);
 ``sentence-transformers`` the torch model, if installed.
 """
@@ -19,14 +22,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from tandem.matching.embedders.adapter import AdaptedEmbedder
+from tandem.matching.embedders.adapter import MIX_MODEL_SHARE, AdaptedEmbedder, AdaptedMix
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
+from tandem.matching.embedders.calibration import MIXED
 from tandem.matching.embedders.meaning import MeaningEmbedder
 from tandem.matching.embedders.minilm import MiniLMEmbedder, model_files
 from tandem.matching.embedders.static import StaticEmbedder
 from tandem.matching.text import BuiltinEmbedder, Embedder, SentenceTransformerEmbedder
 
-NAMES = ("auto", "builtin", "minilm", "adapted", "blend", "static", "sentence-transformers")
+NAMES = (
+    "auto",
+    "builtin",
+    "minilm",
+    "mixed",
+    "adapted",
+    "blend",
+    "static",
+    "sentence-transformers",
+)
 MODEL_LIMIT = 2_000  # texts up to which `auto` runs the model (~75 s at 27 texts/s, busy core)
 
 
@@ -53,11 +66,20 @@ def blend_embedder() -> Embedder:
 
 
 @lru_cache(maxsize=1)
-def adapted_embedder() -> Embedder:
+def adapted_embedder() -> MeaningEmbedder:
     """The model through the trained adapter, sharing the loaded model (read-only)."""
     model = model_embedder().base
     assert isinstance(model, MiniLMEmbedder)
     return MeaningEmbedder(AdaptedEmbedder(model))
+
+
+@lru_cache(maxsize=1)
+def mixed_embedder() -> Embedder:
+    """The model and its adapted vectors side by side, the model run once a text, sharing the
+    loaded model (read-only)."""
+    adapted = adapted_embedder().base
+    assert isinstance(adapted, AdaptedEmbedder)
+    return MeaningEmbedder(AdaptedMix(adapted, MIX_MODEL_SHARE, MIXED))
 
 
 def model_installed() -> bool:
@@ -74,7 +96,7 @@ def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:
     """
     if name == "auto":
         if texts <= MODEL_LIMIT and model_installed():
-            return adapted_embedder()
+            return mixed_embedder()
         return default_embedder()
     if name == "builtin":
         return BuiltinEmbedder()
@@ -82,6 +104,8 @@ def choose_embedder(name: str = "auto", texts: int = 0) -> Embedder:
         return model_embedder()
     if name == "adapted":
         return adapted_embedder()
+    if name == "mixed":
+        return mixed_embedder()
     if name == "blend":
         return blend_embedder()
     if name == "static":
