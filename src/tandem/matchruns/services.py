@@ -280,12 +280,14 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
     people = {p.mentee_id for p in pairs} | {p.mentor_id for p in pairs}
     enrolments = {
         (e.person_id, e.role): e
-        for e in Enrolment.objects.select_for_update().filter(
+        for e in Enrolment.objects.select_for_update()
+        .filter(
             program=program,
             person_id__in=people,
             role__in=(Role.MENTEE, Role.MENTOR),
             status=EnrolmentStatus.ACTIVE,
         )
+        .order_by("pk")  # one stable locking order (the default one joins the users)
     }
     names = {p.mentee_id: p.mentee.display_name for p in pairs}
     names.update({p.mentor_id: p.mentor.display_name for p in pairs})

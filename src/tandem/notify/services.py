@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +15,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from tandem.core.exceptions import ApplicationError
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
-from tandem.notify.selectors import access_notification, preference_for
+from tandem.notify.selectors import Preference, access_notification, preference_for
 
 if TYPE_CHECKING:
     from tandem.people.models import User  # annotations only: people sits above notify
@@ -41,37 +43,47 @@ def push_live(*, user_id: int, payload: dict) -> None:
 def push_live_each(*, user_ids: Iterable[int], payload: dict) -> None:
     """``push_live`` to several people in one hop to the event loop (a sync caller pays one
     ``async_to_sync`` however many groups it reaches)."""
-    groups = [person_group(user_id) for user_id in user_ids]
+    _push_payloads([(user_id, payload) for user_id in user_ids])
+
+
+def _push_payloads(sends: list[tuple[int, dict]]) -> None:
+    """Each ``(user id, payload)`` to that person's open pages, in one hop to the event loop."""
+    messages: list[tuple[str, dict[str, Any]]] = [
+        (person_group(user_id), {"type": "person.event", "payload": payload})
+        for user_id, payload in sends
+    ]
     try:
         from channels.layers import get_channel_layer
 
         layer = get_channel_layer()
         if layer is None:
             return
-        event = {"type": "person.event", "payload": payload}
-        if len(groups) == 1:
-            async_to_sync(layer.group_send)(groups[0], event)
+        if len(messages) == 1:
+            async_to_sync(layer.group_send)(*messages[0])
         else:
-            async_to_sync(_group_send_each)(layer, groups, event)
+            async_to_sync(_group_send_each)(layer, messages)
     except Exception:  # noqa: BLE001 - live delivery is best effort
-        logger.warning("Could not push %s live to %s", payload.get("event"), groups, exc_info=True)
+        events = ", ".join(sorted({str(event["payload"].get("event")) for _, event in messages}))
+        groups = [group for group, _ in messages]
+        logger.warning("Could not push %s live to %s", events, groups, exc_info=True)
 
 
-async def _group_send_each(layer: Any, groups: list[str], event: dict) -> None:
-    await asyncio.gather(*(layer.group_send(group, event) for group in groups))
+async def _group_send_each(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    await asyncio.gather(*(layer.group_send(group, event) for group, event in messages))
+
+
+def _live_payload(notification: Notification) -> dict:
+    return {
+        "event": "notification",
+        "id": notification.pk,
+        "kind": notification.kind,
+        "title": notification.title,
+        "url": notification.url,
+    }
 
 
 def _push_live(notification: Notification) -> None:
-    push_live(
-        user_id=notification.recipient_id,
-        payload={
-            "event": "notification",
-            "id": notification.pk,
-            "kind": notification.kind,
-            "title": notification.title,
-            "url": notification.url,
-        },
-    )
+    push_live(user_id=notification.recipient_id, payload=_live_payload(notification))
 
 
 def absolute_url(url: str) -> str:
@@ -100,8 +112,7 @@ def notify_send(
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, title=title[:200], body=body, url=url
     )
-    preference = preference_for(user=recipient)
-    wants_now = email and kind in preference.email_kinds and not preference.daily_digest
+    wants_now = email and _emails_now(preference_for(user=recipient), kind)
 
     def deliver() -> None:
         _push_live(notification)
@@ -110,6 +121,72 @@ def notify_send(
 
     transaction.on_commit(deliver)
     return notification
+
+
+def _emails_now(preference: Preference | NotificationPreference, kind: str) -> bool:
+    """Whether a notification of ``kind`` is emailed as it comes (not in a digest, not never)."""
+    return kind in preference.email_kinds and not preference.daily_digest
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification of ``notify_send_bulk``."""
+
+    recipient: User
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_send_bulk(*, kind: str, notices: Sequence[Notice]) -> list[Notification]:
+    """``notify_send`` for many notices at once (a published match run: two per pair) in a
+    bounded number of queries: one insert, one read of preferences. After commit, one hop to
+    the channel layer pushes them live, and the emails go to a worker
+    (``notifications_email_task``) instead of being sent one by one in the request."""
+    if kind not in ALL_KINDS:
+        raise ValueError(UNKNOWN_KIND.format(kind=kind))
+    if not notices:
+        return []
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient=notice.recipient,
+            kind=kind,
+            title=notice.title[:200],
+            body=notice.body,
+            url=notice.url,
+        )
+        for notice in notices
+    )
+    found = NotificationPreference.objects.filter(
+        user_id__in={notice.recipient.pk for notice in notices}
+    ).in_bulk(field_name="user_id")
+    emailed = [
+        n.pk for n in notifications if _emails_now(found.get(n.recipient_id, Preference()), kind)
+    ]
+
+    def deliver() -> None:
+        _push_payloads([(n.recipient_id, _live_payload(n)) for n in notifications])
+        if emailed:
+            notifications_email_task.enqueue(ids=emailed)
+
+    transaction.on_commit(deliver)
+    return notifications
+
+
+def notifications_email(*, ids: Iterable[int]) -> int:
+    """Email the notifications ``ids`` not emailed yet (a retried task sends none twice)."""
+    pending = Notification.objects.filter(pk__in=list(ids), emailed_at__isnull=True)
+    sent = 0
+    for notification in pending.select_related("recipient").order_by("pk"):
+        _email(notification)
+        sent += 1
+    return sent
+
+
+@task()
+def notifications_email_task(ids: list[int]) -> int:
+    """``notifications_email`` on a worker: a bulk send's emails leave the request."""
+    return notifications_email(ids=ids)
 
 
 def notify_send_each(

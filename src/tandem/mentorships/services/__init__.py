@@ -9,11 +9,11 @@ from tandem.mentorships.services.ending import (
     mentorship_end_early,
     mentorship_end_early_as_admin,
 )
+from tandem.mentorships.services.from_match import mentorship_create_from_match
 from tandem.mentorships.services.lifecycle import (
     TRANSITIONS,
     mentorship_complete,
     mentorship_confirm_midpoint,
-    mentorship_create_from_match,
     mentorships_midpoint_review,
 )
 from tandem.mentorships.services.meetings import (

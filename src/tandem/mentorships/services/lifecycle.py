@@ -9,11 +9,9 @@ Every transition goes through ``transition``, which refuses anything not in ``TR
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -25,6 +23,7 @@ from tandem.mentorships.models import (
     MeetingSeries,
     MeetingStatus,
     Mentorship,
+    MentorshipEvent,
     MentorshipRequest,
     MentorshipState,
 )
@@ -32,17 +31,13 @@ from tandem.mentorships.selectors import access_mentorship
 from tandem.mentorships.services.agreement_content import agreement_defaults, agreement_prefill
 from tandem.mentorships.services.common import (
     MENTORSHIP_CLOSED,
-    capacity_of,
-    event_add,
     event_add_and_notify_other,
-    lock_mentor_enrolment,
     mentorship_url,
-    notify_both,
 )
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
 from tandem.people.models import Profile, User
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
+from tandem.programs.models import Program
 
 TRANSITIONS: dict[str, set[str]] = {
     MentorshipState.PROPOSED: {MentorshipState.ACTIVE, MentorshipState.ENDED_EARLY},
@@ -53,10 +48,6 @@ TRANSITIONS: dict[str, set[str]] = {
 
 INVALID_TRANSITION = "A mentorship that is {current} cannot become {target}."
 PAIR_EXISTS = "{mentor} and {mentee} already have a mentorship in this program."
-MATCH_NOT_MEMBER = "{person} is not an active {role} in this program."
-MATCH_AT_CAPACITY = "{mentor} has no room for another mentee in this program."
-MATCH_SAME_PERSON = "A person cannot mentor themselves."
-MATCH_UNKNOWN_PERSON = "A matched person no longer has an account."
 REFLECTION_REQUIRED = "Write a short closing reflection: what did you take from it?"
 TOO_EARLY_TO_COMPLETE = (
     "This mentorship runs until {ends_on}; you can complete it from then. "
@@ -87,6 +78,43 @@ def check_open(mentorship: Mentorship) -> None:
         raise ApplicationError(MENTORSHIP_CLOSED, status=409)
 
 
+def first_agreement(
+    *,
+    program: Program,
+    mentorship: Mentorship,
+    goals: str | None,
+    today: date,
+    origin_request: MentorshipRequest | None = None,
+) -> AgreementVersion:
+    """A new mentorship's first agreement draft (unsaved): the program's defaults, filled from
+    what the mentee already wrote."""
+    return AgreementVersion(
+        mentorship=mentorship,
+        number=1,
+        proposed_by=None,
+        content=agreement_prefill(
+            agreement_defaults(program=program, today=today),
+            goals=goals or "",
+            # The mentee's own words only: in reverse mentoring the mentor sends the request.
+            request_message=origin_request.message
+            if origin_request and origin_request.sender_id == mentorship.mentee_id
+            else "",
+        ),
+    )
+
+
+def proposed_event(
+    *, mentorship: Mentorship, actor: User | None, origin_request: MentorshipRequest | None
+) -> MentorshipEvent:
+    origin = "a request" if origin_request else "a program match"
+    return MentorshipEvent(
+        mentorship=mentorship,
+        actor=actor,
+        kind="created",
+        summary=f"Mentorship proposed from {origin}.",
+    )
+
+
 def mentorship_open(
     *,
     program: Program,
@@ -112,90 +140,15 @@ def mentorship_open(
             PAIR_EXISTS.format(mentor=mentor.display_name, mentee=mentee.display_name), status=409
         ) from None
     goals = Profile.objects.filter(user=mentee).values_list("goals", flat=True).first()
-    AgreementVersion.objects.create(
+    first_agreement(
+        program=program,
         mentorship=mentorship,
-        number=1,
-        proposed_by=None,
-        content=agreement_prefill(
-            agreement_defaults(program=program, today=timezone.localdate()),
-            goals=goals or "",
-            # The mentee's own words only: in reverse mentoring the mentor sends the request.
-            request_message=origin_request.message
-            if origin_request and origin_request.sender_id == mentee.pk
-            else "",
-        ),
-    )
-    origin = "a request" if origin_request else "a program match"
-    event_add(
-        mentorship=mentorship,
-        actor=actor,
-        kind="created",
-        summary=f"Mentorship proposed from {origin}.",
-    )
+        goals=goals,
+        today=timezone.localdate(),
+        origin_request=origin_request,
+    ).save()
+    proposed_event(mentorship=mentorship, actor=actor, origin_request=origin_request).save()
     return mentorship
-
-
-def _has_role(program: Program, person_id: int, role: str) -> bool:
-    qs = Enrolment.objects.filter(
-        program=program, person_id=person_id, status=EnrolmentStatus.ACTIVE
-    )
-    if program.program_type == ProgramType.PEER:
-        return qs.exclude(role=Role.ADMIN).exists()
-    return qs.filter(role=role).exists()
-
-
-def mentorship_create_from_match(
-    *, program: Program, pairs: Sequence[tuple[User | int, User | int]], match_run_ref: int | str
-) -> list[Mentorship]:
-    """Create one proposed mentorship per ``(mentor, mentee)`` pair (users or user ids) of a
-    published match run, all or nothing: any pair that breaks a rule (not an active member in
-    that role, mentor at capacity, pair already together) rolls the whole batch back."""
-    ids = {getattr(p, "pk", p) for pair in pairs for p in pair}
-    people = User.objects.in_bulk(ids)
-    created = []
-    with transaction.atomic():
-        for raw_mentor, raw_mentee in pairs:
-            mentor = people.get(getattr(raw_mentor, "pk", raw_mentor))
-            mentee = people.get(getattr(raw_mentee, "pk", raw_mentee))
-            if mentor is None or mentee is None:
-                raise ApplicationError(MATCH_UNKNOWN_PERSON, status=409)
-            if mentor.pk == mentee.pk:
-                raise ApplicationError(MATCH_SAME_PERSON, status=409)
-            if not _has_role(program, mentor.pk, Role.MENTOR):
-                raise ApplicationError(
-                    MATCH_NOT_MEMBER.format(person=mentor.display_name, role="mentor"), status=409
-                )
-            if not _has_role(program, mentee.pk, Role.MENTEE):
-                raise ApplicationError(
-                    MATCH_NOT_MEMBER.format(person=mentee.display_name, role="mentee"), status=409
-                )
-            enrolment = lock_mentor_enrolment(program=program, mentor_id=mentor.pk)
-            taken = Mentorship.objects.filter(
-                program=program, mentor=mentor, state__in=OPEN_STATES
-            ).count()
-            if enrolment is None or taken >= capacity_of(program=program, enrolment=enrolment):
-                raise ApplicationError(
-                    MATCH_AT_CAPACITY.format(mentor=mentor.display_name), status=409
-                )
-            if Mentorship.objects.filter(
-                Q(mentor=mentee, mentee=mentor), program=program, state__in=OPEN_STATES
-            ).exists():
-                raise ApplicationError(
-                    PAIR_EXISTS.format(mentor=mentor.display_name, mentee=mentee.display_name),
-                    status=409,
-                )
-            mentorship = mentorship_open(
-                program=program, mentor=mentor, mentee=mentee, match_run_ref=str(match_run_ref)
-            )
-            notify_both(
-                mentorship=mentorship,
-                kind=Kind.MENTORSHIP,
-                title=f"You have been matched in {program.name}",
-                body=f"{mentor.display_name} (mentor) and {mentee.display_name} "
-                "(mentee): agree how you will work together and sign.",
-            )
-            created.append(mentorship)
-    return created
 
 
 def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship:
