@@ -14,12 +14,15 @@ from django.utils import timezone
 
 from tandem.feedback.health import REASON_CODES
 from tandem.feedback.models import MentorshipHealth
-from tandem.feedback.selectors.health_reads import PROMPTED_TO_BOTH, reasons_as_read
+from tandem.feedback.selectors.health_reads import (
+    PROMPTED_TO_BOTH,
+    TALK_IT_THROUGH,
+    nudge_concern_for,
+    reasons_as_read,
+)
 from tandem.feedback.services.health import (
     ANSWER_FREE_TEXT,
-    TALK_IT_THROUGH,
     health_refresh,
-    nudge_concern_for,
     nudge_text,
 )
 from tandem.programs.models import Role

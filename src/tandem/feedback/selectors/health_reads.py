@@ -83,6 +83,22 @@ def reasons_for_reader(
     return [r for r in read if not _from_answers(r) or r["code"] in PROMPTED_TO_BOTH]
 
 
+TALK_IT_THROUGH = (
+    "Take a few minutes together to talk about how the mentorship is going and what you each "
+    "expect from it."
+)
+
+
+def nudge_concern_for(
+    row: MentorshipHealth, mentorship: Mentorship, person: User
+) -> dict[str, object]:
+    """The concern ``person``'s nudge names: the top one they may read (never one read from
+    the other's answers, see ``reasons_for_reader``), else an invitation to talk."""
+    readable = reasons_for_reader(row.reasons, mentorship=mentorship, reader_id=person.pk)
+    concerns = [reason for reason in readable if reason_concern(reason) is True]
+    return concerns[0] if concerns else {"code": "", "text": TALK_IT_THROUGH, "weight": 0}
+
+
 def _as_read(health: MentorshipHealth) -> MentorshipHealth:
     health.reasons = reasons_as_read(health.reasons)
     return health

@@ -45,9 +45,9 @@ from tandem.feedback.selectors.health import (
     mentorships_with_new_activity,
 )
 from tandem.feedback.selectors.health_reads import (
+    nudge_concern_for,
     reason_concern,
     reasons_as_read,
-    reasons_for_reader,
 )
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.scheduling import zone_of
@@ -286,22 +286,6 @@ def _concerns(row: MentorshipHealth) -> list[dict[str, Any]]:
 def _top_concern(row: MentorshipHealth) -> dict[str, object]:
     concerns = _concerns(row)
     return concerns[0] if concerns else {"code": "", "text": "", "weight": 0}
-
-
-TALK_IT_THROUGH = (
-    "Take a few minutes together to talk about how the mentorship is going and what you each "
-    "expect from it."
-)
-
-
-def nudge_concern_for(
-    row: MentorshipHealth, mentorship: Mentorship, person: User
-) -> dict[str, object]:
-    """The concern ``person``'s nudge names: the top one they may read (never one read from
-    the other's answers, see ``reasons_for_reader``), else an invitation to talk."""
-    readable = reasons_for_reader(row.reasons, mentorship=mentorship, reader_id=person.pk)
-    concerns = [reason for reason in readable if reason_concern(reason) is True]
-    return concerns[0] if concerns else {"code": "", "text": TALK_IT_THROUGH, "weight": 0}
 
 
 def _slots_text(mentorship: Mentorship, person: User, now: datetime) -> str:
