@@ -15,7 +15,7 @@ from tandem.mentorships import services
 from tandem.mentorships.models import ActionItem, ActionItemStatus, Goal, GoalState, Milestone
 from tandem.mentorships.services.pauses import today_for
 from tandem.mentorships.services.work import DATE_PASSED
-from tests.mentorships.factories import action_item, call, mentorship
+from tests.mentorships.factories import action_item, call, mentorship, valid_content
 
 pytestmark = pytest.mark.django_db
 LONG_AGO = date(2020, 1, 1)
@@ -96,3 +96,25 @@ class TestADateThatHasPassedSince:
             services.action_item_set_status(user=m.mentee, action_item_id=item.pk, status=status)
             item.refresh_from_db()
             assert (item.status, item.due_on) == (status, LONG_AGO)
+
+
+class TestAgreementObjectives:
+    """An objective's target date becomes its goal's when the agreement takes effect."""
+
+    def test_a_new_target_date_that_has_passed_is_refused(self, m):
+        content = valid_content(m.program)
+        content["objectives"][0]["target_date"] = "2020-01-01"
+        with pytest.raises(ApplicationError) as refused:
+            services.agreement_propose(user=m.mentor, mentorship_id=m.pk, content=content)
+        assert refused.value.fields == {"objectives.1.target_date": DATE_PASSED}
+        assert m.agreement_versions.count() == 1
+
+    def test_a_target_date_the_latest_version_had_is_kept_once_passed(self, m):
+        content = valid_content(m.program)
+        content["objectives"][0]["target_date"] = "2020-01-01"
+        m.agreement_versions.update(content=content)
+        amended = {**content, "cadence": "monthly"}
+        version, created = services.agreement_propose(
+            user=m.mentor, mentorship_id=m.pk, content=amended
+        )
+        assert created and version.content["objectives"][0]["target_date"] == "2020-01-01"

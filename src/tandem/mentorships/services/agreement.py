@@ -13,6 +13,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import AgreementVersion, Goal, Mentorship, MentorshipState
 from tandem.mentorships.selectors import access_mentorship
 from tandem.mentorships.services.agreement_content import (
+    AGREEMENT_NEEDS_ATTENTION,
     agreement_content_same,
     check_agreement_content,
 )
@@ -23,6 +24,8 @@ from tandem.mentorships.services.common import (
     notify_other,
 )
 from tandem.mentorships.services.lifecycle import check_open, transition
+from tandem.mentorships.services.pauses import today_for
+from tandem.mentorships.services.work import DATE_PASSED
 from tandem.notify.kinds import Kind
 from tandem.people.models import User
 
@@ -47,6 +50,7 @@ def agreement_propose(
         latest = mentorship.agreement_versions.order_by("-number").first()
         if latest is not None and agreement_content_same(clean, latest.content):
             return latest, False
+        _check_new_target_dates(clean, latest, today=today_for(user)[0])
         version = AgreementVersion.objects.create(
             mentorship=mentorship,
             number=(latest.number if latest else 0) + 1,
@@ -64,6 +68,24 @@ def agreement_propose(
             body=f"Read version {version.number} and sign it if you agree.",
         )
     return version, True
+
+
+def _check_new_target_dates(
+    content: dict[str, Any], latest: AgreementVersion | None, *, today: date
+) -> None:
+    """An objective's target date new in this version is today or later (its goal would be
+    overdue at once); a date the latest version already had is kept, even once passed, so a
+    version proposed from the pre-filled form is not refused for it."""
+    known = {o["target_date"] for o in latest.content["objectives"]} if latest else set()
+    errors = {
+        f"objectives.{index}.target_date": DATE_PASSED
+        for index, objective in enumerate(content["objectives"], start=1)
+        if objective["target_date"]
+        and objective["target_date"] not in known
+        and date.fromisoformat(objective["target_date"]) < today
+    }
+    if errors:
+        raise ApplicationError(AGREEMENT_NEEDS_ATTENTION, fields=errors)
 
 
 def agreement_sign(*, user: User, mentorship_id: int, number: int) -> AgreementVersion:

@@ -31,6 +31,7 @@ TOO_LONG = "Keep this under {limit} characters."
 MAX_OBJECTIVES = 10
 OBJECTIVE_GOAL_LIMIT = 200
 TOO_MANY_OBJECTIVES = "An agreement has at most {limit} objectives."
+AGREEMENT_NEEDS_ATTENTION = "Some parts of the agreement need attention."
 
 TEXT_FIELDS = {
     "mentor_expectations": 2000,
@@ -114,7 +115,7 @@ def check_agreement_content(content: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise a version's content; raises with a message per field."""
     clean, errors = _normalise(content)
     if errors:
-        raise ApplicationError("Some parts of the agreement need attention.", fields=errors)
+        raise ApplicationError(AGREEMENT_NEEDS_ATTENTION, fields=errors)
     return clean
 
 
