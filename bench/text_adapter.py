@@ -6,7 +6,8 @@ recovery (cohorts of 20 as in ``bench/text_similarity.py``, by a plain assignmen
 clipped cosines, which gives the same recovery as ``match_participants`` on goals alone), of
 the adapted model alone and joined with ``share`` of the static pieces, and the mean cosine of
 a goal with other rows' right answers (how close unrelated texts come). ``--sanity`` checks
-the shipped adapter keeps ordinary matching: identical texts, and paraphrases written here.
+the shipped adapter, alone and in ``mixed``, keeps ordinary matching: identical texts, and
+paraphrases written here.
 
 Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/text_adapter.py [--first-round]
 [--shares 0,0.3] [--rank 8 --penalty 0.03 --temperature 0.2 --steps 50,100,200]`` (a list
@@ -25,7 +26,7 @@ from scipy.optimize import linear_sum_assignment
 from text_similarity import SETS, Cached, cohorts, load, ranks
 
 from tandem.matching.embedders.adapt import Settings, TrainingSet, read_rows, train
-from tandem.matching.embedders.adapter import AdaptedEmbedder, apply
+from tandem.matching.embedders.adapter import MIX_MODEL_SHARE, AdaptedEmbedder, AdaptedMix, apply
 from tandem.matching.embedders.blend import Blend
 from tandem.matching.embedders.minilm import MiniLMEmbedder
 from tandem.matching.embedders.static import StaticEmbedder
@@ -137,7 +138,8 @@ def main(argv: list[str]) -> int:
     model, static = Cached(MiniLMEmbedder()), Cached(StaticEmbedder())
     data = {name: load(SETS[name]) for name in ("dev", "pairs")}
     if args.sanity:
-        for embedder in (model, Cached(AdaptedEmbedder(model.embedder))):
+        adapted = AdaptedEmbedder(model.embedder)
+        for embedder in (model, Cached(adapted), Cached(AdaptedMix(adapted, MIX_MODEL_SHARE))):
             print(f"{embedder.name}: {sanity(embedder, data['dev'])}")
         return 0
     training = TrainingSet.embed(model.embed, read_rows())
