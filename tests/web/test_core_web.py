@@ -49,6 +49,12 @@ class TestSafeNext:
     def test_a_path_of_this_site_is_taken(self, method):
         assert safe_next(_request(method, {"next": "/goals/?a=1"}), FALLBACK) == "/goals/?a=1"
 
+    @pytest.mark.parametrize("word", ["abc", "abc#latest", "goals/", "?a=1", "mentorship_detail"])
+    def test_a_bare_word_or_relative_path_falls_back(self, word):
+        """Live review: ``next=abc`` reached ``redirect``, which took it for a view name and
+        answered 500 after the form's action had run."""
+        assert safe_next(_request("post", {"next": word}), FALLBACK) == FALLBACK
+
     def test_the_same_host_in_full_is_taken(self):
         request = _request("post", {"next": "http://testserver/goals/"})
         assert safe_next(request, FALLBACK) == "http://testserver/goals/"

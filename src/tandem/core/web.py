@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -25,13 +26,19 @@ def is_htmx(request: HttpRequest) -> bool:
 
 def safe_next(request: HttpRequest, fallback: str, *, referer: bool = False) -> str:
     """The ``next`` the form or link carries (with ``referer``, else the page the browser came
-    from) if it is a URL of this site; otherwise ``fallback``. Never an open redirect."""
+    from) if it is a URL of this site with an absolute path; otherwise ``fallback``. Never an
+    open redirect, and never a bare word (``redirect`` would take ``abc`` for a view name and
+    fail with a 500 after the form's action had run)."""
     candidates = [request.POST.get("next"), request.GET.get("next")]
     if referer:
         candidates.append(request.META.get("HTTP_REFERER"))
     for candidate in candidates:
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        if (
+            candidate
+            and urlsplit(candidate).path.startswith("/")
+            and url_has_allowed_host_and_scheme(
+                candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
         ):
             return candidate
     return fallback
