@@ -226,3 +226,22 @@ def test_the_agenda_and_notes_stay_readable_and_editable(client, cast):
     saved = client.post(reverse("meeting_notes", args=[held.pk]), {"shared_notes": "Rescheduled"})
     assert saved.status_code == 302
     assert Meeting.objects.get(pk=held.pk).shared_notes == "Rescheduled"
+
+
+def test_a_second_mark_from_the_other_side_says_it_was_already_marked(client, cast):
+    """Live review: the second of the pair to confirm read "your partner has been told",
+    though nothing changed and nobody was told; undoing a meeting never marked said so too."""
+    pair, _ = cast
+    held = meeting(pair, in_hours=-3)
+    meeting_mark_missed(actor=pair.mentor, meeting=held)
+    told = Notification.objects.count()
+    client.force_login(pair.mentee)
+    page = client.post(
+        reverse("meeting_mark_missed", args=[held.pk]), {"confirm": "yes"}, follow=True
+    ).content.decode()
+    assert "already marked as not taken place" in page and "has been told" not in page
+    other = meeting(pair, in_hours=-5)
+    page = client.post(reverse("meeting_mark_held", args=[other.pk]), follow=True).content.decode()
+    assert "already counts as held" in page and "has been told" not in page
+    assert Notification.objects.count() == told
+    assert (status_of(held), status_of(other)) == (MeetingStatus.MISSED, MeetingStatus.SCHEDULED)

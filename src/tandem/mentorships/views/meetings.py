@@ -257,6 +257,9 @@ def meeting_mark_missed(request, meeting_id: int):
             keep="It did take place; change nothing",
             carry={"next": [back]},
         )
+    if meeting.status == MeetingStatus.MISSED:  # the other side (or a second click) was first
+        messages.info(request, "This meeting is already marked as not taken place.")
+        return redirect(back)
     services.meeting_mark_missed(actor=request.user, meeting=meeting)
     messages.success(
         request, "Marked as not taken place; your partner has been told. You can undo it."
@@ -269,11 +272,14 @@ def meeting_mark_missed(request, meeting_id: int):
 @mentorship_errors
 def meeting_mark_held(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    back = safe_next(request, reverse("meeting_detail", args=[meeting.pk]) + "#attendance")
+    check_meeting_markable(meeting)
+    if meeting.status == MeetingStatus.SCHEDULED:  # never marked, or already undone
+        messages.info(request, "This meeting already counts as held.")
+        return redirect(back)
     services.meeting_mark_held(actor=request.user, meeting=meeting)
     messages.success(request, "It counts as a meeting held again; your partner has been told.")
-    return redirect(
-        safe_next(request, reverse("meeting_detail", args=[meeting.pk]) + "#attendance")
-    )
+    return redirect(back)
 
 
 @login_required
