@@ -85,6 +85,20 @@ def test_score_that_is_not_finite(value):
     _rejected(message, score=[value, 0.5])
 
 
+@pytest.mark.parametrize("value", [1e308, -1e13])
+def test_score_beyond_the_limit(value):
+    """Review: [1e308, -1e308, 0, 1] passed the checks and then crashed every flow solver
+    (BAD_COST_RANGE): the scores' range overflowed."""
+    message = graph_module.SCORE_TOO_LARGE.format(edge=0, mentee=0, mentor=0, value=value)
+    _rejected(message, score=[value, 0.5])
+
+
+def test_scores_apart_by_less_than_a_float_can_divide_are_solved_as_equal():
+    g = CandidateGraph.from_edges(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5e-324, 0, 1e-320, 0], [1, 1])
+    for objective in ("optimal", "fair", "stable"):
+        assert solve(g, objective=objective).n_matched == 2
+
+
 def test_preference_that_is_not_finite():
     message = graph_module.EDGE_NOT_FINITE.format(
         edge=1, mentee=1, mentor=1, name="mentee_pref", value=np.nan

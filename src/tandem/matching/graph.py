@@ -25,6 +25,13 @@ EDGE_NOT_FINITE = (
     "Edge {edge} (mentee {mentee}, mentor {mentor}) has {name} {value}: scores and "
     "preferences must be finite numbers."
 )
+# Beyond this a score is a sentinel, not a score: the solvers' integer costs span the scores'
+# range (docs/matching.md, "Precision"), and 1e308 - (-1e308) overflows it.
+SCORE_LIMIT = 1e12
+SCORE_TOO_LARGE = (
+    "Edge {edge} (mentee {mentee}, mentor {mentor}) has score {value}: scores must lie between "
+    "-1e12 and 1e12; put them on one scale, such as 0 to 1."
+)
 EDGE_REPEATED = (
     "Pair (mentee {mentee}, mentor {mentor}) is given {count} times (edges {edges}): give "
     "each pair once."
@@ -129,7 +136,8 @@ def check_graph(graph: CandidateGraph) -> None:
     """Raise ``ValueError`` naming the first problem in ``graph``, if it has one.
 
     Checks, in this order: the capacity (:func:`check_capacity`); one value per edge in each
-    edge array; every index in ``0..n-1``; finite scores and preferences; no (mentee, mentor)
+    edge array; every index in ``0..n-1``; finite scores and preferences; scores within
+    ``SCORE_LIMIT``; no (mentee, mentor)
     pair twice. A repeated pair is refused rather than kept at its best score: it is a
     caller's bug, and keeping one copy would hide it.
 
@@ -161,6 +169,10 @@ def check_graph(graph: CandidateGraph) -> None:
             raise ValueError(
                 EDGE_NOT_FINITE.format(**_edge(graph, edge), name=name, value=values[edge])
             )
+    too_large = np.abs(graph.score) > SCORE_LIMIT
+    if too_large.any():
+        edge = int(np.flatnonzero(too_large)[0])
+        raise ValueError(SCORE_TOO_LARGE.format(**_edge(graph, edge), value=graph.score[edge]))
     _check_repeats(graph)
 
 

@@ -44,7 +44,9 @@ def integer_weights(
         return IntegerWeights(np.zeros(0, np.int64), 0.0, 1.0)
     low, high = span or (float(score.min()), float(score.max()))
     limit = min(COST_RANGE, np.iinfo(np.int64).max // (64 * (n_nodes + 2)))
-    step = (high - low) / limit if high > low else 1.0
+    step = (high - low) / limit
+    if not step > 0:  # all equal, or apart by less than a float can divide (1e-320)
+        step = 1.0
     weight = np.rint((score - low) / step).astype(np.int64)
     return IntegerWeights(weight, low, step)
 
