@@ -11,7 +11,7 @@ from tandem.matching.io import InputError, InputProblem
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.records import cells, reading
 from tandem.matching.records.timezones import TIMEZONE_INVALID
-from tandem.matching.scoretable import read_score_table
+from tandem.matching.scoretable import SCORE_OUT_OF_RANGE, read_score_table
 
 MENTEES = "\n".join(
     [
@@ -244,6 +244,12 @@ class TestScoreTable:
             (5, "mentor_id"),
         ]
         assert found[-1][2] == "pair 'a', 'm' appears twice (first on row 4)"
+
+    def test_table_score_beyond_the_solvers_range_is_a_row_error(self, tmp_path):
+        scores = write(tmp_path, "s.csv", "mentee_id,mentor_id,score\na,m,0.5\nb,m,-1e300\n")
+        caps = write(tmp_path, "c.csv", "id,capacity\nm,2\n")
+        found = errors_of(read_score_table, scores, caps)
+        assert found == [(3, "score", SCORE_OUT_OF_RANGE)]
 
     def test_table_missing_columns(self, tmp_path):
         found = errors_of(

@@ -10,7 +10,7 @@ import os
 from collections.abc import Container
 from dataclasses import dataclass, field
 
-from tandem.matching.graph import CandidateGraph
+from tandem.matching.graph import SCORE_LIMIT, CandidateGraph
 from tandem.matching.io import (
     DUPLICATE_ID,
     EMPTY_ID,
@@ -23,6 +23,9 @@ from tandem.matching.records.reading import MISSING_COLUMN
 
 SCORE_COLUMNS = ("mentee_id", "mentor_id", "score", "mentor_score")
 BAD_SCORE = "score must be a number (got {value!r})"
+SCORE_OUT_OF_RANGE = (
+    "score must lie between -1e12 and 1e12; put the scores on one scale, such as 0 to 1"
+)
 DUPLICATE_PAIR = "pair {mentee!r}, {mentor!r} appears twice (first on row {first})"
 UNKNOWN_MENTOR = "mentor {value!r} is not in the capacities file"
 BAD_CAPACITY = "capacity must be a whole number >= 0 (got {value!r})"
@@ -185,6 +188,8 @@ def _score_row(
             value = float(text)
             if not math.isfinite(value):
                 raise ValueError(text)
+            if column == "score" and abs(value) > SCORE_LIMIT:
+                errors.append(InputProblem(file, number, column, SCORE_OUT_OF_RANGE))
             scores.append(value)
         except ValueError:
             errors.append(InputProblem(file, number, column, BAD_SCORE.format(value=text)))
