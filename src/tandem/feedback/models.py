@@ -152,6 +152,10 @@ class MentorshipHealth(models.Model):
     # [{"code", "text", "weight"}], most important first; plain words, never the pair's text.
     reasons = models.JSONField(default=list)
     signals = models.JSONField(default=dict)
+    # Health as each side may know it, without the other's answers (``services.health_sides``):
+    # {"mentor"|"mentee": {"state", "state_since", "flagged_since", "reasons"}}; the pair reads
+    # only its own. Empty until the first refresh since it was added.
+    views = models.JSONField(default=dict)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     state_since = models.DateTimeField()
     computed_at = models.DateTimeField()

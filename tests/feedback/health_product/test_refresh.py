@@ -64,17 +64,17 @@ def test_at_risk_nudges_the_pair_once_with_three_times_that_suit_both():
     health = MentorshipHealth.objects.get(pk=m.pk)
     assert health.state == "at_risk"
     assert health.reasons[0]["code"] == "missed_periods"
-    assert result.nudges == 1 and result.alerts == 0
+    assert result.nudges == 2 and result.alerts == 0  # each side's view is at risk
     nudge = Notification.objects.get(recipient=m.mentee, kind=Kind.HEALTH_NUDGE)
     assert "You have not met for 6 weeks" in nudge.body
     assert "Times that suit you both" in nudge.body and nudge.body.count(";") >= 2
     assert kinds(m.mentor) == [Kind.HEALTH_NUDGE]
     assert kinds(admin) == []
-    intervention = Intervention.objects.get(mentorship=m)
-    assert (intervention.kind, intervention.reason_code) == (
-        InterventionKind.NUDGE,
-        "missed_periods",
-    )
+    sent = Intervention.objects.filter(mentorship=m).values_list("kind", "reason_code", "episode")
+    assert sorted(sent) == [
+        (InterventionKind.NUDGE, "missed_periods", f"{side}:{now.isoformat()}")
+        for side in ("mentee", "mentor")
+    ]
 
     again = health_refresh(mentorships=[m], now=now + timedelta(hours=1))
     assert again.nudges == 0 and again.changed == 0
@@ -117,7 +117,7 @@ def test_stalled_nudges_and_alerts_at_once():
     admin = member(m.program, Role.ADMIN)
     result = health_refresh(mentorships=[m], now=now)
     assert MentorshipHealth.objects.get(pk=m.pk).state == "stalled"
-    assert (result.nudges, result.alerts) == (1, 1)
+    assert (result.nudges, result.alerts) == (2, 1)
     assert kinds(admin) == [Kind.HEALTH_ALERT]
 
 
@@ -131,8 +131,8 @@ def test_a_new_spell_after_recovering_is_a_new_episode():
     assert MentorshipHealth.objects.get(pk=m.pk).state not in ("at_risk", "stalled")
     health_refresh(mentorships=[m], now=now + timedelta(days=21 + 47))
     nudges = Intervention.objects.filter(mentorship=m, kind=InterventionKind.NUDGE)
-    assert nudges.count() == 2
-    assert len(set(nudges.values_list("episode", flat=True))) == 2
+    assert nudges.count() == 4  # one per side and spell
+    assert len(set(nudges.values_list("episode", flat=True))) == 4
     assert HealthSnapshot.objects.filter(mentorship=m).count() >= 3
 
 
@@ -216,7 +216,7 @@ def test_two_workers_at_once_nudge_and_alert_once(postgres_only):
         thread.join()
     assert errors == []
     kinds = list(Intervention.objects.filter(mentorship=m).values_list("kind", flat=True))
-    assert sorted(kinds) == [InterventionKind.ALERT, InterventionKind.NUDGE]
+    assert sorted(kinds) == [InterventionKind.ALERT] + [InterventionKind.NUDGE] * 2
 
 
 def test_the_stored_state_is_handed_to_the_rules_for_hysteresis(monkeypatch):
@@ -233,4 +233,5 @@ def test_the_stored_state_is_handed_to_the_rules_for_hysteresis(monkeypatch):
     health_refresh(mentorships=[m], now=now)
     held(m, now + timedelta(hours=1))
     health_refresh(mentorships=[m], now=now + timedelta(hours=2))
-    assert seen == [None, "at_risk"]
+    # the full state, then the mentor's view and the mentee's, each with its own previous one
+    assert seen == [None] * 3 + ["at_risk"] * 3

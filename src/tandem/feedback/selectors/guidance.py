@@ -30,6 +30,7 @@ from django.utils import timezone
 from tandem.core.exceptions import NotFound
 from tandem.feedback.guidance import LAST, ShippedArticle, shipped_articles
 from tandem.feedback.models import GuidanceArticle, MentorshipHealth
+from tandem.feedback.selectors.health_reads import health_known_by
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.people.models import User
 from tandem.people.selectors import is_signed_in
@@ -262,20 +263,26 @@ def mentorship_stage(mentorship: Mentorship, *, today: date | None = None) -> st
     return "active"
 
 
-def mentorship_reason_codes(mentorship: Mentorship) -> list[str]:
-    """The codes of the mentorship's current health concerns, most important first (none
-    before its health is first computed)."""
-    health = MentorshipHealth.objects.filter(mentorship=mentorship).only("reasons").first()
+def mentorship_reason_codes(mentorship: Mentorship, *, reader_id: int | None = None) -> list[str]:
+    """The codes of the mentorship's current health reasons, most important first (none
+    before its health is first computed): as ``reader_id`` may know them
+    (``health_known_by``: one of the pair, their own view), or every stored code (None)."""
+    health = MentorshipHealth.objects.filter(mentorship=mentorship).only("reasons", "views").first()
     if health is None:
         return []
+    if reader_id is not None:
+        health = health_known_by(health, mentorship=mentorship, reader_id=reader_id)
     return [reason["code"] for reason in health.reasons if reason.get("code")]
 
 
-def guidance_for_mentorship(mentorship: Mentorship, *, limit: int = DEFAULT_LIMIT) -> list[Article]:
-    """``guidance_for`` the mentorship's program, stage and current health reasons."""
+def guidance_for_mentorship(
+    mentorship: Mentorship, *, reader_id: int | None = None, limit: int = DEFAULT_LIMIT
+) -> list[Article]:
+    """``guidance_for`` the mentorship's program, stage and current health reasons (as
+    ``reader_id`` may know them, see ``mentorship_reason_codes``)."""
     return guidance_for(
         mentorship.program,
         stage=mentorship_stage(mentorship),
-        reason_codes=mentorship_reason_codes(mentorship),
+        reason_codes=mentorship_reason_codes(mentorship, reader_id=reader_id),
         limit=limit,
     )

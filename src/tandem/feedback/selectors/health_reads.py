@@ -5,9 +5,11 @@ that could give away a side's private check-in answers."""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
@@ -83,6 +85,36 @@ def reasons_for_reader(
     return [r for r in read if not _from_answers(r) or r["code"] in PROMPTED_TO_BOTH]
 
 
+def _side_of(mentorship: Mentorship, reader_id: int | None) -> str | None:
+    if reader_id == mentorship.mentor_id:
+        return "mentor"
+    if reader_id == mentorship.mentee_id:
+        return "mentee"
+    return None
+
+
+def health_known_by(
+    health: MentorshipHealth, *, mentorship: Mentorship, reader_id: int | None
+) -> MentorshipHealth:
+    """A copy of ``health`` as ``reader_id`` may know it. Either of the pair: the state, since
+    when and the reasons of their own view (assessed without the other's answers, see
+    ``services.health_sides``; their own answers' reasons are theirs to read). Anyone else (the
+    program's admins): the full health. A row not refreshed since the views were added shows
+    the pair the full state with ``reasons_for_reader`` until its next refresh."""
+    known = copy.copy(health)
+    side = _side_of(mentorship, reader_id)
+    view = health.views.get(side) if side else None
+    if view is None:
+        known.reasons = reasons_for_reader(
+            health.reasons, mentorship=mentorship, reader_id=reader_id
+        )
+        return known
+    known.state = view["state"]
+    known.state_since = datetime.fromisoformat(view["state_since"])
+    known.reasons = reasons_as_read(view["reasons"])
+    return known
+
+
 TALK_IT_THROUGH = (
     "Take a few minutes together to talk about how the mentorship is going and what you each "
     "expect from it."
@@ -92,9 +124,9 @@ TALK_IT_THROUGH = (
 def nudge_concern_for(
     row: MentorshipHealth, mentorship: Mentorship, person: User
 ) -> dict[str, object]:
-    """The concern ``person``'s nudge names: the top one they may read (never one read from
-    the other's answers, see ``reasons_for_reader``), else an invitation to talk."""
-    readable = reasons_for_reader(row.reasons, mentorship=mentorship, reader_id=person.pk)
+    """The concern ``person``'s nudge names: the top one of their view (``health_known_by``),
+    else an invitation to talk."""
+    readable = health_known_by(row, mentorship=mentorship, reader_id=person.pk).reasons
     concerns = [reason for reason in readable if reason_concern(reason) is True]
     return concerns[0] if concerns else {"code": "", "text": TALK_IT_THROUGH, "weight": 0}
 
@@ -108,13 +140,11 @@ def health_for_mentorship(
     *, mentorship: Mentorship, reader: User | AnonymousUser
 ) -> MentorshipHealth | None:
     """The health of a mentorship the caller was let in to (``access_mentorship`` with
-    ``OVERVIEW``: the pair and the program's admins), with the reasons ``reader`` may read."""
+    ``OVERVIEW``: the pair and the program's admins), as ``reader`` may know it."""
     health = MentorshipHealth.objects.filter(mentorship=mentorship).first()
-    if health is not None:
-        health.reasons = reasons_for_reader(
-            health.reasons, mentorship=mentorship, reader_id=reader.pk
-        )
-    return health
+    if health is None:
+        return None
+    return health_known_by(health, mentorship=mentorship, reader_id=reader.pk)
 
 
 def access_mentorship_health(

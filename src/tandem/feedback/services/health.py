@@ -7,11 +7,13 @@ admins' one-click actions.
 ``health_sweep_daily`` (every active mentorship whose health is a day old, a bounded share per
 tick) and ``health_sweep_recent`` (mentorships with activity newer than their health).
 
-Nudges before alerts: when a mentorship becomes flagged (at risk or stalled) the pair gets ONE
-suggestion built from the top reason; if it is stalled, or still at risk after
-``ALERT_GRACE``, the program's admins outside the pair get an alert. Each is an
-``Intervention`` keyed by the flagged episode (when the spell began), checked and written under
-the health row's lock, so two workers or two runs never send the same one twice.
+Each side's view is assessed and stored too (``health_sides``): the pair reads only its own.
+Nudges before alerts: when a side's view becomes flagged (at risk or stalled) that side gets ONE
+suggestion built from its view's top reason; if the full state is stalled, or still at risk
+after ``ALERT_GRACE``, the program's admins outside the pair get an alert. Each is an
+``Intervention`` keyed by the flagged episode (when the spell began; per side for a nudge),
+checked and written under the health row's lock, so two workers or two runs never send the same
+one twice.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from django.urls import reverse
 from tandem.feedback.health import (
     FLAGGED,
     REASONS,
+    SIDES,
     HealthAssessment,
+    HealthSignals,
     assess,
     suggested_actions,
 )
@@ -48,6 +52,13 @@ from tandem.feedback.selectors.health_reads import (
     nudge_concern_for,
     reason_concern,
     reasons_as_read,
+)
+from tandem.feedback.services.health_sides import (
+    flagged_since,
+    reasons_of,
+    side_episode,
+    side_view,
+    signals_seen_by,
 )
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.scheduling import zone_of
@@ -102,55 +113,41 @@ def mentorship_health_url(mentorship: Mentorship) -> str:
     return reverse("mentorship_detail", args=[mentorship.pk]) + "#health"
 
 
-# Reasons read from check-in answers are stored in words that quote no answer, name no side
-# and give no topic: the pair and the admins read health, but a check-in's answers are its
-# author's (DESIGN.md), and "the mentee rated it 1 of 5" would tell both what was not shared.
-ANSWER_FREE_TEXT = {
-    "low_pulse": "Recent check-in answers say it is not going as hoped: talk about how it goes.",
-    "falling_pulse": "Check-in answers have dropped lately: talk about what changed.",
-    "below_own_pulse": "Check-in answers are lower than in the first weeks: talk about it.",
-    "pulse_gap": "The two sides see the mentorship differently in their check-ins.",
-    "divergence": "The two sides answered a check-in differently and have not talked it over.",
-    "high_pulse": "Recent check-ins say it is going well.",
-}
-
-
-def _reasons(assessment: HealthAssessment) -> list[dict[str, object]]:
-    return [
-        {
-            "code": reason.code,
-            "text": ANSWER_FREE_TEXT.get(reason.code, reason.text),
-            "weight": reason.weight,
-        }
-        for reason in assessment.reasons
-    ]
-
-
 def _codes(reasons: Sequence[dict[str, object]]) -> list[str]:
     return [str(reason["code"]) for reason in reasons]
 
 
-def _flagged_since(previous: MentorshipHealth | None, state: str, now: datetime) -> str | None:
-    """When the current flagged spell began (ISO), kept while the state stays flagged."""
-    if state not in FLAGGED:
-        return None
-    if previous is not None and previous.state in FLAGGED:
-        kept = previous.signals.get("flagged_since")
-        if kept:
-            return str(kept)
-    return now.isoformat()
+def _views(
+    signals: HealthSignals, previous: MentorshipHealth | None, now: datetime
+) -> dict[str, dict[str, Any]]:
+    """Each side's view (``health_sides``), with that view's previous state for hysteresis."""
+    before = previous.views if previous is not None else {}
+    return {
+        side: side_view(
+            assess(signals_seen_by(signals, side), previous=before.get(side, {}).get("state")),
+            before.get(side),
+            now,
+        )
+        for side in SIDES
+    }
 
 
 def _row(
     mentorship: Mentorship,
     assessment: HealthAssessment,
     previous: MentorshipHealth | None,
+    views: dict[str, dict[str, Any]],
     now: datetime,
 ) -> MentorshipHealth:
     state = assessment.state
     signals = {
         "missed_periods": assessment.missed_periods,
-        "flagged_since": _flagged_since(previous, state, now),
+        "flagged_since": flagged_since(
+            previous.state if previous else None,
+            previous.signals.get("flagged_since") if previous else None,
+            state,
+            now,
+        ),
         "contributions": {c.signal: c.points for c in assessment.contributions},
         # "|code|code|": what the admin's reason filter matches (one text test per row).
         "codes": "".join(f"|{reason.code}" for reason in assessment.reasons) + "|",
@@ -161,8 +158,9 @@ def _row(
         program_id=mentorship.program_id,
         state=state,
         score=assessment.score,
-        reasons=_reasons(assessment),
+        reasons=reasons_of(assessment),
         signals=signals,
+        views=views,
         last_activity_at=assessment.last_contact_at,
         state_since=now if changed_state or previous is None else previous.state_since,
         computed_at=now,
@@ -175,6 +173,7 @@ HEALTH_FIELDS = [
     "score",
     "reasons",
     "signals",
+    "views",
     "last_activity_at",
     "state_since",
     "computed_at",
@@ -220,7 +219,7 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
             before = previous.get(pk)
             # The stored state: a flagged pair needs a margin to recover (hysteresis).
             found = assess(signals[pk], previous=before.state if before else None)
-            row = _row(mentorship, found, before, now)
+            row = _row(mentorship, found, before, _views(signals[pk], before, now), now)
             rows.append(row)
             result.states[row.state] = result.states.get(row.state, 0) + 1
             if (
@@ -241,38 +240,46 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
         MentorshipHealth.objects.bulk_update(rows, HEALTH_FIELDS)
         HealthSnapshot.objects.bulk_create(snapshots)
         result.changed = len(snapshots)
-        flagged = [row for row in rows if row.state in FLAGGED]
-        nudges, alerts = _interventions_send(flagged, by_id, now)
+        nudges, alerts = _interventions_send(rows, by_id, now)
         result.nudges, result.alerts = nudges, alerts
     return result
 
 
 def _interventions_send(
-    flagged: list[MentorshipHealth], by_id: dict[int, Mentorship], now: datetime
+    rows: list[MentorshipHealth], by_id: dict[int, Mentorship], now: datetime
 ) -> tuple[int, int]:
-    """Nudge the pair when a spell begins; alert the admins when it is stalled or still at
-    risk after the grace period. One query finds what each episode already had."""
-    if not flagged:
+    """Nudge each side when a spell of ITS view begins; alert the admins when the full state
+    is stalled or still at risk after the grace period. One query finds what each episode
+    already had."""
+    alerting = {row.mentorship_id: row for row in rows if row.state in FLAGGED}
+    episodes = {pk: str(row.signals["flagged_since"]) for pk, row in alerting.items()}
+    side_episodes = {
+        (row.mentorship_id, side): side_episode(side, view)
+        for row in rows
+        for side, view in row.views.items()
+        if view["state"] in FLAGGED
+    }
+    if not episodes and not side_episodes:
         return 0, 0
-    episodes = {row.mentorship_id: str(row.signals["flagged_since"]) for row in flagged}
     sent = set(
         Intervention.objects.filter(
-            mentorship_id__in=list(episodes),
+            mentorship_id__in={*episodes, *(pk for pk, _side in side_episodes)},
             kind__in=[InterventionKind.NUDGE, InterventionKind.ALERT],
-            episode__in=set(episodes.values()),
+            episode__in={*episodes.values(), *side_episodes.values()},
         ).values_list("mentorship_id", "kind", "episode")
     )
+    rows_by_id = {row.mentorship_id: row for row in rows}
     nudges = alerts = 0
-    for row in flagged:
-        mentorship, episode = by_id[row.mentorship_id], episodes[row.mentorship_id]
-        top = _top_concern(row)
-        if (mentorship.pk, InterventionKind.NUDGE, episode) not in sent:
-            _nudge_send(mentorship, row, top, episode, now)
+    for (pk, side), episode in side_episodes.items():
+        if (pk, InterventionKind.NUDGE, episode) not in sent:
+            _nudge_send(by_id[pk], rows_by_id[pk], side, episode, now)
             nudges += 1
+    for pk, row in alerting.items():
+        mentorship, episode = by_id[pk], episodes[pk]
         since = datetime.fromisoformat(episode)
         due = row.state == HealthState.STALLED or now - since >= ALERT_GRACE
-        if due and (mentorship.pk, InterventionKind.ALERT, episode) not in sent:
-            _alert_send(mentorship, row, top, episode)
+        if due and (pk, InterventionKind.ALERT, episode) not in sent:
+            _alert_send(mentorship, row, _top_concern(row), episode)
             alerts += 1
     return nudges, alerts
 
@@ -316,27 +323,24 @@ def nudge_text(mentorship: Mentorship, top: dict[str, object], person: User, now
 
 
 def _nudge_send(
-    mentorship: Mentorship,
-    row: MentorshipHealth,
-    top: dict[str, object],
-    episode: str,
-    now: datetime,
+    mentorship: Mentorship, row: MentorshipHealth, side: str, episode: str, now: datetime
 ) -> None:
+    """One side's suggestion, naming the top concern of that side's view."""
+    person = mentorship.mentor if side == "mentor" else mentorship.mentee
+    top = nudge_concern_for(row, mentorship, person)
     Intervention.objects.create(
         mentorship=mentorship,
         kind=InterventionKind.NUDGE,
         reason_code=str(top["code"]),
         episode=episode,
     )
-    for person in (mentorship.mentor, mentorship.mentee):
-        other = mentorship.other(person)
-        notify_send(
-            recipient=person,
-            kind=Kind.HEALTH_NUDGE,
-            title=f"A suggestion for your mentorship with {other.display_name}",
-            body=nudge_text(mentorship, nudge_concern_for(row, mentorship, person), person, now),
-            url=mentorship_health_url(mentorship),
-        )
+    notify_send(
+        recipient=person,
+        kind=Kind.HEALTH_NUDGE,
+        title=f"A suggestion for your mentorship with {mentorship.other(person).display_name}",
+        body=nudge_text(mentorship, top, person, now),
+        url=mentorship_health_url(mentorship),
+    )
 
 
 def _alert_send(
@@ -363,8 +367,8 @@ def _alert_send(
             f"{mentorship.mentor.display_name} and {mentorship.mentee.display_name} are "
             f"{state} in {mentorship.program.name}"
         ),
-        body=f"Why:\n{reasons}\n\nWhat you can do: {'; '.join(actions)}. The pair was sent a "
-        "suggestion first.",
+        body=f"Why:\n{reasons}\n\nWhat you can do: {'; '.join(actions)}. Each of the pair is "
+        "sent a suggestion when what they can see flags it too.",
         url=health_page_url(mentorship.program_id) + f"?state={row.state}",
     )
 

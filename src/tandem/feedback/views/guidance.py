@@ -279,11 +279,11 @@ def guidance_reset(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 def guidance_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel | None:
-    """The mentorship page's side section: articles for the pair's stage and health reasons
-    (the pair only; admins have the library itself)."""
+    """The mentorship page's side section: articles for the pair's stage and the health reasons
+    of the reader's own view (the pair only; admins have the library itself)."""
     if not viewer.is_participant:
         return None
-    articles = guidance_for_mentorship(mentorship)
+    articles = guidance_for_mentorship(mentorship, reader_id=user.pk)
     if not articles:
         return None
     context = {"articles": articles, "library_url": _library_url(mentorship.program.slug)}
