@@ -19,7 +19,6 @@ from tandem.core.search import contains_folded
 from tandem.feedback.health import REASON_CODES, REASONS
 from tandem.feedback.models import (
     HealthState,
-    Intervention,
     MentorshipHealth,
 )
 from tandem.mentorships.models import (
@@ -256,8 +255,3 @@ def health_counts_for_programs(*, program_ids: Sequence[int]) -> dict[int, dict[
     for program_id, state, n in rows:
         counts[program_id][state] = n
     return counts
-
-
-def interventions_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Intervention]:
-    """Nudges, alerts and admin actions on a mentorship the caller was let in to."""
-    return Intervention.objects.filter(mentorship=mentorship).select_related("actor")
