@@ -98,3 +98,25 @@ def test_equal_scores_spread_the_first_shortlist_so_one_flow_matches_everyone(cu
     proven = shortlist.proven_optimal(graph)
     assert int((proven.edge_of >= 0).sum()) == n
     assert cut_reads["flows"] == 1 and proven.rounds == 0
+
+
+def rank_one(n: int, m: int, per_mentee: int, seed: int) -> CandidateGraph:
+    """Score = a mentee weight times a mentor weight, ``per_mentee`` random pairs a mentee
+    (every pair when it is ``m``): every mentee's best pairs are the same few mentors."""
+    rng = np.random.default_rng(seed)
+    mentee = np.repeat(np.arange(n), per_mentee)
+    mentor = np.concatenate([rng.choice(m, per_mentee, replace=False) for _ in range(n)])
+    score = rng.random(n)[mentee] * rng.random(m)[mentor]
+    return CandidateGraph.from_edges(n, m, mentee, mentor, score, [n // m] * m)
+
+
+@pytest.mark.parametrize(("per_mentee", "seed"), [(60, 0), (60, 1), (120, 2)])
+def test_rank_one_scores_stop_growing_the_shortlist_and_solve_the_whole_graph(
+    cut_reads, per_mentee, seed
+):
+    # Each cut round frees a few of the top mentors' seats only (#14): after two rounds the
+    # shortlist gives way to one flow on the whole graph, whose answer SciPy confirms.
+    graph = rank_one(600, 120, per_mentee, seed)
+    proven = shortlist.proven_optimal(graph)
+    assert proven.rounds == -1 and cut_reads["flows"] == 2
+    _check(proven, graph)
