@@ -75,47 +75,62 @@ def _set_status(meeting: Meeting, *, status: str, by: User | None) -> None:
     bump_series_sequence(meeting)
 
 
+def _mark(actor: User, meeting: Meeting, *, status: str, notice: dict[str, str]) -> Meeting:
+    """Set ``status`` under the row lock and tell the other participant once; a meeting
+    already in that status changes and sends nothing. ``notice``: the event's name, its
+    summary and the title and body of the notification (``{actor}`` and ``{day}`` filled in,
+    the day in the reader's time zone)."""
+    with transaction.atomic():
+        locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
+        check_meeting_markable(locked)
+        if locked.status == status:
+            return locked
+        _set_status(locked, status=status, by=actor if status == MeetingStatus.MISSED else None)
+        names = {
+            "actor": actor.display_name,
+            "day": _day_text(locked, locked.mentorship.other(actor)),
+        }
+        event_add_and_notify_other(
+            mentorship=locked.mentorship,
+            actor=actor,
+            event=notice["event"],
+            summary=notice["summary"].format(**names),
+            kind=Kind.MEETING,
+            title=notice["title"].format(**names),
+            body=notice["body"],
+        )
+    return locked
+
+
 def meeting_mark_missed(*, actor: User, meeting: Meeting) -> Meeting:
     """Say that ``meeting`` did not take place (only its two participants, once it has
     started, within :data:`MARK_WINDOW`). The other participant is told once; marking a
     meeting already marked changes and sends nothing."""
-    with transaction.atomic():
-        locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
-        check_meeting_markable(locked)
-        if locked.status == MeetingStatus.MISSED:
-            return locked
-        _set_status(locked, status=MeetingStatus.MISSED, by=actor)
-        day = _day_text(locked, locked.mentorship.other(actor))
-        event_add_and_notify_other(
-            mentorship=locked.mentorship,
-            actor=actor,
-            event="meeting_missed",
-            summary=f"{actor.display_name} marked a meeting as not taken place.",
-            kind=Kind.MEETING,
-            title=f"{actor.display_name} marked the meeting on {day} as not taken place",
-            body="It no longer counts as a meeting held. Either of you can undo this on "
+    return _mark(
+        actor,
+        meeting,
+        status=MeetingStatus.MISSED,
+        notice={
+            "event": "meeting_missed",
+            "summary": "{actor} marked a meeting as not taken place.",
+            "title": "{actor} marked the meeting on {day} as not taken place",
+            "body": "It no longer counts as a meeting held. Either of you can undo this on "
             "the meeting's page.",
-        )
-    return locked
+        },
+    )
 
 
 def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
     """Undo :func:`meeting_mark_missed`: the meeting took place after all (same rules). A
     meeting not marked as missed is left as it is and nobody is told."""
-    with transaction.atomic():
-        locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
-        check_meeting_markable(locked)
-        if locked.status == MeetingStatus.SCHEDULED:
-            return locked
-        _set_status(locked, status=MeetingStatus.SCHEDULED, by=None)
-        day = _day_text(locked, locked.mentorship.other(actor))
-        event_add_and_notify_other(
-            mentorship=locked.mentorship,
-            actor=actor,
-            event="meeting_held",
-            summary=f"{actor.display_name} said a meeting did take place after all.",
-            kind=Kind.MEETING,
-            title=f"{actor.display_name} says the meeting on {day} did take place",
-            body="It counts as a meeting held again.",
-        )
-    return locked
+    return _mark(
+        actor,
+        meeting,
+        status=MeetingStatus.SCHEDULED,
+        notice={
+            "event": "meeting_held",
+            "summary": "{actor} said a meeting did take place after all.",
+            "title": "{actor} says the meeting on {day} did take place",
+            "body": "It counts as a meeting held again.",
+        },
+    )
