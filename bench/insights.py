@@ -31,15 +31,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import secrets
 import statistics
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from django_env import django_ready  # noqa: E402 - bench/django_env.py, beside this file
 
 TARGET_MS = 300.0
 PG_URL = "postgres://postgres@127.0.0.1:5432"
@@ -202,17 +202,11 @@ def page_loader(client, url: str, params: dict[str, str], build):
 
 def run(args: argparse.Namespace) -> int:
     where = choose_database(args)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # Tandem ships no key
-    warnings.filterwarnings("ignore", message="No directory at")
     if args.no_snapshots:
         os.environ["TANDEM_INSIGHTS_MAX_AGE"] = "0"
     # The bench times computations; the per-user limit on them (a 429 past 30) is not timed.
     os.environ["TANDEM_INSIGHTS_FRESH_LIMIT"] = str(10**9)
-    import django
-
-    django.setup()
+    django_ready()
     from django.conf import settings
     from django.test import Client
 

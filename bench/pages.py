@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from django_env import django_ready  # noqa: E402 - bench/django_env.py, beside this file
 
 TARGET_MS = 100.0
 
@@ -152,15 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     var_dir = tempfile.mkdtemp(prefix="tandem-bench-pages-")
-    os.environ["TANDEM_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
     os.environ.pop("DATABASE_URL", None)
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # Tandem ships no key
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
+    django_ready(TANDEM_VAR_DIR=var_dir)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from django_env import django_ready  # noqa: E402 - bench/django_env.py, beside this file
 from pages import counting  # noqa: E402 - bench/pages.py, beside this file
 
 
@@ -122,14 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     var_dir = tempfile.mkdtemp(prefix="tandem-bench-publish-")
-    os.environ["TANDEM_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
+    django_ready(TANDEM_VAR_DIR=var_dir)
     from django.conf import settings
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
