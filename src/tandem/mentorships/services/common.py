@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.urls import reverse
 
 from tandem.mentorships.models import ActionItem, Mentorship, MentorshipEvent
 from tandem.notify.services import notify_send
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
 NOT_A_PARTICIPANT = "Only the two people in this mentorship can do that."
 MENTORSHIP_CLOSED = "This mentorship has ended; it can no longer be changed."
@@ -86,18 +88,25 @@ def roles_of(enrolments: list[Enrolment]) -> set[str]:
     return {enrolment.role for enrolment in enrolments}
 
 
-def lock_mentor_enrolment(*, program: Program, mentor_id: int) -> Enrolment | None:
-    """Lock the mentor's enrolment row so capacity checks by concurrent accepts serialise.
+def mentor_enrolment(program: Program, enrolments: Iterable[Enrolment]) -> Enrolment | None:
+    """Of one person's active enrolments in ``program``, in pk order, the one that makes them
+    a mentor: their mentor enrolment; in peer programs, where any active member may mentor,
+    else their first one that is not an admin's."""
+    rows = list(enrolments)
+    own = next((e for e in rows if e.role == Role.MENTOR), None)
+    if own is not None or program.program_type != ProgramType.PEER:
+        return own
+    return next((e for e in rows if e.role != Role.ADMIN), None)
 
-    In peer programs any active member may mentor, so fall back to their other enrolment.
-    """
-    qs = Enrolment.objects.select_for_update().filter(
-        program=program, person_id=mentor_id, status=EnrolmentStatus.ACTIVE
-    )
-    return qs.filter(role=Role.MENTOR).order_by("pk").first() or (
-        qs.exclude(role=Role.ADMIN).order_by("pk").first()
-        if program.program_type == "peer"
-        else None
+
+def lock_mentor_enrolment(*, program: Program, mentor_id: int) -> Enrolment | None:
+    """Lock the mentor's enrolment rows (pk order) so capacity checks by concurrent accepts
+    serialise, and return the one that makes them a mentor (``mentor_enrolment``)."""
+    return mentor_enrolment(
+        program,
+        Enrolment.objects.select_for_update()
+        .filter(program=program, person_id=mentor_id, status=EnrolmentStatus.ACTIVE)
+        .order_by("pk"),
     )
 
 

@@ -19,7 +19,7 @@ from tandem.mentorships.models import (
     Mentorship,
     MentorshipEvent,
 )
-from tandem.mentorships.services.common import capacity_of, mentorship_url
+from tandem.mentorships.services.common import capacity_of, mentor_enrolment, mentorship_url
 from tandem.mentorships.services.lifecycle import (
     PAIR_EXISTS,
     first_agreement,
@@ -82,20 +82,20 @@ class _MatchCheck:
 
     @classmethod
     def read(cls, program: Program, ids: Collection[int]) -> _MatchCheck:
-        roles: dict[int, set[str]] = defaultdict(set)
-        mentor_enrolments: dict[int, Enrolment] = {}
-        # Locked in one stable order (pk), so concurrent publishes and accepts cannot deadlock;
-        # a mentor's own enrolment first, else (peer programs) their first non-admin one.
+        by_person: dict[int, list[Enrolment]] = defaultdict(list)
+        # Locked in one stable order (pk), so concurrent publishes and accepts cannot deadlock.
         for enrolment in (
             Enrolment.objects.select_for_update()
             .filter(program=program, person_id__in=list(ids), status=EnrolmentStatus.ACTIVE)
             .order_by("pk")
         ):
-            roles[enrolment.person_id].add(enrolment.role)
-            if _may_act_as(program, {enrolment.role}, Role.MENTOR):
-                earlier = mentor_enrolments.get(enrolment.person_id)
-                if earlier is None or (earlier.role != Role.MENTOR == enrolment.role):
-                    mentor_enrolments[enrolment.person_id] = enrolment
+            by_person[enrolment.person_id].append(enrolment)
+        roles = {person: {e.role for e in rows} for person, rows in by_person.items()}
+        mentor_enrolments = {
+            person: found
+            for person, rows in by_person.items()
+            if (found := mentor_enrolment(program, rows)) is not None
+        }
         open_ones = Mentorship.objects.filter(program=program, state__in=OPEN_STATES)
         taken = Counter(
             dict(
