@@ -21,6 +21,7 @@ from tandem.feedback.models import (
     HealthState,
     MentorshipHealth,
 )
+from tandem.feedback.selectors.health_history import side_of
 from tandem.mentorships.models import (
     Mentorship,
     MentorshipState,
@@ -84,14 +85,6 @@ def reasons_for_reader(
     return [r for r in read if not _from_answers(r) or r["code"] in PROMPTED_TO_BOTH]
 
 
-def _side_of(mentorship: Mentorship, reader_id: int | None) -> str | None:
-    if reader_id == mentorship.mentor_id:
-        return "mentor"
-    if reader_id == mentorship.mentee_id:
-        return "mentee"
-    return None
-
-
 def health_known_by(
     health: MentorshipHealth, *, mentorship: Mentorship, reader_id: int | None
 ) -> MentorshipHealth:
@@ -101,7 +94,7 @@ def health_known_by(
     program's admins): the full health. A row not refreshed since the views were added shows
     the pair the full state with ``reasons_for_reader`` until its next refresh."""
     known = copy.copy(health)
-    side = _side_of(mentorship, reader_id)
+    side = side_of(mentorship, reader_id)
     view = health.views.get(side) if side else None
     if view is None:
         known.reasons = reasons_for_reader(
