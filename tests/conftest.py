@@ -7,8 +7,10 @@ a skip into a failure.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
+import signal
 import socket
 from urllib.parse import urlparse
 
@@ -41,6 +43,7 @@ def skip_or_fail(service: str, why: str) -> None:
 # (exported too, so a server or worker a test starts inherits it).
 TEST_SECRET_KEY = "tests-only-" + "k3y-" * 12
 TEST_TEXT_EMBEDDER = "builtin"
+STACK_FILES: list = []  # kept open for faulthandler, which writes to them on SIGUSR1
 
 
 def pytest_configure(config):
@@ -58,6 +61,19 @@ def pytest_configure(config):
     # or worker a test starts; the tests of the model path choose it themselves.
     os.environ["TANDEM_TEXT_EMBEDDER"] = TEST_TEXT_EMBEDDER
     settings.TANDEM_TEXT_EMBEDDER = TEST_TEXT_EMBEDDER
+    dump_stacks_on_request()
+
+
+def dump_stacks_on_request() -> None:
+    """On SIGUSR1, write every thread's stack to a file of this process (tools/test.py sends it
+    to a pass that overran its time, then prints the files): pytest captures stderr, so a dump
+    there would be lost with the killed process."""
+    folder = os.environ.get("TANDEM_STACKS_DIR")
+    if not folder:
+        return
+    name = os.environ.get("PYTEST_XDIST_WORKER", "controller")
+    STACK_FILES.append(open(os.path.join(folder, f"{name}-{os.getpid()}.txt"), "w"))  # noqa: SIM115
+    faulthandler.register(signal.SIGUSR1, file=STACK_FILES[-1], all_threads=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,10 +7,13 @@ A service that is not reachable is skipped with a line saying so, unless the mat
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -20,6 +23,10 @@ POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "postgres://postgres@1
 XDIST = ["-n", "auto", "--dist", "worksteal"]
 PYTEST = [sys.executable, "-m", "pytest", "-q", *XDIST, "--durations=15"]
 NO_TESTS_COLLECTED = 5
+# A pass that has not ended by then is stuck (each takes 4-8 minutes here; a single test is
+# already failed after pytest-timeout's 300 s): its processes' stacks are printed and it is
+# stopped, so CI reports where it hung instead of running into its own limit.
+PASS_LIMIT_SECONDS = int(os.environ.get("TANDEM_TEST_PASS_LIMIT", 35 * 60))
 
 
 def reachable(url: str) -> bool:
@@ -38,9 +45,28 @@ def required(service: str) -> bool:
 def run(label: str, args: list[str], env: dict[str, str]) -> int:
     print(f"\n==== {label} ====", flush=True)
     started = time.monotonic()
-    code = subprocess.call(PYTEST + args, env=env)
+    with tempfile.TemporaryDirectory(prefix="tandem-stacks-") as stacks:
+        tests = subprocess.Popen(
+            PYTEST + args, env={**env, "TANDEM_STACKS_DIR": stacks}, start_new_session=True
+        )
+        try:
+            code = tests.wait(timeout=PASS_LIMIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            print(f"\n{label}: still running after {PASS_LIMIT_SECONDS} s; stacks follow.")
+            code = stop_printing_stacks(tests, Path(stacks))
     print(f"==== {label}: {time.monotonic() - started:.0f} s ====", flush=True)
     return 0 if code == NO_TESTS_COLLECTED else code
+
+
+def stop_printing_stacks(tests: subprocess.Popen, stacks: Path) -> int:
+    """Ask every process of the stuck pass for its threads' stacks, print them, then kill it."""
+    os.killpg(tests.pid, signal.SIGUSR1)
+    time.sleep(5)
+    for dump in sorted(stacks.glob("*.txt")):
+        print(f"---- {dump.stem} ----\n{dump.read_text()}", flush=True)
+    os.killpg(tests.pid, signal.SIGKILL)
+    tests.wait()
+    return 1
 
 
 def main() -> int:
