@@ -184,6 +184,17 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_windows(request):
+    """Close every browser window a test opened, even when it failed half-way: a window left
+    open keeps polling the live server (a run's status, the live-message socket) after the
+    test's database access has ended, into later tests."""
+    yield
+    if "chromium" in request.fixturenames:
+        for context in request.getfixturevalue("chromium").contexts:
+            context.close()
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(
