@@ -132,6 +132,61 @@ class Duals:
     potential: np.ndarray | None = None  # node potentials (n + m + 2), to warm-start again
 
 
+def _mentor_level(
+    graph: CandidateGraph, weight: np.ndarray, edge_of: np.ndarray, start: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The residual graph of ``_residual_arcs`` with the mentees taken out.
+
+    A mentee has one residual arc in (from its mentor, or from the source if it is free), so
+    its label is that arc's tail's label plus its cost (or its own start, if lower), and each
+    path through it is one arc between mentor-level nodes (mentors ``0..m-1``, source ``m``,
+    sink ``m + 1``): ``pred -> mentor`` for each unused edge, ``pred -> source`` for a
+    matched mentee. Shortest distances then take half the label-correcting rounds.
+
+    Returns the arcs (tail, head, cost), the nodes' start labels (every path that starts at a
+    mentee's own label folded in), and per mentee its in-arc's tail, cost and start label.
+    """
+    n, m = graph.n_mentees, graph.n_mentors
+    source, sink = m, m + 1
+    used = np.zeros(graph.n_edges, dtype=bool)
+    used[edge_of[edge_of >= 0]] = True
+    matched = edge_of >= 0
+    pred = np.where(matched, graph.mentor[np.maximum(edge_of, 0)], source).astype(np.int64)
+    pred_cost = np.where(matched, weight[np.maximum(edge_of, 0)], 0)
+    own = np.zeros(n, np.int64) if start is None else np.minimum(start[:n], 0)
+    free = np.flatnonzero(~used)
+    mentee, mentor = graph.mentee[free], graph.mentor[free].astype(np.int64)
+    load = np.bincount(graph.mentor[used], minlength=m)
+    room, busy = np.flatnonzero(load < graph.capacity), np.flatnonzero(load > 0)
+    matched_i = np.flatnonzero(matched)
+    tail = [pred[mentee], pred[matched_i], room, np.full(len(busy), sink)]
+    head = [mentor, np.full(len(matched_i), source), np.full(len(room), sink), busy]
+    cost = [pred_cost[mentee] - weight[free], pred_cost[matched_i]]
+    cost.append(np.zeros(len(room) + len(busy), np.int64))
+    label = np.zeros(m + 2, np.int64) if start is None else np.minimum(start[n:], 0)
+    np.minimum.at(label, mentor, own[mentee] - weight[free])
+    np.minimum.at(label, np.full(len(matched_i), source), own[matched_i])
+    arcs = (np.concatenate(tail), np.concatenate(head), np.concatenate(cost))
+    return (*arcs, label.astype(np.int64), pred, pred_cost, own)
+
+
+def residual_potentials(
+    graph: CandidateGraph, weight: np.ndarray, edge_of: np.ndarray, start: np.ndarray | None
+) -> tuple[np.ndarray, bool]:
+    """Node potentials (``n + m + 2``, numbered as in ``flow``) of the residual graph of the
+    assignment ``edge_of``: ``cost + d[tail] - d[head] >= 0`` on every residual arc when it
+    is a least-cost flow, found on the mentor-level graph (``_mentor_level``). ``start``:
+    potentials of a similar flow to begin from. Returns them and whether they converged."""
+    n, m = graph.n_mentees, graph.n_mentors
+    tail, head, cost, label, pred, pred_cost, own = _mentor_level(graph, weight, edge_of, start)
+    level, converged = shortest_distances(
+        m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS, start=label
+    )
+    has_edges = np.bincount(graph.mentee, minlength=n) > 0
+    mentee = np.where(has_edges, np.minimum(own, level[pred] + pred_cost), own)
+    return np.concatenate([mentee, level]), converged
+
+
 def flow_duals(
     graph: CandidateGraph,
     weights: IntegerWeights,
@@ -150,10 +205,7 @@ def flow_duals(
     n, m = graph.n_mentees, graph.n_mentors
     if graph.n_edges == 0:
         return Duals(np.zeros(n, np.int64), np.zeros(m, np.int64), 0, True)
-    tail, head, cost = _residual_arcs(graph, weights.weight, edge_of)
-    dist, converged = shortest_distances(
-        n + m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS, start=start
-    )
+    dist, converged = residual_potentials(graph, weights.weight, edge_of, start)
     shift = int(dist[n + m] - dist[n + m + 1])
     mentor = np.maximum(dist[n + m + 1] - dist[n : n + m], 0)
     used = np.maximum(edge_of, 0)

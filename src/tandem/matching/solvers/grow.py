@@ -168,14 +168,14 @@ class Table:
         n, per_mentee = len(self.weight), per_mentee or CUT_PER_MENTEE
         if not reach[:n].any():
             return np.empty(0, np.int64)
-        rows, columns = np.flatnonzero(reach[:n]), np.flatnonzero(~reach[n:])
-        key = self.weight[np.ix_(rows, columns)]
-        key += np.where(room[columns], 2 * self.top + 1, 0.0)
-        open_ = np.flatnonzero(room[columns])
+        rows, beyond = np.flatnonzero(reach[:n]), ~reach[n:]
+        key = self.weight[rows]  # whole rows (a fast copy); reachable mentors priced out
+        key += np.where(beyond, np.where(room, 2 * self.top + 1, 0.0), -np.inf)
+        open_ = np.flatnonzero(room & beyond)
         row, column = _row_best(key, per_mentee)
-        found = [self.edge[rows[row], columns[column]]]
+        found = [self.edge[rows[row], column]]
         column, row = _row_best(np.ascontiguousarray(key[:, open_].T), 2 * per_mentee)
-        found.append(self.edge[rows[row], columns[open_[column]]])
+        found.append(self.edge[rows[row], open_[column]])
         return np.concatenate(found).astype(np.int64)
 
     def dual_failures(self, duals: Duals, per_mentee: int | None = None) -> np.ndarray:
@@ -235,9 +235,9 @@ def _row_best(key: np.ndarray, k: int, above: float = -np.inf) -> tuple[np.ndarr
     spread = _block_spread(width)
     for lo in range(0, len(key), BLOCK_ROWS):
         keys = key[lo : lo + BLOCK_ROWS]
-        block = np.where(keys > FILLER, keys, filler)
+        block = np.maximum(keys, filler)  # -inf becomes the filler; real keys stay
         block += spread[: len(block)]
-        best = np.argpartition(block, width - k, axis=1)[:, width - k :]
+        best = _largest(block, k)
         row, at = np.nonzero(np.take_along_axis(keys, best, 1) > max(above, FILLER))
         rows.append(row + lo)
         columns.append(best[row, at])
@@ -246,6 +246,33 @@ def _row_best(key: np.ndarray, k: int, above: float = -np.inf) -> tuple[np.ndarr
     return np.concatenate(rows).astype(np.int64), np.concatenate(columns).astype(np.int64)
 
 
+def _largest(block: np.ndarray, k: int) -> np.ndarray:
+    """Column of each row's ``k`` largest values (distinct within a row), as a partial sort
+    would find them, but several times faster on wide rows: the ``k``-th largest of every
+    ``stride``-th column is a lower bound of the row's own, so only the values at or above it
+    (about ``k * stride`` a row) go into the partial sort.
+
+    >>> np.sort(_largest(np.array([[5.0, 1.0, 4.0, 2.0, 3.0, 0.0]]), 2)).tolist()
+    [[0, 2]]
+    """
+    rows, width = block.shape
+    stride = width // (SAMPLE_PER_PICK * k)
+    if stride < 2:
+        return np.argpartition(block, width - k, axis=1)[:, width - k :]
+    sample = block[:, ::stride]
+    bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    row, column = np.nonzero(block >= bound[:, None])
+    counts = np.bincount(row, minlength=rows)
+    starts = np.cumsum(counts) - counts
+    wide = int(counts.max())
+    kept = np.full((rows, wide), -np.inf)  # below every value: never among a row's k
+    kept[row, np.arange(len(row)) - starts[row]] = block[row, column]
+    at = np.sort(np.argpartition(kept, wide - k, axis=1)[:, wide - k :], axis=1)
+    return column[starts[:, None] + at]
+
+
+# Columns sampled per pick in :func:`_largest` (a sample of ``SAMPLE_PER_PICK * k`` columns).
+SAMPLE_PER_PICK = 32
 # Absent pairs (-inf) are many equal keys, on which a partial sort is several times slower;
 # :func:`_row_best` replaces them by distinct values below this, far below any real key.
 FILLER = -1e300
