@@ -18,8 +18,8 @@ from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
 from tandem.programs.models import Role
 from tests.mentorships.factories import UserFactory, meeting, member, mentorship, non_participants
-from tests.mentorships.test_untouched_forms import submit_untouched
 from tests.programs.factories import EnrolmentFactory
+from tests.untouched import submit_untouched
 
 pytestmark = pytest.mark.django_db
 

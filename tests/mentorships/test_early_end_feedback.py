@@ -16,8 +16,8 @@ from tandem.mentorships.services.requests import ENDED_EARLY_PAIR
 from tandem.notify.models import Notification
 from tandem.programs.models import MatchingMode, Role
 from tests.mentorships.factories import member, mentorship, non_participants
-from tests.mentorships.test_untouched_forms import submit_untouched
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
+from tests.untouched import submit_untouched
 
 pytestmark = pytest.mark.django_db
 

@@ -32,8 +32,8 @@ from tests.mentorships.factories import (
     mentorship,
     valid_content,
 )
-from tests.mentorships.test_untouched_forms import submit_untouched
 from tests.programs.factories import ProgramFactory
+from tests.untouched import submit_untouched
 
 pytestmark = pytest.mark.django_db
 

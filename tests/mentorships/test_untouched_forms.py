@@ -18,18 +18,10 @@ from tandem.mentorships.services.agreement_content import (
 from tandem.mentorships.views.agreement import AGREEMENT_UNCHANGED
 from tandem.mentorships.views.goals import PROGRESS_UNCHANGED
 from tandem.notify.models import Notification
-from tests.crawl.html import parse_page
 from tests.mentorships.factories import meeting, mentorship, valid_content
+from tests.untouched import submit_untouched
 
 pytestmark = pytest.mark.django_db
-
-
-def submit_untouched(client, url: str, action: str):
-    """Open ``url`` and send the form posting to ``action`` as a browser sends it untouched
-    (CRLF line breaks in textareas, the selected options, the clicked button)."""
-    page = parse_page(url, client.get(url).content.decode())
-    form = next(f for f in page.forms if f.action.endswith(action))
-    return client.post(action, dict(form.data(form.submitters[0])), follow=True)
 
 
 def objectives(n: int) -> list[dict]:

@@ -13,6 +13,7 @@ from tandem.notify import services
 from tandem.notify.kinds import ADMIN_KINDS, ALL_KINDS, KIND_GROUPS, Kind
 from tandem.notify.models import NotificationPreference
 from tests.mentorships.factories import UserFactory
+from tests.untouched import nothing_changes
 from tests.web.untouched import untouched
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,12 @@ def test_an_unknown_kind_is_refused(client):
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_same_preferences_again_write_nothing():
+    """The service compares (an API client saving what it read): ``updated_at`` stays."""
+    user = UserFactory()
+    chosen = {"email_kinds": [Kind.MEETING], "daily_digest": True}
+    preference = services.preference_update(user=user, **chosen, quiet_hours=(time(22), time(7)))
+    with nothing_changes(preference):
+        services.preference_update(user=user, **chosen)

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 
 from tandem.people.models import Profile
-from tests.crawl.html import parse_page
 from tests.people.factories import ProfileFactory
 from tests.people.test_api import bearer
-from tests.people.test_profile_untouched import _save_untouched, dict_of_lists
+from tests.people.test_profile_untouched import _save_untouched
+from tests.untouched import untouched_data
 
 pytestmark = pytest.mark.django_db
 URL = reverse("profile_edit")
@@ -21,9 +21,7 @@ URL = reverse("profile_edit")
 
 def form_data(client) -> dict[str, list[str]]:
     """The profile form as the browser would send it untouched (boxes in page order)."""
-    page = parse_page("http://testserver" + URL, client.get(URL).content.decode())
-    (form,) = [f for f in page.forms if f.action.endswith(URL)]
-    return dict_of_lists(form.data(form.submitters[0]))
+    return untouched_data(client, URL, URL)
 
 
 @pytest.fixture

@@ -8,26 +8,19 @@ import pytest
 from django.urls import reverse
 
 from tandem.people.models import AvailabilityWindow, Profile
-from tandem.people.services import profile_set_availability
-from tests.crawl.html import parse_page
+from tandem.people.services import profile_set_availability, profile_update
 from tests.people.factories import ProfileFactory
+from tests.untouched import nothing_changes, submit_untouched, untouched_data
 
 pytestmark = pytest.mark.django_db
 
 
+URL = reverse("profile_edit")
+
+
 def _save_untouched(client) -> None:
-    url = reverse("profile_edit")
-    page = parse_page("http://testserver" + url, client.get(url).content.decode())
-    (form,) = [f for f in page.forms if f.action.endswith(url)]
-    response = client.post(url, dict_of_lists(form.data(form.submitters[0])))
-    assert response.status_code in (200, 302)
-
-
-def dict_of_lists(entries):
-    data: dict[str, list[str]] = {}
-    for name, value in entries:
-        data.setdefault(name, []).append(value)
-    return data
+    response = submit_untouched(client, URL, URL)
+    assert response.status_code == 200
 
 
 def test_untouched_profile_keeps_languages_in_their_stored_order(client):
@@ -40,12 +33,9 @@ def test_untouched_profile_keeps_languages_in_their_stored_order(client):
 def test_profile_with_a_different_set_of_languages_is_saved_as_given(client):
     profile = ProfileFactory(languages=["de", "en", "fr"])
     client.force_login(profile.user)
-    url = reverse("profile_edit")
-    page = parse_page("http://testserver" + url, client.get(url).content.decode())
-    (form,) = [f for f in page.forms if f.action.endswith(url)]
-    data = dict_of_lists(form.data(form.submitters[0]))
+    data = untouched_data(client, URL, URL)
     data["languages"] = ["pt", "en"]
-    client.post(url, data)
+    client.post(URL, data)
     assert Profile.objects.get(pk=profile.pk).languages == ["pt", "en"]
 
 
@@ -68,3 +58,33 @@ def test_changed_availability_replaces_the_rows(client):
     profile_set_availability(profile=profile, actor=profile.user, windows=["Tue 09:00-11:00"])
     stored = AvailabilityWindow.objects.filter(profile=profile)
     assert list(stored.values_list("weekday", "start_minute", "end_minute")) == [(1, 540, 660)]
+
+
+def test_untouched_profile_writes_nothing(client):
+    """Not the profile's row (its ``updated_at`` moved on every save), nor the account's, and
+    nobody is told anything."""
+    profile = ProfileFactory(timezone="Europe/Berlin", languages=["de", "en"])
+    profile_update(
+        profile=profile,
+        actor=profile.user,
+        bio="Ten years of\nbackend work.",
+        goals="Lead a team. Ship the API.",
+        expertise="Databases",
+        skills_offered=["Python", "SQL"],
+        skills_wanted=["Public speaking"],
+        city="Berlin",
+        availability=["Mon 09:00-12:00"],
+        working_style={"structure": 4},
+    )
+    client.force_login(profile.user)
+    with nothing_changes(profile, profile.user):
+        _save_untouched(client)
+
+
+def test_a_changed_skill_alone_stamps_the_profile():
+    """The match runs' mentor pool knows a mentor's profile changed by its ``updated_at``."""
+    profile = ProfileFactory()
+    profile_update(profile=profile, actor=profile.user, skills_offered=["Python"])
+    before = Profile.objects.get(pk=profile.pk).updated_at
+    profile_update(profile=profile, actor=profile.user, skills_offered=["Python", "Go"])
+    assert Profile.objects.get(pk=profile.pk).updated_at > before

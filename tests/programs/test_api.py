@@ -21,6 +21,7 @@ from tests.programs.factories import (
     program_creator,
 )
 from tests.programs.test_import import ANA, BO, csv_bytes
+from tests.untouched import nothing_changes
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/programs/"
@@ -258,3 +259,12 @@ def test_export_csv(client, program, admin):
     response = Api(client, admin).get(f"{program.slug}/export")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert content.startswith("id,email,name,role") and "out@example.org" in content
+
+
+def test_the_same_capacity_again_writes_nothing(client, program):
+    """Not even the enrolment's ``updated_at`` (a plain save moved it)."""
+    enrolment = EnrolmentFactory(program=program, role="mentor", capacity=3)
+    api = Api(client, enrolment.person)
+    with nothing_changes(enrolment):
+        response = api.post(f"{program.slug}/participants/{enrolment.pk}/capacity", {"capacity": 3})
+    assert response.status_code == 200 and response.json()["capacity"] == 3

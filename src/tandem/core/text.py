@@ -24,6 +24,17 @@ def unwanted_character(text: str) -> str | None:
     return match.group() if match else None
 
 
+def with_lf_line_breaks(text: str) -> str:
+    """``text`` with its CRLF and CR line breaks as LF. Browsers send a textarea's line
+    breaks as CRLF whatever it was given, so text stored with LF and sent back untouched
+    compares as the same.
+
+    >>> with_lf_line_breaks("one\\r\\ntwo\\rthree")
+    'one\\ntwo\\nthree'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def is_lone_surrogate(character: str) -> bool:
     return "\ud800" <= character <= "\udfff"
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.saving import model_update
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 from tandem.notify.selectors import Preference, access_notification, preference_for
@@ -246,14 +247,16 @@ def preference_update(
         preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
             user=user, defaults={"email_kinds": ALL_KINDS}
         )
-        preference.email_kinds = [kind for kind in ALL_KINDS if kind in set(email_kinds)]
-        preference.daily_digest = daily_digest
+        values: dict[str, Any] = {
+            "email_kinds": [kind for kind in ALL_KINDS if kind in set(email_kinds)],
+            "daily_digest": daily_digest,
+        }
         if quiet_hours is not KEEP:
             start, end = quiet_hours
             if (start is None) != (end is None):
                 raise ApplicationError(QUIET_HOURS_BOTH, fields={"quiet_until": QUIET_HOURS_BOTH})
-            preference.quiet_from, preference.quiet_until = start, end
-        preference.save()
+            values.update(quiet_from=start, quiet_until=end)
+        model_update(preference, values)
     return preference
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
+from tandem.core.saving import model_update
 from tandem.mentorships.models import (
     AgendaItem,
     CalendarFeed,
@@ -317,8 +318,7 @@ def meeting_notes_update(*, user: User, meeting_id: int, shared_notes: str) -> M
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         check_open(meeting.mentorship)
-        meeting.shared_notes = shared_notes
-        meeting.save(update_fields=["shared_notes", "updated_at"])
+        model_update(meeting, {"shared_notes": shared_notes})
     return meeting
 
 
@@ -331,9 +331,11 @@ def private_note_save(*, user: User, meeting_id: int, body: str) -> PrivateNote 
         if not body:
             PrivateNote.objects.filter(meeting=meeting, author=user).delete()
             return None
-        note, _ = PrivateNote.objects.update_or_create(
+        note, created = PrivateNote.objects.select_for_update().get_or_create(
             meeting=meeting, author=user, defaults={"body": body}
         )
+        if not created:
+            model_update(note, {"body": body})
     return note
 
 

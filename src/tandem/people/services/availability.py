@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
+from tandem.core.saving import field_values, save_changed
 from tandem.matching.records.availability import to_utc_intervals
 from tandem.people.models import Profile
 
@@ -29,10 +30,11 @@ def profile_refresh_availability(
     *, profile: Profile, reference_date: date | None = None
 ) -> Profile:
     """Recompute ``availability_utc`` from the stored windows (after admin edits, or weekly so
-    the UTC offsets follow DST)."""
+    the UTC offsets follow DST); the same intervals again write nothing."""
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    before = field_values(profile)
     availability_utc_refresh(profile, reference_date)
-    profile.save(update_fields=["availability_utc", "updated_at"])
+    save_changed(profile, before)
     return profile
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from tandem.core.text import with_lf_line_breaks
+
 TOO_LONG = "Use at most {limit} characters."
 WHITESPACE = re.compile(r"\s+")
 
 
 def clean_text(value: object) -> str:
-    return str(value or "").strip()
+    return with_lf_line_breaks(str(value or "")).strip()

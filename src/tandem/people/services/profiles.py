@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
+from tandem.core.saving import field_values, model_update, save_changed
 from tandem.matching.records import cells
 from tandem.matching.records.availability import Window, check_availability
 from tandem.matching.records.cells import CellError, check_skill, skill_slug
@@ -231,13 +232,17 @@ def profile_update(
         raise ApplicationError(PROFILE_INVALID, fields=changes.errors)
     with transaction.atomic():
         profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
-        _profile_write(profile, changes, reference_date)
-        if TEXT_FIELDS & changes.profile_fields.keys():
+        if TEXT_FIELDS & set(_profile_write(profile, changes, reference_date)):
             profile_vectors_on_save(profile=profile)
     return profile
 
 
-def _profile_write(profile: Profile, changes: _ProfileChanges, reference_date: date | None) -> None:
+def _profile_write(
+    profile: Profile, changes: _ProfileChanges, reference_date: date | None
+) -> list[str]:
+    """Write the changes, only the columns whose value differs (``save_changed``); returns
+    their names."""
+    before = field_values(profile)
     for field, value in changes.profile_fields.items():
         setattr(profile, field, value)
     relations = changes.relations
@@ -247,29 +252,36 @@ def _profile_write(profile: Profile, changes: _ProfileChanges, reference_date: d
         profile.full_clean(exclude=["user", "manager"])
     except ValidationError as error:
         raise ApplicationError(PROFILE_INVALID, fields=validation_error_fields(error)) from None
-    if changes.user_fields:
-        for field, value in changes.user_fields.items():
-            setattr(profile.user, field, value)
-        profile.user.save(update_fields=[*changes.user_fields])
-    if "skills_offered" in relations:
-        profile.skills_offered.set(skill_get_or_create_bulk(names=relations["skills_offered"]))
-    if "skills_wanted" in relations:
-        profile.skills_wanted.set(skill_get_or_create_bulk(names=relations["skills_wanted"]))
+    # A change beside the row (a name, skills, windows) still stamps the profile's updated_at:
+    # the match runs' mentor pool knows a profile changed by it.
+    related = [bool(model_update(profile.user, changes.user_fields))]
+    for name in ("skills_offered", "skills_wanted"):
+        if name in relations:
+            related.append(_replace_skills(getattr(profile, name), relations[name]))
     if "availability" in relations:
-        _replace_windows(profile, relations["availability"])
+        related.append(_replace_windows(profile, relations["availability"]))
     if "availability" in relations or "timezone" in changes.profile_fields:
         availability_utc_refresh(profile, reference_date)
-    profile.save()
+    return save_changed(profile, before, related_changed=any(related))
 
 
-def _replace_windows(profile: Profile, windows: list[Window]) -> None:
-    """Store the (normalised) windows; the same ones as stored leave the rows alone, so a
-    profile saved untouched changes nothing."""
+def _replace_skills(skills: Any, names: list[str]) -> bool:
+    """Set a profile's skills (offered or wanted) to ``names``; False when they already were."""
+    wanted = skill_get_or_create_bulk(names=names)
+    if {skill.pk for skill in wanted} == set(skills.values_list("pk", flat=True)):
+        return False
+    skills.set(wanted)
+    return True
+
+
+def _replace_windows(profile: Profile, windows: list[Window]) -> bool:
+    """Store the (normalised) windows; the same ones as stored leave the rows alone (False), so
+    a profile saved untouched changes nothing."""
     stored = AvailabilityWindow.objects.filter(profile=profile)
     if sorted(stored.values_list("weekday", "start_minute", "end_minute")) == sorted(
         tuple(w) for w in windows
     ):
-        return
+        return False
     stored.delete()
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(
@@ -277,6 +289,7 @@ def _replace_windows(profile: Profile, windows: list[Window]) -> None:
         )
         for w in windows
     )
+    return True
 
 
 def profile_set_availability(

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.saving import model_update
 from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
 from tandem.programs.models import (
@@ -270,8 +271,8 @@ def enrolment_update_capacity(
     if enrolment.role != Role.MENTOR:
         raise ApplicationError(CAPACITY_MENTORS_ONLY, fields={"capacity": CAPACITY_MENTORS_ONLY})
     try:
-        enrolment.capacity = check_capacity(capacity)
+        checked = check_capacity(capacity)
     except CellError as error:
         raise ApplicationError(str(error), fields={"capacity": str(error)}) from None
-    enrolment.save(update_fields=["capacity", "updated_at"])
+    model_update(enrolment, {"capacity": checked})
     return enrolment
