@@ -1,11 +1,14 @@
-"""A change page of the site admin saved untouched keeps every stored moment exactly: the
-admin's time input dropped the microseconds (``.014061`` became ``.000000``)."""
+"""A change page of the site admin saved untouched keeps every stored moment exactly (the
+admin's time input dropped the microseconds: ``.014061`` became ``.000000``), and writes nothing
+at all (its ``save()`` moved every ``auto_now`` ``updated_at`` and logged "No fields
+changed.")."""
 
 from __future__ import annotations
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db import IntegrityError, models, transaction
 from django.test import RequestFactory
 from django.urls import reverse
@@ -13,6 +16,7 @@ from django.utils import timezone
 
 from tandem.core.admin import PreciseDateTimes
 from tests.people.factories import UserFactory
+from tests.untouched import nothing_changes
 from tests.web.test_admin_coverage import ADMINS_AND_INLINES, BUILDERS, REGISTERED
 from tests.web.untouched import page_forms
 
@@ -82,3 +86,20 @@ def test_a_change_page_saved_untouched_keeps_every_moment(client, name):
     response = client.post(url, _change_form_data(page.content.decode()))
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert stored.values(*fields).get() == before
+
+
+EDITABLE = [name for name in REGISTERED if _editable(name)]
+
+
+@pytest.mark.parametrize("name", EDITABLE)
+def test_a_change_page_saved_untouched_writes_nothing(client, name):
+    """Not even an ``auto_now`` ``updated_at``, nor a "No fields changed." history entry."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    row = BUILDERS[name]()
+    model = apps.get_model(name)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row.pk])
+    data = _change_form_data(client.get(url).content.decode())
+    with nothing_changes(row):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not LogEntry.objects.exists()

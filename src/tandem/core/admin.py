@@ -1,4 +1,4 @@
-"""What every admin page of Tandem shares: date-times that survive a save untouched.
+"""What every admin page of Tandem shares: a change page saved untouched changes nothing.
 
 Django's admin shows a date-time's time as ``HH:MM:SS``, so saving a change page untouched
 cut the microseconds off every stored moment on it (an email verified at ``.014061`` became
@@ -19,6 +19,7 @@ from django.contrib.admin.widgets import (
     BaseAdminTimeWidget,
 )
 from django.db import models
+from django.forms.widgets import SplitHiddenDateTimeWidget
 from django.http import HttpRequest
 
 TIME_WITH_MICROSECONDS = "%H:%M:%S.%f"  # one of Django's time input formats
@@ -49,13 +50,40 @@ class PreciseSplitDateTime(AdminSplitDateTime):
         forms.MultiWidget.__init__(self, [BaseAdminDateWidget, PreciseTimeWidget], attrs)
 
 
+class PreciseSplitHiddenDateTime(SplitHiddenDateTimeWidget):
+    """The hidden copy of a date-time's value as first shown, which a field with a callable
+    default (``timezone.now``) sends back to tell whether it changed, with its microseconds:
+    without them every such field read as changed on a page saved untouched."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, time_format=TIME_WITH_MICROSECONDS)
+
+
 class PreciseDateTimes(BaseModelAdmin):
-    """Shows every editable date-time with :class:`PreciseSplitDateTime`; mix it in before
-    ``admin.ModelAdmin`` (or an inline, or Django's ``UserAdmin``)."""
+    """Shows every editable date-time with :class:`PreciseSplitDateTime`, and a change page
+    saved untouched writes nothing (no save that would move an ``auto_now`` ``updated_at``,
+    no "No fields changed." history entry); mix it in before ``admin.ModelAdmin`` (or an
+    inline, or Django's ``UserAdmin``). Inlines need nothing: a formset saves changed rows
+    only."""
 
     def formfield_for_dbfield(
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        if isinstance(db_field, models.DateTimeField):
-            kwargs.setdefault("widget", PreciseSplitDateTime)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        if not isinstance(db_field, models.DateTimeField):
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        kwargs.setdefault("widget", PreciseSplitDateTime)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.hidden_widget = PreciseSplitHiddenDateTime
+        return field
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and not form.changed_data:
+            return
+        # ModelAdmin's, next after this mixin in every admin's order.
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if not message:
+            return None
+        return super().log_change(request, obj, message)  # type: ignore[misc]
