@@ -104,11 +104,12 @@ def shortest_distances(
         if budget < 0:
             break
         arcs = np.repeat(first[active] - (np.cumsum(counts) - counts), counts) + np.arange(total)
-        cand = dist[tail[arcs]] + cost[arcs]
-        better = cand < dist[head[arcs]] - tolerance
+        cand = np.repeat(dist[active], counts) + cost[arcs]  # arcs grouped by (active) tail
+        ends = head[arcs]
+        better = cand < (dist[ends] - tolerance if tolerance else dist[ends])
         if not better.any():
             return dist, True
-        improved = head[arcs][better]
+        improved = ends[better]
         np.minimum.at(dist, improved, cand[better])
         touched[improved] = True
         active = np.flatnonzero(touched)
