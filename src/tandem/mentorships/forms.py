@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from tandem.core.forms import DateField, TimeField, choice_field
-from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
+from tandem.mentorships.models import ActionItemStatus, GoalState, Meeting, MeetingFormat
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
@@ -199,6 +200,13 @@ class MeetingForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
+    """A meeting's new start, shown in the viewer's time zone.
+
+    The page shows the start to the second at most, so a start stored with microseconds (as
+    the demo's are) comes back without them: a date and time sent back as shown keep the
+    stored start, and the service sees no move.
+    """
+
     date = DateField(label="New date")
     time = TimeField(
         label="New start time",
@@ -206,7 +214,19 @@ class RescheduleForm(forms.Form):
     )
     duration_minutes = forms.IntegerField(min_value=5, max_value=480, label="Length (minutes)")
 
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        local = timezone.localtime(meeting.starts_at)
+        kwargs["initial"] = {
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": meeting.duration_minutes,
+        }
+        super().__init__(*args, **kwargs)
+        self.stored_starts_at = meeting.starts_at
+
     def starts_at(self) -> datetime:
+        if not {"date", "time"} & set(self.changed_data):
+            return self.stored_starts_at
         data = self.cleaned_data
         return timezone.make_aware(
             datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()

@@ -36,6 +36,8 @@ from tandem.mentorships.views.common import back_to_mentorship, mentorship_error
 NOTES_FORM_INVALID = "The notes were not saved."
 PRIVATE_NOTE_SAVED = "Private note saved. Only you can see it."
 PRIVATE_NOTE_EMPTY = "Your private note on this meeting is empty, so none is kept."
+MEETING_MOVED = "Meeting moved; your partner has been told."
+MEETING_UNCHANGED = "Nothing changed: the meeting keeps its time and length."
 # The service's times are the form's date and duration (and a series' end its count).
 MEETING_FIELDS = {"starts_at": "date", "ends_at": "duration_minutes", "until": "count"}
 
@@ -286,19 +288,11 @@ def meeting_mark_held(request, meeting_id: int):
 @mentorship_errors
 def meeting_reschedule(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
-    local = timezone.localtime(meeting.starts_at)
-    form = RescheduleForm(
-        request.POST or None,
-        initial={
-            "date": local.date(),
-            "time": local.time(),
-            "duration_minutes": meeting.duration_minutes,
-        },
-    )
+    form = RescheduleForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         starts_at = form.starts_at()
         try:
-            services.meeting_reschedule(
+            saved = services.meeting_reschedule(
                 user=request.user,
                 meeting_id=meeting_id,
                 starts_at=starts_at,
@@ -307,7 +301,10 @@ def meeting_reschedule(request, meeting_id: int):
         except ApplicationError as error:
             form_add_error(form, error, renames=MEETING_FIELDS)
         else:
-            messages.success(request, "Meeting moved; your partner has been told.")
+            # A move raises the sequence (calendars see the new time); a save as it stands
+            # leaves it and tells nobody.
+            moved = saved.sequence != meeting.sequence
+            messages.success(request, MEETING_MOVED if moved else MEETING_UNCHANGED)
             return redirect("meeting_detail", meeting_id)
     return render(
         request, "mentorships/meeting_reschedule.html", {"meeting": meeting, "form": form}
