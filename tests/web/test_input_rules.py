@@ -5,7 +5,8 @@
   locale; Django's own widgets render ``15/01/2027``, which the browser drops (and a form saved
   untouched then erased the date).
 - Every integer field of every form and every API input is bounded to what a database column
-  holds, every API date-time demands a UTC offset, and every API date is in the sane range.
+  holds, every API date-time demands a UTC offset, every API time of day refuses one, and every
+  API date is in the sane range.
 """
 
 from __future__ import annotations
@@ -198,11 +199,13 @@ def test_every_api_integer_input_is_bounded():
     assert not problems, "\n".join(problems)
 
 
-def test_every_api_datetime_needs_an_offset_and_every_date_is_in_range():
+def test_every_api_datetime_needs_an_offset_and_every_date_is_in_range_and_time_naive():
     problems = []
     for where, annotation, metadata in _api_inputs():
         if annotation is datetime:
             problems.append(f"{where}: naive date-times accepted (use ApiDateTime)")
         elif annotation in (pydantic.AwareDatetime, date) and not _validators(metadata):
             problems.append(f"{where}: no range check (use ApiDateTime / ApiDate)")
+        elif annotation is time and not _validators(metadata):
+            problems.append(f"{where}: times with a UTC offset accepted (use ApiTime)")
     assert not problems, "\n".join(problems)

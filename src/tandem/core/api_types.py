@@ -3,12 +3,14 @@ carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
 
 A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
 never guessed: the same string means different moments to the two people of a mentorship.
+A time of day is the other way round: it is read in the caller's own time zone (quiet hours
+follow them through summer time), so one with an offset (``22:00+02:00``) is refused.
 A test walks every operation of the API and fails on an input that does not use these.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from django.http import HttpRequest
@@ -31,8 +33,20 @@ def _check_range(value: _Day) -> _Day:
     return value
 
 
+TIME_WITH_OFFSET = (
+    "Give the time without a UTC offset (e.g. 22:00): it is read in your own time zone."
+)
+
+
+def _check_no_offset(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError(TIME_WITH_OFFSET)
+    return value
+
+
 ApiDate = Annotated[date, AfterValidator(_check_range)]
 ApiDateTime = Annotated[AwareDatetime, AfterValidator(_check_range)]
+ApiTime = Annotated[time, AfterValidator(_check_no_offset)]
 # A whole number an ``integer`` column holds; services check the domain's own range.
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
 # A row id (``bigint``).

@@ -1,9 +1,9 @@
-from datetime import datetime, time
+from datetime import datetime
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import ApiTime, AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
 from tandem.notify import services
 from tandem.notify.kinds import ALL_KINDS
@@ -34,8 +34,8 @@ class PreferenceSchema(Schema):
     email_kinds: list[str]
     daily_digest: bool
     # Optional: a client that leaves them out keeps the quiet hours it does not know about.
-    quiet_from: time | None = None
-    quiet_until: time | None = None
+    quiet_from: ApiTime | None = None
+    quiet_until: ApiTime | None = None
 
 
 class PreferenceOut(PreferenceSchema):
