@@ -17,6 +17,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # What the notice is about when news on it is kept in one notice while unread (one
+    # mentorship's agreement awaiting a signature); empty for the rest. See notify_refresh.
+    topic = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -106,12 +106,19 @@ def _email(notification: Notification) -> None:
 
 
 def notify_send(
-    *, recipient: User, kind: str, title: str, body: str = "", url: str = "", email: bool = True
+    *,
+    recipient: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    topic: str = "",
 ) -> Notification:
     if kind not in ALL_KINDS:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, url=url
+        recipient=recipient, kind=kind, title=title[:200], body=body, url=url, topic=topic
     )
     wants_now = email and _emails_now(preference_for(user=recipient), kind)
 
@@ -122,6 +129,45 @@ def notify_send(
 
     transaction.on_commit(deliver)
     return notification
+
+
+def notify_refresh(
+    *, recipient: User, topic: str, kind: str, title: str, body: str = "", url: str = ""
+) -> Notification:
+    """News on ``topic`` (e.g. ``agreement:<mentorship id>``) kept in one notice while the
+    recipient has not read it: their unread notice on the topic is rewritten in place (moved
+    to the top, pushed live, not emailed again); with none unread, a new one is sent as
+    ``notify_send`` does. So many changes between two looks cost the recipient one email."""
+    unread = (
+        Notification.objects.select_for_update()
+        .filter(recipient=recipient, topic=topic, read_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    if unread is None:
+        return notify_send(
+            recipient=recipient, kind=kind, title=title, body=body, url=url, topic=topic
+        )
+    model_update(
+        unread,
+        {
+            "kind": kind,
+            "title": title[:200],
+            "body": body,
+            "url": url,
+            "created_at": timezone.now(),
+        },
+    )
+    transaction.on_commit(lambda: _push_live(unread))
+    return unread
+
+
+def notifications_settle(*, recipient: User, topic: str) -> int:
+    """Mark the recipient's unread notices on ``topic`` read: they acted on it (signed, or
+    proposed a version of their own), so the next news on it is new to them. Returns how many."""
+    return Notification.objects.filter(
+        recipient=recipient, topic=topic, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def _emails_now(preference: Preference | NotificationPreference, kind: str) -> bool:

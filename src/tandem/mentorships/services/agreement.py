@@ -17,16 +17,12 @@ from tandem.mentorships.services.agreement_content import (
     agreement_content_same,
     check_agreement_content,
 )
-from tandem.mentorships.services.common import (
-    event_add,
-    event_add_and_notify_other,
-    notify_both,
-    notify_other,
-)
+from tandem.mentorships.services.common import event_add, mentorship_url, notify_both
 from tandem.mentorships.services.lifecycle import check_open, transition
 from tandem.mentorships.services.pauses import today_for
 from tandem.mentorships.services.work import DATE_PASSED
 from tandem.notify.kinds import Kind
+from tandem.notify.services import notifications_settle, notify_refresh
 from tandem.people.models import User
 
 OLD_VERSION = (
@@ -58,16 +54,40 @@ def agreement_propose(
             proposed_by=user,
         )
         word = "an amendment" if mentorship.state == MentorshipState.ACTIVE else "an agreement"
-        event_add_and_notify_other(
+        event_add(
             mentorship=mentorship,
             actor=user,
-            event="agreement_proposed",
+            kind="agreement_proposed",
             summary=f"{user.display_name} proposed {word} (version {version.number}).",
-            kind=Kind.AGREEMENT,
+        )
+        _ask_to_sign(
+            mentorship=mentorship,
+            actor=user,
             title=f"{user.display_name} proposed {word}",
             body=f"Read version {version.number} and sign it if you agree.",
         )
     return version, True
+
+
+def _agreement_topic(mentorship: Mentorship) -> str:
+    return f"agreement:{mentorship.pk}"
+
+
+def _ask_to_sign(*, mentorship: Mentorship, actor: User, title: str, body: str) -> None:
+    """Tell the partner a version awaits their signature, in one notice (``notify_refresh``):
+    while they have not read it, a newer version rewrites it and sends no second email; once
+    they have read it or acted on the agreement, the next one is a new notice. The actor's
+    own notice is settled: proposing or signing is acting on it."""
+    topic = _agreement_topic(mentorship)
+    notifications_settle(recipient=actor, topic=topic)
+    notify_refresh(
+        recipient=mentorship.other(actor),
+        topic=topic,
+        kind=Kind.AGREEMENT,
+        title=title,
+        body=body,
+        url=mentorship_url(mentorship),
+    )
 
 
 def _check_new_target_dates(
@@ -116,12 +136,12 @@ def agreement_sign(*, user: User, mentorship_id: int, number: int) -> AgreementV
             summary=f"{user.display_name} signed version {number}.",
         )
         if version.fully_signed:
+            notifications_settle(recipient=user, topic=_agreement_topic(mentorship))
             _agreement_takes_effect(mentorship=mentorship, version=version, actor=user)
         else:
-            notify_other(
+            _ask_to_sign(
                 mentorship=mentorship,
                 actor=user,
-                kind=Kind.AGREEMENT,
                 title=f"{user.display_name} signed the agreement",
                 body=f"Version {number} takes effect when you sign it too.",
             )
