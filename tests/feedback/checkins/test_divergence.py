@@ -89,11 +89,15 @@ def test_a_divergence_prompts_both_once_with_the_guidance(
     )
 
 
-def test_a_change_within_the_window_prompts_no_one_again(world):
+def test_a_change_within_the_window_changes_nothing_and_prompts_no_one_again(world):
+    """Decided from the first answers: an edit neither re-words, settles nor re-opens it
+    (``test_edit_probe``: else the editor could try values and read the other's answer)."""
     fit(world, 5, 2)
     mentee_side = world.pair.checkins.get(author=world.mentee)
     answer(world.mentee, mentee_side, fit=1, expectations_clear="no")
-    assert Divergence.objects.get().topics == ["fit", "expectations_clear"]
+    assert Divergence.objects.get().topics == ["fit"]
+    answer(world.mentee, mentee_side, fit=5, expectations_clear="yes")
+    assert Divergence.objects.get().resolved_at is None
     assert Notification.objects.filter(kind=Kind.CHECKIN_DIVERGENCE).count() == 2
 
 

@@ -187,7 +187,8 @@ def checkin_answer(
                 "answers_changed_at",
             ]
         )
-        _compare_sides(checkin, now=now)
+        if first_time:
+            _compare_sides(checkin, now=now)
         next_url = _midpoint_follow_up(checkin, user=user)
     return Answered(checkin, first_time=first_time, changed=True, next_url=next_url)
 
@@ -262,9 +263,13 @@ def _compared_any(
 
 
 def _compare_sides(checkin: CheckIn, *, now: datetime) -> None:
-    """Once both have answered the same point: a notable difference on a compared question is
-    a divergence (found once, both prompted once); agreement on every compared question
-    settles the divergences still open."""
+    """When the second side first answers a point (never on an edit): a notable difference on
+    a compared question is a divergence (both prompted once); agreement on every compared
+    question settles the divergences still open.
+
+    Decided once, from the two first answers: were an edit to open, settle or re-word it, the
+    editor could try each value within the edit window and watch the divergence panel come
+    and go, and so read the other's private answer (live privacy review)."""
     partner = checkin_partner_of(checkin)
     if partner is None or partner.answered_at is None:
         return
@@ -283,9 +288,6 @@ def _compare_sides(checkin: CheckIn, *, now: datetime) -> None:
         defaults={"topics": topics},
     )
     if not found:
-        if divergence.topics != topics or divergence.resolved_at is not None:
-            divergence.topics, divergence.resolved_at = topics, None
-            divergence.save(update_fields=["topics", "resolved_at"])
         return
     _, prompted = Intervention.objects.get_or_create(
         mentorship=mentorship,
