@@ -53,7 +53,8 @@ def test_either_participant_marks_it_and_the_other_is_told_once(side):
     actor = getattr(m, side)
     other = m.other(actor)
     held = past(m)
-    marked = services.meeting_mark_missed(actor=actor, meeting=held)
+    marked, changed = services.meeting_mark_missed(actor=actor, meeting=held)
+    assert changed
     marked.refresh_from_db()
     assert marked.status == MeetingStatus.MISSED
     assert marked.missed_marked_by == actor
@@ -79,9 +80,9 @@ def test_a_second_identical_call_changes_and_sends_nothing(
         services.meeting_mark_missed(actor=actor, meeting=held)
     first = Meeting.objects.get(pk=held.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_mark_missed(actor=actor, meeting=held)
+        assert services.meeting_mark_missed(actor=actor, meeting=held)[1] is False
         # The other side repeating it is the same fact: still nothing new.
-        services.meeting_mark_missed(actor=m.other(actor), meeting=held)
+        assert services.meeting_mark_missed(actor=m.other(actor), meeting=held)[1] is False
     again = Meeting.objects.get(pk=held.pk)
     assert (again.sequence, again.missed_marked_at, again.missed_marked_by_id) == (
         first.sequence,
@@ -146,7 +147,8 @@ def test_a_meeting_still_to_come_cannot_be_marked(mark):
 def test_a_meeting_under_way_can_be_marked():
     m = mentorship()
     started = meeting(m, in_hours=-0.1)
-    assert services.meeting_mark_missed(actor=m.mentee, meeting=started).status == "missed"
+    marked, _ = services.meeting_mark_missed(actor=m.mentee, meeting=started)
+    assert marked.status == "missed"
 
 
 @pytest.mark.parametrize("mark", [services.meeting_mark_missed, services.meeting_mark_held])

@@ -245,3 +245,37 @@ def test_a_second_mark_from_the_other_side_says_it_was_already_marked(client, ca
     assert "already counts as held" in page and "has been told" not in page
     assert Notification.objects.count() == told
     assert (status_of(held), status_of(other)) == (MeetingStatus.MISSED, MeetingStatus.SCHEDULED)
+
+
+@pytest.mark.parametrize(
+    ("view", "said"),
+    [
+        ("meeting_mark_missed", "already marked as not taken place"),
+        ("meeting_mark_held", "already counts as held"),
+    ],
+)
+def test_the_message_follows_the_locked_step_when_the_other_side_was_first(
+    client, cast, monkeypatch, view, said
+):
+    """Both of the pair at once: the mentor's same change lands between the mentee's read and
+    row lock. One notice goes out (to the mentee), so the mentee must not read "your partner
+    has been told"."""
+    pair, _ = cast
+    held = meeting(pair, in_hours=-3)
+    if view == "meeting_mark_held":
+        meeting_mark_missed(actor=pair.mentor, meeting=held)
+    locked_read = attendance.access_meeting
+    same_change = getattr(attendance, view)
+
+    def other_side_first(**kwargs):
+        monkeypatch.setattr(attendance, "access_meeting", locked_read)
+        same_change(actor=pair.mentor, meeting=held)
+        return locked_read(**kwargs)
+
+    monkeypatch.setattr(attendance, "access_meeting", other_side_first)
+    told = Notification.objects.count()
+    client.force_login(pair.mentee)
+    page = client.post(reverse(view, args=[held.pk]), {"confirm": "yes"}, follow=True)
+    assert said in page.content.decode() and "has been told" not in page.content.decode()
+    assert Notification.objects.count() == told + 1
+    assert attendance.access_meeting is locked_read  # the mentor's change did run first

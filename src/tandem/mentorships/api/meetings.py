@@ -212,7 +212,8 @@ def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
 )
 def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
-    return _meeting_out(services.meeting_mark_missed(actor=request.auth, meeting=meeting))
+    marked, _ = services.meeting_mark_missed(actor=request.auth, meeting=meeting)
+    return _meeting_out(marked)
 
 
 @router.post(
@@ -224,7 +225,8 @@ def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
 )
 def mark_meeting_held(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
-    return _meeting_out(services.meeting_mark_held(actor=request.auth, meeting=meeting))
+    marked, _ = services.meeting_mark_held(actor=request.auth, meeting=meeting)
+    return _meeting_out(marked)
 
 
 @router.post(

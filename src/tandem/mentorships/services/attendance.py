@@ -75,16 +75,20 @@ def _set_status(meeting: Meeting, *, status: str, by: User | None) -> None:
     bump_series_sequence(meeting)
 
 
-def _mark(actor: User, meeting: Meeting, *, status: str, notice: dict[str, str]) -> Meeting:
+def _mark(
+    actor: User, meeting: Meeting, *, status: str, notice: dict[str, str]
+) -> tuple[Meeting, bool]:
     """Set ``status`` under the row lock and tell the other participant once; a meeting
-    already in that status changes and sends nothing. ``notice``: the event's name, its
-    summary and the title and body of the notification (``{actor}`` and ``{day}`` filled in,
-    the day in the reader's time zone)."""
+    already in that status changes and sends nothing. Returns the meeting and whether this
+    call changed it (the other side may have been first since the caller read it), so the
+    caller says "your partner has been told" only when they were. ``notice``: the event's
+    name, its summary and the title and body of the notification (``{actor}`` and ``{day}``
+    filled in, the day in the reader's time zone)."""
     with transaction.atomic():
         locked = access_meeting(user=actor, meeting_id=meeting.pk, for_update=True)
         check_meeting_markable(locked)
         if locked.status == status:
-            return locked
+            return locked, False
         _set_status(locked, status=status, by=actor if status == MeetingStatus.MISSED else None)
         names = {
             "actor": actor.display_name,
@@ -99,13 +103,14 @@ def _mark(actor: User, meeting: Meeting, *, status: str, notice: dict[str, str])
             title=notice["title"].format(**names),
             body=notice["body"],
         )
-    return locked
+    return locked, True
 
 
-def meeting_mark_missed(*, actor: User, meeting: Meeting) -> Meeting:
+def meeting_mark_missed(*, actor: User, meeting: Meeting) -> tuple[Meeting, bool]:
     """Say that ``meeting`` did not take place (only its two participants, once it has
     started, within :data:`MARK_WINDOW`). The other participant is told once; marking a
-    meeting already marked changes and sends nothing."""
+    meeting already marked changes and sends nothing. Returns the meeting and whether this
+    call marked it."""
     return _mark(
         actor,
         meeting,
@@ -120,9 +125,10 @@ def meeting_mark_missed(*, actor: User, meeting: Meeting) -> Meeting:
     )
 
 
-def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
+def meeting_mark_held(*, actor: User, meeting: Meeting) -> tuple[Meeting, bool]:
     """Undo :func:`meeting_mark_missed`: the meeting took place after all (same rules). A
-    meeting not marked as missed is left as it is and nobody is told."""
+    meeting not marked as missed is left as it is and nobody is told. Returns the meeting and
+    whether this call changed it."""
     return _mark(
         actor,
         meeting,

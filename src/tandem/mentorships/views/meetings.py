@@ -38,6 +38,10 @@ PRIVATE_NOTE_SAVED = "Private note saved. Only you can see it."
 PRIVATE_NOTE_EMPTY = "Your private note on this meeting is empty, so none is kept."
 MEETING_MOVED = "Meeting moved; your partner has been told."
 MEETING_UNCHANGED = "Nothing changed: the meeting keeps its time and length."
+MARKED_MISSED = "Marked as not taken place; your partner has been told. You can undo it."
+ALREADY_MISSED = "This meeting is already marked as not taken place."
+MARKED_HELD = "It counts as a meeting held again; your partner has been told."
+ALREADY_HELD = "This meeting already counts as held."
 # The service's times are the form's date and duration (and a series' end its count).
 MEETING_FIELDS = {"starts_at": "date", "ends_at": "duration_minutes", "until": "count"}
 
@@ -259,13 +263,11 @@ def meeting_mark_missed(request, meeting_id: int):
             keep="It did take place; change nothing",
             carry={"next": [back]},
         )
-    if meeting.status == MeetingStatus.MISSED:  # the other side (or a second click) was first
-        messages.info(request, "This meeting is already marked as not taken place.")
-        return redirect(back)
-    services.meeting_mark_missed(actor=request.user, meeting=meeting)
-    messages.success(
-        request, "Marked as not taken place; your partner has been told. You can undo it."
-    )
+    _, marked = services.meeting_mark_missed(actor=request.user, meeting=meeting)
+    if marked:
+        messages.success(request, MARKED_MISSED)
+    else:  # the other side (or a second click) was first, perhaps while this one confirmed
+        messages.info(request, ALREADY_MISSED)
     return redirect(back)
 
 
@@ -275,12 +277,11 @@ def meeting_mark_missed(request, meeting_id: int):
 def meeting_mark_held(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     back = safe_next(request, reverse("meeting_detail", args=[meeting.pk]) + "#attendance")
-    check_meeting_markable(meeting)
-    if meeting.status == MeetingStatus.SCHEDULED:  # never marked, or already undone
-        messages.info(request, "This meeting already counts as held.")
-        return redirect(back)
-    services.meeting_mark_held(actor=request.user, meeting=meeting)
-    messages.success(request, "It counts as a meeting held again; your partner has been told.")
+    _, changed = services.meeting_mark_held(actor=request.user, meeting=meeting)
+    if changed:
+        messages.success(request, MARKED_HELD)
+    else:  # never marked, or already undone (perhaps by the other side a moment ago)
+        messages.info(request, ALREADY_HELD)
     return redirect(back)
 
 
