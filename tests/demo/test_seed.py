@@ -5,15 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.demo.history import HISTORY_NAME, HISTORY_SLUG
-from tandem.demo.program import DEMO_ADMIN_EMAIL
+from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG
 from tandem.demo.seed import SELF_SERVE_NAME, seed_demo
-from tandem.mentorships.models import Meeting, Mentorship
+from tandem.mentorships.models import AgreementVersion, Meeting, Mentorship
 from tandem.people.models import Profile, User
 from tandem.programs.models import Enrolment, MatchingMode, Program
 from tests.conftest import FAST_PASSWORD_HASHERS
+from tests.untouched import submit_untouched
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,19 @@ def test_the_history_program_has_a_past_and_the_demo_admin_runs_it(logins, clien
     assert mentorships.filter(activated_at__lt=timezone.now() - timedelta(days=365)).exists()
     client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
     assert client.get(f"/programs/{HISTORY_SLUG}/insights/").status_code == 200
+
+
+def test_every_agreement_of_every_demo_program_opens_and_saves_untouched(logins, client):
+    """The history program wrote objectives as plain strings, and its agreement pages failed
+    with a 500 ("'str' object has no attribute 'get'")."""
+    with_agreement = Mentorship.objects.filter(agreement_versions__isnull=False).distinct()
+    programs = set(with_agreement.values_list("program__slug", flat=True))
+    assert {HISTORY_SLUG, DEMO_PROGRAM_SLUG} <= programs
+    versions = AgreementVersion.objects.count()
+    for mentorship in with_agreement.select_related("mentor"):
+        client.force_login(mentorship.mentor)
+        url = reverse("agreement_edit", args=[mentorship.pk])
+        assert client.get(url).status_code == 200, mentorship.program.slug
+        response = submit_untouched(client, url, url)
+        assert response.status_code == 200, mentorship.program.slug
+    assert AgreementVersion.objects.count() == versions

@@ -20,6 +20,11 @@ from tandem.mentorships.models import (
     MentorshipEvent,
     MentorshipState,
 )
+from tandem.mentorships.services.agreement_content import (
+    DEFAULT_CONFIDENTIALITY,
+    DEFAULT_NO_FAULT_EXIT,
+    check_agreement_content,
+)
 from tandem.programs.models import EnrolmentStatus
 
 PAIR_REASONS = (
@@ -103,14 +108,20 @@ def write_mentorships(
 
 def _versions(world: World, pair: Pair) -> list[Row]:
     starts = (pair.signed or pair.created).date()
-    content = {
-        "objectives": ["Grow in the role"],
-        "cadence": pair.cadence,
-        "meeting_format": "video",
-        "meeting_minutes": 45,
-        "starts_on": starts.isoformat(),
-        "ends_on": (starts + timedelta(weeks=26)).isoformat(),
-    }
+    # Checked as the agreement page saves a version, so the page opens these and saves them
+    # untouched (objectives written as plain strings made it fail with a 500).
+    content = check_agreement_content(
+        {
+            "objectives": [{"goal": "Grow in the role", "measure": "", "target_date": ""}],
+            "cadence": pair.cadence,
+            "meeting_format": "video",
+            "meeting_minutes": 45,
+            "starts_on": starts.isoformat(),
+            "ends_on": (starts + timedelta(weeks=26)).isoformat(),
+            "confidentiality": DEFAULT_CONFIDENTIALITY,
+            "no_fault_exit": DEFAULT_NO_FAULT_EXIT,
+        }
+    )
     first: Row = {
         "mentorship_id": pair.pk,
         "number": 1,
