@@ -200,6 +200,25 @@ class TestLogin:
         )
         assert response["Location"] == reverse("dashboard")
 
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [("abc", None), ("goals/", None), (" /account/", "/account/")],
+    )
+    def test_next_follows_the_sites_one_rule(self, client, given, expected):
+        """Live review: Django's own check let ``next=abc`` through, and the browser went to
+        /login/abc (a 404) after logging in; the login page now reads ``next`` as every
+        other page does (``core.web.safe_next``)."""
+        UserFactory(email="a@example.org")
+        response = client.post(
+            reverse("login") + f"?next={given}",
+            {"username": "a@example.org", "password": PASSWORD, "next": given},
+        )
+        assert response["Location"] == (expected or reverse("dashboard"))
+
+    def test_the_form_carries_only_a_safe_next(self, client):
+        page = client.get(reverse("login") + "?next=abc").content.decode()
+        assert 'value="abc"' not in page
+
     def test_rate_limit_blocks_after_n_failures_and_spares_other_emails(self, client, settings):
         settings.LOGIN_RATE_LIMIT = 3
         UserFactory(email="a@example.org")

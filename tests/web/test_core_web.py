@@ -55,6 +55,15 @@ class TestSafeNext:
         answered 500 after the form's action had run."""
         assert safe_next(_request("post", {"next": word}), FALLBACK) == FALLBACK
 
+    @pytest.mark.parametrize("given", [" /goals/", "/goals/ ", "\t/goals/\n"])
+    def test_blanks_around_a_path_are_dropped(self, given):
+        """Live review: ``next=" /x"`` was taken as it came and redirected to ``%20/x``."""
+        assert safe_next(_request("get", {"next": given}), FALLBACK) == "/goals/"
+
+    @pytest.mark.parametrize("target", [f" {hostile}" for hostile in HOSTILE])
+    def test_blanks_do_not_hide_another_site(self, target):
+        assert safe_next(_request("get", {"next": target}), FALLBACK) == FALLBACK
+
     def test_the_same_host_in_full_is_taken(self):
         request = _request("post", {"next": "http://testserver/goals/"})
         assert safe_next(request, FALLBACK) == "http://testserver/goals/"

@@ -28,11 +28,12 @@ def safe_next(request: HttpRequest, fallback: str, *, referer: bool = False) -> 
     """The ``next`` the form or link carries (with ``referer``, else the page the browser came
     from) if it is a URL of this site with an absolute path; otherwise ``fallback``. Never an
     open redirect, and never a bare word (``redirect`` would take ``abc`` for a view name and
-    fail with a 500 after the form's action had run)."""
+    fail with a 500 after the form's action had run). Surrounding blanks are dropped, as a
+    browser drops them from a link (kept, ``" /x"`` redirected to ``%20/x``, a 404)."""
     candidates = [request.POST.get("next"), request.GET.get("next")]
     if referer:
         candidates.append(request.META.get("HTTP_REFERER"))
-    for candidate in candidates:
+    for candidate in (given.strip() for given in candidates if given):
         if (
             candidate
             and urlsplit(candidate).path.startswith("/")
