@@ -7,9 +7,7 @@ other side answered, whatever value they edit to."""
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 
 import pytest
 from django.urls import reverse
@@ -21,14 +19,9 @@ from tandem.mentorships.models import Mentorship
 from tandem.notify.models import Notification
 from tests.feedback.checkins.conftest import both
 from tests.feedback.health_product.builders import started
+from tests.feedback.observed import anonymous, differences
 
 pytestmark = pytest.mark.django_db
-
-NUMBERED_PATH = re.compile(r"(/[\w-]+/)\d+(?=[/\"'?#])")
-# The CSRF token wherever the page holds it, and the message form's fresh client id.
-TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b|(?<=name=\"client_id\" value=\")[\w-]+")
-IDS = re.compile(r'("(?:\w+_)?id": )\d+')
-PEOPLE_OPTION = re.compile(r'<option value="\d+"( selected)?>(MENTOR|MENTEE) ')
 
 
 def _send(client, checkin: CheckIn, answers: dict) -> None:
@@ -38,21 +31,6 @@ def _send(client, checkin: CheckIn, answers: dict) -> None:
         content_type="application/json",
     )
     assert response.status_code in (200, 201), response.content
-
-
-def _anonymous(text: str, pair: Mentorship) -> str:
-    """``text`` with what names this pair and its rows (names, emails, ids) written alike."""
-    for person, label in ((pair.mentor, "MENTOR"), (pair.mentee, "MENTEE")):
-        for value in (person.display_name, person.email, person.first_name, person.last_name):
-            text = text.replace(value, label)
-    text = PEOPLE_OPTION.sub(r'<option value="N"\1>\2 ', TOKEN.sub("T", text))
-    return IDS.sub(r"\1N", NUMBERED_PATH.sub(r"\1N", text))
-
-
-def differences(first: str, second: str) -> list[str]:
-    """The lines that differ, for a failure's message."""
-    diff = difflib.unified_diff(first.splitlines(), second.splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-"]
 
 
 def observed_by_mentor(client, pair: Mentorship, mine: CheckIn) -> dict[str, str]:
@@ -70,16 +48,7 @@ def observed_by_mentor(client, pair: Mentorship, mine: CheckIn) -> dict[str, str
     seen["notifications"] = repr(
         list(Notification.objects.filter(recipient=pair.mentor).values_list("title", "body"))
     )
-    return {name: _anonymous(text, pair) for name, text in seen.items()}
-
-
-@pytest.fixture
-def still(monkeypatch):
-    """One instant for the whole test: the twins' times (when answered, editable until,
-    checked) are then alike to the microsecond."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return now
+    return {name: anonymous(text, pair) for name, text in seen.items()}
 
 
 def _twin_pairs(mentee_answers):

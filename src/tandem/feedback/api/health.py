@@ -123,10 +123,13 @@ def list_program_health(
     q: str = "",
 ) -> Any:
     """The program's admins: its active mentorships by health, stalled first (filters: state,
-    reason code, a name or email of the mentor or mentee)."""
+    reason code, a name or email of the mentor or mentee); a pair the caller is one of, as
+    their side knows it."""
     program = selectors.access_program_for_health(user=request.auth, program_id=program_id)
     filters = selectors.HealthFilters(state=state, reason=reason, search=q[:100])
-    return selectors.health_list_for_program(program=program, filters=filters)
+    return selectors.health_list_for_program(
+        program=program, reader_id=request.auth.pk, filters=filters
+    )
 
 
 @router.post(

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from tandem.core.search import contains_folded
 from tandem.feedback.health import REASON_CODES, REASONS
@@ -160,21 +162,45 @@ def access_program_for_health(*, user: User | AnonymousUser, program_id: int) ->
     return access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
 
 
+def _pair_of(reader_id: int | None) -> Q:
+    """The mentorships ``reader_id`` is one of the pair of."""
+    return Q(mentorship__mentor_id=reader_id) | Q(mentorship__mentee_id=reader_id)
+
+
+def _list_place(health: MentorshipHealth) -> tuple[datetime, int]:
+    return health.state_since, health.mentorship_id
+
+
+def _comes_before(health: MentorshipHealth) -> Q:
+    """The rows of the same state listed before ``health`` (longest in the state first)."""
+    return Q(state_since__lt=health.state_since) | Q(
+        state_since=health.state_since, mentorship_id__lt=health.mentorship_id
+    )
+
+
 class HealthRows(Sequence[MentorshipHealth]):
     """A program's health list as a paginator (Django's or the API's) reads it, stalled first.
     Counted with one query grouped by state; a page is cut state by state, each longest in
     that state first along the ``(program, state, state_since)`` index (never by score, which
     would rank pairs by their private answers), so no query sorts the whole program; then
-    only the page's rows are fetched with the pair joined."""
+    only the page's rows are fetched with the pair joined.
 
-    def __init__(self, filtered: QuerySet[MentorshipHealth]) -> None:
+    ``own``: the reader's own pairs, as the reader may know them (``health_known_by``), already
+    filtered; they are placed among the ``filtered`` rows by their known state and since."""
+
+    def __init__(
+        self, filtered: QuerySet[MentorshipHealth], own: Sequence[MentorshipHealth] = ()
+    ) -> None:
         self._filtered = filtered.order_by()
+        self._own = sorted(own, key=_list_place)
         self._by_state: dict[str, int] | None = None
 
     def by_state(self) -> dict[str, int]:
         if self._by_state is None:
             rows = self._filtered.values("state").annotate(n=Count("pk")).values_list("state", "n")
             self._by_state = {str(state): int(n) for state, n in rows}
+            for health in self._own:
+                self._by_state[health.state] = self._by_state.get(health.state, 0) + 1
         return self._by_state
 
     def count(self) -> int:  # type: ignore[override]  # Paginator's count, not Sequence's
@@ -194,36 +220,67 @@ class HealthRows(Sequence[MentorshipHealth]):
             return self[index : index + 1][0]
         skip = index.start or 0
         wanted = (self.count() if index.stop is None else index.stop) - skip
-        ids: list[int] = []
+        page: list[int | MentorshipHealth] = []
         for state in STATE_ORDER:
             in_state = self.by_state().get(state, 0)
             if skip >= in_state:
                 skip -= in_state
                 continue
-            if len(ids) >= wanted:
+            if len(page) >= wanted:
                 break
-            ordered = self._filtered.filter(state=state).order_by("state_since", "mentorship_id")
-            ids += ordered.values_list("mentorship_id", flat=True)[skip : skip + wanted - len(ids)]
+            page += self._in_state(state, skip, min(in_state, skip + wanted - len(page)))
             skip = 0
+        ids = [item for item in page if isinstance(item, int)]
         rows = MentorshipHealth.objects.filter(pk__in=ids).select_related(
             "mentorship", "mentorship__mentor", "mentorship__mentee"
         )
-        found = {row.pk: _as_read(row) for row in rows}
-        return [found[pk] for pk in ids if pk in found]
+        found: dict[int, MentorshipHealth] = {row.pk: _as_read(row) for row in rows}
+        return [
+            item if isinstance(item, MentorshipHealth) else found[item]
+            for item in page
+            if isinstance(item, MentorshipHealth) or item in found
+        ]
+
+    def _in_state(self, state: str, start: int, stop: int) -> list[int | MentorshipHealth]:
+        """Places ``start`` to ``stop`` of one state: the others' ids, the reader's own rows."""
+        ordered = self._filtered.filter(state=state).order_by("state_since", "mentorship_id")
+        others = ordered.values_list("mentorship_id", flat=True)
+        own = [health for health in self._own if health.state == state]
+        if not own:
+            return list(others[start:stop])
+        placed = {ordered.filter(_comes_before(h)).count() + n: h for n, h in enumerate(own)}
+        first = start - sum(1 for place in placed if place < start)
+        taken = iter(others[first : stop - sum(1 for place in placed if place < stop)])
+        found = [
+            placed[place] if place in placed else next(taken, None) for place in range(start, stop)
+        ]
+        return [item for item in found if item is not None]
+
+
+def _reason_filter(reason: str) -> Q:
+    # A text test, the same on SQLite and PostgreSQL (SQLite has no JSON containment).
+    return Q(signals__codes__icontains=f"|{reason}|")
+
+
+def _shown(health: MentorshipHealth, filters: HealthFilters) -> bool:
+    """Whether a row as its reader knows it passes the state and reason filters."""
+    codes = {str(reason["code"]) for reason in health.reasons}
+    return (not filters.state or health.state == filters.state) and (
+        not filters.reason or filters.reason in codes
+    )
 
 
 def health_list_for_program(
-    *, program: Program, filters: HealthFilters = HealthFilters()
+    *, program: Program, reader_id: int | None, filters: HealthFilters = HealthFilters()
 ) -> HealthRows:
     """The health of the program's active mentorships, stalled first, then at risk, on track
     and thriving, longest in its state first within each; a page is two queries and the count
-    one."""
+    one, plus one for the reader's own pairs.
+
+    A pair ``reader_id`` is one of (an admin who also mentors) is listed, filtered and placed
+    as the reader knows it (``health_known_by``: their own side's view), never by the full
+    health: that would give away the other side's private answers."""
     qs = MentorshipHealth.objects.filter(program=program, mentorship__state=MentorshipState.ACTIVE)
-    if filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.reason:
-        # A text test, the same on SQLite and PostgreSQL (SQLite has no JSON containment).
-        qs = qs.filter(signals__codes__icontains=f"|{filters.reason}|")
     term = filters.search.strip()
     if term:
         people = ("mentorship__mentor", "mentorship__mentee")
@@ -231,19 +288,47 @@ def health_list_for_program(
             f"{who}__{name}" for who in people for name in ("first_name", "last_name", "email")
         ]
         qs = qs.filter(contains_folded(term, *fields))
-    return HealthRows(qs)
+    own = [
+        health_known_by(health, mentorship=health.mentorship, reader_id=reader_id)
+        for health in qs.filter(_pair_of(reader_id)).select_related(
+            "mentorship", "mentorship__mentor", "mentorship__mentee"
+        )
+    ]
+    others = qs.exclude(_pair_of(reader_id))
+    if filters.state:
+        others = others.filter(state=filters.state)
+    if filters.reason:
+        others = others.filter(_reason_filter(filters.reason))
+    return HealthRows(others, own=[health for health in own if _shown(health, filters)])
 
 
-def health_counts_for_programs(*, program_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Active mentorships by health state per program (one query; for the admin home)."""
+def _state_known_by(reader_id: int | None) -> Coalesce:
+    """``health_known_by``'s state in SQL: the reader's side's view for their own pairs (the
+    full state while the row has no views yet), the full state for every other pair."""
+    return Coalesce(
+        Case(
+            When(mentorship__mentor_id=reader_id, then=KT("views__mentor__state")),
+            When(mentorship__mentee_id=reader_id, then=KT("views__mentee__state")),
+        ),
+        F("state"),
+        output_field=CharField(),
+    )
+
+
+def health_counts_for_programs(
+    *, program_ids: Sequence[int], reader_id: int | None
+) -> dict[int, dict[str, int]]:
+    """Active mentorships by health state per program, each as ``reader_id`` knows it (one
+    query; for the admin home and the health list's counts)."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
         MentorshipHealth.objects.filter(
             program_id__in=list(program_ids), mentorship__state=MentorshipState.ACTIVE
         )
-        .values("program_id", "state")
+        .annotate(known_state=_state_known_by(reader_id))
+        .values("program_id", "known_state")
         .annotate(n=Count("pk"))
-        .values_list("program_id", "state", "n")
+        .values_list("program_id", "known_state", "n")
     )
     for program_id, state, n in rows:
         counts[program_id][state] = n

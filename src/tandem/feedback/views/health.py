@@ -136,12 +136,14 @@ def _row(health: MentorshipHealth, user: User, links: dict[str, tuple[str, str]]
 @friendly_errors(back="dashboard")
 def program_health(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """``/feedback/programs/<id>/health/``: the program's active mentorships by health,
-    stalled first, with filters and the admins' actions."""
+    stalled first, with filters and the admins' actions; the reader's own pairs (an admin who
+    mentors) as their side knows them."""
     program = selectors.access_program_for_health(user=request.user, program_id=program_id)
     filters = _filters(request)
-    page_obj = page_of(
-        request, selectors.health_list_for_program(program=program, filters=filters), PAGE_SIZE
+    rows_known = selectors.health_list_for_program(
+        program=program, reader_id=request.user.pk, filters=filters
     )
+    page_obj = page_of(request, rows_known, PAGE_SIZE)
     links = {name: _link(name) for name in ROW_LINKS}
     rows = [_row(health, request.user, links) for health in page_obj.object_list]
     query = request.GET.copy()
@@ -156,7 +158,7 @@ def program_health(request: AuthenticatedRequest, program_id: int) -> HttpRespon
             "filters": filters,
             "states": HealthState.choices,
             "reason_codes": [reason for reason in REASON_CODES if reason.concern],
-            "state_counts": _state_counts(program.pk),
+            "state_counts": _state_counts(program.pk, request.user),
             "query_string": query.urlencode(),
             "here": request.get_full_path(),
             "here_encoded": quote(request.get_full_path(), safe=""),
@@ -164,8 +166,10 @@ def program_health(request: AuthenticatedRequest, program_id: int) -> HttpRespon
     )
 
 
-def _state_counts(program_id: int) -> list[tuple[str, str, int]]:
-    counts = selectors.health_counts_for_programs(program_ids=[program_id]).get(program_id, {})
+def _state_counts(program_id: int, reader: User) -> list[tuple[str, str, int]]:
+    counts = selectors.health_counts_for_programs(
+        program_ids=[program_id], reader_id=reader.pk
+    ).get(program_id, {})
     return [
         (state, HealthState(state).label, counts.get(state, 0)) for state in selectors.STATE_ORDER
     ]

@@ -100,7 +100,7 @@ def admin_home(request, page: Page):
     people = program_people_for_admin(user=request.user, program_ids=ids)
     mentoring = program_mentoring_for_admin(user=request.user, program_ids=ids)
     runs = match_runs_waiting_for_admin(user=request.user, program_ids=ids)
-    health = health_counts_for_programs(program_ids=ids)
+    health = health_counts_for_programs(program_ids=ids, reader_id=request.user.pk)
     sections = [
         ProgramSection(
             program=program,
