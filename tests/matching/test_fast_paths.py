@@ -11,6 +11,7 @@ from tests.matching.test_clustered_solve import dense_optimum
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import solve
+from tandem.matching.solvers import bounds
 from tandem.matching.solvers.bounds import (
     MAX_POTENTIAL_ROUNDS,
     _residual_arcs,
@@ -84,3 +85,23 @@ def test_optimal_on_families_where_everyone_wants_the_same_mentors_is_the_dense_
     assert result.total_score == pytest.approx(total, abs=1e-9)
     assert total - 1e-9 <= result.upper_bound <= total + 1e-6
     assert result.bound_method == "lp_dual"
+
+
+def test_label_correcting_that_runs_long_hands_over_to_scipys_bellman_ford(monkeypatch):
+    graph, _ = family_graph(1, "rank-1")
+    n_nodes = graph.n_mentees + graph.n_mentors + 2
+    weights = integer_weights(graph.score, n_nodes - 2)
+    edge_of = optimal_edges(graph, weights)
+    tail, head, cost = _residual_arcs(graph, weights.weight, edge_of)
+    expected, _ = shortest_distances(n_nodes, tail, head, cost, MAX_POTENTIAL_ROUNDS)
+    handed, scipy_bellman_ford = [], bounds._bellman_ford
+    monkeypatch.setattr(bounds, "DENSE_SHARE", 10**12)  # no scan allowed
+    monkeypatch.setattr(
+        bounds, "_bellman_ford", lambda *a: handed.append(1) or scipy_bellman_ford(*a)
+    )
+
+    dist, converged = residual_potentials(graph, weights.weight, edge_of, None)
+    assert handed and converged and np.array_equal(dist, expected)
+    # A flow that is not of least cost has a negative cycle: no potentials, and no error.
+    worst = optimal_edges(graph, integer_weights(-graph.score, n_nodes - 2))
+    assert not residual_potentials(graph, weights.weight, worst, None)[1]
