@@ -95,7 +95,7 @@ def test_label_correcting_that_runs_long_hands_over_to_scipys_bellman_ford(monke
     tail, head, cost = _residual_arcs(graph, weights.weight, edge_of)
     expected, _ = shortest_distances(n_nodes, tail, head, cost, MAX_POTENTIAL_ROUNDS)
     handed, scipy_bellman_ford = [], bounds._bellman_ford
-    monkeypatch.setattr(bounds, "DENSE_SHARE", 10**12)  # no scan allowed
+    monkeypatch.setattr(bounds, "SCAN_RATIO", 10**12)  # no scan allowed
     monkeypatch.setattr(
         bounds, "_bellman_ford", lambda *a: handed.append(1) or scipy_bellman_ford(*a)
     )

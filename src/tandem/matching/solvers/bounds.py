@@ -33,14 +33,14 @@ from tandem.matching.solvers.order import CHUNK
 
 # Label-correcting rounds before giving up on exact potentials (the bound stays valid).
 MAX_POTENTIAL_ROUNDS = 2_000
-# On a mentor-level graph of at most this many node pairs, label-correcting from scratch may
-# scan ``1 / DENSE_SHARE`` of what SciPy's Bellman-Ford (every node times every merged arc, in
-# C: several times cheaper a scan) would, and hands over to it when that is not enough: the
-# shortest paths of a complete 3,000 x 600 rank-1 graph pass through every mentor (600
-# rounds of 1.8 million arcs, 4.1 s), where SciPy takes 0.3 s on 360,000 merged arcs (1.0 s
-# in all with the scans given up); rank-1 10,000 x 2,000 converges within its share.
+# On a mentor-level graph of at most this many node pairs, label-correcting from scratch hands
+# over to SciPy's Bellman-Ford (each node times each merged arc, in C) once it has scanned as
+# many arcs as that would, ``SCAN_RATIO`` times cheaper a scan: so at most about twice the
+# better of the two. The shortest paths of a complete 3,000 x 600 rank-1 graph pass through
+# every mentor (600 rounds of 1.8 million arcs, 4.1 s), where SciPy takes 0.3 s on the
+# 360,000 merged arcs; rank-1 10,000 x 2,000 (50 or 200 pairs a mentee) converges first.
 DENSE_PAIRS = 1 << 22
-DENSE_SHARE = 16
+SCAN_RATIO = 8
 
 
 def _residual_arcs(
@@ -213,14 +213,12 @@ def residual_potentials(
     n, m = graph.n_mentees, graph.n_mentors
     tail, head, cost, label, pred, pred_cost, own = _mentor_level(graph, weight, edge_of, start)
     dense = start is None and (m + 2) ** 2 <= DENSE_PAIRS
+    work = None
+    if dense:
+        merged = int(np.count_nonzero(np.bincount(tail * (m + 2) + head, minlength=(m + 2) ** 2)))
+        work = (m + 2) * merged // SCAN_RATIO
     level, converged = shortest_distances(
-        m + 2,
-        tail,
-        head,
-        cost,
-        MAX_POTENTIAL_ROUNDS,
-        start=label,
-        max_work=(m + 2) * len(tail) // DENSE_SHARE if dense else None,
+        m + 2, tail, head, cost, MAX_POTENTIAL_ROUNDS, start=label, max_work=work
     )
     if dense and not converged:
         level, converged = _bellman_ford(m + 2, tail, head, cost, label)
