@@ -174,7 +174,10 @@ class IdentityIn(Schema):
 
     attributes: list[str] = Field(description="Up to 10 items in your own words.")
     prefer_shared: bool = False
-    consent: bool = Field(description="Must be true: you agree to storing and this use.")
+    consent: bool = Field(
+        description="Must be true to store anything new: you agree to storing and this use. "
+        "A PUT that changes nothing keeps the consent you gave and its date."
+    )
 
 
 class SkillOut(Schema):
@@ -233,7 +236,7 @@ def identity_get(request: AuthenticatedRequest):
     summary="Save your private background",
 )
 def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
-    """Replace your background record. ``consent`` must be true."""
+    """Replace your background record. ``consent`` must be true, unless nothing changes."""
     return services.identity_set(
         user=request.auth,
         attributes=payload.attributes,

@@ -1,4 +1,4 @@
-"""The opt-in identity record: only its owner writes it, with consent each time."""
+"""The opt-in identity record: only its owner writes it, with consent to what it stores."""
 
 from __future__ import annotations
 
@@ -18,18 +18,27 @@ IDENTITY_CONSENT_REQUIRED = "Tick the consent box to save this information."
 def identity_set(
     *, user: User, attributes: Iterable[str], prefer_shared: bool, consent: bool
 ) -> Identity:
-    """Save the person's self-described background; requires explicit consent each time."""
+    """Save the person's self-described background. Storing anything new requires their
+    consent, and dates it; a save that changes nothing (the page or the API sent back
+    untouched) writes nothing and keeps the consent already given and its date."""
     errors: dict[str, str] = {}
-    if not consent:
-        errors["consent"] = IDENTITY_CONSENT_REQUIRED
     cleaned: list[str] = []
     try:
         cleaned = cells.check_identity(attributes or [])
     except CellError as error:
         errors["attributes"] = error.message
-    if errors:
-        raise ApplicationError("Please correct the errors below.", fields=errors)
     with transaction.atomic():
+        current = Identity.objects.select_for_update().filter(user=user).first()
+        if (
+            not errors
+            and current is not None
+            and (current.attributes, current.prefer_shared) == (cleaned, bool(prefer_shared))
+        ):
+            return current
+        if not consent:
+            errors["consent"] = IDENTITY_CONSENT_REQUIRED
+        if errors:
+            raise ApplicationError("Please correct the errors below.", fields=errors)
         identity, _ = Identity.objects.update_or_create(
             user=user,
             defaults={

@@ -15,6 +15,9 @@ from tandem.people.forms import (
 )
 from tandem.people.views.common import FORM_PREFIXES
 
+IDENTITY_SAVED = "Saved. Only you can see this."
+IDENTITY_UNCHANGED = "Nothing changed. Only you can see this."
+
 
 @login_required
 def identity_edit(request):
@@ -23,7 +26,7 @@ def identity_edit(request):
         form = IdentityForm(request.POST)
         if form.is_valid():
             try:
-                services.identity_set(
+                saved = services.identity_set(
                     user=request.user,
                     attributes=form.attribute_list(),
                     prefer_shared=form.cleaned_data["prefer_shared"],
@@ -32,15 +35,19 @@ def identity_edit(request):
             except ApplicationError as error:
                 form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
-                messages.success(request, "Saved. Only you can see this.")
+                # Only a change is consented to, and dated, anew.
+                changed = identity is None or saved.consented_at != identity.consented_at
+                messages.success(request, IDENTITY_SAVED if changed else IDENTITY_UNCHANGED)
                 return redirect("identity_edit")
         status = 400
     else:
         initial = {}
         if identity:
+            # The consent they gave stands until they delete their answers: shown as given.
             initial = {
                 "attributes": "\n".join(identity.attributes),
                 "prefer_shared": identity.prefer_shared,
+                "consent": True,
             }
         form, status = IdentityForm(initial=initial), 200
     return render(
