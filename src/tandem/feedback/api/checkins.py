@@ -235,6 +235,9 @@ def reset_checkin_template(request: AuthenticatedRequest, program_id: int, kind:
 )
 def checkin_aggregates(request: AuthenticatedRequest, program_id: int) -> Any:
     """The program's admins: per kind, due and answered; per scale or choice question, the
-    average and distribution of at least 5 answers. Never a comment."""
+    average and distribution of at least 5 answers. Never a comment. The counts leave out
+    the caller's own mentorships."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
-    return checkin_figures.checkin_aggregates_for_program(program=program)
+    return checkin_figures.checkin_aggregates_for_program(
+        program=program, reader_id=request.auth.pk
+    )

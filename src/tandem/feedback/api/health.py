@@ -21,6 +21,10 @@ from tandem.people.models import User
 router = Router(tags=["feedback"])
 
 
+COMPUTED_AT = (
+    "When it was last worked out; for a pair the reader is one of, when the reader's own view "
+    "last changed instead (a refresh's time would tell when the other side answered)."
+)
 SCORE_WITHHELD = (
     "Always null: the 0-100 score moves with each side's private check-in answers, so it is "
     "not shown; the state and the reasons say how it is going."
@@ -44,7 +48,7 @@ class HealthOut(Schema):
     reasons: list[ReasonOut] = Field(description="Concerns first, heaviest first; then strengths.")
     last_activity_at: datetime | None
     state_since: datetime | None
-    computed_at: datetime | None
+    computed_at: datetime | None = Field(description=COMPUTED_AT)
 
 
 class HealthRowOut(Schema):
@@ -57,7 +61,7 @@ class HealthRowOut(Schema):
     reasons: list[ReasonOut]
     last_activity_at: datetime | None
     state_since: datetime
-    computed_at: datetime
+    computed_at: datetime = Field(description=COMPUTED_AT)
 
     @staticmethod
     def resolve_score(obj: MentorshipHealth) -> None:

@@ -149,15 +149,26 @@ def _question_aggregates(
     return found
 
 
-def checkin_aggregates_for_program(*, program: Program) -> list[KindAggregate]:
+def _pair_of(reader_id: int | None) -> Q:
+    return Q(mentorship__mentor_id=reader_id) | Q(mentorship__mentee_id=reader_id)
+
+
+def checkin_aggregates_for_program(
+    *, program: Program, reader_id: int | None
+) -> list[KindAggregate]:
     """Per kind: check-ins due and answered, and per question of the program's current
     questions the number of answers, the average (scales) and the distribution, hidden below
-    ``AGGREGATE_MIN`` answers. Two queries per kind at most, whatever the program's size."""
+    ``AGGREGATE_MIN`` answers. Two queries per kind at most, whatever the program's size.
+
+    The due and answered counts leave out the mentorships ``reader_id`` is one of: unlike the
+    figures (whole blocks of settled answers) they move with each answer, and an admin who is
+    one of a pair would read in them the moment the other answered."""
     now = timezone.now()
     templates = checkin_templates_for(program_ids=[program.pk])
     counts = {
         row["kind"]: (row["due"], row["answered"])
         for row in CheckIn.objects.filter(mentorship__program=program, due_at__lte=now)
+        .exclude(_pair_of(reader_id))
         .values("kind")
         .annotate(due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
@@ -190,6 +201,6 @@ def checkin_list_shared_with_admins(*, program: Program, viewer: User) -> QueryS
         checkin_queryset()
         .select_related("author")
         .filter(mentorship__program=program, shared_with_admins=True, answered_at__isnull=False)
-        .exclude(Q(mentorship__mentor=viewer) | Q(mentorship__mentee=viewer))
+        .exclude(_pair_of(viewer.pk))
         .order_by("-answered_at", "-pk")
     )

@@ -92,9 +92,11 @@ def health_known_by(
 ) -> MentorshipHealth:
     """A copy of ``health`` as ``reader_id`` may know it. Either of the pair: the state, since
     when and the reasons of their own view (assessed without the other's answers, see
-    ``services.health_sides``; their own answers' reasons are theirs to read). Anyone else (the
-    program's admins): the full health. A row not refreshed since the views were added shows
-    the pair the full state with ``reasons_for_reader`` until its next refresh."""
+    ``services.health_sides``; their own answers' reasons are theirs to read), and as
+    ``computed_at`` when that view last changed (a refresh's time would tell when the other
+    answered). Anyone else (the program's admins): the full health. A row not refreshed since
+    the views were added shows the pair the full state with ``reasons_for_reader`` until its
+    next refresh."""
     known = copy.copy(health)
     side = side_of(mentorship, reader_id)
     view = health.views.get(side) if side else None
@@ -105,6 +107,7 @@ def health_known_by(
         return known
     known.state = view["state"]
     known.state_since = datetime.fromisoformat(view["state_since"])
+    known.computed_at = datetime.fromisoformat(view.get("changed_at", view["state_since"]))
     known.reasons = reasons_as_read(view["reasons"])
     return known
 

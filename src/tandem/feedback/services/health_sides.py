@@ -58,19 +58,31 @@ def signals_seen_by(signals: HealthSignals, side: Side) -> HealthSignals:
     return replace(signals, pulses=tuple(p for p in signals.pulses if p.side == side))
 
 
+def _codes(reasons: list[dict[str, object]]) -> list[object]:
+    return [reason["code"] for reason in reasons]
+
+
 def side_view(
     assessment: HealthAssessment, previous: Mapping[str, Any] | None, now: datetime
 ) -> dict[str, Any]:
-    """What one side's view stores: its state, since when, its flagged spell and reasons."""
+    """What one side's view stores: its state, since when, its flagged spell, its reasons and
+    ``changed_at``, when its state or reasons last changed: the time the pair reads instead of
+    ``computed_at``, which moves with every refresh, the other side's answers and edits
+    included, and so would tell one side when the other answered."""
     before = previous or {}
     kept = before.get("state") == assessment.state
+    reasons = reasons_of(assessment)
+    unchanged = kept and _codes(before.get("reasons", [])) == _codes(reasons)
     return {
         "state": assessment.state,
         "state_since": before["state_since"] if kept else now.isoformat(),
         "flagged_since": flagged_since(
             before.get("state"), before.get("flagged_since"), assessment.state, now
         ),
-        "reasons": reasons_of(assessment),
+        "reasons": reasons,
+        "changed_at": before.get("changed_at", before["state_since"])
+        if unchanged
+        else now.isoformat(),
     }
 
 

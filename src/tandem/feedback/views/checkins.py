@@ -126,7 +126,9 @@ def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResp
         "feedback/checkin_program.html",
         {
             "program": program,
-            "aggregates": checkin_figures.checkin_aggregates_for_program(program=program),
+            "aggregates": checkin_figures.checkin_aggregates_for_program(
+                program=program, reader_id=request.user.pk
+            ),
             "minimum": checkin_figures.AGGREGATE_MIN,
             "page_obj": shared,
             "shared": [(checkin, selectors.answer_rows(checkin)) for checkin in shared],
