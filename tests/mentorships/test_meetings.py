@@ -139,14 +139,28 @@ class TestChanges:
         meeting = schedule(m)
         new_start = soon(48)
         with django_capture_on_commit_callbacks(execute=True):
-            moved = services.meeting_reschedule(
+            moved, was_moved = services.meeting_reschedule(
                 user=m.mentor,
                 meeting_id=meeting.pk,
                 starts_at=new_start,
                 ends_at=new_start + timedelta(hours=1),
             )
         assert (moved.starts_at, moved.duration_minutes, moved.sequence) == (new_start, 60, 1)
+        assert was_moved
         assert Notification.objects.filter(recipient=m.mentee, title__contains="moved").exists()
+
+    def test_the_same_time_again_is_no_move(self, django_capture_on_commit_callbacks):
+        m = mentorship()
+        meeting = schedule(m)
+        with django_capture_on_commit_callbacks(execute=True):
+            kept, was_moved = services.meeting_reschedule(
+                user=m.mentor,
+                meeting_id=meeting.pk,
+                starts_at=meeting.starts_at,
+                ends_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
+            )
+        assert not was_moved and kept.sequence == meeting.sequence
+        assert not Notification.objects.filter(title__contains="moved").exists()
 
     def test_reschedule_into_past_changes_nothing(self):
         m = mentorship()

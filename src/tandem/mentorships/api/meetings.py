@@ -187,9 +187,10 @@ def meeting_ics(request: AuthenticatedRequest, meeting_id: int):
     operation_id="tandem_mentorships_api_reschedule_meeting",
 )
 def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: RescheduleIn):
-    return _meeting_out(
-        services.meeting_reschedule(user=request.auth, meeting_id=meeting_id, **payload.dict())
+    meeting, _ = services.meeting_reschedule(
+        user=request.auth, meeting_id=meeting_id, **payload.dict()
     )
+    return _meeting_out(meeting)
 
 
 @router.post(

@@ -263,13 +263,15 @@ def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
 
 def meeting_reschedule(
     *, user: User, meeting_id: int, starts_at: datetime, ends_at: datetime
-) -> Meeting:
+) -> tuple[Meeting, bool]:
+    """Move a meeting, and whether it moved: the same time and length again (a page saved as it
+    opened) is no move, so no new sequence and nobody is told."""
     minutes = _check_times(starts_at, ends_at)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         _changeable(meeting)
         if starts_at == meeting.starts_at and minutes == meeting.duration_minutes:
-            return meeting  # saved untouched: no new sequence, no "moved" notice
+            return meeting, False
         old = meeting.starts_at
         meeting.starts_at = starts_at
         meeting.duration_minutes = minutes
@@ -289,7 +291,7 @@ def meeting_reschedule(
             title=f"{user.display_name} moved your meeting",
             body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.",
         )
-    return meeting
+    return meeting, True
 
 
 def _text(value: str, limit: int, field: str, required: bool = True) -> str:

@@ -293,7 +293,7 @@ def meeting_reschedule(request, meeting_id: int):
     if request.method == "POST" and form.is_valid():
         starts_at = form.starts_at()
         try:
-            saved = services.meeting_reschedule(
+            _, moved = services.meeting_reschedule(
                 user=request.user,
                 meeting_id=meeting_id,
                 starts_at=starts_at,
@@ -302,9 +302,6 @@ def meeting_reschedule(request, meeting_id: int):
         except ApplicationError as error:
             form_add_error(form, error, renames=MEETING_FIELDS)
         else:
-            # A move raises the sequence (calendars see the new time); a save as it stands
-            # leaves it and tells nobody.
-            moved = saved.sequence != meeting.sequence
             messages.success(request, MEETING_MOVED if moved else MEETING_UNCHANGED)
             return redirect("meeting_detail", meeting_id)
     return render(
