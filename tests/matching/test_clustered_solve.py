@@ -47,16 +47,21 @@ def dense_optimum(graph: CandidateGraph, dense: np.ndarray) -> tuple[int, float]
     return int(real.sum()), math.fsum(dense[rows[real], columns[cols[real]]].tolist())
 
 
+def assert_dense_optimum(graph: CandidateGraph, dense: np.ndarray, result) -> None:
+    """``result`` matches as many and totals as much as the dense optimum, proven by LP duals."""
+    count, total = dense_optimum(graph, dense)
+    assert result.n_matched == count
+    assert result.total_score == pytest.approx(total, abs=1e-9)
+    assert total - 1e-9 <= result.upper_bound <= total + 1e-6
+    assert result.bound_method == "lp_dual"
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_optimal_on_clustered_instances_equals_the_dense_optimum(seed):
     graph, dense = clustered(seed)
     proven = shortlist.proven_optimal(graph)
     assert proven.shortlist is not None and len(proven.shortlist) < graph.n_edges / 2
-    result = solve(graph)
-    count, total = dense_optimum(graph, dense)
-    assert result.n_matched == count
-    assert result.total_score == pytest.approx(total, abs=1e-9)
-    assert total - 1e-9 <= result.upper_bound <= total + 1e-6
+    assert_dense_optimum(graph, dense, solve(graph))
 
 
 def test_the_shortlist_grows_where_the_certificate_fails():

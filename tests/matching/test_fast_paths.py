@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.matching.test_clustered_solve import dense_optimum
+from tests.matching.test_clustered_solve import assert_dense_optimum
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import solve
@@ -79,12 +79,7 @@ def test_optimal_on_families_where_everyone_wants_the_same_mentors_is_the_dense_
     family, seed
 ):
     graph, dense = family_graph(seed, family, k=40)  # a shortlist first: 40 > 2 x 12 pairs
-    result = solve(graph)
-    count, total = dense_optimum(graph, dense)
-    assert result.n_matched == count
-    assert result.total_score == pytest.approx(total, abs=1e-9)
-    assert total - 1e-9 <= result.upper_bound <= total + 1e-6
-    assert result.bound_method == "lp_dual"
+    assert_dense_optimum(graph, dense, solve(graph))
 
 
 def test_label_correcting_that_runs_long_hands_over_to_scipys_bellman_ford(monkeypatch):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.matching.test_clustered_solve import dense_optimum
+from tests.matching.test_clustered_solve import assert_dense_optimum
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import solve
@@ -46,9 +46,4 @@ def test_optimal_on_sparse_random_graphs_grows_the_shortlist_to_the_dense_optimu
     proven = shortlist.proven_optimal(graph)
     assert proven.rounds >= 0  # proven on a shortlist, not solved on the whole graph
     assert proven.shortlist is not None and len(proven.shortlist) < graph.n_edges / 2
-    result = solve(graph)
-    count, total = dense_optimum(graph, dense)
-    assert result.n_matched == count
-    assert result.total_score == pytest.approx(total, abs=1e-9)
-    assert total - 1e-9 <= result.upper_bound <= total + 1e-6
-    assert result.bound_method == "lp_dual"
+    assert_dense_optimum(graph, dense, solve(graph))
