@@ -13,9 +13,7 @@ from datetime import datetime
 from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, When
-from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from tandem.core.search import contains_folded
 from tandem.feedback.health import REASON_CODES, REASONS
@@ -165,9 +163,24 @@ def access_program_for_health(*, user: User | AnonymousUser, program_id: int) ->
     return access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
 
 
-def _pair_of(reader_id: int | None) -> Q:
-    """The mentorships ``reader_id`` is one of the pair of."""
-    return Q(mentorship__mentor_id=reader_id) | Q(mentorship__mentee_id=reader_id)
+def _own_mentorship_ids(program: Program, reader_id: int | None) -> list[int]:
+    """The program's active mentorships ``reader_id`` is one of the pair of (one small query on
+    the mentorships' own indexes; none for most admins)."""
+    theirs = Mentorship.objects.filter(
+        Q(mentor_id=reader_id) | Q(mentee_id=reader_id),
+        program=program,
+        state=MentorshipState.ACTIVE,
+    )
+    return list(theirs.values_list("pk", flat=True))
+
+
+def _known_rows(qs: QuerySet[MentorshipHealth], reader_id: int | None) -> list[MentorshipHealth]:
+    """``qs``'s rows as ``reader_id`` knows them (``health_known_by``), the pair joined."""
+    rows = qs.select_related("mentorship", "mentorship__mentor", "mentorship__mentee")
+    return [
+        health_known_by(health, mentorship=health.mentorship, reader_id=reader_id)
+        for health in rows
+    ]
 
 
 def _list_place(health: MentorshipHealth) -> tuple[datetime, int]:
@@ -278,7 +291,8 @@ def health_list_for_program(
 ) -> HealthRows:
     """The health of the program's active mentorships, stalled first, then at risk, on track
     and thriving, longest in its state first within each; a page is two queries and the count
-    one, plus one for the reader's own pairs.
+    one, plus one to find the reader's own pairs (and, if any, one to read them and one per
+    own pair on the page to place it).
 
     A pair ``reader_id`` is one of (an admin who also mentors) is listed, filtered and placed
     as the reader knows it (``health_known_by``: their own side's view), never by the full
@@ -291,13 +305,9 @@ def health_list_for_program(
             f"{who}__{name}" for who in people for name in ("first_name", "last_name", "email")
         ]
         qs = qs.filter(contains_folded(term, *fields))
-    own = [
-        health_known_by(health, mentorship=health.mentorship, reader_id=reader_id)
-        for health in qs.filter(_pair_of(reader_id)).select_related(
-            "mentorship", "mentorship__mentor", "mentorship__mentee"
-        )
-    ]
-    others = qs.exclude(_pair_of(reader_id))
+    own_ids = _own_mentorship_ids(program, reader_id)
+    own = _known_rows(qs.filter(mentorship_id__in=own_ids), reader_id) if own_ids else []
+    others = qs.exclude(mentorship_id__in=own_ids) if own_ids else qs
     if filters.state:
         others = others.filter(state=filters.state)
     if filters.reason:
@@ -305,34 +315,32 @@ def health_list_for_program(
     return HealthRows(others, own=[health for health in own if _shown(health, filters)])
 
 
-def _state_known_by(reader_id: int | None) -> Coalesce:
-    """``health_known_by``'s state in SQL: the reader's side's view for their own pairs (the
-    full state while the row has no views yet), the full state for every other pair."""
-    return Coalesce(
-        Case(
-            When(mentorship__mentor_id=reader_id, then=KT("views__mentor__state")),
-            When(mentorship__mentee_id=reader_id, then=KT("views__mentee__state")),
-        ),
-        F("state"),
-        output_field=CharField(),
-    )
-
-
 def health_counts_for_programs(
     *, program_ids: Sequence[int], reader_id: int | None
 ) -> dict[int, dict[str, int]]:
-    """Active mentorships by health state per program, each as ``reader_id`` knows it (one
-    query; for the admin home and the health list's counts)."""
+    """Active mentorships by health state per program, each as ``reader_id`` knows it (for the
+    admin home and the health list's counts): one grouped query in which the reader's own
+    pairs come out one by one, then, only if there are any, one to read them as the reader
+    knows them."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        MentorshipHealth.objects.filter(
-            program_id__in=list(program_ids), mentorship__state=MentorshipState.ACTIVE
-        )
-        .annotate(known_state=_state_known_by(reader_id))
-        .values("program_id", "known_state")
-        .annotate(n=Count("pk"))
-        .values_list("program_id", "known_state", "n")
+    active = MentorshipHealth.objects.filter(
+        program_id__in=list(program_ids), mentorship__state=MentorshipState.ACTIVE
     )
-    for program_id, state, n in rows:
-        counts[program_id][state] = n
+    theirs = Q(mentorship__mentor_id=reader_id) | Q(mentorship__mentee_id=reader_id)
+    rows = (
+        active.annotate(own=Case(When(theirs, then=F("mentorship_id")), default=None))
+        .values("program_id", "state", "own")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "state", "own", "n")
+    )
+    own_ids = []
+    for program_id, state, own, n in rows:
+        if own is None:
+            counts[program_id][state] = counts[program_id].get(state, 0) + n
+        else:
+            own_ids.append(own)
+    for health in (
+        _known_rows(active.filter(mentorship_id__in=own_ids), reader_id) if own_ids else []
+    ):
+        counts[health.program_id][health.state] = counts[health.program_id].get(health.state, 0) + 1
     return counts
