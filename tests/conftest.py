@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import socket
+import threading
 from urllib.parse import urlparse
 
 import pytest
@@ -184,15 +185,50 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _close_browser_windows(request):
-    """Close every browser window a test opened, even when it failed half-way: a window left
-    open keeps polling the live server (a run's status, the live-message socket) after the
-    test's database access has ended, into later tests."""
-    yield
-    if "chromium" in request.fixturenames:
-        for context in request.getfixturevalue("chromium").contexts:
+class RequestsInFlight:
+    """The live server's WSGI app, counting the requests it is still serving."""
+
+    def __init__(self, app):
+        self.app = app
+        self.serving = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.serving += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.serving -= 1
+                self.changed.notify_all()
+
+    def wait_idle(self, seconds: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.serving == 0, timeout=seconds)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, its requests in flight counted (``in_flight``)."""
+    httpd = live_server.thread.httpd
+    live_server.in_flight = RequestsInFlight(httpd.get_app())
+    httpd.set_app(live_server.in_flight)
+    return live_server
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Before any fixture is torn down (the database flush among them), close every browser
+    window the test opened, even when it failed half-way, and let the live server finish what
+    it is serving: a window left open kept polling the server into later tests, and a request
+    still running during the flush failed it ('database table is locked')."""
+    fixtures = getattr(item, "funcargs", {})
+    if "chromium" in fixtures:
+        for context in fixtures["chromium"].contexts:
             context.close()
+    if "live_server" in fixtures:
+        fixtures["live_server"].in_flight.wait_idle(seconds=30)
 
 
 @pytest.fixture
