@@ -238,6 +238,4 @@ def checkin_aggregates(request: AuthenticatedRequest, program_id: int) -> Any:
     average and distribution of at least 5 answers. Never a comment. The counts leave out
     the caller's own mentorships."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
-    return checkin_figures.checkin_aggregates_for_program(
-        program=program, reader_id=request.auth.pk
-    )
+    return checkin_figures.checkin_aggregates_for_program(program=program, reader=request.auth)

@@ -23,6 +23,7 @@ from tandem.feedback.selectors.checkins import (
     checkin_queryset,
     checkin_templates_for,
 )
+from tandem.mentorships.selectors.outside_admins import in_the_pair
 from tandem.people.models import User
 from tandem.programs.models import Program
 
@@ -149,18 +150,12 @@ def _question_aggregates(
     return found
 
 
-def _pair_of(reader_id: int | None) -> Q:
-    return Q(mentorship__mentor_id=reader_id) | Q(mentorship__mentee_id=reader_id)
-
-
-def checkin_aggregates_for_program(
-    *, program: Program, reader_id: int | None
-) -> list[KindAggregate]:
+def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[KindAggregate]:
     """Per kind: check-ins due and answered, and per question of the program's current
     questions the number of answers, the average (scales) and the distribution, hidden below
     ``AGGREGATE_MIN`` answers. Two queries per kind at most, whatever the program's size.
 
-    The due and answered counts leave out the mentorships ``reader_id`` is one of: unlike the
+    The due and answered counts leave out the mentorships ``reader`` is one of: unlike the
     figures (whole blocks of settled answers) they move with each answer, and an admin who is
     one of a pair would read in them the moment the other answered."""
     now = timezone.now()
@@ -168,7 +163,7 @@ def checkin_aggregates_for_program(
     counts = {
         row["kind"]: (row["due"], row["answered"])
         for row in CheckIn.objects.filter(mentorship__program=program, due_at__lte=now)
-        .exclude(_pair_of(reader_id))
+        .exclude(in_the_pair(reader))
         .values("kind")
         .annotate(due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
@@ -201,6 +196,6 @@ def checkin_list_shared_with_admins(*, program: Program, viewer: User) -> QueryS
         checkin_queryset()
         .select_related("author")
         .filter(mentorship__program=program, shared_with_admins=True, answered_at__isnull=False)
-        .exclude(_pair_of(viewer.pk))
+        .exclude(in_the_pair(viewer))
         .order_by("-answered_at", "-pk")
     )

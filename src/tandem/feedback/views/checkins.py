@@ -127,7 +127,7 @@ def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResp
         {
             "program": program,
             "aggregates": checkin_figures.checkin_aggregates_for_program(
-                program=program, reader_id=request.user.pk
+                program=program, reader=request.user
             ),
             "minimum": checkin_figures.AGGREGATE_MIN,
             "page_obj": shared,
