@@ -349,7 +349,7 @@ class TestIdentity:
             prefer_shared=True,
             consent=True,
         )
-        identity = services.identity_set(
+        identity, _ = services.identity_set(
             user=user, attributes=["Parent"], prefer_shared=False, consent=True
         )
         assert Identity.objects.get(user=user).attributes == ["Parent"]

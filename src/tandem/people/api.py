@@ -232,17 +232,21 @@ def identity_get(request: AuthenticatedRequest):
 
 @router.put(
     "/me/identity",
-    response={200: IdentityOut, 400: ErrorOut},
+    response={200: IdentityOut, 400: ErrorOut, 404: ErrorOut},
     summary="Save your private background",
 )
 def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
-    """Replace your background record. ``consent`` must be true, unless nothing changes."""
-    return services.identity_set(
+    """Replace your background record. ``consent`` must be true, unless nothing changes;
+    404 when nothing is stored and nothing was sent (no record is made of nothing)."""
+    identity, _ = services.identity_set(
         user=request.auth,
         attributes=payload.attributes,
         prefer_shared=payload.prefer_shared,
         consent=payload.consent,
     )
+    if identity is None:
+        raise NotFound(IDENTITY_NOT_FOUND)
+    return identity
 
 
 @router.delete("/me/identity", response={204: None}, summary="Withdraw your private background")

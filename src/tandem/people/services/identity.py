@@ -17,10 +17,12 @@ IDENTITY_CONSENT_REQUIRED = "Tick the consent box to save this information."
 
 def identity_set(
     *, user: User, attributes: Iterable[str], prefer_shared: bool, consent: bool
-) -> Identity:
-    """Save the person's self-described background. Storing anything new requires their
-    consent, and dates it; a save that changes nothing (the page or the API sent back
-    untouched) writes nothing and keeps the consent already given and its date."""
+) -> tuple[Identity | None, bool]:
+    """Save the person's self-described background; returns what is stored (None: nothing)
+    and whether this call wrote it. Storing anything new requires their consent, and dates it;
+    a save that changes nothing (the page or the API sent back untouched, or sent empty when
+    nothing is stored) writes nothing, keeps the consent already given and its date, and needs
+    no consent."""
     errors: dict[str, str] = {}
     cleaned: list[str] = []
     try:
@@ -29,12 +31,9 @@ def identity_set(
         errors["attributes"] = error.message
     with transaction.atomic():
         current = Identity.objects.select_for_update().filter(user=user).first()
-        if (
-            not errors
-            and current is not None
-            and (current.attributes, current.prefer_shared) == (cleaned, bool(prefer_shared))
-        ):
-            return current
+        stored = (current.attributes, current.prefer_shared) if current else ([], False)
+        if not errors and stored == (cleaned, bool(prefer_shared)):
+            return current, False
         if not consent:
             errors["consent"] = IDENTITY_CONSENT_REQUIRED
         if errors:
@@ -47,7 +46,7 @@ def identity_set(
                 "consented_at": dj_timezone.now(),
             },
         )
-    return identity
+    return identity, True
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ def identity_edit(request):
         form = IdentityForm(request.POST)
         if form.is_valid():
             try:
-                saved = services.identity_set(
+                _, changed = services.identity_set(
                     user=request.user,
                     attributes=form.attribute_list(),
                     prefer_shared=form.cleaned_data["prefer_shared"],
@@ -35,19 +35,17 @@ def identity_edit(request):
             except ApplicationError as error:
                 form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
-                # Only a change is consented to, and dated, anew.
-                changed = identity is None or saved.consented_at != identity.consented_at
                 messages.success(request, IDENTITY_SAVED if changed else IDENTITY_UNCHANGED)
                 return redirect("identity_edit")
         status = 400
     else:
         initial = {}
         if identity:
-            # The consent they gave stands until they delete their answers: shown as given.
+            # The consent box is never ticked for them: storing anything new needs a fresh tick
+            # (a pre-ticked box is no consent); the consent already given shows as its date.
             initial = {
                 "attributes": "\n".join(identity.attributes),
                 "prefer_shared": identity.prefer_shared,
-                "consent": True,
             }
         form, status = IdentityForm(initial=initial), 200
     return render(
