@@ -214,6 +214,7 @@ class TestNotes:
         m = mentorship()
         meeting = schedule(m)
         client.force_login(m.mentee)
+        services.private_note_save(user=m.mentee, meeting_id=meeting.pk, body="Nervous")
         url = reverse("meeting_private_note", args=[meeting.pk])
         response = client.post(url, {"body": " \r\n "}, follow=True)
         assert not PrivateNote.objects.exists()

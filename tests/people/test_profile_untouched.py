@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tandem.people.models import AvailabilityWindow, Profile
 from tandem.people.services import profile_set_availability, profile_update
+from tandem.people.views.profiles import PROFILE_SAVED, PROFILE_UNCHANGED
 from tests.people.factories import ProfileFactory
 from tests.untouched import nothing_changes, submit_untouched, untouched_data
 
@@ -18,9 +19,11 @@ pytestmark = pytest.mark.django_db
 URL = reverse("profile_edit")
 
 
-def _save_untouched(client) -> None:
+def _save_untouched(client) -> str:
+    """The page the untouched save leads to."""
     response = submit_untouched(client, URL, URL)
     assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_untouched_profile_keeps_languages_in_their_stored_order(client):
@@ -35,8 +38,9 @@ def test_profile_with_a_different_set_of_languages_is_saved_as_given(client):
     client.force_login(profile.user)
     data = untouched_data(client, URL, URL)
     data["languages"] = ["pt", "en"]
-    client.post(URL, data)
+    response = client.post(URL, data, follow=True)
     assert Profile.objects.get(pk=profile.pk).languages == ["pt", "en"]
+    assert PROFILE_SAVED in response.content.decode()
 
 
 def test_untouched_profile_keeps_its_availability_rows(client):
@@ -78,7 +82,8 @@ def test_untouched_profile_writes_nothing(client):
     )
     client.force_login(profile.user)
     with nothing_changes(profile, profile.user):
-        _save_untouched(client)
+        page = _save_untouched(client)
+    assert PROFILE_UNCHANGED in page and PROFILE_SAVED not in page
 
 
 def test_a_changed_skill_alone_stamps_the_profile():
@@ -86,5 +91,11 @@ def test_a_changed_skill_alone_stamps_the_profile():
     profile = ProfileFactory()
     profile_update(profile=profile, actor=profile.user, skills_offered=["Python"])
     before = Profile.objects.get(pk=profile.pk).updated_at
-    profile_update(profile=profile, actor=profile.user, skills_offered=["Python", "Go"])
-    assert Profile.objects.get(pk=profile.pk).updated_at > before
+    _, changed = profile_update(
+        profile=profile, actor=profile.user, skills_offered=["Python", "Go"]
+    )
+    assert changed and Profile.objects.get(pk=profile.pk).updated_at > before
+    _, changed = profile_update(
+        profile=profile, actor=profile.user, skills_offered=["Go", "Python"]
+    )
+    assert not changed

@@ -116,7 +116,7 @@ def test_a_model_that_cannot_load_falls_back_to_the_lexicon_once(broken_model, c
         assert isinstance(kept.product_embedder(), BuiltinEmbedder)
         assert isinstance(kept.product_embedder(), BuiltinEmbedder)
     assert len(caplog.records) == 1 and "cannot be loaded" in caplog.text
-    profile = profile_update(profile=ProfileFactory(), actor=None, goals=GOALS)
+    profile, _ = profile_update(profile=ProfileFactory(), actor=None, goals=GOALS)
     assert stored(profile)["goals"].text_hash == kept.text_hash(GOALS)  # the lexicon, inline
 
 

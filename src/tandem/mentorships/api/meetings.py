@@ -266,11 +266,10 @@ def add_agenda_item(request: AuthenticatedRequest, meeting_id: int, payload: Tex
     operation_id="tandem_mentorships_api_update_notes",
 )
 def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesIn):
-    return _meeting_out(
-        services.meeting_notes_update(
-            user=request.auth, meeting_id=meeting_id, shared_notes=payload.shared_notes
-        )
+    meeting, _ = services.meeting_notes_update(
+        user=request.auth, meeting_id=meeting_id, shared_notes=payload.shared_notes
     )
+    return _meeting_out(meeting)
 
 
 @router.get(
@@ -299,5 +298,7 @@ def _private_note_out(meeting_id: int, note: PrivateNote | None) -> dict[str, ob
     operation_id="tandem_mentorships_api_put_private_note",
 )
 def put_private_note(request: AuthenticatedRequest, meeting_id: int, payload: PrivateNoteIn):
-    note = services.private_note_save(user=request.auth, meeting_id=meeting_id, body=payload.body)
+    note, _ = services.private_note_save(
+        user=request.auth, meeting_id=meeting_id, body=payload.body
+    )
     return _private_note_out(meeting_id, note)

@@ -315,30 +315,30 @@ def agenda_item_add(*, user: User, meeting_id: int, text: str) -> AgendaItem:
     return item
 
 
-def meeting_notes_update(*, user: User, meeting_id: int, shared_notes: str) -> Meeting:
+def meeting_notes_update(*, user: User, meeting_id: int, shared_notes: str) -> tuple[Meeting, bool]:
+    """Set the meeting's shared notes; returns it and whether they changed."""
     shared_notes = _text(shared_notes, 20000, "shared_notes", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         check_open(meeting.mentorship)
-        model_update(meeting, {"shared_notes": shared_notes})
-    return meeting
+        changed = model_update(meeting, {"shared_notes": shared_notes})
+    return meeting, bool(changed)
 
 
-def private_note_save(*, user: User, meeting_id: int, body: str) -> PrivateNote | None:
-    """The caller's note on the meeting; an empty body keeps no note (an existing one is
-    deleted) and returns None."""
+def private_note_save(*, user: User, meeting_id: int, body: str) -> tuple[PrivateNote | None, bool]:
+    """The caller's note on the meeting, and whether this call changed it; an empty body keeps
+    no note (an existing one is deleted) and returns None."""
     body = _text(body, 20000, "body", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
         if not body:
-            PrivateNote.objects.filter(meeting=meeting, author=user).delete()
-            return None
+            deleted, _ = PrivateNote.objects.filter(meeting=meeting, author=user).delete()
+            return None, deleted > 0
         note, created = PrivateNote.objects.select_for_update().get_or_create(
             meeting=meeting, author=user, defaults={"body": body}
         )
-        if not created:
-            model_update(note, {"body": body})
-    return note
+        changed = created or bool(model_update(note, {"body": body}))
+    return note, changed
 
 
 def calendar_feed_regenerate(*, user: User) -> CalendarFeed:

@@ -34,6 +34,8 @@ from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
 NOTES_FORM_INVALID = "The notes were not saved."
+SHARED_NOTES_SAVED = "Shared notes saved."
+NOTES_UNCHANGED = "Nothing changed: the notes are as they were."
 PRIVATE_NOTE_SAVED = "Private note saved. Only you can see it."
 PRIVATE_NOTE_EMPTY = "Your private note on this meeting is empty, so none is kept."
 MEETING_MOVED = "Meeting moved; your partner has been told."
@@ -158,7 +160,7 @@ def meeting_notes(request, meeting_id: int):
         NotesForm(request.POST),
         services.meeting_notes_update,
         meeting_id=meeting_id,
-        success="Shared notes saved.",
+        saved=lambda _meeting: SHARED_NOTES_SAVED,
         anchor="#notes",
     )
 
@@ -172,7 +174,7 @@ def meeting_private_note(request, meeting_id: int):
         PrivateNoteForm(request.POST),
         services.private_note_save,
         meeting_id=meeting_id,
-        success=lambda note: PRIVATE_NOTE_SAVED if note else PRIVATE_NOTE_EMPTY,
+        saved=lambda note: PRIVATE_NOTE_SAVED if note else PRIVATE_NOTE_EMPTY,
         anchor="#private-note",
     )
 
@@ -180,19 +182,19 @@ def meeting_private_note(request, meeting_id: int):
 def _save_notes(
     request: HttpRequest,
     form: forms.Form,
-    save: Callable[..., object],
+    save: Callable[..., tuple[object, bool]],
     *,
     meeting_id: int,
-    success: str | Callable[[object], str],
+    saved: Callable[[object], str],
     anchor: str,
 ) -> HttpResponseRedirect:
     """Save a notes form of the meeting page with the service of the same field names; an
     invalid form is refused, never saved as "" in place of notes that were too long.
-    ``success`` is the message, or makes it from what the service returned."""
+    ``saved`` makes the message from what the service stored, when it changed anything."""
     if not form.is_valid():
         raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
-    saved = save(user=request.user, meeting_id=meeting_id, **form.cleaned_data)
-    messages.success(request, success(saved) if callable(success) else success)
+    stored, changed = save(user=request.user, meeting_id=meeting_id, **form.cleaned_data)
+    messages.success(request, saved(stored) if changed else NOTES_UNCHANGED)
     return redirect(reverse("meeting_detail", args=[meeting_id]) + anchor)
 
 

@@ -188,8 +188,9 @@ def profile_update(
     cadence: object = UNSET,
     working_style: object = UNSET,
     reference_date: date | None = None,
-) -> Profile:
+) -> tuple[Profile, bool]:
     """Validate every given field, then write them all in one transaction (or nothing).
+    Returns the profile and whether anything of it changed (a form saved untouched: no).
 
     Arguments left ``UNSET`` are not changed. ``actor`` must be the profile's owner or staff;
     ``None`` means trusted system code (CSV import, demo, CLI) that checked permission itself.
@@ -232,16 +233,17 @@ def profile_update(
         raise ApplicationError(PROFILE_INVALID, fields=changes.errors)
     with transaction.atomic():
         profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
-        if TEXT_FIELDS & set(_profile_write(profile, changes, reference_date)):
+        changed, related_changed = _profile_write(profile, changes, reference_date)
+        if TEXT_FIELDS & set(changed):
             profile_vectors_on_save(profile=profile)
-    return profile
+    return profile, bool(changed) or related_changed
 
 
 def _profile_write(
     profile: Profile, changes: _ProfileChanges, reference_date: date | None
-) -> list[str]:
+) -> tuple[list[str], bool]:
     """Write the changes, only the columns whose value differs (``save_changed``); returns
-    their names."""
+    their names, and whether anything beside the row (name, skills, windows) changed."""
     before = field_values(profile)
     for field, value in changes.profile_fields.items():
         setattr(profile, field, value)
@@ -262,7 +264,7 @@ def _profile_write(
         related.append(_replace_windows(profile, relations["availability"]))
     if "availability" in relations or "timezone" in changes.profile_fields:
         availability_utc_refresh(profile, reference_date)
-    return save_changed(profile, before, related_changed=any(related))
+    return save_changed(profile, before, related_changed=any(related)), any(related)
 
 
 def _replace_skills(skills: Any, names: list[str]) -> bool:
@@ -298,8 +300,9 @@ def profile_set_availability(
     actor: User | None,
     windows: Iterable[str] | Iterable[tuple[int, int, int]],
     reference_date: date | None = None,
-) -> Profile:
-    """Replace the weekly windows (merged) and recompute ``availability_utc``."""
+) -> tuple[Profile, bool]:
+    """Replace the weekly windows (merged) and recompute ``availability_utc``; see
+    ``profile_update``."""
     return profile_update(
         profile=profile, actor=actor, availability=list(windows), reference_date=reference_date
     )

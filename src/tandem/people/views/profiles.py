@@ -27,6 +27,8 @@ from tandem.people.views.common import FORM_PREFIXES
 from tandem.people.views.manager import chosen_manager
 
 SKILL_SUGGESTIONS = 10
+PROFILE_SAVED = "Your profile is saved."
+PROFILE_UNCHANGED = "Nothing changed: your profile is as it was."
 
 
 def _profile_initial(profile, chosen: dict | None) -> dict:
@@ -86,7 +88,7 @@ def profile_edit(request):
         if form.is_valid() and not row_error:
             data = form.cleaned_data
             try:
-                services.profile_update(
+                _, changed = services.profile_update(
                     profile=profile,
                     actor=request.user,
                     first_name=data["first_name"],
@@ -114,7 +116,7 @@ def profile_edit(request):
                 availability_error = error.fields.get("availability")
                 form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, PROFILE_SAVED if changed else PROFILE_UNCHANGED)
                 return redirect("profile_edit")
         status = 400
         chosen = chosen_manager(
