@@ -104,3 +104,30 @@ def test_the_agreement_form_saved_untouched_makes_no_version_and_tells_nobody(cl
     with nothing_changes(m, m.agreement_versions.order_by("-number").first()):
         submit_untouched(client, url, url)
     assert m.agreement_versions.count() == 2
+
+
+@pytest.mark.parametrize("page", ["agreement_edit", "agreement_version"])
+def test_a_partner_who_opened_the_agreement_hears_of_the_next_version(client, page):
+    """Review: the mentor was emailed of version 3, opened the agreement from the email, and
+    never heard of versions 4 to 6 (the notice was rewritten unread, unsaid)."""
+    m = mentorship()
+    number = propose(m, m.mentee, 30)
+    client.force_login(m.mentor)
+    args = [m.pk] if page == "agreement_edit" else [m.pk, number]
+    assert client.get(reverse(page, args=args)).status_code == 200
+    assert awaiting(m.mentor) == []
+    for minutes in (40, 45, 50):
+        latest = propose(m, m.mentee, minutes)
+    assert emails_to(m.mentor) == 2  # version 2, then the first one after the look
+    assert [n.body for n in awaiting(m.mentor)] == [
+        f"Read version {latest} and sign it if you agree."
+    ]
+
+
+def test_opening_the_agreement_settles_only_the_viewers_own_notice(client):
+    m = mentorship()
+    propose(m, m.mentee, 30)
+    sign(m, m.mentee, 2)
+    client.force_login(m.mentee)
+    client.get(reverse("agreement_edit", args=[m.pk]))
+    assert len(awaiting(m.mentor)) == 1

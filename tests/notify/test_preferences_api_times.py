@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from tandem.core.api_types import TIME_WITH_OFFSET
+from tandem.core.api_types import TIME_WITH_FRACTION, TIME_WITH_OFFSET
 from tandem.notify.kinds import Kind
 from tandem.notify.models import NotificationPreference
-from tandem.notify.services import preference_update
+from tandem.notify.services import QUIET_HOURS_BOTH, preference_update
 from tests.mentorships.factories import UserFactory
 from tests.untouched import row_of
 
@@ -56,3 +56,24 @@ def test_a_time_without_an_offset_is_saved(client):
     assert response.json()["quiet_from"] == "22:00:00"
     saved = NotificationPreference.objects.get(user=me)
     assert (saved.quiet_from.hour, saved.quiet_until.hour) == (22, 7)
+
+
+def test_a_time_with_a_fraction_of_a_second_is_refused(client):
+    me = UserFactory()
+    client.force_login(me)
+    body = {"email_kinds": [], "daily_digest": False, "quiet_from": "22:00:00.123456"}
+    response = _put(client, {**body, "quiet_until": "07:00"})
+    assert response.status_code == 422
+    assert "quiet_from" in response.content.decode()
+    assert TIME_WITH_FRACTION in response.content.decode()
+    assert not NotificationPreference.objects.filter(user=me).exists()
+
+
+@pytest.mark.parametrize("given", ["quiet_from", "quiet_until"])
+def test_one_end_of_the_quiet_hours_is_a_422_naming_the_missing_one(client, given):
+    me = UserFactory()
+    client.force_login(me)
+    response = _put(client, {"email_kinds": [], "daily_digest": False, given: "22:00"})
+    assert response.status_code == 422
+    (missing,) = {"quiet_from", "quiet_until"} - {given}
+    assert response.json()["fields"] == {missing: QUIET_HOURS_BOTH}

@@ -4,7 +4,8 @@ carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
 A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
 never guessed: the same string means different moments to the two people of a mentorship.
 A time of day is the other way round: it is read in the caller's own time zone (quiet hours
-follow them through summer time), so one with an offset (``22:00+02:00``) is refused.
+follow them through summer time), so one with an offset (``22:00+02:00``) is refused, and
+so is a fraction of a second (``22:00:00.5``), which the settings page cannot show or keep.
 A test walks every operation of the API and fails on an input that does not use these.
 """
 
@@ -38,15 +39,20 @@ TIME_WITH_OFFSET = (
 )
 
 
-def _check_no_offset(value: time) -> time:
+TIME_WITH_FRACTION = "Give the time in whole seconds at most (e.g. 22:00 or 22:00:30)."
+
+
+def _check_time_of_day(value: time) -> time:
     if value.tzinfo is not None:
         raise ValueError(TIME_WITH_OFFSET)
+    if value.microsecond:
+        raise ValueError(TIME_WITH_FRACTION)
     return value
 
 
 ApiDate = Annotated[date, AfterValidator(_check_range)]
 ApiDateTime = Annotated[AwareDatetime, AfterValidator(_check_range)]
-ApiTime = Annotated[time, AfterValidator(_check_no_offset)]
+ApiTime = Annotated[time, AfterValidator(_check_time_of_day)]
 # A whole number an ``integer`` column holds; services check the domain's own range.
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
 # A row id (``bigint``).

@@ -136,8 +136,12 @@ def notify_refresh(
 ) -> Notification:
     """News on ``topic`` (e.g. ``agreement:<mentorship id>``) kept in one notice while the
     recipient has not read it: their unread notice on the topic is rewritten in place (moved
-    to the top, pushed live, not emailed again); with none unread, a new one is sent as
-    ``notify_send`` does. So many changes between two looks cost the recipient one email."""
+    to the top, pushed live as a refresh, not emailed at once); with none unread, a new one is
+    sent as ``notify_send`` does. So many changes between two looks cost one email now.
+
+    A rewrite of a notice already emailed re-arms it (``emailed_at`` cleared): the email told
+    of older news, so the next daily run (``digest_send``) emails the latest once, for digest
+    readers and email-as-it-comes readers alike, instead of leaving it unsaid."""
     unread = (
         Notification.objects.select_for_update()
         .filter(recipient=recipient, topic=topic, read_at__isnull=True)
@@ -156,9 +160,11 @@ def notify_refresh(
             "body": body,
             "url": url,
             "created_at": timezone.now(),
+            "emailed_at": None,
         },
     )
-    transaction.on_commit(lambda: _push_live(unread))
+    payload = {**_live_payload(unread), "refresh": True}  # the unread count is unchanged
+    transaction.on_commit(lambda: push_live(user_id=recipient.pk, payload=payload))
     return unread
 
 
@@ -300,7 +306,10 @@ def preference_update(
         if quiet_hours is not KEEP:
             start, end = quiet_hours
             if (start is None) != (end is None):
-                raise ApplicationError(QUIET_HOURS_BOTH, fields={"quiet_until": QUIET_HOURS_BOTH})
+                missing = "quiet_from" if start is None else "quiet_until"
+                raise ApplicationError(
+                    QUIET_HOURS_BOTH, fields={missing: QUIET_HOURS_BOTH}, status=422
+                )
             values.update(quiet_from=start, quiet_until=end)
         model_update(preference, values)
     return preference
@@ -322,19 +331,20 @@ def reminder_claim(*, kind: str, object_id: int, recipient: User, slot: str) -> 
     return True
 
 
-def digest_send(*, user: User, now: datetime) -> int:
-    """Email one day's unemailed notifications as one message; 0 when nothing to send."""
+def digest_send(*, user: User, now: datetime, rearmed_only: bool = False) -> int:
+    """Email one day's unemailed notifications as one message; 0 when nothing to send. With
+    ``rearmed_only`` (a person emailed as news comes), only unread topic notices rewritten
+    after their email (``notify_refresh``): at most one reminder a day of the latest news."""
     slot = now.astimezone(UTC).date().isoformat()
     with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update()
-            .filter(
-                recipient=user,
-                emailed_at__isnull=True,
-                kind__in=preference_for(user=user).email_kinds,
-            )
-            .order_by("created_at", "pk")
+        pending_query = Notification.objects.select_for_update().filter(
+            recipient=user,
+            emailed_at__isnull=True,
+            kind__in=preference_for(user=user).email_kinds,
         )
+        if rearmed_only:
+            pending_query = pending_query.filter(read_at__isnull=True).exclude(topic="")
+        pending = list(pending_query.order_by("created_at", "pk"))
         if not pending:
             return 0
         if not reminder_claim(kind="digest", object_id=user.pk, recipient=user, slot=slot):

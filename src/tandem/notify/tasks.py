@@ -1,13 +1,15 @@
-"""Background jobs of notify: the daily digest."""
+"""Background jobs of notify: the daily digest (and the day's reminder of re-armed notices)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from tandem.notify.models import NotificationPreference
+from tandem.notify.models import Notification, NotificationPreference
 from tandem.notify.periodic import run_periodic_jobs
 from tandem.notify.services import digest_send
 
@@ -28,7 +30,26 @@ def digests_run(now: datetime, *, force: bool = False) -> int:
     ):
         if digest_send(user=preference.user, now=now):
             sent += 1
+    for user in _rearmed_recipients():
+        if digest_send(user=user, now=now, rearmed_only=True):
+            sent += 1
     return sent
+
+
+def _rearmed_recipients() -> QuerySet:
+    """People emailed as news comes who have an unread topic notice rewritten after its email
+    (``notify_refresh`` re-armed it): the daily run tells them of the latest once."""
+    waiting = (
+        Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True)
+        .exclude(topic="")
+        .values("recipient_id")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=waiting)
+        .exclude(notification_preference__daily_digest=True)
+        .order_by("pk")
+    )
 
 
 @task()

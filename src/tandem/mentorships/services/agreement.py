@@ -73,11 +73,18 @@ def _agreement_topic(mentorship: Mentorship) -> str:
     return f"agreement:{mentorship.pk}"
 
 
+def agreement_seen(*, user: User, mentorship: Mentorship) -> None:
+    """The participant opened the agreement (its form or a version): the notice asking them
+    to sign is read, so the next version is news to them, with its own notice and email."""
+    notifications_settle(recipient=user, topic=_agreement_topic(mentorship))
+
+
 def _ask_to_sign(*, mentorship: Mentorship, actor: User, title: str, body: str) -> None:
     """Tell the partner a version awaits their signature, in one notice (``notify_refresh``):
-    while they have not read it, a newer version rewrites it and sends no second email; once
-    they have read it or acted on the agreement, the next one is a new notice. The actor's
-    own notice is settled: proposing or signing is acting on it."""
+    while they have not read it (nor opened the agreement), a newer version rewrites it and
+    sends no second email at once (one already emailed is re-armed for the next daily run);
+    once they have read it or acted on the agreement, the next one is a new notice. The
+    actor's own notice is settled: proposing or signing is acting on it."""
     topic = _agreement_topic(mentorship)
     notifications_settle(recipient=actor, topic=topic)
     notify_refresh(

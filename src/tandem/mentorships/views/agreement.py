@@ -12,6 +12,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AgreementForm
+from tandem.mentorships.services.agreement import agreement_seen
 from tandem.mentorships.services.agreement_content import EXAMPLES
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
 
@@ -25,6 +26,7 @@ AGREEMENT_UNCHANGED = (
 @mentorship_errors
 def agreement_edit(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+    agreement_seen(user=request.user, mentorship=mentorship)
     versions = selectors.agreement_versions(mentorship=mentorship)
     latest = versions[0] if versions else None
     form = AgreementForm(
@@ -71,6 +73,7 @@ def agreement_version(request, mentorship_id: int, number: int):
     version = next((v for v in versions if v.number == number), None)
     if version is None:
         raise Http404("No such version.")
+    agreement_seen(user=request.user, mentorship=mentorship)
     signed_by_me = (
         version.signed_by_mentor_at
         if request.user.pk == mentorship.mentor_id

@@ -1,4 +1,4 @@
-// The person's websocket: bumps the navigation's notification badge, and passes every event on
+// The person's websocket: bumps the navigation's notification badge (not for a refresh), and passes every event on
 // to the page as a "tandem:live" DOM event ("tandem:live-open" on each (re)connect, so a page
 // can fetch what it missed while the socket was down).
 (function () {
@@ -30,10 +30,13 @@
       try { data = JSON.parse(message.data); } catch (e) { return; }
       document.dispatchEvent(new CustomEvent("tandem:live", { detail: data }));
       if (data.event !== "notification") { return; }
-      var el = badge();
-      var count = parseInt(el.dataset.count || "0", 10) + 1;
-      el.dataset.count = String(count);
-      el.textContent = count + " new";
+      // A refresh rewrites a notice that is already unread: the count stays as it is.
+      if (!data.refresh) {
+        var el = badge();
+        var count = parseInt(el.dataset.count || "0", 10) + 1;
+        el.dataset.count = String(count);
+        el.textContent = count + " new";
+      }
       var live = document.getElementById("nav-live");
       if (live) { live.textContent = data.title; }
     };
