@@ -129,7 +129,8 @@ def test_past_the_limit_a_stale_snapshot_is_shown_rather_than_nothing(world, set
 
 @pytest.fixture
 def locked(world, monkeypatch):
-    """Another worker holds the computing lock of the program's health snapshot."""
+    """Another worker holds the computing lock of the program's health snapshot (as read by
+    the program admin, in no pair: one of a pair reads a snapshot and lock of their own)."""
     computed: list[InsightScope] = []
     section = replace(section_named("health"), compute=lambda scope: computed.append(scope) or [])
     scope = scope_of((world.program.pk,))
@@ -140,7 +141,7 @@ def locked(world, monkeypatch):
         yield section, scope, computed
 
 
-def test_a_snapshot_being_computed_is_waited_for_not_computed_twice(locked, monkeypatch):
+def test_a_snapshot_being_computed_is_waited_for_not_computed_twice(locked, monkeypatch, world):
     section, scope, computed = locked
     sleep = sections.time.sleep
 
@@ -149,21 +150,21 @@ def test_a_snapshot_being_computed_is_waited_for_not_computed_twice(locked, monk
         monkeypatch.setattr(sections.time, "sleep", sleep)
 
     monkeypatch.setattr(sections.time, "sleep", the_other_worker_finishes)
-    tables, at = section.build_dated(scope, by=1)
+    tables, at = section.build_dated(scope, by=world.people["program admin"].pk)
     assert at == InsightSnapshot.objects.get().computed_at and len(computed) == 1
 
 
-def test_a_long_wait_falls_back_to_the_stale_snapshot_or_asks_to_retry(locked):
+def test_a_long_wait_falls_back_to_the_stale_snapshot_or_asks_to_retry(locked, world):
     section, scope, computed = locked
     with pytest.raises(TooManyRequests) as busy:
-        section.build_dated(scope, by=1)
+        section.build_dated(scope, by=world.people["program admin"].pk)
     # Retry once the lock has surely gone: its remaining life, not a guess.
     assert sections.COMPUTE_LOCK - 5 < busy.value.retry_after <= sections.COMPUTE_LOCK
     assert not computed
     section.refresh(scope)
     InsightSnapshot.objects.update(computed_at=timezone.now() - timedelta(hours=1))
     computed.clear()
-    _, at = section.build_dated(scope, by=1)
+    _, at = section.build_dated(scope, by=world.people["program admin"].pk)
     assert at == InsightSnapshot.objects.get().computed_at and not computed
 
 

@@ -13,13 +13,16 @@ class InsightSnapshot(models.Model):
     programs = models.CharField(max_length=80)  # the scope's program ids, canonical (snapshots)
     range = models.CharField(max_length=20, blank=True)  # "" or "2025Q1-2025Q3", "2025Q1-"
     version = models.CharField(max_length=64, blank=True)  # the data version it was made under
+    # The mentorships left out (the reader's own pairs): "" or their ids' digest (snapshots).
+    left_out = models.CharField(max_length=64, blank=True, default="")
     tables = models.JSONField()
     computed_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["section", "programs", "range"], name="insight_snapshot_unique"
+                fields=["section", "programs", "range", "left_out"],
+                name="insight_snapshot_unique",
             )
         ]
         indexes = [models.Index(fields=["computed_at"])]

@@ -46,7 +46,7 @@ def insights_refresh(now: datetime) -> int:
     stale_before = now - timedelta(seconds=max_age / 2)
     stored = {
         (row["section"], row["programs"]): (row["computed_at"], row["version"])
-        for row in InsightSnapshot.objects.filter(range="").values(
+        for row in InsightSnapshot.objects.filter(range="", left_out="").values(
             "section", "programs", "computed_at", "version"
         )
     }

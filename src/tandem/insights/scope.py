@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from django.db.models import Q
 
 from tandem.core.exceptions import ApplicationError
+from tandem.mentorships.models import Mentorship
+from tandem.mentorships.selectors.outside_admins import in_the_pair
+from tandem.people.models import User
 
 QUARTER_PATTERN = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE | re.ASCII)
 EARLIEST_YEAR = 2000
@@ -74,6 +77,9 @@ class InsightScope:
     last: Quarter | None = None
     # No quarter of the range can hold data (``clipped``): nothing is computed nor stored.
     empty: bool = False
+    # The mentorships left out of the figures: the reader's own pairs, for the sections whose
+    # figures would tell a reader in the pair what the other privately answered (health).
+    left_out: tuple[int, ...] = ()
 
     @property
     def start(self) -> datetime | None:
@@ -129,3 +135,12 @@ def clipped(scope: InsightScope, quarters: Sequence[Quarter]) -> InsightScope:
     if (first or quarters[0]) > (last or quarters[-1]):
         return replace(scope, empty=True)
     return replace(scope, first=first, last=last)
+
+
+def without_pairs_of(scope: InsightScope, reader_id: int) -> InsightScope:
+    """``scope`` leaving out the scope's mentorships ``reader_id`` is one of the pair of (the
+    rule the admin lists use), so their figures never show a reader their partner's answers."""
+    own = Mentorship.objects.filter(program_id__in=scope.program_ids).filter(
+        in_the_pair(User(pk=reader_id), prefix="")
+    )
+    return replace(scope, left_out=tuple(own.order_by("pk").values_list("pk", flat=True)))

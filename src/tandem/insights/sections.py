@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
 from tandem.insights.models import InsightSnapshot
-from tandem.insights.scope import InsightScope
+from tandem.insights.scope import InsightScope, without_pairs_of
 from tandem.insights.selectors.engagement import engagement_tables
 from tandem.insights.selectors.equity import equity_section
 from tandem.insights.selectors.equity_data import equity_made_under, equity_version
@@ -45,6 +45,7 @@ from tandem.insights.selectors.health import health_section
 from tandem.insights.selectors.matching import matching_tables
 from tandem.insights.selectors.outcomes import outcomes_tables
 from tandem.insights.snapshots import (
+    left_out_key,
     programs_key,
     range_key,
     snapshot_latest,
@@ -82,6 +83,9 @@ class Section:
     # The version of what the last computation read, when it can differ from ``version`` read
     # before it (the equity audit may be made or replaced meanwhile): the snapshot's own.
     made_under: Callable[[], str] | None = None
+    # Whether the figures leave out the reader's own pairs: health, whose pair states and
+    # reasons come from both sides' private answers (a snapshot is stored per set left out).
+    leaves_out_readers_pairs: bool = False
 
     def build(self, scope: InsightScope, *, by: int | None = None) -> list[InsightTable]:
         return self.build_dated(scope, by=by)[0]
@@ -91,10 +95,12 @@ class Section:
     ) -> tuple[list[InsightTable], datetime]:
         """The tables and when they were computed: a fresh enough snapshot's, or new ones (none
         for an ``empty`` range, at once). ``by`` is the user asking: their computations are
-        counted against ``INSIGHTS_FRESH_LIMIT``; a raise of ``TooManyRequests`` computed
-        nothing."""
+        counted against ``INSIGHTS_FRESH_LIMIT``, and their own pairs left out if the section
+        does so; a raise of ``TooManyRequests`` computed nothing."""
         if scope.empty:
             return [], timezone.now()
+        if self.leaves_out_readers_pairs and by is not None:
+            scope = without_pairs_of(scope, by)
         version = self.current_version()
         stored = snapshot_latest(section=self.key, scope=scope, version=version)
         if stored is not None and _fresh(stored):
@@ -163,7 +169,13 @@ class Section:
                 cache.delete(key)
 
     def _lock_key(self, scope: InsightScope, version: str) -> str:
-        parts = (self.key, programs_key(scope.program_ids), range_key(scope), version)
+        parts = (
+            self.key,
+            programs_key(scope.program_ids),
+            range_key(scope),
+            left_out_key(scope),
+            version,
+        )
         return "tandem:insights-computing:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     def refresh(
@@ -198,7 +210,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("matching", "Matching", matching_tables),
     Section("engagement", "Engagement", engagement_tables),
     Section("outcomes", "Outcomes", outcomes_tables),
-    Section("health", "Health", health_section),
+    Section("health", "Health", health_section, leaves_out_readers_pairs=True),
     Section("equity", "Equity of access", equity_section, equity_version, equity_made_under),
 )
 

@@ -1,10 +1,11 @@
 """A section's tables stored as JSON and read back exactly, keyed by section and scope.
 
 A snapshot holds what the page shows for one scope (aggregates after suppression), under a key
-made of the scope's own program ids and quarter range: a program's snapshot is never read for
-another program, nor the site's for a program. Rows are stored as ordered pairs (PostgreSQL's
-jsonb reorders object keys) and floats that JSON cannot hold as tagged strings, so the tables
-read back equal to the ones computed."""
+made of the scope's own program ids, its quarter range and the mentorships it leaves out (a
+reader's own pairs): a program's snapshot is never read for another program, nor the site's for
+a program, nor one made without a reader's pairs for another reader. Rows are stored as ordered
+pairs (PostgreSQL's jsonb reorders object keys) and floats that JSON cannot hold as tagged
+strings, so the tables read back equal to the ones computed."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def range_key(scope: InsightScope) -> str:
     if scope.first is None and scope.last is None:
         return ""
     return f"{scope.first or ''}-{scope.last or ''}"
+
+
+def left_out_key(scope: InsightScope) -> str:
+    """The mentorships the scope leaves out as one key: "" for none, else their ids' digest."""
+    if not scope.left_out:
+        return ""
+    joined = ",".join(str(pk) for pk in sorted(set(scope.left_out)))
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _cell_out(value: Cell) -> Any:
@@ -103,6 +112,7 @@ def snapshot_latest(*, section: str, scope: InsightScope, version: str) -> Insig
         section=section,
         programs=programs_key(scope.program_ids),
         range=range_key(scope),
+        left_out=left_out_key(scope),
         version=version,
     ).first()
 
@@ -123,7 +133,11 @@ def snapshot_store(
         try:
             with transaction.atomic():
                 InsightSnapshot.objects.update_or_create(
-                    section=section, programs=programs, range=range_key(scope), defaults=values
+                    section=section,
+                    programs=programs,
+                    range=range_key(scope),
+                    left_out=left_out_key(scope),
+                    defaults=values,
                 )
             return
         except IntegrityError:  # the other worker inserted between our read and our insert

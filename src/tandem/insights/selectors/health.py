@@ -49,6 +49,7 @@ NO_SNAPSHOTS = "No pair's health was recorded in these quarters."
 NO_ACTIVE_PAIRS = "No pair matched in these quarters is active now."
 NOT_ASSESSED = "Not assessed yet"
 PAIRS = Column("pairs", "Pairs")
+OWN_PAIRS_LEFT_OUT = "Your own mentorships are not counted here."
 NOT_ASSESSED_NOTE = (
     "Not assessed yet: pairs whose health has not been computed (it is, within a day of the "
     "pair starting)."
@@ -56,7 +57,9 @@ NOT_ASSESSED_NOTE = (
 
 
 def _snapshots(scope: InsightScope) -> QuerySet[HealthSnapshot]:
-    return HealthSnapshot.objects.filter(program_id__in=scope.program_ids)
+    return HealthSnapshot.objects.filter(program_id__in=scope.program_ids).exclude(
+        mentorship_id__in=scope.left_out
+    )
 
 
 def _next_at() -> Subquery:
@@ -254,7 +257,7 @@ def current_states_table(scope: InsightScope) -> InsightTable:
         scope.within("created_at"),
         program_id__in=scope.program_ids,
         state=MentorshipState.ACTIVE,
-    )
+    ).exclude(pk__in=scope.left_out)
     counts = active.aggregate(
         total=Count("pk"),
         not_assessed=Count("pk", filter=Q(health__isnull=True)),
@@ -273,4 +276,9 @@ def current_states_table(scope: InsightScope) -> InsightTable:
 
 
 def health_section(scope: InsightScope) -> list[InsightTable]:
-    return [weekly_states_table(scope), reasons_table(scope), current_states_table(scope)]
+    """The three tables, without the pairs ``scope`` leaves out (the reader's own: their states
+    and reasons come from the partner's private answers), said once, under the first."""
+    tables = [weekly_states_table(scope), reasons_table(scope), current_states_table(scope)]
+    if scope.left_out:
+        tables[0].notes.insert(0, OWN_PAIRS_LEFT_OUT)
+    return tables
