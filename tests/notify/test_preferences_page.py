@@ -9,6 +9,7 @@ from datetime import time
 
 import pytest
 
+from tandem.core.api_types import TIME_WITH_FRACTION
 from tandem.notify import services
 from tandem.notify.kinds import ADMIN_KINDS, ALL_KINDS, KIND_GROUPS, Kind
 from tandem.notify.models import NotificationPreference
@@ -88,15 +89,29 @@ def test_a_change_is_saved(client):
     assert saved.daily_digest and set(ADMIN_KINDS) <= set(saved.email_kinds)
 
 
-def test_one_end_of_the_quiet_hours_is_an_error_on_that_field(client):
+@pytest.mark.parametrize(
+    ("given", "missing"), [("quiet_from", "quiet_until"), ("quiet_until", "quiet_from")]
+)
+def test_one_end_of_the_quiet_hours_is_an_error_on_the_missing_one(client, given, missing):
     user = UserFactory()
     client.force_login(user)
     data, _ = untouched(client.get(URL).content.decode(), has_field="daily_digest")
-    data["quiet_from"] = ["22:00"]
+    data[given] = ["22:00"]
     page = client.post(URL, data).content.decode()
     assert "Some settings need attention" in page
-    assert 'href="#id_quiet_until"' in page
-    assert 'id="id_quiet_until_error"' in page
+    assert f'href="#id_{missing}"' in page
+    assert f'id="id_{missing}_error"' in page
+    assert not NotificationPreference.objects.filter(user=user).exists()
+
+
+def test_a_fraction_of_a_second_is_refused_as_the_api_refuses_it(client):
+    user = UserFactory()
+    client.force_login(user)
+    data, _ = untouched(client.get(URL).content.decode(), has_field="daily_digest")
+    data["quiet_from"], data["quiet_until"] = ["22:00:00.5"], ["07:00"]
+    page = client.post(URL, data).content.decode()
+    assert 'id="id_quiet_from_error"' in page
+    assert TIME_WITH_FRACTION in page
     assert not NotificationPreference.objects.filter(user=user).exists()
 
 

@@ -1,12 +1,22 @@
+from datetime import time
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
+from tandem.core.api_types import TIME_WITH_FRACTION
 from tandem.core.forms import TimeInput
 from tandem.notify.kinds import ADMIN_KINDS, KIND_GROUPS, PARTICIPANT_KINDS, Kind
 from tandem.notify.selectors import Preference
 from tandem.notify.services import QUIET_HOURS_BOTH
 
 EACH, DAILY = "each", "daily"
+
+
+def _check_whole_seconds(value: time) -> None:
+    """The API's rule (``ApiTime``): a quiet hour is kept to the second, never a fraction."""
+    if value.microsecond:
+        raise ValidationError(TIME_WITH_FRACTION)
 
 
 def _choices(kinds: list[str]) -> list[tuple[str, str]]:
@@ -41,11 +51,14 @@ class PreferenceForm(forms.Form):
     quiet_from = forms.TimeField(
         required=False,
         widget=TimeInput(),
+        validators=[_check_whole_seconds],
         label="Quiet from",
         help_text="In your own time zone. No message emails between these times; they wait "
         "until the quiet hours end. Leave both empty for none.",
     )
-    quiet_until = forms.TimeField(required=False, widget=TimeInput(), label="Quiet until")
+    quiet_until = forms.TimeField(
+        required=False, widget=TimeInput(), validators=[_check_whole_seconds], label="Quiet until"
+    )
 
     @classmethod
     def initial_for(cls, current: Preference) -> dict:
@@ -68,8 +81,10 @@ class PreferenceForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
-            self.add_error("quiet_until", QUIET_HOURS_BOTH)
+        start, end = data.get("quiet_from"), data.get("quiet_until")
+        unreadable = self.has_error("quiet_from") or self.has_error("quiet_until")
+        if (start is None) != (end is None) and not unreadable:
+            self.add_error("quiet_from" if start is None else "quiet_until", QUIET_HOURS_BOTH)
         return data
 
     def preference(self) -> dict:
