@@ -7,6 +7,7 @@ a skip into a failure.
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import os
 import shutil
@@ -186,18 +187,23 @@ def chromium():
 
 
 class RequestsInFlight:
-    """The live server's WSGI app, counting the requests it is still serving."""
+    """The live server's WSGI app, counting the requests it is still serving, and serving them
+    one at a time when asked (``one_at_a_time``)."""
 
-    def __init__(self, app):
+    def __init__(self, app, *, one_at_a_time: bool = False):
         self.app = app
         self.serving = 0
         self.changed = threading.Condition()
+        self.turn: contextlib.AbstractContextManager = (
+            threading.Lock() if one_at_a_time else contextlib.nullcontext()
+        )
 
     def __call__(self, environ, start_response):
         with self.changed:
             self.serving += 1
         try:
-            return self.app(environ, start_response)
+            with self.turn:
+                return self.app(environ, start_response)
         finally:
             with self.changed:
                 self.serving -= 1
@@ -210,9 +216,17 @@ class RequestsInFlight:
 
 @pytest.fixture(scope="session")
 def live_server(live_server):
-    """pytest-django's live server, its requests in flight counted (``in_flight``)."""
+    """pytest-django's live server, its requests in flight counted (``in_flight``).
+
+    On in-memory SQLite every request thread of the server uses the test's one connection
+    (pytest-django shares it), which is not safe from two threads at once: two requests of one
+    page (a page and its skill suggestions) hung in SQLite for good. There the requests are
+    served one at a time, as a browser's requests to a one-process server would be."""
+    from django.db import connection
+
     httpd = live_server.thread.httpd
-    live_server.in_flight = RequestsInFlight(httpd.get_app())
+    shared = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    live_server.in_flight = RequestsInFlight(httpd.get_app(), one_at_a_time=shared)
     httpd.set_app(live_server.in_flight)
     return live_server
 

@@ -1,5 +1,5 @@
 """The suite waits for the live server to finish its requests before a test's database is
-flushed (tests/conftest.py): the count it waits on must follow the requests."""
+flushed, and on in-memory SQLite serves them one at a time (tests/conftest.py)."""
 
 import threading
 
@@ -34,3 +34,29 @@ def test_a_request_that_fails_is_no_longer_counted():
     with pytest.raises(RuntimeError):
         app({}, None)
     assert app.serving == 0
+
+
+def test_one_at_a_time_never_serves_two_requests_together():
+    inside, most = [], []
+    both_started = threading.Barrier(2)
+
+    def app(environ, start_response):
+        inside.append(1)
+        most.append(len(inside))
+        time_passes.wait(0.05)
+        inside.pop()
+        return [b"done"]
+
+    time_passes = threading.Event()
+    served = RequestsInFlight(app, one_at_a_time=True)
+
+    def request():
+        both_started.wait(5)
+        served({}, None)
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert most == [1, 1]

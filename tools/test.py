@@ -26,7 +26,7 @@ NO_TESTS_COLLECTED = 5
 # A pass that has not ended by then is stuck (each takes 4-8 minutes here, 20 on a loaded
 # machine; a single test already fails after pytest-timeout's 600 s): its processes' stacks are
 # printed and it is stopped, so CI reports where it hung instead of running into its own limit.
-PASS_LIMIT_SECONDS = int(os.environ.get("TANDEM_TEST_PASS_LIMIT", 40 * 60))
+PASS_LIMIT_SECONDS = int(os.environ.get("TANDEM_TEST_PASS_LIMIT", 30 * 60))
 
 
 def reachable(url: str) -> bool:
