@@ -244,8 +244,8 @@ def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
         prefer_shared=payload.prefer_shared,
         consent=payload.consent,
     )
-    if identity is None:
-        raise NotFound(IDENTITY_NOT_FOUND)
+    if identity is None:  # nothing was stored and nothing sent: the same answer as GET
+        return 404, NotFound(IDENTITY_NOT_FOUND).as_dict()
     return identity
 
 
