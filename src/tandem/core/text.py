@@ -51,3 +51,13 @@ def printable(text: str, *, limit: int = 100) -> str:
     """
     shortened = text if len(text) <= limit else text[: limit - 1] + "…"
     return shortened.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def clean_text(value: object) -> str:
+    """Text as a person typed it into a form: LF line breaks, no blanks around it; None is
+    empty. One rule, so a textarea sent back untouched compares equal to what is stored.
+
+    >>> clean_text("  one\\r\\ntwo \\n"), clean_text(None)
+    ('one\\ntwo', '')
+    """
+    return with_lf_line_breaks(str(value or "")).strip()

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import clean_text
 from tandem.feedback.models import (
     CHECKIN_COMMENT_LIMIT,
     EDIT_WINDOW,
@@ -70,10 +71,6 @@ CHECKIN_CLOSED = "This mentorship has ended, so this check-in can no longer be a
 # Answering ------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def _answer(question: Question, raw: Any) -> tuple[Any, str | None]:
     """One answer normalised (an int for a scale), or None when not given; with the field's
     error if it is wrong."""
@@ -92,7 +89,7 @@ def _answer(question: Question, raw: Any) -> tuple[Any, str | None]:
         if raw not in [value for value, _label in question["choices"]]:
             return None, BAD_CHOICE
         return raw, None
-    text = _text(raw)
+    text = clean_text(raw)
     if len(text) > CHECKIN_COMMENT_LIMIT:
         return None, TEXT_TOO_LONG.format(limit=CHECKIN_COMMENT_LIMIT)
     return text or None, None

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import clean_text
 from tandem.feedback.guidance import STAGES
 from tandem.feedback.health.reasons import REASONS
 from tandem.feedback.models import GUIDANCE_BODY_LIMIT, GuidanceArticle
@@ -99,7 +100,7 @@ class ArticleText:
         text = ArticleText(
             title=self.title.strip(),
             summary=self.summary.strip(),
-            body=self.body.replace("\r\n", "\n").strip() + "\n",
+            body=clean_text(self.body) + "\n",
             stages=tuple(stage for stage in STAGES if stage in self.stages),
             reason_codes=tuple(dict.fromkeys(code.strip() for code in self.reason_codes)),
             hidden=self.hidden,

@@ -7,6 +7,7 @@ from typing import Any
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import clean_text
 from tandem.mentorships.models import MeetingFormat
 from tandem.people.choices import Cadence
 from tandem.programs.models import Program
@@ -79,8 +80,10 @@ def agreement_prefill(
     message of the request that started the mentorship): the desired outcomes, and a first
     objective from the goals' first sentence. What the draft already says is never replaced."""
     filled = dict(content)
-    written = list(dict.fromkeys(text for text in (_text(goals), _text(request_message)) if text))
-    if written and not _text(filled.get("desired_outcomes")):
+    written = list(
+        dict.fromkeys(text for text in (clean_text(goals), clean_text(request_message)) if text)
+    )
+    if written and not clean_text(filled.get("desired_outcomes")):
         filled["desired_outcomes"] = _shortened(
             "\n\n".join(written), TEXT_FIELDS["desired_outcomes"]
         )
@@ -126,15 +129,10 @@ def agreement_content_same(first: dict[str, Any], second: dict[str, Any]) -> boo
     return _normalise(first)[0] == _normalise(second)[0]
 
 
-def _text(value: Any) -> str:
-    # Browsers send a textarea's line breaks as CRLF whatever it was given.
-    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def _line(value: Any) -> str:
     # A one-line field keeps no line break: a browser would drop it from the input's value,
     # so the page could not send back what was saved.
-    return " ".join(part.strip() for part in _text(value).split("\n") if part.strip())
+    return " ".join(part.strip() for part in clean_text(value).split("\n") if part.strip())
 
 
 def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -182,7 +180,7 @@ def _objective(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[
 def _texts(content: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
     texts = {}
     for name, limit in TEXT_FIELDS.items():
-        value = (_line if name in ONE_LINE_TEXT else _text)(content.get(name))
+        value = (_line if name in ONE_LINE_TEXT else clean_text)(content.get(name))
         if len(value) > limit:
             errors[name] = TOO_LONG.format(limit=limit)
         elif name in REQUIRED_TEXT and not value:
@@ -225,4 +223,4 @@ def _date_error(error: ValueError) -> str:
 
 
 def _objective_given(raw: dict[str, Any]) -> bool:
-    return any(_text(raw.get(part)) for part in ("goal", "measure", "target_date"))
+    return any(clean_text(raw.get(part)) for part in ("goal", "measure", "target_date"))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import clean_text
 from tandem.mentorships.models import FEEDBACK_TEXT_LIMIT, EarlyEndFeedback, Mentorship
 from tandem.mentorships.selectors import access_mentorship_for_feedback
 from tandem.mentorships.selectors.outside_admins import admins_outside_pair
@@ -51,8 +52,8 @@ def early_end_feedback_ask(*, mentorship: Mentorship, ended_by: User) -> None:
 
 def _clean(what_worked: str, what_did_not: str) -> dict[str, str]:
     answers = {
-        "what_worked": (what_worked or "").replace("\r\n", "\n").strip(),
-        "what_did_not": (what_did_not or "").replace("\r\n", "\n").strip(),
+        "what_worked": clean_text(what_worked),
+        "what_did_not": clean_text(what_did_not),
     }
     errors = {
         name: FEEDBACK_TOO_LONG

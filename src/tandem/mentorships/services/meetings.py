@@ -15,6 +15,7 @@ from django.utils import timezone
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.core.saving import model_update
+from tandem.core.text import clean_text
 from tandem.mentorships.models import (
     AgendaItem,
     CalendarFeed,
@@ -295,9 +296,7 @@ def meeting_reschedule(
 
 
 def _text(value: str, limit: int, field: str, required: bool = True) -> str:
-    # Browsers send a textarea's line breaks as CRLF: stored as LF, a page saved untouched
-    # writes back what the API wrote.
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = clean_text(value)
     if required and not value:
         raise ApplicationError(TEXT_REQUIRED, fields={field: TEXT_REQUIRED})
     if len(value) > limit:

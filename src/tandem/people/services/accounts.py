@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import clean_text
 from tandem.matching.records.timezones import timezone_names
 from tandem.people.models import Profile, User
-from tandem.people.services.common import TOO_LONG, clean_text
+from tandem.people.services.common import TOO_LONG
 
 EMAIL_INVALID = "Enter a valid email address, like name@example.org."
 EMAIL_TOO_LONG = "Use an email address of at most {limit} characters."

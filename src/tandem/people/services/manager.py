@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from tandem.core.text import clean_text
 from tandem.people.models import Profile, User
 from tandem.people.selectors import profiles_visible_to
-from tandem.people.services.common import TOO_LONG, WHITESPACE, clean_text
+from tandem.people.services.common import TOO_LONG, WHITESPACE
 
 MANAGER_SELF = "You cannot be your own manager."
 MANAGER_NOT_CHOSEN = (

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
 from tandem.core.saving import field_values, model_update, save_changed
+from tandem.core.text import clean_text
 from tandem.matching.records import cells
 from tandem.matching.records.availability import Window, check_availability
 from tandem.matching.records.cells import CellError, check_skill, skill_slug
@@ -22,7 +23,7 @@ from tandem.matching.records.columns import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
 from tandem.matching.records.timezones import check_timezone
 from tandem.people.models import AvailabilityWindow, Profile, Skill, User
 from tandem.people.services.availability import availability_utc_refresh
-from tandem.people.services.common import TOO_LONG, WHITESPACE, clean_text
+from tandem.people.services.common import TOO_LONG, WHITESPACE
 from tandem.people.services.manager import MANAGER_FIELDS, manager_change
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
 
