@@ -106,14 +106,15 @@ def test_the_agreement_form_saved_untouched_makes_no_version_and_tells_nobody(cl
     assert m.agreement_versions.count() == 2
 
 
-@pytest.mark.parametrize("page", ["agreement_edit", "agreement_version"])
+@pytest.mark.parametrize("page", ["agreement_edit", "agreement_version", "mentorship_detail"])
 def test_a_partner_who_opened_the_agreement_hears_of_the_next_version(client, page):
     """Review: the mentor was emailed of version 3, opened the agreement from the email, and
-    never heard of versions 4 to 6 (the notice was rewritten unread, unsaid)."""
+    never heard of versions 4 to 6 (the notice was rewritten unread, unsaid). The mentorship
+    page shows the waiting version and its "Sign" button, so it counts as opening it."""
     m = mentorship()
     number = propose(m, m.mentee, 30)
     client.force_login(m.mentor)
-    args = [m.pk] if page == "agreement_edit" else [m.pk, number]
+    args = [m.pk, number] if page == "agreement_version" else [m.pk]
     assert client.get(reverse(page, args=args)).status_code == 200
     assert awaiting(m.mentor) == []
     for minutes in (40, 45, 50):
@@ -131,3 +132,18 @@ def test_opening_the_agreement_settles_only_the_viewers_own_notice(client):
     client.force_login(m.mentee)
     client.get(reverse("agreement_edit", args=[m.pk]))
     assert len(awaiting(m.mentor)) == 1
+
+
+def test_the_mentorship_page_with_nothing_to_sign_leaves_the_notices_alone(client):
+    """Only a page that shows a version awaiting signatures settles the notice: once both
+    have signed, reading the mentorship page marks nothing read."""
+    m = mentorship()
+    number = propose(m, m.mentee, 30)
+    sign(m, m.mentee, number)
+    sign(m, m.mentor, number)
+    in_effect = Notification.objects.filter(recipient=m.mentee, read_at=None)
+    unread_before = set(in_effect.values_list("pk", flat=True))
+    assert unread_before
+    client.force_login(m.mentee)
+    assert client.get(reverse("mentorship_detail", args=[m.pk])).status_code == 200
+    assert set(in_effect.values_list("pk", flat=True)) == unread_before

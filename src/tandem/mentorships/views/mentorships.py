@@ -13,6 +13,7 @@ from tandem.mentorships.forms import ActionItemForm, AgendaForm, GoalForm
 from tandem.mentorships.models import GoalState, MentorshipState
 from tandem.mentorships.panels import panels_for
 from tandem.mentorships.scheduling import zone_of
+from tandem.mentorships.services.agreement import agreement_seen
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
 from tandem.mentorships.views.early_end import new_mentor_url
 
@@ -126,6 +127,10 @@ def mentorship_detail(request, mentorship_id: int):
         context.update(_overview_context(request, mentorship))
         return render(request, "mentorships/mentorship_detail.html", context)
     page = selectors.mentorship_page(mentorship=mentorship, viewer=viewer)
+    if page.waiting:
+        # The page shows the version awaiting signatures with its "Sign" button: the notice
+        # that asked for it has been delivered.
+        agreement_seen(user=request.user, mentorship=mentorship)
     other = mentorship.other(request.user)
     context.update(
         page=page,
