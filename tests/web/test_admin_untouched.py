@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.core.admin import PreciseDateTimes
+from tandem.core.admin import NOTHING_CHANGED, PreciseDateTimes
 from tests.people.factories import UserFactory
 from tests.untouched import nothing_changes
 from tests.web.test_admin_coverage import ADMINS_AND_INLINES, BUILDERS, REGISTERED
@@ -93,13 +93,29 @@ EDITABLE = [name for name in REGISTERED if _editable(name)]
 
 @pytest.mark.parametrize("name", EDITABLE)
 def test_a_change_page_saved_untouched_writes_nothing(client, name):
-    """Not even an ``auto_now`` ``updated_at``, nor a "No fields changed." history entry."""
+    """Not even an ``auto_now`` ``updated_at``, nor a "No fields changed." history entry; and
+    the page says so instead of "was changed successfully"."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     row = BUILDERS[name]()
     model = apps.get_model(name)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row.pk])
     data = _change_form_data(client.get(url).content.decode())
     with nothing_changes(row):
-        response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+        response = client.post(url, data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
     assert not LogEntry.objects.exists()
+    assert [str(m) for m in response.context["messages"]] == [NOTHING_CHANGED]
+
+
+def test_a_change_page_saved_with_a_change_says_it_was_changed(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    row = UserFactory()
+    url = reverse("admin:people_user_change", args=[row.pk])
+    data = _change_form_data(client.get(url).content.decode())
+    data["first_name"] = ["Renamed"]
+    response = client.post(url, data, follow=True)
+    row.refresh_from_db()
+    assert row.first_name == "Renamed"
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert "was changed successfully" in message

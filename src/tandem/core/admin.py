@@ -12,6 +12,7 @@ from datetime import time
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
@@ -23,6 +24,7 @@ from django.forms.widgets import SplitHiddenDateTimeWidget
 from django.http import HttpRequest
 
 TIME_WITH_MICROSECONDS = "%H:%M:%S.%f"  # one of Django's time input formats
+NOTHING_CHANGED = "Nothing changed: it was saved as it was."
 
 
 class PreciseTimeWidget(BaseAdminTimeWidget):
@@ -85,5 +87,20 @@ class PreciseDateTimes(BaseModelAdmin):
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         if not message:
+            request.tandem_nothing_changed = True  # type: ignore[attr-defined]
             return None
         return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def message_user(
+        self,
+        request: HttpRequest,
+        message: Any,
+        level: int | str = messages.INFO,
+        extra_tags: str = "",
+        fail_silently: bool = False,
+    ) -> None:
+        """Says "nothing changed" instead of "was changed successfully" after a save that
+        wrote nothing (``log_change`` was given no change)."""
+        if level == messages.SUCCESS and getattr(request, "tandem_nothing_changed", False):
+            message, level = NOTHING_CHANGED, messages.INFO
+        super().message_user(request, message, level, extra_tags, fail_silently)  # type: ignore[misc]
