@@ -15,6 +15,7 @@ from tandem.matching.embedders.adapt import (
     Settings,
     TrainingSet,
     loss_and_gradient,
+    recorded_settings,
     train,
     write,
 )
@@ -37,8 +38,12 @@ def tiny_set() -> TrainingSet:
     )
 
 
-def test_the_gradient_is_the_losss(tiny_set):
-    settings = Settings(rank=3, penalty=0.1, temperature=0.2)
+@pytest.mark.parametrize(
+    "terms",
+    [{}, {"model_share": 0.7}, {"rights": 2.0, "keep": 3.0}, {"model_share": 0.6, "keep": 10.0}],
+)
+def test_the_gradient_is_the_losss(tiny_set, terms):
+    settings = Settings(rank=3, penalty=0.1, temperature=0.2, **terms)
     params = np.random.default_rng(4).normal(0, 0.3, size=2 * 10 * 3)
     _, gradient = loss_and_gradient(params, tiny_set, settings)
     numeric = np.zeros_like(params)
@@ -66,7 +71,27 @@ def test_training_ranks_the_right_answers_higher_and_is_repeatable(tiny_set, tmp
     assert files[0].read_bytes() != files[1].read_bytes()
 
 
-def test_the_shipped_file_is_the_recorded_one_for_the_models_weights():
+def test_keep_holds_a_goals_cosines_to_other_answers(tiny_set):
+    def change(settings: Settings) -> float:
+        u, v = train(tiny_set, settings)
+        g, e = (adapter.apply(x, u, v) for x in (tiny_set.goals, tiny_set.expertise))
+        before = tiny_set.goals @ tiny_set.expertise[tiny_set.right].T
+        moved = g @ e[tiny_set.right].T - before
+        return float(np.sum(moved**2) - np.sum(np.diag(moved) ** 2))
+
+    loose = Settings(rank=3, penalty=0.001, temperature=0.2, steps=50)
+    assert change(replace(loose, keep=100.0)) < 0.5 * change(loose)
+
+
+def test_a_map_trained_alone_records_the_settings_it_had_before_the_new_terms():
+    with np.load(OUT) as saved:
+        assert str(saved["settings"]) == repr(recorded_settings(Settings()))
+    assert "keep" not in repr(recorded_settings(Settings())) and "keep" in repr(
+        recorded_settings(Settings(keep=10.0))
+    )
+
+
+def test_the_shipped_file_is_therecorded_settings_one_for_the_models_weights():
     data = OUT.read_bytes()
     assert hashlib.sha256(data).hexdigest() == adapter.ADAPTER_SHA256
     u, v, sources, _ = adapter._adapter()

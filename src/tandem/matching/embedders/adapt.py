@@ -7,7 +7,10 @@ same map for goals and expertise, so an embedder stays one function of a text. `
 its right expertise a higher cosine than every other expertise text of the set (its own
 decoys, which share its words but not its meaning, and every other row's right answer and
 decoys: in-batch negatives), and each right expertise must pick its goal among all goals.
-``penalty`` times ``|U|^2 + |V|^2`` holds the map near the identity. Full-batch L-BFGS from a
+``penalty`` times ``|U|^2 + |V|^2`` holds the map near the identity. With ``model_share``
+``a > 0`` the loss scores the cosine the map is used in, ``a * cos_model + (1 - a) *
+cos_adapted`` (``AdaptedMix``), the model's part fixed, so the map learns what the model
+misses rather than a reading that must stand alone. Full-batch L-BFGS from a
 seeded start in float64 on one BLAS thread: the same inputs give the same bytes.
 
 Run: ``python -m tandem.matching.embedders.adapt`` (writes
@@ -48,6 +51,9 @@ class Settings:
     temperature: float = 0.2
     steps: int = 50
     seed: int = 0
+    model_share: float = 0.0  # the model's share of the cosine trained on (0: the map alone)
+    rights: float = 0.0  # weight of each goal's softmax over the right answers alone
+    keep: float = 0.0  # weight of the squared change of a goal's cosine to other rows' answers
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,11 @@ def loss_and_gradient(
     expertise_y = data.expertise + (data.expertise @ v) @ u.T
     g = goals_y / np.linalg.norm(goals_y, axis=1, keepdims=True)
     e = expertise_y / np.linalg.norm(expertise_y, axis=1, keepdims=True)
-    scores = (g @ e.T) / settings.temperature
+    share = settings.model_share
+    scores = g @ e.T
+    if share:
+        scores = share * (data.goals @ data.expertise.T) + (1 - share) * scores
+    scores /= settings.temperature
     n, rows = len(g), np.arange(len(g))
     forward = _softmax_rows(scores)  # each goal over every expertise text
     backward = _softmax_rows(scores[:, data.right].T)  # each right expertise over the goals
@@ -111,7 +121,11 @@ def loss_and_gradient(
     back = backward.copy()
     back[rows, rows] -= 1
     grad_scores[:, data.right] += back.T
-    grad_scores /= n * settings.temperature
+    if settings.rights or settings.keep:
+        extra, grad_extra = _rights_terms(scores, data, settings)
+        loss += extra
+        grad_scores[:, data.right] += n * grad_extra
+    grad_scores /= n * settings.temperature / (1 - share)  # d loss / d (g e^T)
     grad_goals = _unit_back(goals_y, grad_scores @ e)
     grad_expertise = _unit_back(expertise_y, grad_scores.T @ g)
     grad_map = grad_goals.T @ data.goals + grad_expertise.T @ data.expertise  # d loss / d (UV^T)
@@ -119,6 +133,27 @@ def loss_and_gradient(
     grad_u = grad_map @ v + 2 * settings.penalty * u
     grad_v = grad_map.T @ u + 2 * settings.penalty * v
     return float(loss), np.concatenate([grad_u.ravel(), grad_v.ravel()])
+
+
+def _rights_terms(
+    scores: np.ndarray, data: TrainingSet, settings: Settings
+) -> tuple[float, np.ndarray]:
+    """The terms that guard the ranking of real answers to other needs, and their gradient
+    with respect to ``scores[:, right]`` (cosines over the temperature): ``rights`` times each
+    goal's loss over the right answers alone (no decoys), and ``keep`` times the mean squared
+    change, against the model's, of a goal's cosine with every other row's right answer."""
+    n, rows, t = len(scores), np.arange(len(scores)), settings.temperature
+    among = _softmax_rows(scores[:, data.right])
+    loss = -settings.rights * np.log(among[rows, rows]).mean()
+    grad = among
+    grad[rows, rows] -= 1
+    grad *= settings.rights / n
+    change = scores[:, data.right] * t - data.goals @ data.expertise[data.right].T
+    change[rows, rows] = 0
+    count = n * (n - 1)
+    loss += settings.keep * np.sum(change * change) / count
+    grad += 2 * settings.keep * t * change / count
+    return float(loss), grad
 
 
 def train(data: TrainingSet, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +181,7 @@ def write(out: Path, u: np.ndarray, v: np.ndarray, settings: Settings, training:
         "v": v,
         "sources": np.array("\n".join(SOURCES)),
         "training_sha256": np.array(hashlib.sha256(training).hexdigest()),
-        "settings": np.array(repr(sorted(asdict(settings).items()))),
+        "settings": np.array(repr(recorded_settings(settings))),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -155,6 +190,15 @@ def write(out: Path, u: np.ndarray, v: np.ndarray, settings: Settings, training:
             np.lib.format.write_array(data, np.asarray(array), allow_pickle=False)
             archive.writestr(zipfile.ZipInfo(f"{name}.npy", (1980, 1, 1, 0, 0, 0)), data.getvalue())
     out.write_bytes(buffer.getvalue())
+
+
+LATER = ("model_share", "rights", "keep")
+
+
+def recorded_settings(settings: Settings) -> list[tuple[str, object]]:
+    """The settings as the file records them; the later fields are left out at 0, so a map
+    trained without them rebuilds to the bytes it had before they existed."""
+    return sorted((k, v) for k, v in asdict(settings).items() if k not in LATER or v)
 
 
 def main(argv: list[str]) -> int:
