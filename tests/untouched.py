@@ -21,7 +21,13 @@ def untouched_data(client: Any, page_url: str, action: str) -> dict[str, list[st
     """What a browser sends from the form of ``page_url`` whose action ends with ``action``
     when it is submitted untouched (CRLF line breaks in textareas, every selected option, the
     first button), as ``{name: [values]}``."""
-    page = parse_page("http://testserver" + page_url, client.get(page_url).content.decode())
+    return form_data(page_url, client.get(page_url).content.decode(), action)
+
+
+def form_data(page_url: str, html: str, action: str) -> dict[str, list[str]]:
+    """``untouched_data`` of a page already fetched (``html``), such as a form shown again
+    with its errors."""
+    page = parse_page("http://testserver" + page_url, html)
     form = next(f for f in page.forms if f.action.endswith(action))
     data: dict[str, list[str]] = {}
     for name, value in form.data(form.submitters[0] if form.submitters else None):

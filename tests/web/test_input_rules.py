@@ -95,8 +95,8 @@ def test_the_walk_finds_the_forms_that_had_the_bug():
     assert {
         "tandem.programs.forms.ProgramForm",
         "tandem.programs.forms.InvitationForm",
-        "tandem.mentorships.forms.MeetingForm",
-        "tandem.mentorships.forms.RescheduleForm",
+        "tandem.mentorships.forms.meetings.MeetingForm",
+        "tandem.mentorships.forms.meetings.RescheduleForm",
     } <= names
 
 

@@ -17,6 +17,7 @@ from tandem.mentorships.services.lifecycle import (
     mentorships_midpoint_review,
 )
 from tandem.mentorships.services.meetings import (
+    MovedMeanwhile,
     agenda_item_add,
     calendar_feed_ensure,
     calendar_feed_regenerate,
@@ -49,6 +50,7 @@ from tandem.mentorships.services.work import (
 )
 
 __all__ = [
+    "MovedMeanwhile",
     "TRANSITIONS",
     "action_item_create",
     "action_item_set_status",

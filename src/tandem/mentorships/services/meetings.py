@@ -48,6 +48,10 @@ NO_END_FOR_SERIES = (
 ALREADY_CANCELLED = "This meeting is already cancelled."
 ALREADY_HAPPENED = "This meeting has already taken place; it cannot be changed."
 NOT_IN_SERIES = "This meeting is not part of a series."
+MOVED_MEANWHILE = (
+    "This meeting was moved to {when} while you had this page open. Check the new time, "
+    "then move it again if you still need to."
+)
 TEXT_REQUIRED = "Write something first."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 
@@ -262,17 +266,35 @@ def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
     return series
 
 
+class MovedMeanwhile(ApplicationError):
+    """The meeting is no longer where the person saw it: someone moved it since."""
+
+    def __init__(self, meeting: Meeting, user: User):
+        message = MOVED_MEANWHILE.format(when=_local_text(meeting.starts_at, user))
+        super().__init__(message, fields={"starts_at": message}, status=409)
+
+
 def meeting_reschedule(
-    *, user: User, meeting_id: int, starts_at: datetime, ends_at: datetime
+    *,
+    user: User,
+    meeting_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    seen: tuple[datetime, int] | None = None,
 ) -> tuple[Meeting, bool]:
     """Move a meeting, and whether it moved: the same time and length again (a page saved as it
-    opened) is no move, so no new sequence and nobody is told."""
+    opened) is no move, so no new sequence and nobody is told. ``seen`` is the start and length
+    the person chose from; if the meeting moved since (the partner moved it), nothing is saved
+    and :class:`MovedMeanwhile` says where it is now: the last save must not silently undo
+    the partner's move."""
     minutes = _check_times(starts_at, ends_at)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         _changeable(meeting)
         if starts_at == meeting.starts_at and minutes == meeting.duration_minutes:
             return meeting, False
+        if seen is not None and seen != (meeting.starts_at, meeting.duration_minutes):
+            raise MovedMeanwhile(meeting, user)
         old = meeting.starts_at
         meeting.starts_at = starts_at
         meeting.duration_minutes = minutes

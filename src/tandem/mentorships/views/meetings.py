@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +20,15 @@ from tandem.core.exceptions import ApplicationError, form_error_fields
 from tandem.core.web import confirm_page, confirmed, form_add_error, is_htmx, safe_next
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
-from tandem.mentorships.forms import (
-    ActionItemForm,
+from tandem.mentorships.forms import ActionItemForm
+from tandem.mentorships.forms.meetings import (
     AgendaForm,
     MeetingForm,
     NotesForm,
     PrivateNoteForm,
     RescheduleForm,
 )
-from tandem.mentorships.models import MeetingStatus
+from tandem.mentorships.models import Meeting, MeetingStatus
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
@@ -287,6 +287,14 @@ def meeting_mark_held(request, meeting_id: int):
     return redirect(back)
 
 
+def _seen_now(data: QueryDict, meeting: Meeting) -> QueryDict:
+    """The posted form, with where the meeting is now as the place it was seen."""
+    data = data.copy()
+    data["seen_starts_at"] = meeting.starts_at.isoformat()
+    data["seen_minutes"] = str(meeting.duration_minutes)
+    return data
+
+
 @login_required
 @mentorship_errors
 def meeting_reschedule(request, meeting_id: int):
@@ -300,7 +308,14 @@ def meeting_reschedule(request, meeting_id: int):
                 meeting_id=meeting_id,
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=form.cleaned_data["duration_minutes"]),
+                seen=form.seen(),
             )
+        except services.MovedMeanwhile as error:
+            # Keep the time they chose; the form now knows the move, so sending it again
+            # (after reading the new time) moves the meeting.
+            form = RescheduleForm(_seen_now(request.POST, meeting), meeting=meeting)
+            form.is_valid()
+            form_add_error(form, error, renames=MEETING_FIELDS)
         except ApplicationError as error:
             form_add_error(form, error, renames=MEETING_FIELDS)
         else:

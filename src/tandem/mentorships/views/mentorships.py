@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
-from tandem.mentorships.forms import ActionItemForm, AgendaForm, GoalForm
+from tandem.mentorships.forms import ActionItemForm, GoalForm
+from tandem.mentorships.forms.meetings import AgendaForm
 from tandem.mentorships.models import GoalState, MentorshipState
 from tandem.mentorships.panels import panels_for
 from tandem.mentorships.scheduling import zone_of

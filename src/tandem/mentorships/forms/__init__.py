@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from django import forms
 from django.utils import timezone
 
-from tandem.core.forms import DateField, TimeField, choice_field
-from tandem.mentorships.models import ActionItemStatus, GoalState, Meeting, MeetingFormat
+from tandem.core.forms import DateField, choice_field
+from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
@@ -161,104 +158,6 @@ class AgreementForm(forms.Form):
             for n in range(1, self.rows + 1)
         ]
         return content
-
-
-class MeetingForm(forms.Form):
-    date = DateField(label="Date")
-    time = TimeField(
-        label="Start time",
-        help_text="In your time zone.",
-    )
-    duration_minutes = forms.IntegerField(
-        min_value=5, max_value=480, initial=45, label="Length (minutes)"
-    )
-    format = forms.ChoiceField(choices=MeetingFormat.choices, label="Format")
-    video_url = forms.CharField(
-        required=False,
-        max_length=300,
-        label="Video link (optional)",
-        widget=forms.URLInput(attrs={"placeholder": "https://zoom.us/j/…"}),
-        help_text="Leave empty for a video call and we create a private room for you.",
-    )
-    location = forms.CharField(required=False, max_length=200, label="Place (in person)")
-    repeat = forms.ChoiceField(
-        choices=[("", "Just once")] + list(Cadence.choices), required=False, label="Repeat"
-    )
-    count = forms.IntegerField(
-        required=False,
-        min_value=2,
-        max_value=52,
-        label="Number of meetings",
-        help_text="Leave empty to repeat until the agreement ends.",
-    )
-
-    def starts_at(self) -> datetime:
-        data = self.cleaned_data
-        return timezone.make_aware(
-            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
-        )
-
-
-class RescheduleForm(forms.Form):
-    """A meeting's new start, shown in the viewer's time zone.
-
-    The page shows the start to the second at most, so a start stored with microseconds (as
-    the demo's are) comes back without them: a date and time sent back as shown keep the
-    stored start, and the service sees no move.
-    """
-
-    date = DateField(label="New date")
-    time = TimeField(
-        label="New start time",
-        help_text="In your time zone.",
-    )
-    duration_minutes = forms.IntegerField(min_value=5, max_value=480, label="Length (minutes)")
-
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
-        local = timezone.localtime(meeting.starts_at)
-        kwargs["initial"] = {
-            "date": local.date(),
-            "time": local.time(),
-            "duration_minutes": meeting.duration_minutes,
-        }
-        super().__init__(*args, **kwargs)
-        self.stored_starts_at = meeting.starts_at
-
-    def starts_at(self) -> datetime:
-        if not {"date", "time"} & set(self.changed_data):
-            return self.stored_starts_at
-        data = self.cleaned_data
-        return timezone.make_aware(
-            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
-        )
-
-
-class AgendaForm(forms.Form):
-    text = forms.CharField(
-        max_length=300,
-        label="Add to the agenda",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Feedback on my draft slides"}),
-    )
-
-
-class NotesForm(forms.Form):
-    shared_notes = forms.CharField(
-        required=False,
-        max_length=20000,
-        label="Notes for both of you",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Both of you can read and edit these.",
-    )
-
-
-class PrivateNoteForm(forms.Form):
-    body = forms.CharField(
-        required=False,
-        max_length=20000,
-        label="Note for yourself",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only you can ever see this. Empty it and save to delete it.",
-    )
 
 
 class GoalForm(forms.Form):

@@ -1,0 +1,134 @@
+"""The meeting pages' forms: schedule, move, agenda, shared and private notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from tandem.core.forms import DateField, TimeField
+from tandem.mentorships.models import Meeting, MeetingFormat
+from tandem.mentorships.services.meetings import MAX_MINUTES
+from tandem.people.choices import Cadence
+
+MIN_MINUTES = 5  # shorter is a typo, not a meeting
+
+
+class MeetingForm(forms.Form):
+    date = DateField(label="Date")
+    time = TimeField(
+        label="Start time",
+        help_text="In your time zone.",
+    )
+    duration_minutes = forms.IntegerField(
+        min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=45, label="Length (minutes)"
+    )
+    format = forms.ChoiceField(choices=MeetingFormat.choices, label="Format")
+    video_url = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Video link (optional)",
+        widget=forms.URLInput(attrs={"placeholder": "https://zoom.us/j/…"}),
+        help_text="Leave empty for a video call and we create a private room for you.",
+    )
+    location = forms.CharField(required=False, max_length=200, label="Place (in person)")
+    repeat = forms.ChoiceField(
+        choices=[("", "Just once")] + list(Cadence.choices), required=False, label="Repeat"
+    )
+    count = forms.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=52,
+        label="Number of meetings",
+        help_text="Leave empty to repeat until the agreement ends.",
+    )
+
+    def starts_at(self) -> datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(
+            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
+        )
+
+
+class RescheduleForm(forms.Form):
+    """A meeting's new start, shown in the viewer's time zone.
+
+    The page shows the start to the second at most, so a start stored with microseconds (as
+    the demo's are) comes back without them: a date and time sent back as shown keep the
+    stored start, and the service sees no move.
+    """
+
+    date = DateField(label="New date")
+    time = TimeField(
+        label="New start time",
+        help_text="In your time zone.",
+    )
+    duration_minutes = forms.IntegerField(
+        min_value=MIN_MINUTES, max_value=MAX_MINUTES, label="Length (minutes)"
+    )
+    # Where the meeting was when the page was opened, so a move made meanwhile is not undone.
+    seen_starts_at = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    seen_minutes = forms.IntegerField(
+        required=False, min_value=MIN_MINUTES, max_value=MAX_MINUTES, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        local = timezone.localtime(meeting.starts_at)
+        kwargs["initial"] = {
+            "date": local.date(),
+            "time": local.time(),
+            "duration_minutes": meeting.duration_minutes,
+            "seen_starts_at": meeting.starts_at.isoformat(),
+            "seen_minutes": meeting.duration_minutes,
+        }
+        super().__init__(*args, **kwargs)
+        self.stored_starts_at = meeting.starts_at
+
+    def seen(self) -> tuple[datetime, int] | None:
+        """The start and length the page showed, or None when the page did not send them."""
+        minutes = self.cleaned_data.get("seen_minutes")
+        try:
+            starts_at = datetime.fromisoformat(self.cleaned_data.get("seen_starts_at") or "")
+        except ValueError:
+            return None
+        if minutes is None or timezone.is_naive(starts_at):
+            return None
+        return starts_at, minutes
+
+    def starts_at(self) -> datetime:
+        if not {"date", "time"} & set(self.changed_data):
+            return self.stored_starts_at
+        data = self.cleaned_data
+        return timezone.make_aware(
+            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
+        )
+
+
+class AgendaForm(forms.Form):
+    text = forms.CharField(
+        max_length=300,
+        label="Add to the agenda",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Feedback on my draft slides"}),
+    )
+
+
+class NotesForm(forms.Form):
+    shared_notes = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Notes for both of you",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Both of you can read and edit these.",
+    )
+
+
+class PrivateNoteForm(forms.Form):
+    body = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="Note for yourself",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only you can ever see this. Empty it and save to delete it.",
+    )
