@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from tandem.feedback.models import HealthState, MentorshipHealth
-from tandem.insights.selectors.health import OWN_PAIRS_LEFT_OUT
+from tandem.insights.sections import OWN_PAIRS_LEFT_OUT
 from tandem.programs.models import Role
 from tests.feedback.health_product.test_admin_who_mentors import twins  # noqa: F401
 from tests.feedback.observed import anonymous, differences

@@ -69,6 +69,7 @@ LIMITED = (
     "at once."
 )
 BUSY = "These figures are being computed for another request. Try again in a few seconds."
+OWN_PAIRS_LEFT_OUT = "Your own mentorships are not counted here."
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ class Section:
     # The version of what the last computation read, when it can differ from ``version`` read
     # before it (the equity audit may be made or replaced meanwhile): the snapshot's own.
     made_under: Callable[[], str] | None = None
-    # Whether the figures leave out the reader's own pairs: health, whose pair states and
-    # reasons come from both sides' private answers (a snapshot is stored per set left out).
+    # Whether the figures leave out the reader's own pairs: those made of one side's private
+    # answers or choices (health, outcomes), which a reader in the pair would otherwise read
+    # the partner's in (a snapshot is stored per set left out; docs/insights.md).
     leaves_out_readers_pairs: bool = False
 
     def build(self, scope: InsightScope, *, by: int | None = None) -> list[InsightTable]:
@@ -186,6 +188,8 @@ class Section:
         version = self.current_version() if version is None else version
         now = timezone.now()
         tables = self.compute(scope)
+        if scope.left_out and tables:
+            tables[0].notes.insert(0, OWN_PAIRS_LEFT_OUT)  # said once, under the first table
         made = self.made_under() if self.made_under else ""
         version = _digest(made) if made else version
         snapshot_store(
@@ -209,7 +213,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("funnel", "Funnel", funnel_tables),
     Section("matching", "Matching", matching_tables),
     Section("engagement", "Engagement", engagement_tables),
-    Section("outcomes", "Outcomes", outcomes_tables),
+    Section("outcomes", "Outcomes", outcomes_tables, leaves_out_readers_pairs=True),
     Section("health", "Health", health_section, leaves_out_readers_pairs=True),
     Section("equity", "Equity of access", equity_section, equity_version, equity_made_under),
 )

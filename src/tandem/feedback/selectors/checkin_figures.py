@@ -155,9 +155,12 @@ def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[Ki
     questions the number of answers, the average (scales) and the distribution, hidden below
     ``AGGREGATE_MIN`` answers. Two queries per kind at most, whatever the program's size.
 
-    The due and answered counts leave out the mentorships ``reader`` is one of: unlike the
-    figures (whole blocks of settled answers) they move with each answer, and an admin who is
-    one of a pair would read in them the moment the other answered."""
+    Everything leaves out the mentorships ``reader`` is one of. The due and answered counts
+    move with each answer: an admin who is one of a pair would read in them the moment the
+    other answered. The figures count whole blocks of at least ``AGGREGATE_MIN`` people's
+    answers, but with the reader's own answer among them a block of five is four others, the
+    partner one of them: without the reader's pairs it is five people the reader is not
+    paired with."""
     now = timezone.now()
     templates = checkin_templates_for(program_ids=[program.pk])
     counts = {
@@ -173,7 +176,7 @@ def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[Ki
         settings = templates[(program.pk, kind)]
         answered_qs = CheckIn.objects.filter(
             mentorship__program=program, kind=kind, answered_at__isnull=False
-        )
+        ).exclude(in_the_pair(reader))
         questions = _question_aggregates(answered_qs, settings.questions)
         aggregates.append(
             KindAggregate(

@@ -49,7 +49,6 @@ NO_SNAPSHOTS = "No pair's health was recorded in these quarters."
 NO_ACTIVE_PAIRS = "No pair matched in these quarters is active now."
 NOT_ASSESSED = "Not assessed yet"
 PAIRS = Column("pairs", "Pairs")
-OWN_PAIRS_LEFT_OUT = "Your own mentorships are not counted here."
 NOT_ASSESSED_NOTE = (
     "Not assessed yet: pairs whose health has not been computed (it is, within a day of the "
     "pair starting)."
@@ -277,8 +276,5 @@ def current_states_table(scope: InsightScope) -> InsightTable:
 
 def health_section(scope: InsightScope) -> list[InsightTable]:
     """The three tables, without the pairs ``scope`` leaves out (the reader's own: their states
-    and reasons come from the partner's private answers), said once, under the first."""
-    tables = [weekly_states_table(scope), reasons_table(scope), current_states_table(scope)]
-    if scope.left_out:
-        tables[0].notes.insert(0, OWN_PAIRS_LEFT_OUT)
-    return tables
+    and reasons come from the partner's private answers)."""
+    return [weekly_states_table(scope), reasons_table(scope), current_states_table(scope)]

@@ -1,7 +1,9 @@
 """The outcomes section: check-in and closing-survey results, completion and early-ending
 rates with what the early endings were, and the re-match rate. Aggregates only: no answer,
 comment or end reason is ever shown, and check-in figures of fewer than five answers are
-withheld."""
+withheld. A reader who is one of a pair reads the section without their own pairs
+(``Section.leaves_out_readers_pairs``): how a pair ended early and its check-in answers are one
+side's private choice or answer."""
 
 from __future__ import annotations
 

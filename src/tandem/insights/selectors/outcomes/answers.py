@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import NotSupportedError
-from django.db.models import CharField, Count, Func, Q
+from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -76,6 +76,15 @@ class Answer(Func):
         return sql, (*kind_params, self.question.kind, *answers_params, path, *pairs)
 
 
+def _answered(scope: InsightScope) -> QuerySet[CheckIn]:
+    """The scope's answered check-ins, without the pairs it leaves out (the reader's own): their
+    answers neither count nor help make up a block, so a reader in a pair never faces a block
+    of four others with the partner among them."""
+    return CheckIn.objects.filter(
+        mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
+    ).exclude(mentorship_id__in=scope.left_out)
+
+
 def _windows(scope: InsightScope, questions: list[Counted]) -> dict[tuple[int, str], Window]:
     """Per program and question, the span of its closed blocks inside the scope's range. The
     blocks count who answered the question's key, not what (all time, so every range is cut
@@ -86,9 +95,7 @@ def _windows(scope: InsightScope, questions: list[Counted]) -> dict[tuple[int, s
         counts[f"n_{question.column}"] = Count("pk", filter=answered)
         counts[f"p_{question.column}"] = Count("author", filter=answered, distinct=True)
     grouped = (
-        CheckIn.objects.filter(
-            mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
-        )
+        _answered(scope)
         .annotate(month=TruncMonth("answered_at", tzinfo=UTC))
         .values("mentorship__program_id", "month")
         .annotate(**counts)
@@ -115,9 +122,7 @@ def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Co
     windows = _windows(scope, questions)
     names = {f"a_{question.column}": Answer(question) for question in questions}
     rows = (
-        CheckIn.objects.filter(
-            mentorship__program_id__in=scope.program_ids, answered_at__isnull=False
-        )
+        _answered(scope)
         .filter(scope.within("answered_at"))
         .annotate(month=TruncMonth("answered_at", tzinfo=UTC), **names)
         .values("mentorship__program_id", "month", *names)

@@ -37,12 +37,23 @@ NO_MENTEES_ENDED_EARLY = (
 MENTORSHIPS = Column("mentorships", "Mentorships")
 
 
+def _mentorships(scope: InsightScope) -> QuerySet[Mentorship]:
+    """The scope's mentorships but those it leaves out (the reader's own: how one ended early
+    is the choice or the answer of one side, private from the other)."""
+    return Mentorship.objects.filter(program_id__in=scope.program_ids).exclude(
+        pk__in=scope.left_out
+    )
+
+
 def _ended(scope: InsightScope) -> QuerySet[Mentorship]:
-    return Mentorship.objects.filter(
-        program_id__in=scope.program_ids,
-        state__in=(MentorshipState.COMPLETED, MentorshipState.ENDED_EARLY),
-        ended_at__isnull=False,
-    ).filter(scope.within("ended_at"))
+    return (
+        _mentorships(scope)
+        .filter(
+            state__in=(MentorshipState.COMPLETED, MentorshipState.ENDED_EARLY),
+            ended_at__isnull=False,
+        )
+        .filter(scope.within("ended_at"))
+    )
 
 
 def _endings_table(scope: InsightScope) -> InsightTable:
@@ -186,11 +197,8 @@ def _rematch_table(scope: InsightScope) -> InsightTable:
         program=OuterRef("program"), person=OuterRef("mentee"), role=Role.MENTEE
     ).filter(scope.within("created_at"))
     per_program = (
-        Mentorship.objects.filter(
-            program_id__in=scope.program_ids,
-            state=MentorshipState.ENDED_EARLY,
-            ended_at__isnull=False,
-        )
+        _mentorships(scope)
+        .filter(state=MentorshipState.ENDED_EARLY, ended_at__isnull=False)
         .filter(Exists(joined))
         .values("program")
         .annotate(
