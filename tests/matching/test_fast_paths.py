@@ -11,7 +11,7 @@ from tests.matching.test_clustered_solve import assert_dense_optimum
 
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import solve
-from tandem.matching.solvers import bounds
+from tandem.matching.solvers import bounds, grow
 from tandem.matching.solvers.bounds import (
     MAX_POTENTIAL_ROUNDS,
     _residual_arcs,
@@ -100,3 +100,39 @@ def test_label_correcting_that_runs_long_hands_over_to_scipys_bellman_ford(monke
     # A flow that is not of least cost has a negative cycle: no potentials, and no error.
     worst = optimal_edges(graph, integer_weights(-graph.score, n_nodes - 2))
     assert not residual_potentials(graph, weights.weight, worst, None)[1]
+
+
+@pytest.mark.parametrize("floor", [None, 0.5])
+def test_a_tables_cells_find_their_edges_with_or_without_an_edge_table(floor):
+    """A graph in row order finds the edge of a picked cell by a search in its mentee's
+    edges (no table of edge ids); the same pairs in another order keep the table. Both name
+    the same pairs, pick after pick, with pairs missing, below ``floor`` or mentees without."""
+    rng = np.random.default_rng(5)
+    n, m = 300, 90
+    allowed = rng.random((n, m)) >= 0.1
+    allowed[7] = False  # a mentee without pairs
+    allowed[:, 3] = False  # and a mentor
+    mentee, mentor = np.nonzero(allowed)
+    score = np.rint(rng.random(len(mentee)) * 20) / 20  # ties
+    capacity = np.full(m, 4)
+    scale = integer_weights(score, n + m)
+    shuffle = rng.permutation(len(mentee))
+    in_order = CandidateGraph.from_edges(n, m, mentee, mentor, score, capacity)
+    shuffled = CandidateGraph.from_edges(
+        n, m, mentee[shuffle], mentor[shuffle], score[shuffle], capacity
+    )
+    tables = [grow.table_of(graph, scale, floor) for graph in (in_order, shuffled)]
+    assert tables[0].edge is None and tables[1].edge is not None
+    reach = np.zeros(n + m, dtype=bool)
+    reach[: n // 2] = True
+    room = np.arange(m) % 3 == 0
+    duals = bounds.Duals(np.zeros(n, np.int64), rng.integers(0, 2**25, m), 0, True)
+    pairs = []
+    for graph, table in zip((in_order, shuffled), tables, strict=True):
+        ids = [table.best(3, 5), table.cut_failures(reach, room)]
+        ids.append(table.dual_failures(duals))
+        pairs.append([{(int(graph.mentee[e]), int(graph.mentor[e])) for e in i} for i in ids])
+        for found in ids:
+            assert (floor is None) or (graph.score[found] >= floor).all()
+    assert pairs[0] == pairs[1]
+    assert all(len(found) > 0 for found in pairs[0])
