@@ -8,6 +8,7 @@ from tandem.demo.people import iter_demo_people
 from tandem.demo.program import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, load_demo_program
 from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS
 from tandem.people.models import Identity, Profile, User
+from tandem.people.selectors import skill_search
 from tandem.people.services import identity_withdraw
 from tandem.programs.models import Enrolment, Invitation, Program
 
@@ -75,6 +76,8 @@ def test_load_is_idempotent_and_keeps_user_edits():
     assert User.objects.get(email="admin@demo.tandem.test").is_staff
     assert User.objects.get(email="mentor001@demo.tandem.test").email_verified_at is not None
     assert Invitation.objects.filter(program=program).count() == 2
+    # The demo's skill list is its seeded vocabulary: suggested however few people hold it.
+    assert skill_search().count() == len(demo_skills.ALL_SKILLS)
 
     profile = Profile.objects.get(user__email="mentee001@demo.tandem.test")
     profile.goals = "My own words"

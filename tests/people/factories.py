@@ -42,4 +42,7 @@ class SkillFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Skill {n}")
+    # A factory tag stands for the seeded vocabulary; a tag someone types is made by the
+    # profile services (uncurated).
+    curated = True
     slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))

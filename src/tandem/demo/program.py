@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.demo.people import DEMO_DOMAIN, id_width, iter_demo_people, person_id, role_counts
+from tandem.demo.skills import ALL_SKILLS
 from tandem.people.models import Profile, User
-from tandem.people.services import identity_set
+from tandem.people.services import identity_set, skill_vocabulary_add
 from tandem.programs.imports.planning import import_plan
 from tandem.programs.imports.reading import COLUMNS, check_rows, table_from_rows
 from tandem.programs.imports.writing import import_apply
@@ -100,6 +101,7 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
     with transaction.atomic():
         admin = _ensure_admin(password_hash)
         program = _ensure_program(admin)
+        skill_vocabulary_add(names=ALL_SKILLS)  # the demo's seeded vocabulary
         generated = list(iter_demo_people(people, seed))
         rows = [
             (number, [import_cells(person).get(column, "") for column in COLUMNS])

@@ -156,9 +156,17 @@ class ProfileAdmin(PreciseDateTimes, admin.ModelAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(PreciseDateTimes, admin.ModelAdmin):
-    list_display = ("name", "slug")
+    """A tag a site admin adds here is curated (suggested to everyone) unless they untick it;
+    tags typed on profiles arrive uncurated, and ticking one here shares it."""
+
+    list_display = ("name", "slug", "curated")
+    list_editable = ("curated",)
+    list_filter = ("curated",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_changeform_initial_data(self, request):
+        return {**super().get_changeform_initial_data(request), "curated": True}
 
 
 @admin.register(ApiToken)

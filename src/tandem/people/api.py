@@ -293,7 +293,9 @@ def tokens_revoke(request: AuthenticatedRequest, token_id: int):
 @paginate(PageNumberPagination, page_size=20)
 def skills_search(request: AuthenticatedRequest, q: str = ""):
     """Autocomplete: skill names containing ``q`` (case-insensitive), names starting with it
-    first, then alphabetical. An empty ``q`` lists the whole vocabulary."""
+    first, then alphabetical. Only the curated vocabulary and tags that enough people hold
+    (``SKILL_SHARED_BY``) are listed: a tag one person typed stays theirs. An empty ``q`` lists
+    them all."""
     return selectors.skill_search(prefix=q[:80])
 
 

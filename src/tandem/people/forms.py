@@ -147,7 +147,10 @@ class ProfileForm(forms.Form):
         label="Skills you can offer",
         required=False,
         widget=_skills_widget("skills_offered"),
-        help_text="Separate skills with commas; suggestions come from skills others use.",
+        help_text=(
+            "Separate skills with commas. Suggestions come from the shared vocabulary and "
+            "skills several people use; what only you typed stays on your profile."
+        ),
     )
     skills_wanted = forms.CharField(
         label="Skills you want to grow",

@@ -72,10 +72,19 @@ class User(AbstractUser):
 
 
 class Skill(models.Model):
-    """A tag in the shared vocabulary; ``slug`` is the normalised key that deduplicates."""
+    """A skill tag; ``slug`` is the normalised key that deduplicates.
+
+    Curated tags (a site admin's, or seeded) are the shared vocabulary everyone is offered. A
+    tag typed on a profile may say something private (a health need, a personal goal), so it is
+    offered to others only while several people hold it (``selectors.skill_search``).
+    """
 
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
+    curated = models.BooleanField(
+        default=False,
+        help_text="Suggested to everyone (shared vocabulary), however few hold it.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.lookups import StartsWith
 
 from tandem.core.exceptions import NotFound
@@ -160,18 +171,42 @@ def identity_get_own(*, user: User | AnonymousUser) -> Identity | None:
     return Identity.objects.filter(user=user).first()
 
 
+# A tag typed on a profile is suggested to others only while at least this many people hold
+# it (offered or wanted): one person's entry (a health need, a private goal) is never shown to
+# anyone else, nor one that nobody holds any more.
+SKILL_SHARED_BY = 3
+
+
+def _skills_suggestable() -> QuerySet[Skill]:
+    """The tags any signed-in person may be offered: the curated vocabulary, plus free entries
+    that ``SKILL_SHARED_BY`` distinct people hold right now."""
+    holders = (
+        Profile.skills_offered.through.objects.filter(skill=OuterRef("pk"))
+        .values("profile_id")
+        .union(
+            Profile.skills_wanted.through.objects.filter(skill=OuterRef("pk")).values("profile_id")
+        )
+    )
+    # The union counts a person who holds it on both sides once; the Nth holder must exist.
+    nth_holder = Subquery(holders[SKILL_SHARED_BY - 1 : SKILL_SHARED_BY])
+    return Skill.objects.alias(nth_holder=nth_holder).filter(
+        Q(curated=True) | Q(nth_holder__isnull=False)
+    )
+
+
 def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
-    """Vocabulary entries containing ``prefix`` (case-insensitive), those starting with it
-    first, then alphabetical. An empty prefix lists everything."""
+    """Suggestable tags (``_skills_suggestable``) containing ``prefix`` (case-insensitive), those
+    starting with it first, then alphabetical. An empty prefix lists them all."""
     prefix = " ".join((prefix or "").split())
+    skills = _skills_suggestable()
     if not prefix:
-        return Skill.objects.order_by("name")
+        return skills.order_by("name")
     starts_first = Case(
         When(StartsWith(Lowered(F("name")), prefix.lower()), then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )
-    return Skill.objects.filter(contains_folded(prefix, "name")).order_by(starts_first, "name")
+    return skills.filter(contains_folded(prefix, "name")).order_by(starts_first, "name")
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

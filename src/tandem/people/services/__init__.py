@@ -43,6 +43,7 @@ from tandem.people.services.profiles import (
     profile_update,
     skill_get_or_create_bulk,
     skill_split,
+    skill_vocabulary_add,
 )
 from tandem.people.services.tokens import (
     TOKEN_LIMIT,
@@ -78,6 +79,7 @@ __all__ = [
     "profiles_refresh_availability_bulk",
     "skill_get_or_create_bulk",
     "skill_split",
+    "skill_vocabulary_add",
     "user_mark_email_verified",
     "user_send_verification",
     "user_sign_up",

@@ -69,6 +69,19 @@ def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
     return [existing[slug] for slug in wanted]
 
 
+def skill_vocabulary_add(*, names: Iterable[str]) -> list[Skill]:
+    """Curate the tags ``names`` (creating missing ones): seeded vocabulary that is suggested
+    to everyone, however few people hold it."""
+    with transaction.atomic():
+        skills = skill_get_or_create_bulk(names=names)
+        Skill.objects.filter(pk__in=[skill.pk for skill in skills], curated=False).update(
+            curated=True
+        )
+    for skill in skills:
+        skill.curated = True
+    return skills
+
+
 def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
     if len(value) > limit:
         errors[field] = TOO_LONG.format(limit=limit)
