@@ -13,6 +13,7 @@ from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import PrivateNote
+from tandem.mentorships.services.meeting_notes import notes_version
 
 router = Router()
 
@@ -50,6 +51,9 @@ class MeetingOut(Schema):
     missed_marked_at: datetime | None
     sequence: int
     shared_notes: str
+    notes_version: str = Field(
+        description="Send it back as `edited_from` when saving notes edited from these."
+    )
     ics_url: str
 
 
@@ -72,6 +76,12 @@ class AgendaOut(Schema):
 
 class NotesIn(Schema):
     shared_notes: str
+    edited_from: str | None = Field(
+        default=None,
+        max_length=16,
+        description="The `notes_version` the text was edited from: if the notes changed since, "
+        "nothing is saved and the answer is a 409.",
+    )
 
 
 class PrivateNoteIn(Schema):
@@ -114,6 +124,7 @@ def _meeting_out(meeting) -> dict:
             "shared_notes",
         )
     }
+    data["notes_version"] = notes_version(meeting.shared_notes)
     data["ics_url"] = reverse("meeting_ics", args=[meeting.pk])
     return data
 
@@ -267,7 +278,10 @@ def add_agenda_item(request: AuthenticatedRequest, meeting_id: int, payload: Tex
 )
 def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesIn):
     meeting, _ = services.meeting_notes_update(
-        user=request.auth, meeting_id=meeting_id, shared_notes=payload.shared_notes
+        user=request.auth,
+        meeting_id=meeting_id,
+        shared_notes=payload.shared_notes,
+        edited_from=payload.edited_from,
     )
     return _meeting_out(meeting)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tandem.core.forms import DateField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
+from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES
 from tandem.people.choices import Cadence
 
@@ -122,6 +123,16 @@ class NotesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Both of you can read and edit these.",
     )
+    # Which version of the notes the text was edited from (``notes_version``).
+    edited_from = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_notes(cls, notes: str, data: Any = None) -> NotesForm:
+        """The form editing ``notes`` as stored now (``data``: the text being written)."""
+        if data is not None:
+            data = data.copy()
+            data["edited_from"] = notes_version(notes)
+        return cls(data, initial={"shared_notes": notes, "edited_from": notes_version(notes)})
 
 
 class PrivateNoteForm(forms.Form):

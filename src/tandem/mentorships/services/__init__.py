@@ -16,17 +16,20 @@ from tandem.mentorships.services.lifecycle import (
     mentorship_confirm_midpoint,
     mentorships_midpoint_review,
 )
+from tandem.mentorships.services.meeting_notes import (
+    NotesChangedMeanwhile,
+    agenda_item_add,
+    meeting_notes_update,
+    private_note_save,
+)
 from tandem.mentorships.services.meetings import (
     MovedMeanwhile,
-    agenda_item_add,
     calendar_feed_ensure,
     calendar_feed_regenerate,
     meeting_cancel,
-    meeting_notes_update,
     meeting_reschedule,
     meeting_schedule,
     meeting_series_cancel,
-    private_note_save,
 )
 from tandem.mentorships.services.pauses import mentorship_pause_declare, mentorship_pause_end
 from tandem.mentorships.services.problems import problem_report_create, problem_report_resolve
@@ -51,6 +54,7 @@ from tandem.mentorships.services.work import (
 
 __all__ = [
     "MovedMeanwhile",
+    "NotesChangedMeanwhile",
     "TRANSITIONS",
     "action_item_create",
     "action_item_set_status",

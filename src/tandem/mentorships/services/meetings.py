@@ -1,4 +1,5 @@
-"""Meetings: schedule one or a series on the agreed cadence, move, cancel, agenda and notes."""
+"""Meetings: schedule one or a series on the agreed cadence, move, cancel; calendar feeds.
+The agenda and notes are in ``meeting_notes``."""
 
 from __future__ import annotations
 
@@ -14,17 +15,13 @@ from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
-from tandem.core.saving import model_update
-from tandem.core.text import clean_text
 from tandem.mentorships.models import (
-    AgendaItem,
     CalendarFeed,
     Meeting,
     MeetingFormat,
     MeetingSeries,
     MeetingStatus,
     Mentorship,
-    PrivateNote,
 )
 from tandem.mentorships.scheduling import MAX_OCCURRENCES, expand, rrule_for, zone_of
 from tandem.mentorships.selectors import access_meeting, access_mentorship
@@ -52,8 +49,6 @@ MOVED_MEANWHILE = (
     "This meeting was moved to {when} while you had this page open. Check the new time, "
     "then move it again if you still need to."
 )
-TEXT_REQUIRED = "Write something first."
-TEXT_TOO_LONG = "Keep this under {limit} characters."
 
 MAX_MINUTES = 480
 
@@ -315,51 +310,6 @@ def meeting_reschedule(
             body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.",
         )
     return meeting, True
-
-
-def _text(value: str, limit: int, field: str, required: bool = True) -> str:
-    value = clean_text(value)
-    if required and not value:
-        raise ApplicationError(TEXT_REQUIRED, fields={field: TEXT_REQUIRED})
-    if len(value) > limit:
-        message = TEXT_TOO_LONG.format(limit=limit)
-        raise ApplicationError(message, fields={field: message})
-    return value
-
-
-def agenda_item_add(*, user: User, meeting_id: int, text: str) -> AgendaItem:
-    text = _text(text, 300, "text")
-    with transaction.atomic():
-        meeting = access_meeting(user=user, meeting_id=meeting_id)
-        check_open(meeting.mentorship)
-        item = AgendaItem.objects.create(meeting=meeting, author=user, text=text)
-    return item
-
-
-def meeting_notes_update(*, user: User, meeting_id: int, shared_notes: str) -> tuple[Meeting, bool]:
-    """Set the meeting's shared notes; returns it and whether they changed."""
-    shared_notes = _text(shared_notes, 20000, "shared_notes", required=False)
-    with transaction.atomic():
-        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
-        check_open(meeting.mentorship)
-        changed = model_update(meeting, {"shared_notes": shared_notes})
-    return meeting, bool(changed)
-
-
-def private_note_save(*, user: User, meeting_id: int, body: str) -> tuple[PrivateNote | None, bool]:
-    """The caller's note on the meeting, and whether this call changed it; an empty body keeps
-    no note (an existing one is deleted) and returns None."""
-    body = _text(body, 20000, "body", required=False)
-    with transaction.atomic():
-        meeting = access_meeting(user=user, meeting_id=meeting_id)
-        if not body:
-            deleted, _ = PrivateNote.objects.filter(meeting=meeting, author=user).delete()
-            return None, deleted > 0
-        note, created = PrivateNote.objects.select_for_update().get_or_create(
-            meeting=meeting, author=user, defaults={"body": body}
-        )
-        changed = created or bool(model_update(note, {"body": body}))
-    return note, changed
 
 
 def calendar_feed_regenerate(*, user: User) -> CalendarFeed:

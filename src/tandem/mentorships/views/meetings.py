@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -111,6 +112,11 @@ def meeting_new(request, mentorship_id: int):
 @mentorship_errors
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+    return _detail_page(request, meeting)
+
+
+def _detail_page(request, meeting: Meeting, **shown: Any) -> HttpResponse:
+    """The meeting page; ``shown`` replaces parts of it (a notes form shown again)."""
     mentorship = meeting.mentorship
     note = selectors.private_note_for(user=request.user, meeting=meeting)
     context = {
@@ -122,7 +128,7 @@ def meeting_detail(request, meeting_id: int):
         "today": timezone.localdate(),
         "is_future": meeting.starts_at > timezone.now(),
         "agenda_form": AgendaForm(),
-        "notes_form": NotesForm(initial={"shared_notes": meeting.shared_notes}),
+        "notes_form": NotesForm.for_notes(meeting.shared_notes),
         "private_form": PrivateNoteForm(initial={"body": note.body if note else ""}),
         "action_form": ActionItemForm(
             mentorship=mentorship,
@@ -132,6 +138,7 @@ def meeting_detail(request, meeting_id: int):
         ),
         "other": mentorship.other(request.user),
         "other_zone": zone_of(mentorship.other(request.user)),
+        **shown,
     }
     return render(request, "mentorships/meeting_detail.html", context)
 
@@ -155,14 +162,24 @@ def agenda_add(request, meeting_id: int):
 @require_POST
 @mentorship_errors
 def meeting_notes(request, meeting_id: int):
-    return _save_notes(
-        request,
-        NotesForm(request.POST),
-        services.meeting_notes_update,
-        meeting_id=meeting_id,
-        saved=lambda _meeting: SHARED_NOTES_SAVED,
-        anchor="#notes",
-    )
+    try:
+        return _save_notes(
+            request,
+            NotesForm(request.POST),
+            services.meeting_notes_update,
+            meeting_id=meeting_id,
+            saved=lambda _meeting: SHARED_NOTES_SAVED,
+            anchor="#notes",
+        )
+    except services.NotesChangedMeanwhile as error:
+        # Both texts on one page: the notes as saved now, and theirs kept in the form (which
+        # now edits from the saved version, so saving again is a deliberate choice).
+        form = NotesForm.for_notes(error.meeting.shared_notes, request.POST)
+        form.is_valid()
+        form_add_error(form, error)
+        return _detail_page(
+            request, error.meeting, notes_form=form, notes_now=error.meeting.shared_notes
+        )
 
 
 @login_required
