@@ -136,3 +136,28 @@ def test_a_tables_cells_find_their_edges_with_or_without_an_edge_table(floor):
             assert (floor is None) or (graph.score[found] >= floor).all()
     assert pairs[0] == pairs[1]
     assert all(len(found) > 0 for found in pairs[0])
+
+
+def test_the_totals_check_on_a_table_finds_exactly_the_mentees_with_a_pair_that_fails():
+    """A missing pair is no pair: where a missing cell's first, inexact reading passes the
+    cover (a free mentor missing from the row, a negative shift), the row is named only if a
+    real pair of it fails, and only its real pairs are named."""
+    rng = np.random.default_rng(11)
+    n, m = 400, 70
+    allowed = rng.random((n, m)) >= 0.15
+    mentee, mentor = np.nonzero(allowed)
+    score = rng.random(len(mentee))
+    graph = CandidateGraph.from_edges(n, m, mentee, mentor, score, np.full(m, 6))
+    scale = integer_weights(score, n + m)
+    table = grow.table_of(graph, scale)
+    prices = np.full(m, 2**31)
+    prices[0] = 0  # mentor 0 is free, and missing from about 60 rows
+    shift = -(2**20)
+    best = np.full(n, -(2**40))
+    np.maximum.at(best, mentee, scale.weight - prices[mentor])
+    cover = best - shift + np.where(np.arange(n) % 2, -5, 5)  # odd rows fail by 5
+    found = table.dual_failures(bounds.Duals(cover, prices, shift, True))
+    reduced = scale.weight - prices[mentor] - cover[mentee] - shift
+    assert set(graph.mentee[found].tolist()) == set(range(1, n, 2))
+    assert (reduced[found] > -grow.NEAR * table.top).all()
+    assert np.count_nonzero(~allowed[::2, 0]) > 20  # rows whose missing cell reads high

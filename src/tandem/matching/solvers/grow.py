@@ -133,9 +133,15 @@ def best_per_mentee(
 
 @dataclass(frozen=True)
 class Table:
-    """A nearly complete graph as a mentee x mentor table of the integer weight of each pair
-    (-inf where there is no edge). Certificates are then checked with broadcasting instead of
-    gathers, and each mentee's best pairs with one partial sort.
+    """A nearly complete graph as a mentee x mentor table of the integer weight of each pair.
+    Certificates are then checked with broadcasting instead of gathers, and each mentee's best
+    pairs with one partial sort.
+
+    ``cells`` holds ``weight + 1`` as uint32 (weights are at most ``flow.COST_RANGE``), 0
+    where there is no edge, and is read block by block as float64 weights with -inf there
+    (:func:`_weights`): half the memory of float64, so half the page faults on a fresh
+    process (building the 10,000 x 2,000 table: 0.13-0.22 s of CPU against 0.19-0.38 s) and
+    half the bytes each check reads.
 
     The edge id of a cell is found from ``starts`` when the graph's edges are in row order
     (by mentee, then mentor: a binary search in the mentee's edges, for the few cells picked),
@@ -144,7 +150,7 @@ class Table:
     10,000 x 2,000 on this machine).
     """
 
-    weight: np.ndarray
+    cells: np.ndarray
     top: float  # the largest weight
     mentor_of: np.ndarray  # the graph's mentor per edge id
     starts: np.ndarray | None  # edges in row order: each mentee's first edge id (n + 1)
@@ -170,12 +176,12 @@ class Table:
         """Edge ids of each mentee's ``k`` best pairs, and of each mentor that fewer than
         ``per_mentor`` of those lists name, its ``per_mentor`` best mentees (an id may come
         twice here and in the checks below: they only mark a mask)."""
-        rows = self.edge_at(*_row_best(self.weight, k))
-        named = np.bincount(self.edge_mentor(rows), minlength=self.weight.shape[1])
+        rows = self.edge_at(*_row_best(self.cells, k))
+        named = np.bincount(self.edge_mentor(rows), minlength=self.cells.shape[1])
         short = np.flatnonzero(named < per_mentor)
         if len(short) == 0:
             return rows
-        column, mentee = _row_best(np.ascontiguousarray(self.weight[:, short].T), per_mentor)
+        column, mentee = _row_best(np.ascontiguousarray(self.cells[:, short].T), per_mentor)
         return np.concatenate([rows, self.edge_at(mentee, short[column])])
 
     def edge_mentor(self, ids: np.ndarray) -> np.ndarray:
@@ -189,7 +195,7 @@ class Table:
         (those towards a mentor with a free seat first), and per mentor with a free seat
         beyond the cut, its ``2 * per_mentee`` best reachable mentees (see
         :func:`cut_failures`): edge ids, empty when the cardinality is proven."""
-        n, per_mentee = len(self.weight), per_mentee or CUT_PER_MENTEE
+        n, per_mentee = len(self.cells), per_mentee or CUT_PER_MENTEE
         if not reach[:n].any():
             return np.empty(0, np.int64)
         rows, beyond = np.flatnonzero(reach[:n]), ~reach[n:]
@@ -197,9 +203,9 @@ class Table:
         open_ = np.flatnonzero(room & beyond)
         # The reachable rows are read block by block (reachable mentors priced out): a copy
         # of them all is up to the whole table.
-        row, column = _row_best(self.weight, per_mentee, rows=rows, add=bonus)
+        row, column = _row_best(self.cells, per_mentee, rows=rows, add=bonus)
         found = [self.edge_at(rows[row], column)]
-        key = self.weight[np.ix_(rows, open_)] + bonus[open_]
+        key = _weights(self.cells[np.ix_(rows, open_)]) + bonus[open_]
         column, row = _row_best(np.ascontiguousarray(key.T), 2 * per_mentee)
         found.append(self.edge_at(rows[row], open_[column]))
         return np.concatenate(found)
@@ -208,18 +214,21 @@ class Table:
         """Per mentee with a pair of positive reduced cost, its ``per_mentee`` pairs of
         highest reduced cost and any within ``NEAR`` of the weight range of failing (see
         :func:`dual_failures`): edge ids, empty when the total is proven."""
-        n, per_mentee = len(self.weight), per_mentee or ADD_PER_MENTEE
+        n, per_mentee = len(self.cells), per_mentee or ADD_PER_MENTEE
         price = duals.mentor.astype(np.float64)
         cover = (duals.mentee + duals.shift).astype(np.float64)
         margin, found_rows, found_columns = -NEAR * self.top, [], []
         for lo in range(0, n, BLOCK_ROWS):  # blocks of rows stay in cache
             block = slice(lo, lo + BLOCK_ROWS)
-            reduced = self.weight[block] - price  # integers: every step below is exact
-            rows = np.flatnonzero(reduced.max(axis=1) > cover[block])
+            # Integers: every step below is exact. A missing pair (cell 0) reads -1 - price
+            # here, so a row may be kept that fails nowhere: its exact weights decide.
+            reduced = self.cells[block] - (price + 1)
+            rows = lo + np.flatnonzero(reduced.max(axis=1) > cover[block])
+            failing = _weights(self.cells[rows]) - price - cover[rows, None]
+            rows, failing = rows[failing.max(axis=1) > 0], failing[failing.max(axis=1) > 0]
             if len(rows):
-                failing = reduced[rows] - cover[lo + rows, None]
                 row, column = _row_best(failing, per_mentee, margin)
-                found_rows.append(lo + rows[row])
+                found_rows.append(rows[row])
                 found_columns.append(column)
         if not found_rows:
             return np.empty(0, np.int64)
@@ -266,11 +275,12 @@ def _row_best(
     add: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(row, column)`` of each row's ``k`` highest keys that are ``> above`` (``key`` is a
-    table of integers), by blocks of ``BLOCK_ROWS`` rows: the partial sort's temporaries stay
-    in cache. Equal keys at the ``k``-th place are taken in each row's own rotation of the
-    columns (:func:`tie_spread`), so that tied rows pick different columns. With ``rows``,
-    the table is ``key[rows]`` (and ``row`` indexes ``rows``); with ``add``, each row is
-    ``key`` plus ``add`` (per column): both read block by block, never copied whole."""
+    table of integers, or a :class:`Table`'s cells), by blocks of ``BLOCK_ROWS`` rows: the
+    partial sort's temporaries stay in cache. Equal keys at the ``k``-th place are taken in
+    each row's own rotation of the columns (:func:`tie_spread`), so that tied rows pick
+    different columns. With ``rows``, the table is ``key[rows]`` (and ``row`` indexes
+    ``rows``); with ``add``, each row is ``key`` plus ``add`` (per column): both read block by
+    block, never copied whole."""
     width = key.shape[1]
     count = len(key) if rows is None else len(rows)
     if width == 0 or count == 0:
@@ -280,12 +290,17 @@ def _row_best(
     spread = _block_spread(count, width)
     for lo in range(0, count, BLOCK_ROWS):
         keys = key[lo : lo + BLOCK_ROWS] if rows is None else key[rows[lo : lo + BLOCK_ROWS]]
-        if add is not None:
-            keys = keys + add
-        block = np.maximum(keys, filler)  # -inf becomes the filler; real keys stay
-        block += spread[: len(block)]
+        least = max(above, FILLER)
+        if keys.dtype == np.uint32 and add is None:  # weight + 1, 0 where missing: in order
+            block = keys + spread[: len(keys)]
+            least = max(above + 1, 0)
+        else:
+            keys = _weights(keys) if keys.dtype == np.uint32 else keys
+            keys = keys if add is None else keys + add
+            block = np.maximum(keys, filler)  # -inf becomes the filler; real keys stay
+            block += spread[: len(block)]
         best = _largest(block, k)
-        row, at = np.nonzero(np.take_along_axis(keys, best, 1) > max(above, FILLER))
+        row, at = np.nonzero(np.take_along_axis(keys, best, 1) > least)
         found_rows.append(row + lo)
         columns.append(best[row, at])
     return np.concatenate(found_rows).astype(np.int64), np.concatenate(columns).astype(np.int64)
@@ -336,11 +351,7 @@ def table_of(
     n, m, edges = graph.n_mentees, graph.n_mentors, graph.n_edges
     if n * m > MAX_TABLE_CELLS or n * m > edges + edges // 4 or edges >= 2**31:
         return None
-    if floor is None and edges == n * m and _row_major(graph):  # every pair, in order
-        weight = np.rint((graph.score - weights.offset) / weights.step).reshape(n, m)
-        starts = np.arange(0, edges + 1, m, dtype=np.int64)
-        return Table(weight, float(weight.max()), graph.mentor, starts)
-    flat_weight = np.full(n * m, -np.inf)  # filled by flat index: far faster than by (i, j)
+    flat = np.zeros(n * m, np.uint32)  # filled by flat index: far faster than by (i, j)
     ordered, last = True, -1  # whether the cells come in increasing order (row order)
     for lo in range(0, edges, CHUNK):
         part = slice(lo, lo + CHUNK)
@@ -350,27 +361,26 @@ def table_of(
         score = graph.score[part]
         if floor is not None:
             cell, score = cell[score >= floor], score[score >= floor]
-        flat_weight[cell] = np.rint((score - weights.offset) / weights.step)
-    top, weight = float(flat_weight.max()), flat_weight.reshape(n, m)
+        flat[cell] = np.rint((score - weights.offset) / weights.step).astype(np.uint32) + 1
+    top, cells = float(flat.max()) - 1, flat.reshape(n, m)
     if ordered:
         # (ids of the edges' own type: an int64 search would copy every mentee id first)
         bounds = np.arange(n + 1, dtype=graph.mentee.dtype)
         starts = np.searchsorted(graph.mentee, bounds).astype(np.int64)
-        return Table(weight, top, graph.mentor, starts)
+        return Table(cells, top, graph.mentor, starts)
     flat_edge = np.full(n * m, -1, dtype=np.int32)
     for lo in range(0, edges, CHUNK):
         part = slice(lo, lo + CHUNK)
         keep = slice(None) if floor is None else graph.score[part] >= floor
         cell = graph.mentee[part].astype(np.int64) * m + graph.mentor[part]
         flat_edge[cell[keep]] = np.arange(lo, lo + len(cell), dtype=np.int32)[keep]
-    return Table(weight, top, graph.mentor, None, flat_edge.reshape(n, m))
+    return Table(cells, top, graph.mentor, None, flat_edge.reshape(n, m))
 
 
-def _row_major(graph: CandidateGraph) -> bool:
-    """Whether edge ``i * m + j`` is the pair (i, j) for every mentee i and mentor j."""
-    n, m = graph.n_mentees, graph.n_mentors
-    return bool(
-        np.array_equal(graph.mentor.reshape(n, m), np.broadcast_to(np.arange(m), (n, m)))
-        and np.array_equal(graph.mentee[::m], np.arange(n))
-        and np.all(np.diff(graph.mentee) >= 0)
-    )
+def _weights(cells: np.ndarray) -> np.ndarray:
+    """The integer weights (float64, -inf where there is no edge) of some of a
+    :class:`Table`'s cells."""
+    weight = cells.astype(np.float64)
+    weight -= 1
+    weight[cells == 0] = -np.inf
+    return weight
