@@ -218,17 +218,21 @@ class Table:
         price = duals.mentor.astype(np.float64)
         cover = (duals.mentee + duals.shift).astype(np.float64)
         margin, found_rows, found_columns = -NEAR * self.top, [], []
+        buffer = np.empty((BLOCK_ROWS, self.cells.shape[1]))  # one, refilled: cache-warm
         for lo in range(0, n, BLOCK_ROWS):  # blocks of rows stay in cache
             block = slice(lo, lo + BLOCK_ROWS)
             # Integers: every step below is exact. A missing pair (cell 0) reads -1 - price
             # here, so a row may be kept that fails nowhere: its exact weights decide.
-            reduced = self.cells[block] - (price + 1)
-            rows = lo + np.flatnonzero(reduced.max(axis=1) > cover[block])
-            failing = _weights(self.cells[rows]) - price - cover[rows, None]
-            rows, failing = rows[failing.max(axis=1) > 0], failing[failing.max(axis=1) > 0]
-            if len(rows):
-                row, column = _row_best(failing, per_mentee, margin)
-                found_rows.append(rows[row])
+            reduced = buffer[: len(self.cells[block])]
+            np.copyto(reduced, self.cells[block])
+            reduced -= price + 1
+            rows = np.flatnonzero(reduced.max(axis=1) > cover[block])
+            failing = reduced[rows] - cover[lo + rows, None]
+            failing[self.cells[lo + rows] == 0] = -np.inf
+            fails = failing.max(axis=1) > 0
+            if fails.any():
+                row, column = _row_best(failing[fails], per_mentee, margin)
+                found_rows.append(lo + rows[fails][row])
                 found_columns.append(column)
         if not found_rows:
             return np.empty(0, np.int64)
@@ -288,16 +292,19 @@ def _row_best(
     k, found_rows, columns = min(k, width), [], []
     filler = FILLER * (2 - np.arange(width) / width)  # distinct, below every real key
     spread = _block_spread(count, width)
+    buffer = np.empty(spread.shape)
     for lo in range(0, count, BLOCK_ROWS):
         keys = key[lo : lo + BLOCK_ROWS] if rows is None else key[rows[lo : lo + BLOCK_ROWS]]
         least = max(above, FILLER)
         if keys.dtype == np.uint32 and add is None:  # weight + 1, 0 where missing: in order
-            block = keys + spread[: len(keys)]
+            block = buffer[: len(keys)]  # converted into one buffer, refilled: cache-warm
+            np.copyto(block, keys)
+            block += spread[: len(keys)]
             least = max(above + 1, 0)
         else:
             keys = _weights(keys) if keys.dtype == np.uint32 else keys
             keys = keys if add is None else keys + add
-            block = np.maximum(keys, filler)  # -inf becomes the filler; real keys stay
+            block = np.maximum(keys, filler, out=buffer[: len(keys)])  # -inf: the filler
             block += spread[: len(block)]
         best = _largest(block, k)
         row, at = np.nonzero(np.take_along_axis(keys, best, 1) > least)
