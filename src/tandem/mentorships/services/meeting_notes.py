@@ -17,8 +17,8 @@ from tandem.people.models import User
 TEXT_REQUIRED = "Write something first."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
 NOTES_CHANGED_MEANWHILE = (
-    "These notes were changed while you were editing them. The notes as they are now are "
-    "above; your text is kept below: add what you want to keep, then save again."
+    "These notes were changed while you were editing them: the notes as saved now are shown "
+    "above, and your text is in the box. Combine what you want to keep, then save again."
 )
 
 
