@@ -241,7 +241,7 @@ class TestChoice:
     def test_auto_runs_the_model_mixed_with_the_adapted_up_to_the_limit(self):
         small = choose_embedder("auto", MODEL_LIMIT)
         assert small is choose_embedder("mixed")
-        assert embedder_name(small) == f"{minilm.INT8_NAME} + 0.4 adapted"
+        assert embedder_name(small) == f"{minilm.INT8_NAME} + 0.5 adapted"
 
     def test_blend_is_the_model_with_the_static_pieces_beside_it(self):
         blend = choose_embedder("blend")

@@ -14,7 +14,9 @@ misses rather than a reading that must stand alone. Full-batch L-BFGS from a
 seeded start in float64 on one BLAS thread: the same inputs give the same bytes.
 
 Run: ``python -m tandem.matching.embedders.adapt`` (writes
-``src/tandem/matching/data/minilm_adapter.npz``; needs the int8 MiniLM weights).
+``src/tandem/matching/data/minilm_adapter.npz``, ``adapted``'s map; with ``--for-mix``
+``minilm_mix_adapter.npz``, ``mixed``'s, trained with :data:`MIX_SETTINGS`; needs the int8
+MiniLM weights).
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ import numpy as np
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
-from tandem.matching.embedders.adapter import ADAPTER_FILE, SOURCES
+from tandem.matching.embedders.adapter import ALONE, FOR_MIX, SOURCES
 from tandem.matching.embedders.minilm import MiniLMEmbedder
 
 ROOT = Path(__file__).parents[4]
 TRAINING_SET = ROOT / "bench" / "data" / "text_train.csv"
-OUT = Path(__file__).parent.parent / "data" / ADAPTER_FILE
+DATA = Path(__file__).parent.parent / "data"
+OUT = DATA / ALONE.name
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class Settings:
     model_share: float = 0.0  # the model's share of the cosine trained on (0: the map alone)
     rights: float = 0.0  # weight of each goal's softmax over the right answers alone
     keep: float = 0.0  # weight of the squared change of a goal's cosine to other rows' answers
+
+
+# ``mixed``'s map, chosen with its share on dev and pairs (bench/text_adapter.py --rights-round).
+MIX_SETTINGS = Settings(penalty=0.03, keep=10.0)
 
 
 @dataclass(frozen=True)
@@ -203,10 +210,12 @@ def recorded_settings(settings: Settings) -> list[tuple[str, object]]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--for-mix", action="store_true", help="mixed's map (MIX_SETTINGS)")
+    parser.add_argument("--out", type=Path, help=f"default: {DATA}/<the map's file>")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    settings = Settings()
+    settings = MIX_SETTINGS if args.for_mix else Settings()
+    args.out = args.out or DATA / (FOR_MIX if args.for_mix else ALONE).name
     data = TrainingSet.embed(MiniLMEmbedder().embed, read_rows())
     u, v = train(data, settings)
     write(args.out, u, v, settings, TRAINING_SET.read_bytes())

@@ -7,8 +7,8 @@ with each profile's vectors kept when it is saved (``tandem.people.services.vect
 ``auto`` (the default of ``tandem match``) runs ``mixed`` instead (every install has the
 model's int8 weights and the adapter) when the run has at most :data:`MODEL_LIMIT` texts (goals
 and expertise): above that the model would take minutes, so the fast built-in one is used.
-``mixed`` is all-MiniLM-L6-v2's vectors beside the same vectors through the map trained on
-mentoring goals (0.6 of the cosine the model's, 0.4 the adapted one's;
+``mixed`` is all-MiniLM-L6-v2's vectors beside the same vectors through a map trained on
+mentoring goals for the mix (0.7 of the cosine the model's, 0.3 the adapted one's;
 :class:`~tandem.matching.embedders.adapter.AdaptedMix`);
 ``minilm`` the model unadapted;
 ``adapted`` its vectors through the map alone (:mod:`~tandem.matching.embedders.adapter`),
@@ -22,7 +22,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from tandem.matching.embedders.adapter import MIX_MODEL_SHARE, AdaptedEmbedder, AdaptedMix
+from tandem.matching.embedders.adapter import (
+    FOR_MIX,
+    MIX_MODEL_SHARE,
+    AdaptedEmbedder,
+    AdaptedMix,
+)
 from tandem.matching.embedders.blend import STATIC_SHARE, Blend
 from tandem.matching.embedders.calibration import MIXED
 from tandem.matching.embedders.meaning import MeaningEmbedder
@@ -75,11 +80,11 @@ def adapted_embedder() -> MeaningEmbedder:
 
 @lru_cache(maxsize=1)
 def mixed_embedder() -> Embedder:
-    """The model and its adapted vectors side by side, the model run once a text, sharing the
-    loaded model (read-only)."""
-    adapted = adapted_embedder().base
-    assert isinstance(adapted, AdaptedEmbedder)
-    return MeaningEmbedder(AdaptedMix(adapted, MIX_MODEL_SHARE, MIXED))
+    """The model and its vectors through the mix's map side by side, the model run once a
+    text, sharing the loaded model (read-only)."""
+    model = model_embedder().base
+    assert isinstance(model, MiniLMEmbedder)
+    return MeaningEmbedder(AdaptedMix(AdaptedEmbedder(model, FOR_MIX), MIX_MODEL_SHARE, MIXED))
 
 
 def model_installed() -> bool:
