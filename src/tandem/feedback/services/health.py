@@ -26,6 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
+from tandem.core.locking import lockable
 from tandem.feedback.health import (
     FLAGGED,
     REASONS,
@@ -197,22 +198,26 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
     with transaction.atomic():
         # Every row exists (a placeholder, state "", for a first assessment) and is locked
         # before anything is read: two workers on the same mentorships take turns, and the
-        # second reads the first's committed state, episode and interventions.
+        # second reads the first's committed state, episode and interventions. Both the
+        # placeholders (an insert waits on the other worker's uncommitted one) and the locks
+        # go in pk order, so two workers whose batches overlap in any order cannot deadlock.
         MentorshipHealth.objects.bulk_create(
             [
                 MentorshipHealth(
-                    mentorship=mentorship,
-                    program_id=mentorship.program_id,
+                    mentorship=by_id[pk],
+                    program_id=by_id[pk].program_id,
                     state="",
                     score=0,
                     state_since=now,
                     computed_at=now,
                 )
-                for mentorship in batch
+                for pk in sorted(by_id)
             ],
             ignore_conflicts=True,
         )
-        locked = MentorshipHealth.objects.select_for_update().filter(pk__in=list(by_id))
+        locked = lockable(
+            MentorshipHealth.objects.filter(pk__in=list(by_id)).order_by("pk"), for_update=True
+        )
         previous = {row.pk: row for row in locked if row.state}
         rows, snapshots = [], []
         for pk, mentorship in by_id.items():

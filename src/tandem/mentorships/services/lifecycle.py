@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import lockable
 from tandem.mentorships.models import (
     OPEN_STATES,
     AgreementVersion,
@@ -179,15 +180,23 @@ def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship
 
 
 def _cancel_future_meetings(mentorship: Mentorship) -> None:
+    """Under the mentorship's lock: its meetings, then its series, each in pk order (the lock
+    order in docs/mentorships.md, shared with cancelling a series)."""
     now = timezone.now()
-    for meeting in Meeting.objects.select_for_update().filter(
-        mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=now
+    for meeting in lockable(
+        Meeting.objects.filter(
+            mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gt=now
+        ).order_by("pk"),
+        for_update=True,
     ):
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence", "updated_at"])
-    for series in MeetingSeries.objects.select_for_update().filter(
-        mentorship=mentorship, cancelled_at__isnull=True
+    for series in lockable(
+        MeetingSeries.objects.filter(mentorship=mentorship, cancelled_at__isnull=True).order_by(
+            "pk"
+        ),
+        for_update=True,
     ):
         series.cancelled_at = now
         series.sequence += 1

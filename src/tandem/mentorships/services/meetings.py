@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import lockable
 from tandem.mentorships.models import (
     CalendarFeed,
     Meeting,
@@ -231,19 +232,29 @@ def meeting_cancel(*, user: User, meeting_id: int) -> Meeting:
 
 
 def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
-    """Cancel every future meeting of the series this meeting belongs to."""
+    """Cancel every future meeting of the series this meeting belongs to. The meetings are
+    locked before the series, in pk order (the lock order in docs/mentorships.md), as ending
+    the mentorship and cancelling or moving one meeting lock them: both people cancelling the
+    series at once, from any of its meetings, take turns and the second is told it is
+    cancelled already."""
     with transaction.atomic():
-        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
+        meeting = access_meeting(user=user, meeting_id=meeting_id)
         check_open(meeting.mentorship)
         if not meeting.series_id:
             raise ApplicationError(NOT_IN_SERIES, status=409)
-        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        now = timezone.now()
+        occurrences = list(
+            lockable(
+                Meeting.objects.filter(
+                    series_id=meeting.series_id, status=MeetingStatus.SCHEDULED, starts_at__gt=now
+                ).order_by("pk"),
+                for_update=True,
+            )
+        )
+        series = lockable(MeetingSeries.objects.all(), for_update=True).get(pk=meeting.series_id)
         if series.cancelled_at:
             raise ApplicationError(ALREADY_CANCELLED, status=409)
-        now = timezone.now()
-        for occurrence in Meeting.objects.select_for_update().filter(
-            series=series, status=MeetingStatus.SCHEDULED, starts_at__gt=now
-        ):
+        for occurrence in occurrences:
             occurrence.status = MeetingStatus.CANCELLED
             occurrence.sequence += 1
             occurrence.save(update_fields=["status", "sequence", "updated_at"])

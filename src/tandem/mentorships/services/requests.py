@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import lockable
 from tandem.mentorships.models import (
     OPEN_STATES,
     Mentorship,
@@ -180,9 +181,36 @@ def _check_pending(request: MentorshipRequest, action: str) -> None:
         )
 
 
+def _lock_with_mentee_requests(
+    *, user: User, request_id: int
+) -> tuple[MentorshipRequest, list[MentorshipRequest]]:
+    """The request and the mentee's other pending requests in its program, locked in one
+    query in pk order (the lock order in docs/mentorships.md): two mentors accepting the same
+    mentee's requests at once take turns instead of deadlocking, and the second then finds
+    its request withdrawn. Returns the request as it is now and those other requests."""
+    seen = access_request(user=user, request_id=request_id)
+    locked = lockable(
+        MentorshipRequest.objects.select_related("recipient")
+        .filter(
+            Q(pk=seen.pk)
+            | Q(
+                program_id=seen.program_id,
+                sender_id=seen.mentee_id,
+                mentee_id=seen.mentee_id,
+                state=RequestState.PENDING,
+            )
+        )
+        .order_by("pk"),
+        for_update=True,
+    )
+    others = [other for other in locked if other.pk != seen.pk]
+    # Already locked by this transaction, so no wait: the state another accept left behind.
+    return access_request(user=user, request_id=request_id, for_update=True), others
+
+
 def request_accept(*, user: User, request_id: int) -> Mentorship:
     with transaction.atomic():
-        request = access_request(user=user, request_id=request_id, for_update=True)
+        request, others = _lock_with_mentee_requests(user=user, request_id=request_id)
         if request.recipient_id != user.pk:
             raise ApplicationError(ONLY_RECIPIENT, status=403)
         _check_pending(request, "accepted")
@@ -213,7 +241,7 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
             actor=user,
             origin_request=request,
         )
-        _withdraw_others(request=request, program=program, now=now)
+        _withdraw_others(request=request, others=others, now=now)
         notify_send(
             recipient=request.sender,
             kind=Kind.REQUEST_ANSWERED,
@@ -224,19 +252,10 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
     return mentorship
 
 
-def _withdraw_others(*, request: MentorshipRequest, program: Program, now: datetime) -> None:
+def _withdraw_others(
+    *, request: MentorshipRequest, others: list[MentorshipRequest], now: datetime
+) -> None:
     """A mentee who is now matched does not keep other mentors waiting."""
-    others = list(
-        MentorshipRequest.objects.select_for_update()
-        .select_related("recipient")
-        .filter(
-            program=program,
-            sender_id=request.mentee_id,
-            mentee_id=request.mentee_id,
-            state=RequestState.PENDING,
-        )
-        .exclude(pk=request.pk)
-    )
     if not others:
         return
     MentorshipRequest.objects.filter(pk__in=[o.pk for o in others]).update(
