@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.core.exceptions import ApplicationError, form_error_fields
 from tandem.core.web import is_htmx, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ActionItemForm
-from tandem.mentorships.views.common import mentorship_errors
+from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again
+from tandem.mentorships.views.meetings import meeting_page
+from tandem.mentorships.views.mentorships import mentorship_page
 
 ACTION_ITEM_FORM_INVALID = "Describe the action item and choose its owner."
 
@@ -23,26 +26,58 @@ ACTION_ITEM_FORM_INVALID = "Describe the action item and choose its owner."
 @mentorship_errors
 def action_item_add(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+
+    def save(data):
+        services.action_item_create(
+            user=request.user,
+            mentorship_id=mentorship_id,
+            description=data["description"],
+            owner_id=data["owner"],
+            due_on=data["due_on"],
+            meeting_id=data["meeting"],
+        )
+        messages.success(request, "Action item added.")
+        return redirect(
+            safe_next(request, reverse("mentorship_detail", args=[mentorship_id]) + "#action-items")
+        )
+
+    meeting = _meeting_page_sent_from(request, mentorship_id)
+    if meeting is not None:  # its form names the meeting in a hidden field
+        form = ActionItemForm(
+            request.POST, mentorship=mentorship, meetings=[meeting], fixed_meeting=True
+        )
+        return submit_or_show_again(
+            request,
+            form,
+            save,
+            invalid=ACTION_ITEM_FORM_INVALID,
+            page=lambda form: meeting_page(request, meeting, action_form=form),
+        )
     form = ActionItemForm(
         request.POST,
         mentorship=mentorship,
         meetings=selectors.meeting_list_for_mentorship(mentorship=mentorship),
     )
-    if not form.is_valid():
-        raise ApplicationError(ACTION_ITEM_FORM_INVALID, fields=form_error_fields(form))
-    data = form.cleaned_data
-    services.action_item_create(
-        user=request.user,
-        mentorship_id=mentorship_id,
-        description=data["description"],
-        owner_id=data["owner"],
-        due_on=data["due_on"],
-        meeting_id=data["meeting"],
+    return submit_or_show_again(
+        request,
+        form,
+        save,
+        invalid=ACTION_ITEM_FORM_INVALID,
+        page=lambda form: mentorship_page(request, mentorship_id, action_form=form),
     )
-    messages.success(request, "Action item added.")
-    return redirect(
-        safe_next(request, reverse("mentorship_detail", args=[mentorship_id]) + "#action-items")
-    )
+
+
+def _meeting_page_sent_from(request, mentorship_id: int):
+    """The meeting of this mentorship whose page sent the form (its ``next``), if one did:
+    the form is shown again there."""
+    try:
+        match = resolve(urlsplit(safe_next(request, "/")).path)
+    except Resolver404:
+        return None
+    if match.url_name != "meeting_detail":
+        return None
+    meeting = selectors.access_meeting(user=request.user, meeting_id=match.kwargs["meeting_id"])
+    return meeting if meeting.mentorship_id == mentorship_id else None
 
 
 @login_required

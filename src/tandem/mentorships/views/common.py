@@ -1,13 +1,18 @@
-"""What every page of the app shares: the page size, how a domain error is shown, and the
-way back to the mentorship after a change."""
+"""What every page of the app shares: the page size, how a domain error is shown, the way
+back to the mentorship after a change, and a small form shown again with what was typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 
-from tandem.core.web import friendly_errors
+from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from tandem.core.web import form_add_error, friendly_errors, is_htmx
 
 PAGE_SIZE = 20
 
@@ -18,3 +23,44 @@ def back_to_mentorship(request: HttpRequest, mentorship_id: int, done: str) -> H
     """Say what the change did and show its mentorship, where the change is seen."""
     messages.success(request, done)
     return redirect("mentorship_detail", mentorship_id)
+
+
+def submit_or_show_again(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[Mapping[str, Any]], HttpResponse],
+    *,
+    invalid: str,
+    page: Callable[[forms.BaseForm], HttpResponse],
+    fragment: Callable[[forms.BaseForm], HttpResponse] | None = None,
+) -> HttpResponse:
+    """``save(cleaned_data)`` a valid form; otherwise show the page the form was on again
+    (``page(form)``), the form bound to what was typed, ``invalid`` above it and each error
+    on its field, focused and in view, with status 400 (or the service's refusal's status).
+
+    A redirect with a flash message would lose the typing and name no field. An htmx request
+    gets the form alone (``fragment(form)``) swapped for the one sent (``HX-Retarget: this``;
+    web/behaviours.js swaps such a 4xx). Not found or not allowed stays the page's usual
+    answer (``friendly_errors``): there is no form of theirs to show again."""
+    status = 400
+    if form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as error:
+            form_add_error(form, error)
+            status = error.status
+    else:
+        form.add_error(None, invalid)
+    first = next((name for name in form.errors if name in form.fields), None)
+    if first is not None:
+        form.fields[first].widget.attrs["autofocus"] = True
+    if fragment is not None and is_htmx(request):
+        response = fragment(form)
+        response["HX-Retarget"] = "this"
+        response["HX-Reswap"] = "outerHTML"
+    else:
+        response = page(form)
+    response.status_code = status
+    return response

@@ -8,10 +8,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tandem.core.exceptions import ApplicationError, form_error_fields
-from tandem.mentorships import services
-from tandem.mentorships.forms import GoalForm, GoalProgressForm, MilestoneForm
-from tandem.mentorships.views.common import mentorship_errors
+from tandem.mentorships import selectors, services
+from tandem.mentorships.forms import GoalForm
+from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again
+from tandem.mentorships.views.mentorships import mentorship_page, milestone_form, progress_form
 
 GOAL_FORM_INVALID = "Check the goal: it needs a short title."
 PROGRESS_FORM_INVALID = "Progress is a whole number from 0 to 100."
@@ -22,44 +22,72 @@ PROGRESS_UNCHANGED = (
 )
 
 
+def _goals(mentorship_id: int) -> str:
+    return reverse("mentorship_detail", args=[mentorship_id]) + "#goals"
+
+
 @login_required
 @require_POST
 @mentorship_errors
 def goal_add(request, mentorship_id: int):
-    form = GoalForm(request.POST)
-    if not form.is_valid():
-        raise ApplicationError(GOAL_FORM_INVALID, fields=form_error_fields(form))
-    services.goal_create(user=request.user, mentorship_id=mentorship_id, **form.cleaned_data)
-    messages.success(request, "Goal added.")
-    return redirect(reverse("mentorship_detail", args=[mentorship_id]) + "#goals")
+    def save(data):
+        services.goal_create(user=request.user, mentorship_id=mentorship_id, **data)
+        messages.success(request, "Goal added.")
+        return redirect(_goals(mentorship_id))
+
+    return submit_or_show_again(
+        request,
+        GoalForm(request.POST),
+        save,
+        invalid=GOAL_FORM_INVALID,
+        page=lambda form: mentorship_page(request, mentorship_id, goal_form=form),
+    )
 
 
 @login_required
 @require_POST
 @mentorship_errors
 def goal_progress(request, goal_id: int):
-    form = GoalProgressForm(request.POST)
-    if not form.is_valid():
-        raise ApplicationError(PROGRESS_FORM_INVALID, fields=form_error_fields(form))
-    goal, update = services.goal_update_progress(
-        user=request.user, goal_id=goal_id, **form.cleaned_data
+    goal = selectors.access_goal(user=request.user, goal_id=goal_id)
+
+    def save(data):
+        _, update = services.goal_update_progress(user=request.user, goal_id=goal_id, **data)
+        if update is None:
+            messages.info(request, PROGRESS_UNCHANGED)
+        else:
+            messages.success(request, "Progress saved.")
+        return redirect(_goals(goal.mentorship_id))
+
+    return submit_or_show_again(
+        request,
+        progress_form(goal, request.POST),
+        save,
+        invalid=PROGRESS_FORM_INVALID,
+        page=lambda form: mentorship_page(
+            request, goal.mentorship_id, goal_forms={goal.pk: {"progress": form}}
+        ),
     )
-    if update is None:
-        messages.info(request, PROGRESS_UNCHANGED)
-    else:
-        messages.success(request, "Progress saved.")
-    return redirect(reverse("mentorship_detail", args=[goal.mentorship_id]) + "#goals")
 
 
 @login_required
 @require_POST
 @mentorship_errors
 def milestone_add(request, goal_id: int):
-    form = MilestoneForm(request.POST)
-    if not form.is_valid():
-        raise ApplicationError(MILESTONE_FORM_INVALID, fields=form_error_fields(form))
-    milestone = services.milestone_add(user=request.user, goal_id=goal_id, **form.cleaned_data)
-    return redirect(reverse("mentorship_detail", args=[milestone.goal.mentorship_id]) + "#goals")
+    goal = selectors.access_goal(user=request.user, goal_id=goal_id)
+
+    def save(data):
+        services.milestone_add(user=request.user, goal_id=goal_id, **data)
+        return redirect(_goals(goal.mentorship_id))
+
+    return submit_or_show_again(
+        request,
+        milestone_form(goal.pk, request.POST),
+        save,
+        invalid=MILESTONE_FORM_INVALID,
+        page=lambda form: mentorship_page(
+            request, goal.mentorship_id, goal_forms={goal.pk: {"milestone": form}}
+        ),
+    )
 
 
 @login_required
@@ -67,4 +95,4 @@ def milestone_add(request, goal_id: int):
 @mentorship_errors
 def milestone_toggle(request, milestone_id: int):
     milestone = services.milestone_toggle(user=request.user, milestone_id=milestone_id)
-    return redirect(reverse("mentorship_detail", args=[milestone.goal.mentorship_id]) + "#goals")
+    return redirect(_goals(milestone.goal.mentorship_id))

@@ -32,8 +32,13 @@ from tandem.mentorships.forms.meetings import (
 from tandem.mentorships.models import Meeting, MeetingStatus
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.attendance import check_meeting_markable
-from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
+from tandem.mentorships.views.common import (
+    back_to_mentorship,
+    mentorship_errors,
+    submit_or_show_again,
+)
 
+AGENDA_FORM_INVALID = "Write something first."
 NOTES_FORM_INVALID = "The notes were not saved."
 SHARED_NOTES_SAVED = "Shared notes saved."
 NOTES_UNCHANGED = "Nothing changed: the notes are as they were."
@@ -112,11 +117,11 @@ def meeting_new(request, mentorship_id: int):
 @mentorship_errors
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
-    return _detail_page(request, meeting)
+    return meeting_page(request, meeting)
 
 
-def _detail_page(request, meeting: Meeting, **shown: Any) -> HttpResponse:
-    """The meeting page; ``shown`` replaces parts of it (a notes form shown again)."""
+def meeting_page(request, meeting: Meeting, **shown: Any) -> HttpResponse:
+    """The meeting page; ``shown`` replaces parts of it (a form shown again)."""
     mentorship = meeting.mentorship
     note = selectors.private_note_for(user=request.user, meeting=meeting)
     context = {
@@ -147,15 +152,24 @@ def _detail_page(request, meeting: Meeting, **shown: Any) -> HttpResponse:
 @require_POST
 @mentorship_errors
 def agenda_add(request, meeting_id: int):
-    form = AgendaForm(request.POST)
-    if not form.is_valid():
-        raise ApplicationError("Write something first.", fields={"text": "Write something first."})
-    item = services.agenda_item_add(
-        user=request.user, meeting_id=meeting_id, text=form.cleaned_data["text"]
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+
+    def save(data):
+        item = services.agenda_item_add(user=request.user, meeting_id=meeting_id, text=data["text"])
+        if is_htmx(request):
+            return render(request, "mentorships/_agenda_item.html", {"item": item})
+        return redirect(reverse("meeting_detail", args=[meeting_id]) + "#agenda")
+
+    return submit_or_show_again(
+        request,
+        AgendaForm(request.POST),
+        save,
+        invalid=AGENDA_FORM_INVALID,
+        page=lambda form: meeting_page(request, meeting, agenda_form=form),
+        fragment=lambda form: render(
+            request, "mentorships/_agenda_form.html", {"meeting": meeting, "agenda_form": form}
+        ),
     )
-    if is_htmx(request):
-        return render(request, "mentorships/_agenda_item.html", {"item": item})
-    return redirect(reverse("meeting_detail", args=[meeting_id]) + "#agenda")
 
 
 @login_required
@@ -177,7 +191,7 @@ def meeting_notes(request, meeting_id: int):
         form = NotesForm.for_notes(error.meeting.shared_notes, request.POST)
         form.is_valid()
         form_add_error(form, error)
-        return _detail_page(
+        return meeting_page(
             request, error.meeting, notes_form=form, notes_now=error.meeting.shared_notes
         )
 

@@ -3,15 +3,18 @@ mentorship page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
 from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
-from tandem.mentorships.forms import ActionItemForm, GoalForm
+from tandem.mentorships.forms import ActionItemForm, GoalForm, GoalProgressForm, MilestoneForm
 from tandem.mentorships.forms.meetings import AgendaForm
-from tandem.mentorships.models import GoalState, MentorshipState
+from tandem.mentorships.models import Goal, MentorshipState
 from tandem.mentorships.panels import panels_for
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.agreement import agreement_seen
@@ -108,12 +111,49 @@ def _open_context(mentorship, page) -> dict:
     }
 
 
+def progress_form(goal: Goal, data: QueryDict | None = None) -> GoalProgressForm:
+    """The form updating ``goal``'s state and progress; its ids are the goal's own on a page
+    of several goals."""
+    return GoalProgressForm(
+        data, initial={"state": goal.state, "percent": goal.percent}, auto_id=f"%s-{goal.pk}"
+    )
+
+
+def milestone_form(goal_id: int, data: QueryDict | None = None) -> MilestoneForm:
+    """The form adding a milestone to the goal ``goal_id``."""
+    return MilestoneForm(data, auto_id=f"ms-%s-{goal_id}")
+
+
+def _goal_rows(goals, *, writable: bool, again: dict[int, dict[str, Any]]) -> list[tuple]:
+    """Each goal with its progress and milestone forms (none where they cannot be written);
+    ``again`` holds the forms shown again, by goal, in place of empty ones."""
+    rows = []
+    for goal in goals:
+        shown = again.get(goal.pk, {})
+        if writable or shown:
+            shown = {"progress": progress_form(goal), "milestone": milestone_form(goal.pk), **shown}
+        rows.append((goal, shown.get("progress"), shown.get("milestone")))
+    return rows
+
+
 @login_required
 @mentorship_errors
 def mentorship_detail(request, mentorship_id: int):
     """One page whose order follows the relationship: the agreement first until both have
     signed; then the next meeting, open action items and goals, the agreement folded away;
     after the end, how it ended (and, for the mentee of an early end, "How did it go?")."""
+    return mentorship_page(request, mentorship_id)
+
+
+def mentorship_page(
+    request,
+    mentorship_id: int,
+    *,
+    goal_forms: dict[int, dict[str, Any]] | None = None,
+    **shown: Any,
+) -> HttpResponse:
+    """The mentorship page; ``shown`` replaces its forms (one shown again with what was typed)
+    and ``goal_forms`` a goal's (``{goal id: {"progress" or "milestone": form}}``)."""
     mentorship = selectors.access_mentorship(
         user=request.user, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )
@@ -139,7 +179,6 @@ def mentorship_detail(request, mentorship_id: int):
         my_zone=zone_of(request.user),
         other_zone=zone_of(other),
         today=timezone.localdate(),
-        goal_states=GoalState.choices,
         shared_notes=[m for m in page.meetings if m.shared_notes],
         private_notes=selectors.private_notes_for(user=request.user, mentorship=mentorship),
         feedback=selectors.early_end_feedback_for(user=request.user, mentorship=mentorship),
@@ -152,4 +191,12 @@ def mentorship_detail(request, mentorship_id: int):
     )
     if mentorship.is_open:
         context.update(_open_context(mentorship, page))
+    context.update(
+        goal_rows=_goal_rows(
+            page.goals,
+            writable=viewer.is_participant and mentorship.is_open,
+            again=goal_forms or {},
+        ),
+        **shown,
+    )
     return render(request, "mentorships/mentorship_detail.html", context)

@@ -65,13 +65,34 @@
   });
 
   // <form data-reset-on-success data-remove-on-success="element-id">: after a successful htmx
-  // request, clear the form and drop the placeholder.
+  // request, clear the form and drop the placeholder. A form shown again after a refusal has the
+  // refused text as its default value and says what was wrong: both go too.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target instanceof Element ? event.target.closest("[data-reset-on-success]") : null;
     if (!form || form !== event.target || !event.detail.successful) return;
     form.reset();
+    Array.prototype.forEach.call(form.querySelectorAll(".form-errors, .field .error"), function (el) {
+      el.remove();
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (el) {
+      el.classList.remove("has-error");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=text], textarea"), function (el) {
+      el.value = "";
+      el.removeAttribute("aria-invalid");
+    });
     var placeholder = document.getElementById(form.getAttribute("data-remove-on-success") || "");
     if (placeholder) placeholder.remove();
+  });
+
+  // A refusal that names where it goes (HX-Retarget, e.g. "this": the form sent) is swapped
+  // there: the form again, with what was typed and its errors. It stays a failed request, so
+  // data-reset-on-success keeps the typing.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
+      event.detail.shouldSwap = true;
+    }
   });
 
   // --- The navigation behind a menu button on narrow screens ----------------------------------
