@@ -286,7 +286,7 @@ def test_mentorship_list_is_mine_only(client, django_assert_max_num_queries):
 
 def test_invalid_transitions_via_api(client):
     m = mentorship()
-    past = timezone.now() - timedelta(hours=1)
+    past = (timezone.now() - timedelta(hours=1)).replace(microsecond=0)
     response = call(
         client,
         "post",

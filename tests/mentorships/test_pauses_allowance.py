@@ -14,9 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.core.api_types import DATE_FORMAT
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.mentorships import services
-from tandem.mentorships.api.pauses import DATE_FORMAT
 from tandem.mentorships.models import Mentorship, MentorshipPause, MentorshipState
 from tandem.mentorships.selectors import pauses as selector
 from tandem.mentorships.services.pauses import (

@@ -201,7 +201,7 @@ def test_nobody_but_the_programs_admins_may_use_them(client, program, admin, cas
 def test_the_programs_admin_may_use_the_api(client, program, admin):
     client.force_login(admin)
     base = f"/api/programs/{program.slug}/email-invitations"
-    at = (timezone.now() + timedelta(days=1)).isoformat()
+    at = (timezone.now() + timedelta(days=1)).replace(microsecond=0).isoformat()
     made = client.post(
         base, {"emails": "a@example.org\nb@example.org", "role": "mentor", "send_at": at},
         content_type="application/json",

@@ -168,6 +168,7 @@ def _walk(annotation, metadata, where):
 def _api_inputs():
     from tandem.api import api
 
+    api.urls  # noqa: B018 -- builds the routers: only then are nested ones (mentorships') listed
     for prefix, router in api._routers:
         for path, view in router.path_operations.items():
             for operation in view.operations:

@@ -1,21 +1,30 @@
 """Input types for the API's schemas: every number fits its database column, every date-time
 carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
 
+Nothing is coerced behind the caller's back: a whole number is a JSON number without a fraction
+(``true`` is not 1, ``1.5`` is not 1), a date is the text ``YYYY-MM-DD`` and a date-time the
+text ``YYYY-MM-DDTHH:MM[:SS]`` plus offset (``0`` is not 1970-01-01, ``2147483648`` is not a
+day in 2038). Each is refused with a 422 naming the field. A query string carries text, so
+``?page=2`` is still read as the number 2.
+
 A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
 never guessed: the same string means different moments to the two people of a mentorship.
 A time of day is the other way round: it is read in the caller's own time zone (quiet hours
 follow them through summer time), so one with an offset (``22:00+02:00``) is refused, and
 so is a fraction of a second (``22:00:00.5``), which the settings page cannot show or keep.
+Date-times refuse fractions of a second for the same reason (a meeting from ``10:00:00.123``
+to ``11:00`` was kept as 59 minutes).
 A test walks every operation of the API and fails on an input that does not use these.
 """
 
 from __future__ import annotations
 
-from datetime import date, time
+import re
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from django.http import HttpRequest
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 
@@ -26,6 +35,7 @@ INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, Positive
 INT64_MAX = 2**63 - 1  # PostgreSQL ``bigint``: ids
 
 _Day = TypeVar("_Day", bound=date)  # a date or a date-time, given back as it came
+_Moment = TypeVar("_Moment", time, datetime)
 
 
 def _check_range(value: _Day) -> _Day:
@@ -37,26 +47,70 @@ def _check_range(value: _Day) -> _Day:
 TIME_WITH_OFFSET = (
     "Give the time without a UTC offset (e.g. 22:00): it is read in your own time zone."
 )
-
-
 TIME_WITH_FRACTION = "Give the time in whole seconds at most (e.g. 22:00 or 22:00:30)."
 
 
-def _check_time_of_day(value: time) -> time:
-    if value.tzinfo is not None:
-        raise ValueError(TIME_WITH_OFFSET)
+def _check_whole_seconds(value: _Moment) -> _Moment:
     if value.microsecond:
         raise ValueError(TIME_WITH_FRACTION)
     return value
 
 
-ApiDate = Annotated[date, AfterValidator(_check_range)]
-ApiDateTime = Annotated[AwareDatetime, AfterValidator(_check_range)]
+def _check_time_of_day(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError(TIME_WITH_OFFSET)
+    return _check_whole_seconds(value)
+
+
+NOT_A_WHOLE_NUMBER = "Give a whole number (e.g. 3), not true or false."
+DATE_FORMAT = "Give the date as YYYY-MM-DD (e.g. 2027-01-15)."
+DATETIME_FORMAT = (
+    "Give the date-time as YYYY-MM-DDTHH:MM with a UTC offset (e.g. 2027-01-15T14:30Z)."
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", re.DOTALL)
+
+
+def _whole_number(value: object) -> object:
+    """pydantic reads ``true`` as 1; a fraction it refuses itself."""
+    if isinstance(value, bool):
+        raise ValueError(NOT_A_WHOLE_NUMBER)
+    return value
+
+
+# Every integer input carries it. A narrower range: ``Annotated[int, WHOLE_NUMBER]`` with
+# ``Field(ge=0, le=100)``, never ``ApiInt`` with it (pydantic then drops the narrower bounds).
+# Bounds come before the validator in an ``Annotated``, or the schema shows ``ge``/``le``
+# instead of ``minimum``/``maximum``.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+
+
+def _iso_date(value: object) -> object:
+    """pydantic reads a number as a Unix time and ``2027-01-15T00:00`` as a day."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError(DATE_FORMAT)
+
+
+def _iso_datetime(value: object) -> object:
+    """pydantic reads a number (or a text of digits) as a Unix time."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.fullmatch(value)):
+        return value
+    raise ValueError(DATETIME_FORMAT)
+
+
+ApiDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_check_range)]
+ApiDateTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_datetime),
+    AfterValidator(_check_range),
+    AfterValidator(_check_whole_seconds),
+]
 ApiTime = Annotated[time, AfterValidator(_check_time_of_day)]
 # A whole number an ``integer`` column holds; services check the domain's own range.
-ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
+ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]
 # A row id (``bigint``).
-ApiId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+ApiId = Annotated[int, Field(ge=1, le=INT64_MAX), WHOLE_NUMBER]
 
 
 class AuthenticatedRequest(HttpRequest):

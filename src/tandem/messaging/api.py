@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import INT64_MAX, ApiId, AuthenticatedRequest
+from tandem.core.api_types import INT64_MAX, WHOLE_NUMBER, ApiId, AuthenticatedRequest
 from tandem.core.openapi import ErrorOut
 from tandem.messaging import selectors, services
 from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation, MessageReport
@@ -18,7 +18,7 @@ from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation
 router = Router(tags=["messages"])
 
 # A message id to read after: 0 for the beginning, at most a ``bigint``.
-MessageId = Annotated[int, Field(ge=0, le=INT64_MAX)]
+MessageId = Annotated[int, Field(ge=0, le=INT64_MAX), WHOLE_NUMBER]
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 

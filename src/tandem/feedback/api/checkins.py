@@ -6,12 +6,12 @@ read anyone's answers here."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import WHOLE_NUMBER, AuthenticatedRequest
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
@@ -76,13 +76,13 @@ class TemplateIn(Schema):
         description="In order: key, text, type (scale | choice | text), low_label, high_label "
         "(scale), choices [[value, label]] (choice), required, compare."
     )
-    every_periods: int = Field(
+    every_periods: Annotated[int, WHOLE_NUMBER] = Field(
         1,
         ge=EVERY_PERIODS_RANGE[0],
         le=EVERY_PERIODS_RANGE[1],
         description="Pulse: one every this many agreed periods.",
     )
-    delay_days: int = Field(
+    delay_days: Annotated[int, WHOLE_NUMBER] = Field(
         0,
         ge=DELAY_DAYS_RANGE[0],
         le=DELAY_DAYS_RANGE[1],

@@ -1,14 +1,17 @@
 """Goals, their progress and milestones."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import ApiDate, AuthenticatedRequest
+from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
 router = Router()
+
+Percent = Annotated[int, Field(ge=0, le=100), WHOLE_NUMBER]
 
 
 class GoalIn(Schema):
@@ -28,7 +31,7 @@ class GoalOut(Schema):
 
 class ProgressIn(Schema):
     state: str = Field(description="not_started | in_progress | achieved | dropped")
-    percent: int = Field(..., ge=0, le=100)
+    percent: Percent
     note: str = ""
 
 

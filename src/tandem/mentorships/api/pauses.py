@@ -1,13 +1,10 @@
 """Declared pauses: the pair and the program's admins list them; one of the pair declares one
 ("we are pausing until <date>") or ends it early. Dates only, no text."""
 
-import re
 from datetime import date, datetime
-from typing import Annotated
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
-from pydantic import BeforeValidator
 
 from tandem.core.api_types import ApiDate, AuthenticatedRequest
 from tandem.core.pagination import PageNumberPagination
@@ -17,27 +14,13 @@ from tandem.mentorships.services.pauses import mentorship_pause_declare, mentors
 
 router = Router()
 
-DATE_FORMAT = "Enter a date (YYYY-MM-DD)."
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_day(value: object) -> object:
-    """Only ``YYYY-MM-DD``: pydantic alone would read ``123`` as a Unix time and answer
-    about "zero time"."""
-    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
-        return value
-    raise ValueError(DATE_FORMAT)
-
-
-PauseDate = Annotated[ApiDate, BeforeValidator(_iso_day)]
-
 
 class PauseIn(Schema):
-    ends_on: PauseDate = Field(
+    ends_on: ApiDate = Field(
         description="The first day back (at most 92 days after the start, by the mentorship's "
         "end date; at most 92 paused days in any 365)."
     )
-    starts_on: PauseDate | None = Field(
+    starts_on: ApiDate | None = Field(
         None,
         description="Today in the caller's time zone (their profile's) when left out; not earlier.",
     )

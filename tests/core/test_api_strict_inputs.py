@@ -1,0 +1,209 @@
+"""The API takes what a field says and nothing it would have to guess (``core.api_types``).
+
+A live review found ``true`` read as 1 (a request sent in program 1, a goal at 1 %), the number
+0 read as the date 1970-01-01, 2147483648 as a date-time in 2038, and a meeting from
+``10:00:00.123`` to ``11:00`` kept as 59 minutes. Each is now a 422 naming the field; the sweep
+sends them to every field of every operation the published schema lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+
+import pydantic
+import pytest
+
+from tandem.api import api
+from tandem.core.api_types import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    NOT_A_WHOLE_NUMBER,
+    TIME_WITH_FRACTION,
+    WHOLE_NUMBER,
+)
+from tandem.mentorships.models import AgreementVersion, Goal, Meeting, MentorshipRequest
+from tandem.programs.models import Invitation, Role
+from tests.mentorships.factories import UserFactory, member, mentorship
+from tests.web.test_input_rules import _api_inputs
+
+# What pydantic read as something else, by the kind of field it is sent to.
+WRONG = {
+    "integer": [True, False],
+    "date": [0, "0", 86400, "2027-01-15T00:00"],
+    "date-time": [0, 2147483648, "2147483648", "2027-01-15T10:00:00.123Z"],
+}
+
+
+def _body_fields():
+    """``(method, path, field, kind)`` for every integer, date and date-time field (or list
+    of them) of every JSON body in the published schema."""
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            body = content["application/json"]["schema"]
+            (ref,) = [o["$ref"] for o in body.get("anyOf", [body]) if "$ref" in o]
+            for name, prop in components[ref.rsplit("/", 1)[-1]].get("properties", {}).items():
+                for option in prop.get("anyOf", [prop]):
+                    listed = option.get("type") == "array"
+                    item = option.get("items", {}) if listed else option
+                    kind = item.get("format") if item.get("type") == "string" else item.get("type")
+                    if kind in WRONG:
+                        yield method.upper(), path, name, kind, listed
+
+
+FIELDS = sorted(set(_body_fields()))
+
+
+def test_the_sweep_finds_the_fields_of_the_review():
+    found = {(path, name) for _, path, name, _, _ in FIELDS}
+    assert {
+        ("/api/mentorships/requests", "program_id"),
+        ("/api/mentorships/{mentorship_id}/action-items", "meeting_id"),
+        ("/api/mentorships/goals/{goal_id}/progress", "percent"),
+        ("/api/mentorships/{mentorship_id}/agreement/versions", "starts_on"),
+        ("/api/programs/{slug}/invitations", "expires_at"),
+        ("/api/mentorships/{mentorship_id}/meetings", "starts_at"),
+        ("/api/programs/{slug}/enrolments/bulk-status", "ids"),
+    } <= found
+    assert len(FIELDS) > 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path", "name", "kind", "listed"), FIELDS)
+def test_every_body_field_refuses_what_pydantic_would_coerce(
+    client, method, path, name, kind, listed
+):
+    """Schema validation comes before the operation, so any signed-in caller and any id will
+    do: the answer is the 422 naming the field whatever the rest of the body holds."""
+    client.force_login(UserFactory())
+    url = re.sub(r"\{[a-z_]+\}", "1", path)
+    for value in WRONG[kind]:
+        body = {name: [value] if listed else value}
+        response = client.generic(method, url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 422, (value, response.content)
+        fields = response.json()["fields"]
+        assert (f"{name}.0" if listed else name) in fields, (value, fields)
+
+
+def test_every_integer_and_date_input_refuses_coercion():
+    """Also the inputs the sweep cannot reach (nested schemas): each uses the shared types, or
+    ``WHOLE_NUMBER`` for its own range."""
+    problems = []
+    for where, annotation, metadata in _api_inputs():
+        if " payload." not in where:
+            continue  # a query string is text: ``true`` is no number there
+        befores = [m for m in metadata if isinstance(m, pydantic.BeforeValidator)]
+        if annotation is int and WHOLE_NUMBER not in metadata:
+            problems.append(f"{where}: takes true as 1 (use ApiInt or ApiId)")
+        elif annotation in (date, pydantic.AwareDatetime) and not befores:
+            problems.append(f"{where}: takes numbers (use ApiDate or ApiDateTime)")
+    assert not problems, "\n".join(problems)
+
+
+# The review's cases, end to end: refused, named, nothing written ---------------------------
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.django_db
+def test_a_request_with_program_id_true_is_refused(client):
+    m = mentorship()
+    mentee = member(m.program, Role.MENTEE)
+    client.force_login(mentee)
+    response = _post(
+        client,
+        "/api/mentorships/requests",
+        {"program_id": True, "recipient_id": m.mentor.pk, "message": "Hello"},
+    )
+    assert response.status_code == 422
+    assert NOT_A_WHOLE_NUMBER in response.json()["fields"]["program_id"]
+    assert not MentorshipRequest.objects.filter(sender=mentee).exists()
+
+
+@pytest.mark.django_db
+def test_progress_of_true_percent_is_refused(client):
+    found = Goal.objects.create(mentorship=mentorship(), title="Speak at a meetup")
+    client.force_login(found.mentorship.mentee)
+    response = _post(
+        client,
+        f"/api/mentorships/goals/{found.pk}/progress",
+        {"state": "in_progress", "percent": True},
+    )
+    assert response.status_code == 422
+    assert "percent" in response.json()["fields"]
+    found.refresh_from_db()
+    assert found.percent == 0
+
+
+@pytest.mark.django_db
+def test_an_agreement_starting_on_0_is_refused(client):
+    m = mentorship()
+    client.force_login(m.mentor)
+    before = AgreementVersion.objects.count()
+    response = _post(
+        client,
+        f"/api/mentorships/{m.pk}/agreement/versions",
+        {"starts_on": 0, "ends_on": "2027-06-30", "meeting_minutes": 45, "cadence": "monthly"},
+    )
+    assert response.status_code == 422
+    assert DATE_FORMAT in response.json()["fields"]["starts_on"]
+    assert AgreementVersion.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_an_invitation_expiring_at_a_unix_time_is_refused(client):
+    m = mentorship()
+    admin = member(m.program, Role.ADMIN)
+    client.force_login(admin)
+    response = _post(
+        client,
+        f"/api/programs/{m.program.slug}/invitations",
+        {"role": "mentee", "expires_at": 2147483648},
+    )
+    assert response.status_code == 422
+    assert DATETIME_FORMAT in response.json()["fields"]["expires_at"]
+    assert not Invitation.objects.filter(program=m.program).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["starts_at", "ends_at"])
+def test_a_meeting_with_fractions_of_a_second_is_refused(client, field):
+    m = mentorship()
+    client.force_login(m.mentor)
+    body = {
+        "starts_at": "2027-03-01T10:00:00Z",
+        "ends_at": "2027-03-01T11:00:00Z",
+        "format": "call",
+    }
+    body[field] = body[field].replace(":00Z", ":00.123Z")
+    response = _post(client, f"/api/mentorships/{m.pk}/meetings", body)
+    assert response.status_code == 422
+    assert TIME_WITH_FRACTION in response.json()["fields"][field]
+    assert not Meeting.objects.filter(mentorship=m).exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_in_whole_seconds_is_kept_as_sent(client):
+    m = mentorship()
+    client.force_login(m.mentor)
+    response = _post(
+        client,
+        f"/api/mentorships/{m.pk}/meetings",
+        {
+            "starts_at": "2027-03-01T10:00:30Z",
+            "ends_at": "2027-03-01T11:00:30+00:00",
+            "format": "call",
+        },
+    )
+    assert response.status_code in (200, 201), response.content
+    saved = Meeting.objects.get(mentorship=m)
+    assert saved.duration_minutes == 60
+    assert saved.starts_at == datetime.fromisoformat("2027-03-01T10:00:30+00:00")
