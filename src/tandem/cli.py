@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEMO_PEOPLE = 200
 DEMO_SEED = 7
+WORKER_STOP_SECONDS = 10
 
 
 def setup_django() -> None:
@@ -103,6 +105,10 @@ def print_logins(logins) -> None:
 def command_run(args: argparse.Namespace) -> int:
     """Everything a laptop needs in one process tree: migrate, seed, worker, ASGI server."""
     ensure_demo_secret_key()  # before settings load; the worker inherits it
+    # Links in emails and .ics files point where this server listens, unless the operator
+    # said where (behind a proxy); the worker inherits it too.
+    listening = site_url_for(args.host, args.port)
+    os.environ["SITE_URL"] = os.environ.get("SITE_URL") or listening
     setup_django()
     print("Preparing the database…")
     prepare_database()
@@ -111,15 +117,49 @@ def command_run(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     if not args.no_demo:
         print_logins(seed_quietly(people=args.demo_people, seed=DEMO_SEED))
+    exit_on_sigterm()
     worker = None if args.no_worker else start_worker()
-    url = f"http://{args.host}:{args.port}"
-    print(f"\nTandem is serving on {url}  (Ctrl+C to stop)\n", flush=True)
     try:
+        print(f"\nTandem is serving on {listening}  (Ctrl+C to stop)\n", flush=True)
         serve(args.host, args.port, workers=1)
     finally:
         if worker is not None:
-            worker.terminate()
+            stop_worker(worker)
     return 0
+
+
+def site_url_for(host: str, port: int) -> str:
+    """The address of a server listening on ``host``:``port``, as a browser on this machine
+    reaches it (a wildcard address is reached at the loopback; set ``SITE_URL`` for others)."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - compared, not bound
+        host = DEFAULT_HOST
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def exit_on_sigterm() -> None:
+    """From here SIGTERM ends ``tandem run`` as Ctrl+C does: through its ``finally``, which
+    stops the worker. uvicorn catches the signal while serving and then raises it again; with
+    Python's default action the process would die on the spot and leave its worker without a
+    parent. Set only now: raised during the migrations, the exit could land in a finaliser,
+    where Python ignores it (and before the worker the default action leaves nothing behind)."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Ask the worker to finish its task and stop; kill it if it does not within
+    ``WORKER_STOP_SECONDS``."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def serve(host: str, port: int, workers: int) -> None:
