@@ -1,11 +1,19 @@
-"""The JSON API: one NinjaAPI, one router per app, one handler mapping domain errors to HTTP."""
+"""The JSON API: one NinjaAPI, one router per app, one handler mapping domain errors to HTTP.
 
-from django.http import HttpRequest
+Every error answer is ``{"detail": ..., "fields": {...}}`` (``ErrorOut``): the handlers below
+for what the operations raise, ``tandem.core.middleware.ApiErrorsAsJsonMiddleware`` for what
+Django answers around them (unknown paths, methods, 500s).
+"""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
-from tandem.core.exceptions import ApplicationError, TooManyRequests
+from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
 from tandem.core.openapi import document_errors
 from tandem.feedback.api import router as feedback_router
 from tandem.insights.api import router as insights_router
@@ -16,6 +24,23 @@ from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
 from tandem.people.auth import NOT_AUTHENTICATED, api_auth
 from tandem.programs.api import router as programs_router
+
+BODY_NOT_AN_OBJECT = "Send the request body as a JSON object of fields (name: value), not {kind}."
+_JSON_KINDS = {list: "a list", str: "a text", type(None): "null", bool: "true or false"}
+
+
+class JsonObjectParser(Parser):
+    """A JSON body is an object of fields. ninja reads any other (``[]``, ``"x"``, ``null``) as
+    an object with none, so an operation whose fields are all optional did nothing and said 200.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            kind = _JSON_KINDS.get(type(data), "a number")
+            message = BODY_NOT_AN_OBJECT.format(kind=kind)
+            raise ApplicationError(message, fields={"__all__": message}, status=422)
+        return data
 
 
 class TandemAPI(NinjaAPI):
@@ -29,6 +54,7 @@ api = TandemAPI(
     description="Mentorship programs end to end. Authenticate with a session cookie or a "
     "personal API token sent as `Authorization: Bearer <token>`.",
     auth=api_auth,
+    parser=JsonObjectParser(),
 )
 api.add_router("/people/", people_router)
 api.add_router("/programs/", programs_router)
@@ -46,6 +72,20 @@ def application_error(request: HttpRequest, exc: ApplicationError):
     if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """ninja's own errors in the shared body. It reports any error of the parser as "Cannot
+    parse request body"; one of ours says what is wrong itself."""
+    if isinstance(exc.__cause__, ApplicationError):
+        return application_error(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc), "fields": {}}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return application_error(request, NotFound())
 
 
 @api.exception_handler(AuthenticationError)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so every response made below it (redirects, 400, 413, the 500 page) has it.
     "tandem.core.middleware.ContentSecurityPolicyMiddleware",
+    # Next, so it sees every error answer under /api/ (the 500 page too) and makes it JSON.
+    "tandem.core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

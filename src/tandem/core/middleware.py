@@ -9,6 +9,10 @@ U+D800) carrying one is a 400 that names the field: under ``/api/`` the shared e
 ``{"detail": ..., "fields": {"shared_notes": ...}}``, elsewhere plain text. Field names come from
 the client, so they are quoted only in encodable form and never as HTML.
 
+Errors under ``/api/``: ``ApiErrorsAsJsonMiddleware`` gives every error answer the API's error
+body (``ApplicationError.as_dict``), whoever made it: Django's 404 for an unknown path, ninja's
+405, the 500 page (never a traceback, in DEBUG neither: the log has it).
+
 Size: ``RequestSizeLimitMiddleware`` refuses a declared ``Content-Length`` over
 ``settings.MAX_REQUEST_BYTES`` with the 413 of ``tandem.core.body_limit`` (the same limit and
 message as the ASGI guard in front of Django).
@@ -31,6 +35,7 @@ from django.http import (
 )
 
 from tandem.core.body_limit import request_too_large
+from tandem.core.exceptions import ApplicationError
 from tandem.core.text import character_code, is_lone_surrogate, printable, unwanted_character
 
 NUL_NOT_ALLOWED = "Text cannot contain NUL (U+0000) characters."
@@ -43,6 +48,11 @@ _ESCAPED_UNWANTED = re.compile(
 )
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
+API_PREFIX = "/api/"
+API_NOT_FOUND = "Nothing is at this address: the API's operations are listed at /api/docs."
+API_METHOD_NOT_ALLOWED = "This address does not take {method}; it takes {allowed}."
+API_SERVER_ERROR = "Something went wrong on our side (it has been logged); try again later."
 
 
 def unwanted_character_message(character: str) -> str:
@@ -154,3 +164,34 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under ``/api/``, an error answer that is not JSON becomes the API's error body with the
+    same status (and ``Allow`` header). Outermost but for the CSP, so it sees the 500 page."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            not request.path.startswith(API_PREFIX)
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        if status == 404:
+            detail = API_NOT_FOUND
+        elif status == 405:
+            allowed = response.get("Allow", "")
+            detail = API_METHOD_NOT_ALLOWED.format(method=request.method, allowed=allowed)
+        elif status >= 500:
+            detail = API_SERVER_ERROR
+        else:
+            detail = getattr(response, "reason_phrase", "") or "Error."
+        answer = JsonResponse(ApplicationError(detail, status=status).as_dict(), status=status)
+        if "Allow" in response:
+            answer["Allow"] = response["Allow"]
+        return answer
