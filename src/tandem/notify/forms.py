@@ -8,7 +8,7 @@ from tandem.core.api_types import TIME_WITH_FRACTION
 from tandem.core.forms import TimeInput
 from tandem.notify.kinds import ADMIN_KINDS, KIND_GROUPS, PARTICIPANT_KINDS, Kind
 from tandem.notify.selectors import Preference
-from tandem.notify.services import QUIET_HOURS_BOTH
+from tandem.notify.services import quiet_hours_errors
 
 EACH, DAILY = "each", "daily"
 
@@ -81,10 +81,11 @@ class PreferenceForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        start, end = data.get("quiet_from"), data.get("quiet_until")
         unreadable = self.has_error("quiet_from") or self.has_error("quiet_until")
-        if (start is None) != (end is None) and not unreadable:
-            self.add_error("quiet_from" if start is None else "quiet_until", QUIET_HOURS_BOTH)
+        if not unreadable:
+            errors = quiet_hours_errors(data.get("quiet_from"), data.get("quiet_until"))
+            for field, message in errors.items():
+                self.add_error(field, message)
         return data
 
     def preference(self) -> dict:

@@ -47,6 +47,16 @@ class NotificationPreference(models.Model):
     quiet_until = models.TimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            # ``notify.services.quiet_hours_errors``: 00:00 to 00:00 is no quiet hours, kept
+            # as none (null), never as an empty span.
+            models.CheckConstraint(
+                condition=~models.Q(quiet_from=models.F("quiet_until")),
+                name="notify_quiet_hours_not_empty",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Notification preferences of {self.user}"
 

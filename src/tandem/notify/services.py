@@ -277,7 +277,22 @@ def notification_mark_all_read(*, user: User) -> int:
 
 
 QUIET_HOURS_BOTH = "Give both ends of your quiet hours, or neither."
+QUIET_HOURS_EMPTY = (
+    "Quiet hours that end when they start hold nothing: give two different times, or leave "
+    "both empty for no quiet hours."
+)
 KEEP: Any = object()  # ``preference_update``: leave this setting as it is
+
+
+def quiet_hours_errors(start: time | None, end: time | None) -> dict[str, str]:
+    """The one rule for quiet hours (the API through ``preference_update``, the settings page
+    through its form): both ends or neither, and not one moment (00:00 to 00:00 silently meant
+    none)."""
+    if (start is None) != (end is None):
+        return {"quiet_from" if start is None else "quiet_until": QUIET_HOURS_BOTH}
+    if start is not None and start == end:
+        return {"quiet_until": QUIET_HOURS_EMPTY}
+    return {}
 
 
 def preference_update(
@@ -305,11 +320,9 @@ def preference_update(
         }
         if quiet_hours is not KEEP:
             start, end = quiet_hours
-            if (start is None) != (end is None):
-                missing = "quiet_from" if start is None else "quiet_until"
-                raise ApplicationError(
-                    QUIET_HOURS_BOTH, fields={missing: QUIET_HOURS_BOTH}, status=422
-                )
+            if errors := quiet_hours_errors(start, end):
+                (message,) = errors.values()
+                raise ApplicationError(message, fields=errors, status=422)
             values.update(quiet_from=start, quiet_until=end)
         model_update(preference, values)
     return preference
