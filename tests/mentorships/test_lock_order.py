@@ -217,6 +217,23 @@ def test_ending_early_while_the_partner_cancels_the_series(postgres_only):
     assert MeetingSeries.objects.get().cancelled_at is not None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ending_early_while_the_partner_cancels_one_meeting(postgres_only):
+    """Cancelling the meeting writes an event, whose key-share lock on the mentorship waited
+    for the end (it held the mentorship, then waited for the meeting) under ``FOR UPDATE``."""
+    m = mentorship()
+    meetings = [meeting(m, in_hours=48 + 24 * i) for i in range(3)]
+    outcomes = race(
+        lambda: services.mentorship_end_early(
+            user=m.mentee, mentorship_id=m.pk, reason="Our goals moved apart."
+        ),
+        lambda: services.meeting_cancel(user=m.mentor, meeting_id=meetings[-1].pk),
+    )
+    assert unexpected(outcomes) == []
+    assert Mentorship.objects.get(pk=m.pk).state == MentorshipState.ENDED_EARLY
+    assert set(Meeting.objects.values_list("status", flat=True)) == {MeetingStatus.CANCELLED}
+
+
 def lock_waiters() -> int:
     """How many connections to this database wait for a lock now."""
     with connection.cursor() as cursor:
