@@ -285,6 +285,24 @@ def test_dates_near_year_9999_are_422_in_the_api(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("starts_at", ["2100-12-31T22:00:00-05:00", "1900-01-01T02:00:00+05:00"])
+def test_a_meeting_on_another_year_for_the_partner_is_refused(client, starts_at):
+    """Live review: booked from New York at 2100-12-31 22:00, it fell on 2101-01-01 for the
+    Berlin partner, whose reschedule form then refused its own date, even saved untouched."""
+    m = mentorship()
+    client.force_login(m.mentee)
+    body = {
+        "starts_at": starts_at,
+        "ends_at": starts_at.replace(":00:00", ":45:00"),
+        "format": "call",
+    }
+    response = _api(client, "post", f"/api/mentorships/{m.pk}/meetings", body)
+    assert response.status_code in (400, 422), response.content
+    assert DATE_OUT_OF_RANGE in " ".join(response.json()["fields"].values())
+    assert not Meeting.objects.filter(mentorship=m).exists()
+
+
+@pytest.mark.django_db
 def test_agreement_and_goal_dates_near_year_9999_are_field_errors_on_the_pages(client):
     m = mentorship()
     client.force_login(m.mentor)
