@@ -23,6 +23,19 @@ random, as many seats as mentees given to random mentors:
 - ``forbidden``: 3,000 x 600 uniform scores, 5 seats each, 30 % of the pairs forbidden.
 - ``decoys``: 50 pairs a mentee plus 20 decoy mentors with one seat each whom every mentee
   rates above everyone else.
+
+Families unlike the ones above and unlike ``bench/match.py``'s (written for a probe of shapes
+an outside tester might try; none was tuned on):
+
+- ``popular-sparse``: 10 % of all pairs allowed, at random; score = half the mentor's
+  popularity (Zipf) + half noise; 5 seats each.
+- ``blocks``: ten disconnected clusters of 1,000 x 200 (every pair inside, none across), seats
+  2 or 8 a mentor by cluster, so half the clusters are short of seats; float32 scores.
+- ``scarce-seats``: 10,000 x 200, every pair, one seat each (2 % of the mentees matched),
+  scores to two decimals.
+- ``few-hosts``: 5,000 x 1,000, every pair; 60 mentors with 100 seats, the rest none.
+- ``coarse``: 5,000 x 1,000, every pair, scores in five steps (0, 0.25, ..., 1), 5 seats each.
+- ``negative``: 5,000 x 1,000, every pair, scores drawn around -3 (all below zero), 5 seats.
 """
 
 from __future__ import annotations
@@ -106,6 +119,35 @@ def decoys(rng) -> CandidateGraph:
     )
 
 
+def popular_sparse(rng) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, N, M, M // 10)
+    popularity = rng.zipf(1.5, M).clip(1, 50) / 50
+    score = 0.5 * popularity[mentor] + 0.5 * rng.random(len(mentee))
+    return _graph(N, M, mentee, mentor, score, np.full(M, 5))
+
+
+def blocks(rng, count=10) -> CandidateGraph:
+    rows, cols = N // count, M // count
+    block_mentee, block_mentor = _random_pairs(rng, rows, cols, cols)
+    offsets = np.arange(count)
+    mentee = (offsets[:, None] * rows + block_mentee).ravel()
+    mentor = (offsets[:, None] * cols + block_mentor).ravel()
+    score = rng.random(len(mentee)).astype(np.float32).astype(np.float64)
+    capacity = np.where((np.arange(M) // cols) % 2 == 0, 2, 8)
+    return _graph(N, M, mentee, mentor, score, capacity)
+
+
+def complete(rng, n, m, score, capacity) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, n, m, m)
+    return _graph(n, m, mentee, mentor, score(len(mentee)), capacity)
+
+
+def few_hosts(rng) -> CandidateGraph:
+    capacity = np.zeros(1_000, dtype=np.int64)
+    capacity[rng.choice(1_000, 60, replace=False)] = 100
+    return complete(rng, 5_000, 1_000, rng.random, capacity)
+
+
 FAMILIES: dict[str, Callable[..., CandidateGraph]] = {
     "rank-1": rank_one,
     "rank-1-half": lambda rng: rank_one(rng, seats=N // 2),
@@ -115,6 +157,18 @@ FAMILIES: dict[str, Callable[..., CandidateGraph]] = {
     "ties": ties,
     "forbidden": forbidden,
     "decoys": decoys,
+    "popular-sparse": popular_sparse,
+    "blocks": blocks,
+    "scarce-seats": lambda rng: complete(
+        rng, N, 200, lambda size: rng.random(size).round(2), np.ones(200, dtype=np.int64)
+    ),
+    "few-hosts": few_hosts,
+    "coarse": lambda rng: complete(
+        rng, 5_000, 1_000, lambda size: rng.integers(0, 5, size) / 4, np.full(1_000, 5)
+    ),
+    "negative": lambda rng: complete(
+        rng, 5_000, 1_000, lambda size: rng.normal(-3.0, 1.0, size), np.full(1_000, 5)
+    ),
 }
 
 
