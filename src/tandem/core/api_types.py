@@ -3,17 +3,18 @@ carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
 
 Nothing is coerced behind the caller's back: a whole number is a JSON number without a fraction
 (``true`` is not 1, ``1.5`` is not 1), a date is the text ``YYYY-MM-DD`` and a date-time the
-text ``YYYY-MM-DDTHH:MM[:SS]`` plus offset (``0`` is not 1970-01-01, ``2147483648`` is not a
-day in 2038). Each is refused with a 422 naming the field. A query string carries text, so
-``?page=2`` is still read as the number 2.
+text ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` plus offset (``0`` is not 1970-01-01, ``2147483648``
+is not a day in 2038). Each is refused with a 422 naming the field. A query string carries
+text, so ``?page=2`` is still read as the number 2.
 
 A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
 never guessed: the same string means different moments to the two people of a mentorship.
 A time of day is the other way round: it is read in the caller's own time zone (quiet hours
 follow them through summer time), so one with an offset (``22:00+02:00``) is refused, and
 so is a fraction of a second (``22:00:00.5``), which the settings page cannot show or keep.
-Date-times refuse fractions of a second for the same reason (a meeting from ``10:00:00.123``
-to ``11:00`` was kept as 59 minutes).
+A date-time takes fractions of a second: the API hands them out (a stored start such as the
+demo's ``15:00:00.123Z``) and must take back what it gives; what a fraction would change, a
+meeting's length, is rounded to the minute where it is computed.
 A test walks every operation of the API and fails on an input that does not use these.
 """
 
@@ -35,7 +36,6 @@ INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, Positive
 INT64_MAX = 2**63 - 1  # PostgreSQL ``bigint``: ids
 
 _Day = TypeVar("_Day", bound=date)  # a date or a date-time, given back as it came
-_Moment = TypeVar("_Moment", time, datetime)
 
 
 def _check_range(value: _Day) -> _Day:
@@ -50,16 +50,12 @@ TIME_WITH_OFFSET = (
 TIME_WITH_FRACTION = "Give the time in whole seconds at most (e.g. 22:00 or 22:00:30)."
 
 
-def _check_whole_seconds(value: _Moment) -> _Moment:
-    if value.microsecond:
-        raise ValueError(TIME_WITH_FRACTION)
-    return value
-
-
 def _check_time_of_day(value: time) -> time:
     if value.tzinfo is not None:
         raise ValueError(TIME_WITH_OFFSET)
-    return _check_whole_seconds(value)
+    if value.microsecond:
+        raise ValueError(TIME_WITH_FRACTION)
+    return value
 
 
 NOT_A_WHOLE_NUMBER = "Give a whole number (e.g. 3), not true or false."
@@ -100,12 +96,7 @@ def _iso_datetime(value: object) -> object:
 
 
 ApiDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_check_range)]
-ApiDateTime = Annotated[
-    AwareDatetime,
-    BeforeValidator(_iso_datetime),
-    AfterValidator(_check_range),
-    AfterValidator(_check_whole_seconds),
-]
+ApiDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), AfterValidator(_check_range)]
 ApiTime = Annotated[time, AfterValidator(_check_time_of_day)]
 # A whole number an ``integer`` column holds; services check the domain's own range.
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]

@@ -2,18 +2,26 @@
 agenda, shared and private notes."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from tandem.core.api_types import ApiDate, ApiDateTime, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import (
+    WHOLE_NUMBER,
+    ApiDate,
+    ApiDateTime,
+    ApiInt,
+    AuthenticatedRequest,
+)
+from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import PrivateNote
 from tandem.mentorships.services.meeting_notes import notes_version
+from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 
 router = Router()
 
@@ -57,9 +65,37 @@ class MeetingOut(Schema):
     ics_url: str
 
 
+SEEN_TOGETHER = "Send seen_starts_at and seen_minutes together, or neither."
+
+
 class RescheduleIn(Schema):
-    starts_at: ApiDateTime
-    ends_at: ApiDateTime
+    starts_at: ApiDateTime = Field(
+        description="The new start. The meeting's `starts_at` sent back as it came, with the "
+        "same length, is no move: nothing changes and nobody is told."
+    )
+    ends_at: ApiDateTime = Field(
+        description="The new end; the length is kept to the nearest minute (5 to 480)."
+    )
+    seen_starts_at: ApiDateTime | None = Field(
+        None,
+        description="The `starts_at` you read the meeting at. With `seen_minutes` (both or "
+        "neither, 422 otherwise): if the meeting has moved since (the partner moved it), "
+        "nothing is saved and the answer is a 409 saying where it is now. Without them the "
+        "new time is saved as given.",
+    )
+    seen_minutes: Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES), WHOLE_NUMBER] | None = (
+        Field(None, description="The `duration_minutes` you read the meeting at.")
+    )
+
+    def seen(self) -> tuple[datetime, int] | None:
+        """Where the caller read the meeting, if they said: half of it is a mistake, not an
+        unconditional move."""
+        if self.seen_starts_at is None and self.seen_minutes is None:
+            return None
+        if self.seen_starts_at is None or self.seen_minutes is None:
+            missing = "seen_minutes" if self.seen_starts_at else "seen_starts_at"
+            raise ApplicationError(SEEN_TOGETHER, fields={missing: SEEN_TOGETHER}, status=422)
+        return self.seen_starts_at, self.seen_minutes
 
 
 class TextIn(Schema):
@@ -199,7 +235,11 @@ def meeting_ics(request: AuthenticatedRequest, meeting_id: int):
 )
 def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: RescheduleIn):
     meeting, _ = services.meeting_reschedule(
-        user=request.auth, meeting_id=meeting_id, **payload.dict()
+        user=request.auth,
+        meeting_id=meeting_id,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        seen=payload.seen(),
     )
     return _meeting_out(meeting)
 

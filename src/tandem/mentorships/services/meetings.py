@@ -4,7 +4,7 @@ The agenda and notes are in ``meeting_notes``."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,6 +51,7 @@ MOVED_MEANWHILE = (
     "then move it again if you still need to."
 )
 
+MIN_MINUTES = 5  # a shorter meeting is kept as 5 minutes
 MAX_MINUTES = 480
 
 
@@ -71,6 +72,8 @@ def _check_url(url: str) -> str:
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> int:
+    """The meeting's length in minutes, to the nearest minute: a start stored with a fraction
+    of a second (``10:00:00.123``, as the API hands it out) to ``11:00`` is 60 minutes, not 59."""
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if timezone.is_naive(value):
             raise ApplicationError(NO_OFFSET, fields={field: NO_OFFSET})
@@ -80,10 +83,10 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> int:
         raise ApplicationError(IN_THE_PAST, fields={"starts_at": IN_THE_PAST})
     if ends_at <= starts_at:
         raise ApplicationError(ENDS_BEFORE_START, fields={"ends_at": ENDS_BEFORE_START})
-    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    minutes = (ends_at - starts_at + timedelta(seconds=30)) // timedelta(minutes=1)
     if minutes > MAX_MINUTES:
         raise ApplicationError(TOO_LONG, fields={"ends_at": TOO_LONG})
-    return max(minutes, 5)
+    return max(minutes, MIN_MINUTES)
 
 
 def _local_text(moment: datetime, user: User) -> str:

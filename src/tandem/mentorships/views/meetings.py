@@ -331,6 +331,7 @@ def _seen_now(data: QueryDict, meeting: Meeting) -> QueryDict:
 def meeting_reschedule(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     form = RescheduleForm(request.POST or None, meeting=meeting)
+    status = 200
     if request.method == "POST" and form.is_valid():
         starts_at = form.starts_at()
         try:
@@ -347,13 +348,17 @@ def meeting_reschedule(request, meeting_id: int):
             form = RescheduleForm(_seen_now(request.POST, meeting), meeting=meeting)
             form.is_valid()
             form_add_error(form, error, renames=MEETING_FIELDS)
+            status = error.status  # 409, as the API answers
         except ApplicationError as error:
             form_add_error(form, error, renames=MEETING_FIELDS)
         else:
             messages.success(request, MEETING_MOVED if moved else MEETING_UNCHANGED)
             return redirect("meeting_detail", meeting_id)
     return render(
-        request, "mentorships/meeting_reschedule.html", {"meeting": meeting, "form": form}
+        request,
+        "mentorships/meeting_reschedule.html",
+        {"meeting": meeting, "form": form},
+        status=status,
     )
 
 
