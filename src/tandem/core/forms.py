@@ -5,8 +5,9 @@ Browsers accept only the ISO form in ``<input type="date|time|datetime-local">``
 as an empty field, so a form saved untouched erased the date. These widgets always render
 ``2027-01-15``, ``14:30`` (``14:30:27`` when there are seconds, with ``step="1"`` so the browser
 keeps them) and ``2027-01-15T14:30``; the fields accept what the widgets send and keep dates in
-the range of ``tandem.core.dates``. A test walks every form of the project and fails on a date or
-time input without them, and on an integer field without bounds.
+the range of ``tandem.core.dates``. Text typed in a textarea has its line breaks as LF before its
+length is checked. A test walks every form of the project and fails on a date or time input
+without these, on an integer field without bounds and on a textarea field of another type.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.forms.widgets import DateTimeBaseInput
 
 from tandem.core.api_types import INT32_MAX
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
+from tandem.core.text import with_lf_line_breaks
 
 ISO_DATE = "%Y-%m-%d"
 ISO_TIME = "%H:%M"
@@ -111,6 +113,22 @@ class IntegerField(forms.IntegerField):
         **kwargs: Any,
     ) -> None:
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+
+class TextareaField(forms.CharField):
+    """Text typed in a textarea, its line breaks as LF before ``max_length`` is checked.
+
+    Browsers send each line break as CRLF but count it as one character against the
+    textarea's ``maxlength``: checked as sent, a full notes box of 20 lines was refused as
+    20,018 characters of 20,000. As LF, the text is also what the services store, so a form
+    sent back untouched has not changed."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = with_lf_line_breaks(value)
+        return super().to_python(value)
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:

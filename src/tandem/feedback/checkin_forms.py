@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
+from tandem.core.forms import TextareaField
 from tandem.feedback.models import CHECKIN_COMMENT_LIMIT, CheckIn
 from tandem.feedback.questions import Question
 from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW, TemplateSettings
@@ -39,7 +40,7 @@ def _answer_field(question: Question) -> forms.Field:
             widget=forms.RadioSelect,
             label=question["text"],
         )
-    return forms.CharField(
+    return TextareaField(
         required=False,
         max_length=CHECKIN_COMMENT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -123,7 +124,7 @@ class TemplateQuestionForm(forms.Form):
     high_label = forms.CharField(
         max_length=checkin_templates.LABEL_LIMIT, required=False, label="Label at 5 (scale)"
     )
-    choices = forms.CharField(
+    choices = TextareaField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Answers (choice)",

@@ -1,10 +1,11 @@
 from django import forms
 
+from tandem.core.forms import TextareaField
 from tandem.messaging.models import MESSAGE_LIMIT
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = TextareaField(
         label="Message",
         max_length=MESSAGE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MESSAGE_LIMIT}),
@@ -15,7 +16,7 @@ class MessageForm(forms.Form):
 
 
 class MessageEditForm(forms.Form):
-    body = forms.CharField(
+    body = TextareaField(
         label="Message",
         max_length=MESSAGE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MESSAGE_LIMIT}),
@@ -23,7 +24,7 @@ class MessageEditForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextareaField(
         label="What is wrong with it? (optional)",
         required=False,
         max_length=1000,

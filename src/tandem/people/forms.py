@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from tandem.core.forms import CheckboxFilter, IntegerField, choice_field
+from tandem.core.forms import CheckboxFilter, IntegerField, TextareaField, choice_field
 from tandem.matching.records.availability import (
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -130,14 +130,14 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="One line about you, e.g. “Backend engineer, 6 years in payments”.",
     )
-    bio = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    goals = forms.CharField(
+    bio = TextareaField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    goals = TextareaField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you want to learn or achieve.",
     )
-    expertise = forms.CharField(
+    expertise = TextareaField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -279,7 +279,7 @@ def availability_rows_from_post(data) -> tuple[list[dict], list[str], str | None
 
 
 class IdentityForm(forms.Form):
-    attributes = forms.CharField(
+    attributes = TextareaField(
         label="How you describe yourself",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from tandem.core.forms import DateField, DateTimeField, DateTimeInput, IntegerField
+from tandem.core.forms import (
+    DateField,
+    DateTimeField,
+    DateTimeInput,
+    IntegerField,
+    TextareaField,
+)
 from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.choices import Cadence
 from tandem.programs.models import (
@@ -42,7 +48,7 @@ QUESTIONS_HELP = (
 
 class ProgramForm(forms.Form):
     name = forms.CharField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea, required=False, max_length=4000)
+    description = TextareaField(widget=forms.Textarea, required=False, max_length=4000)
     program_type = forms.ChoiceField(label="Type", choices=ProgramType.choices)
     matching_mode = forms.ChoiceField(label="Matching", choices=MatchingMode.choices)
     starts_on = DateField(required=False)
@@ -128,7 +134,7 @@ class ProgramForm(forms.Form):
                 widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": 10}),
             )
         for role in QUESTION_ROLES:
-            self.fields[f"questions_{role}"] = forms.CharField(
+            self.fields[f"questions_{role}"] = TextareaField(
                 label=f"Questions for {Role(role).label.lower()}s",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -188,7 +194,7 @@ class JoinForm(forms.Form):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         for question in questions:
-            self.fields[f"q{question.pk}"] = forms.CharField(
+            self.fields[f"q{question.pk}"] = TextareaField(
                 label=question.prompt,
                 required=question.required,
                 max_length=2000,

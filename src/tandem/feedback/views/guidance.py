@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
+from tandem.core.forms import TextareaField
 from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors
 from tandem.feedback.guidance import STAGES
 from tandem.feedback.guidance.render import render_markdown
@@ -78,7 +79,7 @@ class ArticleForm(forms.Form):
         required=False,
         help_text="One sentence, shown in the library and next to the mentorship.",
     )
-    body = forms.CharField(
+    body = TextareaField(
         label="Text",
         max_length=GUIDANCE_BODY_LIMIT,
         strip=False,

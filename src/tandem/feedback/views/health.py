@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
+from tandem.core.forms import TextareaField
 from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, friendly_errors, safe_next
 from tandem.feedback.health import REASON_CODES, REASONS, suggested_actions
@@ -212,7 +213,7 @@ def health_rematch_propose(request: AuthenticatedRequest, mentorship_id: int) ->
 
 
 class PairNoteForm(forms.Form):
-    note = forms.CharField(
+    note = TextareaField(
         max_length=INTERVENTION_NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Your note to the pair",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from tandem.core.forms import DateField, choice_field
+from tandem.core.forms import DateField, TextareaField, choice_field
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
@@ -20,7 +20,7 @@ class RequestForm(forms.Form):
 
     program = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
     recipient = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
-    message = forms.CharField(
+    message = TextareaField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
         label="Your message",
@@ -40,7 +40,7 @@ class RequestForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextareaField(
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -51,14 +51,14 @@ class DeclineForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    mentor_expectations = forms.CharField(
+    mentor_expectations = TextareaField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What the mentee can expect from the mentor",
         help_text=EXAMPLES["mentee_expectations"],
     )
-    mentee_expectations = forms.CharField(
+    mentee_expectations = TextareaField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -76,7 +76,7 @@ class AgreementForm(forms.Form):
     focus_areas = forms.CharField(
         required=False, max_length=1000, label="Focus areas", help_text=EXAMPLES["focus_areas"]
     )
-    desired_outcomes = forms.CharField(
+    desired_outcomes = TextareaField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,10 +85,10 @@ class AgreementForm(forms.Form):
     )
     starts_on = DateField(label="Start date")
     ends_on = DateField(label="End date")
-    confidentiality = forms.CharField(
+    confidentiality = TextareaField(
         widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Confidentiality"
     )
-    no_fault_exit = forms.CharField(
+    no_fault_exit = TextareaField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         label="No-fault exit",
@@ -215,7 +215,7 @@ class EndForm(forms.Form):
         help_text="The program's admins read it with your reason; in the program's figures "
         "it is counted, never shown with your name.",
     )
-    reason = forms.CharField(
+    reason = TextareaField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why are you ending it?",
@@ -231,7 +231,7 @@ class AdminEndForm(forms.Form):
         initial=EndCategory.PROGRAM,
         help_text="Counted in the program's figures on early endings.",
     )
-    reason = forms.CharField(
+    reason = TextareaField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why does the program end it?",
@@ -241,7 +241,7 @@ class AdminEndForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    reflection = forms.CharField(
+    reflection = TextareaField(
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Closing reflection",
@@ -250,7 +250,7 @@ class CompleteForm(forms.Form):
 
 
 class ProblemReportForm(forms.Form):
-    text = forms.CharField(
+    text = TextareaField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="What is the problem?",
@@ -260,14 +260,14 @@ class ProblemReportForm(forms.Form):
 
 
 class EarlyEndFeedbackForm(forms.Form):
-    what_worked = forms.CharField(
+    what_worked = TextareaField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What worked?",
         help_text="e.g. “Our first two conversations about my promotion case helped a lot.”",
     )
-    what_did_not = forms.CharField(
+    what_did_not = TextareaField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from tandem.core.forms import DateField, TimeField
+from tandem.core.forms import DateField, TextareaField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES
@@ -116,7 +116,7 @@ class AgendaForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    shared_notes = forms.CharField(
+    shared_notes = TextareaField(
         required=False,
         max_length=20000,
         label="Notes for both of you",
@@ -136,7 +136,7 @@ class NotesForm(forms.Form):
 
 
 class PrivateNoteForm(forms.Form):
-    body = forms.CharField(
+    body = TextareaField(
         required=False,
         max_length=20000,
         label="Note for yourself",

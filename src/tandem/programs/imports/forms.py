@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tandem.core.forms import DateTimeField, DateTimeInput
+from tandem.core.forms import DateTimeField, DateTimeInput, TextareaField
 from tandem.programs.imports.invitations import INVITE_ROLES, MAX_ADDRESSES, NO_ADDRESSES
 from tandem.programs.models import Role
 
@@ -24,7 +24,7 @@ class ImportConfirmForm(forms.Form):
 
 
 class InviteByEmailForm(forms.Form):
-    emails = forms.CharField(
+    emails = TextareaField(
         label="Email addresses",
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
         max_length=MAX_ADDRESSES * 260,
