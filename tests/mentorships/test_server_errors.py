@@ -337,6 +337,6 @@ def test_notes_too_long_are_refused_not_erased(client):
     found = meeting(m, shared_notes="keep me")
     client.force_login(m.mentor)
     response = client.post(reverse("meeting_notes", args=[found.pk]), {"shared_notes": "x" * 20001})
-    assert response.status_code == 302
+    assert response.status_code == 400  # shown again with the text, on its field
     found.refresh_from_db()
     assert found.shared_notes == "keep me"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.web import is_htmx, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ActionItemForm
+from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again
 from tandem.mentorships.views.meetings import meeting_page
 from tandem.mentorships.views.mentorships import mentorship_page
@@ -52,6 +53,7 @@ def action_item_add(request, mentorship_id: int):
             save,
             invalid=ACTION_ITEM_FORM_INVALID,
             page=lambda form: meeting_page(request, meeting, action_form=form),
+            check=lambda: check_open(mentorship),
         )
     form = ActionItemForm(
         request.POST,
@@ -64,6 +66,7 @@ def action_item_add(request, mentorship_id: int):
         save,
         invalid=ACTION_ITEM_FORM_INVALID,
         page=lambda form: mentorship_page(request, mentorship_id, action_form=form),
+        check=lambda: check_open(mentorship),
     )
 
 

@@ -33,6 +33,7 @@ def submit_or_show_again(
     invalid: str,
     page: Callable[[forms.BaseForm], HttpResponse],
     fragment: Callable[[forms.BaseForm], HttpResponse] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> HttpResponse:
     """``save(cleaned_data)`` a valid form; otherwise show the page the form was on again
     (``page(form)``), the form bound to what was typed, ``invalid`` above it and each error
@@ -41,18 +42,22 @@ def submit_or_show_again(
     A redirect with a flash message would lose the typing and name no field. An htmx request
     gets the form alone (``fragment(form)``) swapped for the one sent (``HX-Retarget: this``;
     web/behaviours.js swaps such a 4xx). Not found or not allowed stays the page's usual
-    answer (``friendly_errors``): there is no form of theirs to show again."""
+    answer (``friendly_errors``): there is no form of theirs to show again.
+
+    ``check()`` runs before the form is read: its refusal (the mentorship has ended) is the
+    answer to a form with mistakes too, which no correction could save."""
     status = 400
-    if form.is_valid():
-        try:
+    try:
+        if check is not None:
+            check()
+        if form.is_valid():
             return save(form.cleaned_data)
-        except (NotFound, PermissionDenied):
-            raise
-        except ApplicationError as error:
-            form_add_error(form, error)
-            status = error.status
-    else:
         form.add_error(None, invalid)
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as error:
+        form_add_error(form, error)
+        status = error.status
     first = next((name for name in form.errors if name in form.fields), None)
     if first is not None:
         form.fields[first].widget.attrs["autofocus"] = True

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import GoalForm
+from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again
 from tandem.mentorships.views.mentorships import mentorship_page, milestone_form, progress_form
 
@@ -30,6 +31,8 @@ def _goals(mentorship_id: int) -> str:
 @require_POST
 @mentorship_errors
 def goal_add(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
+
     def save(data):
         services.goal_create(user=request.user, mentorship_id=mentorship_id, **data)
         messages.success(request, "Goal added.")
@@ -41,6 +44,7 @@ def goal_add(request, mentorship_id: int):
         save,
         invalid=GOAL_FORM_INVALID,
         page=lambda form: mentorship_page(request, mentorship_id, goal_form=form),
+        check=lambda: check_open(mentorship),
     )
 
 
@@ -66,6 +70,7 @@ def goal_progress(request, goal_id: int):
         page=lambda form: mentorship_page(
             request, goal.mentorship_id, goal_forms={goal.pk: {"progress": form}}
         ),
+        check=lambda: check_open(goal.mentorship),
     )
 
 
@@ -87,6 +92,7 @@ def milestone_add(request, goal_id: int):
         page=lambda form: mentorship_page(
             request, goal.mentorship_id, goal_forms={goal.pk: {"milestone": form}}
         ),
+        check=lambda: check_open(goal.mentorship),
     )
 
 

@@ -3,21 +3,21 @@ it took place, .ics."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.dates import date_in_range
-from tandem.core.exceptions import ApplicationError, form_error_fields
+from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error, is_htmx, safe_next
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
@@ -32,6 +32,7 @@ from tandem.mentorships.forms.meetings import (
 from tandem.mentorships.models import Meeting, MeetingStatus
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.attendance import check_meeting_markable
+from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.views.common import (
     back_to_mentorship,
     mentorship_errors,
@@ -169,6 +170,7 @@ def agenda_add(request, meeting_id: int):
         fragment=lambda form: render(
             request, "mentorships/_agenda_form.html", {"meeting": meeting, "agenda_form": form}
         ),
+        check=lambda: check_open(meeting.mentorship),
     )
 
 
@@ -176,24 +178,16 @@ def agenda_add(request, meeting_id: int):
 @require_POST
 @mentorship_errors
 def meeting_notes(request, meeting_id: int):
-    try:
-        return _save_notes(
-            request,
-            NotesForm(request.POST),
-            services.meeting_notes_update,
-            meeting_id=meeting_id,
-            saved=lambda _meeting: SHARED_NOTES_SAVED,
-            anchor="#notes",
-        )
-    except services.NotesChangedMeanwhile as error:
-        # Both texts on one page: the notes as saved now, and theirs kept in the form (which
-        # now edits from the saved version, so saving again is a deliberate choice).
-        form = NotesForm.for_notes(error.meeting.shared_notes, request.POST)
-        form.is_valid()
-        form_add_error(form, error)
-        return meeting_page(
-            request, error.meeting, notes_form=form, notes_now=error.meeting.shared_notes
-        )
+    return _save_notes(
+        request,
+        meeting_id,
+        NotesForm(request.POST),
+        services.meeting_notes_update,
+        shown_as="notes_form",
+        saved=lambda _meeting: SHARED_NOTES_SAVED,
+        anchor="#notes",
+        open_only=True,
+    )
 
 
 @login_required
@@ -202,9 +196,10 @@ def meeting_notes(request, meeting_id: int):
 def meeting_private_note(request, meeting_id: int):
     return _save_notes(
         request,
+        meeting_id,
         PrivateNoteForm(request.POST),
         services.private_note_save,
-        meeting_id=meeting_id,
+        shown_as="private_form",
         saved=lambda note: PRIVATE_NOTE_SAVED if note else PRIVATE_NOTE_EMPTY,
         anchor="#private-note",
     )
@@ -212,21 +207,48 @@ def meeting_private_note(request, meeting_id: int):
 
 def _save_notes(
     request: HttpRequest,
+    meeting_id: int,
     form: forms.Form,
     save: Callable[..., tuple[object, bool]],
     *,
-    meeting_id: int,
+    shown_as: str,
     saved: Callable[[object], str],
     anchor: str,
-) -> HttpResponseRedirect:
+    open_only: bool = False,
+) -> HttpResponse:
     """Save a notes form of the meeting page with the service of the same field names; an
-    invalid form is refused, never saved as "" in place of notes that were too long.
-    ``saved`` makes the message from what the service stored, when it changed anything."""
-    if not form.is_valid():
-        raise ApplicationError(NOTES_FORM_INVALID, fields=form_error_fields(form))
-    stored, changed = save(user=request.user, meeting_id=meeting_id, **form.cleaned_data)
-    messages.success(request, saved(stored) if changed else NOTES_UNCHANGED)
-    return redirect(reverse("meeting_detail", args=[meeting_id]) + anchor)
+    invalid one is shown again (as the page's ``shown_as``) with what was typed, never saved as
+    "" in place of notes too long. ``saved`` words what the service stored, if it changed."""
+    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
+
+    def submit(data: Mapping[str, Any]) -> HttpResponse:
+        try:
+            stored, changed = save(user=request.user, meeting_id=meeting_id, **data)
+        except services.NotesChangedMeanwhile as error:
+            return _notes_changed_meanwhile(request, error)
+        messages.success(request, saved(stored) if changed else NOTES_UNCHANGED)
+        return redirect(reverse("meeting_detail", args=[meeting_id]) + anchor)
+
+    return submit_or_show_again(
+        request,
+        form,
+        submit,
+        invalid=NOTES_FORM_INVALID,
+        page=lambda form: meeting_page(request, meeting, **{shown_as: form}),
+        check=(lambda: check_open(meeting.mentorship)) if open_only else None,
+    )
+
+
+def _notes_changed_meanwhile(request, error: services.NotesChangedMeanwhile) -> HttpResponse:
+    """Both texts on one page: the notes as saved now, and theirs kept in the form (which now
+    edits from the saved version, so saving again is a deliberate choice)."""
+    now = error.meeting.shared_notes
+    form = NotesForm.for_notes(now, request.POST)
+    form.is_valid()
+    form_add_error(form, error)
+    response = meeting_page(request, error.meeting, notes_form=form, notes_now=now)
+    response.status_code = error.status
+    return response
 
 
 @login_required

@@ -126,11 +126,12 @@ def milestone_form(goal_id: int, data: QueryDict | None = None) -> MilestoneForm
 
 def _goal_rows(goals, *, writable: bool, again: dict[int, dict[str, Any]]) -> list[tuple]:
     """Each goal with its progress and milestone forms (none where they cannot be written);
-    ``again`` holds the forms shown again, by goal, in place of empty ones."""
+    ``again`` holds the forms shown again, by goal, in place of empty ones (where they cannot
+    be written, alone: one sent as the mentorship ended, with the reason it was refused)."""
     rows = []
     for goal in goals:
         shown = again.get(goal.pk, {})
-        if writable or shown:
+        if writable:
             shown = {"progress": progress_form(goal), "milestone": milestone_form(goal.pk), **shown}
         rows.append((goal, shown.get("progress"), shown.get("milestone")))
     return rows
