@@ -11,10 +11,8 @@ from django.utils import timezone
 from tandem.core.forms import DateField, TextareaField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.services.meeting_notes import notes_version
-from tandem.mentorships.services.meetings import MAX_MINUTES
+from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 from tandem.people.choices import Cadence
-
-MIN_MINUTES = 5  # shorter is a typo, not a meeting
 
 
 class MeetingForm(forms.Form):
