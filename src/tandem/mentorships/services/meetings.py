@@ -46,6 +46,7 @@ NO_END_FOR_SERIES = (
 ALREADY_CANCELLED = "This meeting is already cancelled."
 ALREADY_HAPPENED = "This meeting has already taken place; it cannot be changed."
 NOT_IN_SERIES = "This meeting is not part of a series."
+SERIES_ALREADY_CANCELLED = "This series is already cancelled."
 MOVED_MEANWHILE = (
     "This meeting was moved to {when} while you had this page open. Check the new time, "
     "then move it again if you still need to."
@@ -255,8 +256,11 @@ def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
             )
         )
         series = lockable(MeetingSeries.objects.all(), for_update=True).get(pk=meeting.series_id)
+        # Whoever held the locks may have ended the mentorship (cancelling the series with it).
+        meeting.mentorship.refresh_from_db()
+        check_open(meeting.mentorship)
         if series.cancelled_at:
-            raise ApplicationError(ALREADY_CANCELLED, status=409)
+            raise ApplicationError(SERIES_ALREADY_CANCELLED, status=409)
         for occurrence in occurrences:
             occurrence.status = MeetingStatus.CANCELLED
             occurrence.sequence += 1
