@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 from django.db.models import Q
 
 from tandem.core.exceptions import ApplicationError
-from tandem.mentorships.models import Mentorship
-from tandem.mentorships.selectors.outside_admins import in_the_pair
+from tandem.mentorships.selectors.outside_admins import pairs_of
 from tandem.people.models import User
 
 QUARTER_PATTERN = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE | re.ASCII)
@@ -140,7 +139,5 @@ def clipped(scope: InsightScope, quarters: Sequence[Quarter]) -> InsightScope:
 def without_pairs_of(scope: InsightScope, reader_id: int) -> InsightScope:
     """``scope`` leaving out the scope's mentorships ``reader_id`` is one of the pair of (the
     rule the admin lists use), so their figures never show a reader their partner's answers."""
-    own = Mentorship.objects.filter(program_id__in=scope.program_ids).filter(
-        in_the_pair(User(pk=reader_id), prefix="")
-    )
+    own = pairs_of(user=User(pk=reader_id), program_ids=scope.program_ids)
     return replace(scope, left_out=tuple(own.order_by("pk").values_list("pk", flat=True)))

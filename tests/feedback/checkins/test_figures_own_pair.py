@@ -96,3 +96,10 @@ def test_the_blocks_the_mentor_admin_reads_are_five_people_outside_her_pair(clie
     pulse = next(k for k in plain if k["kind"] == "pulse")
     progress = next(q for q in pulse["questions"] if q["key"] == "progress")
     assert (progress["answers"], progress["average"]) == (5, 2.6)  # 3, 1, 3, 3, 3
+
+
+def test_the_page_says_when_it_leaves_the_readers_own_pairs_out(client, world):
+    EnrolmentFactory(program=world.program, person=world.mentor, role=Role.ADMIN)
+    note = "without your own mentorships"
+    assert note in figures(client, world, world.mentor)[0]
+    assert note not in figures(client, world, world.admin)[0]

@@ -31,7 +31,7 @@ from tandem.feedback.services.checkins import Answered
 from tandem.feedback.services.checkins import checkin_answer as answer_service
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.panels import Panel
-from tandem.mentorships.selectors import Viewer
+from tandem.mentorships.selectors import Viewer, pairs_of
 from tandem.people.models import User
 from tandem.programs.models import Program
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -129,6 +129,7 @@ def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResp
             "aggregates": checkin_figures.checkin_aggregates_for_program(
                 program=program, reader=request.user
             ),
+            "own_pairs_left_out": pairs_of(user=request.user, program_ids=[program.pk]).exists(),
             "minimum": checkin_figures.AGGREGATE_MIN,
             "page_obj": shared,
             "shared": [(checkin, selectors.answer_rows(checkin)) for checkin in shared],

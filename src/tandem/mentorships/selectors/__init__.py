@@ -44,6 +44,7 @@ from tandem.mentorships.selectors.lists import (
 from tandem.mentorships.selectors.outside_admins import (
     access_mentorship_as_admin,
     admins_outside_pair,
+    pairs_of,
 )
 from tandem.mentorships.selectors.pages import (
     MentorshipOverview,
@@ -69,6 +70,7 @@ __all__ = [
     "access_mentorship_as_admin",
     "access_mentorship_for_feedback",
     "admins_outside_pair",
+    "pairs_of",
     "early_end_feedback_for",
     "ended_early_between",
     "ended_early_pairs",

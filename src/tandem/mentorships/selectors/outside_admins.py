@@ -5,8 +5,10 @@ on it as the program (ending it early is theirs to do as one of the pair)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from tandem.core.exceptions import NotFound
 from tandem.mentorships.models import Mentorship
@@ -54,3 +56,11 @@ def admins_outside_pair(*, mentorship: Mentorship) -> list[User]:
 def in_the_pair(user: User, prefix: str = "mentorship__") -> Q:
     """Rows about a mentorship ``user`` is one of the pair of (to leave out of admin lists)."""
     return Q(**{f"{prefix}mentor": user}) | Q(**{f"{prefix}mentee": user})
+
+
+def pairs_of(*, user: User, program_ids: Iterable[int]) -> QuerySet[Mentorship]:
+    """The mentorships of these programs ``user`` is one of the pair of: what an admin's
+    figures leave out, so they never show the reader their partner's answers."""
+    return Mentorship.objects.filter(program_id__in=list(program_ids)).filter(
+        in_the_pair(user, prefix="")
+    )
