@@ -112,23 +112,3 @@ def test_the_holder_that_makes_a_tag_suggested_gives_it_their_spelling(client, a
         "chess OPENINGS"
     ]
     assert _api_names(client, attacker, "chess") == ["chess OPENINGS"]
-
-
-def test_an_imported_tag_reads_back_as_the_file_spelt_it(client, victim):
-    """An admin importing a participant with the tag would otherwise read, on that person's
-    profile, the spelling of someone (in any program) who typed it first."""
-    from tandem.programs.models import ImportStatus
-    from tests.programs.factories import ProgramFactory, admin_of
-    from tests.programs.test_import import confirm, csv_bytes, preview
-
-    _patch_skills(client, victim, skills_wanted=[VICTIM_SPELLING])
-    _patch_skills(client, victim, skills_wanted=[])
-    program = ProgramFactory()
-    admin = admin_of(program)
-    rows = csv_bytes(
-        f"new@example.org,New Person,mentee,{TYPED}", header="email,name,role,skills_wanted"
-    )
-    batch = confirm(program, admin, preview(program, admin, rows))
-    assert batch.status == ImportStatus.APPLIED, batch.report
-    imported = Skill.objects.get(wanted_by__user__email="new@example.org")
-    assert imported.name == TYPED

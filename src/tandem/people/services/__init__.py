@@ -44,7 +44,6 @@ from tandem.people.services.profiles import (
     skill_get_or_create_bulk,
     skill_split,
     skill_vocabulary_add,
-    skills_retype,
 )
 from tandem.people.services.tokens import (
     TOKEN_LIMIT,
@@ -79,7 +78,6 @@ __all__ = [
     "profile_update",
     "profiles_refresh_availability_bulk",
     "skill_get_or_create_bulk",
-    "skills_retype",
     "skill_split",
     "skill_vocabulary_add",
     "user_mark_email_verified",

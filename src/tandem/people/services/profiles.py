@@ -286,7 +286,7 @@ def _replace_skills(profile: Profile, side: str, names: list[str]) -> bool:
     """Set a profile's skills (``side``: offered or wanted) to ``names``; False when they
     already were."""
     wanted = skill_get_or_create_bulk(names=names)
-    skills_retype(skills=wanted, names=names, holders=[profile.pk])
+    _skills_retype(profile, wanted, names)
     skills = getattr(profile, side)
     if {skill.pk for skill in wanted} == set(skills.values_list("pk", flat=True)):
         return False
@@ -294,26 +294,23 @@ def _replace_skills(profile: Profile, side: str, names: list[str]) -> bool:
     return True
 
 
-def skills_retype(*, skills: list[Skill], names: Iterable[str], holders: Iterable[int]) -> None:
+def _skills_retype(profile: Profile, skills: list[Skill], names: list[str]) -> None:
     """A tag that is neither curated nor suggestable takes the spelling of the person adding
-    it (``names`` as typed for the profiles ``holders``: one person's save, or an import's
-    rows), so it reads back to them as they typed it.
+    it, so it reads back to them as they typed it.
 
     Tags are shared rows matched by slug: kept in its first typist's spelling, the tag would
-    tell a newcomer (or the admin importing them) that someone typed it, even long ago. Only
-    its few current holders (fewer than ``SKILL_SHARED_BY``) see the newcomer's spelling. A tag
-    one of ``holders`` already holds, or a suggested one (curated or widely held), keeps its
-    spelling.
+    tell a newcomer that someone typed it (even long ago). Only its few current holders (fewer
+    than ``SKILL_SHARED_BY``) see the newcomer's spelling. A tag the person already holds, or a
+    suggested one (curated or widely held), keeps its spelling.
     """
     typed = {skill_slug(name): name for name in names}
     differs = {skill.pk: skill for skill in skills if skill.name != typed[skill.slug]}
     if not differs:
         return
-    holders = list(holders)
     retyped = list(
         Skill.objects.filter(pk__in=differs, curated=False)
-        .exclude(offered_by__in=holders)
-        .exclude(wanted_by__in=holders)
+        .exclude(offered_by=profile)
+        .exclude(wanted_by=profile)
         .exclude(pk__in=skills_suggestable().values("pk"))
     )
     for skill in retyped:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.matching.records.cells import skill_slug
 from tandem.people.models import AvailabilityWindow, Profile, User
-from tandem.people.services import skill_get_or_create_bulk, skills_retype
+from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_fill_later
 from tandem.programs.imports.bulk import (
     bulk_insert,
@@ -280,9 +280,9 @@ def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh:
         if side in p.changed
         for name in p.values[side]
     )
-    skills = skill_get_or_create_bulk(names=names) if names else []
-    skills_retype(skills=skills, names=names, holders=(profile_ids[p.email] for p in changed))
-    by_slug = {skill.slug: skill.pk for skill in skills}
+    by_slug = (
+        {skill.slug: skill.pk for skill in skill_get_or_create_bulk(names=names)} if names else {}
+    )
     for side in ("skills_offered", "skills_wanted"):
         through = getattr(Profile, side).through
         people = [p for p in changed if side in p.changed]
