@@ -113,9 +113,8 @@ def test_a_tag_enough_people_hold_is_suggested_and_stops_when_they_drop_it(clien
         profile_update(profile=user.profile, actor=user, skills_wanted=["Chess openings"])
     assert _api_names(client, stranger, "chess") == []
 
-    # (The holder who makes it suggested spells it: see test_skill_spelling.)
     profile_update(
-        profile=holders[-1].profile, actor=holders[-1], skills_offered=["Chess openings"]
+        profile=holders[-1].profile, actor=holders[-1], skills_offered=["chess openings"]
     )
     assert _api_names(client, stranger, "chess") == ["Chess openings"]
     assert _page_names(client, stranger, "skills_wanted", "Go, che") == ["Chess openings"]

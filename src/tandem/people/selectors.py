@@ -177,10 +177,9 @@ def identity_get_own(*, user: User | AnonymousUser) -> Identity | None:
 SKILL_SHARED_BY = 3
 
 
-def skills_suggestable() -> QuerySet[Skill]:
+def _skills_suggestable() -> QuerySet[Skill]:
     """The tags any signed-in person may be offered: the curated vocabulary, plus free entries
-    that ``SKILL_SHARED_BY`` distinct people hold right now. Only their spelling is shared; any
-    other tag reads back as its newest adder spelled it (``services.profiles``)."""
+    that ``SKILL_SHARED_BY`` distinct people hold right now."""
     holders = (
         Profile.skills_offered.through.objects.filter(skill=OuterRef("pk"))
         .values("profile_id")
@@ -196,10 +195,10 @@ def skills_suggestable() -> QuerySet[Skill]:
 
 
 def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
-    """Suggestable tags (``skills_suggestable``) containing ``prefix`` (case-insensitive), those
+    """Suggestable tags (``_skills_suggestable``) containing ``prefix`` (case-insensitive), those
     starting with it first, then alphabetical. An empty prefix lists them all."""
     prefix = " ".join((prefix or "").split())
-    skills = skills_suggestable()
+    skills = _skills_suggestable()
     if not prefix:
         return skills.order_by("name")
     starts_first = Case(

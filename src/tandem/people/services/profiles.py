@@ -22,7 +22,6 @@ from tandem.matching.records.cells import CellError, check_skill, skill_slug
 from tandem.matching.records.columns import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
 from tandem.matching.records.timezones import check_timezone
 from tandem.people.models import AvailabilityWindow, Profile, Skill, User
-from tandem.people.selectors import skills_suggestable
 from tandem.people.services.availability import availability_utc_refresh
 from tandem.people.services.common import TOO_LONG, WHITESPACE
 from tandem.people.services.manager import MANAGER_FIELDS, manager_change
@@ -274,7 +273,7 @@ def _profile_write(
     related = [bool(model_update(profile.user, changes.user_fields))]
     for name in ("skills_offered", "skills_wanted"):
         if name in relations:
-            related.append(_replace_skills(profile, name, relations[name]))
+            related.append(_replace_skills(getattr(profile, name), relations[name]))
     if "availability" in relations:
         related.append(_replace_windows(profile, relations["availability"]))
     if "availability" in relations or "timezone" in changes.profile_fields:
@@ -282,40 +281,13 @@ def _profile_write(
     return save_changed(profile, before, related_changed=any(related)), any(related)
 
 
-def _replace_skills(profile: Profile, side: str, names: list[str]) -> bool:
-    """Set a profile's skills (``side``: offered or wanted) to ``names``; False when they
-    already were."""
+def _replace_skills(skills: Any, names: list[str]) -> bool:
+    """Set a profile's skills (offered or wanted) to ``names``; False when they already were."""
     wanted = skill_get_or_create_bulk(names=names)
-    _skills_retype(profile, wanted, names)
-    skills = getattr(profile, side)
     if {skill.pk for skill in wanted} == set(skills.values_list("pk", flat=True)):
         return False
     skills.set(wanted)
     return True
-
-
-def _skills_retype(profile: Profile, skills: list[Skill], names: list[str]) -> None:
-    """A tag that is neither curated nor suggestable takes the spelling of the person adding
-    it, so it reads back to them as they typed it.
-
-    Tags are shared rows matched by slug: kept in its first typist's spelling, the tag would
-    tell a newcomer that someone typed it (even long ago). Only its few current holders (fewer
-    than ``SKILL_SHARED_BY``) see the newcomer's spelling. A tag the person already holds, or a
-    suggested one (curated or widely held), keeps its spelling.
-    """
-    typed = {skill_slug(name): name for name in names}
-    differs = {skill.pk: skill for skill in skills if skill.name != typed[skill.slug]}
-    if not differs:
-        return
-    retyped = list(
-        Skill.objects.filter(pk__in=differs, curated=False)
-        .exclude(offered_by=profile)
-        .exclude(wanted_by=profile)
-        .exclude(pk__in=skills_suggestable().values("pk"))
-    )
-    for skill in retyped:
-        skill.name = differs[skill.pk].name = typed[skill.slug]
-    Skill.objects.bulk_update(retyped, ["name"])
 
 
 def _replace_windows(profile: Profile, windows: list[Window]) -> bool:
