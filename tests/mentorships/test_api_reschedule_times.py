@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def with_fraction(m, **kwargs) -> Meeting:
+    """Stored to the microsecond, as the demo's are: the API hands it out to the millisecond."""
     found = meeting(m, in_hours=72, duration_minutes=60, **kwargs)
-    found.starts_at = found.starts_at.replace(microsecond=123000)
+    found.starts_at = found.starts_at.replace(microsecond=123456)
     found.save(update_fields=["starts_at"])
     return found
 
@@ -173,3 +174,23 @@ def test_half_of_where_it_was_read_is_a_422_naming_the_other_half(client, given,
         )
     assert response.status_code == 422
     assert response.json()["fields"] == {missing: SEEN_TOGETHER}
+
+
+def test_where_it_hands_the_meeting_out_is_where_it_was_seen(client):
+    """A fourth review: read to the millisecond, a start stored to the microsecond was "moved
+    meanwhile" on every try, and an echo of it a move that told the partner."""
+    m = mentorship()
+    found = with_fraction(m)
+    client.force_login(m.mentor)
+    shown = read(client, found)
+    new_start = later(shown["starts_at"], 60 * 24)
+    response = reschedule(
+        client,
+        found,
+        starts_at=new_start,
+        ends_at=later(new_start, 60),
+        seen_starts_at=shown["starts_at"],
+        seen_minutes=shown["duration_minutes"],
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["sequence"] == shown["sequence"] + 1

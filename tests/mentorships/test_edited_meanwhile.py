@@ -66,12 +66,23 @@ def test_the_page_opened_before_the_partner_moved_the_meeting_does_not_undo_it(c
         page = client.post(url, data)
     assert page.status_code == 409  # as the API answers
     assert "was moved to" in page.content.decode()
-    # Sent again from the page that said so, it is a deliberate move and goes through.
+    # The page shown again has the partner's time in the boxes the person had left as they
+    # saw them, and keeps what they changed: sent again, it moves nothing back (a code review
+    # found the old time still in the boxes, so a second click undid the partner's move).
     again = form_data(url, page.content.decode(), url)
-    assert client.post(url, again).status_code == 302
+    if touched:
+        assert client.post(url, again).status_code == 302
+    else:
+        with nothing_changes(partners):
+            assert client.post(url, again, follow=True).status_code == 200
     partners.refresh_from_db()
-    assert partners.starts_at == found.starts_at.replace(microsecond=0)
+    assert partners.starts_at == moved_to(found)
     assert partners.duration_minutes == (30 if touched else found.duration_minutes)
+
+
+def moved_to(found: Meeting):
+    """Where ``move(found, ..., 24)`` put it."""
+    return (found.starts_at + timedelta(hours=24)).replace(microsecond=0)
 
 
 def write_notes(found: Meeting, user, text: str, **kwargs) -> tuple[Meeting, bool]:

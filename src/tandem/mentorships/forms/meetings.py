@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from tandem.core.forms import DateField, TextareaField, TimeField
@@ -99,10 +100,35 @@ class RescheduleForm(forms.Form):
     def starts_at(self) -> datetime:
         if not {"date", "time"} & set(self.changed_data):
             return self.stored_starts_at
+        return self._typed_start()
+
+    def _typed_start(self) -> datetime:
         data = self.cleaned_data
         return timezone.make_aware(
             datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
         )
+
+    def after_move(self, meeting: Meeting) -> QueryDict:
+        """This form's data to show again after the partner moved ``meeting`` meanwhile
+        (``MovedMeanwhile``): what the person changed stays, what they left as they saw it
+        shows where the meeting is now (sent again untouched, it moves nothing back), and the
+        form has now seen the meeting where it is."""
+        data = cast(QueryDict, self.data).copy()  # a page's POST
+        seen = self.seen()
+        shown_now = RescheduleForm(meeting=meeting)
+        kept = {
+            "date": seen is not None and abs(self._typed_start() - seen[0]) < timedelta(seconds=1),
+            "duration_minutes": seen is not None
+            and self.cleaned_data["duration_minutes"] == seen[1],
+        }
+        kept["time"] = kept["date"]
+        for name, as_seen in kept.items():
+            if as_seen:
+                field = shown_now[name]
+                data[name] = str(field.field.widget.format_value(field.value()))
+        data["seen_starts_at"] = meeting.starts_at.isoformat()
+        data["seen_minutes"] = str(meeting.duration_minutes)
+        return data
 
 
 class AgendaForm(forms.Form):

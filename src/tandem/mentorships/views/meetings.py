@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -340,14 +340,6 @@ def meeting_mark_held(request, meeting_id: int):
     return redirect(back)
 
 
-def _seen_now(data: QueryDict, meeting: Meeting) -> QueryDict:
-    """The posted form, with where the meeting is now as the place it was seen."""
-    data = data.copy()
-    data["seen_starts_at"] = meeting.starts_at.isoformat()
-    data["seen_minutes"] = str(meeting.duration_minutes)
-    return data
-
-
 @login_required
 @mentorship_errors
 def meeting_reschedule(request, meeting_id: int):
@@ -365,9 +357,7 @@ def meeting_reschedule(request, meeting_id: int):
                 seen=form.seen(),
             )
         except services.MovedMeanwhile as error:
-            # Keep the time they chose; the form now knows the move, so sending it again
-            # (after reading the new time) moves the meeting.
-            form = RescheduleForm(_seen_now(request.POST, meeting), meeting=meeting)
+            form = RescheduleForm(form.after_move(meeting), meeting=meeting)
             form.is_valid()
             form_add_error(form, error, renames=MEETING_FIELDS)
             status = error.status  # 409, as the API answers
