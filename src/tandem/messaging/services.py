@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, TooManyRequests
+from tandem.core.locking import lockable
 from tandem.core.text import character_code, unwanted_character
 from tandem.mentorships.models import Mentorship, MentorshipRequest
 from tandem.mentorships.selectors import access_mentorship, access_request
@@ -121,11 +122,11 @@ def conversation_for_mentorship(*, user: User, mentorship_id: int) -> Conversati
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
         request = None
         if mentorship.origin_request_id is not None:
-            request = MentorshipRequest.objects.select_for_update().get(
+            request = lockable(MentorshipRequest.objects.all(), for_update=True).get(
                 pk=mentorship.origin_request_id
             )
         else:
-            Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
+            lockable(Mentorship.objects.filter(pk=mentorship.pk), for_update=True).first()
         return _conversation_of(request, mentorship)
 
 

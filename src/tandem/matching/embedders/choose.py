@@ -8,7 +8,7 @@ with each profile's vectors kept when it is saved (``tandem.people.services.vect
 model's int8 weights and the adapter) when the run has at most :data:`MODEL_LIMIT` texts (goals
 and expertise): above that the model would take minutes, so the fast built-in one is used.
 ``mixed`` is all-MiniLM-L6-v2's vectors beside the same vectors through a map trained on
-mentoring goals for the mix (0.7 of the cosine the model's, 0.3 the adapted one's;
+mentoring goals for the mix (half of the cosine the model's, half the adapted one's;
 :class:`~tandem.matching.embedders.adapter.AdaptedMix`);
 ``minilm`` the model unadapted;
 ``adapted`` its vectors through the map alone (:mod:`~tandem.matching.embedders.adapter`),

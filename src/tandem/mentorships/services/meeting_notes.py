@@ -7,6 +7,7 @@ import hashlib
 from django.db import transaction
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import lockable
 from tandem.core.saving import model_update
 from tandem.core.text import clean_text
 from tandem.mentorships.models import AgendaItem, Meeting, PrivateNote
@@ -15,7 +16,7 @@ from tandem.mentorships.services.lifecycle import check_open
 from tandem.people.models import User
 
 TEXT_REQUIRED = "Write something first."
-TEXT_TOO_LONG = "Keep this under {limit} characters."
+TEXT_TOO_LONG = "Use at most {limit} characters."
 NOTES_CHANGED_MEANWHILE = (
     "These notes were changed while you were editing them: the notes as saved now are shown "
     "above, and your text is in the box. Combine what you want to keep, then save again."
@@ -84,7 +85,7 @@ def private_note_save(*, user: User, meeting_id: int, body: str) -> tuple[Privat
         if not body:
             deleted, _ = PrivateNote.objects.filter(meeting=meeting, author=user).delete()
             return None, deleted > 0
-        note, created = PrivateNote.objects.select_for_update().get_or_create(
+        note, created = lockable(PrivateNote.objects.all(), for_update=True).get_or_create(
             meeting=meeting, author=user, defaults={"body": body}
         )
         changed = created or bool(model_update(note, {"body": body}))
