@@ -126,6 +126,9 @@ class TestEndedMentorship:
         response = client.post(url, body)
         assert response.status_code == 409
         assert _top(response) == [MENTORSHIP_CLOSED]
+        # Said at the top of the page too, where it opens (a fourth review found it only inside
+        # the form, far below, with nothing in view).
+        assert [str(m) for m in response.context["messages"]] == [MENTORSHIP_CLOSED]
         # The form sent is shown again with what was typed, and no other write form.
         assert _sent(response, url)
         assert _actions(response.content.decode()) & _writes(m, goal) == {url}

@@ -61,6 +61,10 @@ def submit_or_show_again(
     first = next((name for name in form.errors if name in form.fields), None)
     if first is not None:
         form.fields[first].widget.attrs["autofocus"] = True
+    if status != 400 and not is_htmx(request):
+        # A refusal no correction could save (the mentorship has ended) is said at the top
+        # too, where the page opens, not only in the form far below.
+        messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
     if fragment is not None and is_htmx(request):
         response = fragment(form)
         response["HX-Retarget"] = "this"
