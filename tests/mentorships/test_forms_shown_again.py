@@ -6,7 +6,6 @@ came back as a flash message over an empty form)."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -31,10 +30,9 @@ from tandem.mentorships.views.goals import (
 )
 from tandem.mentorships.views.meetings import AGENDA_FORM_INVALID
 from tests.mentorships.factories import meeting, mentorship, non_participants
-from tests.untouched import form_data
+from tests.mentorships.shown_again import TYPED, error_of, form_sent, top
 
 pytestmark = pytest.mark.django_db
-TYPED = "Send the outline to Mira, with the three questions"
 
 
 @pytest.fixture
@@ -49,30 +47,6 @@ def goal(m):
     return services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Speak at a meetup")
 
 
-def _sent(response, action: str) -> dict[str, list[str]]:
-    """What the form posting to ``action`` on the page answered sends as it stands: what was
-    typed, if the page kept it."""
-    return form_data("/", response.content.decode(), action)
-
-
-def _error(response, field_id: str) -> str:
-    """The error shown with the field ``field_id``, which is the one focused."""
-    html = response.content.decode()
-    field = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{field_id}"[^>]*>', html)
-    assert field and " autofocus" in field.group(0), field_id
-    error = re.search(rf'<p class="error" id="{field_id}_error" role="alert">(.*?)</p>', html)
-    assert error, field_id
-    return unescape(error.group(1))
-
-
-def _top(response) -> list[str]:
-    """The messages above the form's fields."""
-    found = re.findall(
-        r'<div class="form-errors" role="alert">(.*?)</div>', response.content.decode()
-    )
-    return [unescape(text) for block in found for text in re.findall(r"<p>(.*?)</p>", block)]
-
-
 def _opened(response) -> int:
     return response.content.decode().count("<details open>")
 
@@ -84,14 +58,14 @@ class TestActionItem:
         response = client.post(url, body)
         assert response.status_code == 400
         assert response.templates[0].name == "mentorships/mentorship_detail.html"
-        sent = _sent(response, url)
+        sent = form_sent(response, url)
         assert sent["description"] == [TYPED] and sent["owner"] == [str(m.mentor_id)]
         # Sent back as typed (a browser's date input shows such a date empty).
         assert re.search(
             r'<input type="date" name="due_on" value="2026-02-30"', response.content.decode()
         )
-        assert _error(response, "id_due_on") == "Enter a valid date."
-        assert _top(response) == [ACTION_ITEM_FORM_INVALID]
+        assert error_of(response, "id_due_on") == "Enter a valid date."
+        assert top(response) == [ACTION_ITEM_FORM_INVALID]
         assert _opened(response) == 1
         assert not ActionItem.objects.exists()
 
@@ -101,8 +75,8 @@ class TestActionItem:
             url, {"description": TYPED, "owner": m.mentee_id, "due_on": "2020-01-01"}
         )
         assert response.status_code == 400
-        assert _error(response, "id_due_on") == DATE_PASSED
-        assert _sent(response, url)["description"] == [TYPED]
+        assert error_of(response, "id_due_on") == DATE_PASSED
+        assert form_sent(response, url)["description"] == [TYPED]
         assert not ActionItem.objects.exists()
 
     def test_sent_from_the_meeting_page_it_is_shown_again_there(self, client, m):
@@ -113,10 +87,10 @@ class TestActionItem:
         response = client.post(url, {**body, "due_on": "soon"})
         assert response.status_code == 400
         assert response.templates[0].name == "mentorships/meeting_detail.html"
-        sent = _sent(response, url)
+        sent = form_sent(response, url)
         assert sent["description"] == [TYPED] and sent["meeting"] == [str(mt.pk)]
         assert sent["next"] == [back]
-        assert _error(response, "id_due_on") == "Enter a valid date."
+        assert error_of(response, "id_due_on") == "Enter a valid date."
         # Sent again, corrected, it is added to the meeting and goes back to its page.
         response = client.post(url, {**body, "due_on": ""})
         assert response.status_code == 302 and response["Location"] == back
@@ -134,10 +108,10 @@ class TestGoals:
         url = reverse("goal_add", args=[m.pk])
         response = client.post(url, {"title": " ", "measure": TYPED, "target_date": "2099-01-01"})
         assert response.status_code == 400
-        sent = _sent(response, url)
+        sent = form_sent(response, url)
         assert sent["measure"] == [TYPED] and sent["target_date"] == ["2099-01-01"]
-        assert _error(response, "id_title") == "This field is required."
-        assert _top(response) == [GOAL_FORM_INVALID]
+        assert error_of(response, "id_title") == "This field is required."
+        assert top(response) == [GOAL_FORM_INVALID]
         assert _opened(response) == 1
         assert not Goal.objects.exists()
 
@@ -147,29 +121,29 @@ class TestGoals:
         updates = GoalUpdate.objects.count()
         response = client.post(url, {"state": "in_progress", "percent": "150", "note": TYPED})
         assert response.status_code == 400
-        sent = _sent(response, url)
+        sent = form_sent(response, url)
         assert (sent["state"], sent["percent"], sent["note"]) == (["in_progress"], ["150"], [TYPED])
-        assert "less than or equal to 100" in _error(response, f"percent-{goal.pk}")
-        assert _top(response) == [PROGRESS_FORM_INVALID]
+        assert "less than or equal to 100" in error_of(response, f"percent-{goal.pk}")
+        assert top(response) == [PROGRESS_FORM_INVALID]
         assert _opened(response) == 1  # this goal's forms, not the other's
-        assert _sent(response, reverse("goal_progress", args=[other.pk]))["note"] == [""]
+        assert form_sent(response, reverse("goal_progress", args=[other.pk]))["note"] == [""]
         assert GoalUpdate.objects.count() == updates
 
     def test_a_milestone_without_a_title_keeps_its_date(self, client, m, goal):
         url = reverse("milestone_add", args=[goal.pk])
         response = client.post(url, {"title": "", "due_on": "2099-03-01"})
         assert response.status_code == 400
-        assert _sent(response, url)["due_on"] == ["2099-03-01"]
-        assert _error(response, f"ms-title-{goal.pk}") == "This field is required."
-        assert _top(response) == [MILESTONE_FORM_INVALID]
+        assert form_sent(response, url)["due_on"] == ["2099-03-01"]
+        assert error_of(response, f"ms-title-{goal.pk}") == "This field is required."
+        assert top(response) == [MILESTONE_FORM_INVALID]
         assert not Milestone.objects.exists()
 
     def test_a_milestone_due_in_the_past_is_refused_on_its_field(self, client, m, goal):
         url = reverse("milestone_add", args=[goal.pk])
         response = client.post(url, {"title": TYPED, "due_on": "2020-01-01"})
         assert response.status_code == 400
-        assert _sent(response, url)["title"] == [TYPED]
-        assert _error(response, f"ms-due_on-{goal.pk}") == DATE_PASSED
+        assert form_sent(response, url)["title"] == [TYPED]
+        assert error_of(response, f"ms-due_on-{goal.pk}") == DATE_PASSED
 
     def test_each_goal_has_its_own_field_ids(self, client, m, goal):
         services.goal_create(user=m.mentee, mentorship_id=m.pk, title="Write a post")
@@ -186,10 +160,10 @@ class TestAgenda:
         response = client.post(url, {"text": "   "})
         assert response.status_code == 400
         assert response.templates[0].name == "mentorships/meeting_detail.html"
-        assert _error(response, "id_text") == "This field is required."
-        assert _top(response) == [AGENDA_FORM_INVALID]
+        assert error_of(response, "id_text") == "This field is required."
+        assert top(response) == [AGENDA_FORM_INVALID]
 
-    def test_htmx_gets_the_form_alone_in_place_of_the_one_sent(self, client, m):
+    def test_htmx_gets_the_form_alone_in_place_of_the_onesent(self, client, m):
         mt = meeting(m)
         url = reverse("agenda_add", args=[mt.pk])
         too_long = "x" * 301
@@ -197,8 +171,8 @@ class TestAgenda:
         assert response.status_code == 400
         assert response["HX-Retarget"] == "this" and response["HX-Reswap"] == "outerHTML"
         assert response.content.strip().startswith(b"<form")
-        assert _sent(response, url)["text"] == [too_long]
-        assert "at most 300 characters" in _error(response, "id_text")
+        assert form_sent(response, url)["text"] == [too_long]
+        assert "at most 300 characters" in error_of(response, "id_text")
         assert not AgendaItem.objects.exists()
 
     @pytest.mark.parametrize("action", ["agenda_add", "action_item_add"])
@@ -216,8 +190,8 @@ class TestAgenda:
         response = client.post(url, body)
         assert response.status_code == 409
         assert response.templates[0].name == "mentorships/meeting_detail.html"
-        assert _top(response) == [MENTORSHIP_CLOSED]
-        assert TYPED in _sent(response, url).get("text", []) + _sent(response, url).get(
+        assert top(response) == [MENTORSHIP_CLOSED]
+        assert TYPED in form_sent(response, url).get("text", []) + form_sent(response, url).get(
             "description", []
         )
         assert not AgendaItem.objects.exists() and not ActionItem.objects.exists()

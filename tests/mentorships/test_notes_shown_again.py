@@ -24,7 +24,7 @@ from tandem.mentorships.models import (
 from tandem.mentorships.services.lifecycle import MENTORSHIP_CLOSED
 from tandem.mentorships.views.meetings import NOTES_FORM_INVALID, SHARED_NOTES_SAVED
 from tests.mentorships.factories import meeting, mentorship, non_participants
-from tests.mentorships.test_forms_shown_again import TYPED, _error, _sent, _top
+from tests.mentorships.shown_again import TYPED, error_of, form_sent, top
 
 pytestmark = pytest.mark.django_db
 LINES = ["x" * 999] * 20
@@ -66,9 +66,9 @@ class TestNotes:
         response = client.post(url, {field: typed})
         assert response.status_code == 400
         assert response.templates[0].name == "mentorships/meeting_detail.html"
-        assert _sent(response, url)[field] == [typed]
-        assert "at most 20000 characters (it has 20001)" in _error(response, f"id_{field}")
-        assert NOTES_FORM_INVALID in _top(response)
+        assert form_sent(response, url)[field] == [typed]
+        assert "at most 20000 characters (it has 20001)" in error_of(response, f"id_{field}")
+        assert NOTES_FORM_INVALID in top(response)
         mt.refresh_from_db()
         assert mt.shared_notes == "" and not PrivateNote.objects.exists()
 
@@ -78,8 +78,8 @@ class TestNotes:
         url = reverse("meeting_notes", args=[mt.pk])
         response = client.post(url, {"shared_notes": TYPED})
         assert response.status_code == 409
-        assert _top(response) == [MENTORSHIP_CLOSED]
-        assert _sent(response, url)["shared_notes"] == [TYPED]
+        assert top(response) == [MENTORSHIP_CLOSED]
+        assert form_sent(response, url)["shared_notes"] == [TYPED]
         mt.refresh_from_db()
         assert mt.shared_notes == ""
 
@@ -125,12 +125,12 @@ class TestEndedMentorship:
         updates = GoalUpdate.objects.count()
         response = client.post(url, body)
         assert response.status_code == 409
-        assert _top(response) == [MENTORSHIP_CLOSED]
+        assert top(response) == [MENTORSHIP_CLOSED]
         # Said at the top of the page too, where it opens (a fourth review found it only inside
         # the form, far below, with nothing in view).
         assert [str(m) for m in response.context["messages"]] == [MENTORSHIP_CLOSED]
         # The form sent is shown again with what was typed, and no other write form.
-        assert _sent(response, url)
+        assert form_sent(response, url)
         assert _actions(response.content.decode()) & _writes(m, goal) == {url}
         assert Goal.objects.count() == 1 and GoalUpdate.objects.count() == updates
         assert not Milestone.objects.exists() and not ActionItem.objects.exists()
@@ -141,7 +141,7 @@ class TestEndedMentorship:
         url = reverse("agenda_add", args=[mt.pk])
         response = client.post(url, {"text": "   "})
         assert response.status_code == 409
-        assert _top(response) == [MENTORSHIP_CLOSED]
+        assert top(response) == [MENTORSHIP_CLOSED]
         assert not AgendaItem.objects.exists()
 
 
