@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -47,25 +48,17 @@ def action_item_add(request, mentorship_id: int):
         form = ActionItemForm(
             request.POST, mentorship=mentorship, meetings=[meeting], fixed_meeting=True
         )
-        return submit_or_show_again(
-            request,
-            form,
-            save,
-            invalid=ACTION_ITEM_FORM_INVALID,
-            page=lambda form: meeting_page(request, meeting, action_form=form),
-            check=lambda: check_open(mentorship),
-        )
-    form = ActionItemForm(
-        request.POST,
-        mentorship=mentorship,
-        meetings=selectors.meeting_list_for_mentorship(mentorship=mentorship),
-    )
+        page = partial(meeting_page, request, meeting)
+    else:
+        meetings = selectors.meeting_list_for_mentorship(mentorship=mentorship)
+        form = ActionItemForm(request.POST, mentorship=mentorship, meetings=meetings)
+        page = partial(mentorship_page, request, mentorship_id)
     return submit_or_show_again(
         request,
         form,
         save,
         invalid=ACTION_ITEM_FORM_INVALID,
-        page=lambda form: mentorship_page(request, mentorship_id, action_form=form),
+        page=lambda form: page(action_form=form),
         check=lambda: check_open(mentorship),
     )
 
