@@ -113,20 +113,11 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database also gets the cache table (login rate limits live there). At the
-    end, PostgreSQL's connection pools are closed before the test database is dropped: a
-    connection a thread gave back stays open in its pool, and the drop failed ("being
-    accessed by other users"), leaving ``test_test_gw0`` behind."""
+    """The test database also gets the cache table (login rate limits live there)."""
     from django.core.management import call_command
-    from django.db import connections
 
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
-    yield
-    for connection in connections.all(initialized_only=True):
-        if connection.vendor == "postgresql":
-            connection.close()
-            connection.close_pool()
 
 
 @pytest.fixture(scope="module")
