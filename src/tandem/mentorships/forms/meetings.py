@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.core.forms import DateField, TextareaField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
+from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 from tandem.people.choices import Cadence
@@ -142,7 +143,7 @@ class AgendaForm(forms.Form):
 class NotesForm(forms.Form):
     shared_notes = TextareaField(
         required=False,
-        max_length=20000,
+        max_length=NOTES_MAX_LENGTH,
         label="Notes for both of you",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Both of you can read and edit these.",
@@ -162,7 +163,7 @@ class NotesForm(forms.Form):
 class PrivateNoteForm(forms.Form):
     body = TextareaField(
         required=False,
-        max_length=20000,
+        max_length=NOTES_MAX_LENGTH,
         label="Note for yourself",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only you can ever see this. Empty it and save to delete it.",

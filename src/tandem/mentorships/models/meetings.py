@@ -13,6 +13,9 @@ from tandem.mentorships.models.mentorships import Mentorship
 User = settings.AUTH_USER_MODEL
 
 
+NOTES_MAX_LENGTH = 20000  # a meeting's shared notes, and each side's private note
+
+
 class MeetingFormat(models.TextChoices):
     VIDEO = "video", "Video call"
     CALL = "call", "Phone call"
@@ -77,7 +80,7 @@ class Meeting(models.Model):
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
     sequence = models.PositiveIntegerField(default=0)
-    shared_notes = models.TextField(blank=True, max_length=20000)
+    shared_notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,7 +146,7 @@ class PrivateNote(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=20000, blank=True)
+    body = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from tandem.core.locking import lockable
 from tandem.core.saving import model_update
 from tandem.core.text import clean_text
 from tandem.mentorships.models import AgendaItem, Meeting, PrivateNote
+from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.selectors import access_meeting
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.people.models import User
@@ -65,7 +66,7 @@ def meeting_notes_update(
     is the :func:`notes_version` the text was edited from: if the notes changed since (the
     partner saved theirs), nothing is saved and :class:`NotesChangedMeanwhile` says so, so
     neither side's writing silently replaces the other's."""
-    shared_notes = _text(shared_notes, 20000, "shared_notes", required=False)
+    shared_notes = _text(shared_notes, NOTES_MAX_LENGTH, "shared_notes", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         check_open(meeting.mentorship)
@@ -79,7 +80,7 @@ def meeting_notes_update(
 def private_note_save(*, user: User, meeting_id: int, body: str) -> tuple[PrivateNote | None, bool]:
     """The caller's note on the meeting, and whether this call changed it; an empty body keeps
     no note (an existing one is deleted) and returns None."""
-    body = _text(body, 20000, "body", required=False)
+    body = _text(body, NOTES_MAX_LENGTH, "body", required=False)
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
         if not body:
