@@ -298,3 +298,24 @@ def test_cancelling_a_cancelled_series_says_the_series_is_cancelled():
         409,
         meeting_services.SERIES_ALREADY_CANCELLED,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mentee_sending_a_request_while_a_mentor_accepts_another(postgres_only):
+    """The send holds the mentee's enrolment when the accept has locked the mentee's requests:
+    the accept waits for the mentee's enrolment, then finds the new request and withdraws it
+    with the others (it stayed pending beside the new mentorship before)."""
+    mentee, (mentor, _), (accepted, other) = two_requests()
+    third = member(accepted.program, Role.MENTOR)
+    outcomes = race(
+        lambda: services.request_accept(user=mentor, request_id=accepted.pk),
+        lambda: services.request_create(
+            sender=mentee, program_id=accepted.program_id, recipient_id=third.pk, message="Hi"
+        ),
+    )
+    assert unexpected(outcomes) == []
+    assert refusals(outcomes) == []
+    sent = MentorshipRequest.objects.get(recipient=third)
+    assert sent.state == RequestState.WITHDRAWN
+    assert MentorshipRequest.objects.get(pk=other.pk).state == RequestState.WITHDRAWN
+    assert Mentorship.objects.get().mentee == mentee

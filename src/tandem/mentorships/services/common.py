@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.urls import reverse
 
+from tandem.core.locking import lockable
 from tandem.mentorships.models import ActionItem, Mentorship, MentorshipEvent
 from tandem.notify.services import notify_send
 from tandem.people.models import User
@@ -99,14 +100,21 @@ def mentor_enrolment(program: Program, enrolments: Iterable[Enrolment]) -> Enrol
     return next((e for e in rows if e.role != Role.ADMIN), None)
 
 
-def lock_mentor_enrolment(*, program: Program, mentor_id: int) -> Enrolment | None:
-    """Lock the mentor's enrolment rows (pk order) so capacity checks by concurrent accepts
-    serialise, and return the one that makes them a mentor (``mentor_enrolment``)."""
-    return mentor_enrolment(
-        program,
-        Enrolment.objects.select_for_update()
-        .filter(program=program, person_id=mentor_id, status=EnrolmentStatus.ACTIVE)
-        .order_by("pk"),
+def lock_enrolments(*, program_id: int, person_ids: Collection[int]) -> list[Enrolment]:
+    """Lock these people's active enrolments in the program, in one query in pk order (the
+    lock order in docs/mentorships.md): a send locks its sender's and an accept its mentee's
+    and mentor's, so a send and an accept of the same mentee take turns, and so do two
+    accepts' capacity checks of the same mentor."""
+    # ``__pk`` lookups: an id past 64 bits matches nothing instead of overflowing (a 500).
+    return list(
+        lockable(
+            Enrolment.objects.filter(
+                program__pk=program_id,
+                person__pk__in=list(person_ids),
+                status=EnrolmentStatus.ACTIVE,
+            ).order_by("pk"),
+            for_update=True,
+        )
     )
 
 

@@ -22,14 +22,15 @@ from tandem.mentorships.selectors import access_request, ended_early_between
 from tandem.mentorships.services.common import (
     active_enrolments,
     capacity_of,
-    lock_mentor_enrolment,
+    lock_enrolments,
+    mentor_enrolment,
     roles_of,
 )
 from tandem.mentorships.services.lifecycle import mentorship_open
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
+from tandem.programs.models import Program, ProgramType, Role
 from tandem.programs.selectors import ProgramAccess, access_program
 
 RECIPIENT_NOT_ELIGIBLE = "That person is not an active mentor in this program."
@@ -124,13 +125,10 @@ def request_create(
     if recipient_id == sender.pk:
         raise ApplicationError(NOT_TO_SELF, fields={"recipient": NOT_TO_SELF})
     with transaction.atomic():
-        # Lock the sender's enrolments so two sends at once cannot both pass the limit, and
-        # so the membership checked next cannot change before the request is written.
-        sender_enrolments = list(
-            Enrolment.objects.select_for_update().filter(
-                program__pk=program_id, person=sender, status=EnrolmentStatus.ACTIVE
-            )
-        )
+        # Lock the sender's enrolments so two sends at once cannot both pass the limit, so
+        # the membership checked next cannot change before the request is written, and so an
+        # accept of another of their requests waits for this one (request_accept).
+        sender_enrolments = lock_enrolments(program_id=program_id, person_ids=[sender.pk])
         program = access_program(user=sender, program_id=program_id, need=ProgramAccess.ACTIVE)
         if not program.takes_direct_requests:
             raise ApplicationError(NO_DIRECT_REQUESTS.format(program=program.name), status=403)
@@ -181,36 +179,31 @@ def _check_pending(request: MentorshipRequest, action: str) -> None:
         )
 
 
-def _lock_with_mentee_requests(
-    *, user: User, request_id: int
-) -> tuple[MentorshipRequest, list[MentorshipRequest]]:
+def _mentee_pending(request: MentorshipRequest) -> Q:
+    """The pending requests the request's mentee sent in its program."""
+    return Q(
+        program_id=request.program_id,
+        sender_id=request.mentee_id,
+        mentee_id=request.mentee_id,
+        state=RequestState.PENDING,
+    )
+
+
+def _lock_with_mentee_requests(*, user: User, request_id: int) -> MentorshipRequest:
     """The request and the mentee's other pending requests in its program, locked in one
     query in pk order (the lock order in docs/mentorships.md): two mentors accepting the same
     mentee's requests at once take turns instead of deadlocking, and the second then finds
-    its request withdrawn. Returns the request as it is now and those other requests."""
+    its request withdrawn. Returns the request as it is now."""
     seen = access_request(user=user, request_id=request_id)
-    locked = lockable(
-        MentorshipRequest.objects.select_related("recipient")
-        .filter(
-            Q(pk=seen.pk)
-            | Q(
-                program_id=seen.program_id,
-                sender_id=seen.mentee_id,
-                mentee_id=seen.mentee_id,
-                state=RequestState.PENDING,
-            )
-        )
-        .order_by("pk"),
-        for_update=True,
-    )
-    others = [other for other in locked if other.pk != seen.pk]
+    mine = MentorshipRequest.objects.filter(Q(pk=seen.pk) | _mentee_pending(seen))
+    list(lockable(mine.order_by("pk"), for_update=True))
     # Already locked by this transaction, so no wait: the state another accept left behind.
-    return access_request(user=user, request_id=request_id, for_update=True), others
+    return access_request(user=user, request_id=request_id, for_update=True)
 
 
 def request_accept(*, user: User, request_id: int) -> Mentorship:
     with transaction.atomic():
-        request, others = _lock_with_mentee_requests(user=user, request_id=request_id)
+        request = _lock_with_mentee_requests(user=user, request_id=request_id)
         if request.recipient_id != user.pk:
             raise ApplicationError(ONLY_RECIPIENT, status=403)
         _check_pending(request, "accepted")
@@ -218,7 +211,12 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
         if request.expires_at <= now:
             raise ApplicationError(REQUEST_EXPIRED, status=409)
         program = request.program
-        enrolment = lock_mentor_enrolment(program=program, mentor_id=request.mentor_id)
+        enrolments = lock_enrolments(
+            program_id=program.pk, person_ids={request.mentor_id, request.mentee_id}
+        )
+        enrolment = mentor_enrolment(
+            program, (e for e in enrolments if e.person_id == request.mentor_id)
+        )
         if enrolment is None:
             raise ApplicationError(MENTOR_NOT_ACTIVE, status=409)
         capacity = capacity_of(program=program, enrolment=enrolment)
@@ -231,6 +229,10 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
             _pair_q(request.mentor_id, request.mentee_id), program=program, state__in=OPEN_STATES
         ).exists():
             raise ApplicationError(ALREADY_PAIRED, status=409)
+        # Read with the mentee's enrolment held: a request they sent meanwhile is withdrawn too.
+        # Whoever holds one waits for nothing this accept holds, so this last lock is safe.
+        pending = MentorshipRequest.objects.filter(_mentee_pending(request)).exclude(pk=request.pk)
+        others = list(lockable(pending.select_related("recipient").order_by("pk"), for_update=True))
         request.state = RequestState.ACCEPTED
         request.decided_at = now
         request.save(update_fields=["state", "decided_at"])
