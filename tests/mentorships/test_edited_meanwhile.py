@@ -11,8 +11,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.mentorships import services
+from tandem.mentorships.forms.meetings import SEEN_UNREADABLE
 from tandem.mentorships.models import Meeting
 from tandem.mentorships.services.meeting_notes import notes_version
 from tests.mentorships.factories import meeting, mentorship
@@ -78,6 +80,35 @@ def test_the_page_opened_before_the_partner_moved_the_meeting_does_not_undo_it(c
     partners.refresh_from_db()
     assert partners.starts_at == moved_to(found)
     assert partners.duration_minutes == (30 if touched else found.duration_minutes)
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        {"seen_starts_at": ["yesterday"]},
+        {"seen_starts_at": ["2026-12-01T10:00:00"]},  # no offset: whose ten o'clock?
+        {"seen_starts_at": [""]},  # the length without the start
+        {"seen_minutes": ["forty-five"]},
+        {"seen_minutes": ["45.0"]},
+        {"seen_minutes": ["100000"]},
+        {"seen_minutes": [""]},  # the start without the length
+    ],
+)
+def test_a_page_that_sends_back_an_unreadable_view_moves_nothing(client, damaged):
+    """Read as "not sent", a damaged view moved the meeting even if the partner had moved it
+    meanwhile, or (a bad length) showed the page again with no error in sight."""
+    m = mentorship()
+    found = meeting(m, in_hours=72)
+    client.force_login(m.mentor)
+    url = reverse("meeting_reschedule", args=[found.pk])
+    data = untouched_data(client, url, url)
+    data["duration_minutes"] = ["30"]
+    data.update(damaged)
+    with nothing_changes(found):
+        page = client.post(url, data)
+    assert page.status_code == 200  # shown again, as with any other mistake on the page
+    assert page.context["form"].non_field_errors() == [SEEN_UNREADABLE]
+    assert escape(SEEN_UNREADABLE) in page.content.decode()
 
 
 def moved_to(found: Meeting):

@@ -16,6 +16,11 @@ from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 from tandem.people.choices import Cadence
 
+SEEN_UNREADABLE = (
+    "Nothing was moved: this page sent back the meeting's time in a form we cannot read. "
+    "Open the meeting again and move it from there."
+)
+
 
 class MeetingForm(forms.Form):
     date = DateField(label="Date")
@@ -70,10 +75,8 @@ class RescheduleForm(forms.Form):
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, label="Length (minutes)"
     )
     # Where the meeting was when the page was opened, so a move made meanwhile is not undone.
-    seen_starts_at = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    seen_minutes = forms.IntegerField(
-        required=False, min_value=MIN_MINUTES, max_value=MAX_MINUTES, widget=forms.HiddenInput
-    )
+    seen_starts_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_minutes = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         local = timezone.localtime(meeting.starts_at)
@@ -87,16 +90,33 @@ class RescheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.stored_starts_at = meeting.starts_at
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["seen"] = self._read_seen(data)
+        return data
+
+    def _read_seen(self, data: dict[str, Any]) -> tuple[datetime, int] | None:
+        """The start and length the page showed; None when it sent neither. One it sent that
+        cannot be read (or only one of the two) is refused, never taken as not sent: the move
+        would then undo one the partner made meanwhile."""
+        starts_at, minutes = data.get("seen_starts_at", ""), data.get("seen_minutes", "")
+        if not starts_at and not minutes:
+            return None
+        try:
+            seen = datetime.fromisoformat(starts_at)
+        except ValueError:
+            raise forms.ValidationError(SEEN_UNREADABLE) from None
+        if (
+            timezone.is_naive(seen)
+            or not (minutes.isascii() and minutes.isdigit())
+            or not MIN_MINUTES <= int(minutes) <= MAX_MINUTES
+        ):
+            raise forms.ValidationError(SEEN_UNREADABLE)
+        return seen, int(minutes)
+
     def seen(self) -> tuple[datetime, int] | None:
         """The start and length the page showed, or None when the page did not send them."""
-        minutes = self.cleaned_data.get("seen_minutes")
-        try:
-            starts_at = datetime.fromisoformat(self.cleaned_data.get("seen_starts_at") or "")
-        except ValueError:
-            return None
-        if minutes is None or timezone.is_naive(starts_at):
-            return None
-        return starts_at, minutes
+        return self.cleaned_data["seen"]
 
     def starts_at(self) -> datetime:
         if not {"date", "time"} & set(self.changed_data):
