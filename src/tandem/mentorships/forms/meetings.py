@@ -91,7 +91,7 @@ class RescheduleForm(forms.Form):
         self.stored_starts_at = meeting.starts_at
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         data["seen"] = self._read_seen(data)
         return data
 
