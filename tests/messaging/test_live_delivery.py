@@ -87,7 +87,7 @@ def _signed_in(user_id: int) -> WebsocketCommunicator:
 
 async def _idle_then_receive(user_id: int) -> dict:
     socket = _signed_in(user_id)
-    assert (await socket.connect())[0]
+    assert (await socket.connect(timeout=30))[0]
     # Longer than redis-py's default 5 s read timeout, which used to end channels_redis'
     # 5 s wait for events with a TimeoutError that killed the consumer.
     await asyncio.sleep(REDIS_READ_TIMEOUT + 1.5)
@@ -95,7 +95,7 @@ async def _idle_then_receive(user_id: int) -> dict:
         person_group(user_id), {"type": "person.event", "payload": {"event": "ping"}}
     )
     try:
-        return await socket.receive_json_from(timeout=5)
+        return await socket.receive_json_from(timeout=10)
     finally:
         await socket.disconnect()
 
@@ -112,10 +112,10 @@ def test_an_idle_socket_over_redis_keeps_receiving(redis_url, settings):
 async def _both_receive_one_push() -> list[dict]:
     sockets = [_signed_in(user_id) for user_id in (11, 12)]
     for socket in sockets:
-        assert (await socket.connect())[0]
+        assert (await socket.connect(timeout=30))[0]
     await sync_to_async(push_live_each)(user_ids=(11, 12), payload={"event": "both"})
     try:
-        return [await socket.receive_json_from(timeout=2) for socket in sockets]
+        return [await socket.receive_json_from(timeout=10) for socket in sockets]
     finally:
         for socket in sockets:
             await socket.disconnect()

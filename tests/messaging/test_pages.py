@@ -143,10 +143,10 @@ async def _both_hear(mentor, mentee, deliver):
     for person in (mentor, mentee):
         socket = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
         socket.scope["user"] = person
-        assert (await socket.connect())[0]
+        assert (await socket.connect(timeout=30))[0]
         sockets.append(socket)
     await deliver()
-    heard = [await socket.receive_json_from(timeout=2) for socket in sockets]
+    heard = [await socket.receive_json_from(timeout=10) for socket in sockets]
     for socket in sockets:
         await socket.disconnect()
     return heard

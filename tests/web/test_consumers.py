@@ -20,13 +20,13 @@ def connect(user):
 
 async def deliver_to_owner_only(alice, bob):
     alice_socket, bob_socket = connect(alice), connect(bob)
-    assert (await alice_socket.connect())[0]
-    assert (await bob_socket.connect())[0]
+    assert (await alice_socket.connect(timeout=30))[0]
+    assert (await bob_socket.connect(timeout=30))[0]
     layer = get_channel_layer()
     await layer.group_send(
         person_group(alice.pk), {"type": "person.event", "payload": {"kind": "ping", "n": 1}}
     )
-    assert await alice_socket.receive_json_from(timeout=2) == {"kind": "ping", "n": 1}
+    assert await alice_socket.receive_json_from(timeout=10) == {"kind": "ping", "n": 1}
     assert await bob_socket.receive_nothing(timeout=0.2)
     await alice_socket.disconnect()
     await bob_socket.disconnect()
@@ -34,7 +34,7 @@ async def deliver_to_owner_only(alice, bob):
 
 async def refuse_anonymous():
     socket = connect(AnonymousUser())
-    connected, code = await socket.connect()
+    connected, code = await socket.connect(timeout=30)
     assert not connected
     assert code == 4401
 
