@@ -1,7 +1,8 @@
 """The API takes what a field says and nothing it would have to guess (``core.api_types``).
 
 A live review found ``true`` read as 1 (a request sent in program 1, a goal at 1 %), the number
-0 read as the date 1970-01-01 and 2147483648 as a date-time in 2038. Each is now a 422 naming
+0 read as the date 1970-01-01 and 2147483648 as a date-time in 2038; a later one found the text
+``"45"`` and the number ``45.0`` read as 45. Each is now a 422 naming
 the field; the sweep sends them to every field of every operation the published schema lists.
 A date-time with a fraction of a second is no coercion: the API hands such starts out, and the
 sweep checks it is taken (a meeting's length is kept to the nearest minute,
@@ -31,7 +32,7 @@ from tests.web.test_input_rules import _api_inputs
 
 # What pydantic read as something else, by the kind of field it is sent to.
 WRONG = {
-    "integer": [True, False],
+    "integer": [True, False, "45", 45.0],
     "date": [0, "0", 86400, "2027-01-15T00:00"],
     "date-time": [0, 2147483648, "2147483648"],
 }
@@ -116,6 +117,41 @@ def test_every_integer_and_date_input_refuses_coercion():
         elif annotation in (date, pydantic.AwareDatetime) and not befores:
             problems.append(f"{where}: takes numbers (use ApiDate or ApiDateTime)")
     assert not problems, "\n".join(problems)
+
+
+def test_ids_in_paths_and_query_strings_are_read_from_text():
+    """A path or a query string carries text: ``WHOLE_NUMBER`` there would refuse every id
+    (``TextId`` is the type for them)."""
+    api.urls  # noqa: B018 -- builds the routers: only then are nested ones listed
+    problems = [
+        f"{prefix}{path} {name}"
+        for prefix, router in api._routers
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+        for model in operation.models
+        if model.__name__ in ("PathParams", "QueryParams")
+        for name, field in model.model_fields.items()
+        if WHOLE_NUMBER in field.metadata
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_a_whole_number_sent_as_text_or_with_a_fraction_is_refused(client):
+    m = mentorship()
+    mentee = member(m.program, Role.MENTEE)
+    client.force_login(mentee)
+    for program_id in (str(m.program_id), float(m.program_id)):
+        response = _post(
+            client,
+            "/api/mentorships/requests",
+            {"program_id": program_id, "recipient_id": m.mentor.pk, "message": "Hello"},
+        )
+        assert response.status_code == 422
+        assert NOT_A_WHOLE_NUMBER in response.json()["fields"]["program_id"]
+    assert not MentorshipRequest.objects.filter(sender=mentee).exists()
+    schema = api.get_openapi_schema()["components"]["schemas"]["RequestIn"]
+    assert schema["properties"]["program_id"]["type"] == "integer"
 
 
 # The review's cases, end to end: refused, named, nothing written ---------------------------

@@ -2,10 +2,11 @@
 carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
 
 Nothing is coerced behind the caller's back: a whole number is a JSON number without a fraction
-(``true`` is not 1, ``1.5`` is not 1), a date is the text ``YYYY-MM-DD`` and a date-time the
-text ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` plus offset (``0`` is not 1970-01-01, ``2147483648``
-is not a day in 2038). Each is refused with a 422 naming the field. A query string carries
-text, so ``?page=2`` is still read as the number 2.
+(``true`` is not 1, nor are ``1.0`` and ``"1"``; ``1.5`` is refused), a date is the text
+``YYYY-MM-DD`` and a date-time the text ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` plus offset (``0``
+is not 1970-01-01, ``2147483648`` is not a day in 2038). Each is refused with a 422 naming the
+field. A path or a query string carries text, so ``?page=2`` is still read as the number 2
+(``TextId``: no ``WHOLE_NUMBER``).
 
 A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
 never guessed: the same string means different moments to the two people of a mentorship.
@@ -58,7 +59,7 @@ def _check_time_of_day(value: time) -> time:
     return value
 
 
-NOT_A_WHOLE_NUMBER = "Give a whole number (e.g. 3), not true or false."
+NOT_A_WHOLE_NUMBER = 'Give a whole number as a JSON number (e.g. 3), not "3", 3.0 or true.'
 DATE_FORMAT = "Give the date as YYYY-MM-DD (e.g. 2027-01-15)."
 DATETIME_FORMAT = (
     "Give the date-time as YYYY-MM-DDTHH:MM with a UTC offset (e.g. 2027-01-15T14:30Z)."
@@ -68,14 +69,15 @@ _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", re.DOTALL)
 
 
 def _whole_number(value: object) -> object:
-    """pydantic reads ``true`` as 1; a fraction it refuses itself."""
-    if isinstance(value, bool):
+    """pydantic reads ``true`` as 1, and ``"3"`` and ``3.0`` as 3."""
+    if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(NOT_A_WHOLE_NUMBER)
     return value
 
 
-# Every integer input carries it. A narrower range: ``Annotated[int, WHOLE_NUMBER]`` with
-# ``Field(ge=0, le=100)``, never ``ApiInt`` with it (pydantic then drops the narrower bounds).
+# Every integer input of a JSON body carries it (a path or a query string is text: ``TextId``).
+# A narrower range: ``Annotated[int, WHOLE_NUMBER]`` with ``Field(ge=0, le=100)``, never
+# ``ApiInt`` with it (pydantic then drops the narrower bounds).
 # Bounds come before the validator in an ``Annotated``, or the schema shows ``ge``/``le``
 # instead of ``minimum``/``maximum``.
 WHOLE_NUMBER = BeforeValidator(_whole_number)
@@ -102,6 +104,8 @@ ApiTime = Annotated[time, AfterValidator(_check_time_of_day)]
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]
 # A row id (``bigint``).
 ApiId = Annotated[int, Field(ge=1, le=INT64_MAX), WHOLE_NUMBER]
+# A row id in a path or a query string, which carry text: ``/messages?after=2`` is 2.
+TextId = Annotated[int, Field(ge=1, le=INT64_MAX)]
 
 
 class AuthenticatedRequest(HttpRequest):

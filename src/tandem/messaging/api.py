@@ -10,15 +10,17 @@ from typing import Annotated, Any
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import INT64_MAX, WHOLE_NUMBER, ApiId, AuthenticatedRequest
+from tandem.core.api_types import INT64_MAX, WHOLE_NUMBER, AuthenticatedRequest, TextId
 from tandem.core.openapi import ErrorOut
 from tandem.messaging import selectors, services
 from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation, MessageReport
 
 router = Router(tags=["messages"])
 
-# A message id to read after: 0 for the beginning, at most a ``bigint``.
-MessageId = Annotated[int, Field(ge=0, le=INT64_MAX), WHOLE_NUMBER]
+# A message id to read after: 0 for the beginning, at most a ``bigint``; as a query string
+# carries it (text), and as a JSON body does (a number).
+AfterId = Annotated[int, Field(ge=0, le=INT64_MAX)]
+MessageId = Annotated[AfterId, WHOLE_NUMBER]
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
@@ -114,7 +116,7 @@ def _send(
     operation_id="tandem_messaging_api_list_mentorship_messages",
 )
 def list_mentorship_messages(
-    request: AuthenticatedRequest, mentorship_id: ApiId, after: MessageId = 0
+    request: AuthenticatedRequest, mentorship_id: TextId, after: AfterId = 0
 ) -> dict[str, Any]:
     """The mentorship's messages after ``after``, oldest first, a page at a time."""
     thread = selectors.conversation_of_mentorship(user=request.auth, mentorship_id=mentorship_id)
@@ -127,7 +129,7 @@ def list_mentorship_messages(
     operation_id="tandem_messaging_api_send_mentorship_message",
 )
 def send_mentorship_message(
-    request: AuthenticatedRequest, mentorship_id: ApiId, payload: MessageIn
+    request: AuthenticatedRequest, mentorship_id: TextId, payload: MessageIn
 ) -> tuple[int, dict[str, Any]]:
     conversation = services.conversation_for_mentorship(
         user=request.auth, mentorship_id=mentorship_id
@@ -141,7 +143,7 @@ def send_mentorship_message(
     operation_id="tandem_messaging_api_list_request_messages",
 )
 def list_request_messages(
-    request: AuthenticatedRequest, request_id: ApiId, after: MessageId = 0
+    request: AuthenticatedRequest, request_id: TextId, after: AfterId = 0
 ) -> dict[str, Any]:
     """A request's messages (a mentor may ask before accepting), for its two people."""
     thread = selectors.conversation_of_request(user=request.auth, request_id=request_id)
@@ -154,7 +156,7 @@ def list_request_messages(
     operation_id="tandem_messaging_api_send_request_message",
 )
 def send_request_message(
-    request: AuthenticatedRequest, request_id: ApiId, payload: MessageIn
+    request: AuthenticatedRequest, request_id: TextId, payload: MessageIn
 ) -> tuple[int, dict[str, Any]]:
     conversation = services.conversation_for_request(user=request.auth, request_id=request_id)
     return _send(request, conversation, payload)
@@ -166,7 +168,7 @@ def send_request_message(
     operation_id="tandem_messaging_api_mark_read",
 )
 def mark_read(
-    request: AuthenticatedRequest, conversation_id: ApiId, payload: ReadIn
+    request: AuthenticatedRequest, conversation_id: TextId, payload: ReadIn
 ) -> dict[str, Any]:
     """You have read up to ``last_read_id`` (never moves back; the other side sees it)."""
     marker = services.conversation_mark_read(
@@ -181,7 +183,7 @@ def mark_read(
     operation_id="tandem_messaging_api_edit_message",
 )
 def edit_message(
-    request: AuthenticatedRequest, message_id: ApiId, payload: MessageEditIn
+    request: AuthenticatedRequest, message_id: TextId, payload: MessageEditIn
 ) -> dict[str, Any]:
     """Your own message, within 15 minutes of sending; the other side sees "edited"."""
     message = services.message_edit(user=request.auth, message_id=message_id, body=payload.body)
@@ -193,7 +195,7 @@ def edit_message(
     response={204: None, **ERRORS},
     operation_id="tandem_messaging_api_delete_message",
 )
-def delete_message(request: AuthenticatedRequest, message_id: ApiId) -> HttpResponse:
+def delete_message(request: AuthenticatedRequest, message_id: TextId) -> HttpResponse:
     """Your own message, within 15 minutes of sending; the other side sees "deleted"."""
     services.message_delete(user=request.auth, message_id=message_id)
     return HttpResponse(status=204)
@@ -205,7 +207,7 @@ def delete_message(request: AuthenticatedRequest, message_id: ApiId) -> HttpResp
     operation_id="tandem_messaging_api_report_message",
 )
 def report_message(
-    request: AuthenticatedRequest, message_id: ApiId, payload: ReportIn
+    request: AuthenticatedRequest, message_id: TextId, payload: ReportIn
 ) -> tuple[int, MessageReport]:
     """Report the other person's message to the program's admins outside your pair; they read
     it with the few messages before it. Reporting the same message again changes nothing."""

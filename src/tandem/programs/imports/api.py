@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDateTime, ApiId, AuthenticatedRequest
+from tandem.core.api_types import ApiDateTime, ApiId, AuthenticatedRequest, TextId
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors
@@ -138,7 +138,7 @@ def _admin_program(request: AuthenticatedRequest, slug: str):
 
 
 @router.get("/{slug}/import/{batch_id}/problem-rows", response={200: None, 404: ErrorOut})
-def import_problem_rows(request: AuthenticatedRequest, slug: str, batch_id: ApiId):
+def import_problem_rows(request: AuthenticatedRequest, slug: str, batch_id: TextId):
     """The rows with problems as a file to fix: the upload's format (CSV or XLSX) and header,
     plus a "Problems" column. Kept as long as the upload (its retention), then a 404."""
     program = _admin_program(request, slug)
@@ -191,7 +191,7 @@ def email_invitation_send(request: AuthenticatedRequest, slug: str, payload: Sen
     "/{slug}/email-invitations/{invitation_id}/cancel",
     response={200: EmailInvitationOut, 404: ErrorOut, 409: ErrorOut},
 )
-def email_invitation_cancel(request: AuthenticatedRequest, slug: str, invitation_id: ApiId):
+def email_invitation_cancel(request: AuthenticatedRequest, slug: str, invitation_id: TextId):
     """Cancel an invitation before its email goes; 409 once it was sent."""
     program = _admin_program(request, slug)
     return invitations.participant_invitation_cancel(
