@@ -118,17 +118,29 @@ def test_sigterm_stops_the_worker_and_its_links_use_the_address_served(tmp_path)
     ("configured", "expected"),
     [("", "http://127.0.0.1:8011"), ("https://mentoring.example.org", None)],
 )
-def test_a_configured_site_url_is_kept(monkeypatch, configured, expected):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--no-demo", "--no-worker", "--port", "8011"],
+        # ``serve`` left the settings' default (port 8000) in the links of its server.
+        ["serve", "--port", "8011", "--workers", "1"],
+    ],
+    ids=["run", "serve"],
+)
+def test_a_configured_site_url_is_kept(monkeypatch, configured, expected, command):
     monkeypatch.setenv("SITE_URL", configured)  # restored after the test
     monkeypatch.setenv("SECRET_KEY", "set-for-the-test")
-    monkeypatch.setattr(cli, "setup_django", lambda: None)
+    loaded = {}
+    monkeypatch.setattr(cli, "setup_django", lambda: loaded.update(url=os.environ["SITE_URL"]))
+    monkeypatch.setattr(cli, "refuse_without_secret_key", lambda: False)
     monkeypatch.setattr(cli, "prepare_database", lambda verbosity=0: None)
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
     monkeypatch.setattr(cli, "exit_on_sigterm", lambda: None)
     served = {}
     monkeypatch.setattr(cli, "serve", lambda *a, **k: served.update(url=os.environ["SITE_URL"]))
-    assert cli.main(["run", "--no-demo", "--no-worker", "--port", "8011"]) == 0
-    assert served["url"] == (expected or configured)
+    assert cli.main(command) == 0
+    # Set before the settings load, which read it once.
+    assert loaded["url"] == served["url"] == (expected or configured)
 
 
 @pytest.mark.parametrize(

@@ -105,10 +105,7 @@ def print_logins(logins) -> None:
 def command_run(args: argparse.Namespace) -> int:
     """Everything a laptop needs in one process tree: migrate, seed, worker, ASGI server."""
     ensure_demo_secret_key()  # before settings load; the worker inherits it
-    # Links in emails and .ics files point where this server listens, unless the operator
-    # said where (behind a proxy); the worker inherits it too.
-    listening = site_url_for(args.host, args.port)
-    os.environ["SITE_URL"] = os.environ.get("SITE_URL") or listening
+    listening = links_point_here(args.host, args.port)
     setup_django()
     print("Preparing the database…")
     prepare_database()
@@ -126,6 +123,16 @@ def command_run(args: argparse.Namespace) -> int:
         if worker is not None:
             stop_worker(worker)
     return 0
+
+
+def links_point_here(host: str, port: int) -> str:
+    """Links in emails, .ics files and calendar feeds point where this server listens, unless
+    the operator said where (``SITE_URL``, behind a proxy): set before the settings load, and
+    inherited by the server's workers and a task worker started from here. Returns where it
+    listens."""
+    listening = site_url_for(host, port)
+    os.environ["SITE_URL"] = os.environ.get("SITE_URL") or listening
+    return listening
 
 
 def site_url_for(host: str, port: int) -> str:
@@ -184,6 +191,7 @@ def start_worker() -> subprocess.Popen:
 
 def command_serve(args: argparse.Namespace) -> int:
     """Production serving: no demo, no embedded worker, several ASGI workers."""
+    links_point_here(args.host, args.port)
     setup_django()
     if refuse_without_secret_key():
         return 2
