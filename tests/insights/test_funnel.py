@@ -31,6 +31,7 @@ from tandem.mentorships.models import Meeting, MeetingStatus, Mentorship, Mentor
 from tandem.people.models import Profile, Skill, User
 from tandem.people.selectors import COMPLETENESS_CHECKS, profile_completeness
 from tandem.programs.models import Enrolment, ParticipantInvitation, Program, Role
+from tests.people.factories import hold
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def complete_profile(user: User, **override) -> Profile:
         "working_style": {"pace": 3},
     } | override
     profile = Profile.objects.create(user=user, **fields)
-    profile.skills_wanted.add(Skill.objects.get_or_create(slug="sql", name="SQL")[0])
+    hold(profile, wanted=[Skill.objects.get_or_create(slug="sql", name="SQL")[0]])
     return profile
 
 

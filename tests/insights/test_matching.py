@@ -27,6 +27,7 @@ from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched, RunStat
 from tandem.mentorships.models import Mentorship, MentorshipRequest, MentorshipState
 from tandem.people.models import Profile, Skill, User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tests.people.factories import hold
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def person(name: str, *, complete: bool = True) -> User:
             cadence="weekly",
             working_style={"pace": 3},
         )
-        profile.skills_wanted.add(Skill.objects.get_or_create(slug="sql", name="SQL")[0])
+        hold(profile, wanted=[Skill.objects.get_or_create(slug="sql", name="SQL")[0]])
     return user
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tandem.people.models import AvailabilityWindow, Identity, User
 from tandem.programs.models import Program, Role
 from tests.people import factories as people
-from tests.people.factories import PASSWORD, SkillFactory
+from tests.people.factories import PASSWORD, hold
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
 __all__ = [
@@ -47,8 +47,7 @@ def person(
     """A user with a profile; ``windows`` are (weekday, start minute, end minute) local."""
     user = UserFactory(**({"first_name": first_name} if first_name else {}))
     record = ProfileFactory(user=user, **profile)
-    record.skills_offered.set(SkillFactory(name=name) for name in offered)
-    record.skills_wanted.set(SkillFactory(name=name) for name in wanted)
+    hold(record, offered=offered, wanted=wanted)
     for weekday, start, end in windows:
         AvailabilityWindow.objects.create(
             profile=record, weekday=weekday, start_minute=start, end_minute=end

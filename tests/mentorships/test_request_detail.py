@@ -17,6 +17,7 @@ from tandem.mentorships.models import MentorshipRequest, MentorshipState
 from tandem.mentorships.views.requests import RECIPIENT_UNAVAILABLE
 from tandem.notify.models import Notification
 from tandem.people.models import Identity, Profile
+from tandem.people.services import profile_update
 from tandem.programs.models import MatchingMode, Role
 from tests.mentorships.factories import (
     RequestFactory,
@@ -309,3 +310,14 @@ def test_without_a_scorer_a_pair_has_no_reasons(monkeypatch, pair):
     """Mentorships never imports matchruns: with no scorer handed over there are no reasons."""
     monkeypatch.setattr(pair_facts, "_PROVIDERS", [])
     assert pair_facts.reasons_for(pair["program"], pair["mentor"], pair["mentee"]) == []
+
+
+def test_the_mentor_reads_the_mentees_tags_as_she_typed_them(client, ask):
+    """Not as whoever typed the tag first spelled it (docs/people.md, *A tag's spelling*)."""
+    first = member(ask["program"], Role.MENTEE)
+    profile_update(profile=first.profile, actor=first, skills_wanted=["Public SPEAKING!"])
+    mentee = ask["mentee"]
+    profile_update(profile=mentee.profile, actor=mentee, skills_wanted=["public speaking"])
+    html = page_of(client, ask["mentor"], ask["request"]).content.decode()
+    assert '<span class="badge">public speaking</span>' in html
+    assert "SPEAKING" not in html

@@ -9,7 +9,7 @@ from __future__ import annotations
 import factory
 from faker import Faker
 
-from tandem.people.models import Profile, Skill, User
+from tandem.people.models import OfferedSkill, Profile, Skill, User, WantedSkill
 
 faker = Faker()
 PASSWORD = "correct horse battery staple"
@@ -46,3 +46,12 @@ class SkillFactory(factory.django.DjangoModelFactory):
     # profile services (uncurated).
     curated = True
     slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+def hold(profile: Profile, *, offered=(), wanted=()) -> None:
+    """Give ``profile`` the tags ``offered`` and ``wanted`` (names, or skills), each spelled as
+    its row is; a profile's tags are set by the services otherwise."""
+    for model, names in ((OfferedSkill, offered), (WantedSkill, wanted)):
+        for name in names:
+            skill = name if isinstance(name, Skill) else SkillFactory(name=name)
+            model.objects.create(profile=profile, skill=skill, label=skill.name)

@@ -122,6 +122,8 @@ def test_profile_inline_windows_refresh_utc(staff_client):
         "windows-0-start_minute": "540",
         "windows-0-end_minute": "600",
     }
+    for tags in ("offered_tags", "wanted_tags"):  # the skill inlines, left empty
+        data |= {f"{tags}-TOTAL_FORMS": "0", f"{tags}-INITIAL_FORMS": "0"}
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Profile.objects.get(pk=profile.pk).availability_utc == [[540, 600]]

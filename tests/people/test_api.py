@@ -153,7 +153,7 @@ class TestMe:
             data = client.get(BASE + "/me").json()
         assert data["email"] == user.email
         assert data["email_verified"] is False
-        assert data["skills_offered"] == ["Python"]
+        assert data["skills_offered"] == ["python"]  # as typed, not the row's "Python"
         assert data["availability"] == ["Mon 09:00-10:00"]
         assert data["availability_utc"] == [[540, 600]]
         assert "identity" not in data and "attributes" not in data

@@ -4,7 +4,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tandem.people.models import Identity, Profile
+from tandem.people.models import Identity, Profile, Skill
+from tandem.people.selectors import skill_labels
 from tandem.programs.exports import EXPORT_COLUMNS, export_csv_lines, export_xlsx
 from tests.programs.factories import EnrolmentFactory
 from tests.programs.test_import import ANA, BO, confirm, csv_bytes, import_and_join, preview
@@ -101,3 +102,40 @@ def test_formulas_are_exported_as_text_and_round_trip(imported, admin):
         batch = preview(imported, admin, content, name)
         assert batch.report["ok"], batch.report["errors"]
         assert batch.report["summary"]["changes"] == 0
+
+
+def _skills_of(email: str) -> dict[str, list[str]]:
+    profile = Profile.objects.get(user__email=email)
+    return {side: skill_labels(profile, side) for side in ("skills_offered", "skills_wanted")}
+
+
+def test_each_persons_spelling_survives_the_import_and_the_round_trip(program, admin):
+    """One tag in two spellings in one file (Ana's first, so the shared row is hers): each
+    person reads their own, in the export too, and importing the export changes nothing."""
+    ana = ANA.replace("SQL;Python", "Zorblaxitis recovery;Python")
+    bo = BO.replace("SQL;dbt", "zorblaxitis RECOVERY;dbt")
+    import_and_join(program, admin, csv_bytes(ana, bo))
+    batch = confirm(program, admin, preview(program, admin, csv_bytes(ana, bo)))
+    assert batch.status == "applied", batch.report
+    assert Skill.objects.get(slug="zorblaxitis-recovery").name == "Zorblaxitis recovery"
+    assert _skills_of("ana@example.org")["skills_wanted"] == ["Python", "Zorblaxitis recovery"]
+    assert _skills_of("bo@example.org")["skills_offered"] == ["dbt", "zorblaxitis RECOVERY"]
+
+    rows = list(csv.DictReader(io.StringIO(export_csv(program=program).decode("utf-8-sig"))))
+    assert rows[0]["skills_wanted"] == "Python; Zorblaxitis recovery"
+    assert rows[1]["skills_offered"] == "dbt; zorblaxitis RECOVERY"
+    for content, name in (
+        (export_csv(program=program), "people.csv"),
+        (export_xlsx(program=program), "people.xlsx"),
+    ):
+        batch = preview(program, admin, content, name)
+        assert batch.report["ok"], batch.report["errors"]
+        assert batch.report["summary"]["changes"] == 0
+
+    # A file spelling a tag anew changes that person's spelling only.
+    batch = confirm(
+        program, admin, preview(program, admin, csv_bytes(ana, bo.replace("RECOVERY", "Recovery")))
+    )
+    assert batch.status == "applied", batch.report
+    assert _skills_of("bo@example.org")["skills_offered"] == ["dbt", "zorblaxitis Recovery"]
+    assert _skills_of("ana@example.org")["skills_wanted"] == ["Python", "Zorblaxitis recovery"]

@@ -23,6 +23,7 @@ from tests.mentorships.factories import (
     mentorship,
     valid_content,
 )
+from tests.people.factories import hold
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def complete_profile(user) -> None:
     profile.goals, profile.headline, profile.seniority = "Speak at conferences", "Analyst", 3
     profile.languages, profile.cadence, profile.working_style = ["en"], "weekly", {"pace": 3}
     profile.save()
-    profile.skills_wanted.add(Skill.objects.create(name="Speaking", slug="speaking"))
+    hold(profile, wanted=[Skill.objects.create(name="Speaking", slug="speaking")])
     availability(user, (0, 540, 600))
     Profile.objects.filter(user=user).update(availability_utc=[[540, 600]])
 

@@ -24,7 +24,8 @@ from numpy.typing import ArrayLike
 from tandem.matching import sentences
 from tandem.matching.candidates.rules import CONSTRAINTS
 from tandem.matching.features import CRITERIA, FeatureSpace, overlap_hours, pair_features
-from tandem.matching.profiles import Mentee, Mentor, normalise_tag
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.records.cells import skill_slug
 from tandem.matching.sentences import CONCERN, NOTE, STRENGTH
 
 TOP_REASONS = 3  # strengths listed at most
@@ -199,9 +200,9 @@ def with_searched_skill(
     searched = searched_skill_reason(skill, mentor)
     if searched is None:
         return tuple(reasons)
-    offered = {normalise_tag(s) for s in mentor.skills_offered}
-    shared = {normalise_tag(s) for s in mentee.skills_wanted} & offered
-    says_nothing_more = shared <= {normalise_tag(skill)}
+    offered = {skill_slug(s) for s in mentor.skills_offered}
+    shared = {skill_slug(s) for s in mentee.skills_wanted} & offered
+    says_nothing_more = shared <= {skill_slug(skill)}
     kept = [
         r
         for r in reasons
@@ -217,9 +218,9 @@ def searched_skill_reason(skill: str, mentor: Mentor) -> Reason | None:
     >>> searched_skill_reason("sql", Mentor(id="m", skills_offered=("SQL",))).text
     'Offers SQL, the skill you searched for'
     """
-    wanted = normalise_tag(skill)
+    wanted = skill_slug(skill)
     for offered in mentor.skills_offered:
-        if wanted and normalise_tag(offered) == wanted:
+        if wanted and skill_slug(offered) == wanted:
             return Reason("skills", SEARCHED_SKILL.format(skill=offered))
     return None
 

@@ -30,7 +30,7 @@ from tandem.matching.profiles import (
     availability_bits,
     normalise_tag,
 )
-from tandem.matching.records.cells import CADENCES
+from tandem.matching.records.cells import CADENCES, skill_slug
 from tandem.matching.text import Embedder
 from tandem.matching.weights import CONFLICT_RULES as CONFLICT_RULES
 from tandem.matching.weights import CRITERIA as CRITERIA
@@ -225,7 +225,7 @@ class FeatureSpace:
             ids=[p.id for p in people],
             text=text,
             has_text=np.abs(text).sum(axis=1) > 0 if len(people) else np.zeros(0, dtype=bool),
-            skills=_incidence([map(normalise_tag, p.skills) for p in people], vocab["skill"]),
+            skills=_incidence([map(skill_slug, p.skills) for p in people], vocab["skill"]),
             languages=_incidence([p.languages for p in people], vocab["lang"]),
             identity=_incidence([map(uncached_tag, p.identity) for p in people], vocab["id"]),
             availability=_availability_matrix(people, self.week),

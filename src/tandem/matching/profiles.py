@@ -138,7 +138,8 @@ def check_person(person: Person) -> None:
 
 @lru_cache(maxsize=4096)
 def normalise_tag(tag: str) -> str:
-    """Skills and identity tags compare case- and space-insensitively.
+    """Identity tags, cities and departments compare case- and space-insensitively (skills
+    compare by :func:`~tandem.matching.records.cells.skill_slug`, as profiles store them).
 
     >>> normalise_tag("  Machine   Learning ")
     'machine learning'

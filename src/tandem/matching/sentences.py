@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from tandem.matching.features import NEUTRAL
-from tandem.matching.profiles import Mentee, Mentor, normalise_tag
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.records.cells import skill_slug
 from tandem.matching.records.languages import LANGUAGES
 
 STRENGTH, CONCERN, NOTE = "strength", "concern", "note"
@@ -117,10 +118,10 @@ def skills(mentee: Mentee, mentor: Mentor) -> Said:
     ...        Mentor(id="m", skills_offered=("SQL",))).text
     'Offers SQL (1 of the 2 skills the mentee wants)'
     """
-    wanted = list(dict.fromkeys(normalise_tag(s) for s in mentee.skills_wanted))
+    wanted = list(dict.fromkeys(skill_slug(s) for s in mentee.skills_wanted))
     if not (wanted and mentor.skills_offered):
         return NOTHING
-    offered = {normalise_tag(s): s for s in reversed(mentor.skills_offered)}
+    offered = {skill_slug(s): s for s in reversed(mentor.skills_offered)}
     shared = [offered[s] for s in wanted if s in offered]
     if not shared:
         return Said(CONCERN, SKILLS_NONE.format(wanted=", ".join(mentee.skills_wanted)))

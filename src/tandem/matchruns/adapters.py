@@ -25,6 +25,7 @@ from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
 from tandem.matching.text import Embedder
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.people.models import AvailabilityWindow, Identity, Profile
+from tandem.people.selectors import skill_labels, skill_tags_prefetch
 from tandem.people.services.vectors import profile_vectors_embedder
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
 
@@ -148,7 +149,7 @@ def _enrolments(chosen: QuerySet[Enrolment], *, skills: Iterable[str]):
         chosen.select_related("person", "person__profile")
         .prefetch_related(
             "exclude",
-            *(f"person__profile__{name}" for name in skills),
+            *skill_tags_prefetch("person__profile__", skills),
             Prefetch(
                 "person__profile__windows",
                 queryset=AvailabilityWindow.objects.order_by("weekday", "start_minute"),
@@ -219,7 +220,7 @@ def _mentee(enrolment: Enrolment, **people) -> Mentee:
     if profile is not None:
         extra = {
             "goals": profile.goals,
-            "skills_wanted": tuple(s.name for s in profile.skills_wanted.all()),
+            "skills_wanted": tuple(skill_labels(profile, "skills_wanted")),
         }
     return Mentee(**_common(enrolment, **people), **extra)
 
@@ -230,7 +231,7 @@ def _mentor(enrolment: Enrolment, *, capacity: int, **people) -> Mentor:
     if profile is not None:
         extra = {
             "expertise": profile.expertise,
-            "skills_offered": tuple(s.name for s in profile.skills_offered.all()),
+            "skills_offered": tuple(skill_labels(profile, "skills_offered")),
         }
     return Mentor(**_common(enrolment, **people), capacity=capacity, **extra)
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,6 +45,7 @@ from django.db.models import Count, F, FloatField, Func, Q, Sum
 from tandem.matching.embedders.choose import choose_embedder
 from tandem.matching.mentor_side import MentorSide
 from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.records.cells import skill_slug
 from tandem.matching.text import Embedder
 from tandem.matchruns.adapters import kept_embedder, participants_for_program, program_week
 from tandem.people.services.vectors import (
@@ -57,7 +58,7 @@ from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # Part of the cache key: change it whenever what is kept changes shape, so that a new
 # release never unpickles an old release's pool.
-POOL_FORMAT = 3
+POOL_FORMAT = 4
 POOL_SECONDS = 7 * 24 * 3600  # an unused version leaves the cache after a week
 LOCAL_SLOTS = 4  # pools this process keeps in memory (a few MB each at 10,000 people)
 _local: OrderedDict[str, MentorPool] = OrderedDict()
@@ -74,16 +75,21 @@ class Tags:
     code: np.ndarray
 
     @classmethod
-    def of(cls, values: Iterable[Iterable[str]]) -> Tags:
+    def of(cls, values: Iterable[Iterable[str]], key: Callable[[str], str] = str) -> Tags:
+        """Values with the same ``key`` are one, named as the first mentor spells it (skills:
+        each mentor's own spelling, one option per tag)."""
         codes: dict[str, int] = {}
-        pairs = [
-            (row, codes.setdefault(value, len(codes)))
-            for row, given in enumerate(values)
-            for value in set(given)
-            if value
-        ]
-        mentor, code = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
-        return cls(names=tuple(codes), mentor=mentor, code=code)
+        names: list[str] = []
+        pairs = []
+        for row, given in enumerate(values):
+            for value in set(given):
+                if value:
+                    code = codes.setdefault(key(value), len(codes))
+                    if code == len(names):
+                        names.append(value)
+                    pairs.append((row, code))
+        mentor, codes_of = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+        return cls(names=tuple(names), mentor=mentor, code=codes_of)
 
     def among(self, chosen: np.ndarray) -> set[str]:
         """The values the ``chosen`` mentors (a mask) have."""
@@ -113,7 +119,7 @@ class MentorPool:
             side=side,
             limits=np.fromiter(limits, dtype=np.int64, count=len(mentors)),
             index={mentor.id: k for k, mentor in enumerate(mentors)},
-            skills=Tags.of(m.skills_offered for m in mentors),
+            skills=Tags.of((m.skills_offered for m in mentors), key=skill_slug),
             languages=Tags.of(m.languages for m in mentors),
             timezones=Tags.of((m.timezone,) for m in mentors),
         )

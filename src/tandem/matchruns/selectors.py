@@ -15,7 +15,8 @@ from django.db.models import Avg, Count, F, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
-from tandem.matching.profiles import Mentee, Mentor, normalise_tag
+from tandem.matching.profiles import Mentee, Mentor
+from tandem.matching.records.cells import skill_slug
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import Cohort, kept_embedder, participants_for_program
 from tandem.matchruns.mentor_pool import mentor_pool
@@ -207,8 +208,8 @@ class MentorFilters:
     format: str = ""
 
     def keep(self, mentor: Mentor) -> bool:
-        if self.skill and normalise_tag(self.skill) not in {
-            normalise_tag(s) for s in mentor.skills_offered
+        if self.skill and skill_slug(self.skill) not in {
+            skill_slug(s) for s in mentor.skills_offered
         }:
             return False
         if self.language and self.language.lower() not in mentor.languages:

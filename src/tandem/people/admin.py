@@ -15,7 +15,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
 from tandem.core.admin import PreciseDateTimes
-from tandem.people.models import ApiToken, AvailabilityWindow, Profile, Skill, User
+from tandem.people.models import (
+    ApiToken,
+    AvailabilityWindow,
+    OfferedSkill,
+    Profile,
+    Skill,
+    User,
+    WantedSkill,
+)
 from tandem.people.services import (
     ACCOUNT_EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
@@ -115,6 +123,23 @@ class AvailabilityWindowInline(PreciseDateTimes, admin.TabularInline):
     extra = 0
 
 
+class SkillInline(admin.TabularInline):
+    """A holder's tags, each with the spelling the holder reads (and everyone reads on them)."""
+
+    extra = 0
+    raw_id_fields = ("skill",)
+
+
+class OfferedSkillInline(SkillInline):
+    model = OfferedSkill
+    verbose_name = "skill offered"
+
+
+class WantedSkillInline(SkillInline):
+    model = WantedSkill
+    verbose_name = "skill wanted"
+
+
 @admin.register(Profile)
 class ProfileAdmin(PreciseDateTimes, admin.ModelAdmin):
     list_display = (
@@ -138,9 +163,8 @@ class ProfileAdmin(PreciseDateTimes, admin.ModelAdmin):
     )
     list_select_related = ("user",)
     raw_id_fields = ("user", "manager")
-    filter_horizontal = ("skills_offered", "skills_wanted")
     readonly_fields = ("availability_utc", "updated_at")
-    inlines = [AvailabilityWindowInline]
+    inlines = [AvailabilityWindowInline, OfferedSkillInline, WantedSkillInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -65,11 +65,11 @@ class ProfileOut(Schema):
 
     @staticmethod
     def resolve_skills_offered(obj) -> list[str]:
-        return [skill.name for skill in obj.skills_offered.all()]
+        return selectors.skill_labels(obj, "skills_offered")
 
     @staticmethod
     def resolve_skills_wanted(obj) -> list[str]:
-        return [skill.name for skill in obj.skills_wanted.all()]
+        return selectors.skill_labels(obj, "skills_wanted")
 
     @staticmethod
     def resolve_availability(obj) -> list[str]:
@@ -182,8 +182,12 @@ class IdentityIn(Schema):
 
 class SkillOut(Schema):
     id: int
-    name: str
+    name: str = Field(description="The curated spelling, or a tag many hold as its slug reads.")
     slug: str
+
+    @staticmethod
+    def resolve_name(obj: selectors.SkillSuggestion) -> str:
+        return obj["suggested_as"]
 
 
 class TokenIn(Schema):

@@ -105,8 +105,14 @@ class Profile(models.Model):
     expertise = models.TextField(
         blank=True, max_length=4000, help_text="What you can help others with."
     )
-    skills_offered = models.ManyToManyField(Skill, blank=True, related_name="offered_by")
-    skills_wanted = models.ManyToManyField(Skill, blank=True, related_name="wanted_by")
+    # Matching reads these by slug; pages read each tag as its holder spelled it (the links'
+    # ``label``: ``offered_tags`` / ``wanted_tags``), never the shared row's ``name``.
+    skills_offered = models.ManyToManyField(
+        Skill, blank=True, related_name="offered_by", through="OfferedSkill"
+    )
+    skills_wanted = models.ManyToManyField(
+        Skill, blank=True, related_name="wanted_by", through="WantedSkill"
+    )
     seniority = models.PositiveSmallIntegerField(
         choices=SENIORITY_LEVELS,
         null=True,
@@ -152,6 +158,41 @@ class Profile(models.Model):
     def manager_contact(self) -> str:
         """The manager's email as the person gave it (an import links the account only)."""
         return self.manager_email or (self.manager.email if self.manager else "")
+
+
+class SkillHolding(models.Model):
+    """A person holding a tag, with the spelling they typed (``label``). The shared ``Skill``
+    row keeps its first spelling, which told a later adder that someone had typed the tag; so
+    everyone reads a holder's tags in that holder's spelling."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class OfferedSkill(SkillHolding):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="offered_tags")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "skill"], name="offered_skill_once"),
+            models.CheckConstraint(condition=~Q(label=""), name="offered_skill_spelled"),
+        ]
+
+
+class WantedSkill(SkillHolding):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="wanted_tags")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "skill"], name="wanted_skill_once"),
+            models.CheckConstraint(condition=~Q(label=""), name="wanted_skill_spelled"),
+        ]
 
 
 class AvailabilityWindow(models.Model):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Case,
+    CharField,
     F,
     IntegerField,
     OuterRef,
@@ -24,12 +25,22 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Replace
 from django.db.models.lookups import StartsWith
 
 from tandem.core.exceptions import NotFound
 from tandem.core.locking import lockable
 from tandem.core.search import Lowered, contains_folded
-from tandem.people.models import ApiToken, AvailabilityWindow, Identity, Profile, Skill, User
+from tandem.people.models import (
+    ApiToken,
+    AvailabilityWindow,
+    Identity,
+    OfferedSkill,
+    Profile,
+    Skill,
+    User,
+    WantedSkill,
+)
 
 PROFILE_NOT_FOUND = "Profile not found."
 
@@ -55,10 +66,10 @@ def _prefilled(profile: Profile, relation: str) -> list[Any] | None:
 
 
 def _has_skills(profile: Profile) -> bool:
-    offered, wanted = _prefilled(profile, "skills_offered"), _prefilled(profile, "skills_wanted")
+    offered, wanted = _prefilled(profile, "offered_tags"), _prefilled(profile, "wanted_tags")
     if offered is not None and wanted is not None:
         return bool(offered or wanted)
-    return profile.skills_offered.exists() or profile.skills_wanted.exists()
+    return profile.offered_tags.exists() or profile.wanted_tags.exists()
 
 
 # What a profile needs for good matching, with the words shown to the person.
@@ -86,11 +97,46 @@ def profile_completeness(*, profile: Profile) -> Completeness:
     return Completeness(percent=round(100 * done / len(COMPLETENESS_CHECKS)), missing=missing)
 
 
+# The links of each skills field, with the holder's spelling (``label``).
+SKILL_TAGS: dict[str, tuple[str, type[OfferedSkill] | type[WantedSkill]]] = {
+    "skills_offered": ("offered_tags", OfferedSkill),
+    "skills_wanted": ("wanted_tags", WantedSkill),
+}
+
+
+_ALPHABETICAL = (Lowered(F("label")), "label")
+
+
+def skill_tags_prefetch(
+    path: str = "", fields: Iterable[str] = ("skills_offered", "skills_wanted")
+) -> list[Prefetch]:
+    """Prefetch a profile's tags of ``fields`` (as ``offered_tags``, ``wanted_tags``) from
+    ``path`` (such as ``"person__profile__"``), alphabetical: each tag as its holder typed it
+    (``label``), the one spelling anyone reads on that person, never the shared row's
+    ``name``."""
+    return [
+        Prefetch(
+            f"{path}{SKILL_TAGS[name][0]}",
+            queryset=SKILL_TAGS[name][1].objects.order_by(*_ALPHABETICAL),
+        )
+        for name in fields
+    ]
+
+
+def skill_labels(profile: Profile, field: str) -> list[str]:
+    """A profile's ``skills_offered`` or ``skills_wanted``, each in its holder's spelling
+    (prefetched by ``skill_tags_prefetch``, else read now), alphabetical."""
+    relation = SKILL_TAGS[field][0]
+    tags = _prefilled(profile, relation)
+    if tags is None:
+        tags = list(getattr(profile, relation).order_by(*_ALPHABETICAL))
+    return [tag.label for tag in tags]
+
+
 def profile_queryset() -> QuerySet[Profile]:
     """Profiles with everything a page or the API shows, in a fixed number of queries."""
     return Profile.objects.select_related("user", "manager").prefetch_related(
-        Prefetch("skills_offered", queryset=Skill.objects.order_by("name")),
-        Prefetch("skills_wanted", queryset=Skill.objects.order_by("name")),
+        *skill_tags_prefetch(),
         Prefetch(
             "windows", queryset=AvailabilityWindow.objects.order_by("weekday", "start_minute")
         ),
@@ -178,35 +224,53 @@ SKILL_SHARED_BY = 3
 
 
 def _skills_suggestable() -> QuerySet[Skill]:
-    """The tags any signed-in person may be offered: the curated vocabulary, plus free entries
-    that ``SKILL_SHARED_BY`` distinct people hold right now."""
+    """The tags any signed-in person may be offered, each with the text offered
+    (``suggested_as``): the curated vocabulary in its spelling, plus free entries that
+    ``SKILL_SHARED_BY`` distinct people hold right now, spelled from their slug. A free entry's
+    row keeps whichever spelling came first, perhaps typed by one person, so it is neither
+    shown nor searched."""
     holders = (
-        Profile.skills_offered.through.objects.filter(skill=OuterRef("pk"))
+        OfferedSkill.objects.filter(skill=OuterRef("pk"))
         .values("profile_id")
-        .union(
-            Profile.skills_wanted.through.objects.filter(skill=OuterRef("pk")).values("profile_id")
-        )
+        .union(WantedSkill.objects.filter(skill=OuterRef("pk")).values("profile_id"))
     )
     # The union counts a person who holds it on both sides once; the Nth holder must exist.
     nth_holder = Subquery(holders[SKILL_SHARED_BY - 1 : SKILL_SHARED_BY])
-    return Skill.objects.alias(nth_holder=nth_holder).filter(
-        Q(curated=True) | Q(nth_holder__isnull=False)
+    suggested_as = Case(
+        When(curated=True, then=F("name")),
+        default=Replace(F("slug"), Value("-"), Value(" ")),
+        output_field=CharField(),
+    )
+    return (
+        Skill.objects.alias(nth_holder=nth_holder)
+        .filter(Q(curated=True) | Q(nth_holder__isnull=False))
+        .alias(shown=suggested_as)
     )
 
 
-def skill_search(*, prefix: str = "") -> QuerySet[Skill]:
-    """Suggestable tags (``_skills_suggestable``) containing ``prefix`` (case-insensitive), those
-    starting with it first, then alphabetical. An empty prefix lists them all."""
+class SkillSuggestion(TypedDict):
+    id: int
+    slug: str
+    suggested_as: str
+
+
+def skill_search(*, prefix: str = "") -> QuerySet[Skill, SkillSuggestion]:
+    """Suggestable tags (``_skills_suggestable``) whose ``suggested_as`` contains ``prefix``
+    (case-insensitive), those starting with it first, then alphabetical, as ``{"id", "slug",
+    "suggested_as"}``. An empty prefix lists them all."""
     prefix = " ".join((prefix or "").split())
     skills = _skills_suggestable()
-    if not prefix:
-        return skills.order_by("name")
-    starts_first = Case(
-        When(StartsWith(Lowered(F("name")), prefix.lower()), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return skills.filter(contains_folded(prefix, "name")).order_by(starts_first, "name")
+    shown = F("shown")
+    if prefix:
+        starts_first = Case(
+            When(StartsWith(Lowered(shown), prefix.lower()), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        skills = skills.filter(contains_folded(prefix, "shown")).order_by(starts_first, shown, "pk")
+    else:
+        skills = skills.order_by(shown, "pk")
+    return skills.values("id", "slug", suggested_as=shown)
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

@@ -20,7 +20,8 @@ from django.db.models import Prefetch
 
 from tandem.matching.records.availability import format_window
 from tandem.matching.records.reading import escape_cell
-from tandem.people.models import Skill, User
+from tandem.people.models import User
+from tandem.people.selectors import skill_labels, skill_tags_prefetch
 from tandem.programs.imports.reading import COLUMNS, IDENTITY_COLUMNS
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
@@ -33,14 +34,12 @@ CHUNK = 1000
 
 def export_enrolments(*, program: Program):
     """Mentee and mentor enrolments that are not removed, with everything prefetched."""
-    skills = Skill.objects.only("name", "slug").order_by("name")
     return (
         Enrolment.objects.filter(program=program, role__in=[Role.MENTEE, Role.MENTOR])
         .exclude(status=EnrolmentStatus.REMOVED)
         .select_related("person", "person__profile", "person__profile__manager")
         .prefetch_related(
-            Prefetch("person__profile__skills_offered", queryset=skills),
-            Prefetch("person__profile__skills_wanted", queryset=skills),
+            *skill_tags_prefetch("person__profile__"),
             "person__profile__windows",
             Prefetch("exclude", queryset=User.objects.only("email").order_by("email")),
         )
@@ -67,8 +66,8 @@ def _row(enrolment: Enrolment) -> list[str]:
             {
                 "goals": profile.goals,
                 "expertise": profile.expertise,
-                "skills_offered": "; ".join(s.name for s in profile.skills_offered.all()),
-                "skills_wanted": "; ".join(s.name for s in profile.skills_wanted.all()),
+                "skills_offered": "; ".join(skill_labels(profile, "skills_offered")),
+                "skills_wanted": "; ".join(skill_labels(profile, "skills_wanted")),
                 "seniority": "" if profile.seniority is None else str(profile.seniority),
                 "languages": ";".join(profile.languages or []),
                 "timezone": profile.timezone,

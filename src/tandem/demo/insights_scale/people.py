@@ -14,7 +14,15 @@ from tandem.demo.insights_scale.rows import Row, first_id, insert
 from tandem.demo.insights_scale.world import DAY, World
 from tandem.demo.skills import ALL_SKILLS
 from tandem.matching.records.availability import to_utc_intervals
-from tandem.people.models import AvailabilityWindow, Identity, Profile, Skill, User
+from tandem.people.models import (
+    AvailabilityWindow,
+    Identity,
+    OfferedSkill,
+    Profile,
+    Skill,
+    User,
+    WantedSkill,
+)
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -140,8 +148,7 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
     windows: list[Row] = []
     user_id, profile_id, enrolment_id = first_id(User), first_id(Profile), first_id(Enrolment)
     first_window = first_id(AvailabilityWindow)
-    wanted_id = first_id(Profile.skills_wanted.through)
-    offered_id = first_id(Profile.skills_offered.through)
+    wanted_id, offered_id = first_id(WantedSkill), first_id(OfferedSkill)
     enrolments.append(
         {
             "id": enrolment_id,
@@ -176,8 +183,10 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
             windows.append({"id": first_window + len(windows), **window})
         if profile["headline"]:
             links, next_id = (wanted, wanted_id) if role == Role.MENTEE else (offered, offered_id)
-            for skill in rng.sample(skills, 2):
-                links.append({"id": next_id, "profile_id": profile_id, "skill_id": skill})
+            for skill, label in rng.sample(skills, 2):
+                links.append(
+                    {"id": next_id, "profile_id": profile_id, "skill_id": skill, "label": label}
+                )
                 next_id += 1
             if role == Role.MENTEE:
                 wanted_id = next_id
@@ -205,21 +214,22 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
     insert(User, users, now=now)
     insert(Profile, profiles, now=now)
     insert(AvailabilityWindow, windows, now=now)
-    insert(Profile.skills_wanted.through, wanted, now=now)
-    insert(Profile.skills_offered.through, offered, now=now)
+    insert(WantedSkill, wanted, now=now)
+    insert(OfferedSkill, offered, now=now)
     insert(Enrolment, enrolments, now=now)
     _invitations(world, result, program_id=program_id, admin_id=admin_id)
     result.identity = _identities(world, result)
     return result
 
 
-def _skills() -> list[int]:
+def _skills() -> list[tuple[int, str]]:
+    """The demo's tags as (id, name): each holder's link spells its tag as the row does."""
     names = ALL_SKILLS[:SKILL_COUNT]
     Skill.objects.bulk_create(
         [Skill(name=name, slug=slugify(name)) for name in names], ignore_conflicts=True
     )
     return list(
-        Skill.objects.filter(slug__in=[slugify(n) for n in names]).values_list("pk", flat=True)
+        Skill.objects.filter(slug__in=[slugify(n) for n in names]).values_list("pk", "name")
     )
 
 

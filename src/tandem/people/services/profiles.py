@@ -22,6 +22,7 @@ from tandem.matching.records.cells import CellError, check_skill, skill_slug
 from tandem.matching.records.columns import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
 from tandem.matching.records.timezones import check_timezone
 from tandem.people.models import AvailabilityWindow, Profile, Skill, User
+from tandem.people.selectors import SKILL_TAGS
 from tandem.people.services.availability import availability_utc_refresh
 from tandem.people.services.common import TOO_LONG, WHITESPACE
 from tandem.people.services.manager import MANAGER_FIELDS, manager_change
@@ -48,7 +49,8 @@ def skill_split(text: str) -> list[str]:
 def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
     """Skills for ``names`` in the given order, deduplicated by slug, creating missing ones.
 
-    Existing vocabulary keeps its canonical capitalisation ("python" → "Python"). Safe under
+    An existing row keeps its name (the curated spelling, or the first one typed), which only
+    suggestions of a curated tag and the admin show: holders read their own ``label``. Safe under
     concurrency: the unique slug decides, and losers re-read. At most 2 queries when all exist,
     3 otherwise.
     """
@@ -67,6 +69,17 @@ def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
         Skill.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
     return [existing[slug] for slug in wanted]
+
+
+def _labels_by_skill_id(names: Iterable[str]) -> dict[int, str]:
+    """Each tag's skill id → its spelling as typed (the first of a slug), creating missing
+    skills: what a holder's links store, so they read back what they typed."""
+    names = list(names)
+    skills = skill_get_or_create_bulk(names=names)
+    typed: dict[str, str] = {}
+    for name in names:
+        typed.setdefault(skill_slug(check_skill(name)), check_skill(name))
+    return {skill.pk: typed[skill.slug] for skill in skills}
 
 
 def skill_vocabulary_add(*, names: Iterable[str]) -> list[Skill]:
@@ -273,7 +286,7 @@ def _profile_write(
     related = [bool(model_update(profile.user, changes.user_fields))]
     for name in ("skills_offered", "skills_wanted"):
         if name in relations:
-            related.append(_replace_skills(getattr(profile, name), relations[name]))
+            related.append(_replace_skills(profile, name, relations[name]))
     if "availability" in relations:
         related.append(_replace_windows(profile, relations["availability"]))
     if "availability" in relations or "timezone" in changes.profile_fields:
@@ -281,12 +294,20 @@ def _profile_write(
     return save_changed(profile, before, related_changed=any(related)), any(related)
 
 
-def _replace_skills(skills: Any, names: list[str]) -> bool:
-    """Set a profile's skills (offered or wanted) to ``names``; False when they already were."""
-    wanted = skill_get_or_create_bulk(names=names)
-    if {skill.pk for skill in wanted} == set(skills.values_list("pk", flat=True)):
+def _replace_skills(profile: Profile, side: str, names: list[str]) -> bool:
+    """Set a profile's tags on ``side`` to ``names``, each kept as this person typed it; False
+    when they already were (the same tags in the same spellings)."""
+    holding = SKILL_TAGS[side][1]
+    labels = _labels_by_skill_id(names)
+    held = holding.objects.filter(profile=profile)
+    if dict(held.values_list("skill_id", "label")) == labels:
         return False
-    skills.set(wanted)
+    held.delete()
+    # Either side's model: mypy cannot pair the union's manager with its rows.
+    holding.objects.bulk_create(
+        holding(profile=profile, skill_id=skill, label=label)  # type: ignore[misc]
+        for skill, label in labels.items()
+    )
     return True
 
 

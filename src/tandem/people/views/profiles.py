@@ -39,8 +39,8 @@ def _profile_initial(profile, chosen: dict | None) -> dict:
         "bio": profile.bio,
         "goals": profile.goals,
         "expertise": profile.expertise,
-        "skills_offered": ", ".join(s.name for s in profile.skills_offered.all()),
-        "skills_wanted": ", ".join(s.name for s in profile.skills_wanted.all()),
+        "skills_offered": ", ".join(selectors.skill_labels(profile, "skills_offered")),
+        "skills_wanted": ", ".join(selectors.skill_labels(profile, "skills_wanted")),
         "seniority": profile.seniority,
         "department": profile.department,
         "manager": chosen["id"] if chosen else None,
@@ -192,12 +192,12 @@ def skill_suggest(request):
     options = []
     if prefix:
         for skill in selectors.skill_search(prefix=prefix)[: SKILL_SUGGESTIONS + len(already)]:
-            if skill.slug in already:
+            if skill["slug"] in already:
                 continue
             options.append(
                 {
-                    "value": (head.strip() + ", " if head.strip() else "") + skill.name,
-                    "label": skill.name,
+                    "value": (head.strip() + ", " if head.strip() else "") + skill["suggested_as"],
+                    "label": skill["suggested_as"],
                 }
             )
             if len(options) == SKILL_SUGGESTIONS:

@@ -25,6 +25,7 @@ from tandem.matching.records.availability import Window
 from tandem.matching.records.cells import skill_slug
 from tandem.matching.records.reading import RowError
 from tandem.people.models import User
+from tandem.people.selectors import skill_labels, skill_tags_prefetch
 from tandem.programs.imports.bulk import chunked
 from tandem.programs.imports.reading import ParsedRow
 from tandem.programs.imports.references import resolve_references
@@ -183,8 +184,8 @@ def _stored(user: User) -> dict:
     if profile is not None:
         for name in PROFILE_FIELDS:
             values[name] = getattr(profile, name)
-        values["skills_offered"] = {s.slug for s in profile.skills_offered.all()}
-        values["skills_wanted"] = {s.slug for s in profile.skills_wanted.all()}
+        for side in ("skills_offered", "skills_wanted"):
+            values[side] = {skill_slug(label): label for label in skill_labels(profile, side)}
         values["availability"] = [
             Window(w.weekday, w.start_minute, w.end_minute) for w in profile.windows.all()
         ]
@@ -194,7 +195,8 @@ def _stored(user: User) -> dict:
 
 def _differs(name: str, new, old) -> bool:
     if name in ("skills_offered", "skills_wanted"):
-        return {skill_slug(n) for n in new} != (old or set())
+        # A tag spelled anew is a change: the person reads it as the file spells it.
+        return {skill_slug(n): n for n in new} != (old or {})
     return new != old
 
 
@@ -268,9 +270,7 @@ def _accounts(emails: list[str]) -> dict[str, User]:
         for user in (
             User.objects.filter(email__in=chunk)
             .select_related("profile", "profile__manager")
-            .prefetch_related(
-                "profile__skills_offered", "profile__skills_wanted", "profile__windows"
-            )
+            .prefetch_related(*skill_tags_prefetch("profile__"), "profile__windows")
         ):
             users[user.email] = user
     return users

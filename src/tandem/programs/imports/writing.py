@@ -18,6 +18,7 @@ from django.utils import timezone
 from tandem.matching.records.availability import Window, to_utc_intervals
 from tandem.matching.records.cells import skill_slug
 from tandem.people.models import AvailabilityWindow, Profile, User
+from tandem.people.selectors import SKILL_TAGS
 from tandem.people.services import skill_get_or_create_bulk
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_fill_later
 from tandem.programs.imports.bulk import (
@@ -284,16 +285,17 @@ def _write_skills(changed: list[PersonPlan], profile_ids: dict[str, int], fresh:
         {skill.slug: skill.pk for skill in skill_get_or_create_bulk(names=names)} if names else {}
     )
     for side in ("skills_offered", "skills_wanted"):
-        through = getattr(Profile, side).through
+        holding = SKILL_TAGS[side][1]
         people = [p for p in changed if side in p.changed]
         for chunk in chunked([profile_ids[p.email] for p in people if p.email not in fresh]):
-            through.objects.filter(profile_id__in=chunk).delete()
+            holding.objects.filter(profile_id__in=chunk).delete()
+        # Each person's cell is their own entry: it is the spelling their profile shows.
         links = {
-            (profile_ids[p.email], by_slug[skill_slug(name)])
+            (profile_ids[p.email], by_slug[skill_slug(name)], name)
             for p in people
             for name in p.values[side]
         }
-        bulk_insert(through, fields=("profile_id", "skill_id"), rows=links)
+        bulk_insert(holding, fields=("profile_id", "skill_id", "label"), rows=links)
 
 
 def _places_left(program: Program, roles: set[str]) -> dict[str, int | None]:

@@ -16,7 +16,7 @@ from django.db.models.functions import Trim
 
 from tandem.insights.scope import InsightScope
 from tandem.mentorships.models import MeetingStatus, MentorshipState
-from tandem.people.models import Profile
+from tandem.people.models import OfferedSkill, Profile, WantedSkill
 from tandem.programs.models import Enrolment, Role
 
 ROLES = (Role.MENTEE, Role.MENTOR)
@@ -44,8 +44,8 @@ def profile_complete() -> Q:
     database finds the complete profiles once (on PostgreSQL a hashed subplan) instead of once
     per row the aggregates reading it join (a person's mentorships times their meetings:
     half a million probes at 100,000 people)."""
-    offered = Profile.skills_offered.through.objects.filter(profile=OuterRef("pk"))
-    wanted = Profile.skills_wanted.through.objects.filter(profile=OuterRef("pk"))
+    offered = OfferedSkill.objects.filter(profile=OuterRef("pk"))
+    wanted = WantedSkill.objects.filter(profile=OuterRef("pk"))
     complete = Profile.objects.annotate(
         trimmed_goals=Trim("goals"),
         trimmed_expertise=Trim("expertise"),
