@@ -26,7 +26,8 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from django.http import HttpRequest
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from ninja import Schema
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 
@@ -106,6 +107,14 @@ ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]
 ApiId = Annotated[int, Field(ge=1, le=INT64_MAX), WHOLE_NUMBER]
 # A row id in a path or a query string, which carry text: ``/messages?after=2`` is 2.
 TextId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+
+
+class InputSchema(Schema):
+    """Every request body's schema (and the schemas nested in one): a field it does not
+    declare is refused with a 422 naming it. pydantic drops it by default, so a misspelt
+    ``timezon`` or a ``manager_id`` nobody may set answered 200 and changed nothing."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class AuthenticatedRequest(HttpRequest):
