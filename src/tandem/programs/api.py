@@ -142,7 +142,9 @@ class CapacityIn(Schema):
 
 
 class InvitationIn(Schema):
-    role: str = Field(description="mentee | mentor | admin")
+    role: str = Field(
+        description="mentee | mentor (admins: POST /{slug}/admins/invitations, by e-mail)"
+    )
     expires_at: ApiDateTime | None = None
     max_uses: ApiInt | None = None
     auto_approve: bool = False

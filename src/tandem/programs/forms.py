@@ -15,6 +15,7 @@ from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.choices import Cadence
 from tandem.programs.models import (
     DEFAULT_WEIGHTS,
+    PARTICIPANT_ROLE_CHOICES,
     EnrolmentStatus,
     MatchingMode,
     Program,
@@ -168,7 +169,7 @@ class ProgramForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=PARTICIPANT_ROLE_CHOICES)
     expires_at = DateTimeField(
         required=False,
         label="Expires",

@@ -116,6 +116,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Program admin"
 
 
+# The roles a person may take up by themself, through a link or an e-mail invitation; an admin
+# is always named by another admin (services/admins.py).
+PARTICIPANT_ROLES = (Role.MENTEE, Role.MENTOR)
+PARTICIPANT_ROLE_CHOICES = [(role.value, role.label) for role in PARTICIPANT_ROLES]
+
+
 class EnrolmentStatus(models.TextChoices):
     PENDING = "pending", "Awaiting approval"
     ACTIVE = "active", "Active"
@@ -197,7 +203,7 @@ class Invitation(models.Model):
     """A shareable link that lets anyone holding it join a program in one role."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
-    role = models.CharField(max_length=8, choices=Role.choices)
+    role = models.CharField(max_length=8, choices=PARTICIPANT_ROLE_CHOICES)
     token = models.CharField(max_length=43, unique=True)
     auto_approve = models.BooleanField(default=False)
     max_uses = models.PositiveIntegerField(null=True, blank=True)

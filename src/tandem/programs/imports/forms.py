@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from tandem.core.forms import DateTimeField, DateTimeInput, TextareaField
-from tandem.programs.imports.invitations import INVITE_ROLES, MAX_ADDRESSES, NO_ADDRESSES
-from tandem.programs.models import Role
+from tandem.programs.imports.invitations import MAX_ADDRESSES, NO_ADDRESSES
+from tandem.programs.models import PARTICIPANT_ROLE_CHOICES, Role
 
 SEND_AT_NEEDED = "Choose the date and time to send the invitations, or choose “Send now”."
 
@@ -31,9 +31,7 @@ class InviteByEmailForm(forms.Form):
         help_text=f"One per line (commas work too); at most {MAX_ADDRESSES}.",
         error_messages={"required": NO_ADDRESSES},
     )
-    role = forms.ChoiceField(
-        choices=[(role, Role(role).label) for role in INVITE_ROLES], initial=Role.MENTEE
-    )
+    role = forms.ChoiceField(choices=PARTICIPANT_ROLE_CHOICES, initial=Role.MENTEE)
     when = forms.ChoiceField(
         label="Send",
         choices=[("now", "Now"), ("at", "At a date and time")],

@@ -28,6 +28,7 @@ from tandem.programs.imports.emails import UNSENT, invitation_emails_queue_ids
 from tandem.programs.imports.planning import MEMBER_STATUSES
 from tandem.programs.imports.reading import ParsedRow
 from tandem.programs.models import (
+    PARTICIPANT_ROLES,
     Enrolment,
     EnrolmentStatus,
     ParticipantInvitation,
@@ -35,8 +36,8 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.selectors import ProgramAccess, access_program
+from tandem.programs.services.enrolments import PARTICIPANT_ROLE_ONLY
 
-INVITE_ROLES = (Role.MENTEE, Role.MENTOR)
 MAX_ADDRESSES = 500
 MAX_EMAIL = 254
 MAX_DAYS_AHEAD = 365
@@ -47,7 +48,6 @@ TOO_MANY_ADDRESSES = (
     "Invite at most {limit} people at once (this has {count}); import a file for more."
 )
 BAD_ADDRESS = "Line {line}: “{value}” is not an email address; write it like name@example.org."
-BAD_ROLE = "Choose mentee or mentor (program admins are invited from the participants page)."
 SEND_AT_PAST = "Choose a time in the future, or send the invitations now."
 SEND_AT_FAR = f"Choose a time within {MAX_DAYS_AHEAD} days."
 INVITATION_NOT_FOUND = "No such invitation waiting to be sent in this program."
@@ -190,8 +190,8 @@ def participant_invitations_invite(
     commit), or with the periodic job at ``send_at``. Nothing is written when any address
     is not one (each such line is named: fields ``emails.<line>``)."""
     now = timezone.now()
-    if role not in INVITE_ROLES:
-        raise ApplicationError(BAD_ROLE, fields={"role": BAD_ROLE})
+    if role not in PARTICIPANT_ROLES:
+        raise ApplicationError(PARTICIPANT_ROLE_ONLY, fields={"role": PARTICIPANT_ROLE_ONLY})
     _check_send_at(send_at, now)
     addresses = _check_addresses(emails)
     outcome = InviteOutcome()

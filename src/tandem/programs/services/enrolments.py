@@ -16,6 +16,7 @@ from tandem.core.saving import model_update
 from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
 from tandem.programs.models import (
+    PARTICIPANT_ROLES,
     Enrolment,
     EnrolmentQuestion,
     EnrolmentStatus,
@@ -31,7 +32,6 @@ from tandem.programs.selectors import (
     program_admin_enrolments,
 )
 from tandem.programs.selectors.waitlist import PLACE_STATUSES
-from tandem.programs.services.programs import BAD_ROLE
 from tandem.programs.services.waitlist import (
     check_place_for,
     enrolment_entry_fields,
@@ -42,6 +42,13 @@ from tandem.programs.services.waitlist import (
 )
 
 INVITATION_REVOKED = "This invitation link was revoked. Ask the program admin for a new one."
+PARTICIPANT_ROLE_ONLY = (
+    "Choose mentee or mentor (program admins are invited from the participants page)."
+)
+ADMIN_LINK = (
+    "This link was made to add program admins, which a link can no longer do. "
+    "Ask a program admin to invite you from the participants page."
+)
 INVITATION_EXPIRED = "This invitation link has expired. Ask the program admin for a new one."
 INVITATION_USED_UP = (
     "This invitation link has been used as many times as allowed. "
@@ -95,8 +102,8 @@ def invitation_create(
 ) -> Invitation:
     program = access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
     errors = {}
-    if role not in Role.values:
-        errors["role"] = BAD_ROLE
+    if role not in PARTICIPANT_ROLES:
+        errors["role"] = PARTICIPANT_ROLE_ONLY
     if max_uses is not None and (
         isinstance(max_uses, bool) or not 1 <= max_uses <= MAX_INVITATION_USES
     ):
@@ -129,6 +136,8 @@ def invitation_revoke(*, user: User, program_id: int, invitation_id: int) -> Inv
 
 def invitation_problem(invitation: Invitation) -> str | None:
     """Why the link cannot be used now, in words for the visitor; ``None`` when it can."""
+    if invitation.role not in PARTICIPANT_ROLES:  # made before links were limited (0008)
+        return ADMIN_LINK
     return {
         "revoked": INVITATION_REVOKED,
         "expired": INVITATION_EXPIRED,
