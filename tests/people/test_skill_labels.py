@@ -107,13 +107,17 @@ def test_suggestions_are_searched_by_what_they_show(client, people):
     assert _api_names(client, b, "plan!") == []
 
 
-def test_a_spelling_three_people_typed_is_still_offered_as_the_slug_reads(client, people):
-    """Curation is how a spelling becomes the vocabulary's."""
+def test_a_tag_three_hold_reads_as_its_slug_until_curated_in_the_curators_spelling(client, people):
+    """Curation is how a spelling becomes the vocabulary's (two holders spell it one way)."""
     _, b, c = people
     profile_update(profile=c.profile, actor=c, skills_wanted=[FIRST])
     assert _api_names(client, b, "zorb") == ["zorblaxitis recovery"]
     skill_vocabulary_add(names=[LATER])
-    assert _api_names(client, b, "zorb") == [FIRST]  # the row's spelling, curated
+    # In the curator's spelling: the row's first one, A's, is never published by curating.
+    assert _api_names(client, b, "zorb") == [LATER]
+    assert Skill.objects.get(slug="zorblaxitis-recovery").name == LATER
+    assert _api_skills(client, b, b)["offered"] == [LATER]
+    assert _api_skills(client, c, c)["wanted"] == [FIRST]  # holders keep their own
 
 
 def test_retyping_changes_only_ones_own_spelling(client, people):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tandem.people.models import Skill
-from tandem.people.selectors import SKILL_SHARED_BY, skill_search
+from tandem.people.selectors import SKILL_SHARED_BY, skill_labels, skill_search
 from tandem.people.services import profile_update, skill_vocabulary_add
 from tandem.people.views.profiles import SKILL_SUGGESTIONS
 from tests.people.factories import ProfileFactory, UserFactory
@@ -142,7 +142,9 @@ def test_curating_a_typed_tag_shares_it(client, review):
     profile_update(profile=owner.profile, actor=owner, skills_wanted=["Mentoring juniors"])
     assert skill_search(prefix="mentoring").count() == 0
     skill_vocabulary_add(names=["mentoring JUNIORS"])
-    assert _api_names(client, peer, "ment") == ["Mentoring juniors"]
+    # In the curator's spelling, not the owner's: curating publishes no one's typing.
+    assert _api_names(client, peer, "ment") == ["mentoring JUNIORS"]
+    assert skill_labels(owner.profile, "skills_wanted") == ["Mentoring juniors"]
 
 
 def test_a_site_admin_adds_a_curated_tag(client):

@@ -71,28 +71,28 @@ def skill_get_or_create_bulk(*, names: Iterable[str]) -> list[Skill]:
     return [existing[slug] for slug in wanted]
 
 
-def _labels_by_skill_id(names: Iterable[str]) -> dict[int, str]:
-    """Each tag's skill id → its spelling as typed (the first of a slug), creating missing
-    skills: what a holder's links store, so they read back what they typed."""
+def _skills_as_typed(names: Iterable[str]) -> list[tuple[Skill, str]]:
+    """Each tag's skill (created when missing) with its spelling in ``names`` (the first of a
+    slug), in the given order."""
     names = list(names)
     skills = skill_get_or_create_bulk(names=names)
     typed: dict[str, str] = {}
     for name in names:
         typed.setdefault(skill_slug(check_skill(name)), check_skill(name))
-    return {skill.pk: typed[skill.slug] for skill in skills}
+    return [(skill, typed[skill.slug]) for skill in skills]
 
 
 def skill_vocabulary_add(*, names: Iterable[str]) -> list[Skill]:
-    """Curate the tags ``names`` (creating missing ones): seeded vocabulary that is suggested
-    to everyone, however few people hold it."""
+    """Curate the tags ``names`` in these spellings (creating missing ones): seeded vocabulary
+    that is suggested to everyone, however few people hold it. A row someone typed first takes
+    the vocabulary's spelling, so curating it never publishes theirs."""
     with transaction.atomic():
-        skills = skill_get_or_create_bulk(names=names)
-        Skill.objects.filter(pk__in=[skill.pk for skill in skills], curated=False).update(
-            curated=True
-        )
-    for skill in skills:
-        skill.curated = True
-    return skills
+        spelled = _skills_as_typed(names)
+        changed = [skill for skill, name in spelled if not skill.curated or skill.name != name]
+        for skill, name in spelled:
+            skill.curated, skill.name = True, name
+        Skill.objects.bulk_update(changed, ["curated", "name"])
+    return [skill for skill, _ in spelled]
 
 
 def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
@@ -298,7 +298,7 @@ def _replace_skills(profile: Profile, side: str, names: list[str]) -> bool:
     """Set a profile's tags on ``side`` to ``names``, each kept as this person typed it; False
     when they already were (the same tags in the same spellings)."""
     holding = SKILL_TAGS[side][1]
-    labels = _labels_by_skill_id(names)
+    labels = {skill.pk: label for skill, label in _skills_as_typed(names)}
     held = holding.objects.filter(profile=profile)
     if dict(held.values_list("skill_id", "label")) == labels:
         return False
