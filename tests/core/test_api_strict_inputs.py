@@ -2,8 +2,9 @@
 
 A live review found ``true`` read as 1 (a request sent in program 1, a goal at 1 %), the number
 0 read as the date 1970-01-01 and 2147483648 as a date-time in 2038; a later one found the text
-``"45"`` and the number ``45.0`` read as 45. Each is now a 422 naming
-the field; the sweep sends them to every field of every operation the published schema lists.
+``"45"`` and the number ``45.0`` read as 45, and a third ``1``, ``"yes"`` and ``"true"`` read as
+true (consent to keep an identity record given by a 1). Each is now a 422 naming the field;
+the sweep sends them to every field of every operation the published schema lists.
 A date-time with a fraction of a second is no coercion: the API hands such starts out, and the
 sweep checks it is taken (a meeting's length is kept to the nearest minute,
 ``tests/mentorships/test_api_reschedule_times.py``).
@@ -22,10 +23,13 @@ from tandem.api import api
 from tandem.core.api_types import (
     DATE_FORMAT,
     DATETIME_FORMAT,
+    NOT_A_BOOLEAN,
     NOT_A_WHOLE_NUMBER,
+    TRUE_OR_FALSE,
     WHOLE_NUMBER,
 )
 from tandem.mentorships.models import AgreementVersion, Goal, Meeting, MentorshipRequest
+from tandem.people.models import Identity
 from tandem.programs.models import Invitation, Role
 from tests.mentorships.factories import UserFactory, member, mentorship
 from tests.web.test_input_rules import _api_inputs
@@ -35,15 +39,21 @@ WRONG = {
     "integer": [True, False, "45", 45.0],
     "date": [0, "0", 86400, "2027-01-15T00:00"],
     "date-time": [0, 2147483648, "2147483648"],
+    "boolean": [1, 0, "true", "yes", "false"],
 }
 # What is no coercion and must be taken: the API hands out date-times with fractions of a
 # second (a stored start), so a caller sends them back (a review found them refused).
-TAKEN = {"integer": [], "date": [], "date-time": ["2027-01-15T10:00:00.123Z"]}
+TAKEN = {
+    "integer": [],
+    "date": [],
+    "date-time": ["2027-01-15T10:00:00.123Z"],
+    "boolean": [True, False],
+}
 
 
 def _body_fields():
-    """``(method, path, field, kind)`` for every integer, date and date-time field (or list
-    of them) of every JSON body in the published schema."""
+    """``(method, path, field, kind)`` for every integer, boolean, date and date-time field (or
+    list of them) of every JSON body in the published schema."""
     schema = api.get_openapi_schema()
     components = schema["components"]["schemas"]
     for path, methods in schema["paths"].items():
@@ -75,6 +85,8 @@ def test_the_sweep_finds_the_fields_of_the_review():
         ("/api/programs/{slug}/invitations", "expires_at"),
         ("/api/mentorships/{mentorship_id}/meetings", "starts_at"),
         ("/api/programs/{slug}/enrolments/bulk-status", "ids"),
+        ("/api/people/me/identity", "consent"),
+        ("/api/people/me/identity", "prefer_shared"),
     } <= found
     assert len(FIELDS) > 30
 
@@ -104,7 +116,7 @@ def test_every_body_field_refuses_what_pydantic_would_coerce(
         assert field not in fields, (value, status, fields)
 
 
-def test_every_integer_and_date_input_refuses_coercion():
+def test_every_integer_boolean_and_date_input_refuses_coercion():
     """Also the inputs the sweep cannot reach (nested schemas): each uses the shared types, or
     ``WHOLE_NUMBER`` for its own range."""
     problems = []
@@ -114,6 +126,8 @@ def test_every_integer_and_date_input_refuses_coercion():
         befores = [m for m in metadata if isinstance(m, pydantic.BeforeValidator)]
         if annotation is int and WHOLE_NUMBER not in metadata:
             problems.append(f"{where}: takes true as 1 (use ApiInt or ApiId)")
+        elif annotation is bool and TRUE_OR_FALSE not in metadata:
+            problems.append(f"{where}: takes 1 or 'yes' as true (use ApiBool)")
         elif annotation in (date, pydantic.AwareDatetime) and not befores:
             problems.append(f"{where}: takes numbers (use ApiDate or ApiDateTime)")
     assert not problems, "\n".join(problems)
@@ -174,6 +188,21 @@ def test_a_request_with_program_id_true_is_refused(client):
     assert response.status_code == 422
     assert NOT_A_WHOLE_NUMBER in response.json()["fields"]["program_id"]
     assert not MentorshipRequest.objects.filter(sender=mentee).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("consent", [1, "yes", "true"])
+def test_consent_to_an_identity_record_needs_a_json_true(client, consent):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.put(
+        "/api/people/me/identity",
+        json.dumps({"attributes": ["Parent"], "prefer_shared": True, "consent": consent}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert NOT_A_BOOLEAN in response.json()["fields"]["consent"]
+    assert not Identity.objects.filter(user=user).exists()
 
 
 @pytest.mark.django_db

@@ -2,7 +2,8 @@
 carries a UTC offset, every date is in the sane range (``tandem.core.dates``).
 
 Nothing is coerced behind the caller's back: a whole number is a JSON number without a fraction
-(``true`` is not 1, nor are ``1.0`` and ``"1"``; ``1.5`` is refused), a date is the text
+(``true`` is not 1, nor are ``1.0`` and ``"1"``; ``1.5`` is refused), a yes/no is a JSON
+``true`` or ``false`` (not ``1``, ``"yes"`` nor ``"true"``), a date is the text
 ``YYYY-MM-DD`` and a date-time the text ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` plus offset (``0``
 is not 1970-01-01, ``2147483648`` is not a day in 2038). Each is refused with a 422 naming the
 field. A path or a query string carries text, so ``?page=2`` is still read as the number 2
@@ -107,6 +108,20 @@ ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]
 ApiId = Annotated[int, Field(ge=1, le=INT64_MAX), WHOLE_NUMBER]
 # A row id in a path or a query string, which carry text: ``/messages?after=2`` is 2.
 TextId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+
+NOT_A_BOOLEAN = 'Give true or false as a JSON boolean, not 1, 0, "yes" or "true".'
+
+
+def _true_or_false(value: object) -> object:
+    """pydantic reads 1, ``"yes"`` and ``"true"`` as true: consent must be a JSON ``true``."""
+    if not isinstance(value, bool):
+        raise ValueError(NOT_A_BOOLEAN)
+    return value
+
+
+TRUE_OR_FALSE = BeforeValidator(_true_or_false)
+# A yes/no of a JSON body; a query string is text, so ``?pending=true`` stays a plain ``bool``.
+ApiBool = Annotated[bool, TRUE_OR_FALSE]
 
 
 class InputSchema(Schema):

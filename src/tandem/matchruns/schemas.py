@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from tandem.core.api_types import ApiId, ApiInt
+from tandem.core.api_types import ApiBool, ApiId, ApiInt
 from tandem.core.pagination import MAX_PAGE
 from tandem.matchruns.models import Objective
 
@@ -122,7 +122,9 @@ class RerunIn(Schema):
     remove: list[ApiId] = Field(
         default_factory=list, description="Pins and forbids to remove from this run first."
     )
-    remove_all: bool = Field(False, description="Remove all of this run's pins and forbids first.")
+    remove_all: ApiBool = Field(
+        False, description="Remove all of this run's pins and forbids first."
+    )
 
 
 class ChangeOut(Schema):

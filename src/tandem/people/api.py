@@ -11,7 +11,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiInt, AuthenticatedRequest
+from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
@@ -173,8 +173,8 @@ class IdentityIn(Schema):
     reason) and in aggregated reports that hide groups under 10 people and round the rest."""
 
     attributes: list[str] = Field(description="Up to 10 items in your own words.")
-    prefer_shared: bool = False
-    consent: bool = Field(
+    prefer_shared: ApiBool = False
+    consent: ApiBool = Field(
         description="Must be true to store anything new: you agree to storing and this use. "
         "A PUT that changes nothing keeps the consent you gave and its date."
     )

@@ -14,7 +14,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiDateTime, ApiId, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import ApiBool, ApiDate, ApiDateTime, ApiId, ApiInt, AuthenticatedRequest
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
@@ -74,11 +74,11 @@ class ProgramPatch(Schema):
     default_cadence: str | None = None
     default_capacity: ApiInt | None = None
     weights: dict[str, float] | None = None
-    avoid_manager: bool | None = None
-    avoid_same_department: bool | None = None
+    avoid_manager: ApiBool | None = None
+    avoid_same_department: ApiBool | None = None
     max_open_requests: ApiInt | None = None
     request_expiry_days: ApiInt | None = None
-    allow_direct_requests: bool | None = None
+    allow_direct_requests: ApiBool | None = None
     mentee_limit: ApiInt | None = Field(None, description="1 or more; null: no limit.")
     mentor_limit: ApiInt | None = Field(None, description="1 or more; null: no limit.")
 
@@ -147,7 +147,7 @@ class InvitationIn(Schema):
     )
     expires_at: ApiDateTime | None = None
     max_uses: ApiInt | None = None
-    auto_approve: bool = False
+    auto_approve: ApiBool = False
 
 
 class InvitationOut(Schema):

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import WHOLE_NUMBER, AuthenticatedRequest
+from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
@@ -57,7 +57,7 @@ class AnswerIn(Schema):
     shared_keys: list[str] = Field(
         default_factory=list, description="Keys of answers to show the other person of the pair."
     )
-    shared_with_admins: bool = Field(
+    shared_with_admins: ApiBool = Field(
         False, description="Let the program's admins read this check-in, comments included."
     )
 

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import ApiBool, AuthenticatedRequest
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.guidance import STAGES
@@ -64,7 +64,7 @@ class ArticleIn(Schema):
     body: str = Field(max_length=GUIDANCE_BODY_LIMIT * 2)
     stages: list[str] = Field([], max_length=len(STAGES) * 2)
     reason_codes: list[str] = Field([], max_length=50)
-    hidden: bool = False
+    hidden: ApiBool = False
 
 
 Slug = Annotated[str, Field(max_length=SLUG_LIMIT * 2)]

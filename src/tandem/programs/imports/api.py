@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDateTime, ApiId, AuthenticatedRequest, TextId
+from tandem.core.api_types import ApiBool, ApiDateTime, ApiId, AuthenticatedRequest, TextId
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors
@@ -85,12 +85,12 @@ class ImportOut(Schema):
 
 
 class ImportConfirmIn(Schema):
-    skip_problem_rows: bool = Field(
+    skip_problem_rows: ApiBool = Field(
         False,
         description="Import the good rows and leave out the rows with problems (their file: "
         "GET .../problem-rows). Needed when the check found any problem.",
     )
-    send_invitations: bool = Field(
+    send_invitations: ApiBool = Field(
         True, description="False holds the invitation emails until you send them."
     )
 
