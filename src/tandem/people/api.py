@@ -236,18 +236,21 @@ def identity_get(request: AuthenticatedRequest):
 
 @router.put(
     "/me/identity",
-    response={200: IdentityOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: IdentityOut, 204: None, 400: ErrorOut, 404: ErrorOut},
     summary="Save your private background",
 )
 def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
-    """Replace your background record. ``consent`` must be true, unless nothing changes;
-    404 when nothing is stored and nothing was sent (no record is made of nothing)."""
-    identity, _ = services.identity_set(
+    """Replace your background record. ``consent`` must be true, unless nothing changes.
+    No attributes delete the record, as DELETE does (204); 404 when nothing was stored
+    either (no record is made of nothing)."""
+    identity, deleted = services.identity_set(
         user=request.auth,
         attributes=payload.attributes,
         prefer_shared=payload.prefer_shared,
         consent=payload.consent,
     )
+    if identity is None and deleted:
+        return 204, None
     if identity is None:  # nothing was stored and nothing sent: the same answer as GET
         return 404, NotFound(IDENTITY_NOT_FOUND).as_dict()
     return identity

@@ -12,7 +12,11 @@ from tandem.matching.records import cells
 from tandem.matching.records.cells import CellError
 from tandem.people.models import Identity, User
 
-IDENTITY_CONSENT_REQUIRED = "Tick the consent box to save this information."
+IDENTITY_CONSENT_REQUIRED = (
+    "Storing this information needs your consent, given afresh for anything new."
+)
+# The API's detail (the page shows each field's message by its field instead).
+IDENTITY_NOT_SAVED = "Nothing was saved. "
 
 
 def identity_set(
@@ -22,7 +26,8 @@ def identity_set(
     and whether this call wrote it. Storing anything new requires their consent, and dates it;
     a save that changes nothing (the page or the API sent back untouched, or sent empty when
     nothing is stored) writes nothing, keeps the consent already given and its date, and needs
-    no consent."""
+    no consent. A save with no attributes deletes the record, as withdrawing does, without
+    consent: no record is kept of nothing."""
     errors: dict[str, str] = {}
     cleaned: list[str] = []
     try:
@@ -31,13 +36,20 @@ def identity_set(
         errors["attributes"] = error.message
     with transaction.atomic():
         current = Identity.objects.select_for_update().filter(user=user).first()
+        if not errors and not cleaned:
+            if current is not None:
+                current.delete()
+            return None, current is not None
         stored = (current.attributes, current.prefer_shared) if current else ([], False)
         if not errors and stored == (cleaned, bool(prefer_shared)):
             return current, False
         if not consent:
             errors["consent"] = IDENTITY_CONSENT_REQUIRED
         if errors:
-            raise ApplicationError("Please correct the errors below.", fields=errors)
+            raise ApplicationError(
+                IDENTITY_NOT_SAVED + " ".join(f"{name}: {text}" for name, text in errors.items()),
+                fields=errors,
+            )
         identity, _ = Identity.objects.update_or_create(
             user=user,
             defaults={

@@ -17,6 +17,7 @@ from tandem.people.views.common import FORM_PREFIXES
 
 IDENTITY_SAVED = "Saved. Only you can see this."
 IDENTITY_UNCHANGED = "Nothing changed. Only you can see this."
+IDENTITY_DELETED = "Deleted. Tandem no longer holds this information about you."
 
 
 @login_required
@@ -26,7 +27,7 @@ def identity_edit(request):
         form = IdentityForm(request.POST)
         if form.is_valid():
             try:
-                _, changed = services.identity_set(
+                saved, changed = services.identity_set(
                     user=request.user,
                     attributes=form.attribute_list(),
                     prefer_shared=form.cleaned_data["prefer_shared"],
@@ -35,7 +36,10 @@ def identity_edit(request):
             except ApplicationError as error:
                 form_add_error(form, error, prefixes=FORM_PREFIXES)
             else:
-                messages.success(request, IDENTITY_SAVED if changed else IDENTITY_UNCHANGED)
+                if not changed:
+                    messages.success(request, IDENTITY_UNCHANGED)
+                else:  # an emptied box withdraws, as the delete button does
+                    messages.success(request, IDENTITY_SAVED if saved else IDENTITY_DELETED)
                 return redirect("identity_edit")
         status = 400
     else:
@@ -57,5 +61,5 @@ def identity_edit(request):
 @require_POST
 def identity_withdraw(request):
     if services.identity_withdraw(user=request.user):
-        messages.success(request, "Deleted. Tandem no longer holds this information about you.")
+        messages.success(request, IDENTITY_DELETED)
     return redirect("identity_edit")
