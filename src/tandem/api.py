@@ -26,6 +26,7 @@ from tandem.people.auth import NOT_AUTHENTICATED, api_auth
 from tandem.programs.api import router as programs_router
 
 BODY_NOT_AN_OBJECT = "Send the request body as a JSON object of fields (name: value), not {kind}."
+UNKNOWN_FIELD = "This operation takes no field of this name: check its spelling in /api/docs."
 _JSON_KINDS = {list: "a list", str: "a text", type(None): "null", bool: "true or false"}
 
 
@@ -113,7 +114,8 @@ def request_validation_error(request: HttpRequest, exc: NinjaValidationError):
     fields = {}
     for error in exc.errors:
         location = [str(part) for part in _field_path(tuple(error.get("loc", ())))]
-        fields[".".join(location) or "__all__"] = error.get("msg", "Invalid value.")
+        message = UNKNOWN_FIELD if error.get("type") == "extra_forbidden" else error.get("msg")
+        fields[".".join(location) or "__all__"] = message or "Invalid value."
     return api.create_response(
         request, {"detail": "Some fields are invalid.", "fields": fields}, status=422
     )

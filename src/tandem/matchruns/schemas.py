@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from tandem.core.api_types import ApiBool, ApiId, ApiInt
+from tandem.core.api_types import ApiBool, ApiId, ApiInt, InputSchema
 from tandem.core.pagination import MAX_PAGE
 from tandem.matchruns.models import Objective
 
@@ -92,7 +92,7 @@ class UnmatchedOut(Schema):
     reasons: list[ReasonOut]
 
 
-class ConstraintIn(Schema):
+class ConstraintIn(InputSchema):
     mentee_id: ApiId
     mentor_id: ApiId
     kind: str
@@ -111,12 +111,12 @@ class ConstraintReviewOut(ConstraintOut):
     problem: str = Field(description="Why a run cannot keep this pin, in names; empty if it can.")
 
 
-class StartIn(Schema):
+class StartIn(InputSchema):
     objective: str = Objective.OPTIMAL
     seed: ApiInt = 0
 
 
-class RerunIn(Schema):
+class RerunIn(InputSchema):
     objective: str | None = None
     seed: ApiInt | None = None
     remove: list[ApiId] = Field(

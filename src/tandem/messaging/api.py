@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import INT64_MAX, WHOLE_NUMBER, AuthenticatedRequest, TextId
+from tandem.core.api_types import INT64_MAX, WHOLE_NUMBER, AuthenticatedRequest, InputSchema, TextId
 from tandem.core.openapi import ErrorOut
 from tandem.messaging import selectors, services
 from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation, MessageReport
@@ -45,7 +45,7 @@ class MessagePageOut(Schema):
     seen_up_to: int = Field(description="The last of the ids the other person has read.")
 
 
-class MessageIn(Schema):
+class MessageIn(InputSchema):
     body: str = Field(max_length=MESSAGE_LIMIT * 2)
     client_id: str = Field(
         max_length=CLIENT_ID_LIMIT,
@@ -54,11 +54,11 @@ class MessageIn(Schema):
     )
 
 
-class MessageEditIn(Schema):
+class MessageEditIn(InputSchema):
     body: str = Field(max_length=MESSAGE_LIMIT * 2)
 
 
-class ReadIn(Schema):
+class ReadIn(InputSchema):
     last_read_id: MessageId
 
 
@@ -66,7 +66,7 @@ class ReadOut(Schema):
     read_up_to: int
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     reason: str = Field("", max_length=2000)
 
 

@@ -3,7 +3,7 @@ from datetime import datetime
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiTime, AuthenticatedRequest
+from tandem.core.api_types import ApiBool, ApiTime, AuthenticatedRequest, InputSchema
 from tandem.core.pagination import PageNumberPagination
 from tandem.notify import services
 from tandem.notify.kinds import ALL_KINDS
@@ -30,7 +30,7 @@ class UnreadOut(Schema):
     unread: int
 
 
-class PreferenceSchema(Schema):
+class PreferenceSchema(InputSchema):
     email_kinds: list[str]
     daily_digest: ApiBool
     # Optional: a client that leaves them out keeps the quiet hours it does not know about.

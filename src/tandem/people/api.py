@@ -11,7 +11,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
@@ -127,7 +127,7 @@ class MyProfileOut(ProfileOut):
         return selectors.profile_completeness(profile=obj).missing
 
 
-class ProfilePatch(Schema):
+class ProfilePatch(InputSchema):
     """Only the fields you send are changed; all are validated before anything is saved."""
 
     first_name: str | None = None
@@ -167,7 +167,7 @@ class IdentityOut(Schema):
     consented_at: datetime
 
 
-class IdentityIn(Schema):
+class IdentityIn(InputSchema):
     """Your self-described background. Only you can read it; it is used only in program-run
     cohort matching (if ``prefer_shared``: it steers the choice of pairs, never a score or
     reason) and in aggregated reports that hide groups under 10 people and round the rest."""
@@ -190,7 +190,7 @@ class SkillOut(Schema):
         return obj["suggested_as"]
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(description="What will use the token, e.g. 'laptop script'.")
 
 

@@ -14,7 +14,15 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiDate, ApiDateTime, ApiId, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import (
+    ApiBool,
+    ApiDate,
+    ApiDateTime,
+    ApiId,
+    ApiInt,
+    AuthenticatedRequest,
+    InputSchema,
+)
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors, services
@@ -63,7 +71,7 @@ class ProgramOut(Schema):
     mentor_limit: int | None = Field(description=LIMIT_DESCRIPTION.format(role="mentor"))
 
 
-class ProgramPatch(Schema):
+class ProgramPatch(InputSchema):
     name: str | None = None
     description: str | None = None
     program_type: str | None = None
@@ -116,13 +124,13 @@ class ParticipantFilter(Schema):
     q: str = Field("", description="Search in name and email.")
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     action: str = Field(
         description="approve | pause | remove | reactivate | admit (from the waitlist)"
     )
 
 
-class BulkStatusIn(Schema):
+class BulkStatusIn(InputSchema):
     ids: list[ApiId] = Field(
         description="Enrolment ids of this program, each awaiting approval or waitlisted."
     )
@@ -137,11 +145,11 @@ class BulkStatusOut(Schema):
     enrolments: list[EnrolmentOut]
 
 
-class CapacityIn(Schema):
+class CapacityIn(InputSchema):
     capacity: ApiInt
 
 
-class InvitationIn(Schema):
+class InvitationIn(InputSchema):
     role: str = Field(
         description="mentee | mentor (admins: POST /{slug}/admins/invitations, by e-mail)"
     )
@@ -167,7 +175,7 @@ class InvitationOut(Schema):
         return context["request"].build_absolute_uri(reverse("program_join", args=[obj.token]))
 
 
-class JoinIn(Schema):
+class JoinIn(InputSchema):
     answers: dict[str, str] = Field(
         default_factory=dict, description="Answers by question key `q<question id>`."
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import AuthenticatedRequest, InputSchema
 from tandem.core.openapi import ErrorOut
 from tandem.programs import selectors, services
 from tandem.programs.selectors import ProgramAccess
@@ -14,7 +14,7 @@ from tandem.programs.selectors import ProgramAccess
 router = Router(tags=["programs"])
 
 
-class AdminInviteIn(Schema):
+class AdminInviteIn(InputSchema):
     email: str
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest
+from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest, InputSchema
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
@@ -52,7 +52,7 @@ class CheckInOut(Schema):
         return obj.answered_at + EDIT_WINDOW if obj.answered_at else None
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     answers: dict[str, Any] = Field(description="{question key: answer}; a scale takes 1-5.")
     shared_keys: list[str] = Field(
         default_factory=list, description="Keys of answers to show the other person of the pair."
@@ -71,7 +71,7 @@ class AnswerOut(Schema):
     )
 
 
-class TemplateIn(Schema):
+class TemplateIn(InputSchema):
     questions: list[dict[str, Any]] = Field(
         description="In order: key, text, type (scale | choice | text), low_label, high_label "
         "(scale), choices [[value, label]] (choice), required, compare."

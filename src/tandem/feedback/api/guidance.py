@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, AuthenticatedRequest
+from tandem.core.api_types import ApiBool, AuthenticatedRequest, InputSchema
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.guidance import STAGES
@@ -58,7 +58,7 @@ class ArticleOut(ArticleSummaryOut):
     html: str = Field(description="The body as safe HTML (no raw HTML, safe links only).")
 
 
-class ArticleIn(Schema):
+class ArticleIn(InputSchema):
     title: str = Field(max_length=TITLE_LIMIT * 2)
     summary: str = Field("", max_length=SUMMARY_LIMIT * 2)
     body: str = Field(max_length=GUIDANCE_BODY_LIMIT * 2)

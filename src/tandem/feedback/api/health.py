@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import AuthenticatedRequest, InputSchema
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import InterventionKind, MentorshipHealth
 from tandem.feedback.selectors import health_reads as selectors
@@ -76,7 +76,7 @@ class HealthRowOut(Schema):
         return obj.mentorship.mentee
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     note: str = Field(description="Sent to both people of the pair as a notification.")
 
 

@@ -5,14 +5,14 @@ from typing import Literal
 
 from ninja import Router, Schema
 
-from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest
+from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
 router = Router()
 
 
-class ActionItemIn(Schema):
+class ActionItemIn(InputSchema):
     description: str
     owner_id: ApiId
     due_on: ApiDate | None = None
@@ -30,7 +30,7 @@ class ActionItemOut(Schema):
     done_at: datetime | None
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     status: Literal["open", "done"]
 
 

@@ -5,20 +5,20 @@ from typing import Any
 
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest
+from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest, InputSchema
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
 router = Router()
 
 
-class Objective(Schema):
+class Objective(InputSchema):
     goal: str
     measure: str = ""
     target_date: str = ""
 
 
-class AgreementContent(Schema):
+class AgreementContent(InputSchema):
     objectives: list[Objective]
     mentor_expectations: str = ""
     mentee_expectations: str = ""

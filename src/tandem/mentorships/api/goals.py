@@ -5,7 +5,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest
+from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest, InputSchema
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -14,7 +14,7 @@ router = Router()
 Percent = Annotated[int, Field(ge=0, le=100), WHOLE_NUMBER]
 
 
-class GoalIn(Schema):
+class GoalIn(InputSchema):
     title: str
     measure: str = ""
     target_date: ApiDate | None = None
@@ -29,7 +29,7 @@ class GoalOut(Schema):
     percent: int
 
 
-class ProgressIn(Schema):
+class ProgressIn(InputSchema):
     state: str = Field(description="not_started | in_progress | achieved | dropped")
     percent: Percent
     note: str = ""
@@ -44,7 +44,7 @@ class ProgressOut(Schema):
     created_at: datetime
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InputSchema):
     title: str
     due_on: ApiDate | None = None
 

@@ -1,8 +1,8 @@
 """Moving a mentorship on: confirm the agreement at the midpoint, end early, complete."""
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import AuthenticatedRequest, InputSchema
 from tandem.mentorships import services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
 from tandem.mentorships.models.mentorships import EndCategory
@@ -10,7 +10,7 @@ from tandem.mentorships.models.mentorships import EndCategory
 router = Router()
 
 
-class EndIn(Schema):
+class EndIn(InputSchema):
     reason: str = Field(description="Private to program admins.")
     category: EndCategory = Field(
         description="Why, in one of a few words (not `program`: the program's decision is "
@@ -19,7 +19,7 @@ class EndIn(Schema):
     )
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     reflection: str
 
 

@@ -14,6 +14,7 @@ from tandem.core.api_types import (
     ApiDateTime,
     ApiInt,
     AuthenticatedRequest,
+    InputSchema,
 )
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import calendar as ics
@@ -26,7 +27,7 @@ from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 router = Router()
 
 
-class MeetingIn(Schema):
+class MeetingIn(InputSchema):
     starts_at: ApiDateTime = Field(
         description="With a UTC offset, e.g. 2026-05-04T09:00:00+02:00 (without one: 422)."
     )
@@ -68,7 +69,7 @@ class MeetingOut(Schema):
 SEEN_TOGETHER = "Send seen_starts_at and seen_minutes together, or neither."
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(InputSchema):
     starts_at: ApiDateTime = Field(
         description="The new start. The meeting's `starts_at` sent back as it came, with the "
         "same length, is no move: nothing changes and nobody is told."
@@ -98,7 +99,7 @@ class RescheduleIn(Schema):
         return self.seen_starts_at, self.seen_minutes
 
 
-class TextIn(Schema):
+class TextIn(InputSchema):
     text: str
 
 
@@ -110,7 +111,7 @@ class AgendaOut(Schema):
     created_at: datetime
 
 
-class NotesIn(Schema):
+class NotesIn(InputSchema):
     shared_notes: str
     edited_from: str | None = Field(
         default=None,
@@ -120,7 +121,7 @@ class NotesIn(Schema):
     )
 
 
-class PrivateNoteIn(Schema):
+class PrivateNoteIn(InputSchema):
     body: str
 
 

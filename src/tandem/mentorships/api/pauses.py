@@ -6,7 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, AuthenticatedRequest
+from tandem.core.api_types import ApiDate, AuthenticatedRequest, InputSchema
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships.api.common import ERRORS, PersonOut
 from tandem.mentorships.selectors.pauses import pause_list_for_mentorship
@@ -15,7 +15,7 @@ from tandem.mentorships.services.pauses import mentorship_pause_declare, mentors
 router = Router()
 
 
-class PauseIn(Schema):
+class PauseIn(InputSchema):
     ends_on: ApiDate = Field(
         description="The first day back (at most 92 days after the start, by the mentorship's "
         "end date; at most 92 paused days in any 365)."

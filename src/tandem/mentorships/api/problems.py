@@ -8,7 +8,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import AuthenticatedRequest, InputSchema
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, PersonOut
@@ -16,7 +16,7 @@ from tandem.mentorships.api.common import ERRORS, PersonOut
 router = Router()
 
 
-class ProblemReportIn(Schema):
+class ProblemReportIn(InputSchema):
     text: str = Field(
         description="Read by the program's admins other than the pair, not by the other person."
     )

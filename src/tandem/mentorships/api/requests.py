@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiId, AuthenticatedRequest
+from tandem.core.api_types import ApiId, AuthenticatedRequest, InputSchema
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
@@ -14,7 +14,7 @@ from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
 router = Router()
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     program_id: ApiId
     recipient_id: ApiId
     message: str = Field(description="A few sentences about your goals.")
@@ -35,7 +35,7 @@ class RequestOut(Schema):
     decided_at: datetime | None
 
 
-class DeclineIn(Schema):
+class DeclineIn(InputSchema):
     reason: str = ""
 
 

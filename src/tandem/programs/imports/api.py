@@ -11,7 +11,14 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiDateTime, ApiId, AuthenticatedRequest, TextId
+from tandem.core.api_types import (
+    ApiBool,
+    ApiDateTime,
+    ApiId,
+    AuthenticatedRequest,
+    InputSchema,
+    TextId,
+)
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors
@@ -84,7 +91,7 @@ class ImportOut(Schema):
         )
 
 
-class ImportConfirmIn(Schema):
+class ImportConfirmIn(InputSchema):
     skip_problem_rows: ApiBool = Field(
         False,
         description="Import the good rows and leave out the rows with problems (their file: "
@@ -95,7 +102,7 @@ class ImportConfirmIn(Schema):
     )
 
 
-class EmailInvitationIn(Schema):
+class EmailInvitationIn(InputSchema):
     emails: str = Field(
         max_length=invitations.MAX_ADDRESSES * 260,
         description="One or more addresses, one a line (commas work too). A line that is not "
@@ -123,7 +130,7 @@ class InviteOutcomeOut(Schema):
     already_invited: list[EmailInvitationOut]
 
 
-class SendNowIn(Schema):
+class SendNowIn(InputSchema):
     ids: list[ApiId] | None = Field(
         None, description="Invitations of this program to send now; null: every one unsent."
     )
