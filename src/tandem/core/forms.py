@@ -7,7 +7,8 @@ as an empty field, so a form saved untouched erased the date. These widgets alwa
 keeps them) and ``2027-01-15T14:30``; the fields accept what the widgets send and keep dates in
 the range of ``tandem.core.dates``. Text typed in a textarea has its line breaks as LF before its
 length is checked. A test walks every form of the project and fails on a date or time input
-without these, on an integer field without bounds and on a textarea field of another type.
+without these, on an integer field without bounds, on a textarea field of another type and
+on a text input that is not a ``OneLineField``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.forms.widgets import DateTimeBaseInput
 
 from tandem.core.api_types import INT32_MAX
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
-from tandem.core.text import with_lf_line_breaks
+from tandem.core.text import one_line, with_lf_line_breaks
 
 ISO_DATE = "%Y-%m-%d"
 ISO_TIME = "%H:%M"
@@ -128,6 +129,17 @@ class TextareaField(forms.CharField):
     def to_python(self, value: Any) -> str | None:
         if isinstance(value, str):
             value = with_lf_line_breaks(value)
+        return super().to_python(value)
+
+
+class OneLineField(forms.CharField):
+    """Text typed in a single-line input, read by ``tandem.core.text.one_line`` before its
+    length is checked: what the services store, so the form shows back what was kept (a line
+    break pasted into a name reached e-mail subjects and made them fail)."""
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            value = one_line(value)
         return super().to_python(value)
 
 

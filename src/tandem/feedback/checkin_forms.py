@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
-from tandem.core.forms import TextareaField
+from tandem.core.forms import OneLineField, TextareaField
 from tandem.feedback.models import CHECKIN_COMMENT_LIMIT, CheckIn
 from tandem.feedback.questions import Question
 from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW, TemplateSettings
@@ -112,16 +112,16 @@ TYPE_CHOICES = [("scale", "Scale from 1 to 5"), ("choice", "Choice"), ("text", "
 
 
 class TemplateQuestionForm(forms.Form):
-    key = forms.CharField(
+    key = OneLineField(
         max_length=40,
         help_text="Lower case, digits and _; a new key starts a new question.",
     )
-    text = forms.CharField(max_length=checkin_templates.TEXT_LIMIT, label="Question")
+    text = OneLineField(max_length=checkin_templates.TEXT_LIMIT, label="Question")
     type = forms.ChoiceField(choices=TYPE_CHOICES, initial="scale")
-    low_label = forms.CharField(
+    low_label = OneLineField(
         max_length=checkin_templates.LABEL_LIMIT, required=False, label="Label at 1 (scale)"
     )
-    high_label = forms.CharField(
+    high_label = OneLineField(
         max_length=checkin_templates.LABEL_LIMIT, required=False, label="Label at 5 (scale)"
     )
     choices = TextareaField(

@@ -11,7 +11,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from tandem.core.forms import CheckboxFilter, IntegerField, TextareaField, choice_field
+from tandem.core.forms import (
+    CheckboxFilter,
+    IntegerField,
+    OneLineField,
+    TextareaField,
+    choice_field,
+)
 from tandem.matching.records.availability import (
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -47,10 +53,10 @@ def own_languages_first(codes: Iterable[str]) -> list[tuple[str, str]]:
 
 
 class SignUpForm(forms.Form):
-    first_name = forms.CharField(
+    first_name = OneLineField(
         max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
-    last_name = forms.CharField(
+    last_name = OneLineField(
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -123,9 +129,9 @@ def _skills_widget(field: str) -> forms.TextInput:
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
-    headline = forms.CharField(
+    first_name = OneLineField(max_length=150, required=False)
+    last_name = OneLineField(max_length=150, required=False)
+    headline = OneLineField(
         max_length=140,
         required=False,
         help_text="One line about you, e.g. “Backend engineer, 6 years in payments”.",
@@ -143,7 +149,7 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you can help others with.",
     )
-    skills_offered = forms.CharField(
+    skills_offered = OneLineField(
         label="Skills you can offer",
         required=False,
         widget=_skills_widget("skills_offered"),
@@ -152,7 +158,7 @@ class ProfileForm(forms.Form):
             "skills several people use; what only you typed stays on your profile."
         ),
     )
-    skills_wanted = forms.CharField(
+    skills_wanted = OneLineField(
         label="Skills you want to grow",
         required=False,
         widget=_skills_widget("skills_wanted"),
@@ -164,24 +170,24 @@ class ProfileForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    department = forms.CharField(max_length=120, required=False)
+    department = OneLineField(max_length=120, required=False)
     # The manager: someone picked from the people the person can see (an account id, from
     # the search) or a name and email typed for anyone else; see services.manager.
     manager = IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
-    manager_name = forms.CharField(
+    manager_name = OneLineField(
         label="Their name",
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    manager_email = forms.CharField(
+    manager_email = OneLineField(
         label="Their email",
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         help_text="They need no account here.",
     )
-    city = forms.CharField(max_length=120, required=False)
-    timezone = forms.CharField(
+    city = OneLineField(max_length=120, required=False)
+    timezone = OneLineField(
         label="Time zone",
         max_length=64,
         widget=TimezoneInput(),
@@ -303,7 +309,7 @@ class IdentityForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = OneLineField(
         label="Token name",
         max_length=80,
         help_text="What will use it, e.g. “laptop script” or “HR sync”.",

@@ -9,6 +9,7 @@ from tandem.core.forms import (
     DateTimeField,
     DateTimeInput,
     IntegerField,
+    OneLineField,
     TextareaField,
 )
 from tandem.matching.records.cells import CAPACITY_MAX
@@ -48,7 +49,7 @@ QUESTIONS_HELP = (
 
 
 class ProgramForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = OneLineField(max_length=120)
     description = TextareaField(widget=forms.Textarea, required=False, max_length=4000)
     program_type = forms.ChoiceField(label="Type", choices=ProgramType.choices)
     matching_mode = forms.ChoiceField(label="Matching", choices=MatchingMode.choices)
@@ -213,7 +214,7 @@ class ImportForm(forms.Form):
 
 
 class ParticipantFilterForm(forms.Form):
-    q = forms.CharField(
+    q = OneLineField(
         required=False,
         label="Search name or email",
         widget=forms.TextInput(attrs={"type": "search"}),

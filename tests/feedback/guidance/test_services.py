@@ -69,3 +69,17 @@ def test_reset_without_a_change_says_so(world):
         guidance_article_reset(
             user=world.people["program admin"], program_slug=world.program.slug, slug=SLUG
         )
+
+
+def test_title_and_summary_are_kept_on_one_line(world):
+    """Live review: a title holding a line break and U+202E was accepted (e-mails naming it
+    failed); the title and summary are single-line inputs, kept as ``one_line`` reads them."""
+    pasted = "line1\r\nline2\r\n😀\u202e"
+    guidance_article_save(
+        user=world.people["program admin"],
+        program_slug=world.program.slug,
+        slug=SLUG,
+        text=shipped_text(title=pasted, summary=f"Sum\u202dmary\n{pasted}"),
+    )
+    saved = GuidanceArticle.objects.get()
+    assert (saved.title, saved.summary) == ("line1 line2 😀", "Summary line1 line2 😀")

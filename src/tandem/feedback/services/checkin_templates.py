@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.text import one_line
 from tandem.feedback.models import CheckInKind, CheckInTemplate
 from tandem.feedback.questions import (
     DEFAULT_QUESTIONS,
@@ -78,10 +79,6 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _line(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
 def _choices(raw: Any, errors: dict[str, str], at: str) -> list[list[str]]:
     """``[[value, label], ...]`` from a list of pairs or lines "value: label"."""
     rows = raw.splitlines() if isinstance(raw, str) else list(raw or [])
@@ -96,7 +93,7 @@ def _choices(raw: Any, errors: dict[str, str], at: str) -> list[list[str]]:
         else:
             errors[at] = BAD_CHOICES
             return []
-        value, label = _line(value).lower(), _line(label) or _line(value)
+        value, label = one_line(value).lower(), one_line(label) or one_line(value)
         pairs.append([value, label])
     values = [value for value, _label in pairs]
     if (
@@ -111,7 +108,7 @@ def _choices(raw: Any, errors: dict[str, str], at: str) -> list[list[str]]:
 
 def _question(raw: Mapping[str, Any], n: int, errors: dict[str, str]) -> Question:
     at = f"questions.{n}"
-    key, text, kind = _line(raw.get("key")), _line(raw.get("text")), raw.get("type")
+    key, text, kind = one_line(raw.get("key")), one_line(raw.get("text")), raw.get("type")
     if not KEY_PATTERN.match(key):
         errors[f"{at}.key"] = BAD_KEY
     if not text:
@@ -120,7 +117,7 @@ def _question(raw: Mapping[str, Any], n: int, errors: dict[str, str]) -> Questio
         errors[f"{at}.text"] = TOO_LONG.format(limit=TEXT_LIMIT)
     question: Question = {"key": key, "text": text, "type": kind}
     if kind == "scale":
-        low, high = _line(raw.get("low_label")), _line(raw.get("high_label"))
+        low, high = one_line(raw.get("low_label")), one_line(raw.get("high_label"))
         if not low or not high:
             errors[f"{at}.low_label"] = LABEL_REQUIRED
         elif max(len(low), len(high)) > LABEL_LIMIT:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.text import clean_text
+from tandem.core.text import clean_text, one_line
 from tandem.feedback.guidance import STAGES
 from tandem.feedback.health.reasons import REASONS
 from tandem.feedback.models import GUIDANCE_BODY_LIMIT, GuidanceArticle
@@ -98,8 +98,8 @@ class ArticleText:
     def cleaned(self) -> ArticleText:
         """Trimmed, de-duplicated and in a fixed order, or an ``ApplicationError`` by field."""
         text = ArticleText(
-            title=self.title.strip(),
-            summary=self.summary.strip(),
+            title=one_line(self.title),
+            summary=one_line(self.summary),
             body=clean_text(self.body) + "\n",
             stages=tuple(stage for stage in STAGES if stage in self.stages),
             reason_codes=tuple(dict.fromkeys(code.strip() for code in self.reason_codes)),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
-from tandem.core.forms import TextareaField
+from tandem.core.forms import OneLineField, TextareaField
 from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors
 from tandem.feedback.guidance import STAGES
 from tandem.feedback.guidance.render import render_markdown
@@ -67,14 +67,14 @@ ADDED_GONE = "The article is deleted."
 
 
 class ArticleForm(forms.Form):
-    slug = forms.CharField(
+    slug = OneLineField(
         label="Address",
         max_length=SLUG_LIMIT,
         help_text="Lowercase letters, digits and hyphens; it ends the article's web address.",
         error_messages={"required": BAD_SLUG},
     )
-    title = forms.CharField(max_length=TITLE_LIMIT, error_messages={"required": TITLE_REQUIRED})
-    summary = forms.CharField(
+    title = OneLineField(max_length=TITLE_LIMIT, error_messages={"required": TITLE_REQUIRED})
+    summary = OneLineField(
         max_length=SUMMARY_LIMIT,
         required=False,
         help_text="One sentence, shown in the library and next to the mentorship.",

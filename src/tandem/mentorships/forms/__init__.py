@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from tandem.core.forms import DateField, TextareaField, choice_field
+from tandem.core.forms import DateField, OneLineField, TextareaField, choice_field
 from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
@@ -73,7 +73,7 @@ class AgreementForm(forms.Form):
         label="Typical length (minutes)",
         help_text="Most pairs meet for 30-60 minutes.",
     )
-    focus_areas = forms.CharField(
+    focus_areas = OneLineField(
         required=False, max_length=1000, label="Focus areas", help_text=EXAMPLES["focus_areas"]
     )
     desired_outcomes = TextareaField(
@@ -101,13 +101,13 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = min(max(OBJECTIVE_ROWS, objectives), MAX_OBJECTIVES)
         for n in range(1, self.rows + 1):
-            self.fields[f"objective_{n}_goal"] = forms.CharField(
+            self.fields[f"objective_{n}_goal"] = OneLineField(
                 required=False,
                 max_length=200,
                 label=f"Goal {n}",
                 widget=forms.TextInput(attrs={"placeholder": EXAMPLES["goal"]}),
             )
-            self.fields[f"objective_{n}_measure"] = forms.CharField(
+            self.fields[f"objective_{n}_measure"] = OneLineField(
                 required=False,
                 max_length=300,
                 label="Measurable outcome",
@@ -161,24 +161,24 @@ class AgreementForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Goal")
-    measure = forms.CharField(required=False, max_length=300, label="Measurable outcome")
+    title = OneLineField(max_length=200, label="Goal")
+    measure = OneLineField(required=False, max_length=300, label="Measurable outcome")
     target_date = DateField(required=False, label="Target date")
 
 
 class GoalProgressForm(forms.Form):
     state = forms.ChoiceField(choices=GoalState.choices, label="State")
     percent = forms.IntegerField(min_value=0, max_value=100, label="Progress (%)")
-    note = forms.CharField(required=False, max_length=500, label="Short note")
+    note = OneLineField(required=False, max_length=500, label="Short note")
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Milestone")
+    title = OneLineField(max_length=200, label="Milestone")
     due_on = DateField(required=False, label="Due")
 
 
 class ActionItemForm(forms.Form):
-    description = forms.CharField(
+    description = OneLineField(
         max_length=300,
         label="Action item",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Send the outline"}),

@@ -9,7 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from tandem.core.forms import DateField, TextareaField, TimeField
+from tandem.core.forms import DateField, OneLineField, TextareaField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.services.meeting_notes import notes_version
@@ -32,14 +32,14 @@ class MeetingForm(forms.Form):
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=45, label="Length (minutes)"
     )
     format = forms.ChoiceField(choices=MeetingFormat.choices, label="Format")
-    video_url = forms.CharField(
+    video_url = OneLineField(
         required=False,
         max_length=300,
         label="Video link (optional)",
         widget=forms.URLInput(attrs={"placeholder": "https://zoom.us/j/…"}),
         help_text="Leave empty for a video call and we create a private room for you.",
     )
-    location = forms.CharField(required=False, max_length=200, label="Place (in person)")
+    location = OneLineField(required=False, max_length=200, label="Place (in person)")
     repeat = forms.ChoiceField(
         choices=[("", "Just once")] + list(Cadence.choices), required=False, label="Repeat"
     )
@@ -153,7 +153,7 @@ class RescheduleForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
-    text = forms.CharField(
+    text = OneLineField(
         max_length=300,
         label="Add to the agenda",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Feedback on my draft slides"}),

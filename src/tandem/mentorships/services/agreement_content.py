@@ -7,7 +7,7 @@ from typing import Any
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
-from tandem.core.text import clean_text
+from tandem.core.text import clean_text, one_line
 from tandem.mentorships.models import MeetingFormat
 from tandem.people.choices import Cadence
 from tandem.programs.models import Program
@@ -87,7 +87,7 @@ def agreement_prefill(
         filled["desired_outcomes"] = _shortened(
             "\n\n".join(written), TEXT_FIELDS["desired_outcomes"]
         )
-    first_sentence = _line(goals).split(". ")[0].strip()
+    first_sentence = one_line(goals).split(". ")[0].strip()
     if first_sentence and not any(_objective_given(raw) for raw in filled.get("objectives") or []):
         goal = _shortened(first_sentence, OBJECTIVE_GOAL_LIMIT)
         filled["objectives"] = [{"goal": goal, "measure": "", "target_date": ""}]
@@ -129,12 +129,6 @@ def agreement_content_same(first: dict[str, Any], second: dict[str, Any]) -> boo
     return _normalise(first)[0] == _normalise(second)[0]
 
 
-def _line(value: Any) -> str:
-    # A one-line field keeps no line break: a browser would drop it from the input's value,
-    # so the page could not send back what was saved.
-    return " ".join(part.strip() for part in clean_text(value).split("\n") if part.strip())
-
-
 def _normalise(content: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {"objectives": _objectives(content.get("objectives") or [], errors)}
@@ -162,8 +156,8 @@ def _objectives(given: list[dict[str, Any]], errors: dict[str, str]) -> list[dic
 
 
 def _objective(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
-    goal = _line(raw.get("goal"))
-    measure = _line(raw.get("measure"))
+    goal = one_line(raw.get("goal"))
+    measure = one_line(raw.get("measure"))
     if not goal:
         errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
     for part, value, limit in (("goal", goal, OBJECTIVE_GOAL_LIMIT), ("measure", measure, 300)):
@@ -180,7 +174,7 @@ def _objective(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[
 def _texts(content: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
     texts = {}
     for name, limit in TEXT_FIELDS.items():
-        value = (_line if name in ONE_LINE_TEXT else clean_text)(content.get(name))
+        value = (one_line if name in ONE_LINE_TEXT else clean_text)(content.get(name))
         if len(value) > limit:
             errors[name] = TOO_LONG.format(limit=limit)
         elif name in REQUIRED_TEXT and not value:

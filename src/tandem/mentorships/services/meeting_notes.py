@@ -9,7 +9,7 @@ from django.db import transaction
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable
 from tandem.core.saving import model_update
-from tandem.core.text import clean_text
+from tandem.core.text import clean_text, one_line
 from tandem.mentorships.models import AgendaItem, Meeting, PrivateNote
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.selectors import access_meeting
@@ -35,7 +35,7 @@ def _text(value: str, limit: int, field: str, required: bool = True) -> str:
 
 
 def agenda_item_add(*, user: User, meeting_id: int, text: str) -> AgendaItem:
-    text = _text(text, 300, "text")
+    text = _text(one_line(text), 300, "text")  # an agenda item is one line
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id)
         check_open(meeting.mentorship)

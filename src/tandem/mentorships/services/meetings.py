@@ -16,6 +16,7 @@ from django.utils import timezone
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable
+from tandem.core.text import one_line
 from tandem.mentorships.models import (
     CalendarFeed,
     Meeting,
@@ -130,7 +131,7 @@ def meeting_schedule(
             "duration_minutes": minutes,
             "format": format,
             "video_url": video_url,
-            "location": location.strip()[:200],
+            "location": one_line(location)[:200],
             "created_by": user,
         }
         if not repeat:

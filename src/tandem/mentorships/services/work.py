@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import one_line
 from tandem.mentorships.models import (
     ActionItem,
     ActionItemStatus,
@@ -48,7 +49,8 @@ EVENT_ACTION_ITEM_DONE = "{actor} completed an action item."
 
 
 def _limit(value: str, limit: int, field: str) -> str:
-    value = (value or "").strip()
+    """A single-line text (titles, measures, notes, descriptions: each a one-line input)."""
+    value = one_line(value)
     if len(value) > limit:
         message = TEXT_TOO_LONG.format(limit=limit)
         raise ApplicationError(message, fields={field: message})

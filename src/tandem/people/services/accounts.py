@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.text import clean_text
+from tandem.core.text import one_line
 from tandem.matching.records.timezones import timezone_names
 from tandem.people.models import Profile, User
 from tandem.people.services.common import TOO_LONG
@@ -50,7 +50,7 @@ def user_sign_up(
     value is ignored, not an error.
     """
     email = (email or "").strip().lower()
-    first_name, last_name = clean_text(first_name), clean_text(last_name)
+    first_name, last_name = one_line(first_name), one_line(last_name)
     _check_sign_up(email=email, password=password, first_name=first_name, last_name=last_name)
     if not User.objects.filter(email__iexact=email).exists():
         try:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from tandem.core.text import clean_text
+from tandem.core.text import clean_text, one_line
 from tandem.people.models import Profile, User
 from tandem.people.selectors import profiles_visible_to
-from tandem.people.services.common import TOO_LONG, WHITESPACE
+from tandem.people.services.common import TOO_LONG
 
 MANAGER_SELF = "You cannot be your own manager."
 MANAGER_NOT_CHOSEN = (
@@ -53,7 +53,7 @@ def manager_change(
     # A new address without a name (an API client, which may not know the name field) names
     # someone else: the old name does not go with it.
     kept_name = profile.manager_name if email == profile.manager_contact.lower() else ""
-    name = WHITESPACE.sub(" ", clean_text(given.get("manager_name", kept_name)))
+    name = one_line(given.get("manager_name", kept_name))
     if email == profile.manager_contact.lower() and name == profile.manager_name:
         return change
     _check_typed(change, profile, name, email)

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone as dj_timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.text import one_line
 from tandem.people.auth import TOKEN_PREFIX_LENGTH, hash_token
 from tandem.people.models import ApiToken, User
 from tandem.people.selectors import access_api_token
-from tandem.people.services.common import TOO_LONG, WHITESPACE
+from tandem.people.services.common import TOO_LONG
 
 TOKEN_NAME_REQUIRED = "Give the token a name so you can recognise it later."
 TOKEN_LIMIT = "You have {limit} active tokens; revoke one before creating another."
@@ -32,7 +33,7 @@ def api_token_create(
     could otherwise mint others that outlive its revocation."""
     if authenticated_by_token:
         raise ApplicationError(TOKEN_FROM_TOKEN, status=403)
-    name = WHITESPACE.sub(" ", name or "").strip()
+    name = one_line(name)
     if not name:
         raise ApplicationError(TOKEN_NAME_REQUIRED, fields={"name": TOKEN_NAME_REQUIRED})
     if len(name) > 80:

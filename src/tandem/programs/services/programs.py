@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from tandem.core.exceptions import ApplicationError, PermissionDenied, validation_error_fields
+from tandem.core.text import one_line
 from tandem.people.models import User
 from tandem.programs.models import (
     DEFAULT_WEIGHTS,
@@ -153,7 +154,7 @@ def program_create(
     its first admin."""
     if not isinstance(user, User) or not program_can_create(user=user):
         raise PermissionDenied(CREATE_NOT_ALLOWED)
-    program = Program(name=(name or "").strip(), created_by=user)
+    program = Program(name=one_line(name), created_by=user)
     _apply_fields(program, fields)
     program.slug = _unique_slug(program.name)
     _validate_program(program)
@@ -187,7 +188,7 @@ def program_update(
         user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
     )
     if "name" in fields:
-        fields["name"] = (fields["name"] or "").strip()
+        fields["name"] = one_line(fields["name"])
     _apply_fields(program, fields)
     _validate_program(program)
     program.save()
@@ -201,9 +202,7 @@ def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, 
     if role not in Role.values:
         raise ApplicationError(BAD_ROLE, fields={"role": BAD_ROLE})
     cleaned = [
-        (prompt.strip(), bool(required))
-        for prompt, required in prompts
-        if prompt and prompt.strip()
+        (one_line(prompt), bool(required)) for prompt, required in prompts if one_line(prompt)
     ]
     if any(len(prompt) > 300 for prompt, _ in cleaned):
         raise ApplicationError(QUESTION_TOO_LONG, fields={f"questions_{role}": QUESTION_TOO_LONG})
