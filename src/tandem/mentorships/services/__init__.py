@@ -12,6 +12,8 @@ from tandem.mentorships.services.ending import (
 from tandem.mentorships.services.from_match import mentorship_create_from_match
 from tandem.mentorships.services.lifecycle import (
     TRANSITIONS,
+    AlreadyEnded,
+    check_not_ended,
     mentorship_complete,
     mentorship_confirm_midpoint,
     mentorships_midpoint_review,
@@ -53,6 +55,7 @@ from tandem.mentorships.services.work import (
 )
 
 __all__ = [
+    "AlreadyEnded",
     "MovedMeanwhile",
     "NotesChangedMeanwhile",
     "TRANSITIONS",
@@ -65,6 +68,7 @@ __all__ = [
     "agreement_sign",
     "calendar_feed_ensure",
     "calendar_feed_regenerate",
+    "check_not_ended",
     "early_end_feedback_save",
     "goal_create",
     "goal_update_progress",

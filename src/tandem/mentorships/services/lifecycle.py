@@ -54,6 +54,9 @@ TOO_EARLY_TO_COMPLETE = (
     "This mentorship runs until {ends_on}; you can complete it from then. "
     "To stop sooner, end it early instead."
 )
+ALREADY_ENDED = "{who} already ended this mentorship{on_day}."
+ALREADY_COMPLETED = "{who} already marked this mentorship complete{on_day}."
+ALREADY_OVER = "This mentorship already ended{on_day}."
 NOT_ACTIVE_YET = "This mentorship is not active yet: sign the agreement first."
 MIDPOINT_NOT_DUE = (
     "The mid-point review opens on {midpoint_on}, halfway through your agreed dates; "
@@ -203,9 +206,42 @@ def _cancel_future_meetings(mentorship: Mentorship) -> None:
         series.save(update_fields=["cancelled_at", "sequence"])
 
 
+def mentorship_ended_notice(*, mentorship: Mentorship, viewer: User) -> str | None:
+    """Who ended the mentorship and on which day (the viewer's), in words for ``viewer``;
+    ``None`` while it runs."""
+    if mentorship.is_open:
+        return None
+    on_day = ""
+    if mentorship.ended_at is not None:
+        on_day = f" on {date_format(timezone.localdate(mentorship.ended_at), 'j F Y')}"
+    if mentorship.ended_by_id is None:
+        return ALREADY_OVER.format(on_day=on_day)
+    who = "You" if mentorship.ended_by_id == viewer.pk else mentorship.ended_by.display_name
+    if mentorship.state == MentorshipState.COMPLETED:
+        return ALREADY_COMPLETED.format(who=who, on_day=on_day)
+    return ALREADY_ENDED.format(who=who, on_day=on_day)
+
+
+class AlreadyEnded(ApplicationError):
+    """The mentorship ended before this request to end it arrived: the partner ended it
+    meanwhile, or this is the second click. Its message is :func:`mentorship_ended_notice`;
+    pages show it instead of the form."""
+
+    def __init__(self, message: str):
+        super().__init__(message, status=409)
+
+
+def check_not_ended(*, mentorship: Mentorship, user: User) -> None:
+    """Raise :class:`AlreadyEnded` when the mentorship has ended (read it locked to decide)."""
+    notice = mentorship_ended_notice(mentorship=mentorship, viewer=user)
+    if notice:
+        raise AlreadyEnded(notice)
+
+
 def end_transition(*, user: User, mentorship: Mentorship, target: str) -> None:
     """Into ``target`` (completed or ended early) now, by ``user``; the meetings to come are
     cancelled. The caller saves the mentorship."""
+    check_not_ended(mentorship=mentorship, user=user)
     transition(mentorship, target)
     mentorship.ended_at = timezone.now()
     mentorship.ended_by = user

@@ -39,10 +39,19 @@ def _ended(request, form, end: Callable[..., Mentorship], mentorship_id: int) ->
             reason=form.cleaned_data["reason"],
             category=form.cleaned_data["category"],
         )
+    except services.AlreadyEnded:
+        raise
     except ApplicationError as error:
         form_add_error(form, error)
         return False
     return True
+
+
+def _already_ended(request, mentorship: Mentorship, notice: str):
+    """Instead of the end page once it has ended: who ended it and when, and the way back."""
+    return render(
+        request, "mentorships/already_ended.html", {"mentorship": mentorship, "notice": notice}
+    )
 
 
 @login_required
@@ -50,12 +59,16 @@ def _ended(request, form, end: Callable[..., Mentorship], mentorship_id: int) ->
 def mentorship_end(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = EndForm(request.POST or None)
-    if _ended(request, form, services.mentorship_end_early, mentorship_id):
-        done = "The mentorship has ended. Thank you for the time you gave it."
-        if request.user.pk == mentorship.mentee_id:
-            messages.success(request, done)
-            return redirect("early_end_feedback", mentorship_id)
-        return back_to_mentorship(request, mentorship_id, done)
+    try:
+        services.check_not_ended(mentorship=mentorship, user=request.user)
+        if _ended(request, form, services.mentorship_end_early, mentorship_id):
+            done = "The mentorship has ended. Thank you for the time you gave it."
+            if request.user.pk == mentorship.mentee_id:
+                messages.success(request, done)
+                return redirect("early_end_feedback", mentorship_id)
+            return back_to_mentorship(request, mentorship_id, done)
+    except services.AlreadyEnded as ended:
+        return _already_ended(request, mentorship, ended.message)
     partner = mentorship.mentee if request.user == mentorship.mentor else mentorship.mentor
     return confirm_page(
         request,
@@ -87,13 +100,17 @@ def mentorship_admin_end(request, mentorship_id: int):
         user=request.user, mentorship_id=mentorship_id
     )
     form = AdminEndForm(request.POST or None)
-    if _ended(request, form, services.mentorship_end_early_as_admin, mentorship_id):
-        return back_to_mentorship(
-            request,
-            mentorship_id,
-            "The mentorship has ended. Both of them have been told, and "
-            f"{mentorship.mentee.display_name} is asked how it went.",
-        )
+    try:
+        services.check_not_ended(mentorship=mentorship, user=request.user)
+        if _ended(request, form, services.mentorship_end_early_as_admin, mentorship_id):
+            return back_to_mentorship(
+                request,
+                mentorship_id,
+                "The mentorship has ended. Both of them have been told, and "
+                f"{mentorship.mentee.display_name} is asked how it went.",
+            )
+    except services.AlreadyEnded as ended:
+        return _already_ended(request, mentorship, ended.message)
     mentor, mentee = mentorship.mentor.display_name, mentorship.mentee.display_name
     return confirm_page(
         request,

@@ -1,0 +1,112 @@
+"""Live review: the end-early page still showed its form after the mentorship had ended, and
+sending it (the partner ended it meanwhile, or a double click) said "A mentorship that is ended
+early cannot become ended early." The page now says who ended it and when, with the way back,
+and no form; the service refuses with the same words (the API's 409)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from tandem.mentorships import services
+from tandem.mentorships.models import MentorshipEvent, MentorshipState
+from tandem.notify.models import Notification
+from tests.mentorships.factories import call, mentorship
+from tests.programs.factories import admin_of
+
+pytestmark = pytest.mark.django_db
+
+END = {"confirm": "yes", "reason": "Moving teams", "category": "fit"}
+
+
+@pytest.fixture
+def ended():
+    m = mentorship()
+    services.mentorship_end_early(
+        user=m.mentor, mentorship_id=m.pk, reason="New job", category="schedule"
+    )
+    m.refresh_from_db()
+    return m
+
+
+def today() -> str:
+    return date_format(timezone.localdate(), "j F Y")
+
+
+def unchanged(m) -> None:
+    m.refresh_from_db()
+    assert (m.state, m.ended_by_id, m.end_reason) == (
+        MentorshipState.ENDED_EARLY,
+        m.mentor_id,
+        "New job",
+    )
+
+
+def shows_notice_without_form(response, m, notice: str) -> None:
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert notice in page
+    assert f'href="{reverse("mentorship_detail", args=[m.pk])}"' in page
+    assert 'name="reason"' not in page and 'name="confirm"' not in page
+    assert "cannot become" not in page
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_partner_reads_who_ended_it_and_when_instead_of_the_form(client, ended, method):
+    client.force_login(ended.mentee)
+    url = reverse("mentorship_end", args=[ended.pk])
+    events, notices = MentorshipEvent.objects.count(), Notification.objects.count()
+    response = client.get(url) if method == "get" else client.post(url, END)
+    name = ended.mentor.display_name
+    shows_notice_without_form(response, ended, f"{name} already ended this mentorship on {today()}")
+    unchanged(ended)
+    assert MentorshipEvent.objects.count() == events and Notification.objects.count() == notices
+
+
+def test_a_second_click_reads_you_already_ended_it(client, ended):
+    client.force_login(ended.mentor)
+    response = client.post(reverse("mentorship_end", args=[ended.pk]), END)
+    shows_notice_without_form(response, ended, f"You already ended this mentorship on {today()}")
+    unchanged(ended)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_admin_end_page_says_it_too(client, ended, method):
+    client.force_login(admin_of(ended.program))
+    url = reverse("mentorship_admin_end", args=[ended.pk])
+    response = client.get(url) if method == "get" else client.post(url, END)
+    name = ended.mentor.display_name
+    shows_notice_without_form(response, ended, f"{name} already ended this mentorship on {today()}")
+    unchanged(ended)
+
+
+def test_ending_at_the_same_time_shows_the_notice_to_the_later_one(client, monkeypatch):
+    """The page read the mentorship running; the partner's end committed before this one's."""
+    m = mentorship()
+    client.force_login(m.mentee)
+    real = services.mentorship_end_early
+
+    def partner_first(**kwargs):
+        real(user=m.mentor, mentorship_id=m.pk, reason="New job", category="schedule")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "mentorship_end_early", partner_first)
+    response = client.post(reverse("mentorship_end", args=[m.pk]), END)
+    name = m.mentor.display_name
+    shows_notice_without_form(response, m, f"{name} already ended this mentorship on {today()}")
+    unchanged(m)
+
+
+def test_the_service_and_the_api_refuse_with_the_same_words(client, ended):
+    notice = f"{ended.mentor.display_name} already ended this mentorship on {today()}."
+    with pytest.raises(services.AlreadyEnded) as error:
+        services.mentorship_end_early(
+            user=ended.mentee, mentorship_id=ended.pk, reason="Late", category="fit"
+        )
+    assert error.value.message == notice and error.value.status == 409
+    body = {"reason": "Late", "category": "fit"}
+    response = call(client, "post", f"/api/mentorships/{ended.pk}/end", ended.mentee, body)
+    assert response.status_code == 409 and response.json()["detail"] == notice
+    unchanged(ended)
