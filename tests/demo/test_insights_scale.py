@@ -12,6 +12,7 @@ from django.test import override_settings
 from tandem.demo.insights_scale import build_insights_scale
 from tandem.feedback.models import CheckIn, HealthSnapshot, MentorshipHealth
 from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched, RunStatus
+from tandem.matchruns.selectors import match_run_summary
 from tandem.mentorships.models import AgreementVersion, Meeting, Mentorship, MentorshipState
 from tandem.messaging.models import Conversation, Message
 from tandem.people.models import Identity, User
@@ -95,6 +96,24 @@ def test_identity_groups_overlap_and_some_are_under_five(built):
     assert sizes["non-binary"] == 3 and sizes["carer"] == 4
     assert sizes["woman"] > 20
     assert any(len(a) > 1 for a in Identity.objects.values_list("attributes", flat=True))
+
+
+def test_every_run_counts_its_cohort(built):
+    """A live review read "mentees":0, "matched":6, "unmatched":-6 on every published demo run
+    (the runs had no cohort snapshot): each now lists the mentees it matched and left, and the
+    mentors it matched from."""
+    runs = MatchRun.objects.filter(program__slug="small", status=RunStatus.PUBLISHED)
+    assert runs.count() > 5
+    summaries = []
+    for run in runs:
+        summary = match_run_summary(run=run)
+        summaries.append(summary)
+        left = MatchUnmatched.objects.filter(run=run, side="mentee").count()
+        paired = MatchPair.objects.filter(run=run)
+        assert summary.unmatched == left >= 0, run.pk
+        assert summary.mentees == summary.matched + left == paired.count() + left, run.pk
+        assert summary.mentors >= paired.values("mentor").distinct().count(), run.pk
+    assert sum(summary.mentees for summary in summaries) > sum(s.matched for s in summaries) > 0
 
 
 def test_the_same_seed_gives_the_same_data(built):

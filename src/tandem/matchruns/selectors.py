@@ -119,7 +119,9 @@ def match_run_summary(*, run: MatchRun) -> RunSummary:
         mentees=mentees,
         mentors=len(run.inputs.get("mentors", ())),
         matched=figures["matched"],
-        unmatched=mentees - figures["matched"],
+        # A snapshot listing fewer mentees than were paired (runs written before the demo
+        # recorded its cohorts) must not read as a negative count.
+        unmatched=max(mentees - figures["matched"], 0),
         mean_score=figures["mean"],
         min_score=figures["low"],
         match_rate=(figures["matched"] / mentees) if mentees else None,

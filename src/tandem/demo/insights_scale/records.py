@@ -25,6 +25,7 @@ from tandem.mentorships.services.agreement_content import (
     DEFAULT_NO_FAULT_EXIT,
     check_agreement_content,
 )
+from tandem.people.models import User
 from tandem.programs.models import EnrolmentStatus
 
 PAIR_REASONS = (
@@ -184,6 +185,7 @@ def write_match_runs(
                 left[k].append(mentee.user_id)
     runs = [
         _run(ids[k], program_id, admin_id, moment, len(by_run[k]), len(set(left[k])))
+        | {"inputs": _cohort(people, by_run[k], left[k], moment)}
         for k, moment in enumerate(times)
     ]
     trial_id = ids[-1] + 1 if ids else run_id
@@ -194,6 +196,29 @@ def write_match_runs(
     insert(MatchPair, _pairs(world, by_run, ids), now=world.now)
     insert(MatchUnmatched, _unmatched(world, left, ids), now=world.now)
     return ids
+
+
+def _cohort(people: People, pairs: list[Pair], left: list[int], moment: datetime) -> Row:
+    """The run's snapshot as far as its pages read it (who was in it, by id and name): the
+    mentees it matched and left, the mentors active by then. Without it a run counted no
+    mentees, so its unmatched came out negative."""
+    mentees = {pair.mentee for pair in pairs} | set(left)
+    mentors = {pair.mentor for pair in pairs} | {
+        m.user_id
+        for m in people.mentors
+        if m.joined <= moment and m.status == EnrolmentStatus.ACTIVE
+    }
+    names = {
+        user.pk: user.display_name
+        for user in User.objects.filter(pk__in=mentees | mentors).only(
+            "first_name", "last_name", "email"
+        )
+    }
+
+    def records(ids: set[int]) -> list[dict[str, str]]:
+        return [{"id": str(pk), "name": names[pk]} for pk in sorted(ids)]
+
+    return {"mentees": records(mentees), "mentors": records(mentors)}
 
 
 def _pairs(world: World, by_run: dict[int, list[Pair]], ids: list[int]) -> list[Row]:
