@@ -19,6 +19,7 @@ from django_tasks import task
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.saving import model_update
+from tandem.core.text import one_line
 from tandem.notify.kinds import ALL_KINDS
 from tandem.notify.models import Notification, NotificationPreference, SentReminder
 from tandem.notify.selectors import Preference, access_notification, preference_for
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 UNKNOWN_KIND = "Unknown notification kind: {kind}."
+TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
 
 def person_group(user_id: int) -> str:
@@ -87,6 +89,11 @@ def _push_live(notification: Notification) -> None:
     push_live(user_id=notification.recipient_id, payload=_live_payload(notification))
 
 
+def _title(title: str) -> str:
+    """A title as stored: it is an e-mail subject, one line (a line break is refused there)."""
+    return one_line(title)[:TITLE_MAX_LENGTH]
+
+
 def absolute_url(url: str) -> str:
     if not url or url.startswith(("http://", "https://")):
         return url
@@ -98,7 +105,8 @@ def _email(notification: Notification) -> None:
     if notification.url:
         body = f"{body}\n\n{absolute_url(notification.url)}".strip()
     try:
-        send_mail(notification.title, body, None, [notification.recipient.email])
+        # A title stored before titles were kept to one line would make the header refused.
+        send_mail(one_line(notification.title), body, None, [notification.recipient.email])
     except Exception:  # noqa: BLE001 - the in-app copy stays; the digest can retry
         logger.warning("Could not email notification %s", notification.pk, exc_info=True)
         return
@@ -118,7 +126,7 @@ def notify_send(
     if kind not in ALL_KINDS:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, url=url, topic=topic
+        recipient=recipient, kind=kind, title=_title(title), body=body, url=url, topic=topic
     )
     wants_now = email and _emails_now(preference_for(user=recipient), kind)
 
@@ -156,7 +164,7 @@ def notify_refresh(
         unread,
         {
             "kind": kind,
-            "title": title[:200],
+            "title": _title(title),
             "body": body,
             "url": url,
             "created_at": timezone.now(),
@@ -204,7 +212,7 @@ def notify_send_bulk(*, kind: str, notices: Sequence[Notice]) -> list[Notificati
         Notification(
             recipient=notice.recipient,
             kind=kind,
-            title=notice.title[:200],
+            title=_title(notice.title),
             body=notice.body,
             url=notice.url,
         )
@@ -364,7 +372,7 @@ def digest_send(*, user: User, now: datetime, rearmed_only: bool = False) -> int
             return 0
         lines = []
         for notification in pending:
-            lines.append(f"• {notification.title}")
+            lines.append(f"• {one_line(notification.title)}")
             if notification.body:
                 lines.append(f"  {notification.body}")
             if notification.url:

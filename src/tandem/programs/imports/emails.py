@@ -31,6 +31,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from tandem.core.text import one_line
 from tandem.people.models import User
 from tandem.programs.models import ParticipantInvitation
 
@@ -150,7 +151,7 @@ def invitation_emails_send_due(*, now) -> int:
 
 def _message(invitation: ParticipantInvitation, account: User | None) -> EmailMessage:
     return EmailMessage(
-        subject=INVITE_SUBJECT.format(program=invitation.program.name),
+        subject=INVITE_SUBJECT.format(program=one_line(invitation.program.name)),
         body=INVITE_BODY.format(
             program=invitation.program.name,
             role=invitation.get_role_display().lower(),
