@@ -143,6 +143,31 @@ def take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
     )
 
 
+class _Shortlist:
+    """The shortlist: its edge ids, sorted (``ids``), and the graph of those edges (``part``,
+    edge ``k`` is ``ids[k]``), grown in place. The ids are merged with those that join,
+    not found again by scanning a mask of every pair (on ``clustered``, 20 million: 0.008 s
+    a scan, seven times a solve). Kept in the graph's order: the same shortlist with the
+    joining pairs appended instead made the solve 0.05 s slower.
+    """
+
+    def __init__(self, graph: CandidateGraph, ids: np.ndarray) -> None:
+        self.graph, self.member = graph, np.zeros(graph.n_edges, dtype=bool)
+        self.ids, self.part = np.empty(0, np.int64), take(graph, np.empty(0, np.int64))
+        self.add(ids)
+
+    def add(self, ids: np.ndarray) -> None:
+        """Let the edges ``ids`` (of ``graph``; repeats and members are skipped) join."""
+        ids = np.unique(ids[~self.member[ids]])
+        self.member[ids] = True
+        self.ids = np.sort(np.concatenate([self.ids, ids]), kind="stable")  # two sorted runs
+        self.part = take(self.graph, self.ids)
+
+    def too_large(self) -> bool:
+        """Whether it holds too large a share of the graph to be worth it."""
+        return len(self.ids) > MAX_SHORTLIST_SHARE * self.graph.n_edges
+
+
 def _cut_growth(
     graph: CandidateGraph, table: Table | None, part: CandidateGraph, most: int
 ) -> tuple[np.ndarray, int]:
@@ -176,11 +201,6 @@ def _herded(matched: int, previous: int, most: int) -> bool:
     return previous > 0 and 2 * (matched - previous) < most - matched
 
 
-def _too_large(keep: np.ndarray) -> bool:
-    """Whether the shortlist ``keep`` is too large a share of the graph to be worth it."""
-    return bool(np.count_nonzero(keep) > MAX_SHORTLIST_SHARE * len(keep))
-
-
 def _dual_growth(
     graph: CandidateGraph, table: Table | None, duals: Duals, scale: IntegerWeights
 ) -> np.ndarray:
@@ -195,19 +215,20 @@ def _total(
     graph: CandidateGraph,
     table: Table | None,
     scale: IntegerWeights,
-    keep: np.ndarray,
+    shortlist: _Shortlist,
     rounds: int,
 ) -> Proven | None:
-    """The total's certificate, from min-cost flows on the shortlist ``keep`` (which reaches
-    the maximum cardinality) and their duals, warm-started from the previous round's; grows
-    ``keep`` in place. None if it ran out of rounds or the potentials did not converge."""
+    """The total's certificate, from min-cost flows on the ``shortlist`` (which reaches the
+    maximum cardinality) and their duals, warm-started from the previous round's; grows the
+    shortlist in place. None if it ran out of rounds or the potentials did not converge."""
     potential, used = None, np.empty(0, np.int64)  # the previous optimum's edge ids
     while rounds < MAX_SHORTLIST_ROUNDS:
-        ids = np.flatnonzero(keep)
-        part = take(graph, ids)
+        ids, part = shortlist.ids, shortlist.part
         weight = np.rint((part.score - scale.offset) / scale.step).astype(np.int64)
         weights = IntegerWeights(weight, scale.offset, scale.step)
-        edge_of, start = _optimum(part, weights, np.isin(ids, used), potential)
+        was_used = np.zeros(part.n_edges, dtype=bool)
+        was_used[np.searchsorted(ids, used)] = True  # (ids only grow: each is there)
+        edge_of, start = _optimum(part, weights, was_used, potential)
         duals = flow_duals(part, weights, edge_of, start=start)
         if not duals.converged:
             return None
@@ -216,8 +237,8 @@ def _total(
         if len(grown) == 0:
             full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
             return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
-        keep[grown] = True
-        if _too_large(keep):
+        shortlist.add(grown)
+        if shortlist.too_large():
             return None
         rounds += 1
         used = ids[edge_of[edge_of >= 0]]
@@ -280,22 +301,19 @@ def proven_optimal(
         if table is not None
         else np.flatnonzero(best_edges(graph, first))
     )
-    keep = np.zeros(graph.n_edges, dtype=bool)
-    keep[ids] = True
-    if start is not None:
-        keep[start] = True
+    shortlist = _Shortlist(graph, ids if start is None else np.concatenate([ids, start]))
     rounds, most = 0, min(graph.n_mentees, int(graph.capacity.clip(min=0).sum()))
     previous = 0
     while rounds < MAX_SHORTLIST_ROUNDS:  # 1. cardinality, by max-flows
-        grown, matched = _cut_growth(graph, table, take(graph, np.flatnonzero(keep)), most)
+        grown, matched = _cut_growth(graph, table, shortlist.part, most)
         if len(grown) == 0:
             break
-        keep[grown] = True
-        if _herded(matched, previous, most) or _too_large(keep):
+        shortlist.add(grown)
+        if _herded(matched, previous, most) or shortlist.too_large():
             return _direct(graph, span) if floor is None else _above(graph, k, start, floor)
         previous = matched
         rounds += 1
-    proven = _total(graph, table, scale, keep, rounds)
+    proven = _total(graph, table, scale, shortlist, rounds)
     if proven is not None:
         return proven
     return _direct(graph, span) if floor is None else _above(graph, k, start, floor)
