@@ -120,6 +120,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("createcachetable", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def channels_closes_connections_again():
+    """After each test, ``channels.db.close_old_connections`` is Django's again.
+
+    channels' test communicators swap it for a no-op while they wait (``mock.patch``); two
+    sockets waiting at once put back each other's no-op, which stayed for the rest of the run.
+    Each later ``database_sync_to_async`` (a websocket's log-in check under uvicorn) then left
+    its connection open in asgiref's one thread, and the PostgreSQL pass could not drop the
+    test database ("being accessed by other users"). tests/test_channels_cleanup.py"""
+    yield
+    import channels.db
+    from django.db import close_old_connections
+
+    channels.db.close_old_connections = close_old_connections
+
+
 @pytest.fixture(scope="module")
 def module_transaction(django_db_setup, django_db_blocker):
     """A transaction around a whole test module, rolled back at its end, for rows a module
