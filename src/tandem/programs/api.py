@@ -10,8 +10,7 @@ from datetime import date, datetime
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from ninja import Field, File, Query, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from tandem.core.api_types import (
@@ -25,6 +24,7 @@ from tandem.core.api_types import (
 )
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
+from tandem.core.uploads import upload_request_body, uploaded_file
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
 from tandem.programs.exports import export_csv_lines
@@ -318,14 +318,20 @@ def program_join(request: AuthenticatedRequest, token: str, payload: JoinIn):
     )
 
 
-@router.post("/{slug}/import", response={202: ImportOut, 400: ErrorOut, 404: ErrorOut})
-def import_dry_run(request: AuthenticatedRequest, slug: str, file: File[UploadedFile]):
+@router.post(
+    "/{slug}/import",
+    response={202: ImportOut, 400: ErrorOut, 404: ErrorOut},
+    openapi_extra=upload_request_body("file", "The participants' CSV or XLSX."),
+)
+def import_dry_run(request: AuthenticatedRequest, slug: str):
     """Upload a CSV or XLSX: stores the file and queues its check; writes no participant.
 
     Poll ``GET /{slug}/import/{batch_id}`` until ``status`` is ``previewed`` or ``invalid``.
-    A file too large or of the wrong type is a 400 at once. Identity columns are ignored.
+    A file too large or of the wrong type, or a body that is no multipart upload with the field
+    ``file``, is a 400 at once. Identity columns are ignored.
     """
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
+    file = uploaded_file(request, field="file")
     content = file.read(MAX_UPLOAD_BYTES + 1)
     batch = import_services.import_preview(
         user=request.auth,
