@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
@@ -53,6 +53,13 @@ MOVED_MEANWHILE = (
     "then move it again if you still need to."
 )
 
+SAME_START = (
+    "There is already a meeting of this mentorship at {when}; "
+    "open it from the mentorship page, or pick another time."
+)
+# Starts closer than this are the same start: the API hands a start out to the millisecond,
+# a page to the second, and the demo stores microseconds.
+SAME_START_WITHIN = timedelta(seconds=1)
 MIN_MINUTES = 5  # a shorter meeting is kept as 5 minutes
 MAX_MINUTES = 480
 
@@ -135,6 +142,7 @@ def meeting_schedule(
             "created_by": user,
         }
         if not repeat:
+            _check_no_meeting_at(mentorship=mentorship, starts=[starts_at], user=user)
             meeting = Meeting.objects.create(starts_at=starts_at, **common)
             summary = f"{user.display_name} scheduled a meeting."
             body = _local_text(starts_at, mentorship.other(user))
@@ -188,6 +196,7 @@ def _schedule_series(
             raise ApplicationError(UNTIL_BEFORE_START, fields={"until": UNTIL_BEFORE_START})
     rule = rrule_for(repeat, count=count, until=until_at)
     starts = expand(rule, starts_at=starts_at, zone=zone)
+    _check_no_meeting_at(mentorship=mentorship, starts=starts, user=user)
     series = MeetingSeries.objects.create(
         rrule=rule, starts_at=starts_at, timezone=str(zone.key), **common
     )
@@ -200,6 +209,25 @@ def _schedule_series(
     first = series.occurrences.order_by("starts_at").first()
     assert first is not None  # a series always holds its first meeting
     return first
+
+
+def _check_no_meeting_at(*, mentorship: Mentorship, starts: list[datetime], user: User) -> None:
+    """Refuse a start at which a scheduled meeting of the mentorship already begins: a double
+    click, or both people booking the slot they agreed. Call with the mentorship locked, so two
+    requests take turns and the second finds the first's meeting."""
+    at_a_start = Q()
+    for start in starts:
+        at_a_start |= Q(
+            starts_at__gt=start - SAME_START_WITHIN, starts_at__lt=start + SAME_START_WITHIN
+        )
+    taken = (
+        Meeting.objects.filter(at_a_start, mentorship=mentorship, status=MeetingStatus.SCHEDULED)
+        .order_by("starts_at")
+        .first()
+    )
+    if taken is not None:
+        message = SAME_START.format(when=_local_text(taken.starts_at, user))
+        raise ApplicationError(message, fields={"starts_at": message}, status=409)
 
 
 def _changeable(meeting: Meeting) -> None:
@@ -292,7 +320,7 @@ def same_place(meeting: Meeting, starts_at: datetime, minutes: int) -> bool:
     """Whether a meeting is at this start (to the second) and length. Within a second is the
     same start: the API hands a start out to the millisecond, a page to the second, and a start
     stored with microseconds (the demo's) sent back as read must be no move."""
-    near = abs(starts_at - meeting.starts_at) < timedelta(seconds=1)
+    near = abs(starts_at - meeting.starts_at) < SAME_START_WITHIN
     return near and minutes == meeting.duration_minutes
 
 
