@@ -232,7 +232,7 @@ def test_a_report_goes_to_the_admins_outside_the_pair_with_what_came_before(pair
     for n in range(7):
         send(m.mentor, conversation, f"context {n}")
     rude, _ = send(m.mentor, conversation, "rude")
-    report = services.message_report(user=m.mentee, message_id=rude.pk, reason="Unkind")
+    report, created = services.message_report(user=m.mentee, message_id=rude.pk, reason="Unkind")
     assert [item["body"] for item in report.excerpt] == [f"context {n}" for n in range(2, 7)] + [
         "rude"
     ]
@@ -240,7 +240,8 @@ def test_a_report_goes_to_the_admins_outside_the_pair_with_what_came_before(pair
     assert notice.kind == "message_reported" and "rude" not in notice.title + notice.body
     assert not Notification.objects.filter(recipient=m.mentor, kind="message_reported").exists()
     # Reporting again changes nothing; the reported text survives a later delete.
-    assert services.message_report(user=m.mentee, message_id=rude.pk).pk == report.pk
+    assert created
+    assert services.message_report(user=m.mentee, message_id=rude.pk) == (report, False)
     services.message_delete(user=m.mentor, message_id=rude.pk)
     assert MessageReport.objects.get().excerpt[-1]["body"] == "rude"
     assert selectors.access_message_report(user=admin, report_id=report.pk) == report

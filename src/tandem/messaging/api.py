@@ -203,15 +203,16 @@ def delete_message(request: AuthenticatedRequest, message_id: TextId) -> HttpRes
 
 @router.post(
     "/messages/{message_id}/report",
-    response={201: ReportOut, **ERRORS},
+    response={200: ReportOut, 201: ReportOut, **ERRORS},
     operation_id="tandem_messaging_api_report_message",
 )
 def report_message(
     request: AuthenticatedRequest, message_id: TextId, payload: ReportIn
 ) -> tuple[int, MessageReport]:
     """Report the other person's message to the program's admins outside your pair; they read
-    it with the few messages before it. Reporting the same message again changes nothing."""
-    report = services.message_report(
+    it with the few messages before it. Reporting the same message again changes nothing: 200
+    with the first report (201 when this call made it)."""
+    report, created = services.message_report(
         user=request.auth, message_id=message_id, reason=payload.reason
     )
-    return 201, report
+    return (201 if created else 200), report

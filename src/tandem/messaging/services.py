@@ -316,9 +316,11 @@ def conversation_mark_read(*, user: User, conversation_id: int, last_read_id: in
     return marker
 
 
-def message_report(*, user: User, message_id: int, reason: str = "") -> MessageReport:
+def message_report(*, user: User, message_id: int, reason: str = "") -> tuple[MessageReport, bool]:
     """A participant reports the other's message to the program's admins outside the pair,
-    with the few messages before it as they are now. Reporting again changes nothing."""
+    with the few messages before it as they are now; ``(report, created)``. Reporting again
+    changes nothing and returns the first report with ``created`` False, as a resent message
+    does."""
     reason = (reason or "").strip()
     if len(reason) > 1000:
         raise ApplicationError(REPORT_REASON_TOO_LONG, fields={"reason": REPORT_REASON_TOO_LONG})
@@ -332,7 +334,7 @@ def message_report(*, user: User, message_id: int, reason: str = "") -> MessageR
             raise ApplicationError(REPORT_NO_READER, status=409)
         found = MessageReport.objects.filter(message=message, reporter=user).first()
         if found is not None:
-            return found
+            return found, False
         excerpt = [
             {
                 "id": item.pk,
@@ -353,4 +355,4 @@ def message_report(*, user: User, message_id: int, reason: str = "") -> MessageR
             body="Read the message and the few before it on the report's page.",
             url=reverse("message_report_detail", args=[report.pk]),
         )
-    return report
+    return report, True
