@@ -31,6 +31,14 @@ class AgreementContent(InputSchema):
     ends_on: ApiDate
     confidentiality: str
     no_fault_exit: str
+    based_on: ApiInt | None = Field(
+        default=None,
+        ge=0,
+        description="The `number` of the version this content was edited from (0 before the "
+        "first): if a newer version was proposed since, nothing is made and the answer is a 409 "
+        "naming it. Optional, so clients written before it keep working; without it the content "
+        "is proposed whatever came since.",
+    )
 
 
 class VersionOut(Schema):
@@ -65,14 +73,15 @@ def list_versions(request: AuthenticatedRequest, mentorship_id: int):
     "/{mentorship_id}/agreement/versions",
     response={201: VersionOut, 200: VersionOut, **ERRORS},
     description="201 with the new version; 200 with the latest version, unchanged, when the "
-    "content says what it already says (no version is made and nobody is asked to sign).",
+    "content says what it already says (no version is made and nobody is asked to sign); 409 "
+    "when `based_on` is older than the latest version.",
     operation_id="tandem_mentorships_api_propose_version",
 )
 def propose_version(request: AuthenticatedRequest, mentorship_id: int, payload: AgreementContent):
-    content = payload.dict()
+    content = payload.dict(exclude={"based_on"})
     content["objectives"] = [dict(o) for o in content["objectives"]]
     version, created = services.agreement_propose(
-        user=request.auth, mentorship_id=mentorship_id, content=content
+        user=request.auth, mentorship_id=mentorship_id, content=content, based_on=payload.based_on
     )
     if created:
         return 201, version

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
-from tandem.core.forms import DateField, OneLineField, TextareaField, choice_field
-from tandem.mentorships.models import ActionItemStatus, GoalState, MeetingFormat
+from tandem.core.forms import DateField, IntegerField, OneLineField, TextareaField, choice_field
+from tandem.mentorships.models import ActionItemStatus, AgreementVersion, GoalState, MeetingFormat
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
 from tandem.people.choices import Cadence
@@ -94,6 +96,9 @@ class AgreementForm(forms.Form):
         label="No-fault exit",
         help_text="Either of you can end it, without blame.",
     )
+    # The number of the version the form was filled from (0: none yet), so that a proposal
+    # made from an older one is refused instead of replacing a newer one unseen.
+    based_on = IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, objectives: int = 0, **kwargs):
         """``objectives``: how many the version shown has; every one gets a row (a version
@@ -129,7 +134,23 @@ class AgreementForm(forms.Form):
         ]
 
     def other_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("objective_")]
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith("objective_") and not self[name].is_hidden
+        ]
+
+    @classmethod
+    def for_version(
+        cls, latest: AgreementVersion | None, data: Any = None, *, rows: int = 0
+    ) -> AgreementForm:
+        """The form filled from ``latest`` (the newest version; None before the first) and
+        saying so in ``based_on``; ``data`` is what was sent, ``rows`` the objective rows it
+        had."""
+        initial = cls.initial_from(latest.content) if latest else {}
+        initial["based_on"] = latest.number if latest else 0
+        objectives = len(latest.content.get("objectives") or []) if latest else 0
+        return cls(data, initial=initial, objectives=max(objectives, rows))
 
     @classmethod
     def initial_from(cls, content: dict) -> dict:
@@ -142,7 +163,9 @@ class AgreementForm(forms.Form):
 
     def content(self) -> dict:
         data = self.cleaned_data
-        content = {k: v for k, v in data.items() if not k.startswith("objective_")}
+        content = {
+            k: v for k, v in data.items() if not k.startswith("objective_") and k != "based_on"
+        }
         content["starts_on"] = data["starts_on"].isoformat()
         content["ends_on"] = data["ends_on"].isoformat()
         content["objectives"] = [

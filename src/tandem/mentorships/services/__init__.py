@@ -2,7 +2,11 @@
 sub-module keeps for its own callers (the agreement's examples and defaults, ``event_add``,
 message constants that no other module raises) is imported from that sub-module."""
 
-from tandem.mentorships.services.agreement import agreement_propose, agreement_sign
+from tandem.mentorships.services.agreement import (
+    AgreementChangedMeanwhile,
+    agreement_propose,
+    agreement_sign,
+)
 from tandem.mentorships.services.attendance import meeting_mark_held, meeting_mark_missed
 from tandem.mentorships.services.early_end import early_end_feedback_save
 from tandem.mentorships.services.ending import (
@@ -55,6 +59,7 @@ from tandem.mentorships.services.work import (
 )
 
 __all__ = [
+    "AgreementChangedMeanwhile",
     "AlreadyEnded",
     "MovedMeanwhile",
     "NotesChangedMeanwhile",

@@ -30,22 +30,47 @@ OLD_VERSION = (
     "and sign that one instead."
 )
 ALREADY_SIGNED_BY_YOU = "You have already signed version {number}."
+AGREEMENT_CHANGED_MEANWHILE = (
+    "{who} proposed version {number} while you were editing; here it is. Nothing was saved: "
+    "your changes are still in the form, so keep what you want of both and save again."
+)
 VERSION_NOT_FOUND = "That agreement version does not exist."
 
 
+class AgreementChangedMeanwhile(ApplicationError):
+    """A version newer than the one the person started editing from was proposed since."""
+
+    def __init__(self, *, latest: AgreementVersion, user: User):
+        proposer = latest.proposed_by
+        who = "You" if proposer == user else proposer.display_name if proposer else "Someone"
+        message = AGREEMENT_CHANGED_MEANWHILE.format(who=who, number=latest.number)
+        super().__init__(message, fields={"based_on": message}, status=409)
+        self.latest = latest
+
+
 def agreement_propose(
-    *, user: User, mentorship_id: int, content: dict[str, Any]
+    *, user: User, mentorship_id: int, content: dict[str, Any], based_on: int | None = None
 ) -> tuple[AgreementVersion, bool]:
     """A new version (the first draft's replacement, or an amendment) that nobody has signed,
     as ``(version, True)``; or ``(latest, False)`` when the content says what the latest
-    version already says: nothing new to read, so no version and nobody asked to sign."""
+    version already says: nothing new to read, so no version and nobody asked to sign.
+
+    ``based_on`` is the number of the version the content was edited from (0: none yet). If
+    a newer one was proposed since, nothing is made and :class:`AgreementChangedMeanwhile`
+    says so: a form opened before the partner's proposal must not silently replace it. The
+    mentorship's row lock makes concurrent proposals from the same version take turns, so
+    one of them is made and the others are refused."""
     clean = check_agreement_content(content)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
-        latest = mentorship.agreement_versions.order_by("-number").first()
+        latest = (
+            mentorship.agreement_versions.select_related("proposed_by").order_by("-number").first()
+        )
         if latest is not None and agreement_content_same(clean, latest.content):
             return latest, False
+        if latest is not None and based_on is not None and based_on != latest.number:
+            raise AgreementChangedMeanwhile(latest=latest, user=user)
         _check_new_target_dates(clean, latest, today=today_for(user)[0])
         version = AgreementVersion.objects.create(
             mentorship=mentorship,

@@ -29,16 +29,19 @@ def agreement_edit(request, mentorship_id: int):
     agreement_seen(user=request.user, mentorship=mentorship)
     versions = selectors.agreement_versions(mentorship=mentorship)
     latest = versions[0] if versions else None
-    form = AgreementForm(
-        request.POST or None,
-        initial=AgreementForm.initial_from(latest.content) if latest else None,
-        objectives=len(latest.content.get("objectives") or []) if latest else 0,
-    )
+    form = AgreementForm.for_version(latest, request.POST or None)
+    newer, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
             version, created = services.agreement_propose(
-                user=request.user, mentorship_id=mentorship_id, content=form.content()
+                user=request.user,
+                mentorship_id=mentorship_id,
+                content=form.content(),
+                based_on=form.cleaned_data["based_on"],
             )
+        except services.AgreementChangedMeanwhile as error:
+            form, newer, status = _changed_meanwhile(request, form, error), error.latest, 409
+            latest = newer
         except ApplicationError as error:
             # The service names ``objectives.2.goal``; the form has a flat ``objective_2_goal``.
             form_add_error(
@@ -60,8 +63,28 @@ def agreement_edit(request, mentorship_id: int):
     return render(
         request,
         "mentorships/agreement_edit.html",
-        {"mentorship": mentorship, "form": form, "latest": latest, "examples": EXAMPLES},
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "latest": latest,
+            "newer": newer,
+            "examples": EXAMPLES,
+        },
+        status=status,
     )
+
+
+def _changed_meanwhile(
+    request, form: AgreementForm, error: services.AgreementChangedMeanwhile
+) -> AgreementForm:
+    """What was typed, kept, in a form that now says it was made from the newer version (so
+    saving it again is a deliberate choice), with the refusal on top."""
+    data = request.POST.copy()
+    data["based_on"] = error.latest.number
+    again = AgreementForm.for_version(error.latest, data, rows=form.rows)
+    again.is_valid()
+    again.add_error(None, error.message)
+    return again
 
 
 @login_required
