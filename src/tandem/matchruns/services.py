@@ -19,6 +19,7 @@ from tandem.matchruns.adapters import (
     participants_for_program,
 )
 from tandem.matchruns.models import (
+    IN_PROGRESS,
     ConstraintKind,
     MatchConstraint,
     MatchPair,
@@ -32,6 +33,7 @@ from tandem.matchruns.tasks import match_run_task
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.selectors import ProgramAccess, access_program
+from tandem.programs.services.waitlist import program_lock
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,10 @@ MAX_SEED = 2**31 - 1
 BAD_OBJECTIVE = "Choose one of: " + ", ".join(Objective.values) + "."
 BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
 EMPTY_COHORT = "This program has no active {side} to match yet. Approve enrolments first."
+SAME_RUN_IN_PROGRESS = (
+    "Match run #{id} with the same settings (objective {objective}, seed {seed}) is already "
+    "{status}; open it to follow it, or start one with another objective or seed."
+)
 NOT_A_DRAFT = "Only a finished draft run can be changed; this one is {status}."
 NOT_PUBLISHABLE = "Only a finished draft run can be published; this one is {status}."
 NOT_FIXABLE = "Pins and forbids can be removed from a draft or a failed run; this one is {status}."
@@ -82,6 +88,20 @@ def _enqueue(run: MatchRun) -> None:
     transaction.on_commit(lambda: match_run_task.enqueue(run_id=run.pk))
 
 
+class SameRunInProgress(ApplicationError):
+    """A run of the program with the same objective, seed and parent is queued or running: a
+    second one would only repeat it (three quick clicks on Start made three)."""
+
+    def __init__(self, run: MatchRun):
+        super().__init__(
+            SAME_RUN_IN_PROGRESS.format(
+                id=run.pk, objective=run.objective, seed=run.seed, status=run.status
+            ),
+            status=409,
+        )
+        self.run = run
+
+
 def match_run_start(
     *,
     user: User,
@@ -98,6 +118,21 @@ def match_run_start(
         if not records:
             raise ApplicationError(EMPTY_COHORT.format(side=side), status=409)
     with transaction.atomic():
+        # Starts of one program take turns, so a double click finds the first click's run.
+        program_lock(program_id=program.pk)
+        same = (
+            MatchRun.objects.filter(
+                program=program,
+                objective=objective,
+                seed=seed,
+                parent=parent,
+                status__in=IN_PROGRESS,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if same is not None:
+            raise SameRunInProgress(same)
         run = MatchRun.objects.create(
             program=program,
             objective=objective,

@@ -76,6 +76,9 @@ def match_run_start(request, slug: str):
     if form.is_valid():
         try:
             run = services.match_run_start(user=request.user, program=program, **form.cleaned_data)
+        except services.SameRunInProgress as same:
+            messages.info(request, same.message)
+            return redirect(_run_url(same.run))
         except ApplicationError as error:
             form_add_error(form, error)
         else:
@@ -191,6 +194,9 @@ def match_run_rerun(request, slug: str, run_id: int):
         return redirect(_run_url(run))
     try:
         new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
+    except services.SameRunInProgress as same:
+        messages.info(request, same.message)
+        return redirect(_run_url(same.run))
     except ApplicationError as error:
         messages.error(request, error_text(error))
         return redirect(_run_url(run))
