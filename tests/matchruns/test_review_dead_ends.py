@@ -246,7 +246,7 @@ class TestFailedRun:
         client.force_login(rules_cast["boss"])
         rows = client.get(
             f"{API}/{rules_cast['program'].slug}/runs/{failed_run.pk}/constraints"
-        ).json()
+        ).json()["items"]
         problems = {row["kind"]: row["problem"] for row in rows}
         assert problems["pin"].startswith("Dev Ng cannot be pinned to Ben Ode: they share")
         assert problems["forbid"] == ""

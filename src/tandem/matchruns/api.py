@@ -16,7 +16,7 @@ from tandem.matchruns.schemas import (
     CompareOut,
     ConstraintIn,
     ConstraintOut,
-    ConstraintReviewOut,
+    ConstraintReviewPage,
     PairPage,
     RecommendationFilters,
     RecommendationPage,
@@ -24,7 +24,7 @@ from tandem.matchruns.schemas import (
     RunDetailOut,
     RunPage,
     StartIn,
-    UnmatchedOut,
+    UnmatchedPage,
 )
 from tandem.programs.selectors import ProgramAccess, access_program
 
@@ -131,16 +131,22 @@ def run_pairs(
 
 @router.get(
     "/{slug}/runs/{run_id}/unmatched",
-    response=list[UnmatchedOut],
+    response=UnmatchedPage,
     summary="People the run could not match, and why",
     operation_id="tandem_programs_matchruns_api_run_unmatched",
 )
-def run_unmatched(request: AuthenticatedRequest, slug: str, run_id: int):
+def run_unmatched(
+    request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
+):
     run = _access(request, slug, run_id)
-    return [
-        {"person": _person(u.person), "side": u.side, "reasons": u.reasons}
-        for u in selectors.match_unmatched_list(run=run)
-    ]
+    found, meta = numbered_page(selectors.match_unmatched_list(run=run), page, PAGE_SIZE)
+    return {
+        **meta,
+        "items": [
+            {"person": _person(u.person), "side": u.side, "reasons": u.reasons}
+            for u in found.object_list
+        ],
+    }
 
 
 def _constraint(c) -> dict:
@@ -149,14 +155,18 @@ def _constraint(c) -> dict:
 
 @router.get(
     "/{slug}/runs/{run_id}/constraints",
-    response=list[ConstraintReviewOut],
+    response=ConstraintReviewPage,
     summary="Pins and forbids of a run, with what each will change",
     operation_id="tandem_programs_matchruns_api_constraint_list",
 )
-def constraint_list(request: AuthenticatedRequest, slug: str, run_id: int):
+def constraint_list(
+    request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
+):
     run = _access(request, slug, run_id)
     names = {p.id: p.name for side in selectors.match_run_people(run=run) for p in side}
-    return [
+    reviews = review.match_constraint_reviews(run=run, labels=names)
+    found, meta = numbered_page(reviews, page, PAGE_SIZE)
+    items = [
         {
             "id": r.constraint.pk,
             "mentee": {"id": r.constraint.mentee_id, "name": names.get(r.constraint.mentee_id, "")},
@@ -166,8 +176,9 @@ def constraint_list(request: AuthenticatedRequest, slug: str, run_id: int):
             "pending": r.pending,
             "problem": r.problem,
         }
-        for r in review.match_constraint_reviews(run=run, labels=names)
+        for r in found.object_list
     ]
+    return {**meta, "items": items}
 
 
 @router.post(

@@ -58,10 +58,15 @@ class RunDetailOut(RunOut):
     )
 
 
-class RunPage(Schema):
+class PagePosition(Schema):
+    """Where a page of a run's list sits (``core.pagination.numbered_page``)."""
+
     count: int
     page: int
     pages: int
+
+
+class RunPage(PagePosition):
     items: list[RunOut]
 
 
@@ -79,10 +84,7 @@ class PairOut(Schema):
     pinned: bool
 
 
-class PairPage(Schema):
-    count: int
-    page: int
-    pages: int
+class PairPage(PagePosition):
     items: list[PairOut]
 
 
@@ -90,6 +92,10 @@ class UnmatchedOut(Schema):
     person: PersonOut
     side: str
     reasons: list[ReasonOut]
+
+
+class UnmatchedPage(PagePosition):
+    items: list[UnmatchedOut]
 
 
 class ConstraintIn(InputSchema):
@@ -109,6 +115,10 @@ class ConstraintReviewOut(ConstraintOut):
     effect: str = Field(description="What re-running with it changes, from this run's pairs.")
     pending: bool = Field(description="Added after this run was solved: a re-run applies it.")
     problem: str = Field(description="Why a run cannot keep this pin, in names; empty if it can.")
+
+
+class ConstraintReviewPage(PagePosition):
+    items: list[ConstraintReviewOut]
 
 
 class StartIn(InputSchema):
@@ -151,10 +161,7 @@ class RecommendationOut(Schema):
     free_places: int
 
 
-class RecommendationPage(Schema):
-    count: int
-    page: int
-    pages: int
+class RecommendationPage(PagePosition):
     items: list[RecommendationOut]
     preparing: bool = Field(
         False,

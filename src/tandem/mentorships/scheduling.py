@@ -140,6 +140,10 @@ def _round_up(moment: datetime, step: int) -> datetime:
     return moment + timedelta(minutes=(step - remainder) % step)
 
 
+# The most start times suggested: the API answers them as one bounded list, not pages.
+SUGGESTIONS_MAX = 8
+
+
 def suggest_times(
     *,
     windows_a: Iterable[tuple[int, int, int]],
@@ -149,7 +153,7 @@ def suggest_times(
     now: datetime,
     duration_minutes: int,
     weeks: int = 3,
-    limit: int = 8,
+    limit: int = SUGGESTIONS_MAX,
     per_overlap: int = 2,
 ) -> list[datetime]:
     """Start times (UTC) in the coming ``weeks`` when both people are available for

@@ -6,7 +6,7 @@ read anyone's answers here."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -24,6 +24,11 @@ from tandem.mentorships.api.common import ERRORS
 from tandem.programs.selectors import ProgramAccess, access_program
 
 router = Router(tags=["feedback"])
+
+# A program's questions and figures come one per kind of check-in, every kind, in the order of
+# ``CheckInKind``: a short list of known length, not paged.
+_Item = TypeVar("_Item")
+OnePerKind = Annotated[list[_Item], Field(min_length=len(CheckInKind), max_length=len(CheckInKind))]
 
 
 class CheckInOut(Schema):
@@ -182,11 +187,12 @@ def _kind(kind: str) -> str:
 
 @router.get(
     "/programs/{program_id}/checkin-templates",
-    response={200: list[TemplateOut], **ERRORS},
+    response={200: OnePerKind[TemplateOut], **ERRORS},
     operation_id="tandem_feedback_api_list_checkin_templates",
 )
 def list_checkin_templates(request: AuthenticatedRequest, program_id: int) -> Any:
-    """The program's admins: every kind's questions and timing."""
+    """The program's admins: every kind's questions and timing, one item per kind (not
+    paged)."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
     templates = selectors.checkin_templates_for(program_ids=[program.pk])
     return [_template_out(templates[(program.pk, kind)]) for kind in CheckInKind.values]
@@ -230,12 +236,12 @@ def reset_checkin_template(request: AuthenticatedRequest, program_id: int, kind:
 
 @router.get(
     "/programs/{program_id}/checkin-aggregates",
-    response={200: list[KindAggregateOut], **ERRORS},
+    response={200: OnePerKind[KindAggregateOut], **ERRORS},
     operation_id="tandem_feedback_api_checkin_aggregates",
 )
 def checkin_aggregates(request: AuthenticatedRequest, program_id: int) -> Any:
     """The program's admins: per kind, due and answered; per scale or choice question, the
     average and distribution of at least 5 answers. Never a comment. The counts leave out
-    the caller's own mentorships."""
+    the caller's own mentorships. One item per kind (not paged)."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
     return checkin_figures.checkin_aggregates_for_program(program=program, reader=request.auth)

@@ -4,8 +4,10 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema
+from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -39,9 +41,10 @@ class StatusIn(InputSchema):
     response={200: list[ActionItemOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_action_items",
 )
+@paginate(PageNumberPagination, page_size=25)
 def list_action_items(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
-    return list(selectors.action_item_list_for_mentorship(mentorship=mentorship))
+    return selectors.action_item_list_for_mentorship(mentorship=mentorship)
 
 
 @router.post(

@@ -4,8 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest, InputSchema
+from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -56,6 +58,7 @@ class VersionOut(Schema):
     response={200: list[VersionOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_versions",
 )
+@paginate(PageNumberPagination, page_size=25)
 def list_versions(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     versions = selectors.agreement_versions(mentorship=mentorship)

@@ -4,8 +4,10 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest, InputSchema
+from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 
@@ -62,9 +64,10 @@ class MilestoneOut(Schema):
     response={200: list[GoalOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_goals",
 )
+@paginate(PageNumberPagination, page_size=25)
 def list_goals(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
-    return list(selectors.goal_list_for_mentorship(mentorship=mentorship))
+    return selectors.goal_list_for_mentorship(mentorship=mentorship)
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from tandem.core.api_types import (
     WHOLE_NUMBER,
@@ -17,10 +18,12 @@ from tandem.core.api_types import (
     InputSchema,
 )
 from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import PrivateNote
+from tandem.mentorships.scheduling import SUGGESTIONS_MAX
 from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 
@@ -64,6 +67,14 @@ class MeetingOut(Schema):
         description="Send it back as `edited_from` when saving notes edited from these."
     )
     ics_url: str
+
+    @staticmethod
+    def resolve_notes_version(meeting) -> str:
+        return notes_version(meeting.shared_notes)
+
+    @staticmethod
+    def resolve_ics_url(meeting) -> str:
+        return reverse("meeting_ics", args=[meeting.pk])
 
 
 SEEN_TOGETHER = "Send seen_starts_at and seen_minutes together, or neither."
@@ -142,44 +153,23 @@ class SeriesOut(Schema):
     sequence: int
 
 
-def _meeting_out(meeting) -> dict:
-    data = {
-        field: getattr(meeting, field)
-        for field in (
-            "id",
-            "mentorship_id",
-            "series_id",
-            "starts_at",
-            "duration_minutes",
-            "format",
-            "video_url",
-            "location",
-            "status",
-            "missed_marked_by_id",
-            "missed_marked_at",
-            "sequence",
-            "shared_notes",
-        )
-    }
-    data["notes_version"] = notes_version(meeting.shared_notes)
-    data["ics_url"] = reverse("meeting_ics", args=[meeting.pk])
-    return data
-
-
 @router.get(
     "/{mentorship_id}/meetings",
     response={200: list[MeetingOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_meetings",
 )
+@paginate(PageNumberPagination, page_size=25)
 def list_meetings(request: AuthenticatedRequest, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
-    return [_meeting_out(m) for m in selectors.meeting_list_for_mentorship(mentorship=mentorship)]
+    return selectors.meeting_list_for_mentorship(mentorship=mentorship)
 
 
 @router.get(
     "/{mentorship_id}/meetings/suggestions",
-    response={200: list[SuggestionOut], **ERRORS},
+    response={200: Annotated[list[SuggestionOut], Field(max_length=SUGGESTIONS_MAX)], **ERRORS},
     operation_id="tandem_mentorships_api_meeting_suggestions",
+    description=f"At most {SUGGESTIONS_MAX} start times in the coming three weeks, earliest "
+    "first: one short list, not paged.",
 )
 def meeting_suggestions(
     request: AuthenticatedRequest,
@@ -204,7 +194,7 @@ def schedule_meeting(request: AuthenticatedRequest, mentorship_id: int, payload:
     meeting = services.meeting_schedule(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
-    return 201, _meeting_out(meeting)
+    return 201, meeting
 
 
 @router.get(
@@ -214,7 +204,7 @@ def schedule_meeting(request: AuthenticatedRequest, mentorship_id: int, payload:
 )
 def get_meeting(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
-    return _meeting_out(meeting)
+    return meeting
 
 
 @router.get(
@@ -242,7 +232,7 @@ def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: 
         ends_at=payload.ends_at,
         seen=payload.seen(),
     )
-    return _meeting_out(meeting)
+    return meeting
 
 
 @router.post(
@@ -251,7 +241,7 @@ def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: 
     operation_id="tandem_mentorships_api_cancel_meeting",
 )
 def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
-    return _meeting_out(services.meeting_cancel(user=request.auth, meeting_id=meeting_id))
+    return services.meeting_cancel(user=request.auth, meeting_id=meeting_id)
 
 
 @router.post(
@@ -266,7 +256,7 @@ def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
 def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     marked, _ = services.meeting_mark_missed(actor=request.auth, meeting=meeting)
-    return _meeting_out(marked)
+    return marked
 
 
 @router.post(
@@ -279,7 +269,7 @@ def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
 def mark_meeting_held(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     marked, _ = services.meeting_mark_held(actor=request.auth, meeting=meeting)
-    return _meeting_out(marked)
+    return marked
 
 
 @router.post(
@@ -296,9 +286,10 @@ def cancel_series(request: AuthenticatedRequest, meeting_id: int):
     response={200: list[AgendaOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_agenda",
 )
+@paginate(PageNumberPagination, page_size=25)
 def list_agenda(request: AuthenticatedRequest, meeting_id: int):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
-    return list(meeting.agenda_items.all())
+    return meeting.agenda_items.all()
 
 
 @router.post(
@@ -324,7 +315,7 @@ def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesI
         shared_notes=payload.shared_notes,
         edited_from=payload.edited_from,
     )
-    return _meeting_out(meeting)
+    return meeting
 
 
 @router.get(
