@@ -41,7 +41,7 @@ def test_people_search_folds_accented_capitals(program_with_chloe):
 def test_skill_search_folds_accented_capitals_and_puts_prefixes_first():
     SkillFactory(name="Économie comportementale")
     SkillFactory(name="Macro-économie")
-    assert [s.name for s in skill_search(prefix="ÉCONOMIE")] == [
+    assert [s["suggested_as"] for s in skill_search(prefix="ÉCONOMIE")] == [
         "Économie comportementale",
         "Macro-économie",
     ]
