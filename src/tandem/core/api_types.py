@@ -24,15 +24,25 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from django.http import HttpRequest
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+)
+from pydantic_core import core_schema
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 
 if TYPE_CHECKING:
+    from django.db.models import TextChoices
+
     from tandem.people.models import User
 
 INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, PositiveIntegerField
@@ -122,6 +132,24 @@ def _true_or_false(value: object) -> object:
 TRUE_OR_FALSE = BeforeValidator(_true_or_false)
 # A yes/no of a JSON body; a query string is text, so ``?pending=true`` stays a plain ``bool``.
 ApiBool = Annotated[bool, TRUE_OR_FALSE]
+
+
+class OneOf:
+    """``Annotated[str, OneOf(MeetingFormat)]``: a text field that takes one of a model's
+    choices (or of the values given), declared as an ``enum`` in the schema; any other value is
+    a 422 naming the field. The choices stay in the model, the one source; a ``Literal`` would
+    copy them, and an ``Enum`` type would appear in the schema under its class name, which two
+    apps share (``MeetingFormat``)."""
+
+    def __init__(self, *choices: type[TextChoices] | str) -> None:
+        self.values = [
+            value
+            for choice in choices
+            for value in ([choice] if isinstance(choice, str) else choice.values)
+        ]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.literal_schema(self.values)
 
 
 class InputSchema(Schema):
