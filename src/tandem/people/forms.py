@@ -28,6 +28,7 @@ from tandem.matching.records.cells import WORKING_STYLE_QUESTIONS
 from tandem.matching.records.languages import LANGUAGES
 from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 from tandem.people.ratelimit import client_ip, login_is_throttled, login_throttle_message
+from tandem.people.services.common import blank_name
 
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."
 ROW_INCOMPLETE = "Row {row}: choose a weekday and fill in both times, or clear the row."
@@ -52,11 +53,21 @@ def own_languages_first(codes: Iterable[str]) -> list[tuple[str, str]]:
     ]
 
 
+class NameField(OneLineField):
+    """A first or last name: read as any single line, but text that reads as nothing (only
+    spaces) goes to the service as typed, which refuses it on this field (an empty box clears
+    the name)."""
+
+    def to_python(self, value: Any) -> str | None:
+        kept = super().to_python(value)
+        return value if not kept and blank_name(value) else kept
+
+
 class SignUpForm(forms.Form):
-    first_name = OneLineField(
+    first_name = NameField(
         max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
-    last_name = OneLineField(
+    last_name = NameField(
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -129,8 +140,8 @@ def _skills_widget(field: str) -> forms.TextInput:
 
 
 class ProfileForm(forms.Form):
-    first_name = OneLineField(max_length=150, required=False)
-    last_name = OneLineField(max_length=150, required=False)
+    first_name = NameField(max_length=150, required=False)
+    last_name = NameField(max_length=150, required=False)
     headline = OneLineField(
         max_length=140,
         required=False,

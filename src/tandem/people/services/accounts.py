@@ -20,7 +20,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.text import one_line
 from tandem.matching.records.timezones import timezone_names
 from tandem.people.models import Profile, User
-from tandem.people.services.common import TOO_LONG
+from tandem.people.services.common import NAME_ONLY_BLANKS, TOO_LONG, blank_name
 
 EMAIL_INVALID = "Enter a valid email address, like name@example.org."
 EMAIL_TOO_LONG = "Use an email address of at most {limit} characters."
@@ -50,8 +50,8 @@ def user_sign_up(
     value is ignored, not an error.
     """
     email = (email or "").strip().lower()
-    first_name, last_name = one_line(first_name), one_line(last_name)
     _check_sign_up(email=email, password=password, first_name=first_name, last_name=last_name)
+    first_name, last_name = one_line(first_name), one_line(last_name)
     if not User.objects.filter(email__iexact=email).exists():
         try:
             with transaction.atomic():
@@ -72,7 +72,8 @@ def user_sign_up(
 
 
 def _check_sign_up(*, email: str, password: str, first_name: str, last_name: str) -> None:
-    """Raise with a message per field a sign-up cannot have (all of them at once)."""
+    """Raise with a message per field a sign-up cannot have (all of them at once); the names
+    as typed."""
     errors: dict[str, str] = {}
     try:
         validate_email(email)
@@ -80,10 +81,14 @@ def _check_sign_up(*, email: str, password: str, first_name: str, last_name: str
         errors["email"] = EMAIL_INVALID
     if len(email) > ACCOUNT_EMAIL_MAX_LENGTH:
         errors["email"] = EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH)
-    for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if len(value) > NAME_MAX_LENGTH:
+    for field, typed in (("first_name", first_name), ("last_name", last_name)):
+        if blank_name(typed):
+            errors[field] = NAME_ONLY_BLANKS
+        elif len(one_line(typed)) > NAME_MAX_LENGTH:
             errors[field] = TOO_LONG.format(limit=NAME_MAX_LENGTH)
-    candidate = User(email=email, username=email, first_name=first_name, last_name=last_name)
+    candidate = User(
+        email=email, username=email, first_name=one_line(first_name), last_name=one_line(last_name)
+    )
     try:
         password_validation.validate_password(password or "", user=candidate)
     except ValidationError as error:

@@ -1,8 +1,18 @@
-"""What the people services share: the length message and the whitespace pattern."""
+"""What the people services share: the length message, the whitespace pattern and the rule
+for a name typed as nothing but blanks."""
 
 from __future__ import annotations
 
 import re
 
+from tandem.core.text import one_line
+
 TOO_LONG = "Use at most {limit} characters."
 WHITESPACE = re.compile(r"\s+")
+NAME_ONLY_BLANKS = "A name cannot be only spaces: type the name, or leave the box empty."
+
+
+def blank_name(value: object) -> bool:
+    """Whether a name was typed (not left empty) yet reads as nothing: spaces or invisible
+    characters only. An empty box clears the name; this one would store it blank unseen."""
+    return isinstance(value, str) and value != "" and not one_line(value)

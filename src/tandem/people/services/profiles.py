@@ -24,7 +24,12 @@ from tandem.matching.records.timezones import check_timezone
 from tandem.people.models import AvailabilityWindow, Profile, Skill, User
 from tandem.people.selectors import SKILL_TAGS
 from tandem.people.services.availability import availability_utc_refresh
-from tandem.people.services.common import TOO_LONG, WHITESPACE
+from tandem.people.services.common import (
+    NAME_ONLY_BLANKS,
+    TOO_LONG,
+    WHITESPACE,
+    blank_name,
+)
 from tandem.people.services.manager import MANAGER_FIELDS, manager_change
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
 
@@ -159,6 +164,7 @@ TEXT_LIMITS = {
     "city": PLACE_MAX_LENGTH,
 }
 ONE_LINE_FIELDS = {"first_name", "last_name", "headline", "department", "city"}
+USER_NAME_FIELDS = {"first_name", "last_name"}
 
 
 @dataclass
@@ -175,10 +181,13 @@ def _profile_changes(profile: Profile, given: dict, actor: User | None) -> _Prof
     changes = _ProfileChanges()
     for field, limit in TEXT_LIMITS.items():
         if field in given:
+            if field in USER_NAME_FIELDS and blank_name(given[field]):
+                changes.errors[field] = NAME_ONLY_BLANKS
+                continue
             value = clean_text(given[field])
             if field in ONE_LINE_FIELDS:
                 value = WHITESPACE.sub(" ", value)
-            target = changes.user_fields if field.endswith("_name") else changes.profile_fields
+            target = changes.user_fields if field in USER_NAME_FIELDS else changes.profile_fields
             target[field] = value
             _check_length(changes.errors, field, value, limit)
     _check_record_fields(changes, given)
