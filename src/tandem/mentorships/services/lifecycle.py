@@ -214,9 +214,10 @@ def mentorship_ended_notice(*, mentorship: Mentorship, viewer: User) -> str | No
     on_day = ""
     if mentorship.ended_at is not None:
         on_day = f" on {date_format(timezone.localdate(mentorship.ended_at), 'j F Y')}"
-    if mentorship.ended_by_id is None:
+    ended_by = mentorship.ended_by
+    if ended_by is None:
         return ALREADY_OVER.format(on_day=on_day)
-    who = "You" if mentorship.ended_by_id == viewer.pk else mentorship.ended_by.display_name
+    who = "You" if ended_by.pk == viewer.pk else ended_by.display_name
     if mentorship.state == MentorshipState.COMPLETED:
         return ALREADY_COMPLETED.format(who=who, on_day=on_day)
     return ALREADY_ENDED.format(who=who, on_day=on_day)
