@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from tandem.core.api_types import ApiBool, ApiId, ApiInt, InputSchema
+from tandem.core.api_types import ApiBool, ApiId, ApiInt, InputSchema, OneOf
 from tandem.core.pagination import MAX_PAGE
-from tandem.matchruns.models import Objective
+from tandem.matchruns.models import ConstraintKind, Objective
+from tandem.people.choices import MeetingFormat
 
 
 class PersonOut(Schema):
@@ -101,7 +103,7 @@ class UnmatchedPage(PagePosition):
 class ConstraintIn(InputSchema):
     mentee_id: ApiId
     mentor_id: ApiId
-    kind: str
+    kind: Annotated[str, OneOf(ConstraintKind)]
 
 
 class ConstraintOut(Schema):
@@ -122,12 +124,12 @@ class ConstraintReviewPage(PagePosition):
 
 
 class StartIn(InputSchema):
-    objective: str = Objective.OPTIMAL
+    objective: Annotated[str, OneOf(Objective)] = Objective.OPTIMAL
     seed: ApiInt = 0
 
 
 class RerunIn(InputSchema):
-    objective: str | None = None
+    objective: Annotated[str, OneOf(Objective)] | None = None
     seed: ApiInt | None = None
     remove: list[ApiId] = Field(
         default_factory=list, description="Pins and forbids to remove from this run first."
@@ -174,5 +176,5 @@ class RecommendationFilters(Schema):
     skill: str = ""
     language: str = ""
     timezone: str = ""
-    format: str = ""
+    format: Annotated[str, OneOf(MeetingFormat, "")] = ""
     page: int = Field(1, ge=1, le=MAX_PAGE)

@@ -1,12 +1,13 @@
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiTime, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiBool, ApiTime, AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.pagination import PageNumberPagination
 from tandem.notify import services
-from tandem.notify.kinds import ALL_KINDS
+from tandem.notify.kinds import ALL_KINDS, Kind
 from tandem.notify.selectors import (
     notification_list_for,
     notification_unread_count,
@@ -31,7 +32,7 @@ class UnreadOut(Schema):
 
 
 class PreferenceSchema(InputSchema):
-    email_kinds: list[str]
+    email_kinds: list[Annotated[str, OneOf(Kind)]]
     daily_digest: ApiBool
     # Optional: a client that leaves them out keeps the quiet hours it does not know about.
     quiet_from: ApiTime | None = None

@@ -7,17 +7,20 @@ rules) or 422 (wrong types).
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
-from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.matching.records.availability import format_windows_joined
 from tandem.people import selectors, services
 from tandem.people.auth import authenticated_by_token
+from tandem.people.choices import Cadence, MeetingFormat
 
 router = Router(tags=["people"])
 
@@ -127,6 +130,10 @@ class MyProfileOut(ProfileOut):
         return selectors.profile_completeness(profile=obj).missing
 
 
+def _listed(*choices) -> dict:
+    return {"type": "string", "enum": OneOf(*choices).values}
+
+
 class ProfilePatch(InputSchema):
     """Only the fields you send are changed; all are validated before anything is saved."""
 
@@ -156,8 +163,12 @@ class ProfilePatch(InputSchema):
     languages: list[str] | None = Field(
         None, description="ISO 639-1 codes, most fluent first (the order is kept)."
     )
-    meeting_format: str | None = Field(None, description="virtual | in_person | any")
-    cadence: str | None = Field(None, description='weekly | biweekly | monthly | quarterly | ""')
+    # The participant record's rule reads these, with the words a participant file gets (400):
+    # the schema lists the choices, the record refuses the rest.
+    meeting_format: Annotated[str, WithJsonSchema(_listed(MeetingFormat))] | None = None
+    cadence: Annotated[str, WithJsonSchema(_listed(Cadence, ""))] | None = Field(
+        None, description='"" clears.'
+    )
     working_style: dict[str, int] | None = Field(None, description="{question_key: 1..5}")
 
 

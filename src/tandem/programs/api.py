@@ -7,6 +7,7 @@ ones; admin operations answer 404 to participants too. Errors are
 """
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -21,10 +22,12 @@ from tandem.core.api_types import (
     ApiInt,
     AuthenticatedRequest,
     InputSchema,
+    OneOf,
 )
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.core.uploads import upload_request_body, uploaded_file
+from tandem.people.choices import Cadence
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
 from tandem.programs.exports import export_csv_lines
@@ -32,8 +35,15 @@ from tandem.programs.imports import services as import_services
 from tandem.programs.imports.api import ImportConfirmIn, ImportOut
 from tandem.programs.imports.api import router as imports_router
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
-from tandem.programs.models import DEFAULT_WEIGHTS, EnrolmentStatus, Role
+from tandem.programs.models import (
+    DEFAULT_WEIGHTS,
+    EnrolmentStatus,
+    MatchingMode,
+    ProgramType,
+    Role,
+)
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.services.enrolments import TRANSITIONS
 
 LIMIT_DESCRIPTION = (
     "Most {role}s holding a place (active or awaiting approval); null: no limit. Who joins "
@@ -74,12 +84,12 @@ class ProgramOut(Schema):
 class ProgramPatch(InputSchema):
     name: str | None = None
     description: str | None = None
-    program_type: str | None = None
-    matching_mode: str | None = None
+    program_type: Annotated[str, OneOf(ProgramType)] | None = None
+    matching_mode: Annotated[str, OneOf(MatchingMode)] | None = None
     starts_on: ApiDate | None = None
     ends_on: ApiDate | None = None
     default_duration_weeks: ApiInt | None = None
-    default_cadence: str | None = None
+    default_cadence: Annotated[str, OneOf(Cadence)] | None = None
     default_capacity: ApiInt | None = None
     weights: dict[str, float] | None = None
     avoid_manager: ApiBool | None = None
@@ -124,8 +134,8 @@ class ParticipantFilter(Schema):
     q: str = Field("", description="Search in name and email.")
 
 
-class StatusIn(InputSchema):
-    action: str = Field(
+class EnrolmentActionIn(InputSchema):
+    action: Annotated[str, OneOf(*TRANSITIONS)] = Field(
         description="approve | pause | remove | reactivate | admit (from the waitlist)"
     )
 
@@ -134,7 +144,7 @@ class BulkStatusIn(InputSchema):
     ids: list[ApiId] = Field(
         description="Enrolment ids of this program, each awaiting approval or waitlisted."
     )
-    action: str = Field(
+    action: Annotated[str, OneOf(*services.BULK_ACTIONS)] = Field(
         description="approve (awaiting approval) | decline (either) | admit (waitlisted)"
     )
 
@@ -150,8 +160,9 @@ class CapacityIn(InputSchema):
 
 
 class InvitationIn(InputSchema):
-    role: str = Field(
-        description="mentee | mentor (admins: POST /{slug}/admins/invitations, by e-mail)"
+    role: Annotated[str, OneOf(Role)] = Field(
+        description="mentee | mentor; admin is a 400 (admins: POST /{slug}/admins/invitations, "
+        "by e-mail)"
     )
     expires_at: ApiDateTime | None = None
     max_uses: ApiInt | None = None
@@ -227,7 +238,7 @@ def participant_list(request: AuthenticatedRequest, slug: str, filters: Query[Pa
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def enrolment_set_status(
-    request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: StatusIn
+    request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: EnrolmentActionIn
 ):
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.enrolment_set_status(

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiBool, AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.guidance import STAGES
@@ -62,7 +62,7 @@ class ArticleIn(InputSchema):
     title: str = Field(max_length=TITLE_LIMIT * 2)
     summary: str = Field("", max_length=SUMMARY_LIMIT * 2)
     body: str = Field(max_length=GUIDANCE_BODY_LIMIT * 2)
-    stages: list[str] = Field([], max_length=len(STAGES) * 2)
+    stages: list[Annotated[str, OneOf(*STAGES)]] = Field([], max_length=len(STAGES) * 2)
     reason_codes: list[str] = Field([], max_length=50)
     hidden: ApiBool = False
 

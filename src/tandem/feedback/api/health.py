@@ -4,14 +4,14 @@ program outside the pair). Never what the pair write: states, scores, reasons in
 times."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.pagination import PageNumberPagination
-from tandem.feedback.models import InterventionKind, MentorshipHealth
+from tandem.feedback.models import HealthState, InterventionKind, MentorshipHealth
 from tandem.feedback.selectors import health_reads as selectors
 from tandem.feedback.services import health_actions as services
 from tandem.mentorships.api.common import ERRORS, PersonOut
@@ -122,7 +122,7 @@ def get_mentorship_health(request: AuthenticatedRequest, mentorship_id: int) -> 
 def list_program_health(
     request: AuthenticatedRequest,
     program_id: int,
-    state: str = "",
+    state: Annotated[str, OneOf(HealthState, "")] = "",
     reason: str = "",
     q: str = "",
 ) -> Any:

@@ -1,15 +1,16 @@
 """Action items: list, add, set the status."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
+from tandem.mentorships.models import ActionItemStatus
 
 router = Router()
 
@@ -33,7 +34,7 @@ class ActionItemOut(Schema):
 
 
 class StatusIn(InputSchema):
-    status: Literal["open", "done"]
+    status: Annotated[str, OneOf(ActionItemStatus)]
 
 
 @router.get(

@@ -1,15 +1,17 @@
 """Agreement versions: list, propose, sign."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
+from tandem.mentorships.models import MeetingFormat
+from tandem.people.choices import Cadence
 
 router = Router()
 
@@ -24,8 +26,8 @@ class AgreementContent(InputSchema):
     objectives: list[Objective]
     mentor_expectations: str = ""
     mentee_expectations: str = ""
-    cadence: str = Field(description="weekly | biweekly | monthly | quarterly")
-    meeting_format: str = Field(description="video | call | in_person | chat")
+    cadence: Annotated[str, OneOf(Cadence)]
+    meeting_format: Annotated[str, OneOf(MeetingFormat)]
     meeting_minutes: ApiInt
     focus_areas: str = ""
     desired_outcomes: str = ""

@@ -6,10 +6,11 @@ from typing import Annotated
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest, InputSchema, OneOf
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
+from tandem.mentorships.models import GoalState
 
 router = Router()
 
@@ -32,7 +33,7 @@ class GoalOut(Schema):
 
 
 class ProgressIn(InputSchema):
-    state: str = Field(description="not_started | in_progress | achieved | dropped")
+    state: Annotated[str, OneOf(GoalState)]
     percent: Percent
     note: str = ""
 

@@ -2,7 +2,7 @@
 agenda, shared and private notes."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -16,16 +16,18 @@ from tandem.core.api_types import (
     ApiInt,
     AuthenticatedRequest,
     InputSchema,
+    OneOf,
 )
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
-from tandem.mentorships.models import PrivateNote
+from tandem.mentorships.models import MeetingFormat, PrivateNote
 from tandem.mentorships.scheduling import SUGGESTIONS_MAX
 from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
+from tandem.people.choices import Cadence
 
 router = Router()
 
@@ -35,10 +37,10 @@ class MeetingIn(InputSchema):
         description="With a UTC offset, e.g. 2026-05-04T09:00:00+02:00 (without one: 422)."
     )
     ends_at: ApiDateTime
-    format: str = Field(description="video | call | in_person | chat")
+    format: Annotated[str, OneOf(MeetingFormat)]
     video_url: str = Field("", description="Empty for video: a private room is generated.")
     location: str = ""
-    repeat: Literal["", "weekly", "biweekly", "monthly", "quarterly"] = ""
+    repeat: Annotated[str, OneOf(Cadence, "")] = ""
     count: ApiInt | None = Field(None, description="Meetings in the series (COUNT).")
     until: ApiDate | None = Field(
         None, description="Last day of the series (UNTIL); default: the agreement end."

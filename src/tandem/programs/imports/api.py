@@ -6,6 +6,7 @@ else gets the 404 a missing program gets."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
@@ -17,6 +18,7 @@ from tandem.core.api_types import (
     ApiId,
     AuthenticatedRequest,
     InputSchema,
+    OneOf,
     TextId,
 )
 from tandem.core.openapi import ErrorOut
@@ -24,6 +26,7 @@ from tandem.core.pagination import PageNumberPagination
 from tandem.programs import selectors
 from tandem.programs.imports import invitations, services
 from tandem.programs.imports.problems import problem_file_type
+from tandem.programs.models import Role
 from tandem.programs.selectors import ProgramAccess
 
 router = Router(tags=["programs"])
@@ -108,7 +111,9 @@ class EmailInvitationIn(InputSchema):
         description="One or more addresses, one a line (commas work too). A line that is not "
         "an address is a 400 with fields ``emails.<line>``; nothing is invited then.",
     )
-    role: str = Field(description="mentee | mentor")
+    role: Annotated[str, OneOf(Role)] = Field(
+        description="mentee | mentor; admin is a 400 (admins: POST /{slug}/admins/invitations)"
+    )
     send_at: ApiDateTime | None = Field(
         None, description="When the email goes (the periodic job sends it); null: now."
     )
