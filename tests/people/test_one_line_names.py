@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tandem.people import services
-from tests.people.factories import PASSWORD, UserFactory
+from tests.people.factories import PASSWORD, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,22 @@ def test_sign_up_names_are_kept_on_one_line():
 def test_a_token_name_keeps_no_format_characters():
     token, _secret = services.api_token_create(user=UserFactory(), name=PASTED)
     assert token.name == KEPT
+
+
+def test_a_profile_keeps_its_one_line_fields_on_one_line_without_format_characters():
+    """Headline, department and city are read by other people: U+202E in them would reverse
+    how the rest of the line reads on their pages."""
+    profile = ProfileFactory()
+    person = profile.user
+    services.profile_update(
+        profile=profile,
+        actor=person,
+        first_name=PASTED,
+        headline=PASTED,
+        department=PASTED,
+        city=PASTED,
+    )
+    person.refresh_from_db()
+    person.profile.refresh_from_db()
+    shown = (person.first_name, person.profile.headline, person.profile.department)
+    assert shown + (person.profile.city,) == (KEPT,) * 4

@@ -1,14 +1,11 @@
-"""What the people services share: the length message, the whitespace pattern and the rule
-for a name typed as nothing but blanks."""
+"""What the people services share: the length message and the rule for a name typed as
+nothing but blanks."""
 
 from __future__ import annotations
-
-import re
 
 from tandem.core.text import one_line
 
 TOO_LONG = "Use at most {limit} characters."
-WHITESPACE = re.compile(r"\s+")
 NAME_ONLY_BLANKS = "A name cannot be only spaces: type the name, or leave the box empty."
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from tandem.core.exceptions import ApplicationError, NotFound, validation_error_fields
 from tandem.core.saving import field_values, model_update, save_changed
-from tandem.core.text import clean_text
+from tandem.core.text import clean_text, one_line
 from tandem.matching.records import cells
 from tandem.matching.records.availability import Window, check_availability
 from tandem.matching.records.cells import CellError, check_skill, skill_slug
@@ -27,7 +27,6 @@ from tandem.people.services.availability import availability_utc_refresh
 from tandem.people.services.common import (
     NAME_ONLY_BLANKS,
     TOO_LONG,
-    WHITESPACE,
     blank_name,
 )
 from tandem.people.services.manager import MANAGER_FIELDS, manager_change
@@ -186,7 +185,7 @@ def _profile_changes(profile: Profile, given: dict, actor: User | None) -> _Prof
                 continue
             value = clean_text(given[field])
             if field in ONE_LINE_FIELDS:
-                value = WHITESPACE.sub(" ", value)
+                value = one_line(value)
             target = changes.user_fields if field in USER_NAME_FIELDS else changes.profile_fields
             target[field] = value
             _check_length(changes.errors, field, value, limit)
