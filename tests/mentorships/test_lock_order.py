@@ -236,6 +236,31 @@ def test_ending_early_while_the_partner_cancels_one_meeting(postgres_only):
     assert set(Meeting.objects.values_list("status", flat=True)) == {MeetingStatus.CANCELLED}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ending_early_while_the_partner_moves_a_meeting(postgres_only):
+    """Moving a meeting locks the mentorship (its start is checked against the other
+    meetings') before the meeting, as ending does: taken after the meeting's, the two
+    deadlocked."""
+    m = mentorship()
+    meetings = [meeting(m, in_hours=48 + 24 * i) for i in range(3)]
+    start = meetings[-1].starts_at + timedelta(hours=2)
+    outcomes = race(
+        lambda: services.mentorship_end_early(
+            user=m.mentee, mentorship_id=m.pk, reason="Our goals moved apart."
+        ),
+        lambda: services.meeting_reschedule(
+            user=m.mentor,
+            meeting_id=meetings[-1].pk,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        ),
+    )
+    assert unexpected(outcomes) == []
+    assert [str(refused) for refused in refusals(outcomes)] in ([], [MENTORSHIP_CLOSED])
+    assert Mentorship.objects.get(pk=m.pk).state == MentorshipState.ENDED_EARLY
+    assert set(Meeting.objects.values_list("status", flat=True)) == {MeetingStatus.CANCELLED}
+
+
 def lock_waiters() -> int:
     """How many connections to this database wait for a lock now."""
     with connection.cursor() as cursor:

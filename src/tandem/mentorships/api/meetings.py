@@ -85,7 +85,8 @@ SEEN_TOGETHER = "Send seen_starts_at and seen_minutes together, or neither."
 class RescheduleIn(InputSchema):
     starts_at: ApiDateTime = Field(
         description="The new start. The meeting's `starts_at` sent back as it came, with the "
-        "same length, is no move: nothing changes and nobody is told."
+        "same length, is no move: nothing changes and nobody is told. The start of another "
+        "scheduled meeting of the mentorship (to the second) is a 409 naming `starts_at`."
     )
     ends_at: ApiDateTime = Field(
         description="The new end; the length is kept to the nearest minute (5 to 480)."

@@ -211,20 +211,24 @@ def _schedule_series(
     return first
 
 
-def _check_no_meeting_at(*, mentorship: Mentorship, starts: list[datetime], user: User) -> None:
+def _check_no_meeting_at(
+    *, mentorship: Mentorship, starts: list[datetime], user: User, moving: Meeting | None = None
+) -> None:
     """Refuse a start at which a scheduled meeting of the mentorship already begins: a double
-    click, or both people booking the slot they agreed. Call with the mentorship locked, so two
+    click, both people booking the slot they agreed, or a meeting moved onto another's start
+    (``moving``, which does not count against itself). Call with the mentorship locked, so two
     requests take turns and the second finds the first's meeting."""
     at_a_start = Q()
     for start in starts:
         at_a_start |= Q(
             starts_at__gt=start - SAME_START_WITHIN, starts_at__lt=start + SAME_START_WITHIN
         )
-    taken = (
-        Meeting.objects.filter(at_a_start, mentorship=mentorship, status=MeetingStatus.SCHEDULED)
-        .order_by("starts_at")
-        .first()
+    others = Meeting.objects.filter(
+        at_a_start, mentorship=mentorship, status=MeetingStatus.SCHEDULED
     )
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    taken = others.order_by("starts_at").first()
     if taken is not None:
         message = SAME_START.format(when=_local_text(taken.starts_at, user))
         raise ApplicationError(message, fields={"starts_at": message}, status=409)
@@ -336,15 +340,23 @@ def meeting_reschedule(
     opened) is no move, so no new sequence and nobody is told. ``seen`` is the start and length
     the person chose from; if the meeting moved since (the partner moved it), nothing is saved
     and :class:`MovedMeanwhile` says where it is now: the last save must not silently undo
-    the partner's move."""
+    the partner's move. A start another scheduled meeting of the mentorship has is refused as
+    when scheduling, under the mentorship's lock, taken before the meeting's (the lock order in
+    docs/mentorships.md): two meetings moved onto one start at once, or a move and a new
+    meeting there, take turns and the second is refused."""
     minutes = _check_times(starts_at, ends_at)
     with transaction.atomic():
+        mentorship_id = access_meeting(user=user, meeting_id=meeting_id).mentorship_id
+        access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         _changeable(meeting)
         if same_place(meeting, starts_at, minutes):
             return meeting, False
         if seen is not None and not same_place(meeting, *seen):
             raise MovedMeanwhile(meeting, user)
+        _check_no_meeting_at(
+            mentorship=meeting.mentorship, starts=[starts_at], user=user, moving=meeting
+        )
         old = meeting.starts_at
         meeting.starts_at = starts_at
         meeting.duration_minutes = minutes
