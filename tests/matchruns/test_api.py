@@ -143,7 +143,7 @@ class TestAdminFlow:
         response = call(
             client, "post", f"{BASE}/{program.slug}/runs", {"objective": "best", "seed": 1}
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert "objective" in response.json()["fields"]
         response = call(client, "post", f"{BASE}/{program.slug}/runs", {"seed": "x"})
         assert response.status_code == 422

@@ -123,7 +123,7 @@ class AvailabilityWindowInline(PreciseDateTimes, admin.TabularInline):
     extra = 0
 
 
-class SkillInline(admin.TabularInline):
+class SkillInline(PreciseDateTimes, admin.TabularInline):
     """A holder's tags, each with the spelling the holder reads (and everyone reads on them)."""
 
     extra = 0
