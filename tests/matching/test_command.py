@@ -5,6 +5,7 @@ import pytest
 
 from tandem.matching.command import main
 from tandem.matching.records.cells import CAPACITY_INVALID, CAPACITY_MAX
+from tandem.matching.report import public_group_rows
 
 MENTEES = """id,goals,languages,timezone,availability,cadence
 a,I want my charts to tell a clear story to executives,en,Europe/Berlin,Mon 09:00-12:00,biweekly
@@ -240,3 +241,18 @@ def test_profile_scores_have_six_decimals(files):
     for row in read_pairs(files / "pairs.csv").values():
         if row["mentor_id"]:
             assert len(row["score"].split(".")[1]) == 6, row["score"]
+
+
+def test_group_rows_come_only_from_what_the_operator_holds(tmp_path):
+    """The report's group rows (docs/matching.md, "Group figures") can be counted from the input
+    file's identity column and --out alone: they tell the operator nothing new."""
+    rows = [f"m{k},learn SQL,en,{'parent' if k < 10 else ''}" for k in range(11)]
+    (tmp_path / "mentees.csv").write_text("id,goals,languages,identity\n" + "\n".join(rows))
+    (tmp_path / "mentors.csv").write_text("id,expertise,capacity,languages\nt,SQL,9,en\n")
+    out, report = tmp_path / "pairs.csv", tmp_path / "r.json"
+    assert run(tmp_path, "--out", str(out), "--report", str(report)) == 0
+    with open(tmp_path / "mentees.csv", newline="") as handle:
+        parents = {r["id"] for r in csv.DictReader(handle) if r["identity"] == "parent"}
+    matched = {m for m, row in read_pairs(out).items() if row["mentor_id"]}
+    counted = public_group_rows({"parent": (len(parents), len(parents & matched))})
+    assert json.loads(report.read_text())["groups"] == counted

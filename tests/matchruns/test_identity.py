@@ -109,7 +109,7 @@ def test_identity_page_says_what_is_true(client):
     page = client.get(reverse("identity_edit")).content.decode()
     assert "never used for self-serve recommendations" in page
     assert "Match runs keep no copy" in page
-    assert "10 people" in page
+    assert "Match runs show no figure per group" in page
 
 
 def test_migration_removes_copies_saved_before_the_fix():

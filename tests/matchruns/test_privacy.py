@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tandem.matching.sentences import IDENTITY_NOT, IDENTITY_SHARED
 from tandem.matchruns import services
-from tandem.programs.models import EnrolmentStatus, MatchingMode
+from tandem.programs.models import MatchingMode
 from tests.matchruns.factories import ProgramFactory, UserFactory, admin, mentee, mentor
 
 pytestmark = pytest.mark.django_db
@@ -68,46 +68,3 @@ def test_recommendations_never_show_identity(client):
     assert page.content.count(b'class="card mentor-card"') == 2
     assert_private(page.content.decode())
     assert_private(api.content.decode())
-
-
-def test_group_rates_only_for_large_groups_and_rounded(client, run_tasks):
-    program = ProgramFactory()
-    boss = admin(program)
-    for _ in range(12):
-        mentee(program, identity=["Big group"])
-    for _ in range(7):
-        mentee(program, identity=["Small group"])
-    mentor(program, capacity=30)
-    with run_tasks():
-        run = services.match_run_start(user=boss, program=program)
-    client.force_login(boss)
-    html = client.get(reverse("match_run_detail", args=[program.slug, run.pk])).content.decode()
-    assert "big group" in html.lower()
-    assert "small group" not in html.lower()
-    data = client.get(f"/api/match-runs/{program.slug}/runs/{run.pk}").json()
-    assert data["summary"]["groups"] == [{"label": "big group", "size": 10, "rate": 1.0}]
-
-
-def test_pausing_one_person_changes_no_group_figure(client, run_tasks):
-    """Issue 8, item 4: pausing one person and re-running showed a group going from 7 to 6."""
-    program = ProgramFactory()
-    boss = admin(program)
-    small = [mentee(program, identity=["Seven"]) for _ in range(7)]
-    for _ in range(12):
-        mentee(program, identity=["Twelve"])
-    mentor(program, capacity=30)
-    with run_tasks():
-        before = services.match_run_start(user=boss, program=program)
-    small[0].enrolments.update(status=EnrolmentStatus.PAUSED)
-    with run_tasks():
-        after = services.match_run_rerun(user=boss, run=before)
-    client.force_login(boss)
-    shown = [
-        client.get(f"/api/match-runs/{program.slug}/runs/{run.pk}").json()["summary"]["groups"]
-        for run in (before, after)
-    ]
-    assert shown[0] == shown[1] == [{"label": "twelve", "size": 10, "rate": 1.0}]
-    for run in (before, after):
-        run.refresh_from_db()
-        assert "seven" not in str(run.report).lower()
-        assert "suppressed_groups" not in run.report

@@ -615,7 +615,7 @@ class TestIdentityPages:
         user = UserFactory()
         client.force_login(user)
         page = client.get(reverse("identity_edit")).content.decode()
-        assert "Who sees it" in page and "at least 10 people" in page
+        assert "Who sees it" in page and "at least 5 mentees" in page
         response = client.post(
             reverse("identity_edit"), {"attributes": "Parent\nFirst-gen", "prefer_shared": "on"}
         )

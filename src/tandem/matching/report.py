@@ -1,7 +1,8 @@
 """The quality report of a match run (``report.json``), and the one rule for group figures.
 
-Per-group figures follow :func:`public_group_rows` everywhere they appear (this report, the
-``tandem match`` report, match-run pages, the API): a group is named only with at least
+Per-group figures appear only in this report as ``tandem match --report`` writes it (its
+operator holds every identity in the input file already; Tandem's match runs drop them, see
+docs/match-runs.md) and follow :func:`public_group_rows`: a group is named only with at least
 ``MIN_GROUP_SIZE`` mentees, its size is rounded to a multiple of ``SIZE_BASE`` and its match
 rate to the nearest ``RATE_STEP``; no exact group count, no mean score and no count of hidden
 groups is ever given.

@@ -88,16 +88,9 @@ def pair_rows(score: float, reasons: Iterable[Reason]) -> list[dict[str, str]]:
     return [fit_row(score), *reason_rows(reasons)]
 
 
-def _group_rows(report: dict) -> list[dict]:
-    """The core's public group rows (tandem.matching.report.public_group_rows), as a list."""
-    return [
-        {"label": label, "size": int(g["size"]), "rate": float(g["match_rate"])}
-        for label, g in sorted((report.get("groups") or {}).items())
-    ]
-
-
 def _safe_report(report: dict) -> dict:
-    """The figures of the core's report worth keeping: none is computed with identity."""
+    """The figures of the core's report worth keeping: none is computed with identity, and
+    none is per opt-in group (docs/match-runs.md, "No group figures per run")."""
     keep = (
         "objective",
         "seed",
@@ -112,9 +105,7 @@ def _safe_report(report: dict) -> dict:
         "candidates",
         "warnings",
     )
-    safe = {key: report[key] for key in keep if key in report}
-    safe["groups"] = _group_rows(report)
-    return safe
+    return {key: report[key] for key in keep if key in report}
 
 
 def solve(

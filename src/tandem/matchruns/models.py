@@ -42,8 +42,7 @@ class MatchRun(models.Model):
     error = models.TextField(blank=True)
     # Participant records (without identity) + weights + conflict rules, as handed to the core.
     inputs = models.JSONField(default=dict, blank=True)
-    # The core's quality report: no figure computed with identity; group rows only as
-    # tandem.matching.report.public_group_rows gives them (large groups, rounded).
+    # The core's quality report: no figure computed with identity, none per opt-in group.
     report = models.JSONField(default=dict, blank=True)
     parent = models.ForeignKey(
         "self",

@@ -18,14 +18,6 @@ class PersonOut(Schema):
     name: str
 
 
-class GroupOut(Schema):
-    """An opt-in group of 10 or more mentees: size to the nearest 5, rate to the nearest 0.1."""
-
-    label: str
-    size: int
-    rate: float
-
-
 class SummaryOut(Schema):
     mentees: int
     mentors: int
@@ -34,7 +26,6 @@ class SummaryOut(Schema):
     mean_score: float | None
     min_score: float | None
     match_rate: float | None
-    groups: list[GroupOut]
 
 
 class RunOut(Schema):

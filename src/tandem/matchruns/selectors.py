@@ -104,17 +104,15 @@ class RunSummary:
     mean_score: float | None
     min_score: float | None
     match_rate: float | None
-    groups: list[dict]
 
 
 def match_run_summary(*, run: MatchRun) -> RunSummary:
-    """Quality figures. Group rows are the core's public ones (large groups, rounded figures:
-    ``tandem.matching.report.public_group_rows``), stored with the run."""
+    """Quality figures over the whole cohort; none per opt-in group (docs/match-runs.md, "No
+    group figures per run")."""
     figures = MatchPair.objects.filter(run=run).aggregate(
         matched=Count("pk"), mean=Avg("score"), low=Min("score")
     )
     mentees = len(run.inputs.get("mentees", ()))
-    groups = list((run.report or {}).get("groups", ()))
     return RunSummary(
         mentees=mentees,
         mentors=len(run.inputs.get("mentors", ())),
@@ -125,7 +123,6 @@ def match_run_summary(*, run: MatchRun) -> RunSummary:
         mean_score=figures["mean"],
         min_score=figures["low"],
         match_rate=(figures["matched"] / mentees) if mentees else None,
-        groups=groups,
     )
 
 

@@ -185,7 +185,8 @@ class IdentityOut(Schema):
 class IdentityIn(InputSchema):
     """Your self-described background. Only you can read it; it is used only in program-run
     cohort matching (if ``prefer_shared``: it steers the choice of pairs, never a score or
-    reason) and in aggregated reports that hide groups under 10 people and round the rest."""
+    reason) and in the program's quarterly equity figures, which hide small groups; match runs
+    show no figure per group."""
 
     attributes: list[str] = Field(description="Up to 10 items in your own words.")
     prefer_shared: ApiBool = False
