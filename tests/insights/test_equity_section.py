@@ -9,19 +9,12 @@ people: not named; O4 shared nothing; O5 "Veteran", 1 person), O6..O8 unmatched,
   (0.3589, 0.9178) and 5/8 (0.3057, 0.8632), so Newcombe's interval is
   0.0893 - sqrt((0.7143-0.3589)^2 + (0.8632-0.625)^2) = -0.3385 to
   0.0893 + sqrt((0.9178-0.7143)^2 + (0.625-0.3057)^2) = 0.4679.
-- Time to match: parents' weeks 1..5 (mean 3, variance 2.5), the others' all 1 (variance 0):
-  difference 2, se = sqrt(2.5/5) = 0.7071, Welch df = 4, t = 2.7764: 2 ± 1.9632 = 0.0368 to 3.9632.
-- Match quality (run scores): parents 0.9, 0.8, 0.7, 0.6, 0.5 (mean 0.7, variance 0.025), the
-  others 0.5 each: 0.2 ± 2.7764 * sqrt(0.005) = 0.0037 to 0.3963.
-- Satisfaction (closing surveys): parents 5, 5, 4, 4, 2 (mean 4, variance 6/4 = 1.5), others 3
-  each: 1 ± 2.7764 * sqrt(0.3) = -0.5207 to 2.5207: no clear difference.
-- Early endings: P1 and P2's first mentorships ended early: 2/5 against 0/5, difference 0.4;
-  Wilson 2/5 = (0.1176, 0.7693), 0/5 = (0, 0.4345): -0.1182 to 0.7693.
-- Re-matches: P1 has a second mentorship: 1/5 against 0/5: 0.2, -0.2643 to 0.6245.
-- Goal completion (goals set in week 10, their state from their updates): parents achieved
-  2/2, 2/2, 1/2, 1/2, 0/2 (shares mean 0.6, variance 0.175),
-  the others 1/1 four times and 0/1 once (mean 0.8, variance 0.2): -0.2, se = sqrt(0.075) =
-  0.2739, Welch df = 7.965, t = 2.3078: -0.8320 to 0.4320.
+- The other figures are released with noise (``equity.noise``): their exact values, which the
+  tests read with every draw zero (``no_draw``), are: time to match parents' weeks 1..5 (mean 3)
+  against 1 each, 2 weeks; match quality 0.7 against 0.5; satisfaction 4 against 3; early
+  endings 2/5 against 0/5; re-matches (P1 has a second mentorship) 1/5 against 0/5; goal
+  completion (goals set in week 10, their state from their updates) 0.6 against 0.8. Their
+  intervals are widened by the noise's scale and clipped to the values' range: see the test.
 
 The data is written as of week 10 (``WRITTEN``) and read on ``READ``, when the cohorts of
 2025Q1 and 2025Q2 are final (followed to the end of 2025Q3 and 2025Q4) and later ones are not.
@@ -35,6 +28,7 @@ import pytest
 from django.core.cache import cache
 
 from tandem.feedback.models import CheckIn, CheckInKind
+from tandem.insights.equity import noise
 from tandem.insights.scope import scope_of
 from tandem.insights.selectors import equity_data
 from tandem.insights.selectors.equity import (
@@ -147,32 +141,54 @@ def row(table):
     return found
 
 
-def test_each_figure_against_the_hand_computed_values(program):
+@pytest.fixture
+def no_draw(monkeypatch):
+    """Every noise draw zero: the released figures are then the exact ones, rounded, with the
+    intervals still widened by the noise's scale (``equity.noise``)."""
+    monkeypatch.setattr(noise, "laplace", lambda *args: 0.0)
+
+
+def test_each_figure_against_the_hand_computed_values(program, no_draw):
+    """Rounded as the page shows them; a mean's interval from everyone's spread, widened by
+    the noise's 95 % half-width (1.96 · √2 · width · (1/5 + 1/5)) and kept within ± the
+    width of the values' range: for the time to match, 40 weeks."""
     found = tables(program)
     expected = {
-        "match_rate": (7, 0.7143, 8, 0.625, 0.0893, -0.3385, 0.4679),
-        "time_to_match": (5, 3.0, 5, 1.0, 2.0, 0.0368, 3.9632),
-        "match_quality": (5, 0.7, 5, 0.5, 0.2, 0.0037, 0.3963),
-        "satisfaction": (5, 4.0, 5, 3.0, 1.0, -0.5207, 2.5207),
-        "early_endings": (5, 0.4, 5, 0.0, 0.4, -0.1182, 0.7693),
-        "rematches": (5, 0.2, 5, 0.0, 0.2, -0.2643, 0.6245),
-        "goal_completion": (5, 0.6, 5, 0.8, -0.2, -0.8320, 0.4320),
+        "match_rate": (7, 0.714, 8, 0.625, 0.089, -0.338, 0.468),  # released exact
+        "time_to_match": (5, 3.0, 5, 1.0, 2.0, -40.0, 40.0),
+        "match_quality": (5, 0.7, 5, 0.5, 0.2, -0.93, 1.0),
+        "satisfaction": (5, 4.0, 5, 3.0, 1.0, -3.7, 4.0),
+        "early_endings": (5, 0.4, 5, 0.0, 0.4, -0.824, 1.0),
+        "rematches": (5, 0.2, 5, 0.0, 0.2, -1.0, 1.0),
+        "goal_completion": (5, 0.6, 5, 0.8, -0.2, -1.0, 1.0),
     }
     keys = ("people", "value", "rest_people", "rest_value", "difference", "low", "high")
     for metric, numbers in expected.items():
         got = row(found[metric])
-        assert [got[k] for k in keys] == pytest.approx(numbers, abs=1e-3), metric
+        assert [got[k] for k in keys] == pytest.approx(numbers, abs=1e-9), metric
 
 
-def test_statements_say_the_difference_or_that_there_is_none(program):
+def test_statements_say_the_difference_or_that_there_is_none(program, no_draw):
     found = tables(program)
     assert row(found["time_to_match"])["statement"] == (
-        "Mentees who shared “parent” waited 2.0 weeks longer to be matched (95 % interval 0.0–4.0)."
+        "No clear difference in time to match between mentees who shared “parent” and everyone "
+        "else: the difference is 2.0 weeks (95 % interval −40.0 to 40.0), and the interval "
+        "includes zero."
     )
     assert row(found["satisfaction"])["statement"].startswith(
         "No clear difference in satisfaction between mentees who shared “parent” and everyone "
-        "else: the difference is 1.0 points on the 1 to 5 scale (95 % interval −0.5 to 2.5)"
+        "else: the difference is 1.0 points on the 1 to 5 scale (95 % interval −3.7 to 4.0)"
     )
+
+
+def test_a_figure_is_released_with_its_own_fixed_noise(program):
+    """The draw is keyed by the cell: re-reading gives the same numbers (no averaging over
+    re-reads), and the time to match is not the exact 3.0 weeks."""
+    first = row(tables(program)["time_to_match"])
+    cache.clear()
+    assert row(tables(program)["time_to_match"]) == first
+    assert first["value"] != 3.0 and first["value"] == round(first["value"], 1)
+    assert first["people"] == 5  # sizes are exact: the suppression rules are about them
 
 
 def test_the_site_scope_counts_every_program_and_a_range_outside_the_data_has_no_mentees(program):

@@ -1,15 +1,13 @@
 """95 % intervals for a group's figure minus everyone else's, from published moments only.
 
-A figure is a cell ``(n, sum, sum of squares)``; rates use ``sum`` (people with the outcome) and
-means use all three, so every interval below is a function of published cells.
+A figure is a cell ``(n, sum, sum of squares)``; rates use ``sum`` (people with the outcome), and
+a mean's interval (``equity.noise``) the scope's spread over everyone.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-import scipy as sp
 
 Z95 = 1.959963984540054  # the standard normal's 97.5th percentile
 
@@ -75,24 +73,3 @@ def newcombe(s1: float, n1: float, s2: float, n2: float) -> Difference:
     low = estimate - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = estimate + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return Difference(estimate, low, high)
-
-
-def welch(first: Moments, second: Moments) -> Difference | None:
-    """Welch's interval for the difference of two means (``None`` when either side has fewer
-    than two people). Two groups without any spread give the difference as its own interval.
-
-    >>> d = welch(Moments(3, 6, 14), Moments(3, 12, 50))
-    >>> round(d.estimate, 4), round(d.low, 4), round(d.high, 4)
-    (-2.0, -4.267, 0.267)
-    """
-    v1, v2 = first.variance, second.variance
-    if v1 is None or v2 is None:
-        return None
-    estimate = first.total / first.n - second.total / second.n
-    a, b = v1 / first.n, v2 / second.n
-    se2 = a + b
-    if se2 <= 0:
-        return Difference(estimate, estimate, estimate)
-    df = se2 * se2 / (a * a / (first.n - 1) + b * b / (second.n - 1))
-    half = float(sp.stats.t.ppf(0.975, df)) * math.sqrt(se2)
-    return Difference(estimate, estimate - half, estimate + half)

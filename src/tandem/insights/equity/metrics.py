@@ -8,8 +8,15 @@ this is what lets the suppression auditor reason about differences exactly.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
+
+from tandem.insights.equity.cohorts import FOLLOW_QUARTERS
+
+# A wait is counted up to its cohort's cut-off: at most 1 + FOLLOW_QUARTERS quarters of at most
+# 92 days after joining, under 40 weeks.
+MAX_WAIT_WEEKS = float(math.ceil((1 + FOLLOW_QUARTERS) * 92 / 7))
 
 QUANTITIES: tuple[str, ...] = (
     "enrolled",  # 1 for every mentee enrolment
@@ -50,6 +57,9 @@ class Metric:
     down: str
     scale: float = 1.0  # a difference times this is in ``unit``
     decimals: int = 1  # in sentences: two for scores from 0 to 1, where one would read 0.0
+    # The range every person's value lies in, which bounds what one person changes the group's
+    # sum by (``equity.noise``); ``None``: the figure is released exact (only rounded).
+    bounds: tuple[float, float] | None = None
 
     @property
     def protects_n(self) -> bool:
@@ -81,38 +91,40 @@ METRICS: tuple[Metric, ...] = (
         "time_to_match", "Time to match", Kind.MEAN, "matched", "weeks", "weeks_sq",
         "Matched mentees; weeks from joining to their first mentorship.",
         "weeks", "waited {x} longer to be matched", "waited {x} less to be matched",
+        bounds=(0.0, MAX_WAIT_WEEKS),
     ),
     Metric(
         "match_quality", "Match quality", Kind.MEAN, "scored", "score", "score_sq",
         "Mentees paired by a published match run; the score of their pair in the first such "
         "run (0 to 1).",
         "points of score", "had match scores {x} higher than everyone else",
-        "had match scores {x} lower than everyone else", decimals=2,
+        "had match scores {x} lower than everyone else", decimals=2, bounds=(0.0, 1.0),
     ),
     Metric(
         "satisfaction", "Satisfaction", Kind.MEAN, "answered", "satisfaction", "satisfaction_sq",
         "Mentees who answered a closing survey; their latest answer to how satisfied they are "
         "(1 to 5).",
         "points on the 1 to 5 scale", "rated their mentorship {x} higher than everyone else",
-        "rated their mentorship {x} lower than everyone else",
+        "rated their mentorship {x} lower than everyone else", bounds=(1.0, 5.0),
     ),
     Metric(
         "early_endings", "Early endings", Kind.RATE, "matched", "ended_early", "ended_early",
         "Matched mentees; those who had a mentorship end early.",
         _PP, "had a mentorship end early {x} more often than everyone else",
         "had a mentorship end early {x} less often than everyone else", 100.0,
+        bounds=(0.0, 1.0),
     ),
     Metric(
         "rematches", "Re-matches", Kind.RATE, "matched", "rematched", "rematched",
         "Matched mentees; those who had two or more mentorships in the program.",
         _PP, "were re-matched {x} more often than everyone else",
-        "were re-matched {x} less often than everyone else", 100.0,
+        "were re-matched {x} less often than everyone else", 100.0, bounds=(0.0, 1.0),
     ),
     Metric(
         "goal_completion", "Goal completion", Kind.MEAN, "with_goals", "goal_share",
         "goal_share_sq",
         "Mentees with at least one goal; the share of their goals marked achieved.",
         _PP, "achieved {x} more of their goals than everyone else",
-        "achieved {x} fewer of their goals than everyone else", 100.0,
+        "achieved {x} fewer of their goals than everyone else", 100.0, bounds=(0.0, 1.0),
     ),
 )  # fmt: skip

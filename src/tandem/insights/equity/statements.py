@@ -1,36 +1,9 @@
-"""One figure of one group against everyone else: the numbers the table shows, the interval of
-the difference and the sentence that says it in plain words."""
+"""The sentence that says a group's released difference from everyone else in plain words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tandem.insights.equity.intervals import Difference, Moments, newcombe, welch
-from tandem.insights.equity.metrics import Kind, Metric
-
-
-@dataclass(frozen=True)
-class Comparison:
-    group: Moments
-    rest: Moments
-    difference: Difference | None  # None when a side has too few people for an interval
-
-    @property
-    def value(self) -> float | None:
-        return self.group.mean
-
-    @property
-    def rest_value(self) -> float | None:
-        return self.rest.mean
-
-
-def compare(metric: Metric, group: Moments, rest: Moments) -> Comparison:
-    """The group's figure, everyone else's and the 95 % interval of the difference."""
-    if group.n <= 0 or rest.n <= 0:
-        return Comparison(group, rest, None)
-    if metric.kind is Kind.RATE:
-        return Comparison(group, rest, newcombe(group.total, group.n, rest.total, rest.n))
-    return Comparison(group, rest, welch(group, rest))
+from tandem.insights.equity.intervals import Difference
+from tandem.insights.equity.metrics import Metric
 
 
 def _number(value: float, decimals: int = 1) -> str:

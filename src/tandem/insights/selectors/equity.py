@@ -10,16 +10,19 @@ version plus a cache read.
 from __future__ import annotations
 
 import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from tandem.feedback.models import EDIT_WINDOW
-from tandem.insights.equity import releases
+from tandem.insights.equity import noise, releases
 from tandem.insights.equity.cohorts import shown_words, waiting_words
 from tandem.insights.equity.family import SITE, EquityData
 from tandem.insights.equity.intervals import Moments
 from tandem.insights.equity.metrics import INDEX, METRICS, Kind, Metric
+from tandem.insights.equity.noise import Released
 from tandem.insights.equity.releases import release_year, replay
-from tandem.insights.equity.statements import Comparison, compare, statement
+from tandem.insights.equity.statements import statement
 from tandem.insights.equity.suppression import Decisions
 from tandem.insights.scope import InsightScope, Quarter
 from tandem.insights.selectors.equity_data import equity_audited, first_mentee_quarter
@@ -67,6 +70,7 @@ ALL_QUARTERS_ONLY = (
 )
 NUMBERS = ("people", "value", "rest_people", "rest_value", "difference", "low", "high")
 UNITS = {"time_to_match": ColumnKind.WEEKS}
+Shown = tuple[int, int, Released]  # the group's people, everyone else's, the released figure
 
 
 def _quarter(quarter: Quarter | None) -> int | None:
@@ -111,29 +115,26 @@ def _moments(values: list[float], metric: Metric) -> Moments:
     )
 
 
-def _row(name: str, metric: Metric, shown: Comparison | None) -> dict[str, Cell]:
+def _row(name: str, metric: Metric, shown: Shown | None) -> dict[str, Cell]:
     if shown is None:
         return {"group": name, "statement": WITHHELD} | dict.fromkeys(NUMBERS)
-    difference = shown.difference
+    people, rest_people, released = shown
+    difference = released.difference
     if difference is None:
         words = "Too few people on one side for an interval."
     else:
         words = statement(metric, name, difference)
     return {
         "group": name,
-        "people": int(shown.group.n),
-        "value": _round(shown.value),
-        "rest_people": int(shown.rest.n),
-        "rest_value": _round(shown.rest_value),
-        "difference": _round(difference.estimate if difference else None),
-        "low": _round(difference.low if difference else None),
-        "high": _round(difference.high if difference else None),
+        "people": people,
+        "value": released.value,
+        "rest_people": rest_people,
+        "rest_value": released.rest_value,
+        "difference": difference.estimate if difference else None,
+        "low": difference.low if difference else None,
+        "high": difference.high if difference else None,
         "statement": words,
     }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 4)
 
 
 def _private(
@@ -182,13 +183,32 @@ def _table(
     )
 
 
-def _compare(data: EquityData, metric: Metric, scope: int, where: int, g: int) -> Comparison:
+def _compare(data: EquityData, metric: Metric, scope: int, where: int, g: int) -> Shown:
+    """The group's sizes (exact) and its released figure, with the noise of this cell."""
     everyone = _moments([float(x) for x in data.total_cells[scope, where]], metric)
     group = _moments([float(x) for x in data.group_cells[scope, where, g]], metric)
-    rest = Moments(
-        everyone.n - group.n, everyone.total - group.total, everyone.squares - group.squares
+    if not settings.SECRET_KEY:  # an empty key would let anyone compute the noise away
+        raise ImproperlyConfigured("The equity figures' noise needs SECRET_KEY.")
+    draw = noise.laplace(
+        settings.SECRET_KEY.encode(), _cell_label(data, scope, where, data.names[g], metric), 1.0
     )
-    return compare(metric, group, rest)
+    released = noise.release(metric, group, everyone, draw)
+    return int(group.n), int(everyone.n - group.n), released
+
+
+def _cell_label(data: EquityData, scope: int, where: int, name: str, metric: Metric) -> str:
+    """What a cell's noise is keyed by: the programs and quarters of the scope's range that
+    have mentees, its group and figure. Two views of the same people (the site and its one
+    program with mentees then, a range whose added quarter is empty) so share one draw, which
+    averaging them cannot remove."""
+    chosen = np.arange(len(data.programs)) if scope == SITE else np.array([scope - 1])
+    first, last = (int(x) for x in data.ranges[where])
+    enrolled = data.totals[chosen, first : last + 1, INDEX["enrolled"]]
+    programs = [data.programs[p] for p in chosen[enrolled.sum(axis=1) > 0]]
+    quarters = data.first_quarter + first + np.flatnonzero(enrolled.sum(axis=0) > 0)
+    return "|".join(
+        (",".join(map(str, programs)), f"{quarters.min()}-{quarters.max()}", name, metric.key)
+    )
 
 
 def _empty(note: str, cohorts: str = "") -> list[InsightTable]:
