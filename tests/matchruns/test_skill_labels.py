@@ -66,3 +66,17 @@ def test_the_skill_filter_offers_one_option_per_tag_and_matches_any_spelling(pai
         assert f"Offers {MENTOR_TYPED}, the skill you searched for" in _texts(
             next(item for item in found.items if item.mentor_id == dana.pk).reasons
         )
+
+
+def test_a_filter_option_is_spelled_by_a_mentor_the_reader_is_offered():
+    """The first mentor in the pool may be full or hidden from this mentee: their spelling
+    would tell the mentee how someone they cannot see typed the tag."""
+    import numpy as np
+
+    from tandem.matching.records.cells import skill_slug
+    from tandem.matchruns.mentor_pool import Tags
+
+    tags = Tags.of([["ZORB recovery", "Go"], ["zorb Recovery"], []], key=skill_slug)
+    assert tags.among(np.array([False, True, True])) == {"zorb Recovery"}
+    assert tags.among(np.array([True, True, False])) == {"ZORB recovery", "Go"}
+    assert tags.among(np.array([False, False, True])) == set()

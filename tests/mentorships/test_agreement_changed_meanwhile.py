@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tandem.mentorships import services
-from tandem.mentorships.services.agreement import AGREEMENT_CHANGED_MEANWHILE
+from tandem.mentorships.services.agreement import AGREEMENT_CHANGED_MEANWHILE, NO_SUCH_BASE
 from tests.mentorships.factories import call, mentorship, valid_content
 from tests.mentorships.test_lock_order import race
 from tests.untouched import form_data, untouched_data
@@ -128,3 +128,25 @@ def test_the_api_answers_409_for_an_older_base_and_keeps_clients_without_one(cli
     assert rebased.status_code == 201 and rebased.json()["number"] == 3
     unbased = call(client, "post", url, m.mentee, {**mine, "focus_areas": "talks"})
     assert unbased.status_code == 201 and unbased.json()["number"] == 4
+
+
+def test_a_base_past_the_latest_version_is_a_400_not_a_partners_proposal(client):
+    """Nobody proposed version 7 meanwhile: saying so would send the person looking for it."""
+    m = mentorship()
+    url = f"/api/mentorships/{m.pk}/agreement/versions"
+    mine = valid_content(m.program, focus_areas="design reviews")
+    refused = call(client, "post", url, m.mentee, {**mine, "based_on": 7})
+    said = NO_SUCH_BASE.format(based_on=7, latest=1)
+    assert refused.status_code == 400
+    assert refused.json() == {"detail": said, "fields": {"based_on": said}}
+    assert m.agreement_versions.count() == 1
+
+
+def test_the_schema_bounds_based_on_from_zero_only():
+    from tandem.api import api
+
+    body = api.get_openapi_schema()["components"]["schemas"]["AgreementContent"]
+    based_on = next(
+        s for s in body["properties"]["based_on"]["anyOf"] if s.get("type") == "integer"
+    )
+    assert (based_on["minimum"], based_on["maximum"]) == (0, 2**31 - 1)

@@ -58,7 +58,7 @@ from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # Part of the cache key: change it whenever what is kept changes shape, so that a new
 # release never unpickles an old release's pool.
-POOL_FORMAT = 4
+POOL_FORMAT = 5
 POOL_SECONDS = 7 * 24 * 3600  # an unused version leaves the cache after a week
 LOCAL_SLOTS = 4  # pools this process keeps in memory (a few MB each at 10,000 people)
 _local: OrderedDict[str, MentorPool] = OrderedDict()
@@ -76,24 +76,25 @@ class Tags:
 
     @classmethod
     def of(cls, values: Iterable[Iterable[str]], key: Callable[[str], str] = str) -> Tags:
-        """Values with the same ``key`` are one, named as the first mentor spells it (skills:
-        each mentor's own spelling, one option per tag)."""
+        """Values with the same ``key`` are one (skills: one option per tag); ``names`` keeps
+        each mentor's own spelling of each value they hold, in the order of ``mentor``."""
         codes: dict[str, int] = {}
         names: list[str] = []
         pairs = []
         for row, given in enumerate(values):
             for value in set(given):
                 if value:
-                    code = codes.setdefault(key(value), len(codes))
-                    if code == len(names):
-                        names.append(value)
-                    pairs.append((row, code))
+                    pairs.append((row, codes.setdefault(key(value), len(codes))))
+                    names.append(value)
         mentor, codes_of = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
         return cls(names=tuple(names), mentor=mentor, code=codes_of)
 
     def among(self, chosen: np.ndarray) -> set[str]:
-        """The values the ``chosen`` mentors (a mask) have."""
-        return {self.names[c] for c in np.unique(self.code[chosen[self.mentor]]).tolist()}
+        """The values the ``chosen`` mentors (a mask) have, each as the first of them spells
+        it: never in the spelling of a mentor the reader is not offered."""
+        held = np.flatnonzero(chosen[self.mentor])
+        _, first = np.unique(self.code[held], return_index=True)
+        return {self.names[held[k]] for k in first.tolist()}
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def _listed(*choices) -> dict:
     return {"type": "string", "enum": OneOf(*choices).values}
 
 
-SKILL_TAGS = (
+SKILL_TAGS_HELP = (
     "Skill tags, each kept as you typed it; spellings that differ only in case, spaces, "
     "dashes or other punctuation are one tag for matching (+ and # count: C, C++ and C# differ)."
 )
@@ -149,8 +149,8 @@ class ProfilePatch(InputSchema):
     bio: str | None = None
     goals: str | None = None
     expertise: str | None = None
-    skills_offered: list[str] | None = Field(None, description=SKILL_TAGS)
-    skills_wanted: list[str] | None = Field(None, description=SKILL_TAGS)
+    skills_offered: list[str] | None = Field(None, description=SKILL_TAGS_HELP)
+    skills_wanted: list[str] | None = Field(None, description=SKILL_TAGS_HELP)
     seniority: ApiInt | None = Field(None, description="0..10, or null to clear.")
     department: str | None = None
     manager_email: str | None = Field(

@@ -235,7 +235,6 @@ def parse_languages(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)  # the same few hundred skills repeat across a file
-@lru_cache(maxsize=8192)
 def skill_slug(name: str) -> str:
     """The key two skill names share when they are the same skill: case-insensitive, and keeps
     C, C++ and C# apart (a slug as Django's ``slugify(allow_unicode=True)`` makes it).

@@ -6,7 +6,15 @@ from typing import Annotated, Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiInt, AuthenticatedRequest, InputSchema, OneOf
+from tandem.core.api_types import (
+    INT32_MAX,
+    WHOLE_NUMBER,
+    ApiDate,
+    ApiInt,
+    AuthenticatedRequest,
+    InputSchema,
+    OneOf,
+)
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
@@ -35,9 +43,8 @@ class AgreementContent(InputSchema):
     ends_on: ApiDate
     confidentiality: str
     no_fault_exit: str
-    based_on: ApiInt | None = Field(
+    based_on: Annotated[int, Field(ge=0, le=INT32_MAX), WHOLE_NUMBER] | None = Field(
         default=None,
-        ge=0,
         description="The `number` of the version this content was edited from (0 before the "
         "first): if a newer version was proposed since, nothing is made and the answer is a 409 "
         "naming it. Optional, so clients written before it keep working; without it the content "

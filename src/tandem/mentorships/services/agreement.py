@@ -35,6 +35,7 @@ AGREEMENT_CHANGED_MEANWHILE = (
     "your changes are still in the form, so keep what you want of both and save again."
 )
 VERSION_NOT_FOUND = "That agreement version does not exist."
+NO_SUCH_BASE = "There is no version {based_on} to edit from: the latest is version {latest}."
 
 
 class AgreementChangedMeanwhile(ApplicationError):
@@ -69,6 +70,10 @@ def agreement_propose(
         )
         if latest is not None and agreement_content_same(clean, latest.content):
             return latest, False
+        latest_number = latest.number if latest else 0
+        if based_on is not None and based_on > latest_number:
+            message = NO_SUCH_BASE.format(based_on=based_on, latest=latest_number)
+            raise ApplicationError(message, fields={"based_on": message})
         if latest is not None and based_on is not None and based_on != latest.number:
             raise AgreementChangedMeanwhile(latest=latest, user=user)
         _check_new_target_dates(clean, latest, today=today_for(user)[0])

@@ -30,6 +30,7 @@ from tandem.mentorships.selectors import access_meeting, access_mentorship
 from tandem.mentorships.services.common import event_add_and_notify_other
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.notify.kinds import Kind
+from tandem.people.choices import Cadence
 from tandem.people.models import User
 
 IN_THE_PAST = "That time has already passed; pick a time in the future."
@@ -126,7 +127,7 @@ def meeting_schedule(
     video_url = _check_url(video_url)
     if format == MeetingFormat.VIDEO and not video_url:
         video_url = video_room_url()
-    if repeat and repeat not in ("weekly", "biweekly", "monthly", "quarterly"):
+    if repeat and repeat not in Cadence.values:
         raise ApplicationError(BAD_CADENCE, fields={"repeat": BAD_CADENCE})
     if repeat and count is not None and not 2 <= count <= MAX_OCCURRENCES:
         raise ApplicationError(BAD_COUNT, fields={"count": BAD_COUNT})
