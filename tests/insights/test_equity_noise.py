@@ -10,6 +10,7 @@ many subsets fit the published figure, and each mentee is in some and out of oth
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import math
@@ -21,11 +22,12 @@ import scipy as sp
 from django.core.cache import cache
 from django.urls import reverse
 
+from tandem.insights.equity.family import SITE, EquityData
 from tandem.insights.equity.intervals import Moments
-from tandem.insights.equity.metrics import METRICS
+from tandem.insights.equity.metrics import INDEX, METRICS, QUANTITIES
 from tandem.insights.equity.noise import EPSILON, laplace, release
 from tandem.insights.scope import scope_of
-from tandem.insights.selectors.equity import equity_section
+from tandem.insights.selectors.equity import _compare, equity_section
 from tandem.mentorships.models import Mentorship
 from tests.insights.equity_clock import clock
 from tests.insights.test_equity_section import JOINED, WRITTEN, mentee
@@ -123,10 +125,43 @@ def test_rereading_gives_the_same_numbers_in_the_page_the_api_and_the_csv(client
     assert shown in page.content.decode()
 
 
+def test_the_same_people_read_through_other_ranges_or_the_site_share_one_draw():
+    """Program 1's five parents all joined in the first quarter, with everyone else; more
+    mentees (none matched) joined program 1 in the second quarter and program 2 in the first.
+    The ranges and the scopes differ, the parents' sum does not: each view gives the same
+    noisy figure, so reading them all averages nothing away (a draw per view would)."""
+    k = len(QUANTITIES)
+    groups, totals = np.zeros((2, 2, 1, k)), np.zeros((2, 2, k))
+    weeks = np.array(DAYS) / 7.0
+    parents = weeks[list(PARENTS)]
+    for name, parent, every in (
+        ("enrolled", 5, 20),
+        ("matched", 5, 20),
+        ("weeks", parents.sum(), weeks.sum()),
+        ("weeks_sq", (parents**2).sum(), (weeks**2).sum()),
+    ):
+        groups[0, 0, 0, INDEX[name]], totals[0, 0, INDEX[name]] = parent, every
+    totals[0, 1, INDEX["enrolled"]] = totals[1, 0, INDEX["enrolled"]] = 5
+    data = EquityData((1, 2), 8100, ("parent",), np.array([[True]]), groups, totals)
+    first, both = data.range_index(8100, 8100), data.range_index(8100, 8101)
+    assert first is not None and both is not None
+    views = [(1, first), (1, both), (SITE, first), (SITE, both)]
+    released = {_compare(data, TIME, scope, where, 0)[2].value for scope, where in views}
+    assert len(released) == 1 and released != {round(parents.mean(), 1)}
+
+
 def test_the_noise_is_laplace_of_the_documented_scale():
-    draws = np.array([laplace(b"key", str(k), 1.0) for k in range(20000)])
+    digests = (hashlib.sha256(str(k).encode()).digest() for k in range(20000))
+    draws = np.array([laplace(digest, 1.0) for digest in digests])
     assert abs(np.mean(np.abs(draws)) - 1.0) < 0.03  # E|X| is the scale
     assert abs(np.median(draws)) < 0.03
+
+
+def test_the_extreme_digests_give_finite_draws():
+    """The uniform behind a draw never rounds to +-0.5, whose log(0) raised: at the extremes it
+    is 2**-54 inside, so the draw is +-53 log 2."""
+    lowest, highest = laplace(bytes(8), 1.0), laplace(b"\xff" * 8, 1.0)
+    assert lowest == -highest == pytest.approx(53 * math.log(2))
 
 
 def test_a_noisy_figure_stays_within_what_the_bounds_and_the_totals_allow():

@@ -40,7 +40,7 @@ INDEX = {name: k for k, name in enumerate(QUANTITIES)}
 
 class Kind(StrEnum):
     RATE = "rate"  # a share of people: Wilson and Newcombe intervals
-    MEAN = "mean"  # a mean value: Welch's interval
+    MEAN = "mean"  # a mean value: a t interval from everyone's spread, widened by the noise
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 An exact mean with its group size and Welch interval singles out the group: someone who knows
 every mentee's wait (or score) tries every subset of that size, and one subset fits (a privacy
 review named seven members so). So the group's *sum* behind a bounded figure is released with
-noise, drawn once per released cell from a keyed PRNG (HMAC of the site's secret with the
-cell's scope, quarters, group and figure): re-reading gives the same number, so no averaging
-over re-reads. One person swapped into or out of the group moves the sum by at most the
+noise, drawn from a keyed PRNG (an HMAC, under a key derived from the site's secret, of the
+group, the figure and the programs and quarters where the group has people for it): re-reading,
+or reading the same people through another range or scope, gives the same number, so there is
+nothing to average. One person swapped into or out of the group moves the sum by at most the
 figure's ``bounds`` width; the noise's scale is that width over ``EPSILON``, so each released
 cell is ``EPSILON``-differentially private for such a swap (docs/insights/equity.md says what
 that composes to). Everyone else's figure is the scope's total minus the noisy sum, the
@@ -15,8 +16,6 @@ number is rounded to the page's precision, so the page, the API and the exports 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 from dataclasses import dataclass
 
@@ -25,18 +24,21 @@ import scipy as sp
 from tandem.insights.equity.intervals import Z95, Difference, Moments, newcombe
 from tandem.insights.equity.metrics import Kind, Metric
 
-EPSILON = 1.0  # per released cell (scope, quarters, group, figure)
+EPSILON = 1.0  # per draw (group, figure, the programs and quarters where it has people)
 NOISE_VERSION = "equity-noise-v1"  # in every key: a new version draws new noise everywhere
 
 
-def laplace(secret: bytes, label: str, scale: float) -> float:
-    """A Laplace draw of ``scale`` fixed by ``secret`` and ``label``: the same every time.
+def laplace(digest: bytes, scale: float) -> float:
+    """A Laplace draw of ``scale`` fixed by ``digest`` (a keyed hash of the cell, 8 bytes or
+    more): the same every time.
 
-    >>> laplace(b"k", "a", 1.0) == laplace(b"k", "a", 1.0) != laplace(b"k", "b", 1.0)
+    >>> laplace(bytes(8), 1.0) == laplace(bytes(8), 1.0) != laplace(bytes(range(8)), 1.0)
     True
     """
-    digest = hmac.new(secret, f"{NOISE_VERSION}|{label}".encode(), hashlib.sha256).digest()
-    u = (int.from_bytes(digest[:8], "big") + 0.5) / 2.0**64 - 0.5  # in (-0.5, 0.5)
+    x = int.from_bytes(digest[:8], "big")
+    # 53 bits, centred in integers first so every step is exact: u is then never +-0.5, whose
+    # log(0) would raise (``((x >> 11) + 0.5) / 2**53 - 0.5`` rounds to 0.5 at the top).
+    u = ((x >> 11) - 2**52 + 0.5) / 2.0**53
     return -scale * math.copysign(math.log(1.0 - 2.0 * abs(u)), u)
 
 
@@ -61,15 +63,15 @@ def release(metric: Metric, group: Moments, everyone: Moments, draw: float) -> R
     rounded) for a figure without ``bounds``. Both sides have people (the primary rule)."""
     rest_n = everyone.n - group.n
     if metric.bounds is None:
-        total, width, spread = group.total, 0.0, 0.0
+        total, scale, spread = group.total, 0.0, 0.0
     else:
         low, high = metric.bounds
-        width = (high - low) / EPSILON
+        scale = (high - low) / EPSILON  # the Laplace scale
         # Clipped to what the public totals allow: post-processing, so no privacy is lost.
         floor = max(group.n * low, everyone.total - rest_n * high)
         ceiling = min(group.n * high, everyone.total - rest_n * low)
-        total = min(max(group.total + draw * width, floor), ceiling)
-        spread = math.sqrt(2.0) * width * (1 / group.n + 1 / rest_n)  # the noise's sd
+        total = min(max(group.total + draw * scale, floor), ceiling)
+        spread = math.sqrt(2.0) * scale * (1 / group.n + 1 / rest_n)  # the noise's sd
     rest_total = everyone.total - total
     exact: Difference | None
     if metric.kind is Kind.RATE:

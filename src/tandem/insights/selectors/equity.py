@@ -10,9 +10,8 @@ version plus a cache read.
 from __future__ import annotations
 
 import numpy as np
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tandem.feedback.models import EDIT_WINDOW
 from tandem.insights.equity import noise, releases
@@ -71,6 +70,8 @@ ALL_QUARTERS_ONLY = (
 NUMBERS = ("people", "value", "rest_people", "rest_value", "difference", "low", "high")
 UNITS = {"time_to_match": ColumnKind.WEEKS}
 Shown = tuple[int, int, Released]  # the group's people, everyone else's, the released figure
+# The noise's own key, derived from SECRET_KEY: no other use of the secret shares it.
+NOISE_SALT = "tandem.insights.equity.noise"
 
 
 def _quarter(quarter: Quarter | None) -> int | None:
@@ -184,31 +185,28 @@ def _table(
 
 
 def _compare(data: EquityData, metric: Metric, scope: int, where: int, g: int) -> Shown:
-    """The group's sizes (exact) and its released figure, with the noise of this cell."""
+    """The group's sizes (exact) and its released figure, with the noise of its people."""
     everyone = _moments([float(x) for x in data.total_cells[scope, where]], metric)
     group = _moments([float(x) for x in data.group_cells[scope, where, g]], metric)
-    if not settings.SECRET_KEY:  # an empty key would let anyone compute the noise away
-        raise ImproperlyConfigured("The equity figures' noise needs SECRET_KEY.")
-    draw = noise.laplace(
-        settings.SECRET_KEY.encode(), _cell_label(data, scope, where, data.names[g], metric), 1.0
-    )
+    label = f"{noise.NOISE_VERSION}|{_cell_label(data, scope, where, g, metric)}"
+    draw = noise.laplace(salted_hmac(NOISE_SALT, label, algorithm="sha256").digest(), 1.0)
     released = noise.release(metric, group, everyone, draw)
     return int(group.n), int(everyone.n - group.n), released
 
 
-def _cell_label(data: EquityData, scope: int, where: int, name: str, metric: Metric) -> str:
-    """What a cell's noise is keyed by: the programs and quarters of the scope's range that
-    have mentees, its group and figure. Two views of the same people (the site and its one
-    program with mentees then, a range whose added quarter is empty) so share one draw, which
-    averaging them cannot remove."""
-    chosen = np.arange(len(data.programs)) if scope == SITE else np.array([scope - 1])
-    first, last = (int(x) for x in data.ranges[where])
-    enrolled = data.totals[chosen, first : last + 1, INDEX["enrolled"]]
-    programs = [data.programs[p] for p in chosen[enrolled.sum(axis=1) > 0]]
-    quarters = data.first_quarter + first + np.flatnonzero(enrolled.sum(axis=0) > 0)
-    return "|".join(
-        (",".join(map(str, programs)), f"{quarters.min()}-{quarters.max()}", name, metric.key)
+def _cell_label(data: EquityData, scope: int, where: int, g: int, metric: Metric) -> str:
+    """What a cell's noise is keyed by: the group, the figure and the (program, quarter) slices
+    of the cell where the group itself has people for the figure. Two cells with the same such
+    slices sum the same people (a range whose added quarters hold none of the group, the site
+    and the one program where the group is): they share one draw, which reading both cannot
+    average away."""
+    quarters = data.quarters
+    people = data.groups[:, :, g, INDEX[metric.n]].reshape(-1) > 0
+    slices = np.flatnonzero(data.coverage[scope, where] & people)
+    where_people = (
+        f"{data.programs[x // quarters]}:{data.first_quarter + x % quarters}" for x in slices
     )
+    return "|".join((",".join(where_people), data.names[g], metric.key))
 
 
 def _empty(note: str, cohorts: str = "") -> list[InsightTable]:

@@ -46,7 +46,7 @@ from tandem.programs.models import Enrolment, Program, Role
 
 # Bumped when the rules change: decisions the old rules made are never served, and since the
 # section's snapshots are stored under a version that starts with it, neither are their pages.
-CACHE_PREFIX = "insights:equity:v5:"  # v5: released figures are noised
+CACHE_PREFIX = "insights:equity:v6:"  # v6: the noise is keyed by where the group's people are
 CACHE_SECONDS = 3600  # a new version replaces it before; this only bounds stale entries
 REFRESH_SECONDS = 15 * 60
 # A page never waits longer than this for the audit: past it every group figure is withheld
