@@ -52,3 +52,14 @@ def test_page_0_is_a_422_naming_it(client, program, done):
     response = client.get(url)
     assert response.status_code == 422
     assert "query.page" in response.json()["fields"]
+
+
+def test_a_page_past_the_end_is_empty_as_ninjas_pages_are(client, program, done):
+    """A client reading pages until one comes back empty stops (the last page again, as the
+    web pages show a stale link, looped it forever)."""
+    MatchUnmatched.objects.create(run=done, person=UserFactory(), side="mentee", reasons=[])
+    client.force_login(admin(program))
+    url = f"/api/match-runs/{program.slug}/runs/{done.pk}/unmatched?page=2"
+    assert client.get(url).json() == {"count": 1, "page": 2, "pages": 1, "items": []}
+    mentorship_list = client.get(f"/api/mentorships/programs/{program.pk}?page=2")
+    assert mentorship_list.status_code in (200, 404) and not mentorship_list.json().get("items")

@@ -32,11 +32,11 @@ def page_of(request: HttpRequest, items: QuerySet | Sequence, size: int) -> Page
 def numbered_page(
     items: QuerySet | Sequence, number: int, size: int
 ) -> tuple[Page, dict[str, int]]:
-    """Page ``number`` of ``items`` (as ``page_of``) and where it sits: ``count``, ``page``
-    and ``pages``, which some API responses give next to their items."""
-    page = Paginator(items, size).get_page(number)
-    return page, {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-    }
+    """Page ``number`` of ``items`` and where it sits: ``count``, ``page`` and ``pages``,
+    which some API responses give next to their items. Past the end it is empty, as ninja's
+    ``paginate`` answers: a client reading pages until one comes back empty then stops (the
+    last page again, as ``page_of`` shows a stale link, would loop it forever)."""
+    paginator = Paginator(items, size)
+    past_end = number > paginator.num_pages
+    page = Page([], number, paginator) if past_end else paginator.page(number)
+    return page, {"count": paginator.count, "page": number, "pages": paginator.num_pages}
