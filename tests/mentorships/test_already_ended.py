@@ -82,6 +82,19 @@ def test_the_admin_end_page_says_it_too(client, ended, method):
     unchanged(ended)
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_complete_page_says_it_too(client, ended, method):
+    """Its form said the agreed period had ended (a date still to come) and, sent, showed the
+    refusal above the form again."""
+    client.force_login(ended.mentee)
+    url = reverse("mentorship_complete", args=[ended.pk])
+    response = client.get(url) if method == "get" else client.post(url, {"reflection": "Good"})
+    name = ended.mentor.display_name
+    shows_notice_without_form(response, ended, f"{name} already ended this mentorship on {today()}")
+    assert 'name="reflection"' not in response.content.decode()
+    unchanged(ended)
+
+
 def test_ending_at_the_same_time_shows_the_notice_to_the_later_one(client, monkeypatch):
     """The page read the mentorship running; the partner's end committed before this one's."""
     m = mentorship()

@@ -137,17 +137,19 @@ def mentorship_admin_end(request, mentorship_id: int):
 def mentorship_complete(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = CompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
+    try:
+        services.check_not_ended(mentorship=mentorship, user=request.user)
+        if request.method == "POST" and form.is_valid():
             services.mentorship_complete(
                 user=request.user,
                 mentorship_id=mentorship_id,
                 reflection=form.cleaned_data["reflection"],
             )
-        except ApplicationError as error:
-            form_add_error(form, error)
-        else:
             return back_to_mentorship(request, mentorship_id, "Completed. Well done, both of you.")
+    except services.AlreadyEnded as ended:
+        return _already_ended(request, mentorship, ended.message)
+    except ApplicationError as error:
+        form_add_error(form, error)
     return render(
         request, "mentorships/mentorship_complete.html", {"mentorship": mentorship, "form": form}
     )
