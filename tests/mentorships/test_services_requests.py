@@ -145,6 +145,24 @@ class TestAccept:
         assert Notification.objects.filter(recipient=other_mentor, kind="request_closed").exists()
         assert Notification.objects.filter(recipient=mentee, kind="request_closed").exists()
 
+    @pytest.mark.parametrize(
+        ("others", "title", "body"),
+        [
+            (1, "Your other open request was withdrawn", "we withdrew your request to "),
+            (2, "Your other open requests were withdrawn", "we withdrew your requests to "),
+        ],
+    )
+    def test_withdrawn_notice_agrees_in_number(self, mentor, mentee, program, others, title, body):
+        program.max_open_requests = 3
+        program.save(update_fields=["max_open_requests"])
+        first = send(program, mentee, mentor)
+        for _ in range(others):
+            send(program, mentee, member(program, Role.MENTOR))
+        services.request_accept(user=mentor, request_id=first.pk)
+        notice = Notification.objects.get(recipient=mentee, kind="request_closed")
+        assert notice.title == title
+        assert body in notice.body
+
     def test_only_recipient_may_accept(self, program, mentor, mentee):
         request = send(program, mentee, mentor)
         with pytest.raises(ApplicationError) as error:

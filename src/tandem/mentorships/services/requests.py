@@ -273,11 +273,12 @@ def _withdraw_others(
             url=reverse("request_inbox"),
         )
     names = ", ".join(other.recipient.display_name for other in others)
+    requests, were = ("requests", "were") if len(others) > 1 else ("request", "was")
     notify_send(
         recipient=mentee,
         kind=Kind.REQUEST_CLOSED,
-        title=f"Your other open request{'s' if len(others) > 1 else ''} were withdrawn",
-        body=f"Now that you have a mentor, we withdrew your requests to {names}.",
+        title=f"Your other open {requests} {were} withdrawn",
+        body=f"Now that you have a mentor, we withdrew your {requests} to {names}.",
         url=reverse("request_inbox"),
     )
 
