@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tandem.mentorships import services
-from tandem.mentorships.models import MentorshipEvent, MentorshipState
+from tandem.mentorships.models import Mentorship, MentorshipEvent, MentorshipState
+from tandem.mentorships.services.lifecycle import mentorship_ended_notice
 from tandem.notify.models import Notification
 from tests.mentorships.factories import call, mentorship
 from tests.programs.factories import admin_of
@@ -123,3 +124,12 @@ def test_the_service_and_the_api_refuse_with_the_same_words(client, ended):
     response = call(client, "post", f"/api/mentorships/{ended.pk}/end", ended.mentee, body)
     assert response.status_code == 409 and response.json()["detail"] == notice
     unchanged(ended)
+
+
+def test_the_notice_names_who_ended_it_when_the_joined_person_was_read_before_the_wait(ended):
+    """Live review on PostgreSQL: the second of two tabs ending at once waited for the row
+    lock, read the row anew but kept the ender joined before the wait (none), and said
+    "This mentorship already ended" without saying who."""
+    Mentorship._meta.get_field("ended_by").set_cached_value(ended, None)
+    notice = mentorship_ended_notice(mentorship=ended, viewer=ended.mentee)
+    assert notice is not None and notice.startswith(ended.mentor.display_name)

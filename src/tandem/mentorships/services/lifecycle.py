@@ -215,6 +215,13 @@ def mentorship_ended_notice(*, mentorship: Mentorship, viewer: User) -> str | No
     if mentorship.ended_at is not None:
         on_day = f" on {date_format(timezone.localdate(mentorship.ended_at), 'j F Y')}"
     ended_by = mentorship.ended_by
+    if (
+        mentorship.ended_by_id is not None
+        and getattr(ended_by, "pk", None) != mentorship.ended_by_id
+    ):
+        # A row locked after waiting for the partner's end is read anew on PostgreSQL, but
+        # the person joined to it (select_related) is the one read before the wait: nobody.
+        ended_by = User.objects.filter(pk=mentorship.ended_by_id).first()
     if ended_by is None:
         return ALREADY_OVER.format(on_day=on_day)
     who = "You" if ended_by.pk == viewer.pk else ended_by.display_name
