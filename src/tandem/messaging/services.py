@@ -345,9 +345,18 @@ def message_report(*, user: User, message_id: int, reason: str = "") -> tuple[Me
             }
             for item in selectors.report_excerpt(message=message)
         ]
-        report = MessageReport.objects.create(
-            message=message, reporter=user, reason=reason, excerpt=excerpt
-        )
+        try:
+            # Two reports at once both read "none yet"; the constraint lets one in and the
+            # other answers as the repeat it is (the savepoint keeps this transaction usable).
+            with transaction.atomic():
+                report = MessageReport.objects.create(
+                    message=message, reporter=user, reason=reason, excerpt=excerpt
+                )
+        except IntegrityError:
+            found = MessageReport.objects.filter(message=message, reporter=user).first()
+            if found is None:
+                raise
+            return found, False
         notify_send_each(
             recipients=readers,
             kind=Kind.MESSAGE_REPORTED,
