@@ -10,14 +10,12 @@ are stored fine but no one types them on purpose. The request guard
 from __future__ import annotations
 
 import re
-import unicodedata
+
+# The rule for single-line text lives with the participant record (the pure matching core may
+# import no app) and is the same for every field, imported or typed.
+from tandem.matching.records.cells import one_line as one_line
 
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_WHITESPACE = re.compile(r"\s+")
-# Kept format characters: ZWJ joins emoji (👩‍💻), ZWNJ is part of how Persian and Indic
-# names are spelt. Every other one (bidi overrides such as U+202E, soft hyphens, BOMs, tags)
-# is invisible and can make a title read differently from what it says.
-_KEPT_FORMAT = frozenset("\u200c\u200d")
 
 
 def unwanted_character(text: str) -> str | None:
@@ -67,20 +65,3 @@ def clean_text(value: object) -> str:
     ('one\\ntwo', '')
     """
     return with_lf_line_breaks(str(value or "")).strip()
-
-
-def one_line(value: object) -> str:
-    """Text for a single-line field (a name, a title, a place): every run of whitespace,
-    line breaks included, one space; no blanks around it; no invisible format characters
-    (Unicode category Cf) but the two that spell words and emoji. None is empty. A line break
-    in a title once reached e-mail subjects, where it is refused.
-
-    >>> one_line(" line1\\r\\nline2 \\u202e\\t😀 "), one_line(None)
-    ('line1 line2 😀', '')
-    """
-    text = "".join(
-        character
-        for character in clean_text(value)
-        if character in _KEPT_FORMAT or unicodedata.category(character) != "Cf"
-    )
-    return _WHITESPACE.sub(" ", text).strip()

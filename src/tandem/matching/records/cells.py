@@ -71,6 +71,9 @@ IDENTITY_ITEM_TOO_LONG = f"Keep each item under {MAX_IDENTITY_ITEM_LENGTH} chara
 TOO_LONG = "Use at most {limit} characters (this one has {length})."
 
 _WHITESPACE = re.compile(r"\s+")
+# The format characters :func:`one_line` keeps: ZWJ joins emoji (👩‍💻), ZWNJ is part of how
+# Persian and Indic names are spelt.
+KEPT_FORMAT = frozenset("\u200c\u200d")
 _TRUE = frozenset({"yes", "y", "true", "1"})
 _FALSE = frozenset({"no", "n", "false", "0", ""})
 
@@ -90,13 +93,22 @@ class CellError(ValueError):
 # --- text ---------------------------------------------------------------------------------
 
 
-def one_line(text: str) -> str:
-    """Trimmed, with every run of whitespace one space.
+def one_line(value: object) -> str:
+    """Text for a single-line field (a name, a skill, a title, a place): every run of
+    whitespace, line breaks included, one space; no blanks around it; no invisible format
+    characters (Unicode category Cf) but ZWJ and ZWNJ, which spell emoji and Persian or Indic
+    names (a bidi override such as U+202E makes text read differently from what it says).
+    None is empty. The one rule: ``tandem.core.text`` re-exports it for the apps.
 
-    >>> one_line("  New \\n York ")
-    'New York'
+    >>> one_line(" New \\r\\n York \\u202e\\u200b\\t😀 "), one_line(None)
+    ('New York 😀', '')
     """
-    return _WHITESPACE.sub(" ", text or "").strip()
+    text = "".join(
+        character
+        for character in str(value or "")
+        if character in KEPT_FORMAT or unicodedata.category(character) != "Cf"
+    )
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def check_length(text: str, limit: int) -> str:
@@ -267,7 +279,7 @@ def check_skills(names: Iterable[object]) -> list[str]:
     """
     cleaned: dict[str, str] = {}
     for name in names:
-        if str(name).strip():
+        if one_line(name):  # blanks and invisible characters alone are no skill
             skill = check_skill(str(name))
             cleaned.setdefault(skill_slug(skill), skill)
     if len(cleaned) > MAX_SKILLS:
