@@ -78,15 +78,24 @@ def test_each_choice_field_declares_the_models_choices(schema, field):
 
 def test_no_two_schemas_share_a_name():
     """The schema lists one component per name: the enrolment's ``StatusIn`` was published as
-    the action item's (``status: open | done``), so its ``action`` was nowhere."""
+    the action item's (``status: open | done``), so its ``action`` was nowhere; the health
+    ``ReasonOut`` stood for the match run's in ``PairOut`` and its kin. Responses count too:
+    ninja wraps each in a ``NinjaResponseSchema`` whose ``response`` field is the real one."""
     api.urls  # noqa: B018 -- builds the routers: only then are nested ones listed
     seen: dict[str, set[str]] = {}
-    pending = [
-        model
+    operations = [
+        operation
         for _, router in api._routers
         for view in router.path_operations.values()
         for operation in view.operations
-        for model in operation.models
+    ]
+    pending = [model for operation in operations for model in operation.models]
+    pending += [
+        model
+        for operation in operations
+        for wrapper in operation.response_models.values()
+        if isinstance(wrapper, type) and issubclass(wrapper, pydantic.BaseModel)
+        for model in _models_in(wrapper.model_fields["response"].annotation)
     ]
     while pending:
         model = pending.pop()

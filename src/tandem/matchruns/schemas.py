@@ -10,12 +10,8 @@ from ninja import Field, Schema
 from tandem.core.api_types import ApiBool, ApiId, ApiInt, InputSchema, OneOf
 from tandem.core.pagination import MAX_PAGE
 from tandem.matchruns.models import ConstraintKind, Objective
+from tandem.mentorships.api.common import PersonOut
 from tandem.people.choices import MeetingFormat
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
 
 
 class SummaryOut(Schema):
@@ -63,7 +59,7 @@ class RunPage(PagePosition):
     items: list[RunOut]
 
 
-class ReasonOut(Schema):
+class MatchReasonOut(Schema):
     criterion: str
     text: str
     kind: str = "strength"  # or "concern", "note", "fit" (the score in words); old rows: strength
@@ -73,7 +69,7 @@ class PairOut(Schema):
     mentee: PersonOut
     mentor: PersonOut
     score: float
-    reasons: list[ReasonOut]
+    reasons: list[MatchReasonOut]
     pinned: bool
 
 
@@ -84,7 +80,7 @@ class PairPage(PagePosition):
 class UnmatchedOut(Schema):
     person: PersonOut
     side: str
-    reasons: list[ReasonOut]
+    reasons: list[MatchReasonOut]
 
 
 class UnmatchedPage(PagePosition):
@@ -150,7 +146,7 @@ class RecommendationOut(Schema):
     mentor: PersonOut
     headline: str
     score: float
-    reasons: list[ReasonOut]
+    reasons: list[MatchReasonOut]
     free_places: int
 
 

@@ -31,7 +31,7 @@ SCORE_WITHHELD = (
 )
 
 
-class ReasonOut(Schema):
+class HealthReasonOut(Schema):
     code: str
     text: str
     weight: int | None = Field(
@@ -45,7 +45,9 @@ class HealthOut(Schema):
     program_id: int
     state: str | None = Field(description="thriving | on_track | at_risk | stalled; null: not yet")
     score: None = Field(None, description=SCORE_WITHHELD)
-    reasons: list[ReasonOut] = Field(description="Concerns first, heaviest first; then strengths.")
+    reasons: list[HealthReasonOut] = Field(
+        description="Concerns first, heaviest first; then strengths."
+    )
     last_activity_at: datetime | None
     state_since: datetime | None
     computed_at: datetime | None = Field(description=COMPUTED_AT)
@@ -58,7 +60,7 @@ class HealthRowOut(Schema):
     mentee: PersonOut
     state: str = Field(description="thriving | on_track | at_risk | stalled")
     score: None = Field(None, description=SCORE_WITHHELD)
-    reasons: list[ReasonOut]
+    reasons: list[HealthReasonOut]
     last_activity_at: datetime | None
     state_since: datetime
     computed_at: datetime = Field(description=COMPUTED_AT)
