@@ -26,7 +26,11 @@ def stored(client) -> Identity:
     return identity
 
 
-@pytest.mark.parametrize("attributes", [[], ["", ""], ["  "]])
+# Invisible characters alone are nothing too (live review: ["\u200b"] was saved as a record).
+EMPTIES = [[], ["", ""], ["  "], ["\u200b"], ["\u202e", "\ufeff\u00ad"]]
+
+
+@pytest.mark.parametrize("attributes", EMPTIES)
 @pytest.mark.parametrize("consent", [True, False])
 def test_the_api_sent_empty_deletes_the_record(client, stored, attributes, consent):
     body = {"attributes": attributes, "prefer_shared": True, "consent": consent}
@@ -35,13 +39,24 @@ def test_the_api_sent_empty_deletes_the_record(client, stored, attributes, conse
     assert not Identity.objects.filter(user=stored.user).exists()
     assert client.get(URL).status_code == 404
     again = client.put(URL, body, content_type="application/json")
-    assert again.status_code == 404  # nothing stored and nothing sent: as GET answers
+    assert again.status_code == 204  # idempotent, as DELETE is
+    assert not Identity.objects.filter(user=stored.user).exists()
 
 
+@pytest.mark.parametrize("attributes", EMPTIES)
+def test_the_api_sent_empty_with_nothing_stored_is_204(client, attributes):
+    user = UserFactory()
+    client.force_login(user)
+    body = {"attributes": attributes, "prefer_shared": False, "consent": False}
+    assert client.put(URL, body, content_type="application/json").status_code == 204
+    assert not Identity.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("box", [" \n ", "\u200b\n\u202e"])
 @pytest.mark.parametrize("tick", [False, True])
-def test_the_page_emptied_deletes_the_record(client, stored, tick):
+def test_the_page_emptied_deletes_the_record(client, stored, tick, box):
     page = reverse("identity_edit")
-    data = {**untouched_data(client, page, page), "attributes": [" \n "]}
+    data = {**untouched_data(client, page, page), "attributes": [box]}
     response = client.post(page, {**data, "consent": ["on"]} if tick else data, follow=True)
     assert response.status_code == 200
     assert IDENTITY_DELETED in response.content.decode()

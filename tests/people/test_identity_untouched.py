@@ -77,7 +77,7 @@ def test_the_api_sent_empty_where_nothing_is_stored_makes_no_row(client):
     client.force_login(UserFactory())
     body = {"attributes": [], "prefer_shared": False, "consent": True}
     response = client.put(URL, body, content_type="application/json")
-    assert response.status_code == 404
+    assert response.status_code == 204  # as DELETE answers (test_identity_emptied)
     assert not Identity.objects.exists()
 
 

@@ -173,7 +173,7 @@ class ProfilePatch(InputSchema):
     cadence: Annotated[str, WithJsonSchema(_listed(Cadence, ""))] | None = Field(
         None, description='"" clears.'
     )
-    working_style: dict[str, int] | None = Field(None, description="{question_key: 1..5}")
+    working_style: dict[str, ApiInt] | None = Field(None, description="{question_key: 1..5}")
 
 
 class IdentityOut(Schema):
@@ -252,23 +252,21 @@ def identity_get(request: AuthenticatedRequest):
 
 @router.put(
     "/me/identity",
-    response={200: IdentityOut, 204: None, 400: ErrorOut, 404: ErrorOut},
+    response={200: IdentityOut, 204: None, 400: ErrorOut},
     summary="Save your private background",
 )
 def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
     """Replace your background record. ``consent`` must be true, unless nothing changes.
-    No attributes delete the record, as DELETE does (204); 404 when nothing was stored
-    either (no record is made of nothing)."""
-    identity, deleted = services.identity_set(
+    No attributes (blanks and invisible characters are none) delete the record, as DELETE
+    does: 204 whether one was stored or not (no record is made of nothing)."""
+    identity, _ = services.identity_set(
         user=request.auth,
         attributes=payload.attributes,
         prefer_shared=payload.prefer_shared,
         consent=payload.consent,
     )
-    if identity is None and deleted:
+    if identity is None:
         return 204, None
-    if identity is None:  # nothing was stored and nothing sent: the same answer as GET
-        return 404, NotFound(IDENTITY_NOT_FOUND).as_dict()
     return identity
 
 
