@@ -24,6 +24,7 @@ from tandem.core.api_types import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     NOT_A_BOOLEAN,
+    NOT_A_NUMBER,
     NOT_A_WHOLE_NUMBER,
     TRUE_OR_FALSE,
     WHOLE_NUMBER,
@@ -130,6 +131,8 @@ def test_every_integer_boolean_and_date_input_refuses_coercion():
             problems.append(f"{where}: takes 1 or 'yes' as true (use ApiBool)")
         elif annotation in (date, pydantic.AwareDatetime) and not befores:
             problems.append(f"{where}: takes numbers (use ApiDate or ApiDateTime)")
+        elif annotation is float and not befores:
+            problems.append(f'{where}: takes true as 1.0 and "1" as 1.0 (use ApiFloat)')
     assert not problems, "\n".join(problems)
 
 
@@ -267,3 +270,29 @@ def test_a_meeting_in_whole_seconds_is_kept_as_sent(client):
     saved = Meeting.objects.get(mentorship=m)
     assert saved.duration_minutes == 60
     assert saved.starts_at == datetime.fromisoformat("2027-03-01T10:00:30+00:00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url", "field", "key", "value", "message"),
+    [
+        *(
+            ("patch", "/api/people/me", "working_style", "pace", value, NOT_A_WHOLE_NUMBER)
+            for value in (True, "3", 3.0)
+        ),
+        *(
+            ("patch", "/api/programs/any", "weights", "skills", value, NOT_A_NUMBER)
+            for value in ("1", True)
+        ),
+    ],
+)
+def test_a_mappings_values_are_as_strict_as_a_field(
+    client, method, url, field, key, value, message
+):
+    """A review found working-style answers ``true`` (kept as 1), ``"3"`` and ``3.0`` taken,
+    and a weight ``"1"``: refused before the operation, named down to the key."""
+    client.force_login(UserFactory())
+    body = json.dumps({field: {key: value}})
+    response = client.generic(method.upper(), url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert message in response.json()["fields"][f"{field}.{key}"]

@@ -159,6 +159,8 @@ def _walk(annotation, metadata, where):
     elif origin in (list, tuple, set):
         for arg in typing.get_args(annotation):
             yield from _walk(arg, [], f"{where}[]")
+    elif origin is dict:  # the values of a mapping (working_style's answers, weights)
+        yield from _walk(typing.get_args(annotation)[1], [], f"{where}{{}}")
     elif isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
         yield from _leaves(annotation, f"{where}.")
     else:

@@ -119,6 +119,20 @@ ApiId = Annotated[int, Field(ge=1, le=INT64_MAX), WHOLE_NUMBER]
 # A row id in a path or a query string, which carry text: ``/messages?after=2`` is 2.
 TextId = Annotated[int, Field(ge=1, le=INT64_MAX)]
 
+NOT_A_NUMBER = 'Give a number as a JSON number (e.g. 2.5), not "2.5" or true.'
+
+
+def _json_number(value: object) -> object:
+    """pydantic reads ``true`` as 1.0 and ``"2.5"`` as 2.5."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(NOT_A_NUMBER)
+    return value
+
+
+# A number of a JSON body that may have a fraction (a matching weight); NaN and infinities,
+# which Python's JSON reader takes, are no numbers either.
+ApiFloat = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_json_number)]
+
 NOT_A_BOOLEAN = 'Give true or false as a JSON boolean, not 1, 0, "yes" or "true".'
 
 

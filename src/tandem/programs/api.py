@@ -18,6 +18,7 @@ from tandem.core.api_types import (
     ApiBool,
     ApiDate,
     ApiDateTime,
+    ApiFloat,
     ApiId,
     ApiInt,
     AuthenticatedRequest,
@@ -91,7 +92,7 @@ class ProgramPatch(InputSchema):
     default_duration_weeks: ApiInt | None = None
     default_cadence: Annotated[str, OneOf(Cadence)] | None = None
     default_capacity: ApiInt | None = None
-    weights: dict[str, float] | None = None
+    weights: dict[str, ApiFloat] | None = None
     avoid_manager: ApiBool | None = None
     avoid_same_department: ApiBool | None = None
     max_open_requests: ApiInt | None = None
