@@ -135,6 +135,16 @@ class TestSkillsAndIdentity:
     def test_skills_are_kept_once_by_slug_with_c_plus_plus_apart_from_c(self):
         assert cells.parse_skills("Python; python ;C;C++;C#") == ["Python", "C", "C++", "C#"]
 
+    @pytest.mark.parametrize(
+        ("name", "slug"),
+        [("Ｃ＃", "c-sharp"), ("C♯", "c-sharp"), ("ｃ♯", "c-sharp"), ("Ｃ＋＋", "c-plus-plus")],
+    )
+    def test_full_width_and_music_sharp_are_normalised_before_the_symbols_are_read(
+        self, name, slug
+    ):
+        """Live review: "Ｃ＃", "Ｃ＋＋" and "C♯" were all slugged ``c``."""
+        assert cells.skill_slug(name) == slug
+
     def test_skill_rules(self):
         with pytest.raises(CellError, match="at most 80"):
             cells.parse_skills("x" * 81)

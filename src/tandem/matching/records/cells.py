@@ -249,13 +249,15 @@ def parse_languages(text: str) -> list[str]:
 @lru_cache(maxsize=8192)  # the same few hundred skills repeat across a file
 def skill_slug(name: str) -> str:
     """The key two skill names share when they are the same skill: case-insensitive, and keeps
-    C, C++ and C# apart (a slug as Django's ``slugify(allow_unicode=True)`` makes it).
+    C, C++ and C# apart (a slug as Django's ``slugify(allow_unicode=True)`` makes it). The name
+    is normalised (NFKC) before its symbols are read, so the full-width "Ｃ＃" is C#, and the
+    music sharp "♯" is a sharp too.
 
-    >>> skill_slug("C++"), skill_slug("c#"), skill_slug("Machine  Learning")
-    ('c-plus-plus', 'c-sharp', 'machine-learning')
+    >>> skill_slug("C++"), skill_slug("c#"), skill_slug("C♯"), skill_slug("Machine  Learning")
+    ('c-plus-plus', 'c-sharp', 'c-sharp', 'machine-learning')
     """
-    text = name.casefold().replace("++", " plus plus ").replace("+", " plus ")
-    text = unicodedata.normalize("NFKC", text.replace("#", " sharp "))
+    text = unicodedata.normalize("NFKC", name).casefold().replace("\u266f", "#")
+    text = text.replace("++", " plus plus ").replace("+", " plus ").replace("#", " sharp ")
     text = re.sub(r"[^\w\s-]", "", text.lower())
     return re.sub(r"[-\s]+", "-", text).strip("-_")[:SKILL_MAX_LENGTH]
 
