@@ -11,11 +11,14 @@ from django.test import override_settings
 
 from tandem.demo.insights_scale import build_insights_scale
 from tandem.feedback.models import CheckIn, HealthSnapshot, MentorshipHealth
+from tandem.matching.explain import unmatched_reason
+from tandem.matching.records.cells import skill_slug
+from tandem.matching.sentences import NOTE
 from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched, RunStatus
 from tandem.matchruns.selectors import match_run_summary
 from tandem.mentorships.models import AgreementVersion, Meeting, Mentorship, MentorshipState
 from tandem.messaging.models import Conversation, Message
-from tandem.people.models import Identity, User
+from tandem.people.models import Identity, OfferedSkill, Skill, User, WantedSkill
 from tandem.programs.models import Enrolment, ParticipantInvitation, Program
 from tests.conftest import FAST_PASSWORD_HASHERS
 
@@ -155,3 +158,24 @@ def test_every_table_hands_out_ids_after_the_explicit_ones(built):
 def test_too_many_mentorships_for_the_people_is_refused():
     with pytest.raises(ValueError, match="cannot have"):
         build_insights_scale(people=40, mentorships=400, seed=1, now=NOW, slug="tiny")
+
+
+def test_every_tag_has_the_slug_the_app_gives_it(built):
+    """Live review: Django's slugify made "C++" ``c``, so its holders matched as C."""
+    rows = list(Skill.objects.values_list("name", "slug"))
+    assert rows and all(slug == skill_slug(name) for name, slug in rows)
+    for link in (OfferedSkill, WantedSkill):
+        labels = link.objects.values_list("label", "skill__slug")
+        assert all(slug == skill_slug(label) for label, slug in labels)
+    assert OfferedSkill.objects.filter(skill__slug="c-plus-plus").exists()
+
+
+def test_unmatched_reasons_are_what_the_engine_stores(built):
+    """Live review: the demo stored them as strengths (a green check beside "every compatible
+    mentor was full")."""
+    reasons = [r for row in MatchUnmatched.objects.values_list("reasons", flat=True) for r in row]
+    assert reasons
+    for reason in reasons:
+        real = unmatched_reason(reason["criterion"])
+        assert reason == {"criterion": real.criterion, "text": real.text, "kind": real.kind}
+        assert reason["kind"] == NOTE

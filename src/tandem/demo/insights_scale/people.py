@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.utils.text import slugify
-
 from tandem.demo.insights_scale.rows import Row, first_id, insert
 from tandem.demo.insights_scale.world import DAY, World
 from tandem.demo.skills import ALL_SKILLS
 from tandem.matching.records.availability import to_utc_intervals
+from tandem.matching.records.cells import skill_slug
 from tandem.people.models import (
     AvailabilityWindow,
     Identity,
@@ -223,13 +222,14 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
 
 
 def _skills() -> list[tuple[int, str]]:
-    """The demo's tags as (id, name): each holder's link spells its tag as the row does."""
+    """The demo's tags as (id, name): each holder's link spells its tag as the row does; slugged
+    as the app slugs them (Django's slugify made "C++" C)."""
     names = ALL_SKILLS[:SKILL_COUNT]
     Skill.objects.bulk_create(
-        [Skill(name=name, slug=slugify(name)) for name in names], ignore_conflicts=True
+        [Skill(name=name, slug=skill_slug(name)) for name in names], ignore_conflicts=True
     )
     return list(
-        Skill.objects.filter(slug__in=[slugify(n) for n in names]).values_list("pk", "name")
+        Skill.objects.filter(slug__in=[skill_slug(n) for n in names]).values_list("pk", "name")
     )
 
 

@@ -10,7 +10,7 @@ from tandem.demo.insights_scale.pairs import Pair, run_times
 from tandem.demo.insights_scale.people import People
 from tandem.demo.insights_scale.rows import Row, first_id, insert
 from tandem.demo.insights_scale.world import DAY, World
-from tandem.matching.explain import Reason
+from tandem.matching.explain import Reason, unmatched_reason
 from tandem.matchruns.engine import pair_rows, reason_rows
 from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched, Objective, RunStatus
 from tandem.mentorships.models import (
@@ -37,13 +37,14 @@ PAIR_REASONS = (
     Reason("working_style", "similar working style"),
     Reason("format", "meeting format fits"),
 )
-# (why a mentee was left unmatched, how often)
+# (why a mentee was left unmatched, how often): the engine's own reasons, words and kind (a
+# note, never a strength shown with a check)
 UNMATCHED_REASONS = (
-    (Reason("all_compatible_full", "every compatible mentor was full"), 0.5),
-    (Reason("solver", "not matched: other pairs made a better overall result"), 0.2),
-    (Reason("language", "no mentor shares a language"), 0.15),
-    (Reason("city", "no in-person mentor in the same city"), 0.1),
-    (Reason("manager", "excluded by conflict rules (manager line)"), 0.05),
+    (unmatched_reason("all_compatible_full"), 0.5),
+    (unmatched_reason("solver"), 0.2),
+    (unmatched_reason("language"), 0.15),
+    (unmatched_reason("city"), 0.1),
+    (unmatched_reason("manager"), 0.05),
 )
 
 
