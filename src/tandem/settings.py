@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "tandem.core.middleware.RequestSizeLimitMiddleware",
+    # Before anything reads request.POST (the next one, CSRF checks, ninja's for a session).
+    "tandem.core.middleware.ApiMultipartSyntaxMiddleware",
     "tandem.core.middleware.RejectUnwantedCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -13,6 +13,9 @@ Errors under ``/api/``: ``ApiErrorsAsJsonMiddleware`` gives every error answer t
 body (``ApplicationError.as_dict``), whoever made it: Django's 404 for an unknown path, ninja's
 405, the 500 page (never a traceback, in DEBUG neither: the log has it).
 
+Multipart syntax: ``ApiMultipartSyntaxMiddleware`` answers an ``/api/`` body whose multipart
+header cannot be parsed with one JSON 400, whoever sends it (see the class).
+
 Size: ``RequestSizeLimitMiddleware`` refuses a declared ``Content-Length`` over
 ``settings.MAX_REQUEST_BYTES`` with the 413 of ``tandem.core.body_limit`` (the same limit and
 message as the ASGI guard in front of Django).
@@ -20,6 +23,7 @@ message as the ASGI guard in front of Django).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -33,6 +37,7 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from tandem.core.body_limit import request_too_large
 from tandem.core.exceptions import ApplicationError
@@ -53,6 +58,10 @@ API_PREFIX = "/api/"
 API_NOT_FOUND = "Nothing is at this address: the API's operations are listed at /api/docs."
 API_METHOD_NOT_ALLOWED = "This address does not take {method}; it takes {allowed}."
 API_SERVER_ERROR = "Something went wrong on our side (it has been logged); try again later."
+MULTIPART_UNREADABLE = (
+    "The multipart body cannot be read: its Content-Type has no valid boundary "
+    "(send multipart/form-data; boundary=... with the boundary its parts use)."
+)
 
 
 def unwanted_character_message(character: str) -> str:
@@ -106,6 +115,26 @@ def _unwanted_in(request: HttpRequest) -> tuple[str, str] | None:
         if charset not in ("utf-8", "utf8"):
             return _unwanted_at(_joined(request.POST))
     return None
+
+
+class ApiMultipartSyntaxMiddleware:
+    """Under ``/api/``, a multipart body Django cannot parse (no boundary, an invalid one) is
+    a JSON 400 before anything reads ``request.POST``: ninja's CSRF check does so for a
+    session before the operation runs, and Django answered ``Bad Request`` and logged a
+    MultiPartParserError traceback. It answers before authentication and the operation's
+    access check: a syntax error of the request itself reveals nothing about what is behind
+    the address. Django's parser checks the header without reading the body."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path.startswith(API_PREFIX) and request.content_type == "multipart/form-data":
+            try:
+                MultiPartParser(request.META, io.BytesIO(), [], request.encoding)
+            except MultiPartParserError:
+                return JsonResponse(ApplicationError(MULTIPART_UNREADABLE).as_dict(), status=400)
+        return self.get_response(request)
 
 
 class RejectUnwantedCharactersMiddleware:

@@ -5,7 +5,9 @@ did so before the operation ran, so a body without a boundary (``Content-Type:
 multipart/form-data`` alone) answered ``{"detail": "Bad Request"}`` with a MultiPartParserError
 traceback in the log, whoever sent it and for whatever program. Reading it here, inside the
 operation and after its access check, gives one 400 that names the field, and to someone who may
-not use the operation the same 404 as for what they cannot see.
+not use the operation the same 404 as for what they cannot see. A header without a valid
+boundary never gets here: ``core.middleware.ApiMultipartSyntaxMiddleware`` answers it first,
+whoever sends it; what is left is a body Django cannot parse (base64 that does not decode).
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from django.http.multipartparser import MultiPartParserError
 from tandem.core.exceptions import ApplicationError
 
 UPLOAD_BODY_UNREADABLE = (
-    "The multipart body cannot be read (a Content-Type without a boundary?): send the file "
-    "as multipart/form-data in the field {field}."
+    "The multipart body cannot be read: send the file as multipart/form-data in the field {field}."
 )
 UPLOAD_MISSING = "Send the file as multipart/form-data in the field {field}."
 
