@@ -32,6 +32,7 @@ from tandem.core.api_types import (
 from tandem.mentorships.models import AgreementVersion, Goal, Meeting, MentorshipRequest
 from tandem.people.models import Identity
 from tandem.programs.models import Invitation, Role
+from tests.core.api_bodies import json_bodies
 from tests.mentorships.factories import UserFactory, member, mentorship
 from tests.web.test_input_rules import _api_inputs
 
@@ -55,22 +56,15 @@ TAKEN = {
 def _body_fields():
     """``(method, path, field, kind)`` for every integer, boolean, date and date-time field (or
     list of them) of every JSON body in the published schema."""
-    schema = api.get_openapi_schema()
-    components = schema["components"]["schemas"]
-    for path, methods in schema["paths"].items():
-        for method, operation in methods.items():
-            content = operation.get("requestBody", {}).get("content", {})
-            if "application/json" not in content:
-                continue
-            body = content["application/json"]["schema"]
-            (ref,) = [o["$ref"] for o in body.get("anyOf", [body]) if "$ref" in o]
-            for name, prop in components[ref.rsplit("/", 1)[-1]].get("properties", {}).items():
-                for option in prop.get("anyOf", [prop]):
-                    listed = option.get("type") == "array"
-                    item = option.get("items", {}) if listed else option
-                    kind = item.get("format") if item.get("type") == "string" else item.get("type")
-                    if kind in WRONG:
-                        yield method.upper(), path, name, kind, listed
+    components = api.get_openapi_schema()["components"]["schemas"]
+    for method, path, body in json_bodies():
+        for name, prop in components[body].get("properties", {}).items():
+            for option in prop.get("anyOf", [prop]):
+                listed = option.get("type") == "array"
+                item = option.get("items", {}) if listed else option
+                kind = item.get("format") if item.get("type") == "string" else item.get("type")
+                if kind in WRONG:
+                    yield method, path, name, kind, listed
 
 
 FIELDS = sorted(set(_body_fields()))

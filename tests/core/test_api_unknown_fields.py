@@ -15,25 +15,13 @@ import pytest
 
 from tandem.api import UNKNOWN_FIELD, api
 from tandem.people.models import Profile
+from tests.core.api_bodies import json_bodies
 from tests.people.factories import ProfileFactory, UserFactory
 
 UNKNOWN = "zz_not_a_field"
 
 
-def _json_bodies():
-    """``(method, path, schema name)`` of every operation that takes a JSON body."""
-    schema = api.get_openapi_schema()
-    for path, methods in schema["paths"].items():
-        for method, operation in methods.items():
-            content = operation.get("requestBody", {}).get("content", {})
-            if "application/json" not in content:
-                continue
-            body = content["application/json"]["schema"]
-            (ref,) = [o["$ref"] for o in body.get("anyOf", [body]) if "$ref" in o]
-            yield method.upper(), path, ref.rsplit("/", 1)[-1]
-
-
-BODIES = sorted(set(_json_bodies()))
+BODIES = sorted(set(json_bodies()))
 
 
 def _refs(node) -> set[str]:

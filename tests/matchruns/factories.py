@@ -78,3 +78,15 @@ def admin(program: Program) -> User:
     user = person(first_name="Admin")
     EnrolmentFactory(program=program, person=user, role=Role.ADMIN)
     return user
+
+
+def run_pages(slug: str, first, second) -> tuple[str, ...]:
+    """Every page that shows a run or two: the list, a run, its status and their comparison."""
+    from django.urls import reverse
+
+    return (
+        reverse("match_run_list", args=[slug]),
+        reverse("match_run_detail", args=[slug, first.pk]),
+        reverse("match_run_status", args=[slug, first.pk]),
+        reverse("match_run_compare", args=[slug]) + f"?a={first.pk}&b={second.pk}",
+    )

@@ -14,7 +14,14 @@ from django.urls import reverse
 
 from tandem.matchruns import services
 from tandem.matchruns.models import MatchRun
-from tests.matchruns.factories import ProgramFactory, UserFactory, admin, mentee, mentor
+from tests.matchruns.factories import (
+    ProgramFactory,
+    UserFactory,
+    admin,
+    mentee,
+    mentor,
+    run_pages,
+)
 
 pytestmark = pytest.mark.django_db
 BIG, SMALL = "Quokka parent", "Veteran"
@@ -64,12 +71,7 @@ def test_run_pages_show_no_group_figure_and_say_where_they_are(client, runs):
     program, boss, first, second = runs
     client.force_login(boss)
     slug = program.slug
-    for url in (
-        reverse("match_run_list", args=[slug]),
-        reverse("match_run_detail", args=[slug, first.pk]),
-        reverse("match_run_status", args=[slug, first.pk]),
-        reverse("match_run_compare", args=[slug]) + f"?a={first.pk}&b={second.pk}",
-    ):
+    for url in run_pages(slug, first, second):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_no_group_figure(response.content.decode())

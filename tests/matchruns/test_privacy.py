@@ -8,7 +8,14 @@ from django.urls import reverse
 from tandem.matching.sentences import IDENTITY_NOT, IDENTITY_SHARED
 from tandem.matchruns import services
 from tandem.programs.models import MatchingMode
-from tests.matchruns.factories import ProgramFactory, UserFactory, admin, mentee, mentor
+from tests.matchruns.factories import (
+    ProgramFactory,
+    UserFactory,
+    admin,
+    mentee,
+    mentor,
+    run_pages,
+)
 
 pytestmark = pytest.mark.django_db
 SECRETS = ("Zorblaxian", "Quenyan heritage")
@@ -36,10 +43,7 @@ def test_run_pages_api_and_admin_never_show_identity(client, run_tasks):
     client.force_login(boss)
     slug = program.slug
     for url in (
-        reverse("match_run_list", args=[slug]),
-        reverse("match_run_detail", args=[slug, first.pk]),
-        reverse("match_run_status", args=[slug, first.pk]),
-        reverse("match_run_compare", args=[slug]) + f"?a={first.pk}&b={second.pk}",
+        *run_pages(slug, first, second),
         f"/api/match-runs/{slug}/runs",
         f"/api/match-runs/{slug}/runs/{first.pk}",
         f"/api/match-runs/{slug}/runs/{first.pk}/pairs",
