@@ -1,7 +1,7 @@
 """Live review: three quick clicks on a match run's Start (objective=fair&seed=7) made three
-identical runs. A start while a run of the program with the same objective, seed and parent is
-queued or running is refused: the page goes to that run and says so, the API answers 409, and
-two starts at once (the program's row lock) make one run."""
+identical runs. A start while a run of the program with the same objective, seed, parent, pins
+and forbids is queued or running is refused: the page goes to that run and says so, the API
+answers 409, and two starts at once (the program's row lock) make one run."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_three_clicks_on_start_make_one_run_and_lead_to_it(client, program, prog
     for _ in range(2):
         again = client.post(url, FAIR_7, follow=True)
         assert again.redirect_chain[-1][0] == first.url
-        assert f"Match run #{run.pk} with the same settings (objective fair, seed 7) is " in (
+        assert f"Match run #{run.pk} with the same settings (objective fair, seed 7, " in (
             again.content.decode()
         )
     assert MatchRun.objects.count() == 1
@@ -63,3 +63,22 @@ def test_two_starts_at_once_make_one_run(postgres_only, program, program_admin, 
     (refused,) = refusals(outcomes)
     assert refused.status == 409
     assert MatchRun.objects.count() == 1  # it ran on commit (the tests' immediate backend)
+
+
+def test_a_rerun_with_other_pins_and_forbids_is_not_the_same(program, program_admin, cohort):
+    """Code review: a forbid added to the parent while its first re-run was still queued made
+    the second re-run 'the same settings' and refused it."""
+    parent = services.match_run_start(user=program_admin, program=program, **FAIR_7)
+    MatchRun.objects.filter(pk=parent.pk).update(status=RunStatus.DONE)
+    parent.refresh_from_db()
+    services.match_run_rerun(user=program_admin, run=parent)
+    with pytest.raises(services.SameRunInProgress):
+        services.match_run_rerun(user=program_admin, run=parent)
+    mentee_id, mentor_id = (int(parent.inputs[side][0]["id"]) for side in ("mentees", "mentors"))
+    services.match_run_constrain(
+        user=program_admin, run=parent, mentee_id=mentee_id, mentor_id=mentor_id, kind="forbid"
+    )
+    services.match_run_rerun(user=program_admin, run=parent)
+    with pytest.raises(services.SameRunInProgress):
+        services.match_run_rerun(user=program_admin, run=parent)
+    assert MatchRun.objects.filter(parent=parent).count() == 2

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import (
+    Cohort,
     cohort_to_json,
     mentees_with_open_mentorship,
     mentor_loads,
@@ -42,8 +43,9 @@ BAD_OBJECTIVE = "Choose one of: " + ", ".join(Objective.values) + "."
 BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
 EMPTY_COHORT = "This program has no active {side} to match yet. Approve enrolments first."
 SAME_RUN_IN_PROGRESS = (
-    "Match run #{id} with the same settings (objective {objective}, seed {seed}) is already "
-    "{status}; open it to follow it, or start one with another objective or seed."
+    "Match run #{id} with the same settings (objective {objective}, seed {seed}, the same pins "
+    "and forbids) is already {status}; open it to follow it, or start one with another "
+    "objective or seed."
 )
 NOT_A_DRAFT = "Only a finished draft run can be changed; this one is {status}."
 NOT_PUBLISHABLE = "Only a finished draft run can be published; this one is {status}."
@@ -89,8 +91,8 @@ def _enqueue(run: MatchRun) -> None:
 
 
 class SameRunInProgress(ApplicationError):
-    """A run of the program with the same objective, seed and parent is queued or running: a
-    second one would only repeat it (three quick clicks on Start made three)."""
+    """A run of the program with the same objective, seed, parent, pins and forbids is queued
+    or running: a second one would only repeat it (three quick clicks on Start made three)."""
 
     def __init__(self, run: MatchRun):
         super().__init__(
@@ -120,19 +122,14 @@ def match_run_start(
     with transaction.atomic():
         # Starts of one program take turns, so a double click finds the first click's run.
         program_lock(program_id=program.pk)
-        same = (
-            MatchRun.objects.filter(
-                program=program,
-                objective=objective,
-                seed=seed,
-                parent=parent,
-                status__in=IN_PROGRESS,
-            )
-            .order_by("pk")
-            .first()
-        )
-        if same is not None:
-            raise SameRunInProgress(same)
+        carried = _carried_constraints(parent, cohort)
+        wanted = {(c.mentee_id, c.mentor_id, c.kind) for c in carried}
+        for same in MatchRun.objects.filter(
+            program=program, objective=objective, seed=seed, parent=parent, status__in=IN_PROGRESS
+        ).order_by("pk"):
+            # A queued run's pins and forbids are those copied when it was made.
+            if set(same.constraints.values_list("mentee_id", "mentor_id", "kind")) == wanted:
+                raise SameRunInProgress(same)
         run = MatchRun.objects.create(
             program=program,
             objective=objective,
@@ -142,25 +139,34 @@ def match_run_start(
             inputs=cohort_to_json(cohort),
             status=RunStatus.QUEUED,
         )
-        if parent is not None:
-            mentee_ids = {m.id for m in cohort.mentees}
-            mentor_ids = {m.id for m in cohort.mentors}
-            MatchConstraint.objects.bulk_create(
-                [
-                    MatchConstraint(
-                        run=run,
-                        mentee_id=c.mentee_id,
-                        mentor_id=c.mentor_id,
-                        kind=c.kind,
-                        created_by=c.created_by,
-                    )
-                    for c in parent.constraints.all()
-                    # Someone who left since cannot be constrained; the new snapshot lacks them.
-                    if str(c.mentee_id) in mentee_ids and str(c.mentor_id) in mentor_ids
-                ]
-            )
+        MatchConstraint.objects.bulk_create(
+            [
+                MatchConstraint(
+                    run=run,
+                    mentee_id=c.mentee_id,
+                    mentor_id=c.mentor_id,
+                    kind=c.kind,
+                    created_by=c.created_by,
+                )
+                for c in carried
+            ]
+        )
         _enqueue(run)
     return run
+
+
+def _carried_constraints(parent: MatchRun | None, cohort: Cohort) -> list[MatchConstraint]:
+    """The parent's pins and forbids a re-run takes over: those of people still in the cohort
+    (someone who left since cannot be constrained; the new snapshot lacks them)."""
+    if parent is None:
+        return []
+    mentee_ids = {m.id for m in cohort.mentees}
+    mentor_ids = {m.id for m in cohort.mentors}
+    return [
+        c
+        for c in parent.constraints.all()
+        if str(c.mentee_id) in mentee_ids and str(c.mentor_id) in mentor_ids
+    ]
 
 
 def match_run_rerun(
