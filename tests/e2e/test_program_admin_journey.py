@@ -30,6 +30,9 @@ def test_a_creator_runs_a_program_and_approves_twenty_at_once(page):
     page.get_by_label("Name").fill("Data Guild 2027")
     page.get_by_role("button", name=re.compile("Create")).click()
     page.wait_for_url(re.compile(r"/programs/data-guild-2027/$"))
+    # The page's own requests done first: SQLite's shared test database locks a table while
+    # the live server reads it, and the inserts below failed on it once ('table is locked').
+    page.wait_for_load_state("networkidle")
     program = Program.objects.get(slug="data-guild-2027")
 
     waiting = [
