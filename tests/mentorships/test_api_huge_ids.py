@@ -1,7 +1,8 @@
-"""Regression (found by tests/web/test_api_schemathesis.py): ids past 64 bits are "not found".
+"""Regression (found by tests/web/test_api_schemathesis.py): ids past 64 bits are refused.
 
 ``filter(program_id=<huge>)`` skips Django's out-of-range handling, which only ``pk`` /
-``<fk>__pk`` lookups get, so the database driver overflowed and the API answered 500.
+``<fk>__pk`` lookups get, so the database driver overflowed and the API answered 500. A path's
+id is now refused before any lookup (``TextId``: a 422 naming it), a body's too (``ApiId``).
 """
 
 import json
@@ -17,10 +18,11 @@ pytestmark = pytest.mark.django_db
 HUGE = 2**90
 
 
-def test_program_mentorships_with_a_huge_program_id_is_not_found(client):
+def test_program_mentorships_with_a_huge_program_id_is_refused(client):
     client.force_login(member(ProgramFactory(), Role.ADMIN))
     response = client.get(f"/api/mentorships/programs/{HUGE}")
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert "path.program_id" in response.json()["fields"]
 
 
 @pytest.mark.parametrize("field", ["program_id", "recipient_id"])

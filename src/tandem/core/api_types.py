@@ -6,8 +6,9 @@ Nothing is coerced behind the caller's back: a whole number is a JSON number wit
 ``true`` or ``false`` (not ``1``, ``"yes"`` nor ``"true"``), a date is the text
 ``YYYY-MM-DD`` and a date-time the text ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` plus offset (``0``
 is not 1970-01-01, ``2147483648`` is not a day in 2038). Each is refused with a 422 naming the
-field. A path or a query string carries text, so ``?page=2`` is still read as the number 2
-(``TextId``: no ``WHOLE_NUMBER``).
+field. A path or a query string carries text, so ``?page=2`` is still read as the number 2, but
+only as plain digits (``TEXT_DIGITS``): pydantic reads ``2.0``, ``+2``, `` 2``, ``02`` and
+``2_0`` as numbers too, so one resource had many addresses; each is a 422 naming the parameter.
 
 A date-time without an offset (``2027-01-15T14:30``) is refused with a 422 naming the field,
 never guessed: the same string means different moments to the two people of a mentorship.
@@ -87,7 +88,7 @@ def _whole_number(value: object) -> object:
     return value
 
 
-# Every integer input of a JSON body carries it (a path or a query string is text: ``TextId``).
+# Every integer input of a JSON body carries it (a path or a query string: ``TEXT_DIGITS``).
 # A narrower range: ``Annotated[int, WHOLE_NUMBER]`` with ``Field(ge=0, le=100)``, never
 # ``ApiInt`` with it (pydantic then drops the narrower bounds).
 # Bounds come before the validator in an ``Annotated``, or the schema shows ``ge``/``le``
@@ -116,8 +117,27 @@ ApiTime = Annotated[time, AfterValidator(_check_time_of_day)]
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]
 # A row id (``bigint``).
 ApiId = Annotated[int, Field(ge=1, le=INT64_MAX), WHOLE_NUMBER]
-# A row id in a path or a query string, which carry text: ``/messages?after=2`` is 2.
-TextId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+
+NOT_PLAIN_DIGITS = (
+    "Give a whole number in plain digits (e.g. 42): no sign, space, fraction or leading zero."
+)
+_PLAIN_DIGITS = re.compile(r"0|[1-9][0-9]*")
+
+
+def _plain_digits(value: object) -> object:
+    """pydantic reads the texts ``2.0``, ``+2``, `` 2 ``, ``02`` and ``2_0`` as 2."""
+    if isinstance(value, str) and _PLAIN_DIGITS.fullmatch(value):
+        return value
+    raise ValueError(NOT_PLAIN_DIGITS)
+
+
+# Every integer of a path or a query string carries it (they are text: ``/messages?after=2``
+# is 2), with bounds before it as for ``WHOLE_NUMBER``.
+TEXT_DIGITS = BeforeValidator(_plain_digits)
+# A row id in a path or a query string.
+TextId = Annotated[int, Field(ge=1, le=INT64_MAX), TEXT_DIGITS]
+# A number an ``integer`` column holds (an agreement version's), in a path or a query string.
+TextInt = Annotated[int, Field(ge=1, le=INT32_MAX), TEXT_DIGITS]
 
 NOT_A_NUMBER = 'Give a number as a JSON number (e.g. 2.5), not "2.5" or true.'
 

@@ -7,6 +7,7 @@ ninja's ``page`` has no upper limit, so ``?page=1000000000000000000`` became an 
 """
 
 from collections.abc import Sequence
+from typing import Annotated
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -14,13 +15,17 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 
+from tandem.core.api_types import INT64_MAX, TEXT_DIGITS
+
 MAX_PAGE = 100_000
+# ``?page=``: plain digits, as every number of a query string.
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE), TEXT_DIGITS]
 
 
 class PageNumberPagination(NinjaPageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
+        page: PageNumber = 1
+        page_size: Annotated[int, Field(ge=1, le=INT64_MAX), TEXT_DIGITS] | None = None
 
 
 def page_of(request: HttpRequest, items: QuerySet | Sequence, size: int) -> Page:

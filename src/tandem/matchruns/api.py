@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
-from tandem.core.api_types import AuthenticatedRequest
-from tandem.core.pagination import MAX_PAGE, numbered_page
+from tandem.core.api_types import AuthenticatedRequest, TextId
+from tandem.core.pagination import PageNumber, numbered_page
 from tandem.matchruns import review, selectors, services
 from tandem.matchruns.models import MatchRun
 from tandem.matchruns.schemas import (
@@ -72,7 +72,7 @@ def _access(request: AuthenticatedRequest, slug: str, run_id: int) -> MatchRun:
     summary="List a program's match runs",
     operation_id="tandem_programs_matchruns_api_run_list",
 )
-def run_list(request: AuthenticatedRequest, slug: str, page: int = Query(1, ge=1, le=MAX_PAGE)):
+def run_list(request: AuthenticatedRequest, slug: str, page: PageNumber = 1):
     program = access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     found, meta = numbered_page(selectors.match_run_list(program=program), page, PAGE_SIZE)
     return {**meta, "items": [_run(run) for run in found.object_list]}
@@ -99,7 +99,7 @@ def run_start(request: AuthenticatedRequest, slug: str, payload: StartIn):
     summary="Status and quality of a run",
     operation_id="tandem_programs_matchruns_api_run_detail",
 )
-def run_detail(request: AuthenticatedRequest, slug: str, run_id: int):
+def run_detail(request: AuthenticatedRequest, slug: str, run_id: TextId):
     return _run(_access(request, slug, run_id), summary=True)
 
 
@@ -109,9 +109,7 @@ def run_detail(request: AuthenticatedRequest, slug: str, run_id: int):
     summary="Proposed pairs",
     operation_id="tandem_programs_matchruns_api_run_pairs",
 )
-def run_pairs(
-    request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
-):
+def run_pairs(request: AuthenticatedRequest, slug: str, run_id: TextId, page: PageNumber = 1):
     run = _access(request, slug, run_id)
     found, meta = numbered_page(selectors.match_pair_list(run=run), page, PAGE_SIZE)
     return {
@@ -135,9 +133,7 @@ def run_pairs(
     summary="People the run could not match, and why",
     operation_id="tandem_programs_matchruns_api_run_unmatched",
 )
-def run_unmatched(
-    request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
-):
+def run_unmatched(request: AuthenticatedRequest, slug: str, run_id: TextId, page: PageNumber = 1):
     run = _access(request, slug, run_id)
     found, meta = numbered_page(selectors.match_unmatched_list(run=run), page, PAGE_SIZE)
     return {
@@ -159,9 +155,7 @@ def _constraint(c) -> dict:
     summary="Pins and forbids of a run, with what each will change",
     operation_id="tandem_programs_matchruns_api_constraint_list",
 )
-def constraint_list(
-    request: AuthenticatedRequest, slug: str, run_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)
-):
+def constraint_list(request: AuthenticatedRequest, slug: str, run_id: TextId, page: PageNumber = 1):
     run = _access(request, slug, run_id)
     names = {p.id: p.name for side in selectors.match_run_people(run=run) for p in side}
     reviews = review.match_constraint_reviews(run=run, labels=names)
@@ -187,7 +181,9 @@ def constraint_list(
     summary="Pin or forbid a pair",
     operation_id="tandem_programs_matchruns_api_constraint_create",
 )
-def constraint_create(request: AuthenticatedRequest, slug: str, run_id: int, payload: ConstraintIn):
+def constraint_create(
+    request: AuthenticatedRequest, slug: str, run_id: TextId, payload: ConstraintIn
+):
     run = _access(request, slug, run_id)
     constraint = services.match_run_constrain(user=request.auth, run=run, **payload.dict())
     return 201, _constraint(constraint)
@@ -199,7 +195,9 @@ def constraint_create(request: AuthenticatedRequest, slug: str, run_id: int, pay
     summary="Remove a pin or forbid",
     operation_id="tandem_programs_matchruns_api_constraint_delete",
 )
-def constraint_delete(request: AuthenticatedRequest, slug: str, run_id: int, constraint_id: int):
+def constraint_delete(
+    request: AuthenticatedRequest, slug: str, run_id: TextId, constraint_id: TextId
+):
     run = _access(request, slug, run_id)
     services.match_run_unconstrain(user=request.auth, run=run, constraint_id=constraint_id)
     return 204, None
@@ -211,7 +209,7 @@ def constraint_delete(request: AuthenticatedRequest, slug: str, run_id: int, con
     summary="Re-run with this run's pins and forbids",
     operation_id="tandem_programs_matchruns_api_run_rerun",
 )
-def run_rerun(request: AuthenticatedRequest, slug: str, run_id: int, payload: RerunIn):
+def run_rerun(request: AuthenticatedRequest, slug: str, run_id: TextId, payload: RerunIn):
     run = _access(request, slug, run_id)
     new = services.match_run_rerun(
         user=request.auth,
@@ -231,7 +229,7 @@ def run_rerun(request: AuthenticatedRequest, slug: str, run_id: int, payload: Re
     summary="Compare two runs",
     operation_id="tandem_programs_matchruns_api_run_compare",
 )
-def run_compare(request: AuthenticatedRequest, slug: str, run_id: int, other_id: int):
+def run_compare(request: AuthenticatedRequest, slug: str, run_id: TextId, other_id: TextId):
     run_a, run_b = _access(request, slug, run_id), _access(request, slug, other_id)
     cmp = selectors.match_run_compare(run_a=run_a, run_b=run_b)
     return {
@@ -258,7 +256,7 @@ def run_compare(request: AuthenticatedRequest, slug: str, run_id: int, other_id:
     summary="Publish: create every proposed mentorship, or none",
     operation_id="tandem_programs_matchruns_api_run_publish",
 )
-def run_publish(request: AuthenticatedRequest, slug: str, run_id: int):
+def run_publish(request: AuthenticatedRequest, slug: str, run_id: TextId):
     run = services.match_run_publish(user=request.auth, run=_access(request, slug, run_id))
     return _run(run, summary=True)
 
@@ -269,7 +267,7 @@ def run_publish(request: AuthenticatedRequest, slug: str, run_id: int):
     summary="Discard a run",
     operation_id="tandem_programs_matchruns_api_run_discard",
 )
-def run_discard(request: AuthenticatedRequest, slug: str, run_id: int):
+def run_discard(request: AuthenticatedRequest, slug: str, run_id: TextId):
     run = services.match_run_discard(user=request.auth, run=_access(request, slug, run_id))
     return _run(run, summary=True)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from tandem.core.api_types import ApiBool, ApiId, ApiInt, InputSchema, OneOf
-from tandem.core.pagination import MAX_PAGE
+from tandem.core.pagination import PageNumber
 from tandem.matchruns.models import ConstraintKind, Objective
 from tandem.mentorships.api.common import PersonOut
 from tandem.people.choices import MeetingFormat
@@ -164,4 +164,4 @@ class RecommendationFilters(Schema):
     language: str = ""
     timezone: str = ""
     format: Annotated[str, OneOf(MeetingFormat, "")] = ""
-    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page: PageNumber = 1

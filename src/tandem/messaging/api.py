@@ -10,7 +10,14 @@ from typing import Annotated, Any
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import INT64_MAX, WHOLE_NUMBER, AuthenticatedRequest, InputSchema, TextId
+from tandem.core.api_types import (
+    INT64_MAX,
+    TEXT_DIGITS,
+    WHOLE_NUMBER,
+    AuthenticatedRequest,
+    InputSchema,
+    TextId,
+)
 from tandem.core.openapi import ErrorOut
 from tandem.messaging import selectors, services
 from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation, MessageReport
@@ -19,8 +26,8 @@ router = Router(tags=["messages"])
 
 # A message id to read after: 0 for the beginning, at most a ``bigint``; as a query string
 # carries it (text), and as a JSON body does (a number).
-AfterId = Annotated[int, Field(ge=0, le=INT64_MAX)]
-MessageId = Annotated[AfterId, WHOLE_NUMBER]
+AfterId = Annotated[int, Field(ge=0, le=INT64_MAX), TEXT_DIGITS]
+MessageId = Annotated[int, Field(ge=0, le=INT64_MAX), WHOLE_NUMBER]
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 

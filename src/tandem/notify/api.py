@@ -4,7 +4,7 @@ from typing import Annotated
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiTime, AuthenticatedRequest, InputSchema, OneOf
+from tandem.core.api_types import ApiBool, ApiTime, AuthenticatedRequest, InputSchema, OneOf, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.notify import services
 from tandem.notify.kinds import ALL_KINDS, Kind
@@ -59,7 +59,7 @@ def unread_count(request: AuthenticatedRequest):
 
 
 @router.post("/{notification_id}/read", response=NotificationOut)
-def mark_read(request: AuthenticatedRequest, notification_id: int):
+def mark_read(request: AuthenticatedRequest, notification_id: TextId):
     return services.notification_mark_read(user=request.auth, notification_id=notification_id)
 
 

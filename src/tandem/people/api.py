@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
-from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema, OneOf
+from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema, OneOf, TextId
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
@@ -304,7 +304,7 @@ def tokens_create(request: AuthenticatedRequest, payload: TokenIn):
 @router.delete(
     "/me/tokens/{token_id}", response={204: None, 404: ErrorOut}, summary="Revoke an API token"
 )
-def tokens_revoke(request: AuthenticatedRequest, token_id: int):
+def tokens_revoke(request: AuthenticatedRequest, token_id: TextId):
     """The token stops working immediately. Other people's tokens are 404."""
     services.api_token_revoke(user=request.auth, token_id=token_id)
     return 204, None
@@ -321,7 +321,7 @@ def skills_search(request: AuthenticatedRequest, q: str = ""):
 
 
 @router.get("/{user_id}", response={200: ProfileOut, 404: ErrorOut}, summary="A person's profile")
-def profile_get(request: AuthenticatedRequest, user_id: int):
+def profile_get(request: AuthenticatedRequest, user_id: TextId):
     """Visible to the person and to people who share a program with them (active or paused
     enrolments); otherwise 404. Never includes the private background."""
     return selectors.access_profile(user=request.auth, user_id=user_id)

@@ -24,6 +24,7 @@ from tandem.core.api_types import (
     AuthenticatedRequest,
     InputSchema,
     OneOf,
+    TextId,
 )
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
@@ -239,7 +240,7 @@ def participant_list(request: AuthenticatedRequest, slug: str, filters: Query[Pa
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def enrolment_set_status(
-    request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: EnrolmentActionIn
+    request: AuthenticatedRequest, slug: str, enrolment_id: TextId, payload: EnrolmentActionIn
 ):
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.enrolment_set_status(
@@ -268,7 +269,7 @@ def enrolment_set_status_bulk(request: AuthenticatedRequest, slug: str, payload:
     "/{slug}/participants/{enrolment_id}/make-admin",
     response={200: EnrolmentOut, 404: ErrorOut, 409: ErrorOut},
 )
-def program_admin_promote(request: AuthenticatedRequest, slug: str, enrolment_id: int):
+def program_admin_promote(request: AuthenticatedRequest, slug: str, enrolment_id: TextId):
     """Program admins: make an active or paused participant an admin too; returns their admin
     enrolment. 409 when they already are one or are not an active or paused participant."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
@@ -282,7 +283,7 @@ def program_admin_promote(request: AuthenticatedRequest, slug: str, enrolment_id
     response={200: EnrolmentOut, 400: ErrorOut, 404: ErrorOut},
 )
 def enrolment_update_capacity(
-    request: AuthenticatedRequest, slug: str, enrolment_id: int, payload: CapacityIn
+    request: AuthenticatedRequest, slug: str, enrolment_id: TextId, payload: CapacityIn
 ):
     """Program admins, or the mentor themself."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.MEMBER)
@@ -312,7 +313,7 @@ def invitation_create(request: AuthenticatedRequest, slug: str, payload: Invitat
 @router.post(
     "/{slug}/invitations/{invitation_id}/revoke", response={200: InvitationOut, 404: ErrorOut}
 )
-def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: int):
+def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: TextId):
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.invitation_revoke(
         user=request.auth, program_id=program.pk, invitation_id=invitation_id
@@ -355,7 +356,7 @@ def import_dry_run(request: AuthenticatedRequest, slug: str):
 
 
 @router.get("/{slug}/import/{batch_id}", response={200: ImportOut, 404: ErrorOut})
-def import_status(request: AuthenticatedRequest, slug: str, batch_id: int):
+def import_status(request: AuthenticatedRequest, slug: str, batch_id: TextId):
     """Where an upload is: being checked, its report, being written, or imported."""
     return ImportOut.from_batch(
         selectors.access_import_batch(user=request.auth, slug=slug, batch_id=batch_id)
@@ -366,7 +367,10 @@ def import_status(request: AuthenticatedRequest, slug: str, batch_id: int):
     "/{slug}/import/{batch_id}/confirm", response={202: ImportOut, 404: ErrorOut, 409: ErrorOut}
 )
 def import_confirm(
-    request: AuthenticatedRequest, slug: str, batch_id: int, payload: ImportConfirmIn | None = None
+    request: AuthenticatedRequest,
+    slug: str,
+    batch_id: TextId,
+    payload: ImportConfirmIn | None = None,
 ):
     """Queue the write of a checked upload's good rows (one transaction, all or nothing); poll
     as above. With rows with problems, 409 unless ``skip_problem_rows``."""

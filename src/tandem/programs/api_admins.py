@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId
 from tandem.core.openapi import ErrorOut
 from tandem.programs import selectors, services
 from tandem.programs.selectors import ProgramAccess
@@ -47,7 +47,9 @@ def program_admin_invite(request: AuthenticatedRequest, slug: str, payload: Admi
     "/{slug}/admins/invitations/{invitation_id}/withdraw",
     response={200: AdminInvitationOut, 404: ErrorOut, 409: ErrorOut},
 )
-def program_admin_invitation_withdraw(request: AuthenticatedRequest, slug: str, invitation_id: int):
+def program_admin_invitation_withdraw(
+    request: AuthenticatedRequest, slug: str, invitation_id: TextId
+):
     """Program admins: withdraw an admin invitation nobody answered (waiting or expired); its
     link stops working. 409 when it was already accepted, declined or withdrawn; 404 for an
     invitation of another program."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest, InputSchema, TextId
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
@@ -155,7 +155,7 @@ def list_checkins(request: AuthenticatedRequest, waiting: bool = False) -> Any:
     response={200: CheckInOut, **ERRORS},
     operation_id="tandem_feedback_api_get_checkin",
 )
-def get_checkin(request: AuthenticatedRequest, checkin_id: int) -> Any:
+def get_checkin(request: AuthenticatedRequest, checkin_id: TextId) -> Any:
     """One of my check-ins; anyone else's is a 404 (the partner's and the admins' too)."""
     return selectors.access_checkin(user=request.auth, checkin_id=checkin_id)
 
@@ -165,7 +165,7 @@ def get_checkin(request: AuthenticatedRequest, checkin_id: int) -> Any:
     response={200: AnswerOut, 201: AnswerOut, **ERRORS},
     operation_id="tandem_feedback_api_answer_checkin",
 )
-def answer_checkin(request: AuthenticatedRequest, checkin_id: int, payload: AnswerIn) -> Any:
+def answer_checkin(request: AuthenticatedRequest, checkin_id: TextId, payload: AnswerIn) -> Any:
     """Answer: 201 the first time; 200 for a change within a day of it, or the same answers
     again (nothing changes); 409 for a change after that day. 400 names each wrong answer
     by its question key."""
@@ -190,7 +190,7 @@ def _kind(kind: str) -> str:
     response={200: OnePerKind[TemplateOut], **ERRORS},
     operation_id="tandem_feedback_api_list_checkin_templates",
 )
-def list_checkin_templates(request: AuthenticatedRequest, program_id: int) -> Any:
+def list_checkin_templates(request: AuthenticatedRequest, program_id: TextId) -> Any:
     """The program's admins: every kind's questions and timing, one item per kind (not
     paged)."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
@@ -204,7 +204,7 @@ def list_checkin_templates(request: AuthenticatedRequest, program_id: int) -> An
     operation_id="tandem_feedback_api_update_checkin_template",
 )
 def update_checkin_template(
-    request: AuthenticatedRequest, program_id: int, kind: str, payload: TemplateIn
+    request: AuthenticatedRequest, program_id: TextId, kind: str, payload: TemplateIn
 ) -> Any:
     """The program's admins: replace a kind's questions and timing (the same again: no
     change). 400 names the field: ``questions.<n>.<part>`` from 1, ``every_periods``..."""
@@ -225,7 +225,7 @@ def update_checkin_template(
     response={200: TemplateOut, **ERRORS},
     operation_id="tandem_feedback_api_reset_checkin_template",
 )
-def reset_checkin_template(request: AuthenticatedRequest, program_id: int, kind: str) -> Any:
+def reset_checkin_template(request: AuthenticatedRequest, program_id: TextId, kind: str) -> Any:
     """The program's admins: back to the built-in questions and timing."""
     return _template_out(
         checkin_templates.checkin_template_reset(
@@ -239,7 +239,7 @@ def reset_checkin_template(request: AuthenticatedRequest, program_id: int, kind:
     response={200: OnePerKind[KindAggregateOut], **ERRORS},
     operation_id="tandem_feedback_api_checkin_aggregates",
 )
-def checkin_aggregates(request: AuthenticatedRequest, program_id: int) -> Any:
+def checkin_aggregates(request: AuthenticatedRequest, program_id: TextId) -> Any:
     """The program's admins: per kind, due and answered; per scale or choice question, the
     average and distribution of at least 5 answers. Never a comment. The counts leave out
     the caller's own mentorships. One item per kind (not paged)."""

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema, OneOf
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, OneOf, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import HealthState, InterventionKind, MentorshipHealth
 from tandem.feedback.selectors import health_reads as selectors
@@ -107,7 +107,7 @@ def _health_out(mentorship: Mentorship, health: MentorshipHealth | None) -> dict
     response={200: HealthOut, **ERRORS},
     operation_id="tandem_feedback_api_get_mentorship_health",
 )
-def get_mentorship_health(request: AuthenticatedRequest, mentorship_id: int) -> Any:
+def get_mentorship_health(request: AuthenticatedRequest, mentorship_id: TextId) -> Any:
     """The pair and the program's admins; 404 for anyone else."""
     mentorship, health = selectors.access_mentorship_health(
         user=request.auth, mentorship_id=mentorship_id
@@ -123,7 +123,7 @@ def get_mentorship_health(request: AuthenticatedRequest, mentorship_id: int) -> 
 @paginate(PageNumberPagination, page_size=50)
 def list_program_health(
     request: AuthenticatedRequest,
-    program_id: int,
+    program_id: TextId,
     state: Annotated[str, OneOf(HealthState, "")] = "",
     reason: str = "",
     q: str = "",
@@ -143,7 +143,7 @@ def list_program_health(
     response={201: InterventionOut, **ERRORS},
     operation_id="tandem_feedback_api_health_send_checkin",
 )
-def send_checkin(request: AuthenticatedRequest, mentorship_id: int) -> Any:
+def send_checkin(request: AuthenticatedRequest, mentorship_id: TextId) -> Any:
     """Admins of the program outside the pair: ask both for a check-in now (once a day)."""
     return 201, services.health_checkin_send(user=request.auth, mentorship_id=mentorship_id)
 
@@ -153,7 +153,7 @@ def send_checkin(request: AuthenticatedRequest, mentorship_id: int) -> Any:
     response={201: InterventionOut, **ERRORS},
     operation_id="tandem_feedback_api_health_write_to_pair",
 )
-def write_to_pair(request: AuthenticatedRequest, mentorship_id: int, payload: NoteIn) -> Any:
+def write_to_pair(request: AuthenticatedRequest, mentorship_id: TextId, payload: NoteIn) -> Any:
     """Admins of the program outside the pair: a note to both (not in their conversation)."""
     return 201, services.health_message_to_pair(
         user=request.auth, mentorship_id=mentorship_id, note=payload.note
@@ -165,6 +165,6 @@ def write_to_pair(request: AuthenticatedRequest, mentorship_id: int, payload: No
     response={201: InterventionOut, **ERRORS},
     operation_id="tandem_feedback_api_health_propose_rematch",
 )
-def propose_rematch(request: AuthenticatedRequest, mentorship_id: int) -> Any:
+def propose_rematch(request: AuthenticatedRequest, mentorship_id: TextId) -> Any:
     """Admins of the program outside the pair: offer the mentee a new mentor (once a day)."""
     return 201, services.health_rematch_propose(user=request.auth, mentorship_id=mentorship_id)

@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema, OneOf
+from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema, OneOf, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
@@ -43,7 +43,7 @@ class StatusIn(InputSchema):
     operation_id="tandem_mentorships_api_list_action_items",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_action_items(request: AuthenticatedRequest, mentorship_id: int):
+def list_action_items(request: AuthenticatedRequest, mentorship_id: TextId):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return selectors.action_item_list_for_mentorship(mentorship=mentorship)
 
@@ -53,7 +53,7 @@ def list_action_items(request: AuthenticatedRequest, mentorship_id: int):
     response={201: ActionItemOut, **ERRORS},
     operation_id="tandem_mentorships_api_create_action_item",
 )
-def create_action_item(request: AuthenticatedRequest, mentorship_id: int, payload: ActionItemIn):
+def create_action_item(request: AuthenticatedRequest, mentorship_id: TextId, payload: ActionItemIn):
     return 201, services.action_item_create(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
@@ -64,7 +64,9 @@ def create_action_item(request: AuthenticatedRequest, mentorship_id: int, payloa
     response={200: ActionItemOut, **ERRORS},
     operation_id="tandem_mentorships_api_set_action_item_status",
 )
-def set_action_item_status(request: AuthenticatedRequest, action_item_id: int, payload: StatusIn):
+def set_action_item_status(
+    request: AuthenticatedRequest, action_item_id: TextId, payload: StatusIn
+):
     return services.action_item_set_status(
         user=request.auth, action_item_id=action_item_id, status=payload.status
     )

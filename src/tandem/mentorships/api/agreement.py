@@ -14,6 +14,8 @@ from tandem.core.api_types import (
     AuthenticatedRequest,
     InputSchema,
     OneOf,
+    TextId,
+    TextInt,
 )
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
@@ -68,7 +70,7 @@ class VersionOut(Schema):
     operation_id="tandem_mentorships_api_list_versions",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_versions(request: AuthenticatedRequest, mentorship_id: int):
+def list_versions(request: AuthenticatedRequest, mentorship_id: TextId):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     versions = selectors.agreement_versions(mentorship=mentorship)
     effective = selectors.agreement_in_effect(versions)
@@ -89,7 +91,9 @@ def list_versions(request: AuthenticatedRequest, mentorship_id: int):
     "when `based_on` is older than the latest version.",
     operation_id="tandem_mentorships_api_propose_version",
 )
-def propose_version(request: AuthenticatedRequest, mentorship_id: int, payload: AgreementContent):
+def propose_version(
+    request: AuthenticatedRequest, mentorship_id: TextId, payload: AgreementContent
+):
     content = payload.dict(exclude={"based_on"})
     content["objectives"] = [dict(o) for o in content["objectives"]]
     version, created = services.agreement_propose(
@@ -105,6 +109,6 @@ def propose_version(request: AuthenticatedRequest, mentorship_id: int, payload: 
     response={200: VersionOut, **ERRORS},
     operation_id="tandem_mentorships_api_sign_version",
 )
-def sign_version(request: AuthenticatedRequest, mentorship_id: int, number: int):
+def sign_version(request: AuthenticatedRequest, mentorship_id: TextId, number: TextInt):
     version = services.agreement_sign(user=request.auth, mentorship_id=mentorship_id, number=number)
     return {**VersionOut.from_orm(version).dict(), "in_effect": version.fully_signed}

@@ -6,7 +6,14 @@ from typing import Annotated
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import WHOLE_NUMBER, ApiDate, AuthenticatedRequest, InputSchema, OneOf
+from tandem.core.api_types import (
+    WHOLE_NUMBER,
+    ApiDate,
+    AuthenticatedRequest,
+    InputSchema,
+    OneOf,
+    TextId,
+)
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
@@ -66,7 +73,7 @@ class MilestoneOut(Schema):
     operation_id="tandem_mentorships_api_list_goals",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_goals(request: AuthenticatedRequest, mentorship_id: int):
+def list_goals(request: AuthenticatedRequest, mentorship_id: TextId):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return selectors.goal_list_for_mentorship(mentorship=mentorship)
 
@@ -76,7 +83,7 @@ def list_goals(request: AuthenticatedRequest, mentorship_id: int):
     response={201: GoalOut, **ERRORS},
     operation_id="tandem_mentorships_api_create_goal",
 )
-def create_goal(request: AuthenticatedRequest, mentorship_id: int, payload: GoalIn):
+def create_goal(request: AuthenticatedRequest, mentorship_id: TextId, payload: GoalIn):
     return 201, services.goal_create(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
@@ -89,7 +96,7 @@ def create_goal(request: AuthenticatedRequest, mentorship_id: int, payload: Goal
     "percent are what it already has and no note is given (nothing is recorded).",
     operation_id="tandem_mentorships_api_goal_progress",
 )
-def goal_progress(request: AuthenticatedRequest, goal_id: int, payload: ProgressIn):
+def goal_progress(request: AuthenticatedRequest, goal_id: TextId, payload: ProgressIn):
     goal, update = services.goal_update_progress(
         user=request.auth, goal_id=goal_id, **payload.dict()
     )
@@ -103,7 +110,7 @@ def goal_progress(request: AuthenticatedRequest, goal_id: int, payload: Progress
     response={201: MilestoneOut, **ERRORS},
     operation_id="tandem_mentorships_api_add_milestone",
 )
-def add_milestone(request: AuthenticatedRequest, goal_id: int, payload: MilestoneIn):
+def add_milestone(request: AuthenticatedRequest, goal_id: TextId, payload: MilestoneIn):
     return 201, services.milestone_add(user=request.auth, goal_id=goal_id, **payload.dict())
 
 
@@ -112,5 +119,5 @@ def add_milestone(request: AuthenticatedRequest, goal_id: int, payload: Mileston
     response={200: MilestoneOut, **ERRORS},
     operation_id="tandem_mentorships_api_toggle_milestone",
 )
-def toggle_milestone(request: AuthenticatedRequest, milestone_id: int):
+def toggle_milestone(request: AuthenticatedRequest, milestone_id: TextId):
     return services.milestone_toggle(user=request.auth, milestone_id=milestone_id)

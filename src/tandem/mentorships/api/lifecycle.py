@@ -2,7 +2,7 @@
 
 from ninja import Field, Router
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId
 from tandem.mentorships import services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
 from tandem.mentorships.models.mentorships import EndCategory
@@ -28,7 +28,7 @@ class CompleteIn(InputSchema):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_confirm_midpoint",
 )
-def confirm_midpoint(request: AuthenticatedRequest, mentorship_id: int):
+def confirm_midpoint(request: AuthenticatedRequest, mentorship_id: TextId):
     return services.mentorship_confirm_midpoint(user=request.auth, mentorship_id=mentorship_id)
 
 
@@ -37,7 +37,7 @@ def confirm_midpoint(request: AuthenticatedRequest, mentorship_id: int):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_end_early",
 )
-def end_early(request: AuthenticatedRequest, mentorship_id: int, payload: EndIn):
+def end_early(request: AuthenticatedRequest, mentorship_id: TextId, payload: EndIn):
     return services.mentorship_end_early(
         user=request.auth,
         mentorship_id=mentorship_id,
@@ -51,7 +51,7 @@ def end_early(request: AuthenticatedRequest, mentorship_id: int, payload: EndIn)
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_complete",
 )
-def complete(request: AuthenticatedRequest, mentorship_id: int, payload: CompleteIn):
+def complete(request: AuthenticatedRequest, mentorship_id: TextId, payload: CompleteIn):
     return services.mentorship_complete(
         user=request.auth, mentorship_id=mentorship_id, reflection=payload.reflection
     )

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from tandem.core.api_types import (
+    TEXT_DIGITS,
     WHOLE_NUMBER,
     ApiDate,
     ApiDateTime,
@@ -17,6 +18,7 @@ from tandem.core.api_types import (
     AuthenticatedRequest,
     InputSchema,
     OneOf,
+    TextId,
 )
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import PageNumberPagination
@@ -30,6 +32,9 @@ from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 from tandem.people.choices import Cadence
 
 router = Router()
+
+# A meeting length asked for in the query string.
+SuggestionMinutes = Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES), TEXT_DIGITS]
 
 
 class MeetingIn(InputSchema):
@@ -162,7 +167,7 @@ class SeriesOut(Schema):
     operation_id="tandem_mentorships_api_list_meetings",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_meetings(request: AuthenticatedRequest, mentorship_id: int):
+def list_meetings(request: AuthenticatedRequest, mentorship_id: TextId):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return selectors.meeting_list_for_mentorship(mentorship=mentorship)
 
@@ -176,8 +181,8 @@ def list_meetings(request: AuthenticatedRequest, mentorship_id: int):
 )
 def meeting_suggestions(
     request: AuthenticatedRequest,
-    mentorship_id: int,
-    duration_minutes: int = Query(45, ge=5, le=480),
+    mentorship_id: TextId,
+    duration_minutes: SuggestionMinutes = 45,
 ):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
     return [
@@ -193,7 +198,7 @@ def meeting_suggestions(
     response={201: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_schedule_meeting",
 )
-def schedule_meeting(request: AuthenticatedRequest, mentorship_id: int, payload: MeetingIn):
+def schedule_meeting(request: AuthenticatedRequest, mentorship_id: TextId, payload: MeetingIn):
     meeting = services.meeting_schedule(
         user=request.auth, mentorship_id=mentorship_id, **payload.dict()
     )
@@ -205,7 +210,7 @@ def schedule_meeting(request: AuthenticatedRequest, mentorship_id: int, payload:
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_meeting",
 )
-def get_meeting(request: AuthenticatedRequest, meeting_id: int):
+def get_meeting(request: AuthenticatedRequest, meeting_id: TextId):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     return meeting
 
@@ -215,7 +220,7 @@ def get_meeting(request: AuthenticatedRequest, meeting_id: int):
     response={200: None, **ERRORS},
     operation_id="tandem_mentorships_api_meeting_ics",
 )
-def meeting_ics(request: AuthenticatedRequest, meeting_id: int):
+def meeting_ics(request: AuthenticatedRequest, meeting_id: TextId):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tandem-meeting-{meeting.pk}.ics"'
@@ -227,7 +232,7 @@ def meeting_ics(request: AuthenticatedRequest, meeting_id: int):
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_reschedule_meeting",
 )
-def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: RescheduleIn):
+def reschedule_meeting(request: AuthenticatedRequest, meeting_id: TextId, payload: RescheduleIn):
     meeting, _ = services.meeting_reschedule(
         user=request.auth,
         meeting_id=meeting_id,
@@ -243,7 +248,7 @@ def reschedule_meeting(request: AuthenticatedRequest, meeting_id: int, payload: 
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_cancel_meeting",
 )
-def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
+def cancel_meeting(request: AuthenticatedRequest, meeting_id: TextId):
     return services.meeting_cancel(user=request.auth, meeting_id=meeting_id)
 
 
@@ -256,7 +261,7 @@ def cancel_meeting(request: AuthenticatedRequest, meeting_id: int):
     "otherwise, or for a cancelled meeting). The other is told once; saying it again changes "
     "nothing.",
 )
-def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
+def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: TextId):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     marked, _ = services.meeting_mark_missed(actor=request.auth, meeting=meeting)
     return marked
@@ -269,7 +274,7 @@ def mark_meeting_missed(request: AuthenticatedRequest, meeting_id: int):
     summary="Say the meeting did take place (undo missed)",
     description="Same rules as /missed; for a meeting not marked as missed it changes nothing.",
 )
-def mark_meeting_held(request: AuthenticatedRequest, meeting_id: int):
+def mark_meeting_held(request: AuthenticatedRequest, meeting_id: TextId):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     marked, _ = services.meeting_mark_held(actor=request.auth, meeting=meeting)
     return marked
@@ -280,7 +285,7 @@ def mark_meeting_held(request: AuthenticatedRequest, meeting_id: int):
     response={200: SeriesOut, **ERRORS},
     operation_id="tandem_mentorships_api_cancel_series",
 )
-def cancel_series(request: AuthenticatedRequest, meeting_id: int):
+def cancel_series(request: AuthenticatedRequest, meeting_id: TextId):
     return services.meeting_series_cancel(user=request.auth, meeting_id=meeting_id)
 
 
@@ -290,7 +295,7 @@ def cancel_series(request: AuthenticatedRequest, meeting_id: int):
     operation_id="tandem_mentorships_api_list_agenda",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_agenda(request: AuthenticatedRequest, meeting_id: int):
+def list_agenda(request: AuthenticatedRequest, meeting_id: TextId):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     return meeting.agenda_items.all()
 
@@ -300,7 +305,7 @@ def list_agenda(request: AuthenticatedRequest, meeting_id: int):
     response={201: AgendaOut, **ERRORS},
     operation_id="tandem_mentorships_api_add_agenda_item",
 )
-def add_agenda_item(request: AuthenticatedRequest, meeting_id: int, payload: TextIn):
+def add_agenda_item(request: AuthenticatedRequest, meeting_id: TextId, payload: TextIn):
     return 201, services.agenda_item_add(
         user=request.auth, meeting_id=meeting_id, text=payload.text
     )
@@ -311,7 +316,7 @@ def add_agenda_item(request: AuthenticatedRequest, meeting_id: int, payload: Tex
     response={200: MeetingOut, **ERRORS},
     operation_id="tandem_mentorships_api_update_notes",
 )
-def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesIn):
+def update_notes(request: AuthenticatedRequest, meeting_id: TextId, payload: NotesIn):
     meeting, _ = services.meeting_notes_update(
         user=request.auth,
         meeting_id=meeting_id,
@@ -326,7 +331,7 @@ def update_notes(request: AuthenticatedRequest, meeting_id: int, payload: NotesI
     response={200: PrivateNoteOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_private_note",
 )
-def get_private_note(request: AuthenticatedRequest, meeting_id: int):
+def get_private_note(request: AuthenticatedRequest, meeting_id: TextId):
     meeting = selectors.access_meeting(user=request.auth, meeting_id=meeting_id)
     note = selectors.private_note_for(user=request.auth, meeting=meeting)
     return _private_note_out(meeting.pk, note)
@@ -346,7 +351,7 @@ def _private_note_out(meeting_id: int, note: PrivateNote | None) -> dict[str, ob
     response={200: PrivateNoteOut, **ERRORS},
     operation_id="tandem_mentorships_api_put_private_note",
 )
-def put_private_note(request: AuthenticatedRequest, meeting_id: int, payload: PrivateNoteIn):
+def put_private_note(request: AuthenticatedRequest, meeting_id: TextId, payload: PrivateNoteIn):
     note, _ = services.private_note_save(
         user=request.auth, meeting_id=meeting_id, body=payload.body
     )

@@ -3,7 +3,7 @@
 from ninja import Router
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest
+from tandem.core.api_types import AuthenticatedRequest, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
@@ -32,7 +32,7 @@ def list_mentorships(request: AuthenticatedRequest, open_only: bool = False):
     operation_id="tandem_mentorships_api_list_program_mentorships",
 )
 @paginate(PageNumberPagination, page_size=50)
-def list_program_mentorships(request: AuthenticatedRequest, program_id: int):
+def list_program_mentorships(request: AuthenticatedRequest, program_id: TextId):
     """Program admins: every mentorship of the program, with how it ended (and why)."""
     return selectors.mentorship_list_for_program_admin(user=request.auth, program_id=program_id)
 
@@ -42,7 +42,7 @@ def list_program_mentorships(request: AuthenticatedRequest, program_id: int):
     response={200: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_mentorship",
 )
-def get_mentorship(request: AuthenticatedRequest, mentorship_id: int):
+def get_mentorship(request: AuthenticatedRequest, mentorship_id: TextId):
     mentorship = selectors.access_mentorship(
         user=request.auth, mentorship_id=mentorship_id, need=selectors.MentorshipAccess.OVERVIEW
     )

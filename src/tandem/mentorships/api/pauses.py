@@ -6,7 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiDate, AuthenticatedRequest, InputSchema, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships.api.common import ERRORS, PersonOut
 from tandem.mentorships.selectors.pauses import pause_list_for_mentorship
@@ -44,7 +44,7 @@ class PauseEndOut(Schema):
     response={200: PauseEndOut, **ERRORS},
     operation_id="tandem_mentorships_api_end_pause",
 )
-def end_pause(request: AuthenticatedRequest, pause_id: int):
+def end_pause(request: AuthenticatedRequest, pause_id: TextId):
     """One of the pair: end the pause today (withdraw it if it has not begun)."""
     return {"pause": mentorship_pause_end(user=request.auth, pause_id=pause_id)}
 
@@ -55,7 +55,7 @@ def end_pause(request: AuthenticatedRequest, pause_id: int):
     operation_id="tandem_mentorships_api_list_pauses",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_pauses(request: AuthenticatedRequest, mentorship_id: int):
+def list_pauses(request: AuthenticatedRequest, mentorship_id: TextId):
     """The pair and the program's admins: the declared pauses, latest first."""
     return pause_list_for_mentorship(user=request.auth, mentorship_id=mentorship_id)
 
@@ -65,7 +65,7 @@ def list_pauses(request: AuthenticatedRequest, mentorship_id: int):
     response={201: PauseOut, **ERRORS},
     operation_id="tandem_mentorships_api_declare_pause",
 )
-def declare_pause(request: AuthenticatedRequest, mentorship_id: int, payload: PauseIn):
+def declare_pause(request: AuthenticatedRequest, mentorship_id: TextId, payload: PauseIn):
     """One of the pair of an active mentorship: declare a pause; the other person is told.
     409 when the mentorship is not active or the days overlap a declared pause."""
     pause = mentorship_pause_declare(

@@ -8,7 +8,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, PersonOut
@@ -44,7 +44,7 @@ class ProblemReportOut(Schema):
 )
 @paginate(PageNumberPagination, page_size=25)
 def list_program_problem_reports(
-    request: AuthenticatedRequest, program_id: int, open_only: bool = False
+    request: AuthenticatedRequest, program_id: TextId, open_only: bool = False
 ):
     """Program admins: the program's reports, newest first (``open_only``: not resolved),
     without those about a mentorship the caller is one of the pair of."""
@@ -58,7 +58,7 @@ def list_program_problem_reports(
     response={200: ProblemReportOut, **ERRORS},
     operation_id="tandem_mentorships_api_resolve_problem_report",
 )
-def resolve_problem_report(request: AuthenticatedRequest, report_id: int):
+def resolve_problem_report(request: AuthenticatedRequest, report_id: TextId):
     """Program admins outside the report's pair: mark it resolved (again: no change); its
     reporter is told. One of the pair: 404, like anyone else."""
     return services.problem_report_resolve(user=request.auth, report_id=report_id)
@@ -70,7 +70,7 @@ def resolve_problem_report(request: AuthenticatedRequest, report_id: int):
     operation_id="tandem_mentorships_api_list_problem_reports",
 )
 @paginate(PageNumberPagination, page_size=25)
-def list_problem_reports(request: AuthenticatedRequest, mentorship_id: int):
+def list_problem_reports(request: AuthenticatedRequest, mentorship_id: TextId):
     """One of the pair: their own reports; an admin of the program outside the pair: every
     report."""
     mentorship = selectors.access_mentorship(
@@ -84,7 +84,7 @@ def list_problem_reports(request: AuthenticatedRequest, mentorship_id: int):
     response={201: ProblemReportOut, **ERRORS},
     operation_id="tandem_mentorships_api_report_problem",
 )
-def report_problem(request: AuthenticatedRequest, mentorship_id: int, payload: ProblemReportIn):
+def report_problem(request: AuthenticatedRequest, mentorship_id: TextId, payload: ProblemReportIn):
     """One of the pair: send a problem to the program's admins other than the pair. 409 when
     the program has no such admin (nobody could read it); nothing is written."""
     report = services.problem_report_create(

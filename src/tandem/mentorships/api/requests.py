@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiId, AuthenticatedRequest, InputSchema
+from tandem.core.api_types import ApiId, AuthenticatedRequest, InputSchema, TextId
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
@@ -67,7 +67,7 @@ def list_requests(
     response={200: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_get_request",
 )
-def get_request(request: AuthenticatedRequest, request_id: int):
+def get_request(request: AuthenticatedRequest, request_id: TextId):
     return selectors.access_request(user=request.auth, request_id=request_id)
 
 
@@ -76,7 +76,7 @@ def get_request(request: AuthenticatedRequest, request_id: int):
     response={201: MentorshipOut, **ERRORS},
     operation_id="tandem_mentorships_api_accept_request",
 )
-def accept_request(request: AuthenticatedRequest, request_id: int):
+def accept_request(request: AuthenticatedRequest, request_id: TextId):
     return 201, services.request_accept(user=request.auth, request_id=request_id)
 
 
@@ -85,7 +85,7 @@ def accept_request(request: AuthenticatedRequest, request_id: int):
     response={200: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_decline_request",
 )
-def decline_request(request: AuthenticatedRequest, request_id: int, payload: DeclineIn):
+def decline_request(request: AuthenticatedRequest, request_id: TextId, payload: DeclineIn):
     return services.request_decline(user=request.auth, request_id=request_id, reason=payload.reason)
 
 
@@ -94,5 +94,5 @@ def decline_request(request: AuthenticatedRequest, request_id: int, payload: Dec
     response={200: RequestOut, **ERRORS},
     operation_id="tandem_mentorships_api_withdraw_request",
 )
-def withdraw_request(request: AuthenticatedRequest, request_id: int):
+def withdraw_request(request: AuthenticatedRequest, request_id: TextId):
     return services.request_withdraw(user=request.auth, request_id=request_id)
