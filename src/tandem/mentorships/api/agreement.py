@@ -69,18 +69,10 @@ class VersionOut(Schema):
     response={200: list[VersionOut], **ERRORS},
     operation_id="tandem_mentorships_api_list_versions",
 )
-@paginate(PageNumberPagination, page_size=25)
+@paginate(PageNumberPagination, page_size=selectors.AGREEMENT_VERSIONS_PAGE)
 def list_versions(request: AuthenticatedRequest, mentorship_id: TextId):
     mentorship = selectors.access_mentorship(user=request.auth, mentorship_id=mentorship_id)
-    versions = selectors.agreement_versions(mentorship=mentorship)
-    effective = selectors.agreement_in_effect(versions)
-    return [
-        {
-            **VersionOut.from_orm(v).dict(),
-            "in_effect": effective is not None and v.pk == effective.pk,
-        }
-        for v in versions
-    ]
+    return selectors.agreement_version_list(mentorship=mentorship)
 
 
 @router.post(

@@ -21,10 +21,12 @@ from tandem.mentorships.selectors.early_end import (
     new_mentor_wishes_for_program,
 )
 from tandem.mentorships.selectors.lists import (
+    AGREEMENT_VERSIONS_PAGE,
     action_item_list_for_mentorship,
     action_items_overdue_for,
-    agreement_in_effect,
-    agreement_versions,
+    agreement_version_in_effect,
+    agreement_version_latest,
+    agreement_version_list,
     calendar_feed_user,
     calendar_meetings_for,
     event_list_for_mentorship,
@@ -66,6 +68,7 @@ from tandem.mentorships.selectors.problems import (
 )
 
 __all__ = [
+    "AGREEMENT_VERSIONS_PAGE",
     "FEEDBACK_NOT_FOUND",
     "access_mentorship_as_admin",
     "access_mentorship_for_feedback",
@@ -92,8 +95,9 @@ __all__ = [
     "access_request",
     "action_item_list_for_mentorship",
     "action_items_overdue_for",
-    "agreement_in_effect",
-    "agreement_versions",
+    "agreement_version_in_effect",
+    "agreement_version_latest",
+    "agreement_version_list",
     "calendar_feed_user",
     "calendar_meetings_for",
     "event_list_for_mentorship",

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from tandem.core.exceptions import NotFound
@@ -61,13 +71,43 @@ def request_list_sent(*, user: User, pending_only: bool = False) -> QuerySet[Men
     return qs.order_by("-created_at", "-pk")
 
 
-def agreement_versions(*, mentorship: Mentorship) -> list[AgreementVersion]:
-    return list(mentorship.agreement_versions.select_related("proposed_by").order_by("-number"))
+# How many versions a page lists at once (the API pages them the same way).
+AGREEMENT_VERSIONS_PAGE = 25
 
 
-def agreement_in_effect(versions: list[AgreementVersion]) -> AgreementVersion | None:
-    """The newest version both have signed (versions sorted newest first)."""
-    return next((version for version in versions if version.fully_signed), None)
+def agreement_version_list(*, mentorship: Mentorship) -> QuerySet[AgreementVersion]:
+    """Every version, newest first, each marked ``in_effect`` (True for one at most): a
+    QuerySet, so a page of it reads one page of rows, and the mark is a comparison with one
+    row's key rather than a walk over every version to find it."""
+    effective = _signed_by_both(mentorship).values("pk")[:1]
+    return (
+        mentorship.agreement_versions.select_related("proposed_by")
+        .annotate(
+            in_effect=Case(
+                When(pk=Subquery(effective), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-number")
+    )
+
+
+def agreement_version_in_effect(*, mentorship: Mentorship) -> AgreementVersion | None:
+    """The newest version both have signed (one row)."""
+    return _signed_by_both(mentorship).select_related("proposed_by").first()
+
+
+def agreement_version_latest(*, mentorship: Mentorship) -> AgreementVersion | None:
+    """The newest version, signed or not (one row)."""
+    return mentorship.agreement_versions.select_related("proposed_by").order_by("-number").first()
+
+
+def _signed_by_both(mentorship: Mentorship) -> QuerySet[AgreementVersion]:
+    # ``AgreementVersion.fully_signed`` in SQL: both signatures are there.
+    return mentorship.agreement_versions.filter(
+        signed_by_mentor_at__isnull=False, signed_by_mentee_at__isnull=False
+    ).order_by("-number")
 
 
 def meeting_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Meeting]:

@@ -23,9 +23,10 @@ from tandem.mentorships.models import (
 from tandem.mentorships.scheduling import suggest_times, zone_of
 from tandem.mentorships.selectors.access import MENTORSHIP_NOT_FOUND, Viewer
 from tandem.mentorships.selectors.lists import (
+    AGREEMENT_VERSIONS_PAGE,
     action_item_list_for_mentorship,
-    agreement_in_effect,
-    agreement_versions,
+    agreement_version_in_effect,
+    agreement_version_list,
     event_list_for_mentorship,
     goal_list_for_mentorship,
     meeting_list_for_mentorship,
@@ -36,7 +37,8 @@ from tandem.people.models import AvailabilityWindow, User
 
 @dataclass
 class MentorshipPage:
-    versions: list
+    versions: list  # the newest AGREEMENT_VERSIONS_PAGE; the version page pages the rest
+    more_versions: bool
     in_effect: AgreementVersion | None
     latest: AgreementVersion | None
     goals: list
@@ -76,12 +78,13 @@ def mentorship_page(*, mentorship: Mentorship, viewer: Viewer) -> MentorshipPage
     """Everything the pair sees on the mentorship page (content: participants only)."""
     if not viewer.can_read_content:
         raise NotFound(MENTORSHIP_NOT_FOUND)
-    versions = agreement_versions(mentorship=mentorship)
+    versions = list(agreement_version_list(mentorship=mentorship)[: AGREEMENT_VERSIONS_PAGE + 1])
     today = timezone.localdate()
     action_items = list(action_item_list_for_mentorship(mentorship=mentorship))
     return MentorshipPage(
-        versions=versions,
-        in_effect=agreement_in_effect(versions),
+        versions=versions[:AGREEMENT_VERSIONS_PAGE],
+        more_versions=len(versions) > AGREEMENT_VERSIONS_PAGE,
+        in_effect=agreement_version_in_effect(mentorship=mentorship),
         latest=versions[0] if versions else None,
         goals=list(goal_list_for_mentorship(mentorship=mentorship)),
         meetings=list(meeting_list_for_mentorship(mentorship=mentorship)),
@@ -120,8 +123,7 @@ def mentorship_overview(
 ) -> MentorshipOverview:
     now = now or timezone.now()
     today = timezone.localdate(now)
-    versions = agreement_versions(mentorship=mentorship)
-    effective = agreement_in_effect(versions)
+    effective = agreement_version_in_effect(mentorship=mentorship)
     meetings = Meeting.objects.filter(mentorship=mentorship).aggregate(
         held=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__lt=now)),
         scheduled=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__gte=now)),
@@ -139,7 +141,7 @@ def mentorship_overview(
     )
     upcoming = meeting_next(mentorship=mentorship, now=now)
     return MentorshipOverview(
-        agreement_versions=len(versions),
+        agreement_versions=mentorship.agreement_versions.count(),
         agreement_in_effect=effective.number if effective else None,
         agreement_signed_at=effective.signed_at if effective else None,
         goals=goals["total"],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AgreementForm
@@ -27,8 +28,7 @@ AGREEMENT_UNCHANGED = (
 def agreement_edit(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     agreement_seen(user=request.user, mentorship=mentorship)
-    versions = selectors.agreement_versions(mentorship=mentorship)
-    latest = versions[0] if versions else None
+    latest = selectors.agreement_version_latest(mentorship=mentorship)
     form = AgreementForm.for_version(latest, request.POST or None)
     newer, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -92,10 +92,11 @@ def _changed_meanwhile(
 def agreement_version(request, mentorship_id: int, number: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     viewer = selectors.Viewer(is_participant=True, is_admin=False)
-    versions = selectors.agreement_versions(mentorship=mentorship)
-    version = next((v for v in versions if v.number == number), None)
+    versions = selectors.agreement_version_list(mentorship=mentorship)
+    version = versions.filter(number=number).first()
     if version is None:
         raise Http404("No such version.")
+    latest = selectors.agreement_version_latest(mentorship=mentorship)
     agreement_seen(user=request.user, mentorship=mentorship)
     signed_by_me = (
         version.signed_by_mentor_at
@@ -109,9 +110,8 @@ def agreement_version(request, mentorship_id: int, number: int):
             "mentorship": mentorship,
             "viewer": viewer,
             "version": version,
-            "versions": versions,
-            "is_latest": version.number == versions[0].number,
-            "in_effect": selectors.agreement_in_effect(versions),
+            "page_obj": page_of(request, versions, selectors.AGREEMENT_VERSIONS_PAGE),
+            "is_latest": latest is not None and version.number == latest.number,
             "signed_by_me": signed_by_me,
         },
     )

@@ -59,8 +59,9 @@ MEETING_FIELDS = {"starts_at": "date", "ends_at": "duration_minutes", "until": "
 @mentorship_errors
 def meeting_new(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
-    versions = selectors.agreement_versions(mentorship=mentorship)
-    agreed = selectors.agreement_in_effect(versions) or (versions[0] if versions else None)
+    agreed = selectors.agreement_version_in_effect(
+        mentorship=mentorship
+    ) or selectors.agreement_version_latest(mentorship=mentorship)
     content = agreed.content if agreed else {}
     duration = int(content.get("meeting_minutes") or 45)
     suggestions = selectors.meeting_suggestions_for(
