@@ -42,8 +42,8 @@ DEMO_AGREEMENT = {
             "target_date": "",
         },
     ],
-    "mentor_expectations": "Come with one concrete artefact to discuss; say early when stuck.",
-    "mentee_expectations": "Candid feedback, examples from real reviews, replies within 2 days.",
+    "mentor_expectations": "Candid feedback, examples from real reviews, replies within 2 days.",
+    "mentee_expectations": "Come with one concrete artefact to discuss; say early when stuck.",
     "focus_areas": "data storytelling, dashboard design, stakeholder communication",
     "desired_outcomes": "Confidence to lead the quarterly data review on my own.",
 }

@@ -21,6 +21,7 @@ from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import MeetingFormat
+from tandem.mentorships.services.agreement_content import EXPECTATION_LABELS
 from tandem.people.choices import Cadence
 
 router = Router()
@@ -34,8 +35,14 @@ class Objective(InputSchema):
 
 class AgreementContent(InputSchema):
     objectives: list[Objective]
-    mentor_expectations: str = ""
-    mentee_expectations: str = ""
+    mentor_expectations: str = Field(
+        default="",
+        description=EXPECTATION_LABELS["mentor_expectations"] + ": the mentor's own commitments.",
+    )
+    mentee_expectations: str = Field(
+        default="",
+        description=EXPECTATION_LABELS["mentee_expectations"] + ": the mentee's own commitments.",
+    )
     cadence: Annotated[str, OneOf(Cadence)]
     meeting_format: Annotated[str, OneOf(MeetingFormat)]
     meeting_minutes: ApiInt

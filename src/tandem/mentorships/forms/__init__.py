@@ -10,7 +10,11 @@ from django.utils import timezone
 from tandem.core.forms import DateField, IntegerField, OneLineField, TextareaField, choice_field
 from tandem.mentorships.models import ActionItemStatus, AgreementVersion, GoalState, MeetingFormat
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
-from tandem.mentorships.services.agreement_content import EXAMPLES, MAX_OBJECTIVES
+from tandem.mentorships.services.agreement_content import (
+    EXAMPLES,
+    EXPECTATION_LABELS,
+    MAX_OBJECTIVES,
+)
 from tandem.people.choices import Cadence
 
 OBJECTIVE_ROWS = 5
@@ -57,15 +61,15 @@ class AgreementForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="What the mentee can expect from the mentor",
-        help_text=EXAMPLES["mentee_expectations"],
+        label=EXPECTATION_LABELS["mentor_expectations"],
+        help_text=EXAMPLES["mentor_expectations"],
     )
     mentee_expectations = TextareaField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="What the mentor can expect from the mentee",
-        help_text=EXAMPLES["mentor_expectations"],
+        label=EXPECTATION_LABELS["mentee_expectations"],
+        help_text=EXAMPLES["mentee_expectations"],
     )
     cadence = forms.ChoiceField(choices=Cadence.choices, label="How often you meet")
     meeting_format = forms.ChoiceField(choices=MeetingFormat.choices, label="Usual format")

@@ -45,11 +45,19 @@ TEXT_FIELDS = {
 REQUIRED_TEXT = ("confidentiality", "no_fault_exit")
 ONE_LINE_TEXT = ("focus_areas",)  # the form shows it as a single-line input
 
+# What each expectations field holds, said once for the form, the agreement page and the API:
+# ``mentor_expectations`` is what the mentor offers (what the mentee can expect from them),
+# ``mentee_expectations`` what the mentee offers.
+EXPECTATION_LABELS = {
+    "mentor_expectations": "What the mentee can expect from the mentor",
+    "mentee_expectations": "What the mentor can expect from the mentee",
+}
+
 EXAMPLES = {
     "goal": "e.g. Lead a design review on my own",
     "measure": "e.g. I run two reviews this quarter and get feedback from both",
-    "mentor_expectations": "e.g. Come prepared with one question; tell me early if you're stuck",
-    "mentee_expectations": "e.g. Be candid, share your own mistakes, answer messages within 2 days",
+    "mentor_expectations": "e.g. Be candid, share your own mistakes, answer messages within 2 days",
+    "mentee_expectations": "e.g. Come prepared with one question; say early when you're stuck",
     "focus_areas": "e.g. system design, stakeholder communication",
     "desired_outcomes": "e.g. Confidence to take on a tech-lead role by the end of the year",
 }
