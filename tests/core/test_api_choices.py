@@ -23,7 +23,10 @@ from tandem.people import choices as people
 from tandem.programs.models import MatchingMode, ProgramType, Role
 from tandem.programs.services import BULK_ACTIONS
 from tandem.programs.services.enrolments import TRANSITIONS
+from tests.core.api_bodies import json_bodies
 from tests.mentorships.factories import mentorship
+from tests.people.factories import ProfileFactory, UserFactory
+from tests.untouched import row_of
 
 # (schema, field): the values it takes, read from where the rule lives.
 EXPECTED = {
@@ -153,3 +156,79 @@ def test_a_meeting_with_a_value_not_among_the_choices_is_a_422_naming_it(client,
     assert response.status_code == 422
     assert list(response.json()["fields"]) == [field]
     assert not m.meetings.exists()
+
+
+def _body_choice_fields():
+    """``(method, path, field, listed, values)`` for every body field (or list of them) that
+    declares its choices."""
+    components = _components()
+    for method, path, body in json_bodies():
+        for name, prop in components[body].get("properties", {}).items():
+            values = _enum(prop)
+            if values and all(isinstance(v, str) for v in values):
+                listed = any(o.get("type") == "array" for o in prop.get("anyOf", [prop]))
+                yield method, path, name, listed, tuple(values)
+
+
+CHOICE_FIELDS = sorted(set(_body_choice_fields()))
+
+
+def _near_misses(values) -> list[str]:
+    """What a reader that folds case and spaces would take: "WEEKLY", "Weekly ", "in-person"."""
+    value = next(v for v in values if v)
+    return [
+        miss
+        for miss in (value.upper(), f"{value.title()} ", f" {value}", value.replace("_", "-"))
+        if miss not in values
+    ]
+
+
+def test_the_choice_sweep_finds_the_profiles_choices():
+    found = {(path, name) for _, path, name, _, _ in CHOICE_FIELDS}
+    assert {
+        ("/api/people/me", "cadence"),
+        ("/api/people/me", "meeting_format"),
+        ("/api/mentorships/{mentorship_id}/meetings", "format"),
+        ("/api/programs/{slug}", "default_cadence"),
+    } <= found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path", "name", "listed", "values"), CHOICE_FIELDS)
+def test_every_choice_takes_exactly_its_listed_values(client, method, path, name, listed, values):
+    """A review found a profile's cadence taking "WEEKLY" (the participant record folds case
+    for files) where a meeting's format refused "VIDEO": through the API each choice takes its
+    listed spelling only, and the 422 names the field and lists what it takes. Schema
+    validation comes first, so any signed-in caller and any id will do."""
+    client.force_login(UserFactory())
+    url = re.sub(r"\{[a-z_]+\}", "1", path)
+    field = f"{name}.0" if listed else name
+    for miss in _near_misses(values):
+        body = json.dumps({name: [miss] if listed else miss})
+        response = client.generic(method, url, body, content_type="application/json")
+        fields = response.json().get("fields", {})
+        assert response.status_code == 422 and field in fields, (miss, response.content)
+        assert all(repr(value) in fields[field] for value in values), fields[field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"), [("cadence", "WEEKLY"), ("cadence", "Weekly"), ("meeting_format", "ANY")]
+)
+def test_a_profile_choice_in_another_case_is_refused_and_changes_nothing(client, field, value):
+    me = ProfileFactory(cadence="monthly", meeting_format="virtual")
+    client.force_login(me.user)
+    before = row_of(me)
+    response = client.patch(
+        "/api/people/me", json.dumps({field: value}), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == [field]
+    assert row_of(me) == before
+    taken = {"cadence": "weekly", "meeting_format": "any"}[field]
+    response = client.patch(
+        "/api/people/me", json.dumps({field: taken}), content_type="application/json"
+    )
+    assert response.status_code == 200
+    me.refresh_from_db()
+    assert getattr(me, field) == taken

@@ -218,21 +218,26 @@ def test_the_profile_service_refuses_what_the_files_refuse_with_their_words(
     assert in_a_cell(field, message) == file_messages[row, column]
 
 
-# The API's schema types seniority as a whole number, so 7.5 is refused before the record's rule
-# runs (422, naming the field; see the test below); every other value reaches the record.
-API_EDITS = PROFILE_EDITS[1:]
+# The API's schema types seniority as a whole number and lists the choices of meeting_format and
+# cadence, so 7.5, "hologram" and "often" are refused before the record's rule runs (422, naming
+# the field, as every choice of the API: tests/core/test_api_choices.py); every other value
+# reaches the record.
+BY_SCHEMA = {"seniority", "meeting_format", "cadence"}
+API_EDITS = [edit for edit in PROFILE_EDITS if edit[0] not in BY_SCHEMA]
 
 
-def test_the_profile_api_refuses_fractional_seniority_by_its_schema(client):
-    profile = ProfileFactory(seniority=3)
+@pytest.mark.parametrize(
+    ("field", "value"), [(field, value) for field, value, *_ in PROFILE_EDITS if field in BY_SCHEMA]
+)
+def test_the_profile_api_refuses_by_its_schema(client, field, value):
+    profile = ProfileFactory(seniority=3, cadence="monthly", meeting_format="any")
     client.force_login(profile.user)
-    response = client.patch(
-        "/api/people/me", data={"seniority": 7.5}, content_type="application/json"
-    )
+    before = (profile.seniority, profile.cadence, profile.meeting_format)
+    response = client.patch("/api/people/me", data={field: value}, content_type="application/json")
     assert response.status_code == 422, response.content
-    assert "seniority" in str(response.json())
+    assert list(response.json()["fields"]) == [field]
     profile.refresh_from_db()
-    assert profile.seniority == 3
+    assert (profile.seniority, profile.cadence, profile.meeting_format) == before
 
 
 @pytest.mark.parametrize(("field", "value", "row", "column"), API_EDITS)

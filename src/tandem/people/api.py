@@ -11,7 +11,6 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
-from pydantic import WithJsonSchema
 
 from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema, OneOf, TextId
 from tandem.core.exceptions import NotFound
@@ -130,10 +129,6 @@ class MyProfileOut(ProfileOut):
         return selectors.profile_completeness(profile=obj).missing
 
 
-def _listed(*choices) -> dict:
-    return {"type": "string", "enum": OneOf(*choices).values}
-
-
 SKILL_TAGS_HELP = (
     "Skill tags, each kept as you typed it; spellings that differ only in case, spaces, "
     "dashes or other punctuation are one tag for matching (+ and # count: C, C++ and C# differ)."
@@ -167,12 +162,10 @@ class ProfilePatch(InputSchema):
     languages: list[str] | None = Field(
         None, description="ISO 639-1 codes, most fluent first (the order is kept)."
     )
-    # The participant record's rule reads these, with the words a participant file gets (400):
-    # the schema lists the choices, the record refuses the rest.
-    meeting_format: Annotated[str, WithJsonSchema(_listed(MeetingFormat))] | None = None
-    cadence: Annotated[str, WithJsonSchema(_listed(Cadence, ""))] | None = Field(
-        None, description='"" clears.'
-    )
+    # Exactly the listed values, as every choice of the API (a 422 naming the field): the
+    # participant record, which reads them next, also takes "WEEKLY" or "In person" from a file.
+    meeting_format: Annotated[str, OneOf(MeetingFormat)] | None = None
+    cadence: Annotated[str, OneOf(Cadence, "")] | None = Field(None, description='"" clears.')
     working_style: dict[str, ApiInt] | None = Field(None, description="{question_key: 1..5}")
 
 
