@@ -2,7 +2,9 @@
 PostgreSQL: mentor003 saved "Zqx Alcohol Recovery Support" as a skill wanted, removed it, and
 mentee050, in another program, still got it from the API and the profile page's suggestions).
 
-Suggestions offer the curated vocabulary and tags ``SKILL_SHARED_BY`` people hold right now."""
+Suggestions offer the curated vocabulary only: a later review held a guessed private tag with
+two sign-ups and read off, from whether it was then suggested, that someone else held it (the
+rule was "at least 3 people hold it", and accounts one person controls count)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tandem.people.models import Skill
-from tandem.people.selectors import SKILL_SHARED_BY, skill_labels, skill_search
+from tandem.people.selectors import skill_labels, skill_search
 from tandem.people.services import profile_update, skill_vocabulary_add
 from tandem.people.views.profiles import SKILL_SUGGESTIONS
 from tests.people.factories import ProfileFactory, UserFactory
@@ -101,31 +103,30 @@ def test_an_untouched_save_writes_nothing_and_shares_nothing(client, review):
     _finds_nothing(client, peer)
 
 
-def test_a_tag_enough_people_hold_is_suggested_and_stops_when_they_drop_it(client, review):
-    _, _, stranger = review
-    holders = [ProfileFactory().user for _ in range(SKILL_SHARED_BY)]
-    # One person holding it on both sides counts once.
-    profile_update(
-        profile=holders[0].profile,
-        actor=holders[0],
-        skills_offered=["Chess openings"],
-        skills_wanted=["chess  OPENINGS"],
-    )
-    for user in holders[1:-1]:
+def test_a_typed_tag_is_not_suggested_however_many_people_hold_it(client, review):
+    """The sybil probe: the victim and the prober's own accounts hold a guessed tag; nothing
+    a stranger (or the prober) can read changes with the victim's holding it."""
+    owner, _, stranger = review
+    socks = [ProfileFactory().user for _ in range(5)]
+    for user in [owner, *socks]:
+        profile_update(profile=user.profile, actor=user, skills_wanted=[PRIVATE])
+    for reader in (stranger, socks[0]):
+        assert _api_names(client, reader, "zqx") == []
+        assert _page_names(client, reader, "skills_wanted", "Go, zqx") == []
+
+
+def test_the_skill_admin_counts_holders_so_typed_tags_can_be_curated(client):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_skill"))
+    for user in (ProfileFactory().user for _ in range(3)):
         profile_update(profile=user.profile, actor=user, skills_wanted=["Chess openings"])
-    assert _api_names(client, stranger, "chess") == []
-
-    profile_update(
-        profile=holders[-1].profile, actor=holders[-1], skills_offered=["chess openings"]
-    )
-    # Spelled from its slug: the row's "Chess openings" is one holder's spelling.
-    assert _api_names(client, stranger, "chess") == ["chess openings"]
-    assert _page_names(client, stranger, "skills_wanted", "Go, che") == ["chess openings"]
-
-    profile_update(
-        profile=holders[0].profile, actor=holders[0], skills_offered=[], skills_wanted=[]
-    )
-    assert _api_names(client, stranger, "chess") == []
+    client.force_login(staff)
+    page = client.get(reverse("admin:people_skill_changelist"), {"o": "-5"})
+    assert page.status_code == 200
+    row = next(r for r in page.context["cl"].result_list if r.slug == "chess-openings")
+    assert (row.offered_count, row.wanted_count) == (0, 3)
+    Skill.objects.filter(pk=row.pk).update(curated=True)
+    assert _api_names(client, UserFactory(), "chess") == ["Chess openings"]
 
 
 def test_the_curated_vocabulary_is_suggested_though_nobody_holds_it(client, review):
@@ -164,7 +165,7 @@ def test_a_site_admin_adds_a_curated_tag(client):
 def test_suggestions_take_a_bounded_number_of_queries(client, review, django_assert_num_queries):
     _, peer, _ = review
     skill_vocabulary_add(names=[f"Skill {i:02d}" for i in range(30)])
-    for user in (ProfileFactory().user for _ in range(SKILL_SHARED_BY)):
+    for user in (ProfileFactory().user for _ in range(3)):
         profile_update(profile=user.profile, actor=user, skills_wanted=["Skill typed"])
     client.force_login(peer)
     with django_assert_num_queries(4):  # session, user, their profile, the suggestions

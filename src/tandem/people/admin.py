@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db.models import Count
 
 from tandem.core.admin import PreciseDateTimes
 from tandem.people.models import (
@@ -181,13 +182,33 @@ class ProfileAdmin(PreciseDateTimes, admin.ModelAdmin):
 @admin.register(Skill)
 class SkillAdmin(PreciseDateTimes, admin.ModelAdmin):
     """A tag a site admin adds here is curated (suggested to everyone) unless they untick it;
-    tags typed on profiles arrive uncurated, and ticking one here shares it."""
+    tags typed on profiles arrive uncurated and are suggested to nobody until ticked here. The
+    list shows how many profiles offer and want each, so the tags people share can be found
+    (sort by a column) and curated."""
 
-    list_display = ("name", "slug", "curated")
+    list_display = ("name", "slug", "curated", "offered", "wanted")
     list_editable = ("curated",)
     list_filter = ("curated",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                offered_count=Count("offered_by", distinct=True),
+                wanted_count=Count("wanted_by", distinct=True),
+            )
+        )
+
+    @admin.display(description="offered by", ordering="offered_count")
+    def offered(self, skill: Skill) -> int:
+        return skill.offered_count  # type: ignore[attr-defined]
+
+    @admin.display(description="wanted by", ordering="wanted_count")
+    def wanted(self, skill: Skill) -> int:
+        return skill.wanted_count  # type: ignore[attr-defined]
 
     def get_changeform_initial_data(self, request):
         return {**super().get_changeform_initial_data(request), "curated": True}

@@ -307,9 +307,8 @@ def tokens_revoke(request: AuthenticatedRequest, token_id: TextId):
 @paginate(PageNumberPagination, page_size=20)
 def skills_search(request: AuthenticatedRequest, q: str = ""):
     """Autocomplete: skill names containing ``q`` (case-insensitive), names starting with it
-    first, then alphabetical. Only the curated vocabulary and tags that enough people hold
-    (``SKILL_SHARED_BY``) are listed: a tag one person typed stays theirs. An empty ``q`` lists
-    them all."""
+    first, then alphabetical. Only the curated vocabulary is listed: a tag typed on profiles
+    stays its holders' until a site admin curates it. An empty ``q`` lists them all."""
     return selectors.skill_search(prefix=q[:80])
 
 

@@ -76,7 +76,7 @@ class Skill(models.Model):
 
     Curated tags (a site admin's, or seeded) are the shared vocabulary everyone is offered. A
     tag typed on a profile may say something private (a health need, a personal goal), so it is
-    offered to others only while several people hold it (``selectors.skill_search``).
+    offered to others only once a site admin curates it (``selectors.skill_search``).
     """
 
     name = models.CharField(max_length=80)

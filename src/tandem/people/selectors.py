@@ -14,18 +14,14 @@ from typing import Any, TypedDict, TypeGuard
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Case,
-    CharField,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Replace
 from django.db.models.lookups import StartsWith
 
 from tandem.core.exceptions import NotFound
@@ -217,35 +213,15 @@ def identity_get_own(*, user: User | AnonymousUser) -> Identity | None:
     return Identity.objects.filter(user=user).first()
 
 
-# A tag typed on a profile is suggested to others only while at least this many people hold
-# it (offered or wanted): one person's entry (a health need, a private goal) is never shown to
-# anyone else, nor one that nobody holds any more.
-SKILL_SHARED_BY = 3
-
-
 def _skills_suggestable() -> QuerySet[Skill]:
     """The tags any signed-in person may be offered, each with the text offered
-    (``suggested_as``): the curated vocabulary in its spelling, plus free entries that
-    ``SKILL_SHARED_BY`` distinct people hold right now, spelled from their slug. A free entry's
-    row keeps whichever spelling came first, perhaps typed by one person, so it is neither
-    shown nor searched."""
-    holders = (
-        OfferedSkill.objects.filter(skill=OuterRef("pk"))
-        .values("profile_id")
-        .union(WantedSkill.objects.filter(skill=OuterRef("pk")).values("profile_id"))
-    )
-    # The union counts a person who holds it on both sides once; the Nth holder must exist.
-    nth_holder = Subquery(holders[SKILL_SHARED_BY - 1 : SKILL_SHARED_BY])
-    suggested_as = Case(
-        When(curated=True, then=F("name")),
-        default=Replace(F("slug"), Value("-"), Value(" ")),
-        output_field=CharField(),
-    )
-    return (
-        Skill.objects.alias(nth_holder=nth_holder)
-        .filter(Q(curated=True) | Q(nth_holder__isnull=False))
-        .alias(shown=suggested_as)
-    )
+    (``suggested_as``): the curated vocabulary only, in its own spelling.
+
+    A tag typed on a profile is never suggested, however many people hold it: a count that
+    decides whether a tag is offered counts accounts one person may control (a privacy review
+    held a guessed private tag with two sign-ups and read off whether someone else held it).
+    A site admin shares a typed tag by ticking *curated*."""
+    return Skill.objects.filter(curated=True).alias(shown=F("name"))
 
 
 class SkillSuggestion(TypedDict):
