@@ -1,5 +1,5 @@
-"""Revoking an invitation link, withdrawing an admin invitation and removing a participant
-(declining a request to join) ask first: a GET or a POST
+"""Revoking an invitation link, withdrawing an admin invitation, removing a participant
+(declining a request to join) and making a participant an admin ask first: a GET or a POST
 without ``confirm=yes`` shows what will happen and changes nothing; the confirmed POST acts.
 Who may do it is unchanged."""
 
@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tandem.programs import services
-from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, ParticipantInvitation
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Invitation,
+    ParticipantInvitation,
+    Role,
+)
 from tests.programs.factories import CAST_ROLES, EnrolmentFactory, InvitationFactory
 
 
@@ -34,14 +40,24 @@ def _remove(program, status):
     return url, lambda: Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.REMOVED
 
 
+def _make_admin(program):
+    enrolment = EnrolmentFactory(program=program, status=EnrolmentStatus.ACTIVE)
+    url = reverse("program_participant_make_admin", args=[program.slug, enrolment.pk])
+    return url, lambda: Enrolment.objects.filter(
+        program=program, person=enrolment.person, role=Role.ADMIN
+    ).exists()
+
+
 def _action(name, program, admin):
+    if name == "make_admin":
+        return _make_admin(program)
     if name in ("decline", "remove"):
         status = EnrolmentStatus.PENDING if name == "decline" else EnrolmentStatus.ACTIVE
         return _remove(program, status)
     return _revoke(program) if name == "revoke" else _withdraw(program, admin)
 
 
-NAMES = ["revoke", "withdraw", "decline", "remove"]
+NAMES = ["revoke", "withdraw", "decline", "remove", "make_admin"]
 
 
 SAYS = {
@@ -49,6 +65,7 @@ SAYS = {
     "withdraw": ["Withdraw this admin invitation?", "new@example.org", "cannot be undone"],
     "decline": ["request to join", "they do not join the program", "Nobody is told"],
     "remove": ["Remove ", "Mentorships they already have are not ended", "Reactivate"],
+    "make_admin": [" an admin of ", "add or remove admins", "The other admins get a notice"],
 }
 
 
@@ -157,3 +174,11 @@ def test_declining_only_people_not_waiting_is_refused_without_asking(client, pro
     response = client.post(url, {"ids": [active.pk], "action": "decline"})
     assert response.status_code == 409 and "awaiting approval?" not in response.content.decode()
     assert Enrolment.objects.get(pk=active.pk).status == EnrolmentStatus.ACTIVE
+
+
+def test_making_an_admin_of_an_admin_says_why_not_without_asking(client, program, admin):
+    url, _ = _make_admin(program)
+    client.force_login(admin)
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    page = client.post(url, follow=True).content.decode()
+    assert "is already an admin of" in page and 'name="confirm"' not in page

@@ -169,7 +169,10 @@ def test_the_pages_per_role(client, program, cast, role):
     mentee = EnrolmentFactory(program=program)
     if role != "anonymous":
         client.force_login(cast[role])
-    promote = client.post(reverse("program_participant_make_admin", args=[program.slug, mentee.pk]))
+    promote = client.post(
+        reverse("program_participant_make_admin", args=[program.slug, mentee.pk]),
+        {"confirm": "yes"},
+    )
     invite = client.post(
         reverse("program_admin_invite", args=[program.slug]), {"email": "x@example.org"}
     )
@@ -220,9 +223,9 @@ class TestPeoplePage:
         member = EnrolmentFactory(program=program, person=UserFactory(first_name="Ann"))
         client.force_login(admin)
         url = reverse("program_participant_make_admin", args=[program.slug, member.pk])
-        page = client.post(url, follow=True).content.decode()
+        page = client.post(url, {"confirm": "yes"}, follow=True).content.decode()
         assert "is now an admin of" in page
-        page = client.post(url, follow=True).content.decode()
+        page = client.post(url, {"confirm": "yes"}, follow=True).content.decode()
         assert "is already an admin of" in page
 
     def test_a_bad_invite_keeps_the_address_and_says_why(self, client, program, admin):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,15 +20,25 @@ from tandem.core.web import (
 )
 from tandem.programs import selectors, services
 from tandem.programs.forms import AdminInviteForm
-from tandem.programs.selectors import ProgramAccess
+from tandem.programs.models import Role
+from tandem.programs.selectors import MEMBER_STATUSES, ProgramAccess
 from tandem.programs.views.enrolments import participants_page
 
 
 @login_required
 @not_found_as_404
-@require_POST
+@require_http_methods(["GET", "POST"])
 def participant_make_admin(request, slug, enrolment_id):
+    """Asks first (live review: a one-click button on every row gave a mis-tapped mentee the
+    run of the program); the service refuses what it cannot do, so the question is asked only
+    of a member who is not an admin yet."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    if not confirmed(request):
+        asked = _confirm_make_admin(request, program, enrolment_id)
+        if asked is not None:
+            return asked
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         admin = services.program_admin_promote(
             user=request.user, program_id=program.pk, enrolment_id=enrolment_id
@@ -41,6 +52,32 @@ def participant_make_admin(request, slug, enrolment_id):
             "people, run matching and add admins. Remove their admin row to undo it.",
         )
     return redirect("program_participants", slug=program.slug)
+
+
+def _confirm_make_admin(request, program, enrolment_id):
+    enrolment = selectors.access_enrolment(
+        user=request.user, program_id=program.pk, enrolment_id=enrolment_id
+    )
+    already = selectors.program_admin_person_ids(
+        program_id=program.pk, person_ids=[enrolment.person_id]
+    )
+    if enrolment.role == Role.ADMIN or enrolment.status not in MEMBER_STATUSES or already:
+        return None
+    name, role = enrolment.person.display_name, enrolment.get_role_display().lower()
+    return confirm_page(
+        request,
+        title=f"Make {name} an admin of {program.name}?",
+        consequences=[
+            f"{name} can then do everything you can here: approve and remove people, read "
+            "their join answers, run matching, see how every mentorship is going and the "
+            "problems reported, and add or remove admins.",
+            f"The other admins get a notice saying you made {name} an admin.",
+            f"Their enrolment as {role} stays. To undo it, remove their admin row (filter "
+            "the role by Program admin).",
+        ],
+        button=f"Make {name} an admin",
+        back=reverse("program_participants", args=[program.slug]),
+    )
 
 
 @login_required
