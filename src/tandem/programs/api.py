@@ -9,7 +9,6 @@ ones; admin operations answer 404 to participants too. Errors are
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -28,6 +27,7 @@ from tandem.core.api_types import (
 )
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
+from tandem.core.streaming import streamed_download
 from tandem.core.uploads import upload_request_body, uploaded_file
 from tandem.people.choices import Cadence
 from tandem.programs import selectors, services
@@ -388,8 +388,9 @@ def import_confirm(
 def export(request: AuthenticatedRequest, slug: str):
     """Participants as CSV in the import's columns (identity is never exported)."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
-    response = StreamingHttpResponse(
-        export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
+    return streamed_download(
+        request,
+        export_csv_lines(program=program),
+        content_type="text/csv; charset=utf-8",
+        filename=f"{program.slug}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}.csv"'
-    return response

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.streaming import streamed_download
 from tandem.core.web import not_found_as_404
 from tandem.matching.sheets import MAX_ROWS
 from tandem.programs import selectors
@@ -166,8 +167,9 @@ def program_export(request, slug):
         )
         workbook["Content-Disposition"] = f'attachment; filename="{program.slug}.xlsx"'
         return workbook
-    response = StreamingHttpResponse(
-        export_csv_lines(program=program), content_type="text/csv; charset=utf-8"
+    return streamed_download(
+        request,
+        export_csv_lines(program=program),
+        content_type="text/csv; charset=utf-8",
+        filename=f"{program.slug}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}.csv"'
-    return response
