@@ -1,4 +1,5 @@
-"""Cancelling the rest of a meeting series and ending a mentorship early ask first: a GET or
+"""Cancelling a meeting, cancelling the rest of a meeting series and ending a mentorship early
+ask first: a GET or
 a POST without ``confirm=yes`` says what will happen and changes nothing; the confirmed POST
 acts. Who may do it is unchanged."""
 
@@ -73,6 +74,40 @@ def test_nobody_else_sees_the_question_or_cancels(client, role, confirm):
     else:
         assert response.status_code == 404
     assert _scheduled() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_cancelling_one_meeting_asks_and_changes_nothing_without_confirmation(client, method):
+    m = mentorship()
+    single = schedule(m)
+    url = reverse("meeting_cancel", args=[single.pk])
+    client.force_login(m.mentee)
+    notices = Notification.objects.count()
+    response = getattr(client, method)(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Cancel this meeting?" in page
+    assert m.mentor.display_name in page and "cannot be undone" in page
+    assert f'action="{url}"' in page and 'name="confirm" value="yes"' in page
+    assert _scheduled() == 1 and Notification.objects.count() == notices
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert "Meeting cancelled" in response.content.decode() and _scheduled() == 0
+    assert Notification.objects.count() == notices + 1
+    assert Notification.objects.latest("pk").recipient == m.mentor
+    again = client.post(url, follow=True).content.decode()
+    assert "Cancel this meeting?" not in again  # refused without asking
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin", "stranger", "same_program", "anonymous"])
+def test_nobody_else_is_asked_to_cancel_a_meeting(client, role):
+    m = mentorship()
+    url = reverse("meeting_cancel", args=[schedule(m).pk])
+    if role != "anonymous":
+        client.force_login(non_participants(m)[role])
+    for response in (client.get(url), client.post(url, {"confirm": "yes"})):
+        assert response.status_code == (302 if role == "anonymous" else 404)
+    assert _scheduled() == 1
 
 
 @pytest.mark.django_db

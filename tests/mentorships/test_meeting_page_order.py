@@ -1,6 +1,7 @@
 """Issue 10 item 13: on the meeting page the primary content (when, the call, the agenda) comes
 before moving or cancelling, in the page's order, so a phone (390 px, one column) reaches it
-first."""
+first. Live review: the cancel buttons still sat above the notes and action items; they come
+last now, and each asks first (tests/mentorships/test_confirm.py)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,11 @@ def test_time_call_and_agenda_come_before_move_and_cancel(client):
         html.index("<h1>Meeting on"),
         html.index("Join the video call"),
         html.index('id="agenda"'),
+        html.index('id="notes"'),
+        html.index('id="meeting-actions"'),
         html.index('id="change"'),
         html.index(reverse("meeting_reschedule", args=[m.pk])),
         html.index("Cancel this meeting"),
-        html.index('id="notes"'),
     ]
     assert order == sorted(order)
 

@@ -68,7 +68,7 @@ def posts(w):
         (reverse("agenda_add", args=[mt.pk]), {"text": "x"}),
         (reverse("meeting_notes", args=[mt.pk]), {"shared_notes": "x"}),
         (reverse("meeting_private_note", args=[mt.pk]), {"body": "x"}),
-        (reverse("meeting_cancel", args=[mt.pk]), {}),
+        (reverse("meeting_cancel", args=[mt.pk]), {"confirm": "yes"}),
         (reverse("action_item_toggle", args=[item.pk]), {}),
         (reverse("action_item_add", args=[m.pk]), {"description": "x", "owner": m.mentee_id}),
         (reverse("goal_add", args=[m.pk]), {"title": "x"}),

@@ -3,6 +3,7 @@ from django.urls import path
 from tandem.mentorships.views import (
     action_items,
     agreement,
+    cancelling,
     early_end,
     feed,
     goals,
@@ -95,7 +96,7 @@ urlpatterns = [
         meetings.meeting_private_note,
         name="meeting_private_note",
     ),
-    path("meetings/<int:meeting_id>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:meeting_id>/cancel/", cancelling.meeting_cancel, name="meeting_cancel"),
     path(
         "meetings/<int:meeting_id>/did-not-take-place/",
         meetings.meeting_mark_missed,
@@ -108,7 +109,7 @@ urlpatterns = [
     ),
     path(
         "meetings/<int:meeting_id>/cancel-series/",
-        meetings.meeting_series_cancel,
+        cancelling.meeting_series_cancel,
         name="meeting_series_cancel",
     ),
     path(

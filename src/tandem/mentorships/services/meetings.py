@@ -235,7 +235,8 @@ def _check_no_meeting_at(
         raise ApplicationError(message, fields={"starts_at": message}, status=409)
 
 
-def _changeable(meeting: Meeting) -> None:
+def check_meeting_changeable(meeting: Meeting) -> None:
+    """Raises unless the meeting may still be moved or cancelled (open, scheduled, to come)."""
     check_open(meeting.mentorship)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError(ALREADY_CANCELLED, status=409)
@@ -251,7 +252,7 @@ def bump_series_sequence(meeting: Meeting) -> None:
 def meeting_cancel(*, user: User, meeting_id: int) -> Meeting:
     with transaction.atomic():
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
-        _changeable(meeting)
+        check_meeting_changeable(meeting)
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence", "updated_at"])
@@ -350,7 +351,7 @@ def meeting_reschedule(
         mentorship_id = access_meeting(user=user, meeting_id=meeting_id).mentorship_id
         access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
-        _changeable(meeting)
+        check_meeting_changeable(meeting)
         if same_place(meeting, starts_at, minutes):
             return meeting, False
         if seen is not None and not same_place(meeting, *seen):

@@ -1,5 +1,5 @@
-"""Meetings: schedule, read, agenda, shared and private notes, cancel, reschedule, say whether
-it took place, .ics."""
+"""Meetings: schedule, read, agenda, shared and private notes, reschedule, say whether it took
+place, .ics (cancelling is in ``views.cancelling``)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.views.common import (
-    back_to_mentorship,
     mentorship_errors,
     submit_or_show_again,
 )
@@ -250,45 +249,6 @@ def _notes_changed_meanwhile(request, error: services.NotesChangedMeanwhile) -> 
     response = meeting_page(request, error.meeting, notes_form=form, notes_now=now)
     response.status_code = error.status
     return response
-
-
-@login_required
-@require_POST
-@mentorship_errors
-def meeting_cancel(request, meeting_id: int):
-    meeting = services.meeting_cancel(user=request.user, meeting_id=meeting_id)
-    return back_to_mentorship(
-        request, meeting.mentorship_id, "Meeting cancelled; your partner has been told."
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@mentorship_errors
-def meeting_series_cancel(request, meeting_id: int):
-    meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
-    # Not in a series or already cancelled: the service says why not, without asking first.
-    if meeting.series and not meeting.series.cancelled_at and not confirmed(request):
-        return confirm_page(
-            request,
-            title="Cancel the rest of this meeting series?",
-            consequences=[
-                "Every meeting of this series still to come is cancelled, and drops out of "
-                "calendars subscribed to your feeds.",
-                "Your mentorship partner is told, by a notice and in the mentorship's history.",
-                "Meetings already held, with their agendas and notes, are kept.",
-                "It cannot be undone: schedule new meetings to meet again.",
-            ],
-            button="Cancel the rest of the series",
-            back=reverse("meeting_detail", args=[meeting.pk]),
-            keep="Keep the series",
-        )
-    series = services.meeting_series_cancel(user=request.user, meeting_id=meeting_id)
-    return back_to_mentorship(
-        request,
-        series.mentorship_id,
-        "The rest of the series is cancelled; your partner has been told.",
-    )
 
 
 @login_required
