@@ -52,6 +52,113 @@ def rrule_for(cadence: str, *, count: int | None = None, until: datetime | None 
     return rule
 
 
+NO_SUCH_TIME = (
+    "{time} does not exist on {day} in {zone}: clocks go forward {gap}; pick another time."
+)
+TWICE = (
+    "{time} happens twice on {day} in {zone} (clocks go back {gap}): the meeting is at the "
+    "first, {time} {name} (UTC{offset}), before the clocks go back."
+)
+MOVED_BY_CLOCK_CHANGE = (
+    "{time} does not exist on {day} in {zone} (clocks go forward {gap}), so this meeting of "
+    "the series is at {moved} there instead."
+)
+
+
+class NoSuchLocalTime(ValueError):
+    """A wall-clock time the clocks skip that day in that zone (spring forward)."""
+
+
+def _day_text(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _gap_text(wall: datetime, zone: zoneinfo.ZoneInfo) -> str:
+    first, second = (wall.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1))
+    assert first is not None and second is not None  # a ZoneInfo always has an offset
+    minutes = abs(second - first) // timedelta(minutes=1)
+    return "an hour" if minutes == 60 else f"{minutes} minutes"
+
+
+def _exists(wall: datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
+
+
+def local_moment(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime:
+    """``day`` at ``at`` on the clocks of ``zone``, as an aware datetime.
+
+    A time the clocks skip that day (they go forward) raises ``NoSuchLocalTime`` saying so,
+    rather than becoming the hour after it (what attaching the zone gives). A time they show
+    twice (they go back) is the first of the two, fold 0: see ``twice_note``.
+
+    >>> berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    >>> local_moment(date(2026, 3, 29), time(2, 30), berlin)
+    Traceback (most recent call last):
+    ...
+    tandem.mentorships.scheduling.NoSuchLocalTime: 02:30 does not exist on 29 March 2026 in \
+Europe/Berlin: clocks go forward an hour; pick another time.
+    >>> local_moment(date(2026, 10, 25), time(2, 30), berlin).isoformat()
+    '2026-10-25T02:30:00+02:00'
+    """
+    wall = datetime.combine(day, at)
+    if not _exists(wall, zone):
+        raise NoSuchLocalTime(
+            NO_SUCH_TIME.format(
+                time=f"{at:%H:%M}", day=_day_text(day), zone=zone.key, gap=_gap_text(wall, zone)
+            )
+        )
+    return wall.replace(tzinfo=zone, fold=0)
+
+
+def twice_note(moment: datetime, zone: zoneinfo.ZoneInfo) -> str | None:
+    """What to tell someone who chose ``moment`` when its time shows twice that day in
+    ``zone`` (the clocks go back): which of the two it is. None for any other time."""
+    local = moment.astimezone(zone)
+    wall = local.replace(tzinfo=None)
+    if (
+        wall.replace(tzinfo=zone, fold=0).utcoffset()
+        == wall.replace(tzinfo=zone, fold=1).utcoffset()
+    ):
+        return None
+    offset = local.strftime("%z")
+    return TWICE.format(
+        time=f"{wall:%H:%M}",
+        day=_day_text(wall.date()),
+        zone=zone.key,
+        gap=_gap_text(wall, zone),
+        name=local.tzname(),
+        offset=f"{offset[:3]}:{offset[3:]}",
+    )
+
+
+def moved_by_clock_change(
+    moment: datetime, *, series_start: datetime, zone: zoneinfo.ZoneInfo
+) -> str | None:
+    """Why an occurrence of a series repeating in ``zone`` from ``series_start`` is not at the
+    series' time of day: that time did not exist on its day (``expand`` moves it on by the
+    clocks' jump). None when it is at the series' time.
+
+    >>> berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    >>> first = datetime(2026, 3, 22, 2, 30, tzinfo=berlin)
+    >>> moved_by_clock_change(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), series_start=first,
+    ...                       zone=berlin)
+    '02:30 does not exist on 29 March 2026 in Europe/Berlin (clocks go forward an hour), so \
+this meeting of the series is at 03:30 there instead.'
+    """
+    local = moment.astimezone(zone)
+    meant = series_start.astimezone(zone).time()
+    wall = datetime.combine(local.date(), meant)
+    if local.time() == meant or _exists(wall, zone):
+        return None
+    return MOVED_BY_CLOCK_CHANGE.format(
+        time=f"{meant:%H:%M}",
+        day=_day_text(local.date()),
+        zone=zone.key,
+        gap=_gap_text(wall, zone),
+        moved=f"{local:%H:%M}",
+    )
+
+
 def expand(
     rule: str, *, starts_at: datetime, zone: zoneinfo.ZoneInfo, limit: int = MAX_OCCURRENCES
 ) -> list[datetime]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tandem.core.forms import DateField, OneLineField, TextareaField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
+from tandem.mentorships.scheduling import NoSuchLocalTime, local_moment
 from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
 from tandem.people.choices import Cadence
@@ -51,11 +52,27 @@ class MeetingForm(forms.Form):
         help_text="Leave empty to repeat until the agreement ends.",
     )
 
+    def clean(self) -> dict[str, Any]:
+        _check_typed_start(self)
+        return self.cleaned_data  # what super().clean() returns
+
     def starts_at(self) -> datetime:
-        data = self.cleaned_data
-        return timezone.make_aware(
-            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
-        )
+        return _typed_start(self.cleaned_data)
+
+
+def _typed_start(data: dict[str, Any]) -> datetime:
+    """The date and time typed, on the viewer's clocks (a time shown twice: the first)."""
+    return local_moment(data["date"], data["time"], timezone.get_current_timezone())
+
+
+def _check_typed_start(form: forms.Form) -> None:
+    """A time the clocks skip on the typed day is an error on ``time`` saying so: attaching
+    the zone would quietly make it the hour after."""
+    if {"date", "time"} <= set(form.cleaned_data):
+        try:
+            _typed_start(form.cleaned_data)
+        except NoSuchLocalTime as error:
+            form.add_error("time", str(error))
 
 
 class RescheduleForm(forms.Form):
@@ -93,6 +110,8 @@ class RescheduleForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data  # what super().clean() returns
         data["seen"] = self._read_seen(data)
+        if {"date", "time"} & set(self.changed_data):
+            _check_typed_start(self)
         return data
 
     def _read_seen(self, data: dict[str, Any]) -> tuple[datetime, int] | None:
@@ -124,10 +143,7 @@ class RescheduleForm(forms.Form):
         return self._typed_start()
 
     def _typed_start(self) -> datetime:
-        data = self.cleaned_data
-        return timezone.make_aware(
-            datetime.combine(data["date"], data["time"]), timezone.get_current_timezone()
-        )
+        return _typed_start(self.cleaned_data)
 
     def after_move(self, meeting: Meeting) -> QueryDict:
         """This form's data to show again after the partner moved ``meeting`` meanwhile

@@ -32,6 +32,7 @@ from tandem.mentorships.selectors.lists import (
     event_list_for_mentorship,
     goal_list_for_mentorship,
     meeting_list_for_mentorship,
+    meeting_moved_by_clock_change,
     meeting_next,
     meetings_upcoming_for,
     mentorship_list_for,
@@ -42,6 +43,7 @@ from tandem.mentorships.selectors.lists import (
     request_list_sent,
     request_programs_for,
     request_recipients_for,
+    series_moved_by_clock_change,
 )
 from tandem.mentorships.selectors.outside_admins import (
     access_mentorship_as_admin,
@@ -103,6 +105,7 @@ __all__ = [
     "event_list_for_mentorship",
     "goal_list_for_mentorship",
     "meeting_list_for_mentorship",
+    "meeting_moved_by_clock_change",
     "meeting_next",
     "meeting_suggestions_for",
     "meetings_upcoming_for",
@@ -120,5 +123,6 @@ __all__ = [
     "request_list_sent",
     "request_programs_for",
     "request_recipients_for",
+    "series_moved_by_clock_change",
     "still_to_sign",
 ]

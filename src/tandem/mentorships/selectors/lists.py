@@ -4,6 +4,7 @@ mentorships for its admins."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
@@ -37,6 +38,7 @@ from tandem.mentorships.models import (
     PrivateNote,
     RequestState,
 )
+from tandem.mentorships.scheduling import moved_by_clock_change
 from tandem.mentorships.selectors.access import (
     MENTORSHIP_NOT_FOUND,
     mentorship_queryset,
@@ -119,6 +121,25 @@ def meeting_list_for_mentorship(*, mentorship: Mentorship) -> QuerySet[Meeting]:
         )
         .order_by("starts_at", "pk")
     )
+
+
+def meeting_moved_by_clock_change(*, meeting: Meeting) -> str | None:
+    """Why this occurrence of a series is not at the series' time of day, when a clock change
+    took that time away on its day; None otherwise (and for a meeting moved by hand)."""
+    series = meeting.series
+    if series is None or meeting.is_moved_occurrence:
+        return None
+    return moved_by_clock_change(
+        meeting.starts_at, series_start=series.starts_at, zone=zoneinfo.ZoneInfo(series.timezone)
+    )
+
+
+def series_moved_by_clock_change(*, series_id: int) -> list[str]:
+    """``meeting_moved_by_clock_change`` for each occurrence of a series that it concerns
+    (a series has at most ``MAX_OCCURRENCES``)."""
+    occurrences = Meeting.objects.filter(series_id=series_id).select_related("series")
+    notes = (meeting_moved_by_clock_change(meeting=m) for m in occurrences.order_by("starts_at"))
+    return [note for note in notes if note]
 
 
 def meeting_next(*, mentorship: Mentorship, now: datetime | None = None) -> Meeting | None:

@@ -1,18 +1,22 @@
 """What every page of the app shares: the page size, how a domain error is shown, the way
-back to the mentorship after a change, and a small form shown again with what was typed."""
+back to the mentorship after a change, a small form shown again with what was typed, and
+which of two times a meeting was put at when the clocks show its time twice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from tandem.core.web import form_add_error, friendly_errors, is_htmx
+from tandem.mentorships.scheduling import twice_note
 
 PAGE_SIZE = 20
 
@@ -23,6 +27,13 @@ def back_to_mentorship(request: HttpRequest, mentorship_id: int, done: str) -> H
     """Say what the change did and show its mentorship, where the change is seen."""
     messages.success(request, done)
     return redirect("mentorship_detail", mentorship_id)
+
+
+def say_which_of_two(request: HttpRequest, starts_at: datetime) -> None:
+    """After a meeting is put at ``starts_at`` from a time typed on the viewer's clocks: which
+    of the two it is, when the clocks show that time twice that day (they go back)."""
+    if twice := twice_note(starts_at, timezone.get_current_timezone()):
+        messages.info(request, twice)
 
 
 def submit_or_show_again(

@@ -35,6 +35,7 @@ from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.views.common import (
     mentorship_errors,
+    say_which_of_two,
     submit_or_show_again,
 )
 
@@ -99,6 +100,10 @@ def meeting_new(request, mentorship_id: int):
             form_add_error(form, error, renames=MEETING_FIELDS)
         else:
             messages.success(request, "Scheduled. Your partner has been told.")
+            say_which_of_two(request, starts_at)
+            if meeting.series_id:
+                for note in selectors.series_moved_by_clock_change(series_id=meeting.series_id):
+                    messages.warning(request, note)
             return redirect("meeting_detail", meeting.pk)
     return render(
         request,
@@ -144,6 +149,7 @@ def meeting_page(request, meeting: Meeting, **shown: Any) -> HttpResponse:
         ),
         "other": mentorship.other(request.user),
         "other_zone": zone_of(mentorship.other(request.user)),
+        "clock_change": selectors.meeting_moved_by_clock_change(meeting=meeting),
         **shown,
     }
     return render(request, "mentorships/meeting_detail.html", context)
@@ -326,6 +332,8 @@ def meeting_reschedule(request, meeting_id: int):
             form_add_error(form, error, renames=MEETING_FIELDS)
         else:
             messages.success(request, MEETING_MOVED if moved else MEETING_UNCHANGED)
+            if moved:
+                say_which_of_two(request, starts_at)
             return redirect("meeting_detail", meeting_id)
     return render(
         request,
