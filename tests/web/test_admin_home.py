@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.feedback.models import MentorshipHealth
 from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.matchruns.selectors_overview import match_runs_waiting_for_admin
 from tandem.mentorships.models import (
@@ -170,6 +171,31 @@ def test_nothing_waiting_says_so(client):
     program = ProgramFactory()
     html = section(home(client, admin_of(program)), program)
     assert "Nothing needs you in this program right now." in html
+
+
+@pytest.mark.parametrize("states", [["stalled"], ["at_risk", "stalled", "on_track"]])
+def test_mentorships_needing_attention_count_as_needing_the_admin(client, states):
+    """Live review: "Nothing needs you in this program right now." above "1 stalled, 1 at
+    risk", and the index chip said "Nothing waiting"."""
+    program, other = ProgramFactory(), ProgramFactory()
+    for state in states:
+        MentorshipHealth.objects.create(
+            mentorship=mentorship(program=program),
+            program=program,
+            state=state,
+            score=50,
+            state_since=ago(3),
+            computed_at=timezone.now(),
+        )
+    admin = admin_of(program)
+    EnrolmentFactory(program=other, person=admin, role=Role.ADMIN)
+    html = home(client, admin)
+    flagged = sum(state != "on_track" for state in states)
+    part = section(html, program)
+    assert "Nothing needs you" not in part and "Mentorships needing attention" in part
+    assert f'<span class="badge badge-warn">{flagged}</span>' in part
+    assert f"{flagged} need{'s' if flagged == 1 else ''} you" in html
+    assert "Nothing needs you" in section(html, other)
 
 
 def test_people_awaiting_approval_show_their_answers_and_can_be_approved_here(client):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.pagination import page_of
 from tandem.core.web import friendly_errors
+from tandem.feedback.models import FLAGGED_STATES
 from tandem.feedback.selectors.health_reads import health_counts_for_programs
 from tandem.matchruns.models import MatchRun
 from tandem.matchruns.selectors_overview import match_runs_waiting_for_admin
@@ -49,7 +50,9 @@ class ProgramSection:
 
     @property
     def needs_you(self) -> int:
-        """How many things wait for the admin in this program."""
+        """How many things wait for the admin in this program, every one the section lists
+        under "Needs you now" (live review: the stalled and at-risk mentorships were listed
+        there but not counted, so the program read "Nothing needs you" above them)."""
         return (
             self.people.pending.total
             + self.runs.total
@@ -57,7 +60,13 @@ class ProgramSection:
             + self.mentoring.agreements_unsigned.total
             + self.mentoring.ended_early.total
             + self.mentoring.open_problem_reports
+            + self.needing_attention
         )
+
+    @property
+    def needing_attention(self) -> int:
+        """Active mentorships whose health is stalled or at risk."""
+        return sum(self.health.get(state, 0) for state in FLAGGED_STATES)
 
     @property
     def stages(self) -> list[tuple[str, str, dict[str, int]]]:
