@@ -36,6 +36,12 @@
         var count = parseInt(el.dataset.count || "0", 10) + 1;
         el.dataset.count = String(count);
         el.textContent = count + " new";
+        // The phone's menu button shows the same count while the navigation is folded away.
+        var menu = document.getElementById("menu-unread-count");
+        if (menu) {
+          menu.lastChild.textContent = count + " new";
+          menu.hidden = false;
+        }
       }
       var live = document.getElementById("nav-live");
       if (live) { live.textContent = data.title; }
