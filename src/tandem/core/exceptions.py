@@ -39,6 +39,20 @@ class PermissionDenied(ApplicationError):
         super().__init__(message, status=403)
 
 
+class Repeated(ApplicationError):
+    """A request repeats one already done (a double click, a form sent twice, a retried API
+    call): what it asks for is there, made by the first. Raised under the row lock every such
+    request takes first (``core.locking.refuse_repeat``), so two at once take turns and the
+    second finds the first's result. The API answers 409 with ``message``; a page shows
+    ``url``, where the first request's result is, with ``message`` as a note
+    (``core.web.repeat_shown``): the second submit lands where the first did, no error page.
+    """
+
+    def __init__(self, message: str, *, url: str):
+        super().__init__(message, status=409)
+        self.url = url
+
+
 class TooManyRequests(ApplicationError):
     """429: the caller sends faster than allowed; ``retry_after`` seconds until it may again
     (the API sends it as ``Retry-After``)."""

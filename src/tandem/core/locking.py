@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
+from tandem.core.exceptions import Repeated
+
 LOCK_OUTSIDE_TRANSACTION = "for_update=True must be called inside transaction.atomic()."
 
 
@@ -25,3 +27,16 @@ def lockable(qs: QuerySet, *, for_update: bool) -> QuerySet:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(LOCK_OUTSIDE_TRANSACTION)
     return qs.select_for_update(of=("self",), no_key=True)
+
+
+def refuse_repeat(same: QuerySet, *, message: str, url: str) -> None:
+    """Refuse a request whose result ``same`` already holds (``Repeated``: the API's 409, a
+    page's note on ``url``): a double click or a retry of an add. Call it holding the lock of
+    the row the new one will belong to (the mentorship of a goal, the goal of a milestone), so
+    two requests at once take turns and the second finds the first's row.
+
+    ``same`` is what a person would call the same thing while it is still current (an open
+    goal with that title, an unresolved report with that text): once it is done or resolved,
+    an identical one is a new one."""
+    if same.exists():
+        raise Repeated(message, url=url)

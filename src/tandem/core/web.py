@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 
 View = Callable[..., Any]
 
@@ -78,6 +78,8 @@ def friendly_errors(*, back: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             try:
                 return shown(request, *args, **kwargs)
+            except Repeated as repeat:
+                return repeat_shown(request, repeat)
             except ApplicationError as error:
                 if request.method == "POST" and not is_htmx(request):
                     messages.error(request, error_text(error))
@@ -87,6 +89,18 @@ def friendly_errors(*, back: str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def repeat_shown(request: HttpRequest, repeat: Repeated) -> HttpResponse:
+    """A repeated submit (a double click) shows where the first one's result is, as the first
+    did, with a note that it was already there: no error page, no form with an error. An htmx
+    request loads that page (``HX-Redirect``) instead of swapping it into the form."""
+    messages.info(request, repeat.message)
+    if is_htmx(request):
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = repeat.url
+        return response
+    return redirect(repeat.url)
 
 
 def error_page(request: HttpRequest, error: ApplicationError, *, back: str) -> HttpResponse:

@@ -8,9 +8,10 @@ from collections.abc import Collection
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 from tandem.matchruns import engine
 from tandem.matchruns.adapters import (
     Cohort,
@@ -90,16 +91,17 @@ def _enqueue(run: MatchRun) -> None:
     transaction.on_commit(lambda: match_run_task.enqueue(run_id=run.pk))
 
 
-class SameRunInProgress(ApplicationError):
+class SameRunInProgress(Repeated):
     """A run of the program with the same objective, seed, parent, pins and forbids is queued
-    or running: a second one would only repeat it (three quick clicks on Start made three)."""
+    or running: a second one would only repeat it (three quick clicks on Start made three).
+    The page shows that run; the API answers 409."""
 
     def __init__(self, run: MatchRun):
         super().__init__(
             SAME_RUN_IN_PROGRESS.format(
                 id=run.pk, objective=run.objective, seed=run.seed, status=run.status
             ),
-            status=409,
+            url=reverse("match_run_detail", args=[run.program.slug, run.pk]),
         )
         self.run = run
 

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
-from tandem.core.web import error_text, form_add_error, friendly_errors
+from tandem.core.web import error_text, form_add_error, friendly_errors, repeat_shown
 from tandem.matchruns import review, selectors, services
 from tandem.matchruns.forms import ConstraintForm, RerunForm, RunStartForm
 from tandem.matchruns.models import RunStatus
@@ -76,9 +76,8 @@ def match_run_start(request, slug: str):
     if form.is_valid():
         try:
             run = services.match_run_start(user=request.user, program=program, **form.cleaned_data)
-        except services.SameRunInProgress as same:
-            messages.info(request, same.message)
-            return redirect(_run_url(same.run))
+        except Repeated as repeat:
+            return repeat_shown(request, repeat)
         except ApplicationError as error:
             form_add_error(form, error)
         else:
@@ -194,9 +193,8 @@ def match_run_rerun(request, slug: str, run_id: int):
         return redirect(_run_url(run))
     try:
         new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
-    except services.SameRunInProgress as same:
-        messages.info(request, same.message)
-        return redirect(_run_url(same.run))
+    except Repeated as repeat:
+        return repeat_shown(request, repeat)
     except ApplicationError as error:
         messages.error(request, error_text(error))
         return redirect(_run_url(run))

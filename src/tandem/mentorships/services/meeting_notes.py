@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
+from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.locking import lockable
+from tandem.core.locking import lockable, refuse_repeat
 from tandem.core.saving import model_update
 from tandem.core.text import clean_text, one_line
 from tandem.mentorships.models import AgendaItem, Meeting, PrivateNote
@@ -18,6 +19,7 @@ from tandem.people.models import User
 
 TEXT_REQUIRED = "Write something first."
 TEXT_TOO_LONG = "Use at most {limit} characters."
+AGENDA_REPEATED = "This is already on the agenda: it was added once."
 NOTES_CHANGED_MEANWHILE = (
     "These notes were changed while you were editing them: the notes as saved now are shown "
     "above, and your text is in the box. Combine what you want to keep, then save again."
@@ -37,8 +39,14 @@ def _text(value: str, limit: int, field: str, required: bool = True) -> str:
 def agenda_item_add(*, user: User, meeting_id: int, text: str) -> AgendaItem:
     text = _text(one_line(text), 300, "text")  # an agenda item is one line
     with transaction.atomic():
-        meeting = access_meeting(user=user, meeting_id=meeting_id)
+        # The meeting's lock: a double submit waits for the first and finds its item.
+        meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
         check_open(meeting.mentorship)
+        refuse_repeat(
+            meeting.agenda_items.filter(text=text),
+            message=AGENDA_REPEATED,
+            url=reverse("meeting_detail", args=[meeting.pk]) + "#agenda",
+        )
         item = AgendaItem.objects.create(meeting=meeting, author=user, text=text)
     return item
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import refuse_repeat
 from tandem.mentorships.models import PROBLEM_TEXT_LIMIT, ProblemReport
 from tandem.mentorships.selectors import (
     NO_PROBLEM_REPORT_READER,
@@ -28,6 +29,10 @@ from tandem.people.models import User
 
 PROBLEM_TEXT_REQUIRED = "Say what the problem is, in a few sentences."
 PROBLEM_TEXT_TOO_LONG = f"Keep it under {PROBLEM_TEXT_LIMIT} characters."
+PROBLEM_REPEATED = (
+    "You reported this already, in the same words, and it is not resolved yet: the admins "
+    "were told once."
+)
 
 
 def problem_report_url(mentorship_id: int) -> str:
@@ -37,9 +42,10 @@ def problem_report_url(mentorship_id: int) -> str:
 def problem_report_create(*, user: User, mentorship_id: int, text: str) -> ProblemReport:
     """One of the pair tells the program's admins outside the pair about a problem, in any
     state of the mentorship (a problem may surface after it ended). Refused (409) when there
-    is no such admin: the report would reach nobody."""
+    is no such admin: the report would reach nobody. The same text from the same person while
+    their first report of it is unresolved is that report (a double submit; ``Repeated``)."""
     with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         readers = problem_report_readers(mentorship=mentorship)
         if not readers:
             raise ApplicationError(NO_PROBLEM_REPORT_READER, status=409)
@@ -48,6 +54,11 @@ def problem_report_create(*, user: User, mentorship_id: int, text: str) -> Probl
             raise ApplicationError(PROBLEM_TEXT_REQUIRED, fields={"text": PROBLEM_TEXT_REQUIRED})
         if len(text) > PROBLEM_TEXT_LIMIT:
             raise ApplicationError(PROBLEM_TEXT_TOO_LONG, fields={"text": PROBLEM_TEXT_TOO_LONG})
+        refuse_repeat(
+            mentorship.problem_reports.filter(reporter=user, text=text, resolved_at__isnull=True),
+            message=PROBLEM_REPEATED,
+            url=problem_report_url(mentorship.pk),
+        )
         report = ProblemReport.objects.create(mentorship=mentorship, reporter=user, text=text)
         program = mentorship.program
         # Not ``program_admins_notify``: that tells every admin, and one of the pair may be one.

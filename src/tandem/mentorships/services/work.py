@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import refuse_repeat
 from tandem.core.text import one_line
 from tandem.mentorships.models import (
     ActionItem,
@@ -25,7 +26,7 @@ from tandem.mentorships.selectors import (
     access_mentorship,
     access_milestone,
 )
-from tandem.mentorships.services.common import event_add, notify_send_owner
+from tandem.mentorships.services.common import event_add, mentorship_url, notify_send_owner
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.services.pauses import today_for
 from tandem.people.models import User
@@ -39,6 +40,14 @@ OWNER_NOT_PARTICIPANT = "The owner must be one of you two."
 MEETING_NOT_IN_MENTORSHIP = "That meeting is not part of this mentorship."
 BAD_STATUS = "Choose open or done."
 DATE_PASSED = "That date has passed; choose today or a later date."
+# A double submit (or an identical add while the first is still open) adds nothing: the
+# first one's row is shown (``core.locking.refuse_repeat``).
+GOAL_REPEATED = "This goal is already there, still open: it was added once."
+MILESTONE_REPEATED = "This milestone is already on the goal, not yet done: it was added once."
+ACTION_ITEM_REPEATED = (
+    "This action item is already there, still open for the same person: it was added once."
+)
+OPEN_GOAL_STATES = (GoalState.NOT_STARTED, GoalState.IN_PROGRESS)
 
 # Timeline summaries say who did what, never the goal's or the action item's text: the timeline
 # is the pair's, but events are also listed in the site admin (DESIGN.md "Who may read what").
@@ -55,6 +64,10 @@ def _limit(value: str, limit: int, field: str) -> str:
         message = TEXT_TOO_LONG.format(limit=limit)
         raise ApplicationError(message, fields={field: message})
     return value
+
+
+def _goals_url(mentorship_id: int) -> str:
+    return mentorship_url(mentorship_id) + "#goals"
 
 
 def _check_new_date(value: date | None, field: str, *, user: User) -> None:
@@ -81,8 +94,13 @@ def goal_create(
     measure = _limit(measure, 300, "measure")
     _check_new_date(target_date, "target_date", user=user)
     with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
+        refuse_repeat(
+            Goal.objects.filter(mentorship=mentorship, title=title, state__in=OPEN_GOAL_STATES),
+            message=GOAL_REPEATED,
+            url=_goals_url(mentorship.pk),
+        )
         goal = Goal.objects.create(
             mentorship=mentorship,
             title=title,
@@ -140,6 +158,11 @@ def milestone_add(*, user: User, goal_id: int, title: str, due_on: date | None =
     with transaction.atomic():
         goal = access_goal(user=user, goal_id=goal_id, for_update=True)
         check_open(goal.mentorship)
+        refuse_repeat(
+            goal.milestones.filter(title=title, done_at__isnull=True),
+            message=MILESTONE_REPEATED,
+            url=_goals_url(goal.mentorship_id),
+        )
         milestone = Milestone.objects.create(goal=goal, title=title, due_on=due_on)
     return milestone
 
@@ -167,7 +190,7 @@ def action_item_create(
         raise ApplicationError(DESCRIPTION_REQUIRED, fields={"description": DESCRIPTION_REQUIRED})
     _check_new_date(due_on, "due_on", user=user)
     with transaction.atomic():
-        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id)
+        mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
         check_open(mentorship)
         if owner_id not in (mentorship.mentor_id, mentorship.mentee_id):
             raise ApplicationError(OWNER_NOT_PARTICIPANT, fields={"owner": OWNER_NOT_PARTICIPANT})
@@ -179,6 +202,13 @@ def action_item_create(
                     MEETING_NOT_IN_MENTORSHIP, fields={"meeting": MEETING_NOT_IN_MENTORSHIP}
                 )
         owner = mentorship.mentor if owner_id == mentorship.mentor_id else mentorship.mentee
+        refuse_repeat(
+            mentorship.action_items.filter(
+                description=description, owner=owner, status=ActionItemStatus.OPEN
+            ),
+            message=ACTION_ITEM_REPEATED,
+            url=mentorship_url(mentorship) + "#action-items",
+        )
         item = ActionItem.objects.create(
             mentorship=mentorship,
             meeting=meeting,

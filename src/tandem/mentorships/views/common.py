@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from tandem.core.exceptions import ApplicationError, NotFound, PermissionDenied, Repeated
 from tandem.core.web import form_add_error, friendly_errors, is_htmx
 from tandem.mentorships.scheduling import twice_note
 
@@ -53,7 +53,8 @@ def submit_or_show_again(
     A redirect with a flash message would lose the typing and name no field. An htmx request
     gets the form alone (``fragment(form)``) swapped for the one sent (``HX-Retarget: this``;
     web/behaviours.js swaps such a 4xx). Not found or not allowed stays the page's usual
-    answer (``friendly_errors``): there is no form of theirs to show again.
+    answer (``friendly_errors``): there is no form of theirs to show again, and so is a
+    repeat of a submit already done (``Repeated``: the first one's result is shown).
 
     ``check()`` runs before the form is read: its refusal (the mentorship has ended) is the
     answer to a form with mistakes too, which no correction could save."""
@@ -64,7 +65,7 @@ def submit_or_show_again(
         if form.is_valid():
             return save(form.cleaned_data)
         form.add_error(None, invalid)
-    except (NotFound, PermissionDenied):
+    except (NotFound, PermissionDenied, Repeated):
         raise
     except ApplicationError as error:
         form_add_error(form, error)

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, is_htmx, safe_next
+from tandem.core.web import form_add_error, is_htmx, repeat_shown, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ProblemReportForm
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
@@ -32,6 +32,8 @@ def problem_report_new(request, mentorship_id: int):
             services.problem_report_create(
                 user=request.user, mentorship_id=mentorship_id, text=form.cleaned_data["text"]
             )
+        except Repeated as repeat:
+            return repeat_shown(request, repeat)
         except ApplicationError as error:
             form_add_error(form, error)
         else:
