@@ -33,6 +33,9 @@ def request_inbox(request):
             "box": box,
             "page_obj": page_obj,
             "query_string": f"box={box}",
+            # Only someone who may choose a mentor somewhere is offered "Find a mentor" (live
+            # review F11: it was the one primary button on a mentor-only person's inbox).
+            "can_find_a_mentor": bool(programs_to_find_a_mentor(user=request.user)),
             "pending_received": selectors.request_list_received(
                 user=request.user, pending_only=True
             ).count(),

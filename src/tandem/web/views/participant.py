@@ -265,6 +265,23 @@ def _checkin_steps(user: User) -> list[NextStep]:
     ]
 
 
+TAKING_PART = (
+    EnrolmentStatus.ACTIVE,
+    EnrolmentStatus.PENDING,
+    EnrolmentStatus.PAUSED,
+    EnrolmentStatus.WAITLISTED,
+)
+
+
+def takes_part(user: User, enrolments: list[Enrolment]) -> bool:
+    """Whether matching needs this person's profile: a mentee or mentor of some program, or
+    someone with no program yet who is not the site's staff (live review F21: a staff member
+    who runs the site was asked first thing to finish a matching profile)."""
+    if not enrolments:
+        return not user.is_staff
+    return any(e.role != Role.ADMIN and e.status in TAKING_PART for e in enrolments)
+
+
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
     """Everything that waits on the person in a bounded number of queries (each list is
     capped): first what others wait on (a request to answer, a signature), then the person's
@@ -287,7 +304,7 @@ def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrol
                 *_checkin_steps(user),
                 *_action_item_steps(user, timezone.localdate()),
                 *_find_mentor_steps(user, settled),
-                *_profile_steps(completeness),
+                *(_profile_steps(completeness) if takes_part(user, enrolments) else []),
             ],
         ),
         *_in(
@@ -314,6 +331,7 @@ def dashboard(request):
         {
             "completeness": completeness,
             "enrolments": enrolments,
+            "takes_part": takes_part(request.user, enrolments),
             "steps": next_steps(
                 user=request.user, completeness=completeness, enrolments=enrolments
             ),
