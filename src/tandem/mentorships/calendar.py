@@ -4,7 +4,8 @@
 - A series is one VEVENT (UID ``series-<id>@tandem``) with its RRULE, DTSTART in the
   organiser's zone (TZID + VTIMEZONE, so it repeats at the same wall-clock time through DST),
   and an EXDATE for every occurrence that was cancelled or moved; a moved occurrence is its own
-  VEVENT (``meeting-<id>@tandem``).
+  VEVENT (``meeting-<id>@tandem``). The VTIMEZONE's rules cover every occurrence of the
+  series (icalendar's own stop in 2038, so a client read a summer 2038 occurrence an hour off).
 - Cancelled single meetings stay in the feed with ``STATUS:CANCELLED`` so calendar apps remove
   them; SEQUENCE goes up with every change. A meeting one of the pair marked as not taken
   place is called off the same way (``STATUS:CANCELLED``, or an EXDATE in its series).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
@@ -25,6 +26,9 @@ from tandem.notify.services import absolute_url
 PRODID = "-//Tandem//Mentorships//EN"
 # Meetings that leave calendars: cancelled, or marked as not taken place.
 CALLED_OFF = (MeetingStatus.CANCELLED, MeetingStatus.MISSED)
+# icalendar's default span of a VTIMEZONE's rules; a series outside it widens it.
+ZONE_RULES_FROM = date(1970, 1, 1)
+ZONE_RULES_UNTIL = date(2038, 1, 1)
 
 
 def _calendar(name: str) -> Calendar:
@@ -98,8 +102,19 @@ def _moved(occurrences: Iterable[Meeting]) -> list[Meeting]:
     return [m for m in occurrences if m.is_moved_occurrence]
 
 
-def _finish(calendar: Calendar) -> bytes:
-    calendar.add_missing_timezones()
+def _series_moments(occurrences: Iterable[Meeting]) -> list[datetime]:
+    """Every moment a series' VEVENT names in its zone: the occurrences and their EXDATEs."""
+    return [moment for m in occurrences for moment in (m.starts_at, m.original_start) if moment]
+
+
+def _finish(calendar: Calendar, moments: Iterable[datetime] = ()) -> bytes:
+    """The calendar with a VTIMEZONE for each zone it names, its rules spanning ``moments``
+    (a year of margin each side) as well as icalendar's default 1970 to 2038."""
+    days = [moment.date() for moment in moments]
+    calendar.add_missing_timezones(
+        first_date=min([ZONE_RULES_FROM, *(day - timedelta(days=366) for day in days)]),
+        last_date=max([ZONE_RULES_UNTIL, *(day + timedelta(days=366) for day in days)]),
+    )
     return calendar.to_ical()
 
 
@@ -107,6 +122,7 @@ def meeting_ics(meeting: Meeting) -> bytes:
     """A meeting's download: the whole series (with its RRULE) when it is an unmoved
     occurrence, otherwise the single event."""
     calendar = _calendar("Tandem meeting")
+    occurrences: list[Meeting] = []
     # The series is fetched only for an unmoved occurrence (a moved one is its own event).
     if not meeting.is_moved_occurrence and (series := meeting.series) is not None:
         occurrences = list(series.occurrences.all())
@@ -116,15 +132,18 @@ def meeting_ics(meeting: Meeting) -> bytes:
             calendar.add_component(meeting_event(moved))
     else:
         calendar.add_component(meeting_event(meeting))
-    return _finish(calendar)
+    return _finish(calendar, _series_moments(occurrences))
 
 
 def feed_ics(*, series: list[MeetingSeries], meetings: list[Meeting]) -> bytes:
     calendar = _calendar("Tandem mentoring")
+    moments: list[datetime] = []
     for one in series:
-        calendar.add_component(series_event(one, one.occurrences.all()))
+        occurrences = list(one.occurrences.all())
+        calendar.add_component(series_event(one, occurrences))
+        moments += _series_moments(occurrences)
     for meeting in meetings:
         if meeting.series_id and not meeting.is_moved_occurrence:
             continue
         calendar.add_component(meeting_event(meeting))
-    return _finish(calendar)
+    return _finish(calendar, moments)
