@@ -295,6 +295,7 @@ def test_unmatched_and_why(program):
         "On the waitlist": {"mentee": 1, "mentor": 0},  # H (before its run's record)
         "Enrolment paused": {"mentee": 0, "mentor": 1},  # U
         "Removed from the program": {"mentee": 0, "mentor": 0},
+        "Left the program": {"mentee": 0, "mentor": 0},
         "Request awaiting an answer": {"mentee": 1, "mentor": 0},  # F
         "Left unmatched by a run": {"mentee": 1, "mentor": 0},  # C
         "Profile incomplete": {"mentee": 1, "mentor": 1},  # G; Z

@@ -7,8 +7,16 @@ class MentorshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.mentorships import tasks
+        from tandem.mentorships.services.leaving import (
+            LEAVE_STEP,
+            mentorships_erase_for_closed_account,
+        )
         from tandem.notify import periodic
+        from tandem.people.services.closing import register_account_eraser
+        from tandem.programs.services.leaving import register_leave_step
 
         periodic.register("mentorships.expire_requests", tasks.expire_requests_run)
         periodic.register("mentorships.send_due_reminders", tasks.send_due_reminders_run)
         periodic.register("mentorships.midpoint_reviews", tasks.midpoint_reviews_run)
+        register_leave_step(LEAVE_STEP)
+        register_account_eraser(mentorships_erase_for_closed_account)

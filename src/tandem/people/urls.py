@@ -22,6 +22,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/", views.account, name="account"),
+    path("account/delete/", views.account_delete, name="account_delete"),
+    path("account/deleted/", views.account_deleted, name="account_deleted"),
     path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("profile/", views.profile_edit, name="profile_edit"),
     path("profile/availability-row/", views.availability_row, name="availability_row"),

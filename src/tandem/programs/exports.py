@@ -23,7 +23,7 @@ from tandem.matching.records.reading import escape_cell
 from tandem.people.models import User
 from tandem.people.selectors import skill_labels, skill_tags_prefetch
 from tandem.programs.imports.reading import COLUMNS, IDENTITY_COLUMNS
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.models import CLOSED_STATUSES, Enrolment, Program, Role
 
 # The import's columns, but for "skills" (its shorthand for both skill columns) and identity.
 EXPORT_COLUMNS = tuple(
@@ -33,10 +33,10 @@ CHUNK = 1000
 
 
 def export_enrolments(*, program: Program):
-    """Mentee and mentor enrolments that are not removed, with everything prefetched."""
+    """Mentee and mentor enrolments that are not removed (nor left), with everything prefetched."""
     return (
         Enrolment.objects.filter(program=program, role__in=[Role.MENTEE, Role.MENTOR])
-        .exclude(status=EnrolmentStatus.REMOVED)
+        .exclude(status__in=CLOSED_STATUSES)
         .select_related("person", "person__profile", "person__profile__manager")
         .prefetch_related(
             *skill_tags_prefetch("person__profile__"),

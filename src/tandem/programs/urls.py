@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tandem.programs.views import admins, email_invitations, enrolments, imports, programs
+from tandem.programs.views import (
+    admins,
+    email_invitations,
+    enrolments,
+    imports,
+    leaving,
+    programs,
+)
 
 urlpatterns = [
     path("", programs.program_list, name="program_list"),
@@ -9,6 +16,7 @@ urlpatterns = [
     path("invited/<str:token>/", imports.participant_invitation, name="participant_invitation"),
     path("<slug:slug>/", programs.program_detail, name="program_detail"),
     path("<slug:slug>/edit/", programs.program_edit, name="program_edit"),
+    path("<slug:slug>/leave/", leaving.program_leave, name="program_leave"),
     path("<slug:slug>/participants/", enrolments.program_participants, name="program_participants"),
     path(
         "<slug:slug>/participants/bulk/",

@@ -12,7 +12,7 @@ from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.selectors import access_mentorship, access_mentorship_as_admin
 from tandem.mentorships.services.common import event_add, mentorship_url, notify_other
-from tandem.mentorships.services.early_end import early_end_feedback_ask
+from tandem.mentorships.services.early_end import early_end_feedback_ask, early_end_feedback_url
 from tandem.mentorships.services.lifecycle import TEXT_TOO_LONG, end_transition
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send
@@ -133,3 +133,42 @@ def _tell_admins_ended_early(*, mentorship: Mentorship, user: User) -> None:
         url=mentorship_url(mentorship),
         actor=user,
     )
+
+
+ACCOUNT_CLOSED_REASON = "One of the pair deleted their Tandem account."
+ACCOUNT_CLOSED_BODY = (
+    "The other person deleted their Tandem account, so the mentorship ended. Meetings still to "
+    "come are cancelled and your conversation takes no new messages; what you wrote together "
+    "stays on its page, where they now show as a former member."
+)
+ACCOUNT_CLOSED_ASK = (
+    " Tell the program's admins what worked and what did not, and whether you would like a "
+    "new mentor."
+)
+
+
+def mentorship_end_for_closed_account(*, mentorship: Mentorship, user: User) -> None:
+    """``user`` (already anonymised) is deleting their account: their open ``mentorship``,
+    locked by the caller, ends early. The other side is told (and, as the mentee, asked how it
+    went, linking to the question); the admins are told as for any early end. Nothing is sent
+    to the closed account."""
+    end_transition(user=user, mentorship=mentorship, target=MentorshipState.ENDED_EARLY)
+    mentorship.end_reason = ACCOUNT_CLOSED_REASON
+    mentorship.end_category = EndCategory.OTHER
+    mentorship.save(update_fields=["state", "ended_at", "ended_by", "end_reason", "end_category"])
+    event_add(
+        mentorship=mentorship,
+        actor=user,
+        kind="ended_early",
+        summary="The mentorship ended: a former member deleted their account.",
+    )
+    other = mentorship.other(user)
+    asked = other.pk == mentorship.mentee_id  # a mentee is asked how it went, as on any end
+    notify_send(
+        recipient=other,
+        kind=Kind.MENTORSHIP,
+        title=f"Your mentorship in {mentorship.program.name} has ended",
+        body=ACCOUNT_CLOSED_BODY + (ACCOUNT_CLOSED_ASK if asked else ""),
+        url=early_end_feedback_url(mentorship) if asked else mentorship_url(mentorship),
+    )
+    _tell_admins_ended_early(mentorship=mentorship, user=user)

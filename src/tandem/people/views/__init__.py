@@ -19,6 +19,7 @@ from tandem.people.views.accounts import (
     verify_email,
     verify_email_resend,
 )
+from tandem.people.views.closing import account_delete, account_deleted
 from tandem.people.views.identity import identity_edit, identity_withdraw
 from tandem.people.views.manager import manager_suggest
 from tandem.people.views.profiles import (
@@ -36,6 +37,8 @@ __all__ = [
     "PasswordResetDoneView",
     "PasswordResetView",
     "account",
+    "account_delete",
+    "account_deleted",
     "api_token_revoke",
     "availability_row",
     "identity_edit",

@@ -20,6 +20,7 @@ from tandem.programs.imports.problems import problem_file_name
 from tandem.programs.imports.reading import check_upload
 from tandem.programs.imports.tasks import import_apply_task, import_check_task
 from tandem.programs.models import (
+    CLOSED_STATUSES,
     IMPORT_RETENTION_HOURS,
     Enrolment,
     EnrolmentStatus,
@@ -282,7 +283,7 @@ def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation)
         _tell_of_entry(enrolment)
         return enrolment
     changed = []
-    if enrolment.status == EnrolmentStatus.REMOVED:
+    if enrolment.status in CLOSED_STATUSES:
         for field, value in enrolment_entry_fields(
             program=program, role=invitation.role, approved=False
         ).items():

@@ -21,6 +21,7 @@ from tandem.core.search import contains_folded
 from tandem.people.models import User
 from tandem.people.selectors import is_signed_in, profiles_visible_to
 from tandem.programs.models import (
+    CLOSED_STATUSES,
     Enrolment,
     EnrolmentStatus,
     ImportBatch,
@@ -101,17 +102,17 @@ def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Prog
 def enrolment_list_for_person(*, user: User) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(person=user)
-        .exclude(status=EnrolmentStatus.REMOVED)
+        .exclude(status__in=CLOSED_STATUSES)
         .select_related("program")
         .order_by("program__name", "role")
     )
 
 
 def program_list_for_user(*, user: User) -> QuerySet[Program]:
-    """Programs the user is enrolled in (not removed)."""
+    """Programs the user is enrolled in (not removed, not left)."""
     ids = (
         Enrolment.objects.filter(person=user)
-        .exclude(status=EnrolmentStatus.REMOVED)
+        .exclude(status__in=CLOSED_STATUSES)
         .values("program_id")
     )
     return Program.objects.filter(pk__in=ids).order_by("name")

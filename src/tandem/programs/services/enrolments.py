@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +22,7 @@ from tandem.programs.models import (
     EnrolmentQuestion,
     EnrolmentStatus,
     Invitation,
+    Program,
     Role,
 )
 from tandem.programs.notices import enrolment_pending_notify
@@ -176,7 +178,7 @@ def enrolment_join_by_invitation(
         raise ApplicationError(problem, status=409)
     program = program_lock(program_id=invitation.program_id)
     existing = Enrolment.objects.filter(program=program, person=user, role=invitation.role).first()
-    if existing is not None:
+    if existing is not None and existing.status != EnrolmentStatus.LEFT:
         raise ApplicationError(
             ALREADY_JOINED.format(
                 program=program.name,
@@ -187,17 +189,33 @@ def enrolment_join_by_invitation(
         )
     questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
     kept = _check_answers(questions, answers or {})
+    fields = {
+        "answers": kept,
+        "capacity": program.default_capacity if invitation.role == Role.MENTOR else None,
+        **enrolment_entry_fields(
+            program=program, role=invitation.role, approved=invitation.auto_approve
+        ),
+    }
+    if existing is not None:  # they left by themself: a link brings them back as a new joiner
+        model_update(existing, fields)
+        enrolment = existing
+    else:
+        enrolment = _enrolment_create(program=program, user=user, invitation=invitation, **fields)
+    Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    if enrolment.status == EnrolmentStatus.PENDING:
+        enrolment_pending_notify(enrolment=enrolment)
+    elif enrolment.status == EnrolmentStatus.WAITLISTED:
+        waitlist_entered(enrolment=enrolment)
+    return enrolment
+
+
+def _enrolment_create(
+    *, program: Program, user: User, invitation: Invitation, **fields: Any
+) -> Enrolment:
     try:
         with transaction.atomic():
-            enrolment = Enrolment.objects.create(
-                program=program,
-                person=user,
-                role=invitation.role,
-                answers=kept,
-                capacity=program.default_capacity if invitation.role == Role.MENTOR else None,
-                **enrolment_entry_fields(
-                    program=program, role=invitation.role, approved=invitation.auto_approve
-                ),
+            return Enrolment.objects.create(
+                program=program, person=user, role=invitation.role, **fields
             )
     except IntegrityError:  # a double submit won the race: same answer as joining twice
         raise ApplicationError(
@@ -208,12 +226,6 @@ def enrolment_join_by_invitation(
             ),
             status=409,
         ) from None
-    Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
-    if enrolment.status == EnrolmentStatus.PENDING:
-        enrolment_pending_notify(enrolment=enrolment)
-    elif enrolment.status == EnrolmentStatus.WAITLISTED:
-        waitlist_entered(enrolment=enrolment)
-    return enrolment
 
 
 @transaction.atomic

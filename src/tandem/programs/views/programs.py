@@ -12,9 +12,10 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404
 from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm
-from tandem.programs.models import EnrolmentStatus
+from tandem.programs.models import PARTICIPANT_ROLES, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
 from tandem.programs.selectors.waitlist import program_limit_notes
+from tandem.programs.services.leaving import LEAVABLE
 from tandem.programs.views.standing import shows_own_standing
 
 
@@ -58,6 +59,7 @@ def program_detail(request, slug):
         "is_admin": is_admin,
         "my_enrolments": mine,
         "pending": [e for e in mine if e.status == EnrolmentStatus.PENDING],
+        "can_leave": any(e.role in PARTICIPANT_ROLES and e.status in LEAVABLE for e in mine),
     }
     if is_admin:
         context["counts"] = selectors.program_counts(program=program)

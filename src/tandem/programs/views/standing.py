@@ -18,8 +18,8 @@ from tandem.programs.selectors.waitlist import enrolments_mark_waitlist_position
 
 
 def standing_page(request: HttpRequest, slug: str) -> HttpResponse | None:
-    """The page for the caller's own pending, waitlisted or closed enrolments in ``slug``, else
-    None."""
+    """The page for the caller's own pending, waitlisted, closed or left enrolments in
+    ``slug``, else None."""
     mine = selectors.own_standing_in(user=request.user, slug=slug)
     if not mine:
         return None
@@ -32,6 +32,7 @@ def standing_page(request: HttpRequest, slug: str) -> HttpResponse | None:
             "pending": [e for e in mine if e.status == EnrolmentStatus.PENDING],
             "waitlisted": [e for e in mine if e.status == EnrolmentStatus.WAITLISTED],
             "closed": [e for e in mine if e.status == EnrolmentStatus.REMOVED],
+            "left": [e for e in mine if e.status == EnrolmentStatus.LEFT],
         },
         status=403,
     )

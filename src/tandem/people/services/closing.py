@@ -1,0 +1,77 @@
+"""Deleting one's own account (docs/people.md, *Deleting your account*).
+
+The row stays, anonymised: mentorships, messages, goals and the other records a person shared
+with someone else point at it, and they are that other person's history too, so they show the
+account as "a former member". Everything that was only the person's goes: their profile (with
+its skills, weekly availability and text vectors), their background answers, API tokens,
+notifications and their settings, and, through the apps above that register an eraser here
+(``register_account_eraser``, called in their ``AppConfig.ready``), their calendar feed and
+private notes; they leave every program, their open requests close and their open
+mentorships end, the other side told. One transaction: all of it or, when something refuses
+(the last admin of a program), nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import lockable
+from tandem.notify.models import Notification, NotificationPreference
+from tandem.people.models import DELETED_EMAIL_DOMAIN, ApiToken, Identity, Profile, User
+
+PASSWORD_WRONG = "That is not your password. Nothing was deleted."
+PASSWORD_REQUIRED = "Type your password to confirm. Nothing was deleted."
+
+AccountEraser = Callable[..., None]  # called as eraser(user=...)
+_ERASERS: list[AccountEraser] = []
+
+
+def register_account_eraser(eraser: AccountEraser) -> None:
+    """An app above ``people`` erases or closes what it holds of a deleted account; it may
+    raise ``ApplicationError`` to refuse (the whole deletion is then undone)."""
+    if eraser not in _ERASERS:
+        _ERASERS.append(eraser)
+
+
+def _anonymise(user: User) -> None:
+    user.email = user.username = f"deleted-{user.pk}{DELETED_EMAIL_DOMAIN}"
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()  # also ends every session: their hash no longer matches
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.email_verified_at = user.last_login = None
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+def _erase_own_data(user: User) -> None:
+    # The profile's skills, availability windows and vectors go with it (cascade); an empty
+    # one takes its place, so pages that show the pair still find one.
+    Profile.objects.filter(user=user).delete()
+    Profile.objects.create(user=user)
+    Identity.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    Notification.objects.filter(recipient=user).delete()
+
+
+def account_delete(*, user: User, password: str) -> User:
+    """Delete the caller's own account after they typed its password (there is no way to
+    delete someone else's: not for program admins, not through the API). A second call that
+    waited for the first finds the account deleted and changes nothing."""
+    with transaction.atomic():
+        user = lockable(User.objects.filter(pk=user.pk), for_update=True).get()
+        if user.is_deleted:
+            return user
+        if not password:
+            raise ApplicationError(PASSWORD_REQUIRED, fields={"password": PASSWORD_REQUIRED})
+        if not user.check_password(password):
+            raise ApplicationError(PASSWORD_WRONG, fields={"password": PASSWORD_WRONG})
+        _anonymise(user)
+        for eraser in _ERASERS:
+            eraser(user=user)
+        _erase_own_data(user)
+    return user

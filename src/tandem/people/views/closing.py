@@ -1,0 +1,68 @@
+"""Deleting one's own account: a page that says what is erased and what is kept, the
+password typed again, and one button (``core.web.confirm_page``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from tandem.core.exceptions import ApplicationError
+from tandem.core.web import confirm_page, confirmed, form_add_error
+from tandem.people.services.closing import account_delete as account_delete_service
+
+ERASED = (
+    "Your profile is erased: headline, bio, goals, expertise, skills, weekly availability, "
+    "and everything matching kept from them.",
+    "Your self-identified background answers, API tokens, calendar feed address, private "
+    "meeting notes, notifications and notification settings are deleted.",
+    "You leave every program. Your open requests are withdrawn or declined, and your open "
+    "mentorships end: the other person is told, and the program's admins too.",
+    "Mentorships you had, their messages, goals, meetings and shared notes stay for the other "
+    "person, with you shown as “a former member”. Equity sums already kept stay as they are, "
+    "with no name (as the background page says).",
+    "You can no longer log in, and every device signed in to your account is signed out. This "
+    "cannot be undone; you may sign up again later as a new member.",
+)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Type it to confirm that it is you.",
+    )
+
+
+@login_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST if confirmed(request) else None)
+    if confirmed(request) and form.is_valid():
+        try:
+            account_delete_service(user=request.user, password=form.cleaned_data["password"])
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            logout(request)
+            return redirect("account_deleted")
+    response = confirm_page(
+        request,
+        title="Delete your account?",
+        consequences=list(ERASED),
+        button="Delete my account",
+        back=reverse("account"),
+        keep="Keep my account",
+        form=form,
+    )
+    if form.is_bound and form.errors:
+        response.status_code = 400
+    return response
+
+
+@require_GET
+def account_deleted(request):
+    return render(request, "people/account_deleted.html")

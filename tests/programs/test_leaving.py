@@ -1,0 +1,192 @@
+"""Leaving a program by oneself (docs/programs.md, *Leaving a program*): the page asks first
+(or says which mentorship to end first), the service closes open requests and frees the place,
+the admins see "Left the program", and nobody can make someone else leave."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.mentorships.models import MentorshipRequest, MentorshipState, RequestState
+from tandem.notify.models import Notification
+from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.services.leaving import enrolment_leave
+from tests.mentorships.factories import ProgramFactory, RequestFactory, call, member, mentorship
+from tests.mentorships.test_lock_order import race, refusals, unexpected
+from tests.programs.factories import EnrolmentFactory, InvitationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _status(person, program, role=Role.MENTEE):
+    return Enrolment.objects.get(program=program, person=person, role=role).status
+
+
+def test_leaving_closes_open_requests_both_ways_and_tells_the_other_side():
+    program = ProgramFactory()
+    mentee, mentor, other_mentee = (
+        member(program, Role.MENTEE),
+        member(program, Role.MENTOR),
+        member(program, Role.MENTEE),
+    )
+    EnrolmentFactory(program=program, person=mentee, role=Role.MENTOR)  # both roles
+    sent = RequestFactory(program=program, sender=mentee, recipient=mentor)
+    received = RequestFactory(program=program, sender=other_mentee, recipient=mentee, mentor=mentee)
+    left = enrolment_leave(user=mentee, slug=program.slug)
+    assert sorted(e.role for e in left) == [Role.MENTEE, Role.MENTOR]
+    assert _status(mentee, program) == _status(mentee, program, Role.MENTOR) == "left"
+    sent.refresh_from_db(), received.refresh_from_db()
+    assert sent.state == RequestState.WITHDRAWN
+    assert received.state == RequestState.DECLINED
+    assert received.decline_reason == "They left the program."
+    told = Notification.objects.filter(recipient__in=[mentor, other_mentee])
+    assert {n.recipient_id for n in told} == {mentor.pk, other_mentee.pk}
+    # Leaving again changes nothing and answers the same enrolments.
+    assert {e.pk for e in enrolment_leave(user=mentee, slug=program.slug)} == {e.pk for e in left}
+    assert Notification.objects.filter(recipient__in=[mentor, other_mentee]).count() == 2
+
+
+def test_an_open_mentorship_must_be_ended_first():
+    m = mentorship(state=MentorshipState.ACTIVE)
+    with pytest.raises(ApplicationError) as refused:
+        enrolment_leave(user=m.mentee, slug=m.program.slug)
+    assert refused.value.status == 409
+    assert m.mentor.display_name in refused.value.message
+    assert _status(m.mentee, m.program) == EnrolmentStatus.ACTIVE
+    m.state = MentorshipState.ENDED_EARLY
+    m.save()
+    enrolment_leave(user=m.mentee, slug=m.program.slug)
+    assert _status(m.mentee, m.program) == EnrolmentStatus.LEFT
+
+
+def test_a_freed_place_goes_to_the_first_on_the_waitlist():
+    program = ProgramFactory(mentee_limit=1)
+    leaver = member(program, Role.MENTEE)
+    waiting = member(program, Role.MENTEE, status=EnrolmentStatus.WAITLISTED)
+    Enrolment.objects.filter(person=waiting).update(waitlisted_at="2026-01-01T00:00:00Z")
+    enrolment_leave(user=leaver, slug=program.slug)
+    assert _status(waiting, program) != EnrolmentStatus.WAITLISTED
+
+
+@pytest.mark.parametrize("status", [EnrolmentStatus.REMOVED, None])
+def test_only_ones_own_enrolment_can_be_left(status):
+    program = ProgramFactory()
+    stranger = member(ProgramFactory())
+    if status:
+        EnrolmentFactory(program=program, person=stranger, status=status)
+    member(program)
+    with pytest.raises(NotFound):
+        enrolment_leave(user=stranger, slug=program.slug)
+
+
+def test_an_admin_enrolment_is_not_left_and_admins_cannot_make_others_leave(client):
+    program = ProgramFactory()
+    admin = member(program, Role.ADMIN)
+    mentee = member(program)
+    # The admin has nothing of their own to leave; no operation takes someone else's id.
+    assert call(client, "post", f"/api/programs/{program.slug}/leave", admin).status_code == 404
+    client.force_login(admin)
+    assert client.get(reverse("program_leave", args=[program.slug])).status_code == 404
+    assert _status(mentee, program) == EnrolmentStatus.ACTIVE
+    assert _status(admin, program, Role.ADMIN) == EnrolmentStatus.ACTIVE
+
+
+def test_the_api(client):
+    m = mentorship(state=MentorshipState.ACTIVE)
+    url = f"/api/programs/{m.program.slug}/leave"
+    assert client.post(url).status_code == 401
+    refused = call(client, "post", url, m.mentee)
+    assert refused.status_code == 409
+    assert "End your open mentorships" in refused.json()["detail"]
+    m.state = MentorshipState.COMPLETED
+    m.save()
+    first = call(client, "post", url, m.mentee)
+    assert first.status_code == 200
+    assert first.json() == [
+        {"id": first.json()[0]["id"], "role": "mentee", "status": "left"},
+    ]
+    assert call(client, "post", url, m.mentee).json() == first.json()
+    assert call(client, "post", "/api/programs/no-such/leave", m.mentee).status_code == 404
+
+
+def test_the_page_asks_first_then_leaves(client):
+    program = ProgramFactory()
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    RequestFactory(program=program, sender=mentee, recipient=mentor)
+    url = reverse("program_leave", args=[program.slug])
+    assert client.get(url).status_code == 302  # log in first
+    client.force_login(mentee)
+    detail = client.get(reverse("program_detail", args=[program.slug]))
+    assert url in detail.content.decode()
+    asked = client.get(url)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Leave the program" in page and mentor.display_name in page
+    assert client.post(url).status_code == 200  # no confirm: nothing happens
+    assert _status(mentee, program) == EnrolmentStatus.ACTIVE
+    done = client.post(url, {"confirm": "yes"})
+    assert done.status_code == 302
+    assert _status(mentee, program) == EnrolmentStatus.LEFT
+    again = client.post(url, {"confirm": "yes"})  # a double click: no error
+    assert again.status_code == 302
+    standing = client.get(reverse("program_detail", args=[program.slug]))
+    assert standing.status_code == 403
+    assert "You left this program" in standing.content.decode()
+    # The admin sees it.
+    admin = member(program, Role.ADMIN)
+    client.force_login(admin)
+    people = client.get(reverse("program_participants", args=[program.slug]) + "?status=left")
+    assert "Left the program" in people.content.decode()
+
+
+def test_the_page_says_which_mentorship_to_end_first(client):
+    m = mentorship(state=MentorshipState.PROPOSED)
+    client.force_login(m.mentor)
+    page = client.get(reverse("program_leave", args=[m.program.slug]))
+    assert page.status_code == 200
+    assert reverse("mentorship_end", args=[m.pk]) in page.content.decode()
+    client.post(reverse("program_leave", args=[m.program.slug]), {"confirm": "yes"})
+    assert _status(m.mentor, m.program, Role.MENTOR) == EnrolmentStatus.ACTIVE
+
+
+def test_someone_who_left_comes_back_through_an_invitation_link():
+    from tandem.programs.services.enrolments import enrolment_join_by_invitation
+
+    program = ProgramFactory()
+    mentee = member(program)
+    enrolment_leave(user=mentee, slug=program.slug)
+    link = InvitationFactory(program=program, role=Role.MENTEE, auto_approve=True)
+    back = enrolment_join_by_invitation(user=mentee, token=link.token)
+    assert back.status == EnrolmentStatus.ACTIVE
+    assert Enrolment.objects.filter(program=program, person=mentee).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_leave_once(postgres_only):
+    program = ProgramFactory()
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    RequestFactory(program=program, sender=mentee, recipient=mentor)
+    outcomes = race(*(lambda: enrolment_leave(user=mentee, slug=program.slug) for _ in range(2)))
+    assert unexpected(outcomes) == [] and refusals(outcomes) == []
+    assert _status(mentee, program) == EnrolmentStatus.LEFT
+    assert Notification.objects.filter(recipient=mentor).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leaving_while_a_mentor_accepts_ones_request(postgres_only):
+    """Requests, then enrolments, in both: they take turns. Either the accept wins (and
+    leaving is refused: end the new mentorship first) or leaving does (the accept is told)."""
+    from tandem.mentorships import services
+
+    program = ProgramFactory()
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    request = RequestFactory(program=program, sender=mentee, recipient=mentor)
+    outcomes = race(
+        lambda: enrolment_leave(user=mentee, slug=program.slug),
+        lambda: services.request_accept(user=mentor, request_id=request.pk),
+    )
+    assert unexpected(outcomes) == []
+    assert len(refusals(outcomes)) == 1
+    state = MentorshipRequest.objects.get(pk=request.pk).state
+    assert (state == RequestState.ACCEPTED) == (_status(mentee, program) == "active")
