@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0009_no_identity_weight'),
+        ('programs', '0008_no_admin_invitation_links'),
     ]
 
     operations = [
