@@ -27,6 +27,7 @@ from tandem.mentorships.services.common import (
     roles_of,
 )
 from tandem.mentorships.services.lifecycle import mentorship_open
+from tandem.mentorships.services.one_mentor import check_mentee_free
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
 from tandem.people.models import User
@@ -148,6 +149,7 @@ def request_create(
         if open_count >= program.max_open_requests:
             raise ApplicationError(TOO_MANY_OPEN.format(count=open_count), status=409)
         _check_pair_free(program=program, sender=sender, recipient=recipient)
+        check_mentee_free(program=program, mentee=mentee, user=sender)
         try:
             with transaction.atomic():
                 request = MentorshipRequest.objects.create(
@@ -229,6 +231,7 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
             _pair_q(request.mentor_id, request.mentee_id), program=program, state__in=OPEN_STATES
         ).exists():
             raise ApplicationError(ALREADY_PAIRED, status=409)
+        check_mentee_free(program=program, mentee=request.mentee, user=user)
         # Read with the mentee's enrolment held: a request they sent meanwhile is withdrawn too.
         # Whoever holds one waits for nothing this accept holds, so this last lock is safe.
         pending = MentorshipRequest.objects.filter(_mentee_pending(request)).exclude(pk=request.pk)
