@@ -232,14 +232,14 @@ class AvailabilityWindow(models.Model):
 
 
 class Identity(models.Model):
-    """Opt-in, self-described background. Readable by its owner only; used only in suppressed
-    aggregates (equity figures), never in matching and never shown per person to anyone else
-    (admins included): docs/matching.md, "Identity and privacy"."""
+    """Opt-in, self-described background. Readable by its owner only; used in matching and
+    in suppressed aggregates, never shown per person to anyone else (admins included)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity"
     )
     attributes = models.JSONField(default=list, blank=True)
+    prefer_shared = models.BooleanField(default=False)
     consented_at = models.DateTimeField()
 
     def __str__(self) -> str:

