@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tandem.feedback.health import REASON_CODES
 from tandem.feedback.models import MentorshipHealth
@@ -63,10 +64,12 @@ def section(page, start):
 
 
 def panels(client, user, m):
-    """The page's health and guidance panels, the mentorship's id written as N."""
+    """The page's health and guidance panels, the mentorship's id written as N and the
+    partner's name (the panel names them) as PARTNER."""
     client.force_login(user)
     page = client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
     page = page.replace(f"/mentorships/{m.pk}/", "/mentorships/N/")
+    page = page.replace(escape(m.other(user).display_name), "PARTNER")
     return section(page, 'id="health"'), section(page, 'id="guidance-panel-h"')
 
 

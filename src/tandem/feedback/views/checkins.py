@@ -57,12 +57,20 @@ def _saved_message(request: HttpRequest, result: Answered, partner: str) -> None
     elif result.next_url:
         messages.success(request, "Saved. Propose the change to your agreement here.")
     else:
-        shared = (
-            "Your shared answers are visible to " + partner
-            if result.checkin.shared_keys
-            else ("Your answers are yours alone")
-        )
-        messages.success(request, f"Thank you: your check-in is saved. {shared}.")
+        messages.success(request, f"Thank you: your check-in is saved. {_readers(result, partner)}")
+
+
+def _readers(result: Answered, partner: str) -> str:
+    """Who can read the answers just saved (the "Who reads your answers" list, for this one)."""
+    checkin = result.checkin
+    readers = [
+        *([f"{partner} can read the answers you shared"] if checkin.shared_keys else []),
+        *(["the program's admins can read this check-in"] if checkin.shared_with_admins else []),
+    ]
+    if not readers:
+        return "Only you can read your answers."
+    said = " and ".join(readers)
+    return said[0].upper() + said[1:] + "."
 
 
 @login_required

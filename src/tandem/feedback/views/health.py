@@ -67,7 +67,12 @@ def health_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel | 
     if not (viewer.is_participant or viewer.is_admin):
         return None
     health = selectors.health_for_mentorship(mentorship=mentorship, reader=user)
-    context: dict[str, Any] = {"mentorship": mentorship, "health": health, "viewer": viewer}
+    context: dict[str, Any] = {
+        "mentorship": mentorship,
+        "health": health,
+        "viewer": viewer,
+        "partner": mentorship.other(user) if viewer.is_participant else None,
+    }
     if health is not None:
         concerns = _concerns(health)
         codes = [str(reason["code"]) for reason in concerns]
