@@ -147,7 +147,7 @@ def test_the_mentor_admin_reads_the_same_whatever_the_mentee_chose(client, twins
     assert satisfaction[1:3] == ["0", ""]  # three people's answers make no block
 
 
-def test_a_plain_admin_still_has_the_pair_counted(client, twins):
+def test_a_plain_admin_still_has_the_pair_counted(client, twins, exact_checkin_figures):
     fit = twins["fit"]
     seen = outcomes_read(client, fit, member(fit.program, Role.ADMIN))
     reasons = counts(seen["early_end_reasons api"])

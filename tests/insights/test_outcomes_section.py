@@ -50,7 +50,9 @@ from tandem.programs.models import Enrolment, Role
 from tests.mentorships.factories import member, mentorship
 from tests.programs.factories import ProgramFactory
 
-pytestmark = pytest.mark.django_db
+# The hand-computed figures are the exact ones: every noise draw zero here (the noise has its
+# own tests, tests/feedback/checkins/test_figure_noise.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_checkin_figures")]
 
 Q1_2025 = (Quarter(2025, 1), Quarter(2025, 1))
 

@@ -82,7 +82,9 @@ def read_as(client, pair, reader):
     return anonymous(page, pair), body
 
 
-def test_the_blocks_the_mentor_admin_reads_are_five_people_outside_her_pair(client):
+def test_the_blocks_the_mentor_admin_reads_are_five_people_outside_her_pair(
+    client, exact_checkin_figures
+):
     """With her own answer among five, the other four's figures hold her mentee's: without her
     pair, three people make no block, and twins whose mentee answered 1 or 5 read alike."""
     low, high = run_by_the_mentor(1), run_by_the_mentor(5)

@@ -134,7 +134,7 @@ def test_aggregates_hide_fewer_than_five_answers(client, world):
     assert "A secret" not in page
 
 
-def test_one_new_answer_never_changes_the_figures_alone(client, world):
+def test_one_new_answer_never_changes_the_figures_alone(client, world, exact_checkin_figures):
     """The admin compares the page before and after one more answer: nothing moves until a
     whole block of five settled answers has come in."""
     answered_by_many(world, 5)

@@ -101,9 +101,61 @@ def window_within(
     >>> window_within(blocks, at(2), at(4)) == (at(3), at(4)), window_within(blocks, at(5), None)
     (True, None)
     """
-    inside = [
+    inside = blocks_within(blocks, start, end)
+    return (inside[0].start, inside[-1].end) if inside else None
+
+
+def blocks_within(blocks: list[Block], start: datetime | None, end: datetime | None) -> list[Block]:
+    """The closed blocks that lie wholly inside ``[start, end)`` (``None``: open)."""
+    return [
         block
         for block in blocks
         if (start is None or block.start >= start) and (end is None or block.end <= end)
     ]
-    return (inside[0].start, inside[-1].end) if inside else None
+
+
+def block_of(blocks: list[Block], moment: datetime) -> Block | None:
+    """The closed block ``moment`` falls in (``None``: none, the open months among them)."""
+    for block in blocks:
+        if block.start <= moment < block.end:
+            return block
+    return None
+
+
+def monthly_counts(
+    rows: Iterable[tuple[date | datetime, object, int]],
+) -> tuple[list[tuple[datetime, int, int]], dict[tuple[datetime, object], int]]:
+    """From ``(month, author, answers)`` rows: ``(month, answers, people who answered)`` per
+    month, as ``answer_blocks`` reads them, and each author's answers per month (for
+    ``most_by_one``)."""
+    answers: dict[datetime, int] = {}
+    people: dict[datetime, int] = {}
+    by_author: dict[tuple[datetime, object], int] = {}
+    for month, author, n in rows:
+        start = _month_start(month if isinstance(month, date) else month.date())
+        answers[start] = answers.get(start, 0) + n
+        if n:
+            people[start] = people.get(start, 0) + 1
+            by_author[(start, author)] = by_author.get((start, author), 0) + n
+    return [(m, n, people.get(m, 0)) for m, n in sorted(answers.items())], by_author
+
+
+def most_by_one(
+    blocks: list[Block], by_author: dict[tuple[datetime, object], int]
+) -> dict[datetime, int]:
+    """Per closed block (by its start), the most answers one author gave in it: what one
+    person can move the block's counts by (``answer_noise``).
+
+    >>> at = lambda month: datetime(2026, month, 1, tzinfo=UTC)
+    >>> most_by_one([Block(at(1), at(3), 7)], {(at(1), "a"): 2, (at(2), "a"): 1, (at(2), "b"): 2})
+    {datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc): 3}
+    """
+    most: dict[datetime, int] = {}
+    per_author: dict[tuple[datetime, object], int] = {}
+    for (month, author), n in by_author.items():
+        block = block_of(blocks, month)
+        if block is not None:
+            key = (block.start, author)
+            per_author[key] = per_author.get(key, 0) + n
+            most[block.start] = max(most.get(block.start, 0), per_author[key])
+    return most

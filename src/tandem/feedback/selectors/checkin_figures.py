@@ -1,7 +1,9 @@
 """A program's check-in figures for its admins: per kind, check-ins due and answered, and
 per scale or choice question the answers, the average and the spread, over whole blocks of at
 least ``AGGREGATE_MIN`` settled answers (``answer_blocks``: two figures never differ by one
-answer); and the check-ins their authors shared with the admins."""
+answer), each block's counts with keyed noise (``answer_noise``: accounts an admin controls
+among a block's answers never leave one answer exact); and the check-ins their authors shared
+with the admins."""
 
 from __future__ import annotations
 
@@ -9,21 +11,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Avg, Count, IntegerField, Q, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
 from tandem.feedback.questions import Question
-from tandem.feedback.selectors.answer_blocks import answer_blocks, covered_until
+from tandem.feedback.selectors import answer_noise
+from tandem.feedback.selectors.answer_blocks import (
+    Block,
+    answer_blocks,
+    covered_until,
+    monthly_counts,
+    most_by_one,
+)
 from tandem.feedback.selectors.checkins import (
     SCALE_HIGH,
     SCALE_LOW,
     checkin_queryset,
     checkin_templates_for,
 )
-from tandem.mentorships.selectors.outside_admins import in_the_pair
+from tandem.mentorships.selectors.outside_admins import in_the_pair, pairs_of
 from tandem.people.models import User
 from tandem.programs.models import Program
 
@@ -70,84 +78,124 @@ def _valid(question: Question) -> Q:
     return Q(**{f"answers__{question['key']}__in": points})
 
 
-def _covered_until(qs: QuerySet[CheckIn], countable: list[Question]) -> list[datetime | None]:
-    """Per question, the end of its last closed block of answers (one query). A block counts
+@dataclass(frozen=True)
+class _Blocks:
+    """One question's closed blocks, and per block (by start) the most answers one gave."""
+
+    closed: list[Block]
+    most_by_one: dict[datetime, int]
+
+    @property
+    def until(self) -> datetime | None:
+        return covered_until(self.closed)
+
+
+def _blocks(qs: QuerySet[CheckIn], countable: list[Question]) -> list[_Blocks]:
+    """Per question, its closed blocks (one query, a row per month and author). A block counts
     the check-ins that hold an answer to the question's key, whatever the answer, so that an
     admin who edits the question's choices cannot regroup the blocks around one answer."""
-    counts: dict[str, Any] = {}
-    for index, question in enumerate(countable):
-        answered = Q(answers__has_key=question["key"])
-        counts[f"n{index}"] = Count("pk", filter=answered)
-        counts[f"people{index}"] = Count("author", filter=answered, distinct=True)
-    by_month = (
+    counts: dict[str, Any] = {
+        f"n{index}": Count("pk", filter=Q(answers__has_key=question["key"]))
+        for index, question in enumerate(countable)
+    }
+    by_month_and_author = (
         qs.annotate(month=TruncMonth("answered_at", tzinfo=UTC))
-        .values("month")
+        .values("month", "author_id")
         .annotate(**counts)
-        .order_by("month")
+        .order_by()
     )
-    months: list[dict[str, Any]] = [dict(row) for row in by_month]
+    rows: list[dict[str, Any]] = [dict(row) for row in by_month_and_author]
     settled_before = timezone.now() - EDIT_WINDOW
-    return [
-        covered_until(
-            answer_blocks(
-                [(row["month"], row[f"n{index}"], row[f"people{index}"]) for row in months],
-                minimum=AGGREGATE_MIN,
-                settled_before=settled_before,
-            )
+    found = []
+    for index in range(len(countable)):
+        months, by_author = monthly_counts(
+            (row["month"], row["author_id"], row[f"n{index}"]) for row in rows
         )
-        for index in range(len(countable))
-    ]
+        closed = answer_blocks(months, minimum=AGGREGATE_MIN, settled_before=settled_before)
+        found.append(_Blocks(closed, most_by_one(closed, by_author)))
+    return found
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Whose figures: the program, the kind of check-in, the mentorships left out."""
+
+    program_id: int
+    kind: str
+    left_out: tuple[int, ...]
 
 
 def _question_aggregates(
-    qs: QuerySet[CheckIn], questions: list[Question]
+    qs: QuerySet[CheckIn], questions: list[Question], reading: _Reading
 ) -> list[QuestionAggregate]:
     """Two queries for every countable question of a kind: where each question's closed
-    blocks end, then how many answered it before that, the average of a scale, and the count
-    per point or choice. Text answers are never read."""
+    blocks are, then per month how many answered it and the count per point or choice. Each
+    block's counts are released with noise (``answer_noise``); the average and the
+    distribution are read from the released counts. Text answers are never read."""
     countable = [question for question in questions if question["type"] in ("scale", "choice")]
     if not countable:
         return []
-    edges = _covered_until(qs, countable)
+    blocks = _blocks(qs, countable)
     expressions: dict[str, Any] = {}
     for index, question in enumerate(countable):
         key = question["key"]
-        valid = _valid(question)
-        covered = Q(answered_at__lt=edges[index]) if edges[index] else Q(pk__in=[])
-        expressions[f"n{index}"] = Count("pk", filter=valid & covered)
-        if question["type"] == "scale":
-            expressions[f"avg{index}"] = Avg(
-                Cast(KT(f"answers__{key}"), IntegerField()), filter=valid & covered
-            )
+        until = blocks[index].until
+        covered = Q(answered_at__lt=until) if until else Q(pk__in=[])
+        expressions[f"n{index}"] = Count("pk", filter=_valid(question) & covered)
         for point, (value, _label) in enumerate(_answer_points(question)):
             expressions[f"p{index}_{point}"] = Count(
                 "pk", filter=Q(**{f"answers__{key}": value}) & covered
             )
-    totals = qs.aggregate(**expressions)
-    found = []
-    for index, question in enumerate(countable):
-        answered = totals[f"n{index}"]
-        if answered < AGGREGATE_MIN:
-            found.append(
-                QuestionAggregate(question["key"], question["text"], question["type"], answered)
-            )
-            continue
-        average = totals.get(f"avg{index}")
-        found.append(
-            QuestionAggregate(
-                key=question["key"],
-                text=question["text"],
-                type=question["type"],
-                answers=answered,
-                average=round(float(average), 1) if average is not None else None,
-                distribution=[
-                    (label, totals[f"p{index}_{point}"])
-                    for point, (_value, label) in enumerate(_answer_points(question))
-                ],
-                covers_until=edges[index],
-            )
+    months: list[dict[str, Any]] = [
+        dict(row)
+        for row in qs.annotate(month=TruncMonth("answered_at", tzinfo=UTC))
+        .values("month")
+        .annotate(**expressions)
+        .order_by()
+    ]
+    return [
+        _released(question, index, blocks[index], months, reading)
+        for index, question in enumerate(countable)
+    ]
+
+
+def _released(
+    question: Question, index: int, blocks: _Blocks, months: list[dict[str, Any]], reading: _Reading
+) -> QuestionAggregate:
+    """One question's figures: the answers its closed blocks hold (exact), and the count per
+    point or choice summed over the blocks, each block's with its own noise."""
+    points = _answer_points(question)
+    answered = sum(row[f"n{index}"] for row in months)
+    if answered < AGGREGATE_MIN:
+        return QuestionAggregate(question["key"], question["text"], question["type"], answered)
+    released: dict[Any, int] = {value: 0 for value, _label in points}
+    for block in blocks.closed:
+        inside = [row for row in months if block.start <= row["month"] < block.end]
+        counts = {
+            value: sum(row[f"p{index}_{point}"] for row in inside)
+            for point, (value, _label) in enumerate(points)
+        }
+        noisy = answer_noise.block_counts(
+            program_id=reading.program_id,
+            kind=reading.kind,
+            key=question["key"],
+            block=block,
+            counts=counts,
+            points=[value for value, _label in points],
+            most_by_one=blocks.most_by_one.get(block.start, 1),
+            left_out=reading.left_out,
         )
-    return found
+        for value, count in noisy.items():
+            released[value] += count
+    return QuestionAggregate(
+        key=question["key"],
+        text=question["text"],
+        type=question["type"],
+        answers=answered,
+        average=answer_noise.mean_of(released, 1) if question["type"] == "scale" else None,
+        distribution=[(label, released[value]) for value, label in points],
+        covers_until=blocks.until,
+    )
 
 
 def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[KindAggregate]:
@@ -171,13 +219,17 @@ def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[Ki
         .annotate(due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by()
     }
+    left_out = tuple(
+        pairs_of(user=reader, program_ids=[program.pk]).order_by("pk").values_list("pk", flat=True)
+    )
     aggregates = []
     for kind in CheckInKind.values:
         settings = templates[(program.pk, kind)]
         answered_qs = CheckIn.objects.filter(
             mentorship__program=program, kind=kind, answered_at__isnull=False
         ).exclude(in_the_pair(reader))
-        questions = _question_aggregates(answered_qs, settings.questions)
+        reading = _Reading(program.pk, kind, left_out)
+        questions = _question_aggregates(answered_qs, settings.questions, reading)
         aggregates.append(
             KindAggregate(
                 kind=kind,

@@ -21,25 +21,12 @@ from dataclasses import dataclass
 
 import scipy as sp
 
+from tandem.core.noise import laplace as laplace  # the draw, shared with other releases
 from tandem.insights.equity.intervals import Z95, Difference, Moments, newcombe
 from tandem.insights.equity.metrics import Kind, Metric
 
 EPSILON = 1.0  # per draw (group, figure, the programs and quarters where it has people)
 NOISE_VERSION = "equity-noise-v1"  # in every key: a new version draws new noise everywhere
-
-
-def laplace(digest: bytes, scale: float) -> float:
-    """A Laplace draw of ``scale`` fixed by ``digest`` (a keyed hash of the cell, 8 bytes or
-    more): the same every time.
-
-    >>> laplace(bytes(8), 1.0) == laplace(bytes(8), 1.0) != laplace(bytes(range(8)), 1.0)
-    True
-    """
-    x = int.from_bytes(digest[:8], "big")
-    # 53 bits, centred in integers first so every step is exact: u is then never +-0.5, whose
-    # log(0) would raise (``((x >> 11) + 0.5) / 2**53 - 0.5`` rounds to 0.5 at the top).
-    u = ((x >> 11) - 2**52 + 0.5) / 2.0**53
-    return -scale * math.copysign(math.log(1.0 - 2.0 * abs(u)), u)
 
 
 def places(metric: Metric) -> int:

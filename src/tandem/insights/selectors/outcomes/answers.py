@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,11 +26,18 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tandem.feedback.models import EDIT_WINDOW, CheckIn
-from tandem.feedback.selectors.answer_blocks import answer_blocks, window_within
+from tandem.feedback.selectors import answer_noise
+from tandem.feedback.selectors.answer_blocks import (
+    Block,
+    answer_blocks,
+    block_of,
+    blocks_within,
+    monthly_counts,
+    most_by_one,
+)
 from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.insights.scope import InsightScope
-
-Window = tuple[datetime, datetime]
+from tandem.mentorships.models import Mentorship
 
 
 @dataclass(frozen=True)
@@ -85,41 +92,79 @@ def _answered(scope: InsightScope) -> QuerySet[CheckIn]:
     ).exclude(mentorship_id__in=scope.left_out)
 
 
-def _windows(scope: InsightScope, questions: list[Counted]) -> dict[tuple[int, str], Window]:
-    """Per program and question, the span of its closed blocks inside the scope's range. The
-    blocks count who answered the question's key, not what (all time, so every range is cut
-    the same way); one grouped query."""
-    counts: dict[str, Any] = {}
-    for question in questions:
-        answered = Q(kind=question.kind, answers__has_key=question.key)
-        counts[f"n_{question.column}"] = Count("pk", filter=answered)
-        counts[f"p_{question.column}"] = Count("author", filter=answered, distinct=True)
+@dataclass(frozen=True)
+class _Blocks:
+    """One program's closed blocks of answers to one question inside the scope's range, and
+    per block (by start) the most answers one person gave in it."""
+
+    inside: list[Block]
+    most_by_one: dict[datetime, int]
+
+
+def _blocks(scope: InsightScope, questions: list[Counted]) -> dict[tuple[int, str], _Blocks]:
+    """Per program and question, its closed blocks inside the scope's range. The blocks count
+    who answered the question's key, not what (all time, so every range is cut the same way);
+    one grouped query, a row per program, month and author."""
+    counts: dict[str, Any] = {
+        f"n_{question.column}": Count(
+            "pk", filter=Q(kind=question.kind, answers__has_key=question.key)
+        )
+        for question in questions
+    }
     grouped = (
         _answered(scope)
         .annotate(month=TruncMonth("answered_at", tzinfo=UTC))
-        .values("mentorship__program_id", "month")
+        .values("mentorship__program_id", "month", "author_id")
         .annotate(**counts)
         .order_by()
     )
     rows: list[dict[str, Any]] = [dict(row) for row in grouped]
     settled_before = timezone.now() - EDIT_WINDOW
-    windows: dict[tuple[int, str], Window] = {}
+    found: dict[tuple[int, str], _Blocks] = {}
     for program_id in {row["mentorship__program_id"] for row in rows}:
         mine = [row for row in rows if row["mentorship__program_id"] == program_id]
         for question in questions:
             column = question.column
-            months = [(row["month"], row[f"n_{column}"], row[f"p_{column}"]) for row in mine]
-            blocks = answer_blocks(months, minimum=AGGREGATE_MIN, settled_before=settled_before)
-            window = window_within(blocks, scope.start, scope.end)
-            if window is not None:
-                windows[(program_id, column)] = window
-    return windows
+            months, by_author = monthly_counts(
+                (row["month"], row["author_id"], row[f"n_{column}"]) for row in mine
+            )
+            closed = answer_blocks(months, minimum=AGGREGATE_MIN, settled_before=settled_before)
+            inside = blocks_within(closed, scope.start, scope.end)
+            if inside:
+                found[(program_id, column)] = _Blocks(inside, most_by_one(inside, by_author))
+    return found
 
 
-def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Counter[Any]]:
-    """Per question, how many check-ins answered in the scope's range, inside its blocks, gave
-    each of its points (two grouped queries)."""
-    windows = _windows(scope, questions)
+def _left_out_by_program(scope: InsightScope) -> dict[int, tuple[int, ...]]:
+    """The mentorships the scope leaves out (the reader's own), per program: what keys their
+    noise, as on the program's check-in page (one query, only when there are any)."""
+    if not scope.left_out:
+        return {}
+    found: dict[int, list[int]] = {}
+    for pk, program_id in (
+        Mentorship.objects.filter(pk__in=scope.left_out)
+        .order_by("pk")
+        .values_list("pk", "program_id")
+    ):
+        found.setdefault(program_id, []).append(pk)
+    return {program_id: tuple(pks) for program_id, pks in found.items()}
+
+
+@dataclass
+class Tally:
+    """One question's answers inside its blocks: how many (exact: admins see who answered)
+    and the released count per point (``answer_noise``)."""
+
+    answers: int = 0
+    counts: Counter[Any] = field(default_factory=Counter)
+
+
+def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Tally]:
+    """Per question, how many check-ins answered in the scope's range, inside its blocks, and
+    how many gave each of its points, each block's counts released with noise (the same draws
+    as the program's check-in page reads for the same block); two grouped queries, and one
+    more when the scope leaves mentorships out."""
+    blocks = _blocks(scope, questions)
     names = {f"a_{question.column}": Answer(question) for question in questions}
     rows = (
         _answered(scope)
@@ -129,11 +174,32 @@ def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Co
         .annotate(n=Count("pk"))
         .order_by()
     )
-    found: dict[str, Counter[Any]] = {question.column: Counter() for question in questions}
+    exact: dict[tuple[int, str, datetime], Counter[Any]] = {}
     for row in rows:  # one row per program, month and combination of answers given
+        program_id = row["mentorship__program_id"]
         for question in questions:
             text = row[f"a_{question.column}"]
-            window = windows.get((row["mentorship__program_id"], question.column))
-            if text is not None and window and window[0] <= row["month"] < window[1]:
-                found[question.column][json.loads(text)] += row["n"]
-    return found
+            found = blocks.get((program_id, question.column))
+            block = block_of(found.inside, row["month"]) if found and text is not None else None
+            if block is not None:
+                key = (program_id, question.column, block.start)
+                exact.setdefault(key, Counter())[json.loads(text)] += row["n"]
+    left_out = _left_out_by_program(scope) if blocks else {}
+    released = {question.column: Tally() for question in questions}
+    for (program_id, column), found in blocks.items():
+        question = next(q for q in questions if q.column == column)
+        for block in found.inside:
+            counts = exact.get((program_id, column, block.start), Counter())
+            noisy = answer_noise.block_counts(
+                program_id=program_id,
+                kind=question.kind,
+                key=question.key,
+                block=block,
+                counts=counts,
+                points=question.points,
+                most_by_one=found.most_by_one.get(block.start, 1),
+                left_out=left_out.get(program_id, ()),
+            )
+            released[column].counts.update(noisy)
+            released[column].answers += sum(counts.values())
+    return released

@@ -17,6 +17,7 @@ from typing import Any
 
 from tandem.feedback.models import CheckInKind
 from tandem.feedback.questions import END_CATEGORY_KEY, FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
+from tandem.feedback.selectors import answer_noise
 from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.feedback.selectors.checkins import SCALE_HIGH, SCALE_LOW
 from tandem.insights.scope import InsightScope
@@ -60,7 +61,10 @@ BLOCKS = (
     " Answers are counted in whole blocks of calendar months holding at least five people's "
     "settled answers, per program: answers given since a program's last complete block, or in "
     "a block that runs past either end of the range, wait, so that no figure ever moves by "
-    "one person's answer."
+    "one person's answer. Each block's count of each answer carries random noise of its own, "
+    "the same on every reading, so that no answer can be worked out, not even by someone who "
+    "gave several of the block's answers themselves: the counts need not add up to the answers, "
+    "and averages and shares are read from them."
 )
 
 
@@ -74,26 +78,22 @@ def _counted() -> list[Counted]:
 
 
 def _counts(scope: InsightScope) -> dict[str, Any]:
-    """Every count and average of the section, from one grouped query: per scale question
-    ``<column>_n`` answers, ``<column>_avg`` and ``<column>_<point>``; per choice
-    ``recommend_<value>`` and ``view_<value>``."""
+    """Every count and average of the section (``answer_counts``): per scale question
+    ``<column>_n`` answers (exact), and from the released counts ``<column>_avg`` and
+    ``<column>_<point>``; per choice ``recommend_<value>`` and ``view_<value>`` (released) and
+    ``<prefix>_n`` (exact)."""
     found = answer_counts(scope, _counted())
     counts: dict[str, Any] = {}
     for column, *_rest in SCALE_QUESTIONS:
-        per_point = found[column]
-        answers = sum(per_point.values())
-        counts[f"{column}_n"] = answers
-        total = sum(point * count for point, count in per_point.items())
-        counts[f"{column}_avg"] = total / answers if answers else None
+        tally = found[column]
+        counts[f"{column}_n"] = tally.answers
+        counts[f"{column}_avg"] = answer_noise.mean_of(tally.counts, 2)
         for point in POINTS:
-            counts[f"{column}_{point}"] = per_point[point]
-    for prefix in ("recommend", "view"):
-        for value, count in found[prefix].items():
-            counts[f"{prefix}_{value}"] = count
-    for value in RECOMMEND_VALUES:
-        counts.setdefault(f"recommend_{value}", 0)
-    for value in EndCategory.values:
-        counts.setdefault(f"view_{value}", 0)
+            counts[f"{column}_{point}"] = tally.counts[point]
+    for prefix, values in (("recommend", RECOMMEND_VALUES), ("view", EndCategory.values)):
+        counts[f"{prefix}_n"] = found[prefix].answers
+        for value in values:
+            counts[f"{prefix}_{value}"] = found[prefix].counts[value]
     return counts
 
 
@@ -130,13 +130,14 @@ def _scores_table(counts: dict[str, Any]) -> InsightTable:
         answers = counts[f"{column}_n"]
         shown = answers >= AGGREGATE_MIN
         good = sum(counts[f"{column}_{point}"] for point in FAVOURABLE)
+        released = sum(counts[f"{column}_{point}"] for point in POINTS)
         average = counts[f"{column}_avg"]
         table.rows.append(
             {
                 "question": label,
                 "answers": answers,
                 "average": round(float(average), 2) if shown and average is not None else None,
-                "favourable": round(good / answers, 3) if shown else None,
+                "favourable": round(good / released, 3) if shown and released else None,
             }
         )
         if answers and not shown:
@@ -185,12 +186,13 @@ def _choice_table(
     table: InsightTable, counts: dict[str, Any], prefix: str, choices: list[tuple[str, str]]
 ) -> InsightTable:
     """The answers to one choice question and their shares, withheld below the minimum."""
-    total = sum(counts[f"{prefix}_{value}"] for value, _label in choices)
-    shown = total >= AGGREGATE_MIN
+    total = sum(counts[f"{prefix}_{value}"] for value, _label in choices)  # released
+    answered = counts[f"{prefix}_n"]
+    shown = answered >= AGGREGATE_MIN
     answers = [(label, counts[f"{prefix}_{value}"]) for value, label in choices]
     add_counted_rows(table, answers, total=total, withheld=not shown)
-    if total and not shown:
-        table.notes.append(FEW_CHOICES.format(total=total, least=AGGREGATE_MIN))
+    if answered and not shown:
+        table.notes.append(FEW_CHOICES.format(total=answered, least=AGGREGATE_MIN))
     return table
 
 
