@@ -18,8 +18,8 @@ from django.utils import timezone
 from tandem.mentorships import services
 from tandem.mentorships.models import AgreementVersion, MentorshipState
 from tandem.mentorships.services.agreement_content import (
+    EXPECTATION_LABELS,
     OBJECTIVE_GOAL_LIMIT,
-    TEXT_FIELDS,
     agreement_prefill,
 )
 from tandem.mentorships.views.agreement import AGREEMENT_UNCHANGED
@@ -86,10 +86,13 @@ def requested_mentorship():
 
 
 class TestPrefill:
-    def test_draft_comes_from_the_goals_the_request_and_the_program(self):
+    def test_draft_comes_from_the_first_goal_and_the_program(self):
+        """Live review: the desired outcomes were the whole goals paragraph and the request's
+        greeting pasted in; they are left for the pair to write now."""
         m = requested_mentorship()
         content = m.agreement_versions.get().content
-        assert content["desired_outcomes"] == f"{GOALS}\n\n{MESSAGE}"
+        assert content["desired_outcomes"] == ""
+        assert MESSAGE not in str(content)
         assert content["objectives"] == [
             {"goal": "I want to lead a design review on my own", "measure": "", "target_date": ""}
         ]
@@ -99,27 +102,51 @@ class TestPrefill:
 
     def test_never_overwrites_what_is_written(self):
         content = valid_content(desired_outcomes="Ours, written together.")
-        filled = agreement_prefill(content, goals=GOALS, request_message=MESSAGE)
+        filled = agreement_prefill(content, goals=GOALS)
         assert filled == content
 
     def test_blank_only_where_nothing_was_said(self):
         content = valid_content(desired_outcomes="", objectives=[])
-        assert agreement_prefill(content, goals="", request_message="") == content
+        assert agreement_prefill(content, goals="") == content
 
     def test_long_goals_are_cut_at_a_word_within_the_limits(self):
         words = "word " * 900
-        filled = agreement_prefill(
-            valid_content(desired_outcomes="", objectives=[]), goals=words, request_message=""
-        )
-        assert len(filled["desired_outcomes"]) <= TEXT_FIELDS["desired_outcomes"]
-        assert filled["desired_outcomes"].endswith("word…")
+        filled = agreement_prefill(valid_content(desired_outcomes="", objectives=[]), goals=words)
+        assert filled["desired_outcomes"] == ""
         assert len(filled["objectives"][0]["goal"]) <= OBJECTIVE_GOAL_LIMIT
+        assert filled["objectives"][0]["goal"].endswith("word…")
 
-    def test_same_text_in_profile_and_request_appears_once(self):
-        filled = agreement_prefill(
-            valid_content(desired_outcomes=""), goals=MESSAGE, request_message=MESSAGE
+    def test_a_draft_with_empty_parts_asks_to_complete_them_before_signing(self, client):
+        m = requested_mentorship()
+        client.force_login(m.mentee)
+        for url in (
+            reverse("mentorship_detail", args=[m.pk]),
+            reverse("agreement_version", args=[m.pk, 1]),
+        ):
+            html = client.get(url).content.decode()
+            gaps = visible_text(html.split('data-testid="agreement-gaps"', 1)[1].split("</ul>")[0])
+            for label in EXPECTATION_LABELS.values():
+                assert label in gaps
+            assert "A measurable outcome for the objective" in gaps
+            edit = reverse("agreement_edit", args=[m.pk])
+            # Completing is the primary action, before signing, which stays possible.
+            assert html.index(f'<a class="button" href="{edit}">Complete the agreement</a>') < (
+                html.index('class="button-secondary">Sign version 1 as it is</button>')
+            )
+
+    def test_a_complete_draft_is_signed_first(self, client):
+        m = requested_mentorship()
+        services.agreement_propose(
+            user=m.mentee,
+            mentorship_id=m.pk,
+            content=valid_content(
+                m.program, mentor_expectations="Candid reviews", mentee_expectations="On time"
+            ),
         )
-        assert filled["desired_outcomes"] == MESSAGE
+        client.force_login(m.mentor)
+        html = client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+        assert 'data-testid="agreement-gaps"' not in html and "Complete the agreement" not in html
+        assert '<button type="submit">Sign version 2</button>' in html
 
     def test_untouched_save_of_the_prefilled_draft_keeps_everything(self, client):
         m = requested_mentorship()
@@ -142,7 +169,7 @@ class TestOrderByState:
         assert order.index("agreement-h") < order.index("next-h") < order.index("goals-h")
         text = visible_text(html)
         assert f"Still to sign: {m.mentor.display_name} and you." in text
-        assert "Pre-filled from" in text and MESSAGE in text
+        assert "Pre-filled from" in text and MESSAGE not in text
         sign = reverse("agreement_sign", args=[m.pk, 1])
         assert html.index(f'action="{sign}"') < html.index(reverse("mentorship_end", args=[m.pk]))
 
@@ -260,5 +287,6 @@ def test_a_request_the_mentor_sent_is_not_quoted_as_the_mentees_outcomes():
         message="The mentor's own words",
     )
     m = services.request_accept(user=mentee, request_id=request.pk)
-    assert "The mentor's own words" not in str(m.agreement_versions.get().content)
-    assert GOALS in m.agreement_versions.get().content["desired_outcomes"]
+    content = m.agreement_versions.get().content
+    assert "The mentor's own words" not in str(content)
+    assert content["objectives"][0]["goal"] == GOALS.split(". ")[0]

@@ -81,25 +81,35 @@ def agreement_defaults(*, program: Program, today: date) -> dict[str, Any]:
     }
 
 
-def agreement_prefill(
-    content: dict[str, Any], *, goals: str, request_message: str
-) -> dict[str, Any]:
-    """A draft's blanks filled from what the mentee already wrote (their profile's goals, the
-    message of the request that started the mentorship): the desired outcomes, and a first
-    objective from the goals' first sentence. What the draft already says is never replaced."""
+def agreement_prefill(content: dict[str, Any], *, goals: str) -> dict[str, Any]:
+    """A draft's first objective filled from the first sentence of the mentee's profile goals,
+    when it has none. Nothing else: the goals or the request's message pasted into the desired
+    outcomes repeated the objective and a greeting ("Hi Sofia, …", live review), so the
+    outcomes are left for the pair to write. What the draft already says is never replaced."""
     filled = dict(content)
-    written = list(
-        dict.fromkeys(text for text in (clean_text(goals), clean_text(request_message)) if text)
-    )
-    if written and not clean_text(filled.get("desired_outcomes")):
-        filled["desired_outcomes"] = _shortened(
-            "\n\n".join(written), TEXT_FIELDS["desired_outcomes"]
-        )
     first_sentence = one_line(goals).split(". ")[0].strip()
     if first_sentence and not any(_objective_given(raw) for raw in filled.get("objectives") or []):
         goal = _shortened(first_sentence, OBJECTIVE_GOAL_LIMIT)
         filled["objectives"] = [{"goal": goal, "measure": "", "target_date": ""}]
     return filled
+
+
+def agreement_gaps(content: dict[str, Any]) -> list[str]:
+    """The parts that make an agreement useful which this one leaves empty, in words: each
+    side's expectations and a measurable outcome per objective. The page lists them and makes
+    completing the agreement its first action while any is empty; signing stays allowed."""
+    gaps = [
+        label for field, label in EXPECTATION_LABELS.items() if not clean_text(content.get(field))
+    ]
+    objectives = content.get("objectives") or []
+    gaps += [
+        f"A measurable outcome for objective {n}"
+        if len(objectives) > 1
+        else "A measurable outcome for the objective"
+        for n, objective in enumerate(objectives, start=1)
+        if not one_line(objective.get("measure"))
+    ]
+    return gaps
 
 
 def _shortened(text: str, limit: int) -> str:

@@ -88,21 +88,15 @@ def first_agreement(
     mentorship: Mentorship,
     goals: str | None,
     today: date,
-    origin_request: MentorshipRequest | None = None,
 ) -> AgreementVersion:
-    """A new mentorship's first agreement draft (unsaved): the program's defaults, filled from
-    what the mentee already wrote."""
+    """A new mentorship's first agreement draft (unsaved): the program's defaults and a first
+    objective from the mentee's profile goals (``agreement_prefill``)."""
     return AgreementVersion(
         mentorship=mentorship,
         number=1,
         proposed_by=None,
         content=agreement_prefill(
-            agreement_defaults(program=program, today=today),
-            goals=goals or "",
-            # The mentee's own words only: in reverse mentoring the mentor sends the request.
-            request_message=origin_request.message
-            if origin_request and origin_request.sender_id == mentorship.mentee_id
-            else "",
+            agreement_defaults(program=program, today=today), goals=goals or ""
         ),
     )
 
@@ -149,7 +143,6 @@ def mentorship_open(
         mentorship=mentorship,
         goals=goals,
         today=timezone.localdate(),
-        origin_request=origin_request,
     ).save()
     proposed_event(mentorship=mentorship, actor=actor, origin_request=origin_request).save()
     return mentorship

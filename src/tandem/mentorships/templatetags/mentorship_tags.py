@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tandem.mentorships import selectors
 from tandem.mentorships.models import Meeting, MeetingFormat
-from tandem.mentorships.services.agreement_content import EXPECTATION_LABELS
+from tandem.mentorships.services.agreement_content import EXPECTATION_LABELS, agreement_gaps
 from tandem.mentorships.services.attendance import attendance_refusal
 from tandem.people.choices import Cadence
 
@@ -38,6 +38,12 @@ def choice_label(value, kind):
 def expectation_label(field: str) -> str:
     """The agreement's words for an expectations field, the same on the page as in the form."""
     return EXPECTATION_LABELS[field]
+
+
+@register.filter
+def gaps(content) -> list[str]:
+    """What a version leaves empty that makes an agreement useful (``agreement_gaps``)."""
+    return agreement_gaps(content or {})
 
 
 @register.inclusion_tag("mentorships/_dashboard_section.html", takes_context=True)
