@@ -81,7 +81,6 @@ def test_the_sweep_finds_the_fields_of_the_review():
         ("/api/mentorships/{mentorship_id}/meetings", "starts_at"),
         ("/api/programs/{slug}/enrolments/bulk-status", "ids"),
         ("/api/people/me/identity", "consent"),
-        ("/api/people/me/identity", "prefer_shared"),
     } <= found
     assert len(FIELDS) > 30
 
@@ -194,7 +193,7 @@ def test_consent_to_an_identity_record_needs_a_json_true(client, consent):
     client.force_login(user)
     response = client.put(
         "/api/people/me/identity",
-        json.dumps({"attributes": ["Parent"], "prefer_shared": True, "consent": consent}),
+        json.dumps({"attributes": ["Parent"], "consent": consent}),
         content_type="application/json",
     )
     assert response.status_code == 422

@@ -41,7 +41,6 @@ def person(
     wanted=(),
     windows=(),
     identity=None,
-    prefer_shared=False,
     **profile,
 ) -> User:
     """A user with a profile; ``windows`` are (weekday, start minute, end minute) local."""
@@ -56,7 +55,6 @@ def person(
         Identity.objects.create(
             user=user,
             attributes=list(identity),
-            prefer_shared=prefer_shared,
             consented_at=timezone.now(),
         )
     return user

@@ -14,7 +14,6 @@ from tandem.matchruns.adapters import (
     Cohort,
     cohort_from_json,
     cohort_to_json,
-    cohort_with_identity,
     participants_for_program,
 )
 from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramType, Role
@@ -47,7 +46,8 @@ def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_quer
         program_type=ProgramType.REVERSE,
         avoid_manager=True,
         avoid_same_department=True,
-        weights={"text": 4, "skills": 2, "unknown": 9},
+        # identity: stored before programs stopped weighing it; runs drop it as unknown.
+        weights={"text": 4, "skills": 2, "unknown": 9, "identity": 10},
     )
     boss = person()
     learner = mentee(
@@ -65,7 +65,6 @@ def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_quer
         working_style={"pace": 4, "bad": 9},
         windows=[(0, 540, 720), (4, 1320, 1440)],
         identity=["Zorblaxian"],
-        prefer_shared=True,
     )
     teacher = mentor(
         program, capacity=3, expertise="Systems programming", offered=["Rust"], seniority=2
@@ -91,13 +90,8 @@ def test_maps_profile_and_enrolment_fields_to_records(django_assert_max_num_quer
     assert record.availability == ("Mon 09:00-12:00", "Fri 22:00-24:00")
     assert (record.department, record.manager) == ("Sales", str(boss.pk))
     assert record.working_style == {"pace": 4}
-    # Identity is never part of the records (recommendations, snapshots) ...
+    # Identity is never part of the records (recommendations, runs, snapshots).
     assert record.identity == () and not record.prefer_shared_identity
-    # ... only a cohort run adds it, read live at solve time.
-    with django_assert_max_num_queries(1):
-        live = cohort_with_identity(cohort)
-    assert live.mentees[0].identity == ("Zorblaxian",) and live.mentees[0].prefer_shared_identity
-    assert live.mentors[0].identity == ()
     assert record.exclude == (str(teacher.pk),)
     (mentor_record,) = cohort.mentors
     assert mentor_record.capacity == 3
@@ -134,9 +128,9 @@ def test_snapshot_round_trip_is_lossless():
 def test_snapshot_never_holds_identity_fields():
     """Issue 8, item 5: withdrawing identity left copies in saved match-run inputs."""
     program = ProgramFactory()
-    mentee(program, identity=["Zorblaxian"], prefer_shared=True)
+    mentee(program, identity=["Zorblaxian"])
     mentor(program, identity=["Zorblaxian"])
-    snapshot = cohort_to_json(cohort_with_identity(participants_for_program(program=program)))
+    snapshot = cohort_to_json(participants_for_program(program=program))
     for record in (*snapshot["mentees"], *snapshot["mentors"]):
         assert not {"identity", "prefer_shared_identity"} & set(record)
     assert "Zorblaxian" not in str(snapshot)

@@ -30,7 +30,7 @@ def test_run_pages_api_and_admin_never_show_identity(client, run_tasks):
     program = ProgramFactory()
     boss = admin(program)
     for k in range(3):
-        mentee(program, goals=f"learn topic {k}", identity=[SECRETS[k % 2]], prefer_shared=True)
+        mentee(program, goals=f"learn topic {k}", identity=[SECRETS[k % 2]])
     for _ in range(2):
         mentor(program, capacity=2, identity=[SECRETS[0]], expertise="topic")
     with run_tasks():
@@ -63,7 +63,7 @@ def test_run_pages_api_and_admin_never_show_identity(client, run_tasks):
 
 def test_recommendations_never_show_identity(client):
     program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
-    me = mentee(program, goals="design systems", identity=[SECRETS[0]], prefer_shared=True)
+    me = mentee(program, goals="design systems", identity=[SECRETS[0]])
     for secret in SECRETS:
         mentor(program, expertise="design systems", identity=[secret])
     client.force_login(me)

@@ -40,7 +40,6 @@ def people(program):
         city="Berlin",
         cadence="weekly",
         identity=["first generation"],
-        prefer_shared=True,
     )
     dana = mentor(
         program,

@@ -131,7 +131,6 @@ class TestWhatTheMentorReads:
         Identity.objects.create(
             user=ask["mentee"],
             attributes=["Quechua heritage"],
-            prefer_shared=True,
             consented_at=timezone.now(),
         )
         for viewer in (ask["mentor"], member(ask["program"], Role.ADMIN)):

@@ -86,9 +86,7 @@ def test_admin_refuses_an_email_longer_than_the_username_column(staff_client):
 
 def test_profile_pages_show_no_identity(staff_client):
     profile = ProfileFactory()
-    identity_set(
-        user=profile.user, attributes=["Secret attribute"], prefer_shared=True, consent=True
-    )
+    identity_set(user=profile.user, attributes=["Secret attribute"], consent=True)
     for url in [
         reverse("admin:people_profile_change", args=[profile.pk]),
         reverse("admin:people_user_change", args=[profile.user.pk]),

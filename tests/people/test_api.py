@@ -26,7 +26,7 @@ def bearer(user) -> dict:
 @pytest.fixture
 def world():
     owner = ProfileFactory(headline="Owner").user
-    identity_set(user=owner, attributes=["Secret attribute"], prefer_shared=True, consent=True)
+    identity_set(user=owner, attributes=["Secret attribute"], consent=True)
     program, other_program = ProgramFactory(), ProgramFactory()
     enrol(owner, program, "mentee")
     peer = UserFactory()
@@ -228,13 +228,13 @@ class TestIdentity:
         assert client.get(BASE + "/me/identity", **headers).status_code == 404
         response = client.put(
             BASE + "/me/identity",
-            data={"attributes": ["Parent"], "prefer_shared": True, "consent": True},
+            data={"attributes": ["Parent"], "consent": True},
             content_type="application/json",
             **headers,
         )
         assert response.status_code == 200
         data = client.get(BASE + "/me/identity", **headers).json()
-        assert data["attributes"] == ["Parent"] and data["prefer_shared"] is True
+        assert data["attributes"] == ["Parent"] and set(data) == {"attributes", "consented_at"}
         assert client.delete(BASE + "/me/identity", **headers).status_code == 204
         assert not Identity.objects.exists()
         assert client.delete(BASE + "/me/identity", **headers).status_code == 204

@@ -21,7 +21,7 @@ URL = "/api/people/me/identity"
 @pytest.fixture
 def stored(client) -> Identity:
     user = UserFactory()
-    identity, _ = identity_set(user=user, attributes=["Parent"], prefer_shared=True, consent=True)
+    identity, _ = identity_set(user=user, attributes=["Parent"], consent=True)
     client.force_login(user)
     return identity
 
@@ -33,7 +33,7 @@ EMPTIES = [[], ["", ""], ["  "], ["\u200b"], ["\u202e", "\ufeff\u00ad"]]
 @pytest.mark.parametrize("attributes", EMPTIES)
 @pytest.mark.parametrize("consent", [True, False])
 def test_the_api_sent_empty_deletes_the_record(client, stored, attributes, consent):
-    body = {"attributes": attributes, "prefer_shared": True, "consent": consent}
+    body = {"attributes": attributes, "consent": consent}
     response = client.put(URL, body, content_type="application/json")
     assert response.status_code == 204, response.content
     assert not Identity.objects.filter(user=stored.user).exists()
@@ -47,7 +47,7 @@ def test_the_api_sent_empty_deletes_the_record(client, stored, attributes, conse
 def test_the_api_sent_empty_with_nothing_stored_is_204(client, attributes):
     user = UserFactory()
     client.force_login(user)
-    body = {"attributes": attributes, "prefer_shared": False, "consent": False}
+    body = {"attributes": attributes, "consent": False}
     assert client.put(URL, body, content_type="application/json").status_code == 204
     assert not Identity.objects.filter(user=user).exists()
 
@@ -64,7 +64,7 @@ def test_the_page_emptied_deletes_the_record(client, stored, tick, box):
 
 
 def test_the_apis_refusal_names_the_field_in_its_own_words(client, stored):
-    body = {"attributes": ["Carer"], "prefer_shared": True, "consent": False}
+    body = {"attributes": ["Carer"], "consent": False}
     response = client.put(URL, body, content_type="application/json")
     assert response.status_code == 400
     answer = response.json()

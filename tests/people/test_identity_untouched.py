@@ -25,9 +25,7 @@ URL = "/api/people/me/identity"
 def consented(client) -> Identity:
     """A person who agreed a month ago, logged in."""
     user = UserFactory()
-    identity, _ = identity_set(
-        user=user, attributes=["Parent", "First-gen graduate"], prefer_shared=True, consent=True
-    )
+    identity, _ = identity_set(user=user, attributes=["Parent", "First-gen graduate"], consent=True)
     Identity.objects.filter(pk=identity.pk).update(consented_at=timezone.now() - timedelta(days=30))
     identity.refresh_from_db()
     client.force_login(user)
@@ -75,7 +73,7 @@ def test_the_empty_page_saved_where_nothing_is_stored_makes_no_row(client, tick)
 
 def test_the_api_sent_empty_where_nothing_is_stored_makes_no_row(client):
     client.force_login(UserFactory())
-    body = {"attributes": [], "prefer_shared": False, "consent": True}
+    body = {"attributes": [], "consent": True}
     response = client.put(URL, body, content_type="application/json")
     assert response.status_code == 204  # as DELETE answers (test_identity_emptied)
     assert not Identity.objects.exists()
@@ -84,7 +82,7 @@ def test_the_api_sent_empty_where_nothing_is_stored_makes_no_row(client):
 @pytest.mark.parametrize("consent", [True, False])
 def test_the_api_sent_back_untouched_changes_nothing(client, consented, consent):
     stored = client.get(URL).json()
-    body = {"attributes": stored["attributes"], "prefer_shared": stored["prefer_shared"]}
+    body = {"attributes": stored["attributes"]}
     with nothing_changes(consented):
         response = client.put(URL, {**body, "consent": consent}, content_type="application/json")
     assert response.status_code == 200
@@ -93,10 +91,8 @@ def test_the_api_sent_back_untouched_changes_nothing(client, consented, consent)
 
 def test_a_change_still_needs_consent_and_is_dated_anew(consented):
     with pytest.raises(ApplicationError) as error:
-        identity_set(user=consented.user, attributes=["Parent"], prefer_shared=True, consent=False)
+        identity_set(user=consented.user, attributes=["Parent"], consent=False)
     assert error.value.fields == {"consent": IDENTITY_CONSENT_REQUIRED}
-    changed, wrote = identity_set(
-        user=consented.user, attributes=["Parent"], prefer_shared=True, consent=True
-    )
+    changed, wrote = identity_set(user=consented.user, attributes=["Parent"], consent=True)
     assert wrote and changed is not None and changed.attributes == ["Parent"]
     assert changed.consented_at > consented.consented_at

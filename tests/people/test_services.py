@@ -335,9 +335,7 @@ class TestIdentity:
     def test_set_requires_consent(self):
         user = UserFactory()
         with pytest.raises(ApplicationError) as error:
-            services.identity_set(
-                user=user, attributes=["Parent"], prefer_shared=True, consent=False
-            )
+            services.identity_set(user=user, attributes=["Parent"], consent=False)
         assert error.value.fields == {"consent": services.IDENTITY_CONSENT_REQUIRED}
         assert not Identity.objects.exists()
 
@@ -346,14 +344,10 @@ class TestIdentity:
         services.identity_set(
             user=user,
             attributes=[" First-gen  graduate", "parent", "Parent", ""],
-            prefer_shared=True,
             consent=True,
         )
-        identity, _ = services.identity_set(
-            user=user, attributes=["Parent"], prefer_shared=False, consent=True
-        )
+        identity, _ = services.identity_set(user=user, attributes=["Parent"], consent=True)
         assert Identity.objects.get(user=user).attributes == ["Parent"]
-        assert identity.prefer_shared is False
         assert Identity.objects.count() == 1
 
     def test_limits(self):
@@ -362,17 +356,14 @@ class TestIdentity:
             services.identity_set(
                 user=user,
                 attributes=[f"item {i}" for i in range(11)],
-                prefer_shared=False,
                 consent=True,
             )
         with pytest.raises(ApplicationError):
-            services.identity_set(
-                user=user, attributes=["x" * 61], prefer_shared=False, consent=True
-            )
+            services.identity_set(user=user, attributes=["x" * 61], consent=True)
 
     def test_withdraw_deletes(self):
         user = UserFactory()
-        services.identity_set(user=user, attributes=["Parent"], prefer_shared=False, consent=True)
+        services.identity_set(user=user, attributes=["Parent"], consent=True)
         assert services.identity_withdraw(user=user) is True
         assert services.identity_withdraw(user=user) is False
         assert not Identity.objects.exists()

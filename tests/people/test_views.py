@@ -553,7 +553,7 @@ class TestProfileEdit:
 class TestProfileDetail:
     def _setup(self):
         owner = ProfileFactory(headline="Owner headline").user
-        identity_set(user=owner, attributes=["Secret attribute"], prefer_shared=True, consent=True)
+        identity_set(user=owner, attributes=["Secret attribute"], consent=True)
         program, other_program = ProgramFactory(), ProgramFactory()
         enrol(owner, program, "mentee")
         peer = UserFactory()
@@ -616,15 +616,13 @@ class TestIdentityPages:
         client.force_login(user)
         page = client.get(reverse("identity_edit")).content.decode()
         assert "Who sees it" in page and "at least 5 mentees" in page
-        response = client.post(
-            reverse("identity_edit"), {"attributes": "Parent\nFirst-gen", "prefer_shared": "on"}
-        )
+        response = client.post(reverse("identity_edit"), {"attributes": "Parent\nFirst-gen"})
         assert response.status_code == 400
         assert "consent" in response.context["form"].errors
         assert not Identity.objects.exists()
         response = client.post(
             reverse("identity_edit"),
-            {"attributes": "Parent\nFirst-gen", "prefer_shared": "on", "consent": "on"},
+            {"attributes": "Parent\nFirst-gen", "consent": "on"},
         )
         assert response.status_code == 302
         assert Identity.objects.get(user=user).attributes == ["Parent", "First-gen"]
@@ -634,7 +632,7 @@ class TestIdentityPages:
 
     def test_page_shows_only_own_identity(self, client):
         other = UserFactory()
-        identity_set(user=other, attributes=["Theirs"], prefer_shared=False, consent=True)
+        identity_set(user=other, attributes=["Theirs"], consent=True)
         client.force_login(UserFactory())
         assert b"Theirs" not in client.get(reverse("identity_edit")).content
 

@@ -41,7 +41,7 @@ def test_api_read_with_nul_is_a_json_400(client, auth, url, fields):
         (
             "put",
             "/api/people/me/identity",
-            {"attributes": ["\u0000"], "consent": True, "prefer_shared": False},
+            {"attributes": ["\u0000"], "consent": True},
         ),
         ("post", "/api/people/me/tokens", {"name": "x", "nested": [{"\u0000": 1}]}),
     ],

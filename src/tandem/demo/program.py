@@ -49,7 +49,6 @@ def _self_identify(people: list[dict]) -> None:
         identity_set(
             user=user,
             attributes=person["identity"],
-            prefer_shared=person["prefer_shared_identity"],
             consent=True,
         )
 

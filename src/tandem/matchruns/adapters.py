@@ -2,9 +2,9 @@
 
 Both cohort match runs and self-serve recommendations go through :func:`participants_for_program`
 so the two can never disagree about what a person looks like to the core. Those records carry
-no identity: recommendations never use it, and a run's stored snapshot never holds it. Only a
-cohort run, at solve time, adds the live opt-in identity with :func:`cohort_with_identity`
-(withdrawn means gone: there is no other copy to forget). Nothing built here is rendered.
+no identity, and neither runs nor recommendations add it: identity never steers Tandem's matching
+(docs/matching.md, "Identity and privacy"), so a run's snapshot and result hold none of it.
+Nothing built here is rendered.
 """
 
 from __future__ import annotations
@@ -24,15 +24,22 @@ from tandem.matching.features import CRITERIA
 from tandem.matching.profiles import REFERENCE_WEEK, Mentee, Mentor
 from tandem.matching.text import Embedder
 from tandem.mentorships.models import OPEN_STATES, Mentorship
-from tandem.people.models import AvailabilityWindow, Identity, Profile
+from tandem.people.models import AvailabilityWindow, Profile
 from tandem.people.selectors import skill_labels, skill_tags_prefetch
 from tandem.people.services.vectors import profile_vectors_embedder
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramType, Role
+from tandem.programs.models import (
+    DEFAULT_WEIGHTS,
+    Enrolment,
+    EnrolmentStatus,
+    Program,
+    ProgramType,
+    Role,
+)
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Programs store weights under the product's names; the core has its own for one criterion.
 WEIGHT_ALIASES = {"text": "goals"}
-# Record fields that hold identity: filled at solve time only, never stored in a snapshot.
+# Record fields that hold identity: never filled here, and dropped from any snapshot read back.
 IDENTITY_FIELDS = ("identity", "prefer_shared_identity")
 
 
@@ -61,9 +68,12 @@ class Cohort:
 
 
 def program_weights(program: Program) -> dict[str, float]:
-    """The program's weights under the core's criterion names (unknown names are dropped)."""
+    """The program's weights under the core's criterion names. Names a program may not set are
+    dropped: unknown ones, and ``identity`` stored before it was taken out of programs' weights."""
     weights: dict[str, float] = {}
     for name, value in (program.weights or {}).items():
+        if name not in DEFAULT_WEIGHTS:
+            continue
         name = WEIGHT_ALIASES.get(name, name)
         if name in CRITERIA:
             weights[name] = float(value)
@@ -298,25 +308,6 @@ def kept_embedder(
         goals={int(m.id): m.goals for m in mentees if m.id.isdigit()},
         expertise={int(m.id): m.expertise for m in mentors if m.id.isdigit()},
         inline_limit=inline_limit,
-    )
-
-
-def cohort_with_identity(cohort: Cohort) -> Cohort:
-    """The cohort with everyone's live opt-in identity, read now (cohort runs, at solve time)."""
-    ids = {int(p.id) for p in (*cohort.mentees, *cohort.mentors)}
-    live: dict[str, dict[str, Any]] = {
-        str(user_id): {
-            "identity": tuple(str(a) for a in attributes or ()),
-            "prefer_shared_identity": bool(prefer),
-        }
-        for user_id, attributes, prefer in Identity.objects.filter(user_id__in=ids).values_list(
-            "user_id", "attributes", "prefer_shared"
-        )
-    }
-    return dataclasses.replace(
-        cohort,
-        mentees=[dataclasses.replace(m, **live.get(m.id, {})) for m in cohort.mentees],
-        mentors=[dataclasses.replace(m, **live.get(m.id, {})) for m in cohort.mentors],
     )
 
 

@@ -4,9 +4,11 @@ Everything the core returns is turned into plain, display-safe values here (ids 
 floats, reasons as ``{"criterion", "text", "kind"}`` rows, a pair's fit as the first row), so
 the rest of the app never touches core types.
 
-Where identity may act (docs/matching.md, "Identity and privacy"): in a cohort run, a mentee's
-opt-in preference steers which pairs the solver chooses (``PRIVATE``), but every score, reason
-and figure the run keeps is computed without it; self-serve recommendations never use it.
+Identity acts nowhere here (docs/matching.md, "Identity and privacy"): cohort runs and self-serve
+recommendations both solve with its weight at 0 and records that hold none. A run's admin sees its
+pairs and may re-run it at will over people they can add, so any effect of identity on the pairs
+would let them read which item someone holds (two mentors alike but for one item, or a poor decoy
+holding a guessed item). Only ``tandem match``, where the operator holds the file, uses it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tandem.matching.text import Embedder
 from tandem.matchruns.adapters import Cohort
 from tandem.mentorships.services import mentorship_create_from_match
 
-# Steers the solver in cohort runs; in no score, reason, ranking or figure anyone sees.
+# Criteria Tandem never lets act on pairs, rankings or scores (weight 0 whatever is stored).
 PRIVATE = ("identity",)
 
 
@@ -61,7 +63,7 @@ class Outcome:
 
 def reason_rows(reasons: Iterable[Reason]) -> list[dict[str, str]]:
     """The core's reasons as the rows runs store and pages show, ``{"criterion", "text",
-    "kind"}`` (identity is never among them: see ``PRIVATE``)."""
+    "kind"}`` (identity is never among them: its weight is 0, see ``PRIVATE``)."""
     return [
         {"criterion": reason.criterion, "text": reason.text, "kind": reason.kind}
         for reason in reasons
@@ -120,8 +122,8 @@ def solve(
 ) -> Outcome:
     """Run the core on a cohort; ``progress`` gets 0-100 while candidates are scored.
 
-    Identity in ``cohort`` only steers the choice of pairs: scores, reasons and the report
-    come back without it.
+    Identity takes no part (its weight is 0), whatever the records or the program's stored
+    weights hold: the pairs, scores, reasons and report are the same whatever anyone's identity.
     """
     total = max(len(cohort.mentees), 1)
     done = [0]
@@ -135,14 +137,13 @@ def solve(
         cohort.mentees,
         cohort.mentors,
         objective=objective,
-        weights=cohort.weights or None,
+        weights=_public_weights(cohort),
         reverse=cohort.reverse,
         conflict_rules=cohort.conflict_rules,
         pinned=pinned,
         forbidden=forbidden,
         seed=seed,
         progress=on_block,
-        private_criteria=PRIVATE,
         week=cohort.week,
         embedder=embedder,
     )

@@ -9,12 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.matchruns import engine
-from tandem.matchruns.adapters import (
-    Cohort,
-    cohort_from_json,
-    cohort_with_identity,
-    kept_embedder,
-)
+from tandem.matchruns.adapters import Cohort, cohort_from_json, kept_embedder
 from tandem.matchruns.models import ConstraintKind, MatchPair, MatchRun, MatchUnmatched, RunStatus
 from tandem.matchruns.review import pin_problems
 from tandem.mentorships.selectors import ended_early_pairs
@@ -82,9 +77,8 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     if not claimed:  # discarded before a worker got to it, or already executed
         return run
     try:
-        # Identity is read live, now: the snapshot never holds it, so a withdrawal before
-        # this point is honoured and nothing is left to delete after it.
-        cohort = cohort_with_identity(cohort_from_json(run.inputs))
+        # No identity: the snapshot holds none and nothing adds it (engine.PRIVATE).
+        cohort = cohort_from_json(run.inputs)
         constraints = list(run.constraints.all())
         pinned = [
             (str(c.mentee_id), str(c.mentor_id))

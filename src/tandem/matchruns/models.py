@@ -1,8 +1,8 @@
 """Cohort match runs: inputs snapshot, constraints (pins, forbids), result pairs, unmatched.
 
-A run's ``inputs`` holds the participant records as the matching core received them, except
-identity: that is never stored here, only read live when the run is solved, so withdrawing it
-leaves no copy behind. The inputs are never shown to anyone.
+A run's ``inputs`` holds the participant records as the matching core received them; they hold
+no identity, which Tandem's runs never use (docs/matching.md, "Identity and privacy"). The inputs
+are never shown to anyone.
 """
 
 from __future__ import annotations

@@ -171,18 +171,16 @@ class ProfilePatch(InputSchema):
 
 class IdentityOut(Schema):
     attributes: list[str]
-    prefer_shared: bool
     consented_at: datetime
 
 
 class IdentityIn(InputSchema):
-    """Your self-described background. Only you can read it; it is used only in program-run
-    cohort matching (if ``prefer_shared``: it steers the choice of pairs, never a score or
-    reason) and in the program's quarterly equity figures, which hide small groups; match runs
-    show no figure per group."""
+    """Your self-described background. Only you can read it; it is used only in the program's
+    quarterly equity figures, which hide small groups. It is not used in matching: match runs and
+    recommendations are the same whatever it holds, because an admin who can re-run matching at
+    will could otherwise tell from the pairs what you wrote (docs/matching.md)."""
 
     attributes: list[str] = Field(description="Up to 10 items in your own words.")
-    prefer_shared: ApiBool = False
     consent: ApiBool = Field(
         description="Must be true to store anything new: you agree to storing and this use. "
         "A PUT that changes nothing keeps the consent you gave and its date."
@@ -255,7 +253,6 @@ def identity_put(request: AuthenticatedRequest, payload: IdentityIn):
     identity, _ = services.identity_set(
         user=request.auth,
         attributes=payload.attributes,
-        prefer_shared=payload.prefer_shared,
         consent=payload.consent,
     )
     if identity is None:

@@ -304,10 +304,6 @@ class IdentityForm(forms.Form):
         "ethnicity, being a parent, a first-generation graduate, a disability). "
         "Up to 10 items.",
     )
-    prefer_shared = forms.BooleanField(
-        label="When I ask for a mentor, prefer people who share at least one of these",
-        required=False,
-    )
     consent = forms.BooleanField(
         label="I agree that Tandem stores this information and uses it only as described above.",
         required=False,

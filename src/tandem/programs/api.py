@@ -69,7 +69,8 @@ class ProgramOut(Schema):
     default_cadence: str
     default_capacity: int
     weights: dict[str, float] = Field(
-        description=f"0..10 per criterion: {', '.join(DEFAULT_WEIGHTS)}."
+        description=f"0..10 per criterion: {', '.join(DEFAULT_WEIGHTS)}. Identity is none: "
+        "Tandem's match runs never use anyone's background."
     )
     avoid_manager: bool
     avoid_same_department: bool

@@ -18,8 +18,9 @@ DEFAULT_WEIGHTS = {
     "format": 1.0,
     "seniority": 1.5,
     "working_style": 1.0,
-    "identity": 1.0,
 }
+# Identity is no criterion a program may weigh: Tandem's runs never use it (docs/matching.md,
+# "Identity and privacy"); migration 0009 took it out of the weights programs had stored.
 
 
 def default_weights() -> dict:
@@ -128,12 +129,7 @@ class EnrolmentStatus(models.TextChoices):
     PAUSED = "paused", "Paused"
     REMOVED = "removed", "Removed"
     WAITLISTED = "waitlisted", "On the waitlist"
-    LEFT = "left", "Left the program"
 
-
-# Enrolments that no longer count: an admin closed it (removed, or a request to join declined)
-# or the person left by themself (``programs/services/leaving.py``).
-CLOSED_STATUSES = (EnrolmentStatus.REMOVED, EnrolmentStatus.LEFT)
 
 ADMIN_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     EnrolmentStatus.PENDING: (("approve", "Approve", ""), ("remove", "Remove", "button-danger")),

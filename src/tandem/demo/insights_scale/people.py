@@ -305,7 +305,6 @@ def _identities(world: World, people: People) -> dict[int, list[str]]:
             "id": next_id + k,
             "user_id": user_id,
             "attributes": chosen[user_id],
-            "prefer_shared": world.chance(0.4),
             "consented_at": world.before_now(when[user_id] + DAY * world.rng.uniform(0, 20)),
         }
         for k, user_id in enumerate(opted)

@@ -1,4 +1,6 @@
-"""The opt-in identity record: only its owner writes it, with consent to what it stores."""
+"""The opt-in identity record: only its owner writes it, with consent to what it stores. It feeds
+the program's suppressed equity figures only; no match run or recommendation reads it
+(docs/matching.md, "Identity and privacy")."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ IDENTITY_NOT_SAVED = "Nothing was saved. "
 
 
 def identity_set(
-    *, user: User, attributes: Iterable[str], prefer_shared: bool, consent: bool
+    *, user: User, attributes: Iterable[str], consent: bool
 ) -> tuple[Identity | None, bool]:
     """Save the person's self-described background; returns what is stored (None: nothing)
     and whether this call wrote it. Storing anything new requires their consent, and dates it;
@@ -40,8 +42,7 @@ def identity_set(
             if current is not None:
                 current.delete()
             return None, current is not None
-        stored = (current.attributes, current.prefer_shared) if current else ([], False)
-        if not errors and stored == (cleaned, bool(prefer_shared)):
+        if not errors and current is not None and current.attributes == cleaned:
             return current, False
         if not consent:
             errors["consent"] = IDENTITY_CONSENT_REQUIRED
@@ -54,7 +55,6 @@ def identity_set(
             user=user,
             defaults={
                 "attributes": cleaned,
-                "prefer_shared": bool(prefer_shared),
                 "consented_at": dj_timezone.now(),
             },
         )
@@ -65,7 +65,7 @@ def identity_set(
 def identity_withdraw(*, user: User) -> bool:
     """Delete the record entirely (withdrawing consent). Returns whether one existed.
 
-    Match runs hold no copy to clean up: they read this row live when they are solved and store
-    none of it (tests/matchruns/test_identity.py holds them to that)."""
+    Match runs hold no copy to clean up: they never read this row (tests/matchruns/
+    test_identity.py holds them to that)."""
     deleted, _ = Identity.objects.filter(user=user).delete()
     return deleted > 0

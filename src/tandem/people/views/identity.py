@@ -30,7 +30,6 @@ def identity_edit(request):
                 saved, changed = services.identity_set(
                     user=request.user,
                     attributes=form.attribute_list(),
-                    prefer_shared=form.cleaned_data["prefer_shared"],
                     consent=form.cleaned_data["consent"],
                 )
             except ApplicationError as error:
@@ -47,10 +46,7 @@ def identity_edit(request):
         if identity:
             # The consent box is never ticked for them: storing anything new needs a fresh tick
             # (a pre-ticked box is no consent); the consent already given shows as its date.
-            initial = {
-                "attributes": "\n".join(identity.attributes),
-                "prefer_shared": identity.prefer_shared,
-            }
+            initial = {"attributes": "\n".join(identity.attributes)}
         form, status = IdentityForm(initial=initial), 200
     return render(
         request, "people/identity.html", {"form": form, "identity": identity}, status=status
