@@ -15,6 +15,10 @@ from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+# A deleted account keeps its row under ``deleted-<id>@deleted.invalid`` (``.invalid`` is
+# reserved: no mailbox has it) and shows everywhere as "a former member".
+DELETED_EMAIL_DOMAIN = "@deleted.invalid"
+FORMER_MEMBER = "A former member"
 
 if TYPE_CHECKING:  # the stubs' manager is generic in its model; Django's is not at run time
     _UserManager = UserManager["User"]
@@ -67,8 +71,20 @@ class User(AbstractUser):
         return self.display_name
 
     @property
+    def is_deleted(self) -> bool:
+        """Closed by its owner (``people.services.closing.account_delete``): the row stays, as
+        the mentorships, messages and records shared with others point at it, without
+        anything that names the person."""
+        return self.email.endswith(DELETED_EMAIL_DOMAIN) and not self.is_active
+
+    @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email
+        # A deleted account has no name, so a named one reads nothing more (pages load people
+        # with ``only()`` their name and email: another field would be a query per row).
+        name = self.get_full_name()
+        if name:
+            return name
+        return FORMER_MEMBER if self.is_deleted else self.email
 
 
 class Skill(models.Model):

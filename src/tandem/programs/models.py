@@ -129,7 +129,12 @@ class EnrolmentStatus(models.TextChoices):
     PAUSED = "paused", "Paused"
     REMOVED = "removed", "Removed"
     WAITLISTED = "waitlisted", "On the waitlist"
+    LEFT = "left", "Left the program"
 
+
+# Enrolments that no longer count: an admin closed it (removed, or a request to join declined)
+# or the person left by themself (``programs/services/leaving.py``).
+CLOSED_STATUSES = (EnrolmentStatus.REMOVED, EnrolmentStatus.LEFT)
 
 ADMIN_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     EnrolmentStatus.PENDING: (("approve", "Approve", ""), ("remove", "Remove", "button-danger")),
