@@ -14,7 +14,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0008_no_admin_invitation_links"),
+        ("programs", "0009_enrolment_left"),  # committed first (facct): one leaf
     ]
 
     operations = [
