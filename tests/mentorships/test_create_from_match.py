@@ -13,11 +13,13 @@ from tandem.mentorships.models import AgreementVersion, Mentorship, MentorshipEv
 from tandem.mentorships.services import from_match
 from tandem.mentorships.services.common import mentorship_url, notify_both
 from tandem.mentorships.services.lifecycle import PAIR_EXISTS, mentorship_open
+from tandem.mentorships.services.one_mentor import MENTEE_HAS_A_MENTOR
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification, NotificationPreference
 from tandem.people.models import Profile
 from tandem.programs.models import ProgramType, Role
 from tests.mentorships.factories import ProgramFactory, member, mentorship
+from tests.programs.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +172,23 @@ def test_open_mentorships_count_against_a_mentors_places(program):
         program=program, pairs=pairs[:1], match_run_ref=1
     )
     assert [m.mentee for m in created] == [pairs[0][1]]
+
+
+def test_a_mentee_who_has_a_mentor_since_the_run_is_refused_by_name(program):
+    """One mentor at a time: a request accepted after the run was computed, or the same mentee
+    twice in one run, refuses the publish (all or nothing) rather than give a second mentor."""
+    mentors = [member(program, Role.MENTOR, capacity=2) for _ in range(2)]
+    mentee = member(program, Role.MENTEE)
+    expected = MENTEE_HAS_A_MENTOR.format(mentee=mentee.display_name, program=program.name)
+    assert _refused(program, [(mentors[0], mentee), (mentors[1], mentee)]) == expected
+    mentorship(program=program, mentor=mentors[1], mentee=mentee)
+    assert _refused(program, [(mentors[0], mentee)]) == expected
+    elsewhere = ProgramFactory()
+    EnrolmentFactory(program=elsewhere, person=mentee, role=Role.MENTEE)
+    created = services.mentorship_create_from_match(
+        program=elsewhere, pairs=[(member(elsewhere, Role.MENTOR), mentee)], match_run_ref=2
+    )
+    assert [m.mentee for m in created] == [mentee]
 
 
 def test_in_a_peer_program_any_member_but_an_admin_may_take_either_side():

@@ -25,6 +25,7 @@ from tandem.mentorships.services.lifecycle import (
     first_agreement,
     proposed_event,
 )
+from tandem.mentorships.services.one_mentor import MENTEE_HAS_A_MENTOR
 from tandem.notify.kinds import Kind
 from tandem.notify.services import Notice, notify_send_bulk
 from tandem.people.models import Profile, User
@@ -71,14 +72,16 @@ def mentorships_open_bulk(
 @dataclass
 class _MatchCheck:
     """What checking a program match's pairs needs, read once: each person's active roles,
-    the mentors' locked enrolments, their open mentorships and the pairs already together;
-    counts and pairs grow as the checked pairs are added."""
+    the mentors' locked enrolments, their open mentorships, the pairs already together and the
+    mentees who have a mentor (one at a time: a request accepted since the run was made);
+    counts, pairs and mentees grow as the checked pairs are added."""
 
     program: Program
     roles: dict[int, set[str]]
     mentor_enrolments: dict[int, Enrolment]
     taken: Counter[int]
     together: set[tuple[int, int]]
+    mentored: set[int]
 
     @classmethod
     def read(cls, program: Program, ids: Collection[int]) -> _MatchCheck:
@@ -110,7 +113,11 @@ class _MatchCheck:
                 "mentor_id", "mentee_id"
             )
         )
-        return cls(program, roles, mentor_enrolments, taken, together)
+        # Read under the mentees' enrolment locks, which every accept holds too.
+        mentored = set(
+            open_ones.filter(mentee_id__in=list(ids)).values_list("mentee_id", flat=True)
+        )
+        return cls(program, roles, mentor_enrolments, taken, together, mentored)
 
     def add(self, mentor: User, mentee: User) -> None:
         """Check one more pair as ``mentorship_open`` would find it after the earlier ones."""
@@ -132,8 +139,14 @@ class _MatchCheck:
                 PAIR_EXISTS.format(mentor=mentor.display_name, mentee=mentee.display_name),
                 status=409,
             )
+        if mentee.pk in self.mentored:
+            raise ApplicationError(
+                MENTEE_HAS_A_MENTOR.format(mentee=mentee.display_name, program=self.program.name),
+                status=409,
+            )
         self.taken[mentor.pk] += 1
         self.together.add((mentor.pk, mentee.pk))
+        self.mentored.add(mentee.pk)
 
 
 def _may_act_as(program: Program, roles: set[str], role: str) -> bool:
@@ -152,7 +165,8 @@ def mentorship_create_from_match(
 ) -> list[Mentorship]:
     """Create one proposed mentorship per ``(mentor, mentee)`` pair (users or user ids) of a
     published match run, all or nothing: any pair that breaks a rule (not an active member in
-    that role, mentor at capacity, pair already together) rolls the whole batch back.
+    that role, mentor at capacity, pair already together, mentee who has a mentor in the
+    program, perhaps through a request accepted since the run) rolls the whole batch back.
 
     A cohort has hundreds of pairs: the rules are checked in order against rows read once
     (``_MatchCheck``), and the rows are written in bulk, in a number of queries that does not
