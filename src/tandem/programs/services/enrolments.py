@@ -5,14 +5,16 @@ capacity). Each change of who holds a place locks the program first (``services/
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.locking import refuse_repeat
 from tandem.core.saving import model_update
 from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
@@ -43,6 +45,14 @@ from tandem.programs.services.waitlist import (
     waitlist_fill,
 )
 
+INVITATION_REPEATED = (
+    "A link with the same settings was just created and nobody has used it yet: use that one "
+    "(the newest in the list). For a second link with these settings, create it in a minute."
+)
+# A link made twice within this time, unused, is a double submit. Links are the one thing an
+# admin may want twice on purpose (one per channel, to revoke one without the other), so an
+# identical link made later is a new one.
+INVITATION_REPEAT_WINDOW = timedelta(minutes=1)
 INVITATION_REVOKED = "This invitation link was revoked. Ask the program admin for a new one."
 PARTICIPANT_ROLE_ONLY = (
     "Choose mentee or mentor (program admins are invited from the participants page)."
@@ -114,15 +124,30 @@ def invitation_create(
         errors["expires_at"] = EXPIRY_IN_PAST
     if errors:
         raise ApplicationError("The invitation could not be created.", fields=errors)
-    return Invitation.objects.create(
-        program=program,
-        role=role,
-        token=secrets.token_urlsafe(32),
-        auto_approve=auto_approve,
-        max_uses=max_uses,
-        expires_at=expires_at,
-        created_by=user,
-    )
+    chosen = {
+        "role": role,
+        "auto_approve": auto_approve,
+        "max_uses": max_uses,
+        "expires_at": expires_at,
+    }
+    with transaction.atomic():
+        # Creates of one program take turns (as match-run starts do), so a double click
+        # finds the first click's link.
+        program_lock(program_id=program.pk)
+        refuse_repeat(
+            program.invitations.filter(
+                **chosen,
+                created_by=user,
+                uses=0,
+                revoked_at__isnull=True,
+                created_at__gt=timezone.now() - INVITATION_REPEAT_WINDOW,
+            ),
+            message=INVITATION_REPEATED,
+            url=reverse("program_invitations", args=[program.slug]),
+        )
+        return Invitation.objects.create(
+            program=program, token=secrets.token_urlsafe(32), created_by=user, **chosen
+        )
 
 
 @transaction.atomic

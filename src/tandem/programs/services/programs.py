@@ -7,9 +7,16 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.text import slugify
 
-from tandem.core.exceptions import ApplicationError, PermissionDenied, validation_error_fields
+from tandem.core.exceptions import (
+    ApplicationError,
+    PermissionDenied,
+    Repeated,
+    validation_error_fields,
+)
+from tandem.core.locking import lockable
 from tandem.core.text import one_line
 from tandem.people.models import User
 from tandem.programs.models import (
@@ -40,6 +47,10 @@ NO_IDENTITY_WEIGHT = (
     "because whoever runs them could tell from the pairs what someone wrote."
 )
 UNKNOWN_FIELD = "{key!r} cannot be changed here."
+PROGRAM_REPEATED = (
+    "You already run a program named {name}, created by you: here it is. To start another "
+    "one, give it another name."
+)
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
 MAX_ROLE_LIMIT = 1_000_000
@@ -161,8 +172,23 @@ def program_create(
         raise PermissionDenied(CREATE_NOT_ALLOWED)
     program = Program(name=one_line(name), created_by=user)
     _apply_fields(program, fields)
-    program.slug = _unique_slug(program.name)
     _validate_program(program)
+    # One person's creates take turns (their row's lock), so the form sent twice finds the
+    # first one's program; the slug is picked after, or the second took "<slug>-2".
+    lockable(User.objects.filter(pk=user.pk), for_update=True).get()
+    found = Program.objects.filter(
+        name=program.name,
+        created_by=user,
+        enrolments__person=user,
+        enrolments__role=Role.ADMIN,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+    ).first()
+    if found is not None:
+        raise Repeated(
+            PROGRAM_REPEATED.format(name=program.name),
+            url=reverse("program_detail", args=[found.slug]),
+        )
+    program.slug = _unique_slug(program.name)
     try:
         with transaction.atomic():
             program.save()

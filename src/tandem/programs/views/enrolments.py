@@ -12,9 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 from tandem.core.pagination import page_of
-from tandem.core.web import confirm_page, confirmed, form_add_error, not_found_as_404, safe_next
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    form_add_error,
+    not_found_as_404,
+    repeat_shown,
+    safe_next,
+)
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     AdminInviteForm,
@@ -273,6 +280,8 @@ def program_invitations(request, slug):
             services.invitation_create(
                 user=request.user, program_id=program.pk, **form.cleaned_data
             )
+        except Repeated as repeat:
+            return repeat_shown(request, repeat)
         except ApplicationError as error:
             form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, not_found_as_404
+from tandem.core.web import form_add_error, not_found_as_404, repeat_shown
 from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm
 from tandem.programs.models import PARTICIPANT_ROLES, EnrolmentStatus
@@ -39,6 +39,8 @@ def program_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_create(user=request.user, **form.service_kwargs())
+        except Repeated as repeat:
+            return repeat_shown(request, repeat)
         except ApplicationError as error:
             form_add_error(form, error, prefixes={"weights.": "weight_"})
         else:
