@@ -5,7 +5,13 @@ chart of concerns and strengths drawn in two colours."""
 from __future__ import annotations
 
 from tandem.insights.tables import Chart, Column, ColumnKind, InsightTable
-from tandem.insights.views.present import COLLAPSE_ROWS, cell_text, shown
+from tandem.insights.views.present import (
+    COLLAPSE_ROWS,
+    WITHHELD_ROW,
+    cell_text,
+    chart_data,
+    shown,
+)
 
 COUNT = ColumnKind.COUNT
 TEXT = ColumnKind.TEXT
@@ -45,7 +51,9 @@ def test_a_text_first_column_heads_its_row_and_other_text_wraps():
     ]
 
 
-def test_a_withheld_row_says_withheld_in_every_missing_figure():
+def test_a_withheld_row_says_so_once_with_why():
+    """Live review F17: "Withheld" in each of a row's eight cells, with no reason; the data (and
+    the CSV and the API) keep a figure per cell, the page one line that spans them."""
     columns = [Column("group", "Group", TEXT), Column("n", "People"), Column("s", "In words", TEXT)]
     item = shown(
         table(
@@ -59,7 +67,22 @@ def test_a_withheld_row_says_withheld_in_every_missing_figure():
         csv_url="/x",
     )
     assert item.rows == [["carer", "Withheld", "Withheld"], ["parent", "–", "x"]]
-    assert item.body[0][1] == ("Withheld", "num withheld", "People")
+    assert item.body[0] == [("carer", "row", "Group"), (WITHHELD_ROW, "withheld-row", "2")]
+    assert "fewer than 5 people" in WITHHELD_ROW
+    assert item.body[1][1] == ("–", "num", "People")
+
+
+def test_a_withheld_group_is_left_out_of_the_chart():
+    columns = [Column("group", "Group", TEXT), Column("n", "People"), Column("s", "In words", TEXT)]
+    rows = [{"group": "carer", "n": None, "s": "Withheld"}, {"group": "parent", "n": 7, "s": "x"}]
+    chart = chart_data(table(columns, rows, Chart("bar", x="group", series=("n",))))
+    assert chart and chart["labels"] == ["parent"] and chart["series"][0]["data"] == [7]
+
+
+def test_a_difference_of_two_rates_reads_in_percentage_points():
+    assert cell_text(-0.026, ColumnKind.POINTS) == "−2.6 pp"
+    assert cell_text(0.1, ColumnKind.POINTS) == "10.0 pp"
+    assert cell_text(0.1, ColumnKind.RATE) == "10.0 %"
 
 
 def test_long_tables_under_a_chart_fold_and_short_ones_do_not():
@@ -118,3 +141,16 @@ def test_a_wide_table_is_cards_on_a_phone_unless_folded_away():
     assert item.cards and [label for _t, _r, label in item.body[0]][1:3] == ["N 0", "N 1"]
     narrow = shown(table(wide[:3], [row]), section="equity", csv_url="/x")
     assert not narrow.cards
+
+
+def test_equity_gaps_between_rates_are_in_points():
+    from tandem.insights.equity.metrics import METRICS
+    from tandem.insights.selectors.equity import _columns
+
+    for metric in METRICS:
+        kinds = {column.key: column.kind for column in _columns(metric)}
+        if kinds["value"] == ColumnKind.RATE:
+            assert {kinds["difference"], kinds["low"], kinds["high"]} == {ColumnKind.POINTS}
+        else:
+            assert kinds["difference"] == kinds["value"]
+    assert any(_columns(m)[2].kind == ColumnKind.RATE for m in METRICS)

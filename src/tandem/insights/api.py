@@ -52,7 +52,8 @@ class ColumnOut(Schema):
     key: str
     label: str
     kind: ColumnKind = Field(
-        description="text; count (whole number); rate (a share from 0 to 1); number; days; weeks"
+        description="text; count (whole number); rate (a share from 0 to 1); points (a "
+        "difference of two rates, from -1 to 1; shown in percentage points); number; days; weeks"
     )
 
 

@@ -80,7 +80,7 @@ def section_xlsx(tables: Sequence[InsightTable]) -> bytes:
         if isinstance(value, str):
             return text(sheet, value)
         cell = WriteOnlyCell(sheet, value=value)
-        if kind == ColumnKind.RATE:
+        if kind in (ColumnKind.RATE, ColumnKind.POINTS):
             cell.number_format = PERCENT_FORMAT
         elif kind in (ColumnKind.DAYS, ColumnKind.WEEKS, ColumnKind.NUMBER):
             cell.number_format = DECIMAL_FORMAT

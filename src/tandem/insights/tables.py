@@ -16,6 +16,7 @@ class ColumnKind(StrEnum):
     TEXT = "text"
     COUNT = "count"  # whole number of people, pairs, meetings...
     RATE = "rate"  # a share from 0 to 1, shown as a percentage
+    POINTS = "points"  # a difference of two shares (-1 to 1), shown in percentage points
     NUMBER = "number"  # any other figure (a mean score, messages per week)
     DAYS = "days"
     WEEKS = "weeks"

@@ -97,15 +97,17 @@ def _kind(metric: Metric) -> ColumnKind:
 
 def _columns(metric: Metric) -> list[Column]:
     kind = _kind(metric)
+    # A gap between two shares is in percentage points, not a per cent of a per cent.
+    gap = ColumnKind.POINTS if kind == ColumnKind.RATE else kind
     return [
         Column("group", "Shared group", ColumnKind.TEXT),
         Column("people", "People", ColumnKind.COUNT),
         Column("value", metric.title, kind),
         Column("rest_people", "Everyone else: people", ColumnKind.COUNT),
         Column("rest_value", f"Everyone else: {metric.title.lower()}", kind),
-        Column("difference", "Difference", kind),
-        Column("low", "95 % interval from", kind),
-        Column("high", "95 % interval to", kind),
+        Column("difference", "Difference", gap),
+        Column("low", "95 % interval from", gap),
+        Column("high", "95 % interval to", gap),
         Column("statement", "In words", ColumnKind.TEXT),
     ]
 

@@ -3,13 +3,18 @@ chart's data for ``insights.js`` (passed through ``json_script``, never inline c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tandem.insights.tables import Cell, Column, ColumnKind, InsightTable
 
 NO_DATA = "–"
 WITHHELD = "Withheld"  # a row that says so has every missing figure withheld, not unknown
+# A withheld row is one line that says why, once (live review F17: "Withheld" eight times).
+WITHHELD_ROW = (
+    "Withheld: fewer than 5 people, or its figures would let a hidden one be worked out "
+    "(see How this is counted)"
+)
 PERCENT_KINDS = {ColumnKind.RATE}
 COLLAPSE_ROWS = 12  # a longer data table under a chart starts folded away
 CARD_COLUMNS = 4  # a table this wide is shown as a card per row on a phone (insights.css)
@@ -28,6 +33,8 @@ def cell_text(value: Cell, kind: ColumnKind, *, decimals: int = 1) -> str:
         return value
     if kind == ColumnKind.RATE:
         return f"{value * 100:.1f} %"
+    if kind == ColumnKind.POINTS:
+        return signed(value * 100, 1) + " pp"
     if kind == ColumnKind.COUNT:
         return f"{round(value):,}"
     if kind in (ColumnKind.DAYS, ColumnKind.WEEKS, ColumnKind.NUMBER):
@@ -50,6 +57,10 @@ def chart_data(table: InsightTable) -> dict[str, Any] | None:
     (rates as percentages)."""
     chart = table.chart
     if chart is None or not table.rows:
+        return None
+    # A withheld group has no bar to draw: it is left out of the chart, not drawn empty.
+    table = replace(table, rows=[row for row in table.rows if WITHHELD not in row.values()])
+    if not table.rows:
         return None
     columns = {column.key: column for column in table.columns}
     series = [columns[key] for key in chart.series if key in columns]
@@ -147,7 +158,9 @@ class ShownTable:
         ]
         labels = [column.label for column in self.table.columns]
         return [
-            [
+            [(row[0], "row", labels[0]), (WITHHELD_ROW, "withheld-row", str(len(row) - 1))]
+            if kinds[0] == "row" and WITHHELD in row
+            else [
                 (text, f"{kind} withheld" if text == WITHHELD else kind, label)
                 for text, kind, label in zip(row, kinds, labels, strict=True)
             ]

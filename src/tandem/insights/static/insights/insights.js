@@ -138,7 +138,7 @@
       var chart = draw(canvas);
       if (chart) { charts.push(chart); canvas.setAttribute("data-drawn", "true"); }
     });
-    var folded = document.querySelectorAll("details.insight-rows:not([open])");
+    var folded = document.querySelectorAll("details.insight-rows:not([open]), details.insight-notes:not([open])");
     function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
     window.addEventListener("beforeprint", function () {
       folded.forEach(function (details) { details.open = true; });
