@@ -122,6 +122,8 @@ def test_the_figures_never_change_between_reads_and_agree_with_insights(client):
     assert first == again
     said = f"5 answers given before 1 December 2025 · average {first['average']} of 5"
     assert said in first_page and said in again_page
+    assert "carries random noise of its own, the same on every reading" in first_page
+    assert "picked out" not in first_page  # it could be, by accounts the reader controls
     # The insights section reads the same block with the same draws.
     tables = {table.key: table for table in outcomes_tables(InsightScope((program.pk,)))}
     spread = tables["checkin_distribution"].rows

@@ -122,7 +122,7 @@ def answered_by_many(world, count, progress=4, *, when=None, **extra):
         done.save()
 
 
-def test_aggregates_hide_fewer_than_five_answers(client, world):
+def test_aggregates_hide_fewer_than_five_answers(client, world, exact_checkin_figures):
     answered_by_many(world, 4)
     client.force_login(world.admin)
     url = reverse("program_checkins", args=[world.program.pk])
