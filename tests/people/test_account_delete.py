@@ -219,3 +219,25 @@ def test_two_deletes_at_once_delete_once(postgres_only):
     outcomes = race(*(lambda: account_delete(user=person, password=PASSWORD) for _ in range(2)))
     assert unexpected(outcomes) == [] and refusals(outcomes) == []
     assert Notification.objects.filter(recipient=m.mentor, title__contains="has ended").count() == 1
+
+
+def test_wrong_passwords_count_as_failed_log_ins_and_are_throttled(client, settings):
+    """A session left open is no way to guess the password: each wrong one counts against the
+    log-in's throttle, and once throttled even the right one is refused, nothing deleted."""
+    settings.LOGIN_RATE_LIMIT = 3
+    person, m, _ = _person_with_everything()
+    for _ in range(3):
+        with pytest.raises(ApplicationError) as refused:
+            account_delete(user=person, password="not it", ip="10.0.0.9")
+        assert refused.value.status == 400
+    with pytest.raises(ApplicationError) as refused:
+        account_delete(user=person, password=PASSWORD, ip="10.0.0.9")
+    assert refused.value.status == 429 and "password" in refused.value.fields
+    client.force_login(person)
+    page = client.post(
+        reverse("account_delete"), {"confirm": "yes", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert page.status_code == 429
+    person.refresh_from_db()
+    assert person.is_active and not person.is_deleted
+    assert Mentorship.objects.get(pk=m.pk).state == MentorshipState.ACTIVE

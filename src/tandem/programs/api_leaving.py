@@ -22,6 +22,7 @@ class LeftEnrolmentOut(Schema):
     "/{slug}/leave",
     response={200: list[LeftEnrolmentOut], 404: ErrorOut, 409: ErrorOut},
     summary="Leave a program",
+    operation_id="tandem_programs_api_program_leave",
 )
 def program_leave(request: AuthenticatedRequest, slug: str):
     """Your mentee and mentor enrolments in the program become ``left``: your open requests

@@ -15,12 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 
-from tandem.core.exceptions import ApplicationError
+from tandem.core.exceptions import ApplicationError, TooManyRequests
 from tandem.core.locking import lockable
 from tandem.notify.models import Notification, NotificationPreference
 from tandem.people.models import DELETED_EMAIL_DOMAIN, ApiToken, Identity, Profile, User
+from tandem.people.ratelimit import (
+    login_is_throttled,
+    login_record_failure,
+    login_throttle_message,
+)
 
 PASSWORD_WRONG = "That is not your password. Nothing was deleted."
 PASSWORD_REQUIRED = "Type your password to confirm. Nothing was deleted."
@@ -58,18 +64,34 @@ def _erase_own_data(user: User) -> None:
     Notification.objects.filter(recipient=user).delete()
 
 
-def account_delete(*, user: User, password: str) -> User:
+def _check_password(user: User, password: str, ip: str) -> None:
+    """The password typed again, under the log-in's throttle: a wrong one counts as a failed
+    log-in for the account and the address (``ratelimit``), so a session left open is no way to
+    guess it. Counted outside the deleting transaction, whose rollback would undo the count
+    (the default cache is a database table)."""
+    if login_is_throttled(email=user.email, ip=ip):
+        message = login_throttle_message()
+        error = TooManyRequests(message, retry_after=settings.LOGIN_RATE_WINDOW_SECONDS)
+        error.fields = {"password": message}
+        raise error
+    if not password:
+        raise ApplicationError(PASSWORD_REQUIRED, fields={"password": PASSWORD_REQUIRED})
+    if not user.check_password(password):
+        login_record_failure(email=user.email, ip=ip)
+        raise ApplicationError(PASSWORD_WRONG, fields={"password": PASSWORD_WRONG})
+
+
+def account_delete(*, user: User, password: str, ip: str = "") -> User:
     """Delete the caller's own account after they typed its password (there is no way to
-    delete someone else's: not for program admins, not through the API). A second call that
-    waited for the first finds the account deleted and changes nothing."""
+    delete someone else's: not for program admins, not through the API); ``ip`` is the
+    caller's address, for the throttle. A second call that waited for the first finds the
+    account deleted and changes nothing."""
+    if not user.is_deleted:
+        _check_password(user, password, ip)
     with transaction.atomic():
         user = lockable(User.objects.filter(pk=user.pk), for_update=True).get()
         if user.is_deleted:
             return user
-        if not password:
-            raise ApplicationError(PASSWORD_REQUIRED, fields={"password": PASSWORD_REQUIRED})
-        if not user.check_password(password):
-            raise ApplicationError(PASSWORD_WRONG, fields={"password": PASSWORD_WRONG})
         _anonymise(user)
         for eraser in _ERASERS:
             eraser(user=user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error
+from tandem.people.ratelimit import client_ip
 from tandem.people.services.closing import account_delete as account_delete_service
 
 ERASED = (
@@ -41,11 +42,15 @@ class AccountDeleteForm(forms.Form):
 @login_required
 def account_delete(request):
     form = AccountDeleteForm(request.POST if confirmed(request) else None)
+    status = 400
     if confirmed(request) and form.is_valid():
         try:
-            account_delete_service(user=request.user, password=form.cleaned_data["password"])
+            account_delete_service(
+                user=request.user, password=form.cleaned_data["password"], ip=client_ip(request)
+            )
         except ApplicationError as error:
             form_add_error(form, error)
+            status = error.status
         else:
             logout(request)
             return redirect("account_deleted")
@@ -59,7 +64,7 @@ def account_delete(request):
         form=form,
     )
     if form.is_bound and form.errors:
-        response.status_code = 400
+        response.status_code = status
     return response
 
 
