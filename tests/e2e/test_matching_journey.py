@@ -69,6 +69,7 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
     log_in(page, boss)
     page.goto(reverse("match_run_list", args=[program.slug]))
     page.get_by_label("Objective").select_option("fair")
+    page.get_by_text("Advanced").click()  # the seed is optional, folded away
     page.get_by_label("Seed").fill("7")
     page.get_by_role("button", name="Start match run").click()
     expect(page.locator("[data-status]")).to_have_text("Ready for review")

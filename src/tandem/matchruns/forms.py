@@ -19,11 +19,19 @@ class RunStartForm(forms.Form):
         "worst-off mentee; stable leaves no pair who would both rather swap.",
     )
     seed = forms.IntegerField(
+        label="Seed",
+        required=False,
         min_value=0,
         max_value=MAX_SEED,
         initial=0,
-        help_text="The same seed and inputs always give the same result.",
+        help_text="Leave it at 0 unless you want to reproduce an earlier run: the same seed "
+        "and the same people always give the same pairs.",
     )
+
+    def clean_seed(self) -> int:
+        """Optional (live review F18: a required "Seed" was jargon an admin had to fill in)."""
+        seed = self.cleaned_data.get("seed")
+        return 0 if seed is None else seed
 
 
 class ConstraintForm(forms.Form):

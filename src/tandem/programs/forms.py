@@ -27,13 +27,15 @@ from tandem.programs.services import PROGRAM_FIELDS
 from tandem.programs.services.programs import MAX_ROLE_LIMIT
 
 WEIGHT_LABELS = {
-    "text": "Goals ↔ expertise text similarity",
-    "skills": "Skills wanted ↔ offered",
-    "availability": "Overlapping weekly availability",
-    "cadence": "Same preferred cadence",
-    "format": "Meeting format and city",
-    "seniority": "Seniority direction",
-    "working_style": "Working-style fit",
+    # In words an admin reads (live review F23: "Goals ↔ expertise text similarity",
+    # "Seniority direction" were the engine's names).
+    "text": "The mentee's goals and the mentor's expertise are about the same things",
+    "skills": "The mentor offers skills the mentee wants to learn",
+    "availability": "They are free at the same hours each week",
+    "cadence": "They want to meet equally often",
+    "format": "They want the same meeting format (and city, to meet in person)",
+    "seniority": "The mentor is more senior (the mentee, in reverse mentoring)",
+    "working_style": "They have similar working styles",
 }
 QUESTION_ROLES = (Role.MENTEE, Role.MENTOR)
 LIMIT_HELP = (
