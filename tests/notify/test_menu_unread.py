@@ -45,3 +45,17 @@ def test_the_count_is_read_once_per_page(client):
         client.get(reverse("mentorship_list"))
     unread = [q["sql"] for q in queries if "notify_notification" in q["sql"]]
     assert len(unread) == 1, unread
+
+
+def test_the_notification_list_has_no_bullets_and_one_style_of_control(client):
+    """Live review F8: list bullets beside each card; "Mark all read" a button between two
+    plain links."""
+    me = UserFactory()
+    services.notify_send(recipient=me, kind=Kind.MEETING, title="Note", url="/")
+    client.force_login(me)
+    html = client.get(reverse("notification_list")).content.decode()
+    assert '<ul class="notification-list list-plain"' in html
+    controls = re.search(r'<div class="actions">(.*?)</div>', html, re.S)
+    assert controls
+    links = re.findall(r"<a ([^>]*)>", controls.group(1))
+    assert len(links) == 2 and all('class="button button-secondary"' in a for a in links)
