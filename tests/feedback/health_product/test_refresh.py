@@ -105,7 +105,7 @@ def test_still_at_risk_after_the_grace_alerts_the_admins_outside_the_pair_once(m
     assert MentorshipHealth.objects.get(pk=m.pk).state == "at_risk"
     assert result.alerts == 1 and result.nudges == 0
     alert = Notification.objects.get(recipient=admin, kind=Kind.HEALTH_ALERT)
-    assert "at risk" in alert.title and "You have not met" in alert.body
+    assert "at risk" in alert.title and "They have not met" in alert.body
     assert "/health/" in alert.url
     assert Kind.HEALTH_ALERT not in kinds(m.mentor) + kinds(m.mentee)
     assert Intervention.objects.filter(mentorship=m, kind=InterventionKind.ALERT).count() == 1

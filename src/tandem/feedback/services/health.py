@@ -36,6 +36,7 @@ from tandem.feedback.health import (
     assess,
     suggested_actions,
 )
+from tandem.feedback.health.audience import about_the_pair
 from tandem.feedback.models import (
     HealthSnapshot,
     HealthState,
@@ -357,7 +358,7 @@ def _alert_send(
         reason_code=str(top["code"]),
         episode=episode,
     )
-    reasons = "\n".join(f"- {reason['text']}" for reason in _concerns(row))
+    reasons = "\n".join(f"- {about_the_pair(str(reason['text']))}" for reason in _concerns(row))
     actions = [
         "Send them a check-in",
         "Write to the pair",

@@ -22,6 +22,7 @@ from tandem.core.forms import TextareaField
 from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, friendly_errors, safe_next
 from tandem.feedback.health import REASON_CODES, REASONS, suggested_actions
+from tandem.feedback.health.audience import about_the_pair, reasons_about_the_pair
 from tandem.feedback.models import INTERVENTION_NOTE_LIMIT, HealthState, MentorshipHealth
 from tandem.feedback.selectors import health_reads as selectors
 from tandem.feedback.selectors.guidance import guidance_for
@@ -42,20 +43,24 @@ BADGES: dict[str, str] = {
 }
 
 
-def _concerns(health: MentorshipHealth) -> list[dict[str, Any]]:
-    return [reason for reason in health.reasons if selectors.reason_concern(reason) is True]
+def _concerns(health: MentorshipHealth, *, admin: bool = False) -> list[dict[str, Any]]:
+    """The concerns, worded for the pair, or about the pair for an ``admin`` outside it."""
+    found = [reason for reason in health.reasons if selectors.reason_concern(reason) is True]
+    return reasons_about_the_pair(found) if admin else found
 
 
-def _strengths(health: MentorshipHealth) -> list[dict[str, Any]]:
-    return [reason for reason in health.reasons if selectors.reason_concern(reason) is False]
+def _strengths(health: MentorshipHealth, *, admin: bool = False) -> list[dict[str, Any]]:
+    found = [reason for reason in health.reasons if selectors.reason_concern(reason) is False]
+    return reasons_about_the_pair(found) if admin else found
 
 
-def next_step(health: MentorshipHealth) -> str:
+def next_step(health: MentorshipHealth, *, admin: bool = False) -> str:
     """The first suggested action for the most important reason (a strength when all is
-    well)."""
+    well), worded for the pair, or about the pair for an ``admin`` outside it."""
     for reason in health.reasons:
         if reason["code"] in REASONS:
-            return suggested_actions(str(reason["code"]))[0]
+            step = suggested_actions(str(reason["code"]))[0]
+            return about_the_pair(step) if admin else step
     return ""
 
 
@@ -74,13 +79,14 @@ def health_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel | 
         "partner": mentorship.other(user) if viewer.is_participant else None,
     }
     if health is not None:
-        concerns = _concerns(health)
+        admin = not viewer.is_participant
+        concerns = _concerns(health, admin=admin)
         codes = [str(reason["code"]) for reason in concerns]
         context.update(
             badge=BADGES.get(health.state, ""),
             concerns=concerns,
-            strengths=_strengths(health),
-            next_step=next_step(health),
+            strengths=_strengths(health, admin=admin),
+            next_step=next_step(health, admin=admin),
             guidance=guidance_for(mentorship.program, reason_codes=codes, limit=2)
             if codes and viewer.is_participant
             else [],
@@ -125,16 +131,18 @@ def _short_day(moment: datetime | None) -> str:
 def _row(health: MentorshipHealth, user: User, links: dict[str, tuple[str, str]]) -> dict[str, Any]:
     mentorship = health.mentorship
     url = {name: f"{before}{mentorship.pk}{after}" for name, (before, after) in links.items()}
+    # An admin who is one of the pair reads their own row as the pair does.
+    outside = user.pk not in (mentorship.mentor_id, mentorship.mentee_id)
     return {
         "health": health,
         "m": mentorship,
         "url": url,
         "badge": BADGES.get(health.state, ""),
-        "concerns": _concerns(health),
-        "next_step": next_step(health),
+        "concerns": _concerns(health, admin=outside),
+        "next_step": next_step(health, admin=outside),
         "since": _short_day(health.state_since),
         "last_activity": _short_day(health.last_activity_at),
-        "acts": user.pk not in (mentorship.mentor_id, mentorship.mentee_id),
+        "acts": outside,
     }
 
 

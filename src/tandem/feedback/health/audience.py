@@ -1,0 +1,41 @@
+"""Health texts for their reader. The rules and the suggested actions speak to the pair ("You
+have not met for 3 weeks", "Propose three times that suit you both"); a program admin outside
+the pair reads them about the pair ("They have not met for 3 weeks"), not as if about
+themselves (live review: an admin read "You have not met since…" on the program's list).
+
+Plain Python, no Django: the texts are the rules' own (``rules.py``, ``reasons.py``,
+``ANSWER_FREE_TEXT``), so a fixed list of second-person phrases covers them; a test checks that
+no "you" is left in any of them as an admin reads it.
+
+>>> about_the_pair("Your goals are 0 % done; you agreed to meet every 2 weeks.")
+'Their goals are 0 % done; they agreed to meet every 2 weeks.'
+"""
+
+from __future__ import annotations
+
+import re
+
+# Longest first, so "Neither of you has" is not read as "Neither of they has".
+_ABOUT_THE_PAIR = (
+    (re.compile(r"\bNeither of you\b"), "Neither of them"),
+    (re.compile(r"\b(each|both|either) of you\b"), r"\1 of them"),
+    (re.compile(r"\byou both\b"), "them both"),
+    (re.compile(r"\bYou both\b"), "They both"),
+    (re.compile(r"\b(suit|suits|for|with|to) you\b"), r"\1 them"),
+    (re.compile(r"\bYou\b"), "They"),
+    (re.compile(r"\byou\b"), "they"),
+    (re.compile(r"\bYour\b"), "Their"),
+    (re.compile(r"\byour\b"), "their"),
+)
+
+
+def about_the_pair(text: str) -> str:
+    """``text``, written to the pair, as an admin outside the pair reads it."""
+    for pattern, replacement in _ABOUT_THE_PAIR:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def reasons_about_the_pair(reasons: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Stored reasons with their texts as an admin outside the pair reads them."""
+    return [{**reason, "text": about_the_pair(str(reason["text"]))} for reason in reasons]
