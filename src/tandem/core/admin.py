@@ -4,10 +4,17 @@ Django's admin shows a date-time's time as ``HH:MM:SS``, so saving a change page
 cut the microseconds off every stored moment on it (an email verified at ``.014061`` became
 ``.000000``): a form opened and saved untouched must change nothing (DESIGN.md). Every
 ``ModelAdmin`` and inline of the apps derives from :class:`PreciseDateTimes` (a test checks).
+
+And no changelist filters through what its admin does not show (:class:`PrivateLookupsRefused`,
+which every :class:`PreciseDateTimes` is): Django lets a query string filter on any field of the
+model and through any one relation, so ``/admin/people/user/?identity__isnull=False&q=<email>``
+told site staff who had opted in to identity, and ``?private_notes__isnull=False`` which
+meetings had a private note, though neither is registered in the admin.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import time
 from typing import Any
 
@@ -19,7 +26,9 @@ from django.contrib.admin.widgets import (
     BaseAdminDateWidget,
     BaseAdminTimeWidget,
 )
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.forms.widgets import SplitHiddenDateTimeWidget
 from django.http import HttpRequest
 
@@ -61,7 +70,76 @@ class PreciseSplitHiddenDateTime(SplitHiddenDateTimeWidget):
         super().__init__(attrs, time_format=TIME_WITH_MICROSECONDS)
 
 
-class PreciseDateTimes(BaseModelAdmin):
+# Fields of registered models that no admin shows (the pair's words, secrets), by model label:
+# no changelist filters on them, on that model or through a relation. An admin's own
+# ``exclude`` counts too. (tests/web/test_admin_coverage.py's PAIR_CONTENT is the same list
+# for what admins show and search.)
+PRIVATE_FIELDS: dict[str, frozenset[str]] = {
+    "people.user": frozenset({"password"}),
+    "people.apitoken": frozenset({"key_hash"}),
+    "mentorships.calendarfeed": frozenset({"token"}),
+    "mentorships.meeting": frozenset({"shared_notes"}),
+    "mentorships.mentorship": frozenset({"closing_reflection"}),
+    "mentorships.mentorshiprequest": frozenset({"message", "decline_reason"}),
+    "mentorships.agreementversion": frozenset({"content"}),
+    "mentorships.goal": frozenset({"title", "measure"}),
+    "mentorships.milestone": frozenset({"title"}),
+    "mentorships.goalupdate": frozenset({"note"}),
+    "mentorships.actionitem": frozenset({"description"}),
+    "notify.notification": frozenset({"title", "body"}),
+    "matchruns.matchrun": frozenset({"inputs"}),
+    "programs.importbatch": frozenset({"content"}),
+}
+
+
+def lookup_is_private(
+    model: type[models.Model],
+    lookup: str,
+    *,
+    shown: Callable[[type[models.Model]], bool],
+    hidden: Iterable[str] = (),
+) -> bool:
+    """Whether a changelist lookup (``identity__isnull``, ``mentorship__closing_reflection``)
+    reaches, on its way, a model the admin does not show (``shown``: registered or inline;
+    the identity record, private notes, check-ins, messages are deliberately neither) or a
+    private field; ``hidden``: fields of ``model`` itself its admin leaves out. A part that is
+    no field (``isnull``, ``icontains``) ends the path."""
+    hidden = set(hidden)
+    for k, part in enumerate(lookup.split(LOOKUP_SEP)):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if (k == 0 and part in hidden) or part in PRIVATE_FIELDS.get(model._meta.label_lower, ()):
+            return True
+        related = field.related_model
+        if related is None or isinstance(related, str):
+            return False
+        if not shown(related):
+            return True
+        model = related
+    return False
+
+
+class PrivateLookupsRefused(BaseModelAdmin):
+    """A changelist query string that filters through a model no admin shows, or a private
+    field, is refused as Django refuses any lookup it does not allow
+    (``DisallowedModelAdminLookup``: a 400)."""
+
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
+        site = self.admin_site
+        registered = site._registry
+        inlined = {inline.model for each in registered.values() for inline in each.inlines}
+
+        def shown(model: type[models.Model]) -> bool:
+            return model in registered or model in inlined
+
+        if lookup_is_private(self.model, lookup, shown=shown, hidden=self.exclude or ()):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class PreciseDateTimes(PrivateLookupsRefused, BaseModelAdmin):
     """Shows every editable date-time with :class:`PreciseSplitDateTime`, and a change page
     saved untouched writes nothing (no save that would move an ``auto_now`` ``updated_at``,
     no "No fields changed." history entry); mix it in before ``admin.ModelAdmin`` (or an

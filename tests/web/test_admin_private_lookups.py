@@ -1,0 +1,133 @@
+"""No changelist of the site admin filters through what no admin shows (rpriv F4): Django takes
+any field and any one relation in the query string, so ``?identity__isnull=False&q=<email>``
+told site staff who had opted in to identity, ``?private_notes__isnull=False`` which meetings
+had a private note, and a local field a page hides (a calendar feed's ``token__startswith``, a
+meeting's ``shared_notes__icontains``) could be read a character at a time. Each is refused as
+Django refuses a lookup it does not allow: a 400, never a 500, and no count is shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core.admin import PRIVATE_FIELDS, PrivateLookupsRefused
+from tandem.feedback.models import CheckIn
+from tandem.mentorships.models import PrivateNote
+from tandem.mentorships.services.meetings import calendar_feed_regenerate
+from tandem.people.models import Identity
+from tests.mentorships import factories as mentoring
+from tests.people.factories import ProfileFactory, UserFactory
+from tests.web.test_admin_coverage import REGISTERED
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def _changelist(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def _refused(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+
+
+def test_who_opted_in_to_identity_cannot_be_filtered(staff):
+    opted = ProfileFactory().user
+    Identity.objects.create(user=opted, attributes=["Parent"], consented_at=timezone.now())
+    users = reverse("admin:people_user_changelist")
+    for query in (
+        "?identity__isnull=False",
+        f"?identity__isnull=False&q={opted.email}",
+        f"?identity__isnull=True&q={opted.email}",
+        "?identity__gte=1",
+        "?identity__attributes__icontains=parent",
+        "?checkins__isnull=False",
+    ):
+        _refused(staff, users + query)
+    for name in ("people_profile", "programs_enrolment"):
+        person = "user" if name == "people_profile" else "person"
+        _refused(staff, reverse(f"admin:{name}_changelist") + f"?{person}__identity__isnull=False")
+    # What the admin offers still works.
+    assert staff.get(users + f"?is_staff__exact=0&q={opted.email}").status_code == 200
+
+
+def test_which_meetings_have_a_private_note_cannot_be_filtered(staff):
+    meeting = mentoring.meeting(mentoring.mentorship())
+    PrivateNote.objects.create(meeting=meeting, author=meeting.mentorship.mentee, body="mine")
+    meetings = reverse("admin:mentorships_meeting_changelist")
+    _refused(staff, meetings + "?private_notes__isnull=False")
+    _refused(staff, meetings + "?private_notes__body__icontains=mine")
+    _refused(staff, meetings + "?shared_notes__icontains=a")
+    _refused(staff, meetings + "?mentorship__closing_reflection__icontains=a")
+    assert staff.get(meetings + "?status__exact=scheduled").status_code == 200
+
+
+def test_a_calendar_feed_token_cannot_be_read_a_character_at_a_time(staff):
+    feed = calendar_feed_regenerate(user=UserFactory())
+    _refused(staff, reverse("admin:mentorships_calendarfeed_changelist") + f"?token={feed.token}")
+    _refused(
+        staff,
+        reverse("admin:mentorships_calendarfeed_changelist")
+        + f"?token__startswith={feed.token[0]}",
+    )
+
+
+def test_every_admin_refuses_private_lookups():
+    assert CheckIn not in admin.site._registry  # the rule below is about models like it
+    for model_admin in admin.site._registry.values():
+        if model_admin.model._meta.app_label in {"auth", "django_tasks_database"}:
+            continue
+        assert isinstance(model_admin, PrivateLookupsRefused), model_admin
+
+
+def _shown(model) -> bool:
+    inlined = {i.model for each in admin.site._registry.values() for i in each.inlines}
+    return model in admin.site._registry or model in inlined
+
+
+def _private_paths(model, depth: int = 2):
+    """Paths from ``model`` that reach a model no admin shows or a private field, within
+    ``depth`` relations."""
+    for field in model._meta.get_fields():
+        if field.name in PRIVATE_FIELDS.get(model._meta.label_lower, ()):
+            yield field.name
+            continue
+        related = field.related_model if field.is_relation else None
+        if related is None:
+            continue
+        if not _shown(related):
+            yield field.name
+        elif depth > 1 and related is not model:
+            for rest in _private_paths(related, depth - 1):
+                yield f"{field.name}__{rest}"
+
+
+SWEEP = sorted(
+    (name, path) for name in REGISTERED for path in set(_private_paths(apps.get_model(name)))
+)
+
+
+def test_the_sweep_covers_the_review():
+    assert {
+        ("people.User", "identity"),
+        ("people.User", "checkins"),
+        ("mentorships.Meeting", "private_notes"),
+        ("mentorships.Meeting", "shared_notes"),
+        ("mentorships.CalendarFeed", "token"),
+        ("people.Profile", "user__identity"),
+        ("programs.Enrolment", "person__identity"),
+    } <= set(SWEEP)
+
+
+@pytest.mark.parametrize(("name", "path"), SWEEP)
+def test_no_changelist_filters_through_a_private_path(staff, name, path):
+    _refused(staff, _changelist(apps.get_model(name)) + f"?{path}__isnull=False")
