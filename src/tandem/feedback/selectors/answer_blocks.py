@@ -14,7 +14,7 @@ What remains: deleting an account deletes its answers, and the blocks after it m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -122,40 +122,20 @@ def block_of(blocks: list[Block], moment: datetime) -> Block | None:
     return None
 
 
-def monthly_counts(
-    rows: Iterable[tuple[date | datetime, object, int]],
-) -> tuple[list[tuple[datetime, int, int]], dict[tuple[datetime, object], int]]:
-    """From ``(month, author, answers)`` rows: ``(month, answers, people who answered)`` per
-    month, as ``answer_blocks`` reads them, and each author's answers per month (for
-    ``most_by_one``)."""
-    answers: dict[datetime, int] = {}
-    people: dict[datetime, int] = {}
-    by_author: dict[tuple[datetime, object], int] = {}
-    for month, author, n in rows:
-        start = _month_start(month if isinstance(month, date) else month.date())
-        answers[start] = answers.get(start, 0) + n
-        if n:
-            people[start] = people.get(start, 0) + 1
-            by_author[(start, author)] = by_author.get((start, author), 0) + n
-    return [(m, n, people.get(m, 0)) for m, n in sorted(answers.items())], by_author
-
-
-def most_by_one(
-    blocks: list[Block], by_author: dict[tuple[datetime, object], int]
-) -> dict[datetime, int]:
-    """Per closed block (by its start), the most answers one author gave in it: what one
-    person can move the block's counts by (``answer_noise``).
+def most_by_one(blocks: list[Block], most_in_month: Mapping[datetime, int]) -> dict[datetime, int]:
+    """Per closed block (by its start), a bound on the answers one author gave in it: the sum
+    over its months of the most one author gave in each month (exact for a block of one month,
+    as a busy program's are; never less than the truth). What one person can move the block's
+    counts by (``answer_noise``).
 
     >>> at = lambda month: datetime(2026, month, 1, tzinfo=UTC)
-    >>> most_by_one([Block(at(1), at(3), 7)], {(at(1), "a"): 2, (at(2), "a"): 1, (at(2), "b"): 2})
-    {datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc): 3}
+    >>> found = most_by_one([Block(at(1), at(3), 7)], {at(1): 2, at(2): 1, at(3): 4})
+    >>> [(start.month, most) for start, most in found.items()]
+    [(1, 3)]
     """
     most: dict[datetime, int] = {}
-    per_author: dict[tuple[datetime, object], int] = {}
-    for (month, author), n in by_author.items():
+    for month, n in most_in_month.items():
         block = block_of(blocks, month)
         if block is not None:
-            key = (block.start, author)
-            per_author[key] = per_author.get(key, 0) + n
-            most[block.start] = max(most.get(block.start, 0), per_author[key])
+            most[block.start] = most.get(block.start, 0) + n
     return most

@@ -22,9 +22,9 @@ from tandem.feedback.selectors.answer_blocks import (
     Block,
     answer_blocks,
     covered_until,
-    monthly_counts,
     most_by_one,
 )
+from tandem.feedback.selectors.answer_months import answer_months
 from tandem.feedback.selectors.checkins import (
     SCALE_HIGH,
     SCALE_LOW,
@@ -91,28 +91,22 @@ class _Blocks:
 
 
 def _blocks(qs: QuerySet[CheckIn], countable: list[Question]) -> list[_Blocks]:
-    """Per question, its closed blocks (one query, a row per month and author). A block counts
-    the check-ins that hold an answer to the question's key, whatever the answer, so that an
+    """Per question, its closed blocks (one query, a row per month). A block counts the
+    check-ins that hold an answer to the question's key, whatever the answer, so that an
     admin who edits the question's choices cannot regroup the blocks around one answer."""
-    counts: dict[str, Any] = {
-        f"n{index}": Count("pk", filter=Q(answers__has_key=question["key"]))
-        for index, question in enumerate(countable)
-    }
-    by_month_and_author = (
-        qs.annotate(month=TruncMonth("answered_at", tzinfo=UTC))
-        .values("month", "author_id")
-        .annotate(**counts)
-        .order_by()
+    months = answer_months(
+        qs, {question["key"]: Q(answers__has_key=question["key"]) for question in countable}
     )
-    rows: list[dict[str, Any]] = [dict(row) for row in by_month_and_author]
     settled_before = timezone.now() - EDIT_WINDOW
     found = []
-    for index in range(len(countable)):
-        months, by_author = monthly_counts(
-            (row["month"], row["author_id"], row[f"n{index}"]) for row in rows
+    for question in countable:
+        mine = months.get((None, question["key"]), [])
+        closed = answer_blocks(
+            [(m.start, m.answers, m.people) for m in mine],
+            minimum=AGGREGATE_MIN,
+            settled_before=settled_before,
         )
-        closed = answer_blocks(months, minimum=AGGREGATE_MIN, settled_before=settled_before)
-        found.append(_Blocks(closed, most_by_one(closed, by_author)))
+        found.append(_Blocks(closed, most_by_one(closed, {m.start: m.most_by_one for m in mine})))
     return found
 
 

@@ -32,9 +32,9 @@ from tandem.feedback.selectors.answer_blocks import (
     answer_blocks,
     block_of,
     blocks_within,
-    monthly_counts,
     most_by_one,
 )
+from tandem.feedback.selectors.answer_months import answer_months
 from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
 from tandem.insights.scope import InsightScope
 from tandem.mentorships.models import Mentorship
@@ -104,34 +104,24 @@ class _Blocks:
 def _blocks(scope: InsightScope, questions: list[Counted]) -> dict[tuple[int, str], _Blocks]:
     """Per program and question, its closed blocks inside the scope's range. The blocks count
     who answered the question's key, not what (all time, so every range is cut the same way);
-    one grouped query, a row per program, month and author."""
-    counts: dict[str, Any] = {
-        f"n_{question.column}": Count(
-            "pk", filter=Q(kind=question.kind, answers__has_key=question.key)
-        )
+    one query, a row per program and month."""
+    counted = {
+        question.column: Q(kind=question.kind, answers__has_key=question.key)
         for question in questions
     }
-    grouped = (
-        _answered(scope)
-        .annotate(month=TruncMonth("answered_at", tzinfo=UTC))
-        .values("mentorship__program_id", "month", "author_id")
-        .annotate(**counts)
-        .order_by()
-    )
-    rows: list[dict[str, Any]] = [dict(row) for row in grouped]
+    months = answer_months(_answered(scope), counted, group="mentorship__program_id")
     settled_before = timezone.now() - EDIT_WINDOW
     found: dict[tuple[int, str], _Blocks] = {}
-    for program_id in {row["mentorship__program_id"] for row in rows}:
-        mine = [row for row in rows if row["mentorship__program_id"] == program_id]
-        for question in questions:
-            column = question.column
-            months, by_author = monthly_counts(
-                (row["month"], row["author_id"], row[f"n_{column}"]) for row in mine
-            )
-            closed = answer_blocks(months, minimum=AGGREGATE_MIN, settled_before=settled_before)
-            inside = blocks_within(closed, scope.start, scope.end)
-            if inside:
-                found[(program_id, column)] = _Blocks(inside, most_by_one(inside, by_author))
+    for (program_id, column), mine in months.items():
+        closed = answer_blocks(
+            [(m.start, m.answers, m.people) for m in mine],
+            minimum=AGGREGATE_MIN,
+            settled_before=settled_before,
+        )
+        inside = blocks_within(closed, scope.start, scope.end)
+        if inside:
+            most = most_by_one(inside, {m.start: m.most_by_one for m in mine})
+            found[(program_id, column)] = _Blocks(inside, most)
     return found
 
 
