@@ -241,7 +241,9 @@ def reset_checkin_template(request: AuthenticatedRequest, program_id: TextId, ki
 )
 def checkin_aggregates(request: AuthenticatedRequest, program_id: TextId) -> Any:
     """The program's admins: per kind, due and answered; per scale or choice question, the
-    average and distribution of at least 5 answers. Never a comment. The counts leave out
-    the caller's own mentorships. One item per kind (not paged)."""
+    average and distribution of whole blocks of at least 5 answers, each block's count of each
+    answer with fixed random noise (docs/checkins.md), the average read from those counts.
+    Never a comment. The counts leave out the caller's own mentorships. One item per kind (not
+    paged)."""
     program = access_program(user=request.auth, program_id=program_id, need=ProgramAccess.ADMIN)
     return checkin_figures.checkin_aggregates_for_program(program=program, reader=request.auth)
