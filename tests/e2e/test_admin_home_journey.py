@@ -84,7 +84,7 @@ def test_an_admin_approves_from_the_home_and_sees_the_counts_change(page):
 
     home.get_by_role("link", name=re.compile("Match run #")).wait_for()
     assert home.get_by_role("heading", name=re.compile("awaiting approval")).count() == 0
-    home.get_by_role("link", name="Mentorships").click()
+    home.get_by_role("link", name="Mentorships", exact=True).click()
     page.wait_for_url(re.compile(rf"/mentorships/program/{program.pk}/$"))
 
 
