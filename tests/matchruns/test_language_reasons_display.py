@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from tandem.matching.reader import for_reader
 from tandem.matchruns import services
 from tandem.matchruns.models import MatchPair
 from tandem.programs.models import MatchingMode, ProgramType
@@ -37,7 +38,8 @@ def test_ranked_list_and_its_api_say_it(client):
     program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
     client.force_login(people(program))
     html = client.get(reverse("program_mentors", args=[program.slug])).content.decode()
-    assert f"concern|! Concern: {APART}" in shown(html)
+    # The mentee reads it about themselves (matching/reader.py); the API keeps the words.
+    assert f"concern|! Concern: {for_reader(APART, 'mentee')}" in shown(html)
     [item] = client.get(f"/api/match-runs/{program.slug}/recommendations").json()["items"]
     assert item["reasons"][-1] == LANGUAGE_CONCERN
 

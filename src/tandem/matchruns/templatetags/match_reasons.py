@@ -15,6 +15,7 @@ from typing import Any
 from django import template
 
 from tandem.matching.explain import UNMATCHED
+from tandem.matching.reader import for_reader
 from tandem.matching.result import TABLE_REASON
 from tandem.matching.sentences import NOTE, STRENGTH
 from tandem.matchruns.engine import FIT
@@ -40,12 +41,24 @@ def _with_kind(row: Any) -> dict[str, str]:
 
 
 @register.filter
-def reason_story(rows: Iterable[Any] | None) -> Story:
-    """The fit row (or None) and the other rows, each with its kind."""
+def reason_story(rows: Iterable[Any] | None, reader: str = "") -> Story:
+    """The fit row (or None) and the other rows, each with its kind, worded for ``reader``
+    ("mentee" or "mentor": about themselves and the other; anyone else: as written)."""
     fit, reasons = None, []
     for row in rows or ():
         if isinstance(row, Mapping) and row.get("kind") == FIT:
             fit = {**row, "band": str(row.get("label", "")).split(" ")[0].lower()}
         else:
-            reasons.append(_with_kind(row))
+            reason = _with_kind(row)
+            reasons.append({**reason, "text": for_reader(reason["text"], reader)})
     return Story(fit=fit, reasons=reasons)
+
+
+@register.filter
+def reader_in(pair: Any, user: Any) -> str:
+    """``user``'s side in a request or mentorship ("mentee", "mentor"), else ""."""
+    if getattr(pair, "mentee_id", None) == getattr(user, "pk", object()):
+        return "mentee"
+    if getattr(pair, "mentor_id", None) == getattr(user, "pk", object()):
+        return "mentor"
+    return ""
