@@ -5,9 +5,12 @@ for what the operations raise, ``tandem.core.middleware.ApiErrorsAsJsonMiddlewar
 Django answers around them (unknown paths, methods, 500s).
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,6 +32,8 @@ from tandem.programs.api_leaving import router as programs_leaving_router
 
 BODY_NOT_AN_OBJECT = "Send the request body as a JSON object of fields (name: value), not {kind}."
 UNKNOWN_FIELD = "This operation takes no field of this name: check its spelling in /api/docs."
+NO_BODY = "This operation takes no request body: send none (or {})."
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _JSON_KINDS = {list: "a list", str: "a text", type(None): "null", bool: "true or false"}
 
 
@@ -46,6 +51,81 @@ class JsonObjectParser(Parser):
         return data
 
 
+def _takes_body(operation: Any) -> bool:
+    """Whether the operation reads a request body: a body schema, or an upload it reads
+    itself (documented by its ``openapi_extra``)."""
+    sources = {model.__ninja_param_source__ for model in operation.models}
+    return bool(sources & {"body", "form", "file"}) or "requestBody" in (
+        operation.openapi_extra or {}
+    )
+
+
+def _refuse_body(request: HttpRequest) -> None:
+    """A body sent to an operation that takes none is a 422, as an unknown field of a body
+    is: ``POST /notifications/read-all {"before_id": 5}`` marked everything read."""
+    data: object
+    if request.content_type in _FORMS:
+        try:
+            data = {**request.POST, **request.FILES}  # an empty form has a body of no fields
+        except MultiPartParserError:
+            data = None
+    elif not request.body.strip():
+        return
+    else:
+        try:
+            data = api.parser.parse_body(request)
+        except (ApplicationError, ValueError):
+            data = None  # not a JSON object: no fields to name
+    if data == {}:
+        return
+    if isinstance(data, dict):
+        fields = {str(name): UNKNOWN_FIELD for name in data}
+        raise ApplicationError("Some fields are invalid.", fields=fields, status=422)
+    raise ApplicationError(NO_BODY, fields={"__all__": NO_BODY}, status=422)
+
+
+def _field_names(operation: Any) -> set[str]:
+    """The names the operation's caller uses: its path and query parameters and the fields
+    of its body."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "body":
+            for field in model.model_fields.values():
+                names.update(getattr(field.annotation, "model_fields", ()))
+        else:
+            names.update(flat[-1] for flat in model.__ninja_flatten_map_reverse__.values())
+    return names
+
+
+def _in_api_names(exc: ApplicationError, names: set[str]) -> ApplicationError:
+    """A service names what it was given (``recipient``, ``owner``, ``meeting``, as the pages'
+    forms do); the API client sent ``recipient_id``: the error names the field the client
+    sent."""
+    exc.fields = {
+        f"{field}_id" if field not in names and f"{field}_id" in names else field: message
+        for field, message in exc.fields.items()
+    }
+    return exc
+
+
+def _api_operation(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Around every operation (after authentication and the schema's validation): no body where
+    it takes none, errors in the operation's own field names."""
+    operation = view_func._ninja_operation  # type: ignore[attr-defined]
+    takes_body, names = _takes_body(operation), _field_names(operation)
+
+    @wraps(view_func)
+    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not takes_body:
+            _refuse_body(request)
+        try:
+            return view_func(request, *args, **kwargs)
+        except ApplicationError as exc:
+            raise _in_api_names(exc, names) from None
+
+    return run
+
+
 class TandemAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         return document_errors(super().get_openapi_schema(**kwargs))
@@ -59,6 +139,7 @@ api = TandemAPI(
     auth=api_auth,
     parser=JsonObjectParser(),
 )
+api.add_decorator(_api_operation, mode="operation")
 # Beside each app's own operations: deleting one's account, leaving a program.
 people_router.add_router("", people_closing_router)
 programs_router.add_router("", programs_leaving_router)

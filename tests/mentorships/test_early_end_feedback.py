@@ -240,7 +240,7 @@ class TestThePreviousMentorIsLeftOut:
         )
         assert response.status_code == 409
         assert response.json()["fields"] == {
-            "recipient": ENDED_EARLY_PAIR.format(name=m.mentor.display_name)
+            "recipient_id": ENDED_EARLY_PAIR.format(name=m.mentor.display_name)
         }
 
     def test_another_mentor_may_still_be_asked(self):
