@@ -6,8 +6,10 @@ pair gets follows a condition on the pair's own fields (the feature value, the h
 common, the cadence steps apart), written once here so the words and the score never
 disagree. A value a person left empty is "no preference": neither a strength nor a concern.
 
-The sentences speak of "the mentee" and "the mentor", so they read the same to the mentee on
-the ranked list, the mentor answering a request and the admin reviewing a run. They name only
+The sentences speak of "the mentee" and "the mentor", as the admin reviewing a run reads them;
+the mentee on the ranked list and the mentor answering a request read them about themselves
+and the other (``reader.for_reader``), so a new sentence needs its phrases there too (the test
+formats every sentence here). They name only
 what both profiles already show to people in the program (skills, cities, time zones,
 cadence, seniority levels, languages); never an identity attribute, a manager or a department.
 """
