@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "tandem.core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files stay cacheable); reads ``request.user`` on the way out.
+    "tandem.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "tandem.core.middleware.RequestSizeLimitMiddleware",

@@ -4,16 +4,15 @@ text is escaped and links are safe, and a stored message reaches both people's s
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.testing import WebsocketCommunicator
+from asgiref.sync import async_to_sync, sync_to_async
 from django.urls import reverse
 
 from tandem.mentorships.models import MentorshipState
 from tandem.messaging import services
 from tandem.messaging.models import Message
 from tandem.programs.models import Role
-from tandem.web.consumers import NotificationConsumer
 from tests.mentorships.factories import member, mentorship, non_participants
+from tests.web.sockets import socket_for
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +140,7 @@ def test_report_page_and_the_admins_view(client, m):
 async def _both_hear(mentor, mentee, deliver):
     sockets = []
     for person in (mentor, mentee):
-        socket = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
-        socket.scope["user"] = person
+        socket = await sync_to_async(socket_for)(person)
         assert (await socket.connect(timeout=30))[0]
         sockets.append(socket)
     await deliver()
@@ -152,9 +150,10 @@ async def _both_hear(mentor, mentee, deliver):
     return heard
 
 
+# The consumer reads each socket's session as channels reads the database (closing stale
+# connections first), which PostgreSQL refuses inside a test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_stored_message_reaches_both_sockets(m, django_capture_on_commit_callbacks):
-    from asgiref.sync import sync_to_async
-
     conversation = services.conversation_for_mentorship(user=m.mentee, mentorship_id=m.pk)
 
     def send():

@@ -1,13 +1,15 @@
-"""The per-person websocket: only signed-in people connect, and events reach only their owner."""
+"""The per-person websocket: only signed-in sessions connect, and events reach only their owner
+(what a session's end does to its sockets: test_socket_sessions.py)."""
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from tandem.people.models import User
 from tandem.web.consumers import NotificationConsumer, person_group
+from tests.web.sockets import socket_for
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +21,8 @@ def connect(user):
 
 
 async def deliver_to_owner_only(alice, bob):
-    alice_socket, bob_socket = connect(alice), connect(bob)
+    alice_socket = await sync_to_async(socket_for)(alice)
+    bob_socket = await sync_to_async(socket_for)(bob)
     assert (await alice_socket.connect(timeout=30))[0]
     assert (await bob_socket.connect(timeout=30))[0]
     layer = get_channel_layer()
@@ -49,6 +52,16 @@ def two_people():
 
 def test_anonymous_socket_is_refused():
     async_to_sync(refuse_anonymous)()
+
+
+async def refuse_without_a_session(user):
+    connected, code = await connect(user).connect(timeout=30)
+    assert (connected, code) == (False, 4401)
+
+
+def test_a_socket_without_a_session_is_refused(two_people):
+    """A socket belongs to the session that opened it (so that logging out can close it)."""
+    async_to_sync(refuse_without_a_session)(two_people[0])
 
 
 def test_event_reaches_only_its_owner_in_memory(two_people):

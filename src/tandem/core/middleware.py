@@ -38,6 +38,7 @@ from django.http import (
     QueryDict,
 )
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.cache import patch_cache_control
 
 from tandem.core.body_limit import request_too_large
 from tandem.core.exceptions import ApplicationError
@@ -224,3 +225,21 @@ class ApiErrorsAsJsonMiddleware:
         if "Allow" in response:
             answer["Allow"] = response["Allow"]
         return answer
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in request (a session, or
+    an ``Authorization`` header for the API): its pages hold the person's own data (their
+    background, their messages, the secret calendar feed URL), which no shared proxy and no
+    disk cache may keep for whoever uses the browser or the proxy next. Static files are
+    answered above it (WhiteNoise), so they stay cacheable."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

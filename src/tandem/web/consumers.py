@@ -1,26 +1,93 @@
-"""A per-person websocket that pushes live events (notifications, messages) to open pages."""
+"""A per-person websocket that pushes live events (notifications, messages) to open pages.
 
+A socket belongs to the session that opened it, not only to the person: logging out closes the
+sockets that session opened (:func:`close_session_sockets`, on Django's ``user_logged_out``),
+and before each event is forwarded the session is read again, so a socket whose session has
+ended (logged out elsewhere, expired, a password changed or reset, the account deactivated)
+closes instead of pushing the pair's messages to whoever sits at that screen next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from importlib import import_module
+
+from asgiref.sync import async_to_sync
+from channels.auth import get_user
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# The close code a page reads as "signed out" (also sent to a socket that was never signed in).
+SIGNED_OUT = 4401
 
 
 def person_group(user_id: int) -> str:
     return f"person.{user_id}"
 
 
+def session_group(session_key: str) -> str:
+    """The group of the sockets one session opened, named by a digest: the session key is a
+    credential and has no business in the channel layer (Redis)."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:48]
+
+
+def close_session_sockets(*, session_key: str | None) -> None:
+    """Close every socket the session opened (best effort, as every live push is)."""
+    if not session_key:
+        return
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(session_group(session_key), {"type": "session.close"})
+    except Exception:  # noqa: BLE001 - the logout itself must not fail; each push re-checks
+        logger.warning("Could not close the sockets of a session that ended", exc_info=True)
+
+
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+        session = self.scope.get("session")
+        session_key = getattr(session, "session_key", None) if session is not None else None
+        if user is None or not user.is_authenticated or not session_key:
+            await self.close(code=SIGNED_OUT)
             return
-        self.group = person_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.user_id = user.pk
+        self.session_key = session_key
+        self.ended = False
+        self.joined = [person_group(user.pk), session_group(session_key)]
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in getattr(self, "joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def person_event(self, event):
-        """Forward an event sent to the person's group (``type: person.event``)."""
+        """Forward an event sent to the person's group (``type: person.event``), while the
+        session that opened the socket is still theirs."""
+        if self.ended:
+            return
+        if not await self._still_signed_in():
+            await self._end()
+            return
         await self.send_json(event["payload"])
+
+    async def session_close(self, event):
+        """The session logged out (``type: session.close``)."""
+        await self._end()
+
+    async def _end(self) -> None:
+        self.ended = True
+        await self.close(code=SIGNED_OUT)
+
+    async def _still_signed_in(self) -> bool:
+        """The session read afresh still signs in this person, as Django would check it on a
+        page (it exists, has not expired, its password hash matches, the account is active)."""
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.session_key)
+        user = await get_user({"session": store})
+        return bool(user.is_authenticated and user.pk == self.user_id)
