@@ -11,11 +11,15 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from tandem.core.api_methods import answering_head
 from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
 from tandem.core.openapi import document_errors
 from tandem.feedback.api import router as feedback_router
@@ -130,6 +134,16 @@ class TandemAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         return document_errors(super().get_openapi_schema(**kwargs))
 
+    def _get_urls(self):
+        """Every address answers HEAD as its GET; none needs a CSRF token: the operations check
+        it themselves for a session (``tandem.people.auth``), and the others only read (the
+        docs and the schema take only GET and HEAD, ``/api/`` itself is a 404)."""
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = csrf_exempt(answering_head(pattern.callback))
+        return patterns
+
 
 api = TandemAPI(
     title="Tandem API",
@@ -138,6 +152,7 @@ api = TandemAPI(
     "personal API token sent as `Authorization: Bearer <token>`.",
     auth=api_auth,
     parser=JsonObjectParser(),
+    docs_decorator=require_safe,
 )
 api.add_decorator(_api_operation, mode="operation")
 # Beside each app's own operations: deleting one's account, leaving a program.
