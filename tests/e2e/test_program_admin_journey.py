@@ -58,6 +58,14 @@ def test_a_creator_runs_a_program_and_approves_twenty_at_once(page):
 
     page.goto(f"/programs/{program.slug}/participants/?q=Person3")
     page.get_by_role("button", name=re.compile("Make admin Person3")).click()
+    # Making an admin asks first too, saying what they could then do.
+    page.get_by_role(
+        "heading", name=re.compile("Make Person3 .* an admin of Data Guild 2027")
+    ).wait_for()
+    assert not Enrolment.objects.filter(
+        program=program, person=waiting[3].person, role=Role.ADMIN
+    ).exists()
+    page.get_by_role("button", name=re.compile("Make Person3 .* an admin")).click()
     page.get_by_text(re.compile("is now an admin of Data Guild 2027")).wait_for()
     assert Enrolment.objects.filter(
         program=program, person=waiting[3].person, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE
