@@ -135,6 +135,15 @@ def pin_problems(
 # --- Telling people apart ------------------------------------------------------------------
 
 
+def live_names(person_ids: Iterable[int]) -> dict[int, str]:
+    """The people's names as they are now (a snapshot keeps the name of the day it ran; a
+    deleted account reads "A former member")."""
+    people = User.objects.filter(pk__in=set(person_ids)).only(
+        "first_name", "last_name", "email", "is_active"
+    )
+    return {person.pk: person.display_name for person in people}
+
+
 def people_labels(*runs: MatchRun) -> dict[int, str]:
     """Everyone in the runs' snapshots by id, as a page names them: the name, and for people
     who share it with someone else, their department (or headline) and email, which admins
@@ -144,6 +153,7 @@ def people_labels(*runs: MatchRun) -> dict[int, str]:
         for side in ("mentees", "mentors"):
             for record in run.inputs.get(side, ()):
                 names[int(record["id"])] = _name(record)
+    names.update(live_names(names))
     counts = Counter(name.casefold() for name in names.values())
     shared = [person_id for person_id, name in names.items() if counts[name.casefold()] > 1]
     labels = dict(names)

@@ -29,7 +29,12 @@ from tandem.matchruns.models import (
     Objective,
     RunStatus,
 )
-from tandem.matchruns.review import OUT_OF_DATE, match_run_superseded_by, pin_refusal
+from tandem.matchruns.review import (
+    OUT_OF_DATE,
+    live_names,
+    match_run_superseded_by,
+    pin_refusal,
+)
 from tandem.matchruns.selectors import access_match_run
 from tandem.matchruns.tasks import match_run_task
 from tandem.people.models import User
@@ -203,6 +208,9 @@ def _snapshot_ids(run: MatchRun, side: str) -> set[str]:
 
 
 def _name(run: MatchRun, side: str, person_id: int) -> str:
+    live = live_names([person_id]).get(person_id)
+    if live:
+        return live
     for record in run.inputs.get(side, ()):
         if record["id"] == str(person_id):
             return record.get("name") or f"#{person_id}"

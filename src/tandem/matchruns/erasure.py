@@ -1,0 +1,43 @@
+"""What match runs keep of a deleted account (docs/people.md, *Deleting your account*).
+
+A run's ``inputs`` snapshot copied each participant's profile (name, city, department,
+expertise, skills, languages, availability, working style) when it ran. The account eraser
+keeps of the person's record only what makes the run's results read the same (their id, the
+people they may not be paired with and, as a mentor, their capacity) and names them "A former
+member"; the pairs, pins and forbids point at the id and stay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tandem.matchruns.models import MatchRun
+from tandem.people.models import FORMER_MEMBER, User
+
+# The keys of a record that are about the run, not the person.
+KEPT_KEYS = ("id", "exclude", "capacity")
+
+
+def _scrubbed(record: dict[str, Any]) -> dict[str, Any]:
+    kept = {key: record[key] for key in KEPT_KEYS if key in record}
+    kept["name"] = FORMER_MEMBER
+    return kept
+
+
+def match_runs_erase_for_closed_account(*, user: User) -> None:
+    """The account eraser (``people.services.closing``): the person's record in every run's
+    inputs, of every program, loses everything but the id, exclusions and capacity."""
+    person_id = str(user.pk)
+    for run in MatchRun.objects.filter(program__enrolments__person=user).distinct().order_by("pk"):
+        inputs = dict(run.inputs or {})
+        changed = False
+        for side in ("mentees", "mentors"):
+            records = list(inputs.get(side) or ())
+            for index, record in enumerate(records):
+                if str(record.get("id")) == person_id and record != _scrubbed(record):
+                    records[index] = _scrubbed(record)
+                    changed = True
+            inputs[side] = records
+        if changed:
+            run.inputs = inputs
+            run.save(update_fields=["inputs"])
