@@ -39,7 +39,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
+from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
 
 if TYPE_CHECKING:
     from django.db.models import TextChoices
@@ -110,8 +110,31 @@ def _iso_datetime(value: object) -> object:
     raise ValueError(DATETIME_FORMAT)
 
 
-ApiDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_check_range)]
-ApiDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), AfterValidator(_check_range)]
+def years_pattern(first: int, last: int) -> str:
+    """A regular expression for the four-digit years ``first..last``: whole centuries as
+    ``19[0-9]{2}``, the others one by one (``1900..2100``: ``19[0-9]{2}|20[0-9]{2}|2100``)."""
+    parts, year = [], first
+    while year <= last:
+        if year % 100 == 0 and year + 99 <= last:
+            parts.append(f"{year // 100:02d}[0-9]{{2}}")
+            year += 100
+        else:
+            parts.append(f"{year:04d}")
+            year += 1
+    return "(" + "|".join(parts) + ")"
+
+
+# The schema states the range too (a ``pattern`` on the year), so clients and fuzzers learn it
+# from /api/openapi.json. A moment's range holds in every time zone (``date_in_range``): on
+# the first and the last day of the range it may still be refused.
+_YEARS = years_pattern(MIN_YEAR, MAX_YEAR)
+_DATE_SCHEMA = Field(json_schema_extra={"pattern": f"^{_YEARS}-[0-9]{{2}}-[0-9]{{2}}$"})
+_DATETIME_SCHEMA = Field(json_schema_extra={"pattern": f"^{_YEARS}-[0-9]{{2}}-[0-9]{{2}}[T ]"})
+
+ApiDate = Annotated[date, _DATE_SCHEMA, BeforeValidator(_iso_date), AfterValidator(_check_range)]
+ApiDateTime = Annotated[
+    AwareDatetime, _DATETIME_SCHEMA, BeforeValidator(_iso_datetime), AfterValidator(_check_range)
+]
 ApiTime = Annotated[time, AfterValidator(_check_time_of_day)]
 # A whole number an ``integer`` column holds; services check the domain's own range.
 ApiInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX), WHOLE_NUMBER]
@@ -184,6 +207,14 @@ class OneOf:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
         return core_schema.literal_schema(self.values)
+
+
+def up_to(limit: int) -> Any:
+    """``Annotated[str, up_to(LIMIT)]``: a text its service refuses past ``LIMIT`` characters
+    (a 400 naming the field, in the service's words). The schema states the limit as
+    ``maxLength``, so clients and fuzzers learn it; the service stays the one check, with the
+    one constant (it may strip the text first)."""
+    return Field(json_schema_extra={"maxLength": limit})
 
 
 class InputSchema(Schema):

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.insights.exports import XLSX_TYPE, csv_response, the_table, xlsx_response
-from tandem.insights.scope import QUARTER_HELP, InsightScope
+from tandem.insights.scope import QUARTER_HELP, QUARTER_PATTERN, InsightScope
 from tandem.insights.sections import SECTIONS, section_named
 from tandem.insights.selectors.access import access_program_insights, access_site_insights
 from tandem.insights.selectors.quarters import quarters_with_data
@@ -44,8 +44,18 @@ XLSX_FILE = {
 
 
 class RangeQuery(Schema):
-    first: str = Field("", alias="from", description=f"First quarter, included. {QUARTER_HELP}")
-    last: str = Field("", alias="to", description=f"Last quarter, included. {QUARTER_HELP}")
+    first: str = Field(
+        "",
+        alias="from",
+        description=f"First quarter, included. {QUARTER_HELP}",
+        json_schema_extra={"pattern": f"^$|{QUARTER_PATTERN.pattern}"},
+    )
+    last: str = Field(
+        "",
+        alias="to",
+        description=f"Last quarter, included. {QUARTER_HELP}",
+        json_schema_extra={"pattern": f"^$|{QUARTER_PATTERN.pattern}"},
+    )
 
 
 class ColumnOut(Schema):

@@ -16,13 +16,15 @@ from datetime import UTC, datetime
 
 from django.db.models import Q
 
+from tandem.core.api_types import years_pattern
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.selectors.outside_admins import pairs_of
 from tandem.people.models import User
 
-QUARTER_PATTERN = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE | re.ASCII)
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
+# Also the API schema's ``pattern`` for a quarter: written as a JSON Schema regex (no flags).
+QUARTER_PATTERN = re.compile(rf"^{years_pattern(EARLIEST_YEAR, LATEST_YEAR)}-?[Qq]([1-4])$")
 QUARTER_HELP = "Write a quarter like 2026Q3 (years 2000 to 2100)."
 EMPTY_RANGE = (
     "No figures from {first} to {last}: none of these quarters holds data. Choose quarters "

@@ -12,7 +12,15 @@ from typing import Annotated
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiBool, ApiInt, AuthenticatedRequest, InputSchema, OneOf, TextId
+from tandem.core.api_types import (
+    ApiBool,
+    ApiInt,
+    AuthenticatedRequest,
+    InputSchema,
+    OneOf,
+    TextId,
+    up_to,
+)
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
@@ -20,6 +28,7 @@ from tandem.matching.records.availability import format_windows_joined
 from tandem.people import selectors, services
 from tandem.people.auth import authenticated_by_token
 from tandem.people.choices import Cadence, MeetingFormat
+from tandem.people.services.profiles import TEXT_LIMITS
 
 router = Router(tags=["people"])
 
@@ -138,21 +147,21 @@ SKILL_TAGS_HELP = (
 class ProfilePatch(InputSchema):
     """Only the fields you send are changed; all are validated before anything is saved."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    headline: str | None = Field(None, description="At most 140 characters.")
-    bio: str | None = None
-    goals: str | None = None
-    expertise: str | None = None
+    first_name: Annotated[str, up_to(TEXT_LIMITS["first_name"])] | None = None
+    last_name: Annotated[str, up_to(TEXT_LIMITS["last_name"])] | None = None
+    headline: Annotated[str, up_to(TEXT_LIMITS["headline"])] | None = None
+    bio: Annotated[str, up_to(TEXT_LIMITS["bio"])] | None = None
+    goals: Annotated[str, up_to(TEXT_LIMITS["goals"])] | None = None
+    expertise: Annotated[str, up_to(TEXT_LIMITS["expertise"])] | None = None
     skills_offered: list[str] | None = Field(None, description=SKILL_TAGS_HELP)
     skills_wanted: list[str] | None = Field(None, description=SKILL_TAGS_HELP)
     seniority: ApiInt | None = Field(None, description="0..10, or null to clear.")
-    department: str | None = None
+    department: Annotated[str, up_to(TEXT_LIMITS["department"])] | None = None
     manager_email: str | None = Field(
         None, description='Your manager\'s email (they need no account here); "" clears.'
     )
     manager_name: str | None = Field(None, description="Your manager's name; needs the email.")
-    city: str | None = None
+    city: Annotated[str, up_to(TEXT_LIMITS["city"])] | None = None
     timezone: str | None = Field(None, description="IANA name, e.g. America/New_York.")
     availability: list[str] | None = Field(
         None,

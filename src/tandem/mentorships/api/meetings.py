@@ -19,6 +19,7 @@ from tandem.core.api_types import (
     InputSchema,
     OneOf,
     TextId,
+    up_to,
 )
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import PageNumberPagination
@@ -26,6 +27,7 @@ from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import MeetingFormat, PrivateNote
+from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.scheduling import SUGGESTIONS_MAX
 from tandem.mentorships.services.meeting_notes import notes_version
 from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
@@ -131,7 +133,7 @@ class AgendaOut(Schema):
 
 
 class NotesIn(InputSchema):
-    shared_notes: str
+    shared_notes: Annotated[str, up_to(NOTES_MAX_LENGTH)]
     edited_from: str | None = Field(
         default=None,
         max_length=16,

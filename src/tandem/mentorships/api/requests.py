@@ -1,15 +1,16 @@
 """Requests: send, list, read, accept, decline, withdraw."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiId, AuthenticatedRequest, InputSchema, TextId
+from tandem.core.api_types import ApiId, AuthenticatedRequest, InputSchema, TextId, up_to
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
+from tandem.mentorships.services.requests import MESSAGE_LIMIT
 
 router = Router()
 
@@ -17,7 +18,9 @@ router = Router()
 class RequestIn(InputSchema):
     program_id: ApiId
     recipient_id: ApiId
-    message: str = Field(description="A few sentences about your goals.")
+    message: Annotated[str, up_to(MESSAGE_LIMIT)] = Field(
+        description="A few sentences about your goals."
+    )
 
 
 class RequestOut(Schema):
