@@ -75,9 +75,10 @@ def test_head_on_a_streamed_export_reads_no_row():
     assert b"".join(head.streaming_content) == b""
 
 
+@pytest.mark.django_db(transaction=True)
 def test_head_on_a_streamed_export_under_asgi_without_the_warning():
     """Served by Django's ASGI handler itself: the test clients empty a HEAD's streamed body
-    with a list of their own, which is what warns."""
+    with a list of their own, which is what warns. Its threads read the rows committed."""
     program = ProgramFactory()
     client = Client()
     client.force_login(admin_of(program))
