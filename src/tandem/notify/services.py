@@ -113,6 +113,13 @@ def _email(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
+def reachable(user: User) -> bool:
+    """Whether anyone reads what is sent to ``user``: not a deleted account (nor one a site
+    admin deactivated), so nothing is stored for it and no email goes to its address. Every
+    send below asks this one question."""
+    return user.is_active
+
+
 def notify_send(
     *,
     recipient: User,
@@ -122,9 +129,13 @@ def notify_send(
     url: str = "",
     email: bool = True,
     topic: str = "",
-) -> Notification:
+) -> Notification | None:
+    """Tell ``recipient`` (in the app, and by email as their preferences say); nothing, and
+    ``None``, for an account nobody reads any more (``reachable``)."""
     if kind not in ALL_KINDS:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
+    if not reachable(recipient):
+        return None
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, title=_title(title), body=body, url=url, topic=topic
     )
@@ -141,7 +152,7 @@ def notify_send(
 
 def notify_refresh(
     *, recipient: User, topic: str, kind: str, title: str, body: str = "", url: str = ""
-) -> Notification:
+) -> Notification | None:
     """News on ``topic`` (e.g. ``agreement:<mentorship id>``) kept in one notice while the
     recipient has not read it: their unread notice on the topic is rewritten in place (moved
     to the top, pushed live as a refresh, not emailed at once); with none unread, a new one is
@@ -150,6 +161,8 @@ def notify_refresh(
     A rewrite of a notice already emailed re-arms it (``emailed_at`` cleared): the email told
     of older news, so the next daily run (``digest_send``) emails the latest once, for digest
     readers and email-as-it-comes readers alike, instead of leaving it unsaid."""
+    if not reachable(recipient):
+        return None
     unread = (
         Notification.objects.select_for_update()
         .filter(recipient=recipient, topic=topic, read_at__isnull=True)
@@ -206,6 +219,7 @@ def notify_send_bulk(*, kind: str, notices: Sequence[Notice]) -> list[Notificati
     (``notifications_email_task``) instead of being sent one by one in the request."""
     if kind not in ALL_KINDS:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
+    notices = [notice for notice in notices if reachable(notice.recipient)]
     if not notices:
         return []
     notifications = Notification.objects.bulk_create(
@@ -255,10 +269,11 @@ def notify_send_each(
 ) -> list[Notification]:
     """The same notification to several people (a program's admins), each delivered by their
     own preferences: by email now, in their digest, or in the app only."""
-    return [
+    sent = (
         notify_send(recipient=person, kind=kind, title=title, body=body, url=url)
         for person in recipients
-    ]
+    )
+    return [notification for notification in sent if notification is not None]
 
 
 def notifications_withdraw(*, urls: Iterable[str]) -> int:

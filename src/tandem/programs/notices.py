@@ -79,7 +79,7 @@ def waitlist_joined_notify(*, enrolment: Enrolment, position: int) -> list[Notif
     )
 
 
-def waitlist_admitted_notify(*, enrolment: Enrolment) -> Notification:
+def waitlist_admitted_notify(*, enrolment: Enrolment) -> Notification | None:
     """Someone on the waitlist got a place: they hear whether they are in or await approval."""
     program = enrolment.program
     if enrolment.status == EnrolmentStatus.ACTIVE:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.urls import reverse
 
@@ -67,6 +67,8 @@ def _candidates(now: datetime) -> QuerySet[Mentorship]:
         )
         .select_related("program")
         .annotate(
+            mentor_active=F("mentor__is_active"),
+            mentee_active=F("mentee__is_active"),
             agreed_cadence=Subquery(
                 signed.annotate(cadence=KT("content__cadence")).values("cadence")[:1]
             ),
@@ -210,6 +212,19 @@ def _withdraw_fit_checks_without_a_meeting(batch: list[Any]) -> None:
         CheckIn.objects.filter(pk__in=withdrawn).delete()
 
 
+def _authors(mentorship: Any) -> tuple[int, ...]:
+    """Who of the pair is asked (``_candidates`` annotates whether each account is active): a
+    deleted (or deactivated) account answers nothing, so no check-in is made for it."""
+    return tuple(
+        author_id
+        for author_id, active in (
+            (mentorship.mentor_id, mentorship.mentor_active),
+            (mentorship.mentee_id, mentorship.mentee_active),
+        )
+        if active
+    )
+
+
 def _create_for(batch: list[Mentorship], now: datetime) -> int:
     _withdraw_fit_checks_without_a_meeting(batch)
     templates = checkin_templates_for(program_ids={m.program_id for m in batch})
@@ -231,7 +246,7 @@ def _create_for(batch: list[Mentorship], now: datetime) -> int:
         )
         for mentorship in batch
         for point in _points_for(mentorship, templates, last, now)
-        for author_id in (mentorship.mentor_id, mentorship.mentee_id)
+        for author_id in _authors(mentorship)
     ]
     # The unique point per person makes a second run (or a second worker) add nothing.
     CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
@@ -261,6 +276,7 @@ def _unreminded(now: datetime) -> QuerySet[CheckIn]:
         answered_at__isnull=True,
         reminded_at__isnull=True,
         due_at__lte=now,
+        author__is_active=True,  # a deleted account is reminded of nothing
     ).select_related(
         "author",
         "author__profile",
