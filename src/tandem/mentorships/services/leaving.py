@@ -111,6 +111,15 @@ class MentorshipsLeaveStep:
             for mentorship in mentorships:
                 mentorship_end_for_closed_account(mentorship=mentorship, user=user)
 
+    def program_ids_open(self, *, user: User) -> set[int]:
+        mentorships = Mentorship.objects.filter(
+            Q(mentor=user) | Q(mentee=user), state__in=OPEN_STATES
+        ).values_list("program_id", flat=True)
+        requests = MentorshipRequest.objects.filter(
+            Q(sender=user) | Q(recipient=user), state=RequestState.PENDING
+        ).values_list("program_id", flat=True)
+        return set(mentorships) | set(requests)
+
 
 LEAVE_STEP = MentorshipsLeaveStep()
 

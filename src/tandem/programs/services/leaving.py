@@ -65,6 +65,10 @@ class LeaveStep(Protocol):
     def apply(self, *, user: User, program: Program, closing_account: bool) -> None:
         """Do it (``closing_account``: the blockers are done here, not asked for)."""
 
+    def program_ids_open(self, *, user: User) -> set[int]:
+        """The programs where the step holds something of the person's still open, whatever
+        their enrolment there (an admin may have removed them): closing the account closes it."""
+
 
 _STEPS: list[LeaveStep] = []
 
@@ -131,10 +135,16 @@ def enrolments_close_for_closed_account(*, user: User) -> None:
     """The account eraser (``people.services.closing``): leave every program, admin roles
     too, program by program in pk order; open mentorships end instead of being asked about.
     Refused (409) for the last active admin of a program."""
-    programs = Program.objects.filter(
-        enrolments__person=user, enrolments__status__in=LEAVABLE
-    ).distinct()
-    for program in programs.order_by("pk"):
+    program_ids = set(
+        Enrolment.objects.filter(person=user, status__in=LEAVABLE).values_list(
+            "program_id", flat=True
+        )
+    )
+    # Also where they hold no open enrolment (removed by an admin, say) but an open
+    # mentorship or request still hangs on them: it ends there too, the other side told.
+    for step in _STEPS:
+        program_ids |= step.program_ids_open(user=user)
+    for program in Program.objects.filter(pk__in=program_ids).order_by("pk"):
         _leave(user=user, program=program, roles=tuple(Role), closing_account=True)
 
 
@@ -152,7 +162,7 @@ def _leave(
         )
     )
     leaving = [e for e in mine if e.role in roles and e.status in LEAVABLE]
-    if not leaving:
+    if not leaving and not closing_account:
         return [e for e in mine if e.role in roles and e.status == EnrolmentStatus.LEFT]
     if any(e.role == Role.ADMIN and e.status == EnrolmentStatus.ACTIVE for e in leaving):
         admins = program_admin_enrolments(program_id=program.pk, for_update=True)
