@@ -162,6 +162,22 @@ def test_someone_who_left_comes_back_through_an_invitation_link():
     assert Enrolment.objects.filter(program=program, person=mentee).count() == 1
 
 
+def test_the_join_page_takes_back_someone_who_left(client):
+    """Live review F3: the page said "already in this program (left the program)" and the
+    link did nothing, though the service takes them back."""
+    program = ProgramFactory()
+    mentee = member(program)
+    enrolment_leave(user=mentee, slug=program.slug)
+    link = InvitationFactory(program=program, role=Role.MENTEE, auto_approve=True)
+    client.force_login(mentee)
+    url = reverse("program_join", args=[link.token])
+    page = client.get(url).content.decode()
+    assert "already in this program" not in page
+    assert 'type="submit"' in page
+    assert client.post(url).status_code == 302
+    assert _status(mentee, program) == EnrolmentStatus.ACTIVE
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_once_leave_once(postgres_only):
     program = ProgramFactory()

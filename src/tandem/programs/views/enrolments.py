@@ -345,13 +345,16 @@ def program_join(request, token):
                 "next": request.get_full_path(),
             },
         )
+    # Someone who left by themself may come back by a link (the service re-opens that
+    # enrolment): only an enrolment they still hold leaves nothing to do here.
     existing = [
         e
         for e in selectors.enrolment_list_for_user_in_program(user=request.user, program=program)
-        if e.role == invitation.role
+        if e.role == invitation.role and e.status != EnrolmentStatus.LEFT
     ]
     questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
-    form = JoinForm(request.POST or None, questions=questions)
+    posted = request.POST if request.method == "POST" else None  # bound even when empty
+    form = JoinForm(posted, questions=questions)
     if request.method == "POST" and not problem and not existing and form.is_valid():
         try:
             enrolment = services.enrolment_join_by_invitation(
