@@ -10,11 +10,11 @@ class ProgramsConfig(AppConfig):
         from tandem.notify import periodic
         from tandem.people.services.closing import register_account_eraser
         from tandem.programs.imports import emails, services
-        from tandem.programs.services.leaving import enrolments_close_for_closed_account
+        from tandem.programs.services.erasure import programs_erase_for_closed_account
 
         periodic.register("programs.import_purge", lambda now: services.import_batch_purge(now=now))
         periodic.register(
             "programs.invitations_send_due",
             lambda now: emails.invitation_emails_send_due(now=now),
         )
-        register_account_eraser(enrolments_close_for_closed_account)
+        register_account_eraser(programs_erase_for_closed_account, wants_former_email=True)

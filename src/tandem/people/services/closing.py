@@ -31,15 +31,17 @@ from tandem.people.ratelimit import (
 PASSWORD_WRONG = "That is not your password. Nothing was deleted."
 PASSWORD_REQUIRED = "Type your password to confirm. Nothing was deleted."
 
-AccountEraser = Callable[..., None]  # called as eraser(user=...)
-_ERASERS: list[AccountEraser] = []
+AccountEraser = Callable[..., None]  # called as eraser(user=...), or (user=..., former_email=...)
+_ERASERS: list[tuple[AccountEraser, bool]] = []
 
 
-def register_account_eraser(eraser: AccountEraser) -> None:
+def register_account_eraser(eraser: AccountEraser, *, wants_former_email: bool = False) -> None:
     """An app above ``people`` erases or closes what it holds of a deleted account; it may
-    raise ``ApplicationError`` to refuse (the whole deletion is then undone)."""
-    if eraser not in _ERASERS:
-        _ERASERS.append(eraser)
+    raise ``ApplicationError`` to refuse (the whole deletion is then undone). Erasers run
+    once the account is anonymised (what they tell others names "a former member"); one that
+    finds rows by the address the account had (``wants_former_email``) is handed it."""
+    if all(eraser is not known for known, _ in _ERASERS):
+        _ERASERS.append((eraser, wants_former_email))
 
 
 def _anonymise(user: User) -> None:
@@ -92,8 +94,12 @@ def account_delete(*, user: User, password: str, ip: str = "") -> User:
         user = lockable(User.objects.filter(pk=user.pk), for_update=True).get()
         if user.is_deleted:
             return user
+        former_email = user.email
         _anonymise(user)
-        for eraser in _ERASERS:
-            eraser(user=user)
+        for eraser, wants_former_email in _ERASERS:
+            if wants_former_email:
+                eraser(user=user, former_email=former_email)
+            else:
+                eraser(user=user)
         _erase_own_data(user)
     return user

@@ -1,0 +1,26 @@
+"""What programs keep of a deleted account (docs/people.md, *Deleting your account*).
+
+The person leaves every program (``leaving.enrolments_close_for_closed_account``); the
+enrolment rows stay, as "Left the program", since the program's figures and the mentorships
+in it point at them. What they wrote to the admins goes: the free-text answers they gave when
+joining. The e-mail invitations they accepted no longer carry the address they had (the admins
+typed it, but beside the enrolment it dated, it names them): they read the account's
+anonymised address, as the participant list does.
+"""
+
+from __future__ import annotations
+
+from tandem.people.models import User
+from tandem.programs.models import Enrolment, ParticipantInvitation
+from tandem.programs.services.leaving import enrolments_close_for_closed_account
+
+
+def programs_erase_for_closed_account(*, user: User, former_email: str) -> None:
+    """The account eraser (``people.services.closing``, handed the address the account had
+    before it was anonymised)."""
+    enrolments_close_for_closed_account(user=user)
+    Enrolment.objects.filter(person=user).exclude(answers={}).update(answers={})
+    if former_email:
+        ParticipantInvitation.objects.filter(
+            email__iexact=former_email, accepted_at__isnull=False
+        ).update(email=user.email)

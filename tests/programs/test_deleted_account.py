@@ -1,0 +1,62 @@
+"""What programs keep of a deleted account (docs/people.md, *Deleting your account*): the
+enrolment stays as "Left the program", without the answers the person gave when joining, and
+the e-mail invitations they accepted no longer carry their address."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from tandem.people.services.closing import account_delete
+from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Role
+from tests.mentorships.factories import ProgramFactory, member
+from tests.people.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _deletable(program, email: str):
+    person = member(program, Role.MENTOR)
+    person.email = person.username = email
+    person.set_password(PASSWORD)
+    person.save()
+    return person
+
+
+def test_join_answers_are_erased_and_the_enrolment_stays():
+    program = ProgramFactory()
+    member(program, Role.ADMIN)
+    person = _deletable(program, "ivy@example.org")
+    Enrolment.objects.filter(person=person).update(answers={"Why?": "my manager is Bob"})
+    account_delete(user=person, password=PASSWORD)
+    enrolment = Enrolment.objects.get(person=person, program=program)
+    assert enrolment.status == EnrolmentStatus.LEFT
+    assert enrolment.answers == {}
+
+
+def test_accepted_invitations_lose_the_address_the_account_had():
+    program, other = ProgramFactory(), ProgramFactory()
+    person = _deletable(program, "ivy@example.org")
+    accepted = ParticipantInvitation.objects.create(
+        program=program,
+        email="Ivy@Example.org",
+        role=Role.MENTOR,
+        token="t1",
+        accepted_at=timezone.now(),
+    )
+    someone_else = ParticipantInvitation.objects.create(
+        program=program, email="bo@example.org", role=Role.MENTOR, token="t2"
+    )
+    elsewhere = ParticipantInvitation.objects.create(
+        program=other, email="ivy@example.org", role=Role.MENTEE, token="t3"
+    )
+    account_delete(user=person, password=PASSWORD)
+    person.refresh_from_db()
+    accepted.refresh_from_db(), someone_else.refresh_from_db(), elsewhere.refresh_from_db()
+    assert accepted.email == person.email == f"deleted-{person.pk}@deleted.invalid"
+    assert someone_else.email == "bo@example.org"
+    # Never accepted: the admins' own outreach to an address, not the account's.
+    assert elsewhere.email == "ivy@example.org"
+    assert not ParticipantInvitation.objects.filter(email__iexact="ivy@example.org").filter(
+        accepted_at__isnull=False
+    )
