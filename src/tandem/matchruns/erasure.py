@@ -4,18 +4,27 @@ A run's ``inputs`` snapshot copied each participant's profile (name, city, depar
 expertise, skills, languages, availability, working style) when it ran. The account eraser
 keeps of the person's record only what makes the run's results read the same (their id, the
 people they may not be paired with and, as a mentor, their capacity) and names them "A former
-member"; the pairs, pins and forbids point at the id and stay.
+member"; the pairs, pins and forbids point at the id and stay. The reasons stored with the
+person's pairs and unmatched rows were sentences built from both profiles ("Offers SQL, which
+the mentee wants to learn", "Both can meet in person in Leeds"): only a pair's fit (its score
+in words) stays, and one note says the rest is not kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tandem.matchruns.models import MatchRun
+from django.db.models import Q
+
+from tandem.matching.sentences import NOTE
+from tandem.matchruns.engine import FIT
+from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched
 from tandem.people.models import FORMER_MEMBER, User
 
 # The keys of a record that are about the run, not the person.
 KEPT_KEYS = ("id", "exclude", "capacity")
+REASONS_ERASED = "The reasons are not kept: one of this pair deleted their account."
+REASONS_ERASED_UNMATCHED = "The reasons are not kept: this person deleted their account."
 
 
 def _scrubbed(record: dict[str, Any]) -> dict[str, Any]:
@@ -41,3 +50,19 @@ def match_runs_erase_for_closed_account(*, user: User) -> None:
         if changed:
             run.inputs = inputs
             run.save(update_fields=["inputs"])
+    _erase_reasons(user)
+
+
+def _reasons_erased(reasons: Any, note: str) -> list[Any]:
+    fit = [r for r in reasons or () if isinstance(r, dict) and r.get("kind") == FIT]
+    return [*fit, {"criterion": "", "text": note, "kind": NOTE}]
+
+
+def _erase_reasons(user: User) -> None:
+    """Every pair and unmatched row of the person, in any run, by the rows' own person ids."""
+    for pair in MatchPair.objects.filter(Q(mentee=user) | Q(mentor=user)).order_by("pk"):
+        pair.reasons = _reasons_erased(pair.reasons, REASONS_ERASED)
+        pair.save(update_fields=["reasons"])
+    for row in MatchUnmatched.objects.filter(person=user).order_by("pk"):
+        row.reasons = _reasons_erased(row.reasons, REASONS_ERASED_UNMATCHED)
+        row.save(update_fields=["reasons"])
