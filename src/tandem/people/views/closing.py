@@ -14,6 +14,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error
 from tandem.people.ratelimit import client_ip
 from tandem.people.services.closing import account_delete as account_delete_service
+from tandem.people.services.closing import account_delete_blockers
 
 ERASED = (
     "Your profile is erased: headline, bio, goals, expertise, skills, weekly availability, "
@@ -25,6 +26,10 @@ ERASED = (
     "Mentorships you had, their messages, goals, meetings and shared notes stay for the other "
     "person, with you shown as “a former member”. Equity sums already kept stay as they are, "
     "with no name (as the background page says).",
+    "A participant file that a program's admins uploaded with your name or email address is not "
+    "changed: the file itself is emptied once imported and deleted a day after the upload when it "
+    "never was, its rows with problems are deleted a day after the upload, and the import's report "
+    "of problems, which may quote an email address from a row, stays with the program.",
     "You can no longer log in, and every device signed in to your account is signed out. This "
     "cannot be undone; you may sign up again later as a new member.",
 )
@@ -41,6 +46,14 @@ class AccountDeleteForm(forms.Form):
 
 @login_required
 def account_delete(request):
+    blockers = account_delete_blockers(user=request.user)
+    if blockers:  # said before the password is typed, as the service would refuse
+        return render(
+            request,
+            "people/account_delete_blocked.html",
+            {"blockers": blockers},
+            status=409 if request.method == "POST" else 200,
+        )
     form = AccountDeleteForm(request.POST if confirmed(request) else None)
     status = 400
     if confirmed(request) and form.is_valid():
