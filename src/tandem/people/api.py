@@ -198,7 +198,7 @@ class IdentityIn(InputSchema):
 
 class SkillOut(Schema):
     id: int
-    name: str = Field(description="The curated spelling, or a tag many hold as its slug reads.")
+    name: str = Field(description="The tag in the curated vocabulary's spelling.")
     slug: str
 
     @staticmethod
