@@ -5,6 +5,7 @@ the e-mail invitations they accepted no longer carry their address."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.people.services.closing import account_delete
@@ -60,3 +61,22 @@ def test_accepted_invitations_lose_the_address_the_account_had():
     assert not ParticipantInvitation.objects.filter(email__iexact="ivy@example.org").filter(
         accepted_at__isnull=False
     )
+
+
+def test_the_last_admin_is_told_before_typing_the_password(client):
+    """Live review F5: the page asked for the password and only then refused."""
+    program = ProgramFactory(name="Orbit")
+    admin = _deletable(program, "boss@example.org")
+    Enrolment.objects.filter(person=admin).update(role=Role.ADMIN)
+    client.force_login(admin)
+    page = client.get(reverse("account_delete"))
+    text = page.content.decode()
+    assert "You are the last admin of Orbit" in text
+    assert reverse("program_participants", args=[program.slug]) in text
+    assert 'type="password"' not in text
+    refused = client.post(reverse("account_delete"), {"confirm": "yes", "password": PASSWORD})
+    assert refused.status_code == 409
+    admin.refresh_from_db()
+    assert not admin.is_deleted
+    member(program, Role.ADMIN)  # a second admin: the page asks for the password
+    assert 'type="password"' in client.get(reverse("account_delete")).content.decode()

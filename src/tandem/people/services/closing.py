@@ -14,6 +14,7 @@ mentorships end, the other side told. One transaction: all of it or, when someth
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -42,6 +43,30 @@ def register_account_eraser(eraser: AccountEraser, *, wants_former_email: bool =
     finds rows by the address the account had (``wants_former_email``) is handed it."""
     if all(eraser is not known for known, _ in _ERASERS):
         _ERASERS.append((eraser, wants_former_email))
+
+
+@dataclass(frozen=True)
+class DeleteBlocker:
+    """Something to do before the account can be deleted, with the page where it is done."""
+
+    text: str
+    url: str
+
+
+DeleteCheck = Callable[..., list[DeleteBlocker]]  # called as check(user=...)
+_CHECKS: list[DeleteCheck] = []
+
+
+def register_account_delete_check(check: DeleteCheck) -> None:
+    """An app above ``people`` says what would refuse the deletion (its eraser refuses it
+    too), so the page says so before the password is typed."""
+    if check not in _CHECKS:
+        _CHECKS.append(check)
+
+
+def account_delete_blockers(*, user: User) -> list[DeleteBlocker]:
+    """What must be done before ``user`` can delete their account; nothing when they can."""
+    return [blocker for check in _CHECKS for blocker in check(user=user)]
 
 
 def _anonymise(user: User) -> None:

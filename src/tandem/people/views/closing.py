@@ -14,6 +14,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error
 from tandem.people.ratelimit import client_ip
 from tandem.people.services.closing import account_delete as account_delete_service
+from tandem.people.services.closing import account_delete_blockers
 
 ERASED = (
     "Your profile is erased: headline, bio, goals, expertise, skills, weekly availability, "
@@ -45,6 +46,14 @@ class AccountDeleteForm(forms.Form):
 
 @login_required
 def account_delete(request):
+    blockers = account_delete_blockers(user=request.user)
+    if blockers:  # said before the password is typed, as the service would refuse
+        return render(
+            request,
+            "people/account_delete_blocked.html",
+            {"blockers": blockers},
+            status=409 if request.method == "POST" else 200,
+        )
     form = AccountDeleteForm(request.POST if confirmed(request) else None)
     status = 400
     if confirmed(request) and form.is_valid():

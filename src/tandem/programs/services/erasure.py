@@ -10,9 +10,18 @@ anonymised address, as the participant list does.
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, ParticipantInvitation
+from tandem.people.services.closing import DeleteBlocker
+from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Program, Role
+from tandem.programs.selectors import program_admin_enrolments
 from tandem.programs.services.leaving import enrolments_close_for_closed_account
+
+LAST_ADMIN_FIRST = (
+    "You are the last admin of {program}: make someone else its admin first (Participants, "
+    "Make admin)."
+)
 
 
 def programs_erase_for_closed_account(*, user: User, former_email: str) -> None:
@@ -24,3 +33,21 @@ def programs_erase_for_closed_account(*, user: User, former_email: str) -> None:
         ParticipantInvitation.objects.filter(
             email__iexact=former_email, accepted_at__isnull=False
         ).update(email=user.email)
+
+
+def last_admin_blockers(*, user: User) -> list[DeleteBlocker]:
+    """The account check: the programs the person is the last active admin of, which the
+    eraser would refuse to leave (``leaving``), in words with the participants page."""
+    programs = Program.objects.filter(
+        enrolments__person=user,
+        enrolments__role=Role.ADMIN,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+    ).distinct()
+    return [
+        DeleteBlocker(
+            text=LAST_ADMIN_FIRST.format(program=program.name),
+            url=reverse("program_participants", args=[program.slug]),
+        )
+        for program in programs.order_by("name", "pk")
+        if not program_admin_enrolments(program_id=program.pk).exclude(person=user).exists()
+    ]
