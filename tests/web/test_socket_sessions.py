@@ -7,8 +7,11 @@ request says ``Cache-Control: private, no-store``."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
@@ -28,6 +31,13 @@ pytestmark = pytest.mark.django_db
 # first), which PostgreSQL refuses inside a test's transaction.
 SOCKETS = pytest.mark.django_db(transaction=True)
 SECRET = {"event": "message", "message": {"body": "AFTER-LOGOUT secret message"}}
+
+
+def _run(scenario) -> None:
+    """Run ``scenario`` on a loop of its own thread, whatever loop an earlier test left in this
+    one (the socket tests use the database as the server does, outside a test transaction)."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, scenario()).result()
 
 
 async def _closed(socket) -> int:
@@ -71,7 +81,7 @@ def test_logging_out_closes_that_sessions_sockets_only():
         assert await elsewhere_socket.receive_json_from(timeout=5) == SECRET
         await elsewhere_socket.disconnect()
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 @SOCKETS
@@ -103,7 +113,7 @@ def test_a_socket_whose_session_ended_closes_instead_of_pushing(ending):
         await _pushed(user, SECRET)
         assert await socket.receive_nothing(timeout=0.3)
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 def test_signed_in_answers_are_private_and_not_stored(client):

@@ -9,6 +9,7 @@ closes instead of pushing the pair's messages to whoever sits at that screen nex
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from importlib import import_module
@@ -20,6 +21,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+
+# Sends scheduled from async code, kept until done (a task nobody holds may be collected).
+_sending: set[asyncio.Task] = set()
 
 # The close code a page reads as "signed out" (also sent to a socket that was never signed in).
 SIGNED_OUT = 4401
@@ -41,8 +45,16 @@ def close_session_sockets(*, session_key: str | None) -> None:
         return
     try:
         layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(session_group(session_key), {"type": "session.close"})
+        if layer is None:
+            return
+        event = (session_group(session_key), {"type": "session.close"})
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a sync caller (the logout view): the usual case
+            async_to_sync(layer.group_send)(*event)
+        else:  # called from async code (a receiver of ``alogout``): no blocking here
+            _sending.add(task := loop.create_task(layer.group_send(*event)))
+            task.add_done_callback(_sending.discard)
     except Exception:  # noqa: BLE001 - the logout itself must not fail; each push re-checks
         logger.warning("Could not close the sockets of a session that ended", exc_info=True)
 
