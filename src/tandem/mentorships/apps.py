@@ -9,6 +9,7 @@ class MentorshipsConfig(AppConfig):
         from tandem.mentorships import tasks
         from tandem.mentorships.services.leaving import (
             LEAVE_STEP,
+            mentorship_events_erase_for_closed_account,
             mentorships_erase_for_closed_account,
         )
         from tandem.notify import periodic
@@ -20,3 +21,4 @@ class MentorshipsConfig(AppConfig):
         periodic.register("mentorships.midpoint_reviews", tasks.midpoint_reviews_run)
         register_leave_step(LEAVE_STEP)
         register_account_eraser(mentorships_erase_for_closed_account)
+        register_account_eraser(mentorship_events_erase_for_closed_account, wants_former=True)

@@ -23,5 +23,5 @@ class ProgramsConfig(AppConfig):
             "programs.invitations_send_due",
             lambda now: emails.invitation_emails_send_due(now=now),
         )
-        register_account_eraser(programs_erase_for_closed_account, wants_former_email=True)
+        register_account_eraser(programs_erase_for_closed_account, wants_former=True)
         register_account_delete_check(last_admin_blockers)

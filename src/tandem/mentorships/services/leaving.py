@@ -15,6 +15,7 @@ from tandem.mentorships.models import (
     OPEN_STATES,
     CalendarFeed,
     Mentorship,
+    MentorshipEvent,
     MentorshipRequest,
     PrivateNote,
     RequestState,
@@ -22,7 +23,8 @@ from tandem.mentorships.models import (
 from tandem.mentorships.services.ending import mentorship_end_for_closed_account
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send
-from tandem.people.models import User
+from tandem.people.models import FORMER_MEMBER, User
+from tandem.people.services.closing import Former
 from tandem.programs.models import Program
 from tandem.programs.services.leaving import Blocker
 
@@ -129,3 +131,21 @@ def mentorships_erase_for_closed_account(*, user: User) -> None:
     (its address stops working). Everything shared with the other side stays, theirs too."""
     PrivateNote.objects.filter(author=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
+
+
+def mentorship_events_erase_for_closed_account(*, user: User, former: Former) -> None:
+    """The timeline's summaries were written with the names of the day ("Ada Lovelace added an
+    action item for Sam"): in every mentorship of the person, and every event they caused (as
+    a program admin, say), their former name reads "a former member"."""
+    if not former.name:
+        return
+    events = MentorshipEvent.objects.filter(
+        Q(mentorship__mentor=user) | Q(mentorship__mentee=user) | Q(actor=user),
+        summary__contains=former.name,
+    )
+    for event in events.order_by("pk"):
+        summary = event.summary
+        if summary.startswith(former.name):
+            summary = FORMER_MEMBER + summary[len(former.name) :]
+        event.summary = summary.replace(former.name, FORMER_MEMBER.lower())
+        event.save(update_fields=["summary"])

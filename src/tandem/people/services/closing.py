@@ -32,17 +32,27 @@ from tandem.people.ratelimit import (
 PASSWORD_WRONG = "That is not your password. Nothing was deleted."
 PASSWORD_REQUIRED = "Type your password to confirm. Nothing was deleted."
 
-AccountEraser = Callable[..., None]  # called as eraser(user=...), or (user=..., former_email=...)
+
+@dataclass(frozen=True)
+class Former:
+    """What the account was called before it was anonymised (``name`` as pages showed it:
+    the e-mail address for an account without a name), for erasers that find rows by it."""
+
+    email: str
+    name: str
+
+
+AccountEraser = Callable[..., None]  # called as eraser(user=...), or (user=..., former=...)
 _ERASERS: list[tuple[AccountEraser, bool]] = []
 
 
-def register_account_eraser(eraser: AccountEraser, *, wants_former_email: bool = False) -> None:
+def register_account_eraser(eraser: AccountEraser, *, wants_former: bool = False) -> None:
     """An app above ``people`` erases or closes what it holds of a deleted account; it may
     raise ``ApplicationError`` to refuse (the whole deletion is then undone). Erasers run
     once the account is anonymised (what they tell others names "a former member"); one that
-    finds rows by the address the account had (``wants_former_email``) is handed it."""
+    finds rows by the address or the name the account had (``wants_former``) is handed them."""
     if all(eraser is not known for known, _ in _ERASERS):
-        _ERASERS.append((eraser, wants_former_email))
+        _ERASERS.append((eraser, wants_former))
 
 
 @dataclass(frozen=True)
@@ -119,11 +129,11 @@ def account_delete(*, user: User, password: str, ip: str = "") -> User:
         user = lockable(User.objects.filter(pk=user.pk), for_update=True).get()
         if user.is_deleted:
             return user
-        former_email = user.email
+        former = Former(email=user.email, name=user.display_name)
         _anonymise(user)
-        for eraser, wants_former_email in _ERASERS:
-            if wants_former_email:
-                eraser(user=user, former_email=former_email)
+        for eraser, wants_former in _ERASERS:
+            if wants_former:
+                eraser(user=user, former=former)
             else:
                 eraser(user=user)
         _erase_own_data(user)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tandem.people.models import User
-from tandem.people.services.closing import DeleteBlocker
+from tandem.people.services.closing import DeleteBlocker, Former
 from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Program, Role
 from tandem.programs.selectors import program_admin_enrolments
 from tandem.programs.services.leaving import enrolments_close_for_closed_account
@@ -24,14 +24,14 @@ LAST_ADMIN_FIRST = (
 )
 
 
-def programs_erase_for_closed_account(*, user: User, former_email: str) -> None:
-    """The account eraser (``people.services.closing``, handed the address the account had
+def programs_erase_for_closed_account(*, user: User, former: Former) -> None:
+    """The account eraser (``people.services.closing``, handed what the account was called
     before it was anonymised)."""
     enrolments_close_for_closed_account(user=user)
     Enrolment.objects.filter(person=user).exclude(answers={}).update(answers={})
-    if former_email:
+    if former.email:
         ParticipantInvitation.objects.filter(
-            email__iexact=former_email, accepted_at__isnull=False
+            email__iexact=former.email, accepted_at__isnull=False
         ).update(email=user.email)
 
 

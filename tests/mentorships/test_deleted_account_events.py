@@ -1,0 +1,41 @@
+"""A deleted person's name leaves the timeline of their mentorships (docs/people.md, *Deleting
+your account*): the summaries written with it read "a former member"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.mentorships.models import MentorshipEvent
+from tandem.mentorships.services.common import event_add
+from tandem.people.services.closing import account_delete
+from tests.mentorships.factories import mentorship
+from tests.people.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_timeline_summaries_forget_the_deleted_name():
+    m = mentorship()
+    gone, other = m.mentor, m.mentee
+    gone.first_name, gone.last_name = "Sofia", "Silva"
+    gone.set_password(PASSWORD)
+    gone.save()
+    other.first_name, other.last_name = "Thandiwe", "Santos"
+    other.save()
+    mine = event_add(
+        mentorship=m,
+        actor=gone,
+        kind="action_item_added",
+        summary="Sofia Silva added an action item for Thandiwe Santos.",
+    )
+    theirs = event_add(
+        mentorship=m,
+        actor=other,
+        kind="action_item_added",
+        summary="Thandiwe Santos added an action item for Sofia Silva.",
+    )
+    account_delete(user=gone, password=PASSWORD)
+    summaries = {e.pk: e.summary for e in MentorshipEvent.objects.filter(mentorship=m)}
+    assert summaries[mine.pk] == "A former member added an action item for Thandiwe Santos."
+    assert summaries[theirs.pk] == "Thandiwe Santos added an action item for a former member."
+    assert not any("Sofia" in s for s in summaries.values())
