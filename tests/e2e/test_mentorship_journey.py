@@ -64,7 +64,8 @@ def test_mentorship_journey(page, live_server, tmp_path):
     mentor_page.click("text=Read and decide")
     mentor_page.click("button:has-text('Accept')")
     mentor_page.wait_for_selector("h1:has-text('Mentoring Theo')")
-    mentor_page.click("text=Edit the agreement")
+    # A new agreement has empty parts, so completing it comes first (live review F30).
+    mentor_page.click("text=Complete the agreement")
     mentor_page.fill("input[name=objective_1_goal]", "Give a conference talk")
     mentor_page.fill("input[name=objective_1_measure]", "A talk accepted at a conference")
     mentor_page.click("text=Save version")
@@ -79,7 +80,7 @@ def test_mentorship_journey(page, live_server, tmp_path):
     assert page.locator(".badge", has_text="Active").first.is_visible()
 
     # The mentee schedules a biweekly series.
-    page.click("text=Schedule a meeting")
+    page.click("text=Schedule a meeting >> visible=true")  # the phone jump bar has one too
     day = timezone.localdate() + timedelta(days=3)
     page.fill("input[name=date]", day.isoformat())
     page.fill("input[name=time]", "10:00")

@@ -3,6 +3,8 @@ text is escaped and links are safe, and a stored message reaches both people's s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.urls import reverse
@@ -67,7 +69,8 @@ def test_opening_the_page_marks_read_and_the_nav_counts_unread(client, m):
     listing = client.get(reverse("conversation_list")).content.decode()
     assert "2 unread" in listing
     client.get(page(m))
-    assert "unread" not in client.get(reverse("conversation_list")).content.decode()
+    # No count of unread anywhere (the phone menu's hidden "0 new" badge is not one).
+    assert not re.search(r"\d+ unread", client.get(reverse("conversation_list")).content.decode())
 
 
 def test_closed_conversation_shows_no_form(client, m):
