@@ -84,3 +84,24 @@ def test_the_admin_reads_about_the_pair_and_the_pair_reads_to_themselves(client)
     own = client.get(reverse("mentorship_detail", args=[pair.pk])).content.decode()
     assert "You have not met since the mentorship started" in own
     assert "Propose three times that suit you both" in own
+
+
+def test_the_api_words_reasons_for_its_reader_as_the_pages_do(client):
+    """crev F6: the health API gave admins outside the pair the stored 'You have not met…'."""
+    pair = mentorship()
+    _stalled(pair)
+    admin = member(pair.program, Role.ADMIN)
+    client.force_login(admin)
+    one = client.get(f"/api/mentorships/{pair.pk}/health").json()
+    listed = client.get(f"/api/programs/{pair.program_id}/health").json()
+    for reasons in (one["reasons"], listed["items"][0]["reasons"]):
+        assert reasons[0]["text"].startswith("They have not met since the mentorship started")
+    client.force_login(pair.mentee)
+    own = client.get(f"/api/mentorships/{pair.pk}/health").json()
+    assert own["reasons"][0]["text"] == NOT_MET
+
+
+def test_yours_and_yourself_read_about_the_pair():
+    assert about_the_pair("Yours to book; see for yourself.") == (
+        "Theirs to book; see for themselves."
+    )

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from tandem.core.api_types import AuthenticatedRequest, InputSchema, OneOf, TextId
 from tandem.core.pagination import PageNumberPagination
+from tandem.feedback.health.audience import reasons_for_reader
 from tandem.feedback.models import HealthState, InterventionKind, MentorshipHealth
 from tandem.feedback.selectors import health_reads as selectors
 from tandem.feedback.services import health_actions as services
@@ -70,6 +71,10 @@ class HealthRowOut(Schema):
         return None
 
     @staticmethod
+    def resolve_reasons(obj: MentorshipHealth, context: dict[str, Any]) -> list[dict[str, object]]:
+        return _reasons_for(context, obj.mentorship, obj.reasons)
+
+    @staticmethod
     def resolve_mentor(obj: MentorshipHealth) -> User:
         return obj.mentorship.mentor
 
@@ -89,13 +94,25 @@ class InterventionOut(Schema):
     created_at: datetime
 
 
-def _health_out(mentorship: Mentorship, health: MentorshipHealth | None) -> dict[str, Any]:
+def _reasons_for(
+    context: dict[str, Any], mentorship: Mentorship, reasons: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """As the pages word them: for the pair, or about the pair for an admin outside it."""
+    reader = context["request"].auth
+    pair = (mentorship.mentor_id, mentorship.mentee_id)
+    return reasons_for_reader(reasons, reader_id=reader.pk, pair=pair)
+
+
+def _health_out(
+    request: AuthenticatedRequest, mentorship: Mentorship, health: MentorshipHealth | None
+) -> dict[str, Any]:
+    reasons = health.reasons if health else []
     return {
         "mentorship_id": mentorship.pk,
         "program_id": mentorship.program_id,
         "state": health.state if health else None,
         "score": None,
-        "reasons": health.reasons if health else [],
+        "reasons": _reasons_for({"request": request}, mentorship, reasons),
         "last_activity_at": health.last_activity_at if health else None,
         "state_since": health.state_since if health else None,
         "computed_at": health.computed_at if health else None,
@@ -112,7 +129,7 @@ def get_mentorship_health(request: AuthenticatedRequest, mentorship_id: TextId) 
     mentorship, health = selectors.access_mentorship_health(
         user=request.auth, mentorship_id=mentorship_id
     )
-    return _health_out(mentorship, health)
+    return _health_out(request, mentorship, health)
 
 
 @router.get(

@@ -22,6 +22,9 @@ _ABOUT_THE_PAIR = (
     (re.compile(r"\byou both\b"), "them both"),
     (re.compile(r"\bYou both\b"), "They both"),
     (re.compile(r"\b(suit|suits|for|with|to) you\b"), r"\1 them"),
+    (re.compile(r"\byourselves\b|\byourself\b"), "themselves"),
+    (re.compile(r"\bYours\b"), "Theirs"),
+    (re.compile(r"\byours\b"), "theirs"),
     (re.compile(r"\bYou\b"), "They"),
     (re.compile(r"\byou\b"), "they"),
     (re.compile(r"\bYour\b"), "Their"),
@@ -39,3 +42,11 @@ def about_the_pair(text: str) -> str:
 def reasons_about_the_pair(reasons: list[dict[str, object]]) -> list[dict[str, object]]:
     """Stored reasons with their texts as an admin outside the pair reads them."""
     return [{**reason, "text": about_the_pair(str(reason["text"]))} for reason in reasons]
+
+
+def reasons_for_reader(
+    reasons: list[dict[str, object]], *, reader_id: int | None, pair: tuple[int, int]
+) -> list[dict[str, object]]:
+    """Stored reasons as ``reader_id`` reads them: as written for one of the ``pair`` (mentor
+    and mentee ids), about the pair for anyone else (a program admin outside it)."""
+    return reasons if reader_id in pair else reasons_about_the_pair(reasons)
