@@ -116,6 +116,7 @@ class RequestTarget:
     person: User
     reasons: list[dict[str, str]]
     capacity: Capacity | None  # None: they would be the mentee (a reverse program's mentor asks)
+    reader: str = "mentee"  # the sender's side, as the reasons are worded for them
 
 
 def request_target(*, user: User, program: Program, recipient_id: int) -> RequestTarget | None:
@@ -135,5 +136,8 @@ def request_target(*, user: User, program: Program, recipient_id: int) -> Reques
         return None
     mentor, mentee = (person, user) if capacity is not None else (user, person)
     return RequestTarget(
-        person=person, reasons=reasons_for(program, mentor, mentee), capacity=capacity
+        person=person,
+        reasons=reasons_for(program, mentor, mentee),
+        capacity=capacity,
+        reader="mentee" if mentee == user else "mentor",
     )
