@@ -75,3 +75,24 @@ def test_labels_read_the_live_name_even_of_an_unerased_snapshot(client, run_task
     gone.save()
     run.refresh_from_db()
     assert people_labels(run)[gone.pk] == FORMER_MEMBER
+
+
+def test_publishing_names_the_pair_of_a_deleted_person(run_tasks):
+    """Live review F8: two deleted people both read "A former member" and no pair was named."""
+    from tandem.core.exceptions import ApplicationError
+
+    program = ProgramFactory()
+    boss = admin(program)
+    stays = mentee(program, first_name="Ifeoma", goals="learn topic")
+    gone = mentor(program, capacity=1, first_name="Zebediah", expertise="topic")
+    with run_tasks():
+        run = services.match_run_start(user=boss, program=program)
+    assert run.pairs.filter(mentee=stays, mentor=gone).exists()
+    account_delete(user=gone, password=PASSWORD)
+    with pytest.raises(ApplicationError) as caught:
+        services.match_run_publish(user=boss, run=run)
+    stays_name = stays.display_name
+    assert (
+        f"{FORMER_MEMBER} (paired with {stays_name}) is no longer an active mentor"
+        in (caught.value.fields["pairs"])
+    )

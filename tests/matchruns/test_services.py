@@ -363,8 +363,13 @@ class TestPublish:
         with pytest.raises(ApplicationError) as caught:
             services.match_run_publish(user=program_admin, run=run)
         assert caught.value.status == 409
+        (pair,) = run.pairs.filter(mentee=cohort["bea"])
         assert (
-            services.LEFT_PROGRAM.format(name=cohort["bea"].display_name, role="mentee")
+            services.PAIR_LEFT_PROGRAM.format(
+                name=cohort["bea"].display_name,
+                partners=pair.mentor.display_name,
+                role="mentee",
+            )
             in (caught.value.fields["pairs"])
         )
         assert not Mentorship.objects.exists()

@@ -138,7 +138,7 @@ def test_removing_someone_already_removed_says_why_not_without_asking(client, pr
     url, _ = _remove(program, EnrolmentStatus.REMOVED)
     client.force_login(admin)
     page = client.post(url, follow=True).content.decode()
-    assert "You cannot remove someone whose enrolment is removed." in page
+    assert "You cannot remove someone who is removed." in page
 
 
 def test_declining_many_asks_names_them_and_keeps_the_ticks_and_filters(client, program, admin):

@@ -80,3 +80,42 @@ def test_the_last_admin_is_told_before_typing_the_password(client):
     assert not admin.is_deleted
     member(program, Role.ADMIN)  # a second admin: the page asks for the password
     assert 'type="password"' in client.get(reverse("account_delete")).content.decode()
+
+
+def test_a_deleted_persons_enrolment_and_address_are_refused_in_words():
+    """Live review F8: the capacity of their left enrolment could be changed, the deleted
+    address could be e-mail-invited, and the refusal read "whose enrolment is left the
+    program"."""
+    from tandem.core.exceptions import ApplicationError
+    from tandem.programs.imports.invitations import participant_invitations_invite
+    from tandem.programs.services.enrolments import (
+        enrolment_set_status,
+        enrolment_update_capacity,
+    )
+
+    program = ProgramFactory()
+    boss = member(program, Role.ADMIN)
+    person = _deletable(program, "ivy@example.org")
+    enrolment = Enrolment.objects.get(person=person, program=program)
+    account_delete(user=person, password=PASSWORD)
+    person.refresh_from_db()
+    with pytest.raises(ApplicationError) as capacity:
+        enrolment_update_capacity(
+            user=boss, program_id=program.pk, enrolment_id=enrolment.pk, capacity=3
+        )
+    assert capacity.value.status == 409 and "capacity" in capacity.value.fields
+    enrolment.refresh_from_db()
+    assert enrolment.capacity != 3
+    with pytest.raises(ApplicationError) as invite:
+        participant_invitations_invite(
+            user=boss, program_id=program.pk, emails=person.email, role=Role.MENTEE
+        )
+    assert "deleted account" in invite.value.fields["emails.1"]
+    assert not ParticipantInvitation.objects.filter(email=person.email).exists()
+    with pytest.raises(ApplicationError) as again:
+        enrolment_set_status(
+            user=boss, program_id=program.pk, enrolment_id=enrolment.pk, action="reactivate"
+        )
+    assert again.value.message == (
+        "You cannot reactivate someone who is no longer a participant (they left the program)."
+    )

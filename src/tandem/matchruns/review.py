@@ -144,6 +144,17 @@ def live_names(person_ids: Iterable[int]) -> dict[int, str]:
     return {person.pk: person.display_name for person in people}
 
 
+def run_name(run: MatchRun, side: str, person_id: int) -> str:
+    """One person of the run by their name now, else as the snapshot named them."""
+    live = live_names([person_id]).get(person_id)
+    if live:
+        return live
+    for record in run.inputs.get(side, ()):
+        if record["id"] == str(person_id):
+            return record.get("name") or f"#{person_id}"
+    return f"#{person_id}"
+
+
 def people_labels(*runs: MatchRun) -> dict[int, str]:
     """Everyone in the runs' snapshots by id, as a page names them: the name, and for people
     who share it with someone else, their department (or headline) and email, which admins

@@ -29,12 +29,7 @@ from tandem.matchruns.models import (
     Objective,
     RunStatus,
 )
-from tandem.matchruns.review import (
-    OUT_OF_DATE,
-    live_names,
-    match_run_superseded_by,
-    pin_refusal,
-)
+from tandem.matchruns.review import OUT_OF_DATE, match_run_superseded_by, pin_refusal, run_name
 from tandem.matchruns.selectors import access_match_run
 from tandem.matchruns.tasks import match_run_task
 from tandem.people.models import User
@@ -73,6 +68,8 @@ SAME_PAIR_FORBIDDEN = (
 )
 CONSTRAINT_NOT_FOUND = "No such pin or forbid on this run."
 LEFT_PROGRAM = "{name} is no longer an active {role} of the program."
+# At publishing, with whom: two deleted people both read "A former member".
+PAIR_LEFT_PROGRAM = "{name} (paired with {partners}) is no longer an active {role} of the program."
 MENTOR_FULL = "{name} is now full ({taken} of {limit} places taken, {wanted} more proposed)."
 ALREADY_MATCHED = "{name} already has a mentorship in this program."
 
@@ -207,16 +204,6 @@ def _snapshot_ids(run: MatchRun, side: str) -> set[str]:
     return {record["id"] for record in run.inputs.get(side, ())}
 
 
-def _name(run: MatchRun, side: str, person_id: int) -> str:
-    live = live_names([person_id]).get(person_id)
-    if live:
-        return live
-    for record in run.inputs.get(side, ()):
-        if record["id"] == str(person_id):
-            return record.get("name") or f"#{person_id}"
-    return f"#{person_id}"
-
-
 def _check_people(run: MatchRun, *, mentee_id: int, mentor_id: int, kind: str) -> None:
     """Field errors for a decision about people who are not (or no longer) in the cohort."""
     fields = {}
@@ -239,7 +226,7 @@ def _check_people(run: MatchRun, *, mentee_id: int, mentor_id: int, kind: str) -
             ("mentor_id", mentor_id, Role.MENTOR, "mentors"),
         ):
             if role not in active:
-                name = _name(run, side, person_id)
+                name = run_name(run, side, person_id)
                 fields[field] = LEFT_PROGRAM.format(name=name, role=role.label.lower())
     if fields:
         raise ApplicationError(next(iter(fields.values())), fields=fields)
@@ -254,7 +241,7 @@ def match_run_constrain(
     run = access_match_run(user=user, run_id=run.pk)
     _check_draft(run)
     _check_people(run, mentee_id=mentee_id, mentor_id=mentor_id, kind=kind)
-    mentee, mentor = _name(run, "mentees", mentee_id), _name(run, "mentors", mentor_id)
+    mentee, mentor = run_name(run, "mentees", mentee_id), run_name(run, "mentors", mentor_id)
     refusal = pin_refusal(run.inputs, mentee_id=mentee_id, mentor_id=mentor_id)
     if refusal and (kind == ConstraintKind.PIN or mentee_id == mentor_id):
         raise ApplicationError(refusal, fields={"mentor_id": refusal})
@@ -285,7 +272,7 @@ def _check_pin(
     """One pin per mentee, and no more pins on a mentor than their free places."""
     taken = pins.filter(mentee_id=mentee_id).first()
     if taken is not None:
-        message = PIN_TAKEN.format(mentee=mentee, mentor=_name(run, "mentors", taken.mentor_id))
+        message = PIN_TAKEN.format(mentee=mentee, mentor=run_name(run, "mentors", taken.mentor_id))
         raise ApplicationError(message, fields={"mentee_id": message}, status=409)
     record = next(r for r in run.inputs["mentors"] if r["id"] == str(mentor_id))
     if pins.filter(mentor_id=mentor_id).count() >= record.get("capacity", 0):
@@ -346,15 +333,24 @@ def _publish_problems(run: MatchRun, pairs: list[MatchPair]) -> list[str]:
     matched = mentees_with_open_mentorship(program=program)
     wanted = Counter(p.mentor_id for p in pairs)
     problems: list[str] = []
+    partners: dict[int, list[str]] = {}
+    for p in pairs:
+        partners.setdefault(p.mentee_id, []).append(names[p.mentor_id])
+        partners.setdefault(p.mentor_id, []).append(names[p.mentee_id])
+
+    def left(person_id: int, role: str) -> str:
+        together = ", ".join(sorted(partners[person_id]))
+        return PAIR_LEFT_PROGRAM.format(name=names[person_id], partners=together, role=role)
+
     for mentee_id in sorted({p.mentee_id for p in pairs}, key=names.__getitem__):
         if (mentee_id, Role.MENTEE) not in enrolments:
-            problems.append(LEFT_PROGRAM.format(name=names[mentee_id], role="mentee"))
+            problems.append(left(mentee_id, "mentee"))
         elif mentee_id in matched:
             problems.append(ALREADY_MATCHED.format(name=names[mentee_id]))
     for mentor_id in sorted(wanted, key=names.__getitem__):
         enrolment = enrolments.get((mentor_id, Role.MENTOR))
         if enrolment is None:
-            problems.append(LEFT_PROGRAM.format(name=names[mentor_id], role="mentor"))
+            problems.append(left(mentor_id, "mentor"))
             continue
         limit = enrolment.capacity if enrolment.capacity is not None else program.default_capacity
         if loads.get(mentor_id, 0) + wanted[mentor_id] > limit:

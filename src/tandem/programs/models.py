@@ -132,6 +132,8 @@ class EnrolmentStatus(models.TextChoices):
     LEFT = "left", "Left the program"
 
 
+LEFT_WORDS = "no longer a participant (they left the program)"
+
 # Enrolments that no longer count: an admin closed it (removed, or a request to join declined)
 # or the person left by themself (``programs/services/leaving.py``).
 CLOSED_STATUSES = (EnrolmentStatus.REMOVED, EnrolmentStatus.LEFT)
@@ -198,6 +200,14 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} as {self.role} in {self.program}"
+
+    @property
+    def status_words(self) -> str:
+        """The status as it reads after "is" in a sentence ("is on the waitlist"); the
+        label "Left the program" does not (it read "is left the program")."""
+        if self.status == EnrolmentStatus.LEFT:
+            return LEFT_WORDS
+        return self.get_status_display().lower()
 
     @property
     def admin_actions(self) -> tuple[tuple[str, str, str], ...]:

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.people.models import User
+from tandem.people.models import DELETED_EMAIL_DOMAIN, User
 from tandem.programs.imports.bulk import bulk_insert, bulk_update_loaded, chunked
 from tandem.programs.imports.emails import UNSENT, invitation_emails_queue_ids
 from tandem.programs.imports.planning import MEMBER_STATUSES
@@ -48,6 +48,7 @@ TOO_MANY_ADDRESSES = (
     "Invite at most {limit} people at once (this has {count}); import a file for more."
 )
 BAD_ADDRESS = "Line {line}: “{value}” is not an email address; write it like name@example.org."
+DELETED_ADDRESS = "Line {line}: “{value}” belongs to a deleted account; nobody reads it."
 SEND_AT_PAST = "Choose a time in the future, or send the invitations now."
 SEND_AT_FAR = f"Choose a time within {MAX_DAYS_AHEAD} days."
 INVITATION_NOT_FOUND = "No such invitation waiting to be sent in this program."
@@ -152,6 +153,18 @@ def split_addresses(text: str) -> list[tuple[int, str]]:
     return [(number, address) for address, number in seen.items()]
 
 
+def _address_problem(address: str) -> str:
+    """Why ``address`` cannot be invited (a message with ``line`` and ``value``), or ""."""
+    try:
+        if len(address) > MAX_EMAIL:
+            raise ValidationError("too long")
+        validate_email(address)
+    except ValidationError:
+        return BAD_ADDRESS
+    # A deleted account's address (``deleted-<id>@deleted.invalid``): no mailbox has it.
+    return DELETED_ADDRESS if address.lower().endswith(DELETED_EMAIL_DOMAIN) else ""
+
+
 def _check_addresses(text: str) -> list[str]:
     addresses = split_addresses(text)
     if not addresses:
@@ -161,12 +174,9 @@ def _check_addresses(text: str) -> list[str]:
         raise ApplicationError(message, fields={"emails": message})
     bad: dict[str, str] = {}
     for line, address in addresses:
-        try:
-            if len(address) > MAX_EMAIL:
-                raise ValidationError("too long")
-            validate_email(address)
-        except ValidationError:
-            message = BAD_ADDRESS.format(line=line, value=address[:80])
+        words = _address_problem(address)
+        if words:
+            message = words.format(line=line, value=address[:80])
             key = f"emails.{line}"
             bad[key] = f"{bad[key]} {message}" if key in bad else message
     if bad:

@@ -57,10 +57,10 @@ def program_admin_promote(*, user: User, program_id: int, enrolment_id: int) -> 
     if enrolment.role == Role.ADMIN:
         if enrolment.status == EnrolmentStatus.ACTIVE:
             raise ApplicationError(ALREADY_ADMIN.format(name=name, program=program), status=409)
-        status = enrolment.get_status_display().lower()
+        status = enrolment.status_words
         raise ApplicationError(ADMIN_PAUSED.format(name=name, status=status), status=409)
     if enrolment.status not in MEMBER_STATUSES:
-        status = enrolment.get_status_display().lower()
+        status = enrolment.status_words
         raise ApplicationError(
             PROMOTE_NOT_MEMBER.format(name=name, status=status, program=program), status=409
         )
@@ -159,7 +159,7 @@ def _refuse_like_make_admin(*, program_id: int, address: str) -> None:
         return
     admin = Enrolment.objects.filter(program_id=program_id, person=person, role=Role.ADMIN).first()
     if admin is not None and admin.status in (EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED):
-        status = admin.get_status_display().lower()
+        status = admin.status_words
         message = ADMIN_PAUSED.format(name=person.display_name, status=status)
         raise ApplicationError(message, fields={"email": message}, status=409)
     if not person.is_active:

@@ -87,7 +87,7 @@ def enrolment_set_status_bulk(
         f"ids.{pk}": NOT_STARTABLE[action].format(
             name=e.person.display_name,
             email=e.person.email,
-            status=e.get_status_display().lower(),
+            status=e.status_words,
         )
         for pk, e in enrolments.items()
         if e.status not in sources

@@ -71,7 +71,8 @@ ALREADY_JOINED = (
 )
 ANSWER_REQUIRED = "Please answer this question."
 ANSWER_TOO_LONG = "Keep the answer under 2000 characters."
-BAD_TRANSITION = "You cannot {action} someone whose enrolment is {status}."
+CAPACITY_DELETED_ACCOUNT = "This person deleted their account: their enrolment cannot be changed."
+BAD_TRANSITION = "You cannot {action} someone who is {status}."
 UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove, reactivate or admit."
 LAST_ADMIN = "This is the program's last active admin; add another admin first."
 CAPACITY_MENTORS_ONLY = "Only mentors have a capacity."
@@ -276,7 +277,7 @@ def enrolment_set_status(
     sources, target = TRANSITIONS[action]
     if enrolment.status not in sources:
         raise ApplicationError(
-            BAD_TRANSITION.format(action=action, status=enrolment.get_status_display().lower()),
+            BAD_TRANSITION.format(action=action, status=enrolment.status_words),
             status=409,
         )
     if (
@@ -316,6 +317,10 @@ def enrolment_update_capacity(
     )
     if enrolment.role != Role.MENTOR:
         raise ApplicationError(CAPACITY_MENTORS_ONLY, fields={"capacity": CAPACITY_MENTORS_ONLY})
+    if enrolment.person.is_deleted:  # as every other action on their enrolment
+        raise ApplicationError(
+            CAPACITY_DELETED_ACCOUNT, fields={"capacity": CAPACITY_DELETED_ACCOUNT}, status=409
+        )
     try:
         checked = check_capacity(capacity)
     except CellError as error:
