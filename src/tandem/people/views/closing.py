@@ -19,8 +19,9 @@ from tandem.people.services.closing import account_delete_blockers
 ERASED = (
     "Your profile is erased: headline, bio, goals, expertise, skills, weekly availability, "
     "and everything matching kept from them.",
-    "Your self-identified background answers, API tokens, calendar feed address, private "
-    "meeting notes, notifications and notification settings are deleted.",
+    "Your self-identified background answers, the answers you gave when joining programs, "
+    "API tokens, calendar feed address, private meeting notes, notifications and notification "
+    "settings are deleted.",
     "You leave every program. Your open requests are withdrawn or declined, and your open "
     "mentorships end: the other person is told, and the program's admins too.",
     "Mentorships you had, their messages, goals, meetings and shared notes stay for the other "
