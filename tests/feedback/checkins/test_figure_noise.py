@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from tandem.feedback.models import CheckInKind
 from tandem.feedback.selectors import answer_noise
-from tandem.insights.scope import InsightScope
+from tandem.insights.scope import InsightScope, without_pairs_of
 from tandem.insights.selectors.outcomes import outcomes_tables
 from tandem.programs.models import Role
 from tests.feedback.checkins.conftest import checkin
@@ -151,6 +151,37 @@ def test_two_readers_with_different_pairs_left_out_draw_apart(client, monkeypatc
     plain = set(labels)
     labels.clear()
     own = mentoring.mentorship(program=program, mentor=admin)
+    checkin(own, own.mentee, due_at=SETTLED, answered_at=SETTLED, answers={"progress": 3})
     shown(client, program, admin)
     assert plain and labels and plain.isdisjoint(labels)
     assert all(label.split("|")[6] == str(own.pk) for label in labels)
+
+
+def test_a_new_mentorship_of_the_reader_draws_nothing_new_for_old_blocks(client, monkeypatch):
+    """crev F3: keyed by all the reader's mentorships, each new one gave every old, unchanged
+    block a fresh draw, and averaging them took the noise away. Only the left-out mentorships
+    with answers in a block key it, so gaining one changes no figure and no draw."""
+    labels: list[str] = []
+    real = answer_noise.draw
+
+    def seen(label: str) -> float:
+        labels.append(label)
+        return real(label)
+
+    monkeypatch.setattr(answer_noise, "draw", seen)
+    program, admin = attacked(2)
+    own = mentoring.mentorship(program=program, mentor=admin)
+    checkin(own, own.mentee, due_at=SETTLED, answered_at=SETTLED, answers={"progress": 3})
+    before, _page = shown(client, program, admin)
+    drawn = list(labels)
+    labels.clear()
+    scope = without_pairs_of(InsightScope((program.pk,)), admin.pk)
+    insights_before = [t.rows for t in outcomes_tables(scope)]
+    for _ in range(3):
+        mentoring.mentorship(program=program, mentor=admin)
+        labels.clear()
+        after, _page = shown(client, program, admin)
+        assert after == before
+        assert labels == drawn
+        scope = without_pairs_of(InsightScope((program.pk,)), admin.pk)
+        assert [t.rows for t in outcomes_tables(scope)] == insights_before

@@ -14,16 +14,21 @@ in all (each answer taken from one count and added to another), so the noise's s
 ``2m / EPSILON``: each block's counts are ``EPSILON``-differentially private for any change of
 one person's answers (whether someone answered is not protected: admins see who answered). A
 reader whose own mentorships are left out reads other counts, so their draws are keyed by
-those mentorships too: two readers' figures of one block never differ by exact answers.
+those mentorships too: two readers' figures of one block never differ by exact answers. Only
+by those with answers in the block (``left_out_in``): a reader who gains a mentorship would
+otherwise get a fresh draw of every old, unchanged block, and averaging the draws would take
+the noise away.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from tandem.core.noise import keyed_laplace, noisy_count
+from tandem.feedback.models import CheckIn
 from tandem.feedback.selectors.answer_blocks import Block
 
 EPSILON = 1.0  # per block and question: one draw for each of its answers' counts
@@ -35,6 +40,27 @@ NOISE_SALT = "tandem.feedback.checkin.noise"
 def draw(label: str) -> float:
     """The standard Laplace draw of one count (tests replace it to read exact figures)."""
     return keyed_laplace(NOISE_SALT, label)
+
+
+LeftOutAnswers = list[tuple[int, datetime]]  # (mentorship id, answered at)
+
+
+def left_out_answers(*, left_out: Sequence[int], kind: str) -> LeftOutAnswers:
+    """When each left-out mentorship answered a check-in of ``kind`` (one query, none when
+    nothing is left out)."""
+    if not left_out:
+        return []
+    rows = (
+        CheckIn.objects.filter(mentorship_id__in=left_out, kind=kind, answered_at__isnull=False)
+        .order_by()
+        .values_list("mentorship_id", "answered_at")
+    )
+    return [(pk, at) for pk, at in rows if at is not None]
+
+
+def left_out_in(answers: LeftOutAnswers, block: Block) -> tuple[int, ...]:
+    """The left-out mentorships with answers in ``block``: what keys its draws."""
+    return tuple(sorted({pk for pk, at in answers if block.start <= at < block.end}))
 
 
 def block_counts(

@@ -116,7 +116,7 @@ class _Reading:
 
     program_id: int
     kind: str
-    left_out: tuple[int, ...]
+    left_out: answer_noise.LeftOutAnswers
 
 
 def _question_aggregates(
@@ -177,7 +177,7 @@ def _released(
             counts=counts,
             points=[value for value, _label in points],
             most_by_one=blocks.most_by_one.get(block.start, 1),
-            left_out=reading.left_out,
+            left_out=answer_noise.left_out_in(reading.left_out, block),
         )
         for value, count in noisy.items():
             released[value] += count
@@ -222,7 +222,8 @@ def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[Ki
         answered_qs = CheckIn.objects.filter(
             mentorship__program=program, kind=kind, answered_at__isnull=False
         ).exclude(in_the_pair(reader))
-        reading = _Reading(program.pk, kind, left_out)
+        answered = answer_noise.left_out_answers(left_out=left_out, kind=kind)
+        reading = _Reading(program.pk, kind, answered)
         questions = _question_aggregates(answered_qs, settings.questions, reading)
         aggregates.append(
             KindAggregate(

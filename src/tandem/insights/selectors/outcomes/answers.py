@@ -175,9 +175,14 @@ def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Ta
                 key = (program_id, question.column, block.start)
                 exact.setdefault(key, Counter())[json.loads(text)] += row["n"]
     left_out = _left_out_by_program(scope) if blocks else {}
+    answered: dict[tuple[int, str], answer_noise.LeftOutAnswers] = {}
     released = {question.column: Tally() for question in questions}
     for (program_id, column), found in blocks.items():
         question = next(q for q in questions if q.column == column)
+        if (program_id, question.kind) not in answered:
+            answered[(program_id, question.kind)] = answer_noise.left_out_answers(
+                left_out=left_out.get(program_id, ()), kind=question.kind
+            )
         for block in found.inside:
             counts = exact.get((program_id, column, block.start), Counter())
             noisy = answer_noise.block_counts(
@@ -188,7 +193,7 @@ def answer_counts(scope: InsightScope, questions: list[Counted]) -> dict[str, Ta
                 counts=counts,
                 points=question.points,
                 most_by_one=found.most_by_one.get(block.start, 1),
-                left_out=left_out.get(program_id, ()),
+                left_out=answer_noise.left_out_in(answered[(program_id, question.kind)], block),
             )
             released[column].counts.update(noisy)
             released[column].answers += sum(counts.values())
