@@ -135,17 +135,23 @@ def test_the_figures_never_change_between_reads_and_agree_with_insights(client):
     assert round(scores["average"], 1) == first["average"]
 
 
-def test_two_readers_with_different_pairs_left_out_draw_apart(client, monkeypatch):
-    """An admin in a pair reads the figures without it: keyed by what is left out, so their
-    draws are not a plain admin's and the two figures never differ by exact answers."""
-    labels: list[str] = []
+@pytest.fixture
+def labels(monkeypatch) -> list[str]:
+    """The label of every noise draw made, in order (the draws themselves unchanged)."""
+    seen: list[str] = []
     real = answer_noise.draw
 
-    def seen(label: str) -> float:
-        labels.append(label)
+    def recorded(label: str) -> float:
+        seen.append(label)
         return real(label)
 
-    monkeypatch.setattr(answer_noise, "draw", seen)
+    monkeypatch.setattr(answer_noise, "draw", recorded)
+    return seen
+
+
+def test_two_readers_with_different_pairs_left_out_draw_apart(client, labels):
+    """An admin in a pair reads the figures without it: keyed by what is left out, so their
+    draws are not a plain admin's and the two figures never differ by exact answers."""
     program, admin = attacked(2)
     shown(client, program, admin)
     plain = set(labels)
@@ -157,18 +163,10 @@ def test_two_readers_with_different_pairs_left_out_draw_apart(client, monkeypatc
     assert all(label.split("|")[6] == str(own.pk) for label in labels)
 
 
-def test_a_new_mentorship_of_the_reader_draws_nothing_new_for_old_blocks(client, monkeypatch):
+def test_a_new_mentorship_of_the_reader_draws_nothing_new_for_old_blocks(client, labels):
     """crev F3: keyed by all the reader's mentorships, each new one gave every old, unchanged
     block a fresh draw, and averaging them took the noise away. Only the left-out mentorships
     with answers in a block key it, so gaining one changes no figure and no draw."""
-    labels: list[str] = []
-    real = answer_noise.draw
-
-    def seen(label: str) -> float:
-        labels.append(label)
-        return real(label)
-
-    monkeypatch.setattr(answer_noise, "draw", seen)
     program, admin = attacked(2)
     own = mentoring.mentorship(program=program, mentor=admin)
     checkin(own, own.mentee, due_at=SETTLED, answered_at=SETTLED, answers={"progress": 3})

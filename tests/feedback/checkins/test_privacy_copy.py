@@ -21,7 +21,8 @@ def _privacy(page: str) -> str:
     return re.sub(r"\s+", " ", strip_tags(found.group(0))).strip()
 
 
-def test_the_form_and_the_health_card_say_the_same_true_thing(client, world):
+def _at_risk(world) -> None:
+    """The pair's health card shows (it holds the who-reads list)."""
     MentorshipHealth.objects.create(
         mentorship=world.pair,
         program=world.program,
@@ -30,6 +31,10 @@ def test_the_form_and_the_health_card_say_the_same_true_thing(client, world):
         state_since=timezone.now(),
         computed_at=timezone.now(),
     )
+
+
+def test_the_form_and_the_health_card_say_the_same_true_thing(client, world):
+    _at_risk(world)
     mine = checkin(world.pair, world.mentee)
     client.force_login(world.mentee)
     form_page = client.get(reverse("checkin_answer", args=[mine.pk])).content.decode()
@@ -48,14 +53,7 @@ def test_the_form_and_the_health_card_say_the_same_true_thing(client, world):
 
 
 def test_the_admin_reads_that_the_status_uses_answers_they_never_see(client, world):
-    MentorshipHealth.objects.create(
-        mentorship=world.pair,
-        program=world.program,
-        state="at_risk",
-        score=40,
-        state_since=timezone.now(),
-        computed_at=timezone.now(),
-    )
+    _at_risk(world)
     client.force_login(world.admin)
     page = client.get(reverse("mentorship_detail", args=[world.pair.pk])).content.decode()
     assert "though you never see the answers or whose they are" in page
