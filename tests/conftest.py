@@ -17,6 +17,7 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
+from asgiref.sync import async_to_sync
 
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
 REDIS_URL = os.environ.get("TANDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -79,20 +80,34 @@ def dump_stacks_on_request() -> None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL pass keep only the tests that touch the database.
+    """On the PostgreSQL pass keep only the tests that touch the database; on every pass, order
+    the tests by :func:`loop_order`.
 
     The browser journeys and the crawl are among them: they drive a live server whose requests
     run outside any test transaction, so a page that works only on SQLite fails this pass. A
     test marked ``any_database`` is not: what it checks in the browser (axe's rules, the page's
     policy) is the same on every database, and the crawl opens those pages on this pass too.
     """
-    if os.environ.get("TANDEM_DB_TESTS_ONLY") != "1":
-        return
-    selected, deselected = [], []
-    for item in items:
-        (selected if uses_database(item) else deselected).append(item)
-    config.hook.pytest_deselected(items=deselected)
-    items[:] = selected
+    if os.environ.get("TANDEM_DB_TESTS_ONLY") == "1":
+        selected, deselected = [], []
+        for item in items:
+            (selected if uses_database(item) else deselected).append(item)
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+    items.sort(key=loop_order)  # stable: the order within each group is kept
+
+
+def loop_order(item) -> int:
+    """0 for a test whose module runs coroutines through asgiref's ``async_to_sync``, 2 for a
+    browser test, 1 for the rest. Once Playwright's sync API has started (the session's
+    ``chromium``), an event loop runs in the process's main thread for good, and
+    ``async_to_sync`` refuses to run there ("You cannot use AsyncToSync in the same thread as an
+    async event loop"): a PostgreSQL pass failed so. A pytest-xdist worker runs its share from
+    the front and the others steal from its end, so the first ones run before any browser."""
+    if "chromium" in getattr(item, "fixturenames", ()):
+        return 2
+    module = getattr(item, "module", None)
+    return 0 if getattr(module, "async_to_sync", None) is async_to_sync else 1
 
 
 def uses_database(item) -> bool:
