@@ -21,15 +21,16 @@ PEOPLE_OPTION = re.compile(r'<option value="\d+"( selected)?>(MENTOR|MENTEE) ')
 def anonymous(text: str, pair: Mentorship) -> str:
     """``text`` with what names this pair, its program and its rows written alike. Longest
     names first, across both people: a mentor named Martin beside a mentee named Martinez
-    made "MENTORez" of one and not of its twin (a flaky failure in CI)."""
+    made "MENTORez" of one and not of its twin (a flaky failure in CI), and only whole words: a
+    mentee named Le made "MENTEEt the admins" of the check-in page's "Let the admins"."""
     names = {
         value: label
         for person, label in ((pair.mentor, "MENTOR"), (pair.mentee, "MENTEE"))
         for value in (person.display_name, person.email, person.first_name, person.last_name)
         if value
     }
-    for value in sorted(names, key=len, reverse=True):
-        text = text.replace(value, names[value])
+    for value in sorted(names, key=len, reverse=True):  # whole words: a mentee named Le and "Let"
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", names[value], text)
     text = text.replace(pair.program.name, "PROGRAM").replace(pair.program.slug, "PROGRAM")
     text = PEOPLE_OPTION.sub(r'<option value="N"\1>\2 ', TOKEN.sub("T", text))
     text = NUMBERED_ID.sub(r"\1-N", NUMBERED_PATH.sub(r"\1N", text))
