@@ -66,7 +66,7 @@ MIDDLEWARE = [
     # Next, so it sees every error answer under /api/ (the 500 page too) and makes it JSON.
     "tandem.core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tandem.core.middleware.StaticFilesMiddleware",
     # Below WhiteNoise (static files stay cacheable); reads ``request.user`` on the way out.
     "tandem.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -16,6 +16,9 @@ body (``ApplicationError.as_dict``), whoever made it: Django's 404 for an unknow
 Multipart syntax: ``ApiMultipartSyntaxMiddleware`` answers an ``/api/`` body whose multipart
 header cannot be parsed with one JSON 400, whoever sends it (see the class).
 
+Static files: ``StaticFilesMiddleware`` is WhiteNoise's, its files sent as an asynchronous
+iterator under ASGI (``tandem.core.streaming.serve_file_asynchronously``).
+
 Size: ``RequestSizeLimitMiddleware`` refuses a declared ``Content-Length`` over
 ``settings.MAX_REQUEST_BYTES`` with the 413 of ``tandem.core.body_limit`` (the same limit and
 message as the ASGI guard in front of Django).
@@ -29,7 +32,9 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import (
+    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -39,9 +44,12 @@ from django.http import (
 )
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.cache import patch_cache_control
+from whitenoise.responders import StaticFile
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from tandem.core.body_limit import request_too_large
 from tandem.core.exceptions import ApplicationError
+from tandem.core.streaming import serve_file_asynchronously
 from tandem.core.text import character_code, is_lone_surrogate, printable, unwanted_character
 
 NUL_NOT_ALLOWED = "Text cannot contain NUL (U+0000) characters."
@@ -155,6 +163,18 @@ class RejectUnwantedCharactersMiddleware:
             return JsonResponse({"detail": message, "fields": fields}, status=400)
         text = f"{field}: {message}" if field else message
         return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise's static files; under ASGI sent as an asynchronous iterator, so the server
+    neither warns on every file nor reads it whole first."""
+
+    @staticmethod
+    def serve(static_file: StaticFile, request: HttpRequest) -> FileResponse:
+        response: FileResponse = WhiteNoiseMiddleware.serve(static_file, request)
+        if isinstance(request, ASGIRequest):
+            serve_file_asynchronously(response)
+        return response
 
 
 class RequestSizeLimitMiddleware:
