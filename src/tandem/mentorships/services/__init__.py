@@ -40,13 +40,12 @@ from tandem.mentorships.services.meetings import (
 from tandem.mentorships.services.pauses import mentorship_pause_declare, mentorship_pause_end
 from tandem.mentorships.services.problems import problem_report_create, problem_report_resolve
 from tandem.mentorships.services.reminders import action_items_remind_overdue, meetings_remind
+from tandem.mentorships.services.request_expiry import requests_expire, requests_remind_expiring
 from tandem.mentorships.services.requests import (
     request_accept,
     request_create,
     request_decline,
     request_withdraw,
-    requests_expire,
-    requests_remind_expiring,
 )
 from tandem.mentorships.services.work import (
     action_item_create,

@@ -17,7 +17,6 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     RequestState,
 )
-from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.selectors import access_request, ended_early_between
 from tandem.mentorships.services.common import (
     active_enrolments,
@@ -29,7 +28,7 @@ from tandem.mentorships.services.common import (
 from tandem.mentorships.services.lifecycle import mentorship_open
 from tandem.mentorships.services.one_mentor import check_mentee_free
 from tandem.notify.kinds import Kind
-from tandem.notify.services import notify_send, reminder_claim
+from tandem.notify.services import notify_send
 from tandem.people.models import User
 from tandem.programs.models import Program, ProgramType, Role
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -66,7 +65,6 @@ NO_DIRECT_REQUESTS = (
 )
 
 MESSAGE_LIMIT = 2000
-EXPIRY_REMINDER_BEFORE = timedelta(days=2)
 
 
 def _roles_for(
@@ -149,11 +147,7 @@ def request_create(
         if open_count >= program.max_open_requests:
             raise ApplicationError(TOO_MANY_OPEN.format(count=open_count), status=409)
         _check_pair_free(program=program, sender=sender, recipient=recipient)
-        if mentee.pk == sender.pk:
-            # Only the mentee's own send is refused for their mentor: a reverse-program mentor
-            # may not learn from a refusal whether someone else's mentee has a mentor (that
-            # is the pair's and the admins' to read); the mentee's accept refuses instead.
-            check_mentee_free(program=program, mentee=mentee, user=sender)
+        check_mentee_free(program=program, mentee=mentee, user=sender)
         try:
             with transaction.atomic():
                 request = MentorshipRequest.objects.create(
@@ -335,69 +329,3 @@ def request_withdraw(*, user: User, request_id: int) -> MentorshipRequest:
             url=reverse("request_inbox"),
         )
     return request
-
-
-def requests_expire(*, now: datetime) -> int:
-    """Expire every pending request past its date; safe to run twice or concurrently."""
-    expired = 0
-    due = list(
-        MentorshipRequest.objects.filter(
-            state=RequestState.PENDING, expires_at__lte=now
-        ).values_list("pk", flat=True)
-    )
-    for pk in due:
-        with transaction.atomic():
-            # The conditional update is the claim: a concurrent run or accept gets 0 rows.
-            if not MentorshipRequest.objects.filter(
-                pk=pk, state=RequestState.PENDING, expires_at__lte=now
-            ).update(state=RequestState.EXPIRED, decided_at=now):
-                continue
-            request = MentorshipRequest.objects.select_related(
-                "sender", "recipient", "program"
-            ).get(pk=pk)
-            notify_send(
-                recipient=request.sender,
-                kind=Kind.REQUEST_CLOSED,
-                title=f"Your request to {request.recipient.display_name} expired",
-                body="It had no answer in time. You can send a request to someone else.",
-                url=reverse("request_inbox"),
-            )
-            notify_send(
-                recipient=request.recipient,
-                kind=Kind.REQUEST_CLOSED,
-                title=f"The request from {request.sender.display_name} expired",
-                url=reverse("request_inbox"),
-            )
-            expired += 1
-    return expired
-
-
-def requests_remind_expiring(*, now: datetime) -> int:
-    """Remind recipients once, shortly before a request expires."""
-    sent = 0
-    soon = MentorshipRequest.objects.filter(
-        state=RequestState.PENDING, expires_at__gt=now, expires_at__lte=now + EXPIRY_REMINDER_BEFORE
-    ).select_related("sender", "recipient", "program")
-    for request in soon:
-        # Short expiry windows get their reminder at half-time, not at creation.
-        if request.expires_at - now > timedelta(days=request.program.request_expiry_days) / 2:
-            continue
-        with transaction.atomic():
-            if not reminder_claim(
-                kind=Kind.REQUEST_EXPIRING,
-                object_id=request.pk,
-                recipient=request.recipient,
-                slot="before-expiry",
-            ):
-                continue
-            local = timezone.localtime(request.expires_at, zone_of(request.recipient))
-            notify_send(
-                recipient=request.recipient,
-                kind=Kind.REQUEST_EXPIRING,
-                title=f"{request.sender.display_name}'s request expires soon",
-                body=f"Please accept or decline it before {local:%A %d %B, %H:%M} "
-                f"({local.tzname()}).",
-                url=reverse("request_detail", args=[request.pk]),
-            )
-            sent += 1
-    return sent
