@@ -14,7 +14,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import services
 from tandem.mentorships.models import Mentorship, MentorshipRequest, MentorshipState, RequestState
 from tandem.mentorships.services import one_mentor as R
-from tandem.programs.models import MatchingMode, Role
+from tandem.programs.models import MatchingMode, ProgramType, Role
 from tests.mentorships.factories import ProgramFactory, RequestFactory, member, mentorship
 from tests.mentorships.test_lock_order import race, unexpected
 from tests.programs.factories import enrol
@@ -118,3 +118,35 @@ def test_a_send_and_an_accept_at_once_never_leave_two_mentors(postgres_only):
     assert unexpected(outcomes) == []
     assert Mentorship.objects.filter(mentee=mentee).count() == 1
     assert not MentorshipRequest.objects.filter(sender=mentee, state=RequestState.PENDING).exists()
+
+
+def test_a_reverse_mentor_cannot_learn_whether_a_mentee_has_a_mentor(client):
+    """Live privacy review: in a reverse program a mentor who sent a request to someone else's
+    mentee got 409 "<mentee> already has a mentor", so any mentor could find out who has one
+    (the pair's and the admins' to read). The send now answers the same either way; the
+    mentee, whose own mentorship it is, is the one refused when accepting."""
+    program = ProgramFactory(
+        matching_mode=MatchingMode.SELF_SERVE, program_type=ProgramType.REVERSE, name="Juniors"
+    )
+    taken, free = member(program, Role.MENTEE), member(program, Role.MENTEE)
+    current = mentorship(program=program, mentee=taken)
+    asking = member(program, Role.MENTOR)
+    client.force_login(asking)
+    answers = [
+        client.post(
+            "/api/mentorships/requests",
+            {"program_id": program.pk, "recipient_id": mentee.pk, "message": "Mentor me"},
+            content_type="application/json",
+        )
+        for mentee in (taken, free)
+    ]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert [a.json()["state"] for a in answers] == ["pending", "pending"]
+    waiting = MentorshipRequest.objects.get(recipient=taken)
+    with pytest.raises(ApplicationError) as refused:
+        services.request_accept(user=taken, request_id=waiting.pk)
+    assert refused.value.status == 409
+    assert refused.value.message == R.HAS_A_MENTOR.format(
+        program="Juniors", mentor=current.mentor.display_name
+    )
+    assert Mentorship.objects.filter(mentee=taken).count() == 1

@@ -147,7 +147,11 @@ def request_create(
         if open_count >= program.max_open_requests:
             raise ApplicationError(TOO_MANY_OPEN.format(count=open_count), status=409)
         _check_pair_free(program=program, sender=sender, recipient=recipient)
-        check_mentee_free(program=program, mentee=mentee, user=sender)
+        if mentee.pk == sender.pk:
+            # Only the mentee's own send is refused for their mentor: a reverse-program mentor
+            # may not learn from a refusal whether someone else's mentee has a mentor (that
+            # is the pair's and the admins' to read); the mentee's accept refuses instead.
+            check_mentee_free(program=program, mentee=mentee, user=sender)
         try:
             with transaction.atomic():
                 request = MentorshipRequest.objects.create(
