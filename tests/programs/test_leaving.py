@@ -8,7 +8,12 @@ import pytest
 from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.mentorships.models import MentorshipRequest, MentorshipState, RequestState
+from tandem.mentorships.models import (
+    Mentorship,
+    MentorshipRequest,
+    MentorshipState,
+    RequestState,
+)
 from tandem.notify.models import Notification
 from tandem.programs.models import Enrolment, EnrolmentStatus, Role
 from tandem.programs.services.leaving import enrolment_leave
@@ -206,3 +211,84 @@ def test_leaving_while_a_mentor_accepts_ones_request(postgres_only):
     assert len(refusals(outcomes)) == 1
     state = MentorshipRequest.objects.get(pk=request.pk).state
     assert (state == RequestState.ACCEPTED) == (_status(mentee, program) == "active")
+
+
+def _send_while_leaving(*, sender, recipient, leaver, program) -> list[object]:
+    """The send checks who it may go to, then waits (up to 2 s) just before writing the
+    request until ``leaver`` has left: the interleaving that left a pending request to or from
+    someone who had left when the send read the recipient's enrolment without a lock."""
+    import threading
+
+    from django.db import connection
+
+    from tandem.mentorships import services
+
+    ready, left = threading.Event(), threading.Event()
+
+    def hold_the_write(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "mentorships_mentorshiprequest"'):
+            ready.set()
+            left.wait(timeout=2)
+        return execute(sql, params, many, context)
+
+    def send():
+        with connection.execute_wrapper(hold_the_write):
+            return services.request_create(
+                sender=sender, program_id=program.pk, recipient_id=recipient.pk, message="Hi"
+            )
+
+    def leave():
+        ready.wait(timeout=2)
+        try:
+            return enrolment_leave(user=leaver, slug=program.slug)
+        finally:
+            left.set()
+
+    return race(send, leave, found=None)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("program_type", "who_leaves"),
+    [("classic", "recipient"), ("reverse", "recipient"), ("classic", "sender")],
+)
+def test_no_request_stays_pending_for_someone_who_left_while_it_was_sent(
+    postgres_only, program_type, who_leaves
+):
+    """Leftovers review 1: a mentor leaving while a mentee sends them a request (or, in a
+    reverse program, a mentee leaving while a mentor sends them one) kept a pending request
+    to someone who had left. The send now locks both people's enrolments, as leaving does:
+    leaving waits for the send and closes the request, or the send finds them gone."""
+    program = ProgramFactory(program_type=program_type)
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    sender, recipient = (mentor, mentee) if program_type == "reverse" else (mentee, mentor)
+    leaver = recipient if who_leaves == "recipient" else sender
+    outcomes = _send_while_leaving(
+        sender=sender, recipient=recipient, leaver=leaver, program=program
+    )
+    assert unexpected(outcomes) == []
+    assert Enrolment.objects.get(program=program, person=leaver).status == EnrolmentStatus.LEFT
+    pending = MentorshipRequest.objects.filter(program=program, state=RequestState.PENDING)
+    assert list(pending) == []
+
+
+def test_a_request_of_a_mentee_who_left_cannot_be_accepted(client):
+    """Leftovers review 1: the accept checked the mentor's enrolment only, so a pending request
+    of a mentee no longer in the program (one the race above left, or one an admin's removal
+    left) made a mentorship with someone who had left."""
+    from tandem.mentorships import services
+    from tandem.mentorships.services.requests import OTHER_NOT_ACTIVE
+
+    program = ProgramFactory()
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    request = RequestFactory(program=program, sender=mentee, recipient=mentor)
+    Enrolment.objects.filter(person=mentee).update(status=EnrolmentStatus.LEFT)
+    with pytest.raises(ApplicationError) as refused:
+        services.request_accept(user=mentor, request_id=request.pk)
+    assert refused.value.status == 409
+    assert str(refused.value) == OTHER_NOT_ACTIVE.format(name=mentee.display_name)
+    api = call(client, "post", f"/api/mentorships/requests/{request.pk}/accept", mentor)
+    assert api.status_code == 409
+    assert mentee.display_name in api.json()["detail"]
+    assert MentorshipRequest.objects.get(pk=request.pk).state == RequestState.PENDING
+    assert not Mentorship.objects.filter(program=program).exists()

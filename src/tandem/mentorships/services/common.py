@@ -76,15 +76,6 @@ def notify_both(
         )
 
 
-def active_enrolments(*, program_id: int, person_id: int) -> list[Enrolment]:
-    # ``__pk`` lookups: an id past 64 bits matches nothing instead of overflowing (a 500).
-    return list(
-        Enrolment.objects.filter(
-            program__pk=program_id, person__pk=person_id, status=EnrolmentStatus.ACTIVE
-        )
-    )
-
-
 def roles_of(enrolments: list[Enrolment]) -> set[str]:
     return {enrolment.role for enrolment in enrolments}
 
@@ -102,9 +93,9 @@ def mentor_enrolment(program: Program, enrolments: Iterable[Enrolment]) -> Enrol
 
 def lock_enrolments(*, program_id: int, person_ids: Collection[int]) -> list[Enrolment]:
     """Lock these people's active enrolments in the program, in one query in pk order (the
-    lock order in docs/mentorships.md): a send locks its sender's and an accept its mentee's
-    and mentor's, so a send and an accept of the same mentee take turns, and so do two
-    accepts' capacity checks of the same mentor."""
+    lock order in docs/mentorships.md): a send locks its sender's and recipient's, an accept
+    its mentee's and mentor's, so a send and an accept of the same mentee take turns, and so
+    do two accepts' capacity checks of the same mentor, and a send and leaving the program."""
     # ``__pk`` lookups: an id past 64 bits matches nothing instead of overflowing (a 500).
     return list(
         lockable(

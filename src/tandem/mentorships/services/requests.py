@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,7 +20,6 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.selectors import access_request, ended_early_between
 from tandem.mentorships.services.common import (
-    active_enrolments,
     capacity_of,
     lock_enrolments,
     mentor_enrolment,
@@ -54,6 +54,11 @@ REQUEST_EXPIRED = "This request has expired; it can no longer be accepted."
 ONLY_RECIPIENT = "Only the person who received this request can answer it."
 ONLY_SENDER = "Only the person who sent this request can withdraw it."
 MENTOR_NOT_ACTIVE = "You are no longer an active mentor in this program."
+YOU_NOT_ACTIVE = "You are no longer an active member of this program."
+OTHER_NOT_ACTIVE = (
+    "{name} is no longer an active member of this program (they left, or an admin paused or "
+    "removed them), so this request can no longer be accepted."
+)
 AT_CAPACITY = (
     "You are at capacity ({capacity} mentorships in this program). End or complete "
     "one, or ask the program admin to raise your capacity, before accepting."
@@ -124,14 +129,17 @@ def request_create(
     if recipient_id == sender.pk:
         raise ApplicationError(NOT_TO_SELF, fields={"recipient": NOT_TO_SELF})
     with transaction.atomic():
-        # Lock the sender's enrolments so two sends at once cannot both pass the limit, so
-        # the membership checked next cannot change before the request is written, and so an
-        # accept of another of their requests waits for this one (request_accept).
-        sender_enrolments = lock_enrolments(program_id=program_id, person_ids=[sender.pk])
+        # Lock both people's enrolments (one query, pk order) so two sends at once cannot
+        # both pass the limit, so an accept of another of the sender's requests waits for
+        # this one (request_accept), and so neither can leave the program between the check
+        # below and the write: leaving waits for this send and then closes the request, or
+        # this send waits for leaving and finds them gone (programs/services/leaving.py).
+        locked = lock_enrolments(program_id=program_id, person_ids=[sender.pk, recipient_id])
+        sender_enrolments = [e for e in locked if e.person_id == sender.pk]
         program = access_program(user=sender, program_id=program_id, need=ProgramAccess.ACTIVE)
         if not program.takes_direct_requests:
             raise ApplicationError(NO_DIRECT_REQUESTS.format(program=program.name), status=403)
-        recipient_enrolments = active_enrolments(program_id=program.pk, person_id=recipient_id)
+        recipient_enrolments = [e for e in locked if e.person_id == recipient_id]
         roles = _roles_for(
             program=program,
             sender_roles=roles_of(sender_enrolments),
@@ -205,6 +213,13 @@ def _lock_with_mentee_requests(*, user: User, request_id: int) -> MentorshipRequ
     return access_request(user=user, request_id=request_id, for_update=True)
 
 
+def _refuse_not_active(*, user: User, person: User, mentor: bool) -> NoReturn:
+    """409: one side of the request no longer holds an active place in its program."""
+    if person.pk == user.pk:
+        raise ApplicationError(MENTOR_NOT_ACTIVE if mentor else YOU_NOT_ACTIVE, status=409)
+    raise ApplicationError(OTHER_NOT_ACTIVE.format(name=person.display_name), status=409)
+
+
 def request_accept(*, user: User, request_id: int) -> Mentorship:
     with transaction.atomic():
         request = _lock_with_mentee_requests(user=user, request_id=request_id)
@@ -222,7 +237,10 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
             program, (e for e in enrolments if e.person_id == request.mentor_id)
         )
         if enrolment is None:
-            raise ApplicationError(MENTOR_NOT_ACTIVE, status=409)
+            _refuse_not_active(user=user, person=request.mentor, mentor=True)
+        if not any(e.person_id == request.mentee_id and e.role != Role.ADMIN for e in enrolments):
+            # They left (or an admin paused or removed them) after sending or receiving it.
+            _refuse_not_active(user=user, person=request.mentee, mentor=False)
         capacity = capacity_of(program=program, enrolment=enrolment)
         taken = Mentorship.objects.filter(
             program=program, mentor_id=request.mentor_id, state__in=OPEN_STATES
