@@ -285,3 +285,38 @@ def test_the_migration_turns_the_admin_kinds_on_for_whoever_gets_any_email():
     assert NotificationPreference.objects.get(user=none).email_kinds == []
     # The kinds that existed then; a later one (admin_added) is not added to saved choices.
     assert ADMIN_KINDS[:4] == migration.ADMIN_KINDS
+
+
+def test_leaving_a_program_tells_the_admins_once(cast, django_capture_on_commit_callbacks):
+    """Leftovers review 2: someone left by themself and no admin heard of it."""
+    from tandem.programs.services.leaving import enrolment_leave
+
+    program = cast["program"]
+    preference_update(
+        user=cast["quiet"],
+        email_kinds=[kind for kind in ALL_KINDS if kind != Kind.PARTICIPANT_LEFT],
+        daily_digest=False,
+    )
+    leaver = member(program, Role.MENTEE)
+    EnrolmentFactory(program=program, person=leaver, role=Role.MENTOR)
+    for _ in range(2):  # a double click leaves once, and tells once
+        with django_capture_on_commit_callbacks(execute=True):
+            enrolment_leave(user=leaver, slug=program.slug)
+    notes = assert_delivered_by_preference(
+        cast, Kind.PARTICIPANT_LEFT, django_capture_on_commit_callbacks, words="left"
+    )
+    assert (
+        notes[0].title == f"{leaver.display_name} left Northwind Mentoring (was mentee and mentor)"
+    )
+    assert notes[0].url == f"/programs/{program.slug}/participants/?status=left"
+
+
+def test_an_admin_who_leaves_their_mentee_role_is_not_told_about_it():
+    from tandem.programs.services.leaving import enrolment_leave
+
+    program = ProgramFactory()
+    admin = member(program, Role.ADMIN)
+    other = member(program, Role.ADMIN)
+    EnrolmentFactory(program=program, person=admin, role=Role.MENTEE)
+    enrolment_leave(user=admin, slug=program.slug)
+    assert told(Kind.PARTICIPANT_LEFT) == {other.pk}

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     ENDED_EARLY = "ended_early", "A mentorship in your program ends early"
     PROBLEM_REPORTED = "problem_reported", "A participant reports a problem"
     ADMIN_ADDED = "admin_added", "Someone becomes an admin of a program you run"
+    PARTICIPANT_LEFT = "participant_left", "A participant leaves a program you run"
     MESSAGE_REPORTED = "message_reported", "A participant reports a message"
     HEALTH_ALERT = "health_alert", "A mentorship in your program is at risk or stalled"
 
@@ -40,6 +41,7 @@ ADMIN_KINDS: list[str] = [
     Kind.ENDED_EARLY,
     Kind.PROBLEM_REPORTED,
     Kind.ADMIN_ADDED,
+    Kind.PARTICIPANT_LEFT,
     Kind.MESSAGE_REPORTED,
     Kind.HEALTH_ALERT,
 ]

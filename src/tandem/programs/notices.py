@@ -13,7 +13,7 @@ from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
 from tandem.notify.services import notify_send, notify_send_each
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.selectors import program_admin_enrolments
 
 
@@ -116,4 +116,23 @@ def program_admin_added_notify(*, admin: Enrolment, actor: User) -> list[Notific
         body=f"{how} Admins can approve people, run matching and add or remove admins; "
         "see them all on the people page.",
         url=reverse("program_participants", args=[program.slug]) + "?role=admin",
+    )
+
+
+def enrolment_left_notify(
+    *, person: User, program: Program, roles: list[str], admitted: list[Enrolment]
+) -> list[Notification]:
+    """Someone left by themself: each admin hears who, as what, and who got the freed place."""
+    words = " and ".join(sorted(str(Role(role).label).lower() for role in set(roles)))
+    body = "Their open requests there were closed and the other side told."
+    if admitted:
+        names = ", ".join(e.person.display_name for e in admitted)
+        body += f" The place they held went to {names}, first on the waitlist."
+    return program_admins_notify(
+        program=program,
+        kind=Kind.PARTICIPANT_LEFT,
+        title=f"{person.display_name} left {program.name} (was {words})",
+        body=body,
+        url=reverse("program_participants", args=[program.slug]) + "?status=left",
+        actor=person,
     )

@@ -24,6 +24,7 @@ from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
 from tandem.people.models import User
 from tandem.programs.models import PARTICIPANT_ROLES, Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.notices import enrolment_left_notify
 from tandem.programs.selectors import PROGRAM_NOT_FOUND, program_admin_enrolments
 from tandem.programs.selectors.waitlist import PLACE_STATUSES
 from tandem.programs.services.waitlist import program_lock, waitlist_fill
@@ -181,6 +182,11 @@ def _leave(
     )
     for enrolment in leaving:
         enrolment.status = EnrolmentStatus.LEFT
-    if held_a_place:
-        waitlist_fill(program=program)
+    admitted = waitlist_fill(program=program) if held_a_place else []
+    participant_roles = [e.role for e in leaving if e.role in PARTICIPANT_ROLES]
+    if participant_roles and not closing_account:
+        # Once: a second click finds nothing left and returns above.
+        enrolment_left_notify(
+            person=user, program=program, roles=participant_roles, admitted=admitted
+        )
     return leaving
