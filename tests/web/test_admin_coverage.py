@@ -86,7 +86,8 @@ DELIBERATELY_UNREGISTERED = {
 # site staff included): no admin lists, shows, edits, filters or searches these fields.
 PAIR_CONTENT = {
     "mentorships.MentorshipRequest": {"message", "decline_reason"},
-    "mentorships.Mentorship": {"closing_reflection"},
+    # With the early-end reason and category: the program admins', not site staff's.
+    "mentorships.Mentorship": {"closing_reflection", "end_reason", "end_category"},
     "mentorships.AgreementVersion": {"content"},
     "mentorships.Goal": {"title", "measure"},
     "mentorships.Milestone": {"title"},

@@ -131,3 +131,21 @@ def test_the_sweep_covers_the_review():
 @pytest.mark.parametrize(("name", "path"), SWEEP)
 def test_no_changelist_filters_through_a_private_path(staff, name, path):
     _refused(staff, _changelist(apps.get_model(name)) + f"?{path}__isnull=False")
+
+
+def test_an_early_end_reason_is_neither_shown_nor_filtered(staff):
+    """Live privacy review: the mentorship's change page showed (and let staff edit) the reason
+    a person gave for ending early, which is the program admins' only, and
+    ``?end_reason__icontains=`` read it a few letters at a time; its category likewise."""
+    pair = mentoring.mentorship()
+    pair.end_reason, pair.end_category = "He never listened to me", "fit"
+    pair.save(update_fields=["end_reason", "end_category"])
+    mentorships = reverse("admin:mentorships_mentorship_changelist")
+    _refused(staff, mentorships + "?end_reason__icontains=listened")
+    _refused(staff, mentorships + "?end_category=fit")
+    meetings = reverse("admin:mentorships_meeting_changelist")
+    _refused(staff, meetings + "?mentorship__end_reason__icontains=listened")
+    page = staff.get(reverse("admin:mentorships_mentorship_change", args=[pair.pk]))
+    assert page.status_code == 200
+    assert "never listened" not in page.content.decode()
+    assert 'name="end_category"' not in page.content.decode()

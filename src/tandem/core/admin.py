@@ -79,7 +79,8 @@ PRIVATE_FIELDS: dict[str, frozenset[str]] = {
     "people.apitoken": frozenset({"key_hash"}),
     "mentorships.calendarfeed": frozenset({"token"}),
     "mentorships.meeting": frozenset({"shared_notes"}),
-    "mentorships.mentorship": frozenset({"closing_reflection"}),
+    # The early-end reason and its category are the program admins' (docs/mentorships.md).
+    "mentorships.mentorship": frozenset({"closing_reflection", "end_reason", "end_category"}),
     "mentorships.mentorshiprequest": frozenset({"message", "decline_reason"}),
     "mentorships.agreementversion": frozenset({"content"}),
     "mentorships.goal": frozenset({"title", "measure"}),

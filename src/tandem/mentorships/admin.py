@@ -126,7 +126,9 @@ class MentorshipAdmin(PreciseDateTimes, admin.ModelAdmin):
     ]
     list_select_related = ["program", "mentor", "mentee"]
     readonly_fields = ["state", "activated_at", "ended_at", "ended_by"]
-    exclude = ["closing_reflection"]
+    # The pair's reflection, and the early-end reason and category, which are the program
+    # admins' only (site staff read states and dates; live privacy review).
+    exclude = ["closing_reflection", "end_reason", "end_category"]
     raw_id_fields = ["program", "mentor", "mentee", "origin_request", "ended_by"]
     inlines = [AgreementVersionInline]
 
