@@ -128,6 +128,39 @@ class TestAgreement:
         assert m.state == MentorshipState.ACTIVE
         assert AgreementVersion.objects.filter(mentorship=m).count() == 2
 
+    def test_an_amendments_new_objective_becomes_a_goal(self):
+        # A live journey: the mentee's amendment added an objective; once both signed it, the
+        # goals still listed only the first version's (the page says objectives become goals).
+        m = mentorship(state=MentorshipState.PROPOSED)
+        services.agreement_propose(
+            user=m.mentee, mentorship_id=m.pk, content=valid_content(m.program)
+        )
+        for user in (m.mentee, m.mentor):
+            services.agreement_sign(user=user, mentorship_id=m.pk, number=2)
+        first = Goal.objects.get(mentorship=m)
+        services.goal_update_progress(
+            user=m.mentee, goal_id=first.pk, state=GoalState.IN_PROGRESS, percent=40
+        )
+        objectives = [
+            {"goal": "Give a conference talk", "measure": "Two talks", "target_date": ""},
+            {"goal": "Write a blog post", "measure": "Published", "target_date": ""},
+        ]
+        amendment, _created = services.agreement_propose(
+            user=m.mentee,
+            mentorship_id=m.pk,
+            content=valid_content(m.program, objectives=objectives),
+        )
+        services.agreement_sign(user=m.mentee, mentorship_id=m.pk, number=amendment.number)
+        assert Goal.objects.filter(mentorship=m).count() == 1  # not both yet
+        services.agreement_sign(user=m.mentor, mentorship_id=m.pk, number=amendment.number)
+        goals = {g.title: g for g in Goal.objects.filter(mentorship=m)}
+        assert set(goals) == {"Give a conference talk", "Write a blog post"}
+        assert goals["Write a blog post"].measure == "Published"
+        # The goal already there keeps what the pair did with it.
+        kept = goals["Give a conference talk"]
+        assert (kept.pk, kept.percent, kept.measure) == (first.pk, 40, "Talk accepted")
+        assert m.events.filter(summary__endswith="Its new objective became a goal.").exists()
+
     def test_error_words(self):
         with pytest.raises(ApplicationError) as error:
             services.agreement_propose(

@@ -185,29 +185,39 @@ def agreement_sign(*, user: User, mentorship_id: int, number: int) -> AgreementV
     return version
 
 
+def _goals_from_objectives(*, mentorship: Mentorship, content: dict, actor: User) -> int:
+    """Each objective of a version taking effect becomes a goal unless a goal of that title is
+    there (achieved or dropped ones included): the first version's objectives, and those an
+    amendment adds. A goal already there keeps what the pair did with it. Returns how many."""
+    existing = set(mentorship.goals.values_list("title", flat=True))
+    goals = []
+    for objective in content["objectives"]:
+        if objective["goal"] in existing:
+            continue
+        existing.add(objective["goal"])
+        goals.append(
+            Goal(
+                mentorship=mentorship,
+                title=objective["goal"],
+                measure=objective["measure"],
+                target_date=objective["target_date"] or None,
+                created_by=actor,
+            )
+        )
+    Goal.objects.bulk_create(goals)
+    return len(goals)
+
+
 def _agreement_takes_effect(
     *, mentorship: Mentorship, version: AgreementVersion, actor: User
 ) -> None:
     content = version.content
     mentorship.starts_on = date.fromisoformat(content["starts_on"])
     mentorship.ends_on = date.fromisoformat(content["ends_on"])
+    added = _goals_from_objectives(mentorship=mentorship, content=content, actor=actor)
     if mentorship.state == MentorshipState.PROPOSED:
         transition(mentorship, MentorshipState.ACTIVE)
         mentorship.activated_at = timezone.now()
-        existing = set(mentorship.goals.values_list("title", flat=True))
-        Goal.objects.bulk_create(
-            [
-                Goal(
-                    mentorship=mentorship,
-                    title=objective["goal"],
-                    measure=objective["measure"],
-                    target_date=objective["target_date"] or None,
-                    created_by=actor,
-                )
-                for objective in content["objectives"]
-                if objective["goal"] not in existing
-            ]
-        )
         event_add(
             mentorship=mentorship,
             actor=actor,
@@ -225,7 +235,9 @@ def _agreement_takes_effect(
             mentorship=mentorship,
             actor=actor,
             kind="amended",
-            summary=f"Version {version.number} took effect.",
+            summary=f"Version {version.number} took effect."
+            + (f" Its new objectives became {added} goals." if added > 1 else "")
+            + (" Its new objective became a goal." if added == 1 else ""),
         )
         notify_both(
             mentorship=mentorship,
