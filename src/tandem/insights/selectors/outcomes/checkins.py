@@ -59,12 +59,9 @@ FEW_CHOICES = (
 NO_ANSWERS = "No check-in was answered in these quarters."
 BLOCKS = (
     " Answers are counted in whole blocks of calendar months holding at least five people's "
-    "settled answers, per program: answers given since a program's last complete block, or in "
-    "a block that runs past either end of the range, wait, so that no figure ever moves by "
-    "one person's answer. Each block's count of each answer carries random noise of its own, "
-    "the same on every reading, so that no answer can be worked out, not even by someone who "
-    "gave several of the block's answers themselves: the counts need not add up to the answers, "
-    "and averages and shares are read from them."
+    "settled answers (the latest wait until their block is full), and each block's counts "
+    "carry noise of their own, the same on every reading, so that no one's answer can be "
+    "worked out: the counts need not add up to the answers."
 )
 
 

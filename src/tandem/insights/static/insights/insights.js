@@ -2,7 +2,8 @@
    chart.umd.min.js) from the JSON in <script id="ID" type="application/json"> that the page
    wrote with json_script. No inline code: the site's Content-Security-Policy allows none.
    The "Print report" button prints; before printing, every chart is resized to the page and
-   every folded data table is opened. A data table wider than its card says it scrolls. */
+   every folded data table is opened. A data table wider than its card says it scrolls; on a
+   phone a table under a chart starts folded. */
 (function () {
   "use strict";
 
@@ -138,6 +139,13 @@
       var chart = draw(canvas);
       if (chart) { charts.push(chart); canvas.setAttribute("data-drawn", "true"); }
     });
+    // On a phone the chart says it: the data table under it starts folded (a table is a card
+    // per row there, and a section's cards ran to 8,000-12,000 px). Without script it stays open.
+    if (window.matchMedia("(max-width: " + NARROW + "px)").matches) {
+      document.querySelectorAll("details[data-fold-narrow]").forEach(function (details) {
+        details.open = false;
+      });
+    }
     var folded = document.querySelectorAll("details.insight-rows:not([open]), details.insight-notes:not([open])");
     function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
     window.addEventListener("beforeprint", function () {
