@@ -10,15 +10,24 @@ from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, not_found_as_404
+from tandem.programs.selectors import program_admin_person_ids
 from tandem.programs.services.leaving import LeavePlan, enrolment_leave, leave_plan
 
+# Leaving takes a person's mentee and mentor roles only (services.leaving): an admin who also
+# takes part reads that they still run the program, and where that role is given up.
+STAY_ADMIN = (
+    "You stay an admin of {program}: leaving ends only your part as a participant. To stop "
+    "running it, remove yourself on its Participants page (the last admin cannot)."
+)
 
-def _consequences(plan: LeavePlan) -> list[str]:
+
+def _consequences(plan: LeavePlan, *, admin: bool) -> list[str]:
     roles = " and ".join(sorted({e.get_role_display().lower() for e in plan.enrolments}))
     name = plan.program.name
     return [
         f"You are no longer a {roles} in {name}: its pages for participants close to you, and "
         "nobody can send you a request or match you in it.",
+        *([STAY_ADMIN.format(program=name)] if admin else []),
         *plan.consequences,
         "Your past mentorships there, with their messages and notes, stay as they are, for "
         "you and for the other person.",
@@ -47,10 +56,11 @@ def program_leave(request, slug: str):
             return redirect(request.path)
         messages.success(request, f"You left {program.name}.")
         return redirect("dashboard")
+    admin_ids = program_admin_person_ids(program_id=program.pk, person_ids=[request.user.pk])
     return confirm_page(
         request,
         title=f"Leave {program.name}?",
-        consequences=_consequences(plan),
+        consequences=_consequences(plan, admin=bool(admin_ids)),
         button="Leave the program",
         back=back,
         keep="Stay in the program",
