@@ -85,6 +85,41 @@ def test_logging_out_closes_that_sessions_sockets_only():
 
 
 @SOCKETS
+@pytest.mark.parametrize("where", ["page", "api"])
+def test_deleting_the_account_closes_its_sockets_in_every_session(where):
+    """Leftovers review 3: logging out closed the session's sockets, deleting the account did
+    not: the sockets of the person's other sessions (all of them, when deleted through the
+    API) stayed open, and with their notifications erased no push came to close them."""
+    from tandem.people.services.tokens import api_token_create
+    from tests.people.factories import PASSWORD
+
+    user = UserFactory()
+    here, here_socket = _browser(user)
+    _, elsewhere_socket = _browser(user)  # the same person on another device
+    _, secret = api_token_create(user=user, name="script")
+
+    def delete():
+        if where == "page":
+            return here.post(reverse("account_delete"), {"confirm": "yes", "password": PASSWORD})
+        return Client().post(
+            "/api/people/me/delete",
+            {"password": PASSWORD},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+
+    async def scenario():
+        assert (await here_socket.connect(timeout=30))[0]
+        assert (await elsewhere_socket.connect(timeout=30))[0]
+        response = await sync_to_async(delete)()
+        assert response.status_code in (204, 302)
+        assert await _closed(here_socket) == SIGNED_OUT
+        assert await _closed(elsewhere_socket) == SIGNED_OUT
+
+    _run(scenario)
+
+
+@SOCKETS
 @pytest.mark.parametrize("ending", ["deleted", "password", "deactivated"])
 def test_a_socket_whose_session_ended_closes_instead_of_pushing(ending):
     """The close on logout is best effort (a channel layer down, a session ended another way):

@@ -2,6 +2,7 @@
 
 A socket belongs to the session that opened it, not only to the person: logging out closes the
 sockets that session opened (:func:`close_session_sockets`, on Django's ``user_logged_out``),
+deleting the account closes all of the person's (:func:`close_sockets_of_deleted_account`),
 and before each event is forwarded the session is read again, so a socket whose session has
 ended (logged out elsewhere, expired, a password changed or reset, the account deactivated)
 closes instead of pushing the pair's messages to whoever sits at that screen next.
@@ -13,12 +14,17 @@ import asyncio
 import hashlib
 import logging
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.auth import get_user
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from tandem.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +47,30 @@ def session_group(session_key: str) -> str:
 
 def close_session_sockets(*, session_key: str | None) -> None:
     """Close every socket the session opened (best effort, as every live push is)."""
-    if not session_key:
-        return
+    if session_key:
+        _send_close(session_group(session_key), "session.close", "a session that ended")
+
+
+def close_person_sockets(*, user_id: int) -> None:
+    """Close every socket the person has open, in every session (best effort)."""
+    _send_close(person_group(user_id), "person.close", "a deleted account")
+
+
+def close_sockets_of_deleted_account(*, user: User) -> None:
+    """The account eraser (``people.services.closing``): once the deletion commits, every
+    socket of the person closes with ``SIGNED_OUT``, as logging out closes one session's;
+    sockets of their other sessions saw no logout, and with their notifications erased no
+    push would come to read the ended session again."""
+    user_id = user.pk
+    transaction.on_commit(lambda: close_person_sockets(user_id=user_id))
+
+
+def _send_close(group: str, kind: str, whose: str) -> None:
     try:
         layer = get_channel_layer()
         if layer is None:
             return
-        event = (session_group(session_key), {"type": "session.close"})
+        event = (group, {"type": kind})
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # a sync caller (the logout view): the usual case
@@ -56,7 +79,7 @@ def close_session_sockets(*, session_key: str | None) -> None:
             _sending.add(task := loop.create_task(layer.group_send(*event)))
             task.add_done_callback(_sending.discard)
     except Exception:  # noqa: BLE001 - the logout itself must not fail; each push re-checks
-        logger.warning("Could not close the sockets of a session that ended", exc_info=True)
+        logger.warning("Could not close the sockets of %s", whose, exc_info=True)
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -91,6 +114,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def session_close(self, event):
         """The session logged out (``type: session.close``)."""
+        await self._end()
+
+    async def person_close(self, event):
+        """The person's account was deleted (``type: person.close``), whatever the session."""
         await self._end()
 
     async def _end(self) -> None:
