@@ -39,3 +39,31 @@ def test_a_task_queued_before_the_move_loads_after_it_and_goes_back(old, new):
     row.refresh_from_db()
     other.refresh_from_db()
     assert (row.task_path, other.task_path) == (old, "tandem.people.tasks.password_reset_send")
+
+
+left_migration = importlib.import_module("tandem.programs.migrations.0009_enrolment_left")
+
+
+def test_reversing_enrolment_left_leaves_only_statuses_the_older_code_knows():
+    """Leftovers review 4: reversing 0009_enrolment_left kept enrolments in ``left``, a status
+    the code before it cannot read. They become ``removed``, the closed status it knows."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    from tandem.programs.models import Enrolment, EnrolmentStatus
+    from tests.programs.factories import EnrolmentFactory
+
+    statuses = [EnrolmentStatus.LEFT, EnrolmentStatus.ACTIVE, EnrolmentStatus.REMOVED]
+    rows = [EnrolmentFactory(status=status) for status in statuses]
+    left_migration.backwards(django_apps, None)
+    after = [Enrolment.objects.get(pk=row.pk).status for row in rows]
+    assert after == [EnrolmentStatus.REMOVED, EnrolmentStatus.ACTIVE, EnrolmentStatus.REMOVED]
+    before = MigrationLoader(connection).project_state(
+        ("programs", "0008_no_admin_invitation_links")
+    )
+    known = {value for value, _ in before.models["programs", "enrolment"].fields["status"].choices}
+    assert set(Enrolment.objects.values_list("status", flat=True)) <= known
+    # And reversing the migration runs it.
+    steps = [op for op in left_migration.Migration.operations if isinstance(op, RunPython)]
+    assert [step.reverse_code for step in steps] == [left_migration.backwards]

@@ -3,6 +3,15 @@
 from django.db import migrations, models
 
 
+def backwards(apps, schema_editor):
+    """The code before this migration knows no ``left``: someone who left reads as removed,
+    the closed status it knows (not counted, not matched, no place held; an admin may take them
+    back). Their rows stay: mentorships, requests and check-ins point at the person, and their
+    join answers and dates are the program's history."""
+    Enrolment = apps.get_model("programs", "Enrolment")
+    Enrolment.objects.filter(status="left").update(status="removed", waitlisted_at=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +24,6 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('pending', 'Awaiting approval'), ('active', 'Active'), ('paused', 'Paused'), ('removed', 'Removed'), ('waitlisted', 'On the waitlist'), ('left', 'Left the program')], default='pending', max_length=10),
         ),
+        # Forwards nothing changes; backwards, the rows the older code cannot read are mapped.
+        migrations.RunPython(migrations.RunPython.noop, backwards),
     ]
