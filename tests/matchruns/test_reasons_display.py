@@ -161,3 +161,16 @@ def test_rows_stored_before_reasons_had_a_kind_read_as_strengths_and_causes(run_
     assert "strength|✓ Strength: offers sql" in items
     assert "note|no mentor shares a language" in items
     assert "out of 100" not in html  # the fit is shown where the run stored it
+
+
+def test_a_ranked_card_says_its_score_once(ranked):
+    """The card's fit line says the score; the line above the bar said it again as
+    "Match 52%" (ux review: "Match 52% · 2 free places", then "Good fit · 52 out of 100")."""
+    client, url, program, ada = ranked
+    response = client.get(url)
+    html = response.content.decode()
+    [card] = response.context["cards"]
+    points = fit_of(card["mentor"].score).points
+    assert html.count(f"{points} out of 100") == 1
+    assert f"Match {points}%" not in html
+    assert "1 free place" in html
