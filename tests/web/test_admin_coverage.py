@@ -96,8 +96,9 @@ PAIR_CONTENT = {
     "mentorships.AgendaItem": {"text"},
     "mentorships.PrivateNote": {"body"},
     "mentorships.ActionItem": {"description"},
-    # Its recipient's alone, and it may quote the above (an overdue action item's description).
-    "notify.Notification": {"title", "body"},
+    # Its recipient's alone, and it may quote the above (an overdue action item's description);
+    # its link names the mentorship and, for a health alert, the pair's health state.
+    "notify.Notification": {"title", "body", "url"},
 }
 
 

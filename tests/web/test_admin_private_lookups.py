@@ -17,6 +17,8 @@ from tandem.core.admin import PRIVATE_FIELDS, PrivateLookupsRefused
 from tandem.feedback.models import CheckIn
 from tandem.mentorships.models import PrivateNote
 from tandem.mentorships.services.meetings import calendar_feed_regenerate
+from tandem.notify.kinds import Kind
+from tandem.notify.models import Notification
 from tandem.people.models import Identity
 from tests.mentorships import factories as mentoring
 from tests.people.factories import ProfileFactory, UserFactory
@@ -149,3 +151,25 @@ def test_an_early_end_reason_is_neither_shown_nor_filtered(staff):
     assert page.status_code == 200
     assert "never listened" not in page.content.decode()
     assert 'name="end_category"' not in page.content.decode()
+
+
+def test_a_notification_link_is_neither_shown_nor_filtered(staff):
+    """Live privacy review: a health alert's link read ``/feedback/programs/<id>/health/
+    ?state=stalled`` and a nudge's ``/mentorships/<id>/#health`` on the notification's change
+    page, and ``?url__icontains=stalled`` found them: site staff read which pairs were flagged
+    and how, which is the pair's and their program admins' to know."""
+    pair = mentoring.mentorship()
+    alert = Notification.objects.create(
+        recipient=pair.mentor,
+        kind=Kind.HEALTH_ALERT,
+        title="t",
+        body="b",
+        url=f"/feedback/programs/{pair.program_id}/health/?state=stalled",
+    )
+    notifications = reverse("admin:notify_notification_changelist")
+    _refused(staff, notifications + "?url__icontains=stalled")
+    _refused(staff, notifications + f"?url=/mentorships/{pair.pk}/%23health")
+    page = staff.get(reverse("admin:notify_notification_change", args=[alert.pk]))
+    assert page.status_code == 200
+    assert "stalled" not in page.content.decode()
+    assert staff.get(notifications + "?kind__exact=health_alert").status_code == 200

@@ -87,7 +87,7 @@ PRIVATE_FIELDS: dict[str, frozenset[str]] = {
     "mentorships.milestone": frozenset({"title"}),
     "mentorships.goalupdate": frozenset({"note"}),
     "mentorships.actionitem": frozenset({"description"}),
-    "notify.notification": frozenset({"title", "body"}),
+    "notify.notification": frozenset({"title", "body", "url"}),
     "matchruns.matchrun": frozenset({"inputs"}),
     "programs.importbatch": frozenset({"content"}),
 }

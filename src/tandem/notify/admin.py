@@ -7,13 +7,15 @@ from tandem.notify.models import Notification, NotificationPreference, SentRemin
 @admin.register(Notification)
 class NotificationAdmin(PreciseDateTimes, admin.ModelAdmin):
     """Who was told what kind of thing, and when; never the words, which may quote what a
-    pair wrote (an overdue action item, a request's message) and are the recipient's alone."""
+    pair wrote (an overdue action item, a request's message) and are the recipient's alone,
+    nor the link, which names the mentorship and, for a health alert, its state
+    (``?state=stalled``): health is the pair's and their program admins' (live privacy review)."""
 
     list_display = ["__str__", "recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["kind", "recipient__email"]
     list_select_related = ["recipient"]
-    fields = readonly_fields = ("recipient", "kind", "url", "created_at", "read_at", "emailed_at")
+    fields = readonly_fields = ("recipient", "kind", "created_at", "read_at", "emailed_at")
 
     def has_add_permission(self, request):
         return False
