@@ -137,6 +137,10 @@ LEFT_WORDS = "no longer a participant (they left the program)"
 # Enrolments that no longer count: an admin closed it (removed, or a request to join declined)
 # or the person left by themself (``programs/services/leaving.py``).
 CLOSED_STATUSES = (EnrolmentStatus.REMOVED, EnrolmentStatus.LEFT)
+# The rest: the person takes part, or waits to (approval, the waitlist). What one may leave
+# (``programs/services/leaving.py``) and what makes matching need one's profile (the home
+# page's next steps) are these, one rule.
+OPEN_STATUSES = tuple(status for status in EnrolmentStatus if status not in CLOSED_STATUSES)
 
 ADMIN_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     EnrolmentStatus.PENDING: (("approve", "Approve", ""), ("remove", "Remove", "button-danger")),

@@ -23,19 +23,19 @@ from django.utils import timezone
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
 from tandem.people.models import User
-from tandem.programs.models import PARTICIPANT_ROLES, Enrolment, EnrolmentStatus, Program, Role
+from tandem.programs.models import (
+    OPEN_STATUSES,
+    PARTICIPANT_ROLES,
+    Enrolment,
+    EnrolmentStatus,
+    Program,
+    Role,
+)
 from tandem.programs.notices import enrolment_left_notify
 from tandem.programs.selectors import PROGRAM_NOT_FOUND, program_admin_enrolments
 from tandem.programs.selectors.waitlist import PLACE_STATUSES
 from tandem.programs.services.waitlist import program_lock, waitlist_fill
 
-# What one may leave: anything but an enrolment the admins closed or one already left.
-LEAVABLE = (
-    EnrolmentStatus.PENDING,
-    EnrolmentStatus.ACTIVE,
-    EnrolmentStatus.PAUSED,
-    EnrolmentStatus.WAITLISTED,
-)
 END_FIRST = "End your open mentorships in {program} first: {names}."
 LAST_ADMIN = (
     "You are the last admin of {program}. Make someone else its admin first (Participants, "
@@ -103,7 +103,7 @@ def _program_of(*, user: User, slug: str) -> Program:
     anyone else gets the 404 of a missing program."""
     program = Program.objects.filter(slug=slug).first() if user.is_authenticated else None
     if program is None or not any(
-        e.status in (*LEAVABLE, EnrolmentStatus.LEFT)
+        e.status in (*OPEN_STATUSES, EnrolmentStatus.LEFT)
         for e in _own_enrolments(user=user, program=program)
     ):
         raise NotFound(PROGRAM_NOT_FOUND)
@@ -115,7 +115,9 @@ def leave_plan(*, user: User, slug: str) -> LeavePlan:
     program = _program_of(user=user, slug=slug)
     return LeavePlan(
         program=program,
-        enrolments=[e for e in _own_enrolments(user=user, program=program) if e.status in LEAVABLE],
+        enrolments=[
+            e for e in _own_enrolments(user=user, program=program) if e.status in OPEN_STATUSES
+        ],
         blockers=[b for step in _STEPS for b in step.blockers(user=user, program=program)],
         consequences=[c for step in _STEPS for c in step.consequences(user=user, program=program)],
     )
@@ -137,7 +139,7 @@ def enrolments_close_for_closed_account(*, user: User) -> None:
     too, program by program in pk order; open mentorships end instead of being asked about.
     Refused (409) for the last active admin of a program."""
     program_ids = set(
-        Enrolment.objects.filter(person=user, status__in=LEAVABLE).values_list(
+        Enrolment.objects.filter(person=user, status__in=OPEN_STATUSES).values_list(
             "program_id", flat=True
         )
     )
@@ -162,7 +164,7 @@ def _leave(
             for_update=True,
         )
     )
-    leaving = [e for e in mine if e.role in roles and e.status in LEAVABLE]
+    leaving = [e for e in mine if e.role in roles and e.status in OPEN_STATUSES]
     if not leaving and not closing_account:
         return [e for e in mine if e.role in roles and e.status == EnrolmentStatus.LEFT]
     if any(e.role == Role.ADMIN and e.status == EnrolmentStatus.ACTIVE for e in leaving):

@@ -12,10 +12,9 @@ from tandem.core.pagination import page_of
 from tandem.core.web import form_add_error, not_found_as_404, repeat_shown
 from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm
-from tandem.programs.models import PARTICIPANT_ROLES, EnrolmentStatus
+from tandem.programs.models import OPEN_STATUSES, PARTICIPANT_ROLES, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
 from tandem.programs.selectors.waitlist import program_limit_notes
-from tandem.programs.services.leaving import LEAVABLE
 from tandem.programs.views.standing import shows_own_standing
 
 
@@ -61,7 +60,7 @@ def program_detail(request, slug):
         "is_admin": is_admin,
         "my_enrolments": mine,
         "pending": [e for e in mine if e.status == EnrolmentStatus.PENDING],
-        "can_leave": any(e.role in PARTICIPANT_ROLES and e.status in LEAVABLE for e in mine),
+        "can_leave": any(e.role in PARTICIPANT_ROLES and e.status in OPEN_STATUSES for e in mine),
     }
     if is_admin:
         context["counts"] = selectors.program_counts(program=program)

@@ -22,7 +22,7 @@ from tandem.mentorships.selectors import lists as mentorship_lists
 from tandem.people.models import User
 from tandem.people.selectors import Completeness, profile_completeness
 from tandem.people.services import profile_ensure
-from tandem.programs.models import Enrolment, EnrolmentStatus, Role
+from tandem.programs.models import OPEN_STATUSES, Enrolment, EnrolmentStatus, Role
 from tandem.programs.selectors import enrolment_list_for_person
 from tandem.programs.selectors.waitlist import enrolments_mark_waitlist_position
 
@@ -265,21 +265,13 @@ def _checkin_steps(user: User) -> list[NextStep]:
     ]
 
 
-TAKING_PART = (
-    EnrolmentStatus.ACTIVE,
-    EnrolmentStatus.PENDING,
-    EnrolmentStatus.PAUSED,
-    EnrolmentStatus.WAITLISTED,
-)
-
-
 def takes_part(user: User, enrolments: list[Enrolment]) -> bool:
     """Whether matching needs this person's profile: a mentee or mentor of some program, or
     someone with no program yet who is not the site's staff (live review F21: a staff member
     who runs the site was asked first thing to finish a matching profile)."""
     if not enrolments:
         return not user.is_staff
-    return any(e.role != Role.ADMIN and e.status in TAKING_PART for e in enrolments)
+    return any(e.role != Role.ADMIN and e.status in OPEN_STATUSES for e in enrolments)
 
 
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
