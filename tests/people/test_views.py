@@ -156,6 +156,39 @@ class TestSignUpVerifyLogin:
         )
         assert log_in_link.group(1) == reverse("login") + (f"?next={expected}" if expected else "")
 
+    @pytest.mark.parametrize(
+        "target, expected",
+        [
+            ("/programs/join/abc/", "/programs/join/abc/"),
+            ("https://evil.example/", None),
+            ("//evil.example/x", None),
+        ],
+    )
+    def test_the_emailed_link_leads_back_to_where_the_sign_up_began(
+        self, client, mailoutbox, django_capture_on_commit_callbacks, target, expected
+    ):
+        # A live journey: someone who signed up from an invitation link confirmed the address
+        # from the email, and Continue led to the log-in and on to the dashboard, which said
+        # "You are not in any program yet": the join page they came from was lost.
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("signup"),
+                {
+                    "email": "j@example.org",
+                    "password": PASSWORD,
+                    "password_again": PASSWORD,
+                    "next": target,
+                },
+            )
+        page = client.get(_link(mailoutbox[0].body))
+        assert b"Email confirmed" in page.content
+        go_on = re.search(r'class="button" href="([^"]*)">Continue', page.text).group(1)
+        assert go_on == reverse("login") + (f"?next={expected}" if expected else "")
+        client.force_login(User.objects.get(email="j@example.org"))
+        page = client.get(_link(mailoutbox[0].body))
+        go_on = re.search(r'class="button" href="([^"]*)">Continue', page.text).group(1)
+        assert go_on == (expected or reverse("dashboard"))
+
     def test_signed_in_people_are_sent_on_from_signup_and_login(self, client):
         client.force_login(UserFactory())
         assert client.get(reverse("signup"))["Location"] == reverse("dashboard")

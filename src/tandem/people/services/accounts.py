@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -40,15 +41,24 @@ NAME_MAX_LENGTH = cast(int, User._meta.get_field("first_name").max_length)
 
 
 def user_sign_up(
-    *, email: str, password: str, first_name: str = "", last_name: str = "", timezone: str = ""
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    timezone: str = "",
+    next_path: str = "",
 ) -> User | None:
     """Create an account (and its profile) and email a verification link on commit.
 
     When the email already has an account nothing changes: its owner is emailed a note instead
     and ``None`` is returned. Callers answer the same either way (with the same hashing work),
     so sign-up reveals no accounts. ``timezone`` is a hint (the browser's zone); an unknown
-    value is ignored, not an error.
+    value is ignored, not an error. ``next_path``, a path of this site the person signed up
+    from (an invitation link's join page), rides along in the email's link, so confirming the
+    address leads back there; anything but a path is dropped.
     """
+    next_path = _site_path(next_path)
     email = (email or "").strip().lower()
     _check_sign_up(email=email, password=password, first_name=first_name, last_name=last_name)
     first_name, last_name = one_line(first_name), one_line(last_name)
@@ -62,12 +72,12 @@ def user_sign_up(
         except IntegrityError:  # a concurrent sign-up won the unique email
             pass
         else:
-            transaction.on_commit(lambda: _send_verification_email(user))
+            transaction.on_commit(lambda: _send_verification_email(user, next_path=next_path))
             return user
     make_password(password)  # the work creating an account would have cost
     existing = User.objects.filter(email__iexact=email, is_active=True).first()
     if existing is not None:
-        transaction.on_commit(lambda: _send_account_exists_email(existing))
+        transaction.on_commit(lambda: _send_account_exists_email(existing, next_path=next_path))
     return None
 
 
@@ -97,10 +107,24 @@ def _check_sign_up(*, email: str, password: str, first_name: str, last_name: str
         raise ApplicationError("Please correct the errors below.", fields=errors)
 
 
-def _send_account_exists_email(user: User) -> None:
+def _site_path(value: str) -> str:
+    """``value`` if it is a path of this site (``/programs/join/…``), else empty: never a
+    scheme, a host or ``//host``, so a link built from it cannot lead elsewhere."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if not value.startswith("/") or value.startswith("//") or parts.scheme or parts.netloc:
+        return ""
+    return value
+
+
+def _with_next(url: str, next_path: str) -> str:
+    return f"{url}?{urlencode({'next': next_path})}" if next_path else url
+
+
+def _send_account_exists_email(user: User, *, next_path: str = "") -> None:
     context = {
         "user": user,
-        "login_url": settings.SITE_URL + reverse("login"),
+        "login_url": _with_next(settings.SITE_URL + reverse("login"), next_path),
         "reset_url": settings.SITE_URL + reverse("password_reset"),
     }
     send_mail(
@@ -121,14 +145,17 @@ def user_verification_token(*, user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT, compress=True)
 
 
-def user_verification_url(*, user: User) -> str:
-    return settings.SITE_URL + reverse("verify_email", args=[user_verification_token(user=user)])
+def user_verification_url(*, user: User, next_path: str = "") -> str:
+    """The confirmation link; with ``next_path`` (a path of this site) the confirmed page's
+    *Continue* leads there, through the log-in when needed."""
+    url = settings.SITE_URL + reverse("verify_email", args=[user_verification_token(user=user)])
+    return _with_next(url, _site_path(next_path))
 
 
-def _send_verification_email(user: User) -> None:
+def _send_verification_email(user: User, *, next_path: str = "") -> None:
     context = {
         "user": user,
-        "verify_url": user_verification_url(user=user),
+        "verify_url": user_verification_url(user=user, next_path=next_path),
         "max_age_days": VERIFY_MAX_AGE // 86400,
     }
     send_mail(

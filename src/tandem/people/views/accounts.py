@@ -48,6 +48,7 @@ def signup(request):
                     first_name=form.cleaned_data["first_name"],
                     last_name=form.cleaned_data["last_name"],
                     timezone=form.cleaned_data["timezone"],
+                    next_path=safe_next(request, ""),
                 )
             except ApplicationError as error:
                 form_add_error(form, error, prefixes=FORM_PREFIXES)
@@ -74,7 +75,9 @@ def verify_email(request, token: str):
         user = services.user_verify_email(token=token)
     except ApplicationError as error:
         return render(request, "people/verify_email.html", {"error": error.message}, status=400)
-    return render(request, "people/verify_email.html", {"verified_user": user})
+    # The link of a sign-up made from an invitation carries where to go on (the join page).
+    next_url = safe_next(request, "")
+    return render(request, "people/verify_email.html", {"verified_user": user, "next": next_url})
 
 
 @login_required
