@@ -82,6 +82,13 @@ class TestCreate:
         request = send(program, mentor, mentee)
         assert (request.mentor, request.mentee) == (mentor, mentee)
 
+    def test_a_reverse_programs_mentor_is_told_the_recipient_is_no_mentee(self):
+        program = ProgramFactory(program_type=ProgramType.REVERSE)
+        mentor, other_mentor = member(program, Role.MENTOR), member(program, Role.MENTOR)
+        with pytest.raises(ApplicationError) as error:
+            send(program, mentor, other_mentor)
+        assert error.value.fields == {"recipient": R.RECIPIENT_NOT_MENTEE}
+
     def test_peer_program_any_member(self):
         program = ProgramFactory(program_type=ProgramType.PEER)
         a, b = member(program, Role.MENTEE), member(program, Role.MENTEE)

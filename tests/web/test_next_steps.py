@@ -13,7 +13,7 @@ from django.utils import timezone
 from tandem.mentorships import services
 from tandem.mentorships.models import ActionItemStatus, MentorshipState, RequestState
 from tandem.people.models import Profile, Skill
-from tandem.programs.models import EnrolmentStatus, MatchingMode, Role
+from tandem.programs.models import EnrolmentStatus, MatchingMode, ProgramType, Role
 from tests.mentorships.factories import (
     RequestFactory,
     action_item,
@@ -146,6 +146,16 @@ class TestRequests:
         waiting.expires_at = timezone.now() - timedelta(minutes=1)
         waiting.save()
         assert "answer_request" not in kinds(client, mentor)
+        assert found.text.startswith(f"{waiting.sender.display_name} asks you to mentor them")
+
+    def test_a_mentee_asked_by_a_reverse_programs_mentor_reads_an_offer(self, client):
+        program = ProgramFactory(program_type=ProgramType.REVERSE)
+        mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
+        RequestFactory(
+            program=program, sender=mentor, recipient=mentee, mentor=mentor, mentee=mentee
+        )
+        (found,) = [s for s in steps(client, mentee) if s.kind == "answer_request"]
+        assert found.text == f"{mentor.display_name} offers to mentor you ({program.name})"
 
 
 class TestSignature:

@@ -34,6 +34,7 @@ from tandem.programs.models import Program, ProgramType, Role
 from tandem.programs.selectors import ProgramAccess, access_program
 
 RECIPIENT_NOT_ELIGIBLE = "That person is not an active mentor in this program."
+RECIPIENT_NOT_MENTEE = "That person is not an active mentee in this program."
 RECIPIENT_NOT_MEMBER = "That person is not an active member of this program."
 SENDER_NOT_MENTEE = "Only mentees can send requests in this program."
 NOT_TO_SELF = "You cannot send a request to yourself."
@@ -92,7 +93,9 @@ def _roles_for(
         return ("sender", "recipient")
     if Role.MENTEE not in sender_roles and program.program_type == ProgramType.CLASSIC:
         return ApplicationError(SENDER_NOT_MENTEE, status=403)
-    return ApplicationError(RECIPIENT_NOT_ELIGIBLE, fields={"recipient": RECIPIENT_NOT_ELIGIBLE})
+    # Worded by whom the sender may ask: a reverse program's mentor asks mentees.
+    message = RECIPIENT_NOT_ELIGIBLE if Role.MENTEE in sender_roles else RECIPIENT_NOT_MENTEE
+    return ApplicationError(message, fields={"recipient": message})
 
 
 def _pair_q(a_id: int, b_id: int) -> Q:

@@ -192,7 +192,11 @@ def _answer_steps(user: User) -> list[NextStep]:
     return [
         NextStep(
             kind="answer_request",
-            text=f"{r.sender.display_name} asks you to mentor them ({r.program.name})",
+            text=(
+                f"{r.sender.display_name} asks you to mentor them ({r.program.name})"
+                if r.mentor_id == user.pk
+                else f"{r.sender.display_name} offers to mentor you ({r.program.name})"
+            ),
             url=reverse("request_detail", args=[r.pk]),
             action="Read and decide",
             at=r.expires_at,
