@@ -16,9 +16,15 @@ from tandem.people.ratelimit import client_ip
 from tandem.people.services.closing import account_delete as account_delete_service
 from tandem.people.services.closing import account_delete_blockers
 
+# What stays of check-ins (docs/people.md, *Kept, without a name*): the page listed the other
+# records the pair shares and said nothing of the answers (ux review).
+CHECKINS_KEPT = (
+    "Your check-in answers stay too: what you shared stays with whoever you shared it with, the "
+    "rest is read by nobody, and the program's figures go on counting them, never by name."
+)
 ERASED = (
-    "Your profile is erased: headline, bio, goals, expertise, skills, weekly availability, "
-    "and everything matching kept from them.",
+    "Your name and email address are erased, and so is your profile: headline, bio, goals, "
+    "expertise, skills, weekly availability, and everything matching kept from them.",
     "Your self-identified background answers, the answers you gave when joining programs, "
     "API tokens, calendar feed address, private meeting notes, notifications and notification "
     "settings are deleted.",
@@ -27,6 +33,7 @@ ERASED = (
     "Mentorships you had, their messages, goals, meetings and shared notes stay for the other "
     "person, with you shown as “a former member”. Equity sums already kept stay as they are, "
     "with no name (as the background page says).",
+    CHECKINS_KEPT,
     "A participant file that a program's admins uploaded with your name or email address is not "
     "changed: the file itself is emptied once imported and deleted a day after the upload when it "
     "never was, its rows with problems are deleted a day after the upload, and the import's report "
