@@ -69,6 +69,32 @@ def test_the_same_name_by_someone_else_or_after_leaving_it_is_a_new_program():
     assert Program.objects.filter(name="Growth").count() == 3
 
 
+@pytest.mark.django_db
+def test_the_same_name_again_days_later_is_a_field_error_that_keeps_the_form():
+    """Leftovers review 6: the repeat guard had no window, so a creator who started a second
+    program of the same name on purpose, days later, was sent to the first one and lost all
+    they had typed. A repeat this soon is still the same click; later the name is refused on
+    its field, page and API alike, the rest of the form kept."""
+    creator = program_creator()
+    client = _client(creator)
+    first = services.program_create(user=creator, name="Double Program")
+    Program.objects.filter(pk=first.pk).update(created_at=first.created_at - timedelta(days=3))
+    data = {**_new_program_form(client), "description": "The spring cohort."}
+    page = client.post(reverse("program_create"), data)
+    assert page.status_code == 200  # the form again, as for any field error on this page
+    form = page.context["form"]
+    assert list(form.errors) == ["name"]
+    assert "You already run a program named Double Program" in form.errors["name"][0]
+    assert "The spring cohort." in page.content.decode()
+    api = client.post("/api/programs/", {"name": "Double Program"}, content_type="application/json")
+    assert api.status_code == 400
+    assert "Double Program" in api.json()["fields"]["name"]
+    assert Program.objects.count() == 1
+    renamed = client.post(reverse("program_create"), {**data, "name": "Double Program 2027"})
+    assert renamed.status_code == 302
+    assert Program.objects.count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_new_program_sent_twice_at_once_on_postgresql_makes_one(postgres_only):
     creator = program_creator()

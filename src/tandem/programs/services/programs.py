@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.core.exceptions import (
@@ -50,6 +52,13 @@ UNKNOWN_FIELD = "{key!r} cannot be changed here."
 PROGRAM_REPEATED = (
     "You already run a program named {name}, created by you: here it is. To start another "
     "one, give it another name."
+)
+# The same name sent again this soon is the same click (a double click, a retried call): it
+# lands on the first. Later it is a second program on purpose, and the name is what to change.
+PROGRAM_REPEAT_WINDOW = timedelta(minutes=5)
+NAME_TAKEN_BY_YOU = (
+    "You already run a program named {name} (created {created}). Give this one another name, "
+    "such as its year or cohort, so people can tell the two apart."
 )
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
@@ -176,18 +185,27 @@ def program_create(
     # One person's creates take turns (their row's lock), so the form sent twice finds the
     # first one's program; the slug is picked after, or the second took "<slug>-2".
     lockable(User.objects.filter(pk=user.pk), for_update=True).get()
-    found = Program.objects.filter(
-        name=program.name,
-        created_by=user,
-        enrolments__person=user,
-        enrolments__role=Role.ADMIN,
-        enrolments__status=EnrolmentStatus.ACTIVE,
-    ).first()
-    if found is not None:
+    found = (
+        Program.objects.filter(
+            name=program.name,
+            created_by=user,
+            enrolments__person=user,
+            enrolments__role=Role.ADMIN,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if found is not None and found.created_at > timezone.now() - PROGRAM_REPEAT_WINDOW:
         raise Repeated(
             PROGRAM_REPEATED.format(name=program.name),
             url=reverse("program_detail", args=[found.slug]),
         )
+    if found is not None:
+        day = timezone.localdate(found.created_at)
+        created = f"{day.day} {day:%B %Y}"
+        error = NAME_TAKEN_BY_YOU.format(name=program.name, created=created)
+        raise ApplicationError(error, fields={"name": error})
     program.slug = _unique_slug(program.name)
     try:
         with transaction.atomic():
