@@ -12,7 +12,6 @@ from tandem.core.forms import (
     OneLineField,
     TextareaField,
 )
-from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.choices import Cadence
 from tandem.programs.models import (
     DEFAULT_WEIGHTS,
@@ -24,7 +23,7 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.services import PROGRAM_FIELDS
-from tandem.programs.services.programs import MAX_ROLE_LIMIT
+from tandem.programs.services.programs import MAX_ROLE_LIMIT, SETTING_BOUNDS
 
 WEIGHT_LABELS = {
     # In words an admin reads (live review F23: "Goals ↔ expertise text similarity",
@@ -57,13 +56,15 @@ class ProgramForm(forms.Form):
     starts_on = DateField(required=False)
     ends_on = DateField(required=False, help_text="On or after the start date.")
     default_duration_weeks = forms.IntegerField(
-        label="Default mentorship length (weeks)", min_value=1, max_value=260
+        label="Default mentorship length (weeks)",
+        min_value=SETTING_BOUNDS["default_duration_weeks"][0],
+        max_value=SETTING_BOUNDS["default_duration_weeks"][1],
     )
     default_cadence = forms.ChoiceField(label="Default meeting cadence", choices=Cadence.choices)
     default_capacity = forms.IntegerField(
         label="Default mentor capacity",
-        min_value=1,
-        max_value=CAPACITY_MAX,
+        min_value=SETTING_BOUNDS["default_capacity"][0],
+        max_value=SETTING_BOUNDS["default_capacity"][1],
         help_text="Mentees one mentor takes at once.",
     )
     avoid_manager = forms.BooleanField(
@@ -73,10 +74,14 @@ class ProgramForm(forms.Form):
         required=False, label="Never pair two people from the same department"
     )
     max_open_requests = forms.IntegerField(
-        label="Open requests per mentee", min_value=1, max_value=50
+        label="Open requests per mentee",
+        min_value=SETTING_BOUNDS["max_open_requests"][0],
+        max_value=SETTING_BOUNDS["max_open_requests"][1],
     )
     request_expiry_days = forms.IntegerField(
-        label="Requests expire after (days)", min_value=1, max_value=365
+        label="Requests expire after (days)",
+        min_value=SETTING_BOUNDS["request_expiry_days"][0],
+        max_value=SETTING_BOUNDS["request_expiry_days"][1],
     )
     allow_direct_requests = forms.BooleanField(
         required=False,
@@ -134,7 +139,9 @@ class ProgramForm(forms.Form):
                 label=WEIGHT_LABELS.get(key, key),
                 min_value=0,
                 max_value=10,
-                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": 10}),
+                # Any number from 0 to 10, as the service takes (the API stored 1.25, which
+                # a step of 0.5 made the browser refuse to send back: pages review).
+                widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 10}),
             )
         for role in QUESTION_ROLES:
             self.fields[f"questions_{role}"] = TextareaField(

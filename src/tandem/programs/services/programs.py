@@ -20,6 +20,7 @@ from tandem.core.exceptions import (
 )
 from tandem.core.locking import lockable
 from tandem.core.text import one_line
+from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.models import User
 from tandem.programs.models import (
     DEFAULT_WEIGHTS,
@@ -67,6 +68,16 @@ BAD_LIMIT = (
     f"Give a whole number of places from 1 to {MAX_ROLE_LIMIT:,}, or leave it empty for no limit."
 )
 ROLE_LIMIT_FIELDS = tuple(LIMIT_FIELDS.values())
+# The whole-number settings' bounds, one source for the page's form and the API: the API
+# stored a default length of 1,000 weeks, which the edit page then refused to save untouched
+# (pages review).
+SETTING_BOUNDS = {
+    "default_duration_weeks": (1, 260),
+    "default_capacity": (1, CAPACITY_MAX),
+    "max_open_requests": (1, 50),
+    "request_expiry_days": (1, 365),
+}
+OUT_OF_BOUNDS = "Give a whole number from {low:,} to {high:,}."
 
 PROGRAM_FIELDS = (
     "name",
@@ -159,6 +170,13 @@ def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
     }
     if bad_limits:
         raise ApplicationError("Some limits are invalid.", fields=bad_limits)
+    out_of_bounds = {
+        key: OUT_OF_BOUNDS.format(low=low, high=high)
+        for key, (low, high) in SETTING_BOUNDS.items()
+        if isinstance(fields.get(key), int) and not low <= fields[key] <= high
+    }
+    if out_of_bounds:
+        raise ApplicationError("Some settings are out of range.", fields=out_of_bounds)
     for key, value in fields.items():
         if key == "weights":
             value = check_weights(value)
