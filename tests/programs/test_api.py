@@ -12,6 +12,7 @@ from tandem.programs.models import (
     ParticipantInvitation,
     Program,
 )
+from tandem.programs.services.programs import DESCRIPTION_LIMIT, DESCRIPTION_TOO_LONG
 from tests.programs.factories import (
     EnrolmentFactory,
     InvitationFactory,
@@ -167,6 +168,21 @@ def test_update_validates(client, program, admin):
         program.slug, {"starts_on": "2027-02-01", "ends_on": "2027-01-01"}
     )
     assert response.status_code == 400 and "ends_on" in response.json()["fields"]
+
+
+def test_a_description_over_the_limit_is_a_400_naming_it(client, program, admin):
+    """The page's form stops at 4,000 characters, but ``full_clean`` does not check a
+    ``TextField``'s ``max_length``: an API review stored 100,000 through ``PATCH``."""
+    before = program.description
+    response = Api(client, admin).patch(program.slug, {"description": "x" * 100_000})
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {
+        "description": DESCRIPTION_TOO_LONG.format(limit=DESCRIPTION_LIMIT, length=100_000)
+    }
+    program.refresh_from_db()
+    assert program.description == before
+    response = Api(client, admin).patch(program.slug, {"description": "x" * DESCRIPTION_LIMIT})
+    assert response.status_code == 200, response.content
 
 
 def test_participants_filters_and_query_bound(

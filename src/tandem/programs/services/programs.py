@@ -63,6 +63,9 @@ NAME_TAKEN_BY_YOU = (
 )
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
+# A ``TextField``'s ``max_length`` is the form's alone: ``full_clean`` does not check it.
+DESCRIPTION_LIMIT = Program._meta.get_field("description").max_length or 4000
+DESCRIPTION_TOO_LONG = "Use at most {limit:,} characters (this one has {length:,})."
 MAX_ROLE_LIMIT = 1_000_000
 BAD_LIMIT = (
     f"Give a whole number of places from 1 to {MAX_ROLE_LIMIT:,}, or leave it empty for no limit."
@@ -144,6 +147,12 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 def _validate_program(program: Program) -> None:
     if program.starts_on and program.ends_on and program.ends_on < program.starts_on:
         raise ApplicationError(ENDS_BEFORE_START, fields={"ends_on": ENDS_BEFORE_START})
+    if len(program.description) > DESCRIPTION_LIMIT:
+        # The page's form stops it; the API stored 100,000 characters (an API review).
+        message = DESCRIPTION_TOO_LONG.format(
+            limit=DESCRIPTION_LIMIT, length=len(program.description)
+        )
+        raise ApplicationError(message, fields={"description": message})
     try:
         program.full_clean(exclude=["created_by", "slug"])
     except ValidationError as error:
