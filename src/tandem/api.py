@@ -5,6 +5,7 @@ for what the operations raise, ``tandem.core.middleware.ApiErrorsAsJsonMiddlewar
 Django answers around them (unknown paths, methods, 500s).
 """
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -35,19 +36,63 @@ from tandem.programs.api import router as programs_router
 from tandem.programs.api_leaving import router as programs_leaving_router
 
 BODY_NOT_AN_OBJECT = "Send the request body as a JSON object of fields (name: value), not {kind}."
+BODY_NOT_JSON_TYPE = (
+    "Send the request body as JSON with the header `Content-Type: application/json`, not {kind}."
+)
+BODY_NOT_JSON = "The request body is not valid JSON: {error} (line {line}, column {column})."
+BODY_NOT_UTF8 = "The request body is not valid JSON: send it encoded as UTF-8."
+REPEATED_FIELD = "This field is sent more than once: send it once."
+BODY_MISSING = "Send a request body: a JSON object of fields ({} when none is needed)."
 UNKNOWN_FIELD = "This operation takes no field of this name: check its spelling in /api/docs."
 NO_BODY = "This operation takes no request body: send none (or {})."
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _JSON_KINDS = {list: "a list", str: "a text", type(None): "null", bool: "true or false"}
 
 
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: ``json`` keeps the last of a repeated one,
+    so ``{"title": "a", "title": "b"}`` saved "b" without a word."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _RepeatedKey(key)
+        data[key] = value
+    return data
+
+
 class JsonObjectParser(Parser):
     """A JSON body is an object of fields. ninja reads any other (``[]``, ``"x"``, ``null``) as
     an object with none, so an operation whose fields are all optional did nothing and said 200.
-    """
+
+    It is JSON only when it says so: ninja parsed any body as JSON whatever its
+    ``Content-Type``, and the guard against text PostgreSQL refuses
+    (``core.middleware.RejectUnwantedCharactersMiddleware``) reads ``application/json``
+    bodies only, so ``"\u0000"`` sent as ``text/plain`` reached the database: a 500. Each
+    error names where it is: a repeated key names the field, the others the body
+    (``__all__``)."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = super().parse_body(request)
+        if request.content_type != "application/json":
+            kind = f"`{request.content_type}`" if request.content_type else "no Content-Type"
+            message = BODY_NOT_JSON_TYPE.format(kind=kind)
+            raise ApplicationError(message, fields={"__all__": message}, status=415)
+        try:
+            data = json.loads(request.body, object_pairs_hook=_object_once)
+        except _RepeatedKey as exc:
+            raise ApplicationError(
+                "Some fields are invalid.", fields={exc.key: REPEATED_FIELD}, status=422
+            ) from None
+        except json.JSONDecodeError as exc:
+            message = BODY_NOT_JSON.format(error=exc.msg, line=exc.lineno, column=exc.colno)
+            raise ApplicationError(message, fields={"__all__": message}) from None
+        except ValueError:  # bytes that are not UTF-8 (or UTF-16/32)
+            raise ApplicationError(BODY_NOT_UTF8, fields={"__all__": BODY_NOT_UTF8}) from None
         if not isinstance(data, dict):
             kind = _JSON_KINDS.get(type(data), "a number")
             message = BODY_NOT_AN_OBJECT.format(kind=kind)
@@ -216,6 +261,8 @@ def request_validation_error(request: HttpRequest, exc: NinjaValidationError):
     for error in exc.errors:
         location = [str(part) for part in _field_path(tuple(error.get("loc", ())))]
         message = UNKNOWN_FIELD if error.get("type") == "extra_forbidden" else error.get("msg")
+        if not location and error.get("type") == "missing":
+            message = BODY_MISSING  # pydantic's "Field required", of no field
         fields[".".join(location) or "__all__"] = message or "Invalid value."
     return api.create_response(
         request, {"detail": "Some fields are invalid.", "fields": fields}, status=422

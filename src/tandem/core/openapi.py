@@ -3,9 +3,10 @@
 Errors reach HTTP in one place: domain errors through ``tandem.api``'s one exception handler
 (400 invalid input, 403 forbidden, 404 missing or not visible, 409 conflict with the current
 state), authentication (401), request validation (422) and the request guards (400 for NUL
-characters, 413 for an oversized body). Any operation can therefore answer any of them, and
-the published schema says so with the one error body, so clients (and schemathesis' status
-code check) are never surprised by a status the schema left out.
+characters, 413 for an oversized body, 415 for a body not sent as ``application/json``). Any
+operation can therefore answer any of them, and the published schema says so with the one
+error body, so clients (and schemathesis' status code check) are never surprised by a status
+the schema left out.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ ERROR_STATUSES = {
     404: "Not found, or not visible to you (the two look the same).",
     409: "Conflicts with the current state (for example already answered or published).",
     413: "The request body is too large.",
+    415: "The request body is not sent as `Content-Type: application/json`.",
     422: "The request does not match the schema: `fields` says which field and why.",
 }
 
