@@ -356,6 +356,24 @@ def test_series_and_cancel_series(client):
     )
 
 
+def test_milestone_done_sent_again_changes_nothing(client, world):
+    """``?done=true`` marks it done and ``?done=false`` not done, each as often as sent: the
+    bare toggle sent three times at once (an API review) answered done, not done and done."""
+    m = world["m"]
+    ms = services.milestone_add(user=m.mentee, goal_id=world["goal"].pk, title="x")
+    url = f"/api/mentorships/milestones/{ms.pk}/toggle"
+    first = call(client, "post", f"{url}?done=true", m.mentor).json()["done_at"]
+    assert first
+    assert call(client, "post", f"{url}?done=true", m.mentee).json()["done_at"] == first
+    ms.refresh_from_db()
+    assert ms.done_at is not None
+    for _ in range(2):
+        assert call(client, "post", f"{url}?done=false", m.mentor).json()["done_at"] is None
+    ms.refresh_from_db()
+    assert ms.done_at is None
+    assert call(client, "post", url, m.mentor).json()["done_at"]  # without it: the other state
+
+
 def test_milestone_toggle_and_writes_on_closed(client, world):
     m = world["m"]
     ms = services.milestone_add(user=m.mentee, goal_id=world["goal"].pk, title="x")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from tandem.core.api_types import (
@@ -119,5 +119,13 @@ def add_milestone(request: AuthenticatedRequest, goal_id: TextId, payload: Miles
     response={200: MilestoneOut, **ERRORS},
     operation_id="tandem_mentorships_api_toggle_milestone",
 )
-def toggle_milestone(request: AuthenticatedRequest, milestone_id: TextId):
-    return services.milestone_toggle(user=request.auth, milestone_id=milestone_id)
+def toggle_milestone(
+    request: AuthenticatedRequest,
+    milestone_id: TextId,
+    done: bool | None = Query(  # noqa: B008 (ninja's way to describe a query parameter)
+        None,
+        description="true: mark it done, false: not done; sent again, nothing changes. "
+        "Without it the milestone turns to the other state, so a retried request undoes it.",
+    ),
+):
+    return services.milestone_toggle(user=request.auth, milestone_id=milestone_id, done=done)

@@ -167,12 +167,19 @@ def milestone_add(*, user: User, goal_id: int, title: str, due_on: date | None =
     return milestone
 
 
-def milestone_toggle(*, user: User, milestone_id: int) -> Milestone:
+def milestone_toggle(*, user: User, milestone_id: int, done: bool | None = None) -> Milestone:
+    """Mark a milestone done (``done=True``) or not done; the same sent again changes nothing.
+    Without ``done`` it turns to the other state, so the same request sent twice (a retry, a
+    double click) undid itself: an API review sent it three times at once and got "done",
+    "not done" and "done" back."""
     with transaction.atomic():
         milestone = access_milestone(user=user, milestone_id=milestone_id, for_update=True)
         check_open(milestone.goal.mentorship)
-        milestone.done_at = None if milestone.done_at else timezone.now()
-        milestone.save(update_fields=["done_at"])
+        if done is None:
+            done = milestone.done_at is None
+        if done != (milestone.done_at is not None):
+            milestone.done_at = timezone.now() if done else None
+            milestone.save(update_fields=["done_at"])
     return milestone
 
 
