@@ -11,6 +11,7 @@ from tandem.mentorships.panels import Panel
 from tandem.mentorships.selectors import Viewer
 from tandem.messaging import selectors
 from tandem.messaging.chat import chat_context, new_message_form
+from tandem.messaging.services import EDIT_WINDOW
 from tandem.people.models import User
 
 
@@ -27,8 +28,18 @@ def conversation_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Pa
         "messages_url": messages_url,
     }
     if thread.conversation is None:
+        # The chat before its first message, live like any (conversation.js takes the
+        # conversation's id from the first message's list): a page opened before the partner
+        # wrote said "No messages yet" until a reload.
         context.update(
-            other=mentorship.other(user), is_open=thread.is_open, form=new_message_form()
+            other=mentorship.other(user),
+            is_open=thread.is_open,
+            form=new_message_form(),
+            conversation=None,
+            shown=[],
+            seen_up_to=0,
+            list_url=f"/api/mentorships/{mentorship.pk}/messages",  # as _chat.html writes it
+            edit_window_minutes=int(EDIT_WINDOW.total_seconds() // 60),
         )
     else:
         context.update(chat_context(user=user, conversation=thread.conversation))

@@ -14,6 +14,8 @@ def messaging_nav_link(context: template.Context) -> dict[str, object]:
     url_name = getattr(getattr(request, "resolver_match", None), "url_name", "")
     return {
         "unread": unread_total_for(user=user) if user is not None else 0,
+        # live.js counts a new message from someone else on the badge as it arrives.
+        "me": getattr(user, "pk", None) or "",
         "is_current": url_name in {"conversation_list", "mentorship_messages", "request_messages"}
         or current == "messaging",
     }

@@ -95,6 +95,16 @@
     return item;
   }
 
+  // A page drawn before the pair's first message has no conversation id yet: it takes the
+  // one its own list (or its own first send) answers with, so the partner's first message
+  // shows as it arrives instead of "No messages yet" until a reload.
+  function adopt(id) {
+    if (!isNaN(conversation) || !id) { return; }
+    conversation = id;
+    box.dataset.conversation = String(id);
+    box.dataset.readUrl = "/api/conversations/" + id + "/read";
+  }
+
   function show(message) {
     if (message.conversation !== conversation) { return; }
     var existing = document.getElementById("message-" + message.id);
@@ -150,6 +160,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (page) {
         if (!page) { return; }
+        adopt(page.conversation);
         page.items.forEach(show);
         if (page.next_after) { catchUp(page.next_after); }
       });
@@ -157,7 +168,9 @@
 
   document.addEventListener("tandem:live", function (event) {
     var data = event.detail || {};
-    if ((data.event === "message" || data.event === "message_changed") && data.message) {
+    if (data.event === "message" && data.message && isNaN(conversation)) {
+      catchUp(0);  // perhaps this page's first message: the list says whose conversation it is
+    } else if ((data.event === "message" || data.event === "message_changed") && data.message) {
       // A new message names the one before it: if that is newer than ours, an event was lost
       // on the way (a server process fell behind); fetch from our last id, then show this.
       var missed = data.event === "message" && data.message.conversation === conversation &&
@@ -200,6 +213,7 @@
         pending = null;
         field.value = "";
         status.textContent = "Sent.";
+        adopt(result.data.conversation);
         show(result.data);
       }, function () {
         status.textContent = "Not sent: no connection. Press Send again; it will not be sent twice.";

@@ -18,6 +18,28 @@
     }
     return el;
   }
+  // The navigation's "N unread" next to Messages, as the server counts it on a page load:
+  // a new message from the other person counts, unless this page shows its conversation
+  // (which reads it at once).
+  function countMessage(message) {
+    var nav = document.getElementById("nav-messages");
+    if (!nav || !message || message.deleted) { return; }
+    if (String(message.sender) === nav.dataset.me) { return; }
+    var open = document.getElementById("conversation");
+    if (open && (!open.dataset.conversation || parseInt(open.dataset.conversation, 10) === message.conversation)) { return; }
+    var el = document.getElementById("nav-messages-unread");
+    if (!el) {
+      el = document.createElement("span");
+      el.id = "nav-messages-unread";
+      el.className = "badge badge-warn";
+      el.dataset.count = "0";
+      nav.appendChild(document.createTextNode(" "));
+      nav.appendChild(el);
+    }
+    var count = parseInt(el.dataset.count || "0", 10) + 1;
+    el.dataset.count = String(count);
+    el.textContent = count + " unread";
+  }
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/notifications/");
@@ -29,6 +51,7 @@
       var data;
       try { data = JSON.parse(message.data); } catch (e) { return; }
       document.dispatchEvent(new CustomEvent("tandem:live", { detail: data }));
+      if (data.event === "message") { countMessage(data.message); }
       if (data.event !== "notification") { return; }
       // A refresh rewrites a notice that is already unread: the count stays as it is.
       if (!data.refresh) {

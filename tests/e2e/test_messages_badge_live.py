@@ -1,0 +1,62 @@
+"""Messages as they arrive (a live journey, mentor in Los Angeles and mentee in Auckland):
+the mentor's mentorship page, opened before the pair's first message, kept saying "No
+messages yet. Say hello." while the mentee wrote three (its chat had no conversation id yet),
+and the navigation's "Messages" showed no unread count on other pages until a reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_mentorship_journey import log_in, person
+from tests.e2e.test_messaging_journey import (  # noqa: F401 (the fixture)
+    asgi_server,
+    browser_page,
+    wait_for_live_socket,
+)
+from tests.mentorships.factories import mentorship
+
+
+@pytest.mark.browser
+def test_first_messages_show_live_and_the_unread_count_follows(chromium, asgi_server):  # noqa: F811
+    mentor = person("lena.badge@example.org", "Lena", "America/Los_Angeles")
+    mentee = person("aroha.badge@example.org", "Aroha", "Pacific/Auckland")
+    m = mentorship(mentor=mentor, mentee=mentee)
+    aroha, lena = (
+        browser_page(chromium, asgi_server, 1280),
+        browser_page(chromium, asgi_server, 1280),
+    )
+    # The mentor's page is drawn before the conversation exists.
+    log_in(lena, mentor.email)
+    lena.goto(f"/mentorships/{m.pk}/")
+    assert lena.get_attribute("#conversation", "data-conversation") == ""
+    assert lena.locator("#no-messages").count() == 1
+    log_in(aroha, mentee.email)
+    aroha.goto(f"/messages/mentorship/{m.pk}/")
+    for page in (aroha, lena):
+        wait_for_live_socket(page)
+
+    aroha.fill("textarea[name=body]", "Kia ora! Looking forward to Tuesday.")
+    aroha.click("#message-form button[type=submit]")
+    lena.wait_for_selector("#conversation >> text=Looking forward to Tuesday.")
+    assert lena.locator("#no-messages").count() == 0
+    # Shown on her page, so read: no unread count for it.
+    aroha.wait_for_selector("#seen-note:not([hidden])")
+    assert lena.locator("#nav-messages-unread").count() == 0
+    # Her answer from that page goes into the same conversation and reaches Aroha.
+    lena.fill("#message-form textarea[name=body]", "Kia ora Aroha! Tuesday works.")
+    lena.click("#message-form button[type=submit]")
+    aroha.wait_for_selector("text=Tuesday works.")
+
+    # On a page without the conversation, each new message counts as it arrives.
+    lena.goto("/")
+    wait_for_live_socket(lena)
+    for n, text in enumerate(["One more thing", "and another"], start=1):
+        aroha.fill("textarea[name=body]", text)
+        aroha.click("#message-form button[type=submit]")
+        lena.wait_for_selector(f"#nav-messages-unread[data-count='{n}']")
+    assert lena.inner_text("#nav-messages-unread") == "2 unread"
+    assert aroha.locator("#nav-messages-unread").count() == 0  # one's own never count
+    lena.reload()  # the server counts the same
+    assert lena.inner_text("#nav-messages-unread") == "2 unread"
+    for page in (aroha, lena):
+        page.context.close()
