@@ -30,6 +30,7 @@ from tandem.feedback.selectors.checkins import (
     SCALE_LOW,
     checkin_queryset,
     checkin_templates_for,
+    counts_as_due,
 )
 from tandem.mentorships.selectors.outside_admins import in_the_pair, pairs_of
 from tandem.people.models import User
@@ -207,7 +208,9 @@ def checkin_aggregates_for_program(*, program: Program, reader: User) -> list[Ki
     templates = checkin_templates_for(program_ids=[program.pk])
     counts = {
         row["kind"]: (row["due"], row["answered"])
-        for row in CheckIn.objects.filter(mentorship__program=program, due_at__lte=now)
+        for row in CheckIn.objects.filter(
+            counts_as_due(), mentorship__program=program, due_at__lte=now
+        )
         .exclude(in_the_pair(reader))
         .values("kind")
         .annotate(due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))

@@ -120,6 +120,20 @@ def _answerable() -> Q:
     return Q(mentorship__state=MentorshipState.ACTIVE) | Q(kind=CheckInKind.CLOSING)
 
 
+def still_waiting() -> Q:
+    """An unanswered check-in its author can still answer: its mentorship goes on (or it is
+    the closing one) and the account was not deleted. The one rule of what waits, for the
+    author's lists, the reminders and the admins' counts alike."""
+    return _answerable() & Q(answered_at__isnull=True, author__is_active=True)
+
+
+def counts_as_due() -> Q:
+    """For the admins' "answered of due": every answered check-in, and the unanswered ones
+    still waiting. One nobody can answer any more (its author deleted their account, or its
+    mentorship ended, as it has for someone who left the program) is not waiting for anyone."""
+    return Q(answered_at__isnull=False) | still_waiting()
+
+
 def checkin_list_for(*, user: User) -> QuerySet[CheckIn]:
     """The person's check-ins that are due: waiting ones first, then the answered, newest
     first."""
@@ -135,9 +149,7 @@ def checkins_waiting_for(
 ) -> QuerySet[CheckIn]:
     """The person's due check-ins not answered yet (in one mentorship if given), oldest
     first."""
-    qs = checkin_queryset().filter(
-        _answerable(), author=user, answered_at__isnull=True, due_at__lte=now or timezone.now()
-    )
+    qs = checkin_queryset().filter(still_waiting(), author=user, due_at__lte=now or timezone.now())
     if mentorship is not None:
         qs = qs.filter(mentorship=mentorship)
     return qs.order_by("due_at", "pk")
@@ -271,9 +283,9 @@ class MentorshipCheckInCounts:
 
 
 def checkin_counts_for(*, mentorship: Mentorship) -> MentorshipCheckInCounts:
-    counts = CheckIn.objects.filter(mentorship=mentorship, due_at__lte=timezone.now()).aggregate(
-        due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
-    )
+    counts = CheckIn.objects.filter(
+        counts_as_due(), mentorship=mentorship, due_at__lte=timezone.now()
+    ).aggregate(due=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     return MentorshipCheckInCounts(
         due=counts["due"],
         answered=counts["answered"],

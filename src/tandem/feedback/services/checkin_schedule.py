@@ -23,6 +23,7 @@ from tandem.feedback.questions import EARLY_END_QUESTION, Question
 from tandem.feedback.selectors.checkins import (
     TemplateSettings,
     checkin_templates_for,
+    still_waiting,
 )
 from tandem.feedback.services.checkins import divergences_resolve_by_agreement
 from tandem.mentorships.models import (
@@ -272,11 +273,9 @@ def checkins_create_due(now: datetime) -> int:
 
 def _unreminded(now: datetime) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(
-        Q(mentorship__state=MentorshipState.ACTIVE) | Q(kind=CheckInKind.CLOSING),
-        answered_at__isnull=True,
+        still_waiting(),  # a deleted account is reminded of nothing
         reminded_at__isnull=True,
         due_at__lte=now,
-        author__is_active=True,  # a deleted account is reminded of nothing
     ).select_related(
         "author",
         "author__profile",
