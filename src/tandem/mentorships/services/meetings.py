@@ -45,6 +45,7 @@ UNTIL_BEFORE_START = "The series must end after its first meeting."
 NO_END_FOR_SERIES = (
     "Say how many meetings, or an end date: the agreement has no end date to stop at."
 )
+AGREEMENT_ENDS_FIRST = "The agreement ends on {end}, before this meeting: say how many meetings."
 ALREADY_CANCELLED = "This meeting is already cancelled."
 ALREADY_HAPPENED = "This meeting has already taken place; it cannot be changed."
 NOT_IN_SERIES = "This meeting is not part of a series."
@@ -189,12 +190,16 @@ def _schedule_series(
     zone = zone_of(user)
     until_at = None
     if count is None:
+        chosen = until is not None
         until = until or mentorship.ends_on
         if until is None:
             raise ApplicationError(NO_END_FOR_SERIES, fields={"count": NO_END_FOR_SERIES})
         until_at = datetime.combine(until, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
-        if until_at <= starts_at:
+        if until_at <= starts_at and chosen:
             raise ApplicationError(UNTIL_BEFORE_START, fields={"until": UNTIL_BEFORE_START})
+        if until_at <= starts_at:  # the page has no end date: name the agreement's (pages review)
+            message = AGREEMENT_ENDS_FIRST.format(end=f"{until.day} {until:%B %Y}")
+            raise ApplicationError(message, fields={"count": message})
     rule = rrule_for(repeat, count=count, until=until_at)
     starts = expand(rule, starts_at=starts_at, zone=zone)
     _check_no_meeting_at(mentorship=mentorship, starts=starts, user=user)
