@@ -16,8 +16,9 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.services import requests as R
 from tandem.notify.models import Notification
-from tandem.programs.models import EnrolmentStatus, ProgramType, Role
+from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramType, Role
 from tests.mentorships.factories import ProgramFactory, RequestFactory, UserFactory, member
+from tests.programs.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,15 @@ class TestCreate:
             send(program, mentor, other_mentor)
         assert error.value.fields == {"recipient": R.RECIPIENT_NOT_MENTEE}
 
+    @pytest.mark.parametrize("kind", [ProgramType.REVERSE, ProgramType.PEER])
+    def test_an_admin_who_takes_no_part_sends_no_request(self, kind):
+        program = ProgramFactory(program_type=kind)
+        admin = member(program, Role.ADMIN)
+        with pytest.raises(ApplicationError) as error:
+            send(program, admin, member(program, Role.MENTEE))
+        assert (error.value.status, str(error.value)) == (403, R.SENDER_NOT_PARTICIPANT)
+        assert not MentorshipRequest.objects.exists()
+
     def test_peer_program_any_member(self):
         program = ProgramFactory(program_type=ProgramType.PEER)
         a, b = member(program, Role.MENTEE), member(program, Role.MENTEE)
@@ -128,6 +138,19 @@ class TestCreate:
 
 
 class TestAccept:
+    def test_a_mentor_removed_only_as_a_mentee_cannot_be_accepted_as_one(self, program, mentor):
+        both = member(program, Role.MENTEE)
+        EnrolmentFactory(program=program, person=both, role=Role.MENTOR)
+        request = send(program, both, mentor)
+        Enrolment.objects.filter(person=both, role=Role.MENTEE).update(
+            status=EnrolmentStatus.REMOVED
+        )
+        with pytest.raises(ApplicationError) as error:
+            services.request_accept(user=mentor, request_id=request.pk)
+        assert error.value.status == 409
+        assert str(error.value) == R.OTHER_NOT_ACTIVE.format(name=both.display_name)
+        assert not Mentorship.objects.exists()
+
     def test_accept_creates_proposed_mentorship_with_draft(
         self, program, mentor, mentee, django_capture_on_commit_callbacks
     ):

@@ -80,15 +80,26 @@ def roles_of(enrolments: list[Enrolment]) -> set[str]:
     return {enrolment.role for enrolment in enrolments}
 
 
-def mentor_enrolment(program: Program, enrolments: Iterable[Enrolment]) -> Enrolment | None:
-    """Of one person's active enrolments in ``program``, in pk order, the one that makes them
-    a mentor: their mentor enrolment; in peer programs, where any active member may mentor,
-    else their first one that is not an admin's."""
+def _enrolment_as(role: str, program: Program, enrolments: Iterable[Enrolment]) -> Enrolment | None:
+    """Of one person's active enrolments in ``program``, in pk order, the one that lets them
+    take ``role`` in a pair: their enrolment with that role; in peer programs, where any active
+    member may mentor or be mentored, else their first one that is not an admin's."""
     rows = list(enrolments)
-    own = next((e for e in rows if e.role == Role.MENTOR), None)
+    own = next((e for e in rows if e.role == role), None)
     if own is not None or program.program_type != ProgramType.PEER:
         return own
     return next((e for e in rows if e.role != Role.ADMIN), None)
+
+
+def mentor_enrolment(program: Program, enrolments: Iterable[Enrolment]) -> Enrolment | None:
+    """The enrolment that makes one person a mentor in ``program`` (``_enrolment_as``)."""
+    return _enrolment_as(Role.MENTOR, program, enrolments)
+
+
+def mentee_enrolment(program: Program, enrolments: Iterable[Enrolment]) -> Enrolment | None:
+    """The enrolment that makes one person a mentee in ``program``: a person who is a mentor
+    too and was removed as a mentee only has none (``_enrolment_as``)."""
+    return _enrolment_as(Role.MENTEE, program, enrolments)
 
 
 def lock_enrolments(*, program_id: int, person_ids: Collection[int]) -> list[Enrolment]:

@@ -22,6 +22,7 @@ from tandem.mentorships.selectors import access_request, ended_early_between
 from tandem.mentorships.services.common import (
     capacity_of,
     lock_enrolments,
+    mentee_enrolment,
     mentor_enrolment,
     roles_of,
 )
@@ -37,6 +38,9 @@ RECIPIENT_NOT_ELIGIBLE = "That person is not an active mentor in this program."
 RECIPIENT_NOT_MENTEE = "That person is not an active mentee in this program."
 RECIPIENT_NOT_MEMBER = "That person is not an active member of this program."
 SENDER_NOT_MENTEE = "Only mentees can send requests in this program."
+SENDER_NOT_PARTICIPANT = (
+    "Only the program's mentors and mentees send requests; as its admin, match people instead."
+)
 NOT_TO_SELF = "You cannot send a request to yourself."
 MESSAGE_REQUIRED = "Say a few words about your goals, so they can decide."
 MESSAGE_TOO_LONG = "Keep the message under {limit} characters."
@@ -77,6 +81,8 @@ def _roles_for(
     *, program: Program, sender_roles: set[str], recipient_roles: set[str]
 ) -> tuple[str, str] | ApplicationError:
     """Who mentors whom: ``("recipient"|"sender", ...)`` or the error to raise."""
+    if not sender_roles - {Role.ADMIN}:
+        return ApplicationError(SENDER_NOT_PARTICIPANT, status=403)
     if program.program_type == ProgramType.PEER:
         if not recipient_roles - {Role.ADMIN}:
             return ApplicationError(
@@ -241,8 +247,11 @@ def request_accept(*, user: User, request_id: int) -> Mentorship:
         )
         if enrolment is None:
             _refuse_not_active(user=user, person=request.mentor, mentor=True)
-        if not any(e.person_id == request.mentee_id and e.role != Role.ADMIN for e in enrolments):
-            # They left (or an admin paused or removed them) after sending or receiving it.
+        if (
+            mentee_enrolment(program, (e for e in enrolments if e.person_id == request.mentee_id))
+            is None
+        ):
+            # They left (or an admin paused or removed them as a mentee) after it was sent.
             _refuse_not_active(user=user, person=request.mentee, mentor=False)
         capacity = capacity_of(program=program, enrolment=enrolment)
         taken = Mentorship.objects.filter(
