@@ -159,17 +159,31 @@ def test_a_notification_link_is_neither_shown_nor_filtered(staff):
     page, and ``?url__icontains=stalled`` found them: site staff read which pairs were flagged
     and how, which is the pair's and their program admins' to know."""
     pair = mentoring.mentorship()
-    alert = Notification.objects.create(
+    shown = Notification.objects.create(
         recipient=pair.mentor,
-        kind=Kind.HEALTH_ALERT,
+        kind=Kind.MENTORSHIP,
         title="t",
         body="b",
-        url=f"/feedback/programs/{pair.program_id}/health/?state=stalled",
+        url=f"/mentorships/{pair.pk}/?state=stalled",
     )
     notifications = reverse("admin:notify_notification_changelist")
     _refused(staff, notifications + "?url__icontains=stalled")
     _refused(staff, notifications + f"?url=/mentorships/{pair.pk}/%23health")
-    page = staff.get(reverse("admin:notify_notification_change", args=[alert.pk]))
+    page = staff.get(reverse("admin:notify_notification_change", args=[shown.pk]))
     assert page.status_code == 200
     assert "stalled" not in page.content.decode()
-    assert staff.get(notifications + "?kind__exact=health_alert").status_code == 200
+
+
+@pytest.mark.parametrize("kind", [Kind.HEALTH_NUDGE, Kind.CHECKIN_DIVERGENCE, Kind.HEALTH_ALERT])
+def test_a_health_notification_is_not_listed_at_all(staff, kind):
+    """Code review: a nudge goes to both people of a flagged pair at once, so listing nudges by
+    kind named the pair, with no link needed; a divergence prompt and an alert likewise."""
+    pair = mentoring.mentorship()
+    told = Notification.objects.create(recipient=pair.mentee, kind=kind, title="t", body="b")
+    notifications = reverse("admin:notify_notification_changelist")
+    listed = staff.get(notifications + f"?kind__exact={kind}")
+    assert listed.status_code == 200
+    assert pair.mentee.email not in listed.content.decode()
+    assert listed.context["cl"].result_count == 0
+    page = staff.get(reverse("admin:notify_notification_change", args=[told.pk]))
+    assert page.status_code == 302  # Django's "does not exist" answer, as for any unknown id
