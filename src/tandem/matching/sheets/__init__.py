@@ -130,19 +130,30 @@ def iter_csv_rows(
     """
     delimiter = header_delimiter(text)
     limits = _Limits(max_rows, max_columns, max_cells)
-    for number, row in enumerate(
-        csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter), start=1
-    ):
-        cells = [cell.strip() for cell in row[:max_columns]]
-        filled = sum(1 for cell in cells if cell)
-        if any(cell.strip() for cell in row[max_columns:]):
-            raise SheetTooLarge(TOO_MANY_COLUMNS.format(row=number, limit=max_columns))
-        if filled:
-            limits.count_cells(filled)
-            limits.count_row()
-            while cells and not cells[-1]:
-                cells.pop()
-            yield number, cells
+    # Strict: a quote left open would otherwise swallow the rest of the file into one cell
+    # (pages review: 'q@x.test,mentee,"Ann,,,' imported the name 'Ann,,,').
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield from _row(number, row, limits, max_columns)
+    except csv.Error as error:
+        raise csv.Error(f"row {number + 1}: {error}") from None
+
+
+def _row(
+    number: int, row: list[str], limits: _Limits, max_columns: int
+) -> Iterator[tuple[int, list[str]]]:
+    cells = [cell.strip() for cell in row[:max_columns]]
+    filled = sum(1 for cell in cells if cell)
+    if any(cell.strip() for cell in row[max_columns:]):
+        raise SheetTooLarge(TOO_MANY_COLUMNS.format(row=number, limit=max_columns))
+    if filled:
+        limits.count_cells(filled)
+        limits.count_row()
+        while cells and not cells[-1]:
+            cells.pop()
+        yield number, cells
 
 
 def iter_rows(
