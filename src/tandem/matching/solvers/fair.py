@@ -19,6 +19,7 @@ import numpy as np
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solvers.bottleneck import sweep_floor
 from tandem.matching.solvers.flow import optimal_edges
+from tandem.matching.solvers.repair import repair
 from tandem.matching.solvers.shortlist import Proven, proven_optimal, take
 
 # Above this many pairs per mentee over the floor, the total is solved on a shortlist.
@@ -59,6 +60,35 @@ def _total_above(graph: CandidateGraph, floor: float, start: np.ndarray | None) 
     return np.where(edge_of >= 0, kept[np.maximum(edge_of, 0)], -1)
 
 
+def _repaired(graph: CandidateGraph, proven: Proven, floor: float) -> np.ndarray | None:
+    """The optimum above ``floor`` re-optimised from ``proven`` (``repair``): its pairs below
+    the floor leave, and their mentees and seats are joined again by least-cost paths under
+    its potentials (passes that settle few units go on: the alternative is a flow on every
+    pair above the floor). None when it has no potentials or the repair gives up.
+
+    Where the optimum misses the floor by a few pairs (everyone ranks the mentors alike, with
+    a little noise: its worst-off mentor's mentees are not the ones fair puts there) this
+    replaces a second min-cost flow on nearly the whole graph.
+    """
+    if proven.potential is None or proven.scale is None:
+        return None
+    kept = np.flatnonzero(graph.score >= floor)
+    edge_of = proven.edge_of
+    matched = np.flatnonzero(edge_of >= 0)
+    below = graph.score[edge_of[matched]] < floor
+    stays, leaves = edge_of[matched[~below]], edge_of[matched[below]]
+    part = take(graph, kept)
+    weight = np.rint((part.score - proven.scale.offset) / proven.scale.step).astype(np.int64)
+    used = np.zeros(len(kept), dtype=bool)
+    used[np.searchsorted(kept, stays)] = True
+    lost = (graph.mentee[leaves].astype(np.int64), graph.mentor[leaves].astype(np.int64))
+    repaired = repair(part, weight, used, proven.potential, lost, patient=True)
+    if repaired is None:
+        return None
+    part_edge_of = repaired[0]
+    return np.where(part_edge_of >= 0, kept[np.maximum(part_edge_of, 0)], -1)
+
+
 def fair_edges(graph: CandidateGraph, optimal: Proven | np.ndarray | None = None) -> np.ndarray:
     """Fair assignment of ``graph``: the used edge id per mentee, or -1.
 
@@ -81,5 +111,9 @@ def fair_edges(graph: CandidateGraph, optimal: Proven | np.ndarray | None = None
     floor = best_floor(graph, len(used), ids)
     if graph.score[used].min() >= floor:  # the optimum is above the floor: it is the answer
         return edge_of
+    if isinstance(proven, Proven):
+        repaired = _repaired(graph, proven, floor)
+        if repaired is not None:
+            return repaired
     start = None if ids is None else ids[graph.score[ids] >= floor]
     return _total_above(graph, floor, start)

@@ -93,28 +93,52 @@ class _Flow:
 
 
 def repair(
-    graph: CandidateGraph, weight: np.ndarray, used: np.ndarray, potential: np.ndarray
+    graph: CandidateGraph,
+    weight: np.ndarray,
+    used: np.ndarray,
+    potential: np.ndarray,
+    lost: tuple[np.ndarray, np.ndarray] | None = None,
+    patient: bool = False,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The least-cost flow of the same value on ``graph`` (edge id per mentee, or -1) and
     potentials proving it, from ``used`` (a least-cost flow before some edges joined) and its
     ``potential`` (``bounds.flow_duals``' labels: ``cost + pi[tail] - pi[head] >= 0`` on the
     old residual arcs). Costs are ``-weight`` on edges. None if it did not settle in
     ``MAX_PASSES`` passes or the result fails its check.
+
+    ``lost`` = (mentees, mentors): pairs of the old flow that are not in ``graph`` (``fair``'s
+    floor took them out). Each mentee keeps its unit from the source and each mentor its unit
+    to the sink, and paths join them again: every other residual arc is as it was, so the
+    potentials still hold, and the flow keeps its value.
+
+    ``patient``: a pass that settles less than half of what is left does not give up, unless
+    passes at its pace would take more than ``MAX_PASSES`` in all: for callers whose fresh
+    solve costs far more than a shortlist's.
     """
     flow = _Flow(graph, weight, used)
+    value = int(used.sum())
+    if lost is not None:
+        mentees, mentors = lost
+        if len(mentees) > MAX_SATURATED:
+            return None
+        flow.fed[mentees] = True
+        np.add.at(flow.load, mentors, 1)
+        np.add.at(flow.excess, mentees, 1)
+        np.add.at(flow.excess, mentors.astype(np.int64) + graph.n_mentees, -1)
+        value += len(mentees)
     pi = potential.astype(np.int64).copy()
     mentor = graph.mentor.astype(np.int64) + graph.n_mentees
     reduced = -weight + pi[graph.mentee] - pi[mentor]
-    negative = np.flatnonzero(~used & (reduced < 0))
+    negative = np.flatnonzero(~flow.used & (reduced < 0))
     if len(negative) > MAX_SATURATED:
         return None
     flow.used[negative] = True
     np.add.at(flow.excess, mentor[negative], 1)
     np.add.at(flow.excess, graph.mentee[negative], -1)
     left = int(np.abs(flow.excess).sum())
-    for _ in range(MAX_PASSES):
+    for passes in range(MAX_PASSES):
         if left == 0:
-            return _checked(flow, pi, int(used.sum()))
+            return _checked(flow, pi, value)
         tail, head, cost, kind, index = flow.arcs()
         length = cost + pi[tail] - pi[head]
         if length.min(initial=0) < 0:
@@ -132,7 +156,9 @@ def repair(
         tight = np.flatnonzero(length + step[tail] - step[head] == 0)
         _send(flow, tail[tight], head[tight], kind[tight], index[tight])
         left, before = int(np.abs(flow.excess).sum()), left
-        if 2 * left > before:
+        if 2 * left > before and not patient:
+            return None
+        if patient and (left == before or passes + 1 + -(-left // (before - left)) > MAX_PASSES):
             return None
     return None
 

@@ -65,6 +65,10 @@ class Proven:
     prices: np.ndarray
     rounds: int  # shortlist rounds; -1: solved directly on the whole graph
     shortlist: np.ndarray | None = None  # the final shortlist's edge ids; None: all
+    # The node potentials that prove it (``bounds.Duals.potential``, on every pair of the
+    # graph) and the integer scale they are in, for re-optimising from it (``fair``).
+    potential: np.ndarray | None = None
+    scale: IntegerWeights | None = None
 
 
 def best_edges(graph: CandidateGraph, k: int) -> np.ndarray:
@@ -117,7 +121,9 @@ def _direct(graph: CandidateGraph, span: tuple[float, float] | None) -> Proven:
     weights = integer_weights(graph.score, graph.n_mentees + graph.n_mentors, span)
     edge_of = optimal_edges(graph, weights)
     duals = flow_duals(graph, weights, edge_of)
-    return Proven(edge_of, duals.mentor * weights.step, -1)
+    potential = duals.potential if duals.converged else None
+    scale = IntegerWeights(np.empty(0, np.int64), weights.offset, weights.step)
+    return Proven(edge_of, duals.mentor * weights.step, -1, None, potential, scale)
 
 
 def _above(graph: CandidateGraph, k: int | None, start: np.ndarray | None, floor: float) -> Proven:
@@ -128,7 +134,7 @@ def _above(graph: CandidateGraph, k: int | None, start: np.ndarray | None, floor
     proven = proven_optimal(take(graph, kept), k, start)
     edge_of = np.where(proven.edge_of >= 0, kept[np.maximum(proven.edge_of, 0)], -1)
     shortlist = None if proven.shortlist is None else kept[proven.shortlist]
-    return Proven(edge_of, proven.prices, proven.rounds, shortlist)
+    return Proven(edge_of, proven.prices, proven.rounds, shortlist, proven.potential, proven.scale)
 
 
 def take(graph: CandidateGraph, ids: np.ndarray) -> CandidateGraph:
@@ -236,7 +242,8 @@ def _total(
         grown = _dual_growth(graph, table, duals, scale)
         if len(grown) == 0:
             full_edge_of = np.where(edge_of >= 0, ids[np.maximum(edge_of, 0)], -1)
-            return Proven(full_edge_of, duals.mentor * weights.step, rounds, ids)
+            mentor = duals.mentor * weights.step
+            return Proven(full_edge_of, mentor, rounds, ids, duals.potential, scale)
         shortlist.add(grown)
         if shortlist.too_large():
             return None
