@@ -286,3 +286,23 @@ def test_a_pair_member_who_also_runs_the_program_never_reads_the_admins_reason(c
     assert (
         reason in client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
     )
+
+
+def test_the_program_list_names_the_category_with_the_reason(client):
+    """A live journey: a mentee ended early for "Not the right fit"; the program's list gave
+    the admins the reason and not the category, which the mentorship's overview names."""
+    from tandem.mentorships.models.mentorships import EndCategory
+    from tandem.programs.models import Role
+    from tests.mentorships.factories import member, mentorship
+
+    m = mentorship()
+    admin = member(m.program, Role.ADMIN)
+    services.mentorship_end_early(
+        user=m.mentee, mentorship_id=m.pk, reason="Different pace", category=EndCategory.FIT
+    )
+    client.force_login(admin)
+    listed = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
+    assert "Not the right fit. Different pace" in listed
+    client.force_login(m.mentor)  # told only that it ended, never why
+    listed = client.get(reverse("program_mentorships", args=[m.program_id]))
+    assert "Not the right fit" not in listed.content.decode()
