@@ -124,7 +124,7 @@ def enrolment_left_notify(
 ) -> list[Notification]:
     """Someone left by themself: each admin hears who, as what, and who got the freed place."""
     words = " and ".join(sorted(str(Role(role).label).lower() for role in set(roles)))
-    body = "Their open requests there were closed and the other side told."
+    body = "Any request of theirs still open there was closed, and the other side told."
     if admitted:
         names = ", ".join(e.person.display_name for e in admitted)
         body += f" The place they held went to {names}, first on the waitlist."

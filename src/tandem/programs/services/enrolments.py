@@ -19,6 +19,7 @@ from tandem.core.saving import model_update
 from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
 from tandem.programs.models import (
+    OPEN_STATUSES,
     PARTICIPANT_ROLES,
     Enrolment,
     EnrolmentQuestion,
@@ -88,15 +89,8 @@ TRANSITIONS = {
     "approve": ((EnrolmentStatus.PENDING,), EnrolmentStatus.ACTIVE),
     "pause": ((EnrolmentStatus.ACTIVE,), EnrolmentStatus.PAUSED),
     "reactivate": ((EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED), EnrolmentStatus.ACTIVE),
-    "remove": (
-        (
-            EnrolmentStatus.PENDING,
-            EnrolmentStatus.ACTIVE,
-            EnrolmentStatus.PAUSED,
-            EnrolmentStatus.WAITLISTED,
-        ),
-        EnrolmentStatus.REMOVED,
-    ),
+    # Whatever still counts, as leaving: one rule (``OPEN_STATUSES``).
+    "remove": (OPEN_STATUSES, EnrolmentStatus.REMOVED),
     # Out of the waitlist's order and past the role's limit: the admin's own call.
     "admit": ((EnrolmentStatus.WAITLISTED,), EnrolmentStatus.ACTIVE),
 }
