@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 import signal
@@ -219,10 +220,24 @@ def command_worker(args: argparse.Namespace) -> int:
 
 
 def tick_forever(seconds: float, stop: threading.Event) -> None:
+    """Run the periodic jobs every ``seconds`` until ``stop``, each tick on a sound connection.
+
+    Nothing else looks after this thread's database connection (a request's is checked as it
+    starts and ends): one dropped by the server (a restart, a failover, an idle timeout) failed
+    every job of every later tick, and reminders, digests and message emails stopped for good
+    (a deployment's live check). Each tick drops an unusable one first and gives its connection
+    back after (to the pool, on PostgreSQL) instead of holding it between ticks."""
     from django.core.management import call_command
+    from django.db import close_old_connections, connections
 
     while not stop.wait(seconds):
-        call_command("tandem_tick")
+        close_old_connections()
+        try:
+            call_command("tandem_tick")
+        except Exception:  # noqa: BLE001 - a failed tick must not end the ticking
+            logging.getLogger(__name__).exception("The periodic tick failed")
+        finally:
+            connections.close_all()
 
 
 def command_demo(args: argparse.Namespace) -> int:

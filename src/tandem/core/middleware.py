@@ -17,7 +17,10 @@ Multipart syntax: ``ApiMultipartSyntaxMiddleware`` answers an ``/api/`` body who
 header cannot be parsed with one JSON 400, whoever sends it (see the class).
 
 Static files: ``StaticFilesMiddleware`` is WhiteNoise's, its files sent as an asynchronous
-iterator under ASGI (``tandem.core.streaming.serve_file_asynchronously``).
+iterator under ASGI (``tandem.core.streaming.serve_file_asynchronously``). A file collected in
+``STATIC_ROOT`` (``collectstatic``, with its ``.gz`` and ``.br`` copies) is served from there
+when it has the app's bytes; the app's own file otherwise (not collected, or collected before
+an upgrade).
 
 Size: ``RequestSizeLimitMiddleware`` refuses a declared ``Content-Length`` over
 ``settings.MAX_REQUEST_BYTES`` with the 413 of ``tandem.core.body_limit`` (the same limit and
@@ -26,12 +29,15 @@ message as the ASGI guard in front of Django).
 
 from __future__ import annotations
 
+import filecmp
 import io
 import json
+import os
 import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     FileResponse,
@@ -44,8 +50,8 @@ from django.http import (
 )
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.cache import patch_cache_control
-from whitenoise.responders import StaticFile
 from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.responders import StaticFile
 
 from tandem.core.body_limit import request_too_large
 from tandem.core.exceptions import ApplicationError
@@ -167,7 +173,27 @@ class RejectUnwantedCharactersMiddleware:
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):
     """WhiteNoise's static files; under ASGI sent as an asynchronous iterator, so the server
-    neither warns on every file nor reads it whole first."""
+    neither warns on every file nor reads it whole first.
+
+    WhiteNoise adds the files the finders see (the apps' ``static/`` folders, so tests and a
+    fresh checkout serve without ``collectstatic``) over those collected in ``STATIC_ROOT``,
+    and the collected ones were never served: no compressed copy ever went out, though
+    ``collectstatic`` made one of each (a deployment's live check). A collected file with the
+    same bytes as the app's is kept, with its ``.gz`` and ``.br``; a stale one (collected
+    before an upgrade) gives way to the app's file.
+    """
+
+    def add_files_from_finders(self) -> None:
+        collected = dict(self.files)
+        super().add_files_from_finders()
+        if not collected:
+            return
+        root = os.fspath(self.static_root)
+        for url, static_file in collected.items():
+            relative = url[len(self.static_prefix) :]
+            source = finders.find(relative)
+            if isinstance(source, str) and _same_bytes(source, os.path.join(root, relative)):
+                self.files[url] = static_file
 
     @staticmethod
     def serve(static_file: StaticFile, request: HttpRequest) -> FileResponse:
@@ -175,6 +201,13 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if isinstance(request, ASGIRequest):
             serve_file_asynchronously(response)
         return response
+
+
+def _same_bytes(one: str, other: str) -> bool:
+    try:
+        return filecmp.cmp(one, other, shallow=False)
+    except OSError:
+        return False
 
 
 class RequestSizeLimitMiddleware:

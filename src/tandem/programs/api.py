@@ -29,6 +29,7 @@ from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.core.streaming import streamed_download
 from tandem.core.uploads import upload_request_body, uploaded_file
+from tandem.notify.services import absolute_url
 from tandem.people.choices import Cadence
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
@@ -186,7 +187,7 @@ class InvitationOut(Schema):
 
     @staticmethod
     def resolve_url(obj, context) -> str:
-        return context["request"].build_absolute_uri(reverse("program_join", args=[obj.token]))
+        return absolute_url(reverse("program_join", args=[obj.token]))
 
 
 class JoinIn(InputSchema):

@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.mentorships import services
+from tandem.notify.services import absolute_url
 
 router = Router()
 
@@ -18,7 +19,7 @@ class FeedOut(Schema):
 )
 def get_calendar_feed(request: AuthenticatedRequest):
     feed = services.calendar_feed_ensure(user=request.auth)
-    return {"url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))}
+    return {"url": _feed_url(feed.token)}
 
 
 @router.post(
@@ -28,4 +29,9 @@ def get_calendar_feed(request: AuthenticatedRequest):
 )
 def regenerate_calendar_feed(request: AuthenticatedRequest):
     feed = services.calendar_feed_regenerate(user=request.auth)
-    return {"url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))}
+    return {"url": _feed_url(feed.token)}
+
+
+def _feed_url(token: str) -> str:
+    """Under ``SITE_URL``, as the page and emails give it (not the replica's host)."""
+    return absolute_url(reverse("calendar_feed", args=[token]))

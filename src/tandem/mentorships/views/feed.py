@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
+from tandem.notify.services import absolute_url
 
 
 @login_required
 def calendar_settings(request):
     feed = services.calendar_feed_ensure(user=request.user)
-    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+    # Under SITE_URL, as in emails: behind a proxy the request's host is the replica's own.
+    url = absolute_url(reverse("calendar_feed", args=[feed.token]))
     return render(
         request,
         "mentorships/calendar.html",

@@ -295,7 +295,6 @@ def program_invitations(request, slug):
             "program": program,
             "form": form,
             "page_obj": page,
-            "join_base": request.build_absolute_uri(reverse("program_join", args=["TOKEN"])),
         },
     )
 
