@@ -1,5 +1,6 @@
-"""The deletion page says what stays of uploaded participant files (crev F5): the eraser does
-not edit them, so the page names what is kept and for how long (IMPORT_RETENTION_HOURS)."""
+"""The deletion page says what happens to uploaded participant files (crev F5): kept a day at
+most (IMPORT_RETENTION_HOURS), they lose the person's rows (tests/programs/
+test_import_erasure.py), and the import's report stays."""
 
 from __future__ import annotations
 

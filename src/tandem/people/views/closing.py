@@ -34,10 +34,10 @@ ERASED = (
     "person, with you shown as “a former member”. Equity sums already kept stay as they are, "
     "with no name (as the background page says).",
     CHECKINS_KEPT,
-    "A participant file that a program's admins uploaded with your name or email address is not "
-    "changed: the file itself is emptied once imported and deleted a day after the upload when it "
-    "never was, its rows with problems are deleted a day after the upload, and the import's report "
-    "of problems, which may quote an email address from a row, stays with the program.",
+    "A participant file that a program's admins uploaded, kept until a day after the upload at "
+    "most, loses your rows and your email address wherever another row names it, and a file you "
+    "uploaded yourself is deleted. The import's report of problems, which may quote an email "
+    "address from a row, stays with the program.",
     "You can no longer log in, and every device signed in to your account is signed out. This "
     "cannot be undone; you may sign up again later as a new member.",
 )

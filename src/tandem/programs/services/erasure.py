@@ -5,7 +5,8 @@ enrolment rows stay, as "Left the program", since the program's figures and the 
 in it point at them. What they wrote to the admins goes: the free-text answers they gave when
 joining. The e-mail invitations they accepted no longer carry the address they had (the admins
 typed it, but beside the enrolment it dated, it names them): they read the account's
-anonymised address, as the participant list does.
+anonymised address, as the participant list does. Uploaded participant files still kept lose
+the person's rows, or go if they uploaded them (``imports.erasure``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from tandem.people.models import User
 from tandem.people.services.closing import DeleteBlocker, Former
+from tandem.programs.imports.erasure import import_files_erase_for_closed_account
 from tandem.programs.models import Enrolment, EnrolmentStatus, ParticipantInvitation, Program, Role
 from tandem.programs.selectors import program_admin_enrolments
 from tandem.programs.services.leaving import enrolments_close_for_closed_account
@@ -33,6 +35,7 @@ def programs_erase_for_closed_account(*, user: User, former: Former) -> None:
         ParticipantInvitation.objects.filter(
             email__iexact=former.email, accepted_at__isnull=False
         ).update(email=user.email)
+    import_files_erase_for_closed_account(user=user, former=former)
 
 
 def last_admin_blockers(*, user: User) -> list[DeleteBlocker]:
