@@ -10,6 +10,7 @@ from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS
 from tandem.people.models import Identity, Profile, User
 from tandem.people.selectors import skill_search
 from tandem.people.services import identity_withdraw
+from tandem.people.services.closing import account_delete
 from tandem.programs.models import Enrolment, Invitation, Program
 
 
@@ -95,6 +96,21 @@ def test_load_is_idempotent_and_keeps_user_edits():
     Enrolment.objects.filter(person__email="mentee003@demo.tandem.test").delete()
     load_demo_program(people=40, seed=5)
     assert Enrolment.objects.filter(program=program).count() == 41
+
+
+@pytest.mark.django_db
+def test_a_demo_login_deleted_by_its_person_comes_back_on_the_next_start():
+    """A live review deleted the demo mentee's account, and ``tandem run`` no longer started:
+    the anonymised account still held the import id ``mentee001``. Deleting an account erases
+    that id, so the next start makes the printed login work again."""
+    load_demo_program(people=40, seed=5)
+    mentee = User.objects.get(email="mentee001@demo.tandem.test")
+    account_delete(user=mentee, password=DEMO_PASSWORD)
+    assert not Enrolment.objects.filter(person=mentee).exclude(external_id="").exists()
+    load_demo_program(people=40, seed=5)
+    again = User.objects.get(email="mentee001@demo.tandem.test")
+    assert again.pk != mentee.pk and again.check_password(DEMO_PASSWORD)
+    assert Enrolment.objects.get(person=again).external_id == "mentee001"
 
 
 @pytest.mark.django_db

@@ -1,12 +1,14 @@
 """What programs keep of a deleted account (docs/people.md, *Deleting your account*).
 
-The person leaves every program (``leaving.enrolments_close_for_closed_account``); the
-enrolment rows stay, as "Left the program", since the program's figures and the mentorships
-in it point at them. What they wrote to the admins goes: the free-text answers they gave when
-joining. The e-mail invitations they accepted no longer carry the address they had (the admins
-typed it, but beside the enrolment it dated, it names them): they read the account's
-anonymised address, as the participant list does. Uploaded participant files still kept lose
-the person's rows, or go if they uploaded them (``imports.erasure``).
+The person leaves every program (``leaving.enrolments_close_for_closed_account``); the enrolment
+rows stay, as "Left the program", since the program's figures and the mentorships in it point at
+them. What they wrote to the admins goes: the free-text answers they gave when joining; so does
+the id an imported file gave them (an employee number names them as well as an address would,
+and a later import may give it to someone again). The e-mail invitations they accepted no longer
+carry the address they had (the admins typed it, but beside the enrolment it dated, it names
+them): they read the account's anonymised address, as the participant list does. Uploaded
+participant files still kept lose the person's rows, or go if they uploaded them
+(``imports.erasure``).
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ def programs_erase_for_closed_account(*, user: User, former: Former) -> None:
     before it was anonymised)."""
     enrolments_close_for_closed_account(user=user)
     Enrolment.objects.filter(person=user).exclude(answers={}).update(answers={})
+    Enrolment.objects.filter(person=user).exclude(external_id="").update(external_id="")
     if former.email:
         ParticipantInvitation.objects.filter(
             email__iexact=former.email, accepted_at__isnull=False
-        ).update(email=user.email)
+        ).update(email=user.email, external_id="")
     import_files_erase_for_closed_account(user=user, former=former)
 
 
