@@ -14,6 +14,7 @@ from django.conf import settings  # noqa: E402
 
 from tandem.core.body_limit import limit_request_body  # noqa: E402
 from tandem.core.concurrency import limit_concurrent_requests  # noqa: E402
+from tandem.core.liveness import answer_health_checks  # noqa: E402
 from tandem.core.startup import require_secret_key  # noqa: E402
 from tandem.routing import websocket_urlpatterns  # noqa: E402
 
@@ -22,8 +23,11 @@ require_secret_key()
 
 application = ProtocolTypeRouter(
     {
-        "http": limit_request_body(
-            limit_concurrent_requests(django_asgi_app), max_bytes=settings.MAX_REQUEST_BYTES
+        # /healthz first: a probe by IP, or while every request place is taken, is answered.
+        "http": answer_health_checks(
+            limit_request_body(
+                limit_concurrent_requests(django_asgi_app), max_bytes=settings.MAX_REQUEST_BYTES
+            )
         ),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
