@@ -73,7 +73,7 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
     page.get_by_label("Seed").fill("7")
     page.get_by_role("button", name="Start match run").click()
     expect(page.locator("[data-status]")).to_have_text("Ready for review")
-    pairs = page.get_by_role("table", name="Proposed pairs, best score first")
+    pairs = page.get_by_role("table", name="Proposed pairs, best fit first")
     expect(pairs.get_by_role("row")).to_have_count(4)
     expect(pairs).to_contain_text("Offers SQL")
     first = MatchRun.objects.get()

@@ -101,7 +101,7 @@ def _detail_context(request, run, constraint_form=None) -> dict:
         "page_obj": pairs,
         "pairs": pairs.object_list,
         "labels": labels,
-        "unmatched": selectors.match_unmatched_list(run=run),
+        "unmatched": review.unmatched_groups(selectors.match_unmatched_list(run=run)),
         "constraints": reviews,
         "broken": [r for r in reviews if r.problem],
         "superseded_by": review.match_run_superseded_by(run=run)
