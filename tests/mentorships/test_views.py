@@ -159,6 +159,32 @@ def test_action_item_toggle_htmx_and_fallback(client, world):
     assert item.status == ActionItemStatus.OPEN
 
 
+def _hidden_done(page: bytes, action: str) -> dict:
+    """The hidden ``done`` of the page's form posting to ``action``, as the browser sends it."""
+    form = page.decode().split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return {"done": form.split('name="done" value="', 1)[1].split('"', 1)[0]}
+
+
+def test_a_check_box_clicked_twice_lands_once(client, world):
+    """Code review: the page's forms sent no ``done``, so a double click undid itself."""
+    m, item = world["m"], world["item"]
+    goal = services.goal_create(user=m.mentor, mentorship_id=m.pk, title="Ship it")
+    step = services.milestone_add(user=m.mentor, goal_id=goal.pk, title="Step")
+    client.force_login(m.mentor)
+    page = client.get(reverse("mentorship_detail", args=[m.pk])).content
+    for name, pk in (("milestone_toggle", step.pk), ("action_item_toggle", item.pk)):
+        url = reverse(name, args=[pk])
+        sent = _hidden_done(page, url)
+        assert sent == {"done": "true"}
+        assert client.post(url, sent).status_code == 302
+        assert client.post(url, sent).status_code == 302
+    step.refresh_from_db()
+    item.refresh_from_db()
+    assert step.done_at is not None and item.status == ActionItemStatus.DONE
+    page = client.get(reverse("mentorship_detail", args=[m.pk])).content
+    assert _hidden_done(page, reverse("action_item_toggle", args=[item.pk])) == {"done": "false"}
+
+
 def test_agenda_htmx_and_fallback(client, world):
     m, mt = world["m"], world["meeting"]
     client.force_login(m.mentee)

@@ -257,11 +257,12 @@ def action_item_set_status(*, user: User, action_item_id: int, status: str) -> A
     return item
 
 
-def action_item_toggle(*, user: User, action_item_id: int) -> ActionItem:
-    """Done becomes open, open becomes done, decided under the row lock."""
+def action_item_toggle(*, user: User, action_item_id: int, done: bool | None = None) -> ActionItem:
+    """Mark an item done (``done=True``) or open; the same sent again changes nothing (a double
+    click on the page). Without ``done``, done becomes open and open done, under the row lock."""
     with transaction.atomic():
         item = access_action_item(user=user, action_item_id=action_item_id, for_update=True)
-        status = (
-            ActionItemStatus.OPEN if item.status == ActionItemStatus.DONE else ActionItemStatus.DONE
-        )
+        if done is None:
+            done = item.status != ActionItemStatus.DONE
+        status = ActionItemStatus.DONE if done else ActionItemStatus.OPEN
         return action_item_set_status(user=user, action_item_id=action_item_id, status=status)

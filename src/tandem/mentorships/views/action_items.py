@@ -16,7 +16,7 @@ from tandem.core.web import is_htmx, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ActionItemForm
 from tandem.mentorships.services.lifecycle import check_open
-from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again
+from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again, wanted_done
 from tandem.mentorships.views.meetings import meeting_page
 from tandem.mentorships.views.mentorships import mentorship_page
 
@@ -80,7 +80,9 @@ def _meeting_page_sent_from(request, mentorship_id: int):
 @require_POST
 @mentorship_errors
 def action_item_toggle(request, action_item_id: int):
-    item = services.action_item_toggle(user=request.user, action_item_id=action_item_id)
+    item = services.action_item_toggle(
+        user=request.user, action_item_id=action_item_id, done=wanted_done(request)
+    )
     if is_htmx(request):
         return render(
             request,

@@ -23,6 +23,12 @@ PAGE_SIZE = 20
 mentorship_errors = friendly_errors(back="mentorship_list")
 
 
+def wanted_done(request: HttpRequest) -> bool | None:
+    """The state a page's check box asks for (its hidden ``done``: ``true`` or ``false``), so a
+    double click lands once instead of undoing itself; None when the form sent none."""
+    return {"true": True, "false": False}.get(request.POST.get("done", ""))
+
+
 def back_to_mentorship(request: HttpRequest, mentorship_id: int, done: str) -> HttpResponseRedirect:
     """Say what the change did and show its mentorship, where the change is seen."""
     messages.success(request, done)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import GoalForm
 from tandem.mentorships.services.lifecycle import check_open
-from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again
+from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again, wanted_done
 from tandem.mentorships.views.mentorships import mentorship_page, milestone_form, progress_form
 
 GOAL_FORM_INVALID = "Check the goal: it needs a short title."
@@ -100,5 +100,7 @@ def milestone_add(request, goal_id: int):
 @require_POST
 @mentorship_errors
 def milestone_toggle(request, milestone_id: int):
-    milestone = services.milestone_toggle(user=request.user, milestone_id=milestone_id)
+    milestone = services.milestone_toggle(
+        user=request.user, milestone_id=milestone_id, done=wanted_done(request)
+    )
     return redirect(_goals(milestone.goal.mentorship_id))
