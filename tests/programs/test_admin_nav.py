@@ -65,3 +65,17 @@ def test_the_main_navigation_links_a_persons_check_ins(client):
         r'<a href="{}"([^>]*)>Check-ins</a>'.format(reverse("checkin_list")), nav.group(1)
     )
     assert link and 'aria-current="page"' in link.group(1)
+
+
+def test_no_page_of_the_navigation_looks_selected(client, admin_of_program):
+    """Every daily page is a button of the same style on both pages: "Participants" alone was
+    filled, so it read as the tab you are on (UX review)."""
+    program = admin_of_program
+    for url in (reverse("program_detail", args=[program.slug]), reverse("dashboard")):
+        html = client.get(url).content.decode()
+        nav = re.search(
+            r'<nav class="admin-nav"[^>]*>\s*<ul class="actions[^"]*">(.*?)</ul>', html, re.S
+        )
+        assert nav, url
+        styles = set(re.findall(r'<a class="(button[^"]*)"', nav.group(1)))
+        assert styles == {"button button-secondary"}, (url, styles)
