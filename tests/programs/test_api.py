@@ -185,6 +185,18 @@ def test_a_description_over_the_limit_is_a_400_naming_it(client, program, admin)
     assert response.status_code == 200, response.content
 
 
+def test_a_longer_description_stored_before_the_limit_does_not_block_other_changes(
+    client, program, admin
+):
+    """Code review: the length was checked on every update, so a program holding a longer
+    one (stored before the limit) could not be renamed without sending a new description."""
+    type(program).objects.filter(pk=program.pk).update(description="x" * 100_000)
+    response = Api(client, admin).patch(program.slug, {"name": "Renamed"})
+    assert response.status_code == 200, response.content
+    program.refresh_from_db()
+    assert program.name == "Renamed" and len(program.description) == 100_000
+
+
 def test_participants_filters_and_query_bound(
     client, program, admin, django_assert_max_num_queries
 ):
