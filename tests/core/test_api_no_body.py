@@ -98,6 +98,18 @@ def test_no_body_or_an_empty_object_is_taken(client, body):
     assert response.json() == {"marked": 3}
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", ""])
+def test_an_empty_object_is_taken_whatever_its_content_type(client, content_type):
+    """Code review: since the parser refuses a body that is not declared JSON, ``{}`` sent as
+    text/plain was a 422 whose message says to send none or ``{}``."""
+    user = UserFactory()
+    _notes(user)
+    client.force_login(user)
+    response = client.post("/api/notifications/read-all", "{ }", content_type=content_type)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"marked": 3}
+
+
 @pytest.mark.parametrize(
     "content_type", ["multipart/form-data", "application/x-www-form-urlencoded"]
 )
