@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.demo.insights_scale import build_insights_scale
-from tandem.demo.program import DEMO_ADMIN_EMAIL
+from tandem.demo.program import DEMO_ADMIN_EMAIL, HISTORY_SLUG
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 from tandem.programs.services import program_update
 
-HISTORY_SLUG = "demo-history"
 HISTORY_NAME = "Demo: six quarters of history"
 HISTORY_DESCRIPTION = (
     "A generated program with a past, so its insights have something to show. "

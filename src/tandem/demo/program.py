@@ -23,13 +23,18 @@ from tandem.people.services import identity_set, skill_vocabulary_add
 from tandem.programs.imports.planning import import_plan
 from tandem.programs.imports.reading import COLUMNS, check_rows, table_from_rows
 from tandem.programs.imports.writing import import_apply
-from tandem.programs.models import Invitation, Program
+from tandem.programs.models import Enrolment, EnrolmentStatus, Invitation, Program, Role
 from tandem.programs.services import program_create
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 DEMO_PROGRAM_NAME = "Demo Mentoring Program"
 DEMO_PROGRAM_SLUG = "demo-mentoring-program"
+# The demo's other programs (``tandem.demo.seed`` and ``tandem.demo.history`` make them), found
+# by slug: an admin may rename a program, never change its slug.
+SELF_SERVE_SLUG = "demo-self-serve-circle"
+HISTORY_SLUG = "demo-history"
+DEMO_SLUGS = (DEMO_PROGRAM_SLUG, SELF_SERVE_SLUG, HISTORY_SLUG)
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,14 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
     """Create (or complete) the demo program; return the logins to print.
 
     Idempotent: people, enrolments and the program are keyed by fixed demo emails and slug,
-    and only what is missing is created, so edits made since the last run are kept.
+    and only what is missing is created, so edits made since the last run are kept. The one
+    exception is what the printed logins need to work (``_ensure_logins_work``).
     """
     password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():
-        admin = _ensure_admin(password_hash)
+        admin, admin_is_new = _ensure_admin(password_hash)
+        if admin_is_new:
+            _enrol_new_admin(admin)
         program = _ensure_program(admin)
         skill_vocabulary_add(names=ALL_SKILLS)  # the demo's seeded vocabulary
         generated = list(iter_demo_people(people, seed))
@@ -134,11 +142,40 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
         logins.append(
             DemoLogin("mentee", f"{person_id('mentee', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
         )
+    _ensure_logins_work(logins)
     return logins
 
 
-def _ensure_admin(password_hash: str):
+def _ensure_logins_work(logins: list[DemoLogin]) -> None:
+    """The printed logins work, whatever was done with them since the last start: a password
+    changed (through the reset page) is set back to the demo's, an account a site admin turned
+    off is turned on again, and the demo admin is staff again. An account its person deleted
+    is no longer under the demo email (``account_delete`` renames it), so the import above has
+    already made a new one. Nothing else of theirs changes; an account whose password still
+    works is not written (a new hash would end its sessions)."""
+    for login in logins:
+        user = User.objects.get(email=login.email)
+        fields = []
+        if not user.check_password(login.password):
+            user.set_password(login.password)
+            fields.append("password")
+        if not user.is_active:
+            user.is_active = True
+            fields.append("is_active")
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            fields.append("email_verified_at")
+        if login.email == DEMO_ADMIN_EMAIL and not (user.is_staff and user.is_superuser):
+            user.is_staff = user.is_superuser = True
+            fields += ["is_staff", "is_superuser"]
+        if fields:
+            user.save(update_fields=fields)
+
+
+def _ensure_admin(password_hash: str) -> tuple[User, bool]:
+    """The demo admin, and whether it was made now (first start, or its person deleted it)."""
     admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
+    created = admin is None
     if admin is None:
         admin = User.objects.create(
             email=DEMO_ADMIN_EMAIL,
@@ -151,7 +188,19 @@ def _ensure_admin(password_hash: str):
             email_verified_at=timezone.now(),
         )
         Profile.objects.create(user=admin, timezone="Europe/London", languages=["en"])
-    return admin
+    return admin, created
+
+
+def _enrol_new_admin(admin: User) -> None:
+    """A demo admin made again (its person deleted the account after making another admin)
+    runs the demo programs that already exist, as the printed "program admin" promises. The
+    demo's shortcut, as for the history program: an enrolment, not an invitation."""
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(program=program, person=admin, role=Role.ADMIN, status=EnrolmentStatus.ACTIVE)
+            for program in Program.objects.filter(slug__in=DEMO_SLUGS)
+        ]
+    )
 
 
 def _ensure_program(admin):

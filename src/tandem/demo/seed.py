@@ -15,8 +15,15 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core.exceptions import ApplicationError
 from tandem.demo.history import seed_history_program
-from tandem.demo.program import DEMO_ADMIN_EMAIL, DEMO_PROGRAM_SLUG, DemoLogin, load_demo_program
+from tandem.demo.program import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_PROGRAM_SLUG,
+    SELF_SERVE_SLUG,
+    DemoLogin,
+    load_demo_program,
+)
 from tandem.feedback.selectors.health import active_mentorships
 from tandem.feedback.services import health as health_services
 from tandem.mentorships import services as mentorship_services
@@ -68,8 +75,9 @@ def seed_demo(*, people: int, seed: int, history: bool = True) -> list[DemoLogin
 
 
 def seed_self_serve_program(*, first_mentee: User) -> Program:
-    """A self-serve program with half of the demo people, so mentees can browse mentors."""
-    existing = Program.objects.filter(name=SELF_SERVE_NAME).first()
+    """A self-serve program with half of the demo people, so mentees can browse mentors. Found
+    by its slug, which stays when an admin renames it."""
+    existing = Program.objects.filter(slug=SELF_SERVE_SLUG).first()
     if existing is not None:
         return existing
     admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
@@ -80,6 +88,9 @@ def seed_self_serve_program(*, first_mentee: User) -> Program:
             matching_mode=MatchingMode.SELF_SERVE,
             description="Mentees pick a mentor from a ranked list with the reasons for each.",
         )
+        if program.slug != SELF_SERVE_SLUG:  # another program already had the name
+            program.slug = SELF_SERVE_SLUG
+            program.save(update_fields=["slug"])
         source = (
             Enrolment.objects.filter(program__slug=DEMO_PROGRAM_SLUG, status=EnrolmentStatus.ACTIVE)
             .exclude(role=Role.ADMIN)
@@ -123,34 +134,44 @@ def signed_mentorship(*, program: Program, mentor: User, mentee: User, message: 
 
 
 def seed_mentorship_under_way(*, mentor: User, mentee: User) -> Mentorship | None:
-    """The demo mentor and mentee already work together in the cohort program."""
+    """The demo mentor and mentee already work together in the cohort program. Left out when
+    the program refuses the request, as it would refuse theirs: one of them left it or was
+    paused or removed by an admin, or the mentor has no place (a demo login deleted and made
+    again on this start has no mentorship yet)."""
     program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
     if Mentorship.objects.filter(program=program, mentor=mentor, mentee=mentee).exists():
         return None
-    with transaction.atomic():
-        mentorship = signed_mentorship(
-            program=program,
-            mentor=mentor,
-            mentee=mentee,
-            message="I'd love help turning my analyses into stories that executives act on.",
-        )
-        first = next_weekday_at(mentor, weekday=1, hour=16)
-        mentorship_services.meeting_schedule(
-            user=mentor,
-            mentorship_id=mentorship.pk,
-            starts_at=first,
-            ends_at=first + timedelta(minutes=45),
-            format="video",
-            repeat="biweekly",
-            count=6,
-        )
-        mentorship_services.action_item_create(
-            user=mentor,
-            mentorship_id=mentorship.pk,
-            owner_id=mentee.pk,
-            description="Bring one chart you are unhappy with to our first meeting",
-            due_on=first.date(),
-        )
+    try:
+        return _mentorship_under_way(program=program, mentor=mentor, mentee=mentee)
+    except ApplicationError:
+        return None
+
+
+@transaction.atomic
+def _mentorship_under_way(*, program: Program, mentor: User, mentee: User) -> Mentorship:
+    mentorship = signed_mentorship(
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        message="I'd love help turning my analyses into stories that executives act on.",
+    )
+    first = next_weekday_at(mentor, weekday=1, hour=16)
+    mentorship_services.meeting_schedule(
+        user=mentor,
+        mentorship_id=mentorship.pk,
+        starts_at=first,
+        ends_at=first + timedelta(minutes=45),
+        format="video",
+        repeat="biweekly",
+        count=6,
+    )
+    mentorship_services.action_item_create(
+        user=mentor,
+        mentorship_id=mentorship.pk,
+        owner_id=mentee.pk,
+        description="Bring one chart you are unhappy with to our first meeting",
+        due_on=first.date(),
+    )
     return mentorship
 
 
@@ -173,33 +194,45 @@ def seed_health_variety(*, mentor: User, mentee: User) -> list[Mentorship]:
             program=program, mentor=pair_mentor, mentee=pair_mentee
         ).exists():
             continue
-        with transaction.atomic():
-            mentorship = signed_mentorship(
-                program=program,
-                mentor=pair_mentor,
-                mentee=pair_mentee,
-                message="Could you help me grow as an analyst?",
+        try:
+            mentorship = _pair_with_a_past(
+                program=program, mentor=pair_mentor, mentee=pair_mentee, days=days, writing=writing
             )
-            # The demo's one shortcut: the pair signed ``days`` ago.
-            Mentorship.objects.filter(pk=mentorship.pk).update(
-                activated_at=timezone.now() - timedelta(days=days)
-            )
-            if writing:
-                for person, body in (
-                    (pair_mentee, "Sorry, a busy month. Could we find a time next week?"),
-                    (pair_mentor, "Of course. I will send a few options."),
-                ):
-                    conversation = messaging_services.conversation_for_mentorship(
-                        user=person, mentorship_id=mentorship.pk
-                    )
-                    messaging_services.message_send(
-                        user=person, conversation_id=conversation.pk, body=body, client_id="demo"
-                    )
+        except ApplicationError:  # refused, as for the mentorship under way
+            continue
         created.append(mentorship)
     health_services.health_refresh(
         mentorships=list(active_mentorships().filter(program=program)), now=timezone.now()
     )
     return created
+
+
+@transaction.atomic
+def _pair_with_a_past(
+    *, program: Program, mentor: User, mentee: User, days: int, writing: bool
+) -> Mentorship:
+    mentorship = signed_mentorship(
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        message="Could you help me grow as an analyst?",
+    )
+    # The demo's one shortcut: the pair signed ``days`` ago.
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        activated_at=timezone.now() - timedelta(days=days)
+    )
+    if writing:
+        for person, body in (
+            (mentee, "Sorry, a busy month. Could we find a time next week?"),
+            (mentor, "Of course. I will send a few options."),
+        ):
+            conversation = messaging_services.conversation_for_mentorship(
+                user=person, mentorship_id=mentorship.pk
+            )
+            messaging_services.message_send(
+                user=person, conversation_id=conversation.pk, body=body, client_id="demo"
+            )
+    return mentorship
 
 
 def _numbered(email: str, number: int) -> str:
