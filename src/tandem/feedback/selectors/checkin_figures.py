@@ -65,6 +65,12 @@ class KindAggregate:
     questions: list[QuestionAggregate]
     edited: bool
 
+    @property
+    def waiting(self) -> list[QuestionAggregate]:
+        """The questions with no figures yet: the page names them together, once, rather
+        than repeating the same sentence under each (UX review)."""
+        return [question for question in self.questions if question.suppressed]
+
 
 def _answer_points(question: Question) -> list[tuple[Any, str]]:
     if question["type"] == "scale":
