@@ -122,3 +122,20 @@ def test_a_renamed_self_serve_program_is_not_made_again():
 
     assert Program.objects.count() == count
     assert not Program.objects.filter(name=SELF_SERVE_NAME).exists()
+
+
+def test_a_demo_person_whose_address_a_site_admin_changed_keeps_their_login():
+    """The site admin can change an address (/admin/): the next start imported the demo row
+    again and failed its own checks, the id ``mentee001`` being held by the new address."""
+    logins = start()
+    mentee = the("mentee", logins)
+    pairs = Mentorship.objects.count()
+    mentee.email = mentee.username = "new.address@example.com"
+    mentee.save()
+
+    logins = start()
+
+    assert_logins_work(logins)
+    assert the("mentee", logins).pk == mentee.pk
+    assert not User.objects.filter(email="mentee001@demo.tandem.test").exists()
+    assert Mentorship.objects.count() == pairs

@@ -99,8 +99,10 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
     """Create (or complete) the demo program; return the logins to print.
 
     Idempotent: people, enrolments and the program are keyed by fixed demo emails and slug,
-    and only what is missing is created, so edits made since the last run are kept. The one
-    exception is what the printed logins need to work (``_ensure_logins_work``).
+    and only what is missing is created, so edits made since the last run are kept. A person
+    whose address a site admin changed is still the one with their demo id (``mentee001``),
+    and a printed login is theirs under the new address. The one exception to keeping edits
+    is what the printed logins need to work (``_ensure_logins_work``).
     """
     password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():
@@ -109,7 +111,14 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
             _enrol_new_admin(admin)
         program = _ensure_program(admin)
         skill_vocabulary_add(names=ALL_SKILLS)  # the demo's seeded vocabulary
-        generated = list(iter_demo_people(people, seed))
+        held = _demo_ids(program)
+        # A row whose id someone holds under another address is that person (their address
+        # was changed since): importing it again would give the id to two people.
+        generated = [
+            person
+            for person in iter_demo_people(people, seed)
+            if held.get(person["id"], person["email"]) == person["email"]
+        ]
         rows = [
             (number, [import_cells(person).get(column, "") for column in COLUMNS])
             for number, person in enumerate(generated, start=2)
@@ -132,18 +141,24 @@ def load_demo_program(people: int = 200, seed: int = 7) -> list[DemoLogin]:
         _write_headlines(created)
         _ensure_invitations(program, admin)
     width = id_width(people)
+    held = _demo_ids(program)
     logins = [DemoLogin("site/program admin", DEMO_ADMIN_EMAIL, DEMO_PASSWORD)]
-    mentors, mentees = role_counts(people)
-    if mentors:
-        logins.append(
-            DemoLogin("mentor", f"{person_id('mentor', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
-        )
-    if mentees:
-        logins.append(
-            DemoLogin("mentee", f"{person_id('mentee', 1, width)}@{DEMO_DOMAIN}", DEMO_PASSWORD)
-        )
+    for role, count in zip(("mentor", "mentee"), role_counts(people), strict=True):
+        if count:
+            demo_id = person_id(role, 1, width)
+            email = held.get(demo_id, f"{demo_id}@{DEMO_DOMAIN}")
+            logins.append(DemoLogin(role, email, DEMO_PASSWORD))
     _ensure_logins_work(logins)
     return logins
+
+
+def _demo_ids(program: Program) -> dict[str, str]:
+    """Each demo id in the program (``mentor001``), with the address of the person holding it."""
+    return dict(
+        Enrolment.objects.filter(program=program)
+        .exclude(external_id="")
+        .values_list("external_id", "person__email")
+    )
 
 
 def _ensure_logins_work(logins: list[DemoLogin]) -> None:

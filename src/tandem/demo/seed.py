@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
 from tandem.demo.history import seed_history_program
+from tandem.demo.people import DEMO_DOMAIN
 from tandem.demo.program import (
     DEMO_ADMIN_EMAIL,
     DEMO_PROGRAM_SLUG,
@@ -186,8 +187,8 @@ def seed_health_variety(*, mentor: User, mentee: User) -> list[Mentorship]:
     program = Program.objects.get(slug=DEMO_PROGRAM_SLUG)
     created = []
     for mentor_n, mentee_n, days, writing in HEALTH_PAIRS:
-        pair_mentor = User.objects.filter(email=_numbered(mentor.email, mentor_n)).first()
-        pair_mentee = User.objects.filter(email=_numbered(mentee.email, mentee_n)).first()
+        pair_mentor = _demo_person(program, _numbered(_demo_id(program, mentor), mentor_n))
+        pair_mentee = _demo_person(program, _numbered(_demo_id(program, mentee), mentee_n))
         if pair_mentor is None or pair_mentee is None:
             continue
         if Mentorship.objects.filter(
@@ -235,11 +236,36 @@ def _pair_with_a_past(
     return mentorship
 
 
-def _numbered(email: str, number: int) -> str:
-    """``mentor001@…`` becomes ``mentor002@…`` for ``number`` 2."""
-    name, _, domain = email.partition("@")
-    digits = len(name) - len(name.rstrip("0123456789"))
-    return f"{name[:-digits]}{number:0{digits}d}@{domain}"
+def _demo_id(program: Program, person: User) -> str:
+    """The person's demo id in the program (``mentor001``), or their address's name part."""
+    held = (
+        Enrolment.objects.filter(program=program, person=person)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return held or person.email.partition("@")[0]
+
+
+def _demo_person(program: Program, demo_id: str) -> User | None:
+    """Who holds the demo id in the program (their address may have changed since), else the
+    account with its demo address."""
+    enrolment = (
+        Enrolment.objects.filter(program=program, external_id=demo_id)
+        .select_related("person")
+        .first()
+    )
+    if enrolment is not None:
+        return enrolment.person
+    return User.objects.filter(email=f"{demo_id}@{DEMO_DOMAIN}").first()
+
+
+def _numbered(demo_id: str, number: int) -> str:
+    """``mentor001`` becomes ``mentor002`` for ``number`` 2."""
+    digits = len(demo_id) - len(demo_id.rstrip("0123456789"))
+    if not digits:
+        return demo_id
+    return f"{demo_id[:-digits]}{number:0{digits}d}"
 
 
 def next_weekday_at(person: User, *, weekday: int, hour: int) -> datetime:
