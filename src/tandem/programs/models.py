@@ -304,6 +304,9 @@ class ImportBatch(models.Model):
     # The rows with problems, as a file to fix (the upload's header and format, plus a
     # "Problems" column); deleted with the batch's retention like the upload itself.
     problem_rows = models.BinaryField(default=b"", blank=True)
+    # Bumped by each rewrite of the bytes once stored (a deleted account's rows erased,
+    # ``imports.erasure``): a check or a write that read an older one runs again.
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,21 +3,25 @@ account*). A file is kept only for a while (``ImportBatch``: emptied once import
 day after an upload never imported, its rows with problems deleted a day after the upload), but
 within that time it still held the person's row with their name and address:
 
-- a file the person uploaded (as a program's admin) is theirs: an upload never imported is
-  deleted, and the bytes of any other (the file of rows to fix too) are emptied;
+- a file the person uploaded (as a program's admin) is theirs: an upload not imported is
+  deleted (one being checked or written too: that stops, nothing written), and the bytes of
+  any other (the file of rows to fix too) are emptied;
 - in anyone else's upload, and in its file of rows to fix, the person's own rows are emptied
   (every cell, so the other rows keep their numbers and the report still points at them) and
   their address is taken out of every other cell that names it (a manager, an exclusion).
 
-An upload being checked or imported at that moment is left to its task, which empties it.
+An upload being checked or imported at that moment is erased too, its row locked first. Each
+rewrite bumps ``ImportBatch.revision``: the check stores its result, and the
+write writes, only for the revision they read, and run again on the erased file otherwise.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.db.models import Q
+from django.db.models import F, Q
 
+from tandem.core.locking import lockable
 from tandem.matching.records.reading import FileError, read_rows
 from tandem.matching.sheets import is_workbook
 from tandem.people.models import User
@@ -26,34 +30,44 @@ from tandem.programs.exports import csv_lines, xlsx_bytes
 from tandem.programs.imports.reading import column_name
 from tandem.programs.models import ImportBatch, ImportStatus
 
-BUSY = (ImportStatus.CHECKING, ImportStatus.APPLYING)
-_SEPARATORS = re.compile(r"[,;\s]+")
+# Never imported, or not yet: the person's own upload goes (checked or applied, its report stays).
+NOT_IMPORTED = (ImportStatus.PREVIEWED, ImportStatus.CHECKING, ImportStatus.APPLYING)
+_EMAIL_TAIL = r"(?![\w@+-]|\.\w)"  # the address ends here (a full stop may follow it)
 
 
 def import_files_erase_for_closed_account(*, user: User, former: Former) -> None:
-    """Called by the programs' account eraser with the address the account had."""
+    """Called by the programs' account eraser with the address the account had, before it
+    locks any program: an import's write locks its upload, then the program, and so does this
+    (``execution``)."""
     holding = ImportBatch.objects.filter(
         Q(uploaded_by=user) | ~Q(content=b"") | ~Q(problem_rows=b"")
-    ).exclude(status__in=BUSY)
-    for batch in holding.order_by("pk"):
-        if batch.uploaded_by_id == user.pk:
-            if batch.status == ImportStatus.PREVIEWED:
-                batch.delete()
-            else:
-                ImportBatch.objects.filter(pk=batch.pk).update(content=b"", problem_rows=b"")
-            continue
-        if not former.email:
-            continue
+    )
+    for batch_id in holding.order_by("pk").values_list("pk", flat=True):
+        # Locked and read again: a check or a write may have changed it since (an applied
+        # upload's bytes are empty, and must stay so).
+        batch = lockable(ImportBatch.objects.filter(pk=batch_id), for_update=True).first()
+        if batch is not None:
+            _erase(batch, user=user, former=former)
+
+
+def _erase(batch: ImportBatch, *, user: User, former: Former) -> None:
+    changed: dict[str, bytes]
+    if batch.uploaded_by_id == user.pk:
+        if batch.status in NOT_IMPORTED:
+            batch.delete()
+            return
+        changed = {"content": b"", "problem_rows": b""}
+    elif former.email:
         changed = {
             name: without_person(batch.filename, bytes(data), former.email)
             for name in ("content", "problem_rows")
             if (data := getattr(batch, name))
         }
-        changed = {
-            name: data for name, data in changed.items() if data != bytes(getattr(batch, name))
-        }
-        if changed:
-            ImportBatch.objects.filter(pk=batch.pk).update(**changed)
+    else:
+        return
+    changed = {name: data for name, data in changed.items() if data != bytes(getattr(batch, name))}
+    if changed:
+        ImportBatch.objects.filter(pk=batch.pk).update(revision=F("revision") + 1, **changed)
 
 
 def without_person(filename: str, content: bytes, email: str) -> bytes:
@@ -84,7 +98,10 @@ def without_person(filename: str, content: bytes, email: str) -> bytes:
 
 
 def _without_address(cell: str, address: str) -> str:
+    """``cell`` without ``address`` and one separator next to it (a comma, a semicolon or
+    spaces), the rest of its text as it was."""
     if address not in cell.lower():
         return cell
-    tokens = [token for token in _SEPARATORS.split(cell) if token]
-    return ", ".join(token for token in tokens if token.lower() != address)
+    at = rf"(?<![\w.+@-]){re.escape(address)}{_EMAIL_TAIL}"
+    found = re.compile(rf"{at}\s*[,;]\s*|\s*[,;]\s*{at}|\s+{at}|{at}\s+|{at}", flags=re.IGNORECASE)
+    return found.sub("", cell)

@@ -115,11 +115,24 @@ def import_batch_check(*, batch_id: int) -> ImportBatch | None:
     """The dry run itself (run by the task): read, check, report; write no participant.
 
     A readable file with problems, or an unreadable one, becomes ``invalid`` and its bytes are
-    dropped at once (it can never be confirmed); a clean one becomes ``previewed``.
+    dropped at once (it can never be confirmed); a clean one becomes ``previewed``. The result
+    is stored only for the bytes it read: should a deleted account's rows have been erased from
+    them meanwhile (``revision``, ``erasure``), the erased file is checked again.
     """
-    batch = ImportBatch.objects.select_related("program").filter(pk=batch_id).first()
-    if batch is None or batch.status != ImportStatus.CHECKING:
-        return batch
+    while True:
+        batch = ImportBatch.objects.select_related("program").filter(pk=batch_id).first()
+        if batch is None or batch.status != ImportStatus.CHECKING:
+            return batch
+        fields = _checked(batch)
+        current = ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportStatus.CHECKING, revision=batch.revision
+        )
+        if current.update(**fields):
+            return ImportBatch.objects.filter(pk=batch_id).first()
+
+
+def _checked(batch: ImportBatch) -> dict:
+    """The fields the check of ``batch``'s bytes stores."""
     _progress(batch.pk, "Reading the file")
     problem_rows = b""
     try:
@@ -145,9 +158,7 @@ def import_batch_check(*, batch_id: int) -> ImportBatch | None:
     fields = {"status": status, "report": report, "progress": "", "problem_rows": problem_rows}
     if status == ImportStatus.INVALID:
         fields["content"] = b""
-    ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).update(**fields)
-    batch.refresh_from_db()
-    return batch
+    return fields
 
 
 def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
@@ -156,50 +167,40 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
     Reading and checking the file happen before the transaction, which then only confirms that
     the plan is still current (who is in the program, which roles they hold) and writes: on
     SQLite the write lock is held for the write alone, not for the minutes a large check takes.
+    Should a deleted account's rows have been erased from the bytes since they were read
+    (``revision``, ``erasure``), the erased file is read and checked again.
     """
-    batch = ImportBatch.objects.select_related("program").filter(pk=batch_id).first()
-    if batch is None or batch.status != ImportStatus.APPLYING:
-        return batch
-    program = batch.program
+    while True:
+        batch = ImportBatch.objects.select_related("program").filter(pk=batch_id).first()
+        if batch is None or batch.status != ImportStatus.APPLYING:
+            return batch
+        if _apply(batch):
+            return ImportBatch.objects.filter(pk=batch_id).first()
+
+
+def _apply(batch: ImportBatch) -> bool:
+    """One run of the write; False when the bytes it read were erased meanwhile (or the
+    upload is no longer being written): nothing was written or stored, read it again."""
     confirmed = batch.report
-    invited_by = User.objects.filter(pk=confirmed.get("confirmed_by")).first()
+    # What the failures below store, only for the bytes they read.
+    same = ImportBatch.objects.filter(
+        pk=batch.pk, status=ImportStatus.APPLYING, revision=batch.revision
+    )
     try:
         _progress(batch.pk, "Checking the file again")
         content = bytes(batch.content)
         table = read_table(filename=batch.filename, content=content)
         workbook = is_workbook(batch.filename, content)
-        checked = _import_check(program=program, table=table, workbook=workbook)
-        plan, report = checked.plan, checked.report
-        if report["left_out"] != confirmed.get("left_out", []):
+        checked = _import_check(program=batch.program, table=table, workbook=workbook)
+        if checked.report["left_out"] != confirmed.get("left_out", []):
             raise ProblemsChanged(checked)
-        if report["errors"] and not confirmed.get("skip_problem_rows"):
+        if checked.report["errors"] and not confirmed.get("skip_problem_rows"):
             raise ApplicationError(IMPORT_HAS_PROBLEMS, status=409)
-        import_prepare(plan=plan)
-        _progress(batch.pk, f"Writing {report['summary']['good']:,} rows")
+        import_prepare(plan=checked.plan)
+        _progress(batch.pk, f"Writing {checked.report['summary']['good']:,} rows")
         started = time.perf_counter()
-        with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)
-            if locked.status != ImportStatus.APPLYING:
-                return locked
-            # The program's lock first (the writer takes it too): what the plan is checked
-            # against cannot change until the write commits.
-            program = program_lock(program_id=program.pk)
-            if import_plan_is_stale(program=program, plan=plan):
-                raise ApplicationError(IMPORT_RACE, status=409)
-            send = confirmed.get("send_invitations", True)
-            import_apply(program=program, plan=plan, invited_by=invited_by, welcome=send)
-            applied = {
-                **report,
-                "applied": report["summary"],
-                "invitations_sent": send,
-                "waitlisted": plan.waitlisted(),
-            }
-            fields = {
-                "status": ImportStatus.APPLIED,
-                "applied_at": timezone.now(),
-                "report": applied,
-            }
-            ImportBatch.objects.filter(pk=batch.pk).update(content=b"", progress="", **fields)
+        if not _write(batch, checked):
+            return False
         logger.info(
             "import batch %s: %s rows, write transaction %.2f s",
             batch.pk,
@@ -207,18 +208,22 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
             time.perf_counter() - started,
         )
     except ProblemsChanged as changed:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.PREVIEWED,
-            progress="",
-            report={**changed.checked.report, "failure": PROBLEMS_CHANGED},
-            problem_rows=changed.checked.problem_rows,
+        return bool(
+            same.update(
+                status=ImportStatus.PREVIEWED,
+                progress="",
+                report={**changed.checked.report, "failure": PROBLEMS_CHANGED},
+                problem_rows=changed.checked.problem_rows,
+            )
         )
     except (IntegrityError, ApplicationError) as error:
         message = IMPORT_RACE if isinstance(error, IntegrityError) else error.message
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.PREVIEWED,
-            progress="",
-            report={**batch.report, "failure": message},
+        return bool(
+            same.update(
+                status=ImportStatus.PREVIEWED,
+                progress="",
+                report={**batch.report, "failure": message},
+            )
         )
     except Exception:
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -227,5 +232,42 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch | None:
             report={**batch.report, "failure": IMPORT_FAILED},
         )
         raise
-    batch.refresh_from_db()
-    return batch
+    return True
+
+
+def _write(batch: ImportBatch, checked: Checked) -> bool:
+    """The write transaction; False, writing nothing, when the upload's bytes are no longer
+    the ones checked (erased meanwhile) or it is no longer being written."""
+    confirmed, plan, report = batch.report, checked.plan, checked.report
+    with transaction.atomic():
+        locked = (
+            ImportBatch.objects.select_for_update()
+            .defer("content", "problem_rows")
+            .filter(pk=batch.pk)
+            .first()
+        )
+        if locked is None or locked.status != ImportStatus.APPLYING:
+            return False
+        if locked.revision != batch.revision:
+            return False
+        # The program's lock first (the writer takes it too): what the plan is checked
+        # against cannot change until the write commits.
+        program = program_lock(program_id=batch.program_id)
+        if import_plan_is_stale(program=program, plan=plan):
+            raise ApplicationError(IMPORT_RACE, status=409)
+        send = confirmed.get("send_invitations", True)
+        invited_by = User.objects.filter(pk=confirmed.get("confirmed_by")).first()
+        import_apply(program=program, plan=plan, invited_by=invited_by, welcome=send)
+        applied = {
+            **report,
+            "applied": report["summary"],
+            "invitations_sent": send,
+            "waitlisted": plan.waitlisted(),
+        }
+        fields = {
+            "status": ImportStatus.APPLIED,
+            "applied_at": timezone.now(),
+            "report": applied,
+        }
+        ImportBatch.objects.filter(pk=batch.pk).update(content=b"", progress="", **fields)
+    return True

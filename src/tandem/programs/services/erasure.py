@@ -31,6 +31,9 @@ LAST_ADMIN_FIRST = (
 def programs_erase_for_closed_account(*, user: User, former: Former) -> None:
     """The account eraser (``people.services.closing``, handed what the account was called
     before it was anonymised)."""
+    # The uploads first: an import's write locks its upload, then the program (leaving locks
+    # the program), so the two never wait for each other the other way round.
+    import_files_erase_for_closed_account(user=user, former=former)
     enrolments_close_for_closed_account(user=user)
     Enrolment.objects.filter(person=user).exclude(answers={}).update(answers={})
     Enrolment.objects.filter(person=user).exclude(external_id="").update(external_id="")
@@ -38,7 +41,6 @@ def programs_erase_for_closed_account(*, user: User, former: Former) -> None:
         ParticipantInvitation.objects.filter(
             email__iexact=former.email, accepted_at__isnull=False
         ).update(email=user.email, external_id="")
-    import_files_erase_for_closed_account(user=user, former=former)
 
 
 def last_admin_blockers(*, user: User) -> list[DeleteBlocker]:
