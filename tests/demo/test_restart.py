@@ -139,3 +139,14 @@ def test_a_demo_person_whose_address_a_site_admin_changed_keeps_their_login():
     assert the("mentee", logins).pk == mentee.pk
     assert not User.objects.filter(email="mentee001@demo.tandem.test").exists()
     assert Mentorship.objects.count() == pairs
+
+
+def test_a_history_program_deleted_in_the_site_admin_stays_deleted():
+    """Its people outlive it: making the program again failed on their addresses."""
+    seed_demo(people=40, seed=5)
+    Program.objects.get(slug=HISTORY_SLUG).delete()  # what /admin/ does
+
+    logins = seed_demo(people=40, seed=5)
+
+    assert_logins_work(logins)
+    assert not Program.objects.filter(slug=HISTORY_SLUG).exists()
