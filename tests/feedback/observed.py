@@ -16,6 +16,8 @@ NUMBERED_ID = re.compile(r"\b(program|mentorship)-\d+")
 TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b|(?<=name=\"client_id\" value=\")[\w-]+")
 IDS = re.compile(r'("(?:\w+_)?id": )\d+')
 PEOPLE_OPTION = re.compile(r'<option value="\d+"( selected)?>(MENTOR|MENTEE) ')
+# The reader's own id, which the live scripts compare a message's sender with.
+READER = re.compile(r'(data-me=")\d+"')
 
 
 def anonymous(text: str, pair: Mentorship) -> str:
@@ -34,7 +36,7 @@ def anonymous(text: str, pair: Mentorship) -> str:
     text = text.replace(pair.program.name, "PROGRAM").replace(pair.program.slug, "PROGRAM")
     text = PEOPLE_OPTION.sub(r'<option value="N"\1>\2 ', TOKEN.sub("T", text))
     text = NUMBERED_ID.sub(r"\1-N", NUMBERED_PATH.sub(r"\1N", text))
-    return IDS.sub(r"\1N", text)
+    return READER.sub(r'\1N"', IDS.sub(r"\1N", text))
 
 
 def differences(first: str, second: str) -> list[str]:
