@@ -19,6 +19,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.people import services
 from tandem.people.models import Profile, User
 from tandem.programs.models import ParticipantInvitation, Role
+from tests.feedback.observed import READER
 from tests.people.factories import PASSWORD, ProfileFactory, UserFactory
 from tests.people.test_api import bearer
 from tests.programs.factories import ProgramFactory, enrol
@@ -39,7 +40,7 @@ def taken():
 def answer(response, *echoed: str) -> tuple:
     """What a visitor can compare between two answers; ``echoed`` values (what the visitor
     typed, the URL's own id) are blanked."""
-    body = CSRF.sub(r"\1…", response.content.decode())
+    body = READER.sub(r'\1N"', CSRF.sub(r"\1…", response.content.decode()))
     for value in echoed:
         body = body.replace(value, "<echoed>")
     return response.status_code, response.get("Location", ""), body
