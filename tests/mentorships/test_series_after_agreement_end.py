@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
-from tandem.mentorships.models import Meeting
+from tandem.mentorships.models import Meeting, Mentorship
 from tandem.mentorships.services import meetings as M
 from tests.mentorships.factories import mentorship
 
@@ -24,7 +24,11 @@ def _after_the_end(ends_on: date):
     ).replace(hour=10)
 
 
-def test_the_service_names_the_count_and_the_agreements_end():
+def _weekly_after_the_end(
+    *, until_before_start: bool = False
+) -> tuple[Mentorship, ApplicationError]:
+    """A weekly series asked to start a week after the agreement's end (with
+    ``until_before_start``, to end the day before it starts): the error, nothing scheduled."""
     m = mentorship(ends_on=timezone.localdate() + timedelta(days=20))
     starts_at = _after_the_end(m.ends_on)
     with pytest.raises(ApplicationError) as raised:
@@ -35,26 +39,21 @@ def test_the_service_names_the_count_and_the_agreements_end():
             ends_at=starts_at + timedelta(minutes=45),
             format="video",
             repeat="weekly",
+            until=starts_at.date() - timedelta(days=1) if until_before_start else None,
         )
-    message = M.AGREEMENT_ENDS_FIRST.format(end=f"{m.ends_on.day} {m.ends_on:%B %Y}")
-    assert raised.value.fields == {"count": message}
     assert not Meeting.objects.filter(mentorship=m).exists()
+    return m, raised.value
+
+
+def test_the_service_names_the_count_and_the_agreements_end():
+    m, error = _weekly_after_the_end()
+    message = M.AGREEMENT_ENDS_FIRST.format(end=f"{m.ends_on.day} {m.ends_on:%B %Y}")
+    assert error.fields == {"count": message}
 
 
 def test_an_end_date_chosen_before_the_start_keeps_its_own_message():
-    m = mentorship(ends_on=timezone.localdate() + timedelta(days=20))
-    starts_at = _after_the_end(m.ends_on)
-    with pytest.raises(ApplicationError) as raised:
-        M.meeting_schedule(
-            user=m.mentee,
-            mentorship_id=m.pk,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=45),
-            format="video",
-            repeat="weekly",
-            until=starts_at.date() - timedelta(days=1),
-        )
-    assert raised.value.fields == {"until": M.UNTIL_BEFORE_START}
+    _, error = _weekly_after_the_end(until_before_start=True)
+    assert error.fields == {"until": M.UNTIL_BEFORE_START}
 
 
 def test_the_page_shows_it_on_the_number_of_meetings(client):
