@@ -6,11 +6,14 @@ goes (docs/people.md, *Deleting your account*)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
+from django.db import connection
 
 from tandem.matching.records.reading import read_rows
+from tandem.people.models import User
 from tandem.people.services.closing import account_delete
 from tandem.programs.exports import csv_lines, xlsx_bytes
 from tandem.programs.imports import execution
@@ -48,7 +51,7 @@ def _delete(person) -> None:
 def test_the_persons_rows_leave_every_kept_upload_and_file_to_fix(workbook):
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
-    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
+    gone = _gone()
     name, content = _file(workbook)
     _, problems = _file(workbook, [[*ROWS[0], "Problems"], [*ROWS[1], "role: no"]])
     batch = ImportBatch.objects.create(
@@ -113,7 +116,7 @@ def test_an_upload_being_checked_loses_the_persons_row_and_nobody_invites_them()
     whole file (previewed); confirmed, it invited the deleted address again."""
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
-    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
+    gone = _gone()
     batch = _checking(program, admin)
     _delete(gone)
     batch = import_batch_check(batch_id=batch.pk)
@@ -144,7 +147,7 @@ def test_a_check_that_read_the_bytes_before_the_erasure_checks_the_erased_file(m
     read: the erased file is checked again."""
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
-    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
+    gone = _gone()
     rows = [ROWS[0], [GONE, "nobody", "Gone Person", ""], *ROWS[2:]]
     batch = _checking(program, admin, rows)
     _deleting_on_first_check(monkeypatch, gone)
@@ -159,7 +162,7 @@ def test_a_write_that_read_the_bytes_before_the_erasure_writes_the_erased_file(m
     erased file is read and checked again, and the deleted address is not invited."""
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
-    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
+    gone = _gone()
     batch = import_batch_check(batch_id=_checking(program, admin).pk)
     import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)
     _deleting_on_first_check(monkeypatch, gone)
@@ -201,24 +204,45 @@ def test_only_the_address_leaves_a_cell_naming_it(cell, after):
     assert read_rows(filename=name, content=erased)[1][1][3] == after
 
 
+def _gone() -> User:
+    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
+    gone.set_password(PASSWORD)
+    gone.save()
+    return gone
+
+
+def _deleting(gone: User, wrapper, released: threading.Event) -> tuple[threading.Thread, list]:
+    """``gone``'s account deleted in a thread of its own, every query it makes through
+    ``wrapper`` (``connection.execute_wrapper``); its outcome (the account or the exception)
+    lands in the list. ``released`` is set when it ends, whatever happened."""
+    outcome: list[object] = []
+
+    def delete():
+        try:
+            with connection.execute_wrapper(wrapper):
+                outcome.append(account_delete(user=gone, password=PASSWORD))
+        except Exception as error:  # noqa: BLE001 - asserted by the caller
+            outcome.append(error)
+        finally:
+            released.set()
+            connection.close()
+
+    thread = threading.Thread(target=delete)
+    thread.start()
+    return thread, outcome
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_imported_after_the_eraser_found_it_is_not_written_back(postgres_only):
     """Review 2, 3: the eraser read an upload, then wrote it back whatever had happened to it
     since; an import confirmed and written in between (its bytes emptied) got the other
     people's rows back. The eraser now locks each upload and reads it again."""
-    import threading
-
-    from django.db import connection
-
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
-    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
-    gone.set_password(PASSWORD)
-    gone.save()
+    gone = _gone()
     batch = import_batch_check(batch_id=_checking(program, admin).pk)
     assert batch.status == ImportStatus.PREVIEWED
     found, written = threading.Event(), threading.Event()
-    outcome: list[object] = []
 
     def wait_after_finding(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -227,18 +251,7 @@ def test_an_upload_imported_after_the_eraser_found_it_is_not_written_back(postgr
             written.wait(timeout=10)
         return result
 
-    def delete():
-        try:
-            with connection.execute_wrapper(wait_after_finding):
-                outcome.append(account_delete(user=gone, password=PASSWORD))
-        except Exception as error:  # noqa: BLE001 - asserted below
-            outcome.append(error)
-        finally:
-            found.set()
-            connection.close()
-
-    deleting = threading.Thread(target=delete)
-    deleting.start()
+    deleting, outcome = _deleting(gone, wait_after_finding, found)
     try:
         assert found.wait(timeout=10)
         import_confirm(user=admin, program_id=program.pk, batch_id=batch.pk)  # and written
@@ -261,21 +274,14 @@ def test_a_write_waiting_for_the_eraser_reads_the_erased_file(postgres_only):
     deleted and reaches its locked section while the eraser holds the upload; once the
     deletion commits it finds another revision, checks the erased file again, and the deleted
     address is not invited. Neither waits for the other the other way round (no deadlock)."""
-    import threading
-
-    from django.db import connection
-
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
-    gone = UserFactory(email=GONE, first_name="Gone", last_name="Person")
-    gone.set_password(PASSWORD)
-    gone.save()
+    gone = _gone()
     batch = import_batch_check(batch_id=_checking(program, admin).pk)
     # Confirmed (import_confirm would run the write at its commit here: tasks run at once).
     confirmed = {**batch.report, "confirmed_by": admin.pk}
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING, report=confirmed)
     erased = threading.Event()
-    outcome: list[object] = []
 
     def hold_after_erasing(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -284,18 +290,7 @@ def test_a_write_waiting_for_the_eraser_reads_the_erased_file(postgres_only):
             time.sleep(1.5)  # the write reads the file, checks it and waits for the lock
         return result
 
-    def delete():
-        try:
-            with connection.execute_wrapper(hold_after_erasing):
-                outcome.append(account_delete(user=gone, password=PASSWORD))
-        except Exception as error:  # noqa: BLE001 - asserted below
-            outcome.append(error)
-        finally:
-            erased.set()
-            connection.close()
-
-    deleting = threading.Thread(target=delete)
-    deleting.start()
+    deleting, outcome = _deleting(gone, hold_after_erasing, erased)
     erased.wait(timeout=10)
     batch = import_batch_apply(batch_id=batch.pk)
     deleting.join(timeout=20)
