@@ -6,18 +6,20 @@
   var link = document.getElementById("nav-notifications");
   if (!link || !("WebSocket" in window)) { return; }
   var delay = 1000;
-  function badge() {
-    var el = document.getElementById("nav-unread-count");
+  // The count badge with this id inside a navigation link, made (at 0) if the page has none.
+  function badgeIn(parent, id) {
+    var el = document.getElementById(id);
     if (!el) {
       el = document.createElement("span");
-      el.id = "nav-unread-count";
+      el.id = id;
       el.className = "badge badge-warn";
       el.dataset.count = "0";
-      link.appendChild(document.createTextNode(" "));
-      link.appendChild(el);
+      parent.appendChild(document.createTextNode(" "));
+      parent.appendChild(el);
     }
     return el;
   }
+  function badge() { return badgeIn(link, "nav-unread-count"); }
   // The navigation's "N unread" next to Messages, as the server counts it on a page load:
   // a new message from the other person counts, unless this page shows its conversation
   // (which reads it at once).
@@ -27,15 +29,7 @@
     if (String(message.sender) === nav.dataset.me) { return; }
     var open = document.getElementById("conversation");
     if (open && (!open.dataset.conversation || parseInt(open.dataset.conversation, 10) === message.conversation)) { return; }
-    var el = document.getElementById("nav-messages-unread");
-    if (!el) {
-      el = document.createElement("span");
-      el.id = "nav-messages-unread";
-      el.className = "badge badge-warn";
-      el.dataset.count = "0";
-      nav.appendChild(document.createTextNode(" "));
-      nav.appendChild(el);
-    }
+    var el = badgeIn(nav, "nav-messages-unread");
     var count = parseInt(el.dataset.count || "0", 10) + 1;
     el.dataset.count = String(count);
     el.textContent = count + " unread";
