@@ -163,6 +163,21 @@ def test_edit_and_delete_own_message_within_the_window(pair):
         services.message_edit(user=m.mentee, message_id=message.pk, body="back")
 
 
+def test_saving_the_same_text_does_not_mark_the_message_edited(pair, monkeypatch):
+    m, conversation = pair
+    message, _ = send(m.mentee, conversation, "Hello\nsee you Tuesday")
+    told = []
+    monkeypatch.setattr(services, "_tell_both", lambda *args: told.append(args))
+    # The edit form sent back untouched, as a browser sends a textarea: CRLF line ends.
+    same = services.message_edit(
+        user=m.mentee, message_id=message.pk, body="Hello\r\nsee you Tuesday \r\n"
+    )
+    message.refresh_from_db()
+    assert same.edited_at is None and message.edited_at is None
+    assert message.body == "Hello\nsee you Tuesday" and told == []
+    assert services.message_payload(message)["edited"] is False
+
+
 def test_no_edit_after_fifteen_minutes(pair):
     m, conversation = pair
     message, _ = send(m.mentee, conversation, "Hi")

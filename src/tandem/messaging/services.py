@@ -250,10 +250,15 @@ def access_own_recent_message(*, user: User, message_id: int) -> Message:
 
 
 def message_edit(*, user: User, message_id: int, body: str) -> Message:
-    """The sender changes their message within ``EDIT_WINDOW``; the other sees "edited"."""
+    """The sender changes their message within ``EDIT_WINDOW``; the other sees "edited". Saving
+    the same text (the edit form sent back untouched; a browser sends line ends as CRLF) changes
+    nothing and tells no one: the message is not marked "edited" (live smoke crawl)."""
     with transaction.atomic():
         message = access_own_recent_message(user=user, message_id=message_id)
-        message.body = _clean_body(body)
+        body = _clean_body(body)
+        if body.replace("\r\n", "\n") == message.body.replace("\r\n", "\n"):
+            return message
+        message.body = body
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
         _tell_both(message.conversation, "message_changed", message)
