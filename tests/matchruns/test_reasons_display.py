@@ -159,8 +159,12 @@ def test_rows_stored_before_reasons_had_a_kind_read_as_strengths_and_causes(run_
     html = client.get(reverse("match_run_detail", args=[program.slug, old.pk])).content.decode()
     items = reason_items(html)
     assert "strength|✓ Strength: offers sql" in items
-    assert "note|no mentor shares a language" in items
-    assert "out of 100" not in html  # the fit is shown where the run stored it
+    # The unmatched are grouped by what kept them out (1937e8f): the stored cause heads its group.
+    group = html.split('data-testid="unmatched-group"', 1)[1].split("</li>", 1)[0]
+    assert "<strong>No mentor shares a language</strong>" in group and "1 mentee" in group
+    # No fit line under Why (the fit is shown where the run stored it); the summary's mean
+    # and lowest fit are out of 100 since 1937e8f.
+    assert "</strong> · 50 out of 100" not in html
 
 
 def test_a_ranked_card_says_its_score_once(ranked):
