@@ -21,6 +21,7 @@ from tandem.mentorships.models import (
     PrivateNote,
 )
 from tandem.mentorships.services import meetings as M
+from tandem.mentorships.services.meeting_notes import AGENDA_OF_CANCELLED
 from tandem.mentorships.views.meetings import PRIVATE_NOTE_EMPTY
 from tandem.notify.models import Notification
 from tandem.programs.models import Role
@@ -243,6 +244,30 @@ class TestNotes:
         with pytest.raises(ApplicationError) as error:
             services.agenda_item_add(user=m.mentor, meeting_id=meeting.pk, text="  ")
         assert "text" in error.value.fields
+
+    def test_a_cancelled_meetings_agenda_takes_nothing(self, client):
+        """A cancelled meeting will not be held, so nothing is added to its agenda: the service
+        and the API refuse it in words, and its page no longer offers the form (the last
+        review's leftover: both still took an item)."""
+        m = mentorship()
+        meeting = schedule(m)
+        services.meeting_cancel(user=m.mentor, meeting_id=meeting.pk)
+        with pytest.raises(ApplicationError) as error:
+            services.agenda_item_add(user=m.mentee, meeting_id=meeting.pk, text="Slides")
+        assert (error.value.status, error.value.message) == (409, AGENDA_OF_CANCELLED)
+        client.force_login(m.mentee)
+        api = client.post(
+            f"/api/mentorships/meetings/{meeting.pk}/agenda",
+            {"text": "Slides"},
+            content_type="application/json",
+        )
+        assert (api.status_code, api.json()["detail"]) == (409, AGENDA_OF_CANCELLED)
+        add_url = reverse("agenda_add", args=[meeting.pk])
+        page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+        assert f'action="{add_url}"' not in page
+        posted = client.post(add_url, {"text": "Slides"})
+        assert posted.status_code == 409 and AGENDA_OF_CANCELLED in posted.content.decode()
+        assert not meeting.agenda_items.exists()
 
     def test_outsider_cannot_write_notes(self):
         m = mentorship()

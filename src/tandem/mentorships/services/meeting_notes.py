@@ -11,7 +11,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable, refuse_repeat
 from tandem.core.saving import model_update
 from tandem.core.text import clean_text, one_line
-from tandem.mentorships.models import AgendaItem, Meeting, PrivateNote
+from tandem.mentorships.models import AgendaItem, Meeting, MeetingStatus, PrivateNote
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.selectors import access_meeting
 from tandem.mentorships.services.lifecycle import check_open
@@ -19,7 +19,12 @@ from tandem.people.models import User
 
 TEXT_REQUIRED = "Write something first."
 TEXT_TOO_LONG = "Use at most {limit} characters."
+AGENDA_ITEM_LIMIT = 300
 AGENDA_REPEATED = "This is already on the agenda: it was added once."
+AGENDA_OF_CANCELLED = (
+    "This meeting is cancelled, so nothing more goes on its agenda: schedule a new meeting "
+    "and add it there."
+)
 NOTES_CHANGED_MEANWHILE = (
     "These notes were changed while you were editing them: the notes as saved now are shown "
     "above, and your text is in the box. Combine what you want to keep, then save again."
@@ -36,12 +41,21 @@ def _text(value: str, limit: int, field: str, required: bool = True) -> str:
     return value
 
 
+def check_agenda_open(meeting: Meeting) -> None:
+    """Raises unless items may still be added to the meeting's agenda: its mentorship is open
+    and the meeting is not cancelled, as it will not be held (one marked as not taken place
+    keeps its agenda, docs/mentorships.md)."""
+    check_open(meeting.mentorship)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError(AGENDA_OF_CANCELLED, status=409)
+
+
 def agenda_item_add(*, user: User, meeting_id: int, text: str) -> AgendaItem:
-    text = _text(one_line(text), 300, "text")  # an agenda item is one line
+    text = _text(one_line(text), AGENDA_ITEM_LIMIT, "text")  # an agenda item is one line
     with transaction.atomic():
         # The meeting's lock: a double submit waits for the first and finds its item.
         meeting = access_meeting(user=user, meeting_id=meeting_id, for_update=True)
-        check_open(meeting.mentorship)
+        check_agenda_open(meeting)
         refuse_repeat(
             meeting.agenda_items.filter(text=text),
             message=AGENDA_REPEATED,

@@ -33,6 +33,7 @@ from tandem.mentorships.models import Meeting, MeetingStatus
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.services.lifecycle import check_open
+from tandem.mentorships.services.meeting_notes import check_agenda_open
 from tandem.mentorships.views.common import (
     mentorship_errors,
     say_which_of_two,
@@ -176,7 +177,7 @@ def agenda_add(request, meeting_id: int):
         fragment=lambda form: render(
             request, "mentorships/_agenda_form.html", {"meeting": meeting, "agenda_form": form}
         ),
-        check=lambda: check_open(meeting.mentorship),
+        check=lambda: check_agenda_open(meeting),
     )
 
 
