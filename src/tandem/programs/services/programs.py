@@ -30,7 +30,7 @@ from tandem.programs.models import (
     Program,
     Role,
 )
-from tandem.programs.selectors import ProgramAccess, access_program
+from tandem.programs.selectors import ProgramAccess, access_program, is_program_admin
 from tandem.programs.selectors.waitlist import LIMIT_FIELDS
 from tandem.programs.services.waitlist import waitlist_fill
 
@@ -60,6 +60,11 @@ PROGRAM_REPEAT_WINDOW = timedelta(minutes=5)
 NAME_TAKEN_BY_YOU = (
     "You already run a program named {name} (created {created}). Give this one another name, "
     "such as its year or cohort, so people can tell the two apart."
+)
+NAME_TAKEN_BY_CREATOR = (
+    "{creator}, who created this program, already runs a program named {name} (created "
+    "{created}). Give this one another name, such as its year or cohort, so people can tell "
+    "the two apart."
 )
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_TOO_LONG = "Keep each question under 300 characters."
@@ -197,6 +202,40 @@ def _description_checked(description: str) -> str:
     return description
 
 
+def _take_turns(*, creator_id: int | None) -> None:
+    """One person's creates, and renames of the programs they created, take turns under their
+    row's lock, taken before any program's: deleting an account locks the person, then leaves
+    their programs."""
+    if creator_id is not None:
+        lockable(User.objects.filter(pk=creator_id), for_update=True).first()
+
+
+def _namesake(*, name: str, creator: User, other_than: Program | None = None) -> Program | None:
+    """The newest program named ``name`` that ``creator`` created and still runs (other than
+    ``other_than``): two such programs could not be told apart. Read under ``_take_turns``."""
+    found = Program.objects.filter(
+        name=name,
+        created_by=creator,
+        enrolments__person=creator,
+        enrolments__role=Role.ADMIN,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+    )
+    if other_than is not None:
+        found = found.exclude(pk=other_than.pk)
+    return found.order_by("-created_at", "-pk").first()
+
+
+def _name_taken(found: Program, *, by: User, creator: User) -> ApplicationError:
+    """The name's refusal on its field, naming the program it clashes with and whose it is."""
+    day = timezone.localdate(found.created_at)
+    words = {"name": found.name, "created": f"{day.day} {day:%B %Y}"}
+    if by == creator:
+        error = NAME_TAKEN_BY_YOU.format(**words)
+    else:
+        error = NAME_TAKEN_BY_CREATOR.format(creator=creator.display_name, **words)
+    return ApplicationError(error, fields={"name": error})
+
+
 @transaction.atomic
 def program_create(
     *,
@@ -214,28 +253,15 @@ def program_create(
     _validate_program(program)
     # One person's creates take turns (their row's lock), so the form sent twice finds the
     # first one's program; the slug is picked after, or the second took "<slug>-2".
-    lockable(User.objects.filter(pk=user.pk), for_update=True).get()
-    found = (
-        Program.objects.filter(
-            name=program.name,
-            created_by=user,
-            enrolments__person=user,
-            enrolments__role=Role.ADMIN,
-            enrolments__status=EnrolmentStatus.ACTIVE,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    _take_turns(creator_id=user.pk)
+    found = _namesake(name=program.name, creator=user)
     if found is not None and found.created_at > timezone.now() - PROGRAM_REPEAT_WINDOW:
         raise Repeated(
             PROGRAM_REPEATED.format(name=program.name),
             url=reverse("program_detail", args=[found.slug]),
         )
     if found is not None:
-        day = timezone.localdate(found.created_at)
-        created = f"{day.day} {day:%B %Y}"
-        error = NAME_TAKEN_BY_YOU.format(name=program.name, created=created)
-        raise ApplicationError(error, fields={"name": error})
+        raise _name_taken(found, by=user, creator=user)
     program.slug = _unique_slug(program.name)
     try:
         with transaction.atomic():
@@ -263,13 +289,24 @@ def program_update(
     """Program admins change settings; the slug stays so shared links keep working. A raised
     (or cleared) limit gives the freed places to the waitlist at once; a lowered one removes
     nobody (``program_limit_notes`` says so)."""
+    if "name" in fields:
+        fields["name"] = one_line(fields["name"])
+        unlocked = access_program(user=user, program_id=program_id, need=ProgramAccess.ADMIN)
+        _take_turns(creator_id=unlocked.created_by_id)
     program = access_program(
         user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
     )
-    if "name" in fields:
-        fields["name"] = one_line(fields["name"])
+    renamed = "name" in fields and fields["name"] != program.name
     _apply_fields(program, fields)
     _validate_program(program)
+    # Only a new name is checked: a form saved untouched saves, even for two programs that
+    # shared a name before the rule. As on creating, the clash is two programs their creator
+    # runs both of.
+    creator = program.created_by
+    if renamed and creator is not None and is_program_admin(user=creator, program_id=program.pk):
+        found = _namesake(name=program.name, creator=creator, other_than=program)
+        if found is not None:
+            raise _name_taken(found, by=user, creator=creator)
     program.save()
     waitlist_fill(program=program)
     for role, prompts in (questions or {}).items():
