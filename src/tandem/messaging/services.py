@@ -321,6 +321,23 @@ def conversation_mark_read(*, user: User, conversation_id: int, last_read_id: in
     return marker
 
 
+def message_reports_erase_for_closed_account(*, user: User) -> None:
+    """A report's excerpt keeps each sender's name as it was when reported, so the lines of a
+    deleted account there read "A former member" (their ``display_name`` now), as the pages
+    name them everywhere else (docs/people.md, *Deleting your account*). The lines are found
+    by their message's sender, never by the name (two people may share one)."""
+    reports = MessageReport.objects.filter(message__conversation__messages__sender=user)
+    for report in reports.distinct().order_by("pk"):
+        listed = [item["id"] for item in report.excerpt]
+        theirs = set(
+            Message.objects.filter(pk__in=listed, sender=user).values_list("pk", flat=True)
+        )
+        for item in report.excerpt:
+            if item["id"] in theirs:
+                item["sender"] = user.display_name
+        report.save(update_fields=["excerpt"])
+
+
 def message_report(*, user: User, message_id: int, reason: str = "") -> tuple[MessageReport, bool]:
     """A participant reports the other's message to the program's admins outside the pair,
     with the few messages before it as they are now; ``(report, created)``. Reporting again
