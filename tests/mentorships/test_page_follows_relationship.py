@@ -229,7 +229,7 @@ class TestReadableDates:
         text = visible_text(client.get(reverse("mentorship_detail", args=[m.pk])).content.decode())
         mine = starts.astimezone(zoneinfo.ZoneInfo("America/New_York"))
         theirs = starts.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
-        assert f"{mine:%a} 8 Dec {year}, 14:00 (your time)" in text
+        assert f"{mine:%a} 8 Dec {year}, 14:00 {mine:%Z} (your time)" in text
         assert f"For {mentor.display_name}: {theirs:%a} 8 Dec {year}, 20:00 (Europe/Berlin)" in text
 
     @pytest.mark.parametrize("state", ["proposed", "active", "ended"])

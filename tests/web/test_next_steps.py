@@ -48,6 +48,14 @@ def complete_profile(user) -> None:
     Profile.objects.filter(user=user).update(availability_utc=[[540, 600]])
 
 
+def shown_in_new_york(at) -> str:
+    """``Tue 8 Dec, 10:00 EST`` as the readable_dates ``when`` filter writes it, the year
+    added when it is not this year's."""
+    local = at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    year = "" if local.year == timezone.localdate().year else f" {local.year}"
+    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M %Z}"
+
+
 @pytest.fixture
 def self_serve():
     return ProgramFactory(name="Open Circle", matching_mode=MatchingMode.SELF_SERVE)
@@ -215,9 +223,18 @@ class TestMeetingsAndItems:
         response = client.get(reverse("dashboard"))
         (found,) = [s for s in response.context["steps"] if s.kind == "meeting"]
         assert found.at == soon.starts_at
-        local = soon.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
-        expected = f"{local:%a} {local.day} {local:%b, %H:%M %Z}"
-        assert expected in response.content.decode()
+        assert shown_in_new_york(soon.starts_at) in response.content.decode()
+
+    def test_every_upcoming_meeting_names_my_time_zone(self, client):
+        """A bare "10:00" beside the step's "10:00 EST" left the reader guessing whose ten
+        o'clock the list meant (UX review: the dashboard's Upcoming meetings had no zone)."""
+        m = mentorship()
+        Profile.objects.filter(user=m.mentee).update(timezone="America/New_York")
+        later = meeting(m, in_hours=100)
+        client.force_login(m.mentee)
+        html = client.get(reverse("dashboard")).content.decode()
+        upcoming = html[html.index('id="upcoming-heading"') :]
+        assert shown_in_new_york(later.starts_at) in upcoming
 
     def test_no_meeting_no_step(self, client):
         assert "meeting" not in kinds(client, mentorship().mentee)

@@ -1,4 +1,4 @@
-"""Dates and times as people read them ("8 Dec 2026", "Tue 8 Dec, 14:00"), never ISO and never
+"""Dates and times as people read them ("8 Dec 2026", "Tue 8 Dec, 14:00 CET"), never ISO and never
 "None": ``{% load readable_dates %}`` then ``{{ value|day }}``, ``|day_short``, ``|when``.
 
 A value may be a date, an aware date-time (the template turns it into the viewer's zone first,
@@ -45,9 +45,14 @@ def day_short(value: object) -> str:
 
 @register.filter(expects_localtime=True)
 def when(value: object) -> str:
-    """``Tue 8 Dec, 14:00`` (and the year when it is not this year's)."""
+    """``Tue 8 Dec, 14:00 CET`` (and the year when it is not this year's).
+
+    An aware time names the viewer's zone: the two people of a mentorship often live in
+    different ones, so a bare "14:00" leaves each guessing whose it is. A naive time (from
+    ``in_zone``) is the caller's to label, since Django would name the server's zone."""
     found = _value(value)
     if not isinstance(found, datetime):
         return day(value)
     same_year = found.year == timezone.localdate().year
-    return date_filter(found, "D j M, H:i" if same_year else "D j M Y, H:i")
+    shown = date_filter(found, "D j M, H:i" if same_year else "D j M Y, H:i")
+    return f"{shown} {date_filter(found, 'T')}" if timezone.is_aware(found) else shown
