@@ -291,7 +291,9 @@ def proven_optimal(
     [1, 2]
     """
     n_nodes = graph.n_mentees + graph.n_mentors
-    span = (float(graph.score.min(initial=0)), float(graph.score.max(initial=0)))
+    # The scores' own range (not widened to 0: scores offset far from 0 kept their spread
+    # in a few integer steps). An empty graph has none.
+    span = (float(graph.score.min()), float(graph.score.max())) if graph.n_edges else (0.0, 0.0)
     scale = integer_weights(np.array(span), n_nodes, span)
     direct = graph.n_edges <= 2 * (k or SHORTLIST_PER_MENTEE) * graph.n_mentees
     table = None if direct else table_of(graph, scale, floor)
