@@ -230,3 +230,17 @@ class TestSolveReport:
             first = solve(graph, objective=objective, seed=5)
             second = solve(graph, objective=objective, seed=5)
             assert first.mentor_of == second.mentor_of
+
+
+@pytest.mark.parametrize("objective", solve_module.OBJECTIVES)
+def test_unlimited_capacity_as_the_int64_maximum(objective):
+    # Seats summed past int64 wrapped negative: stable raised "kth out of bounds" (or
+    # reported an upper bound of 0), fair an IndexError in its floor search.
+    unlimited = np.iinfo(np.int64).max
+    edges = [(0, 0, 1.0), (0, 1, 0.3), (1, 0, 0.6), (1, 1, 0.7), (1, 2, 0.3), (2, 0, 0.0)]
+    edges += [(2, 1, 1.0), (3, 0, 0.3), (3, 1, 0.3), (3, 2, 0.9), (4, 0, 0.6), (4, 1, 0.5)]
+    result = solve(_graph(5, 3, edges, [unlimited, unlimited, 1]), objective=objective)
+    expected = solve(_graph(5, 3, edges, [5, 5, 1]), objective=objective)
+    assert result.mentor_of == expected.mentor_of
+    assert result.upper_bound == pytest.approx(expected.upper_bound)
+    assert result.unmatched_cause == expected.unmatched_cause

@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -153,6 +153,15 @@ def _check_arguments(
         raise ValueError(
             OUTSIDE_BOUND_SHAPE.format(expected=graph.n_mentees, got=np.shape(outside_bound))
         )
+
+
+def _usable(graph: CandidateGraph) -> CandidateGraph:
+    """``graph`` with each capacity cut to the number of mentees, which no mentor can exceed:
+    "unlimited" given as the int64 maximum overflowed the seat sums (stable failed, or
+    claimed an upper bound of 0; fair's floor search failed)."""
+    if int(graph.capacity.max(initial=0)) <= graph.n_mentees:
+        return graph
+    return replace(graph, capacity=np.minimum(graph.capacity, graph.n_mentees))
 
 
 def _run(
@@ -326,6 +335,7 @@ def solve(
     (None, 'all_compatible_full', None)
     """
     _check_arguments(graph, objective, group_of_mentee, group_floor, outside_bound)
+    graph = _usable(graph)
     phases = _Phases(progress)
     with phases("constraints", 1):
         residual = apply_constraints(graph, pinned, forbidden)
