@@ -183,3 +183,28 @@ def test_no_sideways_scroll_at_320px_and_the_profile_passes_axe(chromium, live_s
         serious = [v for v in axe_violations(page) if v["impact"] in FAILING_IMPACTS]
         assert serious == [], f"@{width}px: {serious}"
     page.context.close()
+
+
+# The share of the window the profile's stuck Save bar may take: a phone keeps it in view, a
+# short window (200% zoom of a laptop screen, 640 x 400 CSS px) lets it sit at the form's end.
+SAVE_BAR = """() => {
+    const bar = document.querySelector(".sticky-actions");
+    const stuck = getComputedStyle(bar).position === "sticky";
+    return stuck ? bar.getBoundingClientRect().height / window.innerHeight : 0;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "at_most"),
+    [({"width": 390, "height": 844}, 0.12), ({"width": 640, "height": 400}, 0)],
+)
+def test_the_profiles_save_bar_leaves_the_form_in_view(
+    chromium, live_server, people, viewport, at_most
+):
+    """UX review: the bar held Save and a two-line link, 125 px: a sixth of a phone and a third
+    of the window at 200% zoom, over the fields being filled in."""
+    page = open_as(chromium, live_server, people["me"], viewport=viewport)
+    page.goto("/profile/")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    assert page.evaluate(SAVE_BAR) <= at_most
+    page.context.close()
