@@ -14,6 +14,7 @@ from tandem.feedback.questions import DEFAULT_QUESTIONS
 from tandem.feedback.selectors.checkins import expectations_guide_url
 from tandem.feedback.services import checkins as service
 from tandem.mentorships.models import AgreementVersion
+from tandem.mentorships.services import mentorship_end_early
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
 from tests.feedback.checkins.conftest import both
@@ -129,3 +130,16 @@ def test_a_new_agreement_signed_after_it_settles_it(world):
     )
     service.divergences_resolve_by_agreement(now=timezone.now())
     assert Divergence.objects.get().resolved_at is not None
+
+
+def test_the_page_no_longer_asks_the_pair_to_talk_once_the_mentorship_has_ended(world, client):
+    """Journeys review: after the mentee ended it early, both still read "see some things
+    differently … Talk about what each of you expects" on the ended mentorship's page."""
+    fit(world, 5, 2)
+    client.force_login(world.mentor)
+    page = f"/mentorships/{world.pair.pk}/"
+    assert "see some things differently" in client.get(page).content.decode()
+    mentorship_end_early(user=world.mentee, mentorship_id=world.pair.pk, reason="Moving on")
+    for person in (world.mentor, world.mentee):
+        client.force_login(person)
+        assert "see some things differently" not in client.get(page).content.decode()

@@ -257,7 +257,10 @@ def checkin_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Panel |
         )
     waiting = list(selectors.checkins_waiting_for(user=user, mentorship=mentorship)[:3])
     shared = selectors.shared_answers_for(mentorship=mentorship, user=user)
-    divergence = selectors.open_divergence_for(mentorship=mentorship)
+    # Talking about expectations is for a pair still working together, not an ended one.
+    divergence = (
+        selectors.open_divergence_for(mentorship=mentorship) if mentorship.is_open else None
+    )
     if not (waiting or shared or divergence):
         return None
     return Panel(
