@@ -11,8 +11,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
+from tandem.people.models import User
 from tandem.people.services import profiles_refresh_availability_bulk, vectors
+from tandem.people.services.closing import Former
 
 
 def refresh_availability_run(now: datetime) -> int:
@@ -75,3 +78,18 @@ def password_reset_send(email: str) -> int:
         email_template_name=PASSWORD_RESET_BODY,
     )
     return accounts
+
+
+def password_reset_requests_erase(*, user: User, former: Former) -> None:
+    """A deleted account's address leaves the password-reset jobs kept in the database (the
+    database backend keeps each job's argument, the address as typed, and its result, how many
+    accounts it reached, after it ran; site staff read both in the Django admin). Matched as
+    the reset matches an account: case and surrounding spaces aside."""
+    address = former.email.strip().casefold()
+    jobs = DBTaskResult.objects.filter(task_path=password_reset_send.module_path)
+    erased = [
+        pk
+        for pk, job in jobs.values_list("pk", "args_kwargs").iterator()
+        if [str(arg).strip().casefold() for arg in job["args"]] == [address]
+    ]
+    DBTaskResult.objects.filter(pk__in=erased).delete()
