@@ -22,6 +22,7 @@ from ninja.parser import Parser
 
 from tandem.core.api_methods import answering_head
 from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
+from tandem.core.json_body import NestedTooDeeply, json_body
 from tandem.core.openapi import document_errors
 from tandem.feedback.api import router as feedback_router
 from tandem.insights.api import router as insights_router
@@ -41,6 +42,7 @@ BODY_NOT_JSON_TYPE = (
 )
 BODY_NOT_JSON = "The request body is not valid JSON: {error} (line {line}, column {column})."
 BODY_NOT_UTF8 = "The request body is not valid JSON: send it encoded as UTF-8."
+BODY_TOO_DEEP = "The request body nests lists and objects too deeply: no field takes that."
 REPEATED_FIELD = "This field is sent more than once: send it once."
 BODY_MISSING = "Send a request body: a JSON object of fields ({} when none is needed)."
 UNKNOWN_FIELD = "This operation takes no field of this name: check its spelling in /api/docs."
@@ -83,7 +85,7 @@ class JsonObjectParser(Parser):
             message = BODY_NOT_JSON_TYPE.format(kind=kind)
             raise ApplicationError(message, fields={"__all__": message}, status=415)
         try:
-            data = json.loads(request.body, object_pairs_hook=_object_once)
+            data = json_body(request.body, object_pairs_hook=_object_once)
         except _RepeatedKey as exc:
             raise ApplicationError(
                 "Some fields are invalid.", fields={exc.key: REPEATED_FIELD}, status=422
@@ -91,6 +93,8 @@ class JsonObjectParser(Parser):
         except json.JSONDecodeError as exc:
             message = BODY_NOT_JSON.format(error=exc.msg, line=exc.lineno, column=exc.colno)
             raise ApplicationError(message, fields={"__all__": message}) from None
+        except NestedTooDeeply:
+            raise ApplicationError(BODY_TOO_DEEP, fields={"__all__": BODY_TOO_DEEP}) from None
         except ValueError:  # bytes that are not UTF-8 (or UTF-16/32)
             raise ApplicationError(BODY_NOT_UTF8, fields={"__all__": BODY_NOT_UTF8}) from None
         if not isinstance(data, dict):
@@ -114,7 +118,7 @@ def _empty_object(body: bytes) -> bool:
     message says it is taken; sent as text/plain it was refused once the parser checked the
     type, a code review)."""
     try:
-        return json.loads(body) == {}
+        return json_body(body) == {}
     except ValueError:
         return False
 

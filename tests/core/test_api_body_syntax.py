@@ -21,6 +21,8 @@ from tandem.api import (
     BODY_NOT_JSON,
     BODY_NOT_JSON_TYPE,
     BODY_NOT_UTF8,
+    BODY_TOO_DEEP,
+    NO_BODY,
     REPEATED_FIELD,
 )
 from tests.core.api_bodies import json_bodies
@@ -118,3 +120,30 @@ def test_no_body_where_one_is_needed_says_to_send_one(client, me):
     response = client.post("/api/mentorships/requests/1/decline", "", content_type="text/plain")
     assert response.status_code == 422, response.content
     assert response.json()["fields"] == {"__all__": BODY_MISSING}
+
+
+def _nested(depth: int, leaf: str) -> str:
+    return '{"headline": ' + "[" * depth + leaf + "]" * depth + "}"
+
+
+@pytest.mark.parametrize("leaf", ["1", '"\\u0000"'])
+@pytest.mark.parametrize("depth", [500, 100_000])
+def test_a_body_nested_too_deeply_says_so_and_changes_nothing(client, me, leaf, depth):
+    """A live API fuzz on PostgreSQL sent lists nested 100,000 deep: Python's JSON decoder
+    gives up with a RecursionError, not a ValueError, so the NUL guard (a leaf ``"\\u0000"``)
+    answered a 500 and the parser "Cannot parse request body"."""
+    before = row_of(me.profile)
+    response = _patch_me(client, _nested(depth, leaf), "application/json")
+    assert response.status_code in (400, 422), response.content
+    if depth > 1_000:
+        assert response.json() == {"detail": BODY_TOO_DEEP, "fields": {"__all__": BODY_TOO_DEEP}}
+    assert row_of(me.profile) == before
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_a_deeply_nested_body_to_an_operation_that_takes_none_is_refused(client, me, content_type):
+    """The check for "no body" read it as JSON first: a 500 on the live server."""
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/notifications/read-all", body, content_type=content_type)
+    assert response.status_code == 422, response.content
+    assert response.json()["fields"] == {"__all__": NO_BODY}

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import filecmp
 import io
-import json
 import os
 import re
 from collections.abc import Callable
@@ -55,6 +54,7 @@ from whitenoise.responders import StaticFile
 
 from tandem.core.body_limit import request_too_large
 from tandem.core.exceptions import ApplicationError
+from tandem.core.json_body import json_body
 from tandem.core.streaming import serve_file_asynchronously
 from tandem.core.text import character_code, is_lone_surrogate, printable, unwanted_character
 
@@ -120,9 +120,10 @@ def _unwanted_in(request: HttpRequest) -> tuple[str, str] | None:
         if not _ESCAPED_UNWANTED.search(request.body):
             return None
         try:
-            return _unwanted_at(json.loads(request.body))
-        except ValueError:
-            return None  # not JSON: the view reports that
+            return _unwanted_at(json_body(request.body))
+        except (ValueError, RecursionError):
+            # Not JSON, or nested past what ``_unwanted_at`` follows: the view reports that.
+            return None
     if request.method == "POST" and request.content_type == "multipart/form-data":
         # UTF-8 (what browsers send) decodes invalid bytes to U+FFFD, and Django refuses a
         # url-encoded form in any other charset; a multipart one in UTF-7 yields surrogates.
