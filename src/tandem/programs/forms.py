@@ -23,6 +23,7 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.services import PROGRAM_FIELDS
+from tandem.programs.services.enrolments import ANSWER_REQUIRED
 from tandem.programs.services.programs import MAX_ROLE_LIMIT, SETTING_BOUNDS
 
 WEIGHT_LABELS = {
@@ -207,6 +208,7 @@ class JoinForm(forms.Form):
             self.fields[f"q{question.pk}"] = TextareaField(
                 label=question.prompt,
                 required=question.required,
+                error_messages={"required": ANSWER_REQUIRED},
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )

@@ -9,12 +9,14 @@ other requests. The batch's ``status`` and ``progress`` say where it is; the pag
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.saving import model_update
 from tandem.people.models import User
 from tandem.programs.imports.problems import problem_file_name
 from tandem.programs.imports.reading import check_upload
@@ -23,6 +25,7 @@ from tandem.programs.models import (
     CLOSED_STATUSES,
     IMPORT_RETENTION_HOURS,
     Enrolment,
+    EnrolmentQuestion,
     EnrolmentStatus,
     ImportBatch,
     ImportStatus,
@@ -37,6 +40,7 @@ from tandem.programs.selectors import (
     access_program,
     program_admin_enrolments,
 )
+from tandem.programs.services.enrolments import check_join_answers
 from tandem.programs.services.waitlist import (
     enrolment_entry_fields,
     program_lock,
@@ -196,13 +200,17 @@ def import_batch_purge(*, now: datetime) -> int:
     return deleted
 
 
-def participant_invitation_answer(*, user: User, token: str, accept: bool) -> Enrolment | None:
+def participant_invitation_answer(
+    *, user: User, token: str, accept: bool, answers: dict[str, str] | None = None
+) -> Enrolment | None:
     """The invited person accepts or declines an import's invitation; the enrolment it leaves
     (None when declined).
 
     Only the account with the invited address may answer; any other gets the same "not
     found" as a wrong token. Accepting gives the enrolment the invitation's role, capacity and
-    id. It never undoes an admin's decision: someone an admin removed comes back *awaiting
+    id, and asks the role's join questions as a link does (``answers`` by ``q<question id>``;
+    an enrolment held already keeps the answers it gave, unless new ones are sent). It never
+    undoes an admin's decision: someone an admin removed comes back *awaiting
     approval* (``RETURN_AWAITS_APPROVAL``), a paused enrolment stays paused; a pending one
     (they had asked to join through a link) becomes active, as the admins invited them.
     """
@@ -216,7 +224,9 @@ def participant_invitation_answer(*, user: User, token: str, accept: bool) -> En
             invitation.save(update_fields=["declined_at"])
             return None
         was_admin = invitation.role == Role.ADMIN and _admin_check(user=user, invitation=invitation)
-        enrolment = _enrolment_from_invitation(user=user, invitation=invitation)
+        enrolment = _enrolment_from_invitation(
+            user=user, invitation=invitation, answers=answers or {}
+        )
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
         if invitation.role == Role.ADMIN and not was_admin:
@@ -257,7 +267,9 @@ def _admin_check(*, user: User, invitation: ParticipantInvitation) -> bool:
     return admin is not None and admin.status == EnrolmentStatus.ACTIVE
 
 
-def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation) -> Enrolment:
+def _enrolment_from_invitation(
+    *, user: User, invitation: ParticipantInvitation, answers: dict[str, str]
+) -> Enrolment:
     """The enrolment an accepted invitation gives: active (the admin invited them), or on the
     waitlist when the role is full; someone removed before comes back awaiting approval, also
     behind the waitlist when full. The program's row is locked first, as for every change of
@@ -271,6 +283,7 @@ def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation)
         .filter(program=program, person=user, role=invitation.role)
         .first()
     )
+    kept = _join_answers(invitation=invitation, held=enrolment, answers=answers)
     if enrolment is None:
         enrolment = Enrolment.objects.create(
             program=program,
@@ -278,31 +291,40 @@ def _enrolment_from_invitation(*, user: User, invitation: ParticipantInvitation)
             role=invitation.role,
             capacity=capacity,
             external_id=invitation.external_id,
+            answers=kept,
             **enrolment_entry_fields(program=program, role=invitation.role, approved=True),
         )
         _tell_of_entry(enrolment)
         return enrolment
-    changed = []
+    values: dict[str, Any] = {"answers": kept}
     if enrolment.status in CLOSED_STATUSES:
-        for field, value in enrolment_entry_fields(
-            program=program, role=invitation.role, approved=False
-        ).items():
-            setattr(enrolment, field, value)
-            changed.append(field)
+        values.update(enrolment_entry_fields(program=program, role=invitation.role, approved=False))
     elif enrolment.status == EnrolmentStatus.PENDING:
-        enrolment.status = EnrolmentStatus.ACTIVE  # already holds a place: the invitation approves
-        changed.append("status")
+        values["status"] = EnrolmentStatus.ACTIVE  # already holds a place: the invitation approves
     if invitation.role == Role.MENTOR and invitation.capacity:
-        enrolment.capacity = invitation.capacity
-        changed.append("capacity")
+        values["capacity"] = invitation.capacity
     if invitation.external_id:
-        enrolment.external_id = invitation.external_id
-        changed.append("external_id")
-    if changed:
-        enrolment.save(update_fields=[*changed, "updated_at"])
+        values["external_id"] = invitation.external_id
+    changed = model_update(enrolment, values)
     if "status" in changed:
         _tell_of_entry(enrolment)
     return enrolment
+
+
+def _join_answers(
+    *, invitation: ParticipantInvitation, held: Enrolment | None, answers: dict[str, str]
+) -> dict[str, str]:
+    """The join answers to keep, checked as a link checks them; an enrolment held already
+    answers for itself where nothing new is sent. When the role asks no question, the
+    answers held stay."""
+    questions = list(
+        EnrolmentQuestion.objects.filter(program_id=invitation.program_id, role=invitation.role)
+    )
+    given = held.answers if held is not None else {}
+    if not questions:
+        return dict(given)
+    before = {f"q{q.pk}": given.get(q.prompt, "") for q in questions}
+    return check_join_answers(questions, {**before, **answers})
 
 
 def _tell_of_entry(enrolment: Enrolment) -> None:

@@ -23,6 +23,7 @@ from tandem.people.selectors import is_signed_in, profiles_visible_to
 from tandem.programs.models import (
     CLOSED_STATUSES,
     Enrolment,
+    EnrolmentQuestion,
     EnrolmentStatus,
     ImportBatch,
     Invitation,
@@ -368,3 +369,19 @@ def access_participant_invitation(
     if invitation.email.lower() != (user.email or "").lower():
         raise NotFound(PARTICIPANT_INVITATION_NOT_FOUND)
     return invitation
+
+
+def participant_invitation_questions(
+    *, user: User, invitation: ParticipantInvitation
+) -> tuple[list[EnrolmentQuestion], dict[str, str]]:
+    """The join questions accepting ``invitation`` asks (its role's, as a link asks) and the
+    answers to start from, by ``q<question id>``: those ``user``'s enrolment in that role gave
+    already."""
+    questions = list(
+        EnrolmentQuestion.objects.filter(program=invitation.program, role=invitation.role)
+    )
+    held = Enrolment.objects.filter(
+        program=invitation.program, person=user, role=invitation.role
+    ).first()
+    given = held.answers if held is not None else {}
+    return questions, {f"q{q.pk}": given[q.prompt] for q in questions if q.prompt in given}

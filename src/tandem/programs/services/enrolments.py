@@ -167,7 +167,12 @@ def invitation_problem(invitation: Invitation) -> str | None:
     }.get(invitation.state)
 
 
-def _check_answers(questions: list[EnrolmentQuestion], answers: dict[str, str]) -> dict[str, str]:
+def check_join_answers(
+    questions: list[EnrolmentQuestion], answers: dict[str, str]
+) -> dict[str, str]:
+    """The answers to keep, by prompt, from ``answers`` by ``q<question id>``; raises naming
+    each required question left empty or answer too long. One rule for whoever joins: by a
+    link, or by accepting an import's invitation."""
     errors, kept = {}, {}
     for question in questions:
         key = f"q{question.pk}"
@@ -208,7 +213,7 @@ def enrolment_join_by_invitation(
             status=409,
         )
     questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
-    kept = _check_answers(questions, answers or {})
+    kept = check_join_answers(questions, answers or {})
     fields = {
         "answers": kept,
         "capacity": program.default_capacity if invitation.role == Role.MENTOR else None,

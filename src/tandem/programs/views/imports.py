@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.streaming import streamed_download
-from tandem.core.web import not_found_as_404
+from tandem.core.web import form_add_error, not_found_as_404
 from tandem.matching.sheets import MAX_ROWS
 from tandem.programs import selectors
 from tandem.programs.exports import export_csv_lines, export_xlsx
-from tandem.programs.forms import ImportForm
+from tandem.programs.forms import ImportForm, JoinForm
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.forms import ImportConfirmForm
 from tandem.programs.imports.problems import problem_file_name, problem_file_type
@@ -121,39 +121,56 @@ def program_import_status(request, slug, batch_id):
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def participant_invitation(request, token):
-    """An import's personal invitation: the invited person accepts or declines it."""
+    """An import's personal invitation: the invited person accepts, answering the role's join
+    questions, or declines."""
     invitation = selectors.access_participant_invitation(user=request.user, token=token)
-    if request.method == "POST":
-        accept = request.POST.get("answer") == "accept"
+    questions, given = selectors.participant_invitation_questions(
+        user=request.user, invitation=invitation
+    )
+    form = JoinForm(request.POST or None, questions=questions, initial=given)
+    accept = request.POST.get("answer") == "accept"
+    # Declining asks nothing, and a closed invitation is said so whatever was typed.
+    if request.method == "POST" and (
+        form.is_valid() or not accept or invitation.state != "pending"
+    ):
         try:
             enrolment = import_services.participant_invitation_answer(
-                user=request.user, token=token, accept=accept
+                user=request.user,
+                token=token,
+                accept=accept,
+                answers=form.cleaned_data if accept else None,
             )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            if not error.fields:
+                messages.error(request, error.message)
+                return redirect("participant_invitation", token=token)
+            form_add_error(form, error)
         else:
-            program = invitation.program
-            if enrolment is not None and enrolment.status == EnrolmentStatus.PENDING:
-                messages.info(
-                    request, import_services.RETURN_AWAITS_APPROVAL.format(program=program)
-                )
-                return redirect("program_detail", slug=program.slug)
-            if enrolment is not None and enrolment.role == Role.ADMIN:
-                messages.success(request, f"You are now an admin of {program.name}.")
-                return redirect("program_detail", slug=program.slug)
-            if enrolment is not None:
-                messages.success(request, f"You joined {program.name}.")
-                return redirect("program_detail", slug=program.slug)
-            messages.success(request, "You declined the invitation. Nothing was changed.")
-        return redirect("participant_invitation", token=token)
+            return _answered(request, invitation, enrolment)
     closed = None
     if invitation.state != "pending":
         closed = import_services.invitation_closed_message(invitation)
     return render(
         request,
         "programs/participant_invitation.html",
-        {"invitation": invitation, "closed": closed},
+        {"invitation": invitation, "closed": closed, "form": form},
+        status=400 if form.errors else 200,
     )
+
+
+def _answered(request, invitation, enrolment) -> HttpResponse:
+    """Where an answered invitation leads, saying what it did."""
+    program = invitation.program
+    if enrolment is None:
+        messages.success(request, "You declined the invitation. Nothing was changed.")
+        return redirect("participant_invitation", token=invitation.token)
+    if enrolment.status == EnrolmentStatus.PENDING:
+        messages.info(request, import_services.RETURN_AWAITS_APPROVAL.format(program=program))
+    elif enrolment.role == Role.ADMIN:
+        messages.success(request, f"You are now an admin of {program.name}.")
+    else:
+        messages.success(request, f"You joined {program.name}.")
+    return redirect("program_detail", slug=program.slug)
 
 
 @login_required
