@@ -52,6 +52,17 @@ def test_the_form_and_the_health_card_say_the_same_true_thing(client, world):
     assert f"never {world.mentor.display_name}'s" in card_page
 
 
+def test_the_health_card_folds_who_reads_under_one_line(client, world):
+    """UX review: the 130 words stood open in the narrow side card, five times the status."""
+    _at_risk(world)
+    client.force_login(world.mentee)
+    page = client.get(reverse("mentorship_detail", args=[world.pair.pk])).content.decode()
+    folded = re.search(r'<details class="health-who-reads">(.*?)</details>', page, re.S)
+    assert folded, "the who-reads list is not folded"
+    assert "<summary>Who reads your check-in answers</summary>" in folded.group(1)
+    assert 'class="who-reads-list"' in folded.group(1)
+
+
 def test_the_admin_reads_that_the_status_uses_answers_they_never_see(client, world):
     _at_risk(world)
     client.force_login(world.admin)
