@@ -64,7 +64,13 @@ EXAMPLES = {
 
 
 def agreement_defaults(*, program: Program, today: date) -> dict[str, Any]:
-    """A first version pre-filled from the program's defaults."""
+    """A first version pre-filled from the program's defaults, its dates inside the program's:
+    a pair matched before the program starts begins on its first day, and the default length
+    stops at the program's last day."""
+    starts_on = max(today, program.starts_on or today)
+    ends_on = starts_on + timedelta(weeks=program.default_duration_weeks)
+    if program.ends_on and program.ends_on > starts_on:
+        ends_on = min(ends_on, program.ends_on)
     return {
         "objectives": [],
         "mentor_expectations": "",
@@ -74,8 +80,8 @@ def agreement_defaults(*, program: Program, today: date) -> dict[str, Any]:
         "meeting_minutes": 45,
         "focus_areas": "",
         "desired_outcomes": "",
-        "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(weeks=program.default_duration_weeks)).isoformat(),
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
         "confidentiality": DEFAULT_CONFIDENTIALITY,
         "no_fault_exit": DEFAULT_NO_FAULT_EXIT,
     }
