@@ -60,3 +60,43 @@ def test_first_messages_show_live_and_the_unread_count_follows(chromium, asgi_se
     assert lena.inner_text("#nav-messages-unread") == "2 unread"
     for page in (aroha, lena):
         page.context.close()
+
+
+@pytest.mark.browser
+def test_a_chat_before_its_first_message_counts_the_other_conversations(chromium, asgi_server):  # noqa: F811
+    """Leftovers review: on a mentorship page whose chat had no conversation yet, live.js
+    counted no message at all, not knowing which conversation the page would show; a mentor's
+    other mentee wrote and "Messages" showed no count until a reload. The page's own first
+    message still does not count: the page shows it."""
+    mentor = person("lena.two@example.org", "Lena", "America/Los_Angeles")
+    aroha = person("aroha.two@example.org", "Aroha", "Pacific/Auckland")
+    bo = person("bo.two@example.org", "Bo", "Europe/Oslo")
+    with_aroha, with_bo = (
+        mentorship(mentor=mentor, mentee=aroha),
+        mentorship(mentor=mentor, mentee=bo),
+    )
+    lena, other = (
+        browser_page(chromium, asgi_server, 1280),
+        browser_page(chromium, asgi_server, 1280),
+    )
+    log_in(lena, mentor.email)
+    lena.goto(f"/mentorships/{with_aroha.pk}/")
+    assert lena.get_attribute("#conversation", "data-conversation") == ""
+    log_in(other, bo.email)
+    other.goto(f"/messages/mentorship/{with_bo.pk}/")
+    for page in (lena, other):
+        wait_for_live_socket(page)
+    other.fill("textarea[name=body]", "Hei Lena, a question about my plan.")
+    other.click("#message-form button[type=submit]")
+    lena.wait_for_selector("#nav-messages-unread[data-count='1']")
+    other.context.clear_cookies()
+    log_in(other, aroha.email)
+    other.goto(f"/messages/mentorship/{with_aroha.pk}/")
+    wait_for_live_socket(other)
+    other.fill("textarea[name=body]", "Kia ora Lena!")
+    other.click("#message-form button[type=submit]")
+    lena.wait_for_selector("#conversation >> text=Kia ora Lena!")
+    other.wait_for_selector("#seen-note:not([hidden])")  # Lena's page read it
+    assert lena.inner_text("#nav-messages-unread") == "1 unread"
+    for page in (lena, other):
+        page.context.close()

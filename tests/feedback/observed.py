@@ -16,8 +16,9 @@ NUMBERED_ID = re.compile(r"\b(program|mentorship)-\d+")
 TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b|(?<=name=\"client_id\" value=\")[\w-]+")
 IDS = re.compile(r'("(?:\w+_)?id": )\d+')
 PEOPLE_OPTION = re.compile(r'<option value="\d+"( selected)?>(MENTOR|MENTEE) ')
-# The reader's own id, which the live scripts compare a message's sender with.
-READER = re.compile(r'(data-me=")\d+"')
+# The reader's own id, which the live scripts compare a message's sender with, and the
+# mentorship a chat before its first message belongs to (live.js reads it).
+READER = re.compile(r'(data-(?:me|mentorship)=")\d+"')
 
 
 def anonymous(text: str, pair: Mentorship) -> str:

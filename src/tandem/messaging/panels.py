@@ -39,6 +39,7 @@ def conversation_panel(mentorship: Mentorship, viewer: Viewer, user: User) -> Pa
             shown=[],
             seen_up_to=0,
             list_url=f"/api/mentorships/{mentorship.pk}/messages",  # as _chat.html writes it
+            mentorship_id=mentorship.pk,  # live.js knows the chat by it until then
             edit_window_minutes=int(EDIT_WINDOW.total_seconds() // 60),
         )
     else:

@@ -186,7 +186,9 @@ def message_payload(message: Message) -> dict:
     }
 
 
-def _tell_both(conversation: Conversation, event: str, message: Message, **extra: int) -> None:
+def _tell_both(
+    conversation: Conversation, event: str, message: Message, **extra: int | None
+) -> None:
     """After commit, the message to both people's open pages (the sender's other tabs too),
     in one push."""
     payload = {"event": event, "message": message_payload(message), **extra}
@@ -229,7 +231,13 @@ def message_send(
         _mark_read_to_newest(conversation, user, message.pk)
         # ``previous``: the message before this one (read under the lock), so a page that has
         # not got it knows it missed an event and fetches what came after its last id.
-        _tell_both(conversation, "message", message, previous=conversation.last_message_id)
+        _tell_both(
+            conversation,
+            "message",
+            message,
+            previous=conversation.last_message_id,
+            mentorship=conversation.mentorship_id,
+        )
     return message, True
 
 

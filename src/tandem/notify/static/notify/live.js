@@ -20,15 +20,23 @@
     return el;
   }
   function badge() { return badgeIn(link, "nav-unread-count"); }
+  // Whether this page shows the event's conversation: by its id, or, for a mentorship's chat
+  // drawn before its first message, by the mentorship (every other message still counts).
+  function shownHere(data) {
+    var open = document.getElementById("conversation");
+    if (!open) { return false; }
+    if (open.dataset.conversation) { return parseInt(open.dataset.conversation, 10) === data.message.conversation; }
+    return !!open.dataset.mentorship && parseInt(open.dataset.mentorship, 10) === data.mentorship;
+  }
   // The navigation's "N unread" next to Messages, as the server counts it on a page load:
   // a new message from the other person counts, unless this page shows its conversation
   // (which reads it at once).
-  function countMessage(message) {
+  function countMessage(data) {
     var nav = document.getElementById("nav-messages");
+    var message = data.message;
     if (!nav || !message || message.deleted) { return; }
     if (String(message.sender) === nav.dataset.me) { return; }
-    var open = document.getElementById("conversation");
-    if (open && (!open.dataset.conversation || parseInt(open.dataset.conversation, 10) === message.conversation)) { return; }
+    if (shownHere(data)) { return; }
     var el = badgeIn(nav, "nav-messages-unread");
     var count = parseInt(el.dataset.count || "0", 10) + 1;
     el.dataset.count = String(count);
@@ -45,7 +53,7 @@
       var data;
       try { data = JSON.parse(message.data); } catch (e) { return; }
       document.dispatchEvent(new CustomEvent("tandem:live", { detail: data }));
-      if (data.event === "message") { countMessage(data.message); }
+      if (data.event === "message") { countMessage(data); }
       if (data.event !== "notification") { return; }
       // A refresh rewrites a notice that is already unread: the count stays as it is.
       if (!data.refresh) {
