@@ -5,6 +5,8 @@ table", one tap away; on a desktop it is open, and a print opens it too."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tandem.programs.models import Role
@@ -70,3 +72,34 @@ def test_without_script_every_table_stays_open(chromium, live_server, admin_of):
     _folds, opened = _tables(page)
     assert opened and all(opened)
     page.context.close()
+
+
+REASONS = [
+    "Both sides rated the meetings useful in their check-ins",
+    "A side rated the last meeting as not useful at all",
+    "Meetings",
+]
+HBAR = """<!doctype html><html><body><div style="position:relative;width:{width}px;height:300px">
+<canvas data-chart="reasons"></canvas></div>
+<script id="reasons" type="application/json">{spec}</script>
+<script src="{base}/static/insights/chart.umd.min.js"></script>
+<script src="{base}/static/insights/insights.js"></script></body></html>"""
+
+
+@pytest.mark.parametrize("width", [310, 1000])
+def test_a_bar_charts_long_labels_wrap_instead_of_being_cut(chromium, live_server, width):
+    """UX review: on a phone each reason was cut to 16 characters ("Both sides rated…"), so
+    the chart of the health checks' reasons told nothing without its folded table."""
+    spec = {"kind": "hbar", "labels": REASONS, "series": [{"label": "Pairs", "data": [3, 2, 1]}]}
+    page = chromium.new_page()
+    page.set_content(HBAR.format(width=width, spec=json.dumps(spec), base=live_server.url))
+    page.wait_for_selector("canvas[data-drawn]")
+    ticks = page.evaluate(
+        "Chart.getChart(document.querySelector('canvas')).scales.y.ticks.map(t => t.label)"
+    )
+    page.close()
+    lines = [tick if isinstance(tick, list) else [tick] for tick in ticks]
+    assert all(1 <= len(label) <= 3 for label in lines), lines
+    words = [" ".join(label) for label in lines]
+    assert words[0].startswith("Both sides rated the meetings"), words
+    assert words[2] == "Meetings"

@@ -24,16 +24,38 @@
     return percent ? text + " %" : text;
   }
 
-  // A horizontal chart's category labels are cut to fit beside the bars (the tooltip and the
-  // data table keep the whole label): at most this share of the chart's width.
+  // A horizontal chart's category labels wrap beside the bars, in at most this share of the
+  // chart's width and LABEL_LINES lines, the last cut with "…" (the tooltip and the data table
+  // keep the whole label). Cut to one line, a phone's 16 characters told nothing: "Both sides
+  // rated…", "A side rated the…" (UX review).
   var LABEL_SHARE = 0.4;
+  var LABEL_LINES = 3;
+  var LABEL_LINE_HEIGHT = 15; // px: one line of a 12 px tick label
+  var ROW = 34; // px: a bar's row, when its label takes one line
   var NARROW = 600; // px: a chart box this narrow is on a phone
   var LEGEND_LINE = 22; // px: one line of the legend
   var CHAR_WIDTH = 7;
 
-  function shortened(label, width) {
+  function cut(text, room) {
+    return text.length > room ? text.slice(0, room - 1).trimEnd() + "…" : text;
+  }
+
+  function wrapped(label, width) {
     var room = Math.max(8, Math.floor(width * LABEL_SHARE / CHAR_WIDTH));
-    return label.length > room ? label.slice(0, room - 1).trimEnd() + "…" : label;
+    var lines = [];
+    label.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= room) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    if (lines.length > LABEL_LINES) {
+      lines = lines.slice(0, LABEL_LINES);
+      lines[LABEL_LINES - 1] = lines[LABEL_LINES - 1].slice(0, room - 1).trimEnd() + "…";
+    }
+    return lines.map(function (line) { return cut(line, room); });
   }
 
   function config(spec) {
@@ -80,7 +102,7 @@
     };
     if (horizontal) {
       categoryAxis.ticks.callback = function (value) {
-        return shortened(String(this.getLabelForValue(value)), this.chart.width);
+        return wrapped(String(this.getLabelForValue(value)), this.chart.width);
       };
     }
     return {
@@ -112,8 +134,12 @@
     var spec = JSON.parse(source.textContent);
     var box = canvas.parentElement;
     if (spec.kind === "hbar") {
-      // One bar per row: the box grows with the rows so long labels stay readable.
-      box.style.height = Math.max(160, 34 * spec.labels.length + 60) + "px";
+      // One bar per row: the box grows with the rows, and each row with its label's lines.
+      var lines = Math.max.apply(null, spec.labels.map(function (label) {
+        return wrapped(String(label), box.clientWidth).length;
+      }).concat([1]));
+      var row = Math.max(ROW, LABEL_LINE_HEIGHT * lines + 10);
+      box.style.height = Math.max(160, row * spec.labels.length + 60) + "px";
     } else if (spec.series.length > 2 && box.clientWidth < NARROW) {
       // On a phone a legend of many series wraps to a line each: the box grows by the
       // legend's lines, so the bars keep their height.
