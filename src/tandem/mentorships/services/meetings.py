@@ -39,6 +39,12 @@ NO_OFFSET = "Give the time with its UTC offset, e.g. 2027-01-15T14:30:00+01:00."
 TOO_LONG = "A meeting can last at most 8 hours."
 BAD_FORMAT = "Choose video, call, in person or chat."
 BAD_URL = "Paste a full meeting link starting with https:// (Zoom, Meet, Teams, Jitsi...)."
+# The columns' lengths: Django's URL check takes links of 2,048 characters, and a longer
+# link than the column holds was a database error on PostgreSQL (a 500), not a 400.
+VIDEO_URL_LIMIT = Meeting._meta.get_field("video_url").max_length or 300
+URL_TOO_LONG = f"Keep the meeting link under {VIDEO_URL_LIMIT} characters."
+LOCATION_LIMIT = Meeting._meta.get_field("location").max_length or 200
+LOCATION_TOO_LONG = f"Keep the place under {LOCATION_LIMIT} characters."
 BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
 BAD_COUNT = f"A series has between 2 and {MAX_OCCURRENCES} meetings."
 UNTIL_BEFORE_START = "The series must end after its first meeting."
@@ -79,7 +85,17 @@ def _check_url(url: str) -> str:
         URLValidator(schemes=["https", "http"])(url)
     except ValidationError:
         raise ApplicationError(BAD_URL, fields={"video_url": BAD_URL}) from None
+    if len(url) > VIDEO_URL_LIMIT:
+        raise ApplicationError(URL_TOO_LONG, fields={"video_url": URL_TOO_LONG})
     return url
+
+
+def _check_location(location: str) -> str:
+    """The place was cut to the column's length without a word; it is refused instead."""
+    location = one_line(location)
+    if len(location) > LOCATION_LIMIT:
+        raise ApplicationError(LOCATION_TOO_LONG, fields={"location": LOCATION_TOO_LONG})
+    return location
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> int:
@@ -126,6 +142,7 @@ def meeting_schedule(
     if format not in MeetingFormat.values:
         raise ApplicationError(BAD_FORMAT, fields={"format": BAD_FORMAT})
     video_url = _check_url(video_url)
+    location = _check_location(location)
     if format == MeetingFormat.VIDEO and not video_url:
         video_url = video_room_url()
     if repeat and repeat not in Cadence.values:
@@ -140,7 +157,7 @@ def meeting_schedule(
             "duration_minutes": minutes,
             "format": format,
             "video_url": video_url,
-            "location": one_line(location)[:200],
+            "location": location,
             "created_by": user,
         }
         if not repeat:
