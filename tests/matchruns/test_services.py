@@ -11,6 +11,7 @@ from tandem.matchruns.review import OUT_OF_DATE
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.programs.models import Enrolment, EnrolmentStatus, Role
 from tests.matchruns.factories import ProgramFactory, admin, mentee, mentor
+from tests.mentorships.factories import mentorship
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,18 @@ class TestMatchRunStart:
             services.match_run_start(user=program_admin, program=program)
         assert caught.value.status == 409
         assert caught.value.message == services.EMPTY_COHORT.format(side="mentors")
+
+    def test_says_so_when_every_active_mentee_already_has_a_mentorship(
+        self, program, program_admin
+    ):
+        """Journeys review: after proposing a re-match the admin was sent to start a run,
+        which answered "no active mentees to match yet. Approve enrolments first" while two
+        were active, both still in a mentorship (a run leaves those out)."""
+        mentorship(program=program, mentor=mentor(program), mentee=mentee(program))
+        with pytest.raises(ApplicationError) as caught:
+            services.match_run_start(user=program_admin, program=program)
+        assert caught.value.status == 409
+        assert caught.value.message == services.EVERY_MENTEE_MATCHED
 
     def test_engine_error_marks_the_run_failed_with_its_reason(
         self, run_tasks, program, program_admin, cohort, monkeypatch

@@ -167,8 +167,8 @@ def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
             "someone else from the mentors who suit you best."
             if self_serve
             else f"If it is not working with {mentorship.mentor.display_name}, the program's "
-            "admins can find you someone else: answer this on your mentorship's page or tell "
-            "them when you end it."
+            "admins can find you someone else: end it with End early on your mentorship's page "
+            "and tick that you would like a new mentor."
         )
         notify_send(
             recipient=mentorship.mentee,

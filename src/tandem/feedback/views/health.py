@@ -219,8 +219,9 @@ def health_rematch_propose(request: AuthenticatedRequest, mentorship_id: int) ->
         return redirect(_back(request, mentorship_id))
     messages.success(
         request,
-        f"{mentorship.mentee.display_name} is told you will find someone new: start or open a "
-        f"match run, and forbid the pair with {mentorship.mentor.display_name}.",
+        f"{mentorship.mentee.display_name} is told you will find someone new. A match run "
+        f"includes them once their mentorship with {mentorship.mentor.display_name} has ended "
+        "(either of them, or you on its page, can end it early): then forbid that pair in it.",
     )
     return redirect(health_actions.rematch_url(mentorship))
 
