@@ -1,19 +1,25 @@
-"""Background jobs of notify: the daily digest (and the day's reminder of re-armed notices)."""
+"""Background jobs of notify: the daily digest (and the day's reminder of re-armed notices),
+and the pruning of finished background jobs."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from tandem.notify.models import Notification, NotificationPreference
 from tandem.notify.periodic import run_periodic_jobs
 from tandem.notify.services import digest_send
 
 DIGEST_HOUR_UTC = 7
+# How long a finished background job stays in the database: long enough to look into one that
+# failed, no longer (each keeps its arguments, such as the address a password reset was asked
+# for, and its result, such as how many accounts that reached; site staff read both).
+FINISHED_JOBS_KEPT = timedelta(days=2)
 
 
 def _parse(now: str | None) -> datetime:
@@ -50,6 +56,17 @@ def _rearmed_recipients() -> QuerySet:
         .exclude(notification_preference__daily_digest=True)
         .order_by("pk")
     )
+
+
+def finished_jobs_prune(now: datetime) -> int:
+    """Delete the background jobs that finished more than ``FINISHED_JOBS_KEPT`` ago, whatever
+    their outcome; nothing in Tandem reads a job's result after it ran. Returns how many."""
+    finished = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=now - FINISHED_JOBS_KEPT,
+    )
+    deleted, _ = finished.delete()
+    return deleted
 
 
 @task()
