@@ -117,6 +117,12 @@ def _enrolled(program: Program) -> QuerySet[Enrolment]:
     )
 
 
+def has_active_mentees(*, program: Program) -> bool:
+    """Whether the program has active mentees at all, matched or not: a run left without
+    mentees says why (everyone is in a mentorship, or nobody is approved yet)."""
+    return _enrolled(program).filter(role=Role.MENTEE).exists()
+
+
 def _chosen(
     program: Program, mentee_ids: Iterable[int] | None, mentor_ids: Iterable[int] | None = None
 ) -> QuerySet[Enrolment]:

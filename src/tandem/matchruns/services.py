@@ -16,6 +16,7 @@ from tandem.matchruns import engine
 from tandem.matchruns.adapters import (
     Cohort,
     cohort_to_json,
+    has_active_mentees,
     mentees_with_open_mentorship,
     mentor_loads,
     participants_for_program,
@@ -43,11 +44,7 @@ MAX_SEED = 2**31 - 1
 BAD_OBJECTIVE = "Choose one of: " + ", ".join(Objective.values) + "."
 BAD_SEED = f"Use a whole number from 0 to {MAX_SEED}."
 EMPTY_COHORT = "This program has no active {side} to match yet. Approve enrolments first."
-EVERY_MENTEE_MATCHED = (
-    "Every active mentee of this program already has a mentorship in it, and a run matches only "
-    "mentees without one. A mentee joins the next run once their mentorship has ended (either "
-    "of the pair, or an admin on its page, can end it early)."
-)
+EVERY_MENTEE_MATCHED = "Each active mentee is in a mentorship; a run takes them once it has ended."
 SAME_RUN_IN_PROGRESS = (
     "Match run #{id} with the same settings (objective {objective}, seed {seed}, the same pins "
     "and forbids) is already {status}; open it to follow it, or start one with another "
@@ -94,12 +91,6 @@ def _validate_options(objective: str, seed: int) -> None:
         raise ApplicationError(next(iter(fields.values())), fields=fields)
 
 
-def _enrolled_mentees(program: Program) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(
-        program=program, role=Role.MENTEE, status=EnrolmentStatus.ACTIVE
-    )
-
-
 def _enqueue(run: MatchRun) -> None:
     transaction.on_commit(lambda: match_run_task.enqueue(run_id=run.pk))
 
@@ -131,7 +122,7 @@ def match_run_start(
     access_program(user=user, program_id=program.pk, need=ProgramAccess.ADMIN)
     _validate_options(objective, seed)
     cohort = participants_for_program(program=program)
-    if not cohort.mentees and _enrolled_mentees(program).exists():
+    if not cohort.mentees and has_active_mentees(program=program):
         raise ApplicationError(EVERY_MENTEE_MATCHED, status=409)
     for side, records in (("mentees", cohort.mentees), ("mentors", cohort.mentors)):
         if not records:
