@@ -1,11 +1,14 @@
 """Notification pages and API: own notifications only, pagination, preferences."""
 
+import zoneinfo
+
 import pytest
 from django.urls import reverse
 
 from tandem.notify import services
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification, NotificationPreference
+from tandem.people.models import Profile
 from tests.mentorships.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +179,15 @@ class TestQuietHours:
         hour, minute = map(int, now_utc.split(":"))
         now = datetime(2027, 1, 15, hour, minute, tzinfo=UTC)  # Berlin is UTC+1 in January
         assert in_quiet_hours(user=user, zone="Europe/Berlin", now=now) is quiet
+
+
+def test_a_notifications_time_names_the_readers_zone(client):
+    """UX review: '6 Dec 2026, 02:02' beside a body that said '10:00 (EST)' left whose 02:02
+    open; each time says its zone, as the rest of the pages do (the ``when`` filter)."""
+    me = UserFactory()
+    Profile.objects.filter(user=me).update(timezone="Asia/Tokyo")
+    (note,) = seed(me, 1)
+    client.force_login(me)
+    html = client.get(reverse("notification_list")).content.decode()
+    local = note.created_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert f"{local:%H:%M} JST</time>" in html
