@@ -13,7 +13,7 @@ from django.utils import timezone
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import services
 from tandem.mentorships.models import Meeting
-from tandem.mentorships.services import meetings as M
+from tandem.mentorships.services import meeting_places as M
 from tests.mentorships.factories import call, mentorship
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,7 +13,6 @@ from django.utils import timezone
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable
-from tandem.core.text import one_line
 from tandem.mentorships.models import (
     CalendarFeed,
     Meeting,
@@ -29,6 +25,12 @@ from tandem.mentorships.scheduling import MAX_OCCURRENCES, expand, rrule_for, zo
 from tandem.mentorships.selectors import access_meeting, access_mentorship
 from tandem.mentorships.services.common import event_add_and_notify_other
 from tandem.mentorships.services.lifecycle import check_open
+from tandem.mentorships.services.meeting_places import BAD_URL as BAD_URL
+from tandem.mentorships.services.meeting_places import (
+    check_location,
+    check_video_url,
+    video_room_url,
+)
 from tandem.notify.kinds import Kind
 from tandem.people.choices import Cadence
 from tandem.people.models import User
@@ -38,13 +40,6 @@ ENDS_BEFORE_START = "The meeting must end after it starts."
 NO_OFFSET = "Give the time with its UTC offset, e.g. 2027-01-15T14:30:00+01:00."
 TOO_LONG = "A meeting can last at most 8 hours."
 BAD_FORMAT = "Choose video, call, in person or chat."
-BAD_URL = "Paste a full meeting link starting with https:// (Zoom, Meet, Teams, Jitsi...)."
-# The columns' lengths: Django's URL check takes links of 2,048 characters, and a longer
-# link than the column holds was a database error on PostgreSQL (a 500), not a 400.
-VIDEO_URL_LIMIT = Meeting._meta.get_field("video_url").max_length or 300
-URL_TOO_LONG = f"Keep the meeting link under {VIDEO_URL_LIMIT} characters."
-LOCATION_LIMIT = Meeting._meta.get_field("location").max_length or 200
-LOCATION_TOO_LONG = f"Keep the place under {LOCATION_LIMIT} characters."
 BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
 BAD_COUNT = f"A series has between 2 and {MAX_OCCURRENCES} meetings."
 UNTIL_BEFORE_START = "The series must end after its first meeting."
@@ -70,32 +65,6 @@ SAME_START = (
 SAME_START_WITHIN = timedelta(seconds=1)
 MIN_MINUTES = 5  # a shorter meeting is kept as 5 minutes
 MAX_MINUTES = 480
-
-
-def video_room_url() -> str:
-    base = getattr(settings, "TANDEM_VIDEO_BASE_URL", "https://meet.jit.si").rstrip("/")
-    return f"{base}/tandem-{secrets.token_urlsafe(12).replace('_', 'x').replace('-', 'y')}"
-
-
-def _check_url(url: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        return ""
-    try:
-        URLValidator(schemes=["https", "http"])(url)
-    except ValidationError:
-        raise ApplicationError(BAD_URL, fields={"video_url": BAD_URL}) from None
-    if len(url) > VIDEO_URL_LIMIT:
-        raise ApplicationError(URL_TOO_LONG, fields={"video_url": URL_TOO_LONG})
-    return url
-
-
-def _check_location(location: str) -> str:
-    """The place was cut to the column's length without a word; it is refused instead."""
-    location = one_line(location)
-    if len(location) > LOCATION_LIMIT:
-        raise ApplicationError(LOCATION_TOO_LONG, fields={"location": LOCATION_TOO_LONG})
-    return location
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> int:
@@ -141,8 +110,8 @@ def meeting_schedule(
         raise ApplicationError(DATE_OUT_OF_RANGE, fields={"until": DATE_OUT_OF_RANGE})
     if format not in MeetingFormat.values:
         raise ApplicationError(BAD_FORMAT, fields={"format": BAD_FORMAT})
-    video_url = _check_url(video_url)
-    location = _check_location(location)
+    video_url = check_video_url(video_url)
+    location = check_location(location)
     if format == MeetingFormat.VIDEO and not video_url:
         video_url = video_room_url()
     if repeat and repeat not in Cadence.values:
