@@ -196,7 +196,7 @@ def test_checkin_scores(program):
          "favourable": 0.8},
     ]  # fmt: skip
     assert table.notes == []  # nothing counted is withheld: the three wait outside any block
-    assert "five people's settled answers" in table.summary
+    assert "five people's answers that can no longer be changed" in table.summary
 
 
 def test_the_average_chart_shows_the_answer_scale_not_zero_to_the_data(program):

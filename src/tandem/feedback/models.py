@@ -19,6 +19,9 @@ User = settings.AUTH_USER_MODEL
 CHECKIN_COMMENT_LIMIT = 2000
 # An answer may be changed this long after it was first given; then it is final.
 EDIT_WINDOW = timedelta(hours=24)
+# The same in the words figures explain themselves with ("answers that can no longer be
+# changed": past their hours to edit), never "settled".
+EDIT_WINDOW_HOURS = int(EDIT_WINDOW.total_seconds() // 3600)
 GUIDANCE_BODY_LIMIT = 20000
 INTERVENTION_NOTE_LIMIT = 2000
 

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest, InputSchema, TextId
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
-from tandem.feedback.models import EDIT_WINDOW, CheckIn, CheckInKind
+from tandem.feedback.models import EDIT_WINDOW, EDIT_WINDOW_HOURS, CheckIn, CheckInKind
 from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
@@ -114,8 +114,9 @@ class QuestionAggregateOut(Schema):
     distribution: list[tuple[str, int]]
     covers_until: datetime | None = Field(
         description="The figures cover the answers given before this instant: whole calendar "
-        "months, in blocks of at least 5 settled answers, so that two figures never differ by "
-        "one answer."
+        "months, in blocks of at least 5 answers that can no longer be changed "
+        f"({EDIT_WINDOW_HOURS} hours after they were given), so that two figures never differ "
+        "by one answer."
     )
 
 

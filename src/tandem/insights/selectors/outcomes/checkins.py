@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.feedback.models import CheckInKind
+from tandem.feedback.models import EDIT_WINDOW_HOURS, CheckInKind
 from tandem.feedback.questions import END_CATEGORY_KEY, FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
 from tandem.feedback.selectors import answer_noise
 from tandem.feedback.selectors.checkin_figures import AGGREGATE_MIN
@@ -59,7 +59,8 @@ FEW_CHOICES = (
 NO_ANSWERS = "No check-in was answered in these quarters."
 BLOCKS = (
     " Answers are counted in whole blocks of calendar months holding at least five people's "
-    "settled answers (the latest wait until their block is full), and each block's counts "
+    f"answers that can no longer be changed ({EDIT_WINDOW_HOURS} hours after they were given; "
+    "the latest wait until their block is full), and each block's counts "
     "carry noise of their own, the same on every reading, so that no one's answer can be "
     "worked out: the counts need not add up to the answers."
 )
