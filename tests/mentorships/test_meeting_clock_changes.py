@@ -146,3 +146,23 @@ def test_a_series_occurrence_the_clocks_move_says_so_on_creation_and_on_its_page
     for other in (first, third):
         page = client.get(reverse("meeting_detail", args=[other.pk])).content.decode()
         assert "does not exist" not in page
+
+
+def test_the_forms_name_the_zone_they_read_a_typed_time_in(client, berlin):
+    """UX review: "In your time zone." under Start time, on a profile never given one, left
+    which clock the form reads a guess."""
+    start = timezone.now() + timedelta(days=3)
+    meeting = services.meeting_schedule(
+        user=berlin.mentor,
+        mentorship_id=berlin.pk,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+        format="call",
+    )
+    client.force_login(berlin.mentor)
+    said = "In your time zone, Europe/Berlin (set on your profile)."
+    for url in (
+        reverse("meeting_new", args=[berlin.pk]),
+        reverse("meeting_reschedule", args=[meeting.pk]),
+    ):
+        assert said in client.get(url).content.decode(), url

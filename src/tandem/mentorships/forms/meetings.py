@@ -23,12 +23,15 @@ SEEN_UNREADABLE = (
 )
 
 
+def _your_zone() -> str:
+    """The typed time's zone, named: "In your time zone." left whoever had never set one on
+    their profile (still UTC) to guess which clock the form reads."""
+    return f"In your time zone, {timezone.get_current_timezone_name()} (set on your profile)."
+
+
 class MeetingForm(forms.Form):
     date = DateField(label="Date")
-    time = TimeField(
-        label="Start time",
-        help_text="In your time zone.",
-    )
+    time = TimeField(label="Start time")
     duration_minutes = forms.IntegerField(
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=45, label="Length (minutes)"
     )
@@ -51,6 +54,10 @@ class MeetingForm(forms.Form):
         label="Number of meetings",
         help_text="Leave empty to repeat until the agreement ends.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time"].help_text = _your_zone()
 
     def clean(self) -> dict[str, Any]:
         _check_typed_start(self)
@@ -84,10 +91,7 @@ class RescheduleForm(forms.Form):
     """
 
     date = DateField(label="New date")
-    time = TimeField(
-        label="New start time",
-        help_text="In your time zone.",
-    )
+    time = TimeField(label="New start time")
     duration_minutes = forms.IntegerField(
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, label="Length (minutes)"
     )
@@ -105,6 +109,7 @@ class RescheduleForm(forms.Form):
             "seen_minutes": meeting.duration_minutes,
         }
         super().__init__(*args, **kwargs)
+        self.fields["time"].help_text = _your_zone()
         self.stored_starts_at = meeting.starts_at
 
     def clean(self) -> dict[str, Any]:
