@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tandem.core.body_limit import request_too_large_message
-from tandem.people.auth import NOT_AUTHENTICATED, TOKEN_INVALID
+from tandem.people.auth import CSRF_MISSING, NOT_AUTHENTICATED, TOKEN_INVALID
 from tandem.people.models import ApiToken, Identity, Profile
 from tandem.people.services import api_token_create, identity_set
 from tandem.people.services.tokens import TOKEN_FROM_TOKEN
@@ -131,12 +131,21 @@ def test_errors_these_endpoints_answer_are_in_the_schema(client):
 
 
 def test_session_writes_need_csrf():
+    """The refusal says what to send: a live API fuzz read ninja's bare "CSRF check Failed"."""
     user = UserFactory()
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(user)
     assert csrf_client.get(BASE + "/me").status_code == 200
     response = csrf_client.patch(BASE + "/me", data={"city": "X"}, content_type="application/json")
     assert response.status_code == 403
+    assert response.json() == {"detail": CSRF_MISSING, "fields": {}}
+    assert "X-CSRFToken" in CSRF_MISSING
+    token = "a" * 32  # a CSRF secret the client holds as its cookie and sends back
+    csrf_client.cookies["csrftoken"] = token
+    response = csrf_client.patch(
+        BASE + "/me", data={"city": "X"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200, response.content
 
 
 class TestMe:

@@ -8,9 +8,10 @@ from datetime import timedelta
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from tandem.core.exceptions import ApplicationError
 from tandem.people.models import ApiToken
 
 TOKEN_PREFIX_LENGTH = 8
@@ -18,6 +19,11 @@ TOKEN_PREFIX_LENGTH = 8
 # not once per request (on SQLite every write waits for the database's one write lock).
 LAST_USED_PRECISION = timedelta(minutes=5)
 NOT_AUTHENTICATED = "Log in, or send a personal API token as `Authorization: Bearer <token>`."
+CSRF_MISSING = (
+    "This write came with your signed-in session but without its CSRF token: send the "
+    "`csrftoken` cookie's value in the `X-CSRFToken` header (from the site's own address), or "
+    "authenticate with a personal API token as `Authorization: Bearer <token>`."
+)
 TOKEN_INVALID = (
     "This API token is not valid: it is mistyped, revoked, or its account is closed. "
     "Create a new one on your account page."
@@ -78,7 +84,10 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        return super()._get_key(request)
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:  # ninja's bare "CSRF check Failed" says not what to send
+            raise ApplicationError(CSRF_MISSING, status=exc.status_code) from None
 
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
