@@ -38,3 +38,20 @@ def test_a_meeting_is_two_lines_on_a_phone(chromium, live_server):
         assert "Format" not in row.inner_text()  # no label before each figure
         assert row.bounding_box()["height"] < 80
     page.context.close()
+
+
+def test_a_one_line_forms_button_sits_beside_its_box_on_a_desktop(chromium, live_server):
+    """UX review: the meeting agenda's Add stood at the card's far edge, 25rem right of the box
+    it sends."""
+    pair = mentorship()
+    pair.mentee.set_password(PASSWORD)
+    pair.mentee.save(update_fields=["password"])
+    soon = meeting(pair, in_hours=48)
+    page = open_as(chromium, live_server, pair.mentee)
+    page.goto(f"/mentorships/meetings/{soon.pk}/")
+    form = page.locator("form.row-form").first
+    box = form.locator("input[type=text]").bounding_box()
+    button = form.locator("button[type=submit]").bounding_box()
+    assert box and button
+    assert 0 <= button["x"] - (box["x"] + box["width"]) < 24
+    page.context.close()
