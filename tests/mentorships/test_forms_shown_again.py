@@ -23,6 +23,7 @@ from tandem.mentorships.models import (
 from tandem.mentorships.services.lifecycle import MENTORSHIP_CLOSED
 from tandem.mentorships.services.work import DATE_PASSED
 from tandem.mentorships.views.action_items import ACTION_ITEM_FORM_INVALID
+from tandem.mentorships.views.common import SEE_THE_MARKED_FIELDS
 from tandem.mentorships.views.goals import (
     GOAL_FORM_INVALID,
     MILESTONE_FORM_INVALID,
@@ -195,3 +196,38 @@ class TestAgenda:
             "description", []
         )
         assert not AgendaItem.objects.exists() and not ActionItem.objects.exists()
+
+
+class TestTheSummaryBlamesNoRightField:
+    """The line above a refused form says it was not saved, never a cause of its own: it said
+    "it needs a short title" over a goal whose title was fine and whose date was not (pages
+    review on PostgreSQL: a target date past 2100, a measure, a note or an agenda item too
+    long, an owner no longer in the pair)."""
+
+    @pytest.mark.parametrize(
+        "summary",
+        [
+            GOAL_FORM_INVALID,
+            MILESTONE_FORM_INVALID,
+            ACTION_ITEM_FORM_INVALID,
+            AGENDA_FORM_INVALID,
+            PROGRESS_FORM_INVALID,
+        ],
+    )
+    def test_each_summary_points_at_the_marked_fields(self, summary):
+        assert summary.endswith(SEE_THE_MARKED_FIELDS)
+
+    def test_a_goal_with_its_title_and_a_date_out_of_range(self, client, m):
+        url = reverse("goal_add", args=[m.pk])
+        response = client.post(url, {"title": TYPED, "target_date": "9999-12-31"})
+        assert response.status_code == 400
+        assert top(response) == [GOAL_FORM_INVALID]
+        assert "between the years 1900 and 2100" in error_of(response, "id_target_date")
+        assert not Goal.objects.exists()
+
+    def test_progress_with_a_good_number_and_a_note_too_long(self, client, m, goal):
+        url = reverse("goal_progress", args=[goal.pk])
+        response = client.post(url, {"state": "in_progress", "percent": "40", "note": "x" * 501})
+        assert response.status_code == 400
+        assert top(response) == [PROGRESS_FORM_INVALID]
+        assert "at most 500 characters" in error_of(response, f"note-{goal.pk}")

@@ -16,11 +16,16 @@ from tandem.core.web import is_htmx, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ActionItemForm
 from tandem.mentorships.services.lifecycle import check_open
-from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again, wanted_done
+from tandem.mentorships.views.common import (
+    SEE_THE_MARKED_FIELDS,
+    mentorship_errors,
+    submit_or_show_again,
+    wanted_done,
+)
 from tandem.mentorships.views.meetings import meeting_page
 from tandem.mentorships.views.mentorships import mentorship_page
 
-ACTION_ITEM_FORM_INVALID = "Describe the action item and choose its owner."
+ACTION_ITEM_FORM_INVALID = f"The action item was not added: {SEE_THE_MARKED_FIELDS}"
 
 
 @login_required

@@ -19,6 +19,9 @@ from tandem.core.web import form_add_error, friendly_errors, is_htmx
 from tandem.mentorships.scheduling import twice_note
 
 PAGE_SIZE = 20
+# How the line above a refused small form ends: it names no cause of its own, since the one it
+# guessed (a missing title) was wrong whenever another field was the problem.
+SEE_THE_MARKED_FIELDS = "change what is marked below."
 
 mentorship_errors = friendly_errors(back="mentorship_list")
 

@@ -11,12 +11,17 @@ from django.views.decorators.http import require_POST
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import GoalForm
 from tandem.mentorships.services.lifecycle import check_open
-from tandem.mentorships.views.common import mentorship_errors, submit_or_show_again, wanted_done
+from tandem.mentorships.views.common import (
+    SEE_THE_MARKED_FIELDS,
+    mentorship_errors,
+    submit_or_show_again,
+    wanted_done,
+)
 from tandem.mentorships.views.mentorships import mentorship_page, milestone_form, progress_form
 
-GOAL_FORM_INVALID = "Check the goal: it needs a short title."
-PROGRESS_FORM_INVALID = "Progress is a whole number from 0 to 100."
-MILESTONE_FORM_INVALID = "Give the milestone a title."
+GOAL_FORM_INVALID = f"The goal was not added: {SEE_THE_MARKED_FIELDS}"
+PROGRESS_FORM_INVALID = f"The progress was not saved: {SEE_THE_MARKED_FIELDS}"
+MILESTONE_FORM_INVALID = f"The milestone was not added: {SEE_THE_MARKED_FIELDS}"
 PROGRESS_UNCHANGED = (
     "Nothing changed: the goal already has that state and progress. Change one, "
     "or add a note, to record an update."

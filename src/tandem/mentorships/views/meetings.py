@@ -35,12 +35,13 @@ from tandem.mentorships.services.attendance import check_meeting_markable
 from tandem.mentorships.services.lifecycle import check_open
 from tandem.mentorships.services.meeting_notes import check_agenda_open
 from tandem.mentorships.views.common import (
+    SEE_THE_MARKED_FIELDS,
     mentorship_errors,
     say_which_of_two,
     submit_or_show_again,
 )
 
-AGENDA_FORM_INVALID = "Write something first."
+AGENDA_FORM_INVALID = f"Nothing was added to the agenda: {SEE_THE_MARKED_FIELDS}"
 NOTES_FORM_INVALID = "The notes were not saved."
 SHARED_NOTES_SAVED = "Shared notes saved."
 NOTES_UNCHANGED = "Nothing changed: the notes are as they were."
