@@ -155,6 +155,19 @@ class TestPages:
         response = client.post(url, {"emails": "a@example.org", "role": "mentee", "when": "at"})
         assert response.status_code == 400 and not ParticipantInvitation.objects.exists()
 
+    def test_a_time_given_but_refused_is_not_also_said_to_be_missing(self, client, program, admin):
+        """Pages review on PostgreSQL: 9999-12-31T10:00 got the range error and "Choose the
+        date and time", as if none had been given."""
+        client.force_login(admin)
+        url = reverse("program_email_invitations", args=[program.slug])
+        body = {"emails": "a@example.org", "role": "mentee", "when": "at"}
+        response = client.post(url, {**body, "send_at": "9999-12-31T10:00"})
+        assert response.status_code == 400
+        assert response.context["form"].errors["send_at"] == [
+            "Enter a date between the years 1900 and 2100."
+        ]
+        assert not ParticipantInvitation.objects.exists()
+
 
 def pages_of(program, invitation):
     return [

@@ -47,7 +47,8 @@ class InviteByEmailForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        if data.get("when") == "at" and not data.get("send_at"):
+        # A time given but refused (out of range, not a date) already says so on the field.
+        if data.get("when") == "at" and not data.get("send_at") and "send_at" not in self.errors:
             self.add_error("send_at", SEND_AT_NEEDED)
         if data.get("when") != "at":
             data["send_at"] = None
