@@ -97,6 +97,15 @@ class TestActionItem:
         assert response.status_code == 302 and response["Location"] == back
         assert ActionItem.objects.get().meeting_id == mt.pk
 
+    def test_no_meeting_is_said_in_words_not_none(self, client, m):
+        """Pages review: the meeting choice's empty option read "None", as a value leaked
+        from the code does."""
+        meeting(m)
+        html = client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+        select = re.search(r'<select name="meeting".*?</select>', html, re.S).group()
+        assert re.search(r'<option value="" selected>Not from a meeting</option>', select)
+        assert ">None<" not in html
+
     def test_someone_outside_the_pair_still_gets_not_found(self, client, m):
         client.force_login(non_participants(m)["stranger"])
         url = reverse("action_item_add", args=[m.pk])

@@ -225,7 +225,7 @@ class ActionItemForm(forms.Form):
                 (mentorship.mentee_id, f"{mentorship.mentee.display_name} (mentee)"),
                 (mentorship.mentor_id, f"{mentorship.mentor.display_name} (mentor)"),
             ]
-        choice_field(self, "meeting").choices = [("", "None")] + [
+        choice_field(self, "meeting").choices = [("", "Not from a meeting")] + [
             (m.pk, timezone.localtime(m.starts_at).strftime("%d %b %Y %H:%M")) for m in meetings
         ]
 
