@@ -403,6 +403,18 @@ def test_program_mentorships_page_admin_only(client, django_assert_max_num_queri
     assert response.status_code == 200 and b"Relocating" in response.content
 
 
+def test_the_mentorship_tables_head_their_period_dates(client):
+    """UX review: the column was "Runs", a word the admin pages use for match runs."""
+    m = mentorship()
+    client.force_login(m.mentee)
+    mine = client.get(reverse("mentorship_list")).content.decode()
+    client.force_login(member(m.program, Role.ADMIN))
+    program = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
+    for page in (mine, program):
+        assert '<th scope="col">Dates</th>' in page and 'data-label="Dates"' in page
+        assert ">Runs<" not in page and 'data-label="Runs"' not in page
+
+
 def test_admin_only_member_cannot_send(client):
     program = ProgramFactory()
     admin = member(program, Role.ADMIN)
