@@ -143,6 +143,10 @@ def test_session_writes_need_csrf():
     token = "a" * 32  # a CSRF secret the client holds as its cookie and sends back
     csrf_client.cookies["csrftoken"] = token
     response = csrf_client.patch(
+        BASE + "/me", data={"city": "X"}, content_type="application/json", HTTP_X_CSRFTOKEN="b" * 32
+    )
+    assert (response.status_code, response.json()["detail"]) == (403, CSRF_MISSING)
+    response = csrf_client.patch(
         BASE + "/me", data={"city": "X"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code == 200, response.content

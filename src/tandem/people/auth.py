@@ -20,9 +20,9 @@ TOKEN_PREFIX_LENGTH = 8
 LAST_USED_PRECISION = timedelta(minutes=5)
 NOT_AUTHENTICATED = "Log in, or send a personal API token as `Authorization: Bearer <token>`."
 CSRF_MISSING = (
-    "This write came with your signed-in session but without its CSRF token: send the "
-    "`csrftoken` cookie's value in the `X-CSRFToken` header (from the site's own address), or "
-    "authenticate with a personal API token as `Authorization: Bearer <token>`."
+    "This write came with your signed-in session, but its CSRF token is missing or does not "
+    "match: send the `csrftoken` cookie's value in the `X-CSRFToken` header (from the site's own "
+    "address), or authenticate with a personal API token as `Authorization: Bearer <token>`."
 )
 TOKEN_INVALID = (
     "This API token is not valid: it is mistyped, revoked, or its account is closed. "
