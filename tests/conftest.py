@@ -164,6 +164,17 @@ def module_transaction(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def migrate_to(transactional_db):
+    """``migrate_to(("people", "0005_skill_curated"))``: the database at that migration, the
+    models as they were there; every app at its newest migration after the test
+    (``tests.migrating.newest_after``)."""
+    from tests.migrating import newest_after
+
+    with newest_after() as migrate:
+        yield migrate
+
+
+@pytest.fixture
 def postgres_only():
     """For tests of PostgreSQL behaviour (row locks under real concurrency).
 

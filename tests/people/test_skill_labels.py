@@ -8,8 +8,6 @@ every reader of a person's skills reads that person's ``label``."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from tandem.people.models import OfferedSkill, Skill, WantedSkill
@@ -161,16 +159,9 @@ def test_labels_go_with_the_profile(people):
 BEFORE, AFTER = ("people", "0005_skill_curated"), ("people", "0006_skill_labels")
 
 
-def _migrate(target: tuple[str, str]):
-    """Migrate the people app to ``target``; the models as they were there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return MigrationExecutor(connection).loader.project_state(target).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_every_link_with_the_rows_spelling_and_goes_back():
-    old = _migrate(BEFORE)
+def test_the_migration_keeps_every_link_with_the_rows_spelling_and_goes_back(migrate_to):
+    old = migrate_to(BEFORE)
     OldProfile, OldSkill, OldUser = (
         old.get_model("people", name) for name in ("Profile", "Skill", "User")
     )
@@ -184,7 +175,7 @@ def test_the_migration_keeps_every_link_with_the_rows_spelling_and_goes_back():
     p2.skills_offered.add(shared)
     p2.skills_wanted.add(python)
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     Offered, Wanted = (
         new.get_model("people", "OfferedSkill"),
         new.get_model("people", "WantedSkill"),
@@ -198,7 +189,7 @@ def test_the_migration_keeps_every_link_with_the_rows_spelling_and_goes_back():
     # What every holder reads: the spelling they all read before.
     assert skill_labels(profile_queryset().get(pk=p1.pk), "skills_wanted") == ["Python", FIRST]
 
-    OldProfile = _migrate(BEFORE).get_model("people", "Profile")
+    OldProfile = migrate_to(BEFORE).get_model("people", "Profile")
     assert set(OldProfile.objects.get(pk=p1.pk).skills_wanted.values_list("pk", flat=True)) == {
         shared.pk,
         python.pk,
@@ -206,7 +197,7 @@ def test_the_migration_keeps_every_link_with_the_rows_spelling_and_goes_back():
     assert list(OldProfile.objects.get(pk=p2.pk).skills_offered.values_list("pk", flat=True)) == [
         shared.pk
     ]
-    _migrate(AFTER)
+    migrate_to(AFTER)
     assert list(WantedSkill.objects.filter(profile_id=p2.pk).values_list("label", flat=True)) == [
         "Python"
     ]

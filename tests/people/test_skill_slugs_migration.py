@@ -5,8 +5,6 @@ holds one tag twice on a side keeps one holding (no unique-constraint error)."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tandem.matching.records.cells import skill_slug
 from tandem.people.models import OfferedSkill, Skill, WantedSkill
@@ -14,19 +12,10 @@ from tandem.people.models import OfferedSkill, Skill, WantedSkill
 BEFORE, AFTER = ("people", "0006_skill_labels"), ("people", "0007_skill_slugs_normalised")
 
 
-def _migrate(target: tuple[str, str]):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return MigrationExecutor(connection).loader.project_state(target).apps
-
-
 @pytest.fixture
-def at_0006():
-    """The people app at 0006 for the test, and back at the newest migrations after it."""
-    yield _migrate(BEFORE)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+def at_0006(migrate_to):
+    """The people app at 0006 for the test (``migrate_to`` takes it back after)."""
+    return migrate_to(BEFORE)
 
 
 def _held(Holding) -> list[tuple[int, str, str]]:
@@ -34,7 +23,7 @@ def _held(Holding) -> list[tuple[int, str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_old_slugs_are_recomputed_and_a_second_holding_of_one_tag_merges(at_0006):
+def test_old_slugs_are_recomputed_and_a_second_holding_of_one_tag_merges(at_0006, migrate_to):
     old = at_0006
     Profile, Skill0, User, Offered0, Wanted0 = (
         old.get_model("people", name)
@@ -60,7 +49,7 @@ def test_old_slugs_are_recomputed_and_a_second_holding_of_one_tag_merges(at_0006
     Wanted0.objects.create(profile=p5, skill=g, label="Ｇ＃")
     Wanted0.objects.create(profile=p5, skill=python, label="python")
 
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     assert _held(OfferedSkill) == [
         (p1.pk, "c-sharp", "Ｃ＃"),
@@ -91,7 +80,9 @@ def test_old_slugs_are_recomputed_and_a_second_holding_of_one_tag_merges(at_0006
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_row_whose_spelling_moved_away_goes_and_its_curated_mark_moves_with_the_tag(at_0006):
+def test_a_row_whose_spelling_moved_away_goes_and_its_curated_mark_moves_with_the_tag(
+    at_0006, migrate_to
+):
     old = at_0006
     Profile, Skill0, User, Offered0 = (
         old.get_model("people", name) for name in ("Profile", "Skill", "User", "OfferedSkill")
@@ -102,7 +93,7 @@ def test_a_row_whose_spelling_moved_away_goes_and_its_curated_mark_moves_with_th
     Offered0.objects.create(profile=p1, skill=stray, label="Ｃ＋＋")
     Offered0.objects.create(profile=p1, skill=plus, label="C++")
 
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     assert not Skill.objects.filter(pk=stray.pk).exists()
     # The curated spelling wins, as when a typed tag is curated (skill_vocabulary_add).
