@@ -127,8 +127,13 @@ def _cancellations_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]
         (c for c in facts.signals.cancellations if to_utc(c.at) <= facts.now),
         key=lambda c: to_utc(c.at),
     )
+    # In a row: the meetings that came due since the last one held were called off, whenever
+    # the change was made (moving far-ahead meetings at once is no streak yet).
     since_meeting = [
-        c for c in cancellations if facts.last_meeting is None or to_utc(c.at) > facts.last_meeting
+        c
+        for c in cancellations
+        if to_utc(c.due_at) <= facts.now
+        and (facts.last_meeting is None or to_utc(c.due_at) > facts.last_meeting)
     ]
     reasons: list[HealthReason] = []
     in_a_row = len(since_meeting)

@@ -82,15 +82,25 @@ class Cancellation:
     meeting was due (the moment it did not happen). ``by``: the side that called it off; None
     for a no-show, which blames neither side (either may say it did not happen, and saying
     so is no proof of who stayed away). ``rescheduled``: True when a new time was agreed in the
-    same step (a move), False for a plain cancellation or a no-show.
+    same step (a move), False for a plain cancellation or a no-show. ``due``: when the meeting
+    was due (its start before the change); None when not known, read as ``at``. Cancellations
+    in a row are meetings that came due in a row: moving far-ahead meetings is none yet.
     """
 
     at: datetime
     by: Side | None
     rescheduled: bool = False
+    due: datetime | None = None
 
     def __post_init__(self) -> None:
         _check_aware(self.at, "Cancellation.at")
+        if self.due is not None:
+            _check_aware(self.due, "Cancellation.due")
+
+    @property
+    def due_at(self) -> datetime:
+        """When the meeting was due, as far as known."""
+        return self.due if self.due is not None else self.at
 
 
 @dataclass(frozen=True)

@@ -151,12 +151,12 @@ def _cancellations(by_id: dict[int, Mentorship], now: datetime) -> dict[int, lis
         kind__in=list(CANCELLING_EVENTS),
         created_at__gte=now - LOOKBACK,
         created_at__lte=now,
-    ).values_list("mentorship_id", "actor_id", "kind", "created_at")
-    for mentorship_id, actor_id, kind, at in rows:
+    ).values_list("mentorship_id", "actor_id", "kind", "created_at", "due_at")
+    for mentorship_id, actor_id, kind, at, due in rows:
         side = side_of(by_id[mentorship_id], actor_id)
         if side is not None:
             found[mentorship_id].append(
-                Cancellation(at=at, by=side, rescheduled=CANCELLING_EVENTS[kind])
+                Cancellation(at=at, by=side, rescheduled=CANCELLING_EVENTS[kind], due=due)
             )
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from datetime import datetime
 
 from django.urls import reverse
 
@@ -17,10 +18,15 @@ MENTORSHIP_CLOSED = "This mentorship has ended; it can no longer be changed."
 
 
 def event_add(
-    *, mentorship: Mentorship, actor: User | None, kind: str, summary: str
+    *,
+    mentorship: Mentorship,
+    actor: User | None,
+    kind: str,
+    summary: str,
+    due_at: datetime | None = None,
 ) -> MentorshipEvent:
     return MentorshipEvent.objects.create(
-        mentorship=mentorship, actor=actor, kind=kind, summary=summary[:300]
+        mentorship=mentorship, actor=actor, kind=kind, summary=summary[:300], due_at=due_at
     )
 
 
@@ -56,10 +62,12 @@ def event_add_and_notify_other(
     kind: str,
     title: str,
     body: str = "",
+    due_at: datetime | None = None,
 ) -> None:
-    """A change one of the pair made: on their timeline as ``event`` with ``summary``, and a
-    notification of ``kind`` to the other person, the two always together."""
-    event_add(mentorship=mentorship, actor=actor, kind=event, summary=summary)
+    """A change one of the pair made: on their timeline as ``event`` with ``summary`` (and the
+    ``due_at`` of a meeting it calls off or moves), and a notification of ``kind`` to the other
+    person, the two always together."""
+    event_add(mentorship=mentorship, actor=actor, kind=event, summary=summary, due_at=due_at)
     notify_other(mentorship=mentorship, actor=actor, kind=kind, title=title, body=body)
 
 

@@ -257,6 +257,7 @@ def meeting_cancel(*, user: User, meeting_id: int) -> Meeting:
             kind=Kind.MEETING,
             title=f"{user.display_name} cancelled your meeting",
             body=f"The meeting on {_local_text(meeting.starts_at, other)} is off.",
+            due_at=meeting.starts_at,
         )
     return meeting
 
@@ -301,6 +302,7 @@ def meeting_series_cancel(*, user: User, meeting_id: int) -> MeetingSeries:
             summary=f"{user.display_name} cancelled the rest of a meeting series.",
             kind=Kind.MEETING,
             title=f"{user.display_name} cancelled your remaining series meetings",
+            due_at=min((occurrence.starts_at for occurrence in occurrences), default=None),
         )
     return series
 
@@ -368,6 +370,7 @@ def meeting_reschedule(
             kind=Kind.MEETING,
             title=f"{user.display_name} moved your meeting",
             body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.",
+            due_at=old,
         )
     return meeting, True
 

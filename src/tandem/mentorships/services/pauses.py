@@ -8,6 +8,7 @@ relationship's health (``tandem.feedback`` reads them). The other person is told
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -126,7 +127,12 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%B}"
 
 
-def _pause_notice(*, who: str, starts_on: date, ends_on: date, today: date) -> dict[str, str]:
+class _Notice(TypedDict):
+    title: str
+    body: str
+
+
+def _pause_notice(*, who: str, starts_on: date, ends_on: date, today: date) -> _Notice:
     """The partner's notice: a pause planned for later says when it starts, so it does not
     read as if the pair stopped meeting today."""
     if starts_on > today:
