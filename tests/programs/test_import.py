@@ -126,7 +126,7 @@ class TestUnreadableFiles:
 
     def test_too_large(self, program, admin):
         content = csv_bytes(ANA) + b"\n" + b"x" * reading.MAX_UPLOAD_BYTES
-        assert "limit is 5 MB" in file_error(program, admin, content)
+        assert "larger than the limit of 5 MB" in file_error(program, admin, content)
 
     def test_duplicate_header(self, program, admin):
         assert "twice" in file_error(program, admin, b"email,role,email\na@b.org,mentee,x\n")

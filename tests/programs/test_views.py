@@ -332,6 +332,24 @@ class TestImportPages:
         )
         assert not ImportBatch.objects.exists()
 
+    def test_a_file_over_the_import_limit_is_not_given_a_size_it_lacks(
+        self, client, program, admin
+    ):
+        """The page reads a byte past the limit and no more, so it cannot know the size (pages
+        review on PostgreSQL: a 5.5 MB file was "5.0 MB; the limit is 5 MB")."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
+
+        login(client, admin)
+        content = b"email,role\n" + b"a@example.org,mentee\n" * (MAX_UPLOAD_BYTES // 20)
+        upload = SimpleUploadedFile("people.csv", content)
+        response = client.post(reverse("program_import", args=[program.slug]), {"file": upload})
+        page = response.content.decode()
+        assert response.status_code == 200 and "larger than the limit of 5 MB" in page
+        assert "5.0 MB" not in page
+        assert not ImportBatch.objects.exists()
+
     def test_row_errors_listed(self, client, program, admin, django_capture_on_commit_callbacks):
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -56,9 +56,10 @@ COLUMNS = tuple(column.name for column in RECORD_COLUMNS if column.name not in N
 MANAGER_EMAIL_MAX_LENGTH = cast(int, Profile._meta.get_field("manager_email").max_length)
 
 # --- file-level messages ---
+# No size in it: the page and the API read one byte past the limit and no further.
 FILE_TOO_LARGE = (
-    "The file is {size:.1f} MB; the limit is {limit} MB. Split it into smaller "
-    "files and import them one after another."
+    "The file is larger than the limit of {limit} MB. Split it into smaller files and import "
+    "them one after another."
 )
 FILE_TYPE = "Upload a .csv (UTF-8) or .xlsx file."
 FILE_OLD_EXCEL = (
@@ -169,9 +170,7 @@ class ParsedRow:
 def check_upload(*, filename: str, size: int) -> None:
     """What can be refused before the file is read: its size and its type."""
     if size > MAX_UPLOAD_BYTES:
-        _file_error(
-            FILE_TOO_LARGE.format(size=size / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
-        )
+        _file_error(FILE_TOO_LARGE.format(limit=MAX_UPLOAD_BYTES // 1024 // 1024))
     if not size:
         _file_error(FILE_EMPTY)
     lower = (filename or "").lower()
