@@ -18,10 +18,29 @@ from tandem.api import api
 from tandem.core.api_types import years_pattern
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR
 from tandem.core.exceptions import ApplicationError
+from tandem.feedback.models import INTERVENTION_NOTE_LIMIT
+from tandem.feedback.services.checkin_templates import MAX_QUESTIONS
 from tandem.insights.scope import QUARTER_PATTERN, parse_quarter
+from tandem.matching.records import cells
+from tandem.mentorships.models import PROBLEM_TEXT_LIMIT
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
-from tandem.mentorships.services.requests import MESSAGE_LIMIT
+from tandem.mentorships.scheduling import MAX_OCCURRENCES
+from tandem.mentorships.services import agreement_content, work
+from tandem.mentorships.services.ending import END_REASON_LIMIT
+from tandem.mentorships.services.lifecycle import REFLECTION_LIMIT
+from tandem.mentorships.services.meeting_notes import AGENDA_ITEM_LIMIT
+from tandem.mentorships.services.meeting_places import LOCATION_LIMIT, VIDEO_URL_LIMIT
+from tandem.mentorships.services.meetings import MIN_OCCURRENCES
+from tandem.mentorships.services.requests import DECLINE_REASON_LIMIT, MESSAGE_LIMIT
+from tandem.messaging import models as messaging
+from tandem.people.services.manager import MANAGER_EMAIL_MAX_LENGTH, MANAGER_NAME_MAX_LENGTH
 from tandem.people.services.profiles import TEXT_LIMITS
+from tandem.people.services.tokens import TOKEN_NAME_LIMIT
+from tandem.programs.models import Program
+from tandem.programs.services.admins import MAX_EMAIL
+from tandem.programs.services.enrolment_bulk import BULK_MAX
+from tandem.programs.services.enrolments import MAX_INVITATION_USES
+from tandem.programs.services.programs import DESCRIPTION_LIMIT, MAX_ROLE_LIMIT, SETTING_BOUNDS
 from tests.mentorships.factories import call, mentorship
 from tests.people.factories import ProfileFactory
 
@@ -40,6 +59,112 @@ def test_text_limits_are_the_services():
         assert _string(profile[field])["maxLength"] == limit, field
     assert COMPONENTS["NotesIn"]["properties"]["shared_notes"]["maxLength"] == NOTES_MAX_LENGTH
     assert COMPONENTS["RequestIn"]["properties"]["message"]["maxLength"] == MESSAGE_LIMIT
+
+
+def _texts(limits: dict[str, int]) -> list[tuple[str, dict]]:
+    return [(name, {"maxLength": limit}) for name, limit in limits.items()]
+
+
+def _range(low: int, high: int) -> dict:
+    return {"minimum": low, "maximum": high}
+
+
+# What each service checks inline, as the schema must state it: ``{schema: [(field, keys)]}``,
+# a list's items under ``field[]`` and a map's values under ``field{}``. An API review found
+# these missing: /api/openapi.json said nothing of a goal's 200 characters, a capacity's 1..20
+# or an agreement's 10 objectives, and said 8,000 characters for a message the service cuts
+# at 4,000 (2,000 for a report's reason it refuses past 1,000).
+STATED = {
+    "GoalIn": [
+        ("title", {"maxLength": work.TITLE_LIMIT}),
+        ("measure", {"maxLength": work.MEASURE_LIMIT}),
+    ],
+    "ProgressIn": [("note", {"maxLength": work.PROGRESS_NOTE_LIMIT})],
+    "MilestoneIn": [("title", {"maxLength": work.TITLE_LIMIT})],
+    "ActionItemIn": [("description", {"maxLength": work.ACTION_ITEM_LIMIT})],
+    "Objective": [
+        ("goal", {"maxLength": agreement_content.OBJECTIVE_GOAL_LIMIT}),
+        ("measure", {"maxLength": agreement_content.OBJECTIVE_MEASURE_LIMIT}),
+    ],
+    "AgreementContent": [
+        *_texts(agreement_content.TEXT_FIELDS),
+        ("objectives", {"maxItems": agreement_content.MAX_OBJECTIVES}),
+        (
+            "meeting_minutes",
+            _range(agreement_content.MIN_MEETING_MINUTES, agreement_content.MAX_MEETING_MINUTES),
+        ),
+    ],
+    "EndIn": [("reason", {"maxLength": END_REASON_LIMIT})],
+    "CompleteIn": [("reflection", {"maxLength": REFLECTION_LIMIT})],
+    "DeclineIn": [("reason", {"maxLength": DECLINE_REASON_LIMIT})],
+    "ProblemReportIn": [("text", {"maxLength": PROBLEM_TEXT_LIMIT})],
+    "MeetingIn": [
+        ("video_url", {"maxLength": VIDEO_URL_LIMIT}),
+        ("location", {"maxLength": LOCATION_LIMIT}),
+        ("count", _range(MIN_OCCURRENCES, MAX_OCCURRENCES)),
+    ],
+    "TextIn": [("text", {"maxLength": AGENDA_ITEM_LIMIT})],
+    "PrivateNoteIn": [("body", {"maxLength": NOTES_MAX_LENGTH})],
+    "MessageIn": [("body", {"maxLength": messaging.MESSAGE_LIMIT})],
+    "MessageEditIn": [("body", {"maxLength": messaging.MESSAGE_LIMIT})],
+    "ReportIn": [("reason", {"maxLength": messaging.REPORT_REASON_LIMIT})],
+    "NoteIn": [("note", {"maxLength": INTERVENTION_NOTE_LIMIT})],
+    "TemplateIn": [("questions", {"maxItems": MAX_QUESTIONS})],
+    "TokenIn": [("name", {"maxLength": TOKEN_NAME_LIMIT})],
+    "ProfilePatch": [
+        ("manager_email", {"maxLength": MANAGER_EMAIL_MAX_LENGTH}),
+        ("manager_name", {"maxLength": MANAGER_NAME_MAX_LENGTH}),
+        ("seniority", _range(cells.SENIORITY_RANGE[0], cells.SENIORITY_RANGE[-1])),
+        *[(side, {"maxItems": cells.MAX_SKILLS}) for side in ("skills_offered", "skills_wanted")],
+        *[
+            (f"{side}[]", {"maxLength": cells.SKILL_MAX_LENGTH})
+            for side in ("skills_offered", "skills_wanted")
+        ],
+        (
+            "working_style{}",
+            _range(cells.WORKING_STYLE_SCALE[0], cells.WORKING_STYLE_SCALE[-1]),
+        ),
+    ],
+    "IdentityIn": [
+        ("attributes", {"maxItems": cells.MAX_IDENTITY_ITEMS}),
+        ("attributes[]", {"maxLength": cells.MAX_IDENTITY_ITEM_LENGTH}),
+    ],
+    **{
+        schema: [
+            ("name", {"maxLength": Program._meta.get_field("name").max_length}),
+            ("description", {"maxLength": DESCRIPTION_LIMIT}),
+            *[(name, _range(low, high)) for name, (low, high) in SETTING_BOUNDS.items()],
+            *[(role, _range(1, MAX_ROLE_LIMIT)) for role in ("mentee_limit", "mentor_limit")],
+        ]
+        for schema in ("ProgramIn", "ProgramPatch")
+    },
+    "CapacityIn": [("capacity", _range(1, cells.CAPACITY_MAX))],
+    "InvitationIn": [("max_uses", _range(1, MAX_INVITATION_USES))],
+    "BulkStatusIn": [("ids", {"maxItems": BULK_MAX})],
+    "AdminInviteIn": [("email", {"maxLength": MAX_EMAIL})],
+}
+
+
+def _stated(schema: str, path: str) -> dict:
+    """The property at ``path`` of a component: its non-null branch, or a list's items
+    (``field[]``) or a map's values (``field{}``)."""
+    name = path.rstrip("[]{}")
+    node = COMPONENTS[schema]["properties"][name]
+    node = next((o for o in node.get("anyOf", [node]) if o.get("type") != "null"), node)
+    if path.endswith("[]"):
+        return node["items"]
+    if path.endswith("{}"):
+        return node["additionalProperties"]
+    return node
+
+
+@pytest.mark.parametrize(
+    ("schema", "path", "keys"),
+    [(schema, path, keys) for schema, fields in STATED.items() for path, keys in fields],
+)
+def test_each_inline_limit_is_stated(schema, path, keys):
+    node = _stated(schema, path)
+    assert {key: node.get(key) for key in keys} == keys
 
 
 def _properties(node):

@@ -89,8 +89,9 @@ def _whole_number(value: object) -> object:
 
 
 # Every integer input of a JSON body carries it (a path or a query string: ``TEXT_DIGITS``).
-# A narrower range: ``Annotated[int, WHOLE_NUMBER]`` with ``Field(ge=0, le=100)``, never
-# ``ApiInt`` with it (pydantic then drops the narrower bounds).
+# A narrower range pydantic enforces: ``Annotated[int, WHOLE_NUMBER]`` with
+# ``Field(ge=0, le=100)``, never ``ApiInt`` with it (pydantic then drops the narrower bounds);
+# one the service checks in its own words: ``Annotated[ApiInt, within(0, 100)]``.
 # Bounds come before the validator in an ``Annotated``, or the schema shows ``ge``/``le``
 # instead of ``minimum``/``maximum``.
 WHOLE_NUMBER = BeforeValidator(_whole_number)
@@ -215,6 +216,20 @@ def up_to(limit: int) -> Any:
     ``maxLength``, so clients and fuzzers learn it; the service stays the one check, with the
     one constant (it may strip the text first)."""
     return Field(json_schema_extra={"maxLength": limit})
+
+
+def up_to_items(limit: int) -> Any:
+    """``Annotated[list[...], up_to_items(LIMIT)]``: a list its service refuses past ``LIMIT``
+    items, stated as ``maxItems`` as ``up_to`` states a text's (the service may count only the
+    items it keeps: blank ones, or the same one twice, are dropped before)."""
+    return Field(json_schema_extra={"maxItems": limit})
+
+
+def within(low: int, high: int) -> Any:
+    """``Annotated[ApiInt, within(LOW, HIGH)]``: a number its service refuses outside
+    ``LOW..HIGH`` (a 400 naming the field, in the service's words), stated as ``minimum`` and
+    ``maximum`` in place of the column's range, which still holds (a 422)."""
+    return Field(json_schema_extra={"minimum": low, "maximum": high})
 
 
 class InputSchema(Schema):

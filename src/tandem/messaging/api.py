@@ -17,10 +17,21 @@ from tandem.core.api_types import (
     AuthenticatedRequest,
     InputSchema,
     TextId,
+    up_to,
 )
 from tandem.core.openapi import ErrorOut
 from tandem.messaging import selectors, services
-from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, Conversation, MessageReport
+from tandem.messaging.models import (
+    CLIENT_ID_LIMIT,
+    MESSAGE_LIMIT,
+    REPORT_REASON_LIMIT,
+    Conversation,
+    MessageReport,
+)
+
+# A text as long as the service takes once its surrounding blanks are cut (the schema's
+# ``maxLength``); pydantic refuses one past twice that before the service reads it.
+MessageBody = Annotated[str, up_to(MESSAGE_LIMIT)]
 
 router = Router(tags=["messages"])
 
@@ -53,7 +64,7 @@ class MessagePageOut(Schema):
 
 
 class MessageIn(InputSchema):
-    body: str = Field(max_length=MESSAGE_LIMIT * 2)
+    body: MessageBody = Field(max_length=MESSAGE_LIMIT * 2)
     client_id: str = Field(
         max_length=CLIENT_ID_LIMIT,
         description="Made by the client, one per message; sending it again returns the same "
@@ -62,7 +73,7 @@ class MessageIn(InputSchema):
 
 
 class MessageEditIn(InputSchema):
-    body: str = Field(max_length=MESSAGE_LIMIT * 2)
+    body: MessageBody = Field(max_length=MESSAGE_LIMIT * 2)
 
 
 class ReadIn(InputSchema):
@@ -74,7 +85,9 @@ class ReadOut(Schema):
 
 
 class ReportIn(InputSchema):
-    reason: str = Field("", max_length=2000)
+    reason: Annotated[str, up_to(REPORT_REASON_LIMIT)] = Field(
+        "", max_length=REPORT_REASON_LIMIT * 2
+    )
 
 
 class ReportOut(Schema):

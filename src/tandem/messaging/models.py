@@ -14,6 +14,7 @@ from django.db.models import F, Q
 
 MESSAGE_LIMIT = 4000  # characters in one message
 CLIENT_ID_LIMIT = 64
+REPORT_REASON_LIMIT = 1000  # characters in the reason a message is reported for
 
 
 class Conversation(models.Model):

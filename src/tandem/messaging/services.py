@@ -26,6 +26,7 @@ from tandem.messaging import selectors
 from tandem.messaging.models import (
     CLIENT_ID_LIMIT,
     MESSAGE_LIMIT,
+    REPORT_REASON_LIMIT,
     Conversation,
     Message,
     MessageReport,
@@ -55,7 +56,7 @@ REPORT_NO_READER = (
     "directly."
 )
 REPORT_OWN = "You cannot report your own message."
-REPORT_REASON_TOO_LONG = "Keep the reason under 1,000 characters."
+REPORT_REASON_TOO_LONG = f"Keep the reason under {REPORT_REASON_LIMIT:,} characters."
 
 # Characters that reorder the text around them: they can make "gnp.exe" read as "exe.png".
 # Right-to-left writing needs none of them (the marks U+200E and U+200F stay allowed).
@@ -352,7 +353,7 @@ def message_report(*, user: User, message_id: int, reason: str = "") -> tuple[Me
     changes nothing and returns the first report with ``created`` False, as a resent message
     does."""
     reason = (reason or "").strip()
-    if len(reason) > 1000:
+    if len(reason) > REPORT_REASON_LIMIT:
         raise ApplicationError(REPORT_REASON_TOO_LONG, fields={"reason": REPORT_REASON_TOO_LONG})
     with transaction.atomic():
         message = selectors.access_message(user=user, message_id=message_id)

@@ -20,15 +20,27 @@ from tandem.core.api_types import (
     OneOf,
     TextId,
     up_to,
+    up_to_items,
+    within,
 )
 from tandem.core.exceptions import NotFound
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.matching.records.availability import format_windows_joined
+from tandem.matching.records.cells import (
+    MAX_IDENTITY_ITEM_LENGTH,
+    MAX_IDENTITY_ITEMS,
+    MAX_SKILLS,
+    SENIORITY_RANGE,
+    SKILL_MAX_LENGTH,
+    WORKING_STYLE_SCALE,
+)
 from tandem.people import selectors, services
 from tandem.people.auth import authenticated_by_token
 from tandem.people.choices import Cadence, MeetingFormat
+from tandem.people.services.manager import MANAGER_EMAIL_MAX_LENGTH, MANAGER_NAME_MAX_LENGTH
 from tandem.people.services.profiles import TEXT_LIMITS
+from tandem.people.services.tokens import TOKEN_NAME_LIMIT
 
 router = Router(tags=["people"])
 
@@ -144,6 +156,10 @@ SKILL_TAGS_HELP = (
 )
 
 
+# Skill tags, as many and as long as the participant record takes (``cells.check_skills``).
+Skills = Annotated[list[Annotated[str, up_to(SKILL_MAX_LENGTH)]], up_to_items(MAX_SKILLS)]
+
+
 class ProfilePatch(InputSchema):
     """Only the fields you send are changed; all are validated before anything is saved."""
 
@@ -153,14 +169,18 @@ class ProfilePatch(InputSchema):
     bio: Annotated[str, up_to(TEXT_LIMITS["bio"])] | None = None
     goals: Annotated[str, up_to(TEXT_LIMITS["goals"])] | None = None
     expertise: Annotated[str, up_to(TEXT_LIMITS["expertise"])] | None = None
-    skills_offered: list[str] | None = Field(None, description=SKILL_TAGS_HELP)
-    skills_wanted: list[str] | None = Field(None, description=SKILL_TAGS_HELP)
-    seniority: ApiInt | None = Field(None, description="0..10, or null to clear.")
+    skills_offered: Skills | None = Field(None, description=SKILL_TAGS_HELP)
+    skills_wanted: Skills | None = Field(None, description=SKILL_TAGS_HELP)
+    seniority: Annotated[ApiInt, within(SENIORITY_RANGE[0], SENIORITY_RANGE[-1])] | None = Field(
+        None, description="0..10, or null to clear."
+    )
     department: Annotated[str, up_to(TEXT_LIMITS["department"])] | None = None
-    manager_email: str | None = Field(
+    manager_email: Annotated[str, up_to(MANAGER_EMAIL_MAX_LENGTH)] | None = Field(
         None, description='Your manager\'s email (they need no account here); "" clears.'
     )
-    manager_name: str | None = Field(None, description="Your manager's name; needs the email.")
+    manager_name: Annotated[str, up_to(MANAGER_NAME_MAX_LENGTH)] | None = Field(
+        None, description="Your manager's name; needs the email."
+    )
     city: Annotated[str, up_to(TEXT_LIMITS["city"])] | None = None
     timezone: str | None = Field(None, description="IANA name, e.g. America/New_York.")
     availability: list[str] | None = Field(
@@ -175,7 +195,9 @@ class ProfilePatch(InputSchema):
     # participant record, which reads them next, also takes "WEEKLY" or "In person" from a file.
     meeting_format: Annotated[str, OneOf(MeetingFormat)] | None = None
     cadence: Annotated[str, OneOf(Cadence, "")] | None = Field(None, description='"" clears.')
-    working_style: dict[str, ApiInt] | None = Field(None, description="{question_key: 1..5}")
+    working_style: (
+        dict[str, Annotated[ApiInt, within(WORKING_STYLE_SCALE[0], WORKING_STYLE_SCALE[-1])]] | None
+    ) = Field(None, description="{question_key: 1..5}")
 
 
 class IdentityOut(Schema):
@@ -189,7 +211,9 @@ class IdentityIn(InputSchema):
     recommendations are the same whatever it holds, because an admin who can re-run matching at
     will could otherwise tell from the pairs what you wrote (docs/matching.md)."""
 
-    attributes: list[str] = Field(description="Up to 10 items in your own words.")
+    attributes: Annotated[
+        list[Annotated[str, up_to(MAX_IDENTITY_ITEM_LENGTH)]], up_to_items(MAX_IDENTITY_ITEMS)
+    ] = Field(description=f"Up to {MAX_IDENTITY_ITEMS} items in your own words.")
     consent: ApiBool = Field(
         description="Must be true to store anything new: you agree to storing and this use. "
         "A PUT that changes nothing keeps the consent you gave and its date."
@@ -207,7 +231,9 @@ class SkillOut(Schema):
 
 
 class TokenIn(InputSchema):
-    name: str = Field(description="What will use the token, e.g. 'laptop script'.")
+    name: Annotated[str, up_to(TOKEN_NAME_LIMIT)] = Field(
+        description="What will use the token, e.g. 'laptop script'."
+    )
 
 
 class TokenOut(Schema):

@@ -6,7 +6,7 @@ ones; admin operations answer 404 to participants too. Errors are
 ``{"detail": ..., "fields": {field: message}}``.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from django.urls import reverse
@@ -15,98 +15,38 @@ from ninja.pagination import paginate
 
 from tandem.core.api_types import (
     ApiBool,
-    ApiDate,
     ApiDateTime,
-    ApiFloat,
     ApiId,
     ApiInt,
     AuthenticatedRequest,
     InputSchema,
     OneOf,
     TextId,
+    up_to_items,
+    within,
 )
 from tandem.core.openapi import ErrorOut
 from tandem.core.pagination import PageNumberPagination
 from tandem.core.streaming import streamed_download
 from tandem.core.uploads import upload_request_body, uploaded_file
+from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.notify.services import absolute_url
-from tandem.people.choices import Cadence
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
+from tandem.programs.api_schemas import ProgramIn, ProgramOut, ProgramPatch
 from tandem.programs.exports import export_csv_lines
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.api import ImportConfirmIn, ImportOut
 from tandem.programs.imports.api import router as imports_router
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
-from tandem.programs.models import (
-    DEFAULT_WEIGHTS,
-    EnrolmentStatus,
-    MatchingMode,
-    ProgramType,
-    Role,
-)
+from tandem.programs.models import EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
-from tandem.programs.services.enrolments import TRANSITIONS
+from tandem.programs.services.enrolment_bulk import BULK_MAX
+from tandem.programs.services.enrolments import MAX_INVITATION_USES, TRANSITIONS
 
-LIMIT_DESCRIPTION = (
-    "Most {role}s holding a place (active or awaiting approval); null: no limit. Who joins "
-    "when all are taken is waitlisted; lowering it removes nobody."
-)
 router = Router(tags=["programs"])
 router.add_router("", admins_router)
 router.add_router("", imports_router)
-
-
-class ProgramOut(Schema):
-    id: int
-    slug: str
-    name: str
-    description: str
-    program_type: str = Field(description="classic | reverse | peer")
-    matching_mode: str = Field(description="cohort | self_serve")
-    starts_on: date | None
-    ends_on: date | None
-    default_duration_weeks: int
-    default_cadence: str
-    default_capacity: int
-    weights: dict[str, float] = Field(
-        description=f"0..10 per criterion: {', '.join(DEFAULT_WEIGHTS)}. Identity is none: "
-        "Tandem's match runs never use anyone's background."
-    )
-    avoid_manager: bool
-    avoid_same_department: bool
-    max_open_requests: int
-    request_expiry_days: int
-    allow_direct_requests: bool = Field(
-        description="Cohort programs: mentees may also send requests directly "
-        "(self-serve programs always allow them)."
-    )
-    mentee_limit: int | None = Field(description=LIMIT_DESCRIPTION.format(role="mentee"))
-    mentor_limit: int | None = Field(description=LIMIT_DESCRIPTION.format(role="mentor"))
-
-
-class ProgramPatch(InputSchema):
-    name: str | None = None
-    description: str | None = None
-    program_type: Annotated[str, OneOf(ProgramType)] | None = None
-    matching_mode: Annotated[str, OneOf(MatchingMode)] | None = None
-    starts_on: ApiDate | None = None
-    ends_on: ApiDate | None = None
-    default_duration_weeks: ApiInt | None = None
-    default_cadence: Annotated[str, OneOf(Cadence)] | None = None
-    default_capacity: ApiInt | None = None
-    weights: dict[str, ApiFloat] | None = None
-    avoid_manager: ApiBool | None = None
-    avoid_same_department: ApiBool | None = None
-    max_open_requests: ApiInt | None = None
-    request_expiry_days: ApiInt | None = None
-    allow_direct_requests: ApiBool | None = None
-    mentee_limit: ApiInt | None = Field(None, description="1 or more; null: no limit.")
-    mentor_limit: ApiInt | None = Field(None, description="1 or more; null: no limit.")
-
-
-class ProgramIn(ProgramPatch):
-    name: str
 
 
 class EnrolmentOut(Schema):
@@ -145,7 +85,7 @@ class EnrolmentActionIn(InputSchema):
 
 
 class BulkStatusIn(InputSchema):
-    ids: list[ApiId] = Field(
+    ids: Annotated[list[ApiId], up_to_items(BULK_MAX)] = Field(
         description="Enrolment ids of this program, each awaiting approval or waitlisted."
     )
     action: Annotated[str, OneOf(*services.BULK_ACTIONS)] = Field(
@@ -160,7 +100,7 @@ class BulkStatusOut(Schema):
 
 
 class CapacityIn(InputSchema):
-    capacity: ApiInt
+    capacity: Annotated[ApiInt, within(1, CAPACITY_MAX)]
 
 
 class InvitationIn(InputSchema):
@@ -169,7 +109,7 @@ class InvitationIn(InputSchema):
         "by e-mail)"
     )
     expires_at: ApiDateTime | None = None
-    max_uses: ApiInt | None = None
+    max_uses: Annotated[ApiInt, within(1, MAX_INVITATION_USES)] | None = None
     auto_approve: ApiBool = False
 
 

@@ -3,19 +3,21 @@ someone, withdraw an invitation nobody answered. Making a participant an admin i
 The operation ids are pinned: these operations moved here from ``api``."""
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId, up_to
 from tandem.core.openapi import ErrorOut
 from tandem.programs import selectors, services
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.services.admins import MAX_EMAIL
 
 router = Router(tags=["programs"])
 
 
 class AdminInviteIn(InputSchema):
-    email: str
+    email: Annotated[str, up_to(MAX_EMAIL)]
 
 
 class AdminInvitationOut(Schema):

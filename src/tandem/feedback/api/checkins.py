@@ -11,14 +11,25 @@ from typing import Annotated, Any, TypeVar
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import WHOLE_NUMBER, ApiBool, AuthenticatedRequest, InputSchema, TextId
+from tandem.core.api_types import (
+    WHOLE_NUMBER,
+    ApiBool,
+    AuthenticatedRequest,
+    InputSchema,
+    TextId,
+    up_to_items,
+)
 from tandem.core.exceptions import NotFound
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.models import EDIT_WINDOW, EDIT_WINDOW_HOURS, CheckIn, CheckInKind
 from tandem.feedback.selectors import checkin_figures
 from tandem.feedback.selectors import checkins as selectors
 from tandem.feedback.services import checkin_templates
-from tandem.feedback.services.checkin_templates import DELAY_DAYS_RANGE, EVERY_PERIODS_RANGE
+from tandem.feedback.services.checkin_templates import (
+    DELAY_DAYS_RANGE,
+    EVERY_PERIODS_RANGE,
+    MAX_QUESTIONS,
+)
 from tandem.feedback.services.checkins import checkin_answer
 from tandem.mentorships.api.common import ERRORS
 from tandem.programs.selectors import ProgramAccess, access_program
@@ -77,7 +88,7 @@ class AnswerOut(Schema):
 
 
 class TemplateIn(InputSchema):
-    questions: list[dict[str, Any]] = Field(
+    questions: Annotated[list[dict[str, Any]], up_to_items(MAX_QUESTIONS)] = Field(
         description="In order: key, text, type (scale | choice | text), low_label, high_label "
         "(scale), choices [[value, label]] (choice), required, compare."
     )

@@ -9,10 +9,15 @@ from typing import Annotated, Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema, OneOf, TextId
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, OneOf, TextId, up_to
 from tandem.core.pagination import PageNumberPagination
 from tandem.feedback.health.audience import reasons_for_reader
-from tandem.feedback.models import HealthState, InterventionKind, MentorshipHealth
+from tandem.feedback.models import (
+    INTERVENTION_NOTE_LIMIT,
+    HealthState,
+    InterventionKind,
+    MentorshipHealth,
+)
 from tandem.feedback.selectors import health_reads as selectors
 from tandem.feedback.services import health_actions as services
 from tandem.mentorships.api.common import ERRORS, PersonOut
@@ -84,7 +89,9 @@ class HealthRowOut(Schema):
 
 
 class NoteIn(InputSchema):
-    note: str = Field(description="Sent to both people of the pair as a notification.")
+    note: Annotated[str, up_to(INTERVENTION_NOTE_LIMIT)] = Field(
+        description="Sent to both people of the pair as a notification."
+    )
 
 
 class InterventionOut(Schema):

@@ -6,17 +6,26 @@ from typing import Annotated
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import ApiDate, ApiId, AuthenticatedRequest, InputSchema, OneOf, TextId
+from tandem.core.api_types import (
+    ApiDate,
+    ApiId,
+    AuthenticatedRequest,
+    InputSchema,
+    OneOf,
+    TextId,
+    up_to,
+)
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import ActionItemStatus
+from tandem.mentorships.services.work import ACTION_ITEM_LIMIT
 
 router = Router()
 
 
 class ActionItemIn(InputSchema):
-    description: str
+    description: Annotated[str, up_to(ACTION_ITEM_LIMIT)]
     owner_id: ApiId
     due_on: ApiDate | None = None
     meeting_id: ApiId | None = None

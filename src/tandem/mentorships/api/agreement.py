@@ -16,42 +16,53 @@ from tandem.core.api_types import (
     OneOf,
     TextId,
     TextInt,
+    up_to,
+    up_to_items,
+    within,
 )
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import MeetingFormat
-from tandem.mentorships.services.agreement_content import EXPECTATION_LABELS
+from tandem.mentorships.services.agreement_content import (
+    EXPECTATION_LABELS,
+    MAX_MEETING_MINUTES,
+    MAX_OBJECTIVES,
+    MIN_MEETING_MINUTES,
+    OBJECTIVE_GOAL_LIMIT,
+    OBJECTIVE_MEASURE_LIMIT,
+    TEXT_FIELDS,
+)
 from tandem.people.choices import Cadence
 
 router = Router()
 
 
 class Objective(InputSchema):
-    goal: str
-    measure: str = ""
+    goal: Annotated[str, up_to(OBJECTIVE_GOAL_LIMIT)]
+    measure: Annotated[str, up_to(OBJECTIVE_MEASURE_LIMIT)] = ""
     target_date: str = ""
 
 
 class AgreementContent(InputSchema):
-    objectives: list[Objective]
-    mentor_expectations: str = Field(
+    objectives: Annotated[list[Objective], up_to_items(MAX_OBJECTIVES)]
+    mentor_expectations: Annotated[str, up_to(TEXT_FIELDS["mentor_expectations"])] = Field(
         default="",
         description=EXPECTATION_LABELS["mentor_expectations"] + ": the mentor's own commitments.",
     )
-    mentee_expectations: str = Field(
+    mentee_expectations: Annotated[str, up_to(TEXT_FIELDS["mentee_expectations"])] = Field(
         default="",
         description=EXPECTATION_LABELS["mentee_expectations"] + ": the mentee's own commitments.",
     )
     cadence: Annotated[str, OneOf(Cadence)]
     meeting_format: Annotated[str, OneOf(MeetingFormat)]
-    meeting_minutes: ApiInt
-    focus_areas: str = ""
-    desired_outcomes: str = ""
+    meeting_minutes: Annotated[ApiInt, within(MIN_MEETING_MINUTES, MAX_MEETING_MINUTES)]
+    focus_areas: Annotated[str, up_to(TEXT_FIELDS["focus_areas"])] = ""
+    desired_outcomes: Annotated[str, up_to(TEXT_FIELDS["desired_outcomes"])] = ""
     starts_on: ApiDate
     ends_on: ApiDate
-    confidentiality: str
-    no_fault_exit: str
+    confidentiality: Annotated[str, up_to(TEXT_FIELDS["confidentiality"])]
+    no_fault_exit: Annotated[str, up_to(TEXT_FIELDS["no_fault_exit"])]
     based_on: Annotated[int, Field(ge=0, le=INT32_MAX), WHOLE_NUMBER] | None = Field(
         default=None,
         description="The `number` of the version this content was edited from (0 before the "

@@ -13,11 +13,13 @@ from tandem.core.api_types import (
     InputSchema,
     OneOf,
     TextId,
+    up_to,
 )
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import GoalState
+from tandem.mentorships.services.work import MEASURE_LIMIT, PROGRESS_NOTE_LIMIT, TITLE_LIMIT
 
 router = Router()
 
@@ -25,8 +27,8 @@ Percent = Annotated[int, Field(ge=0, le=100), WHOLE_NUMBER]
 
 
 class GoalIn(InputSchema):
-    title: str
-    measure: str = ""
+    title: Annotated[str, up_to(TITLE_LIMIT)]
+    measure: Annotated[str, up_to(MEASURE_LIMIT)] = ""
     target_date: ApiDate | None = None
 
 
@@ -42,7 +44,7 @@ class GoalOut(Schema):
 class ProgressIn(InputSchema):
     state: Annotated[str, OneOf(GoalState)]
     percent: Percent
-    note: str = ""
+    note: Annotated[str, up_to(PROGRESS_NOTE_LIMIT)] = ""
 
 
 class ProgressOut(Schema):
@@ -55,7 +57,7 @@ class ProgressOut(Schema):
 
 
 class MilestoneIn(InputSchema):
-    title: str
+    title: Annotated[str, up_to(TITLE_LIMIT)]
     due_on: ApiDate | None = None
 
 

@@ -1,17 +1,23 @@
 """Moving a mentorship on: confirm the agreement at the midpoint, end early, complete."""
 
+from typing import Annotated
+
 from ninja import Field, Router
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId, up_to
 from tandem.mentorships import services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut
 from tandem.mentorships.models.mentorships import EndCategory
+from tandem.mentorships.services.ending import END_REASON_LIMIT
+from tandem.mentorships.services.lifecycle import REFLECTION_LIMIT
 
 router = Router()
 
 
 class EndIn(InputSchema):
-    reason: str = Field(description="Private to program admins.")
+    reason: Annotated[str, up_to(END_REASON_LIMIT)] = Field(
+        description="Private to program admins."
+    )
     category: EndCategory = Field(
         description="Why, in one of a few words (not `program`: the program's decision is "
         "the program's to record); counted in the program's figures, shown per mentorship "
@@ -20,7 +26,7 @@ class EndIn(InputSchema):
 
 
 class CompleteIn(InputSchema):
-    reflection: str
+    reflection: Annotated[str, up_to(REFLECTION_LIMIT)]
 
 
 @router.post(

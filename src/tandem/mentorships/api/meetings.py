@@ -20,6 +20,7 @@ from tandem.core.api_types import (
     OneOf,
     TextId,
     up_to,
+    within,
 )
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import PageNumberPagination
@@ -28,9 +29,10 @@ from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS
 from tandem.mentorships.models import MeetingFormat, PrivateNote
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
-from tandem.mentorships.scheduling import SUGGESTIONS_MAX
-from tandem.mentorships.services.meeting_notes import notes_version
-from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
+from tandem.mentorships.scheduling import MAX_OCCURRENCES, SUGGESTIONS_MAX
+from tandem.mentorships.services.meeting_notes import AGENDA_ITEM_LIMIT, notes_version
+from tandem.mentorships.services.meeting_places import LOCATION_LIMIT, VIDEO_URL_LIMIT
+from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES, MIN_OCCURRENCES
 from tandem.people.choices import Cadence
 
 router = Router()
@@ -45,10 +47,14 @@ class MeetingIn(InputSchema):
     )
     ends_at: ApiDateTime
     format: Annotated[str, OneOf(MeetingFormat)]
-    video_url: str = Field("", description="Empty for video: a private room is generated.")
-    location: str = ""
+    video_url: Annotated[str, up_to(VIDEO_URL_LIMIT)] = Field(
+        "", description="Empty for video: a private room is generated."
+    )
+    location: Annotated[str, up_to(LOCATION_LIMIT)] = ""
     repeat: Annotated[str, OneOf(Cadence, "")] = ""
-    count: ApiInt | None = Field(None, description="Meetings in the series (COUNT).")
+    count: Annotated[ApiInt, within(MIN_OCCURRENCES, MAX_OCCURRENCES)] | None = Field(
+        None, description="Meetings in the series (COUNT)."
+    )
     until: ApiDate | None = Field(
         None, description="Last day of the series (UNTIL); default: the agreement end."
     )
@@ -121,7 +127,7 @@ class RescheduleIn(InputSchema):
 
 
 class TextIn(InputSchema):
-    text: str
+    text: Annotated[str, up_to(AGENDA_ITEM_LIMIT)]
 
 
 class AgendaOut(Schema):
@@ -143,7 +149,7 @@ class NotesIn(InputSchema):
 
 
 class PrivateNoteIn(InputSchema):
-    body: str
+    body: Annotated[str, up_to(NOTES_MAX_LENGTH)]
 
 
 class PrivateNoteOut(Schema):

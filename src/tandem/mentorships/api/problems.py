@@ -4,20 +4,22 @@ only: the other person of the mentorship gets an empty list (also when they run 
 anyone else a 404."""
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId
+from tandem.core.api_types import AuthenticatedRequest, InputSchema, TextId, up_to
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, PersonOut
+from tandem.mentorships.models import PROBLEM_TEXT_LIMIT
 
 router = Router()
 
 
 class ProblemReportIn(InputSchema):
-    text: str = Field(
+    text: Annotated[str, up_to(PROBLEM_TEXT_LIMIT)] = Field(
         description="Read by the program's admins other than the pair, not by the other person."
     )
 

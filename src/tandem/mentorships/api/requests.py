@@ -10,7 +10,7 @@ from tandem.core.api_types import ApiId, AuthenticatedRequest, InputSchema, Text
 from tandem.core.pagination import PageNumberPagination
 from tandem.mentorships import selectors, services
 from tandem.mentorships.api.common import ERRORS, MentorshipOut, PersonOut
-from tandem.mentorships.services.requests import MESSAGE_LIMIT
+from tandem.mentorships.services.requests import DECLINE_REASON_LIMIT, MESSAGE_LIMIT
 
 router = Router()
 
@@ -39,7 +39,7 @@ class RequestOut(Schema):
 
 
 class DeclineIn(InputSchema):
-    reason: str = ""
+    reason: Annotated[str, up_to(DECLINE_REASON_LIMIT)] = ""
 
 
 @router.post(

@@ -26,11 +26,15 @@ BAD_DATE = "Use a date like 2026-03-31."
 ENDS_BEFORE_START = "The end date must be after the start date."
 BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
 BAD_FORMAT = "Choose video, call, in person or chat."
-BAD_MINUTES = "A typical meeting lasts between 15 and 240 minutes."
+MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 15, 240  # a typical meeting's
+BAD_MINUTES = (
+    f"A typical meeting lasts between {MIN_MEETING_MINUTES} and {MAX_MEETING_MINUTES} minutes."
+)
 REQUIRED = "This is required."
 TOO_LONG = "Keep this under {limit} characters."
 MAX_OBJECTIVES = 10
 OBJECTIVE_GOAL_LIMIT = 200
+OBJECTIVE_MEASURE_LIMIT = 300
 TOO_MANY_OBJECTIVES = "An agreement has at most {limit} objectives."
 AGREEMENT_NEEDS_ATTENTION = "Some parts of the agreement need attention."
 
@@ -184,7 +188,10 @@ def _objective(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[
     measure = one_line(raw.get("measure"))
     if not goal:
         errors[f"objectives.{index}.goal"] = OBJECTIVE_GOAL_REQUIRED.format(n=index)
-    for part, value, limit in (("goal", goal, OBJECTIVE_GOAL_LIMIT), ("measure", measure, 300)):
+    for part, value, limit in (
+        ("goal", goal, OBJECTIVE_GOAL_LIMIT),
+        ("measure", measure, OBJECTIVE_MEASURE_LIMIT),
+    ):
         if len(value) > limit:
             errors[f"objectives.{index}.{part}"] = TOO_LONG.format(limit=limit)
     try:
@@ -212,7 +219,7 @@ def _minutes(value: Any, errors: dict[str, str]) -> int | None:
         minutes = int(value)
     except (TypeError, ValueError):
         minutes = None
-    if minutes is None or not 15 <= minutes <= 240:
+    if minutes is None or not MIN_MEETING_MINUTES <= minutes <= MAX_MEETING_MINUTES:
         errors["meeting_minutes"] = BAD_MINUTES
         return None
     return minutes

@@ -20,6 +20,7 @@ from tandem.people.models import User
 from tandem.programs.notices import program_admins_notify
 
 END_REASON_REQUIRED = "Please give a reason; only the program admins will see it."
+END_REASON_LIMIT = 2000
 ENDED_BY_ADMIN_BODY = (
     "An admin of the program ended it. Meetings still to come are cancelled and your "
     "conversation takes no new messages; what you wrote together stays on its page."
@@ -30,8 +31,8 @@ def _check_end_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(END_REASON_REQUIRED, fields={"reason": END_REASON_REQUIRED})
-    if len(reason) > 2000:
-        message = TEXT_TOO_LONG.format(limit=2000)
+    if len(reason) > END_REASON_LIMIT:
+        message = TEXT_TOO_LONG.format(limit=END_REASON_LIMIT)
         raise ApplicationError(message, fields={"reason": message})
     return reason
 

@@ -63,6 +63,7 @@ MIDPOINT_NOT_DUE = (
     "confirm the agreement from then."
 )
 TEXT_TOO_LONG = "Keep this under {limit} characters."
+REFLECTION_LIMIT = 4000
 
 
 def transition(mentorship: Mentorship, target: str) -> None:
@@ -253,8 +254,8 @@ def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> M
     reflection = (reflection or "").strip()
     if not reflection:
         raise ApplicationError(REFLECTION_REQUIRED, fields={"reflection": REFLECTION_REQUIRED})
-    if len(reflection) > 4000:
-        message = TEXT_TOO_LONG.format(limit=4000)
+    if len(reflection) > REFLECTION_LIMIT:
+        message = TEXT_TOO_LONG.format(limit=REFLECTION_LIMIT)
         raise ApplicationError(message, fields={"reflection": message})
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)

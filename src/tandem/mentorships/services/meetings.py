@@ -41,7 +41,8 @@ NO_OFFSET = "Give the time with its UTC offset, e.g. 2027-01-15T14:30:00+01:00."
 TOO_LONG = "A meeting can last at most 8 hours."
 BAD_FORMAT = "Choose video, call, in person or chat."
 BAD_CADENCE = "Choose weekly, biweekly, monthly or quarterly."
-BAD_COUNT = f"A series has between 2 and {MAX_OCCURRENCES} meetings."
+MIN_OCCURRENCES = 2  # fewer is one meeting, not a series
+BAD_COUNT = f"A series has between {MIN_OCCURRENCES} and {MAX_OCCURRENCES} meetings."
 UNTIL_BEFORE_START = "The series must end after its first meeting."
 NO_END_FOR_SERIES = (
     "Say how many meetings, or an end date: the agreement has no end date to stop at."
@@ -116,7 +117,7 @@ def meeting_schedule(
         video_url = video_room_url()
     if repeat and repeat not in Cadence.values:
         raise ApplicationError(BAD_CADENCE, fields={"repeat": BAD_CADENCE})
-    if repeat and count is not None and not 2 <= count <= MAX_OCCURRENCES:
+    if repeat and count is not None and not MIN_OCCURRENCES <= count <= MAX_OCCURRENCES:
         raise ApplicationError(BAD_COUNT, fields={"count": BAD_COUNT})
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)

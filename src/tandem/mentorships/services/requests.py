@@ -68,7 +68,8 @@ AT_CAPACITY = (
     "You are at capacity ({capacity} mentorships in this program). End or complete "
     "one, or ask the program admin to raise your capacity, before accepting."
 )
-REASON_TOO_LONG = "Keep the reason under 1000 characters."
+DECLINE_REASON_LIMIT = 1000
+REASON_TOO_LONG = f"Keep the reason under {DECLINE_REASON_LIMIT} characters."
 NO_DIRECT_REQUESTS = (
     "In {program} the program admins match mentors and mentees; direct requests are turned "
     "off. Ask a program admin if you hope for a particular mentor."
@@ -320,7 +321,7 @@ def _withdraw_others(
 
 def request_decline(*, user: User, request_id: int, reason: str = "") -> MentorshipRequest:
     reason = (reason or "").strip()
-    if len(reason) > 1000:
+    if len(reason) > DECLINE_REASON_LIMIT:
         raise ApplicationError(REASON_TOO_LONG, fields={"reason": REASON_TOO_LONG})
     with transaction.atomic():
         request = access_request(user=user, request_id=request_id, for_update=True)

@@ -33,6 +33,11 @@ from tandem.people.models import User
 
 TITLE_REQUIRED = "Give the goal a short title."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
+# Each a one-line input; the API's schema states them (``up_to``).
+TITLE_LIMIT = 200  # a goal's or a milestone's
+MEASURE_LIMIT = 300
+PROGRESS_NOTE_LIMIT = 500
+ACTION_ITEM_LIMIT = 300
 BAD_STATE = "Choose not started, in progress, achieved or dropped."
 BAD_PERCENT = "Progress is a whole number from 0 to 100."
 DESCRIPTION_REQUIRED = "Describe what needs doing."
@@ -88,10 +93,10 @@ def goal_create(
     measure: str = "",
     target_date: date | None = None,
 ) -> Goal:
-    title = _limit(title, 200, "title")
+    title = _limit(title, TITLE_LIMIT, "title")
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
-    measure = _limit(measure, 300, "measure")
+    measure = _limit(measure, MEASURE_LIMIT, "measure")
     _check_new_date(target_date, "target_date", user=user)
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
@@ -126,7 +131,7 @@ def goal_update_progress(
         raise ApplicationError(BAD_STATE, fields={"state": BAD_STATE})
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         raise ApplicationError(BAD_PERCENT, fields={"percent": BAD_PERCENT})
-    note = _limit(note, 500, "note")
+    note = _limit(note, PROGRESS_NOTE_LIMIT, "note")
     if state == GoalState.ACHIEVED:
         percent = 100
     with transaction.atomic():
@@ -151,7 +156,7 @@ def goal_update_progress(
 
 
 def milestone_add(*, user: User, goal_id: int, title: str, due_on: date | None = None) -> Milestone:
-    title = _limit(title, 200, "title")
+    title = _limit(title, TITLE_LIMIT, "title")
     if not title:
         raise ApplicationError(TITLE_REQUIRED, fields={"title": TITLE_REQUIRED})
     _check_new_date(due_on, "due_on", user=user)
@@ -192,7 +197,7 @@ def action_item_create(
     due_on: date | None = None,
     meeting_id: int | None = None,
 ) -> ActionItem:
-    description = _limit(description, 300, "description")
+    description = _limit(description, ACTION_ITEM_LIMIT, "description")
     if not description:
         raise ApplicationError(DESCRIPTION_REQUIRED, fields={"description": DESCRIPTION_REQUIRED})
     _check_new_date(due_on, "due_on", user=user)

@@ -17,6 +17,7 @@ from tandem.people.services.common import TOO_LONG
 TOKEN_NAME_REQUIRED = "Give the token a name so you can recognise it later."
 TOKEN_LIMIT = "You have {limit} active tokens; revoke one before creating another."
 MAX_ACTIVE_TOKENS = 20
+TOKEN_NAME_LIMIT = 80
 TOKEN_SECRET_PREFIX = "tdm_"
 TOKEN_FROM_TOKEN = (
     "Create API tokens from a signed-in browser session (Account → API tokens), not with a "
@@ -36,8 +37,8 @@ def api_token_create(
     name = one_line(name)
     if not name:
         raise ApplicationError(TOKEN_NAME_REQUIRED, fields={"name": TOKEN_NAME_REQUIRED})
-    if len(name) > 80:
-        message = TOO_LONG.format(limit=80)
+    if len(name) > TOKEN_NAME_LIMIT:
+        message = TOO_LONG.format(limit=TOKEN_NAME_LIMIT)
         raise ApplicationError(message, fields={"name": message})
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per person
