@@ -49,6 +49,17 @@ Two more from a second probe (an outside tester's kind, ``tests/matching/test_fa
   quadratic here too).
 - ``same-rank``: 10,000 x 1,000, 100 random pairs a mentee, 10 seats each (as many as
   mentees), ``score = rating[mentor] + 1e-9 * a[mentee]``: everyone ranks the mentors alike.
+
+Five from a third probe (the families check; 10,000 x 2,000, 50 random pairs a mentee, as many
+seats as mentees unless named otherwise):
+
+- ``offset``: uniform scores plus 1e6, so a spread of 1 far from 0 decides (the shortlist
+  scaled them over 0..1e6 + 1 and trailed the best total).
+- ``hubs``: five more mentors with a seat for every mentee, whom everyone rates above all
+  others (0.9-1 against 0-0.8); the rest one seat each.
+- ``dead-tops``: a fifth of the mentors have no seats, and everyone rates them above the rest.
+- ``int-ties``: integer scores 0..3 (masses of exact ties, unlike ``ties``' single value).
+- ``duplicated``: 1,000 distinct mentees, each ten times with the same row.
 """
 
 from __future__ import annotations
@@ -175,6 +186,45 @@ def same_rank(rng, n=N, m=1_000, k=100) -> CandidateGraph:
     return _graph(n, m, mentee, mentor, score, np.full(m, n // m))
 
 
+def offset(rng) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, N, M, K)
+    return _graph(N, M, mentee, mentor, 1e6 + rng.random(len(mentee)), _random_seats(rng, N, M))
+
+
+def int_ties(rng) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, N, M, K)
+    score = rng.integers(0, 4, len(mentee)).astype(np.float64)
+    return _graph(N, M, mentee, mentor, score, _random_seats(rng, N, M))
+
+
+def hubs(rng, count=5) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, N, M, K)
+    mentee = np.r_[mentee, np.repeat(np.arange(N), count)]
+    mentor = np.r_[mentor + count, np.tile(np.arange(count), N)]
+    score = np.r_[0.8 * rng.random(N * K), 0.9 + 0.1 * rng.random(N * count)]
+    capacity = np.r_[np.full(count, N), np.ones(M, dtype=np.int64)]
+    return _graph(N, M + count, mentee, mentor, score, capacity)
+
+
+def dead_tops(rng) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, N, M, K)
+    dead = np.zeros(M, dtype=bool)
+    dead[rng.choice(M, M // 5, replace=False)] = True
+    capacity = np.zeros(M, dtype=np.int64)
+    capacity[~dead] = _random_seats(rng, N, M - M // 5)
+    score = rng.random(len(mentee)) + 2.0 * dead[mentor]
+    return _graph(N, M, mentee, mentor, score, capacity)
+
+
+def duplicated(rng, copies=10) -> CandidateGraph:
+    mentee, mentor = _random_pairs(rng, N // copies, M, K)
+    score = rng.random(len(mentee))
+    ids = (np.repeat(np.arange(N // copies), copies)[:, None] * K + np.arange(K)).ravel()
+    return _graph(
+        N, M, np.repeat(np.arange(N), K), mentor[ids], score[ids], _random_seats(rng, N, M)
+    )
+
+
 FAMILIES: dict[str, Callable[..., CandidateGraph]] = {
     "rank-1": rank_one,
     "rank-1-half": lambda rng: rank_one(rng, seats=N // 2),
@@ -198,6 +248,11 @@ FAMILIES: dict[str, Callable[..., CandidateGraph]] = {
     ),
     "ladder": ladder,
     "same-rank": same_rank,
+    "offset": offset,
+    "hubs": hubs,
+    "dead-tops": dead_tops,
+    "int-ties": int_ties,
+    "duplicated": duplicated,
 }
 
 
