@@ -24,3 +24,21 @@ def test_docs_page_loads_no_remote_assets(client):
     assert remote == []
     for asset in re.findall(r'(?:src|href)="/static/([^"]+)"', html):
         assert finders.find(asset), f"{asset} is not served locally"
+
+
+def test_the_schema_is_built_once_and_each_caller_gets_its_own_copy(client, monkeypatch):
+    """Building it took half a second of CPU per request of /api/openapi.json (live API fuzz)."""
+    from ninja import NinjaAPI
+
+    from tandem.api import api
+
+    client.get("/api/openapi.json")
+    builds = []
+    monkeypatch.setattr(
+        NinjaAPI, "get_openapi_schema", lambda self, **kwargs: builds.append(kwargs)
+    )
+    first = client.get("/api/openapi.json").json()
+    api.get_openapi_schema()["paths"].clear()
+    assert builds == []
+    assert client.get("/api/openapi.json").json() == first
+    assert first["paths"]
