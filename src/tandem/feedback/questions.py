@@ -117,6 +117,15 @@ DEFAULT_QUESTIONS: dict[str, list[Question]] = {
 }
 
 
+def asked_of_pair(questions: list[Question], *, have_met: bool) -> list[Question]:
+    """The questions a check-in asks: a pair with no meeting behind them yet (an admin may ask
+    for a pulse before the first) has no last meeting to rate, so that question is left out
+    rather than made an answer they must invent."""
+    if have_met:
+        return questions
+    return [question for question in questions if question["key"] != USEFULNESS_KEY]
+
+
 # Asked in the closing survey of a mentorship that ended early, of both sides, whoever ended
 # it: each side's own view of why, private to its author like every answer (the insights
 # count it; nobody reads it per pair). Kept out of the editable templates so that every

@@ -19,7 +19,7 @@ from tandem.feedback.models import (
     CheckIn,
     CheckInKind,
 )
-from tandem.feedback.questions import EARLY_END_QUESTION, Question
+from tandem.feedback.questions import EARLY_END_QUESTION, Question, asked_of_pair
 from tandem.feedback.selectors.checkins import (
     TemplateSettings,
     checkin_templates_for,
@@ -47,6 +47,12 @@ TOO_LATE = timedelta(days=30)
 # Creating the check-ins that are due ------------------------------------------------------
 
 
+def meetings_begun(now: datetime) -> QuerySet[Meeting]:
+    """Meetings that began by ``now`` and were not cancelled or said not to have taken place:
+    the first of them is a pair's first meeting."""
+    return Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__lte=now)
+
+
 def _candidates(now: datetime) -> QuerySet[Mentorship]:
     """Active mentorships and those ended lately, with the agreed cadence and the first
     meeting started before ``now`` read in the same query."""
@@ -55,9 +61,7 @@ def _candidates(now: datetime) -> QuerySet[Mentorship]:
         signed_by_mentor_at__isnull=False,
         signed_by_mentee_at__isnull=False,
     ).order_by("-number")
-    first = Meeting.objects.filter(
-        mentorship=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__lte=now
-    ).order_by("starts_at", "pk")
+    first = meetings_begun(now).filter(mentorship=OuterRef("pk")).order_by("starts_at", "pk")
     return (
         Mentorship.objects.filter(
             Q(state=MentorshipState.ACTIVE)
@@ -185,7 +189,10 @@ def _questions(
 ) -> list[Question]:
     """The program's questions for the point; a closing survey after an early end also asks
     each side why it ended, in their view."""
-    questions = templates[(mentorship.program_id, point.kind)].questions
+    questions = asked_of_pair(
+        templates[(mentorship.program_id, point.kind)].questions,
+        have_met=mentorship.first_meeting_at is not None,
+    )
     if point.kind == CheckInKind.CLOSING and mentorship.state == MentorshipState.ENDED_EARLY:
         return [*questions, EARLY_END_QUESTION]
     return questions

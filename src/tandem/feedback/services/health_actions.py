@@ -19,7 +19,9 @@ from tandem.feedback.models import (
     Intervention,
     InterventionKind,
 )
+from tandem.feedback.questions import asked_of_pair
 from tandem.feedback.selectors.checkins import checkin_template_for
+from tandem.feedback.services.checkin_schedule import meetings_begun
 from tandem.feedback.services.health import mentorship_health_url
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.selectors import (
@@ -73,9 +75,10 @@ def _pulse_now(mentorship: Mentorship) -> None:
         last=Max("sequence")
     )["last"]
     now = timezone.now()
-    questions = checkin_template_for(
-        program_id=mentorship.program_id, kind=CheckInKind.PULSE
-    ).questions
+    questions = asked_of_pair(
+        checkin_template_for(program_id=mentorship.program_id, kind=CheckInKind.PULSE).questions,
+        have_met=meetings_begun(now).filter(mentorship=mentorship).exists(),
+    )
     CheckIn.objects.bulk_create(
         [
             CheckIn(
