@@ -259,6 +259,19 @@ def test_failed_and_unpublished_match_runs_wait_for_the_admin(client, status, sh
         assert link not in html and "Match runs waiting for you" not in html
 
 
+def test_a_finished_run_made_before_a_later_publish_no_longer_waits(client):
+    """It can no longer be published (the runs page marks it out of date; journeys review: the
+    home still listed such runs as ready for review)."""
+    program = ProgramFactory()
+    admin = admin_of(program)
+    old = MatchRun.objects.create(program=program, status=RunStatus.DONE)
+    MatchRun.objects.create(program=program, status=RunStatus.PUBLISHED, published_at=ago(0))
+    newer = MatchRun.objects.create(program=program, status=RunStatus.DONE)
+    html = section(home(client, admin), program)
+    assert reverse("match_run_detail", args=[program.slug, old.pk]) not in html
+    assert reverse("match_run_detail", args=[program.slug, newer.pk]) in html
+
+
 @pytest.mark.parametrize(
     ("state", "expires_days_ago", "matched_since", "shown"),
     [

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tandem.matching.candidates.rules import pairs_violations
 from tandem.matching.records.languages import LANGUAGES
@@ -255,6 +255,18 @@ def match_constraint_reviews(*, run: MatchRun, labels: Mapping[int, str]) -> lis
 
 
 # --- Out of date ----------------------------------------------------------------------------
+
+
+def superseded() -> Exists:
+    """Whether another run of the run's program was published after the run was made (the
+    rule of ``match_run_superseded_by``, for a query of many runs)."""
+    return Exists(
+        MatchRun.objects.filter(
+            program_id=OuterRef("program_id"),
+            status=RunStatus.PUBLISHED,
+            published_at__gt=OuterRef("created_at"),
+        ).exclude(pk=OuterRef("pk"))
+    )
 
 
 def match_run_superseded_by(*, run: MatchRun) -> MatchRun | None:

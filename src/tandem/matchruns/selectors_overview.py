@@ -1,15 +1,17 @@
 """What the admin home shows of match runs: in each program an admin runs, the runs that wait
-for them (failed, or finished and not yet published or discarded), in two queries for a page of
-programs and only for the programs the caller administers."""
+for them (failed, or finished and not yet published or discarded, unless out of date: another
+run was published since, so it can no longer be), in two queries for a page of programs and
+only for the programs the caller administers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from tandem.matchruns.models import MatchRun, RunStatus
+from tandem.matchruns.review import superseded
 from tandem.people.models import User
 from tandem.programs.selectors.overview import Shortlist, administered_among, first_per_program
 
@@ -27,6 +29,7 @@ def match_runs_waiting_for_admin(
             program__in=administered_among(user=user, program_ids=program_ids),
             status__in=WAITING_FOR_ADMIN,
         )
+        .exclude(Q(status=RunStatus.DONE) & Q(superseded()))
         .defer("inputs", "report")
         .annotate(pair_count=Count("pairs"))
     )
