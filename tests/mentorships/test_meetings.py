@@ -350,6 +350,17 @@ class TestSuggestions:
         found = selectors.meeting_suggestions_for(mentorship=m, duration_minutes=30)
         assert found and all(10 <= s.hour < 12 for s in found)
 
+    def test_suggestions_begin_on_a_start_date_still_ahead(self):
+        """Journeys review: a mentorship starting on 15 March was offered December times."""
+        m = mentorship()
+        m.starts_on = timezone.localdate() + timedelta(days=60)
+        m.save(update_fields=["starts_on"])
+        for person in (m.mentor, m.mentee):
+            availability(person, *[(d, 0, 24 * 60) for d in range(7)])
+        found = selectors.meeting_suggestions_for(mentorship=m, duration_minutes=30)
+        assert found and min(s.date() for s in found) >= m.starts_on - timedelta(days=1)
+        assert max(s.date() for s in found) <= m.starts_on + timedelta(weeks=3)
+
 
 class TestIcs:
     def parse(self, data: bytes) -> Calendar:

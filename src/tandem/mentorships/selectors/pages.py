@@ -4,7 +4,7 @@ dates, no content), and meeting times that suit both."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -160,7 +160,8 @@ def mentorship_overview(
 def meeting_suggestions_for(
     *, mentorship: Mentorship, duration_minutes: int, now: datetime | None = None
 ) -> list[datetime]:
-    """Start times in the coming weeks inside both people's weekly availability."""
+    """Start times in the coming weeks inside both people's weekly availability, from the
+    mentorship's start date when that is still ahead (the mentee's midnight that day)."""
     rows = AvailabilityWindow.objects.filter(
         profile__user_id__in=[mentorship.mentor_id, mentorship.mentee_id]
     ).values_list("profile__user_id", "weekday", "start_minute", "end_minute")
@@ -170,11 +171,15 @@ def meeting_suggestions_for(
     }
     for user_id, weekday, start, end in rows:
         windows[user_id].append((weekday, start, end))
+    earliest = (now or timezone.now()) + timedelta(hours=12)
+    if mentorship.starts_on is not None:
+        start = datetime.combine(mentorship.starts_on, time.min, tzinfo=zone_of(mentorship.mentee))
+        earliest = max(earliest, start)
     return suggest_times(
         windows_a=windows[mentorship.mentor_id],
         zone_a=zone_of(mentorship.mentor),
         windows_b=windows[mentorship.mentee_id],
         zone_b=zone_of(mentorship.mentee),
-        now=(now or timezone.now()) + timedelta(hours=12),
+        now=earliest,
         duration_minutes=duration_minutes,
     )
