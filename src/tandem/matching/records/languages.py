@@ -101,7 +101,7 @@ LANGUAGES = {
     "lv": "Latvian",
     "mg": "Malagasy",
     "mh": "Marshallese",
-    "mi": "Maori",
+    "mi": "Māori",
     "mk": "Macedonian",
     "ml": "Malayalam",
     "mn": "Mongolian",
