@@ -13,7 +13,6 @@ from django.utils import timezone
 from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
 from tandem.mentorships.forms import ActionItemForm, GoalForm, GoalProgressForm, MilestoneForm
-from tandem.mentorships.forms.meetings import AgendaForm
 from tandem.mentorships.models import Goal, MentorshipState
 from tandem.mentorships.panels import panels_for
 from tandem.mentorships.scheduling import zone_of
@@ -103,7 +102,6 @@ def _open_context(mentorship, page) -> dict:
             meetings=page.meetings,
             initial={"owner": mentorship.mentee_id},
         ),
-        "agenda_form": AgendaForm(),
         "can_complete": active and mentorship.ends_on and today >= mentorship.ends_on,
         "midpoint_due": (
             active and not mentorship.midpoint_confirmed_at and mentorship.midpoint_reached(today)
