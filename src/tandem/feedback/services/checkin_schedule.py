@@ -183,7 +183,7 @@ def _points_for(
 
 
 def _questions(
-    mentorship: Mentorship,
+    mentorship: Any,
     point: _Point,
     templates: Mapping[tuple[int, str], TemplateSettings],
 ) -> list[Question]:

@@ -173,8 +173,10 @@ def meeting_suggestions_for(
         windows[user_id].append((weekday, start, end))
     earliest = (now or timezone.now()) + timedelta(hours=12)
     if mentorship.starts_on is not None:
-        start = datetime.combine(mentorship.starts_on, time.min, tzinfo=zone_of(mentorship.mentee))
-        earliest = max(earliest, start)
+        first_day = datetime.combine(
+            mentorship.starts_on, time.min, tzinfo=zone_of(mentorship.mentee)
+        )
+        earliest = max(earliest, first_day)
     return suggest_times(
         windows_a=windows[mentorship.mentor_id],
         zone_a=zone_of(mentorship.mentor),
