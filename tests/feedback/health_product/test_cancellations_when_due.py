@@ -59,3 +59,26 @@ def test_a_streak_counts_the_meetings_that_came_due_since_the_last_one_held():
     unknown = tuple(Cancellation(day(n), "mentee") for n in (22, 29))
     assessment = assess(signals(as_of=30, meetings_held=(day(0), day(14)), cancellations=unknown))
     assert "cancellations" in codes(assessment)
+
+
+def test_meetings_moved_earlier_and_held_are_no_streak(db):
+    """Code review of 6ab6252: a move counted from the start it left, so two meetings moved a
+    week earlier and held there read as two cancellations in a row a week later, as if both
+    had been missed. A move is due at the earlier of its two starts: held at the new one, it
+    is behind the last meeting held."""
+    now = timezone.now()
+    m = started(now, weeks=8)
+    moved_to = []
+    for was, to in ((10, 2), (9, 3)):
+        meeting = held(m, now + timedelta(days=was))
+        moved_to.append(now + timedelta(days=to))
+        meeting_reschedule(
+            user=m.mentee,
+            meeting_id=meeting.pk,
+            starts_at=moved_to[-1],
+            ends_at=moved_to[-1] + timedelta(hours=1),
+        )
+    later = now + timedelta(days=11)
+    found = health_signals_for(mentorships=[m], now=later)[m.pk]
+    assert sorted(c.due for c in found.cancellations) == moved_to
+    assert "cancellations" not in codes(assess(found))

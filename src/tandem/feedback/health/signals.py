@@ -83,8 +83,9 @@ class Cancellation:
     for a no-show, which blames neither side (either may say it did not happen, and saying
     so is no proof of who stayed away). ``rescheduled``: True when a new time was agreed in the
     same step (a move), False for a plain cancellation or a no-show. ``due``: when the meeting
-    was due (its start before the change); None when not known, read as ``at``. Cancellations
-    in a row are meetings that came due in a row: moving far-ahead meetings is none yet.
+    was due (its start before the change; for a move, the earlier of its two starts); None
+    when not known, read as ``at``. Cancellations in a row are meetings that came due in a
+    row: moving far-ahead meetings is none yet, nor is a meeting moved earlier and held.
     """
 
     at: datetime

@@ -174,8 +174,9 @@ class MentorshipEvent(models.Model):
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
-    # A meeting called off or moved: when it was due (its start before the change; a series'
-    # first occurrence called off). Health counts cancellations in a row by it.
+    # A meeting called off or moved: when it was due (its start before the change, or for a
+    # move the earlier of its two starts; a series' first occurrence called off). Health counts
+    # cancellations in a row by it.
     due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

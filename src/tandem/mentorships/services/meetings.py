@@ -371,7 +371,9 @@ def meeting_reschedule(
             kind=Kind.MEETING,
             title=f"{user.display_name} moved your meeting",
             body=f"From {_local_text(old, other)} to {_local_text(starts_at, other)}.",
-            due_at=old,
+            # Due at the earlier start: a meeting moved earlier and held there is behind the
+            # last meeting held, not a call-off in a row.
+            due_at=min(old, starts_at),
         )
     return meeting, True
 
