@@ -1,5 +1,6 @@
 """Dates and times as people read them ("8 Dec 2026", "Tue 8 Dec, 14:00 CET"), never ISO and never
-"None": ``{% load readable_dates %}`` then ``{{ value|day }}``, ``|day_short``, ``|when``.
+"None": ``{% load readable_dates %}`` then ``{{ value|day }}``, ``|day_short``, ``|when``; texts
+written outside a template (notifications, emails) use ``when_in`` so they read like the pages.
 
 A value may be a date, an aware date-time (the template turns it into the viewer's zone first,
 as for Django's ``date`` filter: ``expects_localtime``), a naive one (already in the zone
@@ -7,7 +8,7 @@ meant, e.g. from ``in_zone``) or an ISO string (as an agreement version stores i
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -56,3 +57,11 @@ def when(value: object) -> str:
     same_year = found.year == timezone.localdate().year
     shown = date_filter(found, "D j M, H:i" if same_year else "D j M Y, H:i")
     return f"{shown} {date_filter(found, 'T')}" if timezone.is_aware(found) else shown
+
+
+def when_in(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` as the ``when`` filter shows it, in ``zone``: a notification or an email is
+    written for its recipient, whose zone is not the one of the request that sends it, so a
+    meeting reads "Tue 8 Dec, 10:00 EST" in the bell, the email and on the page alike."""
+    with timezone.override(zone):
+        return when(timezone.localtime(moment))

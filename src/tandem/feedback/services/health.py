@@ -27,6 +27,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tandem.core.locking import lockable
+from tandem.core.templatetags.readable_dates import when_in
 from tandem.feedback.health import (
     FLAGGED,
     REASONS,
@@ -308,7 +309,7 @@ def _slots_text(mentorship: Mentorship, person: User, now: datetime) -> str:
     if not slots:
         return ""
     zone = zone_of(person)
-    times = "; ".join(slot.astimezone(zone).strftime("%a %d %b, %H:%M") for slot in slots)
+    times = "; ".join(when_in(slot, zone) for slot in slots)
     return f"Times that suit you both ({zone.key}): {times}."
 
 

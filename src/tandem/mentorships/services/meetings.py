@@ -13,6 +13,7 @@ from django.utils import timezone
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable
+from tandem.core.templatetags.readable_dates import when_in
 from tandem.mentorships.models import (
     CalendarFeed,
     Meeting,
@@ -87,8 +88,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> int:
 
 
 def _local_text(moment: datetime, user: User) -> str:
-    local = moment.astimezone(zone_of(user))
-    return f"{local:%A %d %B %Y, %H:%M} ({local.tzname()})"
+    return when_in(moment, zone_of(user))
 
 
 def meeting_schedule(

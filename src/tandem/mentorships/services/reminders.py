@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from tandem.core.templatetags.readable_dates import when_in
 from tandem.mentorships.models import (
     OPEN_STATES,
     ActionItem,
@@ -19,15 +20,9 @@ from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.common import mentorship_url
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send, reminder_claim
-from tandem.people.models import User
 
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
-
-
-def _when(moment: datetime, user: User) -> str:
-    local = moment.astimezone(zone_of(user))
-    return f"{local:%A %d %B at %H:%M} ({local.tzname()})"
 
 
 def meetings_remind(*, now: datetime) -> int:
@@ -61,7 +56,9 @@ def meetings_remind(*, now: datetime) -> int:
                 ):
                     continue
                 soon = "in an hour" if label == "hour" else "tomorrow"
-                body = f"With {other.display_name} on {_when(meeting.starts_at, person)}."
+                body = (
+                    f"With {other.display_name} on {when_in(meeting.starts_at, zone_of(person))}."
+                )
                 if meeting.video_url:
                     body += f"\nJoin: {meeting.video_url}"
                 notify_send(

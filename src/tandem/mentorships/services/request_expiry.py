@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from tandem.core.templatetags.readable_dates import when_in
 from tandem.mentorships.models import MentorshipRequest, RequestState
 from tandem.mentorships.scheduling import zone_of
 from tandem.notify.kinds import Kind
@@ -69,13 +69,12 @@ def requests_remind_expiring(*, now: datetime) -> int:
                 slot="before-expiry",
             ):
                 continue
-            local = timezone.localtime(request.expires_at, zone_of(request.recipient))
             notify_send(
                 recipient=request.recipient,
                 kind=Kind.REQUEST_EXPIRING,
                 title=f"{request.sender.display_name}'s request expires soon",
-                body=f"Please accept or decline it before {local:%A %d %B, %H:%M} "
-                f"({local.tzname()}).",
+                body="Please accept or decline it before "
+                f"{when_in(request.expires_at, zone_of(request.recipient))}.",
                 url=reverse("request_detail", args=[request.pk]),
             )
             sent += 1
