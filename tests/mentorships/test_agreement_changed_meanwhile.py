@@ -150,3 +150,18 @@ def test_the_schema_bounds_based_on_from_zero_only():
         s for s in body["properties"]["based_on"]["anyOf"] if s.get("type") == "integer"
     )
     assert (based_on["minimum"], based_on["maximum"]) == (0, 2**31 - 1)
+
+
+def test_a_refused_hidden_field_is_said_above_the_form(client):
+    """Pages review: a tampered ``based_on=abc`` came back with no word of what was wrong (the
+    forms showed only their own errors, and a hidden field has no place on the page)."""
+    m = mentorship()
+    url = reverse("agreement_edit", args=[m.pk])
+    client.force_login(m.mentee)
+    data = untouched_data(client, url, url)
+    data["based_on"] = ["abc"]
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "reload the page and try again" in page
+    assert m.agreement_versions.count() == 1
