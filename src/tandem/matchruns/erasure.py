@@ -8,6 +8,10 @@ member"; the pairs, pins and forbids point at the id and stay. The reasons store
 person's pairs and unmatched rows were sentences built from both profiles ("Offers SQL, which
 the mentee wants to learn", "Both can meet in person in Leeds"): only a pair's fit (its score
 in words) stays, and one note says the rest is not kept.
+
+The kept mentor pools (``mentor_pool``: names and expertise) of every program the person was
+ever enrolled in are erased, one an admin removed them from too (its pool may not have been
+rebuilt since); leaving a program erases its pool (``POOL_LEAVE_STEP``).
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from django.db.models import Q
 
 from tandem.matching.sentences import NOTE
 from tandem.matchruns.engine import FIT
+from tandem.matchruns.mentor_pool import mentor_pools_forget
 from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched
 from tandem.people.models import FORMER_MEMBER, User
+from tandem.programs.models import Enrolment, Program
+from tandem.programs.services.leaving import Blocker
 
 # The keys of a record that are about the run, not the person.
 KEPT_KEYS = ("id", "exclude", "capacity")
@@ -35,7 +42,11 @@ def _scrubbed(record: dict[str, Any]) -> dict[str, Any]:
 
 def match_runs_erase_for_closed_account(*, user: User) -> None:
     """The account eraser (``people.services.closing``): the person's record in every run's
-    inputs, of every program, loses everything but the id, exclusions and capacity."""
+    inputs, of every program, loses everything but the id, exclusions and capacity, and the
+    kept mentor pools of every program they were in are erased."""
+    mentor_pools_forget(
+        program_ids=Enrolment.objects.filter(person=user).values_list("program_id", flat=True)
+    )
     person_id = str(user.pk)
     for run in MatchRun.objects.filter(program__enrolments__person=user).distinct().order_by("pk"):
         inputs = dict(run.inputs or {})
@@ -66,3 +77,26 @@ def _erase_reasons(user: User) -> None:
     for row in MatchUnmatched.objects.filter(person=user).order_by("pk"):
         row.reasons = _reasons_erased(row.reasons, REASONS_ERASED_UNMATCHED)
         row.save(update_fields=["reasons"])
+
+
+class PoolLeaveStep:
+    """Leaving a program (``programs.services.leaving``) erases its kept mentor pool; it asks
+    nothing first and locks nothing."""
+
+    def lock(self, *, user: User, program: Program) -> None:
+        return None
+
+    def blockers(self, *, user: User, program: Program) -> list[Blocker]:
+        return []
+
+    def consequences(self, *, user: User, program: Program) -> list[str]:
+        return []
+
+    def apply(self, *, user: User, program: Program, closing_account: bool) -> None:
+        mentor_pools_forget(program_ids=[program.pk])
+
+    def program_ids_open(self, *, user: User) -> set[int]:
+        return set()
+
+
+POOL_LEAVE_STEP = PoolLeaveStep()

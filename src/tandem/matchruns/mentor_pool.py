@@ -26,6 +26,11 @@ What changes with every mentorship is read live instead of kept: the places left
 mentorships), and the names and headlines shown. Ranking against the pool gives exactly the
 ranking and reasons of converting everyone on each request (tests/matchruns/
 test_recommendations_pool.py compares the two).
+
+A pool holds its mentors' names and expertise, so each program has one, under a key that is
+the program's alone, with its version beside it: a new version replaces the old one instead of
+being kept next to it, and someone who leaves the program or deletes their account is erased
+from it (``mentor_pools_forget``) once that commits, not a week later (docs/people.md).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, FloatField, Func, Q, Sum
 
 from tandem.matching.embedders.choose import choose_embedder
@@ -58,10 +64,10 @@ from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
 
 # Part of the cache key: change it whenever what is kept changes shape, so that a new
 # release never unpickles an old release's pool.
-POOL_FORMAT = 5
-POOL_SECONDS = 7 * 24 * 3600  # an unused version leaves the cache after a week
-LOCAL_SLOTS = 4  # pools this process keeps in memory (a few MB each at 10,000 people)
-_local: OrderedDict[str, MentorPool] = OrderedDict()
+POOL_FORMAT = 6
+POOL_SECONDS = 7 * 24 * 3600  # the pool of a program nobody looks at leaves after a week
+LOCAL_SLOTS = 4  # programs whose pool this process keeps in memory (a few MB each at 10,000)
+_local: OrderedDict[str, Kept] = OrderedDict()
 _local_lock = threading.Lock()
 
 
@@ -146,6 +152,9 @@ class MentorPool:
         return np.maximum(places, 0)
 
 
+Kept = tuple[str, MentorPool]  # the version a pool was built for, and the pool
+
+
 class EpochSeconds(Func):
     """A moment as seconds since 1970, a number both databases can add up."""
 
@@ -188,8 +197,11 @@ def _version(program: Program) -> str:
         program_week(program).isoformat(),
         product_embedder_key(),
     )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"matchruns:mentor-pool:{POOL_FORMAT}:{program.pk}:{digest}"
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _key(program_id: int) -> str:
+    return f"matchruns:mentor-pool:{POOL_FORMAT}:{program_id}"
 
 
 def _build(program: Program) -> MentorPool:
@@ -216,27 +228,48 @@ def _prepared(mentors: Sequence[Mentor], limits: Iterable[int], week: date) -> M
 
 def mentor_pool(*, program: Program) -> MentorPool:
     """The program's mentors as they are now: from this process's memory, else the shared
-    cache, else converted from the database (and kept in both). A pool converted with the
-    lexicon while the model's vectors were missing is converted again once they are kept."""
-    key = _version(program)
+    cache, else converted from the database (and kept in both, in place of an older version).
+    A pool converted with the lexicon while the model's vectors were missing is converted again
+    once they are kept."""
+    version, key = _version(program), _key(program.pk)
     with _local_lock:
-        pool = _local.get(key)
-        if pool is not None:
+        local = _local.get(key)
+    pool = local[1] if local is not None and local[0] == version else None
+    if pool is not None and pool.prepared:
+        with _local_lock:
             _local.move_to_end(key)
-            if pool.prepared:
-                return pool
+        return pool
     if pool is None:
-        pool = cache.get(key)
+        shared: Kept | None = cache.get(key)
+        pool = shared[1] if shared is not None and shared[0] == version else None
     if pool is None:
         pool = _build(program)
-        cache.set(key, pool, POOL_SECONDS)
+        cache.set(key, (version, pool), POOL_SECONDS)
     elif not pool.prepared:
         ready = _prepared(pool.mentors, pool.limits.tolist(), pool.side.week)
         if ready is not None:
             pool = ready
-            cache.set(key, pool, POOL_SECONDS)
+            cache.set(key, (version, pool), POOL_SECONDS)
     with _local_lock:
-        _local[key] = pool
+        _local[key] = (version, pool)
+        _local.move_to_end(key)
         while len(_local) > LOCAL_SLOTS:
             _local.popitem(last=False)
     return pool
+
+
+def mentor_pools_forget(*, program_ids: Iterable[int]) -> None:
+    """Erase the kept pools of these programs (someone in them left or deleted their account:
+    the pools hold their name and expertise), from the shared cache and this process's memory,
+    once the transaction commits: a page read before then would keep the old rows again. The
+    next page of each program converts its mentors anew."""
+    keys = [_key(program_id) for program_id in set(program_ids)]
+
+    def forget() -> None:
+        cache.delete_many(keys)
+        with _local_lock:
+            for key in keys:
+                _local.pop(key, None)
+
+    if keys:
+        transaction.on_commit(forget)
