@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -24,11 +24,24 @@ from tandem.matching.records.availability import (
     AvailabilityError,
     parse_time,
 )
-from tandem.matching.records.cells import WORKING_STYLE_QUESTIONS
+from tandem.matching.records.cells import (
+    MAX_IDENTITY_ITEMS,
+    WORKING_STYLE_QUESTIONS,
+    WORKING_STYLE_SCALE,
+)
 from tandem.matching.records.languages import LANGUAGES
 from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
+from tandem.people.models import Profile
 from tandem.people.ratelimit import client_ip, login_is_throttled, login_throttle_message
+from tandem.people.services.accounts import (
+    ACCOUNT_EMAIL_MAX_LENGTH,
+    EMAIL_TOO_LONG,
+    NAME_MAX_LENGTH,
+)
 from tandem.people.services.common import blank_name
+from tandem.people.services.manager import MANAGER_EMAIL_MAX_LENGTH, MANAGER_NAME_MAX_LENGTH
+from tandem.people.services.profiles import TEXT_LIMITS
+from tandem.people.services.tokens import TOKEN_NAME_LIMIT
 
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."
 ROW_INCOMPLETE = "Row {row}: choose a weekday and fill in both times, or clear the row."
@@ -37,6 +50,8 @@ MANAGER_TWO_WAYS = (
     "Either untick the person you chose or clear the name and email: name your manager one way."
 )
 LANGUAGE_CHOICES = sorted(LANGUAGES.items(), key=itemgetter(1))
+# The service checks a zone by name (``check_timezone``); the column bounds what is typed.
+TIMEZONE_MAX_LENGTH = cast(int, Profile._meta.get_field("timezone").max_length)
 
 
 def own_languages_first(codes: Iterable[str]) -> list[tuple[str, str]]:
@@ -65,14 +80,22 @@ class NameField(OneLineField):
 
 class SignUpForm(forms.Form):
     first_name = NameField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = NameField(
-        max_length=150,
+        max_length=NAME_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    # The account's email is its username too: Django's EmailField took 320 characters the
+    # service then refused past 150 (limits review). Refused here in the service's words.
+    email = forms.EmailField(
+        max_length=ACCOUNT_EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG.format(limit=ACCOUNT_EMAIL_MAX_LENGTH)},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     password = forms.CharField(
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -85,7 +108,9 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     # Filled in by the page from the browser (Intl API) so availability starts in local time.
-    timezone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    timezone = forms.CharField(
+        required=False, max_length=TIMEZONE_MAX_LENGTH, widget=forms.HiddenInput
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -140,23 +165,25 @@ def _skills_widget(field: str) -> forms.TextInput:
 
 
 class ProfileForm(forms.Form):
-    first_name = NameField(max_length=150, required=False)
-    last_name = NameField(max_length=150, required=False)
+    first_name = NameField(max_length=TEXT_LIMITS["first_name"], required=False)
+    last_name = NameField(max_length=TEXT_LIMITS["last_name"], required=False)
     headline = OneLineField(
-        max_length=140,
+        max_length=TEXT_LIMITS["headline"],
         required=False,
         help_text="One line about you, e.g. “Backend engineer, 6 years in payments”.",
     )
-    bio = TextareaField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    bio = TextareaField(
+        required=False, max_length=TEXT_LIMITS["bio"], widget=forms.Textarea(attrs={"rows": 4})
+    )
     goals = TextareaField(
         required=False,
-        max_length=4000,
+        max_length=TEXT_LIMITS["goals"],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you want to learn or achieve.",
     )
     expertise = TextareaField(
         required=False,
-        max_length=4000,
+        max_length=TEXT_LIMITS["expertise"],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you can help others with.",
     )
@@ -181,26 +208,27 @@ class ProfileForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    department = OneLineField(max_length=120, required=False)
+    department = OneLineField(max_length=TEXT_LIMITS["department"], required=False)
     # The manager: someone picked from the people the person can see (an account id, from
     # the search) or a name and email typed for anyone else; see services.manager.
     manager = IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     manager_name = OneLineField(
         label="Their name",
-        max_length=150,
+        max_length=MANAGER_NAME_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     manager_email = OneLineField(
         label="Their email",
+        max_length=MANAGER_EMAIL_MAX_LENGTH,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         help_text="They need no account here.",
     )
-    city = OneLineField(max_length=120, required=False)
+    city = OneLineField(max_length=TEXT_LIMITS["city"], required=False)
     timezone = OneLineField(
         label="Time zone",
-        max_length=64,
+        max_length=TIMEZONE_MAX_LENGTH,
         widget=TimezoneInput(),
         help_text="Start typing a city or region, e.g. Europe/London.",
     )
@@ -238,7 +266,7 @@ class ProfileForm(forms.Form):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[(n, str(n)) for n in range(1, 6)],
+                choices=[(n, str(n)) for n in WORKING_STYLE_SCALE],
                 widget=forms.RadioSelect,
             )
 
@@ -302,7 +330,7 @@ class IdentityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One item per line, in your own words (for example a gender identity, an "
         "ethnicity, being a parent, a first-generation graduate, a disability). "
-        "Up to 10 items.",
+        f"Up to {MAX_IDENTITY_ITEMS} items.",
     )
     consent = forms.BooleanField(
         label="I agree that Tandem stores this information and uses it only as described above.",
@@ -318,6 +346,6 @@ class IdentityForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = OneLineField(
         label="Token name",
-        max_length=80,
+        max_length=TOKEN_NAME_LIMIT,
         help_text="What will use it, e.g. “laptop script” or “HR sync”.",
     )

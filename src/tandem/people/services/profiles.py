@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,7 @@ from tandem.matching.records.columns import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
 from tandem.matching.records.timezones import check_timezone
 from tandem.people.models import AvailabilityWindow, Profile, Skill, User
 from tandem.people.selectors import SKILL_TAGS
+from tandem.people.services.accounts import NAME_MAX_LENGTH
 from tandem.people.services.availability import availability_utc_refresh
 from tandem.people.services.common import (
     NAME_ONLY_BLANKS,
@@ -153,10 +154,10 @@ def _check_record_fields(changes: _ProfileChanges, given: dict) -> None:
 
 
 TEXT_LIMITS = {
-    "first_name": 150,
-    "last_name": 150,
-    "headline": 140,
-    "bio": 4000,
+    "first_name": NAME_MAX_LENGTH,
+    "last_name": NAME_MAX_LENGTH,
+    "headline": cast(int, Profile._meta.get_field("headline").max_length),
+    "bio": cast(int, Profile._meta.get_field("bio").max_length),
     "goals": TEXT_MAX_LENGTH,
     "expertise": TEXT_MAX_LENGTH,
     "department": PLACE_MAX_LENGTH,
