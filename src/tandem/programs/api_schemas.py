@@ -16,14 +16,19 @@ from tandem.core.api_types import (
     within,
 )
 from tandem.people.choices import Cadence
-from tandem.programs.models import DEFAULT_WEIGHTS, MatchingMode, Program, ProgramType
-from tandem.programs.services.programs import DESCRIPTION_LIMIT, MAX_ROLE_LIMIT, SETTING_BOUNDS
+from tandem.programs.models import DEFAULT_WEIGHTS, MatchingMode, ProgramType
+from tandem.programs.services.programs import (
+    DESCRIPTION_LIMIT,
+    MAX_ROLE_LIMIT,
+    NAME_LIMIT,
+    SETTING_BOUNDS,
+    WEIGHT_RANGE,
+)
 
 LIMIT_DESCRIPTION = (
     "Most {role}s holding a place (active or awaiting approval); null: no limit. Who joins "
     "when all are taken is waitlisted; lowering it removes nobody."
 )
-NAME_LIMIT = Program._meta.get_field("name").max_length or 120  # the service's full_clean
 
 
 class ProgramOut(Schema):
@@ -39,7 +44,8 @@ class ProgramOut(Schema):
     default_cadence: str
     default_capacity: int
     weights: dict[str, float] = Field(
-        description=f"0..10 per criterion: {', '.join(DEFAULT_WEIGHTS)}. Identity is none: "
+        description="{}..{} per criterion: ".format(*WEIGHT_RANGE)
+        + f"{', '.join(DEFAULT_WEIGHTS)}. Identity is none: "
         "Tandem's match runs never use anyone's background."
     )
     avoid_manager: bool

@@ -23,8 +23,20 @@ from tandem.programs.models import (
     Role,
 )
 from tandem.programs.services import PROGRAM_FIELDS
-from tandem.programs.services.enrolments import ANSWER_REQUIRED
-from tandem.programs.services.programs import MAX_ROLE_LIMIT, SETTING_BOUNDS
+from tandem.programs.services.admins import MAX_EMAIL
+from tandem.programs.services.enrolments import (
+    ANSWER_REQUIRED,
+    BAD_MAX_USES,
+    MAX_ANSWER,
+    MAX_INVITATION_USES,
+)
+from tandem.programs.services.programs import (
+    DESCRIPTION_LIMIT,
+    MAX_ROLE_LIMIT,
+    NAME_LIMIT,
+    SETTING_BOUNDS,
+    WEIGHT_RANGE,
+)
 
 WEIGHT_LABELS = {
     # In words an admin reads (live review F23: "Goals ↔ expertise text similarity",
@@ -50,8 +62,8 @@ QUESTIONS_HELP = (
 
 
 class ProgramForm(forms.Form):
-    name = OneLineField(max_length=120)
-    description = TextareaField(widget=forms.Textarea, required=False, max_length=4000)
+    name = OneLineField(max_length=NAME_LIMIT)
+    description = TextareaField(widget=forms.Textarea, required=False, max_length=DESCRIPTION_LIMIT)
     program_type = forms.ChoiceField(label="Type", choices=ProgramType.choices)
     matching_mode = forms.ChoiceField(label="Matching", choices=MatchingMode.choices)
     starts_on = DateField(required=False)
@@ -138,11 +150,11 @@ class ProgramForm(forms.Form):
         for key in DEFAULT_WEIGHTS:
             self.fields[f"weight_{key}"] = forms.FloatField(
                 label=WEIGHT_LABELS.get(key, key),
-                min_value=0,
-                max_value=10,
-                # Any number from 0 to 10, as the service takes (the API stored 1.25, which
+                min_value=WEIGHT_RANGE[0],
+                max_value=WEIGHT_RANGE[1],
+                # Any number in the range, as the service takes (the API stored 1.25, which
                 # a step of 0.5 made the browser refuse to send back: pages review).
-                widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 10}),
+                widget=forms.NumberInput(attrs={"step": "any"}),
             )
         for role in QUESTION_ROLES:
             self.fields[f"questions_{role}"] = TextareaField(
@@ -186,8 +198,15 @@ class InvitationForm(forms.Form):
         widget=DateTimeInput(attrs={"class": "input-datetime"}),
         help_text="Leave empty for a link that does not expire.",
     )
+    # The service's bound and words, not the column's: 1,000,001 passed the form (limits
+    # review).
     max_uses = IntegerField(
-        required=False, min_value=1, label="Most uses", help_text="Leave empty for no limit."
+        required=False,
+        min_value=1,
+        max_value=MAX_INVITATION_USES,
+        error_messages={"min_value": BAD_MAX_USES, "max_value": BAD_MAX_USES},
+        label="Most uses",
+        help_text="Leave empty for no limit.",
     )
     auto_approve = forms.BooleanField(required=False, label="Approve people who join automatically")
 
@@ -195,7 +214,7 @@ class InvitationForm(forms.Form):
 class AdminInviteForm(forms.Form):
     email = forms.EmailField(
         label="Email of the new admin",
-        max_length=254,
+        max_length=MAX_EMAIL,
         help_text="They get an email with a link; they become an admin when they accept it, "
         "signed in with this address.",
     )
@@ -209,7 +228,7 @@ class JoinForm(forms.Form):
                 label=question.prompt,
                 required=question.required,
                 error_messages={"required": ANSWER_REQUIRED},
-                max_length=2000,
+                max_length=MAX_ANSWER,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 

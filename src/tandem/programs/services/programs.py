@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -43,7 +43,8 @@ CREATE_NOT_ALLOWED = (
     "make you an admin of that program instead."
 )
 ENDS_BEFORE_START = "The end date must be on or after the start date."
-BAD_WEIGHT = "Give a number from 0 to 10."
+WEIGHT_RANGE = (0, 10)  # a matching criterion's weight, either end included
+BAD_WEIGHT = "Give a number from {} to {}.".format(*WEIGHT_RANGE)
 UNKNOWN_WEIGHT = "Unknown matching criterion {key!r}."
 NO_IDENTITY_WEIGHT = (
     "Identity is not a matching criterion: Tandem's match runs never use anyone's background, "
@@ -67,9 +68,11 @@ NAME_TAKEN_BY_CREATOR = (
     "the two apart."
 )
 BAD_ROLE = "Choose mentee, mentor or admin."
-QUESTION_TOO_LONG = "Keep each question under 300 characters."
+QUESTION_LIMIT = cast(int, EnrolmentQuestion._meta.get_field("prompt").max_length)
+QUESTION_TOO_LONG = f"Keep each question under {QUESTION_LIMIT} characters."
 # A ``TextField``'s ``max_length`` is the form's alone: ``full_clean`` does not check it.
 DESCRIPTION_LIMIT = Program._meta.get_field("description").max_length or 4000
+NAME_LIMIT = cast(int, Program._meta.get_field("name").max_length)  # what full_clean checks
 DESCRIPTION_TOO_LONG = "Use at most {limit:,} characters (this one has {length:,})."
 MAX_ROLE_LIMIT = 1_000_000
 BAD_LIMIT = (
@@ -113,7 +116,7 @@ def program_can_create(*, user: User | AnonymousUser) -> bool:
 
 
 def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
-    """Every criterion gets a weight from 0 to 10; missing ones keep their defaults."""
+    """Every criterion gets a weight in ``WEIGHT_RANGE``; missing ones keep their defaults."""
     result = dict(DEFAULT_WEIGHTS)
     errors: dict[str, str] = {}
     for key, value in (weights or {}).items():
@@ -126,7 +129,7 @@ def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
         except (TypeError, ValueError):
             errors[f"weights.{key}"] = BAD_WEIGHT
             continue
-        if isinstance(value, bool) or not 0 <= number <= 10:
+        if isinstance(value, bool) or not WEIGHT_RANGE[0] <= number <= WEIGHT_RANGE[1]:
             errors[f"weights.{key}"] = BAD_WEIGHT
             continue
         result[key] = number
@@ -320,7 +323,7 @@ def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, 
     cleaned = [
         (one_line(prompt), bool(required)) for prompt, required in prompts if one_line(prompt)
     ]
-    if any(len(prompt) > 300 for prompt, _ in cleaned):
+    if any(len(prompt) > QUESTION_LIMIT for prompt, _ in cleaned):
         raise ApplicationError(QUESTION_TOO_LONG, fields={f"questions_{role}": QUESTION_TOO_LONG})
     existing = {q.prompt: q for q in EnrolmentQuestion.objects.filter(program=program, role=role)}
     keep = set()
