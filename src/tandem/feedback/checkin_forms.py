@@ -113,7 +113,7 @@ TYPE_CHOICES = [("scale", "Scale from 1 to 5"), ("choice", "Choice"), ("text", "
 
 class TemplateQuestionForm(forms.Form):
     key = OneLineField(
-        max_length=40,
+        max_length=checkin_templates.KEY_LIMIT,
         help_text="Lower case, digits and _; a new key starts a new question.",
     )
     text = OneLineField(max_length=checkin_templates.TEXT_LIMIT, label="Question")

@@ -1,7 +1,7 @@
 from django import forms
 
 from tandem.core.forms import TextareaField
-from tandem.messaging.models import MESSAGE_LIMIT
+from tandem.messaging.models import CLIENT_ID_LIMIT, MESSAGE_LIMIT, REPORT_REASON_LIMIT
 
 
 class MessageForm(forms.Form):
@@ -12,7 +12,7 @@ class MessageForm(forms.Form):
     )
     # Made when the page is drawn; sending the form twice (a double click, a retry after a
     # lost answer) stores the message once.
-    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=CLIENT_ID_LIMIT)
 
 
 class MessageEditForm(forms.Form):
@@ -27,6 +27,6 @@ class ReportForm(forms.Form):
     reason = TextareaField(
         label="What is wrong with it? (optional)",
         required=False,
-        max_length=1000,
+        max_length=REPORT_REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

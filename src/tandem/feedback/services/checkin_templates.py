@@ -44,13 +44,14 @@ CHOICE_VALUE_LIMIT = 30
 MIN_CHOICES, MAX_CHOICES = 2, 8
 EVERY_PERIODS_RANGE = (1, 12)
 DELAY_DAYS_RANGE = (0, 60)
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+KEY_LIMIT = 40
+KEY_PATTERN = re.compile(rf"^[a-z][a-z0-9_]{{0,{KEY_LIMIT - 1}}}$")
 
 UNKNOWN_KIND = "No such kind of check-in."
 TEMPLATE_WRONG = "Some questions need attention."
 NO_QUESTIONS = "Keep at least one question."
 TOO_MANY_QUESTIONS = f"A check-in has at most {MAX_QUESTIONS} questions: keep it under a minute."
-BAD_KEY = "Use lower-case letters, digits and _ (starting with a letter), at most 40."
+BAD_KEY = f"Use lower-case letters, digits and _ (starting with a letter), at most {KEY_LIMIT}."
 DUPLICATE_KEY = "Two questions have the key {key}: give each its own."
 TEXT_REQUIRED = "Write the question."
 TOO_LONG = "Keep this under {limit} characters."

@@ -8,13 +8,29 @@ from django import forms
 from django.utils import timezone
 
 from tandem.core.forms import DateField, IntegerField, OneLineField, TextareaField, choice_field
-from tandem.mentorships.models import ActionItemStatus, AgreementVersion, GoalState, MeetingFormat
+from tandem.mentorships.models import (
+    FEEDBACK_TEXT_LIMIT,
+    PROBLEM_TEXT_LIMIT,
+    ActionItemStatus,
+    AgreementVersion,
+    GoalState,
+    MeetingFormat,
+)
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
+from tandem.mentorships.services import work
 from tandem.mentorships.services.agreement_content import (
     EXAMPLES,
     EXPECTATION_LABELS,
+    MAX_MEETING_MINUTES,
     MAX_OBJECTIVES,
+    MIN_MEETING_MINUTES,
+    OBJECTIVE_GOAL_LIMIT,
+    OBJECTIVE_MEASURE_LIMIT,
+    TEXT_FIELDS,
 )
+from tandem.mentorships.services.ending import END_REASON_LIMIT
+from tandem.mentorships.services.lifecycle import REFLECTION_LIMIT
+from tandem.mentorships.services.requests import DECLINE_REASON_LIMIT, MESSAGE_LIMIT
 from tandem.people.choices import Cadence
 
 OBJECTIVE_ROWS = 5
@@ -28,7 +44,7 @@ class RequestForm(forms.Form):
     recipient = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
     message = TextareaField(
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
+        max_length=MESSAGE_LIMIT,
         label="Your message",
         help_text="A few sentences: what you want to work on, and why this person. "
         "e.g. “I'm moving into product management and would value your view on "
@@ -48,7 +64,7 @@ class RequestForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = TextareaField(
         required=False,
-        max_length=1000,
+        max_length=DECLINE_REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="A kind note (optional)",
         help_text="They will see this. e.g. “I'm fully booked until spring — please ask "
@@ -59,14 +75,14 @@ class DeclineForm(forms.Form):
 class AgreementForm(forms.Form):
     mentor_expectations = TextareaField(
         required=False,
-        max_length=2000,
+        max_length=TEXT_FIELDS["mentor_expectations"],
         widget=forms.Textarea(attrs={"rows": 3}),
         label=EXPECTATION_LABELS["mentor_expectations"],
         help_text=EXAMPLES["mentor_expectations"],
     )
     mentee_expectations = TextareaField(
         required=False,
-        max_length=2000,
+        max_length=TEXT_FIELDS["mentee_expectations"],
         widget=forms.Textarea(attrs={"rows": 3}),
         label=EXPECTATION_LABELS["mentee_expectations"],
         help_text=EXAMPLES["mentee_expectations"],
@@ -74,17 +90,20 @@ class AgreementForm(forms.Form):
     cadence = forms.ChoiceField(choices=Cadence.choices, label="How often you meet")
     meeting_format = forms.ChoiceField(choices=MeetingFormat.choices, label="Usual format")
     meeting_minutes = forms.IntegerField(
-        min_value=15,
-        max_value=240,
+        min_value=MIN_MEETING_MINUTES,
+        max_value=MAX_MEETING_MINUTES,
         label="Typical length (minutes)",
         help_text="Most pairs meet for 30-60 minutes.",
     )
     focus_areas = OneLineField(
-        required=False, max_length=1000, label="Focus areas", help_text=EXAMPLES["focus_areas"]
+        required=False,
+        max_length=TEXT_FIELDS["focus_areas"],
+        label="Focus areas",
+        help_text=EXAMPLES["focus_areas"],
     )
     desired_outcomes = TextareaField(
         required=False,
-        max_length=2000,
+        max_length=TEXT_FIELDS["desired_outcomes"],
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Desired outcomes",
         help_text=EXAMPLES["desired_outcomes"],
@@ -92,11 +111,13 @@ class AgreementForm(forms.Form):
     starts_on = DateField(label="Start date")
     ends_on = DateField(label="End date")
     confidentiality = TextareaField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Confidentiality"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_FIELDS["confidentiality"],
+        label="Confidentiality",
     )
     no_fault_exit = TextareaField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=TEXT_FIELDS["no_fault_exit"],
         label="No-fault exit",
         help_text="Either of you can end it, without blame.",
     )
@@ -112,13 +133,13 @@ class AgreementForm(forms.Form):
         for n in range(1, self.rows + 1):
             self.fields[f"objective_{n}_goal"] = OneLineField(
                 required=False,
-                max_length=200,
+                max_length=OBJECTIVE_GOAL_LIMIT,
                 label=f"Goal {n}",
                 widget=forms.TextInput(attrs={"placeholder": EXAMPLES["goal"]}),
             )
             self.fields[f"objective_{n}_measure"] = OneLineField(
                 required=False,
-                max_length=300,
+                max_length=OBJECTIVE_MEASURE_LIMIT,
                 label="Measurable outcome",
                 widget=forms.TextInput(attrs={"placeholder": EXAMPLES["measure"]}),
             )
@@ -188,25 +209,27 @@ class AgreementForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    title = OneLineField(max_length=200, label="Goal")
-    measure = OneLineField(required=False, max_length=300, label="Measurable outcome")
+    title = OneLineField(max_length=work.TITLE_LIMIT, label="Goal")
+    measure = OneLineField(
+        required=False, max_length=work.MEASURE_LIMIT, label="Measurable outcome"
+    )
     target_date = DateField(required=False, label="Target date")
 
 
 class GoalProgressForm(forms.Form):
     state = forms.ChoiceField(choices=GoalState.choices, label="State")
     percent = forms.IntegerField(min_value=0, max_value=100, label="Progress (%)")
-    note = OneLineField(required=False, max_length=500, label="Short note")
+    note = OneLineField(required=False, max_length=work.PROGRESS_NOTE_LIMIT, label="Short note")
 
 
 class MilestoneForm(forms.Form):
-    title = OneLineField(max_length=200, label="Milestone")
+    title = OneLineField(max_length=work.TITLE_LIMIT, label="Milestone")
     due_on = DateField(required=False, label="Due")
 
 
 class ActionItemForm(forms.Form):
     description = OneLineField(
-        max_length=300,
+        max_length=work.ACTION_ITEM_LIMIT,
         label="Action item",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Send the outline"}),
     )
@@ -243,7 +266,7 @@ class EndForm(forms.Form):
         "it is counted, never shown with your name.",
     )
     reason = TextareaField(
-        max_length=2000,
+        max_length=END_REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why are you ending it?",
         help_text="Only the program admins see this. Your partner is "
@@ -259,7 +282,7 @@ class AdminEndForm(forms.Form):
         help_text="Counted in the program's figures on early endings.",
     )
     reason = TextareaField(
-        max_length=2000,
+        max_length=END_REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why does the program end it?",
         help_text="Only the program's admins see this. The pair are told only that the "
@@ -269,7 +292,7 @@ class AdminEndForm(forms.Form):
 
 class CompleteForm(forms.Form):
     reflection = TextareaField(
-        max_length=4000,
+        max_length=REFLECTION_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Closing reflection",
         help_text="What did you achieve, and what will you take with you?",
@@ -278,7 +301,7 @@ class CompleteForm(forms.Form):
 
 class ProblemReportForm(forms.Form):
     text = TextareaField(
-        max_length=2000,
+        max_length=PROBLEM_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="What is the problem?",
         help_text="A few sentences are enough: what happened, and what would help. The other "
@@ -289,14 +312,14 @@ class ProblemReportForm(forms.Form):
 class EarlyEndFeedbackForm(forms.Form):
     what_worked = TextareaField(
         required=False,
-        max_length=2000,
+        max_length=FEEDBACK_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What worked?",
         help_text="e.g. “Our first two conversations about my promotion case helped a lot.”",
     )
     what_did_not = TextareaField(
         required=False,
-        max_length=2000,
+        max_length=FEEDBACK_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What did not work?",
         help_text="e.g. “We could never find a time that suited us both.”",

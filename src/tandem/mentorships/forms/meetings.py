@@ -12,9 +12,14 @@ from django.utils import timezone
 from tandem.core.forms import DateField, OneLineField, TextareaField, TimeField
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
-from tandem.mentorships.scheduling import NoSuchLocalTime, local_moment
-from tandem.mentorships.services.meeting_notes import notes_version
-from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES
+from tandem.mentorships.scheduling import MAX_OCCURRENCES, NoSuchLocalTime, local_moment
+from tandem.mentorships.services.meeting_notes import (
+    AGENDA_ITEM_LIMIT,
+    NOTES_VERSION_LENGTH,
+    notes_version,
+)
+from tandem.mentorships.services.meeting_places import LOCATION_LIMIT, VIDEO_URL_LIMIT
+from tandem.mentorships.services.meetings import MAX_MINUTES, MIN_MINUTES, MIN_OCCURRENCES
 from tandem.people.choices import Cadence
 
 SEEN_UNREADABLE = (
@@ -38,19 +43,19 @@ class MeetingForm(forms.Form):
     format = forms.ChoiceField(choices=MeetingFormat.choices, label="Format")
     video_url = OneLineField(
         required=False,
-        max_length=300,
+        max_length=VIDEO_URL_LIMIT,
         label="Video link (optional)",
         widget=forms.URLInput(attrs={"placeholder": "https://zoom.us/j/…"}),
         help_text="Leave empty for a video call and we create a private room for you.",
     )
-    location = OneLineField(required=False, max_length=200, label="Place (in person)")
+    location = OneLineField(required=False, max_length=LOCATION_LIMIT, label="Place (in person)")
     repeat = forms.ChoiceField(
         choices=[("", "Just once")] + list(Cadence.choices), required=False, label="Repeat"
     )
     count = forms.IntegerField(
         required=False,
-        min_value=2,
-        max_value=52,
+        min_value=MIN_OCCURRENCES,
+        max_value=MAX_OCCURRENCES,
         label="Number of meetings",
         help_text="Leave empty to repeat until the agreement ends.",
     )
@@ -175,7 +180,7 @@ class RescheduleForm(forms.Form):
 
 class AgendaForm(forms.Form):
     text = OneLineField(
-        max_length=300,
+        max_length=AGENDA_ITEM_LIMIT,
         label="Add to the agenda",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Feedback on my draft slides"}),
     )
@@ -190,7 +195,9 @@ class NotesForm(forms.Form):
         help_text="Both of you can read and edit these.",
     )
     # Which version of the notes the text was edited from (``notes_version``).
-    edited_from = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
+    edited_from = forms.CharField(
+        required=False, max_length=NOTES_VERSION_LENGTH, widget=forms.HiddenInput
+    )
 
     @classmethod
     def for_notes(cls, notes: str, data: Any = None) -> NotesForm:

@@ -20,6 +20,7 @@ from tandem.people.models import User
 TEXT_REQUIRED = "Write something first."
 TEXT_TOO_LONG = "Use at most {limit} characters."
 AGENDA_ITEM_LIMIT = 300
+NOTES_VERSION_LENGTH = 16  # hex digits of a ``notes_version``
 AGENDA_REPEATED = "This is already on the agenda: it was added once."
 AGENDA_OF_CANCELLED = (
     "This meeting is cancelled, so nothing more goes on its agenda: schedule a new meeting "
@@ -78,7 +79,7 @@ class NotesChangedMeanwhile(ApplicationError):
 def notes_version(text: str) -> str:
     """A short fingerprint of shared notes, which the notes form sends back to say which
     version its text was edited from."""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(text.encode()).hexdigest()[:NOTES_VERSION_LENGTH]
 
 
 def meeting_notes_update(
