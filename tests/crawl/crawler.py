@@ -47,6 +47,9 @@ LOG_TABLES = frozenset(
         "mentorships_mentorshipevent",
     }
 )
+# Computed copies a background job rewrites on its own (the worker of `tandem run` recomputes
+# stale insight snapshots every minute): no form changed them, whatever the crawl was doing.
+DERIVED_TABLES = frozenset({"insights_insightsnapshot"})
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}")
 
 Snapshot = dict[str, dict[object, dict[str, object]]]
@@ -335,6 +338,8 @@ def diff(
     """
     changes = []
     for table, old_rows in before.items():
+        if table in DERIVED_TABLES:
+            continue
         new_rows = after.get(table, {})
         updated = [
             (pk, col, old[col], new_rows[pk].get(col))

@@ -129,6 +129,17 @@ def test_diff_sees_updates_and_deletions_but_not_rows_rewritten_identically():
     assert diff(before, added, frozenset(), inserts=False) == []
 
 
+def test_diff_leaves_out_the_insight_snapshots_the_worker_refreshes_meanwhile():
+    """`tandem run`'s worker recomputes stale insight snapshots every minute, so a hand crawl
+    saw them change under a profile save or a match run start (upgrade check on the demo)."""
+    before = {"insights_insightsnapshot": {8: {"id": 8, "tables": [["joined", 62]]}}}
+    refreshed = {
+        "insights_insightsnapshot": {8: {"id": 8, "tables": [["joined", 63]]}, 9: {"id": 9}}
+    }
+    assert diff(before, refreshed, frozenset()) == []
+    assert diff(refreshed, {"insights_insightsnapshot": {}}, frozenset()) == []
+
+
 def test_url_pattern_blanks_ids_tokens_and_query_values():
     assert url_pattern("http://t/people/12/?page=3&q=x") == "/people/{n}/?page&q"
     token = "AbCdEfGhIjKlMnOpQrStUv_12"
