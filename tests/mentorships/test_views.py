@@ -159,6 +159,25 @@ def test_action_item_toggle_htmx_and_fallback(client, world):
     assert item.status == ActionItemStatus.OPEN
 
 
+def test_mark_done_is_a_real_button_named_for_its_item(client, world):
+    """UX review: "☐ Mark done" was a button drawn as a link with a check box glyph; it is a
+    plain button saying what it does, named for its item, and the item's state is written."""
+    m, item = world["m"], world["item"]
+    goal = services.goal_create(user=m.mentor, mentorship_id=m.pk, title="Ship it")
+    step = services.milestone_add(user=m.mentor, goal_id=goal.pk, title="First step")
+    client.force_login(m.mentor)
+    url = reverse("mentorship_detail", args=[m.pk])
+    html = client.get(url).content.decode()
+    assert "☐" not in html and "☑" not in html
+    for name in (item.description, step.title):
+        button = f'class="secondary done-toggle">Mark done<span class="visually-hidden">: {name}'
+        assert button in html
+    services.milestone_toggle(user=m.mentor, milestone_id=step.pk)
+    html = client.get(url).content.decode()
+    assert f'Reopen<span class="visually-hidden">: {step.title}' in html
+    assert '<span class="badge badge-ok">Done</span> <span class="done-text">First step' in html
+
+
 def _hidden_done(page: bytes, action: str) -> dict:
     """The hidden ``done`` of the page's form posting to ``action``, as the browser sends it."""
     form = page.decode().split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
