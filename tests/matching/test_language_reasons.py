@@ -84,7 +84,7 @@ def test_the_concern_follows_the_criteria_concerns_and_is_no_criterion():
         Mentor(id="m", languages=("de", "en"), cadence="quarterly", seniority=5),
     )
     assert result["reasons"] == (
-        ex.Reason("seniority", "The mentor is 3 levels more senior"),
+        ex.Reason("seniority", "The mentor is somewhat more senior"),
         ex.Reason(
             "cadence",
             "Different meeting rhythms: the mentee wants weekly, the mentor every three months",

@@ -200,7 +200,7 @@ def seniority(mentee: Mentee, mentor: Mentor, reverse: bool) -> Said:
     """Which way the seniority levels point (reversed for reverse mentoring).
 
     >>> seniority(Mentee(id="a", seniority=5), Mentor(id="m", seniority=3), False).text
-    'The mentee is 2 levels more senior than the mentor'
+    'The mentee is somewhat more senior than the mentor'
     """
     if mentee.seniority is None or mentor.seniority is None:
         return NOTHING
@@ -291,4 +291,10 @@ def _hours(hours: float) -> str:
 
 
 def _levels(gap: int) -> str:
-    return f"{gap} level" + ("" if gap == 1 else "s")
+    """How far apart two seniority levels are, in words: "8 levels more senior" counted steps of
+    a scale the reader never sees (UX review), so the gap reads "a little", "somewhat" or "much".
+
+    >>> [_levels(gap) for gap in (1, 3, 4)]
+    ['a little', 'somewhat', 'much']
+    """
+    return "a little" if gap == 1 else "somewhat" if gap <= 3 else "much"
