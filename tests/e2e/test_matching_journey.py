@@ -70,7 +70,7 @@ def test_admin_runs_pins_reruns_publishes_then_mentee_browses(page):
     page.goto(reverse("match_run_list", args=[program.slug]))
     page.get_by_label("Objective").select_option("fair")
     page.get_by_text("Advanced").click()  # the seed is optional, folded away
-    page.get_by_label("Seed").fill("7")
+    page.get_by_label("Repeat number").fill("7")
     page.get_by_role("button", name="Start match run").click()
     expect(page.locator("[data-status]")).to_have_text("Ready for review")
     pairs = page.get_by_role("table", name="Proposed pairs, best fit first")

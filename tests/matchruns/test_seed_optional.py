@@ -38,6 +38,8 @@ def test_the_seed_sits_under_advanced_and_is_not_required(client, program, progr
     assert advanced and 'name="seed"' in advanced.group(1)
     assert 'name="seed"' not in page.replace(advanced.group(0), "")
     assert "required" not in re.search(r"<input[^>]*name=\"seed\"[^>]*>", page).group(0)
+    # UX review: "Seed" is a programmer's word; the page says what it is for.
+    assert ">Seed<" not in page and "Repeat number" in advanced.group(1)
 
 
 def test_a_wrong_seed_opens_advanced(client, program, program_admin):

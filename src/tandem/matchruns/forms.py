@@ -19,12 +19,12 @@ class RunStartForm(forms.Form):
         "worst-off mentee; stable leaves no pair who would both rather swap.",
     )
     seed = forms.IntegerField(
-        label="Seed",
+        label="Repeat number",
         required=False,
         min_value=0,
         max_value=MAX_SEED,
         initial=0,
-        help_text="Leave it at 0 unless you want to reproduce an earlier run: the same seed "
+        help_text="Leave it at 0 unless you want to repeat an earlier run: the same number "
         "and the same people always give the same pairs.",
     )
 
