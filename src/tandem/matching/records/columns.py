@@ -80,7 +80,7 @@ COLUMNS = (
     Column("skills_wanted", cells.parse_skills, "';'-separated skill names", sides=MENTEE),
     Column("seniority", cells.check_seniority, "whole number, 0 (student) to 10 (executive)"),
     Column("languages", cells.parse_languages, "';'-separated ISO 639-1 codes, e.g. en;pt"),
-    Column("timezone", check_timezone, "IANA name, e.g. Europe/Berlin", ("time_zone",)),
+    Column("timezone", check_timezone, "Region/City, e.g. Europe/Berlin", ("time_zone",)),
     Column("availability", parse_availability, "';'-separated local windows: Mon 09:00-12:00"),
     Column("format", cells.parse_format, "virtual, in_person or any", ("meeting_format",)),
     Column("city", _one_line(PLACE_MAX_LENGTH), "city (counts when meeting in person)"),

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from tandem.matching.records.cells import CellError
 
-TIMEZONE_INVALID = "{value!r} is not a time zone; use an IANA name such as Europe/Berlin."
+TIMEZONE_INVALID = "{value!r} is not a time zone; use a Region/City name such as Europe/Berlin."
 
 
 # Files the system's zone database holds that name no place (``localtime`` is the machine's own
@@ -29,7 +29,7 @@ def check_timezone(value: object) -> str:
     >>> check_timezone("Mars/Base")
     Traceback (most recent call last):
     ...
-    tandem.matching.records.cells.CellError: 'Mars/Base' is not a time zone; use an IANA name such as Europe/Berlin.
+    tandem.matching.records.cells.CellError: 'Mars/Base' is not a time zone; use a Region/City name such as Europe/Berlin.
     """  # noqa: E501
     name = str(value or "").strip()
     if name not in timezone_names():
