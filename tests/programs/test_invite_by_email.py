@@ -321,3 +321,13 @@ class TestReviewFindings:
         client.force_login(admin)
         page = client.get(reverse("program_email_invitations", args=[program.slug]))
         assert "boss@example.org" not in page.content.decode()
+
+
+def test_the_send_time_names_the_zone_it_is_read_in():
+    """UX review: "In your time zone" under the send time left its zone a guess, as the meeting
+    forms did before they named it."""
+    from tandem.programs.imports.forms import InviteByEmailForm
+
+    with timezone.override("Europe/Berlin"):
+        help_text = InviteByEmailForm().fields["send_at"].help_text
+    assert help_text.startswith("In your time zone, Europe/Berlin (set on your profile)")

@@ -3,7 +3,10 @@ input (the services validate and decide)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 from tandem.core.forms import DateTimeField, DateTimeInput, TextareaField
 from tandem.programs.imports.invitations import MAX_ADDRESSES, NO_ADDRESSES
@@ -42,8 +45,16 @@ class InviteByEmailForm(forms.Form):
         required=False,
         label="Date and time",
         widget=DateTimeInput(attrs={"class": "input-datetime"}),
-        help_text="In your time zone; the email goes within a minute of it.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Names the zone the typed time is read in, as the meeting forms do (UX review: "In
+        your time zone" left whoever never set one on their profile, still UTC, guessing)."""
+        super().__init__(*args, **kwargs)
+        self.fields["send_at"].help_text = (
+            f"In your time zone, {timezone.get_current_timezone_name()} (set on your profile); "
+            "the email goes within a minute of it."
+        )
 
     def clean(self):
         data = super().clean() or {}
