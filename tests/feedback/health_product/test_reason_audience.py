@@ -105,3 +105,33 @@ def test_yours_and_yourself_read_about_the_pair():
     assert about_the_pair("Yours to book; see for yourself.") == (
         "Theirs to book; see for themselves."
     )
+
+
+def test_an_on_track_pair_with_concerns_reads_worth_watching(client):
+    """Journeys review: the admin's list said "On track" over three concerns with no word on
+    why; concerns short of the evidence to flag a pair (docs/health.md) are worth watching."""
+    pair = mentorship()
+    MentorshipHealth.objects.create(
+        mentorship=pair,
+        program=pair.program,
+        state="on_track",
+        score=60,
+        reasons=[{"code": "pulse_gap", "text": RULE_TEXTS[5], "weight": -10}],
+        state_since=timezone.now(),
+        computed_at=timezone.now(),
+    )
+    admin = member(pair.program, Role.ADMIN)
+    client.force_login(admin)
+    for url in (
+        reverse("feedback_program_health", args=[pair.program_id]),
+        reverse("mentorship_detail", args=[pair.pk]),
+    ):
+        html = client.get(url).content.decode()
+        watching = (
+            '<p class="health-watch">On track; worth watching:</p><ul class="health-reasons">'
+        )
+        assert f"{watching}<li>They rate the mentorship differently" in html, url
+    stalled = mentorship(program=pair.program)
+    _stalled(stalled)
+    listed = client.get(reverse("feedback_program_health", args=[pair.program_id]))
+    assert listed.content.decode().count("worth watching") == 1
