@@ -100,6 +100,14 @@ def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Prog
     return Program.objects.filter(pk__in=admin.values("program_id"))
 
 
+def person_ever_enrolled(*, user: User | AnonymousUser) -> bool:
+    """Whether ``user`` has ever joined or been invited into a program, closed enrolments too
+    (their ended mentorships stay readable). A site staff user who never has has no
+    mentorships, messages or check-ins, so the navigation leaves those links out (UX review:
+    they led a staff user in no program to three empty pages)."""
+    return is_signed_in(user) and Enrolment.objects.filter(person=user).exists()
+
+
 def enrolment_list_for_person(*, user: User) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(person=user)
