@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.widgets import DateTimeBaseInput
+from django.utils import timezone
 
 from tandem.core.api_types import INT32_MAX
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR, date_in_range
@@ -33,6 +34,12 @@ ISO_DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
 
 def _has_seconds(value: object) -> bool:
     return isinstance(value, time | datetime) and bool(value.second or value.microsecond)
+
+
+def typed_time_zone() -> str:
+    """The zone a typed time is read in, named for its field's help: "In your time zone." left
+    whoever had never set one on their profile (still UTC) to guess which clock the form reads."""
+    return f"In your time zone, {timezone.get_current_timezone_name()} (set on your profile)"
 
 
 class DateInput(forms.DateInput):

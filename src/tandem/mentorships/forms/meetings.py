@@ -9,7 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from tandem.core.forms import DateField, OneLineField, TextareaField, TimeField
+from tandem.core.forms import DateField, OneLineField, TextareaField, TimeField, typed_time_zone
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.scheduling import MAX_OCCURRENCES, NoSuchLocalTime, local_moment
@@ -26,12 +26,6 @@ SEEN_UNREADABLE = (
     "Nothing was moved: this page sent back the meeting's time in a form we cannot read. "
     "Open the meeting again and move it from there."
 )
-
-
-def _your_zone() -> str:
-    """The typed time's zone, named: "In your time zone." left whoever had never set one on
-    their profile (still UTC) to guess which clock the form reads."""
-    return f"In your time zone, {timezone.get_current_timezone_name()} (set on your profile)."
 
 
 class MeetingForm(forms.Form):
@@ -62,7 +56,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time"].help_text = _your_zone()
+        self.fields["time"].help_text = f"{typed_time_zone()}."
 
     def clean(self) -> dict[str, Any]:
         _check_typed_start(self)
@@ -114,7 +108,7 @@ class RescheduleForm(forms.Form):
             "seen_minutes": meeting.duration_minutes,
         }
         super().__init__(*args, **kwargs)
-        self.fields["time"].help_text = _your_zone()
+        self.fields["time"].help_text = f"{typed_time_zone()}."
         self.stored_starts_at = meeting.starts_at
 
     def clean(self) -> dict[str, Any]:

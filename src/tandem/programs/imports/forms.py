@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from tandem.core.forms import DateTimeField, DateTimeInput, TextareaField
+from tandem.core.forms import DateTimeField, DateTimeInput, TextareaField, typed_time_zone
 from tandem.programs.imports.invitations import MAX_ADDRESSES, NO_ADDRESSES
 from tandem.programs.models import PARTICIPANT_ROLE_CHOICES, Role
 
@@ -51,10 +50,8 @@ class InviteByEmailForm(forms.Form):
         """Names the zone the typed time is read in, as the meeting forms do (UX review: "In
         your time zone" left whoever never set one on their profile, still UTC, guessing)."""
         super().__init__(*args, **kwargs)
-        self.fields["send_at"].help_text = (
-            f"In your time zone, {timezone.get_current_timezone_name()} (set on your profile); "
-            "the email goes within a minute of it."
-        )
+        within_a_minute = f"{typed_time_zone()}; the email goes within a minute of it."
+        self.fields["send_at"].help_text = within_a_minute
 
     def clean(self):
         data = super().clean() or {}
