@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -269,6 +268,12 @@ def superseded() -> Exists:
     )
 
 
+def out_of_date() -> Q:
+    """A finished run that can no longer be published because another run was published
+    after it was made (for a query of many runs; the Out of date badge and the admin home)."""
+    return Q(status=RunStatus.DONE) & Q(superseded())
+
+
 def match_run_superseded_by(*, run: MatchRun) -> MatchRun | None:
     """The latest other run of the program published after ``run`` was made: ``run``'s
     snapshot predates the mentorships it created, so ``run`` is out of date."""
@@ -278,16 +283,6 @@ def match_run_superseded_by(*, run: MatchRun) -> MatchRun | None:
         )
         .exclude(pk=run.pk)
         .order_by("-published_at", "-pk")
-        .first()
-    )
-
-
-def program_last_published_at(*, program) -> datetime | None:
-    """When the program's latest run was published: drafts made before it are out of date."""
-    return (
-        MatchRun.objects.filter(program=program, status=RunStatus.PUBLISHED)
-        .order_by("-published_at")
-        .values_list("published_at", flat=True)
         .first()
     )
 

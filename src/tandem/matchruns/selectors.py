@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
-from django.db.models import Avg, Count, F, Min, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Min, QuerySet
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.locking import lockable
@@ -25,6 +25,7 @@ from tandem.matchruns.models import (
     MatchRun,
     MatchUnmatched,
 )
+from tandem.matchruns.review import out_of_date
 from tandem.mentorships.models import OPEN_STATES, Mentorship
 from tandem.mentorships.selectors import ended_early_partners
 from tandem.people.models import User
@@ -59,7 +60,10 @@ def match_run_list(*, program: Program) -> QuerySet[MatchRun]:
     return (
         MatchRun.objects.filter(program=program)
         .select_related("program", "created_by")
-        .annotate(pair_count=Count("pairs"))
+        .annotate(
+            pair_count=Count("pairs"),
+            is_out_of_date=ExpressionWrapper(out_of_date(), output_field=BooleanField()),
+        )
         .order_by("-created_at", "-pk")
     )
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 
 from tandem.matchruns.models import MatchRun, RunStatus
-from tandem.matchruns.review import superseded
+from tandem.matchruns.review import out_of_date
 from tandem.people.models import User
 from tandem.programs.selectors.overview import Shortlist, administered_among, first_per_program
 
@@ -29,7 +29,7 @@ def match_runs_waiting_for_admin(
             program__in=administered_among(user=user, program_ids=program_ids),
             status__in=WAITING_FOR_ADMIN,
         )
-        .exclude(Q(status=RunStatus.DONE) & Q(superseded()))
+        .exclude(out_of_date())
         .defer("inputs", "report")
         .annotate(pair_count=Count("pairs"))
     )

@@ -61,7 +61,6 @@ def _run_list_page(
             "page_obj": runs,
             "runs": runs.object_list,
             "form": form,
-            "last_published_at": review.program_last_published_at(program=program),
         },
         status=status,
     )
