@@ -12,8 +12,10 @@ class MentorshipsConfig(AppConfig):
             mentorship_events_erase_for_closed_account,
             mentorships_erase_for_closed_account,
         )
+        from tandem.mentorships.services.meetings import calendar_feed_rotate
         from tandem.notify import periodic
         from tandem.people.services.closing import register_account_eraser
+        from tandem.people.services.passwords import register_credential_rotator
         from tandem.programs.services.leaving import register_leave_step
 
         periodic.register("mentorships.expire_requests", tasks.expire_requests_run)
@@ -22,3 +24,4 @@ class MentorshipsConfig(AppConfig):
         register_leave_step(LEAVE_STEP)
         register_account_eraser(mentorships_erase_for_closed_account)
         register_account_eraser(mentorship_events_erase_for_closed_account, wants_former=True)
+        register_credential_rotator(calendar_feed_rotate)

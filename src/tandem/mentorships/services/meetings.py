@@ -387,6 +387,14 @@ def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
     return feed
 
 
+def calendar_feed_rotate(*, user: User) -> None:
+    """Replace the feed's address, if the person has one, when their password changes
+    (``people.services.register_credential_rotator``): whoever had the old password could
+    have copied it from the calendar page, and it works without logging in."""
+    if CalendarFeed.objects.filter(user=user).exists():
+        calendar_feed_regenerate(user=user)
+
+
 def calendar_feed_ensure(*, user: User) -> CalendarFeed:
     feed = CalendarFeed.objects.filter(user=user).first()
     return feed or calendar_feed_regenerate(user=user)

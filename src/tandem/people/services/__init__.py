@@ -34,6 +34,7 @@ from tandem.people.services.manager import (
     MANAGER_NOT_CHOSEN,
     MANAGER_SELF,
 )
+from tandem.people.services.passwords import register_credential_rotator, user_password_set
 from tandem.people.services.profiles import (
     PROFILE_FORBIDDEN,
     PROFILE_INVALID,
@@ -77,10 +78,12 @@ __all__ = [
     "profile_set_availability",
     "profile_update",
     "profiles_refresh_availability_bulk",
+    "register_credential_rotator",
     "skill_get_or_create_bulk",
     "skill_split",
     "skill_vocabulary_add",
     "user_mark_email_verified",
+    "user_password_set",
     "user_send_verification",
     "user_sign_up",
     "user_verification_token",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -139,9 +140,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
-        # Opening the emailed link proves the address, so it counts as verified too.
-        services.user_mark_email_verified(user=form.user)
-        return super().form_valid(form)
+        # Through the service, not ``form.save()``: a new password also revokes the API tokens
+        # and replaces the calendar feed's address (services.passwords). Every session ends.
+        with transaction.atomic():
+            services.user_password_set(user=form.user, password=form.cleaned_data["new_password1"])
+            # Opening the emailed link proves the address, so it counts as verified too.
+            services.user_mark_email_verified(user=form.user)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -1,0 +1,55 @@
+"""A new password cuts off whatever the old one let anyone copy (docs/people.md, *A new
+password*).
+
+Someone who sets a new password may well suspect that another person had the old one, and
+that person could have opened sessions, created API tokens or copied the calendar feed's
+secret address in the meantime. So a new password ends every other session (Django's session
+hash changes with it), revokes every API token, and replaces the secrets that apps above
+``people`` hold for the person through rotators registered here
+(``register_credential_rotator``, called in their ``AppConfig.ready``): the calendar feed's
+address. One transaction: the password and all of it, or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from tandem.core.exceptions import ApplicationError
+from tandem.people.models import ApiToken, User
+
+CredentialRotator = Callable[..., None]  # called as rotator(user=...)
+_ROTATORS: list[CredentialRotator] = []
+
+
+def register_credential_rotator(rotator: CredentialRotator) -> None:
+    """An app above ``people`` replaces a secret it keeps for the person (a link that works
+    without logging in) when their password changes."""
+    if all(rotator is not known for known in _ROTATORS):
+        _ROTATORS.append(rotator)
+
+
+def user_password_set(*, user: User, password: str) -> int:
+    """Set ``user``'s password and revoke what the old one may have let someone copy: every
+    API token and every registered secret. Returns how many tokens were revoked.
+
+    Every session of the person ends with it, since their session hash no longer matches; a
+    caller that keeps the current one refreshes it (``update_session_auth_hash``)."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        raise ApplicationError(message, fields={"new_password1": message}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=dj_timezone.now()
+        )
+        for rotator in _ROTATORS:
+            rotator(user=user)
+    return revoked

@@ -1,0 +1,76 @@
+"""A new password cuts off what the old one could have let someone copy: other sessions, API
+tokens and the calendar feed's address (leftovers review: a reset left them all working)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tandem.core.exceptions import ApplicationError
+from tandem.mentorships.models import CalendarFeed
+from tandem.mentorships.services import calendar_feed_ensure
+from tandem.people.models import ApiToken
+from tandem.people.services import api_token_create, user_password_set
+from tests.people.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW = "a brand new passphrase 42"
+
+
+def _reset_password(client: Client, email: str, mailoutbox) -> None:
+    client.post(reverse("password_reset"), {"email": email})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[-1].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    page = client.get(set_url)
+    assert "every API token you made is revoked" in page.content.decode()
+    response = client.post(set_url, {"new_password1": NEW, "new_password2": NEW})
+    assert response["Location"] == reverse("password_reset_complete")
+
+
+def test_a_reset_ends_other_sessions_revokes_tokens_and_replaces_the_feed(client, mailoutbox):
+    user = UserFactory(email="a@example.org")
+    other_session = Client()
+    other_session.force_login(user)
+    _, secret = api_token_create(user=user, name="script")
+    old_feed = reverse("calendar_feed", args=[calendar_feed_ensure(user=user).token])
+    assert Client().get(old_feed).status_code == 200
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/people/me").status_code == 200
+
+    _reset_password(client, user.email, mailoutbox)
+
+    assert other_session.get(reverse("account"))["Location"].startswith(reverse("login"))
+    assert api.get("/api/people/me").status_code == 401
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert Client().get(old_feed).status_code == 404
+    new_feed = reverse("calendar_feed", args=[CalendarFeed.objects.get(user=user).token])
+    assert new_feed != old_feed
+    assert Client().get(new_feed).status_code == 200
+    done = client.get(reverse("password_reset_complete")).content.decode()
+    assert "your calendar feed has a new address" in done
+
+
+def test_a_person_without_a_feed_gets_none_and_a_bad_password_changes_nothing():
+    user = UserFactory()
+    api_token_create(user=user, name="script")
+    with pytest.raises(ApplicationError):
+        user_password_set(user=user, password="short")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() == 1
+
+    assert user_password_set(user=user, password=NEW) == 1
+    assert user.check_password(NEW)
+    assert not CalendarFeed.objects.filter(user=user).exists()
+
+
+def test_the_account_and_calendar_pages_say_what_a_new_password_does(client):
+    client.force_login(UserFactory())
+    account = client.get(reverse("account")).content.decode()
+    assert "Changing your password revokes every token." in account
+    calendar = client.get(reverse("calendar_settings")).content.decode()
+    assert "Changing your password makes a new one too" in calendar
