@@ -224,7 +224,7 @@ class JoinForm(forms.Form):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         for question in questions:
-            self.fields[f"q{question.pk}"] = TextareaField(
+            self.fields[question.field_name] = TextareaField(
                 label=question.prompt,
                 required=question.required,
                 error_messages={"required": ANSWER_REQUIRED},

@@ -268,6 +268,11 @@ class EnrolmentQuestion(models.Model):
     def __str__(self) -> str:
         return self.prompt
 
+    @property
+    def field_name(self) -> str:
+        """The join form's field for this question, by which answers are sent and checked."""
+        return f"q{self.pk}"
+
 
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", "Being checked"

@@ -25,7 +25,6 @@ from tandem.programs.models import (
     CLOSED_STATUSES,
     IMPORT_RETENTION_HOURS,
     Enrolment,
-    EnrolmentQuestion,
     EnrolmentStatus,
     ImportBatch,
     ImportStatus,
@@ -38,6 +37,8 @@ from tandem.programs.selectors import (
     access_import_batch,
     access_participant_invitation,
     access_program,
+    join_answers_given,
+    join_questions,
     program_admin_enrolments,
 )
 from tandem.programs.services.enrolments import check_join_answers
@@ -317,14 +318,10 @@ def _join_answers(
     """The join answers to keep, checked as a link checks them; an enrolment held already
     answers for itself where nothing new is sent. When the role asks no question, the
     answers held stay."""
-    questions = list(
-        EnrolmentQuestion.objects.filter(program_id=invitation.program_id, role=invitation.role)
-    )
-    given = held.answers if held is not None else {}
+    questions = join_questions(program=invitation.program, role=invitation.role)
     if not questions:
-        return dict(given)
-    before = {f"q{q.pk}": given.get(q.prompt, "") for q in questions}
-    return check_join_answers(questions, {**before, **answers})
+        return dict(held.answers) if held is not None else {}
+    return check_join_answers(questions, {**join_answers_given(questions, held), **answers})
 
 
 def _tell_of_entry(enrolment: Enrolment) -> None:

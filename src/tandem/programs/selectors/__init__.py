@@ -379,17 +379,26 @@ def access_participant_invitation(
     return invitation
 
 
+def join_questions(*, program: Program, role: str) -> list[EnrolmentQuestion]:
+    """The questions joining ``program`` in ``role`` asks, in their order."""
+    return list(EnrolmentQuestion.objects.filter(program=program, role=role))
+
+
+def join_answers_given(
+    questions: list[EnrolmentQuestion], held: Enrolment | None
+) -> dict[str, str]:
+    """The answers ``held`` gave already to ``questions``, by the join form's field names."""
+    given = held.answers if held is not None else {}
+    return {q.field_name: given[q.prompt] for q in questions if q.prompt in given}
+
+
 def participant_invitation_questions(
     *, user: User, invitation: ParticipantInvitation
 ) -> tuple[list[EnrolmentQuestion], dict[str, str]]:
     """The join questions accepting ``invitation`` asks (its role's, as a link asks) and the
-    answers to start from, by ``q<question id>``: those ``user``'s enrolment in that role gave
-    already."""
-    questions = list(
-        EnrolmentQuestion.objects.filter(program=invitation.program, role=invitation.role)
-    )
+    answers to start from: those ``user``'s enrolment in that role gave already."""
+    questions = join_questions(program=invitation.program, role=invitation.role)
     held = Enrolment.objects.filter(
         program=invitation.program, person=user, role=invitation.role
     ).first()
-    given = held.answers if held is not None else {}
-    return questions, {f"q{q.pk}": given[q.prompt] for q in questions if q.prompt in given}
+    return questions, join_answers_given(questions, held)

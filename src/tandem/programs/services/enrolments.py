@@ -34,6 +34,7 @@ from tandem.programs.selectors import (
     access_enrolment,
     access_invitation,
     access_program,
+    join_questions,
     program_admin_enrolments,
 )
 from tandem.programs.selectors.waitlist import PLACE_STATUSES
@@ -175,7 +176,7 @@ def check_join_answers(
     link, or by accepting an import's invitation."""
     errors, kept = {}, {}
     for question in questions:
-        key = f"q{question.pk}"
+        key = question.field_name
         value = str(answers.get(key) or "").strip()
         if question.required and not value:
             errors[key] = ANSWER_REQUIRED
@@ -212,7 +213,7 @@ def enrolment_join_by_invitation(
             ),
             status=409,
         )
-    questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
+    questions = join_questions(program=program, role=invitation.role)
     kept = check_join_answers(questions, answers or {})
     fields = {
         "answers": kept,

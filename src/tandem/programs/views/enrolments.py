@@ -29,7 +29,7 @@ from tandem.programs.forms import (
     JoinForm,
     ParticipantFilterForm,
 )
-from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentQuestion, EnrolmentStatus
+from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
 from tandem.programs.selectors.waitlist import (
     enrolments_mark_waitlist_position,
@@ -351,7 +351,7 @@ def program_join(request, token):
         for e in selectors.enrolment_list_for_user_in_program(user=request.user, program=program)
         if e.role == invitation.role and e.status != EnrolmentStatus.LEFT
     ]
-    questions = list(EnrolmentQuestion.objects.filter(program=program, role=invitation.role))
+    questions = selectors.join_questions(program=program, role=invitation.role)
     posted = request.POST if request.method == "POST" else None  # bound even when empty
     form = JoinForm(posted, questions=questions)
     if request.method == "POST" and not problem and not existing and form.is_valid():
