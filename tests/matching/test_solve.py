@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -145,6 +147,12 @@ class TestSolveConstraint:
             solve(TRADE_OFF, objective="stable", group_of_mentee=[None] * 3, group_floor=0.8)
         with pytest.raises(ValueError, match="outside_bound"):
             solve(TRADE_OFF, outside_bound=[0.0])
+
+    @pytest.mark.parametrize("floor", [-1.0, math.nan, math.inf, "1"])
+    def test_a_group_floor_that_is_not_a_finite_number_is_refused(self, floor):
+        # infinity reached CP-SAT's model and failed there as an OverflowError (families check)
+        with pytest.raises(ValueError, match="finite number >= 0"):
+            solve(TRADE_OFF, group_of_mentee=["a", None, None], group_floor=floor)
 
 
 class TestSolveGroupFloor:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from numbers import Real
 
 import numpy as np
 
@@ -51,7 +52,7 @@ GROUP_FLOOR_NOT_STABLE = (
     "A group floor cannot be combined with the 'stable' objective, where stability alone "
     "decides who is matched. Use 'optimal' or 'fair'."
 )
-GROUP_FLOOR_NEGATIVE = "group_floor must be a number >= 0 (1.0 means equal match rates)."
+GROUP_FLOOR_NEGATIVE = "group_floor must be a finite number >= 0 (1.0 means equal match rates)."
 OUTSIDE_BOUND_SHAPE = "outside_bound needs one value per mentee ({expected}), got {got}."
 
 # How the upper bound was obtained (Assignment.bound_method).
@@ -147,7 +148,9 @@ def _check_arguments(
             raise ValueError(GROUP_FLOOR_NEEDS_GROUPS)
         if objective == "stable":
             raise ValueError(GROUP_FLOOR_NOT_STABLE)
-        if not group_floor >= 0:
+        # infinity passed ">= 0" and then failed as an OverflowError in CP-SAT's model
+        # (families check); a string failed as a TypeError
+        if not (isinstance(group_floor, Real) and math.isfinite(group_floor) and group_floor >= 0):
             raise ValueError(GROUP_FLOOR_NEGATIVE)
     if outside_bound is not None and np.shape(outside_bound) != (graph.n_mentees,):
         raise ValueError(
