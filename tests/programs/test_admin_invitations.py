@@ -259,11 +259,36 @@ class TestAgreesWithMakeAdmin:
         person = UserFactory(
             first_name="Ann", last_name="Lee", email="ann@example.org", is_active=False
         )
+        enrol(person, program, Role.MENTEE)
         with pytest.raises(ApplicationError) as refused:
             _invite(admin, program, person.email)
         message = PROMOTE_DEACTIVATED.format(name="Ann Lee")
         assert (refused.value.status, refused.value.fields) == (409, {"email": message})
         assert not ParticipantInvitation.objects.exists()
+
+    def test_a_deactivated_account_outside_the_program_is_invited_like_an_unknown_address(
+        self, client, program, admin
+    ):
+        """Live privacy review: any program admin typed an address and read whether it had
+        an account, that it was deactivated, and its owner's name."""
+        person = UserFactory(
+            first_name="Ann", last_name="Lee", email="ann@example.org", is_active=False
+        )
+        enrol(person, ProgramFactory(), Role.MENTEE)
+        client.force_login(admin)
+        url = f"/api/programs/{program.slug}/admins/invitations"
+        answers = [
+            client.post(url, {"email": email}, content_type="application/json")
+            for email in ("ann@example.org", "nobody@example.org")
+        ]
+        assert [answer.status_code for answer in answers] == [201, 201]
+        known, unknown = (answer.json() for answer in answers)
+        assert known.keys() == unknown.keys()
+        assert "Ann" not in str(known)
+        invitation = ParticipantInvitation.objects.get(email="ann@example.org")
+        with pytest.raises(ApplicationError):
+            _accept(person, invitation)
+        assert not _is_admin(person, program)
 
     def test_the_page_shows_the_refusal_on_the_email_field(self, client, program, admin):
         person = UserFactory(first_name="Ann", last_name="Lee", email="ann@example.org")

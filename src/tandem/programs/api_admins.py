@@ -38,7 +38,9 @@ def program_admin_invite(request: AuthenticatedRequest, slug: str, payload: Admi
     """Program admins: email someone an invitation to become an admin (they accept it signed in
     with that address, within 14 days). Asking again for someone who has not answered sends a
     new link with a new date. 409 when they already are an admin, their admin role here is
-    paused or removed, or their account is deactivated (the same words as make-admin)."""
+    paused or removed, or their account is deactivated (the same words as make-admin); the
+    last two only for someone enrolled in the program: any other address is invited alike,
+    whether or not it has an account."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return 201, services.program_admin_invite(
         user=request.auth, program_id=program.pk, email=payload.email

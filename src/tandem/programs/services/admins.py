@@ -153,11 +153,19 @@ def program_admin_invite(*, user: User, program_id: int, email: str) -> Particip
 
 def _refuse_like_make_admin(*, program_id: int, address: str) -> None:
     """Refuse, with Make admin's words, an invitation that accepting could not honour: the
-    address's account is deactivated, or its admin role here is paused or removed."""
-    person = User.objects.filter(email__iexact=address).first()
-    if person is None:
+    address's account is deactivated, or its admin role here is paused or removed.
+
+    Only for someone the inviting admin already sees: a person with an enrolment in this
+    program. Anyone else's address is invited as an address nobody has would be (acceptance
+    still refuses a deactivated account), or the refusal would tell any program admin that
+    the address has an account, that it is deactivated and whose name it bears (live privacy
+    review)."""
+    enrolments = Enrolment.objects.filter(program_id=program_id, person__email__iexact=address)
+    enrolment = enrolments.select_related("person").order_by("pk").first()
+    if enrolment is None:
         return
-    admin = Enrolment.objects.filter(program_id=program_id, person=person, role=Role.ADMIN).first()
+    person = enrolment.person
+    admin = enrolments.filter(role=Role.ADMIN).first()
     if admin is not None and admin.status in (EnrolmentStatus.PAUSED, EnrolmentStatus.REMOVED):
         status = admin.status_words
         message = ADMIN_PAUSED.format(name=person.display_name, status=status)
