@@ -48,6 +48,10 @@ def test_answers_are_stored_with_ints_for_scales(world):
             f"Keep this under {CHECKIN_COMMENT_LIMIT} characters.",
         ),
         ({"progress": 3, "meeting_useful": 3, "mood": 5}, "mood", service.NOT_A_QUESTION),
+        # What only an API client sends: a list, a number or an object for a text answer.
+        ({"progress": 3, "meeting_useful": 3, "comment": ["a"]}, "comment", service.NOT_TEXT),
+        ({"progress": 3, "meeting_useful": 3, "blocking": 5}, "blocking", service.NOT_TEXT),
+        ({"progress": 3, "meeting_useful": 3, "comment": {"a": 1}}, "comment", service.NOT_TEXT),
     ],
 )
 def test_a_wrong_answer_names_its_question(world, answers, field, message):

@@ -59,6 +59,7 @@ ANSWER_REQUIRED = "Answer this question."
 BAD_SCALE = "Choose a number from {low} to {high}."
 BAD_CHOICE = "Choose one of the answers offered."
 TEXT_TOO_LONG = "Keep this under {limit} characters."
+NOT_TEXT = "Write this answer as text."
 NOT_A_QUESTION = "This check-in has no such question."
 SOME_ANSWERS_WRONG = "Some answers need attention."
 ANSWER_WINDOW_CLOSED = (
@@ -89,6 +90,8 @@ def _answer(question: Question, raw: Any) -> tuple[Any, str | None]:
         if raw not in [value for value, _label in question["choices"]]:
             return None, BAD_CHOICE
         return raw, None
+    if not isinstance(raw, str):  # an API client's ["a"] was stored as the text "['a']"
+        return None, NOT_TEXT
     text = clean_text(raw)
     if len(text) > CHECKIN_COMMENT_LIMIT:
         return None, TEXT_TOO_LONG.format(limit=CHECKIN_COMMENT_LIMIT)
