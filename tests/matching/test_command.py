@@ -3,8 +3,10 @@ import json
 
 import pytest
 
-from tandem.matching.command import main
+from tandem.matching import command
+from tandem.matching.command import UNWRITABLE, main
 from tandem.matching.records.cells import CAPACITY_INVALID, CAPACITY_MAX
+from tandem.matching.records.reading import read_rows
 from tandem.matching.report import public_group_rows
 
 MENTEES = """id,goals,languages,timezone,availability,cadence
@@ -97,6 +99,62 @@ def test_input_errors_create_no_files(files, capsys):
     assert f"{files}/mentors.csv:2:capacity: {capacity}" in err
     assert any(line.startswith(f"{files}/mentors.csv:2:timezone:") for line in err)
     assert sorted(p.name for p in files.iterdir()) == ["mentees.csv", "mentors.csv"]
+
+
+def test_unwritable_outputs_are_refused_before_the_run(files, capsys, monkeypatch):
+    """I/O review: a missing folder or a directory as --out failed after the whole match
+    with a traceback; now it is one line per file, before any matching, and nothing is left."""
+    ran = []
+    monkeypatch.setattr(command, "_run", lambda *args: ran.append(args))
+    missing, folder = files / "no-such-folder" / "pairs.csv", files / "reports"
+    folder.mkdir()
+    assert run(files, "--out", str(missing), "--report", str(folder)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        UNWRITABLE.format(path=missing, reason="No such file or directory"),
+        UNWRITABLE.format(path=folder, reason="it is a directory"),
+    ]
+    assert ran == []
+    assert sorted(p.name for p in files.iterdir()) == ["mentees.csv", "mentors.csv", "reports"]
+
+
+def test_a_failed_write_is_reported_without_a_traceback(files, capsys, monkeypatch):
+    def fail(args, result):
+        raise OSError(28, "No space left on device", f"{files}/pairs.csv.tmp{command.os.getpid()}")
+
+    monkeypatch.setattr(command, "_write_outputs", fail)
+    assert run(files, "--out", str(files / "pairs.csv")) == 1
+    reason = "No space left on device"
+    assert UNWRITABLE.format(path=files / "pairs.csv", reason=reason) in capsys.readouterr().err
+
+
+def test_formula_ids_are_neutralised_in_the_pairs_file(tmp_path):
+    """I/O review: an id such as ``=cmd`` or ``@SUM(1)`` went into pairs.csv as it was, where
+    a spreadsheet runs it; it gets the participant export's apostrophe, which reads back."""
+    (tmp_path / "mentees.csv").write_text("id,languages\n'=cmd,en\n@SUM(1),de\n")
+    (tmp_path / "mentors.csv").write_text("id,languages,capacity\n+m,en,1\n")
+    out = tmp_path / "pairs.csv"
+    assert (
+        main(
+            [
+                "--mentees",
+                str(tmp_path / "mentees.csv"),
+                "--mentors",
+                str(tmp_path / "mentors.csv"),
+                "--out",
+                str(out),
+                "--no-progress",
+                "--embedder",
+                "builtin",
+            ]
+        )
+        == 0
+    )
+    pairs = read_pairs(out)
+    assert pairs["'=cmd"]["mentor_id"] == "'+m"
+    assert pairs["'@SUM(1)"]["mentor_id"] == ""
+    rows = read_rows(filename="pairs.csv", content=out.read_bytes())
+    assert [cells[:2] for _, cells in rows[1:]] == [["=cmd", "+m"], ["@SUM(1)", ""]]
 
 
 def test_pin_forbid_weights_and_determinism(files):

@@ -33,6 +33,7 @@ from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNK
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score_table
+from tandem.matching.records.reading import escape_cell
 from tandem.matching.result import MatchResult
 from tandem.matching.scoretable import ScoreTable, read_score_table
 from tandem.matching.sentences import CONCERN
@@ -46,6 +47,7 @@ BAD_TOP_K = "expected a whole number >= 1, got {value!r}"
 BAD_PAIR = "expected mentee:mentor, got {value!r}"
 BAD_WEIGHTS = "expected --weights name=number,..., got {value!r}"
 NEED_INPUT = "give --mentees and --mentors, or --participants, or --scores and --capacities"
+UNWRITABLE = "{path}: cannot write the file: {reason}"
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 
@@ -261,6 +263,10 @@ def pairs_csv(
     """The pairs file: one row per mentee; unmatched rows have an empty mentor and the reason.
     A pair's reasons are joined with ``REASON_SEPARATOR`` into one cell, each concern marked.
     ``exact_scores``: echo each score exactly (score-table mode; see :func:`score_text`).
+    An id a spreadsheet would run as a formula (``=cmd``, ``@SUM(1)``, as the input file may
+    hold it) gets the participant export's leading apostrophe (``escape_cell``), which the
+    participant reader takes off again (I/O review: ids went out raw); a score, a number
+    Tandem wrote, stays a number even when negative, and the reasons are Tandem's words.
 
     >>> from tandem.matching.explain import Reason
     >>> why = (Reason("cadence", "both prefer weekly"), Reason("format", "far", "concern"))
@@ -274,21 +280,48 @@ def pairs_csv(
     """
     rows = {
         p["mentee_id"]: [
-            p["mentee_id"],
-            p["mentor_id"],
+            escape_cell(p["mentee_id"]),
+            escape_cell(p["mentor_id"]),
             score_text(p["score"], exact=exact_scores),
             REASON_SEPARATOR.join(_cell_text(reason) for reason in p["reasons"]),
         ]
         for p in result.pairs
     }
     rows.update(
-        {u["mentee_id"]: [u["mentee_id"], "", "", u["reason"].text] for u in result.unmatched}
+        {
+            u["mentee_id"]: [escape_cell(u["mentee_id"]), "", "", u["reason"].text]
+            for u in result.unmatched
+        }
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PAIR_COLUMNS)
     writer.writerows(rows[k] for k in (mentee_order or rows))
     return buffer.getvalue()
+
+
+def _output_paths(args: argparse.Namespace) -> list[str]:
+    return [path for path in (args.out, args.report) if path]
+
+
+def _unwritable_outputs(args: argparse.Namespace) -> list[str]:
+    """A problem for each output file that cannot be written, found before the run: a
+    missing folder or a directory given as ``--out`` failed only after the whole match, with
+    a traceback (I/O review). Each is tried by creating (and removing) its temporary file,
+    the one :func:`_write_outputs` writes first."""
+    problems = []
+    for path in _output_paths(args):
+        temporary = f"{path}.tmp{os.getpid()}"
+        try:
+            if os.path.isdir(path):
+                raise IsADirectoryError(21, "it is a directory")
+            with open(temporary, "x", encoding="utf-8"):
+                pass
+        except OSError as error:
+            problems.append(UNWRITABLE.format(path=path, reason=error.strerror or error))
+        else:
+            os.remove(temporary)
+    return problems
 
 
 def _write_outputs(args: argparse.Namespace, result: MatchResult) -> None:
@@ -320,6 +353,11 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[1:]
     parser = build_parser()
     args = parser.parse_args(argv)
+    unwritable = _unwritable_outputs(args)
+    for problem in unwritable:
+        print(problem, file=sys.stderr)
+    if unwritable:
+        return EXIT_INPUT
     try:
         result = _run(args, parser)
     except InputError as exc:
@@ -329,7 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    _write_outputs(args, result)
+    try:
+        _write_outputs(args, result)
+    except OSError as error:  # the disk filled or the folder went during the run
+        path = str(error.filename2 or error.filename).removesuffix(f".tmp{os.getpid()}")
+        print(UNWRITABLE.format(path=path, reason=error.strerror), file=sys.stderr)
+        return EXIT_INPUT
     if not args.out:
         sys.stdout.write(pairs_csv(result, exact_scores=bool(args.scores)))
     report = result.report
