@@ -19,6 +19,7 @@ from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.agreement import agreement_seen
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
 from tandem.mentorships.views.early_end import new_mentor_url
+from tandem.programs.selectors import person_ever_enrolled
 
 
 @login_required
@@ -30,6 +31,10 @@ def mentorship_list(request):
         "mentorships/mentorship_list.html",
         {
             "page_obj": page_obj,
+            # Someone in no program cannot ask anyone to mentor them: the empty page says how
+            # to join one (and, to site staff, where every program's mentoring is seen).
+            "in_no_program": not page_obj.object_list
+            and not person_ever_enrolled(user=request.user),
             "overdue": list(selectors.action_items_overdue_for(user=request.user)[:20]),
             "upcoming": list(selectors.meetings_upcoming_for(user=request.user)[:10]),
         },

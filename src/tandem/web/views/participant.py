@@ -23,7 +23,7 @@ from tandem.people.models import User
 from tandem.people.selectors import Completeness, profile_completeness
 from tandem.people.services import profile_ensure
 from tandem.programs.models import OPEN_STATUSES, Enrolment, EnrolmentStatus, Role
-from tandem.programs.selectors import enrolment_list_for_person
+from tandem.programs.selectors import enrolment_list_for_person, person_ever_enrolled
 from tandem.programs.selectors.waitlist import enrolments_mark_waitlist_position
 
 # How long an answered request stays among the next steps, so its answer is seen.
@@ -278,6 +278,14 @@ def takes_part(user: User, enrolments: list[Enrolment]) -> bool:
     return any(e.role != Role.ADMIN and e.status in OPEN_STATUSES for e in enrolments)
 
 
+def runs_site_only(user: User, enrolments: list[Enrolment]) -> bool:
+    """Whether this is site staff who was never in a program (``enrolments`` are the open
+    ones): they have no mentorships or meetings, so the dashboard shows what they can do
+    instead (leftovers review: "Your mentorships" and "Upcoming meetings" stood empty for
+    them). The query runs only for staff with no open enrolment."""
+    return user.is_staff and not enrolments and not person_ever_enrolled(user=user)
+
+
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
     """Everything that waits on the person in a bounded number of queries (each list is
     capped): first what others wait on (a request to answer, a signature), then the person's
@@ -328,6 +336,7 @@ def dashboard(request):
             "completeness": completeness,
             "enrolments": enrolments,
             "takes_part": takes_part(request.user, enrolments),
+            "site_only": runs_site_only(request.user, enrolments),
             "steps": next_steps(
                 user=request.user, completeness=completeness, enrolments=enrolments
             ),
