@@ -37,10 +37,9 @@ from tandem.programs.selectors import (
     access_import_batch,
     access_participant_invitation,
     access_program,
-    join_answers_given,
-    join_questions,
     program_admin_enrolments,
 )
+from tandem.programs.selectors.joining import join_answers_given, join_questions
 from tandem.programs.services.enrolments import check_join_answers
 from tandem.programs.services.waitlist import (
     enrolment_entry_fields,

@@ -23,7 +23,6 @@ from tandem.people.selectors import is_signed_in, profiles_visible_to
 from tandem.programs.models import (
     CLOSED_STATUSES,
     Enrolment,
-    EnrolmentQuestion,
     EnrolmentStatus,
     ImportBatch,
     Invitation,
@@ -377,28 +376,3 @@ def access_participant_invitation(
     if invitation.email.lower() != (user.email or "").lower():
         raise NotFound(PARTICIPANT_INVITATION_NOT_FOUND)
     return invitation
-
-
-def join_questions(*, program: Program, role: str) -> list[EnrolmentQuestion]:
-    """The questions joining ``program`` in ``role`` asks, in their order."""
-    return list(EnrolmentQuestion.objects.filter(program=program, role=role))
-
-
-def join_answers_given(
-    questions: list[EnrolmentQuestion], held: Enrolment | None
-) -> dict[str, str]:
-    """The answers ``held`` gave already to ``questions``, by the join form's field names."""
-    given = held.answers if held is not None else {}
-    return {q.field_name: given[q.prompt] for q in questions if q.prompt in given}
-
-
-def participant_invitation_questions(
-    *, user: User, invitation: ParticipantInvitation
-) -> tuple[list[EnrolmentQuestion], dict[str, str]]:
-    """The join questions accepting ``invitation`` asks (its role's, as a link asks) and the
-    answers to start from: those ``user``'s enrolment in that role gave already."""
-    questions = join_questions(program=invitation.program, role=invitation.role)
-    held = Enrolment.objects.filter(
-        program=invitation.program, person=user, role=invitation.role
-    ).first()
-    return questions, join_answers_given(questions, held)

@@ -34,9 +34,9 @@ from tandem.programs.selectors import (
     access_enrolment,
     access_invitation,
     access_program,
-    join_questions,
     program_admin_enrolments,
 )
+from tandem.programs.selectors.joining import join_questions
 from tandem.programs.selectors.waitlist import PLACE_STATUSES
 from tandem.programs.services.waitlist import (
     check_place_for,

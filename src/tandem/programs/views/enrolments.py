@@ -31,6 +31,7 @@ from tandem.programs.forms import (
 )
 from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.selectors.joining import join_questions
 from tandem.programs.selectors.waitlist import (
     enrolments_mark_waitlist_position,
     program_places,
@@ -351,7 +352,7 @@ def program_join(request, token):
         for e in selectors.enrolment_list_for_user_in_program(user=request.user, program=program)
         if e.role == invitation.role and e.status != EnrolmentStatus.LEFT
     ]
-    questions = selectors.join_questions(program=program, role=invitation.role)
+    questions = join_questions(program=program, role=invitation.role)
     posted = request.POST if request.method == "POST" else None  # bound even when empty
     form = JoinForm(posted, questions=questions)
     if request.method == "POST" and not problem and not existing and form.is_valid():

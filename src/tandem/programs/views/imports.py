@@ -22,6 +22,7 @@ from tandem.programs.imports.problems import problem_file_name, problem_file_typ
 from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
+from tandem.programs.selectors.joining import participant_invitation_questions
 
 
 @login_required
@@ -124,9 +125,7 @@ def participant_invitation(request, token):
     """An import's personal invitation: the invited person accepts, answering the role's join
     questions, or declines."""
     invitation = selectors.access_participant_invitation(user=request.user, token=token)
-    questions, given = selectors.participant_invitation_questions(
-        user=request.user, invitation=invitation
-    )
+    questions, given = participant_invitation_questions(user=request.user, invitation=invitation)
     form = JoinForm(request.POST or None, questions=questions, initial=given)
     accept = request.POST.get("answer") == "accept"
     # Declining asks nothing, and a closed invitation is said so whatever was typed.
