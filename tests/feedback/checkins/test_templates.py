@@ -74,6 +74,19 @@ def test_the_built_in_questions_saved_again_write_nothing(world):
             service.BAD_CHOICES,
         ),
         (lambda qs: qs[2].update(type="slider"), "questions.3.type", service.BAD_TYPE),
+        # What only an API client sends: no longer stored as "['How?']", "5" or required.
+        (lambda qs: qs[0].update(text=["How?"]), "questions.1.text", service.NOT_TEXT),
+        (lambda qs: qs[2].update(text=5), "questions.3.text", service.NOT_TEXT),
+        (lambda qs: qs[0].update(high_label={"a": 1}), "questions.1.high_label", service.NOT_TEXT),
+        (lambda qs: qs[0].update(required="false"), "questions.1.required", service.NOT_TRUE_FALSE),
+        (lambda qs: qs[1].update(compare=1), "questions.2.compare", service.NOT_TRUE_FALSE),
+        (
+            lambda qs: qs.append(
+                {"key": "x", "text": "X?", "type": "choice", "choices": [["a", 1], ["b", 2]]}
+            ),
+            "questions.5.choices",
+            service.BAD_CHOICES,
+        ),
     ],
 )
 def test_a_wrong_question_names_its_field(world, change, field, message):

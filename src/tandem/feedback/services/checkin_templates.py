@@ -67,6 +67,8 @@ PROTECTED_REMOVED = (
 )
 PROTECTED_NOT_SCALE = "The question {key} stays a 1 to 5 scale: relationship health reads it."
 BAD_NUMBER = "Use a whole number from {low} to {high}."
+NOT_TEXT = "Write this as text."
+NOT_TRUE_FALSE = "Send true or false."
 
 
 def protected_keys_for(kind: str) -> list[str]:
@@ -89,7 +91,11 @@ def _choices(raw: Any, errors: dict[str, str], at: str) -> list[list[str]]:
             if not row.strip():
                 continue
             value, _, label = row.partition(":")
-        elif isinstance(row, list | tuple) and len(row) == 2:
+        elif (
+            isinstance(row, list | tuple)
+            and len(row) == 2
+            and all(isinstance(part, str) for part in row)
+        ):
             value, label = row
         else:
             errors[at] = BAD_CHOICES
@@ -107,20 +113,39 @@ def _choices(raw: Any, errors: dict[str, str], at: str) -> list[list[str]]:
     return pairs
 
 
+def _text(raw: Mapping[str, Any], name: str, at: str, errors: dict[str, str]) -> str:
+    """A question's part as one line of text; anything but text (an API client's list or
+    number, which ``one_line`` would store as ``"['a']"`` or ``"5"``) is an error on it."""
+    value = raw.get(name)
+    if value is not None and not isinstance(value, str):
+        errors[f"{at}.{name}"] = NOT_TEXT
+        return ""
+    return one_line(value)
+
+
+def _flag(raw: Mapping[str, Any], name: str, at: str, errors: dict[str, str]) -> bool:
+    """``required`` or ``compare``: true or false, given or not (``"false"`` read as true)."""
+    value = raw.get(name, name == "required")
+    if not isinstance(value, bool):
+        errors[f"{at}.{name}"] = NOT_TRUE_FALSE
+        return False
+    return value
+
+
 def _question(raw: Mapping[str, Any], n: int, errors: dict[str, str]) -> Question:
     at = f"questions.{n}"
-    key, text, kind = one_line(raw.get("key")), one_line(raw.get("text")), raw.get("type")
+    key, text, kind = _text(raw, "key", at, errors), _text(raw, "text", at, errors), raw.get("type")
     if not KEY_PATTERN.match(key):
-        errors[f"{at}.key"] = BAD_KEY
+        errors.setdefault(f"{at}.key", BAD_KEY)
     if not text:
-        errors[f"{at}.text"] = TEXT_REQUIRED
+        errors.setdefault(f"{at}.text", TEXT_REQUIRED)
     elif len(text) > TEXT_LIMIT:
         errors[f"{at}.text"] = TOO_LONG.format(limit=TEXT_LIMIT)
     question: Question = {"key": key, "text": text, "type": kind}
     if kind == "scale":
-        low, high = one_line(raw.get("low_label")), one_line(raw.get("high_label"))
+        low, high = _text(raw, "low_label", at, errors), _text(raw, "high_label", at, errors)
         if not low or not high:
-            errors[f"{at}.low_label"] = LABEL_REQUIRED
+            errors.setdefault(f"{at}.low_label", LABEL_REQUIRED)
         elif max(len(low), len(high)) > LABEL_LIMIT:
             errors[f"{at}.low_label"] = TOO_LONG.format(limit=LABEL_LIMIT)
         question.update(low=SCALE_LOW, high=SCALE_HIGH, low_label=low, high_label=high)
@@ -128,8 +153,8 @@ def _question(raw: Mapping[str, Any], n: int, errors: dict[str, str]) -> Questio
         question["choices"] = _choices(raw.get("choices"), errors, f"{at}.choices")
     elif kind != "text":
         errors[f"{at}.type"] = BAD_TYPE
-    compared = kind != "text" and bool(raw.get("compare"))
-    question.update(required=kind != "text" and bool(raw.get("required", True)), compare=compared)
+    required, compared = _flag(raw, "required", at, errors), _flag(raw, "compare", at, errors)
+    question.update(required=kind != "text" and required, compare=kind != "text" and compared)
     return question
 
 
