@@ -1,8 +1,10 @@
 import zoneinfo
+from datetime import UTC, datetime
 
 from django import template
 from django.utils import timezone
 
+from tandem.core.templatetags.readable_dates import day
 from tandem.mentorships import selectors
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.services.agreement_content import EXPECTATION_LABELS, agreement_gaps
@@ -63,8 +65,13 @@ def mentorship_dashboard(context):
 
 
 @register.filter
-def rrule_text(rule: str) -> str:
-    """``FREQ=WEEKLY;INTERVAL=2;COUNT=4`` → ``every 2 weeks, 4 meetings``."""
+def rrule_text(rule: str, zone: str = "UTC") -> str:
+    """``FREQ=WEEKLY;INTERVAL=2;COUNT=4`` → ``every 2 weeks, 4 meetings``; with ``UNTIL``,
+    ``every 2 weeks, until 30 Jun 2027``, the last day in ``zone``, the series' own.
+
+    ``UNTIL`` is the end of the last day in the organiser's zone, stored in UTC: read as a UTC
+    date it named the next day west of Greenwich (a Los Angeles series to 30 June read "until
+    01/07/2027"), and in a format no other page uses (journeys review)."""
     parts = dict(part.split("=", 1) for part in (rule or "").split(";") if "=" in part)
     unit = {"WEEKLY": "week", "MONTHLY": "month", "DAILY": "day"}.get(parts.get("FREQ", ""), "time")
     interval = int(parts.get("INTERVAL", 1))
@@ -72,8 +79,9 @@ def rrule_text(rule: str) -> str:
     if "COUNT" in parts:
         text += f", {parts['COUNT']} meetings"
     elif "UNTIL" in parts:
-        until = parts["UNTIL"]
-        text += f", until {until[6:8]}/{until[4:6]}/{until[:4]}"
+        until = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        last_day = until.astimezone(zoneinfo.ZoneInfo(zone or "UTC")).date()
+        text += f", until {day(last_day)}"
     return text
 
 
