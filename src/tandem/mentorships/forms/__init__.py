@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from tandem.core.forms import DateField, IntegerField, OneLineField, TextareaField, choice_field
+from tandem.core.templatetags.readable_dates import when
 from tandem.mentorships.models import (
     FEEDBACK_TEXT_LIMIT,
     PROBLEM_TEXT_LIMIT,
@@ -248,8 +249,10 @@ class ActionItemForm(forms.Form):
                 (mentorship.mentee_id, f"{mentorship.mentee.display_name} (mentee)"),
                 (mentorship.mentor_id, f"{mentorship.mentor.display_name} (mentor)"),
             ]
+        # Each meeting as every page writes it, "Mon 14 Dec, 18:00 IST": "14 Dec 2026 18:00"
+        # named no zone, in a pair that often lives in two (journeys review).
         choice_field(self, "meeting").choices = [("", "Not from a meeting")] + [
-            (m.pk, timezone.localtime(m.starts_at).strftime("%d %b %Y %H:%M")) for m in meetings
+            (m.pk, when(timezone.localtime(m.starts_at))) for m in meetings
         ]
 
 
