@@ -6,7 +6,10 @@ import os
 import subprocess
 import sys
 
-from tandem.cli import main
+import pytest
+
+from tandem.cli import CANNOT_WRITE, NOT_A_FOLDER, main
+from tandem.cli_options import BAD_COUNT, BAD_PORT, BAD_SECONDS
 
 
 def test_demo_csv_feeds_match_end_to_end(tmp_path, capsys):
@@ -151,3 +154,37 @@ def test_the_demo_prints_its_logins_without_a_screenful_of_mail(tmp_path):
     assert finished.returncode == 0, finished.stderr
     assert "Demo logins" in finished.stdout
     assert "Subject:" not in finished.stdout + finished.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serve", "--port", "99999"], BAD_PORT.format(value="99999")),
+        (["run", "--port", "-1"], BAD_PORT.format(value="-1")),
+        (["serve", "--port", "http"], BAD_PORT.format(value="http")),
+        (["serve", "--workers", "0"], BAD_COUNT.format(least=1, value="0")),
+        (["worker", "--tick-seconds", "0"], BAD_SECONDS.format(value="0")),
+        (["worker", "--tick-seconds", "nan"], BAD_SECONDS.format(value="nan")),
+        (["demo", "--people", "-5"], BAD_COUNT.format(least=0, value="-5")),
+        (["run", "--demo-people", "many"], BAD_COUNT.format(least=0, value="many")),
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors_before_anything_runs(argv, message, capsys):
+    """I/O review: a port out of range reached uvicorn after the migrations and ended in a
+    traceback, --workers 0 served with one, --tick-seconds 0 ran the jobs in a busy loop and
+    a negative --people was a traceback; each is now a usage error (status 2) naming it."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.rstrip().endswith(message)
+
+
+def test_demo_csv_into_a_folder_it_cannot_make_is_one_line(tmp_path, capsys):
+    """I/O review: ``tandem demo --csv`` over a file or under a missing mount was a traceback."""
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("")
+    assert main(["demo", "--people", "2", "--csv", str(in_the_way / "demo")]) == 1
+    reason = NOT_A_FOLDER
+    err = capsys.readouterr().err
+    assert err == CANNOT_WRITE.format(path=in_the_way / "demo", reason=reason) + "\n"
+    assert in_the_way.read_text() == ""

@@ -15,11 +15,16 @@ import sys
 import threading
 from pathlib import Path
 
+from tandem.cli_options import port_number, seconds, whole_number
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEMO_PEOPLE = 200
 DEMO_SEED = 7
 WORKER_STOP_SECONDS = 10
+
+CANNOT_WRITE = "tandem demo: cannot write to {path}: {reason}"
+NOT_A_FOLDER = "a file is in the way of the folder"
 
 
 def setup_django() -> None:
@@ -244,7 +249,15 @@ def command_demo(args: argparse.Namespace) -> int:
     if args.csv:
         from tandem.demo.matching_csv import write_demo_csv
 
-        paths = write_demo_csv(args.csv, people=args.people, seed=args.seed)
+        try:
+            paths = write_demo_csv(args.csv, people=args.people, seed=args.seed)
+        except OSError as error:  # a folder that is a file, or one we may not write to
+            file_in_the_way = isinstance(error, FileExistsError | NotADirectoryError)
+            reason = NOT_A_FOLDER if file_in_the_way else error.strerror or str(error)
+            print(
+                CANNOT_WRITE.format(path=error.filename or args.csv, reason=reason), file=sys.stderr
+            )
+            return 1
         for path in paths:
             print(f"wrote {path}")
         return 0
@@ -273,27 +286,77 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tandem", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="migrate, seed the demo, and serve on one machine")
-    run.add_argument("--host", default=DEFAULT_HOST)
-    run.add_argument("--port", type=int, default=DEFAULT_PORT)
+    port_help = "port to listen on (default: %(default)s)"
+    run = commands.add_parser(
+        "run",
+        help="migrate, seed the demo, and serve on one machine",
+        description="Migrate, load the demo (once), start a task worker and serve.",
+    )
+    run.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to listen on (default: %(default)s)"
+    )
+    run.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=port_help)
     run.add_argument("--no-demo", action="store_true", help="do not load the demo program")
-    run.add_argument("--demo-people", type=int, default=DEMO_PEOPLE)
+    run.add_argument(
+        "--demo-people",
+        type=whole_number(0),
+        default=DEMO_PEOPLE,
+        metavar="N",
+        help="people in the generated demo program (default: %(default)s)",
+    )
     run.add_argument("--no-worker", action="store_true", help="do not start the task worker")
     run.set_defaults(handler=command_run)
 
-    serve_parser = commands.add_parser("serve", help="serve HTTP and websockets (production)")
-    serve_parser.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server's job
-    serve_parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    serve_parser.add_argument("--workers", type=int, default=2)
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve HTTP and websockets (production)",
+        description="Serve HTTP and websockets; needs SECRET_KEY. Run `tandem worker` beside it.",
+    )
+    serve_parser.add_argument(
+        "--host",
+        default="0.0.0.0",  # noqa: S104 - a server's job
+        help="address to listen on (default: %(default)s)",
+    )
+    serve_parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=port_help)
+    serve_parser.add_argument(
+        "--workers",
+        type=whole_number(1),
+        default=2,
+        metavar="N",
+        help="server processes (default: %(default)s)",
+    )
     serve_parser.set_defaults(handler=command_serve)
 
-    worker = commands.add_parser("worker", help="run background tasks and periodic jobs")
-    worker.add_argument("--tick-seconds", type=float, default=60.0)
+    worker = commands.add_parser(
+        "worker",
+        help="run background tasks and periodic jobs",
+        description="Run queued background tasks and the periodic jobs (reminders, expiries, "
+        "digests); needs SECRET_KEY.",
+    )
+    worker.add_argument(
+        "--tick-seconds",
+        type=seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="how often the periodic jobs run (default: %(default)s)",
+    )
     worker.set_defaults(handler=command_worker)
 
-    demo = commands.add_parser("demo", help="generate a realistic demo program")
-    demo.add_argument("--people", type=int, default=DEMO_PEOPLE)
-    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    demo = commands.add_parser(
+        "demo",
+        help="generate a realistic demo program",
+        description="Load a generated demo program into the database, or write it as CSV.",
+    )
+    demo.add_argument(
+        "--people",
+        type=whole_number(0),
+        default=DEMO_PEOPLE,
+        metavar="N",
+        help="people to generate (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--seed", type=int, default=DEMO_SEED, help="random seed (default: %(default)s)"
+    )
     demo.add_argument(
         "--csv",
         metavar="DIR",
