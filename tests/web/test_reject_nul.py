@@ -24,7 +24,11 @@ def auth():
     ("url", "fields"),
     [
         ("/api/people/skills?q=%00", {"q": NUL_NOT_ALLOWED}),
-        ("/api/programs/a%00b", {}),
+        # A path parameter is named as a schema error names it (it was {}).
+        ("/api/programs/a%00b", {"path.slug": NUL_NOT_ALLOWED}),
+        ("/api/match-runs/a%00b/runs/1/constraints", {"path.slug": NUL_NOT_ALLOWED}),
+        ("/api/insights/health/a%00b/csv", {"path.table": NUL_NOT_ALLOWED}),
+        ("/api/no-such-address/a%00b", {}),
         ("/api/people/skills?a%00=1", {"a\x00": NUL_NOT_ALLOWED}),
     ],
 )

@@ -48,6 +48,7 @@ from django.http import (
     QueryDict,
 )
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.responders import StaticFile
@@ -111,9 +112,24 @@ def _joined(data: QueryDict) -> dict[str, str]:
     return {key: " ".join(values) for key, values in data.lists()}
 
 
+def _path_parameter(request: HttpRequest, character: str) -> str:
+    """The API path parameter holding ``character``, named as a schema error names it
+    (``path.slug``): the address's parts are what the client sent. "" when no operation's
+    pattern matches, or for a page (whose address is no form field)."""
+    if not request.path.startswith(API_PREFIX):
+        return ""
+    try:
+        parameters = resolve(request.path_info).kwargs
+    except Resolver404:
+        return ""
+    return next(
+        (f"path.{name}" for name, value in parameters.items() if character in str(value)), ""
+    )
+
+
 def _unwanted_in(request: HttpRequest) -> tuple[str, str] | None:
     if character := unwanted_character(request.path):
-        return "", character
+        return _path_parameter(request, character), character
     if found := _unwanted_at(_joined(request.GET)):
         return found
     if request.content_type == "application/json":
