@@ -39,3 +39,33 @@ def test_timeline_summaries_forget_the_deleted_name():
     assert summaries[mine.pk] == "A former member added an action item for Thandiwe Santos."
     assert summaries[theirs.pk] == "Thandiwe Santos added an action item for a former member."
     assert not any("Sofia" in s for s in summaries.values())
+
+
+def test_summaries_written_with_a_nameless_persons_address_forget_it_too():
+    """Until a nameless account read as ``NAMELESS_MEMBER`` (live privacy review), summaries
+    named it by its address; deleting the account erases the address as it does a name."""
+    m = mentorship()
+    gone, other = m.mentor, m.mentee
+    gone.first_name = gone.last_name = ""
+    gone.set_password(PASSWORD)
+    gone.save()
+    other.first_name, other.last_name = "Thandiwe", "Santos"
+    other.save()
+    old = event_add(
+        mentorship=m,
+        actor=gone,
+        kind="action_item_added",
+        summary=f"{gone.email} added an action item for Thandiwe Santos.",
+    )
+    new = event_add(
+        mentorship=m,
+        actor=other,
+        kind="action_item_added",
+        summary=f"Thandiwe Santos added an action item for {gone.display_name}.",
+    )
+    address = gone.email
+    account_delete(user=gone, password=PASSWORD)
+    summaries = {e.pk: e.summary for e in MentorshipEvent.objects.filter(mentorship=m)}
+    assert summaries[old.pk] == "A former member added an action item for Thandiwe Santos."
+    assert summaries[new.pk] == "Thandiwe Santos added an action item for a former member."
+    assert not any(address in s for s in summaries.values())

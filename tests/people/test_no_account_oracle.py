@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError
 from tandem.people import services
-from tandem.people.models import Profile, User
+from tandem.people.models import NAMELESS_MEMBER, Profile, User
 from tandem.programs.models import ParticipantInvitation, Role
 from tests.feedback.observed import READER
 from tests.people.factories import PASSWORD, ProfileFactory, UserFactory
@@ -112,7 +112,8 @@ def test_typed_manager_email_answers_and_stores_the_same(taken):
         data |= {"manager_name": "The Boss", "manager_email": email}
         posted = client.post(reverse("profile_edit"), data)
         profile = Profile.objects.get(user=person)
-        own = (email, person.email, f"/people/{person.pk}/")
+        # The form posted no name, so the page names the person as ``NAMELESS_MEMBER``.
+        own = (email, person.email, f"/people/{person.pk}/", NAMELESS_MEMBER.format(id=person.pk))
         page = answer(client.get(reverse("profile_edit")), *own)[2]
         return answer(posted), profile.manager_id, profile.manager_name, page
 

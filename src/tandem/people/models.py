@@ -19,6 +19,10 @@ MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 # reserved: no mailbox has it) and shows everywhere as "a former member".
 DELETED_EMAIL_DOMAIN = "@deleted.invalid"
 FORMER_MEMBER = "A former member"
+# How someone who gave no name reads (names are optional): never their email, which the other
+# people of their programs may not read (live privacy review: a nameless mentor's address was
+# on their profile, the mentee's dashboard, the meeting, its .ics file and the API).
+NAMELESS_MEMBER = "Member #{id}"
 
 if TYPE_CHECKING:  # the stubs' manager is generic in its model; Django's is not at run time
     _UserManager = UserManager["User"]
@@ -84,7 +88,7 @@ class User(AbstractUser):
         name = self.get_full_name()
         if name:
             return name
-        return FORMER_MEMBER if self.is_deleted else self.email
+        return FORMER_MEMBER if self.is_deleted else NAMELESS_MEMBER.format(id=self.pk)
 
 
 class Skill(models.Model):

@@ -276,7 +276,7 @@ def people_search_visible_to(
     excluded, whose names contain every word of ``query``; at most ``limit``, by name.
 
     Names only: searching emails would confirm an address to someone who cannot see it, and
-    people without a name are never found (their display name is their email).
+    people without a name are never found (they read as ``NAMELESS_MEMBER``, never their email).
     """
     words = " ".join((query or "").split())
     if not is_signed_in(viewer) or len(words) < PEOPLE_SEARCH_MIN_LENGTH:

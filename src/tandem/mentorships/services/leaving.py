@@ -136,16 +136,23 @@ def mentorships_erase_for_closed_account(*, user: User) -> None:
 def mentorship_events_erase_for_closed_account(*, user: User, former: Former) -> None:
     """The timeline's summaries were written with the names of the day ("Ada Lovelace added an
     action item for Sam"): in every mentorship of the person, and every event they caused (as
-    a program admin, say), their former name reads "a former member"."""
-    if not former.name:
+    a program admin, say), their former name reads "a former member". So does their address:
+    an account without a name was shown by it until it read as ``NAMELESS_MEMBER``, and
+    summaries written then keep it."""
+    names = [name for name in (former.name, former.email) if name]
+    if not names:
         return
+    mentioning = Q()
+    for name in names:
+        mentioning |= Q(summary__contains=name)
     events = MentorshipEvent.objects.filter(
-        Q(mentorship__mentor=user) | Q(mentorship__mentee=user) | Q(actor=user),
-        summary__contains=former.name,
+        Q(mentorship__mentor=user) | Q(mentorship__mentee=user) | Q(actor=user), mentioning
     )
     for event in events.order_by("pk"):
         summary = event.summary
-        if summary.startswith(former.name):
-            summary = FORMER_MEMBER + summary[len(former.name) :]
-        event.summary = summary.replace(former.name, FORMER_MEMBER.lower())
+        for name in names:
+            if summary.startswith(name):
+                summary = FORMER_MEMBER + summary[len(name) :]
+            summary = summary.replace(name, FORMER_MEMBER.lower())
+        event.summary = summary
         event.save(update_fields=["summary"])

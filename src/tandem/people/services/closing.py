@@ -36,7 +36,8 @@ PASSWORD_REQUIRED = "Type your password to confirm. Nothing was deleted."
 @dataclass(frozen=True)
 class Former:
     """What the account was called before it was anonymised (``name`` as pages showed it:
-    the e-mail address for an account without a name), for erasers that find rows by it."""
+    ``NAMELESS_MEMBER`` for an account without a name, which texts written before that
+    release name by ``email``), for erasers that find rows by it."""
 
     email: str
     name: str
