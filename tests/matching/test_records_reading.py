@@ -94,6 +94,12 @@ class TestRecords:
         assert found.records[0].values["goals"] == "=SUM(1)"
         assert reading.unescape_cell(reading.escape_cell("'=x")) == "'=x"
 
+    @pytest.mark.parametrize("text", ["\t=1+1", "\r=1+1", "'\t@x"])
+    def test_a_leading_tab_or_carriage_return_is_escaped_too(self, text):
+        """I/O review: OWASP's formula starts include the tab and the carriage return."""
+        assert reading.escape_cell(text) == "'" + text
+        assert reading.unescape_cell(reading.escape_cell(text)) == text
+
 
 class TestHeader:
     def test_names_aliases_case_spaces_and_hyphens(self):

@@ -104,6 +104,13 @@ def test_formulas_are_exported_as_text_and_round_trip(imported, admin):
         assert batch.report["summary"]["changes"] == 0
 
 
+def test_a_department_starting_with_a_tab_is_escaped_in_csv(imported):
+    """I/O review: a cell starting with a tab then ``=`` (OWASP's list) went out as it was."""
+    Profile.objects.filter(user__email="ana@example.org").update(department="\t=1+1")
+    rows = list(csv.DictReader(io.StringIO(export_csv(program=imported).decode("utf-8-sig"))))
+    assert rows[0]["department"] == "'\t=1+1"
+
+
 def _skills_of(email: str) -> dict[str, list[str]]:
     profile = Profile.objects.get(user__email=email)
     return {side: skill_labels(profile, side) for side in ("skills_offered", "skills_wanted")}

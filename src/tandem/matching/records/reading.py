@@ -38,7 +38,10 @@ BAD_CSV = "The CSV could not be read ({error}). Save it again as CSV UTF-8."
 MISSING_COLUMN = "The header row (row 1) lacks the required column {column!r}; add it."
 DUPLICATE_COLUMN = "The header row (row 1) has the column {column!r} twice; keep one."
 UNKNOWN_COLUMN = "Column {column!r} is not used and will be ignored."
-FORMULA_STARTS = ("=", "+", "-", "@")
+# A spreadsheet runs a CSV cell starting with these as a formula; OWASP's list ("CSV
+# Injection") includes the tab and the carriage return, which slipped past the first four
+# (I/O review: a department "\t=1+1" went out as it was).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileError(ValueError):
@@ -251,8 +254,8 @@ def read_records(
 
 def escape_cell(text: str) -> str:
     """``text`` as a CSV cell no spreadsheet runs as a formula: an apostrophe goes in front
-    of a leading ``=``, ``+``, ``-`` or ``@`` (and of an apostrophe already there, so that
-    :func:`unescape_cell` gives back exactly ``text``).
+    of a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return (and of an apostrophe
+    already there, so that :func:`unescape_cell` gives back exactly ``text``).
 
     >>> escape_cell("=HYPERLINK(1)"), escape_cell("'=x"), escape_cell("plain")
     ("'=HYPERLINK(1)", "''=x", 'plain')
