@@ -126,3 +126,23 @@ def test_a_program_keeps_one_pool_however_often_it_changes(stored, market):
     Enrolment.objects.filter(program=program, person=gone).update(status=EnrolmentStatus.REMOVED)
     assert gone.pk not in shown(me, program)
     assert not any(secret in stored() for secret in SECRETS)
+
+
+def test_a_pool_converted_while_a_mentor_deletes_their_account_is_not_kept(
+    stored, market, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A page that read the mentors before the deletion committed, and writes its pool after
+    the erasure ran, would put the deleted mentor back in the cache for a week."""
+    program, me, gone, _ = market
+    convert = mentor_pool._build
+
+    def converted_during_the_deletion(program):
+        pool = convert(program)
+        with django_capture_on_commit_callbacks(execute=True):
+            account_delete(user=gone, password=PASSWORD)
+        return pool
+
+    monkeypatch.setattr(mentor_pool, "_build", converted_during_the_deletion)
+    shown(me, program)
+    assert not any(secret in stored() for secret in SECRETS)
+    assert not mentor_pool._local

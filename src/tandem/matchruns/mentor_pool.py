@@ -30,7 +30,8 @@ test_recommendations_pool.py compares the two).
 A pool holds its mentors' names and expertise, so each program has one, under a key that is
 the program's alone, with its version beside it: a new version replaces the old one instead of
 being kept next to it, and someone who leaves the program or deletes their account is erased
-from it (``mentor_pools_forget``) once that commits, not a week later (docs/people.md).
+from it (``mentor_pools_forget``) once that commits, not a week later (docs/people.md); a
+pool converted while that happened is not kept (``_keep``).
 """
 
 from __future__ import annotations
@@ -244,18 +245,33 @@ def mentor_pool(*, program: Program) -> MentorPool:
         pool = shared[1] if shared is not None and shared[0] == version else None
     if pool is None:
         pool = _build(program)
-        cache.set(key, (version, pool), POOL_SECONDS)
+        if not _keep(program, version, pool):
+            return pool
     elif not pool.prepared:
         ready = _prepared(pool.mentors, pool.limits.tolist(), pool.side.week)
         if ready is not None:
             pool = ready
-            cache.set(key, (version, pool), POOL_SECONDS)
+            if not _keep(program, version, pool):
+                return pool
     with _local_lock:
         _local[key] = (version, pool)
         _local.move_to_end(key)
         while len(_local) > LOCAL_SLOTS:
             _local.popitem(last=False)
     return pool
+
+
+def _keep(program: Program, version: str, pool: MentorPool) -> bool:
+    """Keep ``pool`` in the shared cache unless the program changed while it was converted:
+    then someone may have left or deleted their account meanwhile, and their erasure may have
+    run before this write, so the pool is taken out again (and not kept in memory either).
+    Whether it was kept."""
+    key = _key(program.pk)
+    cache.set(key, (version, pool), POOL_SECONDS)
+    if _version(program) == version:
+        return True
+    cache.delete(key)
+    return False
 
 
 def mentor_pools_forget(*, program_ids: Iterable[int]) -> None:
