@@ -26,12 +26,11 @@ RECENT = 20
 def _outcome_messages(request, outcome, send_at) -> None:
     invited = outcome.invited
     if invited:
-        when = (
-            f"at {invitation_services.when_text(send_at)}"
-            if send_at
-            else "now; the emails are on their way"
-        )
-        messages.success(request, f"Invited {len(invited)}: the email goes {when}.")
+        # One sentence in the number it counts: "Invited 1: the email goes now; the emails are
+        # on their way." said the same twice, and in both numbers (journeys review).
+        emails = "the email goes" if len(invited) == 1 else "the emails go"
+        when = f"at {invitation_services.when_text(send_at)}" if send_at else "now"
+        messages.success(request, f"Invited {len(invited)}: {emails} {when}.")
     if outcome.already_in_program:
         messages.info(
             request,
