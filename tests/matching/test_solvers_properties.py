@@ -256,6 +256,24 @@ def test_lists_sorted_as_they_are_read_equal_hospital_resident(monkeypatch, seed
     assert lists.order.tolist() == order.mentee_order(graph, graph.mentee_pref).tolist()
 
 
+@pytest.mark.parametrize("levels", [1, 2])
+def test_tied_lists_sort_only_their_first_edges_up_front(monkeypatch, levels):
+    # Every edge level with the PREFIX-th best was sorted up front, so equal or two-valued
+    # preferences sorted whole lists, ties and all: stable 8x slower on two-valued scores
+    # than on uniform ones at 10,000 x 2,000 (families check).
+    monkeypatch.setattr(order, "PREFIX", 3)
+    rng = np.random.default_rng(levels)
+    n, m = 60, 15
+    mentee, mentor = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+    pref = (rng.random(n * m) < 0.1) * 1.0 if levels == 2 else np.full(n * m, 0.5)
+    graph = CandidateGraph.from_edges(n, m, mentee, mentor, pref, rng.integers(0, 3, m))
+    lists = order.PreferenceLists(graph, graph.score)
+    assert (lists.ready - lists.starts[:-1]).tolist() == [3] * n
+    assert list(solve(graph, objective="stable").mentor_of) == _hospital_resident(graph)
+    lists.ensure(np.arange(n), lists.ready.copy())
+    assert lists.order.tolist() == order.mentee_order(graph, graph.score).tolist()
+
+
 def _floor_holds(graph, combo, groups, floor, pinned_mentees=()):
     matched = np.zeros(graph.n_mentees, bool)
     matched[[graph.mentee[e] for e in combo if e >= 0]] = True

@@ -135,8 +135,9 @@ class PreferenceLists:
 
     ``order[starts[i] : ready[i]]`` is mentee ``i``'s list so far, exactly as in
     :func:`mentee_order`; :meth:`ensure` sorts the rest of a list when it is reached. Up front,
-    each mentee's edges scoring at least its ``PREFIX``-th best preference are sorted. Edges
-    not grouped by mentee, or preferences with NaN, are sorted whole at once.
+    each mentee's first ``PREFIX`` edges in that order are sorted (:meth:`_prefix`). Edges
+    not grouped by mentee, or preferences with NaN, are sorted whole at once. ``placed`` marks
+    the edges already in ``order``.
 
     Examples
     --------
@@ -154,21 +155,22 @@ class PreferenceLists:
         grouped = edges > 2 * PREFIX * n and bool(np.all(graph.mentee[1:] >= graph.mentee[:-1]))
         if not grouped or bool(np.isnan(pref).any()):
             self.order = mentee_order(graph, pref)
-            self.ready, self.cut = self.starts[1:].copy(), np.full(n, -np.inf)
+            self.ready = self.starts[1:].copy()
+            self.placed = np.ones(edges, dtype=bool)
             return
         self.order = np.empty(edges, dtype=np.int64)
         self.ready = self.starts[:-1].copy()
-        self.cut = self._cuts()
-        prefix = [
-            np.flatnonzero(pref[lo : lo + CHUNK] >= self.cut[graph.mentee[lo : lo + CHUNK]]) + lo
-            for lo in range(0, edges, CHUNK)
-        ]
-        self._place(np.concatenate(prefix))
+        self.placed = self._prefix()
+        self._place(np.flatnonzero(self.placed))
 
-    def _cuts(self) -> np.ndarray:
-        """Per mentee, its ``PREFIX``-th highest preference (-inf if it has fewer edges)."""
-        starts, n = self.starts, self.graph.n_mentees
-        cut = np.full(n, -np.inf)
+    def _prefix(self) -> np.ndarray:
+        """Per edge, whether it is among the first ``PREFIX`` of its mentee's list: the
+        preferences above the ``PREFIX``-th highest, then of those equal to it the first in
+        the mentee's :func:`rotation`. Every edge level with the ``PREFIX``-th was taken
+        before, so with two-valued or equal scores whole lists were sorted up front, ties and
+        all (families check: stable 8x slower on two-valued scores than on uniform ones)."""
+        g, starts, n = self.graph, self.starts, self.graph.n_mentees
+        prefix = np.ones(g.n_edges, dtype=bool)
         for lo in range(0, n, 256):  # a padded table of 256 rows at a time
             hi = min(lo + 256, n)
             degree = starts[lo + 1 : hi + 1] - starts[lo:hi]
@@ -176,13 +178,33 @@ class PreferenceLists:
             if width <= PREFIX:
                 continue
             ids = np.arange(starts[lo], starts[hi])
-            row = self.graph.mentee[ids] - lo
+            row = g.mentee[ids] - lo
             flat = np.full((hi - lo) * width, -np.inf)  # filled by flat index (fast)
             flat[row * width + ids - starts[lo + row]] = self.pref[ids]
             table = flat.reshape(hi - lo, width)
-            kth = np.partition(table, width - PREFIX, axis=1)[:, width - PREFIX]
-            cut[lo:hi] = np.where(degree > PREFIX, kth, -np.inf)
-        return cut
+            kth = np.partition(table, width - PREFIX, axis=1)[:, width - PREFIX][row]
+            long = (degree > PREFIX)[row]
+            pref = self.pref[ids]
+            keep = ~long | (pref > kth)
+            tied = np.flatnonzero(long & (pref == kth))
+            if len(tied):  # each row's first tied cells in its rotation, by a partial sort
+                room = PREFIX - np.bincount(row[keep], minlength=hi - lo)
+                flat_place = np.full((hi - lo) * width, np.iinfo(np.int64).max)
+                turn = rotation(g.mentee[ids[tied]], g.n_mentors)
+                flat_place[row[tied] * width + ids[tied] - starts[lo + row[tied]]] = (
+                    g.mentor[ids[tied]] - turn
+                ) % max(g.n_mentors, 1)
+                place = flat_place.reshape(hi - lo, width)
+                first = np.argpartition(place, PREFIX - 1, axis=1)[:, :PREFIX]
+                first = np.take_along_axis(
+                    first, np.take_along_axis(place, first, axis=1).argsort(axis=1), axis=1
+                )
+                chosen = np.arange(PREFIX) < room[:, None]
+                chosen &= np.take_along_axis(place, first, axis=1) < np.iinfo(np.int64).max
+                r, c = np.nonzero(chosen)
+                keep[starts[lo + r] + first[r, c] - starts[lo]] = True
+            prefix[ids] = keep
+        return prefix
 
     def _place(self, ids: np.ndarray) -> None:
         """Sort edges ``ids`` (the next part of their mentees' lists) into ``order``."""
@@ -206,6 +228,6 @@ class PreferenceLists:
         need = np.unique(need)
         first, count = self.starts[need], self.starts[need + 1] - self.starts[need]
         ids = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
-        rest = ids[~(self.pref[ids] >= self.cut[self.graph.mentee[ids]])]
-        self.cut[need] = -np.inf
+        rest = ids[~self.placed[ids]]
+        self.placed[rest] = True
         self._place(rest)
