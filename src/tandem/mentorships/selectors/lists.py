@@ -35,6 +35,7 @@ from tandem.mentorships.models import (
     Mentorship,
     MentorshipEvent,
     MentorshipRequest,
+    MentorshipState,
     PrivateNote,
     RequestState,
 )
@@ -344,11 +345,18 @@ def requests_waiting_for(*, user: User, now: datetime | None = None) -> list[Men
     )
 
 
+ENDED_STATES = (MentorshipState.COMPLETED, MentorshipState.ENDED_EARLY)
+
+
 def requests_sent_recently(*, user: User, since: datetime) -> list[MentorshipRequest]:
-    """The person's requests still waiting, and those answered or closed since ``since``."""
+    """The person's requests still waiting, and those answered or closed since ``since``;
+    not an accepted one whose mentorship has since ended: "Your request to … Accepted" under
+    "Where things stand" read as if it were still under way (journeys review, after an early
+    end)."""
     return list(
         MentorshipRequest.objects.filter(sender=user)
         .filter(Q(state=RequestState.PENDING) | Q(decided_at__gte=since))
+        .exclude(state=RequestState.ACCEPTED, mentorship__state__in=ENDED_STATES)
         .select_related("program", "recipient", "mentorship")
         .order_by("-created_at", "-pk")[:10]
     )
