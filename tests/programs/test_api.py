@@ -7,11 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tandem.people.services import api_token_create
 from tandem.programs.models import (
     Enrolment,
+    EnrolmentQuestion,
     ImportBatch,
     Invitation,
     ParticipantInvitation,
     Program,
 )
+from tandem.programs.services.enrolments import ANSWER_TOO_LONG, NO_SUCH_QUESTION
 from tandem.programs.services.programs import DESCRIPTION_LIMIT, DESCRIPTION_TOO_LONG
 from tests.programs.factories import (
     EnrolmentFactory,
@@ -248,6 +250,36 @@ def test_join(client, program):
     assert response.status_code == 201 and response.json()["status"] == "active"
     assert api.post(f"join/{invitation.token}", {}).status_code == 409
     assert api.post("join/unknown", {}).status_code == 404
+
+
+def test_join_refuses_an_answer_to_a_question_not_asked(client, program):
+    """Live API fuzz: a key the role is not asked (another role's question, a typo) was
+    dropped without a word, and a long answer was "Some answers are missing."."""
+    asked = EnrolmentQuestion.objects.create(program=program, role="mentee", prompt="Why?")
+    other = EnrolmentQuestion.objects.create(program=program, role="mentor", prompt="Offer?")
+    invitation = InvitationFactory(program=program, role="mentee")
+    api = Api(client, UserFactory())
+    response = api.post(
+        f"join/{invitation.token}",
+        {"answers": {f"q{asked.pk}": "x" * 2001, f"q{other.pk}": "Time", "why": "Growth"}},
+    )
+    assert response.status_code == 400 and not Enrolment.objects.filter(program=program).exists()
+    assert response.json() == {
+        "detail": "Some answers need attention.",
+        "fields": {
+            f"q{asked.pk}": ANSWER_TOO_LONG,
+            f"q{other.pk}": NO_SUCH_QUESTION,
+            "why": NO_SUCH_QUESTION,
+        },
+    }
+    # A role asked nothing takes no answers either.
+    mentor_link = InvitationFactory(program=program, role="mentor")
+    other.delete()
+    response = api.post(f"join/{mentor_link.token}", {"answers": {"q1": "Hello"}})
+    assert response.status_code == 400 and response.json()["fields"] == {"q1": NO_SUCH_QUESTION}
+    response = api.post(f"join/{invitation.token}", {"answers": {f"q{asked.pk}": "Growth"}})
+    assert response.status_code == 201
+    assert response.json()["answers"] == {"Why?": "Growth"}
 
 
 def test_import_dry_run_and_confirm(client, program, admin, django_capture_on_commit_callbacks):

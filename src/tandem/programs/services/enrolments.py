@@ -73,6 +73,8 @@ ALREADY_JOINED = (
 )
 ANSWER_REQUIRED = "Please answer this question."
 ANSWER_TOO_LONG = "Keep the answer under 2000 characters."
+NO_SUCH_QUESTION = "The program asks no such question of this role: leave it out."
+ANSWERS_WRONG = "Some answers need attention."
 CAPACITY_DELETED_ACCOUNT = "This person deleted their account: their enrolment cannot be changed."
 BAD_TRANSITION = "You cannot {action} someone who is {status}."
 UNKNOWN_ACTION = "Unknown action {action!r}: use approve, pause, remove, reactivate or admit."
@@ -172,9 +174,12 @@ def check_join_answers(
     questions: list[EnrolmentQuestion], answers: dict[str, str]
 ) -> dict[str, str]:
     """The answers to keep, by prompt, from ``answers`` by ``q<question id>``; raises naming
-    each required question left empty or answer too long. One rule for whoever joins: by a
-    link, or by accepting an import's invitation."""
-    errors, kept = {}, {}
+    each required question left empty, answer too long or key the role is not asked (an API
+    client's answer to another role's question, or a typo, was dropped without a word). One
+    rule for whoever joins: by a link, or by accepting an import's invitation."""
+    asked = {f"q{question.pk}" for question in questions}
+    errors = {key: NO_SUCH_QUESTION for key in answers if key not in asked}
+    kept: dict[str, str] = {}
     for question in questions:
         key = question.field_name
         value = str(answers.get(key) or "").strip()
@@ -185,7 +190,7 @@ def check_join_answers(
         elif value:
             kept[question.prompt] = value
     if errors:
-        raise ApplicationError("Some answers are missing.", fields=errors)
+        raise ApplicationError(ANSWERS_WRONG, fields=errors)
     return kept
 
 
