@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 from tandem.matching import io as mio
 from tandem.matching import sheets
 from tandem.matching.io import InputError, InputProblem
+from tandem.matching.pipeline import match_score_table
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.records import cells, reading
 from tandem.matching.records.timezones import TIMEZONE_INVALID
-from tandem.matching.scoretable import SCORE_OUT_OF_RANGE, read_score_table
+from tandem.matching.scoretable import CAPACITY_CAP, SCORE_OUT_OF_RANGE, read_score_table
 
 MENTEES = "\n".join(
     [
@@ -250,6 +251,15 @@ class TestScoreTable:
         caps = write(tmp_path, "c.csv", "id,capacity\nm,2\n")
         found = errors_of(read_score_table, scores, caps)
         assert found == [(3, "score", SCORE_OUT_OF_RANGE)]
+
+    def test_table_capacity_beyond_int64_reads_as_unlimited(self, tmp_path):
+        # 1e20 passed the whole-number check and overflowed building the graph (a traceback;
+        # families check)
+        scores = write(tmp_path, "s.csv", "mentee_id,mentor_id,score\na,m,0.5\nb,m,0.4\n")
+        caps = write(tmp_path, "c.csv", "id,capacity\nm,99999999999999999999\n")
+        table = read_score_table(scores, caps)
+        assert table.graph.capacity.tolist() == [CAPACITY_CAP]
+        assert match_score_table(table).report["matched"] == 2
 
     def test_table_missing_columns(self, tmp_path):
         found = errors_of(

@@ -29,6 +29,9 @@ SCORE_OUT_OF_RANGE = (
 DUPLICATE_PAIR = "pair {mentee!r}, {mentor!r} appears twice (first on row {first})"
 UNKNOWN_MENTOR = "mentor {value!r} is not in the capacities file"
 BAD_CAPACITY = "capacity must be a whole number >= 0 (got {value!r})"
+# Seats beyond any file's mentees change nothing (the solver cuts a capacity to the number of
+# mentees); kept below int64, where 1e20 overflowed building the graph (families check).
+CAPACITY_CAP = 2**31
 
 
 @dataclass
@@ -155,14 +158,16 @@ def _read_capacities(path: str | os.PathLike[str], errors: list[InputProblem]) -
 
 def _capacity(text: str) -> int:
     """What is left of a mentor's capacity: a whole number >= 0 (0 takes no one), unlike a
-    participant file's capacity, which states how many mentees a person takes (1 or more)."""
+    participant file's capacity, which states how many mentees a person takes (1 or more).
+    A capacity above ``CAPACITY_CAP`` reads as that many: more seats than any file has mentees.
+    """
     try:
         number = float(text)
     except ValueError:
         raise ValueError(BAD_CAPACITY.format(value=text)) from None
     if not number.is_integer() or number < 0:
         raise ValueError(BAD_CAPACITY.format(value=text))
-    return int(number)
+    return int(min(number, CAPACITY_CAP))
 
 
 def _score_row(
