@@ -331,3 +331,30 @@ def test_the_send_time_names_the_zone_it_is_read_in():
     with timezone.override("Europe/Berlin"):
         help_text = InviteByEmailForm().fields["send_at"].help_text
     assert help_text.startswith("In your time zone, Europe/Berlin (set on your profile)")
+
+
+@pytest.mark.parametrize(
+    ("typed", "addresses"),
+    [
+        ("\ufeffann@example.org\r\nbo@example.org\u200b", ["ann@example.org", "bo@example.org"]),
+        ("\u200ecy@example.org\u200f; dee@example.org", ["cy@example.org", "dee@example.org"]),
+        (
+            "Doe, Jane <Jane@Example.org>; Bo Li <bo@example.org>, eve@example.org",
+            ["jane@example.org", "bo@example.org", "eve@example.org"],
+        ),
+        ("ann@example.org bo@example.org\nANN@example.org", ["ann@example.org", "bo@example.org"]),
+        ("not-an-email <>", ["not-an-email"]),
+    ],
+)
+def test_pasted_lists_are_read_as_email_programs_copy_them(typed, addresses):
+    """I/O review: a byte-order mark or a zero-width space pasted with an address made it
+    "not an email address" while it looked right, and Outlook's "Name <address>" list was
+    refused word by word."""
+    assert [address for _, address in invitations.split_addresses(typed)] == addresses
+
+
+def test_an_address_with_an_invisible_character_is_invited(program, admin):
+    outcome = invitations.participant_invitations_invite(
+        user=admin, program_id=program.pk, emails="\ufeffzed@example.org\u200b", role=Role.MENTEE
+    )
+    assert [invitation.email for invitation in outcome.invited] == ["zed@example.org"]

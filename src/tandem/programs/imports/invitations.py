@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,7 +42,9 @@ from tandem.programs.services.enrolments import PARTICIPANT_ROLE_ONLY
 MAX_ADDRESSES = 500
 MAX_EMAIL = 254
 MAX_DAYS_AHEAD = 365
-_SEPARATORS = re.compile(r"[,;\s]+")
+# A word of a line: an address in angle brackets, as an email program copies a recipient
+# ("Doe, Jane <jane@example.org>"), or a run of anything but separators.
+_WORDS = re.compile(r"<([^<>]*)>|([^,;\s<>]+)")
 
 NO_ADDRESSES = "Enter at least one email address, one per line."
 TOO_MANY_ADDRESSES = (
@@ -144,11 +147,22 @@ def _renew_or_release(
 
 def split_addresses(text: str) -> list[tuple[int, str]]:
     """(line number, address) for every address typed, one or more a line (commas,
-    semicolons or spaces between them), lower-cased, each once."""
+    semicolons or spaces between them), lower-cased, each once.
+
+    Pasted lists are taken as email programs copy them (I/O review): invisible format
+    characters (a byte-order mark, zero-width spaces, direction marks) are dropped, since
+    the refusal named an address that looked right; and on a line with an address in angle
+    brackets (``Doe, Jane <jane@example.org>; Bo <bo@example.org>``) the words outside the
+    brackets without an ``@`` are the names, not addresses.
+    """
     seen: dict[str, int] = {}
     for number, line in enumerate((text or "").splitlines(), start=1):
-        for part in _SEPARATORS.split(line.strip()):
-            if part:
+        visible = "".join(ch for ch in line if unicodedata.category(ch) != "Cf")
+        words = _WORDS.findall(visible)
+        named = any(bracketed for bracketed, _ in words)
+        for bracketed, bare in words:
+            part = bracketed.strip() or bare
+            if part and (bracketed or not named or "@" in part):
                 seen.setdefault(part.lower(), number)
     return [(number, address) for address, number in seen.items()]
 
