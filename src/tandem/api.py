@@ -161,6 +161,29 @@ def _field_names(operation: Any) -> set[str]:
     return names
 
 
+def _query_names(operation: Any) -> set[str]:
+    """The operation's query parameters."""
+    return {
+        flat[-1]
+        for model in operation.models
+        if model.__ninja_param_source__ == "query"
+        for flat in model.__ninja_flatten_map_reverse__.values()
+    }
+
+
+def _refuse_repeated_query(request: HttpRequest, names: set[str]) -> None:
+    """A query parameter sent twice is a 422 naming it, as a body's repeated key is: ninja
+    kept the last, so ``?done=true&done=false`` unticked a milestone without a word. No
+    operation takes a list in its query."""
+    fields = {
+        f"query.{name}": REPEATED_FIELD
+        for name, values in request.GET.lists()
+        if name in names and len(values) > 1
+    }
+    if fields:
+        raise ApplicationError("Some fields are invalid.", fields=fields, status=422)
+
+
 def _in_api_names(exc: ApplicationError, names: set[str]) -> ApplicationError:
     """A service names what it was given (``recipient``, ``owner``, ``meeting``, as the pages'
     forms do); the API client sent ``recipient_id``: the error names the field the client
@@ -173,13 +196,16 @@ def _in_api_names(exc: ApplicationError, names: set[str]) -> ApplicationError:
 
 
 def _api_operation(view_func: Callable[..., Any]) -> Callable[..., Any]:
-    """Around every operation (after authentication and the schema's validation): no body where
-    it takes none, errors in the operation's own field names."""
+    """Around every operation (after authentication and the schema's validation): no query
+    parameter sent twice, no body where it takes none, errors in the operation's own field
+    names."""
     operation = view_func._ninja_operation  # type: ignore[attr-defined]
     takes_body, names = _takes_body(operation), _field_names(operation)
+    query = _query_names(operation)
 
     @wraps(view_func)
     def run(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        _refuse_repeated_query(request, query)
         if not takes_body:
             _refuse_body(request)
         try:

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
+from tandem.api import REPEATED_FIELD
 from tandem.mentorships import services
 from tandem.mentorships.models import (
     ActionItem,
@@ -372,6 +373,26 @@ def test_milestone_done_sent_again_changes_nothing(client, world):
     ms.refresh_from_db()
     assert ms.done_at is None
     assert call(client, "post", url, m.mentor).json()["done_at"]  # without it: the other state
+
+
+def test_a_query_parameter_sent_twice_is_a_422_naming_it(client, world):
+    """Live API fuzz: ninja kept the last of a repeated query parameter, so
+    ``?done=true&done=false`` unticked the milestone without a word; a body's repeated key was
+    already refused."""
+    m = world["m"]
+    ms = services.milestone_add(user=m.mentee, goal_id=world["goal"].pk, title="x")
+    url = f"/api/mentorships/milestones/{ms.pk}/toggle"
+    response = call(client, "post", f"{url}?done=true&done=false", m.mentor)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"query.done": REPEATED_FIELD}
+    ms.refresh_from_db()
+    assert ms.done_at is None
+    response = call(client, "get", "/api/mentorships/?page=1&page=2&page_size=5", m.mentor)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"query.page": REPEATED_FIELD}
+    # Once each is fine, and a parameter the operation does not take is not its business.
+    response = call(client, "get", "/api/mentorships/?page=1&page_size=5&x=1&x=2", m.mentor)
+    assert response.status_code == 200
 
 
 def test_milestone_toggle_and_writes_on_closed(client, world):
