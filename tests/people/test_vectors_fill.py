@@ -105,6 +105,26 @@ def test_an_import_queues_one_task_that_keeps_every_imported_profiles_vectors(
     assert ProfileVector.objects.filter(embedder=kept.embedder_key(counting)).count() == 6
 
 
+def test_a_large_fill_takes_its_share_and_queues_the_rest_behind_others(
+    counting: Counting, queued, monkeypatch
+):
+    """I/O review: a 50,000-row import's one fill task held the only worker for half an
+    hour; each task now embeds ``TASK_SHARE`` people and queues the rest behind the tasks
+    queued meanwhile (here an import check)."""
+    monkeypatch.setattr(kept, "TASK_SHARE", 2)
+    ids = [ProfileFactory(goals=f"goal {n}").user_id for n in range(5)]
+    waiting = kept.profile_vectors_fill_task.enqueue(user_ids=[ids[0]])  # someone else's
+    assert kept.profile_vectors_fill_task.call(user_ids=ids) == 2
+    assert sorted(counting.texts) == ["goal 0", "goal 1"]
+    assert [r.kwargs for r in queued.results] == [
+        waiting.kwargs,
+        {"user_ids": ids[2:]},
+    ]
+    kept.profile_vectors_fill_task.call(**queued.results[-1].kwargs)
+    assert sorted(counting.texts) == ["goal 0", "goal 1", "goal 2", "goal 3"]
+    assert queued.results[-1].kwargs == {"user_ids": ids[4:]}
+
+
 def test_with_the_lexicon_an_import_queues_nothing(queued, django_capture_on_commit_callbacks):
     program = ProgramFactory()
     batch = checked(program, admin_of(program), import_texts(2))

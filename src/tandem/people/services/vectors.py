@@ -45,6 +45,8 @@ PROBE = (
 # a request that would need more raises VectorsNotReady and the caller does without.
 INLINE_LIMIT = 8
 FILL_CHUNK = 64  # profiles embedded and stored together by a fill (a stored step every second)
+# Profiles one fill task embeds before it queues the rest behind whatever was queued meanwhile.
+TASK_SHARE = 1024
 FILL_PER_TICK = 240  # profiles a periodic tick fills at most (seconds of a worker's core)
 FILL_SOON_SECONDS = 15 * 60  # a list's missing vectors are queued again after this at most
 _keys: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
@@ -322,7 +324,14 @@ def profile_vectors_fill(*, user_ids: Iterable[int] | None = None, limit: int | 
 
 @task()
 def profile_vectors_fill_task(user_ids: list[int] | None = None) -> int:
-    """Embed profiles written in bulk (an import, the demo) with a model, on a worker."""
+    """Embed profiles written in bulk (an import, the demo) with a model, on a worker,
+    ``TASK_SHARE`` people a task: the rest is queued again first, behind whatever was queued
+    meanwhile. A 50,000-row import's one task held the only worker for half an hour, and the
+    next upload's check, match runs and invitation emails waited "for a worker" all that time
+    (I/O review, on PostgreSQL)."""
+    if user_ids is not None and len(user_ids) > TASK_SHARE:
+        profile_vectors_fill_task.enqueue(user_ids=user_ids[TASK_SHARE:])
+        user_ids = user_ids[:TASK_SHARE]
     return profile_vectors_fill(user_ids=user_ids)
 
 
