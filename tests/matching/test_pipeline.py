@@ -1,4 +1,5 @@
 import gc
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -6,9 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.matching.pipeline import match_participants, rank_mentors_for
+from tandem.matching.graph import CandidateGraph
+from tandem.matching.pipeline import match_participants, match_score_table, rank_mentors_for
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.report import MIN_GROUP_SIZE
+from tandem.matching.scoretable import ScoreTable
 from tandem.matching.synthetic import people
 
 
@@ -57,6 +60,34 @@ def test_pins_forbids_and_determinism():
     assert first.pairs == again.pairs
     pairs = {(p["mentee_id"], p["mentor_id"]) for p in first.pairs}
     assert ("e0", "r1") in pairs and ("e1", "r2") not in pairs
+
+
+@pytest.mark.parametrize(
+    ("pinned", "message"),
+    [
+        ([("e0", "r1"), ("e0", "r2")], "mentee 'e0' is pinned to more than one mentor (r1, r2)"),
+        ([("e0", "r1"), ("e1", "r1"), ("e2", "r1")], "mentor 'r1' has 3 pinned mentees but"),
+    ],
+)
+def test_bad_pins_name_the_ids_given(pinned, message):
+    # The solver's own check named indices: `tandem match --pin a:m b:m c:m` printed
+    # "Mentor 0 has 3 pinned mentees but capacity 2" (families check).
+    mentees = [Mentee(id=f"e{k}") for k in range(3)]
+    mentors = [Mentor(id=f"r{k}", capacity=2) for k in range(3)]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        match_participants(mentees, mentors, pinned=pinned)
+    graph = CandidateGraph.from_edges(
+        3, 3, np.repeat(np.arange(3), 3), np.tile(np.arange(3), 3), np.ones(9), [2, 2, 2]
+    )
+    table = ScoreTable(graph, ["e0", "e1", "e2"], ["r0", "r1", "r2"])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        match_score_table(table, pinned=pinned)
+
+
+def test_the_same_pin_twice_counts_once():
+    mentees, mentors = [Mentee(id="e0"), Mentee(id="e1")], [Mentor(id="r0", capacity=1)]
+    result = match_participants(mentees, mentors, pinned=[("e1", "r0"), ("e1", "r0")])
+    assert [(p["mentee_id"], p["mentor_id"]) for p in result.pairs] == [("e1", "r0")]
 
 
 def test_group_figures_suppress_small_groups():

@@ -7,8 +7,11 @@ to one mentee (self-serve programs); :func:`match_score_table` matches a precomp
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+
+import numpy as np
 
 from tandem.matching.candidates.blocks import one_blas_thread
 from tandem.matching.candidates.generate import DEFAULT_TOP_K, DENSE_LIMIT, generate_candidates
@@ -39,6 +42,11 @@ OBJECTIVES = ("optimal", "fair", "stable")
 UNKNOWN_OBJECTIVE = "objective must be one of optimal, fair, stable (got {value!r})"
 DUPLICATE_PARTICIPANT = "duplicate {side} id {value!r}"
 UNKNOWN_PRIVATE = "unknown private criterion {name!r}: choose from " + ", ".join(CRITERIA)
+PIN_MENTEE_TWICE = "mentee {mentee!r} is pinned to more than one mentor ({mentors}); keep one pin"
+PIN_OVER_CAPACITY = (
+    "mentor {mentor!r} has {pins} pinned mentees but room for {capacity}; raise the capacity "
+    "or remove pins"
+)
 GAP_TARGET = 1e-3  # top-k mode: add missed pairs until the proven relative gap is this small
 
 
@@ -70,16 +78,33 @@ def _index_pairs(
     pairs: Iterable[tuple[str, str]],
     mentee_index: Mapping[str, int],
     mentor_index: Mapping[str, int],
+    capacity: Sequence[int] | np.ndarray,
 ) -> list[tuple[int, int]]:
-    out = []
+    """Pins by index, checked by id: a mentee pinned to two mentors or a mentor pinned past
+    its capacity is refused here, naming the ids given, where the solver would name indices
+    (`tandem match` printed "Mentor 0 has 5 pinned mentees"; families check). The same pin
+    given twice counts once."""
+    mentor_of: dict[str, str] = {}
+    load: Counter[str] = Counter()
     for mentee, mentor in pairs:
         for index, person in ((mentee_index, mentee), (mentor_index, mentor)):
             if person not in index:
                 raise ValueError(
                     UNKNOWN_PAIR_ID.format(kind="pin", pair=(mentee, mentor), id=person)
                 )
-        out.append((mentee_index[mentee], mentor_index[mentor]))
-    return out
+        if mentee in mentor_of:
+            if mentor_of[mentee] != mentor:
+                both = f"{mentor_of[mentee]}, {mentor}"
+                raise ValueError(PIN_MENTEE_TWICE.format(mentee=mentee, mentors=both))
+            continue
+        mentor_of[mentee] = mentor
+        load[mentor] += 1
+        room = int(capacity[mentor_index[mentor]])
+        if load[mentor] > room:
+            raise ValueError(
+                PIN_OVER_CAPACITY.format(mentor=mentor, pins=load[mentor], capacity=room)
+            )
+    return [(mentee_index[i], mentor_index[j]) for i, j in mentor_of.items()]
 
 
 @one_blas_thread
@@ -198,7 +223,7 @@ def match_participants(
         progress=progress,
     )
     clock.lap("candidates")
-    pins = _index_pairs(pinned, space.mentee_index, space.mentor_index)
+    pins = _index_pairs(pinned, space.mentee_index, space.mentor_index, found.graph.capacity)
     run = CohortMatch(space, resolved, found, objective=objective, seed=seed, pins=pins)
     run.solve()
     clock.lap("solve")
@@ -255,7 +280,7 @@ def match_score_table(
         table.graph,
         objective=objective,
         seed=seed,
-        pinned=_index_pairs(pinned, mentee_index, mentor_index),
+        pinned=_index_pairs(pinned, mentee_index, mentor_index, table.graph.capacity),
         outside_bound=None,
     )
     clock.lap("solve")
