@@ -13,9 +13,10 @@ import re
 from datetime import date
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from tandem.api import api
-from tandem.core.api_types import years_pattern
+from tandem.core.api_types import TIME_OF_DAY_PATTERN, ApiTime, years_pattern
 from tandem.core.dates import DATE_OUT_OF_RANGE, MAX_YEAR, MIN_YEAR
 from tandem.core.exceptions import ApplicationError
 from tandem.feedback.models import INTERVENTION_NOTE_LIMIT
@@ -220,6 +221,23 @@ def test_the_quarter_pattern_is_the_one_the_insights_read():
         assert not pattern.match(value)
         with pytest.raises(ApplicationError):
             parse_quarter(value, field="from")
+
+
+def test_a_time_of_day_states_what_it_takes():
+    """Quiet hours are read in the person's own zone: an offset or a fraction is refused, and
+    the schema says so (``format: time`` alone allows both)."""
+    for name in ("quiet_from", "quiet_until"):
+        assert _string(COMPONENTS["PreferenceSchema"]["properties"][name])["pattern"] == (
+            TIME_OF_DAY_PATTERN
+        )
+    pattern, read = re.compile(TIME_OF_DAY_PATTERN), TypeAdapter(ApiTime)
+    for value in ["22:00", "07:30:00", "00:00", "23:59:59", "23:59:59.000"]:
+        assert pattern.match(value), value
+        read.validate_python(value)
+    for value in ["22:00Z", "08:02:51+17:33", "22:00:00.5", "24:00", "7:30", "22h00"]:
+        assert not pattern.match(value), value
+        with pytest.raises(ValidationError):
+            read.validate_python(value)
 
 
 @pytest.mark.django_db
