@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from tandem.insights.equity.groups import MIN_GROUP_SIZE
-from tandem.insights.equity.metrics import INDEX, Metric
+from tandem.insights.equity.metrics import INDEX, Kind, Metric
 
 SITE = 0  # scope index of the whole site; program i is scope i + 1
 
@@ -94,10 +94,27 @@ class EquityData:
 
     def primary(self, metric: Metric) -> np.ndarray:
         """``[s, r, g]``: the figure has fewer than ``MIN_GROUP_SIZE`` people, in the group or
-        in everyone else (which is the scope's total minus the group, so hiding one hides both)."""
+        in everyone else (which is the scope's total minus the group, so hiding one hides both);
+        or it is a rate that puts all or none of some people in the group (``all_or_none``)."""
         n = self.group_cells[..., INDEX[metric.n]]
         rest = self.total_cells[..., INDEX[metric.n]][..., None] - n
-        return (n < MIN_GROUP_SIZE) | (rest < MIN_GROUP_SIZE)
+        small = (n < MIN_GROUP_SIZE) | (rest < MIN_GROUP_SIZE)
+        return small | self.all_or_none(metric) if metric.kind is Kind.RATE else small
+
+    def all_or_none(self, metric: Metric) -> np.ndarray:
+        """``[s, r, g]``: the rate's people with the outcome (or those without it), when there
+        are any, are all in the group or all outside it. An admin knows who was matched, ended
+        early or was re-matched; "parents: 5 people, matched 100 %" would tell them that each
+        mentee left unmatched in those quarters is not a parent, however large the group."""
+        n = self.group_cells[..., INDEX[metric.n]]
+        yes = self.group_cells[..., INDEX[metric.total]]
+        all_n = self.total_cells[..., INDEX[metric.n]][..., None]
+        all_yes = self.total_cells[..., INDEX[metric.total]][..., None]
+        all_no = all_n - all_yes
+        no = n - yes
+        return ((all_yes > 0) & ((yes == 0) | (yes == all_yes))) | (
+            (all_no > 0) & ((no == 0) | (no == all_no))
+        )
 
     def known_zero(self, quantity: str) -> np.ndarray:
         """The slices whose published total of ``quantity`` is zero: every quantity is

@@ -31,9 +31,10 @@ from tandem.programs.models import Program
 WITHHELD = "Withheld"
 WITHHELD_NOTE = (
     "“Withheld” marks a figure that is not shown: it counts fewer than 5 people (in the group "
-    "or in everyone else), or showing it would let a hidden figure be worked out from the "
-    "figures shown here, on other pages, for other quarters or for the whole site. The same "
-    "figures are withheld in the page, the API and the exports."
+    "or in everyone else), it is a rate that would place all the people with an outcome (or "
+    "all without it) inside the group or outside it, or showing it would let a hidden figure "
+    "be worked out from the figures shown here, on other pages, for other quarters or for the "
+    "whole site. The same figures are withheld in the page, the API and the exports."
 )
 UNCHECKED_NOTE = (
     "Too many small groups to check in time: every group's figures are withheld until the "
