@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tandem.cli import CANNOT_WRITE, NOT_A_FOLDER, main
-from tandem.cli_options import BAD_COUNT, BAD_PORT, BAD_SECONDS
+from tandem.cli_options import BAD_COUNT, BAD_PORT, BAD_SECONDS, DATABASE_UNREACHABLE
 
 
 def test_demo_csv_feeds_match_end_to_end(tmp_path, capsys):
@@ -188,3 +188,35 @@ def test_demo_csv_into_a_folder_it_cannot_make_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == CANNOT_WRITE.format(path=in_the_way / "demo", reason=reason) + "\n"
     assert in_the_way.read_text() == ""
+
+
+def test_a_database_it_cannot_use_is_one_line_without_the_url(monkeypatch, capsys):
+    """I/O review: a database down, or a DATABASE_URL of an unknown kind, ended run, demo,
+    worker and manage in a traceback; now one line (never the URL: it may hold a password)
+    and status 1. An error nobody foresaw still shows its traceback."""
+    from dj_database_url import UnknownSchemeError
+    from django.db.utils import OperationalError
+
+    from tandem import cli
+
+    def down(args):
+        raise OperationalError("couldn't get a connection after 20.00 sec\nmore detail")
+
+    monkeypatch.setattr(cli, "command_demo", down)
+    assert main(["demo", "--people", "2"]) == 1
+    said = DATABASE_UNREACHABLE.format(error="couldn't get a connection after 20.00 sec")
+    assert capsys.readouterr().err == f"tandem: {said}\n"
+
+    def unknown(args):
+        raise UnknownSchemeError("bogus://")
+
+    monkeypatch.setitem(cli.PASSTHROUGH, "manage", unknown)
+    assert main(["manage", "migrate"]) == 1
+    assert capsys.readouterr().err.startswith("tandem: DATABASE_URL is not usable: ")
+
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "command_demo", broken)
+    with pytest.raises(RuntimeError):
+        main(["demo"])

@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from tandem.cli_options import port_number, seconds, whole_number
+from tandem.cli_options import foreseen_problem, port_number, seconds, whole_number
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -383,10 +383,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Sub-commands that own their options get every argument untouched (argparse's REMAINDER
     # would swallow options such as --mentees as its own).
-    if argv and argv[0] in PASSTHROUGH:
-        return PASSTHROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        if argv and argv[0] in PASSTHROUGH:
+            return PASSTHROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except Exception as error:
+        if (problem := foreseen_problem(error)) is None:
+            raise
+        print(f"tandem: {problem}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
