@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +119,47 @@ def test_identity_tags_leave_no_copy_in_the_process_cache():
         normalise_tag(tag)
         assert normalise_tag.cache_info().hits == hits
         normalise_tag.cache_clear()
+
+
+def test_total_and_gap_come_from_unrounded_pair_scores():
+    """Families check: report.json summed pair scores rounded to six decimals, so with many
+    pairs the total drifted from the solver's bound (42.818195 against 42.818182, gap 0.0)."""
+    from tandem.matching.pipeline import match_participants
+    from tandem.matching.profiles import Mentee, Mentor
+
+    text = "I want to get better at public speaking and leading meetings"
+    mentees = [Mentee(id=f"e{i}", goals=text) for i in range(40)]
+    mentors = [Mentor(id=f"r{j}", expertise=text, capacity=2) for j in range(20)]
+    result = match_participants(mentees, mentors)
+    report = result.report
+    exact = math.fsum(result.exact_scores)
+    assert round(math.fsum(p["score"] for p in result.pairs), 6) != round(exact, 6)
+    assert report["total_score"] == round(exact, 6)
+    assert report["upper_bound"] == report["total_score"]
+    assert report["gap"] == 0.0
+
+
+def test_printed_bound_is_never_below_printed_total():
+    """A bound a hair under the total (float noise) prints as the total, with a zero gap; a
+    negative bound gives a non-negative relative gap."""
+    scores = [0.1234565] * 3
+    noisy = build_report(
+        objective="optimal",
+        seed=0,
+        n_mentors=1,
+        score_of=scores,
+        unmatched_reasons=[],
+        upper_bound=math.fsum(scores) - 1e-12,
+    )
+    assert noisy["upper_bound"] >= noisy["total_score"]
+    assert noisy["gap"] == 0.0
+    negative = build_report(
+        objective="optimal",
+        seed=0,
+        n_mentors=1,
+        score_of=[-0.5],
+        unmatched_reasons=[],
+        upper_bound=-0.25,
+    )
+    assert negative["gap"] == 0.25
+    assert negative["relative_gap"] == 1.0

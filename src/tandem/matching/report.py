@@ -120,7 +120,13 @@ def build_report(
     """
     matched = [s for s in score_of if s is not None]
     stats = _stats(matched)
-    gap = None if upper_bound is None else round(max(upper_bound - stats["total_score"], 0.0), 6)
+    total = math.fsum(matched)
+    if upper_bound is not None:
+        # The total and the gap come from unrounded scores; only the printed figures are
+        # rounded. A bound below the total can only be float noise (the solver's bound is
+        # proven), so the printed bound is at least the printed total, and the gap never < 0.
+        upper_bound = max(float(upper_bound), total)
+    slack = None if upper_bound is None else upper_bound - total
     report = {
         "objective": objective,
         "seed": seed,
@@ -131,9 +137,11 @@ def build_report(
         "matched": len(matched),
         "unmatched": len(score_of) - len(matched),
         **stats,
-        "upper_bound": None if upper_bound is None else round(float(upper_bound), 6),
-        "gap": gap,
-        "relative_gap": (round(gap / upper_bound, 6) if gap is not None and upper_bound else None),
+        "upper_bound": None if upper_bound is None else round(upper_bound, 6),
+        "gap": None if slack is None else round(slack, 6),
+        "relative_gap": (
+            round(slack / abs(upper_bound), 6) if slack is not None and upper_bound else None
+        ),
         "blocking_pairs": blocking_pairs,
         "unmatched_reasons": dict(Counter(unmatched_reasons).most_common()),
         **group_figures(identities, score_of),

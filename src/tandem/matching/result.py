@@ -34,11 +34,16 @@ TABLE_REASON = Reason("score_table", "score from the table", NOTE)
 class MatchResult:
     """Pairs (``mentee_id``, ``mentor_id``, ``score``, ``reasons``: a tuple of
     :class:`~tandem.matching.explain.Reason`, ``criteria``), the unmatched (``mentee_id``,
-    ``reason``: one Reason) in input order, and the report dictionary."""
+    ``reason``: one Reason) in input order, and the report dictionary.
+
+    ``exact_scores`` holds each pair's score unrounded, in ``pairs`` order: the report's total
+    and gap are computed from these, since a sum of scores rounded to six decimals can drift
+    past the solver's bound (families check: total 42.818195 against a bound of 42.818182)."""
 
     pairs: list[dict] = field(default_factory=list)
     unmatched: list[dict] = field(default_factory=list)
     report: dict = field(default_factory=dict)
+    exact_scores: list[float] = field(default_factory=list, repr=False)
 
 
 def public_scores(
@@ -85,7 +90,7 @@ def cohort_result(
     else:
         score = public_scores(space, weights, public, matched, mentor_of[matched])
     explained = explain_pairs(space, weights, matched, mentor_of[matched], public)
-    result = MatchResult()
+    result = MatchResult(exact_scores=score.tolist())
     for k, i in enumerate(matched):
         result.pairs.append(
             {
@@ -143,7 +148,7 @@ def match_report(
     score_of: list[float | None] = [None] * graph.n_mentees
     matched = np.flatnonzero(np.asarray(assignment.mentor_of) >= 0)
     for k, i in enumerate(matched):  # pairs are listed in mentee order
-        score_of[i] = result.pairs[k]["score"]
+        score_of[i] = result.exact_scores[k]
     blocking = getattr(assignment, "blocking_pairs", None)
     if blocking is not None and not isinstance(blocking, int | np.integer):
         blocking = len(blocking)
@@ -176,7 +181,7 @@ def table_result(
     table), and the unmatched with why; no report yet."""
     mentor_of = np.asarray(assignment.mentor_of)
     score = assigned_scores(table.graph, mentor_of)
-    result = MatchResult()
+    result = MatchResult(exact_scores=score[mentor_of >= 0].tolist())
     for i, j in enumerate(mentor_of.tolist()):
         if j >= 0:
             result.pairs.append(
