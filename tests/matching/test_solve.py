@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 from tandem.matching import solve as solve_module
+from tandem.matching.explain import unmatched_reason
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.solve import (
     ALL_COMPATIBLE_FULL,
+    GROUP_FLOOR,
     NO_EDGES,
     NOT_SELECTED,
     Assignment,
@@ -163,12 +165,31 @@ class TestSolveGroupFloor:
         assert floored.mentor_of == (-1, 0)
         assert floored.unmatched_cause == (ALL_COMPATIBLE_FULL, None)
 
-    def test_floor_can_leave_a_seat_empty(self):
-        # The group's only mentee has no pair, so equal rates mean nobody else is matched.
-        graph = _graph(2, 1, [(0, 0, 0.9)], [1])
-        floored = solve(graph, group_of_mentee=[None, "a"], group_floor=1.0)
-        assert floored.mentor_of == (-1, -1)
-        assert floored.unmatched_cause == (NOT_SELECTED, NO_EDGES)
+    @pytest.mark.parametrize("objective", ["optimal", "fair"])
+    @pytest.mark.parametrize(("labels", "floor"), [([None, "a"], 1.0), (["a", "b"], 1e9)])
+    def test_a_floor_that_holds_only_if_nobody_is_matched_is_refused(
+        self, objective, labels, floor
+    ):
+        # Families check: the group's only mentee has no pair (or 1e9 between two groups), so
+        # the floor "held" by matching nobody, silently.
+        graph = _graph(2, 2, [(0, 0, 0.9), (1, 1, 0.5)], [1, 0])
+        with pytest.raises(ValueError) as error:
+            solve(graph, objective=objective, group_of_mentee=labels, group_floor=floor)
+        assert str(error.value) == groups.GROUP_FLOOR_NOBODY.format(floor=floor)
+
+    def test_a_floor_that_leaves_a_seat_empty_names_the_floor_and_keeps_the_gap(self):
+        # Families check: with negative scores the floor matched fewer than the optimum and
+        # beat its exactly-K bound (a negative gap); the mentee it left out was "not_selected".
+        graph = _graph(4, 2, [(0, 0, -0.5), (1, 0, -0.5), (2, 1, -0.1)], [2, 1])
+        assert solve(graph).n_matched == 3
+        for objective in ("optimal", "fair"):
+            floored = solve(
+                graph, objective=objective, group_of_mentee=[None, None, "a", "a"], group_floor=1.0
+            )
+            assert floored.n_matched == 2
+            assert floored.gap >= 0
+            assert sorted(c for c in floored.unmatched_cause if c) == [GROUP_FLOOR, NO_EDGES]
+        assert unmatched_reason(GROUP_FLOOR).criterion == GROUP_FLOOR
 
     def test_floor_already_met_changes_nothing(self):
         result = solve(

@@ -307,7 +307,12 @@ def test_group_floor_matches_brute_force(graph, data, objective):
     if objective == "fair":
         rows = [r for r in rows if r[1] == max(x[1] for x in rows)]
     expected = max(rows, key=lambda r: r[2])
+    if not count and (graph.capacity[graph.mentor] > 0).any():  # held only by matching nobody
+        with pytest.raises(ValueError, match="holds only if nobody is matched"):
+            solve(graph, objective=objective, group_of_mentee=groups, group_floor=floor)
+        return
     result = solve(graph, objective=objective, group_of_mentee=groups, group_floor=floor)
+    assert result.gap >= 0
     edge = {(i, j): e for e, (i, j) in enumerate(zip(graph.mentee, graph.mentor, strict=True))}
     combo = [edge[p] for p in result.pairs]
     assert _floor_holds(graph, combo, groups, floor)

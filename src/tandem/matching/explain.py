@@ -62,7 +62,8 @@ UNMATCHED = {
     "no_mentors": "there are no mentors",
     "no_rows": "the score table has no row for this mentee",
     "all_compatible_full": "every compatible mentor was full",
-    "not_selected": "a compatible mentor had room, but a group floor needed the place",
+    "not_selected": "a compatible mentor had room, but the assignment left this mentee out",
+    "group_floor": "a compatible mentor had room, but a group floor needed the place",
     "solver": "not matched: other pairs made a better overall result",
 }
 

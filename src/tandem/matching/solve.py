@@ -23,6 +23,7 @@ from tandem.matching.solvers.fair import fair_edges
 from tandem.matching.solvers.groups import floor_edges
 from tandem.matching.solvers.quality import (
     ALL_COMPATIBLE_FULL,
+    GROUP_FLOOR,
     NO_EDGES,
     NOT_SELECTED,
     blocking_count,
@@ -35,6 +36,7 @@ from tandem.matching.solvers.stable import deferred_acceptance
 
 __all__ = [
     "ALL_COMPATIBLE_FULL",
+    "GROUP_FLOOR",
     "NOT_SELECTED",
     "NO_EDGES",
     "OBJECTIVES",
@@ -216,8 +218,11 @@ def _upper_bound(
         with_edges = int(np.count_nonzero(np.bincount(graph.mentee, minlength=len(free))))
         bound = lagrangian_bound(graph, prices, min(with_edges, seats))
     else:
+        # A bound for exactly K pairs covers only results with K pairs: a group floor that
+        # matched fewer could, with negative scores, beat it (a negative gap; families check).
         slots = int(np.count_nonzero(solved.optimal >= 0))
-        bound = lagrangian_bound(graph, prices, slots, exact_cardinality=True)
+        exact = int(np.count_nonzero(solved.edge_of >= 0)) == slots
+        bound = lagrangian_bound(graph, prices, slots, exact_cardinality=exact)
     return pinned_total + bound, method
 
 
@@ -229,6 +234,7 @@ def _report(
     bound: float,
     method: str,
     seconds: dict[str, float],
+    floored: bool,
 ) -> Assignment:
     edge_of = lift(residual, solved.edge_of)
     matched = edge_of >= 0
@@ -248,9 +254,20 @@ def _report(
         upper_bound=float(bound),
         bound_method=method,
         blocking_pairs=blocking_count(graph, edge_of, residual.allowed),
-        unmatched_cause=tuple(causes_of(graph, edge_of, residual.allowed)),
+        unmatched_cause=tuple(_causes(graph, edge_of, residual.allowed, floored)),
         phase_seconds=seconds,
     )
+
+
+def _causes(
+    graph: CandidateGraph, edge_of: np.ndarray, allowed: np.ndarray, floored: bool
+) -> list[str | None]:
+    """Why each mentee is unmatched: a mentor with room left over (``not_selected``) can only
+    be the group floor's doing when one was set, and the cause says so."""
+    causes = causes_of(graph, edge_of, allowed)
+    if floored:
+        causes = [GROUP_FLOOR if c == NOT_SELECTED else c for c in causes]
+    return causes
 
 
 def solve(
@@ -304,8 +321,9 @@ def solve(
         Unknown objective; a capacity that is not one count >= 0 per mentor (the edges are
         checked when the graph is built, see :func:`~tandem.matching.graph.check_graph`); a pin
         that is not an allowed pair, repeats a mentee or overfills a mentor; a pair out of
-        range; a group floor without groups, with ``stable`` or that cannot be met given the
-        pins; an ``outside_bound`` of the wrong length.
+        range; a group floor without groups, with ``stable``, that cannot be met given the
+        pins, or that only holds if nobody is matched (some pair could be); an
+        ``outside_bound`` of the wrong length.
 
     Notes
     -----
@@ -348,5 +366,6 @@ def solve(
         pinned_total = math.fsum(graph.score[residual.pinned_edges].tolist())
         bound, method = _upper_bound(residual, solved, outside_bound, pinned_total)
     with phases("report", 4):
-        report = _report(graph, residual, solved, objective, bound, method, phases.seconds)
+        floored = group_floor is not None
+        report = _report(graph, residual, solved, objective, bound, method, phases.seconds, floored)
     return report

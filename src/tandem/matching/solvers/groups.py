@@ -24,6 +24,10 @@ GROUP_FLOOR_INFEASIBLE = (
     "No assignment can meet the group floor {floor} given the pinned pairs. "
     "Lower the floor or remove pins."
 )
+GROUP_FLOOR_NOBODY = (
+    "The group floor {floor} holds only if nobody is matched (a group's rate cannot reach it "
+    "while anyone else is matched). Lower the floor."
+)
 GROUP_FLOOR_UNPROVEN = (
     "CP-SAT did not prove an optimum within {seconds} s; group floors are meant for cohorts "
     "up to a few thousand candidate pairs."
@@ -112,7 +116,12 @@ def floor_edges(
     model, x = _model(graph, _groups(group_of_mentee, graph.n_mentees), floor, pinned)
     total_matched = sum(x)
     solver = _solve(_with_objective(model, total_matched), seed)
-    model.add(total_matched == round(solver.objective_value))
+    count = round(solver.objective_value)
+    if not count and not pinned.any() and (graph.capacity[graph.mentor] > 0).any():
+        # 1e9 (or a group nobody can match) "held" by matching nobody, silently (families
+        # check): a floor no matching of anyone can reach is refused, as pins that block it are.
+        raise ValueError(GROUP_FLOOR_NOBODY.format(floor=floor))
+    model.add(total_matched == count)
     if fair and graph.n_edges:
         rank = np.unique(graph.score, return_inverse=True)[1].reshape(-1)
         worst = model.new_int_var(0, int(rank.max()), "worst")

@@ -14,6 +14,7 @@ from tandem.matching.solvers.stable import preferences
 NO_EDGES = "no_edges"
 ALL_COMPATIBLE_FULL = "all_compatible_full"
 NOT_SELECTED = "not_selected"
+GROUP_FLOOR = "group_floor"  # solve() with a floor: NOT_SELECTED, which only the floor causes
 ASSIGNED_NOT_AN_EDGE = (
     "Mentee {mentee} is assigned to mentor {mentor}, which is not an allowed pair of the graph."
 )
@@ -135,8 +136,9 @@ def unmatched_causes(
     list of str or None
         Per mentee: None if matched; ``"no_edges"`` if no allowed pair exists at all (hard
         constraints removed every mentor); ``"all_compatible_full"`` if every allowed mentor
-        is at capacity; ``"not_selected"`` if some allowed mentor still had room (only a
-        side constraint such as a group floor can cause this).
+        is at capacity; ``"not_selected"`` if some allowed mentor still had room (no
+        maximum matching leaves this; :func:`~tandem.matching.solve.solve` with a group floor
+        calls it ``"group_floor"``).
 
     Examples
     --------
