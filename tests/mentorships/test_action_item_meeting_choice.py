@@ -4,6 +4,7 @@ time on the page. It now reads as they do: "Mon 14 Dec, 18:00 IST"."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import datetime
 
@@ -29,3 +30,27 @@ def test_the_meeting_choice_names_the_readers_zone(client):
         "" if local.year == datetime.now(KOLKATA).year else f" {local.year}"
     )
     assert f'<option value="{mt.pk}">{shown}, {local:%H:%M} IST</option>' in html
+
+
+def test_a_cancelled_meeting_is_not_offered_but_a_form_already_naming_it_still_saves(client):
+    """Journeys review: cancelled meetings were offered as the source of a new action item.
+    They are left out, except as the form's own current choice: a form opened before the
+    meeting was cancelled saves untouched."""
+    from tandem.mentorships.models import ActionItem, MeetingStatus
+
+    m = mentorship()
+    kept = meeting(m)
+    gone = meeting(m, in_hours=72, status=MeetingStatus.CANCELLED)
+    client.force_login(m.mentee)
+    html = client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+    select = re.search(r'<select name="meeting".*?</select>', html, re.S)
+    assert select is not None
+    assert f'<option value="{kept.pk}">' in select.group()
+    assert f'<option value="{gone.pk}"' not in select.group()
+
+    response = client.post(
+        reverse("action_item_add", args=[m.pk]),
+        {"description": "Send the outline", "owner": m.mentee_id, "meeting": gone.pk},
+    )
+    assert response.status_code == 302
+    assert ActionItem.objects.get(mentorship=m).meeting_id == gone.pk

@@ -16,6 +16,7 @@ from tandem.mentorships.models import (
     AgreementVersion,
     GoalState,
     MeetingFormat,
+    MeetingStatus,
 )
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.services import work
@@ -251,8 +252,13 @@ class ActionItemForm(forms.Form):
             ]
         # Each meeting as every page writes it, "Mon 14 Dec, 18:00 IST": "14 Dec 2026 18:00"
         # named no zone, in a pair that often lives in two (journeys review).
+        # A cancelled meeting is no source of new work (journeys review), but the form's own
+        # current choice stays offered: one sent or shown before it was cancelled still saves.
+        current = str(self["meeting"].value() or "")
         choice_field(self, "meeting").choices = [("", "Not from a meeting")] + [
-            (m.pk, when(timezone.localtime(m.starts_at))) for m in meetings
+            (m.pk, when(timezone.localtime(m.starts_at)))
+            for m in meetings
+            if m.status != MeetingStatus.CANCELLED or str(m.pk) == current
         ]
 
 
