@@ -7,6 +7,7 @@ a skip into a failure.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import faulthandler
 import os
@@ -103,7 +104,8 @@ def loop_order(item) -> int:
     ``chromium``), an event loop runs in the process's main thread for good, and
     ``async_to_sync`` refuses to run there ("You cannot use AsyncToSync in the same thread as an
     async event loop"): a PostgreSQL pass failed so. A pytest-xdist worker runs its share from
-    the front and the others steal from its end, so the first ones run before any browser."""
+    the front and the others steal from its end, so the first ones run before any browser.
+    In any other order ``pytest_runtest_protocol`` sets the browser's loop aside for them."""
     if "chromium" in getattr(item, "fixturenames", ()):
         return 2
     module = getattr(item, "module", None)
@@ -149,6 +151,32 @@ def channels_closes_connections_again():
     from django.db import close_old_connections
 
     channels.db.close_old_connections = close_old_connections
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test that does not drive the browser runs (set up, called, torn down) with no event
+    loop marked as running in the main thread, so its ``async_to_sync`` works in whatever order
+    the tests run.
+
+    Playwright's sync API (the session's ``chromium``) runs its event loop in a greenlet of the
+    main thread and leaves it marked as that thread's running loop between calls, for the rest
+    of the session; ``async_to_sync`` then refuses to run there ("You cannot use AsyncToSync in
+    the same thread as an async event loop"). :func:`loop_order` runs such tests first, but in
+    another order (a shuffled run, ``-k``, a re-run of failures) the socket tests of
+    tests/messaging failed after any browser test. The loop does not run while a test's own
+    code does, so it is set aside for the whole test and put back after; set aside from the
+    start, since Django keeps another database connection per thread while a loop runs and the
+    test's transaction must be on the one its code uses. tests/test_browser_loop_set_aside.py"""
+    loop = asyncio._get_running_loop()
+    if loop is None or "chromium" in getattr(item, "fixturenames", ()):
+        return (yield)
+    asyncio._set_running_loop(None)
+    try:
+        return (yield)
+    finally:
+        if not loop.is_closed():  # the session's last test closed the browser
+            asyncio._set_running_loop(loop)
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +252,11 @@ def chromium():
                 "--no-first-run",
             ],
         )
+        loop = asyncio._get_running_loop()
         yield browser
+        # Torn down after the session's last test, which may have set the loop aside
+        # (pytest_runtest_protocol): Playwright needs it marked as running to close.
+        asyncio._set_running_loop(loop)
         browser.close()
 
 
