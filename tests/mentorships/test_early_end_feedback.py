@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 SECRET = "The mentor kept cancelling at the last minute."
 
 
-def ended(*, mode: str = MatchingMode.COHORT, by: str = "mentor"):
-    m = mentorship(program=ProgramFactory(matching_mode=mode))
+def ended(*, mode: str = MatchingMode.COHORT, by: str = "mentor", requests: bool = True):
+    m = mentorship(program=ProgramFactory(matching_mode=mode, allow_direct_requests=requests))
     cast = non_participants(m)
     actor = m.mentor if by == "mentor" else m.mentee
     services.mentorship_end_early(user=actor, mentorship_id=m.pk, reason="Moving teams")
@@ -176,7 +176,7 @@ class TestANewMatch:
         assert 'name="wants_new_mentor"' not in page
 
     def test_cohort_asks_and_the_admins_see_the_wish(self, client):
-        m, cast = ended(mode=MatchingMode.COHORT)
+        m, cast = ended(mode=MatchingMode.COHORT, requests=False)
         client.force_login(m.mentee)
         page = client.get(early_end_feedback_url(m)).content.decode()
         assert 'name="wants_new_mentor"' in page
@@ -187,6 +187,20 @@ class TestANewMatch:
         client.force_login(cast["admin"])
         listing = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
         assert 'id="new-mentor-wishes"' in listing and m.mentee.display_name in listing
+
+    def test_cohort_that_takes_requests_offers_both_ways(self, client):
+        """Journeys review: after an early end in a cohort program that allows direct requests,
+        the pages said only that the admins would match the mentee; the ranked mentors are
+        theirs to choose from too, on the questions page and the mentorship's own."""
+        m, _ = ended(mode=MatchingMode.COHORT, requests=True)
+        client.force_login(m.mentee)
+        mentors = reverse("program_mentors", args=[m.program.slug])
+        page = client.get(early_end_feedback_url(m)).content.decode()
+        assert mentors in page
+        assert 'name="wants_new_mentor"' in page
+        ending = client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
+        assert mentors in ending
+        assert "whether you would like the admins to match you with a new mentor" in ending
 
     def test_the_wish_leaves_the_list_once_matched_again(self):
         m, cast = ended()

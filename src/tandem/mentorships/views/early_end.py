@@ -19,11 +19,18 @@ from tandem.programs.selectors import is_program_admin
 
 
 def new_mentor_url(mentorship: Mentorship) -> str:
-    """The ranked list of mentors where mentees choose (self-serve); empty where the admins
-    match people (a cohort program), whose page offers the "new mentor" choice instead."""
-    if mentorship.program.matching_mode != MatchingMode.SELF_SERVE:
+    """The ranked list of mentors wherever the mentee may request one (self-serve, or a cohort
+    program that allows direct requests); empty where only the admins match people. A cohort
+    program that allows requests offers both ways (journeys review: its page said only that
+    the admins would match them)."""
+    if not mentorship.program.takes_direct_requests:
         return ""
     return reverse("program_mentors", args=[mentorship.program.slug])
+
+
+def admins_match(mentorship: Mentorship) -> bool:
+    """A cohort program: its admins can find the new mentor, so the mentee may ask them to."""
+    return mentorship.program.matching_mode != MatchingMode.SELF_SERVE
 
 
 def _initial(feedback: EarlyEndFeedback | None) -> dict | None:
@@ -45,7 +52,7 @@ def early_end_feedback(request, mentorship_id: int):
     feedback = selectors.early_end_feedback_for(user=request.user, mentorship=mentorship)
     new_mentor = new_mentor_url(mentorship)
     form = EarlyEndFeedbackForm(
-        request.POST or None, initial=_initial(feedback), admins_match=not new_mentor
+        request.POST or None, initial=_initial(feedback), admins_match=admins_match(mentorship)
     )
     if request.method == "POST" and form.is_valid():
         try:
