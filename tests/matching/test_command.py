@@ -1,9 +1,10 @@
 import csv
 import json
+from functools import partial
 
 import pytest
 
-from tandem.matching import command
+from tandem.matching import command, pipeline
 from tandem.matching.command import UNWRITABLE, main
 from tandem.matching.records.cells import CAPACITY_INVALID, CAPACITY_MAX
 from tandem.matching.records.reading import read_rows
@@ -314,3 +315,22 @@ def test_group_rows_come_only_from_what_the_operator_holds(tmp_path):
     matched = {m for m, row in read_pairs(out).items() if row["mentor_id"]}
     counted = public_group_rows({"parent": (len(parents), len(parents & matched))})
     assert json.loads(report.read_text())["groups"] == counted
+
+
+def test_short_candidate_lists_are_warned_about_on_stderr(tmp_path, capsys, monkeypatch):
+    # Families check: fair and stable at --top-k 1 left mentees beside free seats, silently.
+    words = ["speaking", "meetings", "storytelling", "coaching", "hiring", "budgeting"] * 2
+    words = [f"{w}{k}" for k, w in enumerate(words)]
+    goals = " ".join(words)
+    (tmp_path / "mentees.csv").write_text(
+        "id,goals\n" + "".join(f"e{i:02d},{goals}\n" for i in range(12))
+    )
+    (tmp_path / "mentors.csv").write_text(
+        "id,expertise,capacity\n"
+        + "".join(f"r{j:02d},{' '.join(words[: len(words) - j])},1\n" for j in range(12))
+    )
+    dense_off = partial(pipeline.match_participants, dense_limit=0)
+    monkeypatch.setattr(command, "match_participants", dense_off)
+    assert run(tmp_path, "--objective", "fair", "--top-k", "1", "--out", str(tmp_path / "o")) == 0
+    err = capsys.readouterr().err
+    assert "warning: " in err and "outside their top 1 candidates" in err

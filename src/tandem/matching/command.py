@@ -170,6 +170,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
         print(f"embedder: {embedder_name(embedder)}", file=sys.stderr)
         _warn(fell_back)
         bar = _progress_bar(args, len(people.mentees))
+        given = [*people.warnings, *fell_back]
         try:
             result = match_participants(
                 people.mentees,
@@ -184,11 +185,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
                 top_k=args.top_k,
                 progress=bar.update if bar else None,
                 embedder=embedder,
-                warnings=[*people.warnings, *fell_back],
+                warnings=given,
             )
         finally:
             if bar:
                 bar.close()
+        _warn(result.report["warnings"][len(given) :])  # the run's own (short candidate lists)
         result.report["embedder"] = embedder_name(embedder)
     result.report["phase_seconds"] = {
         "read": round(read_seconds, 4),

@@ -15,6 +15,7 @@ import numpy as np
 
 from tandem.matching.candidates.blocks import one_blas_thread
 from tandem.matching.candidates.generate import DEFAULT_TOP_K, DENSE_LIMIT, generate_candidates
+from tandem.matching.candidates.refill import waiting_beside_room
 from tandem.matching.candidates.rules import UNKNOWN_PAIR_ID
 from tandem.matching.cohort import CohortMatch, solve_graph
 from tandem.matching.explain import Reason
@@ -46,6 +47,10 @@ PIN_MENTEE_TWICE = "mentee {mentee!r} is pinned to more than one mentor ({mentor
 PIN_OVER_CAPACITY = (
     "mentor {mentor!r} has {pins} pinned mentees but room for {capacity}; raise the capacity "
     "or remove pins"
+)
+SHORT_CANDIDATES = (
+    "{count} unmatched mentees have an allowed mentor with room outside their top {top_k} "
+    "candidates, so more could be matched over all pairs: raise top_k (--top-k)"
 )
 GAP_TARGET = 1e-3  # top-k mode: add missed pairs until the proven relative gap is this small
 
@@ -232,6 +237,9 @@ def match_participants(
             clock.lap("refill")
         run.close_gap(gap_target)
         clock.lap("bound")
+        short = waiting_beside_room(found, run.assignment.mentor_of, run.causes)
+        if short:
+            warnings = [*warnings, SHORT_CANDIDATES.format(count=short, top_k=top_k)]
     assignment, causes, proof = run.assignment, run.causes, run.proof
     result = cohort_result(space, resolved, found.graph, found.removed, assignment, causes, public)
     clock.lap("explain")
