@@ -189,6 +189,14 @@ def test_usage_errors(files):
     with pytest.raises(SystemExit):
         run(files, "--top-k", "0")
     assert run(files, "--weights", "charm=1") == 1
+    with pytest.raises(SystemExit):  # families check: Python's float() reads 1_0 as 10
+        run(files, "--weights", "goals=1_0")
+
+
+def test_an_infinite_weight_is_refused_as_not_finite(files, capsys):
+    # Families check: "must be a number >= 0 (got inf)" told the user inf was not a number
+    assert run(files, "--weights", "goals=inf") == 1
+    assert "weight of 'goals' must be a finite number >= 0 (got inf)" in capsys.readouterr().err
 
 
 def test_score_table_mode(tmp_path):

@@ -12,7 +12,13 @@ from tandem.matching.pipeline import match_score_table
 from tandem.matching.profiles import Mentee, Mentor
 from tandem.matching.records import cells, reading
 from tandem.matching.records.timezones import TIMEZONE_INVALID
-from tandem.matching.scoretable import CAPACITY_CAP, SCORE_OUT_OF_RANGE, read_score_table
+from tandem.matching.scoretable import (
+    BAD_CAPACITY,
+    BAD_SCORE,
+    CAPACITY_CAP,
+    SCORE_OUT_OF_RANGE,
+    read_score_table,
+)
 
 MENTEES = "\n".join(
     [
@@ -251,6 +257,19 @@ class TestScoreTable:
         caps = write(tmp_path, "c.csv", "id,capacity\nm,2\n")
         found = errors_of(read_score_table, scores, caps)
         assert found == [(3, "score", SCORE_OUT_OF_RANGE)]
+
+    def test_table_numbers_with_underscores_are_row_errors(self, tmp_path):
+        # Python's float() reads "1_000" as 1000; a score table took it (families check)
+        scores = write(
+            tmp_path, "s.csv", "mentee_id,mentor_id,score,mentor_score\na,m,1_000,\nb,m,0.5,1_0\n"
+        )
+        caps = write(tmp_path, "c.csv", "id,capacity\nm,1_0\n")
+        found = errors_of(read_score_table, scores, caps)
+        assert found == [
+            (2, "capacity", BAD_CAPACITY.format(value="1_0")),
+            (2, "score", BAD_SCORE.format(value="1_000")),
+            (3, "mentor_score", BAD_SCORE.format(value="1_0")),
+        ]
 
     def test_table_capacity_beyond_int64_reads_as_unlimited(self, tmp_path):
         # 1e20 passed the whole-number check and overflowed building the graph (a traceback;

@@ -109,9 +109,9 @@ class TestCapacity:
     def test_whole_numbers_from_1_to_20(self, text, value):
         assert cells.check_capacity(text) == value
 
-    @pytest.mark.parametrize("text", ["two", "1.5", "-1", "0", "21", ""])
+    @pytest.mark.parametrize("text", ["two", "1.5", "-1", "0", "21", "", "1_0"])
     def test_capacity_in_a_file_is_1_to_20_everywhere(self, text):
-        """``tandem match`` took 0 and any size; the import 1 to 20."""
+        """``tandem match`` took 0 and any size; the import 1 to 20 (and "1_0" as 10)."""
         with pytest.raises(CellError, match="whole number from 1 to 20"):
             cells.check_capacity(text)
 

@@ -33,6 +33,7 @@ from tandem.matching.features import CONFLICT_RULES, DEFAULT_CONFLICT_RULES, UNK
 from tandem.matching.graph import CandidateGraph
 from tandem.matching.io import InputError, read_inputs, read_participants
 from tandem.matching.pipeline import OBJECTIVES, match_participants, match_score_table
+from tandem.matching.records.cells import read_float
 from tandem.matching.records.reading import escape_cell
 from tandem.matching.result import MatchResult
 from tandem.matching.scoretable import ScoreTable, read_score_table
@@ -70,7 +71,7 @@ def _weights(value: str) -> dict[str, float]:
     for part in filter(None, (p.strip() for p in value.split(","))):
         name, sep, number = part.partition("=")
         try:
-            weights[name.strip()] = float(number)
+            weights[name.strip()] = read_float(number)
         except ValueError:
             raise argparse.ArgumentTypeError(BAD_WEIGHTS.format(value=value)) from None
         if not sep:

@@ -19,6 +19,7 @@ from tandem.matching.io import (
     InputProblem,
     read_plain_table,
 )
+from tandem.matching.records.cells import read_float
 from tandem.matching.records.reading import MISSING_COLUMN
 
 SCORE_COLUMNS = ("mentee_id", "mentor_id", "score", "mentor_score")
@@ -162,7 +163,7 @@ def _capacity(text: str) -> int:
     A capacity above ``CAPACITY_CAP`` reads as that many: more seats than any file has mentees.
     """
     try:
-        number = float(text)
+        number = read_float(text)
     except ValueError:
         raise ValueError(BAD_CAPACITY.format(value=text)) from None
     if not number.is_integer() or number < 0:
@@ -190,7 +191,7 @@ def _score_row(
             scores.append(scores[0] if scores else 0.0)
             continue
         try:
-            value = float(text)
+            value = read_float(text)
             if not math.isfinite(value):
                 raise ValueError(text)
             if column == "score" and abs(value) > SCORE_LIMIT:

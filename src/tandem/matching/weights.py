@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from tandem.matching.records.cells import read_float
+
 CRITERIA = (
     "goals",
     "skills",
@@ -32,7 +34,7 @@ CONFLICT_RULES = ("manager", "department")
 DEFAULT_CONFLICT_RULES = ("manager",)
 
 UNKNOWN_CRITERION = "unknown criterion {name!r}: choose from " + ", ".join(CRITERIA)
-BAD_WEIGHT = "weight of {name!r} must be a number >= 0 (got {value!r})"
+BAD_WEIGHT = "weight of {name!r} must be a finite number >= 0 (got {value!r})"
 ZERO_WEIGHTS = "at least one criterion needs a weight above 0"
 UNKNOWN_RULE = "unknown conflict rule {name!r}: choose from " + ", ".join(CONFLICT_RULES)
 
@@ -48,7 +50,7 @@ def resolve_weights(weights: Mapping[str, float] | None = None) -> dict[str, flo
         if name not in CRITERIA:
             raise ValueError(UNKNOWN_CRITERION.format(name=name))
         try:
-            number = float(value)
+            number = read_float(value) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
             raise ValueError(BAD_WEIGHT.format(name=name, value=value)) from None
         if not number >= 0 or not np.isfinite(number):

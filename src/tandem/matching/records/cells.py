@@ -143,6 +143,25 @@ def parse_role(text: str) -> str:
 # --- numbers and choices ------------------------------------------------------------------
 
 
+def read_float(text: str) -> float:
+    """``text`` as a float, as Python reads it but without digit-grouping underscores.
+
+    ``float("1_000")`` is 1000.0: a cell no spreadsheet writes, most likely a typo, so it is
+    refused like any other text that is not a number (families check: a score table's
+    ``1_000`` was read as 1000). Raises ``ValueError``.
+
+    >>> read_float(" 2.5 ")
+    2.5
+    >>> read_float("1_000")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: '1_000'
+    """
+    if "_" in text:
+        raise ValueError(f"not a number: {text!r}")
+    return float(text)
+
+
 def _whole_number(value: object) -> int | None:
     """``value`` as an int when it is a whole number (``7``, ``'7'``, ``7.0``), else None."""
     if isinstance(value, bool):
@@ -150,7 +169,7 @@ def _whole_number(value: object) -> int | None:
     if isinstance(value, int):
         return value
     try:
-        number = float(str(value).strip())
+        number = read_float(str(value).strip())
     except ValueError:
         return None
     return int(number) if number.is_integer() else None
