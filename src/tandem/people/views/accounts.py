@@ -3,15 +3,17 @@ and its API tokens."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
@@ -102,6 +104,11 @@ class LoginView(auth_views.LoginView):
         # browser resolved it to /login/abc (a 404) after a successful log-in.
         return safe_next(request or self.request, "")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["for_invitation"] = leads_to_invitation(context.get("next", ""))
+        return context
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="throttled"):
@@ -139,6 +146,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 
+    def dispatch(self, *args, **kwargs):
+        # Django swaps the emailed link for a token-free address and drops its query: the
+        # ``next`` (an import's invitation) goes along, and on to the log-in after saving.
+        response = super().dispatch(*args, **kwargs)
+        next_url = safe_next(self.request, "")
+        if next_url and self.request.method == "GET" and isinstance(response, HttpResponseRedirect):
+            response["Location"] = with_next(response["Location"], next_url)
+        return response
+
+    def get_success_url(self) -> str:
+        return with_next(super().get_success_url(), safe_next(self.request, ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["for_invitation"] = leads_to_invitation(safe_next(self.request, ""))
+        return context
+
     def form_valid(self, form):
         # Through the service, not ``form.save()``: a new password also revokes the API tokens
         # and replaces the calendar feed's address (services.passwords). Every session ends.
@@ -152,6 +176,29 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = next_url = safe_next(self.request, "")
+        context["for_invitation"] = leads_to_invitation(next_url)
+        return context
+
+
+def with_next(url: str, next_url: str) -> str:
+    """``url`` carrying ``next_url`` (already checked with ``safe_next``) on, if there is one."""
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def leads_to_invitation(next_url: str) -> bool:
+    """Whether the page after log-in is an import's invitation: the log-in and password pages
+    then say why they are asked for (journeys review: a bare "Log in" named no invitation, and
+    the set-password flow ended on the dashboard, far from the invitation)."""
+    if not next_url:
+        return False
+    try:
+        return resolve(urlsplit(next_url).path).url_name == "participant_invitation"
+    except Resolver404:
+        return False
 
 
 @login_required

@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 from django_tasks import task
 
 from tandem.core.text import one_line
@@ -150,6 +150,7 @@ def invitation_emails_send_due(*, now) -> int:
 
 
 def _message(invitation: ParticipantInvitation, account: User | None) -> EmailMessage:
+    invitation_path = reverse("participant_invitation", kwargs={"token": invitation.token})
     return EmailMessage(
         subject=INVITE_SUBJECT.format(program=one_line(invitation.program.name)),
         body=INVITE_BODY.format(
@@ -157,10 +158,11 @@ def _message(invitation: ParticipantInvitation, account: User | None) -> EmailMe
             role=invitation.get_role_display().lower(),
             until=_until(invitation),
             password=(
-                INVITE_PASSWORD.format(link=_password_link(account)) if account is not None else ""
+                INVITE_PASSWORD.format(link=_password_link(account, then=invitation_path))
+                if account is not None
+                else ""
             ),
-            link=settings.SITE_URL
-            + reverse("participant_invitation", kwargs={"token": invitation.token}),
+            link=settings.SITE_URL + invitation_path,
         ),
         to=[invitation.email],
     )
@@ -181,11 +183,13 @@ def import_invitations_send_task(invitation_ids: list[int], set_password_ids: li
     return invitation_emails_send(invitation_ids=invitation_ids, set_password_ids=set_password_ids)
 
 
-def _password_link(user: User) -> str:
+def _password_link(user: User, *, then: str) -> str:
+    """The set-password link; after the new password and the log-in, the person lands on
+    ``then`` (the invitation) rather than the dashboard (journeys review)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     try:
         path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     except NoReverseMatch:
         path = reverse("login")
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{path}?{urlencode({'next': then})}"
