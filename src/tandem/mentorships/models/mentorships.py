@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from tandem.mentorships.models.requests import MentorshipRequest
 
@@ -114,6 +115,17 @@ class Mentorship(models.Model):
 
     def midpoint_reached(self, today: date) -> bool:
         return self.midpoint_on is not None and today >= self.midpoint_on
+
+    @property
+    def ended_before_start(self) -> bool:
+        """Ended (on the reader's calendar) before its agreed first day: the pages say so
+        rather than list an end date before the start (journeys review: "7 Dec 2026 –
+        30 Jun 2027 · Ended 6 Dec 2026")."""
+        return (
+            self.ended_at is not None
+            and self.starts_on is not None
+            and timezone.localdate(self.ended_at) < self.starts_on
+        )
 
     @property
     def ended_by_admin(self) -> bool:
