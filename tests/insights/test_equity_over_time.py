@@ -73,11 +73,11 @@ def test_what_happens_today_changes_no_equity_figure(client, program):
         assert any(row["people"] for row in before[0][0][0][2])  # figures are shown
         satisfaction = next(t for t in before[0][0] if t[0] == "satisfaction")
         assert (
-            "joined up to Q2 2025, and the next update is on 2 January 2027" in satisfaction[3][-1]
+            "joined up to Q2 2025, and the next update is on 2 Jan 2027" in satisfaction[3][-1]
         )
         assert before[0][0][0][1].startswith(
             "Mentees who joined up to Q2 2025, each followed for two full quarters after the "
-            "quarter they joined; those who joined in Q3 2025 are added on 2 April 2026."
+            "quarter they joined; those who joined in Q3 2025 are added on 2 Apr 2026."
         )
         # A new mentee who shared "parent" joins; an old cohort's waiting parent is matched,
         # the mentorship ends early, they answer the closing survey and set a goal achieved;
@@ -178,7 +178,7 @@ def test_before_any_cohort_is_final_the_tables_say_when_the_first_one_is():
         tables = equity_section(scope_of((program.pk,)))
     (note,) = tables[0].notes
     assert note.startswith("No mentees have been followed long enough to be shown yet")
-    assert note.endswith("Those who joined in Q1 2025 are added on 2 October 2025.")
+    assert note.endswith("Those who joined in Q1 2025 are added on 2 Oct 2025.")
     assert all(not t.rows and t.notes == [note] for t in tables)
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships import services
 from tandem.mentorships.models import Mentorship, MentorshipEvent, MentorshipState
 from tandem.mentorships.services.lifecycle import mentorship_ended_notice
@@ -33,7 +33,7 @@ def ended():
 
 
 def today() -> str:
-    return date_format(timezone.localdate(), "j F Y")
+    return day_in(timezone.localdate())
 
 
 def unchanged(m) -> None:

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.services.lifecycle import MIDPOINT_NOT_DUE
 from tandem.notify.models import Notification
@@ -25,7 +26,7 @@ def test_confirming_on_day_0_is_refused_and_tells_no_one(client):
     response = call(client, "post", _confirm_url(m), user=m.mentee)
     assert response.status_code == 409
     midpoint_on = m.starts_on + (m.ends_on - m.starts_on) / 2
-    in_words = f"{midpoint_on.day} {midpoint_on:%B %Y}"  # as the pages write dates
+    in_words = day_in(midpoint_on)  # as the pages write dates
     assert response.json()["detail"] == MIDPOINT_NOT_DUE.format(midpoint_on=in_words)
     m.refresh_from_db()
     assert m.midpoint_confirmed_at is None

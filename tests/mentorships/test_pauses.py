@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships import services
 from tandem.mentorships.models import MentorshipEvent, MentorshipPause, MentorshipState
 from tandem.mentorships.services.pauses import (
@@ -57,7 +58,7 @@ class TestDeclare:
                 user=m.mentee, mentorship_id=m.pk, starts_on=starts, ends_on=back
             )
         told = Notification.objects.get(recipient=m.mentor)
-        dates = f"{starts.day} {starts:%B}", f"{back.day} {back:%B}"
+        dates = day_in(starts), day_in(back)
         assert told.title == (
             f"{m.mentee.display_name} paused your mentorship from {dates[0]} to {dates[1]}"
         )
@@ -220,7 +221,7 @@ class TestPages:
         )
         pause = MentorshipPause.objects.get()
         assert (pause.starts_on, pause.ends_on, pause.declared_by) == (today(), back, m.mentee)
-        assert back.strftime("%d %B %Y") in page.content.decode()
+        assert day_in(back) in page.content.decode()
         client.force_login(world["admin"])
         refused = client.post(reverse("mentorship_pause_end", args=[pause.pk]))
         assert refused.status_code == 404 and MentorshipPause.objects.exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import Meeting, Mentorship
 from tandem.mentorships.services import meetings as M
 from tests.mentorships.factories import mentorship
@@ -47,7 +48,7 @@ def _weekly_after_the_end(
 
 def test_the_service_names_the_count_and_the_agreements_end():
     m, error = _weekly_after_the_end()
-    message = M.AGREEMENT_ENDS_FIRST.format(end=f"{m.ends_on.day} {m.ends_on:%B %Y}")
+    message = M.AGREEMENT_ENDS_FIRST.format(end=day_in(m.ends_on))
     assert error.fields == {"count": message}
 
 
@@ -73,8 +74,6 @@ def test_the_page_shows_it_on_the_number_of_meetings(client):
     )
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.errors["count"] == [
-        M.AGREEMENT_ENDS_FIRST.format(end=f"{m.ends_on.day} {m.ends_on:%B %Y}")
-    ]
+    assert form.errors["count"] == [M.AGREEMENT_ENDS_FIRST.format(end=day_in(m.ends_on))]
     assert "__all__" not in form.errors
     assert not Meeting.objects.filter(mentorship=m).exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.notify.kinds import Kind
 from tandem.notify.models import Notification
 from tandem.programs import selectors, services
@@ -73,8 +74,7 @@ class TestExpiry:
             services.program_admin_invite, user=admin, program_id=program.pk, email="a@b.org"
         )
         [mail] = mailoutbox
-        day = invitation.expires_at
-        assert f"The link works until {day.day} {day:%B %Y}." in mail.body
+        assert f"The link works until {day_in(invitation.expires_at)}." in mail.body
 
     def test_an_expired_invitation_cannot_be_accepted(self, client, program, admin):
         invitation = _invite(admin, program)

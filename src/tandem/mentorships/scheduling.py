@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from dateutil.rrule import rrulestr
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.matching.records.availability import MINUTES_PER_DAY, Window, merge_windows
 
 RRULE_BY_CADENCE = {
@@ -70,7 +71,7 @@ class NoSuchLocalTime(ValueError):
 
 
 def _day_text(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return day_in(day)
 
 
 def _gap_text(wall: datetime, zone: zoneinfo.ZoneInfo) -> str:

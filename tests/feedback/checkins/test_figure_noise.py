@@ -120,7 +120,7 @@ def test_the_figures_never_change_between_reads_and_agree_with_insights(client):
     first, first_page = shown(client, program, admin)
     again, again_page = shown(client, program, admin)
     assert first == again
-    said = f"5 answers given before 1 December 2025 · average {first['average']} of 5"
+    said = f"5 answers given before 1 Dec 2025 · average {first['average']} of 5"
     assert said in first_page and said in again_page
     assert "carries random noise of its own, the same on every reading" in first_page
     assert "picked out" not in first_page  # it could be, by accounts the reader controls

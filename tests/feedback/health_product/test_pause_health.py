@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.feedback.health import assess
 from tandem.feedback.selectors.health import health_signals_for
 from tandem.feedback.services.health import health_refresh
@@ -42,7 +43,7 @@ def test_a_chain_of_pauses_shows_as_a_pause_and_a_concern_not_as_nothing():
     assert "long_pause" in codes and "paused" in codes
     until = next(r for r in found.reasons if r.code == "paused")
     current = MentorshipPause.objects.filter(mentorship=m).order_by("-starts_on").first()
-    assert until.text == f"Paused until {current.ends_on:%d %B %Y} (declared by one side)."
+    assert until.text == f"Paused until {day_in(current.ends_on)} (declared by one side)."
     assert next(r for r in found.reasons if r.code == "long_pause").weight < 0
 
 
@@ -118,5 +119,5 @@ def test_the_admins_panel_names_the_pause_under_way(client):
     health_refresh(mentorships=[m], now=now)
     client.force_login(member(m.program, Role.ADMIN))
     page = client.get(f"/mentorships/{m.pk}/").content.decode()
-    assert f"Paused until {back:%d %B %Y} (declared by one side)." in page
+    assert f"Paused until {day_in(back)} (declared by one side)." in page
     assert f"/mentorships/{m.pk}/pauses/" in page

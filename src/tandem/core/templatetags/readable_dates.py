@@ -1,6 +1,7 @@
 """Dates and times as people read them ("8 Dec 2026", "Tue 8 Dec, 14:00 CET"), never ISO and never
 "None": ``{% load readable_dates %}`` then ``{{ value|day }}``, ``|day_short``, ``|when``; texts
-written outside a template (notifications, emails) use ``when_in`` so they read like the pages.
+written outside a template (notifications, emails) use ``when_in`` and ``day_in`` so they read
+like the pages.
 
 A value may be a date, an aware date-time (the template turns it into the viewer's zone first,
 as for Django's ``date`` filter: ``expects_localtime``), a naive one (already in the zone
@@ -57,6 +58,17 @@ def when(value: object) -> str:
     same_year = found.year == timezone.localdate().year
     shown = date_filter(found, "D j M, H:i" if same_year else "D j M Y, H:i")
     return f"{shown} {date_filter(found, 'T')}" if timezone.is_aware(found) else shown
+
+
+def day_in(value: date, zone: tzinfo | None = None) -> str:
+    """``value``'s day as the ``day`` filter shows it ("8 Dec 2026"), for texts written outside
+    a template (notifications, emails, messages, refusals), so a date reads the same in the
+    bell, an email and on the page (leftovers review: "08 December 2026", "8 December" and
+    "8 Dec 2026" for the same kind of date). An aware date-time is read in ``zone`` (the
+    recipient's), or the current zone when none is given."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value, zone).date()
+    return day(value)
 
 
 def when_in(moment: datetime, zone: tzinfo) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.feedback.health.assessment import Contribution, Facts, HealthReason
 from tandem.feedback.health.signals import to_utc
 
@@ -44,7 +45,7 @@ def pause_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
         reasons.append(HealthReason("long_pause", text, points, "paused"))
     current = next((end for start, end in facts.paused if start <= facts.now < end), None)
     if current is not None:
-        text = f"Paused until {current:%d %B %Y} (declared by one side)."
+        text = f"Paused until {day_in(current.date())} (declared by one side)."
         reasons.append(HealthReason("paused", text, 0, "paused"))
     return Contribution("paused", round(days, 1), points), reasons
 

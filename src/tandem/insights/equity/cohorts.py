@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tandem.core.templatetags.readable_dates import day_in
+
 FOLLOW_QUARTERS = 2
 """Whole quarters a cohort is followed after the quarter it joined: 6 to 9 months, long enough
 for most mentees to be matched, a first match run to be published and goals to move, short
@@ -51,7 +53,7 @@ def last_final(now: datetime, settle: timedelta) -> int:
 
 
 def date_words(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+    return day_in(moment, UTC)  # quarters start at midnight UTC
 
 
 def shown_words(final: int, settle: timedelta) -> str:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import Meeting, MeetingStatus
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.selectors import access_meeting
@@ -33,8 +34,7 @@ TOO_LONG_AGO = (
 
 
 def _day_text(meeting: Meeting, user: User) -> str:
-    local = meeting.starts_at.astimezone(zone_of(user))
-    return f"{local:%A} {local.day} {local:%B %Y}"
+    return day_in(meeting.starts_at, zone_of(user))
 
 
 def attendance_refusal(meeting: Meeting, now: datetime) -> str | None:

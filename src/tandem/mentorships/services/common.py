@@ -8,6 +8,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from tandem.core.locking import lockable
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import ActionItem, Mentorship, MentorshipEvent
 from tandem.notify.services import notify_send
 from tandem.people.models import User
@@ -133,7 +134,7 @@ def capacity_of(*, program: Program, enrolment: Enrolment) -> int:
 
 
 def notify_send_owner(*, item: ActionItem, actor: User) -> None:
-    due = f" (due {item.due_on.day} {item.due_on:%B})" if item.due_on else ""
+    due = f" (due {day_in(item.due_on)})" if item.due_on else ""
     notify_send(
         recipient=item.owner,
         kind="action_item",

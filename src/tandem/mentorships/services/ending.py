@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import Mentorship, MentorshipState
 from tandem.mentorships.models.mentorships import PAIR_END_CATEGORIES, EndCategory
 from tandem.mentorships.selectors import access_mentorship, access_mentorship_as_admin
@@ -129,7 +130,7 @@ def _tell_admins_ended_early(*, mentorship: Mentorship, user: User) -> None:
         kind=Kind.ENDED_EARLY,
         title=f"A mentorship in {program.name} ended early: "
         f"{mentorship.mentor.display_name} and {mentorship.mentee.display_name}",
-        body=f"{user.display_name} ended it on {ended.day} {ended:%B %Y}. "
+        body=f"{user.display_name} ended it on {day_in(ended)}. "
         "Its page shows its state and dates.",
         url=mentorship_url(mentorship),
         actor=user,

@@ -13,10 +13,10 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import (
     OPEN_STATES,
     AgreementVersion,
@@ -161,7 +161,7 @@ def mentorship_confirm_midpoint(*, user: User, mentorship_id: int) -> Mentorship
             return mentorship  # the pair has one mid-point, and it is confirmed already
         if not mentorship.midpoint_reached(timezone.localdate()):
             midpoint_on = mentorship.midpoint_on
-            when = date_format(midpoint_on, "j F Y") if midpoint_on else "the agreed mid-point"
+            when = day_in(midpoint_on) if midpoint_on else "the agreed mid-point"
             raise ApplicationError(MIDPOINT_NOT_DUE.format(midpoint_on=when), status=409)
         mentorship.midpoint_confirmed_at = timezone.now()
         mentorship.save(update_fields=["midpoint_confirmed_at"])
@@ -207,7 +207,7 @@ def mentorship_ended_notice(*, mentorship: Mentorship, viewer: User) -> str | No
         return None
     on_day = ""
     if mentorship.ended_at is not None:
-        on_day = f" on {date_format(timezone.localdate(mentorship.ended_at), 'j F Y')}"
+        on_day = f" on {day_in(timezone.localdate(mentorship.ended_at))}"
     ended_by = mentorship.ended_by
     if (
         mentorship.ended_by_id is not None

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tandem.core.dates import DATE_OUT_OF_RANGE, date_in_range
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import lockable
-from tandem.core.templatetags.readable_dates import when_in
+from tandem.core.templatetags.readable_dates import day_in, when_in
 from tandem.mentorships.models import (
     CalendarFeed,
     Meeting,
@@ -185,7 +185,7 @@ def _schedule_series(
         if until_at <= starts_at and chosen:
             raise ApplicationError(UNTIL_BEFORE_START, fields={"until": UNTIL_BEFORE_START})
         if until_at <= starts_at:  # the page has no end date: name the agreement's (pages review)
-            message = AGREEMENT_ENDS_FIRST.format(end=f"{until.day} {until:%B %Y}")
+            message = AGREEMENT_ENDS_FIRST.format(end=day_in(until))
             raise ApplicationError(message, fields={"count": message})
     rule = rrule_for(repeat, count=count, until=until_at)
     starts = expand(rule, starts_at=starts_at, zone=zone)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships.models import Mentorship, MentorshipPause, MentorshipState
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.selectors.access import access_mentorship
@@ -40,7 +41,7 @@ PAUSE_TOO_MANY = (
     f"{YEAR_DAYS} days, counting the pauses already declared; for a longer break, talk "
     "about ending."
 )
-PAUSE_AFTER_END = "A pause must end by the mentorship's agreed end date ({ends_on:%d %B %Y})."
+PAUSE_AFTER_END = "A pause must end by the mentorship's agreed end date ({ends_on})."
 PAUSE_NOT_ACTIVE = "Only an active mentorship can pause."
 
 
@@ -72,7 +73,7 @@ def paused_days_in_busiest_year(spans: list[tuple[date, date]]) -> int:
 
 def _check_allowance(*, mentorship: Mentorship, starts_on: date, ends_on: date) -> None:
     if mentorship.ends_on is not None and ends_on > mentorship.ends_on:
-        message = PAUSE_AFTER_END.format(ends_on=mentorship.ends_on)
+        message = PAUSE_AFTER_END.format(ends_on=day_in(mentorship.ends_on))
         raise ApplicationError(message, fields={"ends_on": message})
     pauses = MentorshipPause.objects.filter(mentorship=mentorship)
     overlapping = pauses.filter(starts_on__lt=ends_on, ends_on__gt=starts_on)
@@ -124,7 +125,7 @@ def mentorship_pause_declare(
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%B}"
+    return day_in(day)
 
 
 class _Notice(TypedDict):

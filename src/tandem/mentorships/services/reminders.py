@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
-from tandem.core.templatetags.readable_dates import when_in
+from tandem.core.templatetags.readable_dates import day_in, when_in
 from tandem.mentorships.models import (
     OPEN_STATES,
     ActionItem,
@@ -110,7 +110,7 @@ def action_items_remind_overdue(*, now: datetime) -> int:
                 notify_send(
                     recipient=person,
                     kind=Kind.ACTION_ITEM_OVERDUE,
-                    title=f"Overdue since {due_on:%d %B}: {item.description[:80]}",
+                    title=f"Overdue since {day_in(due_on)}: {item.description[:80]}",
                     body=f"{whose}. Mark it done, or agree a new date together.",
                     url=mentorship_url(mentorship),
                 )

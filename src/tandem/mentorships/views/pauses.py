@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.forms import DateField
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.selectors.pauses import access_pause, pause_list_for_mentorship
@@ -53,7 +54,7 @@ def mentorship_pauses(request, mentorship_id: int):
         else:
             other = mentorship.other(request.user).display_name
             messages.success(
-                request, f"Paused until {pause.ends_on:%d %B %Y}; {other} has been told."
+                request, f"Paused until {day_in(pause.ends_on)}; {other} has been told."
             )
             return redirect("mentorship_pauses", mentorship_id)
     return render(

@@ -31,6 +31,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 from django_tasks import task
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.core.text import one_line
 from tandem.people.models import User
 from tandem.programs.models import ParticipantInvitation
@@ -171,8 +172,7 @@ def _message(invitation: ParticipantInvitation, account: User | None) -> EmailMe
 def _until(invitation: ParticipantInvitation) -> str:
     if invitation.expires_at is None:
         return ""
-    day = timezone.localtime(invitation.expires_at)
-    return f"\nThe link works until {day.day} {day:%B %Y}."
+    return f"\nThe link works until {day_in(invitation.expires_at)}."
 
 
 # Below the default: 26,000 emails must not hold up the checks and writes (or a password reset)

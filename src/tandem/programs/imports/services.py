@@ -17,6 +17,7 @@ from django_tasks.base import Task
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.saving import model_update
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.people.models import User
 from tandem.programs.imports.problems import problem_file_name
 from tandem.programs.imports.reading import check_upload
@@ -240,8 +241,7 @@ def invitation_closed_message(invitation: ParticipantInvitation) -> str:
     if invitation.state == "withdrawn":
         return INVITATION_WITHDRAWN.format(program=program)
     if invitation.state == "expired" and invitation.expires_at is not None:
-        expired = timezone.localtime(invitation.expires_at)
-        return INVITATION_EXPIRED.format(date=f"{expired.day} {expired:%b %Y}", program=program)
+        return INVITATION_EXPIRED.format(date=day_in(invitation.expires_at), program=program)
     return INVITATION_ANSWERED.format(state=invitation.state)
 
 

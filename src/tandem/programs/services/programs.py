@@ -19,6 +19,7 @@ from tandem.core.exceptions import (
     validation_error_fields,
 )
 from tandem.core.locking import lockable
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.core.text import one_line
 from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.models import User
@@ -230,8 +231,7 @@ def _namesake(*, name: str, creator: User, other_than: Program | None = None) ->
 
 def _name_taken(found: Program, *, by: User, creator: User) -> ApplicationError:
     """The name's refusal on its field, naming the program it clashes with and whose it is."""
-    day = timezone.localdate(found.created_at)
-    words = {"name": found.name, "created": f"{day.day} {day:%B %Y}"}
+    words = {"name": found.name, "created": day_in(found.created_at)}
     if by == creator:
         error = NAME_TAKEN_BY_YOU.format(**words)
     else:
