@@ -72,9 +72,7 @@ def test_what_happens_today_changes_no_equity_figure(client, program):
         before = _seen(client, program)
         assert any(row["people"] for row in before[0][0][0][2])  # figures are shown
         satisfaction = next(t for t in before[0][0] if t[0] == "satisfaction")
-        assert (
-            "joined up to Q2 2025, and the next update is on 2 Jan 2027" in satisfaction[3][-1]
-        )
+        assert "joined up to Q2 2025, and the next update is on 2 Jan 2027" in satisfaction[3][-1]
         assert before[0][0][0][1].startswith(
             "Mentees who joined up to Q2 2025, each followed for two full quarters after the "
             "quarter they joined; those who joined in Q3 2025 are added on 2 Apr 2026."
