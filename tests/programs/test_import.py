@@ -424,3 +424,24 @@ def test_concurrent_change_is_a_conflict_not_a_crash(program, admin):
         batch = confirm(program, admin, batch)
     assert batch.report["failure"] == execution.IMPORT_RACE
     assert batch.status == ImportStatus.PREVIEWED
+
+
+def test_the_preview_says_what_an_invite_row_writes(program, admin):
+    """Journeys review: the preview's "Columns" cell was empty for every invite row. It names
+    what the invitation keeps, and what a new account would take, in words that are the same
+    whether or not the address already has an account (the preview never tells which)."""
+    UserFactory(email="bo@example.org")  # has an account; Ana has none
+    details = preview(program, admin, csv_bytes(ANA, BO)).report["details"]
+    ana, bo = sorted(details, key=lambda item: item["email"])
+    assert ana["fields"] == ["role", "id"]
+    assert bo["fields"] == ["role", "capacity", "id"]
+    assert ana["note"].startswith(planning.INVITATION_KEEPS + "; name, goals, ")
+    assert "exclude" not in ana["note"] and "identity" not in ana["note"]
+    assert bo["note"].startswith(planning.INVITATION_KEEPS + "; name, expertise, ")
+    bare = preview(program, admin, csv_bytes("cy@example.org,mentee", header="email,role"))
+    assert bare.report["details"][0] == {
+        "email": "cy@example.org",
+        "action": "invite as mentee",
+        "fields": ["role"],
+        "note": planning.INVITATION_KEEPS,
+    }

@@ -34,6 +34,7 @@ from tandem.programs.models import (
     EnrolmentStatus,
     ParticipantInvitation,
     Program,
+    Role,
 )
 
 PROFILE_FIELDS = (
@@ -142,7 +143,12 @@ class ImportPlan:
     def details(self, label: Callable[[str], str] = str) -> list[dict]:
         """Up to ``DETAIL_LIMIT`` changes, each field named by ``label`` (the file's header)."""
         out = [
-            {"email": row.email, "action": f"invite as {row.role}", "fields": []}
+            {
+                "email": row.email,
+                "action": f"invite as {row.role}",
+                "fields": [label(name) for name in invitation_columns(row)],
+                "note": self._invitation_note(row, label),
+            }
             for row in self.invitations
             if (row.email, row.role) not in self.already_invited
         ]
@@ -167,6 +173,39 @@ class ImportPlan:
                     }
                 )
         return out[:DETAIL_LIMIT]
+
+    def _invitation_note(self, row: ParsedRow, label: Callable[[str], str]) -> str:
+        """What else an invite row may write, said the same whether or not the address has an
+        account: the preview never tells the admin that (``_plan_people``)."""
+        person = self.people.get(row.email)
+        given = list(
+            dict.fromkeys(
+                label(_COLUMN_OF.get(name, name)) for name in (person.values if person else ())
+            )
+        )
+        if not given:
+            return INVITATION_KEEPS
+        return INVITATION_AND_NEW_ACCOUNT.format(columns=", ".join(given))
+
+
+# An invite row writes no person and no enrolment, only the invitation, which keeps these of
+# its columns for the enrolment that accepting makes (journeys review: the preview's "Columns"
+# cell was empty for every invite row, as if it wrote nothing).
+INVITATION_KEEPS = "kept with the invitation for when they accept"
+INVITATION_AND_NEW_ACCOUNT = (
+    INVITATION_KEEPS + "; {columns} only go into an account Tandem makes for an address new to "
+    "it (an existing account is never changed)"
+)
+
+
+def invitation_columns(row: ParsedRow) -> list[str]:
+    """The record columns of ``row`` an invitation keeps (``invitations_write_for_import``)."""
+    columns = ["role"]
+    if row.role == Role.MENTOR and row.capacity is not None:
+        columns.append("capacity")
+    if row.external_id is not None:
+        columns.append("id")
+    return columns
 
 
 # The record column of each planned field whose name differs.
