@@ -85,6 +85,18 @@ def test_overdue_action_items_flagged_once(django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 2
 
 
+def test_overdue_subject_writes_the_day_as_the_pages_do(django_capture_on_commit_callbacks):
+    """Journeys review: the email subject read "Overdue since 20 December" where the pages
+    write "20 Dec" (``readable_dates.day_in``, the ``day`` filter's format)."""
+    m = mentorship()
+    due = date.today() - timedelta(days=2)
+    action_item(m, due_on=due)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.action_items_remind_overdue(now=timezone.now())
+    subjects = {msg.subject for msg in mail.outbox}
+    assert subjects == {f"Overdue since {due.day} {due:%b %Y}: Draft the talk outline"}
+
+
 def test_run_periodic_jobs_twice_sends_one_email(django_capture_on_commit_callbacks):
     m = mentorship()
     meeting(m, in_hours=3)
