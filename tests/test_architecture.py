@@ -49,13 +49,17 @@ def test_no_modules_import_each_other_in_a_circle(imports):
 
 
 def test_the_checks_catch_what_they_are_for():
-    """The checker itself: an upward import, a Django import in the core and a circle."""
+    """The checker itself: an upward import, a Django import in the core, a pure package
+    importing around it, and a circle."""
     made = graph.Import
     path = ROOT / "src/tandem/people/services.py"
     upward = made("tandem.people.services", "tandem.mentorships.models", path, 1)
     core = made("tandem.matching.features", "django.db", ROOT / "src/tandem/matching/x.py", 1)
     down = made("tandem.mentorships.services", "tandem.people.models", path, 1)
-    assert len(graph.upward_imports([upward, core, down])) == 2
+    rules = ROOT / "src/tandem/feedback/health/pauses.py"
+    impure = made("tandem.feedback.health.pauses", "tandem.core.templatetags.x", rules, 1)
+    pure = made("tandem.feedback.health.pauses", "tandem.feedback.health.signals", rules, 1)
+    assert len(graph.upward_imports([upward, core, down, impure, pure])) == 3
     circle = [
         made("tandem.people.a", "tandem.people.services", path, 1),
         made("tandem.people.services", "tandem.people.a", path, 1),

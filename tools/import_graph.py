@@ -22,6 +22,9 @@ PACKAGE = SOURCE / "tandem"
 DOC = ROOT / "docs" / "architecture.md"
 # The core may be used by every app; it imports no app and no Django.
 PURE_CORE = "matching"
+# Pure packages inside an app: rules that run without Django (bench/health_sim.py runs the
+# health rules as they are), so they import no Django and of Tandem only themselves and the core.
+PURE_PACKAGES = ("tandem.feedback.health",)
 # Modules directly in src/tandem/ (settings, urls, api, asgi, routing, cli) wire the apps
 # together: they sit above every app.
 WIRING = "tandem"
@@ -121,6 +124,10 @@ def app_graph(imports: list[Import]) -> dict[str, dict[str, list[Import]]]:
     return graph
 
 
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
+
+
 def upward_imports(imports: list[Import]) -> list[str]:
     """Imports against the documented order, and any Django or app import in the pure core."""
     rank = {app: depth for depth, layer in enumerate(documented_order()) for app in layer}
@@ -128,6 +135,10 @@ def upward_imports(imports: list[Import]) -> list[str]:
     for item in imports:
         source, target = app_of(item.source), app_of(item.target)
         where = f"{item.path.relative_to(ROOT)}:{item.line} imports {item.target}"
+        pure = next((p for p in PURE_PACKAGES if _within(item.source, p)), None)
+        if pure is not None and not (_within(item.target, pure) or target == PURE_CORE):
+            problems.append(f"{where}: {pure} is pure (no Django; only itself and the core)")
+            continue
         if source == PURE_CORE:
             if item.target.split(".")[0] == "django" or target not in (None, PURE_CORE):
                 problems.append(f"{where}: tandem.matching imports no Django and no app")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tandem.core.templatetags.readable_dates import day_in
 from tandem.feedback.health.assessment import Contribution, Facts, HealthReason
 from tandem.feedback.health.signals import to_utc
 
@@ -45,7 +44,10 @@ def pause_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
         reasons.append(HealthReason("long_pause", text, points, "paused"))
     current = next((end for start, end in facts.paused if start <= facts.now < end), None)
     if current is not None:
-        text = f"Paused until {day_in(current.date())} (declared by one side)."
+        # The pages' day format ("8 Dec 2026", ``readable_dates.day``), written here without
+        # Django: these rules are a pure module, run by bench/health_sim.py as they are.
+        until = current.date()
+        text = f"Paused until {until.day} {until:%b %Y} (declared by one side)."
         reasons.append(HealthReason("paused", text, 0, "paused"))
     return Contribution("paused", round(days, 1), points), reasons
 
