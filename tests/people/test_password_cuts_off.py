@@ -74,3 +74,21 @@ def test_the_account_and_calendar_pages_say_what_a_new_password_does(client):
     assert "Changing your password revokes every token." in account
     calendar = client.get(reverse("calendar_settings")).content.decode()
     assert "Changing your password makes a new one too" in calendar
+
+
+def test_a_password_a_site_admin_sets_cuts_off_the_same(client):
+    """The site admin's password form (Django's own) saved the password alone (leftovers
+    review): the person's tokens and feed address kept working."""
+    user = UserFactory()
+    api_token_create(user=user, name="script")
+    old_feed = calendar_feed_ensure(user=user).token
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": NEW, "password2": NEW, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert CalendarFeed.objects.get(user=user).token != old_feed

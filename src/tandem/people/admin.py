@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.db.models import Count
 
 from tandem.core.admin import PreciseDateTimes
@@ -29,6 +29,7 @@ from tandem.people.services import (
     ACCOUNT_EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
     api_token_revoke,
+    credentials_cut_off,
     profile_refresh_availability,
 )
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
@@ -91,10 +92,22 @@ class UserEditForm(UserChangeForm):
         return data
 
 
+class PasswordSetBySiteAdminForm(AdminPasswordChangeForm):
+    """A password a site admin sets (or makes unusable) cuts off what the old one let anyone
+    copy, as the person's own new password does (docs/people.md, *A new password*)."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)
+        if commit:
+            credentials_cut_off(user=user)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(PreciseDateTimes, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationByEmailForm
+    change_password_form = PasswordSetBySiteAdminForm
     list_display = (
         "email",
         "first_name",

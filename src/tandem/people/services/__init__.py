@@ -34,7 +34,11 @@ from tandem.people.services.manager import (
     MANAGER_NOT_CHOSEN,
     MANAGER_SELF,
 )
-from tandem.people.services.passwords import register_credential_rotator, user_password_set
+from tandem.people.services.passwords import (
+    credentials_cut_off,
+    register_credential_rotator,
+    user_password_set,
+)
 from tandem.people.services.profiles import (
     PROFILE_FORBIDDEN,
     PROFILE_INVALID,
@@ -71,6 +75,7 @@ __all__ = [
     "VERIFY_TOKEN_INVALID",
     "api_token_create",
     "api_token_revoke",
+    "credentials_cut_off",
     "identity_set",
     "identity_withdraw",
     "profile_ensure",

@@ -47,6 +47,14 @@ def user_password_set(*, user: User, password: str) -> int:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        return credentials_cut_off(user=user)
+
+
+def credentials_cut_off(*, user: User) -> int:
+    """Revoke every API token of ``user`` and replace every registered secret, as a new
+    password does; also for a password a site admin sets (or makes unusable) in the site
+    admin, which saves through Django's own form. Returns how many tokens were revoked."""
+    with transaction.atomic():
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=dj_timezone.now()
         )
