@@ -80,3 +80,25 @@ def test_the_hard_rule_flags_whatever_the_evidence():
     found = assess(gone)
     assert {KIND_OF[code] for code in codes(found)} == {"meetings"}
     assert found.state == AT_RISK
+
+
+def _one_side_at(scores: tuple[int, ...]):
+    """A weekly pair meeting on cadence; the mentor rates every check-in 5, the mentee
+    ``scores`` (journeys review: 'poor fit' and the lowest pulse beside the mentor's fives)."""
+    meetings = tuple(day(n) for n in range(0, 22, 7))
+    pulses = tuple(Pulse(day(1 + 7 * k), "mentor", 5) for k in range(len(scores))) + tuple(
+        Pulse(day(1 + 7 * k), "mentee", score) for k, score in enumerate(scores)
+    )
+    return signals(as_of=22, cadence=7, meetings_held=meetings, pulses=pulses)
+
+
+def test_a_side_twice_at_the_bottom_of_the_scale_is_at_risk_whatever_the_score():
+    for scores in ((1, 1), (2, 1)):
+        found = assess(_one_side_at(scores))
+        assert found.score >= Thresholds().on_track_from  # the points alone read on track
+        assert found.state == AT_RISK, scores
+
+
+def test_one_answer_at_the_bottom_or_two_at_two_are_not_the_floor():
+    for scores in ((1,), (2, 2), (1, 4)):
+        assert assess(_one_side_at(scores)).state == ON_TRACK, scores

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from tandem.feedback.health.signals import HealthSignals, Span, active_days, to_utc
+from tandem.feedback.health.signals import HealthSignals, Side, Span, active_days, to_utc
 
 THRIVING, ON_TRACK, AT_RISK, STALLED = "thriving", "on_track", "at_risk", "stalled"
 STATES = (THRIVING, ON_TRACK, AT_RISK, STALLED)  # best first
@@ -102,6 +102,11 @@ class Facts:
 
     def days_since(self, moment: datetime) -> float:
         return active_days(to_utc(moment), self.now, self.paused)
+
+    def side_scores(self, side: Side) -> list[int]:
+        """``side``'s check-in scores given by now, oldest first."""
+        pulses = [p for p in self.signals.pulses if p.side == side and to_utc(p.at) <= self.now]
+        return [p.score for p in sorted(pulses, key=lambda p: to_utc(p.at))]
 
 
 Rule = Callable[[Facts], tuple[Contribution, list[HealthReason]]]

@@ -1,5 +1,6 @@
 """How the weighted score becomes a state: the bands, evidence from more than one kind of
-signal, the two hard rules of missed periods, and hysteresis on the way back.
+signal, the hard rules (missed periods, a side's answers at the bottom of the scale), and
+hysteresis on the way back.
 
 - **Evidence.** A low score flags a pair (at risk or stalled) only when concerns of two
   independent kinds agree (say, missed meetings and slower replies) or one concern is strong
@@ -8,7 +9,8 @@ signal, the two hard rules of missed periods, and hysteresis on the way back.
   answers count apart, so both sides' pulses falling are two. Weak evidence softens a
   stalled-band score to at risk, never further.
 - **Hard rules.** Two missed cadence periods make a pair at least at risk by the end of the
-  second; four make it stalled; whatever the score.
+  second; four make it stalled; a side whose last two check-in answers are at the bottom of
+  the scale (:data:`FLOOR_PULSE`) makes it at least at risk; whatever the score.
 - **Hysteresis.** A flagged pair goes back to on track only once its score is
   :data:`RECOVERY_MARGIN` points above the at-risk line (or no concern is left): one meeting
   after weeks of silence should not switch the alert off and on again.
@@ -29,10 +31,16 @@ from tandem.feedback.health.assessment import (
     Thresholds,
     flagged_after_days,
 )
+from tandem.feedback.health.signals import SIDES
 
 STALLED_AFTER_MISSED = 4
 STRONG_CONCERN = -20  # one concern this heavy flags on its own
 RECOVERY_MARGIN = 10
+# A side whose last two answers are at the bottom of the scale (1 and 1, or 1 and 2) makes the
+# pair at least at risk, whatever else goes well: a hard rule, not points (journeys review: a
+# mentee's "poor fit" and lowest pulse beside the mentor's fives read "on track").
+FLOOR_PULSE = 1.5
+FLOOR_ANSWERS = 2
 # Independent kinds of evidence; each concern code belongs to one.
 KIND_OF: Mapping[str, str] = {
     "missed_periods": "meetings",
@@ -73,6 +81,16 @@ def enough_evidence(concerns: Sequence[HealthReason]) -> bool:
     return strong or evidence_pieces(concerns) >= 2
 
 
+def side_at_floor(facts: Facts) -> bool:
+    """Whether a side's last :data:`FLOOR_ANSWERS` check-in answers average ``FLOOR_PULSE``
+    or less."""
+    for side in SIDES:
+        recent = facts.side_scores(side)[-FLOOR_ANSWERS:]
+        if len(recent) == FLOOR_ANSWERS and sum(recent) / FLOOR_ANSWERS <= FLOOR_PULSE:
+            return True
+    return False
+
+
 def _band(score: int, concerns: bool, thresholds: Thresholds) -> str:
     if score >= thresholds.thriving_from and not concerns:
         return THRIVING
@@ -106,6 +124,8 @@ def decide_state(
     if facts.missed >= STALLED_AFTER_MISSED:
         return STALLED
     if facts.gap >= flagged_after_days(facts.period) and state not in FLAGGED:
+        return AT_RISK
+    if side_at_floor(facts) and state not in FLAGGED:
         return AT_RISK
     return state
 

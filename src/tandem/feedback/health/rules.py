@@ -1,14 +1,15 @@
 """The health rules: a mentorship's signals become a state, a 0-100 score and plain reasons.
 
 A transparent weighted score: every signal adds points (negative for a concern, positive for a
-strength) to :data:`BASE_SCORE`; the score's band gives the state, and two hard rules cap it
+strength) to :data:`BASE_SCORE`; the score's band gives the state, and three hard rules cap it
 (two missed cadence periods without a meeting make a pair at least at risk by the end of the
 second, three periods and at least three weeks after the last meeting; four missed periods
 make it stalled; a period whose meeting is booked within the next one is postponed, not
-missed, see ``assessment.next_booking``). Each signal, its points and the reasoning behind
-them are listed in ``docs/health.md``; the weights were tuned on the development timelines of
-``bench/health_sim.py`` only. :mod:`tandem.feedback.health.baseline` adds the signals that
-compare a pair with its own first weeks.
+missed, see ``assessment.next_booking``; a side's last two check-in answers at the bottom of
+the scale make it at least at risk, ``evidence.FLOOR_PULSE``). Each signal, its points and the
+reasoning behind them are listed in ``docs/health.md``; the weights were tuned on the
+development timelines of ``bench/health_sim.py`` only. :mod:`tandem.feedback.health.baseline`
+adds the signals that compare a pair with its own first weeks.
 """
 
 from __future__ import annotations
@@ -199,11 +200,6 @@ def _goals_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     return Contribution("goal_progress", progress, 0), []
 
 
-def _side_scores(facts: Facts, side: Side) -> list[int]:
-    pulses = [p for p in facts.signals.pulses if p.side == side and to_utc(p.at) <= facts.now]
-    return [p.score for p in sorted(pulses, key=lambda p: to_utc(p.at))]
-
-
 def _mean(scores: Sequence[int]) -> float:
     return sum(scores) / len(scores)
 
@@ -233,7 +229,7 @@ def _pulse_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     mood: dict[Side, float] = {}
     reasons: list[HealthReason] = []
     for side in SIDES:
-        scores = _side_scores(facts, side)
+        scores = facts.side_scores(side)
         if scores:
             mood[side] = _mean(scores[-RECENT_PULSES:])
             reasons += _pulse_reasons(side, scores)
@@ -357,10 +353,11 @@ def assess(
 
     Notes
     -----
-    A low score flags only when two kinds of concern agree or one is strong. Two hard rules
+    A low score flags only when two kinds of concern agree or one is strong. Three hard rules
     cap the weighted score's state: by the end of a second missed cadence
     period (three periods and at least three weeks after the last meeting) the pair is at least
-    at risk; four missed periods make it stalled.
+    at risk; four missed periods make it stalled; a side's last two check-in answers averaging
+    1.5 or less make it at least at risk.
     Cost is linear in the number of events given.
     """
     facts = facts_of(signals)

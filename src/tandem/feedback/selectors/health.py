@@ -28,11 +28,10 @@ from tandem.feedback.health import (
 )
 from tandem.feedback.models import (
     CheckIn,
-    CheckInKind,
     Divergence,
     MentorshipHealth,
 )
-from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
+from tandem.feedback.questions import PROGRESS_KEY
 from tandem.feedback.selectors.health_history import (
     CANCELLING_EVENTS,
     HELD_OR_MISSED,
@@ -40,7 +39,7 @@ from tandem.feedback.selectors.health_history import (
     baselines_for,
     no_show,
     pauses_for,
-    pulse_score,
+    pulses_of,
     replies_of,
     side_of,
 )
@@ -219,25 +218,12 @@ def _progress(ids: list[int]) -> dict[int, float]:
 
 
 def _pulses(by_id: dict[int, Mentorship], now: datetime) -> dict[int, list[Pulse]]:
-    """Answered pulse check-ins: only the two scales are read, never the comments."""
-    found: dict[int, list[Pulse]] = defaultdict(list)
-    rows = (
+    return pulses_of(
         CheckIn.objects.filter(
-            mentorship_id__in=list(by_id),
-            kind=CheckInKind.PULSE,
-            answered_at__isnull=False,
-            answered_at__gte=now - LOOKBACK,
-            answered_at__lte=now,
-        )
-        .annotate(progress=KT(f"answers__{PROGRESS_KEY}"), useful=KT(f"answers__{USEFULNESS_KEY}"))
-        .values_list("mentorship_id", "author_id", "answered_at", "progress", "useful")
+            mentorship_id__in=list(by_id), answered_at__gte=now - LOOKBACK, answered_at__lte=now
+        ),
+        by_id,
     )
-    for mentorship_id, author_id, at, progress, useful in rows:
-        side = side_of(by_id[mentorship_id], author_id)
-        score = pulse_score(progress, useful)
-        if side is not None and score is not None and at is not None:
-            found[mentorship_id].append(Pulse(at=at, side=side, score=score))
-    return found
 
 
 def _divergences(ids: list[int]) -> dict[int, tuple[str, ...]]:

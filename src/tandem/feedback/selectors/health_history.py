@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
@@ -27,7 +27,7 @@ from tandem.feedback.health import (
     baseline_of,
 )
 from tandem.feedback.models import CheckIn, CheckInKind
-from tandem.feedback.questions import PROGRESS_KEY, USEFULNESS_KEY
+from tandem.feedback.questions import FIT_KEY, PROGRESS_KEY, USEFULNESS_KEY
 from tandem.mentorships.models import (
     Meeting,
     MeetingStatus,
@@ -67,14 +67,41 @@ def active_since(mentorship: Mentorship) -> datetime:
     return mentorship.activated_at or mentorship.created_at
 
 
-def pulse_score(progress: str | None, useful: str | None) -> int | None:
-    """One pulse's 1-5 score: the mean of the progress and usefulness answers, rounded half
-    up (a pulse missing both scales says nothing)."""
-    scores = [int(value) for value in (progress, useful) if value and str(value).isdigit()]
+def pulse_score(*answers: str | None) -> int | None:
+    """One check-in's 1-5 score: the mean of its scored answers, rounded half up (one missing
+    them all says nothing)."""
+    scores = [int(value) for value in answers if value and str(value).isdigit()]
     scores = [score for score in scores if 1 <= score <= 5]
     if not scores:
         return None
     return math.floor(sum(scores) / len(scores) + 0.5)
+
+
+# The check-ins whose scales the rules read as a side's pulse: a pulse's progress and how
+# useful the last meeting was, and the first-meeting fit check's fit. A side that rates the fit
+# poor after the first meeting is the earliest word of mismatched expectations (journeys review:
+# a mentee's "poor fit" and lowest pulse beside the mentor's fives read "on track").
+SCORED_KINDS = (CheckInKind.PULSE, CheckInKind.FIRST_MEETING)
+
+
+def pulses_of(answered: QuerySet[CheckIn], by_id: dict[int, Mentorship]) -> dict[int, list[Pulse]]:
+    """The pulses among ``answered`` check-ins of the mentorships of ``by_id``, by mentorship:
+    only their scales are read, never the comments."""
+    found: dict[int, list[Pulse]] = defaultdict(list)
+    rows = (
+        answered.filter(kind__in=SCORED_KINDS, answered_at__isnull=False)
+        .annotate(
+            progress=KT(f"answers__{PROGRESS_KEY}"),
+            useful=KT(f"answers__{USEFULNESS_KEY}"),
+            fit=KT(f"answers__{FIT_KEY}"),
+        )
+        .values_list("mentorship_id", "author_id", "answered_at", "progress", "useful", "fit")
+    )
+    for pk, author_id, at, *answers in rows:
+        side, score = side_of(by_id[pk], author_id), pulse_score(*answers)
+        if side is not None and score is not None and at is not None:
+            found[pk].append(Pulse(at=at, side=side, score=score))
+    return found
 
 
 def replies_of(sides: list[tuple[Side, datetime]]) -> list[Reply]:
@@ -175,20 +202,12 @@ def _early_talk(
         side = side_of(ready[pk], sender_id)
         if side is not None:
             sequence[pk].append((side, at))
-    pulses: dict[int, list[Pulse]] = defaultdict(list)
-    for pk, author_id, answered_at, progress, useful in (
+    pulses = pulses_of(
         CheckIn.objects.filter(
-            mentorship_id__in=ids,
-            kind=CheckInKind.PULSE,
-            answered_at__isnull=False,
-            answered_at__lte=_first_weeks_end("mentorship__"),
-        )
-        .annotate(progress=KT(f"answers__{PROGRESS_KEY}"), useful=KT(f"answers__{USEFULNESS_KEY}"))
-        .values_list("mentorship_id", "author_id", "answered_at", "progress", "useful")
-    ):
-        side, score = side_of(ready[pk], author_id), pulse_score(progress, useful)
-        if side is not None and score is not None and answered_at is not None:
-            pulses[pk].append(Pulse(at=answered_at, side=side, score=score))
+            mentorship_id__in=ids, answered_at__lte=_first_weeks_end("mentorship__")
+        ),
+        ready,
+    )
     return {pk: replies_of(sides) for pk, sides in sequence.items()}, pulses
 
 
