@@ -20,6 +20,7 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.models.mentorships import EndCategory
 from tandem.programs.models import Role
+from tandem.programs.selectors import PROGRAM_NOT_FOUND
 from tests.mentorships.factories import (
     ProgramFactory,
     RequestFactory,
@@ -464,7 +465,9 @@ def test_program_mentorships_api_admin_only(client, world):
     url = f"/api/mentorships/programs/{world['m'].program_id}"
     assert call(client, "get", url).status_code == 401
     for who in ("stranger", "same_program"):
-        assert call(client, "get", url, world[who]).status_code == 404
+        refused = call(client, "get", url, world[who])
+        assert refused.status_code == 404
+        assert refused.json()["detail"] == PROGRAM_NOT_FOUND  # a program, not a mentorship
     assert call(client, "get", url, world["m"].mentor).status_code == 404
     body = call(client, "get", url, world["admin"]).json()
     assert body["count"] == 1 and body["items"][0]["end_reason"] == ""

@@ -41,12 +41,11 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.scheduling import moved_by_clock_change
 from tandem.mentorships.selectors.access import (
-    MENTORSHIP_NOT_FOUND,
     mentorship_queryset,
 )
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, Role
-from tandem.programs.selectors import is_program_admin
+from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
 
 
 def mentorship_list_for(*, user: User, open_only: bool = False) -> QuerySet[Mentorship]:
@@ -316,7 +315,7 @@ def mentorship_list_for_program_admin(*, user: User, program_id: int) -> QuerySe
     on the rows where the admin is one of the pair: there they read what a participant reads
     (never what another admin wrote about them, such as an end reason)."""
     if not is_program_admin(user=user, program_id=program_id):
-        raise NotFound(MENTORSHIP_NOT_FOUND)
+        raise NotFound(PROGRAM_NOT_FOUND)  # about the program asked for, as its reports say
     return (
         mentorship_queryset()
         .filter(program_id=program_id)
