@@ -264,3 +264,20 @@ class TestThePreviousMentorIsLeftOut:
             sender=m.mentee, program_id=m.program_id, recipient_id=other.pk, message="Hello"
         )
         assert request.mentor == other
+
+
+@pytest.mark.parametrize(
+    ("mode", "requests", "asks", "offers_the_list"),
+    [
+        (MatchingMode.SELF_SERVE, True, False, True),
+        (MatchingMode.COHORT, False, True, False),
+        (MatchingMode.COHORT, True, True, True),
+    ],
+)
+def test_the_notice_says_what_the_program_offers(mode, requests, asks, offers_the_list):
+    """Journeys review: the notice asked 'whether you would like a new mentor' in self-serve
+    programs too, where nothing asks it and the mentee chooses their own."""
+    m, _ = ended(mode=mode, requests=requests)
+    body = Notification.objects.get(recipient=m.mentee).body
+    assert ("whether you would like a new mentor" in body) is asks
+    assert ("You can choose a new mentor yourself too." in body) is offers_the_list

@@ -110,6 +110,12 @@ class Program(models.Model):
         """Whether mentees may send mentorship requests themselves (not only be matched)."""
         return self.matching_mode == MatchingMode.SELF_SERVE or self.allow_direct_requests
 
+    @property
+    def admins_match(self) -> bool:
+        """Whether the admins match people (a cohort program), so a mentee may ask them for a
+        new mentor; a cohort program that allows requests offers both ways."""
+        return self.matching_mode != MatchingMode.SELF_SERVE
+
 
 class Role(models.TextChoices):
     MENTEE = "mentee", "Mentee"

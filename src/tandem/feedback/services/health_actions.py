@@ -30,7 +30,7 @@ from tandem.mentorships.selectors import (
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send
 from tandem.people.models import User
-from tandem.programs.models import MatchingMode
+from tandem.programs.models import MatchingMode, Program
 
 NOTE_REQUIRED = "Write what you want to tell the pair."
 NOTE_TOO_LONG = f"Keep it under {INTERVENTION_NOTE_LIMIT} characters."
@@ -155,6 +155,20 @@ def rematch_url(mentorship: Mentorship) -> str:
     return reverse("match_run_list", args=[mentorship.program.slug])
 
 
+def _rematch_body(program: Program, mentor: str) -> str:
+    """What the mentee is told of a proposed new match: the ranked mentors where they may
+    request one, the admins' match where the admins match people, both where both hold
+    (journeys review: a cohort program that allows requests was told only of the admins)."""
+    choose = "you could choose someone else from the mentors who suit you best"
+    ask = (
+        "the program's admins can find you someone else: end it with End early on your "
+        "mentorship's page and tick that you would like a new mentor"
+    )
+    if program.admins_match and program.takes_direct_requests:
+        return f"If it is not working with {mentor}, {choose}, or {ask}."
+    return f"If it is not working with {mentor}, {ask if program.admins_match else choose}."
+
+
 def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
     """An admin proposes a new mentor to the mentee (once a day per mentorship). Self-serve:
     the mentee is sent to the ranked mentors; cohort: the mentee is told the admins will find
@@ -164,20 +178,15 @@ def health_rematch_propose(*, user: User, mentorship_id: int) -> Intervention:
             user=user, mentorship_id=mentorship_id, kind=InterventionKind.REMATCH_PROPOSED
         )
         mentorship = found.mentorship
-        self_serve = mentorship.program.matching_mode == MatchingMode.SELF_SERVE
-        body = (
-            f"If it is not working with {mentorship.mentor.display_name}, you could choose "
-            "someone else from the mentors who suit you best."
-            if self_serve
-            else f"If it is not working with {mentorship.mentor.display_name}, the program's "
-            "admins can find you someone else: end it with End early on your mentorship's page "
-            "and tick that you would like a new mentor."
-        )
+        program = mentorship.program
+        body = _rematch_body(program, mentorship.mentor.display_name)
         notify_send(
             recipient=mentorship.mentee,
             kind=Kind.MENTORSHIP,
             title=f"{user.display_name} of {mentorship.program.name} suggests a new match",
             body=body,
-            url=rematch_url(mentorship) if self_serve else mentorship_health_url(mentorship),
+            url=mentorship_health_url(mentorship)
+            if program.admins_match
+            else rematch_url(mentorship),
         )
     return found

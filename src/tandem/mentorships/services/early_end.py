@@ -40,12 +40,15 @@ def early_end_feedback_ask(*, mentorship: Mentorship, ended_by: User) -> None:
     else:
         ended = f"The admins of {mentorship.program.name} ended"
     how = "It ended under the no-fault exit clause." if by_pair else "The program ended it."
+    program = mentorship.program
+    ask = ", and whether you would like a new mentor" if program.admins_match else ""
+    choose = " You can choose a new mentor yourself too." if program.takes_direct_requests else ""
     notify_send(
         recipient=mentorship.mentee,
         kind=Kind.MENTORSHIP,
         title=f"{ended} your mentorship with {mentor}: how did it go?",
-        body=f"{how} Tell the program's admins what worked and "
-        f"what did not, and whether you would like a new mentor. {mentor} will not see it.",
+        body=f"{how} Tell the program's admins what worked and what did not{ask}. "
+        f"{mentor} will not see it.{choose}",
         url=early_end_feedback_url(mentorship),
     )
 

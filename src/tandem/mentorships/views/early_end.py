@@ -14,7 +14,6 @@ from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import EarlyEndFeedbackForm
 from tandem.mentorships.models import EarlyEndFeedback, Mentorship
 from tandem.mentorships.views.common import mentorship_errors
-from tandem.programs.models import MatchingMode
 from tandem.programs.selectors import is_program_admin
 
 
@@ -26,11 +25,6 @@ def new_mentor_url(mentorship: Mentorship) -> str:
     if not mentorship.program.takes_direct_requests:
         return ""
     return reverse("program_mentors", args=[mentorship.program.slug])
-
-
-def admins_match(mentorship: Mentorship) -> bool:
-    """A cohort program: its admins can find the new mentor, so the mentee may ask them to."""
-    return mentorship.program.matching_mode != MatchingMode.SELF_SERVE
 
 
 def _initial(feedback: EarlyEndFeedback | None) -> dict | None:
@@ -52,7 +46,9 @@ def early_end_feedback(request, mentorship_id: int):
     feedback = selectors.early_end_feedback_for(user=request.user, mentorship=mentorship)
     new_mentor = new_mentor_url(mentorship)
     form = EarlyEndFeedbackForm(
-        request.POST or None, initial=_initial(feedback), admins_match=admins_match(mentorship)
+        request.POST or None,
+        initial=_initial(feedback),
+        admins_match=mentorship.program.admins_match,
     )
     if request.method == "POST" and form.is_valid():
         try:

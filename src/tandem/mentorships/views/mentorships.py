@@ -18,7 +18,7 @@ from tandem.mentorships.panels import panels_for
 from tandem.mentorships.scheduling import zone_of
 from tandem.mentorships.services.agreement import agreement_seen
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
-from tandem.mentorships.views.early_end import admins_match, new_mentor_url
+from tandem.mentorships.views.early_end import new_mentor_url
 from tandem.programs.selectors import person_ever_enrolled
 
 
@@ -191,7 +191,7 @@ def mentorship_page(
             and request.user.pk == mentorship.mentee_id
         ),
         new_mentor_url=new_mentor_url(mentorship),
-        admins_match=admins_match(mentorship),
+        admins_match=mentorship.program.admins_match,
         **_signing(mentorship, page, request.user),
     )
     if mentorship.is_open:
