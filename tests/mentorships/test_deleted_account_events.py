@@ -8,8 +8,10 @@ import pytest
 from tandem.mentorships.models import MentorshipEvent
 from tandem.mentorships.services.common import event_add
 from tandem.people.services.closing import account_delete
+from tandem.programs.models import Role
 from tests.mentorships.factories import mentorship
-from tests.people.factories import PASSWORD
+from tests.people.factories import PASSWORD, UserFactory
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,23 @@ def test_summaries_written_with_a_nameless_persons_address_forget_it_too():
     assert summaries[old.pk] == "A former member added an action item for Thandiwe Santos."
     assert summaries[new.pk] == "Thandiwe Santos added an action item for a former member."
     assert not any(address in s for s in summaries.values())
+
+
+def test_a_nameless_persons_erasure_leaves_a_longer_member_number_alone():
+    """``Member #12`` is the start of ``Member #121``: erasing the first must not turn the
+    second person's name into "a former member1" (review of 05b4337)."""
+    program = ProgramFactory()
+    gone = UserFactory(first_name="", last_name="")
+    EnrolmentFactory(program=program, person=gone, role=Role.MENTOR)
+    other = UserFactory(id=gone.pk * 10 + 1, first_name="", last_name="")
+    EnrolmentFactory(program=program, person=other, role=Role.MENTEE)
+    m = mentorship(program=program, mentor=gone, mentee=other)
+    theirs = event_add(
+        mentorship=m,
+        actor=other,
+        kind="action_item_added",
+        summary=f"{other.display_name} added an action item for {gone.display_name}.",
+    )
+    account_delete(user=gone, password=PASSWORD)
+    theirs.refresh_from_db()
+    assert theirs.summary == f"Member #{other.pk} added an action item for a former member."

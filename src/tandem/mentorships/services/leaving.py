@@ -6,6 +6,8 @@ ends here and the other side is told."""
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -148,11 +150,20 @@ def mentorship_events_erase_for_closed_account(*, user: User, former: Former) ->
     events = MentorshipEvent.objects.filter(
         Q(mentorship__mentor=user) | Q(mentorship__mentee=user) | Q(actor=user), mentioning
     )
+    # A name only where it stands whole: "Member #12" is also the start of "Member #121",
+    # another person's name in the same timeline, and "Ann" of "Anna". The longer first, so
+    # a name that starts the address ("ada", "ada@example.org") takes the whole address.
+    whole = re.compile(
+        "|".join(
+            rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(names, key=len, reverse=True)
+        )
+    )
+
+    def former_member(found: re.Match[str]) -> str:
+        return FORMER_MEMBER if found.start() == 0 else FORMER_MEMBER.lower()
+
     for event in events.order_by("pk"):
-        summary = event.summary
-        for name in names:
-            if summary.startswith(name):
-                summary = FORMER_MEMBER + summary[len(name) :]
-            summary = summary.replace(name, FORMER_MEMBER.lower())
-        event.summary = summary
-        event.save(update_fields=["summary"])
+        summary = whole.sub(former_member, event.summary)
+        if summary != event.summary:
+            event.summary = summary
+            event.save(update_fields=["summary"])
