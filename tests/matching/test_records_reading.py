@@ -135,6 +135,7 @@ class TestFiles:
             (b"  \n", reading.FILE_EMPTY),
             (b"id,goals\n", reading.NO_ROWS),
             ("id,goals\na,Führung\n".encode("latin-1"), reading.BAD_ENCODING),
+            ("id,goals\na,Führung\n".encode("utf-16"), reading.BAD_ENCODING_UTF16),
         ],
     )
     def test_unreadable_files(self, content, message):

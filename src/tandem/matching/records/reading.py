@@ -23,13 +23,19 @@ from tandem.matching.records.columns import (
     normalise_header,
 )
 
-FILE_EMPTY = "The file is empty. Export your sheet again and upload the result."
+# Said on the import page and by ``tandem match`` in a terminal alike: "use", not "upload".
+FILE_EMPTY = "The file is empty. Export your sheet again and use the result."
 NO_ROWS = "The file has a header row but no participants. Add one row per person below the header."
 BAD_ENCODING = (
     "The file is not UTF-8 text. In Excel choose File → Save As → "
     "'CSV UTF-8 (Comma delimited) (*.csv)' (or in LibreOffice tick 'Unicode "
-    "(UTF-8)'), then upload the new file."
+    "(UTF-8)'), then use the new file."
 )
+BAD_ENCODING_UTF16 = (
+    "The file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8. In Excel choose File → Save "
+    "As → 'CSV UTF-8 (Comma delimited) (*.csv)', then use the new file."
+)
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # the byte-order marks UTF-16 text starts with
 NOT_A_WORKBOOK = (
     "This file could not be opened as an Excel workbook (.xlsx). Save it again "
     "from your spreadsheet program as .xlsx or as CSV UTF-8."
@@ -114,7 +120,8 @@ def read_rows(
     except sheets.SheetTooLarge as error:
         raise FileError(str(error)) from None
     except UnicodeDecodeError:
-        raise FileError(BAD_ENCODING) from None
+        utf16 = content.startswith(UTF16_MARKS)
+        raise FileError(BAD_ENCODING_UTF16 if utf16 else BAD_ENCODING) from None
     except csv.Error as error:
         raise FileError(BAD_CSV.format(error=error)) from None
     except Exception:  # zipfile and expat raise many types for broken parts
