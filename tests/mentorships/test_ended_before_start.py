@@ -31,10 +31,12 @@ def test_an_end_before_the_start_is_said_plainly(client):
     assert m.ended_before_start
     client.force_login(cast["admin"])
     listing = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
-    assert f", before its start on {m.starts_on.day} {m.starts_on:%b %Y}" in listing
+    ended, start = (f"{d.day} {d:%b %Y}" for d in (timezone.localdate(m.ended_at), m.starts_on))
+    by = m.mentee.display_name
+    assert f"{ended} by {by}, before its start on {start}" in listing
     client.force_login(m.mentee)
     page = client.get(reverse("mentorship_detail", args=[m.pk])).content.decode()
-    assert f", before its start on {m.starts_on.day} {m.starts_on:%b}" in page
+    assert f"Ended early by {by} on {ended}, before its start on {start}." in page
 
 
 def test_an_end_after_the_start_says_nothing_of_it(client):
