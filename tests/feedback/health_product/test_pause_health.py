@@ -14,6 +14,8 @@ from tandem.feedback.health import assess
 from tandem.feedback.selectors.health import health_signals_for
 from tandem.feedback.services.health import health_refresh
 from tandem.mentorships.models import AgreementVersion, MentorshipPause
+from tandem.people.models import Profile
+from tandem.people.services import profile_ensure
 from tandem.programs.models import Role
 from tests.feedback.health_product.builders import held, started
 from tests.mentorships.factories import member
@@ -121,3 +123,20 @@ def test_the_admins_panel_names_the_pause_under_way(client):
     page = client.get(f"/mentorships/{m.pk}/").content.decode()
     assert f"Paused until {day_in(back)} (declared by one side)." in page
     assert f"/mentorships/{m.pk}/pauses/" in page
+
+
+def test_a_pause_names_its_day_back_in_the_declarers_zone_east_of_greenwich():
+    """A pause runs to midnight of its day back in the declarer's zone; east of Greenwich that
+    is the evening before in UTC, and the reason named the day before the pauses page's
+    (code review of 8d7601f: a Tokyo pause back on 16 Dec read "Paused until 15 Dec")."""
+    now = timezone.now()
+    m = started(now, weeks=6)
+    held(m, now - timedelta(days=3))
+    profile_ensure(user=m.mentee)
+    Profile.objects.filter(user=m.mentee).update(timezone="Asia/Tokyo")
+    back = now.date() + timedelta(days=10)
+    MentorshipPause.objects.create(
+        mentorship=m, declared_by=m.mentee, starts_on=now.date() - timedelta(days=2), ends_on=back
+    )
+    until = next(r for r in _assessed(m, now).reasons if r.code == "paused")
+    assert until.text == f"Paused until {day_in(back)} (declared by one side)."

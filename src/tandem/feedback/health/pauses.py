@@ -45,8 +45,11 @@ def pause_rule(facts: Facts) -> tuple[Contribution, list[HealthReason]]:
     current = next((end for start, end in facts.paused if start <= facts.now < end), None)
     if current is not None:
         # The pages' day format ("8 Dec 2026", ``readable_dates.day``), written here without
-        # Django: these rules are a pure module, run by bench/health_sim.py as they are.
-        until = current.date()
+        # Django: these rules are a pure module, run by bench/health_sim.py as they are. The
+        # day back in the zone the pause was declared in: as a UTC date, east of Greenwich,
+        # it was the day before the pauses page's.
+        declared_end = (p.end for p in facts.signals.paused if to_utc(p.end) == current)
+        until = next(declared_end, current).date()
         text = f"Paused until {until.day} {until:%b %Y} (declared by one side)."
         reasons.append(HealthReason("paused", text, 0, "paused"))
     return Contribution("paused", round(days, 1), points), reasons

@@ -142,7 +142,9 @@ def pauses_for(ids: list[int], *, now: datetime) -> dict[int, list[Pause]]:
             start = created_at  # declared on its first day: from the moment of declaring
         end = _midnight(ends_on, zone)
         if start <= now and end > start:
-            found[mentorship_id].append(Pause(start=start, end=end))
+            # The end in the declarer's zone, so the rules can name the day back as the pages
+            # do; they read every span in UTC (``HealthSignals.paused_spans``).
+            found[mentorship_id].append(Pause(start=start, end=end.astimezone(zone)))
     return found
 
 
