@@ -69,6 +69,7 @@ def test_a_withheld_row_says_so_once_with_why():
     assert item.rows == [["carer", "Withheld", "Withheld"], ["parent", "–", "x"]]
     assert item.body[0] == [("carer", "row", "Group"), (WITHHELD_ROW, "withheld-row", "2")]
     assert "fewer than 5 people" in WITHHELD_ROW
+    assert "about particular people" in WITHHELD_ROW  # not "a hidden one" (UX review)
     assert item.body[1][1] == ("–", "num", "People")
 
 

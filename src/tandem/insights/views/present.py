@@ -10,10 +10,12 @@ from tandem.insights.tables import Cell, Column, ColumnKind, InsightTable
 
 NO_DATA = "–"
 WITHHELD = "Withheld"  # a row that says so has every missing figure withheld, not unknown
-# A withheld row is one line that says why, once (live review F17: "Withheld" eight times).
+# A withheld row is one line that says why, once (live review F17: "Withheld" eight times),
+# in words that cover all three rules of WITHHELD_NOTE (UX review: "would let a hidden one be
+# worked out" named neither what was hidden nor the all-or-none rule).
 WITHHELD_ROW = (
-    "Withheld: fewer than 5 people, or its figures would let a hidden one be worked out "
-    "(see How this is counted)"
+    "Withheld: fewer than 5 people, or its figures would give away something about particular "
+    "people (see How this is counted)"
 )
 PERCENT_KINDS = {ColumnKind.RATE}
 COLLAPSE_ROWS = 12  # a longer data table under a chart starts folded away
