@@ -129,6 +129,35 @@ def test_a_failed_write_is_reported_without_a_traceback(files, capsys, monkeypat
     assert UNWRITABLE.format(path=files / "pairs.csv", reason=reason) in capsys.readouterr().err
 
 
+def test_a_full_disk_names_the_file_it_could_not_write(files, capsys, monkeypatch):
+    """A write that fails for want of space raises an OSError without a file name; the line
+    named "None" (code review of 0790d56)."""
+    real_open = open
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, text):
+            raise OSError(28, "No space left on device")
+
+    def opened(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        return FullDisk(handle) if mode == "w" else handle
+
+    monkeypatch.setattr(command, "open", opened, raising=False)
+    assert run(files, "--out", str(files / "pairs.csv"), "--report", str(files / "r.json")) == 1
+    reason = "No space left on device"
+    assert UNWRITABLE.format(path=files / "pairs.csv", reason=reason) in capsys.readouterr().err
+    assert sorted(p.name for p in files.iterdir()) == ["mentees.csv", "mentors.csv"]
+
+
 def test_formula_ids_are_neutralised_in_the_pairs_file(tmp_path):
     """I/O review: an id such as ``=cmd`` or ``@SUM(1)`` went into pairs.csv as it was, where
     a spreadsheet runs it; it gets the participant export's apostrophe, which reads back."""

@@ -337,8 +337,12 @@ def _write_outputs(args: argparse.Namespace, result: MatchResult) -> None:
         temporaries = []
         for path, text in staged:
             temporary = f"{path}.tmp{os.getpid()}"
-            with open(temporary, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            try:
+                with open(temporary, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+            except OSError as error:  # a full disk's error names no file: this one
+                error.filename = error.filename or path
+                raise
             temporaries.append((temporary, path))
         for temporary, path in temporaries:
             os.replace(temporary, path)
