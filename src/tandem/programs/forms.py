@@ -22,6 +22,7 @@ from tandem.programs.models import (
     ProgramType,
     Role,
 )
+from tandem.programs.selectors.joining import answer_field
 from tandem.programs.services import PROGRAM_FIELDS
 from tandem.programs.services.admins import MAX_EMAIL
 from tandem.programs.services.enrolments import (
@@ -224,7 +225,7 @@ class JoinForm(forms.Form):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         for question in questions:
-            self.fields[question.field_name] = TextareaField(
+            self.fields[answer_field(question)] = TextareaField(
                 label=question.prompt,
                 required=question.required,
                 error_messages={"required": ANSWER_REQUIRED},

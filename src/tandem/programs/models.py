@@ -112,8 +112,7 @@ class Program(models.Model):
 
     @property
     def admins_match(self) -> bool:
-        """Whether the admins match people (a cohort program), so a mentee may ask them for a
-        new mentor; a cohort program that allows requests offers both ways."""
+        """Whether admins match people (cohort), so a mentee may ask them for a new mentor."""
         return self.matching_mode != MatchingMode.SELF_SERVE
 
 
@@ -273,11 +272,6 @@ class EnrolmentQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.prompt
-
-    @property
-    def field_name(self) -> str:
-        """The join form's field for this question, by which answers are sent and checked."""
-        return f"q{self.pk}"
 
 
 class ImportStatus(models.TextChoices):

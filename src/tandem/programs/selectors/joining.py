@@ -7,6 +7,11 @@ from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentQuestion, ParticipantInvitation, Program
 
 
+def answer_field(question: EnrolmentQuestion) -> str:
+    """The join form's field for ``question``, by which answers are sent and checked."""
+    return f"q{question.pk}"
+
+
 def join_questions(*, program: Program, role: str) -> list[EnrolmentQuestion]:
     """The questions joining ``program`` in ``role`` asks, in their order."""
     return list(EnrolmentQuestion.objects.filter(program=program, role=role))
@@ -17,7 +22,7 @@ def join_answers_given(
 ) -> dict[str, str]:
     """The answers ``held`` gave already to ``questions``, by the join form's field names."""
     given = held.answers if held is not None else {}
-    return {q.field_name: given[q.prompt] for q in questions if q.prompt in given}
+    return {answer_field(q): given[q.prompt] for q in questions if q.prompt in given}
 
 
 def participant_invitation_questions(

@@ -36,7 +36,7 @@ from tandem.programs.selectors import (
     access_program,
     program_admin_enrolments,
 )
-from tandem.programs.selectors.joining import join_questions
+from tandem.programs.selectors.joining import answer_field, join_questions
 from tandem.programs.selectors.waitlist import PLACE_STATUSES
 from tandem.programs.services.waitlist import (
     check_place_for,
@@ -181,7 +181,7 @@ def check_join_answers(
     errors = {key: NO_SUCH_QUESTION for key in answers if key not in asked}
     kept: dict[str, str] = {}
     for question in questions:
-        key = question.field_name
+        key = answer_field(question)
         value = str(answers.get(key) or "").strip()
         if question.required and not value:
             errors[key] = ANSWER_REQUIRED
