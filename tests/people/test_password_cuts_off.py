@@ -13,7 +13,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.mentorships.models import CalendarFeed
 from tandem.mentorships.services import calendar_feed_ensure
 from tandem.people.models import ApiToken
-from tandem.people.services import api_token_create, user_password_set
+from tandem.people.services import api_token_create, passwords, user_password_set
 from tests.people.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,22 @@ def test_a_password_a_site_admin_sets_cuts_off_the_same(client):
     assert user.check_password(NEW)
     assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
     assert CalendarFeed.objects.get(user=user).token != old_feed
+
+
+def test_a_site_admins_password_is_not_kept_when_the_cut_off_fails(client, monkeypatch):
+    """The password and the cut-off are one transaction (review): a rotator that fails leaves
+    the old password, not a new one with the old tokens still working."""
+
+    def broken(*, user):
+        raise RuntimeError("the feed could not be replaced")
+
+    monkeypatch.setattr(passwords, "_ROTATORS", [broken])
+    user = UserFactory()
+    client.raise_request_exception = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": NEW, "password2": NEW, "usable_password": "true"},
+    )
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

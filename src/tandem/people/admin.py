@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.db import transaction
 from django.db.models import Count
 
 from tandem.core.admin import PreciseDateTimes
@@ -97,9 +98,10 @@ class PasswordSetBySiteAdminForm(AdminPasswordChangeForm):
     copy, as the person's own new password does (docs/people.md, *A new password*)."""
 
     def save(self, commit: bool = True) -> Any:
-        user = super().save(commit=commit)
-        if commit:
-            credentials_cut_off(user=user)
+        with transaction.atomic():  # the password and the cut-off, or neither
+            user = super().save(commit=commit)
+            if commit:
+                credentials_cut_off(user=user)
         return user
 
 
