@@ -3,9 +3,11 @@ tokens and the calendar feed's address (leftovers review: a reset left them all 
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -111,3 +113,28 @@ def test_a_site_admins_password_is_not_kept_when_the_cut_off_fails(client, monke
     )
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_a_password_set_by_changepassword_cuts_off_the_same(monkeypatch):
+    """``tandem manage changepassword`` (Django's own command) saved the password alone
+    (second privacy review, live on PostgreSQL: the stolen token still answered 200 and the
+    old feed address still served the meetings); any ``set_password`` and save now cuts off
+    through ``CutOffOnNewPassword``."""
+    user = UserFactory()
+    _, secret = api_token_create(user=user, name="script")
+    old_feed = calendar_feed_ensure(user=user).token
+    monkeypatch.setattr("getpass.getpass", lambda *args, **kwargs: NEW)
+    call_command("changepassword", user.email, stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/people/me").status_code == 401
+    assert CalendarFeed.objects.get(user=user).token != old_feed
+    assert Client().get(reverse("calendar_feed", args=[old_feed])).status_code == 404
+
+
+def test_a_new_account_with_a_password_has_nothing_to_cut_off():
+    """The hook runs on every save after ``set_password``, new accounts included: it makes
+    them no feed and revokes nothing."""
+    user = UserFactory()
+    assert not CalendarFeed.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()

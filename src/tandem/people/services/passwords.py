@@ -45,9 +45,10 @@ def user_password_set(*, user: User, password: str) -> int:
         message = " ".join(error.messages)
         raise ApplicationError(message, fields={"new_password1": message}) from None
     with transaction.atomic():
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
         user.set_password(password)
-        user.save(update_fields=["password"])
-        return credentials_cut_off(user=user)
+        user.save(update_fields=["password"])  # CutOffOnNewPassword: credentials_cut_off
+    return revoked
 
 
 def credentials_cut_off(*, user: User) -> int:
@@ -61,3 +62,24 @@ def credentials_cut_off(*, user: User) -> int:
         for rotator in _ROTATORS:
             rotator(user=user)
     return revoked
+
+
+class CutOffOnNewPassword:
+    """Listed in ``AUTH_PASSWORD_VALIDATORS`` for Django's ``password_changed`` hook, which
+    ``User.save`` calls after every ``set_password``: whatever sets the password (this module,
+    the site admin's form, ``tandem manage changepassword``, a script), the cut-off follows in
+    the same save. Before it, ``changepassword`` left the person's API tokens and calendar feed
+    address working (second privacy review). Checks nothing about the password itself."""
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        return None
+
+    def password_changed(self, password: str, user: User | None = None) -> None:
+        if user is not None and user.pk is not None:
+            credentials_cut_off(user=user)
+
+    def get_help_text(self) -> str:
+        return (
+            "A new password signs you out everywhere, revokes your API tokens and gives your "
+            "calendar feed a new address."
+        )
