@@ -90,7 +90,7 @@ def test_admin_import_reports_bad_row_then_imports_fixed_file(page, tmp_path):
     page.goto(f"/programs/{program.slug}/import/")
     page.locator("input[type=file]").set_input_files(str(broken))
     page.get_by_role("button", name="Check the file").click()
-    error_row = page.locator("table tbody tr").filter(has_text="timezone")
+    error_row = page.locator("table tbody tr").filter(has_text="Mars/Olympus")
     error_row.wait_for()
     assert error_row.locator("td").first.inner_text() == "4"
     assert not User.objects.filter(email__in=["ana@example.org", "cy@example.org"]).exists()

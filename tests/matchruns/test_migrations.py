@@ -63,9 +63,17 @@ def test_stored_texts_get_their_criterion_and_go_back():
     assert left.reasons == ["every compatible mentor was full"]
 
 
+# Causes whose words the core wrote after 0003 (runs have stored them with their criterion ever
+# since, so no plain text of theirs reaches the migration): the floor's words were
+# not_selected's then, and not_selected has new words.
+WORDED_SINCE = {"group_floor", "not_selected"}
+
+
 def test_every_unmatched_text_of_the_core_is_known():
     for key, text in explain.UNMATCHED.items():
-        assert migration.unmatched_criterion(text) == key
+        if key not in WORDED_SINCE:
+            assert migration.unmatched_criterion(text) == key
+    assert migration.unmatched_criterion(explain.UNMATCHED["group_floor"]) == "not_selected"
 
 
 # The core's pair texts when runs stored plain texts (before 0003); today's words differ, and

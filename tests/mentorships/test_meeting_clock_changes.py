@@ -22,15 +22,15 @@ from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 SKIPPED = (
-    "02:30 does not exist on 29 March 2026 in Europe/Berlin: clocks go forward an hour; pick "
+    "02:30 does not exist on 29 Mar 2026 in Europe/Berlin: clocks go forward an hour; pick "
     "another time."
 )
 TWICE = (
-    "02:30 happens twice on 25 October 2026 in Europe/Berlin (clocks go back an hour): the "
+    "02:30 happens twice on 25 Oct 2026 in Europe/Berlin (clocks go back an hour): the "
     "meeting is at the first, 02:30 CEST (UTC+02:00), before the clocks go back."
 )
 MOVED = (
-    "02:30 does not exist on 29 March 2026 in Europe/Berlin (clocks go forward an hour), so "
+    "02:30 does not exist on 29 Mar 2026 in Europe/Berlin (clocks go forward an hour), so "
     "this meeting of the series is at 03:30 there instead."
 )
 

@@ -96,7 +96,7 @@ def local_moment(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime:
     >>> local_moment(date(2026, 3, 29), time(2, 30), berlin)
     Traceback (most recent call last):
     ...
-    tandem.mentorships.scheduling.NoSuchLocalTime: 02:30 does not exist on 29 March 2026 in \
+    tandem.mentorships.scheduling.NoSuchLocalTime: 02:30 does not exist on 29 Mar 2026 in \
 Europe/Berlin: clocks go forward an hour; pick another time.
     >>> local_moment(date(2026, 10, 25), time(2, 30), berlin).isoformat()
     '2026-10-25T02:30:00+02:00'
@@ -143,7 +143,7 @@ def moved_by_clock_change(
     >>> first = datetime(2026, 3, 22, 2, 30, tzinfo=berlin)
     >>> moved_by_clock_change(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), series_start=first,
     ...                       zone=berlin)
-    '02:30 does not exist on 29 March 2026 in Europe/Berlin (clocks go forward an hour), so \
+    '02:30 does not exist on 29 Mar 2026 in Europe/Berlin (clocks go forward an hour), so \
 this meeting of the series is at 03:30 there instead.'
     """
     local = moment.astimezone(zone)
