@@ -19,6 +19,12 @@ from urllib.parse import urlparse
 
 import pytest
 from asgiref.sync import async_to_sync
+from hypothesis import settings
+
+# CI (``.ci/run``) draws the same examples on every run, so a red run is one a rerun reproduces;
+# ``make test`` on a laptop keeps drawing new ones, which is how the suite finds new cases.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("TANDEM_HYPOTHESIS_PROFILE", "default"))
 
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
 REDIS_URL = os.environ.get("TANDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

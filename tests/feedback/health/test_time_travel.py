@@ -35,7 +35,7 @@ CHANGES = [
 
 
 def in_zone(signals: HealthSignals, zone: ZoneInfo) -> HealthSignals:
-    """The same mentorship with every moment written in ``zone``."""
+    """The same mentorship with every moment written in ``zone``, but for a pause's end."""
 
     def move(moment: datetime) -> datetime:
         return moment.astimezone(zone)
@@ -50,7 +50,9 @@ def in_zone(signals: HealthSignals, zone: ZoneInfo) -> HealthSignals:
         overdue_action_items=tuple(map(move, signals.overdue_action_items)),
         replies=tuple(replace(r, at=move(r.at)) for r in signals.replies),
         pulses=tuple(replace(p, at=move(p.at)) for p in signals.pulses),
-        paused=tuple(Pause(move(p.start), move(p.end)) for p in signals.paused),
+        # A pause's end stays in its own zone: that zone is data (the declarer's, in which
+        # "Paused until <day>" names the day back, as the pauses page does), not presentation.
+        paused=tuple(Pause(move(p.start), p.end) for p in signals.paused),
         meetings_booked=tuple(
             Booking(move(b.start), move(b.booked_at)) for b in signals.meetings_booked
         ),
