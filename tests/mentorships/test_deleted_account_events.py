@@ -16,14 +16,21 @@ from tests.programs.factories import EnrolmentFactory, ProgramFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_timeline_summaries_forget_the_deleted_name():
+def pair_with_leaver(first_name: str, last_name: str):
+    """A mentorship whose mentor (named as given, with a known password) is about to delete
+    their account, and whose mentee is Thandiwe Santos."""
     m = mentorship()
     gone, other = m.mentor, m.mentee
-    gone.first_name, gone.last_name = "Sofia", "Silva"
+    gone.first_name, gone.last_name = first_name, last_name
     gone.set_password(PASSWORD)
     gone.save()
     other.first_name, other.last_name = "Thandiwe", "Santos"
     other.save()
+    return m, gone, other
+
+
+def test_timeline_summaries_forget_the_deleted_name():
+    m, gone, other = pair_with_leaver("Sofia", "Silva")
     mine = event_add(
         mentorship=m,
         actor=gone,
@@ -46,13 +53,7 @@ def test_timeline_summaries_forget_the_deleted_name():
 def test_summaries_written_with_a_nameless_persons_address_forget_it_too():
     """Until a nameless account read as ``NAMELESS_MEMBER`` (live privacy review), summaries
     named it by its address; deleting the account erases the address as it does a name."""
-    m = mentorship()
-    gone, other = m.mentor, m.mentee
-    gone.first_name = gone.last_name = ""
-    gone.set_password(PASSWORD)
-    gone.save()
-    other.first_name, other.last_name = "Thandiwe", "Santos"
-    other.save()
+    m, gone, other = pair_with_leaver("", "")
     old = event_add(
         mentorship=m,
         actor=gone,
