@@ -138,3 +138,48 @@ def test_a_new_account_with_a_password_has_nothing_to_cut_off():
     user = UserFactory()
     assert not CalendarFeed.objects.filter(user=user).exists()
     assert not ApiToken.objects.filter(user=user).exists()
+
+
+def _count_cut_offs(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    monkeypatch.setattr(passwords, "_ROTATORS", [lambda *, user: calls.append(user.pk)])
+    return calls
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"password1": NEW, "password2": NEW, "usable_password": "true"},
+        {"usable_password": "false", "unset-password": "Disable password-based authentication"},
+    ],
+)
+def test_a_site_admin_cuts_off_once(client, monkeypatch, form):
+    """A password a site admin set was cut off twice (third privacy review): by the
+    ``password_changed`` hook and again by the form, so the feed's address changed twice.
+    An unusable password, which Django saves without the hook, is cut off once too."""
+    calls = _count_cut_offs(monkeypatch)
+    user = UserFactory()
+    _, secret = api_token_create(user=user, name="script")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:auth_user_password_change", args=[user.pk]), form)
+    assert response["Location"] == reverse("admin:people_user_change", args=[user.pk])
+    assert calls == [user.pk]
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/people/me").status_code == 401
+
+
+def test_the_password_pages_say_what_a_new_password_cuts_off_once(client, mailoutbox):
+    """The reset page said it twice (its own words, then the password rules': the validator's
+    help text) and the site admin's form told the admin that it "signs you out"."""
+    user = UserFactory(email="once@example.org")
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[-1].body).group(1)
+    page = client.get(link, follow=True).content.decode()
+    assert page.count("calendar feed") == 1
+    assert "at least 8 characters" in page
+    assert "<li></li>" not in page
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = client.get(reverse("admin:auth_user_password_change", args=[user.pk]))
+    text = form.content.decode()
+    assert "signs you out" not in text
+    assert "Saving signs this person out everywhere" in text
+    assert "<li></li>" not in text

@@ -15,6 +15,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.db import transaction
 from django.db.models import Count
+from django.utils.html import format_html
 
 from tandem.core.admin import PreciseDateTimes
 from tandem.people.models import (
@@ -33,7 +34,13 @@ from tandem.people.services import (
     credentials_cut_off,
     profile_refresh_availability,
 )
+from tandem.people.services.passwords import password_rules_help
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
+
+SITE_ADMIN_CUT_OFF = (
+    "Saving signs this person out everywhere, revokes their API tokens and gives their "
+    "calendar feed a new address, whether you set a password or disable it."
+)
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -95,12 +102,20 @@ class UserEditForm(UserChangeForm):
 
 class PasswordSetBySiteAdminForm(AdminPasswordChangeForm):
     """A password a site admin sets (or makes unusable) cuts off what the old one let anyone
-    copy, as the person's own new password does (docs/people.md, *A new password*)."""
+    copy, as the person's own new password does (docs/people.md, *A new password*): once, by
+    ``CutOffOnNewPassword`` as a new password is saved, or here for an unusable one, which
+    Django saves without that hook (third privacy review: a new password was cut off twice,
+    the calendar feed's address replaced twice)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = password_rules_help()
+        self.fields["password1"].help_text = format_html("{}<p>{}</p>", rules, SITE_ADMIN_CUT_OFF)
 
     def save(self, commit: bool = True) -> Any:
         with transaction.atomic():  # the password and the cut-off, or neither
             user = super().save(commit=commit)
-            if commit:
+            if commit and not user.has_usable_password():
                 credentials_cut_off(user=user)
         return user
 

@@ -7,7 +7,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
@@ -40,6 +40,7 @@ from tandem.people.services.accounts import (
 )
 from tandem.people.services.common import blank_name
 from tandem.people.services.manager import MANAGER_EMAIL_MAX_LENGTH, MANAGER_NAME_MAX_LENGTH
+from tandem.people.services.passwords import password_rules_help
 from tandem.people.services.profiles import TEXT_LIMITS
 from tandem.people.services.tokens import TOKEN_NAME_LIMIT
 
@@ -139,6 +140,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         if self.request is not None and login_is_throttled(email=email, ip=client_ip(self.request)):
             raise ValidationError(login_throttle_message(), code="throttled")
         return super().clean()
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form with the password rules alone under the field: the page
+    says what saving cuts off (``password_rules_help``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_rules_help()
 
 
 class TimezoneInput(forms.TextInput):

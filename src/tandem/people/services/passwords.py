@@ -64,6 +64,16 @@ def credentials_cut_off(*, user: User) -> int:
     return revoked
 
 
+def password_rules_help() -> str:
+    """The password rules under a new-password field, as Django lists them but without the
+    validators that set no rule (``CutOffOnNewPassword``): each page says what a new password
+    cuts off in its own words, once (third privacy review: the reset page said it twice, and
+    told a site admin setting someone's password that it "signs you out")."""
+    validators = password_validation.get_default_password_validators()
+    rules = [validator for validator in validators if validator.get_help_text()]
+    return password_validation.password_validators_help_text_html(rules)
+
+
 class CutOffOnNewPassword:
     """Listed in ``AUTH_PASSWORD_VALIDATORS`` for Django's ``password_changed`` hook, which
     ``User.save`` calls after every ``set_password``: whatever sets the password (this module,
@@ -79,7 +89,4 @@ class CutOffOnNewPassword:
             credentials_cut_off(user=user)
 
     def get_help_text(self) -> str:
-        return (
-            "A new password signs you out everywhere, revokes your API tokens and gives your "
-            "calendar feed a new address."
-        )
+        return ""  # no rule to state (``password_rules_help`` leaves it out)

@@ -23,6 +23,7 @@ from tandem.people import selectors, services
 from tandem.people.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
+    NewPasswordForm,
     SignUpForm,
 )
 from tandem.people.ratelimit import client_ip, email_send_allowed, email_throttle_message
@@ -144,6 +145,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
     def dispatch(self, *args, **kwargs):
