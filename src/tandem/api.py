@@ -8,6 +8,7 @@ Django answers around them (unknown paths, methods, 500s).
 import copy
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
@@ -20,6 +21,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from tandem.core.api_methods import answering_head
 from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
@@ -216,6 +219,20 @@ def _api_operation(view_func: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+class _UtcEncoder(NinjaJSONEncoder):
+    """Every instant in UTC (``...Z``), as it is stored: a meeting scheduled or moved with
+    ``+01:00`` was echoed with that offset, and read back in UTC (an API review)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            o = o.astimezone(UTC)
+        return super().default(o)
+
+
+class UtcJSONRenderer(JSONRenderer):
+    encoder_class = _UtcEncoder
+
+
 class TandemAPI(NinjaAPI):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -250,6 +267,7 @@ api = TandemAPI(
     "personal API token sent as `Authorization: Bearer <token>`.",
     auth=api_auth,
     parser=JsonObjectParser(),
+    renderer=UtcJSONRenderer(),
     docs_decorator=require_safe,
 )
 api.add_decorator(_api_operation, mode="operation")
