@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, get_origin
 
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
@@ -164,6 +164,18 @@ def _field_names(operation: Any) -> set[str]:
     return names
 
 
+def _keyed_fields(operation: Any) -> list[str]:
+    """The body's fields that are objects keyed by the client (``answers``: ``{key: value}``)."""
+    return [
+        name
+        for model in operation.models
+        if model.__ninja_param_source__ == "body"
+        for field in model.model_fields.values()
+        for name, inner in getattr(field.annotation, "model_fields", {}).items()
+        if get_origin(inner.annotation) is dict
+    ]
+
+
 def _query_names(operation: Any) -> set[str]:
     """The operation's query parameters."""
     return {
@@ -187,13 +199,23 @@ def _refuse_repeated_query(request: HttpRequest, names: set[str]) -> None:
         raise ApplicationError("Some fields are invalid.", fields=fields, status=422)
 
 
-def _in_api_names(exc: ApplicationError, names: set[str]) -> ApplicationError:
-    """A service names what it was given (``recipient``, ``owner``, ``meeting``, as the pages'
-    forms do); the API client sent ``recipient_id``: the error names the field the client
-    sent."""
+def _in_api_name(field: str, names: set[str], keyed: list[str]) -> str:
+    if field in names or field == "__all__" or field.split(".")[0] in names:
+        return field
+    if f"{field}_id" in names:
+        return f"{field}_id"
+    # A key the client chose inside an object of the body (a join question's ``q5`` of
+    # ``answers``), named by its path there as a schema error names it.
+    return f"{keyed[0]}.{field}" if len(keyed) == 1 else field
+
+
+def _in_api_names(exc: ApplicationError, names: set[str], keyed: list[str]) -> ApplicationError:
+    """A service names what it was given (``recipient``, ``owner``, ``meeting``, a question's
+    ``q5``, as the pages' forms do); the API client sent ``recipient_id`` and
+    ``answers.q5``: the error names the field the client sent (an API review found join
+    answers sent as ``answers.q5`` and refused as ``q5``)."""
     exc.fields = {
-        f"{field}_id" if field not in names and f"{field}_id" in names else field: message
-        for field, message in exc.fields.items()
+        _in_api_name(field, names, keyed): message for field, message in exc.fields.items()
     }
     return exc
 
@@ -204,6 +226,7 @@ def _api_operation(view_func: Callable[..., Any]) -> Callable[..., Any]:
     names."""
     operation = view_func._ninja_operation  # type: ignore[attr-defined]
     takes_body, names = _takes_body(operation), _field_names(operation)
+    keyed = _keyed_fields(operation)
     query = _query_names(operation)
 
     @wraps(view_func)
@@ -214,7 +237,7 @@ def _api_operation(view_func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view_func(request, *args, **kwargs)
         except ApplicationError as exc:
-            raise _in_api_names(exc, names) from None
+            raise _in_api_names(exc, names, keyed) from None
 
     return run
 

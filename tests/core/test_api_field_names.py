@@ -4,7 +4,8 @@ Services name what they were given, as the pages' forms do (``recipient``, ``own
 ``meeting``); an API review found the 400s of ``POST /api/mentorships/requests`` and of
 ``POST /api/mentorships/{id}/action-items`` naming them, where the body's fields are
 ``recipient_id``, ``owner_id`` and ``meeting_id``: a client could not tell which input was
-wrong. The pages keep the form's names.
+wrong. The same for a key inside an object of the body: a join's or a check-in's answer is
+``answers.<key>``. The pages keep the form's names.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import pytest
 
 from tandem.mentorships.services.requests import NOT_TO_SELF, RECIPIENT_NOT_ELIGIBLE
 from tandem.mentorships.services.work import MEETING_NOT_IN_MENTORSHIP, OWNER_NOT_PARTICIPANT
-from tandem.programs.models import Role
+from tandem.programs.models import EnrolmentQuestion, Role
+from tandem.programs.services.enrolments import ANSWER_REQUIRED
 from tests.mentorships.factories import call, meeting, member, mentorship
-from tests.programs.factories import ProgramFactory
+from tests.programs.factories import InvitationFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,20 @@ def test_a_field_the_body_has_keeps_its_name(client):
     response = call(client, "post", url, pair.mentee, body)
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"description"}
+
+
+def test_a_join_answer_is_named_by_its_place_in_the_body(client):
+    """API review: join answers are sent as ``answers.q5`` and were refused as ``q5``."""
+    program = ProgramFactory()
+    asked = EnrolmentQuestion.objects.create(
+        program=program, role="mentee", prompt="Why?", required=True
+    )
+    link = InvitationFactory(program=program, role="mentee")
+    url = f"/api/programs/join/{link.token}"
+    joiner = member(ProgramFactory())
+    response = call(client, "post", url, joiner, {"answers": {f"q{asked.pk}": " "}})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {f"answers.q{asked.pk}": ANSWER_REQUIRED}
+    not_text = call(client, "post", url, joiner, {"answers": {f"q{asked.pk}": 3}})
+    assert not_text.status_code == 422
+    assert list(not_text.json()["fields"]) == [f"answers.q{asked.pk}"]

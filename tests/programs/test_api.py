@@ -267,16 +267,18 @@ def test_join_refuses_an_answer_to_a_question_not_asked(client, program):
     assert response.json() == {
         "detail": "Some answers need attention.",
         "fields": {
-            f"q{asked.pk}": ANSWER_TOO_LONG,
-            f"q{other.pk}": NO_SUCH_QUESTION,
-            "why": NO_SUCH_QUESTION,
+            f"answers.q{asked.pk}": ANSWER_TOO_LONG,
+            f"answers.q{other.pk}": NO_SUCH_QUESTION,
+            "answers.why": NO_SUCH_QUESTION,
         },
     }
     # A role asked nothing takes no answers either.
     mentor_link = InvitationFactory(program=program, role="mentor")
     other.delete()
     response = api.post(f"join/{mentor_link.token}", {"answers": {"q1": "Hello"}})
-    assert response.status_code == 400 and response.json()["fields"] == {"q1": NO_SUCH_QUESTION}
+    assert response.status_code == 400 and response.json()["fields"] == {
+        "answers.q1": NO_SUCH_QUESTION
+    }
     response = api.post(f"join/{invitation.token}", {"answers": {f"q{asked.pk}": "Growth"}})
     assert response.status_code == 201
     assert response.json()["answers"] == {"Why?": "Growth"}

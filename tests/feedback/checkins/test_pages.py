@@ -224,8 +224,8 @@ def test_api_errors_name_the_question(client, world):
     )
     assert wrong.status_code == 400
     assert wrong.json()["fields"] == {
-        "progress": "Choose a number from 1 to 5.",
-        "meeting_useful": ANSWER_REQUIRED,
+        "answers.progress": "Choose a number from 1 to 5.",
+        "answers.meeting_useful": ANSWER_REQUIRED,
     }
     malformed = client.post(url, json.dumps({"answers": []}), content_type="application/json")
     assert malformed.status_code == 422

@@ -79,11 +79,8 @@ def _answer(question: Question, raw: Any) -> tuple[Any, str | None]:
         return None, ANSWER_REQUIRED if question.get("required") else None
     if question["type"] == "scale":
         low, high = question.get("low", SCALE_LOW), question.get("high", SCALE_HIGH)
-        try:
-            value = int(raw) if not isinstance(raw, bool) else None
-        except (TypeError, ValueError):
-            value = None
-        if value is None or not low <= value <= high or str(raw).strip() != str(value):
+        value = _whole_number(raw)
+        if value is None or not low <= value <= high:
             return None, BAD_SCALE.format(low=low, high=high)
         return value, None
     if question["type"] == "choice":
@@ -96,6 +93,22 @@ def _answer(question: Question, raw: Any) -> tuple[Any, str | None]:
     if len(text) > CHECKIN_COMMENT_LIMIT:
         return None, TEXT_TOO_LONG.format(limit=CHECKIN_COMMENT_LIMIT)
     return text or None, None
+
+
+def _whole_number(raw: Any) -> int | None:
+    """A scale's answer as one int however it came: ``3``, ``3.0`` (a JSON client's number)
+    or ``"3"`` (the page's form); None for anything else (``3.5``, ``"3.0"``, ``true``). A
+    review found ``"3"`` taken and ``3.0`` refused."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    if isinstance(raw, int):
+        return raw
+    text = raw.strip() if isinstance(raw, str) else ""
+    if text.isascii() and text.isdigit() and str(int(text)) == text:
+        return int(text)
+    return None
 
 
 def check_answers(questions: list[Question], given: Mapping[str, Any]) -> dict[str, Any]:
