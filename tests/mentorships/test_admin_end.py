@@ -226,7 +226,7 @@ class TestThePage:
         page = client.get(response["Location"]).content.decode()
         assert "The mentorship has ended. Both of them have been told" in page
         assert "by the program admin" in page and REASON in page
-        assert "The program&#x27;s decision." in page
+        assert f"The program&#x27;s decision: {REASON}" in page
         m.refresh_from_db()
         assert (m.state, m.end_category) == (MentorshipState.ENDED_EARLY, "program")
 
@@ -302,7 +302,7 @@ def test_the_program_list_names_the_category_with_the_reason(client):
     )
     client.force_login(admin)
     listed = client.get(reverse("program_mentorships", args=[m.program_id])).content.decode()
-    assert "Not the right fit. Different pace" in listed
+    assert "Not the right fit: Different pace" in listed
     client.force_login(m.mentor)  # told only that it ended, never why
     listed = client.get(reverse("program_mentorships", args=[m.program_id]))
     assert "Not the right fit" not in listed.content.decode()

@@ -128,6 +128,13 @@ class Mentorship(models.Model):
         )
 
     @property
+    def end_reason_text(self) -> str:
+        """Why it ended early, as every page shows it: the category, then the note after a
+        colon ("Something else: Moving teams"; it read "Something else. Moving teams")."""
+        category = self.get_end_category_display() if self.end_category else ""
+        return ": ".join(part for part in (category, self.end_reason) if part)
+
+    @property
     def ended_by_admin(self) -> bool:
         """Ended by someone outside the pair: an admin of its program."""
         return self.ended_by_id is not None and self.ended_by_id not in (

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from django import template
 from django.utils import timezone
 
-from tandem.core.templatetags.readable_dates import day
+from tandem.core.templatetags.readable_dates import day, day_in
 from tandem.mentorships import selectors
 from tandem.mentorships.models import Meeting, MeetingFormat
 from tandem.mentorships.services.agreement_content import EXPECTATION_LABELS, agreement_gaps
@@ -24,6 +24,19 @@ def in_zone(value, zone):
     # Naive on purpose: Django's ``date`` filter would convert an aware value back into the
     # viewer's zone.
     return value.astimezone(zone).replace(tzinfo=None)
+
+
+@register.filter
+def agreed_dates(mentorship) -> str:
+    """The dates a mentorship runs, as its page and both lists show them; one that ended before
+    its agreed first day never ran them, so they say that instead (ui review: the page and the
+    lists read "10 Dec 2026 – 10 Jun 2027" for a pair that ended on 3 Dec)."""
+    if mentorship.ended_before_start:
+        ended = day_in(mentorship.ended_at)
+        return f"Ended {ended}, before its start on {day(mentorship.starts_on)}"
+    if mentorship.starts_on is None or mentorship.ends_on is None:
+        return ""
+    return f"{day(mentorship.starts_on)} – {day(mentorship.ends_on)}"
 
 
 @register.filter
