@@ -3,7 +3,6 @@ program's oversight list for its admins, and the admins' one-click actions."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.api_types import AuthenticatedRequest
@@ -120,14 +118,6 @@ def _link(name: str) -> tuple[str, str]:
     return before, after
 
 
-def _short_day(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    same_year = local.year == timezone.localdate().year
-    return f"{local.day} {local:%b}" + ("" if same_year else f" {local.year}")
-
-
 def _row(health: MentorshipHealth, user: User, links: dict[str, tuple[str, str]]) -> dict[str, Any]:
     mentorship = health.mentorship
     url = {name: f"{before}{mentorship.pk}{after}" for name, (before, after) in links.items()}
@@ -140,8 +130,6 @@ def _row(health: MentorshipHealth, user: User, links: dict[str, tuple[str, str]]
         "badge": BADGES.get(health.state, ""),
         "concerns": _concerns(health, admin=outside),
         "next_step": next_step(health, admin=outside),
-        "since": _short_day(health.state_since),
-        "last_activity": _short_day(health.last_activity_at),
         "acts": outside,
     }
 
