@@ -60,3 +60,8 @@ def test_a_tick_that_raises_does_not_end_the_ticking(monkeypatch):
     ticker.start()
     ticker.join(timeout=30)
     assert not ticker.is_alive() and len(calls) == 2
+
+
+def test_a_tick_at_an_unreadable_moment_names_the_option():
+    with pytest.raises(django.core.management.CommandError, match=r"--now: '2026-02-30'"):
+        django.core.management.call_command("tandem_tick", now="2026-02-30")

@@ -187,6 +187,22 @@ def test_the_daily_sweep_takes_the_missing_and_the_day_old():
     assert mentorships_due_daily(now=now, limit=10) == []
 
 
+def test_health_computed_in_the_future_is_taken_again_and_is_no_history():
+    """``tandem_tick --now`` a month ahead stored rows "computed" then: the daily sweep
+    waited for the real clock to pass them, so the pair's health stayed a month ahead."""
+    now = timezone.now()
+    month, hours = at_risk_pair(now), at_risk_pair(now)
+    health_refresh(mentorships=[month], now=now + timedelta(days=30))
+    health_refresh(mentorships=[hours], now=now + timedelta(hours=2))
+    states = dict(MentorshipHealth.objects.values_list("mentorship", "state"))
+    assert (states[month.pk], states[hours.pk]) == ("stalled", "at_risk")
+    assert {m.pk for m in mentorships_due_daily(now=now, limit=10)} == {month.pk, hours.pk}
+    assert health_sweep_daily(now)["assessed"] == 2
+    back = MentorshipHealth.objects.values_list("state", "computed_at", "state_since")
+    # The same state as two hours "later" is not a state held since then.
+    assert set(back) == {("at_risk", now, now)}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_nudge_and_alert_once(postgres_only):
     import threading

@@ -336,9 +336,15 @@ def active_mentorships() -> QuerySet[Mentorship]:
 
 
 def mentorships_due_daily(*, now: datetime, limit: int) -> list[Mentorship]:
-    """Active mentorships whose health is missing or a day old, oldest first (``limit`` of
-    them: the daily sweep runs every few minutes and takes a bounded share each time)."""
-    stale = Q(health__isnull=True) | Q(health__computed_at__lte=now - timedelta(days=1))
+    """Active mentorships whose health is missing, a day old or computed after ``now`` (by
+    ``tandem manage tandem_tick --now`` in the future, or a clock set back: left alone, such a
+    row would wait for the real clock to pass it), oldest first (``limit`` of them: the daily
+    sweep runs every few minutes and takes a bounded share each time)."""
+    stale = (
+        Q(health__isnull=True)
+        | Q(health__computed_at__lte=now - timedelta(days=1))
+        | Q(health__computed_at__gt=now)
+    )
     return list(active_mentorships().filter(stale).order_by("health__computed_at", "pk")[:limit])
 
 

@@ -220,7 +220,8 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
         locked = lockable(
             MentorshipHealth.objects.filter(pk__in=list(by_id)).order_by("pk"), for_update=True
         )
-        previous = {row.pk: row for row in locked if row.state}
+        # A row computed after ``now`` (a tick run as a future moment) is no history of it.
+        previous = {row.pk: row for row in locked if row.state and row.computed_at <= now}
         rows, snapshots = [], []
         for pk, mentorship in by_id.items():
             before = previous.get(pk)

@@ -7,7 +7,7 @@ database first.
 
 from datetime import datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tandem.notify.periodic import run_periodic_jobs
@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="ISO datetime to run as (testing); default: now.")
 
     def handle(self, *args, now=None, **options):
-        moment = datetime.fromisoformat(now) if now else timezone.now()
+        try:
+            moment = datetime.fromisoformat(now) if now else timezone.now()
+        except ValueError as error:
+            raise CommandError(f"--now: {now!r} is not an ISO date and time ({error}).") from None
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         for name, result in run_periodic_jobs(moment).items():
