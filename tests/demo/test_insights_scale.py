@@ -179,3 +179,25 @@ def test_unmatched_reasons_are_what_the_engine_stores(built):
         real = unmatched_reason(reason["criterion"])
         assert reason == {"criterion": real.criterion, "text": real.text, "kind": real.kind}
         assert reason["kind"] == NOTE
+
+
+def test_each_side_reads_a_health_that_no_answer_made(built):
+    """The history's health rows had no side views, so the pair read the full state, with the
+    reasons read from check-in answers left out (third privacy review, live: a mentor read
+    "at risk" beside a lone cancellation of no weight, so the mentee had answered low). Each
+    side's view leaves those reasons out, and a view that lost one reads on track."""
+    rows = MentorshipHealth.objects.filter(mentorship__program__slug="small")
+    assert rows.exists()
+    from_answers = {"low_pulse", "high_pulse"}
+    withheld = 0
+    for row in rows:
+        assert set(row.views) == {"mentor", "mentee"}
+        codes = {reason["code"] for reason in row.reasons}
+        for view in row.views.values():
+            assert not {reason["code"] for reason in view["reasons"]} & from_answers
+            if codes & from_answers:
+                withheld += 1
+                assert view["state"] == "on_track"
+            else:
+                assert view["state"] == row.state
+    assert withheld

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from tandem.demo.insights_scale.pairs import Pair
 from tandem.demo.insights_scale.rows import Row, first_id, insert
 from tandem.demo.insights_scale.world import DAY, WEEK, World
+from tandem.feedback.health import REASONS
 from tandem.feedback.models import (
+    FLAGGED_STATES,
     CheckIn,
     CheckInKind,
     Divergence,
@@ -174,6 +176,7 @@ def _snapshots(
                 codes = _codes(world, level)
             moment += DAY * rng.randint(14, 28)
         if pair.state == MentorshipState.ACTIVE:
+            reasons = [{"code": c, "text": c.replace("_", " "), "weight": 0} for c in codes]
             current.append(
                 {
                     "mentorship_id": pair.pk,
@@ -181,14 +184,33 @@ def _snapshots(
                     "state": LEVELS[level],
                     "score": SCORES[level],
                     "signals": {},
-                    "reasons": [
-                        {"code": c, "text": c.replace("_", " "), "weight": 0} for c in codes
-                    ],
+                    "reasons": reasons,
+                    "views": _side_views(LEVELS[level], reasons, since),
                     "last_activity_at": end - DAY * rng.uniform(0, 20),
                     "state_since": since,
                     "computed_at": world.now - timedelta(hours=3),
                 }
             )
+
+
+def _side_views(state: str, reasons: list[Row], since: datetime) -> dict[str, Row]:
+    """What each of the pair reads (``feedback.services.health_sides``): these made-up reasons
+    name no side, so both views leave out those read from check-in answers, and a view that
+    lost one reads on track, a state no answer made (third privacy review: without views the
+    pair read the full state, and "at risk" beside a lone cancellation of no weight told a
+    mentor that the mentee had answered low)."""
+    kept = [reason for reason in reasons if not REASONS[reason["code"]].from_answers]
+    if len(kept) < len(reasons):
+        state = HealthState.ON_TRACK
+    flagged = since.isoformat() if state in FLAGGED_STATES else None
+    view = {
+        "state": state,
+        "state_since": since.isoformat(),
+        "flagged_since": flagged,
+        "reasons": kept,
+        "changed_at": since.isoformat(),
+    }
+    return {"mentor": view, "mentee": dict(view)}
 
 
 def _codes(world: World, level: int) -> list[str]:
