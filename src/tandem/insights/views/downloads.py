@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
@@ -20,8 +21,9 @@ from tandem.insights.selectors.access import access_program_insights, access_sit
 
 
 def _download(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in; missing or forbidden is the 404 page, a bad range the error page (400), too
-    many computations the error page (429, with ``Retry-After``)."""
+    """Signed in and read only (a POST is a 405); missing or forbidden is the 404 page, a bad
+    range the error page (400), too many computations the error page (429, with
+    ``Retry-After``)."""
 
     @wraps(view)
     def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -35,7 +37,7 @@ def _download(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 response["Retry-After"] = str(error.retry_after)
             return response
 
-    return login_required(not_found_as_404(wrapper))
+    return login_required(not_found_as_404(require_GET(wrapper)))
 
 
 def _range(request: AuthenticatedRequest) -> dict[str, str]:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
@@ -23,6 +24,7 @@ from tandem.programs.selectors import person_ever_enrolled
 
 
 @login_required
+@require_GET
 def mentorship_list(request):
     qs = selectors.mentorship_list_for(user=request.user)
     page_obj = page_of(request, qs, PAGE_SIZE)
@@ -43,6 +45,7 @@ def mentorship_list(request):
 
 @login_required
 @mentorship_errors
+@require_GET
 def program_mentorships(request, program_id: int):
     qs = selectors.mentorship_list_for_program_admin(user=request.user, program_id=program_id)
     page_obj = page_of(request, qs, 50)
@@ -142,6 +145,7 @@ def _goal_rows(goals, *, writable: bool, again: dict[int, dict[str, Any]]) -> li
 
 @login_required
 @mentorship_errors
+@require_GET
 def mentorship_detail(request, mentorship_id: int):
     """One page whose order follows the relationship: the agreement first until both have
     signed; then the next meeting, open action items and goals, the agreement folded away;

@@ -206,6 +206,7 @@ def skill_suggest(request):
 
 
 @login_required
+@require_GET
 def profile_detail(request, user_id: int):
     try:
         profile = selectors.access_profile(user=request.user, user_id=user_id)

@@ -1,0 +1,65 @@
+"""A page that only shows something answers a POST with 405 and ``Allow: GET``, as Django's
+``require_GET`` does, instead of the page again with 200 (review finding: ``POST /programs/``
+answered 200 with the program list).
+
+Every URL pattern is filled with the ids of ``test_forbidden_ids.the_world`` and opened by the
+people who may open it (site admin, the demo pair). A page that answers 200 and shows none of
+them a form posting back to its own address is then posted to (empty body, CSRF not enforced
+by the test client) and must refuse.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from tandem.demo.program import DEMO_ADMIN_EMAIL
+from tandem.people.models import User
+from tests.crawl.html import parse_page
+from tests.crawl.test_forbidden_ids import _KWARG, NOT_PROBED, patterns, the_world
+
+pytestmark = pytest.mark.django_db
+
+# Pages that take a POST although these URLs show none of them their form: leaving is blocked
+# while a mentorship runs, the import's preview has nothing to confirm, and the request form
+# appears once a mentor is chosen (``?recipient=``).
+FORM_NOT_SHOWN_HERE = frozenset({"program_leave", "program_import_preview", "request_new"})
+
+
+def _posts_to_itself(path: str, html: str) -> bool:
+    page = parse_page(f"http://testserver{path}", html)
+    return any(form.method == "post" and urlsplit(form.action).path == path for form in page.forms)
+
+
+def test_a_page_without_a_form_refuses_a_post_with_405():
+    by_route, pair = the_world()
+    clients = []
+    for person in (User.objects.get(email=DEMO_ADMIN_EMAIL), pair.mentor, pair.mentee):
+        client = Client()
+        client.force_login(person)
+        clients.append(client)
+    read_only, accepted = [], []
+    for route, name in patterns():
+        if name in NOT_PROBED:
+            continue
+        path = "/" + _KWARG.sub(lambda m, n=name: str(by_route[m.group(1)](n)), route)
+        opened = [(client, client.get(path)) for client in clients]
+        opened = [(client, page) for client, page in opened if page.status_code == 200]
+        if (
+            not opened
+            or name in FORM_NOT_SHOWN_HERE
+            or any(
+                "html" in page["Content-Type"] and _posts_to_itself(path, page.content.decode())
+                for _, page in opened
+            )
+        ):
+            continue
+        client = opened[0][0]
+        read_only.append(name)
+        answer = client.post(path)
+        if answer.status_code != 405 or "GET" not in answer.get("Allow", ""):
+            accepted.append(f"POST {path} ({name}): {answer.status_code}")
+    assert {"program_list", "mentorship_detail", "dashboard", "meeting_ics"} <= set(read_only)
+    assert not accepted, "\n".join(accepted)
