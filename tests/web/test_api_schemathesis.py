@@ -34,7 +34,7 @@ from tandem.matchruns.models import MatchRun, RunStatus
 from tandem.mentorships.models import Goal
 from tandem.notify.models import Notification
 from tandem.people.services import api_token_create
-from tandem.programs.models import ImportBatch, Role
+from tandem.programs.models import ImportBatch, ParticipantInvitation, Role
 from tests.mentorships import factories as mentoring
 from tests.programs.factories import EnrolmentFactory, InvitationFactory, ProgramFactory
 
@@ -63,6 +63,8 @@ NOT_200 = {
         "/api/insights/{section}": 404,
         "/api/insights/{section}/xlsx": 404,
         "/api/insights/{section}/{table}/csv": 404,
+        # The invitation by email sharing the link's token is the mentee's.
+        "/api/programs/invited/{token}/questions": 404,
     },
     "mentee": {
         "/api/people/me/identity": 404,
@@ -132,6 +134,9 @@ def world(db):
     )
     Notification.objects.create(recipient=pair.mentor, kind="meeting_reminder", title="Soon")
     invitation = InvitationFactory(program=program)
+    ParticipantInvitation.objects.create(
+        program=program, email=pair.mentee.email, role=Role.MENTOR, token=invitation.token
+    )
     batch = ImportBatch.objects.create(
         program=program, uploaded_by=pair.mentor, filename="people.csv", content=b""
     )
@@ -162,6 +167,7 @@ def world(db):
             "meeting_id": meeting.pk,
             "request_id": request.pk,
             "invitation_id": invitation.pk,
+            "token": invitation.token,
             "batch_id": batch.pk,
             "run_id": runs[0].pk,
             "other_id": runs[1].pk,

@@ -33,6 +33,7 @@ from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.notify.services import absolute_url
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
+from tandem.programs.api_joining import router as joining_router
 from tandem.programs.api_schemas import ProgramIn, ProgramOut, ProgramPatch
 from tandem.programs.exports import export_csv_lines
 from tandem.programs.imports import services as import_services
@@ -47,6 +48,7 @@ from tandem.programs.services.enrolments import MAX_INVITATION_USES, TRANSITIONS
 router = Router(tags=["programs"])
 router.add_router("", admins_router)
 router.add_router("", imports_router)
+router.add_router("", joining_router)
 
 
 class EnrolmentOut(Schema):

@@ -4,7 +4,13 @@ same for a link and for an import's invitation."""
 from __future__ import annotations
 
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, EnrolmentQuestion, ParticipantInvitation, Program
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentQuestion,
+    Invitation,
+    ParticipantInvitation,
+    Program,
+)
 
 
 def answer_field(question: EnrolmentQuestion) -> str:
@@ -25,13 +31,21 @@ def join_answers_given(
     return {answer_field(q): given[q.prompt] for q in questions if q.prompt in given}
 
 
-def participant_invitation_questions(
-    *, user: User, invitation: ParticipantInvitation
+def join_questions_for(
+    *, user: User, invitation: Invitation | ParticipantInvitation
 ) -> tuple[list[EnrolmentQuestion], dict[str, str]]:
-    """The join questions accepting ``invitation`` asks (its role's, as a link asks) and the
-    answers to start from: those ``user``'s enrolment in that role gave already."""
+    """The join questions ``invitation`` (a link, or an import's invitation) asks, its role's,
+    and the answers to start from: those ``user``'s enrolment in that role gave already."""
     questions = join_questions(program=invitation.program, role=invitation.role)
     held = Enrolment.objects.filter(
         program=invitation.program, person=user, role=invitation.role
     ).first()
     return questions, join_answers_given(questions, held)
+
+
+def participant_invitation_questions(
+    *, user: User, invitation: ParticipantInvitation
+) -> tuple[list[EnrolmentQuestion], dict[str, str]]:
+    """The join questions accepting ``invitation`` asks (its role's, as a link asks) and the
+    answers to start from."""
+    return join_questions_for(user=user, invitation=invitation)
