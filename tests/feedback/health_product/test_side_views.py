@@ -142,11 +142,19 @@ def test_each_view_keeps_its_own_state_for_hysteresis_and_its_own_since(monkeypa
     assert len(nudges(low.mentee)) == 1  # the same spell: no second nudge
 
 
-def test_a_row_not_refreshed_since_the_views_shows_the_pair_the_filtered_full_state(client, twins):
-    low = twins["low"]
-    MentorshipHealth.objects.filter(pk=low.pk).update(views={})
+def test_a_row_not_refreshed_since_the_views_shows_the_pair_no_state_the_answers_made(
+    client, twins
+):
+    """Such a row showed the pair the full state, its reasons from answers left out: the
+    mentor read "at risk" with no concern of their own (third privacy review). The pair now
+    read the full state only when no reason was left out, else on track, either twin."""
+    low, high = twins["low"], twins["high"]
+    MentorshipHealth.objects.filter(pk__in=[low.pk, high.pk]).update(views={})
     body = api(client, low.mentor, low)
-    assert body["state"] == "at_risk"
+    assert body["state"] == "on_track"
     assert not {r["code"] for r in body["reasons"]} & {"low_pulse", "falling_pulse"}
+    twin = api(client, high.mentor, high)
+    assert (twin["state"], twin["reasons"]) == (body["state"], body["reasons"])
+    assert api(client, twins["admin"], low)["state"] == "at_risk"
     health_refresh(mentorships=[low], now=twins["now"] + timedelta(hours=1))
     assert api(client, low.mentor, low)["state"] == "thriving"

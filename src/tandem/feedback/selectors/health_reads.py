@@ -93,8 +93,10 @@ def health_known_by(
     ``services.health_sides``; their own answers' reasons are theirs to read), and as
     ``computed_at`` when that view last changed (a refresh's time would tell when the other
     answered). Anyone else (the program's admins): the full health. A row not refreshed since
-    the views were added shows the pair the full state with ``reasons_for_reader`` until its
-    next refresh."""
+    the views were added shows the pair ``reasons_for_reader`` until its next refresh, and the
+    full state only when none of them was left out, else on track: a state made by the other's
+    answers told them how the other answered (third privacy review: "at risk" beside a lone
+    cancellation of no weight)."""
     known = copy.copy(health)
     side = side_of(mentorship, reader_id)
     view = health.views.get(side) if side else None
@@ -102,6 +104,8 @@ def health_known_by(
         known.reasons = reasons_for_reader(
             health.reasons, mentorship=mentorship, reader_id=reader_id
         )
+        if side and len(known.reasons) < len(health.reasons):
+            known.state = HealthState.ON_TRACK
         return known
     known.state = view["state"]
     known.state_since = datetime.fromisoformat(view["state_since"])
