@@ -27,7 +27,7 @@ from tandem.insights.equity.intervals import Moments
 from tandem.insights.equity.metrics import INDEX, METRICS, QUANTITIES
 from tandem.insights.equity.noise import EPSILON, laplace, release
 from tandem.insights.scope import scope_of
-from tandem.insights.selectors.equity import _compare, equity_section
+from tandem.insights.selectors.equity import NOISE_NOTE, _compare, equity_section
 from tandem.mentorships.models import Mentorship
 from tests.insights.equity_clock import clock
 from tests.insights.test_equity_section import JOINED, WRITTEN, mentee
@@ -173,3 +173,15 @@ def test_a_noisy_figure_stays_within_what_the_bounds_and_the_totals_allow():
         assert released.difference is not None
         assert -1.0 <= released.difference.low <= released.difference.high <= 1.0
     assert release(quality, group, everyone, 0.0).value == 0.7  # 2 decimals, as shown
+
+
+def test_the_page_says_a_noisy_figure_can_read_0_or_100_percent(client, program):
+    """The demo's history read "woman: 32 people, re-matches 0.0 %" with no word of noise
+    (third privacy review): an admin took it for none of them. Each noised table says so;
+    the match rate, released exactly, does not."""
+    tables = {t.key: t for t in equity_section(scope_of((program.pk,)))}
+    assert NOISE_NOTE in tables["time_to_match"].notes
+    assert NOISE_NOTE not in tables["match_rate"].notes
+    client.force_login(admin_of(program))
+    page = client.get(reverse("insights_program_section", args=[program.slug, "equity"]))
+    assert "may read 0 % or 100 %" in page.content.decode()

@@ -36,6 +36,12 @@ WITHHELD_NOTE = (
     "be worked out from the figures shown here, on other pages, for other quarters or for the "
     "whole site. The same figures are withheld in the page, the API and the exports."
 )
+NOISE_NOTE = (
+    "Each group's figure carries deliberate random noise, so that no one person's answer or "
+    "outcome can be worked out from it: it may read 0 % or 100 % (or the end of its scale) "
+    "although some of the group had the outcome, or not all of them did. Everyone else's "
+    "figure makes up the scope's true total, and the interval allows for the noise."
+)
 UNCHECKED_NOTE = (
     "Too many small groups to check in time: every group's figures are withheld until the "
     "background check finishes (within about 15 minutes). The totals on the other sections "
@@ -172,6 +178,8 @@ def _table(
         )
         for g, name in enumerate(data.names)
     ]
+    if metric.bounds is not None and any(r["statement"] != WITHHELD for r in rows):
+        notes.insert(0, NOISE_NOTE)  # a noised 0 % read as "none of them" (third review)
     if any(r["statement"] == WITHHELD for r in rows) and cells is not None:
         notes.insert(0, WITHHELD_NOTE)
     if not decisions.complete:
