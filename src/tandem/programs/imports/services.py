@@ -217,6 +217,8 @@ def participant_invitation_answer(
     """
     with transaction.atomic():
         invitation = access_participant_invitation(user=user, token=token, for_update=True)
+        if invitation.state == ("accepted" if accept else "declined"):
+            return _answered_again(user=user, invitation=invitation, answers=answers or {})
         if invitation.state != "pending":
             raise ApplicationError(invitation_closed_message(invitation), status=409)
         now = timezone.now()
@@ -233,6 +235,28 @@ def participant_invitation_answer(
         if invitation.role == Role.ADMIN and not was_admin:
             program_admin_added_notify(admin=enrolment, actor=user)
     return enrolment
+
+
+def _answered_again(
+    *, user: User, invitation: ParticipantInvitation, answers: dict[str, str]
+) -> Enrolment | None:
+    """The same answer again (a retry after a lost answer, a double submit) answers as the
+    first did, writing nothing: declined, or the enrolment accepting gave while it is still
+    open and holds these answers. Anything else is refused as answered (an API review found
+    a retried accept refused)."""
+    if invitation.state == "declined":
+        return None
+    enrolment = Enrolment.objects.filter(
+        program=invitation.program, person=user, role=invitation.role
+    ).first()
+    if enrolment is not None and enrolment.status not in CLOSED_STATUSES:
+        try:
+            kept = _join_answers(invitation=invitation, held=enrolment, answers=answers)
+        except ApplicationError:
+            kept = None
+        if kept == enrolment.answers:
+            return enrolment
+    raise ApplicationError(invitation_closed_message(invitation), status=409)
 
 
 def invitation_closed_message(invitation: ParticipantInvitation) -> str:

@@ -19,6 +19,7 @@ from tandem.core.saving import model_update
 from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
 from tandem.programs.models import (
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     PARTICIPANT_ROLES,
     Enrolment,
@@ -204,21 +205,15 @@ def enrolment_join_by_invitation(
     ``answers`` maps ``q<question id>`` to the text; they are stored by question prompt.
     """
     invitation = access_invitation(user=user, token=token, for_update=True)
+    program = program_lock(program_id=invitation.program_id)
+    existing = Enrolment.objects.filter(program=program, person=user, role=invitation.role).first()
+    questions = join_questions(program=program, role=invitation.role)
+    if existing is not None and existing.status != EnrolmentStatus.LEFT:
+        # Before the link's own state: the join being retried may have used its last use.
+        return _joined_already(existing, questions, answers or {})
     problem = invitation_problem(invitation)
     if problem:
         raise ApplicationError(problem, status=409)
-    program = program_lock(program_id=invitation.program_id)
-    existing = Enrolment.objects.filter(program=program, person=user, role=invitation.role).first()
-    if existing is not None and existing.status != EnrolmentStatus.LEFT:
-        raise ApplicationError(
-            ALREADY_JOINED.format(
-                program=program.name,
-                role=existing.get_role_display().lower(),
-                status=existing.get_status_display().lower(),
-            ),
-            status=409,
-        )
-    questions = join_questions(program=program, role=invitation.role)
     kept = check_join_answers(questions, answers or {})
     fields = {
         "answers": kept,
@@ -238,6 +233,29 @@ def enrolment_join_by_invitation(
     elif enrolment.status == EnrolmentStatus.WAITLISTED:
         waitlist_entered(enrolment=enrolment)
     return enrolment
+
+
+def _joined_already(
+    existing: Enrolment, questions: list[EnrolmentQuestion], answers: dict[str, str]
+) -> Enrolment:
+    """A join by someone holding the role: the same join again (a retry after a lost answer,
+    a double submit: the same answers, the enrolment still open) answers as the first did,
+    writing nothing; anything else is refused, saying where they stand (an API review found
+    a retry refused with a 409)."""
+    try:
+        same = check_join_answers(questions, answers) == existing.answers
+    except ApplicationError:
+        same = False
+    if same and existing.status not in CLOSED_STATUSES:
+        return existing
+    raise ApplicationError(
+        ALREADY_JOINED.format(
+            program=existing.program.name,
+            role=existing.get_role_display().lower(),
+            status=existing.get_status_display().lower(),
+        ),
+        status=409,
+    )
 
 
 def _enrolment_create(
