@@ -4,10 +4,12 @@
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers, get_channel_layer
+from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from tandem.people.models import User
+from tandem.routing import websocket_urlpatterns
 from tandem.web.consumers import NotificationConsumer, person_group
 from tests.web.sockets import socket_for
 
@@ -80,3 +82,19 @@ def test_event_reaches_only_its_owner_over_redis(two_people, redis_url, settings
         async_to_sync(deliver_to_owner_only)(*two_people)
     finally:
         channel_layers.backends.clear()
+
+
+async def open_at(path: str):
+    socket = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    socket.scope["user"] = AnonymousUser()
+    return await socket.connect(timeout=30)
+
+
+@pytest.mark.parametrize("path", ["/ws/conversations/2/", "/ws/notifications/2/", "/"])
+def test_a_socket_at_an_unknown_path_is_refused_without_an_error(path):
+    """The router raised (a 500 and a traceback in the log per probe); now a plain refusal."""
+    assert async_to_sync(open_at)(path) == (False, 1000)
+
+
+def test_the_notification_socket_is_still_routed_before_the_refusal():
+    assert async_to_sync(open_at)("/ws/notifications/") == (False, 4401)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.auth import get_user
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -130,3 +130,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.session_key)
         user = await get_user({"session": store})
         return bool(user.is_authenticated and user.pk == self.user_id)
+
+
+class UnknownPathConsumer(AsyncWebsocketConsumer):
+    """Refuses a socket at a path Tandem serves none on (the handshake answers 403). Channels'
+    router raised for it instead: a 500 and an "Exception in ASGI application" traceback in the
+    server's log for every such probe, anonymous ones included (a deployment's live check)."""
+
+    async def connect(self):
+        await self.close()
