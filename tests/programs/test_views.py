@@ -81,8 +81,9 @@ def test_list_shows_my_programs_only(client, program, django_assert_max_num_quer
     user = member_of(program)
     ProgramFactory(name="Secret")
     login(client, user)
-    # 9: the navigation counts unread notifications and unread messages.
-    with django_assert_max_num_queries(9):
+    # 10: the navigation counts unread notifications and unread messages, and asks whether
+    # the person ever joined a program.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("program_list"))
     assert program.name.encode() in response.content and b"Secret" not in response.content
 

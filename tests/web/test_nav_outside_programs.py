@@ -1,5 +1,6 @@
-"""UX review: a site staff user in no program had Mentorships, Messages and Check-ins in the
-navigation, three pages with nothing on them for someone who never joined a program."""
+"""UX reviews: a site staff user in no program, then someone who signed up before any
+invitation, had Mentorships, Messages and Check-ins in the navigation, three pages with nothing
+on them for someone who never joined a program."""
 
 import pytest
 from django.urls import reverse
@@ -24,6 +25,15 @@ def test_someone_in_no_program_is_not_sent_to_empty_pages(client):
     found = nav(client, staff)
     assert all(f'href="{reverse(name)}"' not in found for name in PARTICIPANT_LINKS)
     assert ">Messages<" not in found and "Site admin" in found and "Programs" in found
+
+
+def test_someone_signed_up_in_no_program_is_offered_their_profile_and_the_programs(client):
+    person = ProfileFactory().user
+    found = nav(client, person)
+    assert all(f'href="{reverse(name)}"' not in found for name in PARTICIPANT_LINKS)
+    assert ">Messages<" not in found and "Site admin" not in found
+    assert f'href="{reverse("profile_edit")}"' in found
+    assert f'href="{reverse("program_list")}"' in found
 
 
 def test_a_participant_keeps_them(client):

@@ -11,7 +11,7 @@ def navigation(request):
         return {"nav_admin_programs": [], "nav_takes_part": False}
     return {
         "nav_admin_programs": program_list_administered_by(user=user)[:10],
-        # Site staff may run the site without being in any program; everyone else signed up
-        # to take part, so only staff pay the query (called where the navigation is drawn).
-        "nav_takes_part": partial(person_ever_enrolled, user=user) if user.is_staff else True,
+        # Site staff may run the site without being in any program, and anyone may sign up
+        # before their invitation comes: the query runs only where the navigation is drawn.
+        "nav_takes_part": partial(person_ever_enrolled, user=user),
     }

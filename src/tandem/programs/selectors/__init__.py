@@ -101,9 +101,10 @@ def program_list_administered_by(*, user: User | AnonymousUser) -> QuerySet[Prog
 
 def person_ever_enrolled(*, user: User | AnonymousUser) -> bool:
     """Whether ``user`` has ever joined or been invited into a program, closed enrolments too
-    (their ended mentorships stay readable). A site staff user who never has has no
-    mentorships, messages or check-ins, so the navigation leaves those links out (UX review:
-    they led a staff user in no program to three empty pages)."""
+    (their ended mentorships stay readable). Someone who never has (site staff, a person who
+    signed up before any invitation) has no mentorships, messages or check-ins, so the
+    navigation leaves those links out (UX reviews: they led a staff user, then someone newly
+    signed up, to three empty pages)."""
     return is_signed_in(user) and Enrolment.objects.filter(person=user).exists()
 
 
