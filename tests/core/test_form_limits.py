@@ -26,7 +26,7 @@ from tandem.matchruns.forms import RerunForm, RunStartForm
 from tandem.matchruns.services import MAX_SEED
 from tandem.mentorships import forms as mentorship_forms
 from tandem.mentorships.forms import meetings as meeting_forms
-from tandem.mentorships.models import FEEDBACK_TEXT_LIMIT, PROBLEM_TEXT_LIMIT
+from tandem.mentorships.models import PROBLEM_TEXT_LIMIT
 from tandem.mentorships.models.meetings import NOTES_MAX_LENGTH
 from tandem.mentorships.scheduling import MAX_OCCURRENCES
 from tandem.mentorships.services import agreement_content, work
@@ -85,8 +85,6 @@ LIMITS: dict[tuple[type[forms.BaseForm], str], dict[str, int]] = {
     (M.AdminEndForm, "reason"): _up_to(END_REASON_LIMIT),
     (M.CompleteForm, "reflection"): _up_to(REFLECTION_LIMIT),
     (M.ProblemReportForm, "text"): _up_to(PROBLEM_TEXT_LIMIT),
-    (M.EarlyEndFeedbackForm, "what_worked"): _up_to(FEEDBACK_TEXT_LIMIT),
-    (M.EarlyEndFeedbackForm, "what_did_not"): _up_to(FEEDBACK_TEXT_LIMIT),
     (meeting_forms.MeetingForm, "duration_minutes"): _range(MIN_MINUTES, MAX_MINUTES),
     (meeting_forms.MeetingForm, "video_url"): _up_to(VIDEO_URL_LIMIT),
     (meeting_forms.MeetingForm, "location"): _up_to(LOCATION_LIMIT),

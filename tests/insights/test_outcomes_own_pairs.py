@@ -88,11 +88,7 @@ def run_by_the_mentor(category: str, wants_new_mentor: bool, score: int, recomme
     )
     mentorship_end_early(user=pair.mentee, mentorship_id=pair.pk, reason="Why", category=category)
     early_end_feedback_save(
-        user=pair.mentee,
-        mentorship_id=pair.pk,
-        what_worked="Kind",
-        what_did_not="",
-        wants_new_mentor=wants_new_mentor,
+        user=pair.mentee, mentorship_id=pair.pk, wants_new_mentor=wants_new_mentor
     )
     return pair
 

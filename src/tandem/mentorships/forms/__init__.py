@@ -10,7 +10,6 @@ from django.utils import timezone
 from tandem.core.forms import DateField, IntegerField, OneLineField, TextareaField, choice_field
 from tandem.core.templatetags.readable_dates import when
 from tandem.mentorships.models import (
-    FEEDBACK_TEXT_LIMIT,
     PROBLEM_TEXT_LIMIT,
     ActionItemStatus,
     AgreementVersion,
@@ -319,20 +318,9 @@ class ProblemReportForm(forms.Form):
 
 
 class EarlyEndFeedbackForm(forms.Form):
-    what_worked = TextareaField(
-        required=False,
-        max_length=FEEDBACK_TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="What worked?",
-        help_text="e.g. “Our first two conversations about my promotion case helped a lot.”",
-    )
-    what_did_not = TextareaField(
-        required=False,
-        max_length=FEEDBACK_TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="What did not work?",
-        help_text="e.g. “We could never find a time that suited us both.”",
-    )
+    """In a cohort program, where the admins find the new mentor: whether the mentee would like
+    one (in a self-serve one the mentee chooses from the ranked list instead)."""
+
     wants_new_mentor = forms.BooleanField(
         required=False,
         label="I would like a new mentor",
@@ -340,16 +328,5 @@ class EarlyEndFeedbackForm(forms.Form):
         "can match you with someone else.",
     )
 
-    def __init__(self, *args, admins_match: bool = True, **kwargs):
-        """``admins_match``: a cohort program, where the admins find the new mentor; in a
-        self-serve one the mentee chooses from the ranked list instead, so no choice here."""
-        super().__init__(*args, **kwargs)
-        if not admins_match:
-            del self.fields["wants_new_mentor"]
-
     def answers(self) -> dict:
-        return {
-            "what_worked": self.cleaned_data["what_worked"],
-            "what_did_not": self.cleaned_data["what_did_not"],
-            "wants_new_mentor": self.cleaned_data.get("wants_new_mentor", False),
-        }
+        return {"wants_new_mentor": self.cleaned_data["wants_new_mentor"]}

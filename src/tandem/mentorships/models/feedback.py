@@ -1,6 +1,8 @@
-"""The mentee's answer to "How did it go?" after a mentorship ended early: read by the mentee
-and the program's admins outside the pair, never by the mentor (even one who runs the program).
-One answer per mentorship, which the mentee may edit."""
+"""The mentee's answer after a mentorship ended early: whether they would like a new mentor,
+read by the mentee and the program's admins outside the pair, never by the mentor (even one who
+runs the program). One answer per mentorship, which the mentee may change. ``what_worked`` and
+``what_did_not`` hold what mentees wrote before the closing survey became the one place that
+asks how it went; nothing asks them any more."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Reads about mentorships that ended early: the pairs not to offer again (to requests, the
-ranked mentor list and cohort match runs), and the mentee's answer to "How did it go?", read
+ranked mentor list and cohort match runs), and the mentee's wish for a new mentor, read
 by the mentee and the program's admins outside the pair only, never by the mentor."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tandem.programs.selectors import PROGRAM_NOT_FOUND, is_program_admin
 
 FEEDBACK_NOT_FOUND = (
     "There is nothing to answer here: only the mentee of a mentorship that ended early is "
-    "asked how it went."
+    "offered a new mentor here."
 )
 
 

@@ -143,10 +143,7 @@ ACCOUNT_CLOSED_BODY = (
     "come are cancelled and your conversation takes no new messages; what you wrote together "
     "stays on its page, where they now show as a former member."
 )
-ACCOUNT_CLOSED_ASK = (
-    " Tell the program's admins what worked and what did not, and whether you would like a "
-    "new mentor."
-)
+ACCOUNT_CLOSED_ASK = " A closing survey will ask how it went; you may ask for a new mentor."
 
 
 def mentorship_end_for_closed_account(*, mentorship: Mentorship, user: User) -> None:

@@ -1,5 +1,6 @@
-"""After an early end, the mentee's page "How did it go?": a few questions for the program's
-admins (never the mentor), and the way to a new mentor."""
+"""After an early end, the mentee's page "A new mentor": the way to one, and in a cohort program
+whether they would like the admins to match them again (never read by the mentor). How it went
+is the closing survey's to ask."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from tandem.core.exceptions import ApplicationError
-from tandem.core.web import form_add_error
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import EarlyEndFeedbackForm
 from tandem.mentorships.models import EarlyEndFeedback, Mentorship
@@ -28,13 +27,7 @@ def new_mentor_url(mentorship: Mentorship) -> str:
 
 
 def _initial(feedback: EarlyEndFeedback | None) -> dict | None:
-    if feedback is None:
-        return None
-    return {
-        "what_worked": feedback.what_worked,
-        "what_did_not": feedback.what_did_not,
-        "wants_new_mentor": feedback.wants_new_mentor,
-    }
+    return None if feedback is None else {"wants_new_mentor": feedback.wants_new_mentor}
 
 
 @login_required
@@ -45,27 +38,22 @@ def early_end_feedback(request, mentorship_id: int):
     )
     feedback = selectors.early_end_feedback_for(user=request.user, mentorship=mentorship)
     new_mentor = new_mentor_url(mentorship)
-    form = EarlyEndFeedbackForm(
-        request.POST or None,
-        initial=_initial(feedback),
-        admins_match=mentorship.program.admins_match,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, created = services.early_end_feedback_save(
-                user=request.user, mentorship_id=mentorship_id, **form.answers()
-            )
-        except ApplicationError as error:
-            form_add_error(form, error)
-        else:
-            program = mentorship.program.name
-            messages.success(
-                request,
-                f"Thank you. The admins of {program} can read your answer now."
-                if created
-                else f"Saved. The admins of {program} read your answer as it stands.",
-            )
-            return redirect("early_end_feedback", mentorship.pk)
+    admins_match = mentorship.program.admins_match
+    # A checkbox left unticked sends nothing: an empty POST is still an answer ("no").
+    posted = request.POST if request.method == "POST" else None
+    form = EarlyEndFeedbackForm(posted, initial=_initial(feedback))
+    if request.method == "POST" and admins_match and form.is_valid():
+        wants = form.answers()["wants_new_mentor"]
+        services.early_end_feedback_save(
+            user=request.user, mentorship_id=mentorship_id, wants_new_mentor=wants
+        )
+        changed = wants != bool(feedback and feedback.wants_new_mentor)
+        program = mentorship.program.name
+        messages.success(
+            request,
+            f"Saved. The admins of {program} can see it now." if changed else "Nothing changed.",
+        )
+        return redirect("early_end_feedback", mentorship.pk)
     mentor = mentorship.mentor
     return render(
         request,
@@ -76,7 +64,7 @@ def early_end_feedback(request, mentorship_id: int):
             "mentor_is_admin": is_program_admin(user=mentor, program_id=mentorship.program_id),
             "has_reader": bool(selectors.admins_outside_pair(mentorship=mentorship)),
             "feedback": feedback,
-            "form": form,
+            "form": form if admins_match else None,
             "new_mentor_url": new_mentor,
         },
     )

@@ -80,7 +80,7 @@ def mentorship_end(request, mentorship_id: int):
             f"{partner.display_name} is told that it ended, never why. The program's admins are "
             "told that it ended early, and when.",
             f"{mentorship.mentee.display_name if partner == mentorship.mentee else 'You'} "
-            "will be asked how it went (for the program's admins only) and offered a new mentor.",
+            "will be asked how it went, once, in a closing survey, and offered a new mentor.",
             "Its agreement, meetings and history are kept on its page.",
             "It cannot be undone.",
         ],

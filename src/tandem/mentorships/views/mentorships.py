@@ -149,7 +149,7 @@ def _goal_rows(goals, *, writable: bool, again: dict[int, dict[str, Any]]) -> li
 def mentorship_detail(request, mentorship_id: int):
     """One page whose order follows the relationship: the agreement first until both have
     signed; then the next meeting, open action items and goals, the agreement folded away;
-    after the end, how it ended (and, for the mentee of an early end, "How did it go?")."""
+    after the end, how it ended (and, for the mentee of an early end, "A new mentor")."""
     return mentorship_page(request, mentorship_id)
 
 
