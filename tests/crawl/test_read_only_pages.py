@@ -1,6 +1,6 @@
 """A page that only shows something answers a POST with 405 and ``Allow: GET``, as Django's
-``require_GET`` does, instead of the page again with 200 (review finding: ``POST /programs/``
-answered 200 with the program list).
+``require_safe`` does, instead of the page again with 200 (review finding: ``POST /programs/``
+answered 200 with the program list); a HEAD still answers as the GET does, without the body.
 
 Every URL pattern is filled with the ids of ``test_forbidden_ids.the_world`` and opened by the
 people who may open it (site admin, the demo pair). A page that answers 200 and shows none of
@@ -61,5 +61,10 @@ def test_a_page_without_a_form_refuses_a_post_with_405():
         answer = client.post(path)
         if answer.status_code != 405 or "GET" not in answer.get("Allow", ""):
             accepted.append(f"POST {path} ({name}): {answer.status_code}")
+        # HEAD stays the GET without its body (require_safe): monitors and calendar apps ask it.
+        head = client.head(path)
+        body = b"".join(head.streaming_content) if head.streaming else head.content
+        if head.status_code != 200 or body:
+            accepted.append(f"HEAD {path} ({name}): {head.status_code}")
     assert {"program_list", "mentorship_detail", "dashboard", "meeting_ics"} <= set(read_only)
     assert not accepted, "\n".join(accepted)

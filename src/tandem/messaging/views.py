@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
@@ -24,7 +24,7 @@ message_errors = friendly_errors(back="conversation_list")
 
 
 @login_required
-@require_GET
+@require_safe
 def conversation_list(request: AuthenticatedRequest) -> HttpResponse:
     conversations = selectors.conversation_list_for(user=request.user)
     page = page_of(request, conversations, CONVERSATIONS_PER_PAGE)
@@ -84,7 +84,7 @@ def request_messages(request: AuthenticatedRequest, request_id: int) -> HttpResp
 
 
 @login_required
-@require_GET
+@require_safe
 @message_errors
 def conversation_detail(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
     """A conversation by its id (links in emails): its page under its mentorship or request."""
@@ -93,7 +93,7 @@ def conversation_detail(request: AuthenticatedRequest, conversation_id: int) -> 
 
 
 @login_required
-@require_GET
+@require_safe
 @message_errors
 def conversation_earlier(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
     """The page of messages before ``before`` (oldest first), for reading back."""
@@ -196,7 +196,7 @@ def message_report(request: AuthenticatedRequest, message_id: int) -> HttpRespon
 
 
 @login_required
-@require_GET
+@require_safe
 @message_errors
 def message_report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     """For the program's admins outside the pair: the reported message and those before it."""

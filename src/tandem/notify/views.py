@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
@@ -15,7 +15,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_list(request):
     unread_only = request.GET.get("show") == "unread"
     page_obj = page_of(

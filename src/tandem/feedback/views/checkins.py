@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
@@ -43,7 +43,7 @@ checkin_errors = friendly_errors(back="checkin_list")
 
 @login_required
 @checkin_errors
-@require_GET
+@require_safe
 def checkin_list(request: HttpRequest) -> HttpResponse:
     checkins = selectors.checkin_list_for(user=request.user)  # type: ignore[arg-type]
     return render(
@@ -121,7 +121,7 @@ def _admin_program(request: HttpRequest, program_id: int) -> Program:
 
 @login_required
 @checkin_errors
-@require_GET
+@require_safe
 def program_checkins(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """A program's admins: per kind, how many are due and answered, the average and the spread
     of each scale and choice (hidden below five answers), and the check-ins their authors

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
@@ -137,7 +137,7 @@ def rendered(body: str) -> SafeString:
 
 
 @login_required
-@require_GET
+@require_safe
 @guidance_errors
 def guidance_library_page(request: AuthenticatedRequest) -> HttpResponse:
     programs = list(guidance_programs_for(user=request.user))
@@ -162,7 +162,7 @@ def guidance_library_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @guidance_errors
 def guidance_article_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     scope = _scope(request)

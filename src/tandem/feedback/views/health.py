@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
@@ -136,7 +136,7 @@ def _row(health: MentorshipHealth, user: User, links: dict[str, tuple[str, str]]
 
 @login_required
 @friendly_errors(back="dashboard")
-@require_GET
+@require_safe
 def program_health(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """``/feedback/programs/<id>/health/``: the program's active mentorships by health,
     stalled first, with filters and the admins' actions; the reader's own pairs (an admin who

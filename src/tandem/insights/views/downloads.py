@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError, NotFound, TooManyRequests
@@ -37,7 +37,7 @@ def _download(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 response["Retry-After"] = str(error.retry_after)
             return response
 
-    return login_required(not_found_as_404(require_GET(wrapper)))
+    return login_required(not_found_as_404(require_safe(wrapper)))
 
 
 def _range(request: AuthenticatedRequest) -> dict[str, str]:

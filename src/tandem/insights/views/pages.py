@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError, TooManyRequests
@@ -145,7 +145,7 @@ def _section(key: str | None) -> Section:
 
 @login_required
 @not_found_as_404
-@require_GET
+@require_safe
 def program_insights(
     request: AuthenticatedRequest, slug: str, section: str | None = None
 ) -> HttpResponse:
@@ -161,7 +161,7 @@ def program_insights(
 
 @login_required
 @not_found_as_404
-@require_GET
+@require_safe
 def site_insights(request: AuthenticatedRequest, section: str | None = None) -> HttpResponse:
     scope = access_site_insights(user=request.user)
     return _page(

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.pagination import page_of
 from tandem.matchruns import selectors
@@ -28,7 +28,7 @@ def _optional_url(name: str, *args) -> str | None:
 
 
 @login_required
-@require_GET
+@require_safe
 @shows_own_standing
 @run_errors
 def program_mentors(request, slug: str):

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
@@ -42,7 +42,7 @@ def _act_on_run(request, run, service, success: str, **kwargs):
 
 
 @login_required
-@require_GET
+@require_safe
 @run_errors
 def match_run_list(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
@@ -115,7 +115,7 @@ def _detail_context(request, run, constraint_form=None) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 @run_errors
 def match_run_detail(request, slug: str, run_id: int):
     run = selectors.access_match_run(user=request.user, slug=slug, run_id=run_id)
@@ -123,7 +123,7 @@ def match_run_detail(request, slug: str, run_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 @run_errors
 def match_run_status(request, slug: str, run_id: int):
     """The polled progress partial; once the run stops, htmx reloads the page for results."""
@@ -232,7 +232,7 @@ def match_run_discard(request, slug: str, run_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 @run_errors
 def match_run_compare(request, slug: str):
     program = access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)

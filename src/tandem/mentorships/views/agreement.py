@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
@@ -89,7 +89,7 @@ def _changed_meanwhile(
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def agreement_version(request, mentorship_id: int, number: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     viewer = selectors.Viewer(is_participant=True, is_admin=False)

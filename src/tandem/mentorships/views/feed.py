@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
@@ -15,7 +15,7 @@ from tandem.notify.services import absolute_url
 
 
 @login_required
-@require_GET
+@require_safe
 def calendar_settings(request):
     feed = services.calendar_feed_ensure(user=request.user)
     # Under SITE_URL, as in emails: behind a proxy the request's host is the replica's own.
@@ -38,7 +38,7 @@ def calendar_regenerate(request):
     return redirect("calendar_settings")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token: str):
     user = selectors.calendar_feed_user(token=token)
     if user is None:

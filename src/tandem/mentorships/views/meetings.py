@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError
@@ -123,7 +123,7 @@ def meeting_new(request, mentorship_id: int):
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     return meeting_page(request, meeting)
@@ -348,7 +348,7 @@ def meeting_reschedule(request, meeting_id: int):
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def meeting_ics(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")

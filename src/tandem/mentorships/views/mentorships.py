@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.pagination import page_of
 from tandem.mentorships import selectors
@@ -24,7 +24,7 @@ from tandem.programs.selectors import person_ever_enrolled
 
 
 @login_required
-@require_GET
+@require_safe
 def mentorship_list(request):
     qs = selectors.mentorship_list_for(user=request.user)
     page_obj = page_of(request, qs, PAGE_SIZE)
@@ -45,7 +45,7 @@ def mentorship_list(request):
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def program_mentorships(request, program_id: int):
     qs = selectors.mentorship_list_for_program_admin(user=request.user, program_id=program_id)
     page_obj = page_of(request, qs, 50)
@@ -145,7 +145,7 @@ def _goal_rows(goals, *, writable: bool, again: dict[int, dict[str, Any]]) -> li
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def mentorship_detail(request, mentorship_id: int):
     """One page whose order follows the relationship: the agreement first until both have
     signed; then the next meeting, open action items and goals, the agreement folded away;

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
@@ -78,7 +78,7 @@ def problem_report_resolve(request, report_id: int):
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def program_problem_reports(request, program_id: int):
     """A program's reported problems for its admins: the open ones, or all."""
     program = access_program(user=request.user, program_id=program_id, need=ProgramAccess.ADMIN)

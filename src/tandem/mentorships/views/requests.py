@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
@@ -19,7 +19,7 @@ from tandem.mentorships.views.common import PAGE_SIZE, back_to_mentorship, mento
 
 
 @login_required
-@require_GET
+@require_safe
 def request_inbox(request):
     box = request.GET.get("box", "received")
     if box == "sent":
@@ -116,7 +116,7 @@ def request_new(request):
 
 @login_required
 @mentorship_errors
-@require_GET
+@require_safe
 def request_detail(request, request_id: int):
     """One request with what its mentor needs to decide; its two people and the program's
     admins read it (admins without the message)."""

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import form_add_error, safe_next
@@ -68,12 +68,12 @@ def signup(request):
     )
 
 
-@require_GET
+@require_safe
 def signup_sent(request):
     return render(request, "registration/signup_sent.html", {"next": safe_next(request, "")})
 
 
-@require_GET
+@require_safe
 def verify_email(request, token: str):
     try:
         user = services.user_verify_email(token=token)

@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.web import confirm_page, confirmed, form_add_error
@@ -89,6 +89,6 @@ def account_delete(request):
     return response
 
 
-@require_GET
+@require_safe
 def account_deleted(request):
     return render(request, "people/account_deleted.html")

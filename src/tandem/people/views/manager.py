@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.people import selectors
 from tandem.people.models import Profile, User
@@ -54,7 +54,7 @@ def chosen_manager(*, profile: Profile, viewer: User, chosen_id: int | None = No
 
 
 @login_required
-@require_GET
+@require_safe
 def manager_suggest(request):
     """htmx: up to ten people the viewer can see whose name contains what was typed (at
     least two characters)."""

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import form_add_error
@@ -166,7 +166,7 @@ def _error_summary(form, availability_error) -> list[dict]:
 
 
 @login_required
-@require_GET
+@require_safe
 def availability_row(request):
     """htmx: one more empty availability row."""
     return render(
@@ -177,7 +177,7 @@ def availability_row(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def skill_suggest(request):
     """htmx: ``<option>``s completing the last comma-separated entry of a skills field.
 
@@ -206,7 +206,7 @@ def skill_suggest(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def profile_detail(request, user_id: int):
     try:
         profile = selectors.access_profile(user=request.user, user_id=user_id)

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 from tandem.core.pagination import page_of
@@ -55,7 +55,7 @@ BULK_NOT_NUMBERS = "Nothing was changed: these are not participant ids: {values}
 
 @login_required
 @not_found_as_404
-@require_GET
+@require_safe
 def program_participants(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     return participants_page(request, program)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.streaming import streamed_download
@@ -94,7 +94,7 @@ def program_import_preview(request, slug, batch_id):
 
 @login_required
 @not_found_as_404
-@require_GET
+@require_safe
 def program_import_problem_rows(request, slug, batch_id):
     """The rows with problems as a file to fix, in the upload's own format."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
@@ -109,7 +109,7 @@ def program_import_problem_rows(request, slug, batch_id):
 
 @login_required
 @not_found_as_404
-@require_GET
+@require_safe
 def program_import_status(request, slug, batch_id):
     """The polled progress partial; once the work stops, htmx reloads the page."""
     batch = selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
@@ -176,7 +176,7 @@ def _answered(request, invitation, enrolment) -> HttpResponse:
 
 @login_required
 @not_found_as_404
-@require_GET
+@require_safe
 def program_export(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     if request.GET.get("format") == "xlsx":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
@@ -19,7 +19,7 @@ from tandem.programs.views.standing import shows_own_standing
 
 
 @login_required
-@require_GET
+@require_safe
 def program_list(request):
     page = page_of(request, selectors.program_list_for_user(user=request.user), 20)
     return render(request, "programs/program_list.html", {"page_obj": page})
@@ -52,7 +52,7 @@ def program_create(request):
 @login_required
 @shows_own_standing
 @not_found_as_404
-@require_GET
+@require_safe
 def program_detail(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.VIEW)
     is_admin = selectors.is_program_admin(user=request.user, program_id=program.pk)

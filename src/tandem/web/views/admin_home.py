@@ -12,7 +12,7 @@ from django.core.paginator import Page
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.pagination import page_of
 from tandem.core.web import friendly_errors
@@ -91,7 +91,7 @@ class ProgramSection:
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request):
     """``/``: the admin home for anyone who runs a program, the participant dashboard for
     everyone else (``me/`` is always the latter)."""

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tandem.feedback.selectors.checkins import checkins_waiting_for
 from tandem.mentorships.models import (
@@ -324,7 +324,7 @@ def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrol
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     profile = profile_ensure(user=request.user)
     completeness = profile_completeness(profile=profile)
