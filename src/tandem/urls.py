@@ -4,8 +4,10 @@ from django.urls import include, path
 from tandem.api import api
 from tandem.insights.urls import program_urlpatterns as insights_program
 from tandem.insights.urls import site_urlpatterns as insights_site
+from tandem.people.admin import own_password_change
 
 urlpatterns = [
+    path("admin/password_change/", admin.site.admin_view(own_password_change)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("tandem.people.urls")),

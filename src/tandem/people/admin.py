@@ -13,11 +13,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.views import PasswordChangeView
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils.html import format_html
 
 from tandem.core.admin import PreciseDateTimes
+from tandem.people.forms import OwnPasswordChangeForm, new_password_fields
 from tandem.people.models import (
     ApiToken,
     AvailabilityWindow,
@@ -34,7 +38,6 @@ from tandem.people.services import (
     credentials_cut_off,
     profile_refresh_availability,
 )
-from tandem.people.services.passwords import password_rules_help
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
 
 SITE_ADMIN_CUT_OFF = (
@@ -109,7 +112,8 @@ class PasswordSetBySiteAdminForm(AdminPasswordChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        rules = password_rules_help()
+        new_password_fields(self, first="password1", again="password2")
+        rules = self.fields["password1"].help_text
         self.fields["password1"].help_text = format_html("{}<p>{}</p>", rules, SITE_ADMIN_CUT_OFF)
 
     def save(self, commit: bool = True) -> Any:
@@ -118,6 +122,18 @@ class PasswordSetBySiteAdminForm(AdminPasswordChangeForm):
             if commit and not user.has_usable_password():
                 credentials_cut_off(user=user)
         return user
+
+
+def own_password_change(request: HttpRequest) -> HttpResponseBase:
+    """The admin's own change-password page (its header's link), as ``AdminSite.password_change``
+    serves it but with ``OwnPasswordChangeForm``: the admin site takes no other form."""
+    request.current_app = admin.site.name
+    return PasswordChangeView.as_view(
+        form_class=OwnPasswordChangeForm,
+        template_name="registration/password_change_form.html",
+        success_url=reverse("admin:password_change_done"),
+        extra_context=admin.site.each_context(request),
+    )(request)
 
 
 @admin.register(User)

@@ -7,7 +7,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
@@ -45,6 +45,7 @@ from tandem.people.services.profiles import TEXT_LIMITS
 from tandem.people.services.tokens import TOKEN_NAME_LIMIT
 
 PASSWORDS_DIFFER = "The two passwords differ; type the same password twice."
+NEW_PASSWORD_AGAIN = "Type the new password again"
 ROW_INCOMPLETE = "Row {row}: choose a weekday and fill in both times, or clear the row."
 ROW_BAD_TIME = "Row {row}: {error}"
 MANAGER_TWO_WAYS = (
@@ -142,13 +143,30 @@ class EmailAuthenticationForm(AuthenticationForm):
         return super().clean()
 
 
+def new_password_fields(form: forms.BaseForm, *, first: str, again: str) -> None:
+    """Every form that sets a password says its two fields alike: the rules alone under the
+    first (``password_rules_help``; each page says what saving cuts off), and the second in
+    plain words instead of Django's "New password confirmation" or "Password confirmation"
+    (UX review)."""
+    form.fields[first].help_text = password_rules_help()
+    form.fields[again].label = NEW_PASSWORD_AGAIN
+    form.fields[again].help_text = ""
+
+
 class NewPasswordForm(SetPasswordForm):
-    """Django's set-password form with the password rules alone under the field: the page
-    says what saving cuts off (``password_rules_help``)."""
+    """Django's set-password form (the reset link's page) in the site's words."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = password_rules_help()
+        new_password_fields(self, first="new_password1", again="new_password2")
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's change-password form (the site admin's own, in the admin) in the site's words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        new_password_fields(self, first="new_password1", again="new_password2")
 
 
 class TimezoneInput(forms.TextInput):
