@@ -47,13 +47,15 @@ def test_an_end_before_the_start_is_said_plainly(client):
     client.force_login(cast["admin"])
     listing = _text(client, "program_mentorships", m.program_id)
     assert instead in listing and agreed not in listing
+    # Free to wrap, unlike a date range: kept on one line it squeezed the names at 1280 px.
+    assert f'<td data-label="Dates">{instead}</td>' in listing
     client.force_login(m.mentee)
     page = _text(client, "mentorship_detail", m.pk)
     by = m.mentee.display_name
     assert f"Ended early by {by} on {ended}, before its start on {start}." in page
     assert f"· {instead}</span>" in page and agreed not in page  # the header
     own_list = _text(client, "mentorship_list")
-    assert instead in own_list and agreed not in own_list
+    assert f'<td data-label="Dates">{instead}</td>' in own_list and agreed not in own_list
 
 
 def test_an_end_after_the_start_says_nothing_of_it(client):
