@@ -10,10 +10,14 @@ which every :class:`PreciseDateTimes` is): Django lets a query string filter on 
 model and through any one relation, so ``/admin/people/user/?identity__isnull=False&q=<email>``
 told site staff who had opted in to identity, and ``?private_notes__isnull=False`` which
 meetings had a private note, though neither is registered in the admin.
+
+And a JSON box holds only what both databases store (:class:`StorableJSONField`).
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable, Iterable
 from datetime import time
 from typing import Any
@@ -26,11 +30,13 @@ from django.contrib.admin.widgets import (
     BaseAdminDateWidget,
     BaseAdminTimeWidget,
 )
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.widgets import SplitHiddenDateTimeWidget
 from django.http import HttpRequest
+
+from tandem.core.middleware import unwanted_at, unwanted_character_message
 
 TIME_WITH_MICROSECONDS = "%H:%M:%S.%f"  # one of Django's time input formats
 NOTHING_CHANGED = "Nothing changed: it was saved as it was."
@@ -68,6 +74,48 @@ class PreciseSplitHiddenDateTime(SplitHiddenDateTimeWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, time_format=TIME_WITH_MICROSECONDS)
+
+
+class StorableJSONDecoder(json.JSONDecoder):
+    """Reads only JSON both databases store: a number past a float's range (``1e400`` reads
+    as infinity) or NaN, which neither takes as JSON, is invalid, and so is text nested too
+    deeply for the decoder or an integer too long for Python (a ``RecursionError`` or a bare
+    ``ValueError``, which Django's JSON field lets through as a 500)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parse_float=_finite, parse_constant=_finite, **kwargs)
+
+    def decode(self, s: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().decode(s, *args, **kwargs)
+        except json.JSONDecodeError:
+            raise
+        except (ValueError, RecursionError) as error:
+            raise json.JSONDecodeError(str(error) or "too deep", s, 0) from None
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is no finite number")
+    return number
+
+
+class StorableJSONField(forms.JSONField):
+    """The admin's JSON box, read with :class:`StorableJSONDecoder`, refusing the characters
+    Tandem never stores (``tandem.core.text``) in its keys and texts: typed as an escape
+    (``\\u0000``) they passed the request guard, and PostgreSQL's jsonb refused the NUL with a
+    500 (live crawl on PostgreSQL; SQLite stored it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["decoder"] = kwargs.get("decoder") or StorableJSONDecoder
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        converted = super().to_python(value)
+        if found := unwanted_at(converted):
+            raise ValidationError(unwanted_character_message(found[1]), code="unwanted")
+        return converted
 
 
 # Fields of registered models that no admin shows (the pair's words, secrets), by model label:
@@ -141,15 +189,17 @@ class PrivateLookupsRefused(BaseModelAdmin):
 
 
 class PreciseDateTimes(PrivateLookupsRefused, BaseModelAdmin):
-    """Shows every editable date-time with :class:`PreciseSplitDateTime`, and a change page
-    saved untouched writes nothing (no save that would move an ``auto_now`` ``updated_at``,
-    no "No fields changed." history entry); mix it in before ``admin.ModelAdmin`` (or an
-    inline, or Django's ``UserAdmin``). Inlines need nothing: a formset saves changed rows
-    only."""
+    """Shows every editable date-time with :class:`PreciseSplitDateTime` and every JSON field
+    with :class:`StorableJSONField`, and a change page saved untouched writes nothing (no save
+    that would move an ``auto_now`` ``updated_at``, no "No fields changed." history entry); mix
+    it in before ``admin.ModelAdmin`` (or an inline, or Django's ``UserAdmin``). Inlines need
+    nothing: a formset saves changed rows only."""
 
     def formfield_for_dbfield(
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", StorableJSONField)
         if not isinstance(db_field, models.DateTimeField):
             return super().formfield_for_dbfield(db_field, request, **kwargs)
         kwargs.setdefault("widget", PreciseSplitDateTime)

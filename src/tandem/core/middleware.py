@@ -88,7 +88,7 @@ def unwanted_character_message(character: str) -> str:
     return CONTROL_NOT_ALLOWED.format(code=character_code(character))
 
 
-def _unwanted_at(value: object, path: str = "") -> tuple[str, str] | None:
+def unwanted_at(value: object, path: str = "") -> tuple[str, str] | None:
     """``(dotted path, character)`` of the first unwanted character in keys or texts."""
     if isinstance(value, str):
         character = unwanted_character(value)
@@ -98,11 +98,11 @@ def _unwanted_at(value: object, path: str = "") -> tuple[str, str] | None:
             where = f"{path}.{key}" if path else str(key)
             if character := unwanted_character(str(key)):
                 return where, character
-            if found := _unwanted_at(item, where):
+            if found := unwanted_at(item, where):
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if found := _unwanted_at(item, f"{path}.{index}" if path else str(index)):
+            if found := unwanted_at(item, f"{path}.{index}" if path else str(index)):
                 return found
     return None
 
@@ -130,22 +130,22 @@ def _path_parameter(request: HttpRequest, character: str) -> str:
 def _unwanted_in(request: HttpRequest) -> tuple[str, str] | None:
     if character := unwanted_character(request.path):
         return _path_parameter(request, character), character
-    if found := _unwanted_at(_joined(request.GET)):
+    if found := unwanted_at(_joined(request.GET)):
         return found
     if request.content_type == "application/json":
         if not _ESCAPED_UNWANTED.search(request.body):
             return None
         try:
-            return _unwanted_at(json_body(request.body))
+            return unwanted_at(json_body(request.body))
         except (ValueError, RecursionError):
-            # Not JSON, or nested past what ``_unwanted_at`` follows: the view reports that.
+            # Not JSON, or nested past what ``unwanted_at`` follows: the view reports that.
             return None
     if request.method == "POST" and request.content_type == "multipart/form-data":
         # UTF-8 (what browsers send) decodes invalid bytes to U+FFFD, and Django refuses a
         # url-encoded form in any other charset; a multipart one in UTF-7 yields surrogates.
         charset = (request.content_params or {}).get("charset", "utf-8").lower().replace("_", "-")
         if charset not in ("utf-8", "utf8"):
-            return _unwanted_at(_joined(request.POST))
+            return unwanted_at(_joined(request.POST))
     return None
 
 
