@@ -47,7 +47,9 @@ class MentorshipOut(Schema):
         None, description="Only for program admins and the person who ended it."
     )
     end_category: str | None = Field(
-        None, description="Why it ended early, in a few words; seen as `end_reason` is."
+        None,
+        description="Why it ended early, as a code: schedule, fit, goals_met, change, left, "
+        "program or other (`end_reason` holds the note); seen as `end_reason` is.",
     )
     closing_reflection: str | None = Field(None, description="Only for the two participants.")
 
