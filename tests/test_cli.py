@@ -9,7 +9,13 @@ import sys
 import pytest
 
 from tandem.cli import CANNOT_WRITE, NOT_A_FOLDER, main
-from tandem.cli_options import BAD_COUNT, BAD_PORT, BAD_SECONDS, DATABASE_UNREACHABLE
+from tandem.cli_options import (
+    BAD_COUNT,
+    BAD_PORT,
+    BAD_SECONDS,
+    DATABASE_UNREACHABLE,
+    LIVE_NEEDS_REDIS,
+)
 
 
 def test_demo_csv_feeds_match_end_to_end(tmp_path, capsys):
@@ -82,6 +88,43 @@ def test_server_does_not_trust_forwarded_headers(monkeypatch):
     cli.serve("127.0.0.1", 8104, workers=1)
     assert seen["proxy_headers"] is False
     assert Config("tandem.asgi:application", **seen).proxy_headers is False
+
+
+def serve_with(argv, monkeypatch):
+    """Run ``tandem serve`` up to where it would start uvicorn; the processes it would start."""
+    from tandem import cli
+
+    monkeypatch.setenv("SITE_URL", "https://mentoring.example.org")  # restored after the test
+    monkeypatch.setattr(cli, "setup_django", lambda: None)
+    monkeypatch.setattr(cli, "refuse_without_secret_key", lambda: False)
+    started = []
+    monkeypatch.setattr(cli, "serve", lambda host, port, workers: started.append(workers))
+    return main(["serve", *argv]), started
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "argv", "workers"),
+    [
+        ("", [], 1),
+        ("", ["--workers", "1"], 1),
+        ("redis://127.0.0.1:6379/0", [], 2),
+        ("redis://127.0.0.1:6379/0", ["--workers", "4"], 4),
+    ],
+)
+def test_serve_starts_one_process_by_default_without_redis(
+    redis_url, argv, workers, settings, monkeypatch
+):
+    settings.REDIS_URL = redis_url
+    assert serve_with(argv, monkeypatch) == (0, [workers])
+
+
+def test_serve_refuses_several_processes_without_redis(settings, monkeypatch, capsys):
+    """A live check: ``tandem serve`` (2 processes by default) without REDIS_URL gave each
+    process its own in-memory channel layer, and a partner's sockets on the other process
+    missed every message. More than one now needs REDIS_URL, one line and status 2."""
+    settings.REDIS_URL = ""
+    assert serve_with(["--workers", "2"], monkeypatch) == (2, [])
+    assert capsys.readouterr().err == f"tandem serve: {LIVE_NEEDS_REDIS.format(workers=2)}\n"
 
 
 def test_demo_key_is_made_once_and_kept_private(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from tandem.cli_options import foreseen_problem, port_number, seconds, whole_number
+from tandem.cli_options import foreseen_problem, port_number, seconds, whole_number, workers_for
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -199,9 +199,9 @@ def command_serve(args: argparse.Namespace) -> int:
     """Production serving: no demo, no embedded worker, several ASGI workers."""
     links_point_here(args.host, args.port)
     setup_django()
-    if refuse_without_secret_key():
+    if refuse_without_secret_key() or (workers := workers_for(args.workers)) is None:
         return 2
-    serve(args.host, args.port, workers=args.workers)
+    serve(args.host, args.port, workers=workers)
     return 0
 
 
@@ -321,9 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument(
         "--workers",
         type=whole_number(1),
-        default=2,
         metavar="N",
-        help="server processes (default: %(default)s)",
+        help="server processes (default: 2; 1 without REDIS_URL, which more than 1 needs)",
     )
     serve_parser.set_defaults(handler=command_serve)
 

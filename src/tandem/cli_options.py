@@ -10,6 +10,7 @@ periodic jobs in a busy loop and a negative ``--people`` was a traceback (I/O re
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 DATABASE_UNREACHABLE = (
@@ -22,6 +23,11 @@ DATABASE_URL_UNKNOWN = (
 BAD_PORT = "expected a port from 1 to 65535, got {value!r}"
 BAD_COUNT = "expected a whole number >= {least}, got {value!r}"
 BAD_SECONDS = "expected a number of seconds > 0, got {value!r}"
+LIVE_NEEDS_REDIS = (
+    "--workers {workers} needs REDIS_URL: without it each server process has a channel layer of "
+    "its own, and a message or notice reaches only the pages connected to the process that sent "
+    "it. Set REDIS_URL, or serve with --workers 1."
+)
 
 
 def port_number(text: str) -> int:
@@ -57,6 +63,22 @@ def seconds(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(BAD_SECONDS.format(value=text))
     return value
+
+
+def workers_for(requested: int | None) -> int | None:
+    """The server processes ``tandem serve`` starts: 2 by default, 1 without ``REDIS_URL``; None
+    (after saying why on stderr) for more than one without it. Two processes each on its own
+    in-memory channel layer split the live events between them: a deployment's live check saw
+    a partner's sockets on the other process miss every message (the default was 2 anyway)."""
+    from django.conf import settings
+
+    shared = bool(settings.REDIS_URL)
+    if requested is None:
+        return 2 if shared else 1
+    if requested > 1 and not shared:
+        print(f"tandem serve: {LIVE_NEEDS_REDIS.format(workers=requested)}", file=sys.stderr)
+        return None
+    return requested
 
 
 def foreseen_problem(error: Exception) -> str | None:
