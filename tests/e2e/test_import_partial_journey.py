@@ -52,6 +52,14 @@ def test_import_the_good_rows_and_fix_the_bad_one_later(page, tmp_path):
     assert problem.locator("td").nth(0).inner_text() == "4"
     assert problem.locator("td").nth(1).inner_text() == "Time Zone"  # as written in the file
     page.get_by_text("3 rows read: 2 good, 1 with problems").wait_for()
+    # The problems table keeps the cards' distance from the Confirm card (UX review: touching).
+    shown_at = page.viewport_size
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        table = page.locator("[aria-labelledby=errors-heading] .table-wrap").bounding_box()
+        confirm = page.locator("[aria-labelledby=confirm-heading]").bounding_box()
+        assert confirm["y"] - (table["y"] + table["height"]) >= 12, width
+    page.set_viewport_size(shown_at)
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download the rows to fix")).click()
