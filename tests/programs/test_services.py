@@ -210,10 +210,14 @@ class TestJoin:
         )
         assert (enrolment.status, enrolment.capacity) == (EnrolmentStatus.ACTIVE, 3)
 
-    def test_joining_twice_is_refused_kindly(self, program):
+    def test_joining_again_is_a_retry_or_refused_kindly(self, program):
+        """The same join again answers as the first did (``test_answer_retries``); once the
+        enrolment is closed it is refused, saying where they stand."""
         invitation = InvitationFactory(program=program)
         user = UserFactory()
-        services.enrolment_join_by_invitation(user=user, token=invitation.token)
+        first = services.enrolment_join_by_invitation(user=user, token=invitation.token)
+        assert services.enrolment_join_by_invitation(user=user, token=invitation.token) == first
+        Enrolment.objects.filter(pk=first.pk).update(status=EnrolmentStatus.REMOVED)
         with pytest.raises(ApplicationError) as error:
             services.enrolment_join_by_invitation(user=user, token=invitation.token)
         assert error.value.status == 409 and "already in" in error.value.message
