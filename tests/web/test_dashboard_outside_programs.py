@@ -45,6 +45,14 @@ def test_staff_who_were_ever_in_a_program_keep_the_cards(client, status):
     assert "You are not in any program" not in page(client, person, "mentorship_list")
 
 
+def test_someone_signed_up_in_no_program_gets_their_profile_and_programs_only(client):
+    """UX review: someone who signed up before their invitation had the same empty cards."""
+    dashboard = page(client, ProfileFactory().user, "dashboard")
+    assert all(card not in dashboard for card in PARTICIPANT_CARDS)
+    assert 'id="profile-heading"' in dashboard and 'id="programs-heading"' in dashboard
+    assert "Ask your program admin for an invitation link" in dashboard
+
+
 def test_a_participant_with_no_mentorship_yet_is_still_asked_to_find_one(client):
     person = EnrolmentFactory().person
     assert all(card in page(client, person, "dashboard") for card in PARTICIPANT_CARDS)

@@ -279,12 +279,13 @@ def takes_part(user: User, enrolments: list[Enrolment]) -> bool:
     return any(e.role != Role.ADMIN and e.status in OPEN_STATUSES for e in enrolments)
 
 
-def runs_site_only(user: User, enrolments: list[Enrolment]) -> bool:
-    """Whether this is site staff who was never in a program (``enrolments`` are the open
-    ones): they have no mentorships or meetings, so the dashboard shows what they can do
-    instead (leftovers review: "Your mentorships" and "Upcoming meetings" stood empty for
-    them). The query runs only for staff with no open enrolment."""
-    return user.is_staff and not enrolments and not person_ever_enrolled(user=user)
+def never_joined(user: User, enrolments: list[Enrolment]) -> bool:
+    """Whether this person was never in a program (``enrolments`` are the open ones): they
+    have no mentorships or meetings, so the dashboard leaves those cards out (leftovers review:
+    "Your mentorships" and "Upcoming meetings" stood empty for site staff; UX review: and for
+    someone who signed up before their invitation). The query runs only with no open
+    enrolment."""
+    return not enrolments and not person_ever_enrolled(user=user)
 
 
 def next_steps(*, user: User, completeness: Completeness, enrolments: list[Enrolment]):
@@ -331,6 +332,7 @@ def dashboard(request):
     enrolments = enrolments_mark_waitlist_position(
         enrolments=list(enrolment_list_for_person(user=request.user))
     )
+    joined_none = never_joined(request.user, enrolments)
     return render(
         request,
         "web/dashboard.html",
@@ -338,7 +340,8 @@ def dashboard(request):
             "completeness": completeness,
             "enrolments": enrolments,
             "takes_part": takes_part(request.user, enrolments),
-            "site_only": runs_site_only(request.user, enrolments),
+            "never_joined": joined_none,
+            "site_only": request.user.is_staff and joined_none,
             "steps": next_steps(
                 user=request.user, completeness=completeness, enrolments=enrolments
             ),
