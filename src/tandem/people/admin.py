@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from tandem.core.admin import PreciseDateTimes
+from tandem.matching.records.cells import CellError
 from tandem.people.forms import OwnPasswordChangeForm, new_password_fields
 from tandem.people.models import (
     ApiToken,
@@ -38,6 +39,7 @@ from tandem.people.services import (
     credentials_cut_off,
     profile_refresh_availability,
 )
+from tandem.people.services.profiles import RECORD_RULES
 from tandem.people.services.vectors import TEXT_FIELDS, profile_vectors_on_save
 
 SITE_ADMIN_CUT_OFF = (
@@ -187,8 +189,40 @@ class WantedSkillInline(SkillInline):
     verbose_name = "skill wanted"
 
 
+# What a JSON column of the profile holds, before its record rule reads it.
+JSON_SHAPES = {
+    "languages": (list, "a list of language codes"),
+    "working_style": (dict, "an object"),
+}
+
+
+class ProfileAdminForm(forms.ModelForm):
+    """A profile's columns pass the participant record's rules (``RECORD_RULES``), as on the
+    profile page and through the API: the admin took any text and JSON, so a zone such as
+    ``Mars/Olympus`` was a 500 (the availability is converted on save), and ``localtime``, a
+    working style of 10**23 or languages ``["xx"]`` were stored, which the person's own
+    profile form then refused to save untouched (live crawl)."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        for field, (check, relation) in RECORD_RULES.items():
+            if relation or field not in cleaned:
+                continue
+            shape, named = JSON_SHAPES.get(field, (object, ""))
+            if cleaned[field] is not None and not isinstance(cleaned[field], shape):
+                self.add_error(field, f"Give {named}.")
+                continue
+            try:
+                cleaned[field] = check(cleaned[field])
+            except CellError as error:
+                self.add_error(field, error.message)
+        return cleaned
+
+
 @admin.register(Profile)
 class ProfileAdmin(PreciseDateTimes, admin.ModelAdmin):
+    form = ProfileAdminForm
     list_display = (
         "user",
         "headline",
