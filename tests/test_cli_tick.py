@@ -24,7 +24,7 @@ def test_a_tick_after_the_connection_dropped_runs_on_a_new_one(monkeypatch, post
     stop = threading.Event()
     results: list[object] = []
 
-    def tick(name):
+    def tick(name, **options):
         assert name == "tandem_tick"
         try:
             with connection.cursor() as cursor:
@@ -49,7 +49,7 @@ def test_a_tick_that_raises_does_not_end_the_ticking(monkeypatch):
     stop = threading.Event()
     calls: list[int] = []
 
-    def tick(name):
+    def tick(name, **options):
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("a job outside the registry's guard")
@@ -65,3 +65,26 @@ def test_a_tick_that_raises_does_not_end_the_ticking(monkeypatch):
 def test_a_tick_at_an_unreadable_moment_names_the_option():
     with pytest.raises(django.core.management.CommandError, match=r"--now: '2026-02-30'"):
         django.core.management.call_command("tandem_tick", now="2026-02-30")
+
+
+@pytest.mark.django_db
+def test_the_workers_tick_prints_nothing(monkeypatch, capsys):
+    """A live check: every tick of ``tandem worker`` printed its 16 jobs' counts, mostly 0, to
+    the worker's log (and, under ``tandem run``, to the terminal showing the demo logins) once a
+    minute; ``tandem manage tandem_tick`` run by hand or cron still lists them."""
+    stop = threading.Event()
+    real = django.core.management.call_command
+
+    def tick(name, **options):
+        stop.set()
+        return real(name, **options)
+
+    monkeypatch.setattr(django.core.management, "call_command", tick)
+    monkeypatch.setattr(
+        "tandem.notify.management.commands.tandem_tick.run_periodic_jobs",
+        lambda moment: {"a.job": 0},
+    )
+    cli.tick_forever(0.01, stop)
+    assert capsys.readouterr().out == ""
+    real("tandem_tick")
+    assert capsys.readouterr().out == "a.job: 0\n"

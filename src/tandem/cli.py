@@ -238,7 +238,7 @@ def tick_forever(seconds: float, stop: threading.Event) -> None:
     while not stop.wait(seconds):
         close_old_connections()
         try:
-            call_command("tandem_tick")
+            call_command("tandem_tick", verbosity=0)  # errors are logged, counts are noise
         except Exception:  # noqa: BLE001 - a failed tick must not end the ticking
             logging.getLogger(__name__).exception("The periodic tick failed")
         finally:
