@@ -1,7 +1,7 @@
 """The insight scale generator at a small size: every kind of row, dates that make sense,
 groups of every size, the same data for the same seed, and ids the app can go on using."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -18,6 +18,8 @@ from tandem.matchruns.models import MatchPair, MatchRun, MatchUnmatched, RunStat
 from tandem.matchruns.selectors import match_run_summary
 from tandem.mentorships.models import AgreementVersion, Meeting, Mentorship, MentorshipState
 from tandem.messaging.models import Conversation, Message
+from tandem.notify.models import Notification
+from tandem.notify.periodic import run_periodic_jobs
 from tandem.people.models import Identity, OfferedSkill, Skill, User, WantedSkill
 from tandem.programs.models import Enrolment, ParticipantInvitation, Program
 from tests.conftest import FAST_PASSWORD_HASHERS
@@ -201,3 +203,15 @@ def test_each_side_reads_a_health_that_no_answer_made(built):
             else:
                 assert view["state"] == row.state
     assert withheld
+
+
+def test_the_made_up_people_are_never_emailed(
+    built, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A live check: the first tick of the worker that ``tandem run`` starts emailed the
+    history's people about their 600 open check-ins (a screenful of console mail; bounces over
+    SMTP). They have no password and nobody reads their mail; they get the app's notices only."""
+    with django_capture_on_commit_callbacks(execute=True):
+        run_periodic_jobs(NOW + timedelta(minutes=1))
+    assert Notification.objects.filter(recipient__email__endswith="@scale.test").exists()
+    assert not [m for m in mailoutbox if any(to.endswith("@scale.test") for to in m.to)]

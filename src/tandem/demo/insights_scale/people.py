@@ -13,6 +13,7 @@ from tandem.demo.insights_scale.world import DAY, World
 from tandem.demo.skills import ALL_SKILLS
 from tandem.matching.records.availability import to_utc_intervals
 from tandem.matching.records.cells import skill_slug
+from tandem.notify.models import NotificationPreference
 from tandem.people.models import (
     AvailabilityWindow,
     Identity,
@@ -216,6 +217,17 @@ def make_people(world: World, *, people: int, program_id: int, admin_id: int) ->
     insert(WantedSkill, wanted, now=now)
     insert(OfferedSkill, offered, now=now)
     insert(Enrolment, enrolments, now=now)
+    # Made up, with no password: nobody reads their mail. With email on (the default), the
+    # first worker tick sent their 600 open check-ins, a screenful under `tandem run`.
+    quiet = first_id(NotificationPreference)
+    insert(
+        NotificationPreference,
+        (
+            {"id": quiet + n, "user_id": user["id"], "email_kinds": []}
+            for n, user in enumerate(users)
+        ),
+        now=now,
+    )
     _invitations(world, result, program_id=program_id, admin_id=admin_id)
     result.identity = _identities(world, result)
     return result
