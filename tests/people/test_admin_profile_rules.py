@@ -54,3 +54,16 @@ def test_a_profile_keeping_the_rules_still_saves(client, change_page):
     assert client.post(page, data).status_code == 302
     profile.refresh_from_db()
     assert (profile.timezone, profile.working_style) == ("Asia/Tokyo", {"pace": 4})
+
+
+@pytest.mark.parametrize("weekday", ["7", "99999999999999999999"])
+def test_a_window_row_with_a_weekday_past_sunday_is_an_error_on_it(client, change_page, weekday):
+    profile, page = change_page
+    window = profile.windows.create(weekday=0, start_minute=540, end_minute=600)
+    data = untouched_data(client, page, page)
+    data["windows-0-weekday"] = [weekday]
+    with nothing_changes(profile, window):
+        response = client.post(page, data)
+    assert response.status_code == 200
+    (errors,) = [form.errors for form in response.context["inline_admin_formsets"][0].formset]
+    assert list(errors) == ["weekday"]

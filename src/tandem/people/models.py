@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from tandem.matching.records.availability import format_window
+from tandem.matching.records.availability import WEEKDAYS, format_window
 from tandem.people.choices import SENIORITY_LEVELS, Cadence, MeetingFormat
 
 MINUTES_PER_DAY = 24 * 60
@@ -232,7 +232,11 @@ class AvailabilityWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return format_window(self.weekday, self.start_minute, self.end_minute)
+        if self.weekday in range(len(WEEKDAYS)):
+            return format_window(self.weekday, self.start_minute, self.end_minute)
+        # An admin form's row holds what was typed until the model's own check refuses it, and
+        # its page names the row: weekday 7 made that a 500 instead of the error (live crawl).
+        return f"Weekday {self.weekday}"
 
 
 class Identity(models.Model):
