@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -28,8 +29,15 @@ mentorship_errors = friendly_errors(back="mentorship_list")
 
 def wanted_done(request: HttpRequest) -> bool | None:
     """The state a page's check box asks for (its hidden ``done``: ``true`` or ``false``), so a
-    double click lands once instead of undoing itself; None when the form sent none."""
-    return {"true": True, "false": False}.get(request.POST.get("done", ""))
+    double click lands once instead of undoing itself; None when the form sent none. Anything
+    else is a 400 rather than a flip (crawl: ``done=maybe`` toggled the item, as the API's 422
+    does not)."""
+    sent = request.POST.get("done")
+    if sent is None:
+        return None
+    if sent not in ("true", "false"):
+        raise BadRequest("done: send true or false.")
+    return sent == "true"
 
 
 def back_to_mentorship(request: HttpRequest, mentorship_id: int, done: str) -> HttpResponseRedirect:
