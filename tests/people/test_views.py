@@ -609,7 +609,7 @@ class TestProfileDetail:
     ):
         owner, peer, *_ = self._setup()
         client.force_login(peer)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):  # + the navigation's "ever joined a program"
             response = client.get(reverse("profile_detail", args=[owner.pk]))
         assert response.status_code == 200
         assert b"Owner headline" in response.content

@@ -76,8 +76,12 @@ async def _get_async(client: AsyncClient, url: str):
     return await client.get(url)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_participant_gets_no_export_under_asgi(program):
-    """The same 404 as under WSGI: access is checked before anything streams."""
+    """The same 404 as under WSGI: access is checked before anything streams. Committed
+    rows: the 404 page is drawn in the ASGI handler's own thread, whose navigation asks
+    whether the person ever joined a program, and the in-memory SQLite of a test
+    transaction keeps that table locked against other threads."""
     participant = UserFactory()
     EnrolmentFactory(program=program, person=participant, role=Role.MENTEE)
     async_client = AsyncClient()
