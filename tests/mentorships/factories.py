@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 
+from tandem.mentorships import services
 from tandem.mentorships.models import (
     ActionItem,
     AgreementVersion,
@@ -133,6 +134,25 @@ def meeting(m: Mentorship, *, in_hours: float = 48, **kwargs) -> Meeting:
         format=kwargs.pop("format", MeetingFormat.VIDEO),
         **kwargs,
     )
+
+
+def series_from(start: datetime, *, ends_on: date, **repeat) -> tuple[Mentorship, Meeting]:
+    """A mentorship to ``ends_on`` whose mentor lives in ``start``'s zone and schedules a
+    45-minute series from ``start`` (``repeat="monthly", count=12`` and the like): the
+    mentorship and the series' first meeting."""
+    m = mentorship(ends_on=ends_on)
+    m.mentor.profile.timezone = str(start.tzinfo)
+    m.mentor.profile.save()
+    m.mentor.refresh_from_db()
+    first = services.meeting_schedule(
+        user=m.mentor,
+        mentorship_id=m.pk,
+        starts_at=start.astimezone(UTC),
+        ends_at=(start + timedelta(minutes=45)).astimezone(UTC),
+        format="video",
+        **repeat,
+    )
+    return m, first
 
 
 def action_item(m: Mentorship, **kwargs) -> ActionItem:

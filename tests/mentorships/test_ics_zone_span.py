@@ -5,15 +5,14 @@ rules now cover every occurrence of the series, in the download and in the feed.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from tandem.mentorships import calendar as ics
-from tandem.mentorships import services
-from tests.mentorships.factories import mentorship
+from tests.mentorships.factories import series_from
 
 pytestmark = pytest.mark.django_db
 
@@ -21,21 +20,8 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 def _series_into_2038():
-    m = mentorship(ends_on=date(2039, 1, 1))
-    m.mentor.profile.timezone = "Europe/Berlin"
-    m.mentor.profile.save()
-    m.mentor.refresh_from_db()
     start = datetime(2037, 12, 1, 10, 0, tzinfo=BERLIN)
-    first = services.meeting_schedule(
-        user=m.mentor,
-        mentorship_id=m.pk,
-        starts_at=start.astimezone(UTC),
-        ends_at=(start + timedelta(minutes=45)).astimezone(UTC),
-        format="video",
-        repeat="monthly",
-        count=12,
-    )
-    return m, first
+    return series_from(start, ends_on=date(2039, 1, 1), repeat="monthly", count=12)
 
 
 def _as_a_client_reads_it(data: bytes) -> list[datetime]:

@@ -6,13 +6,12 @@ and in a format no other page uses. It now reads "until 30 Jun 2027"."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
 
-from tandem.mentorships import services
-from tests.mentorships.factories import mentorship
+from tests.mentorships.factories import series_from
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +19,8 @@ LOS_ANGELES = zoneinfo.ZoneInfo("America/Los_Angeles")
 
 
 def test_a_series_to_the_agreement_end_names_its_last_day_in_the_organisers_zone(client):
-    m = mentorship(ends_on=date(2027, 6, 30))
-    m.mentor.profile.timezone = "America/Los_Angeles"
-    m.mentor.profile.save()
-    m.mentor.refresh_from_db()
     start = datetime(2027, 5, 3, 16, 0, tzinfo=LOS_ANGELES)
-    first = services.meeting_schedule(
-        user=m.mentor,
-        mentorship_id=m.pk,
-        starts_at=start.astimezone(UTC),
-        ends_at=(start + timedelta(minutes=45)).astimezone(UTC),
-        format="video",
-        repeat="biweekly",
-    )
+    m, first = series_from(start, ends_on=date(2027, 6, 30), repeat="biweekly")
     assert "UNTIL=20270701T" in first.series.rrule  # the end of 30 June there, in UTC
     client.force_login(m.mentee)
     html = client.get(reverse("meeting_detail", args=[first.pk])).content.decode()
