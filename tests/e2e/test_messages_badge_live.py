@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.programs.models import Role
 from tests.e2e.test_mentorship_journey import log_in, person
 from tests.e2e.test_messaging_journey import (  # noqa: F401 (the fixture)
     asgi_server,
@@ -14,13 +15,23 @@ from tests.e2e.test_messaging_journey import (  # noqa: F401 (the fixture)
     wait_for_live_socket,
 )
 from tests.mentorships.factories import mentorship
+from tests.programs.factories import EnrolmentFactory
+
+
+def pair(mentor, mentee):
+    """A mentorship of two people enrolled in its program, as every real pair is: the
+    navigation offers Messages, and its unread count, only to someone who joined a program."""
+    m = mentorship(mentor=mentor, mentee=mentee)
+    EnrolmentFactory(program=m.program, person=mentor, role=Role.MENTOR)
+    EnrolmentFactory(program=m.program, person=mentee, role=Role.MENTEE)
+    return m
 
 
 @pytest.mark.browser
 def test_first_messages_show_live_and_the_unread_count_follows(chromium, asgi_server):  # noqa: F811
     mentor = person("lena.badge@example.org", "Lena", "America/Los_Angeles")
     mentee = person("aroha.badge@example.org", "Aroha", "Pacific/Auckland")
-    m = mentorship(mentor=mentor, mentee=mentee)
+    m = pair(mentor, mentee)
     aroha, lena = (
         browser_page(chromium, asgi_server, 1280),
         browser_page(chromium, asgi_server, 1280),
@@ -72,8 +83,8 @@ def test_a_chat_before_its_first_message_counts_the_other_conversations(chromium
     aroha = person("aroha.two@example.org", "Aroha", "Pacific/Auckland")
     bo = person("bo.two@example.org", "Bo", "Europe/Oslo")
     with_aroha, with_bo = (
-        mentorship(mentor=mentor, mentee=aroha),
-        mentorship(mentor=mentor, mentee=bo),
+        pair(mentor, aroha),
+        pair(mentor, bo),
     )
     lena, other = (
         browser_page(chromium, asgi_server, 1280),
