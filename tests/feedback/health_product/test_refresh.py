@@ -187,7 +187,7 @@ def test_the_daily_sweep_takes_the_missing_and_the_day_old():
     assert mentorships_due_daily(now=now, limit=10) == []
 
 
-def test_health_computed_in_the_future_is_taken_again_and_is_no_history():
+def test_health_computed_in_the_future_is_taken_again_and_holds_no_state_since_then():
     """``tandem_tick --now`` a month ahead stored rows "computed" then: the daily sweep
     waited for the real clock to pass them, so the pair's health stayed a month ahead."""
     now = timezone.now()

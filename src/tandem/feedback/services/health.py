@@ -165,7 +165,9 @@ def _row(
         signals=signals,
         views=views,
         last_activity_at=assessment.last_contact_at,
-        state_since=now if changed_state or previous is None else previous.state_since,
+        # Never since a moment after ``now``: a row a tick computed as a future moment (a
+        # later worker's clock keeps the episode, so its nudges and alerts go once).
+        state_since=now if changed_state or previous is None else min(previous.state_since, now),
         computed_at=now,
     )
 
@@ -220,8 +222,7 @@ def _refresh_batch(batch: Sequence[Mentorship], now: datetime) -> RefreshResult:
         locked = lockable(
             MentorshipHealth.objects.filter(pk__in=list(by_id)).order_by("pk"), for_update=True
         )
-        # A row computed after ``now`` (a tick run as a future moment) is no history of it.
-        previous = {row.pk: row for row in locked if row.state and row.computed_at <= now}
+        previous = {row.pk: row for row in locked if row.state}
         rows, snapshots = [], []
         for pk, mentorship in by_id.items():
             before = previous.get(pk)
