@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.feedback.health import REASON_CODES
+from tandem.feedback.health.audience import PROMPTED_TO_BOTH
 from tandem.feedback.models import MentorshipHealth
 from tandem.feedback.selectors.health_reads import (
-    PROMPTED_TO_BOTH,
     TALK_IT_THROUGH,
     nudge_concern_for,
     reasons_as_read,

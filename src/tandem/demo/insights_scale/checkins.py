@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from tandem.demo.insights_scale.pairs import Pair
 from tandem.demo.insights_scale.rows import Row, first_id, insert
 from tandem.demo.insights_scale.world import DAY, WEEK, World
-from tandem.feedback.health import REASONS
+from tandem.feedback.health.audience import known_without_answers
 from tandem.feedback.models import (
     FLAGGED_STATES,
     CheckIn,
@@ -195,13 +195,11 @@ def _snapshots(
 
 def _side_views(state: str, reasons: list[Row], since: datetime) -> dict[str, Row]:
     """What each of the pair reads (``feedback.services.health_sides``): these made-up reasons
-    name no side, so both views leave out those read from check-in answers, and a view that
-    lost one reads on track, a state no answer made (third privacy review: without views the
-    pair read the full state, and "at risk" beside a lone cancellation of no weight told a
-    mentor that the mentee had answered low)."""
-    kept = [reason for reason in reasons if not REASONS[reason["code"]].from_answers]
-    if len(kept) < len(reasons):
-        state = HealthState.ON_TRACK
+    name no side, so both views are what a row without views shows the pair
+    (``known_without_answers``; third privacy review: without views the pair read the full
+    state, and "at risk" beside a lone cancellation of no weight told a mentor that the mentee
+    had answered low)."""
+    state, kept = known_without_answers(state, reasons)
     flagged = since.isoformat() if state in FLAGGED_STATES else None
     view = {
         "state": state,

@@ -14,6 +14,11 @@ no "you" is left in any of them as an admin reads it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tandem.feedback.health.assessment import ON_TRACK
+from tandem.feedback.health.reasons import REASONS
 
 # Longest first, so "Neither of you has" is not read as "Neither of they has".
 _ABOUT_THE_PAIR = (
@@ -50,3 +55,26 @@ def reasons_for_reader(
     """Stored reasons as ``reader_id`` reads them: as written for one of the ``pair`` (mentor
     and mentee ids), about the pair for anyone else (a program admin outside it)."""
     return reasons if reader_id in pair else reasons_about_the_pair(reasons)
+
+
+# Read from answers, yet shown to the pair: issue #12 asks that both be prompted to talk when
+# their answers diverge (the prompt names the question, never an answer).
+PROMPTED_TO_BOTH = frozenset({"divergence"})
+
+
+def from_answers(reason: Mapping[str, Any]) -> bool:
+    known = REASONS.get(str(reason["code"]))
+    return known is not None and known.from_answers
+
+
+def known_without_answers(
+    state: str, reasons: Sequence[Mapping[str, Any]]
+) -> tuple[str, list[Mapping[str, Any]]]:
+    """The state and reasons either of the pair may read where no view of their own was
+    assessed: every reason read from check-in answers left out but the divergence prompt (a
+    pair member knows their own answers, so a low or falling pulse, a gap or a high pulse would
+    tell them the other's), and the state only when none was left out, else on track: a state
+    made by the other's answers told them how the other answered (third privacy review: "at
+    risk" beside a lone cancellation of no weight)."""
+    kept = [r for r in reasons if not from_answers(r) or r["code"] in PROMPTED_TO_BOTH]
+    return (state if len(kept) == len(reasons) else ON_TRACK), kept

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from tandem.core.search import contains_folded
 from tandem.feedback.health import REASON_CODES, REASONS
+from tandem.feedback.health.audience import from_answers, known_without_answers
 from tandem.feedback.models import (
     HealthState,
     MentorshipHealth,
@@ -33,11 +34,6 @@ from tandem.programs.selectors import ProgramAccess, access_program
 
 STATE_ORDER = (HealthState.STALLED, HealthState.AT_RISK, HealthState.ON_TRACK, HealthState.THRIVING)
 CODE_ORDER = {reason.code: n for n, reason in enumerate(REASON_CODES)}
-
-
-def _from_answers(reason: Mapping[str, Any]) -> bool:
-    known = REASONS.get(str(reason["code"]))
-    return known is not None and known.from_answers
 
 
 def reason_concern(reason: Mapping[str, Any]) -> bool | None:
@@ -59,30 +55,13 @@ def reasons_as_read(reasons: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
 
     def place(reason: Mapping[str, Any]) -> tuple[int, int]:
         kind = {True: 0, False: 1, None: 2}[reason_concern(reason)]
-        private = _from_answers(reason)
+        private = from_answers(reason)
         return kind, 1 + CODE_ORDER[str(reason["code"])] if private else 0
 
     return [
-        {**reason, "weight": None} if _from_answers(reason) else dict(reason)
+        {**reason, "weight": None} if from_answers(reason) else dict(reason)
         for reason in sorted(reasons, key=place)
     ]
-
-
-# Read from answers, yet shown to the pair: issue #12 asks that both be prompted to talk when
-# their answers diverge (the prompt names the question, never an answer).
-PROMPTED_TO_BOTH = frozenset({"divergence"})
-
-
-def reasons_for_reader(
-    reasons: Sequence[Mapping[str, Any]], *, mentorship: Mentorship, reader_id: int | None
-) -> list[dict[str, Any]]:
-    """``reasons_as_read``, less, for either of the pair, every reason read from check-in
-    answers but the divergence prompt: a pair member knows their own answers, so a low or
-    falling pulse, a gap or a high pulse shown to them would tell them the other's."""
-    read = reasons_as_read(reasons)
-    if reader_id not in (mentorship.mentor_id, mentorship.mentee_id):
-        return read
-    return [r for r in read if not _from_answers(r) or r["code"] in PROMPTED_TO_BOTH]
 
 
 def health_known_by(
@@ -93,19 +72,16 @@ def health_known_by(
     ``services.health_sides``; their own answers' reasons are theirs to read), and as
     ``computed_at`` when that view last changed (a refresh's time would tell when the other
     answered). Anyone else (the program's admins): the full health. A row not refreshed since
-    the views were added shows the pair ``reasons_for_reader`` until its next refresh, and the
-    full state only when none of them was left out, else on track: a state made by the other's
-    answers told them how the other answered (third privacy review: "at risk" beside a lone
-    cancellation of no weight)."""
+    the views were added shows the pair ``known_without_answers`` until its next refresh."""
     known = copy.copy(health)
     side = side_of(mentorship, reader_id)
     view = health.views.get(side) if side else None
     if view is None:
-        known.reasons = reasons_for_reader(
-            health.reasons, mentorship=mentorship, reader_id=reader_id
-        )
-        if side and len(known.reasons) < len(health.reasons):
-            known.state = HealthState.ON_TRACK
+        if side:
+            known.state, kept = known_without_answers(health.state, health.reasons)
+            known.reasons = reasons_as_read(kept)
+        else:
+            known.reasons = reasons_as_read(health.reasons)
         return known
     known.state = view["state"]
     known.state_since = datetime.fromisoformat(view["state_since"])
