@@ -34,7 +34,13 @@ from tandem.notify.services import absolute_url
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
 from tandem.programs.api_joining import router as joining_router
-from tandem.programs.api_schemas import ProgramIn, ProgramOut, ProgramPatch
+from tandem.programs.api_schemas import (
+    EnrolmentOut,
+    JoinIn,
+    ProgramIn,
+    ProgramOut,
+    ProgramPatch,
+)
 from tandem.programs.exports import export_csv_lines
 from tandem.programs.imports import services as import_services
 from tandem.programs.imports.api import ImportConfirmIn, ImportOut
@@ -49,29 +55,6 @@ router = Router(tags=["programs"])
 router.add_router("", admins_router)
 router.add_router("", imports_router)
 router.add_router("", joining_router)
-
-
-class EnrolmentOut(Schema):
-    id: int
-    person_id: int
-    email: str
-    name: str
-    role: str
-    status: str
-    capacity: int | None
-    answers: dict[str, str]
-    created_at: datetime
-    waitlisted_at: datetime | None = Field(
-        description="On the waitlist since (its order); null when not waitlisted."
-    )
-
-    @staticmethod
-    def resolve_email(obj) -> str:
-        return obj.person.email
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.person.display_name
 
 
 class ParticipantFilter(Schema):
@@ -130,12 +113,6 @@ class InvitationOut(Schema):
     @staticmethod
     def resolve_url(obj, context) -> str:
         return absolute_url(reverse("program_join", args=[obj.token]))
-
-
-class JoinIn(InputSchema):
-    answers: dict[str, str] = Field(
-        default_factory=dict, description="Answers by question key `q<question id>`."
-    )
 
 
 def _fields(payload: Schema) -> dict:

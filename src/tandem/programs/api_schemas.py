@@ -1,6 +1,7 @@
-"""The schemas of a program itself (read, create, change), their limits the services' own."""
+"""The schemas of a program itself (read, create, change), their limits the services' own, and
+of an enrolment and the join answers that make one (``api`` and ``api_joining`` both use them)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
@@ -91,3 +92,32 @@ class ProgramPatch(InputSchema):
 
 class ProgramIn(ProgramPatch):
     name: Annotated[str, up_to(NAME_LIMIT)]
+
+
+class EnrolmentOut(Schema):
+    id: int
+    person_id: int
+    email: str
+    name: str
+    role: str
+    status: str
+    capacity: int | None
+    answers: dict[str, str]
+    created_at: datetime
+    waitlisted_at: datetime | None = Field(
+        description="On the waitlist since (its order); null when not waitlisted."
+    )
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.person.email
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.person.display_name
+
+
+class JoinIn(InputSchema):
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="Answers by question key `q<question id>`."
+    )
