@@ -96,3 +96,30 @@ def test_other_unmatched_causes():
         "note",
     )
     assert ex.unmatched_reason(None) == ("solver", ex.UNMATCHED["solver"], "note")
+
+
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+def test_a_rule_that_removed_only_some_mentors_is_not_told_as_removing_all(constraint):
+    removed = [1] * len(CONSTRAINTS)
+    removed[CONSTRAINTS.index(constraint)] = 2
+    reason = ex.unmatched_reason("no_edges", removed, n_mentors=3)
+    assert reason.criterion == constraint
+    assert reason.text == ex.RULED_OUT.format(rule=ex.RULE_WORDS[constraint])
+
+
+def test_a_mentee_sharing_a_language_with_a_mentor_in_another_city_is_not_told_none_does():
+    # Live check: "no mentor shares a language" for a mentee whose one Arabic-speaking mentor
+    # met in person in another city (three mentors shared no language, so that rule won).
+    from tandem.matching.pipeline import match_participants
+
+    mentee = Mentee(id="a", languages=("ar",), format="in_person", city="Riyadh")
+    mentors = [
+        *(Mentor(id=f"m{k}", languages=("ja",)) for k in range(3)),
+        Mentor(id="x", languages=("ar", "en"), format="in_person", city="Jeddah"),
+    ]
+    (unmatched,) = match_participants([mentee], mentors).unmatched
+    assert unmatched["reason"] == (
+        "language",
+        "every mentor was ruled out by a rule; most often: no shared language",
+        "note",
+    )

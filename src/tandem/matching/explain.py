@@ -66,6 +66,19 @@ UNMATCHED = {
     "group_floor": "a compatible mentor had room, but a group floor needed the place",
     "solver": "not matched: other pairs made a better overall result",
 }
+# When no one rule removed every mentor, UNMATCHED's words would be false ("no mentor shares
+# a language" beside a mentor who shares one but meets in person in another city): the
+# person is told the rule that removed the most, as one of several.
+RULED_OUT = "every mentor was ruled out by a rule; most often: {rule}"
+RULE_WORDS = {
+    "language": "no shared language",
+    "exclude": "on an exclude list",
+    "forbidden": "a pair the program forbids",
+    "manager": "conflict rules (manager line)",
+    "department": "conflict rules (same department)",
+    "city": "in person in another city",
+    "capacity": "no room (capacity 0)",
+}
 
 
 def explain_pairs(
@@ -261,10 +274,13 @@ def unmatched_reason(
 
     ``cause`` is the solver's (``"no_edges"``, ``"all_compatible_full"``, None); for
     ``"no_edges"`` the hard constraint that removed the most pairs (``removed``, counted per
-    :data:`~tandem.matching.candidates.rules.CONSTRAINTS`) is named.
+    :data:`~tandem.matching.candidates.rules.CONSTRAINTS`) is named: in its own words when it
+    removed every mentor, else as the most frequent of several rules (:data:`RULED_OUT`).
 
     >>> unmatched_reason("no_edges", [5, 0, 0, 0, 0, 2, 0], n_mentors=5)
     Reason(criterion='language', text='no mentor shares a language', kind='note')
+    >>> unmatched_reason("no_edges", [3, 0, 0, 0, 0, 1, 0], n_mentors=4).text
+    'every mentor was ruled out by a rule; most often: no shared language'
     >>> unmatched_reason("all_compatible_full").text
     'every compatible mentor was full'
     """
@@ -275,5 +291,8 @@ def unmatched_reason(
         elif removed is None or not any(removed):
             key = "no_rows"
         else:
-            key = CONSTRAINTS[int(np.argmax(removed))]
+            top = int(np.argmax(removed))
+            key = CONSTRAINTS[top]
+            if removed[top] < n_mentors:
+                return Reason(key, RULED_OUT.format(rule=RULE_WORDS[key]), NOTE)
     return Reason(key, UNMATCHED[key], NOTE)
