@@ -120,7 +120,7 @@ def test_unwritable_outputs_are_refused_before_the_run(files, capsys, monkeypatc
 
 
 def test_a_failed_write_is_reported_without_a_traceback(files, capsys, monkeypatch):
-    def fail(args, result):
+    def fail(*_):
         raise OSError(28, "No space left on device", f"{files}/pairs.csv.tmp{command.os.getpid()}")
 
     monkeypatch.setattr(command, "_write_outputs", fail)
@@ -371,3 +371,22 @@ def test_short_candidate_lists_are_warned_about_on_stderr(tmp_path, capsys, monk
     assert run(tmp_path, "--objective", "fair", "--top-k", "1", "--out", str(tmp_path / "o")) == 0
     err = capsys.readouterr().err
     assert "warning: " in err and "outside their top 1 candidates" in err
+
+
+def test_pairs_are_listed_in_the_mentees_input_order(tmp_path, capsys):
+    # Live check: an unmatched mentee in the middle of the file came out last, in profile
+    # and score-table mode alike, where the docs promise one row per mentee in input order.
+    (tmp_path / "me.csv").write_text("id,languages\nz1,en\nz2,de\nz3,en\n")
+    (tmp_path / "mo.csv").write_text("id,languages,capacity\nM,en,2\n")
+    assert main(["--mentees", str(tmp_path / "me.csv"), "--mentors", str(tmp_path / "mo.csv")]) == 0
+    assert [row[0] for row in csv.reader(capsys.readouterr().out.splitlines()[1:])] == [
+        "z1",
+        "z2",
+        "z3",
+    ]
+    (tmp_path / "s.csv").write_text("mentee_id,mentor_id,score\nz1,M,0.5\nz2,N,0.1\nz3,M,0.4\n")
+    (tmp_path / "c.csv").write_text("id,capacity\nM,2\nN,0\n")
+    out = tmp_path / "p.csv"
+    assert main(["--scores", str(tmp_path / "s.csv"), "--capacities", str(tmp_path / "c.csv"),
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert list(read_pairs(out)) == ["z1", "z2", "z3"]

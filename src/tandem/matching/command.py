@@ -140,7 +140,8 @@ def _progress_bar(args: argparse.Namespace, total: int) -> Any:
     return tqdm(total=total, unit="mentee", desc="scoring", file=sys.stderr)
 
 
-def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResult:
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[MatchResult, list]:
+    """The result and the mentee ids in input order, the pairs file's (not pairs first)."""
     started = time.perf_counter()
     if args.scores or args.capacities:
         if not (args.scores and args.capacities):
@@ -158,6 +159,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
             seed=args.seed,
             warnings=table.warnings,
         )
+        order = table.mentee_ids
     else:
         if args.participants:
             people = read_participants(args.participants)
@@ -193,11 +195,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> MatchResu
                 bar.close()
         _warn(result.report["warnings"][len(given) :])  # the run's own (short candidate lists)
         result.report["embedder"] = embedder_name(embedder)
+        order = [mentee.id for mentee in people.mentees]
     result.report["phase_seconds"] = {
         "read": round(read_seconds, 4),
         **result.report["phase_seconds"],
     }
-    return result
+    return result, order
 
 
 def _embedder(name: str, texts: int) -> tuple[Embedder, list[str]]:
@@ -327,11 +330,11 @@ def _unwritable_outputs(args: argparse.Namespace) -> list[str]:
     return problems
 
 
-def _write_outputs(args: argparse.Namespace, result: MatchResult) -> None:
+def _write_outputs(args: argparse.Namespace, result: MatchResult, pairs: str) -> None:
     staged = []
     try:
         if args.out:
-            staged.append((args.out, pairs_csv(result, exact_scores=bool(args.scores))))
+            staged.append((args.out, pairs))
         if args.report:
             staged.append((args.report, json.dumps(result.report, indent=2) + "\n"))
         temporaries = []
@@ -366,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     if unwritable:
         return EXIT_INPUT
     try:
-        result = _run(args, parser)
+        result, order = _run(args, parser)
     except InputError as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
@@ -374,14 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    pairs = pairs_csv(result, order, exact_scores=bool(args.scores))
     try:
-        _write_outputs(args, result)
+        _write_outputs(args, result, pairs)
     except OSError as error:  # the disk filled or the folder went during the run
         path = str(error.filename2 or error.filename).removesuffix(f".tmp{os.getpid()}")
         print(UNWRITABLE.format(path=path, reason=error.strerror), file=sys.stderr)
         return EXIT_INPUT
     if not args.out:
-        sys.stdout.write(pairs_csv(result, exact_scores=bool(args.scores)))
+        sys.stdout.write(pairs)
     report = result.report
     mean = report["mean_score"]
     print(
