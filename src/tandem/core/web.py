@@ -14,10 +14,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
 from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 
 View = Callable[..., Any]
+
+# A page with a form: shown on GET (HEAD answers as GET does, without the body), acted on by
+# POST. Anything else is 405 with ``Allow``: a view that tests ``request.method == "POST"``
+# would otherwise take a PUT or DELETE for a GET and show the form, or act on it. A class-based
+# page takes it as ``method_decorator(require_form_methods, name="dispatch")``, which runs
+# before the class's own ``dispatch`` (Django's password-reset link answers before it looks).
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -8,12 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors, safe_next
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    form_add_error,
+    friendly_errors,
+    require_form_methods,
+    safe_next,
+)
 from tandem.messaging import selectors, services
 from tandem.messaging.chat import chat_context, new_message_form
 from tandem.messaging.forms import MessageEditForm, MessageForm, ReportForm
@@ -64,7 +71,7 @@ def _conversation_page(request: AuthenticatedRequest, conversation: Conversation
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @message_errors
 def mentorship_messages(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     conversation = services.conversation_for_mentorship(
@@ -74,7 +81,7 @@ def mentorship_messages(request: AuthenticatedRequest, mentorship_id: int) -> Ht
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @message_errors
 def request_messages(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     conversation = services.conversation_for_request(user=request.user, request_id=request_id)
@@ -116,7 +123,7 @@ def conversation_earlier(request: AuthenticatedRequest, conversation_id: int) ->
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @message_errors
 def message_edit(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     message = services.access_own_recent_message(user=request.user, message_id=message_id)
@@ -138,7 +145,7 @@ def message_edit(request: AuthenticatedRequest, message_id: int) -> HttpResponse
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @message_errors
 def message_delete(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     message = services.access_own_recent_message(user=request.user, message_id=message_id)
@@ -162,7 +169,7 @@ def message_delete(request: AuthenticatedRequest, message_id: int) -> HttpRespon
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @message_errors
 def message_report(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     message = selectors.access_message(user=request.user, message_id=message_id)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import error_page
+from tandem.core.web import error_page, require_form_methods
 from tandem.notify import services
 from tandem.notify.forms import PreferenceForm
 from tandem.notify.selectors import notification_list_for, preference_for
@@ -61,6 +61,7 @@ def notification_read_all(request):
 
 
 @login_required
+@require_form_methods
 def notification_preferences(request):
     current = preference_for(user=request.user)
     form = PreferenceForm(

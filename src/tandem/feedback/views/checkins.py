@@ -16,7 +16,13 @@ from django.views.decorators.http import require_safe
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    form_add_error,
+    friendly_errors,
+    require_form_methods,
+)
 from tandem.feedback.checkin_forms import (
     ANSWER_PREFIX,
     CheckInAnswerForm,
@@ -77,6 +83,7 @@ def _readers(result: Answered, partner: str) -> str:
 
 @login_required
 @checkin_errors
+@require_form_methods
 def checkin_answer(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """The form: each question with its answers, each answer with "share with <partner>",
     under a minute. Changes are taken within a day of the first answer."""
@@ -171,6 +178,7 @@ def _template_error(formset: Any, timing: TemplateTimingForm, error: Application
 
 @login_required
 @checkin_errors
+@require_form_methods
 def checkin_template_edit(request: HttpRequest, program_id: int, kind: str) -> HttpResponse:
     """A kind's questions for the program: text, type, scale labels, choices, compared or not,
     order (a number per question), removal; and its timing. Saved untouched: no change."""
@@ -222,6 +230,7 @@ def checkin_template_edit(request: HttpRequest, program_id: int, kind: str) -> H
 
 @login_required
 @checkin_errors
+@require_form_methods
 def checkin_template_reset(request: HttpRequest, program_id: int, kind: str) -> HttpResponse:
     program = _admin_program(request, program_id)
     back = reverse("checkin_template_edit", args=[program.pk, kind])

@@ -12,12 +12,18 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
 from tandem.core.forms import OneLineField, TextareaField
-from tandem.core.web import confirm_page, confirmed, form_add_error, friendly_errors
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    form_add_error,
+    friendly_errors,
+    require_form_methods,
+)
 from tandem.feedback.guidance import STAGES
 from tandem.feedback.guidance.render import render_markdown
 from tandem.feedback.health.reasons import REASON_CODES
@@ -243,7 +249,7 @@ def _reset_offer(scope: GuidanceScope, article: Article | None) -> dict[str, str
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @guidance_errors
 def guidance_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     scope = _scope(request, need_edit=True)
@@ -251,14 +257,14 @@ def guidance_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @guidance_errors
 def guidance_new(request: AuthenticatedRequest) -> HttpResponse:
     return _editor(request, _scope(request, need_edit=True), None)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @guidance_errors
 def guidance_reset(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     scope = _scope(request, need_edit=True)

@@ -18,7 +18,7 @@ from tandem.core.api_types import AuthenticatedRequest
 from tandem.core.exceptions import ApplicationError
 from tandem.core.forms import TextareaField
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, friendly_errors, safe_next
+from tandem.core.web import form_add_error, friendly_errors, require_form_methods, safe_next
 from tandem.feedback.health import REASON_CODES, REASONS, suggested_actions
 from tandem.feedback.health.audience import about_the_pair, reasons_about_the_pair
 from tandem.feedback.models import INTERVENTION_NOTE_LIMIT, HealthState, MentorshipHealth
@@ -227,6 +227,7 @@ class PairNoteForm(forms.Form):
 
 @login_required
 @friendly_errors(back="dashboard")
+@require_form_methods
 def health_message_to_pair(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentorship_as_admin(user=request.user, mentorship_id=mentorship_id)
     form = PairNoteForm(request.POST or None)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, require_form_methods
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AgreementForm
 from tandem.mentorships.services.agreement import agreement_seen
@@ -25,6 +25,7 @@ AGREEMENT_UNCHANGED = (
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def agreement_edit(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     agreement_seen(user=request.user, mentorship=mentorship)

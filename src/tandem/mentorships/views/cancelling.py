@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
-from tandem.core.web import confirm_page, confirmed
+from tandem.core.web import confirm_page, confirmed, require_form_methods
 from tandem.mentorships import selectors, services
 from tandem.mentorships.services.meetings import check_meeting_changeable
 from tandem.mentorships.views.common import back_to_mentorship, mentorship_errors
@@ -18,7 +17,7 @@ KEPT_AND_FINAL = (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @mentorship_errors
 def meeting_cancel(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
@@ -50,7 +49,7 @@ def meeting_cancel(request, meeting_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @mentorship_errors
 def meeting_series_cancel(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from tandem.core.web import require_form_methods
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import EarlyEndFeedbackForm
 from tandem.mentorships.models import EarlyEndFeedback, Mentorship
@@ -32,6 +33,7 @@ def _initial(feedback: EarlyEndFeedback | None) -> dict | None:
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def early_end_feedback(request, mentorship_id: int):
     mentorship = selectors.access_mentorship_for_feedback(
         user=request.user, mentorship_id=mentorship_id

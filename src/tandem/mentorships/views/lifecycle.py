@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.web import confirm_page, confirmed, form_add_error
+from tandem.core.web import confirm_page, confirmed, form_add_error, require_form_methods
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import AdminEndForm, CompleteForm, EndForm
 from tandem.mentorships.models import Mentorship
@@ -56,6 +56,7 @@ def _already_ended(request, mentorship: Mentorship, notice: str):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def mentorship_end(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = EndForm(request.POST or None)
@@ -93,6 +94,7 @@ def mentorship_end(request, mentorship_id: int):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def mentorship_admin_end(request, mentorship_id: int):
     """An admin of the program (not one of the pair) ends the mentorship early, after a page
     that says what will happen, with a reason only the admins read."""
@@ -134,6 +136,7 @@ def mentorship_admin_end(request, mentorship_id: int):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def mentorship_complete(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = CompleteForm(request.POST or None)

@@ -14,11 +14,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.dates import date_in_range
 from tandem.core.exceptions import ApplicationError
-from tandem.core.web import confirm_page, confirmed, form_add_error, is_htmx, safe_next
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    form_add_error,
+    is_htmx,
+    require_form_methods,
+    safe_next,
+)
 from tandem.mentorships import calendar as ics
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ActionItemForm
@@ -59,6 +66,7 @@ MEETING_FIELDS = {"starts_at": "date", "ends_at": "duration_minutes", "until": "
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def meeting_new(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     agreed = selectors.agreement_version_in_effect(
@@ -261,7 +269,7 @@ def _notes_changed_meanwhile(request, error: services.NotesChangedMeanwhile) -> 
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @mentorship_errors
 def meeting_mark_missed(request, meeting_id: int):
     """Say the meeting did not take place, after a confirmation step (asked only when it may
@@ -312,6 +320,7 @@ def meeting_mark_held(request, meeting_id: int):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def meeting_reschedule(request, meeting_id: int):
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     form = RescheduleForm(request.POST or None, meeting=meeting)

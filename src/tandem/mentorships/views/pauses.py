@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.exceptions import ApplicationError
 from tandem.core.forms import DateField
 from tandem.core.templatetags.readable_dates import day_in
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, require_form_methods
 from tandem.mentorships import selectors, services
 from tandem.mentorships.selectors.pauses import access_pause, pause_list_for_mentorship
 from tandem.mentorships.services.pauses import today_for
@@ -32,6 +32,7 @@ class PauseForm(forms.Form):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def mentorship_pauses(request, mentorship_id: int):
     """The pair's pauses with the form to declare one (for the pair); the list alone for the
     program's admins."""

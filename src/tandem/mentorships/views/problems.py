@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, is_htmx, repeat_shown, safe_next
+from tandem.core.web import form_add_error, is_htmx, repeat_shown, require_form_methods, safe_next
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import ProblemReportForm
 from tandem.mentorships.views.common import PAGE_SIZE, mentorship_errors
@@ -20,6 +20,7 @@ from tandem.programs.selectors import ProgramAccess, access_program, is_program_
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def problem_report_new(request, mentorship_id: int):
     """The form, and below it what the caller reported before on this mentorship. When no
     admin but the pair could read a report, the page says so instead of offering the form

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, require_form_methods
 from tandem.mentorships import selectors, services
 from tandem.mentorships.forms import DeclineForm, RequestForm
 from tandem.mentorships.selectors.lists import programs_to_find_a_mentor
@@ -60,6 +60,7 @@ def _chosen(programs: list, wanted: str | None):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def request_new(request):
     """The message to a mentor chosen on the ranked list; without one, the way to that list."""
     memberships = list(selectors.request_programs_for(user=request.user))
@@ -136,6 +137,7 @@ def request_accept(request, request_id: int):
 
 @login_required
 @mentorship_errors
+@require_form_methods
 def request_decline(request, request_id: int):
     found = selectors.access_request(user=request.user, request_id=request_id)
     form = DeclineForm(request.POST or None)

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.core.web import form_add_error, safe_next
+from tandem.core.web import form_add_error, require_form_methods, safe_next
 from tandem.people import selectors, services
 from tandem.people.forms import (
     ApiTokenForm,
@@ -31,6 +32,7 @@ from tandem.people.tasks import password_reset_send
 from tandem.people.views.common import FORM_PREFIXES
 
 
+@require_form_methods
 def signup(request):
     """Whether or not the email already has an account, a valid form leads to the same "check
     your email" page: the new account's owner gets a confirmation link, an existing one a note
@@ -95,6 +97,7 @@ def verify_email_resend(request):
     return redirect(safe_next(request, reverse("account")))
 
 
+@method_decorator(require_form_methods, name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"
@@ -117,10 +120,12 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+@method_decorator(require_POST, name="dispatch")
 class LogoutView(auth_views.LogoutView):
     """POST only (Django 5); the nav's log-out button is a form."""
 
 
+@method_decorator(require_form_methods, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """Counted per email address and per client address, and sent by the worker, the same
     way whether or not an account exists (``tasks.password_reset_send``)."""
@@ -139,10 +144,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         return redirect(self.get_success_url())
 
 
+@method_decorator(require_safe, name="dispatch")
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "people/password_reset_done.html"
 
 
+@method_decorator(require_form_methods, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
     form_class = NewPasswordForm
@@ -176,6 +183,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return redirect(self.get_success_url())
 
 
+@method_decorator(require_safe, name="dispatch")
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
 
@@ -204,6 +212,7 @@ def leads_to_invitation(next_url: str) -> bool:
 
 
 @login_required
+@require_form_methods
 def account(request):
     form = ApiTokenForm(request.POST or None)
     new_secret = None

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.web import confirm_page, confirmed, form_add_error
+from tandem.core.web import confirm_page, confirmed, form_add_error, require_form_methods
 from tandem.people.ratelimit import client_ip
 from tandem.people.services.closing import account_delete as account_delete_service
 from tandem.people.services.closing import account_delete_blockers
@@ -53,6 +53,7 @@ class AccountDeleteForm(forms.Form):
 
 
 @login_required
+@require_form_methods
 def account_delete(request):
     blockers = account_delete_blockers(user=request.user)
     if blockers:  # said before the password is typed, as the service would refuse

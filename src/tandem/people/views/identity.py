@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, require_form_methods
 from tandem.people import selectors, services
 from tandem.people.forms import (
     IdentityForm,
@@ -21,6 +21,7 @@ IDENTITY_DELETED = "Deleted. Tandem no longer holds this information about you."
 
 
 @login_required
+@require_form_methods
 def identity_edit(request):
     identity = selectors.identity_get_own(user=request.user)
     if request.method == "POST":

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from tandem.core.exceptions import ApplicationError, NotFound
-from tandem.core.web import form_add_error
+from tandem.core.web import form_add_error, require_form_methods
 from tandem.matching.records.availability import format_windows_joined
 from tandem.matching.records.cells import WORKING_STYLE_QUESTIONS, skill_slug
 from tandem.matching.records.languages import LANGUAGES
@@ -79,6 +79,7 @@ def _timezone_names() -> list[str]:
 
 
 @login_required
+@require_form_methods
 def profile_edit(request):
     profile = selectors.profile_get_own(user=request.user)
     if request.method == "POST":

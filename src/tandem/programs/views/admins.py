@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import (
@@ -17,6 +17,7 @@ from tandem.core.web import (
     error_text,
     form_add_error,
     not_found_as_404,
+    require_form_methods,
 )
 from tandem.programs import selectors, services
 from tandem.programs.forms import AdminInviteForm
@@ -27,7 +28,7 @@ from tandem.programs.views.enrolments import participants_page
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def participant_make_admin(request, slug, enrolment_id):
     """Asks first (live review: a one-click button on every row gave a mis-tapped mentee the
     run of the program); the service refuses what it cannot do, so the question is asked only
@@ -105,7 +106,7 @@ def program_admin_invite(request, slug):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_admin_invitation_withdraw(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     waiting = selectors.admin_invitation_list(program=program)

@@ -9,11 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.pagination import page_of
-from tandem.core.web import confirm_page, confirmed, error_text, form_add_error, not_found_as_404
+from tandem.core.web import (
+    confirm_page,
+    confirmed,
+    error_text,
+    form_add_error,
+    not_found_as_404,
+    require_form_methods,
+)
 from tandem.programs import selectors
 from tandem.programs.imports import invitations as invitation_services
 from tandem.programs.imports.forms import InviteByEmailForm
@@ -49,7 +56,7 @@ def _outcome_messages(request, outcome, send_at) -> None:
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_email_invitations(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = InviteByEmailForm(request.POST or None)
@@ -113,13 +120,13 @@ def program_email_invitations_send(request, slug):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_email_invitation_cancel(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     back = reverse("program_email_invitations", args=[program.slug])
     waiting = invitation_services.participant_invitation_list_unsent(program=program)
     invitation = waiting.filter(pk=invitation_id).first() if invitation_id < 2**63 else None
-    if invitation is None and request.method == "GET":
+    if invitation is None and request.method != "POST":
         raise Http404("That invitation is not waiting to be sent.")
     if invitation is not None and not confirmed(request):
         return confirm_page(

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 from tandem.core.pagination import page_of
@@ -20,6 +20,7 @@ from tandem.core.web import (
     form_add_error,
     not_found_as_404,
     repeat_shown,
+    require_form_methods,
     safe_next,
 )
 from tandem.programs import selectors, services
@@ -179,7 +180,7 @@ def participants_page(
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def participant_action(request, slug, enrolment_id, action):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     if action == "remove" and not confirmed(request):
@@ -273,7 +274,7 @@ def _confirm_removal(request, program, enrolment_id):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_invitations(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = InvitationForm(request.POST or None)
@@ -303,7 +304,7 @@ def program_invitations(request, slug):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def invitation_revoke(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     invitation = selectors.access_invitation(
@@ -330,7 +331,7 @@ def invitation_revoke(request, slug, invitation_id):
 
 
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_join(request, token):
     invitation = selectors.access_invitation(user=request.user, token=token)
     program = invitation.program

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from tandem.core.exceptions import ApplicationError
 from tandem.core.streaming import streamed_download
-from tandem.core.web import form_add_error, not_found_as_404
+from tandem.core.web import form_add_error, not_found_as_404, require_form_methods
 from tandem.matching.sheets import MAX_ROWS
 from tandem.programs import selectors
 from tandem.programs.exports import export_csv_lines, export_xlsx
@@ -27,7 +27,7 @@ from tandem.programs.selectors.joining import participant_invitation_questions
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_import(request, slug):
     # A request over the one size limit never gets here (tandem.core.body_limit: a 413); a
     # file over the import's own limit is a form error from the service.
@@ -62,7 +62,7 @@ def _import_page(request, program, form):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_import_preview(request, slug, batch_id):
     batch = selectors.access_import_batch(user=request.user, slug=slug, batch_id=batch_id)
     program = batch.program
@@ -122,7 +122,7 @@ def program_import_status(request, slug, batch_id):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def participant_invitation(request, token):
     """An import's personal invitation: the invited person accepts, answering the role's join
     questions, or declines."""

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tandem.core.exceptions import ApplicationError
-from tandem.core.web import confirm_page, confirmed, not_found_as_404
+from tandem.core.web import confirm_page, confirmed, not_found_as_404, require_form_methods
 from tandem.programs.selectors import program_admin_person_ids
 from tandem.programs.services.leaving import LeavePlan, enrolment_leave, leave_plan
 
@@ -39,6 +39,7 @@ def _consequences(plan: LeavePlan, *, admin: bool) -> list[str]:
 
 @login_required
 @not_found_as_404
+@require_form_methods
 def program_leave(request, slug: str):
     plan = leave_plan(user=request.user, slug=slug)
     program = plan.program

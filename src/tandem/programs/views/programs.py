@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from tandem.core.exceptions import ApplicationError, Repeated
 from tandem.core.pagination import page_of
-from tandem.core.web import form_add_error, not_found_as_404, repeat_shown
+from tandem.core.web import form_add_error, not_found_as_404, repeat_shown, require_form_methods
 from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm
 from tandem.programs.models import OPEN_STATUSES, PARTICIPANT_ROLES, EnrolmentStatus
@@ -26,7 +26,7 @@ def program_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_create(request):
     if not services.program_can_create(user=request.user):
         return render(
@@ -73,7 +73,7 @@ def program_detail(request, slug):
 
 @login_required
 @not_found_as_404
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def program_edit(request, slug):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     form = ProgramForm(request.POST or None, program=program)
