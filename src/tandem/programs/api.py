@@ -33,6 +33,7 @@ from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.notify.services import absolute_url
 from tandem.programs import selectors, services
 from tandem.programs.api_admins import router as admins_router
+from tandem.programs.api_joining import JOINED, joined_out
 from tandem.programs.api_joining import router as joining_router
 from tandem.programs.api_schemas import (
     EnrolmentOut,
@@ -241,14 +242,13 @@ def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: T
     )
 
 
-@router.post(
-    "/join/{token}", response={201: EnrolmentOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-)
+@router.post("/join/{token}", response=JOINED)
 def program_join(request: AuthenticatedRequest, token: str, payload: JoinIn):
-    """Join with an invitation token: pending, or active when the link auto-approves;
-    ``waitlisted`` when the role is full."""
-    return 201, services.enrolment_join_by_invitation(
-        user=request.auth, token=token, answers=payload.answers
+    """Join with an invitation token: 201, pending, or active when the link auto-approves;
+    ``waitlisted`` when the role is full. The same join again (a retry: same answers, the
+    enrolment still open) is a 200 with the same body, written nothing."""
+    return joined_out(
+        services.enrolment_join(user=request.auth, token=token, answers=payload.answers)
     )
 
 

@@ -41,7 +41,7 @@ from tandem.programs.selectors import (
     program_admin_enrolments,
 )
 from tandem.programs.selectors.joining import join_answers_given, join_questions
-from tandem.programs.services.enrolments import check_join_answers
+from tandem.programs.services.enrolments import Joined, check_join_answers
 from tandem.programs.services.waitlist import (
     enrolment_entry_fields,
     program_lock,
@@ -214,47 +214,62 @@ def participant_invitation_answer(
     undoes an admin's decision: someone an admin removed comes back *awaiting
     approval* (``RETURN_AWAITS_APPROVAL``), a paused enrolment stays paused; a pending one
     (they had asked to join through a link) becomes active, as the admins invited them.
+    The same answer again (a retry after a lost answer, a double submit) answers as the
+    first did, writing nothing; anything else is refused as answered.
     """
-    with transaction.atomic():
-        invitation = access_participant_invitation(user=user, token=token, for_update=True)
-        if invitation.state == ("accepted" if accept else "declined"):
-            return _answered_again(user=user, invitation=invitation, answers=answers or {})
-        if invitation.state != "pending":
-            raise ApplicationError(invitation_closed_message(invitation), status=409)
-        now = timezone.now()
-        if not accept:
-            invitation.declined_at = now
-            invitation.save(update_fields=["declined_at"])
-            return None
-        was_admin = invitation.role == Role.ADMIN and _admin_check(user=user, invitation=invitation)
-        enrolment = _enrolment_from_invitation(
-            user=user, invitation=invitation, answers=answers or {}
-        )
-        invitation.accepted_at = now
-        invitation.save(update_fields=["accepted_at"])
-        if invitation.role == Role.ADMIN and not was_admin:
-            program_admin_added_notify(admin=enrolment, actor=user)
-    return enrolment
-
-
-def _answered_again(
-    *, user: User, invitation: ParticipantInvitation, answers: dict[str, str]
-) -> Enrolment | None:
-    """The same answer again (a retry after a lost answer, a double submit) answers as the
-    first did, writing nothing: declined, or the enrolment accepting gave while it is still
-    open and holds these answers. Anything else is refused as answered (an API review found
-    a retried accept refused)."""
-    if invitation.state == "declined":
+    if not accept:
+        participant_invitation_decline(user=user, token=token)
         return None
+    return participant_invitation_accept(user=user, token=token, answers=answers or {}).enrolment
+
+
+@transaction.atomic
+def participant_invitation_decline(*, user: User, token: str) -> None:
+    invitation = access_participant_invitation(user=user, token=token, for_update=True)
+    if invitation.state == "declined":
+        return
+    _check_pending(invitation)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+
+
+@transaction.atomic
+def participant_invitation_accept(*, user: User, token: str, answers: dict[str, str]) -> Joined:
+    """Accept (``participant_invitation_answer``); ``again`` on a retry."""
+    invitation = access_participant_invitation(user=user, token=token, for_update=True)
+    if invitation.state == "accepted":
+        return Joined(_accepted_again(user=user, invitation=invitation, answers=answers), True)
+    _check_pending(invitation)
+    was_admin = invitation.role == Role.ADMIN and _admin_check(user=user, invitation=invitation)
+    enrolment = _enrolment_from_invitation(user=user, invitation=invitation, answers=answers)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    if invitation.role == Role.ADMIN and not was_admin:
+        program_admin_added_notify(admin=enrolment, actor=user)
+    return Joined(enrolment, again=False)
+
+
+def _check_pending(invitation: ParticipantInvitation) -> None:
+    if invitation.state != "pending":
+        raise ApplicationError(invitation_closed_message(invitation), status=409)
+
+
+def _accepted_again(
+    *, user: User, invitation: ParticipantInvitation, answers: dict[str, str]
+) -> Enrolment:
+    """The enrolment the first accept gave, while it is still open and each answer sent is
+    the one it holds (none sent: those it holds stand). Only compared, not checked again: a
+    question added since does not turn the retry into a refusal. Anything else is refused as
+    answered (an API review found a retried accept refused)."""
     enrolment = Enrolment.objects.filter(
         program=invitation.program, person=user, role=invitation.role
     ).first()
     if enrolment is not None and enrolment.status not in CLOSED_STATUSES:
-        try:
-            kept = _join_answers(invitation=invitation, held=enrolment, answers=answers)
-        except ApplicationError:
-            kept = None
-        if kept == enrolment.answers:
+        questions = (
+            join_questions(program=invitation.program, role=invitation.role) if answers else []
+        )
+        given = join_answers_given(questions, enrolment)
+        if all(str(value or "").strip() == given.get(key, "") for key, value in answers.items()):
             return enrolment
     raise ApplicationError(invitation_closed_message(invitation), status=409)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -195,10 +195,24 @@ def check_join_answers(
     return kept
 
 
-@transaction.atomic
+class Joined(NamedTuple):
+    """The enrolment a join (or an accepted invitation by email) leaves; ``again`` when the
+    call only repeated an earlier one (a retry) and wrote nothing, so the API can answer
+    200 where the first answered 201."""
+
+    enrolment: Enrolment
+    again: bool
+
+
 def enrolment_join_by_invitation(
     *, user: User, token: str, answers: dict[str, str] | None = None
 ) -> Enrolment:
+    """``enrolment_join``'s enrolment, for callers to whom a retry is no different."""
+    return enrolment_join(user=user, token=token, answers=answers).enrolment
+
+
+@transaction.atomic
+def enrolment_join(*, user: User, token: str, answers: dict[str, str] | None = None) -> Joined:
     """Join the invitation's program in its role: pending, or active when it auto-approves;
     on the waitlist when the role is full.
 
@@ -210,7 +224,7 @@ def enrolment_join_by_invitation(
     questions = join_questions(program=program, role=invitation.role)
     if existing is not None and existing.status != EnrolmentStatus.LEFT:
         # Before the link's own state: the join being retried may have used its last use.
-        return _joined_already(existing, questions, answers or {})
+        return Joined(_joined_already(existing, questions, answers or {}), again=True)
     problem = invitation_problem(invitation)
     if problem:
         raise ApplicationError(problem, status=409)
@@ -232,7 +246,7 @@ def enrolment_join_by_invitation(
         enrolment_pending_notify(enrolment=enrolment)
     elif enrolment.status == EnrolmentStatus.WAITLISTED:
         waitlist_entered(enrolment=enrolment)
-    return enrolment
+    return Joined(enrolment, again=False)
 
 
 def _joined_already(
