@@ -32,6 +32,29 @@ class TestAvailabilityInUtc:
     def test_new_york_evening_moves_to_next_utc_day(self):
         assert utc_slots(["Mon 20:00-23:00"], "America/New_York") == hours(1, 1, 4)
 
+    @pytest.mark.parametrize(
+        ("window", "expected"),
+        [
+            ("Mon 09:05-10:05", hours(0, 9, 10)),
+            ("Mon 09:00-09:59", hours(0, 9, 10)),
+            ("Sun 18:00-23:59", hours(6, 18, 24)),
+            ("Mon 09:01-09:06", set()),
+        ],
+    )
+    def test_a_window_off_the_quarter_hours_takes_the_nearest_slots(self, window, expected):
+        assert utc_slots([window], "UTC") == expected
+
+    def test_two_people_free_at_the_same_minutes_share_the_whole_hour(self):
+        # Live check: both free "Mon 09:05-10:05" read "Only 45 minutes a week free at the
+        # same time", a concern, where they share an hour: only whole slots counted.
+        from tandem.matching.pipeline import rank_mentors_for
+
+        (ranked,) = rank_mentors_for(
+            Mentee(id="a", availability=("Mon 09:05-10:05",)),
+            [Mentor(id="m", availability=("Mon 09:05-10:05",))],
+        )
+        assert ("availability", "1 hour a week free at the same time", "strength") in ranked[2]
+
     def test_sydney_monday_morning_wraps_back_to_sunday(self):
         # January is summer time in Sydney (UTC+11): Monday 10:00 is Sunday 23:00 UTC.
         assert utc_slots(["Mon 10:00-11:00"], "Australia/Sydney") == hours(6, 23, 24)

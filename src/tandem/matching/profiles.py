@@ -154,9 +154,11 @@ def availability_bits(
 
     Local windows are converted by the participant record's one conversion
     (:func:`~tandem.matching.records.availability.to_utc_intervals`) with the offsets of
-    each day of the week that contains ``week``; a slot counts only if the window covers it
-    entirely. Windows that run past the end of the week wrap to its start. An empty time zone
-    is read as UTC.
+    each day of the week that contains ``week``; each edge goes to the nearest slot boundary,
+    so two people free at the same times share them whatever the minutes: with only slots a
+    window covers entirely, both free "Mon 09:05-10:05" (or "09:00-09:59") were told "Only 45
+    minutes a week free at the same time". Windows that run past the end of the week wrap to
+    its start. An empty time zone is read as UTC.
 
     >>> bits = availability_bits(("Mon 09:00-10:00",), "Europe/Berlin")
     >>> int(np.bitwise_count(bits).sum()) * 15
@@ -165,11 +167,16 @@ def availability_bits(
     return _availability_bits(tuple(windows), timezone, week).copy()
 
 
+def _nearest_slot(minute: int) -> int:
+    """The slot boundary nearest ``minute`` (half a slot up): 09:07 is 09:00, 09:08 09:15."""
+    return (minute + SLOT_MINUTES // 2) // SLOT_MINUTES
+
+
 @lru_cache(maxsize=65536)
 def _availability_bits(windows: tuple[str, ...], timezone: str, week: date) -> np.ndarray:
     slots = np.zeros(SLOTS_PER_WEEK, dtype=bool)
     for start, end in to_utc_intervals(parse_windows(windows), timezone or "UTC", week):
-        slots[-(-start // SLOT_MINUTES) : end // SLOT_MINUTES] = True
+        slots[_nearest_slot(start) : _nearest_slot(end)] = True
     padded = np.zeros(WORDS_PER_WEEK * 64, dtype=bool)
     padded[:SLOTS_PER_WEEK] = slots
     return np.packbits(padded, bitorder="little").view(np.uint64)
