@@ -1,6 +1,7 @@
 """Site-admin screens. Changes made here bypass the services' permission checks by design
 (site staff only); identity is never shown here either."""
 
+from django import forms
 from django.contrib import admin
 
 from tandem.core.admin import PreciseDateTimes
@@ -14,6 +15,7 @@ from tandem.programs.models import (
     Program,
     Role,
 )
+from tandem.programs.services.programs import RESERVED_SLUGS, SLUG_RESERVED
 
 
 class EnrolmentQuestionInline(PreciseDateTimes, admin.TabularInline):
@@ -21,8 +23,19 @@ class EnrolmentQuestionInline(PreciseDateTimes, admin.TabularInline):
     extra = 0
 
 
+class ProgramAdminForm(forms.ModelForm):
+    def clean_slug(self) -> str:
+        """Not one of the addresses beside a program's (``RESERVED_SLUGS``); a program
+        holding one already may still be saved untouched."""
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS and slug != self.instance.slug:
+            raise forms.ValidationError(SLUG_RESERVED.format(slug=slug))
+        return slug
+
+
 @admin.register(Program)
 class ProgramAdmin(PreciseDateTimes, admin.ModelAdmin):
+    form = ProgramAdminForm
     list_display = ("name", "slug", "program_type", "matching_mode", "starts_on", "ends_on")
     list_filter = ("program_type", "matching_mode")
     search_fields = ("name", "slug", "description")

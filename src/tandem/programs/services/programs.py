@@ -35,6 +35,12 @@ from tandem.programs.selectors import ProgramAccess, access_program, is_program_
 from tandem.programs.selectors.waitlist import LIMIT_FIELDS
 from tandem.programs.services.waitlist import waitlist_fill
 
+# The first parts of the addresses beside a program's own (``/programs/new/``,
+# ``/programs/join/<token>/``, ``/programs/invited/<token>/``, the API's ``join/{token}`` and
+# ``invited/{token}/...``): a program slugged so lost its pages to them (live API review: a
+# program named "Join" answered 405 to its export and insights, 404 to its edit page).
+RESERVED_SLUGS = frozenset({"new", "join", "invited"})
+SLUG_RESERVED = "{slug} is the start of another of Tandem's addresses: choose another slug."
 # Django's own permission: a site admin grants it per user or group in the site admin
 # ("programs | program | Can add program"); a superuser has it. The staff flag gives nothing.
 CREATE_PERMISSION = "programs.add_program"
@@ -144,7 +150,7 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     others = Program.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
-    taken = set(others.values_list("slug", flat=True))
+    taken = set(others.values_list("slug", flat=True)) | RESERVED_SLUGS
     if base not in taken:
         return base
     number = 2
