@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.views import PasswordChangeView
@@ -35,8 +36,12 @@ from tandem.people.models import (
 from tandem.people.services import (
     ACCOUNT_EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
+    SITE_ADMIN_CREATED,
+    SITE_ADMIN_DISABLED,
+    SITE_ADMIN_SET,
     api_token_revoke,
     credentials_cut_off,
+    password_by_site_admin_notify,
     profile_refresh_availability,
 )
 from tandem.people.services.profiles import RECORD_RULES
@@ -46,6 +51,12 @@ SITE_ADMIN_CUT_OFF = (
     "Saving signs this person out everywhere, revokes their API tokens and gives their "
     "calendar feed a new address, whether you set a password or disable it."
 )
+PERSON_EMAILED = "{email} was emailed that a site administrator {did} (the email has no password)."
+PERSON_EMAILED_DID = {
+    SITE_ADMIN_CREATED: "created their account",
+    SITE_ADMIN_SET: "set their password",
+    SITE_ADMIN_DISABLED: "turned off their password",
+}
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -165,6 +176,32 @@ class UserAdmin(PreciseDateTimes, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # an account a site admin made: its person learns of it by email
+            self._person_told(request, user=obj, change=SITE_ADMIN_CREATED)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page; when it saved a new or disabled password for someone other than the
+        site admin themselves, the person is told by email (never the password: services,
+        ``password_by_site_admin_notify``). Their own is theirs to know, as on every page
+        where people change their own."""
+        user = self.get_object(request, unquote(id))
+        response = super().user_change_password(request, id, form_url)
+        if request.method != "POST" or user is None or user.pk == request.user.pk:
+            return response
+        saved = User.objects.get(pk=user.pk)
+        if saved.password != user.password:
+            usable = saved.has_usable_password()
+            change = SITE_ADMIN_SET if usable else SITE_ADMIN_DISABLED
+            self._person_told(request, user=saved, change=change)
+        return response
+
+    def _person_told(self, request: HttpRequest, *, user: User, change: str) -> None:
+        if password_by_site_admin_notify(user=user, change=change):
+            did = PERSON_EMAILED_DID[change]
+            self.message_user(request, PERSON_EMAILED.format(email=user.email, did=did))
 
 
 class AvailabilityWindowInline(PreciseDateTimes, admin.TabularInline):

@@ -35,7 +35,11 @@ from tandem.people.services.manager import (
     MANAGER_SELF,
 )
 from tandem.people.services.passwords import (
+    SITE_ADMIN_CREATED,
+    SITE_ADMIN_DISABLED,
+    SITE_ADMIN_SET,
     credentials_cut_off,
+    password_by_site_admin_notify,
     register_credential_rotator,
     user_password_set,
 )
@@ -68,6 +72,9 @@ __all__ = [
     "NAME_MAX_LENGTH",
     "PROFILE_FORBIDDEN",
     "PROFILE_INVALID",
+    "SITE_ADMIN_CREATED",
+    "SITE_ADMIN_DISABLED",
+    "SITE_ADMIN_SET",
     "TOKEN_LIMIT",
     "TOKEN_NAME_REQUIRED",
     "UNSET",
@@ -78,6 +85,7 @@ __all__ = [
     "credentials_cut_off",
     "identity_set",
     "identity_withdraw",
+    "password_by_site_admin_notify",
     "profile_ensure",
     "profile_refresh_availability",
     "profile_set_availability",

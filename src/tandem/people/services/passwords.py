@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
 from tandem.core.exceptions import ApplicationError
@@ -62,6 +66,51 @@ def credentials_cut_off(*, user: User) -> int:
         for rotator in _ROTATORS:
             rotator(user=user)
     return revoked
+
+
+# What a site admin did to someone's account, and the subject of the email that tells them.
+SITE_ADMIN_CREATED = "created"
+SITE_ADMIN_SET = "set"
+SITE_ADMIN_DISABLED = "disabled"
+SITE_ADMIN_SUBJECTS = {
+    SITE_ADMIN_CREATED: "A Tandem account was created for you",
+    SITE_ADMIN_SET: "A site administrator set a new password for your Tandem account",
+    SITE_ADMIN_DISABLED: "A site administrator turned off your Tandem password",
+}
+
+
+def password_by_site_admin_notify(*, user: User, change: str) -> bool:
+    """Email ``user``, once the caller's transaction commits, that a site admin created their
+    account (``SITE_ADMIN_CREATED``), set their password (``SITE_ADMIN_SET``) or turned it off
+    (``SITE_ADMIN_DISABLED``) in the site admin; never the password itself.
+
+    Nothing told them (deployment leftovers): someone who set a password could log in as the
+    person unnoticed, and their calendar app and scripts stopped working with no reason given.
+    Sent whatever their notification settings say, as the password-reset email is: those
+    choose the program news they get, and this is about who can use their account. Not for a
+    deactivated or deleted account (nobody reads it), nor for what people do themselves (a
+    reset, the admin's own password page) or what sets passwords in bulk (the demo, imports).
+    A failed send is logged, not raised: the password is saved either way. Returns whether
+    an email is on its way."""
+    if not user.is_active:
+        return False
+    context = {
+        "user": user,
+        "change": change,
+        "login_url": settings.SITE_URL + reverse("login"),
+        "reset_url": settings.SITE_URL + reverse("password_reset"),
+    }
+
+    def send() -> None:
+        send_mail(
+            subject=SITE_ADMIN_SUBJECTS[change],
+            message=render_to_string("people/email/password_by_site_admin.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+    transaction.on_commit(send, robust=True)
+    return True
 
 
 def password_rules_help() -> str:
