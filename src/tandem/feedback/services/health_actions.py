@@ -62,44 +62,50 @@ def _admin_act(
 
 
 def _pulse_now(mentorship: Mentorship) -> None:
-    """A pulse due now for each side that has no pulse waiting for an answer (inside the
-    caller's transaction, the mentorship locked). It takes the next pulse number, so the
-    regular pulses continue one period after it instead of asking again in a few days; it
-    counts as reminded, the admin's notice being its one reminder."""
-    waiting = set(
-        CheckIn.objects.filter(
-            mentorship=mentorship, kind=CheckInKind.PULSE, answered_at__isnull=True
-        ).values_list("author_id", flat=True)
-    )
-    last = CheckIn.objects.filter(mentorship=mentorship, kind=CheckInKind.PULSE).aggregate(
-        last=Max("sequence")
-    )["last"]
+    """The next pulse, due now, for both of the pair (inside the caller's transaction, the
+    mentorship locked): a side with a pulse waiting for an answer has its latest one moved to
+    that point (number and date), a side without gets a new one. It takes the next pulse
+    number, so the regular pulses continue one period after it instead of asking again in a
+    few days; it counts as reminded, the admin's notice being its one reminder.
+
+    Both sides always end at the same point: when only a side with no pulse waiting got one,
+    the pair's next number and date (the schedule counts from the last pulse asked) told the
+    other side, still waiting, whether its partner had answered (privacy review)."""
+    pulses = CheckIn.objects.filter(mentorship=mentorship, kind=CheckInKind.PULSE)
+    point = (pulses.aggregate(last=Max("sequence"))["last"] or 0) + 1
     now = timezone.now()
     questions = asked_of_pair(
         checkin_template_for(program_id=mentorship.program_id, kind=CheckInKind.PULSE).questions,
         have_met=meetings_begun(now).filter(mentorship=mentorship).exists(),
     )
-    CheckIn.objects.bulk_create(
-        [
+    new = []
+    for author_id in (mentorship.mentor_id, mentorship.mentee_id):
+        waiting = (
+            pulses.filter(author_id=author_id, answered_at__isnull=True)
+            .order_by("-sequence")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if waiting is not None:
+            pulses.filter(pk=waiting).update(sequence=point, due_at=now, reminded_at=now)
+            continue
+        new.append(
             CheckIn(
                 mentorship=mentorship,
                 author_id=author_id,
                 kind=CheckInKind.PULSE,
-                sequence=(last or 0) + 1,
+                sequence=point,
                 questions=questions,
                 due_at=now,
                 reminded_at=now,
             )
-            for author_id in (mentorship.mentor_id, mentorship.mentee_id)
-            if author_id not in waiting
-        ],
-        ignore_conflicts=True,
-    )
+        )
+    CheckIn.objects.bulk_create(new, ignore_conflicts=True)
 
 
 def health_checkin_send(*, user: User, mentorship_id: int) -> Intervention:
     """An admin asks the pair for a check-in now (once a day per mentorship): each side gets a
-    pulse to answer (or is reminded of the one already waiting) and a notification."""
+    pulse to answer (the one already waiting, moved to now) and a notification."""
     with transaction.atomic():
         found = _admin_act(
             user=user, mentorship_id=mentorship_id, kind=InterventionKind.CHECKIN_SENT
