@@ -197,3 +197,16 @@ def test_accepted_twice_at_once_on_postgresql_enrols_once(postgres_only):
     assert sorted(o.status_code for o in outcomes) == [200, 201]  # type: ignore[attr-defined]
     assert outcomes[0].json() == outcomes[1].json()  # type: ignore[attr-defined]
     assert Enrolment.objects.filter(program=program, person=invited).count() == 1
+
+
+def test_a_role_asked_nothing_takes_no_answers_as_a_link_refuses_them(program):
+    """Live API review: accepting an invitation to a role with no join questions (an admin's,
+    say) dropped any answers sent without a word, where a link's join refuses them."""
+    invited = UserFactory()
+    invitation = invite(program, invited, role=Role.ADMIN, invited_by=admin_of(program))
+    client = _client(invited)
+    response = _post(client, invitation.token, body={"answers": {"q1": "Hello"}})
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {"answers.q1": NO_SUCH_QUESTION}
+    assert ParticipantInvitation.objects.get(pk=invitation.pk).state == "pending"
+    assert _post(client, invitation.token, body={"answers": {}}).status_code == 201

@@ -354,10 +354,10 @@ def _join_answers(
     *, invitation: ParticipantInvitation, held: Enrolment | None, answers: dict[str, str]
 ) -> dict[str, str]:
     """The join answers to keep, checked as a link checks them; an enrolment held already
-    answers for itself where nothing new is sent. When the role asks no question, the
-    answers held stay."""
+    answers for itself where nothing new is sent. When the role asks no question and none is
+    answered, the answers held stay (an answer sent is refused, as a link refuses it)."""
     questions = join_questions(program=invitation.program, role=invitation.role)
-    if not questions:
+    if not questions and not answers:
         return dict(held.answers) if held is not None else {}
     return check_join_answers(questions, {**join_answers_given(questions, held), **answers})
 
