@@ -142,6 +142,17 @@ class TestErrors:
             (1, "capacity", reading.MISSING_COLUMN.format(column="capacity"))
         ]
 
+    def test_an_empty_capacity_on_a_mentor_row_is_an_error_told_once(self, tmp_path):
+        # Live check: an empty cell took one mentee without a word, where the docs say
+        # tandem match requires a capacity; a bad one is still told once.
+        text = "id,role,capacity\na,mentee,\nm,mentor,\nn,mentor,-1\no,mentor,2\n"
+        empty = cells.CAPACITY_INVALID.format(max=cells.CAPACITY_MAX, value="")
+        bad = cells.CAPACITY_INVALID.format(max=cells.CAPACITY_MAX, value="-1")
+        assert errors_of(mio.read_participants, write(tmp_path, "p.csv", text)) == [
+            (3, "capacity", empty),
+            (4, "capacity", bad),
+        ]
+
     def test_every_row_error_is_collected(self, tmp_path):
         text = (
             "id,capacity,timezone,availability,format\n"

@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 
 from tandem.matching import profiles as pf
 from tandem.matching.records.availability import Window, format_windows_joined
-from tandem.matching.records.cells import PARSE_CACHE_SIZE
+from tandem.matching.records.cells import CAPACITY_INVALID, CAPACITY_MAX, PARSE_CACHE_SIZE
 from tandem.matching.records.columns import MENTEE_COLUMNS, MENTOR_COLUMNS, normalise_header
 from tandem.matching.records.reading import (
     MISSING_COLUMN,
@@ -180,13 +180,12 @@ def _read_people(
         + [f"{file}: {warning}" for warning in found.warnings]
     )
     failed = {error.row for error in found.errors}
+    told = {(error.row, error.column) for error in found.errors}
     first_row: dict[str, int] = {}
     for record in found.records:
         person_id = str(record.values.get("id", ""))
-        if record.role == "mentor" and "capacity" not in found.columns:
-            errors.append(
-                InputProblem(file, record.row, "capacity", MISSING_COLUMN.format(column="capacity"))
-            )
+        if record.role == "mentor" and "capacity" not in record.values:
+            errors += _no_capacity(file, record.row, found.columns, told)
         if not person_id:
             errors.append(InputProblem(file, record.row, "id", EMPTY_ID))
         elif person_id in first_row:
@@ -200,6 +199,20 @@ def _read_people(
             else:
                 result.mentors.append(person)
     return result, sorted(errors, key=lambda e: e.row or 0)
+
+
+def _no_capacity(
+    file: str, row: int, columns: Sequence[str], told: set[tuple[int, str]]
+) -> list[InputProblem]:
+    """A mentor row without a capacity: the column missing, or its cell empty. An empty cell
+    took one mentee without a word (live check); a file has no program default to fall back
+    on, unlike an import. A cell already refused is not told twice."""
+    if "capacity" not in columns:
+        return [InputProblem(file, row, "capacity", MISSING_COLUMN.format(column="capacity"))]
+    if (row, "capacity") in told:
+        return []
+    empty = CAPACITY_INVALID.format(max=CAPACITY_MAX, value="")
+    return [InputProblem(file, row, "capacity", empty)]
 
 
 _FIELDS = {kind: frozenset(f.name for f in fields(kind)) for kind in (pf.Mentee, pf.Mentor)}
