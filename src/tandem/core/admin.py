@@ -11,7 +11,8 @@ model and through any one relation, so ``/admin/people/user/?identity__isnull=Fa
 told site staff who had opted in to identity, and ``?private_notes__isnull=False`` which
 meetings had a private note, though neither is registered in the admin.
 
-And a JSON box holds only what both databases store (:class:`StorableJSONField`).
+And a JSON box holds only what both databases store (:class:`StorableJSONField`), and a
+relation box takes no id past its column's range (``tandem.core.forms.ModelChoiceField``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.forms.widgets import SplitHiddenDateTimeWidget
 from django.http import HttpRequest
 
+from tandem.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from tandem.core.middleware import unwanted_at, unwanted_character_message
 
 TIME_WITH_MICROSECONDS = "%H:%M:%S.%f"  # one of Django's time input formats
@@ -189,17 +191,22 @@ class PrivateLookupsRefused(BaseModelAdmin):
 
 
 class PreciseDateTimes(PrivateLookupsRefused, BaseModelAdmin):
-    """Shows every editable date-time with :class:`PreciseSplitDateTime` and every JSON field
-    with :class:`StorableJSONField`, and a change page saved untouched writes nothing (no save
-    that would move an ``auto_now`` ``updated_at``, no "No fields changed." history entry); mix
-    it in before ``admin.ModelAdmin`` (or an inline, or Django's ``UserAdmin``). Inlines need
-    nothing: a formset saves changed rows only."""
+    """Shows every editable date-time with :class:`PreciseSplitDateTime`, every JSON field
+    with :class:`StorableJSONField`, every relation with ``tandem.core.forms``' choice fields
+    (an id past the column's range is a form error, not a 500), and a change page saved
+    untouched writes nothing (no save that would move an ``auto_now`` ``updated_at``, no "No
+    fields changed." history entry); mix it in before ``admin.ModelAdmin`` (or an inline, or
+    Django's ``UserAdmin``). Inlines need nothing: a formset saves changed rows only."""
 
     def formfield_for_dbfield(
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
         if isinstance(db_field, models.JSONField):
             kwargs.setdefault("form_class", StorableJSONField)
+        elif isinstance(db_field, models.ForeignKey):
+            kwargs.setdefault("form_class", ModelChoiceField)
+        elif isinstance(db_field, models.ManyToManyField):
+            kwargs.setdefault("form_class", ModelMultipleChoiceField)
         if not isinstance(db_field, models.DateTimeField):
             return super().formfield_for_dbfield(db_field, request, **kwargs)
         kwargs.setdefault("widget", PreciseSplitDateTime)

@@ -1,4 +1,4 @@
-"""Form fields and widgets every app uses for dates, times and whole numbers.
+"""Form fields and widgets every app uses for dates, times, whole numbers and ids.
 
 Browsers accept only the ISO form in ``<input type="date|time|datetime-local">``: under the
 ``en-gb`` locale Django's own widgets render ``15/01/2027``, which the browser rejects and shows
@@ -18,6 +18,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections, models
+from django.db.models import QuerySet
 from django.forms.widgets import DateTimeBaseInput
 from django.utils import timezone
 
@@ -175,3 +177,49 @@ class CheckboxFilter(forms.CheckboxSelectMultiple):
         context = super().get_context(name, value, attrs)
         context["widget"].update(noun=self.noun, plural=self.plural)
         return context
+
+
+def id_out_of_range(queryset: QuerySet[Any] | None, key: str | None, value: Any) -> bool:
+    """Whether ``value`` reads as a whole number its whole-number column cannot hold: SQLite
+    refused ``99999999999999999999`` in an ``IN`` with an ``OverflowError``, which Django's
+    choice fields let through as a 500 (they catch only ``ValueError`` and ``TypeError``)."""
+    if queryset is None:
+        return False
+    field = queryset.model._meta.get_field(key) if key else queryset.model._meta.pk
+    if not isinstance(field, models.IntegerField):
+        return False
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False
+    low, high = connections[queryset.db].ops.integer_field_range(field.get_internal_type())
+    return (low is not None and number < low) or (high is not None and number > high)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of one row whose id past the column's range is "not one of the choices"."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and id_out_of_range(
+            self.queryset, self.to_field_name, value
+        ):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows where an id past the column's range is "not a valid value"."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if id_out_of_range(self.queryset, self.to_field_name, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
