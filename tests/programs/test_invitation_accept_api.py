@@ -15,10 +15,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.notify.models import Notification
-from tandem.programs.models import Enrolment, EnrolmentQuestion, ParticipantInvitation, Role
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentQuestion,
+    EnrolmentStatus,
+    ParticipantInvitation,
+    Role,
+)
 from tandem.programs.services.enrolments import ANSWER_REQUIRED, ANSWERS_WRONG, NO_SUCH_QUESTION
 from tests.mentorships.test_lock_order import race, row_lock, unexpected
-from tests.programs.factories import ProgramFactory, UserFactory, admin_of, member_of
+from tests.programs.factories import (
+    EnrolmentFactory,
+    ProgramFactory,
+    UserFactory,
+    admin_of,
+    member_of,
+)
 from tests.programs.test_participant_invitation import invite
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +222,19 @@ def test_a_role_asked_nothing_takes_no_answers_as_a_link_refuses_them(program):
     assert response.json()["fields"] == {"answers.q1": NO_SUCH_QUESTION}
     assert ParticipantInvitation.objects.get(pk=invitation.pk).state == "pending"
     assert _post(client, invitation.token, body={"answers": {}}).status_code == 201
+
+
+def test_someone_who_left_comes_back_as_any_invited_newcomer(program):
+    """Live API review: someone who had left the program by themself and accepted a new
+    invitation by email came back awaiting approval, told "An admin of … had removed you",
+    where docs/programs.md says an invitation brings them back as a new joiner; someone an
+    admin removed still waits for an admin."""
+    left, removed = UserFactory(), UserFactory()
+    EnrolmentFactory(program=program, person=left, role=Role.MENTOR, status=EnrolmentStatus.LEFT)
+    EnrolmentFactory(
+        program=program, person=removed, role=Role.MENTOR, status=EnrolmentStatus.REMOVED
+    )
+    back = _post(_client(left), invite(program, left).token)
+    assert (back.status_code, back.json()["status"]) == (201, "active")
+    waits = _post(_client(removed), invite(program, removed).token)
+    assert (waits.status_code, waits.json()["status"]) == (201, "pending")

@@ -309,10 +309,10 @@ def _admin_check(*, user: User, invitation: ParticipantInvitation) -> bool:
 def _enrolment_from_invitation(
     *, user: User, invitation: ParticipantInvitation, answers: dict[str, str]
 ) -> Enrolment:
-    """The enrolment an accepted invitation gives: active (the admin invited them), or on the
-    waitlist when the role is full; someone removed before comes back awaiting approval, also
-    behind the waitlist when full. The program's row is locked first, as for every change of
-    who holds a place."""
+    """The enrolment an accepted invitation gives: active (the admin invited them; someone who
+    left too), or on the waitlist when the role is full; someone removed before comes back
+    awaiting approval, also behind the waitlist when full. The program's row is locked first,
+    as for every change of who holds a place."""
     program = program_lock(program_id=invitation.program_id)
     capacity = None
     if invitation.role == Role.MENTOR:
@@ -337,7 +337,11 @@ def _enrolment_from_invitation(
         return enrolment
     values: dict[str, Any] = {"answers": kept}
     if enrolment.status in CLOSED_STATUSES:
-        values.update(enrolment_entry_fields(program=program, role=invitation.role, approved=False))
+        # Who left by themself comes back as any invited newcomer; who was removed, not.
+        approved = enrolment.status == EnrolmentStatus.LEFT
+        values.update(
+            enrolment_entry_fields(program=program, role=invitation.role, approved=approved)
+        )
     elif enrolment.status == EnrolmentStatus.PENDING:
         values["status"] = EnrolmentStatus.ACTIVE  # already holds a place: the invitation approves
     if invitation.role == Role.MENTOR and invitation.capacity:
