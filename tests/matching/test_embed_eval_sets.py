@@ -1,4 +1,4 @@
-"""The text-similarity evaluation sets: the frozen one never changes, and both keep the
+"""The text-similarity evaluation sets: the frozen ones never change, and all keep the
 properties that make them a test of meaning rather than of shared words."""
 
 import csv
@@ -13,8 +13,13 @@ from tandem.matching.text import _STOPWORDS
 DATA = Path(__file__).parents[2] / "bench" / "data"
 FROZEN = DATA / "text_eval_frozen.csv"
 DEV = DATA / "text_eval_dev.csv"
-# Recorded when the set was written, before any embedder was run on it (docs/matching.md).
+FROZEN2 = DATA / "text_eval_frozen2.csv"
+# Recorded when each set was written, before any embedder was run on it (docs/matching.md).
 FROZEN_SHA256 = "08b86eff86ab7ce4be9ada20dc28d38c2535c469365b96a21fedc0e621c61592"
+FROZEN2_SHA256 = "91ac84876672011e016c39d95ae335fa3817af14129c1280fd9771981591c1ba"
+# Every other set of goals and expertise, which the second frozen set shares no text with.
+OTHERS = (FROZEN, DEV, DATA / "text_pairs.csv", DATA / "text_train.csv")
+COLUMNS = ("goal", "right", "correct", "decoy1", "decoy2", "decoy3")
 # Words of the goals' framing ("I can't", "our", "every") that carry no topic.
 FRAMING = frozenset(
     """
@@ -37,11 +42,14 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_the_frozen_set_is_unchanged():
-    assert hashlib.sha256(FROZEN.read_bytes()).hexdigest() == FROZEN_SHA256
+@pytest.mark.parametrize("path, sha256", [(FROZEN, FROZEN_SHA256), (FROZEN2, FROZEN2_SHA256)])
+def test_the_frozen_sets_are_unchanged(path, sha256):
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256
 
 
-@pytest.mark.parametrize("path, goals, areas", [(FROZEN, 300, 40), (DEV, 60, 30)])
+@pytest.mark.parametrize(
+    "path, goals, areas", [(FROZEN, 300, 40), (DEV, 60, 30), (FROZEN2, 300, 40)]
+)
 def test_each_goal_has_its_jargon_answer_and_look_alike_decoys(path, goals, areas):
     items = rows(path)
     assert len(items) >= goals and len({row["area"] for row in items}) >= areas
@@ -57,3 +65,29 @@ def test_the_two_sets_share_no_text():
         return {row[k] for row in rows(path) for k in ("goal", "right", "decoy1", "decoy2")}
 
     assert not texts(FROZEN) & texts(DEV)
+
+
+def test_the_second_frozen_set_shares_no_text_with_any_other_set():
+    def texts(path: Path) -> set[str]:
+        return {row[k] for row in rows(path) for k in COLUMNS if row.get(k)}
+
+    ours = texts(FROZEN2)
+    for path in OTHERS:
+        assert not ours & texts(path), path.name
+
+
+def test_the_second_frozen_sets_answers_are_not_told_by_their_form():
+    """The first sets wrote every right answer as a comma list and every decoy as a short phrase;
+    here both mix lists, prose sentences and phrases, and the right one is no longer the longest."""
+    items = rows(FROZEN2)
+    rights = [row["right"] for row in items]
+    decoys = [row[k] for row in items for k in ("decoy1", "decoy2", "decoy3") if row[k]]
+    for form in (lambda t: t.endswith("."), lambda t: "," in t):
+        share = sum(map(form, rights)) / len(rights) - sum(map(form, decoys)) / len(decoys)
+        assert abs(share) < 0.1
+    lengths = [
+        (len(row["right"]), [len(row[k]) for k in ("decoy1", "decoy2", "decoy3") if row[k]])
+        for row in items
+    ]
+    assert sum(right > max(others) for right, others in lengths) / len(items) < 0.3
+    assert sum(right < min(others) for right, others in lengths) / len(items) > 0.15
