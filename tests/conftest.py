@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+import tempfile
 import threading
 from urllib.parse import urlparse
 
@@ -67,6 +68,10 @@ def pytest_configure(config):
 
     os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
     settings.SECRET_KEY = os.environ["SECRET_KEY"]
+    # Nothing collected: pages name static files by their own names, whatever a `make run` in
+    # this checkout left in var/static (hashed names there: tandem.core.staticfiles).
+    settings.STATIC_ROOT = static_root = tempfile.mkdtemp(prefix="tandem-tests-static-")
+    config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
     # The built-in lexicon embeds profiles' texts (fast, deterministic), here and in any server
     # or worker a test starts; the tests of the model path choose it themselves.
     os.environ["TANDEM_TEXT_EMBEDDER"] = TEST_TEXT_EMBEDDER

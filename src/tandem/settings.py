@@ -268,7 +268,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, kept by browsers for good, where collectstatic ran (tandem.core.staticfiles).
+    "staticfiles": {"BACKEND": "tandem.core.staticfiles.HashedWhereCollectedStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -29,7 +29,6 @@ message as the ASGI guard in front of Django).
 
 from __future__ import annotations
 
-import filecmp
 import io
 import os
 import re
@@ -56,6 +55,7 @@ from whitenoise.responders import StaticFile
 from tandem.core.body_limit import request_too_large
 from tandem.core.exceptions import ApplicationError
 from tandem.core.json_body import json_body
+from tandem.core.staticfiles import same_bytes
 from tandem.core.streaming import serve_file_asynchronously
 from tandem.core.text import character_code, is_lone_surrogate, printable, unwanted_character
 
@@ -209,7 +209,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         for url, static_file in collected.items():
             relative = url[len(self.static_prefix) :]
             source = finders.find(relative)
-            if isinstance(source, str) and _same_bytes(source, os.path.join(root, relative)):
+            if isinstance(source, str) and same_bytes(source, os.path.join(root, relative)):
                 self.files[url] = static_file
 
     @staticmethod
@@ -218,13 +218,6 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if isinstance(request, ASGIRequest):
             serve_file_asynchronously(response)
         return response
-
-
-def _same_bytes(one: str, other: str) -> bool:
-    try:
-        return filecmp.cmp(one, other, shallow=False)
-    except OSError:
-        return False
 
 
 class RequestSizeLimitMiddleware:
