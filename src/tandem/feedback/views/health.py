@@ -215,13 +215,21 @@ def health_rematch_propose(request: AuthenticatedRequest, mentorship_id: int) ->
     return redirect(health_actions.rematch_url(mentorship))
 
 
+# The status and reason shown above the note are the admins', worked out from both sides'
+# answers: quoted in the note, they would tell each of the pair what the other answered.
+NOTE_HELP = (
+    "Both of them get it as a notification; it does not go into their conversation, which "
+    "stays theirs. Do not quote the status or its reason above: each of them sees one worked "
+    "out without the other's check-in answers, so yours could tell one what the other answered."
+)
+
+
 class PairNoteForm(forms.Form):
     note = TextareaField(
         max_length=INTERVENTION_NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Your note to the pair",
-        help_text="Both of them get it as a notification; it does not go into their "
-        "conversation, which stays theirs.",
+        help_text=NOTE_HELP,
     )
 
 
