@@ -91,3 +91,39 @@ def test_a_waiting_pulse_is_moved_to_the_admins_point_not_doubled():
     assert [(c.pk, c.sequence) for c in mentors] == [(pulse.pk, 2)]
     assert mentors[0].reminded_at is not None and mentors[0].due_at > pulse.due_at
     assert CheckIn.objects.get(author=m.mentee, kind=CheckInKind.PULSE).sequence == 2
+
+
+def test_a_point_the_schedule_took_meanwhile_is_no_error(monkeypatch):
+    """The schedule may give a side the admin's point while the send runs (it does not lock
+    the mentorship): that pulse is then the side's, and the send still succeeds."""
+    from tandem.feedback.services import health_actions
+
+    now = timezone.now()
+    m = started(now, weeks=10)
+    CheckIn.objects.create(
+        mentorship=m,
+        author=m.mentor,
+        kind=CheckInKind.PULSE,
+        sequence=1,
+        questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
+        due_at=now - timedelta(days=3),
+    )
+    asked = health_actions.asked_of_pair
+
+    def scheduled_meanwhile(*args, **kwargs):
+        CheckIn.objects.create(
+            mentorship=m,
+            author=m.mentor,
+            kind=CheckInKind.PULSE,
+            sequence=2,
+            questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
+            due_at=now,
+            answered_at=now,  # not taken for the waiting one: the update meets it
+        )
+        return asked(*args, **kwargs)
+
+    monkeypatch.setattr(health_actions, "asked_of_pair", scheduled_meanwhile)
+    health_checkin_send(user=member(m.program, Role.ADMIN), mentorship_id=m.pk)
+    mentors = CheckIn.objects.filter(author=m.mentor, kind=CheckInKind.PULSE)
+    assert sorted(mentors.values_list("sequence", flat=True)) == [1, 2]
+    assert CheckIn.objects.get(author=m.mentee, kind=CheckInKind.PULSE).sequence == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -87,7 +87,11 @@ def _pulse_now(mentorship: Mentorship) -> None:
             .first()
         )
         if waiting is not None:
-            pulses.filter(pk=waiting).update(sequence=point, due_at=now, reminded_at=now)
+            try:
+                with transaction.atomic():
+                    pulses.filter(pk=waiting).update(sequence=point, due_at=now, reminded_at=now)
+            except IntegrityError:
+                pass  # the schedule gave this side that point meanwhile: that one is it
             continue
         new.append(
             CheckIn(
