@@ -69,6 +69,8 @@ def test_the_person_is_told_without_the_password(
         assert "nor reset it" in mail.body
     told = PERSON_EMAILED.format(email=person.email, did=PERSON_EMAILED_DID[change])
     assert told in [str(message) for message in get_messages(response.wsgi_request)]
+    # As the admin reads it (its messages capitalise their first letter, an address's too).
+    assert told in client.get(response["Location"]).content.decode()
 
 
 def test_an_account_a_site_admin_makes_is_told_without_the_password(

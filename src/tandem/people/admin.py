@@ -51,7 +51,8 @@ SITE_ADMIN_CUT_OFF = (
     "Saving signs this person out everywhere, revokes their API tokens and gives their "
     "calendar feed a new address, whether you set a password or disable it."
 )
-PERSON_EMAILED = "{email} was emailed that a site administrator {did} (the email has no password)."
+# Not opening with the address: the admin's messages capitalise their first letter.
+PERSON_EMAILED = "An email tells {email} that a site administrator {did}, without the password."
 PERSON_EMAILED_DID = {
     SITE_ADMIN_CREATED: "created their account",
     SITE_ADMIN_SET: "set their password",
