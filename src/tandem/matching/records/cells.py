@@ -65,6 +65,7 @@ WORKING_STYLE_UNKNOWN = "Unknown working-style question(s): {keys}; the question
 WORKING_STYLE_ANSWER = "Answer {question} with a number from 1 to 5."
 SKILL_INVALID = "“{value}” is not a usable skill name; use letters or digits."
 SKILL_TOO_LONG = f"Skill names can be at most {SKILL_MAX_LENGTH} characters."
+SKILL_SEPARATOR = "“{value}” holds a comma or semicolon, which separate skills: list each apart."
 TOO_MANY_SKILLS = f"List at most {MAX_SKILLS} skills."
 IDENTITY_TOO_MANY = f"List at most {MAX_IDENTITY_ITEMS} items."
 IDENTITY_ITEM_TOO_LONG = f"Keep each item under {MAX_IDENTITY_ITEM_LENGTH} characters."
@@ -283,10 +284,13 @@ def skill_slug(name: str) -> str:
 
 @lru_cache(maxsize=8192)
 def check_skill(name: str) -> str:
-    """One skill name, whitespace collapsed; refused when too long or without a letter or digit."""
+    """One skill name, whitespace collapsed; refused when too long, without a letter or digit, or
+    holding a separator (the profile form splits its box at both: one tag became two)."""
     cleaned = one_line(name)
     if len(cleaned) > SKILL_MAX_LENGTH:
         raise CellError(SKILL_TOO_LONG)
+    if "," in cleaned or ";" in cleaned:
+        raise CellError(SKILL_SEPARATOR.format(value=cleaned))
     if not skill_slug(cleaned):
         raise CellError(SKILL_INVALID.format(value=cleaned))
     return cleaned
