@@ -20,7 +20,7 @@ from tandem.core.exceptions import (
 )
 from tandem.core.locking import lockable
 from tandem.core.templatetags.readable_dates import day_in
-from tandem.core.text import one_line
+from tandem.core.text import clean_text, one_line
 from tandem.matching.records.cells import CAPACITY_MAX
 from tandem.people.models import User
 from tandem.programs.models import (
@@ -205,7 +205,10 @@ def _apply_fields(program: Program, fields: dict[str, Any]) -> None:
 
 def _description_checked(description: str) -> str:
     """The page's form stops a long one; the API stored 100,000 characters (an API review).
-    Checked only when sent: a program that holds a longer one from before is still updated."""
+    Checked only when sent: a program that holds a longer one from before is still updated.
+    Kept as the page's box sends it back (``clean_text``): the API's CRLF became LF on saving
+    the edit page untouched (live crawl)."""
+    description = clean_text(description)
     if len(description) > DESCRIPTION_LIMIT:
         message = DESCRIPTION_TOO_LONG.format(limit=DESCRIPTION_LIMIT, length=len(description))
         raise ApplicationError(message, fields={"description": message})
