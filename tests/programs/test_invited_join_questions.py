@@ -82,3 +82,16 @@ def test_the_invitation_page_asks_and_declining_needs_no_answer(client, program,
     assert declined.status_code == 302
     refused.refresh_from_db()
     assert refused.state == "declined"
+
+
+@pytest.mark.parametrize("sent", [{}, {"answer": "maybe"}])
+def test_the_invitation_page_without_accept_or_decline_changes_nothing(client, program, sent):
+    """Live review: a post of the invitation's page without its button's ``answer`` (or with
+    ``answer=maybe``) declined the invitation; it is a 400 that changes nothing."""
+    person = UserFactory()
+    invitation = invite(program, person)
+    client.force_login(person)
+    url = reverse("participant_invitation", args=[invitation.token])
+    assert client.post(url, sent).status_code == 400
+    invitation.refresh_from_db()
+    assert invitation.state == "pending"

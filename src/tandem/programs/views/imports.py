@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -23,6 +24,8 @@ from tandem.programs.imports.reading import MAX_UPLOAD_BYTES
 from tandem.programs.models import IMPORT_RETENTION_HOURS, EnrolmentStatus, Role
 from tandem.programs.selectors import ProgramAccess
 from tandem.programs.selectors.joining import participant_invitation_questions
+
+NO_ANSWER = "answer: send accept or decline. Nothing was changed."
 
 
 @login_required
@@ -129,7 +132,12 @@ def participant_invitation(request, token):
     invitation = selectors.access_participant_invitation(user=request.user, token=token)
     questions, given = participant_invitation_questions(user=request.user, invitation=invitation)
     form = JoinForm(request.POST or None, questions=questions, initial=given)
-    accept = request.POST.get("answer") == "accept"
+    answer = request.POST.get("answer")
+    if request.method == "POST" and answer not in ("accept", "decline"):
+        # Not a decline (live review: a post without its button's answer, or answer=maybe,
+        # declined the invitation; the API takes only its two operations).
+        raise BadRequest(NO_ANSWER)
+    accept = answer == "accept"
     # Declining asks nothing, and a closed invitation is said so whatever was typed.
     if request.method == "POST" and (
         form.is_valid() or not accept or invitation.state != "pending"
