@@ -123,3 +123,16 @@ def test_a_mentee_sharing_a_language_with_a_mentor_in_another_city_is_not_told_n
         "every mentor was ruled out by a rule; most often: no shared language",
         "note",
     )
+
+
+@pytest.mark.parametrize(
+    ("goals", "expertise"),
+    [("I want to grow", "I like to help"), ("learn cooking", "x"), ("ללמוד ניהול", "ניהול")],
+)
+def test_goals_the_lexicon_finds_nothing_in_are_no_strength(goals, expertise):
+    # Live check: goals and expertise with nothing in common read "The mentee's goals are
+    # close to the mentor's expertise": a text embedded to nothing scores the neutral 0.25,
+    # which is above the strength threshold, as an empty text does, but was told as a match.
+    result = explain_one(Mentee(id="a", goals=goals), Mentor(id="m", expertise=expertise))
+    assert result["criteria"]["goals"]["kind"] == ""
+    assert all(reason.criterion != "goals" for reason in result["reasons"])

@@ -244,7 +244,8 @@ def _say(
 ) -> sentences.Said:
     mentee, mentor = space.mentees[i], space.mentors[j]
     if name == "goals":
-        return _goals(space, mentee.goals, mentor.expertise, value)
+        known = bool(space.mentee.has_text[i] and space.mentor.has_text[j])
+        return _goals(space, mentee.goals, mentor.expertise, value, known)
     if name == "skills":
         return sentences.skills(mentee, mentor)
     if name == "availability":
@@ -260,8 +261,13 @@ def _say(
     return sentences.identity(mentee, value)
 
 
-def _goals(space: FeatureSpace, goals: str, expertise: str, value: float) -> sentences.Said:
-    given = bool(goals.strip() and expertise.strip())
+def _goals(
+    space: FeatureSpace, goals: str, expertise: str, value: float, known: bool
+) -> sentences.Said:
+    """``known``: both texts embedded to something. A text the embedder finds nothing in (the
+    lexicon, for "I like to help" or a script it does not read) scores as an empty one, so it
+    says nothing: the neutral value read "goals are close to the expertise" (live check)."""
+    given = known and bool(goals.strip() and expertise.strip())
     shared = getattr(space.embedder, "shared_concepts", None)
     topics = shared(goals, expertise) if shared and given and value else []
     return sentences.goals(value, topics, given)
