@@ -153,6 +153,12 @@ class TestErrors:
             (4, "capacity", bad),
         ]
 
+    def test_an_id_too_long_is_not_also_told_empty(self, tmp_path):
+        # Live check: a 300-character id read "Use at most 120 characters" and "id is empty".
+        found = errors_of(mio.read_mentees, write(tmp_path, "e.csv", f"id\n{'x' * 300}\nb\n\n"))
+        assert [(row, column) for row, column, _ in found] == [(2, "id")]
+        assert "120" in found[0][2]
+
     def test_every_row_error_is_collected(self, tmp_path):
         text = (
             "id,capacity,timezone,availability,format\n"

@@ -186,12 +186,7 @@ def _read_people(
         person_id = str(record.values.get("id", ""))
         if record.role == "mentor" and "capacity" not in record.values:
             errors += _no_capacity(file, record.row, found.columns, told)
-        if not person_id:
-            errors.append(InputProblem(file, record.row, "id", EMPTY_ID))
-        elif person_id in first_row:
-            duplicate = DUPLICATE_ID.format(value=person_id, first=first_row[person_id])
-            errors.append(InputProblem(file, record.row, "id", duplicate))
-        first_row.setdefault(person_id, record.row)
+        errors += _id_problems(file, record.row, person_id, first_row, told)
         if record.row not in failed and record.role and person_id:
             person = _person(record)
             if isinstance(person, pf.Mentee):
@@ -199,6 +194,22 @@ def _read_people(
             else:
                 result.mentors.append(person)
     return result, sorted(errors, key=lambda e: e.row or 0)
+
+
+def _id_problems(
+    file: str, row: int, person_id: str, first_row: dict[str, int], told: set[tuple[int, str]]
+) -> list[InputProblem]:
+    """An empty or repeated id (``first_row``: where each id was first seen, filled here). An
+    id the cell's rule refused (too long) is not also told "empty" (live check)."""
+    problems = []
+    if not person_id:
+        if (row, "id") not in told:
+            problems.append(InputProblem(file, row, "id", EMPTY_ID))
+    elif person_id in first_row:
+        duplicate = DUPLICATE_ID.format(value=person_id, first=first_row[person_id])
+        problems.append(InputProblem(file, row, "id", duplicate))
+    first_row.setdefault(person_id, row)
+    return problems
 
 
 def _no_capacity(
