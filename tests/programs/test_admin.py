@@ -71,3 +71,15 @@ def test_an_enrolments_person_program_and_role_cannot_be_changed_in_the_admin(cl
     enrolment.refresh_from_db()
     assert (enrolment.role, enrolment.program_id) == (Role.MENTEE, program.pk)
     assert client.get("/admin/programs/enrolment/add/").context["adminform"].form.fields["role"]
+
+
+@pytest.mark.django_db
+def test_an_import_batch_cannot_be_added_in_the_site_admin(client, program, admin):
+    """Only by uploading a file: the add page saved a batch with no program, a 500 on
+    PostgreSQL (live crawl: /admin/programs/importbatch/add/ sent as it was shown)."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/programs/importbatch/add/").status_code == 403
+    response = client.post("/admin/programs/importbatch/add/", {"revision": "1"})
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+    assert "importbatch/add/" not in client.get("/admin/programs/importbatch/").content.decode()

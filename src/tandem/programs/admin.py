@@ -102,6 +102,11 @@ class ImportBatchAdmin(PreciseDateTimes, admin.ModelAdmin):
         "applied_at",
     )
 
+    def has_add_permission(self, request):
+        """A batch is an uploaded file (the program's import page); added here, with its
+        program read-only, it was saved without one: a 500 (live crawl on PostgreSQL)."""
+        return False
+
 
 @admin.register(ParticipantInvitation)
 class ParticipantInvitationAdmin(PreciseDateTimes, admin.ModelAdmin):
