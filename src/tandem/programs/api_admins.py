@@ -1,6 +1,6 @@
 """Programs API, a program's admins adding admins by email (part of ``/api/programs/``): invite
-someone, withdraw an invitation nobody answered. Making a participant an admin is in ``api``.
-The operation ids are pinned: these operations moved here from ``api``."""
+someone, send an invitation again, withdraw one nobody answered. Making a participant an admin
+is in ``api``. The operation ids are pinned: these operations moved here from ``api``."""
 
 from datetime import datetime
 from typing import Annotated
@@ -36,8 +36,9 @@ class AdminInvitationOut(Schema):
 )
 def program_admin_invite(request: AuthenticatedRequest, slug: str, payload: AdminInviteIn):
     """Program admins: email someone an invitation to become an admin (they accept it signed in
-    with that address, within 14 days). Asking again for someone who has not answered sends a
-    new link with a new date. 409 when they already are an admin, their admin role here is
+    with that address, within 14 days). 409 while an invitation to them waits for an answer
+    (the message says when it was sent; ``.../resend`` sends it again); an expired, declined or
+    withdrawn one is sent anew. 409 too when they already are an admin, their admin role here is
     paused or removed, or their account is deactivated (the same words as make-admin); the
     last two only for someone enrolled in the program: any other address is invited alike,
     whether or not it has an account."""
@@ -59,5 +60,22 @@ def program_admin_invitation_withdraw(
     invitation of another program."""
     program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
     return services.program_admin_invitation_withdraw(
+        user=request.auth, program_id=program.pk, invitation_id=invitation_id
+    )
+
+
+@router.post(
+    "/{slug}/admins/invitations/{invitation_id}/resend",
+    response={200: AdminInvitationOut, 404: ErrorOut, 409: ErrorOut},
+)
+def program_admin_invitation_resend(
+    request: AuthenticatedRequest, slug: str, invitation_id: TextId
+):
+    """Program admins: send an admin invitation nobody answered (waiting or expired) again, as
+    a new link with a new date; the old link stops working. 409 while its last email has not
+    gone yet, and once accepted, declined or withdrawn; 404 for an invitation of another
+    program."""
+    program = selectors.access_program(user=request.auth, slug=slug, need=ProgramAccess.ADMIN)
+    return services.program_admin_invitation_resend(
         user=request.auth, program_id=program.pk, invitation_id=invitation_id
     )

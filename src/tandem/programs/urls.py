@@ -35,6 +35,11 @@ urlpatterns = [
         name="program_admin_invitation_withdraw",
     ),
     path(
+        "<slug:slug>/admins/invitations/<int:invitation_id>/resend/",
+        admins.program_admin_invitation_resend,
+        name="program_admin_invitation_resend",
+    ),
+    path(
         "<slug:slug>/participants/<int:enrolment_id>/<str:action>/",
         enrolments.participant_action,
         name="program_participant_action",

@@ -4,6 +4,7 @@ have their own services (``tandem.programs.imports.services``)."""
 
 from tandem.programs.services.admins import (
     ALREADY_ADMIN,
+    program_admin_invitation_resend,
     program_admin_invitation_withdraw,
     program_admin_invite,
     program_admin_promote,
@@ -67,6 +68,7 @@ __all__ = [
     "invitation_create",
     "invitation_problem",
     "invitation_revoke",
+    "program_admin_invitation_resend",
     "program_admin_invitation_withdraw",
     "program_admin_invite",
     "program_admin_promote",

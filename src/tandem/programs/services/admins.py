@@ -5,7 +5,7 @@ status change (``enrolment_set_status``), which keeps the last one."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -39,6 +39,12 @@ MAX_EMAIL = 254
 INVITE_BAD_EMAIL = "Enter an email address, such as name@example.org."
 ADMIN_PAUSED = "{name}'s admin role is {status}; use Reactivate on that row to give it back."
 INVITE_JUST_SENT = "{email} was just invited; the email is on its way."
+ALREADY_INVITED = (
+    "{email} was already invited on {date} and has not answered; use Resend on the invitation "
+    "to send the email again."
+)
+RESEND_ANSWERED = "{email} already {state} the invitation; there is nothing to resend."
+RESEND_WITHDRAWN = "{email}'s invitation was withdrawn; invite them again to send a new one."
 ADMIN_INVITATION_NOT_FOUND = "No such admin invitation in this program."
 WITHDRAW_ANSWERED = "{email} already {state} the invitation; there is nothing to withdraw."
 WITHDRAW_DONE = "{email}'s invitation was already withdrawn."
@@ -84,8 +90,10 @@ def program_admin_promote(*, user: User, program_id: int, enrolment_id: int) -> 
 @transaction.atomic
 def program_admin_invite(*, user: User, program_id: int, email: str) -> ParticipantInvitation:
     """Email ``email`` an invitation to join the program as admin (sent after commit). They
-    become an admin once they accept it signed in with that address; asking again for someone
-    who has not answered sends the email again."""
+    become an admin once they accept it signed in with that address. Asking again while one
+    is waiting for an answer is a 409 saying when it was sent (a second email was sent without
+    a word before): sending it again is ``program_admin_invitation_resend``. An expired,
+    declined or withdrawn one is sent anew."""
     program = access_program(
         user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
     )
@@ -128,26 +136,82 @@ def program_admin_invite(*, user: User, program_id: int, email: str) -> Particip
             message = INVITE_JUST_SENT.format(email=address)
             raise ApplicationError(message, fields={"email": message}, status=409) from None
     else:
-        # A new token: an old link (perhaps answered, perhaps forwarded) no longer works.
-        invitation.token = secrets.token_urlsafe(32)
-        invitation.invited_by = user
-        invitation.accepted_at = invitation.declined_at = invitation.withdrawn_at = None
-        invitation.created_at, invitation.expires_at = now, expires_at
-        invitation.sent_at = None  # the new link's email is still to go (imports.emails)
-        invitation.save(
-            update_fields=[
-                "sent_at",
-                "token",
-                "invited_by",
-                "accepted_at",
-                "declined_at",
-                "withdrawn_at",
-                "created_at",
-                "expires_at",
-            ]
-        )
+        if invitation.state == "pending":
+            _refuse_while_waiting(invitation)
+        _renew(invitation, user=user, now=now)
     token = invitation.token
     transaction.on_commit(lambda: invitation_emails_queue(tokens=[token], new_accounts=set()))
+    return invitation
+
+
+def _refuse_while_waiting(invitation: ParticipantInvitation) -> None:
+    """An invitation still waiting for an answer is not sent twice by asking again."""
+    if invitation.sent_at is None:
+        message = INVITE_JUST_SENT.format(email=invitation.email)
+    else:
+        sent = timezone.localtime(invitation.created_at)
+        message = ALREADY_INVITED.format(email=invitation.email, date=f"{sent.day} {sent:%b %Y}")
+    raise ApplicationError(message, fields={"email": message}, status=409)
+
+
+def _renew(invitation: ParticipantInvitation, *, user: User, now: datetime) -> None:
+    """A new link with a new date, its email still to go (``imports.emails`` sends it): the old
+    link (perhaps answered, perhaps forwarded) no longer works."""
+    invitation.token = secrets.token_urlsafe(32)
+    invitation.invited_by = user
+    invitation.accepted_at = invitation.declined_at = invitation.withdrawn_at = None
+    invitation.created_at = now
+    invitation.expires_at = now + timedelta(days=ADMIN_INVITATION_DAYS)
+    invitation.sent_at = None
+    invitation.save(
+        update_fields=[
+            "sent_at",
+            "token",
+            "invited_by",
+            "accepted_at",
+            "declined_at",
+            "withdrawn_at",
+            "created_at",
+            "expires_at",
+        ]
+    )
+
+
+@transaction.atomic
+def program_admin_invitation_resend(
+    *, user: User, program_id: int, invitation_id: int
+) -> ParticipantInvitation:
+    """Send a waiting or expired admin invitation again, as a new link with a new date (the
+    old link stops working). 409 while its last email has not gone yet, and for one answered or
+    withdrawn; 404 for another program's."""
+    program = access_program(
+        user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
+    )
+    invitation = _admin_invitation(program_id=program.pk, invitation_id=invitation_id)
+    if invitation.state in ("accepted", "declined"):
+        message = RESEND_ANSWERED.format(email=invitation.email, state=invitation.state)
+        raise ApplicationError(message, status=409)
+    if invitation.state == "withdrawn":
+        raise ApplicationError(RESEND_WITHDRAWN.format(email=invitation.email), status=409)
+    if invitation.sent_at is None:
+        raise ApplicationError(INVITE_JUST_SENT.format(email=invitation.email), status=409)
+    _renew(invitation, user=user, now=timezone.now())
+    token = invitation.token
+    transaction.on_commit(lambda: invitation_emails_queue(tokens=[token], new_accounts=set()))
+    return invitation
+
+
+def _admin_invitation(*, program_id: int, invitation_id: int) -> ParticipantInvitation:
+    """The program's admin invitation, locked (inside the caller's transaction), or 404."""
+    invitation = None
+    if 0 < invitation_id <= _MAX_ID:
+        invitation = (
+            ParticipantInvitation.objects.select_for_update()
+            .filter(pk=invitation_id, program_id=program_id, role=Role.ADMIN)
+            .first()
+        )
+    if invitation is None:
+        raise NotFound(ADMIN_INVITATION_NOT_FOUND)
     return invitation
 
 
@@ -184,15 +248,7 @@ def program_admin_invitation_withdraw(
     program = access_program(
         user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
     )
-    invitation = None
-    if 0 < invitation_id <= _MAX_ID:
-        invitation = (
-            ParticipantInvitation.objects.select_for_update()
-            .filter(pk=invitation_id, program=program, role=Role.ADMIN)
-            .first()
-        )
-    if invitation is None:
-        raise NotFound(ADMIN_INVITATION_NOT_FOUND)
+    invitation = _admin_invitation(program_id=program.pk, invitation_id=invitation_id)
     if invitation.state == "withdrawn":
         raise ApplicationError(WITHDRAW_DONE.format(email=invitation.email), status=409)
     if invitation.state in ("accepted", "declined"):

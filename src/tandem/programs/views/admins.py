@@ -140,3 +140,27 @@ def program_admin_invitation_withdraw(request, slug, invitation_id):
             "them again to send a new one.",
         )
     return redirect("program_participants", slug=program.slug)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def program_admin_invitation_resend(request, slug, invitation_id):
+    """The explicit way to send an admin invitation's email again (inviting the same address
+    while it waits says when it was sent instead of mailing twice)."""
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    try:
+        invitation = services.program_admin_invitation_resend(
+            user=request.user, program_id=program.pk, invitation_id=invitation_id
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            f"Sent {invitation.email} a new link; the email is on its way and the old link "
+            "no longer works.",
+        )
+    return redirect(reverse("program_participants", args=[program.slug]) + "#admins")
