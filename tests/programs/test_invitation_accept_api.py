@@ -238,3 +238,25 @@ def test_someone_who_left_comes_back_as_any_invited_newcomer(program):
     assert (back.status_code, back.json()["status"]) == (201, "active")
     waits = _post(_client(removed), invite(program, removed).token)
     assert (waits.status_code, waits.json()["status"]) == (201, "pending")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_accept_and_a_withdraw_at_once_on_postgresql_take_turns(postgres_only):
+    """Live review: accepting locked the invitation, then the program; withdrawing it locks
+    the program, then the invitation. At once they deadlocked, one of them a 500."""
+    program = ProgramFactory()
+    admin = admin_of(program)
+    invited = UserFactory()
+    invitation = invite(program, invited, role=Role.ADMIN, invited_by=admin)
+    withdraw = f"/api/programs/{program.slug}/admins/invitations/{invitation.pk}/withdraw"
+    person, admins = _client(invited), _client(admin)
+    outcomes = race(
+        lambda: _post(person, invitation.token),
+        lambda: admins.post(withdraw, {}, content_type="application/json"),
+        found=row_lock,
+    )
+    assert unexpected(outcomes) == []
+    codes = [o.status_code for o in outcomes]  # type: ignore[attr-defined]
+    assert codes in ([201, 409], [409, 200]), [o.content for o in outcomes]  # type: ignore[attr-defined]
+    state = ParticipantInvitation.objects.get(pk=invitation.pk).state
+    assert state == ("accepted" if codes[0] == 201 else "withdrawn")

@@ -236,6 +236,11 @@ def participant_invitation_decline(*, user: User, token: str) -> None:
 @transaction.atomic
 def participant_invitation_accept(*, user: User, token: str, answers: dict[str, str]) -> Joined:
     """Accept (``participant_invitation_answer``); ``again`` on a retry."""
+    seen = access_participant_invitation(user=user, token=token)
+    if seen.state != "accepted":
+        # The program before the invitation, as withdrawing and cancelling one take them (the
+        # other way round, an accept and a withdraw at once deadlocked: a 500 on PostgreSQL).
+        program_lock(program_id=seen.program_id)
     invitation = access_participant_invitation(user=user, token=token, for_update=True)
     if invitation.state == "accepted":
         return Joined(_accepted_again(user=user, invitation=invitation, answers=answers), True)
