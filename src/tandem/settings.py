@@ -166,12 +166,21 @@ def redis_channel_layer(url: str) -> dict:
     }
 
 
+def redis_cache(url: str) -> dict[str, object]:
+    """The Redis cache's settings. Log-ins count in it, so a Redis that accepts connections
+    but never answers must fail a request within seconds, not hang it: redis-py waits forever
+    by default (deployment review: a black-holed Redis hung every log-in)."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
-    CACHES: dict[str, dict[str, object]] = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES: dict[str, dict[str, object]] = {"default": redis_cache(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # The login rate limiter counts in the cache; the database cache is shared by every
