@@ -8,6 +8,7 @@ from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import services
 from tandem.mentorships.models import MentorshipRequest
 from tandem.mentorships.services.requests import KEPT_APART
+from tandem.people.models import Profile
 from tandem.programs.models import Enrolment, MatchingMode, Role
 from tests.mentorships.factories import ProgramFactory, member
 
@@ -51,3 +52,47 @@ def test_over_the_api_the_field_is_named(client):
     assert response.status_code == 409
     message = KEPT_APART.format(name=mentor.display_name)
     assert response.json()["fields"] == {"recipient_id": message}
+
+
+def _ask(mentee, mentor, program):
+    return services.request_create(
+        sender=mentee, program_id=program.pk, recipient_id=mentor.pk, message="Help me grow."
+    )
+
+
+@pytest.mark.parametrize("linked", ["account", "email"])
+@pytest.mark.parametrize("who_manages", ["mentor", "mentee"])
+def test_a_request_to_or_from_ones_own_manager_is_refused(linked, who_manages):
+    program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE, avoid_manager=True)
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    managed, manager = (mentee, mentor) if who_manages == "mentor" else (mentor, mentee)
+    profile = Profile.objects.get_or_create(user=managed)[0]
+    if linked == "account":
+        profile.manager = manager
+    else:
+        profile.manager_email = manager.email.upper()
+    profile.save()
+    with pytest.raises(ApplicationError) as error:
+        _ask(mentee, mentor, program)
+    assert error.value.fields == {"recipient": KEPT_APART.format(name=mentor.display_name)}
+    assert not MentorshipRequest.objects.exists()
+
+
+def test_a_program_that_allows_managers_takes_the_request():
+    program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE, avoid_manager=False)
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    Profile.objects.update_or_create(user=mentee, defaults={"manager": mentor})
+    assert _ask(mentee, mentor, program).pk
+
+
+@pytest.mark.parametrize("avoid, kept", [(True, True), (False, False)])
+def test_one_department_keeps_the_pair_apart_only_where_the_program_says(avoid, kept):
+    program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE, avoid_same_department=avoid)
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    Profile.objects.update_or_create(user=mentee, defaults={"department": "Data  Science"})
+    Profile.objects.update_or_create(user=mentor, defaults={"department": "data science"})
+    if kept:
+        with pytest.raises(ApplicationError):
+            _ask(mentee, mentor, program)
+    else:
+        assert _ask(mentee, mentor, program).pk

@@ -26,12 +26,13 @@ from tandem.mentorships.services.common import (
     mentor_enrolment,
     roles_of,
 )
+from tandem.mentorships.services.kept_apart import kept_apart
 from tandem.mentorships.services.lifecycle import mentorship_open
 from tandem.mentorships.services.one_mentor import check_mentee_free
 from tandem.notify.kinds import Kind
 from tandem.notify.services import notify_send
 from tandem.people.models import User
-from tandem.programs.models import Enrolment, Program, ProgramType, Role
+from tandem.programs.models import Program, ProgramType, Role
 from tandem.programs.selectors import ProgramAccess, access_program
 
 RECIPIENT_NOT_ELIGIBLE = "That person is not an active mentor in this program."
@@ -114,9 +115,8 @@ def _pair_q(a_id: int, b_id: int) -> Q:
 
 def _check_pair_free(*, program: Program, sender: User, recipient: User) -> None:
     """Nothing between the two stands in the way: no request waiting, no open mentorship, no
-    mentorship of theirs in this program that ended early, and neither's enrolment excludes
-    the other (the program's "never pair"; live check: the ranked list and runs left such a
-    mentor out, but a request by id went through). Which side excludes is not told."""
+    mentorship of theirs in this program that ended early, and the program does not keep them
+    apart (``kept_apart``; which rule, and which side's, is not told)."""
     if MentorshipRequest.objects.filter(
         Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
         program=program,
@@ -130,10 +130,7 @@ def _check_pair_free(*, program: Program, sender: User, recipient: User) -> None
     if ended_early_between(program_id=program.pk, first_id=sender.pk, second_id=recipient.pk):
         error = ENDED_EARLY_PAIR.format(name=recipient.display_name)
         raise ApplicationError(error, status=409, fields={"recipient": error})
-    if Enrolment.objects.filter(
-        Q(person=sender, exclude=recipient) | Q(person=recipient, exclude=sender),
-        program=program,
-    ).exists():
+    if kept_apart(program=program, first=sender, second=recipient):
         error = KEPT_APART.format(name=recipient.display_name)
         raise ApplicationError(error, status=409, fields={"recipient": error})
 
