@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tandem.api import api
+from tandem.core.web import form_methods_only, require_form_methods
 from tandem.insights.urls import program_urlpatterns as insights_program
 from tandem.insights.urls import site_urlpatterns as insights_site
 from tandem.people.admin import own_password_change
 
 urlpatterns = [
-    path("admin/password_change/", admin.site.admin_view(own_password_change)),
-    path("admin/", admin.site.urls),
+    path(
+        "admin/password_change/", require_form_methods(admin.site.admin_view(own_password_change))
+    ),
+    path("admin/", (form_methods_only(admin.site.get_urls()), "admin", admin.site.name)),
     path("api/", api.urls),
     path("", include("tandem.people.urls")),
     path("programs/", include(insights_program)),

@@ -19,18 +19,22 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import pytest
+from django.contrib import admin
 from django.test import Client
+from django.urls import reverse
 
 from tandem.demo.program import DEMO_ADMIN_EMAIL
 from tandem.people.models import User
 from tests.crawl.crawler import diff
 from tests.crawl.test_forbidden_ids import _KWARG, patterns, the_world
 from tests.crawl.world import IGNORED_COLUMNS, snapshot
+from tests.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = ("PUT", "DELETE", "PATCH", "OPTIONS")
 MADE_UP = "made-up-secret"
+CHANGE_PAGES = ("people_user_change", "people_user_delete", "people_user_history")
 
 
 class Answer(NamedTuple):
@@ -109,4 +113,21 @@ def test_every_page_refuses_put_delete_patch_and_options_with_405():
         problems += [f"[{person or 'nobody'}] {problem}" for problem in found]
     names = {name for name, _ in paths}
     assert len(paths) > 120 and {"profile_edit", "login", "password_reset_confirm"} <= names
+    assert not problems, "\n".join(problems)
+
+
+def test_the_django_admin_refuses_them_too(client):
+    """Its pages treat any method but POST as a GET: a PUT or DELETE answered the page (the
+    change form, the delete confirmation), though none acted."""
+    person = UserFactory(is_staff=True, is_superuser=True)
+    paths = [("admin:index", "/admin/"), ("admin password", "/admin/password_change/")]
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        paths += [(name, reverse(f"{name}_changelist")), (name, reverse(f"{name}_add"))]
+    for page in (*CHANGE_PAGES, "auth_user_password_change"):
+        paths.append((page, reverse(f"admin:{page}", args=[person.pk])))
+    assert not method_problems(client_send(client), paths[:1], signed_in=True)
+    client.force_login(person)
+    problems = method_problems(client_send(client), paths, signed_in=True)
+    problems += head_problems(client_send(client), paths)
     assert not problems, "\n".join(problems)

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +26,18 @@ View = Callable[..., Any]
 # page takes it as ``method_decorator(require_form_methods, name="dispatch")``, which runs
 # before the class's own ``dispatch`` (Django's password-reset link answers before it looks).
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def form_methods_only(patterns: list[Any]) -> list[Any]:
+    """``patterns`` (and those they include) with every view behind ``require_form_methods``:
+    for the Django admin's pages, which treat any method but POST as a GET and answered a PUT
+    or DELETE with the page (none acted: the admin writes only on POST)."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            form_methods_only(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            entry.callback = require_form_methods(entry.callback)
+    return patterns
 
 
 def is_htmx(request: HttpRequest) -> bool:
