@@ -30,6 +30,7 @@ from tandem.programs.models import (
     Program,
     Role,
 )
+from tandem.programs.selectors.joining import answers_in_question_order
 
 MEMBER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 PROGRAM_NOT_FOUND = "No such program, or you are not part of it."
@@ -274,7 +275,8 @@ def participant_rows(*, ids: list[int], viewer: User) -> list[Enrolment]:
         .only(*PARTICIPANT_ROW_FIELDS)
     }
     return participants_mark_profile_visible(
-        enrolments=[rows[pk] for pk in ids if pk in rows], viewer=viewer
+        enrolments=answers_in_question_order([rows[pk] for pk in ids if pk in rows]),
+        viewer=viewer,
     )
 
 

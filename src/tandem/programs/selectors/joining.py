@@ -49,3 +49,21 @@ def participant_invitation_questions(
     """The join questions accepting ``invitation`` asks (its role's, as a link asks) and the
     answers to start from."""
     return join_questions_for(user=user, invitation=invitation)
+
+
+def answers_in_question_order(enrolments: list[Enrolment]) -> list[Enrolment]:
+    """Each enrolment's join answers (kept by prompt) in its role's question order, answers to a
+    question since removed or reworded after them as stored: PostgreSQL keeps a JSON object
+    (jsonb) by its keys' length, not as written, so there the admins read them out of order
+    (API review)."""
+    program_ids = {e.program_id for e in enrolments if e.answers}
+    questions = EnrolmentQuestion.objects.filter(program_id__in=program_ids)
+    place = {(q.program_id, q.role, q.prompt): n for n, q in enumerate(questions)}
+    for enrolment in enrolments:
+        if enrolment.answers:
+            order = {
+                prompt: place.get((enrolment.program_id, enrolment.role, prompt), len(place))
+                for prompt in enrolment.answers
+            }
+            enrolment.answers = dict(sorted(enrolment.answers.items(), key=lambda a: order[a[0]]))
+    return enrolments

@@ -32,7 +32,7 @@ from tandem.programs.forms import (
 )
 from tandem.programs.models import ADMIN_INVITATION_DAYS, EnrolmentStatus
 from tandem.programs.selectors import ProgramAccess
-from tandem.programs.selectors.joining import join_questions
+from tandem.programs.selectors.joining import answers_in_question_order, join_questions
 from tandem.programs.selectors.waitlist import (
     enrolments_mark_waitlist_position,
     program_places,
@@ -204,7 +204,9 @@ def participant_action(request, slug, enrolment_id, action):
         )
     context: dict[str, object] = {"program": program, "enrolment": enrolment, "error": error}
     if request.headers.get("HX-Request"):
-        selectors.participants_mark_profile_visible(enrolments=[enrolment], viewer=request.user)
+        selectors.participants_mark_profile_visible(
+            enrolments=answers_in_question_order([enrolment]), viewer=request.user
+        )
         enrolments_mark_waitlist_position(enrolments=[enrolment])
         context["admin_person_ids"] = selectors.program_admin_person_ids(
             program_id=program.pk, person_ids=[enrolment.person_id]
