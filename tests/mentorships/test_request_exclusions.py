@@ -3,6 +3,8 @@ cannot start by a request either. Live check: the ranked list and cohort runs le
 out, but a request sent by the mentor's id (the request form's URL, or the API) went through."""
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.core.exceptions import ApplicationError
 from tandem.mentorships import services
@@ -96,3 +98,17 @@ def test_one_department_keeps_the_pair_apart_only_where_the_program_says(avoid, 
             _ask(mentee, mentor, program)
     else:
         assert _ask(mentee, mentor, program).pk
+
+
+def test_the_request_page_says_so_instead_of_offering_the_form(client):
+    """Matching review: the form, with the pair's reasons, was offered for an excluded mentor
+    and refused only once the message was written and sent."""
+    program = ProgramFactory(matching_mode=MatchingMode.SELF_SERVE)
+    mentee, mentor = member(program), member(program, Role.MENTOR)
+    client.force_login(mentee)
+    url = f"{reverse('request_new')}?program={program.pk}&recipient={mentor.pk}"
+    assert 'name="message"' in client.get(url).content.decode()
+    Enrolment.objects.get(program=program, person=mentor).exclude.add(mentee)
+    page = client.get(url).content.decode()
+    assert 'name="message"' not in page
+    assert escape(KEPT_APART.format(name=mentor.display_name)) in page

@@ -45,6 +45,7 @@ from tandem.mentorships.services.requests import (
     request_accept,
     request_create,
     request_decline,
+    request_pair_check,
     request_withdraw,
 )
 from tandem.mentorships.services.work import (
@@ -100,6 +101,7 @@ __all__ = [
     "request_accept",
     "request_create",
     "request_decline",
+    "request_pair_check",
     "request_withdraw",
     "requests_expire",
     "requests_remind_expiring",

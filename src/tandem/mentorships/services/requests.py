@@ -113,10 +113,12 @@ def _pair_q(a_id: int, b_id: int) -> Q:
     return Q(mentor_id=a_id, mentee_id=b_id) | Q(mentor_id=b_id, mentee_id=a_id)
 
 
-def _check_pair_free(*, program: Program, sender: User, recipient: User) -> None:
+def request_pair_check(*, program: Program, sender: User, recipient: User) -> None:
     """Nothing between the two stands in the way: no request waiting, no open mentorship, no
     mentorship of theirs in this program that ended early, and the program does not keep them
-    apart (``kept_apart``; which rule, and which side's, is not told)."""
+    apart (``kept_apart``; which rule, and which side's, is not told). The new-request page
+    asks it before offering the form, so nobody writes a message only to have it refused
+    (matching review: the form was offered for a previous mentor and for excluded pairs)."""
     if MentorshipRequest.objects.filter(
         Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
         program=program,
@@ -172,7 +174,7 @@ def request_create(
         ).count()
         if open_count >= program.max_open_requests:
             raise ApplicationError(TOO_MANY_OPEN.format(count=open_count), status=409)
-        _check_pair_free(program=program, sender=sender, recipient=recipient)
+        request_pair_check(program=program, sender=sender, recipient=recipient)
         if mentee.pk == sender.pk:
             # Only the mentee's own send is refused for their mentor: a reverse-program mentor
             # may not learn from a refusal whether someone else's mentee has a mentor (that

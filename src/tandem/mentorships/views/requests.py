@@ -87,6 +87,17 @@ def request_new(request):
             "mentorships/request_new.html",
             {"program": program, "unavailable": RECIPIENT_UNAVAILABLE},
         )
+    if request.method != "POST":
+        try:
+            services.request_pair_check(
+                program=program, sender=request.user, recipient=target.person
+            )
+        except ApplicationError as error:
+            return render(
+                request,
+                "mentorships/request_new.html",
+                {"program": program, "unavailable": error.message},
+            )
     form = RequestForm(request.POST or None, program=program, recipient=target.person)
     if request.method == "POST" and form.is_valid():
         try:
