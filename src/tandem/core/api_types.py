@@ -49,6 +49,13 @@ if TYPE_CHECKING:
 INT32_MAX = 2**31 - 1  # PostgreSQL ``integer``: Django's IntegerField, PositiveIntegerField
 INT64_MAX = 2**63 - 1  # PostgreSQL ``bigint``: ids
 
+
+def storable_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id: one past the column's range is no row, not a
+    database error (SQLite's OverflowError, PostgreSQL's out-of-range)."""
+    return 0 < value <= INT64_MAX
+
+
 _Day = TypeVar("_Day", bound=date)  # a date or a date-time, given back as it came
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tandem.core.api_types import storable_id
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import DELETED_EMAIL_DOMAIN, User
 from tandem.programs.imports.bulk import bulk_insert, bulk_update_loaded, chunked
@@ -299,7 +300,7 @@ def participant_invitations_send_now(
         )
         unsent = participant_invitation_list_unsent(program=program)
         if invitation_ids is not None:
-            unsent = unsent.filter(pk__in=[pk for pk in invitation_ids if 0 < pk < 2**63])
+            unsent = unsent.filter(pk__in=[pk for pk in invitation_ids if storable_id(pk)])
         ids = list(unsent.values_list("pk", flat=True))
         if not ids:
             raise ApplicationError(NOTHING_TO_SEND, status=409)
@@ -318,7 +319,7 @@ def participant_invitation_cancel(
             user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
         )
         invitation = None
-        if 0 < invitation_id < 2**63:
+        if storable_id(invitation_id):
             invitation = (
                 ParticipantInvitation.objects.select_for_update()
                 .filter(program=program, pk=invitation_id, withdrawn_at=None)

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tandem.core.api_types import storable_id
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.people.models import User
 from tandem.programs.imports.emails import invitation_emails_queue
@@ -48,7 +49,6 @@ RESEND_WITHDRAWN = "{email}'s invitation was withdrawn; invite them again to sen
 ADMIN_INVITATION_NOT_FOUND = "No such admin invitation in this program."
 WITHDRAW_ANSWERED = "{email} already {state} the invitation; there is nothing to withdraw."
 WITHDRAW_DONE = "{email}'s invitation was already withdrawn."
-_MAX_ID = 2**63 - 1  # an id past the column's range is missing, not a database error
 
 
 @transaction.atomic
@@ -204,7 +204,7 @@ def program_admin_invitation_resend(
 def _admin_invitation(*, program_id: int, invitation_id: int) -> ParticipantInvitation:
     """The program's admin invitation, locked (inside the caller's transaction), or 404."""
     invitation = None
-    if 0 < invitation_id <= _MAX_ID:
+    if storable_id(invitation_id):
         invitation = (
             ParticipantInvitation.objects.select_for_update()
             .filter(pk=invitation_id, program_id=program_id, role=Role.ADMIN)

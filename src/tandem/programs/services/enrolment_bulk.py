@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core.api_types import storable_id
 from tandem.core.exceptions import ApplicationError
 from tandem.people.models import User
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
@@ -42,7 +43,6 @@ BULK_APPROVE_FULL = (
     "limit of {limit}. Raise the {role} limit in the program settings, or approve fewer."
 )
 DONE = {"approve": "approved", "decline": "declined", "admit": "admitted"}
-_MAX_ID = 2**63 - 1  # an id past the column's range is missing, not a database error
 
 
 @transaction.atomic
@@ -72,7 +72,7 @@ def enrolment_set_status_bulk(
     enrolments = {
         e.pk: e
         for e in Enrolment.objects.select_for_update(of=("self",))
-        .filter(pk__in=[pk for pk in wanted if 0 < pk <= _MAX_ID], program=program)
+        .filter(pk__in=[pk for pk in wanted if storable_id(pk)], program=program)
         .select_related("person")
         .order_by("pk")
     }

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tandem.core.api_types import storable_id
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.web import (
     confirm_page,
@@ -110,7 +111,7 @@ def program_admin_invite(request, slug):
 def program_admin_invitation_withdraw(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     waiting = selectors.admin_invitation_list(program=program)
-    invitation = waiting.filter(pk=invitation_id).first() if invitation_id < 2**63 else None
+    invitation = waiting.filter(pk=invitation_id).first() if storable_id(invitation_id) else None
     # An answered, withdrawn or missing one goes straight to the service, which says why not.
     if invitation is not None and not confirmed(request):
         return confirm_page(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tandem.core.api_types import storable_id
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.pagination import page_of
 from tandem.core.web import (
@@ -125,7 +126,7 @@ def program_email_invitation_cancel(request, slug, invitation_id):
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
     back = reverse("program_email_invitations", args=[program.slug])
     waiting = invitation_services.participant_invitation_list_unsent(program=program)
-    invitation = waiting.filter(pk=invitation_id).first() if invitation_id < 2**63 else None
+    invitation = waiting.filter(pk=invitation_id).first() if storable_id(invitation_id) else None
     if invitation is None and request.method != "POST":
         raise Http404("That invitation is not waiting to be sent.")
     if invitation is not None and not confirmed(request):
