@@ -53,3 +53,36 @@ def test_a_json_box_still_saves_json(client):
     assert client.post(page, data).status_code == 302
     program.refresh_from_db()
     assert program.weights == {"skills": 2.5, "note": "tab\tok"}
+
+
+def _preference_page(client):
+    from tandem.notify.models import NotificationPreference
+
+    preference = NotificationPreference.objects.create(
+        user=UserFactory(), email_kinds=["meeting", "message_unread"]
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = f"/admin/notify/notificationpreference/{preference.pk}/change/"
+    return preference, page, untouched_data(client, page, page)
+
+
+def test_an_emptied_json_box_that_cannot_be_null_saves_its_default(client):
+    """Saved as NULL, the emptied email kinds were a 500 on both databases (live crawl on
+    PostgreSQL: /admin/notify/notificationpreference/<id>/change/ with email_kinds empty)."""
+    preference, page, data = _preference_page(client)
+    data["email_kinds"] = [""]
+    assert client.post(page, data).status_code == 302
+    preference.refresh_from_db()
+    assert preference.email_kinds == []
+
+
+def test_null_in_a_json_box_that_cannot_be_null_is_an_error_on_it(client):
+    from tandem.core.admin import NULL_REFUSED
+
+    preference, page, data = _preference_page(client)
+    data["email_kinds"] = ["null"]
+    with nothing_changes(preference):
+        response = client.post(page, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["email_kinds"] and NULL_REFUSED in str(errors["email_kinds"])

@@ -42,6 +42,7 @@ from tandem.core.middleware import unwanted_at, unwanted_character_message
 
 TIME_WITH_MICROSECONDS = "%H:%M:%S.%f"  # one of Django's time input formats
 NOTHING_CHANGED = "Nothing changed: it was saved as it was."
+NULL_REFUSED = "This box cannot hold null: empty it for the default, or write a value."
 
 
 class PreciseTimeWidget(BaseAdminTimeWidget):
@@ -107,14 +108,23 @@ class StorableJSONField(forms.JSONField):
     """The admin's JSON box, read with :class:`StorableJSONDecoder`, refusing the characters
     Tandem never stores (``tandem.core.text``) in its keys and texts: typed as an escape
     (``\\u0000``) they passed the request guard, and PostgreSQL's jsonb refused the NUL with a
-    500 (live crawl on PostgreSQL; SQLite stored it)."""
+    500 (live crawl on PostgreSQL; SQLite stored it).
 
-    def __init__(self, **kwargs: Any) -> None:
+    With ``empty`` (a column that may be left empty but not NULL), an emptied box is that
+    value and ``null`` an error: both were saved as NULL, a 500 on either database (live
+    crawl: a notification preference's email kinds emptied)."""
+
+    def __init__(self, *, empty: Callable[[], Any] | None = None, **kwargs: Any) -> None:
         kwargs["decoder"] = kwargs.get("decoder") or StorableJSONDecoder
+        self.empty = empty
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
         converted = super().to_python(value)
+        if converted is None and self.empty is not None:
+            if value in self.empty_values:
+                return self.empty()
+            raise ValidationError(NULL_REFUSED, code="null")
         if found := unwanted_at(converted):
             raise ValidationError(unwanted_character_message(found[1]), code="unwanted")
         return converted
@@ -203,6 +213,8 @@ class PreciseDateTimes(PrivateLookupsRefused, BaseModelAdmin):
     ) -> forms.Field | None:
         if isinstance(db_field, models.JSONField):
             kwargs.setdefault("form_class", StorableJSONField)
+            if db_field.blank and not db_field.null:
+                kwargs.setdefault("empty", db_field.get_default)
         elif isinstance(db_field, models.ForeignKey):
             kwargs.setdefault("form_class", ModelChoiceField)
         elif isinstance(db_field, models.ManyToManyField):
