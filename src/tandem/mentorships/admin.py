@@ -15,10 +15,13 @@ it (through the service), which kills a leaked URL at once.
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 
 from tandem.core.admin import PreciseDateTimes
+from tandem.matching.records.cells import CellError
+from tandem.matching.records.timezones import check_timezone
 from tandem.mentorships.models import (
     ActionItem,
     AgreementVersion,
@@ -33,6 +36,7 @@ from tandem.mentorships.models import (
     MentorshipRequest,
     Milestone,
 )
+from tandem.mentorships.scheduling import RRULE_BY_CADENCE, is_series_rule
 from tandem.mentorships.services import calendar_feed_regenerate
 
 # ``Mentorship.__str__`` names the mentor, the mentee and the program: a changelist showing a
@@ -163,8 +167,33 @@ class GoalAdmin(ReadOnlyAdmin):
     inlines = [MilestoneInline, GoalUpdateInline]
 
 
+SERIES_RULE_INVALID = (
+    "Write a rule Tandem schedules by: {rules}, then optionally ;COUNT=6 or "
+    ";UNTIL=20271231T235959Z (UTC)."
+).format(rules=", ".join(RRULE_BY_CADENCE.values()))
+
+
+class MeetingSeriesAdminForm(forms.ModelForm):
+    """The zone and the rule are held to what scheduling writes: any text was stored, and the
+    pair's meeting pages and calendar files were then a 500 (live crawl on PostgreSQL: a zone
+    and a rule of "😀…" saved on /admin/mentorships/meetingseries/<id>/change/)."""
+
+    def clean_timezone(self) -> str:
+        try:
+            return check_timezone(self.cleaned_data["timezone"])
+        except CellError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean_rrule(self) -> str:
+        rule = self.cleaned_data["rrule"]
+        if not is_series_rule(rule):
+            raise forms.ValidationError(SERIES_RULE_INVALID)
+        return rule
+
+
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(PreciseDateTimes, admin.ModelAdmin):
+    form = MeetingSeriesAdminForm
     list_display = [
         "pk",
         "mentorship",

@@ -6,6 +6,7 @@ Pure functions over plain data, apart from ``zone_of``.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -51,6 +52,31 @@ def rrule_for(cadence: str, *, count: int | None = None, until: datetime | None 
     if until is not None:
         return f"{rule};UNTIL={until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     return rule
+
+
+_SERIES_RULE = re.compile(
+    "(?:{})(?:;COUNT=[1-9][0-9]{{0,2}}|;UNTIL=[0-9]{{8}}T[0-9]{{6}}Z)?".format(
+        "|".join(map(re.escape, RRULE_BY_CADENCE.values()))
+    )
+)
+
+
+def is_series_rule(rule: str) -> bool:
+    """Whether ``rule`` is one :func:`rrule_for` writes (a cadence, then COUNT or a UTC UNTIL
+    that is a real moment): what the calendar files and pages can read back.
+
+    >>> is_series_rule("FREQ=WEEKLY;INTERVAL=2;COUNT=6"), is_series_rule("FREQ=SECONDLY")
+    (True, False)
+    >>> is_series_rule("FREQ=MONTHLY;UNTIL=20261331T000000Z")
+    False
+    """
+    if not _SERIES_RULE.fullmatch(rule):
+        return False
+    try:
+        rrulestr(rule, dtstart=datetime(2000, 1, 1, tzinfo=UTC))
+    except ValueError:
+        return False
+    return True
 
 
 NO_SUCH_TIME = (
