@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django import forms
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.core.exceptions import ApplicationError, NotFound, Repeated
 
 View = Callable[..., Any]
+_Done = TypeVar("_Done")
 
 # A page with a form: shown on GET (HEAD answers as GET does, without the body), acted on by
 # POST. Anything else is 405 with ``Allow``: a view that tests ``request.method == "POST"``
@@ -68,6 +69,22 @@ def safe_next(request: HttpRequest, fallback: str, *, referer: bool = False) -> 
 def error_text(error: ApplicationError) -> str:
     """The error's message and its field messages (each once) as one line for a flash message."""
     return " ".join([error.message, *[m for m in error.fields.values() if m != error.message]])
+
+
+def flash_outcome(
+    request: HttpRequest, act: Callable[[], _Done], said: Callable[[_Done], str]
+) -> _Done | None:
+    """Run a form post's service call and flash what came of it: ``said``'s words for what it
+    did, or the domain error's text (``NotFound`` passes on, to be the 404 page)."""
+    try:
+        done = act()
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error_text(error))
+        return None
+    messages.success(request, said(done))
+    return done
 
 
 def not_found_as_404(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.api_types import storable_id
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.core.web import (
     confirm_page,
     confirmed,
     error_text,
+    flash_outcome,
     form_add_error,
     not_found_as_404,
     require_form_methods,
@@ -126,20 +127,16 @@ def program_admin_invitation_withdraw(request, slug, invitation_id):
             button="Withdraw the invitation",
             back=reverse("program_participants", args=[program.slug]),
         )
-    try:
-        invitation = services.program_admin_invitation_withdraw(
+    flash_outcome(
+        request,
+        lambda: services.program_admin_invitation_withdraw(
             user=request.user, program_id=program.pk, invitation_id=invitation_id
-        )
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request,
-            f"Withdrew the invitation to {invitation.email}: its link no longer works. Invite "
-            "them again to send a new one.",
-        )
+        ),
+        lambda withdrawn: (
+            f"Withdrew the invitation to {withdrawn.email}: its link no longer "
+            "works. Invite them again to send a new one."
+        ),
+    )
     return redirect("program_participants", slug=program.slug)
 
 
@@ -150,18 +147,14 @@ def program_admin_invitation_resend(request, slug, invitation_id):
     """The explicit way to send an admin invitation's email again (inviting the same address
     while it waits says when it was sent instead of mailing twice)."""
     program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
-    try:
-        invitation = services.program_admin_invitation_resend(
+    flash_outcome(
+        request,
+        lambda: services.program_admin_invitation_resend(
             user=request.user, program_id=program.pk, invitation_id=invitation_id
-        )
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request,
-            f"Sent {invitation.email} a new link; the email is on its way and the old link "
-            "no longer works.",
-        )
+        ),
+        lambda sent: (
+            f"Sent {sent.email} a new link; the email is on its way and the old link "
+            "no longer works."
+        ),
+    )
     return redirect(reverse("program_participants", args=[program.slug]) + "#admins")

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.api_types import storable_id
-from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.exceptions import ApplicationError
 from tandem.core.pagination import page_of
 from tandem.core.web import (
     confirm_page,
     confirmed,
-    error_text,
+    flash_outcome,
     form_add_error,
     not_found_as_404,
     require_form_methods,
@@ -104,18 +104,13 @@ def program_email_invitations_send(request, slug):
     ids = None
     if request.POST.get("send") != "all":
         ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit() and len(pk) < 19]
-    try:
-        count = invitation_services.participant_invitations_send_now(
+    flash_outcome(
+        request,
+        lambda: invitation_services.participant_invitations_send_now(
             user=request.user, program_id=program.pk, invitation_ids=ids
-        )
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, f"Sending {count} invitation email{'s' if count != 1 else ''} now."
-        )
+        ),
+        lambda count: f"Sending {count} invitation email{'s' if count != 1 else ''} now.",
+    )
     return redirect("program_email_invitations", slug=program.slug)
 
 
@@ -141,14 +136,11 @@ def program_email_invitation_cancel(request, slug, invitation_id):
             keep="Keep it",
             back=back,
         )
-    try:
-        invitation = invitation_services.participant_invitation_cancel(
+    flash_outcome(
+        request,
+        lambda: invitation_services.participant_invitation_cancel(
             user=request.user, program_id=program.pk, invitation_id=invitation_id
-        )
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"Cancelled the invitation to {invitation.email}; no email went.")
+        ),
+        lambda cancelled: f"Cancelled the invitation to {cancelled.email}; no email went.",
+    )
     return redirect("program_email_invitations", slug=program.slug)
