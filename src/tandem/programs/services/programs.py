@@ -77,6 +77,9 @@ NAME_TAKEN_BY_CREATOR = (
 BAD_ROLE = "Choose mentee, mentor or admin."
 QUESTION_LIMIT = cast(int, EnrolmentQuestion._meta.get_field("prompt").max_length)
 QUESTION_TOO_LONG = f"Keep each question under {QUESTION_LIMIT} characters."
+MAX_QUESTIONS = 20
+TOO_MANY_QUESTIONS = f"Ask at most {MAX_QUESTIONS} questions of each role."
+QUESTION_TWICE = "“{prompt}” is asked twice: answers are kept by question, so ask it once."
 # A ``TextField``'s ``max_length`` is the form's alone: ``full_clean`` does not check it.
 DESCRIPTION_LIMIT = Program._meta.get_field("description").max_length or 4000
 NAME_LIMIT = cast(int, Program._meta.get_field("name").max_length)  # what full_clean checks
@@ -332,8 +335,16 @@ def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, 
     cleaned = [
         (one_line(prompt), bool(required)) for prompt, required in prompts if one_line(prompt)
     ]
+    field = f"questions_{role}"
     if any(len(prompt) > QUESTION_LIMIT for prompt, _ in cleaned):
-        raise ApplicationError(QUESTION_TOO_LONG, fields={f"questions_{role}": QUESTION_TOO_LONG})
+        raise ApplicationError(QUESTION_TOO_LONG, fields={field: QUESTION_TOO_LONG})
+    # A line pasted 3,000 times made as many questions, each the same (live crawl).
+    if len(cleaned) > MAX_QUESTIONS:
+        raise ApplicationError(TOO_MANY_QUESTIONS, fields={field: TOO_MANY_QUESTIONS})
+    prompts = [prompt for prompt, _ in cleaned]
+    if twice := next((p for i, p in enumerate(prompts) if p in prompts[:i]), None):
+        message = QUESTION_TWICE.format(prompt=twice)
+        raise ApplicationError(message, fields={field: message})
     existing = {q.prompt: q for q in EnrolmentQuestion.objects.filter(program=program, role=role)}
     keep = set()
     for position, (prompt, required) in enumerate(cleaned):
