@@ -341,8 +341,8 @@ def _questions_replace(*, program: Program, role: str, prompts: list[tuple[str, 
     # A line pasted 3,000 times made as many questions, each the same (live crawl).
     if len(cleaned) > MAX_QUESTIONS:
         raise ApplicationError(TOO_MANY_QUESTIONS, fields={field: TOO_MANY_QUESTIONS})
-    prompts = [prompt for prompt, _ in cleaned]
-    if twice := next((p for i, p in enumerate(prompts) if p in prompts[:i]), None):
+    asked = [prompt for prompt, _ in cleaned]
+    if twice := next((p for i, p in enumerate(asked) if p in asked[:i]), None):
         message = QUESTION_TWICE.format(prompt=twice)
         raise ApplicationError(message, fields={field: message})
     existing = {q.prompt: q for q in EnrolmentQuestion.objects.filter(program=program, role=role)}
