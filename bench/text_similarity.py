@@ -346,14 +346,15 @@ def main(argv: list[str]) -> int:
     data = {name: load(SETS[name]) for name in args.sets.split(",")}
     if args.failures and args.failures not in data:
         data[args.failures] = load(SETS[args.failures])
+    modes = ("fusion", "calibration", "prefixes", "mixes")
+    tuning = [mode for mode in modes if getattr(args, mode)]
+    if tuning and FROZEN_SETS & data.keys():
+        parser.error("nothing is tuned on the frozen sets: --sets dev,pairs")
     started = time.perf_counter()
     embedders = {name: make() for name, make in factories().items()}
-    for mode in ("fusion", "calibration", "prefixes", "mixes"):
-        if getattr(args, mode):
-            if FROZEN_SETS & data.keys():
-                parser.error("nothing is tuned on the frozen sets: --sets dev,pairs")
-            globals()[mode](embedders, data, args.cohort)
-            return 0
+    if tuning:
+        globals()[tuning[0]](embedders, data, args.cohort)
+        return 0
     print(f"embedders loaded in {time.perf_counter() - started:.1f} s: {', '.join(embedders)}")
     print(f"planted-pair recovery in cohorts of {args.cohort} goals with all their candidates")
     print("r-top1, r-MRR: the right expertise among every row's right expertise, no decoys")

@@ -4,6 +4,7 @@ properties that make them a test of meaning rather than of shared words."""
 import csv
 import hashlib
 import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,14 @@ def test_the_second_frozen_sets_answers_are_not_told_by_their_form():
     ]
     assert sum(right > max(others) for right, others in lengths) / len(items) < 0.3
     assert sum(right < min(others) for right, others in lengths) / len(items) > 0.15
+
+
+@pytest.mark.parametrize("held_out", ["frozen", "frozen2"])
+def test_the_bench_refuses_to_tune_on_a_frozen_set_before_loading_anything(held_out):
+    """Asked to tune (``--mixes``) on a held-out set, the bench stops at once, before any
+    embedder is loaded (it used to load them all first)."""
+    bench = runpy.run_path(str(DATA.parent / "text_similarity.py"), run_name="bench")
+    bench["main"].__globals__["factories"] = lambda: pytest.fail("embedders were loaded")
+    with pytest.raises(SystemExit) as stopped:
+        bench["main"](["--mixes", "--sets", held_out])
+    assert stopped.value.code == 2
