@@ -90,6 +90,19 @@ def test_server_does_not_trust_forwarded_headers(monkeypatch):
     assert Config("tandem.asgi:application", **seen).proxy_headers is False
 
 
+def test_server_refuses_large_websocket_frames(monkeypatch):
+    """Live websocket review: a signed-in client could send 16 MiB frames (uvicorn's default)
+    to a socket that only pushes; over 64 KiB uvicorn now closes it (1009) unread."""
+    import uvicorn
+
+    from tandem import cli
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    cli.serve("127.0.0.1", 8104, workers=1)
+    assert seen["ws_max_size"] == 64 * 1024
+
+
 def serve_with(argv, monkeypatch):
     """Run ``tandem serve`` up to where it would start uvicorn; the processes it would start."""
     from tandem import cli

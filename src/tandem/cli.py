@@ -188,6 +188,7 @@ def serve(host: str, port: int, workers: int) -> None:
         # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (any local process).
         # Tandem reads the header itself, only from TANDEM_TRUSTED_PROXIES (people.ratelimit).
         proxy_headers=False,
+        ws_max_size=64 * 1024,  # the socket only pushes (web.consumers); 16 MiB by default
     )
 
 

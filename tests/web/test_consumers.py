@@ -98,3 +98,24 @@ def test_a_socket_at_an_unknown_path_is_refused_without_an_error(path):
 
 def test_the_notification_socket_is_still_routed_before_the_refusal():
     assert async_to_sync(open_at)("/ws/notifications/") == (False, 4401)
+
+
+async def ignore_what_the_client_sends(alice):
+    socket = await sync_to_async(socket_for)(alice)
+    assert (await socket.connect(timeout=30))[0]
+    await socket.send_to(text_data="not json {")
+    await socket.send_to(bytes_data=b"\x00\x01")
+    await socket.send_to(text_data='{"type": "person.event", "payload": {"forged": true}}')
+    assert await socket.receive_nothing(timeout=0.2)
+    await get_channel_layer().group_send(
+        person_group(alice.pk), {"type": "person.event", "payload": {"kind": "ping"}}
+    )
+    assert await socket.receive_json_from(timeout=10) == {"kind": "ping"}
+    await socket.disconnect()
+
+
+def test_frames_from_the_client_are_ignored_unread(two_people):
+    """Live websocket review: a non-JSON or binary frame from a signed-in page raised in the
+    consumer ("Exception in ASGI application", the socket closed 1011); the socket only pushes,
+    so what a client sends is ignored, forged event types included, and the socket carries on."""
+    async_to_sync(ignore_what_the_client_sends)(two_people[0])

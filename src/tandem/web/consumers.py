@@ -98,6 +98,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Ignore whatever the client sends, unread: the socket only pushes (``live.js`` sends
+        nothing). Decoding it as JSON made every non-JSON or binary frame of a signed-in
+        client an "Exception in ASGI application" traceback, and a large frame parsed on the
+        event loop held up every other request of the process (live websocket review)."""
+
     async def disconnect(self, code):
         for group in getattr(self, "joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
