@@ -64,6 +64,19 @@ def test_a_join_sent_again_answers_as_the_first_and_writes_nothing(program, aske
 
 
 @pytest.mark.django_db
+def test_an_answer_sent_with_crlf_is_kept_as_the_page_keeps_it(program, asked):
+    """Crawl review: the API kept a multi-line answer's CRLF, the page sends LF, so the same
+    join sent again from the page was refused as a different one."""
+    link = InvitationFactory(program=program, role=Role.MENTEE)
+    client = _client(UserFactory())
+    first = _join(client, link, {f"q{asked.pk}": "Growth\r\nand reach"})
+    assert first.status_code == 201, first.content
+    assert Enrolment.objects.get(pk=first.json()["id"]).answers == {"Why?": "Growth\nand reach"}
+    again = _join(client, link, {f"q{asked.pk}": "Growth\nand reach"})
+    assert again.status_code == 200, again.content
+
+
+@pytest.mark.django_db
 def test_another_join_by_someone_in_the_role_is_still_refused(program, asked):
     link = InvitationFactory(program=program, role=Role.MENTEE)
     person = UserFactory()

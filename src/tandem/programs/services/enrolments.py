@@ -16,6 +16,7 @@ from django.utils import timezone
 from tandem.core.exceptions import ApplicationError
 from tandem.core.locking import refuse_repeat
 from tandem.core.saving import model_update
+from tandem.core.text import clean_text
 from tandem.matching.records.cells import CellError, check_capacity
 from tandem.people.models import User
 from tandem.programs.models import (
@@ -177,13 +178,15 @@ def check_join_answers(
     """The answers to keep, by prompt, from ``answers`` by ``q<question id>``; raises naming
     each required question left empty, answer too long or key the role is not asked (an API
     client's answer to another role's question, or a typo, was dropped without a word). One
-    rule for whoever joins: by a link, or by accepting an import's invitation."""
+    rule for whoever joins: by a link, or by accepting an import's invitation. Each answer is
+    kept as a form keeps text (``clean_text``: LF line breaks), so one sent with CRLF by the API
+    and again by the page is the same answer, and the retry is one (crawl review)."""
     asked = {f"q{question.pk}" for question in questions}
     errors = {key: NO_SUCH_QUESTION for key in answers if key not in asked}
     kept: dict[str, str] = {}
     for question in questions:
         key = answer_field(question)
-        value = str(answers.get(key) or "").strip()
+        value = clean_text(answers.get(key))
         if question.required and not value:
             errors[key] = ANSWER_REQUIRED
         elif len(value) > MAX_ANSWER:
