@@ -15,6 +15,7 @@ from django.conf import settings  # noqa: E402
 from tandem.core.body_limit import limit_request_body  # noqa: E402
 from tandem.core.concurrency import limit_concurrent_requests  # noqa: E402
 from tandem.core.liveness import answer_health_checks  # noqa: E402
+from tandem.core.socket_origin import same_origin_sockets  # noqa: E402
 from tandem.core.startup import require_secret_key  # noqa: E402
 from tandem.routing import websocket_urlpatterns  # noqa: E402
 
@@ -30,7 +31,7 @@ application = ProtocolTypeRouter(
             )
         ),
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            same_origin_sockets(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )
