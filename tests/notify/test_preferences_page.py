@@ -136,3 +136,14 @@ def test_the_same_preferences_again_write_nothing():
     preference = services.preference_update(user=user, **chosen, quiet_hours=(time(22), time(7)))
     with nothing_changes(preference):
         services.preference_update(user=user, **chosen)
+
+
+@pytest.mark.parametrize("field", ["email_kinds", "admin_email_kinds", "daily_digest"])
+def test_each_error_in_the_summary_links_to_where_it_is_shown(client, field):
+    """Crawl review: the summary's links for the check boxes' errors were ``href="#"``."""
+    client.force_login(UserFactory())
+    page = client.post(URL, {field: ["nonsense"]}).content.decode()
+    links = re.findall(r'<li><a href="#([^"]*)">', page)
+    assert links, page
+    for anchor in links:
+        assert anchor and f'id="{anchor}"' in page, anchor

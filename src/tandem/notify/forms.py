@@ -2,7 +2,7 @@ from datetime import time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundWidget
+from django.forms.boundfield import BoundField, BoundWidget
 
 from tandem.core.api_types import TIME_WITH_FRACTION
 from tandem.core.forms import TimeInput
@@ -70,13 +70,13 @@ class PreferenceForm(forms.Form):
             "quiet_until": current.quiet_until,
         }
 
+    def kind_fields(self) -> list[BoundField]:
+        """The two fields of email checkboxes, whose errors the page shows below its tables."""
+        return [self["email_kinds"], self["admin_email_kinds"]]
+
     def groups(self) -> list[tuple[str, list[BoundWidget]]]:
         """The email checkboxes by group (``KIND_GROUPS``), for the page's tables."""
-        boxes = {
-            box.data["value"]: box
-            for name in ("email_kinds", "admin_email_kinds")
-            for box in self[name]
-        }
+        boxes = {box.data["value"]: box for field in self.kind_fields() for box in field}
         return [(title, [boxes[kind] for kind in kinds]) for title, kinds in KIND_GROUPS]
 
     def clean(self) -> dict:
