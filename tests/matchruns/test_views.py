@@ -100,6 +100,16 @@ class TestReviewFlow:
         assert b"Select a valid choice" in response.content
         assert not MatchRun.objects.exists()
 
+    def test_a_refused_rerun_names_the_field_as_the_page_does(
+        self, client, program, program_admin, run
+    ):
+        """Crawl review: a tampered objective read "objective: Select a valid choice…"."""
+        client.force_login(program_admin)
+        url = reverse("match_run_rerun", args=[program.slug, run.pk])
+        page = client.post(url, {"objective": "best", "seed": 0}, follow=True).content.decode()
+        assert "Objective: Select a valid choice" in page
+        assert "objective:" not in page
+
     def test_detail_shows_pairs_reasons_and_quality(
         self, client, program, program_admin, cohort, run
     ):
