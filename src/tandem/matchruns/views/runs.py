@@ -188,8 +188,8 @@ def match_run_rerun(request, slug: str, run_id: int):
     form = RerunForm(request.POST, constraint_ids=list(ids))
     if not form.is_valid():
         for field, errors in form.errors.items():
-            label = form[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            said = " ".join(map(str, errors))
+            messages.error(request, f"{form[field].label}: {said}" if field in form.fields else said)
         return redirect(_run_url(run))
     try:
         new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
