@@ -189,7 +189,8 @@ def match_run_rerun(request, slug: str, run_id: int):
     if not form.is_valid():
         for field, errors in form.errors.items():
             said = " ".join(map(str, errors))
-            messages.error(request, f"{form[field].label}: {said}" if field in form.fields else said)
+            named = f"{form[field].label}: {said}" if field in form.fields else said
+            messages.error(request, named)
         return redirect(_run_url(run))
     try:
         new = services.match_run_rerun(user=request.user, run=run, **form.cleaned_data)
