@@ -96,7 +96,7 @@ def test_an_invitation_accepted_again_answers_as_the_first(program):
     )
     person = UserFactory()
     invitation = invite(program, person)
-    answers = {f"q{question.pk}": "Reviews"}
+    answers = {f"q{question.pk}": "Reviews\nand pairing"}
 
     def accept(**given):
         return import_services.participant_invitation_answer(
@@ -106,6 +106,7 @@ def test_an_invitation_accepted_again_answers_as_the_first(program):
     first = accept(**answers)
     accepted_at = ParticipantInvitation.objects.get(pk=invitation.pk).accepted_at
     assert accept(**answers) == first
+    assert accept(**{f"q{question.pk}": "Reviews\r\nand pairing"}) == first  # as a form keeps it
     assert accept() == first  # nothing new sent: the answers held stand
     assert ParticipantInvitation.objects.get(pk=invitation.pk).accepted_at == accepted_at
     with pytest.raises(ApplicationError) as refused:

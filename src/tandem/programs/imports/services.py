@@ -18,6 +18,7 @@ from django_tasks.base import Task
 from tandem.core.exceptions import ApplicationError, NotFound
 from tandem.core.saving import model_update
 from tandem.core.templatetags.readable_dates import day_in
+from tandem.core.text import clean_text
 from tandem.people.models import User
 from tandem.programs.imports.problems import problem_file_name
 from tandem.programs.imports.reading import check_upload
@@ -274,7 +275,7 @@ def _accepted_again(
             join_questions(program=invitation.program, role=invitation.role) if answers else []
         )
         given = join_answers_given(questions, enrolment)
-        if all(str(value or "").strip() == given.get(key, "") for key, value in answers.items()):
+        if all(clean_text(value) == given.get(key, "") for key, value in answers.items()):
             return enrolment
     raise ApplicationError(invitation_closed_message(invitation), status=409)
 
