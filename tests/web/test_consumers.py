@@ -114,6 +114,7 @@ async def ignore_what_the_client_sends(alice):
     await socket.disconnect()
 
 
+@pytest.mark.django_db(transaction=True)  # the push reads the session: PostgreSQL, see sockets
 def test_frames_from_the_client_are_ignored_unread(two_people):
     """Live websocket review: a non-JSON or binary frame from a signed-in page raised in the
     consumer ("Exception in ASGI application", the socket closed 1011); the socket only pushes,
