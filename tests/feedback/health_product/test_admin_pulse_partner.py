@@ -75,10 +75,9 @@ def test_the_mentor_is_asked_the_same_whether_or_not_the_mentee_answered(mentor_
     assert len(later) == 2  # and the schedule's next, counted from it
 
 
-def test_a_waiting_pulse_is_moved_to_the_admins_point_not_doubled():
-    now = timezone.now()
-    m = started(now, weeks=10)
-    pulse = CheckIn.objects.create(
+def mentors_first_pulse_waiting(m, now) -> CheckIn:
+    """The mentor's first pulse, due three days ago and not answered."""
+    return CheckIn.objects.create(
         mentorship=m,
         author=m.mentor,
         kind=CheckInKind.PULSE,
@@ -86,6 +85,12 @@ def test_a_waiting_pulse_is_moved_to_the_admins_point_not_doubled():
         questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
         due_at=now - timedelta(days=3),
     )
+
+
+def test_a_waiting_pulse_is_moved_to_the_admins_point_not_doubled():
+    now = timezone.now()
+    m = started(now, weeks=10)
+    pulse = mentors_first_pulse_waiting(m, now)
     health_checkin_send(user=member(m.program, Role.ADMIN), mentorship_id=m.pk)
     mentors = list(CheckIn.objects.filter(author=m.mentor, kind=CheckInKind.PULSE))
     assert [(c.pk, c.sequence) for c in mentors] == [(pulse.pk, 2)]
@@ -100,14 +105,7 @@ def test_a_point_the_schedule_took_meanwhile_is_no_error(monkeypatch):
 
     now = timezone.now()
     m = started(now, weeks=10)
-    CheckIn.objects.create(
-        mentorship=m,
-        author=m.mentor,
-        kind=CheckInKind.PULSE,
-        sequence=1,
-        questions=DEFAULT_QUESTIONS[CheckInKind.PULSE],
-        due_at=now - timedelta(days=3),
-    )
+    mentors_first_pulse_waiting(m, now)
     asked = health_actions.asked_of_pair
 
     def scheduled_meanwhile(*args, **kwargs):
