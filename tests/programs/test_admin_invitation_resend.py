@@ -6,13 +6,14 @@ link with a new date, for a waiting or expired invitation only, by the program's
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.people.models import Profile
 from tandem.programs import services
 from tandem.programs.models import ParticipantInvitation
 from tandem.programs.services.admins import RESEND_ANSWERED, RESEND_WITHDRAWN
@@ -127,3 +128,15 @@ def test_another_programs_invitation_is_not_found(program, admin):
         services.program_admin_invitation_resend(
             user=admin, program_id=program.pk, invitation_id=theirs.pk
         )
+
+
+def test_the_day_it_was_sent_is_the_readers(client, program, admin, sent):
+    """Sent at 20:00 UTC on 6 December: 7 December for an admin in Auckland, as every date on
+    their pages reads (it was the server's day)."""
+    sent_at = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    ParticipantInvitation.objects.filter(pk=sent.pk).update(created_at=sent_at)
+    Profile.objects.update_or_create(user=admin, defaults={"timezone": "Pacific/Auckland"})
+    client.force_login(admin)
+    url = reverse("program_admin_invite", args=[program.slug])
+    page = client.post(url, {"email": "new@example.org"}).content.decode()
+    assert "already invited on 7 Dec 2026" in page

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tandem.core.api_types import storable_id
 from tandem.core.exceptions import ApplicationError, NotFound
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.people.models import User
 from tandem.programs.imports.emails import invitation_emails_queue
 from tandem.programs.models import (
@@ -149,8 +150,8 @@ def _refuse_while_waiting(invitation: ParticipantInvitation) -> None:
     if invitation.sent_at is None:
         message = INVITE_JUST_SENT.format(email=invitation.email)
     else:
-        sent = timezone.localtime(invitation.created_at)
-        message = ALREADY_INVITED.format(email=invitation.email, date=f"{sent.day} {sent:%b %Y}")
+        # The day in the reader's zone, as every date Tandem writes (``day_in``).
+        message = ALREADY_INVITED.format(email=invitation.email, date=day_in(invitation.created_at))
     raise ApplicationError(message, fields={"email": message}, status=409)
 
 
