@@ -58,3 +58,18 @@ def test_same_origin(origin, host, same):
 def test_a_trusted_origin_is_let_in(settings):
     settings.CSRF_TRUSTED_ORIGINS = ["https://app.example.org"]
     assert same_origin("https://app.example.org", "tandem.internal:8000")
+
+
+@pytest.mark.parametrize(
+    ("origin", "trusted"),
+    [
+        ("https://app.example.org", True),
+        ("https://deep.app.example.org", True),
+        ("http://app.example.org", False),  # another scheme
+        ("https://example.org.evil.test", False),
+        ("https://evilexample.org", False),
+    ],
+)
+def test_a_wildcard_trusted_origin_is_read_as_csrf_reads_it(settings, origin, trusted):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.org"]
+    assert same_origin(origin, "tandem.internal:8000") is trusted
