@@ -177,6 +177,8 @@ def pages_of(program, invitation):
         ("post", reverse("program_email_invitations_send", args=[program.slug]), {"send": "all"}),
         ("post", reverse("program_email_invitation_cancel", args=[program.slug, invitation.pk]),
          {"confirm": "yes"}),
+        ("post", reverse("program_email_invitation_resend", args=[program.slug, invitation.pk]),
+         {}),
     ]  # fmt: skip
 
 
@@ -187,6 +189,7 @@ def api_of(program, invitation):
         ("post", base, {"emails": "x@example.org", "role": "mentee"}),
         ("post", f"{base}/send", {"ids": None}),
         ("post", f"{base}/{invitation.pk}/cancel", None),
+        ("post", f"{base}/{invitation.pk}/resend", None),
     ]
 
 

@@ -65,6 +65,11 @@ urlpatterns = [
         email_invitations.program_email_invitation_cancel,
         name="program_email_invitation_cancel",
     ),
+    path(
+        "<slug:slug>/invitations/email/<int:invitation_id>/resend/",
+        email_invitations.program_email_invitation_resend,
+        name="program_email_invitation_resend",
+    ),
     path("<slug:slug>/import/", imports.program_import, name="program_import"),
     path(
         "<slug:slug>/import/<int:batch_id>/problem-rows/",

@@ -209,3 +209,16 @@ def email_invitation_cancel(request: AuthenticatedRequest, slug: str, invitation
     return invitations.participant_invitation_cancel(
         user=request.auth, program_id=program.pk, invitation_id=invitation_id
     )
+
+
+@router.post(
+    "/{slug}/email-invitations/{invitation_id}/resend",
+    response={202: EmailInvitationOut, 404: ErrorOut, 409: ErrorOut},
+)
+def email_invitation_resend(request: AuthenticatedRequest, slug: str, invitation_id: TextId):
+    """Send a sent, unanswered invitation's email again, with the same link; 409 within an
+    hour of the last email, for one not sent yet, answered, withdrawn or expired."""
+    program = _admin_program(request, slug)
+    return 202, invitations.participant_invitation_resend(
+        user=request.auth, program_id=program.pk, invitation_id=invitation_id
+    )

@@ -51,7 +51,8 @@ def _outcome_messages(request, outcome, send_at) -> None:
             + ", ".join(
                 f"{invitation.email} (sent {invitation_services.when_text(invitation.sent_at)})"
                 for invitation in outcome.already_invited
-            ),
+            )
+            + ". To mail one again, use its Resend under Recently sent.",
         )
 
 
@@ -142,5 +143,21 @@ def program_email_invitation_cancel(request, slug, invitation_id):
             user=request.user, program_id=program.pk, invitation_id=invitation_id
         ),
         lambda cancelled: f"Cancelled the invitation to {cancelled.email}; no email went.",
+    )
+    return redirect("program_email_invitations", slug=program.slug)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def program_email_invitation_resend(request, slug, invitation_id):
+    """Send a sent invitation's email again (the same link), from Recently sent."""
+    program = selectors.access_program(user=request.user, slug=slug, need=ProgramAccess.ADMIN)
+    flash_outcome(
+        request,
+        lambda: invitation_services.participant_invitation_resend(
+            user=request.user, program_id=program.pk, invitation_id=invitation_id
+        ),
+        lambda resent: f"Sending the invitation to {resent.email} again, with the same link.",
     )
     return redirect("program_email_invitations", slug=program.slug)
