@@ -317,23 +317,29 @@ def participant_invitations_send_now(
     return len(ids)
 
 
+def _locked(*, user: User, program_id: int, invitation_id: int) -> ParticipantInvitation | None:
+    """The program's invitation to take part (not to be an admin), locked after the program
+    (inside the caller's transaction), for its admins only; None when there is none."""
+    program = access_program(
+        user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
+    )
+    if not storable_id(invitation_id):
+        return None
+    return (
+        ParticipantInvitation.objects.select_for_update()
+        .filter(program=program, pk=invitation_id)
+        .exclude(role=Role.ADMIN)
+        .first()
+    )
+
+
 def participant_invitation_cancel(
     *, user: User, program_id: int, invitation_id: int
 ) -> ParticipantInvitation:
     """Cancel a held or scheduled invitation before its email goes: it is withdrawn (its
     link would say so) and the periodic job skips it."""
     with transaction.atomic():
-        program = access_program(
-            user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
-        )
-        invitation = None
-        if storable_id(invitation_id):
-            invitation = (
-                ParticipantInvitation.objects.select_for_update()
-                .filter(program=program, pk=invitation_id, withdrawn_at=None)
-                .exclude(role=Role.ADMIN)
-                .first()
-            )
+        invitation = _locked(user=user, program_id=program_id, invitation_id=invitation_id)
         if invitation is None or invitation.state != "pending":
             raise NotFound(INVITATION_NOT_FOUND)
         if invitation.sent_at is not None:
@@ -357,17 +363,7 @@ def participant_invitation_resend(
     for it: a duplicate invitation is not mailed twice (methods review)."""
     now = timezone.now()
     with transaction.atomic():
-        program = access_program(
-            user=user, program_id=program_id, need=ProgramAccess.ADMIN, for_update=True
-        )
-        invitation = None
-        if storable_id(invitation_id):
-            invitation = (
-                ParticipantInvitation.objects.select_for_update()
-                .filter(program=program, pk=invitation_id)
-                .exclude(role=Role.ADMIN)
-                .first()
-            )
+        invitation = _locked(user=user, program_id=program_id, invitation_id=invitation_id)
         if invitation is None:
             raise NotFound(NO_SUCH_INVITATION)
         refusal = None
