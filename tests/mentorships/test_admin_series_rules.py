@@ -38,6 +38,8 @@ def series_page(client):
         ("rrule", "😀 RTL", SERIES_RULE_INVALID),
         ("rrule", "FREQ=SECONDLY", SERIES_RULE_INVALID),
         ("rrule", "FREQ=WEEKLY;UNTIL=20271331T000000Z", SERIES_RULE_INVALID),
+        ("duration_minutes", "1", "greater than or equal to 5"),
+        ("duration_minutes", "481", "less than or equal to 480"),
     ],
 )
 def test_a_zone_or_rule_scheduling_never_writes_is_an_error_on_it(

@@ -190,6 +190,13 @@ class MeetingSeriesAdminForm(forms.ModelForm):
             raise forms.ValidationError(SERIES_RULE_INVALID)
         return rule
 
+    def clean_duration_minutes(self) -> int:
+        """As long as each of its meetings may be (5 to 480 minutes; live crawl: 1 was saved)."""
+        minutes = self.cleaned_data["duration_minutes"]
+        for validator in Meeting._meta.get_field("duration_minutes").validators:
+            validator(minutes)
+        return minutes
+
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(PreciseDateTimes, admin.ModelAdmin):
