@@ -158,6 +158,20 @@ class TestPrefill:
         assert list(AgreementVersion.objects.filter(mentorship=m)) == [m.agreement_versions.get()]
         assert m.agreement_versions.get().content == before
 
+    def test_the_draft_names_goals_only_when_it_took_one(self, client):
+        """Journey review: a mentee with no goals written was told the draft came from "the first
+        of Sam's goals", and its objectives read "None yet"."""
+        program = ProgramFactory(matching_mode="self_serve")
+        mentor, mentee = member(program, Role.MENTOR), member(program, Role.MENTEE)
+        request = services.request_create(
+            sender=mentee, program_id=program.pk, recipient_id=mentor.pk, message=MESSAGE
+        )
+        m = services.request_accept(user=mentor, request_id=request.pk)
+        client.force_login(mentor)
+        text = visible_text(client.get(reverse("mentorship_detail", args=[m.pk])).content.decode())
+        assert "Pre-filled from the program's defaults." in text
+        assert "goals." not in text.split("Pre-filled from", 1)[1].split("\n", 1)[0]
+
 
 class TestOrderByState:
     def test_before_signing_the_agreement_comes_first_with_sign(self, client):
