@@ -46,9 +46,17 @@ class TestTheMenteeIsAsked:
         notices = list(Notification.objects.filter(recipient=m.mentee))
         assert len(notices) == 1
         assert notices[0].url == early_end_feedback_url(m)
-        assert notices[0].title.endswith(": a new mentor?")
+        assert notices[0].title == f"{m.mentor.display_name} ended your mentorship: a new mentor?"
         assert "A closing survey will ask how it went." in notices[0].body
         assert f"{m.mentor.display_name} will not see it" in notices[0].body
+
+    def test_the_notice_names_the_mentor_once(self):
+        """Journey review: a mentor's early end read "Priya ended your mentorship with Priya"."""
+        m, _ = ended(by="mentee")
+        mentor = m.mentor.display_name
+        assert Notification.objects.get(recipient=m.mentee).title == (
+            f"You ended your mentorship with {mentor}: a new mentor?"
+        )
 
     def test_how_it_went_is_asked_once_by_the_closing_survey(self, client):
         """UI review: the mentee was asked how it went twice, on this page ("What worked?",

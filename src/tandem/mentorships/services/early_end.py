@@ -31,11 +31,11 @@ def early_end_feedback_ask(*, mentorship: Mentorship, ended_by: User) -> None:
     mentor = mentorship.mentor.display_name
     by_pair = mentorship.is_participant(ended_by)
     if ended_by.pk == mentorship.mentee_id:
-        ended = "You ended"
+        ended = f"You ended your mentorship with {mentor}"
     elif by_pair:
-        ended = f"{mentor} ended"
+        ended = f"{mentor} ended your mentorship"  # naming them twice read "… with {mentor}"
     else:
-        ended = f"The admins of {mentorship.program.name} ended"
+        ended = f"The admins of {mentorship.program.name} ended your mentorship with {mentor}"
     how = "It ended under the no-fault exit clause." if by_pair else "The program ended it."
     program = mentorship.program
     wish = (
@@ -47,7 +47,7 @@ def early_end_feedback_ask(*, mentorship: Mentorship, ended_by: User) -> None:
     notify_send(
         recipient=mentorship.mentee,
         kind=Kind.MENTORSHIP,
-        title=f"{ended} your mentorship with {mentor}: a new mentor?",
+        title=f"{ended}: a new mentor?",
         body=f"{how} A closing survey will ask how it went.{wish}{choose}",
         url=early_end_feedback_url(mentorship),
     )
