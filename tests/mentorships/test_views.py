@@ -406,6 +406,17 @@ def test_end_and_complete_pages(client, world):
     assert m.state == MentorshipState.ENDED_EARLY
 
 
+def test_complete_page_says_when_it_is_too_early_before_asking_for_a_reflection(client, world):
+    """Journey review: opened months early, the page said "The agreed period has ended (6 Jun
+    2027)" and took a reflection, then refused it."""
+    m = world["m"]
+    client.force_login(m.mentee)
+    page = client.get(reverse("mentorship_complete", args=[m.pk])).content.decode()
+    assert "you can complete it from then" in page
+    assert "The agreed period has ended" not in page and 'name="reflection"' not in page
+    assert reverse("mentorship_end", args=[m.pk]) in page
+
+
 def test_program_mentorships_page_admin_only(client, django_assert_max_num_queries):
     m = mentorship()
     services.mentorship_end_early(user=m.mentor, mentorship_id=m.pk, reason="Relocating")

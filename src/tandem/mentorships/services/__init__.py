@@ -17,6 +17,7 @@ from tandem.mentorships.services.from_match import mentorship_create_from_match
 from tandem.mentorships.services.lifecycle import (
     TRANSITIONS,
     AlreadyEnded,
+    check_completable,
     check_not_ended,
     mentorship_complete,
     mentorship_confirm_midpoint,
@@ -73,6 +74,7 @@ __all__ = [
     "agreement_sign",
     "calendar_feed_ensure",
     "calendar_feed_regenerate",
+    "check_completable",
     "check_not_ended",
     "early_end_feedback_save",
     "goal_create",

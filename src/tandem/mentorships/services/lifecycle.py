@@ -250,6 +250,19 @@ def end_transition(*, user: User, mentorship: Mentorship, target: str) -> None:
     _cancel_future_meetings(mentorship)
 
 
+def check_completable(*, mentorship: Mentorship) -> None:
+    """Why ``mentorship`` cannot be completed yet, as the 409 to raise: the complete page says
+    it before anyone writes a reflection that would be refused."""
+    if mentorship.state == MentorshipState.PROPOSED:
+        raise ApplicationError(NOT_ACTIVE_YET, status=409)
+    if (
+        mentorship.state == MentorshipState.ACTIVE
+        and mentorship.ends_on
+        and timezone.localdate() < mentorship.ends_on
+    ):
+        raise ApplicationError(TOO_EARLY_TO_COMPLETE.format(ends_on=mentorship.ends_on), status=409)
+
+
 def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> Mentorship:
     reflection = (reflection or "").strip()
     if not reflection:
@@ -259,16 +272,7 @@ def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> M
         raise ApplicationError(message, fields={"reflection": message})
     with transaction.atomic():
         mentorship = access_mentorship(user=user, mentorship_id=mentorship_id, for_update=True)
-        if mentorship.state == MentorshipState.PROPOSED:
-            raise ApplicationError(NOT_ACTIVE_YET, status=409)
-        if (
-            mentorship.state == MentorshipState.ACTIVE
-            and mentorship.ends_on
-            and timezone.localdate() < mentorship.ends_on
-        ):
-            raise ApplicationError(
-                TOO_EARLY_TO_COMPLETE.format(ends_on=mentorship.ends_on), status=409
-            )
+        check_completable(mentorship=mentorship)
         end_transition(user=user, mentorship=mentorship, target=MentorshipState.COMPLETED)
         mentorship.closing_reflection = reflection
         mentorship.save(update_fields=["state", "ended_at", "ended_by", "closing_reflection"])

@@ -140,8 +140,14 @@ def mentorship_admin_end(request, mentorship_id: int):
 def mentorship_complete(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(user=request.user, mentorship_id=mentorship_id)
     form = CompleteForm(request.POST or None)
+    too_early = None
     try:
         services.check_not_ended(mentorship=mentorship, user=request.user)
+        if request.method != "POST":
+            try:
+                services.check_completable(mentorship=mentorship)
+            except ApplicationError as error:
+                too_early = error.message  # said before a reflection is written in vain
         if request.method == "POST" and form.is_valid():
             services.mentorship_complete(
                 user=request.user,
@@ -154,5 +160,7 @@ def mentorship_complete(request, mentorship_id: int):
     except ApplicationError as error:
         form_add_error(form, error)
     return render(
-        request, "mentorships/mentorship_complete.html", {"mentorship": mentorship, "form": form}
+        request,
+        "mentorships/mentorship_complete.html",
+        {"mentorship": mentorship, "form": form, "too_early": too_early},
     )
