@@ -95,6 +95,35 @@
     }
   });
 
+  // An item swapped for itself (hx-swap="outerHTML": an action item ticked off, a notification
+  // marked read, a participant paused) takes the focused button with it, and keyboard focus fell
+  // back to the top of the page. Focus goes to the control at the same place in the new item
+  // ("Mark done" becomes "Reopen", whose name says the new state), else to the item itself.
+  var swappedFocus = null;
+  var FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    swappedFocus = null;
+    if (target && target.id && active && active !== document.body && target.contains(active)) {
+      var controls = Array.prototype.slice.call(target.querySelectorAll(FOCUSABLE));
+      swappedFocus = { id: target.id, index: controls.indexOf(active) };
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var was = swappedFocus;
+    swappedFocus = null;
+    var fresh = was && document.getElementById(was.id);
+    if (!fresh || fresh.contains(document.activeElement)) return;
+    var controls = fresh.querySelectorAll(FOCUSABLE);
+    var control = controls[Math.max(was.index, 0)] || controls[0];
+    if (!control) {
+      fresh.setAttribute("tabindex", "-1");
+      control = fresh;
+    }
+    control.focus();
+  });
+
   // --- The navigation behind a menu button on narrow screens ----------------------------------
   // Without script the button stays hidden and the navigation shows (the "js" class gates the
   // collapsing styles). Escape closes the menu and gives focus back to its button.
