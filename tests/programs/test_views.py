@@ -3,7 +3,14 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tandem.people.models import Profile
-from tandem.programs.models import Enrolment, EnrolmentQuestion, ImportBatch, Invitation, Program
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentQuestion,
+    ImportBatch,
+    Invitation,
+    Program,
+    Role,
+)
 from tests.programs.factories import (
     EnrolmentFactory,
     InvitationFactory,
@@ -69,6 +76,15 @@ class TestPermissions:
         login(client, member_of(program))
         response = client.get(reverse("program_detail", args=[program.slug]))
         assert b"Invitation links" not in response.content
+
+    def test_a_new_mentor_is_told_where_requests_arrive(self, client):
+        """Journey review: a mentor who had just joined saw only "Mentor — Active", nothing on
+        what happens next."""
+        program = ProgramFactory(matching_mode="self_serve")
+        login(client, member_of(program, role=Role.MENTOR))
+        page = client.get(reverse("program_detail", args=[program.slug])).content.decode()
+        assert f'href="{reverse("request_inbox")}"' in page
+        assert f'href="{reverse("profile_edit")}"' in page
 
     def test_create_says_whom_to_ask(self, client):
         login(client, UserFactory(is_staff=True))
