@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from tandem.core.templatetags.readable_dates import day_in
 from tandem.mentorships import services
 from tandem.mentorships.models import (
     ActionItemStatus,
@@ -412,7 +413,7 @@ def test_complete_page_says_when_it_is_too_early_before_asking_for_a_reflection(
     m = world["m"]
     client.force_login(m.mentee)
     page = client.get(reverse("mentorship_complete", args=[m.pk])).content.decode()
-    assert "you can complete it from then" in page
+    assert f"This mentorship runs until {day_in(m.ends_on)}; you can complete it" in page
     assert "The agreed period has ended" not in page and 'name="reflection"' not in page
     assert reverse("mentorship_end", args=[m.pk]) in page
 

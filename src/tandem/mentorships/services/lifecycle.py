@@ -260,7 +260,8 @@ def check_completable(*, mentorship: Mentorship) -> None:
         and mentorship.ends_on
         and timezone.localdate() < mentorship.ends_on
     ):
-        raise ApplicationError(TOO_EARLY_TO_COMPLETE.format(ends_on=mentorship.ends_on), status=409)
+        until = day_in(mentorship.ends_on)
+        raise ApplicationError(TOO_EARLY_TO_COMPLETE.format(ends_on=until), status=409)
 
 
 def mentorship_complete(*, user: User, mentorship_id: int, reflection: str) -> Mentorship:
