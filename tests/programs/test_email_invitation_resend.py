@@ -114,3 +114,15 @@ def test_the_api_resends(client, program, admin, django_capture_on_commit_callba
     assert sent.status_code == 202 and sent.json()["email"] == "ana@example.org"
     assert client.post(url, content_type="application/json").status_code == 409
     assert len(mail.outbox) == 1
+
+
+def test_resend_is_offered_only_where_it_would_be_taken(client, program, admin):
+    """Journeys review: Resend was offered on an invitation sent a minute before, which the
+    service then refused."""
+    old = _sent_hours_ago(program, admin, hours=2, email="old@example.org")
+    new = _sent_hours_ago(program, admin, hours=0, email="new@example.org")
+    client.force_login(admin)
+    page = client.get(reverse("program_email_invitations", args=[program.slug])).content.decode()
+    for invitation, offered in ((old, True), (new, False)):
+        url = reverse("program_email_invitation_resend", args=[program.slug, invitation.pk])
+        assert (f'action="{url}"' in page) is offered, invitation.email

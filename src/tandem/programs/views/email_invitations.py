@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.api_types import storable_id
@@ -91,6 +92,8 @@ def program_email_invitations(request, slug):
             "form": form,
             "page_obj": page_of(request, unsent, PAGE_SIZE),
             "sent": sent.order_by("-sent_at")[:RECENT],
+            # Resend is offered where it would be taken (an hour after the last email).
+            "resend_before": timezone.now() - invitation_services.RESEND_AFTER,
         },
         status=400 if form.is_bound else 200,
     )
