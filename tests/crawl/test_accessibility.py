@@ -17,23 +17,15 @@ from tandem.mentorships.models import ActionItem, Goal
 from tandem.notify.models import Notification
 from tandem.people.models import User
 from tests.crawl.a11y import names, problems
-from tests.crawl.test_forbidden_ids import _KWARG, NOT_PROBED, patterns, the_world
+from tests.crawl.test_forbidden_ids import the_cast_and_their_pages, the_world
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_page_reads_well_to_a_screen_reader():
-    by_route, pair = the_world()
-    clients = []
-    for person in (User.objects.get(email=DEMO_ADMIN_EMAIL), pair.mentor, pair.mentee):
-        client = Client()
-        client.force_login(person)
-        clients.append(client)
+    clients, pages = the_cast_and_their_pages()
     checked, found = set(), []
-    for route, name in patterns():
-        if name in NOT_PROBED:
-            continue
-        path = "/" + _KWARG.sub(lambda m, n=name: str(by_route[m.group(1)](n)), route)
+    for name, path in pages:
         for client in clients:
             page = client.get(path)
             if page.status_code != 200 or "html" not in page.get("Content-Type", ""):

@@ -161,6 +161,23 @@ def the_world() -> tuple[dict[str, Callable[[str], object]], Mentorship]:
     return by_route, pair
 
 
+def the_cast_and_their_pages() -> tuple[list[Client], list[tuple[str, str]]]:
+    """``the_world``'s site admin, mentor and mentee, each signed in, and every probed route's
+    name with its path in that world: what the page-wide crawl tests walk."""
+    by_route, pair = the_world()
+    clients = []
+    for person in (User.objects.get(email=DEMO_ADMIN_EMAIL), pair.mentor, pair.mentee):
+        client = Client()
+        client.force_login(person)
+        clients.append(client)
+    pages = [
+        (name, "/" + _KWARG.sub(lambda m, n=name: str(by_route[m.group(1)](n)), route))
+        for route, name in patterns()
+        if name not in NOT_PROBED
+    ]
+    return clients, pages
+
+
 def visitors(pair: Mentorship) -> dict[str, User | AnonymousUser]:
     other = ProgramFactory()
     return {

@@ -13,19 +13,19 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 
-from tandem.demo.program import DEMO_ADMIN_EMAIL
-from tandem.people.models import User
 from tests.crawl.html import parse_page
-from tests.crawl.test_forbidden_ids import _KWARG, NOT_PROBED, patterns, the_world
+from tests.crawl.test_forbidden_ids import the_cast_and_their_pages
 
 pytestmark = pytest.mark.django_db
 
 # Pages that take a POST although these URLs show none of them their form: leaving is blocked
-# while a mentorship runs, the import's preview has nothing to confirm, and the request form
-# appears once a mentor is chosen (``?recipient=``).
-FORM_NOT_SHOWN_HERE = frozenset({"program_leave", "program_import_preview", "request_new"})
+# while a mentorship runs, the import's preview has nothing to confirm, the request form
+# appears once a mentor is chosen (``?recipient=``), and completing is offered from the agreed
+# end on (before it the page says when).
+FORM_NOT_SHOWN_HERE = frozenset(
+    {"program_leave", "program_import_preview", "request_new", "mentorship_complete"}
+)
 
 
 def _posts_to_itself(path: str, html: str) -> bool:
@@ -34,17 +34,9 @@ def _posts_to_itself(path: str, html: str) -> bool:
 
 
 def test_a_page_without_a_form_refuses_a_post_with_405():
-    by_route, pair = the_world()
-    clients = []
-    for person in (User.objects.get(email=DEMO_ADMIN_EMAIL), pair.mentor, pair.mentee):
-        client = Client()
-        client.force_login(person)
-        clients.append(client)
+    clients, pages = the_cast_and_their_pages()
     read_only, accepted = [], []
-    for route, name in patterns():
-        if name in NOT_PROBED:
-            continue
-        path = "/" + _KWARG.sub(lambda m, n=name: str(by_route[m.group(1)](n)), route)
+    for name, path in pages:
         opened = [(client, client.get(path)) for client in clients]
         opened = [(client, page) for client, page in opened if page.status_code == 200]
         if (
